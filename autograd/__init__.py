@@ -1,0 +1,74 @@
+"""autograd: a small reverse-mode automatic-differentiation engine.
+
+Two node kinds share one graph core: :class:`Value` (a scalar, micrograd-style)
+and :class:`Tensor` (a numpy array). ``backward()`` fills ``.grad``;
+:func:`grad` and friends return gradients without touching it and support
+higher-order derivatives (``create_graph=True``).
+"""
+
+from .core import OPS, Node, Op, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .tensor import Tensor
+from .tensor_functions import (
+    arange,
+    cat,
+    concatenate,
+    constant,
+    eye,
+    full,
+    full_like,
+    linspace,
+    matmul,
+    maximum,
+    minimum,
+    ones,
+    ones_like,
+    pad,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    split,
+    stack,
+    tensor,
+    where,
+    zeros,
+    zeros_like,
+)
+from .value import Value
+
+__all__ = [
+    "OPS",
+    "Node",
+    "Op",
+    "Tensor",
+    "Value",
+    "arange",
+    "backward_order",
+    "cat",
+    "concatenate",
+    "constant",
+    "enable_grad",
+    "eye",
+    "full",
+    "full_like",
+    "is_grad_enabled",
+    "linspace",
+    "matmul",
+    "maximum",
+    "minimum",
+    "no_grad",
+    "ones",
+    "ones_like",
+    "pad",
+    "rand",
+    "rand_like",
+    "randn",
+    "randn_like",
+    "set_grad_enabled",
+    "split",
+    "stack",
+    "tensor",
+    "where",
+    "zeros",
+    "zeros_like",
+]

@@ -1,0 +1,52 @@
+"""Broadcasting helpers: the one place a gradient is reduced back to an operand's shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
+
+    If ``y = broadcast(x)`` then dL/dx = unbroadcast(dL/dy, x.shape): leading
+    axes that ``x`` lacked are summed away, and axes where ``x`` had length 1
+    are summed with keepdims. Works on ndarrays and on Tensors (so it can be
+    differentiated again).
+    """
+    grad_shape = grad.shape
+    if grad_shape == shape:
+        return grad
+    extra = len(grad_shape) - len(shape)
+    if extra < 0:
+        raise ValueError(f"unbroadcast: gradient of shape {grad_shape} has fewer axes than the target {shape}")
+    stretched = tuple(
+        extra + axis for axis, size in enumerate(shape) if size == 1 and grad_shape[extra + axis] != 1
+    )
+    axes = tuple(range(extra)) + stretched
+    for axis, size in enumerate(shape):
+        if size != 1 and grad_shape[extra + axis] != size:
+            raise ValueError(f"unbroadcast: gradient of shape {grad_shape} cannot be reduced to {shape}")
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape) if extra else grad
+
+
+def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int, ...]:
+    """Turn an ``axis`` argument into a sorted tuple of non-negative axes (all if None)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int,)) or hasattr(axis, "__index__") else tuple(axis)
+    normalized = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise ValueError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
+        normalized.append(a % ndim if ndim else 0)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(sorted(normalized))
+
+
+def reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """``shape`` with the reduced ``axes`` kept as length 1 (numpy's keepdims shape)."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))

@@ -1,0 +1,8 @@
+"""Derivative tables: one rule per primitive, grouped by family.
+
+Importing this package registers every primitive in :data:`autograd.core.OPS`.
+"""
+
+from . import arrays, elementwise, scalar
+
+__all__ = ["arrays", "elementwise", "scalar"]

@@ -1,0 +1,118 @@
+"""Derivative table of the Tensor-only primitives: matmul, reductions, shape, indexing.
+
+Rules follow :mod:`autograd.derivatives.elementwise`: ``rule(g, out, *inputs,
+**attrs)`` returns the gradient for one input, using operations that exist on
+both ndarrays and Tensors. Reductions store normalized ``axes`` (a sorted
+tuple) and ``keepdims``. A gradient whose shape is broadcast larger than its
+input is reduced by :func:`autograd.broadcasting.unbroadcast` in the backward
+loop, so ``broadcast_to``'s rule is the identity.
+
+Ties: ``max``/``min`` reductions split the gradient evenly among all maximal
+(minimal) entries, as ``torch.amax`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..broadcasting import reduced_shape
+from ..core import Node, Op
+from ..generic import broadcast_to, data_of, exp, where
+
+
+def _spread(g, x_shape, axes, keepdims):
+    """Broadcast a reduction's gradient back over the reduced axes."""
+    if not keepdims:
+        g = g.reshape(reduced_shape(x_shape, axes))
+    return broadcast_to(g, x_shape)
+
+
+def _count(shape, axes):
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+def _extreme_rule(g, out, x, axes, keepdims):
+    xd = data_of(x)
+    is_extreme = xd == data_of(out).reshape(reduced_shape(xd.shape, axes))
+    share = np.divide(is_extreme, is_extreme.sum(axis=axes, keepdims=True), dtype=xd.dtype)
+    return _spread(g, xd.shape, axes, keepdims) * share
+
+
+def _logsumexp_rule(g, out, x, axes, keepdims):
+    # d/dx_i log sum_j e^x_j = e^(x_i - lse): the softmax.
+    return _spread(g, x.shape, axes, keepdims) * exp(x - out.reshape(reduced_shape(x.shape, axes)))
+
+
+def _matmul_rule_a(g, out, a, b):
+    if b.ndim == 1:  # (..., n) @ (n,) -> (...)
+        return g[..., None] * b
+    if a.ndim == 1:  # (n,) @ (..., n, m) -> (..., m)
+        return (b @ g[..., None])[..., 0]
+    return g @ b.swapaxes(-1, -2)
+
+
+def _matmul_rule_b(g, out, a, b):
+    if a.ndim == 1 and b.ndim == 1:
+        return g * a
+    if a.ndim == 1:  # (n,) @ (..., n, m)
+        return a[:, None] * g[..., None, :]
+    if b.ndim == 1:  # (..., n) @ (n,)
+        return g[..., None] * a
+    return a.swapaxes(-1, -2) @ g
+
+
+def is_basic_index(index) -> bool:
+    """True if ``index`` selects by slices/ints only, so no element is picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        part is None or part is Ellipsis or isinstance(part, slice) or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
+        for part in parts
+    )
+
+
+def scatter_add(g, index, shape):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate, like np.add.at)."""
+    if isinstance(g, Node):
+        return g._scatter_add(index, shape)
+    result = np.zeros(shape, dtype=g.dtype)
+    if is_basic_index(index):
+        result[index] = g
+    else:
+        np.add.at(result, index, g)
+    return result
+
+
+def _concatenate_rule(index, g, out, *inputs, axis):
+    start = sum(inputs[j].shape[axis] for j in range(index))
+    window = (slice(None),) * axis + (slice(start, start + inputs[index].shape[axis]),)
+    return g[window]
+
+
+def _pad_rule(g, out, x, pad_width):
+    return g[tuple(slice(before, before + size) for (before, _), size in zip(pad_width, x.shape))]
+
+
+def _transpose_rule(g, out, x, axes):
+    return g.transpose(tuple(np.argsort(axes)))
+
+
+# fmt: off
+matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
+sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims))
+mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) / _count(x.shape, axes))
+max_ = Op("max", _extreme_rule)
+min_ = Op("min", _extreme_rule)
+logsumexp = Op("logsumexp", _logsumexp_rule)
+
+cast = Op("astype", lambda g, out, x, dtype: g)                       # cast back in backward
+reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape))
+transpose = Op("transpose", _transpose_rule)
+broadcast = Op("broadcast_to", lambda g, out, x, shape: g)          # unbroadcast runs in backward
+pad = Op("pad", _pad_rule)
+getitem = Op("getitem", lambda g, out, x, index: scatter_add(g, index, x.shape))
+index_add = Op("index_add", lambda g, out, x, index, shape: g[index])  # adjoint of getitem
+concatenate = Op("concatenate", _concatenate_rule, variadic=True)
+stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True)
+where_ = Op("where", lambda g, out, x, y, condition: where(condition, g, 0.0),
+                     lambda g, out, x, y, condition: where(condition, 0.0, g))
+# fmt: on

@@ -1,0 +1,65 @@
+"""Derivative table of the elementwise primitives, shared by Value and Tensor.
+
+Each row is ``Op(name, d/d(first input), d/d(second input), ...)``; a rule maps
+``(g, out, *inputs)`` to ``g * d out / d input``. ``out`` and the inputs are raw
+numbers/arrays in a plain backward pass and graph nodes under
+``create_graph=True``, so every rule is written with operators and the
+functions of :mod:`autograd.generic` and can itself be differentiated.
+
+Non-smooth points: relu, leaky_relu, elu, step and abs use the derivative of the
+left piece at 0 (relu'(0) = 0, abs'(0) = 0, as PyTorch); ``maximum``/``minimum``
+split the gradient evenly between tied inputs (as ``torch.maximum``).
+"""
+
+from __future__ import annotations
+
+from ..core import Op
+from ..generic import cos, data_of, log, sigmoid, sign, sin, where
+
+
+def _exponent_rule(g, out, x, y):
+    # d/dy x**y = x**y * log(x); at x == 0 the limit of the product is 0.
+    return g * out * log(where(data_of(x) == 0, 1.0, x))
+
+
+def _tie_split(g, x, y):
+    """Gradient reaching ``x`` from max(x, y): all of it if larger, half on a tie."""
+    xd, yd = data_of(x), data_of(y)
+    return where(xd > yd, g, where(xd == yd, g * 0.5, 0.0))
+
+
+def _inside(g, x, low, high):
+    xd = data_of(x)
+    inside = True
+    if low is not None:
+        inside = inside & (xd >= low)
+    if high is not None:
+        inside = inside & (xd <= high)
+    return where(inside, g, 0.0)
+
+
+# fmt: off
+add = Op("add", lambda g, out, x, y: g, lambda g, out, x, y: g)
+sub = Op("sub", lambda g, out, x, y: g, lambda g, out, x, y: -g)
+mul = Op("mul", lambda g, out, x, y: g * y, lambda g, out, x, y: g * x)
+div = Op("div", lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y)
+pow = Op("pow", lambda g, out, x, y: g * y * x ** (y - 1), _exponent_rule)
+neg = Op("neg", lambda g, out, x: -g)
+
+exp = Op("exp", lambda g, out, x: g * out)                          # d e^x = e^x
+log_ = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
+sqrt = Op("sqrt", lambda g, out, x: g * 0.5 / out)                  # d sqrt x = 1/(2 sqrt x)
+abs_ = Op("abs", lambda g, out, x: g * sign(x))                     # d |x| = sign x
+sin_ = Op("sin", lambda g, out, x: g * cos(x))
+cos_ = Op("cos", lambda g, out, x: -g * sin(x))
+tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
+sigmoid_ = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
+softplus = Op("softplus", lambda g, out, x: g * sigmoid(x))         # d log(1+e^x) = s(x)
+relu = Op("relu", lambda g, out, x: where(data_of(x) > 0, g, 0.0))
+leaky_relu = Op("leaky_relu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * alpha))
+elu = Op("elu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * (out + alpha)))
+step = Op("step", lambda g, out, x: g * 0)                          # Heaviside: flat
+maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))
+minimum = Op("minimum", lambda g, out, x, y: _tie_split(g, y, x), lambda g, out, x, y: _tie_split(g, x, y))
+clip = Op("clip", lambda g, out, x, low, high: _inside(g, x, low, high))
+# fmt: on

@@ -1,0 +1,569 @@
+"""``Tensor``: a numpy array that is a node of the same graph as ``Value``.
+
+Operations follow numpy: broadcasting, dtype rules (float32 stays float32,
+Python scalars do not up-cast), axis/keepdims arguments and names. PyTorch-style
+aliases are documented where they exist (``permute`` = ``transpose``,
+``unsqueeze`` = ``expand_dims``, ``clamp`` = ``clip``).
+
+``.grad`` is None until a backward pass, then an ndarray of the tensor's shape
+and dtype. Gradient arrays may share memory with other nodes' gradients: treat
+them as read-only (the library never modifies a ``.grad`` in place).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Union
+
+import numpy as np
+
+from . import generic
+from .broadcasting import normalize_axes, unbroadcast
+from .core import Node
+from .derivatives import arrays as ar
+from .derivatives import elementwise as ew
+
+TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
+
+
+def _wrap(array: np.ndarray) -> Tensor:
+    """A constant Tensor around ``array`` (no copy, no checks)."""
+    node = Tensor.__new__(Tensor)
+    node.data = array
+    node.grad = None
+    node.requires_grad = False
+    node.parents = ()
+    node.op = None
+    node.attrs = None
+    node.label = ""
+    node._hooks = None
+    node._origin = None
+    return node
+
+
+def _operand(x: Any, like: np.ndarray) -> Tensor:
+    """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, Node):
+        raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
+        return _wrap(np.asarray(x, dtype=like.dtype))
+    return _wrap(np.asarray(x))
+
+
+def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
+    return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
+
+
+class Tensor(Node):
+    """An n-dimensional array that records the operations applied to it."""
+
+    __slots__ = ()
+    broadcasts = True
+    _zero_grad_value = None
+    __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to Tensor's reflected ops
+
+    def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
+        if isinstance(data, Node):
+            data = data.data
+        array = np.array(data, dtype=dtype)
+        if array.dtype.kind not in "fiub":
+            raise TypeError(f"Tensor: unsupported dtype {array.dtype} (use real numbers or booleans)")
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor: only floating-point tensors can require gradients, got dtype {array.dtype}"
+            )
+        self.data: np.ndarray = array
+        self.grad: Any = None
+        self.requires_grad = bool(requires_grad)
+        self.parents: tuple[Node, ...] = ()
+        self.op = None
+        self.attrs = None
+        self.label = ""
+        self._hooks = None
+        self._origin = None
+
+    # -- properties ----------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def T(self) -> Tensor:
+        """All axes reversed (``transpose()``)."""
+        return self.transpose()
+
+    def item(self) -> float | int | bool:
+        """The single element as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item: only one-element tensors can be converted, got shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shares memory)."""
+        return self.data
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.item())
+
+    def detach(self) -> Tensor:
+        """A constant Tensor sharing this tensor's data, cut from the graph."""
+        return _wrap(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf; returns self."""
+        if not self.is_leaf:
+            raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
+        if requires_grad and self.dtype.kind != "f":
+            raise TypeError(f"requires_grad_: only floating-point tensors can require gradients, got {self.dtype}")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A copy converted to ``dtype`` (differentiable between float dtypes)."""
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype:
+            return self
+        if self.requires_grad and dtype.kind != "f":
+            return _wrap(self.data.astype(dtype))
+        return Tensor._from_op(self.data.astype(dtype), ar.cast, (self,), {"dtype": dtype})
+
+    def zero_grad(self) -> None:
+        """Reset ``.grad`` to None."""
+        self.grad = None
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=50, precision=4)
+        extras = []
+        if self.dtype != np.float64:
+            extras.append(f"dtype={self.dtype}")
+        if self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.op is not None:
+            extras.append(f"op={self.op.name}")
+        return f"Tensor({body}{', ' if extras else ''}{', '.join(extras)})"
+
+    # -- arithmetic ------------------------------------------------------------
+    def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
+        other = _operand(other, self.data)
+        a, b = (other, self) if reflected else (self, other)
+        try:
+            data = function(a.data, b.data)
+        except ValueError:
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise _broadcast_error(op.name, a.data, b.data) from None
+            raise
+        return Tensor._from_op(data, op, (a, b))
+
+    def __add__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.add, np.add)
+
+    def __radd__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.add, np.add, reflected=True)
+
+    def __sub__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.sub, np.subtract)
+
+    def __rsub__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.sub, np.subtract, reflected=True)
+
+    def __mul__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.mul, np.multiply)
+
+    def __rmul__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.mul, np.multiply, reflected=True)
+
+    def __truediv__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.div, np.true_divide)
+
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.div, np.true_divide, reflected=True)
+
+    def __pow__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.pow, np.power)
+
+    def __rpow__(self, other: TensorLike) -> Tensor:
+        return self._binary(other, ew.pow, np.power, reflected=True)
+
+    def __neg__(self) -> Tensor:
+        return Tensor._from_op(-self.data, ew.neg, (self,))
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __matmul__(self, other: TensorLike) -> Tensor:
+        return self.matmul(other)
+
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
+        return _operand(other, self.data).matmul(self)
+
+    def matmul(self, other: TensorLike) -> Tensor:
+        """Matrix product with numpy's rules for 1-D, 2-D and batched operands.
+
+        d/dA (A @ B) = G @ B^T, d/dB = A^T @ G (batch axes are summed back).
+        """
+        other = _operand(other, self.data)
+        if self.ndim == 0 or other.ndim == 0:
+            raise ValueError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
+        try:
+            data = np.matmul(self.data, other.data)
+        except ValueError:
+            raise ValueError(
+                f"matmul: shapes {self.shape} and {other.shape} are not aligned "
+                f"({self.shape[-1]} != {other.shape[-2] if other.ndim > 1 else other.shape[0]})"
+                if self.shape[-1] != (other.shape[-2] if other.ndim > 1 else other.shape[0])
+                else f"matmul: batch shapes of {self.shape} and {other.shape} do not broadcast"
+            ) from None
+        return Tensor._from_op(data, ar.matmul, (self, other))
+
+    # -- comparisons (plain boolean arrays, no gradient) ------------------------
+    def __lt__(self, other: TensorLike) -> np.ndarray:
+        return self.data < generic.data_of(other)
+
+    def __le__(self, other: TensorLike) -> np.ndarray:
+        return self.data <= generic.data_of(other)
+
+    def __gt__(self, other: TensorLike) -> np.ndarray:
+        return self.data > generic.data_of(other)
+
+    def __ge__(self, other: TensorLike) -> np.ndarray:
+        return self.data >= generic.data_of(other)
+
+    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data == generic.data_of(other)
+
+    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data != generic.data_of(other)
+
+    __hash__ = Node.__hash__
+
+    # -- elementwise functions ------------------------------------------------
+    def _unary(self, op: Any, data: np.ndarray, attrs: dict | None = None) -> Tensor:
+        if self.requires_grad and self.dtype.kind != "f":
+            raise TypeError(f"{op.name}: needs a floating-point tensor, got {self.dtype}")
+        return Tensor._from_op(data, op, (self,), attrs)
+
+    def exp(self) -> Tensor:
+        """e**x; d/dx = e**x."""
+        return self._unary(ew.exp, np.exp(self.data))
+
+    def log(self) -> Tensor:
+        """Natural log; d/dx = 1/x."""
+        return self._unary(ew.log_, np.log(self.data))
+
+    def sqrt(self) -> Tensor:
+        """Square root; d/dx = 1/(2 sqrt x)."""
+        return self._unary(ew.sqrt, np.sqrt(self.data))
+
+    def abs(self) -> Tensor:
+        """|x|; d/dx = sign(x)."""
+        return self._unary(ew.abs_, np.abs(self.data))
+
+    def sin(self) -> Tensor:
+        """sin x; d/dx = cos x."""
+        return self._unary(ew.sin_, np.sin(self.data))
+
+    def cos(self) -> Tensor:
+        """cos x; d/dx = -sin x."""
+        return self._unary(ew.cos_, np.cos(self.data))
+
+    def tanh(self) -> Tensor:
+        """tanh x; d/dx = 1 - tanh(x)**2."""
+        return self._unary(ew.tanh, np.tanh(self.data))
+
+    def sigmoid(self) -> Tensor:
+        """1/(1+e**-x), split by sign (no overflow); d/dx = s(1-s)."""
+        return self._unary(ew.sigmoid_, generic.sigmoid(self.data))
+
+    def relu(self) -> Tensor:
+        """max(x, 0); d/dx = 1 where x > 0 else 0."""
+        return self._unary(ew.relu, np.maximum(self.data, 0))
+
+    def leaky_relu(self, alpha: float = 0.01) -> Tensor:
+        """x where x > 0 else alpha*x."""
+        return self._unary(ew.leaky_relu, np.where(self.data > 0, self.data, self.data * alpha), {"alpha": alpha})
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
+        negative = alpha * np.expm1(np.minimum(self.data, 0))
+        return self._unary(ew.elu, np.where(self.data > 0, self.data, negative), {"alpha": alpha})
+
+    def softplus(self) -> Tensor:
+        """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""
+        return self._unary(ew.softplus, generic.softplus(self.data))
+
+    def swish(self, beta: float = 1.0) -> Tensor:
+        """x * sigmoid(beta x) (SiLU for beta = 1)."""
+        return self * (self * beta).sigmoid() if beta != 1 else self * self.sigmoid()
+
+    def silu(self) -> Tensor:
+        """x * sigmoid(x)."""
+        return self * self.sigmoid()
+
+    def mish(self) -> Tensor:
+        """x * tanh(softplus(x))."""
+        return self * self.softplus().tanh()
+
+    def step(self) -> Tensor:
+        """Heaviside step (1 where x > 0 else 0); zero gradient."""
+        return self._unary(ew.step, (self.data > 0).astype(self.dtype))
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """Clamp into [low, high]; the gradient passes where low <= x <= high (alias: clamp)."""
+        if low is None and high is None:
+            raise ValueError("clip: at least one of low and high must be given")
+        return self._unary(ew.clip, np.clip(self.data, low, high), {"low": low, "high": high})
+
+    clamp = clip
+
+    def maximum(self, other: TensorLike) -> Tensor:
+        """Elementwise larger value; ties split the gradient evenly."""
+        return self._binary(other, ew.maximum, np.maximum)
+
+    def minimum(self, other: TensorLike) -> Tensor:
+        """Elementwise smaller value; ties split the gradient evenly."""
+        return self._binary(other, ew.minimum, np.minimum)
+
+    # -- reductions ------------------------------------------------------------
+    def _reduce(self, op: Any, function: Any, axis: Any, keepdims: bool) -> Tensor:
+        axes = normalize_axes(axis, self.ndim, op.name)
+        data = np.asarray(function(self.data, axis=axes, keepdims=keepdims))
+        return Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
+
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all if None); the gradient is broadcast back."""
+        return self._reduce(ar.sum_, np.sum, axis, keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis``; d/dx_i = 1/n."""
+        return self._reduce(ar.mean, np.mean, axis, keepdims)
+
+    def var(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """Variance sum((x - mean)**2) / (n - ddof)."""
+        axes = normalize_axes(axis, self.ndim, "var")
+        count = int(np.prod([self.shape[a] for a in axes], dtype=np.int64))
+        centred = self - self.mean(axis=axes, keepdims=True)
+        return (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
+
+    def std(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """Standard deviation sqrt(var)."""
+        return self.var(axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis``; tied maxima share the gradient evenly."""
+        self._check_nonempty("max")
+        return self._reduce(ar.max_, np.max, axis, keepdims)
+
+    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis``; tied minima share the gradient evenly."""
+        self._check_nonempty("min")
+        return self._reduce(ar.min_, np.min, axis, keepdims)
+
+    def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max; gradient = softmax."""
+        axes = normalize_axes(axis, self.ndim, "logsumexp")
+        x = self.data
+        with np.errstate(divide="ignore"):
+            shift = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros(())
+            shift = np.where(np.isfinite(shift), shift, 0)
+            data = np.log(np.sum(np.exp(x - shift), axis=axes, keepdims=True)) + shift
+        if not keepdims:
+            data = data.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        return Tensor._from_op(data.astype(x.dtype, copy=False), ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x - logsumexp(x)) along ``axis``: stable for any finite input."""
+        return (self - self.logsumexp(axis=axis, keepdims=True)).exp()
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """x - logsumexp(x) along ``axis``."""
+        return self - self.logsumexp(axis=axis, keepdims=True)
+
+    def argmax(self, axis: int | None = None) -> np.ndarray:
+        """Index of the maximum (no gradient): a plain ndarray."""
+        return np.argmax(self.data, axis=axis)
+
+    def argmin(self, axis: int | None = None) -> np.ndarray:
+        """Index of the minimum (no gradient): a plain ndarray."""
+        return np.argmin(self.data, axis=axis)
+
+    def _check_nonempty(self, op: str) -> None:
+        if self.size == 0:
+            raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op}")
+
+    # -- shape -------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        """Same data in a new shape (one dimension may be -1)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        try:
+            data = self.data.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
+        if data.shape == self.shape:
+            return self
+        return Tensor._from_op(data, ar.reshape, (self,), {"shape": data.shape})
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute axes (reverse them if none given); alias ``permute``."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        if not axes:
+            axes = tuple(range(self.ndim - 1, -1, -1))
+        if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}")
+        axes = tuple(a % self.ndim for a in axes)
+        return Tensor._from_op(self.data.transpose(axes), ar.transpose, (self,), {"axes": axes})
+
+    permute = transpose
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Exchange two axes."""
+        axes = list(range(self.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return self.transpose(tuple(axes))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes start_dim..end_dim into one (all of them by default)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+
+    def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """Drop length-1 axes (only ``axis`` if given)."""
+        try:
+            data = np.squeeze(self.data, axis=axis)
+        except ValueError:
+            raise ValueError(f"squeeze: cannot select an axis of length != 1 in shape {self.shape} (axis={axis})") from None
+        return self.reshape(data.shape)
+
+    def expand_dims(self, axis: int | tuple[int, ...]) -> Tensor:
+        """Insert length-1 axes at ``axis`` (alias ``unsqueeze``)."""
+        return self.reshape(np.expand_dims(self.data, axis).shape)
+
+    unsqueeze = expand_dims
+
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """Broadcast to ``shape``; the gradient is summed back (unbroadcast)."""
+        shape = tuple(shape)
+        try:
+            data = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
+        return Tensor._from_op(data, ar.broadcast, (self,), {"shape": shape})
+
+    def pad(self, pad_width: Any, constant_values: float = 0) -> Tensor:
+        """Constant padding with numpy's ``pad_width``; the gradient is the un-padded window."""
+        widths = tuple(tuple(int(w) for w in pair) for pair in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
+        if any(w < 0 for pair in widths for w in pair):
+            raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
+        data = np.pad(self.data, widths, constant_values=constant_values)
+        return Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
+
+    # -- indexing --------------------------------------------------------------
+    def __getitem__(self, index: Any) -> Tensor:
+        index = _raw_index(index)
+        try:
+            data = self.data[index]
+        except IndexError as error:
+            raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
+        if not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+        return Tensor._from_op(data, ar.getitem, (self,), {"index": index})
+
+    def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
+        data = ar.scatter_add(self.data, index, shape)
+        return Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
+
+    @staticmethod
+    def _where(condition: Any, x: Any, y: Any) -> Tensor:
+        from .tensor_functions import where
+
+        return where(condition, x, y)
+
+    # -- backward plumbing -------------------------------------------------------
+    def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
+        if grad is None:
+            if self.size != 1:
+                raise RuntimeError(
+                    f"backward: grad can be omitted only for one-element outputs; this output has shape "
+                    f"{self.shape}, so pass a seed of that shape (e.g. ones)"
+                )
+            seed = np.ones(self.shape, dtype=self.dtype)
+        elif isinstance(grad, Tensor) and create_graph:
+            seed = grad
+        else:
+            seed = np.asarray(generic.data_of(grad), dtype=self.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"backward: seed gradient has shape {seed.shape}, but the output has shape {self.shape}")
+        if create_graph and not isinstance(seed, Tensor):
+            seed = _wrap(seed)
+        return seed
+
+    def _accumulate_leaf(self, total: Any) -> None:
+        if self.grad is None:
+            if not isinstance(total, Node) and (total.base is not None or not total.flags.writeable):
+                total = total.copy()
+            self.grad = total
+        else:
+            self.grad = self.grad + total
+
+    def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
+        if create_graph:
+            if not isinstance(contribution, Node):
+                contribution = _wrap(np.asarray(contribution, dtype=self.dtype))
+        elif type(contribution) is not np.ndarray:
+            contribution = np.asarray(contribution)
+        if contribution.shape != self.data.shape:
+            contribution = unbroadcast(contribution, self.data.shape)
+        if contribution.dtype != self.data.dtype:
+            contribution = contribution.astype(self.data.dtype)
+        return contribution
+
+
+def _raw_index(index: Any) -> Any:
+    """Replace Tensors and lists inside an index by ndarrays."""
+    if isinstance(index, tuple):
+        return tuple(_raw_index(part) for part in index)
+    if isinstance(index, Node):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index

@@ -1,0 +1,192 @@
+"""Tensor factories and the operations that are functions rather than methods.
+
+Factories follow numpy (``zeros(shape, dtype)``, default dtype float64) and add
+``requires_grad``. Random factories take ``rng``: a ``numpy.random.Generator``
+or an integer seed, so results are reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .core import Node
+from .derivatives import arrays as ar
+from .tensor import Tensor, TensorLike, _operand, _wrap
+
+Shape = int | Sequence[int]
+
+
+def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def _shape(shape: tuple) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def tensor(data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Same as ``Tensor(data, requires_grad, dtype)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def zeros(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros."""
+    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+
+
+def full(shape: Shape, fill_value: float, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``."""
+    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
+
+
+def randn(*shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    data = _generator(rng).standard_normal(_shape(shape)).astype(dtype, copy=False)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def rand(*shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1)."""
+    data = _generator(rng).random(_shape(shape)).astype(dtype, copy=False)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def arange(*args: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``numpy.arange``: evenly spaced values in [start, stop)."""
+    return Tensor(np.arange(*args, dtype=dtype), requires_grad=requires_grad)
+
+
+def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """``numpy.linspace``: ``num`` evenly spaced values from start to stop."""
+    return Tensor(np.linspace(start, stop, num, dtype=dtype), requires_grad=requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """Identity matrix (n x m)."""
+    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros_like(x: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape (and dtype) of ``x``."""
+    return Tensor(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones_like(x: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape (and dtype) of ``x``."""
+    return Tensor(np.ones_like(np.asarray(x), dtype=dtype), requires_grad=requires_grad)
+
+
+def full_like(x: TensorLike, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` with the shape (and dtype) of ``x``."""
+    return Tensor(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad=requires_grad)
+
+
+def randn_like(x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples with the shape and dtype of ``x``."""
+    array = np.asarray(x)
+    return randn(array.shape, rng=rng, dtype=array.dtype, requires_grad=requires_grad)
+
+
+def rand_like(x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False) -> Tensor:
+    """Uniform [0, 1) samples with the shape and dtype of ``x``."""
+    array = np.asarray(x)
+    return rand(array.shape, rng=rng, dtype=array.dtype, requires_grad=requires_grad)
+
+
+def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
+    if len(items) == 0:
+        raise ValueError(f"{op}: need at least one tensor")
+    like = next((t.data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))
+    return tuple(_operand(t, like) for t in items)
+
+
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis (alias ``cat``)."""
+    parts = _tensors(tensors, "concatenate")
+    ndim = parts[0].ndim
+    if ndim == 0:
+        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
+    try:
+        data = np.concatenate([p.data for p in parts], axis=axis)
+    except ValueError:
+        raise ValueError(f"concatenate: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
+    return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis % ndim})
+
+
+cat = concatenate
+
+
+def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new axis."""
+    parts = _tensors(tensors, "stack")
+    try:
+        data = np.stack([p.data for p in parts], axis=axis)
+    except ValueError:
+        raise ValueError(f"stack: all tensors must have the same shape, got {[p.shape for p in parts]}") from None
+    return Tensor._from_op(data, ar.stack, parts, {"axis": axis % data.ndim})
+
+
+def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    """Split into pieces along ``axis`` as ``numpy.split`` does (each piece is a slice)."""
+    axis = axis % x.ndim
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if indices_or_sections <= 0 or length % indices_or_sections:
+            raise ValueError(f"split: axis {axis} of length {length} does not divide into {indices_or_sections} equal parts")
+        step = length // indices_or_sections
+        bounds = list(range(0, length + 1, step))
+    else:
+        bounds = [0, *indices_or_sections, length]
+    lead = (slice(None),) * axis
+    return [x[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
+def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
+    """``x`` where ``condition`` else ``y`` (condition is not differentiated)."""
+    condition = np.asarray(condition.data if isinstance(condition, Node) else condition, dtype=bool)
+    like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
+    a, b = _operand(x, like), _operand(y, like)
+    try:
+        data = np.where(condition, a.data, b.data)
+    except ValueError:
+        raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
+    return Tensor._from_op(data, ar.where_, (a, b), {"condition": condition})
+
+
+def maximum(x: TensorLike, y: TensorLike) -> Tensor:
+    """Elementwise maximum; ties split the gradient evenly."""
+    return _as_tensor(x, y).maximum(y)
+
+
+def minimum(x: TensorLike, y: TensorLike) -> Tensor:
+    """Elementwise minimum; ties split the gradient evenly."""
+    return _as_tensor(x, y).minimum(y)
+
+
+def _as_tensor(x: TensorLike, other: TensorLike) -> Tensor:
+    return _operand(x, other.data if isinstance(other, Tensor) else np.asarray(x))
+
+
+def pad(x: Tensor, pad_width: Any, constant_values: float = 0) -> Tensor:
+    """Constant padding (``numpy.pad`` with mode='constant')."""
+    return x.pad(pad_width, constant_values)
+
+
+def matmul(x: TensorLike, y: TensorLike) -> Tensor:
+    """Matrix product (numpy semantics)."""
+    return _as_tensor(x, y).matmul(y)
+
+
+def constant(array: np.ndarray) -> Tensor:
+    """Wrap an ndarray as a constant Tensor without copying."""
+    return _wrap(np.asarray(array))

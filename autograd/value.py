@@ -1,0 +1,292 @@
+"""``Value``: a scalar node of the graph, micrograd-style.
+
+>>> x = Value(2.0, label="x")
+>>> y = x * x + 3 * x
+>>> y.backward()
+>>> x.grad    # dy/dx = 2x + 3
+7.0
+
+Plain numbers mix freely with Values on either side of ``+ - * / **``; they
+become constants (no gradient). ``.grad`` is 0.0 until a backward pass; see
+:mod:`autograd.core` for what a repeated backward does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Union
+
+from . import generic
+from .core import Node
+from .derivatives import elementwise as ew
+from .derivatives import scalar as scalar_ops
+
+Number = Union[int, float]
+ValueLike = Union["Value", int, float]
+
+
+def _constant(x: Any) -> Value:
+    """Wrap a plain number as a Value that needs no gradient."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Node):
+        raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
+    node = Value.__new__(Value)
+    node.data = float(x)
+    node.grad = 0.0
+    node.requires_grad = False
+    node.parents = ()
+    node.op = None
+    node.attrs = None
+    node.label = ""
+    node._hooks = None
+    node._origin = None
+    return node
+
+
+class Value(Node):
+    """A scalar that records the operations applied to it.
+
+    ``requires_grad=False`` marks a constant: backward skips it and no graph is
+    recorded for operations whose inputs are all constants.
+    """
+
+    __slots__ = ()
+    _zero_grad_value = 0.0
+
+    def __init__(self, data: Number, label: str = "", requires_grad: bool = True) -> None:
+        if isinstance(data, Node):
+            raise TypeError("Value(data): data must be a number, not a graph node (use .data or .detach())")
+        try:
+            self.data = float(data)
+        except (TypeError, ValueError):
+            raise TypeError(f"Value(data): data must be a real number, got {type(data).__name__}") from None
+        self.grad: Any = 0.0
+        self.requires_grad = bool(requires_grad)
+        self.parents: tuple[Node, ...] = ()
+        self.op = None
+        self.attrs = None
+        self.label = label
+        self._hooks = None
+        self._origin = None
+
+    # -- arithmetic ---------------------------------------------------------
+    def __add__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(self.data + other.data, ew.add, (self, other))
+
+    def __radd__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(other.data + self.data, ew.add, (other, self))
+
+    def __sub__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(self.data - other.data, ew.sub, (self, other))
+
+    def __rsub__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(other.data - self.data, ew.sub, (other, self))
+
+    def __mul__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(self.data * other.data, ew.mul, (self, other))
+
+    def __rmul__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(other.data * self.data, ew.mul, (other, self))
+
+    def __truediv__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(generic.divide(self.data, other.data), ew.div, (self, other))
+
+    def __rtruediv__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(generic.divide(other.data, self.data), ew.div, (other, self))
+
+    def __pow__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(generic.power(self.data, other.data), ew.pow, (self, other))
+
+    def __rpow__(self, other: ValueLike) -> Value:
+        other = _constant(other)
+        return Value._from_op(generic.power(other.data, self.data), ew.pow, (other, self))
+
+    def __neg__(self) -> Value:
+        return Value._from_op(-self.data, ew.neg, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return self.abs()
+
+    # -- elementary functions ------------------------------------------------
+    def exp(self) -> Value:
+        """e**x; d/dx = e**x."""
+        return Value._from_op(generic.exp(self.data), ew.exp, (self,))
+
+    def log(self) -> Value:
+        """Natural log; d/dx = 1/x. log(0) = -inf, log(x<0) = nan."""
+        return Value._from_op(generic.log(self.data), ew.log_, (self,))
+
+    def sqrt(self) -> Value:
+        """Square root; d/dx = 1 / (2 sqrt(x))."""
+        return Value._from_op(generic.sqrt(self.data), ew.sqrt, (self,))
+
+    def abs(self) -> Value:
+        """|x|; d/dx = sign(x) (0 at 0)."""
+        return Value._from_op(abs(self.data), ew.abs_, (self,))
+
+    def sin(self) -> Value:
+        """sin(x); d/dx = cos(x)."""
+        return Value._from_op(generic.sin(self.data), ew.sin_, (self,))
+
+    def cos(self) -> Value:
+        """cos(x); d/dx = -sin(x)."""
+        return Value._from_op(generic.cos(self.data), ew.cos_, (self,))
+
+    # -- activations ---------------------------------------------------------
+    def tanh(self) -> Value:
+        """tanh(x); d/dx = 1 - tanh(x)**2."""
+        return Value._from_op(math.tanh(self.data), ew.tanh, (self,))
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e**-x); d/dx = s(x) (1 - s(x))."""
+        return Value._from_op(generic.sigmoid(self.data), ew.sigmoid_, (self,))
+
+    def relu(self) -> Value:
+        """max(x, 0); d/dx = 1 for x > 0 else 0."""
+        return Value._from_op(self.data if self.data > 0 else 0.0, ew.relu, (self,))
+
+    def leaky_relu(self, alpha: float = 0.01) -> Value:
+        """x for x > 0 else alpha*x; d/dx = 1 or alpha."""
+        data = self.data if self.data > 0 else alpha * self.data
+        return Value._from_op(data, ew.leaky_relu, (self,), {"alpha": alpha})
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
+        data = self.data if self.data > 0 else alpha * math.expm1(self.data)
+        return Value._from_op(data, ew.elu, (self,), {"alpha": alpha})
+
+    def softplus(self) -> Value:
+        """log(1 + e**x), overflow-free; d/dx = sigmoid(x)."""
+        return Value._from_op(generic.softplus(self.data), ew.softplus, (self,))
+
+    def swish(self, beta: float = 1.0) -> Value:
+        """x * sigmoid(beta * x) (SiLU when beta = 1)."""
+        return self * (self * beta).sigmoid() if beta != 1 else self * self.sigmoid()
+
+    def silu(self) -> Value:
+        """x * sigmoid(x): swish with beta = 1."""
+        return self.swish(1.0)
+
+    def mish(self) -> Value:
+        """x * tanh(softplus(x))."""
+        return self * self.softplus().tanh()
+
+    def step(self) -> Value:
+        """Heaviside step: 1 for x > 0 else 0; its gradient is zero everywhere."""
+        return Value._from_op(1.0 if self.data > 0 else 0.0, ew.step, (self,))
+
+    def max(self, other: ValueLike) -> Value:
+        """The larger of two Values (MaxGate): the gradient goes to the larger input; a tie splits it evenly."""
+        other = _constant(other)
+        return Value._from_op(max(self.data, other.data), ew.maximum, (self, other))
+
+    def min(self, other: ValueLike) -> Value:
+        """The smaller of two Values: the gradient goes to the smaller input; a tie splits it evenly."""
+        other = _constant(other)
+        return Value._from_op(min(self.data, other.data), ew.minimum, (self, other))
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Value:
+        """Clamp into [low, high]; the gradient passes where low <= x <= high."""
+        data = self.data
+        if low is not None and data < low:
+            data = float(low)
+        if high is not None and data > high:
+            data = float(high)
+        return Value._from_op(data, ew.clip, (self,), {"low": low, "high": high})
+
+    # -- n-ary ---------------------------------------------------------------
+    @staticmethod
+    def sum(values: Sequence[ValueLike]) -> Value:
+        """Sum of many Values as a single node (every input gets the upstream gradient)."""
+        nodes = tuple(_constant(v) for v in values)
+        return Value._from_op(math.fsum(v.data for v in nodes), scalar_ops.sum_values, nodes)
+
+    @staticmethod
+    def linear(weights: Sequence[Value], inputs: Sequence[ValueLike], bias: ValueLike = 0.0) -> Value:
+        """w1*x1 + ... + wn*xn + b as a single node (a neuron's pre-activation)."""
+        if len(weights) != len(inputs):
+            raise ValueError(f"linear: got {len(weights)} weights but {len(inputs)} inputs")
+        ws = tuple(_constant(w) for w in weights)
+        xs = tuple(_constant(x) for x in inputs)
+        b = _constant(bias)
+        data = b.data
+        for w, x in zip(ws, xs):
+            data += w.data * x.data
+        return Value._from_op(data, scalar_ops.linear, ws + xs + (b,))
+
+    # -- comparisons (plain bools) --------------------------------------------
+    def __lt__(self, other: ValueLike) -> bool:
+        return self.data < _constant(other).data
+
+    def __le__(self, other: ValueLike) -> bool:
+        return self.data <= _constant(other).data
+
+    def __gt__(self, other: ValueLike) -> bool:
+        return self.data > _constant(other).data
+
+    def __ge__(self, other: ValueLike) -> bool:
+        return self.data >= _constant(other).data
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Value, int, float)):
+            return self.data == _constant(other).data
+        return NotImplemented
+
+    __hash__ = Node.__hash__
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __bool__(self) -> bool:
+        return self.data != 0.0
+
+    # -- graph utilities -----------------------------------------------------
+    def detach(self) -> Value:
+        """A new constant Value with the same data, cut from the graph."""
+        return _constant(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Value:
+        """Mark a leaf as needing (or not needing) a gradient; returns self."""
+        if not self.is_leaf:
+            raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def zero_grad(self) -> None:
+        """Reset ``.grad`` to 0.0."""
+        self.grad = 0.0
+
+    def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
+        seed = 1.0 if grad is None else float(generic.data_of(grad))
+        return _constant(seed) if create_graph else seed
+
+    def _accumulate_leaf(self, total: Any) -> None:
+        self.grad = self.grad + total if isinstance(total, Node) else self.grad + float(total)
+
+    def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
+        if create_graph and not isinstance(contribution, Node):
+            return _constant(contribution)
+        return contribution
+
+    @staticmethod
+    def _where(condition: Any, x: Any, y: Any) -> Any:
+        return x if condition else y
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        grad = self.grad.data if isinstance(self.grad, Node) else self.grad
+        return f"Value(data={self.data:.6g}, grad={grad:.6g}{label})"

@@ -1,0 +1,101 @@
+"""micrograd-style networks of scalar ``Value``s: ``Neuron``, ``Layer``, ``MLP``.
+
+A neuron computes ``activation(w . x + b)``; the pre-activation is one
+``Value.linear`` node. Weights start uniform in [-1, 1) and the bias at 0, as in
+micrograd; pass ``seed`` for reproducible weights.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+
+from autograd import Value
+
+from .module import Module
+
+#: Activations a scalar neuron can use, by name.
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "linear": lambda v: v,
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,
+    "elu": Value.elu,
+    "softplus": Value.softplus,
+    "swish": Value.swish,
+    "silu": Value.silu,
+    "mish": Value.mish,
+    "step": Value.step,
+}
+
+
+def _activation(name: str) -> Callable[[Value], Value]:
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
+
+
+class Neuron(Module):
+    """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs."""
+
+    def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+        if nin < 1:
+            raise ValueError(f"Neuron: nin must be >= 1, got {nin}")
+        rng = rng or random.Random()
+        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self.activation = activation
+        self._activate = _activation(activation)
+
+    def forward(self, x: Sequence[Value | float]) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
+        return self._activate(Value.linear(self.w, x, self.b))
+
+    def extra_repr(self) -> str:
+        return f"{len(self.w)}, activation={self.activation!r}"
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs."""
+
+    def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+        rng = rng or random.Random()
+        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
+        outputs = [neuron(x) for neuron in self.neurons]
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def __repr__(self) -> str:
+        first = self.neurons[0]
+        return f"Layer({len(first.w)}, {len(self.neurons)}, activation={first.activation!r})"
+
+
+class MLP(Module):
+    """A stack of Layers: ``MLP(2, [16, 16, 1])``; hidden layers use ``activation``,
+    the last layer ``output_activation`` (linear by default)."""
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        seed: int | None = None,
+    ) -> None:
+        rng = random.Random(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, rng)
+            for i in range(len(nouts))
+        ]
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
+        for layer in self.layers:
+            x = layer(x)
+            if isinstance(x, Value):
+                x = [x]
+        return x[0] if len(x) == 1 else x
