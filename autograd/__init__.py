@@ -7,6 +7,8 @@ higher-order derivatives (``create_graph=True``).
 """
 
 from .core import OPS, Node, Op, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .functional import grad
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Tensor
 from .tensor_functions import (
     arange,
@@ -37,6 +39,7 @@ from .tensor_functions import (
 from .value import Value
 
 __all__ = [
+    "GradcheckError",
     "OPS",
     "Node",
     "Op",
@@ -51,6 +54,9 @@ __all__ = [
     "eye",
     "full",
     "full_like",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "linspace",
     "matmul",

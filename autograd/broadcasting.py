@@ -19,9 +19,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     extra = len(grad_shape) - len(shape)
     if extra < 0:
         raise ValueError(f"unbroadcast: gradient of shape {grad_shape} has fewer axes than the target {shape}")
-    stretched = tuple(
-        extra + axis for axis, size in enumerate(shape) if size == 1 and grad_shape[extra + axis] != 1
-    )
+    stretched = tuple(extra + axis for axis, size in enumerate(shape) if size == 1 and grad_shape[extra + axis] != 1)
     axes = tuple(range(extra)) + stretched
     for axis, size in enumerate(shape):
         if size != 1 and grad_shape[extra + axis] != size:

@@ -71,9 +71,7 @@ class Tensor(Node):
         if array.dtype.kind not in "fiub":
             raise TypeError(f"Tensor: unsupported dtype {array.dtype} (use real numbers or booleans)")
         if requires_grad and array.dtype.kind != "f":
-            raise TypeError(
-                f"Tensor: only floating-point tensors can require gradients, got dtype {array.dtype}"
-            )
+            raise TypeError(f"Tensor: only floating-point tensors can require gradients, got dtype {array.dtype}")
         self.data: np.ndarray = array
         self.grad: Any = None
         self.requires_grad = bool(requires_grad)
@@ -404,7 +402,9 @@ class Tensor(Node):
             data = np.log(np.sum(np.exp(x - shift), axis=axes, keepdims=True)) + shift
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(x.shape) if i not in axes])
-        return Tensor._from_op(data.astype(x.dtype, copy=False), ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
+        return Tensor._from_op(
+            data.astype(x.dtype, copy=False), ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims}
+        )
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x - logsumexp(x)) along ``axis``: stable for any finite input."""
@@ -471,7 +471,9 @@ class Tensor(Node):
         try:
             data = np.squeeze(self.data, axis=axis)
         except ValueError:
-            raise ValueError(f"squeeze: cannot select an axis of length != 1 in shape {self.shape} (axis={axis})") from None
+            raise ValueError(
+                f"squeeze: cannot select an axis of length != 1 in shape {self.shape} (axis={axis})"
+            ) from None
         return self.reshape(data.shape)
 
     def expand_dims(self, axis: int | tuple[int, ...]) -> Tensor:

@@ -49,13 +49,17 @@ def full(shape: Shape, fill_value: float, dtype: Any = np.float64, requires_grad
     return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
 
 
-def randn(*shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+def randn(
+    *shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False
+) -> Tensor:
     """Standard normal samples."""
     data = _generator(rng).standard_normal(_shape(shape)).astype(dtype, copy=False)
     return Tensor(data, requires_grad=requires_grad)
 
 
-def rand(*shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+def rand(
+    *shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False
+) -> Tensor:
     """Uniform samples in [0, 1)."""
     data = _generator(rng).random(_shape(shape)).astype(dtype, copy=False)
     return Tensor(data, requires_grad=requires_grad)
@@ -142,7 +146,9 @@ def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) ->
     length = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or length % indices_or_sections:
-            raise ValueError(f"split: axis {axis} of length {length} does not divide into {indices_or_sections} equal parts")
+            raise ValueError(
+                f"split: axis {axis} of length {length} does not divide into {indices_or_sections} equal parts"
+            )
         step = length // indices_or_sections
         bounds = list(range(0, length + 1, step))
     else:

@@ -22,7 +22,7 @@ from .core import Node
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
 
-Number = Union[int, float]
+Number = int | float
 ValueLike = Union["Value", int, float]
 
 

@@ -4,6 +4,6 @@ Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :cla
 """
 
 from .module import Module
-from .scalar import Layer, MLP, Neuron
+from .scalar import MLP, Layer, Neuron
 
 __all__ = ["Layer", "MLP", "Module", "Neuron"]

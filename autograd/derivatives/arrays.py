@@ -65,7 +65,10 @@ def is_basic_index(index) -> bool:
     """True if ``index`` selects by slices/ints only, so no element is picked twice."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(
-        part is None or part is Ellipsis or isinstance(part, slice) or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
+        part is None
+        or part is Ellipsis
+        or isinstance(part, slice)
+        or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
         for part in parts
     )
 

@@ -1,0 +1,179 @@
+"""Gradients as return values: ``grad`` (torch.autograd.grad-style) and transforms.
+
+``grad(outputs, inputs)`` returns d(outputs)/d(inputs) without touching
+``.grad``. With ``create_graph=True`` the returned gradients are graph nodes,
+so they can be differentiated again; this is how second and higher
+derivatives are built.
+
+The transforms take a function and return numbers/arrays:
+
+* ``derivative(f)`` — the gradient function of a scalar function (nestable:
+  ``derivative(derivative(f))`` is the second derivative);
+* ``jacobian(f, x)`` — shape ``f(x).shape + x.shape``;
+* ``hessian(f, x)`` — the Jacobian of the gradient, shape ``x.shape + x.shape``;
+* ``hvp(f, x, v)`` — the Hessian-vector product H v without forming H.
+
+Arguments may be plain numbers (differentiated as ``Value``) or arrays
+(differentiated as ``Tensor``). When an argument is already a node that requires
+a gradient, the result is a node too, so transforms compose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .core import Node, backpropagate
+from .tensor import Tensor, _wrap
+from .value import Value
+
+
+def _as_tuple(x: Any) -> tuple:
+    return tuple(x) if isinstance(x, (list, tuple)) else (x,)
+
+
+def grad(
+    outputs: Node | Sequence[Node],
+    inputs: Node | Sequence[Node],
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+    retain_graph: bool | None = None,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """Return the gradients of ``outputs`` with respect to each of ``inputs``.
+
+    ``grad_outputs`` gives the seed for each output (default 1 for one-element
+    outputs). Results are floats/ndarrays, or graph nodes with
+    ``create_graph=True``. An input the outputs do not depend on raises an
+    error unless ``allow_unused=True``, which returns None for it.
+    ``retain_graph`` is accepted for PyTorch compatibility (graphs are never
+    freed by a backward pass).
+    """
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    for position, node in enumerate(inputs):
+        if not isinstance(node, Node):
+            raise TypeError(f"grad: inputs[{position}] is a {type(node).__name__}, not a Value or Tensor")
+        if not node.requires_grad:
+            raise RuntimeError(f"grad: inputs[{position}] does not require grad")
+    seeds_in = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if len(seeds_in) != len(outputs):
+        raise ValueError(f"grad: got {len(seeds_in)} grad_outputs for {len(outputs)} outputs")
+    roots, seeds = [], []
+    for position, (output, seed) in enumerate(zip(outputs, seeds_in)):
+        if not isinstance(output, Node):
+            raise TypeError(f"grad: outputs[{position}] is a {type(output).__name__}, not a Value or Tensor")
+        if not output.requires_grad:
+            continue
+        roots.append(output)
+        seeds.append(output._seed_gradient(seed, create_graph))
+    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=inputs) if roots else {}
+    results = []
+    for position, node in enumerate(inputs):
+        if id(node) not in found:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: inputs[{position}] is not used to compute the outputs (pass allow_unused=True to get None)"
+                )
+            results.append(None)
+        else:
+            results.append(found[id(node)])
+    return tuple(results)
+
+
+def _leaf(x: Any) -> tuple[Node, bool]:
+    """A node to differentiate with respect to, and whether the caller's graph continues."""
+    if isinstance(x, Node):
+        if x.requires_grad:
+            return x, True
+        x = x.data
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return Value(x), False
+    array = np.asarray(x)
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    return Tensor(array, requires_grad=True), False
+
+
+def derivative(f: Callable[..., Node], argnum: int = 0) -> Callable[..., Any]:
+    """The gradient function of a scalar-valued ``f`` with respect to argument ``argnum``.
+
+    >>> d2 = derivative(derivative(lambda x: x ** 3))
+    >>> d2(2.0)   # 6 x
+    12.0
+    """
+
+    def gradient(*args: Any) -> Any:
+        leaf, nested = _leaf(args[argnum])
+        out = f(*args[:argnum], leaf, *args[argnum + 1 :])
+        if not isinstance(out, Node) or not out.requires_grad:
+            return _zero_like(leaf, nested)
+        (result,) = grad(out, leaf, create_graph=nested, allow_unused=True)
+        return _zero_like(leaf, nested) if result is None else result
+
+    gradient.__name__ = f"derivative_of_{getattr(f, '__name__', 'f')}"
+    return gradient
+
+
+def _zero_like(leaf: Node, nested: bool) -> Any:
+    if isinstance(leaf, Value):
+        return Value(0.0, requires_grad=False) if nested else 0.0
+    zeros = np.zeros_like(leaf.data)
+    return _wrap(zeros) if nested else zeros
+
+
+def jacobian(f: Callable[[Any], Any], x: Any) -> Any:
+    """The Jacobian d f(x) / d x, of shape ``f(x).shape + x.shape`` (one backward per output)."""
+    leaf, nested = _leaf(x)
+    out = f(leaf)
+    if isinstance(out, Value) or isinstance(leaf, Value):
+        raise TypeError("jacobian: needs an array function of an array; use derivative() for scalars")
+    out_shape = out.shape
+    rows = []
+    for index in np.ndindex(*out_shape):
+        seed = np.zeros(out_shape, dtype=out.dtype)
+        seed[index] = 1
+        if out.requires_grad:
+            (row,) = grad(
+                out, leaf, grad_outputs=_wrap(seed) if nested else seed, create_graph=nested, allow_unused=True
+            )
+        else:
+            row = None
+        rows.append(_zero_like(leaf, nested) if row is None else row)
+    if nested:
+        from .tensor_functions import stack
+
+        return stack(rows).reshape(out_shape + leaf.shape) if rows else _wrap(np.zeros(out_shape + leaf.shape))
+    return np.stack(rows).reshape(out_shape + leaf.shape) if rows else np.zeros(out_shape + leaf.shape)
+
+
+def hessian(f: Callable[[Any], Node], x: Any) -> Any:
+    """The Hessian of a scalar function: second derivatives, shape ``x.shape + x.shape``.
+
+    For a scalar ``x`` (a number) this is the second derivative f''(x).
+    """
+    leaf, _ = _leaf(x)
+    if isinstance(leaf, Value):
+        return derivative(derivative(f))(x)
+    return jacobian(derivative(f), x)
+
+
+def hvp(f: Callable[[Any], Node], x: Any, v: Any) -> Any:
+    """Hessian-vector product H(x) v by double backward, without forming H."""
+    leaf, nested = _leaf(x)
+    out = f(leaf)
+    (gradient,) = grad(out, leaf, create_graph=True)
+    v_data = (
+        v.data
+        if isinstance(v, Node)
+        else np.asarray(v, dtype=leaf.data.dtype)
+        if isinstance(leaf, Tensor)
+        else float(v)
+    )
+    directional = (gradient * v_data).sum() if isinstance(leaf, Tensor) else gradient * v_data
+    if not directional.requires_grad:
+        return _zero_like(leaf, nested)
+    (result,) = grad(directional, leaf, create_graph=nested, allow_unused=True)
+    return _zero_like(leaf, nested) if result is None else result
