@@ -4,6 +4,7 @@ Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :cla
 """
 
 from .module import Module
+from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
 
-__all__ = ["Layer", "MLP", "Module", "Neuron"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "Parameter"]

@@ -2,8 +2,8 @@
 
 Parameters and sub-modules are discovered from attributes (also inside lists
 and tuples), in the order they were assigned, so ``parameters()`` needs no
-registration calls. A parameter is a leaf graph node that requires a gradient
-(a ``Value`` or an ``nn.Parameter``).
+registration calls. A parameter is an ``nn.Parameter`` or a leaf ``Value`` that
+requires a gradient.
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autograd import Value
 from autograd.core import Node
+
+from .parameter import Parameter
 
 
 def _is_parameter(obj: Any) -> bool:
-    return isinstance(obj, Node) and obj.is_leaf and obj.requires_grad
+    """Parameters are ``nn.Parameter`` tensors and leaf ``Value``s that require grad."""
+    return isinstance(obj, Parameter) or (isinstance(obj, Value) and obj.is_leaf and obj.requires_grad)
 
 
 class Module:

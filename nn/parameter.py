@@ -1,0 +1,22 @@
+"""``Parameter``: a Tensor that a Module owns and an optimizer updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+
+class Parameter(Tensor):
+    """A learnable Tensor: ``requires_grad`` is True, and Modules list it in ``parameters()``.
+
+    Results of operations on a Parameter are plain Tensors.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return "Parameter(" + super().__repr__()[len("Tensor(") :]
