@@ -238,6 +238,12 @@ class Node:
     def _accumulate_leaf(self, total: Any) -> None:
         raise NotImplementedError
 
+    def draw(self, **options: Any) -> Any:
+        """Draw the graph that computed this node (see :func:`autograd.draw.draw_graph`)."""
+        from .draw import draw_graph
+
+        return draw_graph(self, **options)
+
     __hash__ = object.__hash__
 
 
@@ -350,10 +356,6 @@ def backpropagate(
             grad = pending.pop(key)
             if node._hooks:
                 grad = _run_hooks(node, grad)
-            if anomaly:
-                from .anomaly import check_backward
-
-                check_backward(node, grad)
             op = node.op
             if store:
                 if op is None:
@@ -390,6 +392,10 @@ def backpropagate(
                     contribution = _ieee_retry(rule, call_args, attrs)
                 if create_graph or parent.broadcasts:
                     contribution = parent._match_gradient(contribution, create_graph)
+                if anomaly:
+                    from .anomaly import check_backward
+
+                    check_backward(node, index, contribution)
                 if parent_key in pending:
                     pending[parent_key] = pending[parent_key] + contribution
                 else:
