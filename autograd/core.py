@@ -14,15 +14,18 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 
 * leaves (nodes created by the user) *accumulate* into ``.grad`` until
   ``zero_grad()`` or ``grad = None/0`` is used;
-* intermediate nodes have ``.grad`` *overwritten* with the gradient of the most
-  recent backward pass through them, so a second call never doubles them.
+* intermediate nodes that keep their gradient have ``.grad`` *overwritten*
+  with the gradient of the most recent backward pass through them, so a second
+  call never doubles them. Every ``Value`` keeps it (micrograd's teaching
+  view); a ``Tensor`` keeps it only after ``retain_grad()`` (as in PyTorch), so
+  large intermediate gradients are freed as soon as they have been used.
 """
 
 from __future__ import annotations
 
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -146,11 +149,14 @@ class Node:
         "label",
         "_hooks",
         "_origin",
+        "retains_grad",
         "__weakref__",
     )
 
     #: True for node kinds whose gradients must be reduced back to a shape.
     broadcasts = False
+    #: Whether new intermediate nodes of this kind keep ``.grad`` after backward.
+    retains_grad_by_default = True
 
     # -- construction -------------------------------------------------------
     @classmethod
@@ -167,6 +173,7 @@ class Node:
         node.grad = cls._zero_grad_value
         node.label = ""
         node._hooks = None
+        node.retains_grad = cls.retains_grad_by_default
         record = False
         if _mode.enabled:
             for parent in parents:
@@ -221,6 +228,10 @@ class Node:
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         raise NotImplementedError
 
+    def retain_grad(self) -> None:
+        """Keep this intermediate node's ``.grad`` after backward (leaves always do)."""
+        self.retains_grad = True
+
     def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
         """Call ``hook(grad)`` when this node's gradient is computed.
 
@@ -267,20 +278,21 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
 
     Iterative depth-first search (no recursion), so graphs of any depth work at
     Python's default recursion limit. The result lists every node after all the
-    nodes computed from it, i.e. reverse topological order.
+    nodes computed from it, i.e. reverse topological order. Nodes hash by
+    identity, so they serve directly as set members.
     """
-    visited: set[int] = set()
+    visited: set[Node] = set()
     postorder: list[Node] = []
     for root in roots:
-        if not root.requires_grad or id(root) in visited:
+        if not root.requires_grad or root in visited:
             continue
-        visited.add(id(root))
-        stack: list[tuple[Node, Iterable[Node]]] = [(root, iter(root.parents))]
+        visited.add(root)
+        stack: list[tuple[Node, Iterator[Node]]] = [(root, iter(root.parents))]
         while stack:
             node, pending_parents = stack[-1]
             for parent in pending_parents:
-                if parent.requires_grad and id(parent) not in visited:
-                    visited.add(id(parent))
+                if parent.requires_grad and parent not in visited:
+                    visited.add(parent)
                     stack.append((parent, iter(parent.parents)))
                     break
             else:
@@ -290,12 +302,12 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
     return postorder
 
 
-def _reaches(order: list[Node], targets: Sequence[Node]) -> set[int]:
-    """Ids of nodes in ``order`` from which some target can be reached backwards."""
-    relevant = {id(target) for target in targets}
+def _reaches(order: list[Node], targets: Sequence[Node]) -> set[Node]:
+    """The nodes of ``order`` that depend on some target (targets included)."""
+    relevant = set(targets)
     for node in reversed(order):  # parents before children
-        if id(node) not in relevant and any(id(parent) in relevant for parent in node.parents):
-            relevant.add(id(node))
+        if node not in relevant and any(parent in relevant for parent in node.parents):
+            relevant.add(node)
     return relevant
 
 
@@ -333,37 +345,35 @@ def backpropagate(
     """Apply the chain rule from ``roots`` (with gradients ``seeds``) to their ancestors.
 
     With ``store=True`` (``backward()``), leaves accumulate into ``.grad`` and
-    intermediate nodes get ``.grad`` overwritten. With ``store=False``
+    intermediate nodes that retain their gradient get ``.grad`` overwritten. With ``store=False``
     (``autograd.grad``) nothing is written; the returned dict maps ``id(node)``
     to the gradient for every node in ``inputs``.
     """
     order = backward_order(roots)
     relevant = _reaches(order, inputs) if inputs is not None else None
-    pending: dict[int, Any] = {}
+    pending: dict[Node, Any] = {}
     for root, seed in zip(roots, seeds):
-        key = id(root)
-        pending[key] = pending[key] + seed if key in pending else seed
+        pending[root] = pending[root] + seed if root in pending else seed
     results: dict[int, Any] = {}
-    wanted = {id(node) for node in inputs} if inputs is not None else set()
+    wanted = set(inputs) if inputs is not None else set()
     anomaly = _mode.anomaly
     previous_mode = _mode.enabled
     _mode.enabled = create_graph
     try:
         for node in order:
-            key = id(node)
-            if key not in pending:
+            grad = pending.pop(node, None)
+            if grad is None:
                 continue
-            grad = pending.pop(key)
             if node._hooks:
                 grad = _run_hooks(node, grad)
             op = node.op
             if store:
                 if op is None:
                     node._accumulate_leaf(grad)
-                else:
+                elif node.retains_grad:
                     node.grad = grad
-            elif key in wanted:
-                results[key] = grad
+            elif node in wanted:
+                results[id(node)] = grad
             if op is None:
                 continue
             parents = node.parents
@@ -379,10 +389,7 @@ def backpropagate(
             rules = op.rules
             variadic = op.variadic
             for index, parent in enumerate(parents):
-                if not parent.requires_grad:
-                    continue
-                parent_key = id(parent)
-                if relevant is not None and parent_key not in relevant:
+                if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
                 call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
                 rule = rules[0] if variadic else rules[index]
@@ -396,10 +403,10 @@ def backpropagate(
                     from .anomaly import check_backward
 
                     check_backward(node, index, contribution)
-                if parent_key in pending:
-                    pending[parent_key] = pending[parent_key] + contribution
+                if parent in pending:
+                    pending[parent] = pending[parent] + contribution
                 else:
-                    pending[parent_key] = contribution
+                    pending[parent] = contribution
     finally:
         _mode.enabled = previous_mode
     return results

@@ -38,6 +38,7 @@ def _wrap(array: np.ndarray) -> Tensor:
     node.label = ""
     node._hooks = None
     node._origin = None
+    node.retains_grad = True
     return node
 
 
@@ -57,17 +58,23 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
 
 
 class Tensor(Node):
-    """An n-dimensional array that records the operations applied to it."""
+    """An n-dimensional array that records the operations applied to it.
+
+    Like ``numpy.asarray``, ``Tensor(array)`` shares memory with an ndarray that
+    already has the requested dtype (no copy); lists and numbers are copied.
+    ``nn.Parameter`` always copies, so optimizers never write into user arrays.
+    """
 
     __slots__ = ()
     broadcasts = True
+    retains_grad_by_default = False
     _zero_grad_value = None
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to Tensor's reflected ops
 
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Node):
             data = data.data
-        array = np.array(data, dtype=dtype)
+        array = np.asarray(data, dtype=dtype)
         if array.dtype.kind not in "fiub":
             raise TypeError(f"Tensor: unsupported dtype {array.dtype} (use real numbers or booleans)")
         if requires_grad and array.dtype.kind != "f":
@@ -81,6 +88,7 @@ class Tensor(Node):
         self.label = ""
         self._hooks = None
         self._origin = None
+        self.retains_grad = True
 
     # -- properties ----------------------------------------------------------
     @property
@@ -358,18 +366,18 @@ class Tensor(Node):
         return self._binary(other, ew.minimum, np.minimum)
 
     # -- reductions ------------------------------------------------------------
-    def _reduce(self, op: Any, function: Any, axis: Any, keepdims: bool) -> Tensor:
+    def _reduce(self, op: Any, method: str, axis: Any, keepdims: bool) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op.name)
-        data = np.asarray(function(self.data, axis=axes, keepdims=keepdims))
+        data = np.asarray(getattr(self.data, method)(axis=axes, keepdims=keepdims))
         return Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all if None); the gradient is broadcast back."""
-        return self._reduce(ar.sum_, np.sum, axis, keepdims)
+        return self._reduce(ar.sum_, "sum", axis, keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis``; d/dx_i = 1/n."""
-        return self._reduce(ar.mean, np.mean, axis, keepdims)
+        return self._reduce(ar.mean, "mean", axis, keepdims)
 
     def var(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """Variance sum((x - mean)**2) / (n - ddof)."""
@@ -385,34 +393,55 @@ class Tensor(Node):
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient evenly."""
         self._check_nonempty("max")
-        return self._reduce(ar.max_, np.max, axis, keepdims)
+        return self._reduce(ar.max_, "max", axis, keepdims)
 
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Minimum over ``axis``; tied minima share the gradient evenly."""
         self._check_nonempty("min")
-        return self._reduce(ar.min_, np.min, axis, keepdims)
+        return self._reduce(ar.min_, "min", axis, keepdims)
+
+    def _log_normalizer(self, axes: tuple[int, ...], op: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(m, x - m, log(sum(exp(x - m)))) with keepdims, where m is the row maximum
+        (0 for rows whose maximum is not finite), so exp never overflows."""
+        x = self.data
+        if x.size == 0:
+            raise ValueError(f"{op}: zero-size tensor of shape {self.shape}")
+        shift = x.max(axis=axes, keepdims=True)
+        if np.isfinite(shift).all():  # the maximum contributes exp(0) = 1, so the sum is >= 1
+            shifted = x - shift
+            return shift, shifted, np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
+        shift = np.where(np.isfinite(shift), shift, 0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # rows of +-inf give IEEE inf/nan
+            shifted = x - shift
+            return shift, shifted, np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
 
     def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max; gradient = softmax."""
         axes = normalize_axes(axis, self.ndim, "logsumexp")
-        x = self.data
-        with np.errstate(divide="ignore"):
-            shift = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros(())
-            shift = np.where(np.isfinite(shift), shift, 0)
-            data = np.log(np.sum(np.exp(x - shift), axis=axes, keepdims=True)) + shift
+        shift, _, log_sum = self._log_normalizer(axes, "logsumexp")
+        data = log_sum + shift
         if not keepdims:
-            data = data.reshape([n for i, n in enumerate(x.shape) if i not in axes])
-        return Tensor._from_op(
-            data.astype(x.dtype, copy=False), ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims}
-        )
+            data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
+        return Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
 
     def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x - logsumexp(x)) along ``axis``: stable for any finite input."""
-        return (self - self.logsumexp(axis=axis, keepdims=True)).exp()
+        """exp(x_i) / sum_j exp(x_j) along ``axis``, overflow-free.
+
+        d/dx: s * (g - sum(g * s)).
+        """
+        axes = normalize_axes(axis, self.ndim, "softmax")
+        _, shifted, log_sum = self._log_normalizer(axes, "softmax")
+        with np.errstate(invalid="ignore"):  # only an all -inf row gives nan (0/0), as in numpy
+            data = np.exp(shifted - log_sum)
+        return Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - logsumexp(x) along ``axis``."""
-        return self - self.logsumexp(axis=axis, keepdims=True)
+        """x - logsumexp(x) along ``axis``; d/dx: g - softmax(x) * sum(g)."""
+        axes = normalize_axes(axis, self.ndim, "log_softmax")
+        _, shifted, log_sum = self._log_normalizer(axes, "log_softmax")
+        with np.errstate(invalid="ignore"):
+            data = shifted - log_sum
+        return Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
     def argmax(self, axis: int | None = None) -> np.ndarray:
         """Index of the maximum (no gradient): a plain ndarray."""
@@ -548,6 +577,14 @@ class Tensor(Node):
             self.grad = self.grad + total
 
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
+        data = self.data
+        if (
+            not create_graph
+            and type(contribution) is np.ndarray
+            and contribution.shape == data.shape
+            and contribution.dtype == data.dtype
+        ):
+            return contribution
         if create_graph:
             if not isinstance(contribution, Node):
                 contribution = _wrap(np.asarray(contribution, dtype=self.dtype))

@@ -42,6 +42,7 @@ def _constant(x: Any) -> Value:
     node.label = ""
     node._hooks = None
     node._origin = None
+    node.retains_grad = True
     return node
 
 
@@ -70,6 +71,7 @@ class Value(Node):
         self.label = label
         self._hooks = None
         self._origin = None
+        self.retains_grad = True
 
     # -- arithmetic ---------------------------------------------------------
     def __add__(self, other: ValueLike) -> Value:

@@ -21,10 +21,14 @@ from ..generic import broadcast_to, data_of, exp, where
 
 
 def _spread(g, x_shape, axes, keepdims):
-    """Broadcast a reduction's gradient back over the reduced axes."""
+    """Broadcast a reduction's gradient back over the reduced axes (a full-shape array)."""
     if not keepdims:
         g = g.reshape(reduced_shape(x_shape, axes))
-    return broadcast_to(g, x_shape)
+    if isinstance(g, Node):
+        return broadcast_to(g, x_shape)
+    spread = np.empty(x_shape, dtype=g.dtype)
+    spread[...] = g
+    return spread
 
 
 def _count(shape, axes):
@@ -40,7 +44,8 @@ def _extreme_rule(g, out, x, axes, keepdims):
 
 def _logsumexp_rule(g, out, x, axes, keepdims):
     # d/dx_i log sum_j e^x_j = e^(x_i - lse): the softmax.
-    return _spread(g, x.shape, axes, keepdims) * exp(x - out.reshape(reduced_shape(x.shape, axes)))
+    kept = reduced_shape(x.shape, axes)
+    return g.reshape(kept) * exp(x - out.reshape(kept))
 
 
 def _matmul_rule_a(g, out, a, b):
@@ -102,10 +107,12 @@ def _transpose_rule(g, out, x, axes):
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims))
-mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) / _count(x.shape, axes))
+mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g / _count(x.shape, axes), x.shape, axes, keepdims))
 max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 logsumexp = Op("logsumexp", _logsumexp_rule)
+softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=axes, keepdims=True)))
+log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
 
 cast = Op("astype", lambda g, out, x, dtype: g)                       # cast back in backward
 reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape))

@@ -55,7 +55,7 @@ cos_ = Op("cos", lambda g, out, x: -g * sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
 sigmoid_ = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
 softplus = Op("softplus", lambda g, out, x: g * sigmoid(x))         # d log(1+e^x) = s(x)
-relu = Op("relu", lambda g, out, x: where(data_of(x) > 0, g, 0.0))
+relu = Op("relu", lambda g, out, x: g * (data_of(x) > 0))                # mask multiply: fastest form
 leaky_relu = Op("leaky_relu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * alpha))
 elu = Op("elu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * (out + alpha)))
 step = Op("step", lambda g, out, x: g * 0)                          # Heaviside: flat
