@@ -1,0 +1,256 @@
+"""Activation functions on Tensors: composites of autograd primitives, so every one is
+differentiable to any order.
+
+Inputs may be Tensors or array-likes (converted to a constant Tensor; integers and
+booleans become float64). Learnable parameters (``prelu``'s weight, ``swish``'s beta,
+``acon_c``'s p1, p2, beta) are numbers or Tensors and receive gradients when they
+require them. A *per-channel* parameter is a number, a one-element tensor, or a 1-D
+tensor of length ``x.shape[1]`` (the channel axis, as in ``torch.nn.PReLU``).
+
+At kinks the derivative is the left one (relu'(0) = 0, as PyTorch); ties inside a
+``maxout`` group split the gradient evenly.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, where
+from autograd.core import Node
+
+__all__ = [
+    "acon_c",
+    "elu",
+    "leaky_relu",
+    "log_softmax",
+    "maxout",
+    "mish",
+    "prelu",
+    "relu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "step",
+    "swish",
+    "tanh",
+]
+
+ParameterLike = float | int | Tensor | np.ndarray
+
+
+def as_float_tensor(x: Any, function: str) -> Tensor:
+    """``x`` as a floating-point Tensor: Tensors pass through, array-likes become constants.
+
+    Integer and boolean data become float64 (they cannot carry gradients anyway).
+    """
+    if isinstance(x, Tensor):
+        tensor = x
+    elif isinstance(x, Node):
+        raise TypeError(f"{function}: expected a Tensor or an array-like, got a {type(x).__name__}")
+    else:
+        array = np.asarray(x)
+        if array.dtype.kind not in "fiub":
+            raise TypeError(f"{function}: expected real numbers, got an array of dtype {array.dtype}")
+        tensor = Tensor(array)
+    if tensor.dtype.kind != "f":
+        tensor = tensor.astype(np.float64)
+    return tensor
+
+
+def check_real(value: Any, function: str, name: str) -> float:
+    """``value`` as a finite Python float, or a TypeError/ValueError naming ``function``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{function}: {name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{function}: {name} must be finite, got {value}")
+    return float(value)
+
+
+def check_positive(value: Any, function: str, name: str) -> float:
+    """``value`` as a finite positive float, or an error naming ``function``."""
+    value = check_real(value, function, name)
+    if value <= 0:
+        raise ValueError(f"{function}: {name} must be positive, got {value}")
+    return value
+
+
+def check_count(value: Any, function: str, name: str) -> int:
+    """``value`` as a positive int, or a TypeError/ValueError naming ``function``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{function}: {name} must be an integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{function}: {name} must be positive, got {value}")
+    return int(value)
+
+
+def check_axis(axis: Any, ndim: int, function: str) -> int:
+    """``axis`` (an int, possibly negative) as a non-negative axis of an ``ndim``-D array."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{function}: axis must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{function}: axis {axis} is out of bounds for an input of dimension {ndim}")
+    return int(axis) % ndim
+
+
+def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -> float | Tensor:
+    """Shape a per-channel parameter so it broadcasts along axis 1 of ``x``.
+
+    Numbers stay numbers; one-element tensors become 0-d; a 1-D tensor of length
+    C = x.shape[1] becomes shape (C, 1, ..., 1).
+    """
+    if not isinstance(parameter, Node) and np.ndim(parameter) == 0:
+        return check_real(np.asarray(parameter).item(), function, name)
+    parameter = as_float_tensor(parameter, function)
+    if parameter.size == 1 and parameter.ndim <= 1:
+        return parameter.reshape(())
+    if parameter.ndim == 1 and x.ndim >= 2 and parameter.shape[0] == x.shape[1]:
+        return parameter.reshape((parameter.shape[0],) + (1,) * (x.ndim - 2))
+    channels = f"x.shape[1] = {x.shape[1]}" if x.ndim >= 2 else "1 (input has no channel axis)"
+    raise ValueError(
+        f"{function}: {name} must be a number, a one-element tensor or a 1-D tensor of length {channels}; "
+        f"got {name} of shape {parameter.shape} for input of shape {x.shape}"
+    )
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Logistic function s(x) = 1 / (1 + e^-x), split by sign so nothing overflows.
+
+    d/dx s(x) = s(x) (1 - s(x)).
+    """
+    return as_float_tensor(x, "sigmoid").sigmoid()
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent; d/dx tanh(x) = 1 - tanh(x)^2."""
+    return as_float_tensor(x, "tanh").tanh()
+
+
+def relu(x: Any) -> Tensor:
+    """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0."""
+    return as_float_tensor(x, "relu").relu()
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0 else negative_slope * x; d/dx = 1 or negative_slope."""
+    negative_slope = check_real(negative_slope, "leaky_relu", "negative_slope")
+    return as_float_tensor(x, "leaky_relu").leaky_relu(negative_slope)
+
+
+def prelu(x: Any, weight: ParameterLike) -> Tensor:
+    """Parametric ReLU: x where x > 0 else a * x, with a learnable slope ``a`` per channel.
+
+    ``weight`` is a single slope or one per channel (axis 1). d/dx = 1 or a;
+    d/da = 0 or x (summed over everything but the channel axis).
+    """
+    x = as_float_tensor(x, "prelu")
+    slope = per_channel(weight, x, "prelu", "weight")
+    return where(x.data > 0, x, x * slope)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """Exponential linear unit: x where x > 0 else alpha (e^x - 1).
+
+    d/dx = 1 where x > 0 else alpha e^x = elu(x) + alpha.
+    """
+    alpha = check_real(alpha, "elu", "alpha")
+    return as_float_tensor(x, "elu").elu(alpha)
+
+
+def softplus(x: Any, beta: float = 1.0) -> Tensor:
+    """Smooth ReLU log(1 + e^(beta x)) / beta, computed as max(z, 0) + log1p(e^-|z|), z = beta x.
+
+    d/dx = sigmoid(beta x). Unlike torch there is no ``threshold``: the formula above
+    is exact and stable for every finite input.
+    """
+    beta = check_positive(beta, "softplus", "beta")
+    x = as_float_tensor(x, "softplus")
+    return x.softplus() if beta == 1 else (x * beta).softplus() / beta
+
+
+def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
+    """Swish x * sigmoid(beta x) (Ramachandran et al.); ``beta`` may be a learnable Tensor.
+
+    d/dx = s + beta x s (1 - s) and d/dbeta = x^2 s (1 - s), where s = sigmoid(beta x).
+    """
+    x = as_float_tensor(x, "swish")
+    if not isinstance(beta, Tensor):
+        beta = check_real(beta, "swish", "beta")
+    return x * x.sigmoid() if isinstance(beta, float) and beta == 1 else x * (x * beta).sigmoid()
+
+
+def silu(x: Any) -> Tensor:
+    """SiLU x * sigmoid(x) (swish with beta = 1); d/dx = s (1 + x (1 - s))."""
+    x = as_float_tensor(x, "silu")
+    return x * x.sigmoid()
+
+
+def mish(x: Any) -> Tensor:
+    """Mish x * tanh(softplus(x)) (Misra).
+
+    d/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), where sp = softplus(x).
+    """
+    x = as_float_tensor(x, "mish")
+    return x * x.softplus().tanh()
+
+
+def step(x: Any) -> Tensor:
+    """Heaviside step: 1 where x > 0 else 0; its derivative is 0 everywhere (defined)."""
+    return as_float_tensor(x, "step").step()
+
+
+def maxout(x: Any, pieces: int, axis: int = -1) -> Tensor:
+    """Maximum over groups of ``pieces`` consecutive features along ``axis``.
+
+    Axis length F becomes F / pieces: out_j = max_k x[j * pieces + k]. The gradient
+    goes to the maximal entry of each group (split evenly between ties).
+    """
+    x = as_float_tensor(x, "maxout")
+    pieces = check_count(pieces, "maxout", "pieces")
+    axis = check_axis(axis, x.ndim, "maxout")
+    if x.shape[axis] % pieces:
+        raise ValueError(
+            f"maxout: axis {axis} of input shape {x.shape} has length {x.shape[axis]}, "
+            f"which is not a multiple of pieces={pieces}"
+        )
+    grouped = x.shape[:axis] + (x.shape[axis] // pieces, pieces) + x.shape[axis + 1 :]
+    return x.reshape(grouped).max(axis=axis + 1)
+
+
+def acon_c(x: Any, p1: ParameterLike, p2: ParameterLike, beta: ParameterLike) -> Tensor:
+    """ACON-C (Ma et al., "Activate or Not"): (p1 - p2) x sigmoid(beta (p1 - p2) x) + p2 x.
+
+    With d = (p1 - p2) x and s = sigmoid(beta d):
+    d/dx = (p1 - p2) (s + beta d s (1 - s)) + p2, d/dbeta = d^2 s (1 - s),
+    d/dp1 = x (s + beta d s (1 - s)), d/dp2 = x - d/dp1.
+    p1, p2 and beta are per-channel parameters (see the module docstring).
+    """
+    x = as_float_tensor(x, "acon_c")
+    p1 = per_channel(p1, x, "acon_c", "p1")
+    p2 = per_channel(p2, x, "acon_c", "p2")
+    beta = per_channel(beta, x, "acon_c", "beta")
+    difference = x * (p1 - p2)
+    return difference * (difference * beta).sigmoid() + x * p2
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """Softmax e^x_i / sum_j e^x_j along ``axis``, as exp(x - logsumexp(x)) (stable).
+
+    d softmax_i / d x_j = softmax_i (delta_ij - softmax_j).
+    """
+    x = as_float_tensor(x, "softmax")
+    check_axis(axis, x.ndim, "softmax")
+    return x.softmax(axis=axis)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """Log-softmax x_i - logsumexp(x) along ``axis`` (stable).
+
+    d log_softmax_i / d x_j = delta_ij - softmax_j.
+    """
+    x = as_float_tensor(x, "log_softmax")
+    check_axis(axis, x.ndim, "log_softmax")
+    return x.log_softmax(axis=axis)

@@ -1,0 +1,351 @@
+"""Loss functions on Tensors, each with ``reduction`` = "mean" | "sum" | "none".
+
+Every loss is a composite of autograd primitives, so it is differentiable (to any
+order) with respect to its predictions and, for the regression losses, its target.
+Predictions and targets may be Tensors or array-likes; an array-like target takes the
+prediction's dtype. Shapes must match exactly (no silent broadcasting), class indices
+must be integers in range, probabilities must lie in [0, 1] and margin-loss targets
+must be -1 or +1; anything else raises a ValueError/TypeError naming the loss.
+
+Classification losses take the class axis ``axis`` (1 for (N, C, ...) input, as torch;
+a 1-D input (C,) is a single unbatched sample). "mean" averages over every loss term,
+i.e. over samples (and spatial positions) for the classification losses.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, where
+from autograd.core import Node
+
+from .activations import as_float_tensor, check_axis, check_positive, check_real
+
+__all__ = [
+    "REDUCTIONS",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "exponential_loss",
+    "hinge_loss",
+    "huber_loss",
+    "l1_loss",
+    "mape",
+    "mean_bias_error",
+    "mse_loss",
+    "multi_margin_loss",
+    "nll_loss",
+    "smooth_hinge_loss",
+]
+
+#: Accepted values of ``reduction``.
+REDUCTIONS = ("mean", "sum", "none")
+
+#: log(p) is clamped at this value in binary_cross_entropy, as torch does.
+LOG_FLOOR = -100.0
+
+#: Default guard of ``mape`` against division by a zero target (scikit-learn's choice).
+MAPE_EPS = float(np.finfo(np.float64).eps)
+
+
+# -- argument checks -----------------------------------------------------------------
+def check_reduction(reduction: Any, loss: str) -> str:
+    """``reduction`` if it is "mean", "sum" or "none", else a ValueError naming ``loss``."""
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"{loss}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
+def _reduce(terms: Tensor, reduction: str, loss: str) -> Tensor:
+    if reduction == "none":
+        return terms
+    if reduction == "sum":
+        return terms.sum()
+    if terms.size == 0:
+        raise ValueError(f"{loss}: the mean over an empty batch (loss terms of shape {terms.shape}) is undefined")
+    return terms.mean()
+
+
+def _paired(prediction: Any, target: Any, loss: str, what: str = "prediction") -> tuple[Tensor, Tensor]:
+    """Prediction and target as float Tensors of one shape.
+
+    Float Tensor targets are kept (they may carry gradients); any other target is a
+    constant of the prediction's dtype.
+    """
+    prediction = as_float_tensor(prediction, loss)
+    if isinstance(target, Node) and not isinstance(target, Tensor):
+        raise TypeError(f"{loss}: target must be a Tensor or an array-like, got a {type(target).__name__}")
+    if not (isinstance(target, Tensor) and target.dtype.kind == "f"):
+        array = np.asarray(target.data if isinstance(target, Tensor) else target)
+        if array.dtype.kind not in "fiub":
+            raise TypeError(f"{loss}: target must hold real numbers, got dtype {array.dtype}")
+        target = Tensor(array, dtype=prediction.dtype)
+    if target.shape != prediction.shape:
+        raise ValueError(f"{loss}: target shape {target.shape} does not match {what} shape {prediction.shape}")
+    return prediction, target
+
+
+def _check_unit_interval(values: np.ndarray, loss: str, what: str) -> None:
+    if values.size and not np.all((values >= 0) & (values <= 1)):
+        raise ValueError(
+            f"{loss}: {what} must lie in [0, 1], got values in [{np.nanmin(values):.6g}, {np.nanmax(values):.6g}]"
+            + (" and NaN" if np.isnan(values).any() else "")
+        )
+
+
+def _check_signs(target: Tensor, loss: str) -> None:
+    invalid = target.data[(target.data != 1) & (target.data != -1)]
+    if invalid.size:
+        shown = np.unique(invalid)[:5].tolist()
+        raise ValueError(f"{loss}: targets must be -1 or +1, got {shown} in a target of shape {target.shape}")
+
+
+def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
+    """The class axis: ``axis`` for (N, C, ...) input, 0 for one unbatched (C,) sample."""
+    if scores.ndim == 0:
+        raise ValueError(f"{loss}: input must have a class axis, got a 0-d input")
+    if scores.ndim == 1:
+        check_axis(axis, 2, loss)
+        return 0
+    return check_axis(axis, scores.ndim, loss)
+
+
+def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
+    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C)."""
+    indices = target.data if isinstance(target, Node) else np.asarray(target)
+    expected = scores.shape[:axis] + scores.shape[axis + 1 :]
+    if indices.dtype.kind not in "iu":
+        raise TypeError(
+            f"{loss}: class-index targets must be integers, got dtype {indices.dtype} "
+            f"(target shape {indices.shape}, input shape {scores.shape})"
+        )
+    if indices.shape != expected:
+        raise ValueError(
+            f"{loss}: class-index target shape {indices.shape} does not match input shape {scores.shape} "
+            f"without its class axis {axis}, i.e. {expected}"
+        )
+    classes = scores.shape[axis]
+    invalid = indices[(indices < 0) | (indices >= classes)]
+    if invalid.size:
+        shown = np.unique(invalid)[:5].tolist()
+        raise ValueError(f"{loss}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown}")
+    return indices
+
+
+def _pick(scores: Tensor, indices: np.ndarray, axis: int) -> Tensor:
+    """scores[..., indices, ...] along ``axis``: one entry per sample (a gather)."""
+    position = list(np.indices(indices.shape, sparse=True))
+    position.insert(axis, indices)
+    return scores[tuple(position)]
+
+
+def _expand_class_axis(array: Any, axis: int) -> Any:
+    return array.reshape(array.shape[:axis] + (1,) + array.shape[axis:])
+
+
+# -- regression ------------------------------------------------------------------------
+def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Squared error (prediction - target)^2; d/dprediction = 2 (prediction - target)."""
+    reduction = check_reduction(reduction, "mse_loss")
+    prediction, target = _paired(prediction, target, "mse_loss")
+    error = prediction - target
+    return _reduce(error * error, reduction, "mse_loss")
+
+
+def l1_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Absolute error |prediction - target| (MAE with "mean"); d/dprediction = sign(prediction - target)."""
+    reduction = check_reduction(reduction, "l1_loss")
+    prediction, target = _paired(prediction, target, "l1_loss")
+    return _reduce((prediction - target).abs(), reduction, "l1_loss")
+
+
+def mean_bias_error(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Signed error target - prediction: positive means the model under-predicts on average.
+
+    d/dprediction = -1. Not a loss to minimise (it is unbounded below); a diagnostic of bias.
+    """
+    reduction = check_reduction(reduction, "mean_bias_error")
+    prediction, target = _paired(prediction, target, "mean_bias_error")
+    return _reduce(target - prediction, reduction, "mean_bias_error")
+
+
+def mape(prediction: Any, target: Any, reduction: str = "mean", eps: float = MAPE_EPS) -> Tensor:
+    """Absolute percentage error |target - prediction| / max(|target|, eps), as a fraction.
+
+    The ``eps`` guard (float64 machine epsilon by default, as scikit-learn's
+    ``mean_absolute_percentage_error``) keeps a zero target finite; multiply by 100 for
+    percent. d/dprediction = sign(prediction - target) / max(|target|, eps).
+    """
+    reduction = check_reduction(reduction, "mape")
+    eps = check_positive(eps, "mape", "eps")
+    prediction, target = _paired(prediction, target, "mape")
+    return _reduce((target - prediction).abs() / target.abs().maximum(eps), reduction, "mape")
+
+
+def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Huber loss: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = prediction - target.
+
+    Computed as m (|d| - 0.5 m) with m = min(|d|, delta), which never squares a large
+    error. d/dprediction = d where |d| <= delta, else delta sign(d).
+    """
+    reduction = check_reduction(reduction, "huber_loss")
+    delta = check_positive(delta, "huber_loss", "delta")
+    prediction, target = _paired(prediction, target, "huber_loss")
+    size = (prediction - target).abs()
+    quadratic_part = size.clip(high=delta)
+    return _reduce(quadratic_part * (size - 0.5 * quadratic_part), reduction, "huber_loss")
+
+
+# -- binary classification -------------------------------------------------------------
+def binary_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """-(y log p + (1 - y) log(1 - p)), with each log clamped at -100 as torch does.
+
+    d/dp = (p - y) / (p (1 - p)) away from the clamp; where a log is clamped (p or 1 - p
+    below e^-100, e.g. exactly 0) that term is flat and contributes no gradient.
+    Probabilities and targets must lie in [0, 1].
+    """
+    reduction = check_reduction(reduction, "binary_cross_entropy")
+    probabilities, target = _paired(probabilities, target, "binary_cross_entropy", "probabilities")
+    _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
+    _check_unit_interval(target.data, "binary_cross_entropy", "targets")
+    terms = -(target * _clamped_log(probabilities) + (1 - target) * _clamped_log(1 - probabilities))
+    return _reduce(terms, reduction, "binary_cross_entropy")
+
+
+def _clamped_log(p: Tensor) -> Tensor:
+    """max(log p, -100), never evaluating log(0)."""
+    floor = math.exp(LOG_FLOOR)
+    return where(p.data > floor, p.clip(low=floor).log(), LOG_FLOOR)
+
+
+def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of sigmoid(x) computed from logits x: softplus(x) - x y.
+
+    softplus(x) = max(x, 0) + log1p(e^-|x|), so this is finite for every finite x.
+    d/dx = sigmoid(x) - y. Targets must lie in [0, 1].
+    """
+    reduction = check_reduction(reduction, "binary_cross_entropy_with_logits")
+    logits, target = _paired(logits, target, "binary_cross_entropy_with_logits", "logits")
+    _check_unit_interval(target.data, "binary_cross_entropy_with_logits", "targets")
+    return _reduce(logits.softplus() - logits * target, reduction, "binary_cross_entropy_with_logits")
+
+
+# -- multi-class classification --------------------------------------------------------
+def cross_entropy(
+    logits: Any, target: Any, reduction: str = "mean", label_smoothing: float = 0.0, axis: int = 1
+) -> Tensor:
+    """Cross-entropy -sum_c t_c log_softmax(x)_c of logits x, with class axis ``axis``.
+
+    ``target`` is either integer class indices (the input's shape without the class
+    axis) or class probabilities (the input's shape). Label smoothing e replaces the
+    target distribution t by (1 - e) t + e / C. d/dx = softmax(x) - t (for targets
+    summing to 1). Stable: built on log_softmax.
+    """
+    reduction = check_reduction(reduction, "cross_entropy")
+    label_smoothing = check_real(label_smoothing, "cross_entropy", "label_smoothing")
+    if not 0 <= label_smoothing <= 1:
+        raise ValueError(f"cross_entropy: label_smoothing must lie in [0, 1], got {label_smoothing}")
+    logits = as_float_tensor(logits, "cross_entropy")
+    axis = _class_axis(logits, axis, "cross_entropy")
+    classes = logits.shape[axis]
+    target_array = np.asarray(target.data if isinstance(target, Node) else target)
+    if target_array.dtype.kind not in "iu":
+        if target_array.shape != logits.shape:
+            raise ValueError(
+                f"cross_entropy: target must be integer class indices of shape "
+                f"{logits.shape[:axis] + logits.shape[axis + 1 :]} or class probabilities of the input's shape "
+                f"{logits.shape}; got a {target_array.dtype} target of shape {target_array.shape}"
+            )
+        _, probabilities = _paired(logits, target, "cross_entropy", "logits")
+        _check_unit_interval(probabilities.data, "cross_entropy", "target probabilities")
+        log_probabilities = logits.log_softmax(axis=axis)
+        if label_smoothing:
+            probabilities = probabilities * (1 - label_smoothing) + label_smoothing / classes
+        terms = -(log_probabilities * probabilities).sum(axis=axis)
+        return _reduce(terms, reduction, "cross_entropy")
+    indices = _class_indices(target, logits, axis, "cross_entropy")
+    log_probabilities = logits.log_softmax(axis=axis)
+    terms = -_pick(log_probabilities, indices, axis)
+    if label_smoothing:
+        terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing
+    return _reduce(terms, reduction, "cross_entropy")
+
+
+def nll_loss(log_probs: Any, target: Any, reduction: str = "mean", axis: int = 1) -> Tensor:
+    """Negative log-likelihood -log_probs[target] of integer class indices along ``axis``.
+
+    d/dlog_probs = -1 at the target class, 0 elsewhere (a gather: -inf at other classes is fine).
+    """
+    reduction = check_reduction(reduction, "nll_loss")
+    log_probs = as_float_tensor(log_probs, "nll_loss")
+    axis = _class_axis(log_probs, axis, "nll_loss")
+    indices = _class_indices(target, log_probs, axis, "nll_loss")
+    return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
+
+
+def multi_margin_loss(scores: Any, target: Any, reduction: str = "mean", p: int = 1, margin: float = 1.0) -> Tensor:
+    """Multi-class hinge (torch's definition): sum_{i != y} max(0, margin - x_y + x_i)^p / C.
+
+    ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or ().
+    d/dx_i = p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
+    """
+    reduction = check_reduction(reduction, "multi_margin_loss")
+    if p not in (1, 2) or isinstance(p, bool):
+        raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")
+    margin = check_real(margin, "multi_margin_loss", "margin")
+    scores = as_float_tensor(scores, "multi_margin_loss")
+    if scores.ndim not in (1, 2):
+        raise ValueError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
+    axis = scores.ndim - 1
+    indices = _class_indices(target, scores, axis, "multi_margin_loss")
+    classes = scores.shape[axis]
+    target_scores = _expand_class_axis(_pick(scores, indices, axis), axis)
+    violations = (scores - target_scores + margin).relu()
+    if p == 2:
+        violations = violations * violations
+    other_classes = _expand_class_axis(indices, axis) != np.arange(classes)
+    terms = (violations * other_classes).sum(axis=axis) / classes
+    return _reduce(terms, reduction, "multi_margin_loss")
+
+
+# -- margin losses for targets in {-1, +1} --------------------------------------------
+def _margins(scores: Any, target: Any, loss: str) -> Tensor:
+    """z = y f for scores f and targets y in {-1, +1}."""
+    scores, target = _paired(scores, target, loss, "scores")
+    _check_signs(target, loss)
+    return scores * target
+
+
+def hinge_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Hinge max(0, 1 - y f) for targets y in {-1, +1}; d/df = -y where y f < 1, else 0."""
+    reduction = check_reduction(reduction, "hinge_loss")
+    return _reduce((1 - _margins(scores, target, "hinge_loss")).relu(), reduction, "hinge_loss")
+
+
+def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Exponential (AdaBoost) loss exp(-y f) for targets y in {-1, +1}; d/df = -y exp(-y f).
+
+    Unbounded: for y f below about -709 (float64) or -88 (float32) the value overflows
+    to inf (numpy warns); use a margin loss that grows linearly if that can happen.
+    """
+    reduction = check_reduction(reduction, "exponential_loss")
+    return _reduce((-_margins(scores, target, "exponential_loss")).exp(), reduction, "exponential_loss")
+
+
+def smooth_hinge_loss(scores: Any, target: Any, reduction: str = "mean", alpha: float = 1.0) -> Tensor:
+    """Rennie & Srebro's smooth hinge of z = y f, targets y in {-1, +1}, alpha > 0:
+
+    alpha/(alpha+1) - z for z <= 0; z^(alpha+1)/(alpha+1) - z + alpha/(alpha+1) for 0 < z < 1;
+    0 for z >= 1. Computed as h(u) + max(-z, 0) with u = clip(z, 0, 1) and
+    h(u) = u^(alpha+1)/(alpha+1) - u + alpha/(alpha+1), so no large power is formed.
+    d/dz = -1, z^alpha - 1, 0 on the three pieces (continuous; alpha = 1 gives (1 - z)^2 / 2).
+    """
+    reduction = check_reduction(reduction, "smooth_hinge_loss")
+    alpha = check_positive(alpha, "smooth_hinge_loss", "alpha")
+    z = _margins(scores, target, "smooth_hinge_loss")
+    u = z.clip(0.0, 1.0)
+    terms = u ** (alpha + 1) / (alpha + 1) - u + alpha / (alpha + 1) + (-z).relu()
+    return _reduce(terms, reduction, "smooth_hinge_loss")
