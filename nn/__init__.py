@@ -3,8 +3,74 @@
 Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP`.
 """
 
+from .activations import (
+    ACONC,
+    ELU,
+    LeakyReLU,
+    LogSoftmax,
+    Maxout,
+    Mish,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Step,
+    Swish,
+    Tanh,
+)
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    ExponentialLoss,
+    HingeLoss,
+    HuberLoss,
+    L1Loss,
+    MAPELoss,
+    MeanBiasError,
+    MSELoss,
+    MultiMarginLoss,
+    NLLLoss,
+    SmoothHingeLoss,
+)
 from .module import Module
 from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "Parameter"]
+__all__ = [
+    "ACONC",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "ELU",
+    "ExponentialLoss",
+    "HingeLoss",
+    "HuberLoss",
+    "L1Loss",
+    "Layer",
+    "LeakyReLU",
+    "LogSoftmax",
+    "MAPELoss",
+    "MLP",
+    "MSELoss",
+    "Maxout",
+    "MeanBiasError",
+    "Mish",
+    "Module",
+    "MultiMarginLoss",
+    "NLLLoss",
+    "Neuron",
+    "PReLU",
+    "Parameter",
+    "ReLU",
+    "SiLU",
+    "Sigmoid",
+    "SmoothHingeLoss",
+    "Softmax",
+    "Softplus",
+    "Step",
+    "Swish",
+    "Tanh",
+]

@@ -78,22 +78,27 @@ def check_positive(value: Any, function: str, name: str) -> float:
     return value
 
 
-def check_count(value: Any, function: str, name: str) -> int:
-    """``value`` as a positive int, or a TypeError/ValueError naming ``function``."""
+def check_integer(value: Any, function: str, name: str) -> int:
+    """``value`` as a Python int, or a TypeError naming ``function`` (booleans are refused)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{function}: {name} must be an integer, got {value!r}")
+    return int(value)
+
+
+def check_count(value: Any, function: str, name: str) -> int:
+    """``value`` as a positive int, or a TypeError/ValueError naming ``function``."""
+    value = check_integer(value, function, name)
     if value < 1:
         raise ValueError(f"{function}: {name} must be positive, got {value}")
-    return int(value)
+    return value
 
 
 def check_axis(axis: Any, ndim: int, function: str) -> int:
     """``axis`` (an int, possibly negative) as a non-negative axis of an ``ndim``-D array."""
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"{function}: axis must be an integer, got {axis!r}")
+    axis = check_integer(axis, function, "axis")
     if not -ndim <= axis < ndim:
         raise ValueError(f"{function}: axis {axis} is out of bounds for an input of dimension {ndim}")
-    return int(axis) % ndim
+    return axis % ndim
 
 
 def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -> float | Tensor:

@@ -22,7 +22,7 @@ import numpy as np
 from autograd import Tensor, where
 from autograd.core import Node
 
-from .activations import as_float_tensor, check_axis, check_positive, check_real
+from .activations import as_float_tensor, check_axis, check_integer, check_positive, check_real
 
 __all__ = [
     "REDUCTIONS",
@@ -286,14 +286,14 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean", axis: int = 1
     return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
 
 
-def multi_margin_loss(scores: Any, target: Any, reduction: str = "mean", p: int = 1, margin: float = 1.0) -> Tensor:
+def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0, reduction: str = "mean") -> Tensor:
     """Multi-class hinge (torch's definition): sum_{i != y} max(0, margin - x_y + x_i)^p / C.
 
     ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or ().
     d/dx_i = p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
     """
     reduction = check_reduction(reduction, "multi_margin_loss")
-    if p not in (1, 2) or isinstance(p, bool):
+    if check_integer(p, "multi_margin_loss", "p") not in (1, 2):
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")
     margin = check_real(margin, "multi_margin_loss", "margin")
     scores = as_float_tensor(scores, "multi_margin_loss")
@@ -335,7 +335,7 @@ def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tenso
     return _reduce((-_margins(scores, target, "exponential_loss")).exp(), reduction, "exponential_loss")
 
 
-def smooth_hinge_loss(scores: Any, target: Any, reduction: str = "mean", alpha: float = 1.0) -> Tensor:
+def smooth_hinge_loss(scores: Any, target: Any, alpha: float = 1.0, reduction: str = "mean") -> Tensor:
     """Rennie & Srebro's smooth hinge of z = y f, targets y in {-1, +1}, alpha > 0:
 
     alpha/(alpha+1) - z for z <= 0; z^(alpha+1)/(alpha+1) - z + alpha/(alpha+1) for 0 < z < 1;

@@ -1,0 +1,254 @@
+"""Activation layers: Modules around :mod:`nn.functional.activations`.
+
+The stateless ones only hold their hyper-parameters. ``PReLU``, learnable ``Swish``,
+``Maxout`` and ``ACONC`` own Parameters, listed by ``parameters()`` and updated by an
+optimizer like any other layer's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from . import functional as F
+from .functional.activations import as_float_tensor, check_count, check_integer, check_positive, check_real
+from .module import Module
+from .parameter import Parameter
+
+__all__ = [
+    "ACONC",
+    "ELU",
+    "LeakyReLU",
+    "LogSoftmax",
+    "Maxout",
+    "Mish",
+    "PReLU",
+    "ReLU",
+    "SiLU",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Step",
+    "Swish",
+    "Tanh",
+]
+
+
+def _float_dtype(dtype: Any, layer: str) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{layer}: parameters need a floating-point dtype, got {dtype}")
+    return dtype
+
+
+def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+class Sigmoid(Module):
+    """Logistic sigmoid 1 / (1 + e^-x)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    """Hyperbolic tangent."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanh(x)
+
+
+class ReLU(Module):
+    """max(x, 0)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """x where x > 0 else negative_slope * x."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        self.negative_slope = check_real(negative_slope, "LeakyReLU", "negative_slope")
+
+    def forward(self, x: Any) -> Tensor:
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class PReLU(Module):
+    """x where x > 0 else a * x with a learnable slope ``a``: one shared, or one per channel (axis 1).
+
+    ``weight`` has shape (num_parameters,) and starts at ``init``.
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32) -> None:
+        num_parameters = check_count(num_parameters, "PReLU", "num_parameters")
+        init = check_real(init, "PReLU", "init")
+        self.weight = Parameter(np.full(num_parameters, init, dtype=_float_dtype(dtype, "PReLU")))
+
+    def forward(self, x: Any) -> Tensor:
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.weight.shape[0]}"
+
+
+class ELU(Module):
+    """x where x > 0 else alpha (e^x - 1)."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = check_real(alpha, "ELU", "alpha")
+
+    def forward(self, x: Any) -> Tensor:
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Softplus(Module):
+    """log(1 + e^(beta x)) / beta."""
+
+    def __init__(self, beta: float = 1.0) -> None:
+        self.beta = check_positive(beta, "Softplus", "beta")
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softplus(x, self.beta)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}"
+
+
+class Swish(Module):
+    """x * sigmoid(beta x); with ``learnable=True`` beta is a scalar Parameter (starting at ``beta``)."""
+
+    def __init__(self, beta: float = 1.0, learnable: bool = False, dtype: Any = np.float32) -> None:
+        beta = check_real(beta, "Swish", "beta")
+        self.learnable = bool(learnable)
+        self.beta: float | Parameter = (
+            Parameter(np.array(beta, dtype=_float_dtype(dtype, "Swish"))) if learnable else beta
+        )
+
+    def forward(self, x: Any) -> Tensor:
+        return F.swish(x, self.beta)
+
+    def extra_repr(self) -> str:
+        beta = self.beta.item() if isinstance(self.beta, Tensor) else self.beta
+        return f"beta={beta}, learnable={self.learnable}"
+
+
+class SiLU(Module):
+    """x * sigmoid(x)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.silu(x)
+
+
+class Mish(Module):
+    """x * tanh(softplus(x))."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.mish(x)
+
+
+class Step(Module):
+    """Heaviside step: 1 where x > 0 else 0 (zero gradient)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.step(x)
+
+
+class Maxout(Module):
+    """Maxout unit (Goodfellow et al.): out_j = max_k (x @ W_jk + b_jk) over ``pieces`` linear maps.
+
+    ``weight`` is (out_features * pieces, in_features) in torch's (out, in) layout, rows
+    j * pieces ... j * pieces + pieces - 1 belonging to output j; ``bias`` is
+    (out_features * pieces,). Both start uniform in [-1/sqrt(in_features), 1/sqrt(in_features)].
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        pieces: int,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        in_features = check_count(in_features, "Maxout", "in_features")
+        out_features = check_count(out_features, "Maxout", "out_features")
+        pieces = check_count(pieces, "Maxout", "pieces")
+        dtype = _float_dtype(dtype, "Maxout")
+        generator = _generator(rng)
+        bound = 1 / np.sqrt(in_features)
+        self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
+        rows = out_features * pieces
+        self.weight = Parameter(generator.uniform(-bound, bound, (rows, in_features)).astype(dtype))
+        self.bias = Parameter(generator.uniform(-bound, bound, rows).astype(dtype))
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_float_tensor(x, "Maxout")
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"Maxout: expected input with last axis of size in_features={self.in_features}, got shape {x.shape}"
+            )
+        return F.maxout(x @ self.weight.T + self.bias, self.pieces, axis=-1)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, pieces={self.pieces}"
+
+
+class ACONC(Module):
+    """ACON-C activation (Ma et al. 2021) with learnable p1, p2 and beta per channel (axis 1).
+
+    (p1 - p2) x sigmoid(beta (p1 - p2) x) + p2 x. As in the paper's code, p1 and p2
+    start standard normal and beta starts at 1; each has shape (num_features,).
+    """
+
+    def __init__(
+        self, num_features: int = 1, dtype: Any = np.float32, rng: np.random.Generator | int | None = None
+    ) -> None:
+        num_features = check_count(num_features, "ACONC", "num_features")
+        dtype = _float_dtype(dtype, "ACONC")
+        generator = _generator(rng)
+        self.p1 = Parameter(generator.standard_normal(num_features).astype(dtype))
+        self.p2 = Parameter(generator.standard_normal(num_features).astype(dtype))
+        self.beta = Parameter(np.ones(num_features, dtype=dtype))
+
+    def forward(self, x: Any) -> Tensor:
+        return F.acon_c(x, self.p1, self.p2, self.beta)
+
+    def extra_repr(self) -> str:
+        return f"num_features={self.beta.shape[0]}"
+
+
+class Softmax(Module):
+    """Softmax along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = check_integer(axis, "Softmax", "axis")
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softmax(x, self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+class LogSoftmax(Module):
+    """Log-softmax along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = check_integer(axis, "LogSoftmax", "axis")
+
+    def forward(self, x: Any) -> Tensor:
+        return F.log_softmax(x, self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"

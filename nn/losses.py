@@ -1,0 +1,182 @@
+"""Loss layers: Modules around :mod:`nn.functional.losses`.
+
+Each holds its ``reduction`` ("mean" | "sum" | "none") and hyper-parameters, checked
+when it is built; calling it as ``loss(prediction, target)`` returns a Tensor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+from . import functional as F
+from .functional.activations import check_integer, check_positive, check_real
+from .functional.losses import MAPE_EPS, check_reduction
+from .module import Module
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "ExponentialLoss",
+    "HingeLoss",
+    "HuberLoss",
+    "L1Loss",
+    "MAPELoss",
+    "MSELoss",
+    "MeanBiasError",
+    "MultiMarginLoss",
+    "NLLLoss",
+    "SmoothHingeLoss",
+]
+
+
+class _Loss(Module):
+    """Base of the loss layers: stores and validates ``reduction``."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = check_reduction(reduction, type(self).__name__)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error (see :func:`nn.functional.mse_loss`)."""
+
+    def forward(self, prediction: Any, target: Any) -> Tensor:
+        return F.mse_loss(prediction, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error (see :func:`nn.functional.l1_loss`)."""
+
+    def forward(self, prediction: Any, target: Any) -> Tensor:
+        return F.l1_loss(prediction, target, self.reduction)
+
+
+class MeanBiasError(_Loss):
+    """Mean of target - prediction (see :func:`nn.functional.mean_bias_error`)."""
+
+    def forward(self, prediction: Any, target: Any) -> Tensor:
+        return F.mean_bias_error(prediction, target, self.reduction)
+
+
+class MAPELoss(_Loss):
+    """Mean absolute percentage error, as a fraction (see :func:`nn.functional.mape`)."""
+
+    def __init__(self, reduction: str = "mean", eps: float = MAPE_EPS) -> None:
+        super().__init__(reduction)
+        self.eps = check_positive(eps, "MAPELoss", "eps")
+
+    def forward(self, prediction: Any, target: Any) -> Tensor:
+        return F.mape(prediction, target, self.reduction, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"eps={self.eps}, {super().extra_repr()}"
+
+
+class HuberLoss(_Loss):
+    """Huber loss, quadratic within ``delta`` and linear outside (see :func:`nn.functional.huber_loss`)."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = check_positive(delta, "HuberLoss", "delta")
+
+    def forward(self, prediction: Any, target: Any) -> Tensor:
+        return F.huber_loss(prediction, target, self.reduction, self.delta)
+
+    def extra_repr(self) -> str:
+        return f"delta={self.delta}, {super().extra_repr()}"
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities (see :func:`nn.functional.binary_cross_entropy`)."""
+
+    def forward(self, probabilities: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy(probabilities, target, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits, stable (see :func:`nn.functional.binary_cross_entropy_with_logits`)."""
+
+    def forward(self, logits: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy_with_logits(logits, target, self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax cross-entropy of logits (see :func:`nn.functional.cross_entropy`)."""
+
+    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0, axis: int = 1) -> None:
+        super().__init__(reduction)
+        label_smoothing = check_real(label_smoothing, "CrossEntropyLoss", "label_smoothing")
+        if not 0 <= label_smoothing <= 1:
+            raise ValueError(f"CrossEntropyLoss: label_smoothing must lie in [0, 1], got {label_smoothing}")
+        self.label_smoothing = label_smoothing
+        self.axis = check_integer(axis, "CrossEntropyLoss", "axis")
+
+    def forward(self, logits: Any, target: Any) -> Tensor:
+        return F.cross_entropy(logits, target, self.reduction, self.label_smoothing, self.axis)
+
+    def extra_repr(self) -> str:
+        return f"label_smoothing={self.label_smoothing}, axis={self.axis}, {super().extra_repr()}"
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities (see :func:`nn.functional.nll_loss`)."""
+
+    def __init__(self, reduction: str = "mean", axis: int = 1) -> None:
+        super().__init__(reduction)
+        self.axis = check_integer(axis, "NLLLoss", "axis")
+
+    def forward(self, log_probs: Any, target: Any) -> Tensor:
+        return F.nll_loss(log_probs, target, self.reduction, self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}, {super().extra_repr()}"
+
+
+class HingeLoss(_Loss):
+    """max(0, 1 - y f) for targets in {-1, +1} (see :func:`nn.functional.hinge_loss`)."""
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.hinge_loss(scores, target, self.reduction)
+
+
+class MultiMarginLoss(_Loss):
+    """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`)."""
+
+    def __init__(self, p: int = 1, margin: float = 1.0, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        if check_integer(p, "MultiMarginLoss", "p") not in (1, 2):
+            raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}")
+        self.p = int(p)
+        self.margin = check_real(margin, "MultiMarginLoss", "margin")
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.multi_margin_loss(scores, target, self.p, self.margin, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, margin={self.margin}, {super().extra_repr()}"
+
+
+class ExponentialLoss(_Loss):
+    """exp(-y f) for targets in {-1, +1} (see :func:`nn.functional.exponential_loss`)."""
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.exponential_loss(scores, target, self.reduction)
+
+
+class SmoothHingeLoss(_Loss):
+    """Rennie & Srebro's smooth hinge (see :func:`nn.functional.smooth_hinge_loss`)."""
+
+    def __init__(self, alpha: float = 1.0, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.alpha = check_positive(alpha, "SmoothHingeLoss", "alpha")
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.smooth_hinge_loss(scores, target, self.alpha, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}, {super().extra_repr()}"
