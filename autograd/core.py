@@ -23,6 +23,7 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -349,6 +350,20 @@ def backpropagate(
     (``autograd.grad``) nothing is written; the returned dict maps ``id(node)``
     to the gradient for every node in ``inputs``.
     """
+    # The graph holds no reference cycles (rules never capture nodes), so the cyclic
+    # collector would only re-scan the graph again and again; pause it for the pass.
+    collector_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _backpropagate(roots, seeds, create_graph, store, inputs)
+    finally:
+        if collector_was_enabled:
+            gc.enable()
+
+
+def _backpropagate(
+    roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, store: bool, inputs: Sequence[Node] | None
+) -> dict[int, Any]:
     order = backward_order(roots)
     relevant = _reaches(order, inputs) if inputs is not None else None
     pending: dict[Node, Any] = {}

@@ -1,0 +1,192 @@
+"""The graph core: topological order, chain rule, repeated backward, memory, no_grad."""
+
+import gc
+import sys
+import weakref
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+
+
+def test_reused_node_accumulates_gradient():
+    a = Value(1.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad == 4.0
+    assert b.grad == 2.0
+
+
+def test_diamond_sums_both_paths():
+    x = Value(3.0)
+    left = x * 2.0
+    right = x * x
+    top = left * right  # 2x * x^2 = 2x^3 -> 6x^2 = 54
+    top.backward()
+    assert x.grad == pytest.approx(54.0)
+
+
+def test_parents_are_an_ordered_tuple():
+    x, y = Value(1.0), Value(2.0)
+    z = x - y
+    assert z.parents == (x, y)
+    assert (y - x).parents == (y, x)
+
+
+def test_backward_order_lists_children_before_parents():
+    x = Value(1.0)
+    y = x * 2.0
+    z = y + x
+    order = backward_order([z])
+    assert order.index(z) < order.index(y) < order.index(x)
+    assert len(order) == 3  # constants (2.0) are not visited
+
+
+def test_backward_order_excludes_constants():
+    x = Value(1.0)
+    c = Value(5.0, requires_grad=False)
+    z = x * c
+    assert all(node is not c for node in backward_order([z]))  # identity: == compares data
+    z.backward()
+    assert c.grad == 0.0
+    assert x.grad == 5.0
+
+
+def test_second_backward_accumulates_into_leaves_only():
+    x = Value(2.0)
+    y = x * x
+    z = y * 3.0
+    z.backward()
+    assert (x.grad, y.grad) == (12.0, 3.0)
+    z.backward()
+    assert x.grad == 24.0  # leaves accumulate, as in PyTorch
+    assert y.grad == 3.0  # intermediates are overwritten, never doubled
+
+
+def test_zero_grad_resets_leaf_accumulation():
+    x = Value(2.0)
+    (x * x).backward()
+    x.zero_grad()
+    (x * x).backward()
+    assert x.grad == 4.0
+
+
+def test_tensor_intermediate_keeps_grad_only_when_retained():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    hidden = x * 3.0
+    kept = hidden * 2.0
+    kept.retain_grad()
+    kept.sum().backward()
+    assert hidden.grad is None
+    np.testing.assert_array_equal(kept.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad, [6.0, 6.0])
+
+
+def test_million_node_chain_runs_at_default_recursion_limit():
+    limit = sys.getrecursionlimit()
+    x = Value(1.0)
+    y = x
+    for _ in range(500_000):  # two nodes per step: 1,000,000 recorded operations
+        y = y * 1.000001 + 0.0
+    y.backward()
+    assert sys.getrecursionlimit() == limit
+    assert x.grad == pytest.approx(1.000001**500_000, rel=1e-9)
+
+
+def test_dropped_graph_is_freed_without_the_cycle_collector():
+    gc.disable()
+    try:
+        x = Value(0.5)
+        y = (x * 2.0).tanh() + x.exp()
+        y.backward()
+        probe = weakref.ref(y)
+        inner = weakref.ref(y.parents[0])
+        del y
+        assert probe() is None
+        assert inner() is None
+
+        t = Tensor(np.ones((2, 2)), requires_grad=True)
+        out = (t @ t).relu().sum()
+        out.backward()
+        tensor_probe = weakref.ref(out)
+        del out
+        assert tensor_probe() is None
+    finally:
+        gc.enable()
+
+
+def test_no_grad_records_no_graph():
+    x = Value(1.0)
+    with no_grad():
+        assert not is_grad_enabled()
+        y = x * 2.0
+    assert is_grad_enabled()
+    assert not y.requires_grad and y.parents == ()
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.backward()
+
+
+def test_no_grad_works_as_a_decorator_and_enable_grad_reenables():
+    @no_grad()
+    def double(v):
+        with enable_grad():
+            inner = v * 1.0
+        return v * 2.0, inner
+
+    outer, inner = double(Value(1.0))
+    assert not outer.requires_grad
+    assert inner.requires_grad
+
+
+def test_set_grad_enabled_restores_previous_mode():
+    with set_grad_enabled(False):
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+
+
+def test_no_graph_is_recorded_when_no_input_needs_gradients():
+    a = Value(1.0, requires_grad=False)
+    b = a * 3.0 + 1.0
+    assert not b.requires_grad and b.parents == ()
+    t = Tensor([1.0, 2.0]) * 2.0
+    assert not t.requires_grad and t.parents == ()
+
+
+def test_detach_cuts_the_graph():
+    x = Value(3.0)
+    y = x.detach() * x
+    y.backward()
+    assert x.grad == 3.0
+
+
+def test_value_and_tensor_share_one_backward_loop():
+    import autograd.core as core
+
+    calls = []
+    original = core._backpropagate
+
+    def spy(*args, **kwargs):
+        calls.append(True)
+        return original(*args, **kwargs)
+
+    core._backpropagate = spy
+    try:
+        (Value(1.0) * 2.0).backward()
+        (Tensor([1.0], requires_grad=True) * 2.0).sum().backward()
+    finally:
+        core._backpropagate = original
+    assert len(calls) == 2
+
+
+def test_backward_leaves_garbage_collector_state_unchanged():
+    assert gc.isenabled()
+    (Value(1.0) * 2.0).backward()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (Value(1.0) * 2.0).backward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,0 +1,99 @@
+"""micrograd-style Neuron / Layer / MLP over Values."""
+
+import math
+import random
+
+import pytest
+
+import nn
+from autograd import Value
+
+
+def test_parameters_are_ordered_layer_by_layer_weights_then_bias():
+    model = nn.MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+    assert len(params) == (2 * 3 + 3) + (3 * 1 + 1)
+    first_neuron = model.layers[0].neurons[0]
+    assert all(p is q for p, q in zip(params[:3], [*first_neuron.w, first_neuron.b]))
+    last = model.layers[1].neurons[0]
+    assert all(p is q for p, q in zip(params[-4:], [*last.w, last.b]))
+
+
+def test_named_parameters_follow_the_attribute_structure():
+    names = [name for name, _ in nn.MLP(2, [2, 1], seed=0).named_parameters()]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.1.neurons.0.b"
+
+
+def test_last_layer_is_linear_by_default():
+    model = nn.MLP(1, [1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.b.data = -2.0, -1.0
+    assert model([3.0]).data == -7.0  # no relu clipping at the output
+
+
+def test_mlp_accepts_numbers_and_values():
+    model = nn.MLP(3, [4, 2], seed=1)
+    from_numbers = model([1.0, 2.0, 3.0])
+    from_values = model([Value(1.0), Value(2.0), Value(3.0)])
+    assert [v.data for v in from_numbers] == [v.data for v in from_values]
+
+
+def test_same_seed_gives_same_weights():
+    a, b = nn.MLP(2, [4, 1], seed=7), nn.MLP(2, [4, 1], seed=7)
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+
+
+def test_activation_is_chosen_by_name():
+    neuron = nn.Neuron(1, activation="tanh", rng=random.Random(0))
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0
+    assert neuron([0.5]).data == pytest.approx(math.tanh(0.5))
+    with pytest.raises(ValueError, match="unknown activation 'swishy'"):
+        nn.Neuron(1, activation="swishy")
+
+
+def test_wrong_input_length_is_a_clear_error():
+    with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
+        nn.Neuron(2)([1.0, 2.0, 3.0])
+
+
+def test_zero_grad_resets_every_parameter():
+    model = nn.MLP(2, [2, 1], seed=0)
+    model([1.0, -1.0]).backward()
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_parameter_gradients_match_finite_differences():
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=3)
+    x = [0.4, -0.9]
+    model(x).backward()
+    eps = 1e-6
+    for p in model.parameters():
+        original = p.data
+        p.data = original + eps
+        plus = model(x).data
+        p.data = original - eps
+        minus = model(x).data
+        p.data = original
+        assert p.grad == pytest.approx((plus - minus) / (2 * eps), rel=1e-5, abs=1e-7)
+
+
+def test_svm_training_separates_two_clusters():
+    rng = random.Random(0)
+    points = [([rng.gauss(-1, 0.3), rng.gauss(-1, 0.3)], -1.0) for _ in range(20)]
+    points += [([rng.gauss(1, 0.3), rng.gauss(1, 0.3)], 1.0) for _ in range(20)]
+    model = nn.MLP(2, [8, 1], seed=0)
+    for _ in range(30):
+        loss = Value.sum([(1 - y * model(x)).relu() for x, y in points]) * (1 / len(points))
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.1 * p.grad
+    accuracy = sum((model(x).data > 0) == (y > 0) for x, y in points) / len(points)
+    assert accuracy == 1.0
+
+
+def test_repr_is_readable():
+    assert repr(nn.Neuron(2, "tanh")) == "Neuron(2, activation='tanh')"
+    assert "Layer(2, 3, activation='relu')" in repr(nn.MLP(2, [3, 1]))

@@ -1,0 +1,217 @@
+"""The scalar Value: lecture examples, operators, IEEE edge cases, repr."""
+
+import math
+import warnings
+
+import pytest
+from hypothesis import given
+
+from autograd import Value, gradcheck
+from autograd.testing import floats
+
+
+def test_lecture_example_2x_plus_y_times_z():
+    x, y, z = Value(10.0), Value(-2.0), Value(-4.0)
+    f = (2 * x + y) * z
+    f.backward()
+    assert (x.grad, y.grad, z.grad) == (-8.0, -4.0, 18.0)
+
+
+def test_lecture_sigmoid_neuron():
+    w0, x0, w1, x1, w2 = (Value(v) for v in (2.0, -1.0, -3.0, -2.0, -3.0))
+    f = 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())
+    f.backward()
+    assert round(f.data, 2) == 0.73
+    grads = [round(v.grad, 2) for v in (w0, x0, w1, x1, w2)]
+    assert grads == [-0.20, 0.39, -0.39, -0.59, 0.20]
+
+
+def test_numbers_mix_on_either_side():
+    x = Value(3.0)
+    results = [x + 1, 1 + x, x - 1, 1 - x, x * 2, 2 * x, x / 2, 6 / x, x**2, 2**x, -x]
+    assert [r.data for r in results] == [4.0, 4.0, 2.0, -2.0, 6.0, 6.0, 1.5, 2.0, 9.0, 8.0, -3.0]
+
+
+@given(floats(0.2, 3.0), floats(-2.0, 2.0))
+def test_power_with_value_exponent_differentiates_both_sides(base, exponent):
+    assert gradcheck(lambda b, e: b**e, [base, exponent])
+    assert gradcheck(lambda e: 2**e, [exponent])
+
+
+def test_exponent_gradient_at_zero_base_is_zero_not_nan():
+    base, exponent = Value(0.0), Value(2.0)
+    (base**exponent).backward()
+    assert exponent.grad == 0.0
+    assert base.grad == 0.0
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        (lambda: Value(1.0) / 0, math.inf),
+        (lambda: Value(-1.0) / 0, -math.inf),
+        (lambda: Value(0.0).log(), -math.inf),
+        (lambda: Value(0.0) ** -1, math.inf),
+        (lambda: Value(1e4).exp(), math.inf),
+        (lambda: Value(10.0) ** 400, math.inf),
+    ],
+)
+def test_ieee_infinities_instead_of_exceptions(expression, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert expression().data == expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [lambda: Value(0.0) / 0, lambda: Value(-1.0).log(), lambda: Value(-8.0) ** 0.5, lambda: Value(-1.0).sqrt()],
+)
+def test_ieee_nan_instead_of_exceptions(expression):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(expression().data)
+
+
+def test_gradient_through_division_by_zero_is_ieee():
+    x = Value(0.0)
+    (1 / x).backward()
+    assert x.grad == -math.inf
+    y = Value(0.0)
+    y.log().backward()
+    assert y.grad == math.inf
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "exp", "softplus", "swish", "mish", "elu"])
+@pytest.mark.parametrize("x", [1e4, -1e4])
+def test_activations_at_extremes_warn_nothing_and_give_no_nan(name, x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v = Value(x)
+        out = getattr(v, name)()
+        out.backward()
+    assert not math.isnan(out.data)
+    assert not math.isnan(v.grad)
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "value", "grad"),
+    [
+        ("relu", 2.0, 2.0, 1.0),
+        ("relu", -2.0, 0.0, 0.0),
+        ("relu", 0.0, 0.0, 0.0),
+        ("step", 2.0, 1.0, 0.0),
+        ("step", -2.0, 0.0, 0.0),
+        ("abs", -3.0, 3.0, -1.0),
+        ("abs", 0.0, 0.0, 0.0),
+    ],
+)
+def test_piecewise_ops_values_and_gradients(name, x, value, grad):
+    v = Value(x)
+    out = getattr(v, name)()
+    out.backward()
+    assert (out.data, v.grad) == (value, grad)
+
+
+def test_leaky_relu_and_elu_use_alpha_on_the_negative_side():
+    v = Value(-2.0)
+    v.leaky_relu(0.1).backward()
+    assert v.grad == pytest.approx(0.1)
+    w = Value(-2.0)
+    out = w.elu(0.5)
+    out.backward()
+    assert out.data == pytest.approx(0.5 * (math.exp(-2.0) - 1))
+    assert w.grad == pytest.approx(0.5 * math.exp(-2.0))
+
+
+def test_swish_with_beta_one_is_silu():
+    a, b = Value(0.7), Value(0.7)
+    sa, sb = a.swish(1.0), b.silu()
+    sa.backward()
+    sb.backward()
+    assert sa.data == sb.data and a.grad == b.grad
+
+
+def test_max_gate_sends_gradient_to_larger_input():
+    x, y = Value(2.0), Value(5.0)
+    x.max(y).backward()
+    assert (x.grad, y.grad) == (0.0, 1.0)
+    x, y = Value(2.0), Value(5.0)
+    x.min(y).backward()
+    assert (x.grad, y.grad) == (1.0, 0.0)
+
+
+def test_max_gate_tie_splits_gradient_evenly():
+    x, y = Value(3.0), Value(3.0)
+    x.max(y).backward()
+    assert (x.grad, y.grad) == (0.5, 0.5)
+
+
+@given(floats(-3, 3, away_from=[0.0]), floats(-3, 3))
+def test_max_and_min_match_finite_differences_away_from_ties(a, b):
+    if abs(a - b) < 0.05:
+        b = a + 0.5
+    assert gradcheck(lambda x, y: x.max(y) * 2 + x.min(y), [a, b])
+
+
+def test_comparisons_return_plain_bools():
+    x, y = Value(1.0), Value(2.0)
+    results = [x < y, x <= y, x > y, x >= y, x == 1.0, x == y, x < 3]
+    assert results == [True, True, False, False, True, False, True]
+    assert all(type(r) is bool for r in results)
+
+
+def test_values_hash_by_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert len({a, b}) == 2
+
+
+def test_constant_value_is_skipped_by_backward():
+    x = Value(2.0)
+    c = Value(3.0, requires_grad=False)
+    (x * c).backward()
+    assert c.grad == 0.0 and x.grad == 3.0
+
+
+def test_requires_grad_can_only_change_on_leaves():
+    x = Value(1.0)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="only leaves"):
+        y.requires_grad_(False)
+    assert x.requires_grad_(False) is x and not x.requires_grad
+
+
+def test_repr_shows_data_grad_and_label():
+    v = Value(2.5, label="w")
+    assert repr(v) == "Value(data=2.5, grad=0, label='w')"
+
+
+def test_constructor_rejects_non_numbers():
+    with pytest.raises(TypeError, match="real number"):
+        Value("abc")
+    with pytest.raises(TypeError, match="graph node"):
+        Value(Value(1.0))
+
+
+def test_linear_node_matches_the_expanded_sum():
+    ws = [Value(0.5), Value(-1.5)]
+    xs = [Value(2.0), Value(3.0)]
+    b = Value(0.25)
+    out = Value.linear(ws, xs, b)
+    out.backward()
+    assert out.data == 0.5 * 2.0 - 1.5 * 3.0 + 0.25
+    assert [w.grad for w in ws] == [2.0, 3.0]
+    assert [x.grad for x in xs] == [0.5, -1.5]
+    assert b.grad == 1.0
+
+
+def test_linear_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="2 weights but 3 inputs"):
+        Value.linear([Value(1.0)] * 2, [1.0, 2.0, 3.0])
+
+
+def test_sum_of_many_values_is_one_node():
+    values = [Value(float(i)) for i in range(5)]
+    total = Value.sum(values)
+    total.backward()
+    assert total.data == 10.0 and len(total.parents) == 5
+    assert all(v.grad == 1.0 for v in values)
