@@ -77,12 +77,12 @@ def median_seconds(function, repeats):
 
 
 def bench_mlp(repeats):
-    from micrograd.nn import MLP as MgMLP
+    import micrograd.nn as micrograd_nn
 
     xs, ys = moons()
     ours = MLP(2, [16, 16, 1], seed=1)
     random.seed(1)
-    theirs = MgMLP(2, [16, 16, 1])
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
     copy_weights(ours, theirs)
     loss_ours, loss_theirs = ours_step(ours, xs, ys), micrograd_step(theirs, xs, ys)
     assert abs(loss_ours - loss_theirs) < 1e-9, (loss_ours, loss_theirs)
