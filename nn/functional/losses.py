@@ -89,11 +89,10 @@ def _paired(prediction: Any, target: Any, loss: str, what: str = "prediction") -
 
 
 def _check_unit_interval(values: np.ndarray, loss: str, what: str) -> None:
-    if values.size and not np.all((values >= 0) & (values <= 1)):
-        raise ValueError(
-            f"{loss}: {what} must lie in [0, 1], got values in [{np.nanmin(values):.6g}, {np.nanmax(values):.6g}]"
-            + (" and NaN" if np.isnan(values).any() else "")
-        )
+    invalid = values[~((values >= 0) & (values <= 1))]
+    if invalid.size:
+        shown = np.unique(invalid)[:5].tolist()
+        raise ValueError(f"{loss}: {what} must lie in [0, 1], got {shown} among values of shape {values.shape}")
 
 
 def _check_signs(target: Tensor, loss: str) -> None:
@@ -140,6 +139,11 @@ def _pick(scores: Tensor, indices: np.ndarray, axis: int) -> Tensor:
     position = list(np.indices(indices.shape, sparse=True))
     position.insert(axis, indices)
     return scores[tuple(position)]
+
+
+def _log_softmax(logits: Tensor, axis: int) -> Tensor:
+    """log_softmax along ``axis``; an empty batch stays empty (Tensor.log_softmax refuses zero-size input)."""
+    return logits.log_softmax(axis=axis) if logits.size else logits
 
 
 def _expand_class_axis(array: Any, axis: int) -> Any:
@@ -261,13 +265,13 @@ def cross_entropy(
             )
         _, probabilities = _paired(logits, target, "cross_entropy", "logits")
         _check_unit_interval(probabilities.data, "cross_entropy", "target probabilities")
-        log_probabilities = logits.log_softmax(axis=axis)
+        log_probabilities = _log_softmax(logits, axis)
         if label_smoothing:
             probabilities = probabilities * (1 - label_smoothing) + label_smoothing / classes
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction, "cross_entropy")
     indices = _class_indices(target, logits, axis, "cross_entropy")
-    log_probabilities = logits.log_softmax(axis=axis)
+    log_probabilities = _log_softmax(logits, axis)
     terms = -_pick(log_probabilities, indices, axis)
     if label_smoothing:
         terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing

@@ -1,0 +1,716 @@
+"""Tests for nn.functional.losses and the loss Modules of nn.losses: formulas for every
+reduction, gradients (finite differences and torch), stability, and argument errors."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck, gradgradcheck
+from autograd.testing import arrays, shapes
+
+REDUCTIONS = ["none", "sum", "mean"]
+MACHINE_EPS = np.finfo(np.float64).eps
+
+
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def _smooth_hinge(z, alpha):
+    """Rennie & Srebro's definition, piece by piece."""
+    inside = np.clip(z, 0, 1)
+    return np.select(
+        [z <= 0, z < 1],
+        [alpha / (alpha + 1) - z, inside ** (alpha + 1) / (alpha + 1) - z + alpha / (alpha + 1)],
+        0.0,
+    )
+
+
+def _huber(d, delta):
+    return np.where(np.abs(d) <= delta, 0.5 * d * d, delta * (np.abs(d) - 0.5 * delta))
+
+
+# -- losses of a prediction and a same-shaped target ----------------------------------
+@st.composite
+def cases(draw, kind):
+    """(prediction, target) pairs of one shape, kept away from each loss's kinks."""
+    shape = draw(shapes(max_dims=2, max_side=3))
+    if kind == "difference":
+        target = draw(arrays(shape))
+        return np.asarray(target + draw(arrays(shape, away_from=(0.0,)))), target
+    if kind == "percentage":
+        target = draw(arrays(shape, away_from=(0.0,), margin=0.3))
+        return np.asarray(target + draw(arrays(shape, away_from=(0.0,)))), target
+    if kind == "probability":
+        return draw(arrays(shape, low=0.05, high=0.95)), draw(arrays(shape, low=0.0, high=1.0))
+    if kind == "logit":
+        return draw(arrays(shape)), draw(arrays(shape, low=0.0, high=1.0))
+    signs = draw(hnp.arrays(np.float64, shape, elements=st.sampled_from([-1.0, 1.0])))
+    away = (-1.0, 1.0) if kind == "sign_hinge" else (-1.0, 0.0, 1.0)
+    return draw(arrays(shape, away_from=away)), signs
+
+
+# name -> (loss(prediction, target, reduction), elementwise numpy formula, kind of case)
+PAIR_LOSSES = {
+    "mse_loss": (F.mse_loss, lambda p, t: (p - t) ** 2, "difference"),
+    "l1_loss": (F.l1_loss, lambda p, t: np.abs(p - t), "difference"),
+    "mean_bias_error": (F.mean_bias_error, lambda p, t: t - p, "difference"),
+    "mape": (F.mape, lambda p, t: np.abs(t - p) / np.maximum(np.abs(t), MACHINE_EPS), "percentage"),
+    "huber_loss": (
+        lambda p, t, reduction: F.huber_loss(p, t, reduction, delta=0.8),
+        lambda p, t: _huber(p - t, 0.8),
+        "difference",
+    ),
+    "binary_cross_entropy": (
+        F.binary_cross_entropy,
+        lambda p, t: -(t * np.log(p) + (1 - t) * np.log(1 - p)),
+        "probability",
+    ),
+    "binary_cross_entropy_with_logits": (
+        F.binary_cross_entropy_with_logits,
+        lambda x, t: -(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
+        "logit",
+    ),
+    "hinge_loss": (F.hinge_loss, lambda f, y: np.maximum(0, 1 - y * f), "sign_hinge"),
+    "exponential_loss": (F.exponential_loss, lambda f, y: np.exp(-y * f), "sign"),
+    **{
+        f"smooth_hinge_loss_alpha_{alpha}": (
+            lambda f, y, reduction, alpha=alpha: F.smooth_hinge_loss(f, y, alpha=alpha, reduction=reduction),
+            lambda f, y, alpha=alpha: _smooth_hinge(y * f, alpha),
+            "sign",
+        )
+        for alpha in (0.5, 1.0, 2.0)
+    },
+}
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", sorted(PAIR_LOSSES))
+@given(data=st.data())
+def test_loss_matches_its_formula_under_each_reduction(name, reduction, data):
+    loss, formula, kind = PAIR_LOSSES[name]
+    prediction, target = data.draw(cases(kind))
+    terms = formula(prediction, target)
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    out = loss(prediction, target, reduction=reduction)
+    assert out.shape == np.shape(expected)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", sorted(PAIR_LOSSES))
+@given(data=st.data())
+def test_loss_gradient_matches_finite_differences(name, reduction, data):
+    loss, _, kind = PAIR_LOSSES[name]
+    prediction, target = data.draw(cases(kind))
+    assert gradcheck(lambda p: loss(p, target, reduction=reduction), [prediction])
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.l1_loss, F.huber_loss, F.mape, F.mean_bias_error])
+@given(data=st.data())
+def test_regression_loss_gradient_reaches_a_tensor_target(loss, data):
+    prediction, target = data.draw(cases("percentage"))
+    assert gradcheck(loss, [prediction, target])
+
+
+@pytest.mark.parametrize(
+    ("loss", "target"),
+    [
+        (F.mse_loss, [1.0, -1.0, -1.0, 1.0]),
+        (lambda p, t: F.huber_loss(p, t, delta=0.8), [1.0, -1.0, -1.0, 1.0]),
+        (F.binary_cross_entropy_with_logits, [1.0, 0.0, 0.25, 0.5]),
+        (lambda f, y: F.smooth_hinge_loss(f, y, alpha=2.0), [1.0, -1.0, -1.0, 1.0]),
+    ],
+)
+def test_smooth_loss_second_derivative_matches_finite_differences(loss, target):
+    prediction = np.array([0.3, -1.7, 0.6, 2.4])
+    assert gradgradcheck(lambda p: loss(p, np.array(target)), [prediction])
+
+
+def test_smooth_hinge_with_alpha_one_is_the_quadratically_smoothed_hinge():
+    z = np.array([-2.0, -0.5, 0.0, 0.3, 0.9, 1.0, 4.0])
+    expected = np.where(z <= 0, 0.5 - z, np.where(z < 1, 0.5 * (1 - z) ** 2, 0.0))
+    np.testing.assert_allclose(F.smooth_hinge_loss(z, np.ones(7), reduction="none").data, expected, atol=1e-15)
+
+
+def test_mean_bias_error_is_positive_when_the_model_under_predicts():
+    assert F.mean_bias_error([1.0, 2.0], [2.0, 4.0]).item() == pytest.approx(1.5)
+
+
+def test_mape_guards_a_zero_target_with_eps():
+    out = F.mape([0.5], [0.0], eps=1e-3)
+    assert out.item() == pytest.approx(500.0)
+
+
+def test_array_like_target_takes_the_prediction_dtype():
+    prediction = Tensor(np.array([0.2, 0.7], dtype=np.float32), requires_grad=True)
+    out = F.mse_loss(prediction, [0.0, 1.0])
+    out.backward()
+    assert out.dtype == np.float32 and prediction.grad.dtype == np.float32
+
+
+# -- cross-entropy, nll, multi-margin -------------------------------------------------
+def _np_log_softmax(x, axis):
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _np_cross_entropy(logits, target_distribution, smoothing, axis=1):
+    classes = logits.shape[axis]
+    smoothed = (1 - smoothing) * target_distribution + smoothing / classes
+    return -(smoothed * _np_log_softmax(logits, axis)).sum(axis=axis)
+
+
+def _one_hot(indices, classes):
+    return (indices[..., None] == np.arange(classes)).astype(float)
+
+
+@st.composite
+def classification_batches(draw):
+    batch, classes = draw(st.integers(1, 4)), draw(st.integers(2, 4))
+    logits = draw(arrays((batch, classes), low=-5, high=5))
+    indices = np.array(draw(st.lists(st.integers(0, classes - 1), min_size=batch, max_size=batch)))
+    weights = draw(arrays((batch, classes), low=0.05, high=1.0))
+    return logits, indices, weights / weights.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(batch=classification_batches(), smoothing=st.sampled_from([0.0, 0.1, 0.35, 1.0]))
+def test_cross_entropy_with_indices_matches_label_smoothed_numpy_formula(reduction, batch, smoothing):
+    logits, indices, _ = batch
+    terms = _np_cross_entropy(logits, _one_hot(indices, logits.shape[1]), smoothing)
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    out = F.cross_entropy(logits, indices, reduction=reduction, label_smoothing=smoothing)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(batch=classification_batches(), smoothing=st.sampled_from([0.0, 0.2]))
+def test_cross_entropy_with_probabilities_matches_label_smoothed_numpy_formula(reduction, batch, smoothing):
+    logits, _, probabilities = batch
+    terms = _np_cross_entropy(logits, probabilities, smoothing)
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    out = F.cross_entropy(logits, probabilities, reduction=reduction, label_smoothing=smoothing)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+
+
+@given(batch=classification_batches(), smoothing=st.sampled_from([0.0, 0.3]))
+def test_cross_entropy_gradients_match_finite_differences(batch, smoothing):
+    logits, indices, probabilities = batch
+    assert gradcheck(lambda x: F.cross_entropy(x, indices, "none", smoothing), [logits])
+    assert gradcheck(lambda x, p: F.cross_entropy(x, p, "mean", smoothing), [logits, probabilities])
+
+
+def test_cross_entropy_second_derivative_matches_finite_differences():
+    logits = np.array([[0.5, -1.0, 2.0], [0.1, 0.3, -0.2]])
+    assert gradgradcheck(lambda x: F.cross_entropy(x, np.array([2, 0]), label_smoothing=0.1), [logits])
+
+
+def test_cross_entropy_gradient_is_softmax_minus_target():
+    logits = np.array([[1.0, 2.0, 0.5], [-1.0, 0.0, 3.0]])
+    x = Tensor(logits, requires_grad=True)
+    F.cross_entropy(x, np.array([1, 0]), reduction="sum").backward()
+    np.testing.assert_allclose(x.grad, np.exp(_np_log_softmax(logits, 1)) - _one_hot(np.array([1, 0]), 3))
+
+
+@given(logits=arrays((2, 3, 4)), data=st.data())
+def test_cross_entropy_class_axis_can_be_any_axis(logits, data):
+    indices = data.draw(hnp.arrays(np.int64, (2, 4), elements=st.integers(0, 2)))
+    expected = _np_cross_entropy(logits, np.moveaxis(_one_hot(indices, 3), -1, 1), 0.0, axis=1)
+    np.testing.assert_allclose(F.cross_entropy(logits, indices, "none").data, expected, rtol=1e-10)
+    moved = np.moveaxis(logits, 1, -1)
+    np.testing.assert_allclose(F.cross_entropy(moved, indices, "none", axis=-1).data, expected, rtol=1e-10)
+
+
+def test_cross_entropy_accepts_one_unbatched_sample():
+    logits = np.array([0.2, 1.5, -0.3])
+    expected = -_np_log_softmax(logits, 0)[1]
+    assert F.cross_entropy(logits, np.array(1)).item() == pytest.approx(expected)
+    assert F.cross_entropy(logits, np.array([0.0, 1.0, 0.0])).item() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(batch=classification_batches())
+def test_nll_loss_picks_minus_the_target_log_probability(reduction, batch):
+    logits, indices, _ = batch
+    log_probs = _np_log_softmax(logits, 1)
+    terms = -log_probs[np.arange(len(indices)), indices]
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    np.testing.assert_allclose(F.nll_loss(log_probs, indices, reduction).data, expected, rtol=1e-12)
+    assert gradcheck(lambda lp: F.nll_loss(lp, indices, reduction), [log_probs])
+
+
+def test_nll_loss_ignores_minus_infinity_at_other_classes():
+    log_probs = Tensor(np.array([[0.0, -np.inf], [-np.inf, 0.0]]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = F.nll_loss(log_probs, np.array([0, 1]), reduction="sum")
+        out.backward()
+    assert out.item() == 0.0
+    np.testing.assert_array_equal(log_probs.grad, [[-1.0, 0.0], [0.0, -1.0]])
+
+
+def _np_multi_margin(scores, indices, p, margin):
+    scores = np.atleast_2d(scores)
+    terms = []
+    for row, y in zip(scores, np.atleast_1d(indices)):
+        hinge = np.maximum(0, margin - row[y] + row) ** p
+        terms.append((hinge.sum() - hinge[y]) / row.size)
+    return np.array(terms)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("p", "margin"), [(1, 1.0), (2, 1.0), (1, 0.3)])
+@given(batch=classification_batches())
+def test_multi_margin_loss_matches_torch_definition(reduction, p, margin, batch):
+    scores, indices, _ = batch
+    rows = np.arange(len(indices))
+    active = margin - scores[rows, indices][:, None] + scores
+    active[rows, indices] = 1.0
+    assume(np.all(np.abs(active) > 1e-3))
+    terms = _np_multi_margin(scores, indices, p, margin)
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    out = F.multi_margin_loss(scores, indices, p=p, margin=margin, reduction=reduction)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    assert gradcheck(lambda s: F.multi_margin_loss(s, indices, p, margin, reduction), [scores])
+
+
+def test_multi_margin_loss_accepts_one_unbatched_sample():
+    scores = np.array([0.5, 0.2, -0.4])
+    expected = _np_multi_margin(scores, 0, 1, 1.0)[0]
+    assert F.multi_margin_loss(scores, np.array(0)).item() == pytest.approx(expected)
+
+
+# -- stability ----------------------------------------------------------------------------
+EXTREMES = np.array([1e4, -1e4, 1e4, -1e4])
+SIGNS = np.array([1.0, -1.0, -1.0, 1.0])
+EXTREME_CALLS = {
+    "mse_loss": lambda x: F.mse_loss(x, -EXTREMES),
+    "l1_loss": lambda x: F.l1_loss(x, -EXTREMES),
+    "mean_bias_error": lambda x: F.mean_bias_error(x, -EXTREMES),
+    "mape": lambda x: F.mape(x, [0.0, 1e-4, 1e4, -1e4]),
+    "huber_loss": lambda x: F.huber_loss(x, -EXTREMES),
+    "binary_cross_entropy_with_logits": lambda x: F.binary_cross_entropy_with_logits(x, [1.0, 1.0, 0.0, 0.5]),
+    "hinge_loss": lambda x: F.hinge_loss(x, SIGNS),
+    "smooth_hinge_loss": lambda x: F.smooth_hinge_loss(x, SIGNS, alpha=3.0),
+    "exponential_loss_correct_side": lambda x: F.exponential_loss(x, np.sign(EXTREMES)),
+    "cross_entropy": lambda x: F.cross_entropy(x.reshape(2, 2), np.array([1, 1]), label_smoothing=0.1),
+    "cross_entropy_probabilities": lambda x: F.cross_entropy(x.reshape(2, 2), [[0.0, 1.0], [0.5, 0.5]]),
+    "nll_loss": lambda x: F.nll_loss(x.reshape(2, 2), np.array([0, 1])),
+    "multi_margin_loss": lambda x: F.multi_margin_loss(x.reshape(2, 2), np.array([1, 0]), p=2),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(EXTREME_CALLS))
+def test_loss_is_finite_without_warnings_at_extreme_inputs(name, dtype):
+    x = Tensor(EXTREMES.astype(dtype), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = EXTREME_CALLS[name](x)
+        out.backward()
+    assert np.isfinite(out.item())
+    assert np.all(np.isfinite(x.grad))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_clamps_log_at_minus_100_for_certain_probabilities(dtype):
+    probabilities = Tensor(np.array([0.0, 1.0, 0.0, 1.0], dtype=dtype), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = F.binary_cross_entropy(probabilities, [1.0, 0.0, 0.0, 1.0], reduction="none")
+        out.sum().backward()
+    np.testing.assert_allclose(out.data, [100.0, 100.0, 0.0, 0.0])
+    assert np.all(np.isfinite(probabilities.grad))
+
+
+def test_exponential_loss_overflows_to_inf_with_a_warning_when_badly_wrong():
+    x = Tensor(np.array([-1e4]), requires_grad=True)
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        out = F.exponential_loss(x, [1.0])
+    assert out.item() == np.inf
+
+
+# -- torch oracle ---------------------------------------------------------------------------
+def _compare_with_torch(our_loss, torch_loss, inputs, rtol=1e-10):
+    """Values and gradients w.r.t. the first input agree with torch (float64)."""
+    torch = pytest.importorskip("torch")
+    leaf = Tensor(inputs[0], requires_grad=True)
+    out = our_loss(leaf, *inputs[1:])
+    seed = np.random.default_rng(0).normal(size=out.shape)
+    (out * seed).sum().backward()
+    torch_inputs = [torch.tensor(v) for v in inputs]
+    torch_leaf = torch_inputs[0].clone().requires_grad_(True)
+    torch_out = torch_loss(torch_leaf, *torch_inputs[1:])
+    (torch_out * torch.tensor(seed)).sum().backward()
+    np.testing.assert_allclose(out.data, torch_out.detach().numpy(), rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(leaf.grad, torch_leaf.grad.numpy(), rtol=rtol, atol=1e-12)
+
+
+# name -> (our loss, torch loss as a function of (torch, prediction, target, reduction), kind of case)
+TORCH_PAIR_LOSSES = {
+    "mse_loss": (F.mse_loss, lambda torch, p, t, r: torch.nn.functional.mse_loss(p, t, reduction=r), "difference"),
+    "l1_loss": (F.l1_loss, lambda torch, p, t, r: torch.nn.functional.l1_loss(p, t, reduction=r), "difference"),
+    "huber_loss": (
+        lambda p, t, r: F.huber_loss(p, t, r, delta=0.7),
+        lambda torch, p, t, r: torch.nn.functional.huber_loss(p, t, reduction=r, delta=0.7),
+        "difference",
+    ),
+    "binary_cross_entropy": (
+        F.binary_cross_entropy,
+        lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy(p, t, reduction=r),
+        "probability",
+    ),
+    "binary_cross_entropy_with_logits": (
+        F.binary_cross_entropy_with_logits,
+        lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy_with_logits(p, t, reduction=r),
+        "logit",
+    ),
+}
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", sorted(TORCH_PAIR_LOSSES))
+def test_loss_matches_torch_values_and_gradients(name, reduction):
+    torch = pytest.importorskip("torch")
+    ours, theirs, kind = TORCH_PAIR_LOSSES[name]
+    rng = np.random.default_rng(11)
+    prediction, target = rng.normal(scale=2, size=(5, 3)), rng.normal(size=(5, 3))
+    if kind == "probability":
+        prediction = _sigmoid(prediction)
+    if kind in ("probability", "logit"):
+        target = rng.uniform(size=(5, 3))
+    _compare_with_torch(
+        lambda p, t: ours(p, t, reduction),
+        lambda p, t: theirs(torch, p, t, reduction),
+        [prediction, target],
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("smoothing", [0.0, 0.25])
+@pytest.mark.parametrize("target_kind", ["indices", "probabilities"])
+@pytest.mark.parametrize("shape", [(6, 4), (3, 4, 2, 2), (4,)])
+def test_cross_entropy_matches_torch(reduction, smoothing, target_kind, shape):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    logits = rng.normal(scale=3, size=shape)
+    class_axis = 0 if len(shape) == 1 else 1
+    classes = shape[class_axis]
+    if target_kind == "indices":
+        target = rng.integers(0, classes, size=shape[:class_axis] + shape[class_axis + 1 :])
+    else:
+        target = np.moveaxis(
+            rng.dirichlet(np.ones(classes), size=shape[:class_axis] + shape[class_axis + 1 :]), -1, class_axis
+        )
+    _compare_with_torch(
+        lambda x, t: F.cross_entropy(x, t, reduction, smoothing),
+        lambda x, t: torch.nn.functional.cross_entropy(x, t, reduction=reduction, label_smoothing=smoothing),
+        [logits, target],
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 4)])
+def test_nll_loss_matches_torch(reduction, shape):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    log_probs = _np_log_softmax(rng.normal(size=shape), 1)
+    target = rng.integers(0, 3, size=shape[:1] + shape[2:])
+    _compare_with_torch(
+        lambda x, t: F.nll_loss(x, t, reduction),
+        lambda x, t: torch.nn.functional.nll_loss(x, t, reduction=reduction),
+        [log_probs, target],
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("p", "margin"), [(1, 1.0), (2, 0.5)])
+def test_multi_margin_loss_matches_torch(reduction, p, margin):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    scores, target = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    _compare_with_torch(
+        lambda x, t: F.multi_margin_loss(x, t, p, margin, reduction),
+        lambda x, t: torch.nn.functional.multi_margin_loss(x, t, p=p, margin=margin, reduction=reduction),
+        [scores, target],
+    )
+
+
+def test_binary_cross_entropy_matches_torch_at_certain_probabilities():
+    torch = pytest.importorskip("torch")
+    probabilities, target = np.array([0.0, 1.0, 0.0, 1.0, 0.3]), np.array([1.0, 0.0, 0.0, 1.0, 0.6])
+    expected = torch.nn.functional.binary_cross_entropy(
+        torch.tensor(probabilities), torch.tensor(target), reduction="none"
+    ).numpy()
+    np.testing.assert_allclose(F.binary_cross_entropy(probabilities, target, "none").data, expected, rtol=1e-12)
+
+
+def test_mape_and_hinge_match_scikit_learn():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(9)
+    target, prediction = rng.normal(size=20), rng.normal(size=20)
+    target[3] = 0.0
+    assert F.mape(prediction, target).item() == pytest.approx(
+        metrics.mean_absolute_percentage_error(target, prediction), rel=1e-12
+    )
+    signs = np.where(target > 0, 1.0, -1.0)
+    assert F.hinge_loss(prediction, signs).item() == pytest.approx(metrics.hinge_loss(signs, prediction), rel=1e-12)
+
+
+# -- argument errors -----------------------------------------------------------------------
+ALL_LOSSES = {
+    "mse_loss": (F.mse_loss, [0.5], [1.0]),
+    "l1_loss": (F.l1_loss, [0.5], [1.0]),
+    "mean_bias_error": (F.mean_bias_error, [0.5], [1.0]),
+    "mape": (F.mape, [0.5], [1.0]),
+    "huber_loss": (F.huber_loss, [0.5], [1.0]),
+    "binary_cross_entropy": (F.binary_cross_entropy, [0.5], [1.0]),
+    "binary_cross_entropy_with_logits": (F.binary_cross_entropy_with_logits, [0.5], [1.0]),
+    "cross_entropy": (F.cross_entropy, [[0.5, 1.0]], [1]),
+    "nll_loss": (F.nll_loss, [[-0.5, -1.0]], [1]),
+    "multi_margin_loss": (F.multi_margin_loss, [[0.5, 1.0]], [1]),
+    "hinge_loss": (F.hinge_loss, [0.5], [1.0]),
+    "exponential_loss": (F.exponential_loss, [0.5], [1.0]),
+    "smooth_hinge_loss": (F.smooth_hinge_loss, [0.5], [1.0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_LOSSES))
+def test_loss_rejects_an_unknown_reduction(name):
+    loss, prediction, target = ALL_LOSSES[name]
+    assert np.isfinite(loss(prediction, target).item())
+    with pytest.raises(ValueError, match=f"{name}: reduction must be 'mean', 'sum' or 'none', got 'avg'"):
+        loss(prediction, target, reduction="avg")
+
+
+@pytest.mark.parametrize("name", sorted(ALL_LOSSES))
+def test_loss_rejects_the_mean_of_an_empty_batch_but_sums_it_to_zero(name):
+    loss, prediction, target = ALL_LOSSES[name]
+    empty_prediction = np.zeros((0,) + np.shape(prediction)[1:])
+    empty_target = np.zeros((0,), dtype=np.asarray(target).dtype)
+    assert loss(empty_prediction, empty_target, reduction="sum").item() == 0.0
+    with pytest.raises(ValueError, match=f"{name}: the mean over an empty batch"):
+        loss(empty_prediction, empty_target)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: F.mse_loss(np.ones((3, 1)), np.ones(3)),
+            ValueError,
+            r"mse_loss: target shape \(3,\) does not match prediction shape \(3, 1\)",
+        ),
+        (lambda: F.l1_loss(np.ones(2), ["a", "b"]), TypeError, "l1_loss: target must hold real numbers"),
+        (lambda: F.huber_loss([1.0], [1.0], delta=0.0), ValueError, "huber_loss: delta must be positive"),
+        (lambda: F.mape([1.0], [1.0], eps=-1.0), ValueError, "mape: eps must be positive"),
+        (
+            lambda: F.binary_cross_entropy([1.2, 0.5], [1.0, 0.0]),
+            ValueError,
+            r"binary_cross_entropy: probabilities must lie in \[0, 1\], got \[1.2\] among values of shape \(2,\)",
+        ),
+        (
+            lambda: F.binary_cross_entropy([0.2], [2.0]),
+            ValueError,
+            r"binary_cross_entropy: targets must lie in \[0, 1\]",
+        ),
+        (
+            lambda: F.binary_cross_entropy([np.nan], [1.0]),
+            ValueError,
+            r"binary_cross_entropy: probabilities must lie in \[0, 1\], got \[nan\]",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits([3.0], [-1.0]),
+            ValueError,
+            "binary_cross_entropy_with_logits: targets must lie in",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(np.ones(2), np.ones(3)),
+            ValueError,
+            r"target shape \(3,\) does not match logits shape \(2,\)",
+        ),
+        (
+            lambda: F.hinge_loss([1.0, 2.0], [1.0, 0.0]),
+            ValueError,
+            r"hinge_loss: targets must be -1 or \+1, got \[0.0\]",
+        ),
+        (
+            lambda: F.exponential_loss([1.0], [2.0]),
+            ValueError,
+            r"exponential_loss: targets must be -1 or \+1, got \[2.0\]",
+        ),
+        (lambda: F.smooth_hinge_loss([1.0], [1.0], alpha=0), ValueError, "smooth_hinge_loss: alpha must be positive"),
+        (lambda: F.smooth_hinge_loss([1.0], [0.5]), ValueError, "smooth_hinge_loss: targets must be -1 or"),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 3])),
+            ValueError,
+            r"cross_entropy: class indices must lie in \[0, 2\] for 3 classes, got \[3\]",
+        ),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.array([-1, 0])),
+            ValueError,
+            r"cross_entropy: class indices .* got \[-1\]",
+        ),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.array([0.0, 1.0])),
+            ValueError,
+            r"cross_entropy: target must be integer class indices of shape \(2,\) or class probabilities of the input's shape \(2, 3\); got a float64 target of shape \(2,\)",
+        ),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1, 2])),
+            ValueError,
+            r"cross_entropy: class-index target shape \(3,\) does not match input shape \(2, 3\)",
+        ),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.full((2, 3), 1.5)),
+            ValueError,
+            r"cross_entropy: target probabilities must lie in \[0, 1\]",
+        ),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), label_smoothing=1.5),
+            ValueError,
+            r"cross_entropy: label_smoothing must lie in \[0, 1\]",
+        ),
+        (
+            lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), axis=2),
+            ValueError,
+            "cross_entropy: axis 2 is out of bounds",
+        ),
+        (
+            lambda: F.cross_entropy(np.float64(1.0), np.array(0)),
+            ValueError,
+            "cross_entropy: input must have a class axis",
+        ),
+        (
+            lambda: F.nll_loss(np.ones((2, 3)), np.array([0.0, 1.0])),
+            TypeError,
+            "nll_loss: class-index targets must be integers, got dtype float64",
+        ),
+        (
+            lambda: F.nll_loss(np.ones((2, 3)), np.array([0, 5])),
+            ValueError,
+            r"nll_loss: class indices must lie in \[0, 2\]",
+        ),
+        (
+            lambda: F.multi_margin_loss(np.ones((2, 3)), np.array([0, 1]), p=3),
+            ValueError,
+            "multi_margin_loss: p must be 1 or 2",
+        ),
+        (
+            lambda: F.multi_margin_loss(np.ones((2, 3, 1)), np.array([0, 1])),
+            ValueError,
+            r"multi_margin_loss: scores must be \(N, C\) or \(C,\)",
+        ),
+        (
+            lambda: F.multi_margin_loss(np.ones((2, 3)), np.array([0, 1]), margin="1"),
+            TypeError,
+            "multi_margin_loss: margin must be a real number",
+        ),
+    ],
+)
+def test_loss_rejects_bad_arguments_naming_the_loss(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# -- loss Modules ---------------------------------------------------------------------------
+def _modules_and_formulas():
+    rng = np.random.default_rng(4)
+    p, t = rng.normal(size=6), rng.normal(size=6)
+    probabilities, soft = rng.uniform(0.1, 0.9, size=6), rng.uniform(size=6)
+    y = np.where(t > 0, 1.0, -1.0)
+    logits, indices = rng.normal(size=(3, 4)), np.array([0, 3, 1])
+    log_probs = _np_log_softmax(logits, 1)
+    return [
+        (nn.MSELoss(), (p, t), np.mean((p - t) ** 2)),
+        (nn.L1Loss("sum"), (p, t), np.sum(np.abs(p - t))),
+        (nn.MeanBiasError(), (p, t), np.mean(t - p)),
+        (nn.MAPELoss(eps=0.5), (p, t), np.mean(np.abs(t - p) / np.maximum(np.abs(t), 0.5))),
+        (nn.HuberLoss("none", delta=0.3), (p, t), _huber(p - t, 0.3)),
+        (
+            nn.BCELoss("sum"),
+            (probabilities, soft),
+            -np.sum(soft * np.log(probabilities) + (1 - soft) * np.log(1 - probabilities)),
+        ),
+        (
+            nn.BCEWithLogitsLoss(),
+            (p, soft),
+            -np.mean(soft * np.log(_sigmoid(p)) + (1 - soft) * np.log(1 - _sigmoid(p))),
+        ),
+        (
+            nn.CrossEntropyLoss(label_smoothing=0.2),
+            (logits, indices),
+            _np_cross_entropy(logits, _one_hot(indices, 4), 0.2).mean(),
+        ),
+        (nn.CrossEntropyLoss(axis=0), (logits.T, indices), _np_cross_entropy(logits, _one_hot(indices, 4), 0.0).mean()),
+        (nn.NLLLoss("none"), (log_probs, indices), -log_probs[np.arange(3), indices]),
+        (nn.HingeLoss(), (p, y), np.mean(np.maximum(0, 1 - y * p))),
+        (
+            nn.MultiMarginLoss(p=2, margin=0.5, reduction="sum"),
+            (logits, indices),
+            _np_multi_margin(logits, indices, 2, 0.5).sum(),
+        ),
+        (nn.ExponentialLoss(), (p, y), np.mean(np.exp(-y * p))),
+        (nn.SmoothHingeLoss(alpha=2.0), (p, y), np.mean(_smooth_hinge(y * p, 2.0))),
+    ]
+
+
+@pytest.mark.parametrize(("module", "inputs", "expected"), _modules_and_formulas(), ids=lambda v: type(v).__name__)
+def test_loss_module_computes_its_formula_with_its_hyper_parameters(module, inputs, expected):
+    out = module(*inputs)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10)
+    assert module.parameters() == []
+
+
+@pytest.mark.parametrize(
+    ("module", "text"),
+    [
+        (nn.MSELoss(), "MSELoss(reduction='mean')"),
+        (nn.L1Loss("sum"), "L1Loss(reduction='sum')"),
+        (nn.MAPELoss(eps=1e-3), "MAPELoss(eps=0.001, reduction='mean')"),
+        (nn.HuberLoss(delta=2), "HuberLoss(delta=2.0, reduction='mean')"),
+        (nn.CrossEntropyLoss("none", 0.1), "CrossEntropyLoss(label_smoothing=0.1, axis=1, reduction='none')"),
+        (nn.NLLLoss(), "NLLLoss(axis=1, reduction='mean')"),
+        (nn.MultiMarginLoss(2, 0.5), "MultiMarginLoss(p=2, margin=0.5, reduction='mean')"),
+        (nn.SmoothHingeLoss(0.5), "SmoothHingeLoss(alpha=0.5, reduction='mean')"),
+        (nn.BCEWithLogitsLoss("sum"), "BCEWithLogitsLoss(reduction='sum')"),
+    ],
+)
+def test_loss_module_repr_shows_its_hyper_parameters(module, text):
+    assert repr(module) == text
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: nn.MSELoss("avg"), ValueError, "MSELoss: reduction must be 'mean', 'sum' or 'none', got 'avg'"),
+        (lambda: nn.BCELoss(None), ValueError, "BCELoss: reduction must be"),
+        (lambda: nn.HuberLoss(delta=-1.0), ValueError, "HuberLoss: delta must be positive"),
+        (lambda: nn.MAPELoss(eps=0), ValueError, "MAPELoss: eps must be positive"),
+        (
+            lambda: nn.CrossEntropyLoss(label_smoothing=-0.1),
+            ValueError,
+            r"CrossEntropyLoss: label_smoothing must lie in \[0, 1\]",
+        ),
+        (lambda: nn.CrossEntropyLoss(axis=1.0), TypeError, "CrossEntropyLoss: axis must be an integer"),
+        (lambda: nn.NLLLoss(axis="1"), TypeError, "NLLLoss: axis must be an integer"),
+        (lambda: nn.MultiMarginLoss(p=0), ValueError, "MultiMarginLoss: p must be 1 or 2"),
+        (lambda: nn.MultiMarginLoss(margin=float("nan")), ValueError, "MultiMarginLoss: margin must be finite"),
+        (lambda: nn.SmoothHingeLoss(alpha=0.0), ValueError, "SmoothHingeLoss: alpha must be positive"),
+    ],
+)
+def test_loss_module_rejects_bad_hyper_parameters(build, error, message):
+    with pytest.raises(error, match=message):
+        build()
+
+
+def test_loss_module_gradient_reaches_the_prediction():
+    logits = np.random.default_rng(2).normal(size=(4, 3))
+    assert gradcheck(lambda x: nn.CrossEntropyLoss(label_smoothing=0.1)(x, np.array([0, 2, 1, 1])), [logits])
