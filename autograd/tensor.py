@@ -18,7 +18,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import generic
-from .broadcasting import normalize_axes, unbroadcast
+from .broadcasting import normalize_axes, reduced_shape, unbroadcast
 from .core import Node
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
@@ -404,8 +404,13 @@ class Tensor(Node):
         """(m, x - m, log(sum(exp(x - m)))) with keepdims, where m is the row maximum
         (0 for rows whose maximum is not finite), so exp never overflows."""
         x = self.data
-        if x.size == 0:
-            raise ValueError(f"{op}: zero-size tensor of shape {self.shape}")
+        if x.size == 0:  # empty: no maximum to shift by; sums over nothing are 0, log 0 = -inf
+            with np.errstate(divide="ignore"):
+                return (
+                    np.zeros(reduced_shape(x.shape, axes), x.dtype),
+                    x,
+                    np.log(np.exp(x).sum(axis=axes, keepdims=True)),
+                )
         shift = x.max(axis=axes, keepdims=True)
         if np.isfinite(shift).all():  # the maximum contributes exp(0) = 1, so the sum is >= 1
             shifted = x - shift
