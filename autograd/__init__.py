@@ -6,7 +6,9 @@ and :class:`Tensor` (a numpy array). ``backward()`` fills ``.grad``;
 higher-order derivatives (``create_graph=True``).
 """
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .core import OPS, Node, Op, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Tensor
@@ -39,6 +41,13 @@ from .tensor_functions import (
 from .value import Value
 
 __all__ = [
+    "AnomalyError",
+    "GraphvizNotFoundError",
+    "backward_steps",
+    "detect_anomaly",
+    "draw_graph",
+    "is_anomaly_enabled",
+    "render",
     "GradcheckError",
     "OPS",
     "Node",

@@ -20,6 +20,7 @@ from .activations import (
     Swish,
     Tanh,
 )
+from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -40,6 +41,9 @@ from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
 
 __all__ = [
+    "GradientNormMonitor",
+    "GradientReport",
+    "gradient_norms",
     "ACONC",
     "BCELoss",
     "BCEWithLogitsLoss",

@@ -1,0 +1,177 @@
+"""Anomaly mode: stop at the first operation whose value or gradient is NaN or infinite.
+
+>>> with detect_anomaly():
+...     y = Value(0.0).log()        # raises AnomalyError: forward of 'log' ... at <file>:<line>
+
+Inside :class:`detect_anomaly` every recorded node remembers the stack where it
+was created, each forward result is checked with ``isfinite`` and so is every
+gradient contribution during backward. The error names the operation, the phase
+(forward, or backward and which input of the op received the bad gradient) and
+the user's source line that created the node (frames inside the library are
+skipped). Outside the context manager the engine pays one flag check per node.
+
+The setting is per thread (it lives in ``autograd.core._mode``) and nests: leaving
+the block restores whatever was in force before it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import core
+from .core import Node, _mode
+
+__all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
+
+
+class AnomalyError(RuntimeError):
+    """A NaN or infinity appeared while anomaly mode was on.
+
+    Attributes: ``op`` (the op name), ``phase`` (``"forward"`` or ``"backward"``),
+    ``input_index`` (backward only: which input of ``op`` got the bad gradient)
+    and ``origin`` (the user's ``traceback.FrameSummary`` that created the node,
+    or None when it cannot be found).
+    """
+
+    def __init__(
+        self, message: str, *, op: str, phase: str, input_index: int | None, origin: traceback.FrameSummary | None
+    ) -> None:
+        super().__init__(message)
+        self.op = op
+        self.phase = phase
+        self.input_index = input_index
+        self.origin = origin
+
+
+class detect_anomaly:
+    """Context manager (and decorator) that turns anomaly checks on (or off with ``enabled=False``)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self._enabled = bool(enabled)
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> detect_anomaly:
+        self._previous.append(_mode.anomaly)
+        _mode.anomaly = self._enabled
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _mode.anomaly = self._previous.pop()
+
+    def __call__(self, function: Callable) -> Callable:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with detect_anomaly(self._enabled):
+                return function(*args, **kwargs)
+
+        wrapper.__name__ = getattr(function, "__name__", "wrapper")
+        wrapper.__doc__ = function.__doc__
+        return wrapper
+
+
+def is_anomaly_enabled() -> bool:
+    """Return True when anomaly checks are on in this thread."""
+    return _mode.anomaly
+
+
+def _is_finite(data: Any) -> bool:
+    """True when every element of a number, array or node is finite."""
+    if isinstance(data, Node):
+        data = data.data
+    if type(data) is float:
+        return math.isfinite(data)
+    array = np.asarray(data)
+    if array.dtype.kind not in "fc":
+        return True
+    return bool(np.isfinite(array).all())
+
+
+def _describe(data: Any) -> str:
+    """'is nan' (or inf, -inf) for a number; how many elements are nan or inf for an array."""
+    if isinstance(data, Node):
+        data = data.data
+    array = np.asarray(data, dtype=np.float64)
+    if array.size == 1:
+        return f"is {float(array.reshape(()))}"
+    nan = int(np.isnan(array).sum())
+    inf = int(np.isinf(array).sum())
+    return f"has {nan + inf} non-finite of {array.size} elements ({nan} nan, {inf} inf; shape {array.shape})"
+
+
+def _library_dirs() -> tuple[str, ...]:
+    """Directories of the packages whose frames are not the user's code (autograd, nn if loaded)."""
+    dirs = [os.path.dirname(os.path.abspath(__file__))]
+    nn = sys.modules.get("nn")
+    if nn is not None and getattr(nn, "__file__", None):
+        dirs.append(os.path.dirname(os.path.abspath(nn.__file__)))
+    return tuple(directory + os.sep for directory in dirs)
+
+
+def user_frame(stack: list[traceback.FrameSummary] | None) -> traceback.FrameSummary | None:
+    """The innermost frame of ``stack`` that lies outside autograd/ and nn/ (None if none)."""
+    if not stack:
+        return None
+    library = _library_dirs()
+    for frame in reversed(stack):
+        if not os.path.abspath(frame.filename).startswith(library):
+            return frame
+    return None
+
+
+def _where(node: Node) -> tuple[str, traceback.FrameSummary | None]:
+    """'the <op> node was created at file:line, in function' plus the code line, and the frame."""
+    op = node.op.name
+    frame = user_frame(node._origin)
+    if frame is None:
+        return f"where the {op!r} node was created is unknown (it was made outside detect_anomaly)", None
+    code = f"\n    {frame.line.strip()}" if frame.line else ""
+    during = " (by a derivative rule, in a backward pass with create_graph=True)" if _in_backward(node._origin) else ""
+    return f"the {op!r} node was created{during} at {frame.filename}:{frame.lineno}, in {frame.name}{code}", frame
+
+
+def _in_backward(stack: list[traceback.FrameSummary]) -> bool:
+    """True when the stack passes through the backward loop of autograd.core."""
+    return any(frame.name == "_backpropagate" and frame.filename == core.__file__ for frame in stack)
+
+
+def check_forward(node: Node) -> None:
+    """Raise :class:`AnomalyError` if the freshly computed ``node.data`` is not finite."""
+    if _is_finite(node.data):
+        return
+    op = node.op.name
+    already = [index for index, parent in enumerate(node.parents) if not _is_finite(parent.data)]
+    cause = (
+        f"; input(s) {already} of {op!r} were already non-finite, so they came from outside anomaly mode "
+        "(a leaf, a constant or a node made before detect_anomaly)"
+        if already
+        else ""
+    )
+    where, frame = _where(node)
+    raise AnomalyError(
+        f"anomaly in forward of {op!r}: the output {_describe(node.data)}{cause}; {where}",
+        op=op,
+        phase="forward",
+        input_index=None,
+        origin=frame,
+    )
+
+
+def check_backward(node: Node, index: int, contribution: Any) -> None:
+    """Raise :class:`AnomalyError` if the gradient ``node``'s rule sent to input ``index`` is not finite."""
+    if _is_finite(contribution):
+        return
+    op = node.op.name
+    where, frame = _where(node)
+    raise AnomalyError(
+        f"anomaly in backward of {op!r}: the gradient for input {index} of {op!r} {_describe(contribution)}; {where}",
+        op=op,
+        phase="backward",
+        input_index=index,
+        origin=frame,
+    )

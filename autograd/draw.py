@@ -1,0 +1,371 @@
+"""Pictures of the computational graph with Graphviz: values forward, gradients backward.
+
+>>> x, y = Value(2.0, label="x"), Value(-1.0, label="y")
+>>> f = (2 * x + y) * x
+>>> f.backward()
+>>> draw_graph(f, number_backward=True)      # a graphviz.Digraph; Jupyter shows it inline
+>>> render(f, "graph.svg")                    # or .png; needs the Graphviz ``dot`` program
+
+Legend (the same for ``Value`` and ``Tensor`` graphs):
+
+* a record per value: ``label | data | grad``. Scalars show numbers (``%.4g``);
+  tensors show shape, dtype and min/mean/max of the data and the norm of the gradient;
+  ``grad None`` means no gradient has been computed or kept (a Tensor intermediate keeps
+  its gradient only after ``retain_grad()``; ``compute_grad=True`` computes them all);
+* light-blue fill, bold border: leaves that require grad (parameters, inputs);
+  white: intermediates made by an operation; dashed grey: constants (no gradient);
+  double border: the root the picture was drawn from;
+* a small grey ellipse per operation (its op name), edges ``parent -> op -> result``;
+* ``color_by_grad=True``: the fill runs from pale to dark blue with ``log10 |grad|``
+  (tensors: the gradient's norm) between 1e-8 (vanishing: pale) and 10; red means a
+  non-finite gradient. Borders keep the leaf / constant styles;
+* ``number_backward=True``: ``#k`` is the node's position in the backward order (1 = root);
+* a dashed box ``… N more nodes`` stands for the values beyond ``max_nodes``.
+
+Traversal is iterative, so graphs of any depth can be drawn at the default recursion limit.
+The Python ``graphviz`` package is imported only when a picture is made.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .core import Node, backward_order
+
+__all__ = ["GraphvizNotFoundError", "backward_steps", "draw_graph", "render"]
+
+RANKDIRS = ("LR", "TB", "RL", "BT")
+#: |grad| at or below this is drawn palest by ``color_by_grad`` (vanishing).
+VANISHING = 1e-8
+#: |grad| at or above this is drawn darkest by ``color_by_grad``.
+LARGE = 10.0
+_RAMP = ((247, 251, 255), (107, 174, 214), (8, 48, 107))  # pale -> mid -> dark blue
+_PENDING = object()  # gradient not computed yet (backward_steps)
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """The Graphviz ``dot`` program is not installed, so a graph cannot be rendered."""
+
+
+# -- formatting -----------------------------------------------------------------
+def _number(x: Any) -> str:
+    return f"{float(x):.4g}"
+
+
+def _escape(text: str) -> str:
+    """Escape the characters that structure a Graphviz record label."""
+    for char in "\\{}|<>":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _norm(array: np.ndarray) -> float:
+    """Euclidean norm without overflow: max|a| * sqrt(sum((a / max|a|)^2))."""
+    magnitudes = np.abs(np.asarray(array, dtype=np.float64))
+    if magnitudes.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        largest = float(magnitudes.max())
+        if largest == 0.0 or not math.isfinite(largest):
+            return largest
+        return largest * float(np.sqrt(np.sum((magnitudes / largest) ** 2)))
+
+
+def _data_text(node: Node) -> str:
+    data = node.data
+    if not isinstance(data, np.ndarray):
+        return f"data {_number(data)}"
+    header = f"data {data.shape} {data.dtype}"
+    if data.size == 0:
+        return header + "\\nempty"
+    values = data.astype(np.float64)
+    if data.size == 1:
+        return header + f"\\nvalue {_number(values.reshape(()))}"
+    with np.errstate(all="ignore"):
+        summary = f"min {_number(values.min())} mean {_number(values.mean())} max {_number(values.max())}"
+    return header + "\\n" + summary
+
+
+def _grad_text(grad: Any) -> str:
+    if grad is _PENDING:
+        return "grad ?"
+    if isinstance(grad, Node):
+        grad = grad.data
+    if grad is None:
+        return "grad None"
+    if isinstance(grad, np.ndarray):
+        return f"grad norm {_number(_norm(grad))}"
+    return f"grad {_number(grad)}"
+
+
+def _magnitude(grad: Any) -> float | None:
+    """|grad| for a number, the norm for an array, None when there is no gradient."""
+    if grad is None or grad is _PENDING:
+        return None
+    if isinstance(grad, Node):
+        grad = grad.data
+    return _norm(grad) if isinstance(grad, np.ndarray) else abs(float(grad))
+
+
+def _ramp_colour(magnitude: float) -> tuple[str, str]:
+    """(fill, font colour) for a gradient magnitude on the log scale VANISHING..LARGE."""
+    if not math.isfinite(magnitude):
+        return "#e41a1c", "white"
+    if magnitude <= VANISHING:
+        position = 0.0
+    else:
+        low, high = math.log10(VANISHING), math.log10(LARGE)
+        position = min(1.0, (math.log10(magnitude) - low) / (high - low))
+    segment = min(int(position * 2), 1)
+    t = position * 2 - segment
+    start, end = _RAMP[segment], _RAMP[segment + 1]
+    rgb = [round(a + (b - a) * t) for a, b in zip(start, end)]
+    return "#{:02x}{:02x}{:02x}".format(*rgb), ("white" if position > 0.6 else "black")
+
+
+# -- traversal ------------------------------------------------------------------
+def _collect(root: Node, max_nodes: int | None) -> tuple[list[Node], int]:
+    """Values reachable from ``root`` by breadth-first search: the first ``max_nodes``, and how many more."""
+    kept: list[Node] = [root]
+    seen: set[Node] = {root}
+    queue = deque([root])
+    while queue:
+        node = queue.popleft()
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+                if max_nodes is None or len(kept) < max_nodes:
+                    kept.append(parent)
+    return kept, len(seen) - len(kept)
+
+
+def _computed_gradients(root: Node) -> dict[Node, Any]:
+    """d root / d node for every node of the graph, computed afresh (``.grad`` is not touched)."""
+    if not root.requires_grad:
+        return {}
+    if np.size(root.data) != 1:
+        raise ValueError(
+            f"draw_graph: gradients can be computed only from a one-element root, got shape {np.shape(root.data)}"
+        )
+    from .functional import grad
+
+    nodes = backward_order([root])
+    return dict(zip(nodes, grad(root, nodes, allow_unused=True)))
+
+
+# -- building the picture -------------------------------------------------------
+def _check_options(root: Any, rankdir: str, max_nodes: int | None, format: str) -> None:
+    import graphviz
+
+    if not isinstance(root, Node):
+        raise TypeError(f"draw_graph: root must be a Value or Tensor, got {type(root).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
+    if format not in graphviz.FORMATS:
+        raise ValueError(f"draw_graph: unknown output format {format!r}; use e.g. 'svg' or 'png'")
+
+
+def _build(
+    root: Node,
+    *,
+    rankdir: str,
+    show_grad: bool,
+    color_by_grad: bool,
+    number_backward: bool,
+    max_nodes: int | None,
+    format: str,
+    grad_of: Callable[[Node], Any],
+    highlight: Node | None = None,
+) -> Any:
+    import graphviz
+
+    values, hidden = _collect(root, max_nodes)
+    positions = {node: k for k, node in enumerate(backward_order([root]), start=1)} if number_backward else {}
+    graph = graphviz.Digraph(
+        format=format,
+        graph_attr={"rankdir": rankdir},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+    )
+    index = {node: i for i, node in enumerate(values)}
+    for i, node in enumerate(values):
+        title = " ".join(part for part in (f"#{positions[node]}" if node in positions else "", node.label) if part)
+        fields = [_escape(title)] if title else []
+        fields.append(_data_text(node))
+        grad = grad_of(node) if node.requires_grad else None
+        if show_grad and node.requires_grad:
+            fields.append(_grad_text(grad))
+        body = " | ".join(fields)
+        attrs = {"shape": "record", "label": "{ " + body + " }" if rankdir in ("LR", "RL") else body}
+        styles = []
+        if not node.requires_grad:
+            styles.append("dashed")
+            attrs.update(color="grey50", fontcolor="grey35")
+        elif node.is_leaf:
+            styles += ["filled", "bold"]
+            attrs["fillcolor"] = "#cfe2f3"
+        magnitude = _magnitude(grad)
+        if color_by_grad and magnitude is not None:
+            attrs["fillcolor"], attrs["fontcolor"] = _ramp_colour(magnitude)
+            if "filled" not in styles:
+                styles.append("filled")
+        if node is root:
+            attrs["peripheries"] = "2"
+        if node is highlight:
+            attrs.update(color="#d62728", penwidth="3")
+        if styles:
+            attrs["style"] = ",".join(styles)
+        graph.node(f"v{i}", **attrs)
+    marker = "hidden"
+    for i, node in enumerate(values):
+        if node.op is None:
+            continue
+        graph.node(
+            f"o{i}", node.op.name, shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="9", height="0.3"
+        )
+        graph.edge(f"o{i}", f"v{i}")
+        frontier = False
+        for parent in node.parents:
+            if parent in index:
+                graph.edge(f"v{index[parent]}", f"o{i}")
+            else:
+                frontier = True
+        if frontier:
+            graph.edge(marker, f"o{i}", style="dashed", color="grey50")
+    if hidden:
+        graph.node(
+            marker, f"… {hidden} more nodes", shape="box", style="dashed,rounded", color="grey50", fontcolor="grey35"
+        )
+    return graph
+
+
+def draw_graph(
+    root: Node,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    color_by_grad: bool = False,
+    number_backward: bool = False,
+    max_nodes: int | None = 200,
+    format: str = "svg",
+    compute_grad: bool = False,
+) -> Any:
+    """Return a ``graphviz.Digraph`` of the graph that computed ``root`` (see the module legend).
+
+    ``rankdir``: "LR" (left to right) or "TB" (top to bottom; also "RL", "BT").
+    ``show_grad``: add each value's gradient (the stored ``.grad``, or with
+    ``compute_grad=True`` d root/d node computed afresh for every node, intermediates
+    included, without touching ``.grad``; hooks registered on the nodes run).
+    ``color_by_grad``: fill values by log gradient magnitude (gradient flow).
+    ``number_backward``: prefix ``#k``, the position in backward order (1 = root).
+    ``max_nodes``: draw only the ``max_nodes`` values closest to the root (breadth-first)
+    and one ``… N more nodes`` marker feeding the operations at the cut; None draws all.
+    ``format``: the default output format of ``.render()``/``.pipe()``.
+    """
+    _check_options(root, rankdir, max_nodes, format)
+    if compute_grad:
+        gradients = _computed_gradients(root)
+        grad_of: Callable[[Node], Any] = gradients.get
+    else:
+        grad_of = _stored_grad
+    return _build(
+        root,
+        rankdir=rankdir,
+        show_grad=show_grad,
+        color_by_grad=color_by_grad,
+        number_backward=number_backward,
+        max_nodes=max_nodes,
+        format=format,
+        grad_of=grad_of,
+    )
+
+
+def _stored_grad(node: Node) -> Any:
+    return node.grad
+
+
+def backward_steps(
+    root: Node,
+    rankdir: str = "LR",
+    color_by_grad: bool = False,
+    number_backward: bool = True,
+    max_nodes: int | None = 200,
+    format: str = "svg",
+) -> list[Any]:
+    """The backward pass as a list of pictures, one per node that receives a gradient.
+
+    Picture ``k`` shows the gradients of the first ``k`` nodes of the backward order
+    (``grad ?`` for the rest) and outlines node ``k`` in red: its gradient has just
+    been completed by summing what its children sent it (lecture style). Gradients are
+    computed afresh (``.grad`` is not touched); ``root`` must have one element. Only
+    nodes inside ``max_nodes`` get a picture. Options as in :func:`draw_graph`.
+    """
+    _check_options(root, rankdir, max_nodes, format)
+    gradients = _computed_gradients(root)
+    drawn = set(_collect(root, max_nodes)[0])
+    pictures = []
+    done: set[Node] = set()
+    for node in backward_order([root]):
+        done.add(node)
+        if node not in drawn:
+            continue
+        finished = frozenset(done)
+        pictures.append(
+            _build(
+                root,
+                rankdir=rankdir,
+                show_grad=True,
+                color_by_grad=color_by_grad,
+                number_backward=number_backward,
+                max_nodes=max_nodes,
+                format=format,
+                grad_of=lambda n, finished=finished: gradients.get(n) if n in finished else _PENDING,
+                highlight=node,
+            )
+        )
+    return pictures
+
+
+_INSTALL_HELP = (
+    "the Graphviz 'dot' program was not found on PATH, so the graph cannot be rendered to {format}. "
+    "Install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) "
+    "or `conda install -c conda-forge graphviz`. The DOT source is still available without it: "
+    "`graph.source` (text) or `graph.save('graph.gv')`."
+)
+
+
+def render(graph: Any, path: str | os.PathLike, format: str | None = None, **draw_options: Any) -> str:
+    """Render a Digraph (or a node, drawn with ``draw_options``) to ``path``; return the file's path.
+
+    ``format`` defaults to the suffix of ``path`` (``.svg``, ``.png``, ...) or "svg";
+    a path without a suffix gets one. Raises :class:`GraphvizNotFoundError` with
+    installation instructions when the ``dot`` program is missing.
+    """
+    import graphviz
+
+    if isinstance(graph, Node):
+        graph = draw_graph(graph, **draw_options)
+    elif draw_options:
+        raise TypeError(f"render: drawing options {sorted(draw_options)} apply only when a node is given")
+    path = Path(path)
+    suffix = path.suffix.lstrip(".")
+    if format is None:
+        format = suffix or "svg"
+    elif suffix and suffix != format:
+        raise ValueError(f"render: path suffix {path.suffix!r} does not match format {format!r}")
+    if format not in graphviz.FORMATS:
+        raise ValueError(f"render: unknown output format {format!r}; use e.g. 'svg' or 'png'")
+    if not suffix:
+        path = path.with_name(f"{path.name}.{format}")
+    try:
+        return graph.render(outfile=path, format=format, cleanup=True)
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFoundError("render: " + _INSTALL_HELP.format(format=format)) from error

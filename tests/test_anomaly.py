@@ -1,0 +1,212 @@
+"""Anomaly mode: the first NaN/inf names its op, the phase and the user's source line."""
+
+import inspect
+import threading
+import traceback
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor, Value
+from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, user_frame
+from autograd.core import _mode
+from nn.functional import mse_loss
+
+
+def _next_line() -> int:
+    """The line number just after the caller's current line."""
+    return inspect.currentframe().f_back.f_lineno + 1
+
+
+def _assert_points_here(error: AnomalyError, line: int, code: str) -> None:
+    assert error.origin is not None
+    assert error.origin.filename == __file__
+    assert error.origin.lineno == line
+    assert f"{__file__}:{line}" in str(error)
+    assert code in str(error)
+
+
+def test_log_of_zero_value_raises_in_forward_naming_log_and_the_line():
+    x = Value(0.0)
+    with detect_anomaly(), pytest.raises(AnomalyError) as caught:
+        line = _next_line()
+        x.log()
+    error = caught.value
+    assert (error.op, error.phase, error.input_index) == ("log", "forward", None)
+    assert "forward of 'log'" in str(error) and "-inf" in str(error)
+    _assert_points_here(error, line, "x.log()")
+
+
+def test_log_of_zero_tensor_raises_in_forward_naming_log():
+    x = Tensor([1.0, 0.0, 2.0], requires_grad=True)
+    with detect_anomaly(), np.errstate(divide="ignore"), pytest.raises(AnomalyError) as caught:
+        line = _next_line()
+        x.log()
+    assert caught.value.op == "log" and caught.value.phase == "forward"
+    assert "1 non-finite of 3 elements" in str(caught.value)
+    _assert_points_here(caught.value, line, "x.log()")
+
+
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_zero_over_zero_raises_naming_div(kind):
+    x = Value(0.0) if kind == "value" else Tensor(np.zeros(2), requires_grad=True)
+    with detect_anomaly(), np.errstate(invalid="ignore"), pytest.raises(AnomalyError) as caught:
+        line = _next_line()
+        ratio = x / x  # noqa: F841
+    assert caught.value.op == "div" and caught.value.phase == "forward"
+    assert "nan" in str(caught.value)
+    _assert_points_here(caught.value, line, "ratio = x / x")
+
+
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_sqrt_at_zero_backward_names_sqrt_input_and_creation_line(kind):
+    x = Value(0.0) if kind == "value" else Tensor(np.array([0.0, 4.0]), requires_grad=True)
+    with detect_anomaly():
+        line = _next_line()
+        root = x.sqrt() if kind == "value" else x.sqrt().sum()
+        with np.errstate(divide="ignore"), pytest.raises(AnomalyError) as caught:
+            root.backward()
+    error = caught.value
+    assert (error.op, error.phase, error.input_index) == ("sqrt", "backward", 0)
+    assert "backward of 'sqrt'" in str(error) and "input 0 of 'sqrt'" in str(error)
+    _assert_points_here(error, line, "x.sqrt()")
+
+
+def test_backward_names_which_input_got_the_bad_gradient():
+    x, y = Value(1.0), Value(1e-200)
+    with detect_anomaly():
+        quotient = x / y
+        with pytest.raises(AnomalyError) as caught:
+            quotient.backward()  # d/dy (x/y) = -x/y^2 overflows; d/dx = 1/y = 1e200 is finite
+    assert caught.value.op == "div" and caught.value.input_index == 1
+    assert "input 1 of 'div'" in str(caught.value)
+
+
+def test_creation_line_skips_frames_inside_the_library():
+    prediction = Tensor([np.inf, 1.0], requires_grad=True)
+    with detect_anomaly(), np.errstate(invalid="ignore"), pytest.raises(AnomalyError) as caught:
+        line = _next_line()
+        mse_loss(prediction, Tensor([np.inf, 1.0]))  # inf - inf happens inside nn.functional
+    error = caught.value
+    assert error.op == "sub" and error.phase == "forward"
+    assert "already non-finite" in str(error)
+    _assert_points_here(error, line, "mse_loss(prediction")
+
+
+def test_user_frame_is_the_innermost_frame_outside_autograd_and_nn():
+    library_file = autograd.core.__file__
+    user = traceback.FrameSummary("/home/me/train.py", 7, "main", line="loss = model(x)")
+    stack = [
+        traceback.FrameSummary("/home/me/run.py", 1, "<module>", line="main()"),
+        user,
+        traceback.FrameSummary(library_file, 10, "forward", line="..."),
+    ]
+    assert user_frame(stack) is user
+    assert user_frame([traceback.FrameSummary(library_file, 1, "f", line="")]) is None
+    assert user_frame(None) is None
+
+
+def test_graph_built_before_anomaly_mode_reports_unknown_creation_site():
+    x = Value(0.0)
+    root = x.sqrt()
+    with detect_anomaly(), pytest.raises(AnomalyError) as caught:
+        root.backward()
+    assert caught.value.origin is None
+    assert "unknown" in str(caught.value) and "'sqrt'" in str(caught.value)
+
+
+def test_create_graph_gradients_are_checked_too():
+    # Under create_graph the sqrt rule g * 0.5 / out is itself recorded: its 'div' node is caught.
+    x = Value(0.0)
+    with detect_anomaly():
+        root = x.sqrt()
+        with pytest.raises(AnomalyError) as caught:
+            line = _next_line()
+            autograd.grad(root, x, create_graph=True)
+    assert caught.value.op == "div" and caught.value.phase == "forward"
+    assert "create_graph=True" in str(caught.value)
+    _assert_points_here(caught.value, line, "autograd.grad(root, x, create_graph=True)")
+
+
+def test_finite_graph_gives_the_same_gradients_with_and_without_anomaly_mode():
+    def gradients():
+        x, y = Value(0.7), Value(-1.3)
+        ((x * y).tanh() + (x / y).exp()).backward()
+        return x.grad, y.grad
+
+    plain = gradients()
+    with detect_anomaly():
+        checked = gradients()
+    assert checked == plain
+
+
+def test_no_checks_and_no_stack_recorded_outside_anomaly_mode():
+    x = Value(0.0)
+    y = x.log()
+    assert y.data == float("-inf")
+    assert y._origin is None
+    with detect_anomaly():
+        z = x + 1.0
+    assert z._origin is not None
+
+
+def test_nested_blocks_restore_the_previous_state():
+    assert not is_anomaly_enabled()
+    with detect_anomaly():
+        assert is_anomaly_enabled()
+        with detect_anomaly(enabled=False):
+            assert not is_anomaly_enabled()
+            assert Value(0.0).log().data == float("-inf")  # checks really are off
+        assert is_anomaly_enabled()
+    assert not is_anomaly_enabled()
+
+
+def test_state_is_restored_when_the_block_raises():
+    with pytest.raises(AnomalyError), detect_anomaly():
+        Value(0.0).log()
+    assert _mode.anomaly is False
+
+
+def test_one_instance_can_be_entered_twice_nested():
+    anomaly = detect_anomaly()
+    with anomaly:
+        with anomaly:
+            assert is_anomaly_enabled()
+        assert is_anomaly_enabled()
+    assert not is_anomaly_enabled()
+
+
+def test_decorator_enables_anomaly_mode_for_the_call_only():
+    @detect_anomaly()
+    def log_of(x):
+        return x.log()
+
+    with pytest.raises(AnomalyError):
+        log_of(Value(0.0))
+    assert not is_anomaly_enabled()
+
+
+def test_anomaly_mode_is_per_thread():
+    seen = []
+    with detect_anomaly():
+        worker = threading.Thread(target=lambda: seen.append(is_anomaly_enabled()))
+        worker.start()
+        worker.join()
+    assert seen == [False]
+
+
+def test_anomaly_error_is_a_runtime_error_exported_from_autograd():
+    assert issubclass(autograd.AnomalyError, RuntimeError)
+    assert autograd.detect_anomaly is detect_anomaly
+
+
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_nan_gradient_is_caught_in_backward(kind):
+    x = Value(0.0) if kind == "value" else Tensor(np.zeros(3), requires_grad=True)
+    with detect_anomaly():
+        root = x.sqrt() * 0.0 if kind == "value" else (x.sqrt() * 0.0).sum()
+        with np.errstate(invalid="ignore"), pytest.raises(AnomalyError) as caught:
+            root.backward()  # sqrt's rule: 0 * 0.5 / sqrt(0) = 0/0 = nan
+    assert caught.value.op == "sqrt" and caught.value.phase == "backward"
+    assert "nan" in str(caught.value)

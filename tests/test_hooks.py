@@ -1,0 +1,139 @@
+"""Gradient hooks: ``node.register_hook(fn)`` sees (and may replace) the gradient flowing through a node."""
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value, grad
+
+
+def test_hook_on_intermediate_value_sees_its_total_gradient():
+    x = Value(0.4)
+    y = x * 3.0
+    seen = []
+    y.register_hook(seen.append)
+    (y.sin() + y * y).backward()  # dL/dy = cos(y) + 2y, summed over both uses
+    assert seen == [pytest.approx(math.cos(1.2) + 2 * 1.2)]
+
+
+def test_hook_on_leaf_sees_gradient_and_replacement_is_stored_in_grad():
+    x = Value(2.0)
+    seen = []
+    x.register_hook(lambda g: seen.append(g) or g * 10)
+    (x * x).backward()
+    assert seen == [4.0]
+    assert x.grad == 40.0
+
+
+def test_replacing_intermediate_gradient_changes_downstream_leaf_gradients():
+    x = Value(1.5)
+    y = x * 2.0
+    z = y * 3.0
+    y.register_hook(lambda g: g * 10)
+    z.backward()
+    assert y.grad == 30.0  # the stored gradient is the replaced one
+    assert x.grad == 60.0  # 3 * 10 * 2: x receives the replaced gradient times dy/dx
+
+
+def test_hook_returning_none_keeps_the_gradient():
+    x = Value(3.0)
+    y = x * x
+    calls = []
+    y.register_hook(lambda g: calls.append(g))
+    y.backward()
+    assert calls == [1.0]
+    assert x.grad == 6.0
+
+
+def test_removed_hook_is_not_called_and_remove_is_idempotent():
+    x = Value(1.0)
+    calls = []
+    handle = x.register_hook(lambda g: calls.append(g) or g * 100)
+    handle.remove()
+    handle.remove()
+    (x * 5.0).backward()
+    assert calls == []
+    assert x.grad == 5.0
+
+
+def test_removing_one_hook_keeps_the_others():
+    x = Value(1.0)
+    calls = []
+    first = x.register_hook(lambda g: calls.append("first"))
+    x.register_hook(lambda g: calls.append("second"))
+    first.remove()
+    (x * 2.0).backward()
+    assert calls == ["second"]
+
+
+def test_hooks_run_in_registration_order_and_each_sees_the_previous_replacement():
+    x = Value(1.0)
+    y = x * 1.0
+    seen = []
+    y.register_hook(lambda g: seen.append(("add", g)) or g + 1)
+    y.register_hook(lambda g: seen.append(("double", g)) or g * 2)
+    y.backward()
+    assert seen == [("add", 1.0), ("double", 2.0)]
+    assert x.grad == 4.0  # (1 + 1) * 2
+
+
+def test_tensor_hooks_on_leaf_and_intermediate_see_arrays_of_their_shape():
+    x = Tensor(np.array([[1.0, -2.0], [0.5, 3.0]]), requires_grad=True)
+    weights = np.array([[1.0, 2.0], [3.0, 4.0]])
+    y = x * x
+    seen = {}
+    y.register_hook(lambda g: seen.__setitem__("y", g))
+    x.register_hook(lambda g: seen.__setitem__("x", g))
+    (y * weights).sum().backward()
+    np.testing.assert_allclose(seen["y"], weights)
+    np.testing.assert_allclose(seen["x"], 2 * x.data * weights)
+    assert y.grad is None  # the hook ran, but an intermediate keeps .grad only with retain_grad()
+
+
+def test_tensor_hook_replacement_masks_gradient_reaching_the_leaf():
+    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    y = x * 2.0
+    y.register_hook(lambda g: g * np.array([1.0, 0.0, 1.0]))
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, [2.0, 0.0, 2.0])
+
+
+def test_hooks_run_for_autograd_grad_without_touching_grad():
+    x = Value(2.0)
+    y = x * x
+    y.register_hook(lambda g: g * 3)
+    (dx,) = grad(y, x)
+    assert dx == 12.0  # 3 * 2x
+    assert x.grad == 0.0 and y.grad == 0.0
+
+
+def test_hook_under_create_graph_receives_a_node_and_its_replacement_is_differentiable():
+    x = Value(1.5)
+    y = x * x
+    z = 3.0 * y
+    received = []
+    y.register_hook(lambda g: received.append(g) or g * x)  # dz/dy = 3 becomes 3x
+    (dx,) = grad(z, x, create_graph=True)
+    assert isinstance(received[0], Value) and received[0].data == 3.0
+    assert dx.data == pytest.approx(6 * 1.5**2)  # 3x * 2x = 6x^2
+    (ddx,) = grad(dx, x)
+    assert ddx == pytest.approx(12 * 1.5)  # d/dx 6x^2 = 12x
+
+
+def test_hook_runs_once_per_backward_pass():
+    x = Value(1.0)
+    y = x * 2.0
+    calls = []
+    y.register_hook(calls.append)
+    (y + y * y).backward()
+    (y * 4.0).backward()
+    assert calls == [1.0 + 2 * 2.0, 4.0]
+
+
+def test_register_hook_on_a_constant_raises():
+    constant = Value(1.0, requires_grad=False)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        constant.register_hook(lambda g: g)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor([1.0]).register_hook(lambda g: g)
