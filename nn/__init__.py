@@ -3,6 +3,7 @@
 Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP`.
 """
 
+from . import init, optim, serialization
 from .activations import (
     ACONC,
     ELU,
@@ -21,6 +22,7 @@ from .activations import (
     Tanh,
 )
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
+from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -36,7 +38,8 @@ from .losses import (
     NLLLoss,
     SmoothHingeLoss,
 )
-from .module import Module
+from .module import IncompatibleKeys, Module, StateDictError
+from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
 
@@ -44,6 +47,16 @@ __all__ = [
     "GradientNormMonitor",
     "GradientReport",
     "gradient_norms",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "IncompatibleKeys",
+    "Linear",
+    "Residual",
+    "Sequential",
+    "StateDictError",
     "ACONC",
     "BCELoss",
     "BCEWithLogitsLoss",
@@ -77,4 +90,5 @@ __all__ = [
     "Step",
     "Swish",
     "Tanh",
+    "optim",
 ]

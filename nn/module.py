@@ -3,18 +3,36 @@
 Parameters and sub-modules are discovered from attributes (also inside lists
 and tuples), in the order they were assigned, so ``parameters()`` needs no
 registration calls. A parameter is an ``nn.Parameter`` or a leaf ``Value`` that
-requires a gradient.
+requires a gradient. Buffers (``register_buffer``) are non-learnable arrays such as
+running statistics.
+
+``state_dict()`` copies parameters then buffers into ndarrays; ``load_state_dict``
+validates the whole dict first and either changes everything or nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
-from autograd import Value
+import numpy as np
+
+from autograd import Tensor, Value
 from autograd.core import Node
 
 from .parameter import Parameter
+
+
+class StateDictError(ValueError):
+    """``load_state_dict`` found missing, unexpected, mis-shaped or non-castable entries (all listed)."""
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` ignored (like torch's return value)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 def _is_parameter(obj: Any) -> bool:
@@ -84,6 +102,124 @@ class Module:
         """All parameters, in definition order (layer by layer)."""
         return [parameter for _, parameter in self.named_parameters()]
 
+    # -- buffers ----------------------------------------------------------------
+    def register_buffer(self, name: str, array: Any) -> None:
+        """Make attribute ``name`` a buffer: state saved in ``state_dict`` but not a parameter.
+
+        ``array`` is an ndarray, a Tensor that needs no gradient, or None (kept as an
+        attribute, left out of ``state_dict``). Re-assigning the attribute keeps it a buffer.
+        """
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"register_buffer: the name must be a non-empty string without '.', got {name!r}")
+        if name in vars(self) and name not in self._buffer_names():
+            raise KeyError(f"register_buffer: attribute {name!r} already exists and is not a buffer")
+        if isinstance(array, Node) and (not isinstance(array, Tensor) or array.requires_grad):
+            raise TypeError(f"register_buffer: buffer {name!r} must not require a gradient (use a Parameter)")
+        if array is not None and not isinstance(array, (np.ndarray, Tensor)):
+            raise TypeError(
+                f"register_buffer: buffer {name!r} must be an ndarray, a Tensor or None, got {type(array).__name__}"
+            )
+        self.__dict__.setdefault("_buffer_keys", {})[name] = None
+        setattr(self, name, array)
+
+    def _buffer_names(self) -> dict[str, None]:
+        return self.__dict__.get("_buffer_keys", {})
+
+    def named_buffers(self) -> Iterator[tuple[str, np.ndarray | Tensor]]:
+        """Yield (qualified name, buffer) for every buffer that is not None, each once."""
+        seen: set[int] = set()
+        for module_name, module in self.named_modules():
+            for name in module._buffer_names():
+                buffer = getattr(module, name)
+                if buffer is not None and id(buffer) not in seen:
+                    seen.add(id(buffer))
+                    yield (f"{module_name}.{name}" if module_name else name), buffer
+
+    def buffers(self) -> list[np.ndarray | Tensor]:
+        """All buffers, in definition order."""
+        return [buffer for _, buffer in self.named_buffers()]
+
+    # -- state dict ---------------------------------------------------------------
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Copies of all parameters (named_parameters order), then all buffers, as ndarrays.
+
+        Value parameters become 0-d float64 arrays.
+        """
+        state: OrderedDict[str, np.ndarray] = OrderedDict()
+        for name, parameter in self.named_parameters():
+            state[name] = np.array(parameter.data, dtype=np.float64 if isinstance(parameter, Value) else None)
+        for name, buffer in self.named_buffers():
+            state[name] = np.array(buffer.data if isinstance(buffer, Tensor) else buffer)
+        return state
+
+    def _state_targets(self) -> OrderedDict[str, tuple[Module, str, Any]]:
+        """name -> (owning module, attribute path, current object) for every state_dict entry."""
+        targets: OrderedDict[str, tuple[Module, str, Any]] = OrderedDict()
+        for name, parameter in self.named_parameters():
+            targets[name] = (self, name, parameter)
+        modules = dict(self.named_modules())
+        for name, buffer in self.named_buffers():
+            owner_name, _, attribute = name.rpartition(".")
+            targets[name] = (modules[owner_name], attribute, buffer)
+        return targets
+
+    def check_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Validate ``state`` against this module without changing anything.
+
+        Raises :class:`StateDictError` listing every problem: missing and unexpected keys
+        (only when ``strict``), entries whose shape differs, entries that are not numeric
+        arrays or cannot be cast (numpy ``same_kind``) to the target dtype.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
+        targets = self._state_targets()
+        missing = [name for name in targets if name not in state]
+        unexpected = [name for name in state if name not in targets]
+        problems = []
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(f"{k} {_shape_of(targets[k][2])}" for k in missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(f"{k} {_describe_entry(state[k])}" for k in unexpected))
+        mis_shaped, bad_type = [], []
+        for name, (_, _, target) in targets.items():
+            if name not in state:
+                continue
+            value = state[name]
+            array = _numeric_array(value)
+            target_dtype = _dtype_of(target)
+            if array is None or not np.can_cast(array.dtype, target_dtype, casting="same_kind"):
+                bad_type.append(f"{name} ({_describe_entry(value)} cannot become {target_dtype})")
+            elif array.shape != _shape_of(target):
+                mis_shaped.append(f"{name} (expected {_shape_of(target)}, got {array.shape})")
+        if mis_shaped:
+            problems.append("mis-shaped: " + ", ".join(mis_shaped))
+        if bad_type:
+            problems.append("wrong type: " + ", ".join(bad_type))
+        if problems:
+            raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+        return IncompatibleKeys(missing, unexpected)
+
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy ``state`` into the parameters and buffers, all or nothing.
+
+        Everything is validated first (see :meth:`check_state_dict`); on error the module is
+        unchanged. Values are copied and cast to each target's dtype; Value parameters get a
+        Python float. ``strict=False`` ignores missing and unexpected keys (returned) but
+        still rejects mis-shaped ones.
+        """
+        result = self.check_state_dict(state, strict)
+        for name, (owner, attribute, target) in self._state_targets().items():
+            if name not in state:
+                continue
+            array = _numeric_array(state[name])
+            if isinstance(target, Value):
+                target.data = float(array)
+            elif isinstance(target, Node):
+                target.data = np.array(array, dtype=_dtype_of(target))
+            else:
+                setattr(owner, attribute, np.array(array, dtype=_dtype_of(target)))
+        return result
+
     # -- state ----------------------------------------------------------------
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (0.0 for Values, None for Tensors)."""
@@ -114,3 +250,31 @@ class Module:
             lines.append(f"  ({name}): {child_repr}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _shape_of(target: Any) -> tuple[int, ...]:
+    return np.shape(target.data) if isinstance(target, Node) else np.shape(target)
+
+
+def _dtype_of(target: Any) -> np.dtype:
+    if isinstance(target, Value):
+        return np.dtype(np.float64)
+    return np.asarray(target.data if isinstance(target, Node) else target).dtype
+
+
+def _numeric_array(value: Any) -> np.ndarray | None:
+    """``value`` as an ndarray if it is numeric (bool/int/float/complex), else None."""
+    if isinstance(value, Node):
+        value = value.data
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+    return array if array.dtype.kind in "biufc" else None
+
+
+def _describe_entry(value: Any) -> str:
+    array = _numeric_array(value)
+    if array is None:
+        return f"of type {type(value).__name__}"
+    return f"{array.shape} {array.dtype}"

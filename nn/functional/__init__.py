@@ -32,8 +32,10 @@ from .losses import (
     nll_loss,
     smooth_hinge_loss,
 )
+from .normalization import batch_norm
 
 __all__: list[str] = [
+    "batch_norm",
     "acon_c",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

@@ -1,0 +1,246 @@
+"""Tensor layers: ``Linear``, ``Sequential``, ``Identity``, ``Flatten``, ``Dropout``, ``Residual``.
+
+Shapes and defaults follow ``torch.nn``: ``Linear`` stores ``weight`` as
+(out_features, in_features) and computes ``y = x @ weight.T + bias`` over the last
+axis of inputs of any rank.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from . import init as nn_init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential"]
+
+
+def _as_tensor(x: Any, layer: str) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    try:
+        return Tensor(x)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{layer}: expected a Tensor or array-like input, got {type(x).__name__}") from error
+
+
+def _positive_int(value: Any, layer: str, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _accepts_rng(function: Callable[..., Any]) -> bool:
+    """Whether ``function`` takes an ``rng`` keyword (so a layer's seed reaches it)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "rng" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+
+def _default_linear_init(weight: Parameter, rng: np.random.Generator) -> None:
+    """torch's Linear.reset_parameters: kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in))."""
+    nn_init.kaiming_uniform_(weight, a=math.sqrt(5), rng=rng)
+
+
+#: Weight initialisers ``Linear`` accepts by name. "kaiming_uniform" is torch's default
+#: (bound 1/sqrt(in_features)); "kaiming_normal" is He's N(0, 2/in_features) for ReLU nets.
+LINEAR_INITS: dict[str, Callable[[Parameter, np.random.Generator], Any]] = {
+    "kaiming_uniform": _default_linear_init,
+    "kaiming_normal": lambda w, rng: nn_init.kaiming_normal_(w, nonlinearity="relu", rng=rng),
+    "xavier_uniform": lambda w, rng: nn_init.xavier_uniform_(w, rng=rng),
+    "xavier_normal": lambda w, rng: nn_init.xavier_normal_(w, rng=rng),
+    "lecun_normal": lambda w, rng: nn_init.lecun_normal_(w, rng=rng),
+    "zeros": lambda w, rng: nn_init.zeros_(w),
+}
+
+
+class Linear(Module):
+    """Affine map ``y = x @ weight.T + bias`` on the last axis of ``x``.
+
+    ``weight``: (out_features, in_features); ``bias``: (out_features,) or None.
+    ``init`` is a name from :data:`LINEAR_INITS` or a callable that fills the weight in place,
+    called as ``init(weight, rng=generator)`` if it takes ``rng`` (so ``rng`` seeds it), else
+    ``init(weight)`` (e.g. ``functools.partial(nn.init.xavier_uniform_, gain=2)``).
+    With the default init the bias is drawn like torch's, U(-1/sqrt(in), 1/sqrt(in));
+    with any other init it starts at zero.
+
+    Derivatives: dy/dx = weight, dL/dweight = G^T x, dL/dbias = sum of G over batch axes.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        init: str | Callable[..., Any] = "kaiming_uniform",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.in_features = _positive_int(in_features, "Linear", "in_features")
+        self.out_features = _positive_int(out_features, "Linear", "out_features")
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Linear: parameters need a floating-point dtype, got {dtype}")
+        if isinstance(init, str) and init not in LINEAR_INITS:
+            raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(LINEAR_INITS)} or pass a callable")
+        if not isinstance(init, str) and not callable(init):
+            raise TypeError(f"Linear: init must be a name or a callable, got {type(init).__name__}")
+        generator = nn_init._generator(rng)
+        self.weight = Parameter(np.zeros((self.out_features, self.in_features), dtype=dtype))
+        if isinstance(init, str):
+            LINEAR_INITS[init](self.weight, generator)
+        elif _accepts_rng(init):
+            init(self.weight, rng=generator)
+        else:
+            init(self.weight)
+        self.bias: Parameter | None = None
+        if bias:
+            self.bias = Parameter(np.zeros(self.out_features, dtype=dtype))
+            if init == "kaiming_uniform":
+                bound = 1.0 / math.sqrt(self.in_features)
+                nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+
+    def forward(self, x: Any) -> Tensor:
+        x = _as_tensor(x, "Linear")
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: input of shape {x.shape} does not match in_features={self.in_features} "
+                f"(the last axis must have size {self.in_features})"
+            )
+        y = x @ self.weight.T
+        return y if self.bias is None else y + self.bias
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Sequential(Module):
+    """Run modules one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
+
+    Indexable (``seq[0]``, ``seq[-1]``, slices give a new Sequential sharing the modules),
+    iterable and sized; parameters are named by position (``0.weight``) like torch.
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential: argument {index} is a {type(module).__name__}, not a Module")
+        self._layers = list(modules)
+
+    def _direct_members(self) -> Iterator[tuple[str, Any]]:
+        for index, module in enumerate(self._layers):
+            yield str(index), module
+        for name, member in super()._direct_members():
+            if not name.startswith("_layers."):
+                yield name, member
+
+    def forward(self, x: Any) -> Any:
+        for module in self._layers:
+            x = module(x)
+        return x
+
+    def __getitem__(self, index: int | slice) -> Module:
+        if isinstance(index, slice):
+            return Sequential(*self._layers[index])
+        try:
+            return self._layers[index]
+        except IndexError:
+            raise IndexError(f"Sequential: index {index} is out of range for {len(self._layers)} modules") from None
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._layers)
+
+    def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end; returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
+        self._layers.append(module)
+        return self
+
+
+class Identity(Module):
+    """Return the input unchanged."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Flatten(Module):
+    """Merge axes ``start_dim..end_dim`` into one: (N, C, H, W) -> (N, C*H*W) by default."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        self.start_dim = int(start_dim)
+        self.end_dim = int(end_dim)
+
+    def forward(self, x: Any) -> Tensor:
+        x = _as_tensor(x, "Flatten")
+        start = self.start_dim + x.ndim if self.start_dim < 0 else self.start_dim
+        end = self.end_dim + x.ndim if self.end_dim < 0 else self.end_dim
+        if not (0 <= start <= end < x.ndim):
+            raise ValueError(
+                f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do not fit an input of shape {x.shape}"
+            )
+        shape = (*x.shape[:start], math.prod(x.shape[start : end + 1]), *x.shape[end + 1 :])
+        return x.reshape(shape)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability p and scale the rest by 1/(1-p).
+
+    E[output] = input; in eval mode (``module.eval()``) the layer is the identity.
+    p = 1 gives zeros (like torch).
+    """
+
+    def __init__(self, p: float = 0.5, rng: np.random.Generator | int | None = None) -> None:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
+        self.p = float(p)
+        self._rng = nn_init._generator(rng)
+
+    def forward(self, x: Any) -> Tensor:
+        x = _as_tensor(x, "Dropout")
+        if not self.training or self.p == 0:
+            return x
+        if self.p == 1:
+            return x * np.zeros(x.shape, dtype=x.dtype)
+        keep = self._rng.random(x.shape) >= self.p
+        scale = np.asarray(1.0 / (1.0 - self.p), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+        return x * (keep * scale)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Residual(Module):
+    """Skip connection ``x + module(x)``; the module must keep the input's shape."""
+
+    def __init__(self, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"Residual: expected a Module, got {type(module).__name__}")
+        self.module = module
+
+    def forward(self, x: Any) -> Tensor:
+        x = _as_tensor(x, "Residual")
+        y = self.module(x)
+        if tuple(np.shape(y.data if isinstance(y, Tensor) else y)) != x.shape:
+            raise ValueError(
+                f"Residual: the wrapped {type(self.module).__name__} maps shape {x.shape} to "
+                f"{tuple(np.shape(y.data if isinstance(y, Tensor) else y))}; a skip connection needs equal shapes"
+            )
+        return x + y

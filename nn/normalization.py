@@ -1,0 +1,114 @@
+"""Batch normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W).
+
+Buffers (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
+(ones) and ``num_batches_tracked`` (0-d int64), as in torch. ``momentum=None`` uses the
+cumulative average ``1 / num_batches_tracked`` instead of a fixed momentum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from .functional.normalization import batch_norm
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
+
+
+class _BatchNorm(Module):
+    """Shared code; subclasses set the accepted input ranks."""
+
+    accepted_ndims: tuple[int, ...] = ()
+    expected_input: str = ""
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = np.float32,
+    ) -> None:
+        layer = type(self).__name__
+        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
+            raise ValueError(f"{layer}: num_features must be a positive integer, got {num_features!r}")
+        if not eps > 0:
+            raise ValueError(f"{layer}: eps must be > 0, got {eps!r}")
+        if momentum is not None and not 0 <= momentum <= 1:
+            raise ValueError(f"{layer}: momentum must be in [0, 1] or None, got {momentum!r}")
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{layer}: parameters need a floating-point dtype, got {dtype}")
+        self.num_features = int(num_features)
+        self.eps = float(eps)
+        self.momentum = momentum
+        self.affine = bool(affine)
+        self.track_running_stats = bool(track_running_stats)
+        self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype)) if affine else None
+        tracked = track_running_stats
+        self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean to 0, running variance to 1, batch count to 0."""
+        if self.track_running_stats:
+            self.running_mean[...] = 0
+            self.running_var[...] = 1
+            self.num_batches_tracked[...] = 0
+
+    def forward(self, x: Any) -> Tensor:
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        layer = type(self).__name__
+        if x.ndim not in self.accepted_ndims:
+            raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {x.shape}")
+        if x.shape[1] != self.num_features:
+            raise ValueError(
+                f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
+            )
+        if not self.training and self.track_running_stats:
+            return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, eps=self.eps)
+        update = self.training and self.track_running_stats
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if update and self.momentum is None:
+            momentum = 1.0 / (int(self.num_batches_tracked) + 1)
+        y = batch_norm(
+            x,
+            self.running_mean if update else None,
+            self.running_var if update else None,
+            self.weight,
+            self.bias,
+            training=True,
+            momentum=momentum,
+            eps=self.eps,
+        )
+        if update:
+            self.num_batches_tracked += 1
+        return y
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) inputs over N (and L), per channel C."""
+
+    accepted_ndims = (2, 3)
+    expected_input = "a 2-D (N, C) or 3-D (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) inputs over N, H, W, per channel C."""
+
+    accepted_ndims = (4,)
+    expected_input = "a 4-D (N, C, H, W)"

@@ -1,0 +1,39 @@
+"""nn.optim: optimizers, gradient clipping and learning-rate schedules (PyTorch's names and algorithms).
+
+Usage::
+
+    optimizer = nn.optim.Adam(model.parameters(), lr=1e-3)
+    scheduler = nn.optim.lr_scheduler.StepLR(optimizer, step_size=10, gamma=0.5)
+    for epoch in range(epochs):
+        for batch in batches:
+            optimizer.zero_grad()
+            loss_of(batch).backward()
+            nn.optim.clip_grad_norm_(model.parameters(), max_norm=1.0)
+            optimizer.step()
+        scheduler.step()
+"""
+
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .clip import clip_grad_norm_, clip_grad_value_
+from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = [
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "Optimizer",
+    "RMSprop",
+    "SGD",
+    "StepLR",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "lr_scheduler",
+]

@@ -1,0 +1,66 @@
+"""``Adagrad``: per-coordinate learning rates from the running sum of squared gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsLike, check_flag, check_real, safe_divide
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad, exactly PyTorch's algorithm.
+
+    The sum starts at ``initial_accumulator_value``; for step t with gradient g
+    (negated when ``maximize``)::
+
+        lr_t  <- lr / (1 + (t - 1) * lr_decay)
+        g     <- g + weight_decay * theta            (if weight_decay != 0)
+        sum   <- sum + g^2
+        theta <- theta - lr_t * g / (sqrt(sum) + eps)
+    """
+
+    state_keys = ("step", "sum")
+    required_state_keys = ("step", "sum")
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "eps": eps,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+            check_real("Adagrad", name, group[name])
+        check_flag("Adagrad", "maximize", group["maximize"])
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+        if group["maximize"]:
+            grad = -grad
+        state["step"] += 1
+        learning_rate = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        state["sum"] = state["sum"] + grad * grad
+        return param - learning_rate * safe_divide(grad, np.sqrt(state["sum"]) + group["eps"])

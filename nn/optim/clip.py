@@ -1,0 +1,93 @@
+"""Gradient clipping: ``clip_grad_norm_`` (rescale to a maximum norm) and ``clip_grad_value_``.
+
+Both *replace* each parameter's ``.grad`` with a new array (or float, for a
+``Value``); gradient arrays may be shared between nodes, so none is written in place.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+from autograd import Tensor, Value
+from autograd.core import Node
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+ParametersLike = Node | Iterable[Node]
+
+
+def _with_gradients(function: str, parameters: ParametersLike) -> list[tuple[Node, np.ndarray]]:
+    """(parameter, gradient as an array) for each parameter that has a gradient."""
+    if isinstance(parameters, Node):
+        parameters = [parameters]
+    pairs = []
+    for parameter in parameters:
+        if not isinstance(parameter, (Tensor, Value)):
+            raise TypeError(f"{function}: expected Tensors or Values, got {type(parameter).__name__}")
+        grad = parameter.grad
+        if grad is None:
+            continue
+        if isinstance(grad, Node):
+            grad = grad.data
+        pairs.append((parameter, np.asarray(grad)))
+    return pairs
+
+
+def _set_gradient(parameter: Node, grad: np.ndarray) -> None:
+    parameter.grad = float(grad) if isinstance(parameter, Value) else grad
+
+
+def _vector_norm(values: np.ndarray, norm_type: float) -> float:
+    """``(sum |x|^p)^(1/p)`` (``max |x|`` for p = inf), scaled by max |x| so it cannot overflow."""
+    magnitudes = np.abs(np.asarray(values, dtype=np.float64)).ravel()
+    if magnitudes.size == 0:
+        return 0.0
+    largest = float(magnitudes.max())  # NaN if any entry is NaN
+    if norm_type == math.inf or largest == 0 or not math.isfinite(largest):
+        return largest
+    return largest * float(np.sum((magnitudes / largest) ** norm_type)) ** (1.0 / norm_type)
+
+
+def clip_grad_norm_(
+    parameters: ParametersLike, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False
+) -> float:
+    r"""Rescale all gradients together so that their joint norm is at most ``max_norm``.
+
+    The total norm is the ``norm_type``-norm of the concatenation of all gradients,
+    ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``). Every gradient is
+    multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
+    the total norm before clipping. With ``error_if_nonfinite`` a NaN/inf total norm
+    raises RuntimeError and no gradient changes.
+    """
+    if isinstance(max_norm, bool) or not isinstance(max_norm, numbers.Real) or not max_norm >= 0:
+        raise ValueError(f"clip_grad_norm_: max_norm must be a number >= 0, got {max_norm!r}")
+    if isinstance(norm_type, bool) or not isinstance(norm_type, numbers.Real) or not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type!r}")
+    pairs = _with_gradients("clip_grad_norm_", parameters)
+    if not pairs:
+        return 0.0
+    norms = np.array([_vector_norm(grad, norm_type) for _, grad in pairs])
+    total_norm = _vector_norm(norms, norm_type)
+    if error_if_nonfinite and not math.isfinite(total_norm):
+        raise RuntimeError(
+            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total_norm}, "
+            "so they cannot be clipped (set error_if_nonfinite=False to scale them anyway)"
+        )
+    coefficient = math.nan if math.isnan(total_norm) else min(max_norm / (total_norm + 1e-6), 1.0)
+    for parameter, grad in pairs:
+        with np.errstate(invalid="ignore"):  # inf * 0 = NaN, as in PyTorch, for a non-finite gradient
+            scaled = grad * coefficient
+        _set_gradient(parameter, scaled.astype(grad.dtype, copy=False) if grad.dtype.kind == "f" else scaled)
+    return total_norm
+
+
+def clip_grad_value_(parameters: ParametersLike, clip_value: float) -> None:
+    """Clamp every gradient entry into ``[-clip_value, clip_value]`` (``clip_value >= 0``)."""
+    if isinstance(clip_value, bool) or not isinstance(clip_value, numbers.Real) or not clip_value >= 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be a number >= 0, got {clip_value!r}")
+    for parameter, grad in _with_gradients("clip_grad_value_", parameters):
+        _set_gradient(parameter, np.clip(grad, -clip_value, clip_value))

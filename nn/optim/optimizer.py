@@ -1,0 +1,335 @@
+"""``Optimizer``: the base class of every optimizer (parameter groups, state, step).
+
+An optimizer holds ``param_groups`` (dicts with a ``"params"`` list and the
+hyper-parameters that apply to it) and a per-parameter ``state`` dict. Each
+subclass states its update rule once, on numpy arrays, in ``_update``; the base
+class turns a parameter and its gradient into arrays and writes the result back:
+
+* a ``Tensor`` parameter gets a new ``.data`` array of its own dtype (float32 stays
+  float32; gradient arrays, which may be shared between nodes, are never written);
+* a scalar ``Value`` parameter is updated as a 0-d float64 array and written back
+  as a Python float.
+
+``state`` is a plain dict keyed by the parameter objects. That is safe even for
+``Value`` (whose ``==`` compares data): graph nodes hash by identity, and a dict
+only calls ``==`` on keys of equal hash, which distinct live objects never have.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, Value, enable_grad, no_grad
+from autograd.core import Node
+
+__all__ = ["Optimizer", "check_flag", "check_real", "safe_divide"]
+
+ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
+
+
+def _check_parameter(owner: str, parameter: Any) -> None:
+    """Raise unless ``parameter`` is a leaf Tensor/Value that requires grad."""
+    if not isinstance(parameter, (Tensor, Value)):
+        raise TypeError(f"{owner}: can only optimize Tensors and Values, got {type(parameter).__name__}")
+    if not parameter.requires_grad:
+        raise ValueError(f"{owner}: a parameter does not require grad (requires_grad=False)")
+    if not parameter.is_leaf:
+        raise ValueError(f"{owner}: can't optimize a non-leaf {type(parameter).__name__} (it was computed by an op)")
+    if isinstance(parameter, Tensor) and parameter.dtype.kind != "f":
+        raise TypeError(f"{owner}: parameters must be floating point, got dtype {parameter.dtype}")
+
+
+def _shape_of(parameter: Node) -> tuple[int, ...]:
+    return parameter.data.shape if isinstance(parameter, Tensor) else ()
+
+
+def _dtype_of(parameter: Node) -> np.dtype:
+    return parameter.data.dtype if isinstance(parameter, Tensor) else np.dtype(np.float64)
+
+
+def _parameter_array(parameter: Node) -> np.ndarray:
+    """The parameter's data as an array (a Value gives a 0-d float64 array)."""
+    return parameter.data if isinstance(parameter, Tensor) else np.asarray(parameter.data, dtype=np.float64)
+
+
+def _gradient_array(parameter: Node) -> np.ndarray | None:
+    """The parameter's gradient as an array of the parameter's dtype, or None if it has none."""
+    grad = parameter.grad
+    if grad is None:
+        return None
+    if isinstance(grad, Node):  # a gradient recorded with create_graph=True
+        grad = grad.data
+    return np.asarray(grad, dtype=_dtype_of(parameter))
+
+
+def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
+    if isinstance(parameter, Tensor):
+        parameter.data = np.asarray(new_data, dtype=parameter.data.dtype)
+    else:
+        parameter.data = float(new_data)
+
+
+def _copy_state_value(value: Any) -> Any:
+    return np.array(value, copy=True) if isinstance(value, (np.ndarray, np.generic)) else copy.deepcopy(value)
+
+
+def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, with 0 where the denominator is 0 (only possible with eps = 0,
+    where the running averages, and so the numerator, are 0 too)."""
+    numerator, denominator = np.broadcast_arrays(np.asarray(numerator), np.asarray(denominator))
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
+
+
+def check_real(owner: str, name: str, value: Any, low: float = 0.0, high: float | None = None) -> None:
+    """Raise unless ``low <= value`` (and ``value < high`` when given); name the option and value."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
+    if math.isnan(value) or value < low or (high is not None and value >= high):
+        bounds = f">= {low}" if high is None else f"in [{low}, {high})"
+        raise ValueError(f"{owner}: invalid {name} {value!r}, must be {bounds}")
+
+
+def check_flag(owner: str, name: str, value: Any) -> None:
+    """Raise unless ``value`` is a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+
+
+class Optimizer:
+    """Base class: ``Optimizer(params, defaults)``.
+
+    ``params`` is an iterable of parameters (``nn.Parameter``/leaf ``Tensor`` with
+    ``requires_grad``, or leaf ``Value``), or an iterable of dicts
+    ``{"params": [...], "lr": ...}`` whose options override ``defaults``.
+    Subclasses define ``_check_group`` (validate a group's hyper-parameters),
+    ``_update`` (one step for one parameter, on arrays) and ``state_keys``.
+    """
+
+    #: Names a parameter's state may hold (checked by ``load_state_dict``).
+    state_keys: tuple[str, ...] = ()
+    #: Names every non-empty state of a parameter must hold.
+    required_state_keys: tuple[str, ...] = ()
+
+    def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self._check_group(self.defaults)
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[Node, dict[str, Any]] = {}
+        if isinstance(params, (Node, dict)):
+            raise TypeError(
+                f"{type(self).__name__}: params must be an iterable of parameters or of dicts, "
+                f"got a single {type(params).__name__} (wrap it in a list)"
+            )
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{type(self).__name__}: params must be an ordered collection (list), not a set")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -- subclass interface ------------------------------------------------------
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """Validate the hyper-parameters of a group (raise ValueError/TypeError)."""
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        """Return the new parameter array; update ``state`` (a dict of arrays/numbers) in place."""
+        raise NotImplementedError(f"{type(self).__name__} must define _update()")
+
+    # -- groups --------------------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group ``{"params": [...], **options}``; options missing from it take the defaults."""
+        owner = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{owner}: a param group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{owner}: a param group needs a 'params' entry")
+        params = param_group["params"]
+        if isinstance(params, Node):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(f"{owner}: a group's params must be an ordered collection (list), not a set")
+        else:
+            params = list(params)
+        for parameter in params:
+            _check_parameter(owner, parameter)
+        ids = [id(p) for p in params]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{owner}: a parameter appears more than once in the same param group")
+        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        if existing.intersection(ids):
+            raise ValueError(f"{owner}: some parameters appear in more than one param group")
+        group = {key: value for key, value in param_group.items() if key != "params"}
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self._check_group(group)
+        group["params"] = params
+        self.param_groups.append(group)
+
+    # -- stepping --------------------------------------------------------------------
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient: None for Tensors, 0.0 for Values."""
+        for group in self.param_groups:
+            for parameter in group["params"]:
+                parameter.grad = parameter._zero_grad_value
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient (Tensors whose ``.grad`` is None are skipped).
+
+        ``closure`` (optional) re-evaluates the model and returns the loss; it runs
+        with gradients enabled before the update, and its result is returned.
+        All gradients are checked before any parameter changes.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        work = []
+        for group in self.param_groups:
+            for parameter in group["params"]:
+                grad = _gradient_array(parameter)
+                if grad is None:
+                    continue
+                if grad.shape != _shape_of(parameter):
+                    raise ValueError(
+                        f"{type(self).__name__}.step: gradient of shape {grad.shape} does not match "
+                        f"its parameter of shape {_shape_of(parameter)}"
+                    )
+                work.append((group, parameter, grad))
+        with no_grad():
+            for group, parameter, grad in work:
+                state = self.state.setdefault(parameter, {})
+                _write_parameter(parameter, self._update(_parameter_array(parameter), grad, state, group))
+        return loss
+
+    # -- persistence -------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A deep copy in PyTorch's layout: ``{"state": {index: {...}}, "param_groups": [...]}``.
+
+        Parameters are replaced by their index in the order of the groups; state
+        values are numpy arrays and Python numbers.
+        """
+        index_of: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {key: copy.deepcopy(value) for key, value in group.items() if key != "params"}
+            packed["params"] = []
+            for parameter in group["params"]:
+                index_of[id(parameter)] = len(index_of)
+                packed["params"].append(index_of[id(parameter)])
+            groups.append(packed)
+        state = {
+            index_of[id(parameter)]: {key: _copy_state_value(value) for key, value in entry.items()}
+            for parameter, entry in self.state.items()
+            if id(parameter) in index_of and entry
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyper-parameters and state saved by :meth:`state_dict`.
+
+        Everything is checked first (group count and sizes, hyper-parameters, state
+        indices, keys and array shapes); on any problem a ValueError lists them all
+        and the optimizer is left unchanged. State arrays are copied and cast to
+        their parameter's dtype.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{owner}: expected a dict, got {type(state_dict).__name__}")
+        missing = sorted({"state", "param_groups"} - state_dict.keys())
+        unexpected = sorted(set(state_dict) - {"state", "param_groups"}, key=str)
+        if missing or unexpected:
+            raise ValueError(f"{owner}: missing keys {missing}, unexpected keys {unexpected}")
+        saved_groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(saved_state, dict) or not isinstance(saved_groups, (list, tuple)):
+            raise TypeError(f"{owner}: 'state' must be a dict and 'param_groups' a list")
+        if not all(isinstance(group, dict) for group in saved_groups):
+            raise TypeError(f"{owner}: every saved param group must be a dict")
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{owner}: the saved state has {len(saved_groups)} param groups, this optimizer has "
+                f"{len(self.param_groups)}"
+            )
+        problems: list[str] = []
+        new_groups: list[dict[str, Any]] = []
+        parameters: dict[int, Node] = {}
+        for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            saved_indices = list(saved.get("params", []))
+            if len(saved_indices) != len(group["params"]):
+                problems.append(
+                    f"param group {number} has {len(saved_indices)} saved parameters, expected {len(group['params'])}"
+                )
+            for index, parameter in zip(saved_indices, group["params"]):
+                parameters[index] = parameter
+            absent = sorted(set(self.defaults) - set(saved))
+            if absent:
+                problems.append(f"param group {number} is missing options {absent}")
+                continue
+            new_group = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            try:
+                self._check_group(new_group)
+            except (TypeError, ValueError) as error:
+                problems.append(f"param group {number}: {error}")
+            new_group["params"] = group["params"]
+            new_groups.append(new_group)
+        new_state = self._unpack_state(saved_state, parameters, problems)
+        if problems:
+            raise ValueError(f"{owner}: invalid state dict:\n  " + "\n  ".join(problems))
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def _unpack_state(
+        self, saved_state: dict[Any, Any], parameters: dict[int, Node], problems: list[str]
+    ) -> dict[Node, dict[str, Any]]:
+        """Check saved per-parameter state and convert it to arrays of each parameter's dtype."""
+        new_state: dict[Node, dict[str, Any]] = {}
+        for index, entry in saved_state.items():
+            if index not in parameters:
+                problems.append(f"state for parameter index {index!r}, which no param group holds")
+                continue
+            if not isinstance(entry, dict):
+                problems.append(f"state {index}: expected a dict, got {type(entry).__name__}")
+                continue
+            parameter = parameters[index]
+            unknown = sorted(set(entry) - set(self.state_keys), key=str)
+            absent = sorted(set(self.required_state_keys) - set(entry)) if entry else []
+            if unknown or absent:
+                problems.append(
+                    f"state {index}: missing keys {absent}, unexpected keys {unknown} (allowed: {list(self.state_keys)})"
+                )
+                continue
+            restored: dict[str, Any] = {}
+            for key, value in entry.items():
+                if key == "step":
+                    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                        problems.append(f"state {index}: 'step' must be a non-negative int, got {value!r}")
+                    restored[key] = int(value) if isinstance(value, numbers.Integral) else value
+                    continue
+                array = np.asarray(value)
+                if array.shape != _shape_of(parameter):
+                    problems.append(
+                        f"state {index}: {key!r} has shape {array.shape}, parameter has shape {_shape_of(parameter)}"
+                    )
+                elif array.dtype.kind not in "fiu":
+                    problems.append(f"state {index}: {key!r} has non-numeric dtype {array.dtype}")
+                else:
+                    restored[key] = np.array(array, dtype=_dtype_of(parameter), copy=True)
+            new_state[parameter] = restored
+        return new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for number, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {number}")
+            for key in sorted(k for k in group if k != "params"):
+                lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)

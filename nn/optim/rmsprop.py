@@ -1,0 +1,86 @@
+"""``RMSprop``: gradients scaled by a moving root-mean-square, optionally centred and with momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsLike, check_flag, check_real, safe_divide
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop, exactly PyTorch's algorithm.
+
+    For each step with gradient g (negated when ``maximize``)::
+
+        g     <- g + weight_decay * theta                   (if weight_decay != 0)
+        v     <- alpha * v + (1 - alpha) * g^2
+        m_g   <- alpha * m_g + (1 - alpha) * g               (centered)
+        d     <- sqrt(v - m_g^2) + eps  if centered else  sqrt(v) + eps
+        b     <- momentum * b + g / d;  theta <- theta - lr * b    (if momentum > 0)
+        theta <- theta - lr * g / d                                (otherwise)
+
+    ``v - m_g^2 >= 0`` in exact arithmetic; it is clamped at 0 against rounding.
+    """
+
+    state_keys = ("step", "square_avg", "grad_avg", "momentum_buffer")
+    required_state_keys = ("step", "square_avg")
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "alpha": alpha,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum": momentum,
+            "centered": centered,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        for name in ("lr", "alpha", "eps", "weight_decay", "momentum"):
+            check_real("RMSprop", name, group[name])
+        for name in ("centered", "maximize"):
+            check_flag("RMSprop", name, group[name])
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        alpha, momentum = group["alpha"], group["momentum"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(param)
+            if momentum > 0:
+                state["momentum_buffer"] = np.zeros_like(param)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(param)
+        if group["maximize"]:
+            grad = -grad
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * grad * grad
+        if group["centered"]:
+            state["grad_avg"] = alpha * state.get("grad_avg", np.zeros_like(param)) + (1 - alpha) * grad
+            variance = np.maximum(state["square_avg"] - state["grad_avg"] * state["grad_avg"], 0)
+            denominator = np.sqrt(variance) + group["eps"]
+        else:
+            denominator = np.sqrt(state["square_avg"]) + group["eps"]
+        direction = safe_divide(grad, denominator)
+        if momentum > 0:
+            buffer = state.get("momentum_buffer", np.zeros_like(param))
+            state["momentum_buffer"] = direction = momentum * buffer + direction
+        return param - group["lr"] * direction

@@ -1,0 +1,73 @@
+"""``SGD``: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsLike, check_flag, check_real
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, exactly PyTorch's algorithm.
+
+    For each step t with gradient g (negated when ``maximize``)::
+
+        g <- g + weight_decay * theta                        (if weight_decay != 0)
+        b <- g                                   at t = 1    (if momentum != 0)
+        b <- momentum * b + (1 - dampening) * g  at t > 1
+        g <- g + momentum * b  if nesterov else  b
+        theta <- theta - lr * g
+    """
+
+    state_keys = ("momentum_buffer",)
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        for name in ("lr", "momentum", "dampening", "weight_decay"):
+            check_real("SGD", name, group[name])
+        for name in ("nesterov", "maximize"):
+            check_flag("SGD", name, group[name])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(
+                f"SGD: nesterov momentum requires momentum > 0 and dampening = 0, "
+                f"got momentum={group['momentum']!r}, dampening={group['dampening']!r}"
+            )
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        if group["maximize"]:
+            grad = -grad
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        momentum = group["momentum"]
+        if momentum != 0:
+            if "momentum_buffer" in state:
+                buffer = momentum * state["momentum_buffer"] + (1 - group["dampening"]) * grad
+            else:
+                buffer = np.array(grad, copy=True)
+            state["momentum_buffer"] = buffer
+            grad = grad + momentum * buffer if group["nesterov"] else buffer
+        return param - group["lr"] * grad

@@ -1,0 +1,283 @@
+"""Tests for nn.layers: Linear, Sequential, Identity, Flatten, Dropout, Residual."""
+
+import functools
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import nn
+from autograd import Tensor, gradcheck
+from autograd.testing import arrays, shapes
+
+
+# -- Linear ---------------------------------------------------------------------
+@pytest.mark.parametrize("batch_shape", [(), (5,), (2, 3)])
+def test_linear_maps_the_last_axis(batch_shape):
+    layer = nn.Linear(4, 3, rng=0)
+    x = np.random.default_rng(1).normal(size=(*batch_shape, 4)).astype(np.float32)
+    y = layer(x)
+    assert y.shape == (*batch_shape, 3) and y.dtype == np.float32
+    expected = x @ layer.weight.data.T.astype(np.float64) + layer.bias.data
+    np.testing.assert_allclose(y.data, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_linear_has_torch_layout_and_dtype():
+    layer = nn.Linear(5, 2, dtype=np.float64)
+    assert layer.weight.shape == (2, 5) and layer.bias.shape == (2,)
+    assert layer.weight.dtype == np.float64 and isinstance(layer.weight, nn.Parameter)
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+
+
+def test_linear_without_bias_has_one_parameter():
+    layer = nn.Linear(3, 2, bias=False, rng=0)
+    assert layer.bias is None and len(layer.parameters()) == 1
+    x = np.ones((1, 3), dtype=np.float32)
+    np.testing.assert_allclose(layer(x).data, x @ layer.weight.data.T)
+
+
+def test_linear_default_init_is_torch_uniform_bound():
+    layer = nn.Linear(400, 300, rng=0)
+    bound = 1 / np.sqrt(400)
+    for parameter in (layer.weight, layer.bias):
+        assert np.abs(parameter.data).max() <= bound
+        assert np.abs(parameter.data).max() > 0.95 * bound
+    # variance of U(-b, b) is b^2 / 3
+    np.testing.assert_allclose(layer.weight.data.var(), bound**2 / 3, rtol=0.02)
+
+
+def test_linear_init_is_reproducible_with_a_seed():
+    a, b, c = nn.Linear(4, 3, rng=7), nn.Linear(4, 3, rng=7), nn.Linear(4, 3, rng=8)
+    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    np.testing.assert_array_equal(a.bias.data, b.bias.data)
+    assert not np.array_equal(a.weight.data, c.weight.data)
+
+
+def test_linear_accepts_named_and_callable_initialisers():
+    named = nn.Linear(300, 200, init="kaiming_normal", rng=0)
+    np.testing.assert_allclose(named.weight.data.std(), np.sqrt(2 / 300), rtol=0.02)
+    np.testing.assert_array_equal(named.bias.data, 0)
+    custom = nn.Linear(3, 2, init=functools.partial(nn.init.constant_, val=0.5))
+    np.testing.assert_array_equal(custom.weight.data, 0.5)
+    seeded = [nn.Linear(3, 2, init=nn.init.xavier_uniform_, rng=3).weight.data for _ in range(2)]
+    np.testing.assert_array_equal(*seeded)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"init": "glorot"}, ValueError, "unknown init 'glorot'"),
+        ({"init": 3}, TypeError, "init must be"),
+        ({"dtype": np.int32}, TypeError, "floating-point"),
+        ({"in_features": 0}, ValueError, "in_features"),
+        ({"out_features": 2.5}, ValueError, "out_features"),
+    ],
+)
+def test_linear_rejects_bad_arguments(kwargs, error, pattern):
+    arguments = {"in_features": 3, "out_features": 2, **kwargs}
+    with pytest.raises(error, match=pattern):
+        nn.Linear(**arguments)
+
+
+def test_linear_shape_error_names_the_shapes():
+    with pytest.raises(ValueError, match=r"shape \(2, 5\).*in_features=4"):
+        nn.Linear(4, 3)(np.zeros((2, 5)))
+
+
+def test_linear_gradients_match_finite_differences():
+    layer = nn.Linear(4, 3, dtype=np.float64, rng=0)
+    x = Tensor(np.random.default_rng(2).normal(size=(2, 5, 4)), requires_grad=True)
+    gradcheck(lambda x, w, b: (x @ w.T + b).tanh(), [x, layer.weight, layer.bias])
+    gradcheck(lambda x: layer(x).tanh(), [x])
+    # the layer itself builds the same graph as the formula: gradients of its parameters
+    layer(x).tanh().sum().backward()
+    w = Tensor(layer.weight.data, requires_grad=True)
+    (x.detach() @ w.T + layer.bias.data).tanh().sum().backward()
+    np.testing.assert_allclose(layer.weight.grad, w.grad)
+
+
+@given(batch_shape=shapes(min_dims=0, max_dims=3, max_side=3))
+def test_linear_property_gradients_on_random_batch_shapes(batch_shape):
+    layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    x = Tensor(np.random.default_rng(1).normal(size=(*batch_shape, 3)), requires_grad=True)
+    assert layer(x).shape == (*batch_shape, 2)
+    gradcheck(lambda x, w, b: nn.Linear.forward(_with(layer, w, b), x), [x, layer.weight, layer.bias])
+
+
+def _with(layer, weight, bias):
+    """A view of ``layer`` whose parameters are the (perturbed) nodes gradcheck passes in."""
+    clone = nn.Linear.__new__(nn.Linear)
+    clone.__dict__.update(layer.__dict__, weight=weight, bias=bias)
+    return clone
+
+
+def test_linear_matches_torch_with_copied_weights():
+    torch = pytest.importorskip("torch")
+    layer = nn.Linear(4, 3, dtype=np.float64, rng=0)
+    reference = torch.nn.Linear(4, 3, dtype=torch.float64)
+    with torch.no_grad():
+        reference.weight.copy_(torch.from_numpy(layer.weight.data))
+        reference.bias.copy_(torch.from_numpy(layer.bias.data))
+    x_np = np.random.default_rng(3).normal(size=(6, 4))
+    x = Tensor(x_np, requires_grad=True)
+    x_torch = torch.tensor(x_np, requires_grad=True)
+    y, y_torch = layer(x), reference(x_torch)
+    np.testing.assert_allclose(y.data, y_torch.detach().numpy(), rtol=1e-12)
+    (y * y).sum().backward()
+    (y_torch * y_torch).sum().backward()
+    np.testing.assert_allclose(x.grad, x_torch.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(layer.weight.grad, reference.weight.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(layer.bias.grad, reference.bias.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("module", "text"),
+    [
+        (nn.Linear(3, 2), "Linear(in_features=3, out_features=2, bias=True)"),
+        (nn.Linear(3, 2, bias=False), "Linear(in_features=3, out_features=2, bias=False)"),
+        (nn.Flatten(), "Flatten(start_dim=1, end_dim=-1)"),
+        (nn.Dropout(0.25), "Dropout(p=0.25)"),
+        (nn.Identity(), "Identity()"),
+    ],
+)
+def test_layer_repr_matches_torch(module, text):
+    assert repr(module) == text
+
+
+# -- Sequential -------------------------------------------------------------------
+def _stack():
+    return nn.Sequential(nn.Linear(2, 4, rng=0), nn.ReLU(), nn.Linear(4, 1, rng=1))
+
+
+def test_sequential_chains_its_modules():
+    model = _stack()
+    x = np.random.default_rng(0).normal(size=(5, 2)).astype(np.float32)
+    expected = model[2](model[1](model[0](x)))
+    np.testing.assert_array_equal(model(x).data, expected.data)
+
+
+def test_sequential_is_indexable_sized_and_iterable():
+    model = _stack()
+    assert len(model) == 3
+    assert isinstance(model[1], nn.ReLU) and model[-1] is list(model)[2]
+    head = model[:2]
+    assert isinstance(head, nn.Sequential) and len(head) == 2 and head[0] is model[0]
+    with pytest.raises(IndexError, match="index 3 is out of range for 3"):
+        model[3]
+
+
+def test_sequential_names_parameters_by_position_and_prints_a_tree():
+    model = _stack()
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert repr(model) == (
+        "Sequential(\n"
+        "  (0): Linear(in_features=2, out_features=4, bias=True)\n"
+        "  (1): ReLU()\n"
+        "  (2): Linear(in_features=4, out_features=1, bias=True)\n"
+        ")"
+    )
+
+
+def test_sequential_append_and_type_errors():
+    model = nn.Sequential(nn.Identity())
+    model.append(nn.Linear(2, 2))
+    assert len(model.parameters()) == 2
+    with pytest.raises(TypeError, match="argument 1 is a function"):
+        nn.Sequential(nn.Identity(), lambda x: x)
+    with pytest.raises(TypeError, match="expected a Module"):
+        model.append(3)
+
+
+def test_sequential_train_and_eval_reach_every_child():
+    model = nn.Sequential(nn.Dropout(0.5), nn.Sequential(nn.BatchNorm1d(2)))
+    model.eval()
+    assert not any(module.training for module in model.modules())
+    model.train()
+    assert all(module.training for module in model.modules())
+
+
+# -- Identity, Flatten ------------------------------------------------------------------
+@given(x=arrays((2, 3)))
+def test_identity_returns_its_input(x):
+    t = Tensor(x)
+    assert nn.Identity()(t) is t
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shape"),
+    [(1, -1, (2, 60)), (0, -1, (120,)), (1, 2, (2, 12, 5)), (2, 3, (2, 3, 20)), (-2, -1, (2, 3, 20))],
+)
+def test_flatten_merges_the_requested_axes(start, end, shape):
+    x = np.arange(120.0).reshape(2, 3, 4, 5)
+    y = nn.Flatten(start, end)(x)
+    assert y.shape == shape
+    np.testing.assert_array_equal(y.data, x.reshape(shape))
+
+
+def test_flatten_passes_gradients_back_in_the_input_shape():
+    x = Tensor(np.random.default_rng(0).normal(size=(2, 3, 4)), requires_grad=True)
+    gradcheck(lambda x: nn.Flatten()(x).tanh(), [x])
+
+
+def test_flatten_rejects_axes_outside_the_input():
+    with pytest.raises(ValueError, match=r"start_dim=3.*shape \(2, 3\)"):
+        nn.Flatten(3)(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="start_dim=2, end_dim=1"):
+        nn.Flatten(2, 1)(np.zeros((2, 3, 4)))
+
+
+# -- Dropout ----------------------------------------------------------------------------
+def test_dropout_zeroes_a_fraction_p_and_keeps_the_mean():
+    p = 0.3
+    x = np.ones((400, 500), dtype=np.float32)
+    y = nn.Dropout(p, rng=0)(x).data
+    assert y.dtype == np.float32
+    zero_fraction = np.mean(y == 0)
+    assert abs(zero_fraction - p) < 4 * np.sqrt(p * (1 - p) / x.size)
+    np.testing.assert_allclose(y[y != 0], 1 / (1 - p), rtol=1e-6)
+    assert abs(y.mean() - 1) < 0.01
+
+
+def test_dropout_gradient_is_the_same_mask_scaled():
+    x = Tensor(np.random.default_rng(0).normal(size=(50, 40)), requires_grad=True)
+    y = nn.Dropout(0.5, rng=1)(x)
+    y.sum().backward()
+    kept = y.data != 0
+    np.testing.assert_allclose(x.grad, kept * 2.0)
+    np.testing.assert_allclose(y.data, x.data * kept * 2.0)
+
+
+def test_dropout_is_identity_in_eval_mode_and_seeded_in_training():
+    x = np.random.default_rng(0).normal(size=(10, 10))
+    layer = nn.Dropout(0.5, rng=4).eval()
+    np.testing.assert_array_equal(layer(x).data, x)
+    first = nn.Dropout(0.5, rng=4)(x).data
+    second = nn.Dropout(0.5, rng=4)(x).data
+    np.testing.assert_array_equal(first, second)
+
+
+def test_dropout_edge_probabilities():
+    x = np.random.default_rng(0).normal(size=(4, 4))
+    np.testing.assert_array_equal(nn.Dropout(0.0)(x).data, x)
+    np.testing.assert_array_equal(nn.Dropout(1.0)(x).data, np.zeros_like(x))
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.5", True])
+def test_dropout_rejects_probabilities_outside_unit_interval(p):
+    with pytest.raises(ValueError, match="p must be a probability"):
+        nn.Dropout(p)
+
+
+# -- Residual -----------------------------------------------------------------------------
+def test_residual_adds_the_input_and_differentiates():
+    inner = nn.Linear(3, 3, dtype=np.float64, rng=0)
+    block = nn.Residual(inner)
+    x = Tensor(np.random.default_rng(0).normal(size=(4, 3)), requires_grad=True)
+    np.testing.assert_allclose(block(x).data, x.data + inner(x).data)
+    gradcheck(lambda x: block(x).tanh(), [x])
+    assert block.parameters() == inner.parameters()
+
+
+def test_residual_shape_mismatch_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"Linear maps shape \(4, 3\) to \(4, 2\)"):
+        nn.Residual(nn.Linear(3, 2))(np.zeros((4, 3)))

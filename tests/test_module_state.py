@@ -1,0 +1,204 @@
+"""Tests for Module buffers, state_dict and the all-or-nothing load_state_dict."""
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value
+
+
+class _WithBuffer(nn.Module):
+    def __init__(self):
+        self.linear = nn.Linear(3, 2, rng=0)
+        self.register_buffer("count", np.zeros(2, dtype=np.int64))
+        self.register_buffer("scale", Tensor(np.array([1.5, 2.5])))
+        self.register_buffer("unused", None)
+
+
+def _snapshot(module):
+    return {name: array.copy() for name, array in module.state_dict().items()}
+
+
+def _assert_same_state(before, module):
+    after = module.state_dict()
+    assert list(after) == list(before)
+    for name in before:
+        assert after[name].dtype == before[name].dtype
+        np.testing.assert_array_equal(after[name], before[name])
+
+
+def test_state_dict_lists_parameters_then_buffers_in_definition_order():
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.BatchNorm1d(4), nn.Linear(4, 1, rng=1))
+    keys = list(model.state_dict())
+    assert keys == [
+        "0.weight",
+        "0.bias",
+        "2.weight",
+        "2.bias",
+        "3.weight",
+        "3.bias",
+        "2.running_mean",
+        "2.running_var",
+        "2.num_batches_tracked",
+    ]
+    assert isinstance(model.state_dict(), OrderedDict)
+
+
+def test_state_dict_returns_copies_not_views():
+    layer = nn.Linear(2, 2, rng=0)
+    state = layer.state_dict()
+    original = layer.weight.data.copy()
+    state["weight"][...] = 123.0
+    np.testing.assert_array_equal(layer.weight.data, original)
+
+
+def test_scalar_value_parameters_become_0d_float64_arrays():
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    state = mlp.state_dict()
+    assert len(state) == len(mlp.parameters())
+    for array, parameter in zip(state.values(), mlp.parameters()):
+        assert array.shape == () and array.dtype == np.float64
+        assert array.item() == parameter.data
+
+
+def test_load_state_dict_round_trips_values_and_keeps_parameter_dtype():
+    source = _WithBuffer()
+    target = _WithBuffer()
+    nn.init.normal_(source.linear.weight, rng=5)
+    source.count[...] = [3, 4]
+    state = {
+        name: array.astype(np.float64) if array.dtype.kind == "f" else array
+        for name, array in source.state_dict().items()
+    }
+    result = target.load_state_dict(state)
+    assert result == nn.IncompatibleKeys([], [])
+    assert target.linear.weight.dtype == np.float32
+    np.testing.assert_array_equal(target.linear.weight.data, source.linear.weight.data)
+    np.testing.assert_array_equal(target.count, [3, 4])
+    assert target.count.dtype == np.int64
+
+
+def test_loaded_parameters_do_not_share_memory_with_the_state():
+    layer = nn.Linear(2, 2, rng=0)
+    state = nn.Linear(2, 2, rng=1).state_dict()
+    layer.load_state_dict(state)
+    state["weight"][...] = 7.0
+    assert not np.any(layer.weight.data == 7.0)
+
+
+def test_load_into_scalar_mlp_sets_python_floats():
+    source, target = nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 1], seed=1)
+    target.load_state_dict(source.state_dict())
+    for a, b in zip(source.parameters(), target.parameters()):
+        assert type(b.data) is float and b.data == a.data
+
+
+def test_load_state_dict_error_lists_every_problem_and_leaves_module_unchanged():
+    model = nn.Sequential(nn.Linear(3, 2, rng=0), nn.BatchNorm1d(2))
+    before = _snapshot(model)
+    state = model.state_dict()
+    del state["0.bias"]
+    del state["1.running_var"]
+    state["0.weight"] = np.zeros((3, 2))
+    state["1.weight"] = np.zeros(5)
+    state["extra.thing"] = np.zeros(1)
+    with pytest.raises(nn.StateDictError) as caught:
+        model.load_state_dict(state)
+    message = str(caught.value)
+    for expected in ["0.bias", "1.running_var", "extra.thing", "0.weight", "(2, 3)", "(3, 2)", "1.weight", "(5,)"]:
+        assert expected in message
+    _assert_same_state(before, model)
+
+
+def test_non_castable_entries_are_rejected_by_name():
+    layer = nn.Linear(2, 2, rng=0)
+    before = _snapshot(layer)
+    state = layer.state_dict()
+    state["weight"] = np.full((2, 2), "a")
+    state["bias"] = np.zeros(2, dtype=np.complex128)
+    with pytest.raises(nn.StateDictError, match=r"weight.*bias|bias.*weight") as caught:
+        layer.load_state_dict(state)
+    assert "complex128" in str(caught.value)
+    _assert_same_state(before, layer)
+
+
+def test_strict_false_ignores_missing_and_unexpected_but_reports_them():
+    layer = nn.Linear(2, 2, rng=0)
+    other = nn.Linear(2, 2, rng=1)
+    result = layer.load_state_dict({"weight": other.weight.data, "stray": np.ones(3)}, strict=False)
+    assert result.missing_keys == ["bias"] and result.unexpected_keys == ["stray"]
+    np.testing.assert_array_equal(layer.weight.data, other.weight.data)
+
+
+def test_strict_false_still_rejects_mis_shaped_entries():
+    layer = nn.Linear(2, 2, rng=0)
+    before = _snapshot(layer)
+    with pytest.raises(nn.StateDictError, match=r"bias \(expected \(2,\), got \(3,\)\)"):
+        layer.load_state_dict({"weight": np.zeros((2, 2)), "bias": np.zeros(3)}, strict=False)
+    _assert_same_state(before, layer)
+
+
+def test_load_state_dict_rejects_a_non_mapping():
+    with pytest.raises(TypeError, match="mapping"):
+        nn.Linear(2, 2).load_state_dict([("weight", np.zeros((2, 2)))])
+
+
+def test_buffers_are_in_state_dict_but_not_parameters():
+    module = _WithBuffer()
+    assert [name for name, _ in module.named_buffers()] == ["count", "scale"]
+    assert all(not isinstance(p, np.ndarray) for p in module.parameters())
+    assert len(module.parameters()) == 2
+    state = module.state_dict()
+    assert list(state) == ["linear.weight", "linear.bias", "count", "scale"]
+    np.testing.assert_array_equal(state["scale"], [1.5, 2.5])
+
+
+def test_reassigned_buffer_attribute_stays_a_buffer():
+    module = _WithBuffer()
+    module.count = np.array([9, 9])
+    np.testing.assert_array_equal(module.state_dict()["count"], [9, 9])
+
+
+def test_tensor_buffer_is_restored_in_its_dtype():
+    module = _WithBuffer()
+    module.load_state_dict({**module.state_dict(), "scale": np.array([7, 8], dtype=np.int32)})
+    assert isinstance(module.scale, Tensor) and module.scale.dtype == np.float64
+    np.testing.assert_array_equal(module.scale.data, [7.0, 8.0])
+
+
+@pytest.mark.parametrize(
+    ("name", "array", "error"),
+    [
+        ("a.b", np.zeros(1), KeyError),
+        ("", np.zeros(1), KeyError),
+        ("linear", np.zeros(1), KeyError),
+        ("grad", Tensor(np.zeros(1), requires_grad=True), TypeError),
+        ("value", Value(1.0), TypeError),
+        ("listy", [1, 2], TypeError),
+    ],
+)
+def test_register_buffer_rejects_bad_names_and_values(name, array, error):
+    module = _WithBuffer()
+    with pytest.raises(error):
+        module.register_buffer(name, array)
+
+
+def test_deeply_nested_modules_do_not_hit_the_recursion_limit():
+    model = nn.Linear(1, 1, rng=0)
+    for _ in range(3000):
+        model = nn.Sequential(model)
+    state = model.state_dict()
+    assert len(state) == 2
+    model.load_state_dict(state)
+
+
+def test_state_entries_may_be_tensors_values_or_nested_lists():
+    layer = nn.Linear(2, 2, rng=0)
+    layer.load_state_dict({"weight": Tensor(np.ones((2, 2))), "bias": [1, 2]})
+    np.testing.assert_array_equal(layer.weight.data, np.ones((2, 2), dtype=np.float32))
+    np.testing.assert_array_equal(layer.bias.data, [1.0, 2.0])
+    mlp = nn.MLP(2, [1], seed=0)
+    mlp.load_state_dict({name: Value(1.5) for name in mlp.state_dict()})
+    assert [p.data for p in mlp.parameters()] == [1.5, 1.5, 1.5]

@@ -1,0 +1,183 @@
+"""Tests for batch normalisation: functional batch_norm and the BatchNorm1d/2d layers
+(numpy formula, finite differences, torch oracle, running statistics, errors)."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck
+from autograd.testing import arrays, shapes
+
+CASES = [(nn.BatchNorm1d, (8, 3)), (nn.BatchNorm1d, (6, 3, 5)), (nn.BatchNorm2d, (4, 3, 5, 2))]
+
+
+def _reference(x, weight, bias, eps=1e-5):
+    axes = (0, *range(2, x.ndim))
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    normalised = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    return normalised * weight.reshape(shape) + bias.reshape(shape)
+
+
+def _layer(cls, channels, rng=0):
+    layer = cls(channels, dtype=np.float64)
+    generator = np.random.default_rng(rng)
+    layer.weight.data = generator.uniform(0.5, 2.0, channels)
+    layer.bias.data = generator.normal(size=channels)
+    return layer
+
+
+@pytest.mark.parametrize(("cls", "shape"), CASES)
+def test_training_output_normalises_each_channel_with_batch_statistics(cls, shape):
+    layer = _layer(cls, shape[1])
+    x = np.random.default_rng(1).normal(3.0, 2.0, size=shape)
+    np.testing.assert_allclose(layer(x).data, _reference(x, layer.weight.data, layer.bias.data), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(("cls", "shape"), CASES)
+def test_batch_norm_gradients_match_finite_differences(cls, shape):
+    layer = _layer(cls, shape[1])
+    x = Tensor(np.random.default_rng(2).normal(size=shape), requires_grad=True)
+    weights = Tensor(np.random.default_rng(3).normal(size=shape))
+
+    def loss(x, weight, bias):
+        return (F.batch_norm(x, None, None, weight, bias, training=True) * weights).tanh()
+
+    gradcheck(loss, [x, layer.weight, layer.bias])
+
+
+@given(noise=arrays(shapes(min_dims=2, max_dims=4, min_side=2, max_side=3)))
+def test_batch_norm_property_normalises_and_differentiates_on_random_shapes(noise):
+    # a fixed spread keeps every channel's variance well above eps, so finite differences stay accurate
+    spread = np.random.default_rng(0).normal(size=noise.shape)
+    x = Tensor(spread + 0.2 * noise, requires_grad=True)
+    axes = (0, *range(2, x.ndim))
+    y = F.batch_norm(x, None, None, training=True).data
+    variance = x.data.var(axis=axes)
+    np.testing.assert_allclose(y.mean(axis=axes), 0, atol=1e-10)
+    np.testing.assert_allclose(y.var(axis=axes), variance / (variance + 1e-5), rtol=1e-10)
+    weights = Tensor(np.linspace(-1, 1, x.size).reshape(x.shape))
+    gradcheck(lambda x: F.batch_norm(x, None, None, training=True) * weights, [x])
+
+
+def test_running_statistics_use_the_unbiased_batch_variance():
+    layer = nn.BatchNorm1d(2, momentum=0.25, dtype=np.float64)
+    x = np.random.default_rng(0).normal(size=(5, 2))
+    layer(x)
+    np.testing.assert_allclose(layer.running_mean, 0.25 * x.mean(axis=0))
+    np.testing.assert_allclose(layer.running_var, 0.75 + 0.25 * x.var(axis=0, ddof=1))
+    assert int(layer.num_batches_tracked) == 1
+
+
+def test_momentum_none_gives_the_cumulative_average():
+    layer = nn.BatchNorm1d(2, momentum=None, dtype=np.float64)
+    batches = [np.random.default_rng(seed).normal(seed, 1.0, size=(4, 2)) for seed in range(3)]
+    for batch in batches:
+        layer(batch)
+    np.testing.assert_allclose(layer.running_mean, np.mean([b.mean(axis=0) for b in batches], axis=0))
+    np.testing.assert_allclose(layer.running_var, np.mean([b.var(axis=0, ddof=1) for b in batches], axis=0))
+
+
+def test_eval_mode_uses_running_statistics_and_leaves_them_alone():
+    layer = _layer(nn.BatchNorm1d, 3)
+    layer(np.random.default_rng(0).normal(2.0, 3.0, size=(10, 3)))
+    mean, var = layer.running_mean.copy(), layer.running_var.copy()
+    layer.eval()
+    x = np.random.default_rng(1).normal(size=(4, 3))
+    expected = (x - mean) / np.sqrt(var + 1e-5) * layer.weight.data + layer.bias.data
+    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-12)
+    np.testing.assert_array_equal(layer.running_mean, mean)
+    np.testing.assert_array_equal(layer.running_var, var)
+
+
+def test_without_running_stats_batch_statistics_are_used_in_eval_too():
+    layer = nn.BatchNorm2d(3, affine=False, track_running_stats=False, dtype=np.float64).eval()
+    x = np.random.default_rng(0).normal(size=(2, 3, 4, 4))
+    np.testing.assert_allclose(layer(x).data, _reference(x, np.ones(3), np.zeros(3)), rtol=1e-10, atol=1e-12)
+    assert layer.parameters() == [] and layer.state_dict() == {}
+
+
+def test_running_stats_are_buffers_with_torch_names():
+    layer = nn.BatchNorm2d(4)
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    assert [name for name, _ in layer.named_buffers()] == ["running_mean", "running_var", "num_batches_tracked"]
+    assert layer.running_mean.dtype == np.float32
+    assert repr(layer) == "BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
+
+
+def test_float32_input_stays_float32_and_constant_channel_gives_no_nan():
+    layer = nn.BatchNorm1d(2)
+    x = np.ones((4, 2), dtype=np.float32)
+    x[:, 1] = [1e15, -1e15, 1e15, -1e15]
+    y = layer(x)
+    assert y.dtype == np.float32 and np.all(np.isfinite(y.data))
+    np.testing.assert_array_equal(y.data[:, 0], 0)
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "pattern"),
+    [
+        (nn.BatchNorm1d(3), (2, 3, 4, 5), r"2-D \(N, C\) or 3-D \(N, C, L\).*\(2, 3, 4, 5\)"),
+        (nn.BatchNorm2d(3), (2, 3), r"4-D \(N, C, H, W\).*\(2, 3\)"),
+        (nn.BatchNorm1d(3), (2, 4), r"has 4 channels \(axis 1\), expected 3"),
+        (nn.BatchNorm1d(3), (1, 3), "more than 1 value per channel"),
+    ],
+)
+def test_bad_inputs_are_rejected_without_touching_the_statistics(layer, shape, pattern):
+    before = layer.state_dict()
+    with pytest.raises(ValueError, match=pattern):
+        layer(np.ones(shape, dtype=np.float32))
+    for name, array in layer.state_dict().items():
+        np.testing.assert_array_equal(array, before[name])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [({"num_features": 0}, "num_features"), ({"eps": 0.0}, "eps"), ({"momentum": 2.0}, "momentum")],
+)
+def test_bad_hyper_parameters_are_rejected(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        nn.BatchNorm1d(**{"num_features": 3, **kwargs})
+
+
+def test_functional_batch_norm_checks_statistic_shapes():
+    with pytest.raises(ValueError, match=r"running_mean must have shape \(3,\).*got \(2,\)"):
+        F.batch_norm(np.zeros((4, 3)), np.zeros(2), np.ones(3), training=True)
+    with pytest.raises(ValueError, match="evaluation mode needs running_mean"):
+        F.batch_norm(np.zeros((4, 3)), None, None, training=False)
+
+
+@pytest.mark.parametrize(("cls", "shape"), CASES)
+def test_batch_norm_matches_torch_over_three_steps_and_in_eval(cls, shape):
+    torch = pytest.importorskip("torch")
+    channels = shape[1]
+    layer = _layer(cls, channels)
+    reference = getattr(torch.nn, cls.__name__)(channels, momentum=0.2, dtype=torch.float64)
+    layer.momentum = 0.2
+    with torch.no_grad():
+        reference.weight.copy_(torch.from_numpy(layer.weight.data))
+        reference.bias.copy_(torch.from_numpy(layer.bias.data))
+    generator = np.random.default_rng(5)
+    for _ in range(3):
+        x_np = generator.normal(1.0, 2.0, size=shape)
+        target = generator.normal(size=shape)
+        x, x_torch = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
+        layer.zero_grad()
+        reference.zero_grad()
+        y, y_torch = layer(x), reference(x_torch)
+        np.testing.assert_allclose(y.data, y_torch.detach().numpy(), rtol=1e-9, atol=1e-12)
+        ((y - target) ** 2).sum().backward()
+        ((y_torch - torch.from_numpy(target)) ** 2).sum().backward()
+        np.testing.assert_allclose(x.grad, x_torch.grad.numpy(), rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(layer.weight.grad, reference.weight.grad.numpy(), rtol=1e-9)
+        np.testing.assert_allclose(layer.bias.grad, reference.bias.grad.numpy(), rtol=1e-9)
+    torch_state = reference.state_dict()
+    for name, array in layer.state_dict().items():
+        np.testing.assert_allclose(array, torch_state[name].numpy(), rtol=1e-12)
+    layer.eval()
+    reference.eval()
+    x_np = generator.normal(size=shape)
+    np.testing.assert_allclose(
+        layer(x_np).data, reference(torch.from_numpy(x_np)).detach().numpy(), rtol=1e-10, atol=1e-12
+    )

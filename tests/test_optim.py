@@ -1,0 +1,414 @@
+"""Tests for nn.optim's optimizers without torch: two steps checked against formulas written out in the
+test, Value parameters, dtypes, gradients left untouched, parameter groups, state_dict round trips and
+bad input."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value
+
+START = np.array([1.0, -2.0])
+GRAD_1 = np.array([0.5, -1.5])
+GRAD_2 = np.array([-0.25, 2.0])
+
+
+def two_steps(optimizer_class, **options):
+    """Two steps of ``optimizer_class`` on ``START`` with gradients GRAD_1 then GRAD_2."""
+    parameter = nn.Parameter(START)
+    optimizer = optimizer_class([parameter], **options)
+    for grad in (GRAD_1, GRAD_2):
+        parameter.grad = grad.copy()
+        optimizer.step()
+    return parameter.data
+
+
+def test_sgd_two_steps_with_momentum_dampening_and_weight_decay():
+    lr, mu, tau, wd = 0.1, 0.9, 0.2, 0.05
+    d1 = GRAD_1 + wd * START
+    b1 = d1
+    theta1 = START - lr * b1
+    d2 = GRAD_2 + wd * theta1
+    b2 = mu * b1 + (1 - tau) * d2
+    theta2 = theta1 - lr * b2
+    result = two_steps(nn.optim.SGD, lr=lr, momentum=mu, dampening=tau, weight_decay=wd)
+    np.testing.assert_allclose(result, theta2, rtol=1e-14)
+
+
+def test_sgd_nesterov_two_steps():
+    lr, mu = 0.1, 0.9
+    b1 = GRAD_1
+    theta1 = START - lr * (GRAD_1 + mu * b1)
+    b2 = mu * b1 + GRAD_2
+    theta2 = theta1 - lr * (GRAD_2 + mu * b2)
+    np.testing.assert_allclose(two_steps(nn.optim.SGD, lr=lr, momentum=mu, nesterov=True), theta2, rtol=1e-14)
+
+
+def test_sgd_maximize_climbs_the_gradient():
+    lr = 0.1
+    expected = START + lr * GRAD_1 + lr * GRAD_2
+    np.testing.assert_allclose(two_steps(nn.optim.SGD, lr=lr, maximize=True), expected, rtol=1e-14)
+
+
+def test_adagrad_two_steps_with_lr_decay_and_initial_accumulator():
+    lr, decay, start_sum, eps = 0.5, 0.1, 0.2, 1e-10
+    sum1 = start_sum + GRAD_1**2
+    theta1 = START - lr * GRAD_1 / (np.sqrt(sum1) + eps)
+    sum2 = sum1 + GRAD_2**2
+    theta2 = theta1 - lr / (1 + decay) * GRAD_2 / (np.sqrt(sum2) + eps)
+    result = two_steps(nn.optim.Adagrad, lr=lr, lr_decay=decay, initial_accumulator_value=start_sum)
+    np.testing.assert_allclose(result, theta2, rtol=1e-14)
+
+
+def test_rmsprop_two_steps_centered_with_momentum():
+    lr, alpha, mu, eps = 0.01, 0.9, 0.5, 1e-8
+    v1 = (1 - alpha) * GRAD_1**2
+    m1 = (1 - alpha) * GRAD_1
+    b1 = GRAD_1 / (np.sqrt(v1 - m1**2) + eps)
+    theta1 = START - lr * b1
+    v2 = alpha * v1 + (1 - alpha) * GRAD_2**2
+    m2 = alpha * m1 + (1 - alpha) * GRAD_2
+    b2 = mu * b1 + GRAD_2 / (np.sqrt(v2 - m2**2) + eps)
+    theta2 = theta1 - lr * b2
+    result = two_steps(nn.optim.RMSprop, lr=lr, alpha=alpha, momentum=mu, centered=True)
+    np.testing.assert_allclose(result, theta2, rtol=1e-12)
+
+
+def test_adam_two_steps_match_bias_corrected_formula():
+    lr, beta1, beta2, eps, wd = 0.1, 0.8, 0.95, 1e-8, 0.01
+    theta = START
+    m = v = np.zeros(2)
+    for t, raw_grad in enumerate((GRAD_1, GRAD_2), start=1):
+        g = raw_grad + wd * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+    result = two_steps(nn.optim.Adam, lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=wd)
+    np.testing.assert_allclose(result, theta, rtol=1e-14)
+
+
+def test_adam_amsgrad_uses_the_largest_second_moment():
+    lr, beta1, beta2 = 0.1, 0.0, 0.5  # beta1 = 0: the step is lr * g_t / sqrt(vmax_t / (1 - beta2^t))
+    grads = [np.array([4.0, 1.0]), np.array([0.1, 0.1])]
+    v1 = (1 - beta2) * grads[0] ** 2
+    v2 = beta2 * v1 + (1 - beta2) * grads[1] ** 2
+    vmax2 = np.maximum(v1, v2)
+    theta1 = START - lr * grads[0] / (np.sqrt(v1) / math.sqrt(1 - beta2) + 1e-8)
+    theta2 = theta1 - lr * grads[1] / (np.sqrt(vmax2) / math.sqrt(1 - beta2**2) + 1e-8)
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.Adam([parameter], lr=lr, betas=(beta1, beta2), amsgrad=True)
+    for grad in grads:
+        parameter.grad = grad
+        optimizer.step()
+    np.testing.assert_allclose(parameter.data, theta2, rtol=1e-14)
+
+
+def test_adamw_decays_the_parameter_not_the_gradient():
+    lr, wd = 0.1, 0.5
+    theta = START
+    m = v = np.zeros(2)
+    for t, g in enumerate((GRAD_1, GRAD_2), start=1):
+        theta = theta * (1 - lr * wd)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g**2
+        theta = theta - lr / (1 - 0.9**t) * m / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    np.testing.assert_allclose(two_steps(nn.optim.AdamW, lr=lr, weight_decay=wd), theta, rtol=1e-14)
+
+
+ALL_OPTIMIZERS = [
+    (nn.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+    (nn.optim.Adagrad, {"lr": 0.1}),
+    (nn.optim.RMSprop, {"lr": 0.01, "momentum": 0.5, "centered": True}),
+    (nn.optim.Adam, {"lr": 0.05, "amsgrad": True}),
+    (nn.optim.AdamW, {"lr": 0.05}),
+]
+IDS = [cls.__name__ for cls, _ in ALL_OPTIMIZERS]
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_value_parameters_of_a_scalar_mlp_reduce_the_loss(optimizer_class, options):
+    model = nn.MLP(2, [4, 1], seed=1)
+    data = [([0.5, -1.0], 1.0), ([-0.3, 0.8], -1.0), ([1.2, 0.4], 0.5), ([-1.0, -0.6], 0.0)]
+    optimizer = optimizer_class(model.parameters(), **options)
+
+    def loss():
+        return sum(((model(x) - y) ** 2 for x, y in data), Value(0.0))
+
+    first = loss().data
+    for _ in range(60):
+        optimizer.zero_grad()
+        loss().backward()
+        optimizer.step()
+    assert all(isinstance(p.data, float) for p in model.parameters())
+    assert loss().data < 0.5 * first
+
+
+def test_value_and_tensor_parameters_follow_the_same_update():
+    scalar = Value(START[0])
+    tensor = nn.Parameter(START[:1])
+    optimizer = nn.optim.Adam([scalar, tensor], lr=0.1)
+    for grad in (GRAD_1, GRAD_2):
+        scalar.grad = float(grad[0])
+        tensor.grad = grad[:1].copy()
+        optimizer.step()
+    assert type(scalar.data) is float
+    assert scalar.data == pytest.approx(tensor.data[0], rel=1e-15)
+
+
+def test_state_is_kept_per_parameter_even_for_equal_values():
+    first, second = Value(1.0), Value(1.0)  # equal data: Value.__eq__ says they are ==
+    optimizer = nn.optim.SGD([first, second], lr=0.1, momentum=0.9)
+    first.grad, second.grad = 1.0, -1.0
+    optimizer.step()
+    assert optimizer.state[first]["momentum_buffer"] == 1.0
+    assert optimizer.state[second]["momentum_buffer"] == -1.0
+    assert len(optimizer.state) == 2
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_float32_parameters_and_state_stay_float32(optimizer_class, options):
+    parameter = nn.Parameter(START.astype(np.float32))
+    optimizer = optimizer_class([parameter], **options)
+    for grad in (GRAD_1, GRAD_2):
+        parameter.grad = grad.astype(np.float32)
+        optimizer.step()
+    assert parameter.dtype == np.float32
+    state = optimizer.state_dict()["state"][0]
+    assert all(value.dtype == np.float32 for value in state.values() if isinstance(value, np.ndarray))
+    expected = two_steps(optimizer_class, **options)
+    np.testing.assert_allclose(parameter.data, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_step_never_writes_into_the_gradient_or_caller_array(optimizer_class, options):
+    caller_array = START.copy()
+    parameter = Tensor(caller_array, requires_grad=True)  # shares memory with caller_array
+    optimizer = optimizer_class([parameter], **{**options, "weight_decay": 0.1, "maximize": True})
+    shared_grad = GRAD_1.copy()
+    for _ in range(3):
+        parameter.grad = shared_grad
+        optimizer.step()
+    np.testing.assert_array_equal(shared_grad, GRAD_1)
+    np.testing.assert_array_equal(caller_array, START)
+    assert not np.array_equal(parameter.data, START)
+
+
+def test_step_skips_tensors_without_gradient_but_steps_values_with_zero_gradient():
+    tensor, scalar = nn.Parameter(START), Value(2.0)
+    optimizer = nn.optim.SGD([tensor, scalar], lr=0.1, weight_decay=0.5)
+    optimizer.step()  # tensor.grad is None: skipped; scalar.grad is 0.0: weight decay applies
+    np.testing.assert_array_equal(tensor.data, START)
+    assert 0 not in optimizer.state_dict()["state"]
+    assert scalar.data == pytest.approx(2.0 - 0.1 * 0.5 * 2.0)
+
+
+def test_zero_grad_resets_tensors_to_none_and_values_to_zero():
+    tensor, scalar = nn.Parameter(START), Value(2.0)
+    tensor.sum().backward()
+    (scalar * scalar).backward()
+    assert tensor.grad is not None and scalar.grad == 4.0
+    optimizer = nn.optim.SGD([tensor, scalar])
+    optimizer.zero_grad()
+    assert tensor.grad is None
+    assert scalar.grad == 0.0
+
+
+def test_gradient_recorded_with_create_graph_is_used_by_its_data():
+    parameter = nn.Parameter(START)
+    (parameter**2).sum().backward(create_graph=True)
+    nn.optim.SGD([parameter], lr=0.5).step()
+    np.testing.assert_allclose(parameter.data, START - 0.5 * 2 * START)
+
+
+def test_step_runs_the_closure_and_returns_its_loss():
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.SGD([parameter], lr=0.25)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (parameter**2).sum()
+        loss.backward()
+        return loss
+
+    loss = optimizer.step(closure)
+    assert loss.item() == pytest.approx(5.0)
+    np.testing.assert_allclose(parameter.data, START - 0.25 * 2 * START)
+
+
+def test_gradient_of_the_wrong_shape_raises_before_any_parameter_changes():
+    first, second = nn.Parameter(START), nn.Parameter(START)
+    optimizer = nn.optim.SGD([first, second], lr=0.1)
+    first.grad = GRAD_1.copy()
+    second.grad = np.ones(3)
+    with pytest.raises(ValueError, match=r"shape \(3,\).*\(2,\)"):
+        optimizer.step()
+    np.testing.assert_array_equal(first.data, START)
+
+
+def test_param_groups_override_defaults_and_add_param_group_appends():
+    first, second, third = nn.Parameter(START), nn.Parameter(START), Value(1.0)
+    optimizer = nn.optim.SGD([{"params": [first]}, {"params": second, "lr": 0.5}], lr=0.1, momentum=0.9)
+    optimizer.add_param_group({"params": [third], "momentum": 0.0})
+    assert [group["lr"] for group in optimizer.param_groups] == [0.1, 0.5, 0.1]
+    assert [group["momentum"] for group in optimizer.param_groups] == [0.9, 0.9, 0.0]
+    first.grad, second.grad, third.grad = GRAD_1.copy(), GRAD_1.copy(), 1.0
+    optimizer.step()
+    np.testing.assert_allclose(first.data, START - 0.1 * GRAD_1)
+    np.testing.assert_allclose(second.data, START - 0.5 * GRAD_1)
+    assert third.data == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "message"),
+    [
+        ([], ValueError, "empty parameter list"),
+        (nn.Parameter(START), TypeError, "single Parameter"),
+        ({nn.Parameter(START)}, TypeError, "ordered collection"),
+        ([np.zeros(2)], TypeError, "Tensors and Values, got ndarray"),
+        ([Tensor(START)], ValueError, "does not require grad"),
+        ([nn.Parameter(START) * 2], ValueError, "non-leaf"),
+        ([Value(1.0) * 2], ValueError, "non-leaf Value"),
+        ([Value(1.0, requires_grad=False)], ValueError, "does not require grad"),
+    ],
+    ids=["empty", "single", "set", "ndarray", "constant", "non-leaf", "non-leaf-value", "constant-value"],
+)
+def test_bad_parameter_lists_raise_clear_errors(params, error, message):
+    with pytest.raises(error, match=message):
+        nn.optim.SGD(params, lr=0.1)
+
+
+def test_a_parameter_in_two_groups_is_rejected():
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.SGD([parameter], lr=0.1)
+    with pytest.raises(ValueError, match="more than one param group"):
+        optimizer.add_param_group({"params": [parameter]})
+    with pytest.raises(ValueError, match="more than once"):
+        nn.optim.SGD([parameter, parameter])
+    assert len(optimizer.param_groups) == 1
+
+
+@pytest.mark.parametrize(
+    ("optimizer_class", "options", "message"),
+    [
+        (nn.optim.SGD, {"lr": -0.1}, "invalid lr -0.1"),
+        (nn.optim.SGD, {"lr": "fast"}, "lr must be a real number"),
+        (nn.optim.SGD, {"momentum": -1.0}, "invalid momentum"),
+        (nn.optim.SGD, {"nesterov": True}, "nesterov momentum requires momentum > 0"),
+        (nn.optim.SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, "dampening = 0"),
+        (nn.optim.SGD, {"maximize": "yes"}, "maximize must be True or False"),
+        (nn.optim.Adagrad, {"lr_decay": -0.1}, "invalid lr_decay"),
+        (nn.optim.Adagrad, {"initial_accumulator_value": -1.0}, "invalid initial_accumulator_value"),
+        (nn.optim.RMSprop, {"alpha": -0.5}, "invalid alpha"),
+        (nn.optim.RMSprop, {"eps": float("nan")}, "invalid eps nan"),
+        (nn.optim.Adam, {"betas": (1.0, 0.999)}, r"invalid betas\[0\] 1.0"),
+        (nn.optim.Adam, {"betas": (0.9, -0.1)}, r"invalid betas\[1\] -0.1"),
+        (nn.optim.Adam, {"betas": 0.9}, "betas must be a pair"),
+        (nn.optim.AdamW, {"weight_decay": -0.01}, "invalid weight_decay"),
+    ],
+)
+def test_bad_hyperparameters_raise_clear_errors(optimizer_class, options, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        optimizer_class([nn.Parameter(START)], **options)
+
+
+def run(optimizer, parameter, grads):
+    for grad in grads:
+        parameter.grad = grad.copy()
+        optimizer.step()
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_state_dict_round_trip_continues_like_an_uninterrupted_run(optimizer_class, options):
+    grads = [np.array([0.3 * k, -0.2 * k + 1]) for k in range(6)]
+    uninterrupted = nn.Parameter(START)
+    run(optimizer_class([uninterrupted], **options), uninterrupted, grads)
+
+    interrupted = nn.Parameter(START)
+    saved_optimizer = optimizer_class([interrupted], **options)
+    run(saved_optimizer, interrupted, grads[:3])
+    saved, saved_data = saved_optimizer.state_dict(), interrupted.data.copy()
+    run(saved_optimizer, interrupted, grads[3:4])  # the saved dict is a copy: later steps leave it alone
+
+    resumed = nn.Parameter(saved_data)
+    fresh_optimizer = optimizer_class([resumed], lr=123.0)  # hyper-parameters come from the state dict
+    fresh_optimizer.load_state_dict(saved)
+    assert fresh_optimizer.param_groups[0]["lr"] == options["lr"]
+    run(fresh_optimizer, resumed, grads[3:])
+    np.testing.assert_array_equal(resumed.data, uninterrupted.data)
+
+
+def adam_after_two_steps():
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.Adam([parameter], lr=0.1)
+    run(optimizer, parameter, [GRAD_1, GRAD_2])
+    return optimizer
+
+
+def corrupt(change):
+    state = adam_after_two_steps().state_dict()
+    change(state)
+    return state
+
+
+BAD_STATE_DICTS = {
+    "missing top-level key": (lambda sd: sd.pop("state"), "missing keys \\['state'\\]"),
+    "extra group": (lambda sd: sd["param_groups"].append(dict(sd["param_groups"][0])), "2 param groups"),
+    "wrong parameter count": (lambda sd: sd["param_groups"][0]["params"].append(1), "2 saved parameters"),
+    "missing option": (lambda sd: sd["param_groups"][0].pop("betas"), "missing options \\['betas'\\]"),
+    "bad option value": (lambda sd: sd["param_groups"][0].update(lr=-1.0), "invalid lr -1.0"),
+    "state of unknown index": (lambda sd: sd["state"].update({5: {}}), "index 5"),
+    "unexpected state key": (
+        lambda sd: sd["state"][0].update(velocity=np.zeros(2)),
+        "unexpected keys \\['velocity'\\]",
+    ),
+    "state missing a key": (lambda sd: sd["state"][0].pop("exp_avg_sq"), "missing keys \\['exp_avg_sq'\\]"),
+    "mis-shaped state": (lambda sd: sd["state"][0].update(exp_avg=np.zeros(3)), "'exp_avg' has shape \\(3,\\)"),
+    "negative step": (lambda sd: sd["state"][0].update(step=-2), "'step' must be a non-negative int"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_STATE_DICTS))
+def test_bad_state_dict_raises_and_leaves_the_optimizer_unchanged(case):
+    change, message = BAD_STATE_DICTS[case]
+    optimizer = adam_after_two_steps()
+    before = optimizer.state_dict()
+    with pytest.raises(ValueError, match=message):
+        optimizer.load_state_dict(corrupt(change))
+    after = optimizer.state_dict()
+    assert after["param_groups"] == before["param_groups"]
+    for key, value in before["state"][0].items():
+        np.testing.assert_array_equal(after["state"][0][key], value)
+
+
+def test_bad_state_dict_error_lists_every_problem():
+    def break_twice(state):
+        state["param_groups"][0].update(lr=-1.0)
+        state["state"][0].update(exp_avg=np.zeros(3))
+
+    with pytest.raises(ValueError, match=r"(?s)invalid lr -1.0.*'exp_avg' has shape"):
+        adam_after_two_steps().load_state_dict(corrupt(break_twice))
+
+
+def test_loaded_state_is_copied_and_cast_to_the_parameter_dtype():
+    saved = adam_after_two_steps().state_dict()
+    parameter = nn.Parameter(START.astype(np.float32))
+    optimizer = nn.optim.Adam([parameter], lr=0.1)
+    optimizer.load_state_dict(saved)
+    saved["state"][0]["exp_avg"][:] = 99.0
+    assert optimizer.state[parameter]["exp_avg"].dtype == np.float32
+    assert not np.any(optimizer.state[parameter]["exp_avg"] == 99.0)
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_extreme_but_legal_inputs_give_finite_updates_without_warnings(optimizer_class, options):
+    parameter = nn.Parameter(np.array([1e300, -1e-300, 0.0, 1.0]))
+    if optimizer_class is not nn.optim.SGD:
+        options = {**options, "eps": 0.0}  # zero gradients then meet a zero denominator
+    optimizer = optimizer_class([parameter], **options)
+    for grad in ([1e-300, 0.0, 1e150, -1e150], [0.0, 0.0, 0.0, 0.0], [1e150, 1e-300, -1e150, 0.0]):
+        parameter.grad = np.array(grad)
+        optimizer.step()
+        assert np.all(np.isfinite(parameter.data))

@@ -1,0 +1,287 @@
+"""Tests for nn.serialization: exact .npz round trips of module and nested optimizer state,
+no pickle, and bad files that raise clear errors and change nothing."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+from nn import serialization
+
+
+def _model(seed=0):
+    return nn.Sequential(
+        nn.Linear(3, 4, rng=seed), nn.ReLU(), nn.BatchNorm1d(4), nn.Linear(4, 2, dtype=np.float64, rng=seed + 1)
+    )
+
+
+def _trained(seed=0):
+    model = _model(seed)
+    model(np.random.default_rng(seed).normal(size=(6, 3)).astype(np.float32))
+    return model
+
+
+def _assert_states_equal(a, b):
+    assert list(a) == list(b)
+    for name in a:
+        assert a[name].dtype == b[name].dtype, name
+        assert a[name].shape == b[name].shape, name
+        np.testing.assert_array_equal(a[name], b[name])
+
+
+NESTED = {
+    "state": {
+        0: {"step": 3, "exp_avg": np.arange(6, dtype=np.float32).reshape(2, 3), "exp_avg_sq": np.ones(3)},
+        1: {"step": np.int64(7), "max": np.float32(2.5), "flag": np.bool_(True)},
+        2: {},
+    },
+    "param_groups": [
+        {
+            "lr": 0.1,
+            "betas": (0.9, 0.999),
+            "amsgrad": False,
+            "weight_decay": 0,
+            "eps": 1e-8,
+            "maximize": None,
+            "name": "encoder",
+            "params": [0, 1],
+            "nested": [(1, [2.0, (3,)]), {"x": -math.inf}],
+        },
+        {"lr": 0.01, "params": [2], "empty_tuple": (), "empty_list": []},
+    ],
+}
+
+
+def _assert_exactly_equal(a, b, where="state"):
+    assert type(a) is type(b), f"{where}: {type(a)} != {type(b)}"
+    if isinstance(a, dict):
+        assert list(a) == list(b), where
+        for key in a:
+            assert type(key) is type(next(k for k in b if k == key))
+            _assert_exactly_equal(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for index, (x, y) in enumerate(zip(a, b)):
+            _assert_exactly_equal(x, y, f"{where}[{index}]")
+    elif isinstance(a, (np.ndarray, np.generic)):
+        assert a.dtype == b.dtype and np.shape(a) == np.shape(b), where
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, float) and math.isnan(a):
+        assert math.isnan(b)
+    else:
+        assert a == b, where
+
+
+def test_module_state_round_trips_exactly(tmp_path):
+    model = _trained()
+    path = serialization.save(model, tmp_path / "model.npz")
+    assert path == tmp_path / "model.npz" and path.exists()
+    contents = serialization.load(path)
+    _assert_states_equal(contents["model"], model.state_dict())
+    assert contents["optimizer"] is None
+    fresh = _model(seed=5)
+    serialization.load_into(fresh, path)
+    _assert_states_equal(fresh.state_dict(), model.state_dict())
+
+
+def test_path_is_used_as_given_without_an_added_suffix(tmp_path):
+    path = serialization.save(nn.Linear(2, 2), tmp_path / "weights.state")
+    assert path.name == "weights.state" and sorted(p.name for p in tmp_path.iterdir()) == ["weights.state"]
+
+
+def test_a_plain_state_dict_can_be_saved(tmp_path):
+    state = {"w": np.arange(3, dtype=np.int16), "v": Tensor(np.ones(2, dtype=np.float32))}
+    contents = serialization.load(serialization.save(state, tmp_path / "s.npz"))
+    assert contents["model"]["w"].dtype == np.int16 and contents["model"]["v"].dtype == np.float32
+
+
+def test_file_is_readable_without_pickle(tmp_path):
+    path = serialization.save(_model(), tmp_path / "m.npz", optimizer=NESTED)
+    with np.load(path, allow_pickle=False) as archive:
+        assert all(archive[key].dtype != object for key in archive.files)
+
+
+def test_nested_optimizer_state_round_trips_types_keys_and_dtypes(tmp_path):
+    groups = NESTED["param_groups"]
+    nested = {**NESTED, "param_groups": [*groups, {"params": [], "nan": math.nan}]}
+    path = serialization.save(_model(), tmp_path / "m.npz", optimizer=nested)
+    _assert_exactly_equal(nested, serialization.load(path)["optimizer"])
+
+
+def test_encode_nested_then_decode_nested_is_the_identity():
+    _assert_exactly_equal(NESTED, serialization.decode_nested(serialization.encode_nested(NESTED)))
+
+
+@pytest.mark.parametrize(
+    ("bad", "pattern"),
+    [({1.5: 0}, "key 1.5"), ({"a": {1, 2}}, r"state\['a'\] is a set"), ({"o": np.array([None])}, "dtype object")],
+)
+def test_unsupported_optimizer_state_is_refused_on_save(tmp_path, bad, pattern):
+    with pytest.raises(TypeError, match=pattern):
+        serialization.save(nn.Linear(2, 2), tmp_path / "m.npz", optimizer=bad)
+    assert not any(tmp_path.iterdir())
+
+
+def _write(path, **arrays):
+    with open(path, "wb") as file:
+        np.savez(file, **arrays)
+    return path
+
+
+def _file_with(tmp_path, model, change):
+    arrays = {"format": np.array(serialization.FORMAT)}
+    arrays.update({"model/" + k: v for k, v in model.state_dict().items()})
+    change(arrays)
+    return _write(tmp_path / "bad.npz", **arrays)
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        (lambda a: a.pop("model/0.bias"), r"missing keys: 0\.bias"),
+        (lambda a: a.update({"model/9.weight": np.zeros(2)}), r"unexpected keys: 9\.weight"),
+        (lambda a: a.update({"model/3.weight": np.zeros((4, 2))}), r"3\.weight \(expected \(2, 4\), got \(4, 2\)\)"),
+        (lambda a: a.update({"model/0.weight": np.full((4, 3), "x")}), r"0\.weight.*cannot become float32"),
+        (lambda a: a.pop("format"), "not a micrograd-plus-state/1 file"),
+        (lambda a: a.update({"stray": np.zeros(1)}), "unknown entries stray"),
+    ],
+)
+def test_bad_model_part_raises_and_leaves_module_unchanged(tmp_path, change, pattern):
+    model = _trained()
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    path = _file_with(tmp_path, model, change)
+    with pytest.raises(ValueError, match=pattern):
+        serialization.load_into(model, path)
+    _assert_states_equal(model.state_dict(), before)
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    def change(arrays):
+        arrays.pop("model/0.bias")
+        arrays["model/extra"] = np.zeros(1)
+        arrays["model/3.bias"] = np.zeros(5)
+
+    with pytest.raises(nn.StateDictError) as caught:
+        serialization.load_into(_model(), _file_with(tmp_path, _model(), change))
+    assert all(word in str(caught.value) for word in ["0.bias", "extra", "3.bias", "(5,)"])
+
+
+def test_strict_false_ignores_missing_and_unexpected_keys(tmp_path):
+    source = _trained()
+    path = _file_with(tmp_path, source, lambda a: (a.pop("model/0.bias"), a.update({"model/x": np.ones(1)})))
+    target = _model(seed=9)
+    bias_before = target[0].bias.data.copy()
+    serialization.load_into(target, path, strict=False)
+    np.testing.assert_array_equal(target[0].bias.data, bias_before)
+    np.testing.assert_array_equal(target[0].weight.data, source[0].weight.data)
+
+
+def test_text_file_and_single_npy_are_not_state_files(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("hello, I am not an archive")
+    with pytest.raises(serialization.SerializationError, match="not a readable .npz file"):
+        serialization.load(text)
+    single = tmp_path / "array.npy"
+    np.save(single, np.zeros(3))
+    with pytest.raises(serialization.SerializationError, match="not an .npz archive"):
+        serialization.load(single)
+    truncated = tmp_path / "cut.npz"
+    truncated.write_bytes(serialization.save(_model(), tmp_path / "ok.npz").read_bytes()[:200])
+    with pytest.raises(serialization.SerializationError):
+        serialization.load(truncated)
+
+
+def test_pickled_object_arrays_are_refused(tmp_path):
+    path = tmp_path / "pickled.npz"
+    np.savez(path, format=np.array(serialization.FORMAT), **{"model/w": np.array([{"evil": 1}], dtype=object)})
+    model = nn.Linear(2, 2)
+    before = model.weight.data.copy()
+    with pytest.raises(serialization.SerializationError, match="object arrays"):
+        serialization.load_into(model, path)
+    np.testing.assert_array_equal(model.weight.data, before)
+
+
+def test_missing_file_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        serialization.load(tmp_path / "nope.npz")
+
+
+def test_corrupt_optimizer_skeleton_is_a_clear_error(tmp_path):
+    arrays = {"format": np.array(serialization.FORMAT), "optimizer/skeleton": np.array('{"array": "optimizer/0"}')}
+    with pytest.raises(serialization.SerializationError, match="missing array 'optimizer/0'"):
+        serialization.load(_write(tmp_path / "a.npz", **arrays))
+    arrays["optimizer/skeleton"] = np.array("{not json")
+    with pytest.raises(serialization.SerializationError, match="not valid JSON"):
+        serialization.load(_write(tmp_path / "b.npz", **arrays))
+    arrays["optimizer/skeleton"] = np.array('{"list": []}')
+    arrays["optimizer/0"] = np.zeros(1)
+    with pytest.raises(serialization.SerializationError, match="unreferenced arrays: optimizer/0"):
+        serialization.load(_write(tmp_path / "c.npz", **arrays))
+
+
+def test_load_into_with_optimizer_needs_optimizer_state(tmp_path):
+    model = _trained()
+    path = serialization.save(model, tmp_path / "m.npz")
+
+    class Recorder:
+        def load_state_dict(self, state):
+            raise AssertionError("must not be called")
+
+    with pytest.raises(serialization.SerializationError, match="no optimizer state"):
+        serialization.load_into(_model(), path, optimizer=Recorder())
+
+
+def test_model_is_validated_before_the_optimizer_is_touched(tmp_path):
+    calls = []
+
+    class Recorder:
+        def load_state_dict(self, state):
+            calls.append(state)
+
+    path = _file_with(tmp_path, _model(), lambda a: a.pop("model/0.bias"))
+    with pytest.raises(nn.StateDictError):
+        serialization.load_into(_model(), path, optimizer=Recorder())
+    assert calls == []
+
+
+def test_failed_optimizer_load_leaves_the_module_unchanged(tmp_path):
+    class Refuses:
+        def state_dict(self):
+            return {"state": {}, "param_groups": []}
+
+        def load_state_dict(self, state):
+            raise ValueError("optimizer refuses")
+
+    path = serialization.save(_trained(1), tmp_path / "m.npz", optimizer=Refuses())
+    model = _model(seed=2)
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match="optimizer refuses"):
+        serialization.load_into(model, path, optimizer=Refuses())
+    _assert_states_equal(model.state_dict(), before)
+
+
+def test_adam_state_round_trips_and_training_continues_identically(tmp_path):
+    optim = pytest.importorskip("nn.optim")
+    x = np.random.default_rng(0).normal(size=(16, 3))
+    target = np.random.default_rng(1).normal(size=(16, 2))
+
+    def steps(model, optimizer, count):
+        for _ in range(count):
+            optimizer.zero_grad()
+            ((model(x) - target) ** 2).mean().backward()
+            optimizer.step()
+
+    model = nn.Sequential(nn.Linear(3, 4, dtype=np.float64, rng=0), nn.Tanh(), nn.Linear(4, 2, dtype=np.float64, rng=1))
+    optimizer = optim.Adam(model.parameters(), lr=0.01, betas=(0.8, 0.99), amsgrad=True)
+    steps(model, optimizer, 3)
+    path = serialization.save(model, tmp_path / "run.npz", optimizer=optimizer)
+    _assert_exactly_equal(optimizer.state_dict(), serialization.load(path)["optimizer"])
+
+    clone = nn.Sequential(nn.Linear(3, 4, dtype=np.float64, rng=7), nn.Tanh(), nn.Linear(4, 2, dtype=np.float64, rng=8))
+    clone_optimizer = optim.Adam(clone.parameters(), lr=0.5)
+    serialization.load_into(clone, path, optimizer=clone_optimizer)
+    steps(model, optimizer, 2)
+    steps(clone, clone_optimizer, 2)
+    _assert_states_equal(clone.state_dict(), model.state_dict())
