@@ -3,7 +3,7 @@
 Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP`.
 """
 
-from . import init, optim, serialization
+from . import data, init, optim, serialization
 from .activations import (
     ACONC,
     ELU,
@@ -21,6 +21,7 @@ from .activations import (
     Swish,
     Tanh,
 )
+from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential
 from .losses import (
@@ -42,6 +43,7 @@ from .module import IncompatibleKeys, Module, StateDictError
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
+from .training import History, accuracy, evaluate, fit, predict
 
 __all__ = [
     "GradientNormMonitor",
@@ -90,5 +92,17 @@ __all__ = [
     "Step",
     "Swish",
     "Tanh",
+    "init",
     "optim",
+    "serialization",
+    "data",
+    "Callback",
+    "EarlyStopping",
+    "GradientNormStop",
+    "ParameterStepStop",
+    "History",
+    "accuracy",
+    "evaluate",
+    "fit",
+    "predict",
 ]

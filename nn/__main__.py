@@ -1,0 +1,258 @@
+"""The main job: ``python -m nn`` trains a network and reports loss and accuracy.
+
+Default: an MLP 64-64-10 (ReLU) with softmax cross-entropy (label smoothing 0.1) and
+Adam on scikit-learn's bundled 8x8 digits; 10% of the training part is held out for
+validation, the test part is used once at the end. ``--dataset mnist --data-dir DIR``
+reads the four MNIST IDX files; ``--dataset moons`` trains the scalar ``nn.MLP``
+(Value engine, 2-16-16-1) with micrograd's SVM max-margin loss + 1e-4 L2 on 100 points.
+The model is saved to ``OUT/<dataset>_<model>.npz`` and the curves to
+``OUT/loss_accuracy.png``. The same ``--seed`` prints the same numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import nn
+from autograd import Value
+from nn import serialization
+from nn.functional import cross_entropy
+
+try:
+    from nn import models
+except ImportError:  # the CNN models are optional
+    models = None
+
+OPTIMIZERS = {
+    "sgd": (nn.optim.SGD, {}, 0.1),
+    "momentum": (nn.optim.SGD, {"momentum": 0.9}, 0.05),
+    "adam": (nn.optim.Adam, {}, 3e-3),
+    "rmsprop": (nn.optim.RMSprop, {}, 1e-3),
+    "adagrad": (nn.optim.Adagrad, {}, 1e-2),
+}
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "softplus": nn.Softplus,
+    "silu": nn.SiLU,
+    "swish": nn.Swish,
+    "mish": nn.Mish,
+}
+#: Per data set: default hidden sizes, epochs and batch size.
+DEFAULTS = {
+    "digits": {"hidden": "64", "epochs": 30, "batch_size": 32},
+    "mnist": {"hidden": "128", "epochs": 10, "batch_size": 64},
+    "moons": {"hidden": "16,16", "epochs": 100, "batch_size": 100},
+}
+
+
+def _hidden_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--hidden must be comma-separated integers like 64,32, got {text!r}"
+        ) from None
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"--hidden sizes must be >= 1, got {text!r}")
+    return sizes
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface of ``python -m nn``."""
+    parser = argparse.ArgumentParser(prog="python -m nn", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
+    parser.add_argument("--data-dir", help="directory holding the four MNIST IDX files (raw or .gz)")
+    parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    parser.add_argument("--hidden", type=_hidden_sizes, help="hidden layer sizes, e.g. 64,32 (default per data set)")
+    parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="default: adam (sgd for moons)")
+    parser.add_argument("--lr", type=_positive(float), help="learning rate (default per optimizer; 1.0 for moons)")
+    parser.add_argument("--epochs", type=_positive(int), help="default per data set (digits 30, mnist 10, moons 100)")
+    parser.add_argument("--batch-size", type=_positive(int), help="default per data set (digits 32, mnist 64)")
+    parser.add_argument("--label-smoothing", type=float, default=0.1, help="for cross-entropy (default 0.1)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("runs"), help="directory for the model .npz and the plot")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return parser
+
+
+def build_model(args: argparse.Namespace, in_features: int) -> nn.Module:
+    """The Tensor network the arguments describe, its weights drawn from ``args.seed``."""
+    rng = np.random.default_rng(args.seed)
+    if args.model == "cnn":
+        return getattr(models, f"{args.dataset}_cnn")(rng=rng)
+    sizes = [in_features, *args.hidden]
+    layers: list[nn.Module] = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(fan_in, fan_out, rng=rng), ACTIVATIONS[args.activation]()]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], 10, rng=rng))
+
+
+def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[np.ndarray, ...]:
+    flatten = args.model == "mlp"
+    if args.dataset == "digits":
+        return nn.data.load_digits(seed=args.seed, flatten=flatten)
+    if args.data_dir is None:
+        parser.error("--dataset mnist needs --data-dir DIR (a directory with the four MNIST IDX files)")
+    try:
+        return nn.data.load_mnist(args.data_dir, flatten=flatten)
+    except (FileNotFoundError, ValueError) as error:
+        parser.error(str(error))
+
+
+def _make_optimizer(args: argparse.Namespace, parameters: list, default_lr: float | None = None) -> Any:
+    cls, options, lr = OPTIMIZERS[args.optimizer]
+    return cls(parameters, lr=args.lr or default_lr or lr, **options)
+
+
+class _EpochPrinter(nn.Callback):
+    """Print one line per epoch with the measurements."""
+
+    def __init__(self, epochs: int) -> None:
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any], model: nn.Module) -> bool:
+        print(_epoch_line(epoch, self.epochs, logs), flush=True)
+        return False
+
+
+def _epoch_line(epoch: int, epochs: int, logs: dict[str, Any]) -> str:
+    parts = [f"epoch {epoch + 1:3d}/{epochs}"]
+    for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
+        if logs.get(name) is not None:
+            parts.append(f"{name} {logs[name]:.4f}")
+    return "  ".join(parts)
+
+
+def train_tensor_network(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[nn.Module, nn.History]:
+    """Digits/MNIST: fit with a validation split, then print the test accuracy."""
+    X_train, X_test, y_train, y_test = _load(args, parser)
+    X_fit, X_val, y_fit, y_val = nn.data.train_test_split(X_train, y_train, 0.1, seed=args.seed, stratify=y_train)
+    model = build_model(args, in_features=int(np.prod(X_train.shape[1:])))
+    optimizer = _make_optimizer(args, model.parameters())
+    loss_fn = partial(cross_entropy, label_smoothing=args.label_smoothing)
+    history = nn.fit(
+        model,
+        optimizer,
+        loss_fn,
+        nn.data.DataLoader(X_fit, y_fit, batch_size=args.batch_size, shuffle=True, seed=args.seed),
+        nn.data.DataLoader(X_val, y_val, batch_size=512),
+        epochs=args.epochs,
+        callbacks=[_EpochPrinter(args.epochs)],
+        progress=not args.no_progress,
+    )
+    _, test_accuracy = nn.evaluate(model, nn.data.DataLoader(X_test, y_test, batch_size=512), loss_fn)
+    print(f"test accuracy: {test_accuracy:.4f}")
+    return model, history
+
+
+def train_scalar_moons(args: argparse.Namespace) -> tuple[nn.Module, nn.History]:
+    """micrograd's demo on the Value engine: full-batch SVM max-margin loss + 1e-4 L2 on 100 two-moons
+    points, labels y in {-1, +1}, learning rate decaying linearly from lr to lr / 10."""
+    X, labels = nn.data.make_moons(100, noise=0.1, seed=args.seed)
+    rows, targets = X.tolist(), (2 * labels - 1).tolist()
+    model = nn.MLP(2, [*args.hidden, 1], activation=args.activation, seed=args.seed)
+    parameters = model.parameters()
+    optimizer = _make_optimizer(args, parameters, default_lr=1.0 if args.optimizer == "sgd" else None)
+    base_lr = optimizer.param_groups[0]["lr"]
+    history = nn.History()
+    for epoch in range(args.epochs):
+        optimizer.param_groups[0]["lr"] = base_lr * (1.0 - 0.9 * epoch / args.epochs)
+        scores = [model(row) for row in rows]
+        data_loss = Value.sum([(1 - target * score).relu() for target, score in zip(targets, scores)]) / len(rows)
+        total = data_loss + 1e-4 * Value.sum([p * p for p in parameters])
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+        correct = sum((score.data > 0) == (target > 0) for score, target in zip(scores, targets))
+        logs = {"train_loss": total.data, "train_acc": correct / len(rows)}
+        history.record(logs)
+        print(_epoch_line(epoch, args.epochs, logs), flush=True)
+    return model, history
+
+
+def plot_history(history: nn.History, path: Path) -> Path | None:
+    """Write loss and accuracy per epoch (train and validation) to ``path``; None without matplotlib."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        print("matplotlib is not installed (pip install -e '.[train]'); no plot written", file=sys.stderr)
+        return None
+    figure = Figure(figsize=(10, 4))
+    FigureCanvasAgg(figure)
+    epochs = np.arange(1, len(history) + 1)
+    for axes, (title, train, val) in zip(
+        figure.subplots(1, 2),
+        [("loss", history.train_loss, history.val_loss), ("accuracy", history.train_acc, history.val_acc)],
+    ):
+        axes.plot(epochs, train, label="train")
+        if val:
+            axes.plot(epochs, val, label="validation")
+        axes.set(title=title, xlabel="epoch")
+        axes.legend()
+    figure.tight_layout()
+    figure.savefig(path)
+    return path
+
+
+def run(argv: Sequence[str] | None = None) -> tuple[nn.Module, nn.History, argparse.Namespace]:
+    """Parse ``argv``, train, save the model and the plot; return (model, history, resolved arguments)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    defaults = DEFAULTS[args.dataset]
+    args.hidden = args.hidden if args.hidden is not None else _hidden_sizes(defaults["hidden"])
+    args.epochs = args.epochs or defaults["epochs"]
+    args.batch_size = args.batch_size or defaults["batch_size"]
+    args.optimizer = args.optimizer or ("sgd" if args.dataset == "moons" else "adam")
+    if args.model == "cnn" and args.dataset == "moons":
+        parser.error("--model cnn needs image data (--dataset digits or mnist); moons trains the scalar MLP")
+    if args.model == "cnn" and not hasattr(models, f"{args.dataset}_cnn"):
+        parser.error(f"--model cnn: nn.models.{args.dataset}_cnn is not available in this installation")
+    if args.dataset == "moons" and args.activation not in nn.scalar.ACTIVATIONS:
+        parser.error(f"--activation {args.activation} has no scalar Value version for moons")
+    if args.dataset == "moons":
+        model, history = train_scalar_moons(args)
+    else:
+        model, history = train_tensor_network(args, parser)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_path = serialization.save(model, args.out / f"{args.dataset}_{args.model}.npz")
+    print(f"model saved to {model_path}")
+    plot_path = plot_history(history, args.out / "loss_accuracy.png")
+    if plot_path is not None:
+        print(f"plot saved to {plot_path}")
+    return model, history, args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the main job with command-line arguments ``argv``; return the exit status."""
+    run(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""A ``fit`` loop with history, metrics, callbacks and a progress bar; ``evaluate`` and ``predict``.
+
+The loop works with any callable Module on Tensors, any optimizer with ``zero_grad()``
+and ``step()``, and any loss ``loss_fn(output, target) -> scalar Tensor`` that averages
+over the batch (``reduction="mean"``): epoch losses are averages over samples, weighted
+by batch size. Batches come as numpy arrays ``(x, y)``; ``x`` is wrapped in a Tensor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, no_grad
+
+from .callbacks import Callback
+from .data.loader import DataLoader
+from .module import Module
+
+Metric = Callable[[np.ndarray, np.ndarray], float]
+
+
+def accuracy(scores: Any, target: Any) -> float:
+    """Fraction of correct predictions.
+
+    Scores of shape (N, C) with C > 1 predict argmax over axis 1. A single score per
+    sample ((N,) or (N, 1): a logit or margin) predicts by its sign: class 1 when
+    score > 0, else class 0, or else -1 when the targets use the labels {-1, +1}.
+    """
+    scores = np.asarray(scores.data if isinstance(scores, Tensor) else scores)
+    target = np.asarray(target).reshape(-1)
+    if scores.ndim >= 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(axis=1).reshape(-1)
+    else:
+        positive = scores.reshape(-1) > 0
+        negative_label = -1 if target.size and target.min() < 0 else 0
+        predicted = np.where(positive, 1, negative_label)
+    if predicted.shape != target.shape:
+        raise ValueError(f"accuracy: {predicted.size} predictions for {target.size} targets")
+    return float(np.mean(predicted == target)) if target.size else 0.0
+
+
+def _metric_function(metric: str | Metric | None) -> Metric | None:
+    if metric is None or callable(metric):
+        return metric
+    if metric == "accuracy":
+        return accuracy
+    raise ValueError(f"fit: metric must be 'accuracy', None or a callable(scores, target), got {metric!r}")
+
+
+@dataclass
+class History:
+    """Per-epoch measurements of a :func:`fit` run (validation lists stay empty without a val_loader,
+    accuracy lists without a metric); ``stopped_by`` names the callback that ended training."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    stopped_by: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.train_loss)
+
+    @property
+    def best_epoch(self) -> int | None:
+        """Epoch (from 0) of the lowest validation loss, or of the lowest training loss without validation."""
+        losses = self.val_loss or self.train_loss
+        return int(np.argmin(losses)) if losses else None
+
+    def record(self, logs: dict[str, float | None]) -> None:
+        """Append one epoch's measurements (None entries are not recorded)."""
+        for name in ("train_loss", "val_loss", "train_acc", "val_acc"):
+            if logs.get(name) is not None:
+                getattr(self, name).append(float(logs[name]))
+
+
+@contextmanager
+def _evaluation_mode(model: Module) -> Iterator[None]:
+    """Eval mode and no graph inside; every module's own training flag is restored afterwards."""
+    flags = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        with no_grad():
+            yield
+    finally:
+        for module, training in flags:
+            module.training = training
+
+
+def _as_pair(batch: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise ValueError(f"{where}: the loader must yield (x, y) batches, got {type(batch).__name__}")
+    return batch[0], batch[1]
+
+
+class _Running:
+    """Sample-weighted running means of the loss and the metric over one pass."""
+
+    def __init__(self, metric: Metric | None) -> None:
+        self.metric = metric
+        self.samples = 0
+        self.loss_sum = 0.0
+        self.metric_sum = 0.0
+
+    def add(self, loss: float, scores: Any, target: np.ndarray) -> None:
+        n = len(target)
+        self.samples += n
+        self.loss_sum += loss * n
+        if self.metric is not None:
+            self.metric_sum += float(self.metric(np.asarray(scores.data), target)) * n
+
+    @property
+    def loss(self) -> float:
+        return self.loss_sum / self.samples
+
+    @property
+    def metric_value(self) -> float | None:
+        return None if self.metric is None else self.metric_sum / self.samples
+
+
+def evaluate(
+    model: Module,
+    loader: Iterable[Any],
+    loss_fn: Callable[[Any, Any], Tensor],
+    metric: str | Metric | None = "accuracy",
+) -> tuple[float, float | None]:
+    """Mean loss and metric of ``model`` over ``loader``, in eval mode without a graph.
+
+    Returns ``(loss, accuracy)`` (the metric is None when ``metric=None``); the
+    training flags of all modules are restored afterwards.
+    """
+    running = _Running(_metric_function(metric))
+    with _evaluation_mode(model):
+        for batch in loader:
+            x, y = _as_pair(batch, "evaluate")
+            scores = model(Tensor(x))
+            running.add(float(loss_fn(scores, y).item()), scores, np.asarray(y))
+    if running.samples == 0:
+        raise ValueError("evaluate: the loader yielded no samples")
+    return running.loss, running.metric_value
+
+
+def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
+    """The model's outputs for the rows of ``X``, in batches, in eval mode without a graph.
+
+    Training flags are restored afterwards.
+    """
+    loader = DataLoader(np.asarray(X), batch_size=batch_size)
+    outputs = []
+    with _evaluation_mode(model):
+        for x in loader:
+            outputs.append(np.asarray(model(Tensor(x)).data))
+    if not outputs:
+        raise ValueError("predict: X has no rows")
+    return np.concatenate(outputs)
+
+
+def _progress(loader: Iterable[Any], enabled: bool, description: str) -> Any:
+    """Wrap ``loader`` in a tqdm bar when asked and tqdm is installed; else return it unchanged."""
+    if not enabled:
+        return loader
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return loader
+    return tqdm(loader, desc=description, leave=False, dynamic_ncols=True)
+
+
+def _check_fit_arguments(epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any]) -> None:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"fit: epochs must be an integer >= 1, got {epochs!r}")
+    if clip_grad_norm is not None and not (isinstance(clip_grad_norm, (int, float)) and clip_grad_norm > 0):
+        raise ValueError(f"fit: clip_grad_norm must be a positive number or None, got {clip_grad_norm!r}")
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(f"fit: callbacks must be nn.callbacks.Callback instances, got {type(callback).__name__}")
+
+
+def fit(
+    model: Module,
+    optimizer: Any,
+    loss_fn: Callable[[Any, Any], Tensor],
+    train_loader: Iterable[Any],
+    val_loader: Iterable[Any] | None = None,
+    epochs: int = 10,
+    metric: str | Metric | None = "accuracy",
+    callbacks: Sequence[Callback] = (),
+    progress: bool = True,
+    clip_grad_norm: float | None = None,
+) -> History:
+    """Train ``model`` for up to ``epochs`` passes over ``train_loader``; return the :class:`History`.
+
+    Each batch: ``optimizer.zero_grad()``, loss = ``loss_fn(model(x), y)``, ``backward()``,
+    optional clipping of the global gradient norm to ``clip_grad_norm``, ``optimizer.step()``.
+    Training loss and metric are averaged over the epoch's batches as they are computed
+    (in train mode); validation runs :func:`evaluate` after each epoch. A callback can stop
+    training (see :mod:`nn.callbacks`). ``progress`` shows a tqdm bar with the running
+    loss and metric when tqdm is installed.
+    """
+    callbacks = list(callbacks)
+    _check_fit_arguments(epochs, clip_grad_norm, callbacks)
+    metric_function = _metric_function(metric)
+    if clip_grad_norm is not None:
+        from .optim import clip_grad_norm_
+    history = History()
+    for callback in callbacks:
+        callback.on_train_begin(model)
+    for epoch in range(epochs):
+        model.train()
+        for callback in callbacks:
+            callback.on_epoch_begin(epoch, model)
+        running = _Running(metric_function)
+        stopper: Callback | None = None
+        bar = _progress(train_loader, progress, f"epoch {epoch + 1}/{epochs}")
+        for batch in bar:
+            x, y = _as_pair(batch, "fit")
+            optimizer.zero_grad()
+            scores = model(Tensor(x))
+            loss = loss_fn(scores, y)
+            loss.backward()
+            running.add(float(loss.item()), scores, np.asarray(y))
+            stops = [callback for callback in callbacks if callback.on_after_backward(model)]
+            if stops:
+                stopper = stops[0]
+                break
+            if clip_grad_norm is not None:
+                clip_grad_norm_(model.parameters(), clip_grad_norm)
+            optimizer.step()
+            if bar is not train_loader:
+                postfix = {"loss": f"{running.loss:.4f}"}
+                if running.metric_value is not None:
+                    postfix["acc"] = f"{running.metric_value:.4f}"
+                bar.set_postfix(postfix)
+        if bar is not train_loader:
+            bar.close()
+        if running.samples == 0:
+            raise ValueError("fit: train_loader yielded no samples")
+        logs: dict[str, float | None] = {"train_loss": running.loss, "train_acc": running.metric_value}
+        logs["val_loss"], logs["val_acc"] = (None, None)
+        if val_loader is not None:
+            logs["val_loss"], logs["val_acc"] = evaluate(model, val_loader, loss_fn, metric_function)
+        history.record(logs)
+        stops = [callback for callback in callbacks if callback.on_epoch_end(epoch, logs, model)]
+        stopper = stopper or (stops[0] if stops else None)
+        if stopper is not None:
+            history.stopped_by = repr(stopper)
+            break
+    for callback in callbacks:
+        callback.on_train_end(model)
+    return history

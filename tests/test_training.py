@@ -1,0 +1,387 @@
+"""Tests for nn.training (fit, evaluate, predict, History, accuracy) and nn.callbacks (stopping criteria)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+from nn.callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop, gradient_norm
+from nn.data import DataLoader
+from nn.functional import cross_entropy, mse_loss
+from nn.training import History, accuracy, evaluate, fit, predict
+
+W0 = np.array([3.0, 4.0])  # ||W0|| = 5
+
+
+class Constant(nn.Module):
+    """Outputs its parameter w for every input row (shape (N, len(w)))."""
+
+    def __init__(self, w):
+        self.w = nn.Parameter(np.asarray(w, dtype=np.float64))
+
+    def forward(self, x):
+        return Tensor(np.ones((len(x.data), 1))) * self.w
+
+
+def half_squared_norm(scores, target):
+    """L(w) = ||w||^2 / 2 from a one-row batch: dL/dw = w."""
+    return (scores * scores).sum() * 0.5
+
+
+def one_batch():
+    return DataLoader(np.zeros((1, 1)), np.zeros(1), batch_size=1)
+
+
+class Snapshots(Callback):
+    """Records a copy of every parameter at the end of each epoch."""
+
+    def __init__(self):
+        self.arrays = []
+
+    def on_epoch_end(self, epoch, logs, model):
+        self.arrays.append([p.data.copy() for p in model.parameters()])
+        return False
+
+
+# -- stopping criteria -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("xi", [0.1, 0.7, 4.9])
+def test_gradient_norm_stop_stops_at_the_first_gradient_below_xi_without_stepping(xi):
+    # SGD lr 0.5 on ||w||^2 / 2: w_k = W0 / 2^k, and the k-th gradient is w_k.
+    first_small = next(k for k in range(100) if np.linalg.norm(W0 / 2.0**k) < xi)
+    model = Constant(W0)
+    stop = GradientNormStop(xi)
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.5),
+        half_squared_norm,
+        one_batch(),
+        epochs=100,
+        metric=None,
+        callbacks=[stop],
+        progress=False,
+    )
+    assert len(history) == first_small + 1
+    assert stop.steps == first_small + 1
+    np.testing.assert_allclose(stop.norm, np.linalg.norm(W0) / 2.0**first_small)
+    np.testing.assert_allclose(model.w.data, W0 / 2.0**first_small)
+    assert history.stopped_by == f"GradientNormStop(xi={xi})"
+
+
+def test_gradient_norm_stop_does_not_fire_above_xi():
+    model = Constant(W0)
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.5),
+        half_squared_norm,
+        one_batch(),
+        epochs=4,
+        metric=None,
+        callbacks=[GradientNormStop(1e-3)],
+        progress=False,
+    )
+    assert len(history) == 4 and history.stopped_by is None
+    np.testing.assert_allclose(model.w.data, W0 / 16)
+
+
+@pytest.mark.parametrize("xi", [0.05, 1.0])
+def test_parameter_step_stop_stops_after_the_first_small_epoch_step(xi):
+    # Epoch k moves w from W0 / 2^k to W0 / 2^(k+1): a step of norm 5 / 2^(k+1).
+    first_small = next(k for k in range(100) if np.linalg.norm(W0 / 2.0**k - W0 / 2.0 ** (k + 1)) < xi)
+    model = Constant(W0)
+    stop = ParameterStepStop(xi)
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.5),
+        half_squared_norm,
+        one_batch(),
+        epochs=100,
+        metric=None,
+        callbacks=[stop],
+        progress=False,
+    )
+    assert len(history) == first_small + 1
+    np.testing.assert_allclose(stop.step_norm, np.linalg.norm(W0) / 2.0 ** (first_small + 1))
+    np.testing.assert_allclose(model.w.data, W0 / 2.0 ** (first_small + 1))
+
+
+def early_stopping_run(restore, patience=2, epochs=20):
+    """Train w towards 10 while validating against 1: validation loss is best when w passes 1."""
+    model = Constant([0.0])
+    train = DataLoader(np.zeros((4, 1)), np.full((4, 1), 10.0), batch_size=4)
+    val = DataLoader(np.zeros((4, 1)), np.full((4, 1), 1.0), batch_size=4)
+    stop = EarlyStopping(patience=patience, restore_best_weights=restore)
+    snapshots = Snapshots()
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.05),
+        mse_loss,
+        train,
+        val,
+        epochs=epochs,
+        metric=None,
+        callbacks=[snapshots, stop],
+        progress=False,
+    )
+    return model, history, stop, snapshots
+
+
+def test_early_stopping_stops_patience_epochs_after_the_best_and_restores_it():
+    model, history, stop, snapshots = early_stopping_run(restore=True, patience=2)
+    best = int(np.argmin(history.val_loss))
+    assert history.best_epoch == stop.best_epoch == best
+    assert all(later >= history.val_loss[best] for later in history.val_loss[best:])
+    assert len(history) == best + 2 + 1
+    assert stop.stopped_epoch == best + 2
+    np.testing.assert_array_equal(model.w.data, snapshots.arrays[best][0])
+    assert not np.array_equal(model.w.data, snapshots.arrays[-1][0])
+
+
+def test_early_stopping_without_restore_keeps_the_last_weights():
+    model, history, _, snapshots = early_stopping_run(restore=False, patience=3)
+    np.testing.assert_array_equal(model.w.data, snapshots.arrays[-1][0])
+    assert len(history) == history.best_epoch + 3 + 1
+
+
+def test_early_stopping_ignores_improvements_below_min_delta():
+    model = Constant([0.0])
+    stop = EarlyStopping(patience=2, min_delta=0.1)
+    stop.on_train_begin(model)
+    decisions = [stop.on_epoch_end(epoch, {"val_loss": value}, model) for epoch, value in enumerate([1.0, 0.95, 0.91])]
+    assert decisions == [False, False, True]
+    assert stop.best_epoch == 0 and stop.best == 1.0
+
+
+def test_early_stopping_on_accuracy_waits_for_increases():
+    model = Constant([0.0])
+    stop = EarlyStopping(patience=1, monitor="val_acc")
+    stop.on_train_begin(model)
+    assert not stop.on_epoch_end(0, {"val_acc": 0.5}, model)
+    assert not stop.on_epoch_end(1, {"val_acc": 0.6}, model)
+    assert stop.on_epoch_end(2, {"val_acc": 0.6}, model)
+    assert stop.best_epoch == 1
+
+
+def test_early_stopping_without_validation_names_the_missing_monitor():
+    model = Constant(W0)
+    with pytest.raises(ValueError, match="monitor 'val_loss' was not measured.*val_loader"):
+        fit(
+            model,
+            nn.optim.SGD(model.parameters(), lr=0.1),
+            half_squared_norm,
+            one_batch(),
+            epochs=2,
+            metric=None,
+            callbacks=[EarlyStopping()],
+            progress=False,
+        )
+
+
+def test_callbacks_reject_bad_settings():
+    for make in (GradientNormStop, ParameterStepStop):
+        with pytest.raises(ValueError, match="xi must be a positive number"):
+            make(0)
+    with pytest.raises(ValueError, match="patience"):
+        EarlyStopping(patience=0)
+    with pytest.raises(ValueError, match="unknown monitor 'loss'"):
+        EarlyStopping(monitor="loss")
+
+
+def test_gradient_norm_is_the_norm_of_all_gradients_together():
+    a, b = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros((2, 2)))
+    a.grad, b.grad = np.array([1.0, 2.0]), np.array([[2.0, 0.0], [0.0, 4.0]])
+    unused = nn.Parameter(np.zeros(3))
+    assert gradient_norm([a, b, unused]) == pytest.approx(np.sqrt(1 + 4 + 4 + 16))
+
+
+# -- fit, history ----------------------------------------------------------------------------------
+
+
+def blobs(n=200, seed=0):
+    """Two well separated Gaussian blobs: linearly separable."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    X = rng.normal(0, 0.3, (n, 2)) + np.where(y[:, None] == 1, 2.0, -2.0)
+    return X.astype(np.float32), y
+
+
+def train_blobs(epochs=5, seed=0, **options):
+    X, y = blobs()
+    model = nn.Linear(2, 2, rng=seed)
+    loader = DataLoader(X, y, batch_size=16, shuffle=True, seed=seed)
+    history = fit(
+        model,
+        nn.optim.Adam(model.parameters(), lr=0.05),
+        cross_entropy,
+        loader,
+        DataLoader(X[:50], y[:50], batch_size=32),
+        epochs=epochs,
+        progress=False,
+        **options,
+    )
+    return model, history, X, y
+
+
+def test_fit_reaches_full_accuracy_on_a_linearly_separable_set():
+    model, history, X, y = train_blobs(epochs=10)
+    loss, acc = evaluate(model, DataLoader(X, y, batch_size=64), cross_entropy)
+    assert acc == 1.0
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.val_acc[-1] == 1.0
+
+
+def test_history_has_one_entry_per_epoch_for_each_measurement():
+    _, history, _, _ = train_blobs(epochs=3)
+    assert len(history) == 3
+    assert [len(history.train_loss), len(history.val_loss), len(history.train_acc), len(history.val_acc)] == [3] * 4
+    _, without_metric, _, _ = train_blobs(epochs=2, metric=None)
+    assert without_metric.train_acc == [] and without_metric.val_acc == [] and len(without_metric.val_loss) == 2
+
+
+def test_history_best_epoch_follows_validation_then_training_loss():
+    assert History(train_loss=[3, 1, 2], val_loss=[2, 3, 1]).best_epoch == 2
+    assert History(train_loss=[3, 1, 2]).best_epoch == 1
+    assert History().best_epoch is None
+
+
+def test_fit_is_deterministic_for_fixed_seeds():
+    first_model, first, _, _ = train_blobs(epochs=3, seed=4)
+    second_model, second, _, _ = train_blobs(epochs=3, seed=4)
+    assert first.train_loss == second.train_loss and first.val_acc == second.val_acc
+    np.testing.assert_array_equal(first_model.weight.data, second_model.weight.data)
+
+
+def test_fit_train_loss_is_the_sample_weighted_mean_of_batch_losses():
+    model = Constant([2.0])
+    X, y = np.zeros((5, 1)), np.arange(5.0).reshape(5, 1)
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.0),
+        mse_loss,
+        DataLoader(X, y, batch_size=2),
+        epochs=1,
+        metric=None,
+        progress=False,
+    )
+    assert history.train_loss[0] == pytest.approx(np.mean((2.0 - y) ** 2))
+
+
+def test_fit_clips_the_global_gradient_norm():
+    model = Constant(W0)
+    fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.5),
+        half_squared_norm,
+        one_batch(),
+        epochs=1,
+        metric=None,
+        progress=False,
+        clip_grad_norm=1.0,
+    )
+    np.testing.assert_allclose(model.w.data, W0 - 0.5 * W0 / np.linalg.norm(W0), rtol=1e-5)
+
+
+def test_fit_accepts_a_custom_metric():
+    calls = []
+
+    def fraction_positive(scores, target):
+        calls.append(scores.shape)
+        return float(np.mean(scores[:, 1] > 0))
+
+    _, history, _, _ = train_blobs(epochs=1, metric=fraction_positive)
+    assert calls and all(shape[1] == 2 for shape in calls)
+    assert 0.0 <= history.train_acc[0] <= 1.0
+
+
+def test_fit_with_progress_bar_and_without_tqdm_gives_the_same_history(monkeypatch, capsys):
+    X, y = blobs()
+
+    def run():
+        model = nn.Linear(2, 2, rng=1)
+        loader = DataLoader(X, y, batch_size=16, shuffle=True, seed=1)
+        return fit(model, nn.optim.Adam(model.parameters(), lr=0.05), cross_entropy, loader, epochs=2, progress=True)
+
+    with_bar = run()
+    assert "epoch 2/2" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    without_tqdm = run()
+    assert capsys.readouterr().err == ""
+    assert with_bar.train_loss == without_tqdm.train_loss
+
+
+def test_fit_rejects_bad_arguments():
+    model = Constant(W0)
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
+        fit(model, optimizer, half_squared_norm, one_batch(), epochs=0)
+    with pytest.raises(ValueError, match="metric must be 'accuracy', None or a callable"):
+        fit(model, optimizer, half_squared_norm, one_batch(), metric="f1")
+    with pytest.raises(ValueError, match="clip_grad_norm"):
+        fit(model, optimizer, half_squared_norm, one_batch(), clip_grad_norm=-1.0)
+    with pytest.raises(TypeError, match="Callback instances"):
+        fit(model, optimizer, half_squared_norm, one_batch(), callbacks=[print])
+    with pytest.raises(ValueError, match=r"must yield \(x, y\) batches"):
+        fit(model, optimizer, half_squared_norm, DataLoader(np.zeros((2, 1))), progress=False)
+    np.testing.assert_array_equal(model.w.data, W0)
+
+
+# -- evaluate, predict, accuracy --------------------------------------------------------------------
+
+
+class ModeRecorder(nn.Module):
+    """A linear map that records its training flag and whether its output needs a gradient."""
+
+    def __init__(self):
+        self.layer = nn.Linear(2, 3, rng=0)
+        self.seen = []
+
+    def forward(self, x):
+        out = self.layer(x)
+        self.seen.append((self.training, out.requires_grad))
+        return out
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_evaluate_and_predict_run_in_eval_mode_without_graph_and_restore_flags(training):
+    model = ModeRecorder().train(training)
+    model.layer.training = not training  # mixed flags must come back exactly
+    X, y = np.ones((5, 2), dtype=np.float32), np.zeros(5, dtype=np.int64)
+    evaluate(model, DataLoader(X, y, batch_size=2), cross_entropy)
+    predict(model, X, batch_size=2)
+    assert set(model.seen) == {(False, False)}
+    assert model.training is training and model.layer.training is (not training)
+
+
+def test_evaluate_and_predict_restore_flags_after_an_error():
+    model = ModeRecorder().train()
+    with pytest.raises(ValueError):
+        predict(model, np.ones((3, 5), dtype=np.float32))
+    assert model.training and model.layer.training
+
+
+def test_predict_matches_one_full_forward_pass():
+    model = nn.Linear(3, 2, rng=0)
+    X = np.random.default_rng(1).normal(size=(7, 3)).astype(np.float32)
+    np.testing.assert_allclose(predict(model, X, batch_size=3), model(Tensor(X)).data, rtol=1e-6)
+
+
+def test_evaluate_weights_batches_by_their_size():
+    model = nn.Linear(3, 4, rng=0)
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(7, 3)).astype(np.float32), rng.integers(0, 4, 7)
+    loss, acc = evaluate(model, DataLoader(X, y, batch_size=3), cross_entropy)
+    scores = model(Tensor(X))
+    assert loss == pytest.approx(cross_entropy(scores, y).item(), rel=1e-5)
+    assert acc == pytest.approx(np.mean(scores.data.argmax(axis=1) == y))
+
+
+def test_accuracy_handles_class_scores_logits_and_signed_labels():
+    assert accuracy(np.array([[0.1, 0.9], [2.0, -1.0], [0.0, 1.0]]), np.array([1, 0, 0])) == pytest.approx(2 / 3)
+    assert accuracy(np.array([[0.5], [-0.5], [2.0]]), np.array([1, 0, 0])) == pytest.approx(2 / 3)
+    assert accuracy(np.array([0.5, -0.5, -2.0, 1.0]), np.array([1, -1, 1, 1])) == pytest.approx(3 / 4)
+    with pytest.raises(ValueError, match="3 predictions for 2 targets"):
+        accuracy(np.zeros((3, 2)), np.zeros(2))
