@@ -21,6 +21,7 @@ import numpy as np
 
 from autograd.core import Node
 
+from .callbacks import Callback
 from .module import Module
 
 __all__ = ["GradientNormMonitor", "GradientReport", "gradient_norms"]
@@ -153,11 +154,12 @@ class GradientReport:
         )
 
 
-class GradientNormMonitor:
+class GradientNormMonitor(Callback):
     """Record gradient norms during training; call it after each backward pass.
 
     ``monitor(model)`` (or ``monitor.on_after_backward(model)``, the training-callback
-    hook name; it returns False so training continues) takes a :class:`GradientReport`
+    hook name, so it can be passed to ``nn.fit(..., callbacks=[monitor])``; it returns False so
+    training continues) takes a :class:`GradientReport`
     every ``every`` calls and appends its norms to ``history``; ``print_fn`` (e.g. ``print``)
     receives each report's table when given.
     """

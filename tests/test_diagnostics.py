@@ -143,3 +143,17 @@ def test_bad_arguments_raise_clear_errors():
         GradientReport(TwoBlocks(), vanishing=1.0, exploding=0.5)
     with pytest.raises(ValueError, match="every must be a positive int"):
         GradientNormMonitor(every=0)
+
+
+def test_monitor_is_a_fit_callback_recording_each_backward_pass():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((12, 3))
+    y = rng.integers(0, 2, size=12)
+    model = TwoBlocks()
+    monitor = GradientNormMonitor(by_layer=True)
+    loader = nn.data.DataLoader(x, y, batch_size=4)
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    nn.fit(model, optimizer, nn.functional.cross_entropy, loader, epochs=2, callbacks=[monitor], progress=False)
+    assert monitor.calls == 6 and len(monitor.history) == 6
+    assert set(monitor.history[0]) == {"first", "second"}
+    assert all(norm is not None and norm > 0 for norms in monitor.history for norm in norms.values())
