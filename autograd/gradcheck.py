@@ -29,9 +29,13 @@ class GradcheckError(AssertionError):
 
 
 def _float64_leaf(x: Any) -> Node:
+    """A fresh float64 leaf (C-ordered, so it can be perturbed in place) carrying ``x``'s label."""
     if isinstance(x, Value) or isinstance(x, (int, float)):
-        return Value(float(x.data if isinstance(x, Value) else x))
-    return Tensor(np.array(x.data if isinstance(x, Node) else x, dtype=np.float64), requires_grad=True)
+        leaf = Value(float(x.data if isinstance(x, Value) else x))
+    else:
+        leaf = Tensor(np.array(x.data if isinstance(x, Node) else x, dtype=np.float64, order="C"), requires_grad=True)
+    leaf.label = x.label if isinstance(x, Node) else ""
+    return leaf
 
 
 def _flat_outputs(result: Any) -> list[Node]:
@@ -78,7 +82,9 @@ def _compare(
 ) -> None:
     close = np.isclose(analytic, numeric, atol=atol, rtol=rtol, equal_nan=True)
     if not np.all(close):
-        element = np.unravel_index(int(np.argmin(close)), np.shape(close)) if np.ndim(close) else ()
+        element = (
+            tuple(int(i) for i in np.unravel_index(int(np.argmin(close)), np.shape(close))) if np.ndim(close) else ()
+        )
         raise GradcheckError(
             f"gradcheck: {what} of output element {row} with respect to {_describe(leaf, position)}"
             f"{f' at index {element}' if element else ''}: analytic {float(np.asarray(analytic)[element]):.10g} "

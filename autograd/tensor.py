@@ -126,7 +126,7 @@ class Tensor(Node):
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -379,12 +379,22 @@ class Tensor(Node):
         """Mean over ``axis``; d/dx_i = 1/n."""
         return self._reduce(ar.mean, "mean", axis, keepdims)
 
+    def prod(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Product over ``axis``; d/dx_i = product of the other entries of x_i's slice
+        (computed directly, so zeros are handled exactly)."""
+        return self._reduce(ar.prod, "prod", axis, keepdims)
+
     def var(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """Variance sum((x - mean)**2) / (n - ddof)."""
         axes = normalize_axes(axis, self.ndim, "var")
         count = int(np.prod([self.shape[a] for a in axes], dtype=np.int64))
+        if count - ddof <= 0:
+            raise ValueError(
+                f"var: ddof={ddof} leaves no degrees of freedom for {count} elements per slice "
+                f"(shape {self.shape}, axis={axis})"
+            )
         centred = self - self.mean(axis=axes, keepdims=True)
-        return (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
+        return (centred * centred).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
     def std(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """Standard deviation sqrt(var)."""
@@ -488,6 +498,7 @@ class Tensor(Node):
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         """Exchange two axes."""
+        (axis1,), (axis2,) = normalize_axes(axis1, self.ndim, "swapaxes"), normalize_axes(axis2, self.ndim, "swapaxes")
         axes = list(range(self.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return self.transpose(tuple(axes))
@@ -496,7 +507,10 @@ class Tensor(Node):
         """Merge axes start_dim..end_dim into one (all of them by default)."""
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
+        (start,) = normalize_axes(start_dim, self.ndim, "flatten")
+        (end,) = normalize_axes(end_dim, self.ndim, "flatten")
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
         merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
 

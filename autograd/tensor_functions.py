@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
 from .tensor import Tensor, TensorLike, _operand, _wrap
@@ -120,11 +121,12 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
     ndim = parts[0].ndim
     if ndim == 0:
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
+    (axis,) = normalize_axes(axis, ndim, "concatenate")
     try:
         data = np.concatenate([p.data for p in parts], axis=axis)
     except ValueError:
         raise ValueError(f"concatenate: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
-    return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis % ndim})
+    return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis})
 
 
 cat = concatenate
@@ -133,16 +135,17 @@ cat = concatenate
 def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
     """Join same-shaped tensors along a new axis."""
     parts = _tensors(tensors, "stack")
+    (axis,) = normalize_axes(axis, parts[0].ndim + 1, "stack")
     try:
         data = np.stack([p.data for p in parts], axis=axis)
     except ValueError:
         raise ValueError(f"stack: all tensors must have the same shape, got {[p.shape for p in parts]}") from None
-    return Tensor._from_op(data, ar.stack, parts, {"axis": axis % data.ndim})
+    return Tensor._from_op(data, ar.stack, parts, {"axis": axis})
 
 
 def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
     """Split into pieces along ``axis`` as ``numpy.split`` does (each piece is a slice)."""
-    axis = axis % x.ndim
+    (axis,) = normalize_axes(axis, x.ndim, "split")
     length = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or length % indices_or_sections:

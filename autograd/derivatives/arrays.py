@@ -42,10 +42,46 @@ def _extreme_rule(g, out, x, axes, keepdims):
     return _spread(g, xd.shape, axes, keepdims) * share
 
 
+def _product_of_others(x, axes):
+    """For every element x_i, the product of the other elements of its reduced slice.
+
+    Exact when x_i (or any other entry) is 0, unlike out / x_i. Arrays use
+    exclusive cumulative products from both ends (O(n)); graph nodes mask each
+    element to 1 in an (..., n, n) stack and take its ``prod`` (differentiable again).
+    """
+    if x.size == 0:
+        return x * 0
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    order = kept + tuple(axes)
+    lead = tuple(x.shape[a] for a in kept)
+    n = _count(x.shape, axes)
+    rows = x.transpose(order).reshape(lead + (n,))
+    if isinstance(x, Node):
+        masked = where(np.eye(n, dtype=bool), 1.0, broadcast_to(rows[..., None, :], lead + (n, n)))
+        others = masked.prod(axis=-1)
+    else:
+        ones = np.ones(lead + (1,), dtype=x.dtype)
+        before = np.cumprod(np.concatenate([ones, rows[..., :-1]], axis=-1), axis=-1)
+        after = np.cumprod(np.concatenate([ones, rows[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+        others = before * after
+    return others.reshape(tuple(x.shape[a] for a in order)).transpose(tuple(np.argsort(order)))
+
+
+def _softmax_of(x, axes):
+    """softmax(x) over ``axes`` from x - max(x); unlike exp(x - lse) it stays exact when
+    lse is large and rounded (float32 at |x| ~ 1e4)."""
+    if isinstance(x, Node):
+        return x.softmax(axis=axes)
+    if x.size == 0:
+        return x
+    shift = x.max(axis=axes, keepdims=True)
+    e = np.exp(x - np.where(np.isfinite(shift), shift, 0))
+    return e / e.sum(axis=axes, keepdims=True)
+
+
 def _logsumexp_rule(g, out, x, axes, keepdims):
-    # d/dx_i log sum_j e^x_j = e^(x_i - lse): the softmax.
-    kept = reduced_shape(x.shape, axes)
-    return g.reshape(kept) * exp(x - out.reshape(kept))
+    # d/dx_i log sum_j e^x_j = e^x_i / sum_j e^x_j: the softmax.
+    return g.reshape(reduced_shape(x.shape, axes)) * _softmax_of(x, axes)
 
 
 def _matmul_rule_a(g, out, a, b):
@@ -110,6 +146,7 @@ sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, kee
 mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g / _count(x.shape, axes), x.shape, axes, keepdims))
 max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
+prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
 logsumexp = Op("logsumexp", _logsumexp_rule)
 softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=axes, keepdims=True)))
 log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))

@@ -1,0 +1,223 @@
+"""autograd.grad and the transforms built on it: derivative, jacobian, hessian, hvp."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value, grad, no_grad
+from autograd.functional import derivative, hessian, hvp, jacobian
+
+# -- grad() --------------------------------------------------------------------------------------------
+
+
+def test_grad_returns_gradients_without_touching_dot_grad():
+    x, y = Value(2.0), Value(-3.0)
+    middle = x * y
+    gx, gy = grad(middle * x, [x, y])
+    assert (gx, gy) == (2 * 2.0 * -3.0, 4.0)  # d(x^2 y)/dx = 2xy, d/dy = x^2
+    assert x.grad == 0.0 and y.grad == 0.0 and middle.grad == 0.0
+
+    t = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    hidden = t * 3.0
+    hidden.retain_grad()
+    (gt,) = grad((hidden * t).sum(), t)
+    np.testing.assert_array_equal(gt, 6.0 * t.data)
+    assert t.grad is None and hidden.grad is None
+
+
+def test_grad_leaves_earlier_accumulated_gradients_unchanged():
+    x = Value(1.5)
+    (x * x).backward()
+    before = x.grad
+    grad(x * x * x, x)
+    assert x.grad == before == 3.0
+
+
+def test_grad_accepts_a_single_node_or_a_list_and_returns_a_tuple():
+    x = Value(1.0)
+    assert grad(x * 5.0, x) == (5.0,)
+    assert grad([x * 5.0], [x]) == (5.0,)
+
+
+def test_grad_outputs_seed_a_vector_jacobian_product():
+    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    seed = np.array([0.5, -1.0, 2.0])
+    (g,) = grad(x**2, x, grad_outputs=seed)
+    np.testing.assert_allclose(g, seed * 2 * x.data)  # J = diag(2x), so seed^T J = seed * 2x
+
+
+def test_grad_outputs_for_several_outputs_are_summed():
+    x = Value(3.0)
+    (g,) = grad([x * x, x * 10.0], x, grad_outputs=[2.0, 0.5])
+    assert g == 2.0 * 6.0 + 0.5 * 10.0
+
+
+def test_grad_with_respect_to_an_intermediate_node():
+    x = Value(2.0)
+    hidden = x * x
+    (g,) = grad(hidden.exp(), hidden)
+    assert g == pytest.approx(math.exp(4.0))
+
+
+def test_grad_with_create_graph_returns_nodes_that_differentiate_again():
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    (first,) = grad((x**3).sum(), x, create_graph=True)
+    assert isinstance(first, Tensor) and first.requires_grad
+    (second,) = grad(first.sum(), x)
+    np.testing.assert_allclose(second, 6 * x.data)
+
+    v = Value(0.5)
+    (first_v,) = grad(v.exp() * v, v, create_graph=True)
+    assert isinstance(first_v, Value) and first_v.requires_grad
+    (second_v,) = grad(first_v, v)
+    assert second_v == pytest.approx((v.data + 2) * math.exp(v.data))
+
+
+def test_grad_without_create_graph_returns_raw_numbers_and_arrays():
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    (g,) = grad((x**3).sum(), x)
+    assert type(g) is np.ndarray
+    v = Value(0.5)
+    (gv,) = grad(v**3, v)
+    assert type(gv) is float
+
+
+def test_grad_retain_graph_is_accepted_and_the_graph_can_be_reused():
+    x = Value(2.0)
+    y = x**3
+    (first,) = grad(y, x, retain_graph=True)
+    (second,) = grad(y, x, retain_graph=False)
+    assert first == second == 12.0
+
+
+def test_grad_raises_for_an_input_the_outputs_do_not_use():
+    x, unused = Value(1.0), Value(2.0)
+    with pytest.raises(RuntimeError, match=r"inputs\[1\] is not used .*allow_unused=True"):
+        grad(x * 2.0, [x, unused])
+
+
+def test_grad_allow_unused_returns_none_for_unused_inputs():
+    x, unused = Value(1.0), Value(2.0)
+    assert grad(x * 2.0, [x, unused], allow_unused=True) == (2.0, None)
+    t, other = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    gt, gother = grad((t * 4.0).sum(), [t, other], allow_unused=True)
+    np.testing.assert_array_equal(gt, [4.0, 4.0])
+    assert gother is None
+
+
+def test_grad_of_an_output_without_graph_is_unused_for_every_input():
+    x = Value(1.0)
+    with no_grad():
+        y = x * 2.0
+    assert grad(y, x, allow_unused=True) == (None,)
+    with pytest.raises(RuntimeError, match=r"inputs\[0\] is not used"):
+        grad(y, x)
+
+
+def test_grad_rejects_inputs_that_are_not_nodes():
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"inputs\[1\] is a float, not a Value or Tensor"):
+        grad(x * 2.0, [x, 3.0])
+
+
+def test_grad_rejects_inputs_that_do_not_require_grad():
+    x, constant = Value(1.0), Value(2.0, requires_grad=False)
+    with pytest.raises(RuntimeError, match=r"inputs\[1\] does not require grad"):
+        grad(x * constant, [x, constant])
+
+
+def test_grad_rejects_outputs_that_are_not_nodes():
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"outputs\[0\] is a ndarray, not a Value or Tensor"):
+        grad(np.ones(2), x)
+
+
+def test_grad_rejects_a_wrong_number_of_grad_outputs():
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="got 2 grad_outputs for 1 outputs"):
+        grad(x * 2.0, x, grad_outputs=[1.0, 2.0])
+
+
+def test_grad_rejects_grad_outputs_of_the_wrong_shape():
+    x = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(ValueError, match=r"seed gradient has shape \(2,\), but the output has shape \(3,\)"):
+        grad(x * 2.0, x, grad_outputs=np.ones(2))
+
+
+def test_grad_requires_grad_outputs_for_a_non_scalar_output():
+    x = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"one-element outputs.*shape \(3,\)"):
+        grad(x * 2.0, x)
+
+
+# -- transforms ---------------------------------------------------------------------------------------
+
+
+def test_derivative_of_a_scalar_function_of_a_number():
+    d = derivative(lambda x: x.sin() * x)
+    assert d(0.3) == pytest.approx(math.cos(0.3) * 0.3 + math.sin(0.3))
+    assert type(d(0.3)) is float
+
+
+def test_derivative_selects_the_argument_by_argnum():
+    def f(a, b):
+        return a * a * b
+
+    assert derivative(f, argnum=0)(3.0, 5.0) == 30.0
+    assert derivative(f, argnum=1)(3.0, 5.0) == 9.0
+
+
+def test_derivative_of_a_function_of_an_array_is_the_gradient_array():
+    gradient = derivative(lambda t: (t * t).sum())(np.array([1.0, -2.0]))
+    np.testing.assert_array_equal(gradient, [2.0, -4.0])
+    integer_input = derivative(lambda t: (t * t).sum())(np.array([1, 2]))
+    np.testing.assert_array_equal(integer_input, [2.0, 4.0])
+
+
+def test_derivative_of_a_constant_function_is_zero():
+    assert derivative(lambda x: Value(3.0, requires_grad=False))(1.0) == 0.0
+    np.testing.assert_array_equal(derivative(lambda t: t.sum() * 0.0 + 1.0)(np.ones(2)), [0.0, 0.0])
+    np.testing.assert_array_equal(derivative(lambda t: Tensor(np.array(2.0)))(np.ones(2)), [0.0, 0.0])
+
+
+def test_derivative_of_a_node_that_requires_grad_returns_a_node():
+    x = Value(2.0)
+    d = derivative(lambda v: v**3)(x)
+    assert isinstance(d, Value) and d.requires_grad
+    (second,) = grad(d, x)
+    assert second == 12.0
+
+
+def test_jacobian_rejects_scalar_functions_of_numbers():
+    with pytest.raises(TypeError, match="jacobian: needs an array function of an array"):
+        jacobian(lambda x: x * 2.0, 1.0)
+
+
+def test_jacobian_of_a_function_not_depending_on_its_input_is_zero():
+    computed = jacobian(lambda t: Tensor(np.ones(2)), np.ones(3))
+    np.testing.assert_array_equal(computed, np.zeros((2, 3)))
+
+
+def test_hessian_of_a_number_is_the_second_derivative():
+    assert hessian(lambda x: x**4, 2.0) == pytest.approx(48.0)
+
+
+def test_hessian_of_a_linear_function_is_zero():
+    computed = hessian(lambda t: (t * 3.0).sum(), np.ones(3))
+    np.testing.assert_array_equal(computed, np.zeros((3, 3)))
+
+
+def test_hvp_of_a_linear_function_is_zero():
+    np.testing.assert_array_equal(hvp(lambda t: (t * 3.0).sum(), np.ones(3), np.ones(3)), np.zeros(3))
+
+
+def test_transforms_leave_the_callers_array_unchanged():
+    x = np.array([0.5, -1.0])
+    copy = x.copy()
+    hessian(lambda t: (t**3).sum(), x)
+    hvp(lambda t: (t**3).sum(), x, np.ones(2))
+    jacobian(lambda t: t * t, x)
+    np.testing.assert_array_equal(x, copy)

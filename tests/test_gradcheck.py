@@ -1,0 +1,133 @@
+"""gradcheck and gradgradcheck: pass on correct derivatives, fail loudly on wrong ones.
+
+The wrong derivatives come from small test-only Ops (never from the real rule
+table): ``cube`` with a rule of 2x instead of 3x^2, and ``square`` whose rule
+reads the raw data of its input, so its first derivative 2x is right but is a
+constant under ``create_graph`` and the second derivative comes out 0 instead of 2.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+from autograd import GradcheckError, Tensor, Value, gradcheck, gradgradcheck
+from autograd.core import Op
+from autograd.generic import data_of
+from autograd.testing import arrays, floats, shapes
+
+WRONG_CUBE = Op("test_gradcheck_wrong_cube", lambda g, out, x: g * 2 * x)  # should be 3 x^2
+FLAT_SQUARE = Op("test_gradcheck_flat_square", lambda g, out, x: g * 2 * data_of(x))  # 2x, but not differentiable
+
+
+def wrong_cube(x):
+    """x**3 with the deliberately wrong derivative 2x."""
+    return type(x)._from_op(x.data**3, WRONG_CUBE, (x,))
+
+
+def flat_square(x):
+    """x**2 whose derivative rule is correct in value but constant under create_graph."""
+    return type(x)._from_op(x.data**2, FLAT_SQUARE, (x,))
+
+
+def _number(pattern: str, message: str) -> float:
+    return float(re.search(pattern, message).group(1))
+
+
+# -- passing ---------------------------------------------------------------------------------------------
+
+
+@given(x=arrays(shapes(max_dims=2, max_side=3)), y=floats())
+def test_gradcheck_passes_on_correct_tensor_and_value_functions(x, y):
+    assert gradcheck(lambda t, u: (t.tanh() * t).sum() * u.sum() + (t * t).sum(), [x, np.array([y])])
+    assert gradcheck(lambda v: v.sigmoid() * v + v**3, [y])
+
+
+def test_gradcheck_passes_for_several_and_non_scalar_outputs():
+    x = np.array([[0.5, -1.0], [2.0, 0.3]])
+    assert gradcheck(lambda t: [t.exp(), t.softmax(axis=0), t.sum()], [x])
+
+
+def test_gradcheck_checks_float32_inputs_in_float64_and_leaves_them_untouched():
+    x32 = Tensor(np.array([0.1, 0.7, -0.4], dtype=np.float32), requires_grad=True)
+    before = x32.data.copy()
+    assert gradcheck(lambda t: (t.exp() * t).sum(), [x32])
+    np.testing.assert_array_equal(x32.data, before)
+    assert x32.data.dtype == np.float32 and x32.grad is None
+
+
+def test_gradcheck_perturbs_non_contiguous_inputs():
+    # A transposed (Fortran-ordered) input must still be perturbed element by element.
+    x = np.arange(6.0).reshape(2, 3).T / 3
+    assert gradcheck(lambda t: (t @ t.T).sum() + (t**3).sum(), [x])
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda t: wrong_cube(t).sum(), [x + 1.0])
+
+
+def test_gradgradcheck_passes_on_correct_second_derivatives():
+    x = np.array([0.3, -1.2, 2.0])
+    assert gradgradcheck(lambda t: (t.tanh() ** 2 * t.exp()).sum(), [x])
+    assert gradgradcheck(lambda a, b: a * b.sin() + a**3, [0.4, -0.8])
+
+
+# -- failing ---------------------------------------------------------------------------------------------
+
+
+def test_gradcheck_fails_on_a_wrong_value_derivative_and_reports_input_analytic_and_numeric():
+    x = Value(2.0, label="x")
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda v: wrong_cube(v), [x])
+    message = str(caught.value)
+    assert "input 0 ('x')" in message
+    assert _number(r"analytic (\S+)", message) == pytest.approx(4.0)  # 2x
+    assert _number(r"numeric (\S+)", message) == pytest.approx(12.0, rel=1e-6)  # 3x^2
+
+
+def test_gradcheck_fails_on_a_wrong_tensor_derivative_and_names_the_input_and_element():
+    good = np.array([1.0, 2.0])
+    bad = np.array([[0.5, 1.0], [3.0, 0.0]])
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(lambda a, b: (a * 2.0).sum() + wrong_cube(b).sum(), [good, bad])
+    message = str(caught.value)
+    assert "input 1" in message and "at index (0, 0)" in message
+    assert _number(r"analytic (\S+)", message) == pytest.approx(2 * 0.5)
+    assert _number(r"numeric (\S+)", message) == pytest.approx(3 * 0.25, rel=1e-6)
+
+
+def test_gradcheck_passes_where_the_wrong_rule_happens_to_agree():
+    # 2x == 3x^2 at x = 0 and x = 2/3: a pointwise check cannot see the bug there.
+    assert gradcheck(lambda t: wrong_cube(t).sum(), [np.array([0.0, 2.0 / 3.0])])
+
+
+def test_flat_square_has_the_right_first_derivative():
+    assert gradcheck(lambda t: flat_square(t).sum(), [np.array([0.5, -1.5])])
+
+
+def test_gradgradcheck_detects_a_rule_that_is_not_differentiable_again():
+    with pytest.raises(GradcheckError) as caught:
+        gradgradcheck(lambda t: (flat_square(t) * 3.0).sum(), [np.array([0.5, -1.5])])
+    message = str(caught.value)
+    assert "input 0" in message
+    assert _number(r"analytic (\S+)", message) == 0.0  # the graph lost the dependence on x
+    assert _number(r"numeric (\S+)", message) == pytest.approx(6.0, rel=1e-6)  # d2/dx2 3x^2
+
+
+def test_gradgradcheck_detects_a_wrong_second_derivative_of_a_value():
+    with pytest.raises(GradcheckError, match=r"input 1 \('y'\)"):
+        gradgradcheck(lambda x, y: x * flat_square(y), [Value(1.0, label="x"), Value(2.0, label="y")])
+
+
+# -- bad input ------------------------------------------------------------------------------------------
+
+
+def test_gradcheck_rejects_functions_that_do_not_return_nodes():
+    with pytest.raises(TypeError, match="must return Values or Tensors, got ndarray"):
+        gradcheck(lambda t: t.data * 2, [np.ones(2)])
+
+
+def test_gradgradcheck_rejects_functions_with_non_scalar_output():
+    with pytest.raises(ValueError, match="single one-element output"):
+        gradgradcheck(lambda t: t * t, [np.ones(2)])
