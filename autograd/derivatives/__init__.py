@@ -3,6 +3,6 @@
 Importing this package registers every primitive in :data:`autograd.core.OPS`.
 """
 
-from . import arrays, elementwise, scalar
+from . import arrays, conv, elementwise, scalar
 
-__all__ = ["arrays", "elementwise", "scalar"]
+__all__ = ["arrays", "conv", "elementwise", "scalar"]

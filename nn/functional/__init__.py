@@ -17,6 +17,7 @@ from .activations import (
     swish,
     tanh,
 )
+from .conv import avg_pool2d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -35,19 +36,24 @@ from .losses import (
 from .normalization import batch_norm
 
 __all__: list[str] = [
-    "batch_norm",
     "acon_c",
+    "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv2d",
+    "conv_output_size",
     "cross_entropy",
     "elu",
     "exponential_loss",
+    "fold",
     "hinge_loss",
     "huber_loss",
     "l1_loss",
     "leaky_relu",
     "log_softmax",
     "mape",
+    "max_pool2d",
     "maxout",
     "mean_bias_error",
     "mish",
@@ -64,4 +70,5 @@ __all__: list[str] = [
     "step",
     "swish",
     "tanh",
+    "unfold",
 ]

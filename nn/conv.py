@@ -1,0 +1,132 @@
+"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` (NCHW, torch semantics)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.conv import IntOrPair, pair
+
+from . import functional as F
+from . import init as nn_init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["AvgPool2d", "Conv2d", "MaxPool2d"]
+
+
+def _positive_int(value: Any, layer: str, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class Conv2d(Module):
+    """2-D convolution layer: ``y = conv2d(x, weight, bias, stride, padding, dilation)``.
+
+    ``weight``: (out_channels, in_channels, kh, kw); ``bias``: (out_channels,) or None.
+    Initialised like torch: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+    fan_in = in_channels * kh * kw. Output size per axis: ``conv_output_size``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrPair,
+        stride: IntOrPair = 1,
+        padding: IntOrPair = 0,
+        dilation: IntOrPair = 1,
+        bias: bool = True,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.in_channels = _positive_int(in_channels, "Conv2d", "in_channels")
+        self.out_channels = _positive_int(out_channels, "Conv2d", "out_channels")
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
+        self.stride = pair(stride, "stride", "Conv2d")
+        self.padding = pair(padding, "padding", "Conv2d", minimum=0)
+        self.dilation = pair(dilation, "dilation", "Conv2d")
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Conv2d: parameters need a floating-point dtype, got {dtype}")
+        generator = nn_init._generator(rng)
+        shape = (self.out_channels, self.in_channels) + self.kernel_size
+        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=generator)
+        self.bias: Parameter | None = None
+        if bias:
+            bound = 1.0 / math.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
+            self.bias = Parameter(np.zeros(self.out_channels, dtype=dtype))
+            nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+
+    def extra_repr(self) -> str:
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class MaxPool2d(Module):
+    """Max over each kernel window (see ``nn.functional.max_pool2d``; ties split the gradient evenly)."""
+
+    def __init__(
+        self,
+        kernel_size: IntOrPair,
+        stride: IntOrPair | None = None,
+        padding: IntOrPair = 0,
+        dilation: IntOrPair = 1,
+    ) -> None:
+        self.kernel_size = pair(kernel_size, "kernel_size", "MaxPool2d")
+        self.stride = self.kernel_size if stride is None else pair(stride, "stride", "MaxPool2d")
+        self.padding = pair(padding, "padding", "MaxPool2d", minimum=0)
+        self.dilation = pair(dilation, "dilation", "MaxPool2d")
+        if self.padding[0] > self.kernel_size[0] // 2 or self.padding[1] > self.kernel_size[1] // 2:
+            raise ValueError(
+                f"MaxPool2d: padding {self.padding} must be at most half the kernel size {self.kernel_size}"
+            )
+
+    def forward(self, x: Any) -> Tensor:
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, dilation={self.dilation}"
+
+
+class AvgPool2d(Module):
+    """Mean over each kernel window (see ``nn.functional.avg_pool2d``)."""
+
+    def __init__(
+        self,
+        kernel_size: IntOrPair,
+        stride: IntOrPair | None = None,
+        padding: IntOrPair = 0,
+        count_include_pad: bool = True,
+    ) -> None:
+        self.kernel_size = pair(kernel_size, "kernel_size", "AvgPool2d")
+        self.stride = self.kernel_size if stride is None else pair(stride, "stride", "AvgPool2d")
+        self.padding = pair(padding, "padding", "AvgPool2d", minimum=0)
+        self.count_include_pad = bool(count_include_pad)
+        if self.padding[0] > self.kernel_size[0] // 2 or self.padding[1] > self.kernel_size[1] // 2:
+            raise ValueError(
+                f"AvgPool2d: padding {self.padding} must be at most half the kernel size {self.kernel_size}"
+            )
+
+    def forward(self, x: Any) -> Tensor:
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"count_include_pad={self.count_include_pad}"
+        )

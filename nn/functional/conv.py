@@ -1,0 +1,253 @@
+"""Convolution and pooling over NCHW Tensors, built on the ``unfold``/``fold`` primitives.
+
+Arguments follow ``torch.nn.functional``: ``kernel_size``, ``stride``,
+``padding`` and ``dilation`` are an int or an ``(h, w)`` pair; inputs are
+``(N, C, H, W)`` or unbatched ``(C, H, W)``; the output length along each axis is
+:func:`conv_output_size`. Every function is a composition of differentiable
+primitives (``unfold``, ``transpose``, ``reshape``, ``matmul``, ``max``,
+``mean``), so gradients of any order are available.
+
+Max-pooling ties: when several entries of a window share its maximum, the
+window's gradient is split evenly among them (the rule of ``Tensor.max``);
+PyTorch gives it all to one of them. An entry that is the maximum of several
+overlapping windows receives the gradient of each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.conv import IntOrPair, conv_output_size, pair, unfold_array
+from autograd.conv import fold as fold_windows
+from autograd.conv import unfold as unfold_windows
+
+from .activations import as_float_tensor
+
+__all__ = ["avg_pool2d", "conv2d", "conv_output_size", "fold", "max_pool2d", "unfold"]
+
+
+def _batched(x: Any, op: str) -> tuple[Tensor, bool]:
+    """``x`` as a float ``(N, C, H, W)`` Tensor, and whether a batch axis was added."""
+    x = as_float_tensor(x, op)
+    if x.ndim == 3:
+        return x.reshape((1,) + x.shape), True
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected an input of shape (N, C, H, W) or (C, H, W), got shape {x.shape}")
+    return x, False
+
+
+def _output_size(op: str, shape: tuple[int, ...], kernel: tuple, stride: tuple, padding: tuple, dilation: tuple):
+    """(H_out, W_out), or a ValueError naming the input shape and the kernel geometry."""
+    try:
+        return tuple(
+            conv_output_size(length, kernel[axis], padding[axis], stride[axis], dilation[axis])
+            for axis, length in enumerate(shape[2:])
+        )
+    except ValueError:
+        spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+        padded = tuple(n + 2 * p for n, p in zip(shape[2:], padding))
+        raise ValueError(
+            f"{op}: input of shape {shape} (spatial size {shape[2:]} padded to {padded}) is smaller than the "
+            f"kernel {kernel} with dilation {dilation} (span {spans})"
+        ) from None
+
+
+def conv2d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+) -> Tensor:
+    """2-D cross-correlation (PyTorch's ``conv2d``) of ``(N, C_in, H, W)`` with ``(C_out, C_in, kh, kw)``.
+
+    out[n, o, i, j] = bias[o] + sum_{c,a,b} weight[o, c, a, b] * pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
+
+    Computed as one matmul of the im2col matrix ``(N*H_out*W_out, C_in*kh*kw)``
+    with the flattened weight. Gradients: d/dweight = cols^T @ g, d/dx = fold(g @ W),
+    d/dbias = g summed over N, H_out, W_out.
+    """
+    x, unbatched = _batched(input, "conv2d")
+    weight = as_float_tensor(weight, "conv2d")
+    if weight.ndim != 4:
+        raise ValueError(f"conv2d: weight must have shape (C_out, C_in, kh, kw), got shape {weight.shape}")
+    c_out, c_in, kh, kw = weight.shape
+    if x.shape[1] != c_in:
+        raise ValueError(
+            f"conv2d: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
+            f"expects {c_in}"
+        )
+    if bias is not None:
+        bias = as_float_tensor(bias, "conv2d")
+        if bias.shape != (c_out,):
+            raise ValueError(
+                f"conv2d: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"
+            )
+    stride, padding, dilation = (
+        pair(stride, "stride", "conv2d"),
+        pair(padding, "padding", "conv2d", minimum=0),
+        pair(dilation, "dilation", "conv2d"),
+    )
+    out_h, out_w = _output_size("conv2d", x.shape, (kh, kw), stride, padding, dilation)
+    n = x.shape[0]
+    windows = unfold_windows(x, (kh, kw), stride, padding, dilation)  # (N, C_in, H_out, W_out, kh, kw)
+    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c_in * kh * kw)
+    out = cols @ weight.reshape(c_out, c_in * kh * kw).T
+    if bias is not None:
+        out = out + bias
+    out = out.reshape(n, out_h, out_w, c_out).transpose(0, 3, 1, 2)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def _pool_geometry(op: str, x: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair, dilation):
+    """Checked (kernel, stride, padding, dilation) pairs; errors name the input shape and geometry."""
+    kernel = pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None else pair(stride, "stride", op)
+    padding = pair(padding, "padding", op, minimum=0)
+    dilation = pair(dilation, "dilation", op)
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+    out_size = _output_size(op, x.shape, kernel, stride, padding, dilation)
+    if padding != (0, 0) and dilation != (1, 1):  # only a dilated window can skip over the whole input
+        for axis in range(2):
+            taps = np.arange(out_size[axis])[:, None] * stride[axis] + dilation[axis] * np.arange(kernel[axis])
+            inside = (taps >= padding[axis]) & (taps < padding[axis] + x.shape[2 + axis])
+            if not inside.any(axis=1).all():
+                raise ValueError(
+                    f"{op}: for input of shape {x.shape}, a window of kernel {kernel} with dilation {dilation} and "
+                    f"padding {padding} reads only padding"
+                )
+    return kernel, stride, padding, dilation
+
+
+def _windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, pad_value: float) -> Tensor:
+    """The pooling windows of ``x``, shape ``(N, C, H_out, kh, W_out, kw)``: reduce axes (3, 5).
+
+    When the windows tile the input (stride = kernel, no padding or dilation) this is a
+    plain reshape, whose gradient is a reshape too; otherwise it is the ``unfold``
+    primitive's window view with its axes reordered.
+    """
+    n, c, height, width = x.shape
+    if stride == kernel and padding == (0, 0) and dilation == (1, 1):
+        out_h, out_w = height // kernel[0], width // kernel[1]
+        if (out_h * kernel[0], out_w * kernel[1]) != (height, width):
+            x = x[:, :, : out_h * kernel[0], : out_w * kernel[1]]
+        return x.reshape(n, c, out_h, kernel[0], out_w, kernel[1])
+    return unfold_windows(x, kernel, stride, padding, dilation, pad_value).transpose(0, 1, 2, 4, 3, 5)
+
+
+def max_pool2d(
+    input: Any,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+) -> Tensor:
+    """Maximum over each kernel window (stride defaults to the kernel size); padding never wins.
+
+    out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
+
+    The gradient of a window goes to its maximal entries (split evenly among ties).
+    Padding may be at most half the kernel size, so every window holds an input entry.
+    The padding value is the dtype's lowest finite number rather than -inf, so anomaly
+    mode sees no infinity; only a window whose input entries are all -inf (or exactly
+    that lowest number) differs from -inf padding: its maximum is that lowest number.
+    """
+    x, unbatched = _batched(input, "max_pool2d")
+    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation)
+    windows = _windows(x, *geometry, pad_value=np.finfo(x.dtype).min)
+    if windows.size == 0:  # empty batch or no channels: an empty result (Tensor.max refuses empty input)
+        out = windows.sum(axis=(3, 5))
+    else:
+        out = windows.max(axis=(3, 5))
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def avg_pool2d(
+    input: Any,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None = None,
+    padding: IntOrPair = 0,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """Mean over each kernel window (stride defaults to the kernel size); padding counts as 0.
+
+    out[n, c, i, j] = sum_{a,b} pad(x)[n, c, i*sh + a, j*sw + b] / count[i, j], where count is
+    kh*kw, or with ``count_include_pad=False`` the number of window entries inside the input.
+    The gradient spreads g / count evenly over each window.
+    """
+    x, unbatched = _batched(input, "avg_pool2d")
+    kernel, stride, padding, dilation = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1)
+    windows = _windows(x, kernel, stride, padding, dilation, pad_value=0.0)
+    if count_include_pad or padding == (0, 0):
+        out = windows.mean(axis=(3, 5))
+    else:
+        inside = np.ones((1, 1) + x.shape[2:], dtype=x.dtype)
+        counts = unfold_array(inside, kernel, stride, padding, dilation).sum(axis=(4, 5))
+        out = windows.sum(axis=(3, 5)) / counts
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def unfold(
+    input: Any, kernel_size: IntOrPair, dilation: IntOrPair = 1, padding: IntOrPair = 0, stride: IntOrPair = 1
+) -> Tensor:
+    """im2col in PyTorch's layout: ``(N, C, H, W)`` -> ``(N, C*kh*kw, L)``, L = H_out * W_out.
+
+    out[n, (c*kh + a)*kw + b, i*W_out + j] = pad(x)[n, c, i*sh + a*dh, j*sw + b*dw];
+    the gradient is ``fold`` (overlapping windows add up).
+    """
+    x, unbatched = _batched(input, "unfold")
+    kernel = pair(kernel_size, "kernel_size", "unfold")
+    stride, padding, dilation = (
+        pair(stride, "stride", "unfold"),
+        pair(padding, "padding", "unfold", minimum=0),
+        pair(dilation, "dilation", "unfold"),
+    )
+    out_h, out_w = _output_size("unfold", x.shape, kernel, stride, padding, dilation)
+    n, c = x.shape[:2]
+    windows = unfold_windows(x, kernel, stride, padding, dilation).transpose(0, 1, 4, 5, 2, 3)
+    out = windows.reshape(n, c * kernel[0] * kernel[1], out_h * out_w)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def fold(
+    input: Any,
+    output_size: IntOrPair,
+    kernel_size: IntOrPair,
+    dilation: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    stride: IntOrPair = 1,
+) -> Tensor:
+    """col2im in PyTorch's layout: ``(N, C*kh*kw, L)`` -> ``(N, C, H, W)``, the adjoint of :func:`unfold`.
+
+    Each column entry is added to the pixel :func:`unfold` read it from; entries in the
+    padding are dropped. The gradient is ``unfold``.
+    """
+    cols = as_float_tensor(input, "fold")
+    unbatched = cols.ndim == 2
+    if unbatched:
+        cols = cols.reshape((1,) + cols.shape)
+    if cols.ndim != 3:
+        raise ValueError(f"fold: expected an input of shape (N, C*kh*kw, L) or (C*kh*kw, L), got shape {cols.shape}")
+    size = pair(output_size, "output_size", "fold")
+    kernel = pair(kernel_size, "kernel_size", "fold")
+    stride, padding, dilation = (
+        pair(stride, "stride", "fold"),
+        pair(padding, "padding", "fold", minimum=0),
+        pair(dilation, "dilation", "fold"),
+    )
+    n, rows, length = cols.shape
+    out_h, out_w = _output_size("fold", (n, rows) + size, kernel, stride, padding, dilation)
+    window = kernel[0] * kernel[1]
+    if rows % window or length != out_h * out_w:
+        raise ValueError(
+            f"fold: input of shape {cols.shape} does not fit kernel {kernel} and output size {size}: expected "
+            f"(N, C*{window}, {out_h * out_w}) with {out_h}x{out_w} kernel positions"
+        )
+    windows = cols.reshape(n, rows // window, kernel[0], kernel[1], out_h, out_w).transpose(0, 1, 4, 5, 2, 3)
+    out = fold_windows(windows, size, kernel, stride, padding, dilation)
+    return out.reshape(out.shape[1:]) if unbatched else out

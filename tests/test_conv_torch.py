@@ -1,0 +1,123 @@
+"""Torch oracle for nn.functional.conv2d, max_pool2d and avg_pool2d: values and gradients of
+input, weight and bias over a grid of strides, paddings, dilations and kernel shapes."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+
+def _ours_and_torchs(arrays):
+    ours = [Tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    return ours, theirs
+
+
+def _compare(out, expected, upstream, ours, theirs, tolerance):
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), **tolerance)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    for mine, reference in zip(ours, theirs):
+        assert mine.grad.dtype == mine.dtype
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), **tolerance)
+
+
+CONV_GRID = list(
+    itertools.product(
+        [(3, 3), (2, 3), (1, 1)],  # kernel
+        [1, 2, (2, 1)],  # stride
+        [0, 1, (2, 0)],  # padding
+        [1, (1, 2)],  # dilation
+        [True, False],  # bias
+    )
+)
+
+
+@pytest.mark.parametrize("kernel, stride, padding, dilation, bias", CONV_GRID)
+def test_conv2d_matches_torch_values_and_gradients(kernel, stride, padding, dilation, bias):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3) + kernel)]
+    if bias:
+        arrays.append(rng.standard_normal(4))
+    ours, theirs = _ours_and_torchs(arrays)
+    out = F.conv2d(*ours, stride=stride, padding=padding, dilation=dilation)
+    expected = TF.conv2d(*theirs, stride=stride, padding=padding, dilation=dilation)
+    upstream = rng.standard_normal(tuple(expected.shape))
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
+
+
+def test_conv2d_matches_torch_in_float32():
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in [(8, 1, 28, 28), (8, 1, 3, 3), (8,)]]
+    ours, theirs = _ours_and_torchs(arrays)
+    out, expected = F.conv2d(*ours, padding=1), TF.conv2d(*theirs, padding=1)
+    assert out.dtype == np.float32
+    upstream = rng.standard_normal(tuple(expected.shape)).astype(np.float32)
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-4, "atol": 1e-4})
+
+
+POOL_GRID = list(
+    itertools.product(
+        [2, 3, (2, 3)],  # kernel
+        [None, 1, (2, 1)],  # stride
+        [0, 1],  # padding (at most half the kernel)
+    )
+)
+
+
+@pytest.mark.parametrize("kernel, stride, padding", POOL_GRID)
+@pytest.mark.parametrize("dilation", [1, (2, 1)])
+def test_max_pool2d_matches_torch_values_and_gradients(kernel, stride, padding, dilation):
+    rng = np.random.default_rng(2)
+    x = rng.permutation(2 * 3 * 7 * 8).reshape(2, 3, 7, 8) * 0.01 - 1.0  # distinct values: no ties
+    ours, theirs = _ours_and_torchs([x])
+    out = F.max_pool2d(ours[0], kernel, stride, padding, dilation)
+    expected = TF.max_pool2d(theirs[0], kernel, stride, padding, dilation)
+    upstream = rng.standard_normal(tuple(expected.shape))
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-12, "atol": 1e-12})
+
+
+@pytest.mark.parametrize("kernel, stride, padding", POOL_GRID)
+@pytest.mark.parametrize("count_include_pad", [True, False])
+def test_avg_pool2d_matches_torch_values_and_gradients(kernel, stride, padding, count_include_pad):
+    rng = np.random.default_rng(3)
+    ours, theirs = _ours_and_torchs([rng.standard_normal((2, 3, 7, 8))])
+    out = F.avg_pool2d(ours[0], kernel, stride, padding, count_include_pad)
+    expected = TF.avg_pool2d(theirs[0], kernel, stride, padding, count_include_pad=count_include_pad)
+    upstream = rng.standard_normal(tuple(expected.shape))
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-12})
+
+
+def test_max_pool2d_gives_a_tied_window_the_same_total_gradient_as_torch():
+    # Ties: torch sends a window's gradient to one maximal entry, we split it evenly; sums agree.
+    x = np.zeros((1, 1, 4, 4))
+    ours, theirs = _ours_and_torchs([x])
+    F.max_pool2d(ours[0], 2).sum().backward()
+    TF.max_pool2d(theirs[0], 2).sum().backward()
+    windows = ours[0].grad.reshape(2, 2, 2, 2).sum(axis=(1, 3))
+    torch_windows = theirs[0].grad.numpy().reshape(2, 2, 2, 2).sum(axis=(1, 3))
+    np.testing.assert_array_equal(windows, torch_windows)
+    np.testing.assert_array_equal(ours[0].grad, np.full((1, 1, 4, 4), 0.25))
+
+
+UNFOLD_GRID = list(itertools.product([(2, 3), 3], [1, (1, 2)], [0, (1, 2)], [1, (2, 1)]))
+
+
+@pytest.mark.parametrize("kernel, dilation, padding, stride", UNFOLD_GRID)
+def test_unfold_and_fold_match_torch_layout_values_and_gradients(kernel, dilation, padding, stride):
+    rng = np.random.default_rng(4)
+    ours, theirs = _ours_and_torchs([rng.standard_normal((2, 3, 7, 6))])
+    out = F.unfold(ours[0], kernel, dilation, padding, stride)
+    expected = TF.unfold(theirs[0], kernel, dilation, padding, stride)
+    _compare(out, expected, rng.standard_normal(tuple(expected.shape)), ours, theirs, {"rtol": 1e-12, "atol": 1e-12})
+
+    ours, theirs = _ours_and_torchs([rng.standard_normal(tuple(expected.shape))])
+    out = F.fold(ours[0], (7, 6), kernel, dilation, padding, stride)
+    folded = TF.fold(theirs[0], (7, 6), kernel, dilation, padding, stride)
+    _compare(out, folded, rng.standard_normal((2, 3, 7, 6)), ours, theirs, {"rtol": 1e-12, "atol": 1e-12})

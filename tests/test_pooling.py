@@ -1,0 +1,236 @@
+"""Tests for nn.functional.max_pool2d / avg_pool2d and the MaxPool2d / AvgPool2d modules:
+values against naive loops, gradients (first and second order) against finite differences,
+the tie rule, padding semantics and argument errors."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck, gradgradcheck
+from autograd.testing import arrays
+
+
+def _windows(x, kernel, stride, padding, dilation, fill):
+    """Yield (i, j, window) for every kernel position, walking the padded input with loops."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    n, c, h, w = x.shape
+    padded = np.full((n, c, h + 2 * ph, w + 2 * pw), fill)
+    padded[:, :, ph : ph + h, pw : pw + w] = x
+    i = 0
+    while i * sh + dh * (kh - 1) < h + 2 * ph:
+        j = 0
+        while j * sw + dw * (kw - 1) < w + 2 * pw:
+            rows = [i * sh + a * dh for a in range(kh)]
+            cols = [j * sw + b * dw for b in range(kw)]
+            yield i, j, padded[:, :, rows][:, :, :, cols]
+            j += 1
+        i += 1
+
+
+def naive_pool(x, kernel, stride, padding, dilation, kind, count_include_pad=True):
+    """Max or mean of every window, by explicit loops (slow; small shapes only)."""
+    fill = -np.inf if kind == "max" else 0.0
+    results = {}
+    inside = np.ones((1, 1) + x.shape[2:])
+    counts = {(i, j): window.sum() for i, j, window in _windows(inside, kernel, stride, padding, dilation, 0.0)}
+    for i, j, window in _windows(x, kernel, stride, padding, dilation, fill):
+        if kind == "max":
+            results[i, j] = window.max(axis=(2, 3))
+        else:
+            divisor = kernel[0] * kernel[1] if count_include_pad else counts[i, j]
+            results[i, j] = window.sum(axis=(2, 3)) / divisor
+    out_h, out_w = max(i for i, _ in results) + 1, max(j for _, j in results) + 1
+    out = np.zeros(x.shape[:2] + (out_h, out_w))
+    for (i, j), value in results.items():
+        out[:, :, i, j] = value
+    return out
+
+
+@st.composite
+def pool_cases(draw, max_side=6, dilation=True):
+    """Input and pooling geometry with padding at most half the kernel (as torch requires)."""
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = draw(st.none() | st.tuples(st.integers(1, 3), st.integers(1, 3)))
+    padding = (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2)))
+    dilation_pair = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilation else (1, 1)
+    size = (draw(st.integers(1, max_side)), draw(st.integers(1, max_side)))
+    for axis in range(2):
+        assume(size[axis] + 2 * padding[axis] >= dilation_pair[axis] * (kernel[axis] - 1) + 1)
+    inside = np.ones((1, 1) + size)
+    assume(
+        all(
+            window.sum() > 0 for _, _, window in _windows(inside, kernel, stride or kernel, padding, dilation_pair, 0.0)
+        )
+    )
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    return (n, c) + size, kernel, stride, padding, dilation_pair
+
+
+def _distinct_values(shape, data):
+    """Entries a permutation of 0.1 * k: no ties, and gaps far wider than the finite-difference step."""
+    order = data.draw(st.permutations(range(int(np.prod(shape)))))
+    return (np.array(order, dtype=np.float64).reshape(shape) - len(order) / 2) * 0.1
+
+
+# -- max pooling --------------------------------------------------------------------------
+@given(pool_cases(), st.data())
+def test_max_pool2d_matches_naive_loop_maximum(case, data):
+    shape, kernel, stride, padding, dilation = case
+    x = data.draw(arrays(shape))
+    out = F.max_pool2d(Tensor(x), kernel, stride, padding, dilation)
+    expected = naive_pool(x, kernel, stride or kernel, padding, dilation, "max")
+    np.testing.assert_array_equal(out.data, expected)
+
+
+@given(pool_cases(max_side=5), st.data())
+def test_max_pool2d_gradient_matches_finite_differences(case, data):
+    shape, kernel, stride, padding, dilation = case
+    x = _distinct_values(shape, data)
+    assert gradcheck(lambda x: F.max_pool2d(x, kernel, stride, padding, dilation), [x])
+
+
+@pytest.mark.parametrize("kernel, stride, padding", [(3, 2, 1), (2, None, 0)])  # unfolded windows; tiles
+def test_max_pool2d_second_derivatives_match_finite_differences(kernel, stride, padding):
+    x = (np.random.default_rng(0).permutation(2 * 5 * 5).reshape(1, 2, 5, 5) - 25) * 0.1
+    assert gradgradcheck(lambda x: (F.max_pool2d(x, kernel, stride, padding) ** 2).sum(), [x])
+
+
+def test_max_pool2d_splits_the_gradient_of_a_window_evenly_among_tied_maxima():
+    x = Tensor(np.array([[[[1.0, 1.0, 0.0, 2.0], [1.0, 0.5, 2.0, -1.0]]]]), requires_grad=True)
+    F.max_pool2d(x, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[[[1 / 3, 1 / 3, 0.0, 0.5], [1 / 3, 0.0, 0.5, 0.0]]]])
+
+
+def test_max_pool2d_overlapping_windows_each_send_their_gradient_to_a_shared_maximum():
+    x = Tensor(np.array([[[[0.0, 1.0, 5.0, 1.0, 0.0]]]]), requires_grad=True)
+    out = F.max_pool2d(x, (1, 3), stride=1)
+    np.testing.assert_array_equal(out.data, [[[[5.0, 5.0, 5.0]]]])
+    out.backward(np.array([[[[1.0, 2.0, 4.0]]]]))
+    np.testing.assert_array_equal(x.grad, [[[[0.0, 0.0, 7.0, 0.0, 0.0]]]])
+
+
+def test_max_pool2d_padding_never_wins_over_negative_inputs():
+    x = -np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+    out = F.max_pool2d(Tensor(x), 2, stride=2, padding=1)
+    np.testing.assert_array_equal(out.data, [[[[-1.0, -2.0], [-4.0, -5.0]]]])
+
+
+def test_max_pool2d_padding_raises_no_false_alarm_in_anomaly_mode():
+    from autograd.anomaly import detect_anomaly
+
+    x = Tensor(np.random.default_rng(5).standard_normal((1, 2, 4, 4)), requires_grad=True)
+    with detect_anomaly():
+        out = F.max_pool2d(x, 3, stride=1, padding=1)
+        out.sum().backward()
+    assert np.isfinite(out.data).all() and np.isfinite(x.grad).all()
+
+
+# -- average pooling ------------------------------------------------------------------------
+@given(pool_cases(dilation=False), st.booleans(), st.data())
+def test_avg_pool2d_matches_naive_loop_mean(case, count_include_pad, data):
+    shape, kernel, stride, padding, _ = case
+    x = data.draw(arrays(shape))
+    out = F.avg_pool2d(Tensor(x), kernel, stride, padding, count_include_pad)
+    expected = naive_pool(x, kernel, stride or kernel, padding, (1, 1), "avg", count_include_pad)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+
+
+@given(pool_cases(max_side=5, dilation=False), st.booleans(), st.data())
+def test_avg_pool2d_gradient_matches_finite_differences(case, count_include_pad, data):
+    shape, kernel, stride, padding, _ = case
+    x = data.draw(arrays(shape))
+    assert gradcheck(lambda x: F.avg_pool2d(x, kernel, stride, padding, count_include_pad), [x])
+
+
+@pytest.mark.parametrize(
+    "kernel, stride, padding, count_include_pad", [(3, 2, 1, True), (3, 2, 1, False), (2, None, 0, True)]
+)
+def test_avg_pool2d_second_derivatives_match_finite_differences(kernel, stride, padding, count_include_pad):
+    x = np.random.default_rng(1).standard_normal((1, 2, 4, 5))
+    assert gradgradcheck(lambda x: (F.avg_pool2d(x, kernel, stride, padding, count_include_pad) ** 3).sum(), [x])
+
+
+def test_pooling_keeps_float32():
+    x = Tensor(np.random.default_rng(2).standard_normal((2, 3, 6, 6)).astype(np.float32), requires_grad=True)
+    for out in (F.max_pool2d(x, 2), F.avg_pool2d(x, 3, 1, 1)):
+        assert out.dtype == np.float32
+        x.grad = None
+        out.sum().backward()
+        assert x.grad.dtype == np.float32
+
+
+def test_pooling_accepts_unbatched_input():
+    x = np.random.default_rng(3).standard_normal((2, 4, 4))
+    np.testing.assert_array_equal(F.max_pool2d(Tensor(x), 2).data, F.max_pool2d(Tensor(x[None]), 2).data[0])
+    np.testing.assert_array_equal(F.avg_pool2d(Tensor(x), 2).data, F.avg_pool2d(Tensor(x[None]), 2).data[0])
+
+
+def test_pooling_and_convolution_accept_an_empty_batch():
+    x = Tensor(np.zeros((0, 2, 5, 5)), requires_grad=True)
+    outputs = [F.max_pool2d(x, 2), F.avg_pool2d(x, 3, 1, 1), F.conv2d(x, Tensor(np.ones((3, 2, 3, 3))), padding=1)]
+    assert [out.shape for out in outputs] == [(0, 2, 2, 2), (0, 2, 5, 5), (0, 3, 5, 5)]
+    sum(out.sum() for out in outputs).backward()
+    assert x.grad.shape == (0, 2, 5, 5)
+
+
+# -- errors ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
+def test_pooling_rejects_padding_over_half_the_kernel(pool):
+    with pytest.raises(ValueError, match=r"padding \(2, 2\) must be at most half the kernel size \(3, 3\)"):
+        pool(Tensor(np.zeros((1, 1, 6, 6))), 3, padding=2)
+
+
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
+def test_pooling_rejects_input_smaller_than_the_kernel_naming_shapes(pool):
+    with pytest.raises(ValueError, match=r"input of shape \(1, 1, 2, 2\).*smaller than the kernel \(3, 3\)"):
+        pool(Tensor(np.zeros((1, 1, 2, 2))), 3)
+
+
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
+def test_pooling_rejects_wrong_number_of_dimensions(pool):
+    with pytest.raises(
+        ValueError, match=r"expected an input of shape \(N, C, H, W\) or \(C, H, W\), got shape \(4, 4\)"
+    ):
+        pool(Tensor(np.zeros((4, 4))), 2)
+
+
+def test_max_pool2d_rejects_a_dilated_window_that_reads_only_padding():
+    message = (
+        r"shape \(1, 1, 1, 1\), a window of kernel \(1, 2\) with dilation \(2, 2\) and padding \(0, 1\) reads only"
+    )
+    with pytest.raises(ValueError, match=message):
+        F.max_pool2d(Tensor(np.zeros((1, 1, 1, 1))), (1, 2), stride=1, padding=(0, 1), dilation=2)
+
+
+def test_pooling_rejects_bad_kernel_and_stride():
+    x = Tensor(np.zeros((1, 1, 4, 4)))
+    with pytest.raises(ValueError, match="max_pool2d: kernel_size must be at least 1"):
+        F.max_pool2d(x, 0)
+    with pytest.raises(TypeError, match=r"avg_pool2d: stride must be an int or a pair of ints, got 1.5"):
+        F.avg_pool2d(x, 2, stride=1.5)
+
+
+# -- modules ---------------------------------------------------------------------------------
+def test_pool_modules_default_the_stride_to_the_kernel_size():
+    x = Tensor(np.random.default_rng(4).standard_normal((1, 2, 6, 6)))
+    np.testing.assert_array_equal(nn.MaxPool2d(3)(x).data, F.max_pool2d(x, 3, 3).data)
+    np.testing.assert_array_equal(nn.AvgPool2d(2, padding=1)(x).data, F.avg_pool2d(x, 2, 2, 1).data)
+    np.testing.assert_array_equal(
+        nn.AvgPool2d(3, 1, 1, count_include_pad=False)(x).data, F.avg_pool2d(x, 3, 1, 1, count_include_pad=False).data
+    )
+
+
+def test_pool_module_reprs_show_their_geometry():
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1))"
+    assert repr(nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)) == (
+        "AvgPool2d(kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), count_include_pad=False)"
+    )
+
+
+@pytest.mark.parametrize("layer", [nn.MaxPool2d, nn.AvgPool2d])
+def test_pool_modules_reject_padding_over_half_the_kernel_when_built(layer):
+    with pytest.raises(ValueError, match=r"padding \(1, 1\) must be at most half the kernel size \(1, 1\)"):
+        layer(1, padding=1)
