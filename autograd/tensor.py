@@ -12,6 +12,7 @@ them as read-only (the library never modifies a ``.grad`` in place).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, Union
 
@@ -387,7 +388,7 @@ class Tensor(Node):
     def var(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """Variance sum((x - mean)**2) / (n - ddof)."""
         axes = normalize_axes(axis, self.ndim, "var")
-        count = int(np.prod([self.shape[a] for a in axes], dtype=np.int64))
+        count = math.prod(self.shape[a] for a in axes)
         if count - ddof <= 0:
             raise ValueError(
                 f"var: ddof={ddof} leaves no degrees of freedom for {count} elements per slice "

@@ -535,6 +535,7 @@ TORCH_HESSIAN_CASES = {
 @given(x=arrays((2, 3), away_from=[0.0], margin=0.1))
 def test_tensor_hessian_matches_torch(case, x):
     torch = pytest.importorskip("torch")
+    assume(x.std() > 0.1)  # std's derivative is singular where all entries are equal
     ours, theirs = TORCH_HESSIAN_CASES[case]
     expected = torch.autograd.functional.hessian(lambda t: theirs(t, torch), torch.tensor(x)).numpy()
     np.testing.assert_allclose(hessian(ours, x), expected, rtol=1e-9, atol=1e-10)

@@ -13,6 +13,8 @@ Ties: ``max``/``min`` reductions split the gradient evenly among all maximal
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..broadcasting import reduced_shape
@@ -32,7 +34,7 @@ def _spread(g, x_shape, axes, keepdims):
 
 
 def _count(shape, axes):
-    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+    return math.prod(shape[a] for a in axes)
 
 
 def _extreme_rule(g, out, x, axes, keepdims):
