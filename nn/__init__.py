@@ -3,7 +3,7 @@
 Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP`.
 """
 
-from . import data, init, optim, serialization
+from . import data, init, models, optim, serialization
 from .activations import (
     ACONC,
     ELU,
@@ -86,6 +86,7 @@ __all__ = [
     "MeanBiasError",
     "Mish",
     "MLP",
+    "models",
     "Module",
     "MSELoss",
     "MultiMarginLoss",
