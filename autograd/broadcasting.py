@@ -17,6 +17,8 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     if grad_shape == shape:
         return grad
     extra = len(grad_shape) - len(shape)
+    if extra > 0 and grad_shape[extra:] == shape:  # only leading axes were added (e.g. a bias)
+        return grad.sum(axis=tuple(range(extra)))
     if extra < 0:
         raise ValueError(f"unbroadcast: gradient of shape {grad_shape} has fewer axes than the target {shape}")
     stretched = tuple(extra + axis for axis, size in enumerate(shape) if size == 1 and grad_shape[extra + axis] != 1)

@@ -577,7 +577,7 @@ class Tensor(Node):
                     f"backward: grad can be omitted only for one-element outputs; this output has shape "
                     f"{self.shape}, so pass a seed of that shape (e.g. ones)"
                 )
-            seed = np.ones(self.shape, dtype=self.dtype)
+            seed = np.ones_like(self.data)
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes
-from .core import Node
+from .core import Node, is_grad_enabled
 from .derivatives import arrays as ar
 from .tensor import Tensor, TensorLike, _operand, _wrap
 
@@ -199,3 +199,53 @@ def matmul(x: TensorLike, y: TensorLike) -> Tensor:
 def constant(array: np.ndarray) -> Tensor:
     """Wrap an ndarray as a constant Tensor without copying."""
     return _wrap(np.asarray(array))
+
+
+def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1) -> Tensor:
+    """Per-sample cross-entropy -log_softmax(logits)[target] along ``axis``, as one node.
+
+    ``target`` holds integer class indices in [0, C): the logits' shape without
+    ``axis``. The value is logsumexp(x) - x_t, computed with the row maximum
+    subtracted (no overflow); the gradient is softmax(x) - onehot(t), computed from
+    the forward pass's softmax. This is the fused form of
+    ``-logits.log_softmax(axis)[..., target, ...]`` (``nn.functional.cross_entropy``
+    uses it); out-of-range targets are an error.
+    """
+    logits = logits if isinstance(logits, Tensor) else Tensor(logits)
+    (axis,) = normalize_axes(axis, logits.ndim, "softmax_cross_entropy")
+    target = np.asarray(target.data if isinstance(target, Node) else target)
+    classes = logits.shape[axis]
+    expected = logits.shape[:axis] + logits.shape[axis + 1 :]
+    if target.shape != expected or target.dtype.kind not in "iu":
+        raise ValueError(
+            f"softmax_cross_entropy: target must be integer class indices of shape {expected} for logits of "
+            f"shape {logits.shape} (class axis {axis}); got {target.dtype} of shape {target.shape}"
+        )
+    if target.size and (target.min() < 0 or target.max() >= classes):
+        raise ValueError(
+            f"softmax_cross_entropy: class indices must lie in [0, {classes - 1}] for {classes} classes, "
+            f"got values in [{target.min()}, {target.max()}]"
+        )
+    if target.ndim == 1:
+        samples = np.arange(target.shape[0])
+        position = (samples, target) if axis == 1 else (target, samples)
+    else:
+        position = list(np.indices(target.shape, sparse=True))
+        position.insert(axis, target)
+        position = tuple(position)
+    x = logits.data
+    needs_grad = logits.requires_grad and is_grad_enabled()
+    shift = x.max(axis=axis, keepdims=True) if x.size else None
+    if shift is not None and np.isfinite(shift).all():  # the usual case: one pass, no warnings possible
+        shifted = x - shift
+        exponentials = np.exp(shifted)
+        total = exponentials.sum(axis=axis, keepdims=True)
+        data = np.log(total).squeeze(axis) - shifted[position]
+        probabilities = exponentials / total if needs_grad else None  # kept for the backward pass
+    else:  # empty, or rows with infinities: the guarded general path
+        _, shifted, log_sum = logits._log_normalizer((axis,), "softmax_cross_entropy")
+        data = np.squeeze(log_sum, axis) - shifted[position]
+        with np.errstate(invalid="ignore"):  # a row of +-inf gives nan, as in numpy
+            probabilities = np.exp(shifted - log_sum) if needs_grad else None
+    attrs = {"position": position, "axis": axis, "probabilities": probabilities}
+    return Tensor._from_op(data, ar.softmax_cross_entropy, (logits,), attrs)

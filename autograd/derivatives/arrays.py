@@ -142,6 +142,19 @@ def _transpose_rule(g, out, x, axes):
     return g.transpose(tuple(np.argsort(axes)))
 
 
+def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities):
+    # d/dx [logsumexp(x) - x_t] = softmax(x) - onehot(t), per sample along ``axis``;
+    # the forward pass's softmax is reused (``probabilities``).
+    if isinstance(x, Node):  # create_graph: rebuild it from graph nodes
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[position] = 1
+        return g.expand_dims(axis) * (x.softmax(axis=axis) - onehot)
+    gradient = probabilities.copy()
+    gradient[position] -= 1
+    gradient *= np.expand_dims(g, axis)
+    return gradient
+
+
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims))
@@ -152,6 +165,7 @@ prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, ke
 logsumexp = Op("logsumexp", _logsumexp_rule)
 softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=axes, keepdims=True)))
 log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
+softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 
 cast = Op("astype", lambda g, out, x, dtype: g)                       # cast back in backward
 reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape))

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, where
+from autograd import Tensor, softmax_cross_entropy, where
 from autograd.core import Node
 
 from .activations import as_float_tensor, check_axis, check_integer, check_positive, check_real
@@ -127,8 +127,8 @@ def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
             f"without its class axis {axis}, i.e. {expected}"
         )
     classes = scores.shape[axis]
-    invalid = indices[(indices < 0) | (indices >= classes)]
-    if invalid.size:
+    if indices.size and (indices.min() < 0 or indices.max() >= classes):
+        invalid = indices[(indices < 0) | (indices >= classes)]
         shown = np.unique(invalid)[:5].tolist()
         raise ValueError(f"{loss}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown}")
     return indices
@@ -271,10 +271,11 @@ def cross_entropy(
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction, "cross_entropy")
     indices = _class_indices(target, logits, axis, "cross_entropy")
+    if not label_smoothing:  # one fused node: logsumexp(x) - x_t, gradient softmax(x) - onehot(t)
+        return _reduce(softmax_cross_entropy(logits, indices, axis), reduction, "cross_entropy")
     log_probabilities = _log_softmax(logits, axis)
     terms = -_pick(log_probabilities, indices, axis)
-    if label_smoothing:
-        terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing
+    terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing
     return _reduce(terms, reduction, "cross_entropy")
 
 

@@ -1,0 +1,109 @@
+"""The fused primitive softmax_cross_entropy: -log_softmax(x)[t] as one node."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Tensor, gradcheck, gradgradcheck, no_grad, softmax_cross_entropy
+from autograd.testing import arrays
+
+
+def reference(x, target, axis):
+    """-log_softmax(x)[t] with numpy, shifted by the row maximum."""
+    shifted = x - x.max(axis=axis, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    picked = np.take_along_axis(log_probs, np.expand_dims(target, axis), axis=axis)
+    return -np.squeeze(picked, axis)
+
+
+@st.composite
+def logits_and_targets(draw):
+    shape = draw(st.sampled_from([(4, 3), (1, 5), (3, 4, 2), (2, 3, 2, 2)]))
+    axis = draw(st.sampled_from([1, -1] if len(shape) == 2 else [1]))
+    x = draw(arrays(shape))
+    target_shape = shape[: axis % len(shape)] + shape[axis % len(shape) + 1 :]
+    seed = draw(st.integers(0, 2**16))
+    target = np.random.default_rng(seed).integers(0, shape[axis], size=target_shape)
+    return x, target, axis
+
+
+@given(logits_and_targets())
+def test_value_matches_log_softmax_reference(case):
+    x, target, axis = case
+    out = softmax_cross_entropy(Tensor(x), target, axis=axis)
+    np.testing.assert_allclose(out.data, reference(x, target, axis), rtol=1e-12, atol=1e-12)
+
+
+@given(logits_and_targets())
+def test_gradient_matches_finite_differences(case):
+    x, target, axis = case
+    weights = np.random.default_rng(0).standard_normal(target.shape)
+    assert gradcheck(lambda t: softmax_cross_entropy(t, target, axis=axis) * Tensor(weights), [x])
+
+
+@given(logits_and_targets())
+def test_second_derivative_matches_finite_differences(case):
+    x, target, axis = case
+    weights = np.random.default_rng(1).standard_normal(target.shape)
+    assert gradgradcheck(lambda t: (softmax_cross_entropy(t, target, axis=axis) * Tensor(weights)).sum(), [x])
+
+
+def test_matches_torch_cross_entropy():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((6, 5))
+    target = rng.integers(0, 5, size=6)
+    ours = Tensor(x, requires_grad=True)
+    softmax_cross_entropy(ours, target, axis=1).mean().backward()
+    theirs = torch.tensor(x, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(theirs, torch.tensor(target))
+    loss.backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_extreme_logits_give_finite_values_and_gradients_without_warnings(dtype):
+    x = Tensor(np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4]], dtype=dtype), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = softmax_cross_entropy(x, [1, 2], axis=1)
+        out.sum().backward()
+    assert out.dtype == dtype and x.grad.dtype == dtype
+    np.testing.assert_allclose(out.data, [2e4, np.log(3)], rtol=1e-6)
+    np.testing.assert_allclose(x.grad, [[1, -1, 0], [1 / 3, 1 / 3, 1 / 3 - 1]], rtol=1e-6, atol=1e-7)
+
+
+def test_infinite_logits_follow_ieee_like_log_softmax():
+    x = np.array([[np.inf, 0.0], [1.0, -np.inf]])
+    out = softmax_cross_entropy(Tensor(x), [1, 0], axis=1)
+    expected = -Tensor(x).log_softmax(axis=1).data[[0, 1], [1, 0]]
+    np.testing.assert_array_equal(out.data, expected)
+
+
+def test_empty_batch_gives_empty_terms():
+    out = softmax_cross_entropy(Tensor(np.zeros((0, 3)), requires_grad=True), np.zeros(0, dtype=int), axis=1)
+    assert out.shape == (0,)
+
+
+def test_no_graph_and_no_cached_softmax_under_no_grad():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with no_grad():
+        out = softmax_cross_entropy(x, [0, 1], axis=1)
+    assert not out.requires_grad and out.attrs is None
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (np.array([0, 3]), r"\[0, 2\] for 3 classes"),
+        (np.array([0, -1]), r"\[0, 2\] for 3 classes"),
+        (np.array([0.0, 1.0]), "integer class indices of shape"),
+        (np.array([0, 1, 2]), r"shape \(2,\)"),
+    ],
+)
+def test_bad_targets_are_clear_errors(target, message):
+    with pytest.raises(ValueError, match=message):
+        softmax_cross_entropy(Tensor(np.zeros((2, 3))), target, axis=1)
