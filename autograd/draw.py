@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node, backward_order
+from .generic import safe_norm
 
 __all__ = ["GraphvizNotFoundError", "backward_steps", "draw_graph", "render"]
 
@@ -66,18 +67,6 @@ def _escape(text: str) -> str:
     return text
 
 
-def _norm(array: np.ndarray) -> float:
-    """Euclidean norm without overflow: max|a| * sqrt(sum((a / max|a|)^2))."""
-    magnitudes = np.abs(np.asarray(array, dtype=np.float64))
-    if magnitudes.size == 0:
-        return 0.0
-    with np.errstate(all="ignore"):
-        largest = float(magnitudes.max())
-        if largest == 0.0 or not math.isfinite(largest):
-            return largest
-        return largest * float(np.sqrt(np.sum((magnitudes / largest) ** 2)))
-
-
 def _data_text(node: Node) -> str:
     data = node.data
     if not isinstance(data, np.ndarray):
@@ -101,7 +90,7 @@ def _grad_text(grad: Any) -> str:
     if grad is None:
         return "grad None"
     if isinstance(grad, np.ndarray):
-        return f"grad norm {_number(_norm(grad))}"
+        return f"grad norm {_number(safe_norm(grad))}"
     return f"grad {_number(grad)}"
 
 
@@ -111,7 +100,7 @@ def _magnitude(grad: Any) -> float | None:
         return None
     if isinstance(grad, Node):
         grad = grad.data
-    return _norm(grad) if isinstance(grad, np.ndarray) else abs(float(grad))
+    return safe_norm(grad) if isinstance(grad, np.ndarray) else abs(float(grad))
 
 
 def _ramp_colour(magnitude: float) -> tuple[str, str]:

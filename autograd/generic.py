@@ -165,3 +165,18 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
     if isinstance(x, Node):
         return x.broadcast_to(shape)
     return np.broadcast_to(x, shape)
+
+
+def safe_norm(array: Any) -> float:
+    """Euclidean norm without overflow or underflow: max|a| * sqrt(sum((a / max|a|)^2)).
+
+    Computed in float64; an empty array has norm 0; a non-finite entry gives inf or nan.
+    """
+    magnitudes = np.abs(np.asarray(array, dtype=np.float64))
+    if magnitudes.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        largest = float(magnitudes.max())
+        if largest == 0.0 or not math.isfinite(largest):
+            return largest
+        return largest * float(np.sqrt(np.sum((magnitudes / largest) ** 2)))

@@ -17,9 +17,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from autograd.core import Node
+from autograd.generic import safe_norm
 
 from .callbacks import Callback
 from .module import Module
@@ -35,16 +34,7 @@ def _grad_norm(parameter: Node) -> float | None:
     grad = parameter.grad
     if grad is None:
         return None
-    if isinstance(grad, Node):
-        grad = grad.data
-    magnitudes = np.abs(np.asarray(grad, dtype=np.float64))
-    if magnitudes.size == 0:
-        return 0.0
-    with np.errstate(all="ignore"):
-        largest = float(magnitudes.max())
-        if largest == 0.0 or not math.isfinite(largest):
-            return largest
-        return largest * float(np.sqrt(np.sum((magnitudes / largest) ** 2)))
+    return safe_norm(grad.data if isinstance(grad, Node) else grad)
 
 
 def _combined(norms: list[float | None]) -> float | None:
