@@ -1,6 +1,13 @@
-"""nn: neural-network building blocks on top of autograd.
+"""nn: neural-network building blocks on top of autograd, shaped like ``torch.nn``.
 
-Scalar (micrograd-style): :class:`Module`, :class:`Neuron`, :class:`Layer`, :class:`MLP`.
+* micrograd-style scalar networks: :class:`Neuron`, :class:`Layer`, :class:`MLP` (over ``Value``);
+* Tensor modules: :class:`Module`, :class:`Parameter`, ``Linear``, ``Sequential``, ``Conv2d``,
+  pooling, ``BatchNorm1d``/``2d``, ``Dropout``, ``Residual``, activations and losses;
+* ``nn.functional`` (stateless ops), ``nn.init``, ``nn.optim``, ``nn.data``,
+  ``nn.serialization``, ``nn.models``;
+* training: :func:`fit`, :func:`evaluate`, :func:`predict`, stopping callbacks and gradient reports.
+
+``python -m nn`` runs the main job (see ``nn/__main__.py``).
 """
 
 from . import data, init, models, optim, serialization
