@@ -226,6 +226,11 @@ def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1) -> Te
             f"softmax_cross_entropy: class indices must lie in [0, {classes - 1}] for {classes} classes, "
             f"got values in [{target.min()}, {target.max()}]"
         )
+    return _softmax_cross_entropy(logits, target, axis)
+
+
+def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Tensor:
+    """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``)."""
     if target.ndim == 1:
         samples = np.arange(target.shape[0])
         position = (samples, target) if axis == 1 else (target, samples)

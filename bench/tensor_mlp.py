@@ -79,8 +79,8 @@ class EngineMLP:
     """The same network written with autograd Tensors, as a user would."""
 
     def __init__(self, weights, biases, lr):
-        self.weights = [Tensor(w, requires_grad=True) for w in weights]
-        self.biases = [Tensor(b, requires_grad=True) for b in biases]
+        self.weights = [Tensor(w.copy(), requires_grad=True) for w in weights]
+        self.biases = [Tensor(b.copy(), requires_grad=True) for b in biases]
         self.lr = lr
 
     def loss(self, x, y):

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, softmax_cross_entropy, where
+from autograd import Tensor, where
 from autograd.core import Node
+from autograd.tensor_functions import _softmax_cross_entropy
 
 from .activations import as_float_tensor, check_axis, check_integer, check_positive, check_real
 
@@ -272,7 +273,7 @@ def cross_entropy(
         return _reduce(terms, reduction, "cross_entropy")
     indices = _class_indices(target, logits, axis, "cross_entropy")
     if not label_smoothing:  # one fused node: logsumexp(x) - x_t, gradient softmax(x) - onehot(t)
-        return _reduce(softmax_cross_entropy(logits, indices, axis), reduction, "cross_entropy")
+        return _reduce(_softmax_cross_entropy(logits, indices, axis), reduction, "cross_entropy")
     log_probabilities = _log_softmax(logits, axis)
     terms = -_pick(log_probabilities, indices, axis)
     terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing
