@@ -7,12 +7,15 @@ Workloads (float32, ReLU, softmax cross-entropy, forward + backward + SGD step):
 The floor computes the same forward, the same gradients (derived by hand) and
 the same update with plain numpy. Before timing, one step of each is checked to
 give the same gradients as the engine. Prints medians and engine/floor ratios
-measured in this process (run by hand: ``python bench/tensor_mlp.py``).
+measured in this process (run by hand: ``python bench/tensor_mlp.py``). BLAS is
+limited to ``--threads`` threads (default 1, as in ``bench/conv.py``): on a small shared
+machine, OpenBLAS's thread hand-offs add noise to both sides.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 
@@ -149,9 +152,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads for both sides; 0 leaves the default")
     args = parser.parse_args()
-    run([784, 256, 128, 10], 128, args.repeats, args.rounds)
-    run([64, 32, 10], 32, args.repeats * 10, args.rounds)
+    limit = contextlib.nullcontext()
+    if args.threads:
+        try:
+            from threadpoolctl import threadpool_limits
+
+            limit = threadpool_limits(limits=args.threads)
+        except ImportError:
+            print("threadpoolctl is not installed: BLAS keeps its default thread count")
+    with limit:
+        run([784, 256, 128, 10], 128, args.repeats, args.rounds)
+        run([64, 32, 10], 32, args.repeats * 10, args.rounds)
 
 
 if __name__ == "__main__":

@@ -128,7 +128,9 @@ def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
             f"without its class axis {axis}, i.e. {expected}"
         )
     classes = scores.shape[axis]
-    if indices.size and (indices.min() < 0 or indices.max() >= classes):
+    # one pass: seen as unsigned, negative indices wrap to huge values
+    unsigned = indices if indices.dtype.kind == "u" else indices.view(f"u{indices.dtype.itemsize}")
+    if indices.size and unsigned.max() >= classes:
         invalid = indices[(indices < 0) | (indices >= classes)]
         shown = np.unique(invalid)[:5].tolist()
         raise ValueError(f"{loss}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown}")
