@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
@@ -18,7 +20,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
         return grad
     extra = len(grad_shape) - len(shape)
     if extra > 0 and grad_shape[extra:] == shape:  # only leading axes were added (e.g. a bias)
-        return grad.sum(axis=tuple(range(extra)))
+        return _sum(grad, tuple(range(extra)), False)
     if extra < 0:
         raise ValueError(f"unbroadcast: gradient of shape {grad_shape} has fewer axes than the target {shape}")
     stretched = tuple(extra + axis for axis, size in enumerate(shape) if size == 1 and grad_shape[extra + axis] != 1)
@@ -27,8 +29,15 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
         if size != 1 and grad_shape[extra + axis] != size:
             raise ValueError(f"unbroadcast: gradient of shape {grad_shape} cannot be reduced to {shape}")
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
+        grad = _sum(grad, axes, True)
     return grad.reshape(shape) if extra else grad
+
+
+def _sum(grad: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+    # ndarrays skip the Python wrapper of ndarray.sum; graph nodes (create_graph) use their own sum
+    if isinstance(grad, np.ndarray):
+        return np.add.reduce(grad, axis=axes, keepdims=keepdims)
+    return grad.sum(axis=axes, keepdims=keepdims)
 
 
 def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int, ...]:

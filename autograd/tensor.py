@@ -245,7 +245,7 @@ class Tensor(Node):
         d/dA (A @ B) = G @ B^T, d/dB = A^T @ G (batch axes are summed back).
         """
         other = _operand(other, self.data)
-        if self.ndim == 0 or other.ndim == 0:
+        if self.data.ndim == 0 or other.data.ndim == 0:
             raise ValueError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
         try:
             data = np.matmul(self.data, other.data)
@@ -281,7 +281,7 @@ class Tensor(Node):
 
     # -- elementwise functions ------------------------------------------------
     def _unary(self, op: Any, data: np.ndarray, attrs: dict | None = None) -> Tensor:
-        if self.requires_grad and self.dtype.kind != "f":
+        if self.requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"{op.name}: needs a floating-point tensor, got {self.dtype}")
         return Tensor._from_op(data, op, (self,), attrs)
 

@@ -240,11 +240,11 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Ten
         position = tuple(position)
     x = logits.data
     needs_grad = logits.requires_grad and is_grad_enabled()
-    shift = x.max(axis=axis, keepdims=True) if x.size else None
+    shift = np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else None
     if shift is not None and np.isfinite(shift).all():  # the usual case: one pass, no warnings possible
         shifted = x - shift
         exponentials = np.exp(shifted)
-        total = exponentials.sum(axis=axis, keepdims=True)
+        total = np.add.reduce(exponentials, axis=axis, keepdims=True)
         data = np.log(total).squeeze(axis) - shifted[position]
         probabilities = exponentials / total if needs_grad else None  # kept for the backward pass
     else:  # empty, or rows with infinities: the guarded general path

@@ -151,7 +151,7 @@ def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities):
         return g.expand_dims(axis) * (x.softmax(axis=axis) - onehot)
     gradient = probabilities.copy()
     gradient[position] -= 1
-    gradient *= np.expand_dims(g, axis)
+    gradient *= g.reshape(g.shape[:axis] + (1,) + g.shape[axis:])
     return gradient
 
 

@@ -113,6 +113,9 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
     return check_axis(axis, scores.ndim, loss)
 
 
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
     """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C)."""
     indices = target.data if isinstance(target, Node) else np.asarray(target)
@@ -129,7 +132,7 @@ def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
         )
     classes = scores.shape[axis]
     # one pass: seen as unsigned, negative indices wrap to huge values
-    unsigned = indices if indices.dtype.kind == "u" else indices.view(f"u{indices.dtype.itemsize}")
+    unsigned = indices if indices.dtype.kind == "u" else indices.view(_UNSIGNED[indices.dtype.itemsize])
     if indices.size and unsigned.max() >= classes:
         invalid = indices[(indices < 0) | (indices >= classes)]
         shown = np.unique(invalid)[:5].tolist()
