@@ -24,7 +24,7 @@ from ..generic import broadcast_to, data_of, exp, where
 
 def _spread(g, x_shape, axes, keepdims):
     """Broadcast a reduction's gradient back over the reduced axes (a full-shape array)."""
-    if not keepdims:
+    if not keepdims and g.ndim:  # a 0-d gradient (a full reduction) broadcasts as it is
         g = g.reshape(reduced_shape(x_shape, axes))
     if isinstance(g, Node):
         return broadcast_to(g, x_shape)
