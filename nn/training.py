@@ -235,7 +235,7 @@ def fit(
                 postfix = {"loss": f"{running.loss:.4f}"}
                 if running.metric_value is not None:
                     postfix["acc"] = f"{running.metric_value:.4f}"
-                bar.set_postfix(postfix)
+                bar.set_postfix(postfix, refresh=False)  # shown at the next tick, with the right count
         if bar is not train_loader:
             bar.close()
         if running.samples == 0:
