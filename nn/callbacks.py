@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core import Node
+from autograd.generic import safe_norm
 
 from .module import Module
 
@@ -24,15 +25,16 @@ MONITORS = {"train_loss": "min", "val_loss": "min", "train_acc": "max", "val_acc
 
 
 def gradient_norm(parameters: Iterable[Node]) -> float:
-    """Global gradient norm ||g|| = sqrt(sum_p sum_i g_{p,i}^2) over parameters that have a gradient."""
-    total = 0.0
-    for parameter in parameters:
-        grad = parameter.grad
-        if grad is None:
-            continue
-        grad = np.asarray(grad.data if isinstance(grad, Node) else grad, dtype=np.float64)
-        total += float(np.sum(grad * grad))
-    return math.sqrt(total)
+    """Global gradient norm ||g|| = sqrt(sum_p sum_i g_{p,i}^2) over parameters that have a gradient.
+
+    Overflow-free: the norm of the per-parameter norms (see ``autograd.generic.safe_norm``).
+    """
+    norms = [
+        safe_norm(parameter.grad.data if isinstance(parameter.grad, Node) else parameter.grad)
+        for parameter in parameters
+        if parameter.grad is not None
+    ]
+    return safe_norm(norms)
 
 
 def _parameter_copies(model: Module) -> list[np.ndarray]:

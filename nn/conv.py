@@ -12,16 +12,11 @@ from autograd.conv import IntOrPair, pair
 
 from . import functional as F
 from . import init as nn_init
+from .layers import _positive_int
 from .module import Module
 from .parameter import Parameter
 
 __all__ = ["AvgPool2d", "Conv2d", "MaxPool2d"]
-
-
-def _positive_int(value: Any, layer: str, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Conv2d(Module):

@@ -38,16 +38,9 @@ def _grad_norm(parameter: Node) -> float | None:
 
 
 def _combined(norms: list[float | None]) -> float | None:
-    """sqrt(sum n^2) over the norms that exist (scaled like _grad_norm); None if none exists."""
+    """sqrt(sum n^2) over the norms that exist (overflow-free); None if none exists."""
     present = [norm for norm in norms if norm is not None]
-    if not present:
-        return None
-    if any(math.isnan(norm) for norm in present):
-        return math.nan
-    largest = max(present)
-    if largest == 0.0 or math.isinf(largest):
-        return largest
-    return largest * math.sqrt(sum((norm / largest) ** 2 for norm in present))
+    return safe_norm(present) if present else None
 
 
 def _owner(name: str, module_names: list[str], depth: int | None) -> str:
