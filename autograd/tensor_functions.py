@@ -221,12 +221,20 @@ def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1) -> Te
             f"softmax_cross_entropy: target must be integer class indices of shape {expected} for logits of "
             f"shape {logits.shape} (class axis {axis}); got {target.dtype} of shape {target.shape}"
         )
-    if target.size and (target.min() < 0 or target.max() >= classes):
-        raise ValueError(
-            f"softmax_cross_entropy: class indices must lie in [0, {classes - 1}] for {classes} classes, "
-            f"got values in [{target.min()}, {target.max()}]"
-        )
+    check_class_range(target, classes, "softmax_cross_entropy")
     return _softmax_cross_entropy(logits, target, axis)
+
+
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def check_class_range(indices: np.ndarray, classes: int, op: str) -> None:
+    """Raise a ValueError naming ``op`` unless every integer entry of ``indices`` is in [0, classes)."""
+    # one pass: seen as unsigned, negative indices wrap to huge values
+    unsigned = indices if indices.dtype.kind == "u" else indices.view(_UNSIGNED[indices.dtype.itemsize])
+    if indices.size and unsigned.max() >= classes:
+        shown = np.unique(indices[(indices < 0) | (indices >= classes)])[:5].tolist()
+        raise ValueError(f"{op}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown}")
 
 
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Tensor:

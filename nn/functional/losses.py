@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import Tensor, where
 from autograd.core import Node
-from autograd.tensor_functions import _softmax_cross_entropy
+from autograd.tensor_functions import _softmax_cross_entropy, check_class_range
 
 from .activations import as_float_tensor, check_axis, check_integer, check_positive, check_real
 
@@ -113,9 +113,6 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
     return check_axis(axis, scores.ndim, loss)
 
 
-_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
     """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C)."""
     indices = target.data if isinstance(target, Node) else np.asarray(target)
@@ -130,13 +127,7 @@ def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
             f"{loss}: class-index target shape {indices.shape} does not match input shape {scores.shape} "
             f"without its class axis {axis}, i.e. {expected}"
         )
-    classes = scores.shape[axis]
-    # one pass: seen as unsigned, negative indices wrap to huge values
-    unsigned = indices if indices.dtype.kind == "u" else indices.view(_UNSIGNED[indices.dtype.itemsize])
-    if indices.size and unsigned.max() >= classes:
-        invalid = indices[(indices < 0) | (indices >= classes)]
-        shown = np.unique(invalid)[:5].tolist()
-        raise ValueError(f"{loss}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown}")
+    check_class_range(indices, scores.shape[axis], loss)
     return indices
 
 
