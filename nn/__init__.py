@@ -45,6 +45,7 @@ from .losses import (
     MSELoss,
     MultiMarginLoss,
     NLLLoss,
+    PerceptronLoss,
     SmoothHingeLoss,
 )
 from .module import IncompatibleKeys, Module, StateDictError
@@ -102,6 +103,7 @@ __all__ = [
     "optim",
     "Parameter",
     "ParameterStepStop",
+    "PerceptronLoss",
     "predict",
     "PReLU",
     "ReLU",

@@ -28,6 +28,7 @@ __all__ = [
     "MeanBiasError",
     "MultiMarginLoss",
     "NLLLoss",
+    "PerceptronLoss",
     "SmoothHingeLoss",
 ]
 
@@ -138,10 +139,27 @@ class NLLLoss(_Loss):
 
 
 class HingeLoss(_Loss):
-    """max(0, 1 - y f) for targets in {-1, +1} (see :func:`nn.functional.hinge_loss`)."""
+    """max(0, margin - y f) for targets in {-1, +1} (see :func:`nn.functional.hinge_loss`)."""
+
+    def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        margin = check_real(margin, "HingeLoss", "margin")
+        if margin < 0:
+            raise ValueError(f"HingeLoss: margin must be >= 0, got {margin}")
+        self.margin = margin
 
     def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.hinge_loss(scores, target, self.reduction)
+        return F.hinge_loss(scores, target, self.margin, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, {super().extra_repr()}"
+
+
+class PerceptronLoss(_Loss):
+    """Rosenblatt's criterion max(0, -y f) for targets in {-1, +1} (see :func:`nn.functional.perceptron_loss`)."""
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.perceptron_loss(scores, target, self.reduction)
 
 
 class MultiMarginLoss(_Loss):

@@ -139,6 +139,77 @@ def test_smooth_hinge_with_alpha_one_is_the_quadratically_smoothed_hinge():
     np.testing.assert_allclose(F.smooth_hinge_loss(z, np.ones(7), reduction="none").data, expected, atol=1e-15)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("margin", [0.0, 0.5, 1.0, 2.5])
+def test_hinge_loss_with_a_margin_matches_its_formula_and_finite_differences(margin, reduction):
+    rng = np.random.default_rng(int(margin * 10))
+    signs = rng.choice([-1.0, 1.0], size=12)
+    scores = signs * (margin + rng.choice([-1.0, 1.0], size=12) * rng.uniform(0.1, 2.0, size=12))
+    terms = np.maximum(0.0, margin - signs * scores)
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    np.testing.assert_allclose(F.hinge_loss(scores, signs, margin, reduction).data, expected, rtol=1e-12)
+    assert gradcheck(lambda f: F.hinge_loss(f, signs, margin=margin, reduction=reduction), [scores])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_perceptron_loss_is_the_hinge_with_margin_zero(reduction):
+    rng = np.random.default_rng(3)
+    scores, signs = rng.normal(size=10), rng.choice([-1.0, 1.0], size=10)
+    scores[:3] = 0.0
+    expected = F.hinge_loss(scores, signs, margin=0.0, reduction=reduction).data
+    np.testing.assert_array_equal(F.perceptron_loss(scores, signs, reduction).data, expected)
+    terms = np.maximum(0.0, -signs * scores)
+    np.testing.assert_allclose(F.perceptron_loss(scores, signs, "none").data, terms, rtol=1e-15)
+
+
+@pytest.mark.parametrize("margin", [0.0, 1.0])
+def test_hinge_counts_a_point_exactly_on_the_margin_as_a_violation(margin):
+    signs = np.array([1.0, -1.0, 1.0, -1.0])
+    scores = Tensor(signs * margin, requires_grad=True)
+    out = F.hinge_loss(scores, signs, margin=margin, reduction="sum")
+    out.backward()
+    assert out.item() == 0.0
+    np.testing.assert_array_equal(scores.grad, -signs)
+
+
+def _separable_points(rng, count):
+    """Points with a bias feature 1, labelled by the sign of 2 x1 - x2 + 0.5 with a gap."""
+    points = rng.uniform(-2, 2, size=(4 * count, 2))
+    score = 2 * points[:, 0] - points[:, 1] + 0.5
+    points = points[np.abs(score) > 0.3][:count]
+    labels = np.where(2 * points[:, 0] - points[:, 1] + 0.5 > 0, 1.0, -1.0)
+    return np.column_stack([points, np.ones(count)]), labels
+
+
+def test_sgd_on_the_summed_perceptron_loss_is_rosenblatts_rule():
+    rng = np.random.default_rng(5)
+    inputs, labels = _separable_points(rng, 40)
+    lr = 0.1
+    weights = nn.Parameter(np.zeros(3))
+    optimizer = nn.optim.SGD([weights], lr=lr)
+    expected = np.zeros(3)
+    for _ in range(30):
+        for x, t in zip(inputs, labels):
+            if t * (expected @ x) <= 0:
+                expected = expected + lr * t * x
+            optimizer.zero_grad()
+            F.perceptron_loss(Tensor(x) @ weights, t, reduction="sum").backward()
+            optimizer.step()
+            np.testing.assert_array_equal(weights.data, expected)
+    assert np.all(labels * (inputs @ weights.data) > 0)
+
+
+def test_batch_gradient_of_the_summed_perceptron_loss_sums_over_misclassified_points():
+    rng = np.random.default_rng(6)
+    inputs, labels = rng.normal(size=(25, 3)), rng.choice([-1.0, 1.0], size=25)
+    w = rng.normal(size=3)
+    weights = Tensor(w, requires_grad=True)
+    F.perceptron_loss(Tensor(inputs) @ weights, labels, reduction="sum").backward()
+    misclassified = labels * (inputs @ w) <= 0
+    assert 0 < misclassified.sum() < 25
+    np.testing.assert_allclose(weights.grad, -(labels[misclassified, None] * inputs[misclassified]).sum(axis=0))
+
+
 def test_mean_bias_error_is_positive_when_the_model_under_predicts():
     assert F.mean_bias_error([1.0, 2.0], [2.0, 4.0]).item() == pytest.approx(1.5)
 
@@ -477,6 +548,7 @@ ALL_LOSSES = {
     "nll_loss": (F.nll_loss, [[-0.5, -1.0]], [1]),
     "multi_margin_loss": (F.multi_margin_loss, [[0.5, 1.0]], [1]),
     "hinge_loss": (F.hinge_loss, [0.5], [1.0]),
+    "perceptron_loss": (F.perceptron_loss, [0.5], [1.0]),
     "exponential_loss": (F.exponential_loss, [0.5], [1.0]),
     "smooth_hinge_loss": (F.smooth_hinge_loss, [0.5], [1.0]),
 }
@@ -541,6 +613,10 @@ def test_loss_rejects_the_mean_of_an_empty_batch_but_sums_it_to_zero(name):
             ValueError,
             r"hinge_loss: targets must be -1 or \+1, got \[0.0\]",
         ),
+        (lambda: F.hinge_loss([1.0], [1.0], margin=-0.5), ValueError, "hinge_loss: margin must be >= 0, got -0.5"),
+        (lambda: F.hinge_loss([1.0], [1.0], margin=np.inf), ValueError, "hinge_loss: margin must be finite"),
+        (lambda: F.hinge_loss([1.0], [1.0], margin="1"), TypeError, "hinge_loss: margin must be a real number"),
+        (lambda: F.perceptron_loss([1.0], [0.0]), ValueError, r"perceptron_loss: targets must be -1 or \+1"),
         (
             lambda: F.exponential_loss([1.0], [2.0]),
             ValueError,
@@ -652,6 +728,8 @@ def _modules_and_formulas():
         (nn.CrossEntropyLoss(axis=0), (logits.T, indices), _np_cross_entropy(logits, _one_hot(indices, 4), 0.0).mean()),
         (nn.NLLLoss("none"), (log_probs, indices), -log_probs[np.arange(3), indices]),
         (nn.HingeLoss(), (p, y), np.mean(np.maximum(0, 1 - y * p))),
+        (nn.HingeLoss(margin=0.5, reduction="sum"), (p, y), np.sum(np.maximum(0, 0.5 - y * p))),
+        (nn.PerceptronLoss("none"), (p, y), np.maximum(0, -y * p)),
         (
             nn.MultiMarginLoss(p=2, margin=0.5, reduction="sum"),
             (logits, indices),
@@ -681,6 +759,8 @@ def test_loss_module_computes_its_formula_with_its_hyper_parameters(module, inpu
         (nn.MultiMarginLoss(2, 0.5), "MultiMarginLoss(p=2, margin=0.5, reduction='mean')"),
         (nn.SmoothHingeLoss(0.5), "SmoothHingeLoss(alpha=0.5, reduction='mean')"),
         (nn.BCEWithLogitsLoss("sum"), "BCEWithLogitsLoss(reduction='sum')"),
+        (nn.HingeLoss(margin=0), "HingeLoss(margin=0.0, reduction='mean')"),
+        (nn.PerceptronLoss("sum"), "PerceptronLoss(reduction='sum')"),
     ],
 )
 def test_loss_module_repr_shows_its_hyper_parameters(module, text):
@@ -704,6 +784,8 @@ def test_loss_module_repr_shows_its_hyper_parameters(module, text):
         (lambda: nn.MultiMarginLoss(p=0), ValueError, "MultiMarginLoss: p must be 1 or 2"),
         (lambda: nn.MultiMarginLoss(margin=float("nan")), ValueError, "MultiMarginLoss: margin must be finite"),
         (lambda: nn.SmoothHingeLoss(alpha=0.0), ValueError, "SmoothHingeLoss: alpha must be positive"),
+        (lambda: nn.HingeLoss(margin=-1), ValueError, "HingeLoss: margin must be >= 0, got -1.0"),
+        (lambda: nn.HingeLoss(margin=float("nan")), ValueError, "HingeLoss: margin must be finite"),
     ],
 )
 def test_loss_module_rejects_bad_hyper_parameters(build, error, message):

@@ -31,6 +31,7 @@ from .losses import (
     mse_loss,
     multi_margin_loss,
     nll_loss,
+    perceptron_loss,
     smooth_hinge_loss,
 )
 from .normalization import batch_norm
@@ -60,6 +61,7 @@ __all__: list[str] = [
     "mse_loss",
     "multi_margin_loss",
     "nll_loss",
+    "perceptron_loss",
     "prelu",
     "relu",
     "sigmoid",

@@ -39,6 +39,7 @@ __all__ = [
     "mse_loss",
     "multi_margin_loss",
     "nll_loss",
+    "perceptron_loss",
     "smooth_hinge_loss",
 ]
 
@@ -321,10 +322,40 @@ def _margins(scores: Any, target: Any, loss: str) -> Tensor:
     return scores * target
 
 
-def hinge_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Hinge max(0, 1 - y f) for targets y in {-1, +1}; d/df = -y where y f < 1, else 0."""
+def hinge_loss(scores: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> Tensor:
+    """Hinge max(0, margin - y f) for targets y in {-1, +1} and a finite ``margin`` >= 0.
+
+    d/df = -y where y f <= margin, else 0: a point exactly on the margin counts as a
+    violation (scikit-learn's convention), so with ``margin=0`` a point on the decision
+    boundary, e.g. every point under zero weights, is corrected. ``margin=0`` is the
+    perceptron criterion (see :func:`perceptron_loss`).
+    """
     reduction = check_reduction(reduction, "hinge_loss")
-    return _reduce((1 - _margins(scores, target, "hinge_loss")).relu(), reduction, "hinge_loss")
+    margin = _check_margin(margin, "hinge_loss")
+    return _reduce(_hinge_terms(_margins(scores, target, "hinge_loss"), margin), reduction, "hinge_loss")
+
+
+def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Rosenblatt's perceptron criterion max(0, -y f) for targets y in {-1, +1}: hinge with margin 0.
+
+    Summed over a batch it is E_P = -sum over misclassified n (y_n f_n <= 0) of y_n f_n;
+    for a linear model f = w^T x, d/dw = -sum over those of y_n x_n, so SGD with
+    learning rate lr on the "sum" reduction is the perceptron rule w <- w + lr y_n x_n.
+    """
+    reduction = check_reduction(reduction, "perceptron_loss")
+    return _reduce(_hinge_terms(_margins(scores, target, "perceptron_loss"), 0.0), reduction, "perceptron_loss")
+
+
+def _check_margin(margin: Any, loss: str) -> float:
+    margin = check_real(margin, loss, "margin")
+    if margin < 0:
+        raise ValueError(f"{loss}: margin must be >= 0, got {margin}")
+    return margin
+
+
+def _hinge_terms(z: Tensor, margin: float) -> Tensor:
+    """max(0, margin - z) with the sub-gradient -1 (not 0) at z = margin."""
+    return where(z.data <= margin, margin - z, 0.0)
 
 
 def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
