@@ -118,14 +118,153 @@ def test_adamw_decays_the_parameter_not_the_gradient():
     np.testing.assert_allclose(two_steps(nn.optim.AdamW, lr=lr, weight_decay=wd), theta, rtol=1e-14)
 
 
+# -- the lecture's forms (deck 004) -------------------------------------------------------
+def deck_adam(grads, theta, lr, betas, eps, weight_decay=0.0, amsgrad=False, maximize=False):
+    """Deck 004's Adam pseudo-code, line by line (v_hat_max is the maximum of the bias-corrected v_hat)."""
+    beta1, beta2 = betas
+    m = v = v_hat_max = np.zeros_like(theta)
+    for t, gradient in enumerate(grads, start=1):
+        g = -gradient if maximize else gradient
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        if amsgrad:
+            v_hat_max = np.maximum(v_hat_max, v_hat)
+            theta = theta - lr * m_hat / (np.sqrt(v_hat_max) + eps)
+        else:
+            theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return theta
+
+
+def deck_adagrad(grads, theta, lr, eps):
+    """Deck 004's AdaGrad: G <- G + g^2; w <- w - lr / sqrt(G + eps) * g."""
+    accumulated = np.zeros_like(theta)
+    for g in grads:
+        accumulated = accumulated + g**2
+        theta = theta - lr / np.sqrt(accumulated + eps) * g
+    return theta
+
+
+def quadratic_gradients(optimizer, parameter, steps):
+    """Run ``steps`` steps on f(w) = 0.5 w^T A w with an ill-conditioned A; return the gradients seen."""
+    curvature = np.array([[3.0, 0.8], [0.8, 0.2]])
+    seen = []
+    for _ in range(steps):
+        parameter.grad = curvature @ parameter.data
+        seen.append(parameter.grad.copy())
+        optimizer.step()
+    return seen
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("maximize", [False, True])
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_with_corrected_amsgrad_max_is_the_decks_pseudo_code(amsgrad, maximize, weight_decay):
+    options = {"lr": 0.05, "betas": (0.9, 0.99), "eps": 1e-8, "weight_decay": weight_decay}
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.Adam([parameter], amsgrad=amsgrad, maximize=maximize, amsgrad_max="corrected", **options)
+    seen = quadratic_gradients(optimizer, parameter, 100)
+    expected = deck_adam(seen, START, amsgrad=amsgrad, maximize=maximize, **options)
+    np.testing.assert_allclose(parameter.data, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_adam_raw_amsgrad_max_differs_from_the_deck_and_never_takes_smaller_steps():
+    options = {"lr": 0.05, "betas": (0.9, 0.99), "eps": 1e-8}
+    grads = [np.array([4.0, -3.0])] + [np.array([0.1, 0.2])] * 20  # one large gradient, then small ones
+    raw, corrected = nn.Parameter(START), nn.Parameter(START)
+    raw_optimizer = nn.optim.Adam([raw], amsgrad=True, **options)
+    corrected_optimizer = nn.optim.Adam([corrected], amsgrad=True, amsgrad_max="corrected", **options)
+    for grad in grads:  # the same gradients, so the same m: only the denominators differ
+        raw_before, corrected_before = raw.data, corrected.data
+        raw.grad, corrected.grad = grad.copy(), grad.copy()
+        raw_optimizer.step()
+        corrected_optimizer.step()
+        assert np.all(np.abs(raw.data - raw_before) >= np.abs(corrected.data - corrected_before))
+    raw_state, corrected_state = raw_optimizer.state[raw], corrected_optimizer.state[corrected]
+    assert "max_exp_avg_sq_corrected" not in raw_state and "max_exp_avg_sq" not in corrected_state
+    bias_correction = 1 - 0.99 ** len(grads)
+    assert np.all(corrected_state["max_exp_avg_sq_corrected"] > raw_state["max_exp_avg_sq"] / bias_correction)
+    assert np.max(np.abs(raw.data - corrected.data)) > 1e-2
+    np.testing.assert_allclose(corrected.data, deck_adam(grads, START, amsgrad=True, **options), rtol=1e-12)
+
+
+def test_adamw_accepts_amsgrad_max():
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.AdamW([parameter], lr=0.1, weight_decay=0.0, amsgrad=True, amsgrad_max="corrected")
+    seen = quadratic_gradients(optimizer, parameter, 30)
+    expected = deck_adam(seen, START, lr=0.1, betas=(0.9, 0.999), eps=1e-8, amsgrad=True)
+    np.testing.assert_allclose(parameter.data, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("eps", [1e-10, 1e-8, 0.1])
+def test_adagrad_with_eps_inside_sqrt_is_the_decks_form(eps):
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.Adagrad([parameter], lr=0.5, eps=eps, eps_inside_sqrt=True)
+    seen = quadratic_gradients(optimizer, parameter, 50)
+    np.testing.assert_allclose(parameter.data, deck_adagrad(seen, START, 0.5, eps), rtol=1e-12)
+
+
+def test_adagrad_eps_placement_matters_only_for_a_large_eps():
+    results = {}
+    for inside in (False, True):
+        for eps in (1e-10, 0.1):
+            parameter = nn.Parameter(START)
+            quadratic_gradients(nn.optim.Adagrad([parameter], lr=0.5, eps=eps, eps_inside_sqrt=inside), parameter, 50)
+            results[inside, eps] = parameter.data
+    np.testing.assert_allclose(results[True, 1e-10], results[False, 1e-10], rtol=1e-8)
+    assert np.max(np.abs(results[True, 0.1] - results[False, 0.1])) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("optimizer_class", "option", "value"),
+    [
+        (nn.optim.Adam, "amsgrad_max", "corrected"),
+        (nn.optim.AdamW, "amsgrad_max", "corrected"),
+        (nn.optim.Adagrad, "eps_inside_sqrt", True),
+    ],
+)
+def test_lecture_options_are_saved_in_the_param_groups(optimizer_class, option, value):
+    optimizer = optimizer_class([nn.Parameter(START)], lr=0.1, **{option: value})
+    assert optimizer.param_groups[0][option] == value
+    assert optimizer.state_dict()["param_groups"][0][option] == value
+    other = optimizer_class([nn.Parameter(START)], lr=0.1)
+    other.load_state_dict(optimizer.state_dict())
+    assert other.param_groups[0][option] == value
+
+
+@pytest.mark.parametrize(
+    ("optimizer_class", "option", "default"),
+    [(nn.optim.Adam, "amsgrad_max", "raw"), (nn.optim.Adagrad, "eps_inside_sqrt", False)],
+)
+def test_a_state_dict_saved_before_a_lecture_option_existed_loads_with_its_default(optimizer_class, option, default):
+    parameter = nn.Parameter(START)
+    optimizer = optimizer_class([parameter], lr=0.1)
+    run(optimizer, parameter, [GRAD_1, GRAD_2])
+    old = optimizer.state_dict()
+    del old["param_groups"][0][option]
+    restored = optimizer_class(
+        [nn.Parameter(START)], lr=0.1, **{option: not default if default is False else "corrected"}
+    )
+    restored.load_state_dict(old)
+    assert restored.param_groups[0][option] == default
+    assert option not in old["param_groups"][0]
+
+
 ALL_OPTIMIZERS = [
     (nn.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
     (nn.optim.Adagrad, {"lr": 0.1}),
+    (nn.optim.Adagrad, {"lr": 0.1, "eps_inside_sqrt": True}),
     (nn.optim.RMSprop, {"lr": 0.01, "momentum": 0.5, "centered": True}),
     (nn.optim.Adam, {"lr": 0.05, "amsgrad": True}),
+    (nn.optim.Adam, {"lr": 0.05, "amsgrad": True, "amsgrad_max": "corrected"}),
     (nn.optim.AdamW, {"lr": 0.05}),
 ]
-IDS = [cls.__name__ for cls, _ in ALL_OPTIMIZERS]
+IDS = [
+    f"{cls.__name__}[{','.join(f'{key}={value}' for key, value in options.items())}]" for cls, options in ALL_OPTIMIZERS
+]
 
 
 @pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
@@ -307,6 +446,9 @@ def test_a_parameter_in_two_groups_is_rejected():
         (nn.optim.Adam, {"betas": (0.9, -0.1)}, r"invalid betas\[1\] -0.1"),
         (nn.optim.Adam, {"betas": 0.9}, "betas must be a pair"),
         (nn.optim.AdamW, {"weight_decay": -0.01}, "invalid weight_decay"),
+        (nn.optim.Adam, {"amsgrad_max": "lecture"}, "Adam: amsgrad_max must be 'raw' or 'corrected', got 'lecture'"),
+        (nn.optim.AdamW, {"amsgrad_max": None}, "AdamW: amsgrad_max must be 'raw' or 'corrected', got None"),
+        (nn.optim.Adagrad, {"eps_inside_sqrt": 1}, "Adagrad: eps_inside_sqrt must be True or False, got 1"),
     ],
 )
 def test_bad_hyperparameters_raise_clear_errors(optimizer_class, options, message):

@@ -21,6 +21,15 @@ class Adagrad(Optimizer):
         g     <- g + weight_decay * theta            (if weight_decay != 0)
         sum   <- sum + g^2
         theta <- theta - lr_t * g / (sqrt(sum) + eps)
+
+    With ``eps_inside_sqrt=True`` the last line is the form of Duchi et al. and of the
+    course's deck 004, eps inside the root::
+
+        theta <- theta - lr_t * g / sqrt(sum + eps)
+
+    For small eps the denominators differ by about eps - eps / (2 sqrt(sum)): nothing at
+    the default eps = 1e-10, visible for a large eps (e.g. 0.1) or a small sum, where
+    sqrt(sum + eps) tends to sqrt(eps) instead of eps.
     """
 
     state_keys = ("step", "sum")
@@ -36,6 +45,7 @@ class Adagrad(Optimizer):
         eps: float = 1e-10,
         *,
         maximize: bool = False,
+        eps_inside_sqrt: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -44,13 +54,22 @@ class Adagrad(Optimizer):
             "initial_accumulator_value": initial_accumulator_value,
             "eps": eps,
             "maximize": maximize,
+            "eps_inside_sqrt": eps_inside_sqrt,
         }
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
             check_real("Adagrad", name, group[name])
-        check_flag("Adagrad", "maximize", group["maximize"])
+        for name in ("maximize", "eps_inside_sqrt"):
+            check_flag("Adagrad", name, group[name])
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As :meth:`Optimizer.load_state_dict`; groups saved before ``eps_inside_sqrt`` existed load as False."""
+        groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
+        if isinstance(groups, (list, tuple)) and all(isinstance(group, dict) for group in groups):
+            state_dict = {**state_dict, "param_groups": [{"eps_inside_sqrt": False, **group} for group in groups]}
+        super().load_state_dict(state_dict)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         if not state:
@@ -63,4 +82,8 @@ class Adagrad(Optimizer):
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
         state["sum"] = state["sum"] + grad * grad
-        return param - learning_rate * safe_divide(grad, np.sqrt(state["sum"]) + group["eps"])
+        if group["eps_inside_sqrt"]:
+            denominator = np.sqrt(state["sum"] + group["eps"])
+        else:
+            denominator = np.sqrt(state["sum"]) + group["eps"]
+        return param - learning_rate * safe_divide(grad, denominator)

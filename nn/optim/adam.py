@@ -10,7 +10,11 @@ import numpy as np
 
 from .optimizer import Optimizer, ParamsLike, check_flag, check_real, safe_divide
 
-__all__ = ["Adam", "AdamW"]
+__all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
+
+
+#: Accepted values of ``amsgrad_max``: which second moment AMSGrad keeps the running maximum of.
+AMSGRAD_MAX = ("raw", "corrected")
 
 
 class Adam(Optimizer):
@@ -23,9 +27,23 @@ class Adam(Optimizer):
         v <- beta2 * v + (1 - beta2) * g^2
         v_max <- max(v_max, v)                     (amsgrad; v_hat = v_max, else v)
         theta <- theta - (lr / (1 - beta1^t)) * m / (sqrt(v_hat) / sqrt(1 - beta2^t) + eps)
+
+    ``amsgrad_max`` chooses what AMSGrad takes the maximum of. "raw" (the default) is
+    PyTorch's code above: the maximum of the raw v, bias-corrected afterwards by the
+    current step's 1 - beta2^t. "corrected" is the pseudo-code of PyTorch's
+    documentation (and of the course's deck 004): the maximum of the bias-corrected
+    v_hat_t = v_t / (1 - beta2^t), used as it is::
+
+        v_hat_max <- max(v_hat_max, v / (1 - beta2^t))
+        theta <- theta - (lr / (1 - beta1^t)) * m / (sqrt(v_hat_max) + eps)
+
+    The two differ because 1 - beta2^t grows with t: v_s / (1 - beta2^s) >= v_s / (1 - beta2^t)
+    for s <= t, so the "corrected" denominator is never smaller; it remembers early
+    large gradients more strongly, and its steps are never larger. The state key is ``max_exp_avg_sq`` for "raw" (PyTorch's name) and
+    ``max_exp_avg_sq_corrected`` for "corrected".
     """
 
-    state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "max_exp_avg_sq_corrected")
     required_state_keys = ("step", "exp_avg", "exp_avg_sq")
     #: AdamW decouples weight decay from the gradient: theta <- theta * (1 - lr * weight_decay).
     decoupled_weight_decay = False
@@ -40,6 +58,7 @@ class Adam(Optimizer):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        amsgrad_max: str = "raw",
     ) -> None:
         defaults = {
             "lr": lr,
@@ -48,6 +67,7 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "amsgrad_max": amsgrad_max,
         }
         super().__init__(params, defaults)
 
@@ -64,14 +84,21 @@ class Adam(Optimizer):
             check_real(owner, f"betas[{index}]", beta, 0.0, 1.0)
         for name in ("amsgrad", "maximize"):
             check_flag(owner, name, group[name])
+        if not isinstance(group["amsgrad_max"], str) or group["amsgrad_max"] not in AMSGRAD_MAX:
+            raise ValueError(f"{owner}: amsgrad_max must be 'raw' or 'corrected', got {group['amsgrad_max']!r}")
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As :meth:`Optimizer.load_state_dict`; groups saved before ``amsgrad_max`` existed load as "raw"."""
+        groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
+        if isinstance(groups, (list, tuple)) and all(isinstance(group, dict) for group in groups):
+            state_dict = {**state_dict, "param_groups": [{"amsgrad_max": "raw", **group} for group in groups]}
+        super().load_state_dict(state_dict)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         if not state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(param)
         if group["maximize"]:
             grad = -grad
         lr, weight_decay = group["lr"], group["weight_decay"]
@@ -86,11 +113,17 @@ class Adam(Optimizer):
         state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * grad
         state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * grad * grad
         second_moment = state["exp_avg_sq"]
-        if group["amsgrad"]:
-            previous = state.get("max_exp_avg_sq", np.zeros_like(param))
-            state["max_exp_avg_sq"] = second_moment = np.maximum(previous, second_moment)
+        bias_correction2 = 1 - beta2**step
+        if group["amsgrad"] and group["amsgrad_max"] == "corrected":
+            previous = state.get("max_exp_avg_sq_corrected", np.zeros_like(param))
+            state["max_exp_avg_sq_corrected"] = np.maximum(previous, second_moment / bias_correction2)
+            denominator = np.sqrt(state["max_exp_avg_sq_corrected"]) + group["eps"]
+        else:
+            if group["amsgrad"]:
+                previous = state.get("max_exp_avg_sq", np.zeros_like(param))
+                state["max_exp_avg_sq"] = second_moment = np.maximum(previous, second_moment)
+            denominator = np.sqrt(second_moment) / math.sqrt(bias_correction2) + group["eps"]
         step_size = lr / (1 - beta1**step)
-        denominator = np.sqrt(second_moment) / math.sqrt(1 - beta2**step) + group["eps"]
         return param - step_size * safe_divide(state["exp_avg"], denominator)
 
 
@@ -113,5 +146,6 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        amsgrad_max: str = "raw",
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, amsgrad_max=amsgrad_max)
