@@ -151,7 +151,9 @@ def _epoch_line(epoch: int, epochs: int, logs: dict[str, Any]) -> str:
 def train_tensor_network(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[nn.Module, nn.History]:
     """Digits/MNIST: fit with a validation split, then print the test accuracy."""
     X_train, X_test, y_train, y_test = _load(args, parser)
-    X_fit, X_val, y_fit, y_val = nn.data.train_test_split(X_train, y_train, 0.1, seed=args.seed, stratify=y_train)
+    X_fit, X_val, y_fit, y_val = nn.data.train_test_split(
+        X_train, y_train, test_size=0.1, random_state=args.seed, stratify=y_train
+    )
     model = build_model(args, in_features=int(np.prod(X_train.shape[1:])))
     optimizer = _make_optimizer(args, model.parameters())
     loss_fn = partial(cross_entropy, label_smoothing=args.label_smoothing)
@@ -173,7 +175,7 @@ def train_tensor_network(args: argparse.Namespace, parser: argparse.ArgumentPars
 def train_scalar_moons(args: argparse.Namespace) -> tuple[nn.Module, nn.History]:
     """micrograd's demo on the Value engine: full-batch SVM max-margin loss + 1e-4 L2 on 100 two-moons
     points, labels y in {-1, +1}, learning rate decaying linearly from lr to lr / 10."""
-    X, labels = nn.data.make_moons(100, noise=0.1, seed=args.seed)
+    X, labels = nn.data.make_moons(100, noise=0.1, random_state=args.seed)
     rows, targets = X.tolist(), (2 * labels - 1).tolist()
     model = nn.MLP(2, [*args.hidden, 1], activation=args.activation, seed=args.seed)
     parameters = model.parameters()

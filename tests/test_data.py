@@ -1,19 +1,19 @@
-"""Tests for nn.data: DataLoader, train_test_split, Standardizer, toy sets, digits and MNIST IDX files."""
+"""Tests for nn.data: DataLoader, scikit-learn's split, scaler and toy sets, XOR and spirals, digits, MNIST IDX files."""
 
 import gzip
-import math
 import struct
+import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import nn.data
 from nn.data import (
     DataLoader,
-    Standardizer,
+    StandardScaler,
     load_digits,
     load_mnist,
     make_circles,
@@ -88,143 +88,105 @@ def test_loader_rejects_mismatched_lengths_and_bad_batch_size():
         DataLoader(np.float64(3.0))
 
 
-# -- train_test_split ------------------------------------------------------------------------
+# -- scikit-learn's split, scaler and toy sets ----------------------------------------------------
+
+SCIKIT_LEARN_OBJECTS = [
+    ("make_moons", "sklearn.datasets"),
+    ("make_circles", "sklearn.datasets"),
+    ("make_regression", "sklearn.datasets"),
+    ("train_test_split", "sklearn.model_selection"),
+    ("StandardScaler", "sklearn.preprocessing"),
+]
 
 
-@given(n=st.integers(2, 60), fraction=st.floats(0.05, 0.95), seed=st.integers(0, 1000))
-def test_split_partitions_rows_with_test_size_rounded_up(n, fraction, seed):
-    n_test = math.ceil(fraction * n)
-    if not 0 < n_test < n:
-        with pytest.raises(ValueError, match="both sets must be non-empty"):
-            train_test_split(np.arange(n), np.arange(n), test_size=fraction, seed=seed)
-        return
-    X_train, X_test, y_train, y_test = train_test_split(np.arange(n), np.arange(n) * 2, test_size=fraction, seed=seed)
-    assert len(X_test) == n_test and len(X_train) == n - n_test
-    assert sorted(np.concatenate([X_train, X_test]).tolist()) == list(range(n))
-    np.testing.assert_array_equal(y_train, X_train * 2)
-    np.testing.assert_array_equal(y_test, X_test * 2)
+@pytest.mark.parametrize(("name", "module"), SCIKIT_LEARN_OBJECTS)
+def test_split_scaler_and_toy_sets_are_scikit_learns_own(name, module):
+    sklearn_module = pytest.importorskip(module)
+    assert getattr(nn.data, name) is getattr(sklearn_module, name)
+    assert name in nn.data.__all__ and name in dir(nn.data)
 
 
-def test_split_is_reproducible_from_the_seed():
-    first = train_test_split(np.arange(100), test_size=0.3, seed=5)
-    second = train_test_split(np.arange(100), test_size=0.3, seed=5)
-    other = train_test_split(np.arange(100), test_size=0.3, seed=6)
-    np.testing.assert_array_equal(first[1], second[1])
-    assert not np.array_equal(first[1], other[1])
+def test_scikit_learn_habits_give_scikit_learns_results():
+    datasets = pytest.importorskip("sklearn.datasets")
+    model_selection = pytest.importorskip("sklearn.model_selection")
+    for ours, theirs in [
+        (make_moons(200, noise=0.2, random_state=42), datasets.make_moons(200, noise=0.2, random_state=42)),
+        (make_circles(50, factor=0.5, random_state=1), datasets.make_circles(50, factor=0.5, random_state=1)),
+        (make_regression(30, n_features=3, random_state=2), datasets.make_regression(30, n_features=3, random_state=2)),
+    ]:
+        for our_array, their_array in zip(ours, theirs):
+            np.testing.assert_array_equal(our_array, their_array)
+    X, y = make_moons(100, random_state=0)
+    ours = train_test_split(X, y, test_size=0.2, random_state=3, stratify=y)
+    theirs = model_selection.train_test_split(X, y, test_size=0.2, random_state=3, stratify=y)
+    for our_array, their_array in zip(ours, theirs):
+        np.testing.assert_array_equal(our_array, their_array)
+    scaler = StandardScaler().fit(X)
+    np.testing.assert_allclose(scaler.mean_, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scaler.var_, X.var(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scaler.scale_, X.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X)), X, rtol=1e-12, atol=1e-15)
 
 
-def test_stratified_split_keeps_each_class_share():
-    y = np.repeat([0, 1, 2], [50, 30, 20])
-    _, _, y_train, y_test = train_test_split(np.arange(100), y, test_size=0.25, seed=0, stratify=y)
-    assert len(y_test) == 25
-    for label, count in zip([0, 1, 2], [50, 30, 20]):
-        assert abs(np.sum(y_test == label) - count * 0.25) <= 1
-        assert np.sum(y_test == label) + np.sum(y_train == label) == count
+def test_scikit_learn_names_without_scikit_learn_say_how_to_install_it(monkeypatch):
+    for module in ("sklearn", "sklearn.datasets", "sklearn.model_selection", "sklearn.preprocessing"):
+        monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(ImportError, match=r"nn.data.make_moons is scikit-learn's sklearn.datasets.make_moons.*`train`"):
+        nn.data.make_moons(10)
+    with pytest.raises(ImportError, match=r"sklearn.preprocessing.StandardScaler.*pip install scikit-learn"):
+        from nn.data import StandardScaler  # noqa: F401
+    with pytest.raises(AttributeError, match="'nn.data' has no attribute 'Standardizer'"):
+        nn.data.Standardizer  # noqa: B018
 
 
-def test_split_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="X has 5 rows but y has 4"):
-        train_test_split(np.zeros(5), np.zeros(4))
-    with pytest.raises(ValueError, match=r"test_size must lie in \(0, 1\)"):
-        train_test_split(np.zeros(5), test_size=1.5)
-    with pytest.raises(TypeError, match="test_size"):
-        train_test_split(np.zeros(5), test_size="half")
-    with pytest.raises(ValueError, match="stratify"):
-        train_test_split(np.zeros(5), stratify=np.zeros(4))
+def test_nn_imports_without_scikit_learn():
+    script = (
+        "import sys; sys.modules['sklearn'] = None; import nn, nn.data; print(nn.data.make_xor(5, random_state=0)[1])"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "sklearn" not in result.stderr
 
 
-# -- Standardizer --------------------------------------------------------------------------------
+# -- toy sets scikit-learn lacks: XOR and spirals -------------------------------------------------
 
 
-def test_standardizer_uses_training_statistics_and_maps_constant_columns_to_zero():
-    rng = np.random.default_rng(0)
-    train = np.column_stack([rng.normal(5, 2, 200), np.full(200, 3.0)])
-    test = np.column_stack([rng.normal(5, 2, 50), np.full(50, 4.0)])
-    scaler = Standardizer()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        z_train = scaler.fit_transform(train)
-        z_test = scaler.transform(test)
-    np.testing.assert_allclose(z_train[:, 0].mean(), 0.0, atol=1e-12)
-    np.testing.assert_allclose(z_train[:, 0].std(), 1.0, rtol=1e-12)
-    np.testing.assert_array_equal(z_train[:, 1], 0.0)
-    expected = (test[:, 0] - train[:, 0].mean()) / train[:, 0].std()
-    np.testing.assert_allclose(z_test[:, 0], expected, rtol=1e-12)
-    np.testing.assert_array_equal(z_test[:, 1], 1.0)  # (4 - 3) / 1: constant columns keep std 1
-    np.testing.assert_allclose(scaler.inverse_transform(z_test), test, rtol=1e-12)
-
-
-def test_standardizer_keeps_float32_and_checks_its_state():
-    X = np.arange(12, dtype=np.float32).reshape(4, 3)
-    scaler = Standardizer()
-    with pytest.raises(RuntimeError, match="call fit"):
-        scaler.transform(X)
-    assert scaler.fit_transform(X).dtype == np.float32
-    with pytest.raises(ValueError, match=r"fitted on features of shape \(3,\), got samples of shape \(2,\)"):
-        scaler.transform(np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="no samples"):
-        Standardizer().fit(np.zeros((0, 3)))
-
-
-# -- toy sets ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("make", [make_moons, make_circles, make_xor, make_spirals])
-def test_toy_classification_sets_are_seeded_and_shaped(make):
-    X, y = make(37, noise=0.1, seed=4)
-    X_again, y_again = make(37, noise=0.1, seed=4)
+@pytest.mark.parametrize("make", [make_xor, make_spirals])
+def test_xor_and_spirals_are_seeded_by_random_state_and_shaped(make):
+    X, y = make(37, noise=0.1, random_state=4)
+    X_again, y_again = make(37, noise=0.1, random_state=np.random.RandomState(4))
     np.testing.assert_array_equal(X, X_again)
     np.testing.assert_array_equal(y, y_again)
     assert X.shape == (37, 2) and X.dtype == np.float64
     assert y.shape == (37,) and y.dtype == np.int64
-    assert not np.array_equal(X, make(37, noise=0.1, seed=5)[0])
-
-
-def test_moons_without_noise_lie_on_their_half_circles():
-    X, y = make_moons(101, seed=0)
-    outer, inner = X[y == 0], X[y == 1]
-    assert len(outer) == 50 and len(inner) == 51
-    np.testing.assert_allclose(np.hypot(outer[:, 0], outer[:, 1]), 1.0)
-    assert np.all(outer[:, 1] >= -1e-12)
-    np.testing.assert_allclose(np.hypot(inner[:, 0] - 1, inner[:, 1] - 0.5), 1.0)
-    assert np.all(inner[:, 1] <= 0.5 + 1e-12)
-
-
-def test_circles_without_noise_have_radii_one_and_factor():
-    X, y = make_circles(40, factor=0.3, seed=0)
-    radius = np.hypot(X[:, 0], X[:, 1])
-    np.testing.assert_allclose(radius[y == 0], 1.0)
-    np.testing.assert_allclose(radius[y == 1], 0.3)
+    assert not np.array_equal(X, make(37, noise=0.1, random_state=5)[0])
+    assert not np.array_equal(X, make(37, noise=0.1)[0])
 
 
 def test_xor_labels_are_the_xor_of_coordinate_signs():
-    X, y = make_xor(200, seed=1)
+    X, y = make_xor(200, random_state=1)
     np.testing.assert_array_equal(y, ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(int))
     assert 0 < y.mean() < 1
 
 
-def test_spirals_share_samples_between_classes():
-    _, y = make_spirals(11, n_classes=3, seed=0)
+def test_spirals_without_noise_lie_on_their_arms_and_share_samples_between_classes():
+    X, y = make_spirals(11, n_classes=3, noise=None, random_state=0)
     np.testing.assert_array_equal(np.bincount(y), [4, 4, 3])
+    radius = np.hypot(X[:, 0], X[:, 1])
+    assert np.all(radius <= 1.0 + 1e-12) and np.isclose(radius.max(), 1.0)
 
 
-def test_regression_without_noise_is_exactly_linear():
-    X, y, w = make_regression(30, n_features=3, seed=2, bias=1.5, coef=True)
-    np.testing.assert_allclose(y, X @ w + 1.5, rtol=1e-12)
-    X_noisy, y_noisy = make_regression(30, n_features=3, noise=0.5, seed=2, bias=1.5)
-    np.testing.assert_array_equal(X_noisy, X)
-    assert 0.1 < np.std(y_noisy - (X @ w + 1.5)) < 1.0
-
-
-def test_toy_sets_reject_bad_arguments():
-    with pytest.raises(ValueError, match="make_moons: n_samples must be an integer >= 2"):
-        make_moons(1)
+def test_xor_and_spirals_reject_bad_arguments():
+    with pytest.raises(ValueError, match="make_xor: n_samples must be an integer >= 1"):
+        make_xor(0)
     with pytest.raises(ValueError, match="make_xor: noise must be a finite number >= 0"):
         make_xor(10, noise=-0.1)
-    with pytest.raises(ValueError, match=r"make_circles: factor must lie in \(0, 1\)"):
-        make_circles(10, factor=1.0)
+    with pytest.raises(TypeError, match="make_xor: noise must be a number or None"):
+        make_xor(10, noise="0.1")
     with pytest.raises(ValueError, match="make_spirals: n_classes"):
         make_spirals(10, n_classes=0)
+    with pytest.raises(TypeError, match="make_spirals: random_state must be an int, a numpy RandomState or None"):
+        make_spirals(10, random_state=np.random.default_rng(0))
 
 
 # -- digits ------------------------------------------------------------------------------------------

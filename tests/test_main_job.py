@@ -77,7 +77,7 @@ def test_moons_trains_the_scalar_mlp(tmp_path, capsys):
 
 
 def test_mnist_job_reads_idx_files_from_data_dir(tmp_path, capsys):
-    write_mnist(tmp_path, compress=True, n_train=40, n_test=10, size=4)
+    write_mnist(tmp_path, compress=True, n_train=200, n_test=10, size=4)  # a stratified split needs >= 10 per part
     assert (
         main(
             [

@@ -1,18 +1,30 @@
-"""nn.data: mini-batches, splitting, standardisation, toy data sets, digits and MNIST.
+"""nn.data: mini-batches, toy data sets, digits and MNIST; scikit-learn's split and scaler.
 
-Nothing downloads at run time: toy sets are generated from a seed, the 8x8 digits
-come with scikit-learn, and MNIST is read from IDX files in a directory you give.
+Nothing downloads at run time. ``make_moons``, ``make_circles``, ``make_regression``,
+``train_test_split`` and ``StandardScaler`` are scikit-learn's own objects, imported on first
+use (see :mod:`nn.data.scikit_learn`); ``make_xor`` and ``make_spirals`` (which scikit-learn
+lacks) follow its conventions. The 8x8 digits come with scikit-learn, and MNIST is read from
+IDX files in a directory you give.
 """
 
-from .datasets import make_circles, make_moons, make_regression, make_spirals, make_xor
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .datasets import make_spirals, make_xor
 from .digits import load_digits
 from .loader import DataLoader
 from .mnist import load_mnist, read_idx
-from .preprocessing import Standardizer, train_test_split
+from .scikit_learn import SCIKIT_LEARN_NAMES, from_scikit_learn
+
+if TYPE_CHECKING:
+    from sklearn.datasets import make_circles, make_moons, make_regression
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
 
 __all__ = [
     "DataLoader",
-    "Standardizer",
+    "StandardScaler",
     "load_digits",
     "load_mnist",
     "make_circles",
@@ -23,3 +35,13 @@ __all__ = [
     "read_idx",
     "train_test_split",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in SCIKIT_LEARN_NAMES:
+        return from_scikit_learn(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -6,8 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from .preprocessing import Standardizer, train_test_split
-
 
 def load_digits(
     test_size: float | int = 0.2,
@@ -26,6 +24,8 @@ def load_digits(
     """
     try:
         from sklearn.datasets import load_digits as sklearn_load_digits
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
     except ImportError as error:
         raise ImportError(
             "load_digits needs scikit-learn for its bundled digits; install it with "
@@ -33,9 +33,9 @@ def load_digits(
         ) from error
     bunch = sklearn_load_digits()
     X, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, seed=seed, stratify=y)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
     if standardize:
-        scaler = Standardizer().fit(X_train)
+        scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     else:
         X_train, X_test = X_train / 16.0, X_test / 16.0
