@@ -1,27 +1,32 @@
-"""Save and load a module's state (and an optimizer's) as one ``.npz`` file, without pickle.
+"""Checkpoints: a module's weights, what built it, and optionally an optimizer's state, in one ``.npz``.
 
-File layout (``numpy.savez``, read back with ``allow_pickle=False``):
+File layout (an uncompressed ``.npz``; no pickle anywhere):
 
-* ``format``: 0-d string ``"micrograd-plus-state/1"``;
+* ``format``: 0-d string ``"micrograd-plus-state/2"``;
+* ``architecture``: 0-d string, the JSON record of :mod:`nn.architecture` (class and
+  constructor config of every module) or ``null`` when the model cannot be recorded;
 * ``model/<name>``: one array per ``state_dict`` entry;
-* ``optimizer/skeleton`` (only with an optimizer): 0-d string holding JSON that mirrors the
-  optimizer's nested ``state_dict()``, with every array replaced by a reference;
-  ``optimizer/<i>``: those arrays.
+* with an optimizer, its ``state_dict()`` in PyTorch's fixed layout:
+  ``optimizer/layout`` is JSON ``{"param_groups": [{option: value, "params": [int, ...]}, ...],
+  "state": {"<index>": {"<key>": number | "array" | "scalar"}}}``, where ``"array"`` and
+  ``"scalar"`` (a numpy scalar) mean the value is the member ``optimizer/state/<index>/<key>``.
+  Group options are JSON scalars or flat tuples of them (``betas``).
 
-The skeleton encodes ints, floats (incl. inf/nan), bools, None and strings as JSON scalars,
-and containers as tagged objects so that they come back exactly: ``{"dict": [[key, value],
-...]}`` (keys stay int or str), ``{"list": [...]}``, ``{"tuple": [...]}``, ``{"array": "optimizer/3"}``
-and ``{"scalar": "optimizer/4"}`` (a numpy scalar, kept with its dtype).
-
-Functions: :func:`save`, :func:`load` (returns ``{"model": ..., "optimizer": ...}``) and
-:func:`load_into` (validates the whole file, then restores a module and optimizer).
+:func:`save` writes atomically (see :mod:`nn.archive`). :func:`load` rebuilds the model
+from the record and its weights (``nn.load``); :func:`load_into` fills an existing module
+(and optimizer), refusing a file whose record names a different architecture;
+:func:`read` returns the file's contents as arrays. Every reader checks all headers
+first (against each other, the file's length, and the module it will fill), so memory
+stays bounded by the model's own size, and reports any problem as one
+:class:`SerializationError` naming the file. Files of format ``/1`` without optimizer
+state are still read.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import zipfile
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,96 +34,277 @@ from typing import Any
 
 import numpy as np
 
-from .module import Module
+from . import architecture
+from .archive import NpzReader, SerializationError, write_npz
+from .module import Module, StateDictError
 
-__all__ = ["FORMAT", "SerializationError", "load", "load_into", "save"]
+__all__ = ["FORMAT", "CheckpointMismatchError", "SerializationError", "load", "load_into", "read", "save"]
 
-FORMAT = "micrograd-plus-state/1"
+FORMAT = "micrograd-plus-state/2"
+_FORMAT_1 = "micrograd-plus-state/1"
 _MODEL = "model/"
-_OPTIMIZER = "optimizer/"
-_SKELETON = "optimizer/skeleton"
+_LAYOUT = "optimizer/layout"
+_STATE = "optimizer/state/"
+_STATE_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
+_INDEX = re.compile(r"[0-9]{1,18}")
+#: Deepest JSON nesting accepted (three levels per module of a record, plus slack).
+MAX_JSON_DEPTH = 3 * architecture.MAX_DEPTH + 8
 
 
-class SerializationError(ValueError):
-    """A state file is unreadable, malformed, or does not fit the module/optimizer it is loaded into."""
+class CheckpointMismatchError(SerializationError, StateDictError):
+    """The file is sound but does not fit the module it is loaded into (other architecture or state)."""
 
 
-# -- nested optimizer state <-> (JSON skeleton, arrays) ---------------------------
-def _encode(value: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
-    """The JSON-ready skeleton of ``value``; arrays are moved into ``arrays``."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+# -- the optimizer's fixed layout -----------------------------------------------------
+def _json_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _group_option(value: Any, where: str) -> Any:
+    value = _plain(value)
+    if _json_scalar(value):
         return value
-    if isinstance(value, (np.ndarray, np.generic)):
-        array = np.asarray(value)
-        if array.dtype.kind not in "biufcU":
-            raise TypeError(f"save: optimizer state at {where} has dtype {array.dtype}, which needs pickle")
-        key = f"{_OPTIMIZER}{len(arrays)}"
-        arrays[key] = np.array(array)
-        return {"array" if isinstance(value, np.ndarray) else "scalar": key}
-    if isinstance(value, Mapping):
-        items = []
-        for key, item in value.items():
-            if isinstance(key, bool) or not isinstance(key, (int, str)):
-                raise TypeError(
-                    f"save: optimizer state at {where} has a key {key!r}; only int and str keys are supported"
-                )
-            items.append([key, _encode(item, arrays, f"{where}[{key!r}]")])
-        return {"dict": items}
+    kind = type(value).__name__
     if isinstance(value, (list, tuple)):
-        items = [_encode(item, arrays, f"{where}[{index}]") for index, item in enumerate(value)]
-        return {"tuple" if isinstance(value, tuple) else "list": items}
-    raise TypeError(f"save: optimizer state at {where} is a {type(value).__name__}, which cannot be stored")
+        items = [_plain(item) for item in value]
+        inner = [type(item).__name__ for item in items if not _json_scalar(item)]
+        if not inner:
+            return items
+        kind = f"{kind} holding a {inner[0]}"
+    raise TypeError(f"save: optimizer option {where} is a {kind}; options are numbers, strings or flat tuples")
 
 
-def _decode(node: Any, arrays: Mapping[str, np.ndarray], used: set[str], where: str) -> Any:
-    """Rebuild the value that :func:`_encode` turned into ``node``."""
-    if node is None or isinstance(node, (bool, int, float, str)):
-        return node
-    if not isinstance(node, dict) or len(node) != 1:
-        raise SerializationError(f"optimizer skeleton at {where}: unexpected entry {node!r}")
-    ((tag, body),) = node.items()
-    if tag in ("array", "scalar"):
-        if not isinstance(body, str) or body not in arrays:
-            raise SerializationError(f"optimizer skeleton at {where}: refers to missing array {body!r}")
-        used.add(body)
-        array = np.array(arrays[body])
-        return array if tag == "array" else array[()]
-    if tag in ("list", "tuple") and isinstance(body, list):
-        items = [_decode(item, arrays, used, f"{where}[{index}]") for index, item in enumerate(body)]
-        return tuple(items) if tag == "tuple" else items
-    if tag == "dict" and isinstance(body, list):
-        result: dict[Any, Any] = {}
-        for pair in body:
-            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (int, str))):
-                raise SerializationError(f"optimizer skeleton at {where}: bad dict item {pair!r}")
-            result[pair[0]] = _decode(pair[1], arrays, used, f"{where}[{pair[0]!r}]")
-        return result
-    raise SerializationError(f"optimizer skeleton at {where}: unknown tag {tag!r}")
-
-
-def encode_nested(state: Any) -> dict[str, np.ndarray]:
-    """Flatten a nested optimizer state into npz-ready arrays (skeleton + ``optimizer/<i>``)."""
+def _optimizer_arrays(state_dict: Any) -> dict[str, np.ndarray]:
+    """``optimizer/layout`` and ``optimizer/state/<index>/<key>`` arrays for a PyTorch-layout state dict."""
+    if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
+        raise TypeError("save: optimizer state must be a dict with exactly the keys 'state' and 'param_groups'")
+    groups = []
+    for number, group in enumerate(state_dict["param_groups"]):
+        if not isinstance(group, Mapping) or not all(isinstance(key, str) for key in group):
+            raise TypeError(f"save: optimizer param group {number} must be a dict with str keys")
+        params = group.get("params", [])
+        if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in params):
+            raise TypeError(f"save: optimizer param group {number} params must be int indices, got {params!r}")
+        packed = {key: _group_option(value, f"{key!r} of group {number}") for key, value in group.items()}
+        groups.append({**packed, "params": [int(i) for i in params]})
     arrays: dict[str, np.ndarray] = {}
-    skeleton = _encode(state, arrays, "state")
-    arrays[_SKELETON] = np.array(json.dumps(skeleton, allow_nan=True))
+    state: dict[str, dict[str, Any]] = {}
+    for index, entry in state_dict["state"].items():
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not isinstance(entry, Mapping):
+            raise TypeError(
+                f"save: optimizer state must map int indices to dicts, got {index!r}: {type(entry).__name__}"
+            )
+        packed = state[str(int(index))] = {}
+        for key, value in entry.items():
+            if not isinstance(key, str) or not _STATE_KEY.fullmatch(key):
+                raise TypeError(f"save: optimizer state key {key!r} of parameter {index} must be a plain name")
+            if isinstance(value, (np.ndarray, np.generic)):
+                if np.asarray(value).dtype.kind not in "biufc":
+                    raise TypeError(f"save: optimizer state {key!r} has dtype {np.asarray(value).dtype}, not a number")
+                arrays[f"{_STATE}{int(index)}/{key}"] = np.array(value)
+                packed[key] = "array" if isinstance(value, np.ndarray) else "scalar"
+            elif isinstance(value, (bool, int, float)):
+                packed[key] = value
+            else:
+                raise TypeError(f"save: optimizer state {key!r} of parameter {index} is a {type(value).__name__}")
+    arrays[_LAYOUT] = np.array(json.dumps({"param_groups": groups, "state": state}))
     return arrays
 
 
-def decode_nested(arrays: Mapping[str, np.ndarray]) -> Any:
-    """Inverse of :func:`encode_nested`; every ``optimizer/<i>`` array must be referenced exactly as saved."""
+def _check_layout(layout: Any, problem: Any) -> dict[str, Any]:
+    """Validate the decoded ``optimizer/layout`` (fixed depth, so no recursion); return it."""
+    if not isinstance(layout, dict) or set(layout) != {"param_groups", "state"}:
+        raise problem("optimizer layout must be {'param_groups': [...], 'state': {...}}")
+    groups, state = layout["param_groups"], layout["state"]
+    if not isinstance(groups, list) or not isinstance(state, dict):
+        raise problem("optimizer layout: param_groups must be a list and state a dict")
+    for number, group in enumerate(groups):
+        if not isinstance(group, dict) or not isinstance(group.get("params", []), list):
+            raise problem(f"optimizer param group {number} is not a dict with a params list")
+        for key, value in group.items():
+            flat = isinstance(value, list) and all(_json_scalar(v) for v in value)
+            if not (_json_scalar(value) or flat) or (key == "params" and not all(type(i) is int for i in value)):
+                raise problem(f"optimizer param group {number}: option {key!r} has an unexpected value")
+    for index, entry in state.items():
+        if not _INDEX.fullmatch(index) or not isinstance(entry, dict):
+            raise problem(f"optimizer state entry {index!r} is not an index with a dict")
+        for key, value in entry.items():
+            if not _STATE_KEY.fullmatch(key) or not (
+                isinstance(value, (bool, int, float)) or value in ("array", "scalar")
+            ):
+                raise problem(f"optimizer state {index}/{key!r} has an unexpected value")
+    return layout
+
+
+def _parse_json(text: str, what: str, problem: Any) -> Any:
+    """``json.loads`` that refuses nesting deeper than :data:`MAX_JSON_DEPTH` (no RecursionError escapes)."""
     try:
-        skeleton = json.loads(str(arrays[_SKELETON][()]))
-    except (KeyError, ValueError, TypeError) as error:
-        raise SerializationError(f"optimizer skeleton is missing or not valid JSON: {error}") from None
-    used: set[str] = set()
-    state = _decode(skeleton, arrays, used, "state")
-    extra = sorted(set(arrays) - used - {_SKELETON})
-    if extra:
-        raise SerializationError(f"optimizer part has unreferenced arrays: {', '.join(extra)}")
-    return state
+        value = json.loads(text)
+    except RecursionError:
+        raise problem(f"{what} nests deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as error:
+        raise problem(f"{what} is not valid JSON ({error})") from None
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise problem(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return value
 
 
-# -- files ------------------------------------------------------------------------
+# -- reading ---------------------------------------------------------------------------
+class _Checkpoint:
+    """An open state file whose headers, record and optimizer layout have been checked; data unread."""
+
+    def __init__(self, archive: NpzReader) -> None:
+        self.archive = archive
+        error = archive.error
+        if "format" not in archive.members:
+            raise error(f"not a {FORMAT} file (no format entry)")
+        found = archive.read_text("format")
+        if found not in (FORMAT, _FORMAT_1):
+            raise error(f"not a {FORMAT} file (format entry {found!r})")
+        if "optimizer/skeleton" in archive.members:
+            raise error(f"holds optimizer state in the nested layout of {_FORMAT_1}, which is no longer read")
+        self.model = {key[len(_MODEL) :]: m for key, m in archive.members.items() if key.startswith(_MODEL)}
+        known = {"format", "architecture", _LAYOUT, *(_MODEL + name for name in self.model)}
+        layout = None
+        if _LAYOUT in archive.members:
+            layout = _check_layout(_parse_json(archive.read_text(_LAYOUT), "optimizer layout", error), error)
+            for index, entry in layout["state"].items():
+                for key, value in entry.items():
+                    member = f"{_STATE}{index}/{key}"
+                    if value in ("array", "scalar") and member not in archive.members:
+                        raise error(f"optimizer state refers to missing array {member!r}")
+                    known.add(member)
+        unknown = sorted(set(archive.members) - known)
+        if unknown:
+            raise error(f"unknown entries {', '.join(unknown)}")
+        self.layout = layout
+        self.record = None
+        if "architecture" in archive.members:
+            self.record = _parse_json(archive.read_text("architecture"), "architecture record", error)
+
+    def check_module(self, module: Module, strict: bool) -> None:
+        """Raise :class:`CheckpointMismatchError` unless the model part fits ``module`` (headers only)."""
+        placeholders = {name: member.placeholder() for name, member in self.model.items()}
+        try:
+            module.check_state_dict(placeholders, strict=strict)
+        except StateDictError as error:
+            raise CheckpointMismatchError(f"{self.archive.path}: does not fit the model: {error}") from None
+
+    def model_arrays(self) -> OrderedDict[str, np.ndarray]:
+        return OrderedDict((name, self.archive.read(_MODEL + name)) for name in self.model)
+
+    def optimizer_state(self) -> dict[str, Any] | None:
+        if self.layout is None:
+            return None
+        groups = [
+            {
+                key: tuple(value) if isinstance(value, list) and key != "params" else value
+                for key, value in group.items()
+            }
+            for group in self.layout["param_groups"]
+        ]
+        state: dict[int, dict[str, Any]] = {}
+        for index, entry in self.layout["state"].items():
+            state[int(index)] = {}
+            for key, value in entry.items():
+                if value in ("array", "scalar"):
+                    array = self.archive.read(f"{_STATE}{index}/{key}")
+                    value = array if value == "array" else array[()]
+                state[int(index)][key] = value
+        return {"state": state, "param_groups": groups}
+
+
+def read(path: str | os.PathLike) -> dict[str, Any]:
+    """The contents of a checkpoint: ``{"model": OrderedDict name -> array, "optimizer": state dict or None,
+    "architecture": record or None}`` (memory: at most the file's size)."""
+    with NpzReader(path) as archive:
+        checkpoint = _Checkpoint(archive)
+        for name, member in checkpoint.model.items():
+            if member.dtype.kind not in "biufc":
+                raise archive.error(f"model entry {name!r} has dtype {member.dtype}, not a number")
+        model = checkpoint.model_arrays()
+        return {"model": model, "optimizer": checkpoint.optimizer_state(), "architecture": checkpoint.record}
+
+
+def load(path: str | os.PathLike) -> Module:
+    """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
+
+    The record's implied state shapes are compared with the file's headers before the
+    model is built, so a forged record cannot make it allocate more than the file holds.
+    """
+    with NpzReader(path) as archive:
+        checkpoint = _Checkpoint(archive)
+        if checkpoint.record is None:
+            raise archive.error(
+                "records no architecture (saved from a module nn.architecture cannot describe); "
+                "build the model yourself and use load_into"
+            )
+        try:
+            shapes = architecture.expected_shapes(checkpoint.record)
+        except ValueError as error:
+            raise archive.error(f"bad architecture record: {error}") from None
+        if shapes is not None:
+            stored = {name: member.shape for name, member in checkpoint.model.items()}
+            if shapes != stored:
+                wrong = sorted(name for name in set(shapes) | set(stored) if shapes.get(name) != stored.get(name))
+                details = ", ".join(f"{k}: record {shapes.get(k)}, file {stored.get(k)}" for k in wrong[:5])
+                raise archive.error(f"the architecture record does not match the stored weights ({details})")
+        try:
+            module = architecture.rebuild(checkpoint.record)
+        except ValueError as error:
+            raise archive.error(f"bad architecture record: {error}") from None
+        checkpoint.check_module(module, strict=True)
+        module.load_state_dict(checkpoint.model_arrays())
+        return module
+
+
+def load_into(module: Module, path: str | os.PathLike, optimizer: Any = None, strict: bool = True) -> dict[str, Any]:
+    """Restore ``module`` (and ``optimizer``) from ``path``, all or nothing.
+
+    With ``strict`` a file whose record names another architecture (e.g. Tanh where the
+    module has ReLU) is refused with the differences; the file's headers are checked
+    against the module (:meth:`Module.check_state_dict`) before any data is read; then
+    ``optimizer.load_state_dict`` runs (it may still reject its part, leaving the module
+    untouched), and only then the module is assigned. Returns what :func:`read` returns.
+    """
+    with NpzReader(path) as archive:
+        checkpoint = _Checkpoint(archive)
+        if strict and checkpoint.record is not None:
+            _check_same_architecture(archive, checkpoint.record, module)
+        checkpoint.check_module(module, strict)
+        if optimizer is not None and checkpoint.layout is None:
+            raise archive.error("has no optimizer state to load")
+        model = checkpoint.model_arrays()
+        optimizer_state = checkpoint.optimizer_state()
+    if optimizer is not None:
+        optimizer.load_state_dict(optimizer_state)
+    module.load_state_dict(model, strict=strict)
+    return {"model": model, "optimizer": optimizer_state, "architecture": checkpoint.record}
+
+
+def _check_same_architecture(archive: NpzReader, record: Any, module: Module) -> None:
+    try:
+        architecture.expected_shapes(record)
+        current = architecture.describe(module)
+    except architecture.NotRecordableError:
+        return
+    except ValueError as error:
+        raise archive.error(f"bad architecture record: {error}") from None
+    found = architecture.differences(record, current)
+    if found:
+        raise CheckpointMismatchError(f"{archive.path}: saved from a different architecture: " + "; ".join(found))
+
+
+# -- writing ---------------------------------------------------------------------------
 def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str, np.ndarray]:
     if isinstance(module_or_state, Module):
         return module_or_state.state_dict()
@@ -133,81 +319,28 @@ def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str
     return state
 
 
+def _record_of(module_or_state: Module | Mapping[str, Any]) -> Any:
+    if not isinstance(module_or_state, Module):
+        return None
+    try:
+        return architecture.describe(module_or_state)
+    except architecture.NotRecordableError:
+        return None
+
+
 def save(module_or_state: Module | Mapping[str, Any], path: str | os.PathLike, optimizer: Any = None) -> Path:
-    """Write a module's ``state_dict`` (or a given state dict) and optionally an optimizer's state to ``path``.
+    """Write a module's weights and architecture record (or a plain state dict) and optionally an
+    optimizer's state to ``path`` (used as given, no suffix added); return the path.
 
-    ``optimizer`` is an object with ``state_dict()`` (e.g. ``nn.optim.Adam``) or already a nested
-    state dict. Raises TypeError, writing nothing, if the state holds anything but dicts with int/str
-    keys, lists, tuples, ints, floats, bools, None, strings, numeric arrays and numpy scalars.
-
-    ``path`` is used as given (no ``.npz`` is appended); the file is written to a temporary
-    name first and then renamed, so an existing file is never left half-written.
-    Returns the path.
+    ``optimizer`` is an object with ``state_dict()`` (e.g. ``nn.optim.Adam``) or a state
+    dict in PyTorch's layout. Everything is checked before the file is touched (TypeError
+    for state that the layout cannot hold); the write is atomic, so on any failure the
+    previous file at ``path`` stays byte-identical.
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
+    arrays["architecture"] = np.array(json.dumps(_record_of(module_or_state)))
     for name, array in _model_state(module_or_state).items():
         arrays[_MODEL + name] = array
     if optimizer is not None:
-        arrays.update(encode_nested(optimizer.state_dict() if hasattr(optimizer, "state_dict") else optimizer))
-    path = Path(path)
-    temporary = path.with_name(path.name + ".partial")
-    try:
-        with open(temporary, "wb") as file:
-            np.savez(file, allow_pickle=False, **arrays)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    return path
-
-
-def _read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """All arrays of an npz file, read without pickle; clear errors for anything else."""
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise SerializationError(f"{path}: not a readable .npz file ({error})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise SerializationError(f"{path}: not an .npz archive (found a single {type(archive).__name__})")
-    with archive:
-        try:
-            return {key: archive[key] for key in archive.files}
-        except ValueError as error:
-            raise SerializationError(f"{path}: holds object arrays that need pickle, refused ({error})") from None
-        except (OSError, EOFError, zipfile.BadZipFile) as error:
-            raise SerializationError(f"{path}: damaged .npz archive ({error})") from None
-
-
-def load(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a file written by :func:`save`: ``{"model": OrderedDict name -> array, "optimizer": state or None}``."""
-    arrays = _read_arrays(path)
-    if "format" not in arrays or str(arrays["format"][()]) != FORMAT:
-        found = arrays.get("format")
-        raise SerializationError(f"{path}: not a {FORMAT} file (format entry {found!r})")
-    unknown = sorted(k for k in arrays if k != "format" and not k.startswith((_MODEL, _OPTIMIZER)))
-    if unknown:
-        raise SerializationError(f"{path}: unknown entries {', '.join(unknown)}")
-    model = OrderedDict((k[len(_MODEL) :], v) for k, v in arrays.items() if k.startswith(_MODEL))
-    optimizer_arrays = {k: v for k, v in arrays.items() if k.startswith(_OPTIMIZER)}
-    optimizer = decode_nested(optimizer_arrays) if optimizer_arrays else None
-    return {"model": model, "optimizer": optimizer}
-
-
-def load_into(module: Module, path: str | os.PathLike, optimizer: Any = None, strict: bool = True) -> dict[str, Any]:
-    """Restore ``module`` (and ``optimizer``) from ``path``, all or nothing.
-
-    The whole file is read and the model part validated (:meth:`Module.check_state_dict`)
-    before anything changes; then ``optimizer.load_state_dict`` runs (it may still reject
-    its part, leaving the module untouched), and only then the module is assigned.
-    Returns what :func:`load` returned.
-    """
-    contents = load(path)
-    module.check_state_dict(contents["model"], strict=strict)
-    if optimizer is not None:
-        if contents["optimizer"] is None:
-            raise SerializationError(f"{path}: has no optimizer state to load")
-        optimizer.load_state_dict(contents["optimizer"])
-    module.load_state_dict(contents["model"], strict=strict)
-    return contents
+        arrays.update(_optimizer_arrays(optimizer.state_dict() if hasattr(optimizer, "state_dict") else optimizer))
+    return write_npz(path, arrays)

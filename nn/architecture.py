@@ -1,0 +1,343 @@
+"""What built a module: its class and constructor config, as JSON, and how to rebuild it.
+
+A module's *record* is ``{"class": name, "config": {...}}``: the keyword arguments that
+rebuild it, in JSON values, where a sub-module is itself a record (``Sequential`` holds
+``{"modules": [record, ...]}``, ``Residual`` ``{"module": record}``). Weights, ``init``
+and ``rng`` are not part of it: a checkpoint stores the weights next to the record.
+
+The library's own layers and models are described by the table :data:`BLUEPRINTS`,
+which also gives each layer's state shapes from its config, so a file's record can be
+checked against its arrays *before* anything is allocated. A user-defined module can be
+recorded too: give the class a ``config()`` method returning its constructor's keyword
+arguments (JSON values or sub-modules) and register it with :func:`register_module`.
+Limits: a registered user class is rebuilt by calling it, so its constructor runs before
+its state is checked (register only classes you trust to allocate what they are asked);
+anything else (unregistered classes, closures passed as ``init``, Dropout's random
+state) is not recorded, and such a model is saved without a record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import activations, conv, layers, normalization, scalar
+from .module import Module
+
+__all__ = ["BLUEPRINTS", "Blueprint", "describe", "differences", "expected_shapes", "rebuild", "register_module"]
+
+#: Deepest nesting of modules a record may have.
+MAX_DEPTH = 64
+Shapes = dict[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """How one class is recorded: ``config(module)`` gives its constructor keyword arguments,
+    ``build(config)`` calls the constructor, ``state_shapes(config)`` (None: unknown) the
+    shapes of its own parameters and buffers."""
+
+    cls: type
+    config: Callable[[Any], dict[str, Any]]
+    build: Callable[[dict[str, Any]], Module] | None = None
+    state_shapes: Callable[[dict[str, Any]], Shapes] | None = None
+
+
+def _dtype(module: Module, parameter: str = "weight") -> str:
+    return str(np.asarray(getattr(module, parameter).data).dtype)
+
+
+def _no_state(config: dict[str, Any]) -> Shapes:
+    return {}
+
+
+def _stateless(cls: type, *names: str) -> Blueprint:
+    return Blueprint(cls, lambda m: {name: getattr(m, name) for name in names}, state_shapes=_no_state)
+
+
+def _linear_shapes(c: dict[str, Any]) -> Shapes:
+    shapes = {"weight": (c["out_features"], c["in_features"])}
+    return {**shapes, "bias": (c["out_features"],)} if c["bias"] else shapes
+
+
+def _conv_shapes(c: dict[str, Any]) -> Shapes:
+    kernel = tuple(c["kernel_size"])
+    shapes = {"weight": (c["out_channels"], c["in_channels"] // c.get("groups", 1), *kernel)}
+    return {**shapes, "bias": (c["out_channels"],)} if c["bias"] else shapes
+
+
+def _batch_norm_shapes(c: dict[str, Any]) -> Shapes:
+    channels = (c["num_features"],)
+    shapes: Shapes = {"weight": channels, "bias": channels} if c["affine"] else {}
+    if c["track_running_stats"]:
+        shapes.update(running_mean=channels, running_var=channels, num_batches_tracked=())
+    return shapes
+
+
+def _batch_norm(cls: type) -> Blueprint:
+    def config(m: Any) -> dict[str, Any]:
+        dtype = m.weight.data.dtype if m.affine else (m.running_mean.dtype if m.track_running_stats else np.float32)
+        names = ("num_features", "eps", "momentum", "affine", "track_running_stats")
+        return {**{name: getattr(m, name) for name in names}, "dtype": str(np.dtype(dtype))}
+
+    return Blueprint(cls, config, state_shapes=_batch_norm_shapes)
+
+
+def _conv_config(m: Any) -> dict[str, Any]:
+    names = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation")
+    config = {name: getattr(m, name) for name in names}
+    if hasattr(m, "groups"):
+        config["groups"] = m.groups
+    return {**config, "bias": m.bias is not None, "dtype": _dtype(m)}
+
+
+def _swish_config(m: Any) -> dict[str, Any]:
+    beta = float(m.beta.data) if m.learnable else m.beta
+    return {"beta": beta, "learnable": m.learnable, "dtype": _dtype(m, "beta") if m.learnable else "float32"}
+
+
+def _neuron_shapes(nin: int, prefix: str = "") -> Shapes:
+    return {**{f"{prefix}w.{i}": () for i in range(nin)}, f"{prefix}b": ()}
+
+
+def _layer_shapes(nin: int, nout: int, prefix: str = "") -> Shapes:
+    shapes: Shapes = {}
+    for j in range(nout):
+        shapes.update(_neuron_shapes(nin, f"{prefix}neurons.{j}."))
+    return shapes
+
+
+def _mlp_shapes(c: dict[str, Any]) -> Shapes:
+    sizes = [c["nin"], *c["nouts"]]
+    shapes: Shapes = {}
+    for k in range(len(c["nouts"])):
+        shapes.update(_layer_shapes(sizes[k], sizes[k + 1], f"layers.{k}."))
+    return shapes
+
+
+def _mlp_config(m: Any) -> dict[str, Any]:
+    first = m.layers[0].neurons[0]
+    return {
+        "nin": len(first.w),
+        "nouts": [len(layer.neurons) for layer in m.layers],
+        "activation": first.activation if len(m.layers) > 1 else "relu",
+        "output_activation": m.layers[-1].neurons[0].activation,
+    }
+
+
+#: Record name -> blueprint, for the library's layers (user classes join via :func:`register_module`).
+BLUEPRINTS: dict[str, Blueprint] = {
+    "Linear": Blueprint(
+        layers.Linear,
+        lambda m: {
+            "in_features": m.in_features,
+            "out_features": m.out_features,
+            "bias": m.bias is not None,
+            "dtype": _dtype(m),
+        },
+        state_shapes=_linear_shapes,
+    ),
+    "Sequential": Blueprint(
+        layers.Sequential, lambda m: {"modules": list(m)}, lambda c: layers.Sequential(*c["modules"]), _no_state
+    ),
+    "Residual": Blueprint(layers.Residual, lambda m: {"module": m.module}, state_shapes=_no_state),
+    "Identity": _stateless(layers.Identity),
+    "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),
+    "Dropout": _stateless(layers.Dropout, "p"),
+    "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
+    "MaxPool2d": _stateless(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation"),
+    "AvgPool2d": _stateless(conv.AvgPool2d, "kernel_size", "stride", "padding", "count_include_pad"),
+    "BatchNorm1d": _batch_norm(normalization.BatchNorm1d),
+    "BatchNorm2d": _batch_norm(normalization.BatchNorm2d),
+    "Sigmoid": _stateless(activations.Sigmoid),
+    "Tanh": _stateless(activations.Tanh),
+    "ReLU": _stateless(activations.ReLU),
+    "SiLU": _stateless(activations.SiLU),
+    "Mish": _stateless(activations.Mish),
+    "Step": _stateless(activations.Step),
+    "LeakyReLU": _stateless(activations.LeakyReLU, "negative_slope"),
+    "ELU": _stateless(activations.ELU, "alpha"),
+    "Softplus": _stateless(activations.Softplus, "beta"),
+    "Softmax": _stateless(activations.Softmax, "axis"),
+    "LogSoftmax": _stateless(activations.LogSoftmax, "axis"),
+    "PReLU": Blueprint(
+        activations.PReLU,
+        lambda m: {"num_parameters": int(m.weight.shape[0]), "dtype": _dtype(m)},
+        state_shapes=lambda c: {"weight": (c["num_parameters"],)},
+    ),
+    "Swish": Blueprint(activations.Swish, _swish_config, state_shapes=lambda c: {"beta": ()} if c["learnable"] else {}),
+    "Maxout": Blueprint(
+        activations.Maxout,
+        lambda m: {
+            "in_features": m.in_features,
+            "out_features": m.out_features,
+            "pieces": m.pieces,
+            "dtype": _dtype(m),
+        },
+        state_shapes=lambda c: {
+            "weight": (c["out_features"] * c["pieces"], c["in_features"]),
+            "bias": (c["out_features"] * c["pieces"],),
+        },
+    ),
+    "ACONC": Blueprint(
+        activations.ACONC,
+        lambda m: {"num_features": int(m.beta.shape[0]), "dtype": _dtype(m, "beta")},
+        state_shapes=lambda c: {name: (c["num_features"],) for name in ("p1", "p2", "beta")},
+    ),
+    "MLP": Blueprint(scalar.MLP, _mlp_config, state_shapes=_mlp_shapes),
+}
+_NAMES: dict[type, str] = {blueprint.cls: name for name, blueprint in BLUEPRINTS.items()}
+
+
+def register_module(cls: type) -> type:
+    """Let checkpoints record and rebuild ``cls`` (usable as a class decorator).
+
+    ``cls`` must be a Module subclass with a ``config()`` method that returns its
+    constructor's keyword arguments as JSON values or sub-modules; the record names it
+    ``module.qualname``.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Module)):
+        raise TypeError(f"register_module: expected a Module subclass, got {cls!r}")
+    if not callable(getattr(cls, "config", None)):
+        raise TypeError(f"register_module: {cls.__qualname__} needs a config() method returning its constructor kwargs")
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    BLUEPRINTS[name] = Blueprint(cls, lambda module: module.config())
+    _NAMES[cls] = name
+    return cls
+
+
+class NotRecordableError(TypeError):
+    """The module (or a sub-module) has no blueprint, or nests too deeply."""
+
+
+def _to_json(value: Any, depth: int) -> Any:
+    if isinstance(value, Module):
+        return _record(value, depth + 1)
+    if isinstance(value, (list, tuple)):
+        return [_to_json(item, depth) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _to_json(item, depth) for key, item in value.items()}
+    if isinstance(value, (np.generic, np.dtype)):
+        return value.item() if isinstance(value, np.generic) else str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise NotRecordableError(f"a config value of type {type(value).__name__} is not JSON")
+
+
+def _record(module: Module, depth: int) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        raise NotRecordableError(f"modules nest deeper than {MAX_DEPTH} levels")
+    name = _NAMES.get(type(module))
+    if name is None:
+        raise NotRecordableError(
+            f"{type(module).__qualname__} is not registered (give it config() and use nn.register_module)"
+        )
+    return {"class": name, "config": _to_json(BLUEPRINTS[name].config(module), depth)}
+
+
+def describe(module: Module) -> dict[str, Any]:
+    """The JSON record that rebuilds ``module``; raises :class:`NotRecordableError` if it cannot be recorded."""
+    return json.loads(json.dumps(_record(module, 0), allow_nan=False))
+
+
+def _is_record(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"class", "config"}
+
+
+def _children(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(state-name prefix, record) of the sub-modules in a config: a record under key k is named k,
+    records in a list by position, records in a dict by key."""
+    for key, value in config.items():
+        if _is_record(value):
+            yield key, value
+        elif isinstance(value, list) and value and all(_is_record(item) for item in value):
+            yield from ((str(index), item) for index, item in enumerate(value))
+        elif isinstance(value, dict) and value and all(_is_record(item) for item in value.values()):
+            yield from value.items()
+
+
+def _check_record(record: Any, where: str, depth: int) -> Blueprint:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"modules nest deeper than {MAX_DEPTH} levels")
+    if not _is_record(record) or not isinstance(record["config"], dict):
+        raise ValueError(f"{where}: expected {{'class': name, 'config': {{...}}}}, got {str(record)[:80]}")
+    if record["class"] not in BLUEPRINTS:
+        raise ValueError(f"{where}: unknown module class {record['class']!r} (user classes need nn.register_module)")
+    return BLUEPRINTS[record["class"]]
+
+
+def expected_shapes(record: Any) -> Shapes | None:
+    """Every state entry's shape that ``record`` implies, without building it (None if a class cannot say)."""
+    shapes: Shapes = {}
+    stack = [("", record, 0)]
+    while stack:
+        prefix, node, depth = stack.pop()
+        blueprint = _check_record(node, prefix or "model", depth)
+        config = node["config"]
+        if blueprint.state_shapes is None:
+            return None
+        try:
+            own = blueprint.state_shapes(config)
+            shapes.update({prefix + name: tuple(int(n) for n in shape) for name, shape in own.items()})
+        except (ArithmeticError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{prefix or 'model'}: bad {node['class']} config {config} ({error!r})") from None
+        stack.extend((f"{prefix}{name}.", child, depth + 1) for name, child in _children(config))
+    return shapes
+
+
+def _build(value: Any, depth: int) -> Any:
+    if _is_record(value):
+        blueprint = _check_record(value, "model", depth)
+        config = {key: _build(item, depth + 1) for key, item in value["config"].items()}
+        try:
+            return blueprint.build(config) if blueprint.build is not None else blueprint.cls(**config)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"cannot rebuild {value['class']} from {value['config']}: {error}") from None
+    if isinstance(value, list):
+        items = [_build(item, depth) for item in value]
+        return items if any(isinstance(item, Module) for item in items) else tuple(items)
+    if isinstance(value, dict):
+        return {key: _build(item, depth) for key, item in value.items()}
+    return value
+
+
+def rebuild(record: Any) -> Module:
+    """A freshly built module (initial weights) of the architecture ``record`` describes."""
+    _check_record(record, "model", 0)
+    return _build(record, 0)
+
+
+def differences(saved: dict[str, Any], current: dict[str, Any], limit: int = 5) -> list[str]:
+    """Where two records differ, as readable lines (at most ``limit``): class or config option."""
+    found: list[str] = []
+    stack = [("model", saved, current)]
+    while stack and len(found) < limit:
+        where, a, b = stack.pop()
+        if a["class"] != b["class"]:
+            found.append(f"{where}: the file has {a['class']}, the model has {b['class']}")
+            continue
+        config_a, config_b = a["config"], b["config"]
+        children_a, children_b = dict(_children(config_a)), dict(_children(config_b))
+        if list(children_a) != list(children_b):
+            found.append(
+                f"{where} ({a['class']}): the file has sub-modules {list(children_a)}, the model {list(children_b)}"
+            )
+            continue
+        for key in sorted(set(config_a) | set(config_b)):
+            value_a, value_b = config_a.get(key), config_b.get(key)
+            if value_a != value_b and not (_holds_records(value_a) and _holds_records(value_b)):
+                found.append(f"{where} ({a['class']}): {key} is {value_a!r} in the file, {value_b!r} in the model")
+        stack.extend((f"{where}.{name}", children_a[name], children_b[name]) for name in reversed(list(children_a)))
+    return found[:limit]
+
+
+def _holds_records(value: Any) -> bool:
+    return _is_record(value) or (
+        isinstance(value, (list, dict))
+        and bool(value)
+        and all(_is_record(item) for item in (value.values() if isinstance(value, dict) else value))
+    )

@@ -1,0 +1,230 @@
+"""Safe ``.npz`` files: atomic writing, and reading that checks every header before any data.
+
+Writing (:func:`write_npz`): the arrays go to a fresh temporary file in the target's
+directory, created exclusively (``O_CREAT | O_EXCL | O_NOFOLLOW``: a name that already
+exists, a planted symlink included, is never opened but skipped for another random
+name), flushed and fsynced, then ``os.replace``d over the target. Readers see the old
+file or the new one, never a mixture; concurrent writers to one path all succeed (the
+last rename wins); a failed write leaves the target byte-identical and removes its
+temporary file.
+
+Reading (:class:`NpzReader`): the zip directory and every member's ``.npy`` header
+(dtype, shape, byte count) are read first and checked against each other and against
+the file's real length. Only stored (uncompressed) members of numeric or string dtype
+are accepted, so the data a file can make us allocate never exceeds the file's size,
+and a header claiming a terabyte is refused before anything is allocated. Data is then
+read in chunks into arrays of exactly the announced size, and the zip CRC is verified.
+Every problem is one :class:`SerializationError` naming the file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+__all__ = ["Member", "NpzReader", "SerializationError", "write_npz"]
+
+#: Bytes copied per read while filling an array from the archive.
+CHUNK_BYTES = 1 << 20
+#: Largest ``.npy`` header we parse (numpy's own default limit).
+MAX_HEADER_BYTES = 10_000
+#: Kinds of dtype a state file may hold: bool, ints, floats, complex, and unicode strings.
+ALLOWED_KINDS = "biufcU"
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class SerializationError(ValueError):
+    """A state file is unreadable, damaged, forged, or does not fit what it is loaded into."""
+
+
+def temporary_name(path: Path) -> Path:
+    """A fresh random name next to ``path`` for the file being written."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+
+
+def _create_exclusively(path: Path, name_for: Callable[[Path], Path], attempts: int = 100) -> tuple[int, Path]:
+    """Open a new file next to ``path`` that nobody else has (never following a link)."""
+    for _ in range(attempts):
+        candidate = name_for(path)
+        try:
+            return os.open(candidate, _CREATE_FLAGS, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"save: found no free temporary name next to {path} in {attempts} attempts")
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename durable (directories cannot be opened for fsync on every platform)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def write_npz(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> Path:
+    """Write ``arrays`` as an uncompressed ``.npz`` at ``path``, atomically (see the module docstring)."""
+    path = Path(path)
+    descriptor, temporary = _create_exclusively(path, temporary_name)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            np.savez(file, allow_pickle=False, **arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_directory(path.parent)
+    return path
+
+
+@dataclass(frozen=True)
+class Member:
+    """One ``.npy`` member as its header announces it, checked against the zip directory."""
+
+    key: str
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    fortran_order: bool
+    info: zipfile.ZipInfo
+    header_bytes: int
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of array data the header announces."""
+        return math.prod(self.shape) * self.dtype.itemsize
+
+    def placeholder(self) -> np.ndarray:
+        """A read-only array of this member's shape and dtype that costs no memory (for shape checks)."""
+        return np.broadcast_to(np.zeros((), dtype=self.dtype), self.shape)
+
+
+class NpzReader:
+    """Open ``path`` and check its directory and headers; read arrays on demand.
+
+    Use as a context manager. ``members`` maps each key (the member name without
+    ``.npy``) to its :class:`Member`. Raises ``FileNotFoundError`` for a missing file and
+    :class:`SerializationError` for anything else that is wrong.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        try:
+            self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (closed by close())
+        except FileNotFoundError:
+            raise
+        except OSError as error:
+            raise SerializationError(f"{self.path}: cannot be opened ({error.strerror or error})") from None
+        try:
+            self._length = os.fstat(self._file.fileno()).st_size
+            try:
+                self._zip = zipfile.ZipFile(self._file)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+                raise self.error(f"not a readable .npz file ({error})") from None
+            self.members: dict[str, Member] = {}
+            for info in self._zip.infolist():
+                member = self._check_member(info)
+                if member.key in self.members:
+                    raise self.error(f"member {info.filename!r} appears twice")
+                self.members[member.key] = member
+        except BaseException:
+            self._file.close()
+            raise
+
+    def error(self, message: str) -> SerializationError:
+        """A :class:`SerializationError` about this file."""
+        return SerializationError(f"{self.path}: {message}")
+
+    def _check_member(self, info: zipfile.ZipInfo) -> Member:
+        name = info.filename
+        if not name.endswith(".npy") or info.is_dir():
+            raise self.error(f"member {name!r} is not a .npy array")
+        if info.flag_bits & 0x1:
+            raise self.error(f"member {name!r} is encrypted")
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise self.error(f"member {name!r} is compressed; state files hold stored (uncompressed) members")
+        if info.file_size != info.compress_size or info.header_offset + info.compress_size > self._length:
+            raise self.error(
+                f"forged size: member {name!r} claims {info.file_size} bytes but the file has only {self._length}"
+            )
+        try:
+            with self._zip.open(info) as stream:
+                version = np.lib.format.read_magic(stream)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream, MAX_HEADER_BYTES)
+                elif version == (2, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream, MAX_HEADER_BYTES)
+                else:
+                    raise ValueError(f"unsupported .npy version {version}")
+                header_bytes = stream.tell()
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+            raise self.error(f"member {name!r} has a damaged .npy header ({error})") from None
+        if dtype.hasobject:
+            raise self.error(f"member {name!r} holds a pickled object array (dtype {dtype}); pickle is refused")
+        if dtype.kind not in ALLOWED_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+            raise self.error(f"member {name!r} has dtype {dtype}, which a state file never holds")
+        member = Member(name[: -len(".npy")], tuple(shape), dtype, fortran, info, header_bytes)
+        stored = info.file_size - header_bytes
+        if member.nbytes != stored:
+            problem = "truncated member" if member.nbytes > stored else "trailing data in member"
+            raise self.error(
+                f"{problem} {name!r}: its header announces {member.shape} {dtype} ({member.nbytes} bytes), "
+                f"the archive stores {stored}"
+            )
+        return member
+
+    def read(self, key: str) -> np.ndarray:
+        """The array stored under ``key``, read in chunks (memory: the array plus one chunk)."""
+        member = self.members[key]
+        array = np.empty(member.shape, dtype=member.dtype, order="F" if member.fortran_order else "C")
+        target = array.reshape(-1, order="A").view(np.uint8) if array.size else np.empty(0, np.uint8)
+        try:
+            with self._zip.open(member.info) as stream:
+                stream.read(member.header_bytes)
+                filled = 0
+                while filled < member.nbytes:
+                    chunk = stream.read(min(CHUNK_BYTES, member.nbytes - filled))
+                    if not chunk:
+                        raise EOFError("the data ends early")
+                    target[filled : filled + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+                    filled += len(chunk)
+                if stream.read(1):
+                    raise ValueError("data continues past the announced size")
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+            raise self.error(f"damaged member {member.info.filename!r} ({error})") from None
+        return array
+
+    def read_text(self, key: str) -> str:
+        """The 0-d string stored under ``key``."""
+        member = self.members[key]
+        if member.dtype.kind != "U" or member.shape != ():
+            raise self.error(f"entry {key!r} should be a 0-d string, found {member.shape} {member.dtype}")
+        return str(self.read(key)[()])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.members)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._zip.close()
+        self._file.close()
+
+    def __enter__(self) -> NpzReader:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
