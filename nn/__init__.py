@@ -4,7 +4,7 @@
 * Tensor modules: :class:`Module`, :class:`Parameter`, ``Linear``, ``Sequential``, ``Conv2d``,
   pooling, ``BatchNorm1d``/``2d``, ``Dropout``, ``Residual``, activations and losses;
 * ``nn.functional`` (stateless ops), ``nn.init``, ``nn.optim``, ``nn.data``,
-  ``nn.serialization``, ``nn.models``;
+  ``nn.serialization`` (``nn.save``/``nn.load``), ``nn.models``;
 * training: :func:`fit`, :func:`evaluate`, :func:`predict`, stopping callbacks and gradient reports.
 
 ``python -m nn`` runs the main job (see ``nn/__main__.py``).
@@ -28,6 +28,7 @@ from .activations import (
     Swish,
     Tanh,
 )
+from .architecture import register_module
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
@@ -52,6 +53,7 @@ from .module import IncompatibleKeys, Module, StateDictError
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
+from .serialization import SerializationError, load, save
 from .training import History, accuracy, evaluate, fit, predict
 
 __all__ = [
@@ -87,6 +89,7 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "Linear",
+    "load",
     "LogSoftmax",
     "MAPELoss",
     "Maxout",
@@ -107,9 +110,12 @@ __all__ = [
     "predict",
     "PReLU",
     "ReLU",
+    "register_module",
     "Residual",
+    "save",
     "Sequential",
     "serialization",
+    "SerializationError",
     "Sigmoid",
     "SiLU",
     "SmoothHingeLoss",
