@@ -229,12 +229,21 @@ _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def check_class_range(indices: np.ndarray, classes: int, op: str) -> None:
-    """Raise a ValueError naming ``op`` unless every integer entry of ``indices`` is in [0, classes)."""
-    # one pass: seen as unsigned, negative indices wrap to huge values
-    unsigned = indices if indices.dtype.kind == "u" else indices.view(_UNSIGNED[indices.dtype.itemsize])
-    if indices.size and unsigned.max() >= classes:
+    """Raise a ValueError naming ``op``, the bad values and ``classes`` unless every entry of the
+    integer array ``indices`` (any signed or unsigned width) is a class index in [0, classes)."""
+    if not indices.size:
+        return
+    if indices.dtype.kind == "i" and classes > np.iinfo(indices.dtype).max:
+        out_of_range = indices.min() < 0  # every non-negative value of this dtype is a class
+    else:  # one pass: seen as unsigned (b bits), a negative index becomes 2**b - |i| >= 2**(b-1) >= classes
+        unsigned = indices if indices.dtype.kind == "u" else indices.view(_UNSIGNED[indices.dtype.itemsize])
+        out_of_range = unsigned.max() >= classes
+    if out_of_range:
         shown = np.unique(indices[(indices < 0) | (indices >= classes)])[:5].tolist()
-        raise ValueError(f"{op}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown}")
+        raise ValueError(
+            f"{op}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown} "
+            f"(target dtype {indices.dtype})"
+        )
 
 
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Tensor:
