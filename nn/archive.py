@@ -172,7 +172,7 @@ class NpzReader:
                     raise ValueError(f"unsupported .npy version {version}")
                 header_bytes = stream.tell()
         except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-            raise self.error(f"member {name!r} has a damaged .npy header ({error})") from None
+            raise self.error(f"damaged member {name!r} ({error})") from None
         if dtype.hasobject:
             raise self.error(f"member {name!r} holds a pickled object array (dtype {dtype}); pickle is refused")
         if dtype.kind not in ALLOWED_KINDS or dtype.fields is not None or dtype.subdtype is not None:
