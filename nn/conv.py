@@ -12,6 +12,7 @@ from autograd.conv import IntOrPair, pair
 
 from . import functional as F
 from . import init as nn_init
+from .functional.conv import check_groups
 from .layers import _positive_int
 from .module import Module
 from .parameter import Parameter
@@ -20,11 +21,14 @@ __all__ = ["AvgPool2d", "Conv2d", "MaxPool2d"]
 
 
 class Conv2d(Module):
-    """2-D convolution layer: ``y = conv2d(x, weight, bias, stride, padding, dilation)``.
+    """2-D convolution layer: ``y = conv2d(x, weight, bias, stride, padding, dilation, groups)``.
 
-    ``weight``: (out_channels, in_channels, kh, kw); ``bias``: (out_channels,) or None.
-    Initialised like torch: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-    fan_in = in_channels * kh * kw. Output size per axis: ``conv_output_size``.
+    ``weight``: (out_channels, in_channels / groups, kh, kw); ``bias``: (out_channels,) or
+    None. With ``groups`` G the channels split into G blocks, each output block seeing
+    only its input block (G = in_channels is depthwise); both channel counts must be
+    divisible by G. Initialised like torch: weight and bias from
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels / groups * kh * kw.
+    Output size per axis: ``conv_output_size``.
     """
 
     def __init__(
@@ -38,9 +42,11 @@ class Conv2d(Module):
         bias: bool = True,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        groups: int = 1,
     ) -> None:
         self.in_channels = _positive_int(in_channels, "Conv2d", "in_channels")
         self.out_channels = _positive_int(out_channels, "Conv2d", "out_channels")
+        self.groups = check_groups(groups, self.in_channels, self.out_channels, "Conv2d")
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.padding = pair(padding, "padding", "Conv2d", minimum=0)
@@ -49,17 +55,17 @@ class Conv2d(Module):
         if dtype.kind != "f":
             raise TypeError(f"Conv2d: parameters need a floating-point dtype, got {dtype}")
         generator = nn_init._generator(rng)
-        shape = (self.out_channels, self.in_channels) + self.kernel_size
+        shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
         self.weight = Parameter(np.zeros(shape, dtype=dtype))
         nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=generator)
         self.bias: Parameter | None = None
         if bias:
-            bound = 1.0 / math.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
+            bound = 1.0 / math.sqrt(self.in_channels // self.groups * self.kernel_size[0] * self.kernel_size[1])
             self.bias = Parameter(np.zeros(self.out_channels, dtype=dtype))
             nn_init.uniform_(self.bias, -bound, bound, rng=generator)
 
     def forward(self, x: Any) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -67,6 +73,8 @@ class Conv2d(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text

@@ -167,6 +167,62 @@ def test_conv2d_second_derivatives_match_finite_differences(options):
     assert gradgradcheck(lambda x, w, b: ((F.conv2d(x, w, b, **options) - target) ** 2).sum(), [x, weight, bias])
 
 
+def naive_grouped_conv2d(x, weight, bias, groups, **geometry):
+    """Grouped convolution by its definition: an ordinary convolution per block of channels, side by side."""
+    in_block, out_block = x.shape[1] // groups, weight.shape[0] // groups
+    outputs = [
+        naive_conv2d(
+            x[:, g * in_block : (g + 1) * in_block],
+            weight[g * out_block : (g + 1) * out_block],
+            None if bias is None else bias[g * out_block : (g + 1) * out_block],
+            **geometry,
+        )
+        for g in range(groups)
+    ]
+    return np.concatenate(outputs, axis=1)
+
+
+@pytest.mark.parametrize("groups, c_in, c_out", [(2, 4, 2), (2, 2, 4), (3, 3, 3), (3, 6, 3)])
+def test_grouped_conv2d_is_one_convolution_per_channel_block(groups, c_in, c_out):
+    rng = np.random.default_rng(groups * 10 + c_in)
+    x, weight = rng.standard_normal((2, c_in, 5, 4)), rng.standard_normal((c_out, c_in // groups, 2, 3))
+    bias = rng.standard_normal(c_out)
+    out = F.conv2d(x, weight, bias, stride=(1, 2), padding=1, dilation=(2, 1), groups=groups)
+    expected = naive_grouped_conv2d(x, weight, bias, groups, stride=(1, 2), padding=(1, 1), dilation=(2, 1))
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("groups, c_in, c_out", [(2, 4, 2), (3, 3, 3), (2, 2, 6)])
+def test_grouped_conv2d_gradients_match_finite_differences(groups, c_in, c_out):
+    rng = np.random.default_rng(7)
+    x, weight = rng.standard_normal((2, c_in, 4, 4)), rng.standard_normal((c_out, c_in // groups, 2, 2))
+    bias = rng.standard_normal(c_out)
+    assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=1, stride=(1, 2), groups=groups), [x, weight, bias])
+    assert gradgradcheck(lambda x, w: (F.conv2d(x, w, None, groups=groups) ** 2).sum(), [x[:1], weight])
+
+
+def test_grouped_conv2d_with_one_group_equals_the_ungrouped_convolution():
+    rng = np.random.default_rng(8)
+    x, weight = rng.standard_normal((2, 3, 5, 5)), rng.standard_normal((4, 3, 3, 3))
+    np.testing.assert_array_equal(F.conv2d(x, weight, groups=1).data, F.conv2d(x, weight).data)
+
+
+@pytest.mark.parametrize(
+    "c_in, weight_shape, groups, error, message",
+    [
+        (4, (6, 2, 3, 3), 3, ValueError, r"conv2d: in_channels \(4\) must be divisible by groups \(3\)"),
+        (4, (3, 2, 3, 3), 2, ValueError, r"conv2d: out_channels \(3\) must be divisible by groups \(2\)"),
+        (4, (4, 4, 3, 3), 2, ValueError, r"has 4 channels, but weight of shape \(4, 4, 3, 3\) expects 8 \(groups=2\)"),
+        (4, (4, 2, 3, 3), 0, ValueError, "conv2d: groups must be at least 1, got 0"),
+        (4, (4, 2, 3, 3), 2.0, TypeError, "conv2d: groups must be an int, got 2.0"),
+        (4, (4, 2, 3, 3), True, TypeError, "conv2d: groups must be an int, got True"),
+    ],
+)
+def test_grouped_conv2d_rejects_channels_that_do_not_split_into_groups(c_in, weight_shape, groups, error, message):
+    with pytest.raises(error, match=message):
+        F.conv2d(np.zeros((1, c_in, 5, 5)), np.zeros(weight_shape), groups=groups)
+
+
 @given(geometries(max_padding=1, max_side=3), st.data())
 def test_unfold_and_fold_gradients_match_finite_differences(geometry, data):
     x = data.draw(arrays((1, 2) + geometry["size"]))
@@ -242,7 +298,9 @@ def test_conv2d_rejects_wrong_number_of_dimensions(shape):
 
 def test_conv2d_rejects_bad_weight_and_bias_shapes():
     x = Tensor(np.zeros((1, 1, 5, 5)))
-    with pytest.raises(ValueError, match=r"weight must have shape \(C_out, C_in, kh, kw\), got shape \(3, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"weight must have shape \(C_out, C_in / groups, kh, kw\), got shape \(3, 3\)"
+    ):
         F.conv2d(x, Tensor(np.zeros((3, 3))))
     with pytest.raises(ValueError, match=r"bias must have shape \(2,\).*got \(3,\)"):
         F.conv2d(x, Tensor(np.zeros((2, 1, 3, 3))), Tensor(np.zeros(3)))
@@ -304,9 +362,25 @@ def test_conv2d_module_repr_shows_its_geometry():
     )
 
 
+def test_grouped_conv2d_module_has_torchs_weight_shape_fan_in_and_repr():
+    layer = nn.Conv2d(6, 4, 3, groups=2, rng=0)
+    assert layer.weight.shape == (4, 3, 3, 3)
+    bound = 1 / np.sqrt(3 * 3 * 3)
+    assert bound * 0.8 < np.abs(layer.weight.data).max() <= bound
+    assert repr(layer) == "Conv2d(6, 4, kernel_size=(3, 3), stride=(1, 1), groups=2)"
+    x = np.random.default_rng(9).standard_normal((1, 6, 5, 5)).astype(np.float32)
+    expected = F.conv2d(x, layer.weight, layer.bias, groups=2)
+    np.testing.assert_array_equal(layer(Tensor(x)).data, expected.data)
+    depthwise = nn.Conv2d(5, 5, 3, groups=5, bias=False, rng=0)
+    assert depthwise.weight.shape == (5, 1, 3, 3)
+
+
 @pytest.mark.parametrize(
     "args, kwargs, error, message",
     [
+        ((4, 6, 3), {"groups": 3}, ValueError, r"Conv2d: in_channels \(4\) must be divisible by groups \(3\)"),
+        ((4, 6, 3), {"groups": 4}, ValueError, r"Conv2d: out_channels \(6\) must be divisible by groups \(4\)"),
+        ((4, 4, 3), {"groups": 0}, ValueError, "Conv2d: groups must be at least 1"),
         ((0, 1, 3), {}, ValueError, "Conv2d: in_channels must be a positive integer, got 0"),
         ((1, 1, 0), {}, ValueError, "Conv2d: kernel_size must be at least 1"),
         ((1, 1, 3), {"dtype": np.int32}, TypeError, "Conv2d: parameters need a floating-point dtype"),

@@ -6,6 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F
 from autograd import Tensor
 
@@ -60,6 +61,43 @@ def test_conv2d_matches_torch_in_float32():
     assert out.dtype == np.float32
     upstream = rng.standard_normal(tuple(expected.shape)).astype(np.float32)
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-4, "atol": 1e-4})
+
+
+GROUP_GRID = list(
+    itertools.product(
+        [(2, 4, 6), (3, 3, 3), (3, 3, 6), (4, 8, 4), (1, 3, 2)],  # (groups, in, out); groups = in is depthwise
+        [1, (2, 1)],  # stride
+        [0, 1],  # padding
+        [1, (1, 2)],  # dilation
+        [True, False],  # bias
+    )
+)
+
+
+@pytest.mark.parametrize("channels, stride, padding, dilation, bias", GROUP_GRID)
+def test_grouped_conv2d_matches_torch_values_and_gradients(channels, stride, padding, dilation, bias):
+    groups, c_in, c_out = channels
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal((2, c_in, 7, 6)), rng.standard_normal((c_out, c_in // groups, 3, 2))]
+    if bias:
+        arrays.append(rng.standard_normal(c_out))
+    ours, theirs = _ours_and_torchs(arrays)
+    out = F.conv2d(*ours, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    expected = TF.conv2d(*theirs, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    upstream = rng.standard_normal(tuple(expected.shape))
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
+
+
+def test_grouped_conv2d_module_matches_torch_with_the_same_weights():
+    layer = nn.Conv2d(6, 4, 3, padding=1, groups=2, rng=0)
+    reference = torch.nn.Conv2d(6, 4, 3, padding=1, groups=2)
+    assert tuple(reference.weight.shape) == layer.weight.shape == (4, 3, 3, 3)
+    with torch.no_grad():
+        reference.weight.copy_(torch.from_numpy(layer.weight.data))
+        reference.bias.copy_(torch.from_numpy(layer.bias.data))
+    x = np.random.default_rng(6).standard_normal((2, 6, 5, 5)).astype(np.float32)
+    expected = reference(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(layer(Tensor(x)).data, expected, rtol=1e-5, atol=1e-5)
 
 
 POOL_GRID = list(

@@ -62,24 +62,31 @@ def conv2d(
     stride: IntOrPair = 1,
     padding: IntOrPair = 0,
     dilation: IntOrPair = 1,
+    groups: int = 1,
 ) -> Tensor:
-    """2-D cross-correlation (PyTorch's ``conv2d``) of ``(N, C_in, H, W)`` with ``(C_out, C_in, kh, kw)``.
+    """2-D cross-correlation (PyTorch's ``conv2d``) of ``(N, C_in, H, W)`` with ``(C_out, C_in / groups, kh, kw)``.
 
-    out[n, o, i, j] = bias[o] + sum_{c,a,b} weight[o, c, a, b] * pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
+    out[n, o, i, j] = bias[o] + sum_{c,a,b} weight[o, c, a, b] * pad(x)[n, g*C_in/G + c, i*sh + a*dh, j*sw + b*dw]
 
-    Computed as one matmul of the im2col matrix ``(N*H_out*W_out, C_in*kh*kw)``
-    with the flattened weight. Gradients: d/dweight = cols^T @ g, d/dx = fold(g @ W),
-    d/dbias = g summed over N, H_out, W_out.
+    where g = o // (C_out / G) is the group of output channel o: with ``groups`` G the
+    input and output channels are split into G consecutive blocks and block g of the
+    output sees only block g of the input (G = C_in is depthwise convolution). Both
+    C_in and C_out must be divisible by G.
+
+    Computed as one matmul of the im2col matrix ``(N*H_out*W_out, C_in*kh*kw)`` with
+    the flattened weight (a batched matmul over the G groups when G > 1). Gradients:
+    d/dweight = cols^T @ g, d/dx = fold(g @ W), d/dbias = g summed over N, H_out, W_out.
     """
     x, unbatched = _batched(input, "conv2d")
     weight = as_float_tensor(weight, "conv2d")
     if weight.ndim != 4:
-        raise ValueError(f"conv2d: weight must have shape (C_out, C_in, kh, kw), got shape {weight.shape}")
-    c_out, c_in, kh, kw = weight.shape
-    if x.shape[1] != c_in:
+        raise ValueError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got shape {weight.shape}")
+    groups = check_groups(groups, x.shape[1], weight.shape[0], "conv2d")
+    c_out, c_group, kh, kw = weight.shape
+    if x.shape[1] != c_group * groups:
         raise ValueError(
             f"conv2d: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
-            f"expects {c_in}"
+            f"expects {c_group * groups} (groups={groups})"
         )
     if bias is not None:
         bias = as_float_tensor(bias, "conv2d")
@@ -95,12 +102,30 @@ def conv2d(
     out_h, out_w = _output_size("conv2d", x.shape, (kh, kw), stride, padding, dilation)
     n = x.shape[0]
     windows = unfold_windows(x, (kh, kw), stride, padding, dilation)  # (N, C_in, H_out, W_out, kh, kw)
-    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c_in * kh * kw)
-    out = cols @ weight.reshape(c_out, c_in * kh * kw).T
+    if groups == 1:
+        cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c_group * kh * kw)
+        out = cols @ weight.reshape(c_out, c_group * kh * kw).T
+    else:  # (G, N*H_out*W_out, C_in/G*kh*kw) @ (G, C_in/G*kh*kw, C_out/G), then the groups side by side
+        grouped = windows.reshape(n, groups, c_group, out_h, out_w, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
+        cols = grouped.reshape(groups, n * out_h * out_w, c_group * kh * kw)
+        kernels = weight.reshape(groups, c_out // groups, c_group * kh * kw).transpose(0, 2, 1)
+        out = (cols @ kernels).transpose(1, 0, 2).reshape(n * out_h * out_w, c_out)
     if bias is not None:
         out = out + bias
     out = out.reshape(n, out_h, out_w, c_out).transpose(0, 3, 1, 2)
     return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def check_groups(groups: Any, in_channels: int, out_channels: int, op: str) -> int:
+    """``groups`` as a positive int dividing both channel counts, or a TypeError/ValueError naming ``op``."""
+    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"{op}: groups must be an int, got {groups!r}")
+    if groups < 1:
+        raise ValueError(f"{op}: groups must be at least 1, got {groups}")
+    for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if channels % groups:
+            raise ValueError(f"{op}: {name} ({channels}) must be divisible by groups ({groups})")
+    return int(groups)
 
 
 def _pool_geometry(op: str, x: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair, dilation):
