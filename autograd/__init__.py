@@ -7,17 +7,20 @@ higher-order derivatives (``create_graph=True``).
 """
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from .core import OPS, Node, Op, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .core import Node, Op, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
+from .function import Function, FunctionContext
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Tensor
 from .tensor_functions import (
     arange,
+    as_tensor,
     cat,
     concatenate,
     constant,
     eye,
+    from_numpy,
     full,
     full_like,
     linspace,
@@ -44,6 +47,7 @@ from .value import Value
 __all__ = [
     "AnomalyError",
     "arange",
+    "as_tensor",
     "backward_order",
     "backward_steps",
     "cat",
@@ -53,6 +57,9 @@ __all__ = [
     "draw_graph",
     "enable_grad",
     "eye",
+    "from_numpy",
+    "Function",
+    "FunctionContext",
     "full",
     "full_like",
     "grad",
@@ -71,7 +78,6 @@ __all__ = [
     "ones",
     "ones_like",
     "Op",
-    "OPS",
     "pad",
     "rand",
     "rand_like",

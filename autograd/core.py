@@ -24,8 +24,10 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -33,8 +35,8 @@ import numpy as np
 
 __all__ = [
     "Node",
-    "OPS",
     "Op",
+    "VersionCounter",
     "backward_order",
     "backpropagate",
     "enable_grad",
@@ -106,10 +108,6 @@ class enable_grad(no_grad):
         _mode.enabled = True
 
 
-#: Every differentiable primitive, by name (filled as the derivative tables load).
-OPS: dict[str, Op] = {}
-
-
 class Op:
     """A differentiable primitive: its name and one derivative rule per input.
 
@@ -120,29 +118,93 @@ class Op:
     operations that work on both, so one rule serves every order of derivative.
 
     A *variadic* op (any number of inputs) gives a single rule
-    ``rule(index, grad, out, *inputs, **attrs)``.
+    ``rule(index, grad, out, *inputs, **attrs)``; a *joint* op gives a single rule
+    ``rule(grad, out, *inputs, **attrs)`` that returns a sequence with one
+    contribution (or None) per input, computed in one call (custom Functions).
+
+    ``reads_values=False`` declares that the rules use only the shapes of the
+    inputs and output, never their values (add, reshape, sum, ...): changing those
+    in place after the forward pass then cannot spoil the gradient, so backward
+    does not check their versions.
     """
 
-    __slots__ = ("name", "rules", "variadic")
+    __slots__ = ("name", "rules", "variadic", "joint", "reads_values")
 
-    def __init__(self, name: str, *rules: Callable, variadic: bool = False) -> None:
-        if name in OPS:
-            raise ValueError(f"Op: an operation named {name!r} is already registered")
+    def __init__(
+        self, name: str, *rules: Callable, variadic: bool = False, joint: bool = False, reads_values: bool = True
+    ) -> None:
         self.name = name
         self.rules = rules
         self.variadic = variadic
-        OPS[name] = self
+        self.joint = joint
+        self.reads_values = reads_values
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
 
+class VersionCounter:
+    """How many times a node's data was changed in place, shared by the views of one array.
+
+    ``count`` is the version users see (``node.version``); ``changed_at`` is the
+    value of the global in-place clock at the last change, which backward compares
+    with the clock value each node recorded when it was created.
+    """
+
+    __slots__ = ("count", "changed_at")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed_at = 0
+
+
+class _InPlaceClock:
+    """Counts in-place changes made anywhere; a node records its value when it is created."""
+
+    now = 0
+
+
+def mark_changed_in_place(node: Node) -> None:
+    """Record that ``node.data`` was changed in place (bumps its version and its views')."""
+    counter = node._shared_version()
+    _InPlaceClock.now += 1
+    counter.count += 1
+    counter.changed_at = _InPlaceClock.now
+
+
+def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
+    """Raise RuntimeError if changing ``node`` in place (with ``operand``) would have to be recorded."""
+    if not _mode.enabled:
+        return
+    kind = type(node).__name__
+    if node.requires_grad:
+        raise RuntimeError(
+            f"{op}: in-place change of a {kind} that requires grad while the graph is being recorded; "
+            f"do the update inside `with no_grad():` (as an optimizer step does), or write it out of place "
+            f"(x = x + y)"
+        )
+    if operand is not None and operand.requires_grad:
+        raise RuntimeError(
+            f"{op}: the right-hand side requires grad, but an in-place change cannot record a graph; "
+            f"write it out of place (x = x + y)"
+        )
+
+
 class Node:
-    """A vertex of the computational graph (base class of Value and Tensor)."""
+    """A vertex of the computational graph (base class of Value and Tensor).
+
+    The interface the graph core relies on, which ``Value`` and ``Tensor`` define:
+
+    * ``_seed_gradient(grad, create_graph)``: the seed dL/dself for ``backward(grad)``;
+    * ``_accumulate_leaf(total)``: add a finished gradient into a leaf's ``.grad``;
+    * ``_match_gradient(contribution, create_graph)``: bring a rule's result to this
+      node's shape and dtype (a graph node under ``create_graph``);
+    * ``_wrap_constant(data)``: a constant node of this kind around raw data.
+    """
 
     __slots__ = (
         "data",
-        "grad",
+        "_grad",
         "requires_grad",
         "parents",
         "op",
@@ -151,6 +213,8 @@ class Node:
         "_hooks",
         "_origin",
         "retains_grad",
+        "_version",
+        "_recorded_at",
         "__weakref__",
     )
 
@@ -158,8 +222,32 @@ class Node:
     broadcasts = False
     #: Whether new intermediate nodes of this kind keep ``.grad`` after backward.
     retains_grad_by_default = True
+    #: ``.grad`` before any backward pass (and after ``zero_grad()``).
+    _zero_grad_value: Any = None
 
     # -- construction -------------------------------------------------------
+    def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
+        """Set every field of a new leaf holding ``data``: the one place a node's fields are initialised."""
+        self.data = data
+        self._grad = self._zero_grad_value
+        self.requires_grad = requires_grad
+        self.parents = ()
+        self.op = None
+        self.attrs = None
+        self.label = label
+        self._hooks = None
+        self._origin = None
+        self.retains_grad = True
+        self._version = None
+        self._recorded_at = 0
+
+    @classmethod
+    def _make(cls, data: Any, requires_grad: bool = False, label: str = "") -> Node:
+        """A new leaf of this kind around already-checked ``data`` (constructors check user input first)."""
+        node = object.__new__(cls)
+        node._init_node(data, requires_grad, label)
+        return node
+
     @classmethod
     def _from_op(
         cls,
@@ -168,44 +256,66 @@ class Node:
         parents: tuple[Node, ...],
         attrs: dict | None = None,
     ) -> Node:
-        """Create the output node of ``op``; record the graph only if needed."""
-        node = cls.__new__(cls)
-        node.data = data
-        node.grad = cls._zero_grad_value
-        node.label = ""
-        node._hooks = None
-        node.retains_grad = cls.retains_grad_by_default
-        record = False
+        """Create the output node of ``op``; record the graph only if some parent needs a gradient."""
+        node = cls._make(data)
         if _mode.enabled:
             for parent in parents:
                 if parent.requires_grad:
-                    record = True
+                    node._record(op, parents, attrs)
                     break
-        if record:
-            node.requires_grad = True
-            node.parents = parents
-            node.op = op
-            node.attrs = attrs
-            node._origin = None
-            if _mode.anomaly:
-                from .anomaly import check_forward
-
-                node._origin = traceback.extract_stack()[:-2]
-                check_forward(node)
-        else:
-            node.requires_grad = False
-            node.parents = ()
-            node.op = None
-            node.attrs = None
-            node._origin = None
         return node
 
-    _zero_grad_value: Any = None
+    def _record(self, op: Op, parents: tuple[Node, ...], attrs: dict | None) -> None:
+        """Make this node the recorded output of ``op`` applied to ``parents``."""
+        self.requires_grad = True
+        self.parents = parents
+        self.op = op
+        self.attrs = attrs
+        self.retains_grad = self.retains_grad_by_default
+        self._recorded_at = _InPlaceClock.now
+        if _mode.anomaly:
+            from .anomaly import check_forward
+
+            self._origin = traceback.extract_stack()[:-3]
+            check_forward(self)
+
+    def _shared_version(self) -> VersionCounter:
+        """This node's version counter (created on first use; views share their base's)."""
+        if self._version is None:
+            self._version = VersionCounter()
+        return self._version
+
+    @property
+    def version(self) -> int:
+        """How many times this node's data has been changed in place through the library."""
+        return 0 if self._version is None else self._version.count
 
     @property
     def is_leaf(self) -> bool:
         """True for nodes not produced by a recorded operation."""
         return self.op is None
+
+    @property
+    def grad_fn(self) -> Op | None:
+        """The operation that produced this node (None for leaves); ``grad_fn.name`` is its name."""
+        return self.op
+
+    @property
+    def grad(self) -> Any:
+        """dL/dself after ``backward()``: accumulated on leaves, kept on intermediates that retain it."""
+        if self.op is not None and not self.retains_grad:
+            warnings.warn(
+                f"the .grad of a non-leaf {type(self).__name__} (output of {self.op.name!r}) is not kept after "
+                "backward, so it is None; call .retain_grad() on it before backward to keep it, or use "
+                "autograd.grad()",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self._grad = value
 
     # -- gradients ----------------------------------------------------------
     def backward(self, grad: Any = None, *, create_graph: bool = False, retain_graph: bool | None = None) -> None:
@@ -216,7 +326,8 @@ class Node:
         differentiated again. ``retain_graph`` is accepted for PyTorch
         compatibility: graphs are never freed by backward, so a second backward
         through the same graph is always allowed (see module docs for how
-        ``.grad`` then behaves).
+        ``.grad`` then behaves). If anything raises during the pass (a hook,
+        anomaly mode, a custom Function, a version check), no ``.grad`` changes.
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -227,6 +338,16 @@ class Node:
         backpropagate([self], [seed], create_graph=create_graph, store=True)
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
+        raise NotImplementedError
+
+    def _accumulate_leaf(self, total: Any) -> None:
+        raise NotImplementedError
+
+    def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def _wrap_constant(cls, data: Any) -> Node:
         raise NotImplementedError
 
     def retain_grad(self) -> None:
@@ -247,9 +368,6 @@ class Node:
         self._hooks[handle.id] = hook
         return handle
 
-    def _accumulate_leaf(self, total: Any) -> None:
-        raise NotImplementedError
-
     def draw(self, **options: Any) -> Any:
         """Draw the graph that computed this node (see :func:`autograd.draw.draw_graph`)."""
         from .draw import draw_graph
@@ -262,12 +380,11 @@ class Node:
 class RemovableHandle:
     """Handle returned by :meth:`Node.register_hook`; ``remove()`` unregisters."""
 
-    _next_id = 0
+    _ids = itertools.count()
 
     def __init__(self, hooks: dict) -> None:
         self._hooks = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
+        self.id = next(RemovableHandle._ids)
 
     def remove(self) -> None:
         """Unregister the hook (idempotent)."""
@@ -361,6 +478,29 @@ def backpropagate(
             gc.enable()
 
 
+def _check_saved_versions(node: Node) -> None:
+    """Raise if an input or the output of ``node``'s op was changed in place after the op ran."""
+    recorded_at = node._recorded_at
+    for role, changed in [(f"input {index}", parent) for index, parent in enumerate(node.parents)] + [("output", node)]:
+        counter = changed._version
+        if counter is None or counter.changed_at <= recorded_at:
+            continue
+        where = ""
+        if node._origin is not None:
+            from .anomaly import user_frame
+
+            frame = user_frame(node._origin)
+            if frame is not None:
+                where = f"; the {node.op.name!r} node was created at {frame.filename}:{frame.lineno}"
+        shape = getattr(changed.data, "shape", ())
+        raise RuntimeError(
+            f"backward: the {role} of {node.op.name!r} ({type(changed).__name__} of shape {shape}) was changed "
+            f"in place after {node.op.name!r} used it (it is now at version {counter.count}), so its gradient "
+            f"would be wrong{where}. Change it out of place (x = x + y), or do the in-place update after "
+            "backward()"
+        )
+
+
 def _backpropagate(
     roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, store: bool, inputs: Sequence[Node] | None
 ) -> dict[int, Any]:
@@ -371,7 +511,9 @@ def _backpropagate(
         pending[root] = pending[root] + seed if root in pending else seed
     results: dict[int, Any] = {}
     wanted = set(inputs) if inputs is not None else set()
+    finished: list[tuple[Node, Any]] = []  # gradients to store once the whole pass has succeeded
     anomaly = _mode.anomaly
+    clock = _InPlaceClock.now
     previous_mode = _mode.enabled
     _mode.enabled = create_graph
     try:
@@ -383,14 +525,14 @@ def _backpropagate(
                 grad = _run_hooks(node, grad)
             op = node.op
             if store:
-                if op is None:
-                    node._accumulate_leaf(grad)
-                elif node.retains_grad:
-                    node.grad = grad
+                if op is None or node.retains_grad:
+                    finished.append((node, grad))
             elif node in wanted:
                 results[id(node)] = grad
             if op is None:
                 continue
+            if node._recorded_at != clock and op.reads_values:
+                _check_saved_versions(node)
             parents = node.parents
             if create_graph:
                 out, args = node, parents
@@ -403,15 +545,25 @@ def _backpropagate(
             attrs = node.attrs
             rules = op.rules
             variadic = op.variadic
+            joint_contributions = None
             for index, parent in enumerate(parents):
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
-                call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
-                rule = rules[0] if variadic else rules[index]
-                try:
-                    contribution = rule(*call_args) if attrs is None else rule(*call_args, **attrs)
-                except (ArithmeticError, ValueError):
-                    contribution = _ieee_retry(rule, call_args, attrs)
+                if op.joint:
+                    if joint_contributions is None:
+                        joint_contributions = (
+                            rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
+                        )
+                    contribution = joint_contributions[index]
+                    if contribution is None:
+                        continue
+                else:
+                    call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
+                    rule = rules[0] if variadic else rules[index]
+                    try:
+                        contribution = rule(*call_args) if attrs is None else rule(*call_args, **attrs)
+                    except (ArithmeticError, ValueError):
+                        contribution = _ieee_retry(rule, call_args, attrs)
                 if create_graph or parent.broadcasts:
                     contribution = parent._match_gradient(contribution, create_graph)
                 if anomaly:
@@ -424,4 +576,24 @@ def _backpropagate(
                     pending[parent] = contribution
     finally:
         _mode.enabled = previous_mode
+    if finished:
+        _store_gradients(finished, seeds)
     return results
+
+
+def _store_gradients(finished: list[tuple[Node, Any]], seeds: Sequence[Any]) -> None:
+    """Write the pass's gradients into ``.grad``: leaves accumulate, retaining intermediates are overwritten.
+
+    Rules may pass one array on unchanged to several inputs (add does), and the
+    caller's seed may arrive unchanged at a leaf: every stored array is made
+    distinct, so no two nodes share a ``.grad`` and the seed is never aliased.
+    """
+    handed_out = {id(seed) for seed in seeds}
+    for node, grad in finished:
+        if id(grad) in handed_out and hasattr(grad, "copy") and not isinstance(grad, Node):
+            grad = grad.copy()
+        handed_out.add(id(grad))
+        if node.op is None:
+            node._accumulate_leaf(grad)
+        else:
+            node._grad = grad

@@ -278,7 +278,7 @@ def draw_graph(
 
 
 def _stored_grad(node: Node) -> Any:
-    return node.grad
+    return node._grad
 
 
 def backward_steps(

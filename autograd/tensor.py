@@ -20,7 +20,7 @@ import numpy as np
 
 from . import generic
 from .broadcasting import normalize_axes, reduced_shape, unbroadcast
-from .core import Node
+from .core import Node, check_in_place_allowed, mark_changed_in_place
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 
@@ -29,18 +29,16 @@ TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
 
 def _wrap(array: np.ndarray) -> Tensor:
     """A constant Tensor around ``array`` (no copy, no checks)."""
-    node = Tensor.__new__(Tensor)
-    node.data = array
-    node.grad = None
-    node.requires_grad = False
-    node.parents = ()
-    node.op = None
-    node.attrs = None
-    node.label = ""
-    node._hooks = None
-    node._origin = None
-    node.retains_grad = True
-    return node
+    return Tensor._make(array)
+
+
+def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.ndarray:
+    """``array`` if its dtype can live in a Tensor (and require grad, if asked); TypeError otherwise."""
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{where}: unsupported dtype {array.dtype} (use real numbers or booleans)")
+    if requires_grad and array.dtype.kind != "f":
+        raise TypeError(f"{where}: only floating-point tensors can require gradients, got dtype {array.dtype}")
+    return array
 
 
 def _operand(x: Any, like: np.ndarray) -> Tensor:
@@ -61,9 +59,10 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
 class Tensor(Node):
     """An n-dimensional array that records the operations applied to it.
 
-    Like ``numpy.asarray``, ``Tensor(array)`` shares memory with an ndarray that
-    already has the requested dtype (no copy); lists and numbers are copied.
-    ``nn.Parameter`` always copies, so optimizers never write into user arrays.
+    Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
+    later changes to the caller's array never reach the tensor (or its
+    gradients). ``autograd.from_numpy(array)`` shares memory instead, and
+    ``autograd.as_tensor`` copies only when it must.
     """
 
     __slots__ = ()
@@ -73,23 +72,16 @@ class Tensor(Node):
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to Tensor's reflected ops
 
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
+        """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
         if isinstance(data, Node):
             data = data.data
-        array = np.asarray(data, dtype=dtype)
-        if array.dtype.kind not in "fiub":
-            raise TypeError(f"Tensor: unsupported dtype {array.dtype} (use real numbers or booleans)")
-        if requires_grad and array.dtype.kind != "f":
-            raise TypeError(f"Tensor: only floating-point tensors can require gradients, got dtype {array.dtype}")
-        self.data: np.ndarray = array
-        self.grad: Any = None
-        self.requires_grad = bool(requires_grad)
-        self.parents: tuple[Node, ...] = ()
-        self.op = None
-        self.attrs = None
-        self.label = ""
-        self._hooks = None
-        self._origin = None
-        self.retains_grad = True
+        array = _checked_array(np.array(data, dtype=dtype), requires_grad, "Tensor")
+        self._init_node(array, bool(requires_grad))
+
+    @classmethod
+    def _from_array(cls, array: np.ndarray, requires_grad: bool = False, where: str = "Tensor") -> Tensor:
+        """A leaf around ``array`` itself (no copy), after the same dtype checks as the constructor."""
+        return cls._make(_checked_array(array, requires_grad, where), bool(requires_grad))
 
     # -- properties ----------------------------------------------------------
     @property
@@ -144,8 +136,10 @@ class Tensor(Node):
         return bool(self.item())
 
     def detach(self) -> Tensor:
-        """A constant Tensor sharing this tensor's data, cut from the graph."""
-        return _wrap(self.data)
+        """A constant Tensor sharing this tensor's data (and version counter), cut from the graph."""
+        detached = _wrap(self.data)
+        detached._version = self._shared_version()
+        return detached
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf; returns self."""
@@ -165,9 +159,9 @@ class Tensor(Node):
             return _wrap(self.data.astype(dtype))
         return Tensor._from_op(self.data.astype(dtype), ar.cast, (self,), {"dtype": dtype})
 
-    def zero_grad(self) -> None:
-        """Reset ``.grad`` to None."""
-        self.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset ``.grad``: to None (default, as PyTorch), or to zeros with ``set_to_none=False``."""
+        self._grad = None if set_to_none or self._grad is None else np.zeros_like(self.data)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=50, precision=4)
@@ -232,6 +226,57 @@ class Tensor(Node):
 
     def __abs__(self) -> Tensor:
         return self.abs()
+
+    # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
+    def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
+        other = _operand(other, self.data)
+        check_in_place_allowed(self, other, op)
+        try:
+            ufunc(self.data, other.data, out=self.data, casting="same_kind")
+        except TypeError:
+            raise TypeError(
+                f"{op}: the result of {self.dtype} {op[0]} {other.dtype} cannot be stored in place in a "
+                f"{self.dtype} tensor"
+            ) from None
+        except ValueError as error:
+            if not self.data.flags.writeable:
+                raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(
+                f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
+                f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
+            ) from None
+        mark_changed_in_place(self)
+        return self
+
+    def __iadd__(self, other: TensorLike) -> Tensor:
+        """``t += x`` in place (inside ``no_grad()`` or on tensors that do not require grad)."""
+        return self._in_place(other, np.add, "+=")
+
+    def __isub__(self, other: TensorLike) -> Tensor:
+        """``t -= x`` in place: the manual step ``with no_grad(): p -= lr * p.grad``."""
+        return self._in_place(other, np.subtract, "-=")
+
+    def __imul__(self, other: TensorLike) -> Tensor:
+        """``t *= x`` in place."""
+        return self._in_place(other, np.multiply, "*=")
+
+    def __itruediv__(self, other: TensorLike) -> Tensor:
+        """``t /= x`` in place (float tensors; numpy's casting rules)."""
+        return self._in_place(other, np.true_divide, "/=")
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators)."""
+        check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
+        index = _raw_index(index)
+        try:
+            self.data[index] = value.data if isinstance(value, Node) else value
+        except IndexError as error:
+            raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
+        except ValueError as error:
+            if not self.data.flags.writeable:
+                raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(f"setitem: {error} (tensor shape {self.shape})") from None
+        mark_changed_in_place(self)
 
     def __matmul__(self, other: TensorLike) -> Tensor:
         return self.matmul(other)
@@ -405,8 +450,11 @@ class Tensor(Node):
         return (centred * centred).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
     def std(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Standard deviation sqrt(var)."""
-        return self.var(axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
+        """Standard deviation sqrt(var); d/dx_i = (x_i - mean) / ((n - ddof) std), taken as 0 where
+        std = 0 (a constant slice, a slice of one element, a 0-d tensor), as PyTorch does."""
+        var = self.var(axis=axis, ddof=ddof, keepdims=keepdims)
+        constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
+        return generic.where(constant, 0.0, generic.where(constant, 1.0, var).sqrt())
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient evenly."""
@@ -420,7 +468,11 @@ class Tensor(Node):
 
     def _log_normalizer(self, axes: tuple[int, ...], op: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(m, x - m, log(sum(exp(x - m)))) with keepdims, where m is the row maximum
-        (0 for rows whose maximum is not finite), so exp never overflows."""
+        (0 for rows whose maximum is not finite), so exp never overflows.
+
+        x - m <= 0 may round to -inf when x and m are far apart (x = -1e308, m = 1e308):
+        then exp(x - m) = 0 is the right value, so that overflow is not warned about.
+        """
         x = self.data
         if x.size == 0:  # empty: no maximum to shift by; sums over nothing are 0, log 0 = -inf
             with np.errstate(divide="ignore"):
@@ -431,10 +483,11 @@ class Tensor(Node):
                 )
         shift = x.max(axis=axes, keepdims=True)
         if np.isfinite(shift).all():  # the maximum contributes exp(0) = 1, so the sum is >= 1
-            shifted = x - shift
+            with np.errstate(over="ignore"):
+                shifted = x - shift
             return shift, shifted, np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
         shift = np.where(np.isfinite(shift), shift, 0)
-        with np.errstate(divide="ignore", invalid="ignore"):  # rows of +-inf give IEEE inf/nan
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # rows of +-inf give IEEE inf/nan
             shifted = x - shift
             return shift, shifted, np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
 
@@ -489,7 +542,7 @@ class Tensor(Node):
             raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
         if data.shape == self.shape:
             return self
-        return Tensor._from_op(data, ar.reshape, (self,), {"shape": data.shape})
+        return self._view(data, ar.reshape, {"shape": data.shape})
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute axes (reverse them if none given); alias ``permute``."""
@@ -500,7 +553,7 @@ class Tensor(Node):
         if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
             raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}")
         axes = tuple(a % self.ndim for a in axes)
-        return Tensor._from_op(self.data.transpose(axes), ar.transpose, (self,), {"axes": axes})
+        return self._view(self.data.transpose(axes), ar.transpose, {"axes": axes})
 
     permute = transpose
 
@@ -545,7 +598,7 @@ class Tensor(Node):
             data = np.broadcast_to(self.data, shape)
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
-        return Tensor._from_op(data, ar.broadcast, (self,), {"shape": shape})
+        return self._view(data, ar.broadcast, {"shape": shape})
 
     def pad(self, pad_width: Any, constant_values: float = 0) -> Tensor:
         """Constant padding with numpy's ``pad_width``; the gradient is the un-padded window."""
@@ -564,7 +617,14 @@ class Tensor(Node):
             raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
         if not isinstance(data, np.ndarray):
             data = np.asarray(data)
-        return Tensor._from_op(data, ar.getitem, (self,), {"index": index})
+        return self._view(data, ar.getitem, {"index": index})
+
+    def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:
+        """The output of a shape op; when it shares memory with this tensor it shares its version counter too."""
+        out = Tensor._from_op(data, op, (self,), attrs)
+        if np.may_share_memory(data, self.data):
+            out._version = self._shared_version()
+        return out
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
         data = ar.scatter_add(self.data, index, shape)
@@ -596,12 +656,16 @@ class Tensor(Node):
         return seed
 
     def _accumulate_leaf(self, total: Any) -> None:
-        if self.grad is None:
+        if self._grad is None:
             if not isinstance(total, Node) and (total.base is not None or not total.flags.writeable):
                 total = total.copy()
-            self.grad = total
+            self._grad = total
         else:
-            self.grad = self.grad + total
+            self._grad = self._grad + total
+
+    @classmethod
+    def _wrap_constant(cls, data: Any) -> Tensor:
+        return _wrap(np.asarray(data))
 
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
         data = self.data

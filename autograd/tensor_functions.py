@@ -31,23 +31,48 @@ def _shape(shape: tuple) -> tuple[int, ...]:
 
 
 def tensor(data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Same as ``Tensor(data, requires_grad, dtype)``."""
+    """Same as ``Tensor(data, requires_grad, dtype)``: a new leaf holding a copy of ``data``."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
+    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``).
+
+    Changes to ``array`` show in the tensor and the other way round; the library
+    cannot see changes made to ``array`` directly, so do not change it between a
+    forward pass and its ``backward()``.
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return Tensor._from_array(array, requires_grad, "from_numpy")
+
+
+def as_tensor(data: TensorLike, dtype: Any = None) -> Tensor:
+    """``data`` as a Tensor, copying only when needed (as ``torch.as_tensor``/``numpy.asarray``).
+
+    A Tensor of the right dtype is returned as is; an ndarray of the right dtype is
+    shared (see :func:`from_numpy`); anything else is converted.
+    """
+    if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return data
+    if isinstance(data, Node):
+        data = data.data
+    return Tensor._from_array(np.asarray(data, dtype=dtype), False, "as_tensor")
 
 
 def zeros(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros."""
-    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.zeros(_shape(shape), dtype=dtype), requires_grad)
 
 
 def ones(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.ones(_shape(shape), dtype=dtype), requires_grad)
 
 
 def full(shape: Shape, fill_value: float, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``."""
-    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.full(shape, fill_value, dtype=dtype), requires_grad)
 
 
 def randn(
@@ -55,7 +80,7 @@ def randn(
 ) -> Tensor:
     """Standard normal samples."""
     data = _generator(rng).standard_normal(_shape(shape)).astype(dtype, copy=False)
-    return Tensor(data, requires_grad=requires_grad)
+    return Tensor._from_array(data, requires_grad)
 
 
 def rand(
@@ -63,37 +88,37 @@ def rand(
 ) -> Tensor:
     """Uniform samples in [0, 1)."""
     data = _generator(rng).random(_shape(shape)).astype(dtype, copy=False)
-    return Tensor(data, requires_grad=requires_grad)
+    return Tensor._from_array(data, requires_grad)
 
 
 def arange(*args: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """``numpy.arange``: evenly spaced values in [start, stop)."""
-    return Tensor(np.arange(*args, dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.arange(*args, dtype=dtype), requires_grad)
 
 
 def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """``numpy.linspace``: ``num`` evenly spaced values from start to stop."""
-    return Tensor(np.linspace(start, stop, num, dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Identity matrix (n x m)."""
-    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.eye(n, m, dtype=dtype), requires_grad)
 
 
 def zeros_like(x: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros with the shape (and dtype) of ``x``."""
-    return Tensor(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad)
 
 
 def ones_like(x: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Ones with the shape (and dtype) of ``x``."""
-    return Tensor(np.ones_like(np.asarray(x), dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.ones_like(np.asarray(x), dtype=dtype), requires_grad)
 
 
 def full_like(x: TensorLike, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """``fill_value`` with the shape (and dtype) of ``x``."""
-    return Tensor(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad=requires_grad)
+    return Tensor._from_array(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad)
 
 
 def randn_like(x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False) -> Tensor:
@@ -258,8 +283,9 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Ten
     x = logits.data
     needs_grad = logits.requires_grad and is_grad_enabled()
     shift = np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else None
-    if shift is not None and np.isfinite(shift).all():  # the usual case: one pass, no warnings possible
-        shifted = x - shift
+    if shift is not None and np.isfinite(shift).all():  # the usual case: one pass
+        with np.errstate(over="ignore"):  # x - max <= 0 may round to -inf (x = -1e308): exp gives 0, right
+            shifted = x - shift
         exponentials = np.exp(shifted)
         total = np.add.reduce(exponentials, axis=axis, keepdims=True)
         data = np.log(total).squeeze(axis) - shifted[position]

@@ -14,11 +14,15 @@ become constants (no gradient). ``.grad`` is 0.0 until a backward pass; see
 from __future__ import annotations
 
 import math
+import numbers
+import operator
 from collections.abc import Sequence
 from typing import Any, Union
 
+import numpy as np
+
 from . import generic
-from .core import Node
+from .core import Node, check_in_place_allowed, mark_changed_in_place
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
 
@@ -32,18 +36,22 @@ def _constant(x: Any) -> Value:
         return x
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
-    node = Value.__new__(Value)
-    node.data = float(x)
-    node.grad = 0.0
-    node.requires_grad = False
-    node.parents = ()
-    node.op = None
-    node.attrs = None
-    node.label = ""
-    node._hooks = None
-    node._origin = None
-    node.retains_grad = True
-    return node
+    return Value._make(_real_number(x, "Value"))
+
+
+def _real_number(x: Any, where: str) -> float:
+    """``float(x)`` for real numbers (bool, int, float, numpy scalars); TypeError for anything else."""
+    if isinstance(x, (np.ndarray, list, tuple)):
+        raise TypeError(
+            f"{where}: a Value holds one number, got {type(x).__name__}; use autograd.Tensor for arrays "
+            "(Values and arrays do not mix)"
+        )
+    if isinstance(x, (str, bytes)) or not isinstance(x, (numbers.Real, np.generic)):
+        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}") from None
 
 
 class Value(Node):
@@ -55,23 +63,13 @@ class Value(Node):
 
     __slots__ = ()
     _zero_grad_value = 0.0
+    __array_ufunc__ = None  # ``ndarray <op> Value`` defers to Value, which refuses arrays (use Tensor)
 
     def __init__(self, data: Number, label: str = "", requires_grad: bool = True) -> None:
+        """A leaf holding the real number ``data`` (``requires_grad=False`` makes it a constant)."""
         if isinstance(data, Node):
             raise TypeError("Value(data): data must be a number, not a graph node (use .data or .detach())")
-        try:
-            self.data = float(data)
-        except (TypeError, ValueError):
-            raise TypeError(f"Value(data): data must be a real number, got {type(data).__name__}") from None
-        self.grad: Any = 0.0
-        self.requires_grad = bool(requires_grad)
-        self.parents: tuple[Node, ...] = ()
-        self.op = None
-        self.attrs = None
-        self.label = label
-        self._hooks = None
-        self._origin = None
-        self.retains_grad = True
+        self._init_node(_real_number(data, "Value(data)"), bool(requires_grad), label)
 
     # -- arithmetic ---------------------------------------------------------
     def __add__(self, other: ValueLike) -> Value:
@@ -122,6 +120,30 @@ class Value(Node):
 
     def __abs__(self) -> Value:
         return self.abs()
+
+    # -- in-place arithmetic (inside no_grad, or on constants) -----------------
+    def _in_place(self, other: ValueLike, function: Any, op: str) -> Value:
+        other = _constant(other)
+        check_in_place_allowed(self, other, op)
+        self.data = float(function(self.data, other.data))
+        mark_changed_in_place(self)
+        return self
+
+    def __iadd__(self, other: ValueLike) -> Value:
+        """``v += w`` changes v's data in place (allowed inside ``no_grad()`` or on constants)."""
+        return self._in_place(other, operator.add, "+=")
+
+    def __isub__(self, other: ValueLike) -> Value:
+        """``v -= w`` in place: the manual gradient step ``with no_grad(): p -= lr * p.grad``."""
+        return self._in_place(other, operator.sub, "-=")
+
+    def __imul__(self, other: ValueLike) -> Value:
+        """``v *= w`` in place."""
+        return self._in_place(other, operator.mul, "*=")
+
+    def __itruediv__(self, other: ValueLike) -> Value:
+        """``v /= w`` in place (IEEE: division by zero gives inf or nan)."""
+        return self._in_place(other, generic.divide, "/=")
 
     # -- elementary functions ------------------------------------------------
     def exp(self) -> Value:
@@ -268,16 +290,20 @@ class Value(Node):
         self.requires_grad = bool(requires_grad)
         return self
 
-    def zero_grad(self) -> None:
-        """Reset ``.grad`` to 0.0."""
-        self.grad = 0.0
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Reset ``.grad`` to 0.0 (a Value's gradient is a number, so ``set_to_none`` also gives 0.0)."""
+        self._grad = 0.0
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         seed = 1.0 if grad is None else float(generic.data_of(grad))
         return _constant(seed) if create_graph else seed
 
     def _accumulate_leaf(self, total: Any) -> None:
-        self.grad = self.grad + total if isinstance(total, Node) else self.grad + float(total)
+        self._grad = self._grad + total if isinstance(total, Node) else self._grad + float(total)
+
+    @classmethod
+    def _wrap_constant(cls, data: Any) -> Value:
+        return cls._make(float(data))
 
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
         if create_graph and not isinstance(contribution, Node):
@@ -290,5 +316,5 @@ class Value(Node):
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        grad = self.grad.data if isinstance(self.grad, Node) else self.grad
+        grad = self._grad.data if isinstance(self._grad, Node) else self._grad
         return f"Value(data={self.data:.6g}, grad={grad:.6g}{label})"

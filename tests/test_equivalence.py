@@ -52,6 +52,15 @@ def _tensor_step(name):
     return TENSOR_ONLY.get(name) or STEPS[name]
 
 
+def _object_array(result) -> np.ndarray:
+    """numpy returns a bare object for 0-d inputs; keep it in a 0-d object array (Values refuse ufuncs)."""
+    if isinstance(result, np.ndarray):
+        return result
+    holder = np.empty((), dtype=object)
+    holder[()] = result
+    return holder
+
+
 def _value_array(array: np.ndarray) -> np.ndarray:
     """An object array of fresh Values, one per element."""
     values = np.empty(array.shape, dtype=object)
@@ -75,7 +84,7 @@ def test_elementwise_values_and_vectorised_tensor_agree_on_values_and_gradients(
     xv, yv = _value_array(x), _value_array(y)
     z_values = xv
     for name in program:
-        z_values = np.frompyfunc(_value_step(name), 2, 1)(z_values, yv)
+        z_values = _object_array(np.frompyfunc(_value_step(name), 2, 1)(z_values, yv))
     z_values = np.broadcast_to(np.asarray(z_values, dtype=object), np.broadcast_shapes(x.shape, y.shape))
     nodes = [z for z in z_values.flat if isinstance(z, Value)]
     Value.sum(nodes).backward()

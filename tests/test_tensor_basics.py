@@ -43,9 +43,9 @@ def test_dtype_argument_converts_the_data():
     assert Tensor(np.arange(3), dtype="float64").dtype == np.float64
 
 
-def test_tensor_from_ndarray_of_same_dtype_shares_memory_like_asarray():
+def test_tensor_copies_its_ndarray_like_np_array_and_torch_tensor():
     array = np.arange(3.0)
-    assert np.shares_memory(Tensor(array).data, array)
+    assert not np.shares_memory(Tensor(array).data, array)
     assert not np.shares_memory(Tensor(array, dtype=np.float32).data, array)
 
 

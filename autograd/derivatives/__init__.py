@@ -1,6 +1,6 @@
 """Derivative tables: one rule per primitive, grouped by family.
 
-Importing this package registers every primitive in :data:`autograd.core.OPS`.
+Each module is a table of ``Op`` rows, one per primitive, named after the op.
 """
 
 from . import arrays, conv, elementwise, scalar

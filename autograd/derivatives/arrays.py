@@ -8,7 +8,8 @@ input is reduced by :func:`autograd.broadcasting.unbroadcast` in the backward
 loop, so ``broadcast_to``'s rule is the identity.
 
 Ties: ``max``/``min`` reductions split the gradient evenly among all maximal
-(minimal) entries, as ``torch.amax`` does.
+(minimal) entries, as ``torch.amax`` does; when the result is NaN, the NaN entries
+are the extremes and share the gradient (as ``torch.max``), without warnings.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def _count(shape, axes):
 
 
 def _extreme_rule(g, out, x, axes, keepdims):
+    # The entries equal to the result share g evenly; a NaN result is the NaN entries' (as torch.max).
     xd = data_of(x)
-    is_extreme = xd == data_of(out).reshape(reduced_shape(xd.shape, axes))
+    extreme = data_of(out).reshape(reduced_shape(xd.shape, axes))
+    is_extreme = (xd == extreme) | (np.isnan(xd) & np.isnan(extreme))
     share = np.divide(is_extreme, is_extreme.sum(axis=axes, keepdims=True), dtype=xd.dtype)
     return _spread(g, xd.shape, axes, keepdims) * share
 
@@ -77,7 +80,8 @@ def _softmax_of(x, axes):
     if x.size == 0:
         return x
     shift = x.max(axis=axes, keepdims=True)
-    e = np.exp(x - np.where(np.isfinite(shift), shift, 0))
+    with np.errstate(over="ignore"):  # x - max <= 0 rounding to -inf (x = -1e308, max = 1e308): exp gives 0, right
+        e = np.exp(x - np.where(np.isfinite(shift), shift, 0))
     return e / e.sum(axis=axes, keepdims=True)
 
 
@@ -157,8 +161,8 @@ def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities):
 
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
-sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims))
-mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g / _count(x.shape, axes), x.shape, axes, keepdims))
+sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims), reads_values=False)
+mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g / _count(x.shape, axes), x.shape, axes, keepdims), reads_values=False)
 max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
@@ -167,15 +171,15 @@ softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=ax
 log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 
-cast = Op("astype", lambda g, out, x, dtype: g)                       # cast back in backward
-reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape))
-transpose = Op("transpose", _transpose_rule)
-broadcast = Op("broadcast_to", lambda g, out, x, shape: g)          # unbroadcast runs in backward
-pad = Op("pad", _pad_rule)
-getitem = Op("getitem", lambda g, out, x, index: scatter_add(g, index, x.shape))
-index_add = Op("index_add", lambda g, out, x, index, shape: g[index])  # adjoint of getitem
-concatenate = Op("concatenate", _concatenate_rule, variadic=True)
-stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True)
+cast = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward
+reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape), reads_values=False)
+transpose = Op("transpose", _transpose_rule, reads_values=False)
+broadcast = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False)          # unbroadcast runs in backward
+pad = Op("pad", _pad_rule, reads_values=False)
+getitem = Op("getitem", lambda g, out, x, index: scatter_add(g, index, x.shape), reads_values=False)
+index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
+concatenate = Op("concatenate", _concatenate_rule, variadic=True, reads_values=False)
+stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True, reads_values=False)
 where_ = Op("where", lambda g, out, x, y, condition: where(condition, g, 0.0),
-                     lambda g, out, x, y, condition: where(condition, 0.0, g))
+                     lambda g, out, x, y, condition: where(condition, 0.0, g), reads_values=False)
 # fmt: on

@@ -30,6 +30,6 @@ def _fold_rule(g, out, windows, output_size, kernel_size, stride, padding, dilat
 
 
 # fmt: off
-unfold = Op("unfold", _unfold_rule)   # d/dx unfold(x)^T g = fold(g)
-fold = Op("fold", _fold_rule)         # d/dw fold(w)^T g = unfold(g)
+unfold = Op("unfold", _unfold_rule, reads_values=False)   # d/dx unfold(x)^T g = fold(g)
+fold = Op("fold", _fold_rule, reads_values=False)         # d/dw fold(w)^T g = unfold(g)
 # fmt: on

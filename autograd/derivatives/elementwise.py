@@ -13,13 +13,27 @@ split the gradient evenly between tied inputs (as ``torch.maximum``).
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from ..core import Op
 from ..generic import cos, data_of, log, sigmoid, sign, sin, where
 
 
+def _base_rule(g, out, x, y):
+    # d/dx x**y = y * x**(y - 1), as PyTorch: 0 where y == 0 (x**0 is constant, even at x = 0); at x == 0
+    # the IEEE value of 0**(y - 1) (inf for y < 1, so -inf for y = -1), without a divide-by-zero warning.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g * where(data_of(y) == 0, 0.0, y * x ** (y - 1))
+
+
 def _exponent_rule(g, out, x, y):
-    # d/dy x**y = x**y * log(x); at x == 0 the limit of the product is 0.
-    return g * out * log(where(data_of(x) == 0, 1.0, x))
+    # d/dy x**y = x**y * log(x). At x == 0 (as PyTorch): 0 for y >= 0 (the limit of the product),
+    # -inf for y < 0 (0**y = inf times log 0 = -inf); no inf * 0 is formed, so no warning.
+    at_zero = data_of(x) == 0
+    elsewhere = where(at_zero, 0.0, out) * log(where(at_zero, 1.0, x))
+    return g * where(at_zero, where(data_of(y) < 0, -math.inf, 0.0), elsewhere)
 
 
 def _tie_split(g, x, y):
@@ -39,12 +53,12 @@ def _inside(g, x, low, high):
 
 
 # fmt: off
-add = Op("add", lambda g, out, x, y: g, lambda g, out, x, y: g)
-sub = Op("sub", lambda g, out, x, y: g, lambda g, out, x, y: -g)
+add = Op("add", lambda g, out, x, y: g, lambda g, out, x, y: g, reads_values=False)
+sub = Op("sub", lambda g, out, x, y: g, lambda g, out, x, y: -g, reads_values=False)
 mul = Op("mul", lambda g, out, x, y: g * y, lambda g, out, x, y: g * x)
 div = Op("div", lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y)
-pow = Op("pow", lambda g, out, x, y: g * y * x ** (y - 1), _exponent_rule)
-neg = Op("neg", lambda g, out, x: -g)
+pow = Op("pow", _base_rule, _exponent_rule)
+neg = Op("neg", lambda g, out, x: -g, reads_values=False)
 
 exp = Op("exp", lambda g, out, x: g * out)                          # d e^x = e^x
 log_ = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
@@ -58,7 +72,7 @@ softplus = Op("softplus", lambda g, out, x: g * sigmoid(x))         # d log(1+e^
 relu = Op("relu", lambda g, out, x: g * (data_of(x) > 0))                # mask multiply: fastest form
 leaky_relu = Op("leaky_relu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * alpha))
 elu = Op("elu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * (out + alpha)))
-step = Op("step", lambda g, out, x: g * 0)                          # Heaviside: flat
+step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))
 minimum = Op("minimum", lambda g, out, x, y: _tie_split(g, y, x), lambda g, out, x, y: _tie_split(g, x, y))
 clip = Op("clip", lambda g, out, x, low, high: _inside(g, x, low, high))
