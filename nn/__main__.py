@@ -5,13 +5,21 @@ Adam on scikit-learn's bundled 8x8 digits; 10% of the training part is held out 
 validation, the test part is used once at the end. ``--dataset mnist --data-dir DIR``
 reads the four MNIST IDX files; ``--dataset moons`` trains the scalar ``nn.MLP``
 (Value engine, 2-16-16-1) with micrograd's SVM max-margin loss + 1e-4 L2 on 100 points.
-The model is saved to ``OUT/<dataset>_<model>.npz`` and the curves to
-``OUT/loss_accuracy.png``. The same ``--seed`` prints the same numbers.
+Each run gets its own directory ``OUT/<dataset>_<model>-N/`` (N counts up, so no run
+overwrites another) holding ``model.npz`` (a checkpoint ``nn.load`` rebuilds) and
+``loss_accuracy.png``. The same ``--seed`` prints the same numbers.
+
+Every flag (and ``--out``, and the MNIST files) is checked before training: a bad one
+exits with status 2 and one line on stderr. Training that drives the loss to a
+non-finite value stops with status 1 and writes no model. No expected failure ends in
+a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -22,13 +30,8 @@ import numpy as np
 
 import nn
 from autograd import Value
-from nn import serialization
+from nn import models, serialization
 from nn.functional import cross_entropy
-
-try:
-    from nn import models
-except ImportError:  # the CNN models are optional
-    models = None
 
 OPTIMIZERS = {
     "sgd": (nn.optim.SGD, {}, 0.1),
@@ -48,6 +51,9 @@ ACTIVATIONS = {
     "swish": nn.Swish,
     "mish": nn.Mish,
 }
+#: Largest accepted hidden layer width and number of epochs.
+MAX_HIDDEN = 65_536
+MAX_EPOCHS = 1_000_000
 #: Per data set: default hidden sizes, epochs and batch size.
 DEFAULTS = {
     "digits": {"hidden": "64", "epochs": 30, "batch_size": 32},
@@ -63,39 +69,64 @@ def _hidden_sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(
             f"--hidden must be comma-separated integers like 64,32, got {text!r}"
         ) from None
-    if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"--hidden sizes must be >= 1, got {text!r}")
+    if not sizes or any(not 1 <= size <= MAX_HIDDEN for size in sizes):
+        raise argparse.ArgumentTypeError(f"--hidden sizes must be in [1, {MAX_HIDDEN}], got {text!r}")
     return sizes
 
 
-def _positive(kind: type) -> Any:
+def _number(kind: type, low: float, high: float = math.inf, low_open: bool = False, high_open: bool = False) -> Any:
+    """An argparse type: a finite ``kind`` in the interval from ``low`` to ``high``."""
+    interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open or high == math.inf else ']'}"
+
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected a finite {kind.__name__}, got {text!r}") from None
+        below = value <= low if low_open else value < low
+        above = value >= high if high_open else value > high
+        if not math.isfinite(value) or below or above:
+            bound = f"> {low}" if low_open and high == math.inf else f"in {interval}"
+            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, got {text!r}")
         return value
 
     return parse
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line on stderr (status 2)."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+class JobError(Exception):
+    """An expected failure of the job (diverged training, an unwritable output): one line, status 1."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of ``python -m nn``."""
-    parser = argparse.ArgumentParser(prog="python -m nn", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="python -m nn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
     parser.add_argument("--data-dir", help="directory holding the four MNIST IDX files (raw or .gz)")
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--hidden", type=_hidden_sizes, help="hidden layer sizes, e.g. 64,32 (default per data set)")
     parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="default: adam (sgd for moons)")
-    parser.add_argument("--lr", type=_positive(float), help="learning rate (default per optimizer; 1.0 for moons)")
-    parser.add_argument("--epochs", type=_positive(int), help="default per data set (digits 30, mnist 10, moons 100)")
-    parser.add_argument("--batch-size", type=_positive(int), help="default per data set (digits 32, mnist 64)")
-    parser.add_argument("--label-smoothing", type=float, default=0.1, help="for cross-entropy (default 0.1)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("runs"), help="directory for the model .npz and the plot")
+    parser.add_argument(
+        "--lr", type=_number(float, 0, low_open=True), help="learning rate (default per optimizer; 1.0 for moons)"
+    )
+    parser.add_argument(
+        "--epochs", type=_number(int, 1, MAX_EPOCHS), help="default per data set (digits 30, mnist 10, moons 100)"
+    )
+    parser.add_argument("--batch-size", type=_number(int, 1), help="default per data set (digits 32, mnist 64)")
+    parser.add_argument(
+        "--label-smoothing", type=_number(float, 0, 1, high_open=True), default=0.1, help="in [0, 1) (default 0.1)"
+    )
+    parser.add_argument("--seed", type=_number(int, 0, 2**32 - 1), default=0, help="in [0, 2**32 - 1] (default 0)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("runs"), help="directory that receives one sub-directory per run"
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
@@ -120,8 +151,8 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[np
         parser.error("--dataset mnist needs --data-dir DIR (a directory with the four MNIST IDX files)")
     try:
         return nn.data.load_mnist(args.data_dir, flatten=flatten)
-    except (FileNotFoundError, ValueError) as error:
-        parser.error(str(error))
+    except (OSError, ValueError) as error:
+        parser.error(str(error).splitlines()[0] if str(error) else repr(error))
 
 
 def _make_optimizer(args: argparse.Namespace, parameters: list, default_lr: float | None = None) -> Any:
@@ -140,6 +171,24 @@ class _EpochPrinter(nn.Callback):
         return False
 
 
+class _StopOnNonFiniteLoss(nn.Callback):
+    """Stop training after an epoch whose training loss is inf or nan."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any], model: nn.Module) -> bool:
+        return not math.isfinite(logs["train_loss"])
+
+
+def _check_finite(model: nn.Module, history: nn.History) -> None:
+    """Raise :class:`JobError` if the loss or any parameter became inf or nan (nothing is saved then)."""
+    for epoch, loss in enumerate(history.train_loss):
+        if not math.isfinite(loss):
+            raise JobError(
+                f"the training loss became {loss} in epoch {epoch + 1}; try a smaller --lr (no model was written)"
+            )
+    if not all(np.isfinite(parameter.data).all() for parameter in model.parameters()):
+        raise JobError("the model's parameters are not finite; try a smaller --lr (no model was written)")
+
+
 def _epoch_line(epoch: int, epochs: int, logs: dict[str, Any]) -> str:
     parts = [f"epoch {epoch + 1:3d}/{epochs}"]
     for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
@@ -148,9 +197,10 @@ def _epoch_line(epoch: int, epochs: int, logs: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
-def train_tensor_network(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[nn.Module, nn.History]:
-    """Digits/MNIST: fit with a validation split, then print the test accuracy."""
-    X_train, X_test, y_train, y_test = _load(args, parser)
+def train_tensor_network(args: argparse.Namespace, data: tuple[np.ndarray, ...]) -> tuple[nn.Module, nn.History]:
+    """Digits/MNIST ``data`` (X_train, X_test, y_train, y_test): fit with a validation split, then print
+    the test accuracy (unless training diverged: see :func:`_check_finite`)."""
+    X_train, X_test, y_train, y_test = data
     X_fit, X_val, y_fit, y_val = nn.data.train_test_split(
         X_train, y_train, test_size=0.1, random_state=args.seed, stratify=y_train
     )
@@ -164,9 +214,10 @@ def train_tensor_network(args: argparse.Namespace, parser: argparse.ArgumentPars
         nn.data.DataLoader(X_fit, y_fit, batch_size=args.batch_size, shuffle=True, seed=args.seed),
         nn.data.DataLoader(X_val, y_val, batch_size=512),
         epochs=args.epochs,
-        callbacks=[_EpochPrinter(args.epochs)],
+        callbacks=[_EpochPrinter(args.epochs), _StopOnNonFiniteLoss()],
         progress=not args.no_progress,
     )
+    _check_finite(model, history)
     _, test_accuracy = nn.evaluate(model, nn.data.DataLoader(X_test, y_test, batch_size=512), loss_fn)
     print(f"test accuracy: {test_accuracy:.4f}")
     return model, history
@@ -194,6 +245,9 @@ def train_scalar_moons(args: argparse.Namespace) -> tuple[nn.Module, nn.History]
         logs = {"train_loss": total.data, "train_acc": correct / len(rows)}
         history.record(logs)
         print(_epoch_line(epoch, args.epochs, logs), flush=True)
+        if not math.isfinite(total.data):
+            break
+    _check_finite(model, history)
     return model, history
 
 
@@ -222,10 +276,35 @@ def plot_history(history: nn.History, path: Path) -> Path | None:
     return path
 
 
-def run(argv: Sequence[str] | None = None) -> tuple[nn.Module, nn.History, argparse.Namespace]:
-    """Parse ``argv``, train, save the model and the plot; return (model, history, resolved arguments)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _check_out(out: Path, parser: argparse.ArgumentParser) -> None:
+    """Create ``--out`` if needed and make sure runs can be written into it (else a usage error)."""
+    if out.exists() and not out.is_dir():
+        parser.error(f"--out {out} exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        parser.error(f"--out {out} cannot be created ({error.strerror or error})")
+    if not os.access(out, os.W_OK | os.X_OK):
+        parser.error(f"--out {out} is not writable")
+
+
+def reserve_run_directory(out: Path, name: str) -> Path:
+    """Create and return ``out/<name>-N`` with the smallest free N >= 1 past existing runs (atomic:
+    two jobs never get the same directory)."""
+    taken = [entry.name[len(name) + 1 :] for entry in out.glob(f"{name}-*")]
+    number = max((int(suffix) for suffix in taken if suffix.isdecimal()), default=0) + 1
+    while True:
+        directory = out / f"{name}-{number}"
+        try:
+            directory.mkdir()
+        except FileExistsError:
+            number += 1
+            continue
+        return directory
+
+
+def _resolve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Fill per-data-set defaults and reject flag combinations that cannot work."""
     defaults = DEFAULTS[args.dataset]
     args.hidden = args.hidden if args.hidden is not None else _hidden_sizes(defaults["hidden"])
     args.epochs = args.epochs or defaults["epochs"]
@@ -237,22 +316,57 @@ def run(argv: Sequence[str] | None = None) -> tuple[nn.Module, nn.History, argpa
         parser.error(f"--model cnn: nn.models.{args.dataset}_cnn is not available in this installation")
     if args.dataset == "moons" and args.activation not in nn.scalar.ACTIVATIONS:
         parser.error(f"--activation {args.activation} has no scalar Value version for moons")
-    if args.dataset == "moons":
-        model, history = train_scalar_moons(args)
-    else:
-        model, history = train_tensor_network(args, parser)
-    args.out.mkdir(parents=True, exist_ok=True)
-    model_path = serialization.save(model, args.out / f"{args.dataset}_{args.model}.npz")
+
+
+def run(argv: Sequence[str] | None = None) -> tuple[nn.Module, nn.History, argparse.Namespace]:
+    """Parse and check ``argv``, train, save the model and the plot into a new run directory
+    (``args.run_dir``); return (model, history, resolved arguments).
+
+    Usage errors exit with status 2 (SystemExit) before training; a diverged run raises
+    :class:`JobError`, and a run that saved no model removes its (empty) run directory.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _resolve(args, parser)
+    _check_out(args.out, parser)
+    data = None if args.dataset == "moons" else _load(args, parser)
+    try:
+        args.run_dir = reserve_run_directory(args.out, f"{args.dataset}_{args.model}")
+    except OSError as error:
+        parser.error(f"--out {args.out}: cannot create a run directory ({error.strerror or error})")
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is reported below
+            model, history = train_scalar_moons(args) if data is None else train_tensor_network(args, data)
+        model_path = serialization.save(model, args.run_dir / "model.npz")
+    except BaseException:
+        if not any(args.run_dir.iterdir()):
+            args.run_dir.rmdir()
+        raise
     print(f"model saved to {model_path}")
-    plot_path = plot_history(history, args.out / "loss_accuracy.png")
+    plot_path = plot_history(history, args.run_dir / "loss_accuracy.png")
     if plot_path is not None:
         print(f"plot saved to {plot_path}")
+    print(f"run saved to {args.run_dir}")
     return model, history, args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the main job with command-line arguments ``argv``; return the exit status."""
-    run(argv)
+    """Run the main job with command-line arguments ``argv``; return the exit status.
+
+    Expected failures print one line ``python -m nn: error: ...`` on stderr: status 2 for
+    bad flags, 1 for a diverged run or a failed write, 130 for Ctrl-C.
+    """
+    try:
+        run(argv)
+    except JobError as error:
+        print(f"python -m nn: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"python -m nn: error: cannot write the results ({error})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("python -m nn: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -37,32 +37,39 @@ def test_default_job_reaches_97_percent_test_accuracy(default_run):
 
 def test_saved_model_reloads_into_a_fresh_model_with_identical_predictions(default_run):
     model, _, args, printed, out = default_run
-    path = out / "digits_mlp.npz"
-    assert f"model saved to {path}" in printed
+    assert args.run_dir == out / "digits_mlp-1"
+    path = args.run_dir / "model.npz"
+    assert f"model saved to {path}" in printed and printed.rstrip().endswith(f"run saved to {args.run_dir}")
     X_train, X_test, _, _ = nn.data.load_digits(seed=args.seed)
     args.seed = args.seed + 1
     fresh = build_model(args, in_features=64)
     assert not np.allclose(nn.predict(fresh, X_test), nn.predict(model, X_test))
     serialization.load_into(fresh, path)
     np.testing.assert_array_equal(nn.predict(fresh, X_test), nn.predict(model, X_test))
+    np.testing.assert_array_equal(nn.predict(nn.load(path), X_test), nn.predict(model, X_test))
 
 
 def test_job_writes_the_loss_accuracy_plot(default_run):
-    _, _, _, printed, out = default_run
-    path = out / "loss_accuracy.png"
+    _, _, args, printed, _ = default_run
+    path = args.run_dir / "loss_accuracy.png"
     assert f"plot saved to {path}" in printed
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_same_seed_prints_identical_numbers(tmp_path, capsys):
+def _numbers(printed):
+    return [line for line in printed.splitlines() if "saved to" not in line]
+
+
+def test_same_seed_prints_identical_numbers_into_separate_run_directories(tmp_path, capsys):
     argv = ["--epochs", "3", "--no-progress", "--seed", "3", "--out", str(tmp_path)]
     outputs = []
     for _ in range(2):
         assert main(argv) == 0
         outputs.append(capsys.readouterr().out)
-    assert outputs[0] == outputs[1]
+    assert _numbers(outputs[0]) == _numbers(outputs[1])
     assert main([*argv[:-3], "4", "--out", str(tmp_path)]) == 0
-    assert capsys.readouterr().out != outputs[0]
+    assert _numbers(capsys.readouterr().out) != _numbers(outputs[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digits_mlp-1", "digits_mlp-2", "digits_mlp-3"]
 
 
 def test_moons_trains_the_scalar_mlp(tmp_path, capsys):
@@ -72,7 +79,7 @@ def test_moons_trains_the_scalar_mlp(tmp_path, capsys):
     assert len(EPOCH_LINE.findall(printed)) == 4 and "train_acc" in printed
     assert len(history.train_loss) == len(history.train_acc) == 4
     reloaded = nn.MLP(2, [16, 16, 1], seed=99)
-    serialization.load_into(reloaded, tmp_path / "moons_mlp.npz")
+    serialization.load_into(reloaded, tmp_path / "moons_mlp-1" / "model.npz")
     assert [p.data for p in reloaded.parameters()] == [p.data for p in model.parameters()]
 
 
@@ -102,7 +109,7 @@ def test_mnist_job_reads_idx_files_from_data_dir(tmp_path, capsys):
 def test_cnn_option_trains_the_digits_cnn_to_98_percent(tmp_path, capsys):
     model, _, _ = run(["--model", "cnn", "--no-progress", "--out", str(tmp_path)])
     assert any(isinstance(module, nn.Conv2d) for module in model.modules())
-    assert (tmp_path / "digits_cnn.npz").exists()
+    assert (tmp_path / "digits_cnn-1" / "model.npz").exists()
     match = re.search(r"^test accuracy: (\d\.\d{4})$", capsys.readouterr().out, re.MULTILINE)
     assert match is not None and float(match.group(1)) >= 0.98
 
@@ -112,8 +119,8 @@ def test_cnn_option_trains_the_digits_cnn_to_98_percent(tmp_path, capsys):
     [
         (["--optimizer", "lbfgs"], "invalid choice: 'lbfgs'"),
         (["--hidden", "64,x"], "comma-separated integers"),
-        (["--epochs", "0"], "must be > 0"),
-        (["--lr", "-1"], "must be > 0"),
+        (["--epochs", "0"], "must be a finite number in [1, "),
+        (["--lr", "-1"], "must be a finite number > 0"),
         (["--dataset", "mnist"], "needs --data-dir"),
         (["--dataset", "moons", "--model", "cnn"], "--model cnn needs image data"),
     ],
