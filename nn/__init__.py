@@ -50,7 +50,7 @@ from .losses import (
     SmoothHingeLoss,
 )
 from .module import IncompatibleKeys, Module, StateDictError
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .parameter import Parameter
 from .scalar import MLP, Layer, Neuron
 from .serialization import SerializationError, load, save
@@ -89,6 +89,7 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "Linear",
+    "LocalResponseNorm",
     "load",
     "LogSoftmax",
     "MAPELoss",

@@ -1,4 +1,5 @@
-"""Batch normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W).
+"""Normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W), and
+``LocalResponseNorm`` across channels (AlexNet).
 
 Buffers (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
 (ones) and ``num_batches_tracked`` (0-d int64), as in torch. ``momentum=None`` uses the
@@ -13,11 +14,12 @@ import numpy as np
 
 from autograd import Tensor
 
-from .functional.normalization import batch_norm
+from .functional.activations import check_count, check_real
+from .functional.normalization import batch_norm, local_response_norm
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LocalResponseNorm"]
 
 
 class _BatchNorm(Module):
@@ -112,3 +114,23 @@ class BatchNorm2d(_BatchNorm):
 
     accepted_ndims = (4,)
     expected_input = "a 4-D (N, C, H, W)"
+
+
+class LocalResponseNorm(Module):
+    """Divide each channel by a power of its neighbours' mean square (see ``nn.functional.local_response_norm``).
+
+    b_c = a_c / (k + alpha / size * sum of a_{c'}^2 over the ``size`` channels around c)^beta;
+    AlexNet uses size=5, alpha=1e-4, beta=0.75, k=2. No parameters.
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        self.size = check_count(size, "LocalResponseNorm", "size")
+        self.alpha = check_real(alpha, "LocalResponseNorm", "alpha")
+        self.beta = check_real(beta, "LocalResponseNorm", "beta")
+        self.k = check_real(k, "LocalResponseNorm", "k")
+
+    def forward(self, x: Any) -> Tensor:
+        return local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

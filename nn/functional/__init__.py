@@ -1,4 +1,4 @@
-"""nn.functional: stateless functions (activations, losses, convolutions) on Tensors."""
+"""nn.functional: stateless functions (activations, losses, convolutions, normalisation) on Tensors."""
 
 from .activations import (
     acon_c,
@@ -34,7 +34,7 @@ from .losses import (
     perceptron_loss,
     smooth_hinge_loss,
 )
-from .normalization import batch_norm
+from .normalization import batch_norm, local_response_norm
 
 __all__: list[str] = [
     "acon_c",
@@ -52,6 +52,7 @@ __all__: list[str] = [
     "huber_loss",
     "l1_loss",
     "leaky_relu",
+    "local_response_norm",
     "log_softmax",
     "mape",
     "max_pool2d",

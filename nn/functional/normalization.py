@@ -1,4 +1,5 @@
-"""Batch normalisation as a composite of Tensor ops (differentiable through the batch statistics)."""
+"""Normalisation as composites of Tensor ops: batch norm (differentiable through the batch statistics)
+and local response norm across channels (AlexNet)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import numpy as np
 
 from autograd import Tensor
 
-__all__ = ["batch_norm"]
+from .activations import as_float_tensor, check_count, check_real
+
+__all__ = ["batch_norm", "local_response_norm"]
 
 
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
@@ -80,3 +83,34 @@ def batch_norm(
     if bias is not None:
         normalised = normalised + bias.reshape(stat_shape)
     return normalised
+
+
+def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """Local response normalisation across channels (AlexNet; PyTorch's ``local_response_norm``).
+
+    For input (N, C, ...), channel c is divided by a power of the mean square of its
+    ``size`` neighbouring channels c - size//2 .. c + (size - 1)//2 (channels beyond the
+    edges count as 0, the mean is still over ``size``):
+
+        b_c = a_c / (k + alpha / size * sum_{c'} a_{c'}^2)^beta
+
+    Computed as one matmul of a banded (C, C) 0/1 matrix with the squared input, so
+    every derivative order is available; d b_c / d a_{c'} = [c = c'] / d_c^beta
+    - 2 alpha beta / size * a_c a_{c'} / d_c^(beta + 1) for c' in the window of c,
+    where d_c = k + alpha / size * sum.
+    """
+    x = as_float_tensor(x, "local_response_norm")
+    if x.ndim < 3:
+        raise ValueError(
+            f"local_response_norm: expected an input of shape (N, C, ...) with 3 or more axes, got {x.shape}"
+        )
+    size = check_count(size, "local_response_norm", "size")
+    alpha, beta, k = (
+        check_real(value, "local_response_norm", name) for value, name in ((alpha, "alpha"), (beta, "beta"), (k, "k"))
+    )
+    channels = x.shape[1]
+    offsets = np.arange(channels)[None, :] - np.arange(channels)[:, None]  # c' - c
+    window = ((offsets >= -(size // 2)) & (offsets <= (size - 1) // 2)).astype(x.dtype)
+    squares = (x * x).reshape(x.shape[0], channels, -1)
+    neighbourhood = (window @ squares).reshape(x.shape)
+    return x / (neighbourhood * (alpha / size) + k) ** beta
