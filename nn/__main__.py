@@ -151,8 +151,9 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[np
         parser.error("--dataset mnist needs --data-dir DIR (a directory with the four MNIST IDX files)")
     try:
         return nn.data.load_mnist(args.data_dir, flatten=flatten)
-    except (OSError, ValueError) as error:
-        parser.error(str(error).splitlines()[0] if str(error) else repr(error))
+    except (OSError, ValueError, EOFError) as error:
+        message = " ".join(str(error).split()) or type(error).__name__
+        parser.error(message if str(args.data_dir) in message else f"--data-dir {args.data_dir}: {message}")
 
 
 def _make_optimizer(args: argparse.Namespace, parameters: list, default_lr: float | None = None) -> Any:
@@ -328,8 +329,8 @@ def run(argv: Sequence[str] | None = None) -> tuple[nn.Module, nn.History, argpa
     parser = build_parser()
     args = parser.parse_args(argv)
     _resolve(args, parser)
-    _check_out(args.out, parser)
     data = None if args.dataset == "moons" else _load(args, parser)
+    _check_out(args.out, parser)
     try:
         args.run_dir = reserve_run_directory(args.out, f"{args.dataset}_{args.model}")
     except OSError as error:

@@ -1,0 +1,102 @@
+"""Fault injection for ``python -m nn`` run as a subprocess: bad flags, unusable ``--out``, damaged
+MNIST folders and diverging training end with the right status, one line on stderr, no traceback,
+and no file written or overwritten."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_data import write_mnist
+
+pytest.importorskip("sklearn")
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["--epochs", "1", "--hidden", "8", "--no-progress"]
+
+
+def _job(*argv, cwd):
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "nn", *argv], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def _assert_one_line_error(result, status, *words):
+    assert result.returncode == status, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("python -m nn: error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def _snapshot(directory):
+    return {p.relative_to(directory): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--lr", "inf"], ["--lr", "'inf'"]),
+        (["--lr", "nan"], ["--lr", "'nan'"]),
+        (["--label-smoothing", "2"], ["--label-smoothing", "[0, 1)"]),
+        (["--label-smoothing", "nan"], ["--label-smoothing", "'nan'"]),
+        (["--seed", "-1"], ["--seed", "'-1'"]),
+        (["--epochs", "0"], ["--epochs"]),
+        (["--batch-size", "2.5"], ["--batch-size", "'2.5'"]),
+        (["--hidden", "0"], ["--hidden"]),
+        (["--hidden", "10000000"], ["--hidden"]),
+        (["--optimizer", "lbfgs"], ["--optimizer", "lbfgs"]),
+        (["--dataset", "mnist"], ["--data-dir"]),
+    ],
+)
+def test_bad_flag_exits_2_with_one_line_before_anything_is_written(tmp_path, flags, words):
+    result = _job(*flags, "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 2, *words)
+    assert result.stdout == "" and not (tmp_path / "runs").exists()
+
+
+def test_out_that_is_a_file_or_under_a_file_is_refused_and_left_untouched(tmp_path):
+    blocker = tmp_path / "runs"
+    blocker.write_text("my notes")
+    _assert_one_line_error(_job("--out", str(blocker), cwd=tmp_path), 2, "--out", "not a directory")
+    _assert_one_line_error(_job("--out", str(blocker / "sub"), cwd=tmp_path), 2, "--out", "cannot be created")
+    assert blocker.read_text() == "my notes"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: (d / "train-images-idx3-ubyte.gz").write_bytes(b"this is not gzip at all"),
+        lambda d: (d / "train-labels-idx1-ubyte.gz").write_bytes((d / "train-labels-idx1-ubyte.gz").read_bytes()[:20]),
+        lambda d: (d / "t10k-images-idx3-ubyte.gz").unlink(),
+        lambda d: (d / "t10k-labels-idx1-ubyte.gz").unlink() or (d / "t10k-labels-idx1-ubyte.gz").mkdir(),
+    ],
+)
+def test_damaged_mnist_folder_exits_2_naming_it_without_training(tmp_path, damage):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    write_mnist(data, compress=True, n_train=40, n_test=10, size=4)
+    damage(data)
+    result = _job("--dataset", "mnist", "--data-dir", str(data), *FAST, "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 2, str(data))
+    assert "epoch" not in result.stdout and not (tmp_path / "runs").exists()
+
+
+def test_diverging_run_exits_1_and_never_touches_earlier_runs(tmp_path):
+    out = tmp_path / "runs"
+    good = _job(*FAST, "--out", str(out), cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.rstrip().endswith(f"run saved to {out / 'digits_mlp-1'}")
+    before = _snapshot(out)
+    result = _job(*FAST, "--lr", "1e30", "--out", str(out), cwd=tmp_path)
+    _assert_one_line_error(result, 1, "training loss became nan", "--lr", "no model was written")
+    assert _snapshot(out) == before and sorted(p.name for p in out.iterdir()) == ["digits_mlp-1"]
+
+
+def test_diverging_scalar_moons_run_exits_1(tmp_path):
+    result = _job("--dataset", "moons", "--epochs", "3", "--lr", "1e200", "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 1, "training loss became")
+    assert not any((tmp_path / "runs").iterdir())
