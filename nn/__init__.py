@@ -49,6 +49,7 @@ from .losses import (
     PerceptronLoss,
     SmoothHingeLoss,
 )
+from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .parameter import Parameter
@@ -98,6 +99,7 @@ __all__ = [
     "MeanBiasError",
     "Mish",
     "MLP",
+    "ModelSummary",
     "models",
     "Module",
     "MSELoss",
@@ -124,6 +126,7 @@ __all__ = [
     "Softplus",
     "StateDictError",
     "Step",
+    "summary",
     "Swish",
     "Tanh",
 ]

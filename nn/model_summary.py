@@ -1,0 +1,170 @@
+"""``summary(model, input_shape)``: a table of a model's layers with output shapes and parameter counts.
+
+Like ``torchinfo.summary`` or Keras' ``model.summary()``: one forward pass on zeros of
+``input_shape`` (under ``no_grad``, in eval mode) records the output of every leaf module,
+in the order the modules run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from autograd import Tensor, no_grad
+
+from .module import Module
+
+__all__ = ["ModelSummary", "SummaryRow", "summary"]
+
+
+class SummaryRow(NamedTuple):
+    """One call of a leaf module: its qualified name, class, output shape and parameter counts.
+
+    A module that runs more than once has a row per call; its parameters are counted on
+    the first one only, so the rows add up to the leaves' parameters.
+    """
+
+    name: str
+    kind: str
+    output_shape: Any
+    params: int
+    trainable_params: int
+
+
+class ModelSummary:
+    """The result of :func:`summary`: ``rows``, ``total_params``, ``trainable_params``; ``str()`` is the table.
+
+    The totals count every parameter of the model once (also those of non-leaf modules,
+    which have no row).
+    """
+
+    def __init__(
+        self, rows: list[SummaryRow], total_params: int, trainable_params: int, input_shape: tuple, dtype: np.dtype
+    ) -> None:
+        self.rows = rows
+        self.total_params = total_params
+        self.trainable_params = trainable_params
+        self.input_shape = input_shape
+        self.dtype = dtype
+
+    @property
+    def non_trainable_params(self) -> int:
+        """Parameters that do not require a gradient."""
+        return self.total_params - self.trainable_params
+
+    def __str__(self) -> str:
+        header = ("Layer", "Type", "Output shape", "Param #")
+        cells = [(row.name, row.kind, _shape_text(row.output_shape), f"{row.params:,}") for row in self.rows]
+        widths = [max(len(line[column]) for line in [header, *cells]) for column in range(4)]
+
+        def line(values: Sequence[str]) -> str:
+            left = [value.ljust(width) for value, width in zip(values[:3], widths[:3])]
+            return "  ".join([*left, values[3].rjust(widths[3])])
+
+        rule = "=" * len(line(header))
+        return "\n".join(
+            [
+                line(header),
+                rule,
+                *(line(values) for values in cells),
+                rule,
+                f"Total params: {self.total_params:,}",
+                f"Trainable params: {self.trainable_params:,}",
+                f"Non-trainable params: {self.non_trainable_params:,}",
+                f"Input shape: {self.input_shape}, dtype {self.dtype}",
+            ]
+        )
+
+    def __repr__(self) -> str:
+        return f"ModelSummary({len(self.rows)} layers, total_params={self.total_params:,})"
+
+
+def _shape_text(shape: Any) -> str:
+    if isinstance(shape, list):
+        return "[" + ", ".join(_shape_text(item) for item in shape) + "]"
+    return "--" if shape is None else str(shape)
+
+
+def _output_shape(output: Any) -> Any:
+    """A tuple for a Tensor/array, a list of those for a tuple/list of outputs, () for a number."""
+    if isinstance(output, (tuple, list)):
+        return [_output_shape(item) for item in output]
+    shape = getattr(output, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    return () if isinstance(output, (int, float)) or hasattr(output, "data") else None
+
+
+def _check_input_shape(input_shape: Any) -> tuple[int, ...]:
+    if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
+        input_shape = (input_shape,)
+    if not isinstance(input_shape, (tuple, list)) or not all(
+        isinstance(size, (int, np.integer)) and not isinstance(size, bool) for size in input_shape
+    ):
+        raise TypeError(f"summary: input_shape must be a tuple of ints (batch axis included), got {input_shape!r}")
+    if any(size < 1 for size in input_shape):
+        raise ValueError(f"summary: input_shape sizes must be positive, got {tuple(input_shape)}")
+    return tuple(int(size) for size in input_shape)
+
+
+def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) -> ModelSummary:
+    """Run ``model`` once on zeros of ``input_shape`` and tabulate its leaf modules.
+
+    ``input_shape`` includes the batch axis, e.g. ``(1, 3, 227, 227)``; ``dtype`` must
+    match the model's parameters (float32 by default, as the layers' default). Each
+    leaf module's ``forward`` is wrapped on the instance for the pass and restored
+    afterwards; the model runs in eval mode and every module's training flag is
+    restored, so the summary changes nothing (no dropout draws, no running statistics).
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"summary: model must be an nn.Module, got {type(model).__name__}")
+    input_shape = _check_input_shape(input_shape)
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"summary: dtype must be a floating-point dtype, got {dtype}")
+    modules = list(model.named_modules())
+    leaves = [(name or type(module).__name__, module) for name, module in modules if not any(module.children())]
+    rows: list[SummaryRow] = []
+    counted: set[int] = set()
+    saved_forwards: list[tuple[Module, Any]] = []
+    training_flags = [(module, module.training) for _, module in modules]
+
+    def recording(name: str, module: Module, forward: Callable[..., Any]) -> Callable[..., Any]:
+        def forward_and_record(*args: Any, **kwargs: Any) -> Any:
+            output = forward(*args, **kwargs)
+            params = trainable = 0
+            if id(module) not in counted:
+                counted.add(id(module))
+                own = [p for _, p in module.named_parameters()]
+                params = sum(_size(p) for p in own)
+                trainable = sum(_size(p) for p in own if p.requires_grad)
+            rows.append(SummaryRow(name, type(module).__name__, _output_shape(output), params, trainable))
+            return output
+
+        return forward_and_record
+
+    try:
+        for name, module in leaves:
+            saved_forwards.append((module, vars(module).get("forward")))
+            module.forward = recording(name, module, module.forward)
+        model.eval()
+        with no_grad():
+            model(Tensor(np.zeros(input_shape, dtype=dtype)))
+    finally:
+        for module, instance_forward in saved_forwards:
+            if instance_forward is None:
+                del module.forward
+            else:
+                module.forward = instance_forward
+        for module, flag in training_flags:
+            module.training = flag
+    parameters = model.parameters()
+    total = sum(_size(p) for p in parameters)
+    trainable = sum(_size(p) for p in parameters if p.requires_grad)
+    return ModelSummary(rows, total, trainable, input_shape, dtype)
+
+
+def _size(parameter: Any) -> int:
+    return int(np.size(parameter.data))
