@@ -112,10 +112,10 @@ def test_non_finite_norm_raises_when_asked_and_changes_nothing():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: clip_grad_norm_(p, -1.0), "max_norm must be a number >= 0, got -1.0"),
+        (lambda p: clip_grad_norm_(p, -1.0), "max_norm must be >= 0, got -1.0"),
         (lambda p: clip_grad_norm_(p, 1.0, norm_type=0), "norm_type must be > 0"),
-        (lambda p: clip_grad_value_(p, -0.1), "clip_value must be a number >= 0, got -0.1"),
-        (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be a number >= 0"),
+        (lambda p: clip_grad_value_(p, -0.1), "clip_value must be >= 0, got -0.1"),
+        (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be >= 0, got nan"),
     ],
 )
 def test_bad_clipping_arguments_raise(call, message):
@@ -208,11 +208,11 @@ def test_scheduler_bad_state_dict_raises_and_changes_nothing():
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda opt: StepLR(opt, step_size=0), ValueError, "step_size must be a positive int, got 0"),
+        (lambda opt: StepLR(opt, step_size=0), ValueError, "step_size must be a positive integer, got 0"),
         (lambda opt: StepLR(opt, step_size=2.5), ValueError, "step_size must be a positive int"),
-        (lambda opt: ExponentialLR(opt, gamma=-0.5), ValueError, "invalid gamma -0.5"),
+        (lambda opt: ExponentialLR(opt, gamma=-0.5), ValueError, "gamma must be >= 0, got -0.5"),
         (lambda opt: CosineAnnealingLR(opt, T_max=0), ValueError, "T_max must be a positive int"),
-        (lambda opt: CosineAnnealingLR(opt, T_max=3, eta_min=-1.0), ValueError, "invalid eta_min"),
+        (lambda opt: CosineAnnealingLR(opt, T_max=3, eta_min=-1.0), ValueError, "eta_min must be >= 0"),
         (lambda opt: StepLR(opt, step_size=2, last_epoch=4), ValueError, "needs 'initial_lr'"),
         (lambda opt: StepLR("sgd", step_size=2), TypeError, "expected an nn.optim.Optimizer, got str"),
     ],

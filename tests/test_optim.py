@@ -432,20 +432,20 @@ def test_a_parameter_in_two_groups_is_rejected():
 @pytest.mark.parametrize(
     ("optimizer_class", "options", "message"),
     [
-        (nn.optim.SGD, {"lr": -0.1}, "invalid lr -0.1"),
+        (nn.optim.SGD, {"lr": -0.1}, "SGD: lr must be >= 0, got -0.1"),
         (nn.optim.SGD, {"lr": "fast"}, "lr must be a real number"),
-        (nn.optim.SGD, {"momentum": -1.0}, "invalid momentum"),
+        (nn.optim.SGD, {"momentum": -1.0}, "momentum must be >= 0"),
         (nn.optim.SGD, {"nesterov": True}, "nesterov momentum requires momentum > 0"),
         (nn.optim.SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, "dampening = 0"),
         (nn.optim.SGD, {"maximize": "yes"}, "maximize must be True or False"),
-        (nn.optim.Adagrad, {"lr_decay": -0.1}, "invalid lr_decay"),
-        (nn.optim.Adagrad, {"initial_accumulator_value": -1.0}, "invalid initial_accumulator_value"),
-        (nn.optim.RMSprop, {"alpha": -0.5}, "invalid alpha"),
-        (nn.optim.RMSprop, {"eps": float("nan")}, "invalid eps nan"),
-        (nn.optim.Adam, {"betas": (1.0, 0.999)}, r"invalid betas\[0\] 1.0"),
-        (nn.optim.Adam, {"betas": (0.9, -0.1)}, r"invalid betas\[1\] -0.1"),
+        (nn.optim.Adagrad, {"lr_decay": -0.1}, "lr_decay must be >= 0"),
+        (nn.optim.Adagrad, {"initial_accumulator_value": -1.0}, "initial_accumulator_value must be >= 0"),
+        (nn.optim.RMSprop, {"alpha": -0.5}, "alpha must be >= 0"),
+        (nn.optim.RMSprop, {"eps": float("nan")}, "eps must be >= 0, got nan"),
+        (nn.optim.Adam, {"betas": (1.0, 0.999)}, r"betas\[0\] must be in \[0, 1\), got 1.0"),
+        (nn.optim.Adam, {"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\), got -0.1"),
         (nn.optim.Adam, {"betas": 0.9}, "betas must be a pair"),
-        (nn.optim.AdamW, {"weight_decay": -0.01}, "invalid weight_decay"),
+        (nn.optim.AdamW, {"weight_decay": -0.01}, "weight_decay must be >= 0"),
         (nn.optim.Adam, {"amsgrad_max": "lecture"}, "Adam: amsgrad_max must be 'raw' or 'corrected', got 'lecture'"),
         (nn.optim.AdamW, {"amsgrad_max": None}, "AdamW: amsgrad_max must be 'raw' or 'corrected', got None"),
         (nn.optim.Adagrad, {"eps_inside_sqrt": 1}, "Adagrad: eps_inside_sqrt must be True or False, got 1"),
@@ -500,7 +500,7 @@ BAD_STATE_DICTS = {
     "extra group": (lambda sd: sd["param_groups"].append(dict(sd["param_groups"][0])), "2 param groups"),
     "wrong parameter count": (lambda sd: sd["param_groups"][0]["params"].append(1), "2 saved parameters"),
     "missing option": (lambda sd: sd["param_groups"][0].pop("betas"), "missing options \\['betas'\\]"),
-    "bad option value": (lambda sd: sd["param_groups"][0].update(lr=-1.0), "invalid lr -1.0"),
+    "bad option value": (lambda sd: sd["param_groups"][0].update(lr=-1.0), "lr must be >= 0, got -1.0"),
     "state of unknown index": (lambda sd: sd["state"].update({5: {}}), "index 5"),
     "unexpected state key": (
         lambda sd: sd["state"][0].update(velocity=np.zeros(2)),
@@ -530,7 +530,7 @@ def test_bad_state_dict_error_lists_every_problem():
         state["param_groups"][0].update(lr=-1.0)
         state["state"][0].update(exp_avg=np.zeros(3))
 
-    with pytest.raises(ValueError, match=r"(?s)invalid lr -1.0.*'exp_avg' has shape"):
+    with pytest.raises(ValueError, match=r"(?s)lr must be >= 0, got -1.0.*'exp_avg' has shape"):
         adam_after_two_steps().load_state_dict(corrupt(break_twice))
 
 

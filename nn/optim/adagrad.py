@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, check_flag, check_real, safe_divide
+from ..checks import check_flag, check_real
+from .optimizer import Optimizer, ParamsLike, safe_divide
 
 __all__ = ["Adagrad"]
 
@@ -60,7 +61,7 @@ class Adagrad(Optimizer):
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            check_real("Adagrad", name, group[name])
+            check_real("Adagrad", name, group[name], 0)
         for name in ("maximize", "eps_inside_sqrt"):
             check_flag("Adagrad", name, group[name])
 

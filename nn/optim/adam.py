@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, check_flag, check_real, safe_divide
+from ..checks import check_flag, check_real
+from .optimizer import Optimizer, ParamsLike, safe_divide
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
 
@@ -74,14 +74,12 @@ class Adam(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         owner = type(self).__name__
         for name in ("lr", "eps", "weight_decay"):
-            check_real(owner, name, group[name])
+            check_real(owner, name, group[name], 0)
         betas = group["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
         for index, beta in enumerate(betas):
-            if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
-                raise TypeError(f"{owner}: betas[{index}] must be a real number, got {beta!r}")
-            check_real(owner, f"betas[{index}]", beta, 0.0, 1.0)
+            check_real(owner, f"betas[{index}]", beta, 0, 1, high_open=True)
         for name in ("amsgrad", "maximize"):
             check_flag(owner, name, group[name])
         if not isinstance(group["amsgrad_max"], str) or group["amsgrad_max"] not in AMSGRAD_MAX:

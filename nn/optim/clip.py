@@ -7,13 +7,14 @@ Both *replace* each parameter's ``.grad`` with a new array (or float, for a
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
 
 from autograd import Tensor, Value
 from autograd.core import Node
+
+from ..checks import check_real
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
@@ -63,10 +64,8 @@ def clip_grad_norm_(
     the total norm before clipping. With ``error_if_nonfinite`` a NaN/inf total norm
     raises RuntimeError and no gradient changes.
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, numbers.Real) or not max_norm >= 0:
-        raise ValueError(f"clip_grad_norm_: max_norm must be a number >= 0, got {max_norm!r}")
-    if isinstance(norm_type, bool) or not isinstance(norm_type, numbers.Real) or not norm_type > 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type!r}")
+    check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
+    check_real("clip_grad_norm_", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
         return 0.0
@@ -87,7 +86,6 @@ def clip_grad_norm_(
 
 def clip_grad_value_(parameters: ParametersLike, clip_value: float) -> None:
     """Clamp every gradient entry into ``[-clip_value, clip_value]`` (``clip_value >= 0``)."""
-    if isinstance(clip_value, bool) or not isinstance(clip_value, numbers.Real) or not clip_value >= 0:
-        raise ValueError(f"clip_grad_value_: clip_value must be a number >= 0, got {clip_value!r}")
+    check_real("clip_grad_value_", "clip_value", clip_value, 0, allow_inf=True)
     for parameter, grad in _with_gradients("clip_grad_value_", parameters):
         _set_gradient(parameter, np.clip(grad, -clip_value, clip_value))

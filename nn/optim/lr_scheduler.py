@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 from typing import Any
 
-from .optimizer import Optimizer, check_real
+from ..checks import check_integer, check_positive_int, check_real
+from .optimizer import Optimizer
 
 __all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "StepLR"]
 
@@ -26,8 +26,7 @@ class LRScheduler:
         owner = type(self).__name__
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{owner}: expected an nn.optim.Optimizer, got {type(optimizer).__name__}")
-        if isinstance(last_epoch, bool) or not isinstance(last_epoch, numbers.Integral) or last_epoch < -1:
-            raise ValueError(f"{owner}: last_epoch must be an int >= -1, got {last_epoch!r}")
+        check_integer(owner, "last_epoch", last_epoch, -1)
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
@@ -79,17 +78,12 @@ class LRScheduler:
             setattr(self, key, copy.deepcopy(value))
 
 
-def _check_positive_int(owner: str, name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
-
-
 class StepLR(LRScheduler):
     """Decay by ``gamma`` every ``step_size`` epochs: ``lr = base_lr * gamma^(epoch // step_size)``."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
-        _check_positive_int("StepLR", "step_size", step_size)
-        check_real("StepLR", "gamma", gamma)
+        check_positive_int("StepLR", "step_size", step_size)
+        check_real("StepLR", "gamma", gamma, 0)
         self.step_size = int(step_size)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -102,7 +96,7 @@ class ExponentialLR(LRScheduler):
     """Decay by ``gamma`` every epoch: ``lr = base_lr * gamma^epoch``."""
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
-        check_real("ExponentialLR", "gamma", gamma)
+        check_real("ExponentialLR", "gamma", gamma, 0)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -117,8 +111,8 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
-        _check_positive_int("CosineAnnealingLR", "T_max", T_max)
-        check_real("CosineAnnealingLR", "eta_min", eta_min)
+        check_positive_int("CosineAnnealingLR", "T_max", T_max)
+        check_real("CosineAnnealingLR", "eta_min", eta_min, 0)
         self.T_max = int(T_max)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, check_flag, check_real, safe_divide
+from ..checks import check_flag, check_real
+from .optimizer import Optimizer, ParamsLike, safe_divide
 
 __all__ = ["RMSprop"]
 
@@ -54,7 +55,7 @@ class RMSprop(Optimizer):
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "alpha", "eps", "weight_decay", "momentum"):
-            check_real("RMSprop", name, group[name])
+            check_real("RMSprop", name, group[name], 0)
         for name in ("centered", "maximize"):
             check_flag("RMSprop", name, group[name])
 

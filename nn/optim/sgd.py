@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, check_flag, check_real
+from ..checks import check_flag, check_real
+from .optimizer import Optimizer, ParamsLike
 
 __all__ = ["SGD"]
 
@@ -48,7 +49,7 @@ class SGD(Optimizer):
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "momentum", "dampening", "weight_decay"):
-            check_real("SGD", name, group[name])
+            check_real("SGD", name, group[name], 0)
         for name in ("nesterov", "maximize"):
             check_flag("SGD", name, group[name])
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):

@@ -1,0 +1,100 @@
+"""Argument checks shared by every layer, loss, optimizer and data helper, so messages read the same.
+
+Every check takes ``(owner, name, value, ...)`` and returns the value as a plain Python
+number. Errors name the owner (the op, layer or class), the argument and the bad value:
+
+* wrong type: ``TypeError("Linear: in_features must be an integer, got 2.5")``;
+* out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``.
+
+Booleans are never numbers here (``True`` is refused where an int or a float is expected),
+and nan never passes a range check.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "check_flag",
+    "check_integer",
+    "check_positive_int",
+    "check_probability",
+    "check_real",
+    "make_generator",
+]
+
+
+def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    if high == math.inf:
+        return f"> {low:g}" if low_open else f">= {low:g}"
+    if low == -math.inf:
+        return f"< {high:g}" if high_open else f"<= {high:g}"
+    return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
+def check_real(
+    owner: str,
+    name: str,
+    value: Any,
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_inf: bool = False,
+) -> float:
+    """``value`` as a float in the interval from ``low`` to ``high`` (closed unless ``*_open``).
+
+    Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan never passes.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
+    number = float(value)
+    if math.isinf(number) and not allow_inf:
+        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
+    below = number <= low if low_open else number < low
+    above = number >= high if high_open else number > high
+    if math.isnan(number) or below or above:
+        raise ValueError(f"{owner}: {name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
+    return number
+
+
+def check_probability(owner: str, name: str, value: Any) -> float:
+    """``value`` as a float in [0, 1]."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a probability in [0, 1], got {value!r}")
+    if not 0 <= value <= 1:
+        raise ValueError(f"{owner}: {name} must be a probability in [0, 1], got {value!r}")
+    return float(value)
+
+
+def check_integer(owner: str, name: str, value: Any, low: int | None = None) -> int:
+    """``value`` as a Python int (numpy integers accepted, booleans and floats refused), at least ``low``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: {name} must be an integer, got {value!r}")
+    if low is not None and value < low:
+        raise ValueError(f"{owner}: {name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def check_positive_int(owner: str, name: str, value: Any) -> int:
+    """``value`` as an int >= 1 (a count or a size); wrong types are a ValueError like wrong values."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_flag(owner: str, name: str, value: Any) -> bool:
+    """``value`` as a bool (Python or numpy bool only)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def make_generator(seed: np.random.Generator | int | None) -> np.random.Generator:
+    """A numpy Generator: ``seed`` itself if it is one, else ``np.random.default_rng(seed)``."""
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

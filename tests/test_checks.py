@@ -1,0 +1,53 @@
+"""Tests for nn.checks: one message shape for every argument check in nn."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nn.checks import check_flag, check_integer, check_positive_int, check_probability, check_real, make_generator
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: check_real("SGD", "lr", "fast"), TypeError, "SGD: lr must be a real number, got 'fast'"),
+        (lambda: check_real("SGD", "lr", True), TypeError, "SGD: lr must be a real number, got True"),
+        (lambda: check_real("SGD", "lr", -0.1, 0), ValueError, "SGD: lr must be >= 0, got -0.1"),
+        (lambda: check_real("SGD", "lr", math.nan, 0), ValueError, "SGD: lr must be >= 0, got nan"),
+        (lambda: check_real("SGD", "lr", math.inf, 0), ValueError, "SGD: lr must be finite, got inf"),
+        (lambda: check_real("f", "beta", 0.0, 0, low_open=True), ValueError, "f: beta must be > 0, got 0.0"),
+        (
+            lambda: check_real("Adam", "b", 1.0, 0, 1, high_open=True),
+            ValueError,
+            r"Adam: b must be in \[0, 1\), got 1.0",
+        ),
+        (lambda: check_real("g", "x", 5, high=2), ValueError, "g: x must be <= 2, got 5"),
+        (lambda: check_probability("Dropout", "p", 1.5), ValueError, r"Dropout: p must be a probability in \[0, 1\]"),
+        (lambda: check_probability("Dropout", "p", "0.5"), TypeError, "Dropout: p must be a probability"),
+        (lambda: check_integer("Softmax", "axis", 1.0), TypeError, "Softmax: axis must be an integer, got 1.0"),
+        (lambda: check_integer("fit", "epochs", 0, 1), ValueError, "fit: epochs must be an integer >= 1, got 0"),
+        (lambda: check_positive_int("Linear", "in_features", 0), ValueError, "Linear: in_features must be a positive"),
+        (lambda: check_positive_int("Linear", "in_features", 2.0), ValueError, "must be a positive integer, got 2.0"),
+        (lambda: check_flag("SGD", "nesterov", 1), TypeError, "SGD: nesterov must be True or False, got 1"),
+    ],
+)
+def test_bad_values_name_owner_argument_and_value(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_good_values_come_back_as_plain_python_numbers():
+    assert type(check_real("o", "x", np.float32(0.5), 0, 1)) is float
+    assert check_real("o", "x", math.inf, 0, allow_inf=True) == math.inf
+    assert type(check_integer("o", "n", np.int64(3))) is int
+    assert check_positive_int("o", "n", np.uint8(7)) == 7
+    assert check_probability("o", "p", 1) == 1.0
+    assert check_flag("o", "f", np.bool_(True)) is True
+
+
+def test_make_generator_passes_generators_through_and_seeds_the_rest():
+    generator = np.random.default_rng(0)
+    assert make_generator(generator) is generator
+    assert make_generator(3).random() == np.random.default_rng(3).random()
+    assert isinstance(make_generator(None), np.random.Generator)
