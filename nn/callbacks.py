@@ -19,6 +19,7 @@ import numpy as np
 from autograd.core import Node
 from autograd.generic import safe_norm
 
+from .checks import check_real
 from .module import Module
 
 MONITORS = {"train_loss": "min", "val_loss": "min", "train_acc": "max", "val_acc": "max"}
@@ -39,12 +40,6 @@ def gradient_norm(parameters: Iterable[Node]) -> float:
 
 def _parameter_copies(model: Module) -> list[np.ndarray]:
     return [np.array(parameter.data, dtype=np.float64) for parameter in model.parameters()]
-
-
-def _check_threshold(xi: float, owner: str) -> float:
-    if isinstance(xi, bool) or not isinstance(xi, (int, float, np.integer, np.floating)) or not xi > 0:
-        raise ValueError(f"{owner}: xi must be a positive number, got {xi!r}")
-    return float(xi)
 
 
 class Callback:
@@ -77,7 +72,7 @@ class GradientNormStop(Callback):
     """
 
     def __init__(self, xi: float) -> None:
-        self.xi = _check_threshold(xi, "GradientNormStop")
+        self.xi = check_real("GradientNormStop", "xi", xi, 0, low_open=True)
         self.norm: float | None = None
         self.steps = 0
 
@@ -100,7 +95,7 @@ class ParameterStepStop(Callback):
     """
 
     def __init__(self, xi: float) -> None:
-        self.xi = _check_threshold(xi, "ParameterStepStop")
+        self.xi = check_real("ParameterStepStop", "xi", xi, 0, low_open=True)
         self.step_norm: float | None = None
         self._start: list[np.ndarray] = []
 

@@ -4,7 +4,7 @@ Every check takes ``(owner, name, value, ...)`` and returns the value as a plain
 number. Errors name the owner (the op, layer or class), the argument and the bad value:
 
 * wrong type: ``TypeError("Linear: in_features must be an integer, got 2.5")``;
-* out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``.
+* out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``, ``"... must be positive, got 0"``.
 
 Booleans are never numbers here (``True`` is refused where an int or a float is expected),
 and nan never passes a range check.
@@ -30,6 +30,8 @@ __all__ = [
 
 def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
     if high == math.inf:
+        if low == 0 and low_open:
+            return "positive"
         return f"> {low:g}" if low_open else f">= {low:g}"
     if low == -math.inf:
         return f"< {high:g}" if high_open else f"<= {high:g}"

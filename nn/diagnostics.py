@@ -21,6 +21,7 @@ from autograd.core import Node
 from autograd.generic import safe_norm
 
 from .callbacks import Callback
+from .checks import check_positive_int
 from .module import Module
 
 __all__ = ["GradientNormMonitor", "GradientReport", "gradient_norms"]
@@ -62,8 +63,8 @@ def gradient_norms(model: Module, by_layer: bool = False, depth: int | None = No
     """
     if not isinstance(model, Module):
         raise TypeError(f"gradient_norms: model must be an nn.Module, got {type(model).__name__}")
-    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
-        raise ValueError(f"gradient_norms: depth must be a positive int or None, got {depth!r}")
+    if depth is not None:
+        check_positive_int("gradient_norms", "depth", depth)
     if depth is not None and not by_layer:
         raise ValueError("gradient_norms: depth applies only with by_layer=True")
     norms = {name: _grad_norm(parameter) for name, parameter in model.named_parameters()}
@@ -154,8 +155,7 @@ class GradientNormMonitor(Callback):
         every: int = 1,
         print_fn: Callable[[str], Any] | None = None,
     ) -> None:
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"GradientNormMonitor: every must be a positive int, got {every!r}")
+        check_positive_int("GradientNormMonitor", "every", every)
         self.by_layer = by_layer
         self.depth = depth
         self.every = every

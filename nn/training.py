@@ -18,6 +18,7 @@ import numpy as np
 from autograd import Tensor, no_grad
 
 from .callbacks import Callback
+from .checks import check_positive_int, check_real
 from .data.loader import DataLoader
 from .module import Module
 
@@ -172,10 +173,9 @@ def _progress(loader: Iterable[Any], enabled: bool, description: str) -> Any:
 
 
 def _check_fit_arguments(epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any]) -> None:
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"fit: epochs must be an integer >= 1, got {epochs!r}")
-    if clip_grad_norm is not None and not (isinstance(clip_grad_norm, (int, float)) and clip_grad_norm > 0):
-        raise ValueError(f"fit: clip_grad_norm must be a positive number or None, got {clip_grad_norm!r}")
+    check_positive_int("fit", "epochs", epochs)
+    if clip_grad_norm is not None:
+        check_real("fit", "clip_grad_norm", clip_grad_norm, 0, low_open=True, allow_inf=True)
     for callback in callbacks:
         if not isinstance(callback, Callback):
             raise TypeError(f"fit: callbacks must be nn.callbacks.Callback instances, got {type(callback).__name__}")

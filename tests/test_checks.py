@@ -16,7 +16,8 @@ from nn.checks import check_flag, check_integer, check_positive_int, check_proba
         (lambda: check_real("SGD", "lr", -0.1, 0), ValueError, "SGD: lr must be >= 0, got -0.1"),
         (lambda: check_real("SGD", "lr", math.nan, 0), ValueError, "SGD: lr must be >= 0, got nan"),
         (lambda: check_real("SGD", "lr", math.inf, 0), ValueError, "SGD: lr must be finite, got inf"),
-        (lambda: check_real("f", "beta", 0.0, 0, low_open=True), ValueError, "f: beta must be > 0, got 0.0"),
+        (lambda: check_real("f", "beta", 0.0, 0, low_open=True), ValueError, "f: beta must be positive, got 0.0"),
+        (lambda: check_real("f", "beta", 1, 1, low_open=True), ValueError, "f: beta must be > 1, got 1"),
         (
             lambda: check_real("Adam", "b", 1.0, 0, 1, high_open=True),
             ValueError,

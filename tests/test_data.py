@@ -177,11 +177,11 @@ def test_spirals_without_noise_lie_on_their_arms_and_share_samples_between_class
 
 
 def test_xor_and_spirals_reject_bad_arguments():
-    with pytest.raises(ValueError, match="make_xor: n_samples must be an integer >= 1"):
+    with pytest.raises(ValueError, match="make_xor: n_samples must be a positive integer"):
         make_xor(0)
-    with pytest.raises(ValueError, match="make_xor: noise must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="make_xor: noise must be >= 0, got -0.1"):
         make_xor(10, noise=-0.1)
-    with pytest.raises(TypeError, match="make_xor: noise must be a number or None"):
+    with pytest.raises(TypeError, match="make_xor: noise must be a real number or None"):
         make_xor(10, noise="0.1")
     with pytest.raises(ValueError, match="make_spirals: n_classes"):
         make_spirals(10, n_classes=0)

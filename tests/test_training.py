@@ -182,7 +182,7 @@ def test_early_stopping_without_validation_names_the_missing_monitor():
 
 def test_callbacks_reject_bad_settings():
     for make in (GradientNormStop, ParameterStepStop):
-        with pytest.raises(ValueError, match="xi must be a positive number"):
+        with pytest.raises(ValueError, match="xi must be positive"):
             make(0)
     with pytest.raises(ValueError, match="patience"):
         EarlyStopping(patience=0)
@@ -316,7 +316,7 @@ def test_fit_with_progress_bar_and_without_tqdm_gives_the_same_history(monkeypat
 def test_fit_rejects_bad_arguments():
     model = Constant(W0)
     optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
-    with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
         fit(model, optimizer, half_squared_norm, one_batch(), epochs=0)
     with pytest.raises(ValueError, match="metric must be 'accuracy', None or a callable"):
         fit(model, optimizer, half_squared_norm, one_batch(), metric="f1")

@@ -10,25 +10,22 @@ random order. ``noise`` is the standard deviation of Gaussian noise added to eve
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+from ..checks import check_positive_int, check_real
 
 RandomStateLike = int | np.integer | np.random.RandomState | None
 
 
-def _check_count(value: int, name: str, function: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{function}: {name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
 def _check_noise(noise: float | None, function: str) -> float:
+    """``noise`` as a float >= 0; None means 0."""
     if noise is None:
         return 0.0
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{function}: noise must be a number or None, got {type(noise).__name__}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"{function}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+    if isinstance(noise, (bool, np.bool_)) or not isinstance(noise, numbers.Real):
+        raise TypeError(f"{function}: noise must be a real number or None, got {noise!r}")
+    return check_real(function, "noise", noise, 0)
 
 
 def _random_state(random_state: RandomStateLike, function: str) -> np.random.RandomState:
@@ -55,7 +52,7 @@ def make_xor(
 
     Labels are taken before the noise is added, so noise blurs the quadrant borders.
     """
-    n_samples = _check_count(n_samples, "n_samples", "make_xor")
+    n_samples = check_positive_int("make_xor", "n_samples", n_samples)
     noise = _check_noise(noise, "make_xor")
     generator = _random_state(random_state, "make_xor")
     X = generator.uniform(-1, 1, size=(n_samples, 2))
@@ -70,8 +67,8 @@ def make_spirals(
 
     Samples are shared out as evenly as possible (the first arms get the remainder).
     """
-    n_samples = _check_count(n_samples, "n_samples", "make_spirals")
-    n_classes = _check_count(n_classes, "n_classes", "make_spirals")
+    n_samples = check_positive_int("make_spirals", "n_samples", n_samples)
+    n_classes = check_positive_int("make_spirals", "n_classes", n_classes)
     noise = _check_noise(noise, "make_spirals")
     generator = _random_state(random_state, "make_spirals")
     sizes = [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
