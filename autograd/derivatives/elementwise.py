@@ -22,10 +22,15 @@ from ..generic import cos, data_of, log, sigmoid, sign, sin, where
 
 
 def _base_rule(g, out, x, y):
-    # d/dx x**y = y * x**(y - 1), as PyTorch: 0 where y == 0 (x**0 is constant, even at x = 0); at x == 0
+    # d/dx x**y = y * x**(y - 1), as PyTorch: 0 at x == y == 0 (not 0 * 0**-1 = nan); elsewhere at x == 0
     # the IEEE value of 0**(y - 1) (inf for y < 1, so -inf for y = -1), without a divide-by-zero warning.
+    # The base is replaced by 1 at x == y == 0, so the second derivative there is 0 too, not 0 * inf.
+    exponent_zero = data_of(y) == 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        return g * where(data_of(y) == 0, 0.0, y * x ** (y - 1))
+        if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
+            return g * y * x ** (y - 1)
+        both_zero = exponent_zero & (data_of(x) == 0)
+        return g * where(both_zero, 0.0, y * where(both_zero, 1.0, x) ** (y - 1))
 
 
 def _exponent_rule(g, out, x, y):
