@@ -7,7 +7,16 @@ higher-order derivatives (``create_graph=True``).
 """
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from .core import Node, Op, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .core import (
+    Node,
+    Op,
+    backward_order,
+    enable_grad,
+    increment_version,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext
 from .functional import grad
@@ -63,6 +72,7 @@ __all__ = [
     "full",
     "full_like",
     "grad",
+    "increment_version",
     "gradcheck",
     "GradcheckError",
     "gradgradcheck",

@@ -38,6 +38,7 @@ __all__ = [
     "Op",
     "VersionCounter",
     "backward_order",
+    "increment_version",
     "backpropagate",
     "enable_grad",
     "is_grad_enabled",
@@ -164,8 +165,13 @@ class _InPlaceClock:
     now = 0
 
 
-def mark_changed_in_place(node: Node) -> None:
-    """Record that ``node.data`` was changed in place (bumps its version and its views')."""
+def increment_version(node: Node) -> None:
+    """Record that ``node.data`` was changed in place (bumps its version and its views').
+
+    The library's own in-place operations call this; call it after changing
+    ``node.data`` directly (``.data`` is unchecked) so backward can catch stale
+    saved inputs, as ``torch.autograd.graph.increment_version``.
+    """
     counter = node._shared_version()
     _InPlaceClock.now += 1
     counter.count += 1

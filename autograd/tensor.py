@@ -20,7 +20,7 @@ import numpy as np
 
 from . import generic
 from .broadcasting import normalize_axes, reduced_shape, unbroadcast
-from .core import Node, check_in_place_allowed, mark_changed_in_place
+from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 
@@ -245,7 +245,7 @@ class Tensor(Node):
                 f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
                 f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
             ) from None
-        mark_changed_in_place(self)
+        increment_version(self)
         return self
 
     def __iadd__(self, other: TensorLike) -> Tensor:
@@ -264,6 +264,23 @@ class Tensor(Node):
         """``t /= x`` in place (float tensors; numpy's casting rules)."""
         return self._in_place(other, np.true_divide, "/=")
 
+    def copy_(self, source: TensorLike) -> Tensor:
+        """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
+        check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
+        data = source.data if isinstance(source, Node) else source
+        try:
+            np.copyto(self.data, data, casting="same_kind")
+        except TypeError:
+            raise TypeError(f"copy_: cannot copy {np.asarray(data).dtype} data into a {self.dtype} tensor") from None
+        except ValueError:
+            if not self.data.flags.writeable:
+                raise ValueError(f"copy_: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(
+                f"copy_: cannot copy data of shape {np.shape(data)} into a tensor of shape {self.shape}"
+            ) from None
+        increment_version(self)
+        return self
+
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators)."""
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
@@ -276,7 +293,7 @@ class Tensor(Node):
             if not self.data.flags.writeable:
                 raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
             raise ValueError(f"setitem: {error} (tensor shape {self.shape})") from None
-        mark_changed_in_place(self)
+        increment_version(self)
 
     def __matmul__(self, other: TensorLike) -> Tensor:
         return self.matmul(other)

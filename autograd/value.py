@@ -22,7 +22,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import generic
-from .core import Node, check_in_place_allowed, mark_changed_in_place
+from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
 
@@ -41,6 +41,8 @@ def _constant(x: Any) -> Value:
 
 def _real_number(x: Any, where: str) -> float:
     """``float(x)`` for real numbers (bool, int, float, numpy scalars); TypeError for anything else."""
+    if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
+        return float(x)
     if isinstance(x, (np.ndarray, list, tuple)):
         raise TypeError(
             f"{where}: a Value holds one number, got {type(x).__name__}; use autograd.Tensor for arrays "
@@ -126,7 +128,14 @@ class Value(Node):
         other = _constant(other)
         check_in_place_allowed(self, other, op)
         self.data = float(function(self.data, other.data))
-        mark_changed_in_place(self)
+        increment_version(self)
+        return self
+
+    def copy_(self, source: ValueLike) -> Value:
+        """Set this Value's data to ``source`` in place (same rules as the in-place operators)."""
+        check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
+        self.data = source.data if isinstance(source, Value) else _real_number(source, "copy_")
+        increment_version(self)
         return self
 
     def __iadd__(self, other: ValueLike) -> Value:

@@ -30,6 +30,7 @@ from .activations import (
 )
 from .architecture import register_module
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
+from .containers import ModuleDict, ModuleList
 from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential
@@ -102,6 +103,8 @@ __all__ = [
     "ModelSummary",
     "models",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "MSELoss",
     "MultiMarginLoss",
     "Neuron",

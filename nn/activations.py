@@ -14,8 +14,8 @@ import numpy as np
 from autograd import Tensor
 
 from . import functional as F
-from .functional.activations import as_float_tensor, check_count, check_integer, check_positive, check_real
-from .module import Module
+from .functional.activations import check_count, check_integer, check_positive, check_real
+from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter
 
 __all__ = [
@@ -94,7 +94,7 @@ class PReLU(Module):
         self.weight = Parameter(np.full(num_parameters, init, dtype=_float_dtype(dtype, "PReLU")))
 
     def forward(self, x: Any) -> Tensor:
-        return F.prelu(x, self.weight)
+        return F.prelu(input_for("PReLU", x, self.weight), self.weight)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.weight.shape[0]}"
@@ -193,11 +193,12 @@ class Maxout(Module):
         self.bias = Parameter(generator.uniform(-bound, bound, rows).astype(dtype))
 
     def forward(self, x: Any) -> Tensor:
-        x = as_float_tensor(x, "Maxout")
+        x = as_layer_input("Maxout", x, self.weight)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Maxout: expected input with last axis of size in_features={self.in_features}, got shape {x.shape}"
             )
+        check_input_dtype("Maxout", x, self.weight)
         return F.maxout(x @ self.weight.T + self.bias, self.pieces, axis=-1)
 
     def extra_repr(self) -> str:
@@ -222,7 +223,7 @@ class ACONC(Module):
         self.beta = Parameter(np.ones(num_features, dtype=dtype))
 
     def forward(self, x: Any) -> Tensor:
-        return F.acon_c(x, self.p1, self.p2, self.beta)
+        return F.acon_c(input_for("ACONC", x, self.beta), self.p1, self.p2, self.beta)
 
     def extra_repr(self) -> str:
         return f"num_features={self.beta.shape[0]}"

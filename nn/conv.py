@@ -14,7 +14,7 @@ from . import functional as F
 from . import init as nn_init
 from .functional.conv import check_groups
 from .layers import _positive_int
-from .module import Module
+from .module import Module, input_for
 from .parameter import Parameter
 
 __all__ = ["AvgPool2d", "Conv2d", "MaxPool2d"]
@@ -65,6 +65,7 @@ class Conv2d(Module):
             nn_init.uniform_(self.bias, -bound, bound, rng=generator)
 
     def forward(self, x: Any) -> Tensor:
+        x = input_for("Conv2d", x, self.weight)
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:

@@ -55,9 +55,9 @@ def _float_tensor(tensor: Any, function: str) -> Tensor:
 
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
-    """Write ``values`` into ``tensor.data`` in place (cast to its dtype), outside the graph."""
+    """Write ``values`` into ``tensor`` in place (cast to its dtype, version bumped), outside the graph."""
     with no_grad():
-        tensor.data[...] = values
+        tensor[...] = values
     return tensor
 
 

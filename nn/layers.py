@@ -17,7 +17,7 @@ import numpy as np
 from autograd import Tensor
 
 from . import init as nn_init
-from .module import Module
+from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter
 
 __all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential"]
@@ -111,12 +111,13 @@ class Linear(Module):
                 nn_init.uniform_(self.bias, -bound, bound, rng=generator)
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x, "Linear")
+        x = as_layer_input("Linear", x, self.weight)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear: input of shape {x.shape} does not match in_features={self.in_features} "
                 f"(the last axis must have size {self.in_features})"
             )
+        check_input_dtype("Linear", x, self.weight)
         y = x @ self.weight.T
         return y if self.bias is None else y + self.bias
 

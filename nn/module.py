@@ -18,8 +18,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Tensor, Value
-from autograd.core import Node
+from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 
 from .parameter import Parameter
 
@@ -208,23 +207,59 @@ class Module:
         still rejects mis-shaped ones.
         """
         result = self.check_state_dict(state, strict)
-        for name, (owner, attribute, target) in self._state_targets().items():
-            if name not in state:
-                continue
-            array = _numeric_array(state[name])
-            if isinstance(target, Value):
-                target.data = float(array)
-            elif isinstance(target, Node):
-                target.data = np.array(array, dtype=_dtype_of(target))
-            else:
-                setattr(owner, attribute, np.array(array, dtype=_dtype_of(target)))
+        with no_grad():
+            for name, (owner, attribute, target) in self._state_targets().items():
+                if name not in state:
+                    continue
+                array = _numeric_array(state[name])
+                if isinstance(target, Node):
+                    target.copy_(array.astype(_dtype_of(target)))  # in place: the version goes up
+                else:
+                    setattr(owner, attribute, np.array(array, dtype=_dtype_of(target)))
         return result
 
     # -- state ----------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient (0.0 for Values, None for Tensors)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: None for Tensors (zeros with ``set_to_none=False``), 0.0 for Values."""
         for parameter in self.parameters():
-            parameter.grad = parameter._zero_grad_value
+            parameter.zero_grad(set_to_none=set_to_none)
+
+    # -- dtype ------------------------------------------------------------------
+    def to(self, dtype: Any) -> Module:
+        """Cast every Tensor parameter, gradient and floating buffer to ``dtype``, in place; returns self.
+
+        The Parameter objects stay the same (an optimizer built before keeps working)
+        and their versions go up. ``to("cpu")`` is accepted and changes nothing.
+        Value parameters are Python floats and stay so.
+        """
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
+        target = np.dtype(dtype)
+        if target.kind != "f":
+            raise TypeError(f"Module.to: parameters need a floating-point dtype, got {target}")
+        for parameter in self.parameters():
+            if isinstance(parameter, Tensor) and parameter.dtype != target:
+                parameter.data = parameter.data.astype(target)
+                if isinstance(parameter.grad, np.ndarray):
+                    parameter.grad = parameter.grad.astype(target)
+                increment_version(parameter)
+        for module in self.modules():
+            for name in module._buffer_names():
+                buffer = getattr(module, name)
+                if isinstance(buffer, Tensor) and buffer.dtype.kind == "f" and buffer.dtype != target:
+                    buffer.data = buffer.data.astype(target)
+                    increment_version(buffer)
+                elif isinstance(buffer, np.ndarray) and buffer.dtype.kind == "f":
+                    setattr(module, name, buffer.astype(target))
+        return self
+
+    def float(self) -> Module:
+        """Cast parameters and floating buffers to float32 in place (``to(np.float32)``)."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """Cast parameters and floating buffers to float64 in place (``to(np.float64)``)."""
+        return self.to(np.float64)
 
     def train(self, mode: bool = True) -> Module:
         """Put self and all descendants in training mode (or eval if mode is False)."""
@@ -278,3 +313,38 @@ def _describe_entry(value: Any) -> str:
     if array is None:
         return f"of type {type(value).__name__}"
     return f"{array.shape} {array.dtype}"
+
+
+def input_for(layer: str, x: Any, parameter: Tensor) -> Tensor:
+    """``x`` as a Tensor of ``parameter``'s dtype, for a layer's forward.
+
+    Lists and numbers are converted to the parameters' dtype (they have none of
+    their own); an array or Tensor of another dtype is a TypeError naming both
+    dtypes and the two fixes, as PyTorch raises instead of silently changing the
+    network's precision.
+    """
+    tensor = as_layer_input(layer, x, parameter)
+    check_input_dtype(layer, tensor, parameter)
+    return tensor
+
+
+def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
+    """``x`` as a Tensor without copying arrays; lists and numbers take ``parameter``'s dtype."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
+        return from_numpy(x)
+    try:
+        return Tensor(x, dtype=parameter.dtype)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{layer}: expected a Tensor or array-like input, got {type(x).__name__}") from error
+
+
+def check_input_dtype(layer: str, x: Tensor, parameter: Tensor) -> None:
+    """TypeError unless the input ``x`` has the dtype of the layer's ``parameter``, naming both and the fixes."""
+    if x.dtype != parameter.dtype:
+        model_fix = "model.double()" if x.dtype == np.float64 else "model.float()"
+        raise TypeError(
+            f"{layer}: input dtype {x.dtype} does not match the layer's parameters ({parameter.dtype}); convert the "
+            f"input (x.astype(np.{parameter.dtype.name})) or the model ({model_fix})"
+        )

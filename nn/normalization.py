@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, as_tensor
 
 from .functional.activations import check_count, check_real
 from .functional.normalization import batch_norm, local_response_norm
-from .module import Module
+from .module import Module, input_for
 from .parameter import Parameter
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LocalResponseNorm"]
@@ -67,8 +67,8 @@ class _BatchNorm(Module):
             self.num_batches_tracked[...] = 0
 
     def forward(self, x: Any) -> Tensor:
-        x = x if isinstance(x, Tensor) else Tensor(x)
         layer = type(self).__name__
+        x = input_for(layer, x, self.weight) if self.weight is not None else as_tensor(x)
         if x.ndim not in self.accepted_ndims:
             raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {x.shape}")
         if x.shape[1] != self.num_features:

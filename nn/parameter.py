@@ -10,7 +10,8 @@ from autograd import Tensor
 class Parameter(Tensor):
     """A learnable Tensor: ``requires_grad`` is True, and Modules list it in ``parameters()``.
 
-    The data is always copied, so updating a Parameter never changes the caller's array.
+    The data is always copied (as every ``Tensor(data)``), so updating a Parameter never
+    changes the caller's array.
 
     Results of operations on a Parameter are plain Tensors.
     """
@@ -19,7 +20,6 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
-        self.data = self.data.copy()
 
     def __repr__(self) -> str:
         return "Parameter(" + super().__repr__()[len("Tensor(") :]

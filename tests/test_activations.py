@@ -210,4 +210,4 @@ def test_prelu_rejects_input_whose_channels_do_not_match():
     with pytest.raises(
         ValueError, match=r"prelu: weight must be .* got weight of shape \(3,\) for input of shape \(2, 4\)"
     ):
-        nn.PReLU(3)(np.ones((2, 4)))
+        nn.PReLU(3)(np.ones((2, 4), dtype=np.float32))

@@ -280,4 +280,4 @@ def test_residual_adds_the_input_and_differentiates():
 
 def test_residual_shape_mismatch_is_a_clear_error():
     with pytest.raises(ValueError, match=r"Linear maps shape \(4, 3\) to \(4, 2\)"):
-        nn.Residual(nn.Linear(3, 2))(np.zeros((4, 3)))
+        nn.Residual(nn.Linear(3, 2))(np.zeros((4, 3), dtype=np.float32))

@@ -69,10 +69,8 @@ def _gradient_array(parameter: Node) -> np.ndarray | None:
 
 
 def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
-    if isinstance(parameter, Tensor):
-        parameter.data = np.asarray(new_data, dtype=parameter.data.dtype)
-    else:
-        parameter.data = float(new_data)
+    """Write the update into the parameter itself (its array is kept, its version goes up), as torch does."""
+    parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
 
 
 def _copy_state_value(value: Any) -> Any:
@@ -175,11 +173,11 @@ class Optimizer:
         self.param_groups.append(group)
 
     # -- stepping --------------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient: None for Tensors, 0.0 for Values."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: None for Tensors (zeros with ``set_to_none=False``), 0.0 for Values."""
         for group in self.param_groups:
             for parameter in group["params"]:
-                parameter.grad = parameter._zero_grad_value
+                parameter.zero_grad(set_to_none=set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient (Tensors whose ``.grad`` is None are skipped).

@@ -1,0 +1,141 @@
+"""Containers that hold sub-modules without a forward of their own: ``ModuleList``, ``ModuleDict``.
+
+As in ``torch.nn``, their modules' parameters are named ``<attribute>.<index>.weight``
+and ``<attribute>.<key>.weight``; the owner decides how to call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from .module import Module
+
+__all__ = ["ModuleDict", "ModuleList"]
+
+
+def _checked_module(owner: str, name: Any, module: Any) -> Module:
+    if not isinstance(module, Module):
+        raise TypeError(f"{owner}: entry {name!r} is a {type(module).__name__}, not a Module")
+    return module
+
+
+class ModuleList(Module):
+    """A list of modules: indexable, iterable, sized; ``append``, ``extend``, ``insert``."""
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        self._items: list[Module] = []
+        if modules is not None:
+            self.extend(modules)
+
+    def _direct_members(self) -> Iterator[tuple[str, Any]]:
+        for index, module in enumerate(self._items):
+            yield str(index), module
+        for name, member in super()._direct_members():
+            if not name.startswith("_items."):
+                yield name, member
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleList has no forward: iterate over it and call its modules")
+
+    def __getitem__(self, index: int | slice) -> Module | ModuleList:
+        if isinstance(index, slice):
+            return ModuleList(self._items[index])
+        try:
+            return self._items[index]
+        except IndexError:
+            raise IndexError(f"ModuleList: index {index} is out of range for {len(self._items)} modules") from None
+        except TypeError:
+            raise TypeError(f"ModuleList: indices must be integers or slices, got {type(index).__name__}") from None
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        self._items[index] = _checked_module("ModuleList", index, module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        del self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._items)
+
+    def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns self."""
+        self._items.append(_checked_module("ModuleList.append", len(self._items), module))
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add every module of ``modules`` at the end; returns self."""
+        checked = [_checked_module("ModuleList", len(self._items) + i, m) for i, m in enumerate(modules)]
+        self._items.extend(checked)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index``."""
+        self._items.insert(index, _checked_module("ModuleList.insert", index, module))
+
+
+class ModuleDict(Module):
+    """An ordered mapping from names to modules (insertion order), like ``torch.nn.ModuleDict``."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        self._entries: dict[str, Module] = {}
+        if modules is not None:
+            self.update(modules)
+
+    def _direct_members(self) -> Iterator[tuple[str, Any]]:
+        yield from self._entries.items()
+        for name, member in super()._direct_members():
+            if name != "_entries":
+                yield name, member
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleDict has no forward: look up its modules by name and call them")
+
+    def __getitem__(self, key: str) -> Module:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise KeyError(f"ModuleDict: no module named {key!r} (have {list(self._entries)})") from None
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        if not isinstance(key, str) or not key or "." in key:
+            raise KeyError(f"ModuleDict: keys must be non-empty strings without '.', got {key!r}")
+        self._entries[key] = _checked_module("ModuleDict", key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._entries[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
+        return self._entries.keys()
+
+    def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
+        return self._entries.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        """(name, module) pairs, in insertion order."""
+        return self._entries.items()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace entries from a mapping or from (name, module) pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for key, module in pairs:
+            self[key] = module
+
+    def pop(self, key: str) -> Module:
+        """Remove the entry ``key`` and return its module."""
+        module = self[key]
+        del self._entries[key]
+        return module

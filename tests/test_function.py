@@ -1,0 +1,273 @@
+"""autograd.Function: user-defined gates with forward/backward, for Values and Tensors."""
+
+import numpy as np
+import pytest
+
+from autograd import (
+    AnomalyError,
+    Function,
+    Tensor,
+    Value,
+    detect_anomaly,
+    draw_graph,
+    grad,
+    gradcheck,
+    gradgradcheck,
+    no_grad,
+)
+
+
+class MultGate(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.saved_tensors
+        return grad_output * y, grad_output * x
+
+
+class MaxGate(Function):
+    """The lecture's MaxGate: the gradient goes to x if x > y, else to y (a tie sends it to y)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x if x.data > y.data else y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.saved_tensors
+        return (grad_output, grad_output * 0) if x.data > y.data else (grad_output * 0, grad_output)
+
+
+class Exp(Function):
+    """Saves its own output, as torch's exp does."""
+
+    @staticmethod
+    def forward(ctx, x):
+        result = x.exp()
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (result,) = ctx.saved_tensors
+        return grad_output * result
+
+
+class ScaledSquare(Function):
+    """A non-differentiable (number) argument: backward returns None for it."""
+
+    @staticmethod
+    def forward(ctx, x, scale):
+        ctx.save_for_backward(x)
+        ctx.scale = scale
+        return scale * x * x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 2 * ctx.scale * x, None
+
+
+def test_mult_gate_on_values_matches_the_lecture():
+    x, y = Value(3.0), Value(-4.0)
+    z = MultGate.apply(x, y)
+    z.backward()
+    assert (z.data, x.grad, y.grad) == (-12.0, -4.0, 3.0)
+
+
+def test_max_gate_sends_the_gradient_to_the_larger_input_and_a_tie_to_y():
+    x, y = Value(3.0), Value(-4.0)
+    MaxGate.apply(x, y).backward()
+    assert (x.grad, y.grad) == (1.0, 0.0)
+    a, b = Value(2.0), Value(2.0)
+    MaxGate.apply(a, b).backward()
+    assert (a.grad, b.grad) == (0.0, 1.0)
+
+
+def test_function_output_is_a_node_named_after_the_class():
+    x = Value(2.0)
+    z = MultGate.apply(x, x)
+    assert isinstance(z, Value) and z.grad_fn.name == "MultGate" and z.parents == (x, x)
+    assert "MultGate" in draw_graph(z).source
+
+
+def test_function_inside_an_expression_sums_contributions_for_a_reused_input():
+    x = Value(1.5)
+    y = MultGate.apply(x, x) + 3 * x  # x^2 + 3x
+    y.backward()
+    assert x.grad == pytest.approx(2 * 1.5 + 3)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_tensor_function_passes_gradcheck(shape):
+    rng = np.random.default_rng(0)
+    a = Tensor(rng.standard_normal(shape), requires_grad=True)
+    b = Tensor(rng.standard_normal(shape), requires_grad=True)
+    assert gradcheck(lambda a, b: MultGate.apply(a, b).sum(), [a, b])
+
+
+def test_backward_written_with_library_ops_is_differentiable_again():
+    x = Tensor(np.array([0.3, -1.2, 0.7]), requires_grad=True)
+    assert gradgradcheck(lambda x: Exp.apply(MultGate.apply(x, x)).sum(), [x])
+    v = Value(0.4)
+    (dv,) = grad(Exp.apply(MultGate.apply(v, v)), [v], create_graph=True)
+    (d2v,) = grad(dv, [v])
+    expected = (2 + 4 * 0.4**2) * np.exp(0.4**2)  # d2/dv2 exp(v^2)
+    assert d2v == pytest.approx(expected)
+
+
+def test_saved_output_resolves_to_the_output():
+    x = Tensor(np.array([0.0, 1.0]), requires_grad=True)
+    y = Exp.apply(x)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, np.exp([0.0, 1.0]))
+
+
+def test_non_node_arguments_get_none_and_needs_input_grad_says_so():
+    seen = {}
+
+    class Probe(Function):
+        @staticmethod
+        def forward(ctx, x, scale, c):
+            seen["needs"] = ctx.needs_input_grad
+            return x * scale + c
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * 2.0, None, None
+
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    c = Tensor([1.0, 1.0])
+    Probe.apply(x, 2.0, c).sum().backward()
+    assert seen["needs"] == (True, False, False)
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    assert c.grad is None
+
+
+def test_scaled_square_with_a_number_argument_matches_finite_differences():
+    x = Tensor(np.array([0.5, -2.0]), requires_grad=True)
+    assert gradcheck(lambda x: ScaledSquare.apply(x, 3.0).sum(), [x])
+
+
+def test_forward_records_nothing_and_no_graph_without_inputs_needing_grad():
+    x = Tensor([1.0, 2.0])
+    y = MultGate.apply(x, x)
+    assert not y.requires_grad and y.is_leaf
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with no_grad():
+        assert not MultGate.apply(w, w).requires_grad
+
+
+def test_wrong_number_of_gradients_names_the_function():
+    class Bad(Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output
+
+    x = Value(1.0)
+    with pytest.raises(RuntimeError, match=r"Bad\.backward returned 1 gradient\(s\), but forward took 2"):
+        Bad.apply(x, x).backward()
+    assert x.grad == 0.0  # nothing half-done
+
+
+def test_wrong_gradient_shape_names_the_function_and_shapes():
+    class BadShape(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return np.ones(5)
+
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"BadShape\.backward returned a gradient of shape \(5,\) .* \(2, 3\)"):
+        BadShape.apply(x).sum().backward()
+
+
+def test_gradient_of_a_broadcastable_shape_is_summed_back():
+    class RowSum(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output.data[None, :] * np.ones((4, 1))  # shape (4, 3) for an input of (3,)
+
+    x = Tensor(np.ones(3), requires_grad=True)
+    RowSum.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 4.0, 4.0])
+
+
+def test_anomaly_mode_names_the_function_when_its_backward_gives_nan():
+    class NanGrad(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * float("nan")
+
+    x = Tensor([1.0], requires_grad=True)
+    with detect_anomaly(), pytest.raises(AnomalyError, match="NanGrad"):
+        NanGrad.apply(x).sum().backward()
+    assert x.grad is None
+
+
+def test_apply_needs_a_node_argument():
+    with pytest.raises(TypeError, match="at least one argument must be a Value or a Tensor"):
+        MultGate.apply(2.0, 3.0)
+
+
+def test_redefining_a_function_class_with_the_same_name_works():
+    # a notebook cell run twice defines the class again
+    for _ in range(2):
+
+        class Twice(Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output * 2
+
+        x = Value(1.0)
+        Twice.apply(x).backward()
+        assert x.grad == 2.0
+
+
+def test_function_matches_torch_autograd_function():
+    torch = pytest.importorskip("torch")
+
+    class TorchMult(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x, y)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            x, y = ctx.saved_tensors
+            return grad_output * y, grad_output * x
+
+    rng = np.random.default_rng(3)
+    a_np, b_np = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    a, b = Tensor(a_np, requires_grad=True), Tensor(b_np, requires_grad=True)
+    (MultGate.apply(a, b).exp()).sum().backward()
+    ta = torch.tensor(a_np, requires_grad=True)
+    tb = torch.tensor(b_np, requires_grad=True)
+    TorchMult.apply(ta, tb).exp().sum().backward()
+    np.testing.assert_allclose(a.grad, ta.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(b.grad, tb.grad.numpy(), rtol=1e-12)

@@ -1,0 +1,236 @@
+"""In-place changes, version counters and copy semantics (as PyTorch: no silently wrong gradients)."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value, as_tensor, from_numpy, increment_version, no_grad, tensor
+
+
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [("+=", [3.0, 4.0]), ("-=", [-1.0, 0.0]), ("*=", [2.0, 4.0]), ("/=", [0.5, 1.0])],
+)
+def test_in_place_operators_change_the_same_tensor_inside_no_grad(op, expected):
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    alias, array = w, w.data
+    with no_grad():
+        exec(f"w {op} 2.0")
+    assert w is alias and w.data is array  # the same object and the same memory
+    np.testing.assert_array_equal(w.data, expected)
+    assert w.version == 1
+
+
+def test_manual_update_loop_changes_the_model_parameters():
+    model = nn.Sequential(nn.Linear(2, 3, dtype=np.float64, rng=0), nn.Tanh(), nn.Linear(3, 1, dtype=np.float64, rng=1))
+    x, y = tensor([[0.5, -1.0], [1.0, 2.0]]), tensor([[1.0], [0.0]])
+    nn.functional.mse_loss(model(x), y).backward()
+    expected = [p.data - 0.1 * p.grad for p in model.parameters()]
+    with no_grad():
+        for p in model.parameters():
+            p -= 0.1 * p.grad
+    for p, e in zip(model.parameters(), expected):
+        np.testing.assert_allclose(p.data, e)
+
+
+def test_manual_update_loop_on_values_changes_the_values():
+    model = nn.MLP(2, [3, 1], seed=0)
+    loss = model([1.0, -1.0]) ** 2
+    loss.backward()
+    expected = [p.data - 0.05 * p.grad for p in model.parameters()]
+    with no_grad():
+        for p in model.parameters():
+            p -= 0.05 * p.grad
+    assert [p.data for p in model.parameters()] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("make", [lambda: Tensor([1.0, 2.0], requires_grad=True), lambda: Value(1.0)])
+def test_in_place_on_a_node_requiring_grad_while_recording_raises_and_names_no_grad(make):
+    node = make()
+    before = np.copy(node.data)
+    with pytest.raises(RuntimeError, match=r"-=: in-place change .* requires grad .* `with no_grad\(\):`"):
+        node -= 1.0
+    np.testing.assert_array_equal(node.data, before)
+    assert node.version == 0
+
+
+def test_in_place_with_a_right_hand_side_requiring_grad_raises():
+    buffer = Tensor([0.0, 0.0])
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="right-hand side requires grad"):
+        buffer += w
+    np.testing.assert_array_equal(buffer.data, [0.0, 0.0])
+
+
+def test_in_place_on_constants_is_allowed_while_recording():
+    counts = Tensor([0, 0])
+    counts += 1
+    np.testing.assert_array_equal(counts.data, [1, 1])
+    total = Value(0.0, requires_grad=False)
+    total += 2.5
+    assert total.data == 2.5
+
+
+def test_setitem_follows_the_same_rule():
+    w = Tensor(np.zeros((2, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError, match="setitem"):
+        w[0, 1] = 5.0
+    with no_grad():
+        w[0, 1] = 5.0
+        w[1] = Tensor([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(w.data, [[0, 5, 0], [1, 2, 3]])
+    assert w.version == 2
+
+
+def test_in_place_errors_name_shapes_and_dtypes():
+    t = Tensor(np.zeros(3))
+    with pytest.raises(ValueError, match=r"\+=: operands of shapes \(3,\) and \(2, 3\)"):
+        t += np.ones((2, 3))
+    ints = Tensor([1, 2])
+    with pytest.raises(TypeError, match=r"/=: .* int64"):
+        ints /= 2
+    assert t.version == 0 and ints.version == 0
+
+
+def test_backward_after_an_input_changed_in_place_raises_naming_the_op():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = (x * x).sum()
+    with no_grad():
+        x += 1.0
+    with pytest.raises(RuntimeError, match=r"input 0 of 'mul' .* changed in place"):
+        y.backward()
+    assert x.grad is None
+
+
+def test_backward_after_an_output_changed_in_place_raises():
+    x = Tensor([0.0, 1.0], requires_grad=True)
+    y = x.exp()
+    loss = y.sum()
+    with no_grad():
+        y *= 2.0
+    with pytest.raises(RuntimeError, match=r"output of 'exp'"):
+        loss.backward()
+
+
+def test_changes_to_inputs_an_op_does_not_read_are_fine():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([5.0, 5.0], requires_grad=True)
+    loss = (x * 3.0 + b).sum()  # add reads no values
+    with no_grad():
+        b -= 1.0
+    loss.backward()
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+
+
+def test_a_view_shares_its_base_version():
+    x = Tensor(np.arange(6.0), requires_grad=True)
+    y = (x * x).sum()
+    with no_grad():
+        view = x.reshape(2, 3)
+        view[0, 0] = 100.0
+    assert x.version == 1 and x.data[0] == 100.0
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+
+
+def test_detach_shares_data_and_version():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    d = x.detach()
+    d += 1.0
+    assert x.version == 1
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+
+
+def test_value_version_check():
+    a = Value(2.0)
+    b = a * a
+    with no_grad():
+        a += 1.0
+    with pytest.raises(RuntimeError, match="input 0 of 'mul'"):
+        b.backward()
+
+
+def test_optimizer_step_bumps_versions_and_keeps_the_array():
+    layer = nn.Linear(2, 2, dtype=np.float64, rng=0)
+    array, version = layer.weight.data, layer.weight.version
+    layer(tensor([[1.0, 2.0]])).sum().backward()
+    nn.optim.SGD(layer.parameters(), lr=0.1).step()
+    assert layer.weight.data is array and layer.weight.version == version + 1
+
+
+def test_optimizer_step_between_forward_and_backward_is_caught():
+    layer = nn.Linear(2, 1, dtype=np.float64, rng=0)
+    optimizer = nn.optim.SGD(layer.parameters(), lr=0.1)
+    loss = layer(tensor([[1.0, 2.0]])).sum()
+    layer.weight.grad = np.ones((1, 2))
+    optimizer.step()
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
+def test_load_state_dict_and_to_bump_versions():
+    layer = nn.Linear(2, 2, rng=0)
+    version = layer.weight.version
+    layer.load_state_dict(layer.state_dict())
+    assert layer.weight.version == version + 1
+    layer.double()
+    assert layer.weight.version == version + 2
+
+
+def test_tensor_and_tensor_function_copy_their_data():
+    array = np.array([1.0, 2.0, 3.0])
+    for made in (Tensor(array, requires_grad=True), tensor(array, requires_grad=True)):
+        y = (made**3).sum()
+        array[:] = 0.0  # the caller changes its array after the forward pass
+        y.backward()
+        np.testing.assert_array_equal(made.grad, 3 * np.array([1.0, 2.0, 3.0]) ** 2)
+        array[:] = [1.0, 2.0, 3.0]
+
+
+def test_from_numpy_shares_memory_and_as_tensor_copies_only_when_needed():
+    array = np.arange(3.0)
+    shared = from_numpy(array)
+    array[0] = 7.0
+    assert shared.data[0] == 7.0
+    assert np.shares_memory(as_tensor(array).data, array)
+    assert not np.shares_memory(as_tensor(array, dtype=np.float32).data, array)
+    t = Tensor([1.0])
+    assert as_tensor(t) is t
+    with pytest.raises(TypeError, match="from_numpy: expected a numpy.ndarray"):
+        from_numpy([1.0, 2.0])
+
+
+def test_increment_version_after_a_change_through_data():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    x.data[0] = 5.0  # the unchecked escape hatch...
+    increment_version(x)  # ...made visible
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+
+
+def test_copy_into_a_parameter_under_no_grad():
+    w = nn.Parameter(np.zeros(3))
+    with no_grad():
+        w.copy_(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(w.data, [1.0, 2.0, 3.0])
+    with (
+        pytest.raises(ValueError, match=r"copy_: cannot copy data of shape \(2,\) into a tensor of shape \(3,\)"),
+        no_grad(),
+    ):
+        w.copy_(np.zeros(2))
+
+
+def test_in_place_matches_torch_semantics():
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        t -= 1.0
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    with torch.no_grad():
+        x += 1
+    with pytest.raises(RuntimeError):
+        y.backward()

@@ -1,0 +1,150 @@
+"""Names and behaviours ported PyTorch code relies on: zero_grad(set_to_none), containers, dtypes, grad_fn."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value, tensor
+
+
+def test_zero_grad_set_to_none_on_module_and_optimizer():
+    layer = nn.Linear(2, 2, rng=0)
+    layer(np.ones((1, 2), dtype=np.float32)).sum().backward()
+    layer.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(layer.weight.grad, np.zeros((2, 2), dtype=np.float32))
+    assert layer.weight.grad.dtype == np.float32
+    layer.zero_grad()
+    assert layer.weight.grad is None
+    optimizer = nn.optim.SGD(layer.parameters(), lr=0.1)
+    layer(np.ones((1, 2), dtype=np.float32)).sum().backward()
+    optimizer.zero_grad(set_to_none=True)
+    assert layer.weight.grad is None and layer.bias.grad is None
+
+
+def test_zero_grad_on_values_gives_zero():
+    model = nn.MLP(2, [2, 1], seed=0)
+    model([1.0, 2.0]).backward()
+    model.zero_grad(set_to_none=True)
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_module_list_registers_its_modules_with_torch_names():
+    class Stack(nn.Module):
+        def __init__(self):
+            self.layers = nn.ModuleList([nn.Linear(2, 2, rng=i) for i in range(3)])
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x).relu()
+            return x
+
+    model = Stack()
+    names = [name for name, _ in model.named_parameters()]
+    assert names == [f"layers.{i}.{p}" for i in range(3) for p in ("weight", "bias")]
+    assert len(model.layers) == 3 and isinstance(model.layers[-1], nn.Linear)
+    model.layers.append(nn.Linear(2, 2, rng=9))
+    assert len(model.parameters()) == 8
+    assert model(np.ones((1, 2), dtype=np.float32)).shape == (1, 2)
+    restored = Stack()
+    restored.layers.append(nn.Linear(2, 2, rng=5))
+    restored.load_state_dict(model.state_dict())
+    np.testing.assert_array_equal(restored.layers[3].weight.data, model.layers[3].weight.data)
+    with pytest.raises(TypeError, match="not a Module"):
+        nn.ModuleList([nn.ReLU(), 3])
+
+
+def test_module_dict_registers_its_modules_by_key():
+    heads = nn.ModuleDict({"digit": nn.Linear(4, 10), "parity": nn.Linear(4, 2)})
+    assert list(heads.keys()) == ["digit", "parity"] and "digit" in heads
+    assert [name for name, _ in heads.named_parameters()] == [
+        "digit.weight",
+        "digit.bias",
+        "parity.weight",
+        "parity.bias",
+    ]
+    heads["extra"] = nn.Linear(4, 1)
+    assert len(heads) == 3
+    with pytest.raises(KeyError, match="no module named 'missing'"):
+        heads["missing"]
+    with pytest.raises(KeyError, match="without '.'"):
+        heads["a.b"] = nn.ReLU()
+
+
+def test_module_list_and_dict_match_torch_parameter_names():
+    torch = pytest.importorskip("torch")
+    ours = nn.ModuleDict({"a": nn.ModuleList([nn.Linear(2, 3), nn.Linear(3, 1)])})
+    theirs = torch.nn.ModuleDict({"a": torch.nn.ModuleList([torch.nn.Linear(2, 3), torch.nn.Linear(3, 1)])})
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+
+
+def test_float_input_into_a_float32_layer_raises_naming_both_dtypes_and_the_fixes():
+    layer = nn.Linear(2, 1)
+    with pytest.raises(
+        TypeError, match=r"Linear: input dtype float64 .* \(float32\).*x\.astype\(np\.float32\).*model\.double\(\)"
+    ):
+        layer(tensor([[1.0, 2.0]]))
+    with pytest.raises(TypeError, match=r"Conv2d: input dtype float64"):
+        nn.Conv2d(1, 1, 3)(np.zeros((1, 1, 4, 4)))
+    with pytest.raises(TypeError, match=r"BatchNorm1d: input dtype float64"):
+        nn.BatchNorm1d(2)(np.zeros((3, 2)))
+    assert layer.weight.dtype == np.float32  # nothing changed
+
+
+def test_lists_take_the_layer_dtype():
+    layer = nn.Linear(2, 1, rng=0)
+    assert layer([[1.0, 2.0]]).dtype == np.float32
+
+
+def test_to_double_and_float_cast_in_place_keeping_parameter_objects():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3), nn.Linear(3, 1, rng=1))
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    before = model.parameters()
+    assert model.double() is model
+    assert all(p is q for p, q in zip(before, model.parameters()))
+    assert all(p.dtype == np.float64 for p in model.parameters())
+    assert model[1].running_mean.dtype == np.float64
+    model(tensor([[1.0, 2.0], [0.5, 0.0]])).sum().backward()
+    optimizer.step()  # the optimizer still holds the same parameters
+    assert all(p.dtype == np.float64 for p in model.parameters())
+    model.float()
+    assert all(p.dtype == np.float32 for p in model.parameters())
+    assert model[1].num_batches_tracked.dtype == np.int64  # integer buffers stay
+    assert model.to("cpu") is model
+    with pytest.raises(TypeError, match="floating-point dtype"):
+        model.to(np.int32)
+
+
+def test_grad_fn_and_requires_grad_():
+    x = Tensor([1.0, 2.0])
+    assert x.grad_fn is None
+    assert x.requires_grad_() is x and x.requires_grad
+    y = (x * 2).sum()
+    assert y.grad_fn.name == "sum"
+    assert Value(1.0).grad_fn is None
+
+
+def test_reading_grad_of_a_non_retained_intermediate_warns_and_points_to_retain_grad():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    hidden = x * 2
+    hidden.sum().backward()
+    with pytest.warns(UserWarning, match="retain_grad"):
+        assert hidden.grad is None
+    kept = x * 3
+    kept.retain_grad()
+    kept.sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(kept.grad, [1.0, 1.0])
+        assert x.grad is not None  # leaves never warn
+
+
+def test_value_refuses_strings_and_arrays():
+    with pytest.raises(TypeError, match="expected a real number, got str '3'"):
+        Value("3")
+    with pytest.raises(TypeError, match="use autograd.Tensor"):
+        Value(1.0) * np.array([1.0, 2.0])
+    with pytest.raises(TypeError, match="use autograd.Tensor"):
+        np.array([1.0, 2.0]) * Value(1.0)
+    assert Value(np.float32(2.0)).data == 2.0 and Value(np.array(3.0)).data == 3.0
