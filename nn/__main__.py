@@ -3,7 +3,8 @@
 Default: an MLP 64-64-10 (ReLU) with softmax cross-entropy (label smoothing 0.1) and
 Adam on scikit-learn's bundled 8x8 digits; 10% of the training part is held out for
 validation, the test part is used once at the end. ``--dataset mnist --data-dir DIR``
-reads the four MNIST IDX files; ``--dataset moons`` trains the scalar ``nn.MLP``
+reads the four MNIST IDX files (``--download`` first fetches them into DIR, MD5-verified,
+once); ``--dataset moons`` trains the scalar ``nn.MLP``
 (Value engine, 2-16-16-1) with micrograd's SVM max-margin loss + 1e-4 L2 on 100 points.
 Each run gets its own directory ``OUT/<dataset>_<model>-N/`` (N counts up, so no run
 overwrites another) holding ``model.npz`` (a checkpoint ``nn.load`` rebuilds) and
@@ -109,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m nn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
     parser.add_argument("--data-dir", help="directory holding the four MNIST IDX files (raw or .gz)")
+    parser.add_argument(
+        "--download",
+        action="store_true",
+        help="with --dataset mnist: first fetch the four MNIST files into --data-dir (MD5-verified, kept for later runs)",
+    )
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--hidden", type=_hidden_sizes, help="hidden layer sizes, e.g. 64,32 (default per data set)")
     parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")
@@ -148,9 +154,12 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[np
     if args.dataset == "digits":
         return nn.data.load_digits(seed=args.seed, flatten=flatten)
     if args.data_dir is None:
-        parser.error("--dataset mnist needs --data-dir DIR (a directory with the four MNIST IDX files)")
+        parser.error(
+            "--dataset mnist needs --data-dir DIR (a directory with the four MNIST IDX files; "
+            "add --download to fetch them)"
+        )
     try:
-        return nn.data.load_mnist(args.data_dir, flatten=flatten)
+        return nn.data.load_mnist(args.data_dir, flatten=flatten, download=args.download)
     except (OSError, ValueError, EOFError) as error:
         message = " ".join(str(error).split()) or type(error).__name__
         parser.error(message if str(args.data_dir) in message else f"--data-dir {args.data_dir}: {message}")

@@ -1,10 +1,11 @@
 """nn.data: mini-batches, toy data sets, digits and MNIST; scikit-learn's split and scaler.
 
-Nothing downloads at run time. ``make_moons``, ``make_circles``, ``make_regression``,
-``train_test_split`` and ``StandardScaler`` are scikit-learn's own objects, imported on first
-use (see :mod:`nn.data.scikit_learn`); ``make_xor`` and ``make_spirals`` (which scikit-learn
-lacks) follow its conventions. The 8x8 digits come with scikit-learn, and MNIST is read from
-IDX files in a directory you give.
+``make_moons``, ``make_circles``, ``make_regression``, ``train_test_split`` and
+``StandardScaler`` are scikit-learn's own objects, imported on first use (see
+:mod:`nn.data.scikit_learn`); ``make_xor`` and ``make_spirals`` (which scikit-learn lacks)
+follow its conventions. The 8x8 digits come with scikit-learn; MNIST is read from IDX files
+in a directory you give, which ``load_mnist(directory, download=True)`` (or
+``download_mnist``) first fills from a list of mirrors, each file verified by its MD5.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from .datasets import make_spirals, make_xor
 from .digits import load_digits
+from .download import DownloadError
 from .loader import DataLoader
-from .mnist import load_mnist, read_idx
+from .mnist import download_mnist, load_mnist, read_idx
 from .scikit_learn import SCIKIT_LEARN_NAMES, from_scikit_learn
 
 if TYPE_CHECKING:
@@ -24,7 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataLoader",
+    "DownloadError",
     "StandardScaler",
+    "download_mnist",
     "load_digits",
     "load_mnist",
     "make_circles",

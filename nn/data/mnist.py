@@ -1,18 +1,28 @@
-"""MNIST from the four standard IDX files in a directory the user gives (raw or ``.gz``).
+"""MNIST from the four standard IDX files (raw or ``.gz``), optionally downloaded first.
 
-Nothing is downloaded. The IDX format: two zero bytes, a type code (0x08 = uint8,
-0x09 = int8, 0x0B = int16, 0x0C = int32, 0x0D = float32, 0x0E = float64), the number
-of dimensions, each dimension as a big-endian uint32, then the data, big-endian, C order.
+``load_mnist(directory)`` reads the files from ``directory``; with ``download=True`` it
+first fetches the four ``.gz`` files into it from :data:`MNIST_MIRRORS` (the first mirror
+that serves a file with its published MD5 wins; see :mod:`nn.data.download`), and a file
+already there with the right checksum is never fetched again.
+
+The IDX format: two zero bytes, a type code (0x08 = uint8, 0x09 = int8, 0x0B = int16,
+0x0C = int32, 0x0D = float32, 0x0E = float64), the number of dimensions, each dimension
+as a big-endian uint32, then the data, big-endian, C order. :func:`read_idx` reads the
+header first and then at most the bytes it announces, in chunks, so a file claiming a
+huge size costs no more memory than the bytes it really holds.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
+
+from .download import fetch_verified
 
 #: IDX type code -> big-endian numpy dtype.
 IDX_DTYPES: dict[int, np.dtype] = {
@@ -30,46 +40,104 @@ MNIST_FILES: dict[str, tuple[str, str]] = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 
+#: URL prefixes tried in order by ``download=True`` (torchvision's S3 mirror, then the original site).
+MNIST_MIRRORS: tuple[str, ...] = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+
+#: MD5 of each ``.gz`` file, as torchvision publishes them.
+MNIST_MD5: dict[str, str] = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+#: Seconds to wait for a mirror to connect or to send the next chunk.
+DOWNLOAD_TIMEOUT = 30.0
+
+#: Largest body accepted from a mirror (the biggest MNIST file is about 9.9 MB).
+MAX_DOWNLOAD_BYTES = 64 * 2**20
+
+#: Bytes of IDX data read at a time.
+READ_CHUNK_BYTES = 1 << 20
+
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read one IDX file (gzip-compressed when the name ends in ``.gz``) into an array.
 
-    Raises ValueError naming the file when the magic number, the type code or the
-    data length does not match the header.
+    The header is read first, then at most the data bytes it announces plus one (to
+    detect trailing data), in chunks of :data:`READ_CHUNK_BYTES`: memory stays bounded by
+    what the file really holds, whatever size its header claims. Every damaged input (bad
+    magic number or type code, a truncated header or body, trailing data, a ``.gz`` that
+    is not gzip or is cut short) raises a ValueError naming the file.
     """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as stream:
-        raw = stream.read()
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"read_idx: {path} is not an IDX file (bad magic number {raw[:4].hex() or 'empty'})")
-    code, ndim = raw[2], raw[3]
+    try:
+        with opener(path, "rb") as stream:
+            return _read_idx_stream(stream, path)
+    except (gzip.BadGzipFile, zlib.error) as error:
+        raise ValueError(f"read_idx: {path} is not a valid gzip file ({error})") from None
+    except EOFError:
+        raise ValueError(
+            f"read_idx: {path} is truncated: its gzip stream ends before the end-of-stream marker"
+        ) from None
+
+
+def _read_exactly(stream: BinaryIO, count: int) -> bytearray:
+    """Up to ``count`` bytes from ``stream`` (fewer only at end of file), read in bounded chunks."""
+    data = bytearray()
+    while len(data) < count:
+        chunk = stream.read(min(READ_CHUNK_BYTES, count - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _read_idx_stream(stream: BinaryIO, path: Path) -> np.ndarray:
+    magic = _read_exactly(stream, 4)
+    if len(magic) < 4 or magic[0] != 0 or magic[1] != 0:
+        raise ValueError(f"read_idx: {path} is not an IDX file (bad magic number {magic.hex() or 'empty'})")
+    code, ndim = magic[2], magic[3]
     if code not in IDX_DTYPES:
         raise ValueError(f"read_idx: {path} has unknown IDX type code 0x{code:02X}; known: {sorted(IDX_DTYPES)}")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
+    dimensions = _read_exactly(stream, 4 * ndim)
+    if len(dimensions) < 4 * ndim:
         raise ValueError(f"read_idx: {path} is truncated inside its header ({ndim} dimensions announced)")
-    shape = tuple(int(size) for size in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    shape = tuple(int(size) for size in np.frombuffer(dimensions, dtype=">u4"))
     dtype = IDX_DTYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) - header != expected:
+    expected = dtype.itemsize
+    for size in shape:
+        expected *= size
+    data = _read_exactly(stream, expected)
+    if len(data) < expected:
         raise ValueError(
-            f"read_idx: {path} header announces shape {shape} of {dtype} ({expected} bytes) "
-            f"but the file holds {len(raw) - header} data bytes"
+            f"read_idx: {path} is truncated: its header announces shape {shape} of {dtype} ({expected} bytes) "
+            f"but the file holds {len(data)} data bytes"
         )
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    if stream.read(1):
+        raise ValueError(
+            f"read_idx: {path} has trailing data after the {expected} data bytes its header announces "
+            f"(shape {shape} of {dtype})"
+        )
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
+    return array.astype(dtype.newbyteorder("="), copy=False)
 
 
-def _find(directory: Path, name: str) -> Path:
-    for candidate in (directory / name, directory / f"{name}.gz"):
+def _find(directory: Path, name: str, compressed_only: bool) -> Path:
+    candidates = [directory / f"{name}.gz"] if compressed_only else [directory / name, directory / f"{name}.gz"]
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"load_mnist: missing MNIST file {name!r} (or {name}.gz) in directory {str(directory)!r}")
 
 
-def _read_split(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+def _read_split(directory: Path, split: str, compressed_only: bool) -> tuple[np.ndarray, np.ndarray]:
     image_name, label_name = MNIST_FILES[split]
-    image_path, label_path = _find(directory, image_name), _find(directory, label_name)
+    image_path, label_path = (_find(directory, name, compressed_only) for name in (image_name, label_name))
     images, labels = read_idx(image_path), read_idx(label_path)
     if images.ndim != 3 or images.dtype != np.uint8:
         raise ValueError(
@@ -84,19 +152,49 @@ def _read_split(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
+def download_mnist(directory: str | os.PathLike, timeout: float = DOWNLOAD_TIMEOUT) -> list[Path]:
+    """Fetch the four MNIST ``.gz`` files into ``directory`` (created if needed); return their paths.
+
+    Each file comes from the first of :data:`MNIST_MIRRORS` that serves it with the MD5 of
+    :data:`MNIST_MD5`; files already there with that MD5 are kept without any request.
+    Each download is written to a temporary file and renamed into place only once
+    verified. If every mirror fails for a file, :class:`nn.data.download.DownloadError`
+    (an OSError) says which mirrors failed and why; files verified before it are kept.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(f"download_mnist: {str(directory)!r} is not a directory")
+    return [
+        fetch_verified(f"{name}.gz", MNIST_MIRRORS, MNIST_MD5[f"{name}.gz"], directory, timeout, MAX_DOWNLOAD_BYTES)
+        for names in MNIST_FILES.values()
+        for name in names
+    ]
+
+
 def load_mnist(
-    directory: str | os.PathLike, flatten: bool = True, dtype: Any = np.float32
+    directory: str | os.PathLike,
+    flatten: bool = True,
+    dtype: Any = np.float32,
+    *,
+    download: bool = False,
+    timeout: float = DOWNLOAD_TIMEOUT,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Load MNIST from ``directory`` as ``X_train, X_test, y_train, y_test``.
 
     Pixels are scaled to [0, 1] (x / 255); ``flatten=True`` gives rows of rows*cols
     features, ``flatten=False`` images (N, 1, rows, cols). Labels are int64.
-    FileNotFoundError names the missing file and the directory.
+    FileNotFoundError names the missing file and the directory. With ``download=True``
+    the four verified ``.gz`` files are fetched first when missing (see
+    :func:`download_mnist`) and read.
     """
     directory, dtype = Path(directory), np.dtype(dtype)
+    if download:
+        download_mnist(directory, timeout)
     if not directory.is_dir():
         raise FileNotFoundError(f"load_mnist: directory {str(directory)!r} does not exist")
-    (train_images, y_train), (test_images, y_test) = (_read_split(directory, split) for split in ("train", "test"))
+    (train_images, y_train), (test_images, y_test) = (
+        _read_split(directory, split, compressed_only=download) for split in ("train", "test")
+    )
     if train_images.shape[1:] != test_images.shape[1:]:
         raise ValueError(
             f"load_mnist: train images are {train_images.shape[1:]} but test images {test_images.shape[1:]}"
