@@ -8,6 +8,7 @@ by batch size. Batches come as numpy arrays ``(x, y)``; ``x`` is wrapped in a Te
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,15 +162,38 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     return np.concatenate(outputs)
 
 
-def _progress(loader: Iterable[Any], enabled: bool, description: str) -> Any:
-    """Wrap ``loader`` in a tqdm bar when asked and tqdm is installed; else return it unchanged."""
-    if not enabled:
-        return loader
+def _in_jupyter_kernel() -> bool:
+    """True inside a Jupyter (ipykernel) kernel, whose output streams are not terminals yet show a bar."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and "IPKernelApp" in shell.config
+
+
+def _progress_bar_class() -> Any:
+    """The tqdm class to draw with, or None for no bar.
+
+    In a Jupyter kernel: tqdm's widget with ipywidgets installed, else its plain-text bar (no
+    "IProgress not found" warning). Elsewhere the text bar only when stderr is a terminal: a
+    file or pipe (CI logs, ``nohup``, ``2>&1 | tee``) gets no carriage-return lines.
+    """
     try:
-        from tqdm.auto import tqdm
+        from tqdm import std
     except ImportError:
+        return None
+    if _in_jupyter_kernel():
+        from tqdm import notebook
+
+        return std.tqdm if notebook.IProgress is None else notebook.tqdm
+    stream = sys.stderr
+    return std.tqdm if stream is not None and stream.isatty() else None
+
+
+def _progress(loader: Iterable[Any], enabled: bool, description: str) -> Any:
+    """Wrap ``loader`` in a progress bar when asked and one can be shown; else return it unchanged."""
+    bar_class = _progress_bar_class() if enabled else None
+    if bar_class is None:
         return loader
-    return tqdm(loader, desc=description, leave=False, dynamic_ncols=True)
+    return bar_class(loader, desc=description, leave=False, dynamic_ncols=True)
 
 
 def _check_fit_arguments(epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any]) -> None:
@@ -200,7 +224,8 @@ def fit(
     Training loss and metric are averaged over the epoch's batches as they are computed
     (in train mode); validation runs :func:`evaluate` after each epoch. A callback can stop
     training (see :mod:`nn.callbacks`). ``progress`` shows a tqdm bar with the running
-    loss and metric when tqdm is installed.
+    loss and metric when tqdm is installed and stderr is a terminal or a Jupyter notebook
+    (plain text there without ipywidgets); logs and pipes get no bar.
     """
     callbacks = list(callbacks)
     _check_fit_arguments(epochs, clip_grad_norm, callbacks)

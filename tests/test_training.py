@@ -1,6 +1,9 @@
 """Tests for nn.training (fit, evaluate, predict, History, accuracy) and nn.callbacks (stopping criteria)."""
 
+import io
 import sys
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -296,21 +299,82 @@ def test_fit_accepts_a_custom_metric():
     assert 0.0 <= history.train_acc[0] <= 1.0
 
 
-def test_fit_with_progress_bar_and_without_tqdm_gives_the_same_history(monkeypatch, capsys):
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def _fit_blobs_with_progress():
     X, y = blobs()
+    model = nn.Linear(2, 2, rng=1)
+    loader = DataLoader(X, y, batch_size=16, shuffle=True, seed=1)
+    return fit(model, nn.optim.Adam(model.parameters(), lr=0.05), cross_entropy, loader, epochs=2, progress=True)
 
-    def run():
-        model = nn.Linear(2, 2, rng=1)
-        loader = DataLoader(X, y, batch_size=16, shuffle=True, seed=1)
-        return fit(model, nn.optim.Adam(model.parameters(), lr=0.05), cross_entropy, loader, epochs=2, progress=True)
 
-    with_bar = run()
-    assert "epoch 2/2" in capsys.readouterr().err
+def test_progress_bar_is_drawn_on_a_terminal_and_leaves_the_history_unchanged(monkeypatch):
+    pytest.importorskip("tqdm")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with_bar = _fit_blobs_with_progress()
+    assert "epoch 2/2" in terminal.getvalue() and "\r" in terminal.getvalue()
     monkeypatch.setitem(sys.modules, "tqdm", None)
-    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
-    without_tqdm = run()
-    assert capsys.readouterr().err == ""
+    monkeypatch.setitem(sys.modules, "tqdm.std", None)
+    without_tqdm = _fit_blobs_with_progress()
     assert with_bar.train_loss == without_tqdm.train_loss
+
+
+def test_progress_bar_is_off_when_stderr_is_a_file_or_pipe(capsys):
+    pytest.importorskip("tqdm")
+    _fit_blobs_with_progress()  # capsys: stderr is not a terminal, as under CI, nohup or | tee
+    assert capsys.readouterr().err == ""
+
+
+class _KernelShell:
+    config = {"IPKernelApp": {}}
+
+
+def test_progress_bar_in_jupyter_is_plain_text_without_ipywidgets_and_a_widget_with_them(monkeypatch):
+    notebook = pytest.importorskip("tqdm.notebook")
+    from tqdm import std
+
+    from nn.training import _progress_bar_class
+
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=_KernelShell))
+    monkeypatch.setattr(notebook, "IProgress", None)
+    assert _progress_bar_class() is std.tqdm
+    monkeypatch.setattr(notebook, "IProgress", object)
+    assert _progress_bar_class() is notebook.tqdm
+
+
+KERNEL_CELL = """
+import sys
+sys.modules["ipywidgets"] = None  # a Jupyter without ipywidgets, whatever this environment has
+import numpy as np
+import nn
+from nn.data import DataLoader
+X = np.random.default_rng(0).standard_normal((64, 2)).astype(np.float32)
+y = (X[:, 0] > 0).astype(np.int64)
+model = nn.Linear(2, 2, rng=0)
+optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+history = nn.fit(model, optimizer, nn.functional.cross_entropy, DataLoader(X, y, batch_size=8), epochs=1)
+"""
+
+
+def test_progress_bar_in_a_real_jupyter_kernel_without_ipywidgets_is_text_without_warnings():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("tqdm")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(KERNEL_CELL)])
+    root = Path(__file__).resolve().parents[1]
+    nbclient.NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(root)}}).execute()
+    outputs = notebook.cells[0].outputs
+    assert {output.output_type for output in outputs} == {"stream"}  # no widget, no error
+    stderr = "".join(output.text for output in outputs if output.name == "stderr")
+    assert "epoch 1/1" in stderr
+    assert "Warning" not in stderr and "IProgress" not in stderr
 
 
 def test_fit_rejects_bad_arguments():
