@@ -596,9 +596,10 @@ def _store_gradients(finished: list[tuple[Node, Any]], seeds: Sequence[Any]) -> 
     """
     handed_out = {id(seed) for seed in seeds}
     for node, grad in finished:
-        if id(grad) in handed_out and hasattr(grad, "copy") and not isinstance(grad, Node):
-            grad = grad.copy()
-        handed_out.add(id(grad))
+        if type(grad) is np.ndarray:  # numbers are immutable and nodes are never stored twice
+            if id(grad) in handed_out:
+                grad = grad.copy()
+            handed_out.add(id(grad))
         if node.op is None:
             node._accumulate_leaf(grad)
         else:

@@ -34,6 +34,8 @@ def _constant(x: Any) -> Value:
     """Wrap a plain number as a Value that needs no gradient."""
     if isinstance(x, Value):
         return x
+    if type(x) is float or type(x) is int:
+        return Value._make(float(x))
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
     return Value._make(_real_number(x, "Value"))
