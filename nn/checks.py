@@ -7,7 +7,7 @@ number. Errors name the owner (the op, layer or class), the argument and the bad
 * out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``, ``"... must be positive, got 0"``.
 
 Booleans are never numbers here (``True`` is refused where an int or a float is expected),
-and nan never passes a range check.
+and nan never passes: it is reported as "must be finite", like +-inf unless ``allow_inf``.
 """
 
 from __future__ import annotations
@@ -56,11 +56,11 @@ def check_real(
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
     number = float(value)
-    if math.isinf(number) and not allow_inf:
+    if math.isnan(number) or (math.isinf(number) and not allow_inf):
         raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
     below = number <= low if low_open else number < low
     above = number >= high if high_open else number > high
-    if math.isnan(number) or below or above:
+    if below or above:
         raise ValueError(f"{owner}: {name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
     return number
 

@@ -11,7 +11,7 @@ from typing import Any
 from autograd import Tensor
 
 from . import functional as F
-from .functional.activations import check_integer, check_positive, check_real
+from .checks import check_integer, check_real
 from .functional.losses import MAPE_EPS, check_reduction
 from .module import Module
 
@@ -69,7 +69,7 @@ class MAPELoss(_Loss):
 
     def __init__(self, reduction: str = "mean", eps: float = MAPE_EPS) -> None:
         super().__init__(reduction)
-        self.eps = check_positive(eps, "MAPELoss", "eps")
+        self.eps = check_real("MAPELoss", "eps", eps, 0, low_open=True)
 
     def forward(self, prediction: Any, target: Any) -> Tensor:
         return F.mape(prediction, target, self.reduction, self.eps)
@@ -83,7 +83,7 @@ class HuberLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
-        self.delta = check_positive(delta, "HuberLoss", "delta")
+        self.delta = check_real("HuberLoss", "delta", delta, 0, low_open=True)
 
     def forward(self, prediction: Any, target: Any) -> Tensor:
         return F.huber_loss(prediction, target, self.reduction, self.delta)
@@ -111,11 +111,8 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0, axis: int = 1) -> None:
         super().__init__(reduction)
-        label_smoothing = check_real(label_smoothing, "CrossEntropyLoss", "label_smoothing")
-        if not 0 <= label_smoothing <= 1:
-            raise ValueError(f"CrossEntropyLoss: label_smoothing must lie in [0, 1], got {label_smoothing}")
-        self.label_smoothing = label_smoothing
-        self.axis = check_integer(axis, "CrossEntropyLoss", "axis")
+        self.label_smoothing = check_real("CrossEntropyLoss", "label_smoothing", label_smoothing, 0, 1)
+        self.axis = check_integer("CrossEntropyLoss", "axis", axis)
 
     def forward(self, logits: Any, target: Any) -> Tensor:
         return F.cross_entropy(logits, target, self.reduction, self.label_smoothing, self.axis)
@@ -129,7 +126,7 @@ class NLLLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", axis: int = 1) -> None:
         super().__init__(reduction)
-        self.axis = check_integer(axis, "NLLLoss", "axis")
+        self.axis = check_integer("NLLLoss", "axis", axis)
 
     def forward(self, log_probs: Any, target: Any) -> Tensor:
         return F.nll_loss(log_probs, target, self.reduction, self.axis)
@@ -143,10 +140,7 @@ class HingeLoss(_Loss):
 
     def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        margin = check_real(margin, "HingeLoss", "margin")
-        if margin < 0:
-            raise ValueError(f"HingeLoss: margin must be >= 0, got {margin}")
-        self.margin = margin
+        self.margin = check_real("HingeLoss", "margin", margin, 0)
 
     def forward(self, scores: Any, target: Any) -> Tensor:
         return F.hinge_loss(scores, target, self.margin, self.reduction)
@@ -167,10 +161,10 @@ class MultiMarginLoss(_Loss):
 
     def __init__(self, p: int = 1, margin: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        if check_integer(p, "MultiMarginLoss", "p") not in (1, 2):
+        if check_integer("MultiMarginLoss", "p", p) not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}")
         self.p = int(p)
-        self.margin = check_real(margin, "MultiMarginLoss", "margin")
+        self.margin = check_real("MultiMarginLoss", "margin", margin)
 
     def forward(self, scores: Any, target: Any) -> Tensor:
         return F.multi_margin_loss(scores, target, self.p, self.margin, self.reduction)
@@ -191,7 +185,7 @@ class SmoothHingeLoss(_Loss):
 
     def __init__(self, alpha: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.alpha = check_positive(alpha, "SmoothHingeLoss", "alpha")
+        self.alpha = check_real("SmoothHingeLoss", "alpha", alpha, 0, low_open=True)
 
     def forward(self, scores: Any, target: Any) -> Tensor:
         return F.smooth_hinge_loss(scores, target, self.alpha, self.reduction)

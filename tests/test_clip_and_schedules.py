@@ -115,7 +115,7 @@ def test_non_finite_norm_raises_when_asked_and_changes_nothing():
         (lambda p: clip_grad_norm_(p, -1.0), "max_norm must be >= 0, got -1.0"),
         (lambda p: clip_grad_norm_(p, 1.0, norm_type=0), "norm_type must be positive"),
         (lambda p: clip_grad_value_(p, -0.1), "clip_value must be >= 0, got -0.1"),
-        (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be >= 0, got nan"),
+        (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be finite, got nan"),
     ],
 )
 def test_bad_clipping_arguments_raise(call, message):

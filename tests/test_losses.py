@@ -652,7 +652,7 @@ def test_loss_rejects_the_mean_of_an_empty_batch_but_sums_it_to_zero(name):
         (
             lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), label_smoothing=1.5),
             ValueError,
-            r"cross_entropy: label_smoothing must lie in \[0, 1\]",
+            r"cross_entropy: label_smoothing must be in \[0, 1\]",
         ),
         (
             lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), axis=2),
@@ -777,14 +777,14 @@ def test_loss_module_repr_shows_its_hyper_parameters(module, text):
         (
             lambda: nn.CrossEntropyLoss(label_smoothing=-0.1),
             ValueError,
-            r"CrossEntropyLoss: label_smoothing must lie in \[0, 1\]",
+            r"CrossEntropyLoss: label_smoothing must be in \[0, 1\]",
         ),
         (lambda: nn.CrossEntropyLoss(axis=1.0), TypeError, "CrossEntropyLoss: axis must be an integer"),
         (lambda: nn.NLLLoss(axis="1"), TypeError, "NLLLoss: axis must be an integer"),
         (lambda: nn.MultiMarginLoss(p=0), ValueError, "MultiMarginLoss: p must be 1 or 2"),
         (lambda: nn.MultiMarginLoss(margin=float("nan")), ValueError, "MultiMarginLoss: margin must be finite"),
         (lambda: nn.SmoothHingeLoss(alpha=0.0), ValueError, "SmoothHingeLoss: alpha must be positive"),
-        (lambda: nn.HingeLoss(margin=-1), ValueError, "HingeLoss: margin must be >= 0, got -1.0"),
+        (lambda: nn.HingeLoss(margin=-1), ValueError, "HingeLoss: margin must be >= 0, got -1"),
         (lambda: nn.HingeLoss(margin=float("nan")), ValueError, "HingeLoss: margin must be finite"),
     ],
 )

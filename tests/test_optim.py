@@ -441,7 +441,7 @@ def test_a_parameter_in_two_groups_is_rejected():
         (nn.optim.Adagrad, {"lr_decay": -0.1}, "lr_decay must be >= 0"),
         (nn.optim.Adagrad, {"initial_accumulator_value": -1.0}, "initial_accumulator_value must be >= 0"),
         (nn.optim.RMSprop, {"alpha": -0.5}, "alpha must be >= 0"),
-        (nn.optim.RMSprop, {"eps": float("nan")}, "eps must be >= 0, got nan"),
+        (nn.optim.RMSprop, {"eps": float("nan")}, "eps must be finite, got nan"),
         (nn.optim.Adam, {"betas": (1.0, 0.999)}, r"betas\[0\] must be in \[0, 1\), got 1.0"),
         (nn.optim.Adam, {"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\), got -0.1"),
         (nn.optim.Adam, {"betas": 0.9}, "betas must be a pair"),

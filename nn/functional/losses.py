@@ -23,7 +23,8 @@ from autograd import Tensor, where
 from autograd.core import Node
 from autograd.tensor_functions import _softmax_cross_entropy, check_class_range
 
-from .activations import as_float_tensor, check_axis, check_integer, check_positive, check_real
+from ..checks import check_integer, check_real
+from .activations import as_float_tensor, check_axis
 
 __all__ = [
     "REDUCTIONS",
@@ -182,7 +183,7 @@ def mape(prediction: Any, target: Any, reduction: str = "mean", eps: float = MAP
     percent. d/dprediction = sign(prediction - target) / max(|target|, eps).
     """
     reduction = check_reduction(reduction, "mape")
-    eps = check_positive(eps, "mape", "eps")
+    eps = check_real("mape", "eps", eps, 0, low_open=True)
     prediction, target = _paired(prediction, target, "mape")
     return _reduce((target - prediction).abs() / target.abs().maximum(eps), reduction, "mape")
 
@@ -194,7 +195,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     error. d/dprediction = d where |d| <= delta, else delta sign(d).
     """
     reduction = check_reduction(reduction, "huber_loss")
-    delta = check_positive(delta, "huber_loss", "delta")
+    delta = check_real("huber_loss", "delta", delta, 0, low_open=True)
     prediction, target = _paired(prediction, target, "huber_loss")
     size = (prediction - target).abs()
     quadratic_part = size.clip(high=delta)
@@ -247,9 +248,7 @@ def cross_entropy(
     summing to 1). Stable: built on log_softmax.
     """
     reduction = check_reduction(reduction, "cross_entropy")
-    label_smoothing = check_real(label_smoothing, "cross_entropy", "label_smoothing")
-    if not 0 <= label_smoothing <= 1:
-        raise ValueError(f"cross_entropy: label_smoothing must lie in [0, 1], got {label_smoothing}")
+    label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1)
     logits = as_float_tensor(logits, "cross_entropy")
     axis = _class_axis(logits, axis, "cross_entropy")
     classes = logits.shape[axis]
@@ -296,9 +295,9 @@ def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0,
     d/dx_i = p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
     """
     reduction = check_reduction(reduction, "multi_margin_loss")
-    if check_integer(p, "multi_margin_loss", "p") not in (1, 2):
+    if check_integer("multi_margin_loss", "p", p) not in (1, 2):
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")
-    margin = check_real(margin, "multi_margin_loss", "margin")
+    margin = check_real("multi_margin_loss", "margin", margin)
     scores = as_float_tensor(scores, "multi_margin_loss")
     if scores.ndim not in (1, 2):
         raise ValueError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
@@ -331,7 +330,7 @@ def hinge_loss(scores: Any, target: Any, margin: float = 1.0, reduction: str = "
     perceptron criterion (see :func:`perceptron_loss`).
     """
     reduction = check_reduction(reduction, "hinge_loss")
-    margin = _check_margin(margin, "hinge_loss")
+    margin = check_real("hinge_loss", "margin", margin, 0)
     return _reduce(_hinge_terms(_margins(scores, target, "hinge_loss"), margin), reduction, "hinge_loss")
 
 
@@ -344,13 +343,6 @@ def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor
     """
     reduction = check_reduction(reduction, "perceptron_loss")
     return _reduce(_hinge_terms(_margins(scores, target, "perceptron_loss"), 0.0), reduction, "perceptron_loss")
-
-
-def _check_margin(margin: Any, loss: str) -> float:
-    margin = check_real(margin, loss, "margin")
-    if margin < 0:
-        raise ValueError(f"{loss}: margin must be >= 0, got {margin}")
-    return margin
 
 
 def _hinge_terms(z: Tensor, margin: float) -> Tensor:
@@ -377,7 +369,7 @@ def smooth_hinge_loss(scores: Any, target: Any, alpha: float = 1.0, reduction: s
     d/dz = -1, z^alpha - 1, 0 on the three pieces (continuous; alpha = 1 gives (1 - z)^2 / 2).
     """
     reduction = check_reduction(reduction, "smooth_hinge_loss")
-    alpha = check_positive(alpha, "smooth_hinge_loss", "alpha")
+    alpha = check_real("smooth_hinge_loss", "alpha", alpha, 0, low_open=True)
     z = _margins(scores, target, "smooth_hinge_loss")
     u = z.clip(0.0, 1.0)
     terms = u ** (alpha + 1) / (alpha + 1) - u + alpha / (alpha + 1) + (-z).relu()
