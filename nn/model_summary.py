@@ -148,7 +148,7 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
     try:
         for name, module in leaves:
             saved_forwards.append((module, vars(module).get("forward")))
-            module.forward = recording(name, module, module.forward)
+            module.forward = recording(name, module, module.forward)  # type: ignore[method-assign]
         model.eval()
         with no_grad():
             model(Tensor(np.zeros(input_shape, dtype=dtype)))
@@ -157,7 +157,7 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
             if instance_forward is None:
                 del module.forward
             else:
-                module.forward = instance_forward
+                module.forward = instance_forward  # type: ignore[method-assign]
         for module, flag in training_flags:
             module.training = flag
     parameters = model.parameters()

@@ -157,6 +157,30 @@ def test_state_has_torch_names_and_values(our_class, torch_class, options):
     assert [group["params"] for group in ours["param_groups"]] == [group["params"] for group in theirs["param_groups"]]
 
 
+@pytest.mark.parametrize(
+    ("our_class", "torch_class", "options", "default"),
+    [
+        (nn.optim.Adam, torch.optim.Adam, {"lr": 0.05, "amsgrad": True}, {"amsgrad_max": "raw"}),
+        (nn.optim.AdamW, torch.optim.AdamW, {"lr": 0.05, "amsgrad": True}, {"amsgrad_max": "raw"}),
+        (nn.optim.Adagrad, torch.optim.Adagrad, {"lr": 0.1, "eps": 0.1}, {"eps_inside_sqrt": False}),
+    ],
+    ids=["Adam", "AdamW", "Adagrad"],
+)
+def test_the_lecture_options_default_to_torchs_algorithm(our_class, torch_class, options, default):
+    ours = [nn.Parameter(START_WEIGHT), nn.Parameter(START_BIAS)]
+    theirs = [torch.tensor(START_WEIGHT, requires_grad=True), torch.tensor(START_BIAS, requires_grad=True)]
+    our_optimizer, torch_optimizer = our_class(ours, **options, **default), torch_class(theirs, **options)
+    for _ in range(STEPS):
+        our_optimizer.zero_grad()
+        our_loss(*ours).backward()
+        our_optimizer.step()
+        torch_optimizer.zero_grad()
+        torch_loss(*theirs).backward()
+        torch_optimizer.step()
+    for our_param, torch_param in zip(ours, theirs):
+        np.testing.assert_allclose(our_param.data, torch_param.detach().numpy(), rtol=0, atol=1e-9)
+
+
 def test_parameter_without_gradient_is_skipped_like_torch():
     ours = [nn.Parameter(START_WEIGHT), nn.Parameter(START_BIAS)]
     theirs = [torch.tensor(START_WEIGHT, requires_grad=True), torch.tensor(START_BIAS, requires_grad=True)]

@@ -15,10 +15,11 @@ huge size costs no more memory than the bytes it really holds.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import zlib
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 
@@ -86,7 +87,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         ) from None
 
 
-def _read_exactly(stream: BinaryIO, count: int) -> bytearray:
+def _read_exactly(stream: io.BufferedIOBase, count: int) -> bytearray:
     """Up to ``count`` bytes from ``stream`` (fewer only at end of file), read in bounded chunks."""
     data = bytearray()
     while len(data) < count:
@@ -97,7 +98,7 @@ def _read_exactly(stream: BinaryIO, count: int) -> bytearray:
     return data
 
 
-def _read_idx_stream(stream: BinaryIO, path: Path) -> np.ndarray:
+def _read_idx_stream(stream: io.BufferedIOBase, path: Path) -> np.ndarray:
     magic = _read_exactly(stream, 4)
     if len(magic) < 4 or magic[0] != 0 or magic[1] != 0:
         raise ValueError(f"read_idx: {path} is not an IDX file (bad magic number {magic.hex() or 'empty'})")
