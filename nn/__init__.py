@@ -10,7 +10,7 @@
 ``python -m nn`` runs the main job (see ``nn/__main__.py``).
 """
 
-from . import data, init, models, optim, serialization
+from . import data, functional, init, models, optim, serialization
 from .activations import (
     ACONC,
     ELU,
