@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, conv, layers, normalization, scalar
+from . import activations, conv, layers, models, normalization, scalar
 from .module import Module
 
 __all__ = ["BLUEPRINTS", "Blueprint", "describe", "differences", "expected_shapes", "rebuild", "register_module"]
@@ -129,6 +129,23 @@ def _mlp_config(m: Any) -> dict[str, Any]:
     }
 
 
+def _alexnet_shapes(c: dict[str, Any]) -> Shapes:
+    groups, classes = c["groups"], c["num_classes"]
+    layers_out_in = {
+        "features.0": (96, 3, 11),
+        "features.4": (256, 96 // groups, 5),
+        "features.8": (384, 256, 3),
+        "features.10": (384, 384 // groups, 3),
+        "features.12": (256, 384 // groups, 3),
+    }
+    shapes: Shapes = {}
+    for name, (out, fan_in, k) in layers_out_in.items():
+        shapes.update({f"{name}.weight": (out, fan_in, k, k), f"{name}.bias": (out,)})
+    for name, (out, fan_in) in {"classifier.0": (4096, 9216), "classifier.3": (4096, 4096)}.items():
+        shapes.update({f"{name}.weight": (out, fan_in), f"{name}.bias": (out,)})
+    return {**shapes, "classifier.6.weight": (classes, 4096), "classifier.6.bias": (classes,)}
+
+
 #: Record name -> blueprint, for the library's layers (user classes join via :func:`register_module`).
 BLUEPRINTS: dict[str, Blueprint] = {
     "Linear": Blueprint(
@@ -189,6 +206,12 @@ BLUEPRINTS: dict[str, Blueprint] = {
         state_shapes=lambda c: {name: (c["num_features"],) for name in ("p1", "p2", "beta")},
     ),
     "MLP": Blueprint(scalar.MLP, _mlp_config, state_shapes=_mlp_shapes),
+    "LocalResponseNorm": _stateless(normalization.LocalResponseNorm, "size", "alpha", "beta", "k"),
+    "AlexNet": Blueprint(
+        models.AlexNet,
+        lambda m: {"num_classes": m.classifier[-1].out_features, "groups": m.features[4].groups},
+        state_shapes=_alexnet_shapes,
+    ),
 }
 _NAMES: dict[type, str] = {blueprint.cls: name for name, blueprint in BLUEPRINTS.items()}
 

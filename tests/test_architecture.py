@@ -169,3 +169,17 @@ def test_deeply_nested_model_is_saved_without_a_record():
         model = nn.Sequential(model)
     with pytest.raises(architecture.NotRecordableError, match="deeper than"):
         architecture.describe(model)
+
+
+def test_alexnet_record_gives_its_state_shapes_without_building():
+    model = nn.models.alexnet(num_classes=7, groups=2, rng=0)
+    record = architecture.describe(model)
+    assert record == {"class": "AlexNet", "config": {"num_classes": 7, "groups": 2}}
+    expected = architecture.expected_shapes(record)
+    assert expected == {name: parameter.shape for name, parameter in model.named_parameters()}
+
+
+def test_local_response_norm_round_trips(tmp_path):
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.LocalResponseNorm(3, alpha=1e-3, beta=0.5, k=2.0))
+    rebuilt = nn.load(nn.save(model, tmp_path / "lrn.npz"))
+    assert repr(rebuilt) == repr(model)
