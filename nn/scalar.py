@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from autograd import Value
 
+from .checks import check_positive_int
 from .module import Module
 
 #: Activations a scalar neuron can use, by name.
@@ -41,8 +42,7 @@ class Neuron(Module):
     """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs."""
 
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
-        if nin < 1:
-            raise ValueError(f"Neuron: nin must be >= 1, got {nin}")
+        check_positive_int("Neuron", "nin", nin)
         rng = rng or random.Random()
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
