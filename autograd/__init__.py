@@ -20,12 +20,14 @@ from .core import (
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext
 from .functional import grad
+from .generic import safe_norm
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .tensor import Tensor
+from .tensor import Tensor, where
 from .tensor_functions import (
     arange,
     as_tensor,
     cat,
+    check_class_range,
     concatenate,
     constant,
     eye,
@@ -47,7 +49,6 @@ from .tensor_functions import (
     split,
     stack,
     tensor,
-    where,
     zeros,
     zeros_like,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "backward_order",
     "backward_steps",
     "cat",
+    "check_class_range",
     "concatenate",
     "constant",
     "detect_anomaly",
@@ -94,6 +96,7 @@ __all__ = [
     "randn",
     "randn_like",
     "render",
+    "safe_norm",
     "set_grad_enabled",
     "softmax_cross_entropy",
     "split",

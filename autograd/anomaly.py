@@ -10,8 +10,9 @@ gradient contribution during backward. The error names the operation, the phase
 the user's source line that created the node (frames inside the library are
 skipped). Outside the context manager the engine pays one flag check per node.
 
-The setting is per thread (it lives in ``autograd.core._mode``) and nests: leaving
-the block restores whatever was in force before it.
+The setting is per thread and nests: leaving the block restores whatever was in
+force before it. The graph core knows nothing of this module: ``detect_anomaly``
+hands it a checker object (``on_record``, ``on_backward``, ``where``) to call.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from . import core
 from .core import Node, _mode
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
@@ -59,7 +59,7 @@ class detect_anomaly:
 
     def __enter__(self) -> detect_anomaly:
         self._previous.append(_mode.anomaly)
-        _mode.anomaly = self._enabled
+        _mode.anomaly = _CHECKER if self._enabled else None
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -77,7 +77,7 @@ class detect_anomaly:
 
 def is_anomaly_enabled() -> bool:
     """Return True when anomaly checks are on in this thread."""
-    return _mode.anomaly
+    return _mode.anomaly is not None
 
 
 def _is_finite(data: Any) -> bool:
@@ -127,17 +127,33 @@ def user_frame(stack: list[traceback.FrameSummary] | None) -> traceback.FrameSum
 def _where(node: Node) -> tuple[str, traceback.FrameSummary | None]:
     """'the <op> node was created at file:line, in function' plus the code line, and the frame."""
     op = node.op.name
-    frame = user_frame(node._origin)
+    stack, during_backward = node._origin if node._origin is not None else (None, False)
+    frame = user_frame(stack)
     if frame is None:
         return f"where the {op!r} node was created is unknown (it was made outside detect_anomaly)", None
     code = f"\n    {frame.line.strip()}" if frame.line else ""
-    during = " (by a derivative rule, in a backward pass with create_graph=True)" if _in_backward(node._origin) else ""
+    during = " (by a derivative rule, in a backward pass with create_graph=True)" if during_backward else ""
     return f"the {op!r} node was created{during} at {frame.filename}:{frame.lineno}, in {frame.name}{code}", frame
 
 
-def _in_backward(stack: list[traceback.FrameSummary]) -> bool:
-    """True when the stack passes through the backward loop of autograd.core."""
-    return any(frame.name == "_backpropagate" and frame.filename == core.__file__ for frame in stack)
+class _AnomalyChecker:
+    """What the graph core calls while anomaly mode is on."""
+
+    def on_record(self, node: Node) -> None:
+        """Remember where ``node`` was created (and whether by a backward pass), then check its value."""
+        node._origin = (traceback.extract_stack()[:-3], _mode.in_backward)
+        check_forward(node)
+
+    def on_backward(self, node: Node, index: int, contribution: Any) -> None:
+        """Check the gradient ``node``'s rule sent to its input ``index``."""
+        check_backward(node, index, contribution)
+
+    def where(self, node: Node) -> str:
+        """Where ``node`` was created, for error messages."""
+        return _where(node)[0]
+
+
+_CHECKER = _AnomalyChecker()
 
 
 def check_forward(node: Node) -> None:

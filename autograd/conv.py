@@ -15,116 +15,19 @@ view of the padded input (no copy, no Python loop over pixels); ``fold`` loops
 over the ``kh*kw`` kernel offsets only, and is one reshape when the windows tile
 the image exactly. Convolution and pooling (``nn.functional``) are built on these
 two primitives, whose derivative rules are each other
-(:mod:`autograd.derivatives.conv`).
+(:mod:`autograd.derivatives.conv`); the numpy kernels live in :mod:`autograd.windows`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-from numpy.lib.stride_tricks import as_strided
-
 from .derivatives import conv as cv
 from .tensor import Tensor
+from .windows import IntOrPair, Pair, conv_output_size, fold_array, pair, unfold_array
+from .windows import geometry as _geometry
 
-__all__ = ["conv_output_size", "fold", "fold_array", "pair", "unfold", "unfold_array"]
-
-Pair = tuple[int, int]
-IntOrPair = int | Sequence[int]
-
-
-def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
-    """``value`` as a pair of ints (an int ``k`` gives ``(k, k)``), each at least ``minimum``."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        result = (int(value), int(value))
-    elif (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
-    ):
-        result = (int(value[0]), int(value[1]))
-    else:
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    if min(result) < minimum:
-        raise ValueError(f"{op}: {name} must be at least {minimum}, got {value!r}")
-    return result
-
-
-def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
-    """Number of kernel positions along one axis: ``floor((n + 2p - d(f-1) - 1) / s) + 1``.
-
-    ``n`` is the input length, ``f`` the kernel size, ``p`` the padding on each
-    side, ``s`` the stride and ``d`` the dilation (the kernel spans ``d(f-1) + 1``
-    inputs). Raises ValueError if an argument is out of range or the padded input
-    is shorter than the dilated kernel.
-    """
-    for name, value, minimum in (("n", n, 0), ("f", f, 1), ("p", p, 0), ("s", s, 1), ("d", d, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise TypeError(f"conv_output_size: {name} must be an int, got {value!r}")
-        if value < minimum:
-            raise ValueError(f"conv_output_size: {name} must be at least {minimum}, got {value}")
-    span = d * (f - 1) + 1
-    if n + 2 * p < span:
-        raise ValueError(
-            f"conv_output_size: input of size {n} (padded to {n + 2 * p}) is smaller than the kernel span {span} "
-            f"(kernel {f}, dilation {d})"
-        )
-    return (n + 2 * p - span) // s + 1
-
-
-def _geometry(kernel_size: IntOrPair, stride: IntOrPair, padding: IntOrPair, dilation: IntOrPair, op: str):
-    return (
-        pair(kernel_size, "kernel_size", op),
-        pair(stride, "stride", op),
-        pair(padding, "padding", op, minimum=0),
-        pair(dilation, "dilation", op),
-    )
-
-
-def unfold_array(
-    x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair, pad_value: float = 0.0
-) -> np.ndarray:
-    """The windows of an ``(N, C, H, W)`` array: a read-only ``(N, C, H_out, W_out, kh, kw)`` view."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
-    if ph or pw:
-        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=pad_value)
-    n, c, height, width = x.shape
-    out_h = (height - dh * (kh - 1) - 1) // sh + 1
-    out_w = (width - dw * (kw - 1) - 1) // sw + 1
-    s_n, s_c, s_h, s_w = x.strides
-    return as_strided(
-        x,
-        shape=(n, c, out_h, out_w, kh, kw),
-        strides=(s_n, s_c, s_h * sh, s_w * sw, s_h * dh, s_w * dw),
-        writeable=False,
-    )
-
-
-def fold_array(
-    windows: np.ndarray, output_size: Sequence[int], kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair
-) -> np.ndarray:
-    """Add ``(N, C, H_out, W_out, kh, kw)`` windows back into an ``(N, C, H, W)`` array (adjoint of unfold)."""
-    n, c, out_h, out_w, kh, kw = windows.shape
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    height, width = output_size
-    padded_shape = (n, c, height + 2 * ph, width + 2 * pw)
-    if (sh, sw) == (kh, kw) and (dh, dw) == (1, 1):  # windows tile the image: one transposed copy
-        tiles = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, out_h * kh, out_w * kw)
-        if tiles.shape == padded_shape:
-            padded = tiles
-        else:
-            padded = np.zeros(padded_shape, dtype=windows.dtype)
-            padded[:, :, : out_h * kh, : out_w * kw] = tiles
-    else:
-        padded = np.zeros(padded_shape, dtype=windows.dtype)
-        rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
-        for a in range(kh):
-            for b in range(kw):
-                rows = slice(a * dh, a * dh + rows_span, sh)
-                cols = slice(b * dw, b * dw + cols_span, sw)
-                padded[:, :, rows, cols] += windows[:, :, :, :, a, b]
-    return padded[:, :, ph : ph + height, pw : pw + width]
+__all__ = ["IntOrPair", "Pair", "conv_output_size", "fold", "fold_array", "pair", "unfold", "unfold_array"]
 
 
 def _check_image(x: Tensor, op: str) -> None:

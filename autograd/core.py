@@ -26,7 +26,6 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
-import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -49,7 +48,12 @@ __all__ = [
 
 class _GradMode(threading.local):
     enabled = True
-    anomaly = False
+    #: The anomaly checker in force (see :mod:`autograd.anomaly`), or None. The core calls its
+    #: ``on_record(node)`` for every recorded node, ``on_backward(node, index, contribution)`` for
+    #: every gradient contribution and ``where(node)`` to say where a node was created.
+    anomaly: Any = None
+    #: True while a backward pass runs (its rules may record nodes under ``create_graph``).
+    in_backward = False
 
 
 _mode = _GradMode()
@@ -206,6 +210,12 @@ class Node:
     * ``_match_gradient(contribution, create_graph)``: bring a rule's result to this
       node's shape and dtype (a graph node under ``create_graph``);
     * ``_wrap_constant(data)``: a constant node of this kind around raw data.
+
+    and, for derivative rules written once for numbers, arrays and nodes
+    (:mod:`autograd.generic`, :mod:`autograd.derivatives`):
+
+    * ``_where(condition, x, y)``: elementwise selection that records a node;
+    * ``_scatter_add(index, shape)`` (Tensor only): the adjoint of indexing.
     """
 
     __slots__ = (
@@ -279,11 +289,8 @@ class Node:
         self.attrs = attrs
         self.retains_grad = self.retains_grad_by_default
         self._recorded_at = _InPlaceClock.now
-        if _mode.anomaly:
-            from .anomaly import check_forward
-
-            self._origin = traceback.extract_stack()[:-3]
-            check_forward(self)
+        if _mode.anomaly is not None:
+            _mode.anomaly.on_record(self)
 
     def _shared_version(self) -> VersionCounter:
         """This node's version counter (created on first use; views share their base's)."""
@@ -356,6 +363,13 @@ class Node:
     def _wrap_constant(cls, data: Any) -> Node:
         raise NotImplementedError
 
+    @staticmethod
+    def _where(condition: Any, x: Any, y: Any) -> Any:
+        raise NotImplementedError
+
+    def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Node:
+        raise NotImplementedError(f"{type(self).__name__} cannot be indexed")
+
     def retain_grad(self) -> None:
         """Keep this intermediate node's ``.grad`` after backward (leaves always do)."""
         self.retains_grad = True
@@ -373,12 +387,6 @@ class Node:
         handle = RemovableHandle(self._hooks)
         self._hooks[handle.id] = hook
         return handle
-
-    def draw(self, **options: Any) -> Any:
-        """Draw the graph that computed this node (see :func:`autograd.draw.draw_graph`)."""
-        from .draw import draw_graph
-
-        return draw_graph(self, **options)
 
     __hash__ = object.__hash__
 
@@ -491,13 +499,7 @@ def _check_saved_versions(node: Node) -> None:
         counter = changed._version
         if counter is None or counter.changed_at <= recorded_at:
             continue
-        where = ""
-        if node._origin is not None:
-            from .anomaly import user_frame
-
-            frame = user_frame(node._origin)
-            if frame is not None:
-                where = f"; the {node.op.name!r} node was created at {frame.filename}:{frame.lineno}"
+        where = f"; {_mode.anomaly.where(node)}" if _mode.anomaly is not None else ""
         shape = getattr(changed.data, "shape", ())
         raise RuntimeError(
             f"backward: the {role} of {node.op.name!r} ({type(changed).__name__} of shape {shape}) was changed "
@@ -520,8 +522,8 @@ def _backpropagate(
     finished: list[tuple[Node, Any]] = []  # gradients to store once the whole pass has succeeded
     anomaly = _mode.anomaly
     clock = _InPlaceClock.now
-    previous_mode = _mode.enabled
-    _mode.enabled = create_graph
+    previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
+    _mode.enabled, _mode.in_backward = create_graph, True
     try:
         for node in order:
             grad = pending.pop(node, None)
@@ -572,16 +574,14 @@ def _backpropagate(
                         contribution = _ieee_retry(rule, call_args, attrs)
                 if create_graph or parent.broadcasts:
                     contribution = parent._match_gradient(contribution, create_graph)
-                if anomaly:
-                    from .anomaly import check_backward
-
-                    check_backward(node, index, contribution)
+                if anomaly is not None:
+                    anomaly.on_backward(node, index, contribution)
                 if parent in pending:
                     pending[parent] = pending[parent] + contribution
                 else:
                     pending[parent] = contribution
     finally:
-        _mode.enabled = previous_mode
+        _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
     if finished:
         _store_gradients(finished, seeds)
     return results

@@ -649,8 +649,6 @@ class Tensor(Node):
 
     @staticmethod
     def _where(condition: Any, x: Any, y: Any) -> Tensor:
-        from .tensor_functions import where
-
         return where(condition, x, y)
 
     # -- backward plumbing -------------------------------------------------------
@@ -703,6 +701,18 @@ class Tensor(Node):
         if contribution.dtype != self.data.dtype:
             contribution = contribution.astype(self.data.dtype)
         return contribution
+
+
+def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
+    """``x`` where ``condition`` else ``y`` (condition is not differentiated)."""
+    condition = np.asarray(condition.data if isinstance(condition, Node) else condition, dtype=bool)
+    like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
+    a, b = _operand(x, like), _operand(y, like)
+    try:
+        data = np.where(condition, a.data, b.data)
+    except ValueError:
+        raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
+    return Tensor._from_op(data, ar.where_, (a, b), {"condition": condition})
 
 
 def _raw_index(index: Any) -> Any:

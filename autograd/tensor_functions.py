@@ -185,18 +185,6 @@ def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) ->
     return [x[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
 
 
-def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
-    """``x`` where ``condition`` else ``y`` (condition is not differentiated)."""
-    condition = np.asarray(condition.data if isinstance(condition, Node) else condition, dtype=bool)
-    like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
-    a, b = _operand(x, like), _operand(y, like)
-    try:
-        data = np.where(condition, a.data, b.data)
-    except ValueError:
-        raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
-    return Tensor._from_op(data, ar.where_, (a, b), {"condition": condition})
-
-
 def maximum(x: TensorLike, y: TensorLike) -> Tensor:
     """Elementwise maximum; ties split the gradient evenly."""
     return _as_tensor(x, y).maximum(y)
@@ -226,7 +214,7 @@ def constant(array: np.ndarray) -> Tensor:
     return _wrap(np.asarray(array))
 
 
-def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1) -> Tensor:
+def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1, *, validate_target: bool = True) -> Tensor:
     """Per-sample cross-entropy -log_softmax(logits)[target] along ``axis``, as one node.
 
     ``target`` holds integer class indices in [0, C): the logits' shape without
@@ -235,9 +223,15 @@ def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1) -> Te
     the forward pass's softmax. This is the fused form of
     ``-logits.log_softmax(axis)[..., target, ...]`` (``nn.functional.cross_entropy``
     uses it); out-of-range targets are an error.
+
+    ``validate_target=False`` skips the checks of ``target`` for a caller that has
+    already made it an integer ndarray of the right shape and range (as
+    ``nn.functional.cross_entropy`` does); anything else then gives wrong results.
     """
     logits = logits if isinstance(logits, Tensor) else Tensor(logits)
     (axis,) = normalize_axes(axis, logits.ndim, "softmax_cross_entropy")
+    if not validate_target:
+        return _softmax_cross_entropy(logits, target, axis)
     target = np.asarray(target.data if isinstance(target, Node) else target)
     classes = logits.shape[axis]
     expected = logits.shape[:axis] + logits.shape[axis + 1 :]

@@ -76,6 +76,7 @@ __all__ = [
     "evaluate",
     "ExponentialLoss",
     "fit",
+    "functional",
     "Flatten",
     "gradient_norms",
     "GradientNormMonitor",

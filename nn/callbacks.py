@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.core import Node
-from autograd.generic import safe_norm
+from autograd import Node, safe_norm
 
 from .checks import check_real
 from .module import Module

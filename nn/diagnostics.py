@@ -17,8 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from autograd.core import Node
-from autograd.generic import safe_norm
+from autograd import Node, safe_norm
 
 from .callbacks import Callback
 from .checks import check_positive_int

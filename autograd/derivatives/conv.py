@@ -4,8 +4,8 @@
 ``(N, C, H_out, W_out, kh, kw)``; ``fold`` adds such windows back into an
 ``(N, C, H, W)`` image (overlapping windows accumulate). Both are linear and each
 is the other's adjoint, so each rule is a single call of the other primitive;
-under ``create_graph=True`` the rules run the Tensor-level primitives of
-:mod:`autograd.conv`, so derivatives of every order come for free. The window of
+under ``create_graph=True`` a rule records the other primitive as a node of the
+gradient's own kind, so derivatives of every order come for free. The window of
 ``unfold`` may read padding (of any constant ``pad_value``, e.g. -inf for max
 pooling); padding is not an input, so no gradient flows there.
 """
@@ -13,20 +13,24 @@ pooling); padding is not an input, so no gradient flows there.
 from __future__ import annotations
 
 from ..core import Node, Op
+from ..windows import fold_array, unfold_array
 
 
 def _unfold_rule(g, out, x, kernel_size, stride, padding, dilation, pad_value):
-    from .. import conv  # the Tensor-level primitives import this table, so import them late
-
-    fold = conv.fold if isinstance(g, Node) else conv.fold_array
-    return fold(g, x.shape[2:], kernel_size, stride, padding, dilation)
+    geometry = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
+    output_size = tuple(x.shape[2:])
+    data = fold_array(g.data if isinstance(g, Node) else g, output_size, **geometry)
+    if not isinstance(g, Node):
+        return data
+    return type(g)._from_op(data, fold, (g,), {**geometry, "output_size": output_size})
 
 
 def _fold_rule(g, out, windows, output_size, kernel_size, stride, padding, dilation):
-    from .. import conv
-
-    unfold = conv.unfold if isinstance(g, Node) else conv.unfold_array
-    return unfold(g, kernel_size, stride, padding, dilation)
+    geometry = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
+    data = unfold_array(g.data if isinstance(g, Node) else g, **geometry)
+    if not isinstance(g, Node):
+        return data
+    return type(g)._from_op(data, unfold, (g,), {**geometry, "pad_value": 0.0})
 
 
 # fmt: off

@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, where
-from autograd.core import Node
+from autograd import Node, Tensor, where
 
 __all__ = [
     "acon_c",

@@ -19,9 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, where
-from autograd.core import Node
-from autograd.tensor_functions import _softmax_cross_entropy, check_class_range
+from autograd import Node, Tensor, check_class_range, softmax_cross_entropy, where
 
 from ..checks import check_integer, check_real
 from .activations import as_float_tensor, check_axis
@@ -269,7 +267,8 @@ def cross_entropy(
         return _reduce(terms, reduction, "cross_entropy")
     indices = _class_indices(target, logits, axis, "cross_entropy")
     if not label_smoothing:  # one fused node: logsumexp(x) - x_t, gradient softmax(x) - onehot(t)
-        return _reduce(_softmax_cross_entropy(logits, indices, axis), reduction, "cross_entropy")
+        fused = softmax_cross_entropy(logits, indices, axis, validate_target=False)  # checked just above
+        return _reduce(fused, reduction, "cross_entropy")
     log_probabilities = _log_softmax(logits, axis)
     terms = -_pick(log_probabilities, indices, axis)
     terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from autograd import Tensor, Value
-from autograd.core import Node
+from autograd import Node, Tensor, Value
 
 from ..checks import check_real
 

@@ -25,8 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value, enable_grad, no_grad
-from autograd.core import Node
+from autograd import Node, Tensor, Value, enable_grad, no_grad
 
 __all__ = ["Optimizer", "check_flag", "check_real", "safe_divide"]
 

@@ -1,0 +1,120 @@
+"""The import structure: autograd's modules form no cycle, and nn uses only autograd's public names.
+
+Run the same check by hand with ``python -m pytest tests/test_layering.py``; the
+graph it reads is every ``import``/``from ... import`` statement of ``autograd/``,
+lazy imports inside functions included.
+"""
+
+import ast
+import importlib
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _module_name(path: pathlib.Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(name: str) -> bool:
+    base = ROOT.joinpath(*name.split("."))
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+
+
+def _imports(path: pathlib.Path, package: str) -> list[tuple[str, list[str]]]:
+    """(imported module, imported names) for every import statement in ``path``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, []) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.append((module, [alias.name for alias in node.names]))
+    return found
+
+
+def autograd_import_graph() -> dict[str, set[str]]:
+    """module -> the autograd modules it imports (a submodule import also runs its subpackage's __init__)."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "autograd").rglob("*.py")):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for module, names in _imports(path, package):
+            if not module.startswith("autograd"):
+                continue
+            candidates = [f"{module}.{n}" for n in names if _is_module(f"{module}.{n}")] or [module]
+            for target in candidates:
+                parts = target.split(".")
+                # importing autograd.a.b runs autograd/a/__init__.py; the top-level facade is left out
+                targets.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
+        targets.discard(name)
+        graph[name] = targets
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of ``graph`` as a list of nodes, or None (iterative depth-first search)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for start in graph:
+        if start in state:
+            continue
+        path, stack = [start], [iter(sorted(graph[start]))]
+        state[start] = 1
+        while stack:
+            for child in stack[-1]:
+                if state.get(child) == 1:
+                    return path[path.index(child) :] + [child]
+                if child not in state and child in graph:
+                    state[child] = 1
+                    path.append(child)
+                    stack.append(iter(sorted(graph[child])))
+                    break
+            else:
+                stack.pop()
+                state[path.pop()] = 2
+    return None
+
+
+def test_cycle_finder_finds_a_planted_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_autograd_imports_form_no_cycle():
+    graph = autograd_import_graph()
+    assert "autograd.core" in graph and "autograd.tensor" in graph
+    assert find_cycle(graph) is None
+
+
+def test_the_graph_core_imports_nothing_above_it():
+    assert autograd_import_graph()["autograd.core"] == set()
+
+
+def test_nn_imports_only_public_autograd_names():
+    offenders = []
+    for path in sorted((ROOT / "nn").rglob("*.py")):
+        for module, names in _imports(path, _module_name(path)):
+            if not module.startswith("autograd"):
+                continue
+            public = getattr(importlib.import_module(module), "__all__", None)
+            for name in names:
+                if name.startswith("_") or (public is not None and name not in public):
+                    offenders.append(f"{path.relative_to(ROOT)}: {module}.{name}")
+    assert offenders == []
+
+
+def test_nn_reads_no_private_attribute_of_autograd_objects():
+    private = {"_grad", "_version", "_from_op", "_make", "_zero_grad_value", "_wrap", "_origin", "_hooks"}
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: .{node.attr}"
+        for path in sorted((ROOT / "nn").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr in private
+    ]
+    assert offenders == []
