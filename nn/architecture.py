@@ -2,7 +2,7 @@
 
 A module's *record* is ``{"class": name, "config": {...}}``: the keyword arguments that
 rebuild it, in JSON values, where a sub-module is itself a record (``Sequential`` holds
-``{"modules": [record, ...]}``, ``Residual`` ``{"module": record}``). Weights, ``init``
+``{"modules": [record, ...]}``, ``Residual`` ``{"module": record}``, ``ModuleDict`` ``{"modules": {key: record}}``). Weights, ``init``
 and ``rng`` are not part of it: a checkpoint stores the weights next to the record.
 
 The library's own layers and models are described by the table :data:`BLUEPRINTS`,
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, conv, layers, models, normalization, scalar
+from . import activations, containers, conv, layers, models, normalization, scalar
 from .module import Module
 
 __all__ = ["BLUEPRINTS", "Blueprint", "describe", "differences", "expected_shapes", "rebuild", "register_module"]
@@ -206,6 +206,15 @@ BLUEPRINTS: dict[str, Blueprint] = {
         state_shapes=lambda c: {name: (c["num_features"],) for name in ("p1", "p2", "beta")},
     ),
     "MLP": Blueprint(scalar.MLP, _mlp_config, state_shapes=_mlp_shapes),
+    "ModuleList": Blueprint(
+        containers.ModuleList, lambda m: {"modules": list(m)}, lambda c: containers.ModuleList(c["modules"]), _no_state
+    ),
+    "ModuleDict": Blueprint(
+        containers.ModuleDict,
+        lambda m: {"modules": {key: m[key] for key in m}},
+        lambda c: containers.ModuleDict(c["modules"]),
+        _no_state,
+    ),
     "LocalResponseNorm": _stateless(normalization.LocalResponseNorm, "size", "alpha", "beta", "k"),
     "AlexNet": Blueprint(
         models.AlexNet,

@@ -183,3 +183,14 @@ def test_local_response_norm_round_trips(tmp_path):
     model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.LocalResponseNorm(3, alpha=1e-3, beta=0.5, k=2.0))
     rebuilt = nn.load(nn.save(model, tmp_path / "lrn.npz"))
     assert repr(rebuilt) == repr(model)
+
+
+def test_module_list_and_dict_round_trip_with_their_state_names(tmp_path):
+    model = nn.Sequential(
+        nn.ModuleDict({"head": nn.Sequential(nn.Linear(4, 5), nn.Tanh())}), nn.ModuleList([nn.Linear(5, 3)])
+    )
+    record = architecture.describe(model)
+    assert architecture.expected_shapes(record) == {name: array.shape for name, array in model.state_dict().items()}
+    rebuilt = nn.load(nn.save(model, tmp_path / "containers.npz"))
+    assert repr(rebuilt) == repr(model)
+    np.testing.assert_array_equal(rebuilt[0]["head"][0].weight.data, model[0]["head"][0].weight.data)
