@@ -20,8 +20,8 @@ from .core import (
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext
 from .functional import grad
-from .generic import safe_norm
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .shared_math import safe_norm
 from .tensor import Tensor, where
 from .tensor_functions import (
     arange,

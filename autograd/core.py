@@ -212,7 +212,7 @@ class Node:
     * ``_wrap_constant(data)``: a constant node of this kind around raw data.
 
     and, for derivative rules written once for numbers, arrays and nodes
-    (:mod:`autograd.generic`, :mod:`autograd.derivatives`):
+    (:mod:`autograd.shared_math`, :mod:`autograd.derivatives`):
 
     * ``_where(condition, x, y)``: elementwise selection that records a node;
     * ``_scatter_add(index, shape)`` (Tensor only): the adjoint of indexing.

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node, backward_order
-from .generic import safe_norm
+from .shared_math import safe_norm
 
 __all__ = ["GraphvizNotFoundError", "backward_steps", "draw_graph", "render"]
 

@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import generic
+from . import shared_math
 from .broadcasting import normalize_axes, reduced_shape, unbroadcast
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
@@ -157,7 +157,7 @@ class Tensor(Node):
             return self
         if self.requires_grad and dtype.kind != "f":
             return _wrap(self.data.astype(dtype))
-        return Tensor._from_op(self.data.astype(dtype), ar.cast, (self,), {"dtype": dtype})
+        return Tensor._from_op(self.data.astype(dtype), ar.astype, (self,), {"dtype": dtype})
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset ``.grad``: to None (default, as PyTorch), or to zeros with ``set_to_none=False``."""
@@ -322,22 +322,22 @@ class Tensor(Node):
 
     # -- comparisons (plain boolean arrays, no gradient) ------------------------
     def __lt__(self, other: TensorLike) -> np.ndarray:
-        return self.data < generic.data_of(other)
+        return self.data < shared_math.data_of(other)
 
     def __le__(self, other: TensorLike) -> np.ndarray:
-        return self.data <= generic.data_of(other)
+        return self.data <= shared_math.data_of(other)
 
     def __gt__(self, other: TensorLike) -> np.ndarray:
-        return self.data > generic.data_of(other)
+        return self.data > shared_math.data_of(other)
 
     def __ge__(self, other: TensorLike) -> np.ndarray:
-        return self.data >= generic.data_of(other)
+        return self.data >= shared_math.data_of(other)
 
     def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data == generic.data_of(other)
+        return self.data == shared_math.data_of(other)
 
     def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data != generic.data_of(other)
+        return self.data != shared_math.data_of(other)
 
     __hash__ = Node.__hash__
 
@@ -353,7 +353,7 @@ class Tensor(Node):
 
     def log(self) -> Tensor:
         """Natural log; d/dx = 1/x."""
-        return self._unary(ew.log_, np.log(self.data))
+        return self._unary(ew.log, np.log(self.data))
 
     def sqrt(self) -> Tensor:
         """Square root; d/dx = 1/(2 sqrt x)."""
@@ -365,11 +365,11 @@ class Tensor(Node):
 
     def sin(self) -> Tensor:
         """sin x; d/dx = cos x."""
-        return self._unary(ew.sin_, np.sin(self.data))
+        return self._unary(ew.sin, np.sin(self.data))
 
     def cos(self) -> Tensor:
         """cos x; d/dx = -sin x."""
-        return self._unary(ew.cos_, np.cos(self.data))
+        return self._unary(ew.cos, np.cos(self.data))
 
     def tanh(self) -> Tensor:
         """tanh x; d/dx = 1 - tanh(x)**2."""
@@ -377,7 +377,7 @@ class Tensor(Node):
 
     def sigmoid(self) -> Tensor:
         """1/(1+e**-x), split by sign (no overflow); d/dx = s(1-s)."""
-        return self._unary(ew.sigmoid_, generic.sigmoid(self.data))
+        return self._unary(ew.sigmoid, shared_math.sigmoid(self.data))
 
     def relu(self) -> Tensor:
         """max(x, 0); d/dx = 1 where x > 0 else 0."""
@@ -394,7 +394,7 @@ class Tensor(Node):
 
     def softplus(self) -> Tensor:
         """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""
-        return self._unary(ew.softplus, generic.softplus(self.data))
+        return self._unary(ew.softplus, shared_math.softplus(self.data))
 
     def swish(self, beta: float = 1.0) -> Tensor:
         """x * sigmoid(beta x) (SiLU for beta = 1)."""
@@ -471,7 +471,7 @@ class Tensor(Node):
         std = 0 (a constant slice, a slice of one element, a 0-d tensor), as PyTorch does."""
         var = self.var(axis=axis, ddof=ddof, keepdims=keepdims)
         constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
-        return generic.where(constant, 0.0, generic.where(constant, 1.0, var).sqrt())
+        return shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient evenly."""
@@ -615,7 +615,7 @@ class Tensor(Node):
             data = np.broadcast_to(self.data, shape)
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
-        return self._view(data, ar.broadcast, {"shape": shape})
+        return self._view(data, ar.broadcast_to, {"shape": shape})
 
     def pad(self, pad_width: Any, constant_values: float = 0) -> Tensor:
         """Constant padding with numpy's ``pad_width``; the gradient is the un-padded window."""
@@ -663,7 +663,7 @@ class Tensor(Node):
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:
-            seed = np.asarray(generic.data_of(grad), dtype=self.dtype)
+            seed = np.asarray(shared_math.data_of(grad), dtype=self.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"backward: seed gradient has shape {seed.shape}, but the output has shape {self.shape}")
         if create_graph and not isinstance(seed, Tensor):
@@ -712,7 +712,7 @@ def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
         data = np.where(condition, a.data, b.data)
     except ValueError:
         raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
-    return Tensor._from_op(data, ar.where_, (a, b), {"condition": condition})
+    return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})
 
 
 def _raw_index(index: Any) -> Any:

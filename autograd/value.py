@@ -21,7 +21,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import generic
+from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
@@ -102,19 +102,19 @@ class Value(Node):
 
     def __truediv__(self, other: ValueLike) -> Value:
         other = _constant(other)
-        return Value._from_op(generic.divide(self.data, other.data), ew.div, (self, other))
+        return Value._from_op(shared_math.divide(self.data, other.data), ew.div, (self, other))
 
     def __rtruediv__(self, other: ValueLike) -> Value:
         other = _constant(other)
-        return Value._from_op(generic.divide(other.data, self.data), ew.div, (other, self))
+        return Value._from_op(shared_math.divide(other.data, self.data), ew.div, (other, self))
 
     def __pow__(self, other: ValueLike) -> Value:
         other = _constant(other)
-        return Value._from_op(generic.power(self.data, other.data), ew.pow, (self, other))
+        return Value._from_op(shared_math.power(self.data, other.data), ew.pow, (self, other))
 
     def __rpow__(self, other: ValueLike) -> Value:
         other = _constant(other)
-        return Value._from_op(generic.power(other.data, self.data), ew.pow, (other, self))
+        return Value._from_op(shared_math.power(other.data, self.data), ew.pow, (other, self))
 
     def __neg__(self) -> Value:
         return Value._from_op(-self.data, ew.neg, (self,))
@@ -154,20 +154,20 @@ class Value(Node):
 
     def __itruediv__(self, other: ValueLike) -> Value:
         """``v /= w`` in place (IEEE: division by zero gives inf or nan)."""
-        return self._in_place(other, generic.divide, "/=")
+        return self._in_place(other, shared_math.divide, "/=")
 
     # -- elementary functions ------------------------------------------------
     def exp(self) -> Value:
         """e**x; d/dx = e**x."""
-        return Value._from_op(generic.exp(self.data), ew.exp, (self,))
+        return Value._from_op(shared_math.exp(self.data), ew.exp, (self,))
 
     def log(self) -> Value:
         """Natural log; d/dx = 1/x. log(0) = -inf, log(x<0) = nan."""
-        return Value._from_op(generic.log(self.data), ew.log_, (self,))
+        return Value._from_op(shared_math.log(self.data), ew.log, (self,))
 
     def sqrt(self) -> Value:
         """Square root; d/dx = 1 / (2 sqrt(x))."""
-        return Value._from_op(generic.sqrt(self.data), ew.sqrt, (self,))
+        return Value._from_op(shared_math.sqrt(self.data), ew.sqrt, (self,))
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x) (0 at 0)."""
@@ -175,11 +175,11 @@ class Value(Node):
 
     def sin(self) -> Value:
         """sin(x); d/dx = cos(x)."""
-        return Value._from_op(generic.sin(self.data), ew.sin_, (self,))
+        return Value._from_op(shared_math.sin(self.data), ew.sin, (self,))
 
     def cos(self) -> Value:
         """cos(x); d/dx = -sin(x)."""
-        return Value._from_op(generic.cos(self.data), ew.cos_, (self,))
+        return Value._from_op(shared_math.cos(self.data), ew.cos, (self,))
 
     # -- activations ---------------------------------------------------------
     def tanh(self) -> Value:
@@ -188,7 +188,7 @@ class Value(Node):
 
     def sigmoid(self) -> Value:
         """1 / (1 + e**-x); d/dx = s(x) (1 - s(x))."""
-        return Value._from_op(generic.sigmoid(self.data), ew.sigmoid_, (self,))
+        return Value._from_op(shared_math.sigmoid(self.data), ew.sigmoid, (self,))
 
     def relu(self) -> Value:
         """max(x, 0); d/dx = 1 for x > 0 else 0."""
@@ -206,7 +206,7 @@ class Value(Node):
 
     def softplus(self) -> Value:
         """log(1 + e**x), overflow-free; d/dx = sigmoid(x)."""
-        return Value._from_op(generic.softplus(self.data), ew.softplus, (self,))
+        return Value._from_op(shared_math.softplus(self.data), ew.softplus, (self,))
 
     def swish(self, beta: float = 1.0) -> Value:
         """x * sigmoid(beta * x) (SiLU when beta = 1)."""
@@ -306,7 +306,7 @@ class Value(Node):
         self._grad = 0.0
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
-        seed = 1.0 if grad is None else float(generic.data_of(grad))
+        seed = 1.0 if grad is None else float(shared_math.data_of(grad))
         return _constant(seed) if create_graph else seed
 
     def _accumulate_leaf(self, total: Any) -> None:

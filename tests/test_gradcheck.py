@@ -16,7 +16,7 @@ from hypothesis import given
 
 from autograd import GradcheckError, Tensor, Value, gradcheck, gradgradcheck
 from autograd.core import Op
-from autograd.generic import data_of
+from autograd.shared_math import data_of
 from autograd.testing import arrays, floats, shapes
 
 WRONG_CUBE = Op("test_gradcheck_wrong_cube", lambda g, out, x: g * 2 * x)  # should be 3 x^2

@@ -18,9 +18,10 @@ import math
 
 import numpy as np
 
+from .. import shared_math as sm
 from ..broadcasting import reduced_shape
 from ..core import Node, Op
-from ..generic import broadcast_to, data_of, exp, where
+from ..shared_math import data_of, exp
 
 
 def _spread(g, x_shape, axes, keepdims):
@@ -28,7 +29,7 @@ def _spread(g, x_shape, axes, keepdims):
     if not keepdims and g.ndim:  # a 0-d gradient (a full reduction) broadcasts as it is
         g = g.reshape(reduced_shape(x_shape, axes))
     if isinstance(g, Node):
-        return broadcast_to(g, x_shape)
+        return sm.broadcast_to(g, x_shape)
     spread = np.empty(x_shape, dtype=g.dtype)
     spread[...] = g
     return spread
@@ -62,7 +63,7 @@ def _product_of_others(x, axes):
     n = _count(x.shape, axes)
     rows = x.transpose(order).reshape(lead + (n,))
     if isinstance(x, Node):
-        masked = where(np.eye(n, dtype=bool), 1.0, broadcast_to(rows[..., None, :], lead + (n, n)))
+        masked = sm.where(np.eye(n, dtype=bool), 1.0, sm.broadcast_to(rows[..., None, :], lead + (n, n)))
         others = masked.prod(axis=-1)
     else:
         ones = np.ones(lead + (1,), dtype=x.dtype)
@@ -171,15 +172,15 @@ softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=ax
 log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 
-cast = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward
+astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward
 reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape), reads_values=False)
 transpose = Op("transpose", _transpose_rule, reads_values=False)
-broadcast = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False)          # unbroadcast runs in backward
+broadcast_to = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False)          # unbroadcast runs in backward
 pad = Op("pad", _pad_rule, reads_values=False)
 getitem = Op("getitem", lambda g, out, x, index: scatter_add(g, index, x.shape), reads_values=False)
 index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
 concatenate = Op("concatenate", _concatenate_rule, variadic=True, reads_values=False)
 stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True, reads_values=False)
-where_ = Op("where", lambda g, out, x, y, condition: where(condition, g, 0.0),
-                     lambda g, out, x, y, condition: where(condition, 0.0, g), reads_values=False)
+where = Op("where", lambda g, out, x, y, condition: sm.where(condition, g, 0.0),
+                     lambda g, out, x, y, condition: sm.where(condition, 0.0, g), reads_values=False)
 # fmt: on

@@ -4,7 +4,7 @@ Each row is ``Op(name, d/d(first input), d/d(second input), ...)``; a rule maps
 ``(g, out, *inputs)`` to ``g * d out / d input``. ``out`` and the inputs are raw
 numbers/arrays in a plain backward pass and graph nodes under
 ``create_graph=True``, so every rule is written with operators and the
-functions of :mod:`autograd.generic` and can itself be differentiated.
+functions of :mod:`autograd.shared_math` (``sm``) and can itself be differentiated.
 
 Non-smooth points: relu, leaky_relu, elu, step and abs use the derivative of the
 left piece at 0 (relu'(0) = 0, abs'(0) = 0, as PyTorch); ``maximum``/``minimum``
@@ -17,8 +17,9 @@ import math
 
 import numpy as np
 
+from .. import shared_math as sm
 from ..core import Op
-from ..generic import cos, data_of, log, sigmoid, sign, sin, where
+from ..shared_math import data_of, sign, where
 
 
 def _base_rule(g, out, x, y):
@@ -34,10 +35,10 @@ def _base_rule(g, out, x, y):
 
 
 def _exponent_rule(g, out, x, y):
-    # d/dy x**y = x**y * log(x). At x == 0 (as PyTorch): 0 for y >= 0 (the limit of the product),
+    # d/dy x**y = x**y * sm.log(x). At x == 0 (as PyTorch): 0 for y >= 0 (the limit of the product),
     # -inf for y < 0 (0**y = inf times log 0 = -inf); no inf * 0 is formed, so no warning.
     at_zero = data_of(x) == 0
-    elsewhere = where(at_zero, 0.0, out) * log(where(at_zero, 1.0, x))
+    elsewhere = where(at_zero, 0.0, out) * sm.log(where(at_zero, 1.0, x))
     return g * where(at_zero, where(data_of(y) < 0, -math.inf, 0.0), elsewhere)
 
 
@@ -66,14 +67,14 @@ pow = Op("pow", _base_rule, _exponent_rule)
 neg = Op("neg", lambda g, out, x: -g, reads_values=False)
 
 exp = Op("exp", lambda g, out, x: g * out)                          # d e^x = e^x
-log_ = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
+log = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
 sqrt = Op("sqrt", lambda g, out, x: g * 0.5 / out)                  # d sqrt x = 1/(2 sqrt x)
 abs_ = Op("abs", lambda g, out, x: g * sign(x))                     # d |x| = sign x
-sin_ = Op("sin", lambda g, out, x: g * cos(x))
-cos_ = Op("cos", lambda g, out, x: -g * sin(x))
+sin = Op("sin", lambda g, out, x: g * sm.cos(x))
+cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
-sigmoid_ = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
-softplus = Op("softplus", lambda g, out, x: g * sigmoid(x))         # d log(1+e^x) = s(x)
+sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
+softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.log(1+e^x) = s(x)
 relu = Op("relu", lambda g, out, x: g * (data_of(x) > 0))                # mask multiply: fastest form
 leaky_relu = Op("leaky_relu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * alpha))
 elu = Op("elu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * (out + alpha)))
