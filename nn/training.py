@@ -77,8 +77,9 @@ class History:
     def record(self, logs: dict[str, float | None]) -> None:
         """Append one epoch's measurements (None entries are not recorded)."""
         for name in ("train_loss", "val_loss", "train_acc", "val_acc"):
-            if logs.get(name) is not None:
-                getattr(self, name).append(float(logs[name]))
+            value = logs.get(name)
+            if value is not None:
+                getattr(self, name).append(float(value))
 
 
 @contextmanager
