@@ -1,4 +1,4 @@
-"""Every ```python block of README.md runs, in order, in one namespace."""
+"""Every ```python block of README.md runs on its own: in a fresh namespace and an empty working directory."""
 
 import re
 from pathlib import Path
@@ -13,12 +13,7 @@ def test_readme_has_examples():
     assert len(BLOCKS) >= 5
 
 
-@pytest.fixture(scope="module")
-def namespace():
-    return {"__name__": "readme"}
-
-
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_readme_example_runs(index, namespace, tmp_path, monkeypatch):
+def test_readme_block_runs_on_its_own(index, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    exec(compile(BLOCKS[index], f"README.md block {index}", "exec"), namespace)
+    exec(compile(BLOCKS[index], f"README.md block {index}", "exec"), {"__name__": "readme"})
