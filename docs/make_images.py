@@ -1,13 +1,17 @@
-"""Regenerate the pictures in docs/images (needs the Graphviz ``dot`` program).
+"""Regenerate every picture the README and docs/ show (needs the Graphviz ``dot`` program).
 
-Run from anywhere: ``python docs/make_images.py``.
+Run from anywhere: ``python docs/make_images.py`` writes them to docs/images;
+``python docs/make_images.py DIRECTORY`` writes them elsewhere.
 """
 
+import argparse
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value, render
+from autograd import Node, Tensor, Value, render
 
 IMAGES = Path(__file__).resolve().parent / "images"
 
@@ -50,11 +54,28 @@ def deep_sigmoid_chain(depth: int = 8) -> Value:
     return h
 
 
-def main() -> None:
-    IMAGES.mkdir(exist_ok=True)
-    render(sigmoid_neuron(), IMAGES / "value_graph.svg", number_backward=True)
-    render(tensor_mlp_loss(), IMAGES / "tensor_graph.svg", rankdir="TB", compute_grad=True)
-    render(deep_sigmoid_chain(), IMAGES / "gradient_flow.svg", rankdir="TB", compute_grad=True, color_by_grad=True)
+#: file name -> (function building the graph, drawing options); one row per picture.
+PICTURES: dict[str, tuple[Callable[[], Node], dict[str, Any]]] = {
+    "value_graph.svg": (sigmoid_neuron, {"number_backward": True}),
+    "tensor_graph.svg": (tensor_mlp_loss, {"rankdir": "TB", "compute_grad": True}),
+    "gradient_flow.svg": (deep_sigmoid_chain, {"rankdir": "TB", "compute_grad": True, "color_by_grad": True}),
+}
+
+
+def make_images(directory: Path) -> list[Path]:
+    """Render every picture of ``PICTURES`` into ``directory`` (created if missing); return the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return [Path(render(build(), directory / name, **options)) for name, (build, options) in PICTURES.items()]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: ``python docs/make_images.py [DIRECTORY]``; prints each file written."""
+    parser = argparse.ArgumentParser(description="Regenerate the pictures the README and docs/ show.")
+    parser.add_argument(
+        "directory", nargs="?", type=Path, default=IMAGES, help="output directory (default: docs/images)"
+    )
+    for path in make_images(parser.parse_args(argv).directory):
+        print(path)
 
 
 if __name__ == "__main__":
