@@ -59,15 +59,14 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons that all see the same ``nin`` inputs."""
+    """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, even for one."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
         rng = rng or random.Random()
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
-    def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
-        outputs = [neuron(x) for neuron in self.neurons]
-        return outputs[0] if len(outputs) == 1 else outputs
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        return [neuron(x) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         first = self.neurons[0]
@@ -94,8 +93,7 @@ class MLP(Module):
         ]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
+        """The last layer's outputs; a single output comes back as a bare ``Value`` (as in micrograd)."""
         for layer in self.layers:
             x = layer(x)
-            if isinstance(x, Value):
-                x = [x]
         return x[0] if len(x) == 1 else x

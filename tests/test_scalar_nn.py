@@ -97,3 +97,16 @@ def test_svm_training_separates_two_clusters():
 def test_repr_is_readable():
     assert repr(nn.Neuron(2, "tanh")) == "Neuron(2, activation='tanh')"
     assert "Layer(2, 3, activation='relu')" in repr(nn.MLP(2, [3, 1]))
+
+
+def test_layer_returns_a_list_even_for_one_neuron():
+    layer = nn.Layer(2, 1, rng=random.Random(0))
+    outputs = layer([1.0, -1.0])
+    assert isinstance(outputs, list) and len(outputs) == 1
+    assert outputs[0].data == layer.neurons[0]([1.0, -1.0]).data
+
+
+def test_mlp_unwraps_a_single_output_and_keeps_several_as_a_list():
+    assert isinstance(nn.MLP(2, [3, 1], seed=0)([1.0, -1.0]), Value)
+    outputs = nn.MLP(2, [1, 2], seed=0)([1.0, -1.0])  # a one-neuron hidden layer feeds the next as a list
+    assert isinstance(outputs, list) and len(outputs) == 2
