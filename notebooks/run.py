@@ -42,7 +42,7 @@ def select_notebooks(names: list[str]) -> list[Path]:
     notebooks = course_notebooks()
     if not names:
         return notebooks
-    selected = []
+    selected: list[Path] = []
     for name in names:
         stem = Path(name).name.removesuffix(".ipynb")
         matches = [path for path in notebooks if path.stem.startswith(stem)]
