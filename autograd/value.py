@@ -25,6 +25,7 @@ from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
+from .numpy_functions import NumpyFunctions
 
 Number = int | float
 ValueLike = Union["Value", int, float]
@@ -58,7 +59,7 @@ def _real_number(x: Any, where: str) -> float:
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}") from None
 
 
-class Value(Node):
+class Value(Node, NumpyFunctions):
     """A scalar that records the operations applied to it.
 
     ``requires_grad=False`` marks a constant: backward skips it and no graph is
@@ -224,15 +225,24 @@ class Value(Node):
         """Heaviside step: 1 for x > 0 else 0; its gradient is zero everywhere."""
         return Value._from_op(1.0 if self.data > 0 else 0.0, ew.step, (self,))
 
-    def max(self, other: ValueLike) -> Value:
-        """The larger of two Values (MaxGate): the gradient goes to the larger input; a tie splits it evenly."""
+    def maximum(self, other: ValueLike) -> Value:
+        """The larger of two Values, as ``np.maximum`` (nan wins): the gradient goes to the larger input;
+        a tie splits it evenly."""
         other = _constant(other)
-        return Value._from_op(max(self.data, other.data), ew.maximum, (self, other))
+        a, b = self.data, other.data
+        return Value._from_op(a if a >= b or a != a else b, ew.maximum, (self, other))
 
-    def min(self, other: ValueLike) -> Value:
-        """The smaller of two Values: the gradient goes to the smaller input; a tie splits it evenly."""
+    def minimum(self, other: ValueLike) -> Value:
+        """The smaller of two Values, as ``np.minimum`` (nan wins): the gradient goes to the smaller input;
+        a tie splits it evenly."""
         other = _constant(other)
-        return Value._from_op(min(self.data, other.data), ew.minimum, (self, other))
+        a, b = self.data, other.data
+        return Value._from_op(a if a <= b or a != a else b, ew.minimum, (self, other))
+
+    #: ``x.max(y)`` is ``x.maximum(y)``, the lecture's MaxGate (``Tensor.max(axis)`` reduces instead).
+    max = maximum
+    #: ``x.min(y)`` is ``x.minimum(y)``.
+    min = minimum
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """Clamp into [low, high]; the gradient passes where low <= x <= high."""
@@ -324,6 +334,18 @@ class Value(Node):
     @staticmethod
     def _where(condition: Any, x: Any, y: Any) -> Any:
         return x if condition else y
+
+    # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
+    def _apply_unary(self, op: Any, function: Any) -> Value:
+        return Value._from_op(shared_math.numpy_scalar(function, self.data), op, (self,))
+
+    def _apply_binary(self, other: ValueLike, op: Any, function: Any, reflected: bool = False) -> Value:
+        other = _constant(other)
+        a, b = (other, self) if reflected else (self, other)
+        return Value._from_op(shared_math.numpy_scalar(function, a.data, b.data), op, (a, b))
+
+    def _test(self, predicate: Any) -> bool:
+        return bool(predicate(self.data))
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

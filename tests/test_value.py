@@ -3,6 +3,7 @@
 import math
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import given
 
@@ -151,6 +152,20 @@ def test_max_and_min_match_finite_differences_away_from_ties(a, b):
     if abs(a - b) < 0.05:
         b = a + 0.5
     assert gradcheck(lambda x, y: x.max(y) * 2 + x.min(y), [a, b])
+
+
+def test_max_and_min_are_aliases_of_maximum_and_minimum():
+    assert Value.max is Value.maximum and Value.min is Value.minimum
+    x, y = Value(2.0), Value(5.0)
+    assert x.maximum(y).grad_fn.name == "maximum" and x.minimum(y).grad_fn.name == "minimum"
+
+
+@pytest.mark.parametrize(
+    "a, b", [(2.0, 5.0), (5.0, 2.0), (3.0, 3.0), (math.nan, 1.0), (1.0, math.nan), (-math.inf, 0.0)]
+)
+def test_maximum_and_minimum_values_follow_numpy_including_nan(a, b):
+    np.testing.assert_array_equal(Value(a).maximum(b).data, np.maximum(a, b))
+    np.testing.assert_array_equal(Value(a).minimum(b).data, np.minimum(a, b))
 
 
 def test_comparisons_return_plain_bools():
