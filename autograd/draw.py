@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node, backward_order
+from .functional import grad
 from .shared_math import safe_norm
 
 __all__ = ["GraphvizNotFoundError", "backward_steps", "draw_graph", "render"]
@@ -144,8 +145,6 @@ def _computed_gradients(root: Node) -> dict[Node, Any]:
         raise ValueError(
             f"draw_graph: gradients can be computed only from a one-element root, got shape {np.shape(root.data)}"
         )
-    from .functional import grad
-
     nodes = backward_order([root])
     return dict(zip(nodes, grad(root, nodes, allow_unused=True)))
 

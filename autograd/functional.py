@@ -27,6 +27,7 @@ import numpy as np
 
 from .core import Node, backpropagate
 from .tensor import Tensor, _wrap
+from .tensor_functions import stack
 from .value import Value
 
 
@@ -143,8 +144,6 @@ def jacobian(f: Callable[[Any], Any], x: Any) -> Any:
             row = None
         rows.append(_zero_like(leaf, nested) if row is None else row)
     if nested:
-        from .tensor_functions import stack
-
         return stack(rows).reshape(out_shape + leaf.shape) if rows else _wrap(np.zeros(out_shape + leaf.shape))
     return np.stack(rows).reshape(out_shape + leaf.shape) if rows else np.zeros(out_shape + leaf.shape)
 

@@ -22,6 +22,7 @@ from .callbacks import Callback
 from .checks import check_positive_int, check_real
 from .data.loader import DataLoader
 from .module import Module
+from .optim import clip_grad_norm_
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
@@ -231,8 +232,6 @@ def fit(
     callbacks = list(callbacks)
     _check_fit_arguments(epochs, clip_grad_norm, callbacks)
     metric_function = _metric_function(metric)
-    if clip_grad_norm is not None:
-        from .optim import clip_grad_norm_
     history = History()
     for callback in callbacks:
         callback.on_train_begin(model)
