@@ -62,6 +62,7 @@ class Layer(Module):
     """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, even for one."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+        check_positive_int("Layer", "nout", nout)
         rng = rng or random.Random()
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
@@ -85,6 +86,8 @@ class MLP(Module):
         output_activation: str = "linear",
         seed: int | None = None,
     ) -> None:
+        if len(nouts) == 0:
+            raise ValueError(f"MLP: nouts must list at least one layer size, got {list(nouts)!r}")
         rng = random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [
@@ -94,6 +97,7 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list[Value] | Value:
         """The last layer's outputs; a single output comes back as a bare ``Value`` (as in micrograd)."""
-        for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+        outputs = self.layers[0](x)
+        for layer in self.layers[1:]:
+            outputs = layer(outputs)
+        return outputs[0] if len(outputs) == 1 else outputs

@@ -110,3 +110,10 @@ def test_mlp_unwraps_a_single_output_and_keeps_several_as_a_list():
     assert isinstance(nn.MLP(2, [3, 1], seed=0)([1.0, -1.0]), Value)
     outputs = nn.MLP(2, [1, 2], seed=0)([1.0, -1.0])  # a one-neuron hidden layer feeds the next as a list
     assert isinstance(outputs, list) and len(outputs) == 2
+
+
+def test_empty_layer_or_network_is_a_clear_error():
+    with pytest.raises(ValueError, match="Layer: nout must be a positive integer, got 0"):
+        nn.Layer(2, 0)
+    with pytest.raises(ValueError, match=r"MLP: nouts must list at least one layer size, got \[\]"):
+        nn.MLP(2, [])
