@@ -3,7 +3,7 @@
 Every check takes ``(owner, name, value, ...)`` and returns the value as a plain Python
 number. Errors name the owner (the op, layer or class), the argument and the bad value:
 
-* wrong type: ``TypeError("Linear: in_features must be an integer, got 2.5")``;
+* wrong type: ``TypeError("Linear: in_features must be a positive integer, got 2.5")``;
 * out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``, ``"... must be positive, got 0"``.
 
 Booleans are never numbers here (``True`` is refused where an int or a float is expected),
@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "check_axis",
+    "check_choice",
     "check_flag",
+    "check_float_dtype",
     "check_integer",
     "check_positive_int",
     "check_probability",
@@ -84,10 +88,36 @@ def check_integer(owner: str, name: str, value: Any, low: int | None = None) -> 
 
 
 def check_positive_int(owner: str, name: str, value: Any) -> int:
-    """``value`` as an int >= 1 (a count or a size); wrong types are a ValueError like wrong values."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
+    """``value`` as an int >= 1 (a count or a size): a TypeError for a non-integer, a ValueError below 1."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: {name} must be a positive integer, got {value!r}")
+    if value < 1:
         raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def check_axis(owner: str, name: str, value: Any, ndim: int) -> int:
+    """``value`` as an axis of an ``ndim``-dimensional input, in 0 .. ndim - 1.
+
+    Negative axes count from the end (-1 is the last), so ``value`` must lie in [-ndim, ndim - 1].
+    """
+    axis = check_integer(owner, name, value)
+    if ndim == 0:
+        raise ValueError(f"{owner}: {name} must index an axis, but the input is 0-dimensional; got {value!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"{owner}: {name} must be in [{-ndim}, {ndim - 1}] for an input of dimension {ndim}, got {value!r}"
+        )
+    return axis % ndim
+
+
+def check_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> str:
+    """``value`` if it is one of the strings ``choices`` (a ValueError listing them otherwise)."""
+    if not isinstance(value, str) or value not in choices:
+        *others, last = (repr(choice) for choice in choices)
+        options = f"{', '.join(others)} or {last}" if others else last
+        raise ValueError(f"{owner}: {name} must be {options}, got {value!r}")
+    return value
 
 
 def check_flag(owner: str, name: str, value: Any) -> bool:
@@ -97,6 +127,27 @@ def check_flag(owner: str, name: str, value: Any) -> bool:
     return bool(value)
 
 
-def make_generator(seed: np.random.Generator | int | None) -> np.random.Generator:
-    """A numpy Generator: ``seed`` itself if it is one, else ``np.random.default_rng(seed)``."""
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+def check_float_dtype(owner: str, name: str, value: Any) -> np.dtype:
+    """``value`` as a floating-point numpy dtype (anything ``np.dtype`` reads, e.g. ``np.float32`` or ``"float64"``)."""
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        raise TypeError(f"{owner}: {name} must be a floating-point dtype, got {value!r}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"{owner}: {name} must be a floating-point dtype, got {dtype}")
+    return dtype
+
+
+def make_generator(owner: str, name: str, value: Any) -> np.random.Generator:
+    """A numpy Generator from ``value``: a Generator (used as it is, so draws continue its stream),
+    an int seed >= 0 (``np.random.default_rng(seed)``: the same seed, the same numbers) or None
+    (fresh entropy)."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is None:
+        return np.random.default_rng()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: {name} must be a numpy.random.Generator, an int seed or None, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{owner}: {name} must be an int seed >= 0, got {value!r}")
+    return np.random.default_rng(int(value))

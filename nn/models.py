@@ -24,7 +24,7 @@ def digits_cnn(rng: np.random.Generator | int | None = None, channels: tuple[int
     A second pooling (down to 2x2) loses accuracy on images this small.
     ``rng`` (a Generator or an int seed) fixes the initial weights.
     """
-    generator = make_generator(rng)
+    generator = make_generator("digits_cnn", "rng", rng)
     c1, c2 = channels
     return Sequential(
         Conv2d(1, c1, 3, padding=1, rng=generator),
@@ -44,7 +44,7 @@ def mnist_cnn(rng: np.random.Generator | int | None = None, channels: tuple[int,
     conv 3x3 pad 1 (c1 -> c2) -> ReLU -> max-pool 2 (14 -> 7) -> flatten ->
     linear (49*c2 -> 64) -> ReLU -> linear (64 -> 10).
     """
-    generator = make_generator(rng)
+    generator = make_generator("mnist_cnn", "rng", rng)
     c1, c2 = channels
     return Sequential(
         Conv2d(1, c1, 3, padding=1, rng=generator),
@@ -87,7 +87,7 @@ class AlexNet(Module):
     """
 
     def __init__(self, num_classes: int = 1000, groups: int = 1, rng: np.random.Generator | int | None = None) -> None:
-        generator = make_generator(rng)
+        generator = make_generator("AlexNet", "rng", rng)
         self.features = Sequential(
             Conv2d(3, 96, 11, stride=4, rng=generator),
             ReLU(),
