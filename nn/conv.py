@@ -12,8 +12,8 @@ from autograd.conv import IntOrPair, pair
 
 from . import functional as F
 from . import init as nn_init
+from .checks import check_float_dtype, check_positive_int, make_generator
 from .functional.conv import check_groups
-from .layers import _positive_int
 from .module import Module, input_for
 from .parameter import Parameter
 
@@ -44,17 +44,15 @@ class Conv2d(Module):
         rng: np.random.Generator | int | None = None,
         groups: int = 1,
     ) -> None:
-        self.in_channels = _positive_int(in_channels, "Conv2d", "in_channels")
-        self.out_channels = _positive_int(out_channels, "Conv2d", "out_channels")
-        self.groups = check_groups(groups, self.in_channels, self.out_channels, "Conv2d")
+        self.in_channels = check_positive_int("Conv2d", "in_channels", in_channels)
+        self.out_channels = check_positive_int("Conv2d", "out_channels", out_channels)
+        self.groups = check_groups("Conv2d", groups, self.in_channels, self.out_channels)
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.padding = pair(padding, "padding", "Conv2d", minimum=0)
         self.dilation = pair(dilation, "dilation", "Conv2d")
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Conv2d: parameters need a floating-point dtype, got {dtype}")
-        generator = nn_init._generator(rng)
+        dtype = check_float_dtype("Conv2d", "dtype", dtype)
+        generator = make_generator("Conv2d", "rng", rng)
         shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
         self.weight = Parameter(np.zeros(shape, dtype=dtype))
         nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=generator)

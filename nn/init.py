@@ -18,6 +18,8 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
+from .checks import check_choice, check_real, make_generator
+
 __all__ = [
     "calculate_gain",
     "constant_",
@@ -35,15 +37,6 @@ __all__ = [
 RandomState = np.random.Generator | int | None
 
 _UNIT_GAIN = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
-
-
-def _generator(rng: RandomState) -> np.random.Generator:
-    """A Generator from a Generator (used as is), an int seed, or None."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
 
 
 def _float_tensor(tensor: Any, function: str) -> Tensor:
@@ -76,9 +69,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "selu":
         return 0.75
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)) or not math.isfinite(slope):
-            raise ValueError(f"calculate_gain: negative_slope must be a finite number, got {param!r}")
+        slope = 0.01 if param is None else check_real("calculate_gain", "negative_slope", param)
         return math.sqrt(2.0 / (1.0 + slope**2))
     raise ValueError(
         f"calculate_gain: unknown nonlinearity {nonlinearity!r}; choose one of "
@@ -96,8 +87,7 @@ def _calculate_fan_in_and_fan_out(tensor: Any) -> tuple[int, int]:
 
 
 def _fan(tensor: Tensor, mode: str, function: str) -> int:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"{function}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    check_choice(function, "mode", mode, ("fan_in", "fan_out"))
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:
@@ -123,24 +113,24 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: RandomState = None) -> Tensor:
     """Draw from U(a, b)."""
     tensor = _float_tensor(tensor, "uniform_")
+    a, b = check_real("uniform_", "a", a), check_real("uniform_", "b", b)
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
-    return _fill(tensor, _generator(rng).uniform(a, b, tensor.shape))
+    return _fill(tensor, make_generator("uniform_", "rng", rng).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: RandomState = None) -> Tensor:
     """Draw from N(mean, std^2)."""
     tensor = _float_tensor(tensor, "normal_")
-    if not std >= 0:
-        raise ValueError(f"normal_: std must be >= 0, got {std}")
-    return _fill(tensor, _generator(rng).normal(mean, std, tensor.shape))
+    mean, std = check_real("normal_", "mean", mean), check_real("normal_", "std", std, 0)
+    return _fill(tensor, make_generator("normal_", "rng", rng).normal(mean, std, tensor.shape))
 
 
 def lecun_normal_(tensor: Tensor, rng: RandomState = None) -> Tensor:
     """Draw from N(0, 1 / fan_in) (LeCun; the course's default scaling)."""
     tensor = _float_tensor(tensor, "lecun_normal_")
     std = 1.0 / math.sqrt(_fan(tensor, "fan_in", "lecun_normal_"))
-    return _fill(tensor, _generator(rng).normal(0.0, std, tensor.shape))
+    return _fill(tensor, make_generator("lecun_normal_", "rng", rng).normal(0.0, std, tensor.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> Tensor:
@@ -148,7 +138,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) 
     tensor = _float_tensor(tensor, "xavier_uniform_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))
-    return _fill(tensor, _generator(rng).uniform(-bound, bound, tensor.shape))
+    return _fill(tensor, make_generator("xavier_uniform_", "rng", rng).uniform(-bound, bound, tensor.shape))
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> Tensor:
@@ -156,7 +146,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -
     tensor = _float_tensor(tensor, "xavier_normal_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
-    return _fill(tensor, _generator(rng).normal(0.0, std, tensor.shape))
+    return _fill(tensor, make_generator("xavier_normal_", "rng", rng).normal(0.0, std, tensor.shape))
 
 
 def kaiming_uniform_(
@@ -172,7 +162,7 @@ def kaiming_uniform_(
     """
     tensor = _float_tensor(tensor, "kaiming_uniform_")
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode, "kaiming_uniform_"))
-    return _fill(tensor, _generator(rng).uniform(-bound, bound, tensor.shape))
+    return _fill(tensor, make_generator("kaiming_uniform_", "rng", rng).uniform(-bound, bound, tensor.shape))
 
 
 def kaiming_normal_(
@@ -185,4 +175,4 @@ def kaiming_normal_(
     """Draw from N(0, std^2), std = gain / sqrt(fan) (He), gain = calculate_gain(nonlinearity, a)."""
     tensor = _float_tensor(tensor, "kaiming_normal_")
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, "kaiming_normal_"))
-    return _fill(tensor, _generator(rng).normal(0.0, std, tensor.shape))
+    return _fill(tensor, make_generator("kaiming_normal_", "rng", rng).normal(0.0, std, tensor.shape))

@@ -17,6 +17,7 @@ import numpy as np
 from autograd import Tensor
 
 from . import init as nn_init
+from .checks import check_float_dtype, check_integer, check_positive_int, check_probability, make_generator
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter
 
@@ -30,12 +31,6 @@ def _as_tensor(x: Any, layer: str) -> Tensor:
         return Tensor(x)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{layer}: expected a Tensor or array-like input, got {type(x).__name__}") from error
-
-
-def _positive_int(value: Any, layer: str, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _accepts_rng(function: Callable[..., Any]) -> bool:
@@ -86,16 +81,14 @@ class Linear(Module):
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
     ) -> None:
-        self.in_features = _positive_int(in_features, "Linear", "in_features")
-        self.out_features = _positive_int(out_features, "Linear", "out_features")
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Linear: parameters need a floating-point dtype, got {dtype}")
+        self.in_features = check_positive_int("Linear", "in_features", in_features)
+        self.out_features = check_positive_int("Linear", "out_features", out_features)
+        dtype = check_float_dtype("Linear", "dtype", dtype)
         if isinstance(init, str) and init not in LINEAR_INITS:
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(LINEAR_INITS)} or pass a callable")
         if not isinstance(init, str) and not callable(init):
             raise TypeError(f"Linear: init must be a name or a callable, got {type(init).__name__}")
-        generator = nn_init._generator(rng)
+        generator = make_generator("Linear", "rng", rng)
         self.weight = Parameter(np.zeros((self.out_features, self.in_features), dtype=dtype))
         if isinstance(init, str):
             LINEAR_INITS[init](self.weight, generator)
@@ -183,8 +176,8 @@ class Flatten(Module):
     """Merge axes ``start_dim..end_dim`` into one: (N, C, H, W) -> (N, C*H*W) by default."""
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
-        self.start_dim = int(start_dim)
-        self.end_dim = int(end_dim)
+        self.start_dim = check_integer("Flatten", "start_dim", start_dim)
+        self.end_dim = check_integer("Flatten", "end_dim", end_dim)
 
     def forward(self, x: Any) -> Tensor:
         x = _as_tensor(x, "Flatten")
@@ -209,10 +202,8 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, rng: np.random.Generator | int | None = None) -> None:
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p = float(p)
-        self._rng = nn_init._generator(rng)
+        self.p = check_probability("Dropout", "p", p)
+        self._rng = make_generator("Dropout", "rng", rng)
 
     def forward(self, x: Any) -> Tensor:
         x = _as_tensor(x, "Dropout")

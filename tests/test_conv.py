@@ -213,9 +213,9 @@ def test_grouped_conv2d_with_one_group_equals_the_ungrouped_convolution():
         (4, (6, 2, 3, 3), 3, ValueError, r"conv2d: in_channels \(4\) must be divisible by groups \(3\)"),
         (4, (3, 2, 3, 3), 2, ValueError, r"conv2d: out_channels \(3\) must be divisible by groups \(2\)"),
         (4, (4, 4, 3, 3), 2, ValueError, r"has 4 channels, but weight of shape \(4, 4, 3, 3\) expects 8 \(groups=2\)"),
-        (4, (4, 2, 3, 3), 0, ValueError, "conv2d: groups must be at least 1, got 0"),
-        (4, (4, 2, 3, 3), 2.0, TypeError, "conv2d: groups must be an int, got 2.0"),
-        (4, (4, 2, 3, 3), True, TypeError, "conv2d: groups must be an int, got True"),
+        (4, (4, 2, 3, 3), 0, ValueError, "conv2d: groups must be a positive integer, got 0"),
+        (4, (4, 2, 3, 3), 2.0, TypeError, "conv2d: groups must be a positive integer, got 2.0"),
+        (4, (4, 2, 3, 3), True, TypeError, "conv2d: groups must be a positive integer, got True"),
     ],
 )
 def test_grouped_conv2d_rejects_channels_that_do_not_split_into_groups(c_in, weight_shape, groups, error, message):
@@ -380,10 +380,10 @@ def test_grouped_conv2d_module_has_torchs_weight_shape_fan_in_and_repr():
     [
         ((4, 6, 3), {"groups": 3}, ValueError, r"Conv2d: in_channels \(4\) must be divisible by groups \(3\)"),
         ((4, 6, 3), {"groups": 4}, ValueError, r"Conv2d: out_channels \(6\) must be divisible by groups \(4\)"),
-        ((4, 4, 3), {"groups": 0}, ValueError, "Conv2d: groups must be at least 1"),
+        ((4, 4, 3), {"groups": 0}, ValueError, "Conv2d: groups must be a positive integer, got 0"),
         ((0, 1, 3), {}, ValueError, "Conv2d: in_channels must be a positive integer, got 0"),
         ((1, 1, 0), {}, ValueError, "Conv2d: kernel_size must be at least 1"),
-        ((1, 1, 3), {"dtype": np.int32}, TypeError, "Conv2d: parameters need a floating-point dtype"),
+        ((1, 1, 3), {"dtype": np.int32}, TypeError, "Conv2d: dtype must be a floating-point dtype, got int32"),
     ],
 )
 def test_conv2d_module_rejects_bad_arguments(args, kwargs, error, message):

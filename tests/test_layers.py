@@ -1,6 +1,7 @@
 """Tests for nn.layers: Linear, Sequential, Identity, Flatten, Dropout, Residual."""
 
 import functools
+import re
 
 import numpy as np
 import pytest
@@ -68,9 +69,9 @@ def test_linear_accepts_named_and_callable_initialisers():
     [
         ({"init": "glorot"}, ValueError, "unknown init 'glorot'"),
         ({"init": 3}, TypeError, "init must be"),
-        ({"dtype": np.int32}, TypeError, "floating-point"),
-        ({"in_features": 0}, ValueError, "in_features"),
-        ({"out_features": 2.5}, ValueError, "out_features"),
+        ({"dtype": np.int32}, TypeError, "Linear: dtype must be a floating-point dtype, got int32"),
+        ({"in_features": 0}, ValueError, "Linear: in_features must be a positive integer, got 0"),
+        ({"out_features": 2.5}, TypeError, "Linear: out_features must be a positive integer, got 2.5"),
     ],
 )
 def test_linear_rejects_bad_arguments(kwargs, error, pattern):
@@ -262,9 +263,12 @@ def test_dropout_edge_probabilities():
     np.testing.assert_array_equal(nn.Dropout(1.0)(x).data, np.zeros_like(x))
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.5", True])
-def test_dropout_rejects_probabilities_outside_unit_interval(p):
-    with pytest.raises(ValueError, match="p must be a probability"):
+@pytest.mark.parametrize(
+    ("p", "error"),
+    [(-0.1, ValueError), (1.5, ValueError), (float("nan"), ValueError), ("0.5", TypeError), (True, TypeError)],
+)
+def test_dropout_rejects_probabilities_outside_unit_interval(p, error):
+    with pytest.raises(error, match=rf"Dropout: p must be a probability in \[0, 1\], got {re.escape(repr(p))}"):
         nn.Dropout(p)
 
 

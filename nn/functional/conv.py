@@ -24,6 +24,7 @@ from autograd.conv import IntOrPair, conv_output_size, pair, unfold_array
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 
+from ..checks import check_positive_int
 from .activations import as_float_tensor
 
 __all__ = ["avg_pool2d", "conv2d", "conv_output_size", "fold", "max_pool2d", "unfold"]
@@ -81,7 +82,7 @@ def conv2d(
     weight = as_float_tensor(weight, "conv2d")
     if weight.ndim != 4:
         raise ValueError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got shape {weight.shape}")
-    groups = check_groups(groups, x.shape[1], weight.shape[0], "conv2d")
+    groups = check_groups("conv2d", groups, x.shape[1], weight.shape[0])
     c_out, c_group, kh, kw = weight.shape
     if x.shape[1] != c_group * groups:
         raise ValueError(
@@ -116,12 +117,9 @@ def conv2d(
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
-def check_groups(groups: Any, in_channels: int, out_channels: int, op: str) -> int:
+def check_groups(op: str, groups: Any, in_channels: int, out_channels: int) -> int:
     """``groups`` as a positive int dividing both channel counts, or a TypeError/ValueError naming ``op``."""
-    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{op}: groups must be an int, got {groups!r}")
-    if groups < 1:
-        raise ValueError(f"{op}: groups must be at least 1, got {groups}")
+    groups = check_positive_int(op, "groups", groups)
     for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
         if channels % groups:
             raise ValueError(f"{op}: {name} ({channels}) must be divisible by groups ({groups})")
