@@ -141,7 +141,7 @@ class _AnomalyChecker:
 
     def on_record(self, node: Node) -> None:
         """Remember where ``node`` was created (and whether by a backward pass), then check its value."""
-        node._origin = (traceback.extract_stack()[:-3], _mode.in_backward)
+        node._origin = (traceback.extract_stack()[:-2], _mode.in_backward)
         check_forward(node)
 
     def on_backward(self, node: Node, index: int, contribution: Any) -> None:

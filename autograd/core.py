@@ -218,44 +218,34 @@ class Node:
     * ``_scatter_add(index, shape)`` (Tensor only): the adjoint of indexing.
     """
 
-    __slots__ = (
-        "data",
-        "_grad",
-        "requires_grad",
-        "parents",
-        "op",
-        "attrs",
-        "label",
-        "_hooks",
-        "_origin",
-        "retains_grad",
-        "_version",
-        "_recorded_at",
-        "__weakref__",
-    )
+    # The fields every node sets; the rarely used ones (label, hooks, anomaly origin, version
+    # counter, retain_grad on an intermediate) are class defaults below, stored per instance
+    # only when set, so creating a node writes as few fields as possible.
+    __slots__ = ("data", "_grad", "requires_grad", "parents", "op", "attrs", "_recorded_at", "__dict__", "__weakref__")
 
     #: True for node kinds whose gradients must be reduced back to a shape.
     broadcasts = False
-    #: Whether new intermediate nodes of this kind keep ``.grad`` after backward.
-    retains_grad_by_default = True
+    #: Whether intermediate nodes of this kind keep ``.grad`` after backward (``retain_grad()`` sets it).
+    retains_grad = True
     #: ``.grad`` before any backward pass (and after ``zero_grad()``).
     _zero_grad_value: Any = None
+    #: A name shown in graph pictures.
+    label = ""
+    _hooks: dict | None = None
+    _origin: Any = None
+    _version: VersionCounter | None = None
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
-        """Set every field of a new leaf holding ``data``: the one place a node's fields are initialised."""
+        """Set the fields of a new leaf holding ``data`` (op outputs are made by :meth:`_from_op`)."""
         self.data = data
         self._grad = self._zero_grad_value
         self.requires_grad = requires_grad
         self.parents = ()
         self.op = None
         self.attrs = None
-        self.label = label
-        self._hooks = None
-        self._origin = None
-        self.retains_grad = True
-        self._version = None
-        self._recorded_at = 0
+        if label:
+            self.label = label
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool = False, label: str = "") -> Node:
@@ -273,24 +263,24 @@ class Node:
         attrs: dict | None = None,
     ) -> Node:
         """Create the output node of ``op``; record the graph only if some parent needs a gradient."""
-        node = cls._make(data)
+        node = object.__new__(cls)
+        node.data = data
+        node._grad = cls._zero_grad_value
+        node.attrs = attrs
         if _mode.enabled:
             for parent in parents:
                 if parent.requires_grad:
-                    node._record(op, parents, attrs)
-                    break
+                    node.requires_grad = True
+                    node.parents = parents
+                    node.op = op
+                    node._recorded_at = _InPlaceClock.now
+                    if _mode.anomaly is not None:
+                        _mode.anomaly.on_record(node)
+                    return node
+        node.requires_grad = False
+        node.parents = ()
+        node.op = None
         return node
-
-    def _record(self, op: Op, parents: tuple[Node, ...], attrs: dict | None) -> None:
-        """Make this node the recorded output of ``op`` applied to ``parents``."""
-        self.requires_grad = True
-        self.parents = parents
-        self.op = op
-        self.attrs = attrs
-        self.retains_grad = self.retains_grad_by_default
-        self._recorded_at = _InPlaceClock.now
-        if _mode.anomaly is not None:
-            _mode.anomaly.on_record(self)
 
     def _shared_version(self) -> VersionCounter:
         """This node's version counter (created on first use; views share their base's)."""
@@ -519,7 +509,11 @@ def _backpropagate(
         pending[root] = pending[root] + seed if root in pending else seed
     results: dict[int, Any] = {}
     wanted = set(inputs) if inputs is not None else set()
-    finished: list[tuple[Node, Any]] = []  # gradients to store once the whole pass has succeeded
+    # Leaves get their gradients only once the whole pass has succeeded (all or nothing); rules may
+    # pass one array unchanged to several inputs (add does), so every stored array is made distinct
+    # from the seeds and from the arrays already stored.
+    finished_leaves: list[tuple[Node, Any]] = []
+    handed_out = {id(seed) for seed in seeds if type(seed) is np.ndarray} if store else set()
     anomaly = _mode.anomaly
     clock = _InPlaceClock.now
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
@@ -533,8 +527,14 @@ def _backpropagate(
                 grad = _run_hooks(node, grad)
             op = node.op
             if store:
-                if op is None or node.retains_grad:
-                    finished.append((node, grad))
+                if op is None:
+                    finished_leaves.append((node, grad))
+                elif node.retains_grad:
+                    if type(grad) is np.ndarray:
+                        if id(grad) in handed_out:
+                            grad = grad.copy()
+                        handed_out.add(id(grad))
+                    node._grad = grad
             elif node in wanted:
                 results[id(node)] = grad
             if op is None:
@@ -582,25 +582,10 @@ def _backpropagate(
                     pending[parent] = contribution
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
-    if finished:
-        _store_gradients(finished, seeds)
-    return results
-
-
-def _store_gradients(finished: list[tuple[Node, Any]], seeds: Sequence[Any]) -> None:
-    """Write the pass's gradients into ``.grad``: leaves accumulate, retaining intermediates are overwritten.
-
-    Rules may pass one array on unchanged to several inputs (add does), and the
-    caller's seed may arrive unchanged at a leaf: every stored array is made
-    distinct, so no two nodes share a ``.grad`` and the seed is never aliased.
-    """
-    handed_out = {id(seed) for seed in seeds}
-    for node, grad in finished:
-        if type(grad) is np.ndarray:  # numbers are immutable and nodes are never stored twice
+    for node, grad in finished_leaves:
+        if type(grad) is np.ndarray:
             if id(grad) in handed_out:
                 grad = grad.copy()
             handed_out.add(id(grad))
-        if node.op is None:
-            node._accumulate_leaf(grad)
-        else:
-            node._grad = grad
+        node._accumulate_leaf(grad)
+    return results

@@ -67,7 +67,7 @@ class Tensor(Node):
 
     __slots__ = ()
     broadcasts = True
-    retains_grad_by_default = False
+    retains_grad = False
     _zero_grad_value = None
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to Tensor's reflected ops
 

@@ -209,6 +209,35 @@ def matmul(x: TensorLike, y: TensorLike) -> Tensor:
     return _as_tensor(x, y).matmul(y)
 
 
+def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
+    """``x @ weight.T + bias`` over the last axis of ``x``, as one node (``torch.nn.functional.linear``).
+
+    ``weight`` is (out_features, in_features), ``bias`` (out_features,) or None;
+    ``x`` is (..., in_features). d/dx = g @ W, d/dW = g^T x and d/db = sum(g) over
+    the leading axes.
+    """
+    weight = weight if isinstance(weight, Tensor) else Tensor(weight)
+    x = _operand(x, weight.data)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x.shape} does not match weight of shape {weight.shape} "
+            f"(the input's last axis must have size {weight.shape[1]})"
+        )
+    data = np.matmul(x.data, weight.data.T)
+    if bias is None:
+        return Tensor._from_op(data, ar.linear, (x, weight))
+    bias = _operand(bias, weight.data)
+    if bias.shape != (weight.shape[0],):
+        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+    if data.dtype == np.result_type(data, bias.data):
+        np.add(data, bias.data, out=data)
+    else:
+        data = data + bias.data
+    return Tensor._from_op(data, ar.linear, (x, weight, bias))
+
+
 def constant(array: np.ndarray) -> Tensor:
     """Wrap an ndarray as a constant Tensor without copying."""
     return _wrap(np.asarray(array))

@@ -14,7 +14,7 @@ import numpy as np
 from autograd import Tensor
 
 from . import functional as F
-from .functional.activations import check_count, check_integer, check_positive, check_real
+from .checks import check_float_dtype, check_integer, check_positive_int, check_real, make_generator
 from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter
 
@@ -35,17 +35,6 @@ __all__ = [
     "Swish",
     "Tanh",
 ]
-
-
-def _float_dtype(dtype: Any, layer: str) -> np.dtype:
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"{layer}: parameters need a floating-point dtype, got {dtype}")
-    return dtype
-
-
-def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 class Sigmoid(Module):
@@ -73,7 +62,7 @@ class LeakyReLU(Module):
     """x where x > 0 else negative_slope * x."""
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        self.negative_slope = check_real(negative_slope, "LeakyReLU", "negative_slope")
+        self.negative_slope = check_real("LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x: Any) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
@@ -89,9 +78,9 @@ class PReLU(Module):
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32) -> None:
-        num_parameters = check_count(num_parameters, "PReLU", "num_parameters")
-        init = check_real(init, "PReLU", "init")
-        self.weight = Parameter(np.full(num_parameters, init, dtype=_float_dtype(dtype, "PReLU")))
+        num_parameters = check_positive_int("PReLU", "num_parameters", num_parameters)
+        init = check_real("PReLU", "init", init)
+        self.weight = Parameter(np.full(num_parameters, init, dtype=check_float_dtype("PReLU", "dtype", dtype)))
 
     def forward(self, x: Any) -> Tensor:
         return F.prelu(input_for("PReLU", x, self.weight), self.weight)
@@ -104,7 +93,7 @@ class ELU(Module):
     """x where x > 0 else alpha (e^x - 1)."""
 
     def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = check_real(alpha, "ELU", "alpha")
+        self.alpha = check_real("ELU", "alpha", alpha)
 
     def forward(self, x: Any) -> Tensor:
         return F.elu(x, self.alpha)
@@ -117,7 +106,7 @@ class Softplus(Module):
     """log(1 + e^(beta x)) / beta."""
 
     def __init__(self, beta: float = 1.0) -> None:
-        self.beta = check_positive(beta, "Softplus", "beta")
+        self.beta = check_real("Softplus", "beta", beta, 0, low_open=True)
 
     def forward(self, x: Any) -> Tensor:
         return F.softplus(x, self.beta)
@@ -130,10 +119,10 @@ class Swish(Module):
     """x * sigmoid(beta x); with ``learnable=True`` beta is a scalar Parameter (starting at ``beta``)."""
 
     def __init__(self, beta: float = 1.0, learnable: bool = False, dtype: Any = np.float32) -> None:
-        beta = check_real(beta, "Swish", "beta")
+        beta = check_real("Swish", "beta", beta)
         self.learnable = bool(learnable)
         self.beta: float | Parameter = (
-            Parameter(np.array(beta, dtype=_float_dtype(dtype, "Swish"))) if learnable else beta
+            Parameter(np.array(beta, dtype=check_float_dtype("Swish", "dtype", dtype))) if learnable else beta
         )
 
     def forward(self, x: Any) -> Tensor:
@@ -181,11 +170,11 @@ class Maxout(Module):
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
     ) -> None:
-        in_features = check_count(in_features, "Maxout", "in_features")
-        out_features = check_count(out_features, "Maxout", "out_features")
-        pieces = check_count(pieces, "Maxout", "pieces")
-        dtype = _float_dtype(dtype, "Maxout")
-        generator = _generator(rng)
+        in_features = check_positive_int("Maxout", "in_features", in_features)
+        out_features = check_positive_int("Maxout", "out_features", out_features)
+        pieces = check_positive_int("Maxout", "pieces", pieces)
+        dtype = check_float_dtype("Maxout", "dtype", dtype)
+        generator = make_generator("Maxout", "rng", rng)
         bound = 1 / np.sqrt(in_features)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         rows = out_features * pieces
@@ -215,9 +204,9 @@ class ACONC(Module):
     def __init__(
         self, num_features: int = 1, dtype: Any = np.float32, rng: np.random.Generator | int | None = None
     ) -> None:
-        num_features = check_count(num_features, "ACONC", "num_features")
-        dtype = _float_dtype(dtype, "ACONC")
-        generator = _generator(rng)
+        num_features = check_positive_int("ACONC", "num_features", num_features)
+        dtype = check_float_dtype("ACONC", "dtype", dtype)
+        generator = make_generator("ACONC", "rng", rng)
         self.p1 = Parameter(generator.standard_normal(num_features).astype(dtype))
         self.p2 = Parameter(generator.standard_normal(num_features).astype(dtype))
         self.beta = Parameter(np.ones(num_features, dtype=dtype))
@@ -233,7 +222,7 @@ class Softmax(Module):
     """Softmax along ``axis``."""
 
     def __init__(self, axis: int = -1) -> None:
-        self.axis = check_integer(axis, "Softmax", "axis")
+        self.axis = check_integer("Softmax", "axis", axis)
 
     def forward(self, x: Any) -> Tensor:
         return F.softmax(x, self.axis)
@@ -246,7 +235,7 @@ class LogSoftmax(Module):
     """Log-softmax along ``axis``."""
 
     def __init__(self, axis: int = -1) -> None:
-        self.axis = check_integer(axis, "LogSoftmax", "axis")
+        self.axis = check_integer("LogSoftmax", "axis", axis)
 
     def forward(self, x: Any) -> Tensor:
         return F.log_softmax(x, self.axis)

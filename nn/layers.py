@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, linear
 
 from . import init as nn_init
 from .checks import check_float_dtype, check_integer, check_positive_int, check_probability, make_generator
@@ -111,8 +111,7 @@ class Linear(Module):
                 f"(the last axis must have size {self.in_features})"
             )
         check_input_dtype("Linear", x, self.weight)
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

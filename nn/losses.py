@@ -11,8 +11,8 @@ from typing import Any
 from autograd import Tensor
 
 from . import functional as F
-from .checks import check_integer, check_real
-from .functional.losses import MAPE_EPS, check_reduction
+from .checks import check_choice, check_integer, check_real
+from .functional.losses import MAPE_EPS, REDUCTIONS
 from .module import Module
 
 __all__ = [
@@ -37,7 +37,7 @@ class _Loss(Module):
     """Base of the loss layers: stores and validates ``reduction``."""
 
     def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_reduction(reduction, type(self).__name__)
+        self.reduction = check_choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

@@ -14,7 +14,7 @@ import numpy as np
 
 from autograd import Tensor, as_tensor
 
-from .functional.activations import check_count, check_real
+from .checks import check_float_dtype, check_positive_int, check_real
 from .functional.normalization import batch_norm, local_response_norm
 from .module import Module, input_for
 from .parameter import Parameter
@@ -38,18 +38,10 @@ class _BatchNorm(Module):
         dtype: Any = np.float32,
     ) -> None:
         layer = type(self).__name__
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"{layer}: num_features must be a positive integer, got {num_features!r}")
-        if not eps > 0:
-            raise ValueError(f"{layer}: eps must be > 0, got {eps!r}")
-        if momentum is not None and not 0 <= momentum <= 1:
-            raise ValueError(f"{layer}: momentum must be in [0, 1] or None, got {momentum!r}")
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"{layer}: parameters need a floating-point dtype, got {dtype}")
-        self.num_features = int(num_features)
-        self.eps = float(eps)
-        self.momentum = momentum
+        self.num_features = check_positive_int(layer, "num_features", num_features)
+        self.eps = check_real(layer, "eps", eps, 0, low_open=True)
+        self.momentum = None if momentum is None else check_real(layer, "momentum", momentum, 0, 1)
+        dtype = check_float_dtype(layer, "dtype", dtype)
         self.affine = bool(affine)
         self.track_running_stats = bool(track_running_stats)
         self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
@@ -124,10 +116,10 @@ class LocalResponseNorm(Module):
     """
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
-        self.size = check_count(size, "LocalResponseNorm", "size")
-        self.alpha = check_real(alpha, "LocalResponseNorm", "alpha")
-        self.beta = check_real(beta, "LocalResponseNorm", "beta")
-        self.k = check_real(k, "LocalResponseNorm", "k")
+        self.size = check_positive_int("LocalResponseNorm", "size", size)
+        self.alpha = check_real("LocalResponseNorm", "alpha", alpha)
+        self.beta = check_real("LocalResponseNorm", "beta", beta)
+        self.k = check_real("LocalResponseNorm", "k", k)
 
     def forward(self, x: Any) -> Tensor:
         return local_response_norm(x, self.size, self.alpha, self.beta, self.k)

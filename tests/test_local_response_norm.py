@@ -86,15 +86,15 @@ def test_local_response_norm_module_repr_shows_its_constants():
         (
             lambda: F.local_response_norm(np.ones((1, 3, 2)), 0),
             ValueError,
-            "local_response_norm: size must be positive",
+            "local_response_norm: size must be a positive integer, got 0",
         ),
         (
             lambda: F.local_response_norm(np.ones((1, 3, 2)), 2.0),
             TypeError,
-            "local_response_norm: size must be an integer",
+            "local_response_norm: size must be a positive integer, got 2.0",
         ),
         (lambda: F.local_response_norm(np.ones((1, 3, 2)), 2, beta=np.nan), ValueError, "beta must be finite"),
-        (lambda: nn.LocalResponseNorm(-1), ValueError, "LocalResponseNorm: size must be positive"),
+        (lambda: nn.LocalResponseNorm(-1), ValueError, "LocalResponseNorm: size must be a positive integer, got -1"),
         (lambda: nn.LocalResponseNorm(3, alpha="1"), TypeError, "LocalResponseNorm: alpha must be a real number"),
         (lambda: nn.LocalResponseNorm(3, k=np.inf), ValueError, "LocalResponseNorm: k must be finite"),
     ],

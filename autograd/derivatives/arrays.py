@@ -109,6 +109,25 @@ def _matmul_rule_b(g, out, a, b):
     return a.swapaxes(-1, -2) @ g
 
 
+def _rows(array, width):
+    """``array`` as a matrix of rows of ``width`` (all leading axes merged)."""
+    return array.reshape(-1, width)
+
+
+# linear(x, W, b) = x @ W^T + b over the last axis of x (nn.Linear's layout: W is (out, in)):
+# d/dx = g @ W, d/dW = g^T x (leading axes summed), d/db = sum of g over the leading axes.
+def _linear_rule_x(g, out, x, weight, bias=None):
+    return g @ weight
+
+
+def _linear_rule_weight(g, out, x, weight, bias=None):
+    return _rows(g, weight.shape[0]).T @ _rows(x, weight.shape[1])
+
+
+def _linear_rule_bias(g, out, x, weight, bias):
+    return _rows(g, weight.shape[0]).sum(axis=0)
+
+
 def is_basic_index(index) -> bool:
     """True if ``index`` selects by slices/ints only, so no element is picked twice."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -162,6 +181,7 @@ def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities):
 
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
+linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
 sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims), reads_values=False)
 mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g / _count(x.shape, axes), x.shape, axes, keepdims), reads_values=False)
 max_ = Op("max", _extreme_rule)

@@ -13,12 +13,13 @@ At kinks the derivative is the left one (relu'(0) = 0, as PyTorch); ties inside 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from autograd import Node, Tensor, where
+
+from ..checks import check_axis, check_positive_int, check_real
 
 __all__ = [
     "acon_c",
@@ -60,46 +61,6 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
     return tensor
 
 
-def check_real(value: Any, function: str, name: str) -> float:
-    """``value`` as a finite Python float, or a TypeError/ValueError naming ``function``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{function}: {name} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{function}: {name} must be finite, got {value}")
-    return float(value)
-
-
-def check_positive(value: Any, function: str, name: str) -> float:
-    """``value`` as a finite positive float, or an error naming ``function``."""
-    value = check_real(value, function, name)
-    if value <= 0:
-        raise ValueError(f"{function}: {name} must be positive, got {value}")
-    return value
-
-
-def check_integer(value: Any, function: str, name: str) -> int:
-    """``value`` as a Python int, or a TypeError naming ``function`` (booleans are refused)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{function}: {name} must be an integer, got {value!r}")
-    return int(value)
-
-
-def check_count(value: Any, function: str, name: str) -> int:
-    """``value`` as a positive int, or a TypeError/ValueError naming ``function``."""
-    value = check_integer(value, function, name)
-    if value < 1:
-        raise ValueError(f"{function}: {name} must be positive, got {value}")
-    return value
-
-
-def check_axis(axis: Any, ndim: int, function: str) -> int:
-    """``axis`` (an int, possibly negative) as a non-negative axis of an ``ndim``-D array."""
-    axis = check_integer(axis, function, "axis")
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{function}: axis {axis} is out of bounds for an input of dimension {ndim}")
-    return axis % ndim
-
-
 def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -> float | Tensor:
     """Shape a per-channel parameter so it broadcasts along axis 1 of ``x``.
 
@@ -107,7 +68,7 @@ def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -
     C = x.shape[1] becomes shape (C, 1, ..., 1).
     """
     if not isinstance(parameter, Node) and np.ndim(parameter) == 0:
-        return check_real(np.asarray(parameter).item(), function, name)
+        return check_real(function, name, np.asarray(parameter).item())
     parameter = as_float_tensor(parameter, function)
     if parameter.size == 1 and parameter.ndim <= 1:
         return parameter.reshape(())
@@ -140,7 +101,7 @@ def relu(x: Any) -> Tensor:
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0 else negative_slope * x; d/dx = 1 or negative_slope."""
-    negative_slope = check_real(negative_slope, "leaky_relu", "negative_slope")
+    negative_slope = check_real("leaky_relu", "negative_slope", negative_slope)
     return as_float_tensor(x, "leaky_relu").leaky_relu(negative_slope)
 
 
@@ -160,7 +121,7 @@ def elu(x: Any, alpha: float = 1.0) -> Tensor:
 
     d/dx = 1 where x > 0 else alpha e^x = elu(x) + alpha.
     """
-    alpha = check_real(alpha, "elu", "alpha")
+    alpha = check_real("elu", "alpha", alpha)
     return as_float_tensor(x, "elu").elu(alpha)
 
 
@@ -170,7 +131,7 @@ def softplus(x: Any, beta: float = 1.0) -> Tensor:
     d/dx = sigmoid(beta x). Unlike torch there is no ``threshold``: the formula above
     is exact and stable for every finite input.
     """
-    beta = check_positive(beta, "softplus", "beta")
+    beta = check_real("softplus", "beta", beta, 0, low_open=True)
     x = as_float_tensor(x, "softplus")
     return x.softplus() if beta == 1 else (x * beta).softplus() / beta
 
@@ -182,7 +143,7 @@ def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
     """
     x = as_float_tensor(x, "swish")
     if not isinstance(beta, Tensor):
-        beta = check_real(beta, "swish", "beta")
+        beta = check_real("swish", "beta", beta)
     return x * x.sigmoid() if isinstance(beta, float) and beta == 1 else x * (x * beta).sigmoid()
 
 
@@ -213,8 +174,8 @@ def maxout(x: Any, pieces: int, axis: int = -1) -> Tensor:
     goes to the maximal entry of each group (split evenly between ties).
     """
     x = as_float_tensor(x, "maxout")
-    pieces = check_count(pieces, "maxout", "pieces")
-    axis = check_axis(axis, x.ndim, "maxout")
+    pieces = check_positive_int("maxout", "pieces", pieces)
+    axis = check_axis("maxout", "axis", axis, x.ndim)
     if x.shape[axis] % pieces:
         raise ValueError(
             f"maxout: axis {axis} of input shape {x.shape} has length {x.shape[axis]}, "
@@ -246,7 +207,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     d softmax_i / d x_j = softmax_i (delta_ij - softmax_j).
     """
     x = as_float_tensor(x, "softmax")
-    check_axis(axis, x.ndim, "softmax")
+    check_axis("softmax", "axis", axis, x.ndim)
     return x.softmax(axis=axis)
 
 
@@ -256,5 +217,5 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     d log_softmax_i / d x_j = delta_ij - softmax_j.
     """
     x = as_float_tensor(x, "log_softmax")
-    check_axis(axis, x.ndim, "log_softmax")
+    check_axis("log_softmax", "axis", axis, x.ndim)
     return x.log_softmax(axis=axis)

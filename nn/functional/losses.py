@@ -21,8 +21,8 @@ import numpy as np
 
 from autograd import Node, Tensor, check_class_range, softmax_cross_entropy, where
 
-from ..checks import check_integer, check_real
-from .activations import as_float_tensor, check_axis
+from ..checks import check_axis, check_choice, check_integer, check_real
+from .activations import as_float_tensor
 
 __all__ = [
     "REDUCTIONS",
@@ -50,14 +50,6 @@ LOG_FLOOR = -100.0
 
 #: Default guard of ``mape`` against division by a zero target (scikit-learn's choice).
 MAPE_EPS = float(np.finfo(np.float64).eps)
-
-
-# -- argument checks -----------------------------------------------------------------
-def check_reduction(reduction: Any, loss: str) -> str:
-    """``reduction`` if it is "mean", "sum" or "none", else a ValueError naming ``loss``."""
-    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
-        raise ValueError(f"{loss}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    return reduction
 
 
 def _reduce(terms: Tensor, reduction: str, loss: str) -> Tensor:
@@ -108,9 +100,9 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
     if scores.ndim == 0:
         raise ValueError(f"{loss}: input must have a class axis, got a 0-d input")
     if scores.ndim == 1:
-        check_axis(axis, 2, loss)
+        check_axis(loss, "axis", axis, 2)
         return 0
-    return check_axis(axis, scores.ndim, loss)
+    return check_axis(loss, "axis", axis, scores.ndim)
 
 
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
@@ -150,7 +142,7 @@ def _expand_class_axis(array: Any, axis: int) -> Any:
 # -- regression ------------------------------------------------------------------------
 def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Squared error (prediction - target)^2; d/dprediction = 2 (prediction - target)."""
-    reduction = check_reduction(reduction, "mse_loss")
+    reduction = check_choice("mse_loss", "reduction", reduction, REDUCTIONS)
     prediction, target = _paired(prediction, target, "mse_loss")
     error = prediction - target
     return _reduce(error * error, reduction, "mse_loss")
@@ -158,7 +150,7 @@ def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
 
 def l1_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Absolute error |prediction - target| (MAE with "mean"); d/dprediction = sign(prediction - target)."""
-    reduction = check_reduction(reduction, "l1_loss")
+    reduction = check_choice("l1_loss", "reduction", reduction, REDUCTIONS)
     prediction, target = _paired(prediction, target, "l1_loss")
     return _reduce((prediction - target).abs(), reduction, "l1_loss")
 
@@ -168,7 +160,7 @@ def mean_bias_error(prediction: Any, target: Any, reduction: str = "mean") -> Te
 
     d/dprediction = -1. Not a loss to minimise (it is unbounded below); a diagnostic of bias.
     """
-    reduction = check_reduction(reduction, "mean_bias_error")
+    reduction = check_choice("mean_bias_error", "reduction", reduction, REDUCTIONS)
     prediction, target = _paired(prediction, target, "mean_bias_error")
     return _reduce(target - prediction, reduction, "mean_bias_error")
 
@@ -180,7 +172,7 @@ def mape(prediction: Any, target: Any, reduction: str = "mean", eps: float = MAP
     ``mean_absolute_percentage_error``) keeps a zero target finite; multiply by 100 for
     percent. d/dprediction = sign(prediction - target) / max(|target|, eps).
     """
-    reduction = check_reduction(reduction, "mape")
+    reduction = check_choice("mape", "reduction", reduction, REDUCTIONS)
     eps = check_real("mape", "eps", eps, 0, low_open=True)
     prediction, target = _paired(prediction, target, "mape")
     return _reduce((target - prediction).abs() / target.abs().maximum(eps), reduction, "mape")
@@ -192,7 +184,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     Computed as m (|d| - 0.5 m) with m = min(|d|, delta), which never squares a large
     error. d/dprediction = d where |d| <= delta, else delta sign(d).
     """
-    reduction = check_reduction(reduction, "huber_loss")
+    reduction = check_choice("huber_loss", "reduction", reduction, REDUCTIONS)
     delta = check_real("huber_loss", "delta", delta, 0, low_open=True)
     prediction, target = _paired(prediction, target, "huber_loss")
     size = (prediction - target).abs()
@@ -208,7 +200,7 @@ def binary_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean
     below e^-100, e.g. exactly 0) that term is flat and contributes no gradient.
     Probabilities and targets must lie in [0, 1].
     """
-    reduction = check_reduction(reduction, "binary_cross_entropy")
+    reduction = check_choice("binary_cross_entropy", "reduction", reduction, REDUCTIONS)
     probabilities, target = _paired(probabilities, target, "binary_cross_entropy", "probabilities")
     _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
     _check_unit_interval(target.data, "binary_cross_entropy", "targets")
@@ -228,7 +220,7 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
     softplus(x) = max(x, 0) + log1p(e^-|x|), so this is finite for every finite x.
     d/dx = sigmoid(x) - y. Targets must lie in [0, 1].
     """
-    reduction = check_reduction(reduction, "binary_cross_entropy_with_logits")
+    reduction = check_choice("binary_cross_entropy_with_logits", "reduction", reduction, REDUCTIONS)
     logits, target = _paired(logits, target, "binary_cross_entropy_with_logits", "logits")
     _check_unit_interval(target.data, "binary_cross_entropy_with_logits", "targets")
     return _reduce(logits.softplus() - logits * target, reduction, "binary_cross_entropy_with_logits")
@@ -245,7 +237,7 @@ def cross_entropy(
     target distribution t by (1 - e) t + e / C. d/dx = softmax(x) - t (for targets
     summing to 1). Stable: built on log_softmax.
     """
-    reduction = check_reduction(reduction, "cross_entropy")
+    reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)
     label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1)
     logits = as_float_tensor(logits, "cross_entropy")
     axis = _class_axis(logits, axis, "cross_entropy")
@@ -280,7 +272,7 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean", axis: int = 1
 
     d/dlog_probs = -1 at the target class, 0 elsewhere (a gather: -inf at other classes is fine).
     """
-    reduction = check_reduction(reduction, "nll_loss")
+    reduction = check_choice("nll_loss", "reduction", reduction, REDUCTIONS)
     log_probs = as_float_tensor(log_probs, "nll_loss")
     axis = _class_axis(log_probs, axis, "nll_loss")
     indices = _class_indices(target, log_probs, axis, "nll_loss")
@@ -293,7 +285,7 @@ def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0,
     ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or ().
     d/dx_i = p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
     """
-    reduction = check_reduction(reduction, "multi_margin_loss")
+    reduction = check_choice("multi_margin_loss", "reduction", reduction, REDUCTIONS)
     if check_integer("multi_margin_loss", "p", p) not in (1, 2):
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")
     margin = check_real("multi_margin_loss", "margin", margin)
@@ -328,7 +320,7 @@ def hinge_loss(scores: Any, target: Any, margin: float = 1.0, reduction: str = "
     boundary, e.g. every point under zero weights, is corrected. ``margin=0`` is the
     perceptron criterion (see :func:`perceptron_loss`).
     """
-    reduction = check_reduction(reduction, "hinge_loss")
+    reduction = check_choice("hinge_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("hinge_loss", "margin", margin, 0)
     return _reduce(_hinge_terms(_margins(scores, target, "hinge_loss"), margin), reduction, "hinge_loss")
 
@@ -340,7 +332,7 @@ def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor
     for a linear model f = w^T x, d/dw = -sum over those of y_n x_n, so SGD with
     learning rate lr on the "sum" reduction is the perceptron rule w <- w + lr y_n x_n.
     """
-    reduction = check_reduction(reduction, "perceptron_loss")
+    reduction = check_choice("perceptron_loss", "reduction", reduction, REDUCTIONS)
     return _reduce(_hinge_terms(_margins(scores, target, "perceptron_loss"), 0.0), reduction, "perceptron_loss")
 
 
@@ -355,7 +347,7 @@ def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tenso
     Unbounded: for y f below about -709 (float64) or -88 (float32) the value overflows
     to inf (numpy warns); use a margin loss that grows linearly if that can happen.
     """
-    reduction = check_reduction(reduction, "exponential_loss")
+    reduction = check_choice("exponential_loss", "reduction", reduction, REDUCTIONS)
     return _reduce((-_margins(scores, target, "exponential_loss")).exp(), reduction, "exponential_loss")
 
 
@@ -367,7 +359,7 @@ def smooth_hinge_loss(scores: Any, target: Any, alpha: float = 1.0, reduction: s
     h(u) = u^(alpha+1)/(alpha+1) - u + alpha/(alpha+1), so no large power is formed.
     d/dz = -1, z^alpha - 1, 0 on the three pieces (continuous; alpha = 1 gives (1 - z)^2 / 2).
     """
-    reduction = check_reduction(reduction, "smooth_hinge_loss")
+    reduction = check_choice("smooth_hinge_loss", "reduction", reduction, REDUCTIONS)
     alpha = check_real("smooth_hinge_loss", "alpha", alpha, 0, low_open=True)
     z = _margins(scores, target, "smooth_hinge_loss")
     u = z.clip(0.0, 1.0)

@@ -9,7 +9,8 @@ import numpy as np
 
 from autograd import Tensor
 
-from .activations import as_float_tensor, check_count, check_real
+from ..checks import check_positive_int, check_real
+from .activations import as_float_tensor
 
 __all__ = ["batch_norm", "local_response_norm"]
 
@@ -104,9 +105,9 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
         raise ValueError(
             f"local_response_norm: expected an input of shape (N, C, ...) with 3 or more axes, got {x.shape}"
         )
-    size = check_count(size, "local_response_norm", "size")
+    size = check_positive_int("local_response_norm", "size", size)
     alpha, beta, k = (
-        check_real(value, "local_response_norm", name) for value, name in ((alpha, "alpha"), (beta, "beta"), (k, "k"))
+        check_real("local_response_norm", name, value) for value, name in ((alpha, "alpha"), (beta, "beta"), (k, "k"))
     )
     channels = x.shape[1]
     offsets = np.arange(channels)[None, :] - np.arange(channels)[:, None]  # c' - c

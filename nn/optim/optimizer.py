@@ -5,8 +5,8 @@ hyper-parameters that apply to it) and a per-parameter ``state`` dict. Each
 subclass states its update rule once, on numpy arrays, in ``_update``; the base
 class turns a parameter and its gradient into arrays and writes the result back:
 
-* a ``Tensor`` parameter gets a new ``.data`` array of its own dtype (float32 stays
-  float32; gradient arrays, which may be shared between nodes, are never written);
+* a ``Tensor`` parameter is updated in place, as in PyTorch: its array is kept (float32
+  stays float32) and its version goes up; gradient arrays are never written;
 * a scalar ``Value`` parameter is updated as a 0-d float64 array and written back
   as a Python float.
 
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, Value, enable_grad, no_grad
+from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
 
 __all__ = ["Optimizer", "check_flag", "check_real", "safe_divide"]
 
@@ -69,7 +69,10 @@ def _gradient_array(parameter: Node) -> np.ndarray | None:
 
 def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
     """Write the update into the parameter itself (its array is kept, its version goes up), as torch does."""
-    parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
+    if new_data is parameter.data:  # the rule updated the array in place
+        increment_version(parameter)
+    else:
+        parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
 
 
 def _copy_state_value(value: Any) -> Any:
@@ -138,7 +141,7 @@ class Optimizer:
         """Validate the hyper-parameters of a group (raise ValueError/TypeError)."""
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
-        """Return the new parameter array; update ``state`` (a dict of arrays/numbers) in place."""
+        """Return the new parameter array (``param`` itself if updated in place); update ``state`` in place."""
         raise NotImplementedError(f"{type(self).__name__} must define _update()")
 
     # -- groups --------------------------------------------------------------------

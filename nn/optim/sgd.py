@@ -71,4 +71,5 @@ class SGD(Optimizer):
                 buffer = np.array(grad, copy=True)
             state["momentum_buffer"] = buffer
             grad = grad + momentum * buffer if group["nesterov"] else buffer
-        return param - group["lr"] * grad
+        param -= group["lr"] * grad  # in place: the parameter keeps its array
+        return param
