@@ -508,7 +508,7 @@ BAD_STATE_DICTS = {
     ),
     "state missing a key": (lambda sd: sd["state"][0].pop("exp_avg_sq"), "missing keys \\['exp_avg_sq'\\]"),
     "mis-shaped state": (lambda sd: sd["state"][0].update(exp_avg=np.zeros(3)), "'exp_avg' has shape \\(3,\\)"),
-    "negative step": (lambda sd: sd["state"][0].update(step=-2), "'step' must be a non-negative int"),
+    "negative step": (lambda sd: sd["state"][0].update(step=-2), "state 0: 'step' must be an integer >= 0, got -2"),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_flag, check_real
+from ..checks import check_choice, check_flag, check_real
 from .optimizer import Optimizer, ParamsLike, safe_divide
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
@@ -82,8 +82,7 @@ class Adam(Optimizer):
             check_real(owner, f"betas[{index}]", beta, 0, 1, high_open=True)
         for name in ("amsgrad", "maximize"):
             check_flag(owner, name, group[name])
-        if not isinstance(group["amsgrad_max"], str) or group["amsgrad_max"] not in AMSGRAD_MAX:
-            raise ValueError(f"{owner}: amsgrad_max must be 'raw' or 'corrected', got {group['amsgrad_max']!r}")
+        check_choice(owner, "amsgrad_max", group["amsgrad_max"], AMSGRAD_MAX)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """As :meth:`Optimizer.load_state_dict`; groups saved before ``amsgrad_max`` existed load as "raw"."""

@@ -18,8 +18,6 @@ only calls ``==`` on keys of equal hash, which distinct live objects never have.
 from __future__ import annotations
 
 import copy
-import math
-import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,7 +25,9 @@ import numpy as np
 
 from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
 
-__all__ = ["Optimizer", "check_flag", "check_real", "safe_divide"]
+from ..checks import check_integer
+
+__all__ = ["Optimizer", "safe_divide"]
 
 ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
 
@@ -84,21 +84,6 @@ def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     where the running averages, and so the numerator, are 0 too)."""
     numerator, denominator = np.broadcast_arrays(np.asarray(numerator), np.asarray(denominator))
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
-
-
-def check_real(owner: str, name: str, value: Any, low: float = 0.0, high: float | None = None) -> None:
-    """Raise unless ``low <= value`` (and ``value < high`` when given); name the option and value."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
-    if math.isnan(value) or value < low or (high is not None and value >= high):
-        bounds = f">= {low}" if high is None else f"in [{low}, {high})"
-        raise ValueError(f"{owner}: invalid {name} {value!r}, must be {bounds}")
-
-
-def check_flag(owner: str, name: str, value: Any) -> None:
-    """Raise unless ``value`` is a bool."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
 
 
 class Optimizer:
@@ -309,9 +294,10 @@ class Optimizer:
             restored: dict[str, Any] = {}
             for key, value in entry.items():
                 if key == "step":
-                    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-                        problems.append(f"state {index}: 'step' must be a non-negative int, got {value!r}")
-                    restored[key] = int(value) if isinstance(value, numbers.Integral) else value
+                    try:
+                        restored[key] = check_integer(f"state {index}", "'step'", value, 0)
+                    except (TypeError, ValueError) as error:
+                        problems.append(str(error))
                     continue
                 array = np.asarray(value)
                 if array.shape != _shape_of(parameter):
