@@ -18,7 +18,7 @@ import numpy as np
 
 from autograd import Node, safe_norm
 
-from .checks import check_real
+from .checks import check_choice, check_positive_int, check_real
 from .module import Module
 
 MONITORS = {"train_loss": "min", "val_loss": "min", "train_acc": "max", "val_acc": "max"}
@@ -125,16 +125,10 @@ class EarlyStopping(Callback):
     def __init__(
         self, patience: int = 5, min_delta: float = 0.0, restore_best_weights: bool = True, monitor: str = "val_loss"
     ) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 1:
-            raise ValueError(f"EarlyStopping: patience must be an integer >= 1, got {patience!r}")
-        if not isinstance(min_delta, (int, float)) or isinstance(min_delta, bool) or not min_delta >= 0:
-            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, got {min_delta!r}")
-        if monitor not in MONITORS:
-            raise ValueError(f"EarlyStopping: unknown monitor {monitor!r}; choose one of {sorted(MONITORS)}")
-        self.patience = int(patience)
-        self.min_delta = float(min_delta)
+        self.patience = check_positive_int("EarlyStopping", "patience", patience)
+        self.min_delta = check_real("EarlyStopping", "min_delta", min_delta, 0)
         self.restore_best_weights = bool(restore_best_weights)
-        self.monitor = monitor
+        self.monitor = check_choice("EarlyStopping", "monitor", monitor, sorted(MONITORS))
         self.mode = MONITORS[monitor]
         self._reset()
 

@@ -81,8 +81,8 @@ def test_loader_accepts_a_dataset_tuple_and_a_single_array():
 def test_loader_rejects_mismatched_lengths_and_bad_batch_size():
     with pytest.raises(ValueError, match=r"mismatched lengths \[5, 4\]"):
         DataLoader(np.zeros(5), np.zeros(4))
-    for bad in (0, -1, 2.5, True):
-        with pytest.raises(ValueError, match="batch_size"):
+    for bad, error in ((0, ValueError), (-1, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match=f"DataLoader: batch_size must be a positive integer, got {bad!r}"):
             DataLoader(np.zeros(5), batch_size=bad)
     with pytest.raises(ValueError, match="sample axis"):
         DataLoader(np.float64(3.0))

@@ -187,9 +187,9 @@ def test_callbacks_reject_bad_settings():
     for make in (GradientNormStop, ParameterStepStop):
         with pytest.raises(ValueError, match="xi must be positive"):
             make(0)
-    with pytest.raises(ValueError, match="patience"):
+    with pytest.raises(ValueError, match="EarlyStopping: patience must be a positive integer, got 0"):
         EarlyStopping(patience=0)
-    with pytest.raises(ValueError, match="unknown monitor 'loss'"):
+    with pytest.raises(ValueError, match="EarlyStopping: monitor must be .* or 'val_loss', got 'loss'"):
         EarlyStopping(monitor="loss")
 
 

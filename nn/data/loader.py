@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_integer, check_positive_int
+
 
 class DataLoader:
     """Iterate over aligned arrays in mini-batches: ``for x, y in DataLoader(X, y, batch_size=32)``.
@@ -44,15 +46,15 @@ class DataLoader:
             raise ValueError(
                 f"DataLoader: arrays have mismatched lengths {lengths}; every array needs one row per sample"
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be an integer >= 1, got {batch_size!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"DataLoader: seed must be a non-negative integer or None, got {seed!r}")
         self.arrays: tuple[np.ndarray, ...] = arrays
-        self.batch_size = int(batch_size)
+        self.batch_size = check_positive_int("DataLoader", "batch_size", batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.seed = int(seed) if seed is not None else int(np.random.SeedSequence().entropy % 2**63)
+        self.seed = (
+            check_integer("DataLoader", "seed", seed, 0)
+            if seed is not None
+            else int(np.random.SeedSequence().entropy % 2**63)
+        )
         self.epoch = 0
 
     @property
