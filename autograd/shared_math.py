@@ -113,7 +113,7 @@ def softplus(x: Any) -> Any:
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
-def _numpy_scalar(function: Any, *args: Any) -> float:
+def numpy_scalar(function: Any, *args: Any) -> float:
     """Evaluate a numpy ufunc on float64 scalars, silently, for IEEE edge cases."""
     with np.errstate(all="ignore"):
         return float(function(*(np.float64(a) for a in args)))
@@ -127,7 +127,7 @@ def power(x: Any, y: Any) -> Any:
         try:
             result = float(x) ** y
         except (ZeroDivisionError, OverflowError):
-            return _numpy_scalar(np.power, x, y)
+            return numpy_scalar(np.power, x, y)
         return math.nan if isinstance(result, complex) else result
     return np.power(x, y)
 
@@ -138,7 +138,7 @@ def divide(x: Any, y: Any) -> Any:
         try:
             return x / y
         except ZeroDivisionError:
-            return _numpy_scalar(np.divide, x, y)
+            return numpy_scalar(np.divide, x, y)
     return x / y
 
 
@@ -180,3 +180,23 @@ def safe_norm(array: Any) -> float:
         if largest == 0.0 or not math.isfinite(largest):
             return largest
         return largest * float(np.sqrt(np.sum((magnitudes / largest) ** 2)))
+
+
+def _numpy_or_method(ufunc: np.ufunc) -> Any:
+    """``ufunc`` on a number (a float with IEEE results) or an array; on a node, its method of the same name."""
+    name = ufunc.__name__
+
+    def function(x: Any) -> Any:
+        if isinstance(x, Node):
+            return getattr(x, name)()
+        if type(x) in _PLAIN:
+            return numpy_scalar(ufunc, x)
+        return ufunc(x)
+
+    function.__name__ = name
+    function.__doc__ = f"numpy.{name} of a number, an array or a node (recorded)."
+    return function
+
+
+sinh = _numpy_or_method(np.sinh)
+cosh = _numpy_or_method(np.cosh)

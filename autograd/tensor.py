@@ -23,6 +23,7 @@ from .broadcasting import normalize_axes, reduced_shape, unbroadcast
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
+from .numpy_functions import NumpyFunctions
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
 
@@ -56,7 +57,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(Node):
+class Tensor(Node, NumpyFunctions):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
@@ -650,6 +651,16 @@ class Tensor(Node):
     @staticmethod
     def _where(condition: Any, x: Any, y: Any) -> Tensor:
         return where(condition, x, y)
+
+    # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
+    def _apply_unary(self, op: Any, function: Any) -> Tensor:
+        return self._unary(op, np.asarray(function(self.data)))
+
+    def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
+        return self._binary(other, op, function, reflected)
+
+    def _test(self, predicate: Any) -> np.ndarray:
+        return np.asarray(predicate(self.data))
 
     # -- backward plumbing -------------------------------------------------------
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:

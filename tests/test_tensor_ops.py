@@ -1,65 +1,21 @@
-"""Property tests for every Tensor operation: forward values against numpy and gradients against
-central finite differences in float64, over random shapes, broadcastable shape pairs, axes
-(int, negative, tuple, None), keepdims, indices (negative, repeated, boolean, slices) and
-non-contiguous inputs (transposed and strided views). Domains are shifted away from each op's
-singular points instead of loosening tolerances."""
+"""Property tests for the Tensor operations outside the op table (tests/op_table.py): forward values
+against numpy and gradients against autograd.gradcheck (central finite differences in float64), over
+random shapes, broadcastable shape pairs, axes (int, negative, tuple, None), keepdims, indices
+(negative, repeated, boolean, slices) and non-contiguous inputs (transposed and strided views).
+Domains are shifted away from each op's singular points instead of loosening tolerances."""
 
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from op_table import assert_gradients_match
 
 import autograd as ag
-from autograd import Tensor, no_grad
+from autograd import Tensor
 from autograd.testing import arrays, axes_for, broadcastable_shapes, floats, indices_for, shapes
 
-EPS = 1e-6
-RTOL = 1e-4
-ATOL = 1e-5
 LAYOUTS = ["contiguous", "transposed", "strided"]
-
-
-# -- comparator -----------------------------------------------------------------------------
-def with_layout(array: np.ndarray, layout: str) -> np.ndarray:
-    """The same values in a different memory layout (a non-contiguous view unless 'contiguous')."""
-    array = np.asarray(array, dtype=np.float64)
-    if layout == "transposed":
-        return array.T.copy().T
-    if layout == "strided" and array.ndim:
-        wide = np.zeros(array.shape[:-1] + (2 * array.shape[-1],))
-        wide[..., ::2] = array
-        return wide[..., ::2]
-    return array.copy()
-
-
-def assert_gradients_match(f, *arrays: np.ndarray, layout: str = "contiguous") -> None:
-    """Backpropagate a random seed through ``f`` and compare every input's gradient with central
-    differences of sum(f(x) * seed); also checks the gradient's shape and dtype."""
-    leaves = [Tensor(with_layout(a, layout), requires_grad=True) for a in arrays]
-    out = f(*leaves)
-    seed = np.random.default_rng(len(leaves) + out.size).uniform(0.5, 1.5, out.shape)
-    out.backward(seed)
-    points = [np.array(a, dtype=np.float64) for a in arrays]
-
-    def objective() -> float:
-        with no_grad():
-            return float(np.sum(f(*[Tensor(p) for p in points]).data * seed))
-
-    for position, (leaf, point) in enumerate(zip(leaves, points)):
-        numeric = np.zeros(point.shape)
-        flat, flat_numeric = point.reshape(-1), numeric.reshape(-1)
-        for i in range(flat.size):
-            original = flat[i]
-            flat[i] = original + EPS
-            plus = objective()
-            flat[i] = original - EPS
-            minus = objective()
-            flat[i] = original
-            flat_numeric[i] = (plus - minus) / (2 * EPS)
-        analytic = np.zeros(point.shape) if leaf.grad is None else leaf.grad
-        assert analytic.shape == point.shape and analytic.dtype == np.float64, f"input {position}"
-        np.testing.assert_allclose(analytic, numeric, rtol=RTOL, atol=ATOL, err_msg=f"gradient of input {position}")
 
 
 # -- strategies -------------------------------------------------------------------------------
@@ -90,63 +46,7 @@ def untied_pairs(draw):
 layouts = st.sampled_from(LAYOUTS)
 
 
-# -- elementwise unary ops ----------------------------------------------------------------------
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-# name -> (tensor function, numpy reference, domain keyword arguments for autograd.testing.arrays)
-UNARY = {
-    "neg": (lambda x: -x, np.negative, {}),
-    "exp": (lambda x: x.exp(), np.exp, {}),
-    "log": (lambda x: x.log(), np.log, {"low": 0.1}),
-    "sqrt": (lambda x: x.sqrt(), np.sqrt, {"low": 0.1}),
-    "abs": (lambda x: x.abs(), np.abs, {"away_from": (0.0,)}),
-    "sin": (lambda x: x.sin(), np.sin, {}),
-    "cos": (lambda x: x.cos(), np.cos, {}),
-    "tanh": (lambda x: x.tanh(), np.tanh, {}),
-    "sigmoid": (lambda x: x.sigmoid(), _sigmoid, {}),
-    "relu": (lambda x: x.relu(), lambda x: np.maximum(x, 0), {"away_from": (0.0,)}),
-    "leaky_relu": (lambda x: x.leaky_relu(0.2), lambda x: np.where(x > 0, x, 0.2 * x), {"away_from": (0.0,)}),
-    "elu": (lambda x: x.elu(0.7), lambda x: np.where(x > 0, x, 0.7 * np.expm1(x)), {"away_from": (0.0,)}),
-    "softplus": (lambda x: x.softplus(), lambda x: np.log1p(np.exp(x)), {}),
-    "swish": (lambda x: x.swish(1.5), lambda x: x * _sigmoid(1.5 * x), {}),
-    "silu": (lambda x: x.silu(), lambda x: x * _sigmoid(x), {}),
-    "mish": (lambda x: x.mish(), lambda x: x * np.tanh(np.log1p(np.exp(x))), {}),
-    "step": (lambda x: x.step(), lambda x: (x > 0).astype(np.float64), {"away_from": (0.0,)}),
-    "clip": (lambda x: x.clip(-1.0, 1.5), lambda x: np.clip(x, -1.0, 1.5), {"away_from": (-1.0, 1.5)}),
-    "clip_low": (lambda x: x.clip(low=-0.5), lambda x: np.maximum(x, -0.5), {"away_from": (-0.5,)}),
-    "clamp_high": (lambda x: x.clamp(high=0.5), lambda x: np.minimum(x, 0.5), {"away_from": (0.5,)}),
-    "pow_int": (lambda x: x**3, lambda x: x**3, {}),
-    "pow_fraction": (lambda x: x**1.5, lambda x: x**1.5, {"low": 0.1}),
-    "pow_negative": (lambda x: x**-2, lambda x: x**-2.0, {"away_from": (0.0,), "margin": 0.2}),
-    "rpow": (lambda x: 2.0**x, lambda x: 2.0**x, {}),
-    "rsub": (lambda x: 1.0 - x, lambda x: 1.0 - x, {}),
-    "rdiv": (lambda x: 2.0 / x, lambda x: 2.0 / x, {"away_from": (0.0,), "margin": 0.2}),
-    "scalar_mul_add": (lambda x: 3.0 * x + 0.5, lambda x: 3.0 * x + 0.5, {}),
-    "ndarray_operand": (lambda x: x * np.float64(2.0) - np.array(1.0), lambda x: 2.0 * x - 1.0, {}),
-}
-
-
-@pytest.mark.parametrize("name", UNARY)
-@given(data=st.data(), layout=layouts)
-def test_unary_op_matches_numpy_and_finite_differences(name, data, layout):
-    function, reference, domain = UNARY[name]
-    x = data.draw(arrays(shapes(), **domain))
-    np.testing.assert_allclose(function(Tensor(x)).data, reference(x), rtol=1e-12, atol=1e-12)
-    assert_gradients_match(function, x, layout=layout)
-
-
-@pytest.mark.parametrize("name", [name for name in UNARY if name != "ndarray_operand"])  # float64 arrays promote
-def test_unary_op_keeps_float32(name):
-    function, _, domain = UNARY[name]
-    x = Tensor(np.array([0.3, 1.2], dtype=np.float32), requires_grad=True)
-    y = function(x)
-    assert y.dtype == np.float32
-    y.sum().backward()
-    assert x.grad.dtype == np.float32
-
-
+# -- elementwise ops (values and derivatives of each are checked by tests/test_op_table.py) ----------------
 def test_non_smooth_points_use_documented_derivatives():
     x = Tensor(np.zeros(1), requires_grad=True)
     for function, expected in [
@@ -170,27 +70,6 @@ def test_clip_passes_gradient_at_its_bounds():
 def test_clip_without_bounds_is_an_error():
     with pytest.raises(ValueError, match="clip: at least one of low and high"):
         Tensor([1.0]).clip()
-
-
-# -- elementwise binary ops with broadcasting ------------------------------------------------------
-# name -> (function, numpy reference, domain of a, domain of b)
-BINARY = {
-    "add": (lambda a, b: a + b, np.add, {}, {}),
-    "sub": (lambda a, b: a - b, np.subtract, {}, {}),
-    "mul": (lambda a, b: a * b, np.multiply, {}, {}),
-    "div": (lambda a, b: a / b, np.divide, {}, {"away_from": (0.0,), "margin": 0.3}),
-    "pow": (lambda a, b: a**b, np.power, {"low": 0.2}, {"low": -2.0, "high": 2.0}),
-}
-
-
-@pytest.mark.parametrize("name", BINARY)
-@given(data=st.data(), layout=layouts)
-def test_binary_op_broadcasts_like_numpy_and_unbroadcasts_gradients(name, data, layout):
-    function, reference, domain_a, domain_b = BINARY[name]
-    shape_a, shape_b = data.draw(broadcastable_shapes())
-    a, b = data.draw(arrays(shape_a, **domain_a)), data.draw(arrays(shape_b, **domain_b))
-    np.testing.assert_allclose(function(Tensor(a), Tensor(b)).data, reference(a, b), rtol=1e-12, atol=1e-12)
-    assert_gradients_match(function, a, b, layout=layout)
 
 
 @pytest.mark.parametrize(

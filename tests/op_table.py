@@ -1,0 +1,306 @@
+"""The one table of differentiable ops that the op tests run through (tests/test_op_table.py).
+
+A row names an op, how to call it on graph nodes (the same call serves ``Value`` and
+``Tensor`` when the row has ``value=True``: their elementwise methods share names), a
+numpy reference, the inputs it is checked on, how smooth it is, and its PyTorch
+counterpart. From each row the driver checks: Tensor values against numpy (float32
+kept), Value values against the scalar reference, first derivatives with
+``autograd.gradcheck`` (contiguous and non-contiguous inputs), second derivatives with
+``autograd.gradgradcheck`` (``order2="smooth"``) or an exactly zero Hessian
+(``order2="flat"``: piecewise linear ops), and values and gradients against torch
+when it is installed. Domains keep a margin from singular points instead of loosening
+tolerances.
+
+An elementwise op is one call of :func:`unary` or :func:`binary`; any other op gives
+its inputs as a strategy of :class:`Case` (arrays and keyword parameters).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import Tensor, Value
+from autograd.testing import arrays, broadcastable_shapes, shapes
+
+
+def laid_out(t: Tensor, layout: str) -> Tensor:
+    """``t`` as a non-contiguous view with the same values (through differentiable ops)."""
+    if layout == "transposed" and t.ndim >= 2:
+        return ag.stack([t.T])[0].T  # Fortran order
+    if layout == "strided" and t.ndim >= 1:
+        return ag.stack([t, t], axis=-1)[..., 0]  # every other element of a wider array
+    return t
+
+
+def weights(shape: tuple[int, ...]) -> np.ndarray:
+    """Fixed pseudo-random weights for an output shape (the same on every call)."""
+    seed = 1 + len(shape) * 31 + sum((i + 1) * n for i, n in enumerate(shape))
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape)
+
+
+def score(y):
+    """s(y) = sum(w * y) + sum(y * y) / 2: its Hessian J^T J + sum_k (w_k + y_k) d2 y_k exercises both the
+    op's rule applied to a gradient that depends on the input and the rule's own dependence on it."""
+    if isinstance(y, Value):
+        return 0.7 * y + y * y * 0.5
+    return (y * weights(y.shape)).sum() + (y * y).sum() * 0.5
+
+
+def assert_gradients_match(function, *inputs: np.ndarray, layout: str = "contiguous") -> None:
+    """autograd.gradcheck of ``function`` at ``inputs`` laid out as ``layout`` (float64, tight tolerances)."""
+    assert ag.gradcheck(lambda *ts: function(*(laid_out(t, layout) for t in ts)), inputs, rtol=1e-4, atol=1e-5)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input of a row: the arrays (float64) and the keyword parameters of the call."""
+
+    arrays: tuple[np.ndarray, ...]
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    #: our op: ``call(*nodes, **params)``
+    call: Callable[..., Any]
+    #: reference on float64 arrays: ``numpy(*arrays, **params)``
+    numpy: Callable[..., Any]
+    #: the Tensor inputs
+    cases: st.SearchStrategy[Case]
+    #: ``(domain of each input)`` for Value rows: keyword arguments of autograd.testing.floats
+    value_domains: tuple[dict, ...] | None = None
+    #: an independent reference on Python floats for the Value row (default: ``numpy``)
+    scalar: Callable[..., float] | None = None
+    #: "smooth" (gradgradcheck), "flat" (piecewise linear: the Hessian is exactly zero) or None
+    order2: str | None = "smooth"
+    #: torch's op: ``torch_call(torch, *torch_tensors, **params)``; None when torch has no counterpart
+    torch: Callable[..., Any] | None = None
+    #: inputs for the torch comparison, when they differ from ``cases`` (e.g. away from a torch threshold)
+    torch_cases: st.SearchStrategy[Case] | None = None
+    #: whether float32 inputs give float32 outputs and gradients
+    keeps_float32: bool = True
+    #: relative tolerance of values against the reference
+    rtol: float = 1e-12
+    #: a fixed input for the float32 check (inside every domain)
+    float32_case: Case = Case((np.array([0.3, 1.2]),))
+
+    @property
+    def on_value(self) -> bool:
+        return self.value_domains is not None
+
+
+def _elementwise_case(*domains: dict) -> st.SearchStrategy[Case]:
+    if len(domains) == 1:
+        return arrays(shapes(), **domains[0]).map(lambda x: Case((x,)))
+
+    @st.composite
+    def draw(data: st.DrawFn) -> Case:
+        shape_pair = data(broadcastable_shapes())
+        return Case(tuple(data(arrays(shape, **domain)) for shape, domain in zip(shape_pair, domains)))
+
+    return draw()
+
+
+def _points_inside(domain: dict) -> np.ndarray:
+    """Two points of ``domain`` (keyword arguments of autograd.testing.floats) away from its excluded points."""
+    low, high = domain.get("low", -3.0), domain.get("high", 3.0)
+    margin = domain.get("margin", 0.05)
+    grid = np.linspace(low, high, 41)[1:-1]
+    usable = [x for x in grid if all(abs(x - p) >= margin for p in domain.get("away_from", ()))]
+    return np.array([usable[len(usable) // 3], usable[2 * len(usable) // 3]])
+
+
+def unary(
+    name: str,
+    call: Callable[..., Any],
+    numpy: Callable[..., Any],
+    domain: dict | None = None,
+    *,
+    value: bool = True,
+    torch_domain: dict | None = None,
+    **options: Any,
+) -> Row:
+    """A row for an elementwise function of one input, on Values (``value=True``) and Tensors."""
+    domain = domain or {}
+    torch_cases = _elementwise_case(torch_domain) if torch_domain is not None else None
+    return Row(
+        name,
+        call,
+        numpy,
+        _elementwise_case(domain),
+        value_domains=(domain,) if value else None,
+        torch_cases=torch_cases,
+        float32_case=Case((_points_inside(domain),)),
+        **options,
+    )
+
+
+def binary(
+    name: str,
+    call: Callable[..., Any],
+    numpy: Callable[..., Any],
+    first: dict | None = None,
+    second: dict | None = None,
+    *,
+    value: bool = True,
+    **options: Any,
+) -> Row:
+    """A row for an elementwise function of two broadcasting inputs."""
+    domains = (first or {}, second or {})
+    return Row(
+        name,
+        call,
+        numpy,
+        _elementwise_case(*domains),
+        value_domains=domains if value else None,
+        float32_case=Case(tuple(_points_inside(domain) for domain in domains)),
+        **options,
+    )
+
+
+def _sigmoid(x: Any) -> Any:
+    return 1 / (1 + np.exp(-x))
+
+
+def _softplus(x: Any) -> Any:
+    return np.logaddexp(0.0, x)
+
+
+def _math_sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _math_softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+KINK = {"away_from": (0.0,)}
+POSITIVE = {"low": 0.1, "high": 5.0}
+NONZERO = {"away_from": (0.0,), "margin": 0.3}
+UNIT = {"low": -0.9, "high": 0.9}  # inside (-1, 1): arcsin, arccos, arctanh
+
+# fmt: off
+ROWS: list[Row] = [
+    # -- arithmetic ---------------------------------------------------------------------------------------
+    unary("neg", lambda x: -x, np.negative, torch=lambda torch, x: -x),
+    unary("scale_shift", lambda x: 3.0 * x + 0.5, lambda x: 3.0 * x + 0.5),
+    unary("rsub", lambda x: 1.0 - x, lambda x: 1.0 - x),
+    unary("rdiv", lambda x: 2.0 / x, lambda x: 2.0 / x, NONZERO, torch=lambda torch, x: 2.0 / x),
+    unary("rpow", lambda x: 1.7**x, lambda x: 1.7**x, scalar=lambda x: 1.7**x, torch=lambda torch, x: 1.7**x),
+    unary("pow_int", lambda x: x**3, lambda x: x**3),
+    unary("pow_fraction", lambda x: x**1.5, lambda x: x**1.5, POSITIVE, scalar=lambda x: x**1.5,
+          torch=lambda torch, x: x**1.5),
+    unary("cube_root", lambda x: x ** (1 / 3), lambda x: x ** (1 / 3), POSITIVE, scalar=lambda x: x ** (1 / 3)),
+    unary("pow_negative", lambda x: x**-2, lambda x: x**-2.0, NONZERO),
+    unary("ndarray_operand", lambda x: x * np.float64(2.0) - np.array(1.0), lambda x: 2.0 * x - 1.0,
+          value=False, keeps_float32=False),  # float64 arrays promote, as in numpy
+    binary("add", lambda a, b: a + b, np.add, torch=lambda torch, a, b: a + b),
+    binary("sub", lambda a, b: a - b, np.subtract, torch=lambda torch, a, b: a - b),
+    binary("mul", lambda a, b: a * b, np.multiply, torch=lambda torch, a, b: a * b),
+    binary("div", lambda a, b: a / b, np.divide, {}, NONZERO, torch=lambda torch, a, b: a / b),
+    binary("pow", lambda a, b: a**b, np.power, {"low": 0.2}, {"low": -2.0, "high": 2.0},
+           scalar=lambda x, y: x**y, torch=lambda torch, a, b: a**b),
+    # -- exponentials, logarithms, powers ------------------------------------------------------------------
+    unary("exp", lambda x: x.exp(), np.exp, scalar=math.exp, torch=lambda torch, x: torch.exp(x)),
+    unary("log", lambda x: x.log(), np.log, POSITIVE, scalar=math.log, torch=lambda torch, x: torch.log(x)),
+    unary("sqrt", lambda x: x.sqrt(), np.sqrt, POSITIVE, scalar=math.sqrt, torch=lambda torch, x: torch.sqrt(x)),
+    unary("log2", lambda x: x.log2(), np.log2, POSITIVE, scalar=math.log2, torch=lambda torch, x: torch.log2(x)),
+    unary("log10", lambda x: x.log10(), np.log10, POSITIVE, scalar=math.log10,
+          torch=lambda torch, x: torch.log10(x)),
+    unary("log1p", lambda x: x.log1p(), np.log1p, {"low": -0.9}, scalar=math.log1p,
+          torch=lambda torch, x: torch.log1p(x)),
+    unary("expm1", lambda x: x.expm1(), np.expm1, scalar=math.expm1, torch=lambda torch, x: torch.expm1(x)),
+    unary("exp2", lambda x: x.exp2(), np.exp2, scalar=lambda x: 2.0**x, torch=lambda torch, x: torch.exp2(x)),
+    unary("square", lambda x: x.square(), np.square, scalar=lambda x: x * x, torch=lambda torch, x: torch.square(x)),
+    unary("reciprocal", lambda x: x.reciprocal(), np.reciprocal, NONZERO, scalar=lambda x: 1 / x,
+          torch=lambda torch, x: torch.reciprocal(x)),
+    unary("erf", lambda x: x.erf(), np.vectorize(math.erf, otypes=[np.float64]), {"low": -4.0, "high": 4.0},
+          scalar=math.erf, torch=lambda torch, x: torch.erf(x), rtol=2e-15),
+    binary("logaddexp", lambda a, b: a.logaddexp(b), np.logaddexp,
+           scalar=lambda x, y: max(x, y) + math.log1p(math.exp(-abs(x - y))),
+           torch=lambda torch, a, b: torch.logaddexp(a, b)),
+    binary("logaddexp2", lambda a, b: a.logaddexp2(b), np.logaddexp2,
+           scalar=lambda x, y: math.log2(2.0**x + 2.0**y), torch=lambda torch, a, b: torch.logaddexp2(a, b)),
+    # -- trigonometric and hyperbolic ------------------------------------------------------------------------
+    unary("sin", lambda x: x.sin(), np.sin, scalar=math.sin, torch=lambda torch, x: torch.sin(x)),
+    unary("cos", lambda x: x.cos(), np.cos, scalar=math.cos, torch=lambda torch, x: torch.cos(x)),
+    unary("tan", lambda x: x.tan(), np.tan, {"low": -1.4, "high": 1.4}, scalar=math.tan,
+          torch=lambda torch, x: torch.tan(x)),
+    unary("arcsin", lambda x: x.arcsin(), np.arcsin, UNIT, scalar=math.asin, torch=lambda torch, x: torch.asin(x)),
+    unary("arccos", lambda x: x.arccos(), np.arccos, UNIT, scalar=math.acos, torch=lambda torch, x: torch.acos(x)),
+    unary("arctan", lambda x: x.arctan(), np.arctan, scalar=math.atan, torch=lambda torch, x: torch.atan(x)),
+    binary("arctan2", lambda a, b: a.arctan2(b), np.arctan2, NONZERO, NONZERO, scalar=math.atan2,
+           torch=lambda torch, a, b: torch.atan2(a, b)),
+    binary("hypot", lambda a, b: a.hypot(b), np.hypot, NONZERO, NONZERO, scalar=math.hypot,
+           torch=lambda torch, a, b: torch.hypot(a, b)),
+    unary("sinh", lambda x: x.sinh(), np.sinh, scalar=math.sinh, torch=lambda torch, x: torch.sinh(x)),
+    unary("cosh", lambda x: x.cosh(), np.cosh, scalar=math.cosh, torch=lambda torch, x: torch.cosh(x)),
+    unary("tanh", lambda x: x.tanh(), np.tanh, scalar=math.tanh, torch=lambda torch, x: torch.tanh(x)),
+    unary("arcsinh", lambda x: x.arcsinh(), np.arcsinh, scalar=math.asinh, torch=lambda torch, x: torch.asinh(x)),
+    unary("arccosh", lambda x: x.arccosh(), np.arccosh, {"low": 1.1, "high": 5.0}, scalar=math.acosh,
+          torch=lambda torch, x: torch.acosh(x)),
+    unary("arctanh", lambda x: x.arctanh(), np.arctanh, UNIT, scalar=math.atanh,
+          torch=lambda torch, x: torch.atanh(x)),
+    unary("deg2rad", lambda x: x.deg2rad(), np.deg2rad, scalar=math.radians, torch=lambda torch, x: torch.deg2rad(x)),
+    unary("rad2deg", lambda x: x.rad2deg(), np.rad2deg, scalar=math.degrees, torch=lambda torch, x: torch.rad2deg(x)),
+    # -- piecewise: the kinks and jumps are kept at a distance; see test_op_table for the values there ----------
+    unary("abs", lambda x: x.abs(), np.abs, KINK, scalar=abs, order2="flat", torch=lambda torch, x: torch.abs(x)),
+    unary("sign", lambda x: x.sign(), np.sign, KINK, order2="flat", torch=lambda torch, x: torch.sign(x)),
+    unary("floor", lambda x: x.floor(), np.floor, {"away_from": tuple(range(-3, 4))}, scalar=math.floor,
+          order2="flat", torch=lambda torch, x: torch.floor(x)),
+    unary("ceil", lambda x: x.ceil(), np.ceil, {"away_from": tuple(range(-3, 4))}, scalar=math.ceil,
+          order2="flat", torch=lambda torch, x: torch.ceil(x)),
+    unary("round", lambda x: x.round(), np.round, {"away_from": (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)},
+          order2="flat", torch=lambda torch, x: torch.round(x)),
+    unary("trunc", lambda x: x.trunc(), np.trunc, {"away_from": tuple(range(-3, 4))}, scalar=math.trunc,
+          order2="flat", torch=lambda torch, x: torch.trunc(x)),
+    unary("mod_constant", lambda x: x % 0.7, lambda x: np.mod(x, 0.7), {"away_from": (-2.8, -2.1, -1.4, -0.7, 0.0,
+          0.7, 1.4, 2.1, 2.8)}, scalar=lambda x: x % 0.7, order2="flat", torch=lambda torch, x: torch.remainder(x, 0.7)),
+    unary("rmod", lambda x: 2.0 % x, lambda x: np.mod(2.0, x), {"low": 0.3, "high": 3.0,
+          "away_from": (1 / 3, 0.4, 0.5, 2 / 3, 1.0, 2.0)}, scalar=lambda x: 2.0 % x, order2="flat"),
+    binary("mod", lambda a, b: a % b, np.mod, {"low": 0.1, "high": 0.9}, {"low": 1.0, "high": 3.0},
+           scalar=lambda x, y: x % y, order2="flat", torch=lambda torch, a, b: torch.remainder(a, b)),
+    binary("fmod", lambda a, b: a.fmod(b), np.fmod, {"low": -0.9, "high": 0.9}, {"low": 1.0, "high": 3.0},
+           scalar=math.fmod, order2="flat", torch=lambda torch, a, b: torch.fmod(a, b)),
+    binary("fmax", lambda a, b: a.fmax(b), np.fmax, {"low": -3.0, "high": -0.1}, {"low": 0.1}, order2="flat",
+           torch=lambda torch, a, b: torch.fmax(a, b)),
+    binary("fmin", lambda a, b: a.fmin(b), np.fmin, {"low": -3.0, "high": -0.1}, {"low": 0.1}, order2="flat",
+           torch=lambda torch, a, b: torch.fmin(a, b)),
+    unary("clip", lambda x: x.clip(-1.0, 1.5), lambda x: np.clip(x, -1.0, 1.5), {"away_from": (-1.0, 1.5)},
+          order2="flat", torch=lambda torch, x: torch.clamp(x, -1.0, 1.5)),
+    unary("clip_low", lambda x: x.clip(low=-0.5), lambda x: np.maximum(x, -0.5), {"away_from": (-0.5,)},
+          order2="flat"),
+    unary("clamp_high", lambda x: x.clamp(high=0.5), lambda x: np.minimum(x, 0.5), {"away_from": (0.5,)},
+          value=False, order2="flat"),
+    # -- activations -------------------------------------------------------------------------------------------
+    unary("sigmoid", lambda x: x.sigmoid(), _sigmoid, scalar=_math_sigmoid, torch=lambda torch, x: torch.sigmoid(x),
+          torch_domain={"low": -40.0, "high": 40.0}),
+    unary("softplus", lambda x: x.softplus(), _softplus, scalar=_math_softplus,
+          torch=lambda torch, x: torch.nn.functional.softplus(x),
+          torch_domain={"low": -40.0, "high": 19.5}),  # torch's softplus is the identity above 20 (threshold)
+    unary("relu", lambda x: x.relu(), lambda x: np.maximum(x, 0), KINK, scalar=lambda x: max(x, 0.0),
+          order2="flat", torch=lambda torch, x: torch.relu(x)),
+    unary("leaky_relu", lambda x: x.leaky_relu(0.2), lambda x: np.where(x > 0, x, 0.2 * x), KINK, order2="flat",
+          torch=lambda torch, x: torch.nn.functional.leaky_relu(x, 0.2)),
+    unary("elu", lambda x: x.elu(0.7), lambda x: np.where(x > 0, x, 0.7 * np.expm1(x)), KINK,
+          scalar=lambda x: x if x > 0 else 0.7 * (math.exp(x) - 1), torch=lambda torch, x: torch.nn.functional.elu(x, 0.7)),
+    unary("step", lambda x: x.step(), lambda x: (x > 0).astype(np.float64), KINK, order2="flat"),
+    unary("swish", lambda x: x.swish(1.5), lambda x: x * _sigmoid(1.5 * x),
+          scalar=lambda x: x * _math_sigmoid(1.5 * x), torch=lambda torch, x: x * torch.sigmoid(1.5 * x)),
+    unary("silu", lambda x: x.silu(), lambda x: x * _sigmoid(x), scalar=lambda x: x * _math_sigmoid(x),
+          torch=lambda torch, x: torch.nn.functional.silu(x)),
+    unary("mish", lambda x: x.mish(), lambda x: x * np.tanh(_softplus(x)),
+          scalar=lambda x: x * math.tanh(_math_softplus(x)), torch=lambda torch, x: torch.nn.functional.mish(x)),
+]
+# fmt: on
+
+ROWS_BY_NAME = {row.name: row for row in ROWS}
+assert len(ROWS_BY_NAME) == len(ROWS), "row names must be unique"
