@@ -1,0 +1,89 @@
+"""numpy's elementwise functions on Value and Tensor (autograd.numpy_functions) where the op table does
+not look: the documented gradients at ties, nans and jumps, the boolean tests, IEEE results for Values,
+erf's precision and errors naming the op."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+from autograd import Tensor, Value
+from autograd.special import erf
+from autograd.testing import floats
+
+
+def test_fmax_fmin_split_ties_evenly_and_route_around_nan():
+    a = Tensor([1.0, np.nan, 2.0, np.nan], requires_grad=True)
+    b = Tensor([1.0, 3.0, np.nan, np.nan], requires_grad=True)
+    a.fmax(b).backward(np.ones(4))
+    np.testing.assert_array_equal(a.grad, [0.5, 0.0, 1.0, 0.5])
+    np.testing.assert_array_equal(b.grad, [0.5, 1.0, 0.0, 0.5])
+    a.grad = b.grad = None
+    a.fmin(b).backward(np.ones(4))
+    np.testing.assert_array_equal(a.grad, [0.5, 0.0, 1.0, 0.5])
+    np.testing.assert_array_equal(b.grad, [0.5, 1.0, 0.0, 0.5])
+
+
+def test_mod_and_fmod_pass_gradient_one_to_x_and_minus_the_rounded_quotient_to_y():
+    x = Tensor([-3.5, 3.5, 2.0], requires_grad=True)
+    y = Tensor([2.0, -2.0, 1.0], requires_grad=True)
+    (x % y).backward(np.ones(3))
+    np.testing.assert_array_equal((x % y).data, np.mod(x.data, y.data))
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(y.grad, -np.floor(x.data / y.data))  # 2.0 % 1.0 sits on a jump: still 1 and -2
+    x.grad = y.grad = None
+    x.fmod(y).backward(np.ones(3))
+    np.testing.assert_array_equal(y.grad, -np.trunc(x.data / y.data))
+
+
+@pytest.mark.parametrize("method", ["floor", "ceil", "round", "trunc", "sign"])
+def test_rounding_and_sign_have_zero_gradient_even_at_their_jumps(method):
+    x = Tensor([-1.0, -0.5, 0.0, 0.5, 2.0], requires_grad=True)
+    getattr(x, method)().backward(np.ones(5))
+    np.testing.assert_array_equal(x.grad, np.zeros(5))
+    v = Value(0.5)
+    getattr(v, method)().backward()
+    assert v.grad == 0.0
+
+
+@pytest.mark.parametrize("method", ["isnan", "isinf", "isfinite"])
+def test_nan_and_inf_tests_give_plain_booleans(method):
+    data = np.array([1.0, np.nan, np.inf, -np.inf])
+    result = getattr(Tensor(data, requires_grad=True), method)()
+    assert type(result) is np.ndarray and result.dtype == bool
+    np.testing.assert_array_equal(result, getattr(np, method)(data))
+    assert [getattr(Value(x), method)() for x in data] == list(getattr(np, method)(data))
+    assert all(type(getattr(Value(x), method)()) is bool for x in data)
+
+
+def test_value_functions_give_ieee_results_outside_their_domain_silently():
+    assert math.isnan(Value(2.0).arcsin().data)
+    assert Value(0.0).log2().data == -math.inf
+    assert Value(1.0).arctanh().data == math.inf
+    assert Value(1000.0).cosh().data == math.inf
+
+
+@given(floats(-30.0, 30.0))
+def test_erf_matches_math_erf_to_float64_precision(x):
+    assert math.isclose(erf(x), math.erf(x), rel_tol=2e-15, abs_tol=1e-300)
+
+
+def test_erf_keeps_float32_and_its_limits():
+    assert erf(np.array([0.5], dtype=np.float32)).dtype == np.float32
+    np.testing.assert_array_equal(erf(np.array([np.inf, -np.inf, 0.0])), [1.0, -1.0, 0.0])
+    assert math.isnan(erf(math.nan))
+
+
+@pytest.mark.parametrize("method", ["arctan2", "hypot", "logaddexp", "fmax", "mod", "fmod"])
+def test_binary_function_of_shapes_that_do_not_broadcast_names_the_op(method):
+    with pytest.raises(
+        ValueError, match=rf"{method}: operands could not be broadcast together with shapes \(2,\) and \(3,\)"
+    ):
+        getattr(Tensor(np.ones(2)), method)(Tensor(np.ones(3)))
+
+
+def test_integer_tensors_give_float_results_as_in_numpy():
+    result = Tensor([1, 8]).log2()
+    assert result.dtype == np.float64
+    np.testing.assert_array_equal(result.data, [0.0, 3.0])
