@@ -67,25 +67,28 @@ def optional_torch() -> Any:
 
 
 def interleaved_medians(
-    steps: Mapping[str, Step], rounds: int, seconds: float, warmup: int = 2
+    steps: Mapping[str, Step], rounds: int, seconds: float, warmup: int = 2, min_repeats: int = 3
 ) -> dict[str, list[float]]:
     """Per-round median seconds per call of every step, the rounds interleaved.
 
-    Each contender makes about ``seconds`` worth of calls per round (at least 3; the count
-    comes from its warm-up calls). Round r runs the contenders in an order rotated by r,
-    so none always runs first.
+    Each contender makes about ``seconds`` worth of calls per round, at least ``min_repeats``
+    (the count comes from its warm-up calls). Round r runs the contenders in an order rotated
+    by r, so none always runs first; the cycle collector runs (untimed) before each
+    contender's calls, so no contender pays for the garbage of the one before it.
     """
     repeats = {}
     for name, step in steps.items():
         start = time.perf_counter()
         for _ in range(warmup):
             step()
-        repeats[name] = max(3, round(seconds * warmup / (time.perf_counter() - start)))
+        elapsed = time.perf_counter() - start
+        repeats[name] = max(min_repeats, round(seconds * warmup / elapsed)) if warmup else min_repeats
     names = list(steps)
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
         for name in names[r % len(names) :] + names[: r % len(names)]:
             step = steps[name]
+            gc.collect()  # each contender's calls pay for the cycles they make, not for the last one's
             samples = []
             for _ in range(repeats[name]):
                 start = time.perf_counter()

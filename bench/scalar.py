@@ -1,64 +1,147 @@
-"""Benchmark: the scalar Value engine against micrograd, in the same process.
+"""Benchmark: the scalar Value engine against micrograd, a pure-Python floor and torch.
 
 Workloads:
-  1. micrograd's demo setting: MLP 2-16-16-1 (ReLU) on 100 two-moons points,
-     SVM max-margin loss + 1e-4 L2, one full-batch forward + backward + SGD step.
-  2. a scalar chain y = y * 1.0001 + 0.0001 of 1e5 and 1e6 steps, forward + backward,
-     at Python's default recursion limit.
+  1. micrograd's demo setting: MLP 2-16-16-1 (ReLU) on 100 two-moons points, SVM max-margin
+     loss + 1e-4 L2, one full-batch forward + backward + SGD step (lr 0.01). Contenders: ours
+     (``nn.MLP``), micrograd 0.1.0, and the floor: the same step in plain Python floats and
+     lists with a hand-derived backward. All three must compute the same loss (and the floor
+     the same updated weights as ours) before anything is timed.
+  2. the chain y = y * 1.0001 + 0.0001 of 1e5 steps, forward + backward, at Python's default
+     recursion limit: ours in recorded graph nodes per second (every node backward visits,
+     leaves and constants included) and against torch's scalar tensors when installed;
+     micrograd's recursive backward is tried too.
 
-Run by hand: ``python bench/scalar.py`` (needs the ``bench`` extra: micrograd,
-scikit-learn). Prints medians and ratios (micrograd time / ours).
+Run by hand: ``python bench/scalar.py [--quick]`` (needs the ``bench`` extra: micrograd,
+scikit-learn). Timings are interleaved rounds in one process; ratios are medians of
+per-round ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import operator
 import random
 import statistics
 import sys
 import time
+from dataclasses import dataclass
+from typing import Any
+
+from harness import MismatchError, interleaved_medians, optional_torch, paired_ratio
 
 from autograd import Value
 from nn import MLP
 
+LEARNING_RATE = 0.01
+L2 = 1e-4
 
-def moons():
+
+def moons() -> tuple[list[list[float]], list[int]]:
     from sklearn.datasets import make_moons
 
     x, y = make_moons(n_samples=100, noise=0.1, random_state=1)
     return x.tolist(), (y * 2 - 1).tolist()
 
 
-def ours_step(model, xs, ys):
+def ours_step(model: MLP, xs: list, ys: list) -> float:
     scores = [model(x) for x in xs]
     losses = [(1 - y * s).relu() for y, s in zip(ys, scores)]
     data_loss = Value.sum(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * Value.sum([p * p for p in model.parameters()])
+    reg_loss = L2 * Value.sum([p * p for p in model.parameters()])
     total = data_loss + reg_loss
     model.zero_grad()
     total.backward()
     for p in model.parameters():
-        p.data -= 0.01 * p.grad
+        p.data -= LEARNING_RATE * p.grad
     return total.data
 
 
-def micrograd_step(model, xs, ys):
+def micrograd_step(model: Any, xs: list, ys: list) -> float:
     from micrograd.engine import Value as MgValue
 
     inputs = [list(map(MgValue, x)) for x in xs]
     scores = list(map(model, inputs))
     losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    reg_loss = L2 * sum(p * p for p in model.parameters())
     total = data_loss + reg_loss
     model.zero_grad()
     total.backward()
     for p in model.parameters():
-        p.data -= 0.01 * p.grad
+        p.data -= LEARNING_RATE * p.grad
     return total.data
 
 
-def copy_weights(ours, theirs):
+class PurePythonMLP:
+    """micrograd's demo step in plain floats: ReLU MLP, SVM loss + L2, hand-derived backward, SGD.
+
+    Per sample: z_l = W_l h_{l-1} + b_l, h_l = max(z_l, 0) except the last layer (score s = z_L);
+    loss = (1/n) sum_i max(1 - y_i s_i, 0) + alpha sum_p p^2. Backward: dL/ds_i = -y_i / n where
+    the margin 1 - y_i s_i > 0 (else 0); dL/dW_l = delta_l h_{l-1}^T, dL/db_l = delta_l,
+    delta_{l-1} = (W_l^T delta_l) * [h_{l-1} > 0]; the L2 term adds 2 alpha p.
+    """
+
+    def __init__(self, weights: list[list[list[float]]], biases: list[list[float]]) -> None:
+        self.weights = weights  # weights[l][out][in]
+        self.biases = biases  # biases[l][out]
+
+    @classmethod
+    def copy_of(cls, model: MLP) -> PurePythonMLP:
+        weights = [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in model.layers]
+        biases = [[neuron.b.data for neuron in layer.neurons] for layer in model.layers]
+        return cls(weights, biases)
+
+    def flat_parameters(self) -> list[float]:
+        """Every weight, then every bias, layer by layer."""
+        weights = [p for w in self.weights for row in w for p in row]
+        return weights + [p for b in self.biases for p in b]
+
+    def step(self, xs: list, ys: list) -> float:
+        weights, biases = self.weights, self.biases
+        last = len(weights) - 1
+        grad_w = [[[0.0] * len(row) for row in w] for w in weights]
+        grad_b = [[0.0] * len(b) for b in biases]
+        n = len(xs)
+        data_loss = 0.0
+        for x, y in zip(xs, ys):
+            activations = [x]
+            h = x
+            for layer, (w, b) in enumerate(zip(weights, biases)):
+                z = [sum(map(operator.mul, row, h), bias) for row, bias in zip(w, b)]
+                h = z if layer == last else [v if v > 0.0 else 0.0 for v in z]
+                activations.append(h)
+            margin = 1.0 - y * h[0]
+            if margin <= 0.0:
+                continue
+            data_loss += margin
+            delta = [-y / n]
+            for layer in range(last, -1, -1):
+                h_in = activations[layer]
+                for row_grad, d in zip(grad_w[layer], delta):
+                    if d:
+                        for i, h_i in enumerate(h_in):
+                            row_grad[i] += d * h_i
+                layer_grad_b = grad_b[layer]
+                for o, d in enumerate(delta):
+                    layer_grad_b[o] += d
+                if layer:
+                    w = weights[layer]
+                    delta = [
+                        sum(d * row[i] for d, row in zip(delta, w)) if h_i > 0.0 else 0.0 for i, h_i in enumerate(h_in)
+                    ]
+        squares = 0.0
+        for w, b, gw, gb in zip(weights, biases, grad_w, grad_b):
+            for row, row_grad in zip(w, gw):
+                for i, p in enumerate(row):
+                    squares += p * p
+                    row[i] = p - LEARNING_RATE * (row_grad[i] + 2 * L2 * p)
+            for o, p in enumerate(b):
+                squares += p * p
+                b[o] = p - LEARNING_RATE * (gb[o] + 2 * L2 * p)
+        return data_loss / n + L2 * squares
+
+
+def copy_weights(ours: MLP, theirs: Any) -> None:
     """Give micrograd's MLP exactly our initial weights, so both compute the same step."""
     for layer_ours, layer_theirs in zip(ours.layers, theirs.layers):
         for neuron_ours, neuron_theirs in zip(layer_ours.neurons, layer_theirs.neurons):
@@ -67,68 +150,155 @@ def copy_weights(ours, theirs):
             neuron_theirs.b.data = neuron_ours.b.data
 
 
-def median_seconds(function, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def check_close(what: str, got: float, expected: float, tolerance: float = 1e-9) -> None:
+    if abs(got - expected) > tolerance * max(1.0, abs(expected)):
+        raise MismatchError(f"scalar MLP: {what} {got!r} differs from the reference {expected!r}")
 
 
-def bench_mlp(repeats):
+def check_mlp_agreement(xs: list, ys: list) -> None:
+    """One step from the same weights: micrograd's and the floor's loss equal ours, the floor's update too."""
+    import micrograd.nn as micrograd_nn
+
+    ours = MLP(2, [16, 16, 1], seed=1)
+    floor = PurePythonMLP.copy_of(ours)
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    copy_weights(ours, theirs)
+    loss = ours_step(ours, xs, ys)
+    check_close("micrograd's loss", micrograd_step(theirs, xs, ys), loss)
+    check_close("the floor's loss", floor.step(xs, ys), loss)
+    for got, expected in zip(floor.flat_parameters(), PurePythonMLP.copy_of(ours).flat_parameters()):
+        check_close("the floor's updated parameter", got, expected, 1e-12)
+
+
+@dataclass
+class MLPResult:
+    times: dict[str, list[float]]
+
+    def ratio(self, contender: str, reference: str) -> float:
+        return paired_ratio(self.times, contender, reference)
+
+    def line(self) -> str:
+        median = {name: statistics.median(t) * 1e3 for name, t in self.times.items()}
+        return (
+            f"MLP 2-16-16-1, 100 moons, SVM loss + L2, fwd+bwd+SGD: floor {median['floor']:.2f} ms, "
+            f"ours {median['ours']:.2f} ms, micrograd {median['micrograd']:.2f} ms; "
+            f"ours/micrograd = 1/{1 / self.ratio('ours', 'micrograd'):.1f}, ours/floor = {self.ratio('ours', 'floor'):.2f}x"
+        )
+
+
+def bench_mlp(rounds: int, seconds: float) -> MLPResult:
     import micrograd.nn as micrograd_nn
 
     xs, ys = moons()
+    check_mlp_agreement(xs, ys)
     ours = MLP(2, [16, 16, 1], seed=1)
+    floor = PurePythonMLP.copy_of(ours)
     random.seed(1)
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     copy_weights(ours, theirs)
-    loss_ours, loss_theirs = ours_step(ours, xs, ys), micrograd_step(theirs, xs, ys)
-    assert abs(loss_ours - loss_theirs) < 1e-9, (loss_ours, loss_theirs)
-    t_ours = median_seconds(lambda: ours_step(ours, xs, ys), repeats)
-    t_theirs = median_seconds(lambda: micrograd_step(theirs, xs, ys), repeats)
-    print(
-        f"MLP 2-16-16-1, 100 moons, SVM loss, fwd+bwd+SGD: ours {t_ours * 1e3:7.1f} ms, "
-        f"micrograd {t_theirs * 1e3:7.1f} ms, micrograd/ours = {t_theirs / t_ours:.1f}x"
-    )
+    steps = {
+        "floor": lambda: floor.step(xs, ys),
+        "ours": lambda: ours_step(ours, xs, ys),
+        "micrograd": lambda: micrograd_step(theirs, xs, ys),
+    }
+    return MLPResult(interleaved_medians(steps, rounds, seconds, warmup=1, min_repeats=1))
 
 
-def chain(value_class, steps):
-    x = value_class(1.0)
+def chain(make_leaf: Any, steps: int) -> tuple[Any, Any]:
+    """y = y * 1.0001 + 0.0001 from a leaf x = 1, ``steps`` times, then y.backward(); returns (x, y)."""
+    x = make_leaf(1.0)
     y = x
     for _ in range(steps):
         y = y * 1.0001 + 0.0001
     y.backward()
-    return x.grad
+    return x, y
 
 
-def bench_chain(steps):
-    from micrograd.engine import Value as MgValue
+def graph_size(output: Value) -> int:
+    """The number of distinct nodes reachable from ``output`` through ``parents`` (output included)."""
+    seen = {id(output)}
+    stack = [output]
+    while stack:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)
 
-    start = time.perf_counter()
-    grad = chain(Value, steps)
-    t_ours = time.perf_counter() - start
+
+@dataclass
+class ChainResult:
+    steps: int
+    nodes: int
+    times: dict[str, list[float]]
+    micrograd: str
+
+    def nodes_per_second(self) -> float:
+        return self.nodes / statistics.median(self.times["ours"])
+
+    def line(self) -> str:
+        ours = statistics.median(self.times["ours"])
+        text = (
+            f"chain of {self.steps:,} steps fwd+bwd (recursion limit {sys.getrecursionlimit()}): ours {ours:.3f} s, "
+            f"{self.nodes:,} nodes, {self.nodes_per_second() / 1e6:.2f} M nodes/s, {self.steps / ours / 1e3:.0f} k steps/s"
+        )
+        if "torch" in self.times:
+            text += (
+                f"; torch {statistics.median(self.times['torch']):.3f} s, "
+                f"ours/torch = {paired_ratio(self.times, 'ours', 'torch'):.2f}x"
+            )
+        return text + f"; {self.micrograd}"
+
+
+def bench_chain(steps: int, rounds: int) -> ChainResult:
     expected = 1.0001**steps
-    assert abs(grad - expected) <= 1e-9 * expected, (grad, expected)
+    x, y = chain(Value, steps)
+    if abs(x.grad - expected) > 1e-9 * expected:
+        raise MismatchError(f"chain: ours dy/dx = {x.grad!r}, expected {expected!r}")
+    nodes = graph_size(y)
+    del x, y
+    contenders = {"ours": lambda: chain(Value, steps)}
+    torch = optional_torch()
+    if torch is not None:
+
+        def torch_leaf(value: float) -> Any:
+            return torch.tensor(value, dtype=torch.float64, requires_grad=True)
+
+        x_t, _ = chain(torch_leaf, steps)
+        if abs(x_t.grad.item() - expected) > 1e-9 * expected:
+            raise MismatchError(f"chain: torch dy/dx = {x_t.grad.item()!r}, expected {expected!r}")
+        contenders["torch"] = lambda: chain(torch_leaf, steps)
+    times = interleaved_medians(contenders, rounds, seconds=0.0, warmup=0, min_repeats=1)  # checked above
     try:
+        from micrograd.engine import Value as MgValue
+
         start = time.perf_counter()
         chain(MgValue, steps)
-        theirs = f"micrograd {time.perf_counter() - start:6.2f} s"
+        micrograd = f"micrograd {time.perf_counter() - start:.2f} s"
     except RecursionError:
-        theirs = "micrograd: RecursionError"
-    print(
-        f"chain of {steps:>9,} steps fwd+bwd (recursion limit {sys.getrecursionlimit()}): ours {t_ours:6.2f} s, {theirs}"
-    )
+        micrograd = "micrograd: RecursionError"
+    return ChainResult(steps, nodes, times, micrograd)
+
+
+def run(rounds: int = 5, seconds: float = 0.3, chain_steps: int = 100_000) -> tuple[MLPResult, ChainResult]:
+    """Both workloads, one printed line each."""
+    mlp = bench_mlp(rounds, seconds)
+    print(mlp.line(), flush=True)
+    chained = bench_chain(chain_steps, max(1, rounds // 2))
+    print(chained.line(), flush=True)
+    return mlp, chained
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=0.3, help="time per contender per round (MLP)")
+    parser.add_argument("--chain-steps", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="2 rounds of 0.1 s (a smoke run)")
     args = parser.parse_args()
-    bench_mlp(args.repeats)
-    bench_chain(100_000)
-    bench_chain(1_000_000)
+    if args.quick:
+        args.rounds, args.seconds = 2, 0.1
+    run(args.rounds, args.seconds, args.chain_steps)
 
 
 if __name__ == "__main__":

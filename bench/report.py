@@ -1,0 +1,147 @@
+"""Run every benchmark and print the README's speed table in markdown.
+
+``python bench/report.py`` runs ``users_path`` (Tensor workloads and memory) and ``scalar``
+(micrograd demo step, scalar chain) in this process, prints each bench's lines as it goes,
+then the table: workload, floor, torch, this library, target, met. Times are ratios to the
+floor (or to micrograd / torch where there is no floor), medians of per-round ratios.
+``--write-readme`` also replaces the table between the two marker comments in README.md's
+Speed section; ``--quick`` runs fewer, shorter rounds (a smoke run, noisier numbers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+import scalar
+import users_path
+from harness import optional_torch, paired_ratio
+
+START_MARKER = "<!-- speed-table:start (bench/report.py --write-readme) -->"
+END_MARKER = "<!-- speed-table:end -->"
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+#: Goals of issue 15 for the scalar engine.
+SCALAR_STEP_TARGET = 1 / 40  # ours / micrograd, time of the demo step
+CHAIN_NODES_PER_SECOND_TARGET = 1.5e6
+
+
+def met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def tensor_rows(results: list[users_path.Measurement]) -> list[list[str]]:
+    rows = []
+    for result in results:
+        workload, users = result.workload, result.ratio("users")
+        floor_ms = float(np.median(result.times["floor"])) * 1e3
+        torch = result.ratio("torch")
+        ours = f"{users:.2f}"
+        if "raw" in result.times:
+            ours += f" (raw Tensors {result.ratio('raw'):.2f})"
+        rows.append(
+            [
+                workload.name,
+                f"1.00 ({floor_ms:.3g} ms)",
+                "" if torch is None else f"{torch:.2f}",
+                ours,
+                f"<= {workload.target:.2f}",
+                met(users <= workload.target),
+            ]
+        )
+    ratios = [result.memory_ratio() for result in results]
+    rows.append(
+        [
+            "peak traced memory of one step, users' path (the rows above, in order)",
+            "1.00",
+            "",
+            " / ".join(f"{r:.2f}" for r in ratios),
+            f"<= {users_path.MEMORY_TARGET:.1f}",
+            met(max(ratios) <= users_path.MEMORY_TARGET),
+        ]
+    )
+    return rows
+
+
+def scalar_rows(mlp: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[str]]:
+    ours = mlp.ratio("ours", "micrograd")
+    floor = mlp.ratio("floor", "micrograd")
+    rows = [
+        [
+            "scalar MLP 2-16-16-1 on 100 moons, micrograd's demo step (time / micrograd's)",
+            f"1/{1 / floor:.0f} (pure Python)",
+            "",
+            f"1/{1 / ours:.1f}",
+            f"<= 1/{1 / SCALAR_STEP_TARGET:.0f}",
+            met(ours <= SCALAR_STEP_TARGET),
+        ]
+    ]
+    rate = chain.nodes_per_second()
+    torch = ""
+    if "torch" in chain.times:
+        torch = f"1.00 ({float(np.median(chain.times['torch'])):.2f} s)"
+    versus_torch = paired_ratio(chain.times, "ours", "torch") if "torch" in chain.times else None
+    ours_text = f"{rate / 1e6:.2f} M nodes/s"
+    if versus_torch is not None:
+        ours_text = f"{versus_torch:.2f} ({ours_text})"
+    rows.append(
+        [
+            f"scalar chain y = y*1.0001 + 0.0001, {chain.steps:,} steps, fwd+bwd ({chain.nodes / chain.steps:.0f} nodes/step)",
+            "",
+            torch,
+            ours_text,
+            f">= {CHAIN_NODES_PER_SECOND_TARGET / 1e6:.1f} M nodes/s",
+            met(rate >= CHAIN_NODES_PER_SECOND_TARGET),
+        ]
+    )
+    return rows
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    header = ["workload", "numpy floor", "torch", "this library", "target", "met?"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def provenance() -> str:
+    torch = optional_torch()
+    versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch is not None else "")
+    return (
+        f"Measured by `python bench/report.py` on {platform.machine()} with {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {versions}; BLAS and torch on one thread."
+    )
+
+
+def replace_between_markers(text: str, block: str) -> str:
+    """``text`` with everything between the two marker lines replaced by ``block``."""
+    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    if start < 0 or end < start:
+        raise ValueError(f"report: README.md needs the lines {START_MARKER!r} and then {END_MARKER!r}")
+    return text[: start + len(START_MARKER)] + "\n" + block + "\n" + text[end:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
+    parser.add_argument("--write-readme", action="store_true", help="put the table into README.md's Speed section")
+    args = parser.parse_args()
+    if args.quick:
+        tensor = users_path.run(rounds=3, seconds=0.05)
+        mlp, chain = scalar.run(rounds=2, seconds=0.1)
+    else:
+        tensor = users_path.run()
+        mlp, chain = scalar.run()
+    block = provenance() + "\n\n" + markdown_table(tensor_rows(tensor) + scalar_rows(mlp, chain))
+    print()
+    print(block)
+    if args.write_readme:
+        README.write_text(replace_between_markers(README.read_text(), block))
+        print(f"\nwrote the table into {README}")
+
+
+if __name__ == "__main__":
+    main()
