@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
+from .checks import check_float_dtype
 from .module import Module
 
 __all__ = ["ModelSummary", "SummaryRow", "summary"]
@@ -121,9 +122,7 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
     if not isinstance(model, Module):
         raise TypeError(f"summary: model must be an nn.Module, got {type(model).__name__}")
     input_shape = _check_input_shape(input_shape)
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"summary: dtype must be a floating-point dtype, got {dtype}")
+    dtype = check_float_dtype("summary", "dtype", dtype)
     modules = list(model.named_modules())
     leaves = [(name or type(module).__name__, module) for name, module in modules if not any(module.children())]
     rows: list[SummaryRow] = []

@@ -209,9 +209,13 @@ def test_scheduler_bad_state_dict_raises_and_changes_nothing():
     ("make", "error", "message"),
     [
         (lambda opt: StepLR(opt, step_size=0), ValueError, "step_size must be a positive integer, got 0"),
-        (lambda opt: StepLR(opt, step_size=2.5), ValueError, "step_size must be a positive int"),
+        (lambda opt: StepLR(opt, step_size=2.5), TypeError, "StepLR: step_size must be a positive integer, got 2.5"),
         (lambda opt: ExponentialLR(opt, gamma=-0.5), ValueError, "gamma must be >= 0, got -0.5"),
-        (lambda opt: CosineAnnealingLR(opt, T_max=0), ValueError, "T_max must be a positive int"),
+        (
+            lambda opt: CosineAnnealingLR(opt, T_max=0),
+            ValueError,
+            "CosineAnnealingLR: T_max must be a positive integer, got 0",
+        ),
         (lambda opt: CosineAnnealingLR(opt, T_max=3, eta_min=-1.0), ValueError, "eta_min must be >= 0"),
         (lambda opt: StepLR(opt, step_size=2, last_epoch=4), ValueError, "needs 'initial_lr'"),
         (lambda opt: StepLR("sgd", step_size=2), TypeError, "expected an nn.optim.Optimizer, got str"),
