@@ -1,10 +1,13 @@
 """Tests for nn.checks: one message shape for every argument check in nn."""
 
+import ast
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import nn.checks
 from nn.checks import (
     check_axis,
     check_choice,
@@ -95,3 +98,23 @@ def test_make_generator_passes_generators_through_and_seeds_the_rest():
     assert make_generator("o", "rng", 3).random() == np.random.default_rng(3).random()
     assert make_generator("o", "rng", np.uint8(3)).random() == np.random.default_rng(3).random()
     assert isinstance(make_generator("o", "rng", None), np.random.Generator)
+
+
+def test_argument_checks_are_defined_only_in_nn_checks():
+    """No module of nn keeps its own copy of a generic check (the helpers nn.checks replaced included)."""
+    generic = set(nn.checks.__all__) | {
+        "check_count",
+        "check_positive",
+        "check_reduction",
+        "_generator",
+        "_positive_int",
+    }
+    package = Path(nn.__file__).parent
+    copies = [
+        f"{path.relative_to(package)}: {node.name}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "checks.py" or path.parent != package
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef) and node.name in generic
+    ]
+    assert copies == []
