@@ -1,7 +1,8 @@
 """Argument checks shared by every layer, loss, optimizer and data helper, so messages read the same.
 
-Every check takes ``(owner, name, value, ...)`` and returns the value as a plain Python
-number. Errors name the owner (the op, layer or class), the argument and the bad value:
+Every check takes ``(owner, name, value, ...)`` and returns the checked value: a plain Python
+number, the chosen string, a numpy dtype or a Generator. Errors name the owner (the op,
+layer or class), the argument and the bad value, as ``"Owner: name must be ..., got value"``:
 
 * wrong type: ``TypeError("Linear: in_features must be a positive integer, got 2.5")``;
 * out of range: ``ValueError("SGD: lr must be >= 0, got -0.1")``, ``"... must be positive, got 0"``.
@@ -103,7 +104,7 @@ def check_axis(owner: str, name: str, value: Any, ndim: int) -> int:
     """
     axis = check_integer(owner, name, value)
     if ndim == 0:
-        raise ValueError(f"{owner}: {name} must index an axis, but the input is 0-dimensional; got {value!r}")
+        raise ValueError(f"{owner}: {name} must index an axis, but the input is 0-dimensional, got {value!r}")
     if not -ndim <= axis < ndim:
         raise ValueError(
             f"{owner}: {name} must be in [{-ndim}, {ndim - 1}] for an input of dimension {ndim}, got {value!r}"
