@@ -200,3 +200,116 @@ def _numpy_or_method(ufunc: np.ufunc) -> Any:
 
 sinh = _numpy_or_method(np.sinh)
 cosh = _numpy_or_method(np.cosh)
+
+
+# -- the node/array dispatch of derivative rules: rules call these and never test node kinds -------------
+def expand(x: Any, shape: tuple[int, ...]) -> Any:
+    """``x`` broadcast to ``shape``: a new writable array for raw data, a recorded broadcast for a node."""
+    if isinstance(x, Node):
+        return x.broadcast_to(shape)
+    expanded = np.empty(shape, dtype=x.dtype)
+    expanded[...] = x
+    return expanded
+
+
+def products_of_others(rows: Any) -> Any:
+    """For every entry of the last axis, the product of the other entries of its row.
+
+    Exact when an entry is 0 (unlike prod / x_i). Arrays use exclusive cumulative
+    products from both ends (O(n)); a node masks each entry to 1 in an (..., n, n)
+    stack and takes its ``prod`` (differentiable again).
+    """
+    n = rows.shape[-1]
+    lead = rows.shape[:-1]
+    if isinstance(rows, Node):
+        return where(np.eye(n, dtype=bool), 1.0, broadcast_to(rows[..., None, :], lead + (n, n))).prod(axis=-1)
+    ones = np.ones(lead + (1,), dtype=rows.dtype)
+    before = np.cumprod(np.concatenate([ones, rows[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, rows[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return before * after
+
+
+def is_basic_index(index: Any) -> bool:
+    """True if ``index`` selects by slices/ints only, so no element is picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        part is None
+        or part is Ellipsis
+        or isinstance(part, slice)
+        or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
+        for part in parts
+    )
+
+
+def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate, like np.add.at); recorded for a node."""
+    if isinstance(g, Node):
+        return g._scatter_add(index, shape)
+    result = np.zeros(shape, dtype=g.dtype)
+    if is_basic_index(index):
+        result[index] = g
+    else:
+        np.add.at(result, index, g)
+    return result
+
+
+def apply_linear(op: Any, function: Any, x: Any, **attrs: Any) -> Any:
+    """``function(x, **attrs)`` on raw data; on a node, the same result recorded as a node of ``op``.
+
+    The rules of linear primitives (unfold, fold) use it to apply their adjoint
+    primitive, so their derivatives can be differentiated again.
+    """
+    if isinstance(x, Node):
+        return type(x)._from_op(function(x.data, **attrs), op, (x,), attrs)
+    return function(x, **attrs)
+
+
+# -- the stable softmax: the one place it is computed --------------------------------------------------------
+def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(m, x - m, e^(x - m), sum e^(x - m)) along ``axes`` (keepdims), m the maximum of each slice.
+
+    softmax = e^(x - m) / sum, log_softmax = x - m - log(sum), logsumexp = m + log(sum):
+    shifting by m keeps every exponent <= 0, so nothing overflows, and the sum is >= 1
+    when m is finite. A slice whose maximum is not finite (an inf, all -inf) is shifted
+    by 0 instead and gives numpy's IEEE results (nan); an empty input has sums 0.
+    x - m <= 0 may round to -inf when x and m are far apart (x = -1e308, m = 1e308); then
+    e^(x - m) = 0 is the right value, so that overflow is not warned about.
+    """
+    if x.size == 0:
+        shift = np.zeros(tuple(1 if a in axes else n for a, n in enumerate(x.shape)), dtype=x.dtype)
+        exponentials = np.exp(x)
+        return shift, x, exponentials, np.add.reduce(exponentials, axis=axes, keepdims=True)
+    shift = np.maximum.reduce(x, axis=axes, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):  # invalid: inf - inf in a slice of infinities
+        if not np.isfinite(shift).all():
+            shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
+        shifted = x - shift
+        exponentials = np.exp(shifted)
+    return shift, shifted, exponentials, np.add.reduce(exponentials, axis=axes, keepdims=True)
+
+
+def softmax(x: Any, axes: tuple[int, ...]) -> Any:
+    """e^x / sum(e^x) along ``axes``, stable (see :func:`softmax_parts`); recorded for a node."""
+    if isinstance(x, Node):
+        return x.softmax(axis=axes)
+    _, _, exponentials, total = softmax_parts(x, axes)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an all -inf or +inf slice gives nan, as in numpy
+        return exponentials / total
+
+
+def softmax_minus_one_hot(x: Any, position: Any, axis: int, probabilities: Any, scale: Any) -> Any:
+    """(softmax(x) - onehot) * scale along ``axis``, the onehot being 1 at ``position``.
+
+    For raw data the forward pass's ``probabilities`` are reused (one copy, updated in
+    place); for a node it is recorded from ``x`` (differentiable again). ``scale`` has
+    the shape of x without ``axis``.
+    """
+    scale = scale.reshape(scale.shape[:axis] + (1,) + scale.shape[axis:])
+    if isinstance(x, Node):
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[position] = 1
+        return (x.softmax(axis=axis) - onehot) * scale
+    gradient = probabilities.copy()
+    gradient[position] -= 1
+    gradient *= scale
+    return gradient

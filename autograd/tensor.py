@@ -19,7 +19,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import shared_math
-from .broadcasting import normalize_axes, reduced_shape, unbroadcast
+from .broadcasting import normalize_axes, unbroadcast
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
@@ -484,36 +484,12 @@ class Tensor(Node, NumpyFunctions):
         self._check_nonempty("min")
         return self._reduce(ar.min_, "min", axis, keepdims)
 
-    def _log_normalizer(self, axes: tuple[int, ...], op: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(m, x - m, log(sum(exp(x - m)))) with keepdims, where m is the row maximum
-        (0 for rows whose maximum is not finite), so exp never overflows.
-
-        x - m <= 0 may round to -inf when x and m are far apart (x = -1e308, m = 1e308):
-        then exp(x - m) = 0 is the right value, so that overflow is not warned about.
-        """
-        x = self.data
-        if x.size == 0:  # empty: no maximum to shift by; sums over nothing are 0, log 0 = -inf
-            with np.errstate(divide="ignore"):
-                return (
-                    np.zeros(reduced_shape(x.shape, axes), x.dtype),
-                    x,
-                    np.log(np.exp(x).sum(axis=axes, keepdims=True)),
-                )
-        shift = x.max(axis=axes, keepdims=True)
-        if np.isfinite(shift).all():  # the maximum contributes exp(0) = 1, so the sum is >= 1
-            with np.errstate(over="ignore"):
-                shifted = x - shift
-            return shift, shifted, np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
-        shift = np.where(np.isfinite(shift), shift, 0)
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # rows of +-inf give IEEE inf/nan
-            shifted = x - shift
-            return shift, shifted, np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
-
     def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max; gradient = softmax."""
         axes = normalize_axes(axis, self.ndim, "logsumexp")
-        shift, _, log_sum = self._log_normalizer(axes, "logsumexp")
-        data = log_sum + shift
+        shift, _, _, total = shared_math.softmax_parts(self.data, axes)
+        with np.errstate(divide="ignore", invalid="ignore"):  # empty or -inf slices: log 0 = -inf; inf - inf = nan
+            data = np.log(total) + shift
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
         return Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
@@ -524,17 +500,15 @@ class Tensor(Node, NumpyFunctions):
         d/dx: s * (g - sum(g * s)).
         """
         axes = normalize_axes(axis, self.ndim, "softmax")
-        _, shifted, log_sum = self._log_normalizer(axes, "softmax")
-        with np.errstate(invalid="ignore"):  # only an all -inf row gives nan (0/0), as in numpy
-            data = np.exp(shifted - log_sum)
+        data = shared_math.softmax(self.data, axes)
         return Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along ``axis``; d/dx: g - softmax(x) * sum(g)."""
         axes = normalize_axes(axis, self.ndim, "log_softmax")
-        _, shifted, log_sum = self._log_normalizer(axes, "log_softmax")
-        with np.errstate(invalid="ignore"):
-            data = shifted - log_sum
+        _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            data = shifted - np.log(total)
         return Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
     def argmax(self, axis: int | None = None) -> np.ndarray:
@@ -645,7 +619,7 @@ class Tensor(Node, NumpyFunctions):
         return out
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
-        data = ar.scatter_add(self.data, index, shape)
+        data = shared_math.scatter_add(self.data, index, shape)
         return Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
 
     @staticmethod

@@ -15,6 +15,7 @@ import numpy as np
 from .broadcasting import normalize_axes
 from .core import Node, is_grad_enabled
 from .derivatives import arrays as ar
+from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
 
 Shape = int | Sequence[int]
@@ -303,20 +304,10 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Ten
         position = list(np.indices(target.shape, sparse=True))
         position.insert(axis, target)
         position = tuple(position)
-    x = logits.data
     needs_grad = logits.requires_grad and is_grad_enabled()
-    shift = np.maximum.reduce(x, axis=axis, keepdims=True) if x.size else None
-    if shift is not None and np.isfinite(shift).all():  # the usual case: one pass
-        with np.errstate(over="ignore"):  # x - max <= 0 may round to -inf (x = -1e308): exp gives 0, right
-            shifted = x - shift
-        exponentials = np.exp(shifted)
-        total = np.add.reduce(exponentials, axis=axis, keepdims=True)
+    _, shifted, exponentials, total = softmax_parts(logits.data, (axis,))
+    with np.errstate(divide="ignore", invalid="ignore"):  # empty or non-finite rows give IEEE -inf/nan, as numpy
         data = np.log(total).squeeze(axis) - shifted[position]
         probabilities = exponentials / total if needs_grad else None  # kept for the backward pass
-    else:  # empty, or rows with infinities: the guarded general path
-        _, shifted, log_sum = logits._log_normalizer((axis,), "softmax_cross_entropy")
-        data = np.squeeze(log_sum, axis) - shifted[position]
-        with np.errstate(invalid="ignore"):  # a row of +-inf gives nan, as in numpy
-            probabilities = np.exp(shifted - log_sum) if needs_grad else None
     attrs = {"position": position, "axis": axis, "probabilities": probabilities}
     return Tensor._from_op(data, ar.softmax_cross_entropy, (logits,), attrs)

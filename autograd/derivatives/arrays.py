@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import shared_math as sm
 from ..broadcasting import reduced_shape
-from ..core import Node, Op
+from ..core import Op
 from ..shared_math import data_of, exp
 
 
@@ -28,11 +28,7 @@ def _spread(g, x_shape, axes, keepdims):
     """Broadcast a reduction's gradient back over the reduced axes (a full-shape array)."""
     if not keepdims and g.ndim:  # a 0-d gradient (a full reduction) broadcasts as it is
         g = g.reshape(reduced_shape(x_shape, axes))
-    if isinstance(g, Node):
-        return sm.broadcast_to(g, x_shape)
-    spread = np.empty(x_shape, dtype=g.dtype)
-    spread[...] = g
-    return spread
+    return sm.expand(g, x_shape)
 
 
 def _count(shape, axes):
@@ -49,46 +45,20 @@ def _extreme_rule(g, out, x, axes, keepdims):
 
 
 def _product_of_others(x, axes):
-    """For every element x_i, the product of the other elements of its reduced slice.
-
-    Exact when x_i (or any other entry) is 0, unlike out / x_i. Arrays use
-    exclusive cumulative products from both ends (O(n)); graph nodes mask each
-    element to 1 in an (..., n, n) stack and take its ``prod`` (differentiable again).
-    """
+    """For every element x_i, the product of the other elements of its reduced slice (exact at zeros)."""
     if x.size == 0:
         return x * 0
     kept = tuple(a for a in range(x.ndim) if a not in axes)
     order = kept + tuple(axes)
     lead = tuple(x.shape[a] for a in kept)
-    n = _count(x.shape, axes)
-    rows = x.transpose(order).reshape(lead + (n,))
-    if isinstance(x, Node):
-        masked = sm.where(np.eye(n, dtype=bool), 1.0, sm.broadcast_to(rows[..., None, :], lead + (n, n)))
-        others = masked.prod(axis=-1)
-    else:
-        ones = np.ones(lead + (1,), dtype=x.dtype)
-        before = np.cumprod(np.concatenate([ones, rows[..., :-1]], axis=-1), axis=-1)
-        after = np.cumprod(np.concatenate([ones, rows[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-        others = before * after
+    rows = x.transpose(order).reshape(lead + (_count(x.shape, axes),))
+    others = sm.products_of_others(rows)
     return others.reshape(tuple(x.shape[a] for a in order)).transpose(tuple(np.argsort(order)))
-
-
-def _softmax_of(x, axes):
-    """softmax(x) over ``axes`` from x - max(x); unlike exp(x - lse) it stays exact when
-    lse is large and rounded (float32 at |x| ~ 1e4)."""
-    if isinstance(x, Node):
-        return x.softmax(axis=axes)
-    if x.size == 0:
-        return x
-    shift = x.max(axis=axes, keepdims=True)
-    with np.errstate(over="ignore"):  # x - max <= 0 rounding to -inf (x = -1e308, max = 1e308): exp gives 0, right
-        e = np.exp(x - np.where(np.isfinite(shift), shift, 0))
-    return e / e.sum(axis=axes, keepdims=True)
 
 
 def _logsumexp_rule(g, out, x, axes, keepdims):
     # d/dx_i log sum_j e^x_j = e^x_i / sum_j e^x_j: the softmax.
-    return g.reshape(reduced_shape(x.shape, axes)) * _softmax_of(x, axes)
+    return g.reshape(reduced_shape(x.shape, axes)) * sm.softmax(x, axes)
 
 
 def _matmul_rule_a(g, out, a, b):
@@ -128,30 +98,6 @@ def _linear_rule_bias(g, out, x, weight, bias):
     return _rows(g, weight.shape[0]).sum(axis=0)
 
 
-def is_basic_index(index) -> bool:
-    """True if ``index`` selects by slices/ints only, so no element is picked twice."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        part is None
-        or part is Ellipsis
-        or isinstance(part, slice)
-        or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
-        for part in parts
-    )
-
-
-def scatter_add(g, index, shape):
-    """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate, like np.add.at)."""
-    if isinstance(g, Node):
-        return g._scatter_add(index, shape)
-    result = np.zeros(shape, dtype=g.dtype)
-    if is_basic_index(index):
-        result[index] = g
-    else:
-        np.add.at(result, index, g)
-    return result
-
-
 def _concatenate_rule(index, g, out, *inputs, axis):
     start = sum(inputs[j].shape[axis] for j in range(index))
     window = (slice(None),) * axis + (slice(start, start + inputs[index].shape[axis]),)
@@ -169,14 +115,7 @@ def _transpose_rule(g, out, x, axes):
 def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities):
     # d/dx [logsumexp(x) - x_t] = softmax(x) - onehot(t), per sample along ``axis``;
     # the forward pass's softmax is reused (``probabilities``).
-    if isinstance(x, Node):  # create_graph: rebuild it from graph nodes
-        onehot = np.zeros(x.shape, dtype=x.dtype)
-        onehot[position] = 1
-        return g.expand_dims(axis) * (x.softmax(axis=axis) - onehot)
-    gradient = probabilities.copy()
-    gradient[position] -= 1
-    gradient *= g.reshape(g.shape[:axis] + (1,) + g.shape[axis:])
-    return gradient
+    return sm.softmax_minus_one_hot(x, position, axis, probabilities, g)
 
 
 # fmt: off
@@ -197,7 +136,7 @@ reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape), reads_value
 transpose = Op("transpose", _transpose_rule, reads_values=False)
 broadcast_to = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False)          # unbroadcast runs in backward
 pad = Op("pad", _pad_rule, reads_values=False)
-getitem = Op("getitem", lambda g, out, x, index: scatter_add(g, index, x.shape), reads_values=False)
+getitem = Op("getitem", lambda g, out, x, index: sm.scatter_add(g, index, x.shape), reads_values=False)
 index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
 concatenate = Op("concatenate", _concatenate_rule, variadic=True, reads_values=False)
 stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True, reads_values=False)

@@ -12,25 +12,19 @@ pooling); padding is not an input, so no gradient flows there.
 
 from __future__ import annotations
 
-from ..core import Node, Op
+from .. import shared_math as sm
+from ..core import Op
 from ..windows import fold_array, unfold_array
 
 
 def _unfold_rule(g, out, x, kernel_size, stride, padding, dilation, pad_value):
     geometry = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
-    output_size = tuple(x.shape[2:])
-    data = fold_array(g.data if isinstance(g, Node) else g, output_size, **geometry)
-    if not isinstance(g, Node):
-        return data
-    return type(g)._from_op(data, fold, (g,), {**geometry, "output_size": output_size})
+    return sm.apply_linear(fold, fold_array, g, output_size=tuple(x.shape[2:]), **geometry)
 
 
 def _fold_rule(g, out, windows, output_size, kernel_size, stride, padding, dilation):
     geometry = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
-    data = unfold_array(g.data if isinstance(g, Node) else g, **geometry)
-    if not isinstance(g, Node):
-        return data
-    return type(g)._from_op(data, unfold, (g,), {**geometry, "pad_value": 0.0})
+    return sm.apply_linear(unfold, unfold_array, g, pad_value=0.0, **geometry)
 
 
 # fmt: off
