@@ -24,10 +24,20 @@ from collections.abc import Sequence
 
 from .derivatives import conv as cv
 from .tensor import Tensor
-from .windows import IntOrPair, Pair, conv_output_size, fold_array, pair, unfold_array
+from .windows import IntOrPair, Pair, conv_output_size, fold_array, pair, unfold_array, window_argmax
 from .windows import geometry as _geometry
 
-__all__ = ["IntOrPair", "Pair", "conv_output_size", "fold", "fold_array", "pair", "unfold", "unfold_array"]
+__all__ = [
+    "IntOrPair",
+    "Pair",
+    "conv_output_size",
+    "fold",
+    "fold_array",
+    "max_pool",
+    "pair",
+    "unfold",
+    "unfold_array",
+]
 
 
 def _check_image(x: Tensor, op: str) -> None:
@@ -87,3 +97,23 @@ def fold(
     data = fold_array(windows.data, output_size, *geometry)
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), output_size=output_size)
     return Tensor._from_op(data, cv.fold, (windows,), attrs)
+
+
+def max_pool(
+    x: Tensor, kernel_size: IntOrPair, stride: IntOrPair = 1, padding: IntOrPair = 0, dilation: IntOrPair = 1
+) -> Tensor:
+    """The maximum of every kernel window of an ``(N, C, H, W)`` tensor (padding never wins).
+
+    out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]. The gradient of
+    each window goes to its first maximal entry (as PyTorch; a NaN wins), through the
+    ``gather_planes`` primitive whose adjoint ``scatter_planes`` is its derivative rule.
+    Every window must hold an input entry (padding at most half the kernel).
+    """
+    _check_image(x, "max_pool")
+    geometry = _geometry(kernel_size, stride, padding, dilation, "max_pool")
+    for axis, length in enumerate(x.shape[2:]):
+        conv_output_size(length, geometry[0][axis], geometry[2][axis], geometry[1][axis], geometry[3][axis])
+    values, positions = window_argmax(x.data, *geometry)
+    (kh, kw), (sh, sw), _, (dh, dw) = geometry
+    unique = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1  # windows do not overlap
+    return Tensor._from_op(values, cv.gather, (x,), {"positions": positions, "unique": unique})

@@ -22,7 +22,18 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-__all__ = ["IntOrPair", "Pair", "conv_output_size", "fold_array", "geometry", "pair", "unfold_array"]
+__all__ = [
+    "IntOrPair",
+    "Pair",
+    "conv_output_size",
+    "fold_array",
+    "gather_planes",
+    "geometry",
+    "pair",
+    "scatter_planes",
+    "unfold_array",
+    "window_argmax",
+]
 
 Pair = tuple[int, int]
 IntOrPair = int | Sequence[int]
@@ -120,3 +131,67 @@ def fold_array(
                 cols = slice(b * dw, b * dw + cols_span, sw)
                 padded[:, :, rows, cols] += windows[:, :, :, :, a, b]
     return padded[:, :, ph : ph + height, pw : pw + width]
+
+
+def window_argmax(
+    x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair
+) -> tuple[np.ndarray, np.ndarray]:
+    """The maximum of every window of an ``(N, C, H, W)`` array and where it is.
+
+    Returns ``(values, positions)``, both ``(N, C, H_out, W_out)``: ``positions`` holds the
+    flat index ``row * W + col`` into the unpadded ``H x W`` plane of the window's first
+    maximal entry (as PyTorch; a NaN wins over numbers). Padding never wins: every window
+    must hold an input entry. One pass per kernel offset over strided views, no copy of
+    the windows.
+    """
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
+    n, c, height, width = x.shape
+    if ph or pw:
+        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=np.finfo(x.dtype).min)
+    out_h = (x.shape[2] - dh * (kh - 1) - 1) // sh + 1
+    out_w = (x.shape[3] - dw * (kw - 1) - 1) // sw + 1
+    rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
+    best = x[:, :, 0:rows_span:sh, 0:cols_span:sw].copy()
+    best_offset = np.zeros(best.shape, dtype=np.intp)
+    for offset in range(1, kh * kw):
+        a, b = divmod(offset, kw)
+        candidate = x[:, :, a * dh : a * dh + rows_span : sh, b * dw : b * dw + cols_span : sw]
+        better = candidate > best
+        nan = np.isnan(candidate)
+        if nan.any():
+            better |= nan & ~np.isnan(best)
+        np.copyto(best, candidate, where=better)
+        best_offset[better] = offset
+    a, b = np.divmod(best_offset, kw)
+    rows = (np.arange(out_h) * sh - ph)[:, None] + a * dh
+    cols = (np.arange(out_w) * sw - pw) + b * dw
+    return best, rows * width + cols
+
+
+def gather_planes(x: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``x[n, c].flat[positions[n, c, ...]]`` for an ``(N, C, H, W)`` array: shape of ``positions``."""
+    n, c = x.shape[:2]
+    if positions.size == 0:
+        return np.zeros(positions.shape, dtype=x.dtype)
+    picked = np.take_along_axis(x.reshape(n, c, -1), positions.reshape(n, c, -1), axis=2)
+    return picked.reshape(positions.shape)
+
+
+def scatter_planes(values: np.ndarray, positions: np.ndarray, shape: Sequence[int], unique: bool) -> np.ndarray:
+    """Zeros of ``(N, C, H, W)`` ``shape`` with ``values`` added at the flat ``positions`` of each plane.
+
+    The adjoint of :func:`gather_planes`. ``unique=True`` promises that no position repeats
+    within a plane (non-overlapping windows): one assignment; otherwise repeats add up.
+    """
+    n, c, height, width = shape
+    plane = height * width
+    if values.size == 0:
+        return np.zeros(shape, dtype=values.dtype)
+    if unique:
+        result = np.zeros((n, c, plane), dtype=values.dtype)
+        np.put_along_axis(result, positions.reshape(n, c, -1), values.reshape(n, c, -1), axis=2)
+        return result.reshape(shape)
+    offsets = (np.arange(n * c) * plane).reshape(n, c, 1)
+    flat = (positions.reshape(n, c, -1) + offsets).ravel()
+    summed = np.bincount(flat, weights=values.ravel(), minlength=n * c * plane)
+    return summed.astype(values.dtype, copy=False).reshape(shape)

@@ -98,10 +98,36 @@ def test_max_pool2d_second_derivatives_match_finite_differences(kernel, stride, 
     assert gradgradcheck(lambda x: (F.max_pool2d(x, kernel, stride, padding) ** 2).sum(), [x])
 
 
-def test_max_pool2d_splits_the_gradient_of_a_window_evenly_among_tied_maxima():
+def test_max_pool2d_sends_the_gradient_of_a_window_to_its_first_maximum_like_torch():
     x = Tensor(np.array([[[[1.0, 1.0, 0.0, 2.0], [1.0, 0.5, 2.0, -1.0]]]]), requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad, [[[[1 / 3, 1 / 3, 0.0, 0.5], [1 / 3, 0.0, 0.5, 0.0]]]])
+    np.testing.assert_array_equal(x.grad, [[[[1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0]]]])
+
+
+def test_max_pool2d_nan_wins_its_window_and_takes_the_gradient():
+    x = Tensor(np.array([[[[1.0, np.nan, 3.0, 2.0], [4.0, 0.5, 2.0, -1.0]]]]), requires_grad=True)
+    out = F.max_pool2d(x, 2)
+    assert np.isnan(out.data[0, 0, 0, 0]) and out.data[0, 0, 0, 1] == 3.0
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad, [[[[0.0, 1.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]])
+
+
+@pytest.mark.parametrize(
+    "kernel, stride, padding, dilation", [(2, None, 0, 1), (3, 2, 1, 1), (3, 1, 1, 1), ((2, 3), (1, 2), (1, 1), (2, 1))]
+)
+def test_max_pool2d_matches_torch_with_ties_and_overlapping_windows(kernel, stride, padding, dilation):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 3, (2, 3, 7, 8)).astype(np.float64)  # many ties
+    reference = torch.tensor(x, requires_grad=True)
+    expected = torch.nn.functional.max_pool2d(reference, kernel, stride, padding, dilation)
+    seed = rng.standard_normal(tuple(expected.shape))
+    expected.backward(torch.tensor(seed))
+    ours = Tensor(x, requires_grad=True)
+    out = F.max_pool2d(ours, kernel, stride, padding, dilation)
+    out.backward(seed)
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    np.testing.assert_allclose(ours.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
 def test_max_pool2d_overlapping_windows_each_send_their_gradient_to_a_shared_maximum():

@@ -8,9 +8,9 @@ primitives (``unfold``, ``transpose``, ``reshape``, ``matmul``, ``max``,
 ``mean``), so gradients of any order are available.
 
 Max-pooling ties: when several entries of a window share its maximum, the
-window's gradient is split evenly among them (the rule of ``Tensor.max``);
-PyTorch gives it all to one of them. An entry that is the maximum of several
-overlapping windows receives the gradient of each.
+window's gradient goes to the first of them in row-major order (as PyTorch; the
+``Tensor.max`` reduction splits it evenly instead). An entry that is the maximum
+of several overlapping windows receives the gradient of each.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.conv import IntOrPair, conv_output_size, pair, unfold_array
+from autograd.conv import IntOrPair, conv_output_size, max_pool, pair, unfold_array
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 
@@ -174,7 +174,7 @@ def max_pool2d(
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
 
-    The gradient of a window goes to its maximal entries (split evenly among ties).
+    The gradient of a window goes to its first maximal entry, as PyTorch's (a NaN wins).
     Padding may be at most half the kernel size, so every window holds an input entry.
     The padding value is the dtype's lowest finite number rather than -inf, so anomaly
     mode sees no infinity; only a window whose input entries are all -inf (or exactly
@@ -182,11 +182,7 @@ def max_pool2d(
     """
     x, unbatched = _batched(input, "max_pool2d")
     geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation)
-    windows = _windows(x, *geometry, pad_value=np.finfo(x.dtype).min)
-    if windows.size == 0:  # empty batch or no channels: an empty result (Tensor.max refuses empty input)
-        out = windows.sum(axis=(3, 5))
-    else:
-        out = windows.max(axis=(3, 5))
+    out = max_pool(x, *geometry)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
