@@ -13,43 +13,31 @@ pooling); padding is not an input, so no gradient flows there.
 
 from __future__ import annotations
 
-from ..core import Node, Op
+from .. import shared_math as sm
+from ..core import Op
 from ..windows import fold_array, gather_planes, scatter_planes, unfold_array
 
 
 def _unfold_rule(g, out, x, kernel_size, stride, padding, dilation, pad_value):
     geometry = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
-    output_size = tuple(x.shape[2:])
-    data = fold_array(g.data if isinstance(g, Node) else g, output_size, **geometry)
-    if not isinstance(g, Node):
-        return data
-    return type(g)._from_op(data, fold, (g,), {**geometry, "output_size": output_size})
+    return sm.apply_linear(fold, fold_array, g, output_size=tuple(x.shape[2:]), **geometry)
 
 
 def _fold_rule(g, out, windows, output_size, kernel_size, stride, padding, dilation):
     geometry = {"kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
-    data = unfold_array(g.data if isinstance(g, Node) else g, **geometry)
-    if not isinstance(g, Node):
-        return data
-    return type(g)._from_op(data, unfold, (g,), {**geometry, "pad_value": 0.0})
+    return sm.apply_linear(unfold, unfold_array, g, pad_value=0.0, **geometry)
 
 
-# Max pooling as two linear primitives on fixed positions (each the other's adjoint): the
-# forward pass finds where each window's maximum is; the output is ``gather`` of the input
-# at those positions, so its gradient is ``scatter`` of g there (nothing is sent to ties).
 def _gather_rule(g, out, x, positions, unique):
-    attrs = {"positions": positions, "shape": tuple(x.shape), "unique": unique}
-    data = scatter_planes(g.data if isinstance(g, Node) else g, **attrs)
-    return type(g)._from_op(data, scatter, (g,), attrs) if isinstance(g, Node) else data
+    return sm.apply_linear(scatter, scatter_planes, g, positions=positions, shape=tuple(x.shape), unique=unique)
 
 
 def _scatter_rule(g, out, values, positions, shape, unique):
-    data = gather_planes(g.data if isinstance(g, Node) else g, positions)
-    return (
-        type(g)._from_op(data, gather, (g,), {"positions": positions, "unique": unique})
-        if isinstance(g, Node)
-        else data
-    )
+    return sm.apply_linear(gather, _gather_planes, g, positions=positions, unique=unique)
+
+
+def _gather_planes(values, positions, unique):
+    return gather_planes(values, positions)
 
 
 # fmt: off
