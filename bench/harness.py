@@ -25,6 +25,15 @@ class MismatchError(RuntimeError):
     """A contender computed other numbers than its reference: the benchmark must not be timed."""
 
 
+def optional_torch() -> Any:
+    """The torch module, or None when it is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
 @contextlib.contextmanager
 def single_threaded(threads: int = 1) -> Iterator[None]:
     """Limit BLAS (through threadpoolctl) and torch to ``threads`` threads; 0 leaves the defaults.
@@ -35,10 +44,7 @@ def single_threaded(threads: int = 1) -> Iterator[None]:
     if not threads:
         yield
         return
-    try:
-        import torch
-    except ImportError:
-        torch = None
+    torch = optional_torch()
     previous = torch.get_num_threads() if torch is not None else 0
     if torch is not None:
         torch.set_num_threads(threads)
@@ -55,15 +61,6 @@ def single_threaded(threads: int = 1) -> Iterator[None]:
     finally:
         if torch is not None:
             torch.set_num_threads(previous)
-
-
-def optional_torch() -> Any:
-    """The torch module, or None when it is not installed."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    return torch
 
 
 def interleaved_medians(

@@ -38,7 +38,7 @@ def tensor_rows(results: list[users_path.Measurement]) -> list[list[str]]:
     for result in results:
         workload, users = result.workload, result.ratio("users")
         floor_ms = float(np.median(result.times["floor"])) * 1e3
-        torch = result.ratio("torch")
+        torch = f"{result.ratio('torch'):.2f}" if "torch" in result.times else ""
         ours = f"{users:.2f}"
         if "raw" in result.times:
             ours += f" (raw Tensors {result.ratio('raw'):.2f})"
@@ -46,7 +46,7 @@ def tensor_rows(results: list[users_path.Measurement]) -> list[list[str]]:
             [
                 workload.name,
                 f"1.00 ({floor_ms:.3g} ms)",
-                "" if torch is None else f"{torch:.2f}",
+                torch,
                 ours,
                 f"<= {workload.target:.2f}",
                 met(users <= workload.target),

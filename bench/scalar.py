@@ -29,7 +29,7 @@ from typing import Any
 
 from harness import MismatchError, interleaved_medians, optional_torch, paired_ratio
 
-from autograd import Value
+from autograd import Node, Value
 from nn import MLP
 
 LEARNING_RATE = 0.01
@@ -217,7 +217,7 @@ def chain(make_leaf: Any, steps: int) -> tuple[Any, Any]:
 def graph_size(output: Value) -> int:
     """The number of distinct nodes reachable from ``output`` through ``parents`` (output included)."""
     seen = {id(output)}
-    stack = [output]
+    stack: list[Node] = [output]
     while stack:
         for parent in stack.pop().parents:
             if id(parent) not in seen:

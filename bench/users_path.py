@@ -152,10 +152,11 @@ MEMORY_TARGET = 1.2
 def make_floor(workload: Workload, x: np.ndarray, y: np.ndarray) -> tuple[FloorNet, Step]:
     convs, dense = [], []
     for layer in workload.build():
+        weight_and_bias = [p.data for p in layer.parameters()]
         if isinstance(layer, nn.Conv2d):
-            convs.append((layer.weight.data, layer.bias.data, layer.padding[0]))
+            convs.append((*weight_and_bias, layer.padding[0]))
         elif isinstance(layer, nn.Linear):
-            dense.append((layer.weight.data, layer.bias.data))
+            dense.append(tuple(weight_and_bias))
     floor = FloorNet(convs, dense, LEARNING_RATE, workload.pooled_shape)
     if workload.sgd:
         return floor, lambda: floor.step(x, y)
@@ -217,8 +218,9 @@ def make_raw(workload: Workload, x: np.ndarray, y: np.ndarray) -> tuple[RawMLP, 
     raw = RawMLP()
     for layer in workload.build():
         if isinstance(layer, nn.Linear):
-            raw.weights.append(Tensor(layer.weight.data.T.copy(), requires_grad=True))
-            raw.biases.append(Tensor(layer.bias.data.copy(), requires_grad=True))
+            weight, bias = (p.data for p in layer.parameters())
+            raw.weights.append(Tensor(weight.T.copy(), requires_grad=True))
+            raw.biases.append(Tensor(bias.copy(), requires_grad=True))
     return raw, lambda: raw.step(x, y)
 
 
@@ -299,8 +301,8 @@ def check_agreement(workload: Workload, x: np.ndarray, y: np.ndarray, torch: Any
     if torch is not None:
         mirror, torch_step = make_torch(torch, workload, x, y)
         torch_loss = torch_step().item()
-        parameters = list(mirror.parameters())
-        compare("torch", torch_loss, [p.grad.numpy() for p in parameters], [p.detach().numpy() for p in parameters])
+        weights = list(mirror.parameters())
+        compare("torch", torch_loss, [p.grad.numpy() for p in weights], [p.detach().numpy() for p in weights])
 
 
 # -- measuring -----------------------------------------------------------------------------------
@@ -312,9 +314,9 @@ class Measurement:
     times: dict[str, list[float]]
     memory: dict[str, int]
 
-    def ratio(self, contender: str) -> float | None:
-        """Median per-round time ratio contender / floor (None if the contender did not run)."""
-        return paired_ratio(self.times, contender, "floor") if contender in self.times else None
+    def ratio(self, contender: str) -> float:
+        """Median per-round time ratio contender / floor."""
+        return paired_ratio(self.times, contender, "floor")
 
     def memory_ratio(self) -> float:
         return self.memory["users"] / self.memory["floor"]
