@@ -14,23 +14,33 @@ import numpy as np
 from autograd import Tensor
 
 from . import functional as F
-from .checks import check_float_dtype, check_integer, check_positive_int, check_real, make_generator
+from .checks import check_choice, check_float_dtype, check_integer, check_positive_int, check_real, make_generator
 from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter
 
 __all__ = [
     "ACONC",
+    "CELU",
     "ELU",
+    "GELU",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
     "LeakyReLU",
+    "LogSigmoid",
     "LogSoftmax",
     "Maxout",
     "Mish",
     "PReLU",
     "ReLU",
+    "ReLU6",
+    "SELU",
     "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softmin",
     "Softplus",
+    "Softsign",
     "Step",
     "Swish",
     "Tanh",
@@ -242,3 +252,73 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
+
+
+class GELU(Module):
+    """Gaussian error linear unit x Phi(x); ``approximate="tanh"`` uses torch's tanh formula."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        self.approximate = check_choice("GELU", "approximate", approximate, ("none", "tanh"))
+
+    def forward(self, x: Any) -> Tensor:
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Hardtanh(Module):
+    """x clipped to [min_val, max_val]."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        F.hardtanh(np.zeros(0), min_val, max_val)  # checks the bounds now, not at the first forward
+        self.min_val, self.max_val = float(min_val), float(max_val)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class CELU(Module):
+    """Continuously differentiable ELU with scale ``alpha``."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = check_real("CELU", "alpha", alpha, 0.0, low_open=True)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.celu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Softmin(Module):
+    """softmax(-x) along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = check_integer("Softmin", "axis", axis)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softmin(x, self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+def _stateless(name: str, function: Any, doc: str) -> type[Module]:
+    """A Module class without hyper-parameters whose forward is ``function``."""
+
+    def forward(self: Module, x: Any) -> Tensor:
+        return function(x)
+
+    return type(name, (Module,), {"forward": forward, "__doc__": doc, "__module__": __name__})
+
+
+ReLU6 = _stateless("ReLU6", F.relu6, "min(max(x, 0), 6).")
+SELU = _stateless("SELU", F.selu, "Self-normalising ELU, scale * elu(x, alpha).")
+LogSigmoid = _stateless("LogSigmoid", F.logsigmoid, "log(sigmoid(x)), stable.")
+Hardsigmoid = _stateless("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.")
+Hardswish = _stateless("Hardswish", F.hardswish, "x * relu6(x + 3) / 6.")
+Softsign = _stateless("Softsign", F.softsign, "x / (1 + |x|).")

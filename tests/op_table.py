@@ -26,6 +26,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import autograd as ag
+import nn.functional as F
 from autograd import Tensor, Value
 from autograd.testing import arrays, broadcastable_shapes, shapes
 
@@ -85,6 +86,9 @@ class Row:
     torch: Callable[..., Any] | None = None
     #: inputs for the torch comparison, when they differ from ``cases`` (e.g. away from a torch threshold)
     torch_cases: st.SearchStrategy[Case] | None = None
+    #: relative tolerance against torch (torch's celu and hardsigmoid gradients round
+    #: a constant to float32: off by ~3e-8)
+    torch_rtol: float = 1e-10
     #: whether float32 inputs give float32 outputs and gradients
     keeps_float32: bool = True
     #: relative tolerance of values against the reference
@@ -299,6 +303,34 @@ ROWS: list[Row] = [
           torch=lambda torch, x: torch.nn.functional.silu(x)),
     unary("mish", lambda x: x.mish(), lambda x: x * np.tanh(_softplus(x)),
           scalar=lambda x: x * math.tanh(_math_softplus(x)), torch=lambda torch, x: torch.nn.functional.mish(x)),
+    # -- activations of nn.functional (Tensor only) ----------------------------------------------------------
+    unary("gelu", F.gelu, lambda x: 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2))), value=False, rtol=1e-14,
+          torch=lambda torch, x: torch.nn.functional.gelu(x)),
+    unary("gelu_tanh", lambda x: F.gelu(x, approximate="tanh"),
+          lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))), value=False,
+          torch=lambda torch, x: torch.nn.functional.gelu(x, approximate="tanh")),
+    unary("hardtanh", lambda x: F.hardtanh(x, -1.0, 1.5), lambda x: np.clip(x, -1.0, 1.5), {"away_from": (-1.0, 1.5)},
+          value=False, order2="flat", torch=lambda torch, x: torch.nn.functional.hardtanh(x, -1.0, 1.5)),
+    unary("relu6", F.relu6, lambda x: np.clip(x, 0.0, 6.0), {"low": -3.0, "high": 8.0, "away_from": (0.0, 6.0)},
+          value=False, order2="flat", torch=lambda torch, x: torch.nn.functional.relu6(x)),
+    unary("selu", F.selu, lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x)), KINK,
+          value=False, torch=lambda torch, x: torch.nn.functional.selu(x)),
+    unary("celu", lambda x: F.celu(x, 0.8), lambda x: np.where(x > 0, x, 0.8 * np.expm1(x / 0.8)), KINK,
+          value=False, torch=lambda torch, x: torch.nn.functional.celu(x, 0.8), torch_rtol=1e-7),
+    unary("logsigmoid", F.logsigmoid, lambda x: -np.logaddexp(0.0, -x), value=False,
+          torch=lambda torch, x: torch.nn.functional.logsigmoid(x)),
+    unary("hardsigmoid", F.hardsigmoid, lambda x: np.clip(x + 3, 0.0, 6.0) / 6,
+          {"low": -5.0, "high": 5.0, "away_from": (-3.0, 3.0)}, value=False, order2="flat",
+          torch=lambda torch, x: torch.nn.functional.hardsigmoid(x), torch_rtol=1e-7),
+    unary("hardswish", F.hardswish, lambda x: x * np.clip(x + 3, 0.0, 6.0) / 6,
+          {"low": -5.0, "high": 5.0, "away_from": (-3.0, 3.0)}, value=False,
+          torch=lambda torch, x: torch.nn.functional.hardswish(x)),
+    unary("softsign", F.softsign, lambda x: x / (1 + np.abs(x)), KINK, value=False,
+          torch=lambda torch, x: torch.nn.functional.softsign(x)),
+    Row("softmin", lambda x, axis: F.softmin(x, axis), lambda x, axis: np.exp(-x) / np.exp(-x).sum(axis, keepdims=True),
+        st.tuples(arrays(shapes(min_dims=1)), st.integers(-1, 0)).map(lambda pair: Case((pair[0],), {"axis": pair[1]})),
+        torch=lambda torch, x, axis: torch.nn.functional.softmin(x, dim=axis),
+        float32_case=Case((np.array([0.3, 1.2]),), {"axis": -1}), rtol=1e-10),
 ]
 # fmt: on
 

@@ -13,27 +13,38 @@ At kinks the derivative is the left one (relu'(0) = 0, as PyTorch); ties inside 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from autograd import Node, Tensor, where
 
-from ..checks import check_axis, check_positive_int, check_real
+from ..checks import check_axis, check_choice, check_positive_int, check_real
 
 __all__ = [
     "acon_c",
+    "celu",
     "elu",
+    "gelu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
     "leaky_relu",
     "log_softmax",
+    "logsigmoid",
     "maxout",
     "mish",
     "prelu",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
     "silu",
     "softmax",
+    "softmin",
     "softplus",
+    "softsign",
     "step",
     "swish",
     "tanh",
@@ -144,13 +155,12 @@ def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
     x = as_float_tensor(x, "swish")
     if not isinstance(beta, Tensor):
         beta = check_real("swish", "beta", beta)
-    return x * x.sigmoid() if isinstance(beta, float) and beta == 1 else x * (x * beta).sigmoid()
+    return x.swish(beta) if isinstance(beta, float) else x * (x * beta).sigmoid()  # a Tensor beta learns
 
 
 def silu(x: Any) -> Tensor:
     """SiLU x * sigmoid(x) (swish with beta = 1); d/dx = s (1 + x (1 - s))."""
-    x = as_float_tensor(x, "silu")
-    return x * x.sigmoid()
+    return as_float_tensor(x, "silu").silu()
 
 
 def mish(x: Any) -> Tensor:
@@ -158,8 +168,7 @@ def mish(x: Any) -> Tensor:
 
     d/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), where sp = softplus(x).
     """
-    x = as_float_tensor(x, "mish")
-    return x * x.softplus().tanh()
+    return as_float_tensor(x, "mish").mish()
 
 
 def step(x: Any) -> Tensor:
@@ -219,3 +228,89 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     x = as_float_tensor(x, "log_softmax")
     check_axis("log_softmax", "axis", axis, x.ndim)
     return x.log_softmax(axis=axis)
+
+
+# -- the activations PyTorch users reach for: composites of autograd primitives ----------------------------
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
+    """clip(x, low, high) whose gradient is 1 strictly inside (low, high) and 0 at and beyond the bounds,
+    as torch's hardtanh."""
+    return where((x.data > low) & (x.data < high), x, np.clip(x.data, low, high))
+
+
+def gelu(x: Any, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit x Phi(x) = x (1 + erf(x / sqrt 2)) / 2 (``approximate="tanh"``:
+    x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2, as torch).
+
+    d/dx (exact) = Phi(x) + x phi(x), phi the standard normal density.
+    """
+    x = as_float_tensor(x, "gelu")
+    check_choice("gelu", "approximate", approximate, ("none", "tanh"))
+    if approximate == "tanh":
+        return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)).tanh())
+    return 0.5 * x * (1 + (x * (1 / math.sqrt(2))).erf())
+
+
+def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clipped to [min_val, max_val]; d/dx = 1 strictly between the bounds, 0 elsewhere (at the
+    bounds too, as torch)."""
+    low = check_real("hardtanh", "min_val", min_val)
+    high = check_real("hardtanh", "max_val", max_val)
+    if low > high:
+        raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
+    return _strictly_inside(as_float_tensor(x, "hardtanh"), low, high)
+
+
+def relu6(x: Any) -> Tensor:
+    """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch)."""
+    return _strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
+
+
+def selu(x: Any) -> Tensor:
+    """Self-normalising ELU: scale * elu(x, alpha) with Klambauer et al.'s alpha = 1.67326..., scale = 1.05070...
+
+    d/dx = scale where x > 0, else scale * alpha e^x.
+    """
+    return as_float_tensor(x, "selu").elu(_SELU_ALPHA) * _SELU_SCALE
+
+
+def celu(x: Any, alpha: float = 1.0) -> Tensor:
+    """Continuously differentiable ELU: x where x > 0, else alpha (e^(x/alpha) - 1) = alpha elu(x / alpha).
+
+    d/dx = 1 where x > 0, else e^(x/alpha) (1 at 0, as torch).
+    """
+    alpha = check_real("celu", "alpha", alpha, 0.0, low_open=True)
+    return (as_float_tensor(x, "celu") / alpha).elu(1.0) * alpha
+
+
+def logsigmoid(x: Any) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x), stable for every finite x; d/dx = 1 - sigmoid(x)."""
+    return -(-as_float_tensor(x, "logsigmoid")).softplus()
+
+
+def hardsigmoid(x: Any) -> Tensor:
+    """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch)."""
+    return _strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
+
+
+def hardswish(x: Any) -> Tensor:
+    """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (at -3 and 3
+    the inner piece's derivative is taken, -1/2 and 3/2, as torch)."""
+    x = as_float_tensor(x, "hardswish")
+    return x * (x + 3.0).clip(0.0, 6.0) * (1 / 6)
+
+
+def softsign(x: Any) -> Tensor:
+    """x / (1 + |x|); d/dx = 1 / (1 + |x|)^2."""
+    x = as_float_tensor(x, "softsign")
+    return x / (1 + x.abs())
+
+
+def softmin(x: Any, axis: int = -1) -> Tensor:
+    """softmax(-x) along ``axis``: e^-x_i / sum_j e^-x_j (stable)."""
+    x = as_float_tensor(x, "softmin")
+    check_axis("softmin", "axis", axis, x.ndim)
+    return (-x).softmax(axis=axis)
