@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from .core import is_grad_enabled
 from .derivatives import conv as cv
 from .tensor import Tensor
 from .windows import IntOrPair, Pair, conv_output_size, fold_array, pair, unfold_array, window_argmax
@@ -32,6 +35,7 @@ __all__ = [
     "Pair",
     "conv_output_size",
     "fold",
+    "conv2d",
     "fold_array",
     "max_pool",
     "pair",
@@ -117,3 +121,40 @@ def max_pool(
     (kh, kw), (sh, sw), _, (dh, dw) = geometry
     unique = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1  # windows do not overlap
     return Tensor._from_op(values, cv.gather, (x,), {"positions": positions, "unique": unique})
+
+
+def conv2d(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-D cross-correlation of ``(N, C_in, H, W)`` with ``(C_out, C_in / groups, kh, kw)`` as one node.
+
+    out[n, o] = bias[o] + W_o . im2col(x)[n, group of o]: one (batched) matrix product of the
+    weights with the im2col matrix (N, G, C_in/G*kh*kw, H_out*W_out), whose result is already
+    in NCHW order (no transpose around the product). The im2col matrix is kept for the weight
+    gradient when the weights need one. Arguments are checked by ``nn.functional.conv2d``;
+    here only that the shapes fit.
+    """
+    _check_image(x, "conv2d")
+    c_out, c_group, kh, kw = weight.shape
+    if x.shape[1] != c_group * groups or c_out % groups:
+        raise ValueError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
+    geometry = _geometry((kh, kw), stride, padding, dilation, "conv2d")
+    n = x.shape[0]
+    windows = unfold_array(x.data, *geometry)
+    out_h, out_w = windows.shape[2:4]
+    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
+    data = np.matmul(weight.data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
+    data = data.reshape(n, c_out, out_h, out_w)
+    parents: tuple[Tensor, ...] = (x, weight)
+    if bias is not None:
+        data += bias.data.reshape(c_out, 1, 1)
+        parents = (x, weight, bias)
+    keep = weight.requires_grad and is_grad_enabled()
+    attrs = {"stride": geometry[1], "padding": geometry[2], "dilation": geometry[3], "groups": groups}
+    return Tensor._from_op(data, cv.conv2d, parents, {**attrs, "cols": cols if keep else None})

@@ -253,6 +253,12 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     return result
 
 
+def saved_unless_node(x: Any, saved: Any, rebuild: Any) -> Any:
+    """``saved`` (computed by the forward pass) when ``x`` is raw data; ``rebuild(x)`` when ``x`` is a graph
+    node (under ``create_graph``), so the result is itself differentiable with respect to ``x``."""
+    return rebuild(x) if isinstance(x, Node) else saved
+
+
 def apply_linear(op: Any, function: Any, x: Any, **attrs: Any) -> Any:
     """``function(x, **attrs)`` on raw data; on a node, the same result recorded as a node of ``op``.
 
@@ -313,3 +319,13 @@ def softmax_minus_one_hot(x: Any, position: Any, axis: int, probabilities: Any, 
     gradient[position] -= 1
     gradient *= scale
     return gradient
+
+
+def record(op: Any, function: Any, *inputs: Any, **attrs: Any) -> Any:
+    """``function(*inputs, **attrs)`` on raw data; when some input is a node, the same result recorded as a
+    node of ``op`` whose parents are the inputs (raw ones as constants), so it can be differentiated again."""
+    node = next((x for x in inputs if isinstance(x, Node)), None)
+    if node is None:
+        return function(*inputs, **attrs)
+    parents = tuple(x if isinstance(x, Node) else node._wrap_constant(x) for x in inputs)
+    return type(node)._from_op(function(*(p.data for p in parents), **attrs), op, parents, attrs or None)

@@ -158,14 +158,14 @@ def window_argmax(
         candidate = x[:, :, a * dh : a * dh + rows_span : sh, b * dw : b * dw + cols_span : sw]
         better = candidate > best
         nan = np.isnan(candidate)
-        if nan.any():
+        if nan.any():  # a NaN wins over numbers, and the first NaN stays
             better |= nan & ~np.isnan(best)
-        np.copyto(best, candidate, where=better)
         best_offset[better] = offset
-    a, b = np.divmod(best_offset, kw)
-    rows = (np.arange(out_h) * sh - ph)[:, None] + a * dh
-    cols = (np.arange(out_w) * sw - pw) + b * dw
-    return best, rows * width + cols
+        np.maximum(best, candidate, out=best)  # propagates NaN, as the comparison above decided
+    # flat position in the unpadded plane: the window's corner plus the offset's (row, col) shift
+    shift = np.array([(a * dh) * width + b * dw for a in range(kh) for b in range(kw)], dtype=np.intp)
+    corners = (np.arange(out_h) * sh - ph)[:, None] * width + (np.arange(out_w) * sw - pw)
+    return best, shift[best_offset] + corners
 
 
 def gather_planes(x: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Derivative table of the sliding-window primitives: ``unfold`` and its adjoint ``fold``,
-``gather_planes`` (max pooling) and its adjoint ``scatter_planes``.
+``gather_planes`` (max pooling) and its adjoint ``scatter_planes``, and ``conv2d``.
 
 ``unfold`` takes an NCHW batch to the windows a kernel sees,
 ``(N, C, H_out, W_out, kh, kw)``; ``fold`` adds such windows back into an
@@ -40,9 +40,59 @@ def _gather_planes(values, positions, unique):
     return gather_planes(values, positions)
 
 
+# conv2d(x, W, b): out = W3 @ cols + b per group, with cols the im2col matrix of x,
+# (N, G, C_in/G * kh * kw, L) for L = H_out * W_out, and W3 = W as (G, C_out/G, C_in/G * kh * kw).
+# d/dx = fold(W3^T g), d/dW = sum over the batch of g cols^T, d/db = sum of g over N, H_out, W_out.
+def _im2col(x, kernel_size, stride, padding, dilation, groups):
+    windows = sm.apply_linear(
+        unfold,
+        unfold_array,
+        x,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        pad_value=0.0,
+    )
+    n, c, out_h, out_w, kh, kw = windows.shape
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c // groups * kh * kw, out_h * out_w)
+
+
+def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
+    n, c, height, width = x.shape
+    c_out, c_group, kh, kw = weight.shape
+    out_h, out_w = out.shape[2:]
+    columns = weight.reshape(groups, c_out // groups, c_group * kh * kw).swapaxes(-1, -2) @ g.reshape(
+        n, groups, c_out // groups, out_h * out_w
+    )
+    windows = columns.reshape(n, c, kh, kw, out_h, out_w).transpose(0, 1, 4, 5, 2, 3)
+    return sm.apply_linear(
+        fold,
+        fold_array,
+        windows,
+        output_size=(height, width),
+        kernel_size=(kh, kw),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
+
+
+def _conv_rule_weight(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
+    c_out = weight.shape[0]
+    columns = sm.saved_unless_node(x, cols, lambda x: _im2col(x, weight.shape[2:], stride, padding, dilation, groups))
+    g4 = g.reshape(x.shape[0], groups, c_out // groups, out.shape[2] * out.shape[3])
+    return (g4 @ columns.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
+
+
+def _conv_rule_bias(g, out, x, weight, bias, *, stride, padding, dilation, groups, cols):
+    return g.sum(axis=(0, 2, 3))
+
+
 # fmt: off
 unfold = Op("unfold", _unfold_rule, reads_values=False)   # d/dx unfold(x)^T g = fold(g)
 fold = Op("fold", _fold_rule, reads_values=False)         # d/dw fold(w)^T g = unfold(g)
 gather = Op("gather_planes", _gather_rule, reads_values=False)      # d/dx gather(x)^T g = scatter(g)
 scatter = Op("scatter_planes", _scatter_rule, reads_values=False)   # d/dv scatter(v)^T g = gather(g)
+conv2d = Op("conv2d", _conv_rule_x, _conv_rule_weight, _conv_rule_bias)   # one node per convolution
 # fmt: on

@@ -21,6 +21,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.conv import IntOrPair, conv_output_size, max_pool, pair, unfold_array
+from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 
@@ -74,9 +75,10 @@ def conv2d(
     output sees only block g of the input (G = C_in is depthwise convolution). Both
     C_in and C_out must be divisible by G.
 
-    Computed as one matmul of the im2col matrix ``(N*H_out*W_out, C_in*kh*kw)`` with
-    the flattened weight (a batched matmul over the G groups when G > 1). Gradients:
-    d/dweight = cols^T @ g, d/dx = fold(g @ W), d/dbias = g summed over N, H_out, W_out.
+    One node (``autograd.conv.conv2d``): a matmul of the flattened weight with the im2col
+    matrix ``(N, G, C_in/G*kh*kw, H_out*W_out)``, whose result is already NCHW. Gradients:
+    d/dweight = g @ cols^T summed over the batch, d/dx = fold(W^T @ g), d/dbias = g summed
+    over N, H_out, W_out.
     """
     x, unbatched = _batched(input, "conv2d")
     weight = as_float_tensor(weight, "conv2d")
@@ -100,20 +102,8 @@ def conv2d(
         pair(padding, "padding", "conv2d", minimum=0),
         pair(dilation, "dilation", "conv2d"),
     )
-    out_h, out_w = _output_size("conv2d", x.shape, (kh, kw), stride, padding, dilation)
-    n = x.shape[0]
-    windows = unfold_windows(x, (kh, kw), stride, padding, dilation)  # (N, C_in, H_out, W_out, kh, kw)
-    if groups == 1:
-        cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c_group * kh * kw)
-        out = cols @ weight.reshape(c_out, c_group * kh * kw).T
-    else:  # (G, N*H_out*W_out, C_in/G*kh*kw) @ (G, C_in/G*kh*kw, C_out/G), then the groups side by side
-        grouped = windows.reshape(n, groups, c_group, out_h, out_w, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
-        cols = grouped.reshape(groups, n * out_h * out_w, c_group * kh * kw)
-        kernels = weight.reshape(groups, c_out // groups, c_group * kh * kw).transpose(0, 2, 1)
-        out = (cols @ kernels).transpose(1, 0, 2).reshape(n * out_h * out_w, c_out)
-    if bias is not None:
-        out = out + bias
-    out = out.reshape(n, out_h, out_w, c_out).transpose(0, 3, 1, 2)
+    _output_size("conv2d", x.shape, (kh, kw), stride, padding, dilation)
+    out = convolve(x, weight, bias, stride, padding, dilation, groups)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
