@@ -266,20 +266,21 @@ class Node:
         node = object.__new__(cls)
         node.data = data
         node._grad = cls._zero_grad_value
-        node.attrs = attrs
         if _mode.enabled:
             for parent in parents:
                 if parent.requires_grad:
                     node.requires_grad = True
                     node.parents = parents
                     node.op = op
+                    node.attrs = attrs
                     node._recorded_at = _InPlaceClock.now
                     if _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
                     return node
-        node.requires_grad = False
+        node.requires_grad = False  # nothing recorded: the attributes (saved arrays) are dropped at once
         node.parents = ()
         node.op = None
+        node.attrs = None
         return node
 
     def _shared_version(self) -> VersionCounter:
