@@ -26,6 +26,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import autograd as ag
+import autograd.linalg as la
 import nn.functional as F
 from autograd import Tensor, Value
 from autograd.testing import arrays, broadcastable_shapes, shapes
@@ -191,6 +192,48 @@ POSITIVE = {"low": 0.1, "high": 5.0}
 NONZERO = {"away_from": (0.0,), "margin": 0.3}
 UNIT = {"low": -0.9, "high": 0.9}  # inside (-1, 1): arcsin, arccos, arctanh
 
+
+@st.composite
+def _well_conditioned(draw: st.DrawFn, rows: int | None = None, columns: int | None = None, batch: bool = True):
+    """Matrices (maybe batched) whose smallest singular value is well away from 0: M + 3 I, |M_ij| <= 1/2."""
+    n = draw(st.integers(1, 3)) if rows is None else rows
+    m = n if columns is None else columns
+    lead = draw(st.sampled_from([(), (2,)])) if batch else ()
+    noise = draw(arrays(lead + (n, m), low=-0.5, high=0.5))
+    return noise + 3.0 * np.eye(n, m)
+
+
+def _linalg_case(draw_matrices: st.SearchStrategy, **params: Any) -> st.SearchStrategy[Case]:
+    return draw_matrices.map(lambda a: Case((a,), dict(params)))
+
+
+@st.composite
+def _solve_case(draw: st.DrawFn) -> Case:
+    a = draw(_well_conditioned())
+    n = a.shape[-1]
+    b_shape = (n,) if a.ndim == 2 and draw(st.booleans()) else a.shape[:-1] + (draw(st.integers(1, 2)),)
+    return Case((a, draw(arrays(b_shape))))
+
+
+@st.composite
+def _tall_or_wide(draw: st.DrawFn) -> Case:
+    n, m = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return Case((draw(_well_conditioned(n, m)),))
+
+
+@st.composite
+def _norm_case(draw: st.DrawFn) -> Case:
+    x = draw(arrays(shapes(min_dims=1, max_dims=2), away_from=(0.0,), margin=0.1))
+    if x.ndim == 2 and draw(st.booleans()):
+        return Case((x,), {"ord": draw(st.sampled_from([None, "fro"])), "axis": None})
+    axis = draw(st.integers(-1, 0))
+    return Case((x,), {"ord": draw(st.sampled_from([None, 1, 2, np.inf, -np.inf])), "axis": axis})
+
+
+def _symmetric(a: Any) -> Any:
+    return (a + a.swapaxes(-1, -2)) * 0.5
+
+
 # fmt: off
 ROWS: list[Row] = [
     # -- arithmetic ---------------------------------------------------------------------------------------
@@ -331,6 +374,23 @@ ROWS: list[Row] = [
         st.tuples(arrays(shapes(min_dims=1)), st.integers(-1, 0)).map(lambda pair: Case((pair[0],), {"axis": pair[1]})),
         torch=lambda torch, x, axis: torch.nn.functional.softmin(x, dim=axis),
         float32_case=Case((np.array([0.3, 1.2]),), {"axis": -1}), rtol=1e-10),
+    # -- autograd.linalg (Tensor only) ------------------------------------------------------------------------
+    Row("inv", la.inv, np.linalg.inv, _linalg_case(_well_conditioned()), rtol=1e-10,
+        torch=lambda torch, a: torch.linalg.inv(a), float32_case=Case((np.eye(2) * 2,))),
+    Row("solve", la.solve, np.linalg.solve, _solve_case(), rtol=1e-10,
+        torch=lambda torch, a, b: torch.linalg.solve(a, b), float32_case=Case((np.eye(2) * 2, np.ones(2)))),
+    Row("det", la.det, np.linalg.det, _linalg_case(_well_conditioned()), rtol=1e-10,
+        torch=lambda torch, a: torch.linalg.det(a), float32_case=Case((np.eye(2) * 2,))),
+    Row("slogdet", lambda a: la.slogdet(a)[1], lambda a: np.linalg.slogdet(a)[1], _linalg_case(_well_conditioned()),
+        rtol=1e-10, torch=lambda torch, a: torch.linalg.slogdet(a)[1], float32_case=Case((np.eye(2) * 2,))),
+    Row("cholesky", lambda a: la.cholesky(_symmetric(a)), lambda a: np.linalg.cholesky(_symmetric(a)),
+        _linalg_case(_well_conditioned()), rtol=1e-10, torch=lambda torch, a: torch.linalg.cholesky(_symmetric(a)),
+        float32_case=Case((np.eye(2) * 2,))),
+    Row("pinv", la.pinv, np.linalg.pinv, _tall_or_wide(), rtol=1e-9, torch=lambda torch, a: torch.linalg.pinv(a),
+        float32_case=Case((np.eye(3, 2) * 2,))),
+    Row("norm", la.norm, np.linalg.norm, _norm_case(), rtol=1e-12, order2=None,
+        torch=lambda torch, x, ord, axis: torch.linalg.norm(x, ord, axis),
+        float32_case=Case((np.array([0.3, 1.2]),), {"ord": None, "axis": None})),
 ]
 # fmt: on
 
