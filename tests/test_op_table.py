@@ -6,6 +6,8 @@ linear ops), float32 kept, and values and gradients against PyTorch when it is i
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -146,3 +148,14 @@ def test_tensor_op_matches_torch(row, data):
         np.testing.assert_allclose(
             got, expected, rtol=row.torch_rtol, atol=1e-12, err_msg=f"gradient of input {position}"
         )
+
+
+# -- the README's list ----------------------------------------------------------------------------------
+def test_readme_states_the_true_number_of_table_rows_and_lists_every_row():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Supported functions") :]
+    section = section[: section.index("\n### ", 5)]
+    (stated,) = re.findall(r"\*\*(\d+) rows\*\*", section)
+    assert int(stated) == len(ROWS)
+    listed = re.findall(r"`([a-z0-9_]+)`", section)
+    assert all(row.name in listed for row in ROWS)
