@@ -11,7 +11,8 @@ The transforms take a function and return numbers/arrays:
   ``derivative(derivative(f))`` is the second derivative);
 * ``jacobian(f, x)`` — shape ``f(x).shape + x.shape``;
 * ``hessian(f, x)`` — the Jacobian of the gradient, shape ``x.shape + x.shape``;
-* ``hvp(f, x, v)`` — the Hessian-vector product H v without forming H.
+* ``hvp(f, x, v)`` — the Hessian-vector product H v without forming H;
+* ``jvp(f, inputs, v)`` — forward mode: f(inputs) and the Jacobian-vector product J v.
 
 Arguments may be plain numbers (differentiated as ``Value``) or arrays
 (differentiated as ``Tensor``). When an argument is already a node that requires
@@ -176,3 +177,72 @@ def hvp(f: Callable[[Any], Node], x: Any, v: Any) -> Any:
         return _zero_like(leaf, nested)
     (result,) = grad(directional, leaf, create_graph=nested, allow_unused=True)
     return _zero_like(leaf, nested) if result is None else result
+
+
+def jvp(f: Callable[..., Node], inputs: Any, v: Any) -> tuple[Any, Any]:
+    """Forward mode: ``(f(inputs), J v)``, the directional derivative of ``f`` along ``v``.
+
+    J v = d/dt f(x + t v) at t = 0 (``inputs`` and ``v`` may be tuples, one direction
+    per input: J v = sum_i J_i v_i). It is computed with two reverse passes (the
+    "double-vjp" trick), so every op that has a reverse rule has a forward one:
+    u -> J^T u is linear in a dummy cotangent u, hence
+
+        d/du <J^T u, v> = J v,
+
+    so one backward pass with ``create_graph`` builds J^T u as a graph of u, and a
+    second one differentiates <J^T u, v> with respect to u. For a ``Value`` output (a
+    scalar) J v is just <grad f, v>. Results are numbers/arrays, or nodes when an
+    input is a node that requires a gradient (so transforms compose).
+    """
+    several = isinstance(inputs, tuple)
+    xs, vs = _as_tuple(inputs), _as_tuple(v) if several else (v,)
+    if len(vs) != len(xs):
+        raise ValueError(f"jvp: got {len(vs)} directions v for {len(xs)} inputs")
+    pairs = [_leaf(x) for x in xs]
+    leaves = [leaf for leaf, _ in pairs]
+    nested = any(flag for _, flag in pairs)
+    directions = [_direction(leaf, direction, position) for position, (leaf, direction) in enumerate(zip(leaves, vs))]
+    out = f(*leaves)
+    if not isinstance(out, (Value, Tensor)):
+        raise TypeError(f"jvp: f must return a Value or Tensor, got {type(out).__name__}")
+    if not out.requires_grad:
+        return _result(out, nested), _zero_like(out, nested)
+    if isinstance(out, Value):
+        gradients = grad(out, leaves, create_graph=nested, allow_unused=True)
+        return _result(out, nested), _inner(gradients, directions, _zero_like(out, nested))
+    cotangent = Tensor(np.zeros(out.shape, dtype=out.dtype), requires_grad=True)
+    transposed = grad(out, leaves, grad_outputs=cotangent, create_graph=True, allow_unused=True)
+    directional = _inner(transposed, directions, None)
+    if directional is None or not directional.requires_grad:
+        return _result(out, nested), _zero_like(out, nested)
+    (product,) = grad(directional, cotangent, create_graph=nested, allow_unused=True)
+    return _result(out, nested), _zero_like(out, nested) if product is None else product
+
+
+def _direction(leaf: Node, direction: Any, position: int) -> Any:
+    """``direction`` as raw data shaped like ``leaf``; ValueError naming its position otherwise."""
+    raw = direction.data if isinstance(direction, Node) else direction
+    if isinstance(leaf, Tensor):
+        raw = np.asarray(raw, dtype=leaf.dtype)
+        if raw.shape != leaf.shape:
+            raise ValueError(f"jvp: v[{position}] has shape {raw.shape}, but inputs[{position}] has shape {leaf.shape}")
+        return raw
+    if np.ndim(raw) != 0:
+        raise ValueError(f"jvp: v[{position}] must be a number for a scalar input, got shape {np.shape(raw)}")
+    return float(raw)
+
+
+def _inner(gradients: Sequence[Any], directions: Sequence[Any], empty: Any) -> Any:
+    """sum_i <gradients_i, directions_i>, skipping unused inputs (``empty`` when every input is unused)."""
+    total = None
+    for gradient, direction in zip(gradients, directions):
+        if gradient is None:
+            continue
+        term = gradient * direction
+        term = term.sum() if isinstance(term, (Tensor, np.ndarray)) else term
+        total = term if total is None else total + term
+    return empty if total is None else total
+
+
+def _result(out: Node, nested: bool) -> Any:
+    return out if nested else out.data

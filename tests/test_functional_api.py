@@ -1,4 +1,4 @@
-"""autograd.grad and the transforms built on it: derivative, jacobian, hessian, hvp."""
+"""autograd.grad and the transforms built on it: derivative, jacobian, hessian, hvp, jvp."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Tensor, Value, grad, no_grad
-from autograd.functional import derivative, hessian, hvp, jacobian
+from autograd.functional import derivative, hessian, hvp, jacobian, jvp
+from autograd.testing import arrays, floats, shapes
 
 # -- grad() --------------------------------------------------------------------------------------------
 
@@ -221,3 +224,85 @@ def test_transforms_leave_the_callers_array_unchanged():
     hvp(lambda t: (t**3).sum(), x, np.ones(2))
     jacobian(lambda t: t * t, x)
     np.testing.assert_array_equal(x, copy)
+
+
+# -- jvp (forward mode) -------------------------------------------------------------------------------------
+def _mixing(t):
+    """A nonlinear array function that mixes its entries: out_i = tanh(x_i) * sum(x^2) + x_0 (flattened)."""
+    flat = t.reshape(-1)
+    return flat.tanh() * (flat * flat).sum() + flat[:1]
+
+
+@given(data=st.data())
+def test_jvp_of_a_tensor_function_is_the_jacobian_times_v(data):
+    x = data.draw(arrays(shapes(max_dims=2)))
+    v = data.draw(arrays(x.shape))
+    value, product = jvp(_mixing, x, v)
+    np.testing.assert_allclose(value, _mixing(Tensor(x)).data)
+    np.testing.assert_allclose(product, jacobian(_mixing, x).reshape(-1, x.size) @ v.reshape(-1), atol=1e-12)
+
+
+@given(x=floats(), v=floats())
+def test_jvp_of_a_value_function_is_the_derivative_times_v(x, v):
+    value, product = jvp(lambda a: a.sin() * a, x, v)
+    assert value == pytest.approx(math.sin(x) * x)
+    assert product == pytest.approx((math.cos(x) * x + math.sin(x)) * v, abs=1e-12)
+
+
+def test_jvp_with_several_inputs_sums_their_directional_derivatives():
+    a, b = np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.3, -0.7])
+    va, vb = np.array([1.0, 2.0, -1.0]), np.array([0.2, 0.0, 3.0])
+    _, product = jvp(lambda s, t: s * t.exp(), (a, b), (va, vb))
+    np.testing.assert_allclose(product, va * np.exp(b) + a * np.exp(b) * vb)
+
+
+def test_jvp_of_a_scalar_function_of_an_array_is_the_gradient_dotted_with_v():
+    x, v = np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    _, product = jvp(lambda t: (t**3).sum(), x, v)
+    assert product == pytest.approx(float(3 * x**2 @ v))
+
+
+def test_jvp_matches_torch_forward_mode():
+    torch = pytest.importorskip("torch")
+    x, v = np.array([[0.3, -1.2], [2.0, 0.7]]), np.array([[1.0, -0.5], [0.25, 2.0]])
+    _, product = jvp(lambda t: (t @ t).sigmoid(), x, v)
+    _, expected = torch.func.jvp(lambda t: torch.sigmoid(t @ t), (torch.tensor(x),), (torch.tensor(v),))
+    np.testing.assert_allclose(product, expected.numpy(), rtol=1e-12)
+
+
+def test_jvp_of_a_function_not_depending_on_its_input_is_zero():
+    value, product = jvp(lambda t: Tensor(np.ones(2)), np.ones(3), np.ones(3))
+    np.testing.assert_array_equal(value, np.ones(2))
+    np.testing.assert_array_equal(product, np.zeros(2))
+
+
+def test_jvp_of_a_linear_function_is_exact():
+    _, product = jvp(lambda t: 3.0 * t - 1.0, np.array([1.0, 2.0]), np.array([0.5, -2.0]))
+    np.testing.assert_array_equal(product, np.array([1.5, -6.0]))
+
+
+def test_jvp_of_a_node_that_requires_grad_returns_a_node_that_differentiates_again():
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    _, product = jvp(lambda t: t**3, x, np.array([1.0, 1.0]))  # 3 x^2
+    (second,) = grad(product.sum(), x)
+    np.testing.assert_allclose(second, 6 * x.data)
+
+
+def test_jvp_rejects_a_direction_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"jvp: v\[0\] has shape \(2,\), but inputs\[0\] has shape \(3,\)"):
+        jvp(lambda t: t * 2.0, np.ones(3), np.ones(2))
+
+
+def test_jvp_rejects_a_wrong_number_of_directions():
+    with pytest.raises(ValueError, match="jvp: got 1 directions v for 2 inputs"):
+        jvp(lambda s, t: s * t, (np.ones(2), np.ones(2)), (np.ones(2),))
+
+
+def test_jvp_rejects_a_function_that_returns_no_node():
+    with pytest.raises(TypeError, match="jvp: f must return a Value or Tensor, got float"):
+        jvp(lambda t: 1.0, 2.0, 1.0)
+
+
+def test_jvp_rejects_an_array_direction_for_a_number_input():
+    with pytest.raises(ValueError, match=r"jvp: v\[0\] must be a number for a scalar input, got shape \(2,\)"):
+        jvp(lambda a: a * 2.0, 1.0, np.ones(2))
