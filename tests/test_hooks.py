@@ -88,7 +88,8 @@ def test_tensor_hooks_on_leaf_and_intermediate_see_arrays_of_their_shape():
     (y * weights).sum().backward()
     np.testing.assert_allclose(seen["y"], weights)
     np.testing.assert_allclose(seen["x"], 2 * x.data * weights)
-    assert y.grad is None  # the hook ran, but an intermediate keeps .grad only with retain_grad()
+    with pytest.warns(UserWarning, match="retain_grad"):
+        assert y.grad is None  # the hook ran, but an intermediate keeps .grad only with retain_grad()
 
 
 def test_tensor_hook_replacement_masks_gradient_reaching_the_leaf():
