@@ -244,7 +244,9 @@ def constant(array: np.ndarray) -> Tensor:
     return _wrap(np.asarray(array))
 
 
-def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1, *, validate_target: bool = True) -> Tensor:
+def softmax_cross_entropy(
+    logits: TensorLike, target: Any, axis: int = -1, *, reduction: str = "none", validate_target: bool = True
+) -> Tensor:
     """Per-sample cross-entropy -log_softmax(logits)[target] along ``axis``, as one node.
 
     ``target`` holds integer class indices in [0, C): the logits' shape without
@@ -254,14 +256,19 @@ def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1, *, va
     ``-logits.log_softmax(axis)[..., target, ...]`` (``nn.functional.cross_entropy``
     uses it); out-of-range targets are an error.
 
+    ``reduction="mean"`` or ``"sum"`` reduces over the samples inside the same node
+    (the default ``"none"`` keeps one value per sample); a mean needs at least one sample.
+
     ``validate_target=False`` skips the checks of ``target`` for a caller that has
     already made it an integer ndarray of the right shape and range (as
     ``nn.functional.cross_entropy`` does); anything else then gives wrong results.
     """
     logits = logits if isinstance(logits, Tensor) else Tensor(logits)
     (axis,) = normalize_axes(axis, logits.ndim, "softmax_cross_entropy")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"softmax_cross_entropy: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
     if not validate_target:
-        return _softmax_cross_entropy(logits, target, axis)
+        return _softmax_cross_entropy(logits, target, axis, reduction)
     target = np.asarray(target.data if isinstance(target, Node) else target)
     classes = logits.shape[axis]
     expected = logits.shape[:axis] + logits.shape[axis + 1 :]
@@ -271,7 +278,9 @@ def softmax_cross_entropy(logits: TensorLike, target: Any, axis: int = -1, *, va
             f"shape {logits.shape} (class axis {axis}); got {target.dtype} of shape {target.shape}"
         )
     check_class_range(target, classes, "softmax_cross_entropy")
-    return _softmax_cross_entropy(logits, target, axis)
+    if reduction == "mean" and not target.size:
+        raise ValueError("softmax_cross_entropy: the mean over an empty batch is undefined (use reduction='sum')")
+    return _softmax_cross_entropy(logits, target, axis, reduction)
 
 
 _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
@@ -295,7 +304,7 @@ def check_class_range(indices: np.ndarray, classes: int, op: str) -> None:
         )
 
 
-def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Tensor:
+def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
     """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``)."""
     if target.ndim == 1:
         samples = np.arange(target.shape[0])
@@ -309,5 +318,9 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int) -> Ten
     with np.errstate(divide="ignore", invalid="ignore"):  # empty or non-finite rows give IEEE -inf/nan, as numpy
         data = np.log(total).squeeze(axis) - shifted[position]
         probabilities = exponentials / total if needs_grad else None  # kept for the backward pass
-    attrs = {"position": position, "axis": axis, "probabilities": probabilities}
+    if reduction == "mean":
+        data = np.asarray(np.add.reduce(data, axis=None) / data.size)
+    elif reduction == "sum":
+        data = np.asarray(np.add.reduce(data, axis=None))
+    attrs = {"position": position, "axis": axis, "probabilities": probabilities, "reduction": reduction}
     return Tensor._from_op(data, ar.softmax_cross_entropy, (logits,), attrs)

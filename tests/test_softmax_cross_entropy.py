@@ -107,3 +107,43 @@ def test_no_graph_and_no_cached_softmax_under_no_grad():
 def test_bad_targets_are_clear_errors(target, message):
     with pytest.raises(ValueError, match=message):
         softmax_cross_entropy(Tensor(np.zeros((2, 3))), target, axis=1)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@given(case=logits_and_targets())
+def test_reduced_forms_equal_the_reduction_of_the_per_sample_losses(reduction, case):
+    x, target, axis = case
+    per_sample = reference(x, target, axis)
+    expected = per_sample.mean() if reduction == "mean" else per_sample.sum()
+    out = softmax_cross_entropy(Tensor(x), target, axis, reduction=reduction)
+    assert out.shape == () and np.isclose(out.item(), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@given(case=logits_and_targets())
+def test_reduced_forms_match_finite_differences_to_second_order(reduction, case):
+    x, target, axis = case
+    logits = Tensor(x, requires_grad=True)
+    assert gradcheck(lambda z: softmax_cross_entropy(z, target, axis, reduction=reduction), [logits])
+    assert gradgradcheck(lambda z: softmax_cross_entropy(z, target, axis, reduction=reduction), [logits])
+
+
+def test_reduced_forms_match_torch_cross_entropy():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    x, target = rng.standard_normal((6, 5)), rng.integers(0, 5, 6)
+    for reduction in ("mean", "sum"):
+        ours = Tensor(x, requires_grad=True)
+        softmax_cross_entropy(ours, target, 1, reduction=reduction).backward()
+        theirs = torch.tensor(x, requires_grad=True)
+        torch.nn.functional.cross_entropy(theirs, torch.tensor(target), reduction=reduction).backward()
+        np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12)
+
+
+def test_bad_reduction_and_the_mean_of_an_empty_batch_are_errors():
+    with pytest.raises(ValueError, match="reduction must be 'none', 'mean' or 'sum', got 'avg'"):
+        softmax_cross_entropy(Tensor(np.zeros((2, 3))), np.array([0, 1]), reduction="avg")
+    with pytest.raises(ValueError, match="empty batch"):
+        softmax_cross_entropy(Tensor(np.zeros((0, 3))), np.zeros(0, dtype=int), reduction="mean")
+    total = softmax_cross_entropy(Tensor(np.zeros((0, 3))), np.zeros(0, dtype=int), reduction="sum")
+    assert total.item() == 0.0

@@ -112,9 +112,13 @@ def _transpose_rule(g, out, x, axes):
     return g.transpose(tuple(np.argsort(axes)))
 
 
-def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities):
+def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities, reduction="none"):
     # d/dx [logsumexp(x) - x_t] = softmax(x) - onehot(t), per sample along ``axis``;
-    # the forward pass's softmax is reused (``probabilities``).
+    # the forward pass's softmax is reused (``probabilities``). A mean or sum over the
+    # samples spreads the scalar g to every sample (divided by their count for a mean).
+    if reduction != "none":
+        samples = x.shape[:axis] + x.shape[axis + 1 :]
+        g = sm.expand(g / math.prod(samples) if reduction == "mean" else g, samples)
     return sm.softmax_minus_one_hot(x, position, axis, probabilities, g)
 
 

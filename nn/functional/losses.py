@@ -258,9 +258,10 @@ def cross_entropy(
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction, "cross_entropy")
     indices = _class_indices(target, logits, axis, "cross_entropy")
-    if not label_smoothing:  # one fused node: logsumexp(x) - x_t, gradient softmax(x) - onehot(t)
-        fused = softmax_cross_entropy(logits, indices, axis, validate_target=False)  # checked just above
-        return _reduce(fused, reduction, "cross_entropy")
+    if not label_smoothing:  # one fused node: logsumexp(x) - x_t (reduced), gradient softmax(x) - onehot(t)
+        fused = reduction if indices.size else "none"  # the mean of an empty batch is left to _reduce
+        terms = softmax_cross_entropy(logits, indices, axis, reduction=fused, validate_target=False)  # checked above
+        return terms if fused != "none" else _reduce(terms, reduction, "cross_entropy")
     log_probabilities = _log_softmax(logits, axis)
     terms = -_pick(log_probabilities, indices, axis)
     terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing
