@@ -554,3 +554,17 @@ def test_extreme_but_legal_inputs_give_finite_updates_without_warnings(optimizer
         parameter.grad = np.array(grad)
         optimizer.step()
         assert np.all(np.isfinite(parameter.data))
+
+
+def test_sgd_updates_a_large_parameter_in_blocks_without_changing_the_result():
+    from nn.optim.optimizer import UPDATE_BLOCK, subtract_scaled
+
+    rng = np.random.default_rng(0)
+    param = rng.standard_normal(3 * UPDATE_BLOCK + 17).astype(np.float32).reshape(-1, 1)
+    step = rng.standard_normal(param.shape).astype(np.float32)
+    expected = param - np.float32(0.1) * step
+    kept = step.copy()
+    result = subtract_scaled(param, 0.1, step)
+    assert result is param
+    np.testing.assert_array_equal(param, expected)
+    np.testing.assert_array_equal(step, kept)  # the gradient is only read

@@ -27,7 +27,7 @@ from autograd import Node, Tensor, Value, enable_grad, increment_version, no_gra
 
 from ..checks import check_integer
 
-__all__ = ["Optimizer", "safe_divide"]
+__all__ = ["Optimizer", "UPDATE_BLOCK", "safe_divide", "subtract_scaled"]
 
 ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
 
@@ -77,6 +77,24 @@ def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
 
 def _copy_state_value(value: Any) -> Any:
     return np.array(value, copy=True) if isinstance(value, (np.ndarray, np.generic)) else copy.deepcopy(value)
+
+
+#: Elements per block in :func:`subtract_scaled`: bounds the temporary it needs (256 KiB of float32).
+UPDATE_BLOCK = 1 << 16
+
+
+def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.ndarray:
+    """``param -= scale * step`` in place, block by block, so the temporary ``scale * step`` never
+    needs more than :data:`UPDATE_BLOCK` elements (a large weight's update costs no second copy of it).
+    ``step`` is read only (it may be a parameter's ``.grad``). Returns ``param``."""
+    if param.size <= UPDATE_BLOCK or not (param.flags.c_contiguous and step.shape == param.shape):
+        param -= scale * step
+        return param
+    flat_param, flat_step = param.reshape(-1), np.ascontiguousarray(step).reshape(-1)
+    for start in range(0, flat_param.size, UPDATE_BLOCK):
+        block = slice(start, start + UPDATE_BLOCK)
+        flat_param[block] -= scale * flat_step[block]
+    return param
 
 
 def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike
+from .optimizer import Optimizer, ParamsLike, subtract_scaled
 
 __all__ = ["SGD"]
 
@@ -71,5 +71,4 @@ class SGD(Optimizer):
                 buffer = np.array(grad, copy=True)
             state["momentum_buffer"] = buffer
             grad = grad + momentum * buffer if group["nesterov"] else buffer
-        param -= group["lr"] * grad  # in place: the parameter keeps its array
-        return param
+        return subtract_scaled(param, group["lr"], grad)  # in place: the parameter keeps its array
