@@ -168,13 +168,18 @@ def window_argmax(
     return best, shift[best_offset] + corners
 
 
+def _flat_positions(positions: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+    """Plane positions ``(N, C, ...)`` as flat indices into the whole ``(N, C, H, W)`` array."""
+    n, c, height, width = shape
+    planes = (np.arange(n * c) * (height * width)).reshape(n, c, *([1] * (positions.ndim - 2)))
+    return (positions + planes).ravel()
+
+
 def gather_planes(x: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """``x[n, c].flat[positions[n, c, ...]]`` for an ``(N, C, H, W)`` array: shape of ``positions``."""
-    n, c = x.shape[:2]
     if positions.size == 0:
         return np.zeros(positions.shape, dtype=x.dtype)
-    picked = np.take_along_axis(x.reshape(n, c, -1), positions.reshape(n, c, -1), axis=2)
-    return picked.reshape(positions.shape)
+    return np.ascontiguousarray(x).reshape(-1)[_flat_positions(positions, x.shape)].reshape(positions.shape)
 
 
 def scatter_planes(values: np.ndarray, positions: np.ndarray, shape: Sequence[int], unique: bool) -> np.ndarray:
@@ -183,15 +188,13 @@ def scatter_planes(values: np.ndarray, positions: np.ndarray, shape: Sequence[in
     The adjoint of :func:`gather_planes`. ``unique=True`` promises that no position repeats
     within a plane (non-overlapping windows): one assignment; otherwise repeats add up.
     """
-    n, c, height, width = shape
-    plane = height * width
+    size = int(np.prod(shape))
     if values.size == 0:
         return np.zeros(shape, dtype=values.dtype)
+    flat = _flat_positions(positions, shape)
     if unique:
-        result = np.zeros((n, c, plane), dtype=values.dtype)
-        np.put_along_axis(result, positions.reshape(n, c, -1), values.reshape(n, c, -1), axis=2)
+        result = np.zeros(size, dtype=values.dtype)
+        result[flat] = values.ravel()
         return result.reshape(shape)
-    offsets = (np.arange(n * c) * plane).reshape(n, c, 1)
-    flat = (positions.reshape(n, c, -1) + offsets).ravel()
-    summed = np.bincount(flat, weights=values.ravel(), minlength=n * c * plane)
+    summed = np.bincount(flat, weights=values.ravel(), minlength=size)
     return summed.astype(values.dtype, copy=False).reshape(shape)
