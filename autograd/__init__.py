@@ -7,6 +7,7 @@ higher-order derivatives (``create_graph=True``).
 """
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import (
     Node,
     Op,
@@ -66,7 +67,11 @@ __all__ = [
     "concatenate",
     "constant",
     "detect_anomaly",
+    "diag",
+    "diagonal",
+    "dot",
     "draw_graph",
+    "einsum",
     "enable_grad",
     "eye",
     "from_numpy",
@@ -80,8 +85,10 @@ __all__ = [
     "GradcheckError",
     "gradgradcheck",
     "GraphvizNotFoundError",
+    "inner",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "kron",
     "linear",
     "linspace",
     "matmul",
@@ -92,6 +99,7 @@ __all__ = [
     "ones",
     "ones_like",
     "Op",
+    "outer",
     "pad",
     "rand",
     "rand_like",
@@ -105,6 +113,8 @@ __all__ = [
     "stack",
     "Tensor",
     "tensor",
+    "tensordot",
+    "trace",
     "Value",
     "where",
     "zeros",

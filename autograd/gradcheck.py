@@ -112,7 +112,9 @@ def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float)
         minus = evaluate()
         flat[i] = original
         columns.append((plus - minus) / (2 * eps))
-    return np.stack(columns, axis=-1).reshape((-1,) + leaf.data.shape) if columns else np.zeros((0,) + leaf.data.shape)
+    if not columns:  # an empty input: every output has a zero-size derivative
+        return np.zeros((evaluate().size,) + leaf.data.shape)
+    return np.stack(columns, axis=-1).reshape((-1,) + leaf.data.shape)
 
 
 def gradcheck(

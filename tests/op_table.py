@@ -22,10 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import array_cases as cases
 import numpy as np
 from hypothesis import strategies as st
 
 import autograd as ag
+import autograd.contractions as co
 import autograd.linalg as la
 import nn.functional as F
 from autograd import Tensor, Value
@@ -230,6 +232,17 @@ def _norm_case(draw: st.DrawFn) -> Case:
     return Case((x,), {"ord": draw(st.sampled_from([None, 1, 2, np.inf, -np.inf])), "axis": axis})
 
 
+def _drawn(strategy: st.SearchStrategy) -> st.SearchStrategy[Case]:
+    """Cases from a strategy of tests/array_cases.py (which draws ``(arrays, params)``)."""
+    return strategy.map(lambda drawn: Case(*drawn))
+
+
+def _torch_dot(torch: Any, a: Any, b: Any) -> Any:
+    if a.dim() == 0 or b.dim() == 0:
+        return a * b
+    return torch.tensordot(a, b, dims=([a.dim() - 1], [max(b.dim() - 2, 0)]))
+
+
 def _symmetric(a: Any) -> Any:
     return (a + a.swapaxes(-1, -2)) * 0.5
 
@@ -391,6 +404,29 @@ ROWS: list[Row] = [
     Row("norm", la.norm, np.linalg.norm, _norm_case(), rtol=1e-12, order2=None,
         torch=lambda torch, x, ord, axis: torch.linalg.norm(x, ord, axis),
         float32_case=Case((np.array([0.3, 1.2]),), {"ord": None, "axis": None})),
+    # -- contractions (autograd.contractions, Tensor only) ------------------------------------------------------
+    Row("einsum", lambda *ts, subscripts: co.einsum(subscripts, *ts), lambda *xs, subscripts: np.einsum(subscripts, *xs),
+        _drawn(cases.einsum_inputs()), rtol=1e-10, torch=lambda torch, *ts, subscripts: torch.einsum(subscripts, *ts),
+        float32_case=Case((np.ones((2, 3)), np.ones((3, 2))), {"subscripts": "ij,jk->ik"})),
+    Row("tensordot", co.tensordot, np.tensordot, _drawn(cases.tensordot_inputs()), rtol=1e-10,
+        torch=lambda torch, a, b, axes: torch.tensordot(a, b, dims=axes),
+        float32_case=Case((np.ones((2, 3)), np.ones((3, 2))), {"axes": 1})),
+    Row("dot", co.dot, np.dot, _drawn(cases.dot_inputs()), rtol=1e-10, torch=_torch_dot,
+        float32_case=Case((np.ones((2, 3)), np.ones(3)))),
+    Row("inner", co.inner, np.inner, _drawn(cases.dot_inputs(inner=True)), rtol=1e-10,
+        torch=lambda torch, a, b: torch.inner(a, b), float32_case=Case((np.ones((2, 3)), np.ones(3)))),
+    Row("outer", co.outer, np.outer, _drawn(cases.two_arrays()), torch=lambda torch, a, b: torch.outer(a.reshape(-1),
+        b.reshape(-1)), float32_case=Case((np.ones(2), np.ones(3)))),
+    Row("kron", co.kron, np.kron, _drawn(cases.two_arrays()), torch=lambda torch, a, b: torch.kron(a, b),
+        float32_case=Case((np.ones((2, 2)), np.ones(3)))),
+    Row("diagonal", co.diagonal, np.diagonal, _drawn(cases.diagonal_inputs()),
+        torch=lambda torch, a, offset, axis1, axis2: torch.diagonal(a, offset, axis1, axis2),
+        float32_case=Case((np.ones((2, 2)),))),
+    Row("trace", co.trace, np.trace, _drawn(cases.diagonal_inputs()), rtol=1e-10,
+        torch=lambda torch, a, offset, axis1, axis2: torch.diagonal(a, offset, axis1, axis2).sum(-1),
+        float32_case=Case((np.ones((2, 2)),))),
+    Row("diag", co.diag, np.diag, _drawn(cases.diag_inputs()), torch=lambda torch, v, k: torch.diag(v, k),
+        float32_case=Case((np.ones(2),))),
 ]
 # fmt: on
 

@@ -67,6 +67,10 @@ def test_gradcheck_perturbs_non_contiguous_inputs():
         gradcheck(lambda t: wrong_cube(t).sum(), [x + 1.0])
 
 
+def test_gradcheck_accepts_an_empty_input_beside_a_non_empty_output():
+    assert gradcheck(lambda a, b: a.sum() + b * 2.0, [np.zeros((0, 2)), np.array([1.0, 2.0])])
+
+
 def test_gradgradcheck_passes_on_correct_second_derivatives():
     x = np.array([0.3, -1.2, 2.0])
     assert gradgradcheck(lambda t: (t.tanh() ** 2 * t.exp()).sum(), [x])

@@ -1,0 +1,182 @@
+"""Tensor contractions with numpy's names: einsum, tensordot, dot, inner, outer, kron, trace, diagonal, diag.
+
+``einsum`` is the primitive (its derivative, again an einsum, is in
+:mod:`autograd.derivatives.contractions`); tensordot, dot and inner are einsums with
+generated subscripts, ``outer`` and ``kron`` are broadcast products, and ``diagonal``,
+``trace`` and ``diag`` pick or place entries by indexing, so their gradients are those
+of the ops they are made of.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import shared_math
+from .derivatives import contractions as rules
+from .tensor import Tensor, TensorLike
+
+__all__ = ["diag", "diagonal", "dot", "einsum", "inner", "kron", "outer", "tensordot", "trace"]
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[tuple[str, ...], str]:
+    """The subscripts as one string of letters per operand and one for the output, ellipses spelled out."""
+    equation = subscripts.replace(" ", "")
+    left, arrow, right = equation.partition("->")
+    terms = left.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(f"einsum: the subscripts {subscripts!r} name {len(terms)} operands, got {len(shapes)}")
+    for term in [*terms, right]:
+        letters = term.replace("...", "", 1)
+        if not all(letter in string.ascii_letters for letter in letters):
+            raise ValueError(f"einsum: invalid subscripts {subscripts!r} (letters, commas, '...' and '->' only)")
+    free = [letter for letter in string.ascii_letters if letter not in equation]
+    widths = []
+    for term, shape in zip(terms, shapes):
+        named = len(term.replace("...", ""))
+        width = len(shape) - named if "..." in term else 0
+        if width < 0 or ("..." not in term and named != len(shape)):
+            raise ValueError(f"einsum: subscripts {term!r} do not match an operand of shape {shape}")
+        widths.append(width)
+    ellipsis = "".join(free[: max(widths, default=0)])
+    terms = [term.replace("...", ellipsis[len(ellipsis) - width :]) for term, width in zip(terms, widths)]
+    if arrow:
+        output = right.replace("...", ellipsis)
+    else:  # numpy's implicit output: the ellipsis, then the labels used once, in alphabetical order
+        joined = "".join(terms)
+        once = (letter for letter in set(joined) if joined.count(letter) == 1 and letter not in ellipsis)
+        output = ellipsis + "".join(sorted(once))
+    return tuple(terms), output
+
+
+def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
+    """Einstein summation as numpy.einsum: ``einsum("ij,jk->ik", a, b)`` is a @ b; ellipses broadcast.
+
+    d/dX_i is the einsum of the upstream gradient with the other operands onto X_i's subscripts.
+    """
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
+    tensors = tuple(_tensor(x) for x in operands)
+    terms, output = _explicit(subscripts, [t.shape for t in tensors])
+    try:
+        data = rules.einsum_data(*(t.data for t in tensors), terms=terms, output=output)
+    except ValueError as error:
+        shapes = ", ".join(str(t.shape) for t in tensors)
+        raise ValueError(f"einsum: {error} (subscripts {subscripts!r}, shapes {shapes})") from None
+    return Tensor._from_op(data, rules.einsum, tensors, {"terms": terms, "output": output})
+
+
+def _axes(axes: int | Sequence[int], ndim: int, op: str) -> tuple[int, ...]:
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    if any(not -ndim <= a < ndim for a in axes):
+        raise ValueError(f"{op}: axes {axes} out of range for an operand of dimension {ndim}")
+    return tuple(int(a) % ndim for a in axes)
+
+
+def _contract(op: str, a: Tensor, b: Tensor, axes_a: tuple[int, ...], axes_b: tuple[int, ...]) -> Tensor:
+    """The einsum that sums a's axes ``axes_a`` against b's ``axes_b`` (equal lengths), free axes in order."""
+    if len(axes_a) != len(axes_b) or any(a.shape[i] != b.shape[j] for i, j in zip(axes_a, axes_b)):
+        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} not aligned for summing axes {axes_a} and {axes_b}")
+    letters = iter(string.ascii_letters)
+    a_labels = [next(letters) for _ in range(a.ndim)]
+    b_labels = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(axes_a, axes_b):
+        b_labels[j] = a_labels[i]
+    output = [a_labels[i] for i in range(a.ndim) if i not in axes_a] + [
+        b_labels[j] for j in range(b.ndim) if j not in axes_b
+    ]
+    return einsum(f"{''.join(a_labels)},{''.join(b_labels)}->{''.join(output)}", a, b)
+
+
+def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2) -> Tensor:
+    """Sum products over the last ``axes`` axes of a and the first of b, or over the axis lists (axes_a, axes_b)."""
+    a, b = _tensor(a), _tensor(b)
+    if isinstance(axes, (int, np.integer)):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ValueError(
+                f"tensordot: axes={axes} must be in [0, {min(a.ndim, b.ndim)}] for shapes {a.shape} and {b.shape}"
+            )
+        return _contract("tensordot", a, b, tuple(range(a.ndim - axes, a.ndim)), tuple(range(axes)))
+    if len(axes) != 2:
+        raise ValueError(f"tensordot: axes must be an integer or a pair of axis lists, got {axes!r}")
+    return _contract("tensordot", a, b, _axes(axes[0], a.ndim, "tensordot"), _axes(axes[1], b.ndim, "tensordot"))
+
+
+def dot(a: TensorLike, b: TensorLike) -> Tensor:
+    """numpy.dot: a product with a 0-d operand, else the sum over a's last axis and b's second-to-last
+    (its only axis for a vector): dot(a, b)[i, j, k, m] = sum(a[i, j, :] * b[k, :, m])."""
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return _contract("dot", a, b, (a.ndim - 1,), (max(b.ndim - 2, 0),))
+
+
+def inner(a: TensorLike, b: TensorLike) -> Tensor:
+    """numpy.inner: a product with a 0-d operand, else the sum over the last axes of both."""
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return _contract("inner", a, b, (a.ndim - 1,), (b.ndim - 1,))
+
+
+def outer(a: TensorLike, b: TensorLike) -> Tensor:
+    """The outer product of the flattened inputs: out[i, j] = a_i b_j; d/da_i = sum_j g_ij b_j."""
+    a, b = _tensor(a), _tensor(b)
+    return a.reshape(-1, 1) * b.reshape(1, -1)
+
+
+def kron(a: TensorLike, b: TensorLike) -> Tensor:
+    """The Kronecker product: blocks a_ij * b, as numpy.kron (the shorter shape is padded with leading 1s)."""
+    a, b = _tensor(a), _tensor(b)
+    ndim = max(a.ndim, b.ndim)
+    a_shape = (1,) * (ndim - a.ndim) + a.shape
+    b_shape = (1,) * (ndim - b.ndim) + b.shape
+    interleaved_a = tuple(n for side in a_shape for n in (side, 1))
+    interleaved_b = tuple(n for side in b_shape for n in (1, side))
+    blocks = a.reshape(interleaved_a) * b.reshape(interleaved_b)
+    return blocks.reshape(tuple(m * n for m, n in zip(a_shape, b_shape)))
+
+
+def diagonal(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    """The entries a[..., i, i + offset, ...] of the plane (axis1, axis2), as a new last axis (numpy.diagonal).
+
+    The gradient puts g back on that diagonal (zeros elsewhere)."""
+    a = _tensor(a)
+    if a.ndim < 2:
+        raise ValueError(f"diagonal: needs at least 2 dimensions, got shape {a.shape}")
+    first, second = _axes((axis1, axis2), a.ndim, "diagonal")
+    if first == second:
+        raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
+    rows, columns = _diagonal_positions(a.shape[first], a.shape[second], int(offset))
+    others = [axis for axis in range(a.ndim) if axis not in (first, second)]
+    return a.transpose((*others, first, second))[..., rows, columns]
+
+
+def _diagonal_positions(rows: int, columns: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the ``offset`` diagonal of a rows x columns matrix."""
+    start_row, start_column = max(-offset, 0), max(offset, 0)
+    length = max(min(rows - start_row, columns - start_column), 0)
+    return np.arange(start_row, start_row + length), np.arange(start_column, start_column + length)
+
+
+def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    """Sum of the ``offset`` diagonal (numpy.trace); d/da is g on that diagonal."""
+    return diagonal(a, offset, axis1, axis2).sum(axis=-1)
+
+
+def diag(v: TensorLike, k: int = 0) -> Tensor:
+    """numpy.diag: a matrix with the vector ``v`` on its k-th diagonal, or the k-th diagonal of a matrix."""
+    v = _tensor(v)
+    if v.ndim == 2:
+        return diagonal(v, k)
+    if v.ndim != 1:
+        raise ValueError(f"diag: input must be 1-d or 2-d, got shape {v.shape}")
+    size = v.shape[0] + abs(int(k))
+    return shared_math.scatter_add(v, _diagonal_positions(size, size, int(k)), (size, size))

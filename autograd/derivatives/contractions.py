@@ -1,0 +1,62 @@
+"""Derivative table of ``einsum``, the one contraction primitive (tensordot, dot, inner, ... are built on it).
+
+The subscripts are stored explicit, one string of single letters per operand and one for the output,
+with any ellipsis already spelled out as letters (see :mod:`autograd.contractions`). For
+out = einsum(s_1, ..., s_n -> s_out) the gradient for operand i is again an einsum,
+
+    dX_i = einsum(s_out, s_j (j != i) -> s_i)(g, X_j),
+
+the upstream gradient contracted with every other operand, with two fix-ups so numpy
+accepts it: a label repeated in s_i (a diagonal, "ii") is renamed and tied to its twin by
+an identity matrix, and a label found only in s_i (summed over X_i alone) is supplied by a
+vector of ones of its length. A label of length 1 in X_i that others broadcast gives a
+longer gradient axis, which the backward loop sums back (unbroadcast). The rule records
+its einsum with :func:`autograd.shared_math.record`, so it is differentiable again.
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+
+from .. import shared_math as sm
+from ..core import Op
+
+
+def einsum_data(*arrays: np.ndarray, terms: tuple[str, ...], output: str) -> np.ndarray:
+    """numpy's einsum of ``arrays`` with explicit subscripts ``terms`` -> ``output``."""
+    return np.asarray(np.einsum(",".join(terms) + "->" + output, *arrays))
+
+
+def _einsum_rule(index, g, out, *operands, terms, output):
+    target, shape = terms[index], operands[index].shape
+    used = set("".join(terms) + output)
+    fresh = (letter for letter in string.ascii_letters if letter not in used)
+    dtype = sm.data_of(g).dtype
+    labels, arrays = [output], [g]
+    for position, operand in enumerate(operands):
+        if position != index:
+            labels.append(terms[position])
+            arrays.append(operand)
+    lengths: dict[str, int] = {}
+    for label, array in zip(labels, arrays):
+        for letter, length in zip(label, array.shape):
+            lengths[letter] = max(lengths.get(letter, 0), length)
+    gradient_labels = ""
+    for letter, length in zip(target, shape):
+        if letter in gradient_labels:  # a repeated label: a fresh one, tied to its twin by the identity
+            twin, letter = letter, next(fresh)
+            labels.append(twin + letter)
+            arrays.append(np.eye(length, dtype=dtype))
+        elif lengths.get(letter, -1) < length:  # summed over X_i alone (or broadcast by X_i): ones
+            labels.append(letter)
+            arrays.append(np.ones(length, dtype=dtype))
+            lengths[letter] = length
+        gradient_labels += letter
+    return sm.record(einsum, einsum_data, *arrays, terms=tuple(labels), output=gradient_labels)
+
+
+# fmt: off
+einsum = Op("einsum", _einsum_rule, variadic=True)
+# fmt: on

@@ -1,0 +1,93 @@
+"""Hypothesis strategies for the inputs of the op table's array rows (contractions, indexing, sorting, shape).
+
+Each strategy draws ``(arrays, params)``: the float64 input arrays of one call and its keyword
+parameters; tests/op_table.py turns them into ``Case``s. Shapes include empty axes and 0-d
+arrays wherever numpy accepts them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograd.testing import arrays, broadcastable_shapes, shapes
+
+SIDE = st.integers(0, 3)
+
+# einsum: subscripts covering products, a repeated label (diagonal), implicit outputs, sums, broadcasting
+EINSUM_SUBSCRIPTS = [
+    "ij,jk->ik",
+    "ij,jk",
+    "ii->i",
+    "ii",
+    "ji",
+    "i,j->ij",
+    "ij->",
+    "bij,bj->bi",
+    "ij,ij->j",
+    "iij->ij",
+    "...ij,...jk->...ik",
+    "...i,...i->...",
+    "i,i,i",
+]
+
+
+@st.composite
+def einsum_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    subscripts = draw(st.sampled_from(EINSUM_SUBSCRIPTS))
+    terms = subscripts.partition("->")[0].split(",")
+    lengths = {letter: draw(SIDE) for letter in sorted(set(subscripts) - set(".,->"))}
+    with_ellipsis = [term for term in terms if "..." in term]
+    lead = iter(draw(broadcastable_shapes(len(with_ellipsis), max_dims=2, max_side=3)) if with_ellipsis else ())
+    operands = []
+    for term in terms:
+        letters = term.replace("...", "")
+        shape = tuple(
+            1 if letters.count(letter) == 1 and lengths[letter] > 1 and draw(st.booleans()) else lengths[letter]
+            for letter in letters
+        )
+        shape = (next(lead) if "..." in term else ()) + shape
+        operands.append(draw(arrays(shape)))
+    return tuple(operands), {"subscripts": subscripts}
+
+
+@st.composite
+def tensordot_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a_shape = draw(shapes(max_dims=3, min_side=0, max_side=3))
+    count = draw(st.integers(0, min(len(a_shape), 2)))
+    b_shape = a_shape[len(a_shape) - count :] + draw(shapes(max_dims=1, min_side=0, max_side=3))
+    a, b = draw(arrays(a_shape)), draw(arrays(b_shape))
+    if draw(st.booleans()):
+        return (a, b), {"axes": count}
+    axes_a = [axis - len(a_shape) for axis in range(len(a_shape) - count, len(a_shape))]  # negative axes
+    return (a, b), {"axes": (axes_a, list(range(count)))}
+
+
+@st.composite
+def dot_inputs(draw: st.DrawFn, inner: bool = False) -> tuple[tuple[np.ndarray, ...], dict]:
+    a_shape = draw(shapes(max_dims=3, min_side=0, max_side=3))
+    b_shape = list(draw(shapes(max_dims=3, min_side=0, max_side=3)))
+    if a_shape and b_shape:
+        b_shape[-1 if inner else max(len(b_shape) - 2, 0)] = a_shape[-1]
+    return (draw(arrays(a_shape)), draw(arrays(tuple(b_shape)))), {}
+
+
+@st.composite
+def two_arrays(draw: st.DrawFn, max_dims: int = 2) -> tuple[tuple[np.ndarray, ...], dict]:
+    small = shapes(max_dims=max_dims, min_side=0, max_side=3)
+    return (draw(arrays(small)), draw(arrays(small))), {}
+
+
+@st.composite
+def diagonal_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a = draw(arrays(shapes(min_dims=2, max_dims=3, min_side=0, max_side=4)))
+    axis1, axis2 = draw(st.lists(st.integers(0, a.ndim - 1), min_size=2, max_size=2, unique=True))
+    if draw(st.booleans()):
+        axis1 -= a.ndim  # negative axes
+    return (a,), {"offset": draw(st.integers(-2, 2)), "axis1": axis1, "axis2": axis2}
+
+
+@st.composite
+def diag_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    v = draw(arrays(shapes(min_dims=1, max_dims=2, min_side=0, max_side=4)))
+    return (v,), {"k": draw(st.integers(-2, 2))}

@@ -1,0 +1,73 @@
+"""autograd.contractions beyond the op table: numpy's implicit einsum output, errors naming the op and argument."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd.contractions as co
+from autograd import Tensor
+
+
+def test_implicit_einsum_output_puts_the_ellipsis_first_then_single_labels_alphabetically():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(co.einsum("...ba", a).data, np.einsum("...ba", a))
+
+
+def test_einsum_gradient_of_a_trace_is_the_identity():
+    a = Tensor(np.arange(9.0).reshape(3, 3), requires_grad=True)
+    co.einsum("ii", a).backward()
+    np.testing.assert_array_equal(a.grad, np.eye(3))
+
+
+def test_einsum_rejects_a_wrong_number_of_operands():
+    with pytest.raises(ValueError, match="einsum: the subscripts 'ij,jk' name 2 operands, got 1"):
+        co.einsum("ij,jk", np.ones((2, 2)))
+
+
+def test_einsum_rejects_subscripts_that_do_not_match_the_operand():
+    with pytest.raises(ValueError, match=r"einsum: subscripts 'ijk' do not match an operand of shape \(2, 2\)"):
+        co.einsum("ijk->", np.ones((2, 2)))
+
+
+def test_einsum_rejects_invalid_characters_and_non_string_subscripts():
+    with pytest.raises(ValueError, match="einsum: invalid subscripts 'i1'"):
+        co.einsum("i1", np.ones((2, 2)))
+    with pytest.raises(TypeError, match="einsum: subscripts must be a string, got int"):
+        co.einsum(0, np.ones(2))
+
+
+def test_einsum_names_the_subscripts_and_shapes_when_sizes_disagree():
+    with pytest.raises(ValueError, match=r"einsum: .* \(subscripts 'ij,jk', shapes \(2, 3\), \(4, 2\)\)"):
+        co.einsum("ij,jk", np.ones((2, 3)), np.ones((4, 2)))
+
+
+def test_tensordot_rejects_misaligned_axes_and_a_bad_axes_count():
+    with pytest.raises(ValueError, match=r"tensordot: shapes \(2, 3\) and \(2, 3\) not aligned"):
+        co.tensordot(np.ones((2, 3)), np.ones((2, 3)), axes=1)
+    with pytest.raises(ValueError, match=r"tensordot: axes=3 must be in \[0, 2\]"):
+        co.tensordot(np.ones((2, 3)), np.ones((2, 3)), axes=3)
+    with pytest.raises(ValueError, match=r"tensordot: axes \(5,\) out of range for an operand of dimension 2"):
+        co.tensordot(np.ones((2, 3)), np.ones((2, 3)), axes=([5], [0]))
+
+
+def test_dot_and_inner_name_themselves_when_shapes_do_not_align():
+    with pytest.raises(ValueError, match=r"dot: shapes \(2, 3\) and \(2,\) not aligned"):
+        co.dot(np.ones((2, 3)), np.ones(2))
+    with pytest.raises(ValueError, match=r"inner: shapes \(2, 3\) and \(2,\) not aligned"):
+        co.inner(np.ones((2, 3)), np.ones(2))
+
+
+def test_diagonal_and_diag_reject_bad_dimensions_and_axes():
+    with pytest.raises(ValueError, match=r"diagonal: needs at least 2 dimensions, got shape \(3,\)"):
+        co.diagonal(np.ones(3))
+    with pytest.raises(ValueError, match="diagonal: axis1 and axis2 must differ, got 0 and -2"):
+        co.diagonal(np.ones((2, 2)), axis1=0, axis2=-2)
+    with pytest.raises(ValueError, match=r"diag: input must be 1-d or 2-d, got shape \(1, 1, 1\)"):
+        co.diag(np.ones((1, 1, 1)))
+
+
+def test_diag_of_a_vector_places_its_gradient_back_on_the_diagonal():
+    v = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (co.diag(v, -1) * np.arange(9.0).reshape(3, 3)).sum().backward()
+    np.testing.assert_array_equal(v.grad, [3.0, 7.0])
