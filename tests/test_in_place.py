@@ -234,3 +234,15 @@ def test_in_place_matches_torch_semantics():
         x += 1
     with pytest.raises(RuntimeError):
         y.backward()
+
+
+def test_version_error_names_where_the_op_was_created_in_anomaly_mode():
+    from autograd import detect_anomaly
+
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with detect_anomaly():
+        y = (x * x).sum()  # the line the error should point to
+        with no_grad():
+            x += 1.0
+        with pytest.raises(RuntimeError, match=r"'mul' node was created at .*test_in_place\.py:\d+"):
+            y.backward()
