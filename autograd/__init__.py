@@ -22,6 +22,16 @@ from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .indexing import (
+    argmax,
+    argmin,
+    gather,
+    masked_fill,
+    one_hot,
+    put_along_axis,
+    take,
+    take_along_axis,
+)
 from .shared_math import safe_norm
 from .tensor import Tensor, where
 from .tensor_functions import (
@@ -59,6 +69,8 @@ from .value import Value
 __all__ = [
     "AnomalyError",
     "arange",
+    "argmax",
+    "argmin",
     "as_tensor",
     "backward_order",
     "backward_steps",
@@ -79,6 +91,7 @@ __all__ = [
     "FunctionContext",
     "full",
     "full_like",
+    "gather",
     "grad",
     "increment_version",
     "gradcheck",
@@ -91,16 +104,19 @@ __all__ = [
     "kron",
     "linear",
     "linspace",
+    "masked_fill",
     "matmul",
     "maximum",
     "minimum",
     "no_grad",
     "Node",
+    "one_hot",
     "ones",
     "ones_like",
     "Op",
     "outer",
     "pad",
+    "put_along_axis",
     "rand",
     "rand_like",
     "randn",
@@ -111,6 +127,8 @@ __all__ = [
     "softmax_cross_entropy",
     "split",
     "stack",
+    "take",
+    "take_along_axis",
     "Tensor",
     "tensor",
     "tensordot",

@@ -91,3 +91,74 @@ def diagonal_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
 def diag_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
     v = draw(arrays(shapes(min_dims=1, max_dims=2, min_side=0, max_side=4)))
     return (v,), {"k": draw(st.integers(-2, 2))}
+
+
+# -- indexing --------------------------------------------------------------------------------------------
+def _positions(draw: st.DrawFn, shape: tuple[int, ...], length: int, negative: bool = True) -> np.ndarray:
+    """Integer indices of ``shape`` into an axis of ``length`` (negative ones too when allowed); none fit an
+    empty axis, so then ``shape`` must be empty."""
+    low = -length if negative else 0
+    return np.array(
+        draw(
+            st.lists(st.integers(low, max(length - 1, 0)), min_size=int(np.prod(shape)), max_size=int(np.prod(shape)))
+        ),
+        dtype=np.int64,
+    ).reshape(shape)
+
+
+@st.composite
+def take_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a = draw(arrays(shapes(max_dims=3, min_side=0, max_side=3)))
+    axis = draw(st.one_of(st.none(), st.integers(-a.ndim, a.ndim - 1))) if a.ndim else None
+    length = a.size if axis is None else a.shape[axis]
+    indices = _positions(draw, draw(shapes(max_dims=2, max_side=3)) if length else (0,), length)
+    return (a,), {"indices": indices, "axis": axis}
+
+
+@st.composite
+def along_axis_inputs(
+    draw: st.DrawFn, negative: bool = True, smaller: bool = False
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """An array, indices with the array's number of dimensions (other axes of length 1 or the array's, or
+    shorter when ``smaller``: torch.gather) and an axis."""
+    a = draw(arrays(shapes(min_dims=1, max_dims=3, min_side=0, max_side=3)))
+    axis = draw(st.integers(0, a.ndim - 1))
+    index_shape = tuple(
+        draw(st.integers(0, 3)) if d == axis else draw(st.integers(0, n)) if smaller else draw(st.sampled_from([1, n]))
+        for d, n in enumerate(a.shape)
+    )
+    if a.shape[axis] == 0:
+        index_shape = tuple(0 if d == axis else n for d, n in enumerate(index_shape))
+    return a, _positions(draw, index_shape, a.shape[axis], negative), axis
+
+
+@st.composite
+def take_along_axis_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a, indices, axis = draw(along_axis_inputs())
+    if draw(st.booleans()):
+        return (a,), {"indices": indices, "axis": axis - a.ndim}
+    return (a,), {"indices": _positions(draw, (draw(st.integers(0, 4)) if a.size else 0,), a.size), "axis": None}
+
+
+@st.composite
+def gather_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a, indices, axis = draw(along_axis_inputs(negative=False, smaller=True))
+    return (a,), {"dim": axis, "index": indices}
+
+
+@st.composite
+def put_along_axis_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a, indices, axis = draw(along_axis_inputs())
+    target = np.broadcast_shapes(indices.shape, tuple(1 if d == axis else n for d, n in enumerate(a.shape)))
+    values_shape = tuple(draw(st.sampled_from([1, n])) for n in target)
+    return (a, draw(arrays(values_shape))), {"indices": indices, "axis": axis}
+
+
+@st.composite
+def masked_fill_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    x = draw(arrays(shapes(max_dims=3, min_side=0, max_side=3)))
+    mask_shape = tuple(draw(st.sampled_from([1, n])) for n in x.shape[draw(st.integers(0, x.ndim)) :])
+    mask = np.array(
+        draw(st.lists(st.booleans(), min_size=int(np.prod(mask_shape)), max_size=int(np.prod(mask_shape)))), dtype=bool
+    ).reshape(mask_shape)
+    return (x, draw(arrays(()))), {"mask": mask}

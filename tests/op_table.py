@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 import autograd as ag
 import autograd.contractions as co
+import autograd.indexing as ix
 import autograd.linalg as la
 import nn.functional as F
 from autograd import Tensor, Value
@@ -243,6 +244,22 @@ def _torch_dot(torch: Any, a: Any, b: Any) -> Any:
     return torch.tensordot(a, b, dims=([a.dim() - 1], [max(b.dim() - 2, 0)]))
 
 
+_INDEX_0_AXIS_0 = {"indices": np.array([0, 2]), "axis": 0}
+
+
+def _torch_take_along_axis(torch: Any, a: Any, indices: np.ndarray, axis: int | None) -> Any:
+    """torch.take_along_dim with the indices made non-negative (torch does not wrap them)."""
+    length = a.numel() if axis is None else a.shape[axis]
+    return torch.take_along_dim(a, torch.from_numpy(indices % max(length, 1)), axis)
+
+
+def _put_along_axis(arr: np.ndarray, values: np.ndarray, indices: np.ndarray, axis: int) -> np.ndarray:
+    """numpy's in-place put_along_axis on a copy."""
+    out = arr.copy()
+    np.put_along_axis(out, indices, values, axis)
+    return out
+
+
 def _symmetric(a: Any) -> Any:
     return (a + a.swapaxes(-1, -2)) * 0.5
 
@@ -427,6 +444,19 @@ ROWS: list[Row] = [
         float32_case=Case((np.ones((2, 2)),))),
     Row("diag", co.diag, np.diag, _drawn(cases.diag_inputs()), torch=lambda torch, v, k: torch.diag(v, k),
         float32_case=Case((np.ones(2),))),
+    # -- indexing (autograd.indexing, Tensor only) -------------------------------------------------------------
+    Row("take", ix.take, np.take, _drawn(cases.take_inputs()), float32_case=Case((np.ones(3),), _INDEX_0_AXIS_0)),
+    Row("take_along_axis", ix.take_along_axis, np.take_along_axis, _drawn(cases.take_along_axis_inputs()),
+        torch=_torch_take_along_axis, float32_case=Case((np.ones(3),), _INDEX_0_AXIS_0)),
+    Row("gather", ix.gather, lambda a, dim, index: np.take_along_axis(a[tuple(slice(0, i) if d != dim else slice(None)
+        for d, i in enumerate(index.shape))], index, dim), _drawn(cases.gather_inputs()),
+        torch=lambda torch, a, dim, index: torch.gather(a, dim, torch.from_numpy(index)),
+        float32_case=Case((np.ones(3),), {"dim": 0, "index": np.array([0, 2])})),
+    Row("put_along_axis", lambda a, values, indices, axis: ix.put_along_axis(a, indices, values, axis), _put_along_axis, _drawn(cases.put_along_axis_inputs()),
+        float32_case=Case((np.ones(3), np.ones(1)), _INDEX_0_AXIS_0)),
+    Row("masked_fill", lambda x, value, mask: ix.masked_fill(x, mask, value), lambda x, value, mask: np.where(mask, value, x),
+        _drawn(cases.masked_fill_inputs()), torch=lambda torch, x, value, mask: x.masked_fill(torch.from_numpy(mask), value),
+        float32_case=Case((np.ones(3), np.array(2.0)), {"mask": np.array([True, False, True])})),
 ]
 # fmt: on
 

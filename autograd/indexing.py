@@ -1,0 +1,181 @@
+"""Indexing with numpy's and PyTorch's names: take, take_along_axis, gather, put_along_axis, masked_fill,
+one_hot, argmax, argmin.
+
+The differentiable ones are built on indexing (``getitem``, whose gradient scatters g back
+and accumulates repeated indices) and ``where``, so they need no rules of their own and are
+differentiable to any order. ``one_hot``, ``argmax`` and ``argmin`` return integer arrays
+(no gradient).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import shared_math
+from .core import Node
+from .tensor import Tensor, TensorLike, where
+
+__all__ = ["argmax", "argmin", "gather", "masked_fill", "one_hot", "put_along_axis", "take", "take_along_axis"]
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _integers(indices: Any, op: str) -> np.ndarray:
+    raw = np.asarray(indices.data if isinstance(indices, Node) else indices)
+    if raw.dtype.kind not in "iu":
+        raise TypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
+    return raw
+
+
+def _axis(axis: int, ndim: int, op: str) -> int:
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{op}: axis must be an integer or None, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}")
+    return int(axis) % ndim
+
+
+def _in_bounds(indices: np.ndarray, length: int, op: str) -> None:
+    if indices.size and (indices.min() < -length or indices.max() >= length):
+        bad = indices[(indices < -length) | (indices >= length)].flat[0]
+        raise IndexError(f"{op}: index {bad} is out of bounds for an axis of length {length}")
+
+
+def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
+    """numpy.take: the entries at ``indices`` along ``axis`` (of the flattened array if None).
+
+    d/da: g scattered back to the taken positions (repeated indices accumulate).
+    """
+    a, indices = _tensor(a), _integers(indices, "take")
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    axis = _axis(axis, a.ndim, "take")
+    _in_bounds(indices, a.shape[axis], "take")
+    return a[(slice(None),) * axis + (indices,)]
+
+
+def _along_axis(shape: tuple[int, ...], indices: np.ndarray, axis: int, op: str) -> tuple[np.ndarray, ...]:
+    """The integer index that picks ``indices`` along ``axis`` and every position of the other axes."""
+    if indices.ndim != len(shape):
+        raise ValueError(
+            f"{op}: indices must have as many dimensions as the array, got {indices.ndim} and {len(shape)}"
+        )
+    _in_bounds(indices, shape[axis], op)
+    index = []
+    for dimension, length in enumerate(shape):
+        if dimension == axis:
+            index.append(indices)
+        else:
+            index.append(np.arange(length).reshape([-1 if d == dimension else 1 for d in range(len(shape))]))
+    try:
+        return tuple(np.broadcast_arrays(*index))
+    except ValueError:
+        raise ValueError(
+            f"{op}: indices of shape {indices.shape} do not broadcast against the array of shape {shape}"
+        ) from None
+
+
+def take_along_axis(arr: TensorLike, indices: Any, axis: int | None) -> Tensor:
+    """numpy.take_along_axis: out[..., j, ...] = arr[..., indices[..., j, ...], ...] along ``axis``.
+
+    The other axes broadcast; axis None takes from the flattened array. d/darr scatters g back.
+    """
+    arr, indices = _tensor(arr), _integers(indices, "take_along_axis")
+    if axis is None:
+        arr, axis = arr.reshape(-1), 0
+    axis = _axis(axis, arr.ndim, "take_along_axis")
+    return arr[_along_axis(arr.shape, indices, axis, "take_along_axis")]
+
+
+def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
+    """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
+    than ``input`` on the other axes, which are then cut to its shape (no broadcasting)."""
+    input, index = _tensor(input), _integers(index, "gather")
+    dim = _axis(dim, input.ndim, "gather")
+    if index.ndim != input.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != dim):
+        raise ValueError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")
+    window = tuple(slice(None) if d == dim else slice(0, i) for d, i in enumerate(index.shape))
+    return take_along_axis(input[window], index, dim)
+
+
+def put_along_axis(arr: TensorLike, indices: Any, values: TensorLike, axis: int | None) -> Tensor:
+    """numpy.put_along_axis, out of place: a copy of ``arr`` with ``values`` written at ``indices`` along
+    ``axis`` (numpy writes into ``arr`` instead; a Tensor in a graph is not changed in place).
+
+    Where an index repeats, the last write wins, as in numpy. d/darr = g where nothing was
+    written, else 0; d/dvalues = g at the position each value was written to (0 if overwritten).
+    """
+    arr, indices = _tensor(arr), _integers(indices, "put_along_axis")
+    shape = arr.shape
+    if axis is None:
+        flat = put_along_axis(arr.reshape(-1), indices, values, 0)
+        return flat.reshape(shape)
+    axis = _axis(axis, arr.ndim, "put_along_axis")
+    index = _along_axis(shape, indices, axis, "put_along_axis")
+    values = _tensor(values)
+    try:
+        values = values.broadcast_to(index[0].shape)
+    except ValueError:
+        raise ValueError(
+            f"put_along_axis: values of shape {values.shape} do not broadcast to the indices' shape {index[0].shape}"
+        ) from None
+    targets = np.ravel_multi_index(tuple(i % n for i, n in zip(index, shape)), shape).reshape(-1)
+    last = targets.size - 1 - np.unique(targets[::-1], return_index=True)[1]
+    winners = np.zeros(targets.size, dtype=bool)
+    winners[last] = True
+    written = np.zeros(arr.size, dtype=bool)
+    written[targets] = True
+    kept = where(written.reshape(shape), 0.0, arr)
+    placed = where(winners.reshape(index[0].shape), values, 0.0)
+    return kept + shared_math.scatter_add(placed, index, shape)
+
+
+def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
+    """torch.masked_fill: ``value`` where the boolean ``mask`` (broadcast to the input) is True, else the input.
+
+    d/dinput = g where the mask is False; d/dvalue (a 0-d Tensor) = the sum of g where it is True.
+    """
+    input = _tensor(input)
+    mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
+    try:
+        fits = np.broadcast_shapes(mask.shape, input.shape) == input.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"masked_fill: mask of shape {mask.shape} does not broadcast to the input's shape {input.shape}"
+        )
+    if isinstance(value, Node) and np.ndim(value.data) != 0:
+        raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
+    return where(mask, value, input)
+
+
+def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
+    """torch.nn.functional.one_hot: an int64 array with a trailing axis of ``num_classes`` (max + 1 if -1),
+    1 at each index (no gradient)."""
+    indices = _integers(indices, "one_hot")
+    if num_classes == -1:
+        num_classes = int(indices.max()) + 1 if indices.size else 0
+    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) or num_classes < 0:
+        raise ValueError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
+    if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: indices must be in [0, {num_classes - 1}], got values {indices.min()} to {indices.max()}"
+        )
+    return (indices[..., None] == np.arange(num_classes)).astype(np.int64)
+
+
+def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
+    """numpy.argmax: the index of the (first) maximum, as an integer array (no gradient)."""
+    return np.argmax(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
+
+
+def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
+    """numpy.argmin: the index of the (first) minimum, as an integer array (no gradient)."""
+    return np.argmin(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
