@@ -1,21 +1,12 @@
-"""Sliding windows over NCHW images: ``unfold`` (im2col) and ``fold`` (col2im).
+"""The sliding-window primitives on NCHW Tensors: ``unfold`` (im2col), ``fold`` (col2im),
+``conv2d`` and ``max_pool``.
 
-For a kernel ``(kh, kw)``, stride ``(sh, sw)``, padding ``(ph, pw)`` and dilation
-``(dh, dw)``, window ``(i, j)`` of channel ``c`` reads the padded image at rows
-``i*sh + a*dh`` and columns ``j*sw + b*dw`` for ``a < kh``, ``b < kw``:
-
-    unfold(x)[n, c, i, j, a, b] = pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
-
-and ``fold`` is its adjoint, adding every window entry back where it was read:
-
-    fold(w)[n, c, y, x] = sum of w[n, c, i, j, a, b] over (i, j, a, b) reading (y, x).
-
-The window count per axis is :func:`conv_output_size`. ``unfold`` is a strided
-view of the padded input (no copy, no Python loop over pixels); ``fold`` loops
-over the ``kh*kw`` kernel offsets only, and is one reshape when the windows tile
-the image exactly. Convolution and pooling (``nn.functional``) are built on these
-two primitives, whose derivative rules are each other
-(:mod:`autograd.derivatives.conv`); the numpy kernels live in :mod:`autograd.windows`.
+The window geometry and its formulas (which pixel window ``(i, j)`` reads at offset
+``(a, b)``) are in :mod:`autograd.windows`, with the numpy kernels; each function here
+checks its arguments, runs the kernel and records one node, whose derivative rule is in
+:mod:`autograd.derivatives.conv`: ``unfold`` and ``fold`` are each other's, so are the
+gather and scatter of max pooling, and ``conv2d``'s rules are written with them.
+``nn.functional`` builds convolution and pooling layers on these primitives.
 """
 
 from __future__ import annotations
