@@ -28,12 +28,7 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def _direct_members(self) -> Iterator[tuple[str, Any]]:
-        for index, module in enumerate(self._items):
-            yield str(index), module
-        for name, member in super()._direct_members():
-            if not name.startswith("_items."):
-                yield name, member
+    _contents = "_items"
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward: iterate over it and call its modules")
@@ -84,11 +79,7 @@ class ModuleDict(Module):
         if modules is not None:
             self.update(modules)
 
-    def _direct_members(self) -> Iterator[tuple[str, Any]]:
-        yield from self._entries.items()
-        for name, member in super()._direct_members():
-            if name != "_entries":
-                yield name, member
+    _contents = "_entries"
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward: look up its modules by name and call them")

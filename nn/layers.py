@@ -124,18 +124,13 @@ class Sequential(Module):
     iterable and sized; parameters are named by position (``0.weight``) like torch.
     """
 
+    _contents = "_layers"
+
     def __init__(self, *modules: Module) -> None:
         for index, module in enumerate(modules):
             if not isinstance(module, Module):
                 raise TypeError(f"Sequential: argument {index} is a {type(module).__name__}, not a Module")
         self._layers = list(modules)
-
-    def _direct_members(self) -> Iterator[tuple[str, Any]]:
-        for index, module in enumerate(self._layers):
-            yield str(index), module
-        for name, member in super()._direct_members():
-            if not name.startswith("_layers."):
-                yield name, member
 
     def forward(self, x: Any) -> Any:
         for module in self._layers:

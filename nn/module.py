@@ -51,10 +51,18 @@ class Module:
         return self.forward(*args, **kwargs)
 
     # -- discovery -----------------------------------------------------------
+    #: The attribute whose items a container (Sequential, ModuleList, ModuleDict) exposes by
+    #: index or key alone (``0.weight`` rather than ``_layers.0.weight``), as torch names them.
+    _contents: str | None = None
+
     def _direct_members(self) -> Iterator[tuple[str, Any]]:
-        """(name, object) for attributes, expanding lists/tuples as name.index."""
+        """(name, object) for attributes, expanding lists/tuples as name.index (a container's items as index/key)."""
         for name, value in vars(self).items():
-            if isinstance(value, (list, tuple)):
+            if name == self._contents:
+                yield from (
+                    (str(key), item) for key, item in (value.items() if isinstance(value, dict) else enumerate(value))
+                )
+            elif isinstance(value, (list, tuple)):
                 for index, item in enumerate(value):
                     yield f"{name}.{index}", item
             else:
@@ -98,8 +106,34 @@ class Module:
                     yield (f"{module_name}.{name}" if module_name else name), member
 
     def parameters(self) -> list[Node]:
-        """All parameters, in definition order (layer by layer)."""
-        return [parameter for _, parameter in self.named_parameters()]
+        """All parameters, in definition order (layer by layer).
+
+        The order and the objects of ``named_parameters``, found by one loop that builds no
+        names (``model.zero_grad()`` calls it every step).
+        """
+        found: list[Node] = []
+        seen: set[int] = set()
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            children = []
+            contents = module._contents
+            for name, value in vars(module).items():
+                if name == contents and isinstance(value, dict):
+                    items: Any = value.values()
+                else:
+                    items = value if isinstance(value, (list, tuple)) else (value,)
+                for member in items:
+                    if isinstance(member, Module):
+                        children.append(member)
+                    elif id(member) not in seen and _is_parameter(member):
+                        seen.add(id(member))
+                        found.append(member)
+            stack.extend(reversed(children))
+        return found
 
     # -- buffers ----------------------------------------------------------------
     def register_buffer(self, name: str, array: Any) -> None:

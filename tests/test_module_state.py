@@ -202,3 +202,18 @@ def test_state_entries_may_be_tensors_values_or_nested_lists():
     mlp = nn.MLP(2, [1], seed=0)
     mlp.load_state_dict({name: Value(1.5) for name in mlp.state_dict()})
     assert [p.data for p in mlp.parameters()] == [1.5, 1.5, 1.5]
+
+
+def test_parameters_are_named_parameters_without_names_for_every_container():
+    shared = nn.Linear(2, 2, rng=0)
+
+    class Mixed(nn.Module):
+        def __init__(self):
+            self.head = nn.ModuleDict({"a": nn.Linear(2, 3, rng=1), "b": shared})
+            self.blocks = [nn.Linear(2, 2, rng=2), shared]
+            self.body = nn.Sequential(nn.Linear(2, 2, rng=3), nn.ReLU(), nn.ModuleList([nn.Linear(2, 2, rng=4)]))
+            self.scale = nn.Parameter(np.ones(1))
+            self.settings = {"ignored": nn.Parameter(np.ones(1))}  # a plain dict is not searched
+
+    for model in (Mixed(), nn.MLP(2, [3, 1], seed=0), nn.models.digits_cnn(rng=0)):
+        assert [id(p) for p in model.parameters()] == [id(p) for _, p in model.named_parameters()]
