@@ -18,6 +18,7 @@ from .core import (
     no_grad,
     set_grad_enabled,
 )
+from .cumulative import cumprod, cumsum, diff
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext
 from .functional import grad
@@ -33,6 +34,7 @@ from .indexing import (
     take_along_axis,
 )
 from .shared_math import safe_norm
+from .sorting import argsort, sort, topk
 from .tensor import Tensor, where
 from .tensor_functions import (
     arange,
@@ -71,6 +73,7 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "argsort",
     "as_tensor",
     "backward_order",
     "backward_steps",
@@ -78,9 +81,12 @@ __all__ = [
     "check_class_range",
     "concatenate",
     "constant",
+    "cumprod",
+    "cumsum",
     "detect_anomaly",
     "diag",
     "diagonal",
+    "diff",
     "dot",
     "draw_graph",
     "einsum",
@@ -125,6 +131,7 @@ __all__ = [
     "safe_norm",
     "set_grad_enabled",
     "softmax_cross_entropy",
+    "sort",
     "split",
     "stack",
     "take",
@@ -132,6 +139,7 @@ __all__ = [
     "Tensor",
     "tensor",
     "tensordot",
+    "topk",
     "trace",
     "Value",
     "where",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from autograd.testing import arrays, broadcastable_shapes, shapes
 
@@ -162,3 +163,41 @@ def masked_fill_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
         draw(st.lists(st.booleans(), min_size=int(np.prod(mask_shape)), max_size=int(np.prod(mask_shape)))), dtype=bool
     ).reshape(mask_shape)
     return (x, draw(arrays(()))), {"mask": mask}
+
+
+# -- cumulative and sorting ---------------------------------------------------------------------------------
+def _axis_or_none(draw: st.DrawFn, ndim: int) -> int | None:
+    return draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1))) if ndim else None
+
+
+@st.composite
+def cumulative_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a = draw(arrays(shapes(max_dims=3, min_side=0, max_side=4)))
+    return (a,), {"axis": _axis_or_none(draw, a.ndim)}
+
+
+@st.composite
+def diff_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a = draw(arrays(shapes(min_dims=1, max_dims=3, min_side=0, max_side=4)))
+    axis = draw(st.integers(-a.ndim, a.ndim - 1))
+    edge_shape = a.shape[: axis % a.ndim] + (draw(st.integers(1, 2)),) + a.shape[axis % a.ndim + 1 :]
+    edges = st.one_of(st.none(), st.floats(-3, 3), arrays(edge_shape))
+    return (a,), {"n": draw(st.integers(0, 2)), "axis": axis, "prepend": draw(edges), "append": draw(edges)}
+
+
+def distinct_arrays(shape: st.SearchStrategy[tuple[int, ...]]) -> st.SearchStrategy[np.ndarray]:
+    """Arrays whose entries are at least 0.05 apart (sorting is not differentiable where two entries tie)."""
+    return hnp.arrays(np.float64, shape, elements=st.integers(-60, 60).map(lambda i: i / 20), unique=True)
+
+
+@st.composite
+def sort_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a = draw(distinct_arrays(shapes(max_dims=3, min_side=0, max_side=4)))
+    return (a,), {"axis": _axis_or_none(draw, a.ndim)}
+
+
+@st.composite
+def topk_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    a = draw(distinct_arrays(shapes(min_dims=1, max_dims=3, min_side=0, max_side=4)))
+    dim = draw(st.integers(-a.ndim, a.ndim - 1))
+    return (a,), {"k": draw(st.integers(0, a.shape[dim])), "dim": dim, "largest": draw(st.booleans())}

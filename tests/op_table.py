@@ -28,8 +28,10 @@ from hypothesis import strategies as st
 
 import autograd as ag
 import autograd.contractions as co
+import autograd.cumulative as cu
 import autograd.indexing as ix
 import autograd.linalg as la
+import autograd.sorting as so
 import nn.functional as F
 from autograd import Tensor, Value
 from autograd.testing import arrays, broadcastable_shapes, shapes
@@ -253,6 +255,35 @@ def _torch_take_along_axis(torch: Any, a: Any, indices: np.ndarray, axis: int | 
     return torch.take_along_dim(a, torch.from_numpy(indices % max(length, 1)), axis)
 
 
+def _torch_diff(torch: Any, a: Any, n: int, axis: int, prepend: Any, append: Any) -> Any:
+    """torch.diff with numeric edges made tensors of one slice (numpy broadcasts numbers)."""
+    shape = list(a.shape)
+    shape[axis] = 1
+
+    def edge(extra: Any) -> Any:
+        return (
+            None
+            if extra is None
+            else torch.full(shape, extra, dtype=a.dtype)
+            if np.ndim(extra) == 0
+            else torch.tensor(extra)
+        )
+
+    return torch.diff(a, n, axis, edge(prepend), edge(append))
+
+
+def _numpy_diff(a: np.ndarray, n: int, axis: int, prepend: Any, append: Any) -> np.ndarray:
+    """numpy.diff, whose edges are left out rather than None."""
+    edges = {name: edge for name, edge in (("prepend", prepend), ("append", append)) if edge is not None}
+    return np.diff(a, n, axis, **edges)
+
+
+def _topk(a: np.ndarray, k: int, dim: int, largest: bool) -> np.ndarray:
+    """numpy's topk: the first k entries along ``dim`` of the sorted array (descending if ``largest``)."""
+    ordered = -np.sort(-a, axis=dim) if largest else np.sort(a, axis=dim)
+    return np.take(ordered, np.arange(k), axis=dim)
+
+
 def _put_along_axis(arr: np.ndarray, values: np.ndarray, indices: np.ndarray, axis: int) -> np.ndarray:
     """numpy's in-place put_along_axis on a copy."""
     out = arr.copy()
@@ -457,6 +488,21 @@ ROWS: list[Row] = [
     Row("masked_fill", lambda x, value, mask: ix.masked_fill(x, mask, value), lambda x, value, mask: np.where(mask, value, x),
         _drawn(cases.masked_fill_inputs()), torch=lambda torch, x, value, mask: x.masked_fill(torch.from_numpy(mask), value),
         float32_case=Case((np.ones(3), np.array(2.0)), {"mask": np.array([True, False, True])})),
+    # -- cumulative and sorting (autograd.cumulative, autograd.sorting; Tensor only) ---------------------------
+    Row("cumsum", cu.cumsum, np.cumsum, _drawn(cases.cumulative_inputs()), rtol=1e-10,
+        torch=lambda torch, a, axis: torch.cumsum(a.reshape(-1) if axis is None else a, 0 if axis is None else axis),
+        float32_case=Case((np.ones(3),), {"axis": 0})),
+    Row("cumprod", cu.cumprod, np.cumprod, _drawn(cases.cumulative_inputs()), rtol=1e-10,
+        torch=lambda torch, a, axis: torch.cumprod(a.reshape(-1) if axis is None else a, 0 if axis is None else axis),
+        float32_case=Case((np.ones(3),), {"axis": 0})),
+    Row("diff", cu.diff, _numpy_diff, _drawn(cases.diff_inputs()), torch=_torch_diff,
+        float32_case=Case((np.ones(3),), {"n": 1, "axis": 0, "prepend": None, "append": None})),
+    Row("sort", so.sort, np.sort, _drawn(cases.sort_inputs()), order2="flat",
+        torch=lambda torch, a, axis: torch.sort(a.reshape(-1) if axis is None else a, 0 if axis is None else axis).values,
+        float32_case=Case((np.array([2.0, 1.0]),), {"axis": -1})),
+    Row("topk", lambda a, **params: so.topk(a, **params)[0], _topk, _drawn(cases.topk_inputs()), order2="flat",
+        torch=lambda torch, a, k, dim, largest: torch.topk(a, k, dim, largest).values,
+        float32_case=Case((np.array([2.0, 1.0]),), {"k": 1, "dim": 0, "largest": True})),
 ]
 # fmt: on
 

@@ -1,0 +1,32 @@
+"""Derivative table of the running sum (cumsum), the only cumulative primitive.
+
+cumsum is linear: out_j = sum_{k <= j} x_k, so d/dx_k = sum_{j >= k} g_j, the running sum
+from the other end (``reverse_cumsum``). Each is the other's adjoint, and each rule applies
+the other through :func:`autograd.shared_math.apply_linear`, so both differentiate again.
+cumprod and diff are composites (see :mod:`autograd.cumulative`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import shared_math as sm
+from ..core import Op
+
+
+def reverse_cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
+    """sum_{j >= k} x_j along ``axis``: the running sum from the end."""
+    return np.flip(np.cumsum(np.flip(x, axis), axis), axis)
+
+
+def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
+    """sum_{k <= j} x_k along ``axis``."""
+    return np.cumsum(x, axis)
+
+
+# fmt: off
+cumsum = Op("cumsum", lambda g, out, x, axis: sm.apply_linear(reverse_cumsum, reverse_cumsum_data, g, axis=axis),
+            reads_values=False)
+reverse_cumsum = Op("reverse_cumsum", lambda g, out, x, axis: sm.apply_linear(cumsum, cumsum_data, g, axis=axis),
+                    reads_values=False)
+# fmt: on

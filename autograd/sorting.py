@@ -1,0 +1,62 @@
+"""Sorting with numpy's and PyTorch's names: sort, argsort, topk.
+
+The values are gathered with the sorting permutation (``take_along_axis``), so the gradient
+flows back through the permutation: d/dx_{p(i)} = g_i. Among equal entries the permutation
+is numpy's stable order, and each entry's gradient goes to the position it was sorted to.
+``argsort`` returns an integer array (no gradient).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .indexing import take_along_axis
+from .tensor import Tensor, TensorLike
+
+__all__ = ["argsort", "sort", "topk"]
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> np.ndarray:
+    """numpy.argsort: the indices that sort ``a`` along ``axis`` (the flattened array if None); no gradient."""
+    raw = a.data if isinstance(a, Tensor) else np.asarray(a)
+    try:
+        return np.argsort(raw, axis=axis, kind=kind)
+    except np.exceptions.AxisError:
+        raise ValueError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
+
+
+def sort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> Tensor:
+    """numpy.sort: ``a`` sorted ascending along ``axis`` (flattened if None); the gradient goes back through
+    the permutation."""
+    a = _tensor(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    if a.ndim == 0:
+        raise ValueError("sort: axis -1 is out of bounds for a 0-d array (use axis=None)")
+    return take_along_axis(a, argsort(a, axis, kind="stable" if kind is None else kind), axis)
+
+
+def topk(
+    input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
+) -> tuple[Tensor, np.ndarray]:
+    """torch.topk: the k largest (smallest if not ``largest``) entries along ``dim`` and their indices.
+
+    Returns (values, indices): values differentiable (g goes back to the chosen entries), indices an
+    integer array. The entries come in descending (ascending) order; ``sorted`` is accepted for torch's
+    signature (the order is always sorted). Ties keep the earlier index.
+    """
+    input = _tensor(input)
+    if input.ndim == 0:
+        input = input.reshape(1)
+        values, indices = topk(input, k, 0, largest, sorted)
+        return values.reshape(()), indices.reshape(())
+    order = argsort(-input.data if largest else input.data, dim, kind="stable")
+    length = order.shape[dim % input.ndim]
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= length:
+        raise ValueError(f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}")
+    indices = np.take(order, np.arange(k), axis=dim)
+    return take_along_axis(input, indices, dim), indices
