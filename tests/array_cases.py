@@ -201,3 +201,63 @@ def topk_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
     a = draw(distinct_arrays(shapes(min_dims=1, max_dims=3, min_side=0, max_side=4)))
     dim = draw(st.integers(-a.ndim, a.ndim - 1))
     return (a,), {"k": draw(st.integers(0, a.shape[dim])), "dim": dim, "largest": draw(st.booleans())}
+
+
+# -- shape functions ------------------------------------------------------------------------------------------
+def any_array(min_dims: int = 0) -> st.SearchStrategy[np.ndarray]:
+    return arrays(shapes(min_dims=min_dims, max_dims=3, min_side=0, max_side=3))
+
+
+@st.composite
+def shape_inputs(draw: st.DrawFn, op: str) -> tuple[tuple[np.ndarray, ...], dict]:
+    """One array and the parameters of the shape function ``op``."""
+    needs = {"fliplr": 2, "flipud": 1, "rot90": 2, "tril": 1, "triu": 1, "moveaxis": 1, "swapaxes": 1,
+             "array_split": 1, "hsplit": 1, "vsplit": 2, "dsplit": 3}  # fmt: skip
+    a = draw(any_array(needs.get(op, 0)))
+    axis = st.integers(-a.ndim, a.ndim - 1) if a.ndim else st.none()
+    if op == "flip":
+        return (a,), {"axis": draw(st.one_of(st.none(), axis))}
+    if op == "rot90":
+        first, second = draw(st.lists(st.integers(0, a.ndim - 1), min_size=2, max_size=2, unique=True))
+        return (a,), {"k": draw(st.integers(-1, 4)), "axes": (first, second)}
+    if op == "repeat":
+        chosen = draw(st.one_of(st.none(), axis))
+        length = a.size if chosen is None else a.shape[chosen]
+        counts = draw(st.one_of(st.integers(0, 2), st.lists(st.integers(0, 2), min_size=length, max_size=length)))
+        return (a,), {"repeats": counts, "axis": chosen}
+    if op == "tile":
+        return (a,), {"reps": draw(st.one_of(st.integers(0, 2), st.lists(st.integers(0, 2), max_size=3).map(tuple)))}
+    if op in ("tril", "triu"):
+        return (a,), {"k": draw(st.integers(-2, 2))}
+    if op == "roll":
+        if draw(st.booleans()) or not a.ndim:
+            return (a,), {"shift": draw(st.integers(-4, 4)), "axis": None}
+        axes = draw(st.lists(axis, min_size=1, max_size=2))
+        return (a,), {"shift": draw(st.lists(st.integers(-4, 4), min_size=len(axes), max_size=len(axes))), "axis": axes}
+    if op in ("moveaxis", "swapaxes"):
+        return (a,), dict(
+            zip(("source", "destination") if op == "moveaxis" else ("axis1", "axis2"), draw(st.tuples(axis, axis)))
+        )
+    if op in ("array_split", "hsplit", "vsplit", "dsplit"):
+        along = {"array_split": draw(axis) % a.ndim, "hsplit": 1 if a.ndim > 1 else 0, "vsplit": 0, "dsplit": 2}[op]
+        cuts = sorted(draw(st.lists(st.integers(0, a.shape[along] + 1), max_size=3)))
+        sections = [n for n in range(1, 4) if op == "array_split" or a.shape[along] % n == 0]
+        split = draw(st.one_of(st.just(cuts), st.sampled_from(sections)))
+        return (a,), {"indices_or_sections": split} | ({"axis": along} if op == "array_split" else {})
+    return (a,), {}
+
+
+@st.composite
+def stack_inputs(draw: st.DrawFn, op: str) -> tuple[tuple[np.ndarray, ...], dict]:
+    """Two or three arrays that ``op`` (hstack, vstack, dstack, column_stack) can join."""
+    count = draw(st.integers(1, 3))
+    ndim = draw(st.integers(1, 3 if op in ("hstack", "vstack", "dstack") else 2))
+    base = list(draw(shapes(min_dims=ndim, max_dims=ndim, min_side=0, max_side=3)))
+    joined = {"hstack": 0 if ndim == 1 else 1, "vstack": 0, "dstack": 2, "column_stack": 1}[op]
+    result = []
+    for _ in range(count):
+        shape = list(base)
+        if joined < ndim and not (ndim == 1 and op != "hstack"):
+            shape[joined] = draw(st.integers(0, 3))
+        result.append(draw(arrays(tuple(shape))))
+    return tuple(result), {}

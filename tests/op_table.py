@@ -31,6 +31,7 @@ import autograd.contractions as co
 import autograd.cumulative as cu
 import autograd.indexing as ix
 import autograd.linalg as la
+import autograd.shape_functions as sf
 import autograd.sorting as so
 import nn.functional as F
 from autograd import Tensor, Value
@@ -503,6 +504,35 @@ ROWS: list[Row] = [
     Row("topk", lambda a, **params: so.topk(a, **params)[0], _topk, _drawn(cases.topk_inputs()), order2="flat",
         torch=lambda torch, a, k, dim, largest: torch.topk(a, k, dim, largest).values,
         float32_case=Case((np.array([2.0, 1.0]),), {"k": 1, "dim": 0, "largest": True})),
+    # -- shape functions (autograd.shape_functions, Tensor only): splits are checked through their joined pieces -----
+    *(Row(name, getattr(sf, name), getattr(np, name), _drawn(cases.shape_inputs(name)), torch=torch_call,
+          float32_case=Case((np.ones((2, 2, 2)),), float32_params))
+      for name, torch_call, float32_params in [
+          ("flip", None, {"axis": 0}),
+          ("fliplr", lambda torch, a: torch.fliplr(a), {}),
+          ("flipud", lambda torch, a: torch.flipud(a), {}),
+          ("rot90", lambda torch, a, k, axes: torch.rot90(a, k, axes), {"k": 1, "axes": (0, 1)}),
+          ("repeat", None, {"repeats": 2, "axis": 0}),
+          ("tile", None, {"reps": 2}),
+          ("tril", None, {"k": 0}),
+          ("triu", None, {"k": 0}),
+          ("roll", None, {"shift": 1, "axis": None}),
+          ("moveaxis", lambda torch, a, source, destination: torch.moveaxis(a, source, destination),
+           {"source": 0, "destination": 1}),
+          ("swapaxes", lambda torch, a, axis1, axis2: torch.swapaxes(a, axis1, axis2), {"axis1": 0, "axis2": 1}),
+          ("ravel", lambda torch, a: torch.ravel(a), {}),
+          ("atleast_1d", lambda torch, a: torch.atleast_1d(a), {}),
+          ("atleast_2d", lambda torch, a: torch.atleast_2d(a), {}),
+          ("atleast_3d", lambda torch, a: torch.atleast_3d(a), {}),
+      ]),
+    *(Row(name, lambda a, _name=name, **params: ag.concatenate([p.reshape(-1) for p in getattr(sf, _name)(a, **params)]),
+          lambda a, _name=name, **params: np.concatenate([p.reshape(-1) for p in getattr(np, _name)(a, **params)]),
+          _drawn(cases.shape_inputs(name)), float32_case=Case((np.ones((2, 2, 2)),), {"indices_or_sections": 2}))
+      for name in ("array_split", "hsplit", "vsplit", "dsplit")),
+    *(Row(name, lambda *ts, _name=name: getattr(sf, _name)(ts), lambda *xs, _name=name: getattr(np, _name)(xs),
+          _drawn(cases.stack_inputs(name)), torch=lambda torch, *ts, _name=name: getattr(torch, _name)(ts),
+          float32_case=Case((np.ones((2, 2)), np.ones((2, 2)))))
+      for name in ("hstack", "vstack", "dstack", "column_stack")),
 ]
 # fmt: on
 

@@ -1,0 +1,263 @@
+"""numpy's shape functions for Tensors: flips, rotations, repeats, triangles, rolls, axis moves, splits, stacks.
+
+Every function is a composite of recorded shape ops (indexing, reshape, transpose,
+broadcast_to, concatenate, where), so each gradient is the adjoint rearrangement and
+needs no rule of its own: a flip flips g back, a repeat sums g over the copies, a split
+piece sends its g to its window, and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .broadcasting import normalize_axes
+from .tensor import Tensor, TensorLike, where
+from .tensor_functions import concatenate
+
+__all__ = [
+    "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "flip", "fliplr",
+    "flipud", "hsplit", "hstack", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes", "tile", "tril", "triu",
+    "vsplit", "vstack",
+]  # fmt: skip
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _need_dims(a: Tensor, ndim: int, op: str) -> None:
+    if a.ndim < ndim:
+        raise ValueError(f"{op}: needs an array of at least {ndim} dimension(s), got shape {a.shape}")
+
+
+# -- flips and rotations -----------------------------------------------------------------------------------
+def flip(m: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
+    """Reverse the order of entries along ``axis`` (all axes if None)."""
+    m = _tensor(m)
+    axes = normalize_axes(axis, m.ndim, "flip")
+    return m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))]
+
+
+def fliplr(m: TensorLike) -> Tensor:
+    """Reverse the columns (axis 1)."""
+    m = _tensor(m)
+    _need_dims(m, 2, "fliplr")
+    return flip(m, 1)
+
+
+def flipud(m: TensorLike) -> Tensor:
+    """Reverse the rows (axis 0)."""
+    m = _tensor(m)
+    _need_dims(m, 1, "flipud")
+    return flip(m, 0)
+
+
+def rot90(m: TensorLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane ``axes``, from the first axis towards the second."""
+    m = _tensor(m)
+    if len(axes) != 2:
+        raise ValueError(f"rot90: axes must name two axes, got {tuple(axes)}")
+    first, second = normalize_axes(axes[0], m.ndim, "rot90")[0], normalize_axes(axes[1], m.ndim, "rot90")[0]
+    if first == second:
+        raise ValueError(f"rot90: the axes must differ, got {tuple(axes)} for shape {m.shape}")
+    k %= 4
+    if k == 0:
+        return m
+    if k == 2:
+        return flip(flip(m, first), second)
+    order = list(range(m.ndim))
+    order[first], order[second] = order[second], order[first]
+    return flip(m, second).transpose(order) if k == 1 else flip(m.transpose(order), second)
+
+
+# -- repeats and triangles -------------------------------------------------------------------------------------
+def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
+    """Repeat each entry ``repeats`` times along ``axis`` (of the flattened array if None); d/da sums g over
+    the copies."""
+    a = _tensor(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    (axis,) = normalize_axes(axis, a.ndim, "repeat")
+    counts = np.asarray(repeats) if np.size(repeats) else np.zeros(0, dtype=np.int64)
+    if counts.dtype.kind not in "iu" or np.any(counts < 0):
+        raise ValueError(f"repeat: repeats must be non-negative integers, got {repeats!r}")
+    try:
+        positions = np.repeat(np.arange(a.shape[axis]), counts)
+    except ValueError:
+        raise ValueError(f"repeat: {counts.size} repeats for an axis of length {a.shape[axis]}") from None
+    return a[(slice(None),) * axis + (positions,)]
+
+
+def tile(a: TensorLike, reps: int | Sequence[int]) -> Tensor:
+    """numpy.tile: ``a`` repeated ``reps[i]`` times along axis i (shapes padded with leading 1s); d/da sums g
+    over the tiles."""
+    a = _tensor(a)
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    if any(not isinstance(r, (int, np.integer)) or r < 0 for r in reps):
+        raise ValueError(f"tile: reps must be non-negative integers, got {reps!r}")
+    ndim = max(a.ndim, len(reps))
+    shape = (1,) * (ndim - a.ndim) + a.shape
+    reps = (1,) * (ndim - len(reps)) + reps
+    spread = a.reshape(tuple(n for side in shape for n in (1, side)))
+    tiled = spread.broadcast_to(tuple(n for pair in zip(reps, shape) for n in pair))
+    return tiled.reshape(tuple(r * n for r, n in zip(reps, shape)))
+
+
+def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
+    m = _tensor(m)
+    _need_dims(m, 1, op)
+    rows, columns = m.shape[-2:] if m.ndim >= 2 else (m.shape[0], m.shape[0])
+    mask = np.tri(rows, columns, k - (0 if lower else 1), dtype=bool)
+    return where(mask, m, 0.0) if lower else where(mask, 0.0, m)
+
+
+def tril(m: TensorLike, k: int = 0) -> Tensor:
+    """The lower triangle: entries above the k-th diagonal of the last two axes set to 0 (and their gradient)."""
+    return _triangle(m, k, True, "tril")
+
+
+def triu(m: TensorLike, k: int = 0) -> Tensor:
+    """The upper triangle: entries below the k-th diagonal of the last two axes set to 0 (and their gradient)."""
+    return _triangle(m, k, False, "triu")
+
+
+# -- rolls and axis moves --------------------------------------------------------------------------------
+def roll(a: TensorLike, shift: int | Sequence[int], axis: int | Sequence[int] | None = None) -> Tensor:
+    """Shift entries cyclically by ``shift`` along ``axis`` (of the flattened array if None); d/da rolls g back."""
+    a = _tensor(a)
+    if axis is None:
+        return roll(a.reshape(-1), shift, 0).reshape(a.shape)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    shifts = np.broadcast_to(np.asarray(shift), (len(axes),)) if np.ndim(shift) == 0 else np.asarray(shift)
+    if len(shifts) != len(axes):
+        raise ValueError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
+    offsets = [0] * a.ndim
+    for ax, amount in zip(axes, shifts):
+        offsets[normalize_axes(ax, a.ndim, "roll")[0]] += int(amount)
+    for dimension, offset in enumerate(offsets):
+        n = a.shape[dimension]
+        if n and offset % n:
+            a = a[(slice(None),) * dimension + ((np.arange(n) - offset) % n,)]
+    return a
+
+
+def moveaxis(a: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move the axes ``source`` to the positions ``destination``; the others keep their order."""
+    a = _tensor(a)
+    source = [normalize_axes(s, a.ndim, "moveaxis")[0] for s in np.atleast_1d(source)]
+    destination = [normalize_axes(d, a.ndim, "moveaxis")[0] for d in np.atleast_1d(destination)]
+    if len(source) != len(destination) or len(set(source)) != len(source) or len(set(destination)) != len(destination):
+        raise ValueError(f"moveaxis: source {source} and destination {destination} must be distinct axes, as many")
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return a.transpose(order)
+
+
+def swapaxes(a: TensorLike, axis1: int, axis2: int) -> Tensor:
+    """Exchange two axes."""
+    return _tensor(a).swapaxes(axis1, axis2)
+
+
+def ravel(a: TensorLike) -> Tensor:
+    """The entries as a 1-d array (row-major)."""
+    return _tensor(a).reshape(-1)
+
+
+# -- splits ------------------------------------------------------------------------------------------------
+def array_split(ary: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    """Split along ``axis`` into ``n`` nearly equal pieces (the first ones one longer) or at the indices."""
+    ary = _tensor(ary)
+    (axis,) = normalize_axes(axis, ary.ndim, "array_split")
+    length = ary.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        if indices_or_sections <= 0:
+            raise ValueError(f"array_split: the number of sections must be positive, got {indices_or_sections}")
+        size, extra = divmod(length, int(indices_or_sections))
+        sizes = [size + 1] * extra + [size] * (int(indices_or_sections) - extra)
+        bounds = [0, *np.cumsum(sizes).tolist()]
+    else:
+        bounds = [0, *indices_or_sections, length]
+    lead = (slice(None),) * axis
+    return [ary[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
+def _split(ary: Tensor, indices_or_sections: int | Sequence[int], axis: int, op: str) -> list[Tensor]:
+    if isinstance(indices_or_sections, (int, np.integer)) and (
+        indices_or_sections <= 0 or ary.shape[axis] % indices_or_sections
+    ):
+        raise ValueError(
+            f"{op}: axis {axis} of length {ary.shape[axis]} does not split into {indices_or_sections} equal parts"
+        )
+    return array_split(ary, indices_or_sections, axis)
+
+
+def hsplit(ary: TensorLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
+    """Split along the columns (axis 1; axis 0 for a 1-d array) into equal parts or at the indices."""
+    ary = _tensor(ary)
+    _need_dims(ary, 1, "hsplit")
+    return _split(ary, indices_or_sections, 1 if ary.ndim > 1 else 0, "hsplit")
+
+
+def vsplit(ary: TensorLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
+    """Split along the rows (axis 0) into equal parts or at the indices."""
+    ary = _tensor(ary)
+    _need_dims(ary, 2, "vsplit")
+    return _split(ary, indices_or_sections, 0, "vsplit")
+
+
+def dsplit(ary: TensorLike, indices_or_sections: int | Sequence[int]) -> list[Tensor]:
+    """Split along the depth (axis 2) into equal parts or at the indices."""
+    ary = _tensor(ary)
+    _need_dims(ary, 3, "dsplit")
+    return _split(ary, indices_or_sections, 2, "dsplit")
+
+
+# -- at least n dimensions, and stacks -------------------------------------------------------------------------
+def _at_least(arys: tuple[TensorLike, ...], expand: Any) -> Tensor | list[Tensor]:
+    results = [expand(_tensor(a)) for a in arys]
+    return results[0] if len(results) == 1 else results
+
+
+def atleast_1d(*arys: TensorLike) -> Tensor | list[Tensor]:
+    """Each input with at least one dimension (a 0-d array becomes shape (1,))."""
+    return _at_least(arys, lambda a: a.reshape(1) if a.ndim == 0 else a)
+
+
+def atleast_2d(*arys: TensorLike) -> Tensor | list[Tensor]:
+    """Each input with at least two dimensions: () -> (1, 1), (n,) -> (1, n)."""
+    return _at_least(arys, lambda a: a.reshape((1,) * (2 - a.ndim) + a.shape) if a.ndim < 2 else a)
+
+
+def atleast_3d(*arys: TensorLike) -> Tensor | list[Tensor]:
+    """Each input with at least three dimensions: () -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
+    shapes = {0: lambda s: (1, 1, 1), 1: lambda s: (1, s[0], 1), 2: lambda s: s + (1,)}
+    return _at_least(arys, lambda a: a.reshape(shapes[a.ndim](a.shape)) if a.ndim < 3 else a)
+
+
+def _each(tup: Sequence[TensorLike], expand: Any) -> list[Tensor]:
+    return [expand(_tensor(a)) for a in tup]
+
+
+def hstack(tup: Sequence[TensorLike]) -> Tensor:
+    """Join along the columns: axis 1, or axis 0 for 1-d arrays."""
+    parts = _each(tup, atleast_1d)
+    return concatenate(parts, axis=0 if parts and parts[0].ndim == 1 else 1)
+
+
+def vstack(tup: Sequence[TensorLike]) -> Tensor:
+    """Join along the rows (axis 0), 1-d arrays as rows."""
+    return concatenate(_each(tup, atleast_2d), axis=0)
+
+
+def dstack(tup: Sequence[TensorLike]) -> Tensor:
+    """Join along the depth (axis 2), after atleast_3d."""
+    return concatenate(_each(tup, atleast_3d), axis=2)
+
+
+def column_stack(tup: Sequence[TensorLike]) -> Tensor:
+    """Join 1-d arrays as columns (and 2-d arrays as they are) along axis 1."""
+    return concatenate(_each(tup, lambda a: a.reshape(-1, 1) if a.ndim < 2 else a), axis=1)

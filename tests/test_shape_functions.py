@@ -1,0 +1,33 @@
+"""autograd.shape_functions beyond the op table: errors naming the op and the bad argument."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd.shape_functions as sf
+
+
+def test_functions_that_need_more_dimensions_name_themselves_and_the_shape():
+    with pytest.raises(ValueError, match=r"fliplr: needs an array of at least 2 dimension\(s\), got shape \(3,\)"):
+        sf.fliplr(np.ones(3))
+    with pytest.raises(ValueError, match=r"dsplit: needs an array of at least 3 dimension\(s\), got shape \(2, 2\)"):
+        sf.dsplit(np.ones((2, 2)), 2)
+
+
+def test_rot90_rejects_equal_axes_and_splits_reject_unequal_division():
+    with pytest.raises(ValueError, match=r"rot90: the axes must differ, got \(1, -1\)"):
+        sf.rot90(np.ones((2, 2)), 1, (1, -1))
+    with pytest.raises(ValueError, match="hsplit: axis 1 of length 3 does not split into 2 equal parts"):
+        sf.hsplit(np.ones((2, 3)), 2)
+
+
+def test_repeat_tile_and_roll_reject_bad_counts():
+    with pytest.raises(ValueError, match="repeat: repeats must be non-negative integers, got -1"):
+        sf.repeat(np.ones(2), -1)
+    with pytest.raises(ValueError, match="repeat: 3 repeats for an axis of length 2"):
+        sf.repeat(np.ones(2), [1, 2, 3])
+    with pytest.raises(ValueError, match=r"tile: reps must be non-negative integers, got \(2, -1\)"):
+        sf.tile(np.ones(2), (2, -1))
+    with pytest.raises(ValueError, match="roll: 2 shifts for 1 axes"):
+        sf.roll(np.ones((2, 2)), [1, 2], axis=[0])
