@@ -19,6 +19,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import shared_math
+from .array_methods import ArrayMethods
 from .broadcasting import normalize_axes, unbroadcast
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
@@ -57,7 +58,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(Node, NumpyFunctions):
+class Tensor(Node, NumpyFunctions, ArrayMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
@@ -511,13 +512,13 @@ class Tensor(Node, NumpyFunctions):
             data = shifted - np.log(total)
         return Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
-    def argmax(self, axis: int | None = None) -> np.ndarray:
-        """Index of the maximum (no gradient): a plain ndarray."""
-        return np.argmax(self.data, axis=axis)
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
+        """Index of the (first) maximum (no gradient): a plain ndarray."""
+        return np.argmax(self.data, axis=axis, keepdims=keepdims)
 
-    def argmin(self, axis: int | None = None) -> np.ndarray:
-        """Index of the minimum (no gradient): a plain ndarray."""
-        return np.argmin(self.data, axis=axis)
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
+        """Index of the (first) minimum (no gradient): a plain ndarray."""
+        return np.argmin(self.data, axis=axis, keepdims=keepdims)
 
     def _check_nonempty(self, op: str) -> None:
         if self.size == 0:
