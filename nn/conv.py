@@ -80,7 +80,7 @@ class Conv2d(Module):
 
 
 class MaxPool2d(Module):
-    """Max over each kernel window (see ``nn.functional.max_pool2d``; ties split the gradient evenly)."""
+    """Max over each kernel window (see ``nn.functional.max_pool2d``; a window's gradient goes to its first maximum)."""
 
     def __init__(
         self,
