@@ -18,7 +18,16 @@ import numpy as np
 from .core import is_grad_enabled
 from .derivatives import conv as cv
 from .tensor import Tensor
-from .windows import IntOrPair, Pair, conv_output_size, fold_array, pair, unfold_array, window_argmax
+from .windows import (
+    IntOrPair,
+    Pair,
+    ceil_mode_extra,
+    conv_output_size,
+    fold_array,
+    pair,
+    unfold_array,
+    window_argmax,
+)
 from .windows import geometry as _geometry
 
 __all__ = [
@@ -95,20 +104,31 @@ def fold(
 
 
 def max_pool(
-    x: Tensor, kernel_size: IntOrPair, stride: IntOrPair = 1, padding: IntOrPair = 0, dilation: IntOrPair = 1
+    x: Tensor,
+    kernel_size: IntOrPair,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+    ceil_mode: bool = False,
 ) -> Tensor:
     """The maximum of every kernel window of an ``(N, C, H, W)`` tensor (padding never wins).
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]. The gradient of
     each window goes to its first maximal entry (as PyTorch; a NaN wins), through the
     ``gather_planes`` primitive whose adjoint ``scatter_planes`` is its derivative rule.
-    Every window must hold an input entry (padding at most half the kernel).
+    Every window must hold an input entry (padding at most half the kernel). With
+    ``ceil_mode`` the window count rounds up as PyTorch's (:func:`autograd.windows.ceil_mode_extra`):
+    a last window that starts inside the input may hang over the padded edge.
     """
     _check_image(x, "max_pool")
     geometry = _geometry(kernel_size, stride, padding, dilation, "max_pool")
+    extra = [0, 0]
     for axis, length in enumerate(x.shape[2:]):
-        conv_output_size(length, geometry[0][axis], geometry[2][axis], geometry[1][axis], geometry[3][axis])
-    values, positions = window_argmax(x.data, *geometry)
+        shape = (length, geometry[0][axis], geometry[2][axis], geometry[1][axis], geometry[3][axis])
+        conv_output_size(*shape)
+        if ceil_mode:
+            extra[axis] = ceil_mode_extra(*shape)
+    values, positions = window_argmax(x.data, *geometry, extra=(extra[0], extra[1]))
     (kh, kw), (sh, sw), _, (dh, dw) = geometry
     unique = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1  # windows do not overlap
     return Tensor._from_op(values, cv.gather, (x,), {"positions": positions, "unique": unique})

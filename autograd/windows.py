@@ -25,6 +25,7 @@ from numpy.lib.stride_tricks import as_strided
 __all__ = [
     "IntOrPair",
     "Pair",
+    "ceil_mode_extra",
     "conv_output_size",
     "fold_array",
     "gather_planes",
@@ -76,6 +77,20 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
             f"(kernel {f}, dilation {d})"
         )
     return (n + 2 * p - span) // s + 1
+
+
+def ceil_mode_extra(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
+    """Cells to add after the padded end of an axis so that pooling with ``ceil_mode`` fits its last window.
+
+    PyTorch's ceil mode counts ``ceil((n + 2p - d(f-1) - 1) / s) + 1`` windows, less the last one
+    if it would start in the right padding (past ``n + p``); the last window may hang over the
+    padded end, by the returned number of cells (0 when the floor count already covers the axis).
+    """
+    span = d * (f - 1) + 1
+    count = conv_output_size(n, f, p, s, d)
+    if (n + 2 * p - span) % s and count * s < n + p:
+        count += 1
+    return max((count - 1) * s + span - (n + 2 * p), 0)
 
 
 def geometry(kernel_size: IntOrPair, stride: IntOrPair, padding: IntOrPair, dilation: IntOrPair, op: str):
@@ -134,20 +149,23 @@ def fold_array(
 
 
 def window_argmax(
-    x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair
+    x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair, extra: Pair = (0, 0)
 ) -> tuple[np.ndarray, np.ndarray]:
     """The maximum of every window of an ``(N, C, H, W)`` array and where it is.
 
     Returns ``(values, positions)``, both ``(N, C, H_out, W_out)``: ``positions`` holds the
     flat index ``row * W + col`` into the unpadded ``H x W`` plane of the window's first
-    maximal entry (as PyTorch; a NaN wins over numbers). Padding never wins: every window
+    maximal entry (as PyTorch; a NaN wins over numbers). The padding, and the ``extra``
+    (rows, columns) added after it at the bottom and right (ceil mode: see
+    :func:`ceil_mode_extra`), hold the dtype's lowest number and never win: every window
     must hold an input entry. One pass per kernel offset over strided views, no copy of
     the windows.
     """
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
     n, c, height, width = x.shape
-    if ph or pw:
-        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=np.finfo(x.dtype).min)
+    if ph or pw or extra != (0, 0):
+        widths = ((0, 0), (0, 0), (ph, ph + extra[0]), (pw, pw + extra[1]))
+        x = np.pad(x, widths, constant_values=np.finfo(x.dtype).min)
     out_h = (x.shape[2] - dh * (kh - 1) - 1) // sh + 1
     out_w = (x.shape[3] - dw * (kw - 1) - 1) // sw + 1
     rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1

@@ -1,8 +1,8 @@
 """nn: neural-network building blocks on top of autograd, shaped like ``torch.nn``.
 
 * micrograd-style scalar networks: :class:`Neuron`, :class:`Layer`, :class:`MLP` (over ``Value``);
-* Tensor modules: :class:`Module`, :class:`Parameter`, ``Linear``, ``Sequential``, ``Conv2d``,
-  pooling, ``BatchNorm1d``/``2d``, ``Dropout``, ``Residual``, activations and losses;
+* Tensor modules: :class:`Module`, :class:`Parameter`, ``Linear``, ``Sequential``, ``Conv1d``,
+  ``Conv2d``, pooling, ``BatchNorm1d``/``2d``, ``Dropout``, ``Residual``, activations and losses;
 * ``nn.functional`` (stateless ops), ``nn.init``, ``nn.optim``, ``nn.data``,
   ``nn.serialization`` (``nn.save``/``nn.load``), ``nn.models``;
 * training: :func:`fit`, :func:`evaluate`, :func:`predict`, stopping callbacks and gradient reports.
@@ -41,7 +41,7 @@ from .activations import (
 from .architecture import register_module
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .containers import ModuleDict, ModuleList
-from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential
 from .losses import (
@@ -71,6 +71,7 @@ from .training import History, accuracy, evaluate, fit, predict
 __all__ = [
     "accuracy",
     "ACONC",
+    "AdaptiveAvgPool2d",
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -78,6 +79,7 @@ __all__ = [
     "BCEWithLogitsLoss",
     "Callback",
     "CELU",
+    "Conv1d",
     "Conv2d",
     "CrossEntropyLoss",
     "data",

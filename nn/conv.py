@@ -1,4 +1,5 @@
-"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` (NCHW, torch semantics)."""
+"""Convolution and pooling layers: ``Conv1d``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``
+(NCL / NCHW, torch semantics)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,67 @@ from autograd.conv import IntOrPair, pair
 from . import functional as F
 from . import init as nn_init
 from .checks import check_float_dtype, check_positive_int, make_generator
-from .functional.conv import check_groups
+from .functional.conv import check_groups, single
 from .module import Module, input_for
 from .parameter import Parameter
 
-__all__ = ["AvgPool2d", "Conv2d", "MaxPool2d"]
+__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d"]
+
+
+class Conv1d(Module):
+    """1-D convolution layer: ``y = conv1d(x, weight, bias, stride, padding, dilation, groups)`` on ``(N, C, L)``.
+
+    ``weight``: (out_channels, in_channels / groups, kernel_size); ``bias``: (out_channels,) or None.
+    Initialised like torch: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+    fan_in = in_channels / groups * kernel_size.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int],
+        stride: int | tuple[int] = 1,
+        padding: int | tuple[int] = 0,
+        dilation: int | tuple[int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.in_channels = check_positive_int("Conv1d", "in_channels", in_channels)
+        self.out_channels = check_positive_int("Conv1d", "out_channels", out_channels)
+        self.groups = check_groups("Conv1d", groups, self.in_channels, self.out_channels)
+        self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
+        self.stride = (single(stride, "stride", "Conv1d"),)
+        self.padding = (single(padding, "padding", "Conv1d", minimum=0),)
+        self.dilation = (single(dilation, "dilation", "Conv1d"),)
+        dtype = check_float_dtype("Conv1d", "dtype", dtype)
+        generator = make_generator("Conv1d", "rng", rng)
+        shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=generator)
+        self.bias: Parameter | None = None
+        if bias:
+            bound = 1.0 / math.sqrt(self.in_channels // self.groups * self.kernel_size[0])
+            self.bias = Parameter(np.zeros(self.out_channels, dtype=dtype))
+            nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+
+    def forward(self, x: Any) -> Tensor:
+        x = input_for("Conv1d", x, self.weight)
+        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,):
+            text += f", padding={self.padding}"
+        if self.dilation != (1,):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
 
 
 class Conv2d(Module):
@@ -88,7 +145,9 @@ class MaxPool2d(Module):
         stride: IntOrPair | None = None,
         padding: IntOrPair = 0,
         dilation: IntOrPair = 1,
+        ceil_mode: bool = False,
     ) -> None:
+        self.ceil_mode = bool(ceil_mode)
         self.kernel_size = pair(kernel_size, "kernel_size", "MaxPool2d")
         self.stride = self.kernel_size if stride is None else pair(stride, "stride", "MaxPool2d")
         self.padding = pair(padding, "padding", "MaxPool2d", minimum=0)
@@ -99,10 +158,11 @@ class MaxPool2d(Module):
             )
 
     def forward(self, x: Any) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, dilation={self.dilation}"
+        text = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, dilation={self.dilation}"
+        return text + (", ceil_mode=True" if self.ceil_mode else "")
 
 
 class AvgPool2d(Module):
@@ -132,3 +192,21 @@ class AvgPool2d(Module):
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
             f"count_include_pad={self.count_include_pad}"
         )
+
+
+class AdaptiveAvgPool2d(Module):
+    """Mean over PyTorch's adaptive windows to a fixed ``output_size`` (see ``nn.functional.adaptive_avg_pool2d``)."""
+
+    def __init__(self, output_size: int | None | tuple[int | None, int | None]) -> None:
+        sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+        if len(sizes) != 2:
+            raise TypeError(f"AdaptiveAvgPool2d: output_size must be an int or a pair, got {output_size!r}")
+        self.output_size = tuple(
+            None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d")[0] for size in sizes
+        )
+
+    def forward(self, x: Any) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"

@@ -27,7 +27,7 @@ from .activations import (
     swish,
     tanh,
 )
-from .conv import avg_pool2d, conv2d, conv_output_size, fold, max_pool2d, unfold
+from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -48,11 +48,13 @@ from .normalization import batch_norm, local_response_norm
 
 __all__: list[str] = [
     "acon_c",
+    "adaptive_avg_pool2d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "conv1d",
     "conv2d",
     "conv_output_size",
     "cross_entropy",

@@ -24,11 +24,21 @@ from autograd.conv import IntOrPair, conv_output_size, max_pool, pair, unfold_ar
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
+from autograd.windows import ceil_mode_extra
 
 from ..checks import check_positive_int
 from .activations import as_float_tensor
 
-__all__ = ["avg_pool2d", "conv2d", "conv_output_size", "fold", "max_pool2d", "unfold"]
+__all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "conv1d",
+    "conv2d",
+    "conv_output_size",
+    "fold",
+    "max_pool2d",
+    "unfold",
+]
 
 
 def _batched(x: Any, op: str) -> tuple[Tensor, bool]:
@@ -107,6 +117,51 @@ def conv2d(
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
+def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
+    """An int, or a 1-tuple of one (torch's ``_single``), at least ``minimum``; errors name ``op`` and ``name``."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    return pair(value, name, op, minimum)[0]
+
+
+def conv1d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: int | tuple[int] = 1,
+    padding: int | tuple[int] = 0,
+    dilation: int | tuple[int] = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-D cross-correlation (PyTorch's ``conv1d``) of ``(N, C_in, L)`` with ``(C_out, C_in / groups, k)``.
+
+    out[n, o, i] = bias[o] + sum_{c,a} weight[o, c, a] * pad(x)[n, g*C_in/G + c, i*s + a*d], g = o // (C_out / G);
+    L_out = floor((L + 2p - d(k-1) - 1) / s) + 1. Inputs may be unbatched ``(C_in, L)``.
+
+    It is :func:`conv2d` on images of height 1 (kernel ``(1, k)``): the same single node, whose
+    gradients are conv2d's, seen through reshapes.
+    """
+    x = as_float_tensor(input, "conv1d")
+    weight = as_float_tensor(weight, "conv1d")
+    if x.ndim not in (2, 3):
+        raise ValueError(f"conv1d: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
+    if weight.ndim != 3:
+        raise ValueError(f"conv1d: weight must have shape (C_out, C_in / groups, k), got shape {weight.shape}")
+    stride, padding, dilation = (
+        single(stride, "stride", "conv1d"),
+        single(padding, "padding", "conv1d", minimum=0),
+        single(dilation, "dilation", "conv1d"),
+    )
+    image = x.reshape(x.shape[:-1] + (1, x.shape[-1]))
+    kernel = weight.reshape(weight.shape[:2] + (1, weight.shape[2]))
+    try:
+        out = conv2d(image, kernel, bias, (1, stride), (0, padding), (1, dilation), groups)
+    except ValueError as error:
+        message = str(error).replace("conv2d", "conv1d")
+        raise ValueError(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
+    return out.reshape(out.shape[:-2] + (out.shape[-1],))
+
+
 def check_groups(op: str, groups: Any, in_channels: int, out_channels: int) -> int:
     """``groups`` as a positive int dividing both channel counts, or a TypeError/ValueError naming ``op``."""
     groups = check_positive_int(op, "groups", groups)
@@ -116,7 +171,15 @@ def check_groups(op: str, groups: Any, in_channels: int, out_channels: int) -> i
     return int(groups)
 
 
-def _pool_geometry(op: str, x: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair, dilation):
+def _pool_geometry(
+    op: str,
+    x: Tensor,
+    kernel_size: IntOrPair,
+    stride: IntOrPair | None,
+    padding: IntOrPair,
+    dilation: IntOrPair,
+    ceil_mode: bool = False,
+):
     """Checked (kernel, stride, padding, dilation) pairs; errors name the input shape and geometry."""
     kernel = pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None else pair(stride, "stride", op)
@@ -125,6 +188,12 @@ def _pool_geometry(op: str, x: Tensor, kernel_size: IntOrPair, stride: IntOrPair
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
     out_size = _output_size(op, x.shape, kernel, stride, padding, dilation)
+    if ceil_mode:  # the windows of the input lengthened by ceil mode's overhang
+        lengths = tuple(
+            n + ceil_mode_extra(n, kernel[axis], padding[axis], stride[axis], dilation[axis])
+            for axis, n in enumerate(x.shape[2:])
+        )
+        out_size = _output_size(op, x.shape[:2] + lengths, kernel, stride, padding, dilation)
     if padding != (0, 0) and dilation != (1, 1):  # only a dilated window can skip over the whole input
         for axis in range(2):
             taps = np.arange(out_size[axis])[:, None] * stride[axis] + dilation[axis] * np.arange(kernel[axis])
@@ -159,10 +228,15 @@ def max_pool2d(
     stride: IntOrPair | None = None,
     padding: IntOrPair = 0,
     dilation: IntOrPair = 1,
+    ceil_mode: bool = False,
 ) -> Tensor:
     """Maximum over each kernel window (stride defaults to the kernel size); padding never wins.
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
+
+    With ``ceil_mode`` the output length per axis is PyTorch's ceil((n + 2p - d(k-1) - 1) / s) + 1,
+    less one if that last window would start in the right padding: the last window may hang
+    over the padded edge, and the part outside is never chosen.
 
     The gradient of a window goes to its first maximal entry, as PyTorch's (a NaN wins).
     Padding may be at most half the kernel size, so every window holds an input entry.
@@ -171,8 +245,8 @@ def max_pool2d(
     that lowest number) differs from -inf padding: its maximum is that lowest number.
     """
     x, unbatched = _batched(input, "max_pool2d")
-    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation)
-    out = max_pool(x, *geometry)
+    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation, bool(ceil_mode))
+    out = max_pool(x, *geometry, ceil_mode=bool(ceil_mode))
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -198,6 +272,39 @@ def avg_pool2d(
         inside = np.ones((1, 1) + x.shape[2:], dtype=x.dtype)
         counts = unfold_array(inside, kernel, stride, padding, dilation).sum(axis=(4, 5))
         out = windows.sum(axis=(3, 5)) / counts
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
+    """The ``(count, length)`` matrix whose row i averages the cells floor(i n / m) to ceil((i + 1) n / m) - 1."""
+    starts = np.arange(count) * length // count
+    ends = -(-(np.arange(count) + 1) * length // count)
+    cells = np.arange(length)
+    inside = (cells >= starts[:, None]) & (cells < ends[:, None])
+    return (inside / (ends - starts)[:, None]).astype(dtype)
+
+
+def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, int | None]) -> Tensor:
+    """Mean over PyTorch's adaptive windows: ``output_size`` (H_out, W_out) whatever the input size.
+
+    Output row i averages input rows floor(i H / H_out) to ceil((i + 1) H / H_out) - 1 (columns
+    alike); ``None`` keeps that input size. A window is a product of a row range and a column
+    range, so the output is A_H x A_W^T with the averaging matrices A (two matmuls; the
+    gradient is A_H^T g A_W).
+    """
+    x, unbatched = _batched(input, "adaptive_avg_pool2d")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise TypeError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
+    out_h, out_w = (
+        n if size is None else pair(size, "output_size", "adaptive_avg_pool2d")[0]
+        for size, n in zip(sizes, x.shape[2:])
+    )
+    if 0 in x.shape[2:]:
+        raise ValueError(f"adaptive_avg_pool2d: input of shape {x.shape} has an empty spatial axis")
+    rows = _adaptive_average(x.shape[2], out_h, x.dtype)
+    columns = _adaptive_average(x.shape[3], out_w, x.dtype)
+    out = rows @ x @ columns.T
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

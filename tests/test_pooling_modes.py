@@ -1,0 +1,131 @@
+"""max_pool2d(ceil_mode=True) and adaptive_avg_pool2d (functional and Module): values and gradients against torch,
+finite differences, the overhanging window's padding never winning, and errors naming the argument."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck, gradgradcheck
+
+
+def _compare_with_torch(ours_call, torch_call, x: np.ndarray) -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, expected = ours_call(ours), torch_call(torch, theirs)
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    seed = np.random.default_rng(0).normal(size=out.shape)
+    out.backward(seed)
+    expected.backward(torch.from_numpy(seed))
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@st.composite
+def ceil_mode_cases(draw: st.DrawFn):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+    dilation = (draw(st.integers(1, 2)) if padding[0] == 0 else 1, 1)  # a dilated padded window may read only padding
+    sizes = tuple(draw(st.integers(max(d * (k - 1) + 1 - 2 * p, 1), 7)) for k, p, d in zip(kernel, padding, dilation))
+    x = np.random.default_rng(draw(st.integers(0, 2**16))).permutation(2 * 2 * sizes[0] * sizes[1]) / 7.0 - 3.0
+    return x.reshape((2, 2) + sizes), {
+        "kernel_size": kernel,
+        "stride": stride,
+        "padding": padding,
+        "dilation": dilation,
+    }
+
+
+@given(ceil_mode_cases())
+def test_max_pool2d_ceil_mode_matches_torch(case):
+    x, geometry = case
+    _compare_with_torch(
+        lambda t: F.max_pool2d(t, **geometry, ceil_mode=True),
+        lambda torch, t: torch.nn.functional.max_pool2d(t, **geometry, ceil_mode=True),
+        x,
+    )
+
+
+@given(ceil_mode_cases())
+def test_max_pool2d_ceil_mode_gradient_matches_finite_differences(case):
+    x, geometry = case  # distinct entries: no ties inside a window
+    assert gradcheck(lambda t: F.max_pool2d(t, **geometry, ceil_mode=True), [x])
+
+
+def test_max_pool2d_ceil_mode_adds_the_overhanging_window_and_its_padding_never_wins():
+    x = -np.arange(1.0, 26.0).reshape(1, 1, 5, 5)  # all negative: padding would win if it could
+    floor, ceil = F.max_pool2d(Tensor(x), 2), F.max_pool2d(Tensor(x), 2, ceil_mode=True)
+    assert floor.shape == (1, 1, 2, 2) and ceil.shape == (1, 1, 3, 3)
+    assert ceil.data[0, 0, 2, 2] == x[0, 0, 4, 4]
+    np.testing.assert_array_equal(ceil.data[0, 0, :2, 2], x[0, 0, [0, 2], 4])
+
+
+def test_max_pool2d_ceil_mode_drops_a_window_that_would_start_in_the_right_padding():
+    x = Tensor(np.zeros((1, 1, 4, 4)))  # torch: ceil((4 + 2 - 2) / 2) + 1 = 3, but window 2 would start at 4 = n + p
+    assert F.max_pool2d(x, 2, stride=2, padding=1, ceil_mode=True).shape == (1, 1, 3, 3)
+    assert F.max_pool2d(Tensor(np.zeros((1, 1, 5, 5))), 3, stride=2, padding=1, ceil_mode=True).shape == (1, 1, 3, 3)
+
+
+def test_max_pool2d_module_passes_ceil_mode():
+    pool = nn.MaxPool2d(2, ceil_mode=True)
+    assert pool(Tensor(np.zeros((1, 1, 5, 5)))).shape == (1, 1, 3, 3)
+    assert "ceil_mode=True" in repr(pool)
+
+
+@st.composite
+def adaptive_cases(draw: st.DrawFn):
+    sizes = (draw(st.integers(1, 7)), draw(st.integers(1, 7)))
+    x = np.random.default_rng(draw(st.integers(0, 2**16))).normal(size=(draw(st.integers(1, 2)), 2) + sizes)
+    output_size = draw(
+        st.one_of(st.integers(1, 8), st.tuples(st.one_of(st.none(), st.integers(1, 8)), st.integers(1, 8)))
+    )
+    return x, output_size
+
+
+@given(adaptive_cases())
+def test_adaptive_avg_pool2d_matches_torch(case):
+    x, output_size = case
+    _compare_with_torch(
+        lambda t: F.adaptive_avg_pool2d(t, output_size),
+        lambda torch, t: torch.nn.functional.adaptive_avg_pool2d(t, output_size),
+        x,
+    )
+
+
+@given(adaptive_cases())
+def test_adaptive_avg_pool2d_gradients_match_finite_differences_to_second_order(case):
+    x, output_size = case
+    assert gradcheck(lambda t: F.adaptive_avg_pool2d(t, output_size), [x])
+    assert gradgradcheck(lambda t: (F.adaptive_avg_pool2d(t, output_size) ** 2).sum(), [x])
+
+
+def test_adaptive_avg_pool2d_uses_torchs_overlapping_windows():
+    x = np.arange(5.0).reshape(1, 1, 1, 5)  # 5 -> 3: columns [0, 2), [1, 4), [3, 5)
+    out = F.adaptive_avg_pool2d(Tensor(x), (1, 3))
+    np.testing.assert_allclose(out.data.ravel(), [0.5, 2.0, 3.5])
+
+
+def test_adaptive_avg_pool2d_module_keeps_float32_and_unbatched_inputs():
+    pool = nn.AdaptiveAvgPool2d((2, None))
+    out = pool(Tensor(np.ones((3, 4, 5), dtype=np.float32)))
+    assert out.shape == (3, 2, 5) and out.dtype == np.float32
+    assert repr(pool) == "AdaptiveAvgPool2d(output_size=(2, None))"
+
+
+def test_adaptive_avg_pool2d_errors_name_the_argument():
+    x = Tensor(np.ones((1, 1, 4, 4)))
+    with pytest.raises(ValueError, match="adaptive_avg_pool2d: output_size must be at least 1"):
+        F.adaptive_avg_pool2d(x, 0)
+    with pytest.raises(TypeError, match="adaptive_avg_pool2d: output_size must be an int or a pair"):
+        F.adaptive_avg_pool2d(x, (1, 2, 3))
+    with pytest.raises(ValueError, match="adaptive_avg_pool2d: expected an input of shape"):
+        F.adaptive_avg_pool2d(Tensor(np.ones((4, 4))), 2)
+    with pytest.raises(ValueError, match="adaptive_avg_pool2d: input of shape .* has an empty spatial axis"):
+        F.adaptive_avg_pool2d(Tensor(np.ones((1, 1, 0, 4))), 2)
+    with pytest.raises(TypeError, match="AdaptiveAvgPool2d: output_size must be an int"):
+        nn.AdaptiveAvgPool2d(1.5)
