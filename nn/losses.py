@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
 
 from . import functional as F
@@ -106,33 +108,71 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(logits, target, self.reduction)
 
 
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy of logits (see :func:`nn.functional.cross_entropy`)."""
+def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:
+    """``weight`` as a 1-d float array (a buffer, as torch's), or None; errors name ``owner``."""
+    if weight is None:
+        return None
+    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    if array.dtype.kind not in "fiu" or array.ndim != 1:
+        raise ValueError(
+            f"{owner}: weight must be a 1-d array of real numbers, one per class, got {array.dtype} of shape {array.shape}"
+        )
+    return np.array(array, dtype=np.result_type(array.dtype, np.float32))
 
-    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0, axis: int = 1) -> None:
+
+class CrossEntropyLoss(_Loss):
+    """Softmax cross-entropy of logits (see :func:`nn.functional.cross_entropy`); ``weight`` (a buffer) and
+    ``ignore_index`` as torch's."""
+
+    def __init__(
+        self,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+        axis: int = 1,
+        *,
+        weight: Any = None,
+        ignore_index: int = -100,
+    ) -> None:
         super().__init__(reduction)
         self.label_smoothing = check_real("CrossEntropyLoss", "label_smoothing", label_smoothing, 0, 1)
         self.axis = check_integer("CrossEntropyLoss", "axis", axis)
+        self.ignore_index = check_integer("CrossEntropyLoss", "ignore_index", ignore_index)
+        self.register_buffer("weight", _class_weight_buffer("CrossEntropyLoss", weight))
 
     def forward(self, logits: Any, target: Any) -> Tensor:
-        return F.cross_entropy(logits, target, self.reduction, self.label_smoothing, self.axis)
+        return F.cross_entropy(
+            logits,
+            target,
+            self.reduction,
+            self.label_smoothing,
+            self.axis,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+        )
 
     def extra_repr(self) -> str:
-        return f"label_smoothing={self.label_smoothing}, axis={self.axis}, {super().extra_repr()}"
+        ignore = f", ignore_index={self.ignore_index}" if self.ignore_index != -100 else ""
+        return f"label_smoothing={self.label_smoothing}, axis={self.axis}{ignore}, {super().extra_repr()}"
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (see :func:`nn.functional.nll_loss`)."""
+    """Negative log-likelihood of log-probabilities (see :func:`nn.functional.nll_loss`); ``weight`` (a buffer)
+    and ``ignore_index`` as torch's."""
 
-    def __init__(self, reduction: str = "mean", axis: int = 1) -> None:
+    def __init__(self, reduction: str = "mean", axis: int = 1, *, weight: Any = None, ignore_index: int = -100) -> None:
         super().__init__(reduction)
         self.axis = check_integer("NLLLoss", "axis", axis)
+        self.ignore_index = check_integer("NLLLoss", "ignore_index", ignore_index)
+        self.register_buffer("weight", _class_weight_buffer("NLLLoss", weight))
 
     def forward(self, log_probs: Any, target: Any) -> Tensor:
-        return F.nll_loss(log_probs, target, self.reduction, self.axis)
+        return F.nll_loss(
+            log_probs, target, self.reduction, self.axis, weight=self.weight, ignore_index=self.ignore_index
+        )
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}, {super().extra_repr()}"
+        ignore = f", ignore_index={self.ignore_index}" if self.ignore_index != -100 else ""
+        return f"axis={self.axis}{ignore}, {super().extra_repr()}"
 
 
 class HingeLoss(_Loss):

@@ -105,8 +105,8 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
     return check_axis(loss, "axis", axis, scores.ndim)
 
 
-def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
-    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C)."""
+def _class_indices(target: Any, scores: Tensor, axis: int, loss: str, ignore_index: int | None = None) -> np.ndarray:
+    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C) or ``ignore_index``."""
     indices = target.data if isinstance(target, Node) else np.asarray(target)
     expected = scores.shape[:axis] + scores.shape[axis + 1 :]
     if indices.dtype.kind not in "iu":
@@ -119,8 +119,57 @@ def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
             f"{loss}: class-index target shape {indices.shape} does not match input shape {scores.shape} "
             f"without its class axis {axis}, i.e. {expected}"
         )
-    check_class_range(indices, scores.shape[axis], loss)
+    check_class_range(indices if ignore_index is None else indices[indices != ignore_index], scores.shape[axis], loss)
     return indices
+
+
+def _class_weights(weight: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray | None:
+    """``weight`` as a constant (C,) array of the scores' dtype (torch gives it no gradient either), or None."""
+    if weight is None:
+        return None
+    array = np.asarray(weight.data if isinstance(weight, Node) else weight)
+    if array.dtype.kind not in "fiu":
+        raise TypeError(f"{loss}: weight must hold real numbers, got dtype {array.dtype}")
+    classes = scores.shape[axis]
+    if array.shape != (classes,):
+        raise ValueError(f"{loss}: weight must have shape ({classes},), one per class, got shape {array.shape}")
+    return array.astype(scores.dtype)
+
+
+def _weighted_class_terms(
+    log_probabilities: Tensor,
+    indices: np.ndarray,
+    axis: int,
+    weight: np.ndarray | None,
+    ignore_index: int,
+    reduction: str,
+    loss: str,
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """torch's weighted negative log-likelihood with ignored targets (and label smoothing, as cross_entropy).
+
+    term_n = -w[t_n] ((1 - e) logp[n, t_n] + e/C sum_c w_c/w[t_n] logp[n, c]) for kept samples, 0 for ignored
+    ones (which get no gradient); the mean divides the sum by sum_n w[t_n] over the kept samples.
+    """
+    ignored = indices == ignore_index
+    kept_indices = np.where(ignored, 0, indices)
+    sample_weights = np.ones(indices.shape, log_probabilities.dtype) if weight is None else weight[kept_indices]
+    picked = _pick(log_probabilities, kept_indices, axis)
+    terms = -where(ignored, 0.0, picked) * sample_weights
+    if label_smoothing:
+        classes = log_probabilities.shape[axis]
+        class_weights = 1.0 if weight is None else weight.reshape((classes,) + (1,) * (indices.ndim - axis))
+        smoothed = -(log_probabilities * class_weights).sum(axis=axis)
+        terms = terms * (1 - label_smoothing) + where(ignored, 0.0, smoothed) * (label_smoothing / classes)
+    if reduction != "mean":
+        return _reduce(terms, reduction, loss)
+    total = float(sample_weights[~ignored].sum())
+    if total == 0.0:
+        raise ValueError(
+            f"{loss}: the weighted mean is undefined: the kept targets' weights sum to 0 (every target ignored, "
+            f"weighted 0 or none at all; torch gives nan); use reduction='sum'"
+        )
+    return terms.sum() / total
 
 
 def _pick(scores: Tensor, indices: np.ndarray, axis: int) -> Tensor:
@@ -228,7 +277,14 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
 
 # -- multi-class classification --------------------------------------------------------
 def cross_entropy(
-    logits: Any, target: Any, reduction: str = "mean", label_smoothing: float = 0.0, axis: int = 1
+    logits: Any,
+    target: Any,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+    axis: int = 1,
+    *,
+    weight: Any = None,
+    ignore_index: int = -100,
 ) -> Tensor:
     """Cross-entropy -sum_c t_c log_softmax(x)_c of logits x, with class axis ``axis``.
 
@@ -236,11 +292,19 @@ def cross_entropy(
     axis) or class probabilities (the input's shape). Label smoothing e replaces the
     target distribution t by (1 - e) t + e / C. d/dx = softmax(x) - t (for targets
     summing to 1). Stable: built on log_softmax.
+
+    As torch: ``weight`` (C,) scales class c's term by w_c: with class indices a sample's
+    term is w[t_n] (1 - e) (-logp[n, t_n]) + e/C sum_c w_c (-logp[n, c]), and the mean divides
+    by the sum of w[t_n] over the samples; with probabilities it is -sum_c w_c t_c logp_c and
+    the mean is over the samples. Class-index targets equal to ``ignore_index`` contribute 0
+    and no gradient, and leave the mean's denominator. The weights get no gradient.
     """
     reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)
     label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1)
+    ignore_index = check_integer("cross_entropy", "ignore_index", ignore_index)
     logits = as_float_tensor(logits, "cross_entropy")
     axis = _class_axis(logits, axis, "cross_entropy")
+    weight = _class_weights(weight, logits, axis, "cross_entropy")
     classes = logits.shape[axis]
     target_array = np.asarray(target.data if isinstance(target, Node) else target)
     if target_array.dtype.kind not in "iu":
@@ -255,9 +319,16 @@ def cross_entropy(
         log_probabilities = _log_softmax(logits, axis)
         if label_smoothing:
             probabilities = probabilities * (1 - label_smoothing) + label_smoothing / classes
+        if weight is not None:
+            probabilities = probabilities * weight.reshape((classes,) + (1,) * (logits.ndim - 1 - axis))
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction, "cross_entropy")
-    indices = _class_indices(target, logits, axis, "cross_entropy")
+    indices = _class_indices(target, logits, axis, "cross_entropy", ignore_index)
+    if weight is not None or (indices == ignore_index).any():
+        log_probabilities = _log_softmax(logits, axis)
+        return _weighted_class_terms(
+            log_probabilities, indices, axis, weight, ignore_index, reduction, "cross_entropy", label_smoothing
+        )
     if not label_smoothing:  # one fused node: logsumexp(x) - x_t (reduced), gradient softmax(x) - onehot(t)
         fused = reduction if indices.size else "none"  # the mean of an empty batch is left to _reduce
         terms = softmax_cross_entropy(logits, indices, axis, reduction=fused, validate_target=False)  # checked above
@@ -268,15 +339,30 @@ def cross_entropy(
     return _reduce(terms, reduction, "cross_entropy")
 
 
-def nll_loss(log_probs: Any, target: Any, reduction: str = "mean", axis: int = 1) -> Tensor:
+def nll_loss(
+    log_probs: Any,
+    target: Any,
+    reduction: str = "mean",
+    axis: int = 1,
+    *,
+    weight: Any = None,
+    ignore_index: int = -100,
+) -> Tensor:
     """Negative log-likelihood -log_probs[target] of integer class indices along ``axis``.
 
     d/dlog_probs = -1 at the target class, 0 elsewhere (a gather: -inf at other classes is fine).
+    As torch: ``weight`` (C,) makes a sample's term -w[t_n] log_probs[n, t_n] and the mean divides
+    by the sum of w[t_n]; targets equal to ``ignore_index`` contribute 0 and no gradient and
+    leave the mean's denominator. The weights get no gradient.
     """
     reduction = check_choice("nll_loss", "reduction", reduction, REDUCTIONS)
+    ignore_index = check_integer("nll_loss", "ignore_index", ignore_index)
     log_probs = as_float_tensor(log_probs, "nll_loss")
     axis = _class_axis(log_probs, axis, "nll_loss")
-    indices = _class_indices(target, log_probs, axis, "nll_loss")
+    weight = _class_weights(weight, log_probs, axis, "nll_loss")
+    indices = _class_indices(target, log_probs, axis, "nll_loss", ignore_index)
+    if weight is not None or (indices == ignore_index).any():
+        return _weighted_class_terms(log_probs, indices, axis, weight, ignore_index, reduction, "nll_loss")
     return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
 
 
