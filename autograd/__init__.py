@@ -7,6 +7,7 @@ higher-order derivatives (``create_graph=True``).
 """
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .array_methods import register_array_functions
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import (
     Node,
@@ -92,6 +93,20 @@ from .tensor_functions import (
     zeros_like,
 )
 from .value import Value
+
+# Tensor's ndarray methods (x.cumsum(), x.take(), ...) call these functions, whose modules import Tensor
+register_array_functions(
+    argsort=argsort,
+    cumprod=cumprod,
+    cumsum=cumsum,
+    diagonal=diagonal,
+    dot=dot,
+    ravel=ravel,
+    repeat=repeat,
+    take=take,
+    take_along_axis=take_along_axis,
+    trace=trace,
+)
 
 __all__ = [
     "AnomalyError",

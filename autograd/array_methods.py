@@ -2,9 +2,9 @@
 
 Each method is one line that calls the module function of the same name (autograd.cumulative,
 sorting, indexing, contractions, shape_functions), so the method and the function share one
-definition and one gradient. The modules import ``Tensor``, so they are imported when a method
-is first called rather than when this file is; ``self`` is always a Tensor (``cast`` tells
-the type checkers).
+definition and one gradient. Those modules import ``Tensor``, which inherits these methods, so
+this module cannot import them: ``autograd/__init__.py``, which imports everything, hands them
+over once through :func:`register_array_functions` (imports stay one-way).
 
 Where numpy's method and torch's differ, the choice is stated on the method: ``sort`` returns
 ``(values, indices)`` as ``torch.Tensor.sort`` does (numpy's ``ndarray.sort`` sorts in place and
@@ -15,15 +15,21 @@ returns None; a Tensor in a graph is not changed in place), and ``repeat`` is nu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .tensor import Tensor, TensorLike
+__all__ = ["ArrayMethods", "register_array_functions"]
 
-__all__ = ["ArrayMethods"]
+Self = TypeVar("Self", bound="ArrayMethods")  # the Tensor a method is called on
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def register_array_functions(**functions: Callable[..., Any]) -> None:
+    """Make ``functions`` (by name: cumsum=autograd.cumulative.cumsum, ...) the targets of the methods."""
+    _FUNCTIONS.update(functions)
 
 
 class ArrayMethods:
@@ -32,74 +38,52 @@ class ArrayMethods:
     __slots__ = ()
 
     # -- cumulative and sorting ---------------------------------------------------------------------
-    def cumsum(self, axis: int | None = None) -> Tensor:
+    def cumsum(self: Self, axis: int | None = None) -> Self:
         """ndarray.cumsum: the running sum along ``axis`` (of the flattened array if None); see autograd.cumsum."""
-        from .cumulative import cumsum
+        return _FUNCTIONS["cumsum"](self, axis)
 
-        return cumsum(cast("Tensor", self), axis)
-
-    def cumprod(self, axis: int | None = None) -> Tensor:
+    def cumprod(self: Self, axis: int | None = None) -> Self:
         """ndarray.cumprod: the running product along ``axis`` (flattened if None); see autograd.cumprod."""
-        from .cumulative import cumprod
+        return _FUNCTIONS["cumprod"](self, axis)
 
-        return cumprod(cast("Tensor", self), axis)
-
-    def sort(self, axis: int | None = -1) -> tuple[Tensor, np.ndarray]:
+    def sort(self: Self, axis: int | None = -1) -> tuple[Self, np.ndarray]:
         """torch.Tensor.sort: ``(values, indices)``, ascending along ``axis`` (flattened if None), stable.
 
         Unlike numpy's in-place ``ndarray.sort`` (which returns None), this returns a new Tensor, whose
         gradient goes back through the permutation, and the integer indices that sort ``self``.
         """
-        from .indexing import take_along_axis
-        from .sorting import argsort
-
-        tensor = cast("Tensor", self)
-        indices = argsort(tensor, axis, kind="stable")
-        return take_along_axis(tensor, indices, axis), indices
+        indices = _FUNCTIONS["argsort"](self, axis, kind="stable")
+        return _FUNCTIONS["take_along_axis"](self, indices, axis), indices
 
     def argsort(self, axis: int | None = -1, kind: str | None = None) -> np.ndarray:
         """ndarray.argsort: the indices that sort ``self`` along ``axis`` (no gradient)."""
-        from .sorting import argsort
-
-        return argsort(cast("Tensor", self), axis, kind)
+        return _FUNCTIONS["argsort"](self, axis, kind)
 
     # -- shape and indexing -------------------------------------------------------------------------
-    def repeat(self, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
+    def repeat(self: Self, repeats: int | Sequence[int], axis: int | None = None) -> Self:
         """ndarray.repeat: each entry ``repeats`` times along ``axis`` (flattened if None).
 
         This is numpy's method, not ``torch.Tensor.repeat`` (which tiles: use ``autograd.tile``).
         """
-        from .shape_functions import repeat
+        return _FUNCTIONS["repeat"](self, repeats, axis)
 
-        return repeat(cast("Tensor", self), repeats, axis)
-
-    def ravel(self) -> Tensor:
+    def ravel(self: Self) -> Self:
         """ndarray.ravel: the entries as a 1-d Tensor in C order."""
-        from .shape_functions import ravel
+        return _FUNCTIONS["ravel"](self)
 
-        return ravel(cast("Tensor", self))
-
-    def take(self, indices: Any, axis: int | None = None) -> Tensor:
+    def take(self: Self, indices: Any, axis: int | None = None) -> Self:
         """ndarray.take: the entries at ``indices`` along ``axis`` (of the flattened array if None)."""
-        from .indexing import take
-
-        return take(cast("Tensor", self), indices, axis)
+        return _FUNCTIONS["take"](self, indices, axis)
 
     # -- contractions -------------------------------------------------------------------------------
-    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    def diagonal(self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Self:
         """ndarray.diagonal: the entries a[..., i, i + offset] of the axes (axis1, axis2), moved last."""
-        from .contractions import diagonal
+        return _FUNCTIONS["diagonal"](self, offset, axis1, axis2)
 
-        return diagonal(cast("Tensor", self), offset, axis1, axis2)
-
-    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    def trace(self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Self:
         """ndarray.trace: the sum of ``self.diagonal(offset, axis1, axis2)``; d/da = g on the diagonal."""
-        from .contractions import trace
+        return _FUNCTIONS["trace"](self, offset, axis1, axis2)
 
-        return trace(cast("Tensor", self), offset, axis1, axis2)
-
-    def dot(self, b: TensorLike) -> Tensor:
+    def dot(self: Self, b: Any) -> Self:
         """ndarray.dot: numpy.dot(self, b) (the last axis of self with the second-to-last of b)."""
-        from .contractions import dot
-
-        return dot(cast("Tensor", self), b)
+        return _FUNCTIONS["dot"](self, b)
