@@ -201,9 +201,8 @@ class AdaptiveAvgPool2d(Module):
         sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
         if len(sizes) != 2:
             raise TypeError(f"AdaptiveAvgPool2d: output_size must be an int or a pair, got {output_size!r}")
-        self.output_size = tuple(
-            None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d")[0] for size in sizes
-        )
+        rows, columns = (None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d")[0] for size in sizes)
+        self.output_size = (rows, columns)
 
     def forward(self, x: Any) -> Tensor:
         return F.adaptive_avg_pool2d(x, self.output_size)

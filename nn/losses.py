@@ -124,6 +124,8 @@ class CrossEntropyLoss(_Loss):
     """Softmax cross-entropy of logits (see :func:`nn.functional.cross_entropy`); ``weight`` (a buffer) and
     ``ignore_index`` as torch's."""
 
+    weight: np.ndarray | None  # a buffer
+
     def __init__(
         self,
         reduction: str = "mean",
@@ -158,6 +160,8 @@ class CrossEntropyLoss(_Loss):
 class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities (see :func:`nn.functional.nll_loss`); ``weight`` (a buffer)
     and ``ignore_index`` as torch's."""
+
+    weight: np.ndarray | None  # a buffer
 
     def __init__(self, reduction: str = "mean", axis: int = 1, *, weight: Any = None, ignore_index: int = -100) -> None:
         super().__init__(reduction)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, matmul
 from autograd.conv import IntOrPair, conv_output_size, max_pool, pair, unfold_array
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
@@ -245,8 +245,10 @@ def max_pool2d(
     that lowest number) differs from -inf padding: its maximum is that lowest number.
     """
     x, unbatched = _batched(input, "max_pool2d")
-    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation, bool(ceil_mode))
-    out = max_pool(x, *geometry, ceil_mode=bool(ceil_mode))
+    kernel, stride, padding, dilation = _pool_geometry(
+        "max_pool2d", x, kernel_size, stride, padding, dilation, bool(ceil_mode)
+    )
+    out = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode))
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -304,7 +306,7 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
         raise ValueError(f"adaptive_avg_pool2d: input of shape {x.shape} has an empty spatial axis")
     rows = _adaptive_average(x.shape[2], out_h, x.dtype)
     columns = _adaptive_average(x.shape[3], out_w, x.dtype)
-    out = rows @ x @ columns.T
+    out = matmul(matmul(rows, x), columns.T)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
