@@ -266,6 +266,34 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
         """``t /= x`` in place (float tensors; numpy's casting rules)."""
         return self._in_place(other, np.true_divide, "/=")
 
+    # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
+    def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        """``t += alpha * other`` in place (``torch.Tensor.add_``)."""
+        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.add, "add_")
+
+    def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        """``t -= alpha * other`` in place (``torch.Tensor.sub_``)."""
+        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.subtract, "sub_")
+
+    def mul_(self, other: TensorLike) -> Tensor:
+        """``t *= other`` in place (``torch.Tensor.mul_``)."""
+        return self._in_place(other, np.multiply, "mul_")
+
+    def div_(self, other: TensorLike) -> Tensor:
+        """``t /= other`` in place (``torch.Tensor.div_``)."""
+        return self._in_place(other, np.true_divide, "div_")
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place (``torch.Tensor.zero_``)."""
+        return self.fill_(0)
+
+    def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value`` in place (``torch.Tensor.fill_``)."""
+        check_in_place_allowed(self, value if isinstance(value, Node) else None, "fill_")
+        self.data.fill(value.item() if isinstance(value, Tensor) else value)
+        increment_version(self)
+        return self
+
     def copy_(self, source: TensorLike) -> Tensor:
         """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
         check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
@@ -699,6 +727,11 @@ def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
     except ValueError:
         raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})
+
+
+def _scaled(other: Any, alpha: float) -> Any:
+    """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
+    return alpha * (other.data if isinstance(other, Node) else np.asarray(other))
 
 
 def _raw_index(index: Any) -> Any:

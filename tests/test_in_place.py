@@ -246,3 +246,20 @@ def test_version_error_names_where_the_op_was_created_in_anomaly_mode():
             x += 1.0
         with pytest.raises(RuntimeError, match=r"'mul' node was created at .*test_in_place\.py:\d+"):
             y.backward()
+
+
+def test_torch_style_in_place_methods():
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    grad = np.array([0.5, 0.5, 0.5])
+    with no_grad():
+        assert w.add_(grad, alpha=-0.1) is w
+        np.testing.assert_allclose(w.data, [0.95, 1.95, 2.95])
+        w.sub_(Tensor([1.0, 1.0, 1.0]), alpha=0.5).mul_(2.0).div_(4.0)
+        np.testing.assert_allclose(w.data, [0.225, 0.725, 1.225])
+        w.fill_(7.0)
+        np.testing.assert_array_equal(w.data, [7.0, 7.0, 7.0])
+        w.zero_()
+    np.testing.assert_array_equal(w.data, [0.0, 0.0, 0.0])
+    assert w.version == 6
+    with pytest.raises(RuntimeError, match="in-place change of a Tensor that requires grad"):
+        w.zero_()  # recording, and w requires grad
