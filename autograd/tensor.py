@@ -285,11 +285,14 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
 
     def zero_(self) -> Tensor:
         """Set every element to 0 in place (``torch.Tensor.zero_``)."""
-        return self.fill_(0)
+        return self._fill(0, "zero_")
 
     def fill_(self, value: float) -> Tensor:
         """Set every element to ``value`` in place (``torch.Tensor.fill_``)."""
-        check_in_place_allowed(self, value if isinstance(value, Node) else None, "fill_")
+        return self._fill(value, "fill_")
+
+    def _fill(self, value: Any, op: str) -> Tensor:
+        check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
         self.data.fill(value.item() if isinstance(value, Tensor) else value)
         increment_version(self)
         return self

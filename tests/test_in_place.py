@@ -261,5 +261,5 @@ def test_torch_style_in_place_methods():
         w.zero_()
     np.testing.assert_array_equal(w.data, [0.0, 0.0, 0.0])
     assert w.version == 6
-    with pytest.raises(RuntimeError, match="in-place change of a Tensor that requires grad"):
+    with pytest.raises(RuntimeError, match="zero_: in-place change of a Tensor that requires grad"):
         w.zero_()  # recording, and w requires grad
