@@ -21,6 +21,22 @@ from .parameter import Parameter
 __all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d"]
 
 
+def _conv_parameters(
+    layer: Any, bias: bool, dtype: np.dtype, generator: np.random.Generator
+) -> tuple[Parameter, Parameter | None]:
+    """torch's initialisation of a convolution's ``(weight, bias)``: weight kaiming_uniform_(a=sqrt(5)),
+    i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), bias from the same range; fan_in = in/groups * kernel size."""
+    shape = (layer.out_channels, layer.in_channels // layer.groups) + layer.kernel_size
+    weight = Parameter(np.zeros(shape, dtype=dtype))
+    nn_init.kaiming_uniform_(weight, a=math.sqrt(5), rng=generator)
+    if not bias:
+        return weight, None
+    bound = 1.0 / math.sqrt(math.prod(shape[1:]))
+    bias_parameter = Parameter(np.zeros(layer.out_channels, dtype=dtype))
+    nn_init.uniform_(bias_parameter, -bound, bound, rng=generator)
+    return weight, bias_parameter
+
+
 class Conv1d(Module):
     """1-D convolution layer: ``y = conv1d(x, weight, bias, stride, padding, dilation, groups)`` on ``(N, C, L)``.
 
@@ -50,15 +66,7 @@ class Conv1d(Module):
         self.padding = (single(padding, "padding", "Conv1d", minimum=0),)
         self.dilation = (single(dilation, "dilation", "Conv1d"),)
         dtype = check_float_dtype("Conv1d", "dtype", dtype)
-        generator = make_generator("Conv1d", "rng", rng)
-        shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
-        self.weight = Parameter(np.zeros(shape, dtype=dtype))
-        nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=generator)
-        self.bias: Parameter | None = None
-        if bias:
-            bound = 1.0 / math.sqrt(self.in_channels // self.groups * self.kernel_size[0])
-            self.bias = Parameter(np.zeros(self.out_channels, dtype=dtype))
-            nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv1d", "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv1d", x, self.weight)
@@ -109,15 +117,7 @@ class Conv2d(Module):
         self.padding = pair(padding, "padding", "Conv2d", minimum=0)
         self.dilation = pair(dilation, "dilation", "Conv2d")
         dtype = check_float_dtype("Conv2d", "dtype", dtype)
-        generator = make_generator("Conv2d", "rng", rng)
-        shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
-        self.weight = Parameter(np.zeros(shape, dtype=dtype))
-        nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=generator)
-        self.bias: Parameter | None = None
-        if bias:
-            bound = 1.0 / math.sqrt(self.in_channels // self.groups * self.kernel_size[0] * self.kernel_size[1])
-            self.bias = Parameter(np.zeros(self.out_channels, dtype=dtype))
-            nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv2d", "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv2d", x, self.weight)
