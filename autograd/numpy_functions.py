@@ -1,10 +1,13 @@
-"""numpy's elementwise functions as methods shared by ``Value`` and ``Tensor``.
+"""numpy's elementwise functions as methods shared by ``Value`` and ``Tensor``: their derivative table.
 
-Each method is one line: the numpy function that computes the forward value and the
-row of :mod:`autograd.derivatives.elementwise` that differentiates it. Adding an
-elementwise op is that rule row, one method here and one row of the test table
-(tests/op_table.py). ``Value`` evaluates numpy on float64 scalars (IEEE results:
-arcsin(2) is nan, log2(0) is -inf, silently); ``Tensor`` evaluates it on its array.
+Each row of :class:`NumpyFunctions` is one function: the numpy function that computes the
+forward value, the derivative rule(s) (as in :mod:`autograd.derivatives.elementwise`:
+``rule(g, out, *inputs)`` is g times d out / d input, written with operations that work
+on raw data and on nodes, so every order of derivative works) and the docstring. The row
+creates the op, named after the method, and is the method of both node kinds. Adding an
+elementwise function is that row and one row of the test table (tests/op_table.py).
+``Value`` evaluates numpy on float64 scalars (IEEE results: arcsin(2) is nan, log2(0) is
+-inf, silently); ``Tensor`` evaluates it on its array.
 
 Subgradients at the non-smooth points: floor, ceil, round, trunc and sign are flat
 (zero gradient everywhere, as PyTorch); ``x % y`` (``mod``) and ``fmod`` pass the
@@ -16,17 +19,101 @@ inputs (as ``maximum``; ``torch.fmax`` gives a tie to its first input instead).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import math
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
+from . import shared_math as sm
 from .core import Op
-from .derivatives import elementwise as ew
+from .shared_math import data_of, where
 from .special import erf as erf_function
 
 __all__ = ["NumpyFunctions"]
 
 Self = TypeVar("Self", bound="NumpyFunctions")
+Node_ = TypeVar("Node_")
+Method = TypeVar("Method")
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+
+class _Row(Generic[Method]):
+    """One row of the table: a forward function, its derivative rules and docstring; an op and a method."""
+
+    def __init__(self, forward: Callable[..., Any], *rules: Callable[..., Any], doc: str, reads_values: bool = True):
+        self.forward = forward
+        self.rules = rules
+        self.reads_values = reads_values
+        self.__doc__ = doc
+        self.op: Op | None = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if self.op is None:  # the first name given (``__mod__ = mod`` reuses the row of ``mod``)
+            self.op = Op(name, *self.rules, reads_values=self.reads_values)
+
+
+class _Unary(_Row[Callable[[], Any]]):
+    """A row of a function of one input: ``x.tan()``."""
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Unary: ...
+    @overload
+    def __get__(self, instance: Node_, owner: type) -> Callable[[], Node_]: ...
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self
+        return lambda: instance._apply_unary(self.op, self.forward)
+
+
+class _Binary(_Row[Callable[[Any], Any]]):
+    """A row of a function of two inputs: ``x.hypot(y)``; ``reflected`` gives ``y.hypot(x)``'s dunder (``__rmod__``)."""
+
+    def __init__(self, *args: Any, reflected: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reflected = reflected
+
+    def mirrored(self) -> _Binary:
+        """The reflected form of this row (the same op with the operands swapped), for ``__r*__`` methods."""
+        twin = _Binary(self.forward, *self.rules, doc=self.__doc__ or "", reflected=True)
+        twin.op = self.op
+        return twin
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Binary: ...
+    @overload
+    def __get__(self, instance: Node_, owner: type) -> Callable[[Any], Node_]: ...
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self
+        return lambda other: instance._apply_binary(other, self.op, self.forward, self.reflected)
+
+
+def _fmax_share(g, x, y):
+    """Gradient reaching ``x`` from fmax(x, y): all of it where x wins or y is nan, half on a tie
+    (two nans tie); fmin is fmax with the comparison reversed."""
+    xd, yd = data_of(x), data_of(y)
+    wins = (xd > yd) | (np.isnan(yd) & ~np.isnan(xd))
+    tie = (xd == yd) | (np.isnan(xd) & np.isnan(yd))
+    return where(wins, g, where(tie, g * 0.5, 0.0))
+
+
+def _fmin_share(g, x, y):
+    xd, yd = data_of(x), data_of(y)
+    wins = (xd < yd) | (np.isnan(yd) & ~np.isnan(xd))
+    tie = (xd == yd) | (np.isnan(xd) & np.isnan(yd))
+    return where(wins, g, where(tie, g * 0.5, 0.0))
+
+
+def _quotient(x, y, rounding):
+    """The rounded quotient of the raw data (a constant: the derivative of floor/trunc is zero)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return rounding(np.true_divide(data_of(x), data_of(y)))
+
+
+def _flat(g, out, x, *rest, **attrs):
+    return g * 0
 
 
 class NumpyFunctions:
@@ -47,145 +134,77 @@ class NumpyFunctions:
         """``predicate(self.data)`` as a plain bool (Value) or boolean array (Tensor): no gradient."""
         raise NotImplementedError
 
+    # fmt: off
     # -- trigonometric and hyperbolic ---------------------------------------------------------
-    def tan(self: Self) -> Self:
-        """tan(x); d/dx = 1 + tan(x)^2."""
-        return self._apply_unary(ew.tan, np.tan)
-
-    def arcsin(self: Self) -> Self:
-        """Inverse sine on [-1, 1]; d/dx = 1 / sqrt(1 - x^2)."""
-        return self._apply_unary(ew.arcsin, np.arcsin)
-
-    def arccos(self: Self) -> Self:
-        """Inverse cosine on [-1, 1]; d/dx = -1 / sqrt(1 - x^2)."""
-        return self._apply_unary(ew.arccos, np.arccos)
-
-    def arctan(self: Self) -> Self:
-        """Inverse tangent; d/dx = 1 / (1 + x^2)."""
-        return self._apply_unary(ew.arctan, np.arctan)
-
-    def sinh(self: Self) -> Self:
-        """Hyperbolic sine; d/dx = cosh(x)."""
-        return self._apply_unary(ew.sinh, np.sinh)
-
-    def cosh(self: Self) -> Self:
-        """Hyperbolic cosine; d/dx = sinh(x)."""
-        return self._apply_unary(ew.cosh, np.cosh)
-
-    def arcsinh(self: Self) -> Self:
-        """Inverse hyperbolic sine; d/dx = 1 / sqrt(x^2 + 1)."""
-        return self._apply_unary(ew.arcsinh, np.arcsinh)
-
-    def arccosh(self: Self) -> Self:
-        """Inverse hyperbolic cosine on [1, inf); d/dx = 1 / sqrt(x^2 - 1)."""
-        return self._apply_unary(ew.arccosh, np.arccosh)
-
-    def arctanh(self: Self) -> Self:
-        """Inverse hyperbolic tangent on (-1, 1); d/dx = 1 / (1 - x^2)."""
-        return self._apply_unary(ew.arctanh, np.arctanh)
-
-    def deg2rad(self: Self) -> Self:
-        """Degrees to radians, x * pi / 180; d/dx = pi / 180."""
-        return self._apply_unary(ew.deg2rad, np.deg2rad)
-
-    def rad2deg(self: Self) -> Self:
-        """Radians to degrees, x * 180 / pi; d/dx = 180 / pi."""
-        return self._apply_unary(ew.rad2deg, np.rad2deg)
-
-    def arctan2(self: Self, other: Any) -> Self:
-        """Angle of the point (other, self): atan2(y=self, x=other); d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2)."""
-        return self._apply_binary(other, ew.arctan2, np.arctan2)
-
-    def hypot(self: Self, other: Any) -> Self:
-        """sqrt(x^2 + y^2) without overflow; d/dx = x / hypot, d/dy = y / hypot."""
-        return self._apply_binary(other, ew.hypot, np.hypot)
+    tan = _Unary(np.tan, lambda g, out, x: g * (1 + out * out), doc="tan(x); d/dx = 1 + tan(x)^2.")
+    arcsin = _Unary(np.arcsin, lambda g, out, x: g / sm.sqrt(1 - x * x),
+                    doc="Inverse sine on [-1, 1]; d/dx = 1 / sqrt(1 - x^2).")
+    arccos = _Unary(np.arccos, lambda g, out, x: -g / sm.sqrt(1 - x * x),
+                    doc="Inverse cosine on [-1, 1]; d/dx = -1 / sqrt(1 - x^2).")
+    arctan = _Unary(np.arctan, lambda g, out, x: g / (1 + x * x), doc="Inverse tangent; d/dx = 1 / (1 + x^2).")
+    sinh = _Unary(np.sinh, lambda g, out, x: g * sm.cosh(x), doc="Hyperbolic sine; d/dx = cosh(x).")
+    cosh = _Unary(np.cosh, lambda g, out, x: g * sm.sinh(x), doc="Hyperbolic cosine; d/dx = sinh(x).")
+    arcsinh = _Unary(np.arcsinh, lambda g, out, x: g / sm.sqrt(x * x + 1),
+                     doc="Inverse hyperbolic sine; d/dx = 1 / sqrt(x^2 + 1).")
+    arccosh = _Unary(np.arccosh, lambda g, out, x: g / sm.sqrt(x * x - 1),
+                     doc="Inverse hyperbolic cosine on [1, inf); d/dx = 1 / sqrt(x^2 - 1).")
+    arctanh = _Unary(np.arctanh, lambda g, out, x: g / (1 - x * x),
+                     doc="Inverse hyperbolic tangent on (-1, 1); d/dx = 1 / (1 - x^2).")
+    deg2rad = _Unary(np.deg2rad, lambda g, out, x: g * (math.pi / 180), reads_values=False,
+                     doc="Degrees to radians, x * pi / 180; d/dx = pi / 180.")
+    rad2deg = _Unary(np.rad2deg, lambda g, out, x: g * (180 / math.pi), reads_values=False,
+                     doc="Radians to degrees, x * 180 / pi; d/dx = 180 / pi.")
+    arctan2 = _Binary(np.arctan2, lambda g, out, y, x: g * x / (x * x + y * y),
+                      lambda g, out, y, x: -g * y / (x * x + y * y),
+                      doc="Angle of the point (other, self): atan2(y=self, x=other); "
+                          "d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).")
+    hypot = _Binary(np.hypot, lambda g, out, x, y: g * x / out, lambda g, out, x, y: g * y / out,
+                    doc="sqrt(x^2 + y^2) without overflow; d/dx = x / hypot, d/dy = y / hypot.")
 
     # -- exponentials and logarithms ------------------------------------------------------------
-    def log2(self: Self) -> Self:
-        """Base-2 logarithm; d/dx = 1 / (x ln 2)."""
-        return self._apply_unary(ew.log2, np.log2)
-
-    def log10(self: Self) -> Self:
-        """Base-10 logarithm; d/dx = 1 / (x ln 10)."""
-        return self._apply_unary(ew.log10, np.log10)
-
-    def log1p(self: Self) -> Self:
-        """log(1 + x), exact for small x; d/dx = 1 / (1 + x)."""
-        return self._apply_unary(ew.log1p, np.log1p)
-
-    def expm1(self: Self) -> Self:
-        """e^x - 1, exact for small x; d/dx = e^x."""
-        return self._apply_unary(ew.expm1, np.expm1)
-
-    def exp2(self: Self) -> Self:
-        """2^x; d/dx = 2^x ln 2."""
-        return self._apply_unary(ew.exp2, np.exp2)
-
-    def logaddexp(self: Self, other: Any) -> Self:
-        """log(e^x + e^y) without overflow; d/dx = e^x / (e^x + e^y)."""
-        return self._apply_binary(other, ew.logaddexp, np.logaddexp)
-
-    def logaddexp2(self: Self, other: Any) -> Self:
-        """log2(2^x + 2^y) without overflow; d/dx = 2^x / (2^x + 2^y)."""
-        return self._apply_binary(other, ew.logaddexp2, np.logaddexp2)
-
-    def erf(self: Self) -> Self:
-        """Error function 2/sqrt(pi) int_0^x e^(-t^2) dt (float64 precision); d/dx = 2/sqrt(pi) e^(-x^2)."""
-        return self._apply_unary(ew.erf, erf_function)
+    log2 = _Unary(np.log2, lambda g, out, x: g / (x * _LN2), doc="Base-2 logarithm; d/dx = 1 / (x ln 2).")
+    log10 = _Unary(np.log10, lambda g, out, x: g / (x * _LN10), doc="Base-10 logarithm; d/dx = 1 / (x ln 10).")
+    log1p = _Unary(np.log1p, lambda g, out, x: g / (1 + x), doc="log(1 + x), exact for small x; d/dx = 1 / (1 + x).")
+    expm1 = _Unary(np.expm1, lambda g, out, x: g * (out + 1), doc="e^x - 1, exact for small x; d/dx = e^x.")
+    exp2 = _Unary(np.exp2, lambda g, out, x: g * out * _LN2, doc="2^x; d/dx = 2^x ln 2.")
+    logaddexp = _Binary(np.logaddexp, lambda g, out, x, y: g * sm.exp(x - out),
+                        lambda g, out, x, y: g * sm.exp(y - out),
+                        doc="log(e^x + e^y) without overflow; d/dx = e^x / (e^x + e^y).")
+    logaddexp2 = _Binary(np.logaddexp2, lambda g, out, x, y: g * sm.exp((x - out) * _LN2),
+                         lambda g, out, x, y: g * sm.exp((y - out) * _LN2),
+                         doc="log2(2^x + 2^y) without overflow; d/dx = 2^x / (2^x + 2^y).")
+    erf = _Unary(erf_function, lambda g, out, x: g * (2 / math.sqrt(math.pi)) * sm.exp(-x * x),
+                 doc="Error function 2/sqrt(pi) int_0^x e^(-t^2) dt (float64 precision); "
+                     "d/dx = 2/sqrt(pi) e^(-x^2).")
 
     # -- powers ---------------------------------------------------------------------------------
-    def square(self: Self) -> Self:
-        """x^2; d/dx = 2x."""
-        return self._apply_unary(ew.square, np.square)
-
-    def reciprocal(self: Self) -> Self:
-        """1 / x; d/dx = -1 / x^2."""
-        return self._apply_unary(ew.reciprocal, np.reciprocal)
+    square = _Unary(np.square, lambda g, out, x: g * 2 * x, doc="x^2; d/dx = 2x.")
+    reciprocal = _Unary(np.reciprocal, lambda g, out, x: -g * out * out, doc="1 / x; d/dx = -1 / x^2.")
 
     # -- comparisons that choose an input ---------------------------------------------------------
-    def fmax(self: Self, other: Any) -> Self:
-        """Elementwise maximum that ignores nan; the gradient goes to the chosen input, ties split it evenly."""
-        return self._apply_binary(other, ew.fmax, np.fmax)
-
-    def fmin(self: Self, other: Any) -> Self:
-        """Elementwise minimum that ignores nan; the gradient goes to the chosen input, ties split it evenly."""
-        return self._apply_binary(other, ew.fmin, np.fmin)
+    fmax = _Binary(np.fmax, lambda g, out, x, y: _fmax_share(g, x, y), lambda g, out, x, y: _fmax_share(g, y, x),
+                   doc="Elementwise maximum that ignores nan; the gradient goes to the chosen input, ties split it "
+                       "evenly.")
+    fmin = _Binary(np.fmin, lambda g, out, x, y: _fmin_share(g, x, y), lambda g, out, x, y: _fmin_share(g, y, x),
+                   doc="Elementwise minimum that ignores nan; the gradient goes to the chosen input, ties split it "
+                       "evenly.")
 
     # -- remainders -------------------------------------------------------------------------------
-    def mod(self: Self, other: Any) -> Self:
-        """x - floor(x / y) y, the sign of y (Python's %); d/dx = 1, d/dy = -floor(x / y)."""
-        return self._apply_binary(other, ew.mod, np.mod)
-
-    def __mod__(self: Self, other: Any) -> Self:
-        return self._apply_binary(other, ew.mod, np.mod)
-
-    def __rmod__(self: Self, other: Any) -> Self:
-        return self._apply_binary(other, ew.mod, np.mod, reflected=True)
-
-    def fmod(self: Self, other: Any) -> Self:
-        """x - trunc(x / y) y, the sign of x (C's fmod); d/dx = 1, d/dy = -trunc(x / y)."""
-        return self._apply_binary(other, ew.fmod, np.fmod)
+    mod = _Binary(np.mod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.floor),
+                  doc="x - floor(x / y) y, the sign of y (Python's %); d/dx = 1, d/dy = -floor(x / y).")
+    __mod__ = mod
+    __rmod__ = mod.mirrored()
+    fmod = _Binary(np.fmod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.trunc),
+                   doc="x - trunc(x / y) y, the sign of x (C's fmod); d/dx = 1, d/dy = -trunc(x / y).")
 
     # -- rounding and sign: flat, so their gradient is zero -----------------------------------------
-    def floor(self: Self) -> Self:
-        """Largest integer <= x (as a float); zero gradient."""
-        return self._apply_unary(ew.floor, np.floor)
-
-    def ceil(self: Self) -> Self:
-        """Smallest integer >= x (as a float); zero gradient."""
-        return self._apply_unary(ew.ceil, np.ceil)
-
-    def round(self: Self) -> Self:
-        """Nearest integer, halves to even (numpy's round); zero gradient."""
-        return self._apply_unary(ew.round_, np.round)
-
-    def trunc(self: Self) -> Self:
-        """x rounded towards zero; zero gradient."""
-        return self._apply_unary(ew.trunc, np.trunc)
-
-    def sign(self: Self) -> Self:
-        """-1, 0 or 1 (nan for nan); zero gradient."""
-        return self._apply_unary(ew.sign, np.sign)
+    floor = _Unary(np.floor, _flat, reads_values=False, doc="Largest integer <= x (as a float); zero gradient.")
+    ceil = _Unary(np.ceil, _flat, reads_values=False, doc="Smallest integer >= x (as a float); zero gradient.")
+    round = _Unary(np.round, _flat, reads_values=False,
+                   doc="Nearest integer, halves to even (numpy's round); zero gradient.")
+    trunc = _Unary(np.trunc, _flat, reads_values=False, doc="x rounded towards zero; zero gradient.")
+    sign = _Unary(np.sign, _flat, reads_values=False, doc="-1, 0 or 1 (nan for nan); zero gradient.")
+    # fmt: on
 
     # -- tests (plain booleans, no gradient) ----------------------------------------------------------
     def isnan(self) -> Any:
