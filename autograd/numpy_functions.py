@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -34,12 +34,11 @@ __all__ = ["NumpyFunctions"]
 
 Self = TypeVar("Self", bound="NumpyFunctions")
 Node_ = TypeVar("Node_")
-Method = TypeVar("Method")
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
-class _Row(Generic[Method]):
+class _Row:
     """One row of the table: a forward function, its derivative rules and docstring; an op and a method."""
 
     def __init__(self, forward: Callable[..., Any], *rules: Callable[..., Any], doc: str, reads_values: bool = True):
@@ -54,7 +53,7 @@ class _Row(Generic[Method]):
             self.op = Op(name, *self.rules, reads_values=self.reads_values)
 
 
-class _Unary(_Row[Callable[[], Any]]):
+class _Unary(_Row):
     """A row of a function of one input: ``x.tan()``."""
 
     @overload
@@ -67,7 +66,7 @@ class _Unary(_Row[Callable[[], Any]]):
         return lambda: instance._apply_unary(self.op, self.forward)
 
 
-class _Binary(_Row[Callable[[Any], Any]]):
+class _Binary(_Row):
     """A row of a function of two inputs: ``x.hypot(y)``; ``reflected`` gives ``y.hypot(x)``'s dunder (``__rmod__``)."""
 
     def __init__(self, *args: Any, reflected: bool = False, **kwargs: Any) -> None:
