@@ -237,7 +237,8 @@ class Node:
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
-        """Set the fields of a new leaf holding ``data`` (op outputs are made by :meth:`_from_op`)."""
+        """Set the fields of a new node holding ``data``, as a leaf: the one place they are initialised
+        (constructors, :meth:`_make` and :meth:`_from_op` all start here)."""
         self.data = data
         self._grad = self._zero_grad_value
         self.requires_grad = requires_grad
@@ -262,25 +263,24 @@ class Node:
         parents: tuple[Node, ...],
         attrs: dict | None = None,
     ) -> Node:
-        """Create the output node of ``op``; record the graph only if some parent needs a gradient."""
+        """Create the output node of ``op``; record the graph only if some parent needs a gradient.
+
+        Every node starts as a leaf made by :meth:`_init_node` (the one place a node's fields
+        are set); recording then adds the op, its parents and attributes.
+        """
         node = object.__new__(cls)
-        node.data = data
-        node._grad = cls._zero_grad_value
+        node._init_node(data)
         if _mode.enabled:
             for parent in parents:
                 if parent.requires_grad:
                     node.requires_grad = True
                     node.parents = parents
                     node.op = op
-                    node.attrs = attrs
+                    node.attrs = attrs  # saved arrays are kept only when something is recorded
                     node._recorded_at = _InPlaceClock.now
                     if _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
-                    return node
-        node.requires_grad = False  # nothing recorded: the attributes (saved arrays) are dropped at once
-        node.parents = ()
-        node.op = None
-        node.attrs = None
+                    break
         return node
 
     def _shared_version(self) -> VersionCounter:
