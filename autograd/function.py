@@ -66,8 +66,6 @@ class FunctionContext:
         """What ``save_for_backward`` kept, in the same order (the output resolved to its node)."""
         return tuple(self._output if item is _OUTPUT else item for item in self._saved)
 
-    saved_values = saved_tensors
-
 
 class Function:
     """Base class of user-defined differentiable operations; see the module docstring."""
