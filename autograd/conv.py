@@ -115,7 +115,8 @@ def max_pool(
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]. The gradient of
     each window goes to its first maximal entry (as PyTorch; a NaN wins), through the
-    ``gather_planes`` primitive whose adjoint ``scatter_planes`` is its derivative rule.
+    ``gather_windows`` primitive (the argmax's kernel offsets) whose adjoint ``scatter_windows``
+    is its derivative rule.
     Every window must hold an input entry (padding at most half the kernel). With
     ``ceil_mode`` the window count rounds up as PyTorch's (:func:`autograd.windows.ceil_mode_extra`):
     a last window that starts inside the input may hang over the padded edge.
@@ -128,10 +129,9 @@ def max_pool(
         conv_output_size(*shape)
         if ceil_mode:
             extra[axis] = ceil_mode_extra(*shape)
-    values, positions = window_argmax(x.data, *geometry, extra=(extra[0], extra[1]))
-    (kh, kw), (sh, sw), _, (dh, dw) = geometry
-    unique = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1  # windows do not overlap
-    return Tensor._from_op(values, cv.gather, (x,), {"positions": positions, "unique": unique})
+    values, offsets = window_argmax(x.data, *geometry, extra=(extra[0], extra[1]))
+    attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), extra=(extra[0], extra[1]))
+    return Tensor._from_op(values, cv.gather, (x,), {"offsets": offsets, **attrs})
 
 
 def conv2d(

@@ -260,3 +260,29 @@ def test_pool_module_reprs_show_their_geometry():
 def test_pool_modules_reject_padding_over_half_the_kernel_when_built(layer):
     with pytest.raises(ValueError, match=r"padding \(1, 1\) must be at most half the kernel size \(1, 1\)"):
         layer(1, padding=1)
+
+
+def test_max_pool2d_with_nan_and_inf_in_windows_and_in_the_upstream_gradient():
+    x = Tensor(np.array([[[[np.nan, 1.0, np.inf, 2.0], [np.nan, 5.0, 0.0, np.inf]]]]), requires_grad=True)
+    out = F.max_pool2d(x, 2)
+    assert np.isnan(out.data[0, 0, 0, 0]) and out.data[0, 0, 0, 1] == np.inf
+    out.backward(np.array([[[[np.inf, 3.0]]]]))  # inf reaches only the window's first maximum (no inf * 0)
+    np.testing.assert_array_equal(x.grad, [[[[np.inf, 0.0, 3.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]])
+
+
+@pytest.mark.parametrize("size", [(5, 7), (6, 6)])  # a remainder that no window reads; exact tiles
+@pytest.mark.parametrize("seed", [np.nan, 1.0])  # the upstream gradient: not all finite, finite
+def test_max_pool2d_gradient_of_tiling_windows_reaches_each_first_maximum_only(size, seed):
+    x = np.random.default_rng(3).integers(0, 2, (2, 3) + size).astype(np.float32)  # many ties
+    t = Tensor(x, requires_grad=True)
+    out = F.max_pool2d(t, 2)
+    upstream = np.arange(out.size, dtype=np.float32).reshape(out.shape) + 1
+    upstream.flat[0] = seed
+    out.backward(upstream)
+    expected = np.zeros_like(x)
+    for n, c, i, j in np.ndindex(out.shape):
+        window = x[n, c, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+        a, b = divmod(int(np.argmax(window)), 2)
+        expected[n, c, 2 * i + a, 2 * j + b] = upstream[n, c, i, j]
+    np.testing.assert_array_equal(t.grad, expected)
+    assert t.grad.dtype == np.float32

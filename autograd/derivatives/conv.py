@@ -1,5 +1,5 @@
 """Derivative table of the sliding-window primitives: ``unfold`` and its adjoint ``fold``,
-``gather_planes`` (max pooling) and its adjoint ``scatter_planes``, and ``conv2d``.
+``gather_windows`` (max pooling) and its adjoint ``scatter_windows``, and ``conv2d``.
 
 ``unfold`` takes an NCHW batch to the windows a kernel sees,
 ``(N, C, H_out, W_out, kh, kw)``; ``fold`` adds such windows back into an
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .. import shared_math as sm
 from ..core import Op
-from ..windows import fold_array, gather_planes, scatter_planes, unfold_array
+from ..windows import fold_array, gather_windows, scatter_windows, unfold_array
 
 
 def _unfold_rule(g, out, x, kernel_size, stride, padding, dilation, pad_value):
@@ -28,16 +28,14 @@ def _fold_rule(g, out, windows, output_size, kernel_size, stride, padding, dilat
     return sm.apply_linear(unfold, unfold_array, g, pad_value=0.0, **geometry)
 
 
-def _gather_rule(g, out, x, positions, unique):
-    return sm.apply_linear(scatter, scatter_planes, g, positions=positions, shape=tuple(x.shape), unique=unique)
+# gather(x)[n, c, i, j] = x at window (i, j)'s kernel offset offsets[n, c, i, j] (max pooling picks the
+# argmax's offsets); scatter adds each value back at that entry. Both are linear and each other's adjoint.
+def _gather_rule(g, out, x, offsets, **geometry):
+    return sm.apply_linear(scatter, scatter_windows, g, offsets=offsets, shape=tuple(x.shape), **geometry)
 
 
-def _scatter_rule(g, out, values, positions, shape, unique):
-    return sm.apply_linear(gather, _gather_planes, g, positions=positions, unique=unique)
-
-
-def _gather_planes(values, positions, unique):
-    return gather_planes(values, positions)
+def _scatter_rule(g, out, values, offsets, shape, **geometry):
+    return sm.apply_linear(gather, gather_windows, g, offsets=offsets, **geometry)
 
 
 # conv2d(x, W, b): out = W3 @ cols + b per group, with cols the im2col matrix of x,
@@ -92,7 +90,7 @@ def _conv_rule_bias(g, out, x, weight, bias, *, stride, padding, dilation, group
 # fmt: off
 unfold = Op("unfold", _unfold_rule, reads_values=False)   # d/dx unfold(x)^T g = fold(g)
 fold = Op("fold", _fold_rule, reads_values=False)         # d/dw fold(w)^T g = unfold(g)
-gather = Op("gather_planes", _gather_rule, reads_values=False)      # d/dx gather(x)^T g = scatter(g)
-scatter = Op("scatter_planes", _scatter_rule, reads_values=False)   # d/dv scatter(v)^T g = gather(g)
+gather = Op("gather_windows", _gather_rule, reads_values=False)      # d/dx gather(x)^T g = scatter(g)
+scatter = Op("scatter_windows", _scatter_rule, reads_values=False)   # d/dv scatter(v)^T g = gather(g)
 conv2d = Op("conv2d", _conv_rule_x, _conv_rule_weight, _conv_rule_bias)   # one node per convolution
 # fmt: on
