@@ -17,7 +17,9 @@ import numpy as np
 from autograd import Tensor, linear
 
 from . import init as nn_init
+from .activations import ReLU
 from .checks import check_float_dtype, check_integer, check_positive_int, check_probability, make_generator
+from .conv import MaxPool2d
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter
 
@@ -117,11 +119,22 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+def _pool_then_relu(module: Module, following: Module, x: Any) -> bool:
+    """Whether ``module`` then ``following`` is ReLU then MaxPool2d on a float Tensor (run as pool then ReLU:
+    the same values and gradients; other inputs keep the written order, so errors name the first layer)."""
+    return type(module) is ReLU and type(following) is MaxPool2d and isinstance(x, Tensor) and x.dtype.kind == "f"
+
+
 class Sequential(Module):
     """Run modules one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
 
     Indexable (``seq[0]``, ``seq[-1]``, slices give a new Sequential sharing the modules),
     iterable and sized; parameters are named by position (``0.weight``) like torch.
+
+    A ``ReLU`` followed by a ``MaxPool2d`` runs as max-pool then ReLU when the input is a float
+    Tensor: ReLU is non-decreasing, so max_w relu(x) = relu(max_w x) over every window w, and the
+    gradient reaches the same entry (the window's first maximum, when that maximum is > 0;
+    nothing otherwise), while the ReLU works on the pooled grid, k*k times smaller.
     """
 
     _contents = "_layers"
@@ -133,8 +146,16 @@ class Sequential(Module):
         self._layers = list(modules)
 
     def forward(self, x: Any) -> Any:
-        for module in self._layers:
-            x = module(x)
+        layers = self._layers
+        index, count = 0, len(layers)
+        while index < count:
+            module = layers[index]
+            if index + 1 < count and _pool_then_relu(module, layers[index + 1], x):
+                x = module(layers[index + 1](x))
+                index += 2
+            else:
+                x = module(x)
+                index += 1
         return x
 
     def __getitem__(self, index: int | slice) -> Module:

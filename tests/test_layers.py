@@ -285,3 +285,24 @@ def test_residual_adds_the_input_and_differentiates():
 def test_residual_shape_mismatch_is_a_clear_error():
     with pytest.raises(ValueError, match=r"Linear maps shape \(4, 3\) to \(4, 2\)"):
         nn.Residual(nn.Linear(3, 2))(np.zeros((4, 3), dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    "pool", [nn.MaxPool2d(2), nn.MaxPool2d(3, stride=1, padding=1), nn.MaxPool2d(2, ceil_mode=True)]
+)
+def test_sequential_relu_then_max_pool_equals_the_written_order_in_values_and_gradients(pool):
+    x = np.random.default_rng(0).integers(-2, 3, (2, 3, 5, 5)).astype(np.float64)  # ties, zeros, all-negative windows
+    x[0, 0, 0, 0] = np.nan
+    upstream = np.random.default_rng(1).standard_normal(pool(Tensor(x)).shape)
+    fused, written = Tensor(x, requires_grad=True), Tensor(x, requires_grad=True)
+    out = nn.Sequential(nn.ReLU(), pool)(fused)
+    expected = pool(nn.ReLU()(written))
+    np.testing.assert_array_equal(out.data, expected.data)
+    out.backward(upstream)
+    expected.backward(upstream)
+    np.testing.assert_array_equal(fused.grad, written.grad)
+
+
+def test_sequential_relu_then_max_pool_reports_bad_input_as_the_relu():
+    with pytest.raises(TypeError, match="relu: expected real numbers"):
+        nn.Sequential(nn.ReLU(), nn.MaxPool2d(2))(np.array([["a"]]))
