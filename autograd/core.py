@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import gc
 import itertools
+import operator
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -131,9 +132,13 @@ class Op:
     inputs and output, never their values (add, reshape, sum, ...): changing those
     in place after the forward pass then cannot spoil the gradient, so backward
     does not check their versions.
+
+    A binary op applied to one node and one plain number (``x * 2.0``, ``1 - x``)
+    records :meth:`with_constant`'s variant: the number is not a node of the graph
+    but kept on the output node (``node.attrs``), and the node has one parent.
     """
 
-    __slots__ = ("name", "rules", "variadic", "joint", "reads_values")
+    __slots__ = ("name", "rules", "variadic", "joint", "reads_values", "constant_at", "_variants")
 
     def __init__(
         self, name: str, *rules: Callable, variadic: bool = False, joint: bool = False, reads_values: bool = True
@@ -143,6 +148,29 @@ class Op:
         self.variadic = variadic
         self.joint = joint
         self.reads_values = reads_values
+        #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
+        self.constant_at: int | None = None
+        self._variants: dict[int, Op] = {}
+
+    def with_constant(self, position: int) -> Op:
+        """This binary op with input ``position`` (0 or 1) a plain number instead of a node.
+
+        The variant has the same name; its nodes have the other input as their only
+        parent and keep the number in ``node.attrs``. Its one rule is this op's rule
+        for that input, called by backward with the number in its place among the
+        inputs, so the derivative still lives in one place.
+        """
+        variant = self._variants.get(position)
+        if variant is not None:
+            return variant
+        if len(self.rules) != 2 or self.variadic or self.joint or self.constant_at is not None:
+            raise ValueError(f"with_constant: {self.name!r} is not a binary op with one rule per input")
+        if position not in (0, 1):
+            raise ValueError(f"with_constant: position must be 0 or 1, got {position!r}")
+        variant = Op(self.name, self.rules[1 - position], reads_values=self.reads_values)
+        variant.constant_at = position
+        self._variants[position] = variant
+        return variant
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -152,8 +180,8 @@ class VersionCounter:
     """How many times a node's data was changed in place, shared by the views of one array.
 
     ``count`` is the version users see (``node.version``); ``changed_at`` is the
-    value of the global in-place clock at the last change, which backward compares
-    with the clock value each node recorded when it was created.
+    tick of the global clock at the last change, which backward compares with the
+    tick each node was recorded at.
     """
 
     __slots__ = ("count", "changed_at")
@@ -163,10 +191,16 @@ class VersionCounter:
         self.changed_at = 0
 
 
-class _InPlaceClock:
-    """Counts in-place changes made anywhere; a node records its value when it is created."""
+#: The global clock: every recorded node and every in-place change takes the next tick. A node's
+#: tick (``_recorded_at``) orders it after its parents, so sorting by it is a topological order,
+#: and an in-place change with a later tick than a node's happened after that node's op ran.
+_ticks = itertools.count(1)
 
-    now = 0
+
+class _InPlaceClock:
+    """The tick of the latest in-place change made anywhere (0: none yet)."""
+
+    last_change = 0
 
 
 def increment_version(node: Node) -> None:
@@ -177,9 +211,8 @@ def increment_version(node: Node) -> None:
     saved inputs, as ``torch.autograd.graph.increment_version``.
     """
     counter = node._shared_version()
-    _InPlaceClock.now += 1
     counter.count += 1
-    counter.changed_at = _InPlaceClock.now
+    counter.changed_at = _InPlaceClock.last_change = next(_ticks)
 
 
 def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
@@ -237,14 +270,15 @@ class Node:
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
-        """Set the fields of a new node holding ``data``, as a leaf: the one place they are initialised
-        (constructors, :meth:`_make` and :meth:`_from_op` all start here)."""
+        """Set the fields of a new leaf holding ``data`` (constructors and :meth:`_make` start here;
+        :meth:`_from_op` sets the same fields for op outputs, inline because it is the hot path)."""
         self.data = data
         self._grad = self._zero_grad_value
         self.requires_grad = requires_grad
         self.parents = ()
         self.op = None
         self.attrs = None
+        self._recorded_at = 0  # leaves come after every recorded node in backward order
         if label:
             self.label = label
 
@@ -261,26 +295,33 @@ class Node:
         data: Any,
         op: Op,
         parents: tuple[Node, ...],
-        attrs: dict | None = None,
+        attrs: Any = None,
     ) -> Node:
         """Create the output node of ``op``; record the graph only if some parent needs a gradient.
 
-        Every node starts as a leaf made by :meth:`_init_node` (the one place a node's fields
-        are set); recording then adds the op, its parents and attributes.
+        A recorded node gets the op, its parents and ``attrs`` (the op's keyword arguments, or
+        the plain number of an ``Op.with_constant`` variant); otherwise the output is a leaf with
+        the same fields as :meth:`_init_node` gives (saved attributes are then dropped).
         """
         node = object.__new__(cls)
-        node._init_node(data)
+        node.data = data
+        node._grad = cls._zero_grad_value
         if _mode.enabled:
             for parent in parents:
                 if parent.requires_grad:
                     node.requires_grad = True
                     node.parents = parents
                     node.op = op
-                    node.attrs = attrs  # saved arrays are kept only when something is recorded
-                    node._recorded_at = _InPlaceClock.now
+                    node.attrs = attrs
+                    node._recorded_at = next(_ticks)
                     if _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
-                    break
+                    return node
+        node.requires_grad = False
+        node.parents = ()
+        node.op = None
+        node.attrs = None
+        node._recorded_at = 0
         return node
 
     def _shared_version(self) -> VersionCounter:
@@ -399,30 +440,30 @@ class RemovableHandle:
 def backward_order(roots: Iterable[Node]) -> list[Node]:
     """Return the nodes that require grad, reachable from ``roots``, children first.
 
-    Iterative depth-first search (no recursion), so graphs of any depth work at
-    Python's default recursion limit. The result lists every node after all the
-    nodes computed from it, i.e. reverse topological order. Nodes hash by
-    identity, so they serve directly as set members.
+    The reachable nodes are found with an explicit stack (no recursion, so graphs of
+    any depth work at Python's default recursion limit) and sorted by the tick each
+    was recorded at, latest first: a node is recorded after its parents, so every
+    node comes after all the nodes computed from it (reverse topological order), and
+    leaves (tick 0) come last. Nodes hash by identity, so they serve as set members.
     """
-    visited: set[Node] = set()
-    postorder: list[Node] = []
+    found: list[Node] = []
+    seen: set[Node] = set()
     for root in roots:
-        if not root.requires_grad or root in visited:
-            continue
-        visited.add(root)
-        stack: list[tuple[Node, Iterator[Node]]] = [(root, iter(root.parents))]
-        while stack:
-            node, pending_parents = stack[-1]
-            for parent in pending_parents:
-                if parent.requires_grad and parent not in visited:
-                    visited.add(parent)
-                    stack.append((parent, iter(parent.parents)))
-                    break
-            else:
-                stack.pop()
-                postorder.append(node)
-    postorder.reverse()
-    return postorder
+        if root.requires_grad and root not in seen:
+            seen.add(root)
+            found.append(root)
+    stack = found.copy()
+    while stack:
+        for parent in stack.pop().parents:
+            if parent.requires_grad and parent not in seen:
+                seen.add(parent)
+                found.append(parent)
+                stack.append(parent)
+    found.sort(key=_recording_tick, reverse=True)
+    return found
+
+
+_recording_tick = operator.attrgetter("_recorded_at")
 
 
 def _reaches(order: list[Node], targets: Sequence[Node]) -> set[Node]:
@@ -516,7 +557,8 @@ def _backpropagate(
     finished_leaves: list[tuple[Node, Any]] = []
     handed_out = {id(seed) for seed in seeds if type(seed) is np.ndarray} if store else set()
     anomaly = _mode.anomaly
-    clock = _InPlaceClock.now
+    plain = not create_graph and anomaly is None and relevant is None
+    last_change = _InPlaceClock.last_change
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
     _mode.enabled, _mode.in_backward = create_graph, True
     try:
@@ -540,7 +582,7 @@ def _backpropagate(
                 results[id(node)] = grad
             if op is None:
                 continue
-            if node._recorded_at != clock and op.reads_values:
+            if node._recorded_at < last_change and op.reads_values:
                 _check_saved_versions(node)
             parents = node.parents
             if create_graph:
@@ -552,35 +594,53 @@ def _backpropagate(
             else:
                 out, args = node.data, tuple([parent.data for parent in parents])
             attrs = node.attrs
+            if op.constant_at is not None:  # x * 2.0: the number, kept in attrs, takes its place among the inputs
+                args = (args[0], attrs) if op.constant_at else (attrs, args[0])
+                attrs = None
             rules = op.rules
-            variadic = op.variadic
-            joint_contributions = None
-            for index, parent in enumerate(parents):
+            if op.joint:  # one call gives every input's contribution (None: no gradient)
+                contributions = rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
+            elif len(parents) == 1 and not op.variadic:  # unary ops and Op.with_constant variants
+                parent = parents[0]
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
-                if op.joint:
-                    if joint_contributions is None:
-                        joint_contributions = (
-                            rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
-                        )
-                    contribution = joint_contributions[index]
-                    if contribution is None:
+                call_args = (grad, out, *args)
+                try:
+                    contributions = (rules[0](*call_args) if attrs is None else rules[0](*call_args, **attrs),)
+                except (ArithmeticError, ValueError):
+                    contributions = (_ieee_retry(rules[0], call_args, attrs),)
+            else:
+                contributions = []
+                variadic = op.variadic
+                for index, parent in enumerate(parents):
+                    if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                        contributions.append(None)
                         continue
-                else:
                     call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
                     rule = rules[0] if variadic else rules[index]
                     try:
-                        contribution = rule(*call_args) if attrs is None else rule(*call_args, **attrs)
+                        contributions.append(rule(*call_args) if attrs is None else rule(*call_args, **attrs))
                     except (ArithmeticError, ValueError):
-                        contribution = _ieee_retry(rule, call_args, attrs)
+                        contributions.append(_ieee_retry(rule, call_args, attrs))
+            if plain:  # the usual pass: the same delivery as below, without the checks it cannot need
+                for parent, contribution in zip(parents, contributions):
+                    if contribution is not None and parent.requires_grad:
+                        if parent.broadcasts:
+                            contribution = parent._match_gradient(contribution, False)
+                        previous = pending.get(parent)
+                        pending[parent] = contribution if previous is None else previous + contribution
+                continue
+            for index, (parent, contribution) in enumerate(zip(parents, contributions)):
+                if contribution is None or not parent.requires_grad:
+                    continue
+                if relevant is not None and parent not in relevant:
+                    continue
                 if create_graph or parent.broadcasts:
                     contribution = parent._match_gradient(contribution, create_graph)
                 if anomaly is not None:
                     anomaly.on_backward(node, index, contribution)
-                if parent in pending:
-                    pending[parent] = pending[parent] + contribution
-                else:
-                    pending[parent] = contribution
+                previous = pending.get(parent)
+                pending[parent] = contribution if previous is None else previous + contribution
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
     for node, grad in finished_leaves:

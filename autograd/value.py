@@ -13,16 +13,17 @@ become constants (no gradient). ``.grad`` is 0.0 until a backward pass; see
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import numpy as np
 
 from . import shared_math
-from .core import Node, check_in_place_allowed, increment_version
+from .core import Node, Op, check_in_place_allowed, increment_version
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
 from .numpy_functions import NumpyFunctions
@@ -42,6 +43,32 @@ def _constant(x: Any) -> Value:
     return Value._make(_real_number(x, "Value"))
 
 
+def _number(x: Any) -> float:
+    """A plain operand of a Value operation as a float (TypeError for nodes of another kind, arrays, strings)."""
+    if type(x) is float:
+        return x
+    if type(x) is int:
+        return float(x)
+    if isinstance(x, Node):
+        raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
+    return _real_number(x, "Value")
+
+
+def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: Any) -> Value:
+    """The node of the binary ``op`` on (left, right), one of which is a Value.
+
+    A plain number operand is not made a node: the output records ``op.with_constant``'s
+    variant, with the Value as its only parent and the number kept on the node.
+    """
+    if type(right) is Value or isinstance(right, Value):
+        if type(left) is Value or isinstance(left, Value):
+            return Value._from_op(forward(left.data, right.data), op, (left, right))
+        number = _number(left)
+        return Value._from_op(forward(number, right.data), op.with_constant(0), (right,), number)
+    number = _number(right)
+    return Value._from_op(forward(left.data, number), op.with_constant(1), (left,), number)
+
+
 def _real_number(x: Any, where: str) -> float:
     """``float(x)`` for real numbers (bool, int, float, numpy scalars); TypeError for anything else."""
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
@@ -57,6 +84,27 @@ def _real_number(x: Any, where: str) -> float:
         return float(x)
     except (TypeError, ValueError):
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}") from None
+
+
+_data = operator.attrgetter("data")
+
+
+def _number_variants(op: Op) -> tuple[Op, Op]:
+    """``op`` with a plain number as its first input, and as its second."""
+    return op.with_constant(0), op.with_constant(1)
+
+
+_ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _number_variants(ew.add), _number_variants(ew.sub), _number_variants(ew.mul)
+
+
+def _larger(a: float, b: float) -> float:
+    """np.maximum on two floats: the larger, nan if either is nan."""
+    return a if a >= b or a != a else b
+
+
+def _smaller(a: float, b: float) -> float:
+    """np.minimum on two floats: the smaller, nan if either is nan."""
+    return a if a <= b or a != a else b
 
 
 class Value(Node, NumpyFunctions):
@@ -77,45 +125,49 @@ class Value(Node, NumpyFunctions):
         self._init_node(_real_number(data, "Value(data)"), bool(requires_grad), label)
 
     # -- arithmetic ---------------------------------------------------------
+    # A float operand (the common case: ``y * 1.0001``) goes straight to the op's variant that keeps
+    # it off the graph; anything else through ``_record``.
     def __add__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(self.data + other.data, ew.add, (self, other))
+        if type(other) is float:
+            return Value._from_op(self.data + other, _ADD_NUMBER[1], (self,), other)
+        return _record(ew.add, operator.add, self, other)
 
     def __radd__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(other.data + self.data, ew.add, (other, self))
+        if type(other) is float:
+            return Value._from_op(other + self.data, _ADD_NUMBER[0], (self,), other)
+        return _record(ew.add, operator.add, other, self)
 
     def __sub__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(self.data - other.data, ew.sub, (self, other))
+        if type(other) is float:
+            return Value._from_op(self.data - other, _SUB_NUMBER[1], (self,), other)
+        return _record(ew.sub, operator.sub, self, other)
 
     def __rsub__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(other.data - self.data, ew.sub, (other, self))
+        if type(other) is float:
+            return Value._from_op(other - self.data, _SUB_NUMBER[0], (self,), other)
+        return _record(ew.sub, operator.sub, other, self)
 
     def __mul__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(self.data * other.data, ew.mul, (self, other))
+        if type(other) is float:
+            return Value._from_op(self.data * other, _MUL_NUMBER[1], (self,), other)
+        return _record(ew.mul, operator.mul, self, other)
 
     def __rmul__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(other.data * self.data, ew.mul, (other, self))
+        if type(other) is float:
+            return Value._from_op(other * self.data, _MUL_NUMBER[0], (self,), other)
+        return _record(ew.mul, operator.mul, other, self)
 
     def __truediv__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(shared_math.divide(self.data, other.data), ew.div, (self, other))
+        return _record(ew.div, shared_math.divide, self, other)
 
     def __rtruediv__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(shared_math.divide(other.data, self.data), ew.div, (other, self))
+        return _record(ew.div, shared_math.divide, other, self)
 
     def __pow__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(shared_math.power(self.data, other.data), ew.pow, (self, other))
+        return _record(ew.pow, shared_math.power, self, other)
 
     def __rpow__(self, other: ValueLike) -> Value:
-        other = _constant(other)
-        return Value._from_op(shared_math.power(other.data, self.data), ew.pow, (other, self))
+        return _record(ew.pow, shared_math.power, other, self)
 
     def __neg__(self) -> Value:
         return Value._from_op(-self.data, ew.neg, (self,))
@@ -228,16 +280,12 @@ class Value(Node, NumpyFunctions):
     def maximum(self, other: ValueLike) -> Value:
         """The larger of two Values, as ``np.maximum`` (nan wins): the gradient goes to the larger input;
         a tie splits it evenly."""
-        other = _constant(other)
-        a, b = self.data, other.data
-        return Value._from_op(a if a >= b or a != a else b, ew.maximum, (self, other))
+        return _record(ew.maximum, _larger, self, other)
 
     def minimum(self, other: ValueLike) -> Value:
         """The smaller of two Values, as ``np.minimum`` (nan wins): the gradient goes to the smaller input;
         a tie splits it evenly."""
-        other = _constant(other)
-        a, b = self.data, other.data
-        return Value._from_op(a if a <= b or a != a else b, ew.minimum, (self, other))
+        return _record(ew.minimum, _smaller, self, other)
 
     #: ``x.max(y)`` is ``x.maximum(y)``, the lecture's MaxGate (``Tensor.max(axis)`` reduces instead).
     max = maximum
@@ -257,21 +305,20 @@ class Value(Node, NumpyFunctions):
     @staticmethod
     def sum(values: Sequence[ValueLike]) -> Value:
         """Sum of many Values as a single node (every input gets the upstream gradient)."""
-        nodes = tuple(_constant(v) for v in values)
-        return Value._from_op(math.fsum(v.data for v in nodes), scalar_ops.sum_values, nodes)
+        nodes = tuple([v if type(v) is Value else _constant(v) for v in values])
+        return Value._from_op(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
     def linear(weights: Sequence[Value], inputs: Sequence[ValueLike], bias: ValueLike = 0.0) -> Value:
         """w1*x1 + ... + wn*xn + b as a single node (a neuron's pre-activation)."""
         if len(weights) != len(inputs):
             raise ValueError(f"linear: got {len(weights)} weights but {len(inputs)} inputs")
-        ws = tuple(_constant(w) for w in weights)
-        xs = tuple(_constant(x) for x in inputs)
-        b = _constant(bias)
-        data = b.data
-        for w, x in zip(ws, xs):
-            data += w.data * x.data
-        return Value._from_op(data, scalar_ops.linear, ws + xs + (b,))
+        nodes = (*weights, *inputs, bias)
+        if not all(map(isinstance, nodes, itertools.repeat(Value))):
+            nodes = tuple([_constant(v) for v in nodes])
+        n = len(weights)
+        data = sum(map(operator.mul, map(_data, nodes[:n]), map(_data, nodes[n:-1])), nodes[-1].data)  # b + w1 x1 + ...
+        return Value._from_op(data, scalar_ops.linear, nodes)
 
     # -- comparisons (plain bools) --------------------------------------------
     def __lt__(self, other: ValueLike) -> bool:
@@ -340,9 +387,10 @@ class Value(Node, NumpyFunctions):
         return Value._from_op(shared_math.numpy_scalar(function, self.data), op, (self,))
 
     def _apply_binary(self, other: ValueLike, op: Any, function: Any, reflected: bool = False) -> Value:
-        other = _constant(other)
-        a, b = (other, self) if reflected else (self, other)
-        return Value._from_op(shared_math.numpy_scalar(function, a.data, b.data), op, (a, b))
+        def forward(a: float, b: float) -> float:
+            return shared_math.numpy_scalar(function, a, b)
+
+        return _record(op, forward, other, self) if reflected else _record(op, forward, self, other)
 
     def _test(self, predicate: Any) -> bool:
         return bool(predicate(self.data))

@@ -67,7 +67,8 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        return [neuron(x) for neuron in self.neurons]
+        inputs = [v if isinstance(v, Value) else Value(v, requires_grad=False) for v in x]  # once, not per neuron
+        return [neuron(inputs) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         first = self.neurons[0]

@@ -180,13 +180,16 @@ def test_max_nodes_keeps_the_closest_values_and_adds_a_marker():
     for _ in range(30):
         y = y * 1.5
     nodes, edges = parse(draw_graph(y, max_nodes=10))
-    assert len(values_of(nodes)) == 10
-    total = 1 + 2 * 30  # start, 30 products, 30 constants
+    graph_nodes = {key: attrs for key, attrs in values_of(nodes).items() if key.startswith("v")}
+    assert len(graph_nodes) == 10
+    total = 1 + 30  # start and 30 products; each product's constant 1.5 is drawn with it, not counted
     assert nodes["hidden"]["label"] == f"… {total - 10} more nodes"
-    assert "start" not in " ".join(attrs["label"] for attrs in values_of(nodes).values())
+    constants = [attrs["label"] for key, attrs in values_of(nodes).items() if key.startswith("k")]
+    assert constants == ["{ data 1.5 }"] * 10  # one for each product drawn
+    assert "start" not in " ".join(attrs["label"] for attrs in graph_nodes.values())
     marker_targets = [head for tail, head, _ in edges if tail == "hidden"]
     assert marker_targets and all(nodes[head]["shape"] == "ellipse" for head in marker_targets)
-    data = sorted(float(re.search(r"data (\S+)", nodes[k]["label"]).group(1)) for k in values_of(nodes))
+    data = sorted(float(re.search(r"data (\S+)", graph_nodes[k]["label"]).group(1)) for k in graph_nodes)
     assert max(data) == pytest.approx(1.5**30, rel=1e-3)  # the root and its neighbours are the ones kept
 
 
@@ -201,8 +204,8 @@ def test_hundred_thousand_node_chain_draws_at_default_recursion_limit():
     for _ in range(100_000):
         y = y + 1.0
     nodes, _ = parse(draw_graph(y, max_nodes=50, number_backward=True))
-    assert len(values_of(nodes)) == 50
-    assert nodes["hidden"]["label"] == f"… {200_001 - 50} more nodes"
+    assert len([key for key in values_of(nodes) if key.startswith("v")]) == 50  # and the constant of each sum
+    assert nodes["hidden"]["label"] == f"… {100_001 - 50} more nodes"
 
 
 def test_two_four_one_mlp_loss_graph_shows_every_parameter():
@@ -312,3 +315,13 @@ def test_missing_dot_raises_install_instructions_and_source_stays_available(lect
     assert "data -72" in graph.source
     saved = graph.save(tmp_path / "graph.gv")
     assert "mul" in open(saved, encoding="utf-8").read()
+
+
+def test_number_operand_is_drawn_as_a_constant_in_its_place():
+    x = Value(3.0, label="x")
+    y = 2.0 - x
+    nodes, edges = parse(draw_graph(y))
+    constant = find(nodes, "data 2")
+    assert nodes[constant]["style"] == "dashed" and "grad" not in nodes[constant]["label"]
+    into_op = [tail for tail, head, _ in edges if head.startswith("o")]
+    assert into_op == [constant, find(nodes, "x |")]  # the number first: 2 - x, not x - 2

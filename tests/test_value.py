@@ -230,3 +230,79 @@ def test_sum_of_many_values_is_one_node():
     total.backward()
     assert total.data == 10.0 and len(total.parents) == 5
     assert all(v.grad == 1.0 for v in values)
+
+
+BINARY_OPS = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+}
+
+
+@pytest.mark.parametrize("name", BINARY_OPS)
+@pytest.mark.parametrize("number", [2.5, 3, np.float64(1.5), True])
+def test_number_operand_is_kept_on_the_node_not_made_a_graph_node(name, number):
+    x = Value(1.7)
+    for out, constant_at in ((BINARY_OPS[name](x, number), 1), (BINARY_OPS[name](number, x), 0)):
+        assert out.parents == (x,)
+        assert out.op.name == name and out.op.constant_at == constant_at and out.attrs == float(number)
+        assert type(out.attrs) is float
+
+
+@pytest.mark.parametrize("name", BINARY_OPS)
+@pytest.mark.parametrize("number", [0.7, -1.3, 2.0])
+def test_number_operand_on_either_side_matches_finite_differences(name, number):
+    op = BINARY_OPS[name]
+    assert gradcheck(lambda x: op(x, number), [Value(1.9)])
+    assert gradcheck(lambda x: op(abs(number), x), [Value(0.6)])
+
+
+@pytest.mark.parametrize("name", BINARY_OPS)
+def test_second_derivative_through_a_number_operand_matches_finite_differences(name):
+    op = BINARY_OPS[name]
+
+    def first_derivative(at: float, number_first: bool) -> float:
+        x = Value(at)
+        out = op(2.5, x * x) if number_first else op(x * x, 2.5)
+        (gx,) = autograd_grad(out, [x], create_graph=True)
+        gx.backward()
+        return gx.data, x.grad
+
+    for number_first in (False, True):
+        at, h = 1.3, 1e-6
+        _, second = first_derivative(at, number_first)
+        numeric = (first_derivative(at + h, number_first)[0] - first_derivative(at - h, number_first)[0]) / (2 * h)
+        assert second == pytest.approx(numeric, rel=1e-6)
+
+
+def autograd_grad(out, inputs, **kwargs):
+    from autograd import grad
+
+    return grad(out, inputs, **kwargs)
+
+
+def test_value_with_value_operand_keeps_both_parents():
+    x, y = Value(2.0), Value(3.0)
+    for out in (x * y, x - y, x.hypot(y), x.maximum(y)):
+        assert out.parents == (x, y) and out.op.constant_at is None
+
+
+def test_number_operand_of_numpy_functions_and_maximum_is_kept_on_the_node():
+    x = Value(3.0)
+    for out in (x.hypot(4.0), x.maximum(5.0), x.minimum(-1), x % 2.0):
+        assert out.parents == (x,) and out.op.constant_at == 1
+    assert x.hypot(4.0).data == 5.0 and x.maximum(5.0).data == 5.0 and x.minimum(-1).data == -1.0
+    assert gradcheck(lambda v: v.hypot(4.0) + v.maximum(2.0) + v.minimum(10.0), [Value(3.0)])
+
+
+def test_number_operands_reject_arrays_strings_and_tensors():
+    from autograd import Tensor
+
+    x = Value(1.0)
+    for bad in ("2", np.ones(2), [1.0], Tensor([1.0])):
+        with pytest.raises(TypeError):
+            x * bad
+        with pytest.raises(TypeError):
+            x + bad

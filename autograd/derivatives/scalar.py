@@ -10,15 +10,16 @@ from __future__ import annotations
 from ..core import Op
 
 
-def _linear_rule(index, g, out, *inputs):
-    # inputs are (w1..wn, x1..xn, b)
+def _linear_rule(g, out, *inputs):
+    # inputs are (w1..wn, x1..xn, b): one call gives every input's contribution
     n = (len(inputs) - 1) // 2
-    if index < n:
-        return g * inputs[n + index]
-    if index < 2 * n:
-        return g * inputs[index - n]
-    return g
+    weights, xs = inputs[:n], inputs[n : 2 * n]
+    return [g * x for x in xs] + [g * w for w in weights] + [g]
 
 
-linear = Op("linear", _linear_rule, variadic=True)
-sum_values = Op("sum_values", lambda index, g, out, *inputs: g, variadic=True, reads_values=False)
+def _sum_rule(g, out, *inputs):
+    return [g] * len(inputs)
+
+
+linear = Op("linear", _linear_rule, joint=True)
+sum_values = Op("sum_values", _sum_rule, joint=True, reads_values=False)
