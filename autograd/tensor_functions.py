@@ -264,7 +264,8 @@ def softmax_cross_entropy(
     ``nn.functional.cross_entropy`` does); anything else then gives wrong results.
     """
     logits = logits if isinstance(logits, Tensor) else Tensor(logits)
-    (axis,) = normalize_axes(axis, logits.ndim, "softmax_cross_entropy")
+    if type(axis) is not int or not 0 <= axis < logits.ndim:  # an axis in range needs no normalising
+        (axis,) = normalize_axes(axis, logits.ndim, "softmax_cross_entropy")
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"softmax_cross_entropy: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
     if not validate_target:
@@ -289,19 +290,25 @@ _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 def check_class_range(indices: np.ndarray, classes: int, op: str) -> None:
     """Raise a ValueError naming ``op``, the bad values and ``classes`` unless every entry of the
     integer array ``indices`` (any signed or unsigned width) is a class index in [0, classes)."""
-    if not indices.size:
-        return
-    if indices.dtype.kind == "i" and classes > np.iinfo(indices.dtype).max:
-        out_of_range = indices.min() < 0  # every non-negative value of this dtype is a class
-    else:  # one pass: seen as unsigned (b bits), a negative index becomes 2**b - |i| >= 2**(b-1) >= classes
-        unsigned = indices if indices.dtype.kind == "u" else indices.view(_UNSIGNED[indices.dtype.itemsize])
-        out_of_range = unsigned.max() >= classes
-    if out_of_range:
+    if not in_class_range(indices, classes):
         shown = np.unique(indices[(indices < 0) | (indices >= classes)])[:5].tolist()
         raise ValueError(
             f"{op}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown} "
             f"(target dtype {indices.dtype})"
         )
+
+
+def in_class_range(indices: np.ndarray, classes: int) -> bool:
+    """Whether every entry of the integer array ``indices`` lies in [0, classes), in one pass: seen as
+    unsigned (b bits), a negative index becomes 2**b - |i| >= 2**(b-1), which is >= classes unless
+    every non-negative value of the signed dtype is a class (then only the minimum is checked)."""
+    if not indices.size:
+        return True
+    if indices.dtype.kind == "u":
+        return bool(indices.max() < classes)
+    if classes > (1 << (8 * indices.dtype.itemsize - 1)) - 1:  # the signed dtype's maximum
+        return bool(indices.min() >= 0)
+    return bool(indices.view(_UNSIGNED[indices.dtype.itemsize]).max() < classes)
 
 
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
@@ -317,7 +324,8 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduct
     _, shifted, exponentials, total = softmax_parts(logits.data, (axis,))
     with np.errstate(divide="ignore", invalid="ignore"):  # empty or non-finite rows give IEEE -inf/nan, as numpy
         data = np.log(total).squeeze(axis) - shifted[position]
-        probabilities = exponentials / total if needs_grad else None  # kept for the backward pass
+        # kept for the backward pass; softmax_parts made ``exponentials`` for this call, so divide in place
+        probabilities = np.divide(exponentials, total, out=exponentials) if needs_grad else None
     if reduction == "mean":
         data = np.asarray(np.add.reduce(data, axis=None) / data.size)
     elif reduction == "sum":

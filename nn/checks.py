@@ -58,6 +58,13 @@ def check_real(
 
     Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan never passes.
     """
+    if (  # a finite float inside the interval: the common case, checked without the ABC lookups
+        type(value) is float
+        and math.isfinite(value)
+        and (low < value or (value == low and not low_open))
+        and (value < high or (value == high and not high_open))
+    ):
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
     number = float(value)
@@ -81,6 +88,8 @@ def check_probability(owner: str, name: str, value: Any) -> float:
 
 def check_integer(owner: str, name: str, value: Any, low: int | None = None) -> int:
     """``value`` as a Python int (numpy integers accepted, booleans and floats refused), at least ``low``."""
+    if type(value) is int and (low is None or value >= low):  # the common case, without the ABC lookups
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {name} must be an integer, got {value!r}")
     if low is not None and value < low:

@@ -129,7 +129,12 @@ def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities, reduct
     # samples spreads the scalar g to every sample (divided by their count for a mean).
     if reduction != "none":
         samples = x.shape[:axis] + x.shape[axis + 1 :]
-        g = sm.expand(g / math.prod(samples) if reduction == "mean" else g, samples)
+        g = g / math.prod(samples) if reduction == "mean" else g
+        if type(x) is np.ndarray:  # one scale for every sample: (softmax - onehot) g as one product and one update
+            gradient = probabilities * g
+            gradient[position] -= g
+            return gradient
+        g = sm.expand(g, samples)
     return sm.softmax_minus_one_hot(x, position, axis, probabilities, g)
 
 

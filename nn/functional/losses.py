@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, check_class_range, softmax_cross_entropy, where
+from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
@@ -105,8 +106,17 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
     return check_axis(loss, "axis", axis, scores.ndim)
 
 
-def _class_indices(target: Any, scores: Tensor, axis: int, loss: str, ignore_index: int | None = None) -> np.ndarray:
-    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C) or ``ignore_index``."""
+def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
+    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C)."""
+    indices, _ = _class_indices_or_ignored(target, scores, axis, loss, None)
+    return indices
+
+
+def _class_indices_or_ignored(
+    target: Any, scores: Tensor, axis: int, loss: str, ignore_index: int | None
+) -> tuple[np.ndarray, bool]:
+    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C) or
+    ``ignore_index``, and whether some entry is ``ignore_index``."""
     indices = target.data if isinstance(target, Node) else np.asarray(target)
     expected = scores.shape[:axis] + scores.shape[axis + 1 :]
     if indices.dtype.kind not in "iu":
@@ -119,8 +129,16 @@ def _class_indices(target: Any, scores: Tensor, axis: int, loss: str, ignore_ind
             f"{loss}: class-index target shape {indices.shape} does not match input shape {scores.shape} "
             f"without its class axis {axis}, i.e. {expected}"
         )
-    check_class_range(indices if ignore_index is None else indices[indices != ignore_index], scores.shape[axis], loss)
-    return indices
+    classes = scores.shape[axis]
+    if in_class_range(indices, classes):  # one pass; an ignore_index among the classes still has to be looked for
+        return indices, ignore_index is not None and 0 <= ignore_index < classes and bool(
+            (indices == ignore_index).any()
+        )
+    if ignore_index is None:
+        check_class_range(indices, classes, loss)
+    ignored = indices == ignore_index
+    check_class_range(indices[~ignored], classes, loss)
+    return indices, bool(ignored.any())
 
 
 def _class_weights(weight: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray | None:
@@ -323,8 +341,8 @@ def cross_entropy(
             probabilities = probabilities * weight.reshape((classes,) + (1,) * (logits.ndim - 1 - axis))
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction, "cross_entropy")
-    indices = _class_indices(target, logits, axis, "cross_entropy", ignore_index)
-    if weight is not None or (indices == ignore_index).any():
+    indices, some_ignored = _class_indices_or_ignored(target, logits, axis, "cross_entropy", ignore_index)
+    if weight is not None or some_ignored:
         log_probabilities = _log_softmax(logits, axis)
         return _weighted_class_terms(
             log_probabilities, indices, axis, weight, ignore_index, reduction, "cross_entropy", label_smoothing
@@ -360,8 +378,8 @@ def nll_loss(
     log_probs = as_float_tensor(log_probs, "nll_loss")
     axis = _class_axis(log_probs, axis, "nll_loss")
     weight = _class_weights(weight, log_probs, axis, "nll_loss")
-    indices = _class_indices(target, log_probs, axis, "nll_loss", ignore_index)
-    if weight is not None or (indices == ignore_index).any():
+    indices, some_ignored = _class_indices_or_ignored(target, log_probs, axis, "nll_loss", ignore_index)
+    if weight is not None or some_ignored:
         return _weighted_class_terms(log_probs, indices, axis, weight, ignore_index, reduction, "nll_loss")
     return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
 
