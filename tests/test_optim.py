@@ -556,12 +556,13 @@ def test_extreme_but_legal_inputs_give_finite_updates_without_warnings(optimizer
         assert np.all(np.isfinite(parameter.data))
 
 
-def test_sgd_updates_a_large_parameter_in_blocks_without_changing_the_result():
+@pytest.mark.parametrize("param_order, step_order", [("C", "C"), ("F", "F"), ("F", "C")])
+def test_sgd_updates_a_large_parameter_in_blocks_without_changing_the_result(param_order, step_order):
     from nn.optim.optimizer import UPDATE_BLOCK, subtract_scaled
 
     rng = np.random.default_rng(0)
-    param = rng.standard_normal(3 * UPDATE_BLOCK + 17).astype(np.float32).reshape(-1, 1)
-    step = rng.standard_normal(param.shape).astype(np.float32)
+    param = np.asarray(rng.standard_normal((UPDATE_BLOCK + 5, 3)).astype(np.float32), order=param_order)
+    step = np.asarray(rng.standard_normal(param.shape).astype(np.float32), order=step_order)
     expected = param - np.float32(0.1) * step
     kept = step.copy()
     result = subtract_scaled(param, 0.1, step)

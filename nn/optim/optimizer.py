@@ -87,10 +87,11 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
     """``param -= scale * step`` in place, block by block, so the temporary ``scale * step`` never
     needs more than :data:`UPDATE_BLOCK` elements (a large weight's update costs no second copy of it).
     ``step`` is read only (it may be a parameter's ``.grad``). Returns ``param``."""
-    if param.size <= UPDATE_BLOCK or not (param.flags.c_contiguous and step.shape == param.shape):
+    order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None  # nn.Linear's: F
+    if param.size <= UPDATE_BLOCK or order is None or step.shape != param.shape:
         param -= scale * step
         return param
-    flat_param, flat_step = param.reshape(-1), np.ascontiguousarray(step).reshape(-1)
+    flat_param, flat_step = param.reshape(-1, order=order), step.reshape(-1, order=order)  # views in memory order
     for start in range(0, flat_param.size, UPDATE_BLOCK):
         block = slice(start, start + UPDATE_BLOCK)
         flat_param[block] -= scale * flat_step[block]
