@@ -232,7 +232,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     bias = _operand(bias, weight.data)
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    if data.dtype == np.result_type(data, bias.data):
+    if data.dtype == bias.dtype or data.dtype == np.result_type(data, bias.data):
         np.add(data, bias.data, out=data)
     else:
         data = data + bias.data

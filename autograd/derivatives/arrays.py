@@ -14,6 +14,7 @@ are the extremes and share the gradient (as ``torch.max``), without warnings.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -81,7 +82,27 @@ def _matmul_rule_b(g, out, a, b):
 
 def _rows(array, width):
     """``array`` as a matrix of rows of ``width`` (all leading axes merged)."""
-    return array.reshape(-1, width)
+    return array if array.ndim == 2 else array.reshape(-1, width)
+
+
+#: Up to this many rows, a column sum is a product with a cached vector of ones (see :func:`_column_sums`).
+ONES_ROWS = 4096
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(n, dtype):
+    """A read-only vector of n ones, made once per (n, dtype)."""
+    vector = np.ones(n, dtype=dtype)
+    vector.flags.writeable = False
+    return vector
+
+
+def _column_sums(rows):
+    """rows.sum(axis=0); for an array of at most ONES_ROWS rows as ones @ rows, one BLAS call
+    (numpy's axis-0 sum of a short, wide matrix costs about twice as much)."""
+    if type(rows) is np.ndarray and rows.shape[0] <= ONES_ROWS and rows.dtype.kind == "f":
+        return _ones(rows.shape[0], rows.dtype) @ rows
+    return rows.sum(axis=0)
 
 
 # linear(x, W, b) = x @ W^T + b over the last axis of x (nn.Linear's layout: W is (out, in)):
@@ -93,7 +114,8 @@ def _linear_rule_x(g, out, x, weight, bias=None):
 def _linear_rule_weight(g, out, x, weight, bias=None):
     rows_g, rows_x = _rows(g, weight.shape[0]), _rows(x, weight.shape[1])
     if type(g) is np.ndarray and _column_major(weight):  # in the weight's memory order: (x^T g)^T, no copy
-        gradient = np.empty(weight.shape, dtype=np.result_type(rows_g, rows_x), order="F")
+        dtype = rows_g.dtype if rows_g.dtype == rows_x.dtype else np.result_type(rows_g, rows_x)
+        gradient = np.empty(weight.shape, dtype=dtype, order="F")
         np.matmul(rows_x.T, rows_g, out=gradient.T)
         return gradient
     return rows_g.T @ rows_x
@@ -106,7 +128,7 @@ def _column_major(array):
 
 
 def _linear_rule_bias(g, out, x, weight, bias):
-    return _rows(g, weight.shape[0]).sum(axis=0)
+    return _column_sums(_rows(g, weight.shape[0]))
 
 
 def _concatenate_rule(index, g, out, *inputs, axis):
