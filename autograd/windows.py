@@ -109,7 +109,7 @@ def unfold_array(
     """The windows of an ``(N, C, H, W)`` array: a read-only ``(N, C, H_out, W_out, kh, kw)`` view."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
     if ph or pw:
-        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=pad_value)
+        x = _padded(x, (ph, pw), pad_value)
     n, c, height, width = x.shape
     out_h = (height - dh * (kh - 1) - 1) // sh + 1
     out_w = (width - dw * (kw - 1) - 1) // sw + 1
@@ -120,6 +120,15 @@ def unfold_array(
         strides=(s_n, s_c, s_h * sh, s_w * sw, s_h * dh, s_w * dw),
         writeable=False,
     )
+
+
+def _padded(x: np.ndarray, padding: Pair, value: float) -> np.ndarray:
+    """``x`` with ``padding`` (rows, columns) of ``value`` on every side (``np.pad``'s result, 3x faster)."""
+    (ph, pw), (n, c, height, width) = padding, x.shape
+    shape = (n, c, height + 2 * ph, width + 2 * pw)
+    padded = np.zeros(shape, dtype=x.dtype) if value == 0 else np.full(shape, value, dtype=x.dtype)
+    padded[:, :, ph : ph + height, pw : pw + width] = x
+    return padded
 
 
 def fold_array(
@@ -193,17 +202,20 @@ def window_argmax(
     (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
     padded = _lowest_padded(x, padding, extra)
     out_size = ((padded.shape[2] - dh * (kh - 1) - 1) // sh + 1, (padded.shape[3] - dw * (kw - 1) - 1) // sw + 1)
-    views = list(_offset_views(padded, out_size, kernel_size, stride, dilation))
-    best = views[0][1].copy()
-    offsets = np.zeros(best.shape, dtype=_offset_dtype(kh * kw))
-    better = np.empty(best.shape, dtype=bool)
-    for offset, candidate in views[1:]:
+    views = [view for _, view in _offset_views(padded, out_size, kernel_size, stride, dilation)]
+    if len(views) == 1:
+        return views[0].copy(), np.zeros(views[0].shape, dtype=np.uint8)
+    better = np.greater(views[1], views[0])
+    best = np.maximum(views[0], views[1])  # propagates NaN
+    offsets = better.astype(_offset_dtype(kh * kw))  # offsets 0 and 1 decided: 1 where the second entry is larger
+    for offset in range(2, kh * kw):
+        candidate = views[offset]
         np.putmask(offsets, np.greater(candidate, best, out=better), offset)  # 5x faster than copyto(where=)
-        np.maximum(best, candidate, out=best)  # propagates NaN
+        np.maximum(best, candidate, out=best)
     nan = np.isnan(best)
     if nan.any():  # a NaN wins over numbers, and the first NaN stays: walk back so the first is written last
-        for offset, candidate in reversed(views):
-            np.putmask(offsets, nan & np.isnan(candidate), offset)
+        for offset in range(kh * kw - 1, -1, -1):
+            np.putmask(offsets, nan & np.isnan(views[offset]), offset)
     return best, offsets
 
 

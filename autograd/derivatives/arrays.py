@@ -85,23 +85,23 @@ def _rows(array, width):
     return array if array.ndim == 2 else array.reshape(-1, width)
 
 
-#: Up to this many rows, a column sum is a product with a cached vector of ones (see :func:`_column_sums`).
+#: Sums over at most this many entries may be products with a cached vector of ones (see :func:`ones_vector`).
 ONES_ROWS = 4096
 
 
 @functools.lru_cache(maxsize=64)
-def _ones(n, dtype):
-    """A read-only vector of n ones, made once per (n, dtype)."""
+def ones_vector(n, dtype):
+    """A read-only vector of n ones, made once per (n, dtype): sums as BLAS products (ones @ rows
+    costs about half numpy's axis-0 sum of a short, wide matrix, a third of a sum over several axes)."""
     vector = np.ones(n, dtype=dtype)
     vector.flags.writeable = False
     return vector
 
 
 def _column_sums(rows):
-    """rows.sum(axis=0); for an array of at most ONES_ROWS rows as ones @ rows, one BLAS call
-    (numpy's axis-0 sum of a short, wide matrix costs about twice as much)."""
+    """rows.sum(axis=0); for an array of at most ONES_ROWS rows as ones @ rows, one BLAS call."""
     if type(rows) is np.ndarray and rows.shape[0] <= ONES_ROWS and rows.dtype.kind == "f":
-        return _ones(rows.shape[0], rows.dtype) @ rows
+        return ones_vector(rows.shape[0], rows.dtype) @ rows
     return rows.sum(axis=0)
 
 
