@@ -60,6 +60,8 @@ def _im2col(x, kernel_size, stride, padding, dilation, groups):
 
 
 def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
+    if type(g) is np.ndarray and groups == 1:
+        return _conv_input_gradient(g, weight, x.shape, stride, padding, dilation)
     n, c, height, width = x.shape
     c_out, c_group, kh, kw = weight.shape
     out_h, out_w = out.shape[2:]
@@ -77,6 +79,29 @@ def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, gro
         padding=padding,
         dilation=dilation,
     )
+
+
+def _conv_input_gradient(g, weight, x_shape, stride, padding, dilation):
+    """``_conv_rule_x`` on arrays with one group, the same fold(W^T g) computed in HWNC order.
+
+    Kernel offset (a, b) contributes g^T W[:, :, a, b] (one batched product over the offsets)
+    at rows a*dh + i*sh and columns b*dw + j*sw of the padded image; in an (H, W, N, C) buffer
+    every one of those shifted adds runs over N*C contiguous entries (in NCHW, over runs of
+    W_out). The result is the NCHW view of that buffer without its padding.
+    """
+    n, c, height, width = x_shape
+    c_out, _, kh, kw = weight.shape
+    _, _, out_h, out_w = g.shape
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    rows = g.transpose(2, 3, 0, 1).reshape(out_h * out_w * n, c_out)
+    per_offset = weight.transpose(2, 3, 0, 1).reshape(kh * kw, c_out, c)
+    shares = np.matmul(rows, per_offset).reshape(kh, kw, out_h, out_w, n, c)
+    padded = np.zeros((height + 2 * ph, width + 2 * pw, n, c), dtype=shares.dtype)
+    rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
+    for a in range(kh):
+        for b in range(kw):
+            padded[a * dh : a * dh + rows_span : sh, b * dw : b * dw + cols_span : sw] += shares[a, b]
+    return padded[ph : ph + height, pw : pw + width].transpose(2, 3, 0, 1)
 
 
 def _conv_rule_weight(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
