@@ -64,6 +64,8 @@ def _gradient_array(parameter: Node) -> np.ndarray | None:
         return None
     if isinstance(grad, Node):  # a gradient recorded with create_graph=True
         grad = grad.data
+    if type(grad) is np.ndarray and isinstance(parameter, Tensor) and grad.dtype == parameter.data.dtype:
+        return grad  # the usual case, as np.asarray would return it
     return np.asarray(grad, dtype=_dtype_of(parameter))
 
 
@@ -210,7 +212,9 @@ class Optimizer:
                 work.append((group, parameter, grad))
         with no_grad():
             for group, parameter, grad in work:
-                state = self.state.setdefault(parameter, {})
+                state = self.state.get(parameter)
+                if state is None:
+                    state = self.state[parameter] = {}
                 _write_parameter(parameter, self._update(_parameter_array(parameter), grad, state, group))
         return loss
 
