@@ -17,7 +17,7 @@ import itertools
 import math
 import numbers
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Union
 
 import numpy as np
@@ -86,7 +86,9 @@ def _real_number(x: Any, where: str) -> float:
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}") from None
 
 
-_data = operator.attrgetter("data")
+def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:
+    """Values as they are, numbers as constant Values (TypeError for anything else)."""
+    return tuple([_constant(v) for v in values])
 
 
 def _number_variants(op: Op) -> tuple[Op, Op]:
@@ -309,16 +311,29 @@ class Value(Node, NumpyFunctions):
         return Value._from_op(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
-    def linear(weights: Sequence[Value], inputs: Sequence[ValueLike], bias: ValueLike = 0.0) -> Value:
+    def linear(weights: Sequence[ValueLike], inputs: Sequence[ValueLike], bias: ValueLike = 0.0) -> Value:
         """w1*x1 + ... + wn*xn + b as a single node (a neuron's pre-activation)."""
-        if len(weights) != len(inputs):
-            raise ValueError(f"linear: got {len(weights)} weights but {len(inputs)} inputs")
-        nodes = (*weights, *inputs, bias)
-        if not all(map(isinstance, nodes, itertools.repeat(Value))):
-            nodes = tuple([_constant(v) for v in nodes])
-        n = len(weights)
-        data = sum(map(operator.mul, map(_data, nodes[:n]), map(_data, nodes[n:-1])), nodes[-1].data)  # b + w1 x1 + ...
-        return Value._from_op(data, scalar_ops.linear, nodes)
+        return Value.linears([weights], inputs, [bias])[0]
+
+    @staticmethod
+    def linears(
+        weights: Sequence[Sequence[ValueLike]], inputs: Sequence[ValueLike], biases: Sequence[ValueLike]
+    ) -> list[Value]:
+        """``[Value.linear(w, inputs, b) for w, b in zip(weights, biases)]``: a layer's pre-activations,
+        one ``linear`` node per neuron, with the shared inputs checked and read once."""
+        if len(weights) != len(biases):
+            raise ValueError(f"linears: got {len(weights)} rows of weights but {len(biases)} biases")
+        xs = tuple(inputs) if all(map(isinstance, inputs, itertools.repeat(Value))) else _nodes(inputs)
+        x_data = [x.data for x in xs]
+        outputs = []
+        for row, bias in zip(weights, biases):
+            if len(row) != len(xs):
+                raise ValueError(f"linear: got {len(row)} weights but {len(xs)} inputs")
+            if not (isinstance(bias, Value) and all(map(isinstance, row, itertools.repeat(Value)))):
+                *row, bias = _nodes((*row, bias))
+            data = sum(map(operator.mul, [w.data for w in row], x_data), bias.data)  # b + w1 x1 + ...
+            outputs.append(Value._from_op(data, scalar_ops.linear, (*row, *xs, bias)))
+        return outputs
 
     # -- comparisons (plain bools) --------------------------------------------
     def __lt__(self, other: ValueLike) -> bool:

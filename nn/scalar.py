@@ -67,8 +67,14 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        inputs = [v if isinstance(v, Value) else Value(v, requires_grad=False) for v in x]  # once, not per neuron
-        return [neuron(inputs) for neuron in self.neurons]
+        neurons = self.neurons
+        if not all(type(neuron) is Neuron for neuron in neurons):  # replaced by other modules: call each one
+            return [neuron(x) for neuron in neurons]
+        if len(x) != len(neurons[0].w):
+            raise ValueError(f"Layer: expected {len(neurons[0].w)} inputs, got {len(x)}")
+        # the inputs are checked and read once for all the neurons (each still one linear node)
+        pre_activations = Value.linears([neuron.w for neuron in neurons], x, [neuron.b for neuron in neurons])
+        return [neuron._activate(z) for neuron, z in zip(neurons, pre_activations)]
 
     def __repr__(self) -> str:
         first = self.neurons[0]

@@ -117,3 +117,23 @@ def test_empty_layer_or_network_is_a_clear_error():
         nn.Layer(2, 0)
     with pytest.raises(ValueError, match=r"MLP: nouts must list at least one layer size, got \[\]"):
         nn.MLP(2, [])
+
+
+def test_layer_calls_neurons_replaced_by_other_modules():
+    layer = nn.Layer(2, 2, activation="linear", rng=random.Random(0))
+
+    class Doubling(nn.Neuron):
+        def forward(self, x):
+            return super().forward(x) * 2.0
+
+    replacement = Doubling(2, activation="linear", rng=random.Random(1))
+    plain = layer([1.0, 2.0])[1].data
+    layer.neurons[0] = replacement
+    first, second = layer([1.0, 2.0])
+    by_hand = replacement.w[0].data * 1.0 + replacement.w[1].data * 2.0 + replacement.b.data
+    assert first.data == pytest.approx(2 * by_hand) and second.data == plain
+
+
+def test_layer_wrong_input_length_is_a_clear_error():
+    with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
+        nn.Layer(2, 3)([1.0, 2.0, 3.0])

@@ -306,3 +306,27 @@ def test_number_operands_reject_arrays_strings_and_tensors():
             x * bad
         with pytest.raises(TypeError):
             x + bad
+
+
+def test_linears_give_one_linear_node_per_row_equal_to_value_linear():
+    inputs = [Value(0.5), 2.0, Value(-1.5)]
+    rows = [[Value(0.1), Value(-0.2), Value(0.3)], [Value(1.0), 0.5, Value(2.0)]]
+    biases = [Value(0.25), 1.0]
+    outputs = Value.linears(rows, inputs, biases)
+    for out, row, bias in zip(outputs, rows, biases):
+        expected = Value.linear(row, inputs, bias)
+        assert out.op.name == "linear" and len(out.parents) == 7
+        assert out.data == pytest.approx(expected.data, rel=1e-15)
+    assert gradcheck(
+        lambda a, b, w: Value.sum(Value.linears([[w, 1.5, a], [b, w, -0.5]], [a, b, w], [w, 0.0])),
+        [Value(0.3), Value(-0.7), Value(1.1)],
+    )
+
+
+def test_linears_reject_mismatched_lengths_and_non_numbers():
+    with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
+        Value.linears([[Value(1.0)], [Value(2.0)]], [1.0], [0.0])
+    with pytest.raises(ValueError, match="1 weights but 2 inputs"):
+        Value.linears([[Value(1.0)]], [1.0, 2.0], [0.0])
+    with pytest.raises(TypeError):
+        Value.linears([[Value(1.0)]], ["1"], [0.0])
