@@ -161,7 +161,7 @@ def check_forward(node: Node) -> None:
     if _is_finite(node.data):
         return
     op = node.op.name
-    already = [index for index, parent in enumerate(node.parents) if not _is_finite(parent.data)]
+    already = [index for index, x in enumerate(node.op_inputs) if not _is_finite(x.data if isinstance(x, Node) else x)]
     cause = (
         f"; input(s) {already} of {op!r} were already non-finite, so they came from outside anomaly mode "
         "(a leaf, a constant or a node made before detect_anomaly)"

@@ -341,6 +341,15 @@ class Node:
         return self.op is None
 
     @property
+    def op_inputs(self) -> tuple[Any, ...]:
+        """The inputs of the op that made this node, in argument order: its parents, with the plain
+        number of an ``Op.with_constant`` variant in its place (``(2.0 - x).op_inputs == (2.0, x)``)."""
+        op = self.op
+        if op is None or op.constant_at is None:
+            return self.parents
+        return (self.attrs, *self.parents) if op.constant_at == 0 else (*self.parents, self.attrs)
+
+    @property
     def grad_fn(self) -> Op | None:
         """The operation that produced this node (None for leaves); ``grad_fn.name`` is its name."""
         return self.op
@@ -637,8 +646,8 @@ def _backpropagate(
                     continue
                 if create_graph or parent.broadcasts:
                     contribution = parent._match_gradient(contribution, create_graph)
-                if anomaly is not None:
-                    anomaly.on_backward(node, index, contribution)
+                if anomaly is not None:  # index among the op's inputs (a number operand first shifts it)
+                    anomaly.on_backward(node, index + (op.constant_at == 0), contribution)
                 previous = pending.get(parent)
                 pending[parent] = contribution if previous is None else previous + contribution
     finally:

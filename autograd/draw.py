@@ -149,15 +149,6 @@ def _computed_gradients(root: Node) -> dict[Node, Any]:
     return dict(zip(nodes, grad(root, nodes, allow_unused=True)))
 
 
-def _inputs_drawn(node: Node) -> list[Node | None]:
-    """The inputs of ``node``'s op in argument order: its parents, and None where a plain number
-    operand (``Op.with_constant``) takes its place."""
-    inputs: list[Node | None] = list(node.parents)
-    if node.op is not None and node.op.constant_at is not None:
-        inputs.insert(node.op.constant_at, None)
-    return inputs
-
-
 # -- building the picture -------------------------------------------------------
 def _check_options(root: Any, rankdir: str, max_nodes: int | None, format: str) -> None:
     import graphviz
@@ -231,8 +222,8 @@ def _build(
         )
         graph.edge(f"o{i}", f"v{i}")
         frontier = False
-        for parent in _inputs_drawn(node):
-            if parent is None:  # a plain number operand (x * 2): kept on the node, drawn as a constant
+        for parent in node.op_inputs:
+            if not isinstance(parent, Node):  # a plain number operand (x * 2): kept on the node, drawn as a constant
                 body = f"data {_number(node.attrs)}"
                 label = "{ " + body + " }" if rankdir in ("LR", "RL") else body
                 graph.node(f"k{i}", label, shape="record", style="dashed", color="grey50", fontcolor="grey35")

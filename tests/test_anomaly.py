@@ -209,3 +209,19 @@ def test_nan_gradient_is_caught_in_backward(kind):
             root.backward()  # sqrt's rule: 0 * 0.5 / sqrt(0) = 0/0 = nan
     assert caught.value.op == "sqrt" and caught.value.phase == "backward"
     assert "nan" in str(caught.value)
+
+
+def test_backward_names_the_input_position_when_a_number_comes_first():
+    y = Value(1e-200)
+    with detect_anomaly():
+        quotient = 1.0 / y  # the number is input 0 of div, y input 1
+        with pytest.raises(AnomalyError) as caught:
+            quotient.backward()  # d/dy (1/y) = -1/y^2 overflows
+    assert caught.value.op == "div" and caught.value.input_index == 1
+    assert "input 1 of 'div'" in str(caught.value)
+
+
+def test_forward_anomaly_names_a_non_finite_number_operand():
+    x = Value(2.0)
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"input\(s\) \[1\] of 'mul'"):
+        x * float("inf")

@@ -191,3 +191,12 @@ def test_backward_leaves_garbage_collector_state_unchanged():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_op_inputs_put_a_number_operand_in_its_place():
+    x, y = Value(3.0), Value(4.0)
+    assert (2.0 - x).op_inputs == (2.0, x) and (x - 2.0).op_inputs == (x, 2.0)
+    assert (x * y).op_inputs == (x, y) and x.op_inputs == ()
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    product = t * 2.0
+    assert product.op_inputs is product.parents  # a Tensor's number operand is a constant node
