@@ -306,15 +306,3 @@ def test_sequential_relu_then_max_pool_equals_the_written_order_in_values_and_gr
 def test_sequential_relu_then_max_pool_reports_bad_input_as_the_relu():
     with pytest.raises(TypeError, match="relu: expected real numbers"):
         nn.Sequential(nn.ReLU(), nn.MaxPool2d(2))(np.array([["a"]]))
-
-
-def test_linear_weight_and_its_gradient_are_column_major_and_an_sgd_step_keeps_the_array():
-    layer = nn.Linear(5, 3, rng=0)
-    weight = layer.weight.data
-    assert weight.shape == (3, 5) and weight.flags.f_contiguous
-    x = np.random.default_rng(1).standard_normal((4, 5)).astype(np.float32)
-    layer(x).sum().backward()
-    np.testing.assert_allclose(layer.weight.grad, np.ones((4, 3), np.float32).T @ x, rtol=1e-6)
-    assert layer.weight.grad.flags.f_contiguous and layer.weight.grad.dtype == np.float32
-    nn.optim.SGD(layer.parameters(), lr=0.1).step()
-    assert layer.weight.data is weight and weight.flags.f_contiguous

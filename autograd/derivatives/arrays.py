@@ -112,19 +112,7 @@ def _linear_rule_x(g, out, x, weight, bias=None):
 
 
 def _linear_rule_weight(g, out, x, weight, bias=None):
-    rows_g, rows_x = _rows(g, weight.shape[0]), _rows(x, weight.shape[1])
-    if type(g) is np.ndarray and _column_major(weight):  # in the weight's memory order: (x^T g)^T, no copy
-        dtype = rows_g.dtype if rows_g.dtype == rows_x.dtype else np.result_type(rows_g, rows_x)
-        gradient = np.empty(weight.shape, dtype=dtype, order="F")
-        np.matmul(rows_x.T, rows_g, out=gradient.T)
-        return gradient
-    return rows_g.T @ rows_x
-
-
-def _column_major(array):
-    """True for a Fortran-ordered matrix that is not also C-ordered (nn.Linear's weight)."""
-    flags = array.flags
-    return flags.f_contiguous and not flags.c_contiguous
+    return _rows(g, weight.shape[0]).T @ _rows(x, weight.shape[1])
 
 
 def _linear_rule_bias(g, out, x, weight, bias):
