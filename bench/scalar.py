@@ -12,6 +12,8 @@ Workloads:
      The numbers 1.0001 and 0.0001 are kept on their nodes, not made nodes, so a step records
      2 nodes; issue 15 set its target (1.5 M nodes/s) when a step recorded 4 (two constants),
      that is the 1e5-step chain in 4 * 1e5 / 1.5e6 = 0.267 s, which the line also compares.
+     Its floor (``FloorNode``) is the leanest pure-Python graph of this chain: one parent
+     pointer and one float derivative per node, nothing else.
 
 Run by hand: ``python bench/scalar.py [--quick]`` (needs the ``bench`` extra: micrograd,
 scikit-learn). Timings are interleaved rounds in one process; ratios are medians of
@@ -216,6 +218,40 @@ def chain(make_leaf: Any, steps: int) -> tuple[Any, Any]:
     return x, y
 
 
+class FloorNode:
+    """The chain's pure-Python floor: the leanest graph node this workload allows.
+
+    One parent slot instead of a tuple, the local derivative stored as a float at forward
+    time, no modes, checks, hooks or dtype handling; backward walks the parent pointers
+    (the chain is its own topological order) and applies grad(parent) += grad * local.
+    """
+
+    __slots__ = ("data", "grad", "parent", "local")
+
+    def __mul__(self, factor: float) -> FloorNode:
+        node = FloorNode.__new__(FloorNode)
+        node.data, node.grad, node.parent, node.local = self.data * factor, 0.0, self, factor
+        return node
+
+    def __add__(self, term: float) -> FloorNode:
+        node = FloorNode.__new__(FloorNode)
+        node.data, node.grad, node.parent, node.local = self.data + term, 0.0, self, 1.0
+        return node
+
+    def backward(self) -> None:
+        self.grad = 1.0
+        node = self
+        while node.parent is not None:
+            node.parent.grad += node.grad * node.local
+            node = node.parent
+
+
+def floor_leaf(value: float) -> FloorNode:
+    leaf = FloorNode.__new__(FloorNode)
+    leaf.data, leaf.grad, leaf.parent, leaf.local = value, 0.0, None, 0.0
+    return leaf
+
+
 def graph_size(output: Value) -> int:
     """The number of distinct nodes reachable from ``output`` through ``parents`` (output included)."""
     seen = {id(output)}
@@ -245,6 +281,10 @@ class ChainResult:
             f"{self.nodes:,} nodes, {self.nodes_per_second() / 1e6:.2f} M nodes/s, {self.steps / ours / 1e3:.0f} k steps/s, "
             f"{ours / (4 * self.steps / 1.5e6):.2f}x the time of 1.5 M nodes/s at 4 nodes a step"
         )
+        text += (
+            f"; pure-Python floor {statistics.median(self.times['floor']):.3f} s, "
+            f"ours/floor = {paired_ratio(self.times, 'ours', 'floor'):.2f}x"
+        )
         if "torch" in self.times:
             text += (
                 f"; torch {statistics.median(self.times['torch']):.3f} s, "
@@ -260,7 +300,10 @@ def bench_chain(steps: int, rounds: int) -> ChainResult:
         raise MismatchError(f"chain: ours dy/dx = {x.grad!r}, expected {expected!r}")
     nodes = graph_size(y)
     del x, y
-    contenders = {"ours": lambda: chain(Value, steps)}
+    x_floor, _ = chain(floor_leaf, steps)
+    if abs(x_floor.grad - expected) > 1e-9 * expected:
+        raise MismatchError(f"chain: the floor's dy/dx = {x_floor.grad!r}, expected {expected!r}")
+    contenders = {"ours": lambda: chain(Value, steps), "floor": lambda: chain(floor_leaf, steps)}
     torch = optional_torch()
     if torch is not None:
 
