@@ -80,21 +80,26 @@ def scalar_rows(mlp: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[s
         ]
     ]
     rate = chain.nodes_per_second()
+    seconds = float(np.median(chain.times["ours"]))
+    target_seconds = 4 * chain.steps / CHAIN_NODES_PER_SECOND_TARGET  # the graph the target was set on: 4 nodes a step
     torch = ""
     if "torch" in chain.times:
         torch = f"1.00 ({float(np.median(chain.times['torch'])):.2f} s)"
     versus_torch = paired_ratio(chain.times, "ours", "torch") if "torch" in chain.times else None
-    ours_text = f"{rate / 1e6:.2f} M nodes/s"
+    ours_text = (
+        f"{seconds:.2f} s = {rate / 1e6:.2f} M nodes/s ({chain.nodes / chain.steps:.0f} nodes/step); "
+        f"pure-Python floor {float(np.median(chain.times['floor'])):.2f} s"
+    )
     if versus_torch is not None:
-        ours_text = f"{versus_torch:.2f} ({ours_text})"
+        ours_text = f"{versus_torch:.2f}: {ours_text}"
     rows.append(
         [
-            f"scalar chain y = y*1.0001 + 0.0001, {chain.steps:,} steps, fwd+bwd ({chain.nodes / chain.steps:.0f} nodes/step)",
+            f"scalar chain y = y*1.0001 + 0.0001, {chain.steps:,} steps, fwd+bwd",
             "",
             torch,
             ours_text,
-            f">= {CHAIN_NODES_PER_SECOND_TARGET / 1e6:.1f} M nodes/s",
-            met(rate >= CHAIN_NODES_PER_SECOND_TARGET),
+            f">= {CHAIN_NODES_PER_SECOND_TARGET / 1e6:.1f} M nodes/s, set at 4 nodes/step: <= {target_seconds:.3f} s",
+            f"time {met(seconds <= target_seconds)}, nodes/s {met(rate >= CHAIN_NODES_PER_SECOND_TARGET)}",
         ]
     )
     return rows
