@@ -138,7 +138,7 @@ class Op:
     but kept on the output node (``node.attrs``), and the node has one parent.
     """
 
-    __slots__ = ("name", "rules", "variadic", "joint", "reads_values", "constant_at", "_variants")
+    __slots__ = ("name", "rules", "variadic", "joint", "reads_values", "constant_at", "one_rule", "_variants")
 
     def __init__(
         self, name: str, *rules: Callable, variadic: bool = False, joint: bool = False, reads_values: bool = True
@@ -150,6 +150,8 @@ class Op:
         self.reads_values = reads_values
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
         self.constant_at: int | None = None
+        #: One input and one rule (unary ops and with_constant variants): backward's shortest path.
+        self.one_rule = len(rules) == 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}
 
     def with_constant(self, position: int) -> Op:
@@ -594,43 +596,45 @@ def _backpropagate(
             if node._recorded_at < last_change and op.reads_values:
                 _check_saved_versions(node)
             parents = node.parents
-            if create_graph:
-                out, args = node, parents
-            elif len(parents) == 2:
-                out, args = node.data, (parents[0].data, parents[1].data)
-            elif len(parents) == 1:
-                out, args = node.data, (parents[0].data,)
-            else:
-                out, args = node.data, tuple([parent.data for parent in parents])
             attrs = node.attrs
-            if op.constant_at is not None:  # x * 2.0: the number, kept in attrs, takes its place among the inputs
-                args = (args[0], attrs) if op.constant_at else (attrs, args[0])
-                attrs = None
             rules = op.rules
-            if op.joint:  # one call gives every input's contribution (None: no gradient)
-                contributions = rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
-            elif len(parents) == 1 and not op.variadic:  # unary ops and Op.with_constant variants
+            if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
                 parent = parents[0]
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
-                call_args = (grad, out, *args)
+                out, x = (node, parent) if create_graph else (node.data, parent.data)
+                constant_at = op.constant_at
+                if constant_at is None:
+                    call_args = (grad, out, x)
+                else:  # x * 2.0: the number, kept in attrs, takes its place among the inputs
+                    call_args = (grad, out, x, attrs) if constant_at else (grad, out, attrs, x)
+                    attrs = None
                 try:
                     contributions = (rules[0](*call_args) if attrs is None else rules[0](*call_args, **attrs),)
                 except (ArithmeticError, ValueError):
                     contributions = (_ieee_retry(rules[0], call_args, attrs),)
             else:
-                contributions = []
-                variadic = op.variadic
-                for index, parent in enumerate(parents):
-                    if not parent.requires_grad or (relevant is not None and parent not in relevant):
-                        contributions.append(None)
-                        continue
-                    call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
-                    rule = rules[0] if variadic else rules[index]
-                    try:
-                        contributions.append(rule(*call_args) if attrs is None else rule(*call_args, **attrs))
-                    except (ArithmeticError, ValueError):
-                        contributions.append(_ieee_retry(rule, call_args, attrs))
+                if create_graph:
+                    out, args = node, parents
+                elif len(parents) == 2:
+                    out, args = node.data, (parents[0].data, parents[1].data)
+                else:
+                    out, args = node.data, tuple([parent.data for parent in parents])
+                if op.joint:  # one call gives every input's contribution (None: no gradient)
+                    contributions = rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
+                else:
+                    contributions = []
+                    variadic = op.variadic
+                    for index, parent in enumerate(parents):
+                        if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                            contributions.append(None)
+                            continue
+                        call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
+                        rule = rules[0] if variadic else rules[index]
+                        try:
+                            contributions.append(rule(*call_args) if attrs is None else rule(*call_args, **attrs))
+                        except (ArithmeticError, ValueError):
+                            contributions.append(_ieee_retry(rule, call_args, attrs))
             if plain:  # the usual pass: the same delivery as below, without the checks it cannot need
                 for parent, contribution in zip(parents, contributions):
                     if contribution is not None and parent.requires_grad:
