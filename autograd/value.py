@@ -127,11 +127,13 @@ class Value(Node, NumpyFunctions):
         self._init_node(_real_number(data, "Value(data)"), bool(requires_grad), label)
 
     # -- arithmetic ---------------------------------------------------------
-    # A float operand (the common case: ``y * 1.0001``) goes straight to the op's variant that keeps
-    # it off the graph; anything else through ``_record``.
+    # A float operand (``y * 1.0001``) goes straight to the op's variant that keeps it off the
+    # graph, a Value to the op itself; anything else through ``_record``.
     def __add__(self, other: ValueLike) -> Value:
         if type(other) is float:
             return Value._from_op(self.data + other, _ADD_NUMBER[1], (self,), other)
+        if type(other) is Value:
+            return Value._from_op(self.data + other.data, ew.add, (self, other))
         return _record(ew.add, operator.add, self, other)
 
     def __radd__(self, other: ValueLike) -> Value:
@@ -142,6 +144,8 @@ class Value(Node, NumpyFunctions):
     def __sub__(self, other: ValueLike) -> Value:
         if type(other) is float:
             return Value._from_op(self.data - other, _SUB_NUMBER[1], (self,), other)
+        if type(other) is Value:
+            return Value._from_op(self.data - other.data, ew.sub, (self, other))
         return _record(ew.sub, operator.sub, self, other)
 
     def __rsub__(self, other: ValueLike) -> Value:
@@ -152,6 +156,8 @@ class Value(Node, NumpyFunctions):
     def __mul__(self, other: ValueLike) -> Value:
         if type(other) is float:
             return Value._from_op(self.data * other, _MUL_NUMBER[1], (self,), other)
+        if type(other) is Value:
+            return Value._from_op(self.data * other.data, ew.mul, (self, other))
         return _record(ew.mul, operator.mul, self, other)
 
     def __rmul__(self, other: ValueLike) -> Value:
