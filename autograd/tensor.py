@@ -676,7 +676,8 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
                     f"backward: grad can be omitted only for one-element outputs; this output has shape "
                     f"{self.shape}, so pass a seed of that shape (e.g. ones)"
                 )
-            seed = np.ones(self.data.shape, dtype=self.data.dtype)
+            seed = np.empty(self.data.shape, dtype=self.data.dtype)
+            seed.fill(1)  # np.ones is a Python-level function
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:

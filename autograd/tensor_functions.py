@@ -218,24 +218,27 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     the leading axes.
     """
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
-    x = _operand(x, weight.data)
-    if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
-    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+    w = weight.data
+    x = _operand(x, w)
+    x_shape, w_shape = x.data.shape, w.shape
+    if len(w_shape) != 2:
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(
-            f"linear: input of shape {x.shape} does not match weight of shape {weight.shape} "
-            f"(the input's last axis must have size {weight.shape[1]})"
+            f"linear: input of shape {x_shape} does not match weight of shape {w_shape} "
+            f"(the input's last axis must have size {w_shape[1]})"
         )
-    data = np.matmul(x.data, weight.data.T)
+    data = np.matmul(x.data, w.T)
     if bias is None:
         return Tensor._from_op(data, ar.linear, (x, weight))
-    bias = _operand(bias, weight.data)
-    if bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    if data.dtype == bias.dtype or data.dtype == np.result_type(data, bias.data):
-        np.add(data, bias.data, out=data)
+    bias = _operand(bias, w)
+    b = bias.data
+    if b.shape != (w_shape[0],):
+        raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
+    if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
+        np.add(data, b, out=data)
     else:
-        data = data + bias.data
+        data = data + b
     return Tensor._from_op(data, ar.linear, (x, weight, bias))
 
 

@@ -107,9 +107,10 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = as_layer_input("Linear", x, self.weight)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+        shape = x.data.shape
+        if not shape or shape[-1] != self.in_features:
             raise ValueError(
-                f"Linear: input of shape {x.shape} does not match in_features={self.in_features} "
+                f"Linear: input of shape {shape} does not match in_features={self.in_features} "
                 f"(the last axis must have size {self.in_features})"
             )
         check_input_dtype("Linear", x, self.weight)
