@@ -7,7 +7,16 @@ import weakref
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, backward_order, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd import (
+    Tensor,
+    Value,
+    backward_order,
+    enable_grad,
+    gradcheck,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
 
 def test_reused_node_accumulates_gradient():
@@ -200,3 +209,58 @@ def test_op_inputs_put_a_number_operand_in_its_place():
     t = Tensor([1.0, 2.0], requires_grad=True)
     product = t * 2.0
     assert product.op_inputs is product.parents  # a Tensor's number operand is a constant node
+
+
+def _random_graph(seed: int, leaves: tuple[Value, ...]) -> Value:
+    """A random DAG of adds, muls and tanh over ``leaves`` (each node reuses up to two earlier ones), summed."""
+    rng = np.random.default_rng(seed)
+    nodes = list(leaves)
+    for _ in range(40):
+        a, b = (nodes[int(i)] for i in rng.integers(0, len(nodes), 2))
+        kind = int(rng.integers(0, 4))
+        nodes.append(a + b if kind == 0 else a * b if kind == 1 else a.tanh() if kind == 2 else 0.5 * a - b)
+    return Value.sum(nodes[len(leaves) :])
+
+
+def _leaves(seed: int) -> tuple[Value, ...]:
+    return tuple(Value(float(v)) for v in np.random.default_rng(seed + 100).uniform(-1, 1, 4))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_backward_order_of_random_graphs_puts_every_node_after_all_its_children(seed):
+    order = backward_order([_random_graph(seed, _leaves(seed))])
+    position = {id(node): k for k, node in enumerate(order)}
+    assert len(position) == len(order)
+    for node in order:
+        for parent in node.parents:
+            if parent.requires_grad:
+                assert position[id(node)] < position[id(parent)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_gradients_of_random_graphs_match_finite_differences(seed):
+    assert gradcheck(lambda *xs: _random_graph(seed, xs), list(_leaves(seed)))
+
+
+def test_backward_order_holds_for_graphs_recorded_by_interleaved_threads():
+    import threading
+
+    x = Value(0.3)
+    results: dict[int, Value] = {}
+    barrier = threading.Barrier(2)
+
+    def worker(index: int) -> None:
+        barrier.wait()
+        y = x
+        for _ in range(2000):
+            y = y * 1.0001 + (0.001 * index)
+        results[index] = y
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = results[0] + results[1]
+    total.backward()
+    assert x.grad == pytest.approx(2 * 1.0001**2000, rel=1e-12)
