@@ -256,7 +256,9 @@ class Node:
     # The fields every node sets; the rarely used ones (label, hooks, anomaly origin, version
     # counter, retain_grad on an intermediate) are class defaults below, stored per instance
     # only when set, so creating a node writes as few fields as possible.
-    __slots__ = ("data", "_grad", "requires_grad", "parents", "op", "attrs", "_recorded_at", "__dict__", "__weakref__")
+    # ``_inputs`` holds the parents: the parent itself when there is one (no tuple to allocate and for the
+    # garbage collector to track, for the commonest nodes), else a tuple; ``parents`` always gives a tuple.
+    __slots__ = ("data", "_grad", "requires_grad", "_inputs", "op", "attrs", "_recorded_at", "__dict__", "__weakref__")
 
     #: True for node kinds whose gradients must be reduced back to a shape.
     broadcasts = False
@@ -277,7 +279,7 @@ class Node:
         self.data = data
         self._grad = self._zero_grad_value
         self.requires_grad = requires_grad
-        self.parents = ()
+        self._inputs = ()
         self.op = None
         self.attrs = None
         self._recorded_at = 0  # leaves come after every recorded node in backward order
@@ -312,7 +314,7 @@ class Node:
             for parent in parents:
                 if parent.requires_grad:
                     node.requires_grad = True
-                    node.parents = parents
+                    node._inputs = parents[0] if len(parents) == 1 else parents
                     node.op = op
                     node.attrs = attrs
                     node._recorded_at = next(_ticks)
@@ -320,7 +322,7 @@ class Node:
                         _mode.anomaly.on_record(node)
                     return node
         node.requires_grad = False
-        node.parents = ()
+        node._inputs = ()
         node.op = None
         node.attrs = None
         node._recorded_at = 0
@@ -341,6 +343,12 @@ class Node:
     def is_leaf(self) -> bool:
         """True for nodes not produced by a recorded operation."""
         return self.op is None
+
+    @property
+    def parents(self) -> tuple[Node, ...]:
+        """The nodes this node was computed from, in argument order (``()`` for leaves and constants)."""
+        inputs = self._inputs
+        return inputs if type(inputs) is tuple else (inputs,)
 
     @property
     def op_inputs(self) -> tuple[Any, ...]:
@@ -465,7 +473,8 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
             found.append(root)
     stack = found.copy()
     while stack:
-        for parent in stack.pop().parents:
+        inputs = stack.pop()._inputs
+        for parent in inputs if type(inputs) is tuple else (inputs,):
             if parent.requires_grad and parent not in seen:
                 seen.add(parent)
                 found.append(parent)
@@ -595,11 +604,11 @@ def _backpropagate(
                 continue
             if node._recorded_at < last_change and op.reads_values:
                 _check_saved_versions(node)
-            parents = node.parents
             attrs = node.attrs
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
-                parent = parents[0]
+                parent = node._inputs
+                parents = (parent,)
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
                 out, x = (node, parent) if create_graph else (node.data, parent.data)
@@ -614,6 +623,7 @@ def _backpropagate(
                 except (ArithmeticError, ValueError):
                     contributions = (_ieee_retry(rules[0], call_args, attrs),)
             else:
+                parents = node.parents
                 if create_graph:
                     out, args = node, parents
                 elif len(parents) == 2:
