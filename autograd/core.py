@@ -561,6 +561,15 @@ def _check_saved_versions(node: Node) -> None:
         )
 
 
+def _unaliased(grad: np.ndarray, handed_out: set[int]) -> np.ndarray:
+    """``grad``, copied if that very array is a seed or was already stored, so no two ``.grad``
+    share memory; records the array stored."""
+    if id(grad) in handed_out:
+        grad = grad.copy()
+    handed_out.add(id(grad))
+    return grad
+
+
 def _backpropagate(
     roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, store: bool, inputs: Sequence[Node] | None
 ) -> dict[int, Any]:
@@ -594,9 +603,7 @@ def _backpropagate(
                     finished_leaves.append((node, grad))
                 elif node.retains_grad:
                     if type(grad) is np.ndarray:
-                        if id(grad) in handed_out:
-                            grad = grad.copy()
-                        handed_out.add(id(grad))
+                        grad = _unaliased(grad, handed_out)
                     node._grad = grad
             elif node in wanted:
                 results[id(node)] = grad
@@ -668,8 +675,6 @@ def _backpropagate(
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
     for node, grad in finished_leaves:
         if type(grad) is np.ndarray:
-            if id(grad) in handed_out:
-                grad = grad.copy()
-            handed_out.add(id(grad))
+            grad = _unaliased(grad, handed_out)
         node._accumulate_leaf(grad)
     return results

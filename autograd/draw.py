@@ -61,6 +61,15 @@ def _number(x: Any) -> str:
     return f"{float(x):.4g}"
 
 
+#: The colours of a constant's record (a node that needs no gradient, or a number operand).
+_CONSTANT_COLOURS = {"color": "grey50", "fontcolor": "grey35"}
+
+
+def _record_label(body: str, rankdir: str) -> str:
+    """A record's label: fields side by side for a left-right graph (graphviz flips them otherwise)."""
+    return "{ " + body + " }" if rankdir in ("LR", "RL") else body
+
+
 def _escape(text: str) -> str:
     """Escape the characters that structure a Graphviz record label."""
     for char in "\\{}|<>":
@@ -193,11 +202,11 @@ def _build(
         if show_grad and node.requires_grad:
             fields.append(_grad_text(grad))
         body = " | ".join(fields)
-        attrs = {"shape": "record", "label": "{ " + body + " }" if rankdir in ("LR", "RL") else body}
+        attrs = {"shape": "record", "label": _record_label(body, rankdir)}
         styles = []
         if not node.requires_grad:
             styles.append("dashed")
-            attrs.update(color="grey50", fontcolor="grey35")
+            attrs.update(_CONSTANT_COLOURS)
         elif node.is_leaf:
             styles += ["filled", "bold"]
             attrs["fillcolor"] = "#cfe2f3"
@@ -224,9 +233,8 @@ def _build(
         frontier = False
         for parent in node.op_inputs:
             if not isinstance(parent, Node):  # a plain number operand (x * 2): kept on the node, drawn as a constant
-                body = f"data {_number(node.attrs)}"
-                label = "{ " + body + " }" if rankdir in ("LR", "RL") else body
-                graph.node(f"k{i}", label, shape="record", style="dashed", color="grey50", fontcolor="grey35")
+                label = _record_label(f"data {_number(node.attrs)}", rankdir)
+                graph.node(f"k{i}", label, shape="record", style="dashed", **_CONSTANT_COLOURS)
                 graph.edge(f"k{i}", f"o{i}")
             elif parent in index:
                 graph.edge(f"v{index[parent]}", f"o{i}")

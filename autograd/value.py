@@ -33,14 +33,8 @@ ValueLike = Union["Value", int, float]
 
 
 def _constant(x: Any) -> Value:
-    """Wrap a plain number as a Value that needs no gradient."""
-    if isinstance(x, Value):
-        return x
-    if type(x) is float or type(x) is int:
-        return Value._make(float(x))
-    if isinstance(x, Node):
-        raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
-    return Value._make(_real_number(x, "Value"))
+    """Wrap a plain number as a Value that needs no gradient (a Value is returned as it is)."""
+    return x if isinstance(x, Value) else Value._make(_number(x))
 
 
 def _number(x: Any) -> float:
@@ -60,8 +54,8 @@ def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: 
     A plain number operand is not made a node: the output records ``op.with_constant``'s
     variant, with the Value as its only parent and the number kept on the node.
     """
-    if type(right) is Value or isinstance(right, Value):
-        if type(left) is Value or isinstance(left, Value):
+    if isinstance(right, Value):
+        if isinstance(left, Value):
             return Value._from_op(forward(left.data, right.data), op, (left, right))
         number = _number(left)
         return Value._from_op(forward(number, right.data), op.with_constant(0), (right,), number)
@@ -313,7 +307,7 @@ class Value(Node, NumpyFunctions):
     @staticmethod
     def sum(values: Sequence[ValueLike]) -> Value:
         """Sum of many Values as a single node (every input gets the upstream gradient)."""
-        nodes = tuple([v if type(v) is Value else _constant(v) for v in values])
+        nodes = _nodes(values)
         return Value._from_op(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
