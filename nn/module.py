@@ -68,49 +68,67 @@ class Module:
             else:
                 yield name, value
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """Yield (qualified name, module) for self and all descendants, depth first."""
-        stack: list[tuple[str, Module]] = [(prefix, self)]
+    def named_modules(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """Yield (qualified name, module) for self and all descendants, depth first.
+
+        A module reachable under several names is yielded once (its first name), unless
+        ``remove_duplicate`` is False; a module never appears inside itself (cycles are cut).
+        """
+        stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, self, frozenset())]
         seen: set[int] = set()
         while stack:
-            name, module = stack.pop()
-            if id(module) in seen:
+            name, module, ancestors = stack.pop()
+            if id(module) in (seen if remove_duplicate else ancestors):
                 continue
             seen.add(id(module))
             yield name, module
+            inside = ancestors if remove_duplicate else ancestors | {id(module)}
             children = [
-                (f"{name}.{child_name}" if name else child_name, child)
+                (f"{name}.{child_name}" if name else child_name, child, inside)
                 for child_name, child in module._direct_members()
                 if isinstance(child, Module)
             ]
             stack.extend(reversed(children))
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield (name, module) for the direct sub-modules, each once."""
+        seen: set[int] = set()
+        for name, member in self._direct_members():
+            if isinstance(member, Module) and id(member) not in seen:
+                seen.add(id(member))
+                yield name, member
+
     def children(self) -> Iterator[Module]:
-        """Yield the direct sub-modules."""
-        for _, member in self._direct_members():
-            if isinstance(member, Module):
-                yield member
+        """Yield the direct sub-modules, each once."""
+        for _, module in self.named_children():
+            yield module
 
     def modules(self) -> Iterator[Module]:
         """Yield self and every descendant module."""
         for _, module in self.named_modules():
             yield module
 
-    def named_parameters(self) -> Iterator[tuple[str, Node]]:
-        """Yield (qualified name, parameter), each parameter once, in definition order."""
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Node]]:
+        """Yield (qualified name, parameter) in definition order: each parameter once (its first name)
+        unless ``remove_duplicate`` is False; only this module's own with ``recurse=False``."""
         seen: set[int] = set()
-        for module_name, module in self.named_modules():
+        modules = self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
             for name, member in module._direct_members():
-                if _is_parameter(member) and id(member) not in seen:
+                if _is_parameter(member) and not (remove_duplicate and id(member) in seen):
                     seen.add(id(member))
                     yield (f"{module_name}.{name}" if module_name else name), member
 
-    def parameters(self) -> list[Node]:
-        """All parameters, in definition order (layer by layer).
+    def parameters(self, recurse: bool = True) -> list[Node]:
+        """All parameters, in definition order (layer by layer); only this module's own with ``recurse=False``.
 
         The order and the objects of ``named_parameters``, found by one loop that builds no
         names (``model.zero_grad()`` calls it every step).
         """
+        if not recurse:
+            return [parameter for _, parameter in self.named_parameters(recurse=False)]
         found: list[Node] = []
         seen: set[int] = set()
         stack: list[Module] = [self]
@@ -158,40 +176,45 @@ class Module:
     def _buffer_names(self) -> dict[str, None]:
         return self.__dict__.get("_buffer_keys", {})
 
-    def named_buffers(self) -> Iterator[tuple[str, np.ndarray | Tensor]]:
-        """Yield (qualified name, buffer) for every buffer that is not None, each once."""
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, np.ndarray | Tensor]]:
+        """Yield (qualified name, buffer) for every buffer that is not None: each once (its first name)
+        unless ``remove_duplicate`` is False; only this module's own with ``recurse=False``."""
         seen: set[int] = set()
-        for module_name, module in self.named_modules():
+        modules = self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
             for name in module._buffer_names():
                 buffer = getattr(module, name)
-                if buffer is not None and id(buffer) not in seen:
+                if buffer is not None and not (remove_duplicate and id(buffer) in seen):
                     seen.add(id(buffer))
                     yield (f"{module_name}.{name}" if module_name else name), buffer
 
-    def buffers(self) -> list[np.ndarray | Tensor]:
+    def buffers(self, recurse: bool = True) -> list[np.ndarray | Tensor]:
         """All buffers, in definition order."""
-        return [buffer for _, buffer in self.named_buffers()]
+        return [buffer for _, buffer in self.named_buffers(recurse=recurse)]
 
     # -- state dict ---------------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Copies of all parameters (named_parameters order), then all buffers, as ndarrays.
 
-        Value parameters become 0-d float64 arrays.
+        As torch's, a parameter or buffer reachable under several names (tied weights, a module
+        used twice) has an entry under each name. Value parameters become 0-d float64 arrays.
         """
         state: OrderedDict[str, np.ndarray] = OrderedDict()
-        for name, parameter in self.named_parameters():
+        for name, parameter in self.named_parameters(remove_duplicate=False):
             state[name] = np.array(parameter.data, dtype=np.float64 if isinstance(parameter, Value) else None)
-        for name, buffer in self.named_buffers():
+        for name, buffer in self.named_buffers(remove_duplicate=False):
             state[name] = np.array(buffer.data if isinstance(buffer, Tensor) else buffer)
         return state
 
     def _state_targets(self) -> OrderedDict[str, tuple[Module, str, Any]]:
         """name -> (owning module, attribute path, current object) for every state_dict entry."""
         targets: OrderedDict[str, tuple[Module, str, Any]] = OrderedDict()
-        for name, parameter in self.named_parameters():
+        for name, parameter in self.named_parameters(remove_duplicate=False):
             targets[name] = (self, name, parameter)
-        modules = dict(self.named_modules())
-        for name, buffer in self.named_buffers():
+        modules = dict(self.named_modules(remove_duplicate=False))
+        for name, buffer in self.named_buffers(remove_duplicate=False):
             owner_name, _, attribute = name.rpartition(".")
             targets[name] = (modules[owner_name], attribute, buffer)
         return targets
@@ -201,12 +224,14 @@ class Module:
 
         Raises :class:`StateDictError` listing every problem: missing and unexpected keys
         (only when ``strict``), entries whose shape differs, entries that are not numeric
-        arrays or cannot be cast (numpy ``same_kind``) to the target dtype.
+        arrays or cannot be cast (numpy ``same_kind``) to the target dtype. A second name of a
+        tied parameter or buffer is not missing when another of its names is given.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
         targets = self._state_targets()
-        missing = [name for name in targets if name not in state]
+        given = {id(target) for name, (_, _, target) in targets.items() if name in state}
+        missing = [name for name, (_, _, target) in targets.items() if id(target) not in given]
         unexpected = [name for name in state if name not in targets]
         problems = []
         if strict and missing:

@@ -217,3 +217,85 @@ def test_parameters_are_named_parameters_without_names_for_every_container():
 
     for model in (Mixed(), nn.MLP(2, [3, 1], seed=0), nn.models.digits_cnn(rng=0)):
         assert [id(p) for p in model.parameters()] == [id(p) for _, p in model.named_parameters()]
+
+
+class _Tied(nn.Module):
+    """Two layers sharing one weight (as tied embeddings), and one module reachable under two names."""
+
+    def __init__(self):
+        self.encoder = nn.Linear(3, 3, rng=0)
+        self.decoder = nn.Linear(3, 3, rng=1)
+        self.decoder.weight = self.encoder.weight
+        self.norm = nn.BatchNorm1d(3)
+        self.same_norm = self.norm
+
+
+def test_tied_parameters_appear_once_in_named_parameters_but_under_every_name_in_state_dict():
+    model = _Tied()
+    assert [name for name, _ in model.named_parameters()] == [
+        "encoder.weight",
+        "encoder.bias",
+        "decoder.bias",
+        "norm.weight",
+        "norm.bias",
+    ]
+    assert len(list(model.named_parameters(remove_duplicate=False))) == 8
+    keys = list(model.state_dict())
+    for name in ("decoder.weight", "same_norm.weight", "same_norm.running_mean", "same_norm.num_batches_tracked"):
+        assert name in keys
+    np.testing.assert_array_equal(model.state_dict()["decoder.weight"], model.encoder.weight.data)
+
+
+def test_tied_state_dict_keys_match_torch():
+    torch = pytest.importorskip("torch")
+
+    class TorchTied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = torch.nn.Linear(3, 3)
+            self.decoder = torch.nn.Linear(3, 3)
+            self.decoder.weight = self.encoder.weight
+            self.norm = torch.nn.BatchNorm1d(3)
+            self.same_norm = self.norm
+
+    reference = TorchTied()
+    assert sorted(_Tied().state_dict()) == sorted(reference.state_dict())
+    model = _Tied()
+    model.load_state_dict({name: value.numpy() for name, value in reference.state_dict().items()})  # strict
+    np.testing.assert_array_equal(model.decoder.weight.data, reference.encoder.weight.detach().numpy())
+
+
+def test_a_state_dict_naming_a_tied_parameter_once_still_loads_strictly():
+    source, model = _Tied(), _Tied()
+    state = {name: value for name, value in source.state_dict().items() if not name.startswith(("decoder.w", "same_"))}
+    assert model.load_state_dict(state) == nn.IncompatibleKeys([], [])
+    np.testing.assert_array_equal(model.decoder.weight.data, source.encoder.weight.data)
+
+
+def test_named_parameters_and_buffers_take_prefix_and_recurse_like_torch():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.BatchNorm1d(2))
+    assert [name for name, _ in model.named_parameters(prefix="net")] == [
+        "net.0.weight",
+        "net.0.bias",
+        "net.1.weight",
+        "net.1.bias",
+    ]
+    assert list(model.named_parameters(recurse=False)) == [] and model.parameters(recurse=False) == []
+    assert [name for name, _ in model[1].named_parameters(recurse=False)] == ["weight", "bias"]
+    assert [name for name, _ in model.named_buffers(prefix="net")][0] == "net.1.running_mean"
+    assert model.buffers(recurse=False) == [] and len(model[1].buffers(recurse=False)) == 3
+
+
+def test_named_children_lists_direct_submodules_once():
+    model = _Tied()
+    assert [name for name, _ in model.named_children()] == ["encoder", "decoder", "norm"]
+    assert [type(child).__name__ for child in model.children()] == ["Linear", "Linear", "BatchNorm1d"]
+
+
+def test_named_modules_without_removing_duplicates_lists_every_name_and_cuts_cycles():
+    model = _Tied()
+    names = [name for name, _ in model.named_modules(remove_duplicate=False)]
+    assert names == ["", "encoder", "decoder", "norm", "same_norm"]
+    loop = nn.Sequential(nn.Identity())
+    loop.append(loop)  # a module inside itself: listed once, not forever
+    assert [name for name, _ in loop.named_modules(remove_duplicate=False)] == ["", "0"]
