@@ -13,7 +13,7 @@ validates the whole dict first and either changes everything or nothing.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -277,6 +277,77 @@ class Module:
                     setattr(owner, attribute, np.array(array, dtype=_dtype_of(target)))
         return result
 
+    # -- registration and traversal ----------------------------------------------
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Make ``module`` (or None) the sub-module attribute ``name``, as torch's ``add_module``."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
+        _check_member_name(self, "add_module", name, Module)
+        setattr(self, name, module)
+
+    def register_module(self, name: str, module: Module | None) -> None:
+        """Alias of :meth:`add_module`."""
+        self.add_module(name, module)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Make ``param`` (an ``nn.Parameter``, or None for no parameter) the attribute ``name``."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None, got {type(param).__name__}")
+        _check_member_name(self, "register_parameter", name, Parameter)
+        setattr(self, name, param)
+
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` ("" is self); AttributeError naming the missing step."""
+        module: Module = self
+        if target == "":
+            return module
+        walked = []
+        for step in target.split("."):
+            child = dict(module._direct_members()).get(step)
+            if not isinstance(child, Module):
+                where = ".".join(walked) or type(self).__name__
+                raise AttributeError(f"get_submodule: {where} has no sub-module {step!r} (path {target!r})")
+            module = child
+            walked.append(step)
+        return module
+
+    def get_parameter(self, target: str) -> Node:
+        """The parameter at the dotted path ``target`` (``"0.weight"``); AttributeError if there is none."""
+        module_path, _, name = target.rpartition(".")
+        member = dict(self.get_submodule(module_path)._direct_members()).get(name)
+        if not _is_parameter(member):
+            raise AttributeError(f"get_parameter: {target!r} is not a parameter of {type(self).__name__}")
+        return member
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module, children before their parent (torch's order), then on self; returns self.
+
+        ``model.apply(init_weights)`` is the usual way to re-initialise a model. Each module is visited once.
+        """
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        seen: set[int] = set()
+        while stack:
+            module, children_done = stack.pop()
+            if children_done:
+                fn(module)
+                continue
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            stack.append((module, True))
+            stack.extend((child, False) for child in reversed(list(module.children())))
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` of every parameter (freeze with False); returns self.
+
+        A scalar ``Value`` parameter counts as a parameter only while it requires grad, so a
+        frozen scalar model's ``parameters()`` is empty and it cannot be unfrozen this way.
+        """
+        for parameter in self.parameters():
+            parameter.requires_grad_(requires_grad)
+        return self
+
     # -- state ----------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's gradient: None for Tensors (zeros with ``set_to_none=False``), 0.0 for Values."""
@@ -344,6 +415,18 @@ class Module:
             lines.append(f"  ({name}): {child_repr}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _check_member_name(module: Module, method: str, name: Any, kind: type) -> None:
+    """``name`` must be a non-empty string without '.', not already an attribute of another kind."""
+    if not isinstance(name, str):
+        raise TypeError(f"{method}: the name must be a string, got {type(name).__name__}")
+    if not name or "." in name:
+        raise KeyError(f"{method}: the name must be non-empty and contain no '.', got {name!r}")
+    if hasattr(module, name):  # a class attribute (a method, ``training``) or a buffer is never replaced
+        current = vars(module).get(name, NotImplemented)
+        if name in module._buffer_names() or not (current is None or isinstance(current, kind)):
+            raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kind.__name__}")
 
 
 def _shape_of(target: Any) -> tuple[int, ...]:

@@ -148,3 +148,85 @@ def test_value_refuses_strings_and_arrays():
     with pytest.raises(TypeError, match="use autograd.Tensor"):
         np.array([1.0, 2.0]) * Value(1.0)
     assert Value(np.float32(2.0)).data == 2.0 and Value(np.array(3.0)).data == 3.0
+
+
+def _torch_initialised_order(model):
+    visited = []
+    model.apply(lambda module: visited.append(type(module).__name__))
+    return visited
+
+
+def test_apply_visits_children_before_parents_in_torch_order():
+    model = nn.Sequential(nn.Sequential(nn.Linear(2, 2), nn.ReLU()), nn.Linear(2, 1))
+    assert _torch_initialised_order(model) == ["Linear", "ReLU", "Sequential", "Linear", "Sequential"]
+    torch = pytest.importorskip("torch")
+    reference = torch.nn.Sequential(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()), torch.nn.Linear(2, 1))
+    assert _torch_initialised_order(reference) == _torch_initialised_order(model)
+
+
+def test_apply_reinitialises_weights_and_returns_the_model():
+    model = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+
+    def init_weights(module):
+        if isinstance(module, nn.Linear):
+            nn.init.constant_(module.weight, 0.5)
+            nn.init.zeros_(module.bias)
+
+    assert model.apply(init_weights) is model
+    assert all((p.data == 0.5).all() or (p.data == 0).all() for p in model.parameters())
+
+
+def test_requires_grad_false_freezes_every_parameter():
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    assert model.requires_grad_(False) is model
+    assert not any(p.requires_grad for p in model.parameters()) and len(model.parameters()) == 4
+    y = model(np.ones((3, 2), dtype=np.float32))
+    assert not y.requires_grad
+    model[0].requires_grad_()
+    assert [p.requires_grad for p in model.parameters()] == [True, True, False, False]
+
+
+def test_add_module_and_register_parameter_name_members_like_attributes():
+    model = nn.Module()
+    model.add_module("encoder", nn.Linear(2, 3, rng=0))
+    model.register_module("head", nn.Linear(3, 1, rng=1))
+    model.register_parameter("scale", nn.Parameter(np.ones(1)))
+    model.register_parameter("unused", None)
+    assert [name for name, _ in model.named_parameters()] == [  # a module's own parameters first, as torch
+        "scale",
+        "encoder.weight",
+        "encoder.bias",
+        "head.weight",
+        "head.bias",
+    ]
+    assert model.get_submodule("encoder") is model.encoder and model.get_submodule("") is model
+    assert model.get_parameter("head.bias") is model.head.bias and model.get_parameter("scale") is model.scale
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda m: m.add_module("forward", nn.ReLU()), KeyError),
+        (lambda m: m.add_module("a.b", nn.ReLU()), KeyError),
+        (lambda m: m.add_module(3, nn.ReLU()), TypeError),
+        (lambda m: m.add_module("x", np.ones(2)), TypeError),
+        (lambda m: m.register_parameter("weight", np.ones(2)), TypeError),
+        (lambda m: m.register_parameter("running_mean", nn.Parameter(np.ones(2))), KeyError),
+        (lambda m: m.register_parameter("training", nn.Parameter(np.ones(2))), KeyError),
+    ],
+)
+def test_registration_refuses_bad_names_and_members_without_changing_the_module(call, error):
+    model = nn.BatchNorm1d(2)
+    before = list(model.state_dict())
+    with pytest.raises(error):
+        call(model)
+    assert list(model.state_dict()) == before and callable(model.forward)
+
+
+def test_get_submodule_and_get_parameter_name_the_missing_step():
+    model = nn.Sequential(nn.Sequential(nn.Linear(2, 2)))
+    assert model.get_submodule("0.0") is model[0][0]
+    with pytest.raises(AttributeError, match="'1'"):
+        model.get_submodule("0.1")
+    with pytest.raises(AttributeError, match="not a parameter"):
+        model.get_parameter("0.0.nothing")
