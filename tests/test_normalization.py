@@ -181,3 +181,30 @@ def test_batch_norm_matches_torch_over_three_steps_and_in_eval(cls, shape):
     np.testing.assert_allclose(
         layer(x_np).data, reference(torch.from_numpy(x_np)).detach().numpy(), rtol=1e-10, atol=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    ("cls", "shape"), [(nn.BatchNorm1d, (0, 3)), (nn.BatchNorm1d, (0, 3, 4)), (nn.BatchNorm2d, (2, 3, 0, 4))]
+)
+def test_empty_batch_in_training_gives_an_empty_output_and_keeps_the_running_statistics(cls, shape):
+    layer = cls(3)
+    warm_up = (4, 3) + tuple(size or 2 for size in shape[2:])
+    layer(np.random.default_rng(0).standard_normal(warm_up).astype(np.float32))  # running statistics away from 0/1
+    before = layer.state_dict()
+    x = Tensor(np.zeros(shape, dtype=np.float32), requires_grad=True)
+    y = layer(x)
+    assert y.shape == shape and y.dtype == np.float32
+    y.sum().backward()
+    assert x.grad.shape == shape
+    np.testing.assert_array_equal(layer.running_mean, before["running_mean"])
+    np.testing.assert_array_equal(layer.running_var, before["running_var"])
+    assert int(layer.num_batches_tracked) == int(before["num_batches_tracked"]) + 1  # counted, as torch does
+
+
+def test_empty_batch_matches_torch():
+    torch = pytest.importorskip("torch")
+    layer, reference = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3)
+    y, expected = layer(np.zeros((0, 3), np.float32)), reference(torch.zeros(0, 3))
+    assert y.shape == tuple(expected.shape)
+    for name, value in reference.state_dict().items():
+        np.testing.assert_array_equal(layer.state_dict()[name], value.numpy())

@@ -39,7 +39,8 @@ def batch_norm(
     through them, and the running statistics (ndarrays, updated in place when given) move
     towards the batch ones: ``r <- (1 - momentum) r + momentum * stat``, with the
     UNBIASED batch variance (n / (n - 1) var) for ``running_var``, like torch.
-    Evaluation: mu and var are the running statistics (constants).
+    Evaluation: mu and var are the running statistics (constants). An empty input gives an empty
+    output and leaves the running statistics unchanged (torch's behaviour).
     """
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim < 2:
@@ -58,7 +59,9 @@ def batch_norm(
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
-    if training:
+    if training and x.size == 0:  # an empty batch (N = 0 or an empty spatial axis): empty output, as torch
+        normalised = x  # and the running statistics stay as they were
+    elif training:
         count = x.size // channels
         if count < 2:
             raise ValueError(f"batch_norm: training needs more than 1 value per channel, got input shape {x.shape}")
