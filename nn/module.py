@@ -487,6 +487,7 @@ def check_input_dtype(layer: str, x: Tensor, parameter: Tensor) -> None:
     if x.dtype != parameter.dtype:
         model_fix = "model.double()" if x.dtype == np.float64 else "model.float()"
         raise TypeError(
-            f"{layer}: input dtype {x.dtype} does not match the layer's parameters ({parameter.dtype}); convert the "
+            f"{layer}: input dtype {x.dtype} (input shape {x.shape}) does not match the layer's parameters "
+            f"({parameter.dtype}); convert the "
             f"input (x.astype(np.{parameter.dtype.name})) or the model ({model_fix})"
         )

@@ -82,10 +82,11 @@ def test_module_list_and_dict_match_torch_parameter_names():
 def test_float_input_into_a_float32_layer_raises_naming_both_dtypes_and_the_fixes():
     layer = nn.Linear(2, 1)
     with pytest.raises(
-        TypeError, match=r"Linear: input dtype float64 .* \(float32\).*x\.astype\(np\.float32\).*model\.double\(\)"
+        TypeError,
+        match=r"Linear: input dtype float64 \(input shape \(1, 2\)\) .* \(float32\).*x\.astype\(np\.float32\).*model\.double",
     ):
         layer(tensor([[1.0, 2.0]]))
-    with pytest.raises(TypeError, match=r"Conv2d: input dtype float64"):
+    with pytest.raises(TypeError, match=r"Conv2d: input dtype float64 \(input shape \(1, 1, 4, 4\)\)"):
         nn.Conv2d(1, 1, 3)(np.zeros((1, 1, 4, 4)))
     with pytest.raises(TypeError, match=r"BatchNorm1d: input dtype float64"):
         nn.BatchNorm1d(2)(np.zeros((3, 2)))
