@@ -2,8 +2,10 @@
 
 A module's *record* is ``{"class": name, "config": {...}}``: the keyword arguments that
 rebuild it, in JSON values, where a sub-module is itself a record (``Sequential`` holds
-``{"modules": [record, ...]}``, ``Residual`` ``{"module": record}``, ``ModuleDict`` ``{"modules": {key: record}}``). Weights, ``init``
-and ``rng`` are not part of it: a checkpoint stores the weights next to the record.
+``{"modules": [record, ...]}``, or ``{"modules": {name: record}}`` when its modules are named
+otherwise than by position, ``Residual`` ``{"module": record}``, ``ModuleDict``
+``{"modules": {key: record}}``). Weights, ``init`` and ``rng`` are not part of it: a checkpoint
+stores the weights next to the record.
 
 The library's own layers and models are described by the table :data:`BLUEPRINTS`,
 which also gives each layer's state shapes from its config, so a file's record can be
@@ -147,6 +149,19 @@ def _alexnet_shapes(c: dict[str, Any]) -> Shapes:
 
 
 #: Record name -> blueprint, for the library's layers (user classes join via :func:`register_module`).
+def _sequential_config(sequential: layers.Sequential) -> dict[str, Any]:
+    """Its modules as a list, or by name when they are named otherwise than by position."""
+    names = [name for name, _ in sequential._content_items(list(sequential))]
+    if names == [str(position) for position in range(len(names))]:
+        return {"modules": list(sequential)}
+    return {"modules": dict(zip(names, sequential))}
+
+
+def _build_sequential(config: dict[str, Any]) -> layers.Sequential:
+    modules = config["modules"]
+    return layers.Sequential(modules) if isinstance(modules, dict) else layers.Sequential(*modules)
+
+
 BLUEPRINTS: dict[str, Blueprint] = {
     "Linear": Blueprint(
         layers.Linear,
@@ -158,9 +173,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
         },
         state_shapes=_linear_shapes,
     ),
-    "Sequential": Blueprint(
-        layers.Sequential, lambda m: {"modules": list(m)}, lambda c: layers.Sequential(*c["modules"]), _no_state
-    ),
+    "Sequential": Blueprint(layers.Sequential, _sequential_config, _build_sequential, _no_state),
     "Residual": Blueprint(layers.Residual, lambda m: {"module": m.module}, state_shapes=_no_state),
     "Identity": _stateless(layers.Identity),
     "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -137,8 +137,12 @@ def _pool_then_relu(module: Module, following: Module, x: Any) -> bool:
 class Sequential(Module):
     """Run modules one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
 
-    Indexable (``seq[0]``, ``seq[-1]``, slices give a new Sequential sharing the modules),
-    iterable and sized; parameters are named by position (``0.weight``) like torch.
+    As torch's: sub-modules are named by position (``0.weight``), or by key when built from one
+    ``OrderedDict``/dict (``Sequential(OrderedDict(fc=Linear(2, 8)))`` names ``fc.weight`` and
+    gives ``seq.fc``). Indexable by position (``seq[0]``, ``seq[-1]``; a slice is a new Sequential
+    sharing the modules and keeping their names), iterable and sized; ``append``, ``extend``,
+    ``insert``, ``pop``, ``seq[i] = module`` (keeps the name), ``del seq[i]`` and ``+``. After
+    ``del``, ``insert`` or ``pop`` the modules are renamed by position, as torch renumbers them.
 
     A ``ReLU`` followed by a ``MaxPool2d`` runs as max-pool then ReLU when the input is a float
     Tensor: ReLU is non-decreasing, so max_w relu(x) = relu(max_w x) over every window w, and the
@@ -148,11 +152,22 @@ class Sequential(Module):
 
     _contents = "_layers"
 
-    def __init__(self, *modules: Module) -> None:
-        for index, module in enumerate(modules):
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            named = [(key, module) for key, module in modules[0].items()]
+            for key, _ in named:
+                if not isinstance(key, str) or not key or "." in key:
+                    raise KeyError(f"Sequential: names must be non-empty strings without '.', got {key!r}")
+        else:
+            named = [(str(index), module) for index, module in enumerate(modules)]
+        for name, module in named:
             if not isinstance(module, Module):
-                raise TypeError(f"Sequential: argument {index} is a {type(module).__name__}, not a Module")
-        self._layers = list(modules)
+                raise TypeError(f"Sequential: argument {name} is a {type(module).__name__}, not a Module")
+        self._layers = [module for _, module in named]
+        self._names = [name for name, _ in named]
+
+    def _content_items(self, contents: Any) -> Iterator[tuple[str, Any]]:
+        return zip(self._names, contents)
 
     def forward(self, x: Any) -> Any:
         layers = self._layers
@@ -167,13 +182,38 @@ class Sequential(Module):
                 index += 1
         return x
 
+    def _position(self, index: Any) -> int:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"Sequential: indices must be integers or slices, got {type(index).__name__}")
+        if not -len(self._layers) <= index < len(self._layers):
+            raise IndexError(f"Sequential: index {index} is out of range for {len(self._layers)} modules")
+        return int(index) % len(self._layers)
+
     def __getitem__(self, index: int | slice) -> Module:
         if isinstance(index, slice):
-            return Sequential(*self._layers[index])
-        try:
-            return self._layers[index]
-        except IndexError:
-            raise IndexError(f"Sequential: index {index} is out of range for {len(self._layers)} modules") from None
+            return Sequential(dict(zip(self._names[index], self._layers[index])))
+        return self._layers[self._position(index)]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential: can only hold Modules, got {type(module).__name__}")
+        self._layers[self._position(index)] = module
+
+    def __delitem__(self, index: int | slice) -> None:
+        if isinstance(index, slice):
+            del self._layers[index]
+        else:
+            del self._layers[self._position(index)]
+        self._renumber()
+
+    def _renumber(self) -> None:
+        self._names = [str(position) for position in range(len(self._layers))]
+
+    def __getattr__(self, name: str) -> Module:
+        names = self.__dict__.get("_names", ())
+        if name in names:
+            return self.__dict__["_layers"][names.index(name)]
+        raise AttributeError(f"{type(self).__name__} object has no attribute or module {name!r}")
 
     def __len__(self) -> int:
         return len(self._layers)
@@ -181,12 +221,45 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._layers)
 
+    def __add__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            return NotImplemented
+        return Sequential(*self._layers, *other._layers)
+
     def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns self."""
+        """Add ``module`` at the end (named by its position); returns self."""
         if not isinstance(module, Module):
             raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
+        self._names.append(str(len(self._layers)))
         self._layers.append(module)
         return self
+
+    def extend(self, modules: Iterable[Module]) -> Sequential:
+        """Add every module of ``modules`` at the end (all checked first); returns self."""
+        modules = list(modules)
+        for module in modules:
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential.extend: expected Modules, got a {type(module).__name__}")
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before position ``index`` (-len <= index <= len); returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.insert: expected a Module, got {type(module).__name__}")
+        count = len(self._layers)
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not -count <= index <= count:
+            raise IndexError(f"Sequential.insert: index {index!r} is out of range for {count} modules")
+        self._layers.insert(int(index) + count if index < 0 else int(index), module)
+        self._renumber()
+        return self
+
+    def pop(self, index: int = -1) -> Module:
+        """Remove the module at ``index`` and return it."""
+        module = self[index]
+        del self[index]
+        return module
 
 
 class Identity(Module):

@@ -59,14 +59,18 @@ class Module:
         """(name, object) for attributes, expanding lists/tuples as name.index (a container's items as index/key)."""
         for name, value in vars(self).items():
             if name == self._contents:
-                yield from (
-                    (str(key), item) for key, item in (value.items() if isinstance(value, dict) else enumerate(value))
-                )
+                yield from self._content_items(value)
             elif isinstance(value, (list, tuple)):
                 for index, item in enumerate(value):
                     yield f"{name}.{index}", item
             else:
                 yield name, value
+
+    def _content_items(self, contents: Any) -> Iterator[tuple[str, Any]]:
+        """(name, item) for a container's contents: a dict's items by key, a list's by position."""
+        return (
+            (str(key), item) for key, item in (contents.items() if isinstance(contents, dict) else enumerate(contents))
+        )
 
     def named_modules(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """Yield (qualified name, module) for self and all descendants, depth first.

@@ -2,6 +2,7 @@
 
 import functools
 import re
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -306,3 +307,82 @@ def test_sequential_relu_then_max_pool_equals_the_written_order_in_values_and_gr
 def test_sequential_relu_then_max_pool_reports_bad_input_as_the_relu():
     with pytest.raises(TypeError, match="relu: expected real numbers"):
         nn.Sequential(nn.ReLU(), nn.MaxPool2d(2))(np.array([["a"]]))
+
+
+def test_sequential_slices_keep_the_module_names_as_torch():
+    model = nn.Sequential(nn.Linear(2, 4, rng=0), nn.ReLU(), nn.Linear(4, 1, rng=1))
+    assert list(model[1:].state_dict()) == ["2.weight", "2.bias"]
+    assert list(model[::2].state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    torch = pytest.importorskip("torch")
+    reference = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    assert list(model[1:].state_dict()) == list(reference[1:].state_dict())
+    assert repr(model[1:]) == repr(reference[1:])
+
+
+def test_sequential_from_an_ordered_dict_names_its_modules_by_key():
+    model = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3, rng=0)), ("act", nn.ReLU()), ("out", nn.Linear(3, 1))]))
+    assert list(model.state_dict()) == ["fc.weight", "fc.bias", "out.weight", "out.bias"]
+    assert model.fc is model[0] and isinstance(model.act, nn.ReLU)
+    assert "(fc): Linear" in repr(model)
+    model.append(nn.Sigmoid())
+    assert [name for name, _ in model.named_children()] == ["fc", "act", "out", "3"]
+    with pytest.raises(AttributeError, match="'nothing'"):
+        getattr(model, "nothing")  # noqa: B009 (attribute access is the point)
+    with pytest.raises(KeyError, match="'a.b'"):
+        nn.Sequential({"a.b": nn.ReLU()})
+
+
+def test_sequential_named_from_a_dict_survives_save_and_load(tmp_path):
+    model = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3, rng=0)), ("act", nn.ReLU())]))
+    nn.save(model, tmp_path / "named.npz")
+    rebuilt = nn.load(tmp_path / "named.npz")
+    assert list(rebuilt.state_dict()) == ["fc.weight", "fc.bias"]
+    np.testing.assert_array_equal(rebuilt.fc.weight.data, model.fc.weight.data)
+
+
+def test_sequential_edits_follow_torch_numbering():
+    a, b, c, d = nn.Identity(), nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    model = nn.Sequential(a, b)
+    model.extend([c])
+    model.insert(-1, d)  # before the last, as list.insert and torch
+    assert list(model) == [a, b, d, c]
+    model.insert(0, nn.Linear(1, 1))
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2", "3", "4"]
+    del model[0]
+    assert list(model) == [a, b, d, c] and list(model.state_dict()) == []
+    model[1] = nn.Linear(2, 2)
+    assert list(model.state_dict()) == ["1.weight", "1.bias"]
+    assert model.pop(1) is not b and len(model) == 3
+    del model[:2]
+    assert list(model) == [c] and [name for name, _ in model.named_children()] == ["0"]
+    assert len(model + nn.Sequential(a)) == 2
+
+
+def test_sequential_edits_reject_bad_arguments_and_change_nothing():
+    model = nn.Sequential(nn.Identity(), nn.ReLU())
+    with pytest.raises(TypeError, match="Modules, got a int"):
+        model.extend([nn.Tanh(), 3])
+    with pytest.raises(IndexError, match="out of range"):
+        model.insert(5, nn.Tanh())
+    with pytest.raises(TypeError, match="only hold Modules"):
+        model[0] = "relu"
+    with pytest.raises(IndexError, match="index -3 is out of range for 2"):
+        model[-3]
+    with pytest.raises(TypeError, match="integers or slices"):
+        model["0"]
+    assert [type(m).__name__ for m in model] == ["Identity", "ReLU"]
+
+
+def test_sequential_edits_match_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 3))
+    theirs = torch.nn.Sequential(torch.nn.Linear(1, 2), torch.nn.ReLU(), torch.nn.Linear(2, 3))
+    for sequential, identity, tanh in (
+        (ours, nn.Identity(), nn.Tanh()),
+        (theirs, torch.nn.Identity(), torch.nn.Tanh()),
+    ):
+        sequential.insert(-2, identity)
+        sequential.append(tanh)
+        del sequential[0]
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
