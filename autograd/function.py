@@ -38,7 +38,16 @@ __all__ = ["Function", "FunctionContext"]
 
 
 class _SavedOutput:
-    """Stands in ``ctx``'s saved list for the op's own output (saving the node itself would be a cycle)."""
+    """Stands in ``ctx``'s saved list for the op's own output (saving the node itself would be a cycle).
+
+    There is one, found by identity, so copying a graph (``copy.deepcopy``) keeps it as it is.
+    """
+
+    def __copy__(self) -> _SavedOutput:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _SavedOutput:
+        return self
 
 
 _OUTPUT = _SavedOutput()

@@ -15,7 +15,7 @@ import pytest
 
 import autograd
 import nn
-from autograd import Tensor, Value, detect_anomaly, no_grad
+from autograd import Function, Tensor, Value, detect_anomaly, no_grad
 from autograd.anomaly import AnomalyError
 
 CHAIN = 100_000
@@ -226,6 +226,27 @@ def test_copied_gradient_graph_gives_the_original_second_derivative():
     # d2/dx2 [x sin 2x] = 4 cos 2x - 4 x sin 2x
     assert x_copy.grad == pytest.approx(4 * np.cos(0.8) - 4 * 0.4 * np.sin(0.8), rel=1e-12)
     assert x.grad.data == pytest.approx(np.sin(0.8) + 0.8 * np.cos(0.8))
+
+
+class _ExpSavingOutput(Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = x.exp()
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+def test_copied_function_node_still_finds_its_saved_output():
+    x = Value(0.3)
+    y = _ExpSavingOutput.apply(x)
+    x_copy, y_copy = copy.deepcopy([x, y])
+    y_copy.backward()
+    assert x_copy.grad == pytest.approx(np.exp(0.3), rel=1e-12)
 
 
 # -- hooks, version counters, anomaly origin ---------------------------------------------------------
