@@ -43,7 +43,7 @@ from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepS
 from .containers import ModuleDict, ModuleList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
-from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential
+from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -155,4 +155,5 @@ __all__ = [
     "summary",
     "Swish",
     "Tanh",
+    "Unflatten",
 ]

@@ -177,6 +177,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "Residual": Blueprint(layers.Residual, lambda m: {"module": m.module}, state_shapes=_no_state),
     "Identity": _stateless(layers.Identity),
     "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),
+    "Unflatten": _stateless(layers.Unflatten, "dim", "unflattened_size"),
     "Dropout": _stateless(layers.Dropout, "p"),
     "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
     "MaxPool2d": _stateless(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation"),

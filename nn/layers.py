@@ -1,4 +1,4 @@
-"""Tensor layers: ``Linear``, ``Sequential``, ``Identity``, ``Flatten``, ``Dropout``, ``Residual``.
+"""Tensor layers: ``Linear``, ``Sequential``, ``Identity``, ``Flatten``, ``Unflatten``, ``Dropout``, ``Residual``.
 
 Shapes and defaults follow ``torch.nn``: ``Linear`` stores ``weight`` as
 (out_features, in_features) and computes ``y = x @ weight.T + bias`` over the last
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from .conv import MaxPool2d
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter
 
-__all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential"]
+__all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential", "Unflatten"]
 
 
 def _as_tensor(x: Any, layer: str) -> Tensor:
@@ -289,6 +289,40 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size``: Unflatten(1, (C, H, W)) maps (N, C*H*W) to (N, C, H, W).
+
+    The inverse of :class:`Flatten`, as torch's; one entry of ``unflattened_size`` may be -1 (inferred).
+    """
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        self.dim = check_integer("Unflatten", "dim", dim)
+        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
+            raise TypeError(f"Unflatten: unflattened_size must be a non-empty tuple of ints, got {unflattened_size!r}")
+        sizes = tuple(check_integer("Unflatten", "unflattened_size", size, -1) for size in unflattened_size)
+        if sizes.count(-1) > 1:
+            raise ValueError(f"Unflatten: at most one size may be -1, got {sizes}")
+        self.unflattened_size = sizes
+
+    def forward(self, x: Any) -> Tensor:
+        x = _as_tensor(x, "Unflatten")
+        dim = self.dim + x.ndim if self.dim < 0 else self.dim
+        if not 0 <= dim < x.ndim:
+            raise ValueError(f"Unflatten: dim={self.dim} is out of range for an input of shape {x.shape}")
+        sizes = self.unflattened_size
+        known = math.prod(size for size in sizes if size != -1)
+        length = x.shape[dim]
+        if (-1 in sizes and (known == 0 or length % known)) or (-1 not in sizes and known != length):
+            raise ValueError(
+                f"Unflatten: axis {dim} of the input of shape {x.shape} (size {length}) cannot be split into {sizes}"
+            )
+        sizes = tuple(length // known if size == -1 else size for size in sizes)
+        return x.reshape(x.shape[:dim] + sizes + x.shape[dim + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):

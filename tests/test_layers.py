@@ -1,6 +1,7 @@
 """Tests for nn.layers: Linear, Sequential, Identity, Flatten, Dropout, Residual."""
 
 import functools
+import math
 import re
 from collections import OrderedDict
 
@@ -386,3 +387,46 @@ def test_sequential_edits_match_torch():
         del sequential[0]
     assert repr(ours) == repr(theirs)
     assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+@pytest.mark.parametrize(
+    ("dim", "sizes", "shape"),
+    [(1, (2, 3), (4, 6)), (-1, (2, -1), (4, 5, 6)), (0, (1, 4), (4,)), (1, (3, 2, 2), (2, 12, 1)), (1, (-1,), (2, 3))],
+)
+def test_unflatten_splits_one_axis_as_torch(dim, sizes, shape):
+    x = Tensor(np.arange(math.prod(shape), dtype=np.float64).reshape(shape), requires_grad=True)
+    y = nn.Unflatten(dim, sizes)(x)
+    axis = dim % len(shape)
+    inferred = tuple(shape[axis] // math.prod(s for s in sizes if s != -1) if s == -1 else s for s in sizes)
+    assert y.shape == shape[:axis] + inferred + shape[axis + 1 :]
+    np.testing.assert_array_equal(y.data.reshape(shape), x.data)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.ones(shape))
+    np.testing.assert_array_equal(nn.Flatten(axis, axis + len(sizes) - 1)(y).data, x.data)
+    torch = pytest.importorskip("torch")
+    assert y.shape == tuple(torch.nn.Unflatten(dim, sizes)(torch.zeros(shape)).shape)
+
+
+@pytest.mark.parametrize(
+    ("args", "shape", "error", "pattern"),
+    [
+        ((1, (4, 2)), (3, 6), ValueError, r"axis 1 of the input of shape \(3, 6\) \(size 6\) cannot be split"),
+        ((1, (4, -1)), (3, 6), ValueError, "cannot be split"),
+        ((2, (2, 3)), (3, 6), ValueError, "dim=2 is out of range"),
+        ((1, (-1, -1)), (3, 6), ValueError, "at most one size may be -1"),
+        ((1, 6), (3, 6), TypeError, "tuple of ints"),
+        ((1, (2.0, 3)), (3, 6), TypeError, "must be an integer"),
+    ],
+)
+def test_unflatten_rejects_sizes_that_do_not_fit(args, shape, error, pattern):
+    with pytest.raises(error, match=pattern):
+        nn.Unflatten(*args)(np.zeros(shape))
+
+
+def test_unflatten_is_saved_and_rebuilt(tmp_path):
+    model = nn.Sequential(nn.Linear(6, 6, rng=0), nn.Unflatten(1, (2, 3)))
+    nn.save(model, tmp_path / "unflatten.npz")
+    rebuilt = nn.load(tmp_path / "unflatten.npz")
+    assert repr(rebuilt) == repr(model)
+    x = np.ones((2, 6), np.float32)
+    np.testing.assert_array_equal(rebuilt(x).data, model(x).data)
