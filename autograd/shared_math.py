@@ -279,18 +279,20 @@ def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.
     when m is finite. A slice whose maximum is not finite (an inf, all -inf) is shifted
     by 0 instead and gives numpy's IEEE results (nan); an empty input has sums 0.
     x - m <= 0 may round to -inf when x and m are far apart (x = -1e308, m = 1e308); then
-    e^(x - m) = 0 is the right value, so that overflow is not warned about.
+    e^(x - m) = 0 is the right value. So call it inside ``np.errstate(all="ignore")``: every
+    caller goes on to a log or a division of its own, and one guard around both costs less.
     """
     if x.size == 0:
         shift = np.zeros(tuple(1 if a in axes else n for a, n in enumerate(x.shape)), dtype=x.dtype)
         exponentials = np.exp(x)
         return shift, x, exponentials, np.add.reduce(exponentials, axis=axes, keepdims=True)
     shift = np.maximum.reduce(x, axis=axes, keepdims=True)
-    with np.errstate(over="ignore", invalid="ignore"):  # invalid: inf - inf in a slice of infinities
-        if not np.isfinite(shift).all():
-            shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
-        shifted = x - shift
-        exponentials = np.exp(shifted)
+    # One reduction tells whether every maximum is finite (a sum that overflows only sends finite
+    # maxima down the careful path, which keeps them).
+    if not math.isfinite(np.add.reduce(shift, axis=None)):
+        shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
+    shifted = x - shift
+    exponentials = np.exp(shifted)
     return shift, shifted, exponentials, np.add.reduce(exponentials, axis=axes, keepdims=True)
 
 
@@ -298,13 +300,14 @@ def softmax(x: Any, axes: tuple[int, ...]) -> Any:
     """e^x / sum(e^x) along ``axes``, stable (see :func:`softmax_parts`); recorded for a node."""
     if isinstance(x, Node):
         return x.softmax(axis=axes)
-    _, _, exponentials, total = softmax_parts(x, axes)
-    with np.errstate(invalid="ignore", divide="ignore"):  # an all -inf or +inf slice gives nan, as in numpy
+    with np.errstate(all="ignore"):  # softmax_parts' guards; an all -inf or +inf slice gives nan, as in numpy
+        _, _, exponentials, total = softmax_parts(x, axes)
         return exponentials / total
 
 
-def softmax_minus_one_hot(x: Any, position: Any, axis: int, probabilities: Any, scale: Any) -> Any:
-    """(softmax(x) - onehot) * scale along ``axis``, the onehot being 1 at ``position``.
+def softmax_minus_one_hot(x: Any, index: np.ndarray, axis: int, probabilities: Any, scale: Any) -> Any:
+    """(softmax(x) - onehot) * scale along ``axis``, the onehot being 1 at the flat (C-order)
+    offsets ``index`` of x's entries.
 
     For raw data the forward pass's ``probabilities`` are reused (one copy, updated in
     place); for a node it is recorded from ``x`` (differentiable again). ``scale`` has
@@ -313,10 +316,10 @@ def softmax_minus_one_hot(x: Any, position: Any, axis: int, probabilities: Any, 
     scale = scale.reshape(scale.shape[:axis] + (1,) + scale.shape[axis:])
     if isinstance(x, Node):
         onehot = np.zeros(x.shape, dtype=x.dtype)
-        onehot[position] = 1
+        onehot.reshape(-1)[index] = 1
         return (x.softmax(axis=axis) - onehot) * scale
-    gradient = probabilities.copy()
-    gradient[position] -= 1
+    gradient = np.array(probabilities, order="C")  # a C-order copy, so reshape(-1) is a view of it
+    gradient.reshape(-1)[index] -= 1
     gradient *= scale
     return gradient
 

@@ -519,8 +519,9 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
     def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max; gradient = softmax."""
         axes = normalize_axes(axis, self.ndim, "logsumexp")
-        shift, _, _, total = shared_math.softmax_parts(self.data, axes)
-        with np.errstate(divide="ignore", invalid="ignore"):  # empty or -inf slices: log 0 = -inf; inf - inf = nan
+        # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
+        with np.errstate(all="ignore"):
+            shift, _, _, total = shared_math.softmax_parts(self.data, axes)
             data = np.log(total) + shift
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
@@ -538,8 +539,8 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along ``axis``; d/dx: g - softmax(x) * sum(g)."""
         axes = normalize_axes(axis, self.ndim, "log_softmax")
-        _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
+            _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
             data = shifted - np.log(total)
         return Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 

@@ -315,23 +315,29 @@ def in_class_range(indices: np.ndarray, classes: int) -> bool:
 
 
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
-    """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``)."""
-    if target.ndim == 1:
-        samples = np.arange(target.shape[0])
-        position = (samples, target) if axis == 1 else (target, samples)
+    """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``).
+
+    The target entries are addressed by their flat C-order offsets in the logits (one index
+    array: one gather here, one scatter in the backward pass)."""
+    x = logits.data
+    shape = x.shape
+    target = target.astype(np.intp, copy=False)  # an unsigned target would make the offsets float
+    if target.ndim == 1:  # (N, C) with axis 1, or (C, N) with axis 0
+        steps = np.arange(target.shape[0])
+        index = steps * shape[1] + target if axis == 1 else target * shape[1] + steps
     else:
         position = list(np.indices(target.shape, sparse=True))
         position.insert(axis, target)
-        position = tuple(position)
+        index = np.ravel_multi_index(tuple(position), shape)
     needs_grad = logits.requires_grad and is_grad_enabled()
-    _, shifted, exponentials, total = softmax_parts(logits.data, (axis,))
-    with np.errstate(divide="ignore", invalid="ignore"):  # empty or non-finite rows give IEEE -inf/nan, as numpy
-        data = np.log(total).squeeze(axis) - shifted[position]
+    with np.errstate(all="ignore"):  # softmax_parts' guards; empty or non-finite rows give IEEE -inf/nan, as numpy
+        _, shifted, exponentials, total = softmax_parts(x, (axis,))
+        data = np.log(total).squeeze(axis) - shifted.reshape(-1)[index]
         # kept for the backward pass; softmax_parts made ``exponentials`` for this call, so divide in place
         probabilities = np.divide(exponentials, total, out=exponentials) if needs_grad else None
     if reduction == "mean":
         data = np.asarray(np.add.reduce(data, axis=None) / data.size)
     elif reduction == "sum":
         data = np.asarray(np.add.reduce(data, axis=None))
-    attrs = {"position": position, "axis": axis, "probabilities": probabilities, "reduction": reduction}
+    attrs = {"index": index, "axis": axis, "probabilities": probabilities, "reduction": reduction}
     return Tensor._from_op(data, ar.softmax_cross_entropy, (logits,), attrs)

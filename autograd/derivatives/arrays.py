@@ -133,19 +133,20 @@ def _transpose_rule(g, out, x, axes):
     return g.transpose(tuple(np.argsort(axes)))
 
 
-def _softmax_cross_entropy_rule(g, out, x, position, axis, probabilities, reduction="none"):
+def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction="none"):
     # d/dx [logsumexp(x) - x_t] = softmax(x) - onehot(t), per sample along ``axis``;
-    # the forward pass's softmax is reused (``probabilities``). A mean or sum over the
-    # samples spreads the scalar g to every sample (divided by their count for a mean).
+    # the forward pass's softmax is reused (``probabilities``); ``index`` holds the flat
+    # offsets of the target entries. A mean or sum over the samples spreads the scalar g
+    # to every sample (divided by their count for a mean).
     if reduction != "none":
         samples = x.shape[:axis] + x.shape[axis + 1 :]
         g = g / math.prod(samples) if reduction == "mean" else g
         if type(x) is np.ndarray:  # one scale for every sample: (softmax - onehot) g as one product and one update
-            gradient = probabilities * g
-            gradient[position] -= g
+            gradient = np.multiply(probabilities, g, order="C")  # C order, so reshape(-1) is a view
+            gradient.reshape(-1)[index] -= g
             return gradient
         g = sm.expand(g, samples)
-    return sm.softmax_minus_one_hot(x, position, axis, probabilities, g)
+    return sm.softmax_minus_one_hot(x, index, axis, probabilities, g)
 
 
 # fmt: off
