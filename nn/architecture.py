@@ -57,8 +57,19 @@ def _no_state(config: dict[str, Any]) -> Shapes:
     return {}
 
 
-def _stateless(cls: type, *names: str) -> Blueprint:
-    return Blueprint(cls, lambda m: {name: getattr(m, name) for name in names}, state_shapes=_no_state)
+def _stateless(cls: type, *names: str, **later_options: Any) -> Blueprint:
+    """A module without state, recorded by ``names``; each of ``later_options`` (name=default), added to the
+    class after files were written, is recorded only when it differs from its default, so older records
+    still describe the modules built with its default."""
+
+    def config(module: Module) -> dict[str, Any]:
+        recorded = {name: getattr(module, name) for name in names}
+        recorded.update(
+            (name, getattr(module, name)) for name, default in later_options.items() if getattr(module, name) != default
+        )
+        return recorded
+
+    return Blueprint(cls, config, state_shapes=_no_state)
 
 
 def _linear_shapes(c: dict[str, Any]) -> Shapes:
@@ -180,7 +191,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "Unflatten": _stateless(layers.Unflatten, "dim", "unflattened_size"),
     "Dropout": _stateless(layers.Dropout, "p"),
     "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
-    "MaxPool2d": _stateless(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation"),
+    "MaxPool2d": _stateless(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False),
     "AvgPool2d": _stateless(conv.AvgPool2d, "kernel_size", "stride", "padding", "count_include_pad"),
     "BatchNorm1d": _batch_norm(normalization.BatchNorm1d),
     "BatchNorm2d": _batch_norm(normalization.BatchNorm2d),

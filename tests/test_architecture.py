@@ -194,3 +194,17 @@ def test_module_list_and_dict_round_trip_with_their_state_names(tmp_path):
     rebuilt = nn.load(nn.save(model, tmp_path / "containers.npz"))
     assert repr(rebuilt) == repr(model)
     np.testing.assert_array_equal(rebuilt[0]["head"][0].weight.data, model[0]["head"][0].weight.data)
+
+
+def test_max_pool_ceil_mode_survives_save_and_load(tmp_path):
+    model = nn.Sequential(nn.MaxPool2d(2, ceil_mode=True))
+    rebuilt = nn.load(nn.save(model, tmp_path / "ceil.npz"))
+    assert rebuilt[0].ceil_mode
+    x = np.arange(25.0).reshape(1, 1, 5, 5)
+    assert rebuilt(x).shape == model(x).shape == (1, 1, 3, 3)
+
+
+def test_a_record_written_before_ceil_mode_was_recorded_still_matches_a_default_max_pool():
+    record = architecture.describe(nn.Sequential(nn.MaxPool2d(2)))
+    assert "ceil_mode" not in record["config"]["modules"][0]["config"]  # as files written before
+    assert architecture.differences(record, architecture.describe(nn.Sequential(nn.MaxPool2d(2, ceil_mode=True))))
