@@ -147,3 +147,45 @@ def test_bad_reduction_and_the_mean_of_an_empty_batch_are_errors():
         softmax_cross_entropy(Tensor(np.zeros((0, 3))), np.zeros(0, dtype=int), reduction="mean")
     total = softmax_cross_entropy(Tensor(np.zeros((0, 3))), np.zeros(0, dtype=int), reduction="sum")
     assert total.item() == 0.0
+
+
+def _laid_out(x, layout):
+    """``x`` (float64) as a C-order array, an F-order copy, or a strided view of a larger array."""
+    if layout == "F":
+        return np.asfortranarray(x)
+    if layout == "strided":
+        wide = np.zeros(x.shape[:-1] + (2 * x.shape[-1],))
+        wide[..., ::2] = x
+        return wide[..., ::2]
+    return np.ascontiguousarray(x)
+
+
+@pytest.mark.parametrize(
+    "shape, axis",
+    [((3, 4), 0), ((3, 4), 1), ((2, 3, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), 2), ((0, 3), 1), ((2, 3, 0), 1)],
+)
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("target_dtype", [np.uint8, np.uint64, np.int32])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_every_class_axis_memory_layout_and_target_dtype_picks_the_target_entries(
+    shape, axis, layout, target_dtype, reduction
+):
+    rng = np.random.default_rng(7)
+    x = _laid_out(rng.standard_normal(shape), layout)
+    target_shape = shape[:axis] + shape[axis + 1 :]
+    target = rng.integers(0, shape[axis], size=target_shape).astype(target_dtype)
+    if reduction == "mean" and not target.size:
+        return  # the mean of an empty batch is an error, tested above
+    per_sample = reference(x, target.astype(np.int64), axis)
+    expected = {"none": per_sample, "sum": per_sample.sum(), "mean": per_sample.mean() if target.size else 0.0}
+    logits = Tensor(x, requires_grad=True)
+    out = softmax_cross_entropy(logits, target, axis, reduction=reduction)
+    np.testing.assert_allclose(out.data, expected[reduction], rtol=1e-12)
+    out.sum().backward()
+    # softmax - onehot, built independently along the class axis; a mean divides by the sample count
+    softmax = np.exp(x - x.max(axis=axis, keepdims=True)) if x.size else x
+    softmax = softmax / softmax.sum(axis=axis, keepdims=True) if x.size else x
+    onehot = np.zeros(shape)
+    np.put_along_axis(onehot, np.expand_dims(target.astype(np.int64), axis), 1.0, axis=axis)
+    scale = 1 / target.size if reduction == "mean" else 1.0
+    np.testing.assert_allclose(logits.grad, (softmax - onehot) * scale, rtol=1e-12, atol=1e-15)
