@@ -15,9 +15,15 @@ from autograd import Value
 from .checks import check_positive_int
 from .module import Module
 
+
+def _identity(v: Value) -> Value:
+    """The "linear" activation: ``v`` itself (a named function, so neurons using it can be pickled)."""
+    return v
+
+
 #: Activations a scalar neuron can use, by name.
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "linear": lambda v: v,
+    "linear": _identity,
     "relu": Value.relu,
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,

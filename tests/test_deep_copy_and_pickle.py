@@ -432,3 +432,10 @@ def test_pickled_model_computes_the_same_outputs():
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored(batch).data, model(batch).data)
     assert all(type(p) is nn.Parameter and p.requires_grad for p in restored.parameters())
+
+
+def test_pickled_scalar_mlp_computes_the_same_output():
+    model = nn.MLP(2, [3, 1], seed=0)  # its last layer's activation is "linear"
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored([0.5, -1.0]).data == model([0.5, -1.0]).data
+    assert all(type(p) is Value and p.requires_grad for p in restored.parameters())
