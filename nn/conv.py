@@ -162,32 +162,48 @@ class MaxPool2d(Module):
 
 
 class AvgPool2d(Module):
-    """Mean over each kernel window (see ``nn.functional.avg_pool2d``)."""
+    """Mean over each kernel window (see ``nn.functional.avg_pool2d``; torch's arguments)."""
 
     def __init__(
         self,
         kernel_size: IntOrPair,
         stride: IntOrPair | None = None,
         padding: IntOrPair = 0,
+        ceil_mode: bool = False,
         count_include_pad: bool = True,
+        divisor_override: int | None = None,
     ) -> None:
         self.kernel_size = pair(kernel_size, "kernel_size", "AvgPool2d")
         self.stride = self.kernel_size if stride is None else pair(stride, "stride", "AvgPool2d")
         self.padding = pair(padding, "padding", "AvgPool2d", minimum=0)
+        self.ceil_mode = bool(ceil_mode)
         self.count_include_pad = bool(count_include_pad)
+        self.divisor_override = (
+            None if divisor_override is None else check_positive_int("AvgPool2d", "divisor_override", divisor_override)
+        )
         if self.padding[0] > self.kernel_size[0] // 2 or self.padding[1] > self.kernel_size[1] // 2:
             raise ValueError(
                 f"AvgPool2d: padding {self.padding} must be at most half the kernel size {self.kernel_size}"
             )
 
     def forward(self, x: Any) -> Tensor:
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
+        return F.avg_pool2d(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
 
     def extra_repr(self) -> str:
-        return (
+        text = (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
             f"count_include_pad={self.count_include_pad}"
         )
+        text += ", ceil_mode=True" if self.ceil_mode else ""
+        return text + (f", divisor_override={self.divisor_override}" if self.divisor_override is not None else "")
 
 
 class AdaptiveAvgPool2d(Module):

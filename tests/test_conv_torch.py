@@ -126,7 +126,7 @@ def test_max_pool2d_matches_torch_values_and_gradients(kernel, stride, padding, 
 def test_avg_pool2d_matches_torch_values_and_gradients(kernel, stride, padding, count_include_pad):
     rng = np.random.default_rng(3)
     ours, theirs = _ours_and_torchs([rng.standard_normal((2, 3, 7, 8))])
-    out = F.avg_pool2d(ours[0], kernel, stride, padding, count_include_pad)
+    out = F.avg_pool2d(ours[0], kernel, stride, padding, count_include_pad=count_include_pad)
     expected = TF.avg_pool2d(theirs[0], kernel, stride, padding, count_include_pad=count_include_pad)
     upstream = rng.standard_normal(tuple(expected.shape))
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-12})

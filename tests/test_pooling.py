@@ -159,7 +159,7 @@ def test_max_pool2d_padding_raises_no_false_alarm_in_anomaly_mode():
 def test_avg_pool2d_matches_naive_loop_mean(case, count_include_pad, data):
     shape, kernel, stride, padding, _ = case
     x = data.draw(arrays(shape))
-    out = F.avg_pool2d(Tensor(x), kernel, stride, padding, count_include_pad)
+    out = F.avg_pool2d(Tensor(x), kernel, stride, padding, count_include_pad=count_include_pad)
     expected = naive_pool(x, kernel, stride or kernel, padding, (1, 1), "avg", count_include_pad)
     np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
 
@@ -168,7 +168,7 @@ def test_avg_pool2d_matches_naive_loop_mean(case, count_include_pad, data):
 def test_avg_pool2d_gradient_matches_finite_differences(case, count_include_pad, data):
     shape, kernel, stride, padding, _ = case
     x = data.draw(arrays(shape))
-    assert gradcheck(lambda x: F.avg_pool2d(x, kernel, stride, padding, count_include_pad), [x])
+    assert gradcheck(lambda x: F.avg_pool2d(x, kernel, stride, padding, count_include_pad=count_include_pad), [x])
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,9 @@ def test_avg_pool2d_gradient_matches_finite_differences(case, count_include_pad,
 )
 def test_avg_pool2d_second_derivatives_match_finite_differences(kernel, stride, padding, count_include_pad):
     x = np.random.default_rng(1).standard_normal((1, 2, 4, 5))
-    assert gradgradcheck(lambda x: (F.avg_pool2d(x, kernel, stride, padding, count_include_pad) ** 3).sum(), [x])
+    assert gradgradcheck(
+        lambda x: (F.avg_pool2d(x, kernel, stride, padding, count_include_pad=count_include_pad) ** 3).sum(), [x]
+    )
 
 
 def test_pooling_keeps_float32():

@@ -1,4 +1,4 @@
-"""max_pool2d(ceil_mode=True) and adaptive_avg_pool2d (functional and Module): values and gradients against torch,
+"""max_pool2d(ceil_mode=True), avg_pool2d(ceil_mode, count_include_pad, divisor_override) and adaptive_avg_pool2d (functional and Module): values and gradients against torch,
 finite differences, the overhanging window's padding never winning, and errors naming the argument."""
 
 from __future__ import annotations
@@ -129,3 +129,64 @@ def test_adaptive_avg_pool2d_errors_name_the_argument():
         F.adaptive_avg_pool2d(Tensor(np.ones((1, 1, 0, 4))), 2)
     with pytest.raises(TypeError, match="AdaptiveAvgPool2d: output_size must be an int"):
         nn.AdaptiveAvgPool2d(1.5)
+
+
+@st.composite
+def avg_pool_cases(draw: st.DrawFn):
+    x, geometry = draw(ceil_mode_cases())
+    del geometry["dilation"]  # avg_pool2d has none
+    sizes = tuple(max(n, k) for n, k in zip(x.shape[2:], geometry["kernel_size"]))
+    x = np.resize(x, x.shape[:2] + sizes)
+    return x, {
+        **geometry,
+        "ceil_mode": draw(st.booleans()),
+        "count_include_pad": draw(st.booleans()),
+        "divisor_override": draw(st.sampled_from([None, 1, 5])),
+    }
+
+
+@given(avg_pool_cases())
+def test_avg_pool2d_ceil_mode_count_include_pad_and_divisor_override_match_torch(case):
+    x, options = case
+    _compare_with_torch(
+        lambda t: F.avg_pool2d(t, **options),
+        lambda torch, t: torch.nn.functional.avg_pool2d(t, **options),
+        x,
+    )
+
+
+@given(avg_pool_cases())
+def test_avg_pool2d_options_gradient_matches_finite_differences(case):
+    x, options = case
+    assert gradcheck(lambda t: F.avg_pool2d(t, **options), [x])
+
+
+def test_avg_pool2d_ceil_mode_divides_the_overhanging_window_by_its_cells_in_the_padded_input():
+    x = np.arange(1.0, 26.0).reshape(1, 1, 5, 5)
+    out = F.avg_pool2d(Tensor(x), 2, ceil_mode=True).data  # the last row and column of windows hang over
+    assert out.shape == (1, 1, 3, 3)
+    assert out[0, 0, 2, 2] == x[0, 0, 4, 4]  # a 1-cell window: divided by 1
+    assert out[0, 0, 0, 2] == (x[0, 0, 0, 4] + x[0, 0, 1, 4]) / 2
+    padded = F.avg_pool2d(Tensor(x), 3, stride=2, padding=1, ceil_mode=True, count_include_pad=True).data
+    assert padded[0, 0, 0, 0] == x[0, 0, :2, :2].sum() / 9  # the padding counts, the overhang past it does not
+
+
+def test_avg_pool2d_takes_torchs_positional_order_and_the_module_passes_every_option():
+    x = np.arange(1.0, 26.0).reshape(1, 1, 5, 5)
+    positional = F.avg_pool2d(
+        x, 2, 2, 0, True, True, 3
+    )  # kernel, stride, padding, ceil_mode, count_include_pad, divisor
+    np.testing.assert_array_equal(positional.data, F.avg_pool2d(x, 2, ceil_mode=True, divisor_override=3).data)
+    pool = nn.AvgPool2d(2, 2, 0, True, True, 3)
+    np.testing.assert_array_equal(pool(x).data, positional.data)
+    assert repr(pool).endswith("count_include_pad=True, ceil_mode=True, divisor_override=3)")
+    with pytest.raises(ValueError, match="AvgPool2d: divisor_override must be a positive integer, got 0"):
+        nn.AvgPool2d(2, divisor_override=0)
+    with pytest.raises(TypeError, match="avg_pool2d: divisor_override must be a positive integer"):
+        F.avg_pool2d(x, 2, divisor_override=1.5)
+
+
+def test_avg_pool_options_survive_save_and_load(tmp_path):
+    model = nn.Sequential(nn.AvgPool2d(2, ceil_mode=True, divisor_override=2))
+    rebuilt = nn.load(nn.save(model, tmp_path / "avg.npz"))
+    assert repr(rebuilt) == repr(model)

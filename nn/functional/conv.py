@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, matmul
-from autograd.conv import IntOrPair, conv_output_size, max_pool, pair, unfold_array
+from autograd.conv import IntOrPair, conv_output_size, max_pool, pair
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
@@ -257,24 +257,67 @@ def avg_pool2d(
     kernel_size: IntOrPair,
     stride: IntOrPair | None = None,
     padding: IntOrPair = 0,
+    ceil_mode: bool = False,
     count_include_pad: bool = True,
+    divisor_override: int | None = None,
 ) -> Tensor:
-    """Mean over each kernel window (stride defaults to the kernel size); padding counts as 0.
+    """Mean over each kernel window (stride defaults to the kernel size); padding counts as 0. torch's arguments.
 
-    out[n, c, i, j] = sum_{a,b} pad(x)[n, c, i*sh + a, j*sw + b] / count[i, j], where count is
-    kh*kw, or with ``count_include_pad=False`` the number of window entries inside the input.
-    The gradient spreads g / count evenly over each window.
+    out[n, c, i, j] = sum_{a,b} pad(x)[n, c, i*sh + a, j*sw + b] / count[i, j]. As torch, along each axis a
+    window starting at s = i*stride - p covers [s, min(s + k, n + p)) of the padded axis; ``count`` is the
+    product of those lengths (k*k except for ``ceil_mode``'s last, overhanging window), or with
+    ``count_include_pad=False`` of the lengths inside the input, or ``divisor_override`` when given.
+    ``ceil_mode`` counts windows as :func:`max_pool2d` does. The gradient spreads g / count over each window.
     """
     x, unbatched = _batched(input, "avg_pool2d")
-    kernel, stride, padding, dilation = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1)
+    kernel, stride, padding, dilation = _pool_geometry(
+        "avg_pool2d", x, kernel_size, stride, padding, 1, bool(ceil_mode)
+    )
+    if divisor_override is not None:
+        divisor_override = check_positive_int("avg_pool2d", "divisor_override", divisor_override)
+    lengths = x.shape[2:]
+    extra = [ceil_mode_extra(n, kernel[a], padding[a], stride[a]) if ceil_mode else 0 for a, n in enumerate(lengths)]
+    if any(extra):  # the overhang of ceil mode's last window reads zeros, as the padding does
+        x = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
     windows = _windows(x, kernel, stride, padding, dilation, pad_value=0.0)
-    if count_include_pad or padding == (0, 0):
+    if divisor_override is None and not any(extra) and (count_include_pad or padding == (0, 0)):
         out = windows.mean(axis=(3, 5))
     else:
-        inside = np.ones((1, 1) + x.shape[2:], dtype=x.dtype)
-        counts = unfold_array(inside, kernel, stride, padding, dilation).sum(axis=(4, 5))
-        out = windows.sum(axis=(3, 5)) / counts
+        out = windows.sum(axis=(3, 5)) / _window_counts(
+            lengths,
+            out_size=windows.shape[2::2],
+            kernel=kernel,
+            stride=stride,
+            padding=padding,
+            include_padding=bool(count_include_pad),
+            divisor_override=divisor_override,
+            dtype=x.dtype,
+        )
     return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def _window_counts(
+    lengths: tuple[int, ...],
+    out_size: tuple[int, ...],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    include_padding: bool,
+    divisor_override: int | None,
+    dtype: np.dtype,
+) -> np.ndarray:
+    """avg_pool2d's divisor for each output cell, shape (H_out, W_out) (torch's rule, see :func:`avg_pool2d`)."""
+    if divisor_override is not None:
+        return np.full(out_size, divisor_override, dtype=dtype)
+    per_axis = []
+    for axis, n in enumerate(lengths):
+        starts = np.arange(out_size[axis]) * stride[axis] - padding[axis]
+        ends = np.minimum(starts + kernel[axis], n + padding[axis])
+        if include_padding:
+            per_axis.append(ends - starts)
+        else:
+            per_axis.append(np.minimum(ends, n) - np.maximum(starts, 0))
+    return np.outer(per_axis[0], per_axis[1]).astype(dtype)
 
 
 def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
