@@ -59,6 +59,7 @@ from .losses import (
     NLLLoss,
     PerceptronLoss,
     SmoothHingeLoss,
+    SmoothL1Loss,
 )
 from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
@@ -146,6 +147,7 @@ __all__ = [
     "Sigmoid",
     "SiLU",
     "SmoothHingeLoss",
+    "SmoothL1Loss",
     "Softmax",
     "Softmin",
     "Softplus",

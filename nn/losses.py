@@ -32,6 +32,7 @@ __all__ = [
     "NLLLoss",
     "PerceptronLoss",
     "SmoothHingeLoss",
+    "SmoothL1Loss",
 ]
 
 
@@ -94,18 +95,60 @@ class HuberLoss(_Loss):
         return f"delta={self.delta}, {super().extra_repr()}"
 
 
+class SmoothL1Loss(_Loss):
+    """torch's smooth L1, quadratic below ``beta`` and linear above (see :func:`nn.functional.smooth_l1_loss`)."""
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = check_real("SmoothL1Loss", "beta", beta, 0)
+
+    def forward(self, prediction: Any, target: Any) -> Tensor:
+        return F.smooth_l1_loss(prediction, target, self.reduction, self.beta)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, {super().extra_repr()}"
+
+
+def _weight_buffer(owner: str, name: str, weight: Any) -> np.ndarray | None:
+    """``weight`` as a float array (a buffer, as torch's), or None; errors name ``owner``."""
+    if weight is None:
+        return None
+    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    if array.dtype.kind not in "fiu":
+        raise ValueError(f"{owner}: {name} must hold real numbers, got {array.dtype} of shape {array.shape}")
+    return np.array(array, dtype=np.result_type(array.dtype, np.float32))
+
+
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities (see :func:`nn.functional.binary_cross_entropy`)."""
+    """Binary cross-entropy of probabilities (see :func:`nn.functional.binary_cross_entropy`); ``weight`` (a buffer)
+    rescales each term, as torch's."""
+
+    weight: np.ndarray | None  # a buffer
+
+    def __init__(self, reduction: str = "mean", *, weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", _weight_buffer("BCELoss", "weight", weight))
 
     def forward(self, probabilities: Any, target: Any) -> Tensor:
-        return F.binary_cross_entropy(probabilities, target, self.reduction)
+        return F.binary_cross_entropy(probabilities, target, self.reduction, weight=self.weight)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits, stable (see :func:`nn.functional.binary_cross_entropy_with_logits`)."""
+    """Binary cross-entropy of logits, stable (see :func:`nn.functional.binary_cross_entropy_with_logits`);
+    ``weight`` and ``pos_weight`` (buffers) as torch's."""
+
+    weight: np.ndarray | None  # a buffer
+    pos_weight: np.ndarray | None  # a buffer
+
+    def __init__(self, reduction: str = "mean", *, weight: Any = None, pos_weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", _weight_buffer("BCEWithLogitsLoss", "weight", weight))
+        self.register_buffer("pos_weight", _weight_buffer("BCEWithLogitsLoss", "pos_weight", pos_weight))
 
     def forward(self, logits: Any, target: Any) -> Tensor:
-        return F.binary_cross_entropy_with_logits(logits, target, self.reduction)
+        return F.binary_cross_entropy_with_logits(
+            logits, target, self.reduction, weight=self.weight, pos_weight=self.pos_weight
+        )
 
 
 def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:

@@ -77,6 +77,26 @@ PAIR_LOSSES = {
         lambda x, t: -(t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
         "logit",
     ),
+    "smooth_l1_loss_beta_0.5": (
+        lambda p, t, reduction: F.smooth_l1_loss(p, t, reduction, beta=0.5),
+        lambda p, t: _huber(p - t, 0.5) / 0.5,
+        "difference",
+    ),
+    "smooth_l1_loss_beta_0": (
+        lambda p, t, reduction: F.smooth_l1_loss(p, t, reduction, beta=0.0),
+        lambda p, t: np.abs(p - t),
+        "difference",
+    ),
+    "binary_cross_entropy_weighted": (
+        lambda p, t, reduction: F.binary_cross_entropy(p, t, reduction, weight=np.array(0.7)),
+        lambda p, t: -0.7 * (t * np.log(p) + (1 - t) * np.log(1 - p)),
+        "probability",
+    ),
+    "binary_cross_entropy_with_logits_pos_weight": (
+        lambda x, t, reduction: F.binary_cross_entropy_with_logits(x, t, reduction, weight=0.7, pos_weight=2.5),
+        lambda x, t: -0.7 * (2.5 * t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
+        "logit",
+    ),
     "hinge_loss": (F.hinge_loss, lambda f, y: np.maximum(0, 1 - y * f), "sign_hinge"),
     "exponential_loss": (F.exponential_loss, lambda f, y: np.exp(-y * f), "sign"),
     **{
@@ -424,6 +444,10 @@ def _compare_with_torch(our_loss, torch_loss, inputs, rtol=1e-10):
     np.testing.assert_allclose(leaf.grad, torch_leaf.grad.numpy(), rtol=rtol, atol=1e-12)
 
 
+#: Weights for the (5, 3) cases below: one per column (class), one per row (sample).
+CLASS_WEIGHTS = np.array([0.5, 2.0, 1.25])
+SAMPLE_WEIGHTS = np.array([[1.0], [0.0], [3.0], [0.5], [1.5]])
+
 # name -> (our loss, torch loss as a function of (torch, prediction, target, reduction), kind of case)
 TORCH_PAIR_LOSSES = {
     "mse_loss": (F.mse_loss, lambda torch, p, t, r: torch.nn.functional.mse_loss(p, t, reduction=r), "difference"),
@@ -441,6 +465,25 @@ TORCH_PAIR_LOSSES = {
     "binary_cross_entropy_with_logits": (
         F.binary_cross_entropy_with_logits,
         lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy_with_logits(p, t, reduction=r),
+        "logit",
+    ),
+    "smooth_l1_loss": (
+        lambda p, t, r: F.smooth_l1_loss(p, t, r, beta=0.6),
+        lambda torch, p, t, r: torch.nn.functional.smooth_l1_loss(p, t, reduction=r, beta=0.6),
+        "difference",
+    ),
+    "binary_cross_entropy_weighted": (
+        lambda p, t, r: F.binary_cross_entropy(p, t, r, weight=CLASS_WEIGHTS),
+        lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy(
+            p, t, weight=torch.tensor(CLASS_WEIGHTS), reduction=r
+        ),
+        "probability",
+    ),
+    "binary_cross_entropy_with_logits_weighted": (
+        lambda p, t, r: F.binary_cross_entropy_with_logits(p, t, r, weight=SAMPLE_WEIGHTS, pos_weight=CLASS_WEIGHTS),
+        lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy_with_logits(
+            p, t, weight=torch.tensor(SAMPLE_WEIGHTS), pos_weight=torch.tensor(CLASS_WEIGHTS), reduction=r
+        ),
         "logit",
     ),
 }
@@ -796,3 +839,53 @@ def test_loss_module_rejects_bad_hyper_parameters(build, error, message):
 def test_loss_module_gradient_reaches_the_prediction():
     logits = np.random.default_rng(2).normal(size=(4, 3))
     assert gradcheck(lambda x: nn.CrossEntropyLoss(label_smoothing=0.1)(x, np.array([0, 2, 1, 1])), [logits])
+
+
+def test_binary_cross_entropy_with_logits_pos_weight_is_stable_at_extreme_logits():
+    logits = np.array([1e4, -1e4, 1e30, -1e30, 0.0])
+    target = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    out = F.binary_cross_entropy_with_logits(Tensor(logits), target, "none", pos_weight=3.0)
+    np.testing.assert_allclose(out.data, [1e4, 3e4, 1e30, 3e30, 3 * np.log(2)])
+    torch = pytest.importorskip("torch")
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(
+        torch.tensor(logits), torch.tensor(target), pos_weight=torch.tensor(3.0), reduction="none"
+    )
+    np.testing.assert_allclose(out.data, expected.numpy())
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (
+            lambda: F.binary_cross_entropy(np.full((2, 3), 0.5), np.ones((2, 3)), weight=np.ones(2)),
+            r"weight of shape \(2,\)",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(np.zeros((2, 3)), np.ones((2, 3)), pos_weight=np.ones((4, 3))),
+            r"pos_weight of shape \(4, 3\) does not broadcast to the target's shape \(2, 3\)",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(np.zeros(3), np.ones(3), weight=np.ones((2, 3))),
+            "weight of shape",
+        ),
+        (lambda: F.smooth_l1_loss(np.zeros(3), np.ones(3), beta=-1.0), "beta must be >= 0"),
+    ],
+)
+def test_weights_that_do_not_fit_the_target_are_errors_naming_the_loss_and_shapes(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_bce_loss_modules_keep_their_weights_as_buffers_with_torchs_names():
+    module = nn.BCEWithLogitsLoss(weight=[1.0, 2.0], pos_weight=[3.0, 0.5])
+    assert list(module.state_dict()) == ["weight", "pos_weight"]
+    logits, target = np.array([[0.3, -1.2]]), np.array([[1.0, 0.0]])
+    np.testing.assert_array_equal(
+        module(logits, target).data,
+        F.binary_cross_entropy_with_logits(logits, target, weight=[1.0, 2.0], pos_weight=[3.0, 0.5]).data,
+    )
+    assert list(nn.BCELoss(weight=[1.0, 2.0]).state_dict()) == ["weight"]
+    assert nn.SmoothL1Loss(beta=0.5)(np.array([0.2]), np.array([0.0])).item() == pytest.approx(0.5 * 0.04 / 0.5)
+    torch = pytest.importorskip("torch")
+    reference = torch.nn.BCEWithLogitsLoss(weight=torch.ones(2), pos_weight=torch.ones(2))
+    assert list(module.state_dict()) == list(reference.state_dict())

@@ -43,6 +43,7 @@ from .losses import (
     nll_loss,
     perceptron_loss,
     smooth_hinge_loss,
+    smooth_l1_loss,
 )
 from .normalization import batch_norm, local_response_norm
 
@@ -88,6 +89,7 @@ __all__: list[str] = [
     "sigmoid",
     "silu",
     "smooth_hinge_loss",
+    "smooth_l1_loss",
     "softmax",
     "softmin",
     "softplus",

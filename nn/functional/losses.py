@@ -41,6 +41,7 @@ __all__ = [
     "nll_loss",
     "perceptron_loss",
     "smooth_hinge_loss",
+    "smooth_l1_loss",
 ]
 
 #: Accepted values of ``reduction``.
@@ -259,20 +260,56 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     return _reduce(quadratic_part * (size - 0.5 * quadratic_part), reduction, "huber_loss")
 
 
-# -- binary classification -------------------------------------------------------------
-def binary_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """-(y log p + (1 - y) log(1 - p)), with each log clamped at -100 as torch does.
+def smooth_l1_loss(prediction: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """torch's smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = prediction - target.
 
-    d/dp = (p - y) / (p (1 - p)) away from the clamp; where a log is clamped (p or 1 - p
+    For beta > 0 it is ``huber_loss(delta=beta) / beta``; beta = 0 is the L1 loss.
+    d/dprediction = d / beta where |d| < beta, else sign(d).
+    """
+    reduction = check_choice("smooth_l1_loss", "reduction", reduction, REDUCTIONS)
+    beta = check_real("smooth_l1_loss", "beta", beta, 0)
+    prediction, target = _paired(prediction, target, "smooth_l1_loss")
+    size = (prediction - target).abs()
+    if beta == 0:
+        return _reduce(size, reduction, "smooth_l1_loss")
+    quadratic_part = size.clip(high=beta)
+    return _reduce(quadratic_part * (size - 0.5 * quadratic_part) / beta, reduction, "smooth_l1_loss")
+
+
+# -- binary classification -------------------------------------------------------------
+def binary_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean", *, weight: Any = None) -> Tensor:
+    """-w (y log p + (1 - y) log(1 - p)), with each log clamped at -100 as torch does.
+
+    d/dp = w (p - y) / (p (1 - p)) away from the clamp; where a log is clamped (p or 1 - p
     below e^-100, e.g. exactly 0) that term is flat and contributes no gradient.
-    Probabilities and targets must lie in [0, 1].
+    Probabilities and targets must lie in [0, 1]. ``weight`` (optional, broadcastable to the
+    target's shape, a constant) rescales each term, as torch's.
     """
     reduction = check_choice("binary_cross_entropy", "reduction", reduction, REDUCTIONS)
     probabilities, target = _paired(probabilities, target, "binary_cross_entropy", "probabilities")
+    weight = _element_weights(weight, target, "binary_cross_entropy", "weight")
     _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
     _check_unit_interval(target.data, "binary_cross_entropy", "targets")
     terms = -(target * _clamped_log(probabilities) + (1 - target) * _clamped_log(1 - probabilities))
-    return _reduce(terms, reduction, "binary_cross_entropy")
+    return _reduce(terms if weight is None else terms * weight, reduction, "binary_cross_entropy")
+
+
+def _element_weights(weight: Any, target: Tensor, loss: str, name: str) -> np.ndarray | None:
+    """``weight`` as a constant array of the target's dtype that broadcasts to the target's shape, or None."""
+    if weight is None:
+        return None
+    array = np.asarray(weight.data if isinstance(weight, Node) else weight)
+    if array.dtype.kind not in "fiu":
+        raise TypeError(f"{loss}: {name} must hold real numbers, got dtype {array.dtype}")
+    try:
+        fits = np.broadcast_shapes(array.shape, target.shape) == target.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"{loss}: {name} of shape {array.shape} does not broadcast to the target's shape {target.shape}"
+        )
+    return array.astype(target.dtype)
 
 
 def _clamped_log(p: Tensor) -> Tensor:
@@ -281,16 +318,28 @@ def _clamped_log(p: Tensor) -> Tensor:
     return where(p.data > floor, p.clip(low=floor).log(), LOG_FLOOR)
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(
+    logits: Any, target: Any, reduction: str = "mean", *, weight: Any = None, pos_weight: Any = None
+) -> Tensor:
     """Binary cross-entropy of sigmoid(x) computed from logits x: softplus(x) - x y.
 
     softplus(x) = max(x, 0) + log1p(e^-|x|), so this is finite for every finite x.
-    d/dx = sigmoid(x) - y. Targets must lie in [0, 1].
+    d/dx = sigmoid(x) - y. Targets must lie in [0, 1]. As torch's: ``pos_weight`` q (broadcast
+    along the target, e.g. one per class on the last axis) weights the positive term,
+    -(q y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = (1 - y) x + (1 + (q - 1) y) softplus(-x),
+    with d/dx = (1 + (q - 1) y) sigmoid(x) - q y; ``weight`` rescales each term. Both are constants.
     """
-    reduction = check_choice("binary_cross_entropy_with_logits", "reduction", reduction, REDUCTIONS)
-    logits, target = _paired(logits, target, "binary_cross_entropy_with_logits", "logits")
-    _check_unit_interval(target.data, "binary_cross_entropy_with_logits", "targets")
-    return _reduce(logits.softplus() - logits * target, reduction, "binary_cross_entropy_with_logits")
+    loss = "binary_cross_entropy_with_logits"
+    reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
+    logits, target = _paired(logits, target, loss, "logits")
+    weight = _element_weights(weight, target, loss, "weight")
+    pos_weight = _element_weights(pos_weight, target, loss, "pos_weight")
+    _check_unit_interval(target.data, loss, "targets")
+    if pos_weight is None:
+        terms = logits.softplus() - logits * target
+    else:
+        terms = (1 - target) * logits + (target * (pos_weight - 1) + 1) * (-logits).softplus()
+    return _reduce(terms if weight is None else terms * weight, reduction, loss)
 
 
 # -- multi-class classification --------------------------------------------------------
