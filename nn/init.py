@@ -36,7 +36,17 @@ __all__ = [
 
 RandomState = np.random.Generator | int | None
 
-_UNIT_GAIN = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
+_UNIT_GAIN = (
+    "linear",
+    "identity",
+    "sigmoid",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+)
 
 
 def _float_tensor(tensor: Any, function: str) -> Tensor:
@@ -57,7 +67,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity (torch's table).
 
-    linear/identity/conv/sigmoid: 1; tanh: 5/3; relu: sqrt(2); selu: 3/4;
+    linear/identity/conv/conv_transpose/sigmoid: 1; tanh: 5/3; relu: sqrt(2); selu: 3/4;
     leaky_relu with negative slope a (``param``, default 0.01): sqrt(2 / (1 + a^2)).
     """
     if nonlinearity in _UNIT_GAIN:

@@ -142,6 +142,7 @@ def test_conv_weight_fans_drive_the_kaiming_scale():
     [
         ("linear", None, 1.0),
         ("conv2d", None, 1.0),
+        ("conv_transpose2d", None, 1.0),
         ("sigmoid", None, 1.0),
         ("tanh", None, 5 / 3),
         ("relu", None, math.sqrt(2)),
@@ -156,7 +157,7 @@ def test_calculate_gain_table(nonlinearity, param, gain):
 
 def test_calculate_gain_matches_torch():
     torch = pytest.importorskip("torch")
-    for name in ["linear", "sigmoid", "tanh", "relu", "selu", "conv1d"]:
+    for name in ["linear", "sigmoid", "tanh", "relu", "selu", "conv1d", "conv_transpose1d", "conv_transpose3d"]:
         assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name), rel=1e-12)
     assert init.calculate_gain("leaky_relu", 0.3) == pytest.approx(torch.nn.init.calculate_gain("leaky_relu", 0.3))
 
