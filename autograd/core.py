@@ -623,11 +623,16 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
     stack = found.copy()
     while stack:
         inputs = stack.pop()._inputs
-        for parent in inputs if type(inputs) is tuple else (inputs,):
-            if parent.requires_grad and parent not in seen:
-                seen.add(parent)
-                found.append(parent)
-                stack.append(parent)
+        if type(inputs) is tuple:
+            for parent in inputs:
+                if parent.requires_grad and parent not in seen:
+                    seen.add(parent)
+                    found.append(parent)
+                    stack.append(parent)
+        elif inputs.requires_grad and inputs not in seen:  # one parent, stored bare (leaves hold ())
+            seen.add(inputs)
+            found.append(inputs)
+            stack.append(inputs)
     found.sort(key=_recording_tick, reverse=True)
     return found
 
@@ -764,7 +769,6 @@ def _backpropagate(
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
                 parent = node._inputs
-                parents = (parent,)
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
                 out, x = (node, parent) if create_graph else (node.data, parent.data)
@@ -775,9 +779,17 @@ def _backpropagate(
                     call_args = (grad, out, x, attrs) if constant_at else (grad, out, attrs, x)
                     attrs = None
                 try:
-                    contributions = (rules[0](*call_args) if attrs is None else rules[0](*call_args, **attrs),)
+                    contribution = rules[0](*call_args) if attrs is None else rules[0](*call_args, **attrs)
                 except (ArithmeticError, ValueError):
-                    contributions = (_ieee_retry(rules[0], call_args, attrs),)
+                    contribution = _ieee_retry(rules[0], call_args, attrs)
+                if plain:  # the usual pass, one parent: the delivery below, inline
+                    if contribution is not None:
+                        if parent.broadcasts:
+                            contribution = parent._match_gradient(contribution, False)
+                        previous = pending.get(parent)
+                        pending[parent] = contribution if previous is None else previous + contribution
+                    continue
+                parents, contributions = (parent,), (contribution,)
             else:
                 parents = node.parents
                 if create_graph:
