@@ -1,7 +1,9 @@
 """Loss layers: Modules around :mod:`nn.functional.losses`.
 
 Each holds its ``reduction`` ("mean" | "sum" | "none") and hyper-parameters, checked
-when it is built; calling it as ``loss(prediction, target)`` returns a Tensor.
+when it is built; calling it as ``loss(prediction, target)`` returns a Tensor. The losses
+whose torch signature starts with ``weight`` (``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``,
+``BCEWithLogitsLoss``) take it first here too, and everything after it by keyword only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from autograd import Tensor
 
 from . import functional as F
 from .checks import check_choice, check_integer, check_real
-from .functional.losses import MAPE_EPS, REDUCTIONS
+from .functional.losses import MAPE_EPS, REDUCTIONS, check_weight_not_reduction
 from .module import Module
 
 __all__ = [
@@ -111,6 +113,7 @@ class SmoothL1Loss(_Loss):
 
 def _weight_buffer(owner: str, name: str, weight: Any) -> np.ndarray | None:
     """``weight`` as a float array (a buffer, as torch's), or None; errors name ``owner``."""
+    check_weight_not_reduction(owner, weight)
     if weight is None:
         return None
     array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
@@ -125,12 +128,13 @@ class BCELoss(_Loss):
 
     weight: np.ndarray | None  # a buffer
 
-    def __init__(self, reduction: str = "mean", *, weight: Any = None) -> None:
+    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
+        buffer = _weight_buffer("BCELoss", "weight", weight)
         super().__init__(reduction)
-        self.register_buffer("weight", _weight_buffer("BCELoss", "weight", weight))
+        self.register_buffer("weight", buffer)
 
     def forward(self, probabilities: Any, target: Any) -> Tensor:
-        return F.binary_cross_entropy(probabilities, target, self.reduction, weight=self.weight)
+        return F.binary_cross_entropy(probabilities, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -140,19 +144,21 @@ class BCEWithLogitsLoss(_Loss):
     weight: np.ndarray | None  # a buffer
     pos_weight: np.ndarray | None  # a buffer
 
-    def __init__(self, reduction: str = "mean", *, weight: Any = None, pos_weight: Any = None) -> None:
+    def __init__(self, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None) -> None:
+        buffer = _weight_buffer("BCEWithLogitsLoss", "weight", weight)
         super().__init__(reduction)
-        self.register_buffer("weight", _weight_buffer("BCEWithLogitsLoss", "weight", weight))
+        self.register_buffer("weight", buffer)
         self.register_buffer("pos_weight", _weight_buffer("BCEWithLogitsLoss", "pos_weight", pos_weight))
 
     def forward(self, logits: Any, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(
-            logits, target, self.reduction, weight=self.weight, pos_weight=self.pos_weight
+            logits, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
 
 
 def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:
     """``weight`` as a 1-d float array (a buffer, as torch's), or None; errors name ``owner``."""
+    check_weight_not_reduction(owner, weight)
     if weight is None:
         return None
     array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
@@ -171,13 +177,14 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(
         self,
+        weight: Any = None,
+        *,
+        ignore_index: int = -100,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
         axis: int = 1,
-        *,
-        weight: Any = None,
-        ignore_index: int = -100,
     ) -> None:
+        check_weight_not_reduction("CrossEntropyLoss", weight)
         super().__init__(reduction)
         self.label_smoothing = check_real("CrossEntropyLoss", "label_smoothing", label_smoothing, 0, 1)
         self.axis = check_integer("CrossEntropyLoss", "axis", axis)
@@ -188,11 +195,11 @@ class CrossEntropyLoss(_Loss):
         return F.cross_entropy(
             logits,
             target,
-            self.reduction,
-            self.label_smoothing,
-            self.axis,
-            weight=self.weight,
+            self.weight,
             ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
+            axis=self.axis,
         )
 
     def extra_repr(self) -> str:
@@ -206,7 +213,8 @@ class NLLLoss(_Loss):
 
     weight: np.ndarray | None  # a buffer
 
-    def __init__(self, reduction: str = "mean", axis: int = 1, *, weight: Any = None, ignore_index: int = -100) -> None:
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean", axis: int = 1) -> None:
+        check_weight_not_reduction("NLLLoss", weight)
         super().__init__(reduction)
         self.axis = check_integer("NLLLoss", "axis", axis)
         self.ignore_index = check_integer("NLLLoss", "ignore_index", ignore_index)
@@ -214,7 +222,7 @@ class NLLLoss(_Loss):
 
     def forward(self, log_probs: Any, target: Any) -> Tensor:
         return F.nll_loss(
-            log_probs, target, self.reduction, self.axis, weight=self.weight, ignore_index=self.ignore_index
+            log_probs, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction, axis=self.axis
         )
 
     def extra_repr(self) -> str:
@@ -244,9 +252,10 @@ class PerceptronLoss(_Loss):
 
 
 class MultiMarginLoss(_Loss):
-    """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`)."""
+    """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`); ``reduction`` is
+    keyword-only, since torch's third argument is ``weight``."""
 
-    def __init__(self, p: int = 1, margin: float = 1.0, reduction: str = "mean") -> None:
+    def __init__(self, p: int = 1, margin: float = 1.0, *, reduction: str = "mean") -> None:
         super().__init__(reduction)
         if check_integer("MultiMarginLoss", "p", p) not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}")
@@ -254,7 +263,7 @@ class MultiMarginLoss(_Loss):
         self.margin = check_real("MultiMarginLoss", "margin", margin)
 
     def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.multi_margin_loss(scores, target, self.p, self.margin, self.reduction)
+        return F.multi_margin_loss(scores, target, self.p, self.margin, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, margin={self.margin}, {super().extra_repr()}"

@@ -88,12 +88,12 @@ PAIR_LOSSES = {
         "difference",
     ),
     "binary_cross_entropy_weighted": (
-        lambda p, t, reduction: F.binary_cross_entropy(p, t, reduction, weight=np.array(0.7)),
+        lambda p, t, reduction: F.binary_cross_entropy(p, t, weight=np.array(0.7), reduction=reduction),
         lambda p, t: -0.7 * (t * np.log(p) + (1 - t) * np.log(1 - p)),
         "probability",
     ),
     "binary_cross_entropy_with_logits_pos_weight": (
-        lambda x, t, reduction: F.binary_cross_entropy_with_logits(x, t, reduction, weight=0.7, pos_weight=2.5),
+        lambda x, t, reduction: F.binary_cross_entropy_with_logits(x, t, 0.7, reduction=reduction, pos_weight=2.5),
         lambda x, t: -0.7 * (2.5 * t * np.log(_sigmoid(x)) + (1 - t) * np.log(1 - _sigmoid(x))),
         "logit",
     ),
@@ -294,8 +294,10 @@ def test_cross_entropy_with_probabilities_matches_label_smoothed_numpy_formula(r
 @given(batch=classification_batches(), smoothing=st.sampled_from([0.0, 0.3]))
 def test_cross_entropy_gradients_match_finite_differences(batch, smoothing):
     logits, indices, probabilities = batch
-    assert gradcheck(lambda x: F.cross_entropy(x, indices, "none", smoothing), [logits])
-    assert gradcheck(lambda x, p: F.cross_entropy(x, p, "mean", smoothing), [logits, probabilities])
+    assert gradcheck(lambda x: F.cross_entropy(x, indices, reduction="none", label_smoothing=smoothing), [logits])
+    assert gradcheck(
+        lambda x, p: F.cross_entropy(x, p, reduction="mean", label_smoothing=smoothing), [logits, probabilities]
+    )
 
 
 def test_cross_entropy_second_derivative_matches_finite_differences():
@@ -314,9 +316,9 @@ def test_cross_entropy_gradient_is_softmax_minus_target():
 def test_cross_entropy_class_axis_can_be_any_axis(logits, data):
     indices = data.draw(hnp.arrays(np.int64, (2, 4), elements=st.integers(0, 2)))
     expected = _np_cross_entropy(logits, np.moveaxis(_one_hot(indices, 3), -1, 1), 0.0, axis=1)
-    np.testing.assert_allclose(F.cross_entropy(logits, indices, "none").data, expected, rtol=1e-10)
+    np.testing.assert_allclose(F.cross_entropy(logits, indices, reduction="none").data, expected, rtol=1e-10)
     moved = np.moveaxis(logits, 1, -1)
-    np.testing.assert_allclose(F.cross_entropy(moved, indices, "none", axis=-1).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(F.cross_entropy(moved, indices, reduction="none", axis=-1).data, expected, rtol=1e-10)
 
 
 def test_cross_entropy_accepts_one_unbatched_sample():
@@ -333,8 +335,8 @@ def test_nll_loss_picks_minus_the_target_log_probability(reduction, batch):
     log_probs = _np_log_softmax(logits, 1)
     terms = -log_probs[np.arange(len(indices)), indices]
     expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
-    np.testing.assert_allclose(F.nll_loss(log_probs, indices, reduction).data, expected, rtol=1e-12)
-    assert gradcheck(lambda lp: F.nll_loss(lp, indices, reduction), [log_probs])
+    np.testing.assert_allclose(F.nll_loss(log_probs, indices, reduction=reduction).data, expected, rtol=1e-12)
+    assert gradcheck(lambda lp: F.nll_loss(lp, indices, reduction=reduction), [log_probs])
 
 
 def test_nll_loss_ignores_minus_infinity_at_other_classes():
@@ -369,7 +371,7 @@ def test_multi_margin_loss_matches_torch_definition(reduction, p, margin, batch)
     expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
     out = F.multi_margin_loss(scores, indices, p=p, margin=margin, reduction=reduction)
     np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
-    assert gradcheck(lambda s: F.multi_margin_loss(s, indices, p, margin, reduction), [scores])
+    assert gradcheck(lambda s: F.multi_margin_loss(s, indices, p, margin, reduction=reduction), [scores])
 
 
 def test_multi_margin_loss_accepts_one_unbatched_sample():
@@ -458,12 +460,12 @@ TORCH_PAIR_LOSSES = {
         "difference",
     ),
     "binary_cross_entropy": (
-        F.binary_cross_entropy,
+        lambda p, t, r: F.binary_cross_entropy(p, t, reduction=r),
         lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy(p, t, reduction=r),
         "probability",
     ),
     "binary_cross_entropy_with_logits": (
-        F.binary_cross_entropy_with_logits,
+        lambda p, t, r: F.binary_cross_entropy_with_logits(p, t, reduction=r),
         lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy_with_logits(p, t, reduction=r),
         "logit",
     ),
@@ -473,14 +475,14 @@ TORCH_PAIR_LOSSES = {
         "difference",
     ),
     "binary_cross_entropy_weighted": (
-        lambda p, t, r: F.binary_cross_entropy(p, t, r, weight=CLASS_WEIGHTS),
+        lambda p, t, r: F.binary_cross_entropy(p, t, CLASS_WEIGHTS, reduction=r),
         lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy(
             p, t, weight=torch.tensor(CLASS_WEIGHTS), reduction=r
         ),
         "probability",
     ),
     "binary_cross_entropy_with_logits_weighted": (
-        lambda p, t, r: F.binary_cross_entropy_with_logits(p, t, r, weight=SAMPLE_WEIGHTS, pos_weight=CLASS_WEIGHTS),
+        lambda p, t, r: F.binary_cross_entropy_with_logits(p, t, SAMPLE_WEIGHTS, reduction=r, pos_weight=CLASS_WEIGHTS),
         lambda torch, p, t, r: torch.nn.functional.binary_cross_entropy_with_logits(
             p, t, weight=torch.tensor(SAMPLE_WEIGHTS), pos_weight=torch.tensor(CLASS_WEIGHTS), reduction=r
         ),
@@ -524,7 +526,7 @@ def test_cross_entropy_matches_torch(reduction, smoothing, target_kind, shape):
             rng.dirichlet(np.ones(classes), size=shape[:class_axis] + shape[class_axis + 1 :]), -1, class_axis
         )
     _compare_with_torch(
-        lambda x, t: F.cross_entropy(x, t, reduction, smoothing),
+        lambda x, t: F.cross_entropy(x, t, reduction=reduction, label_smoothing=smoothing),
         lambda x, t: torch.nn.functional.cross_entropy(x, t, reduction=reduction, label_smoothing=smoothing),
         [logits, target],
     )
@@ -538,7 +540,7 @@ def test_nll_loss_matches_torch(reduction, shape):
     log_probs = _np_log_softmax(rng.normal(size=shape), 1)
     target = rng.integers(0, 3, size=shape[:1] + shape[2:])
     _compare_with_torch(
-        lambda x, t: F.nll_loss(x, t, reduction),
+        lambda x, t: F.nll_loss(x, t, reduction=reduction),
         lambda x, t: torch.nn.functional.nll_loss(x, t, reduction=reduction),
         [log_probs, target],
     )
@@ -551,7 +553,7 @@ def test_multi_margin_loss_matches_torch(reduction, p, margin):
     rng = np.random.default_rng(8)
     scores, target = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
     _compare_with_torch(
-        lambda x, t: F.multi_margin_loss(x, t, p, margin, reduction),
+        lambda x, t: F.multi_margin_loss(x, t, p, margin, reduction=reduction),
         lambda x, t: torch.nn.functional.multi_margin_loss(x, t, p=p, margin=margin, reduction=reduction),
         [scores, target],
     )
@@ -563,7 +565,9 @@ def test_binary_cross_entropy_matches_torch_at_certain_probabilities():
     expected = torch.nn.functional.binary_cross_entropy(
         torch.tensor(probabilities), torch.tensor(target), reduction="none"
     ).numpy()
-    np.testing.assert_allclose(F.binary_cross_entropy(probabilities, target, "none").data, expected, rtol=1e-12)
+    np.testing.assert_allclose(
+        F.binary_cross_entropy(probabilities, target, reduction="none").data, expected, rtol=1e-12
+    )
 
 
 def test_mape_and_hinge_match_scikit_learn():
@@ -754,7 +758,7 @@ def _modules_and_formulas():
         (nn.MAPELoss(eps=0.5), (p, t), np.mean(np.abs(t - p) / np.maximum(np.abs(t), 0.5))),
         (nn.HuberLoss("none", delta=0.3), (p, t), _huber(p - t, 0.3)),
         (
-            nn.BCELoss("sum"),
+            nn.BCELoss(reduction="sum"),
             (probabilities, soft),
             -np.sum(soft * np.log(probabilities) + (1 - soft) * np.log(1 - probabilities)),
         ),
@@ -769,7 +773,7 @@ def _modules_and_formulas():
             _np_cross_entropy(logits, _one_hot(indices, 4), 0.2).mean(),
         ),
         (nn.CrossEntropyLoss(axis=0), (logits.T, indices), _np_cross_entropy(logits, _one_hot(indices, 4), 0.0).mean()),
-        (nn.NLLLoss("none"), (log_probs, indices), -log_probs[np.arange(3), indices]),
+        (nn.NLLLoss(reduction="none"), (log_probs, indices), -log_probs[np.arange(3), indices]),
         (nn.HingeLoss(), (p, y), np.mean(np.maximum(0, 1 - y * p))),
         (nn.HingeLoss(margin=0.5, reduction="sum"), (p, y), np.sum(np.maximum(0, 0.5 - y * p))),
         (nn.PerceptronLoss("none"), (p, y), np.maximum(0, -y * p)),
@@ -797,11 +801,14 @@ def test_loss_module_computes_its_formula_with_its_hyper_parameters(module, inpu
         (nn.L1Loss("sum"), "L1Loss(reduction='sum')"),
         (nn.MAPELoss(eps=1e-3), "MAPELoss(eps=0.001, reduction='mean')"),
         (nn.HuberLoss(delta=2), "HuberLoss(delta=2.0, reduction='mean')"),
-        (nn.CrossEntropyLoss("none", 0.1), "CrossEntropyLoss(label_smoothing=0.1, axis=1, reduction='none')"),
+        (
+            nn.CrossEntropyLoss(reduction="none", label_smoothing=0.1),
+            "CrossEntropyLoss(label_smoothing=0.1, axis=1, reduction='none')",
+        ),
         (nn.NLLLoss(), "NLLLoss(axis=1, reduction='mean')"),
         (nn.MultiMarginLoss(2, 0.5), "MultiMarginLoss(p=2, margin=0.5, reduction='mean')"),
         (nn.SmoothHingeLoss(0.5), "SmoothHingeLoss(alpha=0.5, reduction='mean')"),
-        (nn.BCEWithLogitsLoss("sum"), "BCEWithLogitsLoss(reduction='sum')"),
+        (nn.BCEWithLogitsLoss(reduction="sum"), "BCEWithLogitsLoss(reduction='sum')"),
         (nn.HingeLoss(margin=0), "HingeLoss(margin=0.0, reduction='mean')"),
         (nn.PerceptronLoss("sum"), "PerceptronLoss(reduction='sum')"),
     ],
@@ -814,7 +821,7 @@ def test_loss_module_repr_shows_its_hyper_parameters(module, text):
     ("build", "error", "message"),
     [
         (lambda: nn.MSELoss("avg"), ValueError, "MSELoss: reduction must be 'mean', 'sum' or 'none', got 'avg'"),
-        (lambda: nn.BCELoss(None), ValueError, "BCELoss: reduction must be"),
+        (lambda: nn.BCELoss(reduction=None), ValueError, "BCELoss: reduction must be"),
         (lambda: nn.HuberLoss(delta=-1.0), ValueError, "HuberLoss: delta must be positive"),
         (lambda: nn.MAPELoss(eps=0), ValueError, "MAPELoss: eps must be positive"),
         (
@@ -844,7 +851,7 @@ def test_loss_module_gradient_reaches_the_prediction():
 def test_binary_cross_entropy_with_logits_pos_weight_is_stable_at_extreme_logits():
     logits = np.array([1e4, -1e4, 1e30, -1e30, 0.0])
     target = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
-    out = F.binary_cross_entropy_with_logits(Tensor(logits), target, "none", pos_weight=3.0)
+    out = F.binary_cross_entropy_with_logits(Tensor(logits), target, reduction="none", pos_weight=3.0)
     np.testing.assert_allclose(out.data, [1e4, 3e4, 1e30, 3e30, 3 * np.log(2)])
     torch = pytest.importorskip("torch")
     expected = torch.nn.functional.binary_cross_entropy_with_logits(

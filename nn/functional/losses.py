@@ -64,6 +64,15 @@ def _reduce(terms: Tensor, reduction: str, loss: str) -> Tensor:
     return terms.mean()
 
 
+def check_weight_not_reduction(loss: str, weight: Any) -> None:
+    """Refuse a string where torch's signature has ``weight`` (an old positional ``reduction``)."""
+    if isinstance(weight, str):
+        raise TypeError(
+            f"{loss}: the first argument after the target is weight, as in torch; got the string {weight!r}. "
+            f"Pass reduction={weight!r} by keyword"
+        )
+
+
 def _paired(prediction: Any, target: Any, loss: str, what: str = "prediction") -> tuple[Tensor, Tensor]:
     """Prediction and target as float Tensors of one shape.
 
@@ -277,14 +286,15 @@ def smooth_l1_loss(prediction: Any, target: Any, reduction: str = "mean", beta: 
 
 
 # -- binary classification -------------------------------------------------------------
-def binary_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean", *, weight: Any = None) -> Tensor:
+def binary_cross_entropy(probabilities: Any, target: Any, weight: Any = None, *, reduction: str = "mean") -> Tensor:
     """-w (y log p + (1 - y) log(1 - p)), with each log clamped at -100 as torch does.
 
     d/dp = w (p - y) / (p (1 - p)) away from the clamp; where a log is clamped (p or 1 - p
     below e^-100, e.g. exactly 0) that term is flat and contributes no gradient.
     Probabilities and targets must lie in [0, 1]. ``weight`` (optional, broadcastable to the
-    target's shape, a constant) rescales each term, as torch's.
+    target's shape, a constant) rescales each term, as torch's; torch's argument order, the options keyword-only.
     """
+    check_weight_not_reduction("binary_cross_entropy", weight)
     reduction = check_choice("binary_cross_entropy", "reduction", reduction, REDUCTIONS)
     probabilities, target = _paired(probabilities, target, "binary_cross_entropy", "probabilities")
     weight = _element_weights(weight, target, "binary_cross_entropy", "weight")
@@ -319,7 +329,7 @@ def _clamped_log(p: Tensor) -> Tensor:
 
 
 def binary_cross_entropy_with_logits(
-    logits: Any, target: Any, reduction: str = "mean", *, weight: Any = None, pos_weight: Any = None
+    logits: Any, target: Any, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None
 ) -> Tensor:
     """Binary cross-entropy of sigmoid(x) computed from logits x: softplus(x) - x y.
 
@@ -328,8 +338,10 @@ def binary_cross_entropy_with_logits(
     along the target, e.g. one per class on the last axis) weights the positive term,
     -(q y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = (1 - y) x + (1 + (q - 1) y) softplus(-x),
     with d/dx = (1 + (q - 1) y) sigmoid(x) - q y; ``weight`` rescales each term. Both are constants.
+    torch's argument order: ``weight`` third, the options keyword-only.
     """
     loss = "binary_cross_entropy_with_logits"
+    check_weight_not_reduction(loss, weight)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     logits, target = _paired(logits, target, loss, "logits")
     weight = _element_weights(weight, target, loss, "weight")
@@ -346,12 +358,12 @@ def binary_cross_entropy_with_logits(
 def cross_entropy(
     logits: Any,
     target: Any,
+    weight: Any = None,
+    *,
+    ignore_index: int = -100,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
     axis: int = 1,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
 ) -> Tensor:
     """Cross-entropy -sum_c t_c log_softmax(x)_c of logits x, with class axis ``axis``.
 
@@ -364,8 +376,10 @@ def cross_entropy(
     term is w[t_n] (1 - e) (-logp[n, t_n]) + e/C sum_c w_c (-logp[n, c]), and the mean divides
     by the sum of w[t_n] over the samples; with probabilities it is -sum_c w_c t_c logp_c and
     the mean is over the samples. Class-index targets equal to ``ignore_index`` contribute 0
-    and no gradient, and leave the mean's denominator. The weights get no gradient.
+    and no gradient, and leave the mean's denominator. The weights get no gradient. torch's argument
+    order: ``weight`` third, everything after it keyword-only.
     """
+    check_weight_not_reduction("cross_entropy", weight)
     reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)
     label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1)
     ignore_index = check_integer("cross_entropy", "ignore_index", ignore_index)
@@ -409,19 +423,21 @@ def cross_entropy(
 def nll_loss(
     log_probs: Any,
     target: Any,
+    weight: Any = None,
+    *,
+    ignore_index: int = -100,
     reduction: str = "mean",
     axis: int = 1,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
 ) -> Tensor:
     """Negative log-likelihood -log_probs[target] of integer class indices along ``axis``.
 
     d/dlog_probs = -1 at the target class, 0 elsewhere (a gather: -inf at other classes is fine).
     As torch: ``weight`` (C,) makes a sample's term -w[t_n] log_probs[n, t_n] and the mean divides
     by the sum of w[t_n]; targets equal to ``ignore_index`` contribute 0 and no gradient and
-    leave the mean's denominator. The weights get no gradient.
+    leave the mean's denominator. The weights get no gradient. torch's argument order: ``weight``
+    third, everything after it keyword-only.
     """
+    check_weight_not_reduction("nll_loss", weight)
     reduction = check_choice("nll_loss", "reduction", reduction, REDUCTIONS)
     ignore_index = check_integer("nll_loss", "ignore_index", ignore_index)
     log_probs = as_float_tensor(log_probs, "nll_loss")
@@ -433,11 +449,12 @@ def nll_loss(
     return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
 
 
-def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0, reduction: str = "mean") -> Tensor:
+def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0, *, reduction: str = "mean") -> Tensor:
     """Multi-class hinge (torch's definition): sum_{i != y} max(0, margin - x_y + x_i)^p / C.
 
     ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or ().
     d/dx_i = p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
+    ``reduction`` is keyword-only: torch's fifth positional argument is ``weight`` (not supported here).
     """
     reduction = check_choice("multi_margin_loss", "reduction", reduction, REDUCTIONS)
     if check_integer("multi_margin_loss", "p", p) not in (1, 2):
