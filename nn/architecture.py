@@ -20,9 +20,9 @@ state) is not recorded, and such a model is saved without a record.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,16 +37,18 @@ MAX_DEPTH = 64
 Shapes = dict[str, tuple[int, ...]]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Blueprint:
     """How one class is recorded: ``config(module)`` gives its constructor keyword arguments,
     ``build(config)`` calls the constructor, ``state_shapes(config)`` (None: unknown) the
-    shapes of its own parameters and buffers."""
+    shapes of its own parameters and buffers, ``canonical(config)`` (None: the config itself) the
+    form in which two configs are compared, for options that one layer may record in two ways."""
 
     cls: type
     config: Callable[[Any], dict[str, Any]]
     build: Callable[[dict[str, Any]], Module] | None = None
     state_shapes: Callable[[dict[str, Any]], Shapes] | None = None
+    canonical: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 def _dtype(module: Module, parameter: str = "weight") -> str:
@@ -70,6 +72,24 @@ def _stateless(cls: type, *names: str, **later_options: Any) -> Blueprint:
         return recorded
 
     return Blueprint(cls, config, state_shapes=_no_state)
+
+
+_POOL_GEOMETRY = ("kernel_size", "stride", "padding", "dilation")
+
+
+def _pool_geometry_as_pairs(config: dict[str, Any]) -> dict[str, Any]:
+    """A pooling layer's config with an int ``k`` of its window geometry read as ``[k, k]``: the layers keep what
+    the user passed (``MaxPool2d(2).kernel_size == 2``), files written when they kept pairs record ``[2, 2]``,
+    and both describe one layer."""
+    return {
+        name: [value, value] if name in _POOL_GEOMETRY and type(value) is int else value
+        for name, value in config.items()
+    }
+
+
+def _pool(cls: type, *names: str, **later_options: Any) -> Blueprint:
+    """A pooling layer: recorded as :func:`_stateless` does, compared with its geometry as pairs."""
+    return dataclasses.replace(_stateless(cls, *names, **later_options), canonical=_pool_geometry_as_pairs)
 
 
 def _linear_shapes(c: dict[str, Any]) -> Shapes:
@@ -191,8 +211,8 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "Unflatten": _stateless(layers.Unflatten, "dim", "unflattened_size"),
     "Dropout": _stateless(layers.Dropout, "p"),
     "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
-    "MaxPool2d": _stateless(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False),
-    "AvgPool2d": _stateless(
+    "MaxPool2d": _pool(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False),
+    "AvgPool2d": _pool(
         conv.AvgPool2d,
         "kernel_size",
         "stride",
@@ -386,6 +406,9 @@ def differences(saved: dict[str, Any], current: dict[str, Any], limit: int = 5) 
             found.append(f"{where}: the file has {a['class']}, the model has {b['class']}")
             continue
         config_a, config_b = a["config"], b["config"]
+        canonical = getattr(BLUEPRINTS.get(a["class"]), "canonical", None)
+        if canonical is not None:
+            config_a, config_b = canonical(config_a), canonical(config_b)
         children_a, children_b = dict(_children(config_a)), dict(_children(config_b))
         if list(children_a) != list(children_b):
             found.append(

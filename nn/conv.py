@@ -132,8 +132,24 @@ class Conv2d(Module):
         return _conv_extra_repr(self)
 
 
+def _as_given(value: IntOrPair, name: str, op: str, minimum: int = 1) -> int | tuple[int, int]:
+    """``value`` kept as the user wrote it (an int, or a pair as a tuple), once checked to be one (as torch's pools)."""
+    checked = pair(value, name, op, minimum)
+    return checked[0] if isinstance(value, (int, np.integer)) else checked
+
+
+def _check_pool_padding(op: str, padding: IntOrPair, kernel_size: IntOrPair) -> None:
+    padding, kernel = pair(padding, "padding", op, minimum=0), pair(kernel_size, "kernel_size", op)
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+
+
 class MaxPool2d(Module):
-    """Max over each kernel window (see ``nn.functional.max_pool2d``; a window's gradient goes to its first maximum)."""
+    """Max over each kernel window (see ``nn.functional.max_pool2d``; a window's gradient goes to its first maximum).
+
+    As torch's, ``kernel_size``, ``stride`` (default: the kernel size), ``padding`` and ``dilation`` keep what was
+    passed: ``MaxPool2d(2).kernel_size == 2``, ``MaxPool2d((2, 3)).kernel_size == (2, 3)``.
+    """
 
     def __init__(
         self,
@@ -144,14 +160,11 @@ class MaxPool2d(Module):
         ceil_mode: bool = False,
     ) -> None:
         self.ceil_mode = bool(ceil_mode)
-        self.kernel_size = pair(kernel_size, "kernel_size", "MaxPool2d")
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", "MaxPool2d")
-        self.padding = pair(padding, "padding", "MaxPool2d", minimum=0)
-        self.dilation = pair(dilation, "dilation", "MaxPool2d")
-        if self.padding[0] > self.kernel_size[0] // 2 or self.padding[1] > self.kernel_size[1] // 2:
-            raise ValueError(
-                f"MaxPool2d: padding {self.padding} must be at most half the kernel size {self.kernel_size}"
-            )
+        self.kernel_size = _as_given(kernel_size, "kernel_size", "MaxPool2d")
+        self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "MaxPool2d")
+        self.padding = _as_given(padding, "padding", "MaxPool2d", minimum=0)
+        self.dilation = _as_given(dilation, "dilation", "MaxPool2d")
+        _check_pool_padding("MaxPool2d", self.padding, self.kernel_size)
 
     def forward(self, x: Any) -> Tensor:
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
@@ -162,7 +175,10 @@ class MaxPool2d(Module):
 
 
 class AvgPool2d(Module):
-    """Mean over each kernel window (see ``nn.functional.avg_pool2d``; torch's arguments)."""
+    """Mean over each kernel window (see ``nn.functional.avg_pool2d``; torch's arguments).
+
+    As torch's, ``kernel_size``, ``stride`` (default: the kernel size) and ``padding`` keep what was passed.
+    """
 
     def __init__(
         self,
@@ -173,18 +189,15 @@ class AvgPool2d(Module):
         count_include_pad: bool = True,
         divisor_override: int | None = None,
     ) -> None:
-        self.kernel_size = pair(kernel_size, "kernel_size", "AvgPool2d")
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", "AvgPool2d")
-        self.padding = pair(padding, "padding", "AvgPool2d", minimum=0)
+        self.kernel_size = _as_given(kernel_size, "kernel_size", "AvgPool2d")
+        self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "AvgPool2d")
+        self.padding = _as_given(padding, "padding", "AvgPool2d", minimum=0)
         self.ceil_mode = bool(ceil_mode)
         self.count_include_pad = bool(count_include_pad)
         self.divisor_override = (
             None if divisor_override is None else check_positive_int("AvgPool2d", "divisor_override", divisor_override)
         )
-        if self.padding[0] > self.kernel_size[0] // 2 or self.padding[1] > self.kernel_size[1] // 2:
-            raise ValueError(
-                f"AvgPool2d: padding {self.padding} must be at most half the kernel size {self.kernel_size}"
-            )
+        _check_pool_padding("AvgPool2d", self.padding, self.kernel_size)
 
     def forward(self, x: Any) -> Tensor:
         return F.avg_pool2d(
@@ -207,14 +220,15 @@ class AvgPool2d(Module):
 
 
 class AdaptiveAvgPool2d(Module):
-    """Mean over PyTorch's adaptive windows to a fixed ``output_size`` (see ``nn.functional.adaptive_avg_pool2d``)."""
+    """Mean over PyTorch's adaptive windows to a fixed ``output_size`` (see ``nn.functional.adaptive_avg_pool2d``);
+    ``output_size`` keeps what was passed, as torch's (``AdaptiveAvgPool2d(5).output_size == 5``)."""
 
     def __init__(self, output_size: int | None | tuple[int | None, int | None]) -> None:
         sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
         if len(sizes) != 2:
             raise TypeError(f"AdaptiveAvgPool2d: output_size must be an int or a pair, got {output_size!r}")
         rows, columns = (None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d")[0] for size in sizes)
-        self.output_size = (rows, columns)
+        self.output_size = (rows, columns) if isinstance(output_size, (tuple, list)) else rows
 
     def forward(self, x: Any) -> Tensor:
         return F.adaptive_avg_pool2d(x, self.output_size)

@@ -208,3 +208,20 @@ def test_a_record_written_before_ceil_mode_was_recorded_still_matches_a_default_
     record = architecture.describe(nn.Sequential(nn.MaxPool2d(2)))
     assert "ceil_mode" not in record["config"]["modules"][0]["config"]  # as files written before
     assert architecture.differences(record, architecture.describe(nn.Sequential(nn.MaxPool2d(2, ceil_mode=True))))
+
+
+def test_pool_geometry_is_recorded_as_passed_and_a_pair_record_still_matches_an_int_built_pool(tmp_path):
+    model = nn.Sequential(nn.MaxPool2d(2), nn.AvgPool2d(3, stride=1, padding=1))
+    configs = [module["config"] for module in architecture.describe(model)["config"]["modules"]]
+    assert configs[0] == {"kernel_size": 2, "stride": 2, "padding": 0, "dilation": 1}
+    assert configs[1] == {"kernel_size": 3, "stride": 1, "padding": 1, "count_include_pad": True}
+    # files written when the pools kept pairs record [2, 2] etc. for the same layers
+    as_pairs = nn.Sequential(nn.MaxPool2d((2, 2), (2, 2), (0, 0), (1, 1)), nn.AvgPool2d((3, 3), (1, 1), (1, 1)))
+    path = nn.save(as_pairs, tmp_path / "pools_as_pairs.npz")
+    record = nn.serialization.read(path)["architecture"]
+    assert record["config"]["modules"][0]["config"]["kernel_size"] == [2, 2]
+    assert architecture.differences(record, architecture.describe(model)) == []
+    nn.serialization.load_into(model, path)  # strict: refuses another architecture
+    assert architecture.differences(architecture.describe(nn.Sequential(nn.MaxPool2d(3), model[1])), record)
+    x = np.random.default_rng(1).standard_normal((1, 2, 6, 6))
+    np.testing.assert_array_equal(nn.load(path)(x).data, model(x).data)

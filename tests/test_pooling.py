@@ -251,11 +251,43 @@ def test_pool_modules_default_the_stride_to_the_kernel_size():
     )
 
 
-def test_pool_module_reprs_show_their_geometry():
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1))"
+def test_pool_module_reprs_show_their_geometry_as_passed():
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1)"
     assert repr(nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)) == (
-        "AvgPool2d(kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), count_include_pad=False)"
+        "AvgPool2d(kernel_size=3, stride=1, padding=1, count_include_pad=False)"
     )
+    assert repr(nn.MaxPool2d((2, 3), padding=(1, 0))) == (
+        "MaxPool2d(kernel_size=(2, 3), stride=(2, 3), padding=(1, 0), dilation=1)"
+    )
+
+
+POOL_GEOMETRIES = [
+    ("MaxPool2d", (2,), {}),
+    ("MaxPool2d", ((2, 3),), {"stride": 1, "padding": (1, 0), "dilation": (1, 2)}),
+    ("MaxPool2d", (3,), {"stride": [2, 1], "padding": 1}),
+    ("AvgPool2d", (2,), {}),
+    ("AvgPool2d", ((3, 2),), {"stride": (1, 2), "padding": 1}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), POOL_GEOMETRIES)
+def test_pool_module_geometry_attributes_keep_what_was_passed_like_torch(name, args, kwargs):
+    torch = pytest.importorskip("torch")
+    ours, theirs = getattr(nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+    for attribute in ("kernel_size", "stride", "padding", "dilation"):
+        if hasattr(theirs, attribute):
+            expected = getattr(theirs, attribute)
+            assert getattr(ours, attribute) == (tuple(expected) if isinstance(expected, list) else expected)
+
+
+def test_pool_module_geometry_attributes_keep_an_int_as_an_int_and_a_pair_as_a_tuple():
+    pool = nn.MaxPool2d(2)
+    assert (pool.kernel_size, pool.stride, pool.padding, pool.dilation) == (2, 2, 0, 1)
+    pool = nn.AvgPool2d([3, 2], padding=(1, 0))
+    assert (pool.kernel_size, pool.stride, pool.padding) == ((3, 2), (3, 2), (1, 0))
+    assert nn.AdaptiveAvgPool2d(5).output_size == 5
+    x = np.random.default_rng(0).standard_normal((1, 1, 6, 6))
+    np.testing.assert_array_equal(nn.MaxPool2d(2)(x).data, x.reshape(1, 1, 3, 2, 3, 2).max(axis=(3, 5)))
 
 
 @pytest.mark.parametrize("layer", [nn.MaxPool2d, nn.AvgPool2d])
