@@ -125,6 +125,8 @@ def _conv_config(m: Any) -> dict[str, Any]:
     config = {name: getattr(m, name) for name in names}
     if hasattr(m, "groups"):
         config["groups"] = m.groups
+    if m.padding_mode != "zeros":  # recorded only when set, so records written before it still match
+        config["padding_mode"] = m.padding_mode
     return {**config, "bias": m.bias is not None, "dtype": _dtype(m)}
 
 

@@ -13,8 +13,9 @@ from autograd.conv import IntOrPair, pair
 
 from . import functional as F
 from . import init as nn_init
-from .checks import check_float_dtype, check_positive_int, make_generator
-from .functional.conv import check_groups, single
+from .checks import check_choice, check_float_dtype, check_positive_int, make_generator
+from .functional.conv import check_groups, conv_padding, single
+from .functional.padding import PADDING_MODES, pad_spatial
 from .module import Module, input_for
 from .parameter import Parameter
 
@@ -42,7 +43,8 @@ class Conv1d(Module):
 
     ``weight``: (out_channels, in_channels / groups, kernel_size); ``bias``: (out_channels,) or None.
     Initialised like torch: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-    fan_in = in_channels / groups * kernel_size.
+    fan_in = in_channels / groups * kernel_size. ``padding`` may be ``'valid'`` or ``'same'`` (stride 1), and
+    ``padding_mode`` ('zeros', 'reflect', 'replicate', 'circular') says what the padding holds, as torch's.
     """
 
     def __init__(
@@ -51,10 +53,11 @@ class Conv1d(Module):
         out_channels: int,
         kernel_size: int | tuple[int],
         stride: int | tuple[int] = 1,
-        padding: int | tuple[int] = 0,
+        padding: int | tuple[int] | str = 0,
         dilation: int | tuple[int] = 1,
         groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
     ) -> None:
@@ -63,23 +66,37 @@ class Conv1d(Module):
         self.groups = check_groups("Conv1d", groups, self.in_channels, self.out_channels)
         self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
         self.stride = (single(stride, "stride", "Conv1d"),)
-        self.padding = (single(padding, "padding", "Conv1d", minimum=0),)
         self.dilation = (single(dilation, "dilation", "Conv1d"),)
+        widths = conv_padding("Conv1d", padding, self.kernel_size, self.stride, self.dilation)
+        self.padding = padding if isinstance(padding, str) else (widths[0][0],)
+        self.padding_mode = check_choice("Conv1d", "padding_mode", padding_mode, PADDING_MODES)
         dtype = check_float_dtype("Conv1d", "dtype", dtype)
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv1d", "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv1d", x, self.weight)
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = _padded(self, x, "Conv1d")
+        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         return _conv_extra_repr(self)
 
 
+def _padded(layer: Conv1d | Conv2d, x: Tensor, op: str) -> tuple[Tensor, Any]:
+    """The input and the ``padding`` for the functional convolution: with ``padding_mode`` 'zeros' the layer's
+    own, otherwise ``x`` padded in that mode (as torch, 'same' puts an odd total's extra entry after) and 0."""
+    if layer.padding_mode == "zeros":
+        return x, layer.padding
+    widths = conv_padding(op, layer.padding, layer.kernel_size, layer.stride, layer.dilation)
+    return pad_spatial(x, widths, layer.padding_mode, op), 0
+
+
 def _conv_extra_repr(layer: Conv1d | Conv2d) -> str:
     """Channels, kernel and stride, then the options that differ from their defaults (as torch prints them)."""
     text = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
-    if any(layer.padding):
+    if isinstance(layer.padding, str):
+        text += f", padding={layer.padding!r}"
+    elif any(layer.padding):
         text += f", padding={layer.padding}"
     if any(d != 1 for d in layer.dilation):
         text += f", dilation={layer.dilation}"
@@ -87,6 +104,8 @@ def _conv_extra_repr(layer: Conv1d | Conv2d) -> str:
         text += f", groups={layer.groups}"
     if layer.bias is None:
         text += ", bias=False"
+    if layer.padding_mode != "zeros":
+        text += f", padding_mode={layer.padding_mode}"
     return text
 
 
@@ -98,7 +117,8 @@ class Conv2d(Module):
     only its input block (G = in_channels is depthwise); both channel counts must be
     divisible by G. Initialised like torch: weight and bias from
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels / groups * kh * kw.
-    Output size per axis: ``conv_output_size``.
+    Output size per axis: ``conv_output_size``. ``padding`` may be ``'valid'`` or ``'same'`` (stride 1), and
+    ``padding_mode`` ('zeros', 'reflect', 'replicate', 'circular') says what the padding holds, as torch's.
     """
 
     def __init__(
@@ -107,26 +127,30 @@ class Conv2d(Module):
         out_channels: int,
         kernel_size: IntOrPair,
         stride: IntOrPair = 1,
-        padding: IntOrPair = 0,
+        padding: IntOrPair | str = 0,
         dilation: IntOrPair = 1,
         bias: bool = True,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
         groups: int = 1,
+        padding_mode: str = "zeros",
     ) -> None:
         self.in_channels = check_positive_int("Conv2d", "in_channels", in_channels)
         self.out_channels = check_positive_int("Conv2d", "out_channels", out_channels)
         self.groups = check_groups("Conv2d", groups, self.in_channels, self.out_channels)
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
-        self.padding = pair(padding, "padding", "Conv2d", minimum=0)
         self.dilation = pair(dilation, "dilation", "Conv2d")
+        widths = conv_padding("Conv2d", padding, self.kernel_size, self.stride, self.dilation)
+        self.padding = padding if isinstance(padding, str) else (widths[0][0], widths[1][0])
+        self.padding_mode = check_choice("Conv2d", "padding_mode", padding_mode, PADDING_MODES)
         dtype = check_float_dtype("Conv2d", "dtype", dtype)
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv2d", "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv2d", x, self.weight)
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = _padded(self, x, "Conv2d")
+        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         return _conv_extra_repr(self)

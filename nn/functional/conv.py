@@ -1,7 +1,8 @@
 """Convolution and pooling over NCHW Tensors, built on the ``unfold``/``fold`` primitives.
 
 Arguments follow ``torch.nn.functional``: ``kernel_size``, ``stride``,
-``padding`` and ``dilation`` are an int or an ``(h, w)`` pair; inputs are
+``padding`` and ``dilation`` are an int or an ``(h, w)`` pair (the convolutions' ``padding``
+may also be ``'valid'``, no padding, or ``'same'``, as torch's); inputs are
 ``(N, C, H, W)`` or unbatched ``(C, H, W)``; the output length along each axis is
 :func:`conv_output_size`. Every function is a composition of differentiable
 primitives (``unfold``, ``transpose``, ``reshape``, ``matmul``, ``max``,
@@ -28,6 +29,7 @@ from autograd.windows import ceil_mode_extra
 
 from ..checks import check_positive_int
 from .activations import as_float_tensor
+from .padding import same_padding
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -67,12 +69,32 @@ def _output_size(op: str, shape: tuple[int, ...], kernel: tuple, stride: tuple, 
         ) from None
 
 
+def conv_padding(
+    op: str, padding: IntOrPair | str, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]
+) -> tuple[tuple[int, int], ...]:
+    """(before, after) zero padding per spatial axis for a convolution's ``padding`` argument: an int or a tuple
+    (one per axis, symmetric), ``'valid'`` (none) or ``'same'`` (output length = input length; stride must be 1,
+    an odd total puts the extra entry after, on the right / bottom, as torch)."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * len(kernel)
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: padding='same' needs stride 1 (torch's rule), got stride {stride}")
+            return same_padding(kernel, dilation)
+        raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}")
+    if len(kernel) == 1:
+        width = single(padding, "padding", op, minimum=0)
+        return ((width, width),)
+    return tuple((width, width) for width in pair(padding, "padding", op, minimum=0))
+
+
 def conv2d(
     input: Any,
     weight: Any,
     bias: Any = None,
     stride: IntOrPair = 1,
-    padding: IntOrPair = 0,
+    padding: IntOrPair | str = 0,
     dilation: IntOrPair = 1,
     groups: int = 1,
 ) -> Tensor:
@@ -83,7 +105,8 @@ def conv2d(
     where g = o // (C_out / G) is the group of output channel o: with ``groups`` G the
     input and output channels are split into G consecutive blocks and block g of the
     output sees only block g of the input (G = C_in is depthwise convolution). Both
-    C_in and C_out must be divisible by G.
+    C_in and C_out must be divisible by G. ``padding`` is zeros on both sides, or ``'valid'``
+    (none) or ``'same'`` (stride 1; total d (k - 1) per axis, the odd entry on the right / bottom).
 
     One node (``autograd.conv.conv2d``): a matmul of the flattened weight with the im2col
     matrix ``(N, G, C_in/G*kh*kw, H_out*W_out)``, whose result is already NCHW. Gradients:
@@ -107,11 +130,12 @@ def conv2d(
             raise ValueError(
                 f"conv2d: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"
             )
-    stride, padding, dilation = (
-        pair(stride, "stride", "conv2d"),
-        pair(padding, "padding", "conv2d", minimum=0),
-        pair(dilation, "dilation", "conv2d"),
-    )
+    stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
+    widths = conv_padding("conv2d", padding, (kh, kw), stride, dilation)
+    padding = (widths[0][0], widths[1][0])
+    extra = (widths[0][1] - widths[0][0], widths[1][1] - widths[1][0])
+    if any(extra):  # 'same' with an odd total: the extra entry after, then symmetric padding in the op
+        x = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
     _output_size("conv2d", x.shape, (kh, kw), stride, padding, dilation)
     out = convolve(x, weight, bias, stride, padding, dilation, groups)
     return out.reshape(out.shape[1:]) if unbatched else out
@@ -129,14 +153,15 @@ def conv1d(
     weight: Any,
     bias: Any = None,
     stride: int | tuple[int] = 1,
-    padding: int | tuple[int] = 0,
+    padding: int | tuple[int] | str = 0,
     dilation: int | tuple[int] = 1,
     groups: int = 1,
 ) -> Tensor:
     """1-D cross-correlation (PyTorch's ``conv1d``) of ``(N, C_in, L)`` with ``(C_out, C_in / groups, k)``.
 
     out[n, o, i] = bias[o] + sum_{c,a} weight[o, c, a] * pad(x)[n, g*C_in/G + c, i*s + a*d], g = o // (C_out / G);
-    L_out = floor((L + 2p - d(k-1) - 1) / s) + 1. Inputs may be unbatched ``(C_in, L)``.
+    L_out = floor((L + 2p - d(k-1) - 1) / s) + 1. Inputs may be unbatched ``(C_in, L)``. ``padding`` may be
+    ``'valid'`` (none) or ``'same'`` (stride 1; total d (k - 1), the odd entry on the right), as torch's.
 
     It is :func:`conv2d` on images of height 1 (kernel ``(1, k)``): the same single node, whose
     gradients are conv2d's, seen through reshapes.
@@ -147,15 +172,14 @@ def conv1d(
         raise ValueError(f"conv1d: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
     if weight.ndim != 3:
         raise ValueError(f"conv1d: weight must have shape (C_out, C_in / groups, k), got shape {weight.shape}")
-    stride, padding, dilation = (
-        single(stride, "stride", "conv1d"),
-        single(padding, "padding", "conv1d", minimum=0),
-        single(dilation, "dilation", "conv1d"),
-    )
+    stride, dilation = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
+    ((before, after),) = conv_padding("conv1d", padding, weight.shape[2:], (stride,), (dilation,))
+    if after > before:  # 'same' with an odd total: the extra entry on the right
+        x = x.pad(((0, 0),) * (x.ndim - 1) + ((0, after - before),))
     image = x.reshape(x.shape[:-1] + (1, x.shape[-1]))
     kernel = weight.reshape(weight.shape[:2] + (1, weight.shape[2]))
     try:
-        out = conv2d(image, kernel, bias, (1, stride), (0, padding), (1, dilation), groups)
+        out = conv2d(image, kernel, bias, (1, stride), (0, before), (1, dilation), groups)
     except ValueError as error:
         message = str(error).replace("conv2d", "conv1d")
         raise ValueError(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
