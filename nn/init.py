@@ -18,16 +18,21 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
-from .checks import check_choice, check_real, make_generator
+from .checks import check_choice, check_positive_int, check_real, make_generator
 
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
+    "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "lecun_normal_",
     "normal_",
     "ones_",
+    "orthogonal_",
+    "sparse_",
+    "trunc_normal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -186,3 +191,117 @@ def kaiming_normal_(
     tensor = _float_tensor(tensor, "kaiming_normal_")
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, "kaiming_normal_"))
     return _fill(tensor, make_generator("kaiming_normal_", "rng", rng).normal(0.0, std, tensor.shape))
+
+
+def _standard_normal_cdf(z: float) -> float:
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0))) if math.isfinite(z) else float(z > 0)
+
+
+def trunc_normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, rng: RandomState = None
+) -> Tensor:
+    """Draw from N(mean, std^2) conditioned on [a, b] (absolute bounds, as torch's: ``a=-2, b=2`` is +-2, not +-2 std).
+
+    The density is phi((x - mean) / std) / (std Z) on [a, b], Z = Phi(beta) - Phi(alpha), alpha = (a - mean) / std,
+    beta = (b - mean) / std. Drawn exactly by rejection: from N(mean, std^2) while Z >= 0.1; otherwise (a narrow
+    or far-off interval) from the uniform law on [a, b], accepting x with probability exp(-(x - mean)^2 / 2 std^2)
+    over its maximum on [a, b]; there a part beyond 40 std^2 / distance of the bound nearest the mean, which holds
+    less than e^-40 of the mass, is left out (finite bounds only then).
+    """
+    tensor = _float_tensor(tensor, "trunc_normal_")
+    mean, std = check_real("trunc_normal_", "mean", mean), check_real("trunc_normal_", "std", std, 0, low_open=True)
+    a, b = (check_real("trunc_normal_", name, bound, allow_inf=True) for name, bound in (("a", a), ("b", b)))
+    if not a < b or math.isnan(a) or math.isnan(b):
+        raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+    generator = make_generator("trunc_normal_", "rng", rng)
+    mass = _standard_normal_cdf((b - mean) / std) - _standard_normal_cdf((a - mean) / std)
+    nearest = min(max(mean, a), b)  # the point of [a, b] where the density is highest
+    low, high = a, b
+    if mass < 0.1:
+        distance = abs(nearest - mean)
+        reach = 40.0 * std * std / distance if distance else 40.0 * std
+        low, high = max(a, nearest - reach), min(b, nearest + reach)
+    values = np.empty(tensor.shape)
+    missing = np.arange(values.size)
+    while missing.size:
+        if mass >= 0.1:
+            draws = generator.normal(mean, std, missing.size)
+            kept = (draws >= a) & (draws <= b)
+        else:
+            draws = generator.uniform(low, high, missing.size)
+            log_ratio = ((nearest - mean) ** 2 - (draws - mean) ** 2) / (2 * std * std)
+            kept = np.log(generator.uniform(size=missing.size)) < log_ratio
+        values.flat[missing[kept]] = draws[kept]
+        missing = missing[~kept]
+    return _fill(tensor, np.clip(values.astype(tensor.dtype), a, b))
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> Tensor:
+    """A (semi-)orthogonal matrix times ``gain``, from the QR decomposition of a Gaussian matrix (Saxe et al.).
+
+    The tensor is seen as a (rows, cols) matrix, rows = shape[0], cols = the product of the rest (a conv
+    weight flattened per output channel); the rows are orthonormal when rows <= cols (W W^T = gain^2 I), else
+    the columns are (W^T W = gain^2 I). With Q R = G, the signs of diag(R) are moved into Q, so Q is drawn
+    from the uniform (Haar) law over orthogonal matrices.
+    """
+    tensor = _float_tensor(tensor, "orthogonal_")
+    gain = check_real("orthogonal_", "gain", gain)
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: needs a tensor with at least 2 dimensions, got shape {tensor.shape}")
+    rows = tensor.shape[0]
+    cols = tensor.size // rows if rows else 0
+    if tensor.size == 0:
+        return tensor
+    gaussian = make_generator("orthogonal_", "rng", rng).normal(size=(rows, cols))
+    tall = gaussian if rows >= cols else gaussian.T
+    q, r = np.linalg.qr(tall)
+    q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    matrix = q if rows >= cols else q.T
+    return _fill(tensor, (gain * matrix).reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity: 1 where row = column, 0 elsewhere (also when not square)."""
+    tensor = _float_tensor(tensor, "eye_")
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: needs a 2-D tensor, got shape {tensor.shape}")
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a conv weight (out, in / groups, *kernel) of 3 to 5 dimensions with the Dirac delta: the convolution
+    passes input channel c of each group to its output channel c, read at the kernel's centre, so with padding
+    that keeps the size it is the identity (output channels beyond the input ones stay 0).
+
+    weight[g * out_per_group + c, c, k_1 // 2, ..., k_d // 2] = 1 for c < min(out_per_group, in / groups), else 0.
+    """
+    tensor = _float_tensor(tensor, "dirac_")
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_: needs a conv weight of 3, 4 or 5 dimensions, got shape {tensor.shape}")
+    groups = check_positive_int("dirac_", "groups", groups)
+    if tensor.shape[0] % groups:
+        raise ValueError(f"dirac_: the output channels ({tensor.shape[0]}) must be divisible by groups ({groups})")
+    out_per_group = tensor.shape[0] // groups
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    values = np.zeros(tensor.shape)
+    for group in range(groups):
+        for channel in range(min(out_per_group, tensor.shape[1])):
+            values[(group * out_per_group + channel, channel) + centre] = 1.0
+    return _fill(tensor, values)
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, rng: RandomState = None) -> Tensor:
+    """A 2-D tensor drawn from N(0, std^2) with ceil(sparsity * rows) entries of each column set to 0, at rows
+    chosen at random for each column (Martens, 2010)."""
+    tensor = _float_tensor(tensor, "sparse_")
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_: needs a 2-D tensor, got shape {tensor.shape}")
+    sparsity = check_real("sparse_", "sparsity", sparsity, 0, 1)
+    std = check_real("sparse_", "std", std, 0)
+    generator = make_generator("sparse_", "rng", rng)
+    rows, cols = tensor.shape
+    values = generator.normal(0.0, std, (rows, cols))
+    zeros = math.ceil(sparsity * rows)
+    for column in range(cols):
+        values[generator.permutation(rows)[:zeros], column] = 0.0
+    return _fill(tensor, values)

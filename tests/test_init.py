@@ -177,3 +177,125 @@ def test_bad_arguments_are_clear_errors():
         init.normal_(_weight((2, 2)), std=-1.0)
     with pytest.raises(ValueError, match="a <= b"):
         init.uniform_(_weight((2, 2)), 1.0, 0.0)
+
+
+# -- truncated normal, orthogonal, eye, dirac, sparse ----------------------------------------------
+def _phi(z):
+    return math.exp(-z * z / 2) / math.sqrt(2 * math.pi) if math.isfinite(z) else 0.0
+
+
+def _truncated_normal_moments(mean, std, a, b):
+    """Mean and standard deviation of N(mean, std^2) conditioned on [a, b] (the textbook formulas)."""
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    if alpha > 0:  # the upper tail by erfc, without cancellation
+        mass = 0.5 * (math.erfc(alpha / math.sqrt(2)) - math.erfc(beta / math.sqrt(2)))
+    else:
+        mass = 0.5 * (math.erf(beta / math.sqrt(2)) - math.erf(alpha / math.sqrt(2)))
+    shift = (_phi(alpha) - _phi(beta)) / mass
+    edge = (alpha * _phi(alpha) if math.isfinite(alpha) else 0.0) - (beta * _phi(beta) if math.isfinite(beta) else 0.0)
+    return mean + std * shift, std * math.sqrt(1 + edge / mass - shift * shift)
+
+
+@pytest.mark.parametrize(
+    ("mean", "std", "a", "b"),
+    [
+        (0.0, 1.0, -2.0, 2.0),  # torch's defaults
+        (0.0, 0.02, -2.0, 2.0),  # a ViT-style weight: practically untruncated
+        (0.5, 1.0, 0.0, 3.0),
+        (1.0, 2.0, -math.inf, 0.0),
+        (0.0, 1.0, 2.5, 6.0),  # far in the tail
+        (0.0, 1.0, 0.1, 0.2),  # narrow
+        (-3.0, 0.5, 1.0, math.inf),  # 8 std away
+    ],
+)
+def test_trunc_normal_stays_in_a_b_with_the_truncated_normals_moments(mean, std, a, b):
+    w = init.trunc_normal_(_weight(), mean, std, a, b, rng=0)
+    assert w.data.min() >= a and w.data.max() <= b
+    expected_mean, expected_std = _truncated_normal_moments(mean, std, a, b)
+    standard_error = expected_std / math.sqrt(w.data.size)
+    assert abs(w.data.mean() - expected_mean) < 5 * standard_error
+    np.testing.assert_allclose(w.data.std(), expected_std, rtol=0.02)
+
+
+def test_trunc_normal_bounds_are_absolute_not_in_standard_deviations():
+    w = init.trunc_normal_(_weight((200, 100)), mean=0.0, std=10.0, rng=1)  # a=-2, b=2 with std 10
+    assert w.data.min() >= -2.0 and w.data.max() <= 2.0
+    np.testing.assert_allclose(w.data.std(), 4 / math.sqrt(12), rtol=0.03)  # nearly uniform on [-2, 2]
+
+
+@pytest.mark.parametrize(("shape", "gain"), [((30, 50), 1.0), ((50, 30), 2.0), ((8, 3, 3, 3), 0.5), ((6, 6), 1.0)])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_the_gain(shape, gain):
+    w = init.orthogonal_(_weight(shape), gain=gain, rng=2).data.reshape(shape[0], -1)
+    gram = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
+    np.testing.assert_allclose(gram, gain**2 * np.eye(len(gram)), atol=1e-6)
+
+
+def test_orthogonal_draws_differ_by_seed_and_spread_like_haar_matrices():
+    draws = np.stack([init.orthogonal_(_weight((3, 3)), rng=seed).data for seed in range(2000)])
+    # each entry of a Haar-random 3x3 orthogonal matrix has mean 0 and variance 1/3
+    np.testing.assert_allclose(draws.mean(axis=0), 0, atol=0.05)
+    np.testing.assert_allclose(draws.var(axis=0), 1 / 3, atol=0.03)
+
+
+def test_eye_fills_the_identity_also_when_not_square():
+    np.testing.assert_array_equal(init.eye_(_weight((2, 4))).data, [[1, 0, 0, 0], [0, 1, 0, 0]])
+    np.testing.assert_array_equal(init.eye_(_weight((3, 2))).data, [[1, 0], [0, 1], [0, 0]])
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_dirac_conv2d_is_the_identity_on_a_random_input(groups):
+    x = np.random.default_rng(3).standard_normal((2, 4, 5, 6))
+    weight = init.dirac_(_weight((4, 4 // groups, 3, 5)), groups=groups)
+    out = nn.functional.conv2d(x, weight, padding=(1, 2), groups=groups)
+    np.testing.assert_allclose(out.data, x, rtol=0, atol=0)
+
+
+def test_dirac_conv1d_is_the_identity_and_extra_output_channels_are_zero():
+    x = np.random.default_rng(4).standard_normal((3, 2, 7))
+    out = nn.functional.conv1d(x, init.dirac_(_weight((3, 2, 3))), padding="same").data
+    np.testing.assert_array_equal(out[:, :2], x)
+    np.testing.assert_array_equal(out[:, 2], 0.0)
+    assert init.dirac_(_weight((2, 2, 3, 3, 3))).data.sum() == 2  # 5-d: one centre tap per channel
+
+
+def test_sparse_zeroes_the_same_share_of_every_column_and_draws_the_rest_from_the_normal():
+    w = init.sparse_(_weight((100, 400)), sparsity=0.25, std=0.5, rng=5).data
+    assert all((column == 0).sum() == 25 for column in w.T)
+    _check_normal(w[w != 0], 0.0, 0.5)
+
+
+def test_structured_initialisers_match_torchs_where_deterministic():
+    torch = pytest.importorskip("torch")
+    for shape in [(3, 5), (5, 3)]:
+        np.testing.assert_array_equal(init.eye_(_weight(shape)).data, torch.nn.init.eye_(torch.empty(shape)).numpy())
+    for shape, groups in [((4, 4, 3), 1), ((6, 2, 3, 3), 3), ((4, 1, 3, 3, 3), 2), ((2, 4, 2, 2), 1)]:
+        expected = torch.nn.init.dirac_(torch.empty(shape), groups=groups).numpy()
+        np.testing.assert_array_equal(init.dirac_(_weight(shape), groups=groups).data, expected)
+
+
+@pytest.mark.parametrize("name", ["trunc_normal_", "orthogonal_", "eye_", "dirac_", "sparse_"])
+def test_structured_initialisers_take_torchs_argument_names_with_rng_for_generator(name):
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    theirs = [p.name for p in inspect.signature(getattr(torch.nn.init, name)).parameters.values()]
+    ours = [p.name for p in inspect.signature(getattr(init, name)).parameters.values()]
+    assert ours == [("rng" if p == "generator" else p) for p in theirs]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: init.trunc_normal_(_weight(), a=1.0, b=1.0), ValueError, "trunc_normal_: need a < b"),
+        (lambda: init.trunc_normal_(_weight(), std=0.0), ValueError, "trunc_normal_: std must be positive"),
+        (lambda: init.orthogonal_(_weight((4,))), ValueError, r"orthogonal_: .*at least 2 dimensions.*\(4,\)"),
+        (lambda: init.eye_(_weight((2, 2, 2))), ValueError, r"eye_: needs a 2-D tensor, got shape \(2, 2, 2\)"),
+        (lambda: init.dirac_(_weight((4, 4))), ValueError, r"dirac_: needs a conv weight of 3, 4 or 5 dimensions"),
+        (lambda: init.dirac_(_weight((5, 1, 3)), groups=2), ValueError, r"output channels \(5\) .* groups \(2\)"),
+        (lambda: init.sparse_(_weight(), sparsity=1.5), ValueError, "sparse_: sparsity must be"),
+        (lambda: init.orthogonal_(Tensor(np.zeros((2, 2), dtype=int))), TypeError, "orthogonal_: only floating"),
+    ],
+)
+def test_structured_initialisers_reject_bad_arguments_naming_the_function(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
