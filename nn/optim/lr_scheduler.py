@@ -1,81 +1,45 @@
-"""Learning-rate schedules: ``StepLR``, ``ExponentialLR``, ``CosineAnnealingLR``.
+"""Learning-rate schedules, PyTorch's names and sequences: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
+``CosineAnnealingLR``, ``CosineAnnealingWarmRestarts``, ``LambdaLR``, ``MultiplicativeLR``, ``LinearLR``,
+``ConstantLR`` and ``SequentialLR`` here, with ``LRScheduler`` (:mod:`.scheduler`), ``OneCycleLR``
+(:mod:`.one_cycle`) and ``ReduceLROnPlateau`` (:mod:`.plateau`, which steps on a metric instead of a count).
 
 A scheduler sets ``group["lr"]`` of every param group of an optimizer, once per
 call to ``step()`` (usually once per epoch, after ``optimizer.step()``). As in
 PyTorch, constructing a scheduler records each group's starting rate as
 ``group["initial_lr"]`` and applies epoch 0. Each schedule is a closed form of
-the base rate and the epoch count, which gives PyTorch's sequence.
+the base rate and the epoch count, which gives PyTorch's sequence (``MultiplicativeLR``
+alone multiplies the current rate, as PyTorch's does).
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..checks import check_integer, check_positive_int, check_real
+from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
+from .plateau import ReduceLROnPlateau
+from .scheduler import LRScheduler, check_optimizer, per_group
 
-__all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "StepLR"]
-
-
-class LRScheduler:
-    """Base class: subclasses define ``lr_at(base_lr, epoch)``."""
-
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        owner = type(self).__name__
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{owner}: expected an nn.optim.Optimizer, got {type(optimizer).__name__}")
-        check_integer(owner, "last_epoch", last_epoch, -1)
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
-            missing = [number for number, group in enumerate(optimizer.param_groups) if "initial_lr" not in group]
-            if missing:
-                raise ValueError(
-                    f"{owner}: resuming at last_epoch={last_epoch} needs 'initial_lr' in param groups {missing}"
-                )
-        self.optimizer = optimizer
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = int(last_epoch)
-        self._last_lr: list[float] = []
-        self.step()
-
-    def lr_at(self, base_lr: float, epoch: int) -> float:
-        """The learning rate of a group starting at ``base_lr`` after ``epoch`` steps."""
-        raise NotImplementedError(f"{type(self).__name__} must define lr_at()")
-
-    def step(self) -> None:
-        """Advance one epoch and set every group's ``lr``."""
-        self.last_epoch += 1
-        for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = self.lr_at(base_lr, self.last_epoch)
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates set by the last ``step()``, one per param group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """A deep copy of the scheduler's attributes except the optimizer."""
-        return {key: copy.deepcopy(value) for key, value in vars(self).items() if key != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes saved by :meth:`state_dict`; missing or unexpected keys raise ValueError."""
-        expected = set(self.state_dict())
-        missing, unexpected = sorted(expected - set(state_dict)), sorted(set(state_dict) - expected, key=str)
-        if missing or unexpected:
-            raise ValueError(
-                f"{type(self).__name__}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
-            )
-        if len(state_dict["base_lrs"]) != len(self.optimizer.param_groups):
-            raise ValueError(
-                f"{type(self).__name__}.load_state_dict: {len(state_dict['base_lrs'])} base_lrs saved, "
-                f"the optimizer has {len(self.optimizer.param_groups)} param groups"
-            )
-        for key, value in state_dict.items():
-            setattr(self, key, copy.deepcopy(value))
+__all__ = [
+    "ConstantLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "MultiplicativeLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "SequentialLR",
+    "StepLR",
+]
 
 
 class StepLR(LRScheduler):
@@ -119,3 +83,215 @@ class CosineAnnealingLR(LRScheduler):
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+
+
+class MultiStepLR(LRScheduler):
+    """Decay by ``gamma`` at each milestone: ``lr = base_lr * gamma^(number of milestones <= epoch)``
+    (a milestone listed twice counts twice, as torch's)."""
+
+    def __init__(
+        self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        if not isinstance(milestones, (list, tuple, set, frozenset)):
+            raise TypeError(f"MultiStepLR: milestones must be a list of epochs, got {type(milestones).__name__}")
+        self.milestones = sorted(check_integer("MultiStepLR", "milestones", m, 0) for m in milestones)
+        self.gamma = check_real("MultiStepLR", "gamma", gamma, 0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
+
+
+def _lambdas(owner: str, lr_lambda: Any, optimizer: Any) -> list[Callable[[int], float]]:
+    check_optimizer(owner, optimizer)
+    lambdas = per_group(owner, "lr_lambda", lr_lambda, len(optimizer.param_groups))
+    for function in lambdas:
+        if not callable(function):
+            raise TypeError(f"{owner}: lr_lambda must be a function of the epoch, got {type(function).__name__}")
+    return lambdas
+
+
+class LambdaLR(LRScheduler):
+    """``lr = base_lr * lr_lambda(epoch)``; ``lr_lambda`` is one function or a list of one per param group.
+
+    The functions are not state: ``state_dict()`` leaves them out and ``load_state_dict`` keeps the current ones.
+    """
+
+    not_state = ("optimizer", "lr_lambdas")
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
+        self.lr_lambdas = _lambdas("LambdaLR", lr_lambda, optimizer)
+        super().__init__(optimizer, last_epoch)
+
+    def lrs_at(self, epoch: int) -> list[float]:
+        return [base_lr * function(epoch) for base_lr, function in zip(self.base_lrs, self.lr_lambdas)]
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply each group's current ``lr`` by ``lr_lambda(epoch)`` at every step but the one taken when it is
+    built (``lr_epoch = lr_(epoch-1) * lr_lambda(epoch)``); like torch's, it builds on whatever rate the group
+    has, so it chains with other changes (restarted by ``SequentialLR`` it multiplies by ``lr_lambda(0)``).
+    ``lr_lambda``: one function or one per group (not state, as in LambdaLR).
+    """
+
+    not_state = ("optimizer", "lr_lambdas")
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
+        self.lr_lambdas = _lambdas("MultiplicativeLR", lr_lambda, optimizer)
+        super().__init__(optimizer, last_epoch)
+
+    def initial_step(self) -> None:
+        self.last_epoch += 1
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def lrs_at(self, epoch: int) -> list[float]:
+        current = [group["lr"] for group in self.optimizer.param_groups]
+        return [lr * function(epoch) for lr, function in zip(current, self.lr_lambdas)]
+
+
+class LinearLR(LRScheduler):
+    """Scale the base rate by a factor moving linearly from ``start_factor`` to ``end_factor`` over
+    ``total_iters`` epochs, then kept: ``lr = base_lr * (s + (e - s) * min(epoch, T) / T)``."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        self.start_factor = check_real("LinearLR", "start_factor", start_factor, 0, 1, low_open=True)
+        self.end_factor = check_real("LinearLR", "end_factor", end_factor, 0, 1)
+        self.total_iters = check_positive_int("LinearLR", "total_iters", total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        progress = min(epoch, self.total_iters) / self.total_iters
+        return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
+
+
+class ConstantLR(LRScheduler):
+    """``lr = base_lr * factor`` for the first ``total_iters`` epochs, then ``base_lr``."""
+
+    def __init__(
+        self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
+    ) -> None:
+        self.factor = check_real("ConstantLR", "factor", factor, 0, 1)
+        self.total_iters = check_integer("ConstantLR", "total_iters", total_iters, 0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        return base_lr * self.factor if epoch < self.total_iters else base_lr
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    r"""Cosine annealing restarted every cycle (SGDR, Loshchilov & Hutter): cycle i lasts ``T_0 * T_mult^i``
+    epochs, and within it ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2``,
+    T_cur the epochs since the cycle began."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_0: int,  # noqa: N803
+        T_mult: int = 1,  # noqa: N803
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self.T_0 = check_positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
+        self.T_mult = check_positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
+        self.eta_min = check_real("CosineAnnealingWarmRestarts", "eta_min", eta_min)
+        super().__init__(optimizer, last_epoch)
+
+    def cycle_position(self, epoch: int) -> tuple[int, int]:
+        """(T_cur, T_i): the epochs since the current cycle began and its length."""
+        if self.T_mult == 1:
+            return epoch % self.T_0, self.T_0
+        length = self.T_0
+        while epoch >= length:  # cycles grow geometrically: a few dozen at most
+            epoch -= length
+            length *= self.T_mult
+        return epoch, length
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        position, length = self.cycle_position(epoch)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * position / length)) / 2
+
+
+class SequentialLR(LRScheduler):
+    """Run ``schedulers`` one after another, switching at the epochs in ``milestones`` (one fewer than the
+    schedulers): scheduler i + 1 restarts from its epoch 0 at milestone i. All must drive ``optimizer``.
+
+    As torch's, building it undoes the first step each scheduler took when it was built, resets every
+    group's ``lr`` to its ``initial_lr`` and applies epoch 0 of the scheduler in charge at epoch 0.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int], last_epoch: int = -1
+    ) -> None:
+        owner = "SequentialLR"
+        check_optimizer(owner, optimizer)
+        schedulers = list(schedulers)
+        if not schedulers:
+            raise ValueError(f"{owner}: expected at least one scheduler")
+        for index, scheduler in enumerate(schedulers):
+            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, SequentialLR):
+                raise TypeError(f"{owner}: scheduler {index} is a {type(scheduler).__name__}, not an epoch schedule")
+            if getattr(scheduler, "metric_driven", False):
+                raise ValueError(f"{owner}: scheduler {index} ({type(scheduler).__name__}) steps on a metric")
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(f"{owner}: scheduler {index} drives another optimizer")
+        milestones = [check_integer(owner, "milestones", m, 0) for m in milestones]
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                f"{owner}: expected {len(schedulers) - 1} milestones for {len(schedulers)} schedulers, "
+                f"got {len(milestones)}"
+            )
+        if milestones != sorted(milestones):
+            raise ValueError(f"{owner}: milestones must be increasing, got {milestones}")
+        check_integer(owner, "last_epoch", last_epoch, -1)
+        self.optimizer = optimizer
+        self.schedulers = schedulers
+        self.milestones = milestones
+        self.last_epoch = last_epoch + 1
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        for scheduler in schedulers:
+            scheduler.last_epoch -= 1
+        first = schedulers[bisect.bisect_right(milestones, 0)]
+        first.initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def step(self) -> None:
+        """Advance one epoch: step the scheduler in charge, restarting it at its epoch 0 on its milestone."""
+        self.last_epoch += 1
+        index = bisect.bisect_right(self.milestones, self.last_epoch)
+        scheduler = self.schedulers[index]
+        if index > 0 and self.milestones[index - 1] == self.last_epoch:
+            scheduler.step_to(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        """Its own counters and each scheduler's ``state_dict()`` (under ``"schedulers"``)."""
+        state = {
+            key: copy.deepcopy(value) for key, value in vars(self).items() if key not in ("optimizer", "schedulers")
+        }
+        return {**state, "schedulers": [scheduler.state_dict() for scheduler in self.schedulers]}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict`'s result, checking every part (its schedulers' too) before changing any."""
+        self.check_state_dict(state_dict)
+        if len(state_dict["schedulers"]) != len(self.schedulers):
+            raise ValueError(
+                f"SequentialLR.load_state_dict: {len(state_dict['schedulers'])} schedulers saved, "
+                f"this one runs {len(self.schedulers)}"
+            )
+        for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
+            scheduler.check_state_dict(saved)
+        for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
+            scheduler.load_state_dict(saved)
+        for key, value in state_dict.items():
+            if key != "schedulers":
+                setattr(self, key, copy.deepcopy(value))

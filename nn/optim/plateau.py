@@ -1,0 +1,84 @@
+"""``ReduceLROnPlateau``: cut the learning rate when a watched metric stops improving, as torch's."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..checks import check_choice, check_integer, check_real
+from .optimizer import Optimizer
+from .scheduler import LRScheduler, check_optimizer, per_group
+
+__all__ = ["ReduceLROnPlateau"]
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """Multiply every group's ``lr`` by ``factor`` (not below its ``min_lr``) once the metric passed to
+    ``step(metric)`` has not improved for more than ``patience`` steps; then wait ``cooldown`` steps, during
+    which bad steps are not counted.
+
+    A value improves on the best so far when, for ``mode`` 'min' ('max' mirrors it), it is below
+    best * (1 - threshold) (``threshold_mode`` 'rel') or best - threshold ('abs'). A reduction smaller than
+    ``eps`` is skipped. Unlike the epoch schedules it does not touch the rates when built; ``min_lr`` may be
+    one per group.
+    """
+
+    #: Its ``step`` takes the metric, so ``SequentialLR`` cannot drive it.
+    metric_driven = True
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: float | list[float] = 0.0,
+        eps: float = 1e-8,
+    ) -> None:
+        owner = "ReduceLROnPlateau"
+        check_optimizer(owner, optimizer)
+        self.mode = check_choice(owner, "mode", mode, ("min", "max"))
+        self.factor = check_real(owner, "factor", factor, 0, 1, high_open=True)
+        self.patience = check_integer(owner, "patience", patience, 0)
+        self.threshold = check_real(owner, "threshold", threshold, 0)
+        self.threshold_mode = check_choice(owner, "threshold_mode", threshold_mode, ("rel", "abs"))
+        self.cooldown = check_integer(owner, "cooldown", cooldown, 0)
+        groups = len(optimizer.param_groups)
+        self.min_lrs = [check_real(owner, "min_lr", lr, 0) for lr in per_group(owner, "min_lr", min_lr, groups)]
+        self.eps = check_real(owner, "eps", eps, 0)
+        self.optimizer = optimizer
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def is_better(self, value: float, best: float) -> bool:
+        """Whether ``value`` improves on ``best``: torch's tests, best * (1 -+ threshold) or best -+ threshold."""
+        if self.threshold_mode == "rel":
+            return value < best * (1 - self.threshold) if self.mode == "min" else value > best * (1 + self.threshold)
+        return value < best - self.threshold if self.mode == "min" else value > best + self.threshold
+
+    def step(self, metrics: Any = None) -> None:  # type: ignore[override]
+        """Record ``metrics`` (a number, e.g. the validation loss) and reduce the rates after a plateau."""
+        if metrics is None:
+            raise TypeError("ReduceLROnPlateau.step: pass the watched metric, e.g. scheduler.step(validation_loss)")
+        value = float(getattr(metrics, "item", lambda: metrics)())
+        self.last_epoch += 1
+        if self.is_better(value, self.best):
+            self.best, self.num_bad_epochs = value, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(float(group["lr"]) * self.factor, min_lr)
+                if float(group["lr"]) - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

@@ -1,0 +1,111 @@
+"""``LRScheduler``: the base of the epoch-counting learning-rate schedules of :mod:`nn.optim.lr_scheduler`.
+
+A subclass states its schedule once, as ``lr_at(base_lr, epoch)`` (or ``lrs_at(epoch)`` for all groups);
+the base class keeps the epoch count, writes ``group["lr"]``, and saves and restores its state.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..checks import check_integer
+from .optimizer import Optimizer
+
+__all__ = ["LRScheduler", "check_optimizer", "per_group"]
+
+
+def check_optimizer(owner: str, optimizer: Any) -> Optimizer:
+    """``optimizer`` if it is an nn.optim.Optimizer, else a TypeError naming ``owner``."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{owner}: expected an nn.optim.Optimizer, got {type(optimizer).__name__}")
+    return optimizer
+
+
+def per_group(owner: str, name: str, value: Any, groups: int) -> list[Any]:
+    """``value`` repeated for each of ``groups`` param groups, or a list/tuple of exactly one per group."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != groups:
+            raise ValueError(f"{owner}: expected {groups} values of {name}, one per param group, got {len(value)}")
+        return list(value)
+    return [value] * groups
+
+
+class LRScheduler:
+    """Base class: subclasses define ``lr_at(base_lr, epoch)`` (or ``lrs_at(epoch)`` for all groups at once)."""
+
+    #: Attributes that are not state: not in ``state_dict()`` and kept by ``load_state_dict``.
+    not_state: tuple[str, ...] = ("optimizer",)
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        owner = type(self).__name__
+        check_optimizer(owner, optimizer)
+        check_integer(owner, "last_epoch", last_epoch, -1)
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            missing = [number for number, group in enumerate(optimizer.param_groups) if "initial_lr" not in group]
+            if missing:
+                raise ValueError(
+                    f"{owner}: resuming at last_epoch={last_epoch} needs 'initial_lr' in param groups {missing}"
+                )
+        self.optimizer = optimizer
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = int(last_epoch)
+        self._last_lr: list[float] = []
+        self.initial_step()
+
+    def initial_step(self) -> None:
+        """Apply the first epoch: called when the scheduler is built (and by ``SequentialLR`` for its first one)."""
+        self.step()
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """The learning rate of a group starting at ``base_lr`` after ``epoch`` steps."""
+        raise NotImplementedError(f"{type(self).__name__} must define lr_at()")
+
+    def lrs_at(self, epoch: int) -> list[float]:
+        """Every group's learning rate after ``epoch`` steps."""
+        return [self.lr_at(base_lr, epoch) for base_lr in self.base_lrs]
+
+    def step(self) -> None:
+        """Advance one epoch and set every group's ``lr``."""
+        self.step_to(self.last_epoch + 1)
+
+    def step_to(self, epoch: int) -> None:
+        """Set every group's ``lr`` to the schedule's value at ``epoch`` (``SequentialLR`` restarts at 0)."""
+        lrs = self.lrs_at(epoch)  # may refuse the epoch (OneCycleLR past its end): nothing changed yet
+        self.last_epoch = epoch
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates set by the last ``step()``, one per param group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """A deep copy of the scheduler's attributes except the optimizer (and functions, see ``not_state``)."""
+        return {key: copy.deepcopy(value) for key, value in vars(self).items() if key not in self.not_state}
+
+    def check_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists."""
+        expected = set(self.state_dict())
+        missing, unexpected = sorted(expected - set(state_dict)), sorted(set(state_dict) - expected, key=str)
+        if missing or unexpected:
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
+            )
+        groups = len(self.optimizer.param_groups)
+        for key in ("base_lrs", "min_lrs"):
+            if key in state_dict and len(state_dict[key]) != groups:
+                raise ValueError(
+                    f"{type(self).__name__}.load_state_dict: {len(state_dict[key])} {key} saved, "
+                    f"the optimizer has {groups} param groups"
+                )
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore attributes saved by :meth:`state_dict`; missing or unexpected keys raise ValueError."""
+        self.check_state_dict(state_dict)
+        for key, value in state_dict.items():
+            setattr(self, key, copy.deepcopy(value))

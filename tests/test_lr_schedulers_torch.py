@@ -1,0 +1,161 @@
+"""Torch oracle for the learning-rate schedulers of nn.optim.lr_scheduler: the same options on the same
+two-group optimizer give torch's learning rates (and OneCycleLR's momenta) at every step for 30-100 steps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+
+torch = pytest.importorskip("torch")
+ours_lib, torch_lib = nn.optim.lr_scheduler, torch.optim.lr_scheduler
+
+
+def _optimizers(kind: str):
+    """Our optimizer and torch's, both with two param groups (lr 0.1 and 0.3)."""
+    ours_groups = [{"params": [nn.Parameter(np.zeros(2))]}, {"params": [nn.Parameter(np.zeros(1))], "lr": 0.3}]
+    torch_groups = [
+        {"params": [torch.zeros(2, requires_grad=True)]},
+        {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.3},
+    ]
+    if kind == "adam":
+        return nn.optim.Adam(ours_groups, lr=0.1), torch.optim.Adam(torch_groups, lr=0.1)
+    return (
+        nn.optim.SGD(ours_groups, lr=0.1, momentum=0.9),
+        torch.optim.SGD(torch_groups, lr=0.1, momentum=0.9),
+    )
+
+
+def _record(optimizer, scheduler, steps: int, metrics=None) -> np.ndarray:
+    """lr (and momentum or beta1) of each group after construction and after each step."""
+    rows = []
+    for step in range(steps + 1):
+        if step:
+            optimizer.step()
+            scheduler.step() if metrics is None else scheduler.step(metrics[step - 1])
+        row = []
+        for group in optimizer.param_groups:
+            momentum = group["betas"][0] if "betas" in group else group.get("momentum", 0.0)
+            row += [float(group["lr"]), float(momentum)]
+        rows.append(row + [float(lr) for lr in scheduler.get_last_lr()])
+    return np.array(rows)
+
+
+def _lambda(epoch):
+    return 0.95**epoch if epoch % 7 else 1.5
+
+
+CASES = {
+    "MultiStepLR": (lambda lib, o: lib.MultiStepLR(o, milestones=[3, 8, 8, 20], gamma=0.5), 40),
+    "LambdaLR": (lambda lib, o: lib.LambdaLR(o, lr_lambda=_lambda), 40),
+    "LambdaLR_per_group": (lambda lib, o: lib.LambdaLR(o, [lambda e: 1 / (1 + e), lambda e: 0.9**e]), 30),
+    "MultiplicativeLR": (lambda lib, o: lib.MultiplicativeLR(o, lr_lambda=lambda e: 0.9 if e % 3 else 1.1), 40),
+    "LinearLR": (lambda lib, o: lib.LinearLR(o, start_factor=0.2, end_factor=0.9, total_iters=12), 30),
+    "LinearLR_defaults": (lambda lib, o: lib.LinearLR(o), 30),
+    "ConstantLR": (lambda lib, o: lib.ConstantLR(o, factor=0.25, total_iters=6), 30),
+    "CosineAnnealingWarmRestarts": (lambda lib, o: lib.CosineAnnealingWarmRestarts(o, T_0=5, eta_min=0.01), 60),
+    "CosineAnnealingWarmRestarts_mult": (lambda lib, o: lib.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2), 100),
+    "OneCycleLR_cos": (lambda lib, o: lib.OneCycleLR(o, max_lr=1.0, total_steps=50), 50),
+    "OneCycleLR_linear_three_phase": (
+        lambda lib, o: lib.OneCycleLR(
+            o, max_lr=[0.5, 2.0], epochs=8, steps_per_epoch=5, anneal_strategy="linear", three_phase=True
+        ),
+        40,
+    ),
+    "OneCycleLR_options": (
+        lambda lib, o: lib.OneCycleLR(
+            o,
+            max_lr=0.8,
+            total_steps=64,
+            pct_start=0.45,
+            base_momentum=[0.8, 0.7],
+            max_momentum=0.99,
+            div_factor=10.0,
+            final_div_factor=50.0,
+            three_phase=True,
+        ),
+        64,
+    ),
+    "OneCycleLR_no_momentum": (
+        lambda lib, o: lib.OneCycleLR(o, max_lr=1.0, total_steps=30, cycle_momentum=False, pct_start=0.5),
+        30,
+    ),
+    "SequentialLR_warmup_then_cosine": (
+        lambda lib, o: lib.SequentialLR(
+            o,
+            [lib.LinearLR(o, start_factor=0.1, total_iters=5), lib.CosineAnnealingLR(o, T_max=20, eta_min=0.001)],
+            milestones=[5],
+        ),
+        50,
+    ),
+    "SequentialLR_three": (
+        lambda lib, o: lib.SequentialLR(
+            o,
+            [
+                lib.ConstantLR(o, factor=0.5, total_iters=4),
+                lib.ExponentialLR(o, gamma=0.9),
+                lib.MultiplicativeLR(o, lr_lambda=lambda e: 0.8),
+            ],
+            milestones=[6, 15],
+        ),
+        40,
+    ),
+    "SequentialLR_step_and_restarts": (
+        lambda lib, o: lib.SequentialLR(
+            o,
+            [lib.StepLR(o, step_size=2, gamma=0.5), lib.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2)],
+            milestones=[7],
+        ),
+        40,
+    ),
+}
+
+
+@pytest.mark.parametrize("optimizer_kind", ["sgd", "adam"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_scheduler_matches_torch_at_every_step(name, optimizer_kind):
+    build, steps = CASES[name]
+    our_optimizer, torch_optimizer = _optimizers(optimizer_kind)
+    ours = _record(our_optimizer, build(ours_lib, our_optimizer), steps)
+    theirs = _record(torch_optimizer, build(torch_lib, torch_optimizer), steps)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+
+
+PLATEAU_METRICS = list(np.concatenate([np.linspace(1.0, 0.5, 10), np.full(12, 0.5), [0.49995, 0.4], np.full(30, 0.6)]))
+PLATEAU_CASES = [
+    {},
+    {"patience": 2, "factor": 0.5},
+    {"patience": 1, "cooldown": 3, "factor": 0.3, "min_lr": [0.02, 0.05]},
+    {"patience": 0, "threshold": 0.05, "threshold_mode": "abs", "min_lr": 0.001},
+    {"mode": "max", "patience": 3, "factor": 0.5, "threshold": 0.01},
+    {"mode": "max", "patience": 1, "threshold_mode": "abs", "threshold": 0.0, "eps": 0.05},
+]
+
+
+@pytest.mark.parametrize("options", PLATEAU_CASES)
+def test_reduce_lr_on_plateau_matches_torch_at_every_step(options):
+    our_optimizer, torch_optimizer = _optimizers("sgd")
+    ours = ours_lib.ReduceLROnPlateau(our_optimizer, **options)
+    theirs = torch_lib.ReduceLROnPlateau(torch_optimizer, **options)
+    steps = len(PLATEAU_METRICS)
+    np.testing.assert_allclose(
+        _record(our_optimizer, ours, steps, PLATEAU_METRICS),
+        _record(torch_optimizer, theirs, steps, PLATEAU_METRICS),
+        rtol=1e-12,
+    )
+    assert (ours.best, ours.num_bad_epochs, ours.cooldown_counter, ours.last_epoch) == (
+        theirs.best,
+        theirs.num_bad_epochs,
+        theirs.cooldown_counter,
+        theirs.last_epoch,
+    )
+
+
+def test_one_cycle_sets_torchs_group_entries():
+    our_optimizer, torch_optimizer = _optimizers("sgd")
+    ours_lib.OneCycleLR(our_optimizer, max_lr=[1.0, 2.0], total_steps=10)
+    torch_lib.OneCycleLR(torch_optimizer, max_lr=[1.0, 2.0], total_steps=10)
+    for mine, theirs in zip(our_optimizer.param_groups, torch_optimizer.param_groups):
+        for key in ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "lr", "momentum"):
+            assert mine[key] == pytest.approx(theirs[key], rel=1e-15), key
