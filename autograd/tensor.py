@@ -462,30 +462,31 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
         return self._binary(other, ew.minimum, np.minimum)
 
     # -- reductions ------------------------------------------------------------
-    def _reduce(self, op: Any, method: str, axis: Any, keepdims: bool) -> Tensor:
-        axes = normalize_axes(axis, self.ndim, op.name)
-        data = np.asarray(getattr(self.data, method)(axis=axes, keepdims=keepdims))
+    def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool) -> Tensor:
+        # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper
+        axes = normalize_axes(axis, self.data.ndim, op.name)
+        data = np.asarray(reduce(self.data, axis=axes, keepdims=keepdims))
         return Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all if None); the gradient is broadcast back."""
-        return self._reduce(ar.sum_, "sum", axis, keepdims)
+        return self._reduce(ar.sum_, np.add.reduce, axis, keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis``; d/dx_i = 1/n."""
         data = self.data
         if data.dtype.kind == "f" and data.dtype.itemsize >= 4 and data.size:
             # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
-            axes = normalize_axes(axis, self.ndim, "mean")
+            axes = normalize_axes(axis, data.ndim, "mean")
             count = math.prod(data.shape[a] for a in axes)
             mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims) / count)
             return Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
-        return self._reduce(ar.mean, "mean", axis, keepdims)
+        return self._reduce(ar.mean, np.mean, axis, keepdims)
 
     def prod(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Product over ``axis``; d/dx_i = product of the other entries of x_i's slice
         (computed directly, so zeros are handled exactly)."""
-        return self._reduce(ar.prod, "prod", axis, keepdims)
+        return self._reduce(ar.prod, np.multiply.reduce, axis, keepdims)
 
     def var(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """Variance sum((x - mean)**2) / (n - ddof)."""
@@ -509,12 +510,12 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient evenly."""
         self._check_nonempty("max")
-        return self._reduce(ar.max_, "max", axis, keepdims)
+        return self._reduce(ar.max_, np.maximum.reduce, axis, keepdims)
 
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Minimum over ``axis``; tied minima share the gradient evenly."""
         self._check_nonempty("min")
-        return self._reduce(ar.min_, "min", axis, keepdims)
+        return self._reduce(ar.min_, np.minimum.reduce, axis, keepdims)
 
     def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max; gradient = softmax."""
@@ -532,13 +533,13 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
 
         d/dx: s * (g - sum(g * s)).
         """
-        axes = normalize_axes(axis, self.ndim, "softmax")
+        axes = normalize_axes(axis, self.data.ndim, "softmax")
         data = shared_math.softmax(self.data, axes)
         return Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along ``axis``; d/dx: g - softmax(x) * sum(g)."""
-        axes = normalize_axes(axis, self.ndim, "log_softmax")
+        axes = normalize_axes(axis, self.data.ndim, "log_softmax")
         with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
             _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
             data = shifted - np.log(total)
