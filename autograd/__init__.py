@@ -94,17 +94,22 @@ from .tensor_functions import (
 )
 from .value import Value
 
-# Tensor's ndarray methods (x.cumsum(), x.take(), ...) call these functions, whose modules import Tensor
+# Tensor's ndarray and torch methods (x.cumsum(), x.take(), x.flip(0), ...) call these functions, whose
+# modules import Tensor
 register_array_functions(
     argsort=argsort,
     cumprod=cumprod,
     cumsum=cumsum,
     diagonal=diagonal,
     dot=dot,
+    flip=flip,
+    masked_fill=masked_fill,
     ravel=ravel,
     repeat=repeat,
+    roll=roll,
     take=take,
     take_along_axis=take_along_axis,
+    topk=topk,
     trace=trace,
 )
 

@@ -10,7 +10,9 @@ Where numpy's method and torch's differ, the choice is stated on the method: ``s
 ``(values, indices)`` as ``torch.Tensor.sort`` does (numpy's ``ndarray.sort`` sorts in place and
 returns None; a Tensor in a graph is not changed in place), and ``repeat`` is numpy's
 (``torch.Tensor.repeat`` is numpy's ``tile``). numpy has no ``ndarray.diff``: use
-``autograd.diff``.
+``autograd.diff``. The axis-taking methods also accept torch's ``dim=`` (autograd.torch_keywords).
+torch's own method names are in :mod:`autograd.torch_names`, which reaches the module functions
+through :func:`array_function`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["ArrayMethods", "register_array_functions"]
+from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
+
+__all__ = ["ArrayMethods", "array_function", "register_array_functions"]
 
 Self = TypeVar("Self", bound="ArrayMethods")  # the Tensor a method is called on
 
@@ -32,31 +36,48 @@ def register_array_functions(**functions: Callable[..., Any]) -> None:
     _FUNCTIONS.update(functions)
 
 
+def array_function(name: str) -> Callable[..., Any]:
+    """The registered module function ``name``, for methods defined outside this module (autograd.torch_names)."""
+    return _FUNCTIONS[name]
+
+
 class ArrayMethods:
     """ndarray methods of Tensor, each delegating to the module function of the same name."""
 
     __slots__ = ()
 
     # -- cumulative and sorting ---------------------------------------------------------------------
-    def cumsum(self: Self, axis: int | None = None) -> Self:
-        """ndarray.cumsum: the running sum along ``axis`` (of the flattened array if None); see autograd.cumsum."""
+    def cumsum(self: Self, axis: int | None = None, *, dim: Any = UNSET) -> Self:
+        """ndarray.cumsum: the running sum along ``axis`` (torch's ``dim``; of the flattened array if None);
+        see autograd.cumsum."""
+        if dim is not UNSET:
+            axis = torch_dim("cumsum", axis, dim)
         return _FUNCTIONS["cumsum"](self, axis)
 
-    def cumprod(self: Self, axis: int | None = None) -> Self:
-        """ndarray.cumprod: the running product along ``axis`` (flattened if None); see autograd.cumprod."""
+    def cumprod(self: Self, axis: int | None = None, *, dim: Any = UNSET) -> Self:
+        """ndarray.cumprod: the running product along ``axis`` (torch's ``dim``; flattened if None); see
+        autograd.cumprod."""
+        if dim is not UNSET:
+            axis = torch_dim("cumprod", axis, dim)
         return _FUNCTIONS["cumprod"](self, axis)
 
-    def sort(self: Self, axis: int | None = -1) -> tuple[Self, np.ndarray]:
-        """torch.Tensor.sort: ``(values, indices)``, ascending along ``axis`` (flattened if None), stable.
+    def sort(self: Self, axis: int | None = -1, *, dim: Any = UNSET) -> ValuesAndIndices:
+        """torch.Tensor.sort: ``(values, indices)``, ascending along ``axis`` (torch's ``dim``; flattened if
+        None), stable.
 
         Unlike numpy's in-place ``ndarray.sort`` (which returns None), this returns a new Tensor, whose
-        gradient goes back through the permutation, and the integer indices that sort ``self``.
+        gradient goes back through the permutation, and the integer indices that sort ``self``, as the
+        pair ``.values``/``.indices`` torch returns.
         """
+        if dim is not UNSET:
+            axis = torch_dim("sort", axis, dim, default=-1)
         indices = _FUNCTIONS["argsort"](self, axis, kind="stable")
-        return _FUNCTIONS["take_along_axis"](self, indices, axis), indices
+        return ValuesAndIndices(_FUNCTIONS["take_along_axis"](self, indices, axis), indices)
 
-    def argsort(self, axis: int | None = -1, kind: str | None = None) -> np.ndarray:
-        """ndarray.argsort: the indices that sort ``self`` along ``axis`` (no gradient)."""
+    def argsort(self, axis: int | None = -1, kind: str | None = None, *, dim: Any = UNSET) -> np.ndarray:
+        """ndarray.argsort: the indices that sort ``self`` along ``axis`` (torch's ``dim``; no gradient)."""
+        if dim is not UNSET:
+            axis = torch_dim("argsort", axis, dim, default=-1)
         return _FUNCTIONS["argsort"](self, axis, kind)
 
     # -- shape and indexing -------------------------------------------------------------------------

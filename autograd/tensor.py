@@ -3,7 +3,9 @@
 Operations follow numpy: broadcasting, dtype rules (float32 stays float32,
 Python scalars do not up-cast), axis/keepdims arguments and names. PyTorch-style
 aliases are documented where they exist (``permute`` = ``transpose``,
-``unsqueeze`` = ``expand_dims``, ``clamp`` = ``clip``).
+``unsqueeze`` = ``expand_dims``, ``clamp`` = ``clip``); the reductions and axis
+methods also take torch's ``dim=``/``keepdim=`` (autograd.torch_keywords), and
+more of torch's method names come from autograd.torch_names.
 
 ``.grad`` is None until a backward pass, then an ndarray of the tensor's shape
 and dtype. Gradient arrays may share memory with other nodes' gradients: treat
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any, Union, overload
 
 import numpy as np
 
@@ -25,6 +27,8 @@ from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
+from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_keepdim, torch_reduction, variance_arguments
+from .torch_names import TorchNames
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
 
@@ -58,7 +62,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(Node, NumpyFunctions, ArrayMethods):
+class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
@@ -445,8 +449,15 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
         """Heaviside step (1 where x > 0 else 0); zero gradient."""
         return self._unary(ew.step, (self.data > 0).astype(self.dtype))
 
-    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
-        """Clamp into [low, high]; the gradient passes where low <= x <= high (alias: clamp)."""
+    def clip(
+        self, low: float | None = None, high: float | None = None, *, min: float | None = None, max: float | None = None
+    ) -> Tensor:
+        """Clamp into [low, high]; the gradient passes where low <= x <= high (alias: clamp).
+
+        ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
+        """
+        if min is not None or max is not None:
+            low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
         if low is None and high is None:
             raise ValueError("clip: at least one of low and high must be given")
         return self._unary(ew.clip, np.clip(self.data, low, high), {"low": low, "high": high})
@@ -468,12 +479,30 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
         data = np.asarray(reduce(self.data, axis=axes, keepdims=keepdims))
         return Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (all if None); the gradient is broadcast back."""
+    def sum(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+    ) -> Tensor:
+        """Sum over ``axis`` (all if None; torch's ``dim``/``keepdim`` are aliases); the gradient is broadcast back."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction("sum", axis, keepdims, dim, keepdim)
         return self._reduce(ar.sum_, np.add.reduce, axis, keepdims)
 
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis``; d/dx_i = 1/n."""
+    def mean(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+    ) -> Tensor:
+        """Mean over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = 1/n."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction("mean", axis, keepdims, dim, keepdim)
         data = self.data
         if data.dtype.kind == "f" and data.dtype.itemsize >= 4 and data.size:
             # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
@@ -483,42 +512,142 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
             return Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
         return self._reduce(ar.mean, np.mean, axis, keepdims)
 
-    def prod(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Product over ``axis``; d/dx_i = product of the other entries of x_i's slice
-        (computed directly, so zeros are handled exactly)."""
+    def prod(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+    ) -> Tensor:
+        """Product over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = product of the other
+        entries of x_i's slice (computed directly, so zeros are handled exactly)."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction("prod", axis, keepdims, dim, keepdim)
         return self._reduce(ar.prod, np.multiply.reduce, axis, keepdims)
 
-    def var(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Variance sum((x - mean)**2) / (n - ddof)."""
-        axes = normalize_axes(axis, self.ndim, "var")
+    def var(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        ddof: float | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+        unbiased: bool | None = None,
+        correction: float | None = None,
+    ) -> Tensor:
+        """Variance sum((x - mean)**2) / (n - ddof) over ``axis``.
+
+        numpy's spelling (``axis``, ``ddof``) has numpy's default ddof=0, the biased estimator. torch's
+        spelling has torch's default, the unbiased ddof=1: if any of ``dim``, ``keepdim``, ``unbiased`` or
+        ``correction`` is given, ddof is ``correction`` (1 by default; 0 with ``unbiased=False``). An
+        explicit ``ddof`` always wins; giving two of ddof/unbiased/correction is a TypeError. d/dx_i =
+        2 (x_i - mean) / (n - ddof). n - ddof <= 0 is a ValueError (torch returns nan or inf instead).
+        """
+        arguments = variance_arguments("var", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
+        return self._variance("var", *arguments)
+
+    def _variance(self, op: str, axis: Any, ddof: float, keepdims: bool) -> Tensor:
+        axes = normalize_axes(axis, self.ndim, op)
         count = math.prod(self.shape[a] for a in axes)
         if count - ddof <= 0:
             raise ValueError(
-                f"var: ddof={ddof} leaves no degrees of freedom for {count} elements per slice "
+                f"{op}: ddof={ddof} leaves no degrees of freedom for {count} elements per slice "
                 f"(shape {self.shape}, axis={axis})"
             )
         centred = self - self.mean(axis=axes, keepdims=True)
         return (centred * centred).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
-    def std(self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    def std(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        ddof: float | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+        unbiased: bool | None = None,
+        correction: float | None = None,
+    ) -> Tensor:
         """Standard deviation sqrt(var); d/dx_i = (x_i - mean) / ((n - ddof) std), taken as 0 where
-        std = 0 (a constant slice, a slice of one element, a 0-d tensor), as PyTorch does."""
-        var = self.var(axis=axis, ddof=ddof, keepdims=keepdims)
+        std = 0 (a constant slice, a slice of one element, a 0-d tensor), as PyTorch does.
+
+        ddof follows ``var``: numpy's spelling defaults to 0, torch's (``dim``, ``keepdim``, ``unbiased``,
+        ``correction``) to 1.
+        """
+        arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
+        var = self._variance("std", *arguments)
         constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
         return shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
 
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; tied maxima share the gradient evenly."""
+    @overload
+    def max(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *, keepdim: bool = ...
+    ) -> Tensor: ...
+    @overload
+    def max(self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
+    def max(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+    ) -> Tensor | ValuesAndIndices:
+        """Maximum over ``axis``; tied maxima share the gradient evenly (as ``torch.amax``).
+
+        torch's spelling ``max(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)`` (int64
+        indices of the first maximum) and sends the gradient to the returned index only, as torch's
+        ``max(dim)``. ``max(d)`` is numpy's spelling: the values.
+        """
+        if dim is not UNSET:
+            keepdim = torch_keepdim("max", keepdims, keepdim) if keepdim is not UNSET else keepdims
+            return self._extremum_with_index("max", torch_dim("max", axis, dim), keepdim)
+        if keepdim is not UNSET:
+            keepdims = torch_keepdim("max", keepdims, keepdim)
         self._check_nonempty("max")
         return self._reduce(ar.max_, np.maximum.reduce, axis, keepdims)
 
-    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; tied minima share the gradient evenly."""
+    @overload
+    def min(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *, keepdim: bool = ...
+    ) -> Tensor: ...
+    @overload
+    def min(self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
+    def min(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+    ) -> Tensor | ValuesAndIndices:
+        """Minimum over ``axis``; tied minima share the gradient evenly (as ``torch.amin``).
+
+        torch's spelling ``min(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)``, the
+        gradient going to the returned index only, as ``max(dim=)``.
+        """
+        if dim is not UNSET:
+            keepdim = torch_keepdim("min", keepdims, keepdim) if keepdim is not UNSET else keepdims
+            return self._extremum_with_index("min", torch_dim("min", axis, dim), keepdim)
+        if keepdim is not UNSET:
+            keepdims = torch_keepdim("min", keepdims, keepdim)
         self._check_nonempty("min")
         return self._reduce(ar.min_, np.minimum.reduce, axis, keepdims)
 
-    def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max; gradient = softmax."""
+    def logsumexp(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = UNSET,
+        keepdim: Any = UNSET,
+    ) -> Tensor:
+        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (torch's ``dim``/``keepdim`` are
+        aliases); gradient = softmax."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction("logsumexp", axis, keepdims, dim, keepdim)
         axes = normalize_axes(axis, self.ndim, "logsumexp")
         # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
         with np.errstate(all="ignore"):
@@ -528,29 +657,43 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
         return Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x_i) / sum_j exp(x_j) along ``axis``, overflow-free.
+    def softmax(self, axis: int = -1, *, dim: Any = UNSET) -> Tensor:
+        """exp(x_i) / sum_j exp(x_j) along ``axis`` (torch's ``dim``), overflow-free.
 
         d/dx: s * (g - sum(g * s)).
         """
+        if dim is not UNSET:
+            axis = torch_dim("softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "softmax")
         data = shared_math.softmax(self.data, axes)
         return Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - logsumexp(x) along ``axis``; d/dx: g - softmax(x) * sum(g)."""
+    def log_softmax(self, axis: int = -1, *, dim: Any = UNSET) -> Tensor:
+        """x - logsumexp(x) along ``axis`` (torch's ``dim``); d/dx: g - softmax(x) * sum(g)."""
+        if dim is not UNSET:
+            axis = torch_dim("log_softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "log_softmax")
         with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
             _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
             data = shifted - np.log(total)
         return Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-        """Index of the (first) maximum (no gradient): a plain ndarray."""
+    def argmax(
+        self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
+    ) -> np.ndarray:
+        """Index of the (first) maximum along ``axis`` (torch's ``dim``/``keepdim``; flattened if None), a
+        plain ndarray (no gradient)."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
         return np.argmax(self.data, axis=axis, keepdims=keepdims)
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-        """Index of the (first) minimum (no gradient): a plain ndarray."""
+    def argmin(
+        self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
+    ) -> np.ndarray:
+        """Index of the (first) minimum along ``axis`` (torch's ``dim``/``keepdim``; flattened if None), a
+        plain ndarray (no gradient)."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
         return np.argmin(self.data, axis=axis, keepdims=keepdims)
 
     def _check_nonempty(self, op: str) -> None:
@@ -601,8 +744,15 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
         merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
 
-    def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
-        """Drop length-1 axes (only ``axis`` if given)."""
+    def squeeze(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
+        """Drop length-1 axes (only ``axis`` if given; an ``axis`` of another length is a ValueError, as numpy).
+
+        torch's spelling ``squeeze(dim=d)`` (an int or a tuple) drops those of the axes ``d`` that have
+        length 1 and leaves the others, as torch.
+        """
+        if dim is not UNSET:
+            axes = normalize_axes(torch_dim("squeeze", axis, dim), self.ndim, "squeeze")
+            axis = tuple(a for a in axes if self.ndim and self.shape[a] == 1)
         try:
             data = np.squeeze(self.data, axis=axis)
         except ValueError:
@@ -611,8 +761,12 @@ class Tensor(Node, NumpyFunctions, ArrayMethods):
             ) from None
         return self.reshape(data.shape)
 
-    def expand_dims(self, axis: int | tuple[int, ...]) -> Tensor:
-        """Insert length-1 axes at ``axis`` (alias ``unsqueeze``)."""
+    def expand_dims(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
+        """Insert length-1 axes at ``axis`` (torch's ``dim``; alias ``unsqueeze``)."""
+        if dim is not UNSET:
+            axis = torch_dim("expand_dims", axis, dim)
+        if axis is None:
+            raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
     unsqueeze = expand_dims
@@ -733,6 +887,15 @@ def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
     except ValueError:
         raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})
+
+
+def _bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    """clip's ``low``/``high`` given as ``min``/``max``; TypeError if both spellings are given."""
+    if alias_value is None:
+        return value
+    if value is not None:
+        raise TypeError(f"clip: got both {name}={value!r} and {alias}={alias_value!r} (the same bound); pass one")
+    return alias_value
 
 
 def _scaled(other: Any, alpha: float) -> Any:

@@ -1,0 +1,88 @@
+"""torch's keyword spellings translated to numpy's: ``dim`` -> ``axis``, ``keepdim`` -> ``keepdims``, and
+``unbiased``/``correction`` -> ``ddof``; and torch's ``(values, indices)`` result.
+
+A method that takes numpy's ``axis``/``keepdims`` also takes torch's ``dim``/``keepdim`` as keyword-only
+aliases whose default is :data:`UNSET`, so the call without them pays one identity test. Giving an alias
+together with its numpy name (with a value other than the numpy default) is a TypeError naming both.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["UNSET", "ValuesAndIndices", "torch_dim", "torch_keepdim", "torch_reduction", "variance_arguments"]
+
+
+class _Unset:
+    """The default of torch's keyword aliases: the keyword was not given."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+class ValuesAndIndices(NamedTuple):
+    """torch's ``(values, indices)`` pair (``torch.return_types``): ``values`` a Tensor, ``indices`` int64."""
+
+    values: Any
+    indices: np.ndarray
+
+
+def torch_dim(op: str, axis: Any, dim: Any, default: Any = None) -> Any:
+    """``dim`` as the ``axis`` of ``op``; TypeError if ``axis`` was also given (differs from ``default``)."""
+    if axis is not default and axis != default:
+        raise TypeError(f"{op}: got both axis={axis!r} and dim={dim!r} (dim is torch's name for axis); pass one")
+    return tuple(dim) if isinstance(dim, list) else dim
+
+
+def torch_keepdim(op: str, keepdims: bool, keepdim: Any) -> bool:
+    """``keepdim`` as the ``keepdims`` of ``op``; TypeError if ``keepdims=True`` was also given."""
+    if keepdims:
+        raise TypeError(
+            f"{op}: got both keepdims={keepdims!r} and keepdim={keepdim!r} (keepdim is torch's name for keepdims); "
+            "pass one"
+        )
+    return bool(keepdim)
+
+
+def torch_reduction(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]:
+    """``(axis, keepdims)`` of a reduction called with torch's ``dim`` and/or ``keepdim``."""
+    if dim is not UNSET:
+        axis = torch_dim(op, axis, dim)
+    if keepdim is not UNSET:
+        keepdims = torch_keepdim(op, keepdims, keepdim)
+    return axis, keepdims
+
+
+def variance_arguments(
+    op: str,
+    axis: Any,
+    ddof: float | None,
+    keepdims: bool,
+    dim: Any,
+    keepdim: Any,
+    unbiased: bool | None,
+    correction: float | None,
+) -> tuple[Any, float, bool]:
+    """``(axis, ddof, keepdims)`` of var/std. numpy's spelling: ``ddof``, 0 by default. torch's spelling
+    (any of ``dim``, ``keepdim``, ``unbiased``, ``correction`` given): ``correction``, 1 by default and 0
+    for ``unbiased=False``. An explicit ``ddof`` wins; two of ddof/unbiased/correction are a TypeError."""
+    torch_spelled = dim is not UNSET or keepdim is not UNSET or unbiased is not None or correction is not None
+    if not torch_spelled:
+        return axis, 0 if ddof is None else ddof, keepdims
+    axis, keepdims = torch_reduction(op, axis, keepdims, dim, keepdim)
+    settings = (("ddof", ddof), ("unbiased", unbiased), ("correction", correction))
+    named = [f"{name}={value!r}" for name, value in settings if value is not None]
+    if len(named) > 1:
+        raise TypeError(f"{op}: got {' and '.join(named)}, each of which sets the correction; pass one")
+    if ddof is not None:
+        return axis, ddof, keepdims
+    if correction is not None:
+        return axis, correction, keepdims
+    return axis, 0 if unbiased is False else 1, keepdims

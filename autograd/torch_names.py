@@ -1,0 +1,350 @@
+"""PyTorch's Tensor method names on ``Tensor``: ``x.view(3, 2)``, ``x.clamp(min=0)``, ``x.norm()``, ``x.chunk(3, dim=1)``.
+
+Each method is an alias or a composite of recorded ops (reshape, broadcast_to, astype, clip, where,
+indexing, the reductions), so its gradient comes from those ops' rules: nothing here has a derivative
+of its own. Functions whose modules import ``Tensor`` (take_along_axis, flip, roll, topk, masked_fill)
+are reached through the registry of :mod:`autograd.array_methods`, as the ndarray methods are.
+
+numpy's spellings keep numpy's meaning. Where torch gives a name numpy also has another meaning, the
+torch meaning is chosen by torch's spelling only (see :mod:`autograd.torch_keywords` for ``dim=``):
+``max(dim=)`` returns ``(values, indices)``, ``max(axis=)`` the values; ``var(dim=)`` is unbiased,
+``var(axis=)`` is not; ``squeeze(dim=)`` skips axes whose length is not 1, ``squeeze(axis)`` refuses
+them. ``size`` stays numpy's element count (torch's ``size()`` is ``shape``), ``repeat`` stays numpy's
+(torch's ``repeat`` is ``autograd.tile``), and ``split`` is torch's (sizes of the pieces; numpy's
+``split`` is ``autograd.split``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .array_methods import array_function
+from .broadcasting import normalize_axes
+from .core import Node
+from .derivatives import arrays as ar
+from .torch_keywords import UNSET, ValuesAndIndices, torch_reduction
+
+__all__ = ["TorchNames"]
+
+Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
+
+
+def _sizes(sizes: tuple[Any, ...]) -> tuple[int, ...]:
+    """torch's ``*size`` arguments: ``f(2, 3)`` or ``f((2, 3))``."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    return tuple(int(size) for size in sizes)
+
+
+def _tensor(names: TorchNames) -> Any:
+    """``names`` as the Tensor it is (Tensor is the only class with these methods), for the type checker."""
+    return names
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _is_device(value: Any) -> bool:
+    """A device (``"cpu"``, ``"cuda:0"``, a torch.device) rather than a dtype, for ``to``."""
+    if not isinstance(value, str):
+        return type(value).__name__ == "device"
+    try:
+        np.dtype(value)
+    except TypeError:
+        return True
+    return False
+
+
+class TorchNames:
+    """torch.Tensor's method names, each an alias or a composite of recorded ops."""
+
+    __slots__ = ()
+
+    # -- sizes, dtypes and the device -------------------------------------------------------------
+    def dim(self: Any) -> int:
+        """torch.Tensor.dim: the number of axes (numpy's ``ndim``)."""
+        return self.data.ndim
+
+    def numel(self: Any) -> int:
+        """torch.Tensor.numel: the number of elements (numpy's ``size``; torch's ``size()`` is ``shape`` here)."""
+        return self.data.size
+
+    @property
+    def device(self) -> str:
+        """Always ``"cpu"``: the data is a numpy array."""
+        return "cpu"
+
+    def cpu(self: Self) -> Self:
+        """torch.Tensor.cpu: the tensor itself (it is on the CPU)."""
+        return self
+
+    def float(self: Self) -> Self:
+        """torch.Tensor.float: ``astype(np.float32)`` (itself if already float32; differentiable)."""
+        return _tensor(self).astype(np.float32)
+
+    def double(self: Self) -> Self:
+        """torch.Tensor.double: ``astype(np.float64)`` (itself if already float64; differentiable)."""
+        return _tensor(self).astype(np.float64)
+
+    def half(self: Self) -> Self:
+        """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable)."""
+        return _tensor(self).astype(np.float16)
+
+    def type_as(self: Self, other: Any) -> Self:
+        """torch.Tensor.type_as: converted to ``other``'s dtype (a Tensor or an ndarray)."""
+        return _tensor(self).astype(np.asarray(other.data if isinstance(other, Node) else other).dtype)
+
+    def to(self: Self, *targets: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Self:
+        """torch.Tensor.to: converted to a dtype, or to the dtype of a Tensor given; a device may be named
+        only if it is the CPU. Returns the tensor itself if nothing changes, unless ``copy=True``.
+
+        ``x.to(np.float32)``, ``x.to("cpu")``, ``x.to("cpu", np.float64)``, ``x.to(other)``,
+        ``x.to(dtype=..., device=...)``. The conversion is ``astype`` (differentiable between floats).
+        """
+        for target in targets:
+            if isinstance(target, Node):
+                target = target.data.dtype
+            elif _is_device(target):
+                device = target
+                continue
+            if dtype is not None:
+                raise TypeError(f"to: got two dtypes, {dtype!r} and {target!r}")
+            dtype = target
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
+        result = self if dtype is None else _tensor(self).astype(dtype)
+        return result.clone() if copy and result is self else result
+
+    def clone(self: Self) -> Self:
+        """torch.Tensor.clone: a copy of the data that stays in the graph (d/dx = identity; recorded as
+        ``astype`` to its own dtype, numpy's ``astype(copy=True)``)."""
+        tensor = _tensor(self)
+        data = tensor.data.copy()
+        return tensor._from_op(data, ar.astype, (tensor,), {"dtype": data.dtype})
+
+    def contiguous(self: Self) -> Self:
+        """torch.Tensor.contiguous: itself if its data is C-contiguous, else a C-contiguous ``clone()``."""
+        return self if _tensor(self).data.flags.c_contiguous else self.clone()
+
+    # -- new tensors with this one's dtype ----------------------------------------------------------
+    def new_tensor(self: Self, data: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
+        """torch.Tensor.new_tensor: a new leaf holding a copy of ``data``, of this tensor's dtype by default."""
+        return type(_tensor(self))(data, requires_grad=requires_grad, dtype=self._dtype_or_own(dtype))
+
+    def new_zeros(self: Self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
+        """torch.Tensor.new_zeros: a leaf of zeros of shape ``size``, of this tensor's dtype by default."""
+        return self.new_full(_sizes(size), 0, dtype=dtype, requires_grad=requires_grad)
+
+    def new_ones(self: Self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
+        """torch.Tensor.new_ones: a leaf of ones of shape ``size``, of this tensor's dtype by default."""
+        return self.new_full(_sizes(size), 1, dtype=dtype, requires_grad=requires_grad)
+
+    def new_full(self: Self, size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
+        """torch.Tensor.new_full: a leaf of shape ``size`` filled with ``fill_value``, of this tensor's dtype
+        by default."""
+        data = np.full(_sizes((size,)), fill_value, dtype=self._dtype_or_own(dtype))
+        return _tensor(self)._from_array(data, requires_grad, "new_full")
+
+    def _dtype_or_own(self, dtype: Any) -> np.dtype:
+        return _tensor(self).data.dtype if dtype is None else np.dtype(dtype)
+
+    # -- shapes -------------------------------------------------------------------------------------
+    def view(self: Self, *shape: Any) -> Self:
+        """torch.Tensor.view: ``reshape`` that never copies; ValueError when the data's layout (after a
+        transpose, say) needs a copy for ``shape`` (use ``reshape`` then). One size may be -1."""
+        if any(isinstance(size, (type, np.dtype, str)) for size in shape):
+            raise TypeError(f"view: takes sizes; reading the bytes as another dtype is not supported, got {shape!r}")
+        data = _tensor(self).data
+        try:
+            viewed = data.reshape(_sizes(shape))
+        except ValueError:
+            raise ValueError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape)}") from None
+        if viewed.size > 1 and not np.may_share_memory(viewed, data):
+            raise ValueError(
+                f"view: a tensor of shape {data.shape} and strides {data.strides} cannot be viewed as "
+                f"{viewed.shape} without a copy; use reshape"
+            )
+        return _tensor(self).reshape(viewed.shape)
+
+    @property
+    def mT(self: Self) -> Self:
+        """torch.Tensor.mT: the last two axes swapped (a batch of transposed matrices)."""
+        tensor = _tensor(self)
+        if tensor.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dimensions, got shape {tensor.shape}")
+        return tensor.swapaxes(-2, -1)
+
+    def expand(self: Self, *sizes: Any) -> Self:
+        """torch.Tensor.expand: ``broadcast_to`` the shape ``sizes``, where -1 keeps an axis's length and new
+        axes go in front; only length-1 axes stretch. d/dx sums g over the copies."""
+        sizes, shape = _sizes(sizes), _tensor(self).data.shape
+        added = len(sizes) - len(shape)
+        if added < 0:
+            raise ValueError(f"expand: {len(sizes)} sizes {sizes} for a tensor of {len(shape)} dimensions {shape}")
+        target = []
+        for position, size in enumerate(sizes):
+            own = shape[position - added] if position >= added else None
+            if size == -1 and own is None:
+                raise ValueError(f"expand: -1 is not allowed for the new leading dimension {position} in {sizes}")
+            if own is not None and size not in (-1, own) and own != 1:
+                raise ValueError(
+                    f"expand: dimension {position - added} of shape {shape} has length {own}, which cannot "
+                    f"expand to {size} (only length-1 dimensions expand)"
+                )
+            target.append(own if size == -1 else size)
+        return _tensor(self).broadcast_to(tuple(target))
+
+    def flip(self: Self, dims: int | Sequence[int] | None = None, *more_dims: int) -> Self:
+        """torch.Tensor.flip: entries reversed along ``dims`` (``x.flip(0)``, ``x.flip((0, 1))`` or
+        ``x.flip(0, 1)``; all axes if none, as numpy.flip). d/dx flips g back."""
+        return array_function("flip")(self, (dims, *more_dims) if more_dims else dims)
+
+    def roll(self: Self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Self:
+        """torch.Tensor.roll: entries shifted cyclically by ``shifts`` along ``dims`` (of the flattened
+        tensor if None), as numpy.roll. d/dx rolls g back."""
+        return array_function("roll")(self, shifts, dims)
+
+    def split(self: Self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.split: pieces of ``split_size_or_sections`` entries along ``dim`` (the last one
+        shorter if the length does not divide), or of the listed sizes, which must add up to the length.
+
+        This is torch's meaning; numpy's split (a number of equal pieces, or the split indices) is
+        ``autograd.split``. Each piece is a slice: d/dx puts each piece's g in its window.
+        """
+        tensor, (length, axis) = _tensor(self), self._length_along(dim, "split")
+        sections: Any = split_size_or_sections
+        if _integer(sections):
+            size = int(sections)
+            if size < 0 or (size == 0 and length):
+                raise ValueError(f"split: split_size must be positive, got {size} (length {length} along dim {dim})")
+            full, rest = divmod(length, size) if size else (0, 0)
+            sizes = [size] * full + ([rest] if rest else []) or [0]  # an empty axis gives one empty piece, as torch
+        else:
+            sizes = [int(size) for size in sections]
+            if any(size < 0 for size in sizes) or sum(sizes) != length:
+                raise ValueError(
+                    f"split: sizes {sizes} must be non-negative and add up to {length}, the length of dim {dim} "
+                    f"of shape {tensor.shape}"
+                )
+        bounds = np.cumsum([0, *sizes]).tolist()
+        lead = (slice(None),) * axis
+        return tuple(tensor[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:]))
+
+    def chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.chunk: at most ``chunks`` pieces along ``dim``, each ceil(length / chunks) long but
+        the last (so there may be fewer pieces); ``chunks`` empty pieces for an empty axis, as torch."""
+        if not _integer(chunks) or chunks <= 0:
+            raise ValueError(f"chunk: chunks must be a positive integer, got {chunks!r}")
+        length, _ = self._length_along(dim, "chunk")
+        return self.split(-(-length // chunks) if length else [0] * int(chunks), dim)
+
+    def _length_along(self, dim: int, op: str) -> tuple[int, int]:
+        shape = _tensor(self).data.shape
+        if not shape:
+            raise ValueError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
+        if not _integer(dim):
+            raise TypeError(f"{op}: dim must be an integer, got {dim!r}")
+        (axis,) = normalize_axes(dim, len(shape), op)
+        return shape[axis], axis
+
+    # -- elementwise --------------------------------------------------------------------------------
+    def clamp_min(self: Self, min: Any) -> Self:
+        """torch.Tensor.clamp_min: ``clip(min, None)``, entries raised to at least ``min``."""
+        return _tensor(self).clip(min, None)
+
+    def clamp_max(self: Self, max: Any) -> Self:
+        """torch.Tensor.clamp_max: ``clip(None, max)``, entries lowered to at most ``max``."""
+        return _tensor(self).clip(None, max)
+
+    def pow(self: Self, exponent: Any) -> Self:
+        """torch.Tensor.pow: ``self ** exponent``; d/dx = exponent x^(exponent - 1), d/dexponent = x^e log x."""
+        return self**exponent
+
+    def rsqrt(self: Self) -> Self:
+        """torch.Tensor.rsqrt: 1 / sqrt(x); d/dx = -x^(-3/2) / 2."""
+        return _tensor(self).sqrt().reciprocal()
+
+    def lerp(self: Self, end: Any, weight: Any) -> Self:
+        """torch.Tensor.lerp: x + weight (end - x); d/dx = 1 - weight, d/dend = weight, d/dweight = end - x."""
+        return self + weight * (end - self)
+
+    def where(self: Self, condition: Any, other: Any) -> Self:
+        """torch.Tensor.where: ``self`` where ``condition`` else ``other`` (``autograd.where(condition, self,
+        other)``); the gradient goes to the chosen entries."""
+        return _tensor(self)._where(condition, self, other)
+
+    def masked_fill(self: Self, mask: Any, value: Any) -> Self:
+        """torch.Tensor.masked_fill: ``value`` where the boolean ``mask`` is True; see autograd.masked_fill."""
+        return array_function("masked_fill")(self, mask, value)
+
+    # -- reductions ---------------------------------------------------------------------------------
+    def norm(self: Self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Self:
+        """torch.Tensor.norm: the vector p-norm (sum |x|^p)^(1/p) over ``dim`` (all entries if None).
+
+        ``p`` is a real >= 1 for gradients (values for any p > 0), ``inf``/``-inf`` (max/min |x|, ties
+        sharing the gradient), 0 (the count of non-zeros, zero gradient), or ``"fro"`` (default: 2).
+        d/dx = x |x|^(p-2) / norm^(p-1), taken as 0 where the norm is 0, as torch.
+        """
+        if isinstance(p, str):
+            if p != "fro":
+                raise ValueError(f"norm: p must be a number or 'fro', got {p!r} (the nuclear norm is not supported)")
+            p = 2
+        elif not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
+            raise TypeError(f"norm: p must be a number or 'fro', got {type(p).__name__}")
+        x: Any = self
+        if p == math.inf:
+            return x.abs().max(axis=dim, keepdims=keepdim)
+        if p == -math.inf:
+            return x.abs().min(axis=dim, keepdims=keepdim)
+        if p == 0:
+            return x.abs().sign().sum(axis=dim, keepdims=keepdim)  # sign has zero gradient
+        if p == 1:
+            return x.abs().sum(axis=dim, keepdims=keepdim)
+        total = (x * x if p == 2 else x.abs() ** p).sum(axis=dim, keepdims=keepdim)
+        zero = np.asarray(total.data == 0)  # the root is only differentiated where the sum is positive
+        safe = x._where(zero, 1.0, total)
+        return x._where(zero, 0.0, safe.sqrt() if p == 2 else safe ** (1 / p))
+
+    def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> np.ndarray:
+        """ndarray.all / torch.Tensor.all: whether every entry (along ``axis``/``dim``) is non-zero, as a
+        boolean ndarray (no gradient)."""
+        return self._test_reduction(np.all, "all", axis, keepdims, dim, keepdim)
+
+    def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> np.ndarray:
+        """ndarray.any / torch.Tensor.any: whether some entry (along ``axis``/``dim``) is non-zero, as a
+        boolean ndarray (no gradient)."""
+        return self._test_reduction(np.any, "any", axis, keepdims, dim, keepdim)
+
+    def _test_reduction(self, test: Any, op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> np.ndarray:
+        axis, keepdims = torch_reduction(op, axis, keepdims, dim, keepdim)
+        data = _tensor(self).data
+        return np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims))
+
+    def topk(self: Self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesAndIndices:
+        """torch.Tensor.topk: ``(values, indices)`` of the k largest (smallest) entries along ``dim``; see
+        autograd.topk (the gradient goes to the chosen entries)."""
+        return ValuesAndIndices(*array_function("topk")(self, k, dim, largest, sorted))
+
+    def _extremum_with_index(self, op: str, dim: Any, keepdim: bool) -> ValuesAndIndices:
+        """torch's ``max(dim=)``/``min(dim=)``: the values and int64 indices of the first extremum (or nan)
+        along ``dim``. The values are gathered at those indices, so a tie sends the gradient to the
+        returned index only, as torch (``max(axis=)`` splits it between the tied entries)."""
+        if not _integer(dim):
+            raise TypeError(f"{op}: dim must be an integer (torch's {op}(dim=) reduces one axis), got {dim!r}")
+        tensor: Any = self
+        if tensor.ndim == 0:
+            values, indices = tensor.reshape(1)._extremum_with_index(op, 0, keepdim)
+            return ValuesAndIndices(values.reshape(()), indices.reshape(()))
+        (axis,) = normalize_axes(dim, tensor.ndim, op)
+        if tensor.shape[axis] == 0:
+            raise ValueError(f"{op}: dim {dim} of shape {tensor.shape} is empty, so it has no {op}")
+        indices = (np.argmax if op == "max" else np.argmin)(tensor.data, axis=axis, keepdims=True).astype(np.int64)
+        values = array_function("take_along_axis")(tensor, indices, axis)
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        return ValuesAndIndices(values, indices)

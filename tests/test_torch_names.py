@@ -1,0 +1,443 @@
+"""PyTorch's names on Tensor (autograd/torch_names.py, autograd/torch_keywords.py): torch's keywords as
+aliases of numpy's, torch's method names, and torch's meaning only for torch's spelling.
+
+Every case of CASES runs on our Tensor and, with the same method calls, on torch.Tensor (values and
+gradients compared); without torch the same cases are checked against finite differences
+(autograd.gradcheck), and the semantics tests compare values with numpy.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor
+
+RNG = np.random.default_rng(7)
+X = RNG.normal(size=(3, 4))
+Y = RNG.normal(size=(3, 4))
+POSITIVE = np.abs(RNG.normal(size=(3, 4))) + 0.5
+COLUMN = RNG.normal(size=(3, 1))
+WEIGHT = RNG.uniform(0.1, 0.9, size=(3, 4))
+MASK = RNG.random((3, 4)) < 0.4
+X32 = X.astype(np.float32)
+
+# (id, the call (the same methods on both libraries), differentiable inputs, boolean constants,
+#  the torch call where its spelling differs, tolerance)
+CASES = [
+    ("sum_dim_keepdim", lambda x: x.sum(dim=1, keepdim=True), [X]),
+    ("sum_dim_list", lambda x: x.sum(dim=[0, 1]), [X]),
+    ("mean_dim", lambda x: x.mean(dim=0), [X]),
+    ("prod_dim", lambda x: x.prod(dim=1), [X]),
+    ("logsumexp_dim", lambda x: x.logsumexp(dim=1), [X]),
+    ("softmax_dim", lambda x: x.softmax(dim=0), [X]),
+    ("log_softmax_dim", lambda x: x.log_softmax(dim=-1), [X]),
+    ("var_dim", lambda x: x.var(dim=0), [X]),
+    ("var_unbiased_false", lambda x: x.var(dim=1, unbiased=False), [X]),
+    ("var_correction", lambda x: x.var(dim=1, correction=2), [X]),
+    ("var_unbiased_all", lambda x: x.var(unbiased=True), [X]),
+    ("std_dim", lambda x: x.std(dim=1), [X]),
+    ("std_dim_keepdim", lambda x: x.std(dim=0, keepdim=True), [X]),
+    ("std_correction_0", lambda x: x.std(correction=0), [X]),
+    ("max_dim", lambda x: x.max(dim=1).values, [X]),
+    ("max_dim_keepdim", lambda x: x.max(dim=0, keepdim=True).values, [X]),
+    ("min_dim", lambda x: x.min(dim=1).values, [X]),
+    ("cumsum_dim", lambda x: x.cumsum(dim=0), [X]),
+    ("cumprod_dim", lambda x: x.cumprod(dim=1), [X]),
+    ("sort_dim", lambda x: x.sort(dim=0).values, [X]),
+    ("topk", lambda x: x.topk(2).values, [X]),
+    ("topk_smallest_dim0", lambda x: x.topk(2, dim=0, largest=False).values, [X]),
+    ("view", lambda x: x.view(4, 3), [X]),
+    ("view_tuple", lambda x: x.view((2, -1)), [X]),
+    ("mT", lambda x: x.mT, [X]),
+    ("expand", lambda x: x.expand(2, 3, 4), [COLUMN]),
+    ("expand_minus_one", lambda x: x.expand(-1, 5), [COLUMN]),
+    ("squeeze_dim", lambda x: x.squeeze(dim=1), [COLUMN]),
+    ("squeeze_dim_not_one", lambda x: x.squeeze(dim=0), [X]),
+    ("unsqueeze_dim", lambda x: x.unsqueeze(dim=1), [X]),
+    ("flip", lambda x: x.flip(0), [X]),
+    ("flip_dims", lambda x: x.flip((0, 1)), [X]),
+    ("flip_varargs", lambda x: x.flip(1, 0), [X]),
+    ("roll", lambda x: x.roll(1, 0), [X]),
+    ("roll_dims", lambda x: x.roll((1, -2), (0, 1)), [X]),
+    ("roll_flat", lambda x: x.roll(5), [X]),
+    ("chunk", lambda x: x.chunk(3, dim=1), [X]),
+    ("chunk_even", lambda x: x.chunk(3), [X]),
+    ("split_size", lambda x: x.split(3, dim=1), [X]),
+    ("split_sizes", lambda x: x.split([1, 3], dim=1), [X]),
+    ("clamp_min_keyword", lambda x: x.clamp(min=-0.5), [X]),
+    ("clamp_max_keyword", lambda x: x.clamp(max=0.5), [X]),
+    ("clamp_both", lambda x: x.clamp(-0.5, 0.5), [X]),
+    ("clamp_min", lambda x: x.clamp_min(-0.2), [X]),
+    ("clamp_max", lambda x: x.clamp_max(0.2), [X]),
+    ("pow", lambda x: x.pow(2), [X]),
+    ("pow_tensor_exponent", lambda x, e: x.pow(e), [POSITIVE, Y]),
+    ("rsqrt", lambda x: x.rsqrt(), [POSITIVE]),
+    ("lerp", lambda x, end: x.lerp(end, 0.3), [X, Y]),
+    ("lerp_tensor_weight", lambda x, end, weight: x.lerp(end, weight), [X, Y, WEIGHT]),
+    ("masked_fill", lambda x, mask: x.masked_fill(mask, 0.5), [X], [MASK]),
+    ("where", lambda x, other, condition: x.where(condition, other), [X, Y], [MASK]),
+    ("norm", lambda x: x.norm(), [X]),
+    ("norm_p1", lambda x: x.norm(p=1), [X]),
+    ("norm_p3_dim", lambda x: x.norm(p=3, dim=1), [X]),
+    ("norm_p1_5", lambda x: x.norm(p=1.5, dim=0), [X]),
+    ("norm_inf", lambda x: x.norm(p=math.inf), [X]),
+    ("norm_minus_inf_dim", lambda x: x.norm(p=-math.inf, dim=1), [X]),
+    ("norm_p0", lambda x: x.norm(p=0), [X]),
+    ("norm_dim_keepdim", lambda x: x.norm(dim=0, keepdim=True), [X]),
+    ("norm_fro_two_dims", lambda x: x.norm(p="fro", dim=(0, 1)), [X]),
+    ("clone", lambda x: x.clone(), [X]),
+    ("contiguous", lambda x: x.mT.contiguous(), [X]),
+    ("double", lambda x: x.float().double(), [X], [], None, 1e-6),
+    ("float", lambda x: x.float(), [X], [], None, 1e-6),
+    ("half", lambda x: x.half(), [X], [], None, 1e-3),
+    ("to_dtype", lambda x: x.to(np.float32), [X], [], lambda torch: lambda x: x.to(torch.float32), 1e-6),
+    ("to_cpu_dtype", lambda x: x.to("cpu", np.float32), [X], [], lambda torch: lambda x: x.to("cpu", torch.float32), 1e-6),
+    ("to_tensor", lambda x, like: x.to(like), [X], [X32], None, 1e-6),
+    ("type_as", lambda x, like: x.type_as(like), [X], [X32], None, 1e-6),
+]  # fmt: skip
+FLOAT64_CASES = [case for case in CASES if len(case) < 5 or case[5] is None]
+
+
+def _case(case):
+    name, call, inputs, *rest = case
+    constants = rest[0] if rest else []
+    torch_call = rest[1] if len(rest) > 1 else None
+    tolerance = rest[2] if len(rest) > 2 and rest[2] is not None else 1e-10
+    return name, call, inputs, constants, torch_call, tolerance
+
+
+def _outputs(result):
+    return list(result) if isinstance(result, (tuple, list)) else [result]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
+def test_torch_spelled_call_matches_torch_values_and_gradients(case):
+    torch = pytest.importorskip("torch")
+    _, call, inputs, constants, torch_call, tolerance = _case(case)
+    ours = [Tensor(a.copy(), requires_grad=True) for a in inputs]
+    theirs = [torch.tensor(a.copy(), requires_grad=True) for a in inputs]
+    our_outputs = _outputs(call(*ours, *(Tensor(c) for c in constants)))
+    their_outputs = _outputs(
+        (torch_call(torch) if torch_call else call)(*theirs, *(torch.tensor(c) for c in constants))
+    )
+    assert len(our_outputs) == len(their_outputs)
+    our_loss, their_loss = 0.0, 0.0
+    for index, (out, expected) in enumerate(zip(our_outputs, their_outputs)):
+        assert out.dtype == np.dtype(str(expected.dtype).removeprefix("torch.")), index
+        np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=tolerance, atol=tolerance, err_msg="value")
+        seed = np.random.default_rng(index).uniform(-1.5, 1.5, out.shape)
+        our_loss = our_loss + (out * seed).sum()
+        their_loss = their_loss + (expected * torch.from_numpy(seed)).sum()
+    our_loss.backward()
+    their_loss.backward()
+    for position, (leaf, torch_leaf) in enumerate(zip(ours, theirs)):
+        reference = np.zeros(leaf.shape) if torch_leaf.grad is None else torch_leaf.grad.numpy()
+        got = np.zeros(leaf.shape) if leaf.grad is None else leaf.grad
+        np.testing.assert_allclose(got, reference, rtol=tolerance, atol=tolerance, err_msg=f"gradient {position}")
+
+
+@pytest.mark.parametrize("case", FLOAT64_CASES, ids=[case[0] for case in FLOAT64_CASES])
+def test_torch_spelled_call_gradient_matches_finite_differences(case):
+    _, call, inputs, constants, _, _ = _case(case)
+    assert ag.gradcheck(lambda *xs: _outputs(call(*xs, *(Tensor(c) for c in constants))), inputs, rtol=1e-4, atol=1e-6)
+
+
+# -- torch's keywords are aliases of numpy's -------------------------------------------------------------------
+ALIASES = [
+    ("sum", {"axis": 1, "keepdims": True}, {"dim": 1, "keepdim": True}),
+    ("mean", {"axis": (0, 1)}, {"dim": (0, 1)}),
+    ("prod", {"axis": 0}, {"dim": 0}),
+    ("logsumexp", {"axis": 1, "keepdims": True}, {"dim": 1, "keepdim": True}),
+    ("softmax", {"axis": 0}, {"dim": 0}),
+    ("log_softmax", {"axis": 0}, {"dim": 0}),
+    ("max", {"axis": 1, "keepdims": True}, {"axis": 1, "keepdim": True}),
+    ("min", {"keepdims": True}, {"keepdim": True}),
+    ("argmax", {"axis": 1, "keepdims": True}, {"dim": 1, "keepdim": True}),
+    ("argmin", {"axis": 0}, {"dim": 0}),
+    ("cumsum", {"axis": 1}, {"dim": 1}),
+    ("cumprod", {"axis": 0}, {"dim": 0}),
+    ("argsort", {"axis": 0}, {"dim": 0}),
+    ("all", {"axis": 1, "keepdims": True}, {"dim": 1, "keepdim": True}),
+    ("any", {"axis": 0}, {"dim": 0}),
+    ("expand_dims", {"axis": 2}, {"dim": 2}),
+    ("unsqueeze", {"axis": 0}, {"dim": 0}),
+]
+
+
+@pytest.mark.parametrize(("name", "numpy_spelling", "torch_spelling"), ALIASES, ids=[a[0] for a in ALIASES])
+def test_torch_keywords_give_the_numpy_spelled_result(name, numpy_spelling, torch_spelling):
+    x = Tensor(X)
+    expected, got = getattr(x, name)(**numpy_spelling), getattr(x, name)(**torch_spelling)
+    np.testing.assert_array_equal(getattr(got, "data", got), getattr(expected, "data", expected))
+    if name in ("argmax", "argmin", "cumsum", "all", "any"):
+        np.testing.assert_array_equal(
+            getattr(got, "data", got), getattr(np, name)(X, **{k: v for k, v in numpy_spelling.items()})
+        )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda x: x.sum(axis=0, dim=0), r"sum: got both axis=0 and dim=0"),
+        (lambda x: x.mean(1, dim=1), r"mean: got both axis=1 and dim=1"),
+        (lambda x: x.sum(keepdims=True, keepdim=True), r"sum: got both keepdims=True and keepdim=True"),
+        (lambda x: x.max(1, dim=1), r"max: got both axis=1 and dim=1"),
+        (lambda x: x.min(keepdims=True, dim=0, keepdim=True), r"min: got both keepdims=True and keepdim=True"),
+        (lambda x: x.softmax(0, dim=1), r"softmax: got both axis=0 and dim=1"),
+        (lambda x: x.cumsum(0, dim=0), r"cumsum: got both axis=0 and dim=0"),
+        (lambda x: x.sort(0, dim=0), r"sort: got both axis=0 and dim=0"),
+        (lambda x: x.argmax(1, dim=1), r"argmax: got both axis=1 and dim=1"),
+        (lambda x: x.squeeze(0, dim=0), r"squeeze: got both axis=0 and dim=0"),
+        (lambda x: x.var(ddof=1, correction=1), r"var: got ddof=1 and correction=1, each of which sets the correction"),
+        (lambda x: x.std(unbiased=False, correction=0), r"std: got unbiased=False and correction=0"),
+        (lambda x: x.clip(low=0.0, min=0.0), r"clip: got both low=0.0 and min=0.0"),
+        (lambda x: x.clamp(None, 1.0, max=2.0), r"clip: got both high=1.0 and max=2.0"),
+    ],
+)
+def test_an_alias_and_its_numpy_name_together_are_a_type_error_naming_both(call, message):
+    with pytest.raises(TypeError, match=message):
+        call(Tensor(X))
+
+
+def test_numpy_spellings_keep_numpy_results():
+    x = Tensor(X, requires_grad=True)
+    assert isinstance(x.max(1), Tensor) and isinstance(x.max(axis=1), Tensor)  # values, not torch's pair
+    np.testing.assert_allclose(x.var(0).data, X.var(0))  # ddof=0
+    np.testing.assert_allclose(x.std(axis=1, ddof=1).data, X.std(1, ddof=1))
+    with pytest.raises(ValueError, match="squeeze: cannot select an axis of length != 1"):
+        x.squeeze(0)
+    assert x.size == 12 and not callable(x.size)  # numpy's element count; torch's size() is shape
+    np.testing.assert_array_equal(x.repeat(2).data, X.repeat(2))  # numpy's repeat; torch's is autograd.tile
+    assert x.clamp(high=0.5).shape == (3, 4) and x.clip(-1.0, 1.0).shape == (3, 4)
+
+
+# -- max(dim=) / min(dim=): torch's pair, the gradient at the returned index -------------------------------------
+TIES = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0], [5.0, 5.0, 5.0]])
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_dim_sends_a_tie_gradient_to_the_returned_index_as_torch(name):
+    x = Tensor(TIES, requires_grad=True)
+    values, indices = result = getattr(x, name)(dim=1)
+    assert result.values is values and result.indices is indices and indices.dtype == np.int64
+    expected_indices = (np.argmax if name == "max" else np.argmin)(TIES, axis=1)
+    np.testing.assert_array_equal(indices, expected_indices)
+    values.sum().backward()
+    one_hot = np.zeros_like(TIES)
+    one_hot[np.arange(3), expected_indices] = 1.0
+    np.testing.assert_array_equal(x.grad, one_hot)
+    shared = Tensor(TIES, requires_grad=True)
+    getattr(shared, name)(axis=1).sum().backward()  # numpy's spelling splits ties evenly, as torch.amax
+    np.testing.assert_allclose(shared.grad.sum(axis=1), 1.0)
+    assert (shared.grad[2] == 1 / 3).all()
+    torch = pytest.importorskip("torch")
+    for torch_spelled, ours in ((True, x), (False, shared)):
+        reference = torch.tensor(TIES, requires_grad=True)
+        if torch_spelled:
+            pair = getattr(reference, name)(dim=1)
+            np.testing.assert_array_equal(indices, pair.indices.numpy())
+            pair.values.sum().backward()
+        else:
+            getattr(reference, f"a{name}")(dim=1).sum().backward()
+        np.testing.assert_array_equal(ours.grad, reference.grad.numpy())
+
+
+def test_max_dim_keepdim_zero_d_and_errors():
+    pair = Tensor(TIES).max(dim=0, keepdim=True)
+    assert pair.values.shape == (1, 3) and pair.indices.shape == (1, 3)
+    scalar = Tensor(4.0).min(dim=0)
+    assert scalar.values.shape == () and scalar.indices == 0
+    with pytest.raises(TypeError, match=r"max: dim must be an integer .* got None"):
+        Tensor(TIES).max(dim=None)
+    with pytest.raises(ValueError, match=r"min: dim 1 of shape \(2, 0\) is empty"):
+        Tensor(np.zeros((2, 0))).min(dim=1)
+    assert Tensor(np.zeros((0, 3))).max(dim=1).values.shape == (0,)
+
+
+# -- var / std: numpy's default for numpy's spelling, torch's for torch's --------------------------------------
+@pytest.mark.parametrize(
+    ("keywords", "ddof", "axis"),
+    [
+        ({}, 0, None),
+        ({"axis": 1}, 0, 1),
+        ({"dim": 1}, 1, 1),
+        ({"dim": None}, 1, None),
+        ({"keepdim": False}, 1, None),
+        ({"unbiased": False}, 0, None),
+        ({"unbiased": True, "dim": 0}, 1, 0),
+        ({"correction": 2, "dim": 1}, 2, 1),
+        ({"correction": 0}, 0, None),
+        ({"dim": 0, "ddof": 0}, 0, 0),
+        ({"axis": 0, "ddof": 2}, 2, 0),
+    ],
+)
+def test_variance_ddof_follows_the_spelling(keywords, ddof, axis):
+    x = Tensor(X)
+    np.testing.assert_allclose(x.var(**keywords).data, X.var(axis=axis, ddof=ddof), rtol=1e-12)
+    np.testing.assert_allclose(x.std(**keywords).data, X.std(axis=axis, ddof=ddof), rtol=1e-12)
+
+
+# -- shapes ----------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("length", "chunks", "sizes"),
+    [(5, 4, [2, 2, 1]), (6, 3, [2, 2, 2]), (4, 3, [2, 2]), (1, 3, [1]), (0, 3, [0, 0, 0]), (7, 1, [7])],
+)
+def test_chunk_gives_torch_sizes(length, chunks, sizes):
+    pieces = Tensor(np.arange(float(length))).chunk(chunks)
+    assert isinstance(pieces, tuple) and [p.shape[0] for p in pieces] == sizes
+    np.testing.assert_array_equal(np.concatenate([p.data for p in pieces]), np.arange(float(length)))
+    torch = pytest.importorskip("torch")
+    assert [p.shape[0] for p in torch.arange(float(length)).chunk(chunks)] == sizes
+
+
+@pytest.mark.parametrize(
+    ("length", "split", "sizes"),
+    [(5, 2, [2, 2, 1]), (6, 3, [3, 3]), (2, 5, [2]), (0, 2, [0]), (0, 0, [0]), (5, [1, 0, 4], [1, 0, 4])],
+)
+def test_split_gives_torch_sizes_not_numpy_sections(length, split, sizes):
+    pieces = Tensor(np.arange(float(length))).split(split)
+    assert [p.shape[0] for p in pieces] == sizes
+    np.testing.assert_array_equal(np.concatenate([p.data for p in pieces]), np.arange(float(length)))
+    torch = pytest.importorskip("torch")
+    assert [p.shape[0] for p in torch.arange(float(length)).split(split)] == sizes
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda x: x.split([1, 3]), ValueError, r"split: sizes \[1, 3\] must be non-negative and add up to 3"),
+        (lambda x: x.split(0), ValueError, r"split: split_size must be positive, got 0"),
+        (lambda x: x.split(1, dim=2), ValueError, r"split: axis 2 is out of bounds"),
+        (lambda x: x.chunk(0), ValueError, r"chunk: chunks must be a positive integer, got 0"),
+        (lambda x: x.chunk(2, dim=1.0), TypeError, r"chunk: dim must be an integer, got 1.0"),
+        (lambda x: Tensor(1.0).chunk(2), ValueError, r"chunk: needs a tensor of at least 1 dimension"),
+        (lambda x: x.view(5), ValueError, r"view: cannot view a tensor of shape \(3, 4\) as \(5,\)"),
+        (lambda x: x.T.view(12), ValueError, r"view: a tensor of shape \(4, 3\) .* without a copy; use reshape"),
+        (lambda x: x.view(np.float32), TypeError, r"view: takes sizes"),
+        (lambda x: x.expand(4), ValueError, r"expand: 1 sizes \(4,\) for a tensor of 2 dimensions"),
+        (lambda x: x.expand(2, 4, 4), ValueError, r"expand: dimension 0 of shape \(3, 4\) has length 3"),
+        (lambda x: x.expand(-1, 3, 4), ValueError, r"expand: -1 is not allowed for the new leading dimension 0"),
+        (lambda x: x[0].mT, ValueError, r"mT: needs at least 2 dimensions, got shape \(4,\)"),
+        (lambda x: x.norm(p="nuc"), ValueError, r"norm: p must be a number or 'fro', got 'nuc'"),
+        (lambda x: x.norm(p=True), TypeError, r"norm: p must be a number or 'fro', got bool"),
+        (lambda x: x.to("cuda"), ValueError, r"to: only the 'cpu' device exists .* got 'cuda'"),
+        (lambda x: x.to(np.float32, np.float16), TypeError, r"to: got two dtypes"),
+        (lambda x: x.all(axis=3), ValueError, r"all: axis 3 is out of bounds"),
+        (lambda x: x.unsqueeze(), TypeError, r"expand_dims: the axis \(torch: dim\) to insert is missing"),
+    ],
+)
+def test_bad_arguments_name_the_method_and_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call(Tensor(X))
+
+
+def test_view_shares_the_data_and_expand_is_broadcast_to():
+    x = Tensor(X.copy())
+    viewed = x.view(-1)
+    assert np.shares_memory(viewed.data, x.data) and viewed.shape == (12,)
+    np.testing.assert_array_equal(Tensor(COLUMN).expand(2, -1, 4).data, np.broadcast_to(COLUMN, (2, 3, 4)))
+    np.testing.assert_array_equal(Tensor(X).mT.data, X.T)
+    np.testing.assert_array_equal(Tensor(X).flip().data, X[::-1, ::-1])  # no dims: all axes, as numpy.flip
+
+
+def test_squeeze_dim_skips_axes_whose_length_is_not_one():
+    x = Tensor(np.zeros((1, 3, 1)))
+    assert x.squeeze(dim=0).shape == (3, 1)
+    assert x.squeeze(dim=(0, 1, 2)).shape == (3,)
+    assert x.squeeze(dim=1) is x
+    assert Tensor(2.0).squeeze(dim=0).shape == ()
+
+
+# -- dtypes, devices, new tensors -----------------------------------------------------------------------------------
+def test_dtype_and_device_methods():
+    x = Tensor(X, requires_grad=True)
+    assert x.dim() == 2 and x.numel() == 12 and x.device == "cpu" and x.cpu() is x
+    assert x.double() is x and x.to("cpu") is x and x.to(np.float64) is x and x.type_as(np.zeros(1)) is x
+    assert x.float().dtype == np.float32 and x.half().dtype == np.float16
+    assert x.to(dtype=np.float32, device="cpu:0").dtype == np.float32
+    assert x.to("float32").dtype == np.float32
+    copied = x.to(np.float64, copy=True)
+    assert copied is not x and not np.shares_memory(copied.data, x.data) and copied.requires_grad
+
+
+def test_clone_copies_the_data_and_stays_in_the_graph():
+    x = Tensor(X.copy(), requires_grad=True)
+    cloned = x.clone()
+    assert not np.shares_memory(cloned.data, x.data) and cloned.requires_grad and not cloned.is_leaf
+    (cloned * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.full(X.shape, 2.0))
+    assert Tensor(X).clone().requires_grad is False
+    transposed = x.T
+    assert x.contiguous() is x and transposed.contiguous() is not transposed
+    assert transposed.contiguous().data.flags.c_contiguous
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_new_tensors_take_this_tensors_dtype(dtype):
+    x = Tensor(X.astype(dtype))
+    zeros, ones = x.new_zeros(2, 3), x.new_ones((2,))
+    full, data = x.new_full((1, 2), 7), x.new_tensor([1, 2])
+    for made, value, shape in ((zeros, 0, (2, 3)), (ones, 1, (2,)), (full, 7, (1, 2)), (data, [1, 2], (2,))):
+        assert made.dtype == dtype and made.shape == shape and made.is_leaf and not made.requires_grad
+        np.testing.assert_array_equal(made.data, np.broadcast_to(value, shape))
+    assert x.new_zeros(2, dtype=np.float32).dtype == np.float32
+    assert Tensor(X).new_ones(2, requires_grad=True).requires_grad
+    torch = pytest.importorskip("torch")
+    reference = torch.tensor(X.astype(dtype))
+    assert str(reference.new_tensor([1, 2]).dtype) == f"torch.{np.dtype(dtype)}"
+
+
+# -- elementwise and reductions against numpy ----------------------------------------------------------------------
+def test_elementwise_names_match_numpy():
+    x = Tensor(X)
+    np.testing.assert_allclose(x.clamp(min=-0.5).data, np.clip(X, -0.5, None))
+    np.testing.assert_allclose(x.clamp_max(0.2).data, np.minimum(X, 0.2))
+    np.testing.assert_allclose(x.pow(3).data, X**3)
+    np.testing.assert_allclose(Tensor(POSITIVE).rsqrt().data, 1 / np.sqrt(POSITIVE))
+    np.testing.assert_allclose(x.lerp(Y, WEIGHT).data, X + WEIGHT * (Y - X))
+    np.testing.assert_array_equal(x.masked_fill(MASK, 0.5).data, np.where(MASK, 0.5, X))
+    np.testing.assert_array_equal(x.where(MASK, Y).data, np.where(MASK, X, Y))
+
+
+@pytest.mark.parametrize(
+    ("keywords", "expected"),
+    [
+        ({}, np.linalg.norm(X)),
+        ({"p": 1}, np.abs(X).sum()),
+        ({"p": 3, "dim": 1}, np.linalg.norm(X, 3, axis=1)),
+        ({"p": math.inf, "dim": 0}, np.abs(X).max(axis=0)),
+        ({"p": -math.inf}, np.abs(X).min()),
+        ({"p": 0}, 12.0),
+        ({"dim": 0, "keepdim": True}, np.linalg.norm(X, axis=0, keepdims=True)),
+    ],
+)
+def test_norm_matches_numpy(keywords, expected):
+    np.testing.assert_allclose(Tensor(X).norm(**keywords).data, expected, rtol=1e-12)
+
+
+def test_norm_of_zeros_has_zero_gradient_as_torch():
+    for p in (2, 3, 1.5, 1, math.inf):
+        x = Tensor(np.zeros((2, 3)), requires_grad=True)
+        x.norm(p=p, dim=1).sum().backward()
+        np.testing.assert_array_equal(x.grad, np.zeros((2, 3)))
+
+
+def test_all_and_any_are_boolean_arrays():
+    x = Tensor(MASK)
+    assert isinstance(x.all(), np.ndarray) and x.all() == MASK.all() and x.any() == MASK.any()
+    np.testing.assert_array_equal(x.any(dim=1, keepdim=True), MASK.any(axis=1, keepdims=True))
+    np.testing.assert_array_equal(x.all(axis=0), MASK.all(axis=0))
+
+
+def test_sort_and_topk_return_torch_pairs():
+    x = Tensor(X)
+    values, indices = pair = x.sort(dim=0)
+    assert pair.values is values and pair.indices is indices
+    np.testing.assert_array_equal(values.data, np.sort(X, axis=0))
+    top = x.topk(2, dim=1)
+    np.testing.assert_array_equal(top.values.data, -np.sort(-X, axis=1)[:, :2])
+    np.testing.assert_array_equal(top.indices, np.argsort(-X, axis=1, kind="stable")[:, :2])
