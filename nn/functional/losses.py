@@ -151,13 +151,19 @@ def _class_indices_or_ignored(
     return indices, bool(ignored.any())
 
 
+def _real_array(weight: Any, loss: str, name: str) -> np.ndarray:
+    """``weight`` (a node's data, an array or a sequence) as an ndarray of real numbers (TypeError otherwise)."""
+    array = np.asarray(weight.data if isinstance(weight, Node) else weight)
+    if array.dtype.kind not in "fiu":
+        raise TypeError(f"{loss}: {name} must hold real numbers, got dtype {array.dtype}")
+    return array
+
+
 def _class_weights(weight: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray | None:
     """``weight`` as a constant (C,) array of the scores' dtype (torch gives it no gradient either), or None."""
     if weight is None:
         return None
-    array = np.asarray(weight.data if isinstance(weight, Node) else weight)
-    if array.dtype.kind not in "fiu":
-        raise TypeError(f"{loss}: weight must hold real numbers, got dtype {array.dtype}")
+    array = _real_array(weight, loss, "weight")
     classes = scores.shape[axis]
     if array.shape != (classes,):
         raise ValueError(f"{loss}: weight must have shape ({classes},), one per class, got shape {array.shape}")
@@ -308,9 +314,7 @@ def _element_weights(weight: Any, target: Tensor, loss: str, name: str) -> np.nd
     """``weight`` as a constant array of the target's dtype that broadcasts to the target's shape, or None."""
     if weight is None:
         return None
-    array = np.asarray(weight.data if isinstance(weight, Node) else weight)
-    if array.dtype.kind not in "fiu":
-        raise TypeError(f"{loss}: {name} must hold real numbers, got dtype {array.dtype}")
+    array = _real_array(weight, loss, name)
     try:
         fits = np.broadcast_shapes(array.shape, target.shape) == target.shape
     except ValueError:
