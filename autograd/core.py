@@ -24,6 +24,7 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 from __future__ import annotations
 
 import copy
+import functools
 import gc
 import itertools
 import operator
@@ -66,8 +67,29 @@ def is_grad_enabled() -> bool:
     return _mode.enabled
 
 
-class set_grad_enabled:
-    """Context manager (and function) that turns graph recording on or off."""
+class _GradModeDecorator:
+    """Grad-mode context managers that also decorate functions (each call runs in a fresh one)."""
+
+    def _fresh(self) -> _GradModeDecorator:
+        """A new context manager doing what this one does (one per call of a decorated function)."""
+        return type(self)()
+
+    def __call__(self, function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return function(*args, **kwargs)
+
+        return wrapper
+
+
+class set_grad_enabled(_GradModeDecorator):
+    """Turn graph recording on or off: as a function call, a context manager or a decorator.
+
+    ``set_grad_enabled(False)`` switches recording off at once (as torch's); used as
+    ``@set_grad_enabled(False)`` it leaves the mode as it was and switches it only while the
+    decorated function runs.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self._previous = _mode.enabled
@@ -80,15 +102,27 @@ class set_grad_enabled:
     def __exit__(self, *exc_info: object) -> None:
         _mode.enabled = self._previous
 
+    def _fresh(self) -> set_grad_enabled:
+        return set_grad_enabled(self._enabled)
 
-class no_grad:
+    def __call__(self, function: Callable) -> Callable:
+        _mode.enabled = self._previous  # decorating must not change the mode (the constructor did)
+        return super().__call__(function)
+
+
+class no_grad(_GradModeDecorator):
     """Context manager: operations inside record no graph (results are constants).
 
-    Also usable as a decorator::
+    Also usable as a decorator, with or without parentheses (``@no_grad()``, ``@no_grad``)::
 
         with no_grad():
             y = x * 2          # y.requires_grad is False
     """
+
+    def __new__(cls, function: Callable | None = None) -> Any:
+        if function is None:
+            return super().__new__(cls)
+        return cls()(function)
 
     def __enter__(self) -> None:
         self._previous = _mode.enabled
@@ -97,18 +131,9 @@ class no_grad:
     def __exit__(self, *exc_info: object) -> None:
         _mode.enabled = self._previous
 
-    def __call__(self, function: Callable) -> Callable:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
-                return function(*args, **kwargs)
-
-        wrapper.__name__ = getattr(function, "__name__", "wrapper")
-        wrapper.__doc__ = function.__doc__
-        return wrapper
-
 
 class enable_grad(no_grad):
-    """Context manager that re-enables graph recording inside ``no_grad``."""
+    """Context manager (and decorator, as :class:`no_grad`) that re-enables graph recording inside ``no_grad``."""
 
     def __enter__(self) -> None:
         self._previous = _mode.enabled

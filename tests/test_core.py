@@ -156,6 +156,64 @@ def test_set_grad_enabled_restores_previous_mode():
     assert is_grad_enabled()
 
 
+def test_enable_grad_as_a_decorator_records_inside_no_grad():
+    @enable_grad()
+    def scaled(v):
+        return v * 2.0
+
+    with no_grad():
+        assert scaled(Value(1.0)).requires_grad
+        assert not is_grad_enabled()
+
+
+def test_set_grad_enabled_as_a_decorator_switches_only_inside_the_call():
+    @set_grad_enabled(False)
+    def scaled(v):
+        return v * 2.0
+
+    assert is_grad_enabled()
+    assert not scaled(Value(1.0)).requires_grad
+    assert is_grad_enabled()
+
+
+def test_no_grad_decorates_without_parentheses_and_keeps_the_name():
+    @no_grad
+    def scaled(v):
+        """Doc."""
+        return v * 2.0
+
+    assert not scaled(Value(1.0)).requires_grad
+    assert scaled.__name__ == "scaled" and scaled.__doc__ == "Doc."
+    assert is_grad_enabled()
+
+
+def _grad_mode_decorator_behaviour(library):
+    """What ``library``'s grad-mode decorators do: (enable_grad inside no_grad, mode after, set_grad_enabled(False),
+    bare no_grad)."""
+
+    @library.enable_grad()
+    def inside_enable():
+        return library.is_grad_enabled()
+
+    @library.set_grad_enabled(False)
+    def inside_disabled():
+        return library.is_grad_enabled()
+
+    @library.no_grad
+    def inside_bare():
+        return library.is_grad_enabled()
+
+    with library.no_grad():
+        enabled_in_no_grad = inside_enable()
+    return enabled_in_no_grad, library.is_grad_enabled(), inside_disabled(), inside_bare()
+
+
+def test_grad_mode_decorators_match_torch():
+    torch = pytest.importorskip("torch")
+    ours = _grad_mode_decorator_behaviour(sys.modules["autograd"])
+    assert ours == _grad_mode_decorator_behaviour(torch) == (True, True, False, False)
+
+
 def test_no_graph_is_recorded_when_no_input_needs_gradients():
     a = Value(1.0, requires_grad=False)
     b = a * 3.0 + 1.0
