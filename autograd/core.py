@@ -733,7 +733,8 @@ def _check_saved_versions(node: Node) -> None:
         where = f"; {_mode.anomaly.where(node)}" if _mode.anomaly is not None else ""
         shape = getattr(changed.data, "shape", ())
         raise RuntimeError(
-            f"backward: the {role} of {node.op.name!r} ({type(changed).__name__} of shape {shape}) was changed "
+            "backward: one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: the {role} of {node.op.name!r} ({type(changed).__name__} of shape {shape}) was changed "
             f"in place after {node.op.name!r} used it (it is now at version {counter.count}), so its gradient "
             f"would be wrong{where}. Change it out of place (x = x + y), or do the in-place update after "
             "backward()"

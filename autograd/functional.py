@@ -77,7 +77,8 @@ def grad(
         if id(node) not in found:
             if not allow_unused:
                 raise RuntimeError(
-                    f"grad: inputs[{position}] is not used to compute the outputs (pass allow_unused=True to get None)"
+                    f"grad: inputs[{position}] is not used to compute the outputs (it appears to not have been used in "
+                    "the graph); pass allow_unused=True to get None for it"
                 )
             results.append(None)
         else:

@@ -829,7 +829,8 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         if grad is None:
             if self.size != 1:
                 raise RuntimeError(
-                    f"backward: grad can be omitted only for one-element outputs; this output has shape "
+                    "backward: grad can be omitted only for one-element outputs (as in torch: grad can be implicitly "
+                    f"created only for scalar outputs); this output has shape "
                     f"{self.shape}, so pass a seed of that shape (e.g. ones)"
                 )
             seed = np.empty(self.data.shape, dtype=self.data.dtype)

@@ -306,3 +306,14 @@ def test_jvp_rejects_a_function_that_returns_no_node():
 def test_jvp_rejects_an_array_direction_for_a_number_input():
     with pytest.raises(ValueError, match=r"jvp: v\[0\] must be a number for a scalar input, got shape \(2,\)"):
         jvp(lambda a: a * 2.0, 1.0, np.ones(2))
+
+
+def test_unused_input_error_uses_torchs_words():
+    torch = pytest.importorskip("torch")
+    torch_words = "appears to not have been used in the graph"
+    x, unused = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=torch_words):
+        grad((x * 2.0).sum(), [unused])
+    x, unused = torch.ones(1, requires_grad=True), torch.ones(1, requires_grad=True)
+    with pytest.raises(RuntimeError, match=torch_words):
+        torch.autograd.grad((x * 2.0).sum(), [unused])

@@ -263,3 +263,16 @@ def test_torch_style_in_place_methods():
     assert w.version == 6
     with pytest.raises(RuntimeError, match="zero_: in-place change of a Tensor that requires grad"):
         w.zero_()  # recording, and w requires grad
+
+
+def test_saved_input_changed_in_place_error_uses_torchs_words():
+    torch = pytest.importorskip("torch")
+    torch_words = "one of the variables needed for gradient computation has been modified by an inplace operation"
+    for make, grad_mode_off in ((tensor, no_grad), (lambda data, **kw: torch.tensor(data, **kw), torch.no_grad)):
+        x = make([1.0, 2.0], requires_grad=True)
+        scale = make([3.0, 4.0])
+        loss = (x * scale).sum()
+        with grad_mode_off():
+            scale *= 2.0
+        with pytest.raises(RuntimeError, match=torch_words):
+            loss.backward()

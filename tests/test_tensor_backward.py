@@ -231,3 +231,12 @@ def test_ndarray_on_the_left_defers_to_the_tensor():
     t = Tensor([1.0, 2.0], requires_grad=True)
     for result in (np.ones(2) + t, np.ones(2) * t, np.ones(2) - t, np.ones(2) / t, np.ones((2, 2)) @ t):
         assert isinstance(result, Tensor) and result.requires_grad
+
+
+def test_implicit_seed_error_uses_torchs_words():
+    torch = pytest.importorskip("torch")
+    torch_words = "grad can be implicitly created only for scalar outputs"
+    with pytest.raises(RuntimeError, match=torch_words):
+        (Tensor([1.0, 2.0], requires_grad=True) * 2.0).backward()
+    with pytest.raises(RuntimeError, match=torch_words):
+        (torch.ones(2, requires_grad=True) * 2.0).backward()
