@@ -447,6 +447,18 @@ class Node:
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Node:
         raise NotImplementedError(f"{type(self).__name__} cannot be indexed")
 
+    def detach_(self) -> Node:
+        """Cut this node from the graph in place, making it a leaf that needs no gradient; returns self.
+
+        Nodes already computed from it keep their gradients up to it; backward stops here.
+        """
+        self.requires_grad = False
+        self._inputs = ()
+        self.op = None
+        self.attrs = None
+        self._recorded_at = 0
+        return self
+
     def retain_grad(self) -> None:
         """Keep this intermediate node's ``.grad`` after backward (leaves always do)."""
         self.retains_grad = True

@@ -148,8 +148,8 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         return detached
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` on a leaf; returns self."""
-        if not self.is_leaf:
+        """Set ``requires_grad`` on a leaf (a non-leaf already requires it, so True is a no-op there); returns self."""
+        if not self.is_leaf and not requires_grad:
             raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
         if requires_grad and self.dtype.kind != "f":
             raise TypeError(f"requires_grad_: only floating-point tensors can require gradients, got {self.dtype}")

@@ -367,8 +367,8 @@ class Value(Node, NumpyFunctions):
         return _constant(self.data)
 
     def requires_grad_(self, requires_grad: bool = True) -> Value:
-        """Mark a leaf as needing (or not needing) a gradient; returns self."""
-        if not self.is_leaf:
+        """Mark a leaf as needing (or not needing) a gradient (True is a no-op on a non-leaf); returns self."""
+        if not self.is_leaf and not requires_grad:
             raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
         self.requires_grad = bool(requires_grad)
         return self

@@ -322,3 +322,31 @@ def test_backward_order_holds_for_graphs_recorded_by_interleaved_threads():
     total = results[0] + results[1]
     total.backward()
     assert x.grad == pytest.approx(2 * 1.0001**2000, rel=1e-12)
+
+
+@pytest.mark.parametrize("make", [lambda: Value(2.0), lambda: Tensor([2.0, 3.0], requires_grad=True)])
+def test_detach_in_place_makes_an_intermediate_a_leaf_that_stops_backward(make):
+    x = make()
+    y = x * x
+    z = y * 3.0
+    assert y.detach_() is y
+    assert y.is_leaf and not y.requires_grad and y.grad_fn is None and y.parents == ()
+    assert z.requires_grad  # nodes already computed from y keep their graph up to y
+    z.sum().backward() if isinstance(z, Tensor) else z.backward()
+    assert x.grad is None or np.all(x.grad == 0)
+
+
+@pytest.mark.parametrize("make", [lambda: Value(2.0), lambda: Tensor([2.0, 3.0], requires_grad=True)])
+def test_requires_grad_true_on_a_non_leaf_is_a_no_op_and_false_raises(make):
+    y = make() * 2.0
+    assert y.requires_grad_() is y and y.requires_grad
+    with pytest.raises(RuntimeError, match="only leaves"):
+        y.requires_grad_(False)
+
+
+def test_detach_in_place_and_requires_grad_on_non_leaves_match_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = Tensor([1.0, 2.0], requires_grad=True) * 2.0, torch.ones(2, requires_grad=True) * 2.0
+    assert ours.requires_grad_().requires_grad == theirs.requires_grad_().requires_grad
+    ours.detach_(), theirs.detach_()
+    assert (ours.is_leaf, ours.requires_grad, ours.grad_fn) == (theirs.is_leaf, theirs.requires_grad, theirs.grad_fn)
