@@ -701,11 +701,19 @@ def _ieee_retry(rule: Callable, call_args: tuple, attrs: dict | None) -> Any:
 
 
 def _run_hooks(node: Node, grad: Any) -> Any:
-    """Pass ``grad`` through the node's hooks; a hook may return a replacement."""
+    """Pass ``grad`` through the node's hooks; a hook may return a replacement of the same shape."""
     for hook in list(node._hooks.values()):
         replaced = hook(grad)
         if replaced is not None:
-            grad = replaced
+            shape, new_shape = np.shape(getattr(grad, "data", grad)), np.shape(getattr(replaced, "data", replaced))
+            if new_shape != shape:
+                name = getattr(hook, "__name__", type(hook).__name__)
+                raise RuntimeError(
+                    f"hook {name!r} has changed the size of value: it returned a gradient of shape {new_shape} "
+                    f"for a {type(node).__name__} whose gradient has shape {shape}"
+                )
+            # outside create_graph gradients are raw data: a hook that returns a node gives its data
+            grad = replaced.data if isinstance(replaced, Node) and not isinstance(grad, Node) else replaced
     return grad
 
 

@@ -138,3 +138,37 @@ def test_register_hook_on_a_constant_raises():
         constant.register_hook(lambda g: g)
     with pytest.raises(RuntimeError, match="does not require grad"):
         Tensor([1.0]).register_hook(lambda g: g)
+
+
+@pytest.mark.parametrize("make", [lambda: Value(2.0), lambda: Tensor([1.0, 2.0], requires_grad=True)])
+def test_hook_replacement_of_another_shape_raises_and_leaves_grad_alone(make):
+    x = make()
+    x.register_hook(lambda g: np.ones(3))
+    loss = x * x if isinstance(x, Value) else (x * x).sum()
+    with pytest.raises(RuntimeError, match=r"hook '<lambda>' has changed the size of value.*shape \(3,\)"):
+        loss.backward()
+    assert x.grad is None or x.grad == 0.0
+
+
+def test_hook_returning_a_node_stores_its_data_as_the_gradient():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: Tensor(g * 2.0))
+    (x * x).sum().backward()
+    assert type(x.grad) is np.ndarray
+    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
+    v = Value(2.0)
+    v.register_hook(lambda g: Value(g * 3.0))
+    (v * v).backward()
+    assert v.grad == 12.0 and type(v.grad) is float
+
+
+def test_hook_changing_the_size_raises_as_in_torch():
+    torch = pytest.importorskip("torch")
+    theirs = torch.ones(2, requires_grad=True)
+    theirs.register_hook(lambda g: g.sum())
+    with pytest.raises(RuntimeError, match="has changed the size of value"):
+        (theirs * theirs).sum().backward()
+    ours = Tensor([1.0, 1.0], requires_grad=True)
+    ours.register_hook(lambda g: g.sum())
+    with pytest.raises(RuntimeError, match="has changed the size of value"):
+        (ours * ours).sum().backward()
