@@ -65,10 +65,18 @@ class FunctionContext:
         self.needs_input_grad = needs_input_grad
         self._saved: tuple[Any, ...] = ()
         self._output: Node | None = None
+        self._non_differentiable: tuple[Any, ...] = ()
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (inputs, the output, or other nodes/arrays) for ``backward``."""
         self._saved = values
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """Declare ``forward``'s output not differentiable (as torch's): it is returned as a constant."""
+        self._non_differentiable = outputs
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Accepted for torch compatibility: a Function has one output, whose gradient is always given."""
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -105,8 +113,11 @@ class Function:
             result = cls.forward(ctx, *args)
         if isinstance(result, tuple):
             raise TypeError(f"{cls.__name__}.forward returned a tuple; a Function has a single output")
+        data = _output_data(cls, kind, result)
+        if any(output is result for output in ctx._non_differentiable):
+            return kind._make(data)
         attrs = {"ctx": ctx, "positions": positions, "function": cls, "kind": kind}
-        out = kind._from_op(_output_data(cls, kind, result), cls._op(), parents, attrs)
+        out = kind._from_op(data, cls._op(), parents, attrs)
         ctx._saved = tuple(_OUTPUT if item is result and result is not None else item for item in ctx._saved)
         return out
 
@@ -162,7 +173,7 @@ def _run_backward(
     if len(gradients) != expected:
         raise RuntimeError(
             f"{function.__name__}.backward returned {len(gradients)} gradient(s), but forward took {expected} "
-            "argument(s): return one per argument (None where there is none)"
+            f"argument(s) (an incorrect number of gradients): return one per argument (None where there is none)"
         )
     results = []
     for parent_index, position in enumerate(positions):
@@ -186,7 +197,7 @@ def _checked_gradient(function: type[Function], position: int, gradient: Any, pa
     if not fits and not (parent_shape == () and np.size(data) == 1):
         raise RuntimeError(
             f"{function.__name__}.backward returned a gradient of shape {shape} for argument {position}, "
-            f"which has shape {parent_shape}"
+            f"which has shape {parent_shape} (an invalid gradient at index {position})"
         )
     if create_graph:
         return gradient

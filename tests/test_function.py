@@ -271,3 +271,86 @@ def test_function_matches_torch_autograd_function():
     TorchMult.apply(ta, tb).exp().sum().backward()
     np.testing.assert_allclose(a.grad, ta.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(b.grad, tb.grad.numpy(), rtol=1e-12)
+
+
+class _Argmax(Function):
+    """A Function whose output is an index: marked non-differentiable, as torch users do."""
+
+    @staticmethod
+    def forward(ctx, x):
+        index = np.argmax(x.data).astype(np.float64)
+        ctx.mark_non_differentiable(index)
+        return index
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise AssertionError("backward of a non-differentiable output must not run")
+
+
+def test_mark_non_differentiable_output_is_a_constant():
+    index = _Argmax.apply(Tensor([1.0, 5.0, 2.0], requires_grad=True))
+    assert not index.requires_grad and index.is_leaf and float(index.data) == 1.0
+
+
+def test_set_materialize_grads_is_accepted_and_backward_still_gets_a_gradient():
+    class Double(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2.0
+
+    x = Value(1.5)
+    Double.apply(x).backward()
+    assert x.grad == 2.0
+
+
+def test_wrong_gradient_count_and_shape_errors_use_torchs_words():
+    torch = pytest.importorskip("torch")
+
+    def bad_functions(base):
+        class TooFew(base):
+            @staticmethod
+            def forward(ctx, x, k):
+                return x * k
+
+            @staticmethod
+            def backward(ctx, grad):
+                return (grad,)
+
+        class BadShape(base):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2.0
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad.sum()
+
+        return TooFew, BadShape
+
+    for make, base in ((Tensor, Function), (torch.tensor, torch.autograd.Function)):
+        too_few, bad_shape = bad_functions(base)
+        x = make([1.0, 2.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="incorrect number of gradients"):
+            too_few.apply(x, 3.0).sum().backward()
+        with pytest.raises(RuntimeError, match="invalid gradient at index 0"):
+            bad_shape.apply(x).sum().backward()
+    theirs = torch.tensor([1.0, 5.0, 2.0], requires_grad=True)
+
+    class TorchArgmax(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            index = x.argmax().double()
+            ctx.mark_non_differentiable(index)
+            return index
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise AssertionError
+
+    assert not TorchArgmax.apply(theirs).requires_grad
+    assert not _Argmax.apply(Tensor([1.0, 5.0, 2.0], requires_grad=True)).requires_grad
