@@ -55,6 +55,10 @@ def grad(
     """
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError(
+            "grad: the `inputs` argument to `grad()` cannot be empty (name the nodes to differentiate by)"
+        )
     for position, node in enumerate(inputs):
         if not isinstance(node, Node):
             raise TypeError(f"grad: inputs[{position}] is a {type(node).__name__}, not a Value or Tensor")

@@ -317,3 +317,13 @@ def test_unused_input_error_uses_torchs_words():
     x, unused = torch.ones(1, requires_grad=True), torch.ones(1, requires_grad=True)
     with pytest.raises(RuntimeError, match=torch_words):
         torch.autograd.grad((x * 2.0).sum(), [unused])
+
+
+def test_grad_with_no_inputs_raises_as_torch():
+    torch = pytest.importorskip("torch")
+    x = Tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        grad((x * 2.0).sum(), [])
+    theirs = torch.ones(1, requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        torch.autograd.grad((theirs * 2.0).sum(), [])
