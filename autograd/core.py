@@ -408,7 +408,14 @@ class Node:
         self._grad = value
 
     # -- gradients ----------------------------------------------------------
-    def backward(self, grad: Any = None, *, create_graph: bool = False, retain_graph: bool | None = None) -> None:
+    def backward(
+        self,
+        grad: Any = None,
+        *,
+        create_graph: bool = False,
+        retain_graph: bool | None = None,
+        inputs: Node | Sequence[Node] | None = None,
+    ) -> None:
         """Backpropagate from this node, filling ``.grad`` on every node that needs it.
 
         ``grad`` is the seed dL/dself (1 for a one-element output). With
@@ -418,6 +425,9 @@ class Node:
         through the same graph is always allowed (see module docs for how
         ``.grad`` then behaves). If anything raises during the pass (a hook,
         anomaly mode, a custom Function, a version check), no ``.grad`` changes.
+
+        ``inputs`` (as torch's): accumulate gradients into these nodes' ``.grad`` only (leaves or
+        not), leaving every other ``.grad`` alone; an input the output does not depend on gets none.
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -425,7 +435,21 @@ class Node:
                 "(it was created from constants or inside no_grad())"
             )
         seed = self._seed_gradient(grad, create_graph)
-        backpropagate([self], [seed], create_graph=create_graph, store=True)
+        if inputs is None:
+            backpropagate([self], [seed], create_graph=create_graph, store=True)
+            return
+        targets = list({id(node): node for node in ((inputs,) if isinstance(inputs, Node) else inputs)}.values())
+        if not targets:
+            raise RuntimeError("backward: the 'inputs' argument to backward() cannot be empty")
+        for position, node in enumerate(targets):
+            if not isinstance(node, Node) or not node.requires_grad:
+                raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
+        found = backpropagate([self], [seed], create_graph=create_graph, store=False, inputs=targets)
+        handed_out = {id(seed)}
+        for node in targets:
+            if id(node) in found:
+                gradient = found[id(node)]
+                node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is np.ndarray else gradient)
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         raise NotImplementedError

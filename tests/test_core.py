@@ -350,3 +350,48 @@ def test_detach_in_place_and_requires_grad_on_non_leaves_match_torch():
     assert ours.requires_grad_().requires_grad == theirs.requires_grad_().requires_grad
     ours.detach_(), theirs.detach_()
     assert (ours.is_leaf, ours.requires_grad, ours.grad_fn) == (theirs.is_leaf, theirs.requires_grad, theirs.grad_fn)
+
+
+def test_backward_with_inputs_fills_only_those_nodes():
+    x, w, unused = (Tensor([1.0, 1.0], requires_grad=True) for _ in range(3))
+    y = x * 2.0
+    z = (y * w).sum()
+    z.backward(inputs=[unused])
+    assert unused.grad is None and x.grad is None and w.grad is None
+    z.backward(inputs=[y, x])
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    np.testing.assert_array_equal(y._grad, [1.0, 1.0])  # a non-leaf input accumulates too, as in torch
+    assert w.grad is None
+    z.backward(inputs=x)
+    np.testing.assert_array_equal(x.grad, [4.0, 4.0])
+    a, b = Value(2.0), Value(3.0)
+    (a * b).backward(inputs=[a])
+    assert (a.grad, b.grad) == (3.0, 0.0)
+
+
+def test_backward_with_an_output_among_its_inputs_stores_a_copy_of_the_seed():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    seed = np.ones(2)
+    x.backward(seed, inputs=[x])
+    assert x.grad is not seed
+    np.testing.assert_array_equal(x.grad, seed)
+
+
+def test_backward_with_empty_or_constant_inputs_raises():
+    x = Tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        (x * 2.0).sum().backward(inputs=[])
+    with pytest.raises(RuntimeError, match=r"inputs\[0\] is not a node that requires grad"):
+        (x * 2.0).sum().backward(inputs=[Tensor([1.0])])
+
+
+def test_backward_with_inputs_matches_torch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for make in (lambda: Tensor([1.0, 1.0], requires_grad=True), lambda: torch.ones(2, requires_grad=True)):
+        x, w, unused = make(), make(), make()
+        z = (x * 2.0 * w).sum()
+        z.backward(inputs=[x, unused], retain_graph=True)
+        z.backward(inputs=x)
+        results.append((np.asarray(x.grad).tolist(), w.grad, unused.grad))
+    assert results[0] == results[1] == ([4.0, 4.0], None, None)
