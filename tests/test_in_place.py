@@ -276,3 +276,45 @@ def test_saved_input_changed_in_place_error_uses_torchs_words():
             scale *= 2.0
         with pytest.raises(RuntimeError, match=torch_words):
             loss.backward()
+
+
+def _micrograd_more_ops(make):
+    """micrograd's test_more_ops: augmented assignment on non-leaf nodes while recording."""
+    a, b = make(-4.0), make(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    return float(g.data), float(a.grad), float(b.grad)
+
+
+def test_augmented_assignment_on_a_non_leaf_value_records_out_of_place():
+    x = Value(3.0)
+    y = x * x
+    before = y
+    y += x  # y = x^2 + x
+    y *= 2.0  # y = 2x^2 + 2x
+    y -= x  # 2x^2 + x
+    y /= x  # 2x + 1
+    assert y is not before and before.data == 9.0 and before.version == 0
+    y.backward()
+    assert (y.data, x.grad) == (pytest.approx(7.0), pytest.approx(2.0))
+    total = Value(0.0, requires_grad=False)
+    total += x * 4.0  # a constant accumulator given a node: recorded, as torch records it
+    total.backward()
+    assert total.data == 12.0 and x.grad == pytest.approx(6.0)
+
+
+def test_micrograd_more_ops_with_augmented_assignment_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours = _micrograd_more_ops(Value)
+    theirs = _micrograd_more_ops(lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True))
+    assert ours == pytest.approx(theirs, rel=1e-12)
+    assert ours == pytest.approx((24.70408163265306, 138.83381924198252, 645.5772594752186), rel=1e-12)
