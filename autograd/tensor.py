@@ -287,6 +287,21 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         """``t /= other`` in place (``torch.Tensor.div_``)."""
         return self._in_place(other, np.true_divide, "div_")
 
+    def clamp_(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
+        """Clamp into [min, max] in place (``torch.Tensor.clamp_``; alias ``clip_``)."""
+        check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
+        if min is None and max is None:
+            raise ValueError("clamp_: at least one of min and max must be given")
+        low, high = (b.data if isinstance(b, Node) else b for b in (min, max))
+        try:
+            np.clip(self.data, low, high, out=self.data, casting="same_kind")
+        except ValueError as error:
+            raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
+        increment_version(self)
+        return self
+
+    clip_ = clamp_
+
     def zero_(self) -> Tensor:
         """Set every element to 0 in place (``torch.Tensor.zero_``)."""
         return self._fill(0, "zero_")

@@ -318,3 +318,25 @@ def test_micrograd_more_ops_with_augmented_assignment_matches_torch():
     theirs = _micrograd_more_ops(lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True))
     assert ours == pytest.approx(theirs, rel=1e-12)
     assert ours == pytest.approx((24.70408163265306, 138.83381924198252, 645.5772594752186), rel=1e-12)
+
+
+def test_clamp_in_place_under_no_grad_and_raises_while_recording():
+    w = Tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="clamp_: in-place change"):
+        w.clamp_(-1.0, 1.0)
+    with no_grad():
+        assert w.clamp_(-1.0, 1.0) is w
+        w.clip_(max=0.75)
+    np.testing.assert_array_equal(w.data, [-1.0, 0.5, 0.75])
+    assert w.version == 2
+    with pytest.raises(ValueError, match="at least one of min and max"):
+        Tensor([1.0]).clamp_()
+
+
+def test_clamp_in_place_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = Tensor([-2.0, 0.5, 3.0]), torch.tensor([-2.0, 0.5, 3.0], dtype=torch.float64)
+    ours.clamp_(min=-1.0).clip_(max=1.0)
+    theirs.clamp_(min=-1.0).clip_(max=1.0)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert ours.version == theirs._version
