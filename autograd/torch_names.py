@@ -179,6 +179,39 @@ class TorchNames:
             raise ValueError(f"mT: needs at least 2 dimensions, got shape {tensor.shape}")
         return tensor.swapaxes(-2, -1)
 
+    def t(self: Self) -> Self:
+        """torch.Tensor.t: a matrix transposed (0-D and 1-D tensors as they are)."""
+        tensor = _tensor(self)
+        if tensor.ndim > 2:
+            raise ValueError(
+                f"t: expects a tensor of at most 2 dimensions, got shape {tensor.shape}; use mT or swapaxes"
+            )
+        return tensor.T if tensor.ndim == 2 else tensor
+
+    def mm(self: Self, other: Any) -> Self:
+        """torch.Tensor.mm: the product of two matrices (2-D only; ``matmul`` broadcasts)."""
+        return self._checked_matmul(other, "mm", 2)
+
+    def bmm(self: Self, other: Any) -> Self:
+        """torch.Tensor.bmm: batched matrix products of two 3-D tensors (``matmul`` broadcasts)."""
+        return self._checked_matmul(other, "bmm", 3)
+
+    def _checked_matmul(self: Self, other: Any, op: str, ndim: int) -> Self:
+        shapes = (np.shape(_tensor(self).data), np.shape(other.data if isinstance(other, Node) else other))
+        if any(len(shape) != ndim for shape in shapes):
+            raise ValueError(f"{op}: expects two {ndim}-D tensors, got shapes {shapes[0]} and {shapes[1]}")
+        return _tensor(self) @ other
+
+    def expand_as(self: Self, other: Any) -> Self:
+        """torch.Tensor.expand_as: ``expand(other.shape)``."""
+        return self.expand(np.shape(other.data if isinstance(other, Node) else other))
+
+    def view_as(self: Self, other: Any) -> Self:
+        """torch.Tensor.view_as: ``reshape(other.shape)``."""
+        return _tensor(self).reshape(np.shape(other.data if isinstance(other, Node) else other))
+
+    reshape_as = view_as
+
     def expand(self: Self, *sizes: Any) -> Self:
         """torch.Tensor.expand: ``broadcast_to`` the shape ``sizes``, where -1 keeps an axis's length and new
         axes go in front; only length-1 axes stretch. d/dx sums g over the copies."""
@@ -253,6 +286,40 @@ class TorchNames:
         return shape[axis], axis
 
     # -- elementwise --------------------------------------------------------------------------------
+    def add(self: Self, other: Any, *, alpha: Any = 1) -> Self:
+        """torch.Tensor.add: ``self + alpha * other``; d/dx = 1, d/dother = alpha."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self: Self, other: Any, *, alpha: Any = 1) -> Self:
+        """torch.Tensor.sub (alias subtract): ``self - alpha * other``; d/dx = 1, d/dother = -alpha."""
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self: Self, other: Any) -> Self:
+        """torch.Tensor.mul (alias multiply): ``self * other``; d/dx = other, d/dother = x."""
+        return self * other
+
+    def div(self: Self, other: Any, *, rounding_mode: str | None = None) -> Self:
+        """torch.Tensor.div (alias true_divide): ``self / other``; d/dx = 1/other, d/dother = -x/other^2.
+
+        ``rounding_mode="floor"``/``"trunc"`` round the quotient (a step function: zero gradient).
+        """
+        quotient = self / other
+        if rounding_mode is None:
+            return quotient
+        if rounding_mode == "floor":
+            return quotient.floor()
+        if rounding_mode == "trunc":
+            return quotient.trunc()
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+
+    subtract = sub
+    multiply = mul
+    true_divide = div
+
+    def neg(self: Self) -> Self:
+        """torch.Tensor.neg: ``-self``; d/dx = -1."""
+        return -self
+
     def clamp_min(self: Self, min: Any) -> Self:
         """torch.Tensor.clamp_min: ``clip(min, None)``, entries raised to at least ``min``."""
         return _tensor(self).clip(min, None)

@@ -89,6 +89,25 @@ CASES = [
     ("norm_p0", lambda x: x.norm(p=0), [X]),
     ("norm_dim_keepdim", lambda x: x.norm(dim=0, keepdim=True), [X]),
     ("norm_fro_two_dims", lambda x: x.norm(p="fro", dim=(0, 1)), [X]),
+    ("add", lambda x, y: x.add(y), [X, Y]),
+    ("add_alpha", lambda x, y: x.add(y, alpha=-2.5), [X, Y]),
+    ("sub_alpha_broadcast", lambda x, c: x.sub(c, alpha=0.5), [X, COLUMN]),
+    ("subtract", lambda x, y: x.subtract(y), [X, Y]),
+    ("mul", lambda x, y: x.mul(y), [X, Y]),
+    ("mul_number", lambda x: x.mul(3.0), [X]),
+    ("multiply", lambda x, c: x.multiply(c), [X, COLUMN]),
+    ("div", lambda x, p: x.div(p), [X, POSITIVE]),
+    ("div_floor", lambda x, p: x.div(p, rounding_mode="floor"), [X, POSITIVE]),
+    ("div_trunc", lambda x, p: x.div(p, rounding_mode="trunc"), [X, POSITIVE]),
+    ("true_divide", lambda x, p: x.true_divide(p), [X, POSITIVE]),
+    ("neg", lambda x: x.neg(), [X]),
+    ("t", lambda x: x.t(), [X]),
+    ("t_vector", lambda x: x.sum(0).t(), [X]),
+    ("mm", lambda x, y: x.mm(y.t()), [X, Y]),
+    ("bmm", lambda x, y: x.view(1, 3, 4).bmm(y.view(1, 4, 3)), [X, Y]),
+    ("expand_as", lambda x, y: x.expand_as(y), [COLUMN, X]),
+    ("view_as", lambda x, y: x.view_as(y.t()), [X, Y]),
+    ("reshape_as", lambda x, y: x.reshape_as(y.view(2, 6)), [X, Y]),
     ("clone", lambda x: x.clone(), [X]),
     ("contiguous", lambda x: x.mT.contiguous(), [X]),
     ("double", lambda x: x.float().double(), [X], [], None, 1e-6),
@@ -441,3 +460,14 @@ def test_sort_and_topk_return_torch_pairs():
     top = x.topk(2, dim=1)
     np.testing.assert_array_equal(top.values.data, -np.sort(-X, axis=1)[:, :2])
     np.testing.assert_array_equal(top.indices, np.argsort(-X, axis=1, kind="stable")[:, :2])
+
+
+def test_matrix_products_and_t_refuse_other_dimensions():
+    with pytest.raises(ValueError, match=r"mm: expects two 2-D tensors, got shapes \(3, 4\) and \(4,\)"):
+        Tensor(X).mm(Tensor(X[0]))
+    with pytest.raises(ValueError, match=r"bmm: expects two 3-D tensors"):
+        Tensor(X).bmm(Tensor(X.T))
+    with pytest.raises(ValueError, match=r"t: expects a tensor of at most 2 dimensions"):
+        Tensor(np.zeros((2, 2, 2))).t()
+    with pytest.raises(ValueError, match="rounding_mode"):
+        Tensor(X).div(2.0, rounding_mode="round")
