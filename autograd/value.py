@@ -387,7 +387,13 @@ class Value(Node, NumpyFunctions):
         self._grad = 0.0
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
-        seed = 1.0 if grad is None else float(shared_math.data_of(grad))
+        if grad is None:
+            seed = 1.0
+        else:
+            data = shared_math.data_of(grad)
+            if np.shape(data) != ():
+                raise ValueError(f"backward: a Value's seed gradient is one number, got one of shape {np.shape(data)}")
+            seed = float(data)
         return _constant(seed) if create_graph else seed
 
     def _accumulate_leaf(self, total: Any) -> None:

@@ -330,3 +330,27 @@ def test_linears_reject_mismatched_lengths_and_non_numbers():
         Value.linears([[Value(1.0)]], [1.0, 2.0], [0.0])
     with pytest.raises(TypeError):
         Value.linears([[Value(1.0)]], ["1"], [0.0])
+
+
+@pytest.mark.parametrize("seed", [np.array([3.0]), np.array([3.0, 1.0]), [3.0]])
+def test_a_seed_that_is_not_one_number_raises_naming_its_shape(seed):
+    x = Value(2.0)
+    with pytest.raises(ValueError, match=r"a Value's seed gradient is one number, got one of shape \("):
+        (x * x).backward(seed)
+    assert x.grad == 0.0
+
+
+def test_a_number_seed_scales_the_gradient():
+    x = Value(2.0)
+    (x * x).backward(np.float64(3.0))
+    (x * x).backward(Value(0.5))
+    assert x.grad == 14.0
+
+
+def test_a_scalar_output_refuses_a_shaped_seed_as_torch_does():
+    torch = pytest.importorskip("torch")
+    theirs = torch.tensor(2.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        (theirs * theirs).backward(torch.ones(1))
+    with pytest.raises(ValueError, match=r"got one of shape \(1,\)"):
+        (Value(2.0) * Value(2.0)).backward(np.ones(1))
