@@ -38,12 +38,22 @@ def _wrap(array: np.ndarray) -> Tensor:
     return Tensor._make(array)
 
 
+class GradientDtypeError(TypeError, RuntimeError):
+    """An integer or boolean Tensor asked to require grad: a TypeError (the house rule for dtypes) that is
+    also the RuntimeError torch raises, so code written for either catches it."""
+
+
+def _no_gradient_dtype(where: str, dtype: np.dtype) -> GradientDtypeError:
+    """The error for ``requires_grad`` on a ``dtype`` Tensor, in torch's words."""
+    return GradientDtypeError(f"{where}: only Tensors of floating point dtype can require gradients, got dtype {dtype}")
+
+
 def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.ndarray:
     """``array`` if its dtype can live in a Tensor (and require grad, if asked); TypeError otherwise."""
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{where}: unsupported dtype {array.dtype} (use real numbers or booleans)")
     if requires_grad and array.dtype.kind != "f":
-        raise TypeError(f"{where}: only floating-point tensors can require gradients, got dtype {array.dtype}")
+        raise _no_gradient_dtype(where, array.dtype)
     return array
 
 
@@ -152,7 +162,7 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         if not self.is_leaf and not requires_grad:
             raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
         if requires_grad and self.dtype.kind != "f":
-            raise TypeError(f"requires_grad_: only floating-point tensors can require gradients, got {self.dtype}")
+            raise _no_gradient_dtype("requires_grad_", self.dtype)
         self.requires_grad = bool(requires_grad)
         return self
 

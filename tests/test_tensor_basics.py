@@ -65,12 +65,23 @@ def test_tensor_rejects_non_numeric_data_naming_the_dtype(data):
 def test_integer_tensor_may_hold_data_but_cannot_require_grad():
     t = Tensor([1, 2, 3])
     assert t.dtype == np.int64 and not t.requires_grad
-    with pytest.raises(TypeError, match=r"only floating-point tensors can require gradients, got dtype int64"):
+    with pytest.raises(TypeError, match=r"only Tensors of floating point dtype can require gradients, got dtype int64"):
         Tensor([1, 2, 3], requires_grad=True)
-    with pytest.raises(TypeError, match=r"requires_grad_: only floating-point tensors.*int64"):
+    with pytest.raises(TypeError, match=r"requires_grad_: only Tensors of floating point dtype.*int64"):
         t.requires_grad_()
     with pytest.raises(TypeError, match="bool"):
         Tensor([True, False], requires_grad=True)
+
+
+def test_integer_requires_grad_error_is_also_torchs_runtime_error():
+    torch = pytest.importorskip("torch")
+    torch_words = "only Tensors of floating point dtype can require gradients"
+    with pytest.raises(RuntimeError, match=torch_words):
+        torch.tensor([1, 2]).requires_grad_()
+    with pytest.raises(RuntimeError, match=torch_words):
+        Tensor([1, 2]).requires_grad_()
+    with pytest.raises(RuntimeError, match=torch_words):
+        Tensor([True], requires_grad=True)
 
 
 def test_backward_through_integer_constants_is_a_clear_error():
