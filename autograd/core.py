@@ -249,8 +249,11 @@ def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
         return
     kind = type(node).__name__
     if node.requires_grad:
+        torch_words = (
+            " (a leaf Variable that requires grad is being used in an in-place operation)" if node.is_leaf else ""
+        )
         raise RuntimeError(
-            f"{op}: in-place change of a {kind} that requires grad while the graph is being recorded; "
+            f"{op}: in-place change of a {kind} that requires grad while the graph is being recorded{torch_words}; "
             f"do the update inside `with no_grad():` (as an optimizer step does), or write it out of place "
             f"(x = x + y)"
         )

@@ -340,3 +340,12 @@ def test_clamp_in_place_matches_torch():
     theirs.clamp_(min=-1.0).clip_(max=1.0)
     np.testing.assert_array_equal(ours.data, theirs.numpy())
     assert ours.version == theirs._version
+
+
+def test_in_place_on_a_leaf_requiring_grad_error_uses_torchs_words():
+    torch = pytest.importorskip("torch")
+    torch_words = "a leaf Variable that requires grad is being used in an in-place operation"
+    for make in (Tensor, torch.tensor, Value):
+        leaf = make([1.0, 2.0], requires_grad=True) if make is not Value else Value(1.0)
+        with pytest.raises(RuntimeError, match=torch_words):
+            leaf += 1.0
