@@ -396,7 +396,7 @@ class Node:
     @property
     def grad(self) -> Any:
         """dL/dself after ``backward()``: accumulated on leaves, kept on intermediates that retain it."""
-        if self.op is not None and not self.retains_grad:
+        if self._grad is None and self.op is not None and not self.retains_grad:
             warnings.warn(
                 f"the .grad of a non-leaf {type(self).__name__} (output of {self.op.name!r}) is not kept after "
                 "backward, so it is None; call .retain_grad() on it before backward to keep it, or use "
