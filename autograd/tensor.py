@@ -27,7 +27,7 @@ from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
-from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_keepdim, torch_reduction, variance_arguments
+from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 from .torch_names import TorchNames
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -626,13 +626,7 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         indices of the first maximum) and sends the gradient to the returned index only, as torch's
         ``max(dim)``. ``max(d)`` is numpy's spelling: the values.
         """
-        if dim is not UNSET:
-            keepdim = torch_keepdim("max", keepdims, keepdim) if keepdim is not UNSET else keepdims
-            return self._extremum_with_index("max", torch_dim("max", axis, dim), keepdim)
-        if keepdim is not UNSET:
-            keepdims = torch_keepdim("max", keepdims, keepdim)
-        self._check_nonempty("max")
-        return self._reduce(ar.max_, np.maximum.reduce, axis, keepdims)
+        return self._extreme("max", ar.max_, np.maximum.reduce, axis, keepdims, dim, keepdim)
 
     @overload
     def min(
@@ -653,13 +647,19 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         torch's spelling ``min(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)``, the
         gradient going to the returned index only, as ``max(dim=)``.
         """
+        return self._extreme("min", ar.min_, np.minimum.reduce, axis, keepdims, dim, keepdim)
+
+    def _extreme(
+        self, name: str, op: Any, reduce: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any
+    ) -> Tensor | ValuesAndIndices:
+        """The body of max and min: numpy's spelling reduces (tied entries share the gradient), torch's
+        ``dim=`` gives the ``(values, indices)`` pair."""
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = torch_reduction(name, axis, keepdims, dim, keepdim)
         if dim is not UNSET:
-            keepdim = torch_keepdim("min", keepdims, keepdim) if keepdim is not UNSET else keepdims
-            return self._extremum_with_index("min", torch_dim("min", axis, dim), keepdim)
-        if keepdim is not UNSET:
-            keepdims = torch_keepdim("min", keepdims, keepdim)
-        self._check_nonempty("min")
-        return self._reduce(ar.min_, np.minimum.reduce, axis, keepdims)
+            return self._extremum_with_index(name, axis, keepdims)
+        self._check_nonempty(name)
+        return self._reduce(op, reduce, axis, keepdims)
 
     def logsumexp(
         self,
