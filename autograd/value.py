@@ -181,17 +181,17 @@ class Value(Node, NumpyFunctions):
         return self.abs()
 
     # -- in-place arithmetic (inside no_grad, or on constants) -----------------
-    def _in_place(self, other: ValueLike, function: Any, op: str, recorded: Any) -> Value:
+    def _in_place(self, other: ValueLike, function: Any, op: str) -> Value:
         """``self op= other``: in place when no graph is needed; micrograd's ``c += c + 1`` otherwise.
 
         While recording, a non-leaf Value (``c = a + b``) or a constant given a right-hand side that
-        requires grad returns the recorded ``recorded(self, other)`` instead, a new node the name is
+        requires grad returns ``function(self, other)`` on the nodes instead, a new recorded node the name is
         rebound to (as micrograd, which has no in-place operators; torch records such in-place
         changes, with the same gradients). A leaf that requires grad still raises, as in torch.
         """
         other = _constant(other)
         if is_grad_enabled() and (self.op is not None or (not self.requires_grad and other.requires_grad)):
-            return recorded(self, other)
+            return function(self, other)
         check_in_place_allowed(self, other, op)
         self.data = float(function(self.data, other.data))
         increment_version(self)
@@ -206,19 +206,19 @@ class Value(Node, NumpyFunctions):
 
     def __iadd__(self, other: ValueLike) -> Value:
         """``v += w`` changes v's data in place (allowed inside ``no_grad()`` or on constants)."""
-        return self._in_place(other, operator.add, "+=", operator.add)
+        return self._in_place(other, operator.add, "+=")
 
     def __isub__(self, other: ValueLike) -> Value:
         """``v -= w`` in place: the manual gradient step ``with no_grad(): p -= lr * p.grad``."""
-        return self._in_place(other, operator.sub, "-=", operator.sub)
+        return self._in_place(other, operator.sub, "-=")
 
     def __imul__(self, other: ValueLike) -> Value:
         """``v *= w`` in place."""
-        return self._in_place(other, operator.mul, "*=", operator.mul)
+        return self._in_place(other, operator.mul, "*=")
 
     def __itruediv__(self, other: ValueLike) -> Value:
         """``v /= w`` in place (IEEE: division by zero gives inf or nan)."""
-        return self._in_place(other, shared_math.divide, "/=", operator.truediv)
+        return self._in_place(other, shared_math.divide, "/=")
 
     # -- elementary functions ------------------------------------------------
     def exp(self) -> Value:
