@@ -15,7 +15,8 @@ import numpy as np
 from autograd import Tensor
 
 from . import functional as F
-from .checks import check_choice, check_integer, check_real
+from .checks import check_choice, check_flag, check_integer, check_real
+from .functional.divergence import KL_DIV_REDUCTIONS, legacy_reduction
 from .functional.losses import MAPE_EPS, REDUCTIONS, check_weight_not_reduction
 from .module import Module
 
@@ -26,6 +27,7 @@ __all__ = [
     "ExponentialLoss",
     "HingeLoss",
     "HuberLoss",
+    "KLDivLoss",
     "L1Loss",
     "MAPELoss",
     "MSELoss",
@@ -228,6 +230,29 @@ class NLLLoss(_Loss):
     def extra_repr(self) -> str:
         ignore = f", ignore_index={self.ignore_index}" if self.ignore_index != -100 else ""
         return f"axis={self.axis}{ignore}, {super().extra_repr()}"
+
+
+class KLDivLoss(_Loss):
+    """KL divergence of a target distribution from log-probabilities (see :func:`nn.functional.kl_div`):
+    torch's arguments, ``reduction`` also "batchmean" (the KL divergence per sample)."""
+
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        if size_average is not None or reduce is not None:
+            reduction = legacy_reduction("KLDivLoss", size_average, reduce)
+        self.reduction = check_choice("KLDivLoss", "reduction", reduction, KL_DIV_REDUCTIONS)
+        self.log_target = check_flag("KLDivLoss", "log_target", log_target)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, log_target={self.log_target}"
 
 
 class HingeLoss(_Loss):

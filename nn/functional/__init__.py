@@ -28,6 +28,7 @@ from .activations import (
     tanh,
 )
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
+from .divergence import kl_div
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -67,6 +68,7 @@ __all__: list[str] = [
     "hardswish",
     "hardtanh",
     "hinge_loss",
+    "kl_div",
     "huber_loss",
     "l1_loss",
     "leaky_relu",

@@ -1,0 +1,88 @@
+"""The Kullback-Leibler divergence loss, torch's ``kl_div``: its arguments, its reductions (``"batchmean"``
+among them) and its values, without torch's nan where a target probability is 0 or a log-target is -inf."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, where
+
+from ..checks import check_choice, check_flag
+from .losses import _paired, _reduce
+
+__all__ = ["KL_DIV_REDUCTIONS", "kl_div", "legacy_reduction"]
+
+#: Accepted values of ``reduction`` in :func:`kl_div` and ``nn.KLDivLoss``.
+KL_DIV_REDUCTIONS = ("none", "batchmean", "sum", "mean")
+
+
+def legacy_reduction(owner: str, size_average: bool | None, reduce: bool | None) -> str:
+    """torch's reading of its deprecated ``size_average`` and ``reduce`` (None counts as True): both true
+    is "mean", ``reduce`` alone "sum", ``reduce=False`` "none". Warns, as torch does."""
+    size_average = True if size_average is None else check_flag(owner, "size_average", size_average)
+    reduce = True if reduce is None else check_flag(owner, "reduce", reduce)
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(
+        f"{owner}: size_average and reduce are deprecated (as in torch), use reduction={reduction!r} instead",
+        UserWarning,
+        stacklevel=3,
+    )
+    return reduction
+
+
+def kl_div(
+    input: Any,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Pointwise KL divergence of ``target`` p from the log-probabilities ``input`` x: p (log p - x).
+
+    With ``log_target`` the target is given as log p = t and the term is e^t (t - x), which never forms
+    log 0. As torch: "batchmean" divides the sum by the batch size (``input.shape[0]``; a 0-d input is
+    summed), which is the KL divergence per sample; "mean" divides by the number of elements (torch's
+    default, which is not the KL divergence); "sum" and "none" as usual. ``size_average`` and ``reduce``
+    (deprecated, as in torch) override ``reduction`` when given.
+
+    Unlike torch, a target probability of 0 (or a log-target of -inf) gives the term 0 (p log p -> 0) and no
+    gradient, even where x = -inf, instead of nan. Gradients: d/dx = -p; d/dp = log p + 1 - x
+    (log_target: d/dt = e^t (t - x + 1)), 0 where p = 0. Target probabilities must be >= 0.
+    """
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction("kl_div", size_average, reduce)
+    reduction = check_choice("kl_div", "reduction", reduction, KL_DIV_REDUCTIONS)
+    log_target = check_flag("kl_div", "log_target", log_target)
+    input, target = _paired(input, target, "kl_div", "input")
+    if log_target:
+        kept = target.data != -np.inf
+        terms = _masked_terms(kept, input, target, lambda x, t: t.exp() * (t - x), target_fill=0.0)
+    else:
+        negative = target.data[target.data < 0]
+        if negative.size or np.isnan(target.data).any():
+            shown = np.unique(negative)[:5].tolist() if negative.size else ["nan"]
+            raise ValueError(
+                f"kl_div: target probabilities must be >= 0 (pass log_target=True for log-probabilities), "
+                f"got {shown} in a target of shape {target.shape}"
+            )
+        kept = target.data > 0
+        terms = _masked_terms(kept, input, target, lambda x, p: p * (p.log() - x), target_fill=1.0)
+    if reduction != "batchmean":
+        return _reduce(terms, reduction, "kl_div")
+    if terms.ndim == 0:
+        return terms
+    if terms.shape[0] == 0:
+        raise ValueError(f"kl_div: the batch mean over an empty batch (input of shape {terms.shape}) is undefined")
+    return terms.sum() / terms.shape[0]
+
+
+def _masked_terms(kept: np.ndarray, x: Tensor, t: Tensor, term: Any, target_fill: float) -> Tensor:
+    """``term(x, t)`` where ``kept``, 0 elsewhere; the dropped entries are replaced before ``term`` sees them
+    (x by 0, t by ``target_fill``) so neither the value nor the gradient meets 0 * inf."""
+    if kept.all():
+        return term(x, t)
+    return where(kept, term(where(kept, x, 0.0), where(kept, t, target_fill)), 0.0)
