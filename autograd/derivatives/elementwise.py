@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from .. import shared_math as sm
-from ..core import Op
+from ..core import Node, Op
 from ..shared_math import data_of, where
 
 
@@ -43,6 +43,34 @@ def _exponent_rule(g, out, x, y):
     at_zero = data_of(x) == 0
     elsewhere = where(at_zero, 0.0, out) * sm.log(where(at_zero, 1.0, x))
     return g * where(at_zero, where(data_of(y) < 0, -math.inf, 0.0), elsewhere)
+
+
+def _flat(x, value):
+    """``value``, a function of ``x`` constant around every point (a mask, a slope, a sign).
+
+    On raw data it is returned as it is. On a node (under ``create_graph``) it is recorded as a
+    node of ``x`` with derivative zero, so a gradient built from it stays connected to ``x`` and
+    differentiating it again gives zeros, not "unused": torch's rule for relu, leaky_relu and abs.
+    """
+    if not isinstance(x, Node):
+        return value
+    if isinstance(x.data, np.ndarray):
+        value = np.array(np.broadcast_to(np.asarray(value, dtype=x.data.dtype), x.data.shape))
+    else:
+        value = float(value)
+    return type(x)._from_op(value, locally_constant, (x,))
+
+
+def _relu_rule(g, out, x):
+    if isinstance(x, Node):
+        return g * _flat(x, x.data > 0)
+    return g * (x > 0)  # mask multiply: the fastest form
+
+
+def _leaky_relu_rule(g, out, x, alpha):
+    if isinstance(x, Node):
+        return g * _flat(x, where(x.data > 0, 1.0, alpha))
+    return where(x > 0, g, g * alpha)
 
 
 def _tie_split(g, x, y):
@@ -72,16 +100,17 @@ neg = Op("neg", lambda g, out, x: -g, reads_values=False)
 exp = Op("exp", lambda g, out, x: g * out)                          # d e^x = e^x
 log = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
 sqrt = Op("sqrt", lambda g, out, x: g * 0.5 / out)                  # d sqrt x = 1/(2 sqrt x)
-abs_ = Op("abs", lambda g, out, x: g * sm.sign(x))                  # d |x| = sign x
+abs_ = Op("abs", lambda g, out, x: g * _flat(x, sm.sign(x)))         # d |x| = sign x
 sin = Op("sin", lambda g, out, x: g * sm.cos(x))
 cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
 sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
 softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.log(1+e^x) = s(x)
-relu = Op("relu", lambda g, out, x: g * (data_of(x) > 0))                # mask multiply: fastest form
-leaky_relu = Op("leaky_relu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * alpha))
+relu = Op("relu", _relu_rule)                                       # 1 where x > 0
+leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
 elu = Op("elu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * (out + alpha)))
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
+locally_constant = Op("locally_constant", lambda g, out, x: g * 0, reads_values=False)  # see _flat
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))
 minimum = Op("minimum", lambda g, out, x, y: _tie_split(g, y, x), lambda g, out, x, y: _tie_split(g, x, y))
 clip = Op("clip", lambda g, out, x, low, high: _inside(g, x, low, high))
