@@ -256,7 +256,7 @@ class Value(Node, NumpyFunctions):
 
     def relu(self) -> Value:
         """max(x, 0); d/dx = 1 for x > 0 else 0."""
-        return Value._from_op(self.data if self.data > 0 else 0.0, ew.relu, (self,))
+        return Value._from_op(0.0 if self.data <= 0 else self.data, ew.relu, (self,))  # nan stays nan
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0 else alpha*x; d/dx = 1 or alpha."""

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from autograd import Value, gradcheck
+from autograd import Tensor, Value, gradcheck
 from autograd.testing import floats
 
 
@@ -354,3 +354,9 @@ def test_a_scalar_output_refuses_a_shaped_seed_as_torch_does():
         (theirs * theirs).backward(torch.ones(1))
     with pytest.raises(ValueError, match=r"got one of shape \(1,\)"):
         (Value(2.0) * Value(2.0)).backward(np.ones(1))
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "tanh", "sigmoid", "abs"])
+def test_value_activation_of_nan_is_nan_as_in_numpy_and_torch(name):
+    assert math.isnan(getattr(Value(math.nan), name)().data)
+    assert math.isnan(getattr(Tensor(np.array([math.nan])), name)().data[0])
