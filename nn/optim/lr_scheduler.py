@@ -1,14 +1,16 @@
 """Learning-rate schedules, PyTorch's names and sequences: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
 ``CosineAnnealingLR``, ``CosineAnnealingWarmRestarts``, ``LambdaLR``, ``MultiplicativeLR``, ``LinearLR``,
-``ConstantLR`` and ``SequentialLR`` here, with ``LRScheduler`` (:mod:`.scheduler`), ``OneCycleLR``
-(:mod:`.one_cycle`) and ``ReduceLROnPlateau`` (:mod:`.plateau`, which steps on a metric instead of a count).
+``ConstantLR`` and ``SequentialLR`` here, with ``ChainedScheduler`` (:mod:`.chained`), ``LRScheduler``
+(:mod:`.scheduler`), ``OneCycleLR`` (:mod:`.one_cycle`) and ``ReduceLROnPlateau`` (:mod:`.plateau`, which steps on a metric instead of a count).
 
 A scheduler sets ``group["lr"]`` of every param group of an optimizer, once per
 call to ``step()`` (usually once per epoch, after ``optimizer.step()``). As in
 PyTorch, constructing a scheduler records each group's starting rate as
 ``group["initial_lr"]`` and applies epoch 0. Each schedule is a closed form of
-the base rate and the epoch count, which gives PyTorch's sequence (``MultiplicativeLR``
-alone multiplies the current rate, as PyTorch's does).
+the base rate and the epoch count, which gives PyTorch's sequence. The schedules PyTorch
+chains (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``, ``LinearLR``,
+``ConstantLR``, ``MultiplicativeLR``) step from the group's current rate with PyTorch's
+formulas, so two of them on one optimizer (or in a ``ChainedScheduler``) compose as in PyTorch.
 """
 
 from __future__ import annotations
@@ -16,16 +18,21 @@ from __future__ import annotations
 import bisect
 import copy
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..checks import check_integer, check_positive_int, check_real
+from .chained import ChainedScheduler
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
 from .scheduler import LRScheduler, check_optimizer, per_group
 
 __all__ = [
+    "ChainedScheduler",
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
@@ -55,6 +62,9 @@ class StepLR(LRScheduler):
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return base_lr * self.gamma ** (epoch // self.step_size)
 
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        return lr if epoch == 0 or epoch % self.step_size else lr * self.gamma
+
 
 class ExponentialLR(LRScheduler):
     """Decay by ``gamma`` every epoch: ``lr = base_lr * gamma^epoch``."""
@@ -66,6 +76,9 @@ class ExponentialLR(LRScheduler):
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return base_lr * self.gamma**epoch
+
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        return lr if epoch == 0 else lr * self.gamma
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -84,6 +97,15 @@ class CosineAnnealingLR(LRScheduler):
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
 
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        """torch's recursion: the ratio of consecutive cosine factors, or a step up from the trough."""
+        if epoch == 0:
+            return lr
+        if (epoch - 1 - self.T_max) % (2 * self.T_max) == 0:
+            return lr + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
+        ratio = (1 + math.cos(math.pi * epoch / self.T_max)) / (1 + math.cos(math.pi * (epoch - 1) / self.T_max))
+        return ratio * (lr - self.eta_min) + self.eta_min
+
 
 class MultiStepLR(LRScheduler):
     """Decay by ``gamma`` at each milestone: ``lr = base_lr * gamma^(number of milestones <= epoch)``
@@ -100,6 +122,10 @@ class MultiStepLR(LRScheduler):
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
+
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        repeats = self.milestones.count(epoch)
+        return lr * self.gamma**repeats if repeats else lr
 
 
 def _lambdas(owner: str, lr_lambda: Any, optimizer: Any) -> list[Callable[[int], float]]:
@@ -170,6 +196,15 @@ class LinearLR(LRScheduler):
         progress = min(epoch, self.total_iters) / self.total_iters
         return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
 
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        """torch's recursion: the ratio of consecutive factors."""
+        if epoch == 0:
+            return lr * self.start_factor
+        if epoch > self.total_iters:
+            return lr
+        change = self.end_factor - self.start_factor
+        return lr * (1.0 + change / (self.total_iters * self.start_factor + (epoch - 1) * change))
+
 
 class ConstantLR(LRScheduler):
     """``lr = base_lr * factor`` for the first ``total_iters`` epochs, then ``base_lr``."""
@@ -184,11 +219,27 @@ class ConstantLR(LRScheduler):
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return base_lr * self.factor if epoch < self.total_iters else base_lr
 
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        """torch's recursion: times ``factor`` at epoch 0, divided by it at ``total_iters``. A factor of 0 (which
+        no division undoes) or ``total_iters`` 0 (where torch would keep the factor) take the closed form."""
+        if self.factor == 0 or self.total_iters == 0:
+            return self.lr_at(base_lr, epoch)
+        if epoch == 0:
+            return lr * self.factor
+        return lr * (1.0 / self.factor) if epoch == self.total_iters else lr
+
 
 class CosineAnnealingWarmRestarts(LRScheduler):
     r"""Cosine annealing restarted every cycle (SGDR, Loshchilov & Hutter): cycle i lasts ``T_0 * T_mult^i``
     epochs, and within it ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2``,
-    T_cur the epochs since the cycle began."""
+    T_cur the epochs since the cycle began and T_i its length.
+
+    As torch's, ``step(epoch)`` may be given an epoch, fractional too (``scheduler.step(epoch + i / batches)``
+    after each batch), which places T_cur and T_i there; a later ``step()`` adds 1 to T_cur (restarting
+    when it reaches T_i) and ``last_epoch`` is the epoch rounded down. Unlike torch, the cycle of a given
+    epoch is found by adding whole cycle lengths, not by a floating-point logarithm, so an epoch exactly at
+    a restart (e.g. 121 for T_0=1, T_mult=3) starts the new cycle.
+    """
 
     def __init__(
         self,
@@ -201,21 +252,48 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_0 = check_positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
         self.T_mult = check_positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
         self.eta_min = check_real("CosineAnnealingWarmRestarts", "eta_min", eta_min)
+        self.T_i: int = self.T_0
+        self.T_cur: float = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def cycle_position(self, epoch: int) -> tuple[int, int]:
-        """(T_cur, T_i): the epochs since the current cycle began and its length."""
+    def cycle_position(self, epoch: float) -> tuple[float, int]:
+        """(T_cur, T_i): the epochs since the cycle holding ``epoch`` began and its length."""
         if self.T_mult == 1:
             return epoch % self.T_0, self.T_0
-        length = self.T_0
-        while epoch >= length:  # cycles grow geometrically: a few dozen at most
-            epoch -= length
+        begins, length = 0, self.T_0
+        while epoch >= begins + length:  # cycles grow geometrically: a few dozen at most
+            begins += length
             length *= self.T_mult
-        return epoch, length
+        return epoch - begins, length
 
-    def lr_at(self, base_lr: float, epoch: int) -> float:
+    def lr_at(self, base_lr: float, epoch: float) -> float:
         position, length = self.cycle_position(epoch)
+        return self._annealed(base_lr, position, length)
+
+    def _annealed(self, base_lr: float, position: float, length: int) -> float:
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * position / length)) / 2
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one epoch (T_cur + 1, restarting at T_i), or go to ``epoch`` (>= 0, may be fractional)."""
+        if epoch is not None or self.last_epoch < 0:
+            self.step_to(0 if epoch is None else epoch)
+            return
+        position, length = self.T_cur + 1, self.T_i
+        if position >= length:
+            position, length = position % length, length * self.T_mult
+        self._place(self.last_epoch + 1, position, length)
+
+    def step_to(self, epoch: float) -> None:
+        """Place the schedule at ``epoch`` (>= 0, may be fractional): its cycle, T_cur and the rates."""
+        if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, numbers.Real):
+            raise TypeError(f"CosineAnnealingWarmRestarts: epoch must be a number >= 0, got {epoch!r}")
+        if not epoch >= 0:
+            raise ValueError(f"CosineAnnealingWarmRestarts: epoch must be a number >= 0, got {epoch!r}")
+        self._place(math.floor(epoch), *self.cycle_position(epoch))
+
+    def _place(self, last_epoch: int, position: float, length: int) -> None:
+        self.T_cur, self.T_i = position, length
+        self._set_lrs(last_epoch, [self._annealed(base_lr, position, length) for base_lr in self.base_lrs])
 
 
 class SequentialLR(LRScheduler):
@@ -235,7 +313,7 @@ class SequentialLR(LRScheduler):
         if not schedulers:
             raise ValueError(f"{owner}: expected at least one scheduler")
         for index, scheduler in enumerate(schedulers):
-            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, SequentialLR):
+            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, (SequentialLR, ChainedScheduler)):
                 raise TypeError(f"{owner}: scheduler {index} is a {type(scheduler).__name__}, not an epoch schedule")
             if getattr(scheduler, "metric_driven", False):
                 raise ValueError(f"{owner}: scheduler {index} ({type(scheduler).__name__}) steps on a metric")
@@ -280,9 +358,9 @@ class SequentialLR(LRScheduler):
         }
         return {**state, "schedulers": [scheduler.state_dict() for scheduler in self.schedulers]}
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict`'s result, checking every part (its schedulers' too) before changing any."""
-        self.check_state_dict(state_dict)
+    def check_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Raise ValueError unless ``state_dict`` is this scheduler's, its schedulers' states included."""
+        super().check_state_dict(state_dict)
         if len(state_dict["schedulers"]) != len(self.schedulers):
             raise ValueError(
                 f"SequentialLR.load_state_dict: {len(state_dict['schedulers'])} schedulers saved, "
@@ -290,6 +368,10 @@ class SequentialLR(LRScheduler):
             )
         for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
             scheduler.check_state_dict(saved)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict`'s result, checking every part (its schedulers' too) before changing any."""
+        self.check_state_dict(state_dict)
         for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
             scheduler.load_state_dict(saved)
         for key, value in state_dict.items():

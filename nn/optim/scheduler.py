@@ -1,7 +1,10 @@
 """``LRScheduler``: the base of the epoch-counting learning-rate schedules of :mod:`nn.optim.lr_scheduler`.
 
 A subclass states its schedule once, as ``lr_at(base_lr, epoch)`` (or ``lrs_at(epoch)`` for all groups);
-the base class keeps the epoch count, writes ``group["lr"]``, and saves and restores its state.
+the base class keeps the epoch count, writes ``group["lr"]``, and saves and restores its state. A schedule
+that torch *chains* (its step moves whatever rate the group has, so several schedulers on one optimizer
+compose, as ``ChainedScheduler`` relies on) also gives that move as ``chained_lr(lr, base_lr, epoch)``;
+``step()`` then uses it, and the closed form serves an explicit epoch (``step_to``) and a resumed build.
 """
 
 from __future__ import annotations
@@ -57,8 +60,14 @@ class LRScheduler:
         self.initial_step()
 
     def initial_step(self) -> None:
-        """Apply the first epoch: called when the scheduler is built (and by ``SequentialLR`` for its first one)."""
-        self.step()
+        """Apply the first epoch: called when the scheduler is built (and by ``SequentialLR`` for its first one).
+
+        A fresh scheduler steps to epoch 0; one built with ``last_epoch=k`` sets the closed-form rate of k + 1.
+        """
+        if self.last_epoch == -1:
+            self.step()
+        else:
+            self.step_to(self.last_epoch + 1)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """The learning rate of a group starting at ``base_lr`` after ``epoch`` steps."""
@@ -68,13 +77,24 @@ class LRScheduler:
         """Every group's learning rate after ``epoch`` steps."""
         return [self.lr_at(base_lr, epoch) for base_lr in self.base_lrs]
 
+    #: ``chained_lr(lr, base_lr, epoch)``: a group's rate after stepping to ``epoch`` from its current rate
+    #: ``lr`` (torch's chainable form), for the schedules torch chains; None: ``step()`` sets the closed form.
+    chained_lr: Any = None
+
     def step(self) -> None:
-        """Advance one epoch and set every group's ``lr``."""
-        self.step_to(self.last_epoch + 1)
+        """Advance one epoch and set every group's ``lr`` (from its current rate when the schedule chains)."""
+        epoch = self.last_epoch + 1
+        if self.chained_lr is None:
+            self.step_to(epoch)
+            return
+        groups = self.optimizer.param_groups
+        self._set_lrs(epoch, [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self.base_lrs)])
 
     def step_to(self, epoch: int) -> None:
         """Set every group's ``lr`` to the schedule's value at ``epoch`` (``SequentialLR`` restarts at 0)."""
-        lrs = self.lrs_at(epoch)  # may refuse the epoch (OneCycleLR past its end): nothing changed yet
+        self._set_lrs(epoch, self.lrs_at(epoch))  # may refuse the epoch (OneCycleLR past its end): nothing changed yet
+
+    def _set_lrs(self, epoch: int, lrs: list[float]) -> None:
         self.last_epoch = epoch
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr

@@ -1,0 +1,230 @@
+"""ChainedScheduler, schedulers that share one optimizer, and CosineAnnealingWarmRestarts.step(epoch) with a
+fractional epoch: the learning rates of torch at every step, state round trips and argument errors."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn
+
+lib = nn.optim.lr_scheduler
+
+
+def _optimizers(torch):
+    """Our SGD and torch's, each with two param groups (lr 0.1 and 0.3)."""
+    ours = nn.optim.SGD(
+        [{"params": [nn.Parameter(np.zeros(2))]}, {"params": [nn.Parameter(np.zeros(1))], "lr": 0.3}], lr=0.1
+    )
+    theirs = torch.optim.SGD(
+        [{"params": [torch.zeros(2, requires_grad=True)]}, {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.3}],
+        lr=0.1,
+    )
+    return ours, theirs
+
+
+def _rates(optimizer):
+    return [float(group["lr"]) for group in optimizer.param_groups]
+
+
+CHAINS = {
+    "constant_then_exponential": lambda schedules, o: [
+        schedules.ConstantLR(o, factor=0.1, total_iters=20),
+        schedules.ExponentialLR(o, 0.9),
+    ],
+    "linear_warmup_and_cosine": lambda schedules, o: [
+        schedules.LinearLR(o, start_factor=0.25, total_iters=6),
+        schedules.CosineAnnealingLR(o, T_max=9, eta_min=0.01),
+    ],
+    "step_multistep_multiplicative": lambda schedules, o: [
+        schedules.StepLR(o, step_size=4, gamma=0.5),
+        schedules.MultiStepLR(o, milestones=[3, 10, 10], gamma=0.7),
+        schedules.MultiplicativeLR(o, lambda e: 0.97),
+    ],
+    "lambda_then_exponential": lambda schedules, o: [
+        schedules.LambdaLR(o, lambda e: 1 / (1 + e)),
+        schedules.ExponentialLR(o, 0.95),
+    ],
+    "exponential_then_lambda": lambda schedules, o: [
+        schedules.ExponentialLR(o, 0.95),
+        schedules.LambdaLR(o, lambda e: 1 / (1 + e)),
+    ],
+    "restarts_and_constant": lambda schedules, o: [
+        schedules.ConstantLR(o, factor=0.5, total_iters=7),
+        schedules.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2, eta_min=0.001),
+    ],
+    "cosine_alone_past_t_max": lambda schedules, o: [schedules.CosineAnnealingLR(o, T_max=5)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHAINS))
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_chained_schedulers_give_torchs_rates_at_every_step(name, wrapped):
+    torch = pytest.importorskip("torch")
+    records = []
+    for schedules, optimizer in zip((lib, torch.optim.lr_scheduler), _optimizers(torch)):
+        schedulers = CHAINS[name](schedules, optimizer)
+        chain = schedules.ChainedScheduler(schedulers, optimizer=optimizer) if wrapped else None
+        rows = [_rates(optimizer)]
+        for _ in range(40):
+            optimizer.step()
+            if wrapped:
+                chain.step()
+                rows.append(_rates(optimizer) + [float(lr) for lr in chain.get_last_lr()])
+            else:  # stepping each scheduler by hand is what the chain does
+                for scheduler in schedulers:
+                    scheduler.step()
+                rows.append(_rates(optimizer) * 2)
+        records.append(np.array(rows[1:]))
+        records.append(np.array(rows[0]))
+    np.testing.assert_allclose(records[0], records[2], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(records[1], records[3], rtol=1e-12, atol=1e-15)
+
+
+def test_constant_then_exponential_chain_multiplies_the_factors():
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.05)
+    chain = lib.ChainedScheduler([lib.ConstantLR(optimizer, 0.1, 20), lib.ExponentialLR(optimizer, 0.9)])
+    rates = [chain.get_last_lr()[0]]
+    for _ in range(21):
+        chain.step()
+        rates.append(chain.get_last_lr()[0])
+    expected = [0.05 * (0.1 if epoch < 20 else 1.0) * 0.9**epoch for epoch in range(22)]
+    np.testing.assert_allclose(rates, expected, rtol=1e-12)
+
+
+def test_chained_scheduler_state_round_trip_resumes_the_sequence():
+    def build():
+        optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.2)
+        warmup, decay = lib.LinearLR(optimizer, 0.5, total_iters=3), lib.StepLR(optimizer, 2, gamma=0.5)
+        return optimizer, lib.ChainedScheduler([warmup, decay])
+
+    optimizer, chain = build()
+    for _ in range(4):
+        chain.step()
+    state, lr = chain.state_dict(), optimizer.param_groups[0]["lr"]
+    expected = []
+    for _ in range(5):
+        chain.step()
+        expected.append(chain.get_last_lr())
+    resumed_optimizer, resumed = build()
+    resumed_optimizer.param_groups[0]["lr"] = lr  # the optimizer's own state carries its rate
+    resumed.load_state_dict(state)
+    assert resumed.get_last_lr() == [lr]
+    got = []
+    for _ in range(5):
+        resumed.step()
+        got.append(resumed.get_last_lr())
+    assert got == expected
+
+
+def test_a_bad_chained_state_changes_none_of_its_schedulers():
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.2)
+    first, second = lib.StepLR(optimizer, 2), lib.ExponentialLR(optimizer, 0.9)
+    chain = lib.ChainedScheduler([first, second])
+    state = chain.state_dict()
+    state["schedulers"][1] = {"bogus": 1}
+    before = (first.state_dict(), second.state_dict(), chain.get_last_lr())
+    with pytest.raises(ValueError, match="ExponentialLR.load_state_dict: missing keys"):
+        chain.load_state_dict(state)
+    assert (first.state_dict(), second.state_dict(), chain.get_last_lr()) == before
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "pattern"),
+    [
+        (lambda o, p: lib.ChainedScheduler([]), ValueError, "at least one scheduler"),
+        (lambda o, p: lib.ChainedScheduler(lib.StepLR(o, 2)), TypeError, "must be a list of schedulers"),
+        (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2), "x"]), TypeError, "scheduler 1 is a str"),
+        (lambda o, p: lib.ChainedScheduler([lib.ReduceLROnPlateau(o)]), ValueError, "steps on a metric"),
+        (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2), lib.StepLR(p, 2)]), ValueError, "another optimizer"),
+        (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2)], optimizer=p), ValueError, "another optimizer"),
+        (lambda o, p: lib.ChainedScheduler([lib.StepLR(o, 2)], optimizer="sgd"), TypeError, "nn.optim.Optimizer"),
+        (
+            lambda o, p: lib.SequentialLR(o, [lib.ChainedScheduler([lib.StepLR(o, 2)]), lib.StepLR(o, 2)], [3]),
+            TypeError,
+            "scheduler 0 is a ChainedScheduler",
+        ),
+    ],
+)
+def test_bad_chained_scheduler_arguments_are_errors_naming_it(make, error, pattern):
+    first = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+    second = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+    with pytest.raises(error, match=pattern):
+        make(first, second)
+
+
+# -- CosineAnnealingWarmRestarts.step(epoch) ------------------------------------------------------------------
+def _warm_restart_trace(schedules, optimizer, calls, **options):
+    scheduler = schedules.CosineAnnealingWarmRestarts(optimizer, **options)
+    rows = []
+    for epoch in calls:
+        optimizer.step()
+        scheduler.step() if epoch is None else scheduler.step(epoch)
+        rows.append(_rates(optimizer) + [float(lr) for lr in scheduler.get_last_lr()])
+        rows.append([scheduler.last_epoch, float(scheduler.T_cur), scheduler.T_i, 0.0])
+    return np.array(rows)
+
+
+FRACTIONAL = [epoch + batch / 7 for epoch in range(30) for batch in range(7)]
+INTERLEAVED = [None] * 20 + [26, None, None, 3.5, None, None, 0, 12.25, None, 45.0, None, 2]
+
+
+@pytest.mark.parametrize("calls", [FRACTIONAL, INTERLEAVED], ids=["per_batch", "interleaved"])
+@pytest.mark.parametrize(
+    "options", [{"T_0": 5}, {"T_0": 3, "T_mult": 2, "eta_min": 0.01}, {"T_0": 2, "T_mult": 3}], ids=str
+)
+def test_warm_restarts_stepped_to_fractional_epochs_give_torchs_rates_and_counters(calls, options):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimizers(torch)
+    np.testing.assert_allclose(
+        _warm_restart_trace(lib, ours, calls, **options),
+        _warm_restart_trace(torch.optim.lr_scheduler, theirs, calls, **options),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+def test_warm_restarts_at_a_fractional_epoch_follow_the_cosine_of_its_cycle():
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    scheduler = lib.CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=2, eta_min=0.0)
+    scheduler.step(4.5)  # cycles [0, 2), [2, 6): 2.5 epochs into a cycle of 6... of length 4
+    assert (scheduler.T_cur, scheduler.T_i, scheduler.last_epoch) == (2.5, 4, 4)
+    assert scheduler.get_last_lr() == [pytest.approx((1 + np.cos(np.pi * 2.5 / 4)) / 2, rel=1e-15)]
+    scheduler.step()
+    assert (scheduler.T_cur, scheduler.T_i, scheduler.last_epoch) == (3.5, 4, 5)
+
+
+def test_warm_restarts_restart_exactly_at_a_cycle_boundary_that_torchs_logarithm_misses():
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    scheduler = lib.CosineAnnealingWarmRestarts(optimizer, T_0=1, T_mult=3)
+    scheduler.step(121)  # cycles of 1, 3, 9, 27, 81 end at 121: the cycle of 243 begins
+    assert (scheduler.T_cur, scheduler.T_i) == (0, 243)
+    assert scheduler.get_last_lr() == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("epoch", "error"),
+    [(-1, ValueError), (-0.5, ValueError), (float("nan"), ValueError), ("3", TypeError), (True, TypeError)],
+)
+def test_warm_restarts_refuse_an_epoch_that_is_not_a_number_at_least_zero(epoch, error):
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    scheduler = lib.CosineAnnealingWarmRestarts(optimizer, T_0=3)
+    scheduler.step()
+    with pytest.raises(error, match="CosineAnnealingWarmRestarts: epoch must be a number >= 0"):
+        scheduler.step(epoch)
+    assert (scheduler.last_epoch, scheduler.T_cur, scheduler.get_last_lr()) == (1, 1, [0.75])
+
+
+def test_chained_scheduler_signature_is_torchs():
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = inspect.signature(torch.optim.lr_scheduler.ChainedScheduler)
+    ours = inspect.signature(lib.ChainedScheduler)
+    assert [(p.name, p.default) for p in ours.parameters.values()] == [
+        (p.name, p.default) for p in theirs.parameters.values()
+    ]
