@@ -41,19 +41,32 @@ def _sum(grad: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
 
 
 def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int, ...]:
-    """Turn an ``axis`` argument into a sorted tuple of non-negative axes (all if None)."""
+    """Turn an ``axis`` argument into a sorted tuple of non-negative axes (all if None).
+
+    A 0-d array accepts axis 0 and -1, as torch's scalars do, and has no axis to give: the result is
+    ``()``, so a reduction over it leaves the value as it is (``torch.tensor(2.).sum(0)`` is 2).
+    """
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int,)) or hasattr(axis, "__index__") else tuple(axis)
     normalized = []
     for a in axes:
         a = int(a)
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        if not -max(ndim, 1) <= a < max(ndim, 1):
             raise ValueError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
-        normalized.append(a % ndim if ndim else 0)
+        normalized.append(a % max(ndim, 1))
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(normalized))
+    return tuple(sorted(normalized)) if ndim else ()
+
+
+def single_axis(axis: int, ndim: int, op: str) -> int:
+    """One ``axis`` of an array of ``ndim`` dimensions, made non-negative (ValueError naming ``op`` for a 0-d
+    array, which has no axis to give, and for an axis out of bounds)."""
+    if ndim == 0:
+        raise ValueError(f"{op}: needs an array of at least 1 dimension, got a 0-d array (axis {axis})")
+    (axis,) = normalize_axes(axis, ndim, op)
+    return axis
 
 
 def reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import normalize_axes
+from .broadcasting import normalize_axes, single_axis
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate
 
@@ -60,7 +60,7 @@ def rot90(m: TensorLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
     m = _tensor(m)
     if len(axes) != 2:
         raise ValueError(f"rot90: axes must name two axes, got {tuple(axes)}")
-    first, second = normalize_axes(axes[0], m.ndim, "rot90")[0], normalize_axes(axes[1], m.ndim, "rot90")[0]
+    first, second = single_axis(axes[0], m.ndim, "rot90"), single_axis(axes[1], m.ndim, "rot90")
     if first == second:
         raise ValueError(f"rot90: the axes must differ, got {tuple(axes)} for shape {m.shape}")
     k %= 4
@@ -80,7 +80,7 @@ def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None)
     a = _tensor(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
-    (axis,) = normalize_axes(axis, a.ndim, "repeat")
+    axis = single_axis(axis, a.ndim, "repeat")
     counts = np.asarray(repeats) if np.size(repeats) else np.zeros(0, dtype=np.int64)
     if counts.dtype.kind not in "iu" or np.any(counts < 0):
         raise ValueError(f"repeat: repeats must be non-negative integers, got {repeats!r}")
@@ -136,7 +136,7 @@ def roll(a: TensorLike, shift: int | Sequence[int], axis: int | Sequence[int] | 
         raise ValueError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
     offsets = [0] * a.ndim
     for ax, amount in zip(axes, shifts):
-        offsets[normalize_axes(ax, a.ndim, "roll")[0]] += int(amount)
+        offsets[single_axis(ax, a.ndim, "roll")] += int(amount)
     for dimension, offset in enumerate(offsets):
         n = a.shape[dimension]
         if n and offset % n:
@@ -147,8 +147,8 @@ def roll(a: TensorLike, shift: int | Sequence[int], axis: int | Sequence[int] | 
 def moveaxis(a: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
     """Move the axes ``source`` to the positions ``destination``; the others keep their order."""
     a = _tensor(a)
-    source = [normalize_axes(s, a.ndim, "moveaxis")[0] for s in np.atleast_1d(source)]
-    destination = [normalize_axes(d, a.ndim, "moveaxis")[0] for d in np.atleast_1d(destination)]
+    source = [single_axis(s, a.ndim, "moveaxis") for s in np.atleast_1d(source)]
+    destination = [single_axis(d, a.ndim, "moveaxis") for d in np.atleast_1d(destination)]
     if len(source) != len(destination) or len(set(source)) != len(source) or len(set(destination)) != len(destination):
         raise ValueError(f"moveaxis: source {source} and destination {destination} must be distinct axes, as many")
     order = [n for n in range(a.ndim) if n not in source]
@@ -171,7 +171,7 @@ def ravel(a: TensorLike) -> Tensor:
 def array_split(ary: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
     """Split along ``axis`` into ``n`` nearly equal pieces (the first ones one longer) or at the indices."""
     ary = _tensor(ary)
-    (axis,) = normalize_axes(axis, ary.ndim, "array_split")
+    axis = single_axis(axis, ary.ndim, "array_split")
     length = ary.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         if indices_or_sections <= 0:

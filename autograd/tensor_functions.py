@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import normalize_axes
+from .broadcasting import normalize_axes, single_axis
 from .core import Node, is_grad_enabled
 from .derivatives import arrays as ar
 from .shared_math import softmax_parts
@@ -171,7 +171,7 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
 
 def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
     """Split into pieces along ``axis`` as ``numpy.split`` does (each piece is a slice)."""
-    (axis,) = normalize_axes(axis, x.ndim, "split")
+    axis = single_axis(axis, x.ndim, "split")
     length = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or length % indices_or_sections:
@@ -268,7 +268,7 @@ def softmax_cross_entropy(
     """
     logits = logits if isinstance(logits, Tensor) else Tensor(logits)
     if type(axis) is not int or not 0 <= axis < logits.ndim:  # an axis in range needs no normalising
-        (axis,) = normalize_axes(axis, logits.ndim, "softmax_cross_entropy")
+        axis = single_axis(axis, logits.ndim, "softmax_cross_entropy")
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"softmax_cross_entropy: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
     if not validate_target:

@@ -1,0 +1,118 @@
+"""Op tests in the spirit of other autodiff projects' suites (tinygrad/teenygrad ``test_ops.py``, micrograd
+``test_engine.py``, MyGrad, minitorch), written for this library's API and compared with PyTorch.
+
+Each case runs one op on random inputs (or given values) in torch and here, then compares the values and the
+gradients of ``mean((out + 1)^2)`` with respect to every float input, as those suites' helpers do. Where this
+library deliberately follows numpy instead of torch (README: dtype promotion, ``sign(nan)``, comparisons giving
+plain arrays, ``var`` raising for no degrees of freedom), the cases do not assert torch's behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _is_torch(x: Any) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+def check_like_torch(
+    shapes: list[tuple[int, ...]] | None,
+    torch_fn: Callable[..., Any],
+    our_fn: Callable[..., Any] | None = None,
+    *,
+    values: list[np.ndarray] | None = None,
+    low: float = -1.5,
+    high: float = 1.5,
+    forward_only: bool = False,
+    dtype: Any = np.float64,
+    atol: float = 1e-9,
+    rtol: float = 1e-7,
+) -> None:
+    """Values and gradients of ``our_fn`` (default: ``torch_fn``, when the spelling is the same) against torch's."""
+    our_fn = our_fn or torch_fn
+    rng = np.random.default_rng(0)
+    arrays = (
+        [np.asarray(v) for v in values]
+        if values is not None
+        else [rng.uniform(low, high, shape).astype(dtype) for shape in shapes or []]
+    )
+    grads = [not forward_only and a.dtype.kind == "f" for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+    ours = [Tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+    expected, got = torch_fn(*theirs), our_fn(*ours)
+    got_data = got.data if isinstance(got, Tensor) else np.asarray(got)
+    assert got_data.shape == tuple(expected.shape), f"shape {got_data.shape}, torch {tuple(expected.shape)}"
+    np.testing.assert_allclose(got_data, expected.detach().numpy(), atol=atol, rtol=rtol, err_msg="value")
+    if forward_only or not expected.requires_grad:
+        return
+    ((expected + 1) ** 2).mean().backward()
+    ((got + 1) ** 2).mean().backward()
+    for position, (mine, reference) in enumerate(zip(ours, theirs)):
+        if not reference.requires_grad:
+            continue
+        want = np.zeros(reference.shape) if reference.grad is None else reference.grad.numpy()
+        have = np.zeros(mine.shape) if mine.grad is None else mine.grad
+        np.testing.assert_allclose(have, want, atol=atol * 10, rtol=rtol * 10, err_msg=f"gradient of input {position}")
+
+
+# -- 0-d tensors: torch accepts dim 0 and -1 on a scalar, and reducing over it leaves the value --------------
+ZERO_D_REDUCTIONS = {
+    "sum(0)": lambda x: x.sum(0),
+    "sum(dim=-1, keepdim=True)": lambda x: x.sum(dim=-1, keepdim=True),
+    "mean(dim=0)": lambda x: x.mean(dim=0),
+    "prod(dim=0)": lambda x: x.prod(dim=0),
+    "max(dim=0)[0]": lambda x: x.max(dim=0)[0],
+    "amax": lambda x: torch.amax(x, 0) if _is_torch(x) else x.max(axis=0),
+    "min(dim=-1)[0]": lambda x: x.min(dim=-1)[0],
+    "var(dim=0, correction=0)": lambda x: x.var(dim=0, correction=0),
+    "std(correction=0)": lambda x: x.std(correction=0),
+    "norm(dim=0)": lambda x: x.norm(dim=0),
+    "softmax(0)": lambda x: x.softmax(0),
+    "softmax(dim=-1)": lambda x: x.softmax(dim=-1),
+    "log_softmax(0)": lambda x: x.log_softmax(0),
+    "logsumexp(0)": lambda x: x.logsumexp(0),
+    "logsumexp(-1, keepdim)": lambda x: x.logsumexp(-1, keepdim=True) if _is_torch(x) else x.logsumexp(-1, True),
+    "all(dim=0)": lambda x: x.all(dim=0) if _is_torch(x) else Tensor(x.all(dim=0)),
+    "argmax(dim=0)": lambda x: x.argmax(dim=0) if _is_torch(x) else Tensor(x.argmax(dim=0)),
+    "flip(0)": lambda x: x.flip(0),
+    "unsqueeze(-1)": lambda x: x.unsqueeze(-1),
+    "squeeze(dim=0)": lambda x: x.squeeze(dim=0),
+}
+
+
+@pytest.mark.parametrize("name", ZERO_D_REDUCTIONS)
+def test_zero_dimensional_tensor_reduces_over_dim_0_and_minus_1_as_torch(name):
+    check_like_torch([()], ZERO_D_REDUCTIONS[name])
+
+
+@pytest.mark.parametrize("axis", [1, -2, (0, -1)])
+def test_zero_dimensional_tensor_refuses_other_axes_naming_the_op(axis):
+    with pytest.raises(ValueError, match=r"sum: (axis -?\d is out of bounds for an array of dimension 0|repeated)"):
+        Tensor(2.0).sum(axis)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: ag.repeat(x, 2, 0),
+        lambda x: ag.roll(x, 1, 0),
+        lambda x: ag.moveaxis(x, 0, 0),
+        lambda x: ag.array_split(x, 2, 0),
+        lambda x: ag.split(x, 1),
+        lambda x: ag.rot90(x),
+        lambda x: ag.softmax_cross_entropy(x, np.array(0), axis=0),
+    ],
+)
+def test_single_axis_ops_refuse_a_zero_dimensional_tensor_naming_the_op(call):
+    with pytest.raises(ValueError, match=r"^\w+: needs an array of at least 1 dimension, got a 0-d array"):
+        call(Tensor(2.0, requires_grad=True))
