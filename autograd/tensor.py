@@ -739,24 +739,42 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         return self._view(data, ar.reshape, {"shape": data.shape})
 
     def transpose(self, *axes: Any) -> Tensor:
-        """Permute axes (reverse them if none given); alias ``permute``."""
+        """Permute axes: numpy's ``transpose(axes)`` or ``transpose(*axes)``, all reversed if none given.
+
+        Two axes given apart are torch's ``transpose(dim0, dim1)``, which swaps them: ``x.transpose(1, 2)``,
+        ``k.transpose(-2, -1)``, and also ``m.transpose(0, 1)`` on a matrix, which numpy would read as the
+        identity permutation. A tuple (``transpose((0, 1))``) and ``permute`` always give the permutation.
+        """
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+            return self._swapped(axes[0], axes[1], "transpose")
+        return self._permuted(axes, "transpose")
+
+    def permute(self, *dims: Any) -> Tensor:
+        """Permute axes as ``dims`` orders them (``x.permute(2, 0, 1)`` or ``x.permute((2, 0, 1))``)."""
+        return self._permuted(dims, "permute")
+
+    def _permuted(self, axes: tuple, op: str) -> Tensor:
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         if not axes:
             axes = tuple(range(self.ndim - 1, -1, -1))
-        if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of shape {self.shape}")
+        in_range = len(axes) == self.ndim and all(-self.ndim <= a < self.ndim for a in axes)
+        if not in_range or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}")
         axes = tuple(a % self.ndim for a in axes)
         return self._view(self.data.transpose(axes), ar.transpose, {"axes": axes})
 
-    permute = transpose
-
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Exchange two axes."""
-        (axis1,), (axis2,) = normalize_axes(axis1, self.ndim, "swapaxes"), normalize_axes(axis2, self.ndim, "swapaxes")
+        """Exchange two axes (torch's ``transpose(dim0, dim1)``)."""
+        return self._swapped(axis1, axis2, "swapaxes")
+
+    def _swapped(self, axis1: int, axis2: int, op: str) -> Tensor:
+        first, second = normalize_axes(axis1, self.ndim, op), normalize_axes(axis2, self.ndim, op)
+        if self.ndim == 0:  # axes 0 and -1 of a 0-d tensor, as torch: nothing to swap
+            return self
         axes = list(range(self.ndim))
-        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return self.transpose(tuple(axes))
+        axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
+        return self._permuted(tuple(axes), op)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge axes start_dim..end_dim into one (all of them by default)."""

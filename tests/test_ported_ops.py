@@ -116,3 +116,83 @@ def test_zero_dimensional_tensor_refuses_other_axes_naming_the_op(axis):
 def test_single_axis_ops_refuse_a_zero_dimensional_tensor_naming_the_op(call):
     with pytest.raises(ValueError, match=r"^\w+: needs an array of at least 1 dimension, got a 0-d array"):
         call(Tensor(2.0, requires_grad=True))
+
+
+# -- shape ops, torch's spellings ------------------------------------------------------------------------
+SHAPE_OPS = {
+    "reshape(-1, 3, 6)": ((4, 3, 6), lambda x: x.reshape(-1, 3, 6)),
+    "reshape((12, 6))": ((4, 3, 6), lambda x: x.reshape((12, 6))),
+    "view(4, -1)": ((4, 3, 6), lambda x: x.view(4, -1)),
+    "permute(3, 0, 2, 1)": ((1, 2, 3, 4), lambda x: x.permute(3, 0, 2, 1)),
+    "permute((3, 0, 2, 1))": ((1, 2, 3, 4), lambda x: x.permute((3, 0, 2, 1))),
+    "permute(-1, 0, -2, 1)": ((1, 2, 3, 4), lambda x: x.permute(-1, 0, -2, 1)),
+    "permute(0, 1) of a matrix": ((3, 4), lambda x: x.permute(0, 1)),
+    "transpose(1, 2)": ((3, 4, 5), lambda x: x.transpose(1, 2)),
+    "transpose(-1, 0)": ((3, 4, 5), lambda x: x.transpose(-1, 0)),
+    "transpose(-2, -1)": ((2, 3, 4, 5), lambda x: x.transpose(-2, -1)),
+    "transpose(0, 1) of a matrix": ((3, 4), lambda x: x.transpose(0, 1)),
+    "transpose(1, 0) of a matrix": ((3, 4), lambda x: x.transpose(1, 0)),
+    "transpose(1, 1)": ((3, 4), lambda x: x.transpose(1, 1)),
+    "transpose(0, 0) of a vector": ((3,), lambda x: x.transpose(0, 0)),
+    "transpose(0, -1) of a scalar": ((), lambda x: x.transpose(0, -1)),
+    "swapaxes(0, 2)": ((3, 4, 5), lambda x: x.swapaxes(0, 2)),
+    "T": ((3, 4), lambda x: x.T),
+    "mT": ((2, 3, 4), lambda x: x.mT),
+    "flatten()": ((2, 3, 4), lambda x: x.flatten()),
+    "flatten(1)": ((2, 3, 4), lambda x: x.flatten(1)),
+    "flatten(0, -2)": ((2, 3, 4), lambda x: x.flatten(0, -2)),
+    "flatten(start_dim=1, end_dim=2)": ((2, 3, 4), lambda x: x.flatten(start_dim=1, end_dim=2)),
+    "squeeze()": ((1, 3, 1, 4), lambda x: x.squeeze()),
+    "squeeze(2)": ((1, 3, 1, 4), lambda x: x.squeeze(2)),
+    "squeeze(-1)": ((1, 3, 4, 1), lambda x: x.squeeze(-1)),
+    "squeeze(dim=1) of a non-1 axis": ((1, 3, 4, 1), lambda x: x.squeeze(dim=1)),
+    "squeeze(dim=(0, 3))": ((1, 3, 4, 1), lambda x: x.squeeze(dim=(0, 3))),
+    "unsqueeze(0)": ((3, 4), lambda x: x.unsqueeze(0)),
+    "unsqueeze(-1)": ((3, 4), lambda x: x.unsqueeze(-1)),
+    "unsqueeze(-2)": ((3, 4), lambda x: x.unsqueeze(-2)),
+    "unsqueeze(dim=2)": ((3, 4), lambda x: x.unsqueeze(dim=2)),
+    "expand(3, 4)": ((3, 1), lambda x: x.expand(3, 4)),
+    "expand(2, -1, 4)": ((3, 1), lambda x: x.expand(2, -1, 4)),
+    "expand((2, 3, 4))": ((3, 1), lambda x: x.expand((2, 3, 4))),
+    "flip(0)": ((3, 4, 5), lambda x: x.flip(0)),
+    "flip((0, 2))": ((3, 4, 5), lambda x: x.flip((0, 2))),
+    "flip([1, -1])": ((3, 4, 5), lambda x: x.flip([1, -1])),
+    "flip(0, 1)": ((3, 4, 5), lambda x: x.flip(0, 1)),
+    "roll(2, 1)": ((3, 4, 5), lambda x: x.roll(2, 1)),
+    "roll((1, -2), (0, 2))": ((3, 4, 5), lambda x: x.roll((1, -2), (0, 2))),
+    "roll(3) flattened": ((3, 4, 5), lambda x: x.roll(3)),
+    "repeat(2, 1) is tile": ((3, 4), lambda x: x.repeat(2, 1) if _is_torch(x) else ag.tile(x, (2, 1))),
+    "repeat_interleave is repeat": (
+        (3, 4),
+        lambda x: x.repeat_interleave(2, dim=1) if _is_torch(x) else x.repeat(2, axis=1),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SHAPE_OPS)
+def test_shape_op_matches_torch(name):
+    shape, call = SHAPE_OPS[name]
+    check_like_torch([shape], call)
+
+
+def test_transpose_with_a_tuple_is_numpy_permutation():
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(Tensor(x).transpose((0, 1)).data, x)
+    np.testing.assert_array_equal(Tensor(x).transpose((1, 0)).data, x.T)
+    y = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(Tensor(y).transpose(2, 0, 1).data, y.transpose(2, 0, 1))
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda x: x.permute(3, 1, 2), r"permute: axes \(3, 1, 2\) are not a permutation of the axes of shape \(2, 3, 4\)"),
+        (lambda x: x.permute(0, 1), r"permute: axes \(0, 1\) are not a permutation of the axes of shape \(2, 3, 4\)"),
+        (lambda x: x.transpose((0, 0, 1)), r"transpose: axes \(0, 0, 1\) are not a permutation"),
+        (lambda x: x.transpose(0, 3), r"transpose: axis 3 is out of bounds for an array of dimension 3"),
+        (lambda x: x.transpose(-4, 0), r"transpose: axis -4 is out of bounds for an array of dimension 3"),
+    ],
+)
+def test_bad_permutations_are_errors_naming_the_op_and_shape(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call(Tensor(np.ones((2, 3, 4))))

@@ -183,7 +183,7 @@ def test_broadcast_mismatch_names_op_and_both_shapes(name, right_kind):
         (lambda: ag.stack([Tensor(np.ones(2)), Tensor(np.ones(3))]), r"stack: .*\(2,\), \(3,\)"),
         (lambda: Tensor(np.ones((2, 3))).broadcast_to((3, 3)), r"broadcast_to: .*\(2, 3\) to \(3, 3\)"),
         (lambda: Tensor(np.ones((2, 3))).reshape(4, 2), r"reshape: .*\(2, 3\) into \(4, 2\)"),
-        (lambda: Tensor(np.ones((2, 3))).transpose(0, 0), r"transpose: .*\(0, 0\).*\(2, 3\)"),
+        (lambda: Tensor(np.ones((2, 3))).transpose((0, 0)), r"transpose: .*\(0, 0\).*\(2, 3\)"),
     ],
 )
 def test_shape_errors_name_op_and_shapes(call, pattern):
