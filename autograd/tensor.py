@@ -529,11 +529,16 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("mean", axis, keepdims, dim, keepdim)
         data = self.data
-        if data.dtype.kind == "f" and data.dtype.itemsize >= 4 and data.size:
+        if data.dtype.kind == "f" and data.dtype.itemsize >= 4:
             # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
             axes = normalize_axes(axis, data.ndim, "mean")
             count = math.prod(data.shape[a] for a in axes)
-            mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims) / count)
+            total = np.add.reduce(data, axis=axes, keepdims=keepdims)
+            if count:
+                mean = np.asarray(total / count)
+            else:
+                with np.errstate(invalid="ignore"):  # the mean of an empty slice is nan, as torch's, without a warning
+                    mean = np.asarray(total / count)
             return Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
         return self._reduce(ar.mean, np.mean, axis, keepdims)
 
@@ -658,7 +663,7 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
             axis, keepdims = torch_reduction(name, axis, keepdims, dim, keepdim)
         if dim is not UNSET:
             return self._extremum_with_index(name, axis, keepdims)
-        self._check_nonempty(name)
+        self._check_nonempty(name, axis)
         return self._reduce(op, reduce, axis, keepdims)
 
     def logsumexp(
@@ -721,9 +726,10 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
             axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
         return np.argmin(self.data, axis=axis, keepdims=keepdims)
 
-    def _check_nonempty(self, op: str) -> None:
-        if self.size == 0:
-            raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op}")
+    def _check_nonempty(self, op: str, axis: Any) -> None:
+        """ValueError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is fine)."""
+        if self.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
+            raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")
 
     # -- shape -------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:

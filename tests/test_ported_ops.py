@@ -122,6 +122,7 @@ def test_single_axis_ops_refuse_a_zero_dimensional_tensor_naming_the_op(call):
 SHAPE_OPS = {
     "reshape(-1, 3, 6)": ((4, 3, 6), lambda x: x.reshape(-1, 3, 6)),
     "reshape((12, 6))": ((4, 3, 6), lambda x: x.reshape((12, 6))),
+    "reshape of empty": ((0, 3), lambda x: x.reshape(3, 0)),
     "view(4, -1)": ((4, 3, 6), lambda x: x.view(4, -1)),
     "permute(3, 0, 2, 1)": ((1, 2, 3, 4), lambda x: x.permute(3, 0, 2, 1)),
     "permute((3, 0, 2, 1))": ((1, 2, 3, 4), lambda x: x.permute((3, 0, 2, 1))),
@@ -186,7 +187,10 @@ def test_transpose_with_a_tuple_is_numpy_permutation():
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [
-        (lambda x: x.permute(3, 1, 2), r"permute: axes \(3, 1, 2\) are not a permutation of the axes of shape \(2, 3, 4\)"),
+        (
+            lambda x: x.permute(3, 1, 2),
+            r"permute: axes \(3, 1, 2\) are not a permutation of the axes of shape \(2, 3, 4\)",
+        ),
         (lambda x: x.permute(0, 1), r"permute: axes \(0, 1\) are not a permutation of the axes of shape \(2, 3, 4\)"),
         (lambda x: x.transpose((0, 0, 1)), r"transpose: axes \(0, 0, 1\) are not a permutation"),
         (lambda x: x.transpose(0, 3), r"transpose: axis 3 is out of bounds for an array of dimension 3"),
@@ -196,3 +200,106 @@ def test_transpose_with_a_tuple_is_numpy_permutation():
 def test_bad_permutations_are_errors_naming_the_op_and_shape(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call(Tensor(np.ones((2, 3, 4))))
+
+
+# -- reductions: axis tuples, negative axes, keepdim, empty tensors ---------------------------------------
+def _axes_of(ndim: int) -> list[Any]:
+    """None, every single axis (both signs), and the first and last together."""
+    return [None, *range(-ndim, ndim), *([(0, ndim - 1)] if ndim >= 2 else [])]
+
+
+def _all_dims(x: Any, axis: Any) -> Any:
+    return tuple(range(x.ndim)) if axis is None else axis
+
+
+def _torch_prod(x: Any, axis: Any, keepdim: bool) -> Any:
+    """torch.prod takes one dim: reduce the axes one at a time, the highest first."""
+    for a in sorted((a % max(x.ndim, 1) for a in np.atleast_1d(_all_dims(x, axis))), reverse=True):
+        x = x.prod(dim=int(a), keepdim=keepdim) if x.ndim else x
+    return x
+
+
+REDUCTIONS = {
+    "sum": (lambda x, a, k: x.sum(dim=_all_dims(x, a), keepdim=k), lambda x, a, k: x.sum(axis=a, keepdims=k)),
+    "mean": (lambda x, a, k: x.mean(dim=_all_dims(x, a), keepdim=k), lambda x, a, k: x.mean(axis=a, keepdims=k)),
+    "amax": (lambda x, a, k: torch.amax(x, _all_dims(x, a), k), lambda x, a, k: x.max(axis=a, keepdims=k)),
+    "amin": (lambda x, a, k: torch.amin(x, _all_dims(x, a), k), lambda x, a, k: x.min(axis=a, keepdims=k)),
+    "prod": (_torch_prod, lambda x, a, k: x.prod(axis=a, keepdims=k)),
+    "logsumexp": (
+        lambda x, a, k: torch.logsumexp(x, _all_dims(x, a), k),
+        lambda x, a, k: x.logsumexp(axis=a, keepdims=k),
+    ),
+    "var": (lambda x, a, k: x.var(dim=a, keepdim=k), lambda x, a, k: x.var(dim=a, keepdim=k)),
+    "std": (
+        lambda x, a, k: x.std(dim=a, keepdim=k, correction=0),
+        lambda x, a, k: x.std(dim=a, keepdim=k, correction=0),
+    ),
+}
+REDUCTION_CASES = [
+    (name, shape, axis, keepdim)
+    for name in REDUCTIONS
+    for shape in [(5, 3), (2, 3, 4), (4,), ()]
+    for axis in _axes_of(len(shape))
+    for keepdim in (False, True)
+    if not (name == "var" and shape == ())  # one element: no degrees of freedom (a ValueError here, nan in torch)
+]
+
+
+@pytest.mark.parametrize(("name", "shape", "axis", "keepdim"), REDUCTION_CASES)
+def test_reduction_matches_torch(name, shape, axis, keepdim):
+    theirs, ours = REDUCTIONS[name]
+    check_like_torch([shape], lambda x: theirs(x, axis, keepdim), lambda x: ours(x, axis, keepdim))
+
+
+def test_max_with_ties_shares_the_gradient_as_amax():
+    values = [np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])]
+    check_like_torch(None, lambda x: x.amax(), lambda x: x.max(), values=values)
+    check_like_torch(None, lambda x: x.amax(1), lambda x: x.max(axis=1), values=values)
+    check_like_torch(None, lambda x: x.amin(0), lambda x: x.min(axis=0), values=values)
+
+
+def test_max_with_dim_gives_values_and_first_indices_as_torch():
+    values = [np.array([[1.0, 3.0, 3.0], [4.0, 2.0, 4.0]])]
+    check_like_torch(None, lambda x: x.max(dim=1)[0], values=values)
+    check_like_torch(None, lambda x: x.min(dim=0, keepdim=True)[0], values=values)
+    check_like_torch(None, lambda x: torch.as_tensor(x.max(dim=1)[1]), values=values, forward_only=True)
+    check_like_torch(None, lambda x: torch.as_tensor(x.argmax()), values=values, forward_only=True)
+    check_like_torch(None, lambda x: torch.as_tensor(x.argmax(dim=1, keepdim=True)), values=values, forward_only=True)
+
+
+EMPTY_REDUCTIONS = {
+    "sum over the empty axis": ((0, 3), lambda x: x.sum(0)),
+    "sum over the other axis": ((0, 3), lambda x: x.sum(1)),
+    "sum of all": ((2, 0), lambda x: x.sum()),
+    "mean over the empty axis": ((0, 3), lambda x: x.mean(0)),
+    "mean of all": ((2, 0, 3), lambda x: x.mean()),
+    "mean over the other axis, keepdim": ((3, 0), lambda x: x.mean(0, keepdim=True)),
+    "prod over the empty axis": ((0, 3), lambda x: x.prod(0)),
+    "amax over the other axis": ((0, 3), lambda x: torch.amax(x, 1) if _is_torch(x) else x.max(axis=1)),
+    "max(dim) over the other axis": ((3, 0), lambda x: x.max(dim=0)[0]),
+    "amin over the other axis, keepdim": (
+        (0, 3),
+        lambda x: torch.amin(x, 1, keepdim=True) if _is_torch(x) else x.min(axis=1, keepdims=True),
+    ),
+    "logsumexp over the empty axis": ((3, 0), lambda x: x.logsumexp(1)),
+    "softmax of an empty slice": ((3, 0), lambda x: x.softmax(-1)),
+    "softmax of no slices": ((0, 3), lambda x: x.softmax(-1)),
+    "reshape": ((0, 3), lambda x: x.reshape(3, 0)),
+}
+
+
+@pytest.mark.parametrize("name", EMPTY_REDUCTIONS)
+def test_reduction_of_an_empty_tensor_matches_torch_without_warnings(name):
+    shape, call = EMPTY_REDUCTIONS[name]
+    check_like_torch([shape], call)  # pyproject turns the library's RuntimeWarnings into errors
+
+
+@pytest.mark.parametrize("reduction", ["max", "min"])
+def test_max_over_an_empty_axis_is_an_error_naming_op_and_shape(reduction):
+    with pytest.raises(ValueError, match=rf"{reduction}: zero-size tensor of shape \(0, 3\) has no {reduction}"):
+        getattr(Tensor(np.zeros((0, 3))), reduction)(axis=0)
+
+
+def test_sum_over_an_empty_axis_tuple_is_numpys_no_reduction():
+    x = np.arange(6.0).reshape(2, 3)  # numpy's axis=() reduces nothing; torch's dim=() would reduce everything
+    np.testing.assert_array_equal(Tensor(x).sum(axis=()).data, x.sum(axis=()))

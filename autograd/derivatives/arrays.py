@@ -36,6 +36,11 @@ def _count(shape, axes):
     return math.prod(shape[a] for a in axes)
 
 
+def _mean_rule(g, out, x, axes, keepdims):
+    # d/dx_i = 1/n; an empty slice (n = 0) has no entry to receive it
+    return _spread(g / max(_count(x.shape, axes), 1), x.shape, axes, keepdims)
+
+
 def _extreme_rule(g, out, x, axes, keepdims):
     # The entries equal to the result share g evenly; a NaN result is the NaN entries' (as torch.max).
     xd = data_of(x)
@@ -153,7 +158,7 @@ def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
 sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims), reads_values=False)
-mean = Op("mean", lambda g, out, x, axes, keepdims: _spread(g / _count(x.shape, axes), x.shape, axes, keepdims), reads_values=False)
+mean = Op("mean", _mean_rule, reads_values=False)
 max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
