@@ -2,7 +2,9 @@
 
 The stateless ones only hold their hyper-parameters. ``PReLU``, learnable ``Swish``,
 ``Maxout`` and ``ACONC`` own Parameters, listed by ``parameters()`` and updated by an
-optimizer like any other layer's.
+optimizer like any other layer's. torch's ``inplace`` flag is accepted (and shown in the repr) where
+torch has it, but the layer returns a new Tensor and leaves its input as it was (see
+:mod:`nn.functional.activations`). The softmax layers take their axis as ``axis`` or as torch's ``dim``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,18 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.torch_keywords import UNSET, torch_dim
 
 from . import functional as F
-from .checks import check_choice, check_float_dtype, check_integer, check_positive_int, check_real, make_generator
+from .checks import (
+    check_choice,
+    check_flag,
+    check_float_dtype,
+    check_integer,
+    check_positive_int,
+    check_real,
+    make_generator,
+)
 from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter
 
@@ -47,6 +58,22 @@ __all__ = [
 ]
 
 
+class _InPlaceFlag(Module):
+    """A layer with torch's ``inplace`` flag: accepted, checked and shown in the repr when True; its output is
+    always a new Tensor."""
+
+    inplace: bool = False
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = check_flag(type(self).__name__, "inplace", inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+    def _with_flag(self, text: str) -> str:
+        return f"{text}, inplace=True" if self.inplace else text
+
+
 class Sigmoid(Module):
     """Logistic sigmoid 1 / (1 + e^-x)."""
 
@@ -61,24 +88,25 @@ class Tanh(Module):
         return F.tanh(x)
 
 
-class ReLU(Module):
+class ReLU(_InPlaceFlag):
     """max(x, 0)."""
 
     def forward(self, x: Any) -> Tensor:
         return F.relu(x)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_InPlaceFlag):
     """x where x > 0 else negative_slope * x."""
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         self.negative_slope = check_real("LeakyReLU", "negative_slope", negative_slope)
+        super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return self._with_flag(f"negative_slope={self.negative_slope}")
 
 
 class PReLU(Module):
@@ -99,30 +127,34 @@ class PReLU(Module):
         return f"num_parameters={self.weight.shape[0]}"
 
 
-class ELU(Module):
+class ELU(_InPlaceFlag):
     """x where x > 0 else alpha (e^x - 1)."""
 
-    def __init__(self, alpha: float = 1.0) -> None:
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         self.alpha = check_real("ELU", "alpha", alpha)
+        super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
         return F.elu(x, self.alpha)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return self._with_flag(f"alpha={self.alpha}")
 
 
 class Softplus(Module):
-    """log(1 + e^(beta x)) / beta."""
+    """log(1 + e^(beta x)) / beta, and x where beta x > ``threshold`` (as torch)."""
 
-    def __init__(self, beta: float = 1.0) -> None:
+    threshold: float = 20.0
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         self.beta = check_real("Softplus", "beta", beta, 0, low_open=True)
+        self.threshold = check_real("Softplus", "threshold", threshold, allow_inf=True)
 
     def forward(self, x: Any) -> Tensor:
-        return F.softplus(x, self.beta)
+        return F.softplus(x, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
-        return f"beta={self.beta}"
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Swish(Module):
@@ -143,14 +175,14 @@ class Swish(Module):
         return f"beta={beta}, learnable={self.learnable}"
 
 
-class SiLU(Module):
+class SiLU(_InPlaceFlag):
     """x * sigmoid(x)."""
 
     def forward(self, x: Any) -> Tensor:
         return F.silu(x)
 
 
-class Mish(Module):
+class Mish(_InPlaceFlag):
     """x * tanh(softplus(x))."""
 
     def forward(self, x: Any) -> Tensor:
@@ -229,10 +261,17 @@ class ACONC(Module):
 
 
 class Softmax(Module):
-    """Softmax along ``axis``."""
+    """Softmax along ``axis`` (torch's ``dim``)."""
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int = -1, *, dim: Any = UNSET) -> None:
+        if dim is not UNSET:
+            axis = torch_dim("Softmax", axis, dim, default=-1)
         self.axis = check_integer("Softmax", "axis", axis)
+
+    @property
+    def dim(self) -> int:
+        """torch's name of ``axis``."""
+        return self.axis
 
     def forward(self, x: Any) -> Tensor:
         return F.softmax(x, self.axis)
@@ -242,10 +281,17 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """Log-softmax along ``axis``."""
+    """Log-softmax along ``axis`` (torch's ``dim``)."""
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int = -1, *, dim: Any = UNSET) -> None:
+        if dim is not UNSET:
+            axis = torch_dim("LogSoftmax", axis, dim, default=-1)
         self.axis = check_integer("LogSoftmax", "axis", axis)
+
+    @property
+    def dim(self) -> int:
+        """torch's name of ``axis``."""
+        return self.axis
 
     def forward(self, x: Any) -> Tensor:
         return F.log_softmax(x, self.axis)
@@ -267,38 +313,47 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class Hardtanh(Module):
+class Hardtanh(_InPlaceFlag):
     """x clipped to [min_val, max_val]."""
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         F.hardtanh(np.zeros(0), min_val, max_val)  # checks the bounds now, not at the first forward
         self.min_val, self.max_val = float(min_val), float(max_val)
+        super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
         return F.hardtanh(x, self.min_val, self.max_val)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        return self._with_flag(f"min_val={self.min_val}, max_val={self.max_val}")
 
 
-class CELU(Module):
+class CELU(_InPlaceFlag):
     """Continuously differentiable ELU with scale ``alpha``."""
 
-    def __init__(self, alpha: float = 1.0) -> None:
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         self.alpha = check_real("CELU", "alpha", alpha, 0.0, low_open=True)
+        super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
         return F.celu(x, self.alpha)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return self._with_flag(f"alpha={self.alpha}")
 
 
 class Softmin(Module):
-    """softmax(-x) along ``axis``."""
+    """softmax(-x) along ``axis`` (torch's ``dim``)."""
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int = -1, *, dim: Any = UNSET) -> None:
+        if dim is not UNSET:
+            axis = torch_dim("Softmin", axis, dim, default=-1)
         self.axis = check_integer("Softmin", "axis", axis)
+
+    @property
+    def dim(self) -> int:
+        """torch's name of ``axis``."""
+        return self.axis
 
     def forward(self, x: Any) -> Tensor:
         return F.softmin(x, self.axis)
@@ -307,18 +362,20 @@ class Softmin(Module):
         return f"axis={self.axis}"
 
 
-def _stateless(name: str, function: Any, doc: str) -> type[Module]:
-    """A Module class without hyper-parameters whose forward is ``function``."""
+def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -> type[Module]:
+    """A Module class without hyper-parameters whose forward is ``function`` (with torch's ``inplace`` flag
+    if ``inplace_flag``)."""
 
     def forward(self: Module, x: Any) -> Tensor:
         return function(x)
 
-    return type(name, (Module,), {"forward": forward, "__doc__": doc, "__module__": __name__})
+    base = _InPlaceFlag if inplace_flag else Module
+    return type(name, (base,), {"forward": forward, "__doc__": doc, "__module__": __name__})
 
 
-ReLU6 = _stateless("ReLU6", F.relu6, "min(max(x, 0), 6).")
-SELU = _stateless("SELU", F.selu, "Self-normalising ELU, scale * elu(x, alpha).")
+ReLU6 = _stateless("ReLU6", F.relu6, "min(max(x, 0), 6).", inplace_flag=True)
+SELU = _stateless("SELU", F.selu, "Self-normalising ELU, scale * elu(x, alpha).", inplace_flag=True)
 LogSigmoid = _stateless("LogSigmoid", F.logsigmoid, "log(sigmoid(x)), stable.")
-Hardsigmoid = _stateless("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.")
-Hardswish = _stateless("Hardswish", F.hardswish, "x * relu6(x + 3) / 6.")
+Hardsigmoid = _stateless("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.", inplace_flag=True)
+Hardswish = _stateless("Hardswish", F.hardswish, "x * relu6(x + 3) / 6.", inplace_flag=True)
 Softsign = _stateless("Softsign", F.softsign, "x / (1 + |x|).")

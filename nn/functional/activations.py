@@ -9,6 +9,10 @@ tensor of length ``x.shape[1]`` (the channel axis, as in ``torch.nn.PReLU``).
 
 At kinks the derivative is the left one (relu'(0) = 0, as PyTorch); ties inside a
 ``maxout`` group split the gradient evenly.
+
+torch's ``inplace`` flag is accepted where torch has it, but the result is always a new Tensor and the
+input is left as it was (the engine records no in-place change of a graph node): use the returned value,
+as ``x = F.relu(x, inplace=True)`` does.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, where
+from autograd.torch_keywords import UNSET, torch_dim
 
-from ..checks import check_axis, check_choice, check_positive_int, check_real
+from ..checks import check_axis, check_choice, check_flag, check_float_dtype, check_positive_int, check_real
 
 __all__ = [
     "acon_c",
@@ -51,6 +56,11 @@ __all__ = [
 ]
 
 ParameterLike = float | int | Tensor | np.ndarray
+
+
+def check_inplace(function: str, inplace: Any) -> None:
+    """Accept torch's ``inplace`` flag (a bool); the activation still returns a new Tensor."""
+    check_flag(function, "inplace", inplace)
 
 
 def as_float_tensor(x: Any, function: str) -> Tensor:
@@ -105,13 +115,15 @@ def tanh(x: Any) -> Tensor:
     return as_float_tensor(x, "tanh").tanh()
 
 
-def relu(x: Any) -> Tensor:
+def relu(x: Any, inplace: bool = False) -> Tensor:
     """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0."""
+    check_inplace("relu", inplace)
     return as_float_tensor(x, "relu").relu()
 
 
-def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0 else negative_slope * x; d/dx = 1 or negative_slope."""
+    check_inplace("leaky_relu", inplace)
     negative_slope = check_real("leaky_relu", "negative_slope", negative_slope)
     return as_float_tensor(x, "leaky_relu").leaky_relu(negative_slope)
 
@@ -127,24 +139,28 @@ def prelu(x: Any, weight: ParameterLike) -> Tensor:
     return where(x.data > 0, x, x * slope)
 
 
-def elu(x: Any, alpha: float = 1.0) -> Tensor:
+def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Exponential linear unit: x where x > 0 else alpha (e^x - 1).
 
     d/dx = 1 where x > 0 else alpha e^x = elu(x) + alpha.
     """
+    check_inplace("elu", inplace)
     alpha = check_real("elu", "alpha", alpha)
     return as_float_tensor(x, "elu").elu(alpha)
 
 
-def softplus(x: Any, beta: float = 1.0) -> Tensor:
-    """Smooth ReLU log(1 + e^(beta x)) / beta, computed as max(z, 0) + log1p(e^-|z|), z = beta x.
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """Smooth ReLU log(1 + e^(beta x)) / beta, computed as max(z, 0) + log1p(e^-|z|), z = beta x; as torch,
+    x itself where beta x > ``threshold`` (there the two differ by less than e^-threshold / beta).
 
-    d/dx = sigmoid(beta x). Unlike torch there is no ``threshold``: the formula above
-    is exact and stable for every finite input.
+    d/dx = sigmoid(beta x), and 1 where beta x > threshold.
     """
     beta = check_real("softplus", "beta", beta, 0, low_open=True)
+    threshold = check_real("softplus", "threshold", threshold, allow_inf=True)
     x = as_float_tensor(x, "softplus")
-    return x.softplus() if beta == 1 else (x * beta).softplus() / beta
+    smooth = x.softplus() if beta == 1 else (x * beta).softplus() / beta
+    linear = x.data * beta > threshold
+    return where(linear, x, smooth) if linear.any() else smooth
 
 
 def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
@@ -158,16 +174,18 @@ def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
     return x.swish(beta) if isinstance(beta, float) else x * (x * beta).sigmoid()  # a Tensor beta learns
 
 
-def silu(x: Any) -> Tensor:
+def silu(x: Any, inplace: bool = False) -> Tensor:
     """SiLU x * sigmoid(x) (swish with beta = 1); d/dx = s (1 + x (1 - s))."""
+    check_inplace("silu", inplace)
     return as_float_tensor(x, "silu").silu()
 
 
-def mish(x: Any) -> Tensor:
+def mish(x: Any, inplace: bool = False) -> Tensor:
     """Mish x * tanh(softplus(x)) (Misra).
 
     d/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), where sp = softplus(x).
     """
+    check_inplace("mish", inplace)
     return as_float_tensor(x, "mish").mish()
 
 
@@ -210,23 +228,32 @@ def acon_c(x: Any, p1: ParameterLike, p2: ParameterLike, beta: ParameterLike) ->
     return difference * (difference * beta).sigmoid() + x * p2
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """Softmax e^x_i / sum_j e^x_j along ``axis``, as exp(x - logsumexp(x)) (stable).
+def softmax_input(function: str, x: Any, axis: Any, dim: Any, dtype: Any) -> tuple[Tensor, int]:
+    """The input (cast to ``dtype`` when given, as torch) and the checked axis of a softmax-like function,
+    whose axis may be given as torch's ``dim``."""
+    if dim is not UNSET:
+        axis = torch_dim(function, axis, dim, default=-1)
+    x = as_float_tensor(x, function)
+    if dtype is not None:
+        x = x.astype(check_float_dtype(function, "dtype", dtype))
+    return x, check_axis(function, "axis", axis, x.ndim)
 
-    d softmax_i / d x_j = softmax_i (delta_ij - softmax_j).
+
+def softmax(x: Any, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+    """Softmax e^x_i / sum_j e^x_j along ``axis`` (torch's ``dim``), as exp(x - logsumexp(x)) (stable).
+
+    d softmax_i / d x_j = softmax_i (delta_ij - softmax_j). ``dtype`` casts the input first, as torch.
     """
-    x = as_float_tensor(x, "softmax")
-    check_axis("softmax", "axis", axis, x.ndim)
+    x, axis = softmax_input("softmax", x, axis, dim, dtype)
     return x.softmax(axis=axis)
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """Log-softmax x_i - logsumexp(x) along ``axis`` (stable).
+def log_softmax(x: Any, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+    """Log-softmax x_i - logsumexp(x) along ``axis`` (torch's ``dim``; stable).
 
-    d log_softmax_i / d x_j = delta_ij - softmax_j.
+    d log_softmax_i / d x_j = delta_ij - softmax_j. ``dtype`` casts the input first, as torch.
     """
-    x = as_float_tensor(x, "log_softmax")
-    check_axis("log_softmax", "axis", axis, x.ndim)
+    x, axis = softmax_input("log_softmax", x, axis, dim, dtype)
     return x.log_softmax(axis=axis)
 
 
@@ -254,9 +281,10 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     return 0.5 * x * (1 + (x * (1 / math.sqrt(2))).erf())
 
 
-def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; d/dx = 1 strictly between the bounds, 0 elsewhere (at the
     bounds too, as torch)."""
+    check_inplace("hardtanh", inplace)
     low = check_real("hardtanh", "min_val", min_val)
     high = check_real("hardtanh", "max_val", max_val)
     if low > high:
@@ -264,24 +292,27 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     return _strictly_inside(as_float_tensor(x, "hardtanh"), low, high)
 
 
-def relu6(x: Any) -> Tensor:
+def relu6(x: Any, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch)."""
+    check_inplace("relu6", inplace)
     return _strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
 
 
-def selu(x: Any) -> Tensor:
+def selu(x: Any, inplace: bool = False) -> Tensor:
     """Self-normalising ELU: scale * elu(x, alpha) with Klambauer et al.'s alpha = 1.67326..., scale = 1.05070...
 
     d/dx = scale where x > 0, else scale * alpha e^x.
     """
+    check_inplace("selu", inplace)
     return as_float_tensor(x, "selu").elu(_SELU_ALPHA) * _SELU_SCALE
 
 
-def celu(x: Any, alpha: float = 1.0) -> Tensor:
+def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: x where x > 0, else alpha (e^(x/alpha) - 1) = alpha elu(x / alpha).
 
     d/dx = 1 where x > 0, else e^(x/alpha) (1 at 0, as torch).
     """
+    check_inplace("celu", inplace)
     alpha = check_real("celu", "alpha", alpha, 0.0, low_open=True)
     return (as_float_tensor(x, "celu") / alpha).elu(1.0) * alpha
 
@@ -291,14 +322,16 @@ def logsigmoid(x: Any) -> Tensor:
     return -(-as_float_tensor(x, "logsigmoid")).softplus()
 
 
-def hardsigmoid(x: Any) -> Tensor:
+def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch)."""
+    check_inplace("hardsigmoid", inplace)
     return _strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
 
 
-def hardswish(x: Any) -> Tensor:
+def hardswish(x: Any, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (at -3 and 3
     the inner piece's derivative is taken, -1/2 and 3/2, as torch)."""
+    check_inplace("hardswish", inplace)
     x = as_float_tensor(x, "hardswish")
     return x * (x + 3.0).clip(0.0, 6.0) * (1 / 6)
 
@@ -309,8 +342,7 @@ def softsign(x: Any) -> Tensor:
     return x / (1 + x.abs())
 
 
-def softmin(x: Any, axis: int = -1) -> Tensor:
-    """softmax(-x) along ``axis``: e^-x_i / sum_j e^-x_j (stable)."""
-    x = as_float_tensor(x, "softmin")
-    check_axis("softmin", "axis", axis, x.ndim)
+def softmin(x: Any, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+    """softmax(-x) along ``axis`` (torch's ``dim``): e^-x_i / sum_j e^-x_j (stable)."""
+    x, axis = softmax_input("softmin", x, axis, dim, dtype)
     return (-x).softmax(axis=axis)

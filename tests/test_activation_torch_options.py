@@ -1,0 +1,133 @@
+"""torch's options of the activations: ``dim=`` (and ``dtype=``) of the softmax family, Softplus's ``threshold``,
+and the ``inplace`` flag (accepted, shown in the repr, the input left as it was); values and gradients
+against torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor
+
+X = np.random.default_rng(0).normal(size=(3, 4, 2)) * 3
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_softmax_family_takes_torchs_dim_keyword(name, dim):
+    torch = pytest.importorskip("torch")
+    ours = getattr(F, name)(X, dim=dim)
+    theirs = getattr(torch.nn.functional, name)(torch.tensor(X), dim=dim)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+    np.testing.assert_array_equal(getattr(F, name)(X, dim).data, ours.data)
+    module = {"softmax": nn.Softmax, "log_softmax": nn.LogSoftmax, "softmin": nn.Softmin}[name]
+    layer = module(dim=dim)
+    assert layer.dim == layer.axis == dim
+    np.testing.assert_array_equal(layer(X).data, ours.data)
+
+
+def test_softmax_dtype_casts_the_input_first_as_torch():
+    torch = pytest.importorskip("torch")
+    x = X.astype(np.float32)
+    ours = F.log_softmax(x, dim=1, dtype=np.float64)
+    theirs = torch.nn.functional.log_softmax(torch.tensor(x), dim=1, dtype=torch.float64)
+    assert ours.dtype == np.float64
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: F.softmax(X, 0, dim=1),
+        lambda: F.log_softmax(X, axis=0, dim=1),
+        lambda: nn.Softmin(0, dim=1),
+        lambda: nn.LogSoftmax(axis=2, dim=1),
+    ],
+)
+def test_an_axis_and_a_dim_together_are_a_type_error(call):
+    with pytest.raises(TypeError, match="got both axis=.* and dim=1"):
+        call()
+
+
+@pytest.mark.parametrize(("beta", "threshold"), [(1.0, 20.0), (2.0, 5.0), (0.5, 1.0)])
+def test_softplus_is_linear_above_its_threshold_as_torch(beta, threshold):
+    torch = pytest.importorskip("torch")
+    values = np.linspace(-30, 30, 121)
+    x, reference = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    ours = F.softplus(x, beta=beta, threshold=threshold)
+    theirs = torch.nn.functional.softplus(reference, beta=beta, threshold=threshold)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-300)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-300)
+    layer = nn.Softplus(beta, threshold)
+    np.testing.assert_array_equal(layer(values).data, ours.data)
+    assert repr(layer) == f"Softplus(beta={beta}, threshold={threshold})"
+
+
+INPLACE_FUNCTIONS = [
+    ("relu", {}),
+    ("leaky_relu", {"negative_slope": 0.2}),
+    ("elu", {"alpha": 0.5}),
+    ("hardtanh", {"min_val": -0.5, "max_val": 2.0}),
+    ("relu6", {}),
+    ("silu", {}),
+    ("hardswish", {}),
+    ("selu", {}),
+    ("celu", {"alpha": 0.7}),
+    ("mish", {}),
+    ("hardsigmoid", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), INPLACE_FUNCTIONS, ids=[name for name, _ in INPLACE_FUNCTIONS])
+def test_functions_accept_torchs_inplace_flag_and_return_torchs_values(name, options):
+    torch = pytest.importorskip("torch")
+    x = Tensor(X.copy(), requires_grad=True)
+    ours = getattr(F, name)(x, **options, inplace=True)
+    theirs = getattr(torch.nn.functional, name)(torch.tensor(X), **options, inplace=True)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+    np.testing.assert_array_equal(x.data, X)  # the input is left as it was
+    ours.sum().backward()
+    assert x.grad is not None
+    with pytest.raises(TypeError, match=rf"{name}: inplace must be True or False"):
+        getattr(F, name)(X, **options, inplace="yes")
+
+
+INPLACE_LAYERS = [
+    (lambda flag: nn.ReLU(inplace=flag), "ReLU(inplace=True)"),
+    (lambda flag: nn.LeakyReLU(0.1, inplace=flag), "LeakyReLU(negative_slope=0.1, inplace=True)"),
+    (lambda flag: nn.ELU(0.5, inplace=flag), "ELU(alpha=0.5, inplace=True)"),
+    (lambda flag: nn.Hardtanh(-2.0, 2.0, inplace=flag), "Hardtanh(min_val=-2.0, max_val=2.0, inplace=True)"),
+    (lambda flag: nn.CELU(inplace=flag), "CELU(alpha=1.0, inplace=True)"),
+    (lambda flag: nn.ReLU6(inplace=flag), "ReLU6(inplace=True)"),
+    (lambda flag: nn.SiLU(inplace=flag), "SiLU(inplace=True)"),
+    (lambda flag: nn.Mish(inplace=flag), "Mish(inplace=True)"),
+    (lambda flag: nn.SELU(inplace=flag), "SELU(inplace=True)"),
+    (lambda flag: nn.Hardsigmoid(inplace=flag), "Hardsigmoid(inplace=True)"),
+    (lambda flag: nn.Hardswish(inplace=flag), "Hardswish(inplace=True)"),
+]
+
+
+@pytest.mark.parametrize(("make", "text"), INPLACE_LAYERS, ids=[text for _, text in INPLACE_LAYERS])
+def test_layers_accept_torchs_inplace_flag_show_it_and_keep_it_in_checkpoints(tmp_path, make, text):
+    layer = make(True)
+    assert repr(layer) == text
+    assert repr(make(False)) == text.replace(", inplace=True", "").replace("inplace=True", "")
+    x = X.astype(np.float32)
+    np.testing.assert_array_equal(layer(x).data, make(False)(x).data)
+    np.testing.assert_array_equal(x, X.astype(np.float32))
+    rebuilt = nn.load(nn.save(nn.Sequential(nn.Linear(2, 2, rng=0), layer), tmp_path / "m.npz"))
+    assert repr(rebuilt[1]) == text
+    with pytest.raises(TypeError, match="inplace must be True or False"):
+        make(1)
+
+
+def test_softplus_threshold_is_kept_in_checkpoints(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Softplus(2.0, threshold=3.0))
+    rebuilt = nn.load(nn.save(model, tmp_path / "m.npz"))
+    assert repr(rebuilt) == repr(model)
+    x = np.linspace(-5, 5, 8, dtype=np.float32).reshape(4, 2)
+    np.testing.assert_array_equal(rebuilt(x).data, model(x).data)
