@@ -17,6 +17,7 @@ from .core import Node, is_grad_enabled
 from .derivatives import arrays as ar
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
+from .torch_keywords import UNSET, torch_dim
 
 Shape = int | Sequence[int]
 
@@ -141,8 +142,10 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
     return tuple(_operand(t, like) for t in items)
 
 
-def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (alias ``cat``)."""
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:
+    """Join tensors along an existing axis (alias ``cat``; torch's ``dim`` is an alias of ``axis``)."""
+    if dim is not UNSET:
+        axis = torch_dim("concatenate", axis, dim, default=0)
     parts = _tensors(tensors, "concatenate")
     ndim = parts[0].ndim
     if ndim == 0:
@@ -158,8 +161,10 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
 cat = concatenate
 
 
-def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis."""
+def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:
+    """Join same-shaped tensors along a new axis (torch's ``dim`` is an alias of ``axis``)."""
+    if dim is not UNSET:
+        axis = torch_dim("stack", axis, dim, default=0)
     parts = _tensors(tensors, "stack")
     (axis,) = normalize_axes(axis, parts[0].ndim + 1, "stack")
     try:

@@ -303,3 +303,28 @@ def test_max_over_an_empty_axis_is_an_error_naming_op_and_shape(reduction):
 def test_sum_over_an_empty_axis_tuple_is_numpys_no_reduction():
     x = np.arange(6.0).reshape(2, 3)  # numpy's axis=() reduces nothing; torch's dim=() would reduce everything
     np.testing.assert_array_equal(Tensor(x).sum(axis=()).data, x.sum(axis=()))
+
+
+# -- joining and splitting ------------------------------------------------------------------------------
+JOINS = {
+    "cat": ([(2, 3), (4, 3)], lambda x, y: torch.cat([x, y]) if _is_torch(x) else ag.cat([x, y])),
+    "cat(1)": ([(2, 3), (2, 1)], lambda x, y: torch.cat([x, y], 1) if _is_torch(x) else ag.cat([x, y], 1)),
+    "cat(dim=-1)": ([(2, 3), (2, 1)], lambda x, y: (torch if _is_torch(x) else ag).cat((x, y), dim=-1)),
+    "cat with an empty part": ([(2, 3), (0, 3)], lambda x, y: (torch if _is_torch(x) else ag).cat([x, y])),
+    "cat of three": ([(1, 2), (3, 2), (2, 2)], lambda *xs: (torch if _is_torch(xs[0]) else ag).cat(xs, dim=0)),
+    "stack(1)": ([(2, 3), (2, 3)], lambda x, y: (torch if _is_torch(x) else ag).stack([x, y], 1)),
+    "stack(dim=-1)": ([(2, 3), (2, 3)], lambda x, y: (torch if _is_torch(x) else ag).stack([x, y], dim=-1)),
+    "stack of scalars": ([(), ()], lambda x, y: (torch if _is_torch(x) else ag).stack([x, y])),
+}
+
+
+@pytest.mark.parametrize("name", JOINS)
+def test_join_matches_torch(name):
+    shapes, call = JOINS[name]
+    check_like_torch(shapes, call)
+
+
+@pytest.mark.parametrize("join", [ag.cat, ag.stack])
+def test_join_refuses_axis_and_dim_together(join):
+    with pytest.raises(TypeError, match=r"got both axis=1 and dim=0"):
+        join([Tensor(np.ones((2, 2)))] * 2, 1, dim=0)
