@@ -1,22 +1,27 @@
-"""Gradients as return values: ``grad`` (torch.autograd.grad-style) and transforms.
+"""Gradients as return values: ``grad`` (torch.autograd.grad), ``derivative``, and torch.autograd.functional.
 
 ``grad(outputs, inputs)`` returns d(outputs)/d(inputs) without touching
 ``.grad``. With ``create_graph=True`` the returned gradients are graph nodes,
 so they can be differentiated again; this is how second and higher
 derivatives are built.
 
-The transforms take a function and return numbers/arrays:
+The transforms take a function and its inputs, as ``torch.autograd.functional``'s do
+(same signatures, return values, nesting and errors; see :mod:`autograd.functional_conventions`):
 
-* ``derivative(f)`` — the gradient function of a scalar function (nestable:
-  ``derivative(derivative(f))`` is the second derivative);
-* ``jacobian(f, x)`` — shape ``f(x).shape + x.shape``;
-* ``hessian(f, x)`` — the Jacobian of the gradient, shape ``x.shape + x.shape``;
-* ``hvp(f, x, v)`` — the Hessian-vector product H v without forming H;
-* ``jvp(f, inputs, v)`` — forward mode: f(inputs) and the Jacobian-vector product J v.
+* ``vjp(f, inputs, v)`` — ``(f(inputs), v^T J)``, one backward pass;
+* ``jvp(f, inputs, v)`` — ``(f(inputs), J v)``, forward mode by two backward passes;
+* ``jacobian(f, inputs)`` — J, of shape ``out.shape + in.shape`` per (output, input) pair;
+* ``hessian(f, inputs)`` — the Jacobian of the gradient of a one-element ``f``;
+* ``vhp(f, inputs, v)``, ``hvp(f, inputs, v)`` — ``(f(inputs), v^T H)`` and ``(f(inputs), H v)``
+  without forming H.
 
-Arguments may be plain numbers (differentiated as ``Value``) or arrays
-(differentiated as ``Tensor``). When an argument is already a node that requires
-a gradient, the result is a node too, so transforms compose.
+Their results are constants unless ``create_graph=True``, which makes them graph nodes of the
+inputs (and of ``v``) that differentiate again. Inputs are Tensors (or numpy arrays), or Values
+(or Python numbers), one kind per call; results are of the same kind.
+
+``derivative(f)`` is this library's own: the gradient function of a scalar function, nestable
+(``derivative(derivative(f))`` is the second derivative), returning numbers/arrays (nodes when its
+argument is a node that requires grad).
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, backpropagate
+from . import functional_conventions as conventions
+from .core import Node, backpropagate, enable_grad
 from .tensor import Tensor, _wrap
-from .tensor_functions import stack
 from .value import Value
 
 
@@ -131,123 +136,289 @@ def _zero_like(leaf: Node, nested: bool) -> Any:
     return _wrap(zeros) if nested else zeros
 
 
-def jacobian(f: Callable[[Any], Any], x: Any) -> Any:
-    """The Jacobian d f(x) / d x, of shape ``f(x).shape + x.shape`` (one backward per output)."""
-    leaf, nested = _leaf(x)
-    out = f(leaf)
-    if isinstance(out, Value) or isinstance(leaf, Value):
-        raise TypeError("jacobian: needs an array function of an array; use derivative() for scalars")
-    out_shape = out.shape
-    rows = []
-    for index in np.ndindex(*out_shape):
-        seed = np.zeros(out_shape, dtype=out.dtype)
-        seed[index] = 1
-        if out.requires_grad:
-            (row,) = grad(
-                out, leaf, grad_outputs=_wrap(seed) if nested else seed, create_graph=nested, allow_unused=True
-            )
-        else:
-            row = None
-        rows.append(_zero_like(leaf, nested) if row is None else row)
-    if nested:
-        return stack(rows).reshape(out_shape + leaf.shape) if rows else _wrap(np.zeros(out_shape + leaf.shape))
-    return np.stack(rows).reshape(out_shape + leaf.shape) if rows else np.zeros(out_shape + leaf.shape)
+# -- torch.autograd.functional ------------------------------------------------------------------------------
+
+_Function = Callable[..., Any]
 
 
-def hessian(f: Callable[[Any], Node], x: Any) -> Any:
-    """The Hessian of a scalar function: second derivatives, shape ``x.shape + x.shape``.
+def _vector_jacobian(
+    outputs: Sequence[Node | None], inputs: Sequence[Node], seeds: Sequence[Any] | None, create_graph: bool
+) -> tuple[Any, ...]:
+    """sum_k seeds_k^T d outputs_k / d inputs_j for each input j; None where no output depends on it.
 
-    For a scalar ``x`` (a number) this is the second derivative f''(x).
+    Outputs that are None or need no gradient are skipped with their seeds (torch's ``_autograd_grad``);
+    a seed of None is 1 for a one-element output. A Value seed that is a graph node stays in the graph
+    (``grad`` keeps only a Value seed's number): ``output * seed`` is differentiated instead.
     """
-    leaf, _ = _leaf(x)
-    if isinstance(leaf, Value):
-        return derivative(derivative(f))(x)
-    return jacobian(derivative(f), x)
-
-
-def hvp(f: Callable[[Any], Node], x: Any, v: Any) -> Any:
-    """Hessian-vector product H(x) v by double backward, without forming H."""
-    leaf, nested = _leaf(x)
-    out = f(leaf)
-    (gradient,) = grad(out, leaf, create_graph=True)
-    v_data = (
-        v.data
-        if isinstance(v, Node)
-        else np.asarray(v, dtype=leaf.data.dtype)
-        if isinstance(leaf, Tensor)
-        else float(v)
-    )
-    directional = (gradient * v_data).sum() if isinstance(leaf, Tensor) else gradient * v_data
-    if not directional.requires_grad:
-        return _zero_like(leaf, nested)
-    (result,) = grad(directional, leaf, create_graph=nested, allow_unused=True)
-    return _zero_like(leaf, nested) if result is None else result
-
-
-def jvp(f: Callable[..., Node], inputs: Any, v: Any) -> tuple[Any, Any]:
-    """Forward mode: ``(f(inputs), J v)``, the directional derivative of ``f`` along ``v``.
-
-    J v = d/dt f(x + t v) at t = 0 (``inputs`` and ``v`` may be tuples, one direction
-    per input: J v = sum_i J_i v_i). It is computed with two reverse passes (the
-    "double-vjp" trick), so every op that has a reverse rule has a forward one:
-    u -> J^T u is linear in a dummy cotangent u, hence
-
-        d/du <J^T u, v> = J v,
-
-    so one backward pass with ``create_graph`` builds J^T u as a graph of u, and a
-    second one differentiates <J^T u, v> with respect to u. For a ``Value`` output (a
-    scalar) J v is just <grad f, v>. Results are numbers/arrays, or nodes when an
-    input is a node that requires a gradient (so transforms compose).
-    """
-    several = isinstance(inputs, tuple)
-    xs, vs = _as_tuple(inputs), _as_tuple(v) if several else (v,)
-    if len(vs) != len(xs):
-        raise ValueError(f"jvp: got {len(vs)} directions v for {len(xs)} inputs")
-    pairs = [_leaf(x) for x in xs]
-    leaves = [leaf for leaf, _ in pairs]
-    nested = any(flag for _, flag in pairs)
-    directions = [_direction(leaf, direction, position) for position, (leaf, direction) in enumerate(zip(leaves, vs))]
-    out = f(*leaves)
-    if not isinstance(out, (Value, Tensor)):
-        raise TypeError(f"jvp: f must return a Value or Tensor, got {type(out).__name__}")
-    if not out.requires_grad:
-        return _result(out, nested), _zero_like(out, nested)
-    if isinstance(out, Value):
-        gradients = grad(out, leaves, create_graph=nested, allow_unused=True)
-        return _result(out, nested), _inner(gradients, directions, _zero_like(out, nested))
-    cotangent = Tensor(np.zeros(out.shape, dtype=out.dtype), requires_grad=True)
-    transposed = grad(out, leaves, grad_outputs=cotangent, create_graph=True, allow_unused=True)
-    directional = _inner(transposed, directions, None)
-    if directional is None or not directional.requires_grad:
-        return _result(out, nested), _zero_like(out, nested)
-    (product,) = grad(directional, cotangent, create_graph=nested, allow_unused=True)
-    return _result(out, nested), _zero_like(out, nested) if product is None else product
-
-
-def _direction(leaf: Node, direction: Any, position: int) -> Any:
-    """``direction`` as raw data shaped like ``leaf``; ValueError naming its position otherwise."""
-    raw = direction.data if isinstance(direction, Node) else direction
-    if isinstance(leaf, Tensor):
-        raw = np.asarray(raw, dtype=leaf.dtype)
-        if raw.shape != leaf.shape:
-            raise ValueError(f"jvp: v[{position}] has shape {raw.shape}, but inputs[{position}] has shape {leaf.shape}")
-        return raw
-    if np.ndim(raw) != 0:
-        raise ValueError(f"jvp: v[{position}] must be a number for a scalar input, got shape {np.shape(raw)}")
-    return float(raw)
-
-
-def _inner(gradients: Sequence[Any], directions: Sequence[Any], empty: Any) -> Any:
-    """sum_i <gradients_i, directions_i>, skipping unused inputs (``empty`` when every input is unused)."""
-    total = None
-    for gradient, direction in zip(gradients, directions):
-        if gradient is None:
+    seeds = (None,) * len(outputs) if seeds is None else seeds
+    roots, root_seeds = [], []
+    for output, seed in zip(outputs, seeds):
+        if output is None or not output.requires_grad:
             continue
-        term = gradient * direction
-        term = term.sum() if isinstance(term, (Tensor, np.ndarray)) else term
-        total = term if total is None else total + term
-    return empty if total is None else total
+        if isinstance(output, Value) and isinstance(seed, Node) and seed.requires_grad:
+            output, seed = output * seed, None
+        roots.append(output)
+        root_seeds.append(seed)
+    if not roots:
+        return (None,) * len(inputs)
+    return grad(roots, list(inputs), grad_outputs=root_seeds, create_graph=create_graph, allow_unused=True)
 
 
-def _result(out: Node, nested: bool) -> Any:
-    return out if nested else out.data
+def _directions(
+    v: Any, like: tuple[Node, ...], like_several: bool, create_graph: bool, fn: str, omitted_if: str
+) -> tuple[Node, ...] | None:
+    """``v`` as nodes matching ``like`` (None when omitted, which only a single one-element ``like`` allows)."""
+    if v is None:
+        conventions.check_single_element(like, omitted_if, fn)
+        return None
+    _, directions, _ = conventions.nodes_of(v, "v", fn, tensors=isinstance(like[0], Tensor))
+    directions = conventions.fresh(directions, create_graph, need_graph=False)
+    conventions.check_v(directions, like, like_several, fn)
+    return directions
+
+
+def _probes(like: Sequence[Node]) -> tuple[Node, ...]:
+    """Zeros that require grad, one per node of ``like`` (the dummy cotangents of the double-backward trick)."""
+    probes = []
+    for node in like:
+        if isinstance(node, Tensor):
+            dtype = node.dtype if node.dtype.kind == "f" else np.float64
+            probes.append(Tensor(np.zeros(node.shape, dtype=dtype), requires_grad=True))
+        else:
+            probes.append(Value(0.0))
+    return tuple(probes)
+
+
+def _one_scalar_output(several: bool, outputs: tuple[Node, ...], fn: str) -> None:
+    """Raise unless the function returned one node with one element (hessian, vhp, hvp)."""
+    if several:
+        raise RuntimeError(f"{fn}: The function given to {fn} should return a single Tensor, not a tuple")
+    if conventions.size_of(outputs[0]) != 1:
+        raise conventions.TransformShapeError(
+            f"{fn}: The Tensor returned by the function given to {fn} should contain a single element, "
+            f"got shape {conventions.shape_of(outputs[0])}"
+        )
+
+
+def vjp(
+    func: _Function, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple[Any, Any]:
+    """``(func(*inputs), v^T J)``: the vector-Jacobian product, one backward pass (torch.autograd.functional.vjp).
+
+    (v^T J)_j = sum_k v_k^T d out_k / d in_j, shaped like each input. ``v`` has one entry per output
+    (omit it for one one-element output). ``strict=True`` raises where an output does not depend on an
+    input instead of giving zeros.
+    """
+    with enable_grad():
+        several_in, given, _ = conventions.nodes_of(inputs, "inputs", "vjp")
+        xs = conventions.fresh(given, create_graph)
+        several_out, outs = conventions.outputs_of(func(*xs), "vjp")
+        conventions.check_requires_grad(outs, "outputs", strict, "vjp")
+        seeds = _directions(v, outs, several_out, create_graph, "vjp", "the user-provided function returns")
+        gradients = _vector_jacobian(outs, xs, seeds, create_graph)
+        products = conventions.filled(gradients, xs, strict, create_graph, "back", "vjp")
+    return (
+        conventions.untupled(conventions.finished(outs, create_graph), several_out),
+        conventions.untupled(conventions.finished(products, create_graph), several_in),
+    )
+
+
+def jvp(
+    func: _Function, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple[Any, Any]:
+    """``(func(*inputs), J v)``: the Jacobian-vector product (torch.autograd.functional.jvp).
+
+    (J v)_k = sum_j d out_k / d in_j v_j, shaped like each output; ``v`` has one entry per input (omit it
+    for one one-element input). Forward mode without dual numbers: u -> J^T u is linear in a dummy
+    cotangent u, so d/du <J^T u, v> = J v. One backward pass with ``create_graph`` builds J^T u as a
+    graph of u, a second differentiates it with respect to u along v (the "double-vjp" trick), so
+    every op that has a reverse rule has a forward one.
+    """
+    with enable_grad():
+        several_in, given, _ = conventions.nodes_of(inputs, "inputs", "jvp")
+        xs = conventions.fresh(given, create_graph)
+        seeds = _directions(v, xs, several_in, create_graph, "jvp", "the input to the user-provided function is")
+        several_out, outs = conventions.outputs_of(func(*xs), "jvp")
+        conventions.check_requires_grad(outs, "outputs", strict, "jvp")
+        cotangents = _probes(outs)
+        transposed = _vector_jacobian(outs, xs, cotangents, create_graph=True)
+        conventions.check_requires_grad(transposed, "grad_inputs", strict, "jvp")
+        gradients = _vector_jacobian(transposed, cotangents, seeds, create_graph)
+        products = conventions.filled(gradients, outs, strict, create_graph, "back_trick", "jvp")
+    return (
+        conventions.untupled(conventions.finished(outs, create_graph), several_out),
+        conventions.untupled(conventions.finished(products, create_graph), several_out),
+    )
+
+
+def _check_strategy(strategy: str, vectorize: bool, create_graph: bool, strict: bool) -> None:
+    """Raise for the strategy arguments torch.autograd.functional.jacobian refuses."""
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise conventions.StrategyError(
+            f'jacobian: Expected strategy to be either "forward-mode" or "reverse-mode", got {strategy!r}'
+        )
+    if vectorize and strict:
+        raise RuntimeError(
+            "jacobian: `strict=True` and `vectorize=True` are not supported together (as in torch); set one to False"
+        )
+    if strategy == "forward-mode":
+        if create_graph:
+            raise NotImplementedError(
+                'jacobian: `create_graph=True` and `strategy="forward-mode"` are not supported together (as in '
+                'torch); use strategy="reverse-mode"'
+            )
+        if strict:
+            raise RuntimeError(
+                'jacobian: `strict=True` and `strategy="forward-mode"` are not supported together (as in torch)'
+            )
+        if not vectorize:
+            raise NotImplementedError(
+                'jacobian: strategy="forward-mode" is only implemented for `vectorize=True` (as in torch)'
+            )
+
+
+def _jacobian_blocks(
+    index: int, output: Node, xs: tuple[Node, ...], create_graph: bool, strict: bool, fn: str
+) -> tuple[Node, ...]:
+    """d output / d x for every input x, one backward pass per element of ``output``."""
+    if not output.requires_grad:  # strict already refused it
+        return tuple(conventions.assembled([], output, x, create_graph) for x in xs)
+    rows: list[list[Node]] = [[] for _ in xs]
+    for seed in conventions.one_hot_seeds(output, create_graph):
+        gradients = _vector_jacobian((output,), xs, (seed,), create_graph)
+        for position, (gradient, x) in enumerate(zip(gradients, xs)):
+            if gradient is None:
+                if strict:
+                    raise RuntimeError(
+                        f"{fn}: Output {index} of the user-provided function is independent of input {position}. "
+                        "This is not allowed in strict mode."
+                    )
+                rows[position].append(conventions.zeros_like(x))
+                continue
+            gradient = conventions.as_node(gradient, x)
+            if strict and create_graph and not gradient.requires_grad:
+                raise RuntimeError(
+                    f"{fn}: The jacobian of the user-provided function is independent of input {position}. This is "
+                    "not allowed in strict mode when create_graph=True."
+                )
+            rows[position].append(gradient)
+    return tuple(conventions.assembled(block, output, x, create_graph) for block, x in zip(rows, xs))
+
+
+def jacobian(
+    func: _Function,
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+) -> Any:
+    """The Jacobian of ``func`` at ``inputs`` (torch.autograd.functional.jacobian).
+
+    J[i][j] = d out_i / d in_j has shape ``out_i.shape + in_j.shape``; it is ``J`` itself for one output
+    and one input, ``J[j]`` for one output and a tuple of inputs, ``J[i]`` for a tuple of outputs and one
+    input. Computed in reverse mode, one backward pass per output element, whatever ``vectorize`` and
+    ``strategy`` say: they change how torch batches the same numbers, not the result, so they are
+    accepted (and the combinations torch refuses raise as torch's do).
+    """
+    _check_strategy(strategy, vectorize, create_graph, strict)
+    with enable_grad():
+        several_in, given, tensors = conventions.nodes_of(inputs, "inputs", "jacobian")
+        xs = conventions.fresh(given, create_graph)
+        several_out, outs = conventions.outputs_of(func(*xs), "jacobian")
+        conventions.check_requires_grad(outs, "outputs", strict, "jacobian")
+        for position, out in enumerate(outs):
+            if isinstance(out, Tensor) != tensors:
+                raise TypeError(
+                    f"jacobian: output {position} is a {type(out).__name__} but the inputs are "
+                    f"{'Tensors' if tensors else 'Values'}; a Jacobian takes one kind"
+                )
+        blocks = [_jacobian_blocks(i, out, xs, create_graph, strict, "jacobian") for i, out in enumerate(outs)]
+    rows = tuple(conventions.untupled(conventions.finished(row, create_graph), several_in) for row in blocks)
+    return conventions.untupled(rows, several_out)
+
+
+def hessian(
+    func: _Function,
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+) -> Any:
+    """The Hessian of a one-element ``func`` at ``inputs`` (torch.autograd.functional.hessian).
+
+    H[i][j] = d^2 f / d in_i d in_j has shape ``in_i.shape + in_j.shape`` (H itself for one input): the
+    Jacobian of the gradient, which is recorded with ``create_graph=True`` so it can be differentiated.
+    ``vectorize`` and ``outer_jacobian_strategy`` go to that outer :func:`jacobian` (they do not change
+    the result). For a Value input it is the second derivative f''(x), a Value.
+    """
+    several_in, given, _ = conventions.nodes_of(inputs, "inputs", "hessian")
+
+    def scalar_output(*xs: Node) -> Node:
+        result = func(*xs)
+        several_out, outs = conventions.outputs_of(result, "hessian")
+        conventions.check_requires_grad(outs, "outputs", strict, "hessian")
+        _one_scalar_output(several_out, outs, "hessian")
+        return result.reshape(()) if isinstance(result, Tensor) else result
+
+    def gradient(*xs: Node) -> tuple[Node, ...]:
+        first = jacobian(scalar_output, xs, create_graph=True)
+        conventions.check_requires_grad(first, "jacobian", strict, "hessian")
+        return first
+
+    blocks = jacobian(gradient, given, create_graph, strict, vectorize, outer_jacobian_strategy)
+    return conventions.untupled(tuple(conventions.untupled(row, several_in) for row in blocks), several_in)
+
+
+def vhp(
+    func: _Function, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple[Any, Any]:
+    """``(func(*inputs), v^T H)`` for a one-element ``func``, without forming H (torch.autograd.functional.vhp).
+
+    (v^T H)_j = sum_i v_i^T d^2 f / d in_i d in_j: the gradient recorded with ``create_graph``, then one
+    more backward pass seeded with ``v``.
+    """
+    with enable_grad():
+        several_in, given, _ = conventions.nodes_of(inputs, "inputs", "vhp")
+        xs = conventions.fresh(given, create_graph)
+        seeds = _directions(v, xs, several_in, create_graph, "vhp", "the input to the user-provided function is")
+        several_out, outs = conventions.outputs_of(func(*xs), "vhp")
+        conventions.check_requires_grad(outs, "outputs", strict, "vhp")
+        _one_scalar_output(several_out, outs, "vhp")
+        first = _vector_jacobian(outs, xs, None, create_graph=True)
+        conventions.check_requires_grad(first, "jacobian", strict, "vhp")
+        gradients = _vector_jacobian(first, xs, seeds, create_graph)
+        products = conventions.filled(gradients, xs, strict, create_graph, "double_back", "vhp")
+    return (
+        conventions.finished(outs, create_graph)[0],
+        conventions.untupled(conventions.finished(products, create_graph), several_in),
+    )
+
+
+def hvp(
+    func: _Function, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple[Any, Any]:
+    """``(func(*inputs), H v)`` for a one-element ``func``, without forming H (torch.autograd.functional.hvp).
+
+    (H v)_i = sum_j d^2 f / d in_i d in_j v_j. As torch's, by the double-backward trick: with the
+    gradient g recorded, p -> H^T p = d<g, p>/d in is linear in a dummy p, and d/dp <H^T p, v> = H v.
+    (For a twice continuously differentiable f, H is symmetric and H v = (v^T H)^T, :func:`vhp`'s.)
+    """
+    with enable_grad():
+        several_in, given, _ = conventions.nodes_of(inputs, "inputs", "hvp")
+        xs = conventions.fresh(given, create_graph)
+        seeds = _directions(v, xs, several_in, create_graph, "hvp", "the input to the user-provided function is")
+        several_out, outs = conventions.outputs_of(func(*xs), "hvp")
+        conventions.check_requires_grad(outs, "outputs", strict, "hvp")
+        _one_scalar_output(several_out, outs, "hvp")
+        first = _vector_jacobian(outs, xs, None, create_graph=True)
+        conventions.check_requires_grad(first, "jacobian", strict, "hvp")
+        probes = _probes(xs)
+        transposed = _vector_jacobian(first, xs, probes, create_graph=True)
+        gradients = _vector_jacobian(transposed, probes, seeds, create_graph)
+        products = conventions.filled(gradients, xs, strict, create_graph, "double_back_trick", "hvp")
+    return (
+        conventions.finished(outs, create_graph)[0],
+        conventions.untupled(conventions.finished(products, create_graph), several_in),
+    )
