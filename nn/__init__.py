@@ -43,6 +43,8 @@ from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepS
 from .containers import ModuleDict, ModuleList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
+from .dropout import Dropout1d, Dropout2d
+from .embedding import Embedding
 from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
 from .losses import (
     BCELoss,
@@ -86,8 +88,11 @@ __all__ = [
     "CrossEntropyLoss",
     "data",
     "Dropout",
+    "Dropout1d",
+    "Dropout2d",
     "EarlyStopping",
     "ELU",
+    "Embedding",
     "evaluate",
     "ExponentialLoss",
     "fit",

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, containers, conv, layers, models, normalization, scalar
+from . import activations, containers, conv, dropout, embedding, layers, models, normalization, scalar
 from .module import Module
 
 __all__ = ["BLUEPRINTS", "Blueprint", "describe", "differences", "expected_shapes", "rebuild", "register_module"]
@@ -211,7 +211,23 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "Identity": _stateless(layers.Identity),
     "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),
     "Unflatten": _stateless(layers.Unflatten, "dim", "unflattened_size"),
-    "Dropout": _stateless(layers.Dropout, "p"),
+    "Dropout": _stateless(layers.Dropout, "p", inplace=False),
+    "Dropout1d": _stateless(dropout.Dropout1d, "p", inplace=False),
+    "Dropout2d": _stateless(dropout.Dropout2d, "p", inplace=False),
+    "Embedding": Blueprint(
+        embedding.Embedding,
+        lambda m: {
+            "num_embeddings": m.num_embeddings,
+            "embedding_dim": m.embedding_dim,
+            "padding_idx": m.padding_idx,
+            "max_norm": m.max_norm,
+            "norm_type": m.norm_type,
+            "scale_grad_by_freq": m.scale_grad_by_freq,
+            "sparse": m.sparse,
+            "dtype": _dtype(m),
+        },
+        state_shapes=lambda c: {"weight": (c["num_embeddings"], c["embedding_dim"])},
+    ),
     "Conv1d": Blueprint(conv.Conv1d, _conv_config, state_shapes=_conv_shapes),
     "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
     "MaxPool2d": _pool(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False),

@@ -18,8 +18,16 @@ from autograd import Tensor, linear
 
 from . import init as nn_init
 from .activations import ReLU
-from .checks import check_float_dtype, check_integer, check_positive_int, check_probability, make_generator
+from .checks import (
+    check_flag,
+    check_float_dtype,
+    check_integer,
+    check_positive_int,
+    check_probability,
+    make_generator,
+)
 from .conv import MaxPool2d
+from .functional.dropout import masked_dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter
 
@@ -329,25 +337,29 @@ class Dropout(Module):
     """Inverted dropout: in training, zero each element with probability p and scale the rest by 1/(1-p).
 
     E[output] = input; in eval mode (``module.eval()``) the layer is the identity.
-    p = 1 gives zeros (like torch).
+    p = 1 gives zeros (like torch). torch's ``inplace`` flag is accepted; the output is a new Tensor.
     """
 
-    def __init__(self, p: float = 0.5, rng: np.random.Generator | int | None = None) -> None:
-        self.p = check_probability("Dropout", "p", p)
-        self._rng = make_generator("Dropout", "rng", rng)
+    inplace: bool = False
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | int | None = None) -> None:
+        owner = type(self).__name__
+        self.p = check_probability(owner, "p", p)
+        self.inplace = check_flag(owner, "inplace", inplace)
+        self._rng = make_generator(owner, "rng", rng)
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x, "Dropout")
+        x = _as_tensor(x, type(self).__name__)
         if not self.training or self.p == 0:
             return x
-        if self.p == 1:
-            return x * np.zeros(x.shape, dtype=x.dtype)
-        keep = self._rng.random(x.shape) >= self.p
-        scale = np.asarray(1.0 / (1.0 - self.p), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
-        return x * (keep * scale)
+        return masked_dropout(x, self.p, self.mask_shape(x), self._rng)
+
+    def mask_shape(self, x: Tensor) -> tuple[int, ...]:
+        """The shape of the keep-mask for input ``x``: one draw per element."""
+        return x.shape
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
 
 
 class Residual(Module):

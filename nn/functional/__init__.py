@@ -1,4 +1,7 @@
-"""nn.functional: stateless functions (activations, losses, convolutions, normalisation) on Tensors."""
+"""nn.functional: stateless functions (activations, losses, convolutions, normalisation, dropout, padding,
+embeddings, distances) on Tensors, with torch's names and arguments."""
+
+from autograd import linear
 
 from .activations import (
     acon_c,
@@ -28,7 +31,10 @@ from .activations import (
     tanh,
 )
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .divergence import kl_div
+from .dropout import dropout, dropout1d, dropout2d
+from .embedding import embedding, one_hot
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -47,6 +53,7 @@ from .losses import (
     smooth_l1_loss,
 )
 from .normalization import batch_norm, local_response_norm
+from .padding import pad
 
 __all__: list[str] = [
     "acon_c",
@@ -59,8 +66,13 @@ __all__: list[str] = [
     "conv1d",
     "conv2d",
     "conv_output_size",
+    "cosine_similarity",
     "cross_entropy",
+    "dropout",
+    "dropout1d",
+    "dropout2d",
     "elu",
+    "embedding",
     "exponential_loss",
     "fold",
     "gelu",
@@ -68,10 +80,11 @@ __all__: list[str] = [
     "hardswish",
     "hardtanh",
     "hinge_loss",
-    "kl_div",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "leaky_relu",
+    "linear",
     "local_response_norm",
     "log_softmax",
     "logsigmoid",
@@ -83,6 +96,10 @@ __all__: list[str] = [
     "mse_loss",
     "multi_margin_loss",
     "nll_loss",
+    "normalize",
+    "one_hot",
+    "pad",
+    "pairwise_distance",
     "perceptron_loss",
     "prelu",
     "relu",

@@ -1,4 +1,5 @@
-"""Padding of a Tensor's trailing (spatial) axes in torch's modes: zeros, reflect, replicate, circular.
+"""Padding of a Tensor's trailing (spatial) axes in torch's modes: zeros, reflect, replicate, circular; and
+torch's ``F.pad`` over them.
 
 Each non-constant mode is a gather: the padded axis reads the input at an index array (reflect:
 ... 2 1 | 0 1 2 ... n-1 | n-2 n-3 ...; replicate: 0 0 | 0 ... n-1 | n-1 n-1; circular: n-2 n-1 | 0 ... n-1 | 0 1),
@@ -8,13 +9,20 @@ was read more than once; differentiable to any order.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from autograd import Tensor
 
-__all__ = ["PADDING_MODES", "pad_spatial", "same_padding"]
+from ..checks import check_choice, check_real
+
+__all__ = ["PADDING_MODES", "pad", "pad_spatial", "same_padding"]
+
+#: torch's ``F.pad`` modes and the :func:`pad_spatial` mode each one is.
+_PAD_MODES = {"constant": "zeros", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
 
 #: torch's ``padding_mode`` values of the convolution modules.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -67,3 +75,48 @@ def pad_spatial(x: Tensor, widths: Sequence[tuple[int, int]], mode: str, op: str
         if before or after:
             x = x[(slice(None),) * axis + (_source_indices(length, before, after, mode),)]
     return x
+
+
+def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """torch's ``F.pad``: ``pad`` lists (before, after) widths from the LAST axis backwards, so (1, 2) pads the
+    last axis with 1 entry before and 2 after, and (1, 2, 3, 4) also the axis before it with 3 and 4.
+
+    ``mode`` "constant" fills with ``value`` (default 0) and a negative width crops, as torch; "reflect",
+    "replicate" and "circular" read the input (see :func:`pad_spatial`) and take no ``value``. The gradient
+    sums the upstream gradient of every position that read an input entry into it.
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    check_choice("pad", "mode", mode, tuple(_PAD_MODES))
+    widths = _torch_widths(pad, x.shape)
+    if mode != "constant":
+        if value is not None and value != 0:
+            raise ValueError(f"pad: mode {mode!r} reads its padding from the input and takes no value, got {value!r}")
+        if any(width < 0 for pair in widths for width in pair):
+            raise ValueError(f"pad: negative padding {tuple(pad)} crops only in mode 'constant', not {mode!r}")
+        return pad_spatial(x, widths, _PAD_MODES[mode], "pad")
+    fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
+    first = x.ndim - len(widths)
+    crop = tuple(slice(max(-before, 0), length - max(-after, 0)) for (before, after), length in
+                 zip(widths, x.shape[first:]))  # fmt: skip
+    if any(part != slice(0, length) for part, length in zip(crop, x.shape[first:])):
+        x = x[(slice(None),) * first + crop]
+    grown = ((0, 0),) * first + tuple((max(before, 0), max(after, 0)) for before, after in widths)
+    return x.pad(grown, fill) if any(any(pair) for pair in grown) else x
+
+
+def _torch_widths(pad: Any, shape: tuple[int, ...]) -> list[tuple[int, int]]:
+    """torch's flat pad tuple as (before, after) per trailing axis, in axis order."""
+    if not isinstance(pad, (tuple, list)) or not all(
+        isinstance(width, numbers.Integral) and not isinstance(width, (bool, np.bool_)) for width in pad
+    ):
+        raise TypeError(f"pad: pad must be a tuple of ints (before, after, ...) from the last axis back, got {pad!r}")
+    if len(pad) % 2 or len(pad) // 2 > len(shape):
+        raise ValueError(
+            f"pad: pad must hold an even number of widths, two per axis for at most all {len(shape)} axes of "
+            f"the input of shape {shape}; got {len(pad)}"
+        )
+    pairs = [(int(pad[2 * k]), int(pad[2 * k + 1])) for k in range(len(pad) // 2)]
+    for (before, after), length in zip(pairs, reversed(shape)):
+        if before + after + length < 0:
+            raise ValueError(f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds")
+    return pairs[::-1]

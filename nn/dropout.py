@@ -1,0 +1,41 @@
+"""Channel dropout layers, torch's ``Dropout1d`` and ``Dropout2d``: whole channels zeroed together (see
+:mod:`nn.functional.dropout`); ``Dropout`` itself lives in :mod:`nn.layers`."""
+
+from __future__ import annotations
+
+import warnings
+
+from autograd import Tensor
+
+from .layers import Dropout
+
+__all__ = ["Dropout1d", "Dropout2d"]
+
+
+class Dropout1d(Dropout):
+    """Zero each channel of (N, C, L) or (C, L) input with probability p in training, scaling the kept ones by
+    1 / (1 - p); the identity in eval mode."""
+
+    def mask_shape(self, x: Tensor) -> tuple[int, ...]:
+        if x.ndim not in (2, 3):
+            raise ValueError(f"Dropout1d: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
+        return x.shape[:-1] + (1,)
+
+
+class Dropout2d(Dropout):
+    """Zero each channel of (N, C, H, W) or (C, H, W) input with probability p in training, scaling the kept
+    ones by 1 / (1 - p); the identity in eval mode. As torch (with its warning), a 3-D input is read as
+    (N, C, L)."""
+
+    def mask_shape(self, x: Tensor) -> tuple[int, ...]:
+        if x.ndim == 3:
+            warnings.warn(
+                "Dropout2d: a 3-D input is read as (N, C, L) and its channels dropped along one axis, as torch "
+                "does (torch will later read it as (C, H, W)); use Dropout1d for (N, C, L)",
+                UserWarning,
+                stacklevel=3,
+            )
+            return x.shape[:-1] + (1,)
+        if x.ndim != 4:
+            raise ValueError(f"Dropout2d: expected a (C, H, W) or (N, C, H, W) input, got shape {x.shape}")
+        return x.shape[:-2] + (1, 1)

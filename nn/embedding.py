@@ -1,0 +1,121 @@
+"""``Embedding``: a learnable lookup table of vectors, one row per index (torch's ``nn.Embedding``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, Tensor, no_grad
+
+from . import functional as F
+from .checks import check_flag, check_float_dtype, check_positive_int, check_real, make_generator
+from .functional.embedding import padding_row
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["Embedding"]
+
+
+class Embedding(Module):
+    """``weight[indices]``: the (num_embeddings, embedding_dim) ``weight`` starts N(0, 1) (torch's init),
+    its ``padding_idx`` row at zero; see :func:`nn.functional.embedding` for ``padding_idx`` (that row gets no
+    gradient), ``max_norm``, ``norm_type``, ``scale_grad_by_freq`` and ``sparse`` (accepted, gradients dense).
+
+    ``_weight`` (torch's) starts from a given table; :meth:`from_pretrained` builds a (frozen) layer around one.
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        _weight: Any = None,
+        _freeze: bool = False,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.num_embeddings = check_positive_int("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = check_positive_int("Embedding", "embedding_dim", embedding_dim)
+        self.padding_idx = padding_row("Embedding", padding_idx, self.num_embeddings)
+        self.max_norm = None if max_norm is None else check_real("Embedding", "max_norm", max_norm, 0)
+        self.norm_type = check_real("Embedding", "norm_type", norm_type, 0, low_open=True)
+        self.scale_grad_by_freq = check_flag("Embedding", "scale_grad_by_freq", scale_grad_by_freq)
+        self.sparse = check_flag("Embedding", "sparse", sparse)
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None:
+            table = make_generator("Embedding", "rng", rng).standard_normal(shape)
+            table = table.astype(check_float_dtype("Embedding", "dtype", dtype))
+            if self.padding_idx is not None:
+                table[self.padding_idx] = 0
+        else:
+            table = np.asarray(_weight.data if isinstance(_weight, Node) else _weight)
+            if table.shape != shape:
+                raise ValueError(f"Embedding: _weight must have shape {shape}, got {table.shape}")
+            if table.dtype.kind != "f":
+                raise TypeError(f"Embedding: _weight must hold floating-point numbers, got dtype {table.dtype}")
+        self.weight = Parameter(table, requires_grad=not check_flag("Embedding", "_freeze", _freeze))
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        embeddings: Any,
+        freeze: bool = True,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+    ) -> Embedding:
+        """A layer whose table is a copy of the 2-D ``embeddings``, frozen (no gradient) unless ``freeze=False``."""
+        table = np.asarray(embeddings.data if isinstance(embeddings, Node) else embeddings)
+        if table.ndim != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
+        return cls(
+            table.shape[0],
+            table.shape[1],
+            padding_idx,
+            max_norm,
+            norm_type,
+            scale_grad_by_freq,
+            sparse,
+            _weight=table,
+            _freeze=freeze,
+        )
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw the table again from N(0, 1), the ``padding_idx`` row at zero (in place)."""
+        table = make_generator("Embedding", "rng", rng).standard_normal(self.weight.shape)
+        if self.padding_idx is not None:
+            table[self.padding_idx] = 0
+        with no_grad():
+            self.weight.copy_(table.astype(self.weight.dtype))
+
+    def forward(self, indices: Any) -> Tensor:
+        return F.embedding(
+            indices,
+            self.weight,
+            self.padding_idx,
+            self.max_norm,
+            self.norm_type,
+            self.scale_grad_by_freq,
+            self.sparse,
+        )
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
+        if self.sparse:
+            text += ", sparse=True"
+        return text

@@ -1,0 +1,82 @@
+"""Norms, similarities and distances between vectors along an axis, torch's ``normalize``,
+``cosine_similarity`` and ``pairwise_distance``: composites of Tensor ops, differentiable to any order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from ..checks import check_axis, check_flag, check_real
+from .activations import as_float_tensor
+
+__all__ = ["broadcast_pair", "cosine_similarity", "normalize", "pairwise_distance", "vector_norm"]
+
+
+def vector_norm(x: Tensor, p: float, axis: int, keepdims: bool = False) -> Tensor:
+    """(sum |x_i|^p)^(1/p) along ``axis`` (p = inf: max |x_i|); its gradient is 0 where the norm is 0, as torch."""
+    return x.norm(p, dim=axis, keepdim=keepdims)
+
+
+def _order(function: str, p: Any) -> float:
+    p = check_real(function, "p", p, 0, allow_inf=True)
+    if p == 0:
+        raise ValueError(f"{function}: p must be positive (or inf), got {p!r}")
+    return p
+
+
+def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
+    """``x1`` and ``x2`` as float Tensors of one dtype whose shapes broadcast (as torch's distances allow)."""
+    x1, x2 = as_float_tensor(x1, function), as_float_tensor(x2, function)
+    try:
+        np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ValueError(f"{function}: shapes {x1.shape} and {x2.shape} do not broadcast") from None
+    dtype = np.result_type(x1.dtype, x2.dtype)
+    return (x1 if x1.dtype == dtype else x1.astype(dtype)), (x2 if x2.dtype == dtype else x2.astype(dtype))
+
+
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``): unit vectors, and a vector shorter than
+    ``eps`` divided by ``eps``. d/dx through both the numerator and the norm (0 where the norm is clamped)."""
+    p = _order("normalize", p)
+    eps = check_real("normalize", "eps", eps, 0)
+    x = as_float_tensor(input, "normalize")
+    axis = check_axis("normalize", "dim", dim, x.ndim)
+    return x / vector_norm(x, p, axis, keepdims=True).clip(low=eps)
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``: sum_i (x1_i / n1)(x2_i / n2), where each
+    norm n is raised to ``eps`` if smaller (as torch: the raised value is used, the gradient is the norm's).
+
+    The inputs broadcast against each other. d/dx1 = x2 / (n1 n2) - cos x1 / n1^2 (unclamped norms).
+    """
+    eps = check_real("cosine_similarity", "eps", eps, 0)
+    x1, x2 = broadcast_pair("cosine_similarity", x1, x2)
+    shape = np.broadcast_shapes(x1.shape, x2.shape)
+    axis = check_axis("cosine_similarity", "dim", dim, len(shape))
+    x1, x2 = (x if x.shape == shape else x.broadcast_to(shape) for x in (x1, x2))
+    return ((x1 / _at_least(x1, axis, eps)) * (x2 / _at_least(x2, axis, eps))).sum(axis=axis)
+
+
+def _at_least(x: Tensor, axis: int, eps: float) -> Tensor:
+    """||x||_2 along ``axis`` (kept), raised to ``eps`` where smaller, with the unraised norm's gradient."""
+    norm = vector_norm(x, 2.0, axis, keepdims=True)
+    shortfall = np.maximum(norm.data, eps) - norm.data
+    return norm + shortfall if shortfall.any() else norm
+
+
+def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p along the last axis (torch's ``F.pairwise_distance``, eps included); the inputs
+    broadcast. d/dx1 = sign(d) |d|^(p-1) / ||d||_p^(p-1) with d = x1 - x2 + eps (0 where the distance is 0)."""
+    p = _order("pairwise_distance", p)
+    eps = check_real("pairwise_distance", "eps", eps)
+    keepdim = check_flag("pairwise_distance", "keepdim", keepdim)
+    x1, x2 = broadcast_pair("pairwise_distance", x1, x2)
+    difference = x1 - x2 + eps
+    if difference.ndim == 0:
+        raise ValueError("pairwise_distance: the inputs must have an axis to measure along, got 0-d inputs")
+    return vector_norm(difference, p, -1, keepdims=keepdim)

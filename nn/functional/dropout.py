@@ -1,0 +1,91 @@
+"""Inverted dropout as torch's ``F.dropout``, ``F.dropout1d`` and ``F.dropout2d``: zero entries (or whole
+channels) with probability p and scale the kept ones by 1 / (1 - p), so the expectation is the input.
+
+The random draws come from ``rng`` (a numpy Generator, an int seed or None for fresh entropy), a keyword
+torch does not have. torch's ``inplace`` is accepted, but the result is always a new Tensor.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from ..checks import check_flag, check_probability, make_generator
+
+__all__ = ["dropout", "dropout1d", "dropout2d"]
+
+
+def _as_tensor(function: str, x: Any) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    try:
+        return Tensor(x)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{function}: expected a Tensor or array-like input, got {type(x).__name__}") from error
+
+
+def masked_dropout(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: np.random.Generator) -> Tensor:
+    """``x`` times a 0 / (1 / (1 - p)) mask of ``mask_shape`` (broadcast along ``x``), each entry kept with
+    probability 1 - p; p = 1 gives zeros. d/dx = the mask."""
+    if p == 1:
+        return x * np.zeros(x.shape, dtype=x.dtype)
+    keep = rng.random(mask_shape) >= p
+    scale = np.asarray(1.0 / (1.0 - p), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    return x * (keep * scale)
+
+
+def _options(function: str, p: Any, training: Any, inplace: Any) -> tuple[float, bool]:
+    p = check_probability(function, "p", p)
+    check_flag(function, "inplace", inplace)
+    return p, check_flag(function, "training", training)
+
+
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
+    """Zero each entry with probability ``p`` and scale the rest by 1 / (1 - p) while ``training`` (torch's
+    default is True); the input itself otherwise."""
+    p, training = _options("dropout", p, training, inplace)
+    x = _as_tensor("dropout", input)
+    if not training or p == 0:
+        return x
+    return masked_dropout(x, p, x.shape, make_generator("dropout", "rng", rng))
+
+
+def _channel_dropout(
+    function: str, input: Any, p: Any, training: Any, inplace: Any, rng: Any, spatial: int, batched: int
+) -> Tensor:
+    p, training = _options(function, p, training, inplace)
+    x = _as_tensor(function, input)
+    if x.ndim not in (batched - 1, batched):
+        raise ValueError(
+            f"{function}: expected a {batched - 1}-D (unbatched) or {batched}-D (batched) input, got shape {x.shape}"
+        )
+    if not training or p == 0:
+        return x
+    mask_shape = x.shape[: x.ndim - spatial] + (1,) * spatial
+    return masked_dropout(x, p, mask_shape, make_generator(function, "rng", rng))
+
+
+def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, L) or (C, L) input with probability ``p``, scaling the rest by
+    1 / (1 - p) while ``training``."""
+    return _channel_dropout("dropout1d", input, p, training, inplace, rng, spatial=1, batched=3)
+
+
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability ``p``, scaling the rest by
+    1 / (1 - p) while ``training``. As torch (with its warning), a 3-D input is read as (N, C, L): channels
+    of one axis."""
+    x = _as_tensor("dropout2d", input)
+    if x.ndim == 3:
+        warnings.warn(
+            "dropout2d: a 3-D input is read as (N, C, L) and its channels dropped along one axis, as torch does "
+            "(torch will later read it as (C, H, W)); use dropout1d for (N, C, L)",
+            UserWarning,
+            stacklevel=2,
+        )
+        return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=1, batched=3)
+    return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=2, batched=4)

@@ -1,0 +1,97 @@
+"""Integer indices as vectors: torch's ``F.one_hot`` and ``F.embedding`` (a row lookup whose gradient adds
+into the rows that were read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, Tensor, increment_version, no_grad
+from autograd import one_hot as one_hot_array
+
+from ..checks import check_flag, check_integer, check_real
+
+__all__ = ["embedding", "one_hot", "padding_row"]
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """An int64 Tensor with a trailing axis of ``num_classes`` (the largest index + 1 if -1) holding 1 at each
+    index, as torch's (no gradient: cast it, ``.float()``, to use it in arithmetic)."""
+    return Tensor(one_hot_array(tensor.data if isinstance(tensor, Node) else tensor, num_classes))
+
+
+def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None:
+    """``padding_idx`` as a row in [0, num_embeddings) (negative counts from the end, as torch), or None."""
+    if padding_idx is None:
+        return None
+    row = check_integer(owner, "padding_idx", padding_idx)
+    if not -num_embeddings <= row < num_embeddings:
+        raise ValueError(f"{owner}: padding_idx must be within num_embeddings={num_embeddings}, got {padding_idx!r}")
+    return row % num_embeddings
+
+
+def _indices(input: Any, rows: int) -> np.ndarray:
+    indices = np.asarray(input.data if isinstance(input, Node) else input)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {indices.dtype} (shape {indices.shape})")
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        raise IndexError(
+            f"embedding: indices must be in [0, {rows - 1}] for a weight of {rows} rows, "
+            f"got values {indices.min()} to {indices.max()}"
+        )
+    return indices
+
+
+def renormalize_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """torch's ``embedding_renorm_``: rows read by ``indices`` whose ``norm_type``-norm exceeds ``max_norm``
+    are scaled in place (no gradient, the version goes up) to norm max_norm / (norm + 1e-7) * norm."""
+    rows = np.unique(indices)
+    norms = np.linalg.norm(weight.data[rows], ord=norm_type, axis=1)
+    too_long = norms > max_norm
+    if too_long.any():
+        with no_grad():
+            weight.data[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None].astype(weight.dtype)
+        increment_version(weight)
+
+
+def embedding(
+    input: Any,
+    weight: Any,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """``weight[input]``: row ``input[...]`` of the (num_embeddings, embedding_dim) ``weight`` for each index,
+    giving shape input.shape + (embedding_dim,). d/dweight adds each output's gradient into the row it read.
+
+    As torch: the row ``padding_idx`` gets no gradient; ``max_norm`` first rescales, in place, the rows read
+    whose ``norm_type``-norm exceeds it; ``scale_grad_by_freq`` divides a row's gradient by the number of
+    times the batch reads it. ``sparse`` is accepted, but the gradient is always a dense array.
+    """
+    if not isinstance(weight, Tensor):
+        weight = Tensor(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
+    rows = weight.shape[0]
+    padding_idx = padding_row("embedding", padding_idx, rows)
+    check_flag("embedding", "scale_grad_by_freq", scale_grad_by_freq)
+    check_flag("embedding", "sparse", sparse)
+    indices = _indices(input, rows)
+    if max_norm is not None:
+        max_norm = check_real("embedding", "max_norm", max_norm, 0)
+        renormalize_rows(weight, indices, max_norm, check_real("embedding", "norm_type", norm_type, 0, low_open=True))
+    picked = weight[indices]
+    if not picked.requires_grad or (padding_idx is None and not scale_grad_by_freq):
+        return picked
+    gradient_scale = np.ones(indices.shape, dtype=weight.dtype)
+    if scale_grad_by_freq:
+        counts = np.bincount(indices.ravel(), minlength=rows)
+        gradient_scale /= counts[indices]
+    if padding_idx is not None:
+        gradient_scale[indices == padding_idx] = 0
+    scale = gradient_scale[..., None]
+    picked.register_hook(lambda gradient: gradient * scale)  # the value stays exact, its gradient is scaled
+    return picked

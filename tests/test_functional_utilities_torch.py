@@ -1,0 +1,280 @@
+"""torch's functional utilities in nn.functional: one_hot, pad (torch's pad-tuple order, every mode, cropping),
+dropout/dropout1d/dropout2d, linear, normalize, cosine_similarity, pairwise_distance, embedding; and the
+Embedding, Dropout1d and Dropout2d layers. Values and gradients against torch and finite differences."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(2, 3, 5))
+
+
+def _torch_pair(torch, array):
+    return Tensor(array.copy(), requires_grad=True), torch.tensor(array, requires_grad=True)
+
+
+def _same_values_and_gradients(torch, ours, theirs, our_inputs, their_inputs, rtol=1e-12, atol=1e-14):
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=rtol, atol=atol)
+    seed = np.random.default_rng(1).normal(size=ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.from_numpy(seed))
+    for mine, reference in zip(our_inputs, their_inputs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=rtol, atol=atol)
+
+
+# -- one_hot --------------------------------------------------------------------------------------------------
+def test_one_hot_is_torchs_int64_tensor():
+    torch = pytest.importorskip("torch")
+    labels = np.array([[0, 3], [2, 1]])
+    for classes in (-1, 6):
+        ours = F.one_hot(labels, num_classes=classes)
+        theirs = torch.nn.functional.one_hot(torch.tensor(labels), num_classes=classes)
+        assert isinstance(ours, Tensor) and ours.dtype == np.int64
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert F.one_hot(Tensor(np.array([1, 0])), 2).float().dtype == np.float32
+
+
+def test_one_hot_rejects_indices_out_of_range():
+    with pytest.raises(ValueError, match=r"one_hot: indices must be in \[0, 2\]"):
+        F.one_hot(np.array([0, 3]), num_classes=3)
+
+
+# -- pad ------------------------------------------------------------------------------------------------------
+PADS = [
+    ((1, 2), "constant", None),
+    ((1, 2), "constant", 3.5),
+    ((0, 1, 2, 0), "constant", -1.0),
+    ((1, 0, 0, 2, 1, 1), "constant", None),
+    ((-1, 2), "constant", None),
+    ((2, -1, -1, 1), "constant", 0.5),
+    ((2, 1), "reflect", None),
+    ((1, 2, 2, 1), "reflect", None),
+    ((3, 1), "replicate", None),
+    ((1, 2, 3, 0), "replicate", None),
+    ((2, 3), "circular", None),
+    ((1, 1, 2, 1), "circular", None),
+]
+
+
+@pytest.mark.parametrize(("widths", "mode", "value"), PADS, ids=[f"{m}{w}" for w, m, _ in PADS])
+def test_pad_takes_torchs_widths_from_the_last_axis_back_in_every_mode(widths, mode, value):
+    torch = pytest.importorskip("torch")
+    x, reference = _torch_pair(torch, X)
+    options = {} if value is None else {"value": value}
+    ours = F.pad(x, widths, mode=mode, **options)
+    theirs = torch.nn.functional.pad(reference, widths, mode=mode, **options)
+    _same_values_and_gradients(torch, ours, theirs, [x], [reference])
+
+
+def test_pad_gradient_matches_finite_differences():
+    assert gradcheck(lambda x: F.pad(x, (2, 1, 1, 2), mode="reflect"), (X[0],))
+    assert gradcheck(lambda x: F.pad(x, (-1, 2), value=0.5), (X[0],))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: F.pad(X, (1,)), ValueError, "even number of widths"),
+        (lambda: F.pad(X, (1, 1) * 4), ValueError, "at most all 3 axes"),
+        (lambda: F.pad(X, (1.5, 1)), TypeError, "pad must be a tuple of ints"),
+        (lambda: F.pad(X, (1, 1), mode="wrap"), ValueError, "pad: mode must be"),
+        (lambda: F.pad(X, (1, 1), mode="reflect", value=2.0), ValueError, "takes no value"),
+        (lambda: F.pad(X, (-1, 1), mode="reflect"), ValueError, "crops only in mode 'constant'"),
+        (lambda: F.pad(X, (5, 0), mode="reflect"), ValueError, "smaller than the input's size 5"),
+        (lambda: F.pad(X, (-4, -2)), ValueError, "crops more than the input"),
+    ],
+)
+def test_pad_rejects_bad_widths_and_modes_naming_pad(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# -- dropout --------------------------------------------------------------------------------------------------
+def test_dropout_keeps_entries_with_probability_1_minus_p_and_scales_them():
+    x = np.ones((200, 50))
+    out = F.dropout(x, p=0.3, rng=0).data
+    assert set(np.unique(out)) <= {0.0, 1 / 0.7}
+    assert abs((out == 0).mean() - 0.3) < 0.02
+    np.testing.assert_array_equal(F.dropout(x, 0.3, training=False).data, x)
+    np.testing.assert_array_equal(F.dropout(x, 1.0).data, np.zeros_like(x))
+    np.testing.assert_array_equal(F.dropout(x, 0.3, True, False, rng=5).data, F.dropout(x, 0.3, rng=5).data)
+
+
+@pytest.mark.parametrize(
+    ("function", "shape", "mask_axes"), [("dropout1d", (4, 6, 7), 1), ("dropout2d", (4, 6, 3, 3), 2)]
+)
+def test_channel_dropout_zeroes_whole_channels(function, shape, mask_axes):
+    x = Tensor(np.ones(shape), requires_grad=True)
+    out = getattr(F, function)(x, p=0.5, rng=1)
+    per_channel = out.data.reshape(shape[: len(shape) - mask_axes] + (-1,))
+    assert np.all(per_channel.min(axis=-1) == per_channel.max(axis=-1))  # a channel is all kept or all zero
+    assert set(np.unique(out.data)) == {0.0, 2.0}
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad, out.data)
+    if function == "dropout1d":  # torch's dropout2d reads a 3-D input as (N, C, L), not as one (C, H, W) sample
+        unbatched = F.dropout1d(np.ones(shape[1:]), p=0.5, rng=1).data
+        assert np.all(unbatched.min(axis=-1) == unbatched.max(axis=-1))
+
+
+def test_dropout2d_reads_a_3d_input_as_channels_of_one_axis_with_torchs_warning():
+    with pytest.warns(UserWarning, match="dropout2d: a 3-D input is read as"):
+        out = F.dropout2d(np.ones((3, 4, 5)), 0.5, rng=0).data
+    assert np.all(out.min(axis=-1) == out.max(axis=-1))
+    with pytest.warns(UserWarning, match="Dropout2d: a 3-D input is read as"):
+        nn.Dropout2d(0.5, rng=0)(np.ones((3, 4, 5)))
+
+
+def test_dropout_layers_show_torchs_inplace_flag_and_drop_channels():
+    assert repr(nn.Dropout(0.2, inplace=True)) == "Dropout(p=0.2, inplace=True)"
+    assert repr(nn.Dropout1d(0.1)) == "Dropout1d(p=0.1)"
+    layer = nn.Dropout1d(0.5, rng=3)
+    out = layer(np.ones((2, 8, 5))).data
+    assert np.all(out.min(axis=-1) == out.max(axis=-1))
+    np.testing.assert_array_equal(layer.eval()(np.ones((2, 8, 5))).data, np.ones((2, 8, 5)))
+    with pytest.raises(ValueError, match=r"Dropout1d: expected a \(C, L\) or \(N, C, L\) input"):
+        nn.Dropout1d()(np.ones(5))
+
+
+# -- linear, normalize, cosine_similarity, pairwise_distance --------------------------------------------------
+def test_linear_matches_torch():
+    torch = pytest.importorskip("torch")
+    x, tx = _torch_pair(torch, X)
+    w, tw = _torch_pair(torch, RNG.normal(size=(4, 5)))
+    b, tb = _torch_pair(torch, RNG.normal(size=4))
+    ours, theirs = F.linear(x, w, b), torch.nn.functional.linear(tx, tw, tb)
+    _same_values_and_gradients(torch, ours, theirs, [x, w, b], [tx, tw, tb])
+
+
+@pytest.mark.parametrize(("p", "dim"), [(2.0, 1), (1.0, -1), (3.0, 0), (float("inf"), 2)])
+def test_normalize_matches_torch(p, dim):
+    torch = pytest.importorskip("torch")
+    data = X.copy()
+    data[0, :, 1] = 0.0  # a zero vector along dim 1: divided by eps
+    x, tx = _torch_pair(torch, data)
+    ours, theirs = F.normalize(x, p=p, dim=dim), torch.nn.functional.normalize(tx, p=p, dim=dim)
+    _same_values_and_gradients(torch, ours, theirs, [x], [tx], rtol=1e-10)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cosine_similarity_matches_torch_with_broadcasting_and_tiny_vectors(dim):
+    torch = pytest.importorskip("torch")
+    first = X.copy()
+    first[1, 0, 0] = first[1, 1, 0] = first[1, 2, 0] = 1e-12  # shorter than eps along dim 1
+    x1, t1 = _torch_pair(torch, first)
+    x2, t2 = _torch_pair(torch, RNG.normal(size=(3, 5)))
+    ours = F.cosine_similarity(x1, x2, dim=dim)
+    theirs = torch.nn.functional.cosine_similarity(t1, t2, dim=dim)
+    _same_values_and_gradients(torch, ours, theirs, [x1, x2], [t1, t2], rtol=1e-9, atol=1e-12)
+
+
+def test_cosine_similarity_gradient_matches_finite_differences():
+    assert gradcheck(lambda a, b: F.cosine_similarity(a, b, dim=1), (X[0], X[1]))
+
+
+@pytest.mark.parametrize(("p", "keepdim"), [(2.0, False), (1.0, True), (3.0, False)])
+def test_pairwise_distance_matches_torch(p, keepdim):
+    torch = pytest.importorskip("torch")
+    x1, t1 = _torch_pair(torch, X)
+    x2, t2 = _torch_pair(torch, RNG.normal(size=(3, 5)))
+    ours = F.pairwise_distance(x1, x2, p=p, keepdim=keepdim)
+    theirs = torch.nn.functional.pairwise_distance(t1, t2, p=p, keepdim=keepdim)
+    _same_values_and_gradients(torch, ours, theirs, [x1, x2], [t1, t2], rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: F.cosine_similarity(np.ones((2, 3)), np.ones((4, 3))),
+            r"shapes \(2, 3\) and \(4, 3\) do not broadcast",
+        ),
+        (lambda: F.normalize(np.ones(3), p=0), "normalize: p must be positive"),
+        (lambda: F.pairwise_distance(np.ones(3), np.ones(3), p=-1.0), "pairwise_distance: p must be >= 0"),
+        (lambda: F.normalize(np.ones((2, 3)), dim=2), "normalize: dim must be in"),
+    ],
+)
+def test_distances_reject_bad_arguments_naming_the_function(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# -- embedding ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"padding_idx": 2},
+        {"padding_idx": -1},
+        {"scale_grad_by_freq": True},
+        {"padding_idx": 0, "scale_grad_by_freq": True},
+    ],
+    ids=str,
+)
+def test_embedding_rows_and_their_gradients_match_torch(options):
+    torch = pytest.importorskip("torch")
+    indices = np.array([[0, 2, 4], [2, 2, 1]])
+    w, tw = _torch_pair(torch, RNG.normal(size=(5, 3)))
+    ours = F.embedding(indices, w, **options)
+    theirs = torch.nn.functional.embedding(torch.tensor(indices), tw, **options)
+    _same_values_and_gradients(torch, ours, theirs, [w], [tw])
+
+
+def test_embedding_max_norm_renormalizes_the_rows_it_reads_in_place_as_torch():
+    torch = pytest.importorskip("torch")
+    table = RNG.normal(size=(6, 4)) * 2
+    indices = np.array([1, 3, 3, 5])
+    w, tw = _torch_pair(torch, table)
+    ours = F.embedding(indices, w, max_norm=1.5, norm_type=1.0)
+    theirs = torch.nn.functional.embedding(torch.tensor(indices), tw, max_norm=1.5, norm_type=1.0)
+    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-12)  # rows 1, 3, 5 shrunk, others kept
+    np.testing.assert_array_equal(w.data[[0, 2, 4]], table[[0, 2, 4]])
+    _same_values_and_gradients(torch, ours, theirs, [w], [tw])
+
+
+def test_embedding_layer_matches_torch_with_the_same_table_and_rejects_bad_indices():
+    torch = pytest.importorskip("torch")
+    layer = nn.Embedding(7, 3, padding_idx=1, dtype=np.float64, rng=0)
+    assert layer.weight.shape == (7, 3) and np.all(layer.weight.data[1] == 0)
+    reference = torch.nn.Embedding(7, 3, padding_idx=1, dtype=torch.float64)
+    with torch.no_grad():
+        reference.weight.copy_(torch.from_numpy(layer.weight.data))
+    indices = np.array([[1, 4], [6, 4]])
+    ours, theirs = layer(indices), reference(torch.tensor(indices))
+    _same_values_and_gradients(torch, ours, theirs, [layer.weight], [reference.weight])
+    assert repr(layer) == repr(reference) == "Embedding(7, 3, padding_idx=1)"
+    with pytest.raises(IndexError, match=r"embedding: indices must be in \[0, 6\]"):
+        layer(np.array([7]))
+    with pytest.raises(TypeError, match="embedding: indices must be integers"):
+        layer(np.array([1.0]))
+
+
+def test_embedding_from_pretrained_is_frozen_unless_asked_and_copies_the_table():
+    table = RNG.normal(size=(4, 2))
+    frozen = nn.Embedding.from_pretrained(table)
+    assert not frozen.weight.requires_grad and frozen.weight.dtype == np.float64
+    np.testing.assert_array_equal(frozen(np.array([3])).data, table[[3]])
+    table[3] = 0.0
+    assert frozen.weight.data[3].any()
+    trainable = nn.Embedding.from_pretrained(RNG.normal(size=(4, 2)), freeze=False, padding_idx=0)
+    trainable(np.array([0, 1])).sum().backward()
+    np.testing.assert_array_equal(trainable.weight.grad[0], [0.0, 0.0])
+    np.testing.assert_array_equal(trainable.weight.grad[1], [1.0, 1.0])
+
+
+def test_embedding_and_dropout_layers_round_trip_through_checkpoints(tmp_path):
+    model = nn.Sequential(nn.Embedding(9, 4, padding_idx=0, rng=1), nn.Dropout1d(0.2), nn.Flatten(), nn.Dropout(0.1))
+    rebuilt = nn.load(nn.save(model, tmp_path / "m.npz"))
+    assert repr(rebuilt) == repr(model)
+    model.eval(), rebuilt.eval()
+    indices = np.array([[1, 0, 8]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(rebuilt(indices).data, model(indices).data)
