@@ -1,5 +1,5 @@
-"""Indexing with numpy's and PyTorch's names: take, take_along_axis, gather, put_along_axis, masked_fill,
-one_hot, argmax, argmin.
+"""Indexing with numpy's and PyTorch's names: take, take_along_axis, gather, put_along_axis, scatter,
+scatter_add, masked_fill, one_hot, argmax, argmin.
 
 The differentiable ones are built on indexing (``getitem``, whose gradient scatters g back
 and accumulates repeated indices) and ``where``, so they need no rules of their own and are
@@ -17,7 +17,18 @@ from . import shared_math
 from .core import Node
 from .tensor import Tensor, TensorLike, where
 
-__all__ = ["argmax", "argmin", "gather", "masked_fill", "one_hot", "put_along_axis", "take", "take_along_axis"]
+__all__ = [
+    "argmax",
+    "argmin",
+    "gather",
+    "masked_fill",
+    "one_hot",
+    "put_along_axis",
+    "scatter",
+    "scatter_add",
+    "take",
+    "take_along_axis",
+]
 
 
 def _tensor(x: TensorLike) -> Tensor:
@@ -115,13 +126,19 @@ def put_along_axis(arr: TensorLike, indices: Any, values: TensorLike, axis: int 
         flat = put_along_axis(arr.reshape(-1), indices, values, 0)
         return flat.reshape(shape)
     axis = _axis(axis, arr.ndim, "put_along_axis")
-    index = _along_axis(shape, indices, axis, "put_along_axis")
-    values = _tensor(values)
+    return _put(arr, _along_axis(shape, indices, axis, "put_along_axis"), values, "put_along_axis")
+
+
+def _put(arr: Tensor, index: tuple[np.ndarray, ...], values: TensorLike, op: str) -> Tensor:
+    """A copy of ``arr`` with ``values`` (broadcast to the index's shape) written at the positions ``index``
+    lists; where a position repeats, the last write wins. Plain numbers take ``arr``'s dtype."""
+    shape = arr.shape
+    values = values if isinstance(values, Tensor) else Tensor(np.asarray(values, dtype=arr.dtype))
     try:
         values = values.broadcast_to(index[0].shape)
     except ValueError:
         raise ValueError(
-            f"put_along_axis: values of shape {values.shape} do not broadcast to the indices' shape {index[0].shape}"
+            f"{op}: values of shape {values.shape} do not broadcast to the indices' shape {index[0].shape}"
         ) from None
     targets = np.ravel_multi_index(tuple(i % n for i, n in zip(index, shape)), shape).reshape(-1)
     last = targets.size - 1 - np.unique(targets[::-1], return_index=True)[1]
@@ -132,6 +149,47 @@ def put_along_axis(arr: TensorLike, indices: Any, values: TensorLike, axis: int 
     kept = where(written.reshape(shape), 0.0, arr)
     placed = where(winners.reshape(index[0].shape), values, 0.0)
     return kept + shared_math.scatter_add(placed, index, shape)
+
+
+def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: str) -> tuple[np.ndarray, ...]:
+    """The positions torch's scatter writes to: ``index[i][j]`` along ``dim``, the index's own position
+    along the other axes (where ``index`` may be shorter than the input, never longer)."""
+    if index.ndim != len(shape) or any(i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if d != dim):
+        raise ValueError(f"{op}: index of shape {index.shape} does not fit input of shape {shape} (dim {dim})")
+    window = tuple(n if d == dim else i for d, (i, n) in enumerate(zip(index.shape, shape)))
+    return _along_axis(window, index, dim, op)
+
+
+def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
+    """torch's ``src`` of a scatter, cut to the index's shape (a number fills it, in the input's dtype)."""
+    if not isinstance(src, Node):
+        if np.ndim(src) == 0:
+            return Tensor(np.full(index.shape, src, dtype=dtype))
+        src = Tensor(src)
+    if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
+        raise ValueError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
+    return src[tuple(slice(0, i) for i in index.shape)]
+
+
+def scatter(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
+    """torch.scatter, out of place: a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
+    so on); ``src`` may be a number. Where an index repeats, the last write wins (torch leaves it undefined).
+
+    d/dinput = g where nothing was written, else 0; d/dsrc = g at the position each entry was written to.
+    """
+    input, index = _tensor(input), _integers(index, "scatter")
+    dim = _axis(dim, input.ndim, "scatter")
+    positions = _scatter_positions(input.shape, index, dim, "scatter")
+    return _put(input, positions, _source(src, index, input.dtype, "scatter"), "scatter")
+
+
+def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
+    """torch.scatter_add, out of place: ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
+    so on); repeated indices accumulate. d/dinput = g, d/dsrc = g gathered at the index (``gather``)."""
+    input, index = _tensor(input), _integers(index, "scatter_add")
+    dim = _axis(dim, input.ndim, "scatter_add")
+    positions = _scatter_positions(input.shape, index, dim, "scatter_add")
+    return input + shared_math.scatter_add(_source(src, index, input.dtype, "scatter_add"), positions, input.shape)
 
 
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:

@@ -157,6 +157,7 @@ class NumpyFunctions:
                       lambda g, out, y, x: -g * y / (x * x + y * y),
                       doc="Angle of the point (other, self): atan2(y=self, x=other); "
                           "d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).")
+    asin, acos, atan, asinh, acosh, atanh, atan2 = arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2  # torch
     hypot = _Binary(np.hypot, lambda g, out, x, y: g * x / out, lambda g, out, x, y: g * y / out,
                     doc="sqrt(x^2 + y^2) without overflow; d/dx = x / hypot, d/dy = y / hypot.")
 

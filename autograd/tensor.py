@@ -29,6 +29,7 @@ from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 from .torch_names import TorchNames
+from .torch_selection_names import TorchSelectionNames
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
 
@@ -72,7 +73,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames):
+class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so

@@ -320,6 +320,67 @@ class TorchNames:
         """torch.Tensor.neg: ``-self``; d/dx = -1."""
         return -self
 
+    negative = neg
+
+    def absolute(self: Self) -> Self:
+        """torch.Tensor.absolute: ``abs``."""
+        return _tensor(self).abs()
+
+    def sgn(self: Self) -> Self:
+        """torch.Tensor.sgn: ``sign`` (zero gradient)."""
+        return _tensor(self).sign()
+
+    def remainder(self: Self, other: Any) -> Self:
+        """torch.Tensor.remainder: ``self % other``, the sign of ``other`` (Python's and numpy's mod)."""
+        return _tensor(self) % other
+
+    def frac(self: Self) -> Self:
+        """torch.Tensor.frac: x - trunc(x), the sign of x; d/dx = 1."""
+        return self - _tensor(self).trunc()
+
+    # -- comparisons: plain boolean arrays, as the operators ------------------------------------------
+    def eq(self, other: Any) -> np.ndarray:
+        """torch.Tensor.eq: ``self == other`` (a boolean ndarray, no gradient)."""
+        return _tensor(self) == other
+
+    def ne(self, other: Any) -> np.ndarray:
+        """torch.Tensor.ne: ``self != other`` (a boolean ndarray)."""
+        return _tensor(self) != other
+
+    def lt(self, other: Any) -> np.ndarray:
+        """torch.Tensor.lt: ``self < other`` (a boolean ndarray)."""
+        return _tensor(self) < other
+
+    def le(self, other: Any) -> np.ndarray:
+        """torch.Tensor.le: ``self <= other`` (a boolean ndarray)."""
+        return _tensor(self) <= other
+
+    def gt(self, other: Any) -> np.ndarray:
+        """torch.Tensor.gt: ``self > other`` (a boolean ndarray)."""
+        return _tensor(self) > other
+
+    def ge(self, other: Any) -> np.ndarray:
+        """torch.Tensor.ge: ``self >= other`` (a boolean ndarray)."""
+        return _tensor(self) >= other
+
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    # -- products ------------------------------------------------------------------------------------
+    def mv(self: Self, vec: Any) -> Self:
+        """torch.Tensor.mv: a matrix times a vector (2-D @ 1-D only)."""
+        shapes = (np.shape(_tensor(self).data), np.shape(vec.data if isinstance(vec, Node) else vec))
+        if len(shapes[0]) != 2 or len(shapes[1]) != 1:
+            raise ValueError(f"mv: expects a 2-D and a 1-D tensor, got shapes {shapes[0]} and {shapes[1]}")
+        return _tensor(self) @ vec
+
+    def outer(self: Self, vec2: Any) -> Self:
+        """torch.Tensor.outer: out[i, j] = self[i] vec2[j]; see autograd.outer."""
+        return array_function("outer")(self, vec2)
+
+    def inner(self: Self, other: Any) -> Self:
+        """torch.Tensor.inner: the sum over the last axes of both; see autograd.inner."""
+        return array_function("inner")(self, other)
+
     def clamp_min(self: Self, min: Any) -> Self:
         """torch.Tensor.clamp_min: ``clip(min, None)``, entries raised to at least ``min``."""
         return _tensor(self).clip(min, None)
@@ -376,6 +437,15 @@ class TorchNames:
         zero = np.asarray(total.data == 0)  # the root is only differentiated where the sum is positive
         safe = x._where(zero, 1.0, total)
         return x._where(zero, 0.0, safe.sqrt() if p == 2 else safe ** (1 / p))
+
+    def amax(self: Self, dim: Any = None, keepdim: bool = False) -> Self:
+        """torch.Tensor.amax: the maximum over ``dim`` (an int or a tuple; all if None); tied maxima share the
+        gradient evenly (``max(axis=)``)."""
+        return _tensor(self).max(axis=dim, keepdims=keepdim)
+
+    def amin(self: Self, dim: Any = None, keepdim: bool = False) -> Self:
+        """torch.Tensor.amin: the minimum over ``dim``; tied minima share the gradient evenly (``min(axis=)``)."""
+        return _tensor(self).min(axis=dim, keepdims=keepdim)
 
     def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> np.ndarray:
         """ndarray.all / torch.Tensor.all: whether every entry (along ``axis``/``dim``) is non-zero, as a

@@ -1,0 +1,121 @@
+"""PyTorch's Tensor methods that select, scatter and rearrange entries: ``x.gather(1, idx)``,
+``x.index_select(0, idx)``, ``x.unbind(1)``, ``x.tril()``, ``x.movedim(0, -1)``, ``x.scatter_add(...)``.
+
+Each method is an alias or a composite of recorded ops (indexing, reshape, transpose, where) or calls a
+module function (autograd.indexing, autograd.shape_functions) through the registry of
+:mod:`autograd.array_methods`, so nothing here has a derivative of its own. The spellings are torch's
+(``dim``, ``diagonal``, ``dims``); numpy's names of the same functions are on the modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .array_methods import array_function
+from .broadcasting import single_axis
+from .core import Node
+
+__all__ = ["TorchSelectionNames"]
+
+Self = TypeVar("Self", bound="TorchSelectionNames")  # the Tensor a method is called on
+
+
+def _tensor(names: TorchSelectionNames) -> Any:
+    """``names`` as the Tensor it is (Tensor is the only class with these methods), for the type checker."""
+    return names
+
+
+class TorchSelectionNames:
+    """torch.Tensor's selection and rearrangement methods, each an alias or a composite of recorded ops."""
+
+    __slots__ = ()
+
+    # -- picking entries ------------------------------------------------------------------------------
+    def gather(self: Self, dim: int, index: Any) -> Self:
+        """torch.Tensor.gather: out[i][j] = self[index[i][j]][j] for dim 0 (and so on); see autograd.gather."""
+        return array_function("gather")(self, dim, index)
+
+    def take_along_dim(self: Self, indices: Any, dim: int | None = None) -> Self:
+        """torch.Tensor.take_along_dim: numpy's take_along_axis (of the flattened tensor if ``dim`` is None)."""
+        return array_function("take_along_axis")(self, indices, dim)
+
+    def index_select(self: Self, dim: int, index: Any) -> Self:
+        """torch.Tensor.index_select: the entries at the 1-D ``index`` along ``dim`` (repeats allowed; their
+        gradients accumulate)."""
+        raw = np.asarray(index.data if isinstance(index, Node) else index)
+        if raw.ndim > 1:
+            raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
+        return array_function("take")(self, raw.reshape(-1), dim)
+
+    def select(self: Self, dim: int, index: int) -> Self:
+        """torch.Tensor.select: the slice at ``index`` along ``dim``, that axis removed (``x[:, index]``)."""
+        axis = single_axis(dim, _tensor(self).ndim, "select")
+        return _tensor(self)[(slice(None),) * axis + (index,)]
+
+    def narrow(self: Self, dim: int, start: int, length: int) -> Self:
+        """torch.Tensor.narrow: the ``length`` entries from ``start`` along ``dim`` (a slice, shares memory)."""
+        axis = single_axis(dim, _tensor(self).ndim, "narrow")
+        size = _tensor(self).shape[axis]
+        first = start + size if start < 0 else start
+        if not 0 <= first <= size or length < 0 or first + length > size:
+            raise ValueError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {size}")
+        return _tensor(self)[(slice(None),) * axis + (slice(first, first + length),)]
+
+    def unbind(self: Self, dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.unbind: the slices along ``dim``, each without that axis."""
+        axis = single_axis(dim, _tensor(self).ndim, "unbind")
+        return tuple(self.select(axis, i) for i in range(_tensor(self).shape[axis]))
+
+    # -- writing entries (out of place) ---------------------------------------------------------------
+    def scatter(self: Self, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Self:
+        """torch.Tensor.scatter: a copy with out[index[i][j]][j] = src[i][j] (dim 0; or ``value``); see
+        autograd.indexing.scatter."""
+        if (src is None) == (value is None):
+            raise TypeError("scatter: give exactly one of src and value")
+        return array_function("scatter")(self, dim, index, value if src is None else src)
+
+    def scatter_add(self: Self, dim: int, index: Any, src: Any) -> Self:
+        """torch.Tensor.scatter_add: a copy with src[i][j] added at out[index[i][j]][j] (dim 0); see
+        autograd.indexing.scatter_add."""
+        return array_function("scatter_add")(self, dim, index, src)
+
+    # -- rearranging ----------------------------------------------------------------------------------
+    def unflatten(self: Self, dim: int, sizes: Sequence[int]) -> Self:
+        """torch.Tensor.unflatten: axis ``dim`` split into axes of ``sizes`` (one may be -1)."""
+        shape = _tensor(self).shape
+        axis = single_axis(dim, len(shape), "unflatten")
+        sizes = tuple(int(n) for n in sizes)
+        known = int(np.prod([n for n in sizes if n != -1], dtype=np.int64))
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != shape[axis]) or (known and shape[axis] % known):
+            raise ValueError(f"unflatten: sizes {sizes} do not multiply to {shape[axis]}, dim {dim} of shape {shape}")
+        return _tensor(self).reshape(shape[:axis] + sizes + shape[axis + 1 :])
+
+    def movedim(self: Self, source: int | Sequence[int], destination: int | Sequence[int]) -> Self:
+        """torch.Tensor.movedim (alias moveaxis): the axes ``source`` moved to ``destination``."""
+        return array_function("moveaxis")(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapdims(self: Self, dim0: int, dim1: int) -> Self:
+        """torch.Tensor.swapdims: ``swapaxes``."""
+        return _tensor(self).swapaxes(dim0, dim1)
+
+    def tril(self: Self, diagonal: int = 0) -> Self:
+        """torch.Tensor.tril: entries above the ``diagonal``-th diagonal of the last two axes set to 0."""
+        return array_function("tril")(self, diagonal)
+
+    def triu(self: Self, diagonal: int = 0) -> Self:
+        """torch.Tensor.triu: entries below the ``diagonal``-th diagonal of the last two axes set to 0."""
+        return array_function("triu")(self, diagonal)
+
+    def repeat_interleave(self: Self, repeats: int | Sequence[int], dim: int | None = None) -> Self:
+        """torch.Tensor.repeat_interleave: each entry repeated along ``dim`` (flattened if None), numpy's
+        ``repeat``."""
+        return array_function("repeat")(self, repeats, dim)
+
+    def tile(self: Self, dims: int | Sequence[int]) -> Self:
+        """torch.Tensor.tile (torch's ``repeat``): copies of the tensor laid side by side ``dims`` times."""
+        return array_function("tile")(self, dims)
