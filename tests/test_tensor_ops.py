@@ -443,7 +443,10 @@ def test_index_out_of_range_names_tensor_shape():
         (lambda: Tensor(np.ones(3)).var(ddof=3), r"var: ddof=3 leaves no degrees of freedom for 3 elements"),
         (lambda: Tensor(np.ones((2, 2))).std(axis=1, ddof=2), r"std: ddof=2 leaves no degrees of freedom for 2"),
         (lambda: Tensor(np.ones((2, 3))).transpose((0, 2)), r"transpose: axes \(0, 2\) are not a permutation"),
-        (lambda: Tensor(np.ones((2, 3))).transpose(0, 2), r"transpose: axis 2 is out of bounds for an array of dimension 2"),
+        (
+            lambda: Tensor(np.ones((2, 3))).transpose(0, 2),
+            r"transpose: axis 2 is out of bounds for an array of dimension 2",
+        ),
     ],
 )
 def test_out_of_range_axis_arguments_are_errors_naming_op_and_axis(call, pattern):
