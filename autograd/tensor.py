@@ -197,12 +197,18 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         a, b = (other, self) if reflected else (self, other)
         try:
             data = function(a.data, b.data)
-        except ValueError:
+        except ValueError as error:
             try:
                 np.broadcast_shapes(a.shape, b.shape)
             except ValueError:
                 raise _broadcast_error(op.name, a.data, b.data) from None
-            raise
+            raise ValueError(
+                f"{op.name}: {error} (dtypes {a.dtype} and {b.dtype}, shapes {a.shape} and {b.shape})"
+            ) from None
+        except TypeError as error:  # numpy's UFuncTypeError: no loop for these dtypes (a string operand, say)
+            raise TypeError(
+                f"{op.name}: operands of dtypes {a.dtype} and {b.dtype} are not supported ({error})"
+            ) from None
         return Tensor._from_op(data, op, (a, b))
 
     def __add__(self, other: TensorLike) -> Tensor:

@@ -470,3 +470,19 @@ def test_scatter_of_a_float32_tensor_keeps_its_dtype():
 def test_selection_errors_name_the_op_and_shapes(call, pattern):
     with pytest.raises((ValueError, IndexError, TypeError), match=pattern):
         call(Tensor(np.ones((2, 3))))
+
+
+# -- bad operands: errors name the op and the dtypes/shapes ------------------------------------------------
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: Tensor(np.ones(2)) * "a", TypeError, r"mul: operands of dtypes float64 and <U1 are not supported"),
+        (lambda: "a" + Tensor(np.ones(2)), TypeError, r"add: operands of dtypes <U1 and float64 are not supported"),
+        (lambda: Tensor(np.array([1, 2])) ** -1, ValueError, r"pow: Integers to negative integer powers.*int64"),
+        (lambda: Tensor(np.ones((2, 3))) - np.ones(4), ValueError, r"sub: .*shapes \(2, 3\) and \(4,\)"),
+        (lambda: 2 ** Tensor(np.ones((2, 3))) @ np.ones(4), ValueError, r"matmul: shapes \(2, 3\) and \(4,\)"),
+    ],
+)
+def test_bad_operands_raise_errors_naming_the_op(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
