@@ -45,6 +45,7 @@ from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import Dropout1d, Dropout2d
 from .embedding import Embedding
+from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
 from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
 from .losses import (
     BCELoss,
@@ -103,6 +104,7 @@ __all__ = [
     "GradientNormMonitor",
     "GradientNormStop",
     "GradientReport",
+    "GroupNorm",
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
@@ -115,6 +117,7 @@ __all__ = [
     "KLDivLoss",
     "L1Loss",
     "Layer",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "load",
@@ -145,6 +148,7 @@ __all__ = [
     "register_module",
     "ReLU",
     "ReLU6",
+    "RMSNorm",
     "Residual",
     "save",
     "SELU",

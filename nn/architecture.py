@@ -27,7 +27,18 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, containers, conv, dropout, embedding, layers, models, normalization, scalar
+from . import (
+    activations,
+    containers,
+    conv,
+    dropout,
+    embedding,
+    layer_normalization,
+    layers,
+    models,
+    normalization,
+    scalar,
+)
 from .module import Module
 
 __all__ = ["BLUEPRINTS", "Blueprint", "describe", "differences", "expected_shapes", "rebuild", "register_module"]
@@ -105,7 +116,9 @@ def _conv_shapes(c: dict[str, Any]) -> Shapes:
 
 def _batch_norm_shapes(c: dict[str, Any]) -> Shapes:
     channels = (c["num_features"],)
-    shapes: Shapes = {"weight": channels, "bias": channels} if c["affine"] else {}
+    shapes: Shapes = {"weight": channels} if c["affine"] else {}
+    if c["affine"] and c.get("bias", True):
+        shapes["bias"] = channels
     if c["track_running_stats"]:
         shapes.update(running_mean=channels, running_var=channels, num_batches_tracked=())
     return shapes
@@ -115,9 +128,18 @@ def _batch_norm(cls: type) -> Blueprint:
     def config(m: Any) -> dict[str, Any]:
         dtype = m.weight.data.dtype if m.affine else (m.running_mean.dtype if m.track_running_stats else np.float32)
         names = ("num_features", "eps", "momentum", "affine", "track_running_stats")
-        return {**{name: getattr(m, name) for name in names}, "dtype": str(np.dtype(dtype))}
+        config = {**{name: getattr(m, name) for name in names}, "dtype": str(np.dtype(dtype))}
+        if m.affine and m.bias is None:  # recorded only when set, so records written before it still match
+            config["bias"] = False
+        return config
 
     return Blueprint(cls, config, state_shapes=_batch_norm_shapes)
+
+
+def _affine_shapes(c: dict[str, Any], affine: str, shape: tuple[int, ...]) -> Shapes:
+    """A normalisation layer's ``weight`` and ``bias`` (each when it has one): both of ``shape``."""
+    shapes: Shapes = {"weight": shape} if c[affine] else {}
+    return {**shapes, "bias": shape} if c[affine] and c["bias"] else shapes
 
 
 def _conv_config(m: Any) -> dict[str, Any]:
@@ -297,6 +319,39 @@ BLUEPRINTS: dict[str, Blueprint] = {
         lambda m: {"modules": {key: m[key] for key in m}},
         lambda c: containers.ModuleDict(c["modules"]),
         _no_state,
+    ),
+    "LayerNorm": Blueprint(
+        layer_normalization.LayerNorm,
+        lambda m: {
+            "normalized_shape": list(m.normalized_shape),
+            "eps": m.eps,
+            "elementwise_affine": m.elementwise_affine,
+            "bias": m.bias is not None,
+            "dtype": _dtype(m) if m.weight is not None else "float32",
+        },
+        state_shapes=lambda c: _affine_shapes(c, "elementwise_affine", tuple(c["normalized_shape"])),
+    ),
+    "RMSNorm": Blueprint(
+        layer_normalization.RMSNorm,
+        lambda m: {
+            "normalized_shape": list(m.normalized_shape),
+            "eps": m.eps,
+            "elementwise_affine": m.elementwise_affine,
+            "dtype": _dtype(m) if m.weight is not None else "float32",
+        },
+        state_shapes=lambda c: {"weight": tuple(c["normalized_shape"])} if c["elementwise_affine"] else {},
+    ),
+    "GroupNorm": Blueprint(
+        layer_normalization.GroupNorm,
+        lambda m: {
+            "num_groups": m.num_groups,
+            "num_channels": m.num_channels,
+            "eps": m.eps,
+            "affine": m.affine,
+            "bias": m.bias is not None,
+            "dtype": _dtype(m) if m.weight is not None else "float32",
+        },
+        state_shapes=lambda c: _affine_shapes(c, "affine", (c["num_channels"],)),
     ),
     "LocalResponseNorm": _stateless(normalization.LocalResponseNorm, "size", "alpha", "beta", "k"),
     "AlexNet": Blueprint(

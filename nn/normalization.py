@@ -3,7 +3,8 @@
 
 Buffers (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
 (ones) and ``num_batches_tracked`` (0-d int64), as in torch. ``momentum=None`` uses the
-cumulative average ``1 / num_batches_tracked`` instead of a fixed momentum.
+cumulative average ``1 / num_batches_tracked`` instead of a fixed momentum. ``bias=False`` (keyword-only, as
+in torch 2.13) keeps the scale ``weight`` but no shift.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class _BatchNorm(Module):
         affine: bool = True,
         track_running_stats: bool = True,
         dtype: Any = np.float32,
+        *,
+        bias: bool = True,
     ) -> None:
         layer = type(self).__name__
         self.num_features = check_positive_int(layer, "num_features", num_features)
@@ -45,7 +48,7 @@ class _BatchNorm(Module):
         self.affine = bool(affine)
         self.track_running_stats = bool(track_running_stats)
         self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
-        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype)) if affine and bias else None
         tracked = track_running_stats
         self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
         self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
@@ -88,8 +91,9 @@ class _BatchNorm(Module):
         return y
 
     def extra_repr(self) -> str:
+        no_bias = ", bias=False" if self.affine and self.bias is None else ""  # where torch prints it
         return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{no_bias}, "
             f"track_running_stats={self.track_running_stats}"
         )
 

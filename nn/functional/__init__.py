@@ -52,7 +52,7 @@ from .losses import (
     smooth_hinge_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, local_response_norm
+from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
 
 __all__: list[str] = [
@@ -76,6 +76,7 @@ __all__: list[str] = [
     "exponential_loss",
     "fold",
     "gelu",
+    "group_norm",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
@@ -83,6 +84,7 @@ __all__: list[str] = [
     "huber_loss",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "local_response_norm",
@@ -104,6 +106,7 @@ __all__: list[str] = [
     "prelu",
     "relu",
     "relu6",
+    "rms_norm",
     "selu",
     "sigmoid",
     "silu",

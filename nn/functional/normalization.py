@@ -1,5 +1,6 @@
-"""Normalisation as composites of Tensor ops: batch norm (differentiable through the batch statistics)
-and local response norm across channels (AlexNet)."""
+"""Normalisation as composites of Tensor ops: batch norm (differentiable through the batch statistics),
+layer, group and RMS norm (torch's ``layer_norm``, ``group_norm``, ``rms_norm``) and local response norm
+across channels (AlexNet)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from autograd import Tensor
 from ..checks import check_positive_int, check_real
 from .activations import as_float_tensor
 
-__all__ = ["batch_norm", "local_response_norm"]
+__all__ = ["as_normalized_shape", "batch_norm", "group_norm", "layer_norm", "local_response_norm", "rms_norm"]
 
 
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
@@ -118,3 +119,80 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
     squares = (x * x).reshape(x.shape[0], channels, -1)
     neighbourhood = (window @ squares).reshape(x.shape)
     return x / (neighbourhood * (alpha / size) + k) ** beta
+
+
+def as_normalized_shape(owner: str, shape: Any) -> tuple[int, ...]:
+    """torch's ``normalized_shape``: an int or a sequence of positive ints, as a tuple."""
+    sizes = (shape,) if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool) else shape
+    if not isinstance(sizes, (tuple, list)) or not sizes:
+        raise TypeError(f"{owner}: normalized_shape must be an int or a non-empty sequence of ints, got {shape!r}")
+    return tuple(check_positive_int(owner, "normalized_shape", size) for size in sizes)
+
+
+def _trailing_axes(function: str, x: Tensor, shape: tuple[int, ...]) -> tuple[int, ...]:
+    if x.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
+        raise ValueError(f"{function}: input of shape {x.shape} does not end with normalized_shape {shape}")
+    return tuple(range(x.ndim - len(shape), x.ndim))
+
+
+def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, ...], combine: Any) -> Tensor:
+    """``combine(y, value)`` after checking that ``value`` (a Tensor or an array) has ``shape``."""
+    if value is None:
+        return y
+    found = np.shape(value.data if isinstance(value, Tensor) else value)
+    if found != shape:
+        raise ValueError(f"{function}: {name} must have shape {shape}, got {found}")
+    return combine(y, value)
+
+
+def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the trailing ``normalized_shape`` axes: ``(x - mean) / sqrt(var + eps) * weight + bias``
+    with the biased variance (ddof 0), each sample on its own; ``weight``/``bias`` have ``normalized_shape``.
+
+    The gradient flows through the mean and variance: d/dx = (g - mean(g) - x_hat mean(g x_hat)) / sqrt(var + eps)
+    for g the gradient at x_hat (the normalised input).
+    """
+    shape = as_normalized_shape("layer_norm", normalized_shape)
+    eps = check_real("layer_norm", "eps", eps, 0)
+    x = as_float_tensor(input, "layer_norm")
+    axes = _trailing_axes("layer_norm", x, shape)
+    centred = x - x.mean(axis=axes, keepdims=True)
+    y = centred / ((centred * centred).mean(axis=axes, keepdims=True) + eps).sqrt()
+    y = _affine("layer_norm", y, "weight", weight, shape, lambda a, b: a * b)
+    return _affine("layer_norm", y, "bias", bias, shape, lambda a, b: a + b)
+
+
+def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float | None = None) -> Tensor:
+    """Root-mean-square norm over the trailing ``normalized_shape`` axes: ``x / sqrt(mean(x^2) + eps) * weight``
+    (no centring); ``eps`` None is the machine epsilon of the input's dtype, as torch.
+
+    d/dx = (g - x_hat mean(g x_hat)) / sqrt(mean(x^2) + eps), g the gradient at x_hat.
+    """
+    shape = as_normalized_shape("rms_norm", normalized_shape)
+    x = as_float_tensor(input, "rms_norm")
+    eps = float(np.finfo(x.dtype).eps) if eps is None else check_real("rms_norm", "eps", eps, 0)
+    axes = _trailing_axes("rms_norm", x, shape)
+    y = x / ((x * x).mean(axis=axes, keepdims=True) + eps).sqrt()
+    return _affine("rms_norm", y, "weight", weight, shape, lambda a, b: a * b)
+
+
+def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+    """Split the C channels of (N, C, ...) input into ``num_groups`` groups of consecutive channels and
+    normalise each sample's group over its channels and positions, ``(x - mean) / sqrt(var + eps)`` (biased
+    variance); then ``* weight + bias`` per channel ((C,) each). One group is layer norm over (C, ...); C
+    groups is instance norm.
+    """
+    groups = check_positive_int("group_norm", "num_groups", num_groups)
+    eps = check_real("group_norm", "eps", eps, 0)
+    x = as_float_tensor(input, "group_norm")
+    if x.ndim < 2:
+        raise ValueError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
+    channels = x.shape[1]
+    if channels % groups:
+        raise ValueError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
+    grouped = x.reshape((x.shape[0], groups, -1))
+    centred = grouped - grouped.mean(axis=2, keepdims=True)
+    y = (centred / ((centred * centred).mean(axis=2, keepdims=True) + eps).sqrt()).reshape(x.shape)
+    per_channel = (channels,) + (1,) * (x.ndim - 2)
+    y = _affine("group_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))
+    return _affine("group_norm", y, "bias", bias, (channels,), lambda a, b: a + b.reshape(per_channel))

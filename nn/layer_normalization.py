@@ -1,0 +1,113 @@
+"""Per-sample normalisation layers, torch's ``LayerNorm``, ``RMSNorm`` and ``GroupNorm`` (see
+:mod:`nn.functional.normalization`): no running statistics, the same in training and evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from .checks import check_flag, check_float_dtype, check_positive_int, check_real
+from .functional.normalization import as_normalized_shape, group_norm, layer_norm, rms_norm
+from .module import Module, input_for
+from .parameter import Parameter
+
+__all__ = ["GroupNorm", "LayerNorm", "RMSNorm"]
+
+
+def _input(layer: str, x: Any, parameter: Parameter | None) -> Any:
+    return x if parameter is None else input_for(layer, x, parameter)
+
+
+class LayerNorm(Module):
+    """Normalise over the trailing ``normalized_shape`` axes (see :func:`nn.functional.layer_norm`); with
+    ``elementwise_affine`` a ``weight`` (ones) and, unless ``bias=False``, a ``bias`` (zeros) of that shape."""
+
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.normalized_shape = as_normalized_shape("LayerNorm", normalized_shape)
+        self.eps = check_real("LayerNorm", "eps", eps, 0)
+        self.elementwise_affine = check_flag("LayerNorm", "elementwise_affine", elementwise_affine)
+        dtype = check_float_dtype("LayerNorm", "dtype", dtype)
+        bias = check_flag("LayerNorm", "bias", bias)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if self.elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if self.elementwise_affine and bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        x = _input("LayerNorm", x, self.weight)
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class RMSNorm(Module):
+    """Root-mean-square norm over the trailing ``normalized_shape`` axes (see :func:`nn.functional.rms_norm`);
+    with ``elementwise_affine`` a ``weight`` (ones) of that shape. ``eps`` None: the dtype's machine epsilon."""
+
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...],
+        eps: float | None = None,
+        elementwise_affine: bool = True,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.normalized_shape = as_normalized_shape("RMSNorm", normalized_shape)
+        self.eps = None if eps is None else check_real("RMSNorm", "eps", eps, 0)
+        self.elementwise_affine = check_flag("RMSNorm", "elementwise_affine", elementwise_affine)
+        dtype = check_float_dtype("RMSNorm", "dtype", dtype)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if self.elementwise_affine else None
+
+    def forward(self, x: Any) -> Tensor:
+        return rms_norm(_input("RMSNorm", x, self.weight), self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """Normalise each sample's groups of ``num_channels / num_groups`` channels (see
+    :func:`nn.functional.group_norm`); with ``affine`` a per-channel ``weight`` (ones) and, unless
+    ``bias=False``, ``bias`` (zeros)."""
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        dtype: Any = np.float32,
+        *,
+        bias: bool = True,
+    ) -> None:
+        self.num_groups = check_positive_int("GroupNorm", "num_groups", num_groups)
+        self.num_channels = check_positive_int("GroupNorm", "num_channels", num_channels)
+        if self.num_channels % self.num_groups:
+            raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
+        self.eps = check_real("GroupNorm", "eps", eps, 0)
+        self.affine = check_flag("GroupNorm", "affine", affine)
+        dtype = check_float_dtype("GroupNorm", "dtype", dtype)
+        bias = check_flag("GroupNorm", "bias", bias)
+        self.weight = Parameter(np.ones(self.num_channels, dtype)) if self.affine else None
+        self.bias = Parameter(np.zeros(self.num_channels, dtype)) if self.affine and bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        x = _input("GroupNorm", x, self.weight)
+        shape = np.shape(x.data if isinstance(x, Tensor) else x)
+        if len(shape) < 2 or shape[1] != self.num_channels:
+            raise ValueError(f"GroupNorm: expected an input (N, {self.num_channels}, ...), got shape {shape}")
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"

@@ -1,0 +1,122 @@
+"""LayerNorm, RMSNorm and GroupNorm (and their functions) and BatchNorm's bias=False: values, gradients and
+reprs against torch, finite differences, checkpoints and argument errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck, gradgradcheck
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(3, 4, 2, 5)) * 2 + 0.5
+
+
+def _compare(torch, ours, theirs, our_inputs, their_inputs):
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    seed = np.random.default_rng(1).normal(size=ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.from_numpy(seed))
+    for mine, reference in zip(our_inputs, their_inputs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-9, atol=1e-11)
+
+
+def _leaves(torch, *arrays):
+    return [Tensor(a, requires_grad=True) for a in arrays], [torch.tensor(a, requires_grad=True) for a in arrays]
+
+
+@pytest.mark.parametrize("shape", [(5,), (2, 5), (4, 2, 5)])
+@pytest.mark.parametrize("affine", [True, False])
+def test_layer_norm_matches_torch(shape, affine):
+    torch = pytest.importorskip("torch")
+    arrays = (X, RNG.normal(size=shape), RNG.normal(size=shape)) if affine else (X,)
+    ours, theirs = _leaves(torch, *arrays)
+    out = F.layer_norm(ours[0], shape, *ours[1:], eps=1e-3)
+    expected = torch.nn.functional.layer_norm(theirs[0], shape, *theirs[1:], eps=1e-3)
+    _compare(torch, out, expected, ours, theirs)
+
+
+@pytest.mark.parametrize(("shape", "eps"), [((5,), None), ((2, 5), 1e-2)])
+def test_rms_norm_matches_torch(shape, eps):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _leaves(torch, X, RNG.normal(size=shape))
+    out = F.rms_norm(ours[0], shape, ours[1], eps=eps)
+    expected = torch.nn.functional.rms_norm(theirs[0], shape, theirs[1], eps=eps)
+    _compare(torch, out, expected, ours, theirs)
+
+
+@pytest.mark.parametrize("groups", [1, 2, 4])
+def test_group_norm_matches_torch(groups):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _leaves(torch, X, RNG.normal(size=4), RNG.normal(size=4))
+    out = F.group_norm(ours[0], groups, ours[1], ours[2], eps=1e-4)
+    expected = torch.nn.functional.group_norm(theirs[0], groups, theirs[1], theirs[2], eps=1e-4)
+    _compare(torch, out, expected, ours, theirs)
+
+
+def test_normalisation_gradients_match_finite_differences_to_second_order():
+    x, weight, bias = X[0, :, 0], RNG.normal(size=5), RNG.normal(size=5)
+    assert gradcheck(lambda a, w, b: F.layer_norm(a, 5, w, b), (x, weight, bias))
+    assert gradgradcheck(lambda a, w, b: (F.layer_norm(a, 5, w, b) ** 2).sum(), (x, weight, bias))
+    assert gradcheck(lambda a, w: F.rms_norm(a, (5,), w, eps=1e-3), (x, weight))
+    assert gradcheck(lambda a: F.group_norm(a, 2), (X[:2, :, 0],))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib, **dtype: lib.LayerNorm((2, 5), **dtype),
+        lambda lib, **dtype: lib.LayerNorm(5, elementwise_affine=False, **dtype),
+        lambda lib, **dtype: lib.LayerNorm(5, bias=False, **dtype),
+        lambda lib, **dtype: lib.RMSNorm([2, 5], **dtype),
+        lambda lib, **dtype: lib.RMSNorm(5, eps=1e-4, elementwise_affine=False, **dtype),
+        lambda lib, **dtype: lib.GroupNorm(2, 4, **dtype),
+        lambda lib, **dtype: lib.GroupNorm(4, 4, affine=False, **dtype),
+        lambda lib, **dtype: lib.GroupNorm(1, 4, bias=False, **dtype),
+        lambda lib, **dtype: lib.BatchNorm2d(4, bias=False, **dtype),
+    ],
+)
+def test_layers_match_torch_in_training_and_evaluation_with_torchs_state_and_repr(tmp_path, make):
+    torch = pytest.importorskip("torch")
+    ours, theirs = make(nn, dtype=np.float64), make(torch.nn, dtype=torch.float64)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for parameter, reference in zip(ours.parameters(), theirs.parameters()):
+        values = RNG.normal(size=parameter.shape)
+        parameter.data[...] = values
+        with torch.no_grad():
+            reference.copy_(torch.from_numpy(values))
+    for mode in ("train", "eval", "train"):
+        getattr(ours, mode)(), getattr(theirs, mode)()
+        x, reference_x = Tensor(X, requires_grad=True), torch.tensor(X, requires_grad=True)
+        _compare(torch, ours(x), theirs(reference_x), [x, *ours.parameters()], [reference_x, *theirs.parameters()])
+        for parameter in (*ours.parameters(), *theirs.parameters()):
+            parameter.grad = None
+    rebuilt = nn.load(nn.save(ours, tmp_path / "norm.npz"))
+    assert repr(rebuilt) == repr(ours)
+    rebuilt.eval(), ours.eval()
+    np.testing.assert_array_equal(rebuilt(X).data, ours(X).data)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: F.layer_norm(X, (4, 5)), ValueError, r"layer_norm: input of shape \(3, 4, 2, 5\) does not end with"),
+        (lambda: F.layer_norm(X, 5, weight=np.ones(4)), ValueError, r"layer_norm: weight must have shape \(5,\)"),
+        (lambda: F.layer_norm(X, 0), ValueError, "layer_norm: normalized_shape must be a positive integer"),
+        (lambda: F.group_norm(X, 3), ValueError, r"group_norm: 4 channels .* do not split into 3 groups"),
+        (lambda: nn.GroupNorm(3, 4), ValueError, "GroupNorm: num_channels=4 must be divisible by num_groups=3"),
+        (
+            lambda: nn.GroupNorm(2, 4)(np.ones((2, 6, 3), np.float32)),
+            ValueError,
+            r"GroupNorm: expected an input \(N, 4",
+        ),
+        (lambda: nn.LayerNorm("5"), TypeError, "LayerNorm: normalized_shape must be an int"),
+        (lambda: nn.LayerNorm(5)(np.ones((2, 5))), TypeError, "LayerNorm: input dtype float64"),
+    ],
+)
+def test_normalisation_rejects_bad_arguments_naming_the_layer(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
