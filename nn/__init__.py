@@ -69,6 +69,15 @@ from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .parameter import Parameter
+from .ranking_losses import (
+    CosineEmbeddingLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+)
 from .scalar import MLP, Layer, Neuron
 from .serialization import SerializationError, load, save
 from .training import History, accuracy, evaluate, fit, predict
@@ -86,6 +95,7 @@ __all__ = [
     "CELU",
     "Conv1d",
     "Conv2d",
+    "CosineEmbeddingLoss",
     "CrossEntropyLoss",
     "data",
     "Dropout",
@@ -99,6 +109,7 @@ __all__ = [
     "fit",
     "Flatten",
     "functional",
+    "GaussianNLLLoss",
     "GELU",
     "gradient_norms",
     "GradientNormMonitor",
@@ -108,6 +119,7 @@ __all__ = [
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
+    "HingeEmbeddingLoss",
     "HingeLoss",
     "History",
     "HuberLoss",
@@ -125,6 +137,7 @@ __all__ = [
     "LogSigmoid",
     "LogSoftmax",
     "MAPELoss",
+    "MarginRankingLoss",
     "Maxout",
     "MaxPool2d",
     "MeanBiasError",
@@ -143,13 +156,14 @@ __all__ = [
     "Parameter",
     "ParameterStepStop",
     "PerceptronLoss",
+    "PoissonNLLLoss",
     "predict",
     "PReLU",
     "register_module",
     "ReLU",
     "ReLU6",
-    "RMSNorm",
     "Residual",
+    "RMSNorm",
     "save",
     "SELU",
     "Sequential",
@@ -159,6 +173,7 @@ __all__ = [
     "SiLU",
     "SmoothHingeLoss",
     "SmoothL1Loss",
+    "SoftMarginLoss",
     "Softmax",
     "Softmin",
     "Softplus",
@@ -168,5 +183,6 @@ __all__ = [
     "summary",
     "Swish",
     "Tanh",
+    "TripletMarginLoss",
     "Unflatten",
 ]

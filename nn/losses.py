@@ -277,18 +277,26 @@ class PerceptronLoss(_Loss):
 
 
 class MultiMarginLoss(_Loss):
-    """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`); ``reduction`` is
-    keyword-only, since torch's third argument is ``weight``."""
+    """Multi-class hinge loss, torch's definition (see :func:`nn.functional.multi_margin_loss`); ``weight`` (a
+    buffer, one per class) third as in torch, ``reduction`` keyword-only."""
 
-    def __init__(self, p: int = 1, margin: float = 1.0, *, reduction: str = "mean") -> None:
+    weight: np.ndarray | None  # a buffer
+
+    def __init__(self, p: int = 1, margin: float = 1.0, weight: Any = None, *, reduction: str = "mean") -> None:
+        if isinstance(weight, str):
+            raise TypeError(
+                f"MultiMarginLoss: the argument after margin is weight, as in torch; got the string {weight!r}. "
+                f"Pass reduction={weight!r} by keyword"
+            )
         super().__init__(reduction)
         if check_integer("MultiMarginLoss", "p", p) not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}")
         self.p = int(p)
         self.margin = check_real("MultiMarginLoss", "margin", margin)
+        self.register_buffer("weight", _class_weight_buffer("MultiMarginLoss", weight))
 
     def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.multi_margin_loss(scores, target, self.p, self.margin, reduction=self.reduction)
+        return F.multi_margin_loss(scores, target, self.p, self.margin, self.weight, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, margin={self.margin}, {super().extra_repr()}"

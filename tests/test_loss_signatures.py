@@ -61,6 +61,8 @@ WEIGHT_FIRST = [
         "binary_cross_entropy_with_logits",
         lambda first: F.binary_cross_entropy_with_logits(np.zeros(3), np.ones(3), first),
     ),
+    ("MultiMarginLoss", lambda first: nn.MultiMarginLoss(1, 1.0, first)),
+    ("multi_margin_loss", lambda first: F.multi_margin_loss(LOGITS, CLASSES, 1, 1.0, first)),
 ]
 
 
@@ -80,8 +82,8 @@ def test_a_reduction_string_in_the_weight_slot_is_a_type_error_saying_to_pass_it
         lambda: nn.BCEWithLogitsLoss(None, "sum"),
         lambda: F.cross_entropy(LOGITS, CLASSES, None, -100),
         lambda: F.nll_loss(LOGITS, CLASSES, None, -100),
-        lambda: nn.MultiMarginLoss(1, 1.0, "sum"),
-        lambda: F.multi_margin_loss(LOGITS, CLASSES, 1, 1.0, "sum"),
+        lambda: nn.MultiMarginLoss(1, 1.0, None, "sum"),
+        lambda: F.multi_margin_loss(LOGITS, CLASSES, 1, 1.0, None, "sum"),
     ],
 )
 def test_options_after_weight_cannot_be_passed_by_position(call):
@@ -96,7 +98,7 @@ def test_module_parameters_are_torchs_in_torchs_order_without_the_deprecated_one
     theirs = [p for p in inspect.signature(getattr(torch.nn, name)).parameters.values() if p.name not in deprecated]
     ours = list(inspect.signature(getattr(nn, name)).parameters.values())
     positional = [p.name for p in ours if p.kind is p.POSITIONAL_OR_KEYWORD]
-    # torch's leading parameters up to weight (not supported by MultiMarginLoss here) stay positional
+    # torch's leading parameters up to weight stay positional
     leading = [p.name for p in theirs[: [p.name for p in theirs].index("weight") + 1]]
     assert positional == [n for n in leading if n in {p.name for p in ours}]
     keyword_only = {p.name: p.default for p in ours if p.kind is p.KEYWORD_ONLY}

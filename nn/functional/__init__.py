@@ -35,6 +35,7 @@ from .distance import cosine_similarity, normalize, pairwise_distance
 from .divergence import kl_div
 from .dropout import dropout, dropout1d, dropout2d
 from .embedding import embedding, one_hot
+from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -54,6 +55,13 @@ from .losses import (
 )
 from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
+from .ranking_losses import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 
 __all__: list[str] = [
     "acon_c",
@@ -66,6 +74,7 @@ __all__: list[str] = [
     "conv1d",
     "conv2d",
     "conv_output_size",
+    "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
@@ -75,11 +84,13 @@ __all__: list[str] = [
     "embedding",
     "exponential_loss",
     "fold",
+    "gaussian_nll_loss",
     "gelu",
     "group_norm",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "hinge_embedding_loss",
     "hinge_loss",
     "huber_loss",
     "kl_div",
@@ -91,6 +102,7 @@ __all__: list[str] = [
     "log_softmax",
     "logsigmoid",
     "mape",
+    "margin_ranking_loss",
     "max_pool2d",
     "maxout",
     "mean_bias_error",
@@ -103,6 +115,7 @@ __all__: list[str] = [
     "pad",
     "pairwise_distance",
     "perceptron_loss",
+    "poisson_nll_loss",
     "prelu",
     "relu",
     "relu6",
@@ -112,6 +125,7 @@ __all__: list[str] = [
     "silu",
     "smooth_hinge_loss",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "softmax",
     "softmin",
     "softplus",
@@ -119,5 +133,6 @@ __all__: list[str] = [
     "step",
     "swish",
     "tanh",
+    "triplet_margin_loss",
     "unfold",
 ]

@@ -453,13 +453,21 @@ def nll_loss(
     return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
 
 
-def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0, *, reduction: str = "mean") -> Tensor:
-    """Multi-class hinge (torch's definition): sum_{i != y} max(0, margin - x_y + x_i)^p / C.
+def multi_margin_loss(
+    scores: Any, target: Any, p: int = 1, margin: float = 1.0, weight: Any = None, *, reduction: str = "mean"
+) -> Tensor:
+    """Multi-class hinge (torch's definition): sum_{i != y} w_y max(0, margin - x_y + x_i)^p / C.
 
-    ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or ().
-    d/dx_i = p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
-    ``reduction`` is keyword-only: torch's fifth positional argument is ``weight`` (not supported here).
+    ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or (); ``weight`` (C,) (optional, a
+    constant, torch's fifth argument) scales a sample's term by its target class's weight w_y (1 without it).
+    d/dx_i = w_y p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
+    ``reduction`` is keyword-only.
     """
+    if isinstance(weight, str):
+        raise TypeError(
+            f"multi_margin_loss: the argument after margin is weight, as in torch; got the string {weight!r}. "
+            f"Pass reduction={weight!r} by keyword"
+        )
     reduction = check_choice("multi_margin_loss", "reduction", reduction, REDUCTIONS)
     if check_integer("multi_margin_loss", "p", p) not in (1, 2):
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")
@@ -469,6 +477,7 @@ def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0,
         raise ValueError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
     axis = scores.ndim - 1
     indices = _class_indices(target, scores, axis, "multi_margin_loss")
+    weight = _class_weights(weight, scores, axis, "multi_margin_loss")
     classes = scores.shape[axis]
     target_scores = _expand_class_axis(_pick(scores, indices, axis), axis)
     violations = (scores - target_scores + margin).relu()
@@ -476,6 +485,8 @@ def multi_margin_loss(scores: Any, target: Any, p: int = 1, margin: float = 1.0,
         violations = violations * violations
     other_classes = _expand_class_axis(indices, axis) != np.arange(classes)
     terms = (violations * other_classes).sum(axis=axis) / classes
+    if weight is not None:
+        terms = terms * weight[indices]
     return _reduce(terms, reduction, "multi_margin_loss")
 
 

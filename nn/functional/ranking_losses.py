@@ -1,0 +1,131 @@
+"""Losses on pairs and triplets of scores or embeddings with targets in {-1, +1}, torch's
+``margin_ranking_loss``, ``hinge_embedding_loss``, ``soft_margin_loss``, ``cosine_embedding_loss`` and
+``triplet_margin_loss``; ``reduction`` ("mean" | "sum" | "none") is keyword-only.
+
+Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
+these losses. Shapes must match (no silent broadcasting) and targets must be -1 or +1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, where
+
+from ..checks import check_choice, check_flag, check_real
+from .activations import as_float_tensor
+from .distance import pairwise_distance
+from .losses import REDUCTIONS, _check_signs, _paired, _reduce
+
+__all__ = [
+    "cosine_embedding_loss",
+    "hinge_embedding_loss",
+    "margin_ranking_loss",
+    "soft_margin_loss",
+    "triplet_margin_loss",
+]
+
+
+def _hinge(z: Tensor) -> Tensor:
+    """max(0, z) with derivative 1 at z = 0 (torch's ``clamp_min(z, 0)``)."""
+    return where(z.data >= 0, z, 0.0)
+
+
+def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
+    """``target`` as a float Tensor of ``like``'s shape holding only -1 and +1."""
+    _, target = _paired(like, target, loss, what)
+    _check_signs(target, loss)
+    return target
+
+
+def margin_ranking_loss(
+    input1: Any, input2: Any, target: Any, margin: float = 0.0, *, reduction: str = "mean"
+) -> Tensor:
+    """max(0, -y (x1 - x2) + margin): x1 should rank above x2 by ``margin`` where y = 1, below where y = -1.
+
+    d/dx1 = -y where the hinge is active (>= 0), else 0; d/dx2 = -d/dx1.
+    """
+    reduction = check_choice("margin_ranking_loss", "reduction", reduction, REDUCTIONS)
+    margin = check_real("margin_ranking_loss", "margin", margin)
+    x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1")
+    y = _signs(target, x1, "margin_ranking_loss")
+    return _reduce(_hinge(-y * (x1 - x2) + margin), reduction, "margin_ranking_loss")
+
+
+def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, *, reduction: str = "mean") -> Tensor:
+    """x where y = 1 and max(0, margin - x) where y = -1, for distances x (torch's hinge embedding loss).
+
+    d/dx = 1 where y = 1; -1 where y = -1 and x <= margin; else 0.
+    """
+    reduction = check_choice("hinge_embedding_loss", "reduction", reduction, REDUCTIONS)
+    margin = check_real("hinge_embedding_loss", "margin", margin)
+    x = as_float_tensor(input, "hinge_embedding_loss")
+    y = _signs(target, x, "hinge_embedding_loss")
+    terms = where(y.data == 1, x, _hinge(margin - x))
+    return _reduce(terms, reduction, "hinge_embedding_loss")
+
+
+def soft_margin_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+    """Logistic loss log(1 + e^(-y x)) = softplus(-y x), stable for every finite x; d/dx = -y sigmoid(-y x)."""
+    reduction = check_choice("soft_margin_loss", "reduction", reduction, REDUCTIONS)
+    x = as_float_tensor(input, "soft_margin_loss")
+    y = _signs(target, x, "soft_margin_loss")
+    return _reduce((-y * x).softplus(), reduction, "soft_margin_loss")
+
+
+#: torch's guard added to each squared norm in ``cosine_embedding_loss``.
+COSINE_EMBEDDING_EPS = 1e-12
+
+
+def cosine_embedding_loss(
+    input1: Any, input2: Any, target: Any, margin: float = 0.0, *, reduction: str = "mean"
+) -> Tensor:
+    """1 - cos(x1, x2) where y = 1 and max(0, cos(x1, x2) - margin) where y = -1, the cosine over the last
+    axis of (N, D) or (D,) inputs, as torch: (x1 . x2) / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)).
+
+    ``target`` is (N,) or () in {-1, +1}. d/dcos = -1 (y = 1) or 1 where cos >= margin (y = -1).
+    """
+    loss = "cosine_embedding_loss"
+    reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
+    margin = check_real(loss, "margin", margin)
+    x1, x2 = _paired(input1, input2, loss, "input1")
+    if x1.ndim not in (1, 2):
+        raise ValueError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")
+    y = _signs(target, Tensor(np.zeros(x1.shape[:-1], x1.dtype)), loss, "inputs' batch")  # one per pair
+    squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
+    cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
+    terms = where(y.data == 1, 1 - cosine, _hinge(cosine - margin))
+    return _reduce(terms, reduction, loss)
+
+
+def triplet_margin_loss(
+    anchor: Any,
+    positive: Any,
+    negative: Any,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    *,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)) with d = ``pairwise_distance`` (p-norm of the difference plus
+    ``eps``) over the last axis of (N, D) or (D,) inputs; with ``swap`` d(a, n) is replaced by
+    min(d(a, n), d(p, n)) (Balntas et al.'s distance swap), as torch.
+    """
+    loss = "triplet_margin_loss"
+    reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
+    margin = check_real(loss, "margin", margin)
+    swap = check_flag(loss, "swap", swap)
+    a, positive = _paired(anchor, positive, loss, "anchor")
+    _, negative = _paired(a, negative, loss, "anchor")
+    if a.ndim not in (1, 2):
+        raise ValueError(f"{loss}: inputs must be (N, D) or (D,), got shape {a.shape}")
+    to_positive = pairwise_distance(a, positive, p, eps)
+    to_negative = pairwise_distance(a, negative, p, eps)
+    if swap:
+        between = pairwise_distance(positive, negative, p, eps)
+        to_negative = to_negative.minimum(between)
+    return _reduce(_hinge(margin + to_positive - to_negative), reduction, loss)

@@ -1,0 +1,129 @@
+"""Loss layers around :mod:`nn.functional.ranking_losses` and :mod:`nn.functional.likelihood_losses`, with
+torch's names and argument order (the deprecated ``size_average``/``reduce`` left out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+from . import functional as F
+from .checks import check_flag, check_real
+from .losses import _Loss
+
+__all__ = [
+    "CosineEmbeddingLoss",
+    "GaussianNLLLoss",
+    "HingeEmbeddingLoss",
+    "MarginRankingLoss",
+    "PoissonNLLLoss",
+    "SoftMarginLoss",
+    "TripletMarginLoss",
+]
+
+
+class MarginRankingLoss(_Loss):
+    """max(0, -y (x1 - x2) + margin) (see :func:`nn.functional.margin_ranking_loss`)."""
+
+    def __init__(self, margin: float = 0.0, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.margin = check_real("MarginRankingLoss", "margin", margin)
+
+    def forward(self, input1: Any, input2: Any, target: Any) -> Tensor:
+        return F.margin_ranking_loss(input1, input2, target, self.margin, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, {super().extra_repr()}"
+
+
+class HingeEmbeddingLoss(_Loss):
+    """x where y = 1, max(0, margin - x) where y = -1 (see :func:`nn.functional.hinge_embedding_loss`)."""
+
+    def __init__(self, margin: float = 1.0, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.margin = check_real("HingeEmbeddingLoss", "margin", margin)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, {super().extra_repr()}"
+
+
+class SoftMarginLoss(_Loss):
+    """log(1 + e^(-y x)) (see :func:`nn.functional.soft_margin_loss`)."""
+
+    def __init__(self, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """1 - cos where y = 1, max(0, cos - margin) where y = -1 (see :func:`nn.functional.cosine_embedding_loss`)."""
+
+    def __init__(self, margin: float = 0.0, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.margin = check_real("CosineEmbeddingLoss", "margin", margin)
+
+    def forward(self, input1: Any, input2: Any, target: Any) -> Tensor:
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, {super().extra_repr()}"
+
+
+class TripletMarginLoss(_Loss):
+    """max(0, margin + d(a, p) - d(a, n)) (see :func:`nn.functional.triplet_margin_loss`)."""
+
+    def __init__(
+        self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False, *, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.margin = check_real("TripletMarginLoss", "margin", margin)
+        self.p = check_real("TripletMarginLoss", "p", p, 0, low_open=True, allow_inf=True)
+        self.eps = check_real("TripletMarginLoss", "eps", eps)
+        self.swap = check_flag("TripletMarginLoss", "swap", swap)
+
+    def forward(self, anchor: Any, positive: Any, negative: Any) -> Tensor:
+        return F.triplet_margin_loss(
+            anchor, positive, negative, self.margin, self.p, self.eps, self.swap, reduction=self.reduction
+        )
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, p={self.p}, eps={self.eps}, swap={self.swap}, {super().extra_repr()}"
+
+
+class PoissonNLLLoss(_Loss):
+    """Poisson negative log-likelihood (see :func:`nn.functional.poisson_nll_loss`)."""
+
+    def __init__(
+        self, log_input: bool = True, full: bool = False, eps: float = 1e-8, *, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.log_input = check_flag("PoissonNLLLoss", "log_input", log_input)
+        self.full = check_flag("PoissonNLLLoss", "full", full)
+        self.eps = check_real("PoissonNLLLoss", "eps", eps, 0)
+
+    def forward(self, log_input: Any, target: Any) -> Tensor:
+        return F.poisson_nll_loss(log_input, target, self.log_input, self.full, self.eps, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"log_input={self.log_input}, full={self.full}, eps={self.eps}, {super().extra_repr()}"
+
+
+class GaussianNLLLoss(_Loss):
+    """Gaussian negative log-likelihood with a predicted variance (see :func:`nn.functional.gaussian_nll_loss`);
+    called as ``loss(input, target, var)``."""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.full = check_flag("GaussianNLLLoss", "full", full)
+        self.eps = check_real("GaussianNLLLoss", "eps", eps, 0)
+
+    def forward(self, input: Any, target: Any, var: Any) -> Tensor:
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"full={self.full}, eps={self.eps}, {super().extra_repr()}"

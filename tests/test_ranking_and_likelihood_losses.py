@@ -1,0 +1,229 @@
+"""margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, cosine_embedding_loss, triplet_margin_loss,
+poisson_nll_loss, gaussian_nll_loss (and their layers) and multi_margin_loss's class weights: values and
+gradients against torch under every reduction, finite differences, torch's derivative at the hinge, the
+signatures and the errors."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck
+
+REDUCTIONS = ["none", "mean", "sum"]
+RNG = np.random.default_rng(0)
+SIGNS = np.array([1.0, -1.0, -1.0, 1.0, 1.0, -1.0])
+
+
+def _vectors(*shape):
+    return RNG.normal(size=shape)
+
+
+# name -> (arrays, which of them take gradients, our call, torch's call): the arrays are the loss's inputs
+CASES = {
+    "margin_ranking_loss": (
+        lambda: (_vectors(6), _vectors(6), SIGNS),
+        2,
+        lambda lib, a, b, y, r: lib.margin_ranking_loss(a, b, y, margin=0.3, reduction=r),
+    ),
+    "hinge_embedding_loss": (
+        lambda: (np.abs(_vectors(6)) * 1.5, SIGNS),
+        1,
+        lambda lib, x, y, r: lib.hinge_embedding_loss(x, y, margin=1.2, reduction=r),
+    ),
+    "soft_margin_loss": (
+        lambda: (_vectors(6) * 4, SIGNS),
+        1,
+        lambda lib, x, y, r: lib.soft_margin_loss(x, y, reduction=r),
+    ),
+    "cosine_embedding_loss": (
+        lambda: (_vectors(6, 3), _vectors(6, 3), SIGNS),
+        2,
+        lambda lib, a, b, y, r: lib.cosine_embedding_loss(a, b, y, margin=-0.2, reduction=r),
+    ),
+    "cosine_embedding_loss_unbatched": (
+        lambda: (_vectors(3), _vectors(3), np.array(-1.0)),
+        2,
+        lambda lib, a, b, y, r: lib.cosine_embedding_loss(a, b, y, reduction=r),
+    ),
+    "triplet_margin_loss": (
+        lambda: (_vectors(5, 4), _vectors(5, 4), _vectors(5, 4)),
+        3,
+        lambda lib, a, p, n, r: lib.triplet_margin_loss(a, p, n, margin=2.0, reduction=r),
+    ),
+    "triplet_margin_loss_swap_p1": (
+        lambda: (_vectors(5, 4), _vectors(5, 4), _vectors(5, 4)),
+        3,
+        lambda lib, a, p, n, r: lib.triplet_margin_loss(a, p, n, margin=1.5, p=1, swap=True, reduction=r),
+    ),
+    "poisson_nll_loss": (
+        lambda: (_vectors(2, 3), RNG.poisson(2.0, size=(2, 3)).astype(float)),
+        2,
+        lambda lib, x, t, r: lib.poisson_nll_loss(x, t, reduction=r),
+    ),
+    "poisson_nll_loss_rates_full": (
+        lambda: (np.abs(_vectors(2, 3)) + 0.1, RNG.poisson(3.0, size=(2, 3)) + 2.0),  # Stirling's jumps at 1
+        2,
+        lambda lib, x, t, r: lib.poisson_nll_loss(x, t, log_input=False, full=True, reduction=r),
+    ),
+    "gaussian_nll_loss": (
+        lambda: (_vectors(4, 3), _vectors(4, 3), np.abs(_vectors(4, 3)) + 0.1),
+        3,
+        lambda lib, x, t, v, r: lib.gaussian_nll_loss(x, t, v, full=True, reduction=r),
+    ),
+    "gaussian_nll_loss_per_sample_variance": (
+        lambda: (_vectors(4, 3), _vectors(4, 3), np.abs(_vectors(4)) + 0.1),
+        3,
+        lambda lib, x, t, v, r: lib.gaussian_nll_loss(x, t, v, reduction=r),
+    ),
+    "gaussian_nll_loss_shared_axis_and_tiny_variance": (
+        lambda: (_vectors(4, 3), _vectors(4, 3), np.array([[1e-9], [0.5], [0.0], [2.0]])),
+        3,
+        lambda lib, x, t, v, r: lib.gaussian_nll_loss(x, t, v, eps=1e-3, reduction=r),
+    ),
+    "multi_margin_loss_weight": (
+        lambda: (_vectors(5, 4), RNG.integers(0, 4, size=5)),
+        1,
+        lambda lib, x, y, r: lib.multi_margin_loss(x, y, 2, 0.7, _weights(lib, x), reduction=r),
+    ),
+}
+
+
+def _weights(lib, x):
+    weights = np.array([0.5, 2.0, 1.0, 3.0])
+    return weights if lib is F else x.new_tensor(weights)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loss_values_and_gradients_match_torch(name, reduction):
+    torch = pytest.importorskip("torch")
+    make, differentiable, call = CASES[name]
+    arrays = make()
+    ours = [Tensor(a, requires_grad=True) if i < differentiable else a for i, a in enumerate(arrays)]
+    theirs = [torch.tensor(a, requires_grad=i < differentiable) for i, a in enumerate(arrays)]
+    out, expected = call(F, *ours, reduction), call(torch.nn.functional, *theirs, reduction)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    seed = np.random.default_rng(1).normal(size=out.shape)
+    out.backward(seed)
+    expected.backward(torch.from_numpy(seed))
+    for mine, reference in zip(ours[:differentiable], theirs[:differentiable]):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - {"gaussian_nll_loss_shared_axis_and_tiny_variance"}))
+def test_loss_gradients_match_finite_differences(name):
+    make, differentiable, call = CASES[name]
+    arrays = make()
+    constants = arrays[differentiable:]
+    assert gradcheck(lambda *xs: call(F, *xs, *constants, "sum"), arrays[:differentiable])
+
+
+def test_hinges_take_torchs_derivative_1_where_they_are_exactly_zero():
+    torch = pytest.importorskip("torch")
+    cases = [
+        (
+            lambda lib, a: lib.margin_ranking_loss(a[:1], a[1:], a.new_ones(1) if lib is not F else np.ones(1)),
+            [1.0, 1.0],
+        ),
+        (lambda lib, a: lib.hinge_embedding_loss(a, -a.new_ones(2) if lib is not F else -np.ones(2)), [1.0, 0.5]),
+    ]
+    for call, values in cases:
+        ours, theirs = Tensor(np.array(values), requires_grad=True), torch.tensor(values, requires_grad=True)
+        call(F, ours).backward()
+        call(torch.nn.functional, theirs).backward()
+        np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+        assert np.abs(ours.grad).sum() > 0
+
+
+def test_soft_margin_loss_is_finite_at_extreme_scores():
+    out = F.soft_margin_loss(np.array([800.0, -800.0]), np.array([-1.0, 1.0]), reduction="none")
+    np.testing.assert_allclose(out.data, [800.0, 800.0])
+
+
+def test_poisson_full_adds_stirlings_approximation_only_for_counts_above_one():
+    rates, counts = np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 4.0])
+    plain = F.poisson_nll_loss(rates, counts, log_input=False, reduction="none").data
+    full = F.poisson_nll_loss(rates, counts, log_input=False, full=True, reduction="none").data
+    stirling = 4 * math.log(4) - 4 + 0.5 * math.log(2 * math.pi * 4)
+    np.testing.assert_allclose(full - plain, [0.0, 0.0, stirling], rtol=1e-12)
+
+
+MODULES = [
+    ("MarginRankingLoss", {"margin": 0.5}),
+    ("HingeEmbeddingLoss", {"margin": 2.0}),
+    ("SoftMarginLoss", {}),
+    ("CosineEmbeddingLoss", {"margin": 0.1}),
+    ("TripletMarginLoss", {"margin": 0.5, "p": 1.0, "swap": True}),
+    ("PoissonNLLLoss", {"log_input": False, "full": True}),
+    ("GaussianNLLLoss", {"full": True, "eps": 1e-4}),
+    ("MultiMarginLoss", {"p": 2, "weight": np.array([1.0, 2.0, 0.5, 1.0])}),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), MODULES, ids=[name for name, _ in MODULES])
+def test_loss_layers_take_torchs_arguments_and_match_torch(name, options):
+    torch = pytest.importorskip("torch")
+    deprecated = {"size_average", "reduce"}
+    theirs = [(p.name, p.default) for p in inspect.signature(getattr(torch.nn, name)).parameters.values()]
+    ours = [(p.name, p.default) for p in inspect.signature(getattr(nn, name)).parameters.values()]
+    assert [n for n, _ in theirs if n not in deprecated] == [n for n, _ in ours]
+    assert all(dict(ours)[n] == d for n, d in theirs if n not in deprecated | {"weight"})
+    case = {
+        "MarginRankingLoss": "margin_ranking_loss",
+        "HingeEmbeddingLoss": "hinge_embedding_loss",
+        "SoftMarginLoss": "soft_margin_loss",
+        "CosineEmbeddingLoss": "cosine_embedding_loss",
+        "TripletMarginLoss": "triplet_margin_loss",
+        "PoissonNLLLoss": "poisson_nll_loss_rates_full",
+        "GaussianNLLLoss": "gaussian_nll_loss",
+        "MultiMarginLoss": "multi_margin_loss_weight",
+    }[name]
+    arrays = CASES[case][0]()
+    torch_options = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in options.items()}
+    for reduction in REDUCTIONS:
+        mine = getattr(nn, name)(**options, reduction=reduction)(*arrays)
+        reference = getattr(torch.nn, name)(**torch_options, reduction=reduction)(*map(torch.tensor, arrays))
+        np.testing.assert_allclose(mine.data, reference.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: F.margin_ranking_loss(np.ones(3), np.ones(3), np.array([1, 0, -1])),
+            ValueError,
+            r"-1 or \+1, got \[0",
+        ),
+        (lambda: F.margin_ranking_loss(np.ones(3), np.ones(2), np.ones(3)), ValueError, "target shape"),
+        (lambda: F.hinge_embedding_loss(np.ones(3), np.ones(3), 1.0, "sum"), TypeError, "positional"),
+        (lambda: F.cosine_embedding_loss(np.ones((2, 3)), np.ones((2, 3)), np.ones(3)), ValueError, "inputs' batch"),
+        (
+            lambda: F.cosine_embedding_loss(np.ones((2, 2, 3)), np.ones((2, 2, 3)), np.ones((2, 2))),
+            ValueError,
+            r"\(N, D\)",
+        ),
+        (lambda: F.triplet_margin_loss(np.ones((2, 3)), np.ones((2, 3)), np.ones((3, 3))), ValueError, "anchor shape"),
+        (
+            lambda: F.gaussian_nll_loss(np.ones((2, 3)), np.ones((2, 3)), -np.ones((2, 3))),
+            ValueError,
+            "var must be >= 0",
+        ),
+        (lambda: F.gaussian_nll_loss(np.ones((2, 3)), np.ones((2, 3)), np.ones((3, 2))), ValueError, "does not fit"),
+        (lambda: F.poisson_nll_loss(np.ones(2), np.ones(2), reduction="avg"), ValueError, "reduction must be"),
+        (
+            lambda: F.multi_margin_loss(np.ones((2, 3)), np.array([0, 1]), 1, 1.0, np.ones(4)),
+            ValueError,
+            "weight must have shape",
+        ),
+        (lambda: nn.TripletMarginLoss(p=0), ValueError, "TripletMarginLoss: p must be positive"),
+    ],
+)
+def test_losses_reject_bad_arguments_naming_the_loss(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
