@@ -41,6 +41,7 @@ __all__ = [
     "VersionCounter",
     "backward_order",
     "increment_version",
+    "rebase_history",
     "backpropagate",
     "enable_grad",
     "is_grad_enabled",
@@ -226,9 +227,11 @@ _ticks = itertools.count(1)
 
 
 class _InPlaceClock:
-    """The tick of the latest in-place change made anywhere (0: none yet)."""
+    """The tick of the latest in-place change made anywhere (0: none yet), and of the latest
+    :func:`rebase_history` (0: none yet)."""
 
     last_change = 0
+    last_rebase = 0
 
 
 def increment_version(node: Node) -> None:
@@ -241,6 +244,47 @@ def increment_version(node: Node) -> None:
     counter = node._shared_version()
     counter.count += 1
     counter.changed_at = _InPlaceClock.last_change = next(_ticks)
+
+
+def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None) -> None:
+    """Make ``node`` the output of ``op`` applied to ``parents``, in place (torch's rebase_history).
+
+    For an operation that changed ``node``'s data in place and returns ``node`` itself (a custom
+    Function's ``mark_dirty``). The history ``node`` had moves to a new node, its *earlier self*,
+    which takes ``node``'s place among ``parents``; nodes recorded before this call that have
+    ``node`` as a parent are pointed at that earlier self when a backward pass reaches them, so
+    their gradients take the path they had (as torch's edges do). Bumps ``node``'s version.
+    """
+    earlier = object.__new__(type(node))
+    earlier.data = node.data
+    earlier._grad = earlier._zero_grad_value
+    earlier.requires_grad = node.requires_grad
+    earlier._inputs = node._inputs
+    earlier.op = node.op
+    earlier.attrs = node.attrs
+    earlier._recorded_at = node._recorded_at
+    earlier._version = node._shared_version()
+    increment_version(node)
+    rebased_at = _InPlaceClock.last_rebase = next(_ticks)
+    node._history = [*(node._history or ()), (rebased_at, earlier)]
+    parents = tuple(earlier if parent is node else parent for parent in parents)
+    node.requires_grad = True
+    node._inputs = parents[0] if len(parents) == 1 else parents
+    node.op = op
+    node.attrs = attrs
+    node._recorded_at = next(_ticks)
+    if _mode.anomaly is not None:
+        _mode.anomaly.on_record(node)
+
+
+def _adopt_earlier_parents(node: Node) -> None:
+    """Point ``node`` at the earlier selves of parents whose history was rebased after it was recorded."""
+    inputs = node._inputs
+    parents = inputs if type(inputs) is tuple else (inputs,)
+    if not any(parent._history for parent in parents):
+        return
+    adopted = tuple(parent._earlier_self(node._recorded_at) for parent in parents)
+    node._inputs = adopted if type(inputs) is tuple else adopted[0]
 
 
 def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
@@ -300,6 +344,8 @@ class Node:
     _hooks: dict | None = None
     _origin: Any = None
     _version: VersionCounter | None = None
+    #: ``[(tick, earlier self), ...]`` once :func:`rebase_history` has given this node a new history.
+    _history: list[tuple[int, Node]] | None = None
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
@@ -367,6 +413,13 @@ class Node:
     def version(self) -> int:
         """How many times this node's data has been changed in place through the library."""
         return 0 if self._version is None else self._version.count
+
+    def _earlier_self(self, tick: int) -> Node:
+        """The node that stood for this one at recording tick ``tick`` (itself unless rebased since)."""
+        for rebased_at, earlier in self._history or ():
+            if tick < rebased_at:
+                return earlier
+        return self
 
     @property
     def is_leaf(self) -> bool:
@@ -511,7 +564,7 @@ class Node:
     # pickle uses the leaf-only __reduce_ex__ below.
 
     #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
-    _GRAPH_STATE = frozenset({"_hooks", "_origin", "_version", "retains_grad"})
+    _GRAPH_STATE = frozenset({"_hooks", "_origin", "_version", "retains_grad", "_history"})
 
     def __deepcopy__(self, memo: dict[Any, Any]) -> Node:
         """A copy of this node and of its whole graph, with no recursion (graphs of any depth).
@@ -814,7 +867,7 @@ def _backpropagate(
     handed_out = {id(seed) for seed in seeds if type(seed) is np.ndarray} if store else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
-    last_change = _InPlaceClock.last_change
+    last_change, last_rebase = _InPlaceClock.last_change, _InPlaceClock.last_rebase
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
     _mode.enabled, _mode.in_backward = create_graph, True
     try:
@@ -836,8 +889,11 @@ def _backpropagate(
                 results[id(node)] = grad
             if op is None:
                 continue
-            if node._recorded_at < last_change and op.reads_values:
-                _check_saved_versions(node)
+            if node._recorded_at < last_change:  # something changed in place since node was recorded
+                if node._recorded_at < last_rebase:
+                    _adopt_earlier_parents(node)
+                if op.reads_values:
+                    _check_saved_versions(node)
             attrs = node.attrs
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
