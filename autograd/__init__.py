@@ -21,7 +21,7 @@ from .core import (
 )
 from .cumulative import cumprod, cumsum, diff
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
-from .function import Function, FunctionContext
+from .function import Function, FunctionContext, once_differentiable
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .indexing import (
@@ -185,6 +185,7 @@ __all__ = [
     "moveaxis",
     "no_grad",
     "Node",
+    "once_differentiable",
     "one_hot",
     "ones",
     "ones_like",

@@ -16,41 +16,57 @@ The lecture's gates, each a class with a forward and a backward::
     z = MultGate.apply(Value(3.0), Value(-4.0))
 
 ``forward`` runs without recording a graph and receives the arguments as given
-(Values, Tensors, numbers); it returns one Value/Tensor or a plain number/array.
-``backward`` receives the gradient of the output as a constant Value/Tensor and
-returns one gradient per argument of ``forward`` (None where there is none).
-Written with the library's operations, ``backward`` is differentiable again:
-under ``backward(create_graph=True)`` it runs with recording on, and
-``ctx.saved_tensors`` are the original graph nodes.
+(Values, Tensors, numbers); it returns one Value/Tensor or a plain number/array, or a
+tuple of them (other objects in a tuple, such as None, pass through unchanged).
+``backward`` receives one gradient per output of ``forward`` as a constant
+Value/Tensor (zeros for an output the loss does not use) and returns one gradient per
+argument of ``forward`` (None where there is none). Written with the library's
+operations, ``backward`` is differentiable again: under ``backward(create_graph=True)``
+it runs with recording on, and ``ctx.saved_tensors`` are the original graph nodes;
+decorated with :func:`once_differentiable` it runs without recording instead.
+
+Each output is a graph node of its own, all sharing ``ctx``; ``backward`` is linear in
+the output gradients, so when several outputs receive one it is called once per output
+(the others' gradients zero) and the results add up to torch's single call.
+
+``ctx.mark_dirty(x)`` declares that ``forward`` changed the input ``x`` in place and
+returns it: ``apply`` then returns ``x`` itself, its version is bumped, and its history
+becomes this Function's node (nodes computed from ``x`` earlier keep its earlier history).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .core import Node, Op, no_grad
+from .core import Node, Op, increment_version, is_grad_enabled, no_grad, rebase_history
 from .tensor import Tensor
 from .value import Value
 
-__all__ = ["Function", "FunctionContext"]
+__all__ = ["Function", "FunctionContext", "once_differentiable"]
 
 
 class _SavedOutput:
-    """Stands in ``ctx``'s saved list for the op's own output (saving the node itself would be a cycle).
+    """Stands in ``ctx``'s saved list for output ``index`` of the op (saving the node itself would be a cycle).
 
-    There is one, found by identity, so copying a graph (``copy.deepcopy``) keeps it as it is.
+    Immutable, so copying a graph (``copy.deepcopy``) keeps it as it is.
     """
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
 
     def __copy__(self) -> _SavedOutput:
         return self
 
     def __deepcopy__(self, memo: dict) -> _SavedOutput:
         return self
-
-
-_OUTPUT = _SavedOutput()
 
 
 class FunctionContext:
@@ -64,24 +80,68 @@ class FunctionContext:
     def __init__(self, needs_input_grad: tuple[bool, ...]) -> None:
         self.needs_input_grad = needs_input_grad
         self._saved: tuple[Any, ...] = ()
-        self._output: Node | None = None
         self._non_differentiable: tuple[Any, ...] = ()
+        self._dirty: tuple[Any, ...] = ()
+        self._materialize_grads = True
+        #: The node kind of the Function's outputs (Tensor or Value).
+        self._kind: type[Node] = Tensor
+        #: Per output of forward: its data (None for an object that is not an output, such as None).
+        self._output_data: list[Any] = []
+        #: Per output: a weak reference to its node (None for constants), for saved outputs under create_graph.
+        self._output_refs: list[Any] = []
+        #: While backward runs for output ``index``: (index, that output as given to the rule).
+        self._running: tuple[int, Any] | None = None
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep ``values`` (inputs, the output, or other nodes/arrays) for ``backward``."""
+        """Keep ``values`` (inputs, outputs, or other nodes/arrays) for ``backward``."""
         self._saved = values
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
-        """Declare ``forward``'s output not differentiable (as torch's): it is returned as a constant."""
+        """Declare outputs of ``forward`` not differentiable (as torch's): they are returned as constants and
+        ``backward`` gets zeros for them."""
         self._non_differentiable = outputs
 
+    def mark_dirty(self, *inputs: Any) -> None:
+        """Declare inputs that ``forward`` changed in place; each must also be returned (as torch's)."""
+        self._dirty = inputs
+
     def set_materialize_grads(self, value: bool) -> None:
-        """Accepted for torch compatibility: a Function has one output, whose gradient is always given."""
+        """With False, ``backward`` gets None instead of zeros for outputs without a gradient (as torch's)."""
+        self._materialize_grads = bool(value)
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
-        """What ``save_for_backward`` kept, in the same order (the output resolved to its node)."""
-        return tuple(self._output if item is _OUTPUT else item for item in self._saved)
+        """What ``save_for_backward`` kept, in the same order (outputs resolved to their nodes)."""
+        return tuple(self._saved_output(item.index) if isinstance(item, _SavedOutput) else item for item in self._saved)
+
+    def _saved_output(self, index: int) -> Any:
+        """Output ``index`` for ``backward``: the rule's own output, else its node (under create_graph) or data."""
+        running_index, running_output = self._running if self._running is not None else (None, None)
+        if index == running_index:
+            return running_output
+        kind = self._kind
+        if isinstance(running_output, Node) and running_output.requires_grad:
+            reference = self._output_refs[index]
+            node = reference() if reference is not None else None
+            if node is not None:
+                return node
+        return kind._wrap_constant(self._output_data[index])
+
+    def __deepcopy__(self, memo: dict) -> FunctionContext:
+        """A copy whose output references point at the copied outputs when they are copied too."""
+        twin = object.__new__(FunctionContext)
+        memo[id(self)] = twin
+        for key, value in self.__dict__.items():
+            if key == "_output_refs":
+                refs = []
+                for reference in value:
+                    node = reference() if reference is not None else None
+                    copied = memo.get(id(node)) if node is not None else None
+                    refs.append(weakref.ref(copied) if copied is not None else None)
+                twin._output_refs = refs
+            else:
+                setattr(twin, key, copy.deepcopy(value, memo))
+        return twin
 
 
 class Function:
@@ -89,17 +149,17 @@ class Function:
 
     @staticmethod
     def forward(ctx: FunctionContext, *args: Any) -> Any:
-        """Compute the output from the arguments (no graph is recorded here)."""
+        """Compute the output(s) from the arguments (no graph is recorded here)."""
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
 
     @staticmethod
     def backward(ctx: FunctionContext, *grad_outputs: Any) -> Any:
-        """Return dL/d(argument) for every argument of forward, given dL/d(output)."""
-        raise NotImplementedError("a Function subclass must define backward(ctx, grad_output)")
+        """Return dL/d(argument) for every argument of forward, given dL/d(output) for every output."""
+        raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        """Run ``forward`` on ``args`` and record one graph node whose derivative rule is ``backward``."""
+        """Run ``forward`` on ``args`` and record one graph node per output, differentiated by ``backward``."""
         if any(isinstance(arg, Tensor) for arg in args):
             kind: type[Node] = Tensor
         elif any(isinstance(arg, Value) for arg in args):
@@ -109,17 +169,36 @@ class Function:
         positions = tuple(index for index, arg in enumerate(args) if isinstance(arg, Node))
         parents = tuple(args[index] for index in positions)
         ctx = FunctionContext(tuple(isinstance(arg, Node) and arg.requires_grad for arg in args))
+        ctx._kind = kind
         with no_grad():
             result = cls.forward(ctx, *args)
-        if isinstance(result, tuple):
-            raise TypeError(f"{cls.__name__}.forward returned a tuple; a Function has a single output")
-        data = _output_data(cls, kind, result)
-        if any(output is result for output in ctx._non_differentiable):
-            return kind._make(data)
-        attrs = {"ctx": ctx, "positions": positions, "function": cls, "kind": kind}
-        out = kind._from_op(data, cls._op(), parents, attrs)
-        ctx._saved = tuple(_OUTPUT if item is result and result is not None else item for item in ctx._saved)
-        return out
+        several = isinstance(result, tuple)
+        results = result if several else (result,)
+        _check_dirty(cls, ctx, results, parents)
+        recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
+        ctx._output_data = [_output_data(cls, kind, item, several) for item in results]
+        ctx._output_refs = [None] * len(results)
+        outputs = []
+        for index, (item, data) in enumerate(zip(results, ctx._output_data)):
+            if data is None:
+                outputs.append(item)
+                continue
+            differentiable = (
+                recording
+                and not any(item is marked for marked in ctx._non_differentiable)
+                and np.asarray(data).dtype.kind == "f"
+            )
+            attrs = {"ctx": ctx, "positions": positions, "function": cls, "kind": kind, "index": index}
+            if any(item is dirty for dirty in ctx._dirty):
+                outputs.append(_changed_in_place(cls, item, differentiable, parents, attrs))
+            elif differentiable:
+                outputs.append(kind._from_op(data, cls._op(), parents, attrs))
+            else:
+                outputs.append(kind._make(data))
+            if outputs[-1].requires_grad:
+                ctx._output_refs[index] = weakref.ref(outputs[-1])
+        ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
+        return tuple(outputs) if several else outputs[0]
 
     @classmethod
     def _op(cls) -> Op:
@@ -131,8 +210,53 @@ class Function:
         return op
 
 
-def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any:
-    """The raw data of ``forward``'s result, checked to be a ``kind`` value."""
+def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:
+    """``item``, or the marker of the output it is (outputs are resolved when backward runs)."""
+    if item is None:
+        return item
+    for index, output in enumerate(results):
+        if item is output:
+            return _SavedOutput(index)
+    return item
+
+
+def _check_dirty(function: type[Function], ctx: FunctionContext, results: tuple[Any, ...], parents: tuple) -> None:
+    """Every input marked dirty must be an input node and returned (torch's rule)."""
+    for item in ctx._dirty:
+        if not any(item is parent for parent in parents):
+            raise TypeError(
+                f"{function.__name__}.forward: mark_dirty takes inputs of forward that are Values or Tensors, "
+                f"got a {type(item).__name__}"
+            )
+        if not any(item is output for output in results):
+            raise RuntimeError(
+                f"{function.__name__}.forward: Some elements marked as dirty during the forward method were not "
+                "returned as output. The inputs that are modified inplace must all be outputs of the Function."
+            )
+
+
+def _changed_in_place(
+    function: type[Function], node: Node, differentiable: bool, parents: tuple[Node, ...], attrs: dict
+) -> Node:
+    """The input ``node`` that forward changed in place, returned as the output: version bumped, and (when
+    recording) its history rebased onto this Function's node."""
+    if differentiable and node.is_leaf and node.requires_grad:
+        raise RuntimeError(
+            f"{function.__name__}: a leaf Variable that requires grad has been used in an in-place operation "
+            f"(mark_dirty on a leaf {type(node).__name__} that requires grad); change a copy (x.clone()) instead"
+        )
+    if differentiable:
+        rebase_history(node, function._op(), parents, attrs)
+    else:
+        increment_version(node)
+    return node
+
+
+def _output_data(function: type[Function], kind: type[Node], result: Any, in_tuple: bool) -> Any:
+    """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for an object in a
+    tuple that is not an output (it passes through)."""
+    if in_tuple and not isinstance(result, (Node, np.ndarray, np.generic, int, float)):
+        return None
     data = result.data if isinstance(result, Node) else result
     if kind is Value:
         if isinstance(data, np.ndarray) and data.size == 1:
@@ -148,6 +272,20 @@ def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any
     return array
 
 
+def _output_gradients(ctx: FunctionContext, index: int, grad: Any, kind: type[Node]) -> list[Any]:
+    """The gradients ``backward`` receives when output ``index`` gets ``grad``: zeros (or None, when
+    grads are not materialized) for every other output, None for objects that are not outputs."""
+    gradients = []
+    for position, data in enumerate(ctx._output_data):
+        if position == index:
+            gradients.append(grad)
+        elif data is None or not ctx._materialize_grads:
+            gradients.append(None)
+        else:
+            gradients.append(kind._wrap_constant(np.zeros_like(data)))
+    return gradients
+
+
 def _run_backward(
     grad: Any,
     out: Any,
@@ -156,17 +294,18 @@ def _run_backward(
     positions: tuple[int, ...],
     function: type[Function],
     kind: type[Node],
+    index: int = 0,
 ) -> list[Any]:
-    """The joint derivative rule of a Function node: call ``backward`` once, return one gradient per parent."""
+    """The joint derivative rule of output ``index`` of a Function: call ``backward``, one gradient per parent."""
     create_graph = isinstance(grad, Node)
     if not create_graph:
         grad = kind._wrap_constant(grad)
         out = kind._wrap_constant(out)
-    ctx._output = out
+    ctx._running = (index, out)
     try:
-        gradients = function.backward(ctx, grad)
+        gradients = function.backward(ctx, *_output_gradients(ctx, index, grad, kind))
     finally:
-        ctx._output = None
+        ctx._running = None
     if not isinstance(gradients, (tuple, list)):
         gradients = (gradients,)
     expected = len(ctx.needs_input_grad)
@@ -175,6 +314,13 @@ def _run_backward(
             f"{function.__name__}.backward returned {len(gradients)} gradient(s), but forward took {expected} "
             f"argument(s) (an incorrect number of gradients): return one per argument (None where there is none)"
         )
+    for position, gradient in enumerate(gradients):
+        if gradient is not None and position not in positions:
+            raise RuntimeError(
+                f"{function.__name__}.backward returned a gradient different than None at position {position + 1}, "
+                f"but the corresponding forward input was not a Variable (argument {position} is not a Value or "
+                "Tensor): return None for it"
+            )
     results = []
     for parent_index, position in enumerate(positions):
         gradient = gradients[position]
@@ -204,3 +350,51 @@ def _checked_gradient(function: type[Function], position: int, gradient: Any, pa
     if isinstance(parent, float):
         return float(np.asarray(data).reshape(()))
     return data
+
+
+# -- once_differentiable ------------------------------------------------------------------------------------
+
+
+def _refuse_second_derivative(grad: Any, out: Any, x: Any) -> Any:
+    raise RuntimeError(
+        "trying to differentiate twice a function that was marked with @once_differentiable: its backward ran "
+        "without recording a graph, so its gradients cannot be differentiated again"
+    )
+
+
+#: The op of a gradient computed by a once_differentiable backward under create_graph: differentiating it raises.
+_ONCE_DIFFERENTIABLE = Op("OnceDifferentiableBackward", _refuse_second_derivative)
+
+
+def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a Function's ``backward`` that can be differentiated only once (torch's ``once_differentiable``).
+
+    The backward runs without recording a graph, so it may use any numpy code on ``.data``. When it is
+    asked for a graph (``create_graph=True``) and an incoming gradient requires grad, each gradient it
+    returns is a node whose own backward raises a RuntimeError saying so, instead of a silently wrong
+    second derivative.
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: FunctionContext, *grad_outputs: Any) -> Any:
+        with no_grad():
+            gradients = backward(ctx, *grad_outputs)
+        if not is_grad_enabled() or not any(isinstance(g, Node) and g.requires_grad for g in grad_outputs):
+            return gradients
+        kind = next(type(g) for g in grad_outputs if isinstance(g, Node))
+        several = isinstance(gradients, (tuple, list))
+        guarded = tuple(_guarded(gradient, kind) for gradient in (gradients if several else (gradients,)))
+        return guarded if several else guarded[0]
+
+    return wrapper
+
+
+def _guarded(gradient: Any, kind: type[Node]) -> Any:
+    """``gradient`` as a node that requires grad and refuses to be differentiated (None stays None)."""
+    if gradient is None:
+        return None
+    if isinstance(gradient, Node):
+        kind, data = type(gradient), gradient.data
+    else:
+        data = kind._wrap_constant(gradient).data
+    return kind._from_op(data, _ONCE_DIFFERENTIABLE, (kind._make(data, requires_grad=True),))

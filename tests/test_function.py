@@ -354,3 +354,50 @@ def test_wrong_gradient_count_and_shape_errors_use_torchs_words():
 
     assert not TorchArgmax.apply(theirs).requires_grad
     assert not _Argmax.apply(Tensor([1.0, 5.0, 2.0], requires_grad=True)).requires_grad
+
+
+class _ExpAndSquare(Function):
+    """Two outputs, both saved: under create_graph backward needs each as a graph node."""
+
+    @staticmethod
+    def forward(ctx, x):
+        e, s = x.exp(), x * x
+        ctx.save_for_backward(x, e, s)
+        return e, s
+
+    @staticmethod
+    def backward(ctx, grad_e, grad_s):
+        x, e, s = ctx.saved_tensors
+        return grad_e * e + grad_s * 2.0 * s / x
+
+
+def test_a_deep_copied_two_output_function_differentiates_twice_through_the_copies():
+    import copy
+
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    e, s = _ExpAndSquare.apply(x)
+    loss = (e * s).sum()  # d2/dx2 x^2 e^x = (x^2 + 4x + 2) e^x
+    x_copy, loss_copy = copy.deepcopy([x, loss])
+    (first,) = grad(loss_copy, x_copy, create_graph=True)
+    (second,) = grad(first.sum(), x_copy)
+    np.testing.assert_allclose(second, (x.data**2 + 4 * x.data + 2) * np.exp(x.data), rtol=1e-12)
+    assert x.grad is None
+
+
+def test_a_value_changed_in_place_by_a_function_takes_its_history():
+    class AddInPlace(Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            x += w.data
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output, grad_output
+
+    w, x = Value(2.0), Value(1.0, requires_grad=False)
+    assert AddInPlace.apply(x, w) is x
+    assert x.data == 3.0 and x.version == 2 and x.grad_fn.name == "AddInPlace"
+    (x * 3.0).backward()
+    assert w.grad == 3.0

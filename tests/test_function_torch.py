@@ -1,0 +1,458 @@
+"""Torch oracle for autograd.Function: several outputs, once_differentiable, mark_dirty, ctx, no_grad.
+
+Each test writes the same Function twice, once on ``autograd.Function`` and once on ``torch.autograd.Function``
+(``_twins`` builds both from one body), and compares values, gradients, versions and errors. The in-place
+tests follow torch's own (test_autograd.py: test_return_leaf_inplace and the mark_dirty error cases).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor, Value, grad, no_grad, once_differentiable
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(11)
+
+
+def _twins(body):
+    """``body(base, once)`` returns a Function class built on ``base``; one on ours and one on torch's."""
+    return body(autograd.Function, once_differentiable), body(
+        torch.autograd.Function, torch.autograd.function.once_differentiable
+    )
+
+
+def _pair(array, requires_grad=True):
+    return Tensor(array.copy(), requires_grad=requires_grad), torch.tensor(array, requires_grad=requires_grad)
+
+
+def _numpy(x):
+    return x.numpy() if isinstance(x, torch.Tensor) else np.asarray(x.data if isinstance(x, Tensor) else x)
+
+
+def _close(ours, theirs):
+    np.testing.assert_allclose(
+        np.asarray(ours.data if isinstance(ours, Tensor) else ours), theirs.detach().numpy(), rtol=1e-12
+    )
+
+
+# -- several outputs ----------------------------------------------------------------------------------------
+
+
+def _sine_and_cosine(base, once):
+    class SineAndCosine(base):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.sin(), x.cos()
+
+        @staticmethod
+        def backward(ctx, grad_sine, grad_cosine):
+            (x,) = ctx.saved_tensors
+            return grad_sine * x.cos() - grad_cosine * x.sin()
+
+    return SineAndCosine
+
+
+@pytest.mark.parametrize("use", ["first", "second", "both", "both twice"])
+def test_a_function_with_two_outputs_gives_torchs_gradients(use):
+    ours_fn, theirs_fn = _twins(_sine_and_cosine)
+    data = RNG.uniform(-2, 2, (3,))
+    x, torch_x = _pair(data)
+
+    def loss(sine, cosine):
+        terms = {"first": sine.sum(), "second": (cosine**2).sum(), "both": (sine * cosine).sum()}
+        return terms["both"] + terms["both"] if use == "both twice" else terms[use]
+
+    (ours_sine, ours_cosine), (sine, cosine) = ours_fn.apply(x), theirs_fn.apply(torch_x)
+    _close(ours_sine, sine)
+    _close(ours_cosine, cosine)
+    assert ours_sine.grad_fn.name == ours_cosine.grad_fn.name == "SineAndCosine"
+    loss(ours_sine, ours_cosine).backward()
+    loss(sine, cosine).backward()
+    _close(x.grad, torch_x.grad)
+
+
+def test_two_outputs_differentiate_twice_as_torchs():
+    ours_fn, theirs_fn = _twins(_sine_and_cosine)
+    data = RNG.uniform(-2, 2, (3,))
+    x, torch_x = _pair(data)
+    ours_sine, ours_cosine = ours_fn.apply(x)
+    sine, cosine = theirs_fn.apply(torch_x)
+    (ours_first,) = grad((ours_sine * ours_cosine).sum(), x, create_graph=True)
+    (first,) = torch.autograd.grad((sine * cosine).sum(), torch_x, create_graph=True)
+    _close(grad((ours_first**2).sum(), x)[0], torch.autograd.grad((first**2).sum(), torch_x)[0])
+
+
+def test_unused_outputs_get_zeros_or_none_without_materialized_grads_as_in_torch():
+    def body(base, once):
+        class Split(base):
+            @staticmethod
+            def forward(ctx, x, materialize):
+                ctx.set_materialize_grads(materialize)
+                return x * 2.0, x * 3.0
+
+            @staticmethod
+            def backward(ctx, grad_a, grad_b):
+                seen.append((grad_a is None, grad_b is None))
+                total = 0.0
+                if grad_a is not None:
+                    total = total + grad_a * 2.0
+                if grad_b is not None:
+                    total = total + grad_b * 3.0
+                return total, None
+
+        return Split
+
+    for materialize in (True, False):
+        for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+            seen = []
+            x = make(np.ones(2), requires_grad=True)
+            fn.apply(x, materialize)[0].sum().backward()
+            assert seen == [(False, not materialize)], (fn, materialize, seen)
+            np.testing.assert_array_equal(_numpy(x.grad), [2.0, 2.0])
+
+
+def test_objects_that_are_not_outputs_pass_through_and_integer_outputs_are_constants():
+    def body(base, once):
+        class WithExtras(base):
+            @staticmethod
+            def forward(ctx, x):
+                return (
+                    x * 2.0,
+                    None,
+                    "label",
+                    (x > 0).long() if base is torch.autograd.Function else (x.data > 0).astype(np.int64),
+                )
+
+            @staticmethod
+            def backward(ctx, grad_out, grad_none, grad_label, grad_mask):
+                assert grad_none is None and grad_label is None
+                return grad_out * 2.0
+
+        return WithExtras
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.array([-1.0, 2.0]))
+    ours, theirs = ours_fn.apply(x), theirs_fn.apply(torch_x)
+    assert ours[1] is None and ours[2] == theirs[2] == "label"
+    assert not ours[3].requires_grad and not theirs[3].requires_grad
+    np.testing.assert_array_equal(ours[3].data, theirs[3].numpy())
+    ours[0].sum().backward()
+    theirs[0].sum().backward()
+    _close(x.grad, torch_x.grad)
+
+
+def test_a_value_function_with_two_outputs():
+    class SumAndProduct(autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a + b, a * b
+
+        @staticmethod
+        def backward(ctx, grad_sum, grad_product):
+            a, b = ctx.saved_tensors
+            return grad_sum + grad_product * b, grad_sum + grad_product * a
+
+    a, b = Value(2.0), Value(-3.0)
+    total, product = SumAndProduct.apply(a, b)
+    (total * product).backward()  # d/da (a + b) ab = ab + (a + b) b
+    assert (a.grad, b.grad) == (2.0 * -3.0 + (-1.0) * -3.0, 2.0 * -3.0 + (-1.0) * 2.0)
+
+
+def test_a_saved_sibling_output_is_a_graph_node_under_create_graph():
+    def body(base, once):
+        class ExpAndSquare(base):
+            @staticmethod
+            def forward(ctx, x):
+                e, s = x.exp(), x * x
+                ctx.save_for_backward(x, e, s)
+                return e, s
+
+            @staticmethod
+            def backward(ctx, grad_e, grad_s):
+                x, e, s = ctx.saved_tensors
+                return grad_e * e + grad_s * 2.0 * s / x
+
+        return ExpAndSquare
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.array([0.5, 1.5]))
+    (ours_first,) = grad(ours_fn.apply(x)[1].sum(), x, create_graph=True)  # 2 s / x = 2x, through the saved s
+    (first,) = torch.autograd.grad(theirs_fn.apply(torch_x)[1].sum(), torch_x, create_graph=True)
+    _close(ours_first, first)
+    _close(grad(ours_first.sum(), x)[0], torch.autograd.grad(first.sum(), torch_x)[0])
+
+
+# -- arguments that are not nodes, needs_input_grad, no_grad -------------------------------------------------
+
+
+def test_a_gradient_for_an_argument_that_is_not_a_node_raises_as_in_torch():
+    def body(base, once):
+        class Scale(base):
+            @staticmethod
+            def forward(ctx, x, k):
+                return x * k
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out * 2, grad_out
+
+        return Scale
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.ones(2))
+    words = (
+        "returned a gradient different than None at position 2, but the corresponding forward input was not a Variable"
+    )
+    with pytest.raises(RuntimeError, match=words):
+        theirs_fn.apply(torch_x, 3.0).sum().backward()
+    with pytest.raises(RuntimeError, match=words):
+        ours_fn.apply(x, 3.0).sum().backward()
+    assert x.grad is None
+
+
+def test_needs_input_grad_and_apply_under_no_grad_match_torch():
+    def body(base, once):
+        class Probe(base):
+            @staticmethod
+            def forward(ctx, x, k, y):
+                seen.append(ctx.needs_input_grad)
+                return x * k + y
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out * 2.0, None, grad_out
+
+        return Probe
+
+    for fn, make, no_grad_mode in zip(_twins(body), (Tensor, torch.tensor), (no_grad, torch.no_grad)):
+        seen = []
+        x, y = make(np.ones(2), requires_grad=True), make(np.ones(2))
+        fn.apply(x, 2.0, y)
+        with no_grad_mode():
+            out = fn.apply(x, 2.0, y)
+        assert seen == [(True, False, False), (True, False, False)], (fn, seen)
+        assert not out.requires_grad and out.grad_fn is None
+        np.testing.assert_array_equal(_numpy(out), [3.0, 3.0])
+
+
+# -- once_differentiable ------------------------------------------------------------------------------------------
+
+
+def _cube(base, once):
+    class Cube(base):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        @once
+        def backward(ctx, grad_out):
+            seen.append(autograd.is_grad_enabled() if base is autograd.Function else torch.is_grad_enabled())
+            (x,) = ctx.saved_tensors
+            return grad_out * 3 * x**2
+
+    return Cube
+
+
+seen: list = []
+
+
+def test_once_differentiable_backward_runs_without_recording_and_gives_torchs_first_derivative():
+    ours_fn, theirs_fn = _twins(_cube)
+    x, torch_x = _pair(np.array([1.0, -2.0]))
+    seen.clear()
+    (ours_first,) = grad((ours_fn.apply(x) ** 2).sum(), x, create_graph=True)
+    (first,) = torch.autograd.grad((theirs_fn.apply(torch_x) ** 2).sum(), torch_x, create_graph=True)
+    assert seen == [False, False]  # grad mode is off inside backward, even under create_graph
+    _close(ours_first, first)
+    assert ours_first.requires_grad and first.requires_grad
+
+
+def test_differentiating_a_once_differentiable_gradient_again_raises_as_in_torch():
+    ours_fn, theirs_fn = _twins(_cube)
+    x, torch_x = _pair(np.array([1.0, -2.0]))
+    (ours_first,) = grad((ours_fn.apply(x) ** 2).sum(), x, create_graph=True)
+    (first,) = torch.autograd.grad((theirs_fn.apply(torch_x) ** 2).sum(), torch_x, create_graph=True)
+    words = "trying to differentiate twice a function that was marked with @once_differentiable"
+    with pytest.raises(RuntimeError, match=words):
+        first.sum().backward()
+    with pytest.raises(RuntimeError, match=words):
+        ours_first.sum().backward()
+
+
+@pytest.mark.filterwarnings("ignore:Using backward.. with create_graph=True:UserWarning")  # torch's advice
+def test_once_differentiable_with_a_seed_that_requires_grad_raises_on_double_backward_as_in_torch():
+    """torch's test_once_differentiable: result.sum().backward(go, create_graph=True) with go requiring grad."""
+    ours_fn, theirs_fn = _twins(_cube)
+    x, torch_x = _pair(np.array([0.5, 1.5]))
+    ours_fn.apply(x).sum().backward(Tensor(np.array(1.0), requires_grad=True), create_graph=True)
+    theirs_fn.apply(torch_x).sum().backward(torch.ones((), dtype=torch.float64, requires_grad=True), create_graph=True)
+    _close(x.grad, torch_x.grad)
+    words = "trying to differentiate twice a function that was marked with @once_differentiable"
+    with pytest.raises(RuntimeError, match=words):
+        torch_x.grad.sum().backward()
+    with pytest.raises(RuntimeError, match=words):
+        x.grad.sum().backward()
+
+
+def test_once_differentiable_at_the_root_with_a_constant_seed_gives_a_constant_as_in_torch():
+    ours_fn, theirs_fn = _twins(_cube)
+    x, torch_x = _pair(np.array([0.5, 1.5]))
+    (ours_first,) = grad(ours_fn.apply(x).sum(), x, create_graph=True)
+    (first,) = torch.autograd.grad(theirs_fn.apply(torch_x).sum(), torch_x, create_graph=True)
+    assert not ours_first.requires_grad and not first.requires_grad
+    _close(ours_first, first)
+
+
+# -- mark_dirty -----------------------------------------------------------------------------------------------------
+
+
+def _add_in_place(base, once):
+    class AddInPlace(base):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.mark_dirty(a)
+            return a.add_(b), b + 2
+
+        @staticmethod
+        def backward(ctx, grad_a, grad_b):
+            return grad_a, grad_a + grad_b
+
+    return AddInPlace
+
+
+def test_mark_dirty_returns_the_input_with_the_functions_history_as_in_torch():
+    """torch's test_return_leaf_inplace."""
+    ours_fn, theirs_fn = _twins(_add_in_place)
+    data, other = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5))
+    x, torch_x = _pair(data, requires_grad=False)
+    y, torch_y = _pair(other)
+    ours_version, theirs_version = x.version, torch_x._version
+    q, p = ours_fn.apply(x, y)
+    torch_q, torch_p = theirs_fn.apply(torch_x, torch_y)
+    assert q is x and torch_q is torch_x
+    assert q.requires_grad and not q.is_leaf and q.grad_fn.name == "AddInPlace"
+    assert x.version - ours_version == torch_x._version - theirs_version == 2  # add_ and mark_dirty
+    _close(q, torch_q)
+    (q.sum() + (p * p).sum()).backward()
+    (torch_q.sum() + (torch_p * torch_p).sum()).backward()
+    _close(y.grad, torch_y.grad)
+
+
+def _double_in_place(base, once):
+    class DoubleInPlace(base):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_dirty(x)
+            return x.mul_(2.0)
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            return grad_out * 2.0
+
+    return DoubleInPlace
+
+
+def test_mark_dirty_on_a_leaf_that_requires_grad_raises_torchs_error():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    x, torch_x = _pair(np.ones(3))
+    words = "a leaf Variable that requires grad has been used in an in-place operation"
+    with pytest.raises(RuntimeError, match=words):
+        theirs_fn.apply(torch_x)
+    with pytest.raises(RuntimeError, match=words):
+        ours_fn.apply(x)
+
+
+def test_mark_dirty_on_an_input_that_is_not_returned_raises_torchs_error():
+    def body(base, once):
+        class NotReturned(base):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.mark_dirty(x)
+                return x * 2.0
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out * 2.0
+
+        return NotReturned
+
+    words = "Some elements marked as dirty during the forward method were not returned as output"
+    for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+        with pytest.raises(RuntimeError, match=words):
+            fn.apply(make(np.ones(2), requires_grad=True).clone())
+
+
+def test_mark_dirty_on_a_non_leaf_keeps_earlier_uses_on_its_earlier_history_as_in_torch():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    a, torch_a = _pair(RNG.normal(size=3))
+    results = []
+    for fn, leaf in ((ours_fn, a), (theirs_fn, torch_a)):
+        b = leaf.clone()
+        before = b + 1.0  # recorded before the in-place change: its gradient goes to a directly
+        out = fn.apply(b)
+        assert out is b
+        before.sum().backward()
+        first = _numpy(leaf.grad).copy()
+        b.sum().backward()  # through DoubleInPlace: 2 more per element
+        results.append((first, _numpy(leaf.grad)))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    np.testing.assert_array_equal(results[0][1], np.full(3, 3.0))
+
+
+def test_a_constant_changed_in_place_by_a_function_keeps_earlier_uses_constant_as_in_torch():
+    def body(base, once):
+        class AddTo(base):
+            @staticmethod
+            def forward(ctx, a, b):
+                ctx.mark_dirty(a)
+                return a.add_(b)
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out, grad_out
+
+        return AddTo
+
+    for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+        x = make(np.zeros(3))
+        w0, w = make(np.ones(3), requires_grad=True), make(np.ones(3), requires_grad=True)
+        earlier = w0 + x
+        fn.apply(x, w)
+        earlier.sum().backward()
+        assert w.grad is None, fn
+        np.testing.assert_array_equal(_numpy(w0.grad), np.ones(3))
+        (x * 2.0).sum().backward()
+        np.testing.assert_array_equal(_numpy(w.grad), np.full(3, 2.0))
+
+
+def test_an_earlier_use_that_saved_the_changed_input_raises_the_version_error_as_in_torch():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    words = "modified by an inplace operation"
+    for fn, make in ((ours_fn, Tensor), (theirs_fn, torch.tensor)):
+        a = make(np.array([1.0, 2.0]), requires_grad=True)
+        b = a.clone()
+        saved = b * b  # mul saves b
+        fn.apply(b)
+        with pytest.raises(RuntimeError, match=words):
+            saved.sum().backward()
+
+
+def test_mark_dirty_under_no_grad_bumps_the_version_and_records_nothing():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    x, torch_x = _pair(np.ones(2))
+    with no_grad():
+        out = ours_fn.apply(x)
+    with torch.no_grad():
+        torch_out = theirs_fn.apply(torch_x)
+    assert x.version == torch_x._version == 2  # mul_ and mark_dirty
+    assert out.grad_fn is None and torch_out.grad_fn is None
+    _close(out, torch_out)
