@@ -93,7 +93,16 @@ class FunctionContext:
         self._running: tuple[int, Any] | None = None
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep ``values`` (inputs, outputs, or other nodes/arrays) for ``backward``."""
+        """Keep ``values`` (inputs, outputs, other nodes or arrays, or None) for ``backward``.
+
+        Anything else raises TypeError, as torch's does: keep other objects as attributes of ``ctx``.
+        """
+        for position, value in enumerate(values):
+            if value is not None and not isinstance(value, (Node, np.ndarray)):
+                raise TypeError(
+                    f"save_for_backward can only save variables, but argument {position} is of type "
+                    f"{type(value).__name__} (save nodes, arrays or None; keep other values as ctx attributes)"
+                )
         self._saved = values
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
@@ -309,6 +318,8 @@ def _run_backward(
     if not isinstance(gradients, (tuple, list)):
         gradients = (gradients,)
     expected = len(ctx.needs_input_grad)
+    if len(gradients) > expected and all(extra is None for extra in gradients[expected:]):
+        gradients = gradients[:expected]  # trailing Nones are allowed, as in torch
     if len(gradients) != expected:
         raise RuntimeError(
             f"{function.__name__}.backward returned {len(gradients)} gradient(s), but forward took {expected} "

@@ -456,3 +456,76 @@ def test_mark_dirty_under_no_grad_bumps_the_version_and_records_nothing():
     assert x.version == torch_x._version == 2  # mul_ and mark_dirty
     assert out.grad_fn is None and torch_out.grad_fn is None
     _close(out, torch_out)
+
+
+# -- ctx and backward's return value ------------------------------------------------------------------------------
+
+
+def test_save_for_backward_keeps_nodes_and_none_and_refuses_numbers_as_torch_does():
+    def body(base, once):
+        class Saving(base):
+            @staticmethod
+            def forward(ctx, x, extra):
+                ctx.save_for_backward(x, None, *extra)
+                return x * 2.0
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                x, nothing = ctx.saved_tensors
+                assert nothing is None
+                return grad_out * 2.0, None
+
+        return Saving
+
+    for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+        x = make(np.ones(2), requires_grad=True)
+        fn.apply(x, ()).sum().backward()
+        np.testing.assert_array_equal(_numpy(x.grad), [2.0, 2.0])
+        with pytest.raises(TypeError, match="save_for_backward can only save variables, but argument 2 is of type int"):
+            fn.apply(x, (3,))
+
+
+def test_backward_may_return_extra_trailing_nones_as_in_torch():
+    def body(base, once):
+        class Double(base):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2.0
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out * 2.0, None, None
+
+        return Double
+
+    for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+        x = make(np.ones(2), requires_grad=True)
+        fn.apply(x).sum().backward()
+        np.testing.assert_array_equal(_numpy(x.grad), [2.0, 2.0])
+
+
+def test_returning_an_input_unchanged_gives_a_new_node_as_in_torch():
+    """torch's test_function_returns_input."""
+
+    def body(base, once):
+        class Identity(base):
+            @staticmethod
+            def forward(ctx, x):
+                return x
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out * 2
+
+        return Identity
+
+    for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+        for shape in [(1,), ()]:
+            v = make(np.ones(shape), requires_grad=True)
+            out = fn.apply(v)
+            assert out is not v and out.grad_fn is not None
+            out.backward()
+            np.testing.assert_array_equal(_numpy(v.grad), np.full(shape, 2.0))
+            v.grad = None
+            fn.apply(v.clone()).backward()
+            np.testing.assert_array_equal(_numpy(v.grad), np.full(shape, 2.0))
