@@ -99,7 +99,7 @@ def sigmoid(x: Any) -> Any:
         return z / (1.0 + z)
     x = np.asarray(x)
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(z.dtype, copy=False)  # float16/32 kept; ints as exp
 
 
 def softplus(x: Any) -> Any:

@@ -15,7 +15,7 @@ them as read-only (the library never modifies a ``.grad`` in place).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Union, overload
 
 import numpy as np
@@ -142,6 +142,12 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        """The slices along the first axis, each a recorded ``getitem`` (TypeError for a 0-d tensor, as torch)."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
 
     def __float__(self) -> float:
         return float(self.item())

@@ -1034,3 +1034,23 @@ def test_avg_pool_without_padding_in_the_count_and_adaptive_pool_match_torch():
     check_like_torch([(2, 3, 7, 7)], _nn_or_torch("avg_pool2d", 3, 2, 1, count_include_pad=False))
     check_like_torch([(2, 3, 7, 7)], _nn_or_torch("adaptive_avg_pool2d", (3, 2)))
     check_like_torch([(2, 3, 7, 7)], _nn_or_torch("adaptive_avg_pool2d", 1))
+
+
+# -- integer inputs, iteration, floor division ----------------------------------------------------------
+@pytest.mark.parametrize("name", ["sigmoid", "silu", "exp", "tanh", "softmax"])
+def test_float_functions_of_an_integer_tensor_give_floats(name):
+    ints = np.array([-2, -1, 0, 1, 2])
+    got = getattr(Tensor(ints), name)()
+    assert got.dtype == np.float64  # numpy's promotion (torch gives float32)
+    np.testing.assert_allclose(got.data, getattr(Tensor(ints.astype(float)), name)().data)
+
+
+def test_iterating_a_tensor_gives_its_rows_and_a_0d_tensor_refuses_as_torch():
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    first, second = x
+    (first * 2 + second).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]])
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        iter(Tensor(2.0))
+    with pytest.raises(TypeError):
+        iter(torch.tensor(2.0))
