@@ -40,7 +40,7 @@ from .activations import (
 )
 from .architecture import register_module
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
-from .containers import ModuleDict, ModuleList
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import Dropout1d, Dropout2d
@@ -80,6 +80,8 @@ from .ranking_losses import (
 )
 from .scalar import MLP, Layer, Neuron
 from .serialization import SerializationError, load, save
+from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
+from .similarity import CosineSimilarity, PairwiseDistance
 from .training import History, accuracy, evaluate, fit, predict
 
 __all__ = [
@@ -96,6 +98,7 @@ __all__ = [
     "Conv1d",
     "Conv2d",
     "CosineEmbeddingLoss",
+    "CosineSimilarity",
     "CrossEntropyLoss",
     "data",
     "Dropout",
@@ -111,11 +114,13 @@ __all__ = [
     "functional",
     "GaussianNLLLoss",
     "GELU",
+    "GLU",
     "gradient_norms",
     "GradientNormMonitor",
     "GradientNormStop",
     "GradientReport",
     "GroupNorm",
+    "Hardshrink",
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
@@ -153,7 +158,10 @@ __all__ = [
     "Neuron",
     "NLLLoss",
     "optim",
+    "PairwiseDistance",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "ParameterStepStop",
     "PerceptronLoss",
     "PoissonNLLLoss",
@@ -177,12 +185,15 @@ __all__ = [
     "Softmax",
     "Softmin",
     "Softplus",
+    "Softshrink",
     "Softsign",
     "StateDictError",
     "Step",
     "summary",
     "Swish",
     "Tanh",
+    "Tanhshrink",
+    "Threshold",
     "TripletMarginLoss",
     "Unflatten",
 ]

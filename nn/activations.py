@@ -277,7 +277,7 @@ class Softmax(Module):
         return F.softmax(x, self.axis)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.axis}"
 
 
 class LogSoftmax(Module):
@@ -297,7 +297,7 @@ class LogSoftmax(Module):
         return F.log_softmax(x, self.axis)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.axis}"
 
 
 class GELU(Module):
@@ -359,7 +359,7 @@ class Softmin(Module):
         return F.softmin(x, self.axis)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.axis}"
 
 
 def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -> type[Module]:

@@ -1,7 +1,9 @@
-"""Containers that hold sub-modules without a forward of their own: ``ModuleList``, ``ModuleDict``.
+"""Containers that hold sub-modules or parameters without a forward of their own: ``ModuleList``,
+``ModuleDict``, ``ParameterList``, ``ParameterDict``.
 
 As in ``torch.nn``, their modules' parameters are named ``<attribute>.<index>.weight``
-and ``<attribute>.<key>.weight``; the owner decides how to call them.
+and ``<attribute>.<key>.weight`` (a ParameterList's own ``<attribute>.<index>``); the owner decides how to
+call them.
 """
 
 from __future__ import annotations
@@ -9,9 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .module import Module
+import numpy as np
 
-__all__ = ["ModuleDict", "ModuleList"]
+from autograd import Tensor
+
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList"]
 
 
 def _checked_module(owner: str, name: Any, module: Any) -> Module:
@@ -130,3 +137,137 @@ class ModuleDict(Module):
         module = self[key]
         del self._entries[key]
         return module
+
+
+def _as_parameter(owner: str, name: Any, value: Any) -> Parameter:
+    """``value`` as a Parameter: a Parameter stays itself, a Tensor or an array becomes a new one (as torch)."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, (Tensor, np.ndarray)):
+        return Parameter(value.data if isinstance(value, Tensor) else value)
+    raise TypeError(f"{owner}: entry {name!r} is a {type(value).__name__}, not a Parameter, Tensor or array")
+
+
+def _parameter_line(name: str, parameter: Parameter) -> str:
+    return f"  ({name}): Parameter containing: [{parameter.dtype} of size {parameter.shape}]"
+
+
+class ParameterList(Module):
+    """A list of Parameters: indexable, iterable, sized; ``append``, ``extend``. Tensors and arrays given to
+    it become Parameters; ``parameters()`` lists them, named by position."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        self._items: list[Parameter] = []
+        if values is not None:
+            self.extend(values)
+
+    _contents = "_items"
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterList has no forward: use its parameters")
+
+    def __getitem__(self, index: int | slice) -> Parameter | ParameterList:
+        if isinstance(index, slice):
+            return ParameterList(self._items[index])
+        try:
+            return self._items[index]
+        except IndexError:
+            raise IndexError(
+                f"ParameterList: index {index} is out of range for {len(self._items)} parameters"
+            ) from None
+        except TypeError:
+            raise TypeError(f"ParameterList: indices must be integers or slices, got {type(index).__name__}") from None
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        self._items[index] = _as_parameter("ParameterList", index, value)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._items)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` (made a Parameter) at the end; returns self."""
+        self._items.append(_as_parameter("ParameterList.append", len(self._items), value))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Add every value of ``values`` (made Parameters) at the end; returns self."""
+        checked = [_as_parameter("ParameterList", len(self._items) + i, v) for i, v in enumerate(values)]
+        self._items.extend(checked)
+        return self
+
+    def __repr__(self) -> str:
+        lines = [_parameter_line(str(i), p) for i, p in enumerate(self._items)]
+        return "ParameterList(\n" + "\n".join(lines) + "\n)" if lines else "ParameterList()"
+
+
+class ParameterDict(Module):
+    """An ordered mapping from names to Parameters (insertion order), like ``torch.nn.ParameterDict``; Tensors
+    and arrays given to it become Parameters."""
+
+    def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
+        self._entries: dict[str, Parameter] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    _contents = "_entries"
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterDict has no forward: look up its parameters by name")
+
+    def __getitem__(self, key: str) -> Parameter:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise KeyError(f"ParameterDict: no parameter named {key!r} (have {list(self._entries)})") from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str) or not key or "." in key:
+            raise KeyError(f"ParameterDict: keys must be non-empty strings without '.', got {key!r}")
+        self._entries[key] = _as_parameter("ParameterDict", key, value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._entries[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
+        return self._entries.keys()
+
+    def values(self) -> Iterable[Parameter]:
+        """The parameters, in insertion order."""
+        return self._entries.values()
+
+    def items(self) -> Iterable[tuple[str, Parameter]]:
+        """(name, parameter) pairs, in insertion order."""
+        return self._entries.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The parameter ``key``, or ``default``."""
+        return self._entries.get(key, default)
+
+    def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        """Add or replace entries from a mapping or from (name, value) pairs."""
+        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        for key, value in pairs:
+            self[key] = value
+
+    def pop(self, key: str) -> Parameter:
+        """Remove the entry ``key`` and return its parameter."""
+        parameter = self[key]
+        del self._entries[key]
+        return parameter
+
+    def __repr__(self) -> str:
+        lines = [_parameter_line(key, p) for key, p in self._entries.items()]
+        return "ParameterDict(\n" + "\n".join(lines) + "\n)" if lines else "ParameterDict()"

@@ -271,7 +271,10 @@ class Sequential(Module):
 
 
 class Identity(Module):
-    """Return the input unchanged."""
+    """Return the input unchanged; any constructor arguments are accepted and ignored, as torch's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
 
     def forward(self, x: Any) -> Any:
         return x
@@ -359,7 +362,7 @@ class Dropout(Module):
         return x.shape
 
     def extra_repr(self) -> str:
-        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Residual(Module):

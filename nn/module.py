@@ -6,7 +6,7 @@ registration calls. A parameter is an ``nn.Parameter`` or a leaf ``Value`` that
 requires a gradient. Buffers (``register_buffer``) are non-learnable arrays such as
 running statistics.
 
-``state_dict()`` copies parameters then buffers into ndarrays; ``load_state_dict``
+``state_dict()`` copies parameters and buffers into ndarrays (torch's order); ``load_state_dict``
 validates the whole dict first and either changes everything or nothing.
 """
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 
+from .module_hooks import HookHandle, add_hook, call_with_hooks
 from .parameter import Parameter
 
 
@@ -48,7 +49,25 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "_forward_hooks" in self.__dict__ or "_forward_pre_hooks" in self.__dict__:
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> HookHandle:
+        """Call ``hook(module, args)`` before each forward, as torch; a result other than None replaces the
+        inputs (``with_kwargs``: ``hook(module, args, kwargs)`` returning (args, kwargs)). ``prepend`` runs it
+        before the hooks already registered. The handle's ``remove()`` unregisters it."""
+        return add_hook(self, "_forward_pre_hooks", hook, prepend, with_kwargs)
+
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> HookHandle:
+        """Call ``hook(module, args, output)`` after each forward, as torch; a result other than None replaces
+        the output (``with_kwargs``: ``hook(module, args, kwargs, output)``). ``prepend`` runs it before the
+        hooks already registered. The handle's ``remove()`` unregisters it."""
+        return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs)
 
     # -- discovery -----------------------------------------------------------
     #: The attribute whose items a container (Sequential, ModuleList, ModuleDict) exposes by
@@ -158,12 +177,16 @@ class Module:
         return found
 
     # -- buffers ----------------------------------------------------------------
-    def register_buffer(self, name: str, array: Any) -> None:
+    def register_buffer(self, name: str, array: Any, persistent: bool = True) -> None:
         """Make attribute ``name`` a buffer: state saved in ``state_dict`` but not a parameter.
 
         ``array`` is an ndarray, a Tensor that needs no gradient, or None (kept as an
         attribute, left out of ``state_dict``). Re-assigning the attribute keeps it a buffer.
+        With ``persistent=False`` (as torch) it is listed by ``buffers()`` and cast by ``to()`` but left out of
+        ``state_dict`` and ``load_state_dict``.
         """
+        if not isinstance(persistent, (bool, np.bool_)):
+            raise TypeError(f"register_buffer: persistent must be True or False, got {persistent!r}")
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"register_buffer: the name must be a non-empty string without '.', got {name!r}")
         if name in vars(self) and name not in self._buffer_names():
@@ -175,6 +198,11 @@ class Module:
                 f"register_buffer: buffer {name!r} must be an ndarray, a Tensor or None, got {type(array).__name__}"
             )
         self.__dict__.setdefault("_buffer_keys", {})[name] = None
+        transient = self.__dict__.setdefault("_non_persistent_buffers", set())
+        if persistent:
+            transient.discard(name)
+        else:
+            transient.add(name)
         setattr(self, name, array)
 
     def _buffer_names(self) -> dict[str, None]:
@@ -198,30 +226,52 @@ class Module:
         """All buffers, in definition order."""
         return [buffer for _, buffer in self.named_buffers(recurse=recurse)]
 
-    # -- state dict ---------------------------------------------------------------
-    def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Copies of all parameters (named_parameters order), then all buffers, as ndarrays.
+    def get_buffer(self, target: str) -> np.ndarray | Tensor:
+        """The buffer at the dotted path ``target`` (``"0.running_mean"``); AttributeError if there is none."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if name not in module._buffer_names() or getattr(module, name) is None:
+            raise AttributeError(f"get_buffer: {target!r} is not a buffer of {type(self).__name__}")
+        return getattr(module, name)
+
+    def _state_entries(self) -> Iterator[tuple[str, Module, str, Any]]:
+        """(qualified name, owner, attribute, object) of every ``state_dict`` entry in torch's order: module by
+        module (depth first, each under every name it has), its own parameters, then its own persistent
+        buffers that are not None."""
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            prefix = f"{module_name}." if module_name else ""
+            for name, member in module._direct_members():
+                if _is_parameter(member):
+                    yield prefix + name, module, name, member
+            transient = module.__dict__.get("_non_persistent_buffers", ())
+            for name in module._buffer_names():
+                buffer = getattr(module, name)
+                if buffer is not None and name not in transient:
+                    yield prefix + name, module, name, buffer
+
+    def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
+        """Copies of the parameters and persistent buffers as ndarrays, in torch's order (each module's
+        parameters, then its buffers, then its sub-modules').
 
         As torch's, a parameter or buffer reachable under several names (tied weights, a module
         used twice) has an entry under each name. Value parameters become 0-d float64 arrays.
+        ``prefix`` starts every key; ``keep_vars=True`` gives the parameters and buffers themselves.
         """
-        state: OrderedDict[str, np.ndarray] = OrderedDict()
-        for name, parameter in self.named_parameters(remove_duplicate=False):
-            state[name] = np.array(parameter.data, dtype=np.float64 if isinstance(parameter, Value) else None)
-        for name, buffer in self.named_buffers(remove_duplicate=False):
-            state[name] = np.array(buffer.data if isinstance(buffer, Tensor) else buffer)
+        state: OrderedDict[str, Any] = OrderedDict()
+        for name, _, _, member in self._state_entries():
+            if keep_vars:
+                state[prefix + name] = member
+            elif isinstance(member, Value):
+                state[prefix + name] = np.array(member.data, dtype=np.float64)
+            else:
+                state[prefix + name] = np.array(member.data if isinstance(member, Tensor) else member)
         return state
 
     def _state_targets(self) -> OrderedDict[str, tuple[Module, str, Any]]:
-        """name -> (owning module, attribute path, current object) for every state_dict entry."""
-        targets: OrderedDict[str, tuple[Module, str, Any]] = OrderedDict()
-        for name, parameter in self.named_parameters(remove_duplicate=False):
-            targets[name] = (self, name, parameter)
-        modules = dict(self.named_modules(remove_duplicate=False))
-        for name, buffer in self.named_buffers(remove_duplicate=False):
-            owner_name, _, attribute = name.rpartition(".")
-            targets[name] = (modules[owner_name], attribute, buffer)
-        return targets
+        """name -> (owning module, attribute, current object) for every state_dict entry."""
+        return OrderedDict(
+            (name, (owner, attribute, member)) for name, owner, attribute, member in self._state_entries()
+        )
 
     def check_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Validate ``state`` against this module without changing anything.
@@ -386,6 +436,14 @@ class Module:
                 elif isinstance(buffer, np.ndarray) and buffer.dtype.kind == "f":
                     setattr(module, name, buffer.astype(target))
         return self
+
+    def cpu(self) -> Module:
+        """Returns self: everything already lives in main memory (torch's ``module.cpu()``)."""
+        return self
+
+    def half(self) -> Module:
+        """Cast parameters and floating buffers to float16 in place (``to(np.float16)``)."""
+        return self.to(np.float16)
 
     def float(self) -> Module:
         """Cast parameters and floating buffers to float32 in place (``to(np.float32)``)."""

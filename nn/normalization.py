@@ -91,10 +91,9 @@ class _BatchNorm(Module):
         return y
 
     def extra_repr(self) -> str:
-        no_bias = ", bias=False" if self.affine and self.bias is None else ""  # where torch prints it
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{no_bias}, "
-            f"track_running_stats={self.track_running_stats}"
+        return (  # torch 2.13's format
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
         )
 
 

@@ -139,7 +139,7 @@ def test_linear_matches_torch_with_copied_weights():
         (nn.Linear(3, 2), "Linear(in_features=3, out_features=2, bias=True)"),
         (nn.Linear(3, 2, bias=False), "Linear(in_features=3, out_features=2, bias=False)"),
         (nn.Flatten(), "Flatten(start_dim=1, end_dim=-1)"),
-        (nn.Dropout(0.25), "Dropout(p=0.25)"),
+        (nn.Dropout(0.25), "Dropout(p=0.25, inplace=False)"),
         (nn.Identity(), "Identity()"),
     ],
 )

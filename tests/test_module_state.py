@@ -29,7 +29,7 @@ def _assert_same_state(before, module):
         np.testing.assert_array_equal(after[name], before[name])
 
 
-def test_state_dict_lists_parameters_then_buffers_in_definition_order():
+def test_state_dict_lists_each_modules_parameters_then_its_buffers_in_torchs_order():
     model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.BatchNorm1d(4), nn.Linear(4, 1, rng=1))
     keys = list(model.state_dict())
     assert keys == [
@@ -37,13 +37,29 @@ def test_state_dict_lists_parameters_then_buffers_in_definition_order():
         "0.bias",
         "2.weight",
         "2.bias",
-        "3.weight",
-        "3.bias",
         "2.running_mean",
         "2.running_var",
         "2.num_batches_tracked",
+        "3.weight",
+        "3.bias",
     ]
     assert isinstance(model.state_dict(), OrderedDict)
+
+
+def test_state_dict_order_is_torchs_for_a_module_with_its_own_buffers_before_its_children():
+    torch = pytest.importorskip("torch")
+
+    class Theirs(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(3, 2)
+            self.register_buffer("count", torch.zeros(2, dtype=torch.int64))
+            self.register_buffer("scale", torch.tensor([1.5, 2.5]))
+            self.register_buffer("unused", None)
+
+    reference = torch.nn.Sequential(torch.nn.BatchNorm1d(2), Theirs(), torch.nn.Linear(2, 2))
+    model = nn.Sequential(nn.BatchNorm1d(2), _WithBuffer(), nn.Linear(2, 2))
+    assert list(model.state_dict()) == list(reference.state_dict())
 
 
 def test_state_dict_returns_copies_not_views():
@@ -151,7 +167,7 @@ def test_buffers_are_in_state_dict_but_not_parameters():
     assert all(not isinstance(p, np.ndarray) for p in module.parameters())
     assert len(module.parameters()) == 2
     state = module.state_dict()
-    assert list(state) == ["linear.weight", "linear.bias", "count", "scale"]
+    assert list(state) == ["count", "scale", "linear.weight", "linear.bias"]  # its own state, then its child's
     np.testing.assert_array_equal(state["scale"], [1.5, 2.5])
 
 

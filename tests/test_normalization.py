@@ -103,7 +103,7 @@ def test_running_stats_are_buffers_with_torch_names():
     assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
     assert [name for name, _ in layer.named_buffers()] == ["running_mean", "running_var", "num_batches_tracked"]
     assert layer.running_mean.dtype == np.float32
-    assert repr(layer) == "BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
+    assert repr(layer) == "BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)"
 
 
 def test_float32_input_stays_float32_and_constant_channel_gives_no_nan():

@@ -23,7 +23,7 @@ MODULES = [
     (nn.Hardsigmoid(), F.hardsigmoid, "Hardsigmoid()"),
     (nn.Hardswish(), F.hardswish, "Hardswish()"),
     (nn.Softsign(), F.softsign, "Softsign()"),
-    (nn.Softmin(0), lambda x: F.softmin(x, 0), "Softmin(axis=0)"),
+    (nn.Softmin(0), lambda x: F.softmin(x, 0), "Softmin(dim=0)"),
 ]
 
 

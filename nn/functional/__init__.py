@@ -62,6 +62,7 @@ from .ranking_losses import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .shrinkage import glu, hardshrink, softshrink, tanhshrink, threshold
 
 __all__: list[str] = [
     "acon_c",
@@ -86,7 +87,9 @@ __all__: list[str] = [
     "fold",
     "gaussian_nll_loss",
     "gelu",
+    "glu",
     "group_norm",
+    "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
@@ -129,10 +132,13 @@ __all__: list[str] = [
     "softmax",
     "softmin",
     "softplus",
+    "softshrink",
     "softsign",
     "step",
     "swish",
     "tanh",
+    "tanhshrink",
+    "threshold",
     "triplet_margin_loss",
     "unfold",
 ]

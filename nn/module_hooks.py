@@ -1,0 +1,63 @@
+"""torch's forward hooks of a Module: ``register_forward_pre_hook`` and ``register_forward_hook`` keep their
+hooks here, and :func:`call_with_hooks` runs a forward between them."""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from typing import Any
+
+__all__ = ["HookHandle", "add_hook", "call_with_hooks"]
+
+_ids = itertools.count()
+
+
+class HookHandle:
+    """What registering a hook returns: ``remove()`` unregisters it (also on leaving a ``with`` block)."""
+
+    def __init__(self, hooks: OrderedDict[int, tuple[Any, bool]]) -> None:
+        self._hooks = hooks
+        self.id = next(_ids)
+
+    def remove(self) -> None:
+        """Unregister the hook (again: nothing happens)."""
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> HookHandle:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.remove()
+
+
+def add_hook(module: Any, kind: str, hook: Any, prepend: bool, with_kwargs: bool) -> HookHandle:
+    """Register ``hook`` in ``module``'s ``kind`` table ("_forward_pre_hooks" or "_forward_hooks")."""
+    if not callable(hook):
+        raise TypeError(f"{kind.strip('_')}: the hook must be callable, got {type(hook).__name__}")
+    hooks = module.__dict__.setdefault(kind, OrderedDict())
+    handle = HookHandle(hooks)
+    hooks[handle.id] = (hook, bool(with_kwargs))
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``module.forward(*args, **kwargs)`` run as torch's ``Module.__call__``: each forward pre-hook may
+    replace the inputs (a non-tuple result becomes the one positional input; with ``with_kwargs`` a pair
+    (args, kwargs)), each forward hook may replace the output (None keeps it)."""
+    for hook, with_kwargs in list(module.__dict__.get("_forward_pre_hooks", {}).values()):
+        if with_kwargs:
+            result = hook(module, args, kwargs)
+            if result is not None:
+                args, kwargs = result
+        else:
+            result = hook(module, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+    output = module.forward(*args, **kwargs)
+    for hook, with_kwargs in list(module.__dict__.get("_forward_hooks", {}).values()):
+        result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
+        if result is not None:
+            output = result
+    return output

@@ -1,0 +1,76 @@
+"""Layers around :mod:`nn.functional.shrinkage`: torch's ``Threshold``, ``Hardshrink``, ``Softshrink``,
+``Tanhshrink`` and ``GLU``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+from . import functional as F
+from .activations import _InPlaceFlag
+from .checks import check_integer, check_real
+from .module import Module
+
+__all__ = ["GLU", "Hardshrink", "Softshrink", "Tanhshrink", "Threshold"]
+
+
+class Threshold(_InPlaceFlag):
+    """x where x > ``threshold``, else ``value``."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        self.threshold = check_real("Threshold", "threshold", threshold, allow_inf=True)
+        self.value = check_real("Threshold", "value", value, allow_inf=True)
+        super().__init__(inplace)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.threshold(x, self.threshold, self.value)
+
+    def extra_repr(self) -> str:
+        return self._with_flag(f"threshold={self.threshold}, value={self.value}")
+
+
+class Hardshrink(Module):
+    """x where |x| > ``lambd``, else 0."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        self.lambd = check_real("Hardshrink", "lambd", lambd, 0)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.hardshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Module):
+    """Soft thresholding: x - lambd above ``lambd``, x + lambd below -lambd, else 0."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        self.lambd = check_real("Softshrink", "lambd", lambd, 0)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Tanhshrink(Module):
+    """x - tanh(x)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanhshrink(x)
+
+
+class GLU(Module):
+    """Gated linear unit along ``dim``: first half times sigmoid of the second."""
+
+    def __init__(self, dim: int = -1) -> None:
+        self.dim = check_integer("GLU", "dim", dim)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.glu(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
