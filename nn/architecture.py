@@ -38,6 +38,8 @@ from . import (
     models,
     normalization,
     scalar,
+    shrinkage,
+    similarity,
 )
 from .module import Module
 
@@ -278,6 +280,17 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "LogSoftmax": _stateless(activations.LogSoftmax, "axis"),
     "Softmin": _stateless(activations.Softmin, "axis"),
     "GELU": _stateless(activations.GELU, "approximate"),
+    "Threshold": _stateless(shrinkage.Threshold, "threshold", "value", inplace=False),
+    "Hardshrink": _stateless(shrinkage.Hardshrink, "lambd"),
+    "Softshrink": _stateless(shrinkage.Softshrink, "lambd"),
+    "Tanhshrink": _stateless(shrinkage.Tanhshrink),
+    "GLU": _stateless(shrinkage.GLU, "dim"),
+    "CosineSimilarity": _stateless(similarity.CosineSimilarity, "dim", "eps"),
+    "PairwiseDistance": Blueprint(
+        similarity.PairwiseDistance,
+        lambda m: {"p": m.norm, "eps": m.eps, "keepdim": m.keepdim},
+        state_shapes=_no_state,
+    ),
     "Hardtanh": _stateless(activations.Hardtanh, "min_val", "max_val", inplace=False),
     "CELU": _stateless(activations.CELU, "alpha", inplace=False),
     "ReLU6": _stateless(activations.ReLU6, inplace=False),

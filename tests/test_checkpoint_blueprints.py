@@ -103,6 +103,11 @@ STATELESS = [
     nn.Softsign(),
     nn.AdaptiveAvgPool2d((None, 2)),
     nn.AdaptiveAvgPool2d(1),
+    nn.Threshold(0.1, -2.0, inplace=True),
+    nn.Hardshrink(0.3),
+    nn.Softshrink(0.2),
+    nn.Tanhshrink(),
+    nn.GLU(1),
 ]
 
 
@@ -113,3 +118,11 @@ def test_stateless_layers_are_recorded_and_rebuilt_with_their_options(tmp_path, 
     assert repr(rebuilt) == repr(model)
     x = np.random.default_rng(0).normal(size=(2, 1, 6, 6))
     np.testing.assert_array_equal(rebuilt(x).data, model(x).data)
+
+
+@pytest.mark.parametrize("layer", [nn.CosineSimilarity(dim=0, eps=1e-4), nn.PairwiseDistance(1.0, 1e-3, keepdim=True)])
+def test_two_input_layers_are_recorded_and_rebuilt_with_their_options(layer):
+    rebuilt = architecture.rebuild(architecture.describe(layer))
+    assert repr(rebuilt) == repr(layer)
+    a, b = np.random.default_rng(0).normal(size=(2, 3, 4))
+    np.testing.assert_array_equal(rebuilt(a, b).data, layer(a, b).data)
