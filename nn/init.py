@@ -2,8 +2,8 @@
 
 Every ``*_`` function fills a Tensor/Parameter **in place** (its ``.data`` array
 keeps its identity, shape and dtype), records no graph, and returns the tensor.
-Random ones take ``rng``: a ``numpy.random.Generator``, an int seed, or None for
-fresh entropy; the same seed always gives the same numbers.
+Random ones take ``rng`` (or ``generator=``, torch's name): a ``numpy.random.Generator``, an int
+seed, or None for fresh entropy; the same seed always gives the same numbers.
 
 Fans of a weight of shape (out, in, *kernel): ``fan_in = in * prod(kernel)``,
 ``fan_out = out * prod(kernel)``.
@@ -60,6 +60,15 @@ def _float_tensor(tensor: Any, function: str) -> Tensor:
     if tensor.dtype.kind != "f":
         raise TypeError(f"{function}: only floating-point tensors can be initialised, got dtype {tensor.dtype}")
     return tensor
+
+
+def _random(function: str, rng: RandomState, generator: RandomState) -> np.random.Generator:
+    """The Generator of a random initialiser: ``rng``, or ``generator`` (torch's keyword, taking the same values)."""
+    if generator is None:
+        return make_generator(function, "rng", rng)
+    if rng is not None:
+        raise TypeError(f"{function}: got both rng= and generator= (generator is torch's name for rng); pass one")
+    return make_generator(function, "generator", generator)
 
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
@@ -125,43 +134,51 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     return _fill(_float_tensor(tensor, "constant_"), val)
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: RandomState = None) -> Tensor:
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
+) -> Tensor:
     """Draw from U(a, b)."""
     tensor = _float_tensor(tensor, "uniform_")
     a, b = check_real("uniform_", "a", a), check_real("uniform_", "b", b)
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
-    return _fill(tensor, make_generator("uniform_", "rng", rng).uniform(a, b, tensor.shape))
+    return _fill(tensor, _random("uniform_", rng, generator).uniform(a, b, tensor.shape))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: RandomState = None) -> Tensor:
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
+) -> Tensor:
     """Draw from N(mean, std^2)."""
     tensor = _float_tensor(tensor, "normal_")
     mean, std = check_real("normal_", "mean", mean), check_real("normal_", "std", std, 0)
-    return _fill(tensor, make_generator("normal_", "rng", rng).normal(mean, std, tensor.shape))
+    return _fill(tensor, _random("normal_", rng, generator).normal(mean, std, tensor.shape))
 
 
-def lecun_normal_(tensor: Tensor, rng: RandomState = None) -> Tensor:
+def lecun_normal_(tensor: Tensor, rng: RandomState = None, *, generator: RandomState = None) -> Tensor:
     """Draw from N(0, 1 / fan_in) (LeCun; the course's default scaling)."""
     tensor = _float_tensor(tensor, "lecun_normal_")
     std = 1.0 / math.sqrt(_fan(tensor, "fan_in", "lecun_normal_"))
-    return _fill(tensor, make_generator("lecun_normal_", "rng", rng).normal(0.0, std, tensor.shape))
+    return _fill(tensor, _random("lecun_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> Tensor:
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
+) -> Tensor:
     """Draw from U(-bound, bound), bound = gain * sqrt(6 / (fan_in + fan_out)) (Glorot)."""
     tensor = _float_tensor(tensor, "xavier_uniform_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))
-    return _fill(tensor, make_generator("xavier_uniform_", "rng", rng).uniform(-bound, bound, tensor.shape))
+    return _fill(tensor, _random("xavier_uniform_", rng, generator).uniform(-bound, bound, tensor.shape))
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> Tensor:
+def xavier_normal_(
+    tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
+) -> Tensor:
     """Draw from N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)) (Glorot)."""
     tensor = _float_tensor(tensor, "xavier_normal_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
-    return _fill(tensor, make_generator("xavier_normal_", "rng", rng).normal(0.0, std, tensor.shape))
+    return _fill(tensor, _random("xavier_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
 
 def kaiming_uniform_(
@@ -170,6 +187,8 @@ def kaiming_uniform_(
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
     rng: RandomState = None,
+    *,
+    generator: RandomState = None,
 ) -> Tensor:
     """Draw from U(-bound, bound), bound = gain * sqrt(3 / fan) (He), gain = calculate_gain(nonlinearity, a).
 
@@ -177,7 +196,7 @@ def kaiming_uniform_(
     """
     tensor = _float_tensor(tensor, "kaiming_uniform_")
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode, "kaiming_uniform_"))
-    return _fill(tensor, make_generator("kaiming_uniform_", "rng", rng).uniform(-bound, bound, tensor.shape))
+    return _fill(tensor, _random("kaiming_uniform_", rng, generator).uniform(-bound, bound, tensor.shape))
 
 
 def kaiming_normal_(
@@ -186,11 +205,13 @@ def kaiming_normal_(
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
     rng: RandomState = None,
+    *,
+    generator: RandomState = None,
 ) -> Tensor:
     """Draw from N(0, std^2), std = gain / sqrt(fan) (He), gain = calculate_gain(nonlinearity, a)."""
     tensor = _float_tensor(tensor, "kaiming_normal_")
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, "kaiming_normal_"))
-    return _fill(tensor, make_generator("kaiming_normal_", "rng", rng).normal(0.0, std, tensor.shape))
+    return _fill(tensor, _random("kaiming_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
 
 def _standard_normal_cdf(z: float) -> float:
@@ -198,7 +219,14 @@ def _standard_normal_cdf(z: float) -> float:
 
 
 def trunc_normal_(
-    tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, rng: RandomState = None
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    rng: RandomState = None,
+    *,
+    generator: RandomState = None,
 ) -> Tensor:
     """Draw from N(mean, std^2) conditioned on [a, b] (absolute bounds, as torch's: ``a=-2, b=2`` is +-2, not +-2 std).
 
@@ -213,7 +241,7 @@ def trunc_normal_(
     a, b = (check_real("trunc_normal_", name, bound, allow_inf=True) for name, bound in (("a", a), ("b", b)))
     if not a < b or math.isnan(a) or math.isnan(b):
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
-    generator = make_generator("trunc_normal_", "rng", rng)
+    source = _random("trunc_normal_", rng, generator)
     mass = _standard_normal_cdf((b - mean) / std) - _standard_normal_cdf((a - mean) / std)
     nearest = min(max(mean, a), b)  # the point of [a, b] where the density is highest
     low, high = a, b
@@ -225,18 +253,18 @@ def trunc_normal_(
     missing = np.arange(values.size)
     while missing.size:
         if mass >= 0.1:
-            draws = generator.normal(mean, std, missing.size)
+            draws = source.normal(mean, std, missing.size)
             kept = (draws >= a) & (draws <= b)
         else:
-            draws = generator.uniform(low, high, missing.size)
+            draws = source.uniform(low, high, missing.size)
             log_ratio = ((nearest - mean) ** 2 - (draws - mean) ** 2) / (2 * std * std)
-            kept = np.log(generator.uniform(size=missing.size)) < log_ratio
+            kept = np.log(source.uniform(size=missing.size)) < log_ratio
         values.flat[missing[kept]] = draws[kept]
         missing = missing[~kept]
     return _fill(tensor, np.clip(values.astype(tensor.dtype), a, b))
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> Tensor:
+def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, generator: RandomState = None) -> Tensor:
     """A (semi-)orthogonal matrix times ``gain``, from the QR decomposition of a Gaussian matrix (Saxe et al.).
 
     The tensor is seen as a (rows, cols) matrix, rows = shape[0], cols = the product of the rest (a conv
@@ -252,7 +280,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None) -> T
     cols = tensor.size // rows if rows else 0
     if tensor.size == 0:
         return tensor
-    gaussian = make_generator("orthogonal_", "rng", rng).normal(size=(rows, cols))
+    gaussian = _random("orthogonal_", rng, generator).normal(size=(rows, cols))
     tall = gaussian if rows >= cols else gaussian.T
     q, r = np.linalg.qr(tall)
     q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
@@ -290,7 +318,9 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return _fill(tensor, values)
 
 
-def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, rng: RandomState = None) -> Tensor:
+def sparse_(
+    tensor: Tensor, sparsity: float, std: float = 0.01, rng: RandomState = None, *, generator: RandomState = None
+) -> Tensor:
     """A 2-D tensor drawn from N(0, std^2) with ceil(sparsity * rows) entries of each column set to 0, at rows
     chosen at random for each column (Martens, 2010)."""
     tensor = _float_tensor(tensor, "sparse_")
@@ -298,10 +328,10 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, rng: RandomState
         raise ValueError(f"sparse_: needs a 2-D tensor, got shape {tensor.shape}")
     sparsity = check_real("sparse_", "sparsity", sparsity, 0, 1)
     std = check_real("sparse_", "std", std, 0)
-    generator = make_generator("sparse_", "rng", rng)
+    source = _random("sparse_", rng, generator)
     rows, cols = tensor.shape
-    values = generator.normal(0.0, std, (rows, cols))
+    values = source.normal(0.0, std, (rows, cols))
     zeros = math.ceil(sparsity * rows)
     for column in range(cols):
-        values[generator.permutation(rows)[:zeros], column] = 0.0
+        values[source.permutation(rows)[:zeros], column] = 0.0
     return _fill(tensor, values)

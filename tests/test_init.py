@@ -273,14 +273,40 @@ def test_structured_initialisers_match_torchs_where_deterministic():
         np.testing.assert_array_equal(init.dirac_(_weight(shape), groups=groups).data, expected)
 
 
-@pytest.mark.parametrize("name", ["trunc_normal_", "orthogonal_", "eye_", "dirac_", "sparse_"])
-def test_structured_initialisers_take_torchs_argument_names_with_rng_for_generator(name):
+@pytest.mark.parametrize(
+    "name", [n for n in init.__all__ if n.endswith("_") and n != "lecun_normal_"] + ["calculate_gain"]
+)
+def test_initialisers_take_torchs_arguments_in_torchs_order_rng_in_generators_place(name):
     torch = pytest.importorskip("torch")
     import inspect
 
-    theirs = [p.name for p in inspect.signature(getattr(torch.nn.init, name)).parameters.values()]
-    ours = [p.name for p in inspect.signature(getattr(init, name)).parameters.values()]
-    assert ours == [("rng" if p == "generator" else p) for p in theirs]
+    theirs = inspect.signature(getattr(torch.nn.init, name)).parameters.values()
+    ours = inspect.signature(getattr(init, name)).parameters.values()
+    positional = [p.name for p in ours if p.kind is p.POSITIONAL_OR_KEYWORD]
+    expected = [("rng" if p.name == "generator" else p.name) for p in theirs]
+    assert positional == expected
+    if "generator" in [p.name for p in theirs]:  # torch's keyword is accepted too
+        assert [p.name for p in ours if p.kind is p.KEYWORD_ONLY] == ["generator"]
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [
+        lambda **seed: init.uniform_(_weight(), -1.0, 2.0, **seed),
+        lambda **seed: init.normal_(_weight(), 1.0, 2.0, **seed),
+        lambda **seed: init.xavier_uniform_(_weight(), gain=2.0, **seed),
+        lambda **seed: init.kaiming_normal_(_weight(), mode="fan_out", nonlinearity="relu", **seed),
+        lambda **seed: init.trunc_normal_(_weight(), **seed),
+        lambda **seed: init.orthogonal_(_weight(), **seed),
+        lambda **seed: init.sparse_(_weight(), 0.5, **seed),
+    ],
+)
+def test_torchs_generator_keyword_is_rng_under_its_name(fill):
+    np.testing.assert_array_equal(fill(generator=7).data, fill(rng=7).data)
+    rng = np.random.default_rng(3)
+    np.testing.assert_array_equal(fill(generator=rng).data, fill(rng=np.random.default_rng(3)).data)
+    with pytest.raises(TypeError, match="got both rng= and generator="):
+        fill(rng=1, generator=2)
 
 
 @pytest.mark.parametrize(
