@@ -9,8 +9,8 @@ elementwise function is that row and one row of the test table (tests/op_table.p
 ``Value`` evaluates numpy on float64 scalars (IEEE results: arcsin(2) is nan, log2(0) is
 -inf, silently); ``Tensor`` evaluates it on its array.
 
-Subgradients at the non-smooth points: floor, ceil, round, trunc and sign are flat
-(zero gradient everywhere, as PyTorch); ``x % y`` (``mod``) and ``fmod`` pass the
+Subgradients at the non-smooth points: floor, ceil, round, trunc, sign and floor_divide (``//``) are
+flat (zero gradient everywhere, as PyTorch; torch has no derivative of ``//``); ``x % y`` (``mod``) and ``fmod`` pass the
 gradient 1 to x and -floor(x / y) (-trunc(x / y)) to y, also across their jumps (as
 ``torch.remainder``/``torch.fmod``); ``fmax``/``fmin`` give it to the larger
 (smaller) input, or to the one that is not nan, and split it evenly between tied
@@ -47,8 +47,11 @@ class _Row:
         self.reads_values = reads_values
         self.__doc__ = doc
         self.op: Op | None = None
+        self.source: _Row | None = None
 
     def __set_name__(self, owner: type, name: str) -> None:
+        if self.op is None and self.source is not None:  # a mirrored row (``__rmod__``) records its source's op
+            self.op = self.source.op
         if self.op is None:  # the first name given (``__mod__ = mod`` reuses the row of ``mod``)
             self.op = Op(name, *self.rules, reads_values=self.reads_values)
 
@@ -76,7 +79,7 @@ class _Binary(_Row):
     def mirrored(self) -> _Binary:
         """The reflected form of this row (the same op with the operands swapped), for ``__r*__`` methods."""
         twin = _Binary(self.forward, *self.rules, doc=self.__doc__ or "", reflected=True)
-        twin.op = self.op
+        twin.source = self  # its op is made when the class is: after this call
         return twin
 
     @overload
@@ -196,6 +199,11 @@ class NumpyFunctions:
     __rmod__ = mod.mirrored()
     fmod = _Binary(np.fmod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.trunc),
                    doc="x - trunc(x / y) y, the sign of x (C's fmod); d/dx = 1, d/dy = -trunc(x / y).")
+
+    floor_divide = _Binary(np.floor_divide, _flat, _flat, reads_values=False,
+                           doc="floor(x / y) (Python's and torch's //); zero gradient, a step function of both.")
+    __floordiv__ = floor_divide
+    __rfloordiv__ = floor_divide.mirrored()
 
     # -- rounding and sign: flat, so their gradient is zero -----------------------------------------
     floor = _Unary(np.floor, _flat, reads_values=False, doc="Largest integer <= x (as a float); zero gradient.")

@@ -156,6 +156,15 @@ def put_along_axis_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict
 
 
 @st.composite
+def scatter_inputs(draw: st.DrawFn, src_larger: bool = True) -> tuple[tuple[np.ndarray, ...], dict]:
+    """torch.scatter's input, src (as large as the index, or larger when ``src_larger``), dim and index (no
+    larger than the input off ``dim``; repeated positions included)."""
+    a, index, dim = draw(along_axis_inputs(negative=False, smaller=True))
+    src_shape = tuple(i + (draw(st.integers(0, 1)) if src_larger else 0) for i in index.shape)
+    return (a, draw(arrays(src_shape))), {"dim": dim, "index": index}
+
+
+@st.composite
 def masked_fill_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
     x = draw(arrays(shapes(max_dims=3, min_side=0, max_side=3)))
     mask_shape = tuple(draw(st.sampled_from([1, n])) for n in x.shape[draw(st.integers(0, x.ndim)) :])

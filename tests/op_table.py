@@ -301,6 +301,21 @@ def _put_along_axis(arr: np.ndarray, values: np.ndarray, indices: np.ndarray, ax
     return out
 
 
+def _scatter(a: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray, add: bool = False) -> np.ndarray:
+    """torch.scatter (the last of repeated positions wins, as numpy's assignment) or scatter_add in numpy."""
+    positions = tuple(
+        index if d == dim else np.arange(n).reshape([-1 if e == d else 1 for e in range(index.ndim)])
+        for d, n in enumerate(index.shape)
+    )
+    window = src[tuple(slice(0, n) for n in index.shape)]
+    out = a.copy()
+    if add:
+        np.add.at(out, positions, window)
+    else:
+        out[positions] = window
+    return out
+
+
 def _symmetric(a: Any) -> Any:
     return (a + a.swapaxes(-1, -2)) * 0.5
 
@@ -388,6 +403,8 @@ ROWS: list[Row] = [
            scalar=lambda x, y: x % y, order2="flat", torch=lambda torch, a, b: torch.remainder(a, b)),
     binary("fmod", lambda a, b: a.fmod(b), np.fmod, {"low": -0.9, "high": 0.9}, {"low": 1.0, "high": 3.0},
            scalar=math.fmod, order2="flat", torch=lambda torch, a, b: torch.fmod(a, b)),
+    binary("floor_divide", lambda a, b: a // b, np.floor_divide, {"low": 0.1, "high": 0.9}, {"low": 1.0, "high": 3.0},
+           scalar=lambda x, y: x // y, order2="flat"),
     binary("fmax", lambda a, b: a.fmax(b), np.fmax, {"low": -3.0, "high": -0.1}, {"low": 0.1}, order2="flat",
            torch=lambda torch, a, b: torch.fmax(a, b)),
     binary("fmin", lambda a, b: a.fmin(b), np.fmin, {"low": -3.0, "high": -0.1}, {"low": 0.1}, order2="flat",
@@ -495,6 +512,12 @@ ROWS: list[Row] = [
         float32_case=Case((np.ones(3),), {"dim": 0, "index": np.array([0, 2])})),
     Row("put_along_axis", lambda a, values, indices, axis: ix.put_along_axis(a, indices, values, axis), _put_along_axis, _drawn(cases.put_along_axis_inputs()),
         float32_case=Case((np.ones(3), np.ones(1)), _INDEX_0_AXIS_0)),
+    Row("scatter", lambda a, src, dim, index: ix.scatter(a, dim, index, src), _scatter, _drawn(cases.scatter_inputs()),
+        float32_case=Case((np.ones(3), np.ones(2)), {"dim": 0, "index": np.array([0, 2])})),
+    Row("scatter_add", lambda a, src, dim, index: ix.scatter_add(a, dim, index, src), lambda a, src, dim, index: _scatter(a, src, dim, index, add=True),
+        _drawn(cases.scatter_inputs()), torch_cases=_drawn(cases.scatter_inputs(src_larger=False)),
+        torch=lambda torch, a, src, dim, index: torch.scatter_add(a, dim, torch.from_numpy(index), src),
+        float32_case=Case((np.ones(3), np.ones(2)), {"dim": 0, "index": np.array([0, 0])})),
     Row("masked_fill", lambda x, value, mask: ix.masked_fill(x, mask, value), lambda x, value, mask: np.where(mask, value, x),
         _drawn(cases.masked_fill_inputs()), torch=lambda torch, x, value, mask: x.masked_fill(torch.from_numpy(mask), value),
         float32_case=Case((np.ones(3), np.array(2.0)), {"mask": np.array([True, False, True])})),

@@ -1054,3 +1054,25 @@ def test_iterating_a_tensor_gives_its_rows_and_a_0d_tensor_refuses_as_torch():
         iter(Tensor(2.0))
     with pytest.raises(TypeError):
         iter(torch.tensor(2.0))
+
+
+FLOOR_DIVISIONS = {
+    "x // y": lambda x, y: x // y,
+    "x // 0.7": lambda x, y: x // 0.7,
+    "2 // x": lambda x, y: 2 // x,
+}
+
+
+@pytest.mark.parametrize("name", FLOOR_DIVISIONS)
+def test_floor_division_matches_torch_values_and_has_a_zero_gradient(name):
+    call = FLOOR_DIVISIONS[name]
+    check_like_torch([(3, 4), (4,)], call, forward_only=True, low=-3.0, high=3.0)
+    x, y = Tensor(np.full(3, 2.5), requires_grad=True), Tensor(np.full(3, -1.5), requires_grad=True)
+    (call(x, y) * x).sum().backward()  # torch has no derivative of //; floor's is 0
+    np.testing.assert_array_equal(x.grad, call(x, y).data)
+
+
+def test_value_floor_division_is_pythons():
+    for a, b in [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0)]:
+        assert (ag.Value(a) // b).data == a // b
+        assert (a // ag.Value(b)).data == a // b
