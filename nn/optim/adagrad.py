@@ -8,6 +8,7 @@ import numpy as np
 
 from ..checks import check_flag, check_real
 from .optimizer import Optimizer, ParamsLike, safe_divide
+from .torch_options import check_implementation_options
 
 __all__ = ["Adagrad"]
 
@@ -45,9 +46,13 @@ class Adagrad(Optimizer):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
         eps_inside_sqrt: bool = False,
     ) -> None:
+        check_implementation_options("Adagrad", foreach, fused, differentiable=differentiable)
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,

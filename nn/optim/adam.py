@@ -9,6 +9,7 @@ import numpy as np
 
 from ..checks import check_choice, check_flag, check_real
 from .optimizer import Optimizer, ParamsLike, safe_divide
+from .torch_options import check_implementation_options
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
 
@@ -41,6 +42,9 @@ class Adam(Optimizer):
     for s <= t, so the "corrected" denominator is never smaller; it remembers early
     large gradients more strongly, and its steps are never larger. The state key is ``max_exp_avg_sq`` for "raw" (PyTorch's name) and
     ``max_exp_avg_sq_corrected`` for "corrected".
+
+    torch's ``decoupled_weight_decay=True`` makes it :class:`AdamW`'s update; its ``foreach``, ``fused``,
+    ``capturable`` are accepted and change nothing (see :mod:`.torch_options`).
     """
 
     state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "max_exp_avg_sq_corrected")
@@ -57,9 +61,18 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
         amsgrad_max: str = "raw",
     ) -> None:
+        owner = type(self).__name__
+        check_implementation_options(owner, foreach, fused, capturable, differentiable)
+        if check_flag(owner, "decoupled_weight_decay", decoupled_weight_decay):
+            self.decoupled_weight_decay = True
         defaults = {
             "lr": lr,
             "betas": tuple(betas) if isinstance(betas, (list, tuple)) else betas,
@@ -143,6 +156,24 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
         amsgrad_max: str = "raw",
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, amsgrad_max=amsgrad_max)
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+            amsgrad_max=amsgrad_max,
+        )

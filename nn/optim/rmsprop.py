@@ -8,6 +8,7 @@ import numpy as np
 
 from ..checks import check_flag, check_real
 from .optimizer import Optimizer, ParamsLike, safe_divide
+from .torch_options import check_implementation_options
 
 __all__ = ["RMSprop"]
 
@@ -40,8 +41,12 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
         *,
+        capturable: bool = False,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
+        check_implementation_options("RMSprop", foreach, capturable=capturable, differentiable=differentiable)
         defaults = {
             "lr": lr,
             "alpha": alpha,

@@ -1,0 +1,30 @@
+"""torch's implementation switches of its optimizers (``foreach``, ``fused``, ``capturable``,
+``differentiable``): accepted so ported code runs, checked, and without effect on the update, which here
+has one NumPy implementation; ``differentiable=True`` (a step recorded in the autograd graph) is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["check_implementation_options"]
+
+
+def _flag_or_none(owner: str, name: str, value: Any) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"{owner}: {name} must be None, True or False, got {value!r}")
+
+
+def check_implementation_options(
+    owner: str, foreach: Any = None, fused: Any = None, capturable: Any = False, differentiable: Any = False
+) -> None:
+    """Check torch's implementation switches; they select nothing here (the update is the same either way)."""
+    _flag_or_none(owner, "foreach", foreach)
+    _flag_or_none(owner, "fused", fused)
+    for name, value in (("capturable", capturable), ("differentiable", differentiable)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+    if differentiable:
+        raise ValueError(
+            f"{owner}: differentiable=True (recording the step in the autograd graph) is not supported; "
+            "the update runs on the parameters' data"
+        )
