@@ -93,6 +93,9 @@ def _number_variants(op: Op) -> tuple[Op, Op]:
 _ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _number_variants(ew.add), _number_variants(ew.sub), _number_variants(ew.mul)
 
 
+_MICROGRAD_LABELS = {"add": "+", "mul": "*", "relu": "ReLU"}  # micrograd's _op labels (the rest keep our names)
+
+
 def _larger(a: float, b: float) -> float:
     """np.maximum on two floats: the larger, nan if either is nan."""
     return a if a >= b or a != a else b
@@ -371,6 +374,24 @@ class Value(Node, NumpyFunctions):
         return self.data != 0.0
 
     # -- graph utilities -----------------------------------------------------
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set (its ``draw_dot`` and ``trace`` walk it); ``parents`` keeps
+        their order."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's label of the operation that made this Value: ``'+'``, ``'*'``, ``'**2'``, ``'ReLU'`` for
+        micrograd's own ops, the op's name for the others (``'tanh'``, ``'sub'``), ``''`` for a leaf."""
+        if self.op is None:
+            return ""
+        name = self.op.name
+        if name == "pow" and len(self.parents) == 1 and isinstance(self.op_inputs[1], float):
+            exponent = self.op_inputs[1]
+            return f"**{int(exponent) if exponent.is_integer() else exponent}"
+        return _MICROGRAD_LABELS.get(name, name)
+
     def detach(self) -> Value:
         """A new constant Value with the same data, cut from the graph."""
         return _constant(self.data)

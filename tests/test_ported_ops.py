@@ -1076,3 +1076,18 @@ def test_value_floor_division_is_pythons():
     for a, b in [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0)]:
         assert (ag.Value(a) // b).data == a // b
         assert (a // ag.Value(b)).data == a // b
+
+
+def test_value_exposes_micrograds_prev_and_op_for_graph_walks():
+    a, b, c = ag.Value(2.0), ag.Value(-3.0), ag.Value(10.0)
+    out = (a * b + c).relu() ** 2
+    nodes, edges, stack = set(), set(), [out]
+    while stack:  # micrograd's trace(): every node and (child, parent) edge reached through _prev
+        node = stack.pop()
+        if node not in nodes:
+            nodes.add(node)
+            edges.update((child, node) for child in node._prev)
+            stack.extend(node._prev)
+    assert len(nodes) == 7 and len(edges) == 6
+    assert sorted(node._op for node in nodes) == sorted(["", "", "", "*", "+", "ReLU", "**2"])
+    assert out._prev == {out.parents[0]} and isinstance(out._prev, set)
