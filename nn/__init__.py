@@ -10,7 +10,7 @@
 ``python -m nn`` runs the main job (see ``nn/__main__.py``).
 """
 
-from . import data, functional, init, models, optim, serialization
+from . import data, functional, init, models, optim, serialization, utils
 from .activations import (
     ACONC,
     CELU,
@@ -196,4 +196,5 @@ __all__ = [
     "Threshold",
     "TripletMarginLoss",
     "Unflatten",
+    "utils",
 ]

@@ -37,6 +37,11 @@ def _with_gradients(function: str, parameters: ParametersLike) -> list[tuple[Nod
     return pairs
 
 
+def _check_foreach(function: str, foreach: object) -> None:
+    if foreach is not None and not isinstance(foreach, bool):
+        raise TypeError(f"{function}: foreach must be None, True or False, got {foreach!r}")
+
+
 def _set_gradient(parameter: Node, grad: np.ndarray) -> None:
     parameter.grad = float(grad) if isinstance(parameter, Value) else grad
 
@@ -53,21 +58,27 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
 
 
 def clip_grad_norm_(
-    parameters: ParametersLike, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False
-) -> float:
+    parameters: ParametersLike,
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> np.float64:
     r"""Rescale all gradients together so that their joint norm is at most ``max_norm``.
 
     The total norm is the ``norm_type``-norm of the concatenation of all gradients,
     ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``). Every gradient is
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
-    the total norm before clipping. With ``error_if_nonfinite`` a NaN/inf total norm
-    raises RuntimeError and no gradient changes.
+    the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). With
+    ``error_if_nonfinite`` a NaN/inf total norm raises RuntimeError and no gradient changes. torch's
+    ``foreach`` is accepted and changes nothing.
     """
+    _check_foreach("clip_grad_norm_", foreach)
     check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
     check_real("clip_grad_norm_", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
-        return 0.0
+        return np.float64(0.0)
     norms = np.array([_vector_norm(grad, norm_type) for _, grad in pairs])
     total_norm = _vector_norm(norms, norm_type)
     if error_if_nonfinite and not math.isfinite(total_norm):
@@ -80,11 +91,13 @@ def clip_grad_norm_(
         with np.errstate(invalid="ignore"):  # inf * 0 = NaN, as in PyTorch, for a non-finite gradient
             scaled = grad * coefficient
         _set_gradient(parameter, scaled.astype(grad.dtype, copy=False) if grad.dtype.kind == "f" else scaled)
-    return total_norm
+    return np.float64(total_norm)
 
 
-def clip_grad_value_(parameters: ParametersLike, clip_value: float) -> None:
-    """Clamp every gradient entry into ``[-clip_value, clip_value]`` (``clip_value >= 0``)."""
+def clip_grad_value_(parameters: ParametersLike, clip_value: float, foreach: bool | None = None) -> None:
+    """Clamp every gradient entry into ``[-clip_value, clip_value]`` (``clip_value >= 0``); torch's ``foreach``
+    is accepted and changes nothing."""
+    _check_foreach("clip_grad_value_", foreach)
     check_real("clip_grad_value_", "clip_value", clip_value, 0, allow_inf=True)
     for parameter, grad in _with_gradients("clip_grad_value_", parameters):
         _set_gradient(parameter, np.clip(grad, -clip_value, clip_value))

@@ -1,0 +1,48 @@
+"""``nn.utils``: torch's ``torch.nn.utils`` helpers where ported training loops look for them:
+``clip_grad_norm_`` and ``clip_grad_value_`` (from :mod:`nn.optim.clip`), ``parameters_to_vector`` and
+``vector_to_parameters``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from autograd import Node, Tensor, cat, no_grad
+
+from .optim.clip import clip_grad_norm_, clip_grad_value_
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+
+
+def _tensors(function: str, parameters: Iterable[Any]) -> list[Tensor]:
+    tensors = list(parameters)
+    for index, parameter in enumerate(tensors):
+        if not isinstance(parameter, Tensor):
+            raise TypeError(f"{function}: parameter {index} is a {type(parameter).__name__}, not a Tensor")
+    return tensors
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and concatenated, in order, into one 1-D Tensor (differentiable: the
+    gradient of the vector reaches each parameter)."""
+    tensors = _tensors("parameters_to_vector", parameters)
+    if not tensors:
+        raise ValueError("parameters_to_vector: expected at least one parameter")
+    return cat([tensor.reshape(-1) for tensor in tensors])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of the 1-D ``vec`` into the parameters' data, in place (no graph), as torch."""
+    if not isinstance(vec, Node):
+        raise TypeError(f"vector_to_parameters: expected a Tensor, got {type(vec).__name__}")
+    if vec.ndim != 1:
+        raise ValueError(f"vector_to_parameters: expected a 1-D vector, got shape {vec.shape}")
+    tensors = _tensors("vector_to_parameters", parameters)
+    needed = sum(tensor.size for tensor in tensors)
+    if vec.shape[0] != needed:
+        raise ValueError(f"vector_to_parameters: the vector has {vec.shape[0]} entries, the parameters hold {needed}")
+    start = 0
+    with no_grad():
+        for tensor in tensors:
+            tensor.copy_(vec.data[start : start + tensor.size].reshape(tensor.shape))
+            start += tensor.size
