@@ -68,7 +68,20 @@ from .losses import (
 from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
+from .padding_layers import (
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
 from .parameter import Parameter
+from .pooling1d import AdaptiveAvgPool1d, AvgPool1d, MaxPool1d
 from .ranking_losses import (
     CosineEmbeddingLoss,
     GaussianNLLLoss,
@@ -87,7 +100,9 @@ from .training import History, accuracy, evaluate, fit, predict
 __all__ = [
     "accuracy",
     "ACONC",
+    "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AvgPool1d",
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -95,6 +110,10 @@ __all__ = [
     "BCEWithLogitsLoss",
     "Callback",
     "CELU",
+    "CircularPad1d",
+    "CircularPad2d",
+    "ConstantPad1d",
+    "ConstantPad2d",
     "Conv1d",
     "Conv2d",
     "CosineEmbeddingLoss",
@@ -144,6 +163,7 @@ __all__ = [
     "MAPELoss",
     "MarginRankingLoss",
     "Maxout",
+    "MaxPool1d",
     "MaxPool2d",
     "MeanBiasError",
     "Mish",
@@ -167,9 +187,13 @@ __all__ = [
     "PoissonNLLLoss",
     "predict",
     "PReLU",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
     "register_module",
     "ReLU",
     "ReLU6",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
     "Residual",
     "RMSNorm",
     "save",
@@ -197,4 +221,6 @@ __all__ = [
     "TripletMarginLoss",
     "Unflatten",
     "utils",
+    "ZeroPad1d",
+    "ZeroPad2d",
 ]

@@ -55,6 +55,7 @@ from .losses import (
 )
 from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
+from .pooling1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
 from .ranking_losses import (
     cosine_embedding_loss,
     hinge_embedding_loss,
@@ -66,7 +67,9 @@ from .shrinkage import glu, hardshrink, softshrink, tanhshrink, threshold
 
 __all__: list[str] = [
     "acon_c",
+    "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -106,6 +109,7 @@ __all__: list[str] = [
     "logsigmoid",
     "mape",
     "margin_ranking_loss",
+    "max_pool1d",
     "max_pool2d",
     "maxout",
     "mean_bias_error",

@@ -1,0 +1,70 @@
+"""1-D pooling over the last axis of (N, C, L) or (C, L) input, torch's ``max_pool1d``, ``avg_pool1d`` and
+``adaptive_avg_pool1d``: the 2-D pools over a (1, L) plane, so values, gradients and options are theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+from ..checks import check_flag
+from .conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d, single
+
+__all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d"]
+
+
+def _plane(function: str, input: Any) -> Tensor:
+    """(N, C, L) as (N, C, 1, L), or (C, L) as (C, 1, L)."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"{function}: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
+    return x.reshape(x.shape[:-1] + (1, x.shape[-1]))
+
+
+def _line(y: Tensor) -> Tensor:
+    return y.reshape(y.shape[:-2] + (y.shape[-1],))
+
+
+def max_pool1d(
+    input: Any,
+    kernel_size: int | tuple[int],
+    stride: int | tuple[int] | None = None,
+    padding: int | tuple[int] = 0,
+    dilation: int | tuple[int] = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor:
+    """Maximum over each window of ``kernel_size`` along the last axis (stride: the kernel size by default);
+    see ``max_pool2d``. ``return_indices`` must be False (the indices are not returned here)."""
+    if check_flag("max_pool1d", "return_indices", return_indices):
+        raise ValueError("max_pool1d: return_indices=True is not supported")
+    kernel = single(kernel_size, "kernel_size", "max_pool1d")
+    steps = kernel if stride is None else single(stride, "stride", "max_pool1d")
+    pad = single(padding, "padding", "max_pool1d", minimum=0)
+    spread = single(dilation, "dilation", "max_pool1d")
+    x = _plane("max_pool1d", input)
+    return _line(max_pool2d(x, (1, kernel), (1, steps), (0, pad), (1, spread), ceil_mode))
+
+
+def avg_pool1d(
+    input: Any,
+    kernel_size: int | tuple[int],
+    stride: int | tuple[int] | None = None,
+    padding: int | tuple[int] = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """Mean over each window of ``kernel_size`` along the last axis (stride: the kernel size by default);
+    see ``avg_pool2d`` for ``ceil_mode`` and ``count_include_pad``."""
+    kernel = single(kernel_size, "kernel_size", "avg_pool1d")
+    steps = kernel if stride is None else single(stride, "stride", "avg_pool1d")
+    pad = single(padding, "padding", "avg_pool1d", minimum=0)
+    x = _plane("avg_pool1d", input)
+    return _line(avg_pool2d(x, (1, kernel), (1, steps), (0, pad), ceil_mode, count_include_pad))
+
+
+def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int]) -> Tensor:
+    """Mean over torch's adaptive windows to ``output_size`` entries along the last axis; see
+    ``adaptive_avg_pool2d``."""
+    size = single(output_size, "output_size", "adaptive_avg_pool1d")
+    return _line(adaptive_avg_pool2d(_plane("adaptive_avg_pool1d", input), (1, size)))

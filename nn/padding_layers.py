@@ -1,0 +1,118 @@
+"""Padding layers, torch's ``ZeroPad1d/2d``, ``ConstantPad1d/2d``, ``ReflectionPad1d/2d``, ``ReplicationPad1d/2d``
+and ``CircularPad1d/2d``: :func:`nn.functional.pad` of the last one or two axes with a fixed ``padding``
+(an int for every side, or torch's tuple (left, right[, top, bottom]))."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from autograd import Tensor
+
+from . import functional as F
+from .checks import check_real
+from .module import Module
+
+__all__ = [
+    "CircularPad1d",
+    "CircularPad2d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "ZeroPad1d",
+    "ZeroPad2d",
+]
+
+
+class _Pad(Module):
+    """Pads the last ``axes`` axes in ``mode``; subclasses set both."""
+
+    axes = 1
+    mode = "constant"
+    value = 0.0
+
+    def __init__(self, padding: int | tuple[int, ...]) -> None:
+        layer, sides = type(self).__name__, 2 * self.axes
+        if isinstance(padding, numbers.Integral) and not isinstance(padding, bool):
+            padding = (int(padding),) * sides
+        if not (
+            isinstance(padding, (tuple, list))
+            and len(padding) == sides
+            and all(isinstance(w, numbers.Integral) and not isinstance(w, bool) for w in padding)
+        ):
+            raise TypeError(f"{layer}: padding must be an int or a tuple of {sides} ints, got {padding!r}")
+        self.padding = tuple(int(width) for width in padding)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.pad(x, self.padding, self.mode, self.value if self.mode == "constant" else None)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class _ConstantPad(_Pad):
+    def __init__(self, padding: int | tuple[int, ...], value: float) -> None:
+        super().__init__(padding)
+        self.value = check_real(type(self).__name__, "value", value, allow_inf=True)
+
+    def extra_repr(self) -> str:
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ConstantPad1d(_ConstantPad):
+    """Pad the last axis with ``value``."""
+
+
+class ConstantPad2d(_ConstantPad):
+    """Pad the last two axes with ``value``."""
+
+    axes = 2
+
+
+class ZeroPad1d(_Pad):
+    """Pad the last axis with zeros."""
+
+
+class ZeroPad2d(_Pad):
+    """Pad the last two axes with zeros."""
+
+    axes = 2
+
+
+class ReflectionPad1d(_Pad):
+    """Pad the last axis with its reflection about the edge entry."""
+
+    mode = "reflect"
+
+
+class ReflectionPad2d(_Pad):
+    """Pad the last two axes with their reflection about the edge entries."""
+
+    axes, mode = 2, "reflect"
+
+
+class ReplicationPad1d(_Pad):
+    """Pad the last axis by repeating its edge entries."""
+
+    mode = "replicate"
+
+
+class ReplicationPad2d(_Pad):
+    """Pad the last two axes by repeating their edge entries."""
+
+    axes, mode = 2, "replicate"
+
+
+class CircularPad1d(_Pad):
+    """Pad the last axis by wrapping around."""
+
+    mode = "circular"
+
+
+class CircularPad2d(_Pad):
+    """Pad the last two axes by wrapping around."""
+
+    axes, mode = 2, "circular"
