@@ -16,12 +16,12 @@ class HookHandle:
     """What registering a hook returns: ``remove()`` unregisters it (also on leaving a ``with`` block)."""
 
     def __init__(self, hooks: OrderedDict[int, tuple[Any, bool]]) -> None:
-        self._hooks = hooks
+        self._table = hooks
         self.id = next(_ids)
 
     def remove(self) -> None:
         """Unregister the hook (again: nothing happens)."""
-        self._hooks.pop(self.id, None)
+        self._table.pop(self.id, None)
 
     def __enter__(self) -> HookHandle:
         return self
