@@ -89,7 +89,7 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
     """``param -= scale * step`` in place, block by block, so the temporary ``scale * step`` never
     needs more than :data:`UPDATE_BLOCK` elements (a large weight's update costs no second copy of it).
     ``step`` is read only (it may be a parameter's ``.grad``). Returns ``param``."""
-    order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None  # nn.Linear's: F
+    order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None  # memory order
     if param.size <= UPDATE_BLOCK or order is None or step.shape != param.shape:
         param -= scale * step
         return param
