@@ -147,16 +147,13 @@ def _vector_jacobian(
     """sum_k seeds_k^T d outputs_k / d inputs_j for each input j; None where no output depends on it.
 
     Outputs that are None or need no gradient are skipped with their seeds (torch's ``_autograd_grad``);
-    a seed of None is 1 for a one-element output. A Value seed that is a graph node stays in the graph
-    (``grad`` keeps only a Value seed's number): ``output * seed`` is differentiated instead.
+    a seed of None is 1 for a one-element output.
     """
     seeds = (None,) * len(outputs) if seeds is None else seeds
     roots, root_seeds = [], []
     for output, seed in zip(outputs, seeds):
         if output is None or not output.requires_grad:
             continue
-        if isinstance(output, Value) and isinstance(seed, Node) and seed.requires_grad:
-            output, seed = output * seed, None
         roots.append(output)
         root_seeds.append(seed)
     if not roots:

@@ -410,6 +410,8 @@ class Value(Node, NumpyFunctions):
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         if grad is None:
             seed = 1.0
+        elif isinstance(grad, Value) and create_graph:
+            return grad  # its graph stays: the result can be differentiated with respect to the seed
         else:
             data = shared_math.data_of(grad)
             if np.shape(data) != ():

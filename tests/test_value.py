@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from autograd import Tensor, Value, gradcheck
+from autograd import Tensor, Value, grad, gradcheck
 from autograd.testing import floats
 
 
@@ -360,3 +360,12 @@ def test_a_scalar_output_refuses_a_shaped_seed_as_torch_does():
 def test_value_activation_of_nan_is_nan_as_in_numpy_and_torch(name):
     assert math.isnan(getattr(Value(math.nan), name)().data)
     assert math.isnan(getattr(Tensor(np.array([math.nan])), name)().data[0])
+
+
+def test_value_seed_that_requires_grad_stays_in_the_gradient_graph():
+    # d/dx (x*x) seeded with u is 2 x u: its derivative is 2x in u and 2u in x (as torch with a tensor seed)
+    x, u = Value(3.0), Value(2.0)
+    (gx,) = grad(x * x, [x], grad_outputs=[u], create_graph=True)
+    assert gx.data == 12.0
+    assert grad(gx, [u]) == (6.0,)
+    assert grad(gx, [x]) == (4.0,)
