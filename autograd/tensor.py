@@ -493,11 +493,16 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         """Clamp into [low, high]; the gradient passes where low <= x <= high (alias: clamp).
 
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
+        Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
+        low > high the result is high, as ``minimum(maximum(x, low), high)``.
         """
         if min is not None or max is not None:
             low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
         if low is None and high is None:
             raise ValueError("clip: at least one of low and high must be given")
+        if isinstance(low, Node) or isinstance(high, Node):
+            raised = self if low is None else where(self.data < shared_math.data_of(low), low, self)
+            return raised if high is None else where(raised.data > shared_math.data_of(high), high, raised)
         return self._unary(ew.clip, np.clip(self.data, low, high), {"low": low, "high": high})
 
     clamp = clip

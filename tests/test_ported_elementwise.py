@@ -248,3 +248,20 @@ def test_float_functions_of_an_integer_tensor_give_floats(name):
 def test_bad_operands_raise_errors_naming_the_op(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+# -- clamp with tensor bounds ------------------------------------------------------------------------------
+CLAMPS = {
+    "clamp(low, high)": lambda x, low, high: x.clamp(low, high),
+    "clamp(min=low)": lambda x, low, high: x.clamp(min=low),
+    "clamp(max=high)": lambda x, low, high: x.clamp(max=high),
+    "clamp_min(low)": lambda x, low, high: x.clamp_min(low),
+}
+
+
+@pytest.mark.parametrize("name", CLAMPS)
+def test_clamp_with_tensor_bounds_matches_torch(name):
+    x = np.array([[-1.0, 0.5, 2.0, 0.0, 1.0, 1.7]])
+    low = np.array([[0.0, 0.0, 0.0, 0.0, 2.0, -1.0]])  # ties at 0 and a bound above the other (2 > 1.5)
+    high = np.array([1.0, 0.2, 3.0, 1.0, 1.5, 1.7])  # broadcast from 1-D
+    check_like_torch(None, CLAMPS[name], values=[x, low, high])
