@@ -61,9 +61,11 @@ class ArrayMethods:
             axis = torch_dim("cumprod", axis, dim)
         return _FUNCTIONS["cumprod"](self, axis)
 
-    def sort(self: Self, axis: int | None = -1, *, dim: Any = UNSET) -> ValuesAndIndices:
-        """torch.Tensor.sort: ``(values, indices)``, ascending along ``axis`` (torch's ``dim``; flattened if
-        None), stable.
+    def sort(
+        self: Self, axis: int | None = -1, *, dim: Any = UNSET, descending: bool = False, stable: bool = True
+    ) -> ValuesAndIndices:
+        """torch.Tensor.sort: ``(values, indices)``, ascending (or ``descending``, NaN first) along ``axis``
+        (torch's ``dim``; flattened if None), always stable (``stable`` is accepted for torch's signature).
 
         Unlike numpy's in-place ``ndarray.sort`` (which returns None), this returns a new Tensor, whose
         gradient goes back through the permutation, and the integer indices that sort ``self``, as the
@@ -71,14 +73,17 @@ class ArrayMethods:
         """
         if dim is not UNSET:
             axis = torch_dim("sort", axis, dim, default=-1)
-        indices = _FUNCTIONS["argsort"](self, axis, kind="stable")
+        indices = _FUNCTIONS["argsort"](self, axis, kind="stable", descending=descending)
         return ValuesAndIndices(_FUNCTIONS["take_along_axis"](self, indices, axis), indices)
 
-    def argsort(self, axis: int | None = -1, kind: str | None = None, *, dim: Any = UNSET) -> np.ndarray:
-        """ndarray.argsort: the indices that sort ``self`` along ``axis`` (torch's ``dim``; no gradient)."""
+    def argsort(
+        self, axis: int | None = -1, kind: str | None = None, *, dim: Any = UNSET, descending: bool = False
+    ) -> np.ndarray:
+        """ndarray.argsort: the indices that sort ``self`` along ``axis`` (torch's ``dim`` and ``descending``; no
+        gradient)."""
         if dim is not UNSET:
             axis = torch_dim("argsort", axis, dim, default=-1)
-        return _FUNCTIONS["argsort"](self, axis, kind)
+        return _FUNCTIONS["argsort"](self, axis, kind, descending=descending)
 
     # -- shape and indexing -------------------------------------------------------------------------
     def repeat(self: Self, repeats: int | Sequence[int], axis: int | None = None) -> Self:

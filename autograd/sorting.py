@@ -20,11 +20,20 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> np.ndarray:
-    """numpy.argsort: the indices that sort ``a`` along ``axis`` (the flattened array if None); no gradient."""
+def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None, *, descending: bool = False) -> np.ndarray:
+    """numpy.argsort: the indices that sort ``a`` along ``axis`` (the flattened array if None); no gradient.
+
+    ``descending=True`` (torch.argsort's) orders from the largest, NaN first as torch ranks it above +inf;
+    equal entries keep their order (stable), as in the ascending sort, where NaN comes last.
+    """
     raw = a.data if isinstance(a, Tensor) else np.asarray(a)
     try:
-        return np.argsort(raw, axis=axis, kind=kind)
+        if not descending:
+            return np.argsort(raw, axis=axis, kind=kind)
+        if axis is None or raw.ndim == 0:  # flattened, as numpy's argsort does with a 0-d array too
+            raw, axis = raw.reshape(-1), 0
+        # lexsort sorts by its last key first: NaN (False) before the rest, then by -x, stably
+        return np.lexsort((-raw, ~np.isnan(raw)), axis=axis)
     except np.exceptions.AxisError:
         raise ValueError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
 
@@ -54,7 +63,7 @@ def topk(
         input = input.reshape(1)
         values, indices = topk(input, k, 0, largest, sorted)
         return values.reshape(()), indices.reshape(())
-    order = argsort(-input.data if largest else input.data, dim, kind="stable")
+    order = argsort(input, dim, kind="stable", descending=largest)  # NaN is the largest, as in torch
     length = order.shape[dim % input.ndim]
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= length:
         raise ValueError(f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}")

@@ -338,3 +338,43 @@ def test_iterating_a_tensor_gives_its_rows_and_a_0d_tensor_refuses_as_torch():
         iter(Tensor(2.0))
     with pytest.raises(TypeError):
         iter(torch.tensor(2.0))
+
+
+# -- sorting with NaN, infinities and ties -------------------------------------------------------------------
+SORT_VALUES = np.array([[1.0, np.nan, 3.0, -np.inf, 3.0], [2.0, 2.0, np.inf, 0.0, np.nan], [5.0, 4.0, 3.0, 2.0, 1.0]])
+SORTS = {
+    "sort(dim=1)": lambda x: x.sort(dim=1)[0],
+    "sort(dim=1, descending=True)": lambda x: x.sort(dim=1, descending=True)[0],
+    "sort(0, descending=True)": lambda x: x.sort(0, descending=True)[0],
+    "topk(2, dim=1)": lambda x: x.topk(2, dim=1)[0],
+    "topk(5, dim=1)": lambda x: x.topk(5, dim=1)[0],
+    "topk(2, dim=1, largest=False)": lambda x: x.topk(2, dim=1, largest=False)[0],
+    "sort indices (stable)": lambda x: torch.as_tensor(np.asarray(x.sort(dim=1, descending=True, stable=True)[1])),
+    "argsort(dim=0, descending=True)": lambda x: (
+        x.argsort(dim=0, descending=True, stable=True)
+        if is_torch(x)
+        else torch.as_tensor(x.argsort(dim=0, descending=True))
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SORTS)
+def test_sort_and_topk_rank_nan_as_the_largest_as_torch(name):
+    check_like_torch(None, SORTS[name], values=[SORT_VALUES], forward_only=True)
+
+
+def test_descending_sort_keeps_ties_in_order_and_matches_torch_gradients():
+    ties = np.array([3.0, 1.0, 3.0, 2.0, 1.0])
+    check_like_torch(
+        None, lambda x: torch.as_tensor(np.asarray(x.sort(descending=True, stable=True)[1])), values=[ties]
+    )
+    check_like_torch(
+        None,
+        lambda x: (
+            x.sort(descending=True)[0] * torch.arange(5.0)
+            if is_torch(x)
+            else x.sort(descending=True)[0] * np.arange(5.0)
+        ),
+        values=[ties],
+    )
+    check_like_torch([(3, 4)], lambda x: x.topk(2, dim=0)[0])
