@@ -9,20 +9,12 @@ higher-order derivatives (``create_graph=True``).
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
-from .core import (
-    Node,
-    Op,
-    backward_order,
-    enable_grad,
-    increment_version,
-    is_grad_enabled,
-    no_grad,
-    set_grad_enabled,
-)
+from .core import Node, Op, backward_order, increment_version
 from .cumulative import cumprod, cumsum, diff
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
 from .functional import grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .indexing import (
     argmax,

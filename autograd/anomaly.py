@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, _mode
+from .core import Node
+from .grad_mode import _mode
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
 

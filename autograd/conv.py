@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .core import is_grad_enabled
 from .derivatives import conv as cv
+from .grad_mode import is_grad_enabled
 from .tensor import Tensor
 from .windows import (
     IntOrPair,

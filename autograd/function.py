@@ -44,7 +44,8 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, Op, increment_version, is_grad_enabled, no_grad, rebase_history
+from .core import Node, Op, increment_version, rebase_history
+from .grad_mode import is_grad_enabled, no_grad
 from .tensor import Tensor
 from .value import Value
 

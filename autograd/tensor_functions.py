@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
-from .core import Node, is_grad_enabled
+from .core import Node
 from .derivatives import arrays as ar
+from .grad_mode import is_grad_enabled
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
 from .torch_keywords import UNSET, torch_dim
@@ -139,7 +140,7 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
     if len(items) == 0:
         raise ValueError(f"{op}: need at least one tensor")
     like = next((t.data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))
-    return tuple(_operand(t, like) for t in items)
+    return tuple(_operand(t, like, op) for t in items)
 
 
 def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:
@@ -224,7 +225,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     """
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
     w = weight.data
-    x = _operand(x, w)
+    x = _operand(x, w, "linear")
     x_shape, w_shape = x.data.shape, w.shape
     if len(w_shape) != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
@@ -236,7 +237,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     data = np.matmul(x.data, w.T)
     if bias is None:
         return Tensor._from_op(data, ar.linear, (x, weight))
-    bias = _operand(bias, w)
+    bias = _operand(bias, w, "linear")
     b = bias.data
     if b.shape != (w_shape[0],):
         raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")

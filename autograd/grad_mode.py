@@ -1,0 +1,107 @@
+"""Grad mode: whether operations record a graph, as a flag per thread.
+
+``no_grad``, ``enable_grad`` and ``set_grad_enabled`` switch the flag for a block or a
+decorated function and restore it afterwards; :func:`is_grad_enabled` reads it. The same
+thread-local object (``_mode``) also carries the anomaly checker in force and whether a
+backward pass is running; the graph core reads it on every recorded operation.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+
+
+class _GradMode(threading.local):
+    enabled = True
+    #: The anomaly checker in force (see :mod:`autograd.anomaly`), or None. The core calls its
+    #: ``on_record(node)`` for every recorded node, ``on_backward(node, index, contribution)`` for
+    #: every gradient contribution and ``where(node)`` to say where a node was created.
+    anomaly: Any = None
+    #: True while a backward pass runs (its rules may record nodes under ``create_graph``).
+    in_backward = False
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """Return True when operations currently record a graph."""
+    return _mode.enabled
+
+
+class _GradModeDecorator:
+    """Grad-mode context managers that also decorate functions (each call runs in a fresh one)."""
+
+    def _fresh(self) -> _GradModeDecorator:
+        """A new context manager doing what this one does (one per call of a decorated function)."""
+        return type(self)()
+
+    def __call__(self, function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return function(*args, **kwargs)
+
+        return wrapper
+
+
+class set_grad_enabled(_GradModeDecorator):
+    """Turn graph recording on or off: as a function call, a context manager or a decorator.
+
+    ``set_grad_enabled(False)`` switches recording off at once (as torch's); used as
+    ``@set_grad_enabled(False)`` it leaves the mode as it was and switches it only while the
+    decorated function runs.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self._previous = _mode.enabled
+        self._enabled = bool(enabled)
+        _mode.enabled = self._enabled
+
+    def __enter__(self) -> None:
+        _mode.enabled = self._enabled
+
+    def __exit__(self, *exc_info: object) -> None:
+        _mode.enabled = self._previous
+
+    def _fresh(self) -> set_grad_enabled:
+        return set_grad_enabled(self._enabled)
+
+    def __call__(self, function: Callable) -> Callable:
+        _mode.enabled = self._previous  # decorating must not change the mode (the constructor did)
+        return super().__call__(function)
+
+
+class no_grad(_GradModeDecorator):
+    """Context manager: operations inside record no graph (results are constants).
+
+    Also usable as a decorator, with or without parentheses (``@no_grad()``, ``@no_grad``)::
+
+        with no_grad():
+            y = x * 2          # y.requires_grad is False
+    """
+
+    def __new__(cls, function: Callable | None = None) -> Any:
+        if function is None:
+            return super().__new__(cls)
+        return cls()(function)
+
+    def __enter__(self) -> None:
+        self._previous = _mode.enabled
+        _mode.enabled = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        _mode.enabled = self._previous
+
+
+class enable_grad(no_grad):
+    """Context manager (and decorator, as :class:`no_grad`) that re-enables graph recording inside ``no_grad``."""
+
+    def __enter__(self) -> None:
+        self._previous = _mode.enabled
+        _mode.enabled = True
