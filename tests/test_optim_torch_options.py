@@ -1,4 +1,4 @@
-"""torch's implementation switches of Adam, AdamW, Adagrad and RMSprop (foreach, fused, capturable,
+"""torch's implementation switches of SGD, Adam, AdamW, Adagrad and RMSprop (foreach, fused, capturable,
 differentiable) are accepted without changing the update, Adam's decoupled_weight_decay is AdamW's update,
 and every torch argument of these optimizers exists here with torch's default."""
 
@@ -12,8 +12,9 @@ import pytest
 import nn
 from autograd import Tensor
 
-OPTIMIZERS = ["Adam", "AdamW", "Adagrad", "RMSprop"]
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"]
 SWITCHES = {
+    "SGD": {"foreach": True, "fused": False},
     "Adam": {"foreach": True, "fused": False, "capturable": True},
     "AdamW": {"foreach": False, "fused": True, "capturable": False},
     "Adagrad": {"foreach": True, "fused": False},
@@ -78,6 +79,8 @@ def test_every_torch_argument_exists_with_torchs_default(name):
     ("call", "error", "message"),
     [
         (lambda p: nn.optim.Adam(p, differentiable=True), ValueError, "Adam: differentiable=True .* not supported"),
+        (lambda p: nn.optim.SGD(p, differentiable=True), ValueError, "SGD: differentiable=True .* not supported"),
+        (lambda p: nn.optim.SGD(p, foreach=0), TypeError, "SGD: foreach must be None, True or False"),
         (lambda p: nn.optim.RMSprop(p, foreach="yes"), TypeError, "RMSprop: foreach must be None, True or False"),
         (lambda p: nn.optim.Adagrad(p, fused=1), TypeError, "Adagrad: fused must be None, True or False"),
         (lambda p: nn.optim.AdamW(p, capturable=None), TypeError, "AdamW: capturable must be True or False"),

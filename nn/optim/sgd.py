@@ -8,6 +8,7 @@ import numpy as np
 
 from ..checks import check_flag, check_real
 from .optimizer import Optimizer, ParamsLike, subtract_scaled
+from .torch_options import check_implementation_options
 
 __all__ = ["SGD"]
 
@@ -22,6 +23,9 @@ class SGD(Optimizer):
         b <- momentum * b + (1 - dampening) * g  at t > 1
         g <- g + momentum * b  if nesterov else  b
         theta <- theta - lr * g
+
+    torch's ``foreach`` and ``fused`` are accepted and change nothing; ``differentiable=True`` is refused
+    (see :mod:`.torch_options`).
     """
 
     state_keys = ("momentum_buffer",)
@@ -36,7 +40,11 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
+        check_implementation_options("SGD", foreach, fused, differentiable=differentiable)
         defaults = {
             "lr": lr,
             "momentum": momentum,
