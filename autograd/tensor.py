@@ -58,15 +58,24 @@ def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.nda
     return array
 
 
-def _operand(x: Any, like: np.ndarray) -> Tensor:
-    """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype."""
+def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
+    """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype. An operand
+    numpy cannot hold as real numbers (a string, an int beyond int64 or float64, a ragged list) is an error
+    naming ``op``."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
-        return _wrap(np.asarray(x, dtype=like.dtype))
-    return _wrap(np.asarray(x))
+    try:
+        if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
+            array = np.asarray(x, dtype=like.dtype)
+        else:
+            array = np.asarray(x)
+    except (OverflowError, ValueError) as error:
+        raise ValueError(f"{op}: cannot make an array of the operand {str(x)[:60]} ({error})") from None
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{op}: unsupported operand dtype {array.dtype} (use real numbers or booleans)")
+    return _wrap(array)
 
 
 def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
@@ -199,7 +208,7 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
 
     # -- arithmetic ------------------------------------------------------------
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
-        other = _operand(other, self.data)
+        other = _operand(other, self.data, op.name)
         a, b = (other, self) if reflected else (self, other)
         try:
             data = function(a.data, b.data)
@@ -258,7 +267,7 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
 
     # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
     def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
-        other = _operand(other, self.data)
+        other = _operand(other, self.data, op)
         check_in_place_allowed(self, other, op)
         try:
             ufunc(self.data, other.data, out=self.data, casting="same_kind")
@@ -374,14 +383,14 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         return self.matmul(other)
 
     def __rmatmul__(self, other: TensorLike) -> Tensor:
-        return _operand(other, self.data).matmul(self)
+        return _operand(other, self.data, "matmul").matmul(self)
 
     def matmul(self, other: TensorLike) -> Tensor:
         """Matrix product with numpy's rules for 1-D, 2-D and batched operands.
 
         d/dA (A @ B) = G @ B^T, d/dB = A^T @ G (batch axes are summed back).
         """
-        other = _operand(other, self.data)
+        other = _operand(other, self.data, "matmul")
         if self.data.ndim == 0 or other.data.ndim == 0:
             raise ValueError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
         try:
@@ -949,7 +958,7 @@ def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
     """``x`` where ``condition`` else ``y`` (condition is not differentiated)."""
     condition = np.asarray(condition.data if isinstance(condition, Node) else condition, dtype=bool)
     like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
-    a, b = _operand(x, like), _operand(y, like)
+    a, b = _operand(x, like, "where"), _operand(y, like, "where")
     try:
         data = np.where(condition, a.data, b.data)
     except ValueError:

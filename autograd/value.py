@@ -37,11 +37,14 @@ def _constant(x: Any) -> Value:
     return x if isinstance(x, Value) else Value._make(_number(x))
 
 
+_INT_LIMIT = 2**1023  # ints below it in magnitude convert to float64 (larger ones raise OverflowError)
+
+
 def _number(x: Any) -> float:
     """A plain operand of a Value operation as a float (TypeError for nodes of another kind, arrays, strings)."""
     if type(x) is float:
         return x
-    if type(x) is int:
+    if type(x) is int and -_INT_LIMIT < x < _INT_LIMIT:
         return float(x)
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
@@ -78,6 +81,10 @@ def _real_number(x: Any, where: str) -> float:
         return float(x)
     except (TypeError, ValueError):
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}") from None
+    except OverflowError:  # an int beyond float64 (float(10**400) raises)
+        raise ValueError(
+            f"{where}: the {type(x).__name__} of {int(x).bit_length()} bits is too large for a float"
+        ) from None
 
 
 def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:

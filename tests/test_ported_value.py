@@ -148,3 +148,12 @@ def test_value_exposes_micrograds_prev_and_op_for_graph_walks():
     assert len(nodes) == 7 and len(edges) == 6
     assert sorted(node._op for node in nodes) == sorted(["", "", "", "*", "+", "ReLU", "**2"])
     assert out._prev == {out.parents[0]} and isinstance(out._prev, set)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda: ag.Value(10**400), lambda: ag.Value(1.0) + 10**400, lambda: 10**400 * ag.Value(1.0)],
+)
+def test_value_of_an_int_beyond_float64_is_a_value_error(call):
+    with pytest.raises(ValueError, match=r"Value(\(data\))?: the int of 1329 bits is too large for a float"):
+        call()
