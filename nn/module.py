@@ -44,6 +44,8 @@ class Module:
     """Base class: subclasses define ``forward``; call the module to run it."""
 
     training: bool = True
+    #: Buffer names a state dict may leave out (kept as they are), as torch's old-checkpoint rules allow.
+    optional_state: tuple[str, ...] = ()
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
@@ -277,15 +279,20 @@ class Module:
         """Validate ``state`` against this module without changing anything.
 
         Raises :class:`StateDictError` listing every problem: missing and unexpected keys
-        (only when ``strict``), entries whose shape differs, entries that are not numeric
-        arrays or cannot be cast (numpy ``same_kind``) to the target dtype. A second name of a
-        tied parameter or buffer is not missing when another of its names is given.
+        (only when ``strict``; a module's ``optional_state`` buffers are never missing), entries
+        whose shape differs, entries that are not numeric arrays or cannot be cast (numpy
+        ``same_kind``) to the target dtype. A second name of a tied parameter or buffer is not
+        missing when another of its names is given.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
         targets = self._state_targets()
         given = {id(target) for name, (_, _, target) in targets.items() if name in state}
-        missing = [name for name, (_, _, target) in targets.items() if id(target) not in given]
+        missing = [
+            name
+            for name, (owner, attribute, target) in targets.items()
+            if id(target) not in given and attribute not in owner.optional_state
+        ]
         unexpected = [name for name in state if name not in targets]
         problems = []
         if strict and missing:

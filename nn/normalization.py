@@ -28,6 +28,8 @@ class _BatchNorm(Module):
 
     accepted_ndims: tuple[int, ...] = ()
     expected_input: str = ""
+    #: torch fills in a missing count (checkpoints from before it existed): the current one is kept.
+    optional_state = ("num_batches_tracked",)
 
     def __init__(
         self,

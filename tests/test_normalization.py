@@ -208,3 +208,26 @@ def test_empty_batch_matches_torch():
     assert y.shape == tuple(expected.shape)
     for name, value in reference.state_dict().items():
         np.testing.assert_array_equal(layer.state_dict()[name], value.numpy())
+
+
+def test_state_dict_without_num_batches_tracked_loads_and_keeps_the_count_as_torch():
+    # torch fills in a missing num_batches_tracked (checkpoints from before it existed) instead of refusing
+    layer = nn.BatchNorm1d(3)
+    layer(Tensor(np.arange(12.0, dtype=np.float32).reshape(4, 3)))
+    state = {name: value for name, value in layer.state_dict().items() if name != "num_batches_tracked"}
+    state["running_mean"] = np.full(3, 0.5, dtype=np.float32)
+    result = layer.load_state_dict(state)
+    assert (result.missing_keys, result.unexpected_keys) == ([], [])
+    np.testing.assert_array_equal(layer.running_mean, np.full(3, 0.5, dtype=np.float32))
+    assert int(layer.num_batches_tracked) == 1
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.BatchNorm1d(3)
+    outcome = theirs.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
+    assert (outcome.missing_keys, outcome.unexpected_keys) == ([], [])
+
+
+def test_state_dict_missing_a_running_statistic_is_still_refused():
+    layer = nn.BatchNorm1d(3)
+    state = {name: value for name, value in layer.state_dict().items() if name != "running_var"}
+    with pytest.raises(ValueError, match="missing keys: running_var"):
+        layer.load_state_dict(state)
