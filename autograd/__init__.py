@@ -9,7 +9,7 @@ higher-order derivatives (``create_graph=True``).
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
-from .core import Node, Op, backward_order, increment_version
+from .core import Node, backward_order, increment_version
 from .cumulative import cumprod, cumsum, diff
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
@@ -28,6 +28,7 @@ from .indexing import (
     take,
     take_along_axis,
 )
+from .op import Op
 from .shape_functions import (
     array_split,
     atleast_1d,

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .op import Op
 
 __all__ = [
     "Node",
@@ -48,70 +49,6 @@ __all__ = [
     "no_grad",
     "set_grad_enabled",
 ]
-
-
-class Op:
-    """A differentiable primitive: its name and one derivative rule per input.
-
-    Each rule has the signature ``rule(grad, out, *inputs, **attrs)`` and returns
-    the contribution of ``grad`` (the gradient w.r.t. the output) to one input.
-    ``out`` and ``inputs`` are raw numbers/arrays during an ordinary backward
-    pass and graph nodes under ``create_graph=True``; the rules are written with
-    operations that work on both, so one rule serves every order of derivative.
-
-    A *variadic* op (any number of inputs) gives a single rule
-    ``rule(index, grad, out, *inputs, **attrs)``; a *joint* op gives a single rule
-    ``rule(grad, out, *inputs, **attrs)`` that returns a sequence with one
-    contribution (or None) per input, computed in one call (custom Functions).
-
-    ``reads_values=False`` declares that the rules use only the shapes of the
-    inputs and output, never their values (add, reshape, sum, ...): changing those
-    in place after the forward pass then cannot spoil the gradient, so backward
-    does not check their versions.
-
-    A binary op applied to one node and one plain number (``x * 2.0``, ``1 - x``)
-    records :meth:`with_constant`'s variant: the number is not a node of the graph
-    but kept on the output node (``node.attrs``), and the node has one parent.
-    """
-
-    __slots__ = ("name", "rules", "variadic", "joint", "reads_values", "constant_at", "one_rule", "_variants")
-
-    def __init__(
-        self, name: str, *rules: Callable, variadic: bool = False, joint: bool = False, reads_values: bool = True
-    ) -> None:
-        self.name = name
-        self.rules = rules
-        self.variadic = variadic
-        self.joint = joint
-        self.reads_values = reads_values
-        #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
-        self.constant_at: int | None = None
-        #: One input and one rule (unary ops and with_constant variants): backward's shortest path.
-        self.one_rule = len(rules) == 1 and not variadic and not joint
-        self._variants: dict[int, Op] = {}
-
-    def with_constant(self, position: int) -> Op:
-        """This binary op with input ``position`` (0 or 1) a plain number instead of a node.
-
-        The variant has the same name; its nodes have the other input as their only
-        parent and keep the number in ``node.attrs``. Its one rule is this op's rule
-        for that input, called by backward with the number in its place among the
-        inputs, so the derivative still lives in one place.
-        """
-        variant = self._variants.get(position)
-        if variant is not None:
-            return variant
-        if len(self.rules) != 2 or self.variadic or self.joint or self.constant_at is not None:
-            raise ValueError(f"with_constant: {self.name!r} is not a binary op with one rule per input")
-        if position not in (0, 1):
-            raise ValueError(f"with_constant: position must be 0 or 1, got {position!r}")
-        variant = Op(self.name, self.rules[1 - position], reads_values=self.reads_values)
-        variant.constant_at = position
-        self._variants[position] = variant
-        return variant
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
 
 
 class VersionCounter:

@@ -44,8 +44,9 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, Op, increment_version, rebase_history
+from .core import Node, increment_version, rebase_history
 from .grad_mode import is_grad_enabled, no_grad
+from .op import Op
 from .tensor import Tensor
 from .value import Value
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from . import shared_math as sm
-from .core import Op
+from .op import Op
 from .shared_math import data_of, where
 from .special import erf as erf_function
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 
 from autograd import GradcheckError, Tensor, Value, gradcheck, gradgradcheck
-from autograd.core import Op
+from autograd.op import Op
 from autograd.shared_math import data_of
 from autograd.testing import arrays, floats, shapes
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import shared_math as sm
 from ..broadcasting import reduced_shape
-from ..core import Op
+from ..op import Op
 from ..shared_math import data_of, exp
 
 

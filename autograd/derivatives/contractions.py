@@ -21,7 +21,7 @@ import string
 import numpy as np
 
 from .. import shared_math as sm
-from ..core import Op
+from ..op import Op
 
 
 def einsum_data(*arrays: np.ndarray, terms: tuple[str, ...], output: str) -> np.ndarray:

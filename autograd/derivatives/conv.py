@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shared_math as sm
-from ..core import Op
+from ..op import Op
 from ..windows import fold_array, gather_windows, scatter_windows, unfold_array
 from .arrays import ONES_ROWS, ones_vector
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shared_math as sm
-from ..core import Op
+from ..op import Op
 
 
 def reverse_cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:

@@ -21,7 +21,8 @@ import math
 import numpy as np
 
 from .. import shared_math as sm
-from ..core import Node, Op
+from ..core import Node
+from ..op import Op
 from ..shared_math import data_of, where
 
 

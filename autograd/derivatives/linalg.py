@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shared_math as sm
-from ..core import Op
+from ..op import Op
 
 
 def _t(x):

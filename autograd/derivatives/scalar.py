@@ -7,7 +7,7 @@ instead of 2n nodes: d out/d w_i = x_i, d out/d x_i = w_i, d out/d b = 1.
 
 from __future__ import annotations
 
-from ..core import Op
+from ..op import Op
 
 
 def _linear_rule(g, out, *inputs):
