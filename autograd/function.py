@@ -44,11 +44,12 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, increment_version, rebase_history
+from .core import Node
 from .grad_mode import is_grad_enabled, no_grad
 from .op import Op
 from .tensor import Tensor
 from .value import Value
+from .versions import increment_version, rebase_history
 
 __all__ = ["Function", "FunctionContext", "once_differentiable"]
 

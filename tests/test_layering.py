@@ -1,8 +1,10 @@
 """The import structure: autograd's modules form no cycle, and nn uses only autograd's public names.
 
 Run the same check by hand with ``python -m pytest tests/test_layering.py``; the
-graph it reads is every ``import``/``from ... import`` statement of ``autograd/``,
-lazy imports inside functions included.
+graph it reads is every ``import``/``from ... import`` statement of ``autograd/`` that can
+run, lazy imports inside functions included. Imports under ``if TYPE_CHECKING:`` never run,
+so they form no import cycle and are left out of that graph: the graph core's lower modules
+name ``Node`` in annotations that way (``Node`` is defined above them, in ``autograd.core``).
 """
 
 import ast
@@ -22,10 +24,34 @@ def _is_module(name: str) -> bool:
     return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
 
 
-def _imports(path: pathlib.Path, package: str) -> list[tuple[str, list[str]]]:
-    """(imported module, imported names) for every import statement in ``path``."""
+def _is_type_checking_block(node: ast.AST) -> bool:
+    """True for ``if TYPE_CHECKING:`` (or ``if typing.TYPE_CHECKING:``), whose body never runs."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _statements(tree: ast.AST, run_time_only: bool) -> list[ast.AST]:
+    """Every node of ``tree`` (explicit stack); with ``run_time_only``, not those in ``if TYPE_CHECKING:`` bodies."""
+    found, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if run_time_only and _is_type_checking_block(node):
+            stack.extend([node.test, *node.orelse])
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _imports(path: pathlib.Path, package: str, run_time_only: bool = False) -> list[tuple[str, list[str]]]:
+    """(imported module, imported names) for every import statement in ``path`` (that can run, with
+    ``run_time_only``)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _statements(ast.parse(path.read_text()), run_time_only):
         if isinstance(node, ast.Import):
             found.extend((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -45,7 +71,7 @@ def autograd_import_graph() -> dict[str, set[str]]:
         name = _module_name(path)
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         targets: set[str] = set()
-        for module, names in _imports(path, package):
+        for module, names in _imports(path, package, run_time_only=True):
             if not module.startswith("autograd"):
                 continue
             candidates = [f"{module}.{n}" for n in names if _is_module(f"{module}.{n}")] or [module]
@@ -86,14 +112,32 @@ def test_cycle_finder_finds_a_planted_cycle():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
+def test_import_reader_skips_only_imports_that_never_run(tmp_path):
+    source = tmp_path / "module.py"
+    source.write_text(
+        "import a\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    import b\n"
+        "else:\n"
+        "    import c\n"
+        "def f():\n"
+        "    import d\n"
+    )
+    every = {module for module, _ in _imports(source, "")}
+    run_time = {module for module, _ in _imports(source, "", run_time_only=True)}
+    assert every == {"a", "typing", "b", "c", "d"}
+    assert run_time == {"a", "typing", "c", "d"}
+
+
 def test_autograd_imports_form_no_cycle():
     graph = autograd_import_graph()
     assert "autograd.core" in graph and "autograd.tensor" in graph
     assert find_cycle(graph) is None
 
 
-#: The graph core: Node (core), grad mode, Op. Its modules import one another only.
-GRAPH_CORE = {"autograd.core", "autograd.grad_mode", "autograd.op"}
+#: The graph core: Node (core), grad mode, Op, version counters. Its modules import one another only.
+GRAPH_CORE = {"autograd.core", "autograd.grad_mode", "autograd.op", "autograd.versions"}
 
 
 def test_the_graph_core_imports_nothing_above_it():

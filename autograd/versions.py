@@ -1,0 +1,126 @@
+"""Version counters and the bookkeeping of in-place changes.
+
+A node recorded at tick t used its inputs as they were at t. Every recorded node and
+every in-place change takes the next tick of one global clock (``_ticks``); a node's
+:class:`VersionCounter` (shared by the views of one array) keeps the tick of its last
+change, so backward can tell that an input was changed after the op that saved it ran.
+:func:`rebase_history` gives a node changed in place a new history (a custom Function's
+``mark_dirty``), and :func:`check_in_place_allowed` refuses in-place changes that would
+have to be recorded.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from .grad_mode import _mode
+from .op import Op
+
+if TYPE_CHECKING:  # for annotations only: core imports this module
+    from .core import Node
+
+__all__ = ["VersionCounter", "check_in_place_allowed", "increment_version", "rebase_history"]
+
+
+class VersionCounter:
+    """How many times a node's data was changed in place, shared by the views of one array.
+
+    ``count`` is the version users see (``node.version``); ``changed_at`` is the
+    tick of the global clock at the last change, which backward compares with the
+    tick each node was recorded at.
+    """
+
+    __slots__ = ("count", "changed_at")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed_at = 0
+
+
+#: The global clock: every recorded node and every in-place change takes the next tick. A node's
+#: tick (``_recorded_at``) orders it after its parents, so sorting by it is a topological order,
+#: and an in-place change with a later tick than a node's happened after that node's op ran.
+_ticks = itertools.count(1)
+
+
+class _InPlaceClock:
+    """The tick of the latest in-place change made anywhere (0: none yet), and of the latest
+    :func:`rebase_history` (0: none yet)."""
+
+    last_change = 0
+    last_rebase = 0
+
+
+def increment_version(node: Node) -> None:
+    """Record that ``node.data`` was changed in place (bumps its version and its views').
+
+    The library's own in-place operations call this; call it after changing
+    ``node.data`` directly (``.data`` is unchecked) so backward can catch stale
+    saved inputs, as ``torch.autograd.graph.increment_version``.
+    """
+    counter = node._shared_version()
+    counter.count += 1
+    counter.changed_at = _InPlaceClock.last_change = next(_ticks)
+
+
+def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None) -> None:
+    """Make ``node`` the output of ``op`` applied to ``parents``, in place (torch's rebase_history).
+
+    For an operation that changed ``node``'s data in place and returns ``node`` itself (a custom
+    Function's ``mark_dirty``). The history ``node`` had moves to a new node, its *earlier self*,
+    which takes ``node``'s place among ``parents``; nodes recorded before this call that have
+    ``node`` as a parent are pointed at that earlier self when a backward pass reaches them, so
+    their gradients take the path they had (as torch's edges do). Bumps ``node``'s version.
+    """
+    earlier = object.__new__(type(node))
+    earlier.data = node.data
+    earlier._grad = earlier._zero_grad_value
+    earlier.requires_grad = node.requires_grad
+    earlier._inputs = node._inputs
+    earlier.op = node.op
+    earlier.attrs = node.attrs
+    earlier._recorded_at = node._recorded_at
+    earlier._version = node._shared_version()
+    increment_version(node)
+    rebased_at = _InPlaceClock.last_rebase = next(_ticks)
+    node._history = [*(node._history or ()), (rebased_at, earlier)]
+    parents = tuple(earlier if parent is node else parent for parent in parents)
+    node.requires_grad = True
+    node._inputs = parents[0] if len(parents) == 1 else parents
+    node.op = op
+    node.attrs = attrs
+    node._recorded_at = next(_ticks)
+    if _mode.anomaly is not None:
+        _mode.anomaly.on_record(node)
+
+
+def _adopt_earlier_parents(node: Node) -> None:
+    """Point ``node`` at the earlier selves of parents whose history was rebased after it was recorded."""
+    inputs = node._inputs
+    parents = inputs if type(inputs) is tuple else (inputs,)
+    if not any(parent._history for parent in parents):
+        return
+    adopted = tuple(parent._earlier_self(node._recorded_at) for parent in parents)
+    node._inputs = adopted if type(inputs) is tuple else adopted[0]
+
+
+def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
+    """Raise RuntimeError if changing ``node`` in place (with ``operand``) would have to be recorded."""
+    if not _mode.enabled:
+        return
+    kind = type(node).__name__
+    if node.requires_grad:
+        torch_words = (
+            " (a leaf Variable that requires grad is being used in an in-place operation)" if node.is_leaf else ""
+        )
+        raise RuntimeError(
+            f"{op}: in-place change of a {kind} that requires grad while the graph is being recorded{torch_words}; "
+            f"do the update inside `with no_grad():` (as an optimizer step does), or write it out of place "
+            f"(x = x + y)"
+        )
+    if operand is not None and operand.requires_grad:
+        raise RuntimeError(
+            f"{op}: the right-hand side requires grad, but an in-place change cannot record a graph; "
+            f"write it out of place (x = x + y)"
+        )
