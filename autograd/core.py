@@ -23,7 +23,6 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 
 from __future__ import annotations
 
-import copy
 import gc
 import itertools
 import operator
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .node_copying import NodeCopying
 from .op import Op
 from .versions import (
     VersionCounter,
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 
-class Node:
+class Node(NodeCopying):
     """A vertex of the computational graph (base class of Value and Tensor).
 
     The interface the graph core relies on, which ``Value`` and ``Tensor`` define:
@@ -76,6 +76,9 @@ class Node:
 
     * ``_where(condition, x, y)``: elementwise selection that records a node;
     * ``_scatter_add(index, shape)`` (Tensor only): the adjoint of indexing.
+
+    Copying and pickling (no recursion over the graph) are inherited from
+    :class:`~autograd.node_copying.NodeCopying`.
     """
 
     # The fields every node sets; the rarely used ones (label, hooks, anomaly origin, version
@@ -310,154 +313,6 @@ class Node:
         return handle
 
     __hash__ = object.__hash__
-
-    # -- copying and pickling (no recursion over the graph) ---------------------------
-    # copy.copy and copy.deepcopy look for __copy__ and __deepcopy__ before __reduce_ex__, so only
-    # pickle uses the leaf-only __reduce_ex__ below.
-
-    #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
-    _GRAPH_STATE = frozenset({"_hooks", "_origin", "_version", "retains_grad", "_history"})
-
-    def __deepcopy__(self, memo: dict[Any, Any]) -> Node:
-        """A copy of this node and of its whole graph, with no recursion (graphs of any depth).
-
-        Every ancestor not already in ``memo`` is found with an explicit stack and copied once;
-        all copies are entered in ``memo`` before any state is copied, so ``copy.deepcopy([x, y])``
-        gives a y-copy whose graph reaches the x-copy, and shared ancestors stay shared. Backward
-        through the copy fills ``.grad`` of the copied leaves only, and gives the same gradients as
-        the original graph. Per field:
-
-        * ``data``, ``grad``, ``attrs`` and ``__dict__`` (label, user attributes) go through
-          ``copy.deepcopy(..., memo)``; ops are shared, parents point at the parents' copies
-          (a single parent is stored directly, as :meth:`_from_op` does);
-        * hooks come along: the copy has its own hook table holding ``deepcopy``'s copies of the
-          hooks (plain functions are shared); the original's handles remove only its own hooks;
-        * ``_recorded_at`` (the recording tick) is kept, so the copied graph sorts as the original
-          does and an in-place change made before the copy is still caught by backward;
-        * version counters keep their count; two copies share one counter only when their
-          originals shared it *and* their copied data is one array (``deepcopy`` gives a view its
-          own array, so a view's copy no longer shares memory, or a counter, with its base's);
-        * the anomaly-mode creation site (``_origin``) is shared: a copy was made where its
-          original was.
-
-        Copying a field that holds another graph (a ``.grad`` built under ``create_graph=True``)
-        calls this method again for that graph: the nesting grows with the order of derivative,
-        never with the depth of a graph.
-        """
-        # The copies form no reference cycles, so the cyclic collector would only re-scan them
-        # again and again while they are made (as in backpropagate); pause it meanwhile.
-        collector_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            originals = self._uncopied_graph(memo)
-            for original in originals:
-                original._fill_copy(memo[id(original)], memo)
-        finally:
-            if collector_was_enabled:
-                gc.enable()
-        return memo[id(self)]
-
-    def _uncopied_graph(self, memo: dict[Any, Any]) -> list[Node]:
-        """This node and its ancestors not in ``memo`` (explicit stack), each entered there as a blank
-        copy and kept alive by ``memo``, as ``copy.deepcopy`` keeps what it copies (no id is reused)."""
-        keep_alive = memo.setdefault(id(memo), [])
-        memo[id(self)] = object.__new__(type(self))
-        originals = [self]
-        stack = [self]
-        while stack:
-            inputs = stack.pop()._inputs
-            for parent in inputs if type(inputs) is tuple else (inputs,):
-                if id(parent) not in memo:
-                    memo[id(parent)] = object.__new__(type(parent))
-                    originals.append(parent)
-                    stack.append(parent)
-        keep_alive.extend(originals)
-        return originals
-
-    def _fill_copy(self, twin: Node, memo: dict[Any, Any]) -> None:
-        """Set the fields of ``twin``, this node's blank copy, as :meth:`__deepcopy__` describes."""
-        twin.data = Node._deepcopied(self.data, memo)
-        twin._grad = Node._deepcopied(self._grad, memo)
-        twin.requires_grad = self.requires_grad
-        inputs = self._inputs
-        twin._inputs = tuple([memo[id(parent)] for parent in inputs]) if type(inputs) is tuple else memo[id(inputs)]
-        twin.op = self.op
-        twin.attrs = Node._deepcopied(self.attrs, memo)
-        twin._recorded_at = self._recorded_at
-        state = self.__dict__
-        if not state:
-            return
-        for key, value in state.items():
-            if key == "_origin":
-                twin._origin = value
-            elif key == "_version":
-                twin._version = Node._copied_counter(value, twin.data, memo)
-            else:
-                setattr(twin, key, copy.deepcopy(value, memo))
-
-    @staticmethod
-    def _deepcopied(value: Any, memo: dict[Any, Any]) -> Any:
-        """``copy.deepcopy(value, memo)``, skipping the call for the immutable values most fields hold."""
-        return value if value is None or type(value) is float else copy.deepcopy(value, memo)
-
-    @staticmethod
-    def _copied_counter(counter: VersionCounter, data: Any, memo: dict[Any, Any]) -> VersionCounter:
-        """The copy of ``counter`` for a copied node holding ``data``: one per (counter, copied array)."""
-        key = ("VersionCounter", id(counter), id(data))
-        copied = memo.get(key)
-        if copied is None:
-            copied = memo[key] = VersionCounter()
-            copied.count, copied.changed_at = counter.count, counter.changed_at
-            memo.setdefault(id(memo), []).extend((counter, data))
-        return copied
-
-    def __copy__(self) -> Node:
-        """A shallow copy: a new node with the same data, grad, parents, op and recording tick.
-
-        Backward through it reaches the original's ancestors (their leaves get the gradients).
-        ``__dict__`` is copied one level, with its own hook table (same hooks; registering or
-        removing one on either node leaves the other alone). A copy that shares an array (a Tensor's)
-        shares its version counter too, as a view does, so an in-place change through either is
-        seen by both; a Value's number cannot be changed in place, so its copy counts on its own.
-        """
-        twin = object.__new__(type(self))
-        twin.data = self.data
-        twin._grad = self._grad
-        twin.requires_grad = self.requires_grad
-        twin._inputs = self._inputs
-        twin.op = self.op
-        twin.attrs = self.attrs
-        twin._recorded_at = self._recorded_at
-        state = self.__dict__
-        if state:
-            twin.__dict__.update(state)
-            if self._hooks is not None:
-                twin._hooks = dict(self._hooks)
-        if isinstance(self.data, np.ndarray):
-            twin._version = self._shared_version()
-        elif self._version is not None:
-            twin._version = Node._copied_counter(self._version, twin.data, {})
-        return twin
-
-    def __reduce_ex__(self, protocol: int) -> tuple:
-        """Pickle this node as a leaf (as torch does): its class, data, ``requires_grad``, ``.grad``
-        and attributes such as ``label``; never its graph, hooks or version counter.
-
-        ``pickle.loads(pickle.dumps(x * 2))`` is a leaf with ``requires_grad=True`` and the product's
-        data. The graph is not visited, so nodes of any depth pickle. ``copy.copy`` and
-        ``copy.deepcopy`` do not come here (see :meth:`__copy__` and :meth:`__deepcopy__`).
-        """
-        state = {key: value for key, value in self.__dict__.items() if key not in Node._GRAPH_STATE}
-        return Node._rebuild_leaf, (type(self), self.data, self.requires_grad, self._grad, state or None)
-
-    @staticmethod
-    def _rebuild_leaf(kind: type[Node], data: Any, requires_grad: bool, grad: Any, state: dict | None) -> Node:
-        """Unpickle a node saved by :meth:`__reduce_ex__`: a leaf of class ``kind``."""
-        leaf = kind._make(data, requires_grad)
-        leaf._grad = grad
-        if state:
-            leaf.__dict__.update(state)
-        return leaf
 
 
 class RemovableHandle:
