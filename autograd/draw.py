@@ -37,7 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node, backward_order
+from .backprop import backward_order
+from .core import Node
 from .functional import grad
 from .shared_math import safe_norm
 

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from . import functional_conventions as conventions
-from .core import Node, backpropagate
+from .backprop import backpropagate
+from .core import Node
 from .grad_mode import enable_grad
 from .tensor import Tensor, _wrap
 from .value import Value

@@ -231,21 +231,21 @@ def test_detach_cuts_the_graph():
 
 
 def test_value_and_tensor_share_one_backward_loop():
-    import autograd.core as core
+    import autograd.backprop as backprop
 
     calls = []
-    original = core._backpropagate
+    original = backprop._backpropagate
 
     def spy(*args, **kwargs):
         calls.append(True)
         return original(*args, **kwargs)
 
-    core._backpropagate = spy
+    backprop._backpropagate = spy
     try:
         (Value(1.0) * 2.0).backward()
         (Tensor([1.0], requires_grad=True) * 2.0).sum().backward()
     finally:
-        core._backpropagate = original
+        backprop._backpropagate = original
     assert len(calls) == 2
 
 
@@ -398,3 +398,12 @@ def test_backward_with_inputs_matches_torch():
         z.backward(inputs=x)
         results.append((np.asarray(x.grad).tolist(), w.grad, unused.grad))
     assert results[0] == results[1] == ([4.0, 4.0], None, None)
+
+
+def test_core_still_exports_each_graph_core_name_from_its_own_module():
+    from autograd import backprop, core, grad_mode, op, versions
+
+    homes = {name: module for module in (backprop, grad_mode, op, versions) for name in module.__all__}
+    assert set(core.__all__) - {"Node"} <= set(homes)
+    for name in set(core.__all__) - {"Node"}:
+        assert getattr(core, name) is getattr(homes[name], name), name

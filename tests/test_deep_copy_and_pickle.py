@@ -1,4 +1,4 @@
-"""copy.deepcopy, copy.copy and pickle of graph nodes (autograd.core.Node's copying block).
+"""copy.deepcopy, copy.copy and pickle of graph nodes (autograd.node_copying, which Node inherits).
 
 A deep copy carries a copy of the node's whole graph, made without recursion; a shallow copy is a
 new node on the same parents; a pickled node comes back as a leaf, as in PyTorch.

@@ -136,8 +136,16 @@ def test_autograd_imports_form_no_cycle():
     assert find_cycle(graph) is None
 
 
-#: The graph core: Node (core), grad mode, Op, version counters, node copying. Its modules import one another only.
-GRAPH_CORE = {"autograd.core", "autograd.grad_mode", "autograd.node_copying", "autograd.op", "autograd.versions"}
+#: The graph core: Node (core), grad mode, Op, version counters, node copying, the backward loop. Its modules
+#: import one another only.
+GRAPH_CORE = {
+    "autograd.backprop",
+    "autograd.core",
+    "autograd.grad_mode",
+    "autograd.node_copying",
+    "autograd.op",
+    "autograd.versions",
+}
 
 
 def test_the_graph_core_imports_nothing_above_it():

@@ -1,0 +1,256 @@
+"""Backpropagation: the order of a backward pass and the loop that applies the chain rule.
+
+:func:`backward_order` lists the nodes that need a gradient, children first (an iterative
+walk, then a sort by recording tick); :func:`backpropagate` walks that order once, calling
+each node's derivative rules (:class:`~autograd.op.Op`) and summing the contributions a node
+receives from all of its children: dL/dx = sum over children c of dL/dc * dc/dx. ``Value``,
+``Tensor``, ``backward()`` and :func:`autograd.grad` all run this one loop.
+"""
+
+from __future__ import annotations
+
+import gc
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .grad_mode import _mode
+from .versions import _adopt_earlier_parents, _InPlaceClock
+
+if TYPE_CHECKING:  # for annotations only: core imports this module
+    from .core import Node
+
+__all__ = ["backpropagate", "backward_order"]
+
+
+def backward_order(roots: Iterable[Node]) -> list[Node]:
+    """Return the nodes that require grad, reachable from ``roots``, children first.
+
+    The reachable nodes are found with an explicit stack (no recursion, so graphs of
+    any depth work at Python's default recursion limit) and sorted by the tick each
+    was recorded at, latest first: a node is recorded after its parents, so every
+    node comes after all the nodes computed from it (reverse topological order), and
+    leaves (tick 0) come last. Nodes hash by identity, so they serve as set members.
+    """
+    found: list[Node] = []
+    seen: set[Node] = set()
+    for root in roots:
+        if root.requires_grad and root not in seen:
+            seen.add(root)
+            found.append(root)
+    stack = found.copy()
+    while stack:
+        inputs = stack.pop()._inputs
+        if type(inputs) is tuple:
+            for parent in inputs:
+                if parent.requires_grad and parent not in seen:
+                    seen.add(parent)
+                    found.append(parent)
+                    stack.append(parent)
+        elif inputs.requires_grad and inputs not in seen:  # one parent, stored bare (leaves hold ())
+            seen.add(inputs)
+            found.append(inputs)
+            stack.append(inputs)
+    found.sort(key=_recording_tick, reverse=True)
+    return found
+
+
+_recording_tick = operator.attrgetter("_recorded_at")
+
+
+def _reaches(order: list[Node], targets: Sequence[Node]) -> set[Node]:
+    """The nodes of ``order`` that depend on some target (targets included)."""
+    relevant = set(targets)
+    for node in reversed(order):  # parents before children
+        if node not in relevant and any(parent in relevant for parent in node.parents):
+            relevant.add(node)
+    return relevant
+
+
+def _ieee_retry(rule: Callable, call_args: tuple, attrs: dict | None) -> Any:
+    """Re-run a derivative rule whose plain-float arithmetic raised, on numpy float64.
+
+    Python floats raise on 1/0 or overflow where numpy returns inf/nan; the retry
+    gives numpy's IEEE result, silently. Errors on other inputs propagate.
+    """
+    if not all(type(x) in (float, int, bool) for x in call_args):
+        return rule(*call_args) if attrs is None else rule(*call_args, **attrs)
+    ieee = tuple(np.float64(x) if type(x) is float else x for x in call_args)
+    with np.errstate(all="ignore"):
+        result = rule(*ieee) if attrs is None else rule(*ieee, **attrs)
+    return float(result)
+
+
+def backpropagate(
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    *,
+    create_graph: bool = False,
+    store: bool = True,
+    inputs: Sequence[Node] | None = None,
+) -> dict[int, Any]:
+    """Apply the chain rule from ``roots`` (with gradients ``seeds``) to their ancestors.
+
+    With ``store=True`` (``backward()``), leaves accumulate into ``.grad`` and
+    intermediate nodes that retain their gradient get ``.grad`` overwritten. With ``store=False``
+    (``autograd.grad``) nothing is written; the returned dict maps ``id(node)``
+    to the gradient for every node in ``inputs``.
+    """
+    # The graph holds no reference cycles (rules never capture nodes), so the cyclic
+    # collector would only re-scan the graph again and again; pause it for the pass.
+    collector_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _backpropagate(roots, seeds, create_graph, store, inputs)
+    finally:
+        if collector_was_enabled:
+            gc.enable()
+
+
+def _check_saved_versions(node: Node) -> None:
+    """Raise if an input or the output of ``node``'s op was changed in place after the op ran."""
+    recorded_at = node._recorded_at
+    for role, changed in [(f"input {index}", parent) for index, parent in enumerate(node.parents)] + [("output", node)]:
+        counter = changed._version
+        if counter is None or counter.changed_at <= recorded_at:
+            continue
+        where = f"; {_mode.anomaly.where(node)}" if _mode.anomaly is not None else ""
+        shape = getattr(changed.data, "shape", ())
+        raise RuntimeError(
+            "backward: one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: the {role} of {node.op.name!r} ({type(changed).__name__} of shape {shape}) was changed "
+            f"in place after {node.op.name!r} used it (it is now at version {counter.count}), so its gradient "
+            f"would be wrong{where}. Change it out of place (x = x + y), or do the in-place update after "
+            "backward()"
+        )
+
+
+def _unaliased(grad: np.ndarray, handed_out: set[int]) -> np.ndarray:
+    """``grad``, copied if that very array is a seed or was already stored, so no two ``.grad``
+    share memory; records the array stored."""
+    if id(grad) in handed_out:
+        grad = grad.copy()
+    handed_out.add(id(grad))
+    return grad
+
+
+def _backpropagate(
+    roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, store: bool, inputs: Sequence[Node] | None
+) -> dict[int, Any]:
+    order = backward_order(roots)
+    relevant = _reaches(order, inputs) if inputs is not None else None
+    pending: dict[Node, Any] = {}
+    for root, seed in zip(roots, seeds):
+        pending[root] = pending[root] + seed if root in pending else seed
+    results: dict[int, Any] = {}
+    wanted = set(inputs) if inputs is not None else set()
+    # Leaves get their gradients only once the whole pass has succeeded (all or nothing); rules may
+    # pass one array unchanged to several inputs (add does), so every stored array is made distinct
+    # from the seeds and from the arrays already stored.
+    finished_leaves: list[tuple[Node, Any]] = []
+    handed_out = {id(seed) for seed in seeds if type(seed) is np.ndarray} if store else set()
+    anomaly = _mode.anomaly
+    plain = not create_graph and anomaly is None and relevant is None
+    last_change, last_rebase = _InPlaceClock.last_change, _InPlaceClock.last_rebase
+    previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
+    _mode.enabled, _mode.in_backward = create_graph, True
+    try:
+        for node in order:
+            grad = pending.pop(node, None)
+            if grad is None:
+                continue
+            if node._hooks:
+                grad = node._run_hooks(grad)
+            op = node.op
+            if store:
+                if op is None:
+                    finished_leaves.append((node, grad))
+                elif node.retains_grad:
+                    if type(grad) is np.ndarray:
+                        grad = _unaliased(grad, handed_out)
+                    node._grad = grad
+            elif node in wanted:
+                results[id(node)] = grad
+            if op is None:
+                continue
+            if node._recorded_at < last_change:  # something changed in place since node was recorded
+                if node._recorded_at < last_rebase:
+                    _adopt_earlier_parents(node)
+                if op.reads_values:
+                    _check_saved_versions(node)
+            attrs = node.attrs
+            rules = op.rules
+            if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
+                parent = node._inputs
+                if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                    continue
+                out, x = (node, parent) if create_graph else (node.data, parent.data)
+                constant_at = op.constant_at
+                if constant_at is None:
+                    call_args = (grad, out, x)
+                else:  # x * 2.0: the number, kept in attrs, takes its place among the inputs
+                    call_args = (grad, out, x, attrs) if constant_at else (grad, out, attrs, x)
+                    attrs = None
+                try:
+                    contribution = rules[0](*call_args) if attrs is None else rules[0](*call_args, **attrs)
+                except (ArithmeticError, ValueError):
+                    contribution = _ieee_retry(rules[0], call_args, attrs)
+                if plain:  # the usual pass, one parent: the delivery below, inline
+                    if contribution is not None:
+                        if parent.broadcasts:
+                            contribution = parent._match_gradient(contribution, False)
+                        previous = pending.get(parent)
+                        pending[parent] = contribution if previous is None else previous + contribution
+                    continue
+                parents, contributions = (parent,), (contribution,)
+            else:
+                parents = node.parents
+                if create_graph:
+                    out, args = node, parents
+                elif len(parents) == 2:
+                    out, args = node.data, (parents[0].data, parents[1].data)
+                else:
+                    out, args = node.data, tuple([parent.data for parent in parents])
+                if op.joint:  # one call gives every input's contribution (None: no gradient)
+                    contributions = rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
+                else:
+                    contributions = []
+                    variadic = op.variadic
+                    for index, parent in enumerate(parents):
+                        if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                            contributions.append(None)
+                            continue
+                        call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
+                        rule = rules[0] if variadic else rules[index]
+                        try:
+                            contributions.append(rule(*call_args) if attrs is None else rule(*call_args, **attrs))
+                        except (ArithmeticError, ValueError):
+                            contributions.append(_ieee_retry(rule, call_args, attrs))
+            if plain:  # the usual pass: the same delivery as below, without the checks it cannot need
+                for parent, contribution in zip(parents, contributions):
+                    if contribution is not None and parent.requires_grad:
+                        if parent.broadcasts:
+                            contribution = parent._match_gradient(contribution, False)
+                        previous = pending.get(parent)
+                        pending[parent] = contribution if previous is None else previous + contribution
+                continue
+            for index, (parent, contribution) in enumerate(zip(parents, contributions)):
+                if contribution is None or not parent.requires_grad:
+                    continue
+                if relevant is not None and parent not in relevant:
+                    continue
+                if create_graph or parent.broadcasts:
+                    contribution = parent._match_gradient(contribution, create_graph)
+                if anomaly is not None:  # index among the op's inputs (a number operand first shifts it)
+                    anomaly.on_backward(node, index + (op.constant_at == 0), contribution)
+                previous = pending.get(parent)
+                pending[parent] = contribution if previous is None else previous + contribution
+    finally:
+        _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
+    for node, grad in finished_leaves:
+        if type(grad) is np.ndarray:
+            grad = _unaliased(grad, handed_out)
+        node._accumulate_leaf(grad)
+    return results
