@@ -1,4 +1,5 @@
-"""numpy's shape functions for Tensors: flips, rotations, repeats, triangles, rolls, axis moves, splits, stacks.
+"""numpy's shape functions for Tensors: flips, rotations, repeats, triangles, rolls, axis moves, splits, stacks,
+grids.
 
 Every function is a composite of recorded shape ops (indexing, reshape, transpose,
 broadcast_to, concatenate, where), so each gradient is the adjoint rearrangement and
@@ -19,8 +20,8 @@ from .tensor_functions import concatenate
 
 __all__ = [
     "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "flip", "fliplr",
-    "flipud", "hsplit", "hstack", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes", "tile", "tril", "triu",
-    "vsplit", "vstack",
+    "flipud", "hsplit", "hstack", "meshgrid", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes", "tile", "tril",
+    "triu", "vsplit", "vstack",
 ]  # fmt: skip
 
 
@@ -261,3 +262,20 @@ def dstack(tup: Sequence[TensorLike]) -> Tensor:
 def column_stack(tup: Sequence[TensorLike]) -> Tensor:
     """Join 1-d arrays as columns (and 2-d arrays as they are) along axis 1."""
     return concatenate(_each(tup, lambda a: a.reshape(-1, 1) if a.ndim < 2 else a), axis=1)
+
+
+def meshgrid(*xi: TensorLike, indexing: str = "xy") -> list[Tensor]:
+    """numpy.meshgrid: coordinate grids of the 1-D inputs (each flattened), ``indexing="xy"`` by default as
+    numpy (the first two axes swapped: shape (len(x1), len(x0), ...)), or ``"ij"`` (torch.meshgrid's usual
+    choice). Each grid is its input reshaped and broadcast, so d/dx_k sums g over the other axes."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    vectors = [_tensor(x).reshape(-1) for x in xi]
+    shape = [v.shape[0] for v in vectors]
+    if indexing == "xy" and len(vectors) > 1:
+        shape[0], shape[1] = shape[1], shape[0]
+    grids = []
+    for position, vector in enumerate(vectors):
+        axis = {0: 1, 1: 0}.get(position, position) if indexing == "xy" and len(vectors) > 1 else position
+        grids.append(vector.reshape([-1 if d == axis else 1 for d in range(len(vectors))]).broadcast_to(shape))
+    return grids

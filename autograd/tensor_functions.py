@@ -27,10 +27,16 @@ def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
-def _shape(shape: tuple) -> tuple[int, ...]:
+def _shape(shape: tuple, op: str) -> tuple[int, ...]:
+    """``f(2, 3)`` or ``f((2, 3))`` as a shape of non-negative integers (ValueError/TypeError naming ``op``)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
+        shape = tuple(shape[0])
+    for size in shape:
+        if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
+            raise TypeError(f"{op}: sizes must be integers, got {shape!r}")
+        if size < 0:
+            raise ValueError(f"{op}: negative dimension in shape {tuple(shape)}")
+    return tuple(int(size) for size in shape)
 
 
 def tensor(data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
@@ -65,24 +71,25 @@ def as_tensor(data: TensorLike, dtype: Any = None) -> Tensor:
 
 def zeros(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros."""
-    return Tensor._from_array(np.zeros(_shape(shape), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.zeros(_shape(shape, "zeros"), dtype=dtype), requires_grad)
 
 
 def ones(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    return Tensor._from_array(np.ones(_shape(shape), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.ones(_shape(shape, "ones"), dtype=dtype), requires_grad)
 
 
 def full(shape: Shape, fill_value: float, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``."""
-    return Tensor._from_array(np.full(shape, fill_value, dtype=dtype), requires_grad)
+    sizes = _shape((shape,) if np.ndim(shape) == 0 else (tuple(shape),), "full")
+    return Tensor._from_array(np.full(sizes, fill_value, dtype=dtype), requires_grad)
 
 
 def randn(
     *shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False
 ) -> Tensor:
     """Standard normal samples."""
-    data = _generator(rng).standard_normal(_shape(shape)).astype(dtype, copy=False)
+    data = _generator(rng).standard_normal(_shape(shape, "randn")).astype(dtype, copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
@@ -90,7 +97,7 @@ def rand(
     *shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False
 ) -> Tensor:
     """Uniform samples in [0, 1)."""
-    data = _generator(rng).random(_shape(shape)).astype(dtype, copy=False)
+    data = _generator(rng).random(_shape(shape, "rand")).astype(dtype, copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
@@ -104,8 +111,15 @@ def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, 
     return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
 
 
+def empty(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    """torch.empty/numpy.empty: a tensor whose values are not to be read before they are set (zeros here, so a
+    computation that reads them anyway is reproducible)."""
+    return Tensor._from_array(np.zeros(_shape(shape, "empty"), dtype=dtype), requires_grad)
+
+
 def eye(n: int, m: int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
     """Identity matrix (n x m)."""
+    _shape((n,) if m is None else (n, m), "eye")
     return Tensor._from_array(np.eye(n, m, dtype=dtype), requires_grad)
 
 

@@ -270,3 +270,10 @@ def stack_inputs(draw: st.DrawFn, op: str) -> tuple[tuple[np.ndarray, ...], dict
             shape[joined] = draw(st.integers(0, 3))
         result.append(draw(arrays(tuple(shape))))
     return tuple(result), {}
+
+
+@st.composite
+def meshgrid_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    """One to three vectors (empty ones included) and an indexing."""
+    vectors = tuple(draw(arrays((draw(SIDE),))) for _ in range(draw(st.integers(1, 3))))
+    return vectors, {"indexing": draw(st.sampled_from(["xy", "ij"]))}

@@ -561,6 +561,10 @@ ROWS: list[Row] = [
           lambda a, _name=name, **params: np.concatenate([p.reshape(-1) for p in getattr(np, _name)(a, **params)]),
           _drawn(cases.shape_inputs(name)), float32_case=Case((np.ones((2, 2, 2)),), {"indices_or_sections": 2}))
       for name in ("array_split", "hsplit", "vsplit", "dsplit")),
+    Row("meshgrid", lambda *ts, indexing: ag.concatenate([g.reshape(-1) for g in sf.meshgrid(*ts, indexing=indexing)]),
+        lambda *xs, indexing: np.concatenate([g.reshape(-1) for g in np.meshgrid(*xs, indexing=indexing)]),
+        _drawn(cases.meshgrid_inputs()), float32_case=Case((np.ones(2), np.ones(3)), {"indexing": "xy"}),
+        torch=lambda torch, *ts, indexing: torch.cat([g.reshape(-1) for g in torch.meshgrid(*ts, indexing=indexing)])),
     *(Row(name, lambda *ts, _name=name: getattr(sf, _name)(ts), lambda *xs, _name=name: getattr(np, _name)(xs),
           _drawn(cases.stack_inputs(name)), torch=lambda torch, *ts, _name=name: getattr(torch, _name)(ts),
           float32_case=Case((np.ones((2, 2)), np.ones((2, 2)))))

@@ -378,3 +378,70 @@ def test_descending_sort_keeps_ties_in_order_and_matches_torch_gradients():
         values=[ties],
     )
     check_like_torch([(3, 4)], lambda x: x.topk(2, dim=0)[0])
+
+
+# -- factories and grids -----------------------------------------------------------------------------------
+FACTORIES = {
+    "zeros(4, 5)": (lambda: torch.zeros(4, 5, dtype=torch.float64), lambda: ag.zeros(4, 5)),
+    "zeros([4, 5])": (lambda: torch.zeros([4, 5], dtype=torch.float64), lambda: ag.zeros([4, 5])),
+    "zeros([])": (lambda: torch.zeros([], dtype=torch.float64), lambda: ag.zeros([])),
+    "ones(0, 3)": (lambda: torch.ones(0, 3, dtype=torch.float64), lambda: ag.ones(0, 3)),
+    "full((2, 3), 4.0)": (lambda: torch.full((2, 3), 4.0, dtype=torch.float64), lambda: ag.full((2, 3), 4.0)),
+    "empty(2, 3) * 0": (lambda: torch.empty(2, 3, dtype=torch.float64) * 0, lambda: ag.empty(2, 3) * 0),
+    "eye(3, 5)": (lambda: torch.eye(3, 5, dtype=torch.float64), lambda: ag.eye(3, 5)),
+    "eye(0)": (lambda: torch.eye(0, dtype=torch.float64), lambda: ag.eye(0)),
+    "arange(5, 10, 3)": (lambda: torch.arange(5, 10, 3), lambda: ag.arange(5, 10, 3)),
+    "arange(10, 5, -3)": (lambda: torch.arange(10, 5, -3), lambda: ag.arange(10, 5, -3)),
+    "arange(5.5, 175.5, 2.5)": (
+        lambda: torch.arange(5.5, 175.5, 2.5, dtype=torch.float64),
+        lambda: ag.arange(5.5, 175.5, 2.5),
+    ),
+    "linspace(5, 10, 3)": (lambda: torch.linspace(5, 10, 3, dtype=torch.float64), lambda: ag.linspace(5, 10, 3)),
+    "linspace(5, 10, 0)": (lambda: torch.linspace(5, 10, 0, dtype=torch.float64), lambda: ag.linspace(5, 10, 0)),
+    "linspace(5.5, -5.5, 10)": (
+        lambda: torch.linspace(5.5, -5.5, 10, dtype=torch.float64),
+        lambda: ag.linspace(5.5, -5.5, 10),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_factory_matches_torch(name):
+    theirs, ours = FACTORIES[name]
+    check_like_torch([], lambda: theirs(), lambda: ours(), forward_only=True)
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda: ag.zeros(-3, 2), r"zeros: negative dimension in shape \(-3, 2\)"),
+        (lambda: ag.ones((2, -3, 0)), r"ones: negative dimension in shape \(2, -3, 0\)"),
+        (lambda: ag.full((-3,), 2.0), r"full: negative dimension in shape \(-3,\)"),
+        (lambda: ag.randn(2, -1), r"randn: negative dimension"),
+        (lambda: ag.rand(-1), r"rand: negative dimension"),
+        (lambda: ag.empty(-2), r"empty: negative dimension"),
+        (lambda: ag.eye(-3, 3), r"eye: negative dimension in shape \(-3, 3\)"),
+        (lambda: ag.eye(3, -3), r"eye: negative dimension in shape \(3, -3\)"),
+    ],
+)
+def test_factories_refuse_negative_sizes_naming_the_op(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+def test_meshgrid_matches_torch_values_and_gradients(indexing, count):
+    def grids(*xs: Any) -> Any:
+        made = (torch if is_torch(xs[0]) else ag).meshgrid(*xs, indexing=indexing)
+        return made[count - 1] * 2 + made[0]
+
+    check_like_torch([(3,), (4,), (2,)][:count], grids)
+
+
+def test_meshgrid_defaults_to_numpys_xy_and_refuses_other_indexings():
+    x, y = np.arange(3.0), np.arange(4.0)
+    for got, expected in zip(ag.meshgrid(x, y), np.meshgrid(x, y)):
+        np.testing.assert_array_equal(got.data, expected)
+    with pytest.raises(ValueError, match="meshgrid: indexing must be 'xy' or 'ij', got 'bad'"):
+        ag.meshgrid(x, indexing="bad")
