@@ -118,6 +118,13 @@ def _flat(g, out, x, *rest, **attrs):
     return g * 0
 
 
+def _copysign_slope(g, out, x, y):
+    """d/dx copysign(x, y) = copysign(x, y) / x, +-1 (0 at x = 0, as torch); a constant, so the Hessian is 0."""
+    xd = data_of(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g * np.where(xd == 0, 0.0, np.true_divide(data_of(out), xd))
+
+
 class NumpyFunctions:
     """numpy's elementwise functions and their derivatives; the node kinds supply three hooks."""
 
@@ -200,6 +207,8 @@ class NumpyFunctions:
     fmod = _Binary(np.fmod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.trunc),
                    doc="x - trunc(x / y) y, the sign of x (C's fmod); d/dx = 1, d/dy = -trunc(x / y).")
 
+    copysign = _Binary(np.copysign, _copysign_slope, _flat,
+                       doc="|x| with the sign of y; d/dx = +-1 (the sign flip, 0 at x = 0), d/dy = 0.")
     floor_divide = _Binary(np.floor_divide, _flat, _flat, reads_values=False,
                            doc="floor(x / y) (Python's and torch's //); zero gradient, a step function of both.")
     __floordiv__ = floor_divide

@@ -338,6 +338,71 @@ class TorchNames:
         """torch.Tensor.frac: x - trunc(x), the sign of x; d/dx = 1."""
         return self - _tensor(self).trunc()
 
+    # -- bitwise and logical: constants (no gradient), as torch's ------------------------------------------------
+    def _bits(self: Self, other: Any, ufunc: np.ufunc, op: str, reflected: bool = False) -> Self:
+        """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs)."""
+        a = _tensor(self).data
+        b = other.data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
+        if reflected:  # a Python number stays as it is, so int32 & 0x1337 is int32 (numpy's and torch's rule)
+            a, b = b, a
+        try:
+            result = np.asarray(ufunc(a, b) if ufunc.nin == 2 else ufunc(a))
+        except TypeError:
+            dtypes = f"{np.asarray(a).dtype} and {np.asarray(b).dtype}" if ufunc.nin == 2 else f"{a.dtype}"
+            raise TypeError(f"{op}: needs integer or boolean tensors, got dtypes {dtypes}") from None
+        return _tensor(self)._from_array(result, False, op)
+
+    def __and__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.bitwise_and, "bitwise_and")
+
+    def __rand__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.bitwise_and, "bitwise_and", reflected=True)
+
+    def __or__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.bitwise_or, "bitwise_or")
+
+    def __ror__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.bitwise_or, "bitwise_or", reflected=True)
+
+    def __xor__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.bitwise_xor, "bitwise_xor")
+
+    def __rxor__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.bitwise_xor, "bitwise_xor", reflected=True)
+
+    def __lshift__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.left_shift, "left_shift")
+
+    def __rlshift__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.left_shift, "left_shift", reflected=True)
+
+    def __rshift__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.right_shift, "right_shift")
+
+    def __rrshift__(self: Self, other: Any) -> Self:
+        return self._bits(other, np.right_shift, "right_shift", reflected=True)
+
+    def __invert__(self: Self) -> Self:
+        return self._bits(None, np.invert, "bitwise_not")
+
+    bitwise_and, bitwise_or, bitwise_xor, bitwise_not = __and__, __or__, __xor__, __invert__
+
+    def logical_and(self: Self, other: Any) -> Self:
+        """torch.Tensor.logical_and: a boolean Tensor, True where both are non-zero (any dtype; no gradient)."""
+        return self._bits(other, np.logical_and, "logical_and")
+
+    def logical_or(self: Self, other: Any) -> Self:
+        """torch.Tensor.logical_or: a boolean Tensor, True where either is non-zero."""
+        return self._bits(other, np.logical_or, "logical_or")
+
+    def logical_xor(self: Self, other: Any) -> Self:
+        """torch.Tensor.logical_xor: a boolean Tensor, True where exactly one is non-zero."""
+        return self._bits(other, np.logical_xor, "logical_xor")
+
+    def logical_not(self: Self) -> Self:
+        """torch.Tensor.logical_not: a boolean Tensor, True where the entry is zero."""
+        return self._bits(None, np.logical_not, "logical_not")
+
     # -- comparisons: plain boolean arrays, as the operators ------------------------------------------
     def eq(self, other: Any) -> np.ndarray:
         """torch.Tensor.eq: ``self == other`` (a boolean ndarray, no gradient)."""

@@ -403,6 +403,8 @@ ROWS: list[Row] = [
            scalar=lambda x, y: x % y, order2="flat", torch=lambda torch, a, b: torch.remainder(a, b)),
     binary("fmod", lambda a, b: a.fmod(b), np.fmod, {"low": -0.9, "high": 0.9}, {"low": 1.0, "high": 3.0},
            scalar=math.fmod, order2="flat", torch=lambda torch, a, b: torch.fmod(a, b)),
+    binary("copysign", lambda a, b: a.copysign(b), np.copysign, {"away_from": (0.0,)}, {"away_from": (0.0,)},
+           scalar=math.copysign, order2="flat", torch=lambda torch, a, b: torch.copysign(a, b)),
     binary("floor_divide", lambda a, b: a // b, np.floor_divide, {"low": 0.1, "high": 0.9}, {"low": 1.0, "high": 3.0},
            scalar=lambda x, y: x // y, order2="flat"),
     binary("fmax", lambda a, b: a.fmax(b), np.fmax, {"low": -3.0, "high": -0.1}, {"low": 0.1}, order2="flat",

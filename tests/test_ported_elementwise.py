@@ -275,3 +275,60 @@ def test_clamp_with_tensor_bounds_matches_torch(name):
     low = np.array([[0.0, 0.0, 0.0, 0.0, 2.0, -1.0]])  # ties at 0 and a bound above the other (2 > 1.5)
     high = np.array([1.0, 0.2, 3.0, 1.0, 1.5, 1.7])  # broadcast from 1-D
     check_like_torch(None, CLAMPS[name], values=[x, low, high])
+
+
+# -- copysign, bitwise and logical operators -----------------------------------------------------------------
+@pytest.mark.parametrize("shapes", [((4, 5), (4, 5)), ((4, 5), (4, 1)), ((4, 1), (1, 5)), ((), ())], ids=str)
+def test_copysign_matches_torch(shapes):
+    check_like_torch(list(shapes), lambda x, y: x.copysign(y), low=-2.0, high=2.0)
+
+
+def test_copysign_at_signed_zeros_matches_torch():
+    for x in (-1.0, 0.0, 1.0):
+        for y in (-1.0, -0.0, 0.0, 1.0):
+            check_like_torch(None, lambda a, b: a.copysign(b), values=[np.array([x]), np.array([y])])
+
+
+INTEGERS = np.array([[1, -8, 1], [32, 1, 6]], dtype=np.int32)
+BOOLEANS = (np.array([True, True, False, False]), np.array([True, False, True, False]))
+BITWISE = {
+    "x & x": (INTEGERS, lambda x: x & x),
+    "x & 0x1337": (INTEGERS, lambda x: x & 0x1337),
+    "0x1337 & x": (INTEGERS, lambda x: 0x1337 & x),
+    "x | 0x1337": (INTEGERS, lambda x: x | 0x1337),
+    "0x1337 ^ x": (INTEGERS, lambda x: 0x1337 ^ x),
+    "~x": (INTEGERS, lambda x: ~x),
+    "x.bitwise_not()": (INTEGERS, lambda x: x.bitwise_not()),
+    "x << 2": (INTEGERS, lambda x: x << 2),
+    "x >> 2": (INTEGERS, lambda x: x >> 2),
+    "~mask": (BOOLEANS[0], lambda x: ~x),
+    "mask & mask": (BOOLEANS[0], lambda x: x & x.flip(0)),
+    "mask | True": (BOOLEANS[0], lambda x: x | True),
+    "mask ^ mask": (BOOLEANS[0], lambda x: x ^ x.flip(0)),
+    "logical_and": (INTEGERS, lambda x: x.logical_and(x - 1)),
+    "logical_or": (INTEGERS, lambda x: x.logical_or(x - 1)),
+    "logical_xor": (INTEGERS, lambda x: x.logical_xor(x - 1)),
+    "logical_not": (INTEGERS, lambda x: x.logical_not()),
+}
+
+
+@pytest.mark.parametrize("name", BITWISE)
+def test_bitwise_and_logical_operators_match_torch_values_and_dtypes(name):
+    values, call = BITWISE[name]
+    expected, got = call(torch.tensor(values)), call(Tensor(values))
+    assert isinstance(got, Tensor) and str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+def test_a_comparison_mask_combines_with_a_boolean_tensor():
+    x = Tensor(np.array([1.2, 1.2, 3.2, 0.5]))
+    np.testing.assert_array_equal((1 < x) & (x < 2), [True, True, False, False])  # arrays, as the operators give
+    np.testing.assert_array_equal(
+        ((x > 1) & Tensor(np.array([True, False, True, True]))).data, [True, False, True, False]
+    )
+
+
+@pytest.mark.parametrize("call", [lambda x: x & 1, lambda x: ~x, lambda x: x << 1])
+def test_bitwise_operators_refuse_float_tensors_naming_the_op(call):
+    with pytest.raises(TypeError, match=r"\w+: needs integer or boolean tensors, got dtypes float64"):
+        call(Tensor(np.array([1.5])))
