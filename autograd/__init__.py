@@ -10,7 +10,7 @@ from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node, backward_order, increment_version
-from .cumulative import cumprod, cumsum, diff
+from .cumulative import cummax, cummin, cumprod, cumsum, diff
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
 from .functional import grad
@@ -95,6 +95,8 @@ from .value import Value
 # modules import Tensor
 register_array_functions(
     argsort=argsort,
+    cummax=cummax,
+    cummin=cummin,
     cumprod=cumprod,
     cumsum=cumsum,
     diagonal=diagonal,
@@ -137,6 +139,8 @@ __all__ = [
     "column_stack",
     "concatenate",
     "constant",
+    "cummax",
+    "cummin",
     "cumprod",
     "cumsum",
     "detect_anomaly",

@@ -6,6 +6,10 @@ from typing import Any
 
 import numpy as np
 
+AxisError = np.exceptions.AxisError
+"""An axis out of range: numpy's AxisError, a ValueError (the library's rule for bad arguments) that is also the
+IndexError torch raises for a dimension out of range, so code written for either catches it."""
+
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
@@ -53,7 +57,7 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
     for a in axes:
         a = int(a)
         if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ValueError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
+            raise AxisError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
         normalized.append(a % max(ndim, 1))
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{op}: repeated axis in {axis}")

@@ -1,7 +1,8 @@
-"""Running sums and products and differences with numpy's names: cumsum, cumprod, diff.
+"""Running sums, products, extremes and differences: numpy's cumsum, cumprod, diff and torch's cummax, cummin.
 
 ``cumsum`` is a primitive (rule in :mod:`autograd.derivatives.cumulative`); ``cumprod`` and
-``diff`` are composites, so their gradients are those of the ops they are made of.
+``diff`` are composites, so their gradients are those of the ops they are made of, and ``cummax``/``cummin``
+gather the entries each running extreme was taken from (``take_along_axis``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import normalize_axes
+from .broadcasting import AxisError, normalize_axes
 from .derivatives import cumulative as rules
+from .indexing import take_along_axis
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate
+from .torch_keywords import ValuesAndIndices
 
-__all__ = ["cumprod", "cumsum", "diff"]
+__all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff"]
 
 
 def _tensor(x: TensorLike) -> Tensor:
@@ -23,21 +26,31 @@ def _tensor(x: TensorLike) -> Tensor:
 
 
 def _flattened_or_axis(x: Tensor, axis: int | None, op: str) -> tuple[Tensor, int]:
+    """``x`` and the axis to run along: the flattened ``x`` for None; a 0-d ``x`` as one entry along axis 0 or
+    -1 (torch's reading of a scalar's dim; numpy refuses it); AxisError (ValueError, IndexError) otherwise."""
     if axis is None:
         return x.reshape(-1), 0
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{op}: axis must be an integer or None, got {type(axis).__name__}")
     if x.ndim == 0:
-        raise ValueError(f"{op}: axis {axis} is out of bounds for a 0-d array")
+        if axis not in (0, -1):
+            raise AxisError(f"{op}: axis {axis} is out of bounds for a 0-d array")
+        return x.reshape(1), 0
     (axis,) = normalize_axes(axis, x.ndim, op)
     return x, axis
+
+
+def _like_input(result: Tensor, a: TensorLike, axis: int | None) -> Tensor:
+    """A running result of a 0-d input along its axis 0 as the 0-d tensor torch gives."""
+    return result.reshape(()) if axis is not None and np.ndim(a.data if isinstance(a, Tensor) else a) == 0 else result
 
 
 def cumsum(a: TensorLike, axis: int | None = None) -> Tensor:
     """Running sum out_j = sum_{k <= j} a_k along ``axis`` (of the flattened array if None);
     d/da_k = sum_{j >= k} g_j."""
-    a, axis = _flattened_or_axis(_tensor(a), axis, "cumsum")
-    return Tensor._from_op(rules.cumsum_data(a.data, axis), rules.cumsum, (a,), {"axis": axis})
+    x, along = _flattened_or_axis(_tensor(a), axis, "cumsum")
+    out = Tensor._from_op(rules.cumsum_data(x.data, along), rules.cumsum, (x,), {"axis": along})
+    return _like_input(out, a, axis)
 
 
 def cumprod(a: TensorLike, axis: int | None = None) -> Tensor:
@@ -47,12 +60,38 @@ def cumprod(a: TensorLike, axis: int | None = None) -> Tensor:
     a_0..a_j and ones after, so the gradient d out_j / d a_k = prod_{i <= j, i != k} a_i is
     exact where some a_i is 0 (no division); it costs O(n^2) per running product.
     """
-    a, axis = _flattened_or_axis(_tensor(a), axis, "cumprod")
-    rows = a.swapaxes(axis, -1)
+    x, along = _flattened_or_axis(_tensor(a), axis, "cumprod")
+    rows = x.swapaxes(along, -1)
     n = rows.shape[-1]
     lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
     prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), 1.0)
-    return prefixes.prod(axis=-1).swapaxes(axis, -1)
+    return _like_input(prefixes.prod(axis=-1).swapaxes(along, -1), a, axis)
+
+
+def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> ValuesAndIndices:
+    """torch's cummax/cummin: the running extreme along ``axis`` and the index it was taken from, the latest
+    of tied entries (as torch); a NaN wins from where it appears, and a later NaN takes over its index."""
+    x, along = _flattened_or_axis(_tensor(a), axis, op)
+    data = x.data
+    running = extreme.accumulate(data, axis=along) if data.size else data
+    positions = np.arange(data.shape[along]).reshape([-1 if d == along else 1 for d in range(data.ndim)])
+    taken = np.where((data == running) | np.isnan(data), positions, 0)
+    indices = np.maximum.accumulate(taken, axis=along).astype(np.int64) if data.size else taken.astype(np.int64)
+    values = take_along_axis(x, indices, along)  # the gradient goes to the index each value was taken from
+    if np.ndim(a.data if isinstance(a, Tensor) else a) == 0:
+        return ValuesAndIndices(values.reshape(()), indices.reshape(()))
+    return ValuesAndIndices(values, indices)
+
+
+def cummax(a: TensorLike, axis: int) -> ValuesAndIndices:
+    """torch.cummax: ``(values, indices)`` of the running maximum along ``axis``; d/da_i sums g over the
+    positions whose maximum was taken from entry i."""
+    return _running_extreme(a, axis, "cummax", np.maximum)
+
+
+def cummin(a: TensorLike, axis: int) -> ValuesAndIndices:
+    """torch.cummin: ``(values, indices)`` of the running minimum along ``axis``; the gradient as cummax's."""
+    return _running_extreme(a, axis, "cummin", np.minimum)
 
 
 def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:

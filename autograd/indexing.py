@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
+from .broadcasting import AxisError
 from .core import Node
 from .tensor import Tensor, TensorLike, where
 
@@ -46,7 +47,7 @@ def _axis(axis: int, ndim: int, op: str) -> int:
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{op}: axis must be an integer or None, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}")
+        raise AxisError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}")
     return int(axis) % ndim
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .broadcasting import AxisError
 from .indexing import take_along_axis
 from .tensor import Tensor, TensorLike
 
@@ -35,7 +36,7 @@ def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None, *, de
         # lexsort sorts by its last key first: NaN (False) before the rest, then by -x, stably
         return np.lexsort((-raw, ~np.isnan(raw)), axis=axis)
     except np.exceptions.AxisError:
-        raise ValueError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
+        raise AxisError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
 
 
 def sort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> Tensor:
@@ -45,7 +46,7 @@ def sort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> Tenso
     if axis is None:
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:
-        raise ValueError("sort: axis -1 is out of bounds for a 0-d array (use axis=None)")
+        raise AxisError("sort: axis -1 is out of bounds for a 0-d array (use axis=None)")
     return take_along_axis(a, argsort(a, axis, kind="stable" if kind is None else kind), axis)
 
 

@@ -503,6 +503,14 @@ class TorchNames:
         safe = x._where(zero, 1.0, total)
         return x._where(zero, 0.0, safe.sqrt() if p == 2 else safe ** (1 / p))
 
+    def cummax(self, dim: int) -> ValuesAndIndices:
+        """torch.Tensor.cummax: ``(values, indices)`` of the running maximum along ``dim``; see autograd.cummax."""
+        return array_function("cummax")(self, dim)
+
+    def cummin(self, dim: int) -> ValuesAndIndices:
+        """torch.Tensor.cummin: ``(values, indices)`` of the running minimum along ``dim``; see autograd.cummin."""
+        return array_function("cummin")(self, dim)
+
     def amax(self: Self, dim: Any = None, keepdim: bool = False) -> Self:
         """torch.Tensor.amax: the maximum over ``dim`` (an int or a tuple; all if None); tied maxima share the
         gradient evenly (``max(axis=)``)."""

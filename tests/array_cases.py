@@ -212,6 +212,13 @@ def topk_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
     return (a,), {"k": draw(st.integers(0, a.shape[dim])), "dim": dim, "largest": draw(st.booleans())}
 
 
+@st.composite
+def running_extreme_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict]:
+    """Distinct entries (a running extreme is not differentiable where two tie) and one axis (0-d included)."""
+    a = draw(distinct_arrays(shapes(max_dims=3, min_side=0, max_side=4)))
+    return (a,), {"axis": draw(st.integers(-max(a.ndim, 1), max(a.ndim, 1) - 1))}
+
+
 # -- shape functions ------------------------------------------------------------------------------------------
 def any_array(min_dims: int = 0) -> st.SearchStrategy[np.ndarray]:
     return arrays(shapes(min_dims=min_dims, max_dims=3, min_side=0, max_side=3))

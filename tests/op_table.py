@@ -530,6 +530,12 @@ ROWS: list[Row] = [
     Row("cumprod", cu.cumprod, np.cumprod, _drawn(cases.cumulative_inputs()), rtol=1e-10,
         torch=lambda torch, a, axis: torch.cumprod(a.reshape(-1) if axis is None else a, 0 if axis is None else axis),
         float32_case=Case((np.ones(3),), {"axis": 0})),
+    *(Row(name, lambda a, axis, _name=name: getattr(cu, _name)(a, axis)[0],
+          lambda a, axis, _ufunc=ufunc: _ufunc.accumulate(a.reshape(-1) if a.ndim == 0 else a, axis=axis).reshape(a.shape),
+          _drawn(cases.running_extreme_inputs()), order2="flat",
+          torch=lambda torch, a, axis, _name=name: getattr(torch, _name)(a, axis).values,
+          float32_case=Case((np.array([1.0, 2.0]),), {"axis": 0}))
+      for name, ufunc in (("cummax", np.maximum), ("cummin", np.minimum))),
     Row("diff", cu.diff, _numpy_diff, _drawn(cases.diff_inputs()), torch=_torch_diff,
         float32_case=Case((np.ones(3),), {"n": 1, "axis": 0, "prepend": None, "append": None})),
     Row("sort", so.sort, np.sort, _drawn(cases.sort_inputs()), order2="flat",

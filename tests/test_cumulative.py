@@ -26,8 +26,8 @@ def test_cumulative_ops_reject_a_bad_axis():
         cu.cumsum(np.ones((2, 2)), axis=2)
     with pytest.raises(TypeError, match="cumprod: axis must be an integer or None, got float"):
         cu.cumprod(np.ones(2), axis=0.0)
-    with pytest.raises(ValueError, match="cumsum: axis 0 is out of bounds for a 0-d array"):
-        cu.cumsum(np.float64(1.0), axis=0)
+    with pytest.raises(ValueError, match="cumsum: axis 1 is out of bounds for a 0-d array"):
+        cu.cumsum(np.float64(1.0), axis=1)  # axis 0 and -1 of a 0-d array are the array itself, as in torch
 
 
 def test_diff_rejects_a_negative_order_and_a_0d_input():

@@ -210,3 +210,51 @@ def test_softmax_of_an_all_minus_inf_row_is_nan_as_torch():
     check_like_torch(None, lambda x: x.softmax(-1), values=values, forward_only=True)
     check_like_torch(None, lambda x: x.log_softmax(-1), values=values, forward_only=True)
     check_like_torch(None, lambda x: x.logsumexp(-1), values=values, forward_only=True)
+
+
+# -- running sums and extremes --------------------------------------------------------------------------------
+RUNNING = {
+    "cumsum": lambda x, dim: torch.cumsum(x, dim) if is_torch(x) else x.cumsum(dim),
+    "cumprod": lambda x, dim: torch.cumprod(x, dim) if is_torch(x) else x.cumprod(dim=dim),
+    "cummax": lambda x, dim: x.cummax(dim)[0],
+    "cummin": lambda x, dim: x.cummin(dim)[0],
+}
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim"), [((), 0), ((), -1), ((10,), 0), ((20, 30), 1), ((3, 4, 5), -1), ((2, 0, 4), 1), ((0, 3), 0)]
+)
+@pytest.mark.parametrize("name", RUNNING)
+def test_running_op_matches_torch(name, shape, dim):
+    check_like_torch([shape], lambda x: RUNNING[name](x, dim))
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+def test_running_extremes_take_the_latest_tie_and_nan_as_torch(name):
+    for values in ([1.0, 3.0, 3.0, 2.0, 3.0], [1.0, 1.0, 0.0, 0.0, 2.0], [1.0, np.nan, 3.0, np.nan, 0.0]):
+        check_like_torch(None, lambda x: getattr(x, name)(0)[0], values=[np.array(values)])
+        check_like_torch(None, lambda x: torch.as_tensor(getattr(x, name)(0)[1]), values=[np.array(values)])
+
+
+@pytest.mark.parametrize(
+    ("shape", "call"),
+    [
+        ((), lambda x: x.cumsum(1)),
+        ((20,), lambda x: x.cumsum(1)),
+        ((20,), lambda x: x.cumsum(-2)),
+        ((20,), lambda x: x.cummax(1)),
+        ((3, 4), lambda x: x.sum(2)),
+        ((3, 4), lambda x: x.softmax(-3)),
+        ((3, 4), lambda x: x.max(dim=5)),
+        (
+            (3, 4),
+            lambda x: x.gather(2, torch.zeros((3, 4), dtype=torch.long) if is_torch(x) else np.zeros((3, 4), int)),
+        ),
+    ],
+)
+def test_a_dim_out_of_range_is_torchs_index_error_and_a_value_error(shape, call):
+    with pytest.raises(IndexError):
+        call(torch.zeros(shape) if shape else torch.tensor(0.0))
+    with pytest.raises(IndexError, match=r"^\w+: axis -?\d is out of bounds") as caught:
+        call(Tensor(np.zeros(shape)))
+    assert isinstance(caught.value, ValueError)
