@@ -57,12 +57,19 @@ def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[tuple[str
 
 
 def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
-    """Einstein summation as numpy.einsum: ``einsum("ij,jk->ik", a, b)`` is a @ b; ellipses broadcast.
+    """Einstein summation as numpy.einsum: ``einsum("ij,jk->ik", a, b)`` is a @ b; ellipses broadcast. The
+    operands may also come as one list of Tensors, torch's ``einsum("ij,jk->ik", [a, b])``.
 
     d/dX_i is the einsum of the upstream gradient with the other operands onto X_i's subscripts.
     """
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
+    if (
+        len(operands) == 1
+        and isinstance(operands[0], (list, tuple))
+        and all(isinstance(x, Tensor) for x in operands[0])
+    ):
+        operands = tuple(operands[0])
     tensors = tuple(_tensor(x) for x in operands)
     terms, output = _explicit(subscripts, [t.shape for t in tensors])
     try:

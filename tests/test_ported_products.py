@@ -150,3 +150,8 @@ def test_avg_pool_without_padding_in_the_count_and_adaptive_pool_match_torch():
     check_like_torch([(2, 3, 7, 7)], _nn_or_torch("avg_pool2d", 3, 2, 1, count_include_pad=False))
     check_like_torch([(2, 3, 7, 7)], _nn_or_torch("adaptive_avg_pool2d", (3, 2)))
     check_like_torch([(2, 3, 7, 7)], _nn_or_torch("adaptive_avg_pool2d", 1))
+
+
+def test_einsum_takes_its_operands_as_one_list_as_torch():
+    check_like_torch([(3,), (3,)], lambda a, b: (torch if is_torch(a) else ag).einsum("i,i->i", [a, b]))
+    check_like_torch([(2, 3, 4), (2, 4, 5)], lambda a, b: (torch if is_torch(a) else ag).einsum("ijk,ikl->jil", [a, b]))
