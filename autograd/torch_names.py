@@ -430,6 +430,16 @@ class TorchNames:
 
     greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> np.ndarray:
+        """torch.Tensor.isclose: |self - other| <= atol + rtol |other| entrywise (a boolean ndarray, as the
+        comparisons); infinities are close to themselves, NaN only with ``equal_nan``."""
+        other = other.data if isinstance(other, Node) else other
+        return np.isclose(_tensor(self).data, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        """torch.Tensor.allclose: whether ``isclose`` holds for every entry."""
+        return bool(np.all(self.isclose(other, rtol, atol, equal_nan)))
+
     # -- products ------------------------------------------------------------------------------------
     def mv(self: Self, vec: Any) -> Self:
         """torch.Tensor.mv: a matrix times a vector (2-D @ 1-D only)."""

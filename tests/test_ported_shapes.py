@@ -445,3 +445,32 @@ def test_meshgrid_defaults_to_numpys_xy_and_refuses_other_indexings():
         np.testing.assert_array_equal(got.data, expected)
     with pytest.raises(ValueError, match="meshgrid: indexing must be 'xy' or 'ij', got 'bad'"):
         ag.meshgrid(x, indexing="bad")
+
+
+# -- isclose -------------------------------------------------------------------------------------------------
+ISCLOSE = {
+    "x.isclose(x)": lambda x: x.isclose(x),
+    "x.isclose(x + 1e-6)": lambda x: x.isclose(x + 1e-6),
+    "x.isclose(x + 1e-9, atol=0.0)": lambda x: x.isclose(x + 1e-9, atol=0.0),
+    "x.isclose(x + 1e-6, rtol=0.01)": lambda x: x.isclose(x + 1e-6, rtol=0.01),
+}
+
+
+@pytest.mark.parametrize("name", ISCLOSE)
+def test_isclose_matches_torch(name):
+    values = np.random.default_rng(3).uniform(-2, 2, (3, 4))
+    got, expected = ISCLOSE[name](Tensor(values)), ISCLOSE[name](torch.tensor(values))
+    np.testing.assert_array_equal(got, expected.numpy())
+
+
+@pytest.mark.parametrize("equal_nan", [False, True])
+def test_isclose_at_infinities_and_nan_matches_torch(equal_nan):
+    edges = [np.inf, -np.inf, np.nan, 0.0, 1e-8]
+    for a in edges:
+        for b in edges:
+            x, y = np.array([a]), np.array([b])
+            expected = torch.tensor(x).isclose(torch.tensor(y), equal_nan=equal_nan).numpy()
+            np.testing.assert_array_equal(Tensor(x).isclose(Tensor(y), equal_nan=equal_nan), expected)
+            assert Tensor(x).allclose(y, equal_nan=equal_nan) == torch.tensor(x).allclose(
+                torch.tensor(y), equal_nan=equal_nan
+            )
