@@ -10,7 +10,7 @@ from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node, backward_order, increment_version
-from .cumulative import cummax, cummin, cumprod, cumsum, diff
+from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
 from .functional import grad
@@ -104,6 +104,7 @@ register_array_functions(
     flip=flip,
     gather=gather,
     inner=inner,
+    logcumsumexp=logcumsumexp,
     masked_fill=masked_fill,
     moveaxis=moveaxis,
     outer=outer,
@@ -178,6 +179,7 @@ __all__ = [
     "kron",
     "linear",
     "linspace",
+    "logcumsumexp",
     "masked_fill",
     "matmul",
     "meshgrid",

@@ -1,4 +1,5 @@
-"""Running sums, products, extremes and differences: numpy's cumsum, cumprod, diff and torch's cummax, cummin.
+"""Running sums, products, extremes and differences: numpy's cumsum, cumprod, diff and torch's cummax, cummin,
+logcumsumexp.
 
 ``cumsum`` is a primitive (rule in :mod:`autograd.derivatives.cumulative`); ``cumprod`` and
 ``diff`` are composites, so their gradients are those of the ops they are made of, and ``cummax``/``cummin``
@@ -18,7 +19,7 @@ from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate
 from .torch_keywords import ValuesAndIndices
 
-__all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff"]
+__all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp"]
 
 
 def _tensor(x: TensorLike) -> Tensor:
@@ -66,6 +67,18 @@ def cumprod(a: TensorLike, axis: int | None = None) -> Tensor:
     lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
     prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), 1.0)
     return _like_input(prefixes.prod(axis=-1).swapaxes(along, -1), a, axis)
+
+
+def logcumsumexp(a: TensorLike, axis: int) -> Tensor:
+    """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis``, each as a logsumexp of its prefix
+    (an (..., n, n) stack with -inf after position j), so no prefix overflows or underflows; d/da_k =
+    sum_{j >= k} g_j softmax_j(a)_k. O(n^2) per row, as cumprod."""
+    x, along = _flattened_or_axis(_tensor(a), axis, "logcumsumexp")
+    rows = x.swapaxes(along, -1)
+    n = rows.shape[-1]
+    lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
+    prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), -np.inf)
+    return _like_input(prefixes.logsumexp(axis=-1).swapaxes(along, -1), a, axis)
 
 
 def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> ValuesAndIndices:

@@ -513,6 +513,10 @@ class TorchNames:
         safe = x._where(zero, 1.0, total)
         return x._where(zero, 0.0, safe.sqrt() if p == 2 else safe ** (1 / p))
 
+    def logcumsumexp(self: Self, dim: int) -> Self:
+        """torch.Tensor.logcumsumexp: log of the running sum of e^x along ``dim``; see autograd.logcumsumexp."""
+        return array_function("logcumsumexp")(self, dim)
+
     def cummax(self, dim: int) -> ValuesAndIndices:
         """torch.Tensor.cummax: ``(values, indices)`` of the running maximum along ``dim``; see autograd.cummax."""
         return array_function("cummax")(self, dim)

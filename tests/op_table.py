@@ -536,6 +536,9 @@ ROWS: list[Row] = [
           torch=lambda torch, a, axis, _name=name: getattr(torch, _name)(a, axis).values,
           float32_case=Case((np.array([1.0, 2.0]),), {"axis": 0}))
       for name, ufunc in (("cummax", np.maximum), ("cummin", np.minimum))),
+    Row("logcumsumexp", cu.logcumsumexp, lambda a, axis: np.logaddexp.accumulate(a.reshape(-1) if a.ndim == 0 else a,
+        axis=axis).reshape(a.shape), _drawn(cases.running_extreme_inputs()),
+        torch=lambda torch, a, axis: torch.logcumsumexp(a, axis), float32_case=Case((np.array([1.0, 2.0]),), {"axis": 0})),
     Row("diff", cu.diff, _numpy_diff, _drawn(cases.diff_inputs()), torch=_torch_diff,
         float32_case=Case((np.ones(3),), {"n": 1, "axis": 0, "prepend": None, "append": None})),
     Row("sort", so.sort, np.sort, _drawn(cases.sort_inputs()), order2="flat",

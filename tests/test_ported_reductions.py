@@ -258,3 +258,15 @@ def test_a_dim_out_of_range_is_torchs_index_error_and_a_value_error(shape, call)
     with pytest.raises(IndexError, match=r"^\w+: axis -?\d is out of bounds") as caught:
         call(Tensor(np.zeros(shape)))
     assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((4, 5), 0), ((4, 5), 1), ((5,), 0), ((), 0), ((), -1), ((0, 3), 0)])
+def test_logcumsumexp_matches_torch(shape, dim):
+    check_like_torch([shape], lambda x: torch.logcumsumexp(x, dim) if is_torch(x) else x.logcumsumexp(dim))
+
+
+def test_logcumsumexp_over_a_wide_range_neither_overflows_nor_underflows():
+    for values in ([0.0, 100.0], [-1000.0, 0.0, 1000.0], [-np.inf, 0.0, 1.0]):
+        check_like_torch(
+            None, lambda x: torch.logcumsumexp(x, 0) if is_torch(x) else x.logcumsumexp(0), values=[np.array(values)]
+        )
