@@ -829,6 +829,8 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         if dim is not UNSET:
             axes = normalize_axes(torch_dim("squeeze", axis, dim), self.ndim, "squeeze")
             axis = tuple(a for a in axes if self.ndim and self.shape[a] == 1)
+        elif axis is not None:
+            normalize_axes(axis, self.ndim, "squeeze")  # an axis out of range: AxisError, before the length check
         try:
             data = np.squeeze(self.data, axis=axis)
         except ValueError:
@@ -843,6 +845,8 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
             axis = torch_dim("expand_dims", axis, dim)
         if axis is None:
             raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
+        count = 1 if isinstance(axis, (int, np.integer)) else len(tuple(axis))
+        normalize_axes(axis, self.ndim + count, "expand_dims")  # AxisError naming the op for an axis out of range
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
     unsqueeze = expand_dims

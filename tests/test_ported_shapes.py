@@ -474,3 +474,47 @@ def test_isclose_at_infinities_and_nan_matches_torch(equal_nan):
             assert Tensor(x).allclose(y, equal_nan=equal_nan) == torch.tensor(x).allclose(
                 torch.tensor(y), equal_nan=equal_nan
             )
+
+
+@pytest.mark.parametrize(
+    ("shape", "call", "pattern"),
+    [
+        ((4, 3, 6, 6), lambda x: x.squeeze(dim=50), r"squeeze: axis 50 is out of bounds"),
+        ((4, 3, 6, 6), lambda x: x.squeeze(dim=-50), r"squeeze: axis -50 is out of bounds"),
+        ((), lambda x: x.squeeze(dim=1), r"squeeze: axis 1 is out of bounds for an array of dimension 0"),
+        ((4, 3), lambda x: x.unsqueeze(5), r"expand_dims: axis 5 is out of bounds for an array of dimension 3"),
+        ((4, 3), lambda x: x.unsqueeze(-4), r"expand_dims: axis -4 is out of bounds"),
+        ((4, 3), lambda x: x.flip(2), r"flip: axis 2 is out of bounds"),
+        ((4, 3), lambda x: x.transpose(0, 2), r"transpose: axis 2 is out of bounds"),
+    ],
+)
+def test_shape_ops_raise_index_error_for_a_dim_out_of_range_as_torch(shape, call, pattern):
+    with pytest.raises(IndexError):
+        call(torch.zeros(shape))
+    with pytest.raises(IndexError, match=pattern):
+        call(Tensor(np.zeros(shape)))
+
+
+SHAPE_EDGES = {
+    "reshape(()) of a scalar": ((), lambda x: x.reshape(())),
+    "reshape(()) of one entry": ((1,), lambda x: x.reshape(())),
+    "reshape((1, 1, 1)) of a scalar": ((), lambda x: x.reshape((1, 1, 1))),
+    "flip(())": ((4, 3), lambda x: x.flip(())),
+    "squeeze(-1) of a scalar": ((), lambda x: x.squeeze(-1)),
+    "unsqueeze(0) of a scalar": ((), lambda x: x.unsqueeze(0)),
+    "flatten() of a scalar": ((), lambda x: x.flatten()),
+    "expand to a new leading 0": ((4, 3, 1, 6), lambda x: x.expand((0, 1, 4, 3, 2, 6))),
+    "expand a 1 to 0": ((4, 3, 1, 6), lambda x: x.expand((4, 3, 0, 6))),
+    "expand a scalar": ((), lambda x: x.expand((4, 3, 2, 6))),
+    "permute(()) of a scalar": ((), lambda x: x.permute(())),
+    "x[None] of a scalar": ((), lambda x: x[None]),
+    "slice both ends out of range": ((3, 3, 3), lambda x: x[-15:-7]),
+    "double slice": ((4, 4), lambda x: x[:, 1:2][1:2]),
+    "stack then slice": ((4,), lambda x: (torch if is_torch(x) else ag).stack([x, x * 2, x * 3])[1, :]),
+}
+
+
+@pytest.mark.parametrize("name", SHAPE_EDGES)
+def test_shape_op_at_edge_shapes_matches_torch(name):
+    shape, call = SHAPE_EDGES[name]
+    check_like_torch([shape], call)
