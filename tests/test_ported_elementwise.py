@@ -9,10 +9,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from torch_oracle import check_like_torch, is_torch
 
 import autograd as ag
 from autograd import Tensor
+from autograd.testing import broadcastable_shapes
 
 torch = pytest.importorskip("torch")
 
@@ -332,3 +335,33 @@ def test_a_comparison_mask_combines_with_a_boolean_tensor():
 def test_bitwise_operators_refuse_float_tensors_naming_the_op(call):
     with pytest.raises(TypeError, match=r"\w+: needs integer or boolean tensors, got dtypes float64"):
         call(Tensor(np.array([1.5])))
+
+
+# -- properties: any broadcastable pair, either operand a Python number -----------------------------------
+PROPERTY_OPS = {
+    "add": lambda x, y: x + y,
+    "sub": lambda x, y: x - y,
+    "mul": lambda x, y: x * y,
+    "div": lambda x, y: x / y,
+    "pow": lambda x, y: x**y,
+    "maximum": lambda x, y: (torch if is_torch(x) else ag).maximum(x, y),
+}
+
+
+@given(shapes=broadcastable_shapes(), name=st.sampled_from(sorted(PROPERTY_OPS)))
+def test_binary_op_on_broadcastable_shapes_matches_torch(shapes, name):
+    check_like_torch(list(shapes), PROPERTY_OPS[name], low=0.3, high=2.0)
+
+
+@given(
+    shape=broadcastable_shapes(num_shapes=1).map(lambda shapes: shapes[0]),
+    number=st.sampled_from([-2.5, -1, 0, 0.5, 1, 2, 3.0]),
+    name=st.sampled_from(["add", "sub", "mul", "div", "pow"]),  # torch.maximum takes no Python number
+    number_first=st.booleans(),
+)
+def test_binary_op_with_a_python_number_on_either_side_matches_torch(shape, number, name, number_first):
+    op = PROPERTY_OPS[name]
+    with np.errstate(all="ignore"):  # 0 ** -x, x / 0: IEEE values, which numpy announces
+        check_like_torch(
+            [shape], (lambda x: op(number, x)) if number_first else (lambda x: op(x, number)), low=0.3, high=2.0
+        )

@@ -7,10 +7,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from torch_oracle import check_like_torch, is_torch
 
 import autograd as ag
 from autograd import Tensor
+from autograd.testing import axes_for, shapes
 
 torch = pytest.importorskip("torch")
 
@@ -270,3 +273,17 @@ def test_logcumsumexp_over_a_wide_range_neither_overflows_nor_underflows():
         check_like_torch(
             None, lambda x: torch.logcumsumexp(x, 0) if is_torch(x) else x.logcumsumexp(0), values=[np.array(values)]
         )
+
+
+# -- properties: any shape (empty axes included), any axis or axis tuple -------------------------------------
+@given(
+    data=st.data(), name=st.sampled_from(["sum", "mean", "amax", "amin", "logsumexp", "prod"]), keepdim=st.booleans()
+)
+def test_reduction_over_drawn_axes_matches_torch(data, name, keepdim):
+    shape = data.draw(shapes(max_dims=3, min_side=0, max_side=3))
+    axis = data.draw(axes_for(len(shape), allow_none=False)) if shape else None
+    reduced = range(len(shape)) if axis is None else [a % len(shape) for a in np.atleast_1d(axis)]
+    if name in ("amax", "amin") and any(shape[a] == 0 for a in reduced):
+        return  # the max of an empty slice is an error in both
+    theirs, ours = REDUCTIONS[name]
+    check_like_torch([shape], lambda x: theirs(x, axis, keepdim), lambda x: ours(x, axis, keepdim))
