@@ -8,8 +8,9 @@ higher-order derivatives (``create_graph=True``).
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
+from .backprop import backward_order
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
-from .core import Node, backward_order, increment_version
+from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
@@ -90,6 +91,7 @@ from .tensor_functions import (
     zeros_like,
 )
 from .value import Value
+from .versions import increment_version
 
 # Tensor's ndarray and torch methods (x.cumsum(), x.take(), x.flip(0), ...) call these functions, whose
 # modules import Tensor

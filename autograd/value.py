@@ -23,10 +23,13 @@ from typing import Any, Union
 import numpy as np
 
 from . import shared_math
-from .core import Node, Op, check_in_place_allowed, increment_version, is_grad_enabled
+from .core import Node
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
+from .grad_mode import is_grad_enabled
 from .numpy_functions import NumpyFunctions
+from .op import Op
+from .versions import check_in_place_allowed, increment_version
 
 Number = int | float
 ValueLike = Union["Value", int, float]
