@@ -218,14 +218,16 @@ class Node(NodeCopying):
     def backward(
         self,
         grad: Any = None,
-        *,
-        create_graph: bool = False,
         retain_graph: bool | None = None,
+        create_graph: bool = False,
         inputs: Node | Sequence[Node] | None = None,
+        *,
+        gradient: Any = None,
     ) -> None:
         """Backpropagate from this node, filling ``.grad`` on every node that needs it.
 
-        ``grad`` is the seed dL/dself (1 for a one-element output). With
+        ``grad`` (or torch's name ``gradient``; the arguments come in torch's order) is the
+        seed dL/dself (1 for a one-element output). With
         ``create_graph=True`` the gradients are themselves graph nodes and can be
         differentiated again. ``retain_graph`` is accepted for PyTorch
         compatibility: graphs are never freed by backward, so a second backward
@@ -236,6 +238,10 @@ class Node(NodeCopying):
         ``inputs`` (as torch's): accumulate gradients into these nodes' ``.grad`` only (leaves or
         not), leaving every other ``.grad`` alone; an input the output does not depend on gets none.
         """
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward: got both grad and gradient (torch's name for it); pass one")
+            grad = gradient
         if not self.requires_grad:
             raise RuntimeError(
                 f"backward: this {type(self).__name__} does not require grad and has no graph "
