@@ -27,15 +27,16 @@ from ..shared_math import data_of, where
 
 
 def _base_rule(g, out, x, y):
-    # d/dx x**y = y * x**(y - 1), as PyTorch: 0 at x == y == 0 (not 0 * 0**-1 = nan); elsewhere at x == 0
-    # the IEEE value of 0**(y - 1) (inf for y < 1, so -inf for y = -1), without a divide-by-zero warning.
-    # The base is replaced by 1 at x == y == 0, so the second derivative there is 0 too, not 0 * inf.
+    # d/dx x**y = y * x**(y - 1), as PyTorch: 0 where y == 0 and x**(y - 1) is not finite (not 0 * inf = nan
+    # at x == 0 or where x**-1 overflows, nor nan at x = nan); elsewhere the IEEE value of x**(y - 1) (inf for
+    # y < 1 at x == 0, so -inf for y = -1), without a warning. Only there is the base replaced by 1, so the
+    # second derivative is 0 there too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere.
     exponent_zero = data_of(y) == 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
             return g * y * x ** (y - 1)
-        both_zero = exponent_zero & (data_of(x) == 0)
-        return g * where(both_zero, 0.0, y * where(both_zero, 1.0, x) ** (y - 1))
+        singular = exponent_zero & ~np.isfinite(data_of(x) ** (data_of(y) - 1))
+        return g * where(singular, 0.0, y * where(singular, 1.0, x) ** (y - 1))
 
 
 def _exponent_rule(g, out, x, y):
@@ -74,6 +75,13 @@ def _leaky_relu_rule(g, out, x, alpha):
     return where(x > 0, g, g * alpha)
 
 
+def _elu_rule(g, out, x, alpha):
+    # alpha e^x on the negative side, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64).
+    # e^x is taken of min(x, 0), so a large positive x does not overflow.
+    positive = data_of(x) > 0
+    return where(positive, g, g * alpha * sm.exp(where(positive, 0.0, x)))
+
+
 def _tie_split(g, x, y):
     """Gradient reaching ``x`` from max(x, y): all of it if larger, half on a tie."""
     xd, yd = data_of(x), data_of(y)
@@ -109,7 +117,7 @@ sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
 softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.log(1+e^x) = s(x)
 relu = Op("relu", _relu_rule)                                       # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
-elu = Op("elu", lambda g, out, x, alpha: where(data_of(x) > 0, g, g * (out + alpha)))
+elu = Op("elu", _elu_rule)                                           # 1 where x > 0, else alpha e^x
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
 locally_constant = Op("locally_constant", lambda g, out, x: g * 0, reads_values=False)  # see _flat
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))

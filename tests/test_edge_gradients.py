@@ -1,0 +1,59 @@
+"""Gradients at extreme but legal inputs, and torch's spelling of backward's arguments."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value
+
+
+def test_gradient_of_x_to_the_zero_is_zero_where_x_to_the_minus_one_overflows_or_is_nan():
+    x = Tensor(np.array([5e-324, np.nan, 0.0, -2.0, np.inf]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(5))
+
+
+def test_gradient_of_x_to_a_zero_tensor_exponent_keeps_log_x_for_the_exponent():
+    # d/dy x**y = x**y log x = log x at y = 0 (nan at x = nan); d/dx = 0 (torch gives the same)
+    x = Tensor(np.array([5e-324, np.nan, 2.0]), requires_grad=True)
+    y = Tensor(np.zeros(3), requires_grad=True)
+    (x**y).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(3))
+    np.testing.assert_allclose(y.grad, [math.log(5e-324), np.nan, math.log(2.0)])
+
+
+@pytest.mark.parametrize("at", [-40.0, -300.0, -1.0])
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+def test_elu_gradient_far_on_the_negative_side_is_alpha_e_to_the_x(at, alpha):
+    # elu(x) + alpha cancels to 0 below x = -37; alpha e^x does not
+    x = Tensor(np.array([at]), requires_grad=True)
+    x.elu(alpha).sum().backward()
+    np.testing.assert_allclose(x.grad, [alpha * math.exp(at)], rtol=1e-15)
+    v = Value(at)
+    v.elu(alpha).backward()
+    assert v.grad == pytest.approx(alpha * math.exp(at), rel=1e-15)
+
+
+def test_elu_gradient_of_a_huge_positive_input_is_one_without_overflow_warning():
+    x = Tensor(np.array([1000.0, 1e308]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x.elu().sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+
+
+def test_backward_takes_torchs_gradient_keyword_and_argument_order():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * x).backward(gradient=np.array([1.0, 10.0]))
+    np.testing.assert_array_equal(x.grad, [2.0, 40.0])
+    x.grad = None
+    (x * x).backward(np.array([1.0, 1.0]), None, True)  # torch's order: gradient, retain_graph, create_graph
+    assert isinstance(x.grad, Tensor) and x.grad.requires_grad
+    with pytest.raises(TypeError, match="both grad and gradient"):
+        (x * x).backward(np.ones(2), gradient=np.ones(2))
