@@ -2,7 +2,8 @@
 
 * micrograd-style scalar networks: :class:`Neuron`, :class:`Layer`, :class:`MLP` (over ``Value``);
 * Tensor modules: :class:`Module`, :class:`Parameter`, ``Linear``, ``Sequential``, ``Conv1d``,
-  ``Conv2d``, pooling, ``BatchNorm1d``/``2d``, ``Dropout``, ``Residual``, activations and losses;
+  ``Conv2d``, ``ConvTranspose1d``/``2d``, pooling, ``BatchNorm1d``/``2d``, ``Dropout``, ``Residual``,
+  activations and losses;
 * ``nn.functional`` (stateless ops), ``nn.init``, ``nn.optim``, ``nn.data``,
   ``nn.serialization`` (``nn.save``/``nn.load``), ``nn.models``;
 * training: :func:`fit`, :func:`evaluate`, :func:`predict`, stopping callbacks and gradient reports.
@@ -42,6 +43,7 @@ from .architecture import register_module
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import Dropout1d, Dropout2d
 from .embedding import Embedding
@@ -116,6 +118,8 @@ __all__ = [
     "ConstantPad2d",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",

@@ -31,6 +31,7 @@ from . import (
     activations,
     containers,
     conv,
+    conv_transpose,
     dropout,
     embedding,
     layer_normalization,
@@ -156,6 +157,16 @@ def _conv_config(m: Any) -> dict[str, Any]:
     return {**config, "bias": m.bias is not None, "dtype": _dtype(m)}
 
 
+def _conv_transpose_config(m: Any) -> dict[str, Any]:
+    names = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "dilation")
+    return {**{name: getattr(m, name) for name in names}, "bias": m.bias is not None, "dtype": _dtype(m)}
+
+
+def _conv_transpose_shapes(c: dict[str, Any]) -> Shapes:
+    shapes = {"weight": (c["in_channels"], c["out_channels"] // c["groups"], *c["kernel_size"])}
+    return {**shapes, "bias": (c["out_channels"],)} if c["bias"] else shapes
+
+
 def _swish_config(m: Any) -> dict[str, Any]:
     beta = float(m.beta.data) if m.learnable else m.beta
     return {"beta": beta, "learnable": m.learnable, "dtype": _dtype(m, "beta") if m.learnable else "float32"}
@@ -256,6 +267,12 @@ BLUEPRINTS: dict[str, Blueprint] = {
     ),
     "Conv1d": Blueprint(conv.Conv1d, _conv_config, state_shapes=_conv_shapes),
     "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
+    "ConvTranspose1d": Blueprint(
+        conv_transpose.ConvTranspose1d, _conv_transpose_config, state_shapes=_conv_transpose_shapes
+    ),
+    "ConvTranspose2d": Blueprint(
+        conv_transpose.ConvTranspose2d, _conv_transpose_config, state_shapes=_conv_transpose_shapes
+    ),
     "MaxPool2d": _pool(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False),
     "AvgPool2d": _pool(
         conv.AvgPool2d,

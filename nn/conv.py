@@ -23,11 +23,12 @@ __all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d"]
 
 
 def _conv_parameters(
-    layer: Any, bias: bool, dtype: np.dtype, generator: np.random.Generator
+    layer: Any, bias: bool, dtype: np.dtype, generator: np.random.Generator, shape: tuple[int, ...] | None = None
 ) -> tuple[Parameter, Parameter | None]:
     """torch's initialisation of a convolution's ``(weight, bias)``: weight kaiming_uniform_(a=sqrt(5)),
-    i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), bias from the same range; fan_in = in/groups * kernel size."""
-    shape = (layer.out_channels, layer.in_channels // layer.groups) + layer.kernel_size
+    i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), bias from the same range; fan_in = weight.shape[1] * kernel size
+    (in/groups * kernel size for the default weight ``shape`` (out, in/groups, *kernel))."""
+    shape = shape or (layer.out_channels, layer.in_channels // layer.groups) + layer.kernel_size
     weight = Parameter(np.zeros(shape, dtype=dtype))
     nn_init.kaiming_uniform_(weight, a=math.sqrt(5), rng=generator)
     if not bias:

@@ -31,6 +31,7 @@ from .activations import (
     tanh,
 )
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
+from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .divergence import kl_div
 from .dropout import dropout, dropout1d, dropout2d
@@ -78,6 +79,8 @@ __all__: list[str] = [
     "conv1d",
     "conv2d",
     "conv_output_size",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",

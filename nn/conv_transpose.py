@@ -1,0 +1,175 @@
+"""Transposed convolution layers, torch's ``ConvTranspose1d`` and ``ConvTranspose2d`` (see
+:mod:`nn.functional.conv_transpose`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.conv import pair
+
+from . import functional as F
+from .checks import check_choice, check_float_dtype, check_positive_int, make_generator
+from .conv import _conv_parameters
+from .functional.conv import check_groups, single
+from .functional.conv_transpose import conv_transpose_output_size
+from .module import Module, input_for
+
+__all__ = ["ConvTranspose1d", "ConvTranspose2d"]
+
+
+class _ConvTranspose(Module):
+    """The shared constructor, ``output_size`` and repr of the transposed convolutions over ``dims`` axes."""
+
+    dims = 2
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        name = type(self).__name__
+        self.in_channels = check_positive_int(name, "in_channels", in_channels)
+        self.out_channels = check_positive_int(name, "out_channels", out_channels)
+        self.groups = check_groups(name, groups, self.in_channels, self.out_channels)
+        self.kernel_size = self._tuple(kernel_size, "kernel_size")
+        self.stride = self._tuple(stride, "stride")
+        self.padding = self._tuple(padding, "padding", minimum=0)
+        self.output_padding = self._tuple(output_padding, "output_padding", minimum=0)
+        self.dilation = self._tuple(dilation, "dilation")
+        for extra, step, spread in zip(self.output_padding, self.stride, self.dilation):
+            if extra >= step and extra >= spread:
+                raise ValueError(
+                    f"{name}: output_padding must be smaller than either stride or dilation, got output_padding "
+                    f"{self.output_padding}, stride {self.stride}, dilation {self.dilation}"
+                )
+        if check_choice(name, "padding_mode", padding_mode, ("zeros", "reflect", "replicate", "circular")) != "zeros":
+            raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as torch), got {padding_mode!r}")
+        self.padding_mode = padding_mode
+        dtype = check_float_dtype(name, "dtype", dtype)
+        shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
+        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator(name, "rng", rng), shape)
+
+    def _tuple(self, value: Any, name: str, minimum: int = 1) -> tuple[int, ...]:
+        layer = type(self).__name__
+        return (single(value, name, layer, minimum),) if self.dims == 1 else pair(value, name, layer, minimum)
+
+    def _output_padding(self, x: Tensor, output_size: Sequence[int] | None) -> tuple[int, ...]:
+        """The layer's ``output_padding``, or the one that gives ``output_size`` (its last ``dims`` entries, as
+        torch; each between the smallest size and that size plus stride - 1)."""
+        if output_size is None:
+            return self.output_padding
+        name, sizes = type(self).__name__, tuple(output_size)
+        if len(sizes) not in (self.dims, self.dims + 1, self.dims + 2):
+            raise ValueError(f"{name}: output_size must have {self.dims} entries (or {self.dims + 2}), got {sizes}")
+        sizes = sizes[-self.dims :]
+        geometry = zip(x.shape[-self.dims :], self.kernel_size, self.stride, self.padding, self.dilation)
+        smallest = tuple(conv_transpose_output_size(n, k, s, p, 0, d) for n, k, s, p, d in geometry)
+        largest = tuple(size + s - 1 for size, s in zip(smallest, self.stride))
+        if not all(low <= size <= high for low, size, high in zip(smallest, sizes, largest)):
+            raise ValueError(
+                f"{name}: requested an output size of {sizes}, but valid sizes range from {smallest} to {largest} "
+                f"(for an input of spatial size {x.shape[-self.dims :]})"
+            )
+        return tuple(size - low for size, low in zip(sizes, smallest))
+
+    def extra_repr(self) -> str:
+        """Channels, kernel and stride, then the options that differ from their defaults, in torch's order."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if any(self.padding):
+            text += f", padding={self.padding}"
+        if any(d != 1 for d in self.dilation):
+            text += f", dilation={self.dilation}"
+        if any(self.output_padding):
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        return text + (", bias=False" if self.bias is None else "")
+
+
+class ConvTranspose2d(_ConvTranspose):
+    """2-D transposed convolution layer: ``conv_transpose2d(x, weight, bias, stride, padding, output_padding,
+    groups, dilation)`` on ``(N, C, H, W)``.
+
+    ``weight``: (in_channels, out_channels / groups, kh, kw), torch's layout; ``bias``: (out_channels,) or None.
+    Initialised as torch's: both from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = out_channels / groups *
+    kh * kw. ``forward(x, output_size)`` may ask for an output size instead of ``output_padding``, as torch's.
+    Only ``padding_mode='zeros'`` exists (as torch).
+    """
+
+    dims = 2
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] = 0,
+        output_padding: int | tuple[int, int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, int] = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+            padding_mode, dtype, rng,
+        )  # fmt: skip
+
+    def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Tensor:
+        x = input_for("ConvTranspose2d", x, self.weight)
+        output_padding = self._output_padding(x, output_size)
+        return F.conv_transpose2d(
+            x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+        )
+
+
+class ConvTranspose1d(_ConvTranspose):
+    """1-D transposed convolution layer: ``conv_transpose1d(x, weight, bias, stride, padding, output_padding,
+    groups, dilation)`` on ``(N, C, L)``; ``weight``: (in_channels, out_channels / groups, kernel_size). See
+    :class:`ConvTranspose2d`."""
+
+    dims = 1
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int],
+        stride: int | tuple[int] = 1,
+        padding: int | tuple[int] = 0,
+        output_padding: int | tuple[int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int] = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+            padding_mode, dtype, rng,
+        )  # fmt: skip
+
+    def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Tensor:
+        x = input_for("ConvTranspose1d", x, self.weight)
+        output_padding = self._output_padding(x, output_size)
+        return F.conv_transpose1d(
+            x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+        )
