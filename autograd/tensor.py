@@ -20,13 +20,14 @@ from typing import Any, Union, overload
 
 import numpy as np
 
-from . import shared_math
+from . import shared_math, tensor_shape
 from .array_methods import ArrayMethods
 from .broadcasting import normalize_axes, unbroadcast
 from .core import Node, check_in_place_allowed, increment_version
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
+from .tensor_shape import TensorShape, _raw_index
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 from .torch_names import TorchNames
 from .torch_selection_names import TorchSelectionNames
@@ -82,7 +83,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames):
+class Tensor(TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
@@ -758,138 +759,6 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         if self.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
             raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")
 
-    # -- shape -------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        """Same data in a new shape (one dimension may be -1)."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            data = self.data.reshape(shape)
-        except ValueError:
-            raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
-        if data.shape == self.shape:
-            return self
-        return self._view(data, ar.reshape, {"shape": data.shape})
-
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute axes: numpy's ``transpose(axes)`` or ``transpose(*axes)``, all reversed if none given.
-
-        Two axes given apart are torch's ``transpose(dim0, dim1)``, which swaps them: ``x.transpose(1, 2)``,
-        ``k.transpose(-2, -1)``, and also ``m.transpose(0, 1)`` on a matrix, which numpy would read as the
-        identity permutation. A tuple (``transpose((0, 1))``) and ``permute`` always give the permutation.
-        """
-        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
-            return self._swapped(axes[0], axes[1], "transpose")
-        return self._permuted(axes, "transpose")
-
-    def permute(self, *dims: Any) -> Tensor:
-        """Permute axes as ``dims`` orders them (``x.permute(2, 0, 1)`` or ``x.permute((2, 0, 1))``)."""
-        return self._permuted(dims, "permute")
-
-    def _permuted(self, axes: tuple, op: str) -> Tensor:
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not axes:
-            axes = tuple(range(self.ndim - 1, -1, -1))
-        in_range = len(axes) == self.ndim and all(-self.ndim <= a < self.ndim for a in axes)
-        if not in_range or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}")
-        axes = tuple(a % self.ndim for a in axes)
-        return self._view(self.data.transpose(axes), ar.transpose, {"axes": axes})
-
-    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Exchange two axes (torch's ``transpose(dim0, dim1)``)."""
-        return self._swapped(axis1, axis2, "swapaxes")
-
-    def _swapped(self, axis1: int, axis2: int, op: str) -> Tensor:
-        first, second = normalize_axes(axis1, self.ndim, op), normalize_axes(axis2, self.ndim, op)
-        if self.ndim == 0:  # axes 0 and -1 of a 0-d tensor, as torch: nothing to swap
-            return self
-        axes = list(range(self.ndim))
-        axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
-        return self._permuted(tuple(axes), op)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        """Merge axes start_dim..end_dim into one (all of them by default)."""
-        if self.ndim == 0:
-            return self.reshape(1)
-        (start,) = normalize_axes(start_dim, self.ndim, "flatten")
-        (end,) = normalize_axes(end_dim, self.ndim, "flatten")
-        if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
-        merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
-        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
-
-    def squeeze(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
-        """Drop length-1 axes (only ``axis`` if given; an ``axis`` of another length is a ValueError, as numpy).
-
-        torch's spelling ``squeeze(dim=d)`` (an int or a tuple) drops those of the axes ``d`` that have
-        length 1 and leaves the others, as torch.
-        """
-        if dim is not UNSET:
-            axes = normalize_axes(torch_dim("squeeze", axis, dim), self.ndim, "squeeze")
-            axis = tuple(a for a in axes if self.ndim and self.shape[a] == 1)
-        elif axis is not None:
-            normalize_axes(axis, self.ndim, "squeeze")  # an axis out of range: AxisError, before the length check
-        try:
-            data = np.squeeze(self.data, axis=axis)
-        except ValueError:
-            raise ValueError(
-                f"squeeze: cannot select an axis of length != 1 in shape {self.shape} (axis={axis})"
-            ) from None
-        return self.reshape(data.shape)
-
-    def expand_dims(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
-        """Insert length-1 axes at ``axis`` (torch's ``dim``; alias ``unsqueeze``)."""
-        if dim is not UNSET:
-            axis = torch_dim("expand_dims", axis, dim)
-        if axis is None:
-            raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
-        count = 1 if isinstance(axis, (int, np.integer)) else len(tuple(axis))
-        normalize_axes(axis, self.ndim + count, "expand_dims")  # AxisError naming the op for an axis out of range
-        return self.reshape(np.expand_dims(self.data, axis).shape)
-
-    unsqueeze = expand_dims
-
-    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
-        """Broadcast to ``shape``; the gradient is summed back (unbroadcast)."""
-        shape = tuple(shape)
-        try:
-            data = np.broadcast_to(self.data, shape)
-        except ValueError:
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
-        return self._view(data, ar.broadcast_to, {"shape": shape})
-
-    def pad(self, pad_width: Any, constant_values: float = 0) -> Tensor:
-        """Constant padding with numpy's ``pad_width``; the gradient is the un-padded window."""
-        widths = tuple(tuple(int(w) for w in pair) for pair in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
-        if any(w < 0 for pair in widths for w in pair):
-            raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
-        data = np.pad(self.data, widths, constant_values=constant_values)
-        return Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
-
-    # -- indexing --------------------------------------------------------------
-    def __getitem__(self, index: Any) -> Tensor:
-        index = _raw_index(index)
-        try:
-            data = self.data[index]
-        except IndexError as error:
-            raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
-        if not isinstance(data, np.ndarray):
-            data = np.asarray(data)
-        return self._view(data, ar.getitem, {"index": index})
-
-    def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:
-        """The output of a shape op; when it shares memory with this tensor it shares its version counter too."""
-        out = Tensor._from_op(data, op, (self,), attrs)
-        if np.may_share_memory(data, self.data):
-            out._version = self._shared_version()
-        return out
-
-    def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
-        data = shared_math.scatter_add(self.data, index, shape)
-        return Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
-
     @staticmethod
     def _where(condition: Any, x: Any, y: Any) -> Tensor:
         return where(condition, x, y)
@@ -958,6 +827,10 @@ class Tensor(Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
         return contribution
 
 
+# The mixins' modules create Tensors but cannot import this module, which imports them: hand them the class.
+tensor_shape._Tensor = Tensor
+
+
 def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
     """``x`` where ``condition`` else ``y`` (condition is not differentiated)."""
     condition = np.asarray(condition.data if isinstance(condition, Node) else condition, dtype=bool)
@@ -982,14 +855,3 @@ def _bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:
 def _scaled(other: Any, alpha: float) -> Any:
     """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
     return alpha * (other.data if isinstance(other, Node) else np.asarray(other))
-
-
-def _raw_index(index: Any) -> Any:
-    """Replace Tensors and lists inside an index by ndarrays."""
-    if isinstance(index, tuple):
-        return tuple(_raw_index(part) for part in index)
-    if isinstance(index, Node):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index

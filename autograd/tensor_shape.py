@@ -1,0 +1,178 @@
+"""Tensor's shape and indexing methods: ``reshape``, ``transpose``/``permute``/``swapaxes``, ``flatten``,
+``squeeze``/``expand_dims`` (``unsqueeze``), ``broadcast_to``, ``pad``, and ``t[index]`` with its adjoint.
+
+:class:`TensorShape` holds them and :class:`~autograd.tensor.Tensor` inherits them (a mixin, as
+:mod:`autograd.array_methods`). An output that shares memory with its input shares the input's version
+counter too (:meth:`TensorShape._view`), so an in-place change through either is caught by backward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import shared_math
+from .broadcasting import normalize_axes
+from .core import Node
+from .derivatives import arrays as ar
+from .torch_keywords import UNSET, torch_dim
+
+if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
+    from .tensor import Tensor
+
+__all__ = ["TensorShape"]
+
+#: autograd.tensor.Tensor, the class of the outputs. Tensor inherits these methods, so autograd.tensor
+#: imports this module, not the reverse: it sets this name once the class exists.
+_Tensor: Any = None
+
+
+class TensorShape:
+    """Tensor's shape and indexing methods (a mixin: :class:`~autograd.tensor.Tensor` inherits them)."""
+
+    __slots__ = ()
+
+    # -- shape -------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        """Same data in a new shape (one dimension may be -1)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        try:
+            data = self.data.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
+        if data.shape == self.shape:
+            return self
+        return self._view(data, ar.reshape, {"shape": data.shape})
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute axes: numpy's ``transpose(axes)`` or ``transpose(*axes)``, all reversed if none given.
+
+        Two axes given apart are torch's ``transpose(dim0, dim1)``, which swaps them: ``x.transpose(1, 2)``,
+        ``k.transpose(-2, -1)``, and also ``m.transpose(0, 1)`` on a matrix, which numpy would read as the
+        identity permutation. A tuple (``transpose((0, 1))``) and ``permute`` always give the permutation.
+        """
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+            return self._swapped(axes[0], axes[1], "transpose")
+        return self._permuted(axes, "transpose")
+
+    def permute(self, *dims: Any) -> Tensor:
+        """Permute axes as ``dims`` orders them (``x.permute(2, 0, 1)`` or ``x.permute((2, 0, 1))``)."""
+        return self._permuted(dims, "permute")
+
+    def _permuted(self, axes: tuple, op: str) -> Tensor:
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        if not axes:
+            axes = tuple(range(self.ndim - 1, -1, -1))
+        in_range = len(axes) == self.ndim and all(-self.ndim <= a < self.ndim for a in axes)
+        if not in_range or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}")
+        axes = tuple(a % self.ndim for a in axes)
+        return self._view(self.data.transpose(axes), ar.transpose, {"axes": axes})
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Exchange two axes (torch's ``transpose(dim0, dim1)``)."""
+        return self._swapped(axis1, axis2, "swapaxes")
+
+    def _swapped(self, axis1: int, axis2: int, op: str) -> Tensor:
+        first, second = normalize_axes(axis1, self.ndim, op), normalize_axes(axis2, self.ndim, op)
+        if self.ndim == 0:  # axes 0 and -1 of a 0-d tensor, as torch: nothing to swap
+            return self
+        axes = list(range(self.ndim))
+        axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
+        return self._permuted(tuple(axes), op)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes start_dim..end_dim into one (all of them by default)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        (start,) = normalize_axes(start_dim, self.ndim, "flatten")
+        (end,) = normalize_axes(end_dim, self.ndim, "flatten")
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+
+    def squeeze(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
+        """Drop length-1 axes (only ``axis`` if given; an ``axis`` of another length is a ValueError, as numpy).
+
+        torch's spelling ``squeeze(dim=d)`` (an int or a tuple) drops those of the axes ``d`` that have
+        length 1 and leaves the others, as torch.
+        """
+        if dim is not UNSET:
+            axes = normalize_axes(torch_dim("squeeze", axis, dim), self.ndim, "squeeze")
+            axis = tuple(a for a in axes if self.ndim and self.shape[a] == 1)
+        elif axis is not None:
+            normalize_axes(axis, self.ndim, "squeeze")  # an axis out of range: AxisError, before the length check
+        try:
+            data = np.squeeze(self.data, axis=axis)
+        except ValueError:
+            raise ValueError(
+                f"squeeze: cannot select an axis of length != 1 in shape {self.shape} (axis={axis})"
+            ) from None
+        return self.reshape(data.shape)
+
+    def expand_dims(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
+        """Insert length-1 axes at ``axis`` (torch's ``dim``; alias ``unsqueeze``)."""
+        if dim is not UNSET:
+            axis = torch_dim("expand_dims", axis, dim)
+        if axis is None:
+            raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
+        count = 1 if isinstance(axis, (int, np.integer)) else len(tuple(axis))
+        normalize_axes(axis, self.ndim + count, "expand_dims")  # AxisError naming the op for an axis out of range
+        return self.reshape(np.expand_dims(self.data, axis).shape)
+
+    unsqueeze = expand_dims
+
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """Broadcast to ``shape``; the gradient is summed back (unbroadcast)."""
+        shape = tuple(shape)
+        try:
+            data = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
+        return self._view(data, ar.broadcast_to, {"shape": shape})
+
+    def pad(self, pad_width: Any, constant_values: float = 0) -> Tensor:
+        """Constant padding with numpy's ``pad_width``; the gradient is the un-padded window."""
+        widths = tuple(tuple(int(w) for w in pair) for pair in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
+        if any(w < 0 for pair in widths for w in pair):
+            raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
+        data = np.pad(self.data, widths, constant_values=constant_values)
+        return _Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
+
+    # -- indexing --------------------------------------------------------------
+    def __getitem__(self, index: Any) -> Tensor:
+        index = _raw_index(index)
+        try:
+            data = self.data[index]
+        except IndexError as error:
+            raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
+        if not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+        return self._view(data, ar.getitem, {"index": index})
+
+    def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:
+        """The output of a shape op; when it shares memory with this tensor it shares its version counter too."""
+        out = _Tensor._from_op(data, op, (self,), attrs)
+        if np.may_share_memory(data, self.data):
+            out._version = self._shared_version()
+        return out
+
+    def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
+        data = shared_math.scatter_add(self.data, index, shape)
+        return _Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
+
+
+def _raw_index(index: Any) -> Any:
+    """Replace Tensors and lists inside an index by ndarrays."""
+    if isinstance(index, tuple):
+        return tuple(_raw_index(part) for part in index)
+    if isinstance(index, Node):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
