@@ -39,7 +39,7 @@ from .grad_mode import _mode, enable_grad, is_grad_enabled, no_grad, set_grad_en
 from .node_copying import NodeCopying
 from .op import Op
 from .versions import VersionCounter, _ticks, increment_version, rebase_history
-from .versions import check_in_place_allowed as check_in_place_allowed  # tensor.py imports it from here
+from .versions import check_in_place_allowed as check_in_place_allowed  # tensor_in_place.py imports it from here
 
 __all__ = [
     "Node",

@@ -20,14 +20,15 @@ from typing import Any, Union, overload
 
 import numpy as np
 
-from . import shared_math, tensor_shape
+from . import shared_math, tensor_in_place, tensor_shape
 from .array_methods import ArrayMethods
 from .broadcasting import normalize_axes, unbroadcast
-from .core import Node, check_in_place_allowed, increment_version
+from .core import Node
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
-from .tensor_shape import TensorShape, _raw_index
+from .tensor_in_place import TensorInPlace
+from .tensor_shape import TensorShape
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 from .torch_names import TorchNames
 from .torch_selection_names import TorchSelectionNames
@@ -83,7 +84,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames):
+class Tensor(TensorInPlace, TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
@@ -265,120 +266,6 @@ class Tensor(TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchS
 
     def __abs__(self) -> Tensor:
         return self.abs()
-
-    # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
-    def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
-        other = _operand(other, self.data, op)
-        check_in_place_allowed(self, other, op)
-        try:
-            ufunc(self.data, other.data, out=self.data, casting="same_kind")
-        except TypeError:
-            raise TypeError(
-                f"{op}: the result of {self.dtype} {op[0]} {other.dtype} cannot be stored in place in a "
-                f"{self.dtype} tensor"
-            ) from None
-        except ValueError as error:
-            if not self.data.flags.writeable:
-                raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
-            raise ValueError(
-                f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
-                f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
-            ) from None
-        increment_version(self)
-        return self
-
-    def __iadd__(self, other: TensorLike) -> Tensor:
-        """``t += x`` in place (inside ``no_grad()`` or on tensors that do not require grad)."""
-        return self._in_place(other, np.add, "+=")
-
-    def __isub__(self, other: TensorLike) -> Tensor:
-        """``t -= x`` in place: the manual step ``with no_grad(): p -= lr * p.grad``."""
-        return self._in_place(other, np.subtract, "-=")
-
-    def __imul__(self, other: TensorLike) -> Tensor:
-        """``t *= x`` in place."""
-        return self._in_place(other, np.multiply, "*=")
-
-    def __itruediv__(self, other: TensorLike) -> Tensor:
-        """``t /= x`` in place (float tensors; numpy's casting rules)."""
-        return self._in_place(other, np.true_divide, "/=")
-
-    # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
-    def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
-        """``t += alpha * other`` in place (``torch.Tensor.add_``)."""
-        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.add, "add_")
-
-    def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
-        """``t -= alpha * other`` in place (``torch.Tensor.sub_``)."""
-        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.subtract, "sub_")
-
-    def mul_(self, other: TensorLike) -> Tensor:
-        """``t *= other`` in place (``torch.Tensor.mul_``)."""
-        return self._in_place(other, np.multiply, "mul_")
-
-    def div_(self, other: TensorLike) -> Tensor:
-        """``t /= other`` in place (``torch.Tensor.div_``)."""
-        return self._in_place(other, np.true_divide, "div_")
-
-    def clamp_(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
-        """Clamp into [min, max] in place (``torch.Tensor.clamp_``; alias ``clip_``)."""
-        check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
-        if min is None and max is None:
-            raise ValueError("clamp_: at least one of min and max must be given")
-        low, high = (b.data if isinstance(b, Node) else b for b in (min, max))
-        try:
-            np.clip(self.data, low, high, out=self.data, casting="same_kind")
-        except ValueError as error:
-            raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
-        increment_version(self)
-        return self
-
-    clip_ = clamp_
-
-    def zero_(self) -> Tensor:
-        """Set every element to 0 in place (``torch.Tensor.zero_``)."""
-        return self._fill(0, "zero_")
-
-    def fill_(self, value: float) -> Tensor:
-        """Set every element to ``value`` in place (``torch.Tensor.fill_``)."""
-        return self._fill(value, "fill_")
-
-    def _fill(self, value: Any, op: str) -> Tensor:
-        check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
-        self.data.fill(value.item() if isinstance(value, Tensor) else value)
-        increment_version(self)
-        return self
-
-    def copy_(self, source: TensorLike) -> Tensor:
-        """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
-        check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
-        data = source.data if isinstance(source, Node) else source
-        try:
-            np.copyto(self.data, data, casting="same_kind")
-        except TypeError:
-            raise TypeError(f"copy_: cannot copy {np.asarray(data).dtype} data into a {self.dtype} tensor") from None
-        except ValueError:
-            if not self.data.flags.writeable:
-                raise ValueError(f"copy_: this tensor's data is read-only (shape {self.shape})") from None
-            raise ValueError(
-                f"copy_: cannot copy data of shape {np.shape(data)} into a tensor of shape {self.shape}"
-            ) from None
-        increment_version(self)
-        return self
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators)."""
-        check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
-        index = _raw_index(index)
-        try:
-            self.data[index] = value.data if isinstance(value, Node) else value
-        except IndexError as error:
-            raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
-        except ValueError as error:
-            if not self.data.flags.writeable:
-                raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
-            raise ValueError(f"setitem: {error} (tensor shape {self.shape})") from None
-        increment_version(self)
 
     def __matmul__(self, other: TensorLike) -> Tensor:
         return self.matmul(other)
@@ -828,7 +715,8 @@ class Tensor(TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchS
 
 
 # The mixins' modules create Tensors but cannot import this module, which imports them: hand them the class.
-tensor_shape._Tensor = Tensor
+tensor_in_place._Tensor = tensor_shape._Tensor = Tensor
+tensor_in_place._operand = _operand
 
 
 def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
@@ -850,8 +738,3 @@ def _bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:
     if value is not None:
         raise TypeError(f"clip: got both {name}={value!r} and {alias}={alias_value!r} (the same bound); pass one")
     return alias_value
-
-
-def _scaled(other: Any, alpha: float) -> Any:
-    """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
-    return alpha * (other.data if isinstance(other, Node) else np.asarray(other))

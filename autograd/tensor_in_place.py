@@ -1,0 +1,154 @@
+"""Tensor's in-place changes: ``t += x`` (and ``-=``, ``*=``, ``/=``), torch's ``add_``/``sub_``/``mul_``/``div_``,
+``clamp_``, ``zero_``, ``fill_``, ``copy_``, and ``t[index] = x``.
+
+:class:`TensorInPlace` holds them and :class:`~autograd.tensor.Tensor` inherits them (a mixin). They record
+no graph, so they are refused while one is being recorded for this tensor or the operand
+(:func:`~autograd.versions.check_in_place_allowed`): use them inside ``no_grad()`` (an optimizer step) or
+on tensors that need no gradient. Each change bumps the tensor's version counter, shared with its views
+(:func:`~autograd.versions.increment_version`), so backward through an op that saved the old data fails.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .core import Node, check_in_place_allowed, increment_version
+from .tensor_shape import _raw_index
+
+if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
+    from .tensor import Tensor, TensorLike
+
+__all__ = ["TensorInPlace"]
+
+#: autograd.tensor.Tensor and its operand conversion (numbers, arrays and lists to constant Tensors).
+#: Tensor inherits these methods, so autograd.tensor imports this module, not the reverse: it sets both
+#: names once the class exists.
+_Tensor: Any = None
+_operand: Any = None
+
+
+class TensorInPlace:
+    """Tensor's in-place methods (a mixin: :class:`~autograd.tensor.Tensor` inherits them)."""
+
+    __slots__ = ()
+
+    # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
+    def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
+        other = _operand(other, self.data, op)
+        check_in_place_allowed(self, other, op)
+        try:
+            ufunc(self.data, other.data, out=self.data, casting="same_kind")
+        except TypeError:
+            raise TypeError(
+                f"{op}: the result of {self.dtype} {op[0]} {other.dtype} cannot be stored in place in a "
+                f"{self.dtype} tensor"
+            ) from None
+        except ValueError as error:
+            if not self.data.flags.writeable:
+                raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(
+                f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
+                f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
+            ) from None
+        increment_version(self)
+        return self
+
+    def __iadd__(self, other: TensorLike) -> Tensor:
+        """``t += x`` in place (inside ``no_grad()`` or on tensors that do not require grad)."""
+        return self._in_place(other, np.add, "+=")
+
+    def __isub__(self, other: TensorLike) -> Tensor:
+        """``t -= x`` in place: the manual step ``with no_grad(): p -= lr * p.grad``."""
+        return self._in_place(other, np.subtract, "-=")
+
+    def __imul__(self, other: TensorLike) -> Tensor:
+        """``t *= x`` in place."""
+        return self._in_place(other, np.multiply, "*=")
+
+    def __itruediv__(self, other: TensorLike) -> Tensor:
+        """``t /= x`` in place (float tensors; numpy's casting rules)."""
+        return self._in_place(other, np.true_divide, "/=")
+
+    # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
+    def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        """``t += alpha * other`` in place (``torch.Tensor.add_``)."""
+        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.add, "add_")
+
+    def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        """``t -= alpha * other`` in place (``torch.Tensor.sub_``)."""
+        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.subtract, "sub_")
+
+    def mul_(self, other: TensorLike) -> Tensor:
+        """``t *= other`` in place (``torch.Tensor.mul_``)."""
+        return self._in_place(other, np.multiply, "mul_")
+
+    def div_(self, other: TensorLike) -> Tensor:
+        """``t /= other`` in place (``torch.Tensor.div_``)."""
+        return self._in_place(other, np.true_divide, "div_")
+
+    def clamp_(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
+        """Clamp into [min, max] in place (``torch.Tensor.clamp_``; alias ``clip_``)."""
+        check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
+        if min is None and max is None:
+            raise ValueError("clamp_: at least one of min and max must be given")
+        low, high = (b.data if isinstance(b, Node) else b for b in (min, max))
+        try:
+            np.clip(self.data, low, high, out=self.data, casting="same_kind")
+        except ValueError as error:
+            raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
+        increment_version(self)
+        return self
+
+    clip_ = clamp_
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place (``torch.Tensor.zero_``)."""
+        return self._fill(0, "zero_")
+
+    def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value`` in place (``torch.Tensor.fill_``)."""
+        return self._fill(value, "fill_")
+
+    def _fill(self, value: Any, op: str) -> Tensor:
+        check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
+        self.data.fill(value.item() if isinstance(value, _Tensor) else value)
+        increment_version(self)
+        return self
+
+    def copy_(self, source: TensorLike) -> Tensor:
+        """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
+        check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
+        data = source.data if isinstance(source, Node) else source
+        try:
+            np.copyto(self.data, data, casting="same_kind")
+        except TypeError:
+            raise TypeError(f"copy_: cannot copy {np.asarray(data).dtype} data into a {self.dtype} tensor") from None
+        except ValueError:
+            if not self.data.flags.writeable:
+                raise ValueError(f"copy_: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(
+                f"copy_: cannot copy data of shape {np.shape(data)} into a tensor of shape {self.shape}"
+            ) from None
+        increment_version(self)
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators)."""
+        check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
+        index = _raw_index(index)
+        try:
+            self.data[index] = value.data if isinstance(value, Node) else value
+        except IndexError as error:
+            raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
+        except ValueError as error:
+            if not self.data.flags.writeable:
+                raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(f"setitem: {error} (tensor shape {self.shape})") from None
+        increment_version(self)
+
+
+def _scaled(other: Any, alpha: float) -> Any:
+    """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
+    return alpha * (other.data if isinstance(other, Node) else np.asarray(other))
