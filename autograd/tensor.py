@@ -7,6 +7,12 @@ aliases are documented where they exist (``permute`` = ``transpose``,
 methods also take torch's ``dim=``/``keepdim=`` (autograd.torch_keywords), and
 more of torch's method names come from autograd.torch_names.
 
+This module holds the class, its properties, arithmetic, comparisons, elementwise functions and the
+hooks the graph core calls. Its other methods come from mixins, one job per file: shape and indexing
+(autograd.tensor_shape), reductions and softmax (autograd.tensor_reductions), in-place changes
+(autograd.tensor_in_place), numpy's names (autograd.numpy_functions, autograd.array_methods) and
+torch's (autograd.torch_names, autograd.torch_selection_names).
+
 ``.grad`` is None until a backward pass, then an ndarray of the tensor's shape
 and dtype. Gradient arrays may share memory with other nodes' gradients: treat
 them as read-only (the library never modifies a ``.grad`` in place).
@@ -14,22 +20,21 @@ them as read-only (the library never modifies a ``.grad`` in place).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
-from typing import Any, Union, overload
+from typing import Any, Union
 
 import numpy as np
 
-from . import shared_math, tensor_in_place, tensor_shape
+from . import shared_math, tensor_in_place, tensor_reductions, tensor_shape
 from .array_methods import ArrayMethods
-from .broadcasting import normalize_axes, unbroadcast
+from .broadcasting import unbroadcast
 from .core import Node
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
 from .tensor_in_place import TensorInPlace
+from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
-from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 from .torch_names import TorchNames
 from .torch_selection_names import TorchSelectionNames
 
@@ -84,7 +89,9 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
-class Tensor(TensorInPlace, TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames):
+class Tensor(
+    TensorInPlace, TensorReductions, TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
+):
     """An n-dimensional array that records the operations applied to it.
 
     Like ``numpy.array`` and ``torch.tensor``, ``Tensor(data)`` copies ``data``, so
@@ -412,240 +419,6 @@ class Tensor(TensorInPlace, TensorShape, Node, NumpyFunctions, ArrayMethods, Tor
         """Elementwise smaller value; ties split the gradient evenly."""
         return self._binary(other, ew.minimum, np.minimum)
 
-    # -- reductions ------------------------------------------------------------
-    def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool) -> Tensor:
-        # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper
-        axes = normalize_axes(axis, self.data.ndim, op.name)
-        data = np.asarray(reduce(self.data, axis=axes, keepdims=keepdims))
-        return Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
-
-    def sum(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-    ) -> Tensor:
-        """Sum over ``axis`` (all if None; torch's ``dim``/``keepdim`` are aliases); the gradient is broadcast back."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction("sum", axis, keepdims, dim, keepdim)
-        return self._reduce(ar.sum_, np.add.reduce, axis, keepdims)
-
-    def mean(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-    ) -> Tensor:
-        """Mean over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = 1/n."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction("mean", axis, keepdims, dim, keepdim)
-        data = self.data
-        if data.dtype.kind == "f" and data.dtype.itemsize >= 4:
-            # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
-            axes = normalize_axes(axis, data.ndim, "mean")
-            count = math.prod(data.shape[a] for a in axes)
-            total = np.add.reduce(data, axis=axes, keepdims=keepdims)
-            if count:
-                mean = np.asarray(total / count)
-            else:
-                with np.errstate(invalid="ignore"):  # the mean of an empty slice is nan, as torch's, without a warning
-                    mean = np.asarray(total / count)
-            return Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
-        return self._reduce(ar.mean, np.mean, axis, keepdims)
-
-    def prod(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-    ) -> Tensor:
-        """Product over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = product of the other
-        entries of x_i's slice (computed directly, so zeros are handled exactly)."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction("prod", axis, keepdims, dim, keepdim)
-        return self._reduce(ar.prod, np.multiply.reduce, axis, keepdims)
-
-    def var(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        ddof: float | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-        unbiased: bool | None = None,
-        correction: float | None = None,
-    ) -> Tensor:
-        """Variance sum((x - mean)**2) / (n - ddof) over ``axis``.
-
-        numpy's spelling (``axis``, ``ddof``) has numpy's default ddof=0, the biased estimator. torch's
-        spelling has torch's default, the unbiased ddof=1: if any of ``dim``, ``keepdim``, ``unbiased`` or
-        ``correction`` is given, ddof is ``correction`` (1 by default; 0 with ``unbiased=False``). An
-        explicit ``ddof`` always wins; giving two of ddof/unbiased/correction is a TypeError. d/dx_i =
-        2 (x_i - mean) / (n - ddof). n - ddof <= 0 is a ValueError (torch returns nan or inf instead).
-        """
-        arguments = variance_arguments("var", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        return self._variance("var", *arguments)
-
-    def _variance(self, op: str, axis: Any, ddof: float, keepdims: bool) -> Tensor:
-        axes = normalize_axes(axis, self.ndim, op)
-        count = math.prod(self.shape[a] for a in axes)
-        if count - ddof <= 0:
-            raise ValueError(
-                f"{op}: ddof={ddof} leaves no degrees of freedom for {count} elements per slice "
-                f"(shape {self.shape}, axis={axis})"
-            )
-        centred = self - self.mean(axis=axes, keepdims=True)
-        return (centred * centred).sum(axis=axes, keepdims=keepdims) / (count - ddof)
-
-    def std(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        ddof: float | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-        unbiased: bool | None = None,
-        correction: float | None = None,
-    ) -> Tensor:
-        """Standard deviation sqrt(var); d/dx_i = (x_i - mean) / ((n - ddof) std), taken as 0 where
-        std = 0 (a constant slice, a slice of one element, a 0-d tensor), as PyTorch does.
-
-        ddof follows ``var``: numpy's spelling defaults to 0, torch's (``dim``, ``keepdim``, ``unbiased``,
-        ``correction``) to 1.
-        """
-        arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        var = self._variance("std", *arguments)
-        constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
-        return shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
-
-    @overload
-    def max(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *, keepdim: bool = ...
-    ) -> Tensor: ...
-    @overload
-    def max(self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
-    def max(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-    ) -> Tensor | ValuesAndIndices:
-        """Maximum over ``axis``; tied maxima share the gradient evenly (as ``torch.amax``).
-
-        torch's spelling ``max(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)`` (int64
-        indices of the first maximum) and sends the gradient to the returned index only, as torch's
-        ``max(dim)``. ``max(d)`` is numpy's spelling: the values.
-        """
-        return self._extreme("max", ar.max_, np.maximum.reduce, axis, keepdims, dim, keepdim)
-
-    @overload
-    def min(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *, keepdim: bool = ...
-    ) -> Tensor: ...
-    @overload
-    def min(self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
-    def min(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-    ) -> Tensor | ValuesAndIndices:
-        """Minimum over ``axis``; tied minima share the gradient evenly (as ``torch.amin``).
-
-        torch's spelling ``min(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)``, the
-        gradient going to the returned index only, as ``max(dim=)``.
-        """
-        return self._extreme("min", ar.min_, np.minimum.reduce, axis, keepdims, dim, keepdim)
-
-    def _extreme(
-        self, name: str, op: Any, reduce: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any
-    ) -> Tensor | ValuesAndIndices:
-        """The body of max and min: numpy's spelling reduces (tied entries share the gradient), torch's
-        ``dim=`` gives the ``(values, indices)`` pair."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction(name, axis, keepdims, dim, keepdim)
-        if dim is not UNSET:
-            return self._extremum_with_index(name, axis, keepdims)
-        self._check_nonempty(name, axis)
-        return self._reduce(op, reduce, axis, keepdims)
-
-    def logsumexp(
-        self,
-        axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = UNSET,
-        keepdim: Any = UNSET,
-    ) -> Tensor:
-        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (torch's ``dim``/``keepdim`` are
-        aliases); gradient = softmax."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction("logsumexp", axis, keepdims, dim, keepdim)
-        axes = normalize_axes(axis, self.ndim, "logsumexp")
-        # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
-        with np.errstate(all="ignore"):
-            shift, _, _, total = shared_math.softmax_parts(self.data, axes)
-            data = np.log(total) + shift
-        if not keepdims:
-            data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
-        return Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
-
-    def softmax(self, axis: int = -1, *, dim: Any = UNSET) -> Tensor:
-        """exp(x_i) / sum_j exp(x_j) along ``axis`` (torch's ``dim``), overflow-free.
-
-        d/dx: s * (g - sum(g * s)).
-        """
-        if dim is not UNSET:
-            axis = torch_dim("softmax", axis, dim, default=-1)
-        axes = normalize_axes(axis, self.data.ndim, "softmax")
-        data = shared_math.softmax(self.data, axes)
-        return Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
-
-    def log_softmax(self, axis: int = -1, *, dim: Any = UNSET) -> Tensor:
-        """x - logsumexp(x) along ``axis`` (torch's ``dim``); d/dx: g - softmax(x) * sum(g)."""
-        if dim is not UNSET:
-            axis = torch_dim("log_softmax", axis, dim, default=-1)
-        axes = normalize_axes(axis, self.data.ndim, "log_softmax")
-        with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
-            _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
-            data = shifted - np.log(total)
-        return Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
-
-    def argmax(
-        self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
-    ) -> np.ndarray:
-        """Index of the (first) maximum along ``axis`` (torch's ``dim``/``keepdim``; flattened if None), a
-        plain ndarray (no gradient)."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
-        return np.argmax(self.data, axis=axis, keepdims=keepdims)
-
-    def argmin(
-        self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
-    ) -> np.ndarray:
-        """Index of the (first) minimum along ``axis`` (torch's ``dim``/``keepdim``; flattened if None), a
-        plain ndarray (no gradient)."""
-        if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
-        return np.argmin(self.data, axis=axis, keepdims=keepdims)
-
-    def _check_nonempty(self, op: str, axis: Any) -> None:
-        """ValueError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is fine)."""
-        if self.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
-            raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")
-
     @staticmethod
     def _where(condition: Any, x: Any, y: Any) -> Tensor:
         return where(condition, x, y)
@@ -715,7 +488,7 @@ class Tensor(TensorInPlace, TensorShape, Node, NumpyFunctions, ArrayMethods, Tor
 
 
 # The mixins' modules create Tensors but cannot import this module, which imports them: hand them the class.
-tensor_in_place._Tensor = tensor_shape._Tensor = Tensor
+tensor_in_place._Tensor = tensor_reductions._Tensor = tensor_shape._Tensor = Tensor
 tensor_in_place._operand = _operand
 
 
