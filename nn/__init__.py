@@ -98,6 +98,7 @@ from .serialization import SerializationError, load, save
 from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
 from .similarity import CosineSimilarity, PairwiseDistance
 from .training import History, accuracy, evaluate, fit, predict
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "accuracy",
@@ -224,6 +225,9 @@ __all__ = [
     "Threshold",
     "TripletMarginLoss",
     "Unflatten",
+    "Upsample",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
     "utils",
     "ZeroPad1d",
     "ZeroPad2d",

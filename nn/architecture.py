@@ -43,6 +43,7 @@ from . import (
     scalar,
     shrinkage,
     similarity,
+    upsampling,
 )
 from .module import Module
 
@@ -287,6 +288,11 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "MaxPool1d": _stateless(pooling1d.MaxPool1d, "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
     "AvgPool1d": _stateless(pooling1d.AvgPool1d, "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
     "AdaptiveAvgPool1d": _stateless(pooling1d.AdaptiveAvgPool1d, "output_size"),
+    "Upsample": _stateless(
+        upsampling.Upsample, "size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"
+    ),
+    "UpsamplingNearest2d": _stateless(upsampling.UpsamplingNearest2d, "size", "scale_factor"),
+    "UpsamplingBilinear2d": _stateless(upsampling.UpsamplingBilinear2d, "size", "scale_factor"),
     "ZeroPad1d": _stateless(padding_layers.ZeroPad1d, "padding"),
     "ZeroPad2d": _stateless(padding_layers.ZeroPad2d, "padding"),
     "ReflectionPad1d": _stateless(padding_layers.ReflectionPad1d, "padding"),

@@ -1,5 +1,5 @@
 """nn.functional: stateless functions (activations, losses, convolutions, normalisation, dropout, padding,
-embeddings, distances) on Tensors, with torch's names and arguments."""
+resizing, embeddings, distances) on Tensors, with torch's names and arguments."""
 
 from autograd import linear
 
@@ -36,6 +36,7 @@ from .distance import cosine_similarity, normalize, pairwise_distance
 from .divergence import kl_div
 from .dropout import dropout, dropout1d, dropout2d
 from .embedding import embedding, one_hot
+from .interpolation import interpolate
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import (
     binary_cross_entropy,
@@ -102,6 +103,7 @@ __all__: list[str] = [
     "hinge_embedding_loss",
     "hinge_loss",
     "huber_loss",
+    "interpolate",
     "kl_div",
     "l1_loss",
     "layer_norm",

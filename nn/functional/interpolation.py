@@ -1,0 +1,241 @@
+"""Resizing of (N, C, *spatial) Tensors, torch's ``interpolate``: nearest, nearest-exact, (bi/tri)linear, bicubic
+and area modes, each separable, one spatial axis at a time.
+
+Nearest modes read the input at an index array per axis (a gather; the gradient adds g back at the entries read).
+The other modes multiply each axis by an (out, in) weight matrix, ``y = M x`` along that axis, whose rows hold
+the interpolation weights of one output position (the gradient is ``M^T g``). For output position ``i`` of an
+axis of ``n`` inputs and ``m`` outputs the source coordinate is, as torch's:
+
+* ``align_corners=True``: ``src = i (n - 1) / (m - 1)`` (0 when m = 1), the corner pixels' centres aligned;
+* otherwise ``src = (i + 0.5) s - 0.5`` with ``s = 1 / scale_factor`` when a scale factor was given (and not
+  recomputed), else ``n / m``; linear modes clamp a negative ``src`` to 0.
+
+Linear interpolation weighs entries ``floor(src)`` and the next by ``1 - t`` and ``t`` (t = src - floor(src),
+the last entry repeated at the end; an axis whose length is kept is copied); bicubic weighs the four entries
+``floor(src) - 1 .. floor(src) + 2`` (read clamped to the axis) with Keys' cubic convolution, a = -0.75.
+``nearest`` reads ``floor(i s)`` and ``nearest-exact`` ``floor((i + 0.5) s)`` (rounded as torch's kernels
+round, see :func:`_nearest_indices`, so borderline positions land on the same entry). ``area`` is adaptive
+average pooling. With ``antialias=True`` (bilinear, bicubic) a downscaling filter is stretched by the scale:
+the triangle or Keys' cubic (a = -0.5) over ``support = 1`` or ``2`` times ``max(s, 1)`` entries around
+``s (i + 0.5)``, normalised to sum to 1 (torch's, after Pillow).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, matmul
+
+from ..checks import check_choice, check_flag
+from .activations import as_float_tensor
+from .conv import _adaptive_average
+
+__all__ = ["interpolate"]
+
+MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+#: The one number of spatial axes each interpolating mode works on (the others work on 1, 2 or 3).
+_MODE_AXES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: type) -> tuple:
+    """``value`` (one number, or one per spatial axis) as a tuple of ``axes`` checked positive numbers."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * axes
+    if len(values) != axes:
+        raise ValueError(
+            f"interpolate: {name} must give one entry per spatial axis, got {value!r} for input of shape {shape}"
+        )
+    for entry in values:
+        if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, kind):
+            wanted = "an integer" if kind is numbers.Integral else "a number"
+            raise TypeError(f"interpolate: {name} must be {wanted} or a sequence of them, got {value!r}")
+        if not (math.isfinite(entry) and entry > 0):
+            raise ValueError(f"interpolate: {name} must be positive and finite, got {value!r}")
+    return tuple(int(v) for v in values) if kind is numbers.Integral else tuple(float(v) for v in values)
+
+
+def _output_geometry(
+    shape: tuple[int, ...], size: Any, scale_factor: Any, recompute_scale_factor: Any
+) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
+    """(output sizes, the scale factors the kernels use: None where the sizes decide) per spatial axis."""
+    axes = len(shape) - 2
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    if recompute_scale_factor is not None:
+        recompute_scale_factor = check_flag("interpolate", "recompute_scale_factor", recompute_scale_factor)
+    if size is not None:
+        if recompute_scale_factor:
+            raise ValueError("interpolate: recompute_scale_factor is not meaningful with an explicit size")
+        return _per_axis(size, "size", axes, shape, numbers.Integral), (None,) * axes
+    scales = _per_axis(scale_factor, "scale_factor", axes, shape, numbers.Real)
+    sizes = tuple(math.floor(n * s) for n, s in zip(shape[2:], scales))
+    if min(sizes) < 1:
+        raise ValueError(f"interpolate: scale_factor {scale_factor!r} gives output size {sizes} for input {shape}")
+    return sizes, (None,) * axes if recompute_scale_factor else scales
+
+
+def _inverse_scale(length: int, size: int, scale: float | None, align_corners: bool, dtype: type) -> Any:
+    """Input positions per output position (torch's ``area_pixel_compute_scale``), in ``dtype``."""
+    if align_corners:
+        return dtype((length - 1) / (size - 1)) if size > 1 else dtype(0.0)
+    return dtype(1.0 / scale) if scale is not None else dtype(length) / dtype(size)
+
+
+def _nearest_indices(length: int, size: int, scale: float | None, exact: bool, dtype: type, plane: bool) -> np.ndarray:
+    """The input entry each output position reads: floor(i s) or, exact, floor((i + 0.5) s), at most n - 1.
+
+    The rounding is torch's CPU kernels', which differ with the number of spatial axes. For 1 or 3 axes: s and
+    the products in the input's precision (``dtype``), the floor taken in float32, the exact mode's
+    ``(i + 0.5) s - 0.5`` rounded once (a fused multiply-add), then + 0.5. For 2 axes (``plane``): s in float32,
+    and an axis whose length is kept (or doubled, not exact) is read as it is (or each entry twice), whatever the
+    scale factor.
+    """
+    positions = np.arange(size)
+    if plane:
+        step = np.float32(1.0 / scale) if scale is not None else np.float32(length) / np.float32(size)
+        if not exact and size in (length, 2 * length):
+            return positions // (size // length)
+        source = (positions + 0.5) * np.float64(step) if exact else positions.astype(np.float32) * step
+    elif exact:
+        step = _inverse_scale(length, size, scale, False, dtype)
+        source = np.maximum((np.float64(step) * (positions + 0.5) - 0.5).astype(dtype), 0) + dtype(0.5)
+    else:
+        source = _inverse_scale(length, size, scale, False, dtype) * positions.astype(dtype)
+    return np.minimum(np.floor(source.astype(np.float32)).astype(np.int64), length - 1)
+
+
+def _source_positions(length: int, size: int, scale: float | None, align_corners: bool, cubic: bool) -> np.ndarray:
+    """Each output position's source coordinate (torch's ``area_pixel_compute_source_index``)."""
+    step, positions = _inverse_scale(length, size, scale, align_corners, np.float64), np.arange(size)
+    if align_corners:
+        return step * positions
+    source = step * (positions + 0.5) - 0.5
+    return source if cubic else np.maximum(source, 0.0)
+
+
+def _linear_weights(length: int, size: int, scale: float | None, align_corners: bool) -> np.ndarray:
+    """(size, length) matrix: row i weighs entries floor(src) and floor(src) + 1 (clamped) by 1 - t and t."""
+    matrix = np.zeros((size, length))
+    if size == length:  # torch copies the input whatever the scale factor
+        return np.eye(length)
+    source = _source_positions(length, size, scale, align_corners, cubic=False)
+    first = np.minimum(np.floor(source).astype(np.int64), length - 1)
+    fraction = np.clip(source - first, 0.0, 1.0)
+    rows = np.arange(size)
+    np.add.at(matrix, (rows, first), 1.0 - fraction)
+    np.add.at(matrix, (rows, np.minimum(first + 1, length - 1)), fraction)
+    return matrix
+
+
+def _keys_cubic(x: np.ndarray, a: float) -> np.ndarray:
+    """Keys' cubic convolution kernel W(x): (a+2)|x|^3 - (a+3)|x|^2 + 1 on [0, 1], a|x|^3 - 5a|x|^2 + 8a|x| - 4a
+    on (1, 2), 0 beyond."""
+    x = np.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return np.where(x <= 1, near, np.where(x < 2, far, 0.0))
+
+
+def _cubic_weights(length: int, size: int, scale: float | None, align_corners: bool) -> np.ndarray:
+    """(size, length) matrix: row i weighs entries floor(src) - 1 .. floor(src) + 2 (read clamped) by W(t + 1),
+    W(t), W(1 - t), W(2 - t) with a = -0.75."""
+    source = _source_positions(length, size, scale, align_corners, cubic=True)
+    first = np.minimum(np.floor(source).astype(np.int64), length - 1)
+    fraction = np.clip(source - first, 0.0, 1.0)
+    matrix, rows = np.zeros((size, length)), np.arange(size)
+    for offset, distance in zip(range(-1, 3), (fraction + 1, fraction, 1 - fraction, 2 - fraction)):
+        np.add.at(matrix, (rows, np.clip(first + offset, 0, length - 1)), _keys_cubic(distance, -0.75))
+    return matrix
+
+
+def _antialias_weights(length: int, size: int, scale: float | None, align_corners: bool, cubic: bool) -> np.ndarray:
+    """(size, length) matrix of torch's antialiasing filter: row i weighs the entries j whose centres lie within
+    ``support`` of ``center = s (i + 0.5)`` by filter((j + 0.5 - center) / max(s, 1)), normalised to sum 1."""
+    step = _inverse_scale(length, size, scale, align_corners, np.float64)
+    reach = 2.0 if cubic else 1.0
+    support = reach * max(step, 1.0)
+    stretch = 1.0 / step if step >= 1.0 else 1.0
+    matrix = np.zeros((size, length))
+    for row in range(size):
+        center = step * (row + 0.5)
+        low = max(int(center - support + 0.5), 0)
+        high = min(int(center + support + 0.5), length)
+        offsets = (np.arange(low, high) - center + 0.5) * stretch
+        weights = _keys_cubic(offsets, -0.5) if cubic else np.maximum(1.0 - np.abs(offsets), 0.0)
+        total = weights.sum()
+        matrix[row, low:high] = weights / total if total != 0 else weights
+    return matrix
+
+
+def _along_axis(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
+    """``matrix`` (out, n) applied along ``axis`` of ``x``: y[..., i, ...] = sum_j matrix[i, j] x[..., j, ...]."""
+    if axis == x.ndim - 1:
+        return matmul(x, matrix.T)
+    shape = x.shape
+    rest = math.prod(shape[axis + 1 :])
+    out = matmul(matrix, x.reshape(math.prod(shape[:axis]), shape[axis], rest))
+    return out.reshape(shape[:axis] + (matrix.shape[0],) + shape[axis + 1 :])
+
+
+def interpolate(
+    input: Any,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial axes of ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)`` input, as torch's.
+
+    Give ``size`` (an int or one per spatial axis) or ``scale_factor`` (output size floor(n * scale)); ``mode``
+    is "nearest", "nearest-exact", "area" (any of 1-3 spatial axes), "linear" (3-D input), "bilinear" or
+    "bicubic" (4-D), "trilinear" (5-D). ``align_corners`` (interpolating modes only; default False) maps the
+    corner pixels' centres onto each other. A scale factor also sets the source positions (s = 1 / scale)
+    unless ``recompute_scale_factor=True`` (s = n / size). ``antialias`` (bilinear, bicubic) low-pass filters
+    when shrinking. The source positions, weights and filters are in the module docstring. Gradients flow to
+    the input through the gathers and weight matrices (any order).
+    """
+    x = as_float_tensor(input, "interpolate")
+    check_choice("interpolate", "mode", mode, MODES)
+    axes = x.ndim - 2
+    if axes not in (1, 2, 3):
+        raise ValueError(
+            f"interpolate: expected an input of shape (N, C, L), (N, C, H, W) or (N, C, D, H, W), got shape {x.shape}"
+        )
+    if _MODE_AXES.get(mode, axes) != axes:
+        raise ValueError(f"interpolate: mode {mode!r} needs a {_MODE_AXES[mode] + 2}-D input, got shape {x.shape}")
+    if mode in ("nearest", "nearest-exact", "area"):
+        if align_corners is not None:
+            raise ValueError(
+                f"interpolate: align_corners can only be set with the interpolating modes linear, bilinear, bicubic "
+                f"and trilinear, not {mode!r}"
+            )
+        align_corners = False
+    align_corners = False if align_corners is None else check_flag("interpolate", "align_corners", align_corners)
+    if check_flag("interpolate", "antialias", antialias) and mode not in ("bilinear", "bicubic"):
+        raise ValueError(f"interpolate: antialias is for modes 'bilinear' and 'bicubic' only, not {mode!r}")
+    sizes, scales = _output_geometry(x.shape, size, scale_factor, recompute_scale_factor)
+    if min(x.shape[2:], default=1) < 1:
+        raise ValueError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
+    precision = np.float32 if x.dtype.itemsize <= 4 else np.float64
+    for offset, (length, out, scale) in enumerate(zip(x.shape[2:], sizes, scales)):
+        axis = 2 + offset
+        if mode in ("nearest", "nearest-exact"):
+            indices = _nearest_indices(length, out, scale, mode == "nearest-exact", precision, plane=axes == 2)
+            x = x[(slice(None),) * axis + (indices,)]
+            continue
+        if mode == "area":
+            matrix = _adaptive_average(length, out, np.float64)
+        elif antialias:
+            matrix = _antialias_weights(length, out, scale, align_corners, cubic=mode == "bicubic")
+        elif mode == "bicubic":
+            matrix = _cubic_weights(length, out, scale, align_corners)
+        else:
+            matrix = _linear_weights(length, out, scale, align_corners)
+        x = _along_axis(x, matrix.astype(x.dtype), axis)
+    return x

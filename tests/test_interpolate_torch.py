@@ -1,0 +1,140 @@
+"""Torch oracle for F.interpolate and the Upsample layers: values and input gradients for every mode, with
+align_corners True and False, at odd sizes and fractional scale factors (with and without
+recompute_scale_factor), in float64 and float32; which entry the nearest modes read, over many sizes; reprs."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+CASES = [
+    ("nearest", (2, 3, 7)),
+    ("nearest-exact", (2, 3, 7)),
+    ("linear", (2, 3, 7)),
+    ("area", (2, 3, 7)),
+    ("nearest", (1, 2, 5, 6)),
+    ("nearest-exact", (1, 2, 5, 6)),
+    ("bilinear", (1, 2, 5, 6)),
+    ("bicubic", (1, 2, 5, 6)),
+    ("area", (1, 2, 5, 6)),
+    ("nearest", (1, 2, 3, 4, 5)),
+    ("trilinear", (1, 2, 3, 4, 5)),
+]
+RESIZES = [
+    {"size": 1},
+    {"size": 4},
+    {"size": 9},
+    {"size": (3, 11, 2)},
+    {"scale_factor": 0.7},
+    {"scale_factor": 1.1},
+    {"scale_factor": 2},
+    {"scale_factor": 1 / 3},
+    {"scale_factor": (1.7, 0.6, 2.5)},
+    {"scale_factor": 2.3, "recompute_scale_factor": True},
+    {"scale_factor": (1.7, 0.6, 2.5), "recompute_scale_factor": True},
+]
+
+
+def _for_axes(resize, axes):
+    """``resize`` with a per-axis tuple cut to ``axes`` entries."""
+    return {key: value[:axes] if isinstance(value, tuple) else value for key, value in resize.items()}
+
+
+def _adjoint_of_torchs_forward(x, upstream, **options):
+    """J^T g for the (linear) map torch's forward computes on each channel, J read off the images of the basis."""
+    spatial = x.shape[2:]
+    count = int(np.prod(spatial))
+    basis = torch.eye(count, dtype=torch.float32 if x.dtype == np.float32 else torch.float64)
+    basis = basis.reshape((count, 1) + spatial)  # in x's precision: torch's nearest indices depend on it
+    jacobian = TF.interpolate(basis, **options).reshape(count, -1).numpy()
+    return (upstream.reshape(x.shape[:2] + (-1,)) @ jacobian.T).reshape(x.shape)
+
+
+def _check(x, tolerance, **options):
+    ours = Tensor(x, requires_grad=True)
+    out, expected = F.interpolate(ours, **options), TF.interpolate(torch.tensor(x), **options)
+    assert out.dtype == x.dtype and out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.data, expected.numpy(), **tolerance)
+    upstream = np.random.default_rng(1).standard_normal(out.shape).astype(x.dtype)
+    out.backward(upstream)
+    # the gradient of the map torch's forward computes; torch's own backward is not always its adjoint (below)
+    np.testing.assert_allclose(ours.grad, _adjoint_of_torchs_forward(x, upstream, **options), **tolerance)
+
+
+@pytest.mark.parametrize("mode, shape", [("nearest", (1, 1, 7)), ("bicubic", (1, 1, 5, 6))])
+def test_torchs_backward_is_not_always_the_adjoint_of_its_forward(mode, shape):
+    # A length kept under a scale factor other than 1: torch's forward reads 7 entries scaled by 1.1 as 0 0 1 2 3 4
+    # 5 (nearest) or weighs neighbours (bicubic), while its backward passes the gradient of an identity. Ours is the
+    # adjoint of the forward, which is why _check compares gradients with the adjoint of torch's forward.
+    x = torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    out = TF.interpolate(x, scale_factor=1.1, mode=mode)
+    assert tuple(out.shape) == shape
+    upstream = np.random.default_rng(4).standard_normal(shape)
+    out.backward(torch.tensor(upstream))
+    adjoint = _adjoint_of_torchs_forward(x.detach(), upstream, scale_factor=1.1, mode=mode)
+    np.testing.assert_allclose(x.grad.numpy(), upstream, rtol=1e-12)
+    assert not np.allclose(adjoint, upstream)
+    ours = Tensor(np.zeros(shape), requires_grad=True)
+    F.interpolate(ours, scale_factor=1.1, mode=mode).backward(upstream)
+    np.testing.assert_allclose(ours.grad, adjoint, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode, shape", CASES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_interpolate_matches_torch_values_and_gradients(mode, shape, dtype):
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    tolerance = {"rtol": 1e-12, "atol": 1e-12} if dtype == np.float64 else {"rtol": 1e-5, "atol": 1e-5}
+    corners = [None] if mode in ("nearest", "nearest-exact", "area") else [False, True]
+    for resize, align_corners in itertools.product(RESIZES, corners):
+        _check(x, tolerance, mode=mode, align_corners=align_corners, **_for_axes(resize, len(shape) - 2))
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("resize", [{"size": (2, 3)}, {"size": (7, 13)}, {"scale_factor": 0.3}, {"scale_factor": 0.7}])
+def test_antialiased_interpolate_matches_torch(mode, align_corners, resize):
+    x = np.random.default_rng(2).standard_normal((2, 2, 9, 10))
+    _check(x, {"rtol": 1e-12, "atol": 1e-12}, mode=mode, align_corners=align_corners, antialias=True, **resize)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+@pytest.mark.parametrize("axes", [1, 2, 3])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_nearest_modes_read_the_entries_torch_reads(mode, axes, dtype):
+    # torch's kernels round borderline positions differently for 2 axes than for 1 or 3; a ramp shows each entry read
+    for length, size in itertools.product(range(1, 14), range(1, 30)):
+        ramp = torch.arange(length, dtype=dtype).reshape((1, 1, length) + (1,) * (axes - 1))
+        options = {"size": (size,) + (1,) * (axes - 1), "mode": mode}
+        expected = TF.interpolate(ramp, **options).flatten().numpy()
+        np.testing.assert_array_equal(
+            F.interpolate(ramp.numpy(), **options).data.ravel(), expected, f"{length}->{size}"
+        )
+        scale = size / length + 0.01
+        options = {"scale_factor": (scale,) + (1.0,) * (axes - 1), "mode": mode}
+        expected = TF.interpolate(ramp, **options).flatten().numpy()
+        np.testing.assert_array_equal(
+            F.interpolate(ramp.numpy(), **options).data.ravel(), expected, f"{length}x{scale}"
+        )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.Upsample(scale_factor=2),
+        lambda lib: lib.Upsample(size=(3, 4), mode="bilinear", align_corners=True),
+        lambda lib: lib.Upsample(scale_factor=(2, 1.5), mode="nearest-exact"),
+        lambda lib: lib.UpsamplingNearest2d(scale_factor=2),
+        lambda lib: lib.UpsamplingBilinear2d(size=5),
+    ],
+)
+def test_upsample_layer_reprs_and_outputs_are_torchs(make):
+    assert repr(make(nn)) == repr(make(torch.nn))
+    x = np.random.default_rng(3).standard_normal((1, 2, 3, 4))
+    np.testing.assert_allclose(make(nn)(x).data, make(torch.nn)(torch.tensor(x)).numpy(), rtol=1e-12, atol=1e-12)
