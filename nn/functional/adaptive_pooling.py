@@ -1,0 +1,105 @@
+"""Adaptive max pooling, torch's ``adaptive_max_pool1d`` / ``adaptive_max_pool2d``: the maximum over windows
+that tile the input into a fixed number of cells, whatever its size.
+
+Along an axis of ``n`` entries pooled to ``m`` cells, cell ``i`` covers entries ``floor(i n / m)`` to
+``ceil((i + 1) n / m) - 1`` (the adaptive average pools' windows). The entry chosen in each window is found on
+the data (the first maximum in row-major order, as torch; a NaN wins, the last NaN as torch), and the output
+gathers those entries from the input: one ``take_along_axis`` node, whose gradient adds g back at the chosen
+entries (an entry chosen by overlapping windows receives each one's). ``return_indices=True`` also returns
+each chosen entry's flat index in its input plane (``row * W + column``), torch's int64 indices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, take_along_axis
+
+from ..checks import check_flag
+from .activations import as_float_tensor
+from .conv import pair, single
+
+__all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d"]
+
+
+def _window_cells(length: int, count: int) -> np.ndarray:
+    """(count, widest window) entries of each window, floor(i n / m) .. ceil((i + 1) n / m) - 1, the shorter
+    windows padded by repeating their last entry (which never changes the first maximum or the last NaN)."""
+    starts = np.arange(count) * length // count
+    ends = -(-(np.arange(count) + 1) * length // count)
+    width = int((ends - starts).max())
+    return np.minimum(starts[:, None] + np.arange(width), ends[:, None] - 1)
+
+
+def _chosen_offsets(windows: np.ndarray) -> np.ndarray:
+    """Index along the last axis of each window's first maximum, or of its last NaN if it holds one."""
+    chosen = np.argmax(windows, axis=-1)  # numpy's argmax takes the first NaN: those windows are redone below
+    nan = np.isnan(windows)
+    if nan.any():
+        last_nan = windows.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        chosen = np.where(nan.any(axis=-1), last_nan, chosen)
+    return chosen
+
+
+def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, np.ndarray]:
+    """Adaptive max pooling of (N, C, H, W) ``x`` to ``sizes`` cells: (values, flat indices in each plane)."""
+    n, c, height, width = x.shape
+    rows, columns = _window_cells(height, sizes[0]), _window_cells(width, sizes[1])
+    windows = x.data[:, :, rows][..., columns]  # (N, C, H_out, kh, W_out, kw)
+    windows = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, sizes[0], sizes[1], -1)
+    chosen = _chosen_offsets(windows)
+    row, column = np.divmod(chosen, columns.shape[1])
+    flat = rows[np.arange(sizes[0])[:, None], row] * width + columns[np.arange(sizes[1]), column]
+    flat = flat.astype(np.int64)
+    values = take_along_axis(x.reshape(n, c, height * width), flat.reshape(n, c, -1), axis=2)
+    return values.reshape(n, c, sizes[0], sizes[1]), flat
+
+
+def adaptive_max_pool2d(
+    input: Any, output_size: int | None | tuple[int | None, int | None], return_indices: bool = False
+) -> Tensor | tuple[Tensor, np.ndarray]:
+    """Maximum over torch's adaptive windows of ``(N, C, H, W)`` or ``(C, H, W)`` input: ``output_size``
+    (H_out, W_out) cells whatever the input size (an int for both; ``None`` keeps that axis's size).
+
+    out[n, c, i, j] = max of x[n, c, floor(i H / H_out) : ceil((i + 1) H / H_out), floor(j W / W_out) : ...].
+    With ``return_indices`` also returns the int64 array of the chosen entries' indices ``row * W + column``.
+    The gradient of a cell goes to its chosen entry (see the module docstring).
+    """
+    x = as_float_tensor(input, "adaptive_max_pool2d")
+    return_indices = check_flag("adaptive_max_pool2d", "return_indices", return_indices)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"adaptive_max_pool2d: expected an input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise TypeError(f"adaptive_max_pool2d: output_size must be an int or a pair, got {output_size!r}")
+    sizes = tuple(
+        length if size is None else pair(size, "output_size", "adaptive_max_pool2d")[0]
+        for size, length in zip(sizes, x.shape[-2:])
+    )
+    if min(x.shape[-2:]) < 1:
+        raise ValueError(f"adaptive_max_pool2d: input of shape {x.shape} has an empty spatial axis")
+    unbatched = x.ndim == 3
+    values, indices = _pool(x.reshape((1,) + x.shape) if unbatched else x, sizes)
+    if unbatched:
+        values, indices = values.reshape(values.shape[1:]), indices[0]
+    return (values, indices) if return_indices else values
+
+
+def adaptive_max_pool1d(
+    input: Any, output_size: int | tuple[int], return_indices: bool = False
+) -> Tensor | tuple[Tensor, np.ndarray]:
+    """Maximum over torch's adaptive windows of ``(N, C, L)`` or ``(C, L)`` input to ``output_size`` cells:
+    out[n, c, i] = max of x[n, c, floor(i L / L_out) : ceil((i + 1) L / L_out)]; with ``return_indices`` also the
+    int64 array of the chosen entries' positions along L. See :func:`adaptive_max_pool2d`."""
+    x = as_float_tensor(input, "adaptive_max_pool1d")
+    size = single(output_size, "output_size", "adaptive_max_pool1d")
+    return_indices = check_flag("adaptive_max_pool1d", "return_indices", return_indices)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"adaptive_max_pool1d: expected an input of shape (N, C, L) or (C, L), got {x.shape}")
+    if x.shape[-1] < 1:
+        raise ValueError(f"adaptive_max_pool1d: input of shape {x.shape} is empty along L")
+    values, indices = adaptive_max_pool2d(x.reshape(x.shape[:-1] + (1, x.shape[-1])), (1, size), True)
+    values, indices = values.reshape(values.shape[:-2] + (size,)), indices.reshape(indices.shape[:-2] + (size,))
+    return (values, indices) if return_indices else values
