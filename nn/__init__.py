@@ -39,6 +39,7 @@ from .activations import (
     Swish,
     Tanh,
 )
+from .adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .architecture import register_module
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
@@ -83,6 +84,7 @@ from .padding_layers import (
     ZeroPad2d,
 )
 from .parameter import Parameter
+from .pixel_shuffle import PixelShuffle, PixelUnshuffle
 from .pooling1d import AdaptiveAvgPool1d, AvgPool1d, MaxPool1d
 from .ranking_losses import (
     CosineEmbeddingLoss,
@@ -105,6 +107,8 @@ __all__ = [
     "ACONC",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
     "AvgPool1d",
     "AvgPool2d",
     "BatchNorm1d",
@@ -189,6 +193,8 @@ __all__ = [
     "ParameterList",
     "ParameterStepStop",
     "PerceptronLoss",
+    "PixelShuffle",
+    "PixelUnshuffle",
     "PoissonNLLLoss",
     "predict",
     "PReLU",

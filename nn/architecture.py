@@ -29,6 +29,7 @@ import numpy as np
 
 from . import (
     activations,
+    adaptive_pooling,
     containers,
     conv,
     conv_transpose,
@@ -39,6 +40,7 @@ from . import (
     models,
     normalization,
     padding_layers,
+    pixel_shuffle,
     pooling1d,
     scalar,
     shrinkage,
@@ -293,6 +295,10 @@ BLUEPRINTS: dict[str, Blueprint] = {
     ),
     "UpsamplingNearest2d": _stateless(upsampling.UpsamplingNearest2d, "size", "scale_factor"),
     "UpsamplingBilinear2d": _stateless(upsampling.UpsamplingBilinear2d, "size", "scale_factor"),
+    "AdaptiveMaxPool1d": _stateless(adaptive_pooling.AdaptiveMaxPool1d, "output_size", return_indices=False),
+    "AdaptiveMaxPool2d": _stateless(adaptive_pooling.AdaptiveMaxPool2d, "output_size", return_indices=False),
+    "PixelShuffle": _stateless(pixel_shuffle.PixelShuffle, "upscale_factor"),
+    "PixelUnshuffle": _stateless(pixel_shuffle.PixelUnshuffle, "downscale_factor"),
     "ZeroPad1d": _stateless(padding_layers.ZeroPad1d, "padding"),
     "ZeroPad2d": _stateless(padding_layers.ZeroPad2d, "padding"),
     "ReflectionPad1d": _stateless(padding_layers.ReflectionPad1d, "padding"),

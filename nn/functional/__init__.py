@@ -30,6 +30,7 @@ from .activations import (
     swish,
     tanh,
 )
+from .adaptive_pooling import adaptive_max_pool1d, adaptive_max_pool2d
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance
@@ -57,6 +58,7 @@ from .losses import (
 )
 from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
+from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .pooling1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
 from .ranking_losses import (
     cosine_embedding_loss,
@@ -71,6 +73,8 @@ __all__: list[str] = [
     "acon_c",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
@@ -127,6 +131,8 @@ __all__: list[str] = [
     "pad",
     "pairwise_distance",
     "perceptron_loss",
+    "pixel_shuffle",
+    "pixel_unshuffle",
     "poisson_nll_loss",
     "prelu",
     "relu",

@@ -1,0 +1,61 @@
+"""torch's ``pixel_shuffle`` and ``pixel_unshuffle``: channels traded for resolution by a reshape, a permutation
+of axes and a reshape (so the gradient is the inverse rearrangement, to any order).
+
+With factor r, ``pixel_shuffle`` takes (*, C r^2, H, W) to (*, C, H r, W r):
+
+    out[..., c, h r + i, w r + j] = x[..., c r^2 + i r + j, h, w],
+
+and ``pixel_unshuffle`` is its inverse, (*, C, H r, W r) to (*, C r^2, H, W).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+from ..checks import check_positive_int
+from .activations import as_float_tensor
+
+__all__ = ["pixel_shuffle", "pixel_unshuffle"]
+
+
+def _input(op: str, input: Any) -> Tensor:
+    x = input if isinstance(input, Tensor) else as_float_tensor(input, op)
+    if x.ndim < 3:
+        raise ValueError(f"{op}: expected an input of shape (*, C, H, W) with at least 3 axes, got shape {x.shape}")
+    return x
+
+
+def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
+    """(*, C r^2, H, W) -> (*, C, H r, W r) for r = ``upscale_factor``:
+    out[..., c, h r + i, w r + j] = x[..., c r^2 + i r + j, h, w]."""
+    x = _input("pixel_shuffle", input)
+    r = check_positive_int("pixel_shuffle", "upscale_factor", upscale_factor)
+    *batch, channels, height, width = x.shape
+    if channels % (r * r):
+        raise ValueError(
+            f"pixel_shuffle: the channel axis of input of shape {x.shape} ({channels}) is not divisible by "
+            f"upscale_factor squared ({r * r})"
+        )
+    lead = len(batch)
+    blocks = x.reshape(*batch, channels // (r * r), r, r, height, width)
+    order = tuple(range(lead)) + tuple(lead + axis for axis in (0, 3, 1, 4, 2))  # (C, H, i, W, j)
+    return blocks.transpose(order).reshape(*batch, channels // (r * r), height * r, width * r)
+
+
+def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
+    """(*, C, H r, W r) -> (*, C r^2, H, W) for r = ``downscale_factor``, the inverse of :func:`pixel_shuffle`:
+    out[..., c r^2 + i r + j, h, w] = x[..., c, h r + i, w r + j]."""
+    x = _input("pixel_unshuffle", input)
+    r = check_positive_int("pixel_unshuffle", "downscale_factor", downscale_factor)
+    *batch, channels, height, width = x.shape
+    if height % r or width % r:
+        raise ValueError(
+            f"pixel_unshuffle: the height and width of input of shape {x.shape} must be divisible by "
+            f"downscale_factor ({r})"
+        )
+    lead = len(batch)
+    blocks = x.reshape(*batch, channels, height // r, r, width // r, r)
+    order = tuple(range(lead)) + tuple(lead + axis for axis in (0, 2, 4, 1, 3))  # (C, i, j, H, W)
+    return blocks.transpose(order).reshape(*batch, channels * r * r, height // r, width // r)

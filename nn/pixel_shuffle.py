@@ -1,0 +1,39 @@
+"""torch's ``PixelShuffle`` and ``PixelUnshuffle`` layers (see :mod:`nn.functional.pixel_shuffle`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Tensor
+
+from . import functional as F
+from .checks import check_positive_int
+from .module import Module
+
+__all__ = ["PixelShuffle", "PixelUnshuffle"]
+
+
+class PixelShuffle(Module):
+    """(*, C r^2, H, W) -> (*, C, H r, W r) for r = ``upscale_factor`` (``nn.functional.pixel_shuffle``)."""
+
+    def __init__(self, upscale_factor: int) -> None:
+        self.upscale_factor = check_positive_int("PixelShuffle", "upscale_factor", upscale_factor)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.pixel_shuffle(x, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """(*, C, H r, W r) -> (*, C r^2, H, W) for r = ``downscale_factor``, the inverse of :class:`PixelShuffle`."""
+
+    def __init__(self, downscale_factor: int) -> None:
+        self.downscale_factor = check_positive_int("PixelUnshuffle", "downscale_factor", downscale_factor)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.pixel_unshuffle(x, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
