@@ -18,6 +18,10 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
+    #: An operation's output is a plain Tensor even where the op builds it from its input's class
+    #: (``clone``, rules recorded under ``create_graph``), as in torch.
+    _from_op = Tensor._from_op
+
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, Value, tensor
+from autograd import Tensor, Value, grad, tensor
 
 
 def test_zero_grad_set_to_none_on_module_and_optimizer():
@@ -231,3 +231,12 @@ def test_get_submodule_and_get_parameter_name_the_missing_step():
         model.get_submodule("0.1")
     with pytest.raises(AttributeError, match="not a parameter"):
         model.get_parameter("0.0.nothing")
+
+
+def test_results_of_operations_on_a_parameter_are_plain_tensors_as_torch():
+    p = nn.Parameter(np.array([1.0, -2.0]))
+    (second,) = grad((p * p).sum(), [p], create_graph=True)
+    for result in (p.clone(), p * 1, p.detach(), p.sum(), p.relu(), p[0], second):
+        assert type(result) is Tensor, type(result)
+    np.testing.assert_array_equal(p.clone().data, p.data)
+    assert p.clone().data is not p.data
