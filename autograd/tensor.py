@@ -106,6 +106,14 @@ class Tensor(
     _zero_grad_value = None
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to Tensor's reflected ops
 
+    def __init_subclass__(cls, plain_results: bool = False, **kwargs: Any) -> None:
+        """``class P(Tensor, plain_results=True)``: operations on a P give plain Tensors, also where an
+        op builds its output from its input's class (``clone``, rules under ``create_graph``), as
+        torch's ``nn.Parameter``. Without it those few ops give the subclass; the others give Tensors."""
+        super().__init_subclass__(**kwargs)
+        if plain_results:
+            cls._from_op = Tensor._from_op  # bound to Tensor: results are Tensors
+
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
         if isinstance(data, Node):
