@@ -370,6 +370,29 @@ def hessian(
     return conventions.untupled(tuple(conventions.untupled(row, several_in) for row in blocks), several_in)
 
 
+def _recorded_gradient(func: _Function, inputs: Any, v: Any, create_graph: bool, strict: bool, fn: str) -> tuple:
+    """The shared start of :func:`vhp` and :func:`hvp` (call under ``enable_grad``): the inputs as fresh
+    leaves ``xs``, ``v`` as seeds, ``func``'s one-element output and its gradient recorded with
+    ``create_graph``; returns (several_in, xs, seeds, outs, first)."""
+    several_in, given, _ = conventions.nodes_of(inputs, "inputs", fn)
+    xs = conventions.fresh(given, create_graph)
+    seeds = _directions(v, xs, several_in, create_graph, fn, "the input to the user-provided function is")
+    several_out, outs = conventions.outputs_of(func(*xs), fn)
+    conventions.check_requires_grad(outs, "outputs", strict, fn)
+    _one_scalar_output(several_out, outs, fn)
+    first = _vector_jacobian(outs, xs, None, create_graph=True)
+    conventions.check_requires_grad(first, "jacobian", strict, fn)
+    return several_in, xs, seeds, outs, first
+
+
+def _output_and_products(outs: Any, products: Any, several_in: bool, create_graph: bool) -> tuple[Any, Any]:
+    """torch's (output, product) pair of :func:`vhp` and :func:`hvp`."""
+    return (
+        conventions.finished(outs, create_graph)[0],
+        conventions.untupled(conventions.finished(products, create_graph), several_in),
+    )
+
+
 def vhp(
     func: _Function, inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple[Any, Any]:
@@ -379,20 +402,10 @@ def vhp(
     more backward pass seeded with ``v``.
     """
     with enable_grad():
-        several_in, given, _ = conventions.nodes_of(inputs, "inputs", "vhp")
-        xs = conventions.fresh(given, create_graph)
-        seeds = _directions(v, xs, several_in, create_graph, "vhp", "the input to the user-provided function is")
-        several_out, outs = conventions.outputs_of(func(*xs), "vhp")
-        conventions.check_requires_grad(outs, "outputs", strict, "vhp")
-        _one_scalar_output(several_out, outs, "vhp")
-        first = _vector_jacobian(outs, xs, None, create_graph=True)
-        conventions.check_requires_grad(first, "jacobian", strict, "vhp")
+        several_in, xs, seeds, outs, first = _recorded_gradient(func, inputs, v, create_graph, strict, "vhp")
         gradients = _vector_jacobian(first, xs, seeds, create_graph)
         products = conventions.filled(gradients, xs, strict, create_graph, "double_back", "vhp")
-    return (
-        conventions.finished(outs, create_graph)[0],
-        conventions.untupled(conventions.finished(products, create_graph), several_in),
-    )
+    return _output_and_products(outs, products, several_in, create_graph)
 
 
 def hvp(
@@ -405,19 +418,9 @@ def hvp(
     (For a twice continuously differentiable f, H is symmetric and H v = (v^T H)^T, :func:`vhp`'s.)
     """
     with enable_grad():
-        several_in, given, _ = conventions.nodes_of(inputs, "inputs", "hvp")
-        xs = conventions.fresh(given, create_graph)
-        seeds = _directions(v, xs, several_in, create_graph, "hvp", "the input to the user-provided function is")
-        several_out, outs = conventions.outputs_of(func(*xs), "hvp")
-        conventions.check_requires_grad(outs, "outputs", strict, "hvp")
-        _one_scalar_output(several_out, outs, "hvp")
-        first = _vector_jacobian(outs, xs, None, create_graph=True)
-        conventions.check_requires_grad(first, "jacobian", strict, "hvp")
+        several_in, xs, seeds, outs, first = _recorded_gradient(func, inputs, v, create_graph, strict, "hvp")
         probes = _probes(xs)
         transposed = _vector_jacobian(first, xs, probes, create_graph=True)
         gradients = _vector_jacobian(transposed, probes, seeds, create_graph)
         products = conventions.filled(gradients, xs, strict, create_graph, "double_back_trick", "hvp")
-    return (
-        conventions.finished(outs, create_graph)[0],
-        conventions.untupled(conventions.finished(products, create_graph), several_in),
-    )
+    return _output_and_products(outs, products, several_in, create_graph)
