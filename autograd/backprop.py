@@ -207,6 +207,9 @@ def _backpropagate(
                 parents, contributions = (parent,), (contribution,)
             else:
                 parents = node.parents
+                if plain and op.accumulate is not None:  # the rule adds into pending itself
+                    op.accumulate(pending, grad, parents)
+                    continue
                 if create_graph:
                     out, args = node, parents
                 elif len(parents) == 2:

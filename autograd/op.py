@@ -33,18 +33,43 @@ class Op:
     A binary op applied to one node and one plain number (``x * 2.0``, ``1 - x``)
     records :meth:`with_constant`'s variant: the number is not a node of the graph
     but kept on the output node (``node.attrs``), and the node has one parent.
+
+    A joint op on scalar nodes (``Value.linear``, ``Value.sum``) may also give ``accumulate``,
+    the same derivative written for the ordinary pass (no ``create_graph``, no anomaly mode,
+    no ``inputs=``): ``accumulate(pending, grad, parents)`` adds each parent's contribution
+    to ``pending[parent]`` itself (skipping parents that need no gradient), so a node with
+    many parents costs no contribution list and no second loop to deliver it.
     """
 
-    __slots__ = ("name", "rules", "variadic", "joint", "reads_values", "constant_at", "one_rule", "_variants")
+    __slots__ = (
+        "name",
+        "rules",
+        "variadic",
+        "joint",
+        "reads_values",
+        "accumulate",
+        "constant_at",
+        "one_rule",
+        "_variants",
+    )
 
     def __init__(
-        self, name: str, *rules: Callable, variadic: bool = False, joint: bool = False, reads_values: bool = True
+        self,
+        name: str,
+        *rules: Callable,
+        variadic: bool = False,
+        joint: bool = False,
+        reads_values: bool = True,
+        accumulate: Callable | None = None,
     ) -> None:
+        if accumulate is not None and not joint:
+            raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule; pass joint=True")
         self.name = name
         self.rules = rules
         self.variadic = variadic
         self.joint = joint
         self.reads_values = reads_values
+        self.accumulate = accumulate
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.

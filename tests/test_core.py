@@ -18,6 +18,7 @@ from autograd import (
     no_grad,
     set_grad_enabled,
 )
+from autograd.op import Op
 
 
 def test_reused_node_accumulates_gradient():
@@ -407,3 +408,8 @@ def test_core_still_exports_each_graph_core_name_from_its_own_module():
     assert set(core.__all__) - {"Node"} <= set(homes)
     for name in set(core.__all__) - {"Node"}:
         assert getattr(core, name) is getattr(homes[name], name), name
+
+
+def test_an_op_accumulate_form_is_refused_without_a_joint_rule():
+    with pytest.raises(ValueError, match="accumulate is the plain-pass form of a joint rule"):
+        Op("scale", lambda g, out, x: 2 * g, accumulate=lambda pending, g, parents: None)

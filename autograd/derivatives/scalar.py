@@ -3,6 +3,11 @@
 A neuron's pre-activation ``w1*x1 + ... + wn*xn + b`` is one ``linear`` node
 instead of 2n nodes: d out/d w_i = x_i, d out/d x_i = w_i, d out/d b = 1.
 ``sum_values`` adds any number of Values: every input receives ``g``.
+
+Each op gives its derivative twice, side by side: the joint rule (a list of contributions,
+for every kind of pass, ``create_graph`` included) and its ``accumulate`` form for the
+ordinary pass, which adds the same contributions straight into backward's pending
+gradients (a layer's backward is mostly these nodes, each with dozens of parents).
 """
 
 from __future__ import annotations
@@ -17,9 +22,35 @@ def _linear_rule(g, out, *inputs):
     return [g * x for x in xs] + [g * w for w in weights] + [g]
 
 
+def _linear_accumulate(pending, g, parents):
+    # pending[w_i] += g x_i, pending[x_i] += g w_i, pending[b] += g (only for parents that require grad)
+    get = pending.get
+    n = (len(parents) - 1) // 2
+    for w, x in zip(parents[:n], parents[n : 2 * n]):
+        if w.requires_grad:
+            previous = get(w)
+            pending[w] = g * x.data if previous is None else previous + g * x.data
+        if x.requires_grad:
+            previous = get(x)
+            pending[x] = g * w.data if previous is None else previous + g * w.data
+    bias = parents[-1]
+    if bias.requires_grad:
+        previous = get(bias)
+        pending[bias] = g if previous is None else previous + g
+
+
 def _sum_rule(g, out, *inputs):
     return [g] * len(inputs)
 
 
-linear = Op("linear", _linear_rule, joint=True)
-sum_values = Op("sum_values", _sum_rule, joint=True, reads_values=False)
+def _sum_accumulate(pending, g, parents):
+    # pending[x] += g for every input x that requires grad
+    get = pending.get
+    for x in parents:
+        if x.requires_grad:
+            previous = get(x)
+            pending[x] = g if previous is None else previous + g
+
+
+linear = Op("linear", _linear_rule, joint=True, accumulate=_linear_accumulate)
+sum_values = Op("sum_values", _sum_rule, joint=True, reads_values=False, accumulate=_sum_accumulate)
