@@ -103,6 +103,8 @@ def _number_variants(op: Op) -> tuple[Op, Op]:
 _ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _number_variants(ew.add), _number_variants(ew.sub), _number_variants(ew.mul)
 
 
+_data = operator.attrgetter("data")
+
 _MICROGRAD_LABELS = {"add": "+", "mul": "*", "relu": "ReLU"}  # micrograd's _op labels (the rest keep our names)
 
 
@@ -345,15 +347,16 @@ class Value(Node, NumpyFunctions):
         one ``linear`` node per neuron, with the shared inputs checked and read once."""
         if len(weights) != len(biases):
             raise ValueError(f"linears: got {len(weights)} rows of weights but {len(biases)} biases")
-        xs = tuple(inputs) if all(map(isinstance, inputs, itertools.repeat(Value))) else _nodes(inputs)
-        x_data = [x.data for x in xs]
+        xs = tuple(inputs) if all(map(isinstance, inputs, _ALWAYS_VALUE)) else _nodes(inputs)
+        x_data = list(map(_data, xs))
+        n = len(xs)
         outputs = []
         for row, bias in zip(weights, biases):
-            if len(row) != len(xs):
-                raise ValueError(f"linear: got {len(row)} weights but {len(xs)} inputs")
-            if not (isinstance(bias, Value) and all(map(isinstance, row, itertools.repeat(Value)))):
+            if len(row) != n:
+                raise ValueError(f"linear: got {len(row)} weights but {n} inputs")
+            if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
                 *row, bias = _nodes((*row, bias))
-            data = sum(map(operator.mul, [w.data for w in row], x_data), bias.data)  # b + w1 x1 + ...
+            data = sum(map(operator.mul, map(_data, row), x_data), bias.data)  # b + w1 x1 + ...
             outputs.append(Value._from_op(data, scalar_ops.linear, (*row, *xs, bias)))
         return outputs
 
@@ -462,3 +465,7 @@ class Value(Node, NumpyFunctions):
         label = f", label={self.label!r}" if self.label else ""
         grad = self._grad.data if isinstance(self._grad, Node) else self._grad
         return f"Value(data={self.data:.6g}, grad={grad:.6g}{label})"
+
+
+#: ``map(isinstance, items, _ALWAYS_VALUE)`` tests every item against Value (C loop, no Python call per item).
+_ALWAYS_VALUE = itertools.repeat(Value)
