@@ -412,3 +412,14 @@ def test_backward_through_linear_and_sum_nodes_matches_finite_differences(data, 
     out.backward()
     expected = _central_difference(f, leaves)
     assert [leaf.grad for leaf in leaves] == pytest.approx(expected, rel=1e-6, abs=1e-6)
+
+
+def test_linear_and_sum_keep_the_sign_of_a_zero_gradient():
+    # IEEE products reach the (retained) gradients of intermediate inputs unchanged:
+    # dL/dw = g x = -0.0 * 2.0 = -0.0, dL/dx = g w = -0.0 * -3.0 = +0.0, dL/db = g = -0.0
+    w, x, b = Value(-3.0) * 1.0, Value(2.0) * 1.0, Value(1.0) * 1.0
+    Value.linear([w], [x], b).backward(-0.0)
+    assert [math.copysign(1.0, v.grad) for v in (w, x, b)] == [-1.0, 1.0, -1.0]
+    terms = [Value(1.0) * 1.0, Value(2.0) * 1.0]
+    Value.sum(terms).backward(-0.0)
+    assert [math.copysign(1.0, v.grad) for v in terms] == [-1.0, -1.0]

@@ -22,21 +22,23 @@ def _linear_rule(g, out, *inputs):
     return [g * x for x in xs] + [g * w for w in weights] + [g]
 
 
+# The accumulate forms start a parent's sum at -0.0, the exact identity of IEEE addition
+# (-0.0 + c is c for every float c, -0.0 and nan included), so a first contribution is
+# stored as it is, with no test for "nothing pending yet".
+
+
 def _linear_accumulate(pending, g, parents):
     # pending[w_i] += g x_i, pending[x_i] += g w_i, pending[b] += g (only for parents that require grad)
     get = pending.get
     n = (len(parents) - 1) // 2
     for w, x in zip(parents[:n], parents[n : 2 * n]):
         if w.requires_grad:
-            previous = get(w)
-            pending[w] = g * x.data if previous is None else previous + g * x.data
+            pending[w] = get(w, -0.0) + g * x.data
         if x.requires_grad:
-            previous = get(x)
-            pending[x] = g * w.data if previous is None else previous + g * w.data
+            pending[x] = get(x, -0.0) + g * w.data
     bias = parents[-1]
     if bias.requires_grad:
-        previous = get(bias)
-        pending[bias] = g if previous is None else previous + g
+        pending[bias] = get(bias, -0.0) + g
 
 
 def _sum_rule(g, out, *inputs):
@@ -48,8 +50,7 @@ def _sum_accumulate(pending, g, parents):
     get = pending.get
     for x in parents:
         if x.requires_grad:
-            previous = get(x)
-            pending[x] = g if previous is None else previous + g
+            pending[x] = get(x, -0.0) + g
 
 
 linear = Op("linear", _linear_rule, joint=True, accumulate=_linear_accumulate)
