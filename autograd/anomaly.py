@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
-from .grad_mode import _mode
+from .grad_mode import _anomaly_blocks, _mode
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
 
@@ -61,10 +61,12 @@ class detect_anomaly:
     def __enter__(self) -> detect_anomaly:
         self._previous.append(_mode.anomaly)
         _mode.anomaly = _CHECKER if self._enabled else None
+        _anomaly_blocks.enter()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         _mode.anomaly = self._previous.pop()
+        _anomaly_blocks.exit()
 
     def __call__(self, function: Callable) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:

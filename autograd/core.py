@@ -35,11 +35,13 @@ from typing import Any
 import numpy as np
 
 from .backprop import _unaliased, backpropagate, backward_order
-from .grad_mode import _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
 from .versions import VersionCounter, _ticks, increment_version, rebase_history
 from .versions import check_in_place_allowed as check_in_place_allowed  # tensor_in_place.py imports it from here
+
+_new_object = object.__new__  # a node without running __init__ (one global name for the hot path)
 
 __all__ = [
     "Node",
@@ -133,7 +135,7 @@ class Node(NodeCopying):
         the plain number of an ``Op.with_constant`` variant); otherwise the output is a leaf with
         the same fields as :meth:`_init_node` gives (saved attributes are then dropped).
         """
-        node = object.__new__(cls)
+        node = _new_object(cls)
         node.data = data
         node._grad = cls._zero_grad_value
         if _mode.enabled:
@@ -144,7 +146,7 @@ class Node(NodeCopying):
                     node.op = op
                     node.attrs = attrs
                     node._recorded_at = next(_ticks)
-                    if _mode.anomaly is not None:
+                    if _anomaly_blocks.open and _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
                     return node
         node.requires_grad = False

@@ -29,6 +29,32 @@ class _GradMode(threading.local):
 _mode = _GradMode()
 
 
+class _AnomalyBlocks:
+    """How many ``detect_anomaly`` blocks are open, in all threads together.
+
+    Reading the thread-local ``_mode`` costs several times a plain attribute, and the core
+    creates a node on every recorded operation: while no block is open anywhere (the usual
+    case) it skips reading ``_mode.anomaly`` altogether.
+    """
+
+    __slots__ = ("open", "_lock")
+
+    def __init__(self) -> None:
+        self.open = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self.open += 1
+
+    def exit(self) -> None:
+        with self._lock:
+            self.open -= 1
+
+
+_anomaly_blocks = _AnomalyBlocks()
+
+
 def is_grad_enabled() -> bool:
     """Return True when operations currently record a graph."""
     return _mode.enabled

@@ -195,6 +195,32 @@ def test_anomaly_mode_is_per_thread():
     assert seen == [False]
 
 
+def test_a_block_in_one_thread_checks_only_that_threads_nodes():
+    # Node creation skips the checker while no block is open in any thread; with one open
+    # elsewhere it still reads this thread's own mode.
+    opened, release = threading.Event(), threading.Event()
+    origins = []
+
+    def record_inside_a_block():
+        with detect_anomaly():
+            opened.set()
+            release.wait(10)
+            origins.append((Value(1.0) * 2.0)._origin)
+
+    worker = threading.Thread(target=record_inside_a_block)
+    worker.start()
+    assert opened.wait(10)
+    try:
+        here = Value(1.0) * 2.0
+        assert here._origin is None and Value(0.0).log().data == float("-inf")
+    finally:
+        release.set()
+        worker.join()
+    assert origins[0] is not None
+    after = Value(1.0) * 2.0
+    assert after._origin is None
+
+
 def test_anomaly_error_is_a_runtime_error_exported_from_autograd():
     assert issubclass(autograd.AnomalyError, RuntimeError)
     assert autograd.detect_anomaly is detect_anomaly
