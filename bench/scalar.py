@@ -241,9 +241,12 @@ class FloorNode:
     def backward(self) -> None:
         self.grad = 1.0
         node = self
-        while node.parent is not None:
-            node.parent.grad += node.grad * node.local
-            node = node.parent
+        while True:  # not ``while node.parent is not None``: see backward_order (CPython 3.11 warm-up)
+            parent = node.parent
+            if parent is None:
+                break
+            parent.grad += node.grad * node.local
+            node = parent
 
 
 def floor_leaf(value: float) -> FloorNode:
