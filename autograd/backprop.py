@@ -50,11 +50,14 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
             break
         inputs = stack.pop()._inputs
         if type(inputs) is tuple:
+            if seen.issuperset(inputs):  # one C loop; most parents of a wide node are reached already
+                continue
             for parent in inputs:
-                if parent.requires_grad and parent not in seen:
-                    seen.add(parent)
-                    found.append(parent)
-                    stack.append(parent)
+                if parent not in seen:
+                    seen.add(parent)  # constants too, so the test above can pass over them
+                    if parent.requires_grad:
+                        found.append(parent)
+                        stack.append(parent)
         elif inputs.requires_grad and inputs not in seen:  # one parent, stored bare (leaves hold ())
             seen.add(inputs)
             found.append(inputs)
