@@ -22,9 +22,11 @@ __all__ = ["ConvTranspose1d", "ConvTranspose2d"]
 
 
 class _ConvTranspose(Module):
-    """The shared constructor, ``output_size`` and repr of the transposed convolutions over ``dims`` axes."""
+    """The shared constructor, forward, ``output_size`` and repr of the transposed convolutions over ``dims``
+    axes; each subclass names its functional form (``_conv_transpose``)."""
 
     dims = 2
+    _conv_transpose: Any = None
 
     def __init__(
         self,
@@ -86,6 +88,13 @@ class _ConvTranspose(Module):
             )
         return tuple(size - low for size, low in zip(sizes, smallest))
 
+    def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Tensor:
+        x = input_for(type(self).__name__, x, self.weight)
+        output_padding = self._output_padding(x, output_size)
+        return self._conv_transpose(
+            x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+        )
+
     def extra_repr(self) -> str:
         """Channels, kernel and stride, then the options that differ from their defaults, in torch's order."""
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -111,6 +120,7 @@ class ConvTranspose2d(_ConvTranspose):
     """
 
     dims = 2
+    _conv_transpose = staticmethod(F.conv_transpose2d)
 
     def __init__(
         self,
@@ -132,13 +142,6 @@ class ConvTranspose2d(_ConvTranspose):
             padding_mode, dtype, rng,
         )  # fmt: skip
 
-    def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Tensor:
-        x = input_for("ConvTranspose2d", x, self.weight)
-        output_padding = self._output_padding(x, output_size)
-        return F.conv_transpose2d(
-            x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
-        )
-
 
 class ConvTranspose1d(_ConvTranspose):
     """1-D transposed convolution layer: ``conv_transpose1d(x, weight, bias, stride, padding, output_padding,
@@ -146,6 +149,7 @@ class ConvTranspose1d(_ConvTranspose):
     :class:`ConvTranspose2d`."""
 
     dims = 1
+    _conv_transpose = staticmethod(F.conv_transpose1d)
 
     def __init__(
         self,
@@ -166,10 +170,3 @@ class ConvTranspose1d(_ConvTranspose):
             in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
             padding_mode, dtype, rng,
         )  # fmt: skip
-
-    def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Tensor:
-        x = input_for("ConvTranspose1d", x, self.weight)
-        output_padding = self._output_padding(x, output_size)
-        return F.conv_transpose1d(
-            x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
-        )
