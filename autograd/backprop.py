@@ -109,10 +109,12 @@ def backpropagate(
     """
     # The graph holds no reference cycles (rules never capture nodes), so the cyclic
     # collector would only re-scan the graph again and again; pause it for the pass.
+    # Rules meet the IEEE edge cases (1/0, inf - inf, overflow) without numpy's warnings, as in torch.
     collector_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _backpropagate(roots, seeds, create_graph, store, inputs)
+        with np.errstate(all="ignore"):
+            return _backpropagate(roots, seeds, create_graph, store, inputs)
     finally:
         if collector_was_enabled:
             gc.enable()

@@ -114,6 +114,22 @@ def _quotient(x, y, rounding):
         return rounding(np.true_divide(data_of(x), data_of(y)))
 
 
+def _floor_quotient(x, y):
+    """floor(x / y) as numpy's ``%`` uses it (``x % y = x - floor_divide(x, y) y``), so the derivative agrees with
+    the value even where x / y rounds across an integer (5e-324 % -3 = -3: the quotient is -1, not floor(-0.0))."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(data_of(x), data_of(y))
+
+
+def _over_squared_radius(numerator, y, x):
+    """numerator / (x^2 + y^2), formed as (numerator / r) / r with r = hypot(x, y), so it neither overflows nor
+    underflows where the true value is a float; 0 at the origin (as torch's atan2)."""
+    radius = np.hypot(data_of(x), data_of(y))
+    origin = radius == 0
+    safe_radius = where(origin, 1.0, sm.hypot(x, y)) if np.any(origin) else sm.hypot(x, y)
+    return where(origin, 0.0, numerator / safe_radius / safe_radius)
+
+
 def _flat(g, out, x, *rest, **attrs):
     return g * 0
 
@@ -163,10 +179,10 @@ class NumpyFunctions:
                      doc="Degrees to radians, x * pi / 180; d/dx = pi / 180.")
     rad2deg = _Unary(np.rad2deg, lambda g, out, x: g * (180 / math.pi), reads_values=False,
                      doc="Radians to degrees, x * 180 / pi; d/dx = 180 / pi.")
-    arctan2 = _Binary(np.arctan2, lambda g, out, y, x: g * x / (x * x + y * y),
-                      lambda g, out, y, x: -g * y / (x * x + y * y),
+    arctan2 = _Binary(np.arctan2, lambda g, out, y, x: g * _over_squared_radius(x, y, x),
+                      lambda g, out, y, x: -g * _over_squared_radius(y, y, x),
                       doc="Angle of the point (other, self): atan2(y=self, x=other); "
-                          "d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).")
+                          "d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2) (0 at the origin, as torch).")
     asin, acos, atan, asinh, acosh, atanh, atan2 = arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2  # torch
     hypot = _Binary(np.hypot, lambda g, out, x, y: g * x / out, lambda g, out, x, y: g * y / out,
                     doc="sqrt(x^2 + y^2) without overflow; d/dx = x / hypot, d/dy = y / hypot.")
@@ -177,12 +193,12 @@ class NumpyFunctions:
     log1p = _Unary(np.log1p, lambda g, out, x: g / (1 + x), doc="log(1 + x), exact for small x; d/dx = 1 / (1 + x).")
     expm1 = _Unary(np.expm1, lambda g, out, x: g * (out + 1), doc="e^x - 1, exact for small x; d/dx = e^x.")
     exp2 = _Unary(np.exp2, lambda g, out, x: g * out * _LN2, doc="2^x; d/dx = 2^x ln 2.")
-    logaddexp = _Binary(np.logaddexp, lambda g, out, x, y: g * sm.exp(x - out),
-                        lambda g, out, x, y: g * sm.exp(y - out),
-                        doc="log(e^x + e^y) without overflow; d/dx = e^x / (e^x + e^y).")
-    logaddexp2 = _Binary(np.logaddexp2, lambda g, out, x, y: g * sm.exp((x - out) * _LN2),
-                         lambda g, out, x, y: g * sm.exp((y - out) * _LN2),
-                         doc="log2(2^x + 2^y) without overflow; d/dx = 2^x / (2^x + 2^y).")
+    logaddexp = _Binary(np.logaddexp, lambda g, out, x, y: g * sm.sigmoid(x - y),
+                        lambda g, out, x, y: g * sm.sigmoid(y - x),
+                        doc="log(e^x + e^y) without overflow; d/dx = e^x / (e^x + e^y) = sigmoid(x - y).")
+    logaddexp2 = _Binary(np.logaddexp2, lambda g, out, x, y: g * sm.sigmoid((x - y) * _LN2),
+                         lambda g, out, x, y: g * sm.sigmoid((y - x) * _LN2),
+                         doc="log2(2^x + 2^y) without overflow; d/dx = 2^x / (2^x + 2^y) = sigmoid((x - y) ln 2).")
     erf = _Unary(erf_function, lambda g, out, x: g * (2 / math.sqrt(math.pi)) * sm.exp(-x * x),
                  doc="Error function 2/sqrt(pi) int_0^x e^(-t^2) dt (float64 precision); "
                      "d/dx = 2/sqrt(pi) e^(-x^2).")
@@ -200,7 +216,7 @@ class NumpyFunctions:
                        "evenly.")
 
     # -- remainders -------------------------------------------------------------------------------
-    mod = _Binary(np.mod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.floor),
+    mod = _Binary(np.mod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _floor_quotient(x, y),
                   doc="x - floor(x / y) y, the sign of y (Python's %); d/dx = 1, d/dy = -floor(x / y).")
     __mod__ = mod
     __rmod__ = mod.mirrored()

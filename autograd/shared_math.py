@@ -143,11 +143,22 @@ def divide(x: Any, y: Any) -> Any:
 
 
 def sign(x: Any) -> Any:
-    """-1, 0 or 1 (a constant: its derivative is zero)."""
+    """-1, 0 or 1, nan at nan as numpy's (a constant: its derivative is zero)."""
     raw = data_of(x)
     if type(raw) in _PLAIN:
-        return (raw > 0) - (raw < 0)
+        return (raw > 0) - (raw < 0) if raw == raw else math.nan
     return np.sign(raw)
+
+
+def hypot(x: Any, y: Any) -> Any:
+    """sqrt(x**2 + y**2) without overflow or underflow."""
+    if isinstance(x, Node):
+        return x.hypot(y)
+    if isinstance(y, Node):
+        return y.hypot(x)
+    if type(x) in _PLAIN and type(y) in _PLAIN:
+        return math.hypot(x, y)
+    return np.hypot(x, y)
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:

@@ -32,6 +32,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
+from .quiet import quietly
 from .tensor_in_place import TensorInPlace
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
@@ -228,7 +229,7 @@ class Tensor(
         other = _operand(other, self.data, op.name)
         a, b = (other, self) if reflected else (self, other)
         try:
-            data = function(a.data, b.data)
+            data = quietly(function, a.data, b.data)
         except ValueError as error:
             try:
                 np.broadcast_shapes(a.shape, b.shape)
@@ -297,7 +298,7 @@ class Tensor(
         if self.data.ndim == 0 or other.data.ndim == 0:
             raise ValueError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
         try:
-            data = np.matmul(self.data, other.data)
+            data = quietly(np.matmul, self.data, other.data)
         except ValueError:
             raise ValueError(
                 f"matmul: shapes {self.shape} and {other.shape} are not aligned "
@@ -336,15 +337,15 @@ class Tensor(
 
     def exp(self) -> Tensor:
         """e**x; d/dx = e**x."""
-        return self._unary(ew.exp, np.exp(self.data))
+        return self._unary(ew.exp, quietly(np.exp, self.data))
 
     def log(self) -> Tensor:
         """Natural log; d/dx = 1/x."""
-        return self._unary(ew.log, np.log(self.data))
+        return self._unary(ew.log, quietly(np.log, self.data))
 
     def sqrt(self) -> Tensor:
         """Square root; d/dx = 1/(2 sqrt x)."""
-        return self._unary(ew.sqrt, np.sqrt(self.data))
+        return self._unary(ew.sqrt, quietly(np.sqrt, self.data))
 
     def abs(self) -> Tensor:
         """|x|; d/dx = sign(x)."""
@@ -352,15 +353,15 @@ class Tensor(
 
     def sin(self) -> Tensor:
         """sin x; d/dx = cos x."""
-        return self._unary(ew.sin, np.sin(self.data))
+        return self._unary(ew.sin, quietly(np.sin, self.data))
 
     def cos(self) -> Tensor:
         """cos x; d/dx = -sin x."""
-        return self._unary(ew.cos, np.cos(self.data))
+        return self._unary(ew.cos, quietly(np.cos, self.data))
 
     def tanh(self) -> Tensor:
         """tanh x; d/dx = 1 - tanh(x)**2."""
-        return self._unary(ew.tanh, np.tanh(self.data))
+        return self._unary(ew.tanh, quietly(np.tanh, self.data))
 
     def sigmoid(self) -> Tensor:
         """1/(1+e**-x), split by sign (no overflow); d/dx = s(1-s)."""
@@ -433,7 +434,7 @@ class Tensor(
 
     # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
     def _apply_unary(self, op: Any, function: Any) -> Tensor:
-        return self._unary(op, np.asarray(function(self.data)))
+        return self._unary(op, np.asarray(quietly(function, self.data)))
 
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
         return self._binary(other, op, function, reflected)

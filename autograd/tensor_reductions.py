@@ -17,6 +17,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import normalize_axes
 from .derivatives import arrays as ar
+from .quiet import quietly
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -38,7 +39,7 @@ class TensorReductions:
     def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool) -> Tensor:
         # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper
         axes = normalize_axes(axis, self.data.ndim, op.name)
-        data = np.asarray(reduce(self.data, axis=axes, keepdims=keepdims))
+        data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims))
         return _Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(
@@ -70,12 +71,9 @@ class TensorReductions:
             # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
             axes = normalize_axes(axis, data.ndim, "mean")
             count = math.prod(data.shape[a] for a in axes)
-            total = np.add.reduce(data, axis=axes, keepdims=keepdims)
-            if count:
+            total = quietly(np.add.reduce, data, axis=axes, keepdims=keepdims)
+            with np.errstate(invalid="ignore"):  # the mean of an empty slice is nan, as torch's, without a warning
                 mean = np.asarray(total / count)
-            else:
-                with np.errstate(invalid="ignore"):  # the mean of an empty slice is nan, as torch's, without a warning
-                    mean = np.asarray(total / count)
             return _Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
         return self._reduce(ar.mean, np.mean, axis, keepdims)
 

@@ -103,6 +103,8 @@ class Row:
     rtol: float = 1e-12
     #: a fixed input for the float32 check (inside every domain)
     float32_case: Case = Case((np.array([0.3, 1.2]),))
+    #: an elementwise function of its inputs (made by :func:`unary` or :func:`binary`)
+    elementwise: bool = False
 
     @property
     def on_value(self) -> bool:
@@ -151,6 +153,7 @@ def unary(
         value_domains=(domain,) if value else None,
         torch_cases=torch_cases,
         float32_case=Case((_points_inside(domain),)),
+        elementwise=True,
         **options,
     )
 
@@ -174,6 +177,7 @@ def binary(
         _elementwise_case(*domains),
         value_domains=domains if value else None,
         float32_case=Case(tuple(_points_inside(domain) for domain in domains)),
+        elementwise=True,
         **options,
     )
 

@@ -1,16 +1,19 @@
-"""Gradients at NaN and at the edges of float64, warning-free: max/min over NaN, softmax family at +-1e308,
+"""Values and gradients at NaN and at the edges of float64, warning-free: every elementwise op, max/min over NaN,
+softmax family at +-1e308, reductions, logaddexp, arctan2, mod, cosine similarity, multi-margin loss,
 pow at a zero base, std of constant slices. PyTorch is the oracle (where installed), finite differences where
 the derivative is defined."""
 
+import math
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
 import pytest
+from op_table import ROWS
 
 from autograd import Tensor, Value, grad, gradcheck, gradgradcheck
 from autograd.tensor_functions import softmax_cross_entropy
-from nn.functional import cross_entropy
+from nn.functional import cosine_similarity, cross_entropy, multi_margin_loss
 
 NAN = np.nan
 
@@ -116,9 +119,8 @@ EXPONENTS = [-2.0, -1.0, -0.5, 0.0, 1.0, 2.5, -1.5, 3.0]
 def test_pow_at_a_zero_base_has_torchs_gradients_without_warnings():
     torch = _torch()
     base, exponent = Tensor(np.array(BASES), requires_grad=True), Tensor(np.array(EXPONENTS), requires_grad=True)
-    with np.errstate(divide="ignore"):  # the forward value 0 ** -1 = inf (numpy warns in the forward pass)
-        result = base**exponent
     with no_warnings():
+        result = base**exponent  # 0 ** -1 = inf, silently
         result.backward(np.ones(len(BASES)))
     torch_base = torch.tensor(BASES, dtype=torch.float64, requires_grad=True)
     torch_exponent = torch.tensor(EXPONENTS, dtype=torch.float64, requires_grad=True)
@@ -182,3 +184,140 @@ def test_std_away_from_zero_agrees_with_finite_differences_to_second_order():
     data = np.array([[0.3, -1.2, 2.0], [1.0, 1.5, -0.5]])
     assert gradcheck(lambda x: x.std(axis=1, ddof=1), [data])
     assert gradgradcheck(lambda x: x.std(axis=0).sum(), [data])
+
+
+# -- every elementwise op at the edges of float64 -----------------------------------------------
+
+EDGES = np.array(
+    [0.0, -0.0, 5e-324, -5e-324, 1e-300, 0.5, -1.0, 3.0, 710.0, -710.0, 1e308, -1e308, np.inf, -np.inf, NAN]
+)
+ELEMENTWISE_ROWS = [row for row in ROWS if row.elementwise]
+
+
+@pytest.mark.parametrize("row", ELEMENTWISE_ROWS, ids=lambda row: row.name)
+def test_elementwise_ops_give_ieee_values_and_gradients_at_float64_edges_without_warnings(row):
+    inputs = (
+        [EDGES] if len(row.float32_case.arrays) == 1 else [np.repeat(EDGES, EDGES.size), np.tile(EDGES, EDGES.size)]
+    )
+    nodes = [Tensor(x.copy(), requires_grad=True) for x in inputs]
+    with no_warnings():
+        result = row.call(*nodes)
+        result.backward(np.ones(result.shape))
+    assert result.shape == inputs[0].shape
+    assert all(node.grad.shape == node.shape for node in nodes)
+    if row.on_value:  # the scalar engine: the same edges, no exception and no warning
+        for point in zip(*inputs):
+            values = [Value(float(x)) for x in point]
+            with no_warnings():
+                row.call(*values).backward()
+            assert all(isinstance(value.grad, float) for value in values), (row.name, point)
+
+
+def test_reductions_and_matmul_overflow_to_inf_without_warnings():
+    huge = np.array([[1e308, 1e308], [-1e308, -1e308]])
+    x = Tensor(huge, requires_grad=True)
+    with no_warnings():
+        sums, means = x.sum(axis=1), x.mean(axis=1)
+        product = x @ Tensor(np.ones((2, 1)))
+        (sums.sum() + means.sum() + product.sum()).backward()
+    np.testing.assert_array_equal(sums.data, [np.inf, -np.inf])
+    np.testing.assert_array_equal(means.data, [np.inf, -np.inf])
+    np.testing.assert_array_equal(product.data, [[np.inf], [-np.inf]])
+    np.testing.assert_array_equal(x.grad, np.full((2, 2), 2.5))
+
+
+@pytest.mark.parametrize("exponent", [0.5, 1.5, -0.5, Value(0.5)])
+def test_value_pow_of_a_negative_base_to_a_fractional_exponent_is_nan_like_numpy(exponent):
+    # Python's (-0.5) ** 0.5 is a complex number; numpy's power (and torch's) give nan, and so does Value
+    base = Value(-0.5)
+    with no_warnings():
+        result = base**exponent
+        result.backward()
+    assert math.isnan(result.data) and math.isnan(base.grad)
+    if isinstance(exponent, Value):
+        assert math.isnan(exponent.grad)
+
+
+@pytest.mark.parametrize(
+    ("base", "exponent"), [(-0.0, -1.0), (-0.0, -3.0), (-0.0, -2.0), (0.0, -1.0), (0.0, NAN), (-0.0, -0.5)]
+)
+def test_pow_exponent_gradient_at_a_signed_zero_base_matches_torch(base, exponent):
+    torch = _torch()
+    x, y = Tensor(np.array(base), requires_grad=True), Tensor(np.array(exponent), requires_grad=True)
+    with no_warnings():
+        (x**y).backward()
+    tx = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+    ty = torch.tensor(exponent, dtype=torch.float64, requires_grad=True)
+    (tx**ty).backward()
+    np.testing.assert_array_equal(y.grad, ty.grad.numpy())  # d/dy 0**y = -inf * 0**y: +inf at -0 to an odd power
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2"])
+def test_logaddexp_gradients_are_the_softmax_weights_even_where_the_sum_rounds(name):
+    # at x = y = 1e308 the value rounds to x, so e^(x - out) would give each input the whole gradient (1, not 1/2)
+    pairs = np.array([[1e308, 1e308], [-1e308, -1e308], [np.inf, 0.0], [0.0, -np.inf], [2.0, -3.0]])
+    x, y = Tensor(pairs[:, 0].copy(), requires_grad=True), Tensor(pairs[:, 1].copy(), requires_grad=True)
+    with no_warnings():
+        getattr(x, name)(y).backward(np.ones(len(pairs)))
+    scale = 1.0 if name == "logaddexp" else math.log(2.0)
+    differences = np.array([0.0, 0.0, np.inf, np.inf, 5.0]) * scale
+    expected = 1 / (1 + np.exp(-differences))  # sigmoid(x - y) and sigmoid(y - x)
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-14)
+    np.testing.assert_allclose(y.grad, 1 / (1 + np.exp(differences)), rtol=1e-14)
+
+
+def test_arctan2_gradient_is_zero_at_the_origin_and_exact_at_tiny_and_huge_radii():
+    y = Tensor(np.array([0.0, 1e-200, 1e200, 3.0]), requires_grad=True)
+    x = Tensor(np.array([0.0, 1e-200, 1e200, 4.0]), requires_grad=True)
+    with no_warnings():
+        y.arctan2(x).backward(np.ones(4))
+    # d/dy = x / (x^2 + y^2): 1 / (2 * 1e-200) and 1 / (2 * 1e200), though x^2 + y^2 under- or overflows
+    np.testing.assert_allclose(y.grad, [0.0, 5e199, 5e-201, 4 / 25], rtol=1e-15)
+    np.testing.assert_allclose(x.grad, [0.0, -5e199, -5e-201, -3 / 25], rtol=1e-15)
+
+
+def test_mod_gradient_uses_the_quotient_its_value_was_formed_with():
+    # 5e-324 % -3 is -3 + 5e-324 = -3.0: the floor quotient is -1 (x / y rounds to -0.0, whose floor is 0)
+    x, y = (
+        Tensor(np.array([5e-324, 7.5, -7.5]), requires_grad=True),
+        Tensor(np.array([-3.0, 2.0, 2.0]), requires_grad=True),
+    )
+    with no_warnings():
+        result = x % y
+        result.backward(np.ones(3))
+    np.testing.assert_array_equal(result.data, [-3.0, 1.5, 0.5])
+    np.testing.assert_array_equal(y.grad, -np.floor_divide(x.data, y.data))
+    np.testing.assert_array_equal(y.grad, [1.0, -3.0, 4.0])
+
+
+def test_value_abs_gradient_at_nan_is_nan_like_the_tensor_one():
+    value, tensor = Value(NAN), Tensor(np.array([NAN]), requires_grad=True)
+    value.abs().backward()
+    tensor.abs().backward(np.ones(1))
+    assert math.isnan(value.grad) and math.isnan(tensor.grad[0])
+
+
+def test_cosine_similarity_of_vectors_with_an_infinite_norm_is_zero_like_torch():
+    torch = _torch()
+    data = np.array([[1e308, -1e308, 1e308, 0.0]])
+    x = Tensor(data.copy(), requires_grad=True)
+    with no_warnings():
+        result = cosine_similarity(x, Tensor(np.ones((1, 4))), dim=1)
+        result.backward(np.ones(1))
+    reference = torch.tensor(data, requires_grad=True)
+    expected = torch.nn.functional.cosine_similarity(reference, torch.ones(1, 4, dtype=torch.float64), dim=1)
+    expected.sum().backward()
+    np.testing.assert_array_equal(result.data, expected.detach().numpy())
+    np.testing.assert_array_equal(x.grad, reference.grad.numpy())
+
+
+def test_multi_margin_loss_with_an_infinite_score_is_inf_not_nan_like_torch():
+    torch = _torch()
+    scores = np.array([[np.inf, 0.0, 1.0], [np.inf, np.inf, 1.0]])
+    target = np.array([0, 2])
+    x = Tensor(scores.copy(), requires_grad=True)
+    with no_warnings():
+        loss = multi_margin_loss(x, target, reduction="none")
+    expected = torch.nn.functional.multi_margin_loss(torch.tensor(scores), torch.tensor(target), reduction="none")
+    np.testing.assert_array_equal(loss.data, expected.numpy())  # [0, inf]: the target's own term is left out

@@ -16,8 +16,6 @@ split the gradient evenly between tied inputs (as ``torch.maximum``).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import shared_math as sm
@@ -29,22 +27,25 @@ from ..shared_math import data_of, where
 def _base_rule(g, out, x, y):
     # d/dx x**y = y * x**(y - 1), as PyTorch: 0 where y == 0 and x**(y - 1) is not finite (not 0 * inf = nan
     # at x == 0 or where x**-1 overflows, nor nan at x = nan); elsewhere the IEEE value of x**(y - 1) (inf for
-    # y < 1 at x == 0, so -inf for y = -1), without a warning. Only there is the base replaced by 1, so the
-    # second derivative is 0 there too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere.
+    # y < 1 at x == 0, so -inf for y = -1; nan for a negative x and a fractional y, not Python's complex
+    # number), without a warning. Only there is the base replaced by 1, so the second derivative is 0 there
+    # too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere.
     exponent_zero = data_of(y) == 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
-            return g * y * x ** (y - 1)
-        singular = exponent_zero & ~np.isfinite(data_of(x) ** (data_of(y) - 1))
-        return g * where(singular, 0.0, y * where(singular, 1.0, x) ** (y - 1))
+            return g * y * sm.power(x, y - 1)
+        singular = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1))
+        return g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
 
 
 def _exponent_rule(g, out, x, y):
-    # d/dy x**y = x**y * sm.log(x). At x == 0 (as PyTorch): 0 for y >= 0 (the limit of the product),
-    # -inf for y < 0 (0**y = inf times log 0 = -inf); no inf * 0 is formed, so no warning.
+    # d/dy x**y = x**y * sm.log(x). At x == 0 (as PyTorch) it is the limit of that product, a constant:
+    # 0 for y > 0 (nan for a nan y), -inf * x**y for y < 0, where x**y is +inf, or -inf at x = -0 and an
+    # odd y (so +inf there); no inf * 0 is formed, so no warning.
     at_zero = data_of(x) == 0
+    out_data = data_of(out)
     elsewhere = where(at_zero, 0.0, out) * sm.log(where(at_zero, 1.0, x))
-    return g * where(at_zero, where(data_of(y) < 0, -math.inf, 0.0), elsewhere)
+    return g * where(at_zero, where(data_of(y) < 0, -out_data, 0.0 * out_data), elsewhere)
 
 
 def _flat(x, value):

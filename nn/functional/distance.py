@@ -65,7 +65,9 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tens
 def _at_least(x: Tensor, axis: int, eps: float) -> Tensor:
     """||x||_2 along ``axis`` (kept), raised to ``eps`` where smaller, with the unraised norm's gradient."""
     norm = vector_norm(x, 2.0, axis, keepdims=True)
-    shortfall = np.maximum(norm.data, eps) - norm.data
+    shortfall = np.where(
+        norm.data < eps, eps - norm.data, 0.0
+    )  # not max(norm, eps) - norm: inf - inf at an infinite norm
     return norm + shortfall if shortfall.any() else norm
 
 

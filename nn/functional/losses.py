@@ -484,7 +484,7 @@ def multi_margin_loss(
     if p == 2:
         violations = violations * violations
     other_classes = _expand_class_axis(indices, axis) != np.arange(classes)
-    terms = (violations * other_classes).sum(axis=axis) / classes
+    terms = violations.where(other_classes, 0.0).sum(axis=axis) / classes  # a mask product: inf - inf = nan at y
     if weight is not None:
         terms = terms * weight[indices]
     return _reduce(terms, reduction, "multi_margin_loss")
@@ -531,7 +531,7 @@ def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tenso
     """Exponential (AdaBoost) loss exp(-y f) for targets y in {-1, +1}; d/df = -y exp(-y f).
 
     Unbounded: for y f below about -709 (float64) or -88 (float32) the value overflows
-    to inf (numpy warns); use a margin loss that grows linearly if that can happen.
+    to inf (silently, as in torch); use a margin loss that grows linearly if that can happen.
     """
     reduction = check_choice("exponential_loss", "reduction", reduction, REDUCTIONS)
     return _reduce((-_margins(scores, target, "exponential_loss")).exp(), reduction, "exponential_loss")
