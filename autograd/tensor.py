@@ -36,7 +36,7 @@ from .quiet import quietly
 from .tensor_in_place import TensorInPlace
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
-from .torch_names import TorchNames
+from .torch_names import ElementCount, TorchNames
 from .torch_selection_names import TorchSelectionNames
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -141,8 +141,9 @@ class Tensor(
         return self.data.dtype
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def size(self) -> ElementCount:
+        """The number of elements (numpy's ``size``); ``size()`` is the shape and ``size(dim)`` a length (torch's)."""
+        return ElementCount(self.data.shape)
 
     @property
     def T(self) -> Tensor:

@@ -9,7 +9,8 @@ numpy's spellings keep numpy's meaning. Where torch gives a name numpy also has 
 torch meaning is chosen by torch's spelling only (see :mod:`autograd.torch_keywords` for ``dim=``):
 ``max(dim=)`` returns ``(values, indices)``, ``max(axis=)`` the values; ``var(dim=)`` is unbiased,
 ``var(axis=)`` is not; ``squeeze(dim=)`` skips axes whose length is not 1, ``squeeze(axis)`` refuses
-them. ``size`` stays numpy's element count (torch's ``size()`` is ``shape``), ``repeat`` stays numpy's
+them. ``size`` is numpy's element count, an int that torch's calls turn into the shape (``size()``) or a
+length (``size(1)``): :class:`ElementCount`. ``repeat`` stays numpy's
 (torch's ``repeat`` is ``autograd.tile``), and ``split`` is torch's (sizes of the pieces; numpy's
 ``split`` is ``autograd.split``).
 """
@@ -28,7 +29,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .torch_keywords import UNSET, ValuesAndIndices, torch_reduction
 
-__all__ = ["TorchNames"]
+__all__ = ["ElementCount", "TorchNames"]
 
 Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
 
@@ -60,6 +61,40 @@ def _is_device(value: Any) -> bool:
     return False
 
 
+class ElementCount(int):
+    """numpy's ``size``, the number of elements (an ``int`` in every way), that can also be called as
+    torch's ``size()``: ``x.size()`` is the shape and ``x.size(dim)`` its length along ``dim``.
+
+    >>> x = Tensor(np.zeros((2, 3)))
+    >>> x.size, x.size(), x.size(-1)
+    (6, (2, 3), 3)
+    """
+
+    shape: tuple[int, ...]
+
+    def __new__(cls, shape: tuple[int, ...] | int = ()) -> ElementCount:
+        if isinstance(shape, int):  # copy and pickle rebuild an int subclass from its int value
+            count, shape = shape, (shape,)
+        else:
+            count = math.prod(shape)
+        number = super().__new__(cls, count)
+        number.shape = tuple(shape)
+        return number
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self.shape
+        if not _integer(dim):
+            raise TypeError(f"size: dim must be an integer, got {dim!r}")
+        if not self.shape:
+            raise IndexError(f"size: a 0-d tensor has no dimension {dim}")
+        (axis,) = normalize_axes(dim, len(self.shape), "size")
+        return self.shape[axis]
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
 class TorchNames:
     """torch.Tensor's method names, each an alias or a composite of recorded ops."""
 
@@ -71,7 +106,7 @@ class TorchNames:
         return self.data.ndim
 
     def numel(self: Any) -> int:
-        """torch.Tensor.numel: the number of elements (numpy's ``size``; torch's ``size()`` is ``shape`` here)."""
+        """torch.Tensor.numel: the number of elements (numpy's ``size``; calling it, ``size()``, gives the shape)."""
         return self.data.size
 
     @property
@@ -90,6 +125,18 @@ class TorchNames:
     def double(self: Self) -> Self:
         """torch.Tensor.double: ``astype(np.float64)`` (itself if already float64; differentiable)."""
         return _tensor(self).astype(np.float64)
+
+    def long(self: Self) -> Self:
+        """torch.Tensor.long: ``astype(np.int64)`` (truncates toward zero; no gradient flows through it)."""
+        return _tensor(self).astype(np.int64)
+
+    def int(self: Self) -> Self:
+        """torch.Tensor.int: ``astype(np.int32)`` (truncates toward zero; no gradient flows through it)."""
+        return _tensor(self).astype(np.int32)
+
+    def bool(self: Self) -> Self:
+        """torch.Tensor.bool: ``astype(np.bool_)``, True where nonzero (no gradient flows through it)."""
+        return _tensor(self).astype(np.bool_)
 
     def half(self: Self) -> Self:
         """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable)."""

@@ -289,9 +289,10 @@ class Flatten(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = _as_tensor(x, "Flatten")
-        start = self.start_dim + x.ndim if self.start_dim < 0 else self.start_dim
-        end = self.end_dim + x.ndim if self.end_dim < 0 else self.end_dim
-        if not (0 <= start <= end < x.ndim):
+        ndim = max(x.ndim, 1)  # as torch: a 0-d input is flattened like a 1-d one, to shape (1,)
+        start = self.start_dim + ndim if self.start_dim < 0 else self.start_dim
+        end = self.end_dim + ndim if self.end_dim < 0 else self.end_dim
+        if not (0 <= start <= end < ndim):
             raise ValueError(
                 f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do not fit an input of shape {x.shape}"
             )

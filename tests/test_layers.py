@@ -222,6 +222,17 @@ def test_flatten_passes_gradients_back_in_the_input_shape():
     gradcheck(lambda x: nn.Flatten()(x).tanh(), [x])
 
 
+def test_flatten_of_a_0d_input_gives_one_element_like_torch():
+    x = Tensor(np.array(2.5), requires_grad=True)
+    for module in (nn.Flatten(0), nn.Flatten(-1), nn.Flatten(0, 0)):
+        y = module(x)
+        assert y.shape == (1,) and y.data[0] == 2.5
+    (nn.Flatten(0)(x) * 3.0).sum().backward()
+    assert x.grad.shape == () and x.grad == 3.0
+    with pytest.raises(ValueError, match=r"start_dim=1.*shape \(\)"):  # torch: dimension out of range
+        nn.Flatten()(x)
+
+
 def test_flatten_rejects_axes_outside_the_input():
     with pytest.raises(ValueError, match=r"start_dim=3.*shape \(2, 3\)"):
         nn.Flatten(3)(np.zeros((2, 3)))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+import nn.functional as F
 from autograd import Tensor
 
 RNG = np.random.default_rng(7)
@@ -229,7 +230,7 @@ def test_numpy_spellings_keep_numpy_results():
     np.testing.assert_allclose(x.std(axis=1, ddof=1).data, X.std(1, ddof=1))
     with pytest.raises(ValueError, match="squeeze: cannot select an axis of length != 1"):
         x.squeeze(0)
-    assert x.size == 12 and not callable(x.size)  # numpy's element count; torch's size() is shape
+    assert x.size == 12 and x.size() == (3, 4)  # numpy's element count; called, torch's size() (the shape)
     np.testing.assert_array_equal(x.repeat(2).data, X.repeat(2))  # numpy's repeat; torch's is autograd.tile
     assert x.clamp(high=0.5).shape == (3, 4) and x.clip(-1.0, 1.0).shape == (3, 4)
 
@@ -381,6 +382,38 @@ def test_dtype_and_device_methods():
     assert x.to("float32").dtype == np.float32
     copied = x.to(np.float64, copy=True)
     assert copied is not x and not np.shares_memory(copied.data, x.data) and copied.requires_grad
+
+
+def test_size_is_numpys_element_count_and_torchs_size_when_called():
+    x = Tensor(np.zeros((2, 3, 4)))
+    assert x.size == 24 and isinstance(x.size, int) and x.size + 1 == 25 and repr(x.size) == "24"
+    assert x.size() == (2, 3, 4) and x.size(0) == 2 and x.size(-1) == 4 and x.size(dim=1) == 3
+    assert Tensor(5.0).size == 1 and Tensor(5.0).size() == ()
+    assert Tensor(np.zeros((0, 3))).size == 0 and Tensor(np.zeros((0, 3))).size(1) == 3
+    with pytest.raises(ValueError, match="size"):
+        x.size(3)
+    with pytest.raises(TypeError, match="dim must be an integer"):
+        x.size(1.0)
+    with pytest.raises(IndexError, match="0-d"):
+        Tensor(5.0).size(0)
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(x.size)) == 24 and copy.deepcopy(x.size) == 24
+
+
+def test_long_int_and_bool_convert_like_torch_and_carry_no_gradient():
+    x = Tensor(np.array([-1.7, 0.0, 2.5]), requires_grad=True)
+    assert x.long().dtype == np.int64 and x.long().tolist() == [-1, 0, 2]  # truncation toward zero, as torch
+    assert x.int().dtype == np.int32 and x.int().tolist() == [-1, 0, 2]
+    assert x.bool().dtype == np.bool_ and x.bool().tolist() == [True, False, True]
+    assert not any(t.requires_grad for t in (x.long(), x.int(), x.bool()))
+    labels = Tensor(np.array([2.0, 0.0])).long()  # the usual use: class indices for a loss
+    scores = Tensor(np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 1.0]]))
+    expected = -np.log(np.exp(2.0) / np.exp([0.0, 1.0, 2.0]).sum()) - np.log(
+        np.exp(3.0) / np.exp([3.0, 0.0, 1.0]).sum()
+    )
+    assert math.isclose(F.cross_entropy(scores, labels).item(), expected / 2, rel_tol=1e-12)
 
 
 def test_clone_copies_the_data_and_stays_in_the_graph():
