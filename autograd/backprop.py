@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .grad_mode import _mode
+from .op import Op, OutputGradients
 from .versions import _adopt_earlier_parents, _InPlaceClock
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
@@ -147,6 +148,22 @@ def _unaliased(grad: np.ndarray, handed_out: set[int]) -> np.ndarray:
     return grad
 
 
+def _gathered_gradients(node: Node, grad: Any, op: Op, pending: dict[Node, Any], waiting: dict[Node, Any]) -> Any:
+    """For ``node``, one output of a call that made several: None if a sibling output still has a gradient
+    coming (``grad`` waits for it), else every output's gradient, by position, for the call's one rule call.
+
+    Each output of the call is recorded before any node computed from it, so by the time backward reaches
+    the first of them, the gradients of all of them are complete: the ones not yet reached are in ``pending``.
+    """
+    outputs = op.outputs(node)
+    if any(output is not node and output in pending for output in outputs if output is not None):
+        waiting[node] = grad
+        return None
+    return OutputGradients(
+        grad if output is node else waiting.pop(output, None) if output is not None else None for output in outputs
+    )
+
+
 def _backpropagate(
     roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, store: bool, inputs: Sequence[Node] | None
 ) -> dict[int, Any]:
@@ -165,6 +182,7 @@ def _backpropagate(
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     last_change, last_rebase = _InPlaceClock.last_change, _InPlaceClock.last_rebase
+    waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
     _mode.enabled, _mode.in_backward = create_graph, True
     try:
@@ -217,6 +235,10 @@ def _backpropagate(
                     continue
                 parents, contributions = (parent,), (contribution,)
             else:
+                if op.outputs is not None:  # one call, several output nodes: one rule call for all of them
+                    grad = _gathered_gradients(node, grad, op, pending, waiting)
+                    if grad is None:
+                        continue
                 parents = node.parents
                 if plain and op.accumulate is not None:  # the rule adds into pending itself
                     op.accumulate(pending, grad, parents)

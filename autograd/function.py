@@ -25,9 +25,9 @@ operations, ``backward`` is differentiable again: under ``backward(create_graph=
 it runs with recording on, and ``ctx.saved_tensors`` are the original graph nodes;
 decorated with :func:`once_differentiable` it runs without recording instead.
 
-Each output is a graph node of its own, all sharing ``ctx``; ``backward`` is linear in
-the output gradients, so when several outputs receive one it is called once per output
-(the others' gradients zero) and the results add up to torch's single call.
+Each output is a graph node of its own, all sharing ``ctx``; as in torch, ``backward`` is
+called once per call of ``apply`` and pass, with every output's gradient: backward waits
+until the last of the outputs that receive a gradient is reached (``Op(outputs=...)``).
 
 ``ctx.mark_dirty(x)`` declares that ``forward`` changed the input ``x`` in place and
 returns it: ``apply`` then returns ``x`` itself, its version is bumped, and its history
@@ -46,7 +46,7 @@ import numpy as np
 
 from .core import Node
 from .grad_mode import is_grad_enabled, no_grad
-from .op import Op
+from .op import Op, OutputGradients
 from .tensor import Tensor
 from .value import Value
 from .versions import increment_version, rebase_history
@@ -217,7 +217,7 @@ class Function:
         """The Op of this Function class (made once; its single joint rule calls ``backward``)."""
         op = cls.__dict__.get("_function_op")
         if op is None:
-            op = Op(cls.__name__, _run_backward, joint=True)
+            op = Op(cls.__name__, _run_backward, joint=True, outputs=_call_outputs)
             cls._function_op = op
         return op
 
@@ -284,13 +284,19 @@ def _output_data(function: type[Function], kind: type[Node], result: Any, in_tup
     return array
 
 
-def _output_gradients(ctx: FunctionContext, index: int, grad: Any, kind: type[Node]) -> list[Any]:
-    """The gradients ``backward`` receives when output ``index`` gets ``grad``: zeros (or None, when
-    grads are not materialized) for every other output, None for objects that are not outputs."""
+def _call_outputs(node: Node) -> list[Node | None]:
+    """The output nodes of the Function call that made ``node``, by position (None: gone or without a graph)."""
+    return [None if reference is None else reference() for reference in node.attrs["ctx"]._output_refs]
+
+
+def _output_gradients(ctx: FunctionContext, grads: OutputGradients, kind: type[Node]) -> list[Any]:
+    """The gradients ``backward`` receives, one per output: the gradient that reached it (wrapped as a
+    ``kind``), else zeros (or None, when grads are not materialized); None for objects that are not outputs."""
     gradients = []
     for position, data in enumerate(ctx._output_data):
-        if position == index:
-            gradients.append(grad)
+        grad = grads[position] if position < len(grads) else None
+        if grad is not None:
+            gradients.append(grad if isinstance(grad, Node) else kind._wrap_constant(grad))
         elif data is None or not ctx._materialize_grads:
             gradients.append(None)
         else:
@@ -308,14 +314,16 @@ def _run_backward(
     kind: type[Node],
     index: int = 0,
 ) -> list[Any]:
-    """The joint derivative rule of output ``index`` of a Function: call ``backward``, one gradient per parent."""
-    create_graph = isinstance(grad, Node)
+    """The joint derivative rule of a Function call, reached through output ``index`` (``out``): call
+    ``backward`` once with the gradients of all its outputs (``grad``, by position), one gradient per parent."""
+    if not isinstance(grad, OutputGradients):  # a rule called for this one output alone
+        grad = OutputGradients(grad if position == index else None for position in range(len(ctx._output_data)))
+    create_graph = isinstance(out, Node)
     if not create_graph:
-        grad = kind._wrap_constant(grad)
         out = kind._wrap_constant(out)
     ctx._running = (index, out)
     try:
-        gradients = function.backward(ctx, *_output_gradients(ctx, index, grad, kind))
+        gradients = function.backward(ctx, *_output_gradients(ctx, grad, kind))
     finally:
         ctx._running = None
     if not isinstance(gradients, (tuple, list)):

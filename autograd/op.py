@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["Op"]
+__all__ = ["Op", "OutputGradients"]
 
 
 class Op:
@@ -39,6 +39,13 @@ class Op:
     no ``inputs=``): ``accumulate(pending, grad, parents)`` adds each parent's contribution
     to ``pending[parent]`` itself (skipping parents that need no gradient), so a node with
     many parents costs no contribution list and no second loop to deliver it.
+
+    An op whose one call made several output nodes (a custom Function returning a tuple) gives
+    ``outputs``: ``outputs(node)`` lists the nodes of that call by output position (None for an
+    output that is gone or has no graph). Backward then calls its joint rule once per call, as torch
+    does, when the last of those outputs to receive a gradient is reached (every gradient of the
+    outputs is complete by then: all their children were recorded later), with ``grad`` an
+    :class:`OutputGradients` tuple holding each output's gradient (None where none arrived).
     """
 
     __slots__ = (
@@ -48,6 +55,7 @@ class Op:
         "joint",
         "reads_values",
         "accumulate",
+        "outputs",
         "constant_at",
         "one_rule",
         "_variants",
@@ -61,15 +69,19 @@ class Op:
         joint: bool = False,
         reads_values: bool = True,
         accumulate: Callable | None = None,
+        outputs: Callable | None = None,
     ) -> None:
         if accumulate is not None and not joint:
             raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule; pass joint=True")
+        if outputs is not None and not joint:
+            raise ValueError(f"Op {name!r}: outputs gathers the gradients of one joint rule; pass joint=True")
         self.name = name
         self.rules = rules
         self.variadic = variadic
         self.joint = joint
         self.reads_values = reads_values
         self.accumulate = accumulate
+        self.outputs = outputs
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.
@@ -98,3 +110,10 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+class OutputGradients(tuple):
+    """The gradients of every output of one call of a several-output op, by output position (None where no
+    gradient reached that output): the ``grad`` its joint rule receives (see ``Op(outputs=...)``)."""
+
+    __slots__ = ()

@@ -413,3 +413,8 @@ def test_core_still_exports_each_graph_core_name_from_its_own_module():
 def test_an_op_accumulate_form_is_refused_without_a_joint_rule():
     with pytest.raises(ValueError, match="accumulate is the plain-pass form of a joint rule"):
         Op("scale", lambda g, out, x: 2 * g, accumulate=lambda pending, g, parents: None)
+
+
+def test_an_op_outputs_gatherer_is_refused_without_a_joint_rule():
+    with pytest.raises(ValueError, match="outputs gathers the gradients of one joint rule"):
+        Op("split", lambda g, out, x: g, outputs=lambda node: [node])

@@ -401,3 +401,64 @@ def test_a_value_changed_in_place_by_a_function_takes_its_history():
     assert x.data == 3.0 and x.version == 2 and x.grad_fn.name == "AddInPlace"
     (x * 3.0).backward()
     assert w.grad == 3.0
+
+
+class PolarToCartesian(Function):
+    """(r, t) -> (r cos t, r sin t): two outputs; the backward counts its calls."""
+
+    calls = 0
+
+    @staticmethod
+    def forward(ctx, r, t):
+        ctx.save_for_backward(r, t)
+        return r * t.cos(), r * t.sin()
+
+    @staticmethod
+    def backward(ctx, grad_x, grad_y):
+        PolarToCartesian.calls += 1
+        r, t = ctx.saved_tensors
+        return grad_x * t.cos() + grad_y * t.sin(), -grad_x * r * t.sin() + grad_y * r * t.cos()
+
+
+@pytest.mark.parametrize("kind", ["tensor", "value"])
+def test_a_two_output_function_runs_its_backward_once_per_call_and_matches_finite_differences(kind):
+    def loss(r, t):
+        x, y = PolarToCartesian.apply(r, t)
+        return (x * y).exp() + (y * 3.0).tanh() * x  # both outputs reach the loss by several paths
+
+    if kind == "tensor":
+        r, t = Tensor(np.array([0.7, 1.3]), requires_grad=True), Tensor(np.array([0.4, -0.9]), requires_grad=True)
+        assert gradcheck(lambda r, t: loss(r, t).sum(), [r.data, t.data])
+        seed = np.ones(2)
+    else:
+        r, t = Value(0.7), Value(0.4)
+        seed = None
+    PolarToCartesian.calls = 0
+    out = loss(r, t)
+    out.backward(seed)
+    assert PolarToCartesian.calls == 1
+    step = 1e-6
+    for node, name in ((r, "r"), (t, "t")):
+        data = np.asarray(node.data, dtype=np.float64)
+        shifted = [data + step * np.eye(data.size)[i].reshape(data.shape) for i in range(data.size)]
+        for i, plus in enumerate(shifted):
+            minus = 2 * data - plus
+            args = {"r": (plus, t.data), "t": (r.data, plus)}[name]
+            args_minus = {"r": (minus, t.data), "t": (r.data, minus)}[name]
+            wrap = Tensor if kind == "tensor" else (lambda a: Value(float(a)))
+            f_plus = np.sum(loss(*(wrap(a) for a in args)).data)
+            f_minus = np.sum(loss(*(wrap(a) for a in args_minus)).data)
+            expected = (f_plus - f_minus) / (2 * step)
+            got = np.asarray(node.grad, dtype=np.float64).reshape(-1)[i]
+            assert got == pytest.approx(expected, rel=1e-6, abs=1e-8)
+
+
+def test_a_two_output_function_runs_its_backward_once_per_pass_when_differentiated_twice():
+    r, t = Tensor(np.array([0.7, 1.3]), requires_grad=True), Tensor(np.array([0.4, -0.9]), requires_grad=True)
+    assert gradgradcheck(lambda r, t: (lambda x, y: (x * y).sum())(*PolarToCartesian.apply(r, t)), [r.data, t.data])
+    PolarToCartesian.calls = 0
+    x, y = PolarToCartesian.apply(r, t)
+    (first,) = grad((x * y * y).sum(), [t], create_graph=True)
+    assert PolarToCartesian.calls == 1
+    first.sum().backward()
+    assert PolarToCartesian.calls == 2  # the gradient's graph reaches x and y again: one more call, for this pass

@@ -116,6 +116,73 @@ def test_unused_outputs_get_zeros_or_none_without_materialized_grads_as_in_torch
             np.testing.assert_array_equal(_numpy(x.grad), [2.0, 2.0])
 
 
+def _recording_split(base, once):
+    class RecordingSplit(base):
+        @staticmethod
+        def forward(ctx, x, materialize):
+            ctx.set_materialize_grads(materialize)
+            return x * 2.0, x * 3.0, x * 5.0
+
+        @staticmethod
+        def backward(ctx, grad_a, grad_b, grad_c):
+            calls.append(tuple(None if g is None else _numpy(g).tolist() for g in (grad_a, grad_b, grad_c)))
+            total = 0.0
+            for g, factor in ((grad_a, 2.0), (grad_b, 3.0), (grad_c, 5.0)):
+                if g is not None:
+                    total = total + g * factor
+            return total, None
+
+    return RecordingSplit
+
+
+calls: list = []
+
+
+@pytest.mark.parametrize("materialize", [True, False])
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda a, b, c: (a * 1.0 + b * 10.0 + c * 100.0).sum(),
+        lambda a, b, c: (b * 10.0).sum(),
+        lambda a, b, c: ((a * b).exp() + c * 0.5).sum(),  # the outputs meet again below them
+        lambda a, b, c: (c * 2.0).sum() + ((c * 3.0).tanh() * a).sum(),  # a reached later than c, deeper than b
+    ],
+    ids=["all", "one", "joined", "deep"],
+)
+def test_backward_of_a_several_output_function_runs_once_per_call_with_every_gradient_as_in_torch(use, materialize):
+    data = np.array([0.3, -0.2])
+    recorded = []
+    for fn, make in zip(_twins(_recording_split), (Tensor, torch.tensor)):
+        calls.clear()
+        x = make(data.copy(), requires_grad=True)
+        use(*fn.apply(x, materialize)).backward()
+        recorded.append((list(calls), _numpy(x.grad)))
+    (ours_calls, ours_grad), (torch_calls, torch_grad) = recorded
+    assert len(ours_calls) == len(torch_calls) == 1
+    for ours, theirs in zip(ours_calls[0], torch_calls[0], strict=True):  # each output's gradient, or None
+        assert (ours is None) == (theirs is None)
+        if ours is not None:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    np.testing.assert_allclose(ours_grad, torch_grad, rtol=1e-12)
+
+
+def test_hooks_and_retained_gradients_of_sibling_outputs_apply_before_the_one_backward_call_as_in_torch():
+    recorded = []
+    for fn, make in zip(_twins(_recording_split), (Tensor, torch.tensor)):
+        calls.clear()
+        x = make(np.array([1.0, 2.0]), requires_grad=True)
+        a, b, c = fn.apply(x, True)
+        a.register_hook(lambda g: g * 7.0)
+        b.retain_grad()
+        (a.sum() + (b * b).sum() + (c * 0.0).sum()).backward()
+        recorded.append((list(calls), _numpy(b.grad), _numpy(x.grad)))
+    (ours_calls, ours_b, ours_x), (torch_calls, torch_b, torch_x) = recorded
+    assert len(ours_calls) == len(torch_calls) == 1
+    np.testing.assert_allclose(ours_calls[0][0], torch_calls[0][0])  # the hook's 7s
+    np.testing.assert_allclose(ours_b, torch_b)
+    np.testing.assert_allclose(ours_x, torch_x)
+
+
 def test_objects_that_are_not_outputs_pass_through_and_integer_outputs_are_constants():
     def body(base, once):
         class WithExtras(base):
