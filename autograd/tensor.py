@@ -183,6 +183,24 @@ class Tensor(
     def __int__(self) -> int:
         return int(self.item())
 
+    def __round__(self, ndigits: int | None = None) -> Tensor:
+        """``round(t)`` is ``t.round()`` (halves to even, zero gradient); ``round(t, n)`` keeps n decimals (numpy's way)."""
+        if ndigits is None:
+            return self.round()
+        scale = 10.0**ndigits
+        return (self * scale).round() / scale
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a one-element tensor's number (as torch); an empty spec gives ``str``."""
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(
+                f"format: the format spec {spec!r} applies to one-element tensors, got shape {self.shape} "
+                "(format the elements, or use str)"
+            )
+        return format(self.item(), spec)
+
     def __bool__(self) -> bool:
         return bool(self.item())
 

@@ -383,6 +383,21 @@ class Value(Node, NumpyFunctions):
     def __float__(self) -> float:
         return self.data
 
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(v)`` / ``round(v, 2)``: the data rounded as a plain Python number (no gradient)."""
+        return round(self.data, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.4f}"`` formats the data as a float; an empty spec gives ``str(v)``."""
+        return format(self.data, spec) if spec else str(self)
+
+    def item(self) -> float:
+        """The number held, as a Python float (torch's ``item()`` on a one-element tensor)."""
+        return self.data
+
     def __bool__(self) -> bool:
         return self.data != 0.0
 

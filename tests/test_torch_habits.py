@@ -240,3 +240,25 @@ def test_results_of_operations_on_a_parameter_are_plain_tensors_as_torch():
         assert type(result) is Tensor, type(result)
     np.testing.assert_array_equal(p.clone().data, p.data)
     assert p.clone().data is not p.data
+
+
+def test_values_format_round_and_convert_like_python_numbers():
+    v = Value(2.345)
+    assert f"{v:.2f}" == "2.35" and f"{v:>7.1f}" == "    2.3" and f"{v}" == str(v)
+    assert round(v) == 2 and isinstance(round(v), int) and round(v, 1) == 2.3
+    assert int(Value(-2.7)) == -2 and v.item() == 2.345 and isinstance(v.item(), float)
+    loss = (v * v).relu()
+    assert f"loss {loss:.3f}" == f"loss {2.345**2:.3f}"  # the usual progress line, straight from a Value
+
+
+def test_one_element_tensors_format_as_numbers_and_round_like_numpy():
+    t = Tensor(np.array([[2.5]]))
+    assert f"{t:.3f}" == "2.500" and f"{t}" == str(t)
+    with pytest.raises(TypeError, match=r"format spec '.2f' applies to one-element tensors, got shape \(2,\)"):
+        f"{Tensor(np.ones(2)):.2f}"
+    data = np.array([1.25, 2.5, -0.335, 7.5])
+    x = Tensor(data, requires_grad=True)
+    np.testing.assert_array_equal(round(x).data, np.round(data))
+    np.testing.assert_array_equal(round(x, 1).data, np.round(data, 1))
+    round(x, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(4))  # rounding is flat
