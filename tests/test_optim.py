@@ -407,16 +407,35 @@ def test_param_groups_override_defaults_and_add_param_group_appends():
         (nn.Parameter(START), TypeError, "single Parameter"),
         ({nn.Parameter(START)}, TypeError, "ordered collection"),
         ([np.zeros(2)], TypeError, "Tensors and Values, got ndarray"),
-        ([Tensor(START)], ValueError, "does not require grad"),
         ([nn.Parameter(START) * 2], ValueError, "non-leaf"),
         ([Value(1.0) * 2], ValueError, "non-leaf Value"),
-        ([Value(1.0, requires_grad=False)], ValueError, "does not require grad"),
     ],
-    ids=["empty", "single", "set", "ndarray", "constant", "non-leaf", "non-leaf-value", "constant-value"],
+    ids=["empty", "single", "set", "ndarray", "non-leaf", "non-leaf-value"],
 )
 def test_bad_parameter_lists_raise_clear_errors(params, error, message):
     with pytest.raises(error, match=message):
         nn.optim.SGD(params, lr=0.1)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_frozen_parameters_stay_in_the_optimizer_and_do_not_move_as_in_torch(name):
+    # fine-tuning: freeze a layer, keep model.parameters() in the optimizer; weight decay and momentum leave it be
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 1, rng=1))
+    model[0].requires_grad_(False)
+    frozen_before = [p.data.copy() for p in model[0].parameters()]
+    trained_before = [p.data.copy() for p in model[2].parameters()]
+    options = {"lr": 0.1, "weight_decay": 0.01} | ({"momentum": 0.9} if name in ("SGD", "RMSprop") else {})
+    optimizer = getattr(nn.optim, name)(model.parameters(), **options)
+    for _ in range(3):
+        optimizer.zero_grad()
+        model(np.ones((2, 3), dtype=np.float32)).sum().backward()
+        optimizer.step()
+    assert all(np.array_equal(p.data, before) for p, before in zip(model[0].parameters(), frozen_before))
+    assert all(not np.array_equal(p.data, before) for p, before in zip(model[2].parameters(), trained_before))
+    constant, value = Tensor(START), Value(1.0, requires_grad=False)
+    nn.optim.SGD([constant, value], lr=0.1, weight_decay=0.5).step()  # accepted, and nothing moves
+    np.testing.assert_array_equal(constant.data, START)
+    assert value.data == 1.0
 
 
 def test_a_parameter_in_two_groups_is_rejected():

@@ -33,11 +33,10 @@ ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
 
 
 def _check_parameter(owner: str, parameter: Any) -> None:
-    """Raise unless ``parameter`` is a leaf Tensor/Value that requires grad."""
+    """Raise unless ``parameter`` is a leaf Tensor/Value (one that does not require grad is kept, frozen, as
+    in torch: ``step`` passes over it, so a model's frozen layers may stay in its ``parameters()``)."""
     if not isinstance(parameter, (Tensor, Value)):
         raise TypeError(f"{owner}: can only optimize Tensors and Values, got {type(parameter).__name__}")
-    if not parameter.requires_grad:
-        raise ValueError(f"{owner}: a parameter does not require grad (requires_grad=False)")
     if not parameter.is_leaf:
         raise ValueError(f"{owner}: can't optimize a non-leaf {type(parameter).__name__} (it was computed by an op)")
     if isinstance(parameter, Tensor) and parameter.dtype.kind != "f":
@@ -188,7 +187,8 @@ class Optimizer:
                 parameter.zero_grad(set_to_none=set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient (Tensors whose ``.grad`` is None are skipped).
+        """Update every parameter that has a gradient (Tensors whose ``.grad`` is None, and parameters
+        that do not require grad, frozen, are skipped, as torch's frozen parameters have no gradient).
 
         ``closure`` (optional) re-evaluates the model and returns the loss; it runs
         with gradients enabled before the update, and its result is returned.
@@ -201,6 +201,8 @@ class Optimizer:
         work = []
         for group in self.param_groups:
             for parameter in group["params"]:
+                if not parameter.requires_grad:  # frozen
+                    continue
                 grad = _gradient_array(parameter)
                 if grad is None:
                     continue
