@@ -11,9 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn.data
+from autograd import Tensor
 from nn.data import (
     DataLoader,
+    Dataset,
     StandardScaler,
+    TensorDataset,
     load_digits,
     load_mnist,
     make_circles,
@@ -289,3 +292,79 @@ def test_mnist_rejects_mismatched_counts_and_wrong_dimensions(tmp_path):
     write_idx(tmp_path / "train-labels-idx1-ubyte", np.zeros((6, 1), dtype=np.uint8))
     with pytest.raises(ValueError, match=r"must hold uint8 labels \(N,\)"):
         load_mnist(tmp_path)
+
+
+# -- dataset objects, as torch's map-style datasets ------------------------------------------------------------
+
+
+class Squares(Dataset):
+    """Sample i is (features [i, i^2], label i % 3); __getitem__ never raises IndexError, so only len() bounds it."""
+
+    def __len__(self) -> int:
+        return 7
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
+        return np.array([index, index * index], dtype=np.float32), index % 3
+
+
+def test_a_dataset_object_is_read_sample_by_sample_and_stacked_field_by_field():
+    batches = list(DataLoader(Squares(), batch_size=3))
+    assert [len(batch[1]) for batch in batches] == [3, 3, 1]
+    features, labels = batches[0]
+    assert features.dtype == np.float32 and features.shape == (3, 2)
+    np.testing.assert_array_equal(features, [[0, 0], [1, 1], [2, 4]])
+    np.testing.assert_array_equal(labels, [0, 1, 2])
+    assert (
+        len(DataLoader(Squares(), batch_size=3)) == 3 and len(DataLoader(Squares(), batch_size=3, drop_last=True)) == 2
+    )
+
+
+def test_a_shuffled_dataset_object_visits_every_sample_once_per_epoch_reproducibly():
+    first = DataLoader(Squares(), batch_size=2, shuffle=True, seed=5)
+    second = DataLoader(Squares(), batch_size=2, shuffle=True, seed=5)
+    epochs = [[row for _, labels in loader for row in labels.tolist()] for loader in (first, second)]
+    assert epochs[0] == epochs[1]
+    seen = sorted(
+        int(x[0]) for features, _ in DataLoader(Squares(), batch_size=2, shuffle=True, seed=5) for x in features
+    )
+    assert seen == list(range(7))
+
+
+def test_tensor_dataset_batches_equal_the_arrays_batches():
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
+    from_dataset = list(DataLoader(TensorDataset(Tensor(X), y), batch_size=4, shuffle=True, seed=3))
+    from_arrays = list(DataLoader(X, y, batch_size=4, shuffle=True, seed=3))
+    for (a, b), (c, d) in zip(from_dataset, from_arrays, strict=True):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
+    dataset = TensorDataset(X, y)
+    assert len(dataset) == 10 and dataset[2][1] == 2
+    with pytest.raises(ValueError, match=r"mismatched lengths \[10, 9\]"):
+        TensorDataset(X, y[:9])
+
+
+def test_dataset_samples_that_are_dicts_or_mismatched_are_handled_clearly():
+    class Records(Dataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            return {"x": np.full(2, float(index)), "y": index}
+
+    (batch,) = list(DataLoader(Records(), batch_size=3))
+    np.testing.assert_array_equal(batch["x"], [[0, 0], [1, 1], [2, 2]])
+    np.testing.assert_array_equal(batch["y"], [0, 1, 2])
+
+    class Ragged(Dataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, index):
+            return np.zeros(index + 1), index
+
+    with pytest.raises(ValueError, match="different shapes"):
+        list(DataLoader(Ragged(), batch_size=2))
+    with pytest.raises(TypeError, match="holds its targets"):
+        DataLoader(Squares(), np.zeros(7))
+    with pytest.raises(NotImplementedError, match="must define __len__"):
+        DataLoader(Dataset())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .dataset import Dataset, TensorDataset
 from .datasets import make_spirals, make_xor
 from .digits import load_digits
 from .download import DownloadError
@@ -26,8 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataLoader",
+    "Dataset",
     "DownloadError",
     "StandardScaler",
+    "TensorDataset",
     "download_mnist",
     "load_digits",
     "load_mnist",

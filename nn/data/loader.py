@@ -1,4 +1,5 @@
-"""``DataLoader``: mini-batches of numpy arrays, optionally shuffled with a seed."""
+"""``DataLoader``: mini-batches of numpy arrays (from arrays or a dataset object), optionally shuffled
+with a seed."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_integer, check_positive_int
+from .dataset import TensorDataset, collate, is_map_dataset
 
 
 class DataLoader:
     """Iterate over aligned arrays in mini-batches: ``for x, y in DataLoader(X, y, batch_size=32)``.
 
-    ``X`` is an array (then ``y`` is an optional array of the same length) or a dataset:
-    a tuple/list of arrays of one length, as in ``DataLoader((X, y))``. Each batch is a
-    tuple with one slice per array (a bare array when there is only one).
+    ``X`` is an array (then ``y`` is an optional array of the same length), a tuple/list of
+    arrays of one length, as in ``DataLoader((X, y))``, or a dataset object as in torch
+    (``__len__`` and ``__getitem__(i)`` giving one sample; :class:`~nn.data.TensorDataset`).
+    Each batch is a tuple with one slice per array (a bare array when there is only one); a
+    dataset's samples are stacked field by field (:func:`~nn.data.dataset.collate`).
 
     With ``shuffle=True`` every pass (epoch) draws a fresh permutation from
     ``numpy.random.default_rng((seed, epoch))``, so the sequence of epochs is the same
@@ -33,20 +37,16 @@ class DataLoader:
         drop_last: bool = False,
         seed: int | None = None,
     ) -> None:
-        if isinstance(X, (tuple, list)) and y is None:
-            arrays = tuple(np.asarray(array) for array in X)
+        self.dataset: Any = None  # a dataset object read sample by sample, else None
+        if is_map_dataset(X) and not isinstance(X, TensorDataset):
+            if y is not None:
+                raise TypeError("DataLoader: a dataset object holds its targets; pass y only with an array X")
+            self.dataset = X
+            self.arrays: tuple[np.ndarray, ...] = ()
+            self._length = check_integer("DataLoader", "len(dataset)", len(X), 0)
         else:
-            arrays = (np.asarray(X),) if y is None else (np.asarray(X), np.asarray(y))
-        if not arrays:
-            raise ValueError("DataLoader: the dataset holds no arrays")
-        if any(array.ndim == 0 for array in arrays):
-            raise ValueError(f"DataLoader: arrays need a sample axis; got shapes {[a.shape for a in arrays]}")
-        lengths = [len(array) for array in arrays]
-        if len(set(lengths)) != 1:
-            raise ValueError(
-                f"DataLoader: arrays have mismatched lengths {lengths}; every array needs one row per sample"
-            )
-        self.arrays: tuple[np.ndarray, ...] = arrays
+            self.arrays = _aligned_arrays(X, y)
+            self._length = len(self.arrays[0])
         self.batch_size = check_positive_int("DataLoader", "batch_size", batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
@@ -60,7 +60,7 @@ class DataLoader:
     @property
     def num_samples(self) -> int:
         """Number of samples (rows) in the dataset."""
-        return len(self.arrays[0])
+        return self._length
 
     def __len__(self) -> int:
         """Number of batches per pass: floor(n / b) with ``drop_last``, else ceil(n / b)."""
@@ -78,12 +78,34 @@ class DataLoader:
         self.epoch += 1
         for batch in range(len(self)):
             rows = order[batch * self.batch_size : (batch + 1) * self.batch_size]
+            if self.dataset is not None:
+                yield collate([self.dataset[int(row)] for row in rows])
+                continue
             slices = tuple(array[rows] for array in self.arrays)
             yield slices[0] if len(slices) == 1 else slices
 
     def __repr__(self) -> str:
         shapes: Sequence[tuple[int, ...]] = [array.shape for array in self.arrays]
+        source = f"dataset={type(self.dataset).__name__}" if self.dataset is not None else f"shapes={list(shapes)}"
         return (
-            f"DataLoader(shapes={list(shapes)}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
+            f"DataLoader({source}, n={self.num_samples}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
             f"drop_last={self.drop_last}, seed={self.seed})"
         )
+
+
+def _aligned_arrays(X: Any, y: Any) -> tuple[np.ndarray, ...]:
+    """The arrays of a DataLoader given arrays: ``X`` (and ``y``), a tuple/list of them, or a TensorDataset."""
+    if isinstance(X, TensorDataset) and y is None:
+        return X.arrays
+    if isinstance(X, (tuple, list)) and y is None:
+        arrays = tuple(np.asarray(array) for array in X)
+    else:
+        arrays = (np.asarray(X),) if y is None else (np.asarray(X), np.asarray(y))
+    if not arrays:
+        raise ValueError("DataLoader: the dataset holds no arrays")
+    if any(array.ndim == 0 for array in arrays):
+        raise ValueError(f"DataLoader: arrays need a sample axis; got shapes {[a.shape for a in arrays]}")
+    lengths = [len(array) for array in arrays]
+    if len(set(lengths)) != 1:
+        raise ValueError(f"DataLoader: arrays have mismatched lengths {lengths}; every array needs one row per sample")
+    return arrays
