@@ -6,6 +6,9 @@ and :class:`Tensor` (a numpy array). ``backward()`` fills ``.grad``;
 higher-order derivatives (``create_graph=True``).
 """
 
+import numpy as np
+
+from . import linalg, numpy_protocol
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -29,6 +32,7 @@ from .indexing import (
     take,
     take_along_axis,
 )
+from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .shape_functions import (
     array_split,
@@ -92,6 +96,80 @@ from .tensor_functions import (
 )
 from .value import Value
 from .versions import increment_version
+
+# numpy's functions called on Tensors (np.sum(x), np.concatenate([x, y]), ...) run these (autograd.numpy_protocol)
+register_numpy_functions(
+    {
+        np.sum: numpy_protocol.reduction("sum"),
+        np.mean: numpy_protocol.reduction("mean"),
+        np.prod: numpy_protocol.reduction("prod"),
+        np.max: numpy_protocol.extremum("max"),
+        np.amax: numpy_protocol.extremum("max"),
+        np.min: numpy_protocol.extremum("min"),
+        np.amin: numpy_protocol.extremum("min"),
+        np.var: numpy_protocol.spread("var"),
+        np.std: numpy_protocol.spread("std"),
+        np.clip: numpy_protocol.clip,
+        np.reshape: numpy_protocol.reshape,
+        np.transpose: numpy_protocol.transpose,
+        np.squeeze: numpy_protocol.squeeze,
+        np.expand_dims: numpy_protocol.expand_dims,
+        np.broadcast_to: numpy_protocol.broadcast_to,
+        np.round: numpy_protocol.around,
+        np.around: numpy_protocol.around,
+        np.concatenate: concatenate,
+        np.stack: stack,
+        np.split: split,
+        np.where: where,
+        np.pad: pad,
+        np.take: take,
+        np.take_along_axis: take_along_axis,
+        np.dot: dot,
+        np.inner: inner,
+        np.outer: outer,
+        np.kron: kron,
+        np.tensordot: tensordot,
+        np.einsum: einsum,
+        np.trace: trace,
+        np.diagonal: diagonal,
+        np.diag: diag,
+        np.cumsum: cumsum,
+        np.cumprod: cumprod,
+        np.diff: diff,
+        np.sort: sort,
+        np.flip: flip,
+        np.fliplr: fliplr,
+        np.flipud: flipud,
+        np.rot90: rot90,
+        np.repeat: repeat,
+        np.tile: tile,
+        np.tril: tril,
+        np.triu: triu,
+        np.roll: roll,
+        np.moveaxis: moveaxis,
+        np.swapaxes: swapaxes,
+        np.ravel: ravel,
+        np.atleast_1d: atleast_1d,
+        np.atleast_2d: atleast_2d,
+        np.atleast_3d: atleast_3d,
+        np.array_split: array_split,
+        np.hsplit: hsplit,
+        np.vsplit: vsplit,
+        np.dsplit: dsplit,
+        np.hstack: hstack,
+        np.vstack: vstack,
+        np.dstack: dstack,
+        np.column_stack: column_stack,
+        np.meshgrid: meshgrid,
+        np.linalg.inv: linalg.inv,
+        np.linalg.solve: linalg.solve,
+        np.linalg.det: linalg.det,
+        np.linalg.slogdet: linalg.slogdet,
+        np.linalg.cholesky: linalg.cholesky,
+        np.linalg.pinv: linalg.pinv,
+        np.linalg.norm: linalg.norm,
+    }
+)
 
 # Tensor's ndarray and torch methods (x.cumsum(), x.take(), x.flip(0), ...) call these functions, whose
 # modules import Tensor

@@ -25,7 +25,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import shared_math, tensor_in_place, tensor_reductions, tensor_shape
+from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
 from .core import Node
@@ -105,7 +105,9 @@ class Tensor(
     broadcasts = True
     retains_grad = False
     _zero_grad_value = None
-    __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to Tensor's reflected ops
+    # numpy's functions and ``ndarray <op> Tensor`` run the library's ops (autograd.numpy_protocol)
+    __array_ufunc__ = numpy_protocol.array_ufunc
+    __array_function__ = numpy_protocol.array_function
 
     def __init_subclass__(cls, plain_results: bool = False, **kwargs: Any) -> None:
         """``class P(Tensor, plain_results=True)``: operations on a P give plain Tensors, also where an

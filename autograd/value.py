@@ -22,7 +22,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import shared_math
+from . import numpy_protocol, shared_math
 from .core import Node
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
@@ -127,7 +127,8 @@ class Value(Node, NumpyFunctions):
 
     __slots__ = ()
     _zero_grad_value = 0.0
-    __array_ufunc__ = None  # ``ndarray <op> Value`` defers to Value, which refuses arrays (use Tensor)
+    # np.exp(v) is v.exp(); ``ndarray <op> Value`` reaches Value's operators, which refuse arrays (use Tensor)
+    __array_ufunc__ = numpy_protocol.array_ufunc
 
     def __init__(self, data: Number, label: str = "", requires_grad: bool = True) -> None:
         """A leaf holding the real number ``data`` (``requires_grad=False`` makes it a constant)."""

@@ -1,0 +1,240 @@
+"""numpy's functions called on nodes stay in the graph: ``np.exp(x)``, ``np.sum(x, axis=0)``,
+``np.concatenate([x, y])``, ``np.maximum(x, 0)``, ``arr * x``.
+
+numpy hands a call with a Tensor (or Value) argument to the node's ``__array_ufunc__`` (ufuncs:
+``np.exp``, ``np.add``, ...; also ``ndarray <op> node``) or ``__array_function__`` (the other
+functions: ``np.sum``, ``np.concatenate``, ...). Both dispatch here to the library's own ops, so
+the result is a node with the op's derivative, exactly as the method or operator would give:
+
+* a ufunc whose name is an operator (``add``, ``multiply``, ``power``, ``greater``, ...) calls the
+  operator on the nodes (``np.add(arr, x)`` is ``arr + x``), any other ufunc the node's method of
+  that name (``np.arctan2(arr, x)`` is ``arctan2`` with ``arr`` as a constant first input);
+  ``np.add.reduce`` / ``multiply`` / ``maximum`` / ``minimum`` reduce as ``sum`` / ``prod`` /
+  ``max`` / ``min``; ``out=`` writes the plain result into an ndarray (no graph goes into an
+  ndarray), as ``arr += x`` does in numpy;
+* a numpy function of the table (reductions, ``clip``, ``reshape``, ``transpose``, ``concatenate``,
+  ``stack``, ``where``, the contractions, shape, cumulative, sorting and ``linalg`` functions: see
+  ``autograd/__init__.py``) calls the library's function of the same name;
+* a ufunc the library has no derivative for raises a TypeError when an input requires grad (and
+  computes the plain result otherwise); any other numpy function reads the nodes' data, as
+  before: its result is a constant ndarray (``np.allclose``, ``np.argmax``, ``np.shape``, ...).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .core import Node
+
+__all__ = ["array_function", "array_ufunc", "register_numpy_functions"]
+
+#: numpy's operator ufuncs -> (the node's method when a node comes first, the reflected one when it comes second)
+_OPERATORS: dict[str, tuple[str, str]] = {
+    "add": ("__add__", "__radd__"),
+    "subtract": ("__sub__", "__rsub__"),
+    "multiply": ("__mul__", "__rmul__"),
+    "true_divide": ("__truediv__", "__rtruediv__"),
+    "divide": ("__truediv__", "__rtruediv__"),
+    "floor_divide": ("__floordiv__", "__rfloordiv__"),
+    "remainder": ("__mod__", "__rmod__"),
+    "mod": ("__mod__", "__rmod__"),
+    "power": ("__pow__", "__rpow__"),
+    "matmul": ("__matmul__", "__rmatmul__"),
+    "greater": ("__gt__", "__lt__"),
+    "greater_equal": ("__ge__", "__le__"),
+    "less": ("__lt__", "__gt__"),
+    "less_equal": ("__le__", "__ge__"),
+    "equal": ("__eq__", "__eq__"),
+    "not_equal": ("__ne__", "__ne__"),
+    "bitwise_and": ("__and__", "__rand__"),
+    "bitwise_or": ("__or__", "__ror__"),
+    "bitwise_xor": ("__xor__", "__rxor__"),
+    "left_shift": ("__lshift__", "__rlshift__"),
+    "right_shift": ("__rshift__", "__rrshift__"),
+}
+
+#: numpy's one-input operator ufuncs -> the operator
+_UNARY_OPERATORS: dict[str, Callable[[Any], Any]] = {
+    "negative": operator.neg,
+    "positive": operator.pos,
+    "absolute": operator.abs,
+    "fabs": operator.abs,
+    "invert": operator.invert,
+    "bitwise_not": operator.invert,
+}
+
+#: numpy's ufunc names whose method on the nodes has another name
+_METHOD_NAMES = {"degrees": "rad2deg", "radians": "deg2rad", "rint": "round"}
+
+#: ufunc.reduce -> the reduction method
+_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min"}
+
+_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+def register_numpy_functions(functions: dict[Callable[..., Any], Callable[..., Any]]) -> None:
+    """Make each ``functions[numpy_function]`` what that numpy function does on Tensors."""
+    _FUNCTIONS.update(functions)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every node (also inside lists and tuples) replaced by its data."""
+    if isinstance(value, Node):
+        return value.data
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
+def _needs_grad(values: Any) -> bool:
+    return any(isinstance(value, Node) and value.requires_grad for value in values)
+
+
+def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """``Node.__array_ufunc__``: the ufunc as the library's op on the nodes (see the module docstring)."""
+    name = ufunc.__name__
+    out = kwargs.pop("out", None)
+    if out is not None:  # numpy's in-place form (arr += x): plain values into the given arrays
+        if any(isinstance(target, Node) for target in out):
+            raise TypeError(
+                f"numpy's {name}: out= cannot be a {type(node).__name__} (numpy would write past the graph); "
+                "use the in-place operator (x += y) or assign x.data"
+            )
+        return getattr(ufunc, method)(*_plain(inputs), out=out, **kwargs)
+    if method == "reduce" and name in _REDUCTIONS and len(inputs) == 1 and set(kwargs) <= {"axis", "keepdims"}:
+        return getattr(inputs[0], _REDUCTIONS[name])(axis=kwargs.get("axis", 0), keepdims=kwargs.get("keepdims", False))
+    if kwargs:
+        raise TypeError(
+            f"numpy's {name} on a {type(node).__name__}: keyword arguments {sorted(kwargs)} are not supported"
+        )
+    if method != "__call__":
+        if _needs_grad(inputs):
+            raise TypeError(
+                f"numpy's {name}.{method} has no derivative here; use the Tensor's methods (sum, prod, max, ...)"
+            )
+        return getattr(ufunc, method)(*_plain(inputs))
+    if len(inputs) == 1 and name in _UNARY_OPERATORS:
+        return _UNARY_OPERATORS[name](inputs[0])
+    if len(inputs) == 2 and name in _OPERATORS:
+        forward, reflected = _OPERATORS[name]
+        a, b = inputs
+        result = getattr(a, forward)(b) if isinstance(a, Node) else getattr(b, reflected)(a)
+        if result is NotImplemented:
+            raise TypeError(f"numpy's {name}: unsupported operands {type(a).__name__} and {type(b).__name__}")
+        return result
+    method = None
+    if len(inputs) in (1, 2):
+        first = inputs[0] if isinstance(inputs[0], Node) else type(node)._wrap_constant(inputs[0])
+        method = getattr(first, _METHOD_NAMES.get(name, name), None)
+    if callable(method):
+        return method(*inputs[1:])
+    if _needs_grad(inputs):
+        raise TypeError(
+            f"numpy's {name} has no derivative here; compute it on x.data (a constant) or with the library's ops"
+        )
+    return ufunc(*_plain(inputs))
+
+
+def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``Tensor.__array_function__``: the library's function for a numpy function of the table, else numpy's own
+    on the data (a constant result)."""
+    implementation = _FUNCTIONS.get(function)
+    if implementation is not None:
+        return implementation(*args, **kwargs)
+    return function(*_plain(args), **{key: _plain(value) for key, value in kwargs.items()})
+
+
+# -- numpy's signatures on Tensor methods: reductions and shape functions ------------------------------------
+
+
+def _refuse(function: str, **options: Any) -> None:
+    """Raise for numpy options that have no meaning on a Tensor here (out=, dtype=, where=, ...)."""
+    given = sorted(name for name, value in options.items() if value is not None)
+    if given:
+        raise TypeError(
+            f"np.{function} on a Tensor: {', '.join(given)} not supported (call it on x.data for a constant)"
+        )
+
+
+def reduction(method: str) -> Callable[..., Any]:
+    """``np.sum``-style function (a, axis, dtype, out, keepdims, ...) -> ``a.<method>(axis, keepdims)``."""
+
+    def reduce(
+        a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **options: Any
+    ) -> Any:
+        _refuse(method, dtype=dtype, out=out, **{key: value for key, value in options.items() if key != "initial"})
+        if options.get("initial") is not None:
+            raise TypeError(f"np.{method} on a Tensor: initial= not supported")
+        return getattr(a, method)(axis=axis, keepdims=keepdims)
+
+    return reduce
+
+
+def extremum(method: str) -> Callable[..., Any]:
+    """``np.max``-style function (a, axis, out, keepdims, initial, where) -> ``a.<method>(axis, keepdims)``."""
+
+    def extreme(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, **options: Any) -> Any:
+        _refuse(method, out=out, **options)
+        return getattr(a, method)(axis=axis, keepdims=keepdims)
+
+    return extreme
+
+
+def spread(method: str) -> Callable[..., Any]:
+    """``np.var``/``np.std`` (a, axis, dtype, out, ddof, keepdims, ...) -> ``a.<method>(axis, ddof, keepdims)``."""
+
+    def measure(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        ddof: float = 0,
+        keepdims: bool = False,
+        **options: Any,
+    ) -> Any:
+        _refuse(method, dtype=dtype, out=out, **options)
+        return getattr(a, method)(axis=axis, ddof=ddof, keepdims=keepdims)
+
+    return measure
+
+
+def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None, max: Any = None) -> Any:
+    """np.clip(a, a_min, a_max) (numpy 2.1's min=/max= too)."""
+    _refuse("clip", out=out)
+    low = a_min if a_min is not None else min
+    high = a_max if a_max is not None else max
+    return a.clip(low, high)
+
+
+def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None, copy: Any = None) -> Any:
+    """np.reshape(a, shape) (C order)."""
+    if order != "C":
+        raise TypeError(f"np.reshape on a Tensor: only order='C' is supported, got {order!r}")
+    return a.reshape(shape if shape is not None else newshape)
+
+
+def transpose(a: Any, axes: Any = None) -> Any:
+    """np.transpose(a, axes): all axes reversed, or the permutation ``axes``."""
+    return a.transpose() if axes is None else a.transpose(tuple(axes))
+
+
+def squeeze(a: Any, axis: Any = None) -> Any:
+    return a.squeeze(axis)
+
+
+def expand_dims(a: Any, axis: Any) -> Any:
+    return a.expand_dims(axis)
+
+
+def broadcast_to(array: Any, shape: Any, subok: bool = False) -> Any:
+    return array.broadcast_to(shape)
+
+
+def around(a: Any, decimals: int = 0, out: Any = None) -> Any:
+    """np.round(a, decimals): halves to even, zero gradient."""
+    _refuse("round", out=out)
+    return round(a, decimals) if decimals else a.round()

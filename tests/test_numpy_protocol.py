@@ -1,0 +1,171 @@
+"""numpy's functions on Tensors and Values stay in the graph (autograd.numpy_protocol): values against numpy on
+the raw data, gradients against finite differences (autograd.gradcheck, float64)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value, gradcheck
+
+RNG = np.random.default_rng(3)
+X = RNG.uniform(0.2, 0.9, (3, 4))
+Y = RNG.uniform(0.2, 0.9, (3, 4))
+
+UNARY = [
+    "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos", "arctan", "arcsinh",
+    "arctanh", "square", "reciprocal", "log1p", "expm1", "log2", "log10", "exp2", "absolute", "fabs", "negative",
+    "positive", "degrees", "radians", "deg2rad", "rad2deg",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_numpy_ufuncs_of_one_tensor_are_the_librarys_ops(name):
+    ufunc = getattr(np, name)
+    result = ufunc(Tensor(X, requires_grad=True))
+    assert isinstance(result, Tensor) and result.requires_grad
+    np.testing.assert_allclose(result.data, ufunc(X), rtol=1e-14)
+    assert gradcheck(lambda x: ufunc(x), [X])
+
+
+BINARY = ["add", "subtract", "multiply", "true_divide", "divide", "power", "maximum", "minimum", "arctan2", "hypot",
+          "logaddexp", "logaddexp2", "fmax", "fmin", "copysign"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", BINARY)
+@pytest.mark.parametrize("tensor_side", ["first", "second", "both"])
+def test_numpy_ufuncs_of_two_inputs_with_an_ndarray_on_either_side(name, tensor_side):
+    ufunc = getattr(np, name)
+    expected = ufunc(X, Y)
+    if tensor_side == "first":
+        result, check = ufunc(Tensor(X, requires_grad=True), Y), lambda x: ufunc(x, Y)
+    elif tensor_side == "second":
+        result, check = ufunc(X, Tensor(Y, requires_grad=True)), lambda y: ufunc(X, y)
+    else:
+        result, check = ufunc(Tensor(X, requires_grad=True), Tensor(Y)), lambda x: ufunc(x, Tensor(Y))
+    assert isinstance(result, Tensor) and result.requires_grad
+    np.testing.assert_allclose(result.data, expected, rtol=1e-14)
+    assert gradcheck(check, [X if tensor_side != "second" else Y])
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        lambda a, x: a + x,
+        lambda a, x: a - x,
+        lambda a, x: a * x,
+        lambda a, x: a / x,
+        lambda a, x: a**x,
+        lambda a, x: a @ x.T,
+        lambda a, x: a % x,
+        lambda a, x: np.float64(2.5) * x - a,
+    ],
+    ids=["add", "sub", "mul", "div", "pow", "matmul", "mod", "numpy-scalar"],
+)
+def test_an_ndarray_on_the_left_of_an_operator_gives_a_tensor_in_the_graph(expression):
+    result = expression(Y, Tensor(X, requires_grad=True))
+    assert isinstance(result, Tensor) and result.requires_grad
+    np.testing.assert_allclose(result.data, expression(Y, X), rtol=1e-14)
+    assert gradcheck(lambda x: expression(Y, x), [X])
+
+
+def test_comparisons_through_numpy_give_boolean_arrays_like_the_operators():
+    x = Tensor(X, requires_grad=True)
+    for got, expected in [
+        (np.greater(x, 0.5), X > 0.5),
+        (Y > x, Y > X),
+        (np.equal(x, X), X == X),
+        (np.isnan(x), X != X),
+    ]:
+        assert isinstance(got, np.ndarray) and got.dtype == bool
+        np.testing.assert_array_equal(got, expected)
+
+
+FUNCTIONS = [
+    ("sum", lambda m, x: m.sum(x, axis=1, keepdims=True)),
+    ("sum-all", lambda m, x: m.sum(x)),
+    ("mean", lambda m, x: m.mean(x, axis=0)),
+    ("prod", lambda m, x: m.prod(x, axis=1)),
+    ("max", lambda m, x: m.max(x, axis=1)),
+    ("amin", lambda m, x: m.amin(x, axis=0, keepdims=True)),
+    ("var", lambda m, x: m.var(x, axis=1, ddof=1)),
+    ("std", lambda m, x: m.std(x)),
+    ("clip", lambda m, x: m.clip(x, 0.3, 0.7)),
+    ("reshape", lambda m, x: m.reshape(x, (4, 3))),
+    ("transpose", lambda m, x: m.transpose(x)),
+    ("expand_dims", lambda m, x: m.expand_dims(x, 1)),
+    ("concatenate", lambda m, x: m.concatenate([x, Y, x], axis=1)),
+    ("stack", lambda m, x: m.stack([x, Y])),
+    ("where", lambda m, x: m.where(X > 0.5, x, Y)),
+    ("dot", lambda m, x: m.dot(x, Y.T)),
+    ("einsum", lambda m, x: m.einsum("ij,ij->i", x, Y)),
+    ("outer", lambda m, x: m.outer(x, Y[0])),
+    ("trace", lambda m, x: m.trace(x)),
+    ("cumsum", lambda m, x: m.cumsum(x, axis=1)),
+    ("sort", lambda m, x: m.sort(x, axis=1)),
+    ("flip", lambda m, x: m.flip(x, 0)),
+    ("tile", lambda m, x: m.tile(x, (2, 1))),
+    ("roll", lambda m, x: m.roll(x, 1, axis=1)),
+    ("diff", lambda m, x: m.diff(x, axis=1)),
+    ("norm", lambda m, x: m.linalg.norm(x, axis=1)),
+    ("solve", lambda m, x: m.linalg.solve(x[:, :3] + 3 * m.eye(3), Y[:, 0])),
+]
+
+
+@pytest.mark.parametrize("call", [call for _, call in FUNCTIONS], ids=[name for name, _ in FUNCTIONS])
+def test_numpy_functions_of_the_table_run_the_librarys_function(call):
+    result = call(np, Tensor(X, requires_grad=True))
+    assert isinstance(result, Tensor) and result.requires_grad
+    np.testing.assert_allclose(result.data, call(np, X), rtol=1e-13)
+    assert gradcheck(lambda x: call(np, x), [X])
+
+
+def test_numpy_functions_outside_the_table_read_the_data_as_constants():
+    x = Tensor(X, requires_grad=True)
+    assert np.allclose(x, X) and np.shape(x) == (3, 4) and np.argmax(x) == np.argmax(X)
+    assert isinstance(np.percentile(x, 50), float)
+    np.testing.assert_allclose(x, X)  # numpy's testing helpers keep working on Tensors
+
+
+def test_numpy_options_without_a_meaning_for_tensors_are_refused_by_name():
+    x = Tensor(X, requires_grad=True)
+    with pytest.raises(TypeError, match="out not supported"):
+        np.sum(x, out=np.zeros(()))
+    with pytest.raises(TypeError, match="dtype not supported"):
+        np.mean(x, dtype=np.float32)
+    with pytest.raises(TypeError, match="spacing has no derivative"):
+        np.spacing(x)
+    with pytest.raises(TypeError, match="out= cannot be a Tensor"):
+        np.add(X, X, out=(x,))
+    np.testing.assert_array_equal(np.spacing(Tensor(X)), np.spacing(X))  # a constant: computed plainly
+
+
+def test_in_place_numpy_arithmetic_on_an_ndarray_stays_an_ndarray():
+    accumulator = np.zeros((3, 4))
+    accumulator += Tensor(X, requires_grad=True)  # numpy's += writes into the ndarray: a plain copy of the values
+    assert isinstance(accumulator, np.ndarray)
+    np.testing.assert_array_equal(accumulator, X)
+
+
+def test_numpy_reduce_of_add_multiply_maximum_minimum_reduces_the_tensor():
+    x = Tensor(X, requires_grad=True)
+    np.testing.assert_allclose(np.add.reduce(x).data, X.sum(axis=0))
+    np.testing.assert_allclose(np.maximum.reduce(x, axis=1).data, X.max(axis=1))
+    assert gradcheck(lambda x: np.multiply.reduce(x, axis=1, keepdims=True), [X])
+
+
+def test_float32_tensors_keep_their_dtype_under_numpy_scalars_and_promote_with_float64_arrays():
+    x = Tensor(X.astype(np.float32), requires_grad=True)
+    assert (np.float64(2.0) * x).dtype == np.float32  # as the operator: a scalar does not promote
+    assert np.exp(x).dtype == np.float32
+    assert (Y * x).dtype == np.float64  # numpy's promotion of a float64 array
+
+
+def test_numpy_ufuncs_of_a_value_are_its_methods():
+    v = Value(0.3)
+    result = np.exp(np.sin(v)) * np.float64(2.0)
+    assert isinstance(result, Value)
+    result.backward()
+    assert v.grad == pytest.approx(2 * math.exp(math.sin(0.3)) * math.cos(0.3), rel=1e-14)
+    with pytest.raises(TypeError, match="Values and arrays do not mix"):
+        np.ones(2) + Value(1.0)
