@@ -117,20 +117,35 @@ def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float)
     return np.stack(columns, axis=-1).reshape((-1,) + leaf.data.shape)
 
 
+def _input_list(inputs: Any) -> list[Any]:
+    """gradcheck's inputs as a list: one Tensor, Value, array or number is one input (as torch's gradcheck)."""
+    if isinstance(inputs, (Node, np.ndarray, np.generic, float, int)):
+        return [inputs]
+    return list(inputs)
+
+
 def gradcheck(
     f: Callable[..., Any],
-    inputs: Sequence[Any],
+    inputs: Sequence[Any] | Any,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    *,
+    raise_exception: bool = True,
 ) -> bool:
     """Check ``f``'s first derivatives at ``inputs`` against central differences.
 
-    ``f(*inputs)`` must return a Value, a Tensor, or a list/tuple of them.
-    Returns True, or raises :class:`GradcheckError` naming the input, the
-    analytic and the numeric value.
+    ``inputs`` is a sequence of inputs, or one Tensor/Value/array/number. ``f(*inputs)`` must
+    return a Value, a Tensor, or a list/tuple of them. Returns True, or raises
+    :class:`GradcheckError` naming the input, the analytic and the numeric value (with
+    ``raise_exception=False``, as torch's, returns False instead).
     """
-    leaves = [_float64_leaf(x) for x in inputs]
+    if not raise_exception:
+        try:
+            return gradcheck(f, inputs, eps, atol, rtol)
+        except GradcheckError:
+            return False
+    leaves = [_float64_leaf(x) for x in _input_list(inputs)]
     outputs = _flat_outputs(f(*leaves))
     rows = _analytic_jacobian(outputs, leaves, create_graph=False)
 
@@ -148,14 +163,22 @@ def gradcheck(
 
 def gradgradcheck(
     f: Callable[..., Any],
-    inputs: Sequence[Any],
+    inputs: Sequence[Any] | Any,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    *,
+    raise_exception: bool = True,
 ) -> bool:
     """Check second derivatives: finite differences of the analytic gradient
-    (first order) against the gradient of the gradient (``create_graph=True``)."""
-    leaves = [_float64_leaf(x) for x in inputs]
+    (first order) against the gradient of the gradient (``create_graph=True``); ``inputs`` and
+    ``raise_exception`` as in :func:`gradcheck`."""
+    if not raise_exception:
+        try:
+            return gradgradcheck(f, inputs, eps, atol, rtol)
+        except GradcheckError:
+            return False
+    leaves = [_float64_leaf(x) for x in _input_list(inputs)]
 
     def gradient_outputs(*nodes: Node) -> list[Node]:
         outputs = _flat_outputs(f(*nodes))

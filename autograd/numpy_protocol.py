@@ -126,12 +126,12 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
         if result is NotImplemented:
             raise TypeError(f"numpy's {name}: unsupported operands {type(a).__name__} and {type(b).__name__}")
         return result
-    method = None
+    bound = None  # the node method named after the ufunc, bound to the first input
     if len(inputs) in (1, 2):
         first = inputs[0] if isinstance(inputs[0], Node) else type(node)._wrap_constant(inputs[0])
-        method = getattr(first, _METHOD_NAMES.get(name, name), None)
-    if callable(method):
-        return method(*inputs[1:])
+        bound = getattr(first, _METHOD_NAMES.get(name, name), None)
+    if callable(bound):
+        return bound(*inputs[1:])
     if _needs_grad(inputs):
         raise TypeError(
             f"numpy's {name} has no derivative here; compute it on x.data (a constant) or with the library's ops"

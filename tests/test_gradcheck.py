@@ -124,6 +124,26 @@ def test_gradgradcheck_detects_a_wrong_second_derivative_of_a_value():
         gradgradcheck(lambda x, y: x * flat_square(y), [Value(1.0, label="x"), Value(2.0, label="y")])
 
 
+def test_raise_exception_false_returns_false_on_a_wrong_derivative_and_true_on_a_right_one():
+    data = np.array([0.5, 1.5])
+    assert gradcheck(lambda t: wrong_cube(t).sum(), [data], raise_exception=False) is False
+    assert gradcheck(lambda t: (t * t * t).sum(), [data], raise_exception=False) is True
+    assert gradgradcheck(lambda t: (flat_square(t) * 3.0).sum(), [data], raise_exception=False) is False
+
+
+@pytest.mark.parametrize(
+    "single",
+    [Tensor(np.array([0.5, 1.5]), requires_grad=True), np.array([[0.5, 1.5]]), Value(0.7), 0.7],
+    ids=["tensor", "array", "value", "number"],
+)
+def test_one_input_may_be_given_bare_as_in_torch(single):
+    # a bare Tensor or array is one input, not a sequence of rows
+    assert gradcheck(lambda t: t.exp() * 2.0, single)
+    assert gradgradcheck(lambda t: (t.exp() * t).sum() if isinstance(t, Tensor) else t.exp() * t, single)
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda t: wrong_cube(t) * 1.0, single)
+
+
 # -- bad input ------------------------------------------------------------------------------------------
 
 
