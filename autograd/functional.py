@@ -47,19 +47,29 @@ def grad(
     outputs: Node | Sequence[Node],
     inputs: Node | Sequence[Node],
     grad_outputs: Any = None,
-    create_graph: bool = False,
     retain_graph: bool | None = None,
-    allow_unused: bool = False,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple[Any, ...]:
-    """Return the gradients of ``outputs`` with respect to each of ``inputs``.
+    """Return the gradients of ``outputs`` with respect to each of ``inputs`` (torch.autograd.grad's arguments).
 
     ``grad_outputs`` gives the seed for each output (default 1 for one-element
     outputs). Results are floats/ndarrays, or graph nodes with
     ``create_graph=True``. An input the outputs do not depend on raises an
-    error unless ``allow_unused=True``, which returns None for it.
-    ``retain_graph`` is accepted for PyTorch compatibility (graphs are never
-    freed by a backward pass).
+    error unless ``allow_unused=True``, which returns None for it, or
+    ``materialize_grads=True``, which returns zeros of its shape.
+    ``retain_graph`` and ``only_inputs`` are accepted for PyTorch compatibility (graphs are never
+    freed by a backward pass; only the inputs' gradients are ever returned).
     """
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True is not supported; call grad once per batch of seeds")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("grad: expected allow_unused to be True or not passed when materialize_grads=True")
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if not inputs:
@@ -91,10 +101,16 @@ def grad(
                     f"grad: inputs[{position}] is not used to compute the outputs (it appears to not have been used in "
                     "the graph); pass allow_unused=True to get None for it"
                 )
-            results.append(None)
+            results.append(_zeros_like(node, create_graph) if materialize_grads else None)
         else:
             results.append(found[id(node)])
     return tuple(results)
+
+
+def _zeros_like(node: Node, as_node: bool) -> Any:
+    """The zero gradient of an input the outputs do not use (a constant node under create_graph)."""
+    zeros = np.zeros_like(node.data) if isinstance(node.data, np.ndarray) else 0.0
+    return type(node)._wrap_constant(zeros) if as_node else zeros
 
 
 def _leaf(x: Any) -> tuple[Node, bool]:

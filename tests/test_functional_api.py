@@ -339,3 +339,27 @@ def test_grad_with_no_inputs_raises_as_torch():
     theirs = torch.ones(1, requires_grad=True)
     with pytest.raises(RuntimeError, match="cannot be empty"):
         torch.autograd.grad((theirs * 2.0).sum(), [])
+
+
+def test_grad_takes_torchs_arguments_in_torchs_order():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = Tensor(np.array([3.0]), requires_grad=True)
+    out = (x * x).sum()
+    # torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph, create_graph, only_inputs, allow_unused, ...)
+    (plain,) = grad(out, x, None, True)  # the fourth argument is retain_graph: no graph is built
+    assert isinstance(plain, np.ndarray)
+    np.testing.assert_array_equal(plain, [2.0, 4.0])
+    (graphed,) = grad(out, x, None, True, True)
+    assert isinstance(graphed, Tensor) and graphed.requires_grad
+    used, unused = grad(out, [x, y], materialize_grads=True)  # zeros for y, as torch
+    np.testing.assert_array_equal(used, [2.0, 4.0])
+    np.testing.assert_array_equal(unused, [0.0])
+    assert grad(out, [x, y], allow_unused=True)[1] is None
+    (_, unused_node) = grad(out, [x, y], create_graph=True, materialize_grads=True)
+    assert isinstance(unused_node, Tensor) and not unused_node.requires_grad and unused_node.shape == (1,)
+    with pytest.raises(ValueError, match="allow_unused to be True or not passed when materialize_grads=True"):
+        grad(out, [x, y], allow_unused=False, materialize_grads=True)
+    with pytest.raises(NotImplementedError, match="is_grads_batched"):
+        grad(out, x, is_grads_batched=True)
+    v = Value(2.0)
+    assert grad(v * v, [v, Value(1.0)], materialize_grads=True) == (4.0, 0.0)
