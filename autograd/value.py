@@ -448,8 +448,22 @@ class Value(Node, NumpyFunctions):
             seed = float(data)
         return _constant(seed) if create_graph else seed
 
+    def _checked_assigned_grad(self, value: Any) -> Any:
+        # a number (micrograd's ``p.grad = 0``), a Value (a gradient kept with create_graph), or None
+        if value is None or isinstance(value, Value):
+            return value
+        if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+            return float(value)
+        if isinstance(value, (numbers.Real, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+            return value
+        raise TypeError(f"assigned grad of a Value must be a number, a Value or None, got {type(value).__name__}")
+
     def _accumulate_leaf(self, total: Any) -> None:
-        self._grad = self._grad + total if isinstance(total, Node) else self._grad + float(total)
+        previous = self._grad
+        if isinstance(total, Node):
+            self._grad = total if previous is None else previous + total
+        else:  # a grad set to None (torch's "no gradient yet") starts over from the total
+            self._grad = float(total) if previous is None else previous + float(total)
 
     @classmethod
     def _wrap_constant(cls, data: Any) -> Value:

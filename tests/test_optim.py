@@ -381,10 +381,13 @@ def test_gradient_of_the_wrong_shape_raises_before_any_parameter_changes():
     first, second = nn.Parameter(START), nn.Parameter(START)
     optimizer = nn.optim.SGD([first, second], lr=0.1)
     first.grad = GRAD_1.copy()
-    second.grad = np.ones(3)
-    with pytest.raises(ValueError, match=r"shape \(3,\).*\(2,\)"):
+    second.grad = GRAD_1.copy()
+    second.data = np.ones(3)  # the parameter's array replaced after backward: its gradient no longer fits
+    with pytest.raises(ValueError, match=r"shape \(2,\).*\(3,\)"):
         optimizer.step()
     np.testing.assert_array_equal(first.data, START)
+    with pytest.raises(RuntimeError, match="different size"):  # assigning such a gradient is refused at once
+        second.grad = np.ones(2)
 
 
 def test_param_groups_override_defaults_and_add_param_group_appends():

@@ -262,3 +262,32 @@ def test_one_element_tensors_format_as_numbers_and_round_like_numpy():
     np.testing.assert_array_equal(round(x, 1).data, np.round(data, 1))
     round(x, 2).sum().backward()
     np.testing.assert_array_equal(x.grad, np.zeros(4))  # rounding is flat
+
+
+def test_assigning_a_grad_checks_it_as_torch_does():
+    x = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"different size: shape \(4,\) for a tensor of shape \(3,\)"):
+        x.grad = np.ones(4)
+    with pytest.raises(TypeError, match="expected to be an ndarray, a Tensor or None, but got grad of type list"):
+        x.grad = [1.0, 2.0, 3.0]
+    with pytest.raises(TypeError, match="must be floating point"):
+        x.grad = np.ones(3, dtype=np.int64)
+    assert x.grad is None  # a refused assignment changes nothing
+    x.grad = np.full(3, 2.0)
+    (x * 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [5.0, 5.0, 5.0])  # backward accumulates into the assigned grad
+    x.grad = Tensor(np.zeros(3))  # a Tensor is a gradient too (create_graph keeps them)
+    x.grad = None
+
+
+def test_a_value_grad_takes_numbers_and_none_and_accumulates_from_none():
+    v = Value(3.0)
+    v.grad = 0  # micrograd's manual zeroing
+    v.grad = np.float32(1.5)
+    with pytest.raises(TypeError, match="must be a number, a Value or None, got ndarray"):
+        v.grad = np.ones(2)
+    with pytest.raises(TypeError, match="got str"):
+        v.grad = "0"
+    v.grad = None
+    (v * v).backward()
+    assert v.grad == 6.0
