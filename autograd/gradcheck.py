@@ -124,6 +124,14 @@ def _input_list(inputs: Any) -> list[Any]:
     return list(inputs)
 
 
+def _verdict(check: Callable[..., bool], *arguments: Any) -> bool:
+    """``check(*arguments)`` as True or False (torch's ``raise_exception=False``) instead of a GradcheckError."""
+    try:
+        return check(*arguments)
+    except GradcheckError:
+        return False
+
+
 def gradcheck(
     f: Callable[..., Any],
     inputs: Sequence[Any] | Any,
@@ -141,10 +149,7 @@ def gradcheck(
     ``raise_exception=False``, as torch's, returns False instead).
     """
     if not raise_exception:
-        try:
-            return gradcheck(f, inputs, eps, atol, rtol)
-        except GradcheckError:
-            return False
+        return _verdict(gradcheck, f, inputs, eps, atol, rtol)
     leaves = [_float64_leaf(x) for x in _input_list(inputs)]
     outputs = _flat_outputs(f(*leaves))
     rows = _analytic_jacobian(outputs, leaves, create_graph=False)
@@ -174,10 +179,7 @@ def gradgradcheck(
     (first order) against the gradient of the gradient (``create_graph=True``); ``inputs`` and
     ``raise_exception`` as in :func:`gradcheck`."""
     if not raise_exception:
-        try:
-            return gradgradcheck(f, inputs, eps, atol, rtol)
-        except GradcheckError:
-            return False
+        return _verdict(gradgradcheck, f, inputs, eps, atol, rtol)
     leaves = [_float64_leaf(x) for x in _input_list(inputs)]
 
     def gradient_outputs(*nodes: Node) -> list[Node]:
