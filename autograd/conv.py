@@ -17,6 +17,7 @@ import numpy as np
 
 from .derivatives import conv as cv
 from .grad_mode import is_grad_enabled
+from .quiet import quietly
 from .tensor import Tensor
 from .windows import (
     IntOrPair,
@@ -160,7 +161,7 @@ def conv2d(
     windows = unfold_array(x.data, *geometry)
     out_h, out_w = windows.shape[2:4]
     cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
-    data = np.matmul(weight.data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
+    data = quietly(np.matmul, weight.data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
     data = data.reshape(n, c_out, out_h, out_w)
     parents: tuple[Tensor, ...] = (x, weight)
     if bias is not None:

@@ -16,6 +16,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
+from .quiet import quietly
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
 from .torch_keywords import UNSET, torch_dim
@@ -248,7 +249,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
             f"linear: input of shape {x_shape} does not match weight of shape {w_shape} "
             f"(the input's last axis must have size {w_shape[1]})"
         )
-    data = np.matmul(x.data, w.T)
+    data = quietly(np.matmul, x.data, w.T)
     if bias is None:
         return Tensor._from_op(data, ar.linear, (x, weight))
     bias = _operand(bias, w, "linear")
@@ -356,8 +357,8 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduct
         # kept for the backward pass; softmax_parts made ``exponentials`` for this call, so divide in place
         probabilities = np.divide(exponentials, total, out=exponentials) if needs_grad else None
     if reduction == "mean":
-        data = np.asarray(np.add.reduce(data, axis=None) / data.size)
+        data = np.asarray(quietly(np.add.reduce, data, axis=None) / data.size)
     elif reduction == "sum":
-        data = np.asarray(np.add.reduce(data, axis=None))
+        data = np.asarray(quietly(np.add.reduce, data, axis=None))
     attrs = {"index": index, "axis": axis, "probabilities": probabilities, "reduction": reduction}
     return Tensor._from_op(data, ar.softmax_cross_entropy, (logits,), attrs)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from op_table import ROWS
 
+import nn
 from autograd import Tensor, Value, grad, gradcheck, gradgradcheck
 from autograd.tensor_functions import softmax_cross_entropy
 from nn.functional import cosine_similarity, cross_entropy, multi_margin_loss
@@ -321,3 +322,24 @@ def test_multi_margin_loss_with_an_infinite_score_is_inf_not_nan_like_torch():
         loss = multi_margin_loss(x, target, reduction="none")
     expected = torch.nn.functional.multi_margin_loss(torch.tensor(scores), torch.tensor(target), reduction="none")
     np.testing.assert_array_equal(loss.data, expected.numpy())  # [0, inf]: the target's own term is left out
+
+
+@pytest.mark.parametrize(
+    ("make", "shape"),
+    [
+        (lambda: nn.Linear(8, 4), (4, 8)),
+        (lambda: nn.Conv2d(2, 3, 3, padding=1), (2, 2, 6, 6)),
+        (lambda: nn.Softplus(beta=2.0), (4, 8)),
+        (lambda: lambda x: cross_entropy(x, np.zeros(4, dtype=int)), (4, 8)),
+    ],
+    ids=["Linear", "Conv2d", "Softplus-beta", "cross_entropy"],
+)
+@pytest.mark.parametrize("edge", [3e38, np.inf, NAN])
+def test_layers_and_losses_run_forward_and_backward_at_float32_edges_without_warnings(make, shape, edge):
+    data = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+    data.flat[::3] = edge
+    x = Tensor(data, requires_grad=True)
+    with no_warnings():
+        out = make()(x)
+        (out.sum() if out.size != 1 else out).backward()
+    assert x.grad.shape == shape

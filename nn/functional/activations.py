@@ -159,7 +159,8 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     threshold = check_real("softplus", "threshold", threshold, allow_inf=True)
     x = as_float_tensor(x, "softplus")
     smooth = x.softplus() if beta == 1 else (x * beta).softplus() / beta
-    linear = x.data * beta > threshold
+    with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
+        linear = x.data * beta > threshold
     return where(linear, x, smooth) if linear.any() else smooth
 
 
