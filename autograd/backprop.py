@@ -18,6 +18,7 @@ import numpy as np
 
 from .grad_mode import _mode
 from .op import Op, OutputGradients
+from .quiet import quiet
 from .versions import _adopt_earlier_parents, _InPlaceClock
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
@@ -114,7 +115,7 @@ def backpropagate(
     collector_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        with np.errstate(all="ignore"):
+        with quiet():
             return _backpropagate(roots, seeds, create_graph, store, inputs)
     finally:
         if collector_was_enabled:

@@ -3,6 +3,7 @@ test, Value parameters, dtypes, gradients left untouched, parameter groups, stat
 bad input."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -591,3 +592,20 @@ def test_sgd_updates_a_large_parameter_in_blocks_without_changing_the_result(par
     assert result is param
     np.testing.assert_array_equal(param, expected)
     np.testing.assert_array_equal(step, kept)  # the gradient is only read
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("edge", [np.inf, np.nan, 3e38])
+def test_steps_on_infinite_or_overflowing_gradients_give_ieee_values_without_warnings(name, edge):
+    parameter, scalar = nn.Parameter(np.ones(3, dtype=np.float32)), Value(1.0)
+    options = {"lr": 0.1} | ({"momentum": 0.9} if name in ("SGD", "RMSprop") else {})
+    optimizer = getattr(nn.optim, name)([parameter, scalar], **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(2):
+            parameter.grad, scalar.grad = np.full(3, edge, dtype=np.float32), float(edge)
+            optimizer.step()
+    if name == "SGD" and edge == np.inf:
+        assert np.all(parameter.data == -np.inf) and scalar.data == -np.inf  # 1 - 0.1 * inf
+    if np.isnan(edge):
+        assert np.all(np.isnan(parameter.data)) and math.isnan(scalar.data)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
+from autograd.quiet import quiet
 
 from ..checks import check_integer
 
@@ -212,7 +213,7 @@ class Optimizer:
                         f"its parameter of shape {_shape_of(parameter)}"
                     )
                 work.append((group, parameter, grad))
-        with no_grad():
+        with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
             for group, parameter, grad in work:
                 state = self.state.get(parameter)
                 if state is None:
