@@ -250,6 +250,7 @@ class TensorReductions:
         plain ndarray (no gradient)."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
+        self._check_nonempty("argmax", axis)
         return np.argmax(self.data, axis=axis, keepdims=keepdims)
 
     def argmin(
@@ -259,6 +260,7 @@ class TensorReductions:
         plain ndarray (no gradient)."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
+        self._check_nonempty("argmin", axis)
         return np.argmin(self.data, axis=axis, keepdims=keepdims)
 
     def _check_nonempty(self, op: str, axis: Any) -> None:

@@ -260,6 +260,15 @@ def test_argmax_argmin_match_numpy_and_return_plain_arrays(method, data):
     np.testing.assert_array_equal(result, getattr(np, method)(x, axis=axis))
 
 
+@pytest.mark.parametrize("method", ["argmax", "argmin"])
+def test_argmax_argmin_of_an_empty_slice_name_the_op_and_shape(method):
+    with pytest.raises(ValueError, match=rf"{method}: zero-size tensor of shape \(0, 3\) has no {method} over axis 0"):
+        getattr(Tensor(np.zeros((0, 3))), method)(axis=0)
+    with pytest.raises(ValueError, match=rf"{method}: zero-size tensor of shape \(0,\)"):
+        getattr(Tensor(np.zeros(0)), method)()
+    assert getattr(Tensor(np.zeros((0, 3))), method)(axis=1).shape == (0,)  # empty along other axes: an empty result
+
+
 # -- shape operations ---------------------------------------------------------------------------------
 @st.composite
 def reshape_targets(draw, shape):
