@@ -70,7 +70,7 @@ from .losses import (
 )
 from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
-from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
+from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LocalResponseNorm
 from .padding_layers import (
     CircularPad1d,
     CircularPad2d,
@@ -148,6 +148,8 @@ __all__ = [
     "GradientNormStop",
     "GradientReport",
     "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
     "Hardshrink",
     "Hardsigmoid",
     "Hardswish",

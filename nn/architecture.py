@@ -311,6 +311,8 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "ConstantPad2d": _stateless(padding_layers.ConstantPad2d, "padding", "value"),
     "BatchNorm1d": _batch_norm(normalization.BatchNorm1d),
     "BatchNorm2d": _batch_norm(normalization.BatchNorm2d),
+    "InstanceNorm1d": _batch_norm(normalization.InstanceNorm1d),  # the same constructor arguments and buffers
+    "InstanceNorm2d": _batch_norm(normalization.InstanceNorm2d),
     "Sigmoid": _stateless(activations.Sigmoid),
     "Tanh": _stateless(activations.Tanh),
     "ReLU": _stateless(activations.ReLU, inplace=False),

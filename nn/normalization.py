@@ -1,7 +1,8 @@
-"""Normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W), and
+"""Normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W),
+``InstanceNorm1d`` / ``InstanceNorm2d`` (each sample's channel over its positions), and
 ``LocalResponseNorm`` across channels (AlexNet).
 
-Buffers (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
+Buffers of the batch norms (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
 (ones) and ``num_batches_tracked`` (0-d int64), as in torch. ``momentum=None`` uses the
 cumulative average ``1 / num_batches_tracked`` instead of a fixed momentum. ``bias=False`` (keyword-only, as
 in torch 2.13) keeps the scale ``weight`` but no shift.
@@ -16,11 +17,11 @@ import numpy as np
 from autograd import Tensor, as_tensor
 
 from .checks import check_float_dtype, check_positive_int, check_real
-from .functional.normalization import batch_norm, local_response_norm
+from .functional.normalization import batch_norm, instance_norm, local_response_norm
 from .module import Module, input_for
 from .parameter import Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LocalResponseNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "InstanceNorm1d", "InstanceNorm2d", "LocalResponseNorm"]
 
 
 class _BatchNorm(Module):
@@ -111,6 +112,92 @@ class BatchNorm2d(_BatchNorm):
 
     accepted_ndims = (4,)
     expected_input = "a 4-D (N, C, H, W)"
+
+
+class _InstanceNorm(Module):
+    """Shared code of the instance norms; subclasses set the input's number of position axes.
+
+    As torch: no affine parameters and no running statistics by default; ``affine=True`` gives a weight
+    (ones) and bias (zeros, unless ``bias=False``) per channel, ``track_running_stats=True`` the buffers ``running_mean``,
+    ``running_var`` and ``num_batches_tracked``, used in evaluation mode. An unbatched input (no N axis)
+    is taken as a batch of one.
+    """
+
+    positions = 0
+    optional_state = ("num_batches_tracked",)
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        affine: bool = False,
+        track_running_stats: bool = False,
+        dtype: Any = np.float32,
+        *,
+        bias: bool = True,
+    ) -> None:
+        layer = type(self).__name__
+        self.num_features = check_positive_int(layer, "num_features", num_features)
+        self.eps = check_real(layer, "eps", eps, 0, low_open=True)
+        self.momentum = check_real(layer, "momentum", momentum, 0, 1)
+        dtype = check_float_dtype(layer, "dtype", dtype)
+        self.affine = bool(affine)
+        self.track_running_stats = bool(track_running_stats)
+        self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype)) if affine and bias else None
+        tracked = track_running_stats
+        self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
+
+    def forward(self, x: Any) -> Tensor:
+        layer = type(self).__name__
+        x = input_for(layer, x, self.weight) if self.weight is not None else as_tensor(x)
+        if x.ndim not in (self.positions + 1, self.positions + 2):
+            raise ValueError(
+                f"{layer}: expected a {self.positions + 2}-D batched or {self.positions + 1}-D unbatched input, "
+                f"got shape {x.shape}"
+            )
+        unbatched = x.ndim == self.positions + 1
+        if unbatched:
+            x = x.reshape((1, *x.shape))
+        if x.shape[1] != self.num_features:
+            raise ValueError(
+                f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
+            )
+        use_input_stats = self.training or not self.track_running_stats
+        y = instance_norm(
+            x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            use_input_stats=use_input_stats,
+            momentum=self.momentum if self.training else 0.0,
+            eps=self.eps,
+        )
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked += 1
+        return y.reshape(y.shape[1:]) if unbatched else y
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) inputs (or unbatched (C, L)) over L, per sample and channel."""
+
+    positions = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) inputs (or unbatched (C, H, W)) over H, W, per sample and channel."""
+
+    positions = 2
 
 
 class LocalResponseNorm(Module):

@@ -56,7 +56,7 @@ from .losses import (
     smooth_hinge_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, group_norm, layer_norm, local_response_norm, rms_norm
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .pooling1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
@@ -100,6 +100,7 @@ __all__: list[str] = [
     "gelu",
     "glu",
     "group_norm",
+    "instance_norm",
     "hardshrink",
     "hardsigmoid",
     "hardswish",

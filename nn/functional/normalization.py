@@ -1,5 +1,5 @@
-"""Normalisation as composites of Tensor ops: batch norm (differentiable through the batch statistics),
-layer, group and RMS norm (torch's ``layer_norm``, ``group_norm``, ``rms_norm``) and local response norm
+"""Normalisation as composites of Tensor ops: batch and instance norm (differentiable through the batch or
+instance statistics), layer, group and RMS norm (torch's ``layer_norm``, ``group_norm``, ``rms_norm``) and local response norm
 across channels (AlexNet)."""
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from autograd import Tensor
 from ..checks import check_positive_int, check_real
 from .activations import as_float_tensor
 
-__all__ = ["as_normalized_shape", "batch_norm", "group_norm", "layer_norm", "local_response_norm", "rms_norm"]
+__all__ = [
+    "as_normalized_shape",
+    "batch_norm",
+    "group_norm",
+    "instance_norm",
+    "layer_norm",
+    "local_response_norm",
+    "rms_norm",
+]
 
 
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
@@ -88,6 +96,46 @@ def batch_norm(
     if bias is not None:
         normalised = normalised + bias.reshape(stat_shape)
     return normalised
+
+
+def instance_norm(
+    input: Any,
+    running_mean: np.ndarray | None = None,
+    running_var: np.ndarray | None = None,
+    weight: Any = None,
+    bias: Any = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each sample's channel of (N, C, ...) input over its positions (torch's ``instance_norm``):
+    ``y = (x - mu_nc) / sqrt(var_nc + eps) * weight + bias``, weight and bias (C,) per channel.
+
+    It is :func:`batch_norm` of the input seen as one sample of N*C channels. With ``use_input_stats``
+    each instance's mean and biased variance are used (the gradient flows through them), and the running
+    statistics (ndarrays (C,), updated in place when given) move towards their averages over the batch,
+    the variance unbiased, as in torch; without it the running statistics normalise.
+    """
+    x = as_float_tensor(input, "instance_norm")
+    if x.ndim < 3:
+        raise ValueError(f"instance_norm: expected an input of shape (N, C, ...) with positions, got {x.shape}")
+    n, channels = x.shape[:2]
+    for value, name in ((running_mean, "running_mean"), (running_var, "running_var")):
+        _channel_vector(value, name, channels)
+    per_channel = (channels,) + (1,) * (x.ndim - 2)
+    if use_input_stats:
+        as_channels = x.reshape((1, n * channels) + x.shape[2:])
+        tiled = [None if r is None else np.tile(np.asarray(r), n) for r in (running_mean, running_var)]
+        y = batch_norm(as_channels, tiled[0], tiled[1], training=True, momentum=momentum, eps=eps).reshape(x.shape)
+        for running, updated in zip((running_mean, running_var), tiled):
+            if running is not None:
+                running[...] = updated.reshape(n, channels).mean(axis=0)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: use_input_stats=False needs running_mean and running_var")
+        y = batch_norm(x, running_mean, running_var, training=False, eps=eps)
+    y = _affine("instance_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))
+    return _affine("instance_norm", y, "bias", bias, (channels,), lambda a, b: a + b.reshape(per_channel))
 
 
 def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
