@@ -1,5 +1,7 @@
 """Tensor's in-place changes: ``t += x`` (and ``-=``, ``*=``, ``/=``), torch's ``add_``/``sub_``/``mul_``/``div_``,
-``clamp_``, ``zero_``, ``fill_``, ``copy_``, and ``t[index] = x``.
+``clamp_``, ``zero_``, ``fill_``, ``copy_``, the elementwise ``neg_ abs_ exp_ log_ sqrt_ pow_ relu_ sigmoid_ tanh_``,
+``masked_fill_``, ``lerp_``, ``addcmul_``, ``addcdiv_``, the random fills ``uniform_``/``normal_``, and
+``t[index] = x``.
 
 :class:`TensorInPlace` holds them and :class:`~autograd.tensor.Tensor` inherits them (a mixin). They record
 no graph, so they are refused while one is being recorded for this tensor or the operand
@@ -134,6 +136,94 @@ class TensorInPlace:
         increment_version(self)
         return self
 
+    # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
+    def _replace(self, op: str, compute: Any, *operands: Any) -> Tensor:
+        """Write ``compute(*raw operands)`` into this tensor in place, under the same rules as ``copy_``."""
+        check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
+        raw = [x.data if isinstance(x, Node) else x for x in operands]
+        with np.errstate(all="ignore"):  # IEEE results, as the out-of-place ops give them
+            value = compute(self.data, *raw)
+        try:
+            np.copyto(self.data, value, casting="same_kind")
+        except TypeError:
+            raise TypeError(
+                f"{op}: a {np.asarray(value).dtype} result cannot be stored in a {self.dtype} tensor"
+            ) from None
+        except ValueError:
+            if not self.data.flags.writeable:
+                raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
+            raise ValueError(
+                f"{op}: a result of shape {np.shape(value)} does not fit the tensor's shape {self.shape}"
+            ) from None
+        increment_version(self)
+        return self
+
+    def neg_(self) -> Tensor:
+        """-t in place."""
+        return self._replace("neg_", np.negative)
+
+    def abs_(self) -> Tensor:
+        """|t| in place."""
+        return self._replace("abs_", np.abs)
+
+    def exp_(self) -> Tensor:
+        """e**t in place."""
+        return self._replace("exp_", np.exp)
+
+    def log_(self) -> Tensor:
+        """log t in place."""
+        return self._replace("log_", np.log)
+
+    def sqrt_(self) -> Tensor:
+        """sqrt t in place."""
+        return self._replace("sqrt_", np.sqrt)
+
+    def pow_(self, exponent: TensorLike) -> Tensor:
+        """t ** exponent in place."""
+        return self._replace("pow_", np.power, exponent)
+
+    def relu_(self) -> Tensor:
+        """max(t, 0) in place."""
+        return self._replace("relu_", np.maximum, 0)
+
+    def sigmoid_(self) -> Tensor:
+        """1 / (1 + e**-t) in place (the overflow-free form)."""
+        return self._replace("sigmoid_", _sigmoid)
+
+    def tanh_(self) -> Tensor:
+        """tanh t in place."""
+        return self._replace("tanh_", np.tanh)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
+        mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
+        if mask.dtype != np.bool_:
+            raise TypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
+        return self._replace("masked_fill_", lambda t, v: np.where(mask, v, t), value)
+
+    def lerp_(self, end: TensorLike, weight: TensorLike) -> Tensor:
+        """t + weight * (end - t) in place (``torch.Tensor.lerp_``)."""
+        return self._replace("lerp_", lambda t, e, w: t + w * (e - t), end, weight)
+
+    def addcmul_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
+        """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates)."""
+        return self._replace("addcmul_", lambda t, a, b: t + value * a * b, tensor1, tensor2)
+
+    def addcdiv_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
+        """t + value * tensor1 / tensor2 in place (``torch.Tensor.addcdiv_``)."""
+        return self._replace("addcdiv_", lambda t, a, b: t + value * a / b, tensor1, tensor2)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (fresh
+        entropy), as in ``nn.init``."""
+        rng = _rng(generator)
+        return self._replace("uniform_", lambda t: rng.uniform(a, b, size=t.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
+        rng = _rng(generator)
+        return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
+
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators)."""
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
@@ -152,3 +242,14 @@ class TensorInPlace:
 def _scaled(other: Any, alpha: float) -> Any:
     """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
     return alpha * (other.data if isinstance(other, Node) else np.asarray(other))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """The sign-split logistic function: e**-|x| never overflows."""
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+def _rng(generator: Any) -> np.random.Generator:
+    """A numpy Generator: ``generator`` itself, one seeded by it (an int), or a fresh one (None), as nn.init."""
+    return np.random.default_rng(generator)

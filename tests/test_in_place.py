@@ -349,3 +349,66 @@ def test_in_place_on_a_leaf_requiring_grad_error_uses_torchs_words():
         leaf = make([1.0, 2.0], requires_grad=True) if make is not Value else Value(1.0)
         with pytest.raises(RuntimeError, match=torch_words):
             leaf += 1.0
+
+
+# -- torch's other in-place methods --------------------------------------------------------------------------
+
+_DATA = np.array([-1.5, -0.2, 0.0, 0.7, 3.0])
+_IN_PLACE = [
+    ("neg_", (), lambda x: -x),
+    ("abs_", (), np.abs),
+    ("exp_", (), np.exp),
+    ("log_", (), np.log),
+    ("sqrt_", (), np.sqrt),
+    ("pow_", (3.0,), lambda x: x**3.0),
+    ("relu_", (), lambda x: np.maximum(x, 0.0)),
+    ("sigmoid_", (), lambda x: 1 / (1 + np.exp(-x))),
+    ("tanh_", (), np.tanh),
+    ("masked_fill_", (_DATA > 0, 9.0), lambda x: np.where(x > 0, 9.0, x)),
+    ("lerp_", (np.ones(5), 0.25), lambda x: x + 0.25 * (1 - x)),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "expected"), _IN_PLACE, ids=[name for name, _, _ in _IN_PLACE])
+def test_torchs_elementwise_in_place_methods_change_the_array_itself_and_bump_the_version(name, args, expected):
+    x = Tensor(_DATA.copy())
+    array = x.data
+    with np.errstate(all="ignore"):
+        want = expected(_DATA)
+    assert getattr(x, name)(*args) is x and x.data is array and x.version == 1
+    np.testing.assert_allclose(x.data, want, rtol=1e-15, equal_nan=True)
+
+
+def test_addcmul_and_addcdiv_follow_torchs_formulas():
+    x, a, b = Tensor(_DATA.copy()), np.full(5, 2.0), np.full(5, 4.0)
+    np.testing.assert_allclose(x.addcmul_(a, b, value=0.5).data, _DATA + 0.5 * 2 * 4)
+    np.testing.assert_allclose(x.addcdiv_(a, b, value=-2.0).data, _DATA + 4.0 - 1.0)
+    torch = pytest.importorskip("torch")
+    reference = torch.tensor(_DATA).addcmul_(torch.tensor(a), torch.tensor(b), value=0.5)
+    reference.addcdiv_(torch.tensor(a), torch.tensor(b), value=-2.0)
+    np.testing.assert_allclose(x.data, reference.numpy(), rtol=1e-15)
+
+
+def test_random_fills_draw_in_place_reproducibly_and_refuse_recorded_tensors():
+    weight = Tensor(np.zeros((200, 50), dtype=np.float32), requires_grad=True)
+    with pytest.raises(RuntimeError, match="uniform_: in-place change of a Tensor that requires grad"):
+        weight.uniform_(-1, 1)
+    with no_grad():
+        weight.uniform_(-0.5, 0.5, generator=3)
+    first = weight.data.copy()
+    assert weight.dtype == np.float32 and first.min() >= -0.5 and first.max() < 0.5 and abs(first.mean()) < 0.02
+    with no_grad():
+        weight.uniform_(-0.5, 0.5, generator=np.random.default_rng(3))
+    np.testing.assert_array_equal(weight.data, first)  # the same seed, the same draws
+    with no_grad():
+        weight.normal_(1.0, 0.1, generator=0)
+    assert abs(weight.data.mean() - 1.0) < 0.01 and abs(weight.data.std() - 0.1) < 0.01
+
+
+def test_in_place_methods_refuse_a_result_of_another_shape_or_kind():
+    with pytest.raises(ValueError, match=r"pow_: a result of shape \(2, 5\) does not fit the tensor's shape \(5,\)"):
+        Tensor(_DATA.copy()).pow_(np.ones((2, 5)))
+    with pytest.raises(TypeError, match="masked_fill_: the mask must be boolean"):
+        Tensor(_DATA.copy()).masked_fill_(np.ones(5), 0.0)
+    with pytest.raises(TypeError, match="float64 result cannot be stored in a int64 tensor"):
+        Tensor(np.arange(5)).sqrt_()
