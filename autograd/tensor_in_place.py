@@ -121,24 +121,12 @@ class TensorInPlace:
 
     def copy_(self, source: TensorLike) -> Tensor:
         """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
-        check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
-        data = source.data if isinstance(source, Node) else source
-        try:
-            np.copyto(self.data, data, casting="same_kind")
-        except TypeError:
-            raise TypeError(f"copy_: cannot copy {np.asarray(data).dtype} data into a {self.dtype} tensor") from None
-        except ValueError:
-            if not self.data.flags.writeable:
-                raise ValueError(f"copy_: this tensor's data is read-only (shape {self.shape})") from None
-            raise ValueError(
-                f"copy_: cannot copy data of shape {np.shape(data)} into a tensor of shape {self.shape}"
-            ) from None
-        increment_version(self)
-        return self
+        return self._replace("copy_", lambda data, source: source, source)
 
     # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
     def _replace(self, op: str, compute: Any, *operands: Any) -> Tensor:
-        """Write ``compute(*raw operands)`` into this tensor in place, under the same rules as ``copy_``."""
+        """Write ``compute(data, *raw operands)`` into this tensor's array in place: refused while a graph is
+        recorded for it or an operand, cast by numpy's ``same_kind`` rule, the version bumped."""
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
         raw = [x.data if isinstance(x, Node) else x for x in operands]
         with np.errstate(all="ignore"):  # IEEE results, as the out-of-place ops give them
@@ -146,14 +134,12 @@ class TensorInPlace:
         try:
             np.copyto(self.data, value, casting="same_kind")
         except TypeError:
-            raise TypeError(
-                f"{op}: a {np.asarray(value).dtype} result cannot be stored in a {self.dtype} tensor"
-            ) from None
+            raise TypeError(f"{op}: cannot store {np.asarray(value).dtype} data in a {self.dtype} tensor") from None
         except ValueError:
             if not self.data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
             raise ValueError(
-                f"{op}: a result of shape {np.shape(value)} does not fit the tensor's shape {self.shape}"
+                f"{op}: cannot write data of shape {np.shape(value)} into a tensor of shape {self.shape}"
             ) from None
         increment_version(self)
         return self

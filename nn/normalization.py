@@ -57,6 +57,10 @@ class _BatchNorm(Module):
         self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
         self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
 
+    def _step_momentum(self) -> float:
+        """This training step's momentum: ``momentum``, or the cumulative average's 1 / (steps + 1) for None."""
+        return 1.0 / (int(self.num_batches_tracked) + 1) if self.momentum is None else self.momentum
+
     def reset_running_stats(self) -> None:
         """Running mean to 0, running variance to 1, batch count to 0."""
         if self.track_running_stats:
@@ -76,9 +80,6 @@ class _BatchNorm(Module):
         if not self.training and self.track_running_stats:
             return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, eps=self.eps)
         update = self.training and self.track_running_stats
-        momentum = 0.0 if self.momentum is None else self.momentum
-        if update and self.momentum is None:
-            momentum = 1.0 / (int(self.num_batches_tracked) + 1)
         y = batch_norm(
             x,
             self.running_mean if update else None,
@@ -86,7 +87,7 @@ class _BatchNorm(Module):
             self.weight,
             self.bias,
             training=True,
-            momentum=momentum,
+            momentum=self._step_momentum() if update else 0.0,
             eps=self.eps,
         )
         if update:
@@ -114,42 +115,29 @@ class BatchNorm2d(_BatchNorm):
     expected_input = "a 4-D (N, C, H, W)"
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_BatchNorm):
     """Shared code of the instance norms; subclasses set the input's number of position axes.
 
     As torch: no affine parameters and no running statistics by default; ``affine=True`` gives a weight
-    (ones) and bias (zeros, unless ``bias=False``) per channel, ``track_running_stats=True`` the buffers ``running_mean``,
-    ``running_var`` and ``num_batches_tracked``, used in evaluation mode. An unbatched input (no N axis)
-    is taken as a batch of one.
+    (ones) and bias (zeros, unless ``bias=False``) per channel, ``track_running_stats=True`` the buffers
+    ``running_mean``, ``running_var`` and ``num_batches_tracked``, used in evaluation mode (the batch norms'
+    constructor, buffers and ``momentum=None``). An unbatched input (no N axis) is taken as a batch of one.
     """
 
     positions = 0
-    optional_state = ("num_batches_tracked",)
 
     def __init__(
         self,
         num_features: int,
         eps: float = 1e-5,
-        momentum: float = 0.1,
+        momentum: float | None = 0.1,
         affine: bool = False,
         track_running_stats: bool = False,
         dtype: Any = np.float32,
         *,
         bias: bool = True,
     ) -> None:
-        layer = type(self).__name__
-        self.num_features = check_positive_int(layer, "num_features", num_features)
-        self.eps = check_real(layer, "eps", eps, 0, low_open=True)
-        self.momentum = check_real(layer, "momentum", momentum, 0, 1)
-        dtype = check_float_dtype(layer, "dtype", dtype)
-        self.affine = bool(affine)
-        self.track_running_stats = bool(track_running_stats)
-        self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
-        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype)) if affine and bias else None
-        tracked = track_running_stats
-        self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
@@ -166,26 +154,20 @@ class _InstanceNorm(Module):
             raise ValueError(
                 f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
             )
-        use_input_stats = self.training or not self.track_running_stats
+        update = self.training and self.track_running_stats
         y = instance_norm(
             x,
             self.running_mean,
             self.running_var,
             self.weight,
             self.bias,
-            use_input_stats=use_input_stats,
-            momentum=self.momentum if self.training else 0.0,
+            use_input_stats=self.training or not self.track_running_stats,
+            momentum=self._step_momentum() if update else 0.0,
             eps=self.eps,
         )
-        if self.training and self.track_running_stats:
+        if update:
             self.num_batches_tracked += 1
         return y.reshape(y.shape[1:]) if unbatched else y
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
-        )
 
 
 class InstanceNorm1d(_InstanceNorm):
