@@ -95,6 +95,7 @@ from .ranking_losses import (
     SoftMarginLoss,
     TripletMarginLoss,
 )
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .scalar import MLP, Layer, Neuron
 from .serialization import SerializationError, load, save
 from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
@@ -148,6 +149,8 @@ __all__ = [
     "GradientNormStop",
     "GradientReport",
     "GroupNorm",
+    "GRU",
+    "GRUCell",
     "InstanceNorm1d",
     "InstanceNorm2d",
     "Hardshrink",
@@ -167,6 +170,8 @@ __all__ = [
     "LayerNorm",
     "LeakyReLU",
     "Linear",
+    "LSTM",
+    "LSTMCell",
     "load",
     "LocalResponseNorm",
     "LogSigmoid",
@@ -209,6 +214,8 @@ __all__ = [
     "ReplicationPad2d",
     "Residual",
     "RMSNorm",
+    "RNN",
+    "RNNCell",
     "save",
     "SELU",
     "Sequential",

@@ -42,6 +42,7 @@ from . import (
     padding_layers,
     pixel_shuffle,
     pooling1d,
+    recurrent,
     scalar,
     shrinkage,
     similarity,
@@ -150,6 +151,23 @@ def _affine_shapes(c: dict[str, Any], affine: str, shape: tuple[int, ...]) -> Sh
     return {**shapes, "bias": shape} if c[affine] and c["bias"] else shapes
 
 
+_SEQUENCE_OPTIONS = ("num_layers", "bias", "batch_first", "dropout", "bidirectional")
+
+
+def _recurrent(cls: type, *options: str) -> Blueprint:
+    """A recurrent layer: its sizes, ``options`` and dtype; parameter shapes by torch's names."""
+
+    def config(m: Any) -> dict[str, Any]:
+        recorded = {"input_size": m.input_size, "hidden_size": m.hidden_size}
+        return {
+            **recorded,
+            **{name: getattr(m, name) for name in options},
+            "dtype": _dtype(m, "weight_hh" if hasattr(m, "weight_hh") else "weight_hh_l0"),
+        }
+
+    return Blueprint(cls, config, state_shapes=lambda c: recurrent.parameter_shapes(cls.mode, c))
+
+
 def _conv_config(m: Any) -> dict[str, Any]:
     names = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation")
     config = {name: getattr(m, name) for name in names}
@@ -247,6 +265,12 @@ BLUEPRINTS: dict[str, Blueprint] = {
         state_shapes=_linear_shapes,
     ),
     "Sequential": Blueprint(layers.Sequential, _sequential_config, _build_sequential, _no_state),
+    "RNNCell": _recurrent(recurrent.RNNCell, "bias", "nonlinearity"),
+    "LSTMCell": _recurrent(recurrent.LSTMCell, "bias"),
+    "GRUCell": _recurrent(recurrent.GRUCell, "bias"),
+    "RNN": _recurrent(recurrent.RNN, *_SEQUENCE_OPTIONS, "nonlinearity"),
+    "LSTM": _recurrent(recurrent.LSTM, *_SEQUENCE_OPTIONS),
+    "GRU": _recurrent(recurrent.GRU, *_SEQUENCE_OPTIONS),
     "Residual": Blueprint(layers.Residual, lambda m: {"module": m.module}, state_shapes=_no_state),
     "Identity": _stateless(layers.Identity),
     "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),

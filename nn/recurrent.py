@@ -1,0 +1,370 @@
+"""Recurrent layers with torch's arguments, parameter names and gate layouts: ``RNNCell``, ``LSTMCell``,
+``GRUCell`` (one step) and ``RNN``, ``LSTM``, ``GRU`` (a sequence, stacked layers, both directions).
+
+Each step is built from the library's ops (the fused ``linear`` node, ``sigmoid``, ``tanh``, slicing),
+so the gradient through time is backpropagation over the unrolled graph. With the input x_t and the
+previous hidden state h (and cell state c for the LSTM), gates stacked as torch stacks them:
+
+* RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act tanh or relu;
+* LSTM (i, f, g, o): i, f, o = sigmoid(.), g = tanh(.); c' = f c + i g; h' = o tanh(c');
+* GRU (r, z, n): r, z = sigmoid(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in + r (W_hn h + b_hn));
+  h' = (1 - z) n + z h.
+
+Every weight and bias starts uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as torch's.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, concatenate, linear, stack
+
+from . import init as nn_init
+from .checks import check_float_dtype, check_positive_int, check_real, make_generator
+from .functional.dropout import dropout
+from .module import Module, as_layer_input, check_input_dtype
+from .parameter import Parameter
+
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
+
+_GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+_NONLINEARITIES = ("tanh", "relu")
+
+
+def _step(mode: str, x: Tensor, state: Any, weights: tuple[Any, ...], nonlinearity: str = "tanh") -> Any:
+    """One step of the cell ``mode`` from state ``state`` (h, or (h, c) for the LSTM); returns the new state."""
+    w_ih, w_hh, b_ih, b_hh = weights
+    hidden = state[0] if mode == "LSTM" else state
+    from_input, from_hidden = linear(x, w_ih, b_ih), linear(hidden, w_hh, b_hh)
+    size = w_hh.shape[1]
+    if mode == "RNN":
+        total = from_input + from_hidden
+        return total.tanh() if nonlinearity == "tanh" else total.relu()
+    if mode == "LSTM":
+        gates = from_input + from_hidden
+        i, f = gates[..., 0:size].sigmoid(), gates[..., size : 2 * size].sigmoid()
+        g, o = gates[..., 2 * size : 3 * size].tanh(), gates[..., 3 * size :].sigmoid()
+        cell = f * state[1] + i * g
+        return o * cell.tanh(), cell
+    r = (from_input[..., 0:size] + from_hidden[..., 0:size]).sigmoid()
+    z = (from_input[..., size : 2 * size] + from_hidden[..., size : 2 * size]).sigmoid()
+    n = (from_input[..., 2 * size :] + r * from_hidden[..., 2 * size :]).tanh()
+    return (1.0 - z) * n + z * hidden
+
+
+def parameter_shapes(mode: str, config: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    """The shapes of the parameters of a recurrent layer (``mode`` RNN, LSTM or GRU) built from ``config``
+    (its constructor arguments; a cell has no ``num_layers``), by torch's names."""
+    rows, hidden = _GATES[mode] * config["hidden_size"], config["hidden_size"]
+    layers, directions = config.get("num_layers"), 2 if config.get("bidirectional") else 1
+    suffixes = (
+        [("", config["input_size"])]
+        if layers is None
+        else [
+            (f"_l{index}{reverse}", config["input_size"] if index == 0 else directions * hidden)
+            for index in range(layers)
+            for reverse in ("", "_reverse")[:directions]
+        ]
+    )
+    shapes: dict[str, tuple[int, ...]] = {}
+    for suffix, width in suffixes:
+        shapes.update({f"weight_ih{suffix}": (rows, width), f"weight_hh{suffix}": (rows, hidden)})
+        if config.get("bias", True):
+            shapes.update({f"bias_ih{suffix}": (rows,), f"bias_hh{suffix}": (rows,)})
+    return shapes
+
+
+class _Recurrent(Module):
+    """Shared construction: parameters named as torch names them, initialised as torch initialises them."""
+
+    mode = ""
+
+    def _parameters_for(self, suffix: str, input_size: int, bias: bool, dtype: Any, generator: Any) -> None:
+        rows, bound = _GATES[self.mode] * self.hidden_size, 1.0 / math.sqrt(self.hidden_size)
+        shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, self.hidden_size))]
+        if bias:
+            shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
+        for name, shape in shapes:
+            parameter = Parameter(np.zeros(shape, dtype=dtype))
+            nn_init.uniform_(parameter, -bound, bound, rng=generator)
+            setattr(self, name + suffix, parameter)
+
+    def _weights(self, suffix: str) -> tuple[Any, ...]:
+        return tuple(getattr(self, name + suffix, None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+
+    def _zeros(self, batch: tuple[int, ...], layers: int = 0) -> Tensor:
+        leading = (layers,) if layers else ()
+        return Tensor(np.zeros((*leading, *batch, self.hidden_size), dtype=self._state_dtype))
+
+
+class _Cell(_Recurrent):
+    """A single step: ``cell(input, hx=None)``; input (N, input_size) or unbatched (input_size,)."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        nonlinearity: str = "tanh",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        layer = type(self).__name__
+        self.input_size = check_positive_int(layer, "input_size", input_size)
+        self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
+        if nonlinearity not in _NONLINEARITIES:
+            raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
+        self.nonlinearity = nonlinearity
+        self.bias = bool(bias)
+        dtype = check_float_dtype(layer, "dtype", dtype)
+        self._state_dtype = dtype
+        self._parameters_for("", self.input_size, self.bias, dtype, make_generator(layer, "rng", rng))
+
+    def forward(self, input: Any, hx: Any = None) -> Any:
+        layer = type(self).__name__
+        x = as_layer_input(layer, input, self.weight_ih)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{layer}: expected an input of shape (N, {self.input_size}) or ({self.input_size},), got {x.shape}"
+            )
+        check_input_dtype(layer, x, self.weight_ih)
+        batch = x.shape[:-1]
+        state = _initial_state(layer, self.mode, hx, self._zeros(batch), batch, self.hidden_size)
+        return _step(self.mode, x, state, self._weights(""), self.nonlinearity)
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if not self.bias:
+            text += ", bias=False"
+        return text + (f", nonlinearity={self.nonlinearity}" if self.nonlinearity != "tanh" else "")
+
+
+def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, batch: tuple[int, ...], size: int) -> Any:
+    """The starting state of one cell: ``hx`` checked against (*batch, size), or zeros ((h, c) for the LSTM)."""
+    if hx is None:
+        return (zeros, zeros) if mode == "LSTM" else zeros
+    parts = hx if mode == "LSTM" else (hx,)
+    if mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+        raise TypeError(f"{layer}: hx must be a pair (h, c) of tensors, got {type(hx).__name__}")
+    checked = []
+    for part in parts:
+        part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zeros.dtype))
+        if part.shape != (*batch, size):
+            raise ValueError(f"{layer}: the hidden state must have shape {(*batch, size)}, got {part.shape}")
+        checked.append(part)
+    return tuple(checked) if mode == "LSTM" else checked[0]
+
+
+class RNNCell(_Cell):
+    """One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (``nonlinearity="relu"``: relu)."""
+
+    mode = "RNN"
+
+
+class LSTMCell(_Cell):
+    """One LSTM step; ``hx`` is (h, c); returns (h', c')."""
+
+    mode = "LSTM"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng)
+
+
+class GRUCell(_Cell):
+    """One GRU step (torch's gate layout: r, z, n)."""
+
+    mode = "GRU"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng)
+
+
+class _Sequence(_Recurrent):
+    """A recurrent layer over a sequence: ``layer(input, hx=None)`` returns (output, h_n) ((output, (h_n, c_n))
+    for the LSTM). input is (L, N, input_size) ((N, L, input_size) with ``batch_first``) or unbatched
+    (L, input_size); output has the last axis ``D * hidden_size`` (D = 2 when ``bidirectional``), h_n is
+    (num_layers * D, N, hidden_size). ``dropout`` applies between layers while training."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        layer = type(self).__name__
+        self.input_size = check_positive_int(layer, "input_size", input_size)
+        self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
+        self.num_layers = check_positive_int(layer, "num_layers", num_layers)
+        if nonlinearity not in _NONLINEARITIES:
+            raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
+        self.nonlinearity = nonlinearity
+        self.bias = bool(bias)
+        self.batch_first = bool(batch_first)
+        self.dropout = check_real(layer, "dropout", dropout, 0, 1)
+        self.bidirectional = bool(bidirectional)
+        dtype = check_float_dtype(layer, "dtype", dtype)
+        self._state_dtype = dtype
+        generator = make_generator(layer, "rng", rng)
+        directions = 2 if self.bidirectional else 1
+        for index in range(self.num_layers):
+            width = self.input_size if index == 0 else directions * self.hidden_size
+            for suffix in ("", "_reverse")[:directions]:
+                self._parameters_for(f"_l{index}{suffix}", width, self.bias, dtype, generator)
+
+    def forward(self, input: Any, hx: Any = None) -> Any:
+        layer = type(self).__name__
+        x = as_layer_input(layer, input, self.weight_ih_l0)
+        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{layer}: expected an input of shape (L, N, {self.input_size}), (N, L, {self.input_size}) with "
+                f"batch_first, or unbatched (L, {self.input_size}); got {x.shape}"
+            )
+        check_input_dtype(layer, x, self.weight_ih_l0)
+        unbatched = x.ndim == 2
+        if unbatched:
+            x = x.reshape((x.shape[0], 1, x.shape[1]))
+        elif self.batch_first:
+            x = x.transpose((1, 0, 2))
+        steps, batch = x.shape[0], x.shape[1]
+        directions = 2 if self.bidirectional else 1
+        states = self._initial_states(layer, hx, batch, directions, unbatched)
+        finals: list[Any] = []
+        sequence = [x[t] for t in range(steps)]
+        for index in range(self.num_layers):
+            outputs = []
+            for direction, suffix in enumerate(("", "_reverse")[:directions]):
+                state = states[index * directions + direction]
+                order = range(steps - 1, -1, -1) if direction else range(steps)
+                hidden: list[Any] = [None] * steps
+                for t in order:
+                    state = _step(self.mode, sequence[t], state, self._weights(f"_l{index}{suffix}"), self.nonlinearity)
+                    hidden[t] = state[0] if self.mode == "LSTM" else state
+                finals.append(state)
+                outputs.append(hidden)
+            sequence = [
+                outputs[0][t] if directions == 1 else concatenate([outputs[0][t], outputs[1][t]], axis=-1)
+                for t in range(steps)
+            ]
+            if self.dropout and self.training and index < self.num_layers - 1:
+                sequence = [dropout(step, self.dropout) for step in sequence]
+        output = stack(sequence)
+        if unbatched:
+            output = output.reshape((steps, output.shape[-1]))
+        elif self.batch_first:
+            output = output.transpose((1, 0, 2))
+        return output, self._final_states(finals, unbatched)
+
+    def _initial_states(self, layer: str, hx: Any, batch: int, directions: int, unbatched: bool) -> list[Any]:
+        """One starting state per layer and direction, from ``hx`` ((num_layers * D, N, H), or (num_layers * D,
+        H) unbatched; a pair for the LSTM) or zeros."""
+        count = self.num_layers * directions
+        if hx is None:
+            zeros = self._zeros((batch,))
+            return [(zeros, zeros) if self.mode == "LSTM" else zeros] * count
+        if self.mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError(f"{layer}: hx must be a pair (h_0, c_0) of tensors, got {type(hx).__name__}")
+        parts = []
+        for part in hx if self.mode == "LSTM" else (hx,):
+            part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=self._state_dtype))
+            expected = (count, self.hidden_size) if unbatched else (count, batch, self.hidden_size)
+            if part.shape != expected:
+                raise ValueError(f"{layer}: the initial hidden state must have shape {expected}, got {part.shape}")
+            parts.append(part.reshape((count, batch, self.hidden_size)))
+        if self.mode == "LSTM":
+            return [(parts[0][k], parts[1][k]) for k in range(count)]
+        return [parts[0][k] for k in range(count)]
+
+    def _final_states(self, finals: list[Any], unbatched: bool) -> Any:
+        def gathered(items: list[Tensor]) -> Tensor:
+            result = stack(items)
+            return result.reshape((result.shape[0], result.shape[-1])) if unbatched else result
+
+        if self.mode == "LSTM":
+            return gathered([h for h, _ in finals]), gathered([c for _, c in finals])
+        return gathered(finals)
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            text += f", num_layers={self.num_layers}"
+        for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False)):
+            if getattr(self, name) != default:
+                text += f", {name}={getattr(self, name)}"
+        return text
+
+
+class RNN(_Sequence):
+    """Elman RNN layers (tanh or relu) over a sequence; see the module docstring."""
+
+    mode = "RNN"
+
+
+class LSTM(_Sequence):
+    """LSTM layers over a sequence; returns (output, (h_n, c_n)); ``hx`` is (h_0, c_0)."""
+
+    mode = "LSTM"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        if proj_size:
+            raise NotImplementedError("LSTM: proj_size (projected hidden states) is not supported")
+        super().__init__(
+            input_size, hidden_size, num_layers, "tanh", bias, batch_first, dropout, bidirectional, dtype, rng
+        )
+
+
+class GRU(_Sequence):
+    """GRU layers over a sequence; see the module docstring."""
+
+    mode = "GRU"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(
+            input_size, hidden_size, num_layers, "tanh", bias, batch_first, dropout, bidirectional, dtype, rng
+        )

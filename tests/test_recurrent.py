@@ -1,0 +1,191 @@
+"""Recurrent layers (nn.RNN/LSTM/GRU and their cells): the step formulas, finite differences through time,
+shapes, errors, checkpoints, and torch (when installed) on values, every gradient, names and repr."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, gradcheck
+
+RNG = np.random.default_rng(21)
+
+
+def test_an_rnn_cell_step_is_the_elman_formula():
+    cell = nn.RNNCell(3, 2, dtype=np.float64, rng=0)
+    x, h = RNG.normal(size=(4, 3)), RNG.normal(size=(4, 2))
+    expected = np.tanh(x @ cell.weight_ih.data.T + cell.bias_ih.data + h @ cell.weight_hh.data.T + cell.bias_hh.data)
+    np.testing.assert_allclose(cell(Tensor(x), Tensor(h)).data, expected, rtol=1e-14)
+
+
+def test_an_lstm_cell_step_follows_torchs_gate_order():
+    cell = nn.LSTMCell(3, 2, dtype=np.float64, rng=1)
+    x, h, c = RNG.normal(size=(1, 3)), RNG.normal(size=(1, 2)), RNG.normal(size=(1, 2))
+    gates = x @ cell.weight_ih.data.T + cell.bias_ih.data + h @ cell.weight_hh.data.T + cell.bias_hh.data
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    i, f, g, o = sigmoid(gates[:, :2]), sigmoid(gates[:, 2:4]), np.tanh(gates[:, 4:6]), sigmoid(gates[:, 6:])
+    new_c = f * c + i * g
+    got_h, got_c = cell(Tensor(x), (Tensor(h), Tensor(c)))
+    np.testing.assert_allclose(got_c.data, new_c, rtol=1e-14)
+    np.testing.assert_allclose(got_h.data, o * np.tanh(new_c), rtol=1e-14)
+
+
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+def test_gradients_through_time_match_finite_differences(cls):
+    layer = getattr(nn, cls)(2, 3, num_layers=2, bidirectional=True, dtype=np.float64, rng=2)
+    x = RNG.normal(size=(4, 2, 2))
+
+    def loss(x):
+        output, final = layer(x)
+        state = final[1] if cls == "LSTM" else final
+        return (output * output).sum() + state.sum()
+
+    assert gradcheck(loss, [x])
+    weight = layer.weight_hh_l1_reverse
+
+    def loss_of_weight(w):
+        layer.weight_hh_l1_reverse = w  # the layer reads its weights by name at each step
+        try:
+            return loss(Tensor(x))
+        finally:
+            layer.weight_hh_l1_reverse = weight
+
+    assert gradcheck(loss_of_weight, [weight.data.copy()])
+
+
+def test_shapes_batch_first_unbatched_and_initial_states():
+    lstm = nn.LSTM(3, 4, num_layers=2, batch_first=True, bidirectional=True, rng=3)
+    output, (h, c) = lstm(np.zeros((5, 7, 3), dtype=np.float32))  # (N, L, input)
+    assert output.shape == (5, 7, 8) and h.shape == c.shape == (4, 5, 4)
+    gru = nn.GRU(3, 4, rng=3)
+    output, h = gru(np.zeros((7, 3), dtype=np.float32))  # unbatched (L, input)
+    assert output.shape == (7, 4) and h.shape == (1, 4)
+    h0 = np.full((1, 2, 4), 0.5, dtype=np.float32)
+    _, h = nn.RNN(3, 4, rng=3)(np.zeros((1, 2, 3), dtype=np.float32), h0)
+    assert h.shape == (1, 2, 4)
+
+
+def test_dropout_acts_between_layers_only_while_training():
+    layer = nn.GRU(3, 8, num_layers=2, dropout=0.5, rng=4)
+    x = RNG.normal(size=(6, 2, 3)).astype(np.float32)
+    layer.eval()
+    first, _ = layer(x)
+    second, _ = layer(x)
+    np.testing.assert_array_equal(first.data, second.data)
+    layer.train()
+    trained, _ = layer(x)
+    assert not np.allclose(trained.data, first.data)
+
+
+def test_bad_arguments_and_inputs_are_refused_by_name():
+    with pytest.raises(ValueError, match="unknown nonlinearity 'sigmoid'"):
+        nn.RNN(3, 4, nonlinearity="sigmoid")
+    with pytest.raises(NotImplementedError, match="proj_size"):
+        nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match=r"expected an input of shape \(L, N, 3\)"):
+        nn.GRU(3, 4)(np.zeros((2, 2, 5), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"initial hidden state must have shape \(2, 2, 4\), got \(1, 2, 4\)"):
+        nn.RNN(3, 4, num_layers=2)(np.zeros((3, 2, 3), dtype=np.float32), np.zeros((1, 2, 4), dtype=np.float32))
+    with pytest.raises(TypeError, match=r"hx must be a pair \(h_0, c_0\)"):
+        nn.LSTM(3, 4)(np.zeros((3, 2, 3), dtype=np.float32), np.zeros((1, 2, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"hidden state must have shape \(2, 4\)"):
+        nn.GRUCell(3, 4)(np.zeros((2, 3), dtype=np.float32), np.zeros((3, 4), dtype=np.float32))
+
+
+def test_a_long_sequence_backpropagates_at_the_default_recursion_limit():
+    # 3000 steps unroll into a graph far deeper than Python's recursion limit; nothing in backward recurses
+    layer = nn.RNN(1, 2, rng=5, dtype=np.float64)
+    x = Tensor(np.full((3000, 1, 1), 0.01), requires_grad=True)
+    output, _ = layer(x)
+    output[-1].sum().backward()
+    assert x.grad.shape == (3000, 1, 1) and np.all(np.isfinite(x.grad))
+
+
+def test_recurrent_layers_save_and_load(tmp_path):
+    for layer in (
+        nn.LSTM(3, 4, num_layers=2, bidirectional=True, rng=6),
+        nn.RNN(2, 3, nonlinearity="relu", bias=False),
+    ):
+        nn.save(layer, tmp_path / "layer.npz")
+        restored = nn.load(tmp_path / "layer.npz")
+        assert repr(restored) == repr(layer) and getattr(restored, "nonlinearity", None) == layer.nonlinearity
+        for (name, a), (_, b) in zip(layer.named_parameters(), restored.named_parameters(), strict=True):
+            np.testing.assert_array_equal(a.data, b.data, err_msg=name)
+
+
+def test_weights_start_uniform_within_one_over_sqrt_hidden_size():
+    layer = nn.LSTM(10, 25, num_layers=2, rng=7)
+    bound = 1 / math.sqrt(25)
+    values = np.concatenate([p.data.ravel() for p in layer.parameters()])
+    assert values.min() >= -bound and values.max() < bound and values.std() > bound / 2
+
+
+# -- torch --------------------------------------------------------------------------------------------------
+
+
+def _copy_weights(ours, theirs):
+    names = [name for name, _ in theirs.named_parameters()]
+    assert [name for name, _ in ours.named_parameters()] == names  # torch's names, in torch's order
+    for name, parameter in theirs.named_parameters():
+        getattr(ours, name).data[...] = parameter.detach().numpy()
+
+
+SEQUENCE_CASES = [
+    ("RNN", {}),
+    ("RNN", {"nonlinearity": "relu", "num_layers": 2}),
+    ("RNN", {"bidirectional": True, "bias": False}),
+    ("LSTM", {}),
+    ("LSTM", {"num_layers": 2, "bidirectional": True, "batch_first": True}),
+    ("GRU", {"bidirectional": True}),
+    ("GRU", {"num_layers": 3, "batch_first": True, "bias": False}),
+]
+
+
+@pytest.mark.parametrize(("cls", "options"), SEQUENCE_CASES, ids=lambda v: str(v))
+def test_recurrent_layers_match_torch_on_values_and_every_gradient(cls, options):
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.nn, cls)(3, 4, dtype=torch.float64, **options)
+    ours = getattr(nn, cls)(3, 4, dtype=np.float64, **options)
+    _copy_weights(ours, theirs)
+    states = options.get("num_layers", 1) * (2 if options.get("bidirectional") else 1)
+    x = RNG.normal(size=(2, 5, 3) if options.get("batch_first") else (5, 2, 3))
+    initial = [RNG.normal(size=(states, 2, 4)) for _ in range(2 if cls == "LSTM" else 1)]
+    ours_in = [Tensor(a.copy(), requires_grad=True) for a in [x, *initial]]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in [x, *initial]]
+
+    def run(layer, inputs):
+        hx = (inputs[1], inputs[2]) if cls == "LSTM" else inputs[1]
+        output, final = layer(inputs[0], hx)
+        finals = final if cls == "LSTM" else (final,)
+        loss = (output * output).sum() + sum((f * (k + 1)).sum() for k, f in enumerate(finals))
+        loss.backward()
+        return output
+
+    ours_out, theirs_out = run(ours, ours_in), run(theirs, theirs_in)
+    np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-12, atol=1e-14)
+    for mine, reference in zip(ours_in, theirs_in, strict=True):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-11, atol=1e-13)
+    for name, parameter in theirs.named_parameters():
+        np.testing.assert_allclose(
+            getattr(ours, name).grad, parameter.grad.numpy(), rtol=1e-11, atol=1e-13, err_msg=name
+        )
+    assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize("cls", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_match_torch(cls):
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.nn, cls)(3, 4, dtype=torch.float64)
+    ours = getattr(nn, cls)(3, 4, dtype=np.float64)
+    _copy_weights(ours, theirs)
+    x = RNG.normal(size=(2, 3))
+    ours_x, theirs_x = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours_out, theirs_out = ours(ours_x), theirs(theirs_x)
+    if cls == "LSTMCell":
+        ours_out, theirs_out = ours_out[0] * ours_out[1], theirs_out[0] * theirs_out[1]
+    ours_out.sum().backward()
+    theirs_out.sum().backward()
+    np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-11, atol=1e-14)
+    assert repr(ours) == repr(theirs)
