@@ -49,7 +49,7 @@ from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import Dropout1d, Dropout2d
 from .embedding import Embedding
 from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
-from .layers import Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
+from .layers import Bilinear, Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -114,6 +114,7 @@ __all__ = [
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Bilinear",
     "BCELoss",
     "BCEWithLogitsLoss",
     "Callback",

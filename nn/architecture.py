@@ -264,6 +264,20 @@ BLUEPRINTS: dict[str, Blueprint] = {
         },
         state_shapes=_linear_shapes,
     ),
+    "Bilinear": Blueprint(
+        layers.Bilinear,
+        lambda m: {
+            "in1_features": m.in1_features,
+            "in2_features": m.in2_features,
+            "out_features": m.out_features,
+            "bias": m.bias is not None,
+            "dtype": _dtype(m),
+        },
+        state_shapes=lambda c: (
+            {"weight": (c["out_features"], c["in1_features"], c["in2_features"])}
+            | ({"bias": (c["out_features"],)} if c["bias"] else {})
+        ),
+    ),
     "Sequential": Blueprint(layers.Sequential, _sequential_config, _build_sequential, _no_state),
     "RNNCell": _recurrent(recurrent.RNNCell, "bias", "nonlinearity"),
     "LSTMCell": _recurrent(recurrent.LSTMCell, "bias"),

@@ -27,6 +27,7 @@ from .checks import (
     make_generator,
 )
 from .conv import MaxPool2d
+from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter
@@ -268,6 +269,46 @@ class Sequential(Module):
         module = self[index]
         del self[index]
         return module
+
+
+class Bilinear(Module):
+    """``y = x1^T W x2 + b`` per output feature (torch's ``nn.Bilinear``): ``weight`` (out, in1, in2),
+    ``bias`` (out,), both U(-1/sqrt(in1), 1/sqrt(in1)) as torch initialises them; see ``F.bilinear``."""
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.in1_features = check_positive_int("Bilinear", "in1_features", in1_features)
+        self.in2_features = check_positive_int("Bilinear", "in2_features", in2_features)
+        self.out_features = check_positive_int("Bilinear", "out_features", out_features)
+        dtype = check_float_dtype("Bilinear", "dtype", dtype)
+        generator = make_generator("Bilinear", "rng", rng)
+        bound = 1.0 / math.sqrt(self.in1_features)
+        self.weight = Parameter(np.zeros((self.out_features, self.in1_features, self.in2_features), dtype=dtype))
+        nn_init.uniform_(self.weight, -bound, bound, rng=generator)
+        self.bias: Parameter | None = None
+        if bias:
+            self.bias = Parameter(np.zeros(self.out_features, dtype=dtype))
+            nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+
+    def forward(self, input1: Any, input2: Any) -> Tensor:
+        x1 = as_layer_input("Bilinear", input1, self.weight)
+        x2 = as_layer_input("Bilinear", input2, self.weight)
+        check_input_dtype("Bilinear", x1, self.weight)
+        check_input_dtype("Bilinear", x2, self.weight)
+        return bilinear(x1, x2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
 
 
 class Identity(Module):

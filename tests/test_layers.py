@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 
 import nn
+import nn.functional as F
 from autograd import Tensor, gradcheck
 from autograd.testing import arrays, shapes
 
@@ -441,3 +442,38 @@ def test_unflatten_is_saved_and_rebuilt(tmp_path):
     assert repr(rebuilt) == repr(model)
     x = np.ones((2, 6), np.float32)
     np.testing.assert_array_equal(rebuilt(x).data, model(x).data)
+
+
+# -- Bilinear -----------------------------------------------------------------------------------------------
+def test_bilinear_is_x1_w_x2_plus_b_per_output_and_differentiates():
+    layer = nn.Bilinear(3, 4, 2, dtype=np.float64, rng=0)
+    rng = np.random.default_rng(1)
+    x1, x2 = rng.normal(size=(5, 3)), rng.normal(size=(5, 4))
+    expected = np.einsum("ni,oij,nj->no", x1, layer.weight.data, x2) + layer.bias.data
+    np.testing.assert_allclose(layer(x1, x2).data, expected, rtol=1e-13)
+    assert gradcheck(lambda a, b, w: F.bilinear(a, b, w, layer.bias), [x1, x2, layer.weight.data.copy()])
+    bound = 1 / np.sqrt(3)
+    assert np.abs(layer.weight.data).max() < bound and layer.weight.shape == (2, 3, 4)
+    with pytest.raises(ValueError, match=r"do not fit a weight of shape \(2, 3, 4\)"):
+        layer(x2, x1)
+    with pytest.raises(ValueError, match="leading axes differ"):
+        layer(x1, x2[:4])
+
+
+def test_bilinear_matches_torch_and_saves(tmp_path):
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Bilinear(3, 4, 2, dtype=torch.float64)
+    ours = nn.Bilinear(3, 4, 2, dtype=np.float64)
+    ours.load_state_dict({name: value.detach().numpy() for name, value in theirs.state_dict().items()})
+    rng = np.random.default_rng(2)
+    x1, x2 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 5, 4))
+    a, b = Tensor(x1, requires_grad=True), Tensor(x2, requires_grad=True)
+    ta, tb = torch.tensor(x1, requires_grad=True), torch.tensor(x2, requires_grad=True)
+    (ours(a, b) ** 2).sum().backward()
+    (theirs(ta, tb) ** 2).sum().backward()
+    np.testing.assert_allclose(a.grad, ta.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(b.grad, tb.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-12)
+    assert repr(ours) == repr(theirs)
+    nn.save(ours, tmp_path / "bilinear.npz")
+    np.testing.assert_array_equal(nn.load(tmp_path / "bilinear.npz").weight.data, ours.weight.data)

@@ -31,6 +31,7 @@ from .activations import (
     tanh,
 )
 from .adaptive_pooling import adaptive_max_pool1d, adaptive_max_pool2d
+from .bilinear import bilinear
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance
@@ -78,6 +79,7 @@ __all__: list[str] = [
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
+    "bilinear",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
