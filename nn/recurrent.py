@@ -82,6 +82,19 @@ class _Recurrent(Module):
 
     mode = ""
 
+    def _set_sizes(
+        self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any
+    ) -> Any:
+        """Check and keep the arguments every recurrent layer has; returns the checked dtype."""
+        self.input_size = check_positive_int(layer, "input_size", input_size)
+        self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
+        if nonlinearity not in _NONLINEARITIES:
+            raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
+        self.nonlinearity = nonlinearity
+        self.bias = bool(bias)
+        self._state_dtype = check_float_dtype(layer, "dtype", dtype)
+        return self._state_dtype
+
     def _parameters_for(self, suffix: str, input_size: int, bias: bool, dtype: Any, generator: Any) -> None:
         rows, bound = _GATES[self.mode] * self.hidden_size, 1.0 / math.sqrt(self.hidden_size)
         shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, self.hidden_size))]
@@ -113,14 +126,7 @@ class _Cell(_Recurrent):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         layer = type(self).__name__
-        self.input_size = check_positive_int(layer, "input_size", input_size)
-        self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
-        if nonlinearity not in _NONLINEARITIES:
-            raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
-        self.nonlinearity = nonlinearity
-        self.bias = bool(bias)
-        dtype = check_float_dtype(layer, "dtype", dtype)
-        self._state_dtype = dtype
+        dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
         self._parameters_for("", self.input_size, self.bias, dtype, make_generator(layer, "rng", rng))
 
     def forward(self, input: Any, hx: Any = None) -> Any:
@@ -164,36 +170,30 @@ class RNNCell(_Cell):
     mode = "RNN"
 
 
-class LSTMCell(_Cell):
+class _GatedCell(_Cell):
+    """The gated cells' constructor: torch's, without a nonlinearity to choose."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng)
+
+
+class LSTMCell(_GatedCell):
     """One LSTM step; ``hx`` is (h, c); returns (h', c')."""
 
     mode = "LSTM"
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        bias: bool = True,
-        dtype: Any = np.float32,
-        rng: np.random.Generator | int | None = None,
-    ) -> None:
-        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng)
 
-
-class GRUCell(_Cell):
+class GRUCell(_GatedCell):
     """One GRU step (torch's gate layout: r, z, n)."""
 
     mode = "GRU"
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        bias: bool = True,
-        dtype: Any = np.float32,
-        rng: np.random.Generator | int | None = None,
-    ) -> None:
-        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng)
 
 
 class _Sequence(_Recurrent):
@@ -216,18 +216,11 @@ class _Sequence(_Recurrent):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         layer = type(self).__name__
-        self.input_size = check_positive_int(layer, "input_size", input_size)
-        self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
+        dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
-        if nonlinearity not in _NONLINEARITIES:
-            raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
-        self.nonlinearity = nonlinearity
-        self.bias = bool(bias)
         self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
         self.bidirectional = bool(bidirectional)
-        dtype = check_float_dtype(layer, "dtype", dtype)
-        self._state_dtype = dtype
         generator = make_generator(layer, "rng", rng)
         directions = 2 if self.bidirectional else 1
         for index in range(self.num_layers):
@@ -365,6 +358,5 @@ class GRU(_Sequence):
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
     ) -> None:
-        super().__init__(
-            input_size, hidden_size, num_layers, "tanh", bias, batch_first, dropout, bidirectional, dtype, rng
-        )
+        options = (bias, batch_first, dropout, bidirectional, dtype, rng)
+        super().__init__(input_size, hidden_size, num_layers, "tanh", *options)
