@@ -45,10 +45,15 @@ def _activation(name: str) -> Callable[[Value], Value]:
 
 
 class Neuron(Module):
-    """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs."""
+    """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs (micrograd's ``nonlin=True/False``
+    chooses relu or linear)."""
 
-    def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+    def __init__(
+        self, nin: int, activation: str = "relu", rng: random.Random | None = None, *, nonlin: bool | None = None
+    ) -> None:
         check_positive_int("Neuron", "nin", nin)
+        if nonlin is not None:  # micrograd's switch: ReLU (True) or linear (False)
+            activation = "relu" if nonlin else "linear"
         rng = rng or random.Random()
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
@@ -67,10 +72,18 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, even for one."""
 
-    def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        rng: random.Random | None = None,
+        *,
+        nonlin: bool | None = None,
+    ) -> None:
         check_positive_int("Layer", "nout", nout)
         rng = rng or random.Random()
-        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+        self.neurons = [Neuron(nin, activation, rng, nonlin=nonlin) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         neurons = self.neurons

@@ -137,3 +137,12 @@ def test_layer_calls_neurons_replaced_by_other_modules():
 def test_layer_wrong_input_length_is_a_clear_error():
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         nn.Layer(2, 3)([1.0, 2.0, 3.0])
+
+
+def test_micrograds_nonlin_switch_chooses_relu_or_linear():
+    linear, rectified = nn.Neuron(2, nonlin=False), nn.Neuron(2, nonlin=True)
+    for neuron in (linear, rectified):
+        neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 1.0, 0.0
+    assert linear([-1.0, -2.0]).data == -3.0 and rectified([-1.0, -2.0]).data == 0.0
+    assert nn.Layer(2, 3, nonlin=False).neurons[2].activation == "linear"
+    assert nn.Layer(2, 3).neurons[0].activation == "relu"
