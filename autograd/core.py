@@ -195,9 +195,11 @@ class Node(NodeCopying):
         return (self.attrs, *self.parents) if op.constant_at == 0 else (*self.parents, self.attrs)
 
     @property
-    def grad_fn(self) -> Op | None:
-        """The operation that produced this node (None for leaves); ``grad_fn.name`` is its name."""
-        return self.op
+    def grad_fn(self) -> GradFn | None:
+        """The backward function of this node, as torch's ``grad_fn`` (None for leaves and constants):
+        ``grad_fn.name`` is the op's name, ``grad_fn.op`` the op, and ``grad_fn.next_functions`` the parents'
+        backward functions (an ``AccumulateGrad`` for a leaf that requires grad, None for a constant)."""
+        return GradFn(self) if self.op is not None else None
 
     @property
     def grad(self) -> Any:
@@ -351,3 +353,65 @@ class RemovableHandle:
     def remove(self) -> None:
         """Unregister the hook (idempotent)."""
         self._hooks.pop(self.id, None)
+
+
+class GradFn:
+    """torch's ``grad_fn`` of a recorded node: its op, and the backward functions of its parents.
+
+    A view made on access; two views of the same node are equal.
+    """
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    @property
+    def op(self) -> Op:
+        return self.node.op
+
+    @property
+    def name(self) -> str:
+        return self.node.op.name
+
+    @property
+    def next_functions(self) -> tuple[tuple[GradFn | AccumulateGrad | None, int], ...]:
+        """One ``(function, 0)`` per parent, in argument order: the parent's ``grad_fn``, an ``AccumulateGrad``
+        for a leaf that requires grad, or None for a constant (as torch's)."""
+        return tuple((_backward_function(parent), 0) for parent in self.node.parents)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GradFn) and other.node is self.node
+
+    def __hash__(self) -> int:
+        return hash(id(self.node))
+
+    def __repr__(self) -> str:
+        return f"<GradFn {self.name}>"
+
+
+class AccumulateGrad:
+    """torch's ``AccumulateGrad``: where backward adds a leaf's gradient into its ``.grad``; ``variable`` is it."""
+
+    __slots__ = ("variable",)
+    name = "AccumulateGrad"
+
+    def __init__(self, variable: Node) -> None:
+        self.variable = variable
+
+    next_functions: tuple[Any, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return hash(id(self.variable))
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+def _backward_function(node: Node) -> GradFn | AccumulateGrad | None:
+    if node.op is not None:
+        return GradFn(node)
+    return AccumulateGrad(node) if node.requires_grad else None

@@ -150,7 +150,7 @@ def test_deepcopy_of_a_non_leaf_is_a_non_leaf_not_a_pickled_leaf():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = x * 2.0
     y_copy = copy.deepcopy(y)
-    assert not y_copy.is_leaf and y_copy.grad_fn is y.grad_fn
+    assert not y_copy.is_leaf and y_copy.grad_fn.op is y.grad_fn.op
 
 
 def test_deepcopy_copies_data_grad_label_and_attributes():

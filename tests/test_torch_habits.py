@@ -291,3 +291,28 @@ def test_a_value_grad_takes_numbers_and_none_and_accumulates_from_none():
     v.grad = None
     (v * v).backward()
     assert v.grad == 6.0
+
+
+def _walk(function, depth=0):
+    """The backward graph under ``function`` as nested (kind, children), kinds 'op', 'leaf' or None."""
+    if function is None:
+        return None
+    kind = "leaf" if type(function).__name__ == "AccumulateGrad" else "op"
+    return (kind, [_walk(child, depth + 1) for child, _ in function.next_functions])
+
+
+def test_grad_fn_next_functions_walk_the_graph_as_torchs_do():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    constant = Tensor(np.array([3.0, 4.0]))
+    out = ((x * constant).exp() + x).sum()
+    assert out.grad_fn.name == "sum" and out.grad_fn == out.grad_fn and x.grad_fn is None
+    ((add, index),) = out.grad_fn.next_functions
+    assert index == 0 and add.name == "add"
+    (exp, _), (leaf, _) = add.next_functions
+    assert exp.name == "exp" and leaf.variable is x  # torch's AccumulateGrad holds the leaf
+    expected = ("op", [("op", [("op", [("op", [("leaf", []), None])]), ("leaf", [])])])
+    assert _walk(out.grad_fn) == expected
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor([1.0, 2.0], requires_grad=True)
+    reference = ((tx * torch.tensor([3.0, 4.0])).exp() + tx).sum()
+    assert _walk(reference.grad_fn) == expected
