@@ -34,6 +34,7 @@ from .indexing import (
 )
 from .numpy_protocol import register_numpy_functions
 from .op import Op
+from .random_state import generator_for, manual_seed
 from .shape_functions import (
     array_split,
     atleast_1d,
@@ -249,6 +250,7 @@ __all__ = [
     "increment_version",
     "gradcheck",
     "GradcheckError",
+    "generator_for",
     "gradgradcheck",
     "GraphvizNotFoundError",
     "hsplit",
@@ -263,6 +265,7 @@ __all__ = [
     "masked_fill",
     "matmul",
     "meshgrid",
+    "manual_seed",
     "maximum",
     "minimum",
     "moveaxis",

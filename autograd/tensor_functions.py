@@ -17,6 +17,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .quiet import quietly
+from .random_state import generator_for
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
 from .torch_keywords import UNSET, torch_dim
@@ -25,7 +26,7 @@ Shape = int | Sequence[int]
 
 
 def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return generator_for(rng)
 
 
 def _shape(shape: tuple, op: str) -> tuple[int, ...]:

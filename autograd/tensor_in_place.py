@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .core import Node, check_in_place_allowed, increment_version
+from .random_state import generator_for
 from .tensor_shape import _raw_index
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -200,8 +201,8 @@ class TensorInPlace:
         return self._replace("addcdiv_", lambda t, a, b: t + value * a / b, tensor1, tensor2)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (fresh
-        entropy), as in ``nn.init``."""
+        """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (the
+        library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
         rng = _rng(generator)
         return self._replace("uniform_", lambda t: rng.uniform(a, b, size=t.shape))
 
@@ -237,5 +238,5 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def _rng(generator: Any) -> np.random.Generator:
-    """A numpy Generator: ``generator`` itself, one seeded by it (an int), or a fresh one (None), as nn.init."""
-    return np.random.default_rng(generator)
+    """A numpy Generator: ``generator`` itself, one seeded by it (an int), or the library's (None), as nn.init."""
+    return generator_for(generator)

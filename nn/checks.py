@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd import generator_for
+
 __all__ = [
     "check_axis",
     "check_choice",
@@ -151,11 +153,11 @@ def check_float_dtype(owner: str, name: str, value: Any) -> np.dtype:
 def make_generator(owner: str, name: str, value: Any) -> np.random.Generator:
     """A numpy Generator from ``value``: a Generator (used as it is, so draws continue its stream),
     an int seed >= 0 (``np.random.default_rng(seed)``: the same seed, the same numbers) or None
-    (fresh entropy)."""
+    (the library's random state: fresh entropy, or the stream ``autograd.manual_seed`` seeded)."""
     if isinstance(value, np.random.Generator):
         return value
     if value is None:
-        return np.random.default_rng()
+        return generator_for()  # the library's random state: seeded by autograd.manual_seed, else fresh
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {name} must be a numpy.random.Generator, an int seed or None, got {value!r}")
     if value < 0:

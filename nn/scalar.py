@@ -10,10 +10,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from autograd import Value
+from autograd import Value, generator_for
 
 from .checks import check_positive_int
 from .module import Module
+
+
+def _python_random() -> random.Random:
+    """A fresh ``random.Random``, or one drawn from the library's state once ``autograd.manual_seed`` seeded it."""
+    return random.Random(int(generator_for().integers(2**63)))
 
 
 def _identity(v: Value) -> Value:
@@ -54,7 +59,7 @@ class Neuron(Module):
         check_positive_int("Neuron", "nin", nin)
         if nonlin is not None:  # micrograd's switch: ReLU (True) or linear (False)
             activation = "relu" if nonlin else "linear"
-        rng = rng or random.Random()
+        rng = rng or _python_random()
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
         self.activation = activation
@@ -82,7 +87,7 @@ class Layer(Module):
         nonlin: bool | None = None,
     ) -> None:
         check_positive_int("Layer", "nout", nout)
-        rng = rng or random.Random()
+        rng = rng or _python_random()
         self.neurons = [Neuron(nin, activation, rng, nonlin=nonlin) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
@@ -114,7 +119,7 @@ class MLP(Module):
     ) -> None:
         if len(nouts) == 0:
             raise ValueError(f"MLP: nouts must list at least one layer size, got {list(nouts)!r}")
-        rng = random.Random(seed)
+        rng = random.Random(seed) if seed is not None else _python_random()
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, rng)

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd import generator_for
+
 from ..checks import check_integer, check_positive_int
 from .dataset import TensorDataset, collate, is_map_dataset
 
@@ -53,7 +55,7 @@ class DataLoader:
         self.seed = (
             check_integer("DataLoader", "seed", seed, 0)
             if seed is not None
-            else int(np.random.SeedSequence().entropy % 2**63)
+            else int(generator_for().integers(2**63))  # fresh, or from the state autograd.manual_seed seeded
         )
         self.epoch = 0
 
