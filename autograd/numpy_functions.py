@@ -110,23 +110,21 @@ def _fmin_share(g, x, y):
 
 def _quotient(x, y, rounding):
     """The rounded quotient of the raw data (a constant: the derivative of floor/trunc is zero)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return rounding(np.true_divide(data_of(x), data_of(y)))
+    return rounding(np.true_divide(data_of(x), data_of(y)))
 
 
 def _floor_quotient(x, y):
     """floor(x / y) as numpy's ``%`` uses it (``x % y = x - floor_divide(x, y) y``), so the derivative agrees with
     the value even where x / y rounds across an integer (5e-324 % -3 = -3: the quotient is -1, not floor(-0.0))."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.floor_divide(data_of(x), data_of(y))
+    return np.floor_divide(data_of(x), data_of(y))
 
 
 def _over_squared_radius(numerator, y, x):
     """numerator / (x^2 + y^2), formed as (numerator / r) / r with r = hypot(x, y), so it neither overflows nor
     underflows where the true value is a float; 0 at the origin (as torch's atan2)."""
-    radius = np.hypot(data_of(x), data_of(y))
-    origin = radius == 0
-    safe_radius = where(origin, 1.0, sm.hypot(x, y)) if np.any(origin) else sm.hypot(x, y)
+    radius = sm.hypot(x, y)
+    origin = data_of(radius) == 0
+    safe_radius = where(origin, 1.0, radius) if np.any(origin) else radius
     return where(origin, 0.0, numerator / safe_radius / safe_radius)
 
 
@@ -137,8 +135,7 @@ def _flat(g, out, x, *rest, **attrs):
 def _copysign_slope(g, out, x, y):
     """d/dx copysign(x, y) = copysign(x, y) / x, +-1 (0 at x = 0, as torch); a constant, so the Hessian is 0."""
     xd = data_of(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return g * np.where(xd == 0, 0.0, np.true_divide(data_of(out), xd))
+    return g * np.where(xd == 0, 0.0, np.true_divide(data_of(out), xd))
 
 
 class NumpyFunctions:

@@ -466,7 +466,7 @@ class Tensor(
     # -- backward plumbing -------------------------------------------------------
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         if grad is None:
-            if self.size != 1:
+            if self.data.size != 1:
                 raise RuntimeError(
                     "backward: grad can be omitted only for one-element outputs (as in torch: grad can be implicitly "
                     f"created only for scalar outputs); this output has shape "

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version
+from .quiet import quietly
 from .random_state import generator_for
 from .tensor_shape import _raw_index
 
@@ -130,8 +132,7 @@ class TensorInPlace:
         recorded for it or an operand, cast by numpy's ``same_kind`` rule, the version bumped."""
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
         raw = [x.data if isinstance(x, Node) else x for x in operands]
-        with np.errstate(all="ignore"):  # IEEE results, as the out-of-place ops give them
-            value = compute(self.data, *raw)
+        value = quietly(compute, self.data, *raw)  # IEEE results, as the out-of-place ops give them
         try:
             np.copyto(self.data, value, casting="same_kind")
         except TypeError:
@@ -175,7 +176,7 @@ class TensorInPlace:
 
     def sigmoid_(self) -> Tensor:
         """1 / (1 + e**-t) in place (the overflow-free form)."""
-        return self._replace("sigmoid_", _sigmoid)
+        return self._replace("sigmoid_", shared_math.sigmoid)
 
     def tanh_(self) -> Tensor:
         """tanh t in place."""
@@ -203,12 +204,12 @@ class TensorInPlace:
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (the
         library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
-        rng = _rng(generator)
+        rng = generator_for(generator)
         return self._replace("uniform_", lambda t: rng.uniform(a, b, size=t.shape))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
-        rng = _rng(generator)
+        rng = generator_for(generator)
         return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
 
     def __setitem__(self, index: Any, value: Any) -> None:
@@ -229,14 +230,3 @@ class TensorInPlace:
 def _scaled(other: Any, alpha: float) -> Any:
     """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
     return alpha * (other.data if isinstance(other, Node) else np.asarray(other))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """The sign-split logistic function: e**-|x| never overflows."""
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
-
-
-def _rng(generator: Any) -> np.random.Generator:
-    """A numpy Generator: ``generator`` itself, one seeded by it (an int), or the library's (None), as nn.init."""
-    return generator_for(generator)

@@ -17,7 +17,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import normalize_axes
 from .derivatives import arrays as ar
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -71,9 +71,8 @@ class TensorReductions:
             # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
             axes = normalize_axes(axis, data.ndim, "mean")
             count = math.prod(data.shape[a] for a in axes)
-            total = quietly(np.add.reduce, data, axis=axes, keepdims=keepdims)
-            with np.errstate(invalid="ignore"):  # the mean of an empty slice is nan, as torch's, without a warning
-                mean = np.asarray(total / count)
+            with quiet():  # overflow gives inf, and the mean of an empty slice nan, as torch's, without a warning
+                mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims) / count)
             return _Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
         return self._reduce(ar.mean, np.mean, axis, keepdims)
 
@@ -265,5 +264,5 @@ class TensorReductions:
 
     def _check_nonempty(self, op: str, axis: Any) -> None:
         """ValueError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is fine)."""
-        if self.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
+        if self.data.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
             raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")

@@ -5,6 +5,8 @@ Each row is ``Op(name, d/d(first input), d/d(second input), ...)``; a rule maps
 numbers/arrays in a plain backward pass and graph nodes under
 ``create_graph=True``, so every rule is written with operators and the
 functions of :mod:`autograd.shared_math` (``sm``) and can itself be differentiated.
+Rules run inside backward's pass, with numpy's floating-point warnings off
+(:mod:`autograd.quiet`): an IEEE edge case (1/0, inf - inf) gives its value silently.
 
 numpy's further elementwise functions (tan, hypot, mod, erf, ...) have their rows in
 :mod:`autograd.numpy_functions`, where each row is also the method of both node kinds.
@@ -31,11 +33,10 @@ def _base_rule(g, out, x, y):
     # number), without a warning. Only there is the base replaced by 1, so the second derivative is 0 there
     # too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere.
     exponent_zero = data_of(y) == 0
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
-            return g * y * sm.power(x, y - 1)
-        singular = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1))
-        return g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
+    if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
+        return g * y * sm.power(x, y - 1)
+    singular = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1))
+    return g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
 
 
 def _exponent_rule(g, out, x, y):
