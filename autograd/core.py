@@ -355,16 +355,25 @@ class RemovableHandle:
         self._hooks.pop(self.id, None)
 
 
-class GradFn:
-    """torch's ``grad_fn`` of a recorded node: its op, and the backward functions of its parents.
-
-    A view made on access; two views of the same node are equal.
-    """
+class _BackwardFunction:
+    """A view of one node in torch's backward-graph vocabulary; two views of the same node are equal."""
 
     __slots__ = ("node",)
 
     def __init__(self, node: Node) -> None:
         self.node = node
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.node is self.node  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), id(self.node)))
+
+
+class GradFn(_BackwardFunction):
+    """torch's ``grad_fn`` of a recorded node: its op, and the backward functions of its parents."""
+
+    __slots__ = ()
 
     @property
     def op(self) -> Op:
@@ -380,32 +389,20 @@ class GradFn:
         for a leaf that requires grad, or None for a constant (as torch's)."""
         return tuple((_backward_function(parent), 0) for parent in self.node.parents)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GradFn) and other.node is self.node
-
-    def __hash__(self) -> int:
-        return hash(id(self.node))
-
     def __repr__(self) -> str:
         return f"<GradFn {self.name}>"
 
 
-class AccumulateGrad:
+class AccumulateGrad(_BackwardFunction):
     """torch's ``AccumulateGrad``: where backward adds a leaf's gradient into its ``.grad``; ``variable`` is it."""
 
-    __slots__ = ("variable",)
+    __slots__ = ()
     name = "AccumulateGrad"
-
-    def __init__(self, variable: Node) -> None:
-        self.variable = variable
-
     next_functions: tuple[Any, ...] = ()
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, AccumulateGrad) and other.variable is self.variable
-
-    def __hash__(self) -> int:
-        return hash(id(self.variable))
+    @property
+    def variable(self) -> Node:
+        return self.node
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"
