@@ -84,8 +84,8 @@ class _Recurrent(Module):
 
     def _set_sizes(
         self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any
-    ) -> Any:
-        """Check and keep the arguments every recurrent layer has; returns the checked dtype."""
+    ) -> None:
+        """Check and keep the arguments every recurrent layer has."""
         self.input_size = check_positive_int(layer, "input_size", input_size)
         self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
         if nonlinearity not in _NONLINEARITIES:
@@ -93,24 +93,22 @@ class _Recurrent(Module):
         self.nonlinearity = nonlinearity
         self.bias = bool(bias)
         self._state_dtype = check_float_dtype(layer, "dtype", dtype)
-        return self._state_dtype
 
-    def _parameters_for(self, suffix: str, input_size: int, bias: bool, dtype: Any, generator: Any) -> None:
-        rows, bound = _GATES[self.mode] * self.hidden_size, 1.0 / math.sqrt(self.hidden_size)
-        shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, self.hidden_size))]
-        if bias:
-            shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
-        for name, shape in shapes:
-            parameter = Parameter(np.zeros(shape, dtype=dtype))
+    def _make_parameters(self, generator: Any, **sequence_options: Any) -> None:
+        """Every weight and bias, named, shaped and ordered by :func:`parameter_shapes`, uniform in
+        [-1/sqrt(hidden_size), 1/sqrt(hidden_size)) as torch's."""
+        config = {"input_size": self.input_size, "hidden_size": self.hidden_size, "bias": self.bias, **sequence_options}
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for name, shape in parameter_shapes(self.mode, config).items():
+            parameter = Parameter(np.zeros(shape, dtype=self._state_dtype))
             nn_init.uniform_(parameter, -bound, bound, rng=generator)
-            setattr(self, name + suffix, parameter)
+            setattr(self, name, parameter)
 
     def _weights(self, suffix: str) -> tuple[Any, ...]:
         return tuple(getattr(self, name + suffix, None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
 
-    def _zeros(self, batch: tuple[int, ...], layers: int = 0) -> Tensor:
-        leading = (layers,) if layers else ()
-        return Tensor(np.zeros((*leading, *batch, self.hidden_size), dtype=self._state_dtype))
+    def _zeros(self, leading: tuple[int, ...]) -> Tensor:
+        return Tensor(np.zeros((*leading, self.hidden_size), dtype=self._state_dtype))
 
 
 class _Cell(_Recurrent):
@@ -126,8 +124,8 @@ class _Cell(_Recurrent):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         layer = type(self).__name__
-        dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
-        self._parameters_for("", self.input_size, self.bias, dtype, make_generator(layer, "rng", rng))
+        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
+        self._make_parameters(make_generator(layer, "rng", rng))
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__
@@ -148,18 +146,17 @@ class _Cell(_Recurrent):
         return text + (f", nonlinearity={self.nonlinearity}" if self.nonlinearity != "tanh" else "")
 
 
-def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, batch: tuple[int, ...], size: int) -> Any:
-    """The starting state of one cell: ``hx`` checked against (*batch, size), or zeros ((h, c) for the LSTM)."""
+def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, leading: tuple[int, ...], size: int) -> Any:
+    """The starting state ``hx`` checked against (*leading, size), or zeros; a pair (h, c) for the LSTM."""
     if hx is None:
         return (zeros, zeros) if mode == "LSTM" else zeros
-    parts = hx if mode == "LSTM" else (hx,)
     if mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-        raise TypeError(f"{layer}: hx must be a pair (h, c) of tensors, got {type(hx).__name__}")
+        raise TypeError(f"{layer}: hx must be a pair (h_0, c_0) of tensors, got {type(hx).__name__}")
     checked = []
-    for part in parts:
+    for part in hx if mode == "LSTM" else (hx,):
         part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zeros.dtype))
-        if part.shape != (*batch, size):
-            raise ValueError(f"{layer}: the hidden state must have shape {(*batch, size)}, got {part.shape}")
+        if part.shape != (*leading, size):
+            raise ValueError(f"{layer}: the initial hidden state must have shape {(*leading, size)}, got {part.shape}")
         checked.append(part)
     return tuple(checked) if mode == "LSTM" else checked[0]
 
@@ -216,17 +213,13 @@ class _Sequence(_Recurrent):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         layer = type(self).__name__
-        dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
+        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
         self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
         self.bidirectional = bool(bidirectional)
         generator = make_generator(layer, "rng", rng)
-        directions = 2 if self.bidirectional else 1
-        for index in range(self.num_layers):
-            width = self.input_size if index == 0 else directions * self.hidden_size
-            for suffix in ("", "_reverse")[:directions]:
-                self._parameters_for(f"_l{index}{suffix}", width, self.bias, dtype, generator)
+        self._make_parameters(generator, num_layers=self.num_layers, bidirectional=self.bidirectional)
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__
@@ -275,18 +268,11 @@ class _Sequence(_Recurrent):
         """One starting state per layer and direction, from ``hx`` ((num_layers * D, N, H), or (num_layers * D,
         H) unbatched; a pair for the LSTM) or zeros."""
         count = self.num_layers * directions
-        if hx is None:
-            zeros = self._zeros((batch,))
-            return [(zeros, zeros) if self.mode == "LSTM" else zeros] * count
-        if self.mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise TypeError(f"{layer}: hx must be a pair (h_0, c_0) of tensors, got {type(hx).__name__}")
-        parts = []
-        for part in hx if self.mode == "LSTM" else (hx,):
-            part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=self._state_dtype))
-            expected = (count, self.hidden_size) if unbatched else (count, batch, self.hidden_size)
-            if part.shape != expected:
-                raise ValueError(f"{layer}: the initial hidden state must have shape {expected}, got {part.shape}")
-            parts.append(part.reshape((count, batch, self.hidden_size)))
+        leading = (count,) if unbatched else (count, batch)
+        state = _initial_state(layer, self.mode, hx, self._zeros(leading), leading, self.hidden_size)
+        parts = [
+            part.reshape((count, batch, self.hidden_size)) for part in (state if self.mode == "LSTM" else (state,))
+        ]
         if self.mode == "LSTM":
             return [(parts[0][k], parts[1][k]) for k in range(count)]
         return [parts[0][k] for k in range(count)]

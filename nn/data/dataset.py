@@ -15,7 +15,7 @@ import numpy as np
 
 from autograd import Node
 
-__all__ = ["Dataset", "TensorDataset", "collate", "is_map_dataset"]
+__all__ = ["Dataset", "TensorDataset", "aligned_arrays", "collate", "is_map_dataset"]
 
 
 class Dataset:
@@ -35,21 +35,27 @@ class TensorDataset(Dataset):
     """
 
     def __init__(self, *arrays: Any) -> None:
-        if not arrays:
-            raise ValueError("TensorDataset: give at least one array")
-        converted = tuple(np.asarray(a.data if isinstance(a, Node) else a) for a in arrays)
-        if any(array.ndim == 0 for array in converted):
-            raise ValueError(f"TensorDataset: arrays need a sample axis; got shapes {[a.shape for a in converted]}")
-        lengths = [len(array) for array in converted]
-        if len(set(lengths)) != 1:
-            raise ValueError(f"TensorDataset: arrays have mismatched lengths {lengths}; each needs one row per sample")
-        self.arrays: tuple[np.ndarray, ...] = converted
+        self.arrays = aligned_arrays("TensorDataset", arrays)
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
         return tuple(array[index] for array in self.arrays)
 
     def __len__(self) -> int:
         return len(self.arrays[0])
+
+
+def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[np.ndarray, ...]:
+    """``arrays`` (arrays, Tensors or array-likes) as ndarrays with one row per sample each, all of one
+    length; a ValueError naming ``owner`` otherwise."""
+    converted = tuple(np.asarray(a.data if isinstance(a, Node) else a) for a in arrays)
+    if not converted:
+        raise ValueError(f"{owner}: the dataset holds no arrays")
+    if any(array.ndim == 0 for array in converted):
+        raise ValueError(f"{owner}: arrays need a sample axis; got shapes {[a.shape for a in converted]}")
+    lengths = [len(array) for array in converted]
+    if len(set(lengths)) != 1:
+        raise ValueError(f"{owner}: arrays have mismatched lengths {lengths}; every array needs one row per sample")
+    return converted
 
 
 def is_map_dataset(data: Any) -> bool:

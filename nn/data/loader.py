@@ -12,7 +12,7 @@ import numpy as np
 from autograd import generator_for
 
 from ..checks import check_integer, check_positive_int
-from .dataset import TensorDataset, collate, is_map_dataset
+from .dataset import TensorDataset, aligned_arrays, collate, is_map_dataset
 
 
 class DataLoader:
@@ -100,14 +100,5 @@ def _aligned_arrays(X: Any, y: Any) -> tuple[np.ndarray, ...]:
     if isinstance(X, TensorDataset) and y is None:
         return X.arrays
     if isinstance(X, (tuple, list)) and y is None:
-        arrays = tuple(np.asarray(array) for array in X)
-    else:
-        arrays = (np.asarray(X),) if y is None else (np.asarray(X), np.asarray(y))
-    if not arrays:
-        raise ValueError("DataLoader: the dataset holds no arrays")
-    if any(array.ndim == 0 for array in arrays):
-        raise ValueError(f"DataLoader: arrays need a sample axis; got shapes {[a.shape for a in arrays]}")
-    lengths = [len(array) for array in arrays]
-    if len(set(lengths)) != 1:
-        raise ValueError(f"DataLoader: arrays have mismatched lengths {lengths}; every array needs one row per sample")
-    return arrays
+        return aligned_arrays("DataLoader", X)
+    return aligned_arrays("DataLoader", (X,) if y is None else (X, y))

@@ -65,9 +65,8 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tens
 def _at_least(x: Tensor, axis: int, eps: float) -> Tensor:
     """||x||_2 along ``axis`` (kept), raised to ``eps`` where smaller, with the unraised norm's gradient."""
     norm = vector_norm(x, 2.0, axis, keepdims=True)
-    shortfall = np.where(
-        norm.data < eps, eps - norm.data, 0.0
-    )  # not max(norm, eps) - norm: inf - inf at an infinite norm
+    # not max(norm, eps) - norm, which is inf - inf = nan at an infinite norm
+    shortfall = np.where(norm.data < eps, eps - norm.data, 0.0)
     return norm + shortfall if shortfall.any() else norm
 
 
