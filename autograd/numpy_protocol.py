@@ -166,9 +166,7 @@ def reduction(method: str) -> Callable[..., Any]:
     def reduce(
         a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **options: Any
     ) -> Any:
-        _refuse(method, dtype=dtype, out=out, **{key: value for key, value in options.items() if key != "initial"})
-        if options.get("initial") is not None:
-            raise TypeError(f"np.{method} on a Tensor: initial= not supported")
+        _refuse(method, dtype=dtype, out=out, **options)  # initial=, where=, ...
         return getattr(a, method)(axis=axis, keepdims=keepdims)
 
     return reduce
