@@ -83,7 +83,8 @@ def logcumsumexp(a: TensorLike, axis: int) -> Tensor:
 
 def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> ValuesAndIndices:
     """torch's cummax/cummin: the running extreme along ``axis`` and the index it was taken from, the latest
-    of tied entries (as torch); a NaN wins from where it appears, and a later NaN takes over its index."""
+    of tied entries (as torch); a NaN wins from where it appears, and a later NaN takes over its index.
+    The indices are an int64 Tensor outside the graph."""
     x, along = _flattened_or_axis(_tensor(a), axis, op)
     data = x.data
     running = extreme.accumulate(data, axis=along) if data.size else data
@@ -92,8 +93,9 @@ def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> Va
     indices = np.maximum.accumulate(taken, axis=along).astype(np.int64) if data.size else taken.astype(np.int64)
     values = take_along_axis(x, indices, along)  # the gradient goes to the index each value was taken from
     if np.ndim(a.data if isinstance(a, Tensor) else a) == 0:
-        return ValuesAndIndices(values.reshape(()), indices.reshape(()))
-    return ValuesAndIndices(values, indices)
+        indices = indices.reshape(())
+        values = values.reshape(())
+    return ValuesAndIndices(values, Tensor._make(indices))
 
 
 def cummax(a: TensorLike, axis: int) -> ValuesAndIndices:

@@ -3,8 +3,8 @@ scatter_add, masked_fill, one_hot, argmax, argmin.
 
 The differentiable ones are built on indexing (``getitem``, whose gradient scatters g back
 and accumulates repeated indices) and ``where``, so they need no rules of their own and are
-differentiable to any order. ``one_hot``, ``argmax`` and ``argmin`` return integer arrays
-(no gradient).
+differentiable to any order. ``one_hot`` returns an integer array and ``argmax``/``argmin`` integer
+indices (an int64 Tensor for a Tensor, as torch's), without gradient.
 """
 
 from __future__ import annotations
@@ -230,11 +230,17 @@ def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
     return (indices[..., None] == np.arange(num_classes)).astype(np.int64)
 
 
-def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-    """numpy.argmax: the index of the (first) maximum, as an integer array (no gradient)."""
+def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Any:
+    """numpy.argmax: the index of the (first) maximum (no gradient): an int64 Tensor outside the graph for a Tensor
+    (``Tensor.argmax``), an integer array for array input."""
+    if isinstance(a, Tensor):
+        return a.argmax(axis, keepdims)
     return np.argmax(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
 
 
-def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-    """numpy.argmin: the index of the (first) minimum, as an integer array (no gradient)."""
+def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Any:
+    """numpy.argmin: the index of the (first) minimum (no gradient): an int64 Tensor outside the graph for a Tensor
+    (``Tensor.argmin``), an integer array for array input."""
+    if isinstance(a, Tensor):
+        return a.argmin(axis, keepdims)
     return np.argmin(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)

@@ -153,7 +153,7 @@ class NumpyFunctions:
         raise NotImplementedError
 
     def _test(self, predicate: Any) -> Any:
-        """``predicate(self.data)`` as a plain bool (Value) or boolean array (Tensor): no gradient."""
+        """``predicate(self.data)`` as a plain bool (Value) or a boolean Tensor outside the graph (Tensor)."""
         raise NotImplementedError
 
     # fmt: off
@@ -238,7 +238,7 @@ class NumpyFunctions:
 
     # -- tests (plain booleans, no gradient) ----------------------------------------------------------
     def isnan(self) -> Any:
-        """True where x is nan (a bool for a Value, a boolean array for a Tensor)."""
+        """True where x is nan (a bool for a Value, a boolean Tensor for a Tensor)."""
         return self._test(np.isnan)
 
     def isinf(self) -> Any:

@@ -3,10 +3,12 @@
 The values are gathered with the sorting permutation (``take_along_axis``), so the gradient
 flows back through the permutation: d/dx_{p(i)} = g_i. Among equal entries the permutation
 is numpy's stable order, and each entry's gradient goes to the position it was sorted to.
-``argsort`` returns an integer array (no gradient).
+``argsort`` returns integer indices (no gradient): an int64 Tensor for a Tensor, as torch's.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -21,20 +23,27 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None, *, descending: bool = False) -> np.ndarray:
+def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None, *, descending: bool = False) -> Any:
     """numpy.argsort: the indices that sort ``a`` along ``axis`` (the flattened array if None); no gradient.
 
     ``descending=True`` (torch.argsort's) orders from the largest, NaN first as torch ranks it above +inf;
-    equal entries keep their order (stable), as in the ascending sort, where NaN comes last.
+    equal entries keep their order (stable), as in the ascending sort, where NaN comes last. The indices
+    are an int64 Tensor outside the graph for a Tensor (as torch's), an ndarray for array input (as numpy's).
     """
+    order = _sorting_order(a, axis, kind, descending)
+    return Tensor._make(order) if isinstance(a, Tensor) else order
+
+
+def _sorting_order(a: TensorLike, axis: int | None, kind: str | None, descending: bool) -> np.ndarray:
+    """The int64 indices that sort ``a`` along ``axis``, as an ndarray (see :func:`argsort`)."""
     raw = a.data if isinstance(a, Tensor) else np.asarray(a)
     try:
         if not descending:
-            return np.argsort(raw, axis=axis, kind=kind)
+            return np.argsort(raw, axis=axis, kind=kind).astype(np.int64, copy=False)
         if axis is None or raw.ndim == 0:  # flattened, as numpy's argsort does with a 0-d array too
             raw, axis = raw.reshape(-1), 0
         # lexsort sorts by its last key first: NaN (False) before the rest, then by -x, stably
-        return np.lexsort((-raw, ~np.isnan(raw)), axis=axis)
+        return np.lexsort((-raw, ~np.isnan(raw)), axis=axis).astype(np.int64, copy=False)
     except np.exceptions.AxisError:
         raise AxisError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
 
@@ -47,16 +56,14 @@ def sort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> Tenso
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:
         raise AxisError("sort: axis -1 is out of bounds for a 0-d array (use axis=None)")
-    return take_along_axis(a, argsort(a, axis, kind="stable" if kind is None else kind), axis)
+    return take_along_axis(a, _sorting_order(a, axis, "stable" if kind is None else kind, False), axis)
 
 
-def topk(
-    input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
-) -> tuple[Tensor, np.ndarray]:
+def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]:
     """torch.topk: the k largest (smallest if not ``largest``) entries along ``dim`` and their indices.
 
     Returns (values, indices): values differentiable (g goes back to the chosen entries), indices an
-    integer array. The entries come in descending (ascending) order; ``sorted`` is accepted for torch's
+    int64 Tensor outside the graph. The entries come in descending (ascending) order; ``sorted`` is accepted for torch's
     signature (the order is always sorted). Ties keep the earlier index.
     """
     input = _tensor(input)
@@ -64,9 +71,9 @@ def topk(
         input = input.reshape(1)
         values, indices = topk(input, k, 0, largest, sorted)
         return values.reshape(()), indices.reshape(())
-    order = argsort(input, dim, kind="stable", descending=largest)  # NaN is the largest, as in torch
+    order = _sorting_order(input, dim, "stable", largest)  # NaN is the largest, as in torch
     length = order.shape[dim % input.ndim]
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= length:
         raise ValueError(f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}")
     indices = np.take(order, np.arange(k), axis=dim)
-    return take_along_axis(input, indices, dim), indices
+    return take_along_axis(input, indices, dim), Tensor._make(indices)

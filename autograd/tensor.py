@@ -168,6 +168,14 @@ class Tensor(
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
 
+    def __dlpack__(self, **options: Any) -> Any:
+        """The data through DLPack (shared memory), so ``torch.as_tensor(x)`` and ``np.from_dlpack(x)`` read
+        it as an array (torch reads ``__dlpack__``, not ``__array__``)."""
+        return np.asarray(self.data).__dlpack__(**options)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return np.asarray(self.data).__dlpack_device__()
+
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -204,7 +212,12 @@ class Tensor(
         return format(self.item(), spec)
 
     def __bool__(self) -> bool:
-        return bool(self.item())
+        if self.data.size != 1:
+            raise ValueError(
+                f"bool: the truth value of a tensor of shape {self.shape} is ambiguous (it has {self.data.size} "
+                "elements); use .any() or .all()"
+            )
+        return bool(self.data.item())
 
     def detach(self) -> Tensor:
         """A constant Tensor sharing this tensor's data (and version counter), cut from the graph."""
@@ -329,24 +342,24 @@ class Tensor(
             ) from None
         return Tensor._from_op(data, ar.matmul, (self, other))
 
-    # -- comparisons (plain boolean arrays, no gradient) ------------------------
-    def __lt__(self, other: TensorLike) -> np.ndarray:
-        return self.data < shared_math.data_of(other)
+    # -- comparisons (boolean Tensors outside the graph, as torch's) -------------
+    def __lt__(self, other: TensorLike) -> Tensor:
+        return _wrap(np.asarray(self.data < shared_math.data_of(other)))
 
-    def __le__(self, other: TensorLike) -> np.ndarray:
-        return self.data <= shared_math.data_of(other)
+    def __le__(self, other: TensorLike) -> Tensor:
+        return _wrap(np.asarray(self.data <= shared_math.data_of(other)))
 
-    def __gt__(self, other: TensorLike) -> np.ndarray:
-        return self.data > shared_math.data_of(other)
+    def __gt__(self, other: TensorLike) -> Tensor:
+        return _wrap(np.asarray(self.data > shared_math.data_of(other)))
 
-    def __ge__(self, other: TensorLike) -> np.ndarray:
-        return self.data >= shared_math.data_of(other)
+    def __ge__(self, other: TensorLike) -> Tensor:
+        return _wrap(np.asarray(self.data >= shared_math.data_of(other)))
 
-    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data == shared_math.data_of(other)
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return _wrap(np.asarray(self.data == shared_math.data_of(other)))
 
-    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data != shared_math.data_of(other)
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return _wrap(np.asarray(self.data != shared_math.data_of(other)))
 
     __hash__ = Node.__hash__
 
@@ -460,8 +473,8 @@ class Tensor(
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
         return self._binary(other, op, function, reflected)
 
-    def _test(self, predicate: Any) -> np.ndarray:
-        return np.asarray(predicate(self.data))
+    def _test(self, predicate: Any) -> Tensor:
+        return _wrap(np.asarray(predicate(self.data)))
 
     # -- backward plumbing -------------------------------------------------------
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:

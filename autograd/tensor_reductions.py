@@ -244,23 +244,23 @@ class TensorReductions:
 
     def argmax(
         self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
-    ) -> np.ndarray:
+    ) -> Tensor:
         """Index of the (first) maximum along ``axis`` (torch's ``dim``/``keepdim``; flattened if None), a
-        plain ndarray (no gradient)."""
+        constant int64 Tensor (no gradient), as torch's."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
         self._check_nonempty("argmax", axis)
-        return np.argmax(self.data, axis=axis, keepdims=keepdims)
+        return _Tensor._make(np.asarray(np.argmax(self.data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
     def argmin(
         self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
-    ) -> np.ndarray:
+    ) -> Tensor:
         """Index of the (first) minimum along ``axis`` (torch's ``dim``/``keepdim``; flattened if None), a
-        plain ndarray (no gradient)."""
+        constant int64 Tensor (no gradient), as torch's."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
         self._check_nonempty("argmin", axis)
-        return np.argmin(self.data, axis=axis, keepdims=keepdims)
+        return _Tensor._make(np.asarray(np.argmin(self.data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
     def _check_nonempty(self, op: str, axis: Any) -> None:
         """ValueError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is fine)."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import numpy as np
-
 __all__ = ["UNSET", "ValuesAndIndices", "torch_dim", "torch_keepdim", "torch_reduction", "variance_arguments"]
 
 
@@ -28,10 +26,11 @@ UNSET: Any = _Unset()
 
 
 class ValuesAndIndices(NamedTuple):
-    """torch's ``(values, indices)`` pair (``torch.return_types``): ``values`` a Tensor, ``indices`` int64."""
+    """torch's ``(values, indices)`` pair (``torch.return_types``): ``values`` a Tensor, ``indices`` an int64
+    Tensor outside the graph."""
 
     values: Any
-    indices: np.ndarray
+    indices: Any
 
 
 def torch_dim(op: str, axis: Any, dim: Any, default: Any = None) -> Any:

@@ -450,42 +450,43 @@ class TorchNames:
         """torch.Tensor.logical_not: a boolean Tensor, True where the entry is zero."""
         return self._bits(None, np.logical_not, "logical_not")
 
-    # -- comparisons: plain boolean arrays, as the operators ------------------------------------------
-    def eq(self, other: Any) -> np.ndarray:
-        """torch.Tensor.eq: ``self == other`` (a boolean ndarray, no gradient)."""
+    # -- comparisons: boolean Tensors outside the graph, as the operators -----------------------------
+    def eq(self, other: Any) -> Any:
+        """torch.Tensor.eq: ``self == other`` (a boolean Tensor, no gradient)."""
         return _tensor(self) == other
 
-    def ne(self, other: Any) -> np.ndarray:
-        """torch.Tensor.ne: ``self != other`` (a boolean ndarray)."""
+    def ne(self, other: Any) -> Any:
+        """torch.Tensor.ne: ``self != other`` (a boolean Tensor, no gradient)."""
         return _tensor(self) != other
 
-    def lt(self, other: Any) -> np.ndarray:
-        """torch.Tensor.lt: ``self < other`` (a boolean ndarray)."""
+    def lt(self, other: Any) -> Any:
+        """torch.Tensor.lt: ``self < other`` (a boolean Tensor, no gradient)."""
         return _tensor(self) < other
 
-    def le(self, other: Any) -> np.ndarray:
-        """torch.Tensor.le: ``self <= other`` (a boolean ndarray)."""
+    def le(self, other: Any) -> Any:
+        """torch.Tensor.le: ``self <= other`` (a boolean Tensor, no gradient)."""
         return _tensor(self) <= other
 
-    def gt(self, other: Any) -> np.ndarray:
-        """torch.Tensor.gt: ``self > other`` (a boolean ndarray)."""
+    def gt(self, other: Any) -> Any:
+        """torch.Tensor.gt: ``self > other`` (a boolean Tensor, no gradient)."""
         return _tensor(self) > other
 
-    def ge(self, other: Any) -> np.ndarray:
-        """torch.Tensor.ge: ``self >= other`` (a boolean ndarray)."""
+    def ge(self, other: Any) -> Any:
+        """torch.Tensor.ge: ``self >= other`` (a boolean Tensor, no gradient)."""
         return _tensor(self) >= other
 
     greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
-    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> np.ndarray:
-        """torch.Tensor.isclose: |self - other| <= atol + rtol |other| entrywise (a boolean ndarray, as the
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
+        """torch.Tensor.isclose: |self - other| <= atol + rtol |other| entrywise (a boolean Tensor, as the
         comparisons); infinities are close to themselves, NaN only with ``equal_nan``."""
         other = other.data if isinstance(other, Node) else other
-        return np.isclose(_tensor(self).data, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        tensor = _tensor(self)
+        return type(tensor)._make(np.asarray(np.isclose(tensor.data, other, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """torch.Tensor.allclose: whether ``isclose`` holds for every entry."""
-        return bool(np.all(self.isclose(other, rtol, atol, equal_nan)))
+        return bool(np.all(self.isclose(other, rtol, atol, equal_nan).data))
 
     # -- products ------------------------------------------------------------------------------------
     def mv(self: Self, vec: Any) -> Self:
@@ -581,20 +582,21 @@ class TorchNames:
         """torch.Tensor.amin: the minimum over ``dim``; tied minima share the gradient evenly (``min(axis=)``)."""
         return _tensor(self).min(axis=dim, keepdims=keepdim)
 
-    def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> np.ndarray:
+    def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.all / torch.Tensor.all: whether every entry (along ``axis``/``dim``) is non-zero, as a
-        boolean ndarray (no gradient)."""
+        boolean Tensor (no gradient)."""
         return self._test_reduction(np.all, "all", axis, keepdims, dim, keepdim)
 
-    def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> np.ndarray:
+    def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.any / torch.Tensor.any: whether some entry (along ``axis``/``dim``) is non-zero, as a
-        boolean ndarray (no gradient)."""
+        boolean Tensor (no gradient)."""
         return self._test_reduction(np.any, "any", axis, keepdims, dim, keepdim)
 
-    def _test_reduction(self, test: Any, op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> np.ndarray:
+    def _test_reduction(self, test: Any, op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
         axis, keepdims = torch_reduction(op, axis, keepdims, dim, keepdim)
-        data = _tensor(self).data
-        return np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims))
+        tensor = _tensor(self)
+        data = tensor.data
+        return type(tensor)._make(np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims)))
 
     def topk(self: Self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesAndIndices:
         """torch.Tensor.topk: ``(values, indices)`` of the k largest (smallest) entries along ``dim``; see
@@ -618,4 +620,4 @@ class TorchNames:
         values = array_function("take_along_axis")(tensor, indices, axis)
         if not keepdim:
             values, indices = values.squeeze(axis), indices.squeeze(axis)
-        return ValuesAndIndices(values, indices)
+        return ValuesAndIndices(values, type(tensor)._make(indices))

@@ -71,16 +71,17 @@ def test_an_ndarray_on_the_left_of_an_operator_gives_a_tensor_in_the_graph(expre
     _check_in_graph_against_numpy(lambda x: expression(Y, x))
 
 
-def test_comparisons_through_numpy_give_boolean_arrays_like_the_operators():
+def test_comparisons_through_numpy_give_boolean_tensors_like_the_operators():
     x = Tensor(X, requires_grad=True)
     for got, expected in [
         (np.greater(x, 0.5), X > 0.5),
+        (x <= 0.5, X <= 0.5),
         (Y > x, Y > X),
         (np.equal(x, X), X == X),
         (np.isnan(x), X != X),
     ]:
-        assert isinstance(got, np.ndarray) and got.dtype == bool
-        np.testing.assert_array_equal(got, expected)
+        assert isinstance(got, Tensor) and got.dtype == bool and not got.requires_grad
+        np.testing.assert_array_equal(got.data, expected)
 
 
 FUNCTIONS = [

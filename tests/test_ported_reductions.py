@@ -131,9 +131,31 @@ def test_max_with_dim_gives_values_and_first_indices_as_torch():
     values = [np.array([[1.0, 3.0, 3.0], [4.0, 2.0, 4.0]])]
     check_like_torch(None, lambda x: x.max(dim=1)[0], values=values)
     check_like_torch(None, lambda x: x.min(dim=0, keepdim=True)[0], values=values)
-    check_like_torch(None, lambda x: torch.as_tensor(x.max(dim=1)[1]), values=values, forward_only=True)
-    check_like_torch(None, lambda x: torch.as_tensor(x.argmax()), values=values, forward_only=True)
-    check_like_torch(None, lambda x: torch.as_tensor(x.argmax(dim=1, keepdim=True)), values=values, forward_only=True)
+    check_like_torch(None, lambda x: x.max(dim=1)[1], values=values, forward_only=True)
+    check_like_torch(None, lambda x: x.min(dim=1).indices, values=values, forward_only=True)
+    check_like_torch(None, lambda x: x.argmax(), values=values, forward_only=True)
+    check_like_torch(None, lambda x: x.argmax(dim=1, keepdim=True), values=values, forward_only=True)
+
+
+@pytest.mark.parametrize(
+    "indices_of",
+    [
+        lambda x: x.max(dim=1)[1],
+        lambda x: x.min(dim=0, keepdim=True).indices,
+        lambda x: x.argmax(),
+        lambda x: x.argmin(dim=1),
+        lambda x: x.topk(2, dim=1).indices,
+        lambda x: x.sort(dim=0)[1],
+        lambda x: x.argsort(dim=1),
+    ],
+    ids=["max(dim)", "min(dim, keepdim)", "argmax", "argmin(dim)", "topk", "sort", "argsort"],
+)
+def test_indices_are_int64_tensors_outside_the_graph_as_torch(indices_of):
+    x = np.array([[1.0, 3.0, 3.0], [4.0, 2.0, 4.0]])
+    ours, theirs = indices_of(Tensor(x, requires_grad=True)), indices_of(torch.tensor(x, requires_grad=True))
+    assert isinstance(ours, Tensor) and not ours.requires_grad and ours.grad_fn is None
+    assert ours.dtype == np.int64 and theirs.dtype == torch.int64 and not theirs.requires_grad
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
 EMPTY_REDUCTIONS = {

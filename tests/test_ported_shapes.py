@@ -220,12 +220,12 @@ def test_acosh_and_atan2_match_torch():
 
 
 @pytest.mark.parametrize("name", ["eq", "ne", "lt", "le", "gt", "ge", "greater", "less_equal"])
-def test_comparison_methods_give_torch_values_as_plain_arrays(name):
+def test_comparison_methods_give_torch_values_as_boolean_tensors_outside_the_graph(name):
     x, y = np.array([0.0, 1.0, 2.0]), np.array([2.0, 1.0, 0.0])
-    got = getattr(Tensor(x), name)(Tensor(y))
-    assert isinstance(got, np.ndarray)
-    np.testing.assert_array_equal(got, getattr(torch.tensor(x), name)(torch.tensor(y)).numpy())
-    np.testing.assert_array_equal(getattr(Tensor(x), name)(1.0), getattr(torch.tensor(x), name)(1.0).numpy())
+    got = getattr(Tensor(x, requires_grad=True), name)(Tensor(y))
+    assert isinstance(got, Tensor) and got.dtype == bool and not got.requires_grad and got.grad_fn is None
+    np.testing.assert_array_equal(got.data, getattr(torch.tensor(x), name)(torch.tensor(y)).numpy())
+    np.testing.assert_array_equal(getattr(Tensor(x), name)(1.0).data, getattr(torch.tensor(x), name)(1.0).numpy())
 
 
 def test_scatter_takes_the_corner_of_a_larger_src_as_torch():

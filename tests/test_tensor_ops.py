@@ -252,12 +252,14 @@ def test_softmax_family_over_axes_matches_reference_and_finite_differences(metho
 
 @pytest.mark.parametrize("method", ["argmax", "argmin"])
 @given(data=st.data())
-def test_argmax_argmin_match_numpy_and_return_plain_arrays(method, data):
+def test_argmax_argmin_match_numpy_as_int64_tensors_outside_the_graph(method, data):
     x = data.draw(arrays(shapes(min_dims=1)))
     axis = data.draw(st.none() | st.integers(-x.ndim, x.ndim - 1))
     result = getattr(Tensor(x, requires_grad=True), method)(axis)
-    assert not isinstance(result, Tensor)
-    np.testing.assert_array_equal(result, getattr(np, method)(x, axis=axis))
+    assert isinstance(result, Tensor) and not result.requires_grad and result.dtype == np.int64
+    np.testing.assert_array_equal(result.data, getattr(np, method)(x, axis=axis))
+    np.testing.assert_array_equal(getattr(ag, method)(Tensor(x), axis).data, result.data)
+    np.testing.assert_array_equal(getattr(ag, method)(x, axis), result.data)  # array input: numpy's answer
 
 
 @pytest.mark.parametrize("method", ["argmax", "argmin"])
