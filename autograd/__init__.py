@@ -8,7 +8,7 @@ higher-order derivatives (``create_graph=True``).
 
 import numpy as np
 
-from . import linalg, numpy_protocol
+from . import linalg, numpy_protocol, torch_functions
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -314,3 +314,7 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# torch's module-level spellings (autograd.exp(x), autograd.max(x, 1), autograd.float32), beside the names
+# above and not in __all__ (a star import would shadow the builtins max, min, int, float and bool).
+globals().update(torch_functions.module_functions(set(globals())))
