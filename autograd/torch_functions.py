@@ -24,7 +24,7 @@ __all__ = ["TORCH_METHOD_FUNCTIONS", "max", "min"]
 #: The Tensor methods that torch also spells as functions of the module.
 TORCH_METHOD_FUNCTIONS = (
     "abs", "acos", "acosh", "add", "amax", "amin", "asin", "asinh", "atan", "atan2", "atanh", "ceil",
-    "clamp", "clamp_max", "clamp_min", "cos", "cosh", "div", "eq", "erf", "exp", "exp2",
+    "clamp", "clamp_max", "clamp_min", "cos", "cosh", "count_nonzero", "div", "eq", "equal", "erf", "exp", "exp2",
     "expm1", "floor", "fmod", "ge", "gt", "hypot", "isclose", "isfinite", "isinf", "isnan", "allclose", "le",
     "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logical_and", "logical_not",
     "logical_or", "logical_xor", "logsumexp", "lt", "mean", "mm", "mul", "ne", "neg", "norm", "permute", "pow",

@@ -488,6 +488,19 @@ class TorchNames:
         """torch.Tensor.allclose: whether ``isclose`` holds for every entry."""
         return bool(np.all(self.isclose(other, rtol, atol, equal_nan).data))
 
+    def equal(self, other: Any) -> bool:
+        """torch.Tensor.equal: whether ``other`` has the same shape and the same entries (NaN equals nothing)."""
+        mine, theirs = _tensor(self).data, np.asarray(other.data if isinstance(other, Node) else other)
+        return mine.shape == theirs.shape and bool(np.all(mine == theirs))
+
+    def count_nonzero(self: Self, dim: Any = None) -> Self:
+        """torch.Tensor.count_nonzero: the number of non-zero entries (along ``dim``, an int or a tuple), an
+        int64 Tensor outside the graph."""
+        tensor = _tensor(self)
+        data = tensor.data
+        axes = None if dim is None else normalize_axes(dim, data.ndim, "count_nonzero")
+        return type(tensor)._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
+
     # -- products ------------------------------------------------------------------------------------
     def mv(self: Self, vec: Any) -> Self:
         """torch.Tensor.mv: a matrix times a vector (2-D @ 1-D only)."""

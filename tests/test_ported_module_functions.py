@@ -106,3 +106,15 @@ def test_the_builtins_keep_their_meaning_beside_the_star_import():
     namespace: dict = {}
     exec("from autograd import *", namespace)
     assert "max" not in namespace and "float" not in namespace and "exp" not in namespace
+
+
+def test_equal_and_count_nonzero_match_torch():
+    x = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, np.nan]])
+    for other in [x, x[:1], np.where(np.isnan(x), 0.0, x), np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 5.0]])]:
+        assert ag.equal(Tensor(x), Tensor(other)) is torch.equal(torch.tensor(x), torch.tensor(other))
+    no_nan = np.nan_to_num(x)
+    assert ag.equal(Tensor(no_nan), no_nan.copy()) and torch.equal(torch.tensor(no_nan), torch.tensor(no_nan))
+    for dim in [None, 0, 1, (0, 1), -1]:
+        ours, theirs = ag.count_nonzero(Tensor(x), dim), torch.count_nonzero(torch.tensor(x), dim)
+        assert ours.dtype == np.int64 and not ours.requires_grad
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
