@@ -1,8 +1,9 @@
 """Run every benchmark and print the README's speed table in markdown.
 
-``python bench/report.py`` runs ``users_path`` (Tensor workloads and memory) and ``scalar``
-(micrograd demo step, scalar chain) in this process, prints each bench's lines as it goes,
-then the table: workload, floor, torch, this library, target, met. Times are ratios to the
+``python bench/report.py`` runs ``users_path`` (Tensor workloads and memory), ``scalar``
+(micrograd demo step, scalar chain) and ``optimizers`` (one step of each optimizer) in this
+process, prints each bench's lines as it goes, then the table: workload, floor, torch, this
+library, target, met (the optimizer rows have no target). Times are ratios to the
 floor (or to micrograd / torch where there is no floor), medians of per-round ratios.
 ``--write-readme`` also replaces the table between the two marker comments in README.md's
 Speed section; ``--quick`` runs fewer, shorter rounds (a smoke run, noisier numbers).
@@ -16,6 +17,7 @@ import platform
 from pathlib import Path
 
 import numpy as np
+import optimizers
 import scalar
 import users_path
 from harness import optional_torch, paired_ratio
@@ -105,6 +107,24 @@ def scalar_rows(mlp: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[s
     return rows
 
 
+def optimizer_rows(results: list[optimizers.Measurement]) -> list[list[str]]:
+    rows = []
+    for result in results:
+        floor_ms = float(np.median(result.times["floor"])) * 1e3
+        torch = f"{result.ratio('torch'):.2f}" if "torch" in result.times else ""
+        rows.append(
+            [
+                f"one step of {optimizers.label(result.case)}, MLP 784-256-128-10's parameters",
+                f"1.00 ({floor_ms:.3g} ms)",
+                torch,
+                f"{result.ratio('ours'):.2f}",
+                "",
+                "",
+            ]
+        )
+    return rows
+
+
 def markdown_table(rows: list[list[str]]) -> str:
     header = ["workload", "numpy floor", "torch", "this library", "target", "met?"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -137,10 +157,13 @@ def main() -> None:
     if args.quick:
         tensor = users_path.run(rounds=3, seconds=0.05)
         mlp, chain = scalar.run(rounds=2, seconds=0.1)
+        steps = optimizers.run(rounds=3, seconds=0.05)
     else:
         tensor = users_path.run()
         mlp, chain = scalar.run()
-    block = provenance() + "\n\n" + markdown_table(tensor_rows(tensor) + scalar_rows(mlp, chain))
+        steps = optimizers.run()
+    rows = tensor_rows(tensor) + scalar_rows(mlp, chain) + optimizer_rows(steps)
+    block = provenance() + "\n\n" + markdown_table(rows)
     print()
     print(block)
     if args.write_readme:

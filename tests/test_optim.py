@@ -609,3 +609,62 @@ def test_steps_on_infinite_or_overflowing_gradients_give_ieee_values_without_war
         assert np.all(parameter.data == -np.inf) and scalar.data == -np.inf  # 1 - 0.1 * inf
     if np.isnan(edge):
         assert np.all(np.isnan(parameter.data)) and math.isnan(scalar.data)
+
+
+ADAPTIVE = [
+    (nn.optim.Adam, {}),
+    (nn.optim.Adam, {"amsgrad": True}),
+    (nn.optim.AdamW, {"amsgrad": True, "amsgrad_max": "corrected", "weight_decay": 0.0}),
+    (nn.optim.RMSprop, {"centered": True, "momentum": 0.5}),
+    (nn.optim.Adagrad, {}),
+    (nn.optim.Adagrad, {"eps_inside_sqrt": True}),
+]
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ADAPTIVE, ids=lambda x: getattr(x, "__name__", str(x)))
+def test_adaptive_steps_with_no_eps_leave_entries_without_gradient_unchanged(optimizer_class, options):
+    start = np.array([1.0, -2.0, 3.0])
+    parameter = nn.Parameter(start.copy())
+    optimizer = optimizer_class([parameter], lr=0.1, eps=0.0, **options)
+    for grad in [np.array([0.0, 0.5, 0.0]), np.array([0.0, -0.25, 0.0])]:
+        parameter.grad = grad
+        optimizer.step()
+    assert np.all(np.isfinite(parameter.data))
+    assert parameter.data[0] == start[0] and parameter.data[2] == start[2] and parameter.data[1] != start[1]
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ADAPTIVE, ids=lambda x: getattr(x, "__name__", str(x)))
+def test_adaptive_steps_in_float16_where_eps_underflows_stay_finite(optimizer_class, options):
+    # 1e-8 is 0 in float16, and a gradient of 1e-4 squares to 0 there: the guard, not eps, keeps the step finite
+    parameter = nn.Parameter(np.array([1.0, 2.0], dtype=np.float16))
+    optimizer = optimizer_class([parameter], lr=0.01, eps=1e-8, **options)
+    parameter.grad = np.array([1e-4, 0.5], dtype=np.float16)
+    optimizer.step()
+    assert parameter.dtype == np.float16 and np.all(np.isfinite(parameter.data))
+    assert parameter.data[1] < 2.0
+
+
+@pytest.mark.parametrize(
+    ("optimizer_class", "options", "keys"),
+    [
+        (nn.optim.SGD, {"momentum": 0.9}, ["momentum_buffer"]),
+        (nn.optim.Adam, {"amsgrad": True}, ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+        (nn.optim.RMSprop, {"centered": True, "momentum": 0.5}, ["square_avg", "grad_avg", "momentum_buffer"]),
+        (nn.optim.Adagrad, {}, ["sum"]),
+    ],
+    ids=["SGD", "Adam", "RMSprop", "Adagrad"],
+)
+def test_steps_update_the_state_and_the_parameter_in_place_and_leave_the_gradient_alone(optimizer_class, options, keys):
+    parameter = nn.Parameter(np.array([1.0, -2.0, 3.0], dtype=np.float32))
+    data = parameter.data
+    optimizer = optimizer_class([parameter], lr=0.1, **options)
+    parameter.grad = np.array([0.5, -1.0, 0.25], dtype=np.float32)
+    optimizer.step()
+    state = optimizer.state[parameter]
+    arrays = {key: state[key] for key in keys}
+    saved = optimizer.state_dict()
+    grad = parameter.grad.copy()
+    optimizer.step()
+    assert parameter.data is data and all(state[key] is arrays[key] for key in keys)
+    np.testing.assert_array_equal(parameter.grad, grad)
+    assert any(not np.array_equal(saved["state"][0][key], state[key]) for key in keys)  # the saved copy stayed

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, safe_divide
+from .optimizer import Optimizer, ParamsLike, divide_into
 from .torch_options import check_implementation_options
 
 __all__ = ["Adagrad"]
@@ -87,9 +87,14 @@ class Adagrad(Optimizer):
         learning_rate = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
-        state["sum"] = state["sum"] + grad * grad
+        # In place: the sum (the optimizer's own array) and the parameter; one scratch array.
+        scratch = np.empty_like(param)
+        total = state["sum"]
+        total += np.multiply(grad, grad, out=scratch)
         if group["eps_inside_sqrt"]:
-            denominator = np.sqrt(state["sum"] + group["eps"])
+            update = divide_into(grad, np.sqrt(np.add(total, group["eps"], out=scratch), out=scratch), 0.0)
         else:
-            denominator = np.sqrt(state["sum"]) + group["eps"]
-        return param - learning_rate * safe_divide(grad, denominator)
+            update = divide_into(grad, np.sqrt(total, out=scratch), group["eps"])
+        update *= learning_rate
+        param -= update
+        return param

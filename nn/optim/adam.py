@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_choice, check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, safe_divide
+from .optimizer import Optimizer, ParamsLike, blend_into, divide_into, square_blend_into
 from .torch_options import check_implementation_options
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
@@ -105,6 +105,7 @@ class Adam(Optimizer):
         super().load_state_dict(state_dict)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        # In place: the moments (the optimizer's own arrays) and the parameter; one scratch array.
         if not state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
@@ -115,26 +116,36 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         if weight_decay != 0:
             if self.decoupled_weight_decay:
-                param = param * (1 - lr * weight_decay)
+                param *= 1 - lr * weight_decay
             else:
                 grad = grad + weight_decay * param
         state["step"] += 1
         step = state["step"]
-        state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * grad
-        state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * grad * grad
-        second_moment = state["exp_avg_sq"]
+        scratch = np.empty_like(param)
+        exp_avg = blend_into(state["exp_avg"], beta1, grad, scratch)
+        second_moment = square_blend_into(state["exp_avg_sq"], beta2, grad, scratch)
         bias_correction2 = 1 - beta2**step
         if group["amsgrad"] and group["amsgrad_max"] == "corrected":
-            previous = state.get("max_exp_avg_sq_corrected", np.zeros_like(param))
-            state["max_exp_avg_sq_corrected"] = np.maximum(previous, second_moment / bias_correction2)
-            denominator = np.sqrt(state["max_exp_avg_sq_corrected"]) + group["eps"]
+            maximum = _running_maximum(state, "max_exp_avg_sq_corrected", param)
+            np.maximum(maximum, np.divide(second_moment, bias_correction2, out=scratch), out=maximum)
+            denominator = np.sqrt(maximum, out=scratch)
         else:
             if group["amsgrad"]:
-                previous = state.get("max_exp_avg_sq", np.zeros_like(param))
-                state["max_exp_avg_sq"] = second_moment = np.maximum(previous, second_moment)
-            denominator = np.sqrt(second_moment) / math.sqrt(bias_correction2) + group["eps"]
-        step_size = lr / (1 - beta1**step)
-        return param - step_size * safe_divide(state["exp_avg"], denominator)
+                maximum = _running_maximum(state, "max_exp_avg_sq", param)
+                second_moment = np.maximum(maximum, second_moment, out=maximum)
+            denominator = np.sqrt(second_moment, out=scratch)
+            denominator /= math.sqrt(bias_correction2)
+        update = divide_into(exp_avg, denominator, group["eps"])
+        update *= lr / (1 - beta1**step)
+        param -= update
+        return param
+
+
+def _running_maximum(state: dict[str, Any], key: str, param: np.ndarray) -> np.ndarray:
+    """AMSGrad's running maximum ``state[key]``, zeros on its first step."""
+    if key not in state:
+        state[key] = np.zeros_like(param)
+    return state[key]
 
 
 class AdamW(Adam):

@@ -28,7 +28,7 @@ from autograd.quiet import quiet
 
 from ..checks import check_integer
 
-__all__ = ["Optimizer", "UPDATE_BLOCK", "safe_divide", "subtract_scaled"]
+__all__ = ["Optimizer", "UPDATE_BLOCK", "blend_into", "divide_into", "square_blend_into", "subtract_scaled"]
 
 ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
 
@@ -100,11 +100,29 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
     return param
 
 
-def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """``numerator / denominator``, with 0 where the denominator is 0 (only possible with eps = 0,
-    where the running averages, and so the numerator, are 0 too)."""
-    numerator, denominator = np.broadcast_arrays(np.asarray(numerator), np.asarray(denominator))
-    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
+def divide_into(numerator: np.ndarray, root: np.ndarray, eps: float) -> np.ndarray:
+    """``root <- numerator / (root + eps)`` in place, for a ``root`` >= 0 (a square root), with 0 where
+    ``root + eps`` is 0: possible only when eps is 0 or underflows to 0 in the dtype. Returns ``root``."""
+    root += eps
+    if root.dtype.type(eps) > 0:  # then root + eps >= eps > 0 (or nan) everywhere: nothing to guard
+        return np.divide(numerator, root, out=root)
+    return np.divide(numerator, root, out=root, where=root != 0)
+
+
+def blend_into(average: np.ndarray, decay: float, term: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """The running average ``average <- decay * average + (1 - decay) * term`` in place (``scratch``, an
+    array of its shape and dtype, holds the second product). Returns ``average``."""
+    average *= decay
+    average += np.multiply(term, 1 - decay, out=scratch)
+    return average
+
+
+def square_blend_into(average: np.ndarray, decay: float, term: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``average <- decay * average + (1 - decay) * term^2`` in place, as :func:`blend_into`."""
+    average *= decay
+    np.multiply(term, 1 - decay, out=scratch)
+    average += np.multiply(scratch, term, out=scratch)
+    return average
 
 
 class Optimizer:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, safe_divide
+from .optimizer import Optimizer, ParamsLike, blend_into, divide_into, square_blend_into
 from .torch_options import check_implementation_options
 
 __all__ = ["RMSprop"]
@@ -78,15 +78,26 @@ class RMSprop(Optimizer):
         state["step"] += 1
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
-        state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * grad * grad
+        # In place: the averages and the buffer (the optimizer's own arrays) and the parameter; one scratch array.
+        scratch = np.empty_like(param)
+        square_avg = square_blend_into(state["square_avg"], alpha, grad, scratch)
         if group["centered"]:
-            state["grad_avg"] = alpha * state.get("grad_avg", np.zeros_like(param)) + (1 - alpha) * grad
-            variance = np.maximum(state["square_avg"] - state["grad_avg"] * state["grad_avg"], 0)
-            denominator = np.sqrt(variance) + group["eps"]
+            if "grad_avg" not in state:
+                state["grad_avg"] = np.zeros_like(param)
+            grad_avg = blend_into(state["grad_avg"], alpha, grad, scratch)
+            variance = np.subtract(square_avg, np.multiply(grad_avg, grad_avg, out=scratch), out=scratch)
+            denominator = np.sqrt(np.maximum(variance, 0, out=variance), out=variance)
         else:
-            denominator = np.sqrt(state["square_avg"]) + group["eps"]
-        direction = safe_divide(grad, denominator)
+            denominator = np.sqrt(square_avg, out=scratch)
+        direction = divide_into(grad, denominator, group["eps"])
         if momentum > 0:
-            buffer = state.get("momentum_buffer", np.zeros_like(param))
-            state["momentum_buffer"] = direction = momentum * buffer + direction
-        return param - group["lr"] * direction
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = np.zeros_like(param)
+            buffer = state["momentum_buffer"]
+            buffer *= momentum
+            buffer += direction
+            direction = np.multiply(buffer, group["lr"], out=direction)
+        else:
+            direction *= group["lr"]
+        param -= direction
+        return param

@@ -73,10 +73,12 @@ class SGD(Optimizer):
             grad = grad + group["weight_decay"] * param
         momentum = group["momentum"]
         if momentum != 0:
-            if "momentum_buffer" in state:
-                buffer = momentum * state["momentum_buffer"] + (1 - group["dampening"]) * grad
+            if "momentum_buffer" in state:  # updated in place: the buffer is the optimizer's own array
+                buffer = state["momentum_buffer"]
+                buffer *= momentum
+                dampening = group["dampening"]
+                buffer += grad if dampening == 0 else (1 - dampening) * grad
             else:
-                buffer = np.array(grad, copy=True)
-            state["momentum_buffer"] = buffer
+                buffer = state["momentum_buffer"] = np.array(grad, copy=True)
             grad = grad + momentum * buffer if group["nesterov"] else buffer
         return subtract_scaled(param, group["lr"], grad)  # in place: the parameter keeps its array
