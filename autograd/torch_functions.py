@@ -65,7 +65,13 @@ def _extremum(name: str, elementwise: str) -> Callable[..., Any]:
         if other is None and isinstance(dim, (Node, np.ndarray)):
             dim, other = None, dim
         if other is not None:
+            if dim is not None or keepdim:
+                raise TypeError(f"{name}: give either a dim (with keepdim) or other, not both")
             return getattr(node, elementwise)(other)
+        if not isinstance(node, Tensor):
+            raise TypeError(
+                f"{name}: reduces a Tensor; for a {type(node).__name__}, pass other= (the elementwise {elementwise})"
+            )
         if dim is None:
             if keepdim:
                 raise TypeError(f"{name}: keepdim needs a dim")

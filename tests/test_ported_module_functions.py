@@ -118,3 +118,14 @@ def test_equal_and_count_nonzero_match_torch():
         ours, theirs = ag.count_nonzero(Tensor(x), dim), torch.count_nonzero(torch.tensor(x), dim)
         assert ours.dtype == np.int64 and not ours.requires_grad
         np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_max_and_min_refuse_ambiguous_arguments():
+    x = Tensor(np.array([[1.0, 5.0], [3.0, 2.0]]))
+    with pytest.raises(TypeError, match="max: give either a dim"):
+        ag.max(x, dim=1, other=x)
+    with pytest.raises(TypeError, match="min: keepdim needs a dim"):
+        ag.min(x, keepdim=True)
+    with pytest.raises(TypeError, match="max: reduces a Tensor; for a Value, pass other="):
+        ag.max(Value(2.0))
+    assert ag.max(Value(2.0), other=Value(3.0)).data == 3.0
