@@ -46,6 +46,20 @@ def _tensor(names: TorchNames) -> Any:
     return names
 
 
+#: torch's names of its tensor types, by dtype (``x.type()``).
+_TYPE_NAMES = {
+    np.dtype(np.float32): "FloatTensor",
+    np.dtype(np.float64): "DoubleTensor",
+    np.dtype(np.float16): "HalfTensor",
+    np.dtype(np.int64): "LongTensor",
+    np.dtype(np.int32): "IntTensor",
+    np.dtype(np.int16): "ShortTensor",
+    np.dtype(np.int8): "CharTensor",
+    np.dtype(np.uint8): "ByteTensor",
+    np.dtype(np.bool_): "BoolTensor",
+}
+
+
 def _integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -141,6 +155,20 @@ class TorchNames:
     def half(self: Self) -> Self:
         """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable)."""
         return _tensor(self).astype(np.float16)
+
+    def type(self: Self, dtype: Any = None) -> Any:
+        """torch.Tensor.type: with no argument the type's name (``"autograd.FloatTensor"`` for float32, as torch
+        names its types); with a dtype, or a type name such as ``"torch.DoubleTensor"``, ``to(dtype)``."""
+        tensor = _tensor(self)
+        if dtype is None:
+            return f"autograd.{_TYPE_NAMES.get(tensor.data.dtype, tensor.data.dtype.name)}"
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1]
+            dtypes = [key for key, value in _TYPE_NAMES.items() if value == name]
+            if not dtypes:
+                raise ValueError(f"type: unknown tensor type {dtype!r} (expected e.g. 'torch.FloatTensor' or a dtype)")
+            dtype = dtypes[0]
+        return tensor.to(dtype)
 
     def type_as(self: Self, other: Any) -> Self:
         """torch.Tensor.type_as: converted to ``other``'s dtype (a Tensor or an ndarray)."""

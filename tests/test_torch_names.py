@@ -505,3 +505,15 @@ def test_matrix_products_and_t_refuse_other_dimensions():
         Tensor(np.zeros((2, 2, 2))).t()
     with pytest.raises(ValueError, match="rounding_mode"):
         Tensor(X).div(2.0, rounding_mode="round")
+
+
+def test_type_names_the_tensor_type_and_converts_like_to():
+    x = Tensor(np.array([1.5, -2.0], dtype=np.float32), requires_grad=True)
+    assert x.type() == "autograd.FloatTensor" and Tensor(np.array([1, 2])).type() == "autograd.LongTensor"
+    doubled = x.type(np.float64)
+    assert doubled.dtype == np.float64 and x.type("torch.DoubleTensor").dtype == np.float64
+    assert x.type("torch.LongTensor").data.tolist() == [1, -2]
+    (doubled * doubled).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, -4.0])
+    with pytest.raises(ValueError, match="type: unknown tensor type 'torch.FooTensor'"):
+        x.type("torch.FooTensor")
