@@ -32,6 +32,8 @@ __all__ = [
     "MAPELoss",
     "MSELoss",
     "MeanBiasError",
+    "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss",
     "MultiMarginLoss",
     "NLLLoss",
     "PerceptronLoss",
@@ -274,6 +276,37 @@ class PerceptronLoss(_Loss):
 
     def forward(self, scores: Any, target: Any) -> Tensor:
         return F.perceptron_loss(scores, target, self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_Loss):
+    """One-versus-all logistic loss over the classes of a multi-label target (see
+    :func:`nn.functional.multilabel_soft_margin_loss`); ``weight`` (a buffer, one per class) first as in torch,
+    ``reduction`` keyword-only."""
+
+    weight: np.ndarray | None  # a buffer
+
+    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
+        if isinstance(weight, str):
+            raise TypeError(
+                f"MultiLabelSoftMarginLoss: the first argument is weight, as in torch; got the string {weight!r}. "
+                f"Pass reduction={weight!r} by keyword"
+            )
+        super().__init__(reduction)
+        self.register_buffer("weight", _class_weight_buffer("MultiLabelSoftMarginLoss", weight))
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.multilabel_soft_margin_loss(scores, target, self.weight, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-label hinge loss, torch's definition (see :func:`nn.functional.multilabel_margin_loss`); the target
+    lists each sample's classes, ended by -1. ``reduction`` keyword-only."""
+
+    def __init__(self, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
+    def forward(self, scores: Any, target: Any) -> Tensor:
+        return F.multilabel_margin_loss(scores, target, reduction=self.reduction)
 
 
 class MultiMarginLoss(_Loss):

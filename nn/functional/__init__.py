@@ -57,6 +57,7 @@ from .losses import (
     smooth_hinge_loss,
     smooth_l1_loss,
 )
+from .multilabel_losses import multilabel_margin_loss, multilabel_soft_margin_loss
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
@@ -128,6 +129,8 @@ __all__: list[str] = [
     "mish",
     "mse_loss",
     "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",

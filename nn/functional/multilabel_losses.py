@@ -1,0 +1,75 @@
+"""Multi-label classification losses, torch's ``multilabel_soft_margin_loss`` and ``multilabel_margin_loss``:
+each sample may belong to several of the C classes; the class axis is the last one. ``reduction`` ("mean" |
+"sum" | "none") over the samples is keyword-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, Tensor, take_along_axis
+
+from ..checks import check_choice
+from .activations import as_float_tensor
+from .losses import REDUCTIONS, _check_unit_interval, _class_weights, _paired, _reduce, check_weight_not_reduction
+
+__all__ = ["multilabel_margin_loss", "multilabel_soft_margin_loss"]
+
+
+def multilabel_soft_margin_loss(scores: Any, target: Any, weight: Any = None, *, reduction: str = "mean") -> Tensor:
+    """One-versus-all logistic loss: per sample, the mean over classes c of
+    w_c (-(y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c))) = w_c (softplus(x_c) - y_c x_c).
+
+    ``scores`` is (..., C), ``target`` the same shape with entries in [0, 1] (1: the sample has class c);
+    ``weight`` (C,), optional, a constant. d/dx_c = w_c (sigmoid(x_c) - y_c) / C. Stable for every finite x.
+    """
+    loss = "multilabel_soft_margin_loss"
+    check_weight_not_reduction(loss, weight)
+    reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
+    scores, target = _paired(scores, target, loss, "scores")
+    if scores.ndim == 0:
+        raise ValueError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")
+    _check_unit_interval(target.data, loss, "targets")
+    terms = scores.softplus() - scores * target
+    weight = _class_weights(weight, scores, scores.ndim - 1, loss)
+    if weight is not None:
+        terms = terms * weight
+    return _reduce(terms.mean(axis=-1), reduction, loss)
+
+
+def multilabel_margin_loss(scores: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+    """Multi-label hinge loss: per sample, sum over its classes j and the classes i it lacks of
+    max(0, 1 - (x_j - x_i)) / C.
+
+    ``scores`` is (N, C) or (C,); ``target`` the same shape of integer class indices: a sample's classes
+    are listed first, and the list ends at the first -1 (or at the end of the row). A class listed twice
+    counts twice, as in torch. d/dx_j = -(number of active pairs (j, i)) / C, d/dx_i = +(number of active
+    pairs (j, i)) / C; at the kink (x_j - x_i = 1) the derivative is 0.
+    """
+    loss = "multilabel_margin_loss"
+    reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
+    scores = as_float_tensor(scores, loss)
+    if scores.ndim not in (1, 2):
+        raise ValueError(f"{loss}: scores must be (N, C) or (C,), got shape {scores.shape}")
+    indices = np.asarray(target.data if isinstance(target, Node) else target)
+    if indices.shape != scores.shape or indices.dtype.kind not in "iu":
+        raise ValueError(
+            f"{loss}: target must be integer class indices of the scores' shape {scores.shape}, padded with -1; "
+            f"got {indices.dtype} of shape {indices.shape}"
+        )
+    classes = scores.shape[-1]
+    listed = np.cumprod(indices != -1, axis=-1).astype(bool)  # the entries before each row's first -1
+    bad = indices[listed & ((indices < 0) | (indices >= classes))]
+    if bad.size:
+        raise ValueError(
+            f"{loss}: class indices must lie in [0, {classes - 1}] (or be -1 to end a list), got {np.unique(bad)[:5].tolist()}"
+        )
+    positions = np.where(listed, indices, 0)
+    has_class = ((positions[..., :, None] == np.arange(classes)) & listed[..., :, None]).any(axis=-2)
+    listed_scores = take_along_axis(scores, positions, -1)  # (..., C): the score of each listed class
+    hinges = (1.0 - listed_scores.unsqueeze(-1) + scores.unsqueeze(-2)).relu()  # [j, i]: 1 - (x_j - x_i)
+    pairs = listed[..., :, None] & ~has_class[..., None, :]
+    terms = hinges.where(pairs, 0.0).sum(axis=(-2, -1)) / classes
+    return _reduce(terms, reduction, loss)

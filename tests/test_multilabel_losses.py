@@ -1,0 +1,115 @@
+"""multilabel_soft_margin_loss and multilabel_margin_loss (and their layers): values and gradients against
+torch under every reduction, finite differences, the target list's -1 end and repeats, and the errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor, gradcheck
+
+REDUCTIONS = ["none", "mean", "sum"]
+RNG = np.random.default_rng(3)
+SCORES = RNG.normal(size=(5, 4))
+# a sample's classes come first and end at the first -1: repeats count twice, a leading -1 lists nothing
+CLASS_LISTS = np.array([[3, 0, -1, 1], [1, 2, 3, 0], [-1, 0, 0, 0], [2, 2, -1, -1], [0, -1, 3, 3]])
+MEMBERSHIP = (RNG.random(size=(5, 4)) < 0.5).astype(float)
+WEIGHT = RNG.random(4) + 0.5
+
+
+def _both_sides(torch, ours_fn, torch_fn, scores):
+    ours_input, torch_input = Tensor(scores, requires_grad=True), torch.tensor(scores, requires_grad=True)
+    ours, theirs = ours_fn(ours_input), torch_fn(torch_input)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    seed = RNG.normal(size=ours.shape)
+    (ours * Tensor(seed)).sum().backward()
+    (theirs * torch.tensor(seed)).sum().backward()
+    np.testing.assert_allclose(ours_input.grad, torch_input.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "class weights"])
+def test_soft_margin_values_and_gradients_match_torch(reduction, weighted):
+    torch = pytest.importorskip("torch")
+    weight = WEIGHT if weighted else None
+    _both_sides(
+        torch,
+        lambda x: F.multilabel_soft_margin_loss(x, MEMBERSHIP, weight, reduction=reduction),
+        lambda x: torch.nn.functional.multilabel_soft_margin_loss(
+            x, torch.tensor(MEMBERSHIP), None if weight is None else torch.tensor(weight), reduction=reduction
+        ),
+        SCORES * 3,
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_margin_values_and_gradients_match_torch(reduction):
+    torch = pytest.importorskip("torch")
+    _both_sides(
+        torch,
+        lambda x: nn.MultiLabelMarginLoss(reduction=reduction)(x, CLASS_LISTS),
+        lambda x: torch.nn.MultiLabelMarginLoss(reduction=reduction)(x, torch.tensor(CLASS_LISTS)),
+        SCORES,
+    )
+
+
+def test_one_unbatched_sample_matches_torch():
+    torch = pytest.importorskip("torch")
+    _both_sides(
+        torch,
+        lambda x: F.multilabel_margin_loss(x, CLASS_LISTS[0]),
+        lambda x: torch.nn.functional.multilabel_margin_loss(x, torch.tensor(CLASS_LISTS[0])),
+        SCORES[0],
+    )
+    _both_sides(
+        torch,
+        lambda x: nn.MultiLabelSoftMarginLoss(WEIGHT)(x, MEMBERSHIP[1]),
+        lambda x: torch.nn.MultiLabelSoftMarginLoss(torch.tensor(WEIGHT))(x, torch.tensor(MEMBERSHIP[1])),
+        SCORES[1],
+    )
+
+
+def test_gradients_match_finite_differences():
+    # scores spread apart so that no hinge sits within the finite-difference step of its kink
+    scores = np.array([[0.1, 2.7, -1.9, 0.8], [1.3, -0.6, 0.35, 4.2]])
+    gradcheck(lambda x: F.multilabel_margin_loss(x, CLASS_LISTS[:2], reduction="sum"), [Tensor(scores)])
+    gradcheck(lambda x: F.multilabel_soft_margin_loss(x, MEMBERSHIP[:2], WEIGHT), [Tensor(scores)])
+
+
+def test_the_margin_loss_of_a_sample_by_hand():
+    # classes {0, 2} of 3: pairs (0, 1) and (2, 1); 1 - (x_j - x_i) is 1 - (2 - 1) = 0 and 1 - (0.5 - 1) = 1.5
+    value = F.multilabel_margin_loss(Tensor([2.0, 1.0, 0.5]), [0, 2, -1])
+    assert value.item() == pytest.approx(1.5 / 3)
+
+
+def test_soft_margin_is_finite_for_large_scores():
+    value = F.multilabel_soft_margin_loss(Tensor([[1e308, -1e308, -800.0]]), [[1.0, 0.0, 0.0]])
+    assert np.isfinite(value.item()) and value.item() == pytest.approx(0.0)
+
+
+def test_bad_targets_name_the_problem():
+    with pytest.raises(
+        ValueError, match=r"multilabel_margin_loss: target must be integer class indices of the scores' shape \(5, 4\)"
+    ):
+        F.multilabel_margin_loss(SCORES, CLASS_LISTS[:, :3])
+    with pytest.raises(ValueError, match="multilabel_margin_loss: target must be integer class indices"):
+        F.multilabel_margin_loss(SCORES, CLASS_LISTS.astype(float))
+    with pytest.raises(
+        ValueError, match=r"class indices must lie in \[0, 3\] \(or be -1 to end a list\), got \[-2, 4\]"
+    ):
+        F.multilabel_margin_loss(SCORES, np.where(CLASS_LISTS == 3, 4, np.where(CLASS_LISTS == 2, -2, CLASS_LISTS)))
+    with pytest.raises(ValueError, match=r"multilabel_soft_margin_loss: targets must lie in \[0, 1\], got \[2.0\]"):
+        F.multilabel_soft_margin_loss(SCORES, MEMBERSHIP * 2)
+    with pytest.raises(ValueError, match=r"multilabel_soft_margin_loss: weight must have shape \(4,\)"):
+        F.multilabel_soft_margin_loss(SCORES, MEMBERSHIP, WEIGHT[:3])
+    with pytest.raises(TypeError, match="Pass reduction='sum' by keyword"):
+        nn.MultiLabelSoftMarginLoss("sum")
+
+
+def test_entries_after_the_end_of_a_list_are_ignored_whatever_they_hold():
+    ended = np.array([[1, -1, 7, -5]])  # 7 and -5 come after the end: not checked, not used
+    assert F.multilabel_margin_loss(Tensor([[0.3, 0.9, -0.2, 0.4]]), ended).item() == pytest.approx(
+        F.multilabel_margin_loss(Tensor([[0.3, 0.9, -0.2, 0.4]]), np.array([[1, -1, -1, -1]])).item()
+    )
