@@ -23,14 +23,14 @@ __all__ = ["TORCH_METHOD_FUNCTIONS", "max", "min"]
 # fmt: off
 #: The Tensor methods that torch also spells as functions of the module.
 TORCH_METHOD_FUNCTIONS = (
-    "abs", "acos", "acosh", "add", "amax", "amin", "asin", "asinh", "atan", "atan2", "atanh", "ceil",
-    "clamp", "clamp_max", "clamp_min", "cos", "cosh", "count_nonzero", "div", "eq", "equal", "erf", "exp", "exp2",
-    "expm1", "floor", "fmod", "ge", "gt", "hypot", "isclose", "isfinite", "isinf", "isnan", "allclose", "le",
-    "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logical_and", "logical_not",
-    "logical_or", "logical_xor", "logsumexp", "lt", "mean", "mm", "mul", "ne", "neg", "norm", "permute", "pow",
-    "prod", "reciprocal", "relu", "remainder", "reshape", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh",
-    "softmax", "sqrt", "square", "squeeze", "std", "sub", "sum", "t", "tan", "tanh", "transpose", "trunc",
-    "unsqueeze", "var", "flatten", "numel", "bmm", "mv", "clone", "detach",
+    "abs", "acos", "acosh", "add", "allclose", "amax", "amin", "asin", "asinh", "atan", "atan2", "atanh", "bmm",
+    "ceil", "clamp", "clamp_max", "clamp_min", "clone", "cos", "cosh", "count_nonzero", "detach", "div", "eq",
+    "equal", "erf", "exp", "exp2", "expm1", "flatten", "floor", "fmod", "ge", "gt", "hypot", "isclose",
+    "isfinite", "isinf", "isnan", "le", "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "mean", "mm", "mul", "mv",
+    "ne", "neg", "norm", "numel", "permute", "pow", "prod", "reciprocal", "relu", "remainder", "reshape",
+    "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "softmax", "sqrt", "square", "squeeze", "std", "sub",
+    "sum", "t", "tan", "tanh", "transpose", "trunc", "unsqueeze", "var",
 )
 # fmt: on
 
