@@ -2,6 +2,7 @@
 test, Value parameters, dtypes, gradients left untouched, parameter groups, state_dict round trips and
 bad input."""
 
+import inspect
 import math
 import warnings
 
@@ -117,6 +118,167 @@ def test_adamw_decays_the_parameter_not_the_gradient():
         v = 0.999 * v + 0.001 * g**2
         theta = theta - lr / (1 - 0.9**t) * m / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
     np.testing.assert_allclose(two_steps(nn.optim.AdamW, lr=lr, weight_decay=wd), theta, rtol=1e-14)
+
+
+def test_adamax_two_steps_match_the_infinity_norm_formula():
+    lr, beta1, beta2, eps, wd = 0.1, 0.8, 0.95, 1e-3, 0.01
+    theta = START
+    m = u = np.zeros(2)
+    for t, raw_grad in enumerate((GRAD_1, GRAD_2), start=1):
+        g = raw_grad + wd * theta
+        m = beta1 * m + (1 - beta1) * g
+        u = np.maximum(beta2 * u, np.abs(g) + eps)
+        theta = theta - lr / (1 - beta1**t) * m / u
+    result = two_steps(nn.optim.Adamax, lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=wd)
+    np.testing.assert_allclose(result, theta, rtol=1e-14)
+
+
+@pytest.mark.parametrize("decoupled", [False, True])
+def test_nadam_two_steps_match_the_momentum_schedule_formula(decoupled):
+    lr, beta1, beta2, eps, wd, psi = 0.1, 0.8, 0.95, 1e-8, 0.2, 0.05
+    theta = START
+    m = v = np.zeros(2)
+    product = 1.0
+    for t, raw_grad in enumerate((GRAD_1, GRAD_2), start=1):
+        if decoupled:
+            theta, g = theta * (1 - lr * wd), raw_grad
+        else:
+            g = raw_grad + wd * theta
+        mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * psi))
+        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        product = product * mu_t
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        d = np.sqrt(v / (1 - beta2**t)) + eps
+        theta = theta - lr * (1 - mu_t) / (1 - product) * g / d - lr * mu_next / (1 - product * mu_next) * m / d
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.NAdam(
+        [parameter], lr=lr, betas=(beta1, beta2), weight_decay=wd, momentum_decay=psi, decoupled_weight_decay=decoupled
+    )
+    run(optimizer, parameter, [GRAD_1, GRAD_2])
+    np.testing.assert_allclose(parameter.data, theta, rtol=1e-14)
+    assert optimizer.state[parameter]["mu_product"] == pytest.approx(product, rel=1e-15)
+
+
+def radam_formula(grads, lr, betas, eps=1e-8, wd=0.0, decoupled=False):
+    """RAdam written out: momentum steps while rho_t <= 5, rectified adaptive steps after."""
+    beta1, beta2 = betas
+    theta = START
+    m = v = np.zeros(2)
+    rho_inf = 2 / (1 - beta2) - 1
+    rectified = []
+    for t, raw_grad in enumerate(grads, start=1):
+        if decoupled:
+            theta, g = theta * (1 - lr * wd), raw_grad
+        else:
+            g = raw_grad + wd * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+        rectified.append(rho_t > 5)
+        if rho_t > 5:
+            r = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            theta = theta - lr * m_hat * r * math.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)
+        else:
+            theta = theta - lr * m_hat
+    return theta, rectified
+
+
+RADAM_GRADS = [np.array([0.5 - 0.1 * k, -1.5 + 0.3 * k]) for k in range(9)]
+
+
+@pytest.mark.parametrize(("wd", "decoupled"), [(0.0, False), (0.1, False), (0.1, True)])
+def test_radam_steps_match_the_formula_before_and_after_the_rectification_starts(wd, decoupled):
+    options = {"lr": 0.1, "betas": (0.8, 0.999)}
+    expected, rectified = radam_formula(RADAM_GRADS, wd=wd, decoupled=decoupled, **options)
+    assert rectified == [False] * 5 + [True] * 4  # rho_t > 5 from the sixth step on
+    parameter = nn.Parameter(START)
+    run(
+        nn.optim.RAdam([parameter], weight_decay=wd, decoupled_weight_decay=decoupled, **options),
+        parameter,
+        RADAM_GRADS,
+    )
+    np.testing.assert_allclose(parameter.data, expected, rtol=1e-13)
+
+
+def test_radam_with_a_small_beta2_never_rectifies_and_is_bias_corrected_momentum():
+    expected, rectified = radam_formula(RADAM_GRADS, lr=0.1, betas=(0.8, 0.6))  # rho_inf = 4: rho_t is never > 5
+    assert not any(rectified)
+    parameter = nn.Parameter(START)
+    run(nn.optim.RAdam([parameter], lr=0.1, betas=(0.8, 0.6)), parameter, RADAM_GRADS)
+    np.testing.assert_allclose(parameter.data, expected, rtol=1e-14)
+
+
+def test_adadelta_two_steps_match_the_formula():
+    lr, rho, eps, wd = 0.5, 0.8, 1e-4, 0.05
+    theta = START
+    v = u = np.zeros(2)
+    for raw_grad in (GRAD_1, GRAD_2):
+        g = raw_grad + wd * theta
+        v = rho * v + (1 - rho) * g**2
+        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
+        u = rho * u + (1 - rho) * delta**2
+        theta = theta - lr * delta
+    result = two_steps(nn.optim.Adadelta, lr=lr, rho=rho, eps=eps, weight_decay=wd)
+    np.testing.assert_allclose(result, theta, rtol=1e-14)
+
+
+def test_rprop_steps_follow_the_signs_of_the_gradients():
+    lr, eta_minus, eta_plus, low, high = 0.1, 0.5, 1.2, 0.07, 0.13
+    # first coordinate: the same sign (speed up), then a flip (slow down to the floor 0.07 and skip the step),
+    # then a product with the skipped, zeroed gradient: 0 (size kept); second: a flip at once, then growth
+    # from the floor; third: a zero gradient first (no step), then growth up to the cap 0.13
+    grads = [
+        np.array([1.0, -2.0, 0.0]),
+        np.array([3.0, 0.5, 1.0]),
+        np.array([-1.0, 0.25, 1.0]),
+        np.array([-2.0, 4.0, 1.0]),
+    ]
+    theta, previous = np.array([1.0, -2.0, 0.5]), np.zeros(3)
+    sizes = np.full(3, lr)
+    for g in grads:
+        product = g * previous
+        factor = np.where(product > 0, eta_plus, np.where(product < 0, eta_minus, 1.0))
+        sizes = np.clip(sizes * factor, low, high)
+        g = np.where(product < 0, 0.0, g)
+        theta = theta - np.sign(g) * sizes
+        previous = g
+    parameter = nn.Parameter(np.array([1.0, -2.0, 0.5]))
+    optimizer = nn.optim.Rprop([parameter], lr=lr, etas=(eta_minus, eta_plus), step_sizes=(low, high))
+    run(optimizer, parameter, grads)
+    np.testing.assert_allclose(parameter.data, theta, rtol=1e-15)
+    np.testing.assert_allclose(optimizer.state[parameter]["step_size"], sizes, rtol=1e-15)
+    np.testing.assert_array_equal(optimizer.state[parameter]["prev"], previous)
+    assert optimizer.state[parameter]["step"] == 4
+    np.testing.assert_allclose(sizes, [0.07, 0.07 * 1.2, 0.13])  # the floor, growth and the cap were reached
+
+
+@pytest.mark.parametrize(
+    ("optimizer_class", "options"),
+    [
+        (nn.optim.Adamax, {"lr": 0.1, "weight_decay": 0.1}),
+        (nn.optim.NAdam, {"lr": 0.1, "weight_decay": 0.1}),
+        (nn.optim.NAdam, {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+        (nn.optim.RAdam, {"lr": 0.1, "weight_decay": 0.1}),
+        (nn.optim.Adadelta, {"lr": 1.0, "weight_decay": 0.1, "maximize": True}),
+        (nn.optim.Rprop, {"lr": 0.1}),
+    ],
+    ids=["Adamax", "NAdam", "NAdam-decoupled", "RAdam", "Adadelta", "Rprop"],
+)
+def test_a_scalar_value_parameter_is_updated_as_a_one_element_tensor(optimizer_class, options):
+    scalar, tensor = Value(1.5), nn.Parameter(np.array([1.5]))
+    optimizer = optimizer_class([scalar, tensor], **options)
+    grads = [0.5, -0.25, 2.0, 1.0, 0.75, -0.5, 0.3, 0.3]  # eight steps: RAdam's rectified steps start at the sixth
+    for grad in grads:
+        scalar.grad = grad
+        tensor.grad = np.array([grad])
+        optimizer.step()
+    assert type(scalar.data) is float
+    assert scalar.data != 1.5
+    assert scalar.data == pytest.approx(tensor.data[0], rel=1e-15)
+    state = optimizer.state_dict()["state"]
+    assert set(state[0]) == set(state[1]) and state[0]["step"] == len(grads)
 
 
 # -- the lecture's forms (deck 004) -------------------------------------------------------
@@ -262,10 +424,23 @@ ALL_OPTIMIZERS = [
     (nn.optim.Adam, {"lr": 0.05, "amsgrad": True}),
     (nn.optim.Adam, {"lr": 0.05, "amsgrad": True, "amsgrad_max": "corrected"}),
     (nn.optim.AdamW, {"lr": 0.05}),
+    (nn.optim.Adamax, {"lr": 0.05}),
+    (nn.optim.NAdam, {"lr": 0.05}),
+    (nn.optim.NAdam, {"lr": 0.05, "decoupled_weight_decay": True}),
+    (nn.optim.RAdam, {"lr": 0.05}),
+    (nn.optim.Adadelta, {"lr": 1.0, "eps": 1e-3}),
+    (nn.optim.Rprop, {"lr": 0.01}),
 ]
 IDS = [
     f"{cls.__name__}[{','.join(f'{key}={value}' for key, value in options.items())}]" for cls, options in ALL_OPTIMIZERS
 ]
+
+EVERY_OPTIMIZER = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"]
+
+
+def takes(optimizer_class, name):
+    """Whether ``optimizer_class`` has the argument ``name`` (Rprop has no eps and no weight_decay)."""
+    return name in inspect.signature(optimizer_class).parameters
 
 
 @pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
@@ -326,7 +501,8 @@ def test_float32_parameters_and_state_stay_float32(optimizer_class, options):
 def test_step_never_writes_into_the_gradient_or_caller_array(optimizer_class, options):
     caller_array = START.copy()
     parameter = Tensor(caller_array, requires_grad=True)  # shares memory with caller_array
-    optimizer = optimizer_class([parameter], **{**options, "weight_decay": 0.1, "maximize": True})
+    decay = {"weight_decay": 0.1} if takes(optimizer_class, "weight_decay") else {}  # Rprop has none
+    optimizer = optimizer_class([parameter], **{**options, **decay, "maximize": True})
     shared_grad = GRAD_1.copy()
     for _ in range(3):
         parameter.grad = shared_grad
@@ -421,14 +597,16 @@ def test_bad_parameter_lists_raise_clear_errors(params, error, message):
         nn.optim.SGD(params, lr=0.1)
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", EVERY_OPTIMIZER)
 def test_frozen_parameters_stay_in_the_optimizer_and_do_not_move_as_in_torch(name):
     # fine-tuning: freeze a layer, keep model.parameters() in the optimizer; weight decay and momentum leave it be
     model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 1, rng=1))
     model[0].requires_grad_(False)
     frozen_before = [p.data.copy() for p in model[0].parameters()]
     trained_before = [p.data.copy() for p in model[2].parameters()]
-    options = {"lr": 0.1, "weight_decay": 0.01} | ({"momentum": 0.9} if name in ("SGD", "RMSprop") else {})
+    options = {"lr": 0.1} | ({"momentum": 0.9} if name in ("SGD", "RMSprop") else {})
+    if takes(getattr(nn.optim, name), "weight_decay"):
+        options["weight_decay"] = 0.01
     optimizer = getattr(nn.optim, name)(model.parameters(), **options)
     for _ in range(3):
         optimizer.zero_grad()
@@ -472,6 +650,35 @@ def test_a_parameter_in_two_groups_is_rejected():
         (nn.optim.Adam, {"amsgrad_max": "lecture"}, "Adam: amsgrad_max must be 'raw' or 'corrected', got 'lecture'"),
         (nn.optim.AdamW, {"amsgrad_max": None}, "AdamW: amsgrad_max must be 'raw' or 'corrected', got None"),
         (nn.optim.Adagrad, {"eps_inside_sqrt": 1}, "Adagrad: eps_inside_sqrt must be True or False, got 1"),
+        (nn.optim.Adamax, {"lr": -0.1}, "Adamax: lr must be >= 0, got -0.1"),
+        (nn.optim.Adamax, {"eps": -1e-8}, "Adamax: eps must be >= 0, got -1e-08"),
+        (nn.optim.Adamax, {"betas": (1.0, 0.999)}, r"Adamax: betas\[0\] must be in \[0, 1\), got 1.0"),
+        (nn.optim.Adamax, {"weight_decay": -0.1}, "Adamax: weight_decay must be >= 0, got -0.1"),
+        (nn.optim.NAdam, {"momentum_decay": -0.004}, "NAdam: momentum_decay must be >= 0, got -0.004"),
+        (nn.optim.NAdam, {"betas": (0.9, 1.0)}, r"NAdam: betas\[1\] must be in \[0, 1\), got 1.0"),
+        (nn.optim.NAdam, {"decoupled_weight_decay": "yes"}, "NAdam: decoupled_weight_decay must be True or False"),
+        (nn.optim.NAdam, {"lr": float("inf")}, "NAdam: lr must be finite, got inf"),
+        (nn.optim.RAdam, {"betas": 0.9}, r"RAdam: betas must be a pair \(beta1, beta2\), got 0.9"),
+        (nn.optim.RAdam, {"betas": (-0.1, 0.999)}, r"RAdam: betas\[0\] must be in \[0, 1\), got -0.1"),
+        (nn.optim.RAdam, {"weight_decay": -1.0}, "RAdam: weight_decay must be >= 0, got -1.0"),
+        (nn.optim.RAdam, {"decoupled_weight_decay": 1}, "RAdam: decoupled_weight_decay must be True or False, got 1"),
+        (nn.optim.Adadelta, {"rho": 1.5}, r"Adadelta: rho must be in \[0, 1\], got 1.5"),
+        (nn.optim.Adadelta, {"rho": -0.1}, r"Adadelta: rho must be in \[0, 1\], got -0.1"),
+        (nn.optim.Adadelta, {"eps": -1e-6}, "Adadelta: eps must be >= 0, got -1e-06"),
+        (nn.optim.Adadelta, {"lr": -1.0}, "Adadelta: lr must be >= 0, got -1.0"),
+        (nn.optim.Rprop, {"lr": -0.01}, "Rprop: lr must be >= 0, got -0.01"),
+        (nn.optim.Rprop, {"etas": (1.0, 1.2)}, r"Rprop: etas\[0\] \(etaminus\) must be in \(0, 1\), got 1.0"),
+        (nn.optim.Rprop, {"etas": (0.0, 1.2)}, r"Rprop: etas\[0\] \(etaminus\) must be in \(0, 1\), got 0.0"),
+        (nn.optim.Rprop, {"etas": (0.5, 1.0)}, r"Rprop: etas\[1\] \(etaplus\) must be > 1, got 1.0"),
+        (nn.optim.Rprop, {"etas": 0.5}, r"Rprop: etas must be a pair \(etaminus, etaplus\), got 0.5"),
+        (nn.optim.Rprop, {"step_sizes": (-1e-6, 50)}, r"Rprop: step_sizes\[0\] \(step_size_min\) must be >= 0"),
+        (
+            nn.optim.Rprop,
+            {"step_sizes": (0.1, 0.01)},
+            r"Rprop: step_sizes\[1\] \(step_size_max\) must be >= 0.1, got 0.01",
+        ),
+        (nn.optim.Rprop, {"step_sizes": (1e-6,)}, r"Rprop: step_sizes must be a pair \(step_size_min, step_size_max\)"),
+        (nn.optim.Rprop, {"maximize": None}, "Rprop: maximize must be True or False, got None"),
     ],
 )
 def test_bad_hyperparameters_raise_clear_errors(optimizer_class, options, message):
@@ -570,7 +777,7 @@ def test_loaded_state_is_copied_and_cast_to_the_parameter_dtype():
 @pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
 def test_extreme_but_legal_inputs_give_finite_updates_without_warnings(optimizer_class, options):
     parameter = nn.Parameter(np.array([1e300, -1e-300, 0.0, 1.0]))
-    if optimizer_class is not nn.optim.SGD:
+    if takes(optimizer_class, "eps"):
         options = {**options, "eps": 0.0}  # zero gradients then meet a zero denominator
     optimizer = optimizer_class([parameter], **options)
     for grad in ([1e-300, 0.0, 1e150, -1e150], [0.0, 0.0, 0.0, 0.0], [1e150, 1e-300, -1e150, 0.0]):
@@ -594,7 +801,7 @@ def test_sgd_updates_a_large_parameter_in_blocks_without_changing_the_result(par
     np.testing.assert_array_equal(step, kept)  # the gradient is only read
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", EVERY_OPTIMIZER)
 @pytest.mark.parametrize("edge", [np.inf, np.nan, 3e38])
 def test_steps_on_infinite_or_overflowing_gradients_give_ieee_values_without_warnings(name, edge):
     parameter, scalar = nn.Parameter(np.ones(3, dtype=np.float32)), Value(1.0)
@@ -607,7 +814,9 @@ def test_steps_on_infinite_or_overflowing_gradients_give_ieee_values_without_war
             optimizer.step()
     if name == "SGD" and edge == np.inf:
         assert np.all(parameter.data == -np.inf) and scalar.data == -np.inf  # 1 - 0.1 * inf
-    if np.isnan(edge):
+    if np.isnan(edge) and name == "Rprop":  # torch's sign(nan) is 0: Rprop takes no step there
+        assert np.all(parameter.data == 1.0) and scalar.data == 1.0
+    elif np.isnan(edge):
         assert np.all(np.isnan(parameter.data)) and math.isnan(scalar.data)
 
 
@@ -618,6 +827,9 @@ ADAPTIVE = [
     (nn.optim.RMSprop, {"centered": True, "momentum": 0.5}),
     (nn.optim.Adagrad, {}),
     (nn.optim.Adagrad, {"eps_inside_sqrt": True}),
+    (nn.optim.Adamax, {}),
+    (nn.optim.NAdam, {}),
+    (nn.optim.RAdam, {}),
 ]
 
 
@@ -651,8 +863,13 @@ def test_adaptive_steps_in_float16_where_eps_underflows_stay_finite(optimizer_cl
         (nn.optim.Adam, {"amsgrad": True}, ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
         (nn.optim.RMSprop, {"centered": True, "momentum": 0.5}, ["square_avg", "grad_avg", "momentum_buffer"]),
         (nn.optim.Adagrad, {}, ["sum"]),
+        (nn.optim.Adamax, {}, ["exp_avg", "exp_inf"]),
+        (nn.optim.NAdam, {}, ["exp_avg", "exp_avg_sq"]),
+        (nn.optim.RAdam, {}, ["exp_avg", "exp_avg_sq"]),
+        (nn.optim.Adadelta, {}, ["square_avg", "acc_delta"]),
+        (nn.optim.Rprop, {}, ["prev", "step_size"]),
     ],
-    ids=["SGD", "Adam", "RMSprop", "Adagrad"],
+    ids=["SGD", "Adam", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"],
 )
 def test_steps_update_the_state_and_the_parameter_in_place_and_leave_the_gradient_alone(optimizer_class, options, keys):
     parameter = nn.Parameter(np.array([1.0, -2.0, 3.0], dtype=np.float32))
@@ -668,3 +885,101 @@ def test_steps_update_the_state_and_the_parameter_in_place_and_leave_the_gradien
     assert parameter.data is data and all(state[key] is arrays[key] for key in keys)
     np.testing.assert_array_equal(parameter.grad, grad)
     assert any(not np.array_equal(saved["state"][0][key], state[key]) for key in keys)  # the saved copy stayed
+
+
+def test_radam_rectified_steps_with_no_eps_leave_entries_without_gradient_unchanged():
+    parameter = nn.Parameter(np.array([1.0, -2.0, 3.0]))
+    optimizer = nn.optim.RAdam([parameter], lr=0.1, eps=0.0)
+    for k in range(8):  # the sixth step on are rectified: sqrt(v) is 0 for the entries without gradient
+        parameter.grad = np.array([0.0, 0.5 - 0.1 * k, 0.0])
+        optimizer.step()
+    assert parameter.data[0] == 1.0 and parameter.data[2] == 3.0 and np.isfinite(parameter.data[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float16])
+def test_adadelta_with_no_eps_stays_finite_and_does_not_move(dtype):
+    # sqrt(acc_delta + eps) starts at 0, so with eps = 0 (or one underflowing in float16) every step is 0
+    parameter = nn.Parameter(np.array([1.0, -2.0, 3.0], dtype=dtype))
+    optimizer = nn.optim.Adadelta([parameter], eps=0.0 if dtype == np.float64 else 1e-8)
+    for grad in ([0.0, 0.5, 1e-4], [0.0, -0.25, 0.0]):
+        parameter.grad = np.array(grad, dtype=dtype)
+        optimizer.step()
+    np.testing.assert_array_equal(parameter.data, np.array([1.0, -2.0, 3.0], dtype=dtype))
+
+
+def nadam_after_two_steps():
+    parameter = nn.Parameter(START)
+    optimizer = nn.optim.NAdam([parameter], lr=0.1)
+    run(optimizer, parameter, [GRAD_1, GRAD_2])
+    return optimizer
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda entry: entry.pop("mu_product"), r"state 0: missing keys \['mu_product'\]"),
+        (lambda entry: entry.update(mu_product=1.5), r"state 0: 'mu_product' must be in \[0, 1\], got 1.5"),
+        (lambda entry: entry.update(mu_product="x"), "state 0: 'mu_product' must be a real number"),
+        (lambda entry: entry.update(mu_product=np.zeros(2)), "'mu_product' must be a real number"),
+        (lambda entry: [entry.pop(key) for key in ("step", "exp_avg", "exp_avg_sq")], "state 0: missing keys"),
+        (lambda entry: entry.update(exp_avg=np.zeros(3)), r"'exp_avg' has shape \(3,\)"),
+    ],
+    ids=["missing", "above-1", "string", "array", "only-mu_product", "mis-shaped-moment"],
+)
+def test_nadam_bad_mu_product_in_a_state_dict_is_refused(change, message):
+    optimizer = nadam_after_two_steps()
+    saved = optimizer.state_dict()
+    change(saved["state"][0])
+    before = optimizer.state_dict()
+    with pytest.raises(ValueError, match=message):
+        optimizer.load_state_dict(saved)
+    assert optimizer.state_dict()["state"][0]["mu_product"] == before["state"][0]["mu_product"]
+
+
+def test_nadam_mu_product_loads_from_a_numpy_scalar_as_a_float():
+    saved = nadam_after_two_steps().state_dict()
+    expected = saved["state"][0]["mu_product"]
+    assert type(expected) is float
+    saved["state"][0]["mu_product"] = np.array(expected)
+    optimizer = nn.optim.NAdam([nn.Parameter(START)])
+    optimizer.load_state_dict(saved)
+    assert type(optimizer.state_dict()["state"][0]["mu_product"]) is float
+    assert optimizer.state_dict()["state"][0]["mu_product"] == expected
+
+
+@pytest.mark.parametrize(
+    ("optimizer_class", "options"),
+    [
+        (nn.optim.Adamax, {"lr": 0.05}),
+        (nn.optim.NAdam, {"lr": 0.05, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+        (nn.optim.RAdam, {"lr": 0.05}),
+        (nn.optim.Adadelta, {"lr": 1.0}),
+        (nn.optim.Rprop, {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.2)}),
+    ],
+    ids=["Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"],
+)
+def test_a_checkpoint_file_carries_the_optimizer_state_and_training_continues_identically(
+    tmp_path, optimizer_class, options
+):
+    from nn import serialization
+
+    def train(model, optimizer, steps):
+        inputs = np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+        for _ in range(steps):
+            optimizer.zero_grad()
+            (model(inputs) ** 2).sum().backward()
+            optimizer.step()
+
+    uninterrupted = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    train(uninterrupted, optimizer_class(uninterrupted.parameters(), **options), 10)
+    saved = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    saved_optimizer = optimizer_class(saved.parameters(), **options)
+    train(saved, saved_optimizer, 4)
+    path = serialization.save(saved, tmp_path / "checkpoint.npz", optimizer=saved_optimizer)
+    resumed = nn.Linear(3, 2, dtype=np.float64, rng=5)
+    resumed_optimizer = optimizer_class(resumed.parameters(), lr=123.0)
+    serialization.load_into(resumed, path, optimizer=resumed_optimizer)
+    assert resumed_optimizer.param_groups[0] | {"params": None} == saved_optimizer.param_groups[0] | {"params": None}
+    train(resumed, resumed_optimizer, 6)
+    for ours, reference in zip(resumed.parameters(), uninterrupted.parameters()):
+        np.testing.assert_array_equal(ours.data, reference.data)

@@ -127,8 +127,13 @@ def test_twenty_steps_match_torch(our_class, torch_class, options):
         (nn.optim.RMSprop, torch.optim.RMSprop, {"lr": 0.01, "momentum": 0.5, "centered": True}),
         (nn.optim.Adam, torch.optim.Adam, {"lr": 0.05, "amsgrad": True}),
         (nn.optim.AdamW, torch.optim.AdamW, {"lr": 0.05}),
+        (nn.optim.Adamax, torch.optim.Adamax, {"lr": 0.05, "weight_decay": 0.1}),
+        (nn.optim.NAdam, torch.optim.NAdam, {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+        (nn.optim.RAdam, torch.optim.RAdam, {"lr": 0.05, "weight_decay": 0.1}),
+        (nn.optim.Adadelta, torch.optim.Adadelta, {"lr": 0.5, "weight_decay": 0.1}),
+        (nn.optim.Rprop, torch.optim.Rprop, {"lr": 0.05, "step_sizes": (1e-3, 0.1)}),
     ],
-    ids=["SGD", "Adagrad", "RMSprop", "Adam", "AdamW"],
+    ids=["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"],
 )
 def test_param_groups_with_their_own_lr_match_torch(our_class, torch_class, options):
     ours, theirs, _, _ = run_both(our_class, torch_class, options, groups=True)
@@ -143,8 +148,13 @@ def test_param_groups_with_their_own_lr_match_torch(our_class, torch_class, opti
         (nn.optim.Adagrad, torch.optim.Adagrad, {"lr": 0.1}),
         (nn.optim.RMSprop, torch.optim.RMSprop, {"lr": 0.01, "momentum": 0.5, "centered": True}),
         (nn.optim.Adam, torch.optim.Adam, {"lr": 0.05, "amsgrad": True}),
+        (nn.optim.Adamax, torch.optim.Adamax, {"lr": 0.05, "weight_decay": 0.1}),
+        (nn.optim.NAdam, torch.optim.NAdam, {"lr": 0.05, "weight_decay": 0.1}),
+        (nn.optim.RAdam, torch.optim.RAdam, {"lr": 0.05, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+        (nn.optim.Adadelta, torch.optim.Adadelta, {"lr": 0.5, "rho": 0.8}),
+        (nn.optim.Rprop, torch.optim.Rprop, {"lr": 0.05, "etas": (0.3, 1.5)}),
     ],
-    ids=["SGD", "Adagrad", "RMSprop", "Adam"],
+    ids=["SGD", "Adagrad", "RMSprop", "Adam", "Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"],
 )
 def test_state_has_torch_names_and_values(our_class, torch_class, options):
     _, _, our_optimizer, torch_optimizer = run_both(our_class, torch_class, options, steps=5)
@@ -153,7 +163,10 @@ def test_state_has_torch_names_and_values(our_class, torch_class, options):
     for index, torch_entry in theirs["state"].items():
         assert set(ours["state"][index]) == set(torch_entry)
         for key, value in torch_entry.items():
-            np.testing.assert_allclose(ours["state"][index][key], np.asarray(value), rtol=0, atol=1e-9)
+            # NAdam's mu_product: torch keeps it in its default dtype, float32 (ours is a float64 float)
+            rtol = 1e-6 if key == "mu_product" else 0
+            np.testing.assert_allclose(ours["state"][index][key], np.asarray(value), rtol=rtol, atol=1e-9)
+    assert all(type(entry["step"]) is int for entry in ours["state"].values() if "step" in entry)
     assert [group["params"] for group in ours["param_groups"]] == [group["params"] for group in theirs["param_groups"]]
 
 
@@ -196,6 +209,222 @@ def test_parameter_without_gradient_is_skipped_like_torch():
     np.testing.assert_allclose(ours[0].data, theirs[0].detach().numpy(), rtol=0, atol=1e-6)
     np.testing.assert_array_equal(ours[1].data, theirs[1].detach().numpy())
     np.testing.assert_array_equal(ours[1].data, START_BIAS)
+
+
+# -- Adamax, NAdam, RAdam, Adadelta, Rprop: torch's grids, to rounding ----------------------------------
+def assert_twenty_steps_match(our_class, torch_class, options, atol=1e-12):
+    """20 steps of both agree to rounding (a relative 1e-10: maximize runs grow the parameters)."""
+    ours, theirs, _, _ = run_both(our_class, torch_class, options)
+    for our_param, torch_param, start in zip(ours, theirs, [START_WEIGHT, START_BIAS]):
+        assert np.max(np.abs(torch_param - start)) > 1e-3  # the run really moved the parameters
+        np.testing.assert_allclose(our_param, torch_param, rtol=1e-10, atol=atol)
+
+
+ADAMAX_GRID = grid(
+    lr=[0.05],
+    betas=[(0.9, 0.999), (0.5, 0.9)],
+    eps=[1e-8, 0.1],
+    weight_decay=[0.0, 0.1],
+    maximize=[False, True],
+)
+NADAM_GRID = grid(
+    lr=[0.05],
+    betas=[(0.9, 0.999), (0.5, 0.9)],
+    weight_decay=[0.0, 0.1],
+    momentum_decay=[4e-3, 0.5],
+    decoupled_weight_decay=[False, True],
+    maximize=[False, True],
+)
+RADAM_GRID = grid(  # beta2 = 0.999 and 0.9: rectified from the sixth step; 0.6 (rho_inf = 4): never
+    lr=[0.05],
+    betas=[(0.9, 0.999), (0.5, 0.9), (0.9, 0.6)],
+    weight_decay=[0.0, 0.1],
+    decoupled_weight_decay=[False, True],
+    maximize=[False, True],
+)
+ADADELTA_GRID = grid(
+    lr=[1.0, 0.3],
+    rho=[0.9, 0.5],
+    eps=[1e-6, 1e-3],
+    weight_decay=[0.0, 0.1],
+    maximize=[False, True],
+)
+RPROP_GRID = grid(  # step_sizes (0.02, 0.1): lr 0.01 is raised to the floor at once, lr 0.2 cut to the cap
+    lr=[0.01, 0.2],
+    etas=[(0.5, 1.2), (0.3, 1.5)],
+    step_sizes=[(1e-6, 50), (0.02, 0.1)],
+    maximize=[False, True],
+)
+
+
+@pytest.mark.parametrize("options", ADAMAX_GRID, ids=option_id)
+def test_adamax_matches_torch(options):
+    assert_twenty_steps_match(nn.optim.Adamax, torch.optim.Adamax, options)
+
+
+@pytest.mark.parametrize("options", NADAM_GRID, ids=option_id)
+def test_nadam_matches_torch(options):
+    # torch keeps mu_product in its default dtype (float32 here), ours in float64: they differ by ~1e-9
+    assert_twenty_steps_match(nn.optim.NAdam, torch.optim.NAdam, options, atol=1e-8)
+
+
+@pytest.fixture
+def torch_default_float64():
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+@pytest.mark.parametrize("options", NADAM_GRID[::5], ids=option_id)
+def test_nadam_matches_torch_to_rounding_when_torch_keeps_mu_product_in_float64(options, torch_default_float64):
+    assert_twenty_steps_match(nn.optim.NAdam, torch.optim.NAdam, options)
+    _, _, ours, theirs = run_both(nn.optim.NAdam, torch.optim.NAdam, options, steps=5)
+    assert ours.state_dict()["state"][0]["mu_product"] == pytest.approx(
+        theirs.state_dict()["state"][0]["mu_product"].item(), rel=1e-14
+    )
+
+
+@pytest.mark.parametrize("options", RADAM_GRID, ids=option_id)
+def test_radam_matches_torch(options):
+    assert_twenty_steps_match(nn.optim.RAdam, torch.optim.RAdam, options)
+
+
+@pytest.mark.parametrize("options", ADADELTA_GRID, ids=option_id)
+def test_adadelta_matches_torch(options):
+    assert_twenty_steps_match(nn.optim.Adadelta, torch.optim.Adadelta, options)
+
+
+@pytest.mark.parametrize("options", RPROP_GRID, ids=option_id)
+def test_rprop_matches_torch(options):
+    assert_twenty_steps_match(nn.optim.Rprop, torch.optim.Rprop, options)
+
+
+NEW_OPTIMIZERS = [
+    (nn.optim.Adamax, torch.optim.Adamax, {"lr": 0.05, "weight_decay": 0.1, "maximize": True}),
+    (nn.optim.NAdam, torch.optim.NAdam, {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    (nn.optim.RAdam, torch.optim.RAdam, {"lr": 0.05, "weight_decay": 0.1}),
+    (nn.optim.Adadelta, torch.optim.Adadelta, {"lr": 0.5, "weight_decay": 0.1}),
+    (nn.optim.Rprop, torch.optim.Rprop, {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)}),
+]
+NEW_IDS = [ours.__name__ for ours, _, _ in NEW_OPTIMIZERS]
+#: torch's implementation switches, saved in its param groups; ours take them as arguments only
+SWITCH_KEYS = ("foreach", "fused", "capturable", "differentiable")
+
+
+def start_both():
+    ours = [nn.Parameter(START_WEIGHT), nn.Parameter(START_BIAS)]
+    theirs = [torch.tensor(START_WEIGHT, requires_grad=True), torch.tensor(START_BIAS, requires_grad=True)]
+    return ours, theirs
+
+
+def step_ours(optimizer, params, steps):
+    for _ in range(steps):
+        optimizer.zero_grad()
+        our_loss(*params).backward()
+        optimizer.step()
+
+
+def step_torch(optimizer, params, steps):
+    for _ in range(steps):
+        optimizer.zero_grad()
+        torch_loss(*params).backward()
+        optimizer.step()
+
+
+def torch_state_to_ours(state_dict):
+    """torch's state dict with numpy arrays and Python numbers (step an int), without its switches."""
+    state = {
+        index: {
+            key: int(value.item()) if key == "step" else value.item() if value.ndim == 0 else value.numpy().copy()
+            for key, value in entry.items()
+        }
+        for index, entry in state_dict["state"].items()
+    }
+    groups = [
+        {key: value for key, value in group.items() if key not in SWITCH_KEYS} for group in state_dict["param_groups"]
+    ]
+    return {"state": state, "param_groups": groups}
+
+
+def our_state_to_torch(state_dict):
+    """Our state dict with torch tensors, as torch's load_state_dict wants them."""
+    state = {
+        index: {key: torch.tensor(float(value) if key == "step" else value) for key, value in entry.items()}
+        for index, entry in state_dict["state"].items()
+    }
+    return {"state": state, "param_groups": state_dict["param_groups"]}
+
+
+@pytest.mark.parametrize(("our_class", "torch_class", "options"), NEW_OPTIMIZERS, ids=NEW_IDS)
+def test_saved_state_loads_into_a_fresh_optimizer_and_continues_identically(our_class, torch_class, options):
+    ours, theirs = start_both()
+    our_optimizer, torch_optimizer = our_class(ours, **options), torch_class(theirs, **options)
+    step_ours(our_optimizer, ours, 5)
+    step_torch(torch_optimizer, theirs, 5)
+    saved = our_optimizer.state_dict()
+    resumed = [nn.Parameter(p.data.copy()) for p in ours]
+    resumed_optimizer = our_class(resumed, lr=123.0)  # the hyper-parameters come from the state dict
+    resumed_optimizer.load_state_dict(saved)
+    assert resumed_optimizer.param_groups[0]["lr"] == options["lr"]
+    step_ours(our_optimizer, ours, 15)
+    step_ours(resumed_optimizer, resumed, 15)
+    step_torch(torch_optimizer, theirs, 15)
+    for uninterrupted, continued, reference in zip(ours, resumed, theirs):
+        np.testing.assert_array_equal(continued.data, uninterrupted.data)
+        np.testing.assert_allclose(continued.data, reference.detach().numpy(), rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize(("our_class", "torch_class", "options"), NEW_OPTIMIZERS, ids=NEW_IDS)
+def test_state_dicts_cross_between_torch_and_ours_and_both_continue_alike(our_class, torch_class, options):
+    ours, theirs = start_both()
+    our_optimizer, torch_optimizer = our_class(ours, **options), torch_class(theirs, **options)
+    step_ours(our_optimizer, ours, 5)
+    step_torch(torch_optimizer, theirs, 5)
+    # ours continue from torch's state, and a fresh torch optimizer from ours
+    from_torch = [nn.Parameter(p.detach().numpy().copy()) for p in theirs]
+    from_torch_optimizer = our_class(from_torch, lr=123.0)
+    from_torch_optimizer.load_state_dict(torch_state_to_ours(torch_optimizer.state_dict()))
+    from_ours = [torch.tensor(p.data.copy(), requires_grad=True) for p in ours]
+    from_ours_optimizer = torch_class(from_ours, lr=123.0)
+    from_ours_optimizer.load_state_dict(our_state_to_torch(our_optimizer.state_dict()))
+    step_ours(from_torch_optimizer, from_torch, 15)
+    step_torch(torch_optimizer, theirs, 15)
+    step_torch(from_ours_optimizer, from_ours, 15)
+    step_ours(our_optimizer, ours, 15)
+    for ours_from_torch, reference, torch_from_ours, our_param in zip(from_torch, theirs, from_ours, ours):
+        np.testing.assert_allclose(ours_from_torch.data, reference.detach().numpy(), rtol=0, atol=1e-8)
+        np.testing.assert_allclose(torch_from_ours.detach().numpy(), our_param.data, rtol=0, atol=1e-8)
+
+
+def edge_gradients():
+    """Ten gradients of 5 entries: zeros, an inf, a nan, an underflowing square, a sign change."""
+    rng = np.random.default_rng(0)
+    grads = [rng.normal(size=5) for _ in range(10)]
+    grads[3][0] = grads[4][0] = 0.0
+    grads[5][1] = np.inf
+    grads[6][2] = np.nan
+    grads[7][3] = 1e-30
+    return grads
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"])
+def test_zero_infinite_and_nan_gradients_give_torchs_values(name, dtype):
+    start = np.linspace(-1.0, 1.0, 5).astype(dtype)
+    ours, theirs = nn.Parameter(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    our_optimizer = getattr(nn.optim, name)([ours], lr=0.1)
+    torch_optimizer = getattr(torch.optim, name)([theirs], lr=0.1)
+    for grad in edge_gradients():
+        ours.grad, theirs.grad = grad.astype(dtype), torch.tensor(grad.astype(dtype))
+        our_optimizer.step()
+        torch_optimizer.step()
+        reference = theirs.detach().numpy()
+        np.testing.assert_array_equal(np.isnan(ours.data), np.isnan(reference))
+        np.testing.assert_array_equal(np.isinf(ours.data), np.isinf(reference))
+        finite = np.isfinite(reference)
+        tolerance = 1e-6 if dtype == np.float32 or name == "NAdam" else 1e-13
+        np.testing.assert_allclose(ours.data[finite], reference[finite], rtol=tolerance, atol=tolerance)
 
 
 SCHEDULES = [

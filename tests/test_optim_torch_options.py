@@ -1,6 +1,6 @@
-"""torch's implementation switches of SGD, Adam, AdamW, Adagrad and RMSprop (foreach, fused, capturable,
-differentiable) are accepted without changing the update, Adam's decoupled_weight_decay is AdamW's update,
-and every torch argument of these optimizers exists here with torch's default."""
+"""torch's implementation switches of every optimizer (foreach, fused, capturable, differentiable) are
+accepted without changing the update, Adam's decoupled_weight_decay is AdamW's update, and every torch
+argument of these optimizers exists here with torch's default."""
 
 from __future__ import annotations
 
@@ -12,14 +12,21 @@ import pytest
 import nn
 from autograd import Tensor
 
-OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"]
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adamax", "NAdam", "RAdam", "Adadelta", "Rprop"]
 SWITCHES = {
     "SGD": {"foreach": True, "fused": False},
     "Adam": {"foreach": True, "fused": False, "capturable": True},
     "AdamW": {"foreach": False, "fused": True, "capturable": False},
     "Adagrad": {"foreach": True, "fused": False},
     "RMSprop": {"foreach": True, "capturable": True},
+    "Adamax": {"foreach": True, "capturable": True},
+    "NAdam": {"foreach": True, "capturable": True},
+    "RAdam": {"foreach": False, "capturable": True},
+    "Adadelta": {"foreach": True, "capturable": True},
+    "Rprop": {"foreach": True, "capturable": True},
 }
+#: NAdam's mu_product is float32 in torch (its default dtype) and float64 here: agreement to ~1e-9
+TOLERANCE = {"NAdam": {"rtol": 1e-8, "atol": 1e-9}}
 
 
 def _trajectory(library, name, steps=12, **options):
@@ -52,7 +59,7 @@ def test_implementation_switches_are_accepted_and_change_nothing(name):
     plain = _trajectory("ours", name)
     np.testing.assert_array_equal(_trajectory("ours", name, **switches), plain)
     reference = _trajectory("torch", name, **{k: v for k, v in switches.items() if k != "capturable"})
-    np.testing.assert_allclose(plain, reference, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(plain, reference, **TOLERANCE.get(name, {"rtol": 1e-12, "atol": 1e-14}))
 
 
 def test_adam_with_decoupled_weight_decay_is_torchs_and_adamws_update():
@@ -85,6 +92,11 @@ def test_every_torch_argument_exists_with_torchs_default(name):
         (lambda p: nn.optim.Adagrad(p, fused=1), TypeError, "Adagrad: fused must be None, True or False"),
         (lambda p: nn.optim.AdamW(p, capturable=None), TypeError, "AdamW: capturable must be True or False"),
         (lambda p: nn.optim.Adam(p, decoupled_weight_decay=1), TypeError, "Adam: decoupled_weight_decay must be"),
+        (lambda p: nn.optim.NAdam(p, differentiable=True), ValueError, "NAdam: differentiable=True .* not supported"),
+        (lambda p: nn.optim.Adamax(p, foreach="no"), TypeError, "Adamax: foreach must be None, True or False"),
+        (lambda p: nn.optim.RAdam(p, capturable=None), TypeError, "RAdam: capturable must be True or False"),
+        (lambda p: nn.optim.Adadelta(p, differentiable=1), TypeError, "Adadelta: differentiable must be True or False"),
+        (lambda p: nn.optim.Rprop(p, foreach=1), TypeError, "Rprop: foreach must be None, True or False"),
     ],
 )
 def test_bad_switches_are_errors_naming_the_optimizer(call, error, message):

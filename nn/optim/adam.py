@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_choice, check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, blend_into, divide_into, square_blend_into
+from .optimizer import Optimizer, ParamsLike, blend_into, check_betas, divide_into, square_blend_into
 from .torch_options import check_implementation_options
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
@@ -88,11 +88,7 @@ class Adam(Optimizer):
         owner = type(self).__name__
         for name in ("lr", "eps", "weight_decay"):
             check_real(owner, name, group[name], 0)
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
-        for index, beta in enumerate(betas):
-            check_real(owner, f"betas[{index}]", beta, 0, 1, high_open=True)
+        check_betas(owner, group["betas"])
         for name in ("amsgrad", "maximize"):
             check_flag(owner, name, group[name])
         check_choice(owner, "amsgrad_max", group["amsgrad_max"], AMSGRAD_MAX)

@@ -26,9 +26,17 @@ import numpy as np
 from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
 from autograd.quiet import quiet
 
-from ..checks import check_integer
+from ..checks import check_integer, check_real
 
-__all__ = ["Optimizer", "UPDATE_BLOCK", "blend_into", "divide_into", "square_blend_into", "subtract_scaled"]
+__all__ = [
+    "Optimizer",
+    "UPDATE_BLOCK",
+    "blend_into",
+    "check_betas",
+    "divide_into",
+    "square_blend_into",
+    "subtract_scaled",
+]
 
 ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
 
@@ -98,6 +106,14 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
         block = slice(start, start + UPDATE_BLOCK)
         flat_param[block] -= scale * flat_step[block]
     return param
+
+
+def check_betas(owner: str, betas: Any) -> None:
+    """Raise unless ``betas`` is a pair (beta1, beta2) of reals in [0, 1), as Adam-style optimizers need."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+    for index, beta in enumerate(betas):
+        check_real(owner, f"betas[{index}]", beta, 0, 1, high_open=True)
 
 
 def divide_into(numerator: np.ndarray, root: np.ndarray, eps: float) -> np.ndarray:
