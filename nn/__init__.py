@@ -41,6 +41,7 @@ from .activations import (
 )
 from .adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .architecture import register_module
+from .attention import MultiheadAttention
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
@@ -103,6 +104,7 @@ from .serialization import SerializationError, load, save
 from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
 from .similarity import CosineSimilarity, PairwiseDistance
 from .training import History, accuracy, evaluate, fit, predict
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
@@ -193,6 +195,7 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "MSELoss",
+    "MultiheadAttention",
     "MultiLabelMarginLoss",
     "MultiLabelSoftMarginLoss",
     "MultiMarginLoss",
@@ -243,6 +246,8 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "TripletMarginLoss",
     "Unflatten",
     "Upsample",

@@ -31,6 +31,7 @@ from .activations import (
     tanh,
 )
 from .adaptive_pooling import adaptive_max_pool1d, adaptive_max_pool2d
+from .attention import scaled_dot_product_attention
 from .bilinear import bilinear
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .conv_transpose import conv_transpose1d, conv_transpose2d
@@ -144,6 +145,7 @@ __all__: list[str] = [
     "relu",
     "relu6",
     "rms_norm",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",

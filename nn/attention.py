@@ -1,0 +1,268 @@
+"""Multi-head attention, torch's ``nn.MultiheadAttention``: its arguments, parameter names and shapes,
+initialisation, masks and output shapes, built from the engine's ops (``linear``, ``@``, ``softmax``,
+reshapes), so every gradient is backpropagation through them.
+
+With E = embed_dim, H = num_heads and d = E / H, queries x_q (L, E), keys x_k (S, kdim), values x_v (S, vdim):
+
+    Q = x_q W_q^T + b_q,  K = x_k W_k^T + b_k,  V = x_v W_v^T + b_v      (W_q, W_k, W_v: rows of in_proj_weight)
+    head_h = softmax(Q_h K_h^T / sqrt(d) + B) V_h                          (Q_h: columns h*d .. (h+1)*d of Q)
+    output = concat(head_1, ..., head_H) W_o^T + b_o                      (W_o, b_o: out_proj)
+
+B is the additive mask: ``attn_mask`` and ``key_padding_mask`` (boolean: True = masked out, i.e. -inf; float:
+added). ``add_bias_kv`` appends the learned rows ``bias_k``/``bias_v`` to K and V, ``add_zero_attn`` a row of
+zeros to the per-head K and V; both give one more key that every query may attend to.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, concatenate, linear
+
+from . import init as nn_init
+from .checks import check_flag, check_float_dtype, check_positive_int, check_probability, make_generator
+from .functional.attention import (
+    add_masks,
+    additive_mask,
+    append_zero_column,
+    attention_weights,
+    scaled_dot_product_attention,
+)
+from .functional.dropout import dropout as dropout_function
+from .layers import Linear
+from .module import Module, as_layer_input, check_input_dtype
+from .parameter import Parameter
+
+__all__ = ["MultiheadAttention"]
+
+_NAME = "MultiheadAttention"
+
+
+class MultiheadAttention(Module):
+    """Multi-head scaled dot-product attention (see the module docstring), torch's ``nn.MultiheadAttention``.
+
+    Parameters, by torch's names: ``in_proj_weight`` (3E, E) holding W_q, W_k, W_v one above the other, or,
+    when ``kdim``/``vdim`` differ from E, ``q_proj_weight`` (E, E), ``k_proj_weight`` (E, kdim) and
+    ``v_proj_weight`` (E, vdim) (``in_proj_weight`` is then None); ``in_proj_bias`` (3E,) unless
+    ``bias=False``; ``out_proj``, a :class:`Linear` (E -> E); ``bias_k``, ``bias_v`` (1, 1, E) with
+    ``add_bias_kv``. Initialised as torch's: xavier_uniform_ in-projection weights, zero biases (in and
+    out), out_proj.weight as Linear's default, xavier_normal_ ``bias_k``/``bias_v``, drawn from ``rng``
+    (a Generator, an int seed or None: the library's random state), which also draws the dropout masks.
+
+    ``forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
+    average_attn_weights=True, is_causal=False)`` returns ``(output, weights)``: output (L, N, E), (N, L, E)
+    with ``batch_first`` or (L, E) unbatched; weights (N, L, S) averaged over heads, (N, H, L, S) with
+    ``average_attn_weights=False`` ((L, S) / (H, L, S) unbatched), or None unless ``need_weights``.
+    ``dropout`` acts on the attention weights while training. As torch, a query whose keys are all masked
+    gives nan with ``need_weights=True`` (a plain softmax) and weights 0 otherwise (the fused path);
+    ``is_causal`` is a hint that ``attn_mask`` is the causal mask and needs that mask, which is applied.
+    """
+
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        bias: bool = True,
+        add_bias_kv: bool = False,
+        add_zero_attn: bool = False,
+        kdim: int | None = None,
+        vdim: int | None = None,
+        batch_first: bool = False,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.embed_dim = check_positive_int(_NAME, "embed_dim", embed_dim)
+        self.num_heads = check_positive_int(_NAME, "num_heads", num_heads)
+        if self.embed_dim % self.num_heads:
+            raise ValueError(f"{_NAME}: embed_dim={embed_dim} must be divisible by num_heads={num_heads}")
+        self.kdim = self.embed_dim if kdim is None else check_positive_int(_NAME, "kdim", kdim)
+        self.vdim = self.embed_dim if vdim is None else check_positive_int(_NAME, "vdim", vdim)
+        self._qkv_same_embed_dim = self.kdim == self.embed_dim and self.vdim == self.embed_dim
+        self.dropout = check_probability(_NAME, "dropout", dropout)
+        self.batch_first = check_flag(_NAME, "batch_first", batch_first)
+        self.head_dim = self.embed_dim // self.num_heads
+        bias = check_flag(_NAME, "bias", bias)
+        add_bias_kv = check_flag(_NAME, "add_bias_kv", add_bias_kv)
+        self.add_zero_attn = check_flag(_NAME, "add_zero_attn", add_zero_attn)
+        dtype = check_float_dtype(_NAME, "dtype", dtype)
+        generator = make_generator(_NAME, "rng", rng)
+        self._rng = generator
+        size = self.embed_dim
+        self.in_proj_weight: Parameter | None = None
+        self.q_proj_weight: Parameter | None = None
+        self.k_proj_weight: Parameter | None = None
+        self.v_proj_weight: Parameter | None = None
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = Parameter(np.zeros((3 * size, size), dtype=dtype))
+        else:
+            self.q_proj_weight = Parameter(np.zeros((size, size), dtype=dtype))
+            self.k_proj_weight = Parameter(np.zeros((size, self.kdim), dtype=dtype))
+            self.v_proj_weight = Parameter(np.zeros((size, self.vdim), dtype=dtype))
+        self.in_proj_bias = Parameter(np.zeros(3 * size, dtype=dtype)) if bias else None
+        self.out_proj = Linear(size, size, bias=bias, dtype=dtype, rng=generator)
+        self.bias_k: Parameter | None = None
+        self.bias_v: Parameter | None = None
+        if add_bias_kv:
+            self.bias_k = Parameter(np.zeros((1, 1, size), dtype=dtype))
+            self.bias_v = Parameter(np.zeros((1, 1, size), dtype=dtype))
+        self._reset_parameters(generator)
+
+    def _reset_parameters(self, generator: np.random.Generator) -> None:
+        """torch's initialisation: xavier_uniform_ in-projections, zero biases, xavier_normal_ bias_k/bias_v."""
+        for weight in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+            if weight is not None:
+                nn_init.xavier_uniform_(weight, rng=generator)
+        if self.in_proj_bias is not None:
+            nn_init.zeros_(self.in_proj_bias)
+            if self.out_proj.bias is not None:
+                nn_init.zeros_(self.out_proj.bias)
+        for extra in (self.bias_k, self.bias_v):
+            if extra is not None:
+                nn_init.xavier_normal_(extra, rng=generator)
+
+    def _projections(self) -> tuple[Any, ...]:
+        """(W_q, W_k, W_v, b_q, b_k, b_v): slices of the packed parameters, or the separate weights."""
+        size = self.embed_dim
+        if self.in_proj_weight is not None:
+            weights: tuple[Any, ...] = tuple(self.in_proj_weight[i * size : (i + 1) * size] for i in range(3))
+        else:
+            weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
+        if self.in_proj_bias is None:
+            return (*weights, None, None, None)
+        return (*weights, *(self.in_proj_bias[i * size : (i + 1) * size] for i in range(3)))
+
+    def _inputs(self, query: Any, key: Any, value: Any) -> tuple[Tensor, Tensor, Tensor]:
+        """query, key and value as Tensors of the parameters' dtype, with checked ranks and sizes."""
+        parameter = self.out_proj.weight
+        q, k, v = (as_layer_input(_NAME, x, parameter) for x in (query, key, value))
+        if q.ndim not in (2, 3):
+            raise ValueError(f"{_NAME}: query must be 3-D (batched) or 2-D (unbatched), got shape {q.shape}")
+        if k.ndim != q.ndim or v.ndim != q.ndim:
+            raise ValueError(
+                f"{_NAME}: key and value must have the query's rank ({q.ndim}-D), got key {k.shape} and value {v.shape}"
+            )
+        for x in (q, k, v):
+            check_input_dtype(_NAME, x, parameter)
+        sizes = (
+            ("query", q, "embed_dim", self.embed_dim),
+            ("key", k, "kdim", self.kdim),
+            ("value", v, "vdim", self.vdim),
+        )
+        for name, x, option, size in sizes:
+            if x.shape[-1] != size:
+                raise ValueError(f"{_NAME}: {name} of shape {x.shape} must have {option}={size} features (last axis)")
+        if k.shape[:-1] != v.shape[:-1]:
+            raise ValueError(
+                f"{_NAME}: key and value must agree in sequence length and batch, got key {k.shape} and value {v.shape}"
+            )
+        if q.ndim == 3:
+            batch_axis = 0 if self.batch_first else 1
+            if q.shape[batch_axis] != k.shape[batch_axis]:
+                raise ValueError(
+                    f"{_NAME}: query and key must have the same batch size, got query {q.shape} and key {k.shape}"
+                    + (" (batch_first=True: (N, L, E))" if self.batch_first else " ((L, N, E); batch_first=False)")
+                )
+        return q, k, v
+
+    def _masks(
+        self, key_padding_mask: Any, attn_mask: Any, batch: int, length: int, source: int, batched: bool, dtype: Any
+    ) -> tuple[Any, Any]:
+        """The two masks as additive biases shaped to broadcast over (N, H, L, S): attn_mask as (1 or N, 1 or H,
+        L, S), key_padding_mask as (N, 1, 1, S); None stays None."""
+        padding = None
+        if key_padding_mask is not None:
+            padding = additive_mask(_NAME, "key_padding_mask", key_padding_mask, dtype, True)
+            expected = (batch, source) if batched else (source,)
+            if tuple(padding.shape) != expected:
+                raise ValueError(
+                    f"{_NAME}: key_padding_mask must have shape {expected} ((N, S) batched, (S,) unbatched), "
+                    f"got {tuple(padding.shape)}"
+                )
+            padding = padding.reshape((batch, 1, 1, source))
+        attention = None
+        if attn_mask is not None:
+            attention = additive_mask(_NAME, "attn_mask", attn_mask, dtype, True)
+            shape = tuple(attention.shape)
+            stacked = (batch * self.num_heads, length, source) if batched else (self.num_heads, length, source)
+            if shape == (length, source):
+                attention = attention.reshape((1, 1, length, source))
+            elif shape == stacked:
+                attention = attention.reshape((batch, self.num_heads, length, source))
+            else:
+                raise ValueError(
+                    f"{_NAME}: attn_mask must have shape {(length, source)} (L, S) or {stacked} "
+                    f"({'N * num_heads' if batched else 'num_heads'}, L, S), got {shape}"
+                )
+        return padding, attention
+
+    def forward(
+        self,
+        query: Any,
+        key: Any,
+        value: Any,
+        key_padding_mask: Any = None,
+        need_weights: bool = True,
+        attn_mask: Any = None,
+        average_attn_weights: bool = True,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
+        need_weights = check_flag(_NAME, "need_weights", need_weights)
+        average_attn_weights = check_flag(_NAME, "average_attn_weights", average_attn_weights)
+        if check_flag(_NAME, "is_causal", is_causal) and attn_mask is None:
+            raise ValueError(
+                f"{_NAME}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask (as torch)"
+            )
+        q, k, v = self._inputs(query, key, value)
+        batched = q.ndim == 3
+        if not batched:
+            q, k, v = (x.reshape((x.shape[0], 1, x.shape[1])) for x in (q, k, v))
+        elif self.batch_first:
+            q, k, v = (x.swapaxes(0, 1) for x in (q, k, v))
+        length, batch, size = q.shape
+        source = k.shape[0]
+        padding, attention = self._masks(key_padding_mask, attn_mask, batch, length, source, batched, q.dtype)
+        w_q, w_k, w_v, b_q, b_k, b_v = self._projections()
+        q, k, v = linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
+        if self.bias_k is not None and self.bias_v is not None:
+            zeros = np.zeros((1, batch, size), dtype=q.dtype)
+            k = concatenate([k, self.bias_k + zeros], axis=0)
+            v = concatenate([v, self.bias_v + zeros], axis=0)
+            padding, attention = _with_open_key(padding), _with_open_key(attention)
+        heads, depth = self.num_heads, self.head_dim
+        # (T, N, E) -> (N, H, T, d): head h holds the features h*d .. (h+1)*d, as torch splits them
+        q, k, v = (x.reshape((x.shape[0], batch, heads, depth)).permute(1, 2, 0, 3) for x in (q, k, v))
+        if self.add_zero_attn:
+            zeros = np.zeros((batch, heads, 1, depth), dtype=q.dtype)
+            k, v = concatenate([k, Tensor(zeros)], axis=2), concatenate([v, Tensor(zeros)], axis=2)
+            padding, attention = _with_open_key(padding), _with_open_key(attention)
+        mask = add_masks(attention, padding)
+        p = self.dropout if self.training else 0.0
+        weights = None
+        if need_weights:
+            weights = attention_weights(q, k, mask, math.sqrt(1.0 / depth), safe=False)
+            if p > 0:
+                weights = dropout_function(weights, p, training=True, rng=self._rng)
+            heads_out = weights @ v
+        else:
+            heads_out = scaled_dot_product_attention(q, k, v, mask, p, rng=self._rng)
+        output = heads_out.permute(2, 0, 1, 3).reshape((length, batch, size))
+        output = self.out_proj(output)
+        if not batched:
+            output = output.reshape((length, size))
+        elif self.batch_first:
+            output = output.swapaxes(0, 1)
+        if weights is not None:
+            if average_attn_weights:
+                weights = weights.mean(axis=1)
+            if not batched:
+                weights = weights.reshape(weights.shape[1:])
+        return output, weights
+
+
+def _with_open_key(mask: Any) -> Any:
+    """``mask`` with one more key every query may attend to (None stays None)."""
+    return None if mask is None else append_zero_column(mask)

@@ -1,0 +1,196 @@
+"""Scaled dot-product attention, torch's ``F.scaled_dot_product_attention``, built from the engine's ops
+(``@``, ``softmax``, ``where``, ``dropout``), so its gradient is backpropagation through them.
+
+With queries Q (..., L, E), keys K (..., S, E) and values V (..., S, Ev):
+
+    A = softmax(scale * Q K^T + B) along the keys,   output = A V   (..., L, Ev),
+
+scale = 1/sqrt(E) unless given, and B an additive bias: 0 where a query may attend to a key and -inf where
+it may not (a boolean mask, True = takes part; ``is_causal``: key j <= query i), or a float mask added as
+it is. A query row whose keys are all masked gets the weights 0 (so the output 0 and no gradient), as
+torch's kernels give, and no numpy warning. The shared helpers turn masks into such biases for
+:class:`nn.MultiheadAttention` as well.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, concatenate, repeat, where
+
+from ..checks import check_flag, check_probability, check_real
+from .dropout import dropout
+
+__all__ = ["scaled_dot_product_attention"]
+
+_NAME = "scaled_dot_product_attention"
+
+
+def as_float_input(owner: str, name: str, x: Any) -> Tensor:
+    """``x`` as a floating-point Tensor (arrays are wrapped without a copy; lists become float64)."""
+    if not isinstance(x, Tensor):
+        try:
+            x = Tensor(x)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{owner}: {name} must be a Tensor or an array, got {type(x).__name__}") from error
+    if x.dtype.kind != "f":
+        raise TypeError(f"{owner}: {name} must have a floating-point dtype, got {x.dtype}")
+    return x
+
+
+def additive_mask(owner: str, name: str, mask: Any, dtype: np.dtype, masked_value: bool) -> Any:
+    """``mask`` as an additive bias of ``dtype``: a boolean mask becomes -inf where it equals ``masked_value``
+    (sdpa masks out False, MultiheadAttention True) and 0 elsewhere, an ndarray; a float mask is kept as it
+    is, cast to ``dtype`` (a float Tensor stays in the graph and receives a gradient)."""
+    if isinstance(mask, Tensor):
+        if mask.dtype == np.bool_:
+            mask = mask.data
+        elif mask.dtype.kind == "f":
+            return mask if mask.dtype == dtype else mask.astype(dtype)
+    array = np.asarray(mask)
+    if array.dtype == np.bool_:
+        return np.where(array == masked_value, -np.inf, 0.0).astype(dtype)
+    if array.dtype.kind == "f":
+        return array.astype(dtype, copy=False)
+    raise TypeError(f"{owner}: {name} must be a boolean or floating-point mask, got dtype {array.dtype}")
+
+
+def append_zero_column(mask: Any) -> Any:
+    """An additive mask with one more key (last axis) that every query may attend to (bias 0)."""
+    zeros = np.zeros((*mask.shape[:-1], 1), dtype=mask.dtype)
+    if isinstance(mask, Tensor):
+        return concatenate([mask, Tensor(zeros)], axis=-1)
+    return np.concatenate([mask, zeros], axis=-1)
+
+
+def add_masks(first: Any, second: Any) -> Any:
+    """The sum of two additive masks (ndarrays or Tensors), either of which may be None."""
+    if first is None or second is None:
+        return second if first is None else first
+    if isinstance(second, Tensor) and not isinstance(first, Tensor):
+        return second + first
+    return first + second
+
+
+def attention_weights(query: Tensor, key: Tensor, bias: Any, scale: float, safe: bool) -> Tensor:
+    """softmax(scale * query @ key^T + bias) over the last axis. With ``safe``, rows whose scores are all
+    -inf (every key masked) give weights 0 and pass no gradient back, as torch's safe softmax; otherwise
+    they give nan, as a plain softmax."""
+    scores = (query * scale) @ key.swapaxes(-2, -1)
+    if bias is not None:
+        scores = scores + bias
+    if not safe:
+        return scores.softmax(-1)
+    blocked = np.all(np.isneginf(scores.data), axis=-1, keepdims=True)
+    if not blocked.any():
+        return scores.softmax(-1)
+    # A finite stand-in row keeps the softmax (and its backward) free of nan; the weights are then zeroed.
+    return where(blocked, 0.0, where(blocked, 0.0, scores).softmax(-1))
+
+
+def _broadcast(shapes: list[tuple[int, ...]]) -> tuple[int, ...] | None:
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        return None
+
+
+def scaled_dot_product_attention(
+    query: Any,
+    key: Any,
+    value: Any,
+    attn_mask: Any = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    *,
+    scale: float | None = None,
+    enable_gqa: bool = False,
+    rng: Any = None,
+) -> Tensor:
+    """Attention softmax(scale * Q K^T + B) V over the last two axes, as torch's (see the module docstring).
+
+    ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev), at least 2-D, with leading axes that
+    broadcast; the result is (..., L, Ev). ``attn_mask`` broadcasts to (..., L, S): boolean (True = the key
+    takes part) or float (added to the scores). ``is_causal`` lets query i attend to keys 0..i only (the
+    upper-left triangle when L != S); it cannot be combined with ``attn_mask``. ``scale`` defaults to
+    1/sqrt(E). When ``dropout_p`` > 0 the weights A go through dropout (always: pass 0 outside training, as
+    torch asks), drawn from ``rng`` (a Generator, an int seed or None: the library's random state).
+    ``enable_gqa`` (grouped-query attention) repeats each of the H key/value heads (axis -3) Hq / H times
+    to serve the Hq query heads.
+
+    Gradients reach query, key, value and a float ``attn_mask`` Tensor: dO = dA V^T's chain through the
+    softmax and the two products; rows with every key masked get weights 0 and no gradient.
+    """
+    q = as_float_input(_NAME, "query", query)
+    k = as_float_input(_NAME, "key", key)
+    v = as_float_input(_NAME, "value", value)
+    dropout_p = check_probability(_NAME, "dropout_p", dropout_p)
+    is_causal = check_flag(_NAME, "is_causal", is_causal)
+    enable_gqa = check_flag(_NAME, "enable_gqa", enable_gqa)
+    if scale is not None:
+        scale = check_real(_NAME, "scale", scale)
+    if min(q.ndim, k.ndim, v.ndim) < 2:
+        raise ValueError(
+            f"{_NAME}: query, key and value must be at least 2-D, got shapes {q.shape}, {k.shape} and {v.shape}"
+        )
+    if not q.dtype == k.dtype == v.dtype:
+        raise TypeError(f"{_NAME}: query, key and value must share a dtype, got {q.dtype}, {k.dtype} and {v.dtype}")
+    if k.shape[-1] != q.shape[-1]:
+        raise ValueError(
+            f"{_NAME}: query and key must have the same embedding size E (last axis), got query {q.shape} "
+            f"and key {k.shape}"
+        )
+    if v.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"{_NAME}: key and value must have the same sequence length S (axis -2), got key {k.shape} "
+            f"and value {v.shape}"
+        )
+    if enable_gqa:
+        k, v = _grouped_heads(q, k, v)
+    batch = _broadcast([q.shape[:-2], k.shape[:-2], v.shape[:-2]])
+    if batch is None:
+        raise ValueError(
+            f"{_NAME}: the leading (batch and head) axes of query {q.shape}, key {k.shape} and value {v.shape} "
+            "do not broadcast"
+        )
+    length, source = q.shape[-2], k.shape[-2]
+    weights_shape = (*batch, length, source)
+    bias = None
+    if is_causal:
+        if attn_mask is not None:
+            raise ValueError(f"{_NAME}: pass either attn_mask or is_causal=True, not both (torch refuses both too)")
+        bias = additive_mask(_NAME, "attn_mask", np.tri(length, source, dtype=bool), q.dtype, False)
+    elif attn_mask is not None:
+        bias = additive_mask(_NAME, "attn_mask", attn_mask, q.dtype, False)
+        if _broadcast([bias.shape, weights_shape]) != weights_shape:
+            raise ValueError(
+                f"{_NAME}: attn_mask of shape {tuple(bias.shape)} does not broadcast to the attention weights' "
+                f"shape {weights_shape} (..., L, S)"
+            )
+    factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    weights = attention_weights(q, k, bias, factor, safe=True)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p, training=True, rng=rng)
+    return weights @ v
+
+
+def _grouped_heads(q: Tensor, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
+    """key and value with each head (axis -3) repeated to match the query's heads (grouped-query attention)."""
+    if min(q.ndim, k.ndim, v.ndim) < 3:
+        raise ValueError(
+            f"{_NAME}: enable_gqa needs a head axis (-3) in query, key and value, got shapes {q.shape}, {k.shape} "
+            f"and {v.shape}"
+        )
+    heads, kv_heads = q.shape[-3], k.shape[-3]
+    if v.shape[-3] != kv_heads or heads % kv_heads:
+        raise ValueError(
+            f"{_NAME}: with enable_gqa, key and value must have the same number of heads (axis -3), dividing the "
+            f"query's {heads}; got key {k.shape} and value {v.shape}"
+        )
+    group = heads // kv_heads
+    if group == 1:
+        return k, v
+    return repeat(k, group, axis=k.ndim - 3), repeat(v, group, axis=v.ndim - 3)
