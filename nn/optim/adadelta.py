@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, square_blend_into
+from .optimizer import Optimizer, ParamsLike, regularized_gradient, square_blend_into
 from .torch_options import check_implementation_options
 
 __all__ = ["Adadelta"]
@@ -62,10 +62,7 @@ class Adadelta(Optimizer):
             state["square_avg"] = np.zeros_like(param)
             state["acc_delta"] = np.zeros_like(param)
         state["step"] += 1
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = regularized_gradient(param, grad, group)
         rho, eps = group["rho"], group["eps"]
         # In place: the averages (the optimizer's own arrays) and the parameter; two scratch arrays (the
         # step needs both roots at once).

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, divide_into
+from .optimizer import Optimizer, ParamsLike, divide_into, regularized_gradient
 from .torch_options import check_implementation_options
 
 __all__ = ["Adagrad"]
@@ -81,12 +81,9 @@ class Adagrad(Optimizer):
         if not state:
             state["step"] = 0
             state["sum"] = np.full_like(param, group["initial_accumulator_value"])
-        if group["maximize"]:
-            grad = -grad
+        grad = regularized_gradient(param, grad, group)
         state["step"] += 1
         learning_rate = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
         # In place: the sum (the optimizer's own array) and the parameter; one scratch array.
         scratch = np.empty_like(param)
         total = state["sum"]

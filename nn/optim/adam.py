@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_choice, check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, blend_into, check_betas, divide_into, square_blend_into
+from .optimizer import (
+    Optimizer,
+    ParamsLike,
+    blend_into,
+    check_betas,
+    divide_into,
+    regularized_gradient,
+    square_blend_into,
+)
 from .torch_options import check_implementation_options
 
 __all__ = ["AMSGRAD_MAX", "Adam", "AdamW"]
@@ -106,15 +114,9 @@ class Adam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
-        lr, weight_decay = group["lr"], group["weight_decay"]
+        grad = regularized_gradient(param, grad, group, self.decoupled_weight_decay)
+        lr = group["lr"]
         beta1, beta2 = group["betas"]
-        if weight_decay != 0:
-            if self.decoupled_weight_decay:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param
         state["step"] += 1
         step = state["step"]
         scratch = np.empty_like(param)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, blend_into, check_betas
+from .optimizer import Optimizer, ParamsLike, blend_into, check_betas, regularized_gradient
 from .torch_options import check_implementation_options
 
 __all__ = ["Adamax"]
@@ -65,11 +65,8 @@ class Adamax(Optimizer):
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_inf"] = np.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
+        grad = regularized_gradient(param, grad, group)
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
         beta1, beta2 = group["betas"]
         eps = group["eps"]
         # In place: the moment and the norm (the optimizer's own arrays) and the parameter; one scratch array.

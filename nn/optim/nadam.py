@@ -10,7 +10,15 @@ import numpy as np
 from autograd import Node
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, blend_into, check_betas, divide_into, square_blend_into
+from .optimizer import (
+    Optimizer,
+    ParamsLike,
+    blend_into,
+    check_betas,
+    divide_into,
+    regularized_gradient,
+    square_blend_into,
+)
 from .torch_options import check_implementation_options
 
 __all__ = ["NAdam"]
@@ -108,17 +116,11 @@ class NAdam(Optimizer):
             state["mu_product"] = 1.0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
+        grad = regularized_gradient(param, grad, group, group["decoupled_weight_decay"])
         state["step"] += 1
         step = state["step"]
-        lr, weight_decay, momentum_decay = group["lr"], group["weight_decay"], group["momentum_decay"]
+        lr, momentum_decay = group["lr"], group["momentum_decay"]
         beta1, beta2 = group["betas"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
         state["mu_product"] *= mu

@@ -108,6 +108,23 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
     return param
 
 
+def regularized_gradient(
+    param: np.ndarray, grad: np.ndarray, group: dict[str, Any], decoupled: bool = False
+) -> np.ndarray:
+    """The gradient an update uses: -g with ``maximize``; with weight decay lambda, g + lambda theta (L2), or,
+    ``decoupled`` (AdamW's decay), g as it is and the parameter shrunk in place, theta <- theta (1 - lr lambda).
+    ``grad`` itself is never changed (it may be the parameter's ``.grad``)."""
+    if group["maximize"]:
+        grad = -grad
+    weight_decay = group.get("weight_decay", 0)
+    if weight_decay != 0:
+        if decoupled:
+            param *= 1 - group["lr"] * weight_decay
+        else:
+            grad = grad + weight_decay * param
+    return grad
+
+
 def check_betas(owner: str, betas: Any) -> None:
     """Raise unless ``betas`` is a pair (beta1, beta2) of reals in [0, 1), as Adam-style optimizers need."""
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:

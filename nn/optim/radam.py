@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, blend_into, check_betas, divide_into, square_blend_into
+from .optimizer import (
+    Optimizer,
+    ParamsLike,
+    blend_into,
+    check_betas,
+    divide_into,
+    regularized_gradient,
+    square_blend_into,
+)
 from .torch_options import check_implementation_options
 
 __all__ = ["RAdam"]
@@ -76,17 +84,11 @@ class RAdam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
+        grad = regularized_gradient(param, grad, group, group["decoupled_weight_decay"])
         state["step"] += 1
         step = state["step"]
-        lr, weight_decay = group["lr"], group["weight_decay"]
+        lr = group["lr"]
         beta1, beta2 = group["betas"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param
         # In place: the moments (the optimizer's own arrays) and the parameter; one scratch array.
         scratch = np.empty_like(param)
         exp_avg = blend_into(state["exp_avg"], beta1, grad, scratch)

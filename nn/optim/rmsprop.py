@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, blend_into, divide_into, square_blend_into
+from .optimizer import Optimizer, ParamsLike, blend_into, divide_into, regularized_gradient, square_blend_into
 from .torch_options import check_implementation_options
 
 __all__ = ["RMSprop"]
@@ -73,11 +73,8 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = np.zeros_like(param)
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
+        grad = regularized_gradient(param, grad, group)
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
         # In place: the averages and the buffer (the optimizer's own arrays) and the parameter; one scratch array.
         scratch = np.empty_like(param)
         square_avg = square_blend_into(state["square_avg"], alpha, grad, scratch)

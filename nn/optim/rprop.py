@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike
+from .optimizer import Optimizer, ParamsLike, regularized_gradient
 from .torch_options import check_implementation_options
 
 __all__ = ["Rprop"]
@@ -75,8 +75,7 @@ class Rprop(Optimizer):
             state["step"] = 0
             state["prev"] = np.zeros_like(param)
             state["step_size"] = np.full_like(param, group["lr"])
-        if group["maximize"]:
-            grad = -grad
+        grad = regularized_gradient(param, grad, group)
         state["step"] += 1
         etaminus, etaplus = group["etas"]
         low, high = group["step_sizes"]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, subtract_scaled
+from .optimizer import Optimizer, ParamsLike, regularized_gradient, subtract_scaled
 from .torch_options import check_implementation_options
 
 __all__ = ["SGD"]
@@ -67,10 +67,7 @@ class SGD(Optimizer):
             )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = regularized_gradient(param, grad, group)
         momentum = group["momentum"]
         if momentum != 0:
             if "momentum_buffer" in state:  # updated in place: the buffer is the optimizer's own array
