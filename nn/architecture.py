@@ -30,6 +30,7 @@ import numpy as np
 from . import (
     activations,
     adaptive_pooling,
+    attention,
     containers,
     conv,
     conv_transpose,
@@ -46,6 +47,7 @@ from . import (
     scalar,
     shrinkage,
     similarity,
+    transformer,
     upsampling,
 )
 from .module import Module
@@ -112,9 +114,9 @@ def _pool(cls: type, *names: str, **later_options: Any) -> Blueprint:
     return dataclasses.replace(_stateless(cls, *names, **later_options), canonical=_pool_geometry_as_pairs)
 
 
-def _linear_shapes(c: dict[str, Any]) -> Shapes:
-    shapes = {"weight": (c["out_features"], c["in_features"])}
-    return {**shapes, "bias": (c["out_features"],)} if c["bias"] else shapes
+def _linear_shapes(c: dict[str, Any], prefix: str = "") -> Shapes:
+    shapes = {f"{prefix}weight": (c["out_features"], c["in_features"])}
+    return {**shapes, f"{prefix}bias": (c["out_features"],)} if c["bias"] else shapes
 
 
 def _conv_shapes(c: dict[str, Any]) -> Shapes:
@@ -239,6 +241,67 @@ def _alexnet_shapes(c: dict[str, Any]) -> Shapes:
     return {**shapes, "classifier.6.weight": (classes, 4096), "classifier.6.bias": (classes,)}
 
 
+def _attention_config(m: Any) -> dict[str, Any]:
+    return {
+        "embed_dim": m.embed_dim,
+        "num_heads": m.num_heads,
+        "dropout": m.dropout,
+        "bias": m.in_proj_bias is not None,
+        "add_bias_kv": m.bias_k is not None,
+        "add_zero_attn": m.add_zero_attn,
+        "kdim": m.kdim,
+        "vdim": m.vdim,
+        "batch_first": m.batch_first,
+        "dtype": _dtype(m.out_proj),
+    }
+
+
+def _attention_shapes(c: dict[str, Any], prefix: str = "") -> Shapes:
+    size = c["embed_dim"]
+    if c["kdim"] == size and c["vdim"] == size:
+        shapes: Shapes = {"in_proj_weight": (3 * size, size)}
+    else:
+        shapes = {"q_proj_weight": (size, size), "k_proj_weight": (size, c["kdim"]), "v_proj_weight": (size, c["vdim"])}
+    if c["bias"]:
+        shapes["in_proj_bias"] = (3 * size,)
+    if c["add_bias_kv"]:
+        shapes.update(bias_k=(1, 1, size), bias_v=(1, 1, size))
+    shapes.update(_linear_shapes({"in_features": size, "out_features": size, "bias": c["bias"]}, "out_proj."))
+    return {prefix + name: shape for name, shape in shapes.items()}
+
+
+def _encoder_layer_config(m: Any) -> dict[str, Any]:
+    named = {function: name for name, function in transformer._ACTIVATIONS.items()}
+    activation = m.activation if isinstance(m.activation, Module) else named.get(m.activation)
+    if activation is None:
+        raise NotRecordableError(
+            "TransformerEncoderLayer: an activation function other than 'relu', 'gelu' or a Module has no record"
+        )
+    return {
+        "d_model": m.linear1.in_features,
+        "nhead": m.self_attn.num_heads,
+        "dim_feedforward": m.linear1.out_features,
+        "dropout": m.dropout.p,
+        "activation": activation,
+        "layer_norm_eps": m.norm1.eps,
+        "batch_first": m.self_attn.batch_first,
+        "norm_first": m.norm_first,
+        "bias": m.linear1.bias is not None,
+        "dtype": _dtype(m.linear1),
+    }
+
+
+def _encoder_layer_shapes(c: dict[str, Any]) -> Shapes:
+    size, hidden, bias = c["d_model"], c["dim_feedforward"], c["bias"]
+    attention = {"embed_dim": size, "kdim": size, "vdim": size, "bias": bias, "add_bias_kv": False}
+    shapes = _attention_shapes(attention, "self_attn.")
+    shapes.update(_linear_shapes({"in_features": size, "out_features": hidden, "bias": bias}, "linear1."))
+    shapes.update(_linear_shapes({"in_features": hidden, "out_features": size, "bias": bias}, "linear2."))
+    for norm in ("norm1.", "norm2."):
+        shapes.update({f"{norm}weight": (size,)} | ({f"{norm}bias": (size,)} if bias else {}))
+    return shapes
+
+
 #: Record name -> blueprint, for the library's layers (user classes join via :func:`register_module`).
 def _sequential_config(sequential: layers.Sequential) -> dict[str, Any]:
     """Its modules as a list, or by name when they are named otherwise than by position."""
@@ -286,6 +349,20 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "LSTM": _recurrent(recurrent.LSTM, *_SEQUENCE_OPTIONS),
     "GRU": _recurrent(recurrent.GRU, *_SEQUENCE_OPTIONS),
     "Residual": Blueprint(layers.Residual, lambda m: {"module": m.module}, state_shapes=_no_state),
+    "MultiheadAttention": Blueprint(attention.MultiheadAttention, _attention_config, state_shapes=_attention_shapes),
+    "TransformerEncoderLayer": Blueprint(
+        transformer.TransformerEncoderLayer, _encoder_layer_config, state_shapes=_encoder_layer_shapes
+    ),
+    "TransformerEncoder": Blueprint(  # its state is named by its copies (layers.i.), not by its config: no shapes
+        transformer.TransformerEncoder,
+        lambda m: {
+            "encoder_layer": m.layers[0],
+            "num_layers": m.num_layers,
+            "norm": m.norm,
+            "enable_nested_tensor": m.enable_nested_tensor,
+            "mask_check": m.mask_check,
+        },
+    ),
     "Identity": _stateless(layers.Identity),
     "Flatten": _stateless(layers.Flatten, "start_dim", "end_dim"),
     "Unflatten": _stateless(layers.Unflatten, "dim", "unflattened_size"),

@@ -540,6 +540,50 @@ def test_modules_save_and_load_their_weights(tmp_path):
     np.testing.assert_array_equal(model(x).data, clone(x).data)
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: nn.MultiheadAttention(8, 2, rng=0),
+        lambda: nn.MultiheadAttention(8, 2, kdim=4, vdim=6, add_bias_kv=True, bias=False, batch_first=True, rng=0),
+        lambda: nn.TransformerEncoderLayer(8, 2, 16, norm_first=True, activation="gelu", batch_first=True, rng=0),
+        lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, bias=False, rng=0), 2, norm=nn.LayerNorm(8)),
+        lambda: nn.Sequential(nn.Linear(8, 8, rng=1), nn.TransformerEncoderLayer(8, 4, 8, activation=nn.GELU(), rng=0)),
+    ],
+    ids=["attention", "attention kdim/vdim", "encoder layer", "encoder", "in a Sequential"],
+)
+def test_nn_load_rebuilds_the_modules_with_their_weights(build, tmp_path):
+    from nn import architecture
+
+    model = build()
+    record = architecture.describe(model)
+    shapes = architecture.expected_shapes(record)
+    if shapes is not None:  # the encoder names its state by its copies, so its record cannot list the shapes
+        assert shapes == {name: np.shape(value) for name, value in model.state_dict().items()}
+    loaded = nn.load(nn.save(model, tmp_path / "model.npz"))
+    assert type(loaded) is type(model) and architecture.describe(loaded) == record
+    for (name, a), (other, b) in zip(model.state_dict().items(), loaded.state_dict().items(), strict=True):
+        assert name == other
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    model.eval(), loaded.eval()
+    x = RNG.normal(size=(3, 2, 8)).astype(np.float32)
+    if isinstance(model, nn.MultiheadAttention):
+        y = (
+            RNG.normal(size=(3, 2, model.kdim)).astype(np.float32),
+            RNG.normal(size=(3, 2, model.vdim)).astype(np.float32),
+        )
+        np.testing.assert_array_equal(model(x, *y)[0].data, loaded(x, *y)[0].data)
+    else:
+        np.testing.assert_array_equal(model(x).data, loaded(x).data)
+
+
+def test_an_encoder_layer_with_a_plain_function_as_activation_has_no_record():
+    from nn import architecture
+
+    layer = nn.TransformerEncoderLayer(8, 2, 16, activation=lambda x: x.tanh(), rng=0)
+    with pytest.raises(TypeError, match="an activation function other than 'relu', 'gelu' or a Module has no record"):
+        architecture.describe(layer)
+
+
 # -- without torch: errors ----------------------------------------------------------------------------------------
 
 _Q = np.zeros((4, 3, 8), dtype=np.float32)
