@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
-
 from ..checks import check_flag, check_real
 from .optimizer import (
     Optimizer,
@@ -46,7 +44,14 @@ class NAdam(Optimizer):
     """
 
     state_keys = ("step", "mu_product", "exp_avg", "exp_avg_sq")
-    required_state_keys = ("step", "exp_avg", "exp_avg_sq")  # and "mu_product", checked by _unpack_state
+    required_state_keys = ("step", "mu_product", "exp_avg", "exp_avg_sq")
+    #: mu_product is a float in [0, 1] (a 0-d array, as a converted torch state holds it, is read as its number)
+    scalar_state = {
+        **Optimizer.scalar_state,
+        "mu_product": lambda owner, name, value: check_real(
+            owner, name, value[()] if isinstance(value, np.ndarray) and value.shape == () else value, 0, 1
+        ),
+    }
 
     def __init__(
         self,
@@ -81,34 +86,6 @@ class NAdam(Optimizer):
         check_betas("NAdam", group["betas"])
         for name in ("decoupled_weight_decay", "maximize"):
             check_flag("NAdam", name, group[name])
-
-    def _unpack_state(
-        self, saved_state: dict[Any, Any], parameters: dict[int, Node], problems: list[str]
-    ) -> dict[Node, dict[str, Any]]:
-        """As :meth:`Optimizer._unpack_state`; ``mu_product`` stays a float in [0, 1], not a parameter-shaped array."""
-        products: dict[Any, float] = {}
-        arrays: dict[Any, Any] = {}
-        for index, entry in saved_state.items():
-            if isinstance(entry, dict) and entry:
-                entry = dict(entry)
-                if "mu_product" not in entry:
-                    problems.append(f"state {index}: missing keys ['mu_product']")
-                else:
-                    value = entry.pop("mu_product")
-                    if isinstance(value, np.ndarray) and value.shape == ():
-                        value = value[()]
-                    try:
-                        products[index] = check_real(f"state {index}", "'mu_product'", value, 0, 1)
-                    except (TypeError, ValueError) as error:
-                        problems.append(str(error))
-                    if not entry:
-                        problems.append(f"state {index}: missing keys {sorted(self.required_state_keys)}")
-            arrays[index] = entry
-        new_state = super()._unpack_state(arrays, parameters, problems)
-        for index, product in products.items():
-            if index in parameters and parameters[index] in new_state:
-                new_state[parameters[index]]["mu_product"] = product
-        return new_state
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         if not state:

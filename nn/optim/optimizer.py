@@ -172,6 +172,11 @@ class Optimizer:
     state_keys: tuple[str, ...] = ()
     #: Names every non-empty state of a parameter must hold.
     required_state_keys: tuple[str, ...] = ()
+    #: State entries that are numbers rather than arrays of the parameter's shape: name -> the check that
+    #: ``load_state_dict`` gives a saved value (``check(owner, name, value)``, returning the value to keep).
+    scalar_state: dict[str, Callable[[str, str, Any], Any]] = {
+        "step": lambda owner, name, value: check_integer(owner, name, value, 0)
+    }
 
     def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -370,9 +375,10 @@ class Optimizer:
                 continue
             restored: dict[str, Any] = {}
             for key, value in entry.items():
-                if key == "step":
+                check = self.scalar_state.get(key)
+                if check is not None:
                     try:
-                        restored[key] = check_integer(f"state {index}", "'step'", value, 0)
+                        restored[key] = check(f"state {index}", repr(key), value)
                     except (TypeError, ValueError) as error:
                         problems.append(str(error))
                     continue
