@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, regularized_gradient, square_blend_into
+from .optimizer import Optimizer, ParamsLike, divide_into, regularized_gradient, square_blend_into
 from .torch_options import check_implementation_options
 
 __all__ = ["Adadelta"]
@@ -66,16 +66,12 @@ class Adadelta(Optimizer):
         rho, eps = group["rho"], group["eps"]
         # In place: the averages (the optimizer's own arrays) and the parameter; two scratch arrays (the
         # step needs both roots at once).
-        scratch, delta = np.empty_like(param), np.empty_like(param)
+        scratch, other = np.empty_like(param), np.empty_like(param)
         square_avg = square_blend_into(state["square_avg"], rho, grad, scratch)
         std = np.sqrt(np.add(square_avg, eps, out=scratch), out=scratch)
-        np.sqrt(np.add(state["acc_delta"], eps, out=delta), out=delta)
-        if param.dtype.type(eps) > 0:  # then std >= sqrt(eps) > 0 (or nan) everywhere: nothing to guard
-            np.divide(delta, std, out=delta)
-        else:
-            np.divide(delta, std, out=delta, where=std != 0)
-            np.copyto(delta, 0, where=std == 0)
+        previous_rms = np.sqrt(np.add(state["acc_delta"], eps, out=other), out=other)
+        delta = divide_into(previous_rms, std, eps, eps_inside=True)  # in ``scratch``
         delta *= grad
-        square_blend_into(state["acc_delta"], rho, delta, scratch)
-        param -= np.multiply(delta, group["lr"], out=scratch)
+        square_blend_into(state["acc_delta"], rho, delta, other)
+        param -= np.multiply(delta, group["lr"], out=other)
         return param

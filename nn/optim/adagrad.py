@@ -89,7 +89,8 @@ class Adagrad(Optimizer):
         total = state["sum"]
         total += np.multiply(grad, grad, out=scratch)
         if group["eps_inside_sqrt"]:
-            update = divide_into(grad, np.sqrt(np.add(total, group["eps"], out=scratch), out=scratch), 0.0)
+            root = np.sqrt(np.add(total, group["eps"], out=scratch), out=scratch)
+            update = divide_into(grad, root, group["eps"], eps_inside=True)
         else:
             update = divide_into(grad, np.sqrt(total, out=scratch), group["eps"])
         update *= learning_rate

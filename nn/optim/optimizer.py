@@ -34,6 +34,7 @@ __all__ = [
     "blend_into",
     "check_betas",
     "divide_into",
+    "regularized_gradient",
     "square_blend_into",
     "subtract_scaled",
 ]
@@ -133,11 +134,13 @@ def check_betas(owner: str, betas: Any) -> None:
         check_real(owner, f"betas[{index}]", beta, 0, 1, high_open=True)
 
 
-def divide_into(numerator: np.ndarray, root: np.ndarray, eps: float) -> np.ndarray:
-    """``root <- numerator / (root + eps)`` in place, for a ``root`` >= 0 (a square root), with 0 where
-    ``root + eps`` is 0: possible only when eps is 0 or underflows to 0 in the dtype. Returns ``root``."""
-    root += eps
-    if root.dtype.type(eps) > 0:  # then root + eps >= eps > 0 (or nan) everywhere: nothing to guard
+def divide_into(numerator: np.ndarray, root: np.ndarray, eps: float, *, eps_inside: bool = False) -> np.ndarray:
+    """``root <- numerator / (root + eps)`` in place, for a ``root`` >= 0 (a square root), with 0 where the
+    denominator is 0: possible only when eps is 0 or underflows to 0 in the dtype. With ``eps_inside`` the
+    root already holds eps (``sqrt(x + eps)``, x >= 0) and is divided by as it is. Returns ``root``."""
+    if not eps_inside:
+        root += eps
+    if root.dtype.type(eps) > 0:  # then the denominator is >= eps or sqrt(eps) > 0 (or nan): nothing to guard
         return np.divide(numerator, root, out=root)
     return np.divide(numerator, root, out=root, where=root != 0)
 
