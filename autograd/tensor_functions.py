@@ -7,6 +7,7 @@ or an integer seed, so results are reproducible.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .random_state import generator_for
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
@@ -336,6 +337,15 @@ def in_class_range(indices: np.ndarray, classes: int) -> bool:
     return bool(indices.view(_UNSIGNED[indices.dtype.itemsize]).max() < classes)
 
 
+@functools.lru_cache(maxsize=32)
+def _row_starts(rows: int, columns: int) -> np.ndarray:
+    """The flat C-order offsets of the first entry of each row of a (rows, columns) array, made once
+    per shape (read-only): a batch's target offsets are these plus the targets."""
+    starts = np.arange(0, rows * columns, columns, dtype=np.intp)
+    starts.flags.writeable = False
+    return starts
+
+
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
     """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``).
 
@@ -345,21 +355,20 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduct
     shape = x.shape
     target = target.astype(np.intp, copy=False)  # an unsigned target would make the offsets float
     if target.ndim == 1:  # (N, C) with axis 1, or (C, N) with axis 0
-        steps = np.arange(target.shape[0])
-        index = steps * shape[1] + target if axis == 1 else target * shape[1] + steps
+        index = _row_starts(shape[0], shape[1]) + target if axis == 1 else target * shape[1] + np.arange(shape[1])
     else:
         position = list(np.indices(target.shape, sparse=True))
         position.insert(axis, target)
         index = np.ravel_multi_index(tuple(position), shape)
     needs_grad = logits.requires_grad and is_grad_enabled()
-    with np.errstate(all="ignore"):  # softmax_parts' guards; empty or non-finite rows give IEEE -inf/nan, as numpy
+    with quiet():  # softmax_parts' guards; empty or non-finite rows give IEEE -inf/nan, as numpy
         _, shifted, exponentials, total = softmax_parts(x, (axis,))
         data = np.log(total).squeeze(axis) - shifted.reshape(-1)[index]
         # kept for the backward pass; softmax_parts made ``exponentials`` for this call, so divide in place
         probabilities = np.divide(exponentials, total, out=exponentials) if needs_grad else None
-    if reduction == "mean":
-        data = np.asarray(quietly(np.add.reduce, data, axis=None) / data.size)
-    elif reduction == "sum":
-        data = np.asarray(quietly(np.add.reduce, data, axis=None))
+        if reduction == "mean":
+            data = np.asarray(np.add.reduce(data, axis=None) / data.size)
+        elif reduction == "sum":
+            data = np.asarray(np.add.reduce(data, axis=None))
     attrs = {"index": index, "axis": axis, "probabilities": probabilities, "reduction": reduction}
     return Tensor._from_op(data, ar.softmax_cross_entropy, (logits,), attrs)

@@ -14,7 +14,6 @@ are the extremes and share the gradient (as ``torch.max``), without warnings.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -22,7 +21,7 @@ import numpy as np
 from .. import shared_math as sm
 from ..broadcasting import reduced_shape
 from ..op import Op
-from ..shared_math import data_of, exp
+from ..shared_math import ONES_ROWS, data_of, exp, ones_vector
 
 
 def _spread(g, x_shape, axes, keepdims):
@@ -88,19 +87,6 @@ def _matmul_rule_b(g, out, a, b):
 def _rows(array, width):
     """``array`` as a matrix of rows of ``width`` (all leading axes merged)."""
     return array if array.ndim == 2 else array.reshape(-1, width)
-
-
-#: Sums over at most this many entries may be products with a cached vector of ones (see :func:`ones_vector`).
-ONES_ROWS = 4096
-
-
-@functools.lru_cache(maxsize=64)
-def ones_vector(n, dtype):
-    """A read-only vector of n ones, made once per (n, dtype): sums as BLAS products (ones @ rows
-    costs about half numpy's axis-0 sum of a short, wide matrix, a third of a sum over several axes)."""
-    vector = np.ones(n, dtype=dtype)
-    vector.flags.writeable = False
-    return vector
 
 
 def _column_sums(rows):

@@ -17,8 +17,8 @@ import numpy as np
 
 from .. import shared_math as sm
 from ..op import Op
+from ..shared_math import ONES_ROWS, ones_vector
 from ..windows import fold_array, gather_windows, scatter_windows, unfold_array
-from .arrays import ONES_ROWS, ones_vector
 
 
 def _unfold_rule(g, out, x, kernel_size, stride, padding, dilation, pad_value):
