@@ -235,6 +235,26 @@ def _backpropagate(
                         pending[parent] = contribution if previous is None else previous + contribution
                     continue
                 parents, contributions = (parent,), (contribution,)
+            elif plain and op.rule_per_input and type(node._inputs) is tuple:
+                # the usual pass, a rule per parent (x * y, x @ w): each parent's rule and delivery, inline
+                inputs = node._inputs
+                if len(inputs) == 2:
+                    call_args = (grad, node.data, inputs[0].data, inputs[1].data)
+                else:
+                    call_args = (grad, node.data, *[parent.data for parent in inputs])
+                for parent, rule in zip(inputs, rules):
+                    if not parent.requires_grad:
+                        continue
+                    try:
+                        contribution = rule(*call_args) if attrs is None else rule(*call_args, **attrs)
+                    except (ArithmeticError, ValueError):
+                        contribution = _ieee_retry(rule, call_args, attrs)
+                    if contribution is not None:
+                        if parent.broadcasts:
+                            contribution = parent._match_gradient(contribution, False)
+                        previous = pending.get(parent)
+                        pending[parent] = contribution if previous is None else previous + contribution
+                continue
             else:
                 if op.outputs is not None:  # one call, several output nodes: one rule call for all of them
                     grad = _gathered_gradients(node, grad, op, pending, waiting)

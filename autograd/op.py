@@ -58,6 +58,7 @@ class Op:
         "outputs",
         "constant_at",
         "one_rule",
+        "rule_per_input",
         "_variants",
     )
 
@@ -86,6 +87,8 @@ class Op:
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.
         self.one_rule = len(rules) == 1 and not variadic and not joint
+        #: Several inputs, one rule each (binary arithmetic, matmul, linear): backward's second shortest path.
+        self.rule_per_input = len(rules) > 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}
 
     def with_constant(self, position: int) -> Op:
