@@ -50,8 +50,9 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
     while True:
         if not stack:
             break
-        inputs = stack.pop()._inputs
-        if type(inputs) is tuple:
+        node = stack.pop()
+        inputs = node._inputs  # the parents as autograd.parents stores them
+        if type(inputs) is tuple:  # a leaf's (), or three parents or more
             if seen.issuperset(inputs):  # one C loop; most parents of a wide node are reached already
                 continue
             for parent in inputs:
@@ -60,10 +61,16 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
                     if parent.requires_grad:
                         found.append(parent)
                         stack.append(parent)
-        elif inputs.requires_grad and inputs not in seen:  # one parent, stored bare (leaves hold ())
+            continue
+        if inputs.requires_grad and inputs not in seen:  # the first (or only) parent
             seen.add(inputs)
             found.append(inputs)
             stack.append(inputs)
+        second = node._second
+        if second is not None and second.requires_grad and second not in seen:
+            seen.add(second)
+            found.append(second)
+            stack.append(second)
     found.sort(key=_recording_tick, reverse=True)
     return found
 
@@ -235,13 +242,15 @@ def _backpropagate(
                         pending[parent] = contribution if previous is None else previous + contribution
                     continue
                 parents, contributions = (parent,), (contribution,)
-            elif plain and op.rule_per_input and type(node._inputs) is tuple:
+            elif plain and op.rule_per_input:
                 # the usual pass, a rule per parent (x * y, x @ w): each parent's rule and delivery, inline
                 inputs = node._inputs
-                if len(inputs) == 2:
-                    call_args = (grad, node.data, inputs[0].data, inputs[1].data)
-                else:
+                if type(inputs) is tuple:
                     call_args = (grad, node.data, *[parent.data for parent in inputs])
+                else:  # two parents, stored without a tuple
+                    second = node._second
+                    call_args = (grad, node.data, inputs.data, second.data)
+                    inputs = (inputs, second)
                 for parent, rule in zip(inputs, rules):
                     if not parent.requires_grad:
                         continue

@@ -82,9 +82,20 @@ class Node(NodeCopying):
     # The fields every node sets; the rarely used ones (label, hooks, anomaly origin, version
     # counter, retain_grad on an intermediate) are class defaults below, stored per instance
     # only when set, so creating a node writes as few fields as possible.
-    # ``_inputs`` holds the parents: the parent itself when there is one (no tuple to allocate and for the
-    # garbage collector to track, for the commonest nodes), else a tuple; ``parents`` always gives a tuple.
-    __slots__ = ("data", "_grad", "requires_grad", "_inputs", "op", "attrs", "_recorded_at", "__dict__", "__weakref__")
+    # ``_inputs`` and ``_second`` hold the parents, with no tuple for nodes of one or two parents (see
+    # autograd.parents); ``parents`` always gives a tuple.
+    __slots__ = (
+        "data",
+        "_grad",
+        "requires_grad",
+        "_inputs",
+        "_second",
+        "op",
+        "attrs",
+        "_recorded_at",
+        "__dict__",
+        "__weakref__",
+    )
 
     #: True for node kinds whose gradients must be reduced back to a shape.
     broadcasts = False
@@ -108,6 +119,7 @@ class Node(NodeCopying):
         self._grad = self._zero_grad_value
         self.requires_grad = requires_grad
         self._inputs = ()
+        self._second = None
         self.op = None
         self.attrs = None
         self._recorded_at = 0  # leaves come after every recorded node in backward order
@@ -142,7 +154,15 @@ class Node(NodeCopying):
             for parent in parents:
                 if parent.requires_grad:
                     node.requires_grad = True
-                    node._inputs = parents[0] if len(parents) == 1 else parents
+                    count = len(parents)  # stored as autograd.parents.store_parents does, inline
+                    if count == 1:
+                        node._inputs = parents[0]
+                        node._second = None
+                    elif count == 2:
+                        node._inputs, node._second = parents
+                    else:
+                        node._inputs = parents
+                        node._second = None
                     node.op = op
                     node.attrs = attrs
                     node._recorded_at = next(_ticks)
@@ -151,6 +171,7 @@ class Node(NodeCopying):
                     return node
         node.requires_grad = False
         node._inputs = ()
+        node._second = None
         node.op = None
         node.attrs = None
         node._recorded_at = 0
@@ -182,8 +203,11 @@ class Node(NodeCopying):
     @property
     def parents(self) -> tuple[Node, ...]:
         """The nodes this node was computed from, in argument order (``()`` for leaves and constants)."""
-        inputs = self._inputs
-        return inputs if type(inputs) is tuple else (inputs,)
+        inputs = self._inputs  # stored as autograd.parents describes
+        if type(inputs) is tuple:
+            return inputs
+        second = self._second
+        return (inputs,) if second is None else (inputs, second)
 
     @property
     def op_inputs(self) -> tuple[Any, ...]:
@@ -299,6 +323,7 @@ class Node(NodeCopying):
         """
         self.requires_grad = False
         self._inputs = ()
+        self._second = None
         self.op = None
         self.attrs = None
         self._recorded_at = 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .parents import store_parents
 from .versions import VersionCounter
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
@@ -80,8 +81,7 @@ class NodeCopying:
         originals = [self]
         stack = [self]
         while stack:
-            inputs = stack.pop()._inputs
-            for parent in inputs if type(inputs) is tuple else (inputs,):
+            for parent in stack.pop().parents:
                 if id(parent) not in memo:
                     memo[id(parent)] = object.__new__(type(parent))
                     originals.append(parent)
@@ -94,8 +94,7 @@ class NodeCopying:
         twin.data = NodeCopying._deepcopied(self.data, memo)
         twin._grad = NodeCopying._deepcopied(self._grad, memo)
         twin.requires_grad = self.requires_grad
-        inputs = self._inputs
-        twin._inputs = tuple([memo[id(parent)] for parent in inputs]) if type(inputs) is tuple else memo[id(inputs)]
+        store_parents(twin, tuple([memo[id(parent)] for parent in self.parents]))
         twin.op = self.op
         twin.attrs = NodeCopying._deepcopied(self.attrs, memo)
         twin._recorded_at = self._recorded_at
@@ -139,7 +138,7 @@ class NodeCopying:
         twin.data = self.data
         twin._grad = self._grad
         twin.requires_grad = self.requires_grad
-        twin._inputs = self._inputs
+        twin._inputs, twin._second = self._inputs, self._second
         twin.op = self.op
         twin.attrs = self.attrs
         twin._recorded_at = self._recorded_at

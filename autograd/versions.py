@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .grad_mode import _mode
 from .op import Op
+from .parents import store_parents
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -77,7 +78,7 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
     earlier.data = node.data
     earlier._grad = earlier._zero_grad_value
     earlier.requires_grad = node.requires_grad
-    earlier._inputs = node._inputs
+    earlier._inputs, earlier._second = node._inputs, node._second
     earlier.op = node.op
     earlier.attrs = node.attrs
     earlier._recorded_at = node._recorded_at
@@ -87,7 +88,7 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
     node._history = [*(node._history or ()), (rebased_at, earlier)]
     parents = tuple(earlier if parent is node else parent for parent in parents)
     node.requires_grad = True
-    node._inputs = parents[0] if len(parents) == 1 else parents
+    store_parents(node, parents)
     node.op = op
     node.attrs = attrs
     node._recorded_at = next(_ticks)
@@ -97,12 +98,10 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
 
 def _adopt_earlier_parents(node: Node) -> None:
     """Point ``node`` at the earlier selves of parents whose history was rebased after it was recorded."""
-    inputs = node._inputs
-    parents = inputs if type(inputs) is tuple else (inputs,)
+    parents = node.parents
     if not any(parent._history for parent in parents):
         return
-    adopted = tuple(parent._earlier_self(node._recorded_at) for parent in parents)
-    node._inputs = adopted if type(inputs) is tuple else adopted[0]
+    store_parents(node, tuple(parent._earlier_self(node._recorded_at) for parent in parents))
 
 
 def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:

@@ -268,7 +268,9 @@ def test_op_inputs_put_a_number_operand_in_its_place():
     assert (x * y).op_inputs == (x, y) and x.op_inputs == ()
     t = Tensor([1.0, 2.0], requires_grad=True)
     product = t * 2.0
-    assert product.op_inputs is product.parents  # a Tensor's number operand is a constant node
+    first, second = product.op_inputs  # a Tensor's number operand is a constant node, one of its parents
+    assert first is t and type(second) is Tensor and second.item() == 2.0
+    assert [id(node) for node in product.parents] == [id(first), id(second)]
 
 
 def _random_graph(seed: int, leaves: tuple[Value, ...]) -> Value:
@@ -418,3 +420,16 @@ def test_an_op_accumulate_form_is_refused_without_a_joint_rule():
 def test_an_op_outputs_gatherer_is_refused_without_a_joint_rule():
     with pytest.raises(ValueError, match="outputs gathers the gradients of one joint rule"):
         Op("split", lambda g, out, x: g, outputs=lambda node: [node])
+
+
+def test_nodes_of_one_or_two_parents_hold_no_parent_tuple_for_the_collector_to_track():
+    x, y = Value(1.0), Value(2.0)
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    before = len(gc.get_objects())
+    products = [x * y for _ in range(1000)]
+    sums = [t + t for _ in range(1000)]
+    squares = [x.relu() for _ in range(1000)]
+    tracked = len(gc.get_objects()) - before
+    assert tracked < 3000 + 50  # one tracked object per node (plus the three lists), not a node and a tuple
+    assert products[0].parents == (x, y) and sums[0].parents == (t, t) and squares[0].parents == (x,)
+    assert products[0].op_inputs == (x, y)

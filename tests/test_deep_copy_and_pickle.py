@@ -136,14 +136,19 @@ def test_deepcopy_honours_a_memo_that_maps_a_leaf_to_itself():
     assert x.grad == 4.0
 
 
-def test_deepcopy_shares_ops_and_keeps_a_single_parent_out_of_a_tuple():
-    x = Value(1.5)
+def test_deepcopy_shares_ops_and_stores_parents_as_from_op_does():
+    x, w = Value(1.5), Value(0.5)
     unary = x.exp()
     binary = unary * x
-    unary_copy, binary_copy = copy.deepcopy([unary, binary])
+    ternary = Value.linear([w], [unary], x)
+    unary_copy, binary_copy, ternary_copy = copy.deepcopy([unary, binary, ternary])
     assert unary_copy.op is unary.op and binary_copy.op is binary.op
-    assert type(unary_copy._inputs) is Value  # stored as _from_op stores it
-    assert type(binary_copy._inputs) is tuple and binary_copy.parents[0] is unary_copy
+    # one or two parents without a tuple, three or more as one (autograd.parents)
+    assert type(unary_copy._inputs) is Value and unary_copy._second is None
+    assert binary_copy._inputs is unary_copy and type(binary_copy._second) is Value
+    assert type(ternary_copy._inputs) is tuple and ternary_copy._second is None
+    assert binary_copy.parents == (unary_copy, binary_copy._second)
+    assert ternary_copy.parents[1] is unary_copy and ternary_copy.parents[0] is not w
 
 
 def test_deepcopy_of_a_non_leaf_is_a_non_leaf_not_a_pickled_leaf():

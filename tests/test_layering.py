@@ -136,7 +136,7 @@ def test_autograd_imports_form_no_cycle():
     assert find_cycle(graph) is None
 
 
-#: The graph core: Node (core), grad mode, Op, version counters, node copying, the backward loop, and the
+#: The graph core: Node (core), how it stores its parents, grad mode, Op, version counters, node copying, the backward loop, and the
 #: warning-free numpy error state the loop runs in (quiet, which imports only numpy). Its modules import one
 #: another only.
 GRAPH_CORE = {
@@ -145,6 +145,7 @@ GRAPH_CORE = {
     "autograd.grad_mode",
     "autograd.node_copying",
     "autograd.op",
+    "autograd.parents",
     "autograd.quiet",
     "autograd.versions",
 }
