@@ -68,7 +68,7 @@ def tensor_rows(results: list[users_path.Measurement]) -> list[list[str]]:
     return rows
 
 
-def scalar_rows(mlp: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[str]]:
+def scalar_rows(mlp: scalar.MLPResult, hand_written: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[str]]:
     ours = mlp.ratio("ours", "micrograd")
     floor = mlp.ratio("floor", "micrograd")
     rows = [
@@ -79,7 +79,15 @@ def scalar_rows(mlp: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[s
             f"1/{1 / ours:.1f}",
             f"<= 1/{1 / SCALAR_STEP_TARGET:.0f}",
             met(ours <= SCALAR_STEP_TARGET),
-        ]
+        ],
+        [
+            "the same step with micrograd's neuron code (sum of w_i * x_i) run on our Value (time / micrograd's)",
+            f"1/{1 / hand_written.ratio('floor', 'micrograd'):.0f} (pure Python)",
+            "",
+            f"1/{1 / hand_written.ratio('ours', 'micrograd'):.1f}",
+            "",
+            "",
+        ],
     ]
     rate = chain.nodes_per_second()
     seconds = float(np.median(chain.times["ours"]))
@@ -156,13 +164,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         tensor = users_path.run(rounds=3, seconds=0.05)
-        mlp, chain = scalar.run(rounds=2, seconds=0.1)
+        mlp, hand_written, chain = scalar.run(rounds=2, seconds=0.1)
         steps = optimizers.run(rounds=3, seconds=0.05)
     else:
         tensor = users_path.run()
-        mlp, chain = scalar.run()
+        mlp, hand_written, chain = scalar.run()
         steps = optimizers.run()
-    rows = tensor_rows(tensor) + scalar_rows(mlp, chain) + optimizer_rows(steps)
+    rows = tensor_rows(tensor) + scalar_rows(mlp, hand_written, chain) + optimizer_rows(steps)
     block = provenance() + "\n\n" + markdown_table(rows)
     print()
     print(block)

@@ -6,6 +6,11 @@ Workloads:
      (``nn.MLP``), micrograd 0.1.0, and the floor: the same step in plain Python floats and
      lists with a hand-derived backward. All three must compute the same loss (and the floor
      the same updated weights as ours) before anything is timed.
+  1b. the same step with the neurons written as micrograd writes them, which is how a student writes
+     a gate-level network: act = sum((w_i * x_i for ...), b), one binary node per product and per
+     sum, about 9x the nodes of our ``nn.MLP`` (whose pre-activation is one ``Value.linear`` node).
+     Ours runs that very code on our ``Value`` (``HandWrittenMLP``), micrograd its own ``nn.MLP``;
+     the same agreement checks.
   2. the chain y = y * 1.0001 + 0.0001 of 1e5 steps, forward + backward, at Python's default
      recursion limit: ours in graph nodes per second (every node reachable from y) and against
      torch's scalar tensors when installed; micrograd's recursive backward is tried too.
@@ -58,6 +63,34 @@ def ours_step(model: MLP, xs: list, ys: list) -> float:
     for p in model.parameters():
         p.data -= LEARNING_RATE * p.grad
     return total.data
+
+
+class HandWrittenMLP:
+    """micrograd's ``nn.MLP`` code on our ``Value``: each neuron sums its products with Python's ``sum``."""
+
+    def __init__(self, model: MLP) -> None:
+        self.layers = [
+            [([w for w in neuron.w], neuron.b, neuron.activation == "relu") for neuron in layer.neurons]
+            for layer in model.layers
+        ]
+
+    def __call__(self, x: list) -> Value:
+        h = [Value(v) for v in x]
+        for layer in self.layers:
+            h = [self.neuron(weights, bias, nonlin, h) for weights, bias, nonlin in layer]
+        return h[0]
+
+    @staticmethod
+    def neuron(weights: list[Value], bias: Value, nonlin: bool, x: list[Value]) -> Value:
+        act = sum((wi * xi for wi, xi in zip(weights, x)), bias)
+        return act.relu() if nonlin else act
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for weights, bias, _ in layer for p in (*weights, bias)]
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
 
 
 def micrograd_step(model: Any, xs: list, ys: list) -> float:
@@ -159,7 +192,7 @@ def check_close(what: str, got: float, expected: float, tolerance: float = 1e-9)
         raise MismatchError(f"scalar MLP: {what} {got!r} differs from the reference {expected!r}")
 
 
-def check_mlp_agreement(xs: list, ys: list) -> None:
+def check_mlp_agreement(xs: list, ys: list, hand_written: bool) -> None:
     """One step from the same weights: micrograd's and the floor's loss equal ours, the floor's update too."""
     import micrograd.nn as micrograd_nn
 
@@ -167,7 +200,7 @@ def check_mlp_agreement(xs: list, ys: list) -> None:
     floor = PurePythonMLP.copy_of(ours)
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     copy_weights(ours, theirs)
-    loss = ours_step(ours, xs, ys)
+    loss = ours_step(HandWrittenMLP(ours) if hand_written else ours, xs, ys)
     check_close("micrograd's loss", micrograd_step(theirs, xs, ys), loss)
     check_close("the floor's loss", floor.step(xs, ys), loss)
     for got, expected in zip(floor.flat_parameters(), PurePythonMLP.copy_of(ours).flat_parameters()):
@@ -177,35 +210,39 @@ def check_mlp_agreement(xs: list, ys: list) -> None:
 @dataclass
 class MLPResult:
     times: dict[str, list[float]]
+    hand_written: bool = False
 
     def ratio(self, contender: str, reference: str) -> float:
         return paired_ratio(self.times, contender, reference)
 
     def line(self) -> str:
         median = {name: statistics.median(t) * 1e3 for name, t in self.times.items()}
+        neurons = "hand-written neurons (micrograd's code), " if self.hand_written else ""
         return (
-            f"MLP 2-16-16-1, 100 moons, SVM loss + L2, fwd+bwd+SGD: floor {median['floor']:.2f} ms, "
+            f"MLP 2-16-16-1, {neurons}100 moons, SVM loss + L2, fwd+bwd+SGD: floor {median['floor']:.2f} ms, "
             f"ours {median['ours']:.2f} ms, micrograd {median['micrograd']:.2f} ms; "
             f"ours/micrograd = 1/{1 / self.ratio('ours', 'micrograd'):.1f}, ours/floor = {self.ratio('ours', 'floor'):.2f}x"
         )
 
 
-def bench_mlp(rounds: int, seconds: float) -> MLPResult:
+def bench_mlp(rounds: int, seconds: float, hand_written: bool = False) -> MLPResult:
+    """The demo step (``hand_written``: with micrograd's neuron code run on our Value)."""
     import micrograd.nn as micrograd_nn
 
     xs, ys = moons()
-    check_mlp_agreement(xs, ys)
+    check_mlp_agreement(xs, ys, hand_written)
     ours = MLP(2, [16, 16, 1], seed=1)
     floor = PurePythonMLP.copy_of(ours)
     random.seed(1)
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     copy_weights(ours, theirs)
+    model = HandWrittenMLP(ours) if hand_written else ours
     steps = {
         "floor": lambda: floor.step(xs, ys),
-        "ours": lambda: ours_step(ours, xs, ys),
+        "ours": lambda: ours_step(model, xs, ys),
         "micrograd": lambda: micrograd_step(theirs, xs, ys),
     }
-    return MLPResult(interleaved_medians(steps, rounds, seconds, warmup=1, min_repeats=1))
+    return MLPResult(interleaved_medians(steps, rounds, seconds, warmup=1, min_repeats=1), hand_written)
 
 
 def chain(make_leaf: Any, steps: int) -> tuple[Any, Any]:
@@ -329,13 +366,15 @@ def bench_chain(steps: int, rounds: int) -> ChainResult:
     return ChainResult(steps, nodes, times, micrograd)
 
 
-def run(rounds: int = 5, seconds: float = 0.3, chain_steps: int = 100_000) -> tuple[MLPResult, ChainResult]:
-    """Both workloads, one printed line each."""
+def run(rounds: int = 5, seconds: float = 0.3, chain_steps: int = 100_000) -> tuple[MLPResult, MLPResult, ChainResult]:
+    """The three workloads, one printed line each."""
     mlp = bench_mlp(rounds, seconds)
     print(mlp.line(), flush=True)
+    hand_written = bench_mlp(rounds, seconds, hand_written=True)
+    print(hand_written.line(), flush=True)
     chained = bench_chain(chain_steps, max(1, rounds // 2))
     print(chained.line(), flush=True)
-    return mlp, chained
+    return mlp, hand_written, chained
 
 
 def main() -> None:
