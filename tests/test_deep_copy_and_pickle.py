@@ -317,6 +317,15 @@ def test_shallow_copy_is_a_new_node_on_the_same_parents():
     assert x.grad == 3.0
 
 
+def test_shallow_copy_of_a_two_parent_node_keeps_both_parents():
+    x, w = Value(2.0), Value(5.0)
+    y = x * w
+    y_shallow = copy.copy(y)
+    assert y_shallow.parents == (x, w) and y_shallow.parents[0] is x and y_shallow.parents[1] is w
+    y_shallow.backward()
+    assert (x.grad, w.grad) == (5.0, 2.0)
+
+
 def test_shallow_copy_registers_hooks_on_its_own():
     x = Value(2.0)
     y = x * 3.0

@@ -475,6 +475,20 @@ def test_mark_dirty_on_a_non_leaf_keeps_earlier_uses_on_its_earlier_history_as_i
     np.testing.assert_array_equal(results[0][1], np.full(3, 3.0))
 
 
+def test_mark_dirty_keeps_an_earlier_two_input_node_on_both_its_parents_as_in_torch():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    data, other = RNG.normal(size=3), RNG.normal(size=3)
+    grads = []
+    for fn, (a, w) in ((ours_fn, (_pair(data)[0], _pair(other)[0])), (theirs_fn, (_pair(data)[1], _pair(other)[1]))):
+        b = a + 0.5  # add keeps no value for backward, so changing b in place is allowed (as in torch)
+        before = w + b  # two parents, the rebased one second
+        fn.apply(b)
+        ((before * before).sum() + (b * w).sum()).backward()
+        grads.append((_numpy(a.grad), _numpy(w.grad)))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-12)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-12)
+
+
 def test_a_constant_changed_in_place_by_a_function_keeps_earlier_uses_constant_as_in_torch():
     def body(base, once):
         class AddTo(base):
