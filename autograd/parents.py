@@ -25,8 +25,12 @@ __all__ = ["store_parents"]
 
 def store_parents(node: Any, parents: tuple[Node, ...]) -> None:
     """Give ``node`` the parents ``parents`` (a tuple, in argument order)."""
-    if len(parents) == 2:
+    count = len(parents)
+    if count == 1:
+        node._inputs = parents[0]
+        node._second = None
+    elif count == 2:
         node._inputs, node._second = parents
     else:
-        node._inputs = parents[0] if len(parents) == 1 else parents
+        node._inputs = parents
         node._second = None

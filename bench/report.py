@@ -68,26 +68,23 @@ def tensor_rows(results: list[users_path.Measurement]) -> list[list[str]]:
     return rows
 
 
+def micrograd_row(workload: str, result: scalar.MLPResult, target: float | None = None) -> list[str]:
+    """A row of times relative to micrograd's: the pure-Python floor's and ours (against ``target``, if any)."""
+    ours = result.ratio("ours", "micrograd")
+    return [
+        f"{workload} (time / micrograd's)",
+        f"1/{1 / result.ratio('floor', 'micrograd'):.0f} (pure Python)",
+        "",
+        f"1/{1 / ours:.1f}",
+        f"<= 1/{1 / target:.0f}" if target is not None else "",
+        met(ours <= target) if target is not None else "",
+    ]
+
+
 def scalar_rows(mlp: scalar.MLPResult, hand_written: scalar.MLPResult, chain: scalar.ChainResult) -> list[list[str]]:
-    ours = mlp.ratio("ours", "micrograd")
-    floor = mlp.ratio("floor", "micrograd")
     rows = [
-        [
-            "scalar MLP 2-16-16-1 on 100 moons, micrograd's demo step (time / micrograd's)",
-            f"1/{1 / floor:.0f} (pure Python)",
-            "",
-            f"1/{1 / ours:.1f}",
-            f"<= 1/{1 / SCALAR_STEP_TARGET:.0f}",
-            met(ours <= SCALAR_STEP_TARGET),
-        ],
-        [
-            "the same step with micrograd's neuron code (sum of w_i * x_i) run on our Value (time / micrograd's)",
-            f"1/{1 / hand_written.ratio('floor', 'micrograd'):.0f} (pure Python)",
-            "",
-            f"1/{1 / hand_written.ratio('ours', 'micrograd'):.1f}",
-            "",
-            "",
-        ],
+        micrograd_row("scalar MLP 2-16-16-1 on 100 moons, micrograd's demo step", mlp, SCALAR_STEP_TARGET),
+        micrograd_row("the same step with micrograd's neuron code (sum of w_i * x_i) run on our Value", hand_written),
     ]
     rate = chain.nodes_per_second()
     seconds = float(np.median(chain.times["ours"]))
