@@ -177,6 +177,30 @@ class Node(NodeCopying):
         node._recorded_at = 0
         return node
 
+    @classmethod
+    def _from_unary_op(cls, data: Any, op: Op, parent: Node, attrs: Any = None) -> Node:
+        """``cls._from_op(data, op, (parent,), attrs)`` without building the tuple: the hot path of
+        one-input ops and of a number operand (``y * 1.0001``)."""
+        node = _new_object(cls)
+        node.data = data
+        node._grad = cls._zero_grad_value
+        node._second = None
+        if _mode.enabled and parent.requires_grad:
+            node.requires_grad = True
+            node._inputs = parent
+            node.op = op
+            node.attrs = attrs
+            node._recorded_at = next(_ticks)
+            if _anomaly_blocks.open and _mode.anomaly is not None:
+                _mode.anomaly.on_record(node)
+            return node
+        node.requires_grad = False
+        node._inputs = ()
+        node.op = None
+        node.attrs = None
+        node._recorded_at = 0
+        return node
+
     def _shared_version(self) -> VersionCounter:
         """This node's version counter (created on first use; views share their base's)."""
         if self._version is None:

@@ -62,11 +62,11 @@ def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: 
     """
     if isinstance(right, Value):
         if isinstance(left, Value):
-            return Value._from_op(forward(left.data, right.data), op, (left, right))
+            return _op_node(forward(left.data, right.data), op, (left, right))
         number = _number(left)
-        return Value._from_op(forward(number, right.data), op.with_constant(0), (right,), number)
+        return _unary_op_node(forward(number, right.data), op.with_constant(0), right, number)
     number = _number(right)
-    return Value._from_op(forward(left.data, number), op.with_constant(1), (left,), number)
+    return _unary_op_node(forward(left.data, number), op.with_constant(1), left, number)
 
 
 def _real_number(x: Any, where: str) -> float:
@@ -118,6 +118,12 @@ def _smaller(a: float, b: float) -> float:
     return a if a <= b or a != a else b
 
 
+# Value._from_op and Value._from_unary_op, bound once below the class: a global is the cheapest thing
+# for an operator to call (a classmethod looked up on the class makes a bound method per call).
+_op_node: Any = None
+_unary_op_node: Any = None
+
+
 class Value(Node, NumpyFunctions):
     """A scalar that records the operations applied to it.
 
@@ -141,38 +147,38 @@ class Value(Node, NumpyFunctions):
     # graph, a Value to the op itself; anything else through ``_record``.
     def __add__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return Value._from_op(self.data + other, _ADD_NUMBER[1], (self,), other)
+            return _unary_op_node(self.data + other, _ADD_NUMBER[1], self, other)
         if type(other) is Value:
-            return Value._from_op(self.data + other.data, ew.add, (self, other))
+            return _op_node(self.data + other.data, ew.add, (self, other))
         return _record(ew.add, operator.add, self, other)
 
     def __radd__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return Value._from_op(other + self.data, _ADD_NUMBER[0], (self,), other)
+            return _unary_op_node(other + self.data, _ADD_NUMBER[0], self, other)
         return _record(ew.add, operator.add, other, self)
 
     def __sub__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return Value._from_op(self.data - other, _SUB_NUMBER[1], (self,), other)
+            return _unary_op_node(self.data - other, _SUB_NUMBER[1], self, other)
         if type(other) is Value:
-            return Value._from_op(self.data - other.data, ew.sub, (self, other))
+            return _op_node(self.data - other.data, ew.sub, (self, other))
         return _record(ew.sub, operator.sub, self, other)
 
     def __rsub__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return Value._from_op(other - self.data, _SUB_NUMBER[0], (self,), other)
+            return _unary_op_node(other - self.data, _SUB_NUMBER[0], self, other)
         return _record(ew.sub, operator.sub, other, self)
 
     def __mul__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return Value._from_op(self.data * other, _MUL_NUMBER[1], (self,), other)
+            return _unary_op_node(self.data * other, _MUL_NUMBER[1], self, other)
         if type(other) is Value:
-            return Value._from_op(self.data * other.data, ew.mul, (self, other))
+            return _op_node(self.data * other.data, ew.mul, (self, other))
         return _record(ew.mul, operator.mul, self, other)
 
     def __rmul__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return Value._from_op(other * self.data, _MUL_NUMBER[0], (self,), other)
+            return _unary_op_node(other * self.data, _MUL_NUMBER[0], self, other)
         return _record(ew.mul, operator.mul, other, self)
 
     def __truediv__(self, other: ValueLike) -> Value:
@@ -188,7 +194,7 @@ class Value(Node, NumpyFunctions):
         return _record(ew.pow, shared_math.power, other, self)
 
     def __neg__(self) -> Value:
-        return Value._from_op(-self.data, ew.neg, (self,))
+        return _unary_op_node(-self.data, ew.neg, self)
 
     def __pos__(self) -> Value:
         return self
@@ -239,54 +245,54 @@ class Value(Node, NumpyFunctions):
     # -- elementary functions ------------------------------------------------
     def exp(self) -> Value:
         """e**x; d/dx = e**x."""
-        return Value._from_op(shared_math.exp(self.data), ew.exp, (self,))
+        return _unary_op_node(shared_math.exp(self.data), ew.exp, self)
 
     def log(self) -> Value:
         """Natural log; d/dx = 1/x. log(0) = -inf, log(x<0) = nan."""
-        return Value._from_op(shared_math.log(self.data), ew.log, (self,))
+        return _unary_op_node(shared_math.log(self.data), ew.log, self)
 
     def sqrt(self) -> Value:
         """Square root; d/dx = 1 / (2 sqrt(x))."""
-        return Value._from_op(shared_math.sqrt(self.data), ew.sqrt, (self,))
+        return _unary_op_node(shared_math.sqrt(self.data), ew.sqrt, self)
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x) (0 at 0)."""
-        return Value._from_op(abs(self.data), ew.abs_, (self,))
+        return _unary_op_node(abs(self.data), ew.abs_, self)
 
     def sin(self) -> Value:
         """sin(x); d/dx = cos(x)."""
-        return Value._from_op(shared_math.sin(self.data), ew.sin, (self,))
+        return _unary_op_node(shared_math.sin(self.data), ew.sin, self)
 
     def cos(self) -> Value:
         """cos(x); d/dx = -sin(x)."""
-        return Value._from_op(shared_math.cos(self.data), ew.cos, (self,))
+        return _unary_op_node(shared_math.cos(self.data), ew.cos, self)
 
     # -- activations ---------------------------------------------------------
     def tanh(self) -> Value:
         """tanh(x); d/dx = 1 - tanh(x)**2."""
-        return Value._from_op(math.tanh(self.data), ew.tanh, (self,))
+        return _unary_op_node(math.tanh(self.data), ew.tanh, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e**-x); d/dx = s(x) (1 - s(x))."""
-        return Value._from_op(shared_math.sigmoid(self.data), ew.sigmoid, (self,))
+        return _unary_op_node(shared_math.sigmoid(self.data), ew.sigmoid, self)
 
     def relu(self) -> Value:
         """max(x, 0); d/dx = 1 for x > 0 else 0."""
-        return Value._from_op(0.0 if self.data <= 0 else self.data, ew.relu, (self,))  # nan stays nan
+        return _unary_op_node(0.0 if self.data <= 0 else self.data, ew.relu, self)  # nan stays nan
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0 else alpha*x; d/dx = 1 or alpha."""
         data = self.data if self.data > 0 else alpha * self.data
-        return Value._from_op(data, ew.leaky_relu, (self,), {"alpha": alpha})
+        return _unary_op_node(data, ew.leaky_relu, self, {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
         data = self.data if self.data > 0 else alpha * math.expm1(self.data)
-        return Value._from_op(data, ew.elu, (self,), {"alpha": alpha})
+        return _unary_op_node(data, ew.elu, self, {"alpha": alpha})
 
     def softplus(self) -> Value:
         """log(1 + e**x), overflow-free; d/dx = sigmoid(x)."""
-        return Value._from_op(shared_math.softplus(self.data), ew.softplus, (self,))
+        return _unary_op_node(shared_math.softplus(self.data), ew.softplus, self)
 
     def swish(self, beta: float = 1.0) -> Value:
         """x * sigmoid(beta * x) (SiLU when beta = 1)."""
@@ -302,7 +308,7 @@ class Value(Node, NumpyFunctions):
 
     def step(self) -> Value:
         """Heaviside step: 1 for x > 0 else 0; its gradient is zero everywhere."""
-        return Value._from_op(1.0 if self.data > 0 else 0.0, ew.step, (self,))
+        return _unary_op_node(1.0 if self.data > 0 else 0.0, ew.step, self)
 
     def maximum(self, other: ValueLike) -> Value:
         """The larger of two Values, as ``np.maximum`` (nan wins): the gradient goes to the larger input;
@@ -326,14 +332,14 @@ class Value(Node, NumpyFunctions):
             data = float(low)
         if high is not None and data > high:
             data = float(high)
-        return Value._from_op(data, ew.clip, (self,), {"low": low, "high": high})
+        return _unary_op_node(data, ew.clip, self, {"low": low, "high": high})
 
     # -- n-ary ---------------------------------------------------------------
     @staticmethod
     def sum(values: Sequence[ValueLike]) -> Value:
         """Sum of many Values as a single node (every input gets the upstream gradient)."""
         nodes = _nodes(values)
-        return Value._from_op(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
+        return _op_node(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
     def linear(weights: Sequence[ValueLike], inputs: Sequence[ValueLike], bias: ValueLike = 0.0) -> Value:
@@ -358,7 +364,7 @@ class Value(Node, NumpyFunctions):
             if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
                 *row, bias = _nodes((*row, bias))
             data = sum(map(operator.mul, map(_data, row), x_data), bias.data)  # b + w1 x1 + ...
-            outputs.append(Value._from_op(data, scalar_ops.linear, (*row, *xs, bias)))
+            outputs.append(_op_node(data, scalar_ops.linear, (*row, *xs, bias)))
         return outputs
 
     # -- comparisons (plain bools) --------------------------------------------
@@ -480,7 +486,7 @@ class Value(Node, NumpyFunctions):
 
     # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
     def _apply_unary(self, op: Any, function: Any) -> Value:
-        return Value._from_op(shared_math.numpy_scalar(function, self.data), op, (self,))
+        return _unary_op_node(shared_math.numpy_scalar(function, self.data), op, self)
 
     def _apply_binary(self, other: ValueLike, op: Any, function: Any, reflected: bool = False) -> Value:
         def forward(a: float, b: float) -> float:
@@ -499,3 +505,6 @@ class Value(Node, NumpyFunctions):
 
 #: ``map(isinstance, items, _ALWAYS_VALUE)`` tests every item against Value (C loop, no Python call per item).
 _ALWAYS_VALUE = itertools.repeat(Value)
+
+
+_op_node, _unary_op_node = Value._from_op, Value._from_unary_op
