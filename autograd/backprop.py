@@ -130,9 +130,12 @@ def backpropagate(
 
 
 def _check_saved_versions(node: Node) -> None:
-    """Raise if an input or the output of ``node``'s op was changed in place after the op ran."""
+    """Raise if an input of ``node``'s op, or its output if a rule reads it, was changed in place after the op ran."""
     recorded_at = node._recorded_at
-    for role, changed in [(f"input {index}", parent) for index, parent in enumerate(node.parents)] + [("output", node)]:
+    saved = [(f"input {index}", parent) for index, parent in enumerate(node.parents)]
+    if node.op.reads_output:
+        saved.append(("output", node))
+    for role, changed in saved:
         counter = changed._version
         if counter is None or counter.changed_at <= recorded_at:
             continue

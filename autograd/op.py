@@ -6,6 +6,7 @@ every node it produces; backward (:mod:`autograd.backprop`) calls its rules.
 
 from __future__ import annotations
 
+import dis
 from collections.abc import Callable
 
 __all__ = ["Op", "OutputGradients"]
@@ -28,7 +29,10 @@ class Op:
     ``reads_values=False`` declares that the rules use only the shapes of the
     inputs and output, never their values (add, reshape, sum, ...): changing those
     in place after the forward pass then cannot spoil the gradient, so backward
-    does not check their versions.
+    does not check their versions. Of an op that reads values, backward checks the output too
+    only when some rule reads it (``out``), as torch checks only the tensors an op saved:
+    ``reads_output`` is found from the rules' code (a rule whose code cannot be read counts as
+    reading it), so ``y = x * 2`` may be changed in place before backward, ``y = x.exp()`` may not.
 
     A binary op applied to one node and one plain number (``x * 2.0``, ``1 - x``)
     records :meth:`with_constant`'s variant: the number is not a node of the graph
@@ -54,6 +58,7 @@ class Op:
         "variadic",
         "joint",
         "reads_values",
+        "reads_output",
         "accumulate",
         "outputs",
         "constant_at",
@@ -81,6 +86,8 @@ class Op:
         self.variadic = variadic
         self.joint = joint
         self.reads_values = reads_values
+        #: Whether some rule reads the op's output (``out``): backward then checks its version too.
+        self.reads_output = reads_values and any(_reads_argument(rule, 2 if variadic else 1) for rule in rules)
         self.accumulate = accumulate
         self.outputs = outputs
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
@@ -113,6 +120,18 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+def _reads_argument(rule: Callable, position: int) -> bool:
+    """Whether ``rule`` may read its positional argument ``position``: False only when its code is readable
+    and never loads that argument (nor hands it to a nested function)."""
+    code = getattr(rule, "__code__", None)
+    if code is None or position >= code.co_argcount:  # not a plain function, or the argument lands in *args
+        return True
+    name = code.co_varnames[position]
+    if name in code.co_cellvars:  # a nested function or comprehension reads it
+        return True
+    return any(instruction.argval == name for instruction in dis.get_instructions(code) if "FAST" in instruction.opname)
 
 
 class OutputGradients(tuple):

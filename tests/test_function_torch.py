@@ -610,3 +610,22 @@ def test_returning_an_input_unchanged_gives_a_new_node_as_in_torch():
             v.grad = None
             fn.apply(v.clone()).backward()
             np.testing.assert_array_equal(_numpy(v.grad), np.full(shape, 2.0))
+
+
+def test_mark_dirty_on_the_output_of_an_op_whose_gradient_does_not_read_it_works_as_in_torch():
+    """sin's derivative reads its input, not its output: changing the output in place spoils nothing."""
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    a, torch_a = _pair(np.array([1.0, 2.0]))
+    ours, theirs = ours_fn.apply(a.sin()), theirs_fn.apply(torch_a.sin())
+    ours.sum().backward()
+    theirs.sum().backward()
+    _close(a.grad, torch_a.grad)
+
+
+def test_mark_dirty_on_the_output_of_an_op_whose_gradient_reads_it_raises_as_in_torch():
+    """exp's derivative is its output: changed in place, it would give a wrong gradient."""
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    a, torch_a = _pair(np.array([1.0, 2.0]))
+    for fn, leaf in ((ours_fn, a), (theirs_fn, torch_a)):
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            fn.apply(leaf.exp()).sum().backward()

@@ -412,3 +412,24 @@ def test_in_place_methods_refuse_a_result_of_another_shape_or_kind():
         Tensor(_DATA.copy()).masked_fill_(np.ones(5), 0.0)
     with pytest.raises(TypeError, match="sqrt_: cannot store float64 data in a int64 tensor"):
         Tensor(np.arange(5)).sqrt_()
+
+
+def test_output_changed_in_place_is_fine_when_no_rule_reads_it():
+    """As torch, which checks only what an op saved: sin's derivative is cos(x), mul's by a number the number."""
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y, z = x * 2.0, x.sin()
+    with no_grad():
+        y.mul_(3.0)
+        z.mul_(2.0)
+    (y.sum() + z.sum()).backward()
+    np.testing.assert_allclose(x.grad, 2.0 + np.cos([1.0, 2.0]))
+
+
+def test_op_reads_output_is_read_from_its_rules_code():
+    from autograd.op import Op
+
+    assert not Op("double", lambda g, out, x: g * 2.0).reads_output
+    assert Op("exp", lambda g, out, x: g * out).reads_output
+    assert Op("nested", lambda g, out, x: [g * o for o in (out,)]).reads_output  # read inside a comprehension
+    assert Op("opaque", max).reads_output  # code that cannot be read counts as reading it
+    assert not Op("shape only", lambda g, out, x: g * out, reads_values=False).reads_output
