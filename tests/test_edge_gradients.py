@@ -57,3 +57,19 @@ def test_backward_takes_torchs_gradient_keyword_and_argument_order():
     assert isinstance(x.grad, Tensor) and x.grad.requires_grad
     with pytest.raises(TypeError, match="both grad and gradient"):
         (x * x).backward(np.ones(2), gradient=np.ones(2))
+
+
+def test_relu_passes_the_gradient_at_nan_and_blocks_it_at_zero_and_below_as_torch():
+    """torch's threshold_backward zeroes the gradient where x <= 0 only, so a nan input lets it through."""
+    data = [math.nan, 2.0, -1.0, 0.0, -0.0]
+    x = Tensor(data, requires_grad=True)
+    (x.relu() * Tensor([1.0, 2.0, 3.0, 4.0, 5.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0, 0.0, 0.0, 0.0])
+    values = [Value(v) for v in data]
+    for v in values:
+        v.relu().backward()
+    assert [v.grad for v in values] == [1.0, 1.0, 0.0, 0.0, 0.0]
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(data, dtype=torch.float64, requires_grad=True)
+    (t.relu() * torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=torch.float64)).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())

@@ -66,9 +66,12 @@ def _flat(x, value):
 
 
 def _relu_rule(g, out, x):
+    # the gradient passes where x is not <= 0, nan included (torch's threshold_backward)
     if isinstance(x, Node):
-        return g * _flat(x, x.data > 0)
-    return g * (x > 0)  # mask multiply: the fastest form
+        return g * _flat(x, ~(x.data <= 0) if isinstance(x.data, np.ndarray) else not x.data <= 0)
+    if type(x) is float:
+        return g if not x <= 0 else 0.0 * g
+    return g * ~(x <= 0)  # mask multiply: the fastest form
 
 
 def _leaky_relu_rule(g, out, x, alpha):
