@@ -69,7 +69,13 @@ def test_relu_passes_the_gradient_at_nan_and_blocks_it_at_zero_and_below_as_torc
     for v in values:
         v.relu().backward()
     assert [v.grad for v in values] == [1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+def test_relu_gradient_at_nan_zero_and_below_matches_torch():
     torch = pytest.importorskip("torch")
+    data = [math.nan, 2.0, -1.0, 0.0, -0.0]
+    x = Tensor(data, requires_grad=True)
+    (x.relu() * Tensor([1.0, 2.0, 3.0, 4.0, 5.0])).sum().backward()
     t = torch.tensor(data, dtype=torch.float64, requires_grad=True)
     (t.relu() * torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=torch.float64)).sum().backward()
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
