@@ -226,17 +226,25 @@ def _backpropagate(
                 parent = node._inputs
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
-                out, x = (node, parent) if create_graph else (node.data, parent.data)
+                if create_graph:
+                    out, x = node, parent
+                else:
+                    out, x = node.data, parent.data
                 constant_at = op.constant_at
-                if constant_at is None:
-                    call_args = (grad, out, x)
-                else:  # x * 2.0: the number, kept in attrs, takes its place among the inputs
-                    call_args = (grad, out, x, attrs) if constant_at else (grad, out, attrs, x)
-                    attrs = None
-                try:
-                    contribution = rules[0](*call_args) if attrs is None else rules[0](*call_args, **attrs)
+                rule = rules[0]
+                try:  # the arguments written out, not as a tuple: the call itself is the hot path
+                    if constant_at is None:
+                        contribution = rule(grad, out, x) if attrs is None else rule(grad, out, x, **attrs)
+                    elif constant_at:  # x * 2.0: the number, kept in attrs, takes its place among the inputs
+                        contribution = rule(grad, out, x, attrs)
+                    else:
+                        contribution = rule(grad, out, attrs, x)
                 except (ArithmeticError, ValueError):
-                    contribution = _ieee_retry(rules[0], call_args, attrs)
+                    if constant_at is None:
+                        contribution = _ieee_retry(rule, (grad, out, x), attrs)
+                    else:
+                        call_args = (grad, out, x, attrs) if constant_at else (grad, out, attrs, x)
+                        contribution = _ieee_retry(rule, call_args, None)
                 if plain:  # the usual pass, one parent: the delivery below, inline
                     if contribution is not None:
                         if parent.broadcasts:
