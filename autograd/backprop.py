@@ -256,18 +256,25 @@ def _backpropagate(
             elif plain and op.rule_per_input:
                 # the usual pass, a rule per parent (x * y, x @ w): each parent's rule and delivery, inline
                 inputs = node._inputs
+                out = node.data
                 if type(inputs) is tuple:
-                    call_args = (grad, node.data, *[parent.data for parent in inputs])
-                else:  # two parents, stored without a tuple
+                    call_args = (grad, out, *[parent.data for parent in inputs])
+                else:  # two parents, stored without a tuple: the rules are called with the arguments written out
                     second = node._second
-                    call_args = (grad, node.data, inputs.data, second.data)
+                    call_args = None
+                    a, b = inputs.data, second.data
                     inputs = (inputs, second)
                 for parent, rule in zip(inputs, rules):
                     if not parent.requires_grad:
                         continue
                     try:
-                        contribution = rule(*call_args) if attrs is None else rule(*call_args, **attrs)
+                        if call_args is None:
+                            contribution = rule(grad, out, a, b) if attrs is None else rule(grad, out, a, b, **attrs)
+                        else:
+                            contribution = rule(*call_args) if attrs is None else rule(*call_args, **attrs)
                     except (ArithmeticError, ValueError):
+                        if call_args is None:
+                            call_args = (grad, out, a, b)
                         contribution = _ieee_retry(rule, call_args, attrs)
                     if contribution is not None:
                         if parent.broadcasts:
