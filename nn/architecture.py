@@ -391,7 +391,9 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "ConvTranspose2d": Blueprint(
         conv_transpose.ConvTranspose2d, _conv_transpose_config, state_shapes=_conv_transpose_shapes
     ),
-    "MaxPool2d": _pool(conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False),
+    "MaxPool2d": _pool(
+        conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False, return_indices=False
+    ),
     "AvgPool2d": _pool(
         conv.AvgPool2d,
         "kernel_size",
@@ -402,7 +404,9 @@ BLUEPRINTS: dict[str, Blueprint] = {
         divisor_override=None,
     ),
     "AdaptiveAvgPool2d": _stateless(conv.AdaptiveAvgPool2d, "output_size"),
-    "MaxPool1d": _stateless(pooling1d.MaxPool1d, "kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "MaxPool1d": _stateless(
+        pooling1d.MaxPool1d, "kernel_size", "stride", "padding", "dilation", "ceil_mode", return_indices=False
+    ),
     "AvgPool1d": _stateless(pooling1d.AvgPool1d, "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
     "AdaptiveAvgPool1d": _stateless(pooling1d.AdaptiveAvgPool1d, "output_size"),
     "Upsample": _stateless(

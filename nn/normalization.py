@@ -121,7 +121,9 @@ class _InstanceNorm(_BatchNorm):
     As torch: no affine parameters and no running statistics by default; ``affine=True`` gives a weight
     (ones) and bias (zeros, unless ``bias=False``) per channel, ``track_running_stats=True`` the buffers
     ``running_mean``, ``running_var`` and ``num_batches_tracked``, used in evaluation mode (the batch norms'
-    constructor, buffers and ``momentum=None``). An unbatched input (no N axis) is taken as a batch of one.
+    constructor and buffers), as in torch 2.13 two things differ from the batch norms: ``num_batches_tracked``
+    stays 0 (torch never counts instance-norm batches), and ``momentum=None`` means momentum 0, so the running
+    statistics never move (no cumulative average). An unbatched input (no N axis) is taken as a batch of one.
     """
 
     positions = 0
@@ -154,7 +156,6 @@ class _InstanceNorm(_BatchNorm):
             raise ValueError(
                 f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
             )
-        update = self.training and self.track_running_stats
         y = instance_norm(
             x,
             self.running_mean,
@@ -162,11 +163,9 @@ class _InstanceNorm(_BatchNorm):
             self.weight,
             self.bias,
             use_input_stats=self.training or not self.track_running_stats,
-            momentum=self._step_momentum() if update else 0.0,
+            momentum=0.0 if self.momentum is None else self.momentum,  # torch's: None never moves the statistics
             eps=self.eps,
         )
-        if update:
-            self.num_batches_tracked += 1
         return y.reshape(y.shape[1:]) if unbatched else y
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
 
 from . import functional as F
@@ -17,7 +19,8 @@ __all__ = ["AdaptiveAvgPool1d", "AvgPool1d", "MaxPool1d"]
 
 class MaxPool1d(Module):
     """Maximum over windows of ``kernel_size`` along the last axis of (N, C, L) or (C, L) input; the options
-    keep what was passed, as torch's (``MaxPool1d(2).kernel_size == 2``)."""
+    keep what was passed, as torch's (``MaxPool1d(2).kernel_size == 2``). With ``return_indices`` the layer
+    returns ``(output, indices)``, the positions along L of the maxima."""
 
     def __init__(
         self,
@@ -28,18 +31,19 @@ class MaxPool1d(Module):
         return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
-        if check_flag("MaxPool1d", "return_indices", return_indices):
-            raise ValueError("MaxPool1d: return_indices=True is not supported")
+        return_indices = check_flag("MaxPool1d", "return_indices", return_indices)
         _check_geometry("MaxPool1d", kernel_size, stride, padding)
         single(dilation, "dilation", "MaxPool1d")
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation = padding, dilation
-        self.return_indices = False
+        self.return_indices = return_indices
         self.ceil_mode = check_flag("MaxPool1d", "ceil_mode", ceil_mode)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+        return F.max_pool1d(
+            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+        )
 
     def extra_repr(self) -> str:
         return (

@@ -83,7 +83,6 @@ def test_layers_match_torch_and_round_trip_through_checkpoints(tmp_path, make):
     ("call", "error", "message"),
     [
         (lambda: F.max_pool1d(np.ones((2, 3, 4, 5)), 2), ValueError, r"max_pool1d: expected a \(C, L\) or \(N, C, L\)"),
-        (lambda: F.max_pool1d(X, 2, return_indices=True), ValueError, "return_indices=True is not supported"),
         (lambda: nn.MaxPool1d(2, padding=2), ValueError, "MaxPool1d: padding 2 must be at most half"),
         (lambda: nn.AvgPool1d(0), ValueError, "AvgPool1d: kernel_size"),
         (lambda: nn.ZeroPad2d((1, 2)), TypeError, "ZeroPad2d: padding must be an int or a tuple of 4 ints"),

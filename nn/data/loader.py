@@ -14,6 +14,14 @@ from autograd import generator_for
 from ..checks import check_integer, check_positive_int
 from .dataset import TensorDataset, aligned_arrays, collate, is_map_dataset
 
+#: ``DataLoader``'s default batch size.
+_DEFAULT_BATCH_SIZE = 32
+
+
+def _is_integer(value: Any) -> bool:
+    """Whether ``value`` is a Python or numpy integer (not a bool): never an array of targets."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
 
 class DataLoader:
     """Iterate over aligned arrays in mini-batches: ``for x, y in DataLoader(X, y, batch_size=32)``.
@@ -28,21 +36,33 @@ class DataLoader:
     ``numpy.random.default_rng((seed, epoch))``, so the sequence of epochs is the same
     for the same ``seed``; ``seed=None`` picks a random seed once, at construction.
     ``drop_last=True`` drops a final batch smaller than ``batch_size``.
+
+    An integer second argument is torch's positional batch size, ``DataLoader(dataset, 16)`` (no targets
+    are a bare number); the other options then go by keyword.
     """
 
     def __init__(
         self,
         X: Any,
         y: Any = None,
-        batch_size: int = 32,
+        batch_size: int = _DEFAULT_BATCH_SIZE,
         shuffle: bool = False,
         drop_last: bool = False,
         seed: int | None = None,
     ) -> None:
+        if _is_integer(y):  # torch's DataLoader(dataset, batch_size)
+            if batch_size != _DEFAULT_BATCH_SIZE:
+                raise TypeError(
+                    f"DataLoader: batch size given twice, {y!r} after the data (torch's DataLoader(dataset, "
+                    f"batch_size)) and batch_size={batch_size!r}; pass shuffle, drop_last and seed by keyword"
+                )
+            y, batch_size = None, y
         self.dataset: Any = None  # a dataset object read sample by sample, else None
+        if is_map_dataset(X) and y is not None:
+            raise TypeError(
+                f"DataLoader: a dataset object ({type(X).__name__}) holds its targets; pass y only with an array X"
+            )
         if is_map_dataset(X) and not isinstance(X, TensorDataset):
-            if y is not None:
-                raise TypeError("DataLoader: a dataset object holds its targets; pass y only with an array X")
             self.dataset = X
             self.arrays: tuple[np.ndarray, ...] = ()
             self._length = check_integer("DataLoader", "len(dataset)", len(X), 0)

@@ -48,12 +48,13 @@ def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, np.ndarray]:
     n, c, height, width = x.shape
     rows, columns = _window_cells(height, sizes[0]), _window_cells(width, sizes[1])
     windows = x.data[:, :, rows][..., columns]  # (N, C, H_out, kh, W_out, kw)
-    windows = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, sizes[0], sizes[1], -1)
+    window_size = rows.shape[1] * columns.shape[1]  # explicit, not -1: an empty batch cannot infer it
+    windows = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, sizes[0], sizes[1], window_size)
     chosen = _chosen_offsets(windows)
     row, column = np.divmod(chosen, columns.shape[1])
     flat = rows[np.arange(sizes[0])[:, None], row] * width + columns[np.arange(sizes[1]), column]
     flat = flat.astype(np.int64)
-    values = take_along_axis(x.reshape(n, c, height * width), flat.reshape(n, c, -1), axis=2)
+    values = take_along_axis(x.reshape(n, c, height * width), flat.reshape(n, c, sizes[0] * sizes[1]), axis=2)
     return values.reshape(n, c, sizes[0], sizes[1]), flat
 
 

@@ -27,8 +27,9 @@ from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
 from autograd.windows import ceil_mode_extra
 
-from ..checks import check_positive_int
+from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
+from .max_pool_indices import max_pool2d_indices
 from .padding import same_padding
 
 __all__ = [
@@ -253,7 +254,8 @@ def max_pool2d(
     padding: IntOrPair = 0,
     dilation: IntOrPair = 1,
     ceil_mode: bool = False,
-) -> Tensor:
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, np.ndarray]:
     """Maximum over each kernel window (stride defaults to the kernel size); padding never wins.
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
@@ -267,13 +269,22 @@ def max_pool2d(
     The padding value is the dtype's lowest finite number rather than -inf, so anomaly
     mode sees no infinity; only a window whose input entries are all -inf (or exactly
     that lowest number) differs from -inf padding: its maximum is that lowest number.
+
+    ``return_indices=True`` returns ``(output, indices)``, as torch: int64 indices of the output's shape, each
+    the chosen entry's flat index ``row * W + column`` in its input plane (no gradient; see
+    :mod:`.max_pool_indices`).
     """
+    return_indices = check_flag("max_pool2d", "return_indices", return_indices)
     x, unbatched = _batched(input, "max_pool2d")
     kernel, stride, padding, dilation = _pool_geometry(
         "max_pool2d", x, kernel_size, stride, padding, dilation, bool(ceil_mode)
     )
     out = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode))
-    return out.reshape(out.shape[1:]) if unbatched else out
+    out = out.reshape(out.shape[1:]) if unbatched else out
+    if not return_indices:
+        return out
+    indices = max_pool2d_indices(x.data, kernel, stride, padding, dilation, bool(ceil_mode))
+    return out, indices[0] if unbatched else indices
 
 
 def avg_pool2d(

@@ -164,7 +164,8 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
     channels = x.shape[1]
     offsets = np.arange(channels)[None, :] - np.arange(channels)[:, None]  # c' - c
     window = ((offsets >= -(size // 2)) & (offsets <= (size - 1) // 2)).astype(x.dtype)
-    squares = (x * x).reshape(x.shape[0], channels, -1)
+    positions = int(np.prod(x.shape[2:]))  # explicit, not -1: a reshape of an empty batch cannot infer it
+    squares = (x * x).reshape(x.shape[0], channels, positions)
     neighbourhood = (window @ squares).reshape(x.shape)
     return x / (neighbourhood * (alpha / size) + k) ** beta
 
@@ -238,7 +239,8 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     channels = x.shape[1]
     if channels % groups:
         raise ValueError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
-    grouped = x.reshape((x.shape[0], groups, -1))
+    group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
+    grouped = x.reshape((x.shape[0], groups, group_size))
     centred = grouped - grouped.mean(axis=2, keepdims=True)
     y = (centred / ((centred * centred).mean(axis=2, keepdims=True) + eps).sqrt()).reshape(x.shape)
     per_channel = (channels,) + (1,) * (x.ndim - 2)

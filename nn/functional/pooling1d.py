@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
 
 from ..checks import check_flag
@@ -33,17 +35,20 @@ def max_pool1d(
     dilation: int | tuple[int] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Tensor:
+) -> Tensor | tuple[Tensor, np.ndarray]:
     """Maximum over each window of ``kernel_size`` along the last axis (stride: the kernel size by default);
-    see ``max_pool2d``. ``return_indices`` must be False (the indices are not returned here)."""
-    if check_flag("max_pool1d", "return_indices", return_indices):
-        raise ValueError("max_pool1d: return_indices=True is not supported")
+    see ``max_pool2d``. ``return_indices=True`` returns ``(output, indices)``, the int64 positions along L of
+    the chosen entries, as torch."""
+    return_indices = check_flag("max_pool1d", "return_indices", return_indices)
     kernel = single(kernel_size, "kernel_size", "max_pool1d")
     steps = kernel if stride is None else single(stride, "stride", "max_pool1d")
     pad = single(padding, "padding", "max_pool1d", minimum=0)
     spread = single(dilation, "dilation", "max_pool1d")
     x = _plane("max_pool1d", input)
-    return _line(max_pool2d(x, (1, kernel), (1, steps), (0, pad), (1, spread), ceil_mode))
+    if not return_indices:
+        return _line(max_pool2d(x, (1, kernel), (1, steps), (0, pad), (1, spread), ceil_mode))
+    out, indices = max_pool2d(x, (1, kernel), (1, steps), (0, pad), (1, spread), ceil_mode, True)
+    return _line(out), indices.reshape(indices.shape[:-2] + (indices.shape[-1],))  # row 0: index = position
 
 
 def avg_pool1d(

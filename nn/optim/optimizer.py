@@ -27,12 +27,14 @@ from autograd import Node, Tensor, Value, enable_grad, increment_version, no_gra
 from autograd.quiet import quiet
 
 from ..checks import check_integer, check_real
+from .param_names import check_names_agree, split_names
 
 __all__ = [
     "Optimizer",
     "UPDATE_BLOCK",
     "blend_into",
     "check_betas",
+    "check_step_count",
     "divide_into",
     "regularized_gradient",
     "square_blend_into",
@@ -84,6 +86,18 @@ def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
         increment_version(parameter)
     else:
         parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
+
+
+def check_step_count(owner: str, name: str, value: Any) -> int:
+    """A saved step count as an int >= 0: an int, or a whole float or 0-d array, as a torch state converted
+    to numpy holds it (``array(3., dtype=float32)``); a fraction, a negative or a non-number raises."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        value = value[()]
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        if not np.isfinite(value) or value != int(value):
+            raise ValueError(f"{owner}: {name} must be a whole number of steps >= 0, got {float(value)!r}")
+        value = int(value)
+    return check_integer(owner, name, value, 0)
 
 
 def _copy_state_value(value: Any) -> Any:
@@ -165,8 +179,8 @@ class Optimizer:
     """Base class: ``Optimizer(params, defaults)``.
 
     ``params`` is an iterable of parameters (``nn.Parameter``/leaf ``Tensor`` with
-    ``requires_grad``, or leaf ``Value``), or an iterable of dicts
-    ``{"params": [...], "lr": ...}`` whose options override ``defaults``.
+    ``requires_grad``, or leaf ``Value``) or of ``(name, parameter)`` pairs (``named_parameters()``),
+    or an iterable of dicts ``{"params": [...], "lr": ...}`` whose options override ``defaults``.
     Subclasses define ``_check_group`` (validate a group's hyper-parameters),
     ``_update`` (one step for one parameter, on arrays) and ``state_keys``.
     """
@@ -177,9 +191,7 @@ class Optimizer:
     required_state_keys: tuple[str, ...] = ()
     #: State entries that are numbers rather than arrays of the parameter's shape: name -> the check that
     #: ``load_state_dict`` gives a saved value (``check(owner, name, value)``, returning the value to keep).
-    scalar_state: dict[str, Callable[[str, str, Any], Any]] = {
-        "step": lambda owner, name, value: check_integer(owner, name, value, 0)
-    }
+    scalar_state: dict[str, Callable[[str, str, Any], Any]] = {"step": check_step_count}
 
     def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -211,7 +223,10 @@ class Optimizer:
 
     # -- groups --------------------------------------------------------------------
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group ``{"params": [...], **options}``; options missing from it take the defaults."""
+        """Add a group ``{"params": [...], **options}``; options missing from it take the defaults.
+
+        ``params`` may hold ``(name, parameter)`` pairs (``named_parameters()``): the names go to the group's
+        ``"param_names"``, as torch 2.13; the groups of one optimizer are all named or all unnamed."""
         owner = type(self).__name__
         if not isinstance(param_group, dict):
             raise TypeError(f"{owner}: a param group must be a dict, got {type(param_group).__name__}")
@@ -224,6 +239,7 @@ class Optimizer:
             raise TypeError(f"{owner}: a group's params must be an ordered collection (list), not a set")
         else:
             params = list(params)
+        params, names = split_names(owner, params)
         for parameter in params:
             _check_parameter(owner, parameter)
         ids = [id(p) for p in params]
@@ -233,6 +249,9 @@ class Optimizer:
         if existing.intersection(ids):
             raise ValueError(f"{owner}: some parameters appear in more than one param group")
         group = {key: value for key, value in param_group.items() if key != "params"}
+        if names is not None:
+            group["param_names"] = names
+        check_names_agree(owner, self.param_groups, group)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._check_group(group)
@@ -344,6 +363,15 @@ class Optimizer:
                 problems.append(f"param group {number} is missing options {absent}")
                 continue
             new_group = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            if "param_names" in group and "param_names" not in saved:  # torch keeps the names it has
+                new_group["param_names"] = list(group["param_names"])
+            names = new_group.get("param_names")
+            if names is not None and (
+                not isinstance(names, (list, tuple))
+                or len(names) != len(group["params"])
+                or not all(isinstance(name, str) for name in names)
+            ):
+                problems.append(f"param group {number}: param_names must be {len(group['params'])} strs, got {names!r}")
             try:
                 self._check_group(new_group)
             except (TypeError, ValueError) as error:

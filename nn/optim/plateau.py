@@ -7,7 +7,7 @@ from typing import Any
 
 from ..checks import check_choice, check_integer, check_real
 from .optimizer import Optimizer
-from .scheduler import LRScheduler, check_optimizer, per_group
+from .scheduler import LRScheduler, check_epoch, check_optimizer, per_group
 
 __all__ = ["ReduceLROnPlateau"]
 
@@ -62,12 +62,14 @@ class ReduceLROnPlateau(LRScheduler):
             return value < best * (1 - self.threshold) if self.mode == "min" else value > best * (1 + self.threshold)
         return value < best - self.threshold if self.mode == "min" else value > best + self.threshold
 
-    def step(self, metrics: Any = None) -> None:  # type: ignore[override]
-        """Record ``metrics`` (a number, e.g. the validation loss) and reduce the rates after a plateau."""
+    def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Record ``metrics`` (a number, e.g. the validation loss) and reduce the rates after a plateau.
+
+        ``epoch`` (deprecated in torch, which warns, as here) sets ``last_epoch`` instead of counting on."""
         if metrics is None:
             raise TypeError("ReduceLROnPlateau.step: pass the watched metric, e.g. scheduler.step(validation_loss)")
         value = float(getattr(metrics, "item", lambda: metrics)())
-        self.last_epoch += 1
+        self.last_epoch = self.last_epoch + 1 if epoch is None else check_epoch("ReduceLROnPlateau", epoch)
         if self.is_better(value, self.best):
             self.best, self.num_bad_epochs = value, 0
         else:

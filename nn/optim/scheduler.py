@@ -10,12 +10,28 @@ compose, as ``ChainedScheduler`` relies on) also gives that move as ``chained_lr
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 from ..checks import check_integer
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "check_optimizer", "per_group"]
+__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler", "check_epoch", "check_optimizer", "per_group"]
+
+#: torch's warning for ``scheduler.step(epoch)``, word for word.
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
+    "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
+    "None, the closed form is used instead of the new chainable form, where available. Please open an issue if "
+    "you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+
+def check_epoch(owner: str, epoch: Any) -> int:
+    """An explicit ``step(epoch)``'s epoch as an int >= 0, after torch's deprecation warning (UserWarning)."""
+    epoch = check_integer(f"{owner}.step", "epoch", epoch, 0)
+    warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=3)
+    return epoch
 
 
 def check_optimizer(owner: str, optimizer: Any) -> Optimizer:
@@ -81,8 +97,14 @@ class LRScheduler:
     #: ``lr`` (torch's chainable form), for the schedules torch chains; None: ``step()`` sets the closed form.
     chained_lr: Any = None
 
-    def step(self) -> None:
-        """Advance one epoch and set every group's ``lr`` (from its current rate when the schedule chains)."""
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and set every group's ``lr`` (from its current rate when the schedule chains).
+
+        ``step(epoch)`` (deprecated in torch, which warns, as here) jumps to ``epoch`` and sets the closed-form
+        rate there; a later ``step()`` goes on from it."""
+        if epoch is not None:
+            self.step_to(check_epoch(type(self).__name__, epoch))
+            return
         epoch = self.last_epoch + 1
         if self.chained_lr is None:
             self.step_to(epoch)
