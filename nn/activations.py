@@ -9,6 +9,7 @@ torch has it, but the layer returns a new Tensor and leaves its input as it was 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,8 +27,9 @@ from .checks import (
     check_real,
     make_generator,
 )
+from .functional.activations import implicit_softmax_axis
 from .module import Module, as_layer_input, check_input_dtype, input_for
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = [
     "ACONC",
@@ -115,10 +117,12 @@ class PReLU(Module):
     ``weight`` has shape (num_parameters,) and starts at ``init``.
     """
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32) -> None:
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32, *, device: Any = None
+    ) -> None:
         num_parameters = check_positive_int("PReLU", "num_parameters", num_parameters)
         init = check_real("PReLU", "init", init)
-        self.weight = Parameter(np.full(num_parameters, init, dtype=check_float_dtype("PReLU", "dtype", dtype)))
+        self.weight = Parameter(np.full(num_parameters, init, dtype=factory_dtype("PReLU", device, dtype)))
 
     def forward(self, x: Any) -> Tensor:
         return F.prelu(input_for("PReLU", x, self.weight), self.weight)
@@ -260,44 +264,53 @@ class ACONC(Module):
         return f"num_features={self.beta.shape[0]}"
 
 
-class Softmax(Module):
+class _SoftmaxLike(Module):
+    """A softmax-like layer along ``axis`` (torch's ``dim``). None (the default, as torch) picks torch's implicit
+    axis at each call: 0 for 0-D, 1-D and 3-D inputs, else 1, with torch's deprecation warning."""
+
+    _function: Callable[..., Tensor]
+
+    def __init__(self, axis: int | None = None, *, dim: Any = UNSET) -> None:
+        name = type(self).__name__
+        if dim is not UNSET:
+            axis = torch_dim(name, axis, dim)
+        self.axis = None if axis is None else check_integer(name, "axis", axis)
+
+    @property
+    def dim(self) -> int | None:
+        """torch's name of ``axis``."""
+        return self.axis
+
+    def forward(self, x: Any) -> Tensor:
+        axis = self.axis
+        if axis is None:  # warns at the frame that called the module (forward, __call__, caller)
+            axis = implicit_softmax_axis(self._function.__name__, _ndim(x), stacklevel=4)
+        return self._function(x, axis)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.axis}"
+
+
+def _ndim(x: Any) -> int:
+    return x.ndim if isinstance(x, Tensor) else np.ndim(x)
+
+
+class Softmax(_SoftmaxLike):
     """Softmax along ``axis`` (torch's ``dim``)."""
 
-    def __init__(self, axis: int = -1, *, dim: Any = UNSET) -> None:
-        if dim is not UNSET:
-            axis = torch_dim("Softmax", axis, dim, default=-1)
-        self.axis = check_integer("Softmax", "axis", axis)
-
-    @property
-    def dim(self) -> int:
-        """torch's name of ``axis``."""
-        return self.axis
-
-    def forward(self, x: Any) -> Tensor:
-        return F.softmax(x, self.axis)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.axis}"
+    _function = staticmethod(F.softmax)
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_SoftmaxLike):
     """Log-softmax along ``axis`` (torch's ``dim``)."""
 
-    def __init__(self, axis: int = -1, *, dim: Any = UNSET) -> None:
-        if dim is not UNSET:
-            axis = torch_dim("LogSoftmax", axis, dim, default=-1)
-        self.axis = check_integer("LogSoftmax", "axis", axis)
+    _function = staticmethod(F.log_softmax)
 
-    @property
-    def dim(self) -> int:
-        """torch's name of ``axis``."""
-        return self.axis
 
-    def forward(self, x: Any) -> Tensor:
-        return F.log_softmax(x, self.axis)
+class Softmin(_SoftmaxLike):
+    """softmax(-x) along ``axis`` (torch's ``dim``)."""
 
-    def extra_repr(self) -> str:
-        return f"dim={self.axis}"
+    _function = staticmethod(F.softmin)
 
 
 class GELU(Module):
@@ -340,26 +353,6 @@ class CELU(_InPlaceFlag):
 
     def extra_repr(self) -> str:
         return self._with_flag(f"alpha={self.alpha}")
-
-
-class Softmin(Module):
-    """softmax(-x) along ``axis`` (torch's ``dim``)."""
-
-    def __init__(self, axis: int = -1, *, dim: Any = UNSET) -> None:
-        if dim is not UNSET:
-            axis = torch_dim("Softmin", axis, dim, default=-1)
-        self.axis = check_integer("Softmin", "axis", axis)
-
-    @property
-    def dim(self) -> int:
-        """torch's name of ``axis``."""
-        return self.axis
-
-    def forward(self, x: Any) -> Tensor:
-        return F.softmin(x, self.axis)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.axis}"
 
 
 def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -> type[Module]:

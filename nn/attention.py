@@ -23,7 +23,7 @@ import numpy as np
 from autograd import Tensor, concatenate, linear
 
 from . import init as nn_init
-from .checks import check_flag, check_float_dtype, check_positive_int, check_probability, make_generator
+from .checks import check_flag, check_positive_int, check_probability, make_generator
 from .functional.attention import (
     add_masks,
     additive_mask,
@@ -34,7 +34,7 @@ from .functional.attention import (
 from .functional.dropout import dropout as dropout_function
 from .layers import Linear
 from .module import Module, as_layer_input, check_input_dtype
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["MultiheadAttention"]
 
@@ -74,6 +74,8 @@ class MultiheadAttention(Module):
         batch_first: bool = False,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         self.embed_dim = check_positive_int(_NAME, "embed_dim", embed_dim)
         self.num_heads = check_positive_int(_NAME, "num_heads", num_heads)
@@ -88,7 +90,7 @@ class MultiheadAttention(Module):
         bias = check_flag(_NAME, "bias", bias)
         add_bias_kv = check_flag(_NAME, "add_bias_kv", add_bias_kv)
         self.add_zero_attn = check_flag(_NAME, "add_zero_attn", add_zero_attn)
-        dtype = check_float_dtype(_NAME, "dtype", dtype)
+        dtype = factory_dtype(_NAME, device, dtype)
         generator = make_generator(_NAME, "rng", rng)
         self._rng = generator
         size = self.embed_dim

@@ -161,7 +161,7 @@ class _DictContainer(_Container[Entry]):
 
 
 class ModuleList(_ListContainer[Module]):
-    """A list of modules: indexable, iterable, sized; ``append``, ``extend``, ``insert``."""
+    """A list of modules: indexable, iterable, sized; ``append``, ``extend``, ``insert``, ``pop``, ``+`` and ``+=``."""
 
     _noun = "module"
     _forward_hint = "iterate over it and call its modules"
@@ -185,6 +185,20 @@ class ModuleList(_ListContainer[Module]):
     def insert(self, index: int, module: Module) -> None:
         """Insert ``module`` before position ``index``."""
         self._items.insert(index, self._admit("ModuleList.insert", index, module))
+
+    def pop(self, index: int | slice = -1) -> Module | ModuleList:
+        """Remove the module at ``index`` (a slice: those modules, as a ModuleList) and return it."""
+        removed = self[index]
+        del self[index]
+        return removed
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        """``modules += [...]``: :meth:`extend` in place, as torch."""
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        """A new ModuleList of this one's modules then ``other``'s (the same module objects), as torch."""
+        return ModuleList([*self._items, *other])
 
 
 class ModuleDict(_DictContainer[Module]):

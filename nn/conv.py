@@ -13,11 +13,11 @@ from autograd.conv import IntOrPair, pair
 
 from . import functional as F
 from . import init as nn_init
-from .checks import check_choice, check_float_dtype, check_positive_int, make_generator
+from .checks import check_choice, check_flag, check_positive_int, make_generator
 from .functional.conv import check_groups, conv_padding, single
 from .functional.padding import PADDING_MODES, pad_spatial
 from .module import Module, input_for
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d"]
 
@@ -61,6 +61,8 @@ class Conv1d(Module):
         padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         self.in_channels = check_positive_int("Conv1d", "in_channels", in_channels)
         self.out_channels = check_positive_int("Conv1d", "out_channels", out_channels)
@@ -71,7 +73,7 @@ class Conv1d(Module):
         widths = conv_padding("Conv1d", padding, self.kernel_size, self.stride, self.dilation)
         self.padding = padding if isinstance(padding, str) else (widths[0][0],)
         self.padding_mode = check_choice("Conv1d", "padding_mode", padding_mode, PADDING_MODES)
-        dtype = check_float_dtype("Conv1d", "dtype", dtype)
+        dtype = factory_dtype("Conv1d", device, dtype)
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv1d", "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
@@ -135,6 +137,8 @@ class Conv2d(Module):
         rng: np.random.Generator | int | None = None,
         groups: int = 1,
         padding_mode: str = "zeros",
+        *,
+        device: Any = None,
     ) -> None:
         self.in_channels = check_positive_int("Conv2d", "in_channels", in_channels)
         self.out_channels = check_positive_int("Conv2d", "out_channels", out_channels)
@@ -145,7 +149,7 @@ class Conv2d(Module):
         widths = conv_padding("Conv2d", padding, self.kernel_size, self.stride, self.dilation)
         self.padding = padding if isinstance(padding, str) else (widths[0][0], widths[1][0])
         self.padding_mode = check_choice("Conv2d", "padding_mode", padding_mode, PADDING_MODES)
-        dtype = check_float_dtype("Conv2d", "dtype", dtype)
+        dtype = factory_dtype("Conv2d", device, dtype)
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv2d", "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
@@ -173,7 +177,8 @@ class MaxPool2d(Module):
     """Max over each kernel window (see ``nn.functional.max_pool2d``; a window's gradient goes to its first maximum).
 
     As torch's, ``kernel_size``, ``stride`` (default: the kernel size), ``padding`` and ``dilation`` keep what was
-    passed: ``MaxPool2d(2).kernel_size == 2``, ``MaxPool2d((2, 3)).kernel_size == (2, 3)``.
+    passed: ``MaxPool2d(2).kernel_size == 2``, ``MaxPool2d((2, 3)).kernel_size == (2, 3)``. With
+    ``return_indices`` the layer returns ``(output, indices)`` (torch's flat indices ``row * W + column``).
     """
 
     def __init__(
@@ -182,8 +187,10 @@ class MaxPool2d(Module):
         stride: IntOrPair | None = None,
         padding: IntOrPair = 0,
         dilation: IntOrPair = 1,
+        return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
+        self.return_indices = check_flag("MaxPool2d", "return_indices", return_indices)
         self.ceil_mode = bool(ceil_mode)
         self.kernel_size = _as_given(kernel_size, "kernel_size", "MaxPool2d")
         self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "MaxPool2d")
@@ -191,8 +198,10 @@ class MaxPool2d(Module):
         self.dilation = _as_given(dilation, "dilation", "MaxPool2d")
         _check_pool_padding("MaxPool2d", self.padding, self.kernel_size)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+        return F.max_pool2d(
+            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+        )
 
     def extra_repr(self) -> str:
         return (

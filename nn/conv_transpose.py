@@ -12,11 +12,12 @@ from autograd import Tensor
 from autograd.conv import pair
 
 from . import functional as F
-from .checks import check_choice, check_float_dtype, check_positive_int, make_generator
+from .checks import check_choice, check_positive_int, make_generator
 from .conv import _conv_parameters
 from .functional.conv import check_groups, single
 from .functional.conv_transpose import conv_transpose_output_size
 from .module import Module, input_for
+from .parameter import factory_dtype
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d"]
 
@@ -42,6 +43,8 @@ class _ConvTranspose(Module):
         padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         name = type(self).__name__
         self.in_channels = check_positive_int(name, "in_channels", in_channels)
@@ -61,7 +64,7 @@ class _ConvTranspose(Module):
         if check_choice(name, "padding_mode", padding_mode, ("zeros", "reflect", "replicate", "circular")) != "zeros":
             raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as torch), got {padding_mode!r}")
         self.padding_mode = padding_mode
-        dtype = check_float_dtype(name, "dtype", dtype)
+        dtype = factory_dtype(name, device, dtype)
         shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator(name, "rng", rng), shape)
 
@@ -136,10 +139,12 @@ class ConvTranspose2d(_ConvTranspose):
         padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
-            padding_mode, dtype, rng,
+            padding_mode, dtype, rng, device=device,
         )  # fmt: skip
 
 
@@ -165,8 +170,10 @@ class ConvTranspose1d(_ConvTranspose):
         padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         super().__init__(
             in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
-            padding_mode, dtype, rng,
+            padding_mode, dtype, rng, device=device,
         )  # fmt: skip

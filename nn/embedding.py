@@ -9,10 +9,10 @@ import numpy as np
 from autograd import Node, Tensor, no_grad
 
 from . import functional as F
-from .checks import check_flag, check_float_dtype, check_positive_int, check_real, make_generator
+from .checks import check_flag, check_positive_int, check_real, make_generator
 from .functional.embedding import padding_row
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["Embedding"]
 
@@ -38,6 +38,8 @@ class Embedding(Module):
         _freeze: bool = False,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         self.num_embeddings = check_positive_int("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = check_positive_int("Embedding", "embedding_dim", embedding_dim)
@@ -47,9 +49,9 @@ class Embedding(Module):
         self.scale_grad_by_freq = check_flag("Embedding", "scale_grad_by_freq", scale_grad_by_freq)
         self.sparse = check_flag("Embedding", "sparse", sparse)
         shape = (self.num_embeddings, self.embedding_dim)
+        dtype = factory_dtype("Embedding", device, dtype)
         if _weight is None:
-            table = make_generator("Embedding", "rng", rng).standard_normal(shape)
-            table = table.astype(check_float_dtype("Embedding", "dtype", dtype))
+            table = make_generator("Embedding", "rng", rng).standard_normal(shape).astype(dtype)
             if self.padding_idx is not None:
                 table[self.padding_idx] = 0
         else:

@@ -9,10 +9,10 @@ import numpy as np
 
 from autograd import Tensor
 
-from .checks import check_flag, check_float_dtype, check_positive_int, check_real
+from .checks import check_flag, check_positive_int, check_real
 from .functional.normalization import as_normalized_shape, group_norm, layer_norm, rms_norm
 from .module import Module, input_for
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["GroupNorm", "LayerNorm", "RMSNorm"]
 
@@ -32,11 +32,13 @@ class LayerNorm(Module):
         elementwise_affine: bool = True,
         bias: bool = True,
         dtype: Any = np.float32,
+        *,
+        device: Any = None,
     ) -> None:
         self.normalized_shape = as_normalized_shape("LayerNorm", normalized_shape)
         self.eps = check_real("LayerNorm", "eps", eps, 0)
         self.elementwise_affine = check_flag("LayerNorm", "elementwise_affine", elementwise_affine)
-        dtype = check_float_dtype("LayerNorm", "dtype", dtype)
+        dtype = factory_dtype("LayerNorm", device, dtype)
         bias = check_flag("LayerNorm", "bias", bias)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if self.elementwise_affine else None
         self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if self.elementwise_affine and bias else None
@@ -62,11 +64,13 @@ class RMSNorm(Module):
         eps: float | None = None,
         elementwise_affine: bool = True,
         dtype: Any = np.float32,
+        *,
+        device: Any = None,
     ) -> None:
         self.normalized_shape = as_normalized_shape("RMSNorm", normalized_shape)
         self.eps = None if eps is None else check_real("RMSNorm", "eps", eps, 0)
         self.elementwise_affine = check_flag("RMSNorm", "elementwise_affine", elementwise_affine)
-        dtype = check_float_dtype("RMSNorm", "dtype", dtype)
+        dtype = factory_dtype("RMSNorm", device, dtype)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if self.elementwise_affine else None
 
     def forward(self, x: Any) -> Tensor:
@@ -90,6 +94,7 @@ class GroupNorm(Module):
         dtype: Any = np.float32,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
         self.num_groups = check_positive_int("GroupNorm", "num_groups", num_groups)
         self.num_channels = check_positive_int("GroupNorm", "num_channels", num_channels)
@@ -97,7 +102,7 @@ class GroupNorm(Module):
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by num_groups={num_groups}")
         self.eps = check_real("GroupNorm", "eps", eps, 0)
         self.affine = check_flag("GroupNorm", "affine", affine)
-        dtype = check_float_dtype("GroupNorm", "dtype", dtype)
+        dtype = factory_dtype("GroupNorm", device, dtype)
         bias = check_flag("GroupNorm", "bias", bias)
         self.weight = Parameter(np.ones(self.num_channels, dtype)) if self.affine else None
         self.bias = Parameter(np.zeros(self.num_channels, dtype)) if self.affine and bias else None

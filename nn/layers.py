@@ -20,7 +20,6 @@ from . import init as nn_init
 from .activations import ReLU
 from .checks import (
     check_flag,
-    check_float_dtype,
     check_integer,
     check_positive_int,
     check_probability,
@@ -30,7 +29,7 @@ from .conv import MaxPool2d
 from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
 from .module import Module, as_layer_input, check_input_dtype
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential", "Unflatten"]
 
@@ -91,10 +90,12 @@ class Linear(Module):
         init: str | Callable[..., Any] = "kaiming_uniform",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         self.in_features = check_positive_int("Linear", "in_features", in_features)
         self.out_features = check_positive_int("Linear", "out_features", out_features)
-        dtype = check_float_dtype("Linear", "dtype", dtype)
+        dtype = factory_dtype("Linear", device, dtype)
         if isinstance(init, str) and init not in LINEAR_INITS:
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(LINEAR_INITS)} or pass a callable")
         if not isinstance(init, str) and not callable(init):
@@ -132,15 +133,26 @@ class Linear(Module):
 def _pool_then_relu(module: Module, following: Module, x: Any) -> bool:
     """Whether ``module`` then ``following`` is ReLU then MaxPool2d on a float Tensor (run as pool then ReLU:
     the same values and gradients). Other inputs keep the written order, so errors name the first layer,
-    and so do modules whose ``forward`` was replaced on the instance (``nn.summary`` records calls so)."""
+    and so do modules whose ``forward`` was replaced on the instance (``nn.summary`` records calls so) and a
+    pool that returns its indices too (its output is a pair)."""
     return (
         type(module) is ReLU
         and type(following) is MaxPool2d
         and "forward" not in module.__dict__
         and "forward" not in following.__dict__
+        and not getattr(following, "return_indices", False)
         and isinstance(x, Tensor)
         and x.dtype.kind == "f"
     )
+
+
+def _repeat_count(times: Any) -> int:
+    """The factor of ``Sequential * times``: a positive integer (TypeError / ValueError otherwise, as torch)."""
+    if isinstance(times, bool) or not isinstance(times, (int, np.integer)):
+        raise TypeError(f"unsupported operand type(s) for *: 'Sequential' and {type(times).__name__!r}")
+    if times <= 0:
+        raise ValueError(f"Sequential: non-positive multiplication factor {times}")
+    return int(times)
 
 
 class Sequential(Module):
@@ -150,8 +162,9 @@ class Sequential(Module):
     ``OrderedDict``/dict (``Sequential(OrderedDict(fc=Linear(2, 8)))`` names ``fc.weight`` and
     gives ``seq.fc``). Indexable by position (``seq[0]``, ``seq[-1]``; a slice is a new Sequential
     sharing the modules and keeping their names), iterable and sized; ``append``, ``extend``,
-    ``insert``, ``pop``, ``seq[i] = module`` (keeps the name), ``del seq[i]`` and ``+``. After
-    ``del``, ``insert`` or ``pop`` the modules are renamed by position, as torch renumbers them.
+    ``insert``, ``pop``, ``seq[i] = module`` (keeps the name), ``del seq[i]``, ``+``, ``+=``, ``* n`` and
+    ``*= n`` (the same module objects n times, as torch). After ``del``, ``insert``, ``pop`` or ``*=`` the
+    modules are renamed by position, as torch renumbers them.
 
     A ``ReLU`` followed by a ``MaxPool2d`` runs as max-pool then ReLU when the input is a float
     Tensor: ReLU is non-decreasing, so max_w relu(x) = relu(max_w x) over every window w, and the
@@ -235,6 +248,26 @@ class Sequential(Module):
             return NotImplemented
         return Sequential(*self._layers, *other._layers)
 
+    def __iadd__(self, other: Sequential) -> Sequential:
+        """``seq += other``: append ``other``'s modules in place, as torch."""
+        if not isinstance(other, Sequential):
+            return NotImplemented
+        return self.extend(other)
+
+    def __mul__(self, times: int) -> Sequential:
+        """A new Sequential running this one's modules ``times`` times over: the same module objects (shared
+        parameters), renamed by position, as torch."""
+        return Sequential(*self._layers * _repeat_count(times))
+
+    def __rmul__(self, times: int) -> Sequential:
+        return self.__mul__(times)
+
+    def __imul__(self, times: int) -> Sequential:
+        """``seq *= n``: repeat the modules in place (the same objects), renamed by position."""
+        self._layers *= _repeat_count(times)
+        self._renumber()
+        return self
+
     def append(self, module: Module) -> Sequential:
         """Add ``module`` at the end (named by its position); returns self."""
         if not isinstance(module, Module):
@@ -283,11 +316,13 @@ class Bilinear(Module):
         bias: bool = True,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         self.in1_features = check_positive_int("Bilinear", "in1_features", in1_features)
         self.in2_features = check_positive_int("Bilinear", "in2_features", in2_features)
         self.out_features = check_positive_int("Bilinear", "out_features", out_features)
-        dtype = check_float_dtype("Bilinear", "dtype", dtype)
+        dtype = factory_dtype("Bilinear", device, dtype)
         generator = make_generator("Bilinear", "rng", rng)
         bound = 1.0 / math.sqrt(self.in1_features)
         self.weight = Parameter(np.zeros((self.out_features, self.in1_features, self.in2_features), dtype=dtype))

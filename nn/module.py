@@ -21,7 +21,7 @@ import numpy as np
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 
 from .module_hooks import HookHandle, add_hook, call_with_hooks
-from .parameter import Parameter
+from .parameter import Parameter, check_device
 
 
 class StateDictError(ValueError):
@@ -54,6 +54,17 @@ class Module:
         if "_forward_hooks" in self.__dict__ or "_forward_pre_hooks" in self.__dict__:
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set an attribute. As torch, an attribute holding an ``nn.Parameter`` takes only a Parameter or None:
+        a plain Tensor would silently stop being a parameter (and drop out of ``parameters()``)."""
+        if value is not None and isinstance(self.__dict__.get(name), Parameter) and not isinstance(value, Parameter):
+            raise TypeError(
+                f"{type(self).__name__}: cannot assign a {type(value).__name__} as parameter {name!r} "
+                f"(nn.Parameter or None expected; wrap it as nn.Parameter(...), or copy new values in with "
+                f"{name}.copy_(...) under no_grad())"
+            )
+        object.__setattr__(self, name, value)
 
     def register_forward_pre_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
@@ -416,14 +427,27 @@ class Module:
             parameter.zero_grad(set_to_none=set_to_none)
 
     # -- dtype ------------------------------------------------------------------
-    def to(self, dtype: Any) -> Module:
-        """Cast every Tensor parameter, gradient and floating buffer to ``dtype``, in place; returns self.
+    def to(self, *targets: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False) -> Module:
+        """Cast every Tensor parameter, gradient and floating buffer to a dtype, in place; returns self.
 
-        The Parameter objects stay the same (an optimizer built before keeps working)
-        and their versions go up. ``to("cpu")`` is accepted and changes nothing.
-        Value parameters are Python floats and stay so.
+        torch's overloads: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its dtype),
+        ``to(device=..., dtype=...)`` (an array counts as a tensor); the device must be the CPU (None, ``"cpu"``), where everything lives, and
+        ``non_blocking`` changes nothing. The Parameter objects stay the same (an optimizer built before keeps
+        working) and their versions go up. Value parameters are Python floats and stay so.
         """
-        if isinstance(dtype, str) and dtype == "cpu":
+        for target in targets:
+            if isinstance(target, bool):  # torch's positional non_blocking
+                continue
+            if _is_device(target):
+                if device is not None:
+                    raise TypeError(f"Module.to: got two devices, {device!r} and {target!r}")
+                device = target
+                continue
+            if dtype is not None:
+                raise TypeError(f"Module.to: got two dtypes, {dtype!r} and {target!r}")
+            dtype = target.dtype if isinstance(target, (Tensor, np.ndarray)) else target
+        check_device("Module.to", device)
+        if dtype is None:
             return self
         target = np.dtype(dtype)
         if target.kind != "f":
@@ -496,6 +520,18 @@ def _check_member_name(module: Module, method: str, name: Any, kind: type) -> No
         current = vars(module).get(name, NotImplemented)
         if name in module._buffer_names() or not (current is None or isinstance(current, kind)):
             raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kind.__name__}")
+
+
+def _is_device(target: Any) -> bool:
+    """Whether a positional argument of ``to`` names a device (``"cpu"``, ``"cuda:0"``, a torch.device) rather
+    than a dtype or a tensor."""
+    if isinstance(target, str):
+        try:
+            np.dtype(target)
+        except TypeError:
+            return True
+        return False
+    return type(target).__name__ == "device"
 
 
 def _shape_of(target: Any) -> tuple[int, ...]:

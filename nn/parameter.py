@@ -1,10 +1,19 @@
-"""``Parameter``: a Tensor that a Module owns and an optimizer updates."""
+"""``Parameter``: a Tensor that a Module owns and an optimizer updates; and torch's factory keywords
+(``device=``, ``dtype=``) with which layers create their Parameters."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
+
+from .checks import check_float_dtype
+
+#: The device names this library computes on: every array lives in main memory (torch's "cpu", "cpu:0").
+_CPU = re.compile(r"cpu(:0)?")
 
 
 class Parameter(Tensor, plain_results=True):
@@ -23,3 +32,24 @@ class Parameter(Tensor, plain_results=True):
 
     def __repr__(self) -> str:
         return "Parameter(" + super().__repr__()[len("Tensor(") :]
+
+
+def is_cpu(device: Any) -> bool:
+    """Whether ``device`` (a string, or an object such as ``torch.device`` that prints as one) names the CPU."""
+    return not isinstance(device, int) and _CPU.fullmatch(str(device)) is not None
+
+
+def check_device(owner: str, device: Any) -> None:
+    """Accept torch's ``device=`` when it is None or the CPU; any other device is a ValueError naming it."""
+    if device is not None and not is_cpu(device):
+        raise ValueError(
+            f"{owner}: device {device!r} is not available; this library computes with numpy on the CPU "
+            "(pass device='cpu' or leave it out)"
+        )
+
+
+def factory_dtype(owner: str, device: Any, dtype: Any) -> np.dtype:
+    """The dtype of the Parameters a layer creates, from torch's factory keywords ``device`` (None or the CPU,
+    see :func:`check_device`) and ``dtype`` (a floating-point dtype; None is torch's default, float32)."""
+    check_device(owner, device)
+    return check_float_dtype(owner, "dtype", np.float32 if dtype is None else dtype)

@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, concatenate, linear, stack
+from autograd import Node, Tensor, concatenate, linear, stack
 
 from . import init as nn_init
-from .checks import check_float_dtype, check_positive_int, check_real, make_generator
+from .checks import check_positive_int, check_real, make_generator
 from .functional.dropout import dropout
 from .module import Module, as_layer_input, check_input_dtype
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
 
@@ -83,7 +83,7 @@ class _Recurrent(Module):
     mode = ""
 
     def _set_sizes(
-        self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any
+        self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any, device: Any
     ) -> None:
         """Check and keep the arguments every recurrent layer has."""
         self.input_size = check_positive_int(layer, "input_size", input_size)
@@ -92,7 +92,7 @@ class _Recurrent(Module):
             raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
         self.bias = bool(bias)
-        self._state_dtype = check_float_dtype(layer, "dtype", dtype)
+        self._state_dtype = factory_dtype(layer, device, dtype)
 
     def _make_parameters(self, generator: Any, **sequence_options: Any) -> None:
         """Every weight and bias, named, shaped and ordered by :func:`parameter_shapes`, uniform in
@@ -122,9 +122,11 @@ class _Cell(_Recurrent):
         nonlinearity: str = "tanh",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         layer = type(self).__name__
-        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
+        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
         self._make_parameters(make_generator(layer, "rng", rng))
 
     def forward(self, input: Any, hx: Any = None) -> Any:
@@ -146,12 +148,22 @@ class _Cell(_Recurrent):
         return text + (f", nonlinearity={self.nonlinearity}" if self.nonlinearity != "tanh" else "")
 
 
+def _holds_tensors(hx: Any) -> bool:
+    """Whether ``hx`` is a tuple, or a list of tensors or arrays, rather than one array-like state."""
+    return isinstance(hx, tuple) or (isinstance(hx, list) and any(isinstance(part, (Node, np.ndarray)) for part in hx))
+
+
 def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, leading: tuple[int, ...], size: int) -> Any:
     """The starting state ``hx`` checked against (*leading, size), or zeros; a pair (h, c) for the LSTM."""
     if hx is None:
         return (zeros, zeros) if mode == "LSTM" else zeros
     if mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
         raise TypeError(f"{layer}: hx must be a pair (h_0, c_0) of tensors, got {type(hx).__name__}")
+    if mode != "LSTM" and _holds_tensors(hx):
+        raise TypeError(
+            f"{layer}: hx must be a single hidden-state tensor of shape {(*leading, size)}, not a "
+            f"{type(hx).__name__} of {len(hx)} (a pair (h_0, c_0) is the LSTM's state)"
+        )
     checked = []
     for part in hx if mode == "LSTM" else (hx,):
         part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zeros.dtype))
@@ -177,8 +189,10 @@ class _GatedCell(_Cell):
         bias: bool = True,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
-        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng)
+        super().__init__(input_size, hidden_size, bias, "tanh", dtype, rng, device=device)
 
 
 class LSTMCell(_GatedCell):
@@ -211,9 +225,11 @@ class _Sequence(_Recurrent):
         bidirectional: bool = False,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         layer = type(self).__name__
-        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype)
+        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
         self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
@@ -230,12 +246,18 @@ class _Sequence(_Recurrent):
                 f"batch_first, or unbatched (L, {self.input_size}); got {x.shape}"
             )
         check_input_dtype(layer, x, self.weight_ih_l0)
+        input_shape = x.shape
         unbatched = x.ndim == 2
         if unbatched:
             x = x.reshape((x.shape[0], 1, x.shape[1]))
         elif self.batch_first:
             x = x.transpose((1, 0, 2))
         steps, batch = x.shape[0], x.shape[1]
+        if steps == 0:
+            raise ValueError(
+                f"{layer}: expected a sequence length larger than 0, got an input of shape {tuple(input_shape)} "
+                "with no time steps"
+            )
         directions = 2 if self.bidirectional else 1
         states = self._initial_states(layer, hx, batch, directions, unbatched)
         finals: list[Any] = []
@@ -319,11 +341,23 @@ class LSTM(_Sequence):
         proj_size: int = 0,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         if proj_size:
             raise NotImplementedError("LSTM: proj_size (projected hidden states) is not supported")
         super().__init__(
-            input_size, hidden_size, num_layers, "tanh", bias, batch_first, dropout, bidirectional, dtype, rng
+            input_size,
+            hidden_size,
+            num_layers,
+            "tanh",
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            dtype,
+            rng,
+            device=device,
         )
 
 
@@ -343,6 +377,8 @@ class GRU(_Sequence):
         bidirectional: bool = False,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         options = (bias, batch_first, dropout, bidirectional, dtype, rng)
-        super().__init__(input_size, hidden_size, num_layers, "tanh", *options)
+        super().__init__(input_size, hidden_size, num_layers, "tanh", *options, device=device)

@@ -20,12 +20,13 @@ import numpy as np
 from autograd import Tensor
 
 from .attention import MultiheadAttention
-from .checks import check_flag, check_float_dtype, check_positive_int, check_probability, check_real, make_generator
+from .checks import check_flag, check_positive_int, check_probability, check_real, make_generator
 from .containers import ModuleList
 from .functional.activations import gelu, relu
 from .layer_normalization import LayerNorm
 from .layers import Dropout, Linear
 from .module import Module, as_layer_input
+from .parameter import factory_dtype
 
 __all__ = ["TransformerEncoder", "TransformerEncoderLayer"]
 
@@ -62,6 +63,8 @@ class TransformerEncoderLayer(Module):
         bias: bool = True,
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
     ) -> None:
         owner = "TransformerEncoderLayer"
         d_model = check_positive_int(owner, "d_model", d_model)
@@ -74,7 +77,7 @@ class TransformerEncoderLayer(Module):
         batch_first = check_flag(owner, "batch_first", batch_first)
         self.norm_first = check_flag(owner, "norm_first", norm_first)
         bias = check_flag(owner, "bias", bias)
-        dtype = check_float_dtype(owner, "dtype", dtype)
+        dtype = factory_dtype(owner, device, dtype)
         if isinstance(activation, str):
             if activation not in _ACTIVATIONS:
                 raise ValueError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {activation!r}")

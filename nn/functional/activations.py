@@ -18,6 +18,8 @@ as ``x = F.relu(x, inplace=True)`` does.
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -229,33 +231,55 @@ def acon_c(x: Any, p1: ParameterLike, p2: ParameterLike, beta: ParameterLike) ->
     return difference * (difference * beta).sigmoid() + x * p2
 
 
-def softmax_input(function: str, x: Any, axis: Any, dim: Any, dtype: Any) -> tuple[Tensor, int]:
-    """The input (cast to ``dtype`` when given, as torch) and the checked axis of a softmax-like function,
-    whose axis may be given as torch's ``dim``."""
+def implicit_softmax_axis(function: str, ndim: int, stacklevel: int) -> int:
+    """torch's axis for a softmax-like ``function`` called without one: 0 for 0-D, 1-D and 3-D inputs, else 1.
+
+    torch deprecated the choice and warns (a ``UserWarning`` at the frame ``stacklevel`` up); so do we.
+    """
+    warnings.warn(
+        f"Implicit dimension choice for {function} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax_like(
+    function: str, x: Any, axis: Any, dim: Any, dtype: Any, along: Callable[[Tensor, int], Tensor]
+) -> Tensor:
+    """``along(x, axis)`` for a softmax-like ``function``: the axis may be given as torch's ``dim``, None picks
+    torch's implicit one (with its warning), ``dtype`` casts the input first (as torch), and a 0-D input is
+    treated as one element along axis 0 or -1 (as torch)."""
     if dim is not UNSET:
-        axis = torch_dim(function, axis, dim, default=-1)
+        axis = torch_dim(function, axis, dim)
     x = as_float_tensor(x, function)
     if dtype is not None:
         x = x.astype(check_float_dtype(function, "dtype", dtype))
-    return x, check_axis(function, "axis", axis, x.ndim)
+    if axis is None:
+        axis = implicit_softmax_axis(function, x.ndim, stacklevel=4)
+    if x.ndim == 0:
+        check_axis(function, "axis", axis, 1)
+        return along(x.reshape((1,)), 0).reshape(())
+    return along(x, check_axis(function, "axis", axis, x.ndim))
 
 
-def softmax(x: Any, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+def softmax(x: Any, axis: int | None = None, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
     """Softmax e^x_i / sum_j e^x_j along ``axis`` (torch's ``dim``), as exp(x - logsumexp(x)) (stable).
 
     d softmax_i / d x_j = softmax_i (delta_ij - softmax_j). ``dtype`` casts the input first, as torch.
+    Without an axis, torch's implicit one (see :func:`implicit_softmax_axis`), with torch's warning.
     """
-    x, axis = softmax_input("softmax", x, axis, dim, dtype)
-    return x.softmax(axis=axis)
+    return softmax_like("softmax", x, axis, dim, dtype, lambda t, along: t.softmax(axis=along))
 
 
-def log_softmax(x: Any, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+def log_softmax(x: Any, axis: int | None = None, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
     """Log-softmax x_i - logsumexp(x) along ``axis`` (torch's ``dim``; stable).
 
     d log_softmax_i / d x_j = delta_ij - softmax_j. ``dtype`` casts the input first, as torch.
+    Without an axis, torch's implicit one (see :func:`implicit_softmax_axis`), with torch's warning.
     """
-    x, axis = softmax_input("log_softmax", x, axis, dim, dtype)
-    return x.log_softmax(axis=axis)
+    return softmax_like("log_softmax", x, axis, dim, dtype, lambda t, along: t.log_softmax(axis=along))
 
 
 # -- the activations PyTorch users reach for: composites of autograd primitives ----------------------------
@@ -343,7 +367,7 @@ def softsign(x: Any) -> Tensor:
     return x / (1 + x.abs())
 
 
-def softmin(x: Any, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
-    """softmax(-x) along ``axis`` (torch's ``dim``): e^-x_i / sum_j e^-x_j (stable)."""
-    x, axis = softmax_input("softmin", x, axis, dim, dtype)
-    return (-x).softmax(axis=axis)
+def softmin(x: Any, axis: int | None = None, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+    """softmax(-x) along ``axis`` (torch's ``dim``): e^-x_i / sum_j e^-x_j (stable). Without an axis, torch's
+    implicit one (see :func:`implicit_softmax_axis`), with torch's warning."""
+    return softmax_like("softmin", x, axis, dim, dtype, lambda t, along: (-t).softmax(axis=along))

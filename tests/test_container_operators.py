@@ -1,0 +1,78 @@
+"""ModuleList ``+``, ``+=`` and ``pop``; Sequential ``*``, ``*=`` and ``+=``: torch's container operators."""
+
+import numpy as np
+import pytest
+
+import nn
+
+
+def test_module_list_plus_equals_extends_in_place():
+    relu, tanh = nn.ReLU(), nn.Tanh()
+    modules = nn.ModuleList([relu])
+    same = modules
+    modules += [tanh]
+    assert modules is same
+    assert list(modules) == [relu, tanh]
+
+
+def test_module_list_plus_gives_a_new_list_of_the_same_modules():
+    first, second = nn.ModuleList([nn.Linear(2, 2)]), nn.ModuleList([nn.ReLU()])
+    both = first + second
+    assert isinstance(both, nn.ModuleList) and both is not first
+    assert list(both) == [first[0], second[0]]
+    assert len(first) == 1
+    assert list(both.state_dict()) == ["0.weight", "0.bias"]
+
+
+def test_module_list_pop_removes_and_returns_as_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])
+    theirs = torch.nn.ModuleList([torch.nn.ReLU(), torch.nn.Tanh(), torch.nn.Sigmoid()])
+    assert type(ours.pop(1)).__name__ == type(theirs.pop(1)).__name__ == "Tanh"
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs] == ["ReLU", "Sigmoid"]
+    assert type(ours.pop(-1)).__name__ == "Sigmoid" and len(ours) == 1
+    with pytest.raises(IndexError, match="out of range"):
+        ours.pop(5)
+
+
+def test_sequential_times_n_repeats_the_same_modules_as_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    for repeated, reference in ((ours * 2, theirs * 2), (2 * ours, 2 * theirs)):
+        assert repeated is not ours and repeated[0] is repeated[2] is ours[0]
+        assert len(repeated.parameters()) == len(list(reference.parameters())) == 2
+        assert list(repeated.state_dict()) == list(reference.state_dict())
+    x = np.ones((1, 2), np.float32)
+    np.testing.assert_allclose((ours * 2)(x).data, ours(ours(x)).data)
+
+
+def test_sequential_times_equals_repeats_in_place():
+    relu = nn.ReLU()
+    model = nn.Sequential(relu)
+    same = model
+    model *= 3
+    assert model is same and list(model) == [relu] * 3
+    assert [name for name, _ in model.named_children()] == ["0"]  # one module, listed once
+
+
+def test_sequential_plus_equals_appends_in_place():
+    model = nn.Sequential(nn.ReLU())
+    same = model
+    model += nn.Sequential(nn.Tanh())
+    assert model is same and [type(m).__name__ for m in model] == ["ReLU", "Tanh"]
+
+
+@pytest.mark.parametrize(("factor", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_sequential_times_a_non_positive_or_non_integer_is_an_error(factor, error):
+    with pytest.raises(error):
+        nn.Sequential(nn.ReLU()) * factor
+
+
+def test_sequential_append_extend_insert_pop_follow_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (nn, torch.nn):
+        model = lib.Sequential(lib.ReLU())
+        model.append(lib.Tanh()).extend([lib.Sigmoid()]).insert(0, lib.Identity())
+        assert type(model.pop(1)).__name__ == "ReLU"
+        assert [type(m).__name__ for m in model] == ["Identity", "Tanh", "Sigmoid"]

@@ -1,0 +1,49 @@
+"""Clear errors for recurrent inputs torch also rejects: an empty sequence, and an LSTM-style (h, c) pair
+given to a GRU or an RNN."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+
+
+def _zeros(*shape):
+    return Tensor(np.zeros(shape, np.float32))
+
+
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize(
+    ("batch_first", "shape"), [(False, (0, 2, 3)), (True, (2, 0, 3)), (False, (0, 3))], ids=["LNH", "NLH", "LH"]
+)
+def test_an_empty_sequence_is_a_value_error_naming_the_length(cls, batch_first, shape):
+    layer = getattr(nn, cls)(3, 4, batch_first=batch_first)
+    with pytest.raises(ValueError, match=rf"{cls}: expected a sequence length larger than 0.*{shape}"):
+        layer(_zeros(*shape))
+
+
+def test_torch_also_rejects_an_empty_sequence():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="sequence length to be larger than 0"):
+        torch.nn.GRU(3, 4)(torch.zeros(0, 2, 3))
+
+
+@pytest.mark.parametrize("cls", ["RNN", "GRU"])
+@pytest.mark.parametrize("container", [tuple, list])
+def test_a_state_pair_given_to_a_single_state_layer_is_a_type_error(cls, container):
+    layer = getattr(nn, cls)(3, 4)
+    pair = container([_zeros(1, 2, 4), _zeros(1, 2, 4)])
+    with pytest.raises(TypeError, match=rf"{cls}: hx must be a single hidden-state tensor.*\(h_0, c_0\)"):
+        layer(_zeros(5, 2, 3), pair)
+
+
+def test_a_state_pair_given_to_a_gru_cell_is_a_type_error():
+    with pytest.raises(TypeError, match="GRUCell: hx must be a single hidden-state tensor of shape \\(2, 4\\)"):
+        nn.GRUCell(3, 4)(_zeros(2, 3), (_zeros(2, 4), _zeros(2, 4)))
+
+
+def test_a_nested_list_is_still_one_array_like_state():
+    h0 = np.full((1, 2, 4), 0.5, np.float32)
+    _, from_list = nn.GRU(3, 4, rng=0)(_zeros(5, 2, 3), h0.tolist())
+    _, from_array = nn.GRU(3, 4, rng=0)(_zeros(5, 2, 3), h0)
+    np.testing.assert_array_equal(from_list.data, from_array.data)
