@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .broadcasting import normalize_axes
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
 __all__ = ["ArrayMethods", "array_function", "register_array_functions"]
@@ -73,6 +74,10 @@ class ArrayMethods:
         """
         if dim is not UNSET:
             axis = torch_dim("sort", axis, dim, default=-1)
+        if self.ndim == 0 and axis is not None:  # torch sorts a 0-d tensor along dim 0 or -1: itself, index 0
+            normalize_axes(axis, 0, "sort")  # AxisError for any other axis
+            values, indices = self.reshape(1).sort(0, descending=descending)
+            return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         indices = _FUNCTIONS["argsort"](self, axis, kind="stable", descending=descending)
         return ValuesAndIndices(_FUNCTIONS["take_along_axis"](self, indices, axis), indices)
 

@@ -210,9 +210,11 @@ def _backpropagate(
                 elif node.retains_grad:
                     if type(grad) is np.ndarray:
                         grad = _unaliased(grad, handed_out)
+                    elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
+                        grad = np.asarray(grad)
                     node._grad = grad
             elif node in wanted:
-                results[id(node)] = grad
+                results[id(node)] = np.asarray(grad) if node.broadcasts and isinstance(grad, np.generic) else grad
             if op is None:
                 continue
             if node._recorded_at < last_change:  # something changed in place since node was recorded

@@ -9,8 +9,9 @@ backward pass is running; the graph core reads it on every recorded operation.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 __all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
@@ -68,10 +69,42 @@ class _GradModeDecorator:
         return type(self)()
 
     def __call__(self, function: Callable) -> Callable:
+        """``function`` run in this mode; a generator function's body runs in it at every resumption."""
+        if inspect.isgeneratorfunction(function):
+            return self._wrap_generator(function)
+
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self._fresh():
                 return function(*args, **kwargs)
+
+        return wrapper
+
+    def _wrap_generator(self, function: Callable) -> Callable:
+        """A generator function whose body runs in this mode at each ``next``/``send``/``throw``/``close``, while
+        the caller's code between them keeps the caller's mode (as torch's decorators on generators)."""
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Generator:
+            generator = function(*args, **kwargs)
+            try:
+                with self._fresh():
+                    response = generator.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self._fresh():
+                            generator.close()
+                        raise
+                    except BaseException as error:
+                        with self._fresh():
+                            response = generator.throw(error)
+                    else:
+                        with self._fresh():
+                            response = generator.send(request)
+            except StopIteration as stop:
+                return stop.value
 
         return wrapper
 

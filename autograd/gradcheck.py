@@ -7,8 +7,12 @@ backward passes with the one from central differences
 disagree. ``gradgradcheck`` does the same for the gradient itself (second
 derivatives), using ``create_graph=True``.
 
-Inputs are copied to float64 leaves first, so the user's nodes are untouched
-and float32 inputs are checked at full precision.
+The inputs checked are, as in torch, the floating Tensors (and Values) that require grad; if no
+input requires grad (plain arrays, numbers, constant Tensors: this library's convenience), every
+floating input is. They are copied to float64 leaves first, so the user's nodes are untouched and
+float32 inputs are checked at full precision. Every other argument (an integer index Tensor, a
+constant Tensor beside one that requires grad, an int, a shape tuple) is passed to ``f`` unchanged,
+as torch passes it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,37 @@ from .value import Value
 
 class GradcheckError(AssertionError):
     """Raised when an analytic derivative disagrees with finite differences."""
+
+
+def _requires_grad(x: Any) -> bool:
+    """Whether ``x`` is a floating node that requires grad: torch's test for the inputs gradcheck checks."""
+    return isinstance(x, Node) and bool(x.requires_grad) and np.asarray(x.data).dtype.kind == "f"
+
+
+def _floating(x: Any) -> bool:
+    """Whether ``x`` holds real floating-point numbers (a float, a floating array or node, not an int or a tuple)."""
+    if isinstance(x, (Node, np.ndarray, np.generic)):
+        return np.asarray(x.data if isinstance(x, Node) else x).dtype.kind == "f"
+    return isinstance(x, float)
+
+
+def _arguments(inputs: Any) -> tuple[list[Any], list[int]]:
+    """``f``'s arguments (a float64 leaf in place of each checked input) and the positions of the checked ones.
+
+    The checked inputs are those that require grad (torch's rule) if any does; if none does (plain arrays,
+    numbers, constant Tensors) every floating one is checked. The others are passed to ``f`` unchanged.
+    """
+    given = _input_list(inputs)
+    positions = [position for position, x in enumerate(given) if _requires_grad(x)]
+    if not positions:
+        positions = [position for position, x in enumerate(given) if _floating(x)]
+    if not positions:
+        raise ValueError(
+            "gradcheck: no input to check: give at least one floating Tensor (or Value) that requires grad, a "
+            "floating ndarray or a float; integer inputs, tuples and the like are passed to f unchanged"
+        )
+    checked = set(positions)
+    return [_float64_leaf(x) if position in checked else x for position, x in enumerate(given)], positions
 
 
 def _float64_leaf(x: Any) -> Node:
@@ -150,18 +185,19 @@ def gradcheck(
     """
     if not raise_exception:
         return _verdict(gradcheck, f, inputs, eps, atol, rtol)
-    leaves = [_float64_leaf(x) for x in _input_list(inputs)]
-    outputs = _flat_outputs(f(*leaves))
+    arguments, positions = _arguments(inputs)
+    leaves = [arguments[position] for position in positions]
+    outputs = _flat_outputs(f(*arguments))
     rows = _analytic_jacobian(outputs, leaves, create_graph=False)
 
     def evaluate() -> np.ndarray:
-        return _output_vector(_flat_outputs(f(*leaves)))
+        return _output_vector(_flat_outputs(f(*arguments)))
 
-    for position, leaf in enumerate(leaves):
+    for column, (position, leaf) in enumerate(zip(positions, leaves)):
         numeric = _numeric_columns(evaluate, leaf, eps)
         for row_index, row in enumerate(rows):
             _compare(
-                _as_array(row[position], leaf), numeric[row_index], leaf, position, row_index, "derivative", atol, rtol
+                _as_array(row[column], leaf), numeric[row_index], leaf, position, row_index, "derivative", atol, rtol
             )
     return True
 
@@ -177,19 +213,23 @@ def gradgradcheck(
 ) -> bool:
     """Check second derivatives: finite differences of the analytic gradient
     (first order) against the gradient of the gradient (``create_graph=True``); ``inputs`` and
-    ``raise_exception`` as in :func:`gradcheck`."""
+    ``raise_exception`` as in :func:`gradcheck`.
+
+    A single one-element output is differentiated with the seed 1; otherwise (several outputs, or
+    outputs with several elements) the vector-Jacobian product sum_k v_k * d out_k / d inputs is checked,
+    with fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``).
+    """
     if not raise_exception:
         return _verdict(gradgradcheck, f, inputs, eps, atol, rtol)
-    leaves = [_float64_leaf(x) for x in _input_list(inputs)]
+    arguments, positions = _arguments(inputs)
+    seeds: list[Any] = []  # drawn at the first call and kept, so every evaluation differentiates the same product
 
-    def gradient_outputs(*nodes: Node) -> list[Node]:
-        outputs = _flat_outputs(f(*nodes))
-        scalar = outputs[0] if len(outputs) == 1 and np.size(outputs[0].data) == 1 else None
-        if scalar is None:
-            raise ValueError("gradgradcheck: f must return a single one-element output")
-        if isinstance(scalar, Tensor):
-            scalar = scalar.sum()
-        grads = grad(scalar, list(nodes), create_graph=True, allow_unused=True)
+    def gradient_outputs(*given: Any) -> list[Node]:
+        nodes = [given[position] for position in positions]
+        outputs = _flat_outputs(f(*given))
+        if not seeds:
+            seeds.extend(_grad_output_seeds(outputs))
+        grads = grad(outputs, nodes, grad_outputs=seeds, create_graph=True, allow_unused=True)
         result = []
         for g, node in zip(grads, nodes):
             if g is None:
@@ -197,4 +237,16 @@ def gradgradcheck(
             result.append(g)
         return result
 
-    return gradcheck(gradient_outputs, leaves, eps=eps, atol=atol, rtol=rtol)
+    return gradcheck(gradient_outputs, arguments, eps=eps, atol=atol, rtol=rtol)
+
+
+def _grad_output_seeds(outputs: list[Node]) -> list[Any]:
+    """The seeds v of gradgradcheck's product: 1 for a single one-element output, else standard normal draws
+    (from a fixed seed) of each output's shape (a float for a Value)."""
+    if len(outputs) == 1 and np.size(outputs[0].data) == 1:
+        return [None]
+    rng = np.random.default_rng(0)
+    return [
+        float(rng.standard_normal()) if isinstance(output, Value) else rng.standard_normal(np.shape(output.data))
+        for output in outputs
+    ]

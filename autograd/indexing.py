@@ -37,7 +37,9 @@ def _tensor(x: TensorLike) -> Tensor:
 
 
 def _integers(indices: Any, op: str) -> np.ndarray:
-    raw = np.asarray(indices.data if isinstance(indices, Node) else indices)
+    """``indices`` as an integer array; a Tensor's data is copied, so changing the Tensor in place later cannot
+    change the gradient of an op that kept the indices."""
+    raw = np.array(indices.data) if isinstance(indices, Node) else np.asarray(indices)
     if raw.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
     return raw
@@ -199,7 +201,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     d/dinput = g where the mask is False; d/dvalue (a 0-d Tensor) = the sum of g where it is True.
     """
     input = _tensor(input)
-    mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
+    mask = np.array(mask.data) if isinstance(mask, Node) else np.asarray(mask)  # a copy: see _integers
     if mask.dtype != np.bool_:
         raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
     try:

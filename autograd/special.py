@@ -45,9 +45,13 @@ def _complement(x: np.ndarray) -> np.ndarray:
 
 
 def erf(x: float | np.ndarray) -> float | np.ndarray:
-    """The error function of a number or an array (float64 precision; nan stays nan, erf(+-inf) = +-1)."""
-    array = np.asarray(x)
-    array = array.astype(np.result_type(array.dtype, np.float32), copy=False)
+    """The error function of a number or an array (float64 precision; nan stays nan, erf(+-inf) = +-1).
+
+    A float array keeps its dtype (float16 is computed in float32, whose range the series needs, and rounded
+    back, as torch's half-precision erf); integers give float64."""
+    given = np.asarray(x)
+    array = given.astype(np.result_type(given.dtype, np.float32), copy=False)
+    dtype = given.dtype if given.dtype.kind == "f" else array.dtype
     magnitude = np.abs(array)
     small = magnitude < _SWITCH
     with np.errstate(all="ignore"):  # each branch is evaluated everywhere, then the right one is kept
@@ -55,5 +59,5 @@ def erf(x: float | np.ndarray) -> float | np.ndarray:
         far = 1.0 - _complement(np.where(small, _SWITCH, magnitude).astype(array.dtype))
     result = np.copysign(np.where(small, near, np.where(np.isnan(magnitude), np.nan, far)), array)
     if isinstance(x, np.ndarray):
-        return result.astype(array.dtype, copy=False)
-    return float(result) if isinstance(x, (int, float)) else result.astype(array.dtype, copy=False)[()]
+        return result.astype(dtype, copy=False)
+    return float(result) if isinstance(x, (int, float)) else result.astype(dtype, copy=False)[()]

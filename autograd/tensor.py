@@ -76,7 +76,7 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
         raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
     try:
         if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
-            array = np.asarray(x, dtype=like.dtype)
+            array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
         else:
             array = np.asarray(x)
     except (OverflowError, ValueError) as error:
@@ -84,6 +84,9 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{op}: unsupported operand dtype {array.dtype} (use real numbers or booleans)")
     return _wrap(array)
+
+
+_node_make, _node_from_op = Node._make.__func__, Node._from_op.__func__  # the graph core's, which Tensor wraps
 
 
 def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
@@ -121,8 +124,24 @@ class Tensor(
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
         if isinstance(data, Node):
             data = data.data
-        array = _checked_array(np.array(data, dtype=dtype), requires_grad, "Tensor")
+        array = _checked_array(quietly(np.array, data, dtype=dtype), requires_grad, "Tensor")  # overflow: inf
         self._init_node(array, bool(requires_grad))
+
+    @classmethod
+    def _make(cls, data: Any, requires_grad: bool = False, label: str = "") -> Tensor:
+        """A new leaf around ``data``: a numpy scalar (what numpy gives for a 0-d result) becomes a 0-d array, so
+        every Tensor holds an ndarray that in-place changes can write into."""
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        return _node_make(cls, data, requires_grad, label)
+
+    @classmethod
+    def _from_op(cls, data: Any, op: Any, parents: tuple[Node, ...], attrs: Any = None) -> Tensor:
+        """The output node of ``op`` (see :meth:`Node._from_op`), holding an ndarray: the one place where a numpy
+        scalar an op computed on 0-d data (``Tensor(2.0) * Tensor(3.0)``, a full reduction) becomes a 0-d array."""
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        return _node_from_op(cls, data, op, parents, attrs)
 
     @classmethod
     def _from_array(cls, array: np.ndarray, requires_grad: bool = False, where: str = "Tensor") -> Tensor:
@@ -187,6 +206,15 @@ class Tensor(
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.data)))
 
+    def __index__(self) -> int:
+        """The element of a one-element integer tensor as an int, so it indexes lists and ranges (as torch's)."""
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index, got a tensor of dtype "
+                f"{self.dtype} and shape {self.shape}"
+            )
+        return int(self.data.item())
+
     def __float__(self) -> float:
         return float(self.item())
 
@@ -239,9 +267,10 @@ class Tensor(
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
             return self
+        data = quietly(self.data.astype, dtype)  # out of the new dtype's range: inf (or numpy's integer), no warning
         if self.requires_grad and dtype.kind != "f":
-            return _wrap(self.data.astype(dtype))
-        return Tensor._from_op(self.data.astype(dtype), ar.astype, (self,), {"dtype": dtype})
+            return _wrap(data)
+        return Tensor._from_op(data, ar.astype, (self,), {"dtype": dtype})
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset ``.grad``: to None (default, as PyTorch), or to zeros with ``set_to_none=False``."""
@@ -517,12 +546,23 @@ class Tensor(
         return value if isinstance(value, (np.ndarray, Node)) else data
 
     def _accumulate_leaf(self, total: Any) -> None:
+        # .grad is an ndarray (0-d for a 0-d leaf, where numpy sums give scalars) or a node, of the leaf's dtype
+        # (a hook may have returned another dtype, or a plain number)
+        if type(total) is not np.ndarray and not isinstance(total, Node):
+            total = np.asarray(total)  # a new array: no aliasing to undo
+        elif (
+            isinstance(total, np.ndarray)
+            and self._grad is None
+            and (total.base is not None or not total.flags.writeable)
+        ):
+            total = total.copy()
+        if total.dtype != self.data.dtype:
+            total = total.astype(self.data.dtype)
         if self._grad is None:
-            if not isinstance(total, Node) and (total.base is not None or not total.flags.writeable):
-                total = total.copy()
             self._grad = total
         else:
-            self._grad = self._grad + total
+            total = self._grad + total
+            self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
 
     @classmethod
     def _wrap_constant(cls, data: Any) -> Tensor:
@@ -554,9 +594,24 @@ tensor_in_place._Tensor = tensor_reductions._Tensor = tensor_shape._Tensor = Ten
 tensor_in_place._operand = _operand
 
 
-def where(condition: Any, x: TensorLike, y: TensorLike) -> Tensor:
-    """``x`` where ``condition`` else ``y`` (condition is not differentiated)."""
-    condition = np.asarray(condition.data if isinstance(condition, Node) else condition, dtype=bool)
+_NOT_GIVEN: Any = object()
+
+
+def where(condition: Any, x: TensorLike = _NOT_GIVEN, y: TensorLike = _NOT_GIVEN) -> Any:
+    """``x`` where ``condition`` else ``y`` (condition is not differentiated; a condition Tensor's data is
+    copied, so changing it in place later cannot change the gradient).
+
+    With the condition alone it is numpy's ``nonzero(condition)``: a tuple of int64 index arrays, one per axis
+    (what ``np.nonzero`` gives for a Tensor), with no gradient.
+    """
+    if x is _NOT_GIVEN and y is _NOT_GIVEN:
+        return np.nonzero(np.asarray(condition.data if isinstance(condition, Node) else condition))
+    if x is _NOT_GIVEN or y is _NOT_GIVEN:
+        raise TypeError("where: give both x and y, or neither (then where(condition) is nonzero(condition))")
+    if isinstance(condition, Node):
+        condition = np.array(condition.data, dtype=bool)
+    else:
+        condition = np.asarray(condition, dtype=bool)
     like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
     a, b = _operand(x, like, "where"), _operand(y, like, "where")
     try:

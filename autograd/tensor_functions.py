@@ -161,10 +161,13 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
 
 
 def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:
-    """Join tensors along an existing axis (alias ``cat``; torch's ``dim`` is an alias of ``axis``)."""
+    """Join tensors along an existing axis (alias ``cat``; torch's ``dim`` is an alias of ``axis``); ``axis=None``
+    joins them flattened, as numpy's."""
     if dim is not UNSET:
         axis = torch_dim("concatenate", axis, dim, default=0)
     parts = _tensors(tensors, "concatenate")
+    if axis is None:
+        parts, axis = tuple(part.reshape(-1) for part in parts), 0
     ndim = parts[0].ndim
     if ndim == 0:
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")

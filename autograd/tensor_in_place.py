@@ -18,7 +18,7 @@ import numpy as np
 
 from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .random_state import generator_for
 from .tensor_shape import _raw_index
 
@@ -44,10 +44,10 @@ class TensorInPlace:
         other = _operand(other, self.data, op)
         check_in_place_allowed(self, other, op)
         try:
-            ufunc(self.data, other.data, out=self.data, casting="same_kind")
+            quietly(ufunc, self.data, other.data, out=self.data, casting="same_kind")  # IEEE results, no warnings
         except TypeError:
             raise TypeError(
-                f"{op}: the result of {self.dtype} {op[0]} {other.dtype} cannot be stored in place in a "
+                f"{op}: the result of {self.dtype} {op} {other.dtype} cannot be stored in place in a "
                 f"{self.dtype} tensor"
             ) from None
         except ValueError as error:
@@ -100,7 +100,7 @@ class TensorInPlace:
             raise ValueError("clamp_: at least one of min and max must be given")
         low, high = (b.data if isinstance(b, Node) else b for b in (min, max))
         try:
-            np.clip(self.data, low, high, out=self.data, casting="same_kind")
+            quietly(np.clip, self.data, low, high, out=self.data, casting="same_kind")
         except ValueError as error:
             raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
         increment_version(self)
@@ -118,7 +118,7 @@ class TensorInPlace:
 
     def _fill(self, value: Any, op: str) -> Tensor:
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
-        self.data.fill(value.item() if isinstance(value, _Tensor) else value)
+        quietly(self.data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
         increment_version(self)
         return self
 
@@ -134,7 +134,7 @@ class TensorInPlace:
         raw = [x.data if isinstance(x, Node) else x for x in operands]
         value = quietly(compute, self.data, *raw)  # IEEE results, as the out-of-place ops give them
         try:
-            np.copyto(self.data, value, casting="same_kind")
+            quietly(np.copyto, self.data, value, casting="same_kind")  # a cast out of range gives inf, as torch
         except TypeError:
             raise TypeError(f"{op}: cannot store {np.asarray(value).dtype} data in a {self.dtype} tensor") from None
         except ValueError:
@@ -217,7 +217,8 @@ class TensorInPlace:
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
         index = _raw_index(index)
         try:
-            self.data[index] = value.data if isinstance(value, Node) else value
+            with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
+                self.data[index] = value.data if isinstance(value, Node) else value
         except IndexError as error:
             raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
         except ValueError as error:

@@ -107,7 +107,9 @@ class TensorReductions:
         spelling has torch's default, the unbiased ddof=1: if any of ``dim``, ``keepdim``, ``unbiased`` or
         ``correction`` is given, ddof is ``correction`` (1 by default; 0 with ``unbiased=False``). An
         explicit ``ddof`` always wins; giving two of ddof/unbiased/correction is a TypeError. d/dx_i =
-        2 (x_i - mean) / (n - ddof). n - ddof <= 0 is a ValueError (torch returns nan or inf instead).
+        2 (x_i - mean) / (n - ddof). With no degrees of freedom left (n - ddof <= 0: one element with
+        ddof=1, an empty tensor) the divisor is 0, so the result is nan (or inf), as numpy's and torch's,
+        without their warnings.
         """
         arguments = variance_arguments("var", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
         return self._variance("var", *arguments)
@@ -115,13 +117,9 @@ class TensorReductions:
     def _variance(self, op: str, axis: Any, ddof: float, keepdims: bool) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op)
         count = math.prod(self.shape[a] for a in axes)
-        if count - ddof <= 0:
-            raise ValueError(
-                f"{op}: ddof={ddof} leaves no degrees of freedom for {count} elements per slice "
-                f"(shape {self.shape}, axis={axis})"
-            )
         centred = self - self.mean(axis=axes, keepdims=True)
-        return (centred * centred).sum(axis=axes, keepdims=keepdims) / (count - ddof)
+        # numpy's divisor max(n - ddof, 0): no degrees of freedom left gives 0/0 = nan (or x/0 = inf), quietly
+        return (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
 
     def std(
         self,

@@ -17,6 +17,7 @@ from . import shared_math
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
+from .grad_mode import is_grad_enabled
 from .torch_keywords import UNSET, torch_dim
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -85,8 +86,14 @@ class TensorShape:
         axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
         return self._permuted(tuple(axes), op)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        """Merge axes start_dim..end_dim into one (all of them by default)."""
+    def flatten(self, start_dim: int | str = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes start_dim..end_dim into one (all of them by default).
+
+        numpy's ``flatten(order)`` works too: ``"C"`` (row-major, the default), ``"F"`` (column-major: the
+        transpose flattened) or ``"A"`` (``"F"`` if the data is Fortran-contiguous only, else ``"C"``).
+        """
+        if isinstance(start_dim, str):
+            return self._flattened_in_order(start_dim)
         if self.ndim == 0:
             return self.reshape(1)
         (start,) = normalize_axes(start_dim, self.ndim, "flatten")
@@ -95,6 +102,16 @@ class TensorShape:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
         merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+
+    def _flattened_in_order(self, order: str) -> Tensor:
+        """numpy's ``ndarray.flatten(order)`` for order "C", "F" or "A" (ValueError for any other)."""
+        if order.upper() == "A":
+            order = "F" if self.data.flags.f_contiguous and not self.data.flags.c_contiguous else "C"
+        if order.upper() == "C":
+            return self.reshape(-1)
+        if order.upper() == "F":
+            return self.transpose().reshape(-1)
+        raise ValueError(f"flatten: order must be 'C', 'F' or 'A', got {order!r} (a Tensor has no memory order 'K')")
 
     def squeeze(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
         """Drop length-1 axes (only ``axis`` if given; an ``axis`` of another length is a ValueError, as numpy).
@@ -146,7 +163,9 @@ class TensorShape:
 
     # -- indexing --------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
-        index = _raw_index(index)
+        """numpy's indexing; d/dself scatters g back to the picked positions (repeats accumulate). An index
+        Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient."""
+        index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())
         try:
             data = self.data[index]
         except IndexError as error:
@@ -167,12 +186,15 @@ class TensorShape:
         return _Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
 
 
-def _raw_index(index: Any) -> Any:
-    """Replace Tensors and lists inside an index by ndarrays."""
+def _raw_index(index: Any, snapshot: bool = False) -> Any:
+    """Replace Tensors and lists inside an index by ndarrays (copies of the Tensors' data with ``snapshot``,
+    for an index a recorded op keeps)."""
     if isinstance(index, tuple):
-        return tuple(_raw_index(part) for part in index)
+        return tuple(_raw_index(part, snapshot) for part in index)
     if isinstance(index, Node):
-        return index.data
+        return index.data.copy() if snapshot else index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        array = np.asarray(index)
+        # an empty list selects nothing, as in numpy (np.asarray([]) is float64, which numpy refuses as an index)
+        return array.astype(np.intp) if array.size == 0 and array.dtype.kind == "f" else array
     return index

@@ -45,7 +45,7 @@ class TorchSelectionNames:
     def index_select(self: Self, dim: int, index: Any) -> Self:
         """torch.Tensor.index_select: the entries at the 1-D ``index`` along ``dim`` (repeats allowed; their
         gradients accumulate)."""
-        raw = np.asarray(index.data if isinstance(index, Node) else index)
+        raw = np.array(index.data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
         if raw.ndim > 1:
             raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         return array_function("take")(self, raw.reshape(-1), dim)

@@ -3,8 +3,7 @@ gradients compared, in the manner of tinygrad's ``helper_test_op``.
 
 The ported tests follow other autodiff projects' suites (tinygrad/teenygrad ``test_ops.py``, micrograd
 ``test_engine.py``, MyGrad, minitorch), written for this library's API. Where the library deliberately follows
-numpy instead of torch (README: dtype promotion, ``sign(nan)``, ``var`` raising
-for no degrees of freedom), they do not assert torch's behaviour. Importing this module skips the importing test
+numpy instead of torch (README: dtype promotion, ``sign(nan)``), they do not assert torch's behaviour. Importing this module skips the importing test
 module when torch is not installed.
 """
 

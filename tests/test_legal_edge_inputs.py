@@ -1,0 +1,120 @@
+"""Legal inputs at the edges that numpy and torch accept: an empty list index, ``concatenate(axis=None)``,
+one-argument ``np.where``, ``flatten('F')``, sorting a 0-d tensor, a variance with no degrees of freedom
+(nan, without warnings), and erf/gelu keeping float16."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+from autograd import Tensor
+
+A = np.arange(12.0).reshape(3, 4)
+
+
+def test_an_empty_list_index_selects_nothing_as_numpy():
+    x = Tensor(A, requires_grad=True)
+    picked = x[[]]
+    assert picked.shape == A[[]].shape == (0, 4)
+    picked.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros_like(A))
+    t = Tensor(A)
+    t[[]] = 1.0
+    np.testing.assert_array_equal(t.data, A)
+
+
+@pytest.mark.parametrize("join", [ag.concatenate, np.concatenate], ids=["autograd", "numpy"])
+def test_concatenate_with_axis_none_joins_the_flattened_tensors(join):
+    a, b = Tensor(A, requires_grad=True), Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    joined = join([a, b], axis=None)
+    np.testing.assert_array_equal(joined.data, np.concatenate([A, [1.0, 2.0]], axis=None))
+    (joined * np.arange(14.0)).sum().backward()
+    np.testing.assert_array_equal(a.grad, np.arange(12.0).reshape(3, 4))
+    np.testing.assert_array_equal(b.grad, [12.0, 13.0])
+
+
+def test_where_with_the_condition_alone_gives_numpys_nonzero_indices():
+    t = Tensor(A)
+    for ours, theirs in [(np.where(t > 5), np.where(A > 5)), (ag.where(t > 5), np.nonzero(A > 5))]:
+        assert isinstance(ours, tuple) and len(ours) == 2
+        for got, expected in zip(ours, theirs):
+            assert got.dtype == np.int64
+            np.testing.assert_array_equal(got, expected)
+    with pytest.raises(TypeError, match="both x and y, or neither"):
+        ag.where(t > 5, t)
+
+
+@pytest.mark.parametrize("order", ["C", "F", "A"])
+def test_flatten_takes_numpys_order(order):
+    x = Tensor(A, requires_grad=True)
+    flat = x.flatten(order)
+    np.testing.assert_array_equal(flat.data, A.flatten(order))
+    (flat * np.arange(12.0)).sum().backward()
+    expected = np.empty(12)
+    expected[A.flatten(order).astype(int)] = np.arange(12.0)  # A holds each entry's C-order position
+    np.testing.assert_array_equal(x.grad.reshape(-1), expected)
+
+
+def test_flatten_with_an_unknown_order_names_it():
+    with pytest.raises(ValueError, match="order must be 'C', 'F' or 'A', got 'K'"):
+        Tensor(A).flatten("K")
+
+
+def test_sorting_a_zero_dim_tensor_gives_itself_and_index_zero_as_torch():
+    x = Tensor(3.0, requires_grad=True)
+    for axis in (0, -1):
+        values, indices = x.sort(axis)
+        assert values.shape == () and values.item() == 3.0
+        assert indices.shape == () and indices.item() == 0 and indices.dtype == np.int64
+    x.sort(0).values.backward()
+    assert x.grad == 1.0
+    with pytest.raises(np.exceptions.AxisError):
+        x.sort(1)
+
+
+def test_sorting_a_zero_dim_tensor_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = Tensor(3.0).sort(0), torch.tensor(3.0).sort(0)
+    assert ours.values.item() == theirs.values.item() and ours.indices.item() == theirs.indices.item()
+
+
+@pytest.mark.parametrize(
+    ("compute", "expected"),
+    [
+        (lambda: Tensor(np.ones((2, 1))).var(dim=1), [np.nan, np.nan]),
+        (lambda: Tensor(np.zeros(0)).var(), np.nan),
+        (lambda: Tensor(np.zeros(0)).std(), np.nan),
+        (lambda: Tensor([1.0, 3.0]).var(ddof=3), np.inf),
+        (lambda: Tensor([[1.0], [2.0]]).std(dim=1), [np.nan, np.nan]),
+    ],
+    ids=["unbiased_one_element", "empty", "empty_std", "ddof_beyond_count", "unbiased_std_one_element"],
+)
+def test_variance_with_no_degrees_of_freedom_is_nan_without_warnings(compute, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compute()
+    np.testing.assert_array_equal(result.data, expected)
+
+
+def test_variance_with_no_degrees_of_freedom_matches_torch_and_numpy():
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.ones(2, 1, dtype=torch.float64).var(dim=1).numpy()
+        numpys = np.var(np.zeros(0))
+    np.testing.assert_array_equal(Tensor(np.ones((2, 1))).var(dim=1).data, theirs)
+    np.testing.assert_array_equal(Tensor(np.zeros(0)).var().data, numpys)
+
+
+def test_erf_and_gelu_keep_float16_as_torch():
+    x = Tensor(np.array([0.5, -1.0, 3.0], dtype=np.float16), requires_grad=True)
+    assert x.erf().dtype == np.float16
+    y = F.gelu(x)
+    assert y.dtype == np.float16
+    y.sum().backward()
+    assert x.grad.dtype == np.float16
+    np.testing.assert_allclose(x.erf().data, ag.erf(np.array([0.5, -1.0, 3.0])), rtol=1e-3)
