@@ -21,6 +21,10 @@ from .op import Op, OutputGradients
 from .quiet import quiet
 from .versions import _adopt_earlier_parents, _InPlaceClock
 
+# numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
+# slow attribute lookup): the hot paths test against this global instead.
+_ndarray = np.ndarray
+
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
@@ -189,7 +193,7 @@ def _backpropagate(
     # pass one array unchanged to several inputs (add does), so every stored array is made distinct
     # from the seeds and from the arrays already stored.
     finished_leaves: list[tuple[Node, Any]] = []
-    handed_out = {id(seed) for seed in seeds if type(seed) is np.ndarray} if store else set()
+    handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     last_change, last_rebase = _InPlaceClock.last_change, _InPlaceClock.last_rebase
@@ -208,7 +212,7 @@ def _backpropagate(
                 if op is None:
                     finished_leaves.append((node, grad))
                 elif node.retains_grad:
-                    if type(grad) is np.ndarray:
+                    if type(grad) is _ndarray:
                         grad = _unaliased(grad, handed_out)
                     elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
                         grad = np.asarray(grad)
@@ -336,7 +340,7 @@ def _backpropagate(
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
     for node, grad in finished_leaves:
-        if type(grad) is np.ndarray:
+        if type(grad) is _ndarray:
             grad = _unaliased(grad, handed_out)
         node._accumulate_leaf(grad)
     return results

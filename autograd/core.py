@@ -41,6 +41,10 @@ from .op import Op
 from .versions import VersionCounter, _ticks, increment_version, rebase_history
 from .versions import check_in_place_allowed as check_in_place_allowed  # tensor_in_place.py imports it from here
 
+# numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
+# slow attribute lookup): the hot paths test against this global instead.
+_ndarray = np.ndarray
+
 _new_object = object.__new__  # a node without running __init__ (one global name for the hot path)
 
 __all__ = [
@@ -99,6 +103,8 @@ class Node(NodeCopying):
 
     #: True for node kinds whose gradients must be reduced back to a shape.
     broadcasts = False
+    #: True for node kinds whose data is always an ndarray (a numpy scalar an op computes becomes a 0-d array).
+    holds_arrays = False
     #: Whether intermediate nodes of this kind keep ``.grad`` after backward (``retain_grad()`` sets it).
     retains_grad = True
     #: ``.grad`` before any backward pass (and after ``zero_grad()``).
@@ -147,6 +153,9 @@ class Node(NodeCopying):
         the plain number of an ``Op.with_constant`` variant); otherwise the output is a leaf with
         the same fields as :meth:`_init_node` gives (saved attributes are then dropped).
         """
+        # numpy's result on 0-d data is a scalar; array-holding nodes wrap it (type tests first: they are cheaper)
+        if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
+            data = np.asarray(data)
         node = _new_object(cls)
         node.data = data
         node._grad = cls._zero_grad_value
@@ -181,6 +190,8 @@ class Node(NodeCopying):
     def _from_unary_op(cls, data: Any, op: Op, parent: Node, attrs: Any = None) -> Node:
         """``cls._from_op(data, op, (parent,), attrs)`` without building the tuple: the hot path of
         one-input ops and of a number operand (``y * 1.0001``)."""
+        if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
+            data = np.asarray(data)
         node = _new_object(cls)
         node.data = data
         node._grad = cls._zero_grad_value
@@ -318,7 +329,7 @@ class Node(NodeCopying):
         for node in targets:
             if id(node) in found:
                 gradient = found[id(node)]
-                node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is np.ndarray else gradient)
+                node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is _ndarray else gradient)
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         raise NotImplementedError

@@ -86,7 +86,7 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     return _wrap(array)
 
 
-_node_make, _node_from_op = Node._make.__func__, Node._from_op.__func__  # the graph core's, which Tensor wraps
+_node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 
 
 def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
@@ -106,6 +106,7 @@ class Tensor(
 
     __slots__ = ()
     broadcasts = True
+    holds_arrays = True
     retains_grad = False
     _zero_grad_value = None
     # numpy's functions and ``ndarray <op> Tensor`` run the library's ops (autograd.numpy_protocol)
@@ -134,14 +135,6 @@ class Tensor(
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         return _node_make(cls, data, requires_grad, label)
-
-    @classmethod
-    def _from_op(cls, data: Any, op: Any, parents: tuple[Node, ...], attrs: Any = None) -> Tensor:
-        """The output node of ``op`` (see :meth:`Node._from_op`), holding an ndarray: the one place where a numpy
-        scalar an op computed on 0-d data (``Tensor(2.0) * Tensor(3.0)``, a full reduction) becomes a 0-d array."""
-        if type(data) is not np.ndarray:
-            data = np.asarray(data)
-        return _node_from_op(cls, data, op, parents, attrs)
 
     @classmethod
     def _from_array(cls, array: np.ndarray, requires_grad: bool = False, where: str = "Tensor") -> Tensor:
