@@ -16,10 +16,10 @@ import numpy as np
 
 from autograd import Tensor, as_tensor
 
-from .checks import check_float_dtype, check_positive_int, check_real
+from .checks import check_positive_int, check_real
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
 from .module import Module, input_for
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "InstanceNorm1d", "InstanceNorm2d", "LocalResponseNorm"]
 
@@ -42,12 +42,13 @@ class _BatchNorm(Module):
         dtype: Any = np.float32,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
         layer = type(self).__name__
         self.num_features = check_positive_int(layer, "num_features", num_features)
         self.eps = check_real(layer, "eps", eps, 0, low_open=True)
         self.momentum = None if momentum is None else check_real(layer, "momentum", momentum, 0, 1)
-        dtype = check_float_dtype(layer, "dtype", dtype)
+        dtype = factory_dtype(layer, device, dtype)
         self.affine = bool(affine)
         self.track_running_stats = bool(track_running_stats)
         self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
@@ -138,8 +139,9 @@ class _InstanceNorm(_BatchNorm):
         dtype: Any = np.float32,
         *,
         bias: bool = True,
+        device: Any = None,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device)
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
