@@ -105,11 +105,12 @@ class TensorShape:
 
     def _flattened_in_order(self, order: str) -> Tensor:
         """numpy's ``ndarray.flatten(order)`` for order "C", "F" or "A" (ValueError for any other)."""
-        if order.upper() == "A":
-            order = "F" if self.data.flags.f_contiguous and not self.data.flags.c_contiguous else "C"
-        if order.upper() == "C":
+        kind = order.upper()
+        if kind == "A":
+            kind = "F" if self.data.flags.f_contiguous and not self.data.flags.c_contiguous else "C"
+        if kind == "C":
             return self.reshape(-1)
-        if order.upper() == "F":
+        if kind == "F":
             return self.transpose().reshape(-1)
         raise ValueError(f"flatten: order must be 'C', 'F' or 'A', got {order!r} (a Tensor has no memory order 'K')")
 

@@ -29,7 +29,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .torch_keywords import UNSET, ValuesAndIndices, torch_reduction
 
-__all__ = ["ElementCount", "TorchNames"]
+__all__ = ["ElementCount", "TorchNames", "is_device"]
 
 Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
 
@@ -64,8 +64,9 @@ def _integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def _is_device(value: Any) -> bool:
-    """A device (``"cpu"``, ``"cuda:0"``, a torch.device) rather than a dtype, for ``to``."""
+def is_device(value: Any) -> bool:
+    """A device (``"cpu"``, ``"cuda:0"``, a torch.device) rather than a dtype, for ``to`` (``Tensor.to``,
+    ``nn.Module.to``)."""
     if not isinstance(value, str):
         return type(value).__name__ == "device"
     try:
@@ -184,7 +185,7 @@ class TorchNames:
         for target in targets:
             if isinstance(target, Node):
                 target = target.data.dtype
-            elif _is_device(target):
+            elif is_device(target):
                 device = target
                 continue
             if dtype is not None:

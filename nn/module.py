@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
+from autograd.torch_names import is_device
 
 from .module_hooks import HookHandle, add_hook, call_with_hooks
 from .parameter import Parameter, check_device
@@ -438,7 +439,7 @@ class Module:
         for target in targets:
             if isinstance(target, bool):  # torch's positional non_blocking
                 continue
-            if _is_device(target):
+            if is_device(target):
                 if device is not None:
                     raise TypeError(f"Module.to: got two devices, {device!r} and {target!r}")
                 device = target
@@ -520,18 +521,6 @@ def _check_member_name(module: Module, method: str, name: Any, kind: type) -> No
         current = vars(module).get(name, NotImplemented)
         if name in module._buffer_names() or not (current is None or isinstance(current, kind)):
             raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kind.__name__}")
-
-
-def _is_device(target: Any) -> bool:
-    """Whether a positional argument of ``to`` names a device (``"cpu"``, ``"cuda:0"``, a torch.device) rather
-    than a dtype or a tensor."""
-    if isinstance(target, str):
-        try:
-            np.dtype(target)
-        except TypeError:
-            return True
-        return False
-    return type(target).__name__ == "device"
 
 
 def _shape_of(target: Any) -> tuple[int, ...]:
