@@ -429,7 +429,9 @@ class Tensor(
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0 else alpha*x."""
-        return self._unary(ew.leaky_relu, np.where(self.data > 0, self.data, self.data * alpha), {"alpha": alpha})
+        # quietly: alpha * x may overflow where x > 0 (the piece not taken), and numpy would warn
+        negative = quietly(np.multiply, self.data, alpha)
+        return self._unary(ew.leaky_relu, np.where(self.data > 0, self.data, negative), {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""

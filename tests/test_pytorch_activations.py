@@ -40,7 +40,7 @@ def test_activation_module_computes_its_function_and_shows_its_hyper_parameters(
         (lambda x: F.hardtanh(x, -1.0, 1.0), [-1.0, 1.0], [0.0, 0.0]),
         (F.relu6, [0.0, 6.0], [0.0, 0.0]),
         (F.hardsigmoid, [-3.0, 3.0], [0.0, 0.0]),
-        (F.hardswish, [-3.0, 3.0], [-0.5, 1.5]),
+        (F.hardswish, [-3.0, 3.0], [0.0, 1.0]),
         (lambda x: F.celu(x, 0.5), [0.0], [1.0]),
         (F.softsign, [0.0], [1.0]),
     ],

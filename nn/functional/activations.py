@@ -134,11 +134,14 @@ def prelu(x: Any, weight: ParameterLike) -> Tensor:
     """Parametric ReLU: x where x > 0 else a * x, with a learnable slope ``a`` per channel.
 
     ``weight`` is a single slope or one per channel (axis 1). d/dx = 1 or a;
-    d/da = 0 or x (summed over everything but the channel axis).
+    d/da = 0 or x (summed over everything but the channel axis). Each derivative comes from the
+    selected piece alone, as torch's: the slope multiplies 0 where x > 0, so an infinite x, or a
+    nan slope, there does not make 0 * inf = nan in the other piece's gradient.
     """
     x = as_float_tensor(x, "prelu")
     slope = per_channel(weight, x, "prelu", "weight")
-    return where(x.data > 0, x, x * slope)
+    positive = x.data > 0
+    return where(positive, x, where(positive, 0.0, x) * slope)
 
 
 def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -335,11 +338,13 @@ def selu(x: Any, inplace: bool = False) -> Tensor:
 def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: x where x > 0, else alpha (e^(x/alpha) - 1) = alpha elu(x / alpha).
 
-    d/dx = 1 where x > 0, else e^(x/alpha) (1 at 0, as torch).
+    d/dx = 1 where x > 0, else e^(x/alpha) (1 at 0, as torch). The positive piece is x itself, not
+    alpha elu(x / alpha): x / alpha may overflow for a small alpha.
     """
     check_inplace("celu", inplace)
     alpha = check_real("celu", "alpha", alpha, 0.0, low_open=True)
-    return (as_float_tensor(x, "celu") / alpha).elu(1.0) * alpha
+    x = as_float_tensor(x, "celu")
+    return where(x.data > 0, x, (x / alpha).elu(1.0) * alpha)
 
 
 def logsigmoid(x: Any) -> Tensor:
@@ -354,11 +359,11 @@ def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
 
 
 def hardswish(x: Any, inplace: bool = False) -> Tensor:
-    """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (at -3 and 3
-    the inner piece's derivative is taken, -1/2 and 3/2, as torch)."""
+    """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on: at -3 and 3
+    the outer pieces' derivatives, 0 and 1, as torch 2.1 and later (older torch took -1/2 and 3/2)."""
     check_inplace("hardswish", inplace)
     x = as_float_tensor(x, "hardswish")
-    return x * (x + 3.0).clip(0.0, 6.0) * (1 / 6)
+    return x * _strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
 
 
 def softsign(x: Any) -> Tensor:

@@ -1,0 +1,103 @@
+"""Activations at extreme but legal inputs: each derivative comes from the piece the input selects (prelu with
+an infinite input or a nan slope), the positive piece of celu is x itself (no overflow of x / alpha), leaky_relu
+computes without numpy warnings, and hardswish takes torch's derivatives at -3 and 3. Expected values are
+written out; with torch installed the same points are compared with torch."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import Tensor
+
+INF, NAN = np.inf, np.nan
+
+
+def _value_and_grads(function, *arrays):
+    tensors = [Tensor(np.array(a), requires_grad=True) for a in arrays]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = function(*tensors)
+        out.sum().backward()
+    return out.data, [t.grad for t in tensors]
+
+
+def test_prelu_slope_gradient_ignores_an_infinite_positive_input():
+    value, (d_x, d_slope) = _value_and_grads(F.prelu, [INF, 2.0, -1.0], [0.25])
+    np.testing.assert_array_equal(value, [INF, 2.0, -0.25])
+    np.testing.assert_array_equal(d_x, [1.0, 1.0, 0.25])
+    np.testing.assert_array_equal(d_slope, [-1.0])  # only x = -1 takes the slope's piece
+
+
+def test_prelu_nan_slope_leaves_the_positive_inputs_gradient_alone():
+    value, (d_x, d_slope) = _value_and_grads(F.prelu, [2.0, -1.0, 0.0], [NAN])
+    np.testing.assert_array_equal(value, [2.0, NAN, NAN])
+    np.testing.assert_array_equal(d_x, [1.0, NAN, NAN])
+    np.testing.assert_array_equal(d_slope, [-1.0])
+
+
+def test_prelu_infinite_slope_and_input_give_ieee_products():
+    value, (d_x, d_slope) = _value_and_grads(F.prelu, [2.0, -1.0, -INF], [INF])
+    np.testing.assert_array_equal(value, [2.0, -INF, -INF])
+    np.testing.assert_array_equal(d_x, [1.0, INF, INF])
+    np.testing.assert_array_equal(d_slope, [-INF])
+
+
+@pytest.mark.parametrize(
+    ("x", "alpha", "dtype"),
+    [(3e38, 0.5, np.float32), (1e306, 1e-3, np.float64), (INF, 0.1, np.float64)],
+)
+def test_celu_is_x_itself_where_x_over_alpha_overflows(x, alpha, dtype):
+    value, (d_x,) = _value_and_grads(lambda t: F.celu(t, alpha), np.array([x], dtype))
+    assert value.dtype == dtype
+    np.testing.assert_array_equal(value, np.array([x], dtype))
+    np.testing.assert_array_equal(d_x, [1.0])
+
+
+def test_celu_negative_piece_is_unchanged():
+    value, (d_x,) = _value_and_grads(lambda t: F.celu(t, 0.5), [-1.0, 0.0, -INF])
+    np.testing.assert_allclose(value, [0.5 * np.expm1(-2.0), 0.0, -0.5])
+    np.testing.assert_allclose(d_x, [np.exp(-2.0), 1.0, 0.0])
+
+
+def test_leaky_relu_computes_without_overflow_warnings():
+    value, (d_x,) = _value_and_grads(lambda t: F.leaky_relu(t, 10.0), np.array([3e38, -3e38, -1.0], np.float32))
+    np.testing.assert_array_equal(value, np.array([3e38, -INF, -10.0], np.float32))
+    np.testing.assert_array_equal(d_x, [1.0, 10.0, 10.0])
+
+
+def test_hardswish_takes_the_outer_pieces_derivatives_at_its_kinks():
+    value, (d_x,) = _value_and_grads(F.hardswish, [-3.0, -1.5, 3.0, 4.0])
+    np.testing.assert_allclose(value, [0.0, -0.375, 3.0, 4.0])
+    np.testing.assert_allclose(d_x, [0.0, 0.0, 1.0, 1.0])
+
+
+CASES = [
+    ("prelu inf input", F.prelu, [[INF, 2.0, -1.0, 0.0], [0.25]]),
+    ("prelu nan slope", F.prelu, [[2.0, -1.0, 0.0], [NAN]]),
+    ("prelu inf slope", F.prelu, [[2.0, -1.0, 0.0, -INF], [INF]]),
+    ("celu", lambda x: F.celu(x, 1e-3), [[1e306, -1.0, 0.0, INF, -INF]]),
+    ("leaky_relu", lambda x: F.leaky_relu(x, 10.0), [[1e308, -1e308, 0.0, -1.0]]),
+    ("hardswish", F.hardswish, [[-3.0, -2.0, 0.0, 3.0, 5.0, -INF, INF]]),
+]
+
+
+@pytest.mark.parametrize(("name", "function", "arrays"), CASES, ids=[case[0] for case in CASES])
+def test_extreme_points_match_torch(name, function, arrays):
+    torch = pytest.importorskip("torch")
+    value, grads = _value_and_grads(function, *arrays)
+    inputs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+    torch_function = {
+        "prelu": torch.nn.functional.prelu,
+        "celu": lambda x: torch.nn.functional.celu(x, 1e-3),
+        "leaky_relu": lambda x: torch.nn.functional.leaky_relu(x, 10.0),
+        "hardswish": torch.nn.functional.hardswish,
+    }[name.split()[0]]
+    expected = torch_function(*inputs)
+    expected.sum().backward()
+    np.testing.assert_allclose(value, expected.detach().numpy(), rtol=1e-7)  # infs and nans in the same places
+    for got, tensor in zip(grads, inputs):
+        np.testing.assert_allclose(got, tensor.grad.numpy(), rtol=1e-7)
