@@ -82,7 +82,7 @@ def gaussian_nll_loss(
     eps = check_real(loss, "eps", eps, 0)
     x, t = _paired(input, target, loss, "input")
     variance = _variance(var, x, loss)
-    shortfall = np.maximum(variance.data, eps) - variance.data
+    shortfall = np.maximum(eps - variance.data, 0.0)  # not max(v, eps) - v: that is inf - inf = nan at v = inf
     if shortfall.any():
         variance = variance + shortfall  # the raised value, the unraised gradient (torch clamps without a graph)
     error = x - t

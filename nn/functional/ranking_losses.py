@@ -3,7 +3,8 @@
 ``triplet_margin_loss``; ``reduction`` ("mean" | "sum" | "none") is keyword-only.
 
 Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
-these losses. Shapes must match (no silent broadcasting) and targets must be -1 or +1.
+these losses; a nan hinge argument gives a nan term (with derivative 0), as there. Shapes must match (no
+silent broadcasting) and targets must be -1 or +1.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ __all__ = [
 
 
 def _hinge(z: Tensor) -> Tensor:
-    """max(0, z) with derivative 1 at z = 0 (torch's ``clamp_min(z, 0)``)."""
-    return where(z.data >= 0, z, 0.0)
+    """max(0, z) with derivative 1 where z >= 0, else 0, as torch's ``clamp_min(z, 0)``: nan stays nan (with
+    derivative 0) and -0 stays -0."""
+    return where(z.data >= 0, z, np.maximum(z.data, 0.0))  # numpy's maximum keeps nan
 
 
 def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:

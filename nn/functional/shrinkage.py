@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor, where
 
 from ..checks import check_axis, check_real
@@ -15,27 +17,37 @@ __all__ = ["glu", "hardshrink", "softshrink", "tanhshrink", "threshold"]
 
 
 def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > ``threshold``, else ``value``; d/dx = 1 where x > threshold, else 0."""
+    """``value`` where x <= ``threshold``, else x; d/dx = 0 where x <= threshold, else 1.
+
+    As torch, nan is not <= the threshold, so it passes through with d/dx = 1.
+    """
     check_inplace("threshold", inplace)
     limit = check_real("threshold", "threshold", threshold, allow_inf=True)
     fill = check_real("threshold", "value", value, allow_inf=True)
     x = as_float_tensor(input, "threshold")
-    return where(x.data > limit, x, fill)
+    return where(x.data <= limit, fill, x)
 
 
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
-    """x where |x| > ``lambd``, else 0; d/dx = 1 where |x| > lambd, else 0."""
+    """0 where |x| <= ``lambd``, else x; d/dx = 0 where |x| <= lambd, else 1.
+
+    nan passes through with d/dx = 1, torch's rule (its vectorised CPU backward gives 0 at nan within whole SIMD
+    blocks, its scalar one 1).
+    """
     lambd = check_real("hardshrink", "lambd", lambd, 0)
     x = as_float_tensor(input, "hardshrink")
-    return where((x.data > lambd) | (x.data < -lambd), x, 0.0)
+    return where(np.abs(x.data) <= lambd, 0.0, x)
 
 
 def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
-    """x - lambd where x > ``lambd``, x + lambd where x < -lambd, else 0 (soft thresholding); d/dx = 1 outside
-    [-lambd, lambd], else 0."""
+    """x - lambd where x > ``lambd``, 0 where -lambd <= x <= lambd, else x + lambd (soft thresholding); d/dx = 0
+    on [-lambd, lambd], else 1.
+
+    nan lies in neither interval and stays nan with d/dx = 1, as in :func:`hardshrink`.
+    """
     lambd = check_real("softshrink", "lambd", lambd, 0)
     x = as_float_tensor(input, "softshrink")
-    return where(x.data > lambd, x - lambd, where(x.data < -lambd, x + lambd, 0.0))
+    return where(x.data > lambd, x - lambd, where(x.data >= -lambd, 0.0, x + lambd))
 
 
 def tanhshrink(input: Any) -> Tensor:
