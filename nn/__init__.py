@@ -105,6 +105,7 @@ from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
 from .similarity import CosineSimilarity, PairwiseDistance
 from .training import History, accuracy, evaluate, fit, predict
 from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .unpooling import MaxUnpool1d, MaxUnpool2d
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
@@ -186,6 +187,8 @@ __all__ = [
     "Maxout",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
     "MeanBiasError",
     "Mish",
     "MLP",

@@ -58,6 +58,7 @@ from .losses import (
     smooth_hinge_loss,
     smooth_l1_loss,
 )
+from .max_unpool import max_unpool1d, max_unpool2d
 from .multilabel_losses import multilabel_margin_loss, multilabel_soft_margin_loss
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
@@ -125,6 +126,8 @@ __all__: list[str] = [
     "margin_ranking_loss",
     "max_pool1d",
     "max_pool2d",
+    "max_unpool1d",
+    "max_unpool2d",
     "maxout",
     "mean_bias_error",
     "mish",
