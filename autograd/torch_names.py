@@ -18,6 +18,7 @@ length (``size(1)``): :class:`ElementCount`. ``repeat`` stays numpy's
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -62,6 +63,15 @@ _TYPE_NAMES = {
 
 def _integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+#: torch's names of the CPU: "cpu", or "cpu:N" (torch accepts any index and ignores it); every array lives there.
+_CPU = re.compile(r"cpu(:\d+)?")
+
+
+def is_cpu(device: Any) -> bool:
+    """Whether ``device`` (a string, or an object such as ``torch.device`` that prints as one) names the CPU."""
+    return not isinstance(device, int) and _CPU.fullmatch(str(device)) is not None
 
 
 def is_device(value: Any) -> bool:
@@ -191,7 +201,7 @@ class TorchNames:
             if dtype is not None:
                 raise TypeError(f"to: got two dtypes, {dtype!r} and {target!r}")
             dtype = target
-        if device is not None and str(device).split(":")[0] != "cpu":
+        if device is not None and not is_cpu(device):
             raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
         result = self if dtype is None else _tensor(self).astype(dtype)
         return result.clone() if copy and result is self else result

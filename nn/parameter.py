@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
 from autograd import Tensor
+from autograd.torch_names import is_cpu
 
 from .checks import check_float_dtype
-
-#: The device names this library computes on: every array lives in main memory (torch's "cpu", "cpu:0").
-_CPU = re.compile(r"cpu(:0)?")
 
 
 class Parameter(Tensor, plain_results=True):
@@ -32,11 +29,6 @@ class Parameter(Tensor, plain_results=True):
 
     def __repr__(self) -> str:
         return "Parameter(" + super().__repr__()[len("Tensor(") :]
-
-
-def is_cpu(device: Any) -> bool:
-    """Whether ``device`` (a string, or an object such as ``torch.device`` that prints as one) names the CPU."""
-    return not isinstance(device, int) and _CPU.fullmatch(str(device)) is not None
 
 
 def check_device(owner: str, device: Any) -> None:

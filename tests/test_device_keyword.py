@@ -51,6 +51,21 @@ def test_layer_rejects_a_device_other_than_the_cpu_naming_it(make):
         make(device="cuda")
 
 
+@pytest.mark.parametrize("device", ["cpu", "cpu:0", "cpu:3"])
+def test_layers_tensors_and_modules_accept_the_same_cpu_names_as_torch(device):
+    layer = nn.Linear(2, 2, device=device)
+    assert layer.to(device) is layer
+    assert Tensor([1.0]).to(device).dtype == np.float64
+
+
+@pytest.mark.parametrize("device", ["cpux", "cpu:", "cpu:a", "cuda:0"])
+def test_layers_and_tensors_reject_the_same_non_cpu_names(device):
+    with pytest.raises(ValueError, match="device"):
+        nn.Linear(2, 2, device=device)
+    with pytest.raises(ValueError, match="device"):
+        Tensor([1.0]).to(device)
+
+
 def test_a_torch_cpu_device_object_is_accepted():
     torch = pytest.importorskip("torch")
     assert _dtypes(nn.Linear(2, 2, device=torch.device("cpu"))) == {np.dtype(np.float32)}
