@@ -6,8 +6,9 @@ Each input value is written at its index in a zero output plane:
 
 and d/dx[n, c, i, j] = g[n, c].flat[indices[n, c, i, j]] (the gradient gathered back from where each value
 went), torch's rule: where several values share an index (overlapping pooling windows that chose the same
-entry, so the same value) the last one written is kept, and each of them gets the gradient there. The output plane is (H_in - 1) * stride - 2 * padding + kernel_size per axis unless ``output_size``
-asks for another size within one stride of it, as torch.
+entry, so the same value) the last one written is kept, and each of them gets the gradient there. The output
+plane is (H_in - 1) * stride - 2 * padding + kernel_size per axis unless ``output_size`` asks for another
+size within one stride of it, as torch.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _output_plane(
     if output_size is None:
         return default
     sizes = tuple(output_size)
-    if len(sizes) not in (len(spatial), len(spatial) + 1, len(spatial) + 2):
+    if len(sizes) not in (len(spatial), len(spatial) + 2):
         raise ValueError(f"{op}: output_size must have {len(spatial)} (or {len(spatial) + 2}) entries, got {sizes}")
     sizes = tuple(int(size) for size in sizes[-len(spatial) :])
     for axis, (size, usual, step) in enumerate(zip(sizes, default, stride)):
