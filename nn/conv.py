@@ -132,11 +132,11 @@ class Conv2d(Module):
         stride: IntOrPair = 1,
         padding: IntOrPair | str = 0,
         dilation: IntOrPair = 1,
+        groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,
-        groups: int = 1,
-        padding_mode: str = "zeros",
         *,
         device: Any = None,
     ) -> None:

@@ -143,8 +143,11 @@ def conv2d(
 
 
 def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
-    """An int, or a 1-tuple of one (torch's ``_single``), at least ``minimum``; errors name ``op`` and ``name``."""
-    if isinstance(value, (tuple, list)) and len(value) == 1:
+    """An int, or a 1-tuple of one (torch's ``_single``), at least ``minimum``; errors name ``op`` and ``name``
+    (a longer tuple too: a 1-D op has one length per argument)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise TypeError(f"{op}: {name} must be an int or a tuple of one int, got {tuple(value)!r}")
         value = value[0]
     return pair(value, name, op, minimum)[0]
 
