@@ -82,7 +82,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     last axis with 1 entry before and 2 after, and (1, 2, 3, 4) also the axis before it with 3 and 4.
 
     ``mode`` "constant" fills with ``value`` (default 0) and a negative width crops, as torch; "reflect",
-    "replicate" and "circular" read the input (see :func:`pad_spatial`) and take no ``value``. The gradient
+    "replicate" and "circular" read the input (see :func:`pad_spatial`), take no ``value``, and pad 1 to 3
+    trailing axes of an input with one or two more axes (channels, batch), as torch. The gradient
     sums the upstream gradient of every position that read an input entry into it.
     """
     x = input if isinstance(input, Tensor) else Tensor(input)
@@ -93,6 +94,13 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
             raise ValueError(f"pad: mode {mode!r} reads its padding from the input and takes no value, got {value!r}")
         if any(width < 0 for pair in widths for width in pair):
             raise ValueError(f"pad: negative padding {tuple(pad)} crops only in mode 'constant', not {mode!r}")
+        spatial = len(widths)
+        if spatial > 3 or x.ndim not in (spatial + 1, spatial + 2):  # torch's rule: (C, ...) or (N, C, ...) input
+            raise ValueError(
+                f"pad: mode {mode!r} pads 1 to 3 trailing axes of a (C, ...) or (N, C, ...) input: padding of "
+                f"{len(pad)} widths ({spatial} axes) needs an input of {spatial + 1} or {spatial + 2} axes, "
+                f"got shape {x.shape}"
+            )
         return pad_spatial(x, widths, _PAD_MODES[mode], "pad")
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
     first = x.ndim - len(widths)
