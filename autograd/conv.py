@@ -26,6 +26,7 @@ from .windows import (
     conv_output_size,
     fold_array,
     pair,
+    pool_output_size,
     unfold_array,
     window_argmax,
 )
@@ -114,20 +115,25 @@ def max_pool(
 ) -> Tensor:
     """The maximum of every kernel window of an ``(N, C, H, W)`` tensor (padding never wins).
 
-    out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]. The gradient of
-    each window goes to its first maximal entry (as PyTorch; a NaN wins), through the
-    ``gather_windows`` primitive (the argmax's kernel offsets) whose adjoint ``scatter_windows``
-    is its derivative rule.
-    Every window must hold an input entry (padding at most half the kernel). With
-    ``ceil_mode`` the window count rounds up as PyTorch's (:func:`autograd.windows.ceil_mode_extra`):
-    a last window that starts inside the input may hang over the padded edge.
+    out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]. The gradient of each window
+    goes to the entry PyTorch picks (:func:`autograd.windows.window_argmax`: the first maximum in
+    row-major order, or the last NaN), through the ``gather_windows`` primitive (the argmax's kernel
+    offsets) whose adjoint ``scatter_windows`` is its derivative rule.
+    Every window must hold an input entry (padding at most half the kernel). The window count per
+    axis is PyTorch's (:func:`autograd.windows.pool_output_size`): with ``ceil_mode`` a last window
+    that starts inside the input may hang over the padded edge, even when the kernel is longer than
+    the padded input.
     """
     _check_image(x, "max_pool")
     geometry = _geometry(kernel_size, stride, padding, dilation, "max_pool")
     extra = [0, 0]
     for axis, length in enumerate(x.shape[2:]):
         shape = (length, geometry[0][axis], geometry[2][axis], geometry[1][axis], geometry[3][axis])
-        conv_output_size(*shape)
+        if length < 1 or pool_output_size(*shape, ceil_mode=ceil_mode) < 1:
+            raise ValueError(
+                f"max_pool: input of shape {x.shape} has no window of kernel {geometry[0]} with stride "
+                f"{geometry[1]}, padding {geometry[2]}, dilation {geometry[3]} and ceil_mode={ceil_mode}"
+            )
         if ceil_mode:
             extra[axis] = ceil_mode_extra(*shape)
     values, offsets = window_argmax(x.data, *geometry, extra=(extra[0], extra[1]))

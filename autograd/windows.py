@@ -31,6 +31,7 @@ __all__ = [
     "gather_windows",
     "geometry",
     "pair",
+    "pool_output_size",
     "scatter_windows",
     "unfold_array",
     "window_argmax",
@@ -79,18 +80,36 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
     return (n + 2 * p - span) // s + 1
 
 
+def pool_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1, ceil_mode: bool = False) -> int:
+    """PyTorch's number of pooling windows along one axis, at most 0 when none fits.
+
+    With ``r = n + 2p - d(f-1) - 1`` (the padded length less the dilated kernel's span), floor mode counts
+    ``floor(r / s) + 1`` windows (:func:`conv_output_size`, unchecked). Ceil mode counts ``ceil(r / s) + 1``,
+    less the last one if it would start in the right padding, at or past ``n + p``: the last window may hang
+    over the padded end, so a window exists whenever ``r > -s``, even for a kernel longer than the input.
+    Arguments are not checked (``n``, ``f``, ``s``, ``d`` at least 1, ``p`` at least 0).
+    """
+    room = n + 2 * p - d * (f - 1) - 1
+    if not ceil_mode:
+        return room // s + 1
+    count = -(-room // s) + 1
+    return count - 1 if (count - 1) * s >= n + p else count
+
+
 def ceil_mode_extra(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
     """Cells to add after the padded end of an axis so that pooling with ``ceil_mode`` fits its last window.
 
-    PyTorch's ceil mode counts ``ceil((n + 2p - d(f-1) - 1) / s) + 1`` windows, less the last one
-    if it would start in the right padding (past ``n + p``); the last window may hang over the
-    padded end, by the returned number of cells (0 when the floor count already covers the axis).
+    The windows are :func:`pool_output_size`'s ceil-mode count; the last one, at ``(count - 1) s``, spans
+    ``d(f-1) + 1`` cells and hangs over the padded end ``n + 2p`` by the returned number (0 when it fits).
+    Raises ValueError when ceil mode has no window at all.
     """
-    span = d * (f - 1) + 1
-    count = conv_output_size(n, f, p, s, d)
-    if (n + 2 * p - span) % s and count * s < n + p:
-        count += 1
-    return max((count - 1) * s + span - (n + 2 * p), 0)
+    count = pool_output_size(n, f, p, s, d, ceil_mode=True)
+    if count < 1:
+        raise ValueError(
+            f"ceil_mode_extra: input of size {n} (padded to {n + 2 * p}) has no window of kernel {f} "
+            f"with dilation {d} and stride {s}"
+        )
+    return max((count - 1) * s + d * (f - 1) + 1 - (n + 2 * p), 0)
 
 
 def geometry(kernel_size: IntOrPair, stride: IntOrPair, padding: IntOrPair, dilation: IntOrPair, op: str):
@@ -157,14 +176,15 @@ def fold_array(
     return padded[:, :, ph : ph + height, pw : pw + width]
 
 
-def _lowest_padded(x: np.ndarray, padding: Pair, extra: Pair) -> np.ndarray:
-    """``x`` padded by ``padding`` on every side and ``extra`` more at the bottom and right, with the
-    dtype's lowest number (which never wins a maximum); ``x`` itself without padding."""
+def _padded_below(x: np.ndarray, padding: Pair, extra: Pair) -> np.ndarray:
+    """``x`` padded with -inf by ``padding`` on every side and ``extra`` more at the bottom and right;
+    ``x`` itself without padding. -inf is below every number, so the padding can tie only with -inf
+    inputs (:func:`window_argmax` moves those ties onto the input)."""
     (ph, pw), (eh, ew) = padding, extra
     if not (ph or pw or eh or ew):
         return x
     n, c, height, width = x.shape
-    padded = np.full((n, c, height + 2 * ph + eh, width + 2 * pw + ew), np.finfo(x.dtype).min, dtype=x.dtype)
+    padded = np.full((n, c, height + 2 * ph + eh, width + 2 * pw + ew), -np.inf, dtype=x.dtype)
     padded[:, :, ph : ph + height, pw : pw + width] = x
     return padded
 
@@ -189,34 +209,63 @@ def _offset_dtype(count: int) -> type:
 def window_argmax(
     x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair, extra: Pair = (0, 0)
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The maximum of every window of an ``(N, C, H, W)`` array and where it is.
+    """The maximum of every window of an ``(N, C, H, W)`` array and where it is, as PyTorch picks it.
 
-    Returns ``(values, offsets)``, both ``(N, C, H_out, W_out)``: ``offsets`` holds the kernel
-    offset ``a * kw + b`` of the window's first maximal entry (as PyTorch; a NaN wins over
-    numbers), in the smallest unsigned dtype that fits. The padding, and the ``extra`` (rows,
-    columns) added after it at the bottom and right (ceil mode: see :func:`ceil_mode_extra`),
-    hold the dtype's lowest number and never win: every window must hold an input entry.
-    One pass per kernel offset over strided views, no copy of the windows; NaN windows,
-    found from the result, get a second pass that moves them to their first NaN.
+    Returns ``(values, offsets)``, both ``(N, C, H_out, W_out)``; ``offsets`` holds the kernel offset
+    ``a * kw + b`` of the chosen entry, in the smallest unsigned dtype that fits. PyTorch scans a window's
+    input entries in row-major order keeping ``v`` when ``v > best or isnan(v)``, from ``best = -inf`` at the
+    first input entry: so the chosen entry is the last NaN if the window holds one, else the first maximum,
+    and the first input entry when every input entry is -inf. The padding, and the ``extra`` (rows, columns)
+    added after it at the bottom and right (ceil mode: see :func:`ceil_mode_extra`), are -inf and never
+    chosen: every window must hold an input entry.
+
+    One pass per kernel offset over strided views, no copy of the windows; NaN windows, and with padding
+    windows whose maximum is -inf, are found from the result and get a second pass.
     """
     (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
-    padded = _lowest_padded(x, padding, extra)
+    padded = _padded_below(x, padding, extra)
     out_size = ((padded.shape[2] - dh * (kh - 1) - 1) // sh + 1, (padded.shape[3] - dw * (kw - 1) - 1) // sw + 1)
     views = [view for _, view in _offset_views(padded, out_size, kernel_size, stride, dilation)]
     if len(views) == 1:
         return views[0].copy(), np.zeros(views[0].shape, dtype=np.uint8)
+    best, offsets = _first_maxima(views)
+    nan = np.isnan(best)
+    if nan.any():
+        for offset, view in enumerate(views):  # a NaN wins over numbers, and a later NaN over an earlier one
+            np.putmask(offsets, nan & np.isnan(view), offset)
+    if padding != (0, 0):  # an all -inf window ties with the padding at offset 0 (the extra is never first)
+        stuck = np.isneginf(best)
+        if stuck.any():
+            first = _first_inside(out_size, kernel_size, stride, padding, dilation)
+            np.copyto(offsets, first.astype(offsets.dtype), where=stuck)
+    return best, offsets
+
+
+def _first_maxima(views: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The elementwise maximum of two or more equally shaped ``views`` (NaN propagates) and the index of the
+    first view that attains it (unsigned; meaningless where the maximum is NaN)."""
     better = np.greater(views[1], views[0])
-    best = np.maximum(views[0], views[1])  # propagates NaN
-    offsets = better.astype(_offset_dtype(kh * kw))  # offsets 0 and 1 decided: 1 where the second entry is larger
-    for offset in range(2, kh * kw):
+    best = np.maximum(views[0], views[1])
+    offsets = better.astype(_offset_dtype(len(views)))  # offsets 0 and 1 decided: 1 where the second is larger
+    for offset in range(2, len(views)):
         candidate = views[offset]
         np.putmask(offsets, np.greater(candidate, best, out=better), offset)  # 5x faster than copyto(where=)
         np.maximum(best, candidate, out=best)
-    nan = np.isnan(best)
-    if nan.any():  # a NaN wins over numbers, and the first NaN stays: walk back so the first is written last
-        for offset in range(kh * kw - 1, -1, -1):
-            np.putmask(offsets, nan & np.isnan(views[offset]), offset)
     return best, offsets
+
+
+def _first_inside(
+    out_size: Sequence[int], kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair
+) -> np.ndarray:
+    """The ``(H_out, W_out)`` kernel offsets ``a * kw + b`` of each window's first input entry.
+
+    Along an axis, tap ``a`` of window ``i`` reads input coordinate ``i*s - p + a*d``; the first tap at or past
+    0 is ``a = max(ceil((p - i*s) / d), 0)``, an input entry as the window holds one (its taps increase).
+    """
+    rows, columns = (
+        np.maximum(-((np.arange(count) * s - p) // d), 0) for count, s, p, d in zip(out_size, stride, padding, dilation)
+    )
+    return rows[:, None] * kernel_size[1] + columns
 
 
 def gather_windows(

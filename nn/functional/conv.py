@@ -9,9 +9,10 @@ primitives (``unfold``, ``transpose``, ``reshape``, ``matmul``, ``max``,
 ``mean``), so gradients of any order are available.
 
 Max-pooling ties: when several entries of a window share its maximum, the
-window's gradient goes to the first of them in row-major order (as PyTorch; the
-``Tensor.max`` reduction splits it evenly instead). An entry that is the maximum
-of several overlapping windows receives the gradient of each.
+window's gradient goes to the first of them in row-major order, and to the last
+NaN when the window holds NaNs (as PyTorch; the ``Tensor.max`` reduction splits
+it evenly instead). An entry that is the maximum of several overlapping windows
+receives the gradient of each.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from autograd.conv import IntOrPair, conv_output_size, max_pool, pair
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
-from autograd.windows import ceil_mode_extra
+from autograd.windows import ceil_mode_extra, pool_output_size
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
@@ -213,25 +214,79 @@ def _pool_geometry(
     stride = kernel if stride is None else pair(stride, "stride", op)
     padding = pair(padding, "padding", op, minimum=0)
     dilation = pair(dilation, "dilation", op)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
-    out_size = _output_size(op, x.shape, kernel, stride, padding, dilation)
-    if ceil_mode:  # the windows of the input lengthened by ceil mode's overhang
-        lengths = tuple(
-            n + ceil_mode_extra(n, kernel[axis], padding[axis], stride[axis], dilation[axis])
-            for axis, n in enumerate(x.shape[2:])
-        )
-        out_size = _output_size(op, x.shape[:2] + lengths, kernel, stride, padding, dilation)
-    if padding != (0, 0) and dilation != (1, 1):  # only a dilated window can skip over the whole input
-        for axis in range(2):
-            taps = np.arange(out_size[axis])[:, None] * stride[axis] + dilation[axis] * np.arange(kernel[axis])
-            inside = (taps >= padding[axis]) & (taps < padding[axis] + x.shape[2 + axis])
-            if not inside.any(axis=1).all():
-                raise ValueError(
-                    f"{op}: for input of shape {x.shape}, a window of kernel {kernel} with dilation {dilation} and "
-                    f"padding {padding} reads only padding"
-                )
+    pool_windows(op, x.shape, kernel, stride, padding, dilation, ceil_mode)
     return kernel, stride, padding, dilation
+
+
+def pool_windows(
+    op: str,
+    shape: tuple[int, ...],
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+) -> tuple[int, ...]:
+    """torch's number of pooling windows along each of the last ``len(kernel)`` axes of an input of ``shape``
+    (:func:`autograd.windows.pool_output_size`), for checked geometry tuples of that length.
+
+    Raises a ValueError naming ``op``, ``shape`` and the geometry where torch raises (padding over half the
+    kernel, an empty axis, no window) and where a window would read only padding (a dilated kernel can skip
+    over the input; torch returns -inf there): so every window holds an input entry. A 1-D geometry is shown
+    as ints.
+    """
+    lengths = shape[len(shape) - len(kernel) :]
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise ValueError(f"{op}: padding {_shown(padding)} must be at most half the kernel size {_shown(kernel)}")
+    if 0 in lengths:
+        raise ValueError(f"{op}: input of shape {shape} has an empty spatial axis")
+    geometry = tuple(zip(lengths, kernel, padding, stride, dilation))
+    counts = tuple(pool_output_size(*axis, ceil_mode=ceil_mode) for axis in geometry)
+    if min(counts) < 1:
+        raise ValueError(_no_window_message(op, shape, kernel, stride, padding, dilation, ceil_mode))
+    for count, (n, k, p, s, d) in zip(counts, geometry):
+        if p and d > 1 and not _every_window_reads_input(n, k, p, s, d, count):
+            raise ValueError(
+                f"{op}: for input of shape {shape}, a window of kernel {_shown(kernel)} with dilation "
+                f"{_shown(dilation)} and padding {_shown(padding)} reads only padding"
+            )
+    return counts
+
+
+def _shown(values: tuple[int, ...]) -> int | tuple[int, ...]:
+    """A geometry tuple as the caller wrote it: a 1-D op's one value as an int."""
+    return values[0] if len(values) == 1 else values
+
+
+def _no_window_message(
+    op: str,
+    shape: tuple[int, ...],
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+) -> str:
+    """Why an axis has no pooling window: its padded length n + 2p is shorter than the span d(k-1) + 1
+    (in ceil mode, by at least the stride)."""
+    lengths = shape[len(shape) - len(kernel) :]
+    padded = tuple(n + 2 * p for n, p in zip(lengths, padding))
+    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    size = "length" if len(lengths) == 1 else "spatial size"
+    message = (
+        f"{op}: input of shape {shape} ({size} {_shown(lengths)} padded to {_shown(padded)}) is smaller than the "
+        f"kernel {_shown(kernel)} with dilation {_shown(dilation)} (span {_shown(spans)})"
+    )
+    if ceil_mode:
+        message += f" by at least the stride {_shown(stride)}, so even ceil_mode has no window"
+    return message
+
+
+def _every_window_reads_input(n: int, k: int, p: int, s: int, d: int, count: int) -> bool:
+    """Whether each of ``count`` windows along an axis of length ``n`` has a tap i*s + a*d (a < k) of the
+    padded axis in the input, [p, p + n)."""
+    taps = np.arange(count)[:, None] * s + d * np.arange(k)
+    return bool(((taps >= p) & (taps < p + n)).any(axis=1).all())
 
 
 def _windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, pad_value: float) -> Tensor:
@@ -263,15 +318,16 @@ def max_pool2d(
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
 
-    With ``ceil_mode`` the output length per axis is PyTorch's ceil((n + 2p - d(k-1) - 1) / s) + 1,
-    less one if that last window would start in the right padding: the last window may hang
-    over the padded edge, and the part outside is never chosen.
+    The output length per axis is PyTorch's: floor((n + 2p - d(k-1) - 1) / s) + 1, or with ``ceil_mode``
+    ceil((n + 2p - d(k-1) - 1) / s) + 1, less one if that last window would start in the right padding.
+    So in ceil mode the last window may hang over the padded edge (the part outside is never chosen), and
+    a kernel longer than the padded input still gets a window when it is less than a stride longer.
 
-    The gradient of a window goes to its first maximal entry, as PyTorch's (a NaN wins).
-    Padding may be at most half the kernel size, so every window holds an input entry.
-    The padding value is the dtype's lowest finite number rather than -inf, so anomaly
-    mode sees no infinity; only a window whose input entries are all -inf (or exactly
-    that lowest number) differs from -inf padding: its maximum is that lowest number.
+    The chosen entry of a window, which takes its gradient, is PyTorch's: scanning the window's input
+    entries in row-major order, the first maximum, or the last NaN when there is one (a NaN wins, and a
+    later NaN beats an earlier one). Padding may be at most half the kernel size, and a dilated window
+    may not read only padding, so every window holds an input entry: padding counts as -inf and is never
+    chosen, so a window whose input entries are all -inf gives -inf at its first input entry, as torch.
 
     ``return_indices=True`` returns ``(output, indices)``, as torch: int64 indices of the output's shape, each
     the chosen entry's flat index ``row * W + column`` in its input plane (no gradient; see
@@ -305,7 +361,9 @@ def avg_pool2d(
     window starting at s = i*stride - p covers [s, min(s + k, n + p)) of the padded axis; ``count`` is the
     product of those lengths (k*k except for ``ceil_mode``'s last, overhanging window), or with
     ``count_include_pad=False`` of the lengths inside the input, or ``divisor_override`` when given.
-    ``ceil_mode`` counts windows as :func:`max_pool2d` does. The gradient spreads g / count over each window.
+    ``ceil_mode`` counts windows as :func:`max_pool2d` does, so a kernel longer than the padded input may
+    still give one overhanging window per axis, divided by the cells it covers. The gradient spreads
+    g / count over each window.
     """
     x, unbatched = _batched(input, "avg_pool2d")
     kernel, stride, padding, dilation = _pool_geometry(

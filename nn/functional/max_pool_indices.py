@@ -2,7 +2,8 @@
 ``row * W + column`` of the chosen entry in its (unpadded) input plane of width W, as int64.
 
 The entry chosen in a window is :func:`autograd.windows.window_argmax`'s, the one the pooling's gradient
-goes to: the first maximum in the window's row-major scan (a NaN wins), never the padding.
+goes to, as torch's: in the row-major scan of the window's input entries, the first maximum, or the last NaN
+when there is one, or the first entry when all are -inf; never the padding.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ def max_pool2d_indices(
 ) -> np.ndarray:
     """The (N, C, H_out, W_out) int64 flat indices ``row * W + column`` of each window's maximum of the
     (N, C, H, W) array ``x``, for a geometry already checked by ``max_pool2d`` (pairs; padding at most half
-    the kernel)."""
+    the kernel; every window holds an input entry).
+
+    Window ``(i, j)``'s kernel offset ``a * kw + b`` reads row ``i*sh + a*dh - ph`` and column
+    ``j*sw + b*dw - pw`` of the input."""
     height, width = x.shape[2:]
     extra = (0, 0)
     if ceil_mode:

@@ -1,5 +1,6 @@
 """1-D pooling over the last axis of (N, C, L) or (C, L) input, torch's ``max_pool1d``, ``avg_pool1d`` and
-``adaptive_avg_pool1d``: the 2-D pools over a (1, L) plane, so values, gradients and options are theirs."""
+``adaptive_avg_pool1d``: the 2-D pools over a (1, L) plane, so values, gradients and options are theirs. The
+geometry is checked first on the line, so errors name the 1-D function and the caller's shape."""
 
 from __future__ import annotations
 
@@ -10,16 +11,22 @@ import numpy as np
 from autograd import Tensor
 
 from ..checks import check_flag
-from .conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d, single
+from .activations import as_float_tensor
+from .conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d, pool_windows, single
 
 __all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d"]
 
 
-def _plane(function: str, input: Any) -> Tensor:
-    """(N, C, L) as (N, C, 1, L), or (C, L) as (C, 1, L)."""
-    x = input if isinstance(input, Tensor) else Tensor(input)
+def _line_input(function: str, input: Any) -> Tensor:
+    """``input`` as a float (N, C, L) or (C, L) Tensor; errors name ``function``."""
+    x = as_float_tensor(input, function)
     if x.ndim not in (2, 3):
         raise ValueError(f"{function}: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
+    return x
+
+
+def _plane(x: Tensor) -> Tensor:
+    """(N, C, L) as (N, C, 1, L), or (C, L) as (C, 1, L)."""
     return x.reshape(x.shape[:-1] + (1, x.shape[-1]))
 
 
@@ -44,7 +51,10 @@ def max_pool1d(
     steps = kernel if stride is None else single(stride, "stride", "max_pool1d")
     pad = single(padding, "padding", "max_pool1d", minimum=0)
     spread = single(dilation, "dilation", "max_pool1d")
-    x = _plane("max_pool1d", input)
+    line = _line_input("max_pool1d", input)
+    ceil_mode = bool(ceil_mode)
+    pool_windows("max_pool1d", line.shape, (kernel,), (steps,), (pad,), (spread,), ceil_mode)
+    x = _plane(line)
     if not return_indices:
         return _line(max_pool2d(x, (1, kernel), (1, steps), (0, pad), (1, spread), ceil_mode))
     out, indices = max_pool2d(x, (1, kernel), (1, steps), (0, pad), (1, spread), ceil_mode, True)
@@ -64,12 +74,14 @@ def avg_pool1d(
     kernel = single(kernel_size, "kernel_size", "avg_pool1d")
     steps = kernel if stride is None else single(stride, "stride", "avg_pool1d")
     pad = single(padding, "padding", "avg_pool1d", minimum=0)
-    x = _plane("avg_pool1d", input)
-    return _line(avg_pool2d(x, (1, kernel), (1, steps), (0, pad), ceil_mode, count_include_pad))
+    line = _line_input("avg_pool1d", input)
+    ceil_mode = bool(ceil_mode)
+    pool_windows("avg_pool1d", line.shape, (kernel,), (steps,), (pad,), (1,), ceil_mode)
+    return _line(avg_pool2d(_plane(line), (1, kernel), (1, steps), (0, pad), ceil_mode, count_include_pad))
 
 
 def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int]) -> Tensor:
     """Mean over torch's adaptive windows to ``output_size`` entries along the last axis; see
     ``adaptive_avg_pool2d``."""
     size = single(output_size, "output_size", "adaptive_avg_pool1d")
-    return _line(adaptive_avg_pool2d(_plane("adaptive_avg_pool1d", input), (1, size)))
+    return _line(adaptive_avg_pool2d(_plane(_line_input("adaptive_avg_pool1d", input)), (1, size)))
