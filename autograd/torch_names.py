@@ -30,7 +30,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .torch_keywords import UNSET, ValuesAndIndices, torch_reduction
 
-__all__ = ["ElementCount", "TorchNames", "is_device"]
+__all__ = ["ElementCount", "TorchNames", "is_cpu", "is_device"]
 
 Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
 
