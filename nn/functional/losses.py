@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, check_class_range, softmax_cross_entropy, where
+from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
@@ -261,34 +262,59 @@ def mape(prediction: Any, target: Any, reduction: str = "mean", eps: float = MAP
     return _reduce((target - prediction).abs() / target.abs().maximum(eps), reduction, "mape")
 
 
+def _scalar_in_dtype(value: float, dtype: np.dtype) -> float:
+    """A loss's scalar parameter rounded to the data's dtype, as torch's kernels take it (as a Python float).
+
+    Silently: 1e300 in float32 is inf and 1e-300 is 0, without numpy's overflow warning.
+    """
+    return float(quietly(dtype.type, value))
+
+
 def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """Huber loss: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = prediction - target.
 
     Computed as m (|d| - 0.5 m) with m = min(|d|, delta), which never squares a large
-    error. d/dprediction = d where |d| <= delta, else delta sign(d).
+    error: the product is the loss itself, so it overflows only where the loss does, and
+    each factor (hence each gradient term) is finite for finite d. delta is taken in the
+    prediction's dtype, as torch does. d/dprediction = d where |d| <= delta, else delta sign(d).
     """
     reduction = check_choice("huber_loss", "reduction", reduction, REDUCTIONS)
     delta = check_real("huber_loss", "delta", delta, 0, low_open=True)
     prediction, target = _paired(prediction, target, "huber_loss")
     size = (prediction - target).abs()
-    quadratic_part = size.clip(high=delta)
+    quadratic_part = size.clip(high=_scalar_in_dtype(delta, size.dtype))
     return _reduce(quadratic_part * (size - 0.5 * quadratic_part), reduction, "huber_loss")
 
 
 def smooth_l1_loss(prediction: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """torch's smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = prediction - target.
 
-    For beta > 0 it is ``huber_loss(delta=beta) / beta``; beta = 0 is the L1 loss.
+    For beta > 0 it is ``huber_loss(delta=beta) / beta``; beta = 0 is the L1 loss. As in torch,
+    beta is taken in the prediction's dtype, so a beta that rounds to 0 there (1e-300 in
+    float32) gives the L1 loss. Computed as m (m / (2 beta)) + max(|d| - beta, 0) with m = min(|d|, beta):
+    0.5 d^2 / beta inside, 0.5 beta + (|d| - beta) outside. As m / (2 beta) <= 0.5, no intermediate
+    value exceeds |d| and no gradient term exceeds 1 on either piece, however small or large beta is,
+    so nothing overflows before the loss itself does (m (|d| - 0.5 m) / beta forms beta times the
+    loss first; (m / beta)(|d| - 0.5 m) sends (|d| - 0.5 m) / beta back through m).
     d/dprediction = d / beta where |d| < beta, else sign(d).
     """
     reduction = check_choice("smooth_l1_loss", "reduction", reduction, REDUCTIONS)
     beta = check_real("smooth_l1_loss", "beta", beta, 0)
     prediction, target = _paired(prediction, target, "smooth_l1_loss")
     size = (prediction - target).abs()
+    beta = _scalar_in_dtype(beta, size.dtype)
     if beta == 0:
         return _reduce(size, reduction, "smooth_l1_loss")
     quadratic_part = size.clip(high=beta)
-    return _reduce(quadratic_part * (size - 0.5 * quadratic_part) / beta, reduction, "smooth_l1_loss")
+    terms = quadratic_part * _half_ratio(quadratic_part, beta) + (size - beta).relu()
+    return _reduce(terms, reduction, "smooth_l1_loss")
+
+
+def _half_ratio(part: Tensor, beta: float) -> Tensor:
+    """part / (2 beta); (part / beta) / 2 where 2 beta would overflow the dtype."""
+    if beta <= float(np.finfo(part.dtype).max) / 2:
+        return part / (2 * beta)
+    return (part / beta) * 0.5
 
 
 # -- binary classification -------------------------------------------------------------
@@ -332,15 +358,57 @@ def _clamped_log(p: Tensor) -> Tensor:
     return where(p.data > floor, p.clip(low=floor).log(), LOG_FLOOR)
 
 
+def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | None = None) -> Tensor:
+    """-(q y log sigmoid(x) + (1 - y) log sigmoid(-x)) per element, q = ``pos_weight`` (1 if None).
+
+    With L = (1 - y) + q y this is (1 - y) x + L softplus(-x) for x >= 0 and -q y x + L softplus(x)
+    for x < 0, i.e. c x + L softplus(-|x|) with c = 1 - y or -q y. For q >= 0 every term is >= 0,
+    so nothing cancels at either end: softplus(x) - y x loses (1 - y) x when y is near 1 and x is
+    large, torch's (1 - y) x + softplus(-x) loses y x when x is large and negative.
+
+    At x = +inf with y < 1 and at x = -inf with q y > 0 the loss is +inf. Where c is exactly 0
+    (x = +inf with y = 1, x = -inf with q y = 0) it is 0: for fixed y it is L softplus(-|x|) -> 0,
+    and the zero is exact, not an underflow, so c x is taken as 0, not IEEE's 0 * inf = nan
+    (torch gives nan there, and nan at x = -inf for every y).
+
+    d/dx = c - s L sigmoid(-|x|), s = sign(x) (+1 at 0) = L sigmoid(x) - q y (sigmoid(x) - y for q = 1);
+    d/dy = -x + (q - 1) softplus(-x) (-x for q = 1), 0 at the two points above (torch: -x).
+    """
+    positive = logits.data >= 0
+    one = logits.dtype.type(1)
+    tail = (logits * (positive * (-2 * one) + one)).softplus()  # softplus(-|x|); x = 0 on the side of c
+    if pos_weight is None and not target.requires_grad:  # the common case, in plain arrays: c = 1[x >= 0] - y
+        coefficient: Any = positive - target.data
+    elif pos_weight is None:
+        coefficient = -(target - positive)
+    else:
+        y = target if target.requires_grad else target.data
+        complement, weighted = 1 - y, y * pos_weight
+        coefficient = (where if isinstance(y, Tensor) else np.where)(positive, complement, -weighted)
+        tail = tail * (complement + weighted)  # L as a sum of terms >= 0: 1 + (q - 1) y cancels for small q
+    return _without_zero_times_infinity(logits, coefficient) * coefficient + tail
+
+
+def _without_zero_times_infinity(logits: Tensor, coefficient: Any) -> Tensor:
+    """``logits`` with 0 where it is infinite and ``coefficient`` is exactly 0, so that c x is 0 there."""
+    infinite = np.isinf(logits.data)
+    if not infinite.any():
+        return logits
+    zero = np.asarray(coefficient.data if isinstance(coefficient, Tensor) else coefficient) == 0
+    return where(infinite & zero, 0.0, logits)
+
+
 def binary_cross_entropy_with_logits(
     logits: Any, target: Any, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None
 ) -> Tensor:
-    """Binary cross-entropy of sigmoid(x) computed from logits x: softplus(x) - x y.
+    """Binary cross-entropy of sigmoid(x) computed from logits x: -(y log sigmoid(x) + (1 - y) log sigmoid(-x)).
 
-    softplus(x) = max(x, 0) + log1p(e^-|x|), so this is finite for every finite x.
-    d/dx = sigmoid(x) - y. Targets must lie in [0, 1]. As torch's: ``pos_weight`` q (broadcast
-    along the target, e.g. one per class on the last axis) weights the positive term,
-    -(q y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = (1 - y) x + (1 + (q - 1) y) softplus(-x),
+    Split by the sign of x (see :func:`_logistic_terms`): (1 - y) x + softplus(-x) for x >= 0,
+    softplus(x) - y x for x < 0, exact at both ends, +inf where the loss is infinite (x = +inf
+    with y < 1, x = -inf with y > 0) and 0 at x = +inf with y = 1 and x = -inf with y = 0
+    (torch: nan). d/dx = sigmoid(x) - y, d/dy = -x. Targets must lie in [0, 1]. As torch's:
+    ``pos_weight`` q (broadcast along the target, e.g. one per class on the last axis) weights
+    the positive term, -(q y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = (1 - y) x + (1 + (q - 1) y) softplus(-x),
     with d/dx = (1 + (q - 1) y) sigmoid(x) - q y; ``weight`` rescales each term. Both are constants.
     torch's argument order: ``weight`` third, the options keyword-only.
     """
@@ -351,10 +419,7 @@ def binary_cross_entropy_with_logits(
     weight = _element_weights(weight, target, loss, "weight")
     pos_weight = _element_weights(pos_weight, target, loss, "pos_weight")
     _check_unit_interval(target.data, loss, "targets")
-    if pos_weight is None:
-        terms = logits.softplus() - logits * target
-    else:
-        terms = (1 - target) * logits + (target * (pos_weight - 1) + 1) * (-logits).softplus()
+    terms = _logistic_terms(logits, target, pos_weight)
     return _reduce(terms if weight is None else terms * weight, reduction, loss)
 
 

@@ -13,7 +13,15 @@ from autograd import Node, Tensor, take_along_axis
 
 from ..checks import check_choice
 from .activations import as_float_tensor
-from .losses import REDUCTIONS, _check_unit_interval, _class_weights, _paired, _reduce, check_weight_not_reduction
+from .losses import (
+    REDUCTIONS,
+    _check_unit_interval,
+    _class_weights,
+    _logistic_terms,
+    _paired,
+    _reduce,
+    check_weight_not_reduction,
+)
 
 __all__ = ["multilabel_margin_loss", "multilabel_soft_margin_loss"]
 
@@ -23,7 +31,9 @@ def multilabel_soft_margin_loss(scores: Any, target: Any, weight: Any = None, *,
     w_c (-(y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c))) = w_c (softplus(x_c) - y_c x_c).
 
     ``scores`` is (..., C), ``target`` the same shape with entries in [0, 1] (1: the sample has class c);
-    ``weight`` (C,), optional, a constant. d/dx_c = w_c (sigmoid(x_c) - y_c) / C. Stable for every finite x.
+    ``weight`` (C,), optional, a constant. d/dx_c = w_c (sigmoid(x_c) - y_c) / C. Each term is split by the
+    sign of x_c (see ``losses._logistic_terms``), exact at both ends: +inf at x_c = +inf with y_c < 1 or
+    x_c = -inf with y_c > 0, 0 at x_c = +inf with y_c = 1 or x_c = -inf with y_c = 0 (torch: nan).
     """
     loss = "multilabel_soft_margin_loss"
     check_weight_not_reduction(loss, weight)
@@ -32,7 +42,7 @@ def multilabel_soft_margin_loss(scores: Any, target: Any, weight: Any = None, *,
     if scores.ndim == 0:
         raise ValueError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")
     _check_unit_interval(target.data, loss, "targets")
-    terms = scores.softplus() - scores * target
+    terms = _logistic_terms(scores, target)
     weight = _class_weights(weight, scores, scores.ndim - 1, loss)
     if weight is not None:
         terms = terms * weight
