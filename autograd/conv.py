@@ -112,7 +112,8 @@ def max_pool(
     padding: IntOrPair = 0,
     dilation: IntOrPair = 1,
     ceil_mode: bool = False,
-) -> Tensor:
+    return_offsets: bool = False,
+) -> Tensor | tuple[Tensor, np.ndarray]:
     """The maximum of every kernel window of an ``(N, C, H, W)`` tensor (padding never wins).
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]. The gradient of each window
@@ -122,7 +123,8 @@ def max_pool(
     Every window must hold an input entry (padding at most half the kernel). The window count per
     axis is PyTorch's (:func:`autograd.windows.pool_output_size`): with ``ceil_mode`` a last window
     that starts inside the input may hang over the padded edge, even when the kernel is longer than
-    the padded input.
+    the padded input. With ``return_offsets`` it also returns those offsets, ``a * kw + b`` per window
+    (``(N, C, H_out, W_out)``, unsigned, no gradient; read only: the node keeps them).
     """
     _check_image(x, "max_pool")
     geometry = _geometry(kernel_size, stride, padding, dilation, "max_pool")
@@ -138,7 +140,8 @@ def max_pool(
             extra[axis] = ceil_mode_extra(*shape)
     values, offsets = window_argmax(x.data, *geometry, extra=(extra[0], extra[1]))
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), extra=(extra[0], extra[1]))
-    return Tensor._from_op(values, cv.gather, (x,), {"offsets": offsets, **attrs})
+    out = Tensor._from_op(values, cv.gather, (x,), {"offsets": offsets, **attrs})
+    return (out, offsets) if return_offsets else out
 
 
 def conv2d(

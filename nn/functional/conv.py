@@ -338,12 +338,12 @@ def max_pool2d(
     kernel, stride, padding, dilation = _pool_geometry(
         "max_pool2d", x, kernel_size, stride, padding, dilation, bool(ceil_mode)
     )
-    out = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode))
-    out = out.reshape(out.shape[1:]) if unbatched else out
     if not return_indices:
-        return out
-    indices = max_pool2d_indices(x.data, kernel, stride, padding, dilation, bool(ceil_mode))
-    return out, indices[0] if unbatched else indices
+        out = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode))
+        return out.reshape(out.shape[1:]) if unbatched else out
+    out, offsets = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode), return_offsets=True)
+    indices = max_pool2d_indices(offsets, x.shape[3], kernel, stride, padding, dilation)
+    return (out.reshape(out.shape[1:]), indices[0]) if unbatched else (out, indices)
 
 
 def avg_pool2d(

@@ -10,28 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd.windows import Pair, ceil_mode_extra, window_argmax
+from autograd.windows import Pair
 
 __all__ = ["max_pool2d_indices"]
 
 
 def max_pool2d_indices(
-    x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, ceil_mode: bool = False
+    offsets: np.ndarray, width: int, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair
 ) -> np.ndarray:
-    """The (N, C, H_out, W_out) int64 flat indices ``row * W + column`` of each window's maximum of the
-    (N, C, H, W) array ``x``, for a geometry already checked by ``max_pool2d`` (pairs; padding at most half
-    the kernel; every window holds an input entry).
+    """The (N, C, H_out, W_out) int64 flat indices ``row * W + column`` in input planes of width ``width`` of
+    the entries each window chose, from their kernel offsets ``a * kw + b`` (as ``autograd.conv.max_pool``
+    returns them with ``return_offsets=True``), for the geometry that pooling used (pairs).
 
     Window ``(i, j)``'s kernel offset ``a * kw + b`` reads row ``i*sh + a*dh - ph`` and column
     ``j*sw + b*dw - pw`` of the input."""
-    height, width = x.shape[2:]
-    extra = (0, 0)
-    if ceil_mode:
-        extra = tuple(
-            ceil_mode_extra(length, kernel[axis], padding[axis], stride[axis], dilation[axis])
-            for axis, length in enumerate((height, width))
-        )
-    _, offsets = window_argmax(x, kernel, stride, padding, dilation, extra=extra)
     offsets = offsets.astype(np.int64)
     out_h, out_w = offsets.shape[2:]
     kernel_row, kernel_column = np.divmod(offsets, kernel[1])
