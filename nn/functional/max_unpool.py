@@ -67,9 +67,8 @@ class _Unpool(Function):
         return take_along_axis(grad, ctx.flat_index, axis=2), None, None
 
 
-def _unpool(op: str, x: Tensor, indices: Any, plane: tuple[int, ...]) -> Tensor:
-    """x's values written at ``indices`` in zero planes of shape ``plane`` (x: (N, C, ...) batched)."""
-    index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Tensor:
+    """x's values written at ``index`` in zero planes of shape ``plane`` (x: (N, C, ...) batched)."""
     if index.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers (int64, as max pooling returns them), got {index.dtype}")
     if index.shape != x.shape:
@@ -83,17 +82,18 @@ def _unpool(op: str, x: Tensor, indices: Any, plane: tuple[int, ...]) -> Tensor:
     return _Unpool.apply(x.reshape(n, c, -1), flat_index, area).reshape((n, c, *plane))
 
 
-def _batched(op: str, input: Any, indices: Any, spatial_axes: int) -> tuple[Tensor, Any, bool]:
+def _batched(op: str, input: Any, indices: Any, spatial_axes: int) -> tuple[Tensor, np.ndarray, bool]:
+    """The input as a float (N, C, ...) Tensor, the indices as an array, and whether a batch axis was added."""
     x = as_float_tensor(input, op)
+    index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if x.ndim == spatial_axes + 1:
-        index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
         return x.reshape((1, *x.shape)), index.reshape((1, *index.shape)), True
     if x.ndim != spatial_axes + 2:
         raise ValueError(
             f"{op}: expected an input of {spatial_axes + 2} axes (N, C, ...) or {spatial_axes + 1} (C, ...), "
             f"got shape {x.shape}"
         )
-    return x, indices, False
+    return x, index, False
 
 
 def max_unpool2d(
@@ -110,9 +110,9 @@ def max_unpool2d(
     kernel = pair(kernel_size, "kernel_size", "max_unpool2d")
     steps = kernel if stride is None else pair(stride, "stride", "max_unpool2d")
     pad = pair(padding, "padding", "max_unpool2d", minimum=0)
-    x, indices, unbatched = _batched("max_unpool2d", input, indices, 2)
+    x, index, unbatched = _batched("max_unpool2d", input, indices, 2)
     plane = _output_plane("max_unpool2d", x.shape[2:], kernel, steps, pad, output_size)
-    out = _unpool("max_unpool2d", x, indices, plane)
+    out = _unpool("max_unpool2d", x, index, plane)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
@@ -129,7 +129,7 @@ def max_unpool1d(
     kernel = single(kernel_size, "kernel_size", "max_unpool1d")
     steps = kernel if stride is None else single(stride, "stride", "max_unpool1d")
     pad = single(padding, "padding", "max_unpool1d", minimum=0)
-    x, indices, unbatched = _batched("max_unpool1d", input, indices, 1)
+    x, index, unbatched = _batched("max_unpool1d", input, indices, 1)
     plane = _output_plane("max_unpool1d", x.shape[2:], (kernel,), (steps,), (pad,), output_size)
-    out = _unpool("max_unpool1d", x, indices, plane)
+    out = _unpool("max_unpool1d", x, index, plane)
     return out.reshape(out.shape[1:]) if unbatched else out
