@@ -95,6 +95,27 @@ def interleaved_medians(
     return times
 
 
+def page_faults_per_step(steps: Mapping[str, Step], rounds: int = 5) -> dict[str, float] | None:
+    """Mean minor page faults per call of every step, the calls interleaved as in the timed rounds
+    (None where ``resource`` is missing, as on Windows).
+
+    A step whose temporaries grow the heap past glibc's trim threshold hands the memory back to the
+    system when they are freed and faults it in again, page by page, on the next call; this counts
+    what that costs each contender in the same process (and so the same heap).
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return None
+    faults = dict.fromkeys(steps, 0)
+    for _ in range(rounds):
+        for name, step in steps.items():
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            step()
+            faults[name] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    return {name: count / rounds for name, count in faults.items()}
+
+
 def paired_ratio(times: Mapping[str, list[float]], name: str, reference: str) -> float:
     """Median over rounds of time[name] / time[reference] in the same round."""
     return statistics.median(t / r for t, r in zip(times[name], times[reference]))

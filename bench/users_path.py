@@ -20,7 +20,10 @@ parameters) must equal the floor's; a mismatch raises ``MismatchError`` and noth
 Contenders run in interleaved rounds in one process, BLAS and torch on one thread
 (``--threads``); ratios are medians of per-round ratios to the floor. Memory: the peak traced
 by ``tracemalloc`` during one step after warm-up, parameters and retained gradients included,
-users' path vs floor (torch's allocator is invisible to tracemalloc).
+users' path vs floor (torch's allocator is invisible to tracemalloc). Each line also gives the
+minor page faults per step of every contender, counted in the same process: where a step's
+temporaries make glibc give heap memory back and fault it in again, that shows there (it has made
+one process's users' path twice another's on LeNet, with the floor unchanged).
 
 Run by hand: ``python bench/users_path.py [--quick]``.
 """
@@ -40,6 +43,7 @@ from harness import (
     interleaved_medians,
     milliseconds,
     optional_torch,
+    page_faults_per_step,
     paired_ratio,
     peak_step_bytes,
     single_threaded,
@@ -313,6 +317,7 @@ class Measurement:
     workload: Workload
     times: dict[str, list[float]]
     memory: dict[str, int]
+    faults: dict[str, float] | None = None
 
     def ratio(self, contender: str) -> float:
         """Median per-round time ratio contender / floor."""
@@ -330,7 +335,14 @@ class Measurement:
             f"peak memory users/floor {self.memory_ratio():.2f}x "
             f"({self.memory['users'] / 2**20:.2f} / {self.memory['floor'] / 2**20:.2f} MiB, target <= {MEMORY_TARGET})"
         )
-        return f"{self.workload.name}: " + ", ".join(parts) + f", target users <= {self.workload.target}x; {memory}"
+        faults = ""
+        if self.faults is not None:
+            faults = "; page faults per step " + ", ".join(f"{name} {count:.0f}" for name, count in self.faults.items())
+        return (
+            f"{self.workload.name}: "
+            + ", ".join(parts)
+            + f", target users <= {self.workload.target}x; {memory}{faults}"
+        )
 
 
 def measure(workload: Workload, rounds: int, seconds: float, torch: Any) -> Measurement:
@@ -343,11 +355,12 @@ def measure(workload: Workload, rounds: int, seconds: float, torch: Any) -> Meas
     if torch is not None:
         steps["torch"] = make_torch(torch, workload, x, y)[1]
     times = interleaved_medians(steps, rounds, seconds)
+    faults = page_faults_per_step(steps)
     memory = {
         "floor": peak_step_bytes(lambda: make_floor(workload, x, y)[1]),
         "users": peak_step_bytes(lambda: make_users(workload, x, y)[1]),
     }
-    return Measurement(workload, times, memory)
+    return Measurement(workload, times, memory, faults)
 
 
 def run(rounds: int = 7, seconds: float = 0.15, threads: int = 1, quiet: bool = False) -> list[Measurement]:
