@@ -136,7 +136,8 @@ def backpropagate(
 def _check_saved_versions(node: Node) -> None:
     """Raise if an input of ``node``'s op, or its output if a rule reads it, was changed in place after the op ran."""
     recorded_at = node._recorded_at
-    saved = [(f"input {index}", parent) for index, parent in enumerate(node.parents)]
+    op = node.op
+    saved = [(f"input {index}", parent) for index, parent in enumerate(node.parents) if op.reads_input(index)]
     if node.op.reads_output:
         saved.append(("output", node))
     for role, changed in saved:

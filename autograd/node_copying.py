@@ -121,7 +121,7 @@ class NodeCopying:
         copied = memo.get(key)
         if copied is None:
             copied = memo[key] = VersionCounter()
-            copied.count, copied.changed_at = counter.count, counter.changed_at
+            copied.count, copied.changed_at, copied.shared = counter.count, counter.changed_at, counter.shared
             memo.setdefault(id(memo), []).extend((counter, data))
         return copied
 
@@ -149,6 +149,7 @@ class NodeCopying:
                 twin._hooks = dict(self._hooks)
         if isinstance(self.data, np.ndarray):
             twin._version = self._shared_version()
+            twin._version.shared = True
         elif self._version is not None:
             twin._version = NodeCopying._copied_counter(self._version, twin.data, {})
         return twin

@@ -65,6 +65,7 @@ class Op:
         "one_rule",
         "rule_per_input",
         "_variants",
+        "_input_reads",
     )
 
     def __init__(
@@ -97,6 +98,24 @@ class Op:
         #: Several inputs, one rule each (binary arithmetic, matmul, linear): backward's second shortest path.
         self.rule_per_input = len(rules) > 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}
+        self._input_reads: dict[int, bool] = {}
+
+    def reads_input(self, position: int) -> bool:
+        """Whether some rule may read the values of input ``position`` (counted among a node's parents; the
+        number an :meth:`with_constant` variant keeps is not one), found from the rules' code as
+        ``reads_output`` is: backward checks the version of such inputs only, as torch checks what it saved."""
+        reads = self._input_reads.get(position)
+        if reads is None:
+            if not self.reads_values:
+                reads = False
+            elif self.variadic or self.joint:
+                reads = True
+            elif self.constant_at is not None:  # one parent; the number takes its place among the rule's inputs
+                reads = _reads_argument(self.rules[0], 3 if self.constant_at == 0 else 2)
+            else:
+                reads = any(_reads_argument(rule, 2 + position) for rule in self.rules)
+            self._input_reads[position] = reads
+        return reads
 
     def with_constant(self, position: int) -> Op:
         """This binary op with input ``position`` (0 or 1) a plain number instead of a node.

@@ -3,21 +3,34 @@
 ``masked_fill_``, ``lerp_``, ``addcmul_``, ``addcdiv_``, the random fills ``uniform_``/``normal_``, and
 ``t[index] = x``.
 
-:class:`TensorInPlace` holds them and :class:`~autograd.tensor.Tensor` inherits them (a mixin). They record
-no graph, so they are refused while one is being recorded for this tensor or the operand
-(:func:`~autograd.versions.check_in_place_allowed`): use them inside ``no_grad()`` (an optimizer step) or
-on tensors that need no gradient. Each change bumps the tensor's version counter, shared with its views
+:class:`TensorInPlace` holds them and :class:`~autograd.tensor.Tensor` inherits them (a mixin). Inside
+``no_grad()`` (an optimizer step), or on tensors that need no gradient, they change the array and record
+nothing. While a graph is recorded, as in torch:
+
+* on a leaf that requires grad (a parameter) they raise (:func:`~autograd.versions.check_in_place_allowed`);
+* on any other tensor, when it or an operand requires grad, the arithmetic ones (``+= -= *= /=``,
+  ``add_ sub_ mul_ div_``, ``clamp_``, ``neg_ abs_ exp_ log_ sqrt_ pow_ relu_ sigmoid_ tanh_``, ``lerp_``,
+  ``addcmul_``, ``addcdiv_``) and ``t[index] = x`` are recorded: the tensor keeps its identity and its array,
+  takes the new values, and becomes the output of the op (``out += identity`` in a residual block;
+  :func:`~autograd.versions.rebase_history`); the others (fills, ``copy_``, ``masked_fill_``) still raise, and
+  so does a recorded change of a tensor that shares its array with another (a view).
+
+Each change bumps the tensor's version counter, shared with its views
 (:func:`~autograd.versions.increment_version`), so backward through an op that saved the old data fails.
 """
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import shared_math
-from .core import Node, check_in_place_allowed, increment_version
+from .core import Node, check_in_place_allowed, increment_version, rebase_history
+from .derivatives import arrays as ar
+from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .random_state import generator_for
 from .tensor_shape import _raw_index
@@ -42,6 +55,8 @@ class TensorInPlace:
     # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
     def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
         other = _operand(other, self.data, op)
+        if _records(self, other):
+            return self._record_in_place(op, _OUT_OF_PLACE[ufunc], other)
         check_in_place_allowed(self, other, op)
         try:
             quietly(ufunc, self.data, other.data, out=self.data, casting="same_kind")  # IEEE results, no warnings
@@ -58,6 +73,40 @@ class TensorInPlace:
                 f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
             ) from None
         increment_version(self)
+        return self
+
+    def _record_in_place(self, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
+        """``self <- graph(self, *operands)`` as torch records an in-place op: the result is computed out of place
+        (a recorded node), its values written into this tensor's array, and this tensor made the output of the
+        result's op (:func:`~autograd.versions.rebase_history`), so it keeps its identity and its array while its
+        old history moves to an earlier self. When the op's rule reads its input's values, the earlier self gets
+        a copy of the old values (torch saves the original ``self`` likewise)."""
+        if self._version is not None and self._version.shared:
+            raise RuntimeError(
+                f"{op}: in-place change of a Tensor that shares its data with another one (a view, or detach()) "
+                "while the graph is being recorded; write it out of place (x = x + y)"
+            )
+        if not self.data.flags.writeable:
+            raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
+        result = graph(self, *operands)
+        if result.shape != self.shape:
+            raise ValueError(
+                f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
+                "(an in-place change cannot change the shape)"
+            )
+        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise TypeError(f"{op}: the {result.dtype} result cannot be stored in place in a {self.dtype} tensor")
+        if result.op is None:  # nothing was recorded (the graph function gave a constant)
+            quietly(np.copyto, self.data, result.data, casting="same_kind")
+            increment_version(self)
+            return self
+        # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
+        # the rule of the op that made them, which reads its output (x.div_(y) then x += 1: div's rule reads out)
+        position = next(index for index, parent in enumerate(result.parents) if parent is self)
+        keep_old = result.op.reads_input(position) or (self.op is not None and self.op.reads_output)
+        snapshot = self.data.copy() if keep_old else None
+        quietly(np.copyto, self.data, result.data, casting="same_kind")  # a cast out of range gives inf, as torch
+        rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
         return self
 
     def __iadd__(self, other: TensorLike) -> Tensor:
@@ -79,11 +128,11 @@ class TensorInPlace:
     # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
     def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
         """``t += alpha * other`` in place (``torch.Tensor.add_``)."""
-        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.add, "add_")
+        return self._in_place(_scaled(other, alpha), np.add, "add_")
 
     def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
         """``t -= alpha * other`` in place (``torch.Tensor.sub_``)."""
-        return self._in_place(other if alpha == 1 else _scaled(other, alpha), np.subtract, "sub_")
+        return self._in_place(_scaled(other, alpha), np.subtract, "sub_")
 
     def mul_(self, other: TensorLike) -> Tensor:
         """``t *= other`` in place (``torch.Tensor.mul_``)."""
@@ -95,9 +144,11 @@ class TensorInPlace:
 
     def clamp_(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
         """Clamp into [min, max] in place (``torch.Tensor.clamp_``; alias ``clip_``)."""
-        check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
         if min is None and max is None:
             raise ValueError("clamp_: at least one of min and max must be given")
+        if _records(self, min, max):
+            return self._record_in_place("clamp_", lambda t: t.clip(min, max))
+        check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
         low, high = (b.data if isinstance(b, Node) else b for b in (min, max))
         try:
             quietly(np.clip, self.data, low, high, out=self.data, casting="same_kind")
@@ -127,9 +178,12 @@ class TensorInPlace:
         return self._replace("copy_", lambda data, source: source, source)
 
     # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
-    def _replace(self, op: str, compute: Any, *operands: Any) -> Tensor:
-        """Write ``compute(data, *raw operands)`` into this tensor's array in place: refused while a graph is
-        recorded for it or an operand, cast by numpy's ``same_kind`` rule, the version bumped."""
+    def _replace(self, op: str, compute: Any, *operands: Any, graph: Callable[..., Tensor] | None = None) -> Tensor:
+        """Write ``compute(data, *raw operands)`` into this tensor's array in place, cast by numpy's ``same_kind``
+        rule, the version bumped. While a graph is recorded for it or an operand: recorded as ``graph(self,
+        *operands)`` where one is given (:meth:`_record_in_place`), else refused."""
+        if graph is not None and _records(self, *operands):
+            return self._record_in_place(op, graph, *operands)
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
         raw = [x.data if isinstance(x, Node) else x for x in operands]
         value = quietly(compute, self.data, *raw)  # IEEE results, as the out-of-place ops give them
@@ -148,39 +202,39 @@ class TensorInPlace:
 
     def neg_(self) -> Tensor:
         """-t in place."""
-        return self._replace("neg_", np.negative)
+        return self._replace("neg_", np.negative, graph=operator.neg)
 
     def abs_(self) -> Tensor:
         """|t| in place."""
-        return self._replace("abs_", np.abs)
+        return self._replace("abs_", np.abs, graph=abs)
 
     def exp_(self) -> Tensor:
         """e**t in place."""
-        return self._replace("exp_", np.exp)
+        return self._replace("exp_", np.exp, graph=_method("exp"))
 
     def log_(self) -> Tensor:
         """log t in place."""
-        return self._replace("log_", np.log)
+        return self._replace("log_", np.log, graph=_method("log"))
 
     def sqrt_(self) -> Tensor:
         """sqrt t in place."""
-        return self._replace("sqrt_", np.sqrt)
+        return self._replace("sqrt_", np.sqrt, graph=_method("sqrt"))
 
     def pow_(self, exponent: TensorLike) -> Tensor:
         """t ** exponent in place."""
-        return self._replace("pow_", np.power, exponent)
+        return self._replace("pow_", np.power, exponent, graph=operator.pow)
 
     def relu_(self) -> Tensor:
         """max(t, 0) in place."""
-        return self._replace("relu_", np.maximum, 0)
+        return self._replace("relu_", np.maximum, 0, graph=_relu)
 
     def sigmoid_(self) -> Tensor:
         """1 / (1 + e**-t) in place (the overflow-free form)."""
-        return self._replace("sigmoid_", shared_math.sigmoid)
+        return self._replace("sigmoid_", shared_math.sigmoid, graph=_method("sigmoid"))
 
     def tanh_(self) -> Tensor:
         """tanh t in place."""
-        return self._replace("tanh_", np.tanh)
+        return self._replace("tanh_", np.tanh, graph=_method("tanh"))
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
@@ -191,15 +245,23 @@ class TensorInPlace:
 
     def lerp_(self, end: TensorLike, weight: TensorLike) -> Tensor:
         """t + weight * (end - t) in place (``torch.Tensor.lerp_``)."""
-        return self._replace("lerp_", lambda t, e, w: t + w * (e - t), end, weight)
+        return self._replace("lerp_", _lerp, end, weight, graph=_lerp)
 
     def addcmul_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
         """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates)."""
-        return self._replace("addcmul_", lambda t, a, b: t + value * a * b, tensor1, tensor2)
+
+        def addcmul(t: Any, a: Any, b: Any) -> Any:
+            return t + value * a * b
+
+        return self._replace("addcmul_", addcmul, tensor1, tensor2, graph=addcmul)
 
     def addcdiv_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
         """t + value * tensor1 / tensor2 in place (``torch.Tensor.addcdiv_``)."""
-        return self._replace("addcdiv_", lambda t, a, b: t + value * a / b, tensor1, tensor2)
+
+        def addcdiv(t: Any, a: Any, b: Any) -> Any:
+            return t + value * a / b
+
+        return self._replace("addcdiv_", addcdiv, tensor1, tensor2, graph=addcdiv)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (the
@@ -213,7 +275,12 @@ class TensorInPlace:
         return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators)."""
+        """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
+        as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
+        if _records(self, value):
+            index, value = _raw_index(index, snapshot=True), _operand(value, self.data, "setitem")
+            self._record_in_place("setitem", lambda t, v: _index_put(t, index, v), value)
+            return
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
         index = _raw_index(index)
         try:
@@ -229,5 +296,52 @@ class TensorInPlace:
 
 
 def _scaled(other: Any, alpha: float) -> Any:
-    """``alpha * other`` for the ``alpha=`` of the in-place methods (no graph: they run without one)."""
-    return alpha * (other.data if isinstance(other, Node) else np.asarray(other))
+    """``alpha * other`` for the ``alpha=`` of ``add_`` and ``sub_`` (a recorded node for a node operand)."""
+    if alpha == 1:
+        return other
+    return other * alpha if isinstance(other, Node) else alpha * np.asarray(other)
+
+
+def _records(tensor: Any, *operands: Any) -> bool:
+    """Whether an in-place change of ``tensor`` with ``operands`` is recorded (see the module doc): grad mode on,
+    ``tensor`` not a leaf that requires grad (that raises), and it or an operand requires grad."""
+    if not _mode.enabled or (tensor.requires_grad and tensor.op is None):
+        return False
+    return tensor.requires_grad or any(isinstance(x, Node) and x.requires_grad for x in operands)
+
+
+def _method(name: str) -> Callable[[Any], Any]:
+    """``lambda t: getattr(t, name)()``, named for tracebacks."""
+    return operator.methodcaller(name)
+
+
+def _index_put(tensor: Tensor, index: Any, value: Tensor) -> Tensor:
+    """A copy of ``tensor`` with ``value`` written at ``index``, recorded (the out-of-place ``t[index] = v``)."""
+    data = tensor.data.copy()
+    try:
+        with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
+            data[index] = value.data
+    except IndexError as error:
+        raise IndexError(f"setitem: {error} (tensor shape {tensor.shape})") from None
+    except ValueError as error:
+        raise ValueError(f"setitem: {error} (tensor shape {tensor.shape})") from None
+    return _Tensor._from_op(data, ar.index_put, (tensor, value), {"index": index})
+
+
+def _relu(t: Any, zero: Any) -> Any:
+    """``t.relu()`` (relu_ hands its compute function the bound 0 as well)."""
+    return t.relu()
+
+
+def _lerp(t: Any, end: Any, weight: Any) -> Any:
+    """t + weight * (end - t), on arrays or on nodes."""
+    return t + weight * (end - t)
+
+
+#: The out-of-place op each in-place operator records.
+_OUT_OF_PLACE: dict[Any, Callable[[Any, Any], Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+    np.true_divide: operator.truediv,
+}

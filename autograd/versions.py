@@ -32,11 +32,14 @@ class VersionCounter:
     tick each node was recorded at.
     """
 
-    __slots__ = ("count", "changed_at")
+    __slots__ = ("count", "changed_at", "shared")
 
     def __init__(self) -> None:
         self.count = 0
         self.changed_at = 0
+        #: True once a second node holds the same array through it (a view, ``detach()``, ``copy.copy``):
+        #: an in-place change that records a graph is then refused (its other holders would keep a stale history).
+        self.shared = False
 
 
 #: The global clock: every recorded node and every in-place change takes the next tick. A node's
@@ -65,7 +68,7 @@ def increment_version(node: Node) -> None:
     counter.changed_at = _InPlaceClock.last_change = next(_ticks)
 
 
-def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None) -> None:
+def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None, earlier_data: Any = None) -> None:
     """Make ``node`` the output of ``op`` applied to ``parents``, in place (torch's rebase_history).
 
     For an operation that changed ``node``'s data in place and returns ``node`` itself (a custom
@@ -73,16 +76,26 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
     which takes ``node``'s place among ``parents``; nodes recorded before this call that have
     ``node`` as a parent are pointed at that earlier self when a backward pass reaches them, so
     their gradients take the path they had (as torch's edges do). Bumps ``node``'s version.
+
+    ``earlier_data``: a copy of ``node``'s values taken before an in-place change overwrote its array, for an
+    ``op`` whose rule reads its input's values (as torch saves the original ``self``); the earlier self then
+    holds that copy, with a version counter of its own (nothing can change the copy), so the nodes that read
+    the old values get them. Without it the earlier self holds the array itself and shares its counter.
     """
     earlier = object.__new__(type(node))
-    earlier.data = node.data
+    if earlier_data is None:
+        earlier.data = node.data
+        earlier._version = node._shared_version()
+    else:
+        earlier.data = earlier_data
+        counter, earlier._version = node._shared_version(), VersionCounter()
+        earlier._version.count, earlier._version.changed_at = counter.count, counter.changed_at
     earlier._grad = earlier._zero_grad_value
     earlier.requires_grad = node.requires_grad
     earlier._inputs, earlier._second = node._inputs, node._second
     earlier.op = node.op
     earlier.attrs = node.attrs
     earlier._recorded_at = node._recorded_at
-    earlier._version = node._shared_version()
     increment_version(node)
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
     node._history = [*(node._history or ()), (rebased_at, earlier)]

@@ -54,12 +54,15 @@ def test_in_place_on_a_node_requiring_grad_while_recording_raises_and_names_no_g
     assert node.version == 0
 
 
-def test_in_place_with_a_right_hand_side_requiring_grad_raises():
-    buffer = Tensor([0.0, 0.0])
+def test_in_place_on_a_constant_with_a_right_hand_side_requiring_grad_records_it_as_torch_does():
+    buffer = Tensor([1.0, 1.0])
+    array = buffer.data
     w = Tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="right-hand side requires grad"):
-        buffer += w
-    np.testing.assert_array_equal(buffer.data, [0.0, 0.0])
+    buffer *= w  # torch: buffer becomes the output of MulBackward, no longer a leaf
+    assert buffer.data is array and buffer.requires_grad and not buffer.is_leaf
+    np.testing.assert_array_equal(buffer.data, [1.0, 2.0])
+    (buffer * buffer).sum().backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])  # d/dw sum (1 * w)^2 = 2 w
 
 
 def test_in_place_on_constants_is_allowed_while_recording():
@@ -433,3 +436,20 @@ def test_op_reads_output_is_read_from_its_rules_code():
     assert Op("nested", lambda g, out, x: [g * o for o in (out,)]).reads_output  # read inside a comprehension
     assert Op("opaque", max).reads_output  # code that cannot be read counts as reading it
     assert not Op("shape only", lambda g, out, x: g * out, reads_values=False).reads_output
+
+
+def test_backward_checks_only_the_inputs_whose_values_a_rule_reads():
+    # d(x / y)/dx = 1/y and d(x / y)/dy = -out/y read y and the output, never x: x may change in place
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = Tensor([4.0, 8.0], requires_grad=True)
+    quotient = x / y
+    with no_grad():
+        x += 100.0
+    quotient.sum().backward()
+    np.testing.assert_allclose(x.grad, [0.25, 0.125])
+    np.testing.assert_allclose(y.grad, [-1.0 / 16.0, -2.0 / 64.0])  # -x/y**2 at the x the quotient used
+    product = y * x  # d/dy reads x
+    with no_grad():
+        x += 1.0
+    with pytest.raises(RuntimeError, match="input 1 of 'mul'"):
+        product.sum().backward()

@@ -140,6 +140,18 @@ def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction
     return sm.softmax_minus_one_hot(x, index, axis, probabilities, g)
 
 
+# index_put(x, index, v) = x with v written at index (``t[index] = v`` recorded): d/dx = g with the written
+# positions zeroed; d/dv = g[index] (summed back to v's shape when v broadcast, as torch's index_put_ gives it)
+def _index_put_rule_x(g, out, x, value, index):
+    written = np.zeros(x.shape, dtype=bool)
+    written[index] = True
+    return sm.where(written, 0.0, g)
+
+
+def _index_put_rule_value(g, out, x, value, index):
+    return g[index]
+
+
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
@@ -160,6 +172,7 @@ broadcast_to = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False
 pad = Op("pad", _pad_rule, reads_values=False)
 getitem = Op("getitem", lambda g, out, x, index: sm.scatter_add(g, index, x.shape), reads_values=False)
 index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
+index_put = Op("index_put", _index_put_rule_x, _index_put_rule_value, reads_values=False)
 concatenate = Op("concatenate", _concatenate_rule, variadic=True, reads_values=False)
 stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True, reads_values=False)
 where = Op("where", lambda g, out, x, y, condition: sm.where(condition, g, 0.0),

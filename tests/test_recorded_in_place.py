@@ -1,0 +1,209 @@
+"""In-place changes recorded in the graph, as torch records them: ``out += identity`` in a residual block,
+``h.mul_(y)``, ``h.relu_()``, ``buffer += w`` on a tensor that needs no gradient. The tensor keeps its identity
+and its array and becomes the output of the op; a parameter (a leaf that requires grad) and a view still refuse.
+
+Gradients are checked against central differences (``autograd.gradcheck``, float64) and, when torch is
+installed, against torch running the same code."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, gradcheck, no_grad
+
+RNG = np.random.default_rng(7)
+A = RNG.uniform(0.5, 1.5, (3, 4)) * RNG.choice([-1.0, 1.0], (3, 4))
+B = RNG.uniform(0.5, 1.5, (3, 4)) * RNG.choice([-1.0, 1.0], (3, 4))
+
+
+def operators(x, y):
+    h = x * 2
+    h += y
+    h -= x * y
+    h *= y
+    h /= y.abs() + 1
+    return h
+
+
+def methods(x, y):
+    h = x + 0
+    h.mul_(y).add_(y, alpha=0.5).div_(y.abs() + 1).sub_(x, alpha=2.0)
+    return h
+
+
+def elementwise(x, y):
+    h1 = x * 3
+    h1.clamp_(-0.5, 2.0)
+    h2 = x * 1
+    h2.relu_()
+    h3 = y * 1
+    h3.tanh_()
+    h4 = x.abs() + 0.5
+    h4.log_()
+    h5 = y * 0.5
+    h5.exp_()
+    h6 = x.abs() + 1
+    h6.sqrt_()
+    h7 = y * 1
+    h7.pow_(3)
+    h8 = x * 1
+    h8.sigmoid_()
+    h9 = y * 1
+    h9.neg_()
+    h10 = x * 1
+    h10.abs_()
+    return h1 + h2 * h3 + h4 * h5 + h6 * h7 + h8 * h9 + h10
+
+
+def blends(x, y):
+    h = x * 1
+    h.lerp_(y, 0.3)
+    h.addcmul_(x, y, value=2.0)
+    h.addcdiv_(x, y.abs() + 1, value=-1.0)
+    return h
+
+
+def constant_buffer(x, y):
+    buffer = Tensor(np.ones(x.shape)) if isinstance(x, Tensor) else x.new_ones(x.shape)
+    buffer *= x  # a tensor that needs no gradient takes a history from its operand
+    buffer += y * y
+    return buffer
+
+
+def assignments(x, y):
+    h = x * 1
+    h[0] = y[1] * 3  # a row
+    h[1:, ::2] = y[1:, ::2]  # a strided block
+    h[np.array([2, 2]), np.array([1, 3])] = y[0, :2]  # advanced indices
+    h[h > 1.0] = 0.5  # a mask and a number
+    return h
+
+
+CASES = [operators, methods, elementwise, blends, constant_buffer, assignments]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
+def test_recorded_in_place_changes_have_the_gradients_of_central_differences(case):
+    x, y = Tensor(A, requires_grad=True), Tensor(B, requires_grad=True)
+    assert gradcheck(lambda a, b: case(a, b).sum(), [x, y], eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
+def test_recorded_in_place_changes_match_torch(case):
+    torch = pytest.importorskip("torch")
+    x, y = Tensor(A, requires_grad=True), Tensor(B, requires_grad=True)
+    ours = case(x, y)
+    (ours * ours).sum().backward()
+    xt, yt = torch.tensor(A, requires_grad=True), torch.tensor(B, requires_grad=True)
+    theirs = case(xt, yt)
+    (theirs * theirs).sum().backward()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(y.grad, yt.grad.numpy(), rtol=1e-11, atol=1e-13)
+
+
+def test_the_tensor_keeps_its_identity_and_array_and_becomes_the_output_of_the_op():
+    x = Tensor(A, requires_grad=True)
+    h = x * 2
+    array, version = h.data, h.version
+    same = h
+    h += 1
+    assert h is same and h.data is array and h.version == version + 1
+    assert h.grad_fn.name == "add" and not h.is_leaf
+    assert h.relu_() is h and h.grad_fn.name == "relu"
+    np.testing.assert_array_equal(array, np.maximum(A * 2 + 1, 0))
+
+
+def test_a_residual_block_adding_its_input_in_place_trains_like_torch():
+    class Residual(nn.Module):
+        def __init__(self) -> None:
+            self.first = nn.Linear(4, 4, rng=1)
+            self.second = nn.Linear(4, 4, rng=2)
+
+        def forward(self, x):
+            identity = x
+            out = self.first(x).relu()
+            out = self.second(out)
+            out += identity
+            return out.relu()
+
+    block = Residual().double()
+    x = Tensor(A, requires_grad=True)
+    block(x).sum().backward()
+    expected = [p.grad.copy() for p in block.parameters()]
+    assert gradcheck(lambda inputs: block(inputs).sum(), [Tensor(A, requires_grad=True)], atol=1e-6, rtol=1e-5)
+    torch = pytest.importorskip("torch")
+    first, second = torch.nn.Linear(4, 4).double(), torch.nn.Linear(4, 4).double()
+    with torch.no_grad():
+        for theirs, ours in zip([*first.parameters(), *second.parameters()], block.parameters()):
+            theirs.copy_(torch.from_numpy(ours.data))
+    xt = torch.tensor(A, requires_grad=True)
+    out = second(first(xt).relu())
+    out += xt
+    out.relu().sum().backward()
+    for got, theirs in zip(expected, [*first.parameters(), *second.parameters()]):
+        np.testing.assert_allclose(got, theirs.grad.numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_an_op_that_read_the_old_values_raises_at_backward_as_in_torch():
+    x, y = Tensor(A, requires_grad=True), Tensor(B, requires_grad=True)
+    h = x * 2
+    z = h * y  # mul reads h's values
+    h += 1  # add keeps no copy: h's array now holds other values
+    with pytest.raises(RuntimeError, match="input 0 of 'mul' .* changed in place"):
+        z.sum().backward()
+
+
+def test_an_op_that_reads_its_output_keeps_the_old_values_and_gives_the_right_gradient():
+    # torch raises here (exp saved its result, then changed); this library keeps a copy of the old values
+    # for exp's rule, so the gradient is the right one
+    x = Tensor(A, requires_grad=True)
+    h = x.exp()
+    h += 1
+    h.sum().backward()
+    np.testing.assert_allclose(x.grad, np.exp(A), rtol=1e-15)
+
+
+def test_a_parameter_and_a_view_refuse_a_recorded_change():
+    weight = Tensor(A, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        weight += 1
+    row = (weight * 2)[0]
+    with pytest.raises(RuntimeError, match=r"shares its data with another one \(a view"):
+        row += 1
+    detached = weight.detach()
+    with pytest.raises(RuntimeError, match="shares its data"):
+        detached.mul_(weight)
+    np.testing.assert_array_equal(weight.data, A)
+    with no_grad():  # an update without a graph changes the parameter itself
+        weight += 1
+    np.testing.assert_array_equal(weight.data, A + 1)
+
+
+def test_a_recorded_change_refuses_a_result_of_another_shape_or_kind_and_leaves_the_tensor_as_it_was():
+    x = Tensor(A, requires_grad=True)
+    h = x * 2
+    before = h.data.copy()
+    with pytest.raises(ValueError, match=r"add_: the result has shape \(2, 3, 4\), which does not fit"):
+        h.add_(Tensor(np.ones((2, 3, 4)), requires_grad=True))
+    counts = Tensor(np.zeros((3, 4), dtype=np.int64))
+    with pytest.raises(TypeError, match="float64 result cannot be stored in place in a int64 tensor"):
+        counts += x
+    with pytest.raises(IndexError, match=r"setitem: index 5 is out of bounds .* \(tensor shape \(3, 4\)\)"):
+        h[5] = x[0]
+    np.testing.assert_array_equal(h.data, before)
+    assert h.grad_fn.name == "mul" and h.version == 0 and not counts.requires_grad
+
+
+def test_an_assignment_keeps_its_index_as_it_was_when_recorded():
+    x, v = Tensor(A, requires_grad=True), Tensor(B[0], requires_grad=True)
+    rows = Tensor(np.array([1]))
+    h = x * 1
+    h[rows] = v
+    rows.data[0] = 2  # changing the index tensor afterwards cannot move the gradient
+    h.sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0] * 4, [0.0] * 4, [1.0] * 4])
+    np.testing.assert_array_equal(v.grad, [1.0] * 4)
