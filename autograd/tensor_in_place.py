@@ -10,10 +10,11 @@ nothing. While a graph is recorded, as in torch:
 * on a leaf that requires grad (a parameter) they raise (:func:`~autograd.versions.check_in_place_allowed`);
 * on any other tensor, when it or an operand requires grad, the arithmetic ones (``+= -= *= /=``,
   ``add_ sub_ mul_ div_``, ``clamp_``, ``neg_ abs_ exp_ log_ sqrt_ pow_ relu_ sigmoid_ tanh_``, ``lerp_``,
-  ``addcmul_``, ``addcdiv_``) and ``t[index] = x`` are recorded: the tensor keeps its identity and its array,
-  takes the new values, and becomes the output of the op (``out += identity`` in a residual block;
-  :func:`~autograd.versions.rebase_history`); the others (fills, ``copy_``, ``masked_fill_``) still raise, and
-  so does a recorded change of a tensor that shares its array with another (a view).
+  ``addcmul_``, ``addcdiv_``), ``zero_``, ``fill_``, ``copy_``, ``masked_fill_`` and ``t[index] = x`` are
+  recorded: the tensor keeps its identity and its array, takes the new values, and becomes the output of the op
+  (``out += identity`` in a residual block, ``scores.masked_fill_(mask, -inf)`` in attention;
+  :func:`~autograd.versions.rebase_history`); the random fills still raise, and so does a recorded change of a
+  tensor that shares its array with another (a view).
 
 Each change bumps the tensor's version counter, shared with its views
 (:func:`~autograd.versions.increment_version`), so backward through an op that saved the old data fails.
@@ -168,6 +169,8 @@ class TensorInPlace:
         return self._fill(value, "fill_")
 
     def _fill(self, value: Any, op: str) -> Tensor:
+        if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
+            return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
         quietly(self.data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
         increment_version(self)
@@ -175,7 +178,7 @@ class TensorInPlace:
 
     def copy_(self, source: TensorLike) -> Tensor:
         """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
-        return self._replace("copy_", lambda data, source: source, source)
+        return self._replace("copy_", lambda data, source: source, source, graph=_copied)
 
     # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
     def _replace(self, op: str, compute: Any, *operands: Any, graph: Callable[..., Tensor] | None = None) -> Tensor:
@@ -241,7 +244,9 @@ class TensorInPlace:
         mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
-        return self._replace("masked_fill_", lambda t, v: np.where(mask, v, t), value)
+        return self._replace(
+            "masked_fill_", lambda t, v: np.where(mask, v, t), value, graph=lambda t, v: t.masked_fill(mask, v)
+        )
 
     def lerp_(self, end: TensorLike, weight: TensorLike) -> Tensor:
         """t + weight * (end - t) in place (``torch.Tensor.lerp_``)."""
@@ -326,6 +331,11 @@ def _index_put(tensor: Tensor, index: Any, value: Tensor) -> Tensor:
     except ValueError as error:
         raise ValueError(f"setitem: {error} (tensor shape {tensor.shape})") from None
     return _Tensor._from_op(data, ar.index_put, (tensor, value), {"index": index})
+
+
+def _copied(tensor: Tensor, source: Any) -> Tensor:
+    """``source`` broadcast to ``tensor``'s shape, recorded with ``tensor`` as an input that gets no gradient."""
+    return tensor._where(np.ones(tensor.shape, dtype=bool), source, tensor)
 
 
 def _relu(t: Any, zero: Any) -> Any:

@@ -81,7 +81,27 @@ def assignments(x, y):
     return h
 
 
-CASES = [operators, methods, elementwise, blends, constant_buffer, assignments]
+def _like(x, array):
+    """``array`` as the kind of tensor ``x`` is (a torch mask for torch's masked_fill_)."""
+    return array if isinstance(x, Tensor) else __import__("torch").from_numpy(array)
+
+
+def fills(x, y):
+    mask = A > 0.3
+    scores = x * y
+    scores.masked_fill_(_like(x, mask), -2.0)  # attention's masking
+    scaled = x * 1
+    scaled.masked_fill_(_like(x, ~mask), (y * y).sum())  # a 0-d node value gets the masked entries' gradient
+    zeroed = x * y
+    zeroed.zero_()
+    filled = y * 1
+    filled.fill_(x.sum() * 0.1)
+    copied = x * 2
+    copied.copy_(y[0] * 3)  # broadcast from a row
+    return scores + scaled + zeroed * x + filled * y + copied * x
+
+
+CASES = [operators, methods, elementwise, blends, constant_buffer, assignments, fills]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
