@@ -19,7 +19,7 @@ import numpy as np
 from .grad_mode import _mode
 from .op import Op, OutputGradients
 from .quiet import quiet
-from .versions import _adopt_earlier_parents, _InPlaceClock
+from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
 # slow attribute lookup): the hot paths test against this global instead.
@@ -47,6 +47,9 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
             seen.add(root)
             found.append(root)
     stack = found.copy()
+    # a node recorded before some history was rebased may have a parent that has since taken a new history (an
+    # in-place change): its edge leads to that parent's earlier self, which is adopted before walking it
+    last_rebase = _InPlaceClock.last_rebase
     # ``while True`` with a break, not ``while stack``: CPython 3.11 specializes a function's
     # bytecode once a backward jump or a call has warmed it up, and compiles ``while stack``'s
     # jump as a conditional one that does not count, so a first backward() through a long
@@ -55,6 +58,8 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
         if not stack:
             break
         node = stack.pop()
+        if node._recorded_at < last_rebase:
+            _adopt_earlier_parents(node)
         inputs = node._inputs  # the parents as autograd.parents stores them
         if type(inputs) is tuple:  # a leaf's (), or three parents or more
             if seen.issuperset(inputs):  # one C loop; most parents of a wide node are reached already
@@ -136,8 +141,8 @@ def backpropagate(
 def _check_saved_versions(node: Node) -> None:
     """Raise if an input of ``node``'s op, or its output if a rule reads it, was changed in place after the op ran."""
     recorded_at = node._recorded_at
-    op = node.op
-    saved = [(f"input {index}", parent) for index, parent in enumerate(node.parents) if op.reads_input(index)]
+    parents = node.parents
+    saved = [(f"input {index}", parents[index]) for index in read_inputs(node)]
     if node.op.reads_output:
         saved.append(("output", node))
     for role, changed in saved:

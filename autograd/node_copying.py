@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .parents import store_parents
-from .versions import VersionCounter
+from .versions import ALWAYS_SHARED, VersionCounter
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -121,7 +121,9 @@ class NodeCopying:
         copied = memo.get(key)
         if copied is None:
             copied = memo[key] = VersionCounter()
-            copied.count, copied.changed_at, copied.shared = counter.count, counter.changed_at, counter.shared
+            copied.count, copied.changed_at = counter.count, counter.changed_at
+            if counter._holders is not None:  # its copied holders are not known here: always shared
+                copied._holders = list(ALWAYS_SHARED)
             memo.setdefault(id(memo), []).extend((counter, data))
         return copied
 
@@ -149,7 +151,7 @@ class NodeCopying:
                 twin._hooks = dict(self._hooks)
         if isinstance(self.data, np.ndarray):
             twin._version = self._shared_version()
-            twin._version.shared = True
+            twin._version.add_holder(twin, "copy")
         elif self._version is not None:
             twin._version = NodeCopying._copied_counter(self._version, twin.data, {})
         return twin

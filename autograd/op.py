@@ -98,13 +98,15 @@ class Op:
         #: Several inputs, one rule each (binary arithmetic, matmul, linear): backward's second shortest path.
         self.rule_per_input = len(rules) > 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}
-        self._input_reads: dict[int, bool] = {}
+        self._input_reads: dict[tuple[int, int], bool] = {}
 
-    def reads_input(self, position: int) -> bool:
-        """Whether some rule may read the values of input ``position`` (counted among a node's parents; the
-        number an :meth:`with_constant` variant keeps is not one), found from the rules' code as
-        ``reads_output`` is: backward checks the version of such inputs only, as torch checks what it saved."""
-        reads = self._input_reads.get(position)
+    def rule_reads(self, rule: int, position: int) -> bool:
+        """Whether rule ``rule`` (the one for input ``rule``) may read the values of input ``position`` (both
+        counted among a node's parents; the number a :meth:`with_constant` variant keeps is not one), found from
+        the rules' code as ``reads_output`` is: backward checks the version of such inputs only, as torch checks
+        what it saved."""
+        key = (rule, position)
+        reads = self._input_reads.get(key)
         if reads is None:
             if not self.reads_values:
                 reads = False
@@ -113,8 +115,8 @@ class Op:
             elif self.constant_at is not None:  # one parent; the number takes its place among the rule's inputs
                 reads = _reads_argument(self.rules[0], 3 if self.constant_at == 0 else 2)
             else:
-                reads = any(_reads_argument(rule, 2 + position) for rule in self.rules)
-            self._input_reads[position] = reads
+                reads = _reads_argument(self.rules[rule], 2 + position)
+            self._input_reads[key] = reads
         return reads
 
     def with_constant(self, position: int) -> Op:

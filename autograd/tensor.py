@@ -244,7 +244,7 @@ class Tensor(
         """A constant Tensor sharing this tensor's data (and version counter), cut from the graph."""
         detached = _wrap(self.data)
         detached._version = self._shared_version()
-        detached._version.shared = True
+        detached._version.add_holder(detached, "detached")
         return detached
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:

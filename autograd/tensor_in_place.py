@@ -13,8 +13,9 @@ nothing. While a graph is recorded, as in torch:
   ``addcmul_``, ``addcdiv_``), ``zero_``, ``fill_``, ``copy_``, ``masked_fill_`` and ``t[index] = x`` are
   recorded: the tensor keeps its identity and its array, takes the new values, and becomes the output of the op
   (``out += identity`` in a residual block, ``scores.masked_fill_(mask, -inf)`` in attention;
-  :func:`~autograd.versions.rebase_history`); the random fills still raise, and so does a recorded change of a
-  tensor that shares its array with another (a view).
+  :func:`~autograd.versions.rebase_history`); its live views show the new values and are rebased onto it (as
+  torch replays views); the random fills still raise, and so does a recorded change of a tensor that shares
+  its array with another (a view itself, ``detach()``, ``copy.copy``).
 
 Each change bumps the tensor's version counter, shared with its views
 (:func:`~autograd.versions.increment_version`), so backward through an op that saved the old data fails.
@@ -35,6 +36,7 @@ from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .random_state import generator_for
 from .tensor_shape import _raw_index
+from .versions import read_inputs
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -82,10 +84,12 @@ class TensorInPlace:
         result's op (:func:`~autograd.versions.rebase_history`), so it keeps its identity and its array while its
         old history moves to an earlier self. When the op's rule reads its input's values, the earlier self gets
         a copy of the old values (torch saves the original ``self`` likewise)."""
-        if self._version is not None and self._version.shared:
+        holders = self._version.live_holders() if self._version is not None else []
+        if any(node is self or kind == "copy" for kind, node in holders):
             raise RuntimeError(
-                f"{op}: in-place change of a Tensor that shares its data with another one (a view, or detach()) "
-                "while the graph is being recorded; write it out of place (x = x + y)"
+                f"{op}: in-place change of a Tensor that shares its data with another one (a view, detach() or "
+                "copy.copy) while the graph is being recorded; change the tensor it views, or write it out of place "
+                "(x = x + y)"
             )
         if not self.data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
@@ -104,10 +108,13 @@ class TensorInPlace:
         # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
         # the rule of the op that made them, which reads its output (x.div_(y) then x += 1: div's rule reads out)
         position = next(index for index, parent in enumerate(result.parents) if parent is self)
-        keep_old = result.op.reads_input(position) or (self.op is not None and self.op.reads_output)
+        keep_old = position in read_inputs(result) or (self.op is not None and self.op.reads_output)
         snapshot = self.data.copy() if keep_old else None
         quietly(np.copyto, self.data, result.data, casting="same_kind")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
+        for kind, view in holders:  # live views now show the new values: each becomes its view of the new self
+            if kind == "view" and view.op is not None:
+                rebase_history(view, view.op, view.parents, view.attrs)
         return self
 
     def __iadd__(self, other: TensorLike) -> Tensor:

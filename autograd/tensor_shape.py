@@ -180,7 +180,7 @@ class TensorShape:
         out = _Tensor._from_op(data, op, (self,), attrs)
         if np.may_share_memory(data, self.data):
             out._version = self._shared_version()
-            out._version.shared = True
+            out._version.add_holder(out, "view")
         return out
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:

@@ -12,6 +12,7 @@ have to be recorded.
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from .grad_mode import _mode
@@ -32,14 +33,46 @@ class VersionCounter:
     tick each node was recorded at.
     """
 
-    __slots__ = ("count", "changed_at", "shared")
+    __slots__ = ("count", "changed_at", "_holders", "_prune_at")
 
     def __init__(self) -> None:
         self.count = 0
         self.changed_at = 0
-        #: True once a second node holds the same array through it (a view, ``detach()``, ``copy.copy``):
-        #: an in-place change that records a graph is then refused (its other holders would keep a stale history).
-        self.shared = False
+        # (kind, weak reference) of the other nodes that hold this array through this counter: "view" (a shape
+        # op's output), "detached" (detach()) or "copy" (copy.copy); None while there are none
+        self._holders: list[tuple[str, weakref.ref]] | None = None
+        self._prune_at = _FIRST_PRUNE
+
+    def add_holder(self, node: Any, kind: str) -> None:
+        """Note that ``node`` holds this counter's array too, as a ``kind``: "view", "detached" or "copy"."""
+        holders = self._holders
+        if holders is None:
+            self._holders = [(kind, weakref.ref(node))]
+            return
+        if len(holders) >= self._prune_at:  # views made and dropped every step (w.T) must not pile up
+            holders[:] = [(k, ref) for k, ref in holders if ref() is not None]
+            self._prune_at = max(_FIRST_PRUNE, 2 * len(holders))  # many live views: prune less often (linear time)
+        holders.append((kind, weakref.ref(node)))
+
+    def live_holders(self) -> list[tuple[str, Any]]:
+        """``(kind, node)`` of the holders still alive, in the order they were made."""
+        if self._holders is None:
+            return []
+        return [(kind, node) for kind, ref in self._holders if (node := ref()) is not None]
+
+
+#: :meth:`VersionCounter.add_holder` first drops its dead references once it holds this many.
+_FIRST_PRUNE = 16
+
+
+class _Pinned:
+    """An object that lives as long as the process: a holder that never dies, for counters whose holders are
+    unknown (deep copies of views)."""
+
+
+_PINNED = _Pinned()
+#: The holders of a counter whose real holders are unknown: one that never dies and is not a view.
+ALWAYS_SHARED = (("copy", weakref.ref(_PINNED)),)
 
 
 #: The global clock: every recorded node and every in-place change takes the next tick. A node's
@@ -107,6 +140,20 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
     node._recorded_at = next(_ticks)
     if _mode.anomaly is not None:
         _mode.anomaly.on_record(node)
+
+
+def read_inputs(node: Node) -> list[int]:
+    """The positions of ``node``'s parents whose values the derivative rules backward will call for it may read
+    (the rules of the parents that require grad; every input for joint and variadic ops)."""
+    op, parents = node.op, node.parents
+    if op is None or not op.reads_values:
+        return []
+    if op.variadic or op.joint:
+        return list(range(len(parents)))
+    if op.constant_at is not None:
+        return [0] if op.rule_reads(0, 0) else []
+    needed = [rule for rule, parent in enumerate(parents) if parent.requires_grad]
+    return [position for position in range(len(parents)) if any(op.rule_reads(rule, position) for rule in needed)]
 
 
 def _adopt_earlier_parents(node: Node) -> None:

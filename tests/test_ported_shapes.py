@@ -319,10 +319,15 @@ def test_setitem_writes_as_torch_does_under_no_grad():
     np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
-def test_setitem_on_a_tensor_that_requires_grad_raises_while_recording():
+def test_setitem_is_recorded_on_an_intermediate_and_refused_on_a_parameter_as_torch():
     x = Tensor(np.ones(3), requires_grad=True)
+    doubled = x * 2
+    doubled[0] = 5.0  # recorded, as torch's index_put_: the overwritten entry passes no gradient back
+    doubled.sum().backward()
+    np.testing.assert_array_equal(doubled.data, [5.0, 2.0, 2.0])
+    np.testing.assert_array_equal(x.grad, [0.0, 2.0, 2.0])
     with pytest.raises(RuntimeError, match="setitem: in-place change of a Tensor that requires grad"):
-        (x * 2)[0] = 5.0  # torch records this; the library asks for no_grad or an out-of-place update
+        x[0] = 5.0  # a leaf that requires grad: only inside no_grad
     with ag.no_grad():
         x[0] = 5.0
     np.testing.assert_array_equal(x.data, [5.0, 1.0, 1.0])

@@ -187,12 +187,12 @@ def test_an_op_that_reads_its_output_keeps_the_old_values_and_gives_the_right_gr
     np.testing.assert_allclose(x.grad, np.exp(A), rtol=1e-15)
 
 
-def test_a_parameter_and_a_view_refuse_a_recorded_change():
+def test_a_parameter_a_view_and_a_detached_tensor_refuse_a_recorded_change():
     weight = Tensor(A, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         weight += 1
     row = (weight * 2)[0]
-    with pytest.raises(RuntimeError, match=r"shares its data with another one \(a view"):
+    with pytest.raises(RuntimeError, match=r"shares its data with another one \(a view, detach\(\) or copy.copy\)"):
         row += 1
     detached = weight.detach()
     with pytest.raises(RuntimeError, match="shares its data"):
@@ -227,3 +227,46 @@ def test_an_assignment_keeps_its_index_as_it_was_when_recorded():
     h.sum().backward()
     np.testing.assert_array_equal(x.grad, [[1.0] * 4, [0.0] * 4, [1.0] * 4])
     np.testing.assert_array_equal(v.grad, [1.0] * 4)
+
+
+def _views_of_a_changed_tensor(x, y):
+    h = x * 2
+    row = h[1]  # a live view, used before and after the change
+    block = row.reshape(2, 2)
+    h.mul_(y)  # the views now show the new values, and take the new h as their base
+    h[0] = h[2] * 1  # a value computed from a view of h itself
+    return row * 3 + block.sum() + h.sum() + h.T[0].sum()
+
+
+@pytest.mark.parametrize("oracle", ["central differences", "torch"])
+def test_views_of_a_tensor_changed_in_place_follow_its_new_values(oracle):
+    x, y = Tensor(A, requires_grad=True), Tensor(B, requires_grad=True)
+    if oracle == "central differences":
+        assert gradcheck(lambda a, b: _views_of_a_changed_tensor(a, b).sum(), [x, y], atol=1e-6, rtol=1e-5)
+        return
+    torch = pytest.importorskip("torch")
+    out = _views_of_a_changed_tensor(x, y)
+    (out * out).sum().backward()
+    xt, yt = torch.tensor(A, requires_grad=True), torch.tensor(B, requires_grad=True)
+    theirs = _views_of_a_changed_tensor(xt, yt)
+    (theirs * theirs).sum().backward()
+    np.testing.assert_allclose(out.data, theirs.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-11)
+    np.testing.assert_allclose(y.grad, yt.grad.numpy(), rtol=1e-11)
+
+
+def test_a_view_consumed_before_the_change_raises_at_backward_as_in_torch():
+    x, y = Tensor(A, requires_grad=True), Tensor(B, requires_grad=True)
+    h = x * 1
+    row = h[0]
+    product = row * y[0]  # reads the row's values
+    h += 2
+    with pytest.raises(RuntimeError, match="input 0 of 'mul' .* changed in place"):
+        product.sum().backward()
+
+
+def test_views_made_and_dropped_every_step_do_not_pile_up_on_the_tensor():
+    weight = Tensor(A, requires_grad=True)
+    for _ in range(1000):
+        weight.T  # noqa: B018 - a view made and dropped, as x @ w.T does every step
+    assert len(weight._version._holders) <= 16
