@@ -5,8 +5,10 @@ every in-place change takes the next tick of one global clock (``_ticks``); a no
 :class:`VersionCounter` (shared by the views of one array) keeps the tick of its last
 change, so backward can tell that an input was changed after the op that saved it ran.
 :func:`rebase_history` gives a node changed in place a new history (a custom Function's
-``mark_dirty``), and :func:`check_in_place_allowed` refuses in-place changes that would
-have to be recorded.
+``mark_dirty``, a Tensor's recorded in-place op), and :func:`check_in_place_allowed` refuses the
+in-place changes that would have to be recorded but cannot be (a leaf that requires grad, as in
+torch; an op with no recorded form). A counter also knows the live nodes that hold its array besides
+its owner (views, detached tensors, copies): a recorded change rebases the views and refuses the rest.
 """
 
 from __future__ import annotations
