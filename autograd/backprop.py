@@ -58,7 +58,7 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
         if not stack:
             break
         node = stack.pop()
-        if node._recorded_at < last_rebase:
+        if last_rebase and node._recorded_at < last_rebase:  # (no attribute read while nothing was ever rebased)
             _adopt_earlier_parents(node)
         inputs = node._inputs  # the parents as autograd.parents stores them
         if type(inputs) is tuple:  # a leaf's (), or three parents or more
