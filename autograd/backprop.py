@@ -202,7 +202,7 @@ def _backpropagate(
     handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
-    last_change, last_rebase = _InPlaceClock.last_change, _InPlaceClock.last_rebase
+    last_change = _InPlaceClock.last_change
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
     _mode.enabled, _mode.in_backward = create_graph, True
@@ -227,11 +227,10 @@ def _backpropagate(
                 results[id(node)] = np.asarray(grad) if node.broadcasts and isinstance(grad, np.generic) else grad
             if op is None:
                 continue
-            if node._recorded_at < last_change:  # something changed in place since node was recorded
-                if node._recorded_at < last_rebase:
-                    _adopt_earlier_parents(node)
-                if op.reads_values:
-                    _check_saved_versions(node)
+            # something changed in place since node was recorded (backward_order has already pointed it at the
+            # earlier selves of parents rebased since)
+            if node._recorded_at < last_change and op.reads_values:
+                _check_saved_versions(node)
             attrs = node.attrs
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule

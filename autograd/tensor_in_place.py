@@ -220,15 +220,15 @@ class TensorInPlace:
 
     def exp_(self) -> Tensor:
         """e**t in place."""
-        return self._replace("exp_", np.exp, graph=_method("exp"))
+        return self._replace("exp_", np.exp, graph=operator.methodcaller("exp"))
 
     def log_(self) -> Tensor:
         """log t in place."""
-        return self._replace("log_", np.log, graph=_method("log"))
+        return self._replace("log_", np.log, graph=operator.methodcaller("log"))
 
     def sqrt_(self) -> Tensor:
         """sqrt t in place."""
-        return self._replace("sqrt_", np.sqrt, graph=_method("sqrt"))
+        return self._replace("sqrt_", np.sqrt, graph=operator.methodcaller("sqrt"))
 
     def pow_(self, exponent: TensorLike) -> Tensor:
         """t ** exponent in place."""
@@ -240,11 +240,11 @@ class TensorInPlace:
 
     def sigmoid_(self) -> Tensor:
         """1 / (1 + e**-t) in place (the overflow-free form)."""
-        return self._replace("sigmoid_", shared_math.sigmoid, graph=_method("sigmoid"))
+        return self._replace("sigmoid_", shared_math.sigmoid, graph=operator.methodcaller("sigmoid"))
 
     def tanh_(self) -> Tensor:
         """tanh t in place."""
-        return self._replace("tanh_", np.tanh, graph=_method("tanh"))
+        return self._replace("tanh_", np.tanh, graph=operator.methodcaller("tanh"))
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
@@ -320,11 +320,6 @@ def _records(tensor: Any, *operands: Any) -> bool:
     if not _mode.enabled or (tensor.requires_grad and tensor.op is None):
         return False
     return tensor.requires_grad or any(isinstance(x, Node) and x.requires_grad for x in operands)
-
-
-def _method(name: str) -> Callable[[Any], Any]:
-    """``lambda t: getattr(t, name)()``, named for tracebacks."""
-    return operator.methodcaller(name)
 
 
 def _index_put(tensor: Tensor, index: Any, value: Tensor) -> Tensor:
