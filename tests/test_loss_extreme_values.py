@@ -291,15 +291,7 @@ def test_multilabel_soft_margin_keeps_one_minus_a_float32_target_just_below_one(
     ],
 )
 def test_smooth_l1_extreme_inputs_match_torch(dtype, errors, beta):
-    torch = _torch()
-    prediction, target = np.array(errors, dtype), np.zeros(len(errors), dtype)
-    value, grads = _value_and_grads(
-        lambda p, t, reduction: F.smooth_l1_loss(p, t, reduction, beta=beta), prediction, target
-    )
-    expected, expected_grads = _torch_value_and_grads(torch.nn.functional.smooth_l1_loss, prediction, target, beta=beta)
-    np.testing.assert_allclose(value, expected, rtol=2 * np.finfo(dtype).eps, atol=0)
-    for grad, expected_grad in zip(grads, expected_grads):
-        np.testing.assert_allclose(grad, expected_grad, rtol=2 * np.finfo(dtype).eps, atol=0)
+    _check_regression_loss_like_torch("smooth_l1_loss", dtype, errors, beta=beta)
 
 
 @pytest.mark.parametrize(
@@ -307,12 +299,17 @@ def test_smooth_l1_extreme_inputs_match_torch(dtype, errors, beta):
     [(np.float32, [3e38, -3e38, 0.1], 0.5), (np.float32, [2.0, -3.0], 1e39), (np.float64, [1e300, 1e-300], 1e-300)],
 )
 def test_huber_extreme_inputs_match_torch(dtype, errors, delta):
+    _check_regression_loss_like_torch("huber_loss", dtype, errors, delta=delta)
+
+
+def _check_regression_loss_like_torch(name, dtype, errors, **options):
+    """The loss ``name`` of ``errors`` against zero targets, and its gradients, equal torch's within 2 ulp."""
     torch = _torch()
     prediction, target = np.array(errors, dtype), np.zeros(len(errors), dtype)
-    value, grads = _value_and_grads(
-        lambda p, t, reduction: F.huber_loss(p, t, reduction, delta=delta), prediction, target
-    )
-    expected, expected_grads = _torch_value_and_grads(torch.nn.functional.huber_loss, prediction, target, delta=delta)
+    ours = getattr(F, name)
+    value, grads = _value_and_grads(lambda p, t, reduction: ours(p, t, reduction, **options), prediction, target)
+    theirs = getattr(torch.nn.functional, name)
+    expected, expected_grads = _torch_value_and_grads(theirs, prediction, target, **options)
     np.testing.assert_allclose(value, expected, rtol=2 * np.finfo(dtype).eps, atol=0)
     for grad, expected_grad in zip(grads, expected_grads):
         np.testing.assert_allclose(grad, expected_grad, rtol=2 * np.finfo(dtype).eps, atol=0)
