@@ -36,6 +36,8 @@ from .quiet import quietly
 from .tensor_in_place import TensorInPlace
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
+from .torch_math_names import TorchMathNames
+from .torch_metadata_names import TorchMetadataNames
 from .torch_names import ElementCount, TorchNames
 from .torch_selection_names import TorchSelectionNames
 
@@ -94,7 +96,16 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
 
 
 class Tensor(
-    TensorInPlace, TensorReductions, TensorShape, Node, NumpyFunctions, ArrayMethods, TorchNames, TorchSelectionNames
+    TensorInPlace,
+    TensorReductions,
+    TensorShape,
+    Node,
+    NumpyFunctions,
+    ArrayMethods,
+    TorchNames,
+    TorchSelectionNames,
+    TorchMathNames,
+    TorchMetadataNames,
 ):
     """An n-dimensional array that records the operations applied to it.
 
