@@ -36,6 +36,7 @@ from .quiet import quietly
 from .tensor_in_place import TensorInPlace
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
+from .torch_index_names import TorchIndexNames
 from .torch_math_names import TorchMathNames
 from .torch_metadata_names import TorchMetadataNames
 from .torch_names import ElementCount, TorchNames
@@ -106,6 +107,7 @@ class Tensor(
     TorchSelectionNames,
     TorchMathNames,
     TorchMetadataNames,
+    TorchIndexNames,
 ):
     """An n-dimensional array that records the operations applied to it.
 
