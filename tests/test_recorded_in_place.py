@@ -187,6 +187,16 @@ def test_an_op_that_reads_its_output_keeps_the_old_values_and_gives_the_right_gr
     np.testing.assert_allclose(x.grad, np.exp(A), rtol=1e-15)
 
 
+def test_relu_reads_its_output_so_its_input_may_change_in_place_afterwards_as_in_torch():
+    # torch's relu saves its result, not its input: h += 1 after h.relu() leaves relu's gradient intact
+    x = Tensor(A, requires_grad=True)
+    h = x * 3
+    r = h.relu()
+    h += 1
+    (r * r).sum().backward()
+    np.testing.assert_allclose(x.grad, 18 * np.maximum(A, 0), rtol=1e-15)
+
+
 def test_a_parameter_a_view_and_a_detached_tensor_refuse_a_recorded_change():
     weight = Tensor(A, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):

@@ -66,12 +66,13 @@ def _flat(x, value):
 
 
 def _relu_rule(g, out, x):
-    # the gradient passes where x is not <= 0, nan included (torch's threshold_backward)
-    if isinstance(x, Node):
-        return g * _flat(x, ~(x.data <= 0) if isinstance(x.data, np.ndarray) else not x.data <= 0)
-    if type(x) is float:
-        return g if not x <= 0 else 0.0 * g
-    return g * ~(x <= 0)  # mask multiply: the fastest form
+    # the gradient passes where x is not <= 0, nan included (torch's threshold_backward), that is where
+    # out = relu(x) is not 0: read from the output as torch does, so x may change in place after relu
+    if isinstance(out, Node):
+        return g * _flat(out, out.data != 0)
+    if type(out) is float:
+        return g if out != 0 else 0.0 * g
+    return g * (out != 0)  # one comparison, one product
 
 
 def _leaky_relu_rule(g, out, x, alpha):
