@@ -589,9 +589,9 @@ class TorchNames:
     def norm(self: Self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Self:
         """torch.Tensor.norm: the vector p-norm (sum |x|^p)^(1/p) over ``dim`` (all entries if None).
 
-        ``p`` is a real >= 1 for gradients (values for any p > 0), ``inf``/``-inf`` (max/min |x|, ties
-        sharing the gradient), 0 (the count of non-zeros, zero gradient), or ``"fro"`` (default: 2).
-        d/dx = x |x|^(p-2) / norm^(p-1), taken as 0 where the norm is 0, as torch.
+        ``p`` is a real > 0, ``inf``/``-inf`` (max/min |x|, ties sharing the gradient), 0 (the count of
+        non-zeros, zero gradient), or ``"fro"`` (default: 2). d/dx = x |x|^(p-2) / norm^(p-1), taken as 0
+        where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is infinite there), as torch.
         """
         if isinstance(p, str):
             if p != "fro":
@@ -608,7 +608,13 @@ class TorchNames:
             return x.abs().sign().sum(axis=dim, keepdims=keepdim)  # sign has zero gradient
         if p == 1:
             return x.abs().sum(axis=dim, keepdims=keepdim)
-        total = (x * x if p == 2 else x.abs() ** p).sum(axis=dim, keepdims=keepdim)
+        if 0 < p < 1:  # |x|^p has an infinite slope at 0: entries that are 0 add 0 and pass no gradient, as torch
+            magnitudes = x.abs()
+            nonzero = np.asarray(magnitudes.data != 0)
+            powers = x._where(nonzero, x._where(nonzero, magnitudes, 1.0) ** p, 0.0)
+        else:
+            powers = x * x if p == 2 else x.abs() ** p
+        total = powers.sum(axis=dim, keepdims=keepdim)
         zero = np.asarray(total.data == 0)  # the root is only differentiated where the sum is positive
         safe = x._where(zero, 1.0, total)
         return x._where(zero, 0.0, safe.sqrt() if p == 2 else safe ** (1 / p))

@@ -15,7 +15,7 @@ import pytest
 
 import autograd as ag
 import nn.functional as F
-from autograd import Tensor
+from autograd import Tensor, gradcheck
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(3, 4))
@@ -476,6 +476,21 @@ def test_norm_of_zeros_has_zero_gradient_as_torch():
         x = Tensor(np.zeros((2, 3)), requires_grad=True)
         x.norm(p=p, dim=1).sum().backward()
         np.testing.assert_array_equal(x.grad, np.zeros((2, 3)))
+
+
+def test_norm_with_p_below_one_passes_no_gradient_to_zero_entries_as_torch():
+    # d/dx (sum |x|^p)^(1/p) = |x|^(p-1) sign(x) norm^(1-p): finite away from 0; torch takes 0 at x = 0
+    a = np.array([[0.0, 0.5, -2.0, 1.5], [0.0, 0.0, 0.0, 0.0]])
+    for p in (0.5, 0.25):
+        x = Tensor(a, requires_grad=True)
+        norms = x.norm(p=p, dim=1)
+        norms.sum().backward()
+        np.testing.assert_allclose(norms.data, (np.abs(a) ** p).sum(axis=1) ** (1 / p), rtol=1e-12)
+        expected = np.abs(a) ** (p - 1) * np.sign(a) * norms.data[:, None] ** (1 - p)
+        expected[a == 0] = 0.0
+        np.testing.assert_allclose(x.grad, expected, rtol=1e-12)
+        inner = a[0] != 0  # away from 0 the gradient is the one of central differences
+        assert gradcheck(lambda v, p=p: Tensor.norm(v, p=p), [Tensor(a[0, inner], requires_grad=True)])
 
 
 def test_all_and_any_are_boolean_tensors_outside_the_graph():
