@@ -176,6 +176,17 @@ register_numpy_functions(
 # modules import Tensor
 register_array_functions(
     argsort=argsort,
+    cholesky=linalg.cholesky,
+    det=linalg.det,
+    diag=diag,
+    diff=diff,
+    fliplr=fliplr,
+    flipud=flipud,
+    inv=linalg.inv,
+    kron=kron,
+    pinv=linalg.pinv,
+    rot90=rot90,
+    slogdet=linalg.slogdet,
     cummax=cummax,
     cummin=cummin,
     cumprod=cumprod,

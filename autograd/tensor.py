@@ -40,6 +40,7 @@ from .torch_index_names import TorchIndexNames
 from .torch_math_names import TorchMathNames
 from .torch_metadata_names import TorchMetadataNames
 from .torch_names import ElementCount, TorchNames
+from .torch_order_statistics import TorchOrderStatistics
 from .torch_selection_names import TorchSelectionNames
 
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -106,6 +107,7 @@ class Tensor(
     TorchNames,
     TorchSelectionNames,
     TorchMathNames,
+    TorchOrderStatistics,
     TorchMetadataNames,
     TorchIndexNames,
 ):

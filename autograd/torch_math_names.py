@@ -1,14 +1,531 @@
 """torch's Tensor math methods that numpy spells differently or lacks: composites of recorded ops.
 
 Each method is built from ops that already have derivative rules, so nothing here has a derivative of its own.
+Functions whose modules import ``Tensor`` (diag, kron, rot90, the linear algebra of :mod:`autograd.linalg`) are
+reached through the registry of :mod:`autograd.array_methods` (:func:`array_function`), so imports stay one-way.
+
+Deliberate differences from torch: ``xlogy``'s gradient with respect to ``other`` is 0 where ``self`` is 0 (torch
+gives nan where ``other`` is 0 too); ``heaviside`` returns a Tensor outside the graph (torch records it and fails
+in backward); ``pinverse`` handles full-rank matrices only (see ``autograd.linalg.pinv``). The order statistics
+(median, quantile, ...) are in :mod:`autograd.torch_order_statistics`.
 """
 
 from __future__ import annotations
 
-__all__ = ["TorchMathNames"]
+import math
+from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+
+from . import shared_math
+from .array_methods import array_function
+from .broadcasting import normalize_axes, single_axis
+from .core import Node
+
+__all__ = ["MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
+
+Self = TypeVar("Self", bound="TorchMathNames")  # the Tensor a method is called on
+
+
+class MinAndMax(NamedTuple):
+    """torch's ``aminmax`` result (``torch.return_types.aminmax``): the minimum and the maximum."""
+
+    min: Any
+    max: Any
+
+
+class SignAndLogAbsDet(NamedTuple):
+    """torch's ``slogdet`` result: the determinant's sign (a Tensor outside the graph) and log |det|."""
+
+    sign: Any
+    logabsdet: Any
+
+
+def _tensor(names: Any) -> Any:
+    """``names`` as the Tensor it is (Tensor is the only class with these methods), for the type checker."""
+    return names
+
+
+def _data(x: Any) -> np.ndarray:
+    return np.asarray(x.data if isinstance(x, Node) else x)
+
+
+def _operand(tensor: Any, x: Any) -> Any:
+    """``x`` as a Tensor: a Python number takes ``tensor``'s floating dtype, as in arithmetic."""
+    if isinstance(x, Node):
+        return x
+    like = tensor.data.dtype if isinstance(x, (int, float)) and tensor.data.dtype.kind == "f" else None
+    return type(tensor)._make(np.asarray(x, dtype=like))
+
+
+def _floating(tensor: Any) -> Any:
+    """``tensor``, or its float64 copy if it holds integers or booleans (torch's results of such ops are floats)."""
+    return tensor if tensor.data.dtype.kind == "f" else tensor.astype(np.float64)
+
+
+def _zero_gradient(tensor: Any, values: Any) -> Any:
+    """``values`` (broadcast to ``tensor``'s shape) as a result that stays in ``tensor``'s graph with gradient 0."""
+    values = np.asarray(values, dtype=tensor.data.dtype)
+    return tensor._where(np.ones(np.broadcast_shapes(values.shape, tensor.shape), dtype=bool), values, tensor)
+
+
+def _constant(tensor: Any, array: Any) -> Any:
+    """``array`` as a Tensor outside the graph (integer results, predicates)."""
+    return type(tensor)._make(np.asarray(array))
+
+
+def _scaled_sum(op: str, input: Any, product: Any, beta: Any, alpha: Any) -> Any:
+    """beta input + alpha product, ``input`` broadcast to the product's shape. A zero beta (alpha) drops that
+    term entirely, NaN and inf included, as torch does; the dropped operand gets gradient 0."""
+    shape = product.shape
+    try:
+        fits = np.broadcast_shapes(input.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{op}: input of shape {input.shape} does not broadcast to the product's shape {shape}")
+    scaled = _zero_gradient(product, 0) if alpha == 0 else product if alpha == 1 else product * alpha
+    if beta == 0:
+        return input._where(np.ones(shape, dtype=bool), scaled, input)
+    return (input if beta == 1 else input * beta) + scaled
+
+
+def _matrices_product(op: str, first: Any, second: Any, ndim: int) -> Any:
+    """``first @ second`` of two ``ndim``-D operands (matrices, or batches of them) whose inner sizes agree."""
+    if first.ndim != ndim or second.ndim != ndim or first.shape[-1] != second.shape[-2]:
+        kind = "matrices" if ndim == 2 else f"{ndim}-D batches of matrices"
+        raise ValueError(f"{op}: expects two {kind} that multiply, got shapes {first.shape} and {second.shape}")
+    if ndim == 3 and first.shape[0] != second.shape[0]:
+        raise ValueError(f"{op}: batch sizes differ, got shapes {first.shape} and {second.shape}")
+    return first @ second
+
+
+def _square_matrices(tensor: Any, op: str) -> None:
+    if tensor.ndim < 2 or tensor.shape[-1] != tensor.shape[-2]:
+        raise ValueError(f"{op}: expected square matrices in the last two axes, got shape {tensor.shape}")
 
 
 class TorchMathNames:
     """Mixin of :class:`~autograd.tensor.Tensor`: torch's math method names."""
 
     __slots__ = ()
+
+    # -- scaled sums of products ------------------------------------------------------------------
+    def addcmul(self: Self, tensor1: Any, tensor2: Any, value: Any = 1) -> Self:
+        """torch.Tensor.addcmul: self + value t1 t2 (broadcast); d/dt1 = value t2, d/dt2 = value t1."""
+        return self._pointwise_sum("addcmul", tensor1, tensor2, value, lambda a, b: a * b)
+
+    def addcdiv(self: Self, tensor1: Any, tensor2: Any, value: Any = 1) -> Self:
+        """torch.Tensor.addcdiv: self + value t1 / t2 (broadcast); d/dt1 = value / t2, d/dt2 = -value t1 / t2^2."""
+        return self._pointwise_sum("addcdiv", tensor1, tensor2, value, lambda a, b: a / b)
+
+    def _pointwise_sum(self, op: str, tensor1: Any, tensor2: Any, value: Any, combine: Any) -> Any:
+        tensor = _tensor(self)
+        first, second = _operand(tensor, tensor1), _operand(tensor, tensor2)
+        try:
+            np.broadcast_shapes(tensor.shape, first.shape, second.shape)
+        except ValueError:
+            raise ValueError(
+                f"{op}: shapes {tensor.shape}, {first.shape} and {second.shape} do not broadcast together"
+            ) from None
+        term = combine(first, second)
+        return tensor + (term if value == 1 else term * value)
+
+    def addmm(self: Self, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """torch.Tensor.addmm: beta self + alpha mat1 @ mat2 (self broadcast to the product's shape); beta = 0
+        ignores self, NaN and inf included."""
+        tensor = _tensor(self)
+        product = _matrices_product("addmm", _operand(tensor, mat1), _operand(tensor, mat2), 2)
+        return _scaled_sum("addmm", tensor, product, beta, alpha)
+
+    def addmv(self: Self, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """torch.Tensor.addmv: beta self + alpha mat @ vec for a matrix and a vector; beta = 0 ignores self."""
+        tensor = _tensor(self)
+        mat, vec = _operand(tensor, mat), _operand(tensor, vec)
+        if mat.ndim != 2 or vec.ndim != 1 or mat.shape[1] != vec.shape[0]:
+            raise ValueError(
+                f"addmv: expects a matrix and a vector that multiply, got shapes {mat.shape} and {vec.shape}"
+            )
+        return _scaled_sum("addmv", tensor, mat @ vec, beta, alpha)
+
+    def addr(self: Self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """torch.Tensor.addr: beta self + alpha outer(vec1, vec2) of two vectors; beta = 0 ignores self."""
+        tensor = _tensor(self)
+        vec1, vec2 = _operand(tensor, vec1), _operand(tensor, vec2)
+        if vec1.ndim != 1 or vec2.ndim != 1:
+            raise ValueError(f"addr: expects two vectors, got shapes {vec1.shape} and {vec2.shape}")
+        return _scaled_sum("addr", tensor, vec1.reshape(-1, 1) * vec2.reshape(1, -1), beta, alpha)
+
+    def baddbmm(self: Self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """torch.Tensor.baddbmm: beta self + alpha batch1 @ batch2 for two 3-D batches of matrices."""
+        tensor = _tensor(self)
+        product = _matrices_product("baddbmm", _operand(tensor, batch1), _operand(tensor, batch2), 3)
+        return _scaled_sum("baddbmm", tensor, product, beta, alpha)
+
+    def addbmm(self: Self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """torch.Tensor.addbmm: beta self + alpha sum_b batch1[b] @ batch2[b] (the products summed over the batch)."""
+        tensor = _tensor(self)
+        product = _matrices_product("addbmm", _operand(tensor, batch1), _operand(tensor, batch2), 3)
+        return _scaled_sum("addbmm", tensor, product.sum(axis=0), beta, alpha)
+
+    # -- matrices and rearrangements ------------------------------------------------------------------
+    def cross(self: Self, other: Any, dim: int | None = None) -> Self:
+        """torch.Tensor.cross: the cross product of 3-vectors along ``dim`` (None: the first dimension of size 3,
+        torch's default), the operands broadcast: out_i = a_(i+1) b_(i+2) - a_(i+2) b_(i+1), indices mod 3."""
+        tensor = _tensor(self)
+        other = _operand(tensor, other)
+        if dim is None:
+            sizes = [axis for axis, size in enumerate(tensor.shape) if size == 3]
+            if not sizes:
+                raise ValueError(f"cross: no dimension of size 3 in the input of shape {tensor.shape}")
+            dim = sizes[0]
+        try:
+            shape = np.broadcast_shapes(tensor.shape, other.shape)
+        except ValueError:
+            raise ValueError(f"cross: shapes {tensor.shape} and {other.shape} do not broadcast") from None
+        axis = single_axis(dim, len(shape), "cross")
+        if shape[axis] != 3 or tensor.ndim != other.ndim:
+            raise ValueError(
+                f"cross: dim {dim} must have size 3 in both inputs of the same dimension, got {tensor.shape} and "
+                f"{other.shape}"
+            )
+        a, b = tensor.broadcast_to(shape), other.broadcast_to(shape)
+        roll = array_function("roll")
+        return roll(a, -1, axis) * roll(b, -2, axis) - roll(a, -2, axis) * roll(b, -1, axis)
+
+    def diag(self: Self, diagonal: int = 0) -> Self:
+        """torch.Tensor.diag: a vector placed on the ``diagonal``-th diagonal of a square matrix, or that diagonal
+        of a matrix; see autograd.diag."""
+        return array_function("diag")(self, diagonal)
+
+    def diagflat(self: Self, offset: int = 0) -> Self:
+        """torch.Tensor.diagflat: the flattened tensor on the ``offset``-th diagonal of a square matrix."""
+        return array_function("diag")(_tensor(self).reshape(-1), offset)
+
+    def diag_embed(self: Self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Self:
+        """torch.Tensor.diag_embed: each vector along the last axis placed on the ``offset`` diagonal of the plane
+        (dim1, dim2) of a result with one more dimension, zeros elsewhere (and their gradient)."""
+        tensor = _tensor(self)
+        if tensor.ndim == 0:
+            raise ValueError("diag_embed: needs at least 1 dimension, got shape ()")
+        first, second = (single_axis(dim, tensor.ndim + 1, "diag_embed") for dim in (dim1, dim2))
+        if first == second:
+            raise ValueError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2}")
+        length = tensor.shape[-1]
+        size = length + abs(int(offset))
+        rows = np.arange(length) + max(-int(offset), 0)
+        columns = np.arange(length) + max(int(offset), 0)
+        placed = shared_math.scatter_add(tensor, (Ellipsis, rows, columns), tensor.shape[:-1] + (size, size))
+        return placed.moveaxis((-2, -1), (first, second))
+
+    def diff(self: Self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Self:
+        """torch.Tensor.diff: the n-th forward difference along ``dim``, after joining ``prepend`` and ``append``;
+        see autograd.diff."""
+        return array_function("diff")(self, n=n, axis=dim, prepend=prepend, append=append)
+
+    def kron(self: Self, other: Any) -> Self:
+        """torch.Tensor.kron: the Kronecker product (blocks self_ij other); see autograd.kron."""
+        return array_function("kron")(self, other)
+
+    def rot90(self: Self, k: int = 1, dims: Any = (0, 1)) -> Self:
+        """torch.Tensor.rot90: rotated by 90 degrees ``k`` times in the plane ``dims``, from the first towards the
+        second; see autograd.rot90."""
+        if _tensor(self).ndim < 2:
+            raise ValueError(f"rot90: needs at least 2 dimensions, got shape {_tensor(self).shape}")
+        return array_function("rot90")(self, k, dims)
+
+    def fliplr(self: Self) -> Self:
+        """torch.Tensor.fliplr: the columns (dim 1) reversed; needs at least 2 dimensions."""
+        return array_function("fliplr")(self)
+
+    def flipud(self: Self) -> Self:
+        """torch.Tensor.flipud: the rows (dim 0) reversed; needs at least 1 dimension."""
+        return array_function("flipud")(self)
+
+    # -- elementwise --------------------------------------------------------------------------------------
+    def nan_to_num(self: Self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Self:
+        """torch.Tensor.nan_to_num: NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default
+        the dtype's largest and smallest finite numbers); gradient 1 at finite entries, 0 at replaced ones."""
+        tensor = _tensor(self)
+        data = tensor.data
+        if data.dtype.kind != "f":
+            return tensor.clone()
+        info = np.finfo(data.dtype)
+        with np.errstate(over="ignore"):
+            replaced = np.nan_to_num(
+                data,
+                nan=nan,
+                posinf=info.max if posinf is None else posinf,
+                neginf=info.min if neginf is None else neginf,
+            )
+        return tensor._where(np.isfinite(data), tensor, replaced)
+
+    def logit(self: Self, eps: float | None = None) -> Self:
+        """torch.Tensor.logit: log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] if ``eps`` is given;
+        d/dx = 1 / (x (1 - x)) inside the clamp, 0 outside."""
+        z = _floating(_tensor(self))
+        if eps is not None:
+            z = z.clip(eps, 1 - eps)
+        return z.log() - (-z).log1p()
+
+    def xlogy(self: Self, other: Any) -> Self:
+        """torch.Tensor.xlogy: x log(y), and 0 where x = 0 unless y is NaN. d/dx = log y (as torch: also where
+        x = 0, but 0 there when y <= 0, and 0 rather than inf at y = inf), d/dy = x / y (0 where x = 0)."""
+        x = _floating(_tensor(self))
+        y = _floating(_operand(x, other))
+        zero = (x.data == 0) & ~np.isnan(y.data)
+        flat = zero & (y.data <= 0)  # log y is not finite or not defined there
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.where(flat | np.isinf(y.data), 0.0, np.log(np.where(flat, 1.0, y.data))).astype(x.data.dtype)
+        return x._where(zero, x * slope, x * x._where(flat, 1.0, y).log())
+
+    def float_power(self: Self, exponent: Any) -> Self:
+        """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""
+        power = _tensor(exponent).astype(np.float64) if isinstance(exponent, Node) else np.asarray(exponent, np.float64)
+        return _tensor(self).astype(np.float64) ** power
+
+    def sinc(self: Self) -> Self:
+        """torch.Tensor.sinc: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0."""
+        x = _floating(_tensor(self))
+        zero = x.data == 0
+        scaled = x._where(zero, 1.0, x) * math.pi
+        return x._where(zero, 1.0, scaled.sin() / scaled)
+
+    def fix(self: Self) -> Self:
+        """torch.Tensor.fix: ``trunc``, rounded toward zero (zero gradient)."""
+        return _tensor(self).trunc()
+
+    def positive(self: Self) -> Self:
+        """torch.Tensor.positive: the tensor itself (+x); TypeError for a boolean tensor, as torch."""
+        if _tensor(self).data.dtype.kind == "b":
+            raise TypeError("positive: not supported for a boolean tensor (dtype bool)")
+        return self
+
+    def heaviside(self: Self, values: Any) -> Self:
+        """torch.Tensor.heaviside: 0 where x < 0, ``values`` where x == 0, 1 where x > 0 (and 0 at NaN, as torch);
+        a Tensor outside the graph (its derivative is 0 or undefined everywhere)."""
+        data, chosen = _tensor(self).data, _data(values)
+        try:
+            result = np.where(data == 0, chosen, (data > 0).astype(np.result_type(data, chosen)))
+        except ValueError:
+            raise ValueError(f"heaviside: shapes {data.shape} and {chosen.shape} do not broadcast") from None
+        return _constant(self, result)
+
+    def angle(self: Self) -> Self:
+        """torch.Tensor.angle of a real tensor: pi where x < 0, 0 elsewhere, NaN at NaN; gradient 0."""
+        x = _floating(_tensor(self))
+        data = x.data
+        return _zero_gradient(x, np.where(np.isnan(data), np.nan, np.where(data < 0, np.pi, 0.0)))
+
+    def conj(self: Self) -> Self:
+        """torch.Tensor.conj: the tensor itself (every Tensor is real)."""
+        return self
+
+    def resolve_conj(self: Self) -> Self:
+        """torch.Tensor.resolve_conj: the tensor itself (no conjugate view exists here)."""
+        return self
+
+    def resolve_neg(self: Self) -> Self:
+        """torch.Tensor.resolve_neg: the tensor itself (no negative view exists here)."""
+        return self
+
+    @property
+    def real(self: Self) -> Self:
+        """torch.Tensor.real: the tensor itself (every Tensor is real)."""
+        return self
+
+    @property
+    def imag(self) -> Any:
+        """torch.Tensor.imag: TypeError, as torch: a real tensor has no imaginary part."""
+        raise TypeError(f"imag: not defined for a real tensor (dtype {_tensor(self).data.dtype}); Tensors are real")
+
+    # -- predicates and integer functions: Tensors outside the graph -------------------------------------------
+    def signbit(self: Self) -> Self:
+        """torch.Tensor.signbit: True where the sign bit is set (negative numbers, -0.0, -NaN)."""
+        return _constant(self, np.signbit(_tensor(self).data))
+
+    def isposinf(self: Self) -> Self:
+        """torch.Tensor.isposinf: True where the entry is +inf."""
+        return _constant(self, _tensor(self).data == np.inf)
+
+    def isneginf(self: Self) -> Self:
+        """torch.Tensor.isneginf: True where the entry is -inf."""
+        return _constant(self, _tensor(self).data == -np.inf)
+
+    def isreal(self: Self) -> Self:
+        """torch.Tensor.isreal: True everywhere (every Tensor is real)."""
+        return _constant(self, np.ones(_tensor(self).shape, dtype=bool))
+
+    def gcd(self: Self, other: Any) -> Self:
+        """torch.Tensor.gcd: the greatest common divisor of integer tensors, entrywise (non-negative)."""
+        return self._integer_function(other, np.gcd, "gcd")
+
+    def lcm(self: Self, other: Any) -> Self:
+        """torch.Tensor.lcm: the least common multiple of integer tensors, entrywise (non-negative)."""
+        return self._integer_function(other, np.lcm, "lcm")
+
+    def _integer_function(self, other: Any, function: Any, op: str) -> Any:
+        mine, theirs = _tensor(self).data, _data(other)
+        if mine.dtype.kind not in "iu" or theirs.dtype.kind not in "iu":
+            raise TypeError(f"{op}: expects integer tensors, got dtypes {mine.dtype} and {theirs.dtype}")
+        try:
+            return _constant(self, function(mine, theirs))
+        except ValueError:
+            raise ValueError(f"{op}: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
+
+    # -- reductions -------------------------------------------------------------------------------------------
+    def nansum(self: Self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Self:
+        """torch.Tensor.nansum: the sum over ``dim`` (all if None) with NaNs counted as 0; gradient 0 at NaNs."""
+        tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
+        dim = tuple(dim) if isinstance(dim, list) else dim
+        nan = np.isnan(tensor.data) if tensor.data.dtype.kind == "f" else None
+        present = tensor if nan is None else tensor._where(nan, 0.0, tensor)
+        return present.sum(axis=dim, keepdims=keepdim)
+
+    def nanmean(self: Self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Self:
+        """torch.Tensor.nanmean: the mean of the entries that are not NaN over ``dim`` (NaN if none is);
+        d/dx = 1 / count at the others, 0 at NaNs."""
+        tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
+        if tensor.data.dtype.kind != "f":
+            raise TypeError(f"nanmean: expects a floating-point tensor, got dtype {tensor.data.dtype}")
+        dim = tuple(dim) if isinstance(dim, list) else dim
+        axes = normalize_axes(dim, tensor.ndim, "nanmean")
+        count = (~np.isnan(tensor.data)).sum(axis=axes, keepdims=keepdim).astype(tensor.data.dtype)
+        empty = count == 0
+        return tensor._where(empty, np.nan, tensor.nansum(dim, keepdim) / np.where(empty, 1, count))
+
+    def dist(self: Self, other: Any, p: Any = 2) -> Self:
+        """torch.Tensor.dist: the p-norm of ``self - other`` (broadcast) over all entries; see ``norm``."""
+        return (self - other).norm(p)
+
+    def renorm(self: Self, p: Any, dim: int, maxnorm: Any) -> Self:
+        """torch.Tensor.renorm: each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled by
+        maxnorm / (norm + 1e-7) (torch's guard), the others unchanged; differentiated through the norm too."""
+        tensor = _tensor(self)
+        if not p > 0 or maxnorm < 0:
+            raise ValueError(f"renorm: p must be positive and maxnorm non-negative, got p={p} and maxnorm={maxnorm}")
+        axis = single_axis(dim, tensor.ndim, "renorm")
+        others = tuple(d for d in range(tensor.ndim) if d != axis)
+        norms = tensor.norm(p, dim=others, keepdim=True)
+        factor = tensor._where(norms.data > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+        return tensor * factor
+
+    def cov(self: Self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Self:
+        """torch.Tensor.cov: the covariance matrix of the variables in the rows (a 1-D tensor is one variable,
+        its result 0-D), observations in the columns, with integer frequency weights ``fweights`` and
+        observation weights ``aweights``: sum_k w_k (x_ik - m_i)(x_jk - m_j) / (sum w - correction
+        [sum w a / sum w]), where w = fweights aweights and m is the weighted mean. A normalising factor <= 0
+        is taken as 0, as torch."""
+        tensor = _tensor(self)
+        if tensor.ndim > 2:
+            raise ValueError(f"cov: expects a tensor of at most 2 dimensions, got shape {tensor.shape}")
+        x = _floating(tensor).reshape(1, -1) if tensor.ndim < 2 else _floating(tensor)
+        observations = x.shape[1]
+        weights = None
+        if fweights is not None:
+            frequencies = self._observation_weights(fweights, observations, "fweights")
+            if frequencies.data.dtype.kind not in "iu":
+                raise TypeError(f"cov: fweights must hold integers, got dtype {frequencies.data.dtype}")
+            weights = frequencies.astype(x.data.dtype)
+        if aweights is not None:
+            observation = self._observation_weights(aweights, observations, "aweights")
+            if observation.data.dtype.kind != "f":
+                raise TypeError(f"cov: aweights must be floating-point, got dtype {observation.data.dtype}")
+            weights = observation if weights is None else weights * observation
+        if weights is None:
+            mean, factor = x.mean(axis=1), observations - correction
+        else:
+            total = weights.sum()
+            mean = (x * weights).sum(axis=1) / total
+            factor = total - (correction if aweights is None else correction * (weights * observation).sum() / total)
+        if np.all(_data(factor) <= 0):
+            factor = 0.0
+        centred = x - mean.reshape(-1, 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            covariance = (centred if weights is None else centred * weights) @ centred.T / factor
+        return covariance.squeeze()
+
+    def _observation_weights(self, weights: Any, observations: int, name: str) -> Any:
+        weights = _operand(_tensor(self), weights)
+        if weights.ndim != 1 or weights.shape[0] != observations:
+            raise ValueError(f"cov: {name} must be a vector of {observations} entries, got shape {weights.shape}")
+        if np.any(weights.data < 0):
+            raise ValueError(f"cov: {name} must be non-negative")
+        return weights
+
+    def corrcoef(self: Self) -> Self:
+        """torch.Tensor.corrcoef: the Pearson correlation matrix cov_ij / sqrt(cov_ii cov_jj) of the rows, clamped
+        to [-1, 1]; NaN for a constant variable."""
+        covariance = _tensor(self).cov()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if covariance.ndim == 0:
+                return covariance / covariance
+            deviation = covariance.diagonal().sqrt()
+            return (covariance / deviation.reshape(-1, 1) / deviation.reshape(1, -1)).clip(-1, 1)
+
+    def aminmax(self: Self, *, dim: int | None = None, keepdim: bool = False) -> MinAndMax:
+        """torch.Tensor.aminmax: ``(min, max)`` over ``dim`` (all if None), as ``amin`` and ``amax`` (tied extremes
+        share the gradient evenly)."""
+        tensor = _tensor(self)
+        if dim is not None and not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"aminmax: dim must be an integer or None, got {dim!r}")
+        if tensor.size == 0:
+            raise ValueError(f"aminmax: cannot reduce an empty tensor of shape {tensor.shape}")
+        return MinAndMax(tensor.min(axis=dim, keepdims=keepdim), tensor.max(axis=dim, keepdims=keepdim))
+
+    # -- linear algebra: autograd.linalg by numpy's protocol ------------------------------------------------
+    def det(self: Self) -> Self:
+        """torch.Tensor.det: the determinant of each matrix; d/dA = g det(A) A^-T; see autograd.linalg.det."""
+        return array_function("det")(self)
+
+    def slogdet(self: Self) -> SignAndLogAbsDet:
+        """torch.Tensor.slogdet: ``(sign, logabsdet)`` of the determinant; d logabsdet / dA = A^-T, the sign a
+        Tensor outside the graph."""
+        tensor = _tensor(self)
+        sign, logabsdet = array_function("slogdet")(tensor)
+        return SignAndLogAbsDet(_constant(self, np.asarray(sign, dtype=logabsdet.data.dtype)), logabsdet)
+
+    def logdet(self: Self) -> Self:
+        """torch.Tensor.logdet: log det A: -inf for a singular matrix, NaN for a negative determinant; d/dA = A^-T."""
+        sign, logabsdet = self.slogdet()
+        return logabsdet._where(sign.data < 0, np.nan, logabsdet)
+
+    def inverse(self: Self) -> Self:
+        """torch.Tensor.inverse: the inverse A^-1 of each matrix; d/dA = -A^-T g A^-T; see autograd.linalg.inv."""
+        return array_function("inv")(self)
+
+    def pinverse(self: Self, rcond: float = 1e-15) -> Self:
+        """torch.Tensor.pinverse: the Moore-Penrose pseudo-inverse of full-rank matrices (see
+        autograd.linalg.pinv; ``rcond`` is accepted for torch's signature, rank-deficient input is an error)."""
+        return array_function("pinv")(self)
+
+    def matrix_power(self: Self, n: int) -> Self:
+        """torch.Tensor.matrix_power: A^n by repeated squaring (torch's order of products); A^0 is the identity
+        (gradient 0) and a negative n powers the inverse."""
+        tensor = _tensor(self)
+        _square_matrices(tensor, "matrix_power")
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"matrix_power: n must be an integer, got {n!r}")
+        if n == 0:
+            return _zero_gradient(tensor, np.broadcast_to(np.eye(tensor.shape[-1]), tensor.shape))
+        base = tensor.inverse() if n < 0 else tensor
+        n = abs(int(n))
+        if n <= 3:
+            return base if n == 1 else base @ base if n == 2 else base @ base @ base
+        square: Any = None
+        result: Any = None
+        while n > 0:
+            n, bit = divmod(n, 2)
+            square = base if square is None else square @ square
+            if bit:
+                result = square if result is None else result @ square
+        return result
+
+    def cholesky(self: Self, upper: bool = False) -> Self:
+        """torch.Tensor.cholesky: L with A = L L^T from A's lower triangle, or with ``upper`` U with A = U^T U from
+        its upper triangle; see autograd.linalg.cholesky."""
+        tensor = _tensor(self)
+        _square_matrices(tensor, "cholesky")
+        if upper:
+            return array_function("cholesky")(tensor.mT).mT
+        return array_function("cholesky")(tensor)
