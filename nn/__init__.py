@@ -29,9 +29,11 @@ from .activations import (
     PReLU,
     ReLU,
     ReLU6,
+    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
     Softsign,
@@ -47,10 +49,12 @@ from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
-from .dropout import Dropout1d, Dropout2d
+from .dropout import AlphaDropout, Dropout1d, Dropout2d, FeatureAlphaDropout
 from .embedding import Embedding
+from .fold import Fold, Unfold
 from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
 from .layers import Bilinear, Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
+from .lazy import LazyLinear
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -71,6 +75,7 @@ from .losses import (
     SmoothHingeLoss,
     SmoothL1Loss,
 )
+from .lp_pooling import LPPool1d, LPPool2d
 from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
 from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LocalResponseNorm
@@ -87,7 +92,7 @@ from .padding_layers import (
     ZeroPad2d,
 )
 from .parameter import Parameter
-from .pixel_shuffle import PixelShuffle, PixelUnshuffle
+from .pixel_shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .pooling1d import AdaptiveAvgPool1d, AvgPool1d, MaxPool1d
 from .ranking_losses import (
     CosineEmbeddingLoss,
@@ -97,6 +102,7 @@ from .ranking_losses import (
     PoissonNLLLoss,
     SoftMarginLoss,
     TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .scalar import MLP, Layer, Neuron
@@ -115,6 +121,7 @@ __all__ = [
     "AdaptiveAvgPool2d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AlphaDropout",
     "AvgPool1d",
     "AvgPool2d",
     "BatchNorm1d",
@@ -124,6 +131,7 @@ __all__ = [
     "BCEWithLogitsLoss",
     "Callback",
     "CELU",
+    "ChannelShuffle",
     "CircularPad1d",
     "CircularPad2d",
     "ConstantPad1d",
@@ -144,8 +152,10 @@ __all__ = [
     "Embedding",
     "evaluate",
     "ExponentialLoss",
+    "FeatureAlphaDropout",
     "fit",
     "Flatten",
+    "Fold",
     "functional",
     "GaussianNLLLoss",
     "GELU",
@@ -174,6 +184,7 @@ __all__ = [
     "L1Loss",
     "Layer",
     "LayerNorm",
+    "LazyLinear",
     "LeakyReLU",
     "Linear",
     "LSTM",
@@ -182,6 +193,8 @@ __all__ = [
     "LocalResponseNorm",
     "LogSigmoid",
     "LogSoftmax",
+    "LPPool1d",
+    "LPPool2d",
     "MAPELoss",
     "MarginRankingLoss",
     "Maxout",
@@ -227,6 +240,7 @@ __all__ = [
     "RMSNorm",
     "RNN",
     "RNNCell",
+    "RReLU",
     "save",
     "SELU",
     "Sequential",
@@ -238,6 +252,7 @@ __all__ = [
     "SmoothL1Loss",
     "SoftMarginLoss",
     "Softmax",
+    "Softmax2d",
     "Softmin",
     "Softplus",
     "Softshrink",
@@ -252,7 +267,9 @@ __all__ = [
     "TransformerEncoder",
     "TransformerEncoderLayer",
     "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
     "Unflatten",
+    "Unfold",
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",

@@ -47,10 +47,12 @@ __all__ = [
     "PReLU",
     "ReLU",
     "ReLU6",
+    "RReLU",
     "SELU",
     "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softmax2d",
     "Softmin",
     "Softplus",
     "Softsign",
@@ -311,6 +313,41 @@ class Softmin(_SoftmaxLike):
     """softmax(-x) along ``axis`` (torch's ``dim``)."""
 
     _function = staticmethod(F.softmin)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels at each location of (N, C, H, W) or (C, H, W) input (axis -3), as torch's."""
+
+    def forward(self, x: Any) -> Tensor:
+        if _ndim(x) not in (3, 4):
+            raise ValueError(f"Softmax2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got {_ndim(x)}-D")
+        return F.softmax(x, -3)
+
+
+class RReLU(_InPlaceFlag):
+    """Randomized leaky ReLU: x where x > 0, else a x, with a ~ U(lower, upper) drawn per entry at each call in
+    training and a = (lower + upper) / 2 in eval mode (``nn.functional.rrelu``). The draws come from ``rng``
+    (a Generator, a seed, or None for the library's random state), as ``Dropout``'s."""
+
+    def __init__(
+        self,
+        lower: float = 1.0 / 8,
+        upper: float = 1.0 / 3,
+        inplace: bool = False,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        self.lower = check_real("RReLU", "lower", lower)
+        self.upper = check_real("RReLU", "upper", upper)
+        if self.lower > self.upper:
+            raise ValueError(f"RReLU: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
+        super().__init__(inplace)
+        self._rng = make_generator("RReLU", "rng", rng)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.rrelu(x, self.lower, self.upper, self.training, rng=self._rng)
+
+    def extra_repr(self) -> str:
+        return self._with_flag(f"lower={self.lower}, upper={self.upper}")
 
 
 class GELU(Module):

@@ -1,15 +1,18 @@
-"""Channel dropout layers, torch's ``Dropout1d`` and ``Dropout2d``: whole channels zeroed together (see
-:mod:`nn.functional.dropout`); ``Dropout`` itself lives in :mod:`nn.layers`."""
+"""Channel dropout layers, torch's ``Dropout1d`` and ``Dropout2d``: whole channels zeroed together; and the alpha
+dropout layers for SELU networks, ``AlphaDropout`` and ``FeatureAlphaDropout`` (see :mod:`nn.functional.dropout`).
+``Dropout`` itself lives in :mod:`nn.layers`."""
 
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from autograd import Tensor
 
+from . import functional as F
 from .layers import Dropout
 
-__all__ = ["Dropout1d", "Dropout2d"]
+__all__ = ["AlphaDropout", "Dropout1d", "Dropout2d", "FeatureAlphaDropout"]
 
 
 class Dropout1d(Dropout):
@@ -39,3 +42,20 @@ class Dropout2d(Dropout):
         if x.ndim != 4:
             raise ValueError(f"Dropout2d: expected a (C, H, W) or (N, C, H, W) input, got shape {x.shape}")
         return x.shape[:-2] + (1, 1)
+
+
+class AlphaDropout(Dropout):
+    """Alpha dropout in training: each entry dropped with probability p to SELU's saturation value, then an affine
+    map that keeps an input of mean 0 and variance 1 so (``nn.functional.alpha_dropout``); the identity in eval
+    mode. The draws come from ``rng`` (a Generator, a seed, or None for the library's random state)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.alpha_dropout(x, self.p, self.training, rng=self._rng)
+
+
+class FeatureAlphaDropout(Dropout):
+    """Alpha dropout of whole channels of (N, C, *) input in training, one draw per (N, C) pair
+    (``nn.functional.feature_alpha_dropout``); the identity in eval mode."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.feature_alpha_dropout(x, self.p, self.training, rng=self._rng)

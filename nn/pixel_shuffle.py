@@ -1,4 +1,4 @@
-"""torch's ``PixelShuffle`` and ``PixelUnshuffle`` layers (see :mod:`nn.functional.pixel_shuffle`)."""
+"""torch's ``PixelShuffle``, ``PixelUnshuffle`` and ``ChannelShuffle`` layers (see :mod:`nn.functional.pixel_shuffle`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from . import functional as F
 from .checks import check_positive_int
 from .module import Module
 
-__all__ = ["PixelShuffle", "PixelUnshuffle"]
+__all__ = ["ChannelShuffle", "PixelShuffle", "PixelUnshuffle"]
 
 
 class PixelShuffle(Module):
@@ -37,3 +37,18 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """Interleave ``groups`` blocks of channels of (N, C, *) input, keeping its shape (ShuffleNet;
+    ``nn.functional.channel_shuffle``). Unlike torch, a non-positive ``groups`` is refused here, not at the first
+    forward."""
+
+    def __init__(self, groups: int) -> None:
+        self.groups = check_positive_int("ChannelShuffle", "groups", groups)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.channel_shuffle(x, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"

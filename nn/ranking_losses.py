@@ -3,6 +3,7 @@ torch's names and argument order (the deprecated ``size_average``/``reduce`` lef
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from autograd import Tensor
@@ -10,6 +11,7 @@ from autograd import Tensor
 from . import functional as F
 from .checks import check_flag, check_real
 from .losses import _Loss
+from .similarity import PairwiseDistance
 
 __all__ = [
     "CosineEmbeddingLoss",
@@ -19,6 +21,7 @@ __all__ = [
     "PoissonNLLLoss",
     "SoftMarginLoss",
     "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
 ]
 
 
@@ -93,6 +96,41 @@ class TripletMarginLoss(_Loss):
 
     def extra_repr(self) -> str:
         return f"margin={self.margin}, p={self.p}, eps={self.eps}, swap={self.swap}, {super().extra_repr()}"
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """max(0, margin + d(a, p) - d(a, n)) for a distance ``d`` (see
+    :func:`nn.functional.triplet_margin_with_distance_loss`); ``distance_function`` defaults to a
+    :class:`PairwiseDistance` module (a child, shown in the repr, as torch's)."""
+
+    def __init__(
+        self,
+        *,
+        distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+        margin: float = 1.0,
+        swap: bool = False,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        name = "TripletMarginWithDistanceLoss"
+        if distance_function is not None and not callable(distance_function):
+            raise TypeError(
+                f"{name}: distance_function must be callable or None, got {type(distance_function).__name__}"
+            )
+        self.margin = check_real(name, "margin", margin, 0, low_open=True)
+        self.swap = check_flag(name, "swap", swap)
+        self.distance_function = PairwiseDistance() if distance_function is None else distance_function
+
+    def forward(self, anchor: Any, positive: Any, negative: Any) -> Tensor:
+        return F.triplet_margin_with_distance_loss(
+            anchor,
+            positive,
+            negative,
+            distance_function=self.distance_function,
+            margin=self.margin,
+            swap=self.swap,
+            reduction=self.reduction,
+        )
 
 
 class PoissonNLLLoss(_Loss):

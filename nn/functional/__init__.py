@@ -35,10 +35,11 @@ from .attention import scaled_dot_product_attention
 from .bilinear import bilinear
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .conv_transpose import conv_transpose1d, conv_transpose2d
-from .distance import cosine_similarity, normalize, pairwise_distance
+from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .divergence import kl_div
-from .dropout import dropout, dropout1d, dropout2d
+from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, feature_alpha_dropout
 from .embedding import embedding, one_hot
+from .in_place_activations import celu_, elu_, hardtanh_, leaky_relu_, relu_, selu_, threshold_
 from .interpolation import interpolate
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import (
@@ -58,27 +59,39 @@ from .losses import (
     smooth_hinge_loss,
     smooth_l1_loss,
 )
+from .lp_pool import lp_pool1d, lp_pool2d
 from .max_unpool import max_unpool1d, max_unpool2d
 from .multilabel_losses import multilabel_margin_loss, multilabel_soft_margin_loss
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
-from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from .pixel_shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .pooling1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
+from .random_activations import gumbel_softmax, rrelu, rrelu_
 from .ranking_losses import (
     cosine_embedding_loss,
     hinge_embedding_loss,
     margin_ranking_loss,
     soft_margin_loss,
     triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from .shrinkage import glu, hardshrink, softshrink, tanhshrink, threshold
+from .with_indices import (
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+)
 
 __all__: list[str] = [
     "acon_c",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices",
+    "alpha_dropout",
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
@@ -86,6 +99,8 @@ __all__: list[str] = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "celu_",
+    "channel_shuffle",
     "conv1d",
     "conv2d",
     "conv_output_size",
@@ -98,18 +113,22 @@ __all__: list[str] = [
     "dropout1d",
     "dropout2d",
     "elu",
+    "elu_",
     "embedding",
     "exponential_loss",
+    "feature_alpha_dropout",
     "fold",
     "gaussian_nll_loss",
     "gelu",
     "glu",
     "group_norm",
+    "gumbel_softmax",
     "instance_norm",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "hardtanh_",
     "hinge_embedding_loss",
     "hinge_loss",
     "huber_loss",
@@ -118,14 +137,19 @@ __all__: list[str] = [
     "l1_loss",
     "layer_norm",
     "leaky_relu",
+    "leaky_relu_",
     "linear",
     "local_response_norm",
     "log_softmax",
     "logsigmoid",
+    "lp_pool1d",
+    "lp_pool2d",
     "mape",
     "margin_ranking_loss",
     "max_pool1d",
+    "max_pool1d_with_indices",
     "max_pool2d",
+    "max_pool2d_with_indices",
     "max_unpool1d",
     "max_unpool2d",
     "maxout",
@@ -135,11 +159,13 @@ __all__: list[str] = [
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
+    "native_channel_shuffle",
     "nll_loss",
     "normalize",
     "one_hot",
     "pad",
     "pairwise_distance",
+    "pdist",
     "perceptron_loss",
     "pixel_shuffle",
     "pixel_unshuffle",
@@ -147,9 +173,13 @@ __all__: list[str] = [
     "prelu",
     "relu",
     "relu6",
+    "relu_",
     "rms_norm",
+    "rrelu",
+    "rrelu_",
     "scaled_dot_product_attention",
     "selu",
+    "selu_",
     "sigmoid",
     "silu",
     "smooth_hinge_loss",
@@ -165,6 +195,8 @@ __all__: list[str] = [
     "tanh",
     "tanhshrink",
     "threshold",
+    "threshold_",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "unfold",
 ]

@@ -1,5 +1,5 @@
 """Norms, similarities and distances between vectors along an axis, torch's ``normalize``,
-``cosine_similarity`` and ``pairwise_distance``: composites of Tensor ops, differentiable to any order."""
+``cosine_similarity``, ``pairwise_distance`` and ``pdist``: composites of Tensor ops, differentiable to any order."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, where
 
 from ..checks import check_axis, check_flag, check_real
 from .activations import as_float_tensor
 
-__all__ = ["broadcast_pair", "cosine_similarity", "normalize", "pairwise_distance", "vector_norm"]
+__all__ = ["broadcast_pair", "cosine_similarity", "normalize", "pairwise_distance", "pdist", "vector_norm"]
 
 
 def vector_norm(x: Tensor, p: float, axis: int, keepdims: bool = False) -> Tensor:
@@ -81,3 +81,24 @@ def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepd
     if difference.ndim == 0:
         raise ValueError("pairwise_distance: the inputs must have an axis to measure along, got 0-d inputs")
     return vector_norm(difference, p, -1, keepdims=keepdim)
+
+
+def pdist(input: Any, p: float = 2.0) -> Tensor:
+    """The p-norm distances between the rows of an (N, M) input, one per pair i < j in row-major order (the upper
+    triangle of torch's ``cdist(x, x)`` without its diagonal): shape (N (N - 1) / 2,). p >= 0; p = 0 counts the
+    differing entries, p = inf takes the largest difference.
+
+    d/dx_i = sign(d) |d|^(p-1) / ||d||_p^(p-1) for d = x_i - x_j (and the opposite for x_j); 0 where a
+    difference, or a whole distance, is 0, as torch.
+    """
+    p = check_real("pdist", "p", p, 0, allow_inf=True)
+    x = as_float_tensor(input, "pdist")
+    if x.ndim != 2:
+        raise ValueError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
+    first, second = np.triu_indices(x.shape[0], 1)
+    difference = x[first] - x[second]
+    if 0 < p < 1:  # |d|^(p-1) is infinite at a zero entry, whose term (and derivative) is 0
+        zero = difference.data == 0
+        terms = where(zero, 0.0, where(zero, 1.0, difference).abs() ** p)
+        return terms.sum(axis=-1) ** (1 / p)
+    return vector_norm(difference, p, -1)

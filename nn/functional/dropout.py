@@ -1,5 +1,7 @@
 """Inverted dropout as torch's ``F.dropout``, ``F.dropout1d`` and ``F.dropout2d``: zero entries (or whole
-channels) with probability p and scale the kept ones by 1 / (1 - p), so the expectation is the input.
+channels) with probability p and scale the kept ones by 1 / (1 - p), so the expectation is the input. And torch's
+``F.alpha_dropout`` / ``F.feature_alpha_dropout`` for SELU networks: dropped entries (or channels) set to SELU's
+negative saturation value, then an affine map that keeps a standardised input's mean 0 and variance 1.
 
 The random draws come from ``rng`` (a numpy Generator, an int seed or None for fresh entropy), a keyword
 torch does not have. torch's ``inplace`` is accepted, but the result is always a new Tensor.
@@ -16,7 +18,7 @@ from autograd import Tensor
 
 from ..checks import check_flag, check_probability, make_generator
 
-__all__ = ["dropout", "dropout1d", "dropout2d"]
+__all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "feature_alpha_dropout"]
 
 
 def _as_tensor(function: str, x: Any) -> Tensor:
@@ -89,3 +91,55 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
         )
         return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=1, batched=3)
     return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=2, batched=4)
+
+
+#: -SELU's negative saturation value, scale * alpha (torch's ``alpha`` in its alpha dropout kernel).
+SELU_SATURATION = 1.7580993408473766
+
+
+def alpha_masked_dropout(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: np.random.Generator) -> Tensor:
+    """torch's alpha dropout with a keep-mask of ``mask_shape`` (broadcast along ``x``), each entry kept with
+    probability 1 - p: with s = 1.7580993408473766 and a = 1 / sqrt((s^2 p + 1)(1 - p)),
+
+        out = a x + s a p where kept, s a (p - 1) where dropped;   d/dx = a where kept, else 0.
+
+    p = 1 gives zeros, as torch.
+    """
+    if p == 1:
+        return x * np.zeros(x.shape, dtype=x.dtype)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    keep = (rng.random(mask_shape) >= p).astype(dtype)
+    a = 1.0 / np.sqrt((SELU_SATURATION**2 * p + 1) * (1 - p))
+    shift = (keep - 1) * (SELU_SATURATION * a) + SELU_SATURATION * a * p
+    return x * (keep * a) + shift
+
+
+def alpha_dropout(
+    input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, *, rng: Any = None
+) -> Tensor:
+    """Alpha dropout (Klambauer et al.) while ``training`` (torch's default for the function is False): each entry
+    dropped with probability ``p`` to SELU's saturation value, then the affine map of
+    :func:`alpha_masked_dropout`, so an input of mean 0 and variance 1 keeps them; the input itself otherwise."""
+    p, training = _options("alpha_dropout", p, training, inplace)
+    x = _as_tensor("alpha_dropout", input)
+    if not training or p == 0 or x.size == 0:
+        return x
+    return alpha_masked_dropout(x, p, x.shape, make_generator("alpha_dropout", "rng", rng))
+
+
+def feature_alpha_dropout(
+    input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, *, rng: Any = None
+) -> Tensor:
+    """Alpha dropout of whole channels while ``training`` (default False): one draw per (axis 0, axis 1) pair,
+    shared along the other axes, as torch (which reads axes 0 and 1 as (N, C) for every input of 2 or more
+    axes, an unbatched one too); the input itself otherwise."""
+    p, training = _options("feature_alpha_dropout", p, training, inplace)
+    x = _as_tensor("feature_alpha_dropout", input)
+    if not training or p == 0 or x.size == 0:
+        return x
+    if x.ndim < 2 and p < 1:  # where torch checks: only when a mask is drawn
+        raise ValueError(
+            f"feature_alpha_dropout: expected an input with at least 2 axes (N, C, *), got shape {x.shape}"
+        )
+    mask_shape = x.shape[:2] + (1,) * (x.ndim - 2)
+    return alpha_masked_dropout(x, p, mask_shape, make_generator("feature_alpha_dropout", "rng", rng))

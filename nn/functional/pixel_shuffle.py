@@ -1,11 +1,13 @@
-"""torch's ``pixel_shuffle`` and ``pixel_unshuffle``: channels traded for resolution by a reshape, a permutation
-of axes and a reshape (so the gradient is the inverse rearrangement, to any order).
+"""torch's ``pixel_shuffle``, ``pixel_unshuffle`` and ``channel_shuffle``: channels traded for resolution (or
+reordered) by a reshape, a permutation of axes and a reshape (so the gradient is the inverse rearrangement, to
+any order).
 
 With factor r, ``pixel_shuffle`` takes (*, C r^2, H, W) to (*, C, H r, W r):
 
     out[..., c, h r + i, w r + j] = x[..., c r^2 + i r + j, h, w],
 
-and ``pixel_unshuffle`` is its inverse, (*, C, H r, W r) to (*, C r^2, H, W).
+and ``pixel_unshuffle`` is its inverse, (*, C, H r, W r) to (*, C r^2, H, W). ``channel_shuffle`` with g groups
+keeps the shape (N, C, *) and interleaves the groups (ShuffleNet): out[:, k g + i] = x[:, i (C / g) + k].
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import Any
 
 from autograd import Tensor
 
-from ..checks import check_positive_int
+from ..checks import check_integer, check_positive_int
 from .activations import as_float_tensor
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle"]
+__all__ = ["channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle"]
 
 
 def _input(op: str, input: Any) -> Tensor:
@@ -59,3 +61,28 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
     blocks = x.reshape(*batch, channels, height // r, r, width // r, r)
     order = tuple(range(lead)) + tuple(lead + axis for axis in (0, 2, 4, 1, 3))  # (C, i, j, H, W)
     return blocks.transpose(order).reshape(*batch, channels * r * r, height // r, width // r)
+
+
+def channel_shuffle(input: Any, groups: int) -> Tensor:
+    """Interleave ``groups`` blocks of channels of (N, C, *) input (ShuffleNet): view the channels as
+    (groups, C / groups), swap the two, flatten back, so out[:, k g + i] = x[:, i (C / g) + k] for g = groups."""
+    x = input if isinstance(input, Tensor) else as_float_tensor(input, "channel_shuffle")
+    groups = check_integer("channel_shuffle", "groups", groups)
+    if groups < 1:
+        raise ValueError(f"channel_shuffle: groups must be a positive integer, got {groups}")
+    if x.ndim < 3:
+        raise ValueError(
+            f"channel_shuffle: expected an input of shape (N, C, *) with at least 3 axes, got shape {x.shape}"
+        )
+    batch, channels, *spatial = x.shape
+    if channels % groups:
+        raise ValueError(
+            f"channel_shuffle: the channel axis of input of shape {x.shape} ({channels}) is not divisible by "
+            f"groups ({groups})"
+        )
+    blocks = x.reshape(batch, groups, channels // groups, *spatial)
+    return blocks.swapaxes(1, 2).reshape(x.shape)
+
+
+#: torch's name of its kernel-level :func:`channel_shuffle`; the same function here.
+native_channel_shuffle = channel_shuffle

@@ -1,6 +1,7 @@
 """Losses on pairs and triplets of scores or embeddings with targets in {-1, +1}, torch's
 ``margin_ranking_loss``, ``hinge_embedding_loss``, ``soft_margin_loss``, ``cosine_embedding_loss`` and
-``triplet_margin_loss``; ``reduction`` ("mean" | "sum" | "none") is keyword-only.
+``triplet_margin_loss`` and ``triplet_margin_with_distance_loss``; ``reduction`` ("mean" | "sum" | "none") is
+keyword-only.
 
 Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
 these losses; a nan hinge argument gives a nan term (with derivative 0), as there. Shapes must match (no
@@ -9,6 +10,7 @@ silent broadcasting) and targets must be -1 or +1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,7 @@ __all__ = [
     "margin_ranking_loss",
     "soft_margin_loss",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
 ]
 
 
@@ -130,4 +133,40 @@ def triplet_margin_loss(
     if swap:
         between = pairwise_distance(positive, negative, p, eps)
         to_negative = to_negative.minimum(between)
+    return _reduce(_hinge(margin + to_positive - to_negative), reduction, loss)
+
+
+def triplet_margin_with_distance_loss(
+    anchor: Any,
+    positive: Any,
+    negative: Any,
+    *,
+    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)) for any distance ``d`` (``distance_function``, a callable of two Tensors
+    returning one distance per triplet; default :func:`pairwise_distance`), as torch; with ``swap`` d(a, n) is
+    min(d(a, n), d(p, n)). ``margin`` must be positive; the three inputs must have the same number of axes.
+
+    d/d(d(a, p)) = 1 and d/d(d(a, n)) = -1 where the hinge is active (>= 0), else 0; the rest is ``d``'s gradient.
+    """
+    loss = "triplet_margin_with_distance_loss"
+    reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
+    margin = check_real(loss, "margin", margin, 0, low_open=True)
+    swap = check_flag(loss, "swap", swap)
+    if distance_function is not None and not callable(distance_function):
+        raise TypeError(f"{loss}: distance_function must be callable or None, got {type(distance_function).__name__}")
+    a, positive, negative = (as_float_tensor(x, loss) for x in (anchor, positive, negative))
+    if not a.ndim == positive.ndim == negative.ndim:
+        raise ValueError(
+            f"{loss}: the anchor, positive and negative inputs must have the same number of axes, got shapes "
+            f"{a.shape}, {positive.shape} and {negative.shape}"
+        )
+    distance = pairwise_distance if distance_function is None else distance_function
+    to_positive = as_float_tensor(distance(a, positive), loss)
+    to_negative = as_float_tensor(distance(a, negative), loss)
+    if swap:
+        to_negative = to_negative.minimum(as_float_tensor(distance(positive, negative), loss))
     return _reduce(_hinge(margin + to_positive - to_negative), reduction, loss)
