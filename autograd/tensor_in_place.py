@@ -41,13 +41,56 @@ from .versions import read_inputs
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
 
-__all__ = ["TensorInPlace"]
+__all__ = ["InPlaceCastError", "TensorInPlace", "in_place_twin"]
 
 #: autograd.tensor.Tensor and its operand conversion (numbers, arrays and lists to constant Tensors).
 #: Tensor inherits these methods, so autograd.tensor imports this module, not the reverse: it sets both
 #: names once the class exists.
 _Tensor: Any = None
 _operand: Any = None
+
+
+def in_place_twin(name: str, derivative: str, floats_only: bool = False) -> Callable[..., Tensor]:
+    """torch's in-place method ``name_``: ``t.name_(*args)`` writes ``t.name(*args)`` into t's array (see
+    :meth:`TensorInPlace._twin_in_place`); ``floats_only`` refuses integer and boolean tensors, as torch does
+    for ops whose result is always a float."""
+    if floats_only:
+
+        def method(self: Any, *args: Any, **kwargs: Any) -> Tensor:
+            return self._float_twin(name, args, kwargs)
+
+    else:
+
+        def method(self: Any, *args: Any, **kwargs: Any) -> Tensor:
+            return self._twin_in_place(name, args, kwargs)
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = (
+        f"``t.{name}(...)`` in place (``torch.Tensor.{name}_``): {derivative}. Takes the arguments of "
+        f"``{name}``; the result is stored in t's dtype (a float result in an integer tensor is refused)."
+    )
+    return method
+
+
+#: torch's names of dtypes, for its error messages.
+_TORCH_DTYPE_NAMES = {
+    "float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long", "int32": "Int", "int16": "Short",
+    "int8": "Char", "uint8": "Byte", "bool": "Bool",
+}  # fmt: skip
+
+
+class InPlaceCastError(TypeError, RuntimeError):
+    """An in-place result the tensor's dtype cannot hold: a TypeError (the house rule for dtypes) that is also
+    the RuntimeError torch raises, so code written for either catches it."""
+
+
+def _cast_error(op: str, result: np.dtype, target: np.dtype) -> InPlaceCastError:
+    """The error for storing a ``result``-dtype result in place in a ``target``-dtype tensor, in torch's words."""
+    theirs, ours = (_TORCH_DTYPE_NAMES.get(np.dtype(d).name, np.dtype(d).name) for d in (result, target))
+    return InPlaceCastError(
+        f"{op}: the {result} result cannot be stored in place in a {target} tensor (result type {theirs} can't be "
+        f"cast to the desired output type {ours})"
+    )
 
 
 class TensorInPlace:
@@ -64,9 +107,11 @@ class TensorInPlace:
         try:
             quietly(ufunc, self.data, other.data, out=self.data, casting="same_kind")  # IEEE results, no warnings
         except TypeError:
-            raise TypeError(
+            result = np.result_type(self.data, other.data) if op != "div_" and op != "/=" else np.dtype(np.float64)
+            theirs, ours = (_TORCH_DTYPE_NAMES.get(d.name, d.name) for d in (result, self.dtype))
+            raise InPlaceCastError(
                 f"{op}: the result of {self.dtype} {op} {other.dtype} cannot be stored in place in a "
-                f"{self.dtype} tensor"
+                f"{self.dtype} tensor (result type {theirs} can't be cast to the desired output type {ours})"
             ) from None
         except ValueError as error:
             if not self.data.flags.writeable:
@@ -100,15 +145,18 @@ class TensorInPlace:
                 "(an in-place change cannot change the shape)"
             )
         if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise TypeError(f"{op}: the {result.dtype} result cannot be stored in place in a {self.dtype} tensor")
+            raise _cast_error(op, result.dtype, self.dtype)
+        if result.op is None and self.requires_grad:  # values that depend on nothing differentiable (x.eq_(y)):
+            result = _copied(self, result)  # recorded with self as an input that gets no gradient, as torch's
         if result.op is None:  # nothing was recorded (the graph function gave a constant)
             quietly(np.copyto, self.data, result.data, casting="same_kind")
             increment_version(self)
             return self
         # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
-        # the rule of the op that made them, which reads its output (x.div_(y) then x += 1: div's rule reads out)
-        position = next(index for index, parent in enumerate(result.parents) if parent is self)
-        keep_old = position in read_inputs(result) or (self.op is not None and self.op.reads_output)
+        # the rule of the op that made them, which reads its output (x.div_(y) then x += 1: div's rule reads out),
+        # or when self is an input of an earlier op of a composite (x.rsqrt_() is sqrt, then reciprocal)
+        position = next((index for index, parent in enumerate(result.parents) if parent is self), None)
+        keep_old = position is None or position in read_inputs(result) or (self.op is not None and self.op.reads_output)
         snapshot = self.data.copy() if keep_old else None
         quietly(np.copyto, self.data, result.data, casting="same_kind")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
@@ -246,6 +294,166 @@ class TensorInPlace:
         """tanh t in place."""
         return self._replace("tanh_", np.tanh, graph=operator.methodcaller("tanh"))
 
+    # -- torch's in-place twins of out-of-place methods: one generic path, one row each ---------------------------
+    def _twin_in_place(self, name: str, args: tuple, kwargs: dict) -> Tensor:
+        """``self <- self.name(*args, **kwargs)`` in place (torch's ``name_``): recorded as the out-of-place op
+        while a graph is recorded for this tensor or an operand (:meth:`_record_in_place`); a result this
+        tensor's dtype cannot hold (a float result in an integer tensor) is a TypeError in torch's words."""
+        op = f"{name}_"
+        operands = (*args, *kwargs.values())
+        if _records(self, *operands):
+            return self._record_in_place(op, lambda t: getattr(t, name)(*args, **kwargs))
+        check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
+        result = np.asarray(getattr(self, name)(*args, **kwargs).data)  # nothing is recorded (see _records)
+        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise _cast_error(op, result.dtype, self.dtype)
+        if result.shape != self.shape:
+            raise ValueError(
+                f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
+                f"(torch: output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)})"
+            )
+        if not self.data.flags.writeable:
+            raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
+        quietly(np.copyto, self.data, result, casting="same_kind")  # a cast out of range gives inf, as torch
+        increment_version(self)
+        return self
+
+    def _float_twin(self, name: str, args: tuple, kwargs: dict) -> Tensor:
+        """:meth:`_twin_in_place` of an op whose result torch always makes a float (``reciprocal``): refused for
+        an integer or boolean tensor, whose dtype cannot hold it."""
+        if self.dtype.kind != "f":
+            raise _cast_error(f"{name}_", np.dtype(np.float64), self.dtype)
+        return self._twin_in_place(name, args, kwargs)
+
+    # fmt: off
+    sin_ = in_place_twin("sin", "sin t; d/dt = cos t")
+    cos_ = in_place_twin("cos", "cos t; d/dt = -sin t")
+    tan_ = in_place_twin("tan", "tan t; d/dt = 1 + tan^2 t")
+    asin_ = arcsin_ = in_place_twin("asin", "arcsin t; d/dt = 1 / sqrt(1 - t^2)")
+    acos_ = arccos_ = in_place_twin("acos", "arccos t; d/dt = -1 / sqrt(1 - t^2)")
+    atan_ = arctan_ = in_place_twin("atan", "arctan t; d/dt = 1 / (1 + t^2)")
+    sinh_ = in_place_twin("sinh", "sinh t; d/dt = cosh t")
+    cosh_ = in_place_twin("cosh", "cosh t; d/dt = sinh t")
+    asinh_ = arcsinh_ = in_place_twin("asinh", "arcsinh t; d/dt = 1 / sqrt(t^2 + 1)")
+    acosh_ = arccosh_ = in_place_twin("acosh", "arccosh t; d/dt = 1 / sqrt(t^2 - 1)")
+    atanh_ = arctanh_ = in_place_twin("atanh", "arctanh t; d/dt = 1 / (1 - t^2)")
+    floor_ = in_place_twin("floor", "floor t; zero gradient")
+    ceil_ = in_place_twin("ceil", "ceil t; zero gradient")
+    trunc_ = in_place_twin("trunc", "t rounded towards zero; zero gradient")
+    frac_ = in_place_twin("frac", "t - trunc t; d/dt = 1", floats_only=True)
+    sign_ = in_place_twin("sign", "-1, 0 or 1; zero gradient")
+    sgn_ = in_place_twin("sgn", "-1, 0 or 1; zero gradient")
+    square_ = in_place_twin("square", "t^2; d/dt = 2t")
+    reciprocal_ = in_place_twin("reciprocal", "1 / t; d/dt = -1 / t^2", floats_only=True)
+    rsqrt_ = in_place_twin("rsqrt", "1 / sqrt t; d/dt = -t^(-3/2) / 2", floats_only=True)
+    exp2_ = in_place_twin("exp2", "2^t; d/dt = 2^t ln 2")
+    expm1_ = in_place_twin("expm1", "e^t - 1; d/dt = e^t")
+    log1p_ = in_place_twin("log1p", "log(1 + t); d/dt = 1 / (1 + t)")
+    log2_ = in_place_twin("log2", "log2 t; d/dt = 1 / (t ln 2)")
+    log10_ = in_place_twin("log10", "log10 t; d/dt = 1 / (t ln 10)")
+    erf_ = in_place_twin("erf", "erf t; d/dt = 2/sqrt(pi) e^(-t^2)")
+    deg2rad_ = in_place_twin("deg2rad", "t pi / 180; d/dt = pi / 180")
+    rad2deg_ = in_place_twin("rad2deg", "t 180 / pi; d/dt = 180 / pi")
+    atan2_ = arctan2_ = in_place_twin("atan2", "atan2(t, other); d/dt = other / (t^2 + other^2)")
+    hypot_ = in_place_twin("hypot", "sqrt(t^2 + other^2); d/dt = t / hypot")
+    fmod_ = in_place_twin("fmod", "t - trunc(t / other) other; d/dt = 1, d/dother = -trunc(t / other)")
+    remainder_ = in_place_twin("remainder", "t - floor(t / other) other; d/dt = 1, d/dother = -floor(t / other)")
+    floor_divide_ = in_place_twin("floor_divide", "floor(t / other); zero gradient")
+    copysign_ = in_place_twin("copysign", "|t| with the sign of other; d/dt = +-1, d/dother = 0")
+    clamp_min_ = in_place_twin("clamp_min", "max(t, min); d/dt = 1 where t >= min")
+    clamp_max_ = in_place_twin("clamp_max", "min(t, max); d/dt = 1 where t <= max")
+    cumsum_ = in_place_twin("cumsum", "the running sum along dim; d/dt_k = sum_{j >= k} g_j")
+    cumprod_ = in_place_twin("cumprod", "the running product along dim")
+    tril_ = in_place_twin("tril", "entries above the diagonal-th diagonal set to 0; their gradient too")
+    triu_ = in_place_twin("triu", "entries below the diagonal-th diagonal set to 0; their gradient too")
+    eq_ = in_place_twin("eq", "1 where t == other else 0, in t's dtype; zero gradient")
+    ne_ = not_equal_ = in_place_twin("ne", "1 where t != other else 0, in t's dtype; zero gradient")
+    lt_ = less_ = in_place_twin("lt", "1 where t < other else 0, in t's dtype; zero gradient")
+    le_ = less_equal_ = in_place_twin("le", "1 where t <= other else 0, in t's dtype; zero gradient")
+    gt_ = greater_ = in_place_twin("gt", "1 where t > other else 0, in t's dtype; zero gradient")
+    ge_ = greater_equal_ = in_place_twin("ge", "1 where t >= other else 0, in t's dtype; zero gradient")
+    logical_and_ = in_place_twin("logical_and", "1 where both are non-zero else 0, in t's dtype; zero gradient")
+    logical_or_ = in_place_twin("logical_or", "1 where either is non-zero else 0, in t's dtype; zero gradient")
+    logical_xor_ = in_place_twin("logical_xor", "1 where exactly one is non-zero else 0, in t's dtype; zero gradient")
+    logical_not_ = in_place_twin("logical_not", "1 where t is zero else 0, in t's dtype; zero gradient")
+    bitwise_and_ = in_place_twin("bitwise_and", "t & other (integer or boolean tensors)")
+    bitwise_or_ = in_place_twin("bitwise_or", "t | other (integer or boolean tensors)")
+    bitwise_xor_ = in_place_twin("bitwise_xor", "t ^ other (integer or boolean tensors)")
+    bitwise_not_ = in_place_twin("bitwise_not", "~t (integer or boolean tensors)")
+    fix_ = in_place_twin("fix", "t rounded towards zero; zero gradient")
+    logit_ = in_place_twin("logit", "log(t / (1 - t)), t clamped to [eps, 1 - eps] if given; d/dt = 1 / (t (1 - t))")
+    xlogy_ = in_place_twin("xlogy", "t log(other), 0 where t = 0; d/dt = log other, d/dother = t / other")
+    sinc_ = in_place_twin("sinc", "sin(pi t) / (pi t); d/dt = (cos(pi t) - sinc t) / t", floats_only=True)
+    nan_to_num_ = in_place_twin("nan_to_num", "NaN and infinities replaced; d/dt = 1 at finite entries")
+    heaviside_ = in_place_twin("heaviside", "0, values or 1 by the sign of t; zero gradient")
+    # fmt: on
+
+    def round_(self, decimals: int = 0) -> Tensor:
+        """Round to ``decimals`` decimal places in place, halves to even (``torch.Tensor.round_``); zero gradient."""
+        if decimals == 0:
+            return self._twin_in_place("round", (), {})
+        scale = 10.0**decimals
+        return self._replace(
+            "round_", lambda t: np.round(t * scale) / scale, graph=lambda t: (t * scale).round() / scale
+        )
+
+    # aliases of the arithmetic above (torch's second names)
+    subtract_ = sub_
+    multiply_ = mul_
+    true_divide_ = div_
+    negative_ = neg_
+    absolute_ = abs_
+
+    # -- shape changes in place (metadata only, as torch's t_, transpose_, squeeze_, unsqueeze_) -------------------
+    def _change_shape(self, op: str, reshaped: Callable[[Tensor], Tensor]) -> Tensor:
+        """Make this tensor ``reshaped(self)`` (a view of the same array in another shape) in place, its version
+        bumped. As in torch, a leaf that requires grad refuses while a graph is recorded, and any other tensor
+        that requires grad becomes the output of the shape op. Refused for a tensor that shares its array while
+        recorded (a view, ``detach()``, ``copy.copy``: torch changes a view's shape, this library does not)."""
+        if _mode.enabled and self.requires_grad:
+            if self.op is None:
+                check_in_place_allowed(self, None, op)
+            holders = self._version.live_holders() if self._version is not None else []
+            if any(node is self or kind == "copy" for kind, node in holders):
+                raise RuntimeError(
+                    f"{op}: in-place shape change of a Tensor that shares its data with another one (a view, "
+                    "detach() or copy.copy) while the graph is being recorded; change it out of place"
+                )
+            result = reshaped(self)
+            if result is not self:
+                rebase_history(self, result.op, result.parents, result.attrs)
+                self.data = result.data
+            return self
+        self.data = reshaped(self).data
+        increment_version(self)
+        return self
+
+    def t_(self) -> Tensor:
+        """Transpose a matrix in place (``torch.Tensor.t_``; 0-D and 1-D tensors stay); d/dt transposes g back."""
+        return self._change_shape("t_", operator.methodcaller("t"))
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """Swap axes ``dim0`` and ``dim1`` in place (``torch.Tensor.transpose_``); d/dt swaps g back."""
+        return self._change_shape("transpose_", operator.methodcaller("swapaxes", dim0, dim1))
+
+    def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
+        """Swap two axes in place (``torch.Tensor.swapaxes_``, alias ``swapdims_``)."""
+        return self._change_shape("swapaxes_", operator.methodcaller("swapaxes", axis0, axis1))
+
+    def swapdims_(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two axes in place (``torch.Tensor.swapdims_``, alias ``swapaxes_``)."""
+        return self._change_shape("swapdims_", operator.methodcaller("swapaxes", dim0, dim1))
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """Drop length-1 axes in place (only those of ``dim``, an int or a tuple, if given; others are left, as
+        torch's ``squeeze_``); d/dt reshapes g back."""
+        squeeze = operator.methodcaller("squeeze") if dim is None else operator.methodcaller("squeeze", dim=dim)
+        return self._change_shape("squeeze_", squeeze)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """Insert a length-1 axis at ``dim`` in place (``torch.Tensor.unsqueeze_``); d/dt reshapes g back."""
+        return self._change_shape("unsqueeze_", operator.methodcaller("unsqueeze", dim))
+
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
         mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
@@ -285,6 +493,52 @@ class TensorInPlace:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
         rng = generator_for(generator)
         return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
+
+    def random_(self, *bounds: int, generator: Any = None) -> Tensor:
+        """Fill with integers drawn uniformly in place (``torch.Tensor.random_``): ``random_(to)`` from [0, to),
+        ``random_(from, to)`` from [from, to), ``random_()`` from [0, 2**mantissa] for a float tensor (every
+        integer it holds exactly) or the dtype's non-negative range; ``generator`` as in :meth:`uniform_`."""
+        if len(bounds) > 2:
+            raise TypeError(f"random_: takes at most 2 bounds (from, to), got {len(bounds)}")
+        low, high = bounds if len(bounds) == 2 else (0, bounds[0] if bounds else None)
+        if high is None:
+            high = 2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f" else np.iinfo(self.dtype).max
+        if low >= high:
+            raise ValueError(f"random_: expects from < to, got from={low} and to={high}")
+        rng = generator_for(generator)
+        return self._replace("random_", lambda t: rng.integers(low, high, size=t.shape))
+
+    def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
+        """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place."""
+        chance = np.asarray(p.data if isinstance(p, Node) else p)
+        if chance.size and (chance.min() < 0 or chance.max() > 1):
+            raise ValueError("bernoulli_: p must be in [0, 1]")
+        rng = generator_for(generator)
+        return self._replace("bernoulli_", lambda t: rng.random(t.shape) < chance)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from the exponential distribution of rate ``lambd`` (density lambd e^(-lambd x))."""
+        if lambd <= 0:
+            raise ValueError(f"exponential_: lambd must be positive, got {lambd}")
+        rng = generator_for(generator)
+        return self._replace("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...), in place."""
+        if not 0 < p <= 1:
+            raise ValueError(f"geometric_: p must be in (0, 1], got {p}")
+        rng = generator_for(generator)
+        return self._replace("geometric_", lambda t: rng.geometric(p, size=t.shape))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from the Cauchy distribution median + sigma tan(pi (U - 1/2)), in place."""
+        rng = generator_for(generator)
+        return self._replace("cauchy_", lambda t: median + sigma * rng.standard_cauchy(size=t.shape))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        """Fill with e^X for X ~ N(mean, std**2) in place (torch's parameters are those of the underlying normal)."""
+        rng = generator_for(generator)
+        return self._replace("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,

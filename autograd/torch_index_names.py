@@ -1,14 +1,532 @@
 """torch's Tensor methods that select, scatter or count by index: composites of recorded ops.
 
-Each method is built from ops that already have derivative rules, so nothing here has a derivative of its own.
+Each method is built from ops that already have derivative rules (indexing, whose gradient scatters g back and
+accumulates repeated indices; ``index_add``, its adjoint; ``index_put``, the recorded ``t[index] = v``; ``where``;
+the reductions), so nothing here has a derivative of its own. The in-place twins (``index_add_``, ``put_``, ...)
+write the out-of-place result into the tensor's array as the other in-place methods do
+(:mod:`autograd.tensor_in_place`). Methods that count or list positions (``nonzero``, ``unique``, ``bincount``,
+``histc``) give constant Tensors, as torch's have no gradient.
+
+Where an index repeats in a write without accumulation (``index_copy``, ``index_put``, ``put``, ``scatter``),
+torch leaves the result undefined; here the last write wins (numpy's order), and every written entry of the
+source gets the gradient at its target, as torch's backward gives it. The ``amax``, ``amin`` and ``prod``
+reductions of ``scatter_reduce`` give torch's gradient (ties share it evenly; the product of the others) to
+first order: their slopes are constants, so a second derivative through them is not the true one.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from . import shared_math as sm
+from .broadcasting import single_axis
+from .core import Node
+from .derivatives import arrays as ar
+from .tensor_in_place import in_place_twin
+
 __all__ = ["TorchIndexNames"]
+
+Self = TypeVar("Self", bound="TorchIndexNames")  # the Tensor a method is called on
+
+#: scatter_'s ``reduce=`` names and the scatter_reduce reductions they are.
+_SCATTER_REDUCE = {"add": "sum", "multiply": "prod"}
+
+
+def _tensor(names: Any) -> Any:
+    """``names`` as the Tensor it is (Tensor is the only class with these methods), for the type checker."""
+    return names
+
+
+def _integers(index: Any, op: str) -> np.ndarray:
+    """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient)."""
+    raw = np.array(index.data if isinstance(index, Node) else index)
+    if raw.dtype.kind not in "iu" and not (raw.dtype.kind == "f" and raw.size == 0):
+        raise TypeError(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
+    return raw.astype(np.int64)
+
+
+def _checked_range(index: np.ndarray, length: int, op: str, dim: Any, negative: bool) -> np.ndarray:
+    """``index`` made non-negative; IndexError naming ``op`` and the first index out of range (torch's range is
+    ``[-length, length)`` where ``negative``, else ``[0, length)``)."""
+    low = -length if negative else 0
+    bad = (index < low) | (index >= length)
+    if bad.any():
+        raise IndexError(f"{op}: index {index[bad].flat[0]} is out of bounds for dimension {dim} with size {length}")
+    return index % max(length, 1)
+
+
+def _vector_index(self: Any, dim: int, index: Any, op: str, negative: bool) -> tuple[int, np.ndarray]:
+    """The axis and the checked 0-D or 1-D ``index`` along it, of the index_* methods."""
+    axis = single_axis(dim, self.ndim, op)
+    index = _integers(index, op)
+    if index.ndim > 1:
+        raise ValueError(f"{op}: index must be 0-D or 1-D, got shape {index.shape}")
+    return axis, _checked_range(index.reshape(-1), self.shape[axis], op, dim, negative)
+
+
+def _operand(self: Any, value: Any, op: str) -> Any:
+    """A source of a write into ``self``: a Tensor must have ``self``'s dtype (as torch); anything else is
+    converted to it."""
+    if isinstance(value, Node):
+        if value.data.dtype != self.dtype:
+            raise TypeError(f"{op}: self ({self.dtype}) and source ({value.data.dtype}) must have the same dtype")
+        return value
+    return type(self)._make(np.asarray(value, dtype=self.dtype))
+
+
+def _index_put(self: Any, index: tuple, values: Any, op: str) -> Any:
+    """A copy of ``self`` with ``values`` written at ``index`` (the last of repeated positions wins), recorded as
+    ``index_put``: d/dself = g where nothing was written, d/dvalues = g at each value's position."""
+    data = self.data.copy()
+    try:
+        data[index] = values.data
+    except ValueError as error:
+        raise ValueError(f"{op}: {error} (tensor shape {self.shape}, values shape {values.shape})") from None
+    return type(self)._from_op(data, ar.index_put, (self, values), {"index": index})
+
+
+def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: str) -> tuple[np.ndarray, ...]:
+    """The positions torch's scatter writes to: ``index[i][j]`` along ``dim``, the index's own position along
+    the others (the index may be shorter than the input there, never longer; negative indices refused, as torch)."""
+    if index.ndim != len(shape) or any(i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if d != dim):
+        raise ValueError(f"{op}: index of shape {index.shape} does not fit self of shape {shape} (dim {dim})")
+    index = _checked_range(index, shape[dim], op, dim, negative=False)
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    return tuple(np.broadcast_arrays(*grid))
+
+
+def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
+    """torch's ``src`` of a scatter, cut to the index's shape (a number fills it)."""
+    if not isinstance(src, Node) and np.ndim(src) == 0:
+        return type(self)._make(np.full(index.shape, src, dtype=self.dtype))
+    src = _operand(self, src, op)
+    if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
+        raise ValueError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
+    return src[tuple(slice(0, n) for n in index.shape)]
+
+
+def _slope_weighted(node: Any, slope: np.ndarray) -> Any:
+    """A node whose value is 0 and whose gradient is ``slope`` times g (0 where ``node`` or the slope is not
+    finite): the first-order term of a reduction whose value is computed in numpy."""
+    finite = np.isfinite(node.data) & np.isfinite(slope)
+    zero_at_value = node._where(finite, node, 0.0) - type(node)._make(np.where(finite, node.data, 0))
+    return zero_at_value * np.where(finite, slope, 0).astype(node.dtype)
 
 
 class TorchIndexNames:
     """Mixin of :class:`~autograd.tensor.Tensor`: torch's index method names."""
 
     __slots__ = ()
+
+    # -- writing along one dimension at a list of indices ------------------------------------------------------
+    def index_add(self: Self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Self:
+        """torch.Tensor.index_add: ``alpha * source`` added to the slices at ``index`` along ``dim`` (repeats
+        accumulate). d/dself = g, d/dsource = alpha g at each slice's index."""
+        tensor = _tensor(self)
+        if tensor.ndim == 0:
+            source = _operand(tensor, source, "index_add")
+            return tensor.reshape(1).index_add(dim, index, source.reshape(1), alpha=alpha).reshape(())
+        axis, index = _vector_index(tensor, dim, index, "index_add", negative=False)
+        source = self._index_source(axis, index, source, "index_add")
+        scaled = source if alpha == 1 else source * alpha
+        return tensor + sm.scatter_add(scaled, (slice(None),) * axis + (index,), tensor.shape)
+
+    def index_copy(self: Self, dim: int, index: Any, source: Any) -> Self:
+        """torch.Tensor.index_copy: the slices at ``index`` along ``dim`` replaced by ``source``'s (the last one
+        wins where an index repeats). d/dself = g where nothing was copied, d/dsource = g at each slice's index."""
+        tensor = _tensor(self)
+        if tensor.ndim == 0:
+            source = _operand(tensor, source, "index_copy")
+            return tensor.reshape(1).index_copy(dim, index, source.reshape(1)).reshape(())
+        axis, index = _vector_index(tensor, dim, index, "index_copy", negative=False)
+        source = self._index_source(axis, index, source, "index_copy")
+        return _index_put(tensor, (slice(None),) * axis + (index,), source, "index_copy")
+
+    def _index_source(self, axis: int, index: np.ndarray, source: Any, op: str) -> Any:
+        tensor = _tensor(self)
+        source = _operand(tensor, source, op)
+        expected = tensor.shape[:axis] + (len(index),) + tensor.shape[axis + 1 :]
+        if source.shape != expected and not (source.ndim == 0 and expected == (1,)):
+            raise ValueError(
+                f"{op}: source of shape {source.shape} does not fit: self {tensor.shape} with {len(index)} "
+                f"indices along dim {axis} needs {expected}"
+            )
+        return source.reshape(expected)
+
+    def index_fill(self: Self, dim: int, index: Any, value: Any) -> Self:
+        """torch.Tensor.index_fill: the slices at ``index`` along ``dim`` set to ``value`` (a number or a 0-D
+        tensor). d/dself = g outside them; d/dvalue = the sum of g over them."""
+        tensor = _tensor(self)
+        if isinstance(value, Node) and value.data.ndim != 0:
+            raise ValueError(f"index_fill: value must be a number or a 0-D tensor, got shape {value.data.shape}")
+        if tensor.ndim == 0:
+            return tensor.reshape(1).index_fill(dim, index, value).reshape(())
+        axis, index = _vector_index(tensor, dim, index, "index_fill", negative=True)
+        filled = np.zeros(tensor.shape, dtype=bool)
+        filled[(slice(None),) * axis + (index,)] = True
+        return tensor._where(
+            filled, value if isinstance(value, Node) else _operand(tensor, value, "index_fill"), tensor
+        )
+
+    def index_put(self: Self, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Self:
+        """torch.Tensor.index_put: ``values`` (broadcast) written at ``self[indices]`` (a tuple of integer or
+        boolean index tensors), or added with ``accumulate=True`` (repeats accumulate; without it the last
+        write wins). d/dself = g (where not overwritten), d/dvalues = g at the written positions."""
+        tensor = _tensor(self)
+        if not isinstance(indices, (tuple, list)):
+            raise TypeError(f"index_put: indices must be a tuple of index tensors, got {type(indices).__name__}")
+        index = tuple(np.array(i.data if isinstance(i, Node) else i) for i in indices)
+        for part in index:
+            if part.dtype.kind not in "iub":
+                raise TypeError(f"index_put: indices must be integer or boolean tensors, got dtype {part.dtype}")
+        try:
+            selected = tensor.data[index].shape
+        except IndexError as error:
+            raise IndexError(f"index_put: {error} (tensor shape {tensor.shape})") from None
+        values = _operand(tensor, values, "index_put")
+        try:
+            values = values.broadcast_to(selected)
+        except ValueError:
+            raise ValueError(f"index_put: values of shape {values.shape} do not broadcast to {selected}") from None
+        if accumulate:
+            return tensor + sm.scatter_add(values, index, tensor.shape)
+        return _index_put(tensor, index, values, "index_put")
+
+    # -- scatter and its reductions ------------------------------------------------------------------------
+    def scatter_reduce(self: Self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Self:
+        """torch.Tensor.scatter_reduce: src[i][j] combined into out[index[i][j]][j] (dim 0, and so on) by
+        ``reduce`` = "sum", "prod", "mean", "amax" or "amin", starting from ``self``'s entry with
+        ``include_self`` (else from the first src entry; entries nothing reaches keep ``self``'s).
+
+        d/dself and d/dsrc as torch: sum passes g; mean g / count (integer means round down); amax/amin give g to
+        the entries equal to the result, shared evenly; prod gives g times the product of the others.
+        """
+        tensor = _tensor(self)
+        op = "scatter_reduce"
+        if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+            raise ValueError(f"{op}: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
+        if tensor.ndim == 0:
+            return (
+                tensor.reshape(1)
+                .scatter_reduce(
+                    0, _integers(index, op).reshape(1), _tensor_or_number(src), reduce, include_self=include_self
+                )
+                .reshape(())
+            )
+        axis, index = single_axis(dim, tensor.ndim, op), _integers(index, op)
+        positions = _scatter_positions(tensor.shape, index, axis, op)
+        src = _scatter_source(tensor, src, index, op)
+        counts = np.zeros(tensor.shape, dtype=np.int64)
+        np.add.at(counts, positions, 1)
+        written = counts > 0
+        if reduce in ("sum", "mean"):
+            base = tensor if include_self else tensor._where(written, 0, tensor)
+            total = base + sm.scatter_add(src, positions, tensor.shape)
+            if reduce == "sum":
+                return total
+            count = np.where(written, counts + include_self, 1).astype(tensor.dtype)
+            return total // count if tensor.dtype.kind in "iu" else total / count
+        return self._scatter_extreme_or_product(src, positions, written, reduce, include_self)
+
+    def _scatter_extreme_or_product(
+        self, src: Any, positions: tuple, written: np.ndarray, reduce: str, include_self: bool
+    ) -> Any:
+        """scatter_reduce's amax, amin and prod: the value computed in numpy, the gradient by each entry's slope."""
+        tensor = _tensor(self)
+        data, values = tensor.data, src.data
+        ufunc = {"amax": np.maximum, "amin": np.minimum, "prod": np.multiply}[reduce]
+        result = data.copy()
+        if not include_self:
+            result[written] = _identity(ufunc, data.dtype)
+        ufunc.at(result, positions, values)
+        constant = type(tensor)._make(result)
+        if not (tensor.requires_grad or src.requires_grad):
+            return constant
+        own = written & include_self  # self's entries that take part in a reduction
+        if reduce == "prod":
+            nonzero_product = np.where(own & (data != 0), data, 1).astype(data.dtype)
+            np.multiply.at(nonzero_product, positions, np.where(values != 0, values, 1))
+            zeros = (own & (data == 0)).astype(np.int64)
+            np.add.at(zeros, positions, values == 0)
+            self_slope = np.where(own, _others_product(data, nonzero_product, zeros), 0.0)
+            src_slope = _others_product(values, nonzero_product[positions], zeros[positions])
+        else:
+            ties = (own & (data == result)).astype(np.int64)
+            np.add.at(ties, positions, values == result[positions])
+            share = 1 / np.maximum(ties, 1)
+            self_slope = np.where(own & (data == result), share, 0.0)
+            src_slope = np.where(values == result[positions], share[positions], 0.0)
+        self_slope = np.where(written, self_slope, 1.0)
+        return (
+            constant
+            + _slope_weighted(tensor, self_slope)
+            + sm.scatter_add(_slope_weighted(src, src_slope), positions, tensor.shape)
+        )
+
+    # -- selection by mask, flat positions ------------------------------------------------------------------
+    def masked_select(self: Self, mask: Any) -> Self:
+        """torch.Tensor.masked_select: the 1-D tensor of the entries where the boolean ``mask`` is True (both
+        broadcast); d/dself scatters g back to them."""
+        tensor, mask = _tensor(self), _mask(mask, "masked_select")
+        try:
+            shape = np.broadcast_shapes(tensor.shape, mask.shape)
+        except ValueError:
+            raise ValueError(
+                f"masked_select: mask of shape {mask.shape} does not broadcast with {tensor.shape}"
+            ) from None
+        return tensor.broadcast_to(shape)[np.broadcast_to(mask, shape)]
+
+    def masked_scatter(self: Self, mask: Any, source: Any) -> Self:
+        """torch.Tensor.masked_scatter: the entries where the boolean ``mask`` (broadcast to self) is True
+        replaced, in row-major order, by the first entries of ``source``. d/dself = g where the mask is False;
+        d/dsource = g at the position each used entry went to (0 for the rest)."""
+        tensor, mask = _tensor(self), _mask(mask, "masked_scatter")
+        try:
+            mask = np.broadcast_to(mask, tensor.shape)
+        except ValueError:
+            raise ValueError(
+                f"masked_scatter: mask of shape {mask.shape} does not broadcast to {tensor.shape}"
+            ) from None
+        source = _operand(tensor, source, "masked_scatter")
+        count = int(mask.sum())
+        if source.size < count:
+            raise ValueError(
+                f"masked_scatter: the mask selects {count} entries, but source has only {source.size} elements"
+            )
+        placed = sm.scatter_add(source.reshape(-1)[:count], np.nonzero(mask), tensor.shape)
+        return tensor._where(mask, placed, tensor)
+
+    def put(self: Self, index: Any, source: Any, accumulate: bool = False) -> Self:
+        """torch.Tensor.put: ``source``'s entries written at the flat positions ``index`` of self (negative
+        positions count from the end), or added with ``accumulate=True``. Gradients as index_put."""
+        tensor = _tensor(self)
+        index = _integers(index, "put").reshape(-1)
+        index = _checked_range(index, tensor.size, "put", "(flattened)", negative=True)
+        source = _operand(tensor, source, "put")
+        if source.size != index.size:
+            raise ValueError(f"put: source has {source.size} elements but index has {index.size}; they must match")
+        return tensor.reshape(-1).index_put((index,), source.reshape(-1), accumulate).reshape(tensor.shape)
+
+    # -- positions and counts (constants: no gradient) --------------------------------------------------------
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """torch.Tensor.nonzero: the int64 (count, ndim) tensor of the positions of the non-zero entries, or with
+        ``as_tuple`` one 1-D int64 tensor per axis (no gradient)."""
+        tensor = _tensor(self)
+        if as_tuple:
+            return tuple(type(tensor)._make(axis.astype(np.int64)) for axis in np.nonzero(np.atleast_1d(tensor.data)))
+        return type(tensor)._make(np.argwhere(tensor.data).astype(np.int64))
+
+    def argwhere(self) -> Any:
+        """torch.Tensor.argwhere: ``nonzero()``."""
+        return self.nonzero()
+
+    def unique(
+        self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
+    ) -> Any:
+        """torch.Tensor.unique: the distinct entries, sorted (of the flattened tensor, or the distinct slices along
+        ``dim``), with the int64 inverse (where each entry went) and counts if asked; no gradient."""
+        tensor = _tensor(self)
+        axis = None if dim is None else single_axis(dim, tensor.ndim, "unique")
+        values, inverse, counts = np.unique(tensor.data, return_inverse=True, return_counts=True, axis=axis)
+        inverse = inverse.reshape(tensor.shape if axis is None else -1)
+        return _values_inverse_counts(tensor, values, inverse, counts, return_inverse, return_counts)
+
+    def unique_consecutive(
+        self, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
+    ) -> Any:
+        """torch.Tensor.unique_consecutive: each run of equal consecutive entries (slices along ``dim``) kept
+        once, with the int64 inverse and run lengths if asked; no gradient."""
+        tensor = _tensor(self)
+        data = (
+            tensor.data.reshape(-1)
+            if dim is None
+            else np.moveaxis(tensor.data, single_axis(dim, tensor.ndim, "unique_consecutive"), 0)
+        )
+        changed = np.ones(len(data), dtype=bool)
+        if len(data) > 1:
+            differs = data[1:] != data[:-1]
+            changed[1:] = differs.reshape(len(data) - 1, -1).any(axis=1)
+        run = np.cumsum(changed) - 1
+        values = data[changed]
+        if dim is not None:
+            values = np.moveaxis(values, 0, single_axis(dim, tensor.ndim, "unique_consecutive"))
+        counts = np.diff(np.flatnonzero(np.append(changed, True)))
+        inverse = run.reshape(tensor.shape) if dim is None else run
+        return _values_inverse_counts(tensor, values, inverse, counts, return_inverse, return_counts)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Any:
+        """torch.Tensor.bincount: how often each value 0..max of this 1-D non-negative integer tensor occurs (the
+        sum of ``weights`` at its positions, if given), at least ``minlength`` long; no gradient."""
+        tensor = _tensor(self)
+        if tensor.ndim != 1 or tensor.dtype.kind not in "iu":
+            raise ValueError(f"bincount: needs a 1-D integer tensor, got shape {tensor.shape} and dtype {tensor.dtype}")
+        if tensor.size and tensor.data.min() < 0:
+            raise ValueError(f"bincount: values must be non-negative, got {tensor.data.min()}")
+        raw = None if weights is None else np.asarray(weights.data if isinstance(weights, Node) else weights)
+        if raw is not None and raw.shape != tensor.shape:
+            raise ValueError(f"bincount: weights of shape {raw.shape} must have the input's shape {tensor.shape}")
+        counts = np.bincount(tensor.data, weights=raw, minlength=minlength)
+        dtype = np.int64 if raw is None else raw.dtype if raw.dtype.kind == "f" else np.float64
+        return type(tensor)._make(counts.astype(dtype))
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Any:
+        """torch.Tensor.histc: counts in ``bins`` equal bins over [min, max] (the data's range if both are 0;
+        entries outside are left out), in this tensor's float dtype; no gradient."""
+        tensor = _tensor(self)
+        if tensor.dtype.kind != "f":
+            raise TypeError(f"histc: needs a floating-point tensor, got dtype {tensor.dtype}")
+        if bins <= 0:
+            raise ValueError(f"histc: bins must be > 0, got {bins}")
+        low, high = float(min), float(max)
+        if low == high and tensor.size:
+            low, high = float(tensor.data.min()), float(tensor.data.max())
+        if low == high:
+            low, high = low - 1, high + 1
+        if low > high:
+            raise ValueError(f"histc: max must be larger than min, got min {min} and max {max}")
+        counts, _ = np.histogram(tensor.data, bins=bins, range=(low, high))
+        return type(tensor)._make(counts.astype(tensor.dtype))
+
+    # -- pieces and windows ------------------------------------------------------------------------------
+    def tensor_split(self: Self, indices_or_sections: Any, dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.tensor_split: ``n`` pieces along ``dim`` (the first ``length % n`` one longer), or the
+        pieces between the listed indices (numpy's array_split). Each piece is a slice: d/dself puts its g back."""
+        tensor = _tensor(self)
+        axis = single_axis(dim, tensor.ndim, "tensor_split")
+        length = tensor.shape[axis]
+        sections = indices_or_sections.data if isinstance(indices_or_sections, Node) else indices_or_sections
+        if np.ndim(sections) == 0:
+            count = int(sections)
+            if count <= 0:
+                raise ValueError(f"tensor_split: the number of sections must be positive, got {count}")
+            size, extra = divmod(length, count)
+            bounds = [0, *np.cumsum([size + (i < extra) for i in range(count)]).tolist()]
+        else:
+            bounds = [0, *(int(i) for i in np.asarray(sections).reshape(-1)), length]
+        lead = (slice(None),) * axis
+        return tuple(tensor[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:]))
+
+    def split_with_sizes(self: Self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.split_with_sizes: pieces of the listed sizes along ``dim`` (they must add up to its
+        length); ``split`` with a list."""
+        return _tensor(self).split([int(size) for size in split_sizes], dim)
+
+    def unfold(self: Self, dimension: int, size: int, step: int) -> Self:
+        """torch.Tensor.unfold: every window of ``size`` entries ``step`` apart along ``dimension``, as a new last
+        axis (that dimension becomes the window count). A copy, not a view as torch's; d/dself adds each
+        window's g back where it was read (overlaps accumulate)."""
+        tensor = _tensor(self)
+        if step <= 0:
+            raise ValueError(f"unfold: step is {step} but must be > 0")
+        if tensor.ndim == 0:
+            if size > 1:
+                raise ValueError(f"unfold: maximum size for a 0-d tensor is 1 but size is {size}")
+            return tensor.reshape(1)
+        axis = single_axis(dimension, tensor.ndim, "unfold")
+        length = tensor.shape[axis]
+        if not 0 <= size <= length:
+            raise ValueError(f"unfold: maximum size for tensor at dimension {dimension} is {length} but size is {size}")
+        starts = np.arange(0, length - size + 1, step)
+        windows = tensor[(slice(None),) * axis + (starts[:, None] + np.arange(size),)]
+        return windows.moveaxis(axis + 1, -1)
+
+    def narrow_copy(self: Self, dim: int, start: int, length: int) -> Self:
+        """torch.Tensor.narrow_copy: ``narrow(dim, start, length)`` copied (no memory shared)."""
+        return _tensor(self).narrow(dim, start, length).clone()
+
+    def sum_to_size(self: Self, *size: Any) -> Self:
+        """torch.Tensor.sum_to_size: summed down to ``size``, a shape this tensor's shape broadcasts from (the
+        gradient of a broadcast); d/dself spreads g back."""
+        tensor = _tensor(self)
+        shape = tuple(int(n) for n in (size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size))
+        try:
+            expandable = np.broadcast_shapes(shape, tensor.shape) == tensor.shape
+        except ValueError:
+            expandable = False
+        if not expandable:
+            raise ValueError(f"sum_to_size: size {shape} is not expandable to the tensor's shape {tensor.shape}")
+        lead = tensor.ndim - len(shape)
+        kept = tuple(lead + d for d, n in enumerate(shape) if n == 1 and tensor.shape[lead + d] != 1)
+        summed = tensor.sum(axis=tuple(range(lead)) + kept, keepdims=True) if lead or kept else tensor
+        return summed.reshape(shape)
+
+    # -- in place ----------------------------------------------------------------------------------------
+    index_add_ = in_place_twin("index_add", "alpha * source added at index along dim; d/dsource = alpha g[index]")
+    index_copy_ = in_place_twin("index_copy", "source's slices copied to index along dim; d/dsource = g[index]")
+    index_fill_ = in_place_twin("index_fill", "the slices at index along dim set to value")
+    index_put_ = in_place_twin("index_put", "values written (or added) at self[indices]")
+    scatter_add_ = in_place_twin("scatter_add", "src added at out[index[i][j]][j]; d/dsrc = g gathered")
+    scatter_reduce_ = in_place_twin("scatter_reduce", "src combined into out[index[i][j]][j] by reduce")
+    masked_scatter_ = in_place_twin("masked_scatter", "the masked entries replaced by source's, in order")
+    put_ = in_place_twin("put", "source written (or added) at flat positions")
+
+    def scatter_(self: Self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Self:
+        """torch.Tensor.scatter_: ``scatter`` in place (``src`` or ``value``); ``reduce="add"``/``"multiply"``
+        combine instead of writing (``scatter_reduce`` "sum"/"prod" from self's entries)."""
+        if (src is None) == (value is None):
+            raise TypeError("scatter_: give exactly one of src and value")
+        if reduce is None:
+            return _tensor(self)._twin_in_place("scatter", (dim, index, src), {"value": value})
+        if reduce not in _SCATTER_REDUCE:
+            raise ValueError(f"scatter_: reduce must be 'add' or 'multiply', got {reduce!r}")
+        return _tensor(self)._twin_in_place(
+            "scatter_reduce", (dim, index, value if src is None else src, _SCATTER_REDUCE[reduce]), {}
+        )
+
+    def fill_diagonal_(self: Self, fill_value: Any, wrap: bool = False) -> Self:
+        """torch.Tensor.fill_diagonal_: the main diagonal set to ``fill_value`` in place (every axis of equal
+        length past 2-D; a tall matrix restarts the diagonal after a blank row with ``wrap``); d/dself = g off it."""
+        tensor = _tensor(self)
+        if tensor.ndim < 2 or (tensor.ndim > 2 and len(set(tensor.shape)) != 1):
+            raise ValueError(
+                f"fill_diagonal_: needs at least 2 dimensions, all of equal length past 2, got shape {tensor.shape}"
+            )
+        diagonal = np.zeros(tensor.shape, dtype=bool)
+        np.fill_diagonal(diagonal, True, wrap=wrap)
+        return tensor.masked_fill_(diagonal, fill_value)
+
+
+def _tensor_or_number(src: Any) -> Any:
+    """A 0-d scatter source made 1-D (a number stays a number)."""
+    return src.reshape(1) if isinstance(src, Node) else np.reshape(src, 1) if np.ndim(src) else src
+
+
+def _identity(ufunc: np.ufunc, dtype: np.dtype) -> Any:
+    """The value an empty reduction by ``ufunc`` starts from, in ``dtype`` (-inf for a maximum, ...)."""
+    if ufunc is np.multiply:
+        return 1
+    info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
+    extreme = -math.inf if dtype.kind == "f" else info.min
+    return extreme if ufunc is np.maximum else -extreme if dtype.kind == "f" else info.max
+
+
+def _others_product(values: np.ndarray, nonzero_product: np.ndarray, zeros: np.ndarray) -> np.ndarray:
+    """The product of the other entries of each entry's reduction, from the product of its non-zero entries and
+    its count of zeros (no division by zero: torch's rule for prod)."""
+    safe = np.where(values != 0, values, 1)
+    return np.where(zeros == 0, nonzero_product / safe, np.where((zeros == 1) & (values == 0), nonzero_product, 0))
+
+
+def _mask(mask: Any, op: str) -> np.ndarray:
+    mask = np.array(mask.data if isinstance(mask, Node) else mask)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"{op}: mask must be boolean, got dtype {mask.dtype}")
+    return mask
+
+
+def _values_inverse_counts(
+    tensor: Any, values: np.ndarray, inverse: np.ndarray, counts: np.ndarray, return_inverse: bool, return_counts: bool
+) -> Any:
+    """unique's result: the values, then the inverse and the counts if asked (int64 constant Tensors)."""
+    make = type(tensor)._make
+    result = [make(values)]
+    if return_inverse:
+        result.append(make(np.asarray(inverse, dtype=np.int64)))
+    if return_counts:
+        result.append(make(np.asarray(counts, dtype=np.int64)))
+    return result[0] if len(result) == 1 else tuple(result)

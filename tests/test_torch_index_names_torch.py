@@ -1,0 +1,173 @@
+"""torch's index methods (autograd.torch_index_names) against torch: the same calls run here and in torch,
+values and gradients compared (tests/torch_oracle.py). Skipped without torch; the finite-difference checks are
+in tests/test_torch_index_names.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from torch_oracle import check_like_torch, is_torch, torch
+
+from autograd import Tensor
+
+
+def index(x, values):
+    """An int64 index of the kind ``x`` is (a torch tensor for torch, a Tensor here)."""
+    return torch.tensor(values) if is_torch(x) else Tensor(np.array(values))
+
+
+def mask(x, values):
+    return torch.tensor(values) if is_torch(x) else Tensor(np.array(values))
+
+
+CASES = {
+    "index_add": ([(4, 3), (3, 3)], lambda x, s: x.index_add(0, index(x, [2, 0, 2]), s, alpha=1.5)),
+    "index_add_neg_dim": ([(3, 4), (3, 2)], lambda x, s: x.index_add(-1, index(x, [3, 3]), s)),
+    "index_add_": ([(4, 3), (2, 3)], lambda x, s: (x * 1).index_add_(0, index(x, [1, 1]), s)),
+    "index_copy": ([(4, 3), (2, 3)], lambda x, s: x.index_copy(0, index(x, [3, 0]), s)),
+    "index_copy_": ([(3, 4), (3, 2)], lambda x, s: (x * 1).index_copy_(1, index(x, [2, 0]), s)),
+    "index_fill": ([(3, 4)], lambda x: x.index_fill(1, index(x, [0, -1, 0]), -2.0)),
+    "index_fill_tensor": ([(3, 4), ()], lambda x, v: x.index_fill(0, index(x, [2, 2]), v)),
+    "index_fill_": ([(3, 4)], lambda x: (x * 1).index_fill_(0, index(x, [1]), 0.5)),
+    "index_put": ([(3, 4), (2,)], lambda x, v: x.index_put((index(x, [0, 2]), index(x, [1, -1])), v)),
+    "index_put_accumulate": (
+        [(3, 4), (3,)],
+        lambda x, v: x.index_put((index(x, [0, 0, 2]), index(x, [1, 1, 3])), v, accumulate=True),
+    ),
+    "index_put_rows": ([(3, 4), (4,)], lambda x, v: x.index_put((index(x, [1]),), v)),
+    "index_put_mask": ([(3, 4), ()], lambda x, v: x.index_put((mask(x, [True, False, True]),), v)),
+    "index_put_": ([(3, 4), (2,)], lambda x, v: (x * 1).index_put_((index(x, [0, 1]), index(x, [0, 0])), v, True)),
+    "scatter_": ([(3, 4), (2, 4)], lambda x, s: (x * 1).scatter_(0, index(x, [[2, 0, 1, 2], [0, 1, 2, 0]]), s)),
+    "scatter_value": ([(3, 4)], lambda x: (x * 1).scatter_(1, index(x, [[0], [3], [1]]), value=2.5)),
+    "scatter_add_": ([(3, 4), (2, 4)], lambda x, s: (x * 1).scatter_add_(0, index(x, [[2, 0, 2, 2], [2, 1, 1, 2]]), s)),
+    "masked_select": ([(3, 4)], lambda x: x.masked_select(mask(x, [True, False, True, True]))),
+    "masked_scatter": ([(3, 4), (8,)], lambda x, s: x.masked_scatter(mask(x, [[True], [False], [True]]), s)),
+    "masked_scatter_": ([(2, 3), (2, 3)], lambda x, s: (x * 1).masked_scatter_(mask(x, [False, True, True]), s)),
+    "put": ([(3, 4), (3,)], lambda x, s: x.put(index(x, [0, -1, 5]), s)),
+    "put_accumulate": ([(3, 4), (3,)], lambda x, s: x.put(index(x, [5, 5, 0]), s, accumulate=True)),
+    "put_": ([(3, 4), (2,)], lambda x, s: (x * 1).put_(index(x, [[1, 2]]), s)),
+    "unfold": ([(7, 2)], lambda x: x.unfold(0, 3, 2)),
+    "unfold_overlap": ([(2, 6)], lambda x: x.unfold(-1, 4, 1)),
+    "unfold_whole": ([(5,)], lambda x: x.unfold(0, 5, 3)),
+    "narrow_copy": ([(4, 5)], lambda x: x.narrow_copy(1, 1, 3)),
+    "sum_to_size": ([(2, 3, 4)], lambda x: x.sum_to_size(3, 1)),
+    "sum_to_size_tuple": ([(2, 3, 4)], lambda x: x.sum_to_size((1, 1, 4))),
+    "fill_diagonal_": ([(3, 4)], lambda x: (x * 1).fill_diagonal_(0.5)),
+    "fill_diagonal_wrap": ([(7, 3)], lambda x: (x * 1).fill_diagonal_(-1.0, wrap=True)),
+    "fill_diagonal_3d": ([(2, 2, 2)], lambda x: (x * 1).fill_diagonal_(4.0)),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_index_methods_match_torch(case):
+    shapes, call = CASES[case]
+    check_like_torch(shapes, call)
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+def test_scatter_reduce_matches_torch_with_ties_and_zeros(reduce, include_self):
+    base = np.array([[1.0, -2.0, 3.0], [0.5, 0.0, 2.0], [4.0, 1.0, -1.0]])
+    if not include_self:  # torch counts a tie with self's excluded entry when it shares the gradient; this
+        base = base + 0.125  # library shares it between the entries that take part (see the module's doc)
+    src = np.array([[3.0, 0.0, 3.0], [1.0, 0.0, 2.0], [3.0, 0.5, 1.0], [-1.0, 0.25, 0.75]])
+    targets = [[0, 1, 0], [0, 1, 2], [0, 1, 0], [2, 1, 0]]  # the first column's 3s tie, zeros meet in column 1
+
+    def call(x, s):
+        return x.scatter_reduce(0, index(x, targets), s, reduce, include_self=include_self)
+
+    check_like_torch(None, call, values=[base, src])
+
+
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+def test_scatter_underscore_with_reduce_matches_torch():
+    targets = [[0, 1, 0], [0, 1, 2]]
+    values = [np.ones((3, 3)) * 2, np.arange(1.0, 7.0).reshape(2, 3)]
+    check_like_torch(None, lambda x, s: (x * 1).scatter_(0, index(x, targets), s, reduce="add"), values=values,
+                     forward_only=True)  # fmt: skip
+    check_like_torch(None, lambda x, s: (x * 1).scatter_(0, index(x, targets), s, reduce="multiply"),
+                     values=values, forward_only=True)  # fmt: skip
+
+
+def test_integer_scatter_reduce_mean_rounds_down_as_torch():
+    ours = Tensor(np.arange(5)).scatter_reduce(0, Tensor(np.array([0, 0, 1])), Tensor(np.array([3, 4, 5])), "mean")
+    theirs = torch.arange(5).scatter_reduce(0, torch.tensor([0, 0, 1]), torch.tensor([3, 4, 5]), "mean")
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize(
+    ("data", "call"),
+    [
+        (np.array([[0, 1.5], [0, -2]]), lambda x: x.nonzero()),
+        (np.array([[0, 1.5], [0, -2]]), lambda x: x.nonzero(as_tuple=True)),
+        (np.array([[0, 1.5], [0, -2]]), lambda x: x.argwhere()),
+        (np.array(3.0), lambda x: x.nonzero()),
+        (np.zeros((0, 2)), lambda x: x.nonzero()),
+        (np.array([3, 1, 3, 2, 1, 1]), lambda x: x.unique()),
+        (np.array([3, 1, 3, 2, 1, 1]), lambda x: x.unique(return_inverse=True, return_counts=True)),
+        (np.array([[1, 2], [1, 2], [0, 5]]), lambda x: x.unique(dim=0, return_inverse=True, return_counts=True)),
+        (np.array([[1, 2, 1], [3, 4, 3]]), lambda x: x.unique(dim=1, return_inverse=True)),
+        (np.array([1, 1, 2, 2, 3, 1, 1, 2]), lambda x: x.unique_consecutive(return_inverse=True, return_counts=True)),
+        (np.array([[1, 1, 2], [1, 1, 3], [0, 1, 0]]), lambda x: x.unique_consecutive(dim=1, return_counts=True)),
+        (np.array([[1, 1], [1, 1], [0, 1]]), lambda x: x.unique_consecutive(dim=0, return_inverse=True)),
+        (np.array([1, 1, 4, 0]), lambda x: x.bincount()),
+        (np.array([1, 1, 4, 0]), lambda x: x.bincount(minlength=7)),
+        (np.array([1, 1, 4, 0]), lambda x: x.bincount(x.double() if is_torch(x) else x.astype(np.float64))),
+        (np.array([0.1, 0.5, 0.5, 0.9, 2.0, -1.0]), lambda x: x.histc(bins=4, min=0, max=1)),
+        (np.array([0.1, 0.5, 0.5, 0.9, 2.0, -1.0]), lambda x: x.histc(bins=3)),
+        (np.array([2.0, 2.0]), lambda x: x.histc(bins=4)),
+    ],
+)
+def test_positions_and_counts_match_torch(data, call):
+    ours, theirs = call(Tensor(data)), call(torch.tensor(data))
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    assert len(ours) == len(theirs)
+    for mine, reference in zip(ours, theirs):
+        assert mine.shape == tuple(reference.shape)
+        np.testing.assert_array_equal(mine.data, reference.numpy())
+        assert mine.dtype == reference.numpy().dtype
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        lambda x: x.tensor_split(3),
+        lambda x: x.tensor_split(4, dim=1),
+        lambda x: x.tensor_split([1, 4], dim=-1),
+        lambda x: x.tensor_split([2, 1, 9], dim=1),
+        lambda x: x.split_with_sizes([1, 4, 0], dim=1),
+    ],
+)
+def test_splits_match_torch(split):
+    check_like_torch([(3, 5)], lambda x: torch.cat(split(x), 1) if is_torch(x) else _cat(split(x)))
+
+
+def _cat(pieces):
+    from autograd import concatenate
+
+    return concatenate(pieces, axis=1)
+
+
+@pytest.mark.parametrize(
+    ("call", "theirs_message"),
+    [
+        (lambda x: x.index_add(0, index(x, [3]), x[:1]), "out of bounds"),
+        (lambda x: x.index_copy(0, index(x, [-1]), x[:1]), "out of bounds"),
+        (lambda x: x.put(index(x, [9]), x[0, :1]), "out of range"),
+        (lambda x: x.scatter_reduce(0, index(x, [[-1, 0, 0]]), x[:1], "sum"), "out of bounds"),
+    ],
+)
+def test_out_of_range_indices_are_refused_as_torch(call, theirs_message):
+    with pytest.raises((IndexError, RuntimeError), match=theirs_message):
+        call(torch.zeros(3, 3))
+    with pytest.raises(IndexError, match=r"index -?\d+ is out of bounds"):
+        call(Tensor(np.zeros((3, 3))))
+
+
+def test_a_leaf_that_requires_grad_refuses_index_twins_as_torch():
+    for change in (lambda w: w.index_add_(0, index(w, [0]), w[:1].detach()), lambda w: w.fill_diagonal_(1.0)):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            change(torch.ones(2, 2, requires_grad=True))
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            change(Tensor(np.ones((2, 2)), requires_grad=True))
