@@ -34,6 +34,7 @@ from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
 from .quiet import quietly
 from .tensor_in_place import TensorInPlace
+from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
 from .torch_index_names import TorchIndexNames
@@ -99,6 +100,7 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
 
 class Tensor(
     TensorInPlace,
+    TensorRandomFills,
     TensorReductions,
     TensorShape,
     Node,

@@ -1,0 +1,85 @@
+"""Tensor's random fills in place, torch's ``uniform_``, ``normal_``, ``random_``, ``bernoulli_``,
+``exponential_``, ``geometric_``, ``cauchy_`` and ``log_normal_``: new values drawn from a distribution.
+
+Each takes ``generator`` (a ``numpy.random.Generator``, a seed, or None for the library's random state:
+:func:`autograd.random_state.generator_for`) and writes through :meth:`TensorInPlace._replace`, so the
+in-place rules hold: a tensor that requires grad (a parameter, or a recorded result) refuses while a graph is
+recorded (use ``no_grad()``, as ``nn.init`` does), since the draws are not differentiable.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .core import Node
+from .random_state import generator_for
+
+if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
+    from .tensor import Tensor, TensorLike
+
+__all__ = ["TensorRandomFills"]
+
+
+class TensorRandomFills:
+    """Tensor's random in-place fills (a mixin: :class:`~autograd.tensor.Tensor` inherits them)."""
+
+    __slots__ = ()
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (the
+        library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
+        rng = generator_for(generator)
+        return self._replace("uniform_", lambda t: rng.uniform(a, b, size=t.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
+        rng = generator_for(generator)
+        return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
+
+    def random_(self, *bounds: int, generator: Any = None) -> Tensor:
+        """Fill with integers drawn uniformly in place (``torch.Tensor.random_``): ``random_(to)`` from [0, to),
+        ``random_(from, to)`` from [from, to), ``random_()`` from [0, 2**mantissa] for a float tensor (every
+        integer it holds exactly) or the dtype's non-negative range; ``generator`` as in :meth:`uniform_`."""
+        if len(bounds) > 2:
+            raise TypeError(f"random_: takes at most 2 bounds (from, to), got {len(bounds)}")
+        low, high = bounds if len(bounds) == 2 else (0, bounds[0] if bounds else None)
+        if high is None:
+            high = 2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f" else np.iinfo(self.dtype).max
+        if low >= high:
+            raise ValueError(f"random_: expects from < to, got from={low} and to={high}")
+        rng = generator_for(generator)
+        return self._replace("random_", lambda t: rng.integers(low, high, size=t.shape))
+
+    def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
+        """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place."""
+        chance = np.asarray(p.data if isinstance(p, Node) else p)
+        if chance.size and (chance.min() < 0 or chance.max() > 1):
+            raise ValueError("bernoulli_: p must be in [0, 1]")
+        rng = generator_for(generator)
+        return self._replace("bernoulli_", lambda t: rng.random(t.shape) < chance)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from the exponential distribution of rate ``lambd`` (density lambd e^(-lambd x))."""
+        if lambd <= 0:
+            raise ValueError(f"exponential_: lambd must be positive, got {lambd}")
+        rng = generator_for(generator)
+        return self._replace("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...), in place."""
+        if not 0 < p <= 1:
+            raise ValueError(f"geometric_: p must be in (0, 1], got {p}")
+        rng = generator_for(generator)
+        return self._replace("geometric_", lambda t: rng.geometric(p, size=t.shape))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with draws from the Cauchy distribution median + sigma tan(pi (U - 1/2)), in place."""
+        rng = generator_for(generator)
+        return self._replace("cauchy_", lambda t: median + sigma * rng.standard_cauchy(size=t.shape))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        """Fill with e^X for X ~ N(mean, std**2) in place (torch's parameters are those of the underlying normal)."""
+        rng = generator_for(generator)
+        return self._replace("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))
