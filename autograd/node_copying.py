@@ -32,7 +32,9 @@ class NodeCopying:
     # pickle uses the leaf-only __reduce_ex__ below.
 
     #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
-    _GRAPH_STATE = frozenset({"_hooks", "_origin", "_version", "retains_grad", "_history"})
+    _GRAPH_STATE = frozenset(
+        {"_hooks", "_post_accumulate_grad_hooks", "_origin", "_version", "retains_grad", "_history"}
+    )
 
     def __deepcopy__(self, memo: dict[Any, Any]) -> Node:
         """A copy of this node and of its whole graph, with no recursion (graphs of any depth).
@@ -149,6 +151,8 @@ class NodeCopying:
             twin.__dict__.update(state)
             if self._hooks is not None:
                 twin._hooks = dict(self._hooks)
+            if state.get("_post_accumulate_grad_hooks") is not None:
+                twin._post_accumulate_grad_hooks = dict(state["_post_accumulate_grad_hooks"])
         if isinstance(self.data, np.ndarray):
             twin._version = self._shared_version()
             twin._version.add_holder(twin, "copy")

@@ -20,7 +20,7 @@ them as read-only (the library never modifies a ``.grad`` in place).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
 import numpy as np
@@ -28,7 +28,7 @@ import numpy as np
 from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
-from .core import Node
+from .core import Node, RemovableHandle
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
@@ -126,6 +126,8 @@ class Tensor(
     holds_arrays = True
     retains_grad = False
     _zero_grad_value = None
+    #: ``{handle id: hook}`` of :meth:`register_post_accumulate_grad_hook`, stored per instance once one is added.
+    _post_accumulate_grad_hooks: dict | None = None
     # numpy's functions and ``ndarray <op> Tensor`` run the library's ops (autograd.numpy_protocol)
     __array_ufunc__ = numpy_protocol.array_ufunc
     __array_function__ = numpy_protocol.array_function
@@ -576,6 +578,29 @@ class Tensor(
         else:
             total = self._grad + total
             self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
+        if self._post_accumulate_grad_hooks:
+            for hook in list(self._post_accumulate_grad_hooks.values()):
+                hook(self)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call ``hook(tensor)`` each time ``backward()`` has accumulated this leaf's ``.grad`` (torch's method of
+        that name; an optimizer step inside the hook updates the parameter as soon as its gradient is ready).
+        ``autograd.grad`` stores no ``.grad`` and so calls no such hook. Returns a handle whose ``remove()``
+        unregisters the hook."""
+        if not self.requires_grad:
+            raise RuntimeError(
+                "register_post_accumulate_grad_hook: cannot register a hook on a tensor that doesn't require gradient"
+            )
+        if not self.is_leaf:
+            raise RuntimeError(
+                "register_post_accumulate_grad_hook: post accumulate grad hooks cannot be registered "
+                "on non-leaf tensors"
+            )
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = {}
+        handle = RemovableHandle(self._post_accumulate_grad_hooks)
+        self._post_accumulate_grad_hooks[handle.id] = hook
+        return handle
 
     @classmethod
     def _wrap_constant(cls, data: Any) -> Tensor:

@@ -172,3 +172,59 @@ def test_hook_changing_the_size_raises_as_in_torch():
     ours.register_hook(lambda g: g.sum())
     with pytest.raises(RuntimeError, match="has changed the size of value"):
         (ours * ours).sum().backward()
+
+
+def test_post_accumulate_grad_hook_sees_the_accumulated_grad_after_each_backward():
+    w = Tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    seen = []
+    w.register_post_accumulate_grad_hook(lambda t: seen.append((t is w, t.grad.copy())))
+    (w * w).sum().backward()  # d/dw sum w^2 = 2w
+    (w * 3).sum().backward()  # accumulates: 2w + 3
+    assert [same for same, _ in seen] == [True, True]
+    np.testing.assert_array_equal(seen[0][1], [2.0, -4.0, 6.0])
+    np.testing.assert_array_equal(seen[1][1], [5.0, -1.0, 9.0])
+
+
+def test_post_accumulate_grad_hook_can_step_a_parameter_as_soon_as_its_grad_is_ready():
+    # torch's optimizer-in-backward pattern: update and clear each parameter inside its hook
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+
+    def sgd_step(tensor: Tensor) -> None:
+        tensor.data -= 0.1 * tensor.grad
+        tensor.grad = None
+
+    w.register_post_accumulate_grad_hook(sgd_step)
+    (w * w).sum().backward()
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    assert w.grad is None
+
+
+def test_post_accumulate_grad_hook_is_removable_and_not_called_by_autograd_grad():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    calls = []
+    handle = w.register_post_accumulate_grad_hook(calls.append)
+    grad((w * w).sum(), [w])  # stores no .grad, so accumulates nothing
+    assert calls == []
+    handle.remove()
+    (w * w).sum().backward()
+    assert calls == [] and w.grad is not None
+
+
+def test_post_accumulate_grad_hook_refuses_non_leaves_and_tensors_without_grad_as_torch():
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        Tensor(np.ones(2)).register_post_accumulate_grad_hook(print)
+    w = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (w * 2).register_post_accumulate_grad_hook(print)
+
+
+def test_a_shallow_copy_has_its_own_post_accumulate_grad_hooks():
+    import copy
+
+    w = Tensor(np.ones(2), requires_grad=True)
+    calls = []
+    w.register_post_accumulate_grad_hook(lambda t: calls.append("w"))
+    twin = copy.copy(w)
+    twin.register_post_accumulate_grad_hook(lambda t: calls.append("twin"))
+    (w * 2).sum().backward()
+    assert calls == ["w"]
