@@ -81,6 +81,40 @@ CASES = {
         lambda lib, o: lib.OneCycleLR(o, max_lr=1.0, total_steps=30, cycle_momentum=False, pct_start=0.5),
         30,
     ),
+    "PolynomialLR": (lambda lib, o: lib.PolynomialLR(o, total_iters=12, power=2.0), 30),
+    "PolynomialLR_defaults": (lambda lib, o: lib.PolynomialLR(o), 20),
+    "PolynomialLR_root": (lambda lib, o: lib.PolynomialLR(o, total_iters=7, power=0.5), 20),
+    "CyclicLR_triangular": (lambda lib, o: lib.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4), 40),
+    "CyclicLR_triangular2_uneven": (
+        lambda lib, o: lib.CyclicLR(o, [0.01, 0.02], [0.1, 0.5], step_size_up=3, step_size_down=5, mode="triangular2"),
+        60,
+    ),
+    "CyclicLR_exp_range": (
+        lambda lib, o: lib.CyclicLR(
+            o, 0.001, 0.1, step_size_up=5, mode="exp_range", gamma=0.97, base_momentum=[0.7, 0.75], max_momentum=0.95
+        ),
+        60,
+    ),
+    "CyclicLR_scale_fn_iterations": (
+        lambda lib, o: lib.CyclicLR(
+            o, 0.01, 0.1, step_size_up=2, scale_fn=lambda x: 1 / (1 + 0.1 * x), scale_mode="iterations"
+        ),
+        30,
+    ),
+    "CyclicLR_scale_fn_cycle_no_momentum": (
+        lambda lib, o: lib.CyclicLR(
+            o, 0.01, 0.1, step_size_up=3, scale_fn=lambda c: 0.8**c, cycle_momentum=False, mode="ignored"
+        ),
+        30,
+    ),
+    "SequentialLR_polynomial_then_exponential": (
+        lambda lib, o: lib.SequentialLR(
+            o,
+            [lib.PolynomialLR(o, total_iters=6, power=1.5), lib.ExponentialLR(o, gamma=0.9)],
+            milestones=[8],
+        ),
+        30,
+    ),
     "SequentialLR_warmup_then_cosine": (
         lambda lib, o: lib.SequentialLR(
             o,

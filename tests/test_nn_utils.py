@@ -59,3 +59,40 @@ def test_parameters_to_vector_and_back_match_torch():
         np.testing.assert_array_equal(mine.data, reference.detach().numpy())
     with pytest.raises(ValueError, match="vector_to_parameters: the vector has 3 entries, the parameters hold 10"):
         nn.utils.vector_to_parameters(nn.Parameter(np.zeros(3)), ours)
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.5, float("inf")])
+def test_get_total_norm_then_clip_grads_with_norm_match_torch(norm_type):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _pair(torch)
+    total = nn.utils.get_total_norm([p.grad for p in ours], norm_type=norm_type, foreach=True)
+    expected = torch.nn.utils.get_total_norm([p.grad for p in theirs], norm_type=norm_type)
+    assert total.item() == pytest.approx(expected.item(), rel=1e-12)
+    nn.utils.clip_grads_with_norm_(ours, 1.5, total)
+    torch.nn.utils.clip_grads_with_norm_(theirs, 1.5, expected)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
+
+
+def test_get_total_norm_takes_one_tensor_or_none_and_clip_grads_with_norm_takes_a_tensor_norm():
+    torch = pytest.importorskip("torch")
+    values = np.array([3.0, -4.0])
+    assert nn.utils.get_total_norm(nn.Parameter(values)) == 5.0 == torch.nn.utils.get_total_norm(torch.tensor(values))
+    assert nn.utils.get_total_norm([]) == 0.0
+    parameter = nn.Parameter(np.zeros(2))
+    parameter.grad = values.copy()
+    nn.utils.clip_grads_with_norm_([parameter], 1.0, nn.Parameter(np.array(10.0)))  # a 0-d Tensor norm
+    np.testing.assert_allclose(parameter.grad, values * (1.0 / (10.0 + 1e-6)))
+    nn.utils.clip_grads_with_norm_([parameter], 1.0, 0.5)  # the factor is capped at 1: no growth
+    np.testing.assert_allclose(parameter.grad, values * (1.0 / (10.0 + 1e-6)))
+
+
+def test_get_total_norm_refuses_nonfinite_when_asked_and_bad_items():
+    grads = [np.array([1.0, np.inf])]
+    assert nn.utils.get_total_norm(grads) == np.inf
+    with pytest.raises(RuntimeError, match="get_total_norm: the total norm of order 2.0 of the gradients is inf"):
+        nn.utils.get_total_norm(grads, error_if_nonfinite=True)
+    with pytest.raises(TypeError, match="get_total_norm: item 1 is a str"):
+        nn.utils.get_total_norm([np.zeros(2), "grad"])
+    with pytest.raises(TypeError, match="clip_grads_with_norm_: total_norm must be a number"):
+        nn.utils.clip_grads_with_norm_([nn.Parameter(np.zeros(2))], 1.0, np.zeros(3))

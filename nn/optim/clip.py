@@ -1,13 +1,16 @@
-"""Gradient clipping: ``clip_grad_norm_`` (rescale to a maximum norm) and ``clip_grad_value_``.
+"""Gradient clipping: ``clip_grad_norm_`` (rescale to a maximum norm) and ``clip_grad_value_``, and the two
+halves of ``clip_grad_norm_`` that torch 2.6 exposes, ``get_total_norm`` and ``clip_grads_with_norm_``.
 
-Both *replace* each parameter's ``.grad`` with a new array (or float, for a
+They *replace* each parameter's ``.grad`` with a new array (or float, for a
 ``Value``); gradient arrays may be shared between nodes, so none is written in place.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +18,7 @@ from autograd import Node, Tensor, Value
 
 from ..checks import check_real
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
 
 ParametersLike = Node | Iterable[Node]
 
@@ -57,6 +60,70 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     return largest * float(np.sum((magnitudes / largest) ** norm_type)) ** (1.0 / norm_type)
 
 
+def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error_if_nonfinite: bool) -> float:
+    """The ``norm_type``-norm of all ``arrays`` seen as one vector (0 for none), checked as ``function``'s."""
+    check_real(function, "norm_type", norm_type, 0, low_open=True, allow_inf=True)
+    if not arrays:
+        return 0.0
+    total_norm = _vector_norm(np.array([_vector_norm(array, norm_type) for array in arrays]), norm_type)
+    if error_if_nonfinite and not math.isfinite(total_norm):
+        raise RuntimeError(
+            f"{function}: the total norm of order {norm_type} of the gradients is {total_norm}, "
+            "so they cannot be clipped (set error_if_nonfinite=False to scale them anyway)"
+        )
+    return total_norm
+
+
+def _scale_gradients(pairs: list[tuple[Node, np.ndarray]], max_norm: float, total_norm: float) -> None:
+    """Replace every gradient by itself times ``min(1, max_norm / (total_norm + 1e-6))``."""
+    coefficient = math.nan if math.isnan(total_norm) else min(max_norm / (total_norm + 1e-6), 1.0)
+    for parameter, grad in pairs:
+        with np.errstate(invalid="ignore"):  # inf * 0 = NaN, as in PyTorch, for a non-finite gradient
+            scaled = grad * coefficient
+        _set_gradient(parameter, scaled.astype(grad.dtype, copy=False) if grad.dtype.kind == "f" else scaled)
+
+
+def get_total_norm(
+    tensors: Any,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> np.float64:
+    r"""The ``norm_type``-norm of ``tensors`` (one, or an iterable of Tensors, arrays or numbers, usually the
+    gradients) seen as one concatenated vector: ``(sum_i |x_i|^p)^(1/p)``, ``max_i |x_i|`` for ``inf``; 0.0 for
+    none. A NumPy float (torch returns a 0-d tensor; ``.item()`` works on both). With ``error_if_nonfinite`` a
+    NaN/inf norm raises RuntimeError. torch's ``foreach`` is accepted and changes nothing."""
+    _check_foreach("get_total_norm", foreach)
+    if isinstance(tensors, (Node, np.ndarray, numbers.Real)):
+        tensors = [tensors]
+    arrays = []
+    for index, tensor in enumerate(tensors):
+        if isinstance(tensor, Node):
+            tensor = tensor.data
+        if isinstance(tensor, (bool, np.bool_)) or not isinstance(tensor, (np.ndarray, numbers.Real)):
+            raise TypeError(f"get_total_norm: item {index} is a {type(tensor).__name__}, not a Tensor or an array")
+        arrays.append(np.asarray(tensor))
+    return np.float64(_total_norm("get_total_norm", arrays, norm_type, error_if_nonfinite))
+
+
+def clip_grads_with_norm_(
+    parameters: ParametersLike, max_norm: float, total_norm: Any, foreach: bool | None = None
+) -> None:
+    """Scale every gradient by ``min(1, max_norm / (total_norm + 1e-6))`` for a ``total_norm`` computed
+    beforehand (by :func:`get_total_norm`, say over several models' gradients): the second half of
+    :func:`clip_grad_norm_`. ``total_norm`` is a number or a 0-d Tensor/array; torch's ``foreach`` is
+    accepted and changes nothing."""
+    _check_foreach("clip_grads_with_norm_", foreach)
+    check_real("clip_grads_with_norm_", "max_norm", max_norm, 0, allow_inf=True)
+    if isinstance(total_norm, Node):
+        total_norm = total_norm.data
+    if isinstance(total_norm, np.ndarray) and total_norm.size == 1:
+        total_norm = total_norm.reshape(())[()]
+    if isinstance(total_norm, (bool, np.bool_)) or not isinstance(total_norm, numbers.Real):
+        raise TypeError(f"clip_grads_with_norm_: total_norm must be a number or a 0-d Tensor, got {total_norm!r}")
+    _scale_gradients(_with_gradients("clip_grads_with_norm_", parameters), float(max_norm), float(total_norm))
+
+
 def clip_grad_norm_(
     parameters: ParametersLike,
     max_norm: float,
@@ -71,7 +138,8 @@ def clip_grad_norm_(
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
     the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). With
     ``error_if_nonfinite`` a NaN/inf total norm raises RuntimeError and no gradient changes. torch's
-    ``foreach`` is accepted and changes nothing.
+    ``foreach`` is accepted and changes nothing. The same as :func:`get_total_norm` of the gradients
+    followed by :func:`clip_grads_with_norm_`.
     """
     _check_foreach("clip_grad_norm_", foreach)
     check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
@@ -79,18 +147,8 @@ def clip_grad_norm_(
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
         return np.float64(0.0)
-    norms = np.array([_vector_norm(grad, norm_type) for _, grad in pairs])
-    total_norm = _vector_norm(norms, norm_type)
-    if error_if_nonfinite and not math.isfinite(total_norm):
-        raise RuntimeError(
-            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total_norm}, "
-            "so they cannot be clipped (set error_if_nonfinite=False to scale them anyway)"
-        )
-    coefficient = math.nan if math.isnan(total_norm) else min(max_norm / (total_norm + 1e-6), 1.0)
-    for parameter, grad in pairs:
-        with np.errstate(invalid="ignore"):  # inf * 0 = NaN, as in PyTorch, for a non-finite gradient
-            scaled = grad * coefficient
-        _set_gradient(parameter, scaled.astype(grad.dtype, copy=False) if grad.dtype.kind == "f" else scaled)
+    total_norm = _total_norm("clip_grad_norm_", [grad for _, grad in pairs], norm_type, error_if_nonfinite)
+    _scale_gradients(pairs, max_norm, total_norm)
     return np.float64(total_norm)
 
 

@@ -1,7 +1,8 @@
 """Learning-rate schedules, PyTorch's names and sequences: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
 ``CosineAnnealingLR``, ``CosineAnnealingWarmRestarts``, ``LambdaLR``, ``MultiplicativeLR``, ``LinearLR``,
-``ConstantLR`` and ``SequentialLR`` here, with ``ChainedScheduler`` (:mod:`.chained`), ``LRScheduler``
-(:mod:`.scheduler`), ``OneCycleLR`` (:mod:`.one_cycle`) and ``ReduceLROnPlateau`` (:mod:`.plateau`, which steps on a metric instead of a count).
+``ConstantLR``, ``PolynomialLR`` and ``SequentialLR`` here, with ``ChainedScheduler`` (:mod:`.chained`),
+``LRScheduler`` (:mod:`.scheduler`), ``OneCycleLR`` (:mod:`.one_cycle`), ``CyclicLR`` (:mod:`.cyclic`) and
+``ReduceLROnPlateau`` (:mod:`.plateau`, which steps on a metric instead of a count).
 
 A scheduler sets ``group["lr"]`` of every param group of an optimizer, once per
 call to ``step()`` (usually once per epoch, after ``optimizer.step()``). As in
@@ -9,7 +10,7 @@ PyTorch, constructing a scheduler records each group's starting rate as
 ``group["initial_lr"]`` and applies epoch 0. Each schedule is a closed form of
 the base rate and the epoch count, which gives PyTorch's sequence. The schedules PyTorch
 chains (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``, ``LinearLR``,
-``ConstantLR``, ``MultiplicativeLR``) step from the group's current rate with PyTorch's
+``ConstantLR``, ``PolynomialLR``, ``MultiplicativeLR``) step from the group's current rate with PyTorch's
 formulas, so two of them on one optimizer (or in a ``ChainedScheduler``) compose as in PyTorch.
 """
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..checks import check_integer, check_positive_int, check_real
 from .chained import ChainedScheduler
+from .cyclic import CyclicLR
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
@@ -36,6 +38,7 @@ __all__ = [
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
@@ -43,6 +46,7 @@ __all__ = [
     "MultiStepLR",
     "MultiplicativeLR",
     "OneCycleLR",
+    "PolynomialLR",
     "ReduceLROnPlateau",
     "SequentialLR",
     "StepLR",
@@ -227,6 +231,26 @@ class ConstantLR(LRScheduler):
         if epoch == 0:
             return lr * self.factor
         return lr * (1.0 / self.factor) if epoch == self.total_iters else lr
+
+
+class PolynomialLR(LRScheduler):
+    """Decay to 0 over ``total_iters`` epochs along a polynomial, then stay there:
+    ``lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power``."""
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
+        self.total_iters = check_positive_int("PolynomialLR", "total_iters", total_iters)
+        self.power = check_real("PolynomialLR", "power", power, 0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        return base_lr * (1.0 - min(self.total_iters, epoch) / self.total_iters) ** self.power
+
+    def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        """torch's recursion: the ratio of consecutive factors, until ``total_iters``."""
+        if epoch == 0 or epoch > self.total_iters:
+            return lr
+        ratio = (1.0 - epoch / self.total_iters) / (1.0 - (epoch - 1) / self.total_iters)
+        return lr * ratio**self.power
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):

@@ -384,6 +384,11 @@ class Optimizer:
         self.param_groups = new_groups
         self.state = new_state
 
+    def state_shape(self, key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of state array ``key`` for a parameter of ``shape``: the parameter's own, unless a subclass
+        keeps reduced statistics (Adafactor's row and column factors)."""
+        return shape
+
     def _unpack_state(
         self, saved_state: dict[Any, Any], parameters: dict[int, Node], problems: list[str]
     ) -> dict[Node, dict[str, Any]]:
@@ -414,9 +419,11 @@ class Optimizer:
                         problems.append(str(error))
                     continue
                 array = np.asarray(value)
-                if array.shape != _shape_of(parameter):
+                expected = self.state_shape(key, _shape_of(parameter))
+                if array.shape != expected:
                     problems.append(
-                        f"state {index}: {key!r} has shape {array.shape}, parameter has shape {_shape_of(parameter)}"
+                        f"state {index}: {key!r} has shape {array.shape}, expected {expected} "
+                        f"(parameter of shape {_shape_of(parameter)})"
                     )
                 elif array.dtype.kind not in "fiu":
                     problems.append(f"state {index}: {key!r} has non-numeric dtype {array.dtype}")

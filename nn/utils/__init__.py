@@ -1,6 +1,7 @@
 """``nn.utils``: torch's ``torch.nn.utils`` helpers where ported training loops look for them:
-``clip_grad_norm_`` and ``clip_grad_value_`` (from :mod:`nn.optim.clip`), ``parameters_to_vector`` and
-``vector_to_parameters``."""
+gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``,
+from :mod:`nn.optim.clip`), ``parameters_to_vector`` and ``vector_to_parameters`` (here), eval-mode
+conv/linear + batch-norm fusion (:mod:`.fusion`) and the hook-based ``weight_norm`` (:mod:`.weight_norm`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,24 @@ from typing import Any
 
 from autograd import Node, Tensor, cat, no_grad
 
-from .optim.clip import clip_grad_norm_, clip_grad_value_
+from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
+from .weight_norm import remove_weight_norm, weight_norm
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = [
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "clip_grads_with_norm_",
+    "fuse_conv_bn_eval",
+    "fuse_conv_bn_weights",
+    "fuse_linear_bn_eval",
+    "fuse_linear_bn_weights",
+    "get_total_norm",
+    "parameters_to_vector",
+    "remove_weight_norm",
+    "vector_to_parameters",
+    "weight_norm",
+]
 
 
 def _tensors(function: str, parameters: Iterable[Any]) -> list[Tensor]:

@@ -1,0 +1,102 @@
+"""``weight_norm`` and ``remove_weight_norm``: torch's classic, hook-based weight normalisation
+(Salimans and Kingma, 2016), which splits a weight into a direction and a magnitude."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import numpy as np
+
+from autograd import Tensor
+
+from ..module import Module
+from ..parameter import Parameter
+
+__all__ = ["WeightNorm", "remove_weight_norm", "weight_norm"]
+
+ModuleT = TypeVar("ModuleT", bound=Module)
+
+
+def _other_axes(ndim: int, dim: int) -> tuple[int, ...]:
+    """The axes a norm "except ``dim``" sums over: all of them for dim -1 (torch's code for "no dim")."""
+    return tuple(axis for axis in range(ndim) if axis != dim)
+
+
+def norm_except_dim(v: Any, dim: int) -> Any:
+    """The 2-norm of ``v`` over every axis but ``dim``, kept as axes of size 1 (for dim -1: over all
+    axes, a 0-d result), as torch's ``norm_except_dim``; a Tensor gives a Tensor in the graph."""
+    axes = _other_axes(v.ndim, dim)
+    if isinstance(v, Tensor):
+        return (v * v).sum(axis=axes, keepdims=dim != -1).sqrt()
+    return np.sqrt(np.sum(v * v, axis=axes, keepdims=dim != -1))
+
+
+class WeightNorm:
+    """The forward pre-hook that sets ``module.<name> = g * v / ||v||`` from the Parameters ``<name>_g``
+    (the magnitude) and ``<name>_v`` (the direction) before each forward; the norm is over every axis but
+    ``dim`` (over all of them for dim -1)."""
+
+    def __init__(self, name: str, dim: int) -> None:
+        self.name = name
+        self.dim = dim
+
+    def compute_weight(self, module: Module) -> Tensor:
+        """``g * v / ||v||``, in the graph: gradients reach ``<name>_g`` and ``<name>_v``.
+
+        d/dg w = v / ||v||;  d/dv w = g / ||v|| (I - w w' / g^2), for each slice along ``dim``."""
+        magnitude, direction = getattr(module, self.name + "_g"), getattr(module, self.name + "_v")
+        return direction * (magnitude / norm_except_dim(direction, self.dim))
+
+    @staticmethod
+    def apply(module: Module, name: str, dim: int | None) -> WeightNorm:
+        """Replace the Parameter ``name`` of ``module`` by ``<name>_g`` and ``<name>_v`` and register the hook."""
+        for hook, _ in module.__dict__.get("_forward_pre_hooks", {}).values():
+            if isinstance(hook, WeightNorm) and hook.name == name:
+                raise RuntimeError(f"weight_norm: cannot register two weight_norm hooks on the same parameter {name!r}")
+        weight = module.__dict__.get(name)
+        if not isinstance(weight, Parameter):
+            raise ValueError(f"weight_norm: {type(module).__name__} has no Parameter {name!r}")
+        dim = -1 if dim is None else int(dim)
+        if dim < -1:
+            dim += weight.ndim
+        if not -1 <= dim < max(weight.ndim, 1):
+            raise ValueError(f"weight_norm: dim {dim} is out of range for {name!r} of shape {weight.shape}")
+        hook = WeightNorm(name, dim)
+        del module.__dict__[name]
+        module.register_parameter(name + "_g", Parameter(norm_except_dim(weight.data, dim), dtype=weight.dtype))
+        module.register_parameter(name + "_v", Parameter(weight.data, dtype=weight.dtype))
+        setattr(module, name, hook.compute_weight(module))
+        module.register_forward_pre_hook(hook)
+        return hook
+
+    def remove(self, module: Module) -> None:
+        """Put back the Parameter ``name`` (its current value g * v / ||v||) and drop ``<name>_g``, ``<name>_v``."""
+        weight = self.compute_weight(module)
+        for suffix in ("", "_g", "_v"):
+            module.__dict__.pop(self.name + suffix, None)
+        module.register_parameter(self.name, Parameter(weight.data, dtype=weight.dtype))
+
+    def __call__(self, module: Module, inputs: Any) -> None:
+        setattr(module, self.name, self.compute_weight(module))
+
+
+def weight_norm(module: ModuleT, name: str = "weight", dim: int | None = 0) -> ModuleT:
+    """Reparametrize ``module.<name>`` as ``g * v / ||v||`` (torch's ``torch.nn.utils.weight_norm``):
+    Parameters ``<name>_g`` (shape of ``||v||``: the weight's shape with every axis but ``dim`` of size 1)
+    and ``<name>_v`` (the weight's shape) replace it, and a forward pre-hook recomputes ``module.<name>``
+    from them before each forward. ``dim=None`` (or -1) normalises over the whole weight. Returns the
+    module. :func:`remove_weight_norm` undoes it."""
+    WeightNorm.apply(module, name, dim)
+    return module
+
+
+def remove_weight_norm(module: ModuleT, name: str = "weight") -> ModuleT:
+    """Undo :func:`weight_norm`: ``module.<name>`` is a Parameter again (holding g * v / ||v||) and the hook
+    is gone. A module without weight norm on ``name`` raises ValueError. Returns the module."""
+    hooks = module.__dict__.get("_forward_pre_hooks", {})
+    for key, (hook, _) in list(hooks.items()):
+        if isinstance(hook, WeightNorm) and hook.name == name:
+            hook.remove(module)
+            del hooks[key]
+            return module
+    raise ValueError(f"weight_norm of {name!r} not found in {type(module).__name__}")
