@@ -26,6 +26,8 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from . import shared_math as sm
+from . import special
+from .derivatives import elementwise as ew
 from .op import Op
 from .shared_math import data_of, where
 from .special import erf as erf_function
@@ -199,6 +201,21 @@ class NumpyFunctions:
     erf = _Unary(erf_function, lambda g, out, x: g * (2 / math.sqrt(math.pi)) * sm.exp(-x * x),
                  doc="Error function 2/sqrt(pi) int_0^x e^(-t^2) dt (float64 precision); "
                      "d/dx = 2/sqrt(pi) e^(-x^2).")
+    erfc = _Unary(special.erfc, lambda g, out, x: g * (-2 / math.sqrt(math.pi)) * sm.exp(-x * x),
+                  doc="Complementary error function 1 - erf(x), without cancellation where it is tiny (float64 "
+                      "precision); d/dx = -2/sqrt(pi) e^(-x^2).")
+    erfinv = _Unary(special.erfinv, lambda g, out, x: g * (math.sqrt(math.pi) / 2) * sm.exp(out * out),
+                    doc="Inverse error function on [-1, 1] (+-inf at +-1; float64 precision up to +-1); "
+                        "d/dx = sqrt(pi)/2 e^(erfinv(x)^2).")
+
+    # -- gamma and Bessel functions ---------------------------------------------------------------
+    lgamma = _Unary(special.lgamma, lambda g, out, x: g * special.digamma(x),
+                    doc="log |Gamma(x)| (the C library's lgamma; inf at the poles 0, -1, ...); d/dx = digamma(x).")
+    digamma = _Unary(special.digamma, lambda g, out, x: g * special.polygamma(1, x),
+                     doc="psi(x) = Gamma'(x) / Gamma(x) (float64 precision; NaN at -1, -2, ..., -inf at 0, as torch); "
+                         "d/dx = polygamma(1, x).")
+    i0 = _Unary(special.i0, lambda g, out, x: g * ew.bessel_i1(x),
+                doc="Modified Bessel function of the first kind of order 0; d/dx = I1(x) (itself differentiable).")
 
     # -- powers ---------------------------------------------------------------------------------
     square = _Unary(np.square, lambda g, out, x: g * 2 * x, doc="x^2; d/dx = 2x.")
@@ -235,6 +252,17 @@ class NumpyFunctions:
     trunc = _Unary(np.trunc, _flat, reads_values=False, doc="x rounded towards zero; zero gradient.")
     sign = _Unary(np.sign, _flat, reads_values=False, doc="-1, 0 or 1 (nan for nan); zero gradient.")
     # fmt: on
+
+    def polygamma(self: Self, n: int) -> Self:
+        """psi^(n)(x), the n-th derivative of digamma (torch.Tensor.polygamma(n): n = 0 is digamma, 1 trigamma);
+        (-1)^(n+1) inf at the poles 0, -1, ...; d/dx = polygamma(n + 1, x)."""
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"polygamma: n must be an integer, got {n!r}")
+        if n < 0:
+            raise ValueError(f"polygamma: n must be non-negative, got {n}")
+        if n == 0:
+            return self.digamma()
+        return sm.record(ew.polygamma, lambda x, n: special.polygamma(n, x), self, n=int(n))
 
     # -- tests (plain booleans, no gradient) ----------------------------------------------------------
     def isnan(self) -> Any:

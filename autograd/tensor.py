@@ -38,6 +38,7 @@ from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
 from .torch_index_names import TorchIndexNames
+from .torch_linalg_names import TorchLinalgNames
 from .torch_math_names import TorchMathNames
 from .torch_metadata_names import TorchMetadataNames
 from .torch_names import ElementCount, TorchNames
@@ -109,6 +110,7 @@ class Tensor(
     TorchNames,
     TorchSelectionNames,
     TorchMathNames,
+    TorchLinalgNames,
     TorchOrderStatistics,
     TorchMetadataNames,
     TorchIndexNames,

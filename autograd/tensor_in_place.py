@@ -351,6 +351,14 @@ class TensorInPlace:
     log2_ = in_place_twin("log2", "log2 t; d/dt = 1 / (t ln 2)")
     log10_ = in_place_twin("log10", "log10 t; d/dt = 1 / (t ln 10)")
     erf_ = in_place_twin("erf", "erf t; d/dt = 2/sqrt(pi) e^(-t^2)")
+    erfc_ = in_place_twin("erfc", "1 - erf t; d/dt = -2/sqrt(pi) e^(-t^2)", floats_only=True)
+    erfinv_ = in_place_twin("erfinv", "the inverse of erf; d/dt = sqrt(pi)/2 e^(erfinv(t)^2)", floats_only=True)
+    lgamma_ = in_place_twin("lgamma", "log |Gamma(t)|; d/dt = digamma t", floats_only=True)
+    digamma_ = in_place_twin("digamma", "Gamma'(t) / Gamma(t); d/dt = polygamma(1, t)", floats_only=True)
+    polygamma_ = in_place_twin("polygamma", "the n-th derivative of digamma; d/dt = polygamma(n + 1, t)",
+                               floats_only=True)
+    mvlgamma_ = in_place_twin("mvlgamma", "the multivariate log-gamma of dimension p", floats_only=True)
+    i0_ = in_place_twin("i0", "the modified Bessel function I0; d/dt = I1(t)", floats_only=True)
     deg2rad_ = in_place_twin("deg2rad", "t pi / 180; d/dt = pi / 180")
     rad2deg_ = in_place_twin("rad2deg", "t 180 / pi; d/dt = 180 / pi")
     atan2_ = arctan2_ = in_place_twin("atan2", "atan2(t, other); d/dt = other / (t^2 + other^2)")
@@ -385,7 +393,26 @@ class TensorInPlace:
     sinc_ = in_place_twin("sinc", "sin(pi t) / (pi t); d/dt = (cos(pi t) - sinc t) / t", floats_only=True)
     nan_to_num_ = in_place_twin("nan_to_num", "NaN and infinities replaced; d/dt = 1 at finite entries")
     heaviside_ = in_place_twin("heaviside", "0, values or 1 by the sign of t; zero gradient")
+    divide_ = in_place_twin("divide", "t / other, rounded by rounding_mode if given; d/dt = 1 / other")
+    gcd_ = in_place_twin("gcd", "the greatest common divisor of integer tensors; no gradient")
+    lcm_ = in_place_twin("lcm", "the least common multiple of integer tensors; no gradient")
+    renorm_ = in_place_twin("renorm", "the slices along dim whose p-norm exceeds maxnorm scaled down to it")
+    addmm_ = in_place_twin("addmm", "beta t + alpha mat1 @ mat2")
+    addmv_ = in_place_twin("addmv", "beta t + alpha mat @ vec")
+    addr_ = in_place_twin("addr", "beta t + alpha outer(vec1, vec2)")
+    baddbmm_ = in_place_twin("baddbmm", "beta t + alpha batch1 @ batch2, batch by batch")
+    addbmm_ = in_place_twin("addbmm", "beta t + alpha sum_b batch1[b] @ batch2[b]")
     # fmt: on
+
+    def float_power_(self, exponent: TensorLike) -> Tensor:
+        """``t.float_power(exponent)`` in place (``torch.Tensor.float_power_``): t ** exponent, for a float64 t
+        only (the result is float64; torch refuses any other dtype); d/dt = e t^(e-1), d/de = t^e log t."""
+        if self.dtype != np.float64:
+            raise InPlaceCastError(
+                f"float_power_: the base given to float_power_ has dtype {self.dtype} but the operation's result "
+                "requires dtype float64"
+            )
+        return self._twin_in_place("float_power", (exponent,), {})
 
     def round_(self, decimals: int = 0) -> Tensor:
         """Round to ``decimals`` decimal places in place, halves to even (``torch.Tensor.round_``); zero gradient."""

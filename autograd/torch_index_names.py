@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -28,12 +28,19 @@ from .core import Node
 from .derivatives import arrays as ar
 from .tensor_in_place import in_place_twin
 
-__all__ = ["TorchIndexNames"]
+__all__ = ["Histogram", "TorchIndexNames"]
 
 Self = TypeVar("Self", bound="TorchIndexNames")  # the Tensor a method is called on
 
 #: scatter_'s ``reduce=`` names and the scatter_reduce reductions they are.
 _SCATTER_REDUCE = {"add": "sum", "multiply": "prod"}
+
+
+class Histogram(NamedTuple):
+    """torch's ``histogram`` result: the (weighted) counts of the bins and the bins' edges."""
+
+    hist: Any
+    bin_edges: Any
 
 
 def _tensor(names: Any) -> Any:
@@ -108,6 +115,19 @@ def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
         raise ValueError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
     return src[tuple(slice(0, n) for n in index.shape)]
+
+
+def _embedded(self: Any, index: tuple, src: Any, op: str) -> Any:
+    """A copy of ``self`` with ``src`` written at ``index``, which must select exactly ``src``'s shape (torch's
+    *_scatter); a Tensor source of another dtype is converted. d/dself = g elsewhere, d/dsrc = g[index]."""
+    if isinstance(src, Node):
+        src = src if src.data.dtype == self.dtype else src.astype(self.dtype)
+    else:
+        src = type(self)._make(np.asarray(src, dtype=self.dtype))
+    shape = self.data[index].shape
+    if src.shape != shape:
+        raise ValueError(f"{op}: expected src of the shape of the slice of self, {shape}, got {src.shape}")
+    return _index_put(self, index, src, op)
 
 
 def _slope_weighted(node: Any, slope: np.ndarray) -> Any:
@@ -269,6 +289,73 @@ class TorchIndexNames:
         )
 
     # -- selection by mask, flat positions ------------------------------------------------------------------
+    def index_reduce(self: Self, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True) -> Self:
+        """torch.Tensor.index_reduce: source's slice i along ``dim`` combined into self's slice index[i] by
+        ``reduce`` = "prod", "mean", "amax" or "amin", starting from self's slice with ``include_self`` (slices
+        no index names keep self's). ``scatter_reduce`` with the index spread over the slices: its gradients
+        (mean g / count; amax/amin g shared evenly by the entries equal to the result; prod the product of the
+        others)."""
+        tensor = _tensor(self)
+        op = "index_reduce"
+        if reduce not in ("prod", "mean", "amax", "amin"):
+            raise ValueError(f"{op}: reduce must be 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
+        if tensor.ndim == 0:
+            raise ValueError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
+        axis, index = _vector_index(tensor, dim, index, op, negative=False)
+        source = _operand(tensor, source, op)
+        expected = tensor.shape[:axis] + (index.size,) + tensor.shape[axis + 1 :]
+        if source.shape != expected:
+            raise ValueError(
+                f"{op}: source of shape {source.shape} does not fit self of shape {tensor.shape} and {index.size} "
+                f"indices along dim {dim} (expected {expected})"
+            )
+        spread = np.broadcast_to(index.reshape((-1,) + (1,) * (tensor.ndim - axis - 1)), expected)
+        return tensor.scatter_reduce(axis, spread, source, reduce, include_self=include_self)
+
+    def diagonal_scatter(self: Self, src: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Self:
+        """torch.Tensor.diagonal_scatter: a copy with the diagonal ``diagonal(offset, dim1, dim2)`` (the diagonal
+        on its last axis) replaced by ``src``; d/dself = g off that diagonal, d/dsrc = g's diagonal."""
+        tensor = _tensor(self)
+        op = "diagonal_scatter"
+        if tensor.ndim < 2:
+            raise ValueError(f"{op}: needs at least 2 dimensions, got shape {tensor.shape}")
+        first, second = (single_axis(dim, tensor.ndim, op) for dim in (dim1, dim2))
+        if first == second:
+            raise ValueError(f"{op}: dim1 and dim2 must differ, got {dim1} and {dim2}")
+        offset = int(offset)
+        rows = np.arange(max(min(tensor.shape[first] + min(offset, 0), tensor.shape[second] - max(offset, 0)), 0))
+        others = [axis for axis in range(tensor.ndim) if axis not in (first, second)]
+        index: list[Any] = [None] * tensor.ndim
+        for position, axis in enumerate(others):
+            index[axis] = np.arange(tensor.shape[axis]).reshape(
+                [-1 if p == position else 1 for p in range(len(others))] + [1]
+            )
+        lead = (1,) * len(others)
+        index[first] = (rows + max(-offset, 0)).reshape(lead + (-1,))
+        index[second] = (rows + max(offset, 0)).reshape(lead + (-1,))
+        return _embedded(tensor, tuple(index), src, op)
+
+    def select_scatter(self: Self, src: Any, dim: int, index: int) -> Self:
+        """torch.Tensor.select_scatter: a copy with ``select(dim, index)`` replaced by ``src``; d/dself = g
+        elsewhere, d/dsrc = g's slice."""
+        tensor = _tensor(self)
+        axis = single_axis(dim, tensor.ndim, "select_scatter")
+        length = tensor.shape[axis]
+        if not -length <= index < length:
+            raise IndexError(f"select_scatter: index {index} is out of range for dimension {dim} of size {length}")
+        return _embedded(tensor, (slice(None),) * axis + (int(index),), src, "select_scatter")
+
+    def slice_scatter(
+        self: Self, src: Any, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1
+    ) -> Self:
+        """torch.Tensor.slice_scatter: a copy with the slice start:end:step along ``dim`` replaced by ``src``;
+        d/dself = g elsewhere, d/dsrc = g's slice."""
+        tensor = _tensor(self)
+        if step <= 0:
+            raise ValueError(f"slice_scatter: step must be positive, got {step}")
+        axis = single_axis(dim, tensor.ndim, "slice_scatter")
+        return _embedded(tensor, (slice(None),) * axis + (slice(start, end, step),), src, "slice_scatter")
+
     def masked_select(self: Self, mask: Any) -> Self:
         """torch.Tensor.masked_select: the 1-D tensor of the entries where the boolean ``mask`` is True (both
         broadcast); d/dself scatters g back to them."""
@@ -392,6 +479,32 @@ class TorchIndexNames:
         counts, _ = np.histogram(tensor.data, bins=bins, range=(low, high))
         return type(tensor)._make(counts.astype(tensor.dtype))
 
+    def histogram(
+        self, bins: Any = 100, *, range: tuple[float, float] | None = None, weight: Any = None, density: bool = False
+    ) -> Histogram:
+        """torch.Tensor.histogram: ``(hist, bin_edges)`` of a floating-point tensor, in its dtype: ``bins`` equal
+        bins over ``range`` (the data's range by default, widened by 1/2 on each side if it is one point) or the
+        given edges; entries outside are left out, the last bin holds its right edge. With ``weight`` each entry
+        counts its weight; ``density`` divides by the total and the bin widths. No gradient."""
+        tensor = _tensor(self)
+        if tensor.dtype.kind != "f":
+            raise TypeError(f"histogram: needs a floating-point tensor, got dtype {tensor.dtype}")
+        edges = _data(bins)
+        if edges.ndim == 0:
+            if int(edges) <= 0:
+                raise ValueError(f"histogram: bins must be > 0, got {int(edges)}")
+            edges = int(edges)
+        elif edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) < 0):
+            raise ValueError(f"histogram: bin edges must be an increasing vector of at least 2, got {edges}")
+        weights = None if weight is None else _data(weight)
+        if weights is not None and weights.shape != tensor.shape:
+            raise ValueError(f"histogram: weight of shape {weights.shape} for an input of shape {tensor.shape}")
+        if range is not None and range[0] > range[1]:
+            raise ValueError(f"histogram: range must be increasing, got {range}")
+        hist, bin_edges = np.histogram(tensor.data, bins=edges, range=range, weights=weights, density=density)
+        make = type(tensor)._make
+        return Histogram(make(hist.astype(tensor.dtype)), make(bin_edges.astype(tensor.dtype)))
+
     # -- pieces and windows ------------------------------------------------------------------------------
     def tensor_split(self: Self, indices_or_sections: Any, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.tensor_split: ``n`` pieces along ``dim`` (the first ``length % n`` one longer), or the
@@ -415,6 +528,42 @@ class TorchIndexNames:
         """torch.Tensor.split_with_sizes: pieces of the listed sizes along ``dim`` (they must add up to its
         length); ``split`` with a list."""
         return _tensor(self).split([int(size) for size in split_sizes], dim)
+
+    unsafe_split_with_sizes = split_with_sizes
+
+    def unsafe_split(self: Self, split_size: Any, dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.unsafe_split: ``split`` (the pieces are slices here too, each with its own gradient)."""
+        return _tensor(self).split(split_size, dim)
+
+    def unsafe_chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.unsafe_chunk: ``chunk``."""
+        return _tensor(self).chunk(chunks, dim)
+
+    def hsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
+        """torch.Tensor.hsplit: ``tensor_split`` along dim 1 (dim 0 of a vector); a number of sections must
+        divide that length."""
+        return self._split_along(1 if _tensor(self).ndim > 1 else 0, indices_or_sections, "hsplit")
+
+    def vsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
+        """torch.Tensor.vsplit: ``tensor_split`` along dim 0 of a tensor of at least 2 dimensions; a number of
+        sections must divide that length."""
+        return self._split_along(0, indices_or_sections, "vsplit", least=2)
+
+    def dsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
+        """torch.Tensor.dsplit: ``tensor_split`` along dim 2 of a tensor of at least 3 dimensions; a number of
+        sections must divide that length."""
+        return self._split_along(2, indices_or_sections, "dsplit", least=3)
+
+    def _split_along(self, axis: int, indices_or_sections: Any, op: str, least: int = 1) -> Any:
+        tensor = _tensor(self)
+        if tensor.ndim < least:
+            raise ValueError(f"{op}: needs at least {least} dimensions, got shape {tensor.shape}")
+        sections = _data(indices_or_sections)
+        if sections.ndim == 0 and (int(sections) <= 0 or tensor.shape[axis] % int(sections)):
+            raise ValueError(
+                f"{op}: cannot split dimension {axis} of size {tensor.shape[axis]} into {int(sections)} equal parts"
+            )
+        return tensor.tensor_split(indices_or_sections, axis)
 
     def unfold(self: Self, dimension: int, size: int, step: int) -> Self:
         """torch.Tensor.unfold: every window of ``size`` entries ``step`` apart along ``dimension``, as a new last
@@ -462,6 +611,7 @@ class TorchIndexNames:
     index_put_ = in_place_twin("index_put", "values written (or added) at self[indices]")
     scatter_add_ = in_place_twin("scatter_add", "src added at out[index[i][j]][j]; d/dsrc = g gathered")
     scatter_reduce_ = in_place_twin("scatter_reduce", "src combined into out[index[i][j]][j] by reduce")
+    index_reduce_ = in_place_twin("index_reduce", "source's slices combined into index along dim by reduce")
     masked_scatter_ = in_place_twin("masked_scatter", "the masked entries replaced by source's, in order")
     put_ = in_place_twin("put", "source written (or added) at flat positions")
 
@@ -489,6 +639,10 @@ class TorchIndexNames:
         diagonal = np.zeros(tensor.shape, dtype=bool)
         np.fill_diagonal(diagonal, True, wrap=wrap)
         return tensor.masked_fill_(diagonal, fill_value)
+
+
+def _data(x: Any) -> np.ndarray:
+    return np.asarray(x.data if isinstance(x, Node) else x)
 
 
 def _tensor_or_number(src: Any) -> Any:

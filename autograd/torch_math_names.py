@@ -21,8 +21,9 @@ from . import shared_math
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
+from .random_state import generator_for
 
-__all__ = ["MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
+__all__ = ["MantissaAndExponent", "MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
 
 Self = TypeVar("Self", bound="TorchMathNames")  # the Tensor a method is called on
 
@@ -32,6 +33,13 @@ class MinAndMax(NamedTuple):
 
     min: Any
     max: Any
+
+
+class MantissaAndExponent(NamedTuple):
+    """torch's ``frexp`` result: x = mantissa 2^exponent, |mantissa| in [0.5, 1) (0 for 0)."""
+
+    mantissa: Any
+    exponent: Any
 
 
 class SignAndLogAbsDet(NamedTuple):
@@ -168,6 +176,23 @@ class TorchMathNames:
         product = _matrices_product("addbmm", _operand(tensor, batch1), _operand(tensor, batch2), 3)
         return _scaled_sum("addbmm", tensor, product.sum(axis=0), beta, alpha)
 
+    def ger(self: Self, vec2: Any) -> Self:
+        """torch.Tensor.ger (the old name of outer): the outer product of two vectors, out_ij = self_i vec2_j."""
+        tensor = _tensor(self)
+        vec2 = _operand(tensor, vec2)
+        if tensor.ndim != 1 or vec2.ndim != 1:
+            raise ValueError(f"ger: expects two vectors, got shapes {tensor.shape} and {vec2.shape}")
+        return tensor.outer(vec2)
+
+    def vdot(self: Self, other: Any) -> Self:
+        """torch.Tensor.vdot of real vectors: sum_i self_i other_i (the conjugate is the vector itself); d/dself =
+        g other, d/dother = g self."""
+        tensor = _tensor(self)
+        other = _operand(tensor, other)
+        if tensor.ndim != 1 or other.ndim != 1 or tensor.shape != other.shape:
+            raise ValueError(f"vdot: expects two vectors of one length, got shapes {tensor.shape} and {other.shape}")
+        return tensor.dot(other)
+
     # -- matrices and rearrangements ------------------------------------------------------------------
     def cross(self: Self, other: Any, dim: int | None = None) -> Self:
         """torch.Tensor.cross: the cross product of 3-vectors along ``dim`` (None: the first dimension of size 3,
@@ -260,6 +285,52 @@ class TorchMathNames:
             )
         return tensor._where(np.isfinite(data), tensor, replaced)
 
+    def divide(self: Self, other: Any, *, rounding_mode: str | None = None) -> Self:
+        """torch.Tensor.divide: ``div`` (self / other, rounded by ``rounding_mode`` "floor" or "trunc", which has
+        zero gradient)."""
+        return _tensor(self).div(other, rounding_mode=rounding_mode)
+
+    def hardshrink(self: Self, lambd: float = 0.5) -> Self:
+        """torch.Tensor.hardshrink (nn.functional.hardshrink): x where |x| > lambd (and at NaN), else 0; d/dx = 1
+        there, 0 inside [-lambd, lambd]."""
+        tensor = _tensor(self)
+        data = tensor.data
+        return tensor._where((data >= -lambd) & (data <= lambd), 0, tensor)
+
+    def prelu(self: Self, weight: Any) -> Self:
+        """torch.Tensor.prelu: x where x > 0, else weight x, with one weight or one per channel (dim 1; a tensor of
+        fewer than 2 dimensions has one channel); d/dx = 1 or weight, d/dweight = x summed over its entries <= 0."""
+        tensor = _tensor(self)
+        weight = _operand(tensor, weight)
+        if weight.ndim > 1:
+            raise ValueError(f"prelu: weight must be a number or a vector, got shape {weight.shape}")
+        channels = tensor.shape[1] if tensor.ndim >= 2 else 1
+        if weight.size != 1 and weight.size != channels:
+            raise ValueError(
+                f"prelu: {weight.size} weights for an input of shape {tensor.shape}, which has {channels} channels"
+            )
+        if tensor.ndim == 0 and weight.size == 1:
+            slope = weight.reshape(())
+        else:
+            slope = weight.reshape((1, -1) + (1,) * (tensor.ndim - 2)) if weight.size > 1 else weight.reshape(-1)
+        return tensor._where(tensor.data > 0, tensor, slope * tensor)
+
+    def ldexp(self: Self, other: Any) -> Self:
+        """torch.Tensor.ldexp: self 2^other (a float); d/dself = 2^other, d/dother = self 2^other ln 2."""
+        tensor = _floating(_tensor(self))
+        return tensor * 2.0 ** _floating(_operand(tensor, other))
+
+    def mvlgamma(self: Self, p: int) -> Self:
+        """torch.Tensor.mvlgamma: the multivariate log-gamma function of dimension ``p``,
+        p (p - 1) / 4 log(pi) + sum_(i < p) lgamma(x - i / 2); d/dx = sum_i digamma(x - i / 2)."""
+        if not isinstance(p, (int, np.integer)) or isinstance(p, bool) or p < 1:
+            raise ValueError(f"mvlgamma: p must be a positive integer, got {p!r}")
+        x = _floating(_tensor(self))
+        total = x.lgamma()
+        for i in range(1, int(p)):
+            total = total + (x - i / 2).lgamma()
+        return total + p * (p - 1) / 4 * math.log(math.pi)
+
     def logit(self: Self, eps: float | None = None) -> Self:
         """torch.Tensor.logit: log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] if ``eps`` is given;
         d/dx = 1 / (x (1 - x)) inside the clamp, 0 outside."""
@@ -329,6 +400,22 @@ class TorchMathNames:
         """torch.Tensor.resolve_neg: the tensor itself (no negative view exists here)."""
         return self
 
+    def is_conj(self) -> bool:
+        """torch.Tensor.is_conj: False (no conjugate view exists here)."""
+        return False
+
+    def is_neg(self) -> bool:
+        """torch.Tensor.is_neg: False (no negative view exists here)."""
+        return False
+
+    def is_shared(self) -> bool:
+        """torch.Tensor.is_shared: False (arrays live in this process's memory, not shared memory)."""
+        return False
+
+    def is_pinned(self) -> bool:
+        """torch.Tensor.is_pinned: False (there is no pinned host memory without a GPU)."""
+        return False
+
     @property
     def real(self: Self) -> Self:
         """torch.Tensor.real: the tensor itself (every Tensor is real)."""
@@ -363,6 +450,67 @@ class TorchMathNames:
     def lcm(self: Self, other: Any) -> Self:
         """torch.Tensor.lcm: the least common multiple of integer tensors, entrywise (non-negative)."""
         return self._integer_function(other, np.lcm, "lcm")
+
+    def frexp(self) -> MantissaAndExponent:
+        """torch.Tensor.frexp: ``(mantissa, exponent)`` with self = mantissa 2^exponent, |mantissa| in [0.5, 1),
+        the exponent int32; Tensors outside the graph (torch has no derivative of frexp)."""
+        data = _tensor(self).data
+        if data.dtype.kind != "f":
+            raise TypeError(f"frexp: expects a floating-point tensor, got dtype {data.dtype}")
+        mantissa, exponent = np.frexp(data)
+        return MantissaAndExponent(_constant(self, mantissa), _constant(self, exponent.astype(np.int32)))
+
+    def nextafter(self: Self, other: Any) -> Self:
+        """torch.Tensor.nextafter: the next float after self towards other, in self's dtype; outside the graph
+        (torch has no derivative of nextafter)."""
+        mine, theirs = _tensor(self).data, _data(other)
+        if mine.dtype.kind != "f":
+            raise TypeError(f"nextafter: expects a floating-point tensor, got dtype {mine.dtype}")
+        try:
+            return _constant(self, np.nextafter(mine, theirs.astype(mine.dtype)))
+        except ValueError:
+            raise ValueError(f"nextafter: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
+
+    # -- random draws: Tensors outside the graph ---------------------------------------------------------------
+    def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:
+        """torch.Tensor.bernoulli: 1 with probability self (or ``p`` for every entry, if given), else 0, in self's
+        dtype; ``generator`` is a numpy Generator, a seed or None (the library's random state)."""
+        tensor = _tensor(self)
+        chance = tensor.data if p is None else _data(p)
+        if chance.dtype.kind not in "fiub" or (chance.size and not (chance.min() >= 0 and chance.max() <= 1)):
+            raise ValueError("bernoulli: the probabilities must be in [0, 1]")
+        draws = generator_for(generator).random(tensor.shape) < chance
+        return _constant(self, draws.astype(tensor.dtype))
+
+    def multinomial(self: Self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Self:
+        """torch.Tensor.multinomial: ``num_samples`` category indices (int64) drawn from the weights of each row
+        of a vector or a matrix; without ``replacement`` each category at most once (zero-weight ones after the
+        others, as torch), by the exponential race: the largest weight / E, E ~ Exp(1), first."""
+        weights = _tensor(self).data
+        if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
+            raise ValueError(f"multinomial: expects a non-empty vector or matrix of weights, got shape {weights.shape}")
+        if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
+            raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise ValueError("multinomial: the weights must be finite and non-negative")
+        rows = np.atleast_2d(weights).astype(np.float64)
+        totals = rows.sum(axis=-1, keepdims=True)
+        if np.any(totals <= 0):
+            raise ValueError("multinomial: every row of weights must have a positive sum")
+        if not replacement and num_samples > rows.shape[-1]:
+            raise ValueError(
+                f"multinomial: cannot draw {num_samples} samples without replacement from {rows.shape[-1]} categories"
+            )
+        rng = generator_for(generator)
+        if replacement:
+            cumulative = np.cumsum(rows / totals, axis=-1)
+            uniform = rng.random((rows.shape[0], int(num_samples)))
+            picks = np.stack([np.searchsorted(c, u, side="right") for c, u in zip(cumulative, uniform)])
+            picks = np.minimum(picks, rows.shape[-1] - 1)
+        else:
+            keys = rows / rng.exponential(size=rows.shape)
+            picks = np.argsort(-keys, axis=-1, kind="stable")[:, : int(num_samples)]
+        return _constant(self, picks.reshape(weights.shape[:-1] + (int(num_samples),)).astype(np.int64))
 
     def _integer_function(self, other: Any, function: Any, op: str) -> Any:
         mine, theirs = _tensor(self).data, _data(other)

@@ -198,6 +198,20 @@ def _math_softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _scipy_special(name: str) -> Callable[..., Any]:
+    """scipy.special's function ``name`` as an independent reference (scipy comes with scikit-learn, a test
+    dependency), imported when first called."""
+
+    def reference(*args: Any) -> Any:
+        from scipy import special
+
+        return getattr(special, name)(*args)
+
+    return reference
+
+
+#: Away from the poles of lgamma, digamma and polygamma at 0, -1, -2, -3.
+GAMMA = {"low": -3.5, "high": 6.0, "away_from": (-3.0, -2.0, -1.0, 0.0), "margin": 0.15}
 KINK = {"away_from": (0.0,)}
 POSITIVE = {"low": 0.1, "high": 5.0}
 NONZERO = {"away_from": (0.0,), "margin": 0.3}
@@ -361,6 +375,17 @@ ROWS: list[Row] = [
           torch=lambda torch, x: torch.reciprocal(x)),
     unary("erf", lambda x: x.erf(), np.vectorize(math.erf, otypes=[np.float64]), {"low": -4.0, "high": 4.0},
           scalar=math.erf, torch=lambda torch, x: torch.erf(x), rtol=2e-15),
+    unary("erfc", lambda x: x.erfc(), np.vectorize(math.erfc, otypes=[np.float64]), {"low": -4.0, "high": 6.0},
+          scalar=math.erfc, torch=lambda torch, x: torch.erfc(x), rtol=1e-13),
+    unary("erfinv", lambda x: x.erfinv(), _scipy_special("erfinv"), {"low": -0.98, "high": 0.98},
+          torch=lambda torch, x: torch.erfinv(x), rtol=1e-13),
+    unary("lgamma", lambda x: x.lgamma(), np.vectorize(math.lgamma, otypes=[np.float64]), GAMMA, scalar=math.lgamma,
+          torch=lambda torch, x: torch.lgamma(x)),
+    unary("digamma", lambda x: x.digamma(), _scipy_special("digamma"), GAMMA, torch=lambda torch, x: torch.digamma(x),
+          torch_rtol=1e-8),  # torch's gradient, its trigamma, is a short asymptotic series: off by up to 5e-10
+    unary("polygamma", lambda x: x.polygamma(2), lambda x: _scipy_special("polygamma")(2, x), GAMMA,
+          torch=lambda torch, x: torch.polygamma(2, x)),
+    unary("i0", lambda x: x.i0(), np.i0, {"low": -5.0, "high": 5.0}, torch=lambda torch, x: torch.i0(x)),
     binary("logaddexp", lambda a, b: a.logaddexp(b), np.logaddexp,
            scalar=lambda x, y: max(x, y) + math.log1p(math.exp(-abs(x - y))),
            torch=lambda torch, a, b: torch.logaddexp(a, b)),
