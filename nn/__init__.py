@@ -41,15 +41,15 @@ from .activations import (
     Swish,
     Tanh,
 )
-from .adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d
 from .architecture import register_module
 from .attention import MultiheadAttention
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
-from .conv_transpose import ConvTranspose1d, ConvTranspose2d
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Conv3d, MaxPool2d
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
-from .dropout import AlphaDropout, Dropout1d, Dropout2d, FeatureAlphaDropout
+from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
 from .fold import Fold, Unfold
 from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
@@ -75,25 +75,39 @@ from .losses import (
     SmoothHingeLoss,
     SmoothL1Loss,
 )
-from .lp_pooling import LPPool1d, LPPool2d
+from .lp_pooling import LPPool1d, LPPool2d, LPPool3d
 from .model_summary import ModelSummary, summary
 from .module import IncompatibleKeys, Module, StateDictError
-from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LocalResponseNorm
+from .normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    BatchNorm3d,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LocalResponseNorm,
+)
 from .padding_layers import (
     CircularPad1d,
     CircularPad2d,
+    CircularPad3d,
     ConstantPad1d,
     ConstantPad2d,
+    ConstantPad3d,
     ReflectionPad1d,
     ReflectionPad2d,
+    ReflectionPad3d,
     ReplicationPad1d,
     ReplicationPad2d,
+    ReplicationPad3d,
     ZeroPad1d,
     ZeroPad2d,
+    ZeroPad3d,
 )
 from .parameter import Parameter
 from .pixel_shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .pooling1d import AdaptiveAvgPool1d, AvgPool1d, MaxPool1d
+from .pooling3d import AdaptiveAvgPool3d, AvgPool3d, MaxPool3d
 from .ranking_losses import (
     CosineEmbeddingLoss,
     GaussianNLLLoss,
@@ -111,7 +125,7 @@ from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
 from .similarity import CosineSimilarity, PairwiseDistance
 from .training import History, accuracy, evaluate, fit, predict
 from .transformer import TransformerEncoder, TransformerEncoderLayer
-from .unpooling import MaxUnpool1d, MaxUnpool2d
+from .unpooling import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
@@ -119,13 +133,17 @@ __all__ = [
     "ACONC",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool3d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
     "AlphaDropout",
     "AvgPool1d",
     "AvgPool2d",
+    "AvgPool3d",
     "BatchNorm1d",
     "BatchNorm2d",
+    "BatchNorm3d",
     "Bilinear",
     "BCELoss",
     "BCEWithLogitsLoss",
@@ -134,12 +152,16 @@ __all__ = [
     "ChannelShuffle",
     "CircularPad1d",
     "CircularPad2d",
+    "CircularPad3d",
     "ConstantPad1d",
     "ConstantPad2d",
+    "ConstantPad3d",
     "Conv1d",
     "Conv2d",
+    "Conv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
+    "ConvTranspose3d",
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
@@ -147,6 +169,7 @@ __all__ = [
     "Dropout",
     "Dropout1d",
     "Dropout2d",
+    "Dropout3d",
     "EarlyStopping",
     "ELU",
     "Embedding",
@@ -169,6 +192,7 @@ __all__ = [
     "GRUCell",
     "InstanceNorm1d",
     "InstanceNorm2d",
+    "InstanceNorm3d",
     "Hardshrink",
     "Hardsigmoid",
     "Hardswish",
@@ -195,13 +219,16 @@ __all__ = [
     "LogSoftmax",
     "LPPool1d",
     "LPPool2d",
+    "LPPool3d",
     "MAPELoss",
     "MarginRankingLoss",
     "Maxout",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
     "MeanBiasError",
     "Mish",
     "MLP",
@@ -231,11 +258,13 @@ __all__ = [
     "PReLU",
     "ReflectionPad1d",
     "ReflectionPad2d",
+    "ReflectionPad3d",
     "register_module",
     "ReLU",
     "ReLU6",
     "ReplicationPad1d",
     "ReplicationPad2d",
+    "ReplicationPad3d",
     "Residual",
     "RMSNorm",
     "RNN",
@@ -276,4 +305,5 @@ __all__ = [
     "utils",
     "ZeroPad1d",
     "ZeroPad2d",
+    "ZeroPad3d",
 ]

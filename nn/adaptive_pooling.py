@@ -1,4 +1,4 @@
-"""Adaptive max pooling layers, torch's ``AdaptiveMaxPool1d`` and ``AdaptiveMaxPool2d`` (see
+"""Adaptive max pooling layers, torch's ``AdaptiveMaxPool1d``, ``AdaptiveMaxPool2d`` and ``AdaptiveMaxPool3d`` (see
 :mod:`nn.functional.adaptive_pooling`)."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from autograd.conv import pair
 
 from . import functional as F
 from .checks import check_flag
-from .functional.conv import single
+from .functional.conv import single, triple
 from .module import Module
 
-__all__ = ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
+__all__ = ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d"]
 
 
 class AdaptiveMaxPool2d(Module):
@@ -49,6 +49,34 @@ class AdaptiveMaxPool1d(Module):
 
     def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
         return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+def adaptive_output_size(layer: str, output_size: Any) -> Any:
+    """A 3-D adaptive pool's ``output_size`` checked and kept as passed (an int, or three entries each an int or
+    ``None``), as torch's."""
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 3
+    if len(sizes) != 3:
+        raise TypeError(f"{layer}: output_size must be an int or a tuple of three, got {output_size!r}")
+    checked = tuple(None if size is None else triple(size, "output_size", layer)[0] for size in sizes)
+    return checked if isinstance(output_size, (tuple, list)) else checked[0]
+
+
+class AdaptiveMaxPool3d(Module):
+    """Maximum over torch's adaptive windows to ``output_size`` (D_out, H_out, W_out) cells (an int for all three;
+    ``None`` keeps that axis's size); with ``return_indices`` the layer returns ``(values, indices)`` (see
+    ``nn.functional.adaptive_max_pool3d``)."""
+
+    def __init__(
+        self, output_size: int | None | tuple[int | None, int | None, int | None], return_indices: bool = False
+    ) -> None:
+        self.output_size = adaptive_output_size("AdaptiveMaxPool3d", output_size)
+        self.return_indices = check_flag("AdaptiveMaxPool3d", "return_indices", return_indices)
+
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+        return F.adaptive_max_pool3d(x, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

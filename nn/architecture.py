@@ -43,6 +43,7 @@ from . import (
     padding_layers,
     pixel_shuffle,
     pooling1d,
+    pooling3d,
     recurrent,
     scalar,
     shrinkage,
@@ -369,6 +370,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "Dropout": _stateless(layers.Dropout, "p", inplace=False),
     "Dropout1d": _stateless(dropout.Dropout1d, "p", inplace=False),
     "Dropout2d": _stateless(dropout.Dropout2d, "p", inplace=False),
+    "Dropout3d": _stateless(dropout.Dropout3d, "p", inplace=False),
     "Embedding": Blueprint(
         embedding.Embedding,
         lambda m: {
@@ -385,11 +387,15 @@ BLUEPRINTS: dict[str, Blueprint] = {
     ),
     "Conv1d": Blueprint(conv.Conv1d, _conv_config, state_shapes=_conv_shapes),
     "Conv2d": Blueprint(conv.Conv2d, _conv_config, state_shapes=_conv_shapes),
+    "Conv3d": Blueprint(conv.Conv3d, _conv_config, state_shapes=_conv_shapes),
     "ConvTranspose1d": Blueprint(
         conv_transpose.ConvTranspose1d, _conv_transpose_config, state_shapes=_conv_transpose_shapes
     ),
     "ConvTranspose2d": Blueprint(
         conv_transpose.ConvTranspose2d, _conv_transpose_config, state_shapes=_conv_transpose_shapes
+    ),
+    "ConvTranspose3d": Blueprint(
+        conv_transpose.ConvTranspose3d, _conv_transpose_config, state_shapes=_conv_transpose_shapes
     ),
     "MaxPool2d": _pool(
         conv.MaxPool2d, "kernel_size", "stride", "padding", "dilation", ceil_mode=False, return_indices=False
@@ -404,6 +410,13 @@ BLUEPRINTS: dict[str, Blueprint] = {
         divisor_override=None,
     ),
     "AdaptiveAvgPool2d": _stateless(conv.AdaptiveAvgPool2d, "output_size"),
+    "MaxPool3d": _stateless(
+        pooling3d.MaxPool3d, "kernel_size", "stride", "padding", "dilation", "ceil_mode", return_indices=False
+    ),
+    "AvgPool3d": _stateless(
+        pooling3d.AvgPool3d, "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"
+    ),
+    "AdaptiveAvgPool3d": _stateless(pooling3d.AdaptiveAvgPool3d, "output_size"),
     "MaxPool1d": _stateless(
         pooling1d.MaxPool1d, "kernel_size", "stride", "padding", "dilation", "ceil_mode", return_indices=False
     ),
@@ -416,22 +429,30 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "UpsamplingBilinear2d": _stateless(upsampling.UpsamplingBilinear2d, "size", "scale_factor"),
     "AdaptiveMaxPool1d": _stateless(adaptive_pooling.AdaptiveMaxPool1d, "output_size", return_indices=False),
     "AdaptiveMaxPool2d": _stateless(adaptive_pooling.AdaptiveMaxPool2d, "output_size", return_indices=False),
+    "AdaptiveMaxPool3d": _stateless(adaptive_pooling.AdaptiveMaxPool3d, "output_size", return_indices=False),
     "PixelShuffle": _stateless(pixel_shuffle.PixelShuffle, "upscale_factor"),
     "PixelUnshuffle": _stateless(pixel_shuffle.PixelUnshuffle, "downscale_factor"),
     "ZeroPad1d": _stateless(padding_layers.ZeroPad1d, "padding"),
     "ZeroPad2d": _stateless(padding_layers.ZeroPad2d, "padding"),
+    "ZeroPad3d": _stateless(padding_layers.ZeroPad3d, "padding"),
     "ReflectionPad1d": _stateless(padding_layers.ReflectionPad1d, "padding"),
     "ReflectionPad2d": _stateless(padding_layers.ReflectionPad2d, "padding"),
+    "ReflectionPad3d": _stateless(padding_layers.ReflectionPad3d, "padding"),
     "ReplicationPad1d": _stateless(padding_layers.ReplicationPad1d, "padding"),
     "ReplicationPad2d": _stateless(padding_layers.ReplicationPad2d, "padding"),
+    "ReplicationPad3d": _stateless(padding_layers.ReplicationPad3d, "padding"),
     "CircularPad1d": _stateless(padding_layers.CircularPad1d, "padding"),
     "CircularPad2d": _stateless(padding_layers.CircularPad2d, "padding"),
+    "CircularPad3d": _stateless(padding_layers.CircularPad3d, "padding"),
     "ConstantPad1d": _stateless(padding_layers.ConstantPad1d, "padding", "value"),
     "ConstantPad2d": _stateless(padding_layers.ConstantPad2d, "padding", "value"),
+    "ConstantPad3d": _stateless(padding_layers.ConstantPad3d, "padding", "value"),
     "BatchNorm1d": _batch_norm(normalization.BatchNorm1d),
     "BatchNorm2d": _batch_norm(normalization.BatchNorm2d),
+    "BatchNorm3d": _batch_norm(normalization.BatchNorm3d),
     "InstanceNorm1d": _batch_norm(normalization.InstanceNorm1d),  # the same constructor arguments and buffers
     "InstanceNorm2d": _batch_norm(normalization.InstanceNorm2d),
+    "InstanceNorm3d": _batch_norm(normalization.InstanceNorm3d),
     "Sigmoid": _stateless(activations.Sigmoid),
     "Tanh": _stateless(activations.Tanh),
     "ReLU": _stateless(activations.ReLU, inplace=False),

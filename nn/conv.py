@@ -1,5 +1,5 @@
-"""Convolution and pooling layers: ``Conv1d``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``
-(NCL / NCHW, torch semantics)."""
+"""Convolution and pooling layers: ``Conv1d``, ``Conv2d``, ``Conv3d``, ``MaxPool2d``, ``AvgPool2d``,
+``AdaptiveAvgPool2d`` (NCL / NCHW / NCDHW, torch semantics)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from autograd.conv import IntOrPair, pair
 from . import functional as F
 from . import init as nn_init
 from .checks import check_choice, check_flag, check_positive_int, make_generator
-from .functional.conv import check_groups, conv_padding, single
+from .functional.conv import check_groups, conv_padding, single, triple
 from .functional.padding import PADDING_MODES, pad_spatial
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
 
-__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d"]
+__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "Conv3d", "MaxPool2d"]
 
 
 def _conv_parameters(
@@ -85,7 +85,7 @@ class Conv1d(Module):
         return _conv_extra_repr(self)
 
 
-def _padded(layer: Conv1d | Conv2d, x: Tensor, op: str) -> tuple[Tensor, Any]:
+def _padded(layer: Conv1d | Conv2d | Conv3d, x: Tensor, op: str) -> tuple[Tensor, Any]:
     """The input and the ``padding`` for the functional convolution: with ``padding_mode`` 'zeros' the layer's
     own, otherwise ``x`` padded in that mode (as torch, 'same' puts an odd total's extra entry after) and 0."""
     if layer.padding_mode == "zeros":
@@ -94,7 +94,7 @@ def _padded(layer: Conv1d | Conv2d, x: Tensor, op: str) -> tuple[Tensor, Any]:
     return pad_spatial(x, widths, layer.padding_mode, op), 0
 
 
-def _conv_extra_repr(layer: Conv1d | Conv2d) -> str:
+def _conv_extra_repr(layer: Conv1d | Conv2d | Conv3d) -> str:
     """Channels, kernel and stride, then the options that differ from their defaults (as torch prints them)."""
     text = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
     if isinstance(layer.padding, str):
@@ -156,6 +156,53 @@ class Conv2d(Module):
         x = input_for("Conv2d", x, self.weight)
         x, padding = _padded(self, x, "Conv2d")
         return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        return _conv_extra_repr(self)
+
+
+class Conv3d(Module):
+    """3-D convolution layer: ``y = conv3d(x, weight, bias, stride, padding, dilation, groups)`` on
+    ``(N, C, D, H, W)`` or unbatched ``(C, D, H, W)``.
+
+    ``weight``: (out_channels, in_channels / groups, kd, kh, kw); ``bias``: (out_channels,) or None. Initialised
+    like torch: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels / groups * kd * kh
+    * kw. ``padding`` may be ``'valid'`` or ``'same'`` (stride 1), and ``padding_mode`` ('zeros', 'reflect',
+    'replicate', 'circular') says what the padding holds, as torch's.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int, int],
+        stride: int | tuple[int, int, int] = 1,
+        padding: int | tuple[int, int, int] | str = 0,
+        dilation: int | tuple[int, int, int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
+    ) -> None:
+        self.in_channels = check_positive_int("Conv3d", "in_channels", in_channels)
+        self.out_channels = check_positive_int("Conv3d", "out_channels", out_channels)
+        self.groups = check_groups("Conv3d", groups, self.in_channels, self.out_channels)
+        self.kernel_size = triple(kernel_size, "kernel_size", "Conv3d")
+        self.stride = triple(stride, "stride", "Conv3d")
+        self.dilation = triple(dilation, "dilation", "Conv3d")
+        widths = conv_padding("Conv3d", padding, self.kernel_size, self.stride, self.dilation)
+        self.padding = padding if isinstance(padding, str) else tuple(low for low, _ in widths)
+        self.padding_mode = check_choice("Conv3d", "padding_mode", padding_mode, PADDING_MODES)
+        dtype = factory_dtype("Conv3d", device, dtype)
+        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv3d", "rng", rng))
+
+    def forward(self, x: Any) -> Tensor:
+        x = input_for("Conv3d", x, self.weight)
+        x, padding = _padded(self, x, "Conv3d")
+        return F.conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         return _conv_extra_repr(self)

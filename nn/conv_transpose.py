@@ -1,4 +1,4 @@
-"""Transposed convolution layers, torch's ``ConvTranspose1d`` and ``ConvTranspose2d`` (see
+"""Transposed convolution layers, torch's ``ConvTranspose1d``, ``ConvTranspose2d`` and ``ConvTranspose3d`` (see
 :mod:`nn.functional.conv_transpose`)."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from autograd.conv import pair
 from . import functional as F
 from .checks import check_choice, check_positive_int, make_generator
 from .conv import _conv_parameters
-from .functional.conv import check_groups, single
+from .functional.conv import check_groups, single, triple
 from .functional.conv_transpose import conv_transpose_output_size
 from .module import Module, input_for
 from .parameter import factory_dtype
 
-__all__ = ["ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvTranspose(Module):
@@ -70,6 +70,8 @@ class _ConvTranspose(Module):
 
     def _tuple(self, value: Any, name: str, minimum: int = 1) -> tuple[int, ...]:
         layer = type(self).__name__
+        if self.dims == 3:
+            return triple(value, name, layer, minimum)
         return (single(value, name, layer, minimum),) if self.dims == 1 else pair(value, name, layer, minimum)
 
     def _output_padding(self, x: Tensor, output_size: Sequence[int] | None) -> tuple[int, ...]:
@@ -167,6 +169,37 @@ class ConvTranspose1d(_ConvTranspose):
         groups: int = 1,
         bias: bool = True,
         dilation: int | tuple[int] = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
+    ) -> None:
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+            padding_mode, dtype, rng, device=device,
+        )  # fmt: skip
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-D transposed convolution layer: ``conv_transpose3d(x, weight, bias, stride, padding, output_padding,
+    groups, dilation)`` on ``(N, C, D, H, W)``; ``weight``: (in_channels, out_channels / groups, kd, kh, kw). See
+    :class:`ConvTranspose2d`."""
+
+    dims = 3
+    _conv_transpose = staticmethod(F.conv_transpose3d)
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int, int],
+        stride: int | tuple[int, int, int] = 1,
+        padding: int | tuple[int, int, int] = 0,
+        output_padding: int | tuple[int, int, int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, int, int] = 1,
         padding_mode: str = "zeros",
         dtype: Any = np.float32,
         rng: np.random.Generator | int | None = None,

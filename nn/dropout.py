@@ -1,4 +1,4 @@
-"""Channel dropout layers, torch's ``Dropout1d`` and ``Dropout2d``: whole channels zeroed together; and the alpha
+"""Channel dropout layers, torch's ``Dropout1d``, ``Dropout2d`` and ``Dropout3d``: whole channels zeroed together; and the alpha
 dropout layers for SELU networks, ``AlphaDropout`` and ``FeatureAlphaDropout`` (see :mod:`nn.functional.dropout`).
 ``Dropout`` itself lives in :mod:`nn.layers`."""
 
@@ -12,7 +12,7 @@ from autograd import Tensor
 from . import functional as F
 from .layers import Dropout
 
-__all__ = ["AlphaDropout", "Dropout1d", "Dropout2d", "FeatureAlphaDropout"]
+__all__ = ["AlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"]
 
 
 class Dropout1d(Dropout):
@@ -42,6 +42,16 @@ class Dropout2d(Dropout):
         if x.ndim != 4:
             raise ValueError(f"Dropout2d: expected a (C, H, W) or (N, C, H, W) input, got shape {x.shape}")
         return x.shape[:-2] + (1, 1)
+
+
+class Dropout3d(Dropout):
+    """Zero each channel of (N, C, D, H, W) or (C, D, H, W) input with probability p in training, scaling the kept
+    ones by 1 / (1 - p); the identity in eval mode."""
+
+    def mask_shape(self, x: Tensor) -> tuple[int, ...]:
+        if x.ndim not in (4, 5):
+            raise ValueError(f"Dropout3d: expected a (C, D, H, W) or (N, C, D, H, W) input, got shape {x.shape}")
+        return x.shape[:-3] + (1, 1, 1)
 
 
 class AlphaDropout(Dropout):

@@ -1,4 +1,4 @@
-"""Power-average pooling layers, torch's ``LPPool1d`` and ``LPPool2d`` (see :mod:`nn.functional.lp_pool`). The
+"""Power-average pooling layers, torch's ``LPPool1d``, ``LPPool2d`` and ``LPPool3d`` (see :mod:`nn.functional.lp_pool`). The
 options keep what was passed, as torch's (``LPPool2d(2, 3).kernel_size == 3``)."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from autograd.conv import pair
 
 from . import functional as F
 from .checks import check_flag
-from .functional.conv import single
+from .functional.conv import single, triple
 from .functional.lp_pool import check_norm_type
 from .module import Module
 
-__all__ = ["LPPool1d", "LPPool2d"]
+__all__ = ["LPPool1d", "LPPool2d", "LPPool3d"]
 
 
 class _LPPool(Module):
@@ -54,3 +54,13 @@ class LPPool2d(_LPPool):
 
     def forward(self, x: Any) -> Tensor:
         return F.lp_pool2d(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+
+class LPPool3d(_LPPool):
+    """The ``norm_type``-norm, (sum x^p)^(1/p), of each ``kernel_size`` window of (N, C, D, H, W) or
+    (C, D, H, W) input; stride: the kernel size by default."""
+
+    _geometry = staticmethod(triple)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.lp_pool3d(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)

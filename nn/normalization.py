@@ -1,5 +1,5 @@
-"""Normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W),
-``InstanceNorm1d`` / ``InstanceNorm2d`` (each sample's channel over its positions), and
+"""Normalisation layers: ``BatchNorm1d`` for (N, C) / (N, C, L), ``BatchNorm2d`` for (N, C, H, W), ``BatchNorm3d``
+for (N, C, D, H, W), ``InstanceNorm1d`` / ``2d`` / ``3d`` (each sample's channel over its positions), and
 ``LocalResponseNorm`` across channels (AlexNet).
 
 Buffers of the batch norms (in ``state_dict``, not parameters): ``running_mean`` (zeros), ``running_var``
@@ -21,7 +21,15 @@ from .functional.normalization import batch_norm, instance_norm, local_response_
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "InstanceNorm1d", "InstanceNorm2d", "LocalResponseNorm"]
+__all__ = [
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "LocalResponseNorm",
+]
 
 
 class _BatchNorm(Module):
@@ -116,6 +124,13 @@ class BatchNorm2d(_BatchNorm):
     expected_input = "a 4-D (N, C, H, W)"
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) inputs over N, D, H, W, per channel C."""
+
+    accepted_ndims = (5,)
+    expected_input = "a 5-D (N, C, D, H, W)"
+
+
 class _InstanceNorm(_BatchNorm):
     """Shared code of the instance norms; subclasses set the input's number of position axes.
 
@@ -181,6 +196,13 @@ class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation of (N, C, H, W) inputs (or unbatched (C, H, W)) over H, W, per sample and channel."""
 
     positions = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of (N, C, D, H, W) inputs (or unbatched (C, D, H, W)) over D, H, W, per sample and
+    channel."""
+
+    positions = 3
 
 
 class LocalResponseNorm(Module):

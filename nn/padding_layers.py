@@ -1,6 +1,7 @@
-"""Padding layers, torch's ``ZeroPad1d/2d``, ``ConstantPad1d/2d``, ``ReflectionPad1d/2d``, ``ReplicationPad1d/2d``
-and ``CircularPad1d/2d``: :func:`nn.functional.pad` of the last one or two axes with a fixed ``padding``
-(an int for every side, or torch's tuple (left, right[, top, bottom]))."""
+"""Padding layers, torch's ``ZeroPad1d/2d/3d``, ``ConstantPad1d/2d/3d``, ``ReflectionPad1d/2d/3d``,
+``ReplicationPad1d/2d/3d`` and ``CircularPad1d/2d/3d``: :func:`nn.functional.pad` of the last one, two or three
+axes with a fixed ``padding`` (an int for every side, or torch's tuple (left, right[, top, bottom[, front,
+back]]))."""
 
 from __future__ import annotations
 
@@ -16,14 +17,19 @@ from .module import Module
 __all__ = [
     "CircularPad1d",
     "CircularPad2d",
+    "CircularPad3d",
     "ConstantPad1d",
     "ConstantPad2d",
+    "ConstantPad3d",
     "ReflectionPad1d",
     "ReflectionPad2d",
+    "ReflectionPad3d",
     "ReplicationPad1d",
     "ReplicationPad2d",
+    "ReplicationPad3d",
     "ZeroPad1d",
     "ZeroPad2d",
+    "ZeroPad3d",
 ]
 
 
@@ -116,3 +122,33 @@ class CircularPad2d(_Pad):
     """Pad the last two axes by wrapping around."""
 
     axes, mode = 2, "circular"
+
+
+class ConstantPad3d(_ConstantPad):
+    """Pad the last three axes with ``value``."""
+
+    axes = 3
+
+
+class ZeroPad3d(_Pad):
+    """Pad the last three axes with zeros."""
+
+    axes = 3
+
+
+class ReflectionPad3d(_Pad):
+    """Pad the last three axes with their reflection about the edge entries."""
+
+    axes, mode = 3, "reflect"
+
+
+class ReplicationPad3d(_Pad):
+    """Pad the last three axes by repeating their edge entries."""
+
+    axes, mode = 3, "replicate"
+
+
+class CircularPad3d(_Pad):
+    """Pad the last three axes by wrapping around."""
+
+    axes, mode = 3, "circular"

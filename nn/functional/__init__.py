@@ -34,10 +34,11 @@ from .adaptive_pooling import adaptive_max_pool1d, adaptive_max_pool2d
 from .attention import scaled_dot_product_attention
 from .bilinear import bilinear
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
+from .conv3d import conv3d, conv_transpose3d
 from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .divergence import kl_div
-from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, feature_alpha_dropout
+from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .embedding import embedding, one_hot
 from .in_place_activations import celu_, elu_, hardtanh_, leaky_relu_, relu_, selu_, threshold_
 from .interpolation import interpolate
@@ -59,13 +60,14 @@ from .losses import (
     smooth_hinge_loss,
     smooth_l1_loss,
 )
-from .lp_pool import lp_pool1d, lp_pool2d
-from .max_unpool import max_unpool1d, max_unpool2d
+from .lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
+from .max_unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from .multilabel_losses import multilabel_margin_loss, multilabel_soft_margin_loss
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
 from .pixel_shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .pooling1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
+from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from .random_activations import gumbel_softmax, rrelu, rrelu_
 from .ranking_losses import (
     cosine_embedding_loss,
@@ -79,21 +81,27 @@ from .shrinkage import glu, hardshrink, softshrink, tanhshrink, threshold
 from .with_indices import (
     adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices,
     max_pool1d_with_indices,
     max_pool2d_with_indices,
+    max_pool3d_with_indices,
 )
 
 __all__: list[str] = [
     "acon_c",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
     "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d",
     "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
     "alpha_dropout",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "batch_norm",
     "bilinear",
     "binary_cross_entropy",
@@ -103,15 +111,18 @@ __all__: list[str] = [
     "channel_shuffle",
     "conv1d",
     "conv2d",
+    "conv3d",
     "conv_output_size",
     "conv_transpose1d",
     "conv_transpose2d",
+    "conv_transpose3d",
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
     "dropout1d",
     "dropout2d",
+    "dropout3d",
     "elu",
     "elu_",
     "embedding",
@@ -144,14 +155,18 @@ __all__: list[str] = [
     "logsigmoid",
     "lp_pool1d",
     "lp_pool2d",
+    "lp_pool3d",
     "mape",
     "margin_ranking_loss",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d",
     "max_pool2d_with_indices",
+    "max_pool3d",
+    "max_pool3d_with_indices",
     "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
     "maxout",
     "mean_bias_error",
     "mish",

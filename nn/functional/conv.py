@@ -88,6 +88,8 @@ def conv_padding(
     if len(kernel) == 1:
         width = single(padding, "padding", op, minimum=0)
         return ((width, width),)
+    if len(kernel) == 3:
+        return tuple((width, width) for width in triple(padding, "padding", op, minimum=0))
     return tuple((width, width) for width in pair(padding, "padding", op, minimum=0))
 
 
@@ -151,6 +153,17 @@ def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
             raise TypeError(f"{op}: {name} must be an int or a tuple of one int, got {tuple(value)!r}")
         value = value[0]
     return pair(value, name, op, minimum)[0]
+
+
+def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, int]:
+    """``value`` as three ints (an int ``k`` gives ``(k, k, k)``, torch's ``_triple``), each at least ``minimum``;
+    errors name ``op`` and ``name``."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (value,) * 3
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise TypeError(f"{op}: {name} must be an int or a tuple of three ints, got {value!r}")
+    first = pair(value[:2], name, op, minimum)  # pair's checks and messages, on two entries then the third
+    return first + (pair(value[2], name, op, minimum)[0],)
 
 
 def conv1d(

@@ -1,4 +1,4 @@
-"""Inverted dropout as torch's ``F.dropout``, ``F.dropout1d`` and ``F.dropout2d``: zero entries (or whole
+"""Inverted dropout as torch's ``F.dropout``, ``F.dropout1d``, ``F.dropout2d`` and ``F.dropout3d``: zero entries (or whole
 channels) with probability p and scale the kept ones by 1 / (1 - p), so the expectation is the input. And torch's
 ``F.alpha_dropout`` / ``F.feature_alpha_dropout`` for SELU networks: dropped entries (or channels) set to SELU's
 negative saturation value, then an affine map that keeps a standardised input's mean 0 and variance 1.
@@ -18,7 +18,7 @@ from autograd import Tensor
 
 from ..checks import check_flag, check_probability, make_generator
 
-__all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "feature_alpha_dropout"]
+__all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
 
 
 def _as_tensor(function: str, x: Any) -> Tensor:
@@ -91,6 +91,12 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
         )
         return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=1, batched=3)
     return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=2, batched=4)
+
+
+def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability ``p``, scaling the rest by
+    1 / (1 - p) while ``training``."""
+    return _channel_dropout("dropout3d", input, p, training, inplace, rng, spatial=3, batched=5)
 
 
 #: -SELU's negative saturation value, scale * alpha (torch's ``alpha`` in its alpha dropout kernel).

@@ -1,4 +1,4 @@
-"""Power-average pooling, torch's ``lp_pool1d`` and ``lp_pool2d``: the p-norm of each window,
+"""Power-average pooling, torch's ``lp_pool1d``, ``lp_pool2d`` and ``lp_pool3d``: the p-norm of each window,
 (sum over the window of x^p)^(1/p), computed as torch does, from the average pool of x^p times the kernel size:
 
     out = (sign(m) relu(|m|) k)^(1/p),   m = avg_pool(x^p),   k = the number of kernel cells.
@@ -21,10 +21,11 @@ from autograd.conv import IntOrPair, pair
 
 from ..checks import check_flag, check_real
 from .activations import as_float_tensor
-from .conv import avg_pool2d, max_pool2d, pool_windows, single
+from .conv import avg_pool2d, max_pool2d, pool_windows, single, triple
 from .pooling1d import avg_pool1d, max_pool1d
+from .pooling3d import avg_pool3d, max_pool3d
 
-__all__ = ["lp_pool1d", "lp_pool2d"]
+__all__ = ["lp_pool1d", "lp_pool2d", "lp_pool3d"]
 
 
 def check_norm_type(owner: str, norm_type: Any) -> float:
@@ -103,3 +104,27 @@ def lp_pool2d(
         peaks = max_pool2d(x.abs() if p > 0 else -x.abs(), kernel, stride, 0, 1, ceil_mode)
         return peaks if p > 0 else -peaks
     return _root(avg_pool2d(x**p, kernel, stride, 0, ceil_mode), kernel[0] * kernel[1], p)
+
+
+def lp_pool3d(
+    input: Any,
+    norm_type: float,
+    kernel_size: int | tuple[int, int, int],
+    stride: int | tuple[int, int, int] | None = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """The ``norm_type``-norm of each ``kernel_size`` window of (N, C, D, H, W) or (C, D, H, W) input (stride: the
+    kernel size by default); see the module docstring.
+
+    d/dx_i = x_i^(p-1) out^(1-p) in each window containing x_i (0 where the window's sum is 0).
+    """
+    p = check_norm_type("lp_pool3d", norm_type)
+    kernel = triple(kernel_size, "kernel_size", "lp_pool3d")
+    stride = kernel if stride is None else triple(stride, "stride", "lp_pool3d")
+    ceil_mode = check_flag("lp_pool3d", "ceil_mode", ceil_mode)
+    x = _input("lp_pool3d", input, (4, 5), "(C, D, H, W) or (N, C, D, H, W)")
+    pool_windows("lp_pool3d", x.shape, kernel, stride, (0, 0, 0), (1, 1, 1), ceil_mode)
+    if math.isinf(p):
+        peaks = max_pool3d(x.abs() if p > 0 else -x.abs(), kernel, stride, 0, 1, ceil_mode)
+        return peaks if p > 0 else -peaks
+    return _root(avg_pool3d(x**p, kernel, stride, 0, ceil_mode), math.prod(kernel), p)

@@ -1,4 +1,4 @@
-"""Max unpooling, the partial inverse of max pooling with ``return_indices=True`` (torch's ``max_unpool1d/2d``).
+"""Max unpooling, the partial inverse of max pooling with ``return_indices=True`` (torch's ``max_unpool1d/2d/3d``).
 
 Each input value is written at its index in a zero output plane:
 
@@ -21,9 +21,9 @@ from autograd import Function, Tensor, take_along_axis
 from autograd.windows import IntOrPair, Pair, pair
 
 from .activations import as_float_tensor
-from .conv import single
+from .conv import single, triple
 
-__all__ = ["max_unpool1d", "max_unpool2d"]
+__all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 
 
 def _default_size(length: int, kernel: int, stride: int, padding: int) -> int:
@@ -132,4 +132,24 @@ def max_unpool1d(
     x, index, unbatched = _batched("max_unpool1d", input, indices, 1)
     plane = _output_plane("max_unpool1d", x.shape[2:], (kernel,), (steps,), (pad,), output_size)
     out = _unpool("max_unpool1d", x, index, plane)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def max_unpool3d(
+    input: Any,
+    indices: Any,
+    kernel_size: int | tuple[int, int, int],
+    stride: int | tuple[int, int, int] | None = None,
+    padding: int | tuple[int, int, int] = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """Put each value of the (N, C, D, H, W) or (C, D, H, W) ``input`` at its flat index ``(d * H_out + h) * W_out
+    + w`` (as ``max_pool3d(..., return_indices=True)`` returns them) in zero (D_out, H_out, W_out) volumes (see
+    the module doc); ``stride`` the kernel size by default."""
+    kernel = triple(kernel_size, "kernel_size", "max_unpool3d")
+    steps = kernel if stride is None else triple(stride, "stride", "max_unpool3d")
+    pad = triple(padding, "padding", "max_unpool3d", minimum=0)
+    x, index, unbatched = _batched("max_unpool3d", input, indices, 3)
+    volume = _output_plane("max_unpool3d", x.shape[2:], kernel, steps, pad, output_size)
+    out = _unpool("max_unpool3d", x, index, volume)
     return out.reshape(out.shape[1:]) if unbatched else out
