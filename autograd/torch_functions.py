@@ -1,5 +1,6 @@
 """torch's module-level spellings of the Tensor methods: ``autograd.exp(x)`` is ``x.exp()``, as
-``torch.exp(x)`` is ``x.exp()`` in torch, and torch's dtype names (``autograd.float32``).
+``torch.exp(x)`` is ``x.exp()`` in torch (``autograd.real(x)`` is the property ``x.real``), and torch's dtype
+names (``autograd.float32``).
 
 Each function hands its input to the method of the same name, with the remaining arguments
 unchanged, so it records the same op and has the same derivative (one place for each op's maths:
@@ -18,21 +19,40 @@ import numpy as np
 from .core import Node
 from .tensor import Tensor
 
-__all__ = ["TORCH_METHOD_FUNCTIONS", "max", "min"]
+__all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min"]
 
 # fmt: off
 #: The Tensor methods that torch also spells as functions of the module.
 TORCH_METHOD_FUNCTIONS = (
-    "abs", "acos", "acosh", "add", "allclose", "amax", "amin", "asin", "asinh", "atan", "atan2", "atanh", "bmm",
-    "ceil", "clamp", "clamp_max", "clamp_min", "clone", "cos", "cosh", "count_nonzero", "detach", "div", "eq",
-    "equal", "erf", "exp", "exp2", "expm1", "flatten", "floor", "fmod", "ge", "gt", "hypot", "isclose",
-    "isfinite", "isinf", "isnan", "le", "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "mean", "mm", "mul", "mv",
-    "ne", "neg", "norm", "numel", "permute", "pow", "prod", "reciprocal", "relu", "remainder", "reshape",
-    "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "softmax", "sqrt", "square", "squeeze", "std", "sub",
-    "sum", "t", "tan", "tanh", "transpose", "trunc", "unsqueeze", "var",
+    "abs", "absolute", "acos", "acosh", "add", "addbmm", "addcdiv", "addcmul", "addmm", "addmv", "addr", "adjoint",
+    "all", "allclose", "amax", "amin", "aminmax", "angle", "any", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+    "arctan2", "arctanh", "argwhere", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bernoulli", "bincount",
+    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil", "cholesky",
+    "cholesky_inverse", "cholesky_solve", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "conj",
+    "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "deg2rad", "det", "detach", "diag_embed",
+    "diagflat", "diagonal_scatter", "digamma", "dist", "div", "divide", "eq", "equal", "erf", "erfc", "erfinv", "exp",
+    "exp2", "expm1", "fix", "flatten", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "frexp",
+    "gcd", "ge", "ger", "get_device", "greater", "greater_equal", "gt", "hardshrink", "heaviside", "histc", "histogram",
+    "hypot", "i0", "index_add", "index_copy", "index_fill", "index_put", "index_reduce", "index_select", "inverse",
+    "is_complex", "is_conj", "is_floating_point", "is_inference", "is_neg", "is_nonzero", "is_same_size", "is_signed",
+    "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kthvalue", "lcm", "ldexp", "le", "lerp",
+    "less", "less_equal", "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2", "logdet",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt", "masked_scatter",
+    "masked_select", "matrix_exp", "matrix_power", "mean", "median", "mm", "mode", "movedim", "msort", "mul",
+    "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum",
+    "narrow", "narrow_copy", "ne", "neg", "negative", "nextafter", "nonzero", "norm", "not_equal", "numel", "permute",
+    "pinverse", "positive", "pow", "prelu", "prod", "put", "qr", "quantile", "rad2deg", "reciprocal", "relu",
+    "remainder", "renorm", "repeat_interleave", "reshape", "resolve_conj", "resolve_neg", "round", "rsqrt",
+    "scatter_reduce", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
+    "slice_scatter", "slogdet", "softmax", "split_with_sizes", "sqrt", "square", "squeeze", "std", "sub", "subtract",
+    "sum", "svd", "swapdims", "t", "take_along_dim", "tan", "tanh", "tensor_split", "transpose", "triangular_solve",
+    "true_divide", "trunc", "unbind", "unflatten", "unique", "unique_consecutive", "unsafe_chunk", "unsafe_split",
+    "unsafe_split_with_sizes", "unsqueeze", "var", "vdot", "xlogy",
 )
 # fmt: on
+
+#: The Tensor properties that torch also spells as functions of the module (``autograd.real(x)`` is ``x.real``).
+TORCH_PROPERTY_FUNCTIONS = ("imag", "real")
 
 #: torch's dtype names, as the numpy dtypes a Tensor holds (``x.to(autograd.float32)``).
 DTYPES = {
@@ -56,6 +76,15 @@ def _method_function(name: str) -> Callable[..., Any]:
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)`` (see Tensor.{name})."
+    return function
+
+
+def _property_function(name: str) -> Callable[[Any], Any]:
+    def function(input: Any) -> Any:
+        return getattr(_node(input), name)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"torch.{name}(input): ``input.{name}`` (see Tensor.{name})."
     return function
 
 
@@ -93,5 +122,6 @@ min = _extremum("min", "minimum")
 def module_functions(existing: set[str]) -> dict[str, Any]:
     """The functions and dtype names above that ``autograd`` does not already define (``existing``)."""
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}
+    functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
     functions.update(max=max, min=min, **DTYPES)
     return {name: value for name, value in functions.items() if name not in existing}

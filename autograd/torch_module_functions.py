@@ -1,0 +1,432 @@
+"""torch's module-level functions that are not spellings of a Tensor method: factories (``randint``,
+``randperm``, ``logspace``, the ``*_like`` family), broadcasting helpers, ``cdist``, the mean with the spread
+(``std_mean``, ``var_mean``), sorted-search (``bucketize``, ``searchsorted``), combinatorics
+(``cartesian_prod``, ``combinations``), ``block_diag``, the trapezoidal rule, ``vander``, triangle indices,
+``polygamma`` (whose arguments torch orders unlike the method's), dtype queries and ``inference_mode``.
+
+Every differentiable function is a composite of recorded ops (indexing, arithmetic, ``pad``, ``concatenate``,
+``cumsum``, ``norm``), so each gradient follows from those ops' rules and needs no rule of its own. Factories
+follow the library's (float64 by default, where torch's is float32; integers int64 as torch), and random
+factories take torch's ``generator=``: a numpy Generator, an int seed, or None for the library's random state
+(``autograd.manual_seed``). dtype queries follow numpy's promotion rules, not torch's (see each function).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .broadcasting import single_axis
+from .core import Node
+from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+from .random_state import generator_for
+from .shape_functions import meshgrid
+from .tensor import Tensor, TensorLike
+from .tensor_functions import concatenate, stack
+
+__all__ = [
+    "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
+    "combinations", "concat", "cumulative_trapezoid", "empty_like", "inference_mode", "is_tensor", "logspace",
+    "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type", "searchsorted", "std_mean",
+    "trapezoid", "trapz", "tril_indices", "triu_indices", "vander", "var_mean",
+]  # fmt: skip
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _array(x: Any) -> np.ndarray:
+    return np.asarray(x.data if isinstance(x, Node) else x)
+
+
+def _size(size: Any, op: str) -> tuple[int, ...]:
+    sizes = (size,) if np.ndim(size) == 0 else tuple(size)
+    for length in sizes:
+        if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 0:
+            raise ValueError(f"{op}: size must be non-negative integers, got {size!r}")
+    return tuple(int(length) for length in sizes)
+
+
+# -- factories -------------------------------------------------------------------------------------------------
+def empty_like(input: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """torch.empty_like: a tensor with the shape (and dtype) of ``input`` whose values are not to be read before
+    they are set (zeros here, as ``autograd.empty``)."""
+    return Tensor._from_array(np.zeros_like(_array(input), dtype=dtype), requires_grad)
+
+
+def randint(
+    low: int = 0,
+    high: int | None = None,
+    size: Any = None,
+    *,
+    generator: Any = None,
+    dtype: Any = np.int64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """torch.randint: integers drawn uniformly from [low, high) (``randint(high, size)`` or ``randint(low, high,
+    size)``); int64 by default, as torch; ``generator`` a numpy Generator, an int seed or None."""
+    if size is None and high is not None and np.ndim(high) > 0:
+        low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint: missing the size (randint(high, size) or randint(low, high, size))")
+    if low >= high:
+        raise ValueError(f"randint: needs low < high, got low={low} and high={high}")
+    data = generator_for(generator).integers(low, high, size=_size(size, "randint"))
+    return Tensor._from_array(data.astype(dtype, copy=False), requires_grad)
+
+
+def randint_like(
+    input: TensorLike,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """torch.randint_like: integers from [low, high) (``randint_like(x, high)`` or ``randint_like(x, low, high)``)
+    with the shape and, unless ``dtype`` is given, the dtype of ``input``."""
+    array = _array(input)
+    low, high = (0, low) if high is None else (low, high)
+    return randint(low, high, array.shape, generator=generator, dtype=dtype or array.dtype, requires_grad=requires_grad)
+
+
+def randperm(n: int, *, generator: Any = None, dtype: Any = np.int64, requires_grad: bool = False) -> Tensor:
+    """torch.randperm: a random permutation of 0, ..., n - 1 (int64 by default)."""
+    (n,) = _size(n, "randperm")
+    data = generator_for(generator).permutation(n).astype(dtype, copy=False)
+    return Tensor._from_array(data, requires_grad)
+
+
+def logspace(
+    start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = np.float64, requires_grad: bool = False
+) -> Tensor:
+    """torch.logspace: ``steps`` values base**t for t evenly spaced from start to end (float64 by default, as
+    ``autograd.linspace``)."""
+    (steps,) = _size(steps, "logspace")
+    return Tensor._from_array(np.logspace(start, end, steps, base=base).astype(dtype, copy=False), requires_grad)
+
+
+concat = concatenate
+
+
+# -- broadcasting ----------------------------------------------------------------------------------------------
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """torch.broadcast_shapes: the shape the given shapes broadcast to (ValueError if they do not)."""
+    sizes = [_size(shape, "broadcast_shapes") for shape in shapes]
+    try:
+        return tuple(np.broadcast_shapes(*sizes))
+    except ValueError:
+        raise ValueError(f"broadcast_shapes: shapes {sizes} do not broadcast together") from None
+
+
+def broadcast_tensors(*tensors: TensorLike) -> tuple[Tensor, ...]:
+    """torch.broadcast_tensors: the tensors broadcast to one shape; d/dx sums g over the broadcast axes."""
+    parts = [_tensor(t) for t in tensors]
+    try:
+        shape = np.broadcast_shapes(*(part.shape for part in parts))
+    except ValueError:
+        raise ValueError(
+            f"broadcast_tensors: shapes {[part.shape for part in parts]} do not broadcast together"
+        ) from None
+    return tuple(part if part.shape == shape else part.broadcast_to(shape) for part in parts)
+
+
+# -- distances and spreads -------------------------------------------------------------------------------------
+def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """torch.cdist: the p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape
+    (..., P, R) with the leading (batch) axes broadcast. The distance is ``(x1_i - x2_j).norm(p)``, so its
+    gradient is the norm's (0 at distance 0, as torch); ``compute_mode`` is accepted and ignored (one method)."""
+    x1, x2 = _tensor(x1), _tensor(x2)
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise ValueError(f"cdist: needs tensors of at least 2 dimensions, got shapes {x1.shape} and {x2.shape}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ValueError(f"cdist: x1 {x1.shape} and x2 {x2.shape} must have the same number of columns")
+    if not p >= 0:
+        raise ValueError(f"cdist: p must be >= 0, got {p}")
+    try:
+        np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    except ValueError:
+        raise ValueError(f"cdist: the batch shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
+    return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
+
+
+def _spread_and_mean(op: str, input: TensorLike, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
+    x = _tensor(input)
+    if isinstance(dim, bool):  # torch's std_mean(input, unbiased)
+        dim, unbiased = None, dim
+    spread = getattr(x, op)(dim=dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
+    return spread, x.mean(dim=dim, keepdim=keepdim)
+
+
+def std_mean(
+    input: TensorLike, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: Any = None
+) -> tuple[Tensor, Tensor]:
+    """torch.std_mean: ``(std, mean)`` over ``dim`` (all entries if None) with torch's correction, 1 by default
+    (0 for ``unbiased=False``), unlike ``autograd.std(x)``, which is numpy's ``ddof=0``."""
+    return _spread_and_mean("std", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(
+    input: TensorLike, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: Any = None
+) -> tuple[Tensor, Tensor]:
+    """torch.var_mean: ``(var, mean)`` over ``dim`` with torch's correction (see :func:`std_mean`)."""
+    return _spread_and_mean("var", input, dim, unbiased, keepdim, correction)
+
+
+# -- sorted search ---------------------------------------------------------------------------------------------
+def _search_side(op: str, right: bool, side: str | None) -> str:
+    if side is None:
+        return "right" if right else "left"
+    if side not in ("left", "right"):
+        raise ValueError(f"{op}: side must be 'left' or 'right', got {side!r}")
+    if right and side == "left":
+        raise ValueError(f"{op}: got side='left' and right=True, which contradict each other")
+    return side
+
+
+def searchsorted(
+    sorted_sequence: TensorLike,
+    input: TensorLike,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    side: str | None = None,
+    sorter: Any = None,
+) -> Tensor:
+    """torch.searchsorted: for each value of ``input``, the index at which it would go into ``sorted_sequence``
+    (along its last axis) to keep it sorted: the first such index (``side='left'``) or the last (``right=True``
+    or ``side='right'``). An N-D ``sorted_sequence`` searches each last-axis row with the matching row of
+    ``input``; ``sorter`` gives the indices that sort an unsorted sequence. int64 (int32 with ``out_int32``),
+    outside the graph."""
+    side = _search_side("searchsorted", right, side)
+    sequence, values = _array(sorted_sequence), _array(input)
+    if sequence.ndim == 0:
+        raise ValueError("searchsorted: sorted_sequence must have at least one dimension")
+    if sorter is not None:
+        sequence = np.take_along_axis(sequence, _array(sorter).astype(np.intp), axis=-1)
+    if sequence.ndim == 1:
+        found = np.searchsorted(sequence, values, side=side)
+    else:
+        if values.shape[:-1] != sequence.shape[:-1]:
+            raise ValueError(
+                f"searchsorted: input {values.shape} must match sorted_sequence {sequence.shape} in every axis "
+                "but the last"
+            )
+        rows, columns = sequence.reshape(-1, sequence.shape[-1]), values.reshape(-1, values.shape[-1])
+        found = np.stack([np.searchsorted(row, column, side=side) for row, column in zip(rows, columns)])
+        found = found.reshape(values.shape)
+    return Tensor._from_array(np.asarray(found, dtype=np.int32 if out_int32 else np.int64), False)
+
+
+def bucketize(input: TensorLike, boundaries: TensorLike, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """torch.bucketize: the index of the bucket of each value of ``input`` among the sorted 1-D ``boundaries``:
+    i with boundaries[i-1] < x <= boundaries[i] (``right=True``: boundaries[i-1] <= x < boundaries[i])."""
+    if _array(boundaries).ndim != 1:
+        raise ValueError(f"bucketize: boundaries must be 1-D, got shape {_array(boundaries).shape}")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+# -- combinatorics and block matrices --------------------------------------------------------------------------
+def _vectors(op: str, tensors: Sequence[TensorLike]) -> list[Tensor]:
+    parts = [_tensor(t) for t in tensors]
+    for part in parts:
+        if part.ndim != 1:
+            raise ValueError(f"{op}: expects 1-D tensors, got shapes {[p.shape for p in parts]}")
+    return parts
+
+
+def cartesian_prod(*tensors: TensorLike) -> Tensor:
+    """torch.cartesian_prod: every tuple of one entry from each 1-D tensor, in order, as the rows of an (N, k)
+    tensor (one tensor: the tensor itself); d/dx_k sums g over the rows that use each entry."""
+    if not tensors:
+        raise ValueError("cartesian_prod: needs at least one tensor")
+    parts = _vectors("cartesian_prod", tensors)
+    if len(parts) == 1:
+        return parts[0]
+    return stack([grid.reshape(-1) for grid in meshgrid(*parts, indexing="ij")], axis=1)
+
+
+def combinations(input: TensorLike, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """torch.combinations: the r-length combinations of the 1-D ``input``'s entries (as ``itertools``), as the
+    rows of a (C, r) tensor; empty of shape (0,) for r = 0. The rows are gathered entries, so d/dx sums g."""
+    (x,) = _vectors("combinations", [input])
+    if not isinstance(r, (int, np.integer)) or isinstance(r, bool) or r < 0:
+        raise ValueError(f"combinations: r must be a non-negative integer, got {r!r}")
+    if r == 0:
+        return x[:0]
+    choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = np.array(list(choose(range(x.shape[0]), r)), dtype=np.intp).reshape(-1, r)
+    return x[rows]
+
+
+def block_diag(*tensors: TensorLike) -> Tensor:
+    """torch.block_diag: the 0-, 1- or 2-D tensors (a 0-D as 1 x 1, a 1-D as one row) down the diagonal of a
+    matrix of zeros; each block's gradient is its window of g."""
+    blocks = []
+    for t in tensors:
+        block = _tensor(t)
+        if block.ndim > 2:
+            raise ValueError(f"block_diag: expects tensors of at most 2 dimensions, got shape {block.shape}")
+        blocks.append(block.reshape(1, -1) if block.ndim < 2 else block)
+    if not blocks:
+        return Tensor._from_array(np.zeros((1, 0)), False)
+    dtype = np.result_type(*(block.dtype for block in blocks))
+    width = sum(block.shape[1] for block in blocks)
+    rows, left = [], 0
+    for block in blocks:
+        right = width - left - block.shape[1]
+        rows.append(block.astype(dtype).pad(((0, 0), (left, right))))
+        left += block.shape[1]
+    return concatenate(rows, axis=0)
+
+
+# -- the trapezoidal rule --------------------------------------------------------------------------------------
+def _trapezoids(op: str, y: TensorLike, x: Any, dx: Any, dim: int) -> tuple[Tensor, int]:
+    """The areas of the trapezoids along ``dim``: (y_i + y_(i+1)) / 2 times the spacing, and the axis."""
+    y = _tensor(y)
+    if y.ndim == 0:
+        raise ValueError(f"{op}: y must have at least one dimension")
+    axis = single_axis(dim, y.ndim, op)
+    before = (slice(None),) * axis
+    heights = (y[before + (slice(1, None),)] + y[before + (slice(None, -1),)]) / 2
+    if x is None:
+        return heights * (1 if dx is None else dx), axis
+    if dx is not None:
+        raise TypeError(f"{op}: give either x or dx, not both")
+    x = _tensor(x)
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[axis]:
+            raise ValueError(f"{op}: 1-D x of length {x.shape[0]} must match y {y.shape} along dim {dim}")
+        x = x.reshape((1,) * axis + (-1,) + (1,) * (y.ndim - axis - 1))
+    elif x.ndim < y.ndim:  # torch lines x up with y's trailing axes
+        x = x.reshape((1,) * (y.ndim - x.ndim) + x.shape)
+    spacing = x[before + (slice(1, None),)] - x[before + (slice(None, -1),)]
+    try:
+        return heights * spacing, axis
+    except ValueError:
+        raise ValueError(f"{op}: x {x.shape} does not broadcast with y {y.shape} along dim {dim}") from None
+
+
+def trapezoid(y: TensorLike, x: TensorLike | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """torch.trapezoid: the integral of ``y`` along ``dim`` by the trapezoidal rule, with sample points ``x``
+    (1-D along ``dim``, or broadcasting with ``y``) or constant spacing ``dx`` (1 by default); d/dy_i =
+    (dx_(i-1) + dx_i) / 2 and d/dx_i = (y_(i-1) - y_(i+1)) / 2 inside."""
+    areas, axis = _trapezoids("trapezoid", y, x, dx, dim)
+    return areas.sum(axis=axis)
+
+
+def trapz(y: TensorLike, x: TensorLike | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """torch.trapz: :func:`trapezoid` (its older name)."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(
+    y: TensorLike, x: TensorLike | None = None, *, dx: float | None = None, dim: int = -1
+) -> Tensor:
+    """torch.cumulative_trapezoid: the running integral of ``y`` along ``dim`` by the trapezoidal rule (one entry
+    fewer than ``y`` along ``dim``); spacing as :func:`trapezoid`."""
+    areas, axis = _trapezoids("cumulative_trapezoid", y, x, dx, dim)
+    return areas.cumsum(axis=axis)
+
+
+def vander(x: TensorLike, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 (torch's name)
+    """torch.vander: the Vandermonde matrix of the 1-D ``x``, columns x^(N-1), ..., x, 1 (reversed with
+    ``increasing``), N = len(x) by default; integer and bool inputs give int64, as torch. The powers are running
+    products of x, so d/dx_i = sum_k k x_i^(k-1) g_ik holds at x = 0 too."""
+    (x,) = _vectors("vander", [x])
+    columns = x.shape[0] if N is None else N
+    if not isinstance(columns, (int, np.integer)) or isinstance(columns, bool) or columns < 0:
+        raise ValueError(f"vander: N must be a non-negative integer, got {N!r}")
+    if x.dtype.kind in "biu":  # not differentiable: numpy's exact integer powers
+        return Tensor._from_array(np.vander(x.data.astype(np.int64), columns, increasing), False)
+    ones = Tensor._from_array(np.ones((x.shape[0], min(columns, 1)), dtype=x.dtype), False)
+    powers = x.unsqueeze(1).broadcast_to((x.shape[0], max(columns - 1, 0))).cumprod(axis=1)
+    matrix = concatenate([ones, powers], axis=1)
+    return matrix if increasing else matrix[:, ::-1]
+
+
+def _triangle_indices(op: str, numpy_indices: Callable, row: int, col: int, offset: int, dtype: Any) -> Tensor:
+    row, col = _size((row, col), op)
+    rows, columns = numpy_indices(row, offset, col)
+    return Tensor._from_array(np.stack([rows, columns]).astype(dtype, copy=False).reshape(2, -1), False)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64) -> Tensor:
+    """torch.tril_indices: the (2, K) row and column indices of the lower triangle of a row x col matrix (entries
+    with column - row <= offset), row by row."""
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64) -> Tensor:
+    """torch.triu_indices: the (2, K) indices of the upper triangle (column - row >= offset), row by row."""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype)
+
+
+# -- types and modes -------------------------------------------------------------------------------------------
+def polygamma(n: int, input: TensorLike) -> Tensor:
+    """torch.polygamma: the n-th derivative of the digamma function, ``input.polygamma(n)`` (torch puts ``n``
+    first here, unlike the method)."""
+    return _tensor(input).polygamma(n)
+
+
+def is_tensor(obj: Any) -> bool:
+    """torch.is_tensor: whether ``obj`` is a :class:`Tensor` (a :class:`Value` is not)."""
+    return isinstance(obj, Tensor)
+
+
+def _dtype_of(x: Any) -> Any:
+    return x.dtype if isinstance(x, Tensor) else x.data if isinstance(x, Node) else x
+
+
+def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
+    """torch.result_type with numpy's rules (``numpy.result_type``): the dtype of an operation on the two
+    (Tensors, arrays, Python numbers or dtypes). Python numbers are weak, as torch's, but a float number with an
+    integer tensor gives float64 (torch: its default float32), and numpy's promotions differ from torch's for
+    mixed sizes (int64 with float16 is float64 here, float16 in torch)."""
+    return np.result_type(_dtype_of(tensor1), _dtype_of(tensor2))
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype:
+    """torch.promote_types with numpy's rules (``numpy.promote_types``): the smallest dtype both cast to safely
+    (int64 with float16 is float64 here, float16 in torch)."""
+    return np.promote_types(type1, type2)
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """torch.can_cast with numpy's ``same_kind`` rule: no cast from float to integer, from a number to bool, nor
+    (unlike torch) from a signed integer to an unsigned one."""
+    return bool(np.can_cast(from_, to, casting="same_kind"))
+
+
+class inference_mode:
+    """torch.inference_mode: a block (or decorated function, with or without parentheses) that records no graph,
+    as :class:`no_grad`; ``inference_mode(False)`` changes nothing. Results are ordinary tensors (there are no
+    inference tensors, so ``is_inference()`` stays False)."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # @inference_mode without parentheses
+            return no_grad()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = bool(mode)
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(is_grad_enabled())
+        if self._mode:
+            set_grad_enabled(False)
+
+    def __exit__(self, *exc_info: object) -> None:
+        set_grad_enabled(self._previous.pop())
+
+    def __call__(self, function: Callable) -> Callable:
+        """``function`` run in this mode (without graph for ``mode=True``)."""
+        return no_grad()(function) if self._mode else function
