@@ -18,6 +18,7 @@ import numpy as np
 from . import shared_math
 from .derivatives import contractions as rules
 from .tensor import Tensor, TensorLike
+from .torch_keywords import UNSET, torch_alias
 
 __all__ = ["diag", "diagonal", "dot", "einsum", "inner", "kron", "outer", "tensordot", "trace"]
 
@@ -102,8 +103,10 @@ def _contract(op: str, a: Tensor, b: Tensor, axes_a: tuple[int, ...], axes_b: tu
     return einsum(f"{''.join(a_labels)},{''.join(b_labels)}->{''.join(output)}", a, b)
 
 
-def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2) -> Tensor:
-    """Sum products over the last ``axes`` axes of a and the first of b, or over the axis lists (axes_a, axes_b)."""
+def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2, *, dims: Any = UNSET) -> Tensor:
+    """Sum products over the last ``axes`` (torch's ``dims``) axes of a and the first of b, or over the axis lists
+    (axes_a, axes_b)."""
+    axes = torch_alias("tensordot", "axes", axes, "dims", dims, default=2)
     a, b = _tensor(a), _tensor(b)
     if isinstance(axes, (int, np.integer)):
         if not 0 <= axes <= min(a.ndim, b.ndim):
@@ -151,10 +154,15 @@ def kron(a: TensorLike, b: TensorLike) -> Tensor:
     return blocks.reshape(tuple(m * n for m, n in zip(a_shape, b_shape)))
 
 
-def diagonal(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
-    """The entries a[..., i, i + offset, ...] of the plane (axis1, axis2), as a new last axis (numpy.diagonal).
+def diagonal(
+    a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: Any = UNSET, dim2: Any = UNSET
+) -> Tensor:
+    """The entries a[..., i, i + offset, ...] of the plane (axis1, axis2) (torch's ``dim1``, ``dim2``), as a new
+    last axis (numpy.diagonal).
 
     The gradient puts g back on that diagonal (zeros elsewhere)."""
+    axis1 = torch_alias("diagonal", "axis1", axis1, "dim1", dim1, default=0)
+    axis2 = torch_alias("diagonal", "axis2", axis2, "dim2", dim2, default=1)
     a = _tensor(a)
     if a.ndim < 2:
         raise ValueError(f"diagonal: needs at least 2 dimensions, got shape {a.shape}")

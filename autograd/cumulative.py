@@ -17,7 +17,7 @@ from .derivatives import cumulative as rules
 from .indexing import take_along_axis
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate
-from .torch_keywords import ValuesAndIndices
+from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
 __all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp"]
 
@@ -41,26 +41,38 @@ def _flattened_or_axis(x: Tensor, axis: int | None, op: str) -> tuple[Tensor, in
     return x, axis
 
 
+def _along(op: str, axis: Any, dim: Any, default: Any = None) -> Any:
+    """The axis of ``op`` given as numpy's ``axis`` or torch's ``dim`` (TypeError for both, or for neither
+    where the axis is required: ``default`` is UNSET)."""
+    if dim is not UNSET:
+        return torch_dim(op, axis, dim, default)
+    if axis is UNSET:
+        raise TypeError(f"{op}: missing the axis (numpy's axis= or torch's dim=)")
+    return axis
+
+
 def _like_input(result: Tensor, a: TensorLike, axis: int | None) -> Tensor:
     """A running result of a 0-d input along its axis 0 as the 0-d tensor torch gives."""
     return result.reshape(()) if axis is not None and np.ndim(a.data if isinstance(a, Tensor) else a) == 0 else result
 
 
-def cumsum(a: TensorLike, axis: int | None = None) -> Tensor:
-    """Running sum out_j = sum_{k <= j} a_k along ``axis`` (of the flattened array if None);
+def cumsum(a: TensorLike, axis: int | None = None, *, dim: Any = UNSET) -> Tensor:
+    """Running sum out_j = sum_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None);
     d/da_k = sum_{j >= k} g_j."""
+    axis = _along("cumsum", axis, dim)
     x, along = _flattened_or_axis(_tensor(a), axis, "cumsum")
     out = Tensor._from_op(rules.cumsum_data(x.data, along), rules.cumsum, (x,), {"axis": along})
     return _like_input(out, a, axis)
 
 
-def cumprod(a: TensorLike, axis: int | None = None) -> Tensor:
-    """Running product out_j = prod_{k <= j} a_k along ``axis`` (of the flattened array if None).
+def cumprod(a: TensorLike, axis: int | None = None, *, dim: Any = UNSET) -> Tensor:
+    """Running product out_j = prod_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None).
 
     Computed as the product over the last axis of an (..., n, n) stack whose row j holds
     a_0..a_j and ones after, so the gradient d out_j / d a_k = prod_{i <= j, i != k} a_i is
     exact where some a_i is 0 (no division); it costs O(n^2) per running product.
     """
+    axis = _along("cumprod", axis, dim)
     x, along = _flattened_or_axis(_tensor(a), axis, "cumprod")
     rows = x.swapaxes(along, -1)
     n = rows.shape[-1]
@@ -69,10 +81,11 @@ def cumprod(a: TensorLike, axis: int | None = None) -> Tensor:
     return _like_input(prefixes.prod(axis=-1).swapaxes(along, -1), a, axis)
 
 
-def logcumsumexp(a: TensorLike, axis: int) -> Tensor:
-    """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis``, each as a logsumexp of its prefix
+def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> Tensor:
+    """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis`` (or ``dim``), each as a logsumexp of its prefix
     (an (..., n, n) stack with -inf after position j), so no prefix overflows or underflows; d/da_k =
     sum_{j >= k} g_j softmax_j(a)_k. O(n^2) per row, as cumprod."""
+    axis = _along("logcumsumexp", axis, dim, default=UNSET)
     x, along = _flattened_or_axis(_tensor(a), axis, "logcumsumexp")
     rows = x.swapaxes(along, -1)
     n = rows.shape[-1]
@@ -98,20 +111,25 @@ def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> Va
     return ValuesAndIndices(values, Tensor._make(indices))
 
 
-def cummax(a: TensorLike, axis: int) -> ValuesAndIndices:
-    """torch.cummax: ``(values, indices)`` of the running maximum along ``axis``; d/da_i sums g over the
-    positions whose maximum was taken from entry i."""
-    return _running_extreme(a, axis, "cummax", np.maximum)
+def cummax(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> ValuesAndIndices:
+    """torch.cummax: ``(values, indices)`` of the running maximum along ``axis`` (or ``dim``); d/da_i sums g
+    over the positions whose maximum was taken from entry i."""
+    return _running_extreme(a, _along("cummax", axis, dim, default=UNSET), "cummax", np.maximum)
 
 
-def cummin(a: TensorLike, axis: int) -> ValuesAndIndices:
-    """torch.cummin: ``(values, indices)`` of the running minimum along ``axis``; the gradient as cummax's."""
-    return _running_extreme(a, axis, "cummin", np.minimum)
+def cummin(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> ValuesAndIndices:
+    """torch.cummin: ``(values, indices)`` of the running minimum along ``axis`` (or ``dim``); the gradient as
+    cummax's."""
+    return _running_extreme(a, _along("cummin", axis, dim, default=UNSET), "cummin", np.minimum)
 
 
-def diff(a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
-    """numpy.diff: the n-th forward difference out_i = a_{i+1} - a_i along ``axis``, after joining ``prepend``
-    and ``append`` (numbers are broadcast to one slice); for n = 1, d/da_i = g_{i-1} - g_i (g_{-1} = g_m = 0)."""
+def diff(
+    a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None, *, dim: Any = UNSET
+) -> Tensor:
+    """numpy.diff: the n-th forward difference out_i = a_{i+1} - a_i along ``axis`` (torch's ``dim``), after
+    joining ``prepend`` and ``append`` (numbers are broadcast to one slice); for n = 1, d/da_i = g_{i-1} - g_i
+    (g_{-1} = g_m = 0)."""
+    axis = _along("diff", axis, dim, default=-1)
     a = _tensor(a)
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
         raise ValueError(f"diff: order n must be a non-negative integer, got {n!r}")

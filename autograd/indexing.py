@@ -17,6 +17,7 @@ from . import shared_math
 from .broadcasting import AxisError
 from .core import Node
 from .tensor import Tensor, TensorLike, where
+from .torch_keywords import UNSET, torch_reduction
 
 __all__ = [
     "argmax",
@@ -232,17 +233,23 @@ def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
     return (indices[..., None] == np.arange(num_classes)).astype(np.int64)
 
 
-def argmax(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Any:
-    """numpy.argmax: the index of the (first) maximum (no gradient): an int64 Tensor outside the graph for a Tensor
-    (``Tensor.argmax``), an integer array for array input."""
+def argmax(
+    a: TensorLike, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
+) -> Any:
+    """numpy.argmax: the index of the (first) maximum along ``axis`` (torch's ``dim``/``keepdim``; no gradient): an
+    int64 Tensor outside the graph for a Tensor (``Tensor.argmax``), an integer array for array input."""
+    axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
         return a.argmax(axis, keepdims)
     return np.argmax(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
 
 
-def argmin(a: TensorLike, axis: int | None = None, keepdims: bool = False) -> Any:
-    """numpy.argmin: the index of the (first) minimum (no gradient): an int64 Tensor outside the graph for a Tensor
-    (``Tensor.argmin``), an integer array for array input."""
+def argmin(
+    a: TensorLike, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
+) -> Any:
+    """numpy.argmin: the index of the (first) minimum along ``axis`` (torch's ``dim``/``keepdim``; no gradient): an
+    int64 Tensor outside the graph for a Tensor (``Tensor.argmin``), an integer array for array input."""
+    axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
         return a.argmin(axis, keepdims)
     return np.argmin(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)

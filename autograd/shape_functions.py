@@ -17,6 +17,7 @@ import numpy as np
 from .broadcasting import normalize_axes, single_axis
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate
+from .torch_keywords import UNSET, torch_alias
 
 __all__ = [
     "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "flip", "fliplr",
@@ -35,8 +36,9 @@ def _need_dims(a: Tensor, ndim: int, op: str) -> None:
 
 
 # -- flips and rotations -----------------------------------------------------------------------------------
-def flip(m: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
-    """Reverse the order of entries along ``axis`` (all axes if None)."""
+def flip(m: TensorLike, axis: int | Sequence[int] | None = None, *, dims: Any = UNSET) -> Tensor:
+    """Reverse the order of entries along ``axis`` (torch's ``dims``; all axes if None)."""
+    axis = torch_alias("flip", "axis", axis, "dims", dims)
     m = _tensor(m)
     axes = normalize_axes(axis, m.ndim, "flip")
     return m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))]
@@ -115,19 +117,31 @@ def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
     return where(mask, m, 0.0) if lower else where(mask, 0.0, m)
 
 
-def tril(m: TensorLike, k: int = 0) -> Tensor:
-    """The lower triangle: entries above the k-th diagonal of the last two axes set to 0 (and their gradient)."""
-    return _triangle(m, k, True, "tril")
+def tril(m: TensorLike, k: int = 0, *, diagonal: int = UNSET) -> Tensor:
+    """The lower triangle: entries above the k-th (torch's ``diagonal``) diagonal of the last two axes set to 0
+    (and their gradient)."""
+    return _triangle(m, torch_alias("tril", "k", k, "diagonal", diagonal, default=0), True, "tril")
 
 
-def triu(m: TensorLike, k: int = 0) -> Tensor:
-    """The upper triangle: entries below the k-th diagonal of the last two axes set to 0 (and their gradient)."""
-    return _triangle(m, k, False, "triu")
+def triu(m: TensorLike, k: int = 0, *, diagonal: int = UNSET) -> Tensor:
+    """The upper triangle: entries below the k-th (torch's ``diagonal``) diagonal of the last two axes set to 0
+    (and their gradient)."""
+    return _triangle(m, torch_alias("triu", "k", k, "diagonal", diagonal, default=0), False, "triu")
 
 
 # -- rolls and axis moves --------------------------------------------------------------------------------
-def roll(a: TensorLike, shift: int | Sequence[int], axis: int | Sequence[int] | None = None) -> Tensor:
-    """Shift entries cyclically by ``shift`` along ``axis`` (of the flattened array if None); d/da rolls g back."""
+def roll(
+    a: TensorLike,
+    shift: int | Sequence[int] = UNSET,
+    axis: int | Sequence[int] | None = None,
+    *,
+    shifts: Any = UNSET,
+    dims: Any = UNSET,
+) -> Tensor:
+    """Shift entries cyclically by ``shift`` along ``axis`` (torch's ``shifts`` and ``dims``; of the flattened
+    array if None); d/da rolls g back."""
+    shift = torch_alias("roll", "shift", shift, "shifts", shifts, default=UNSET)
+    axis = torch_alias("roll", "axis", axis, "dims", dims)
     a = _tensor(a)
     if axis is None:
         return roll(a.reshape(-1), shift, 0).reshape(a.shape)

@@ -15,6 +15,7 @@ import numpy as np
 from .broadcasting import AxisError
 from .indexing import take_along_axis
 from .tensor import Tensor, TensorLike
+from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
 __all__ = ["argsort", "sort", "topk"]
 
@@ -23,14 +24,35 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def argsort(a: TensorLike, axis: int | None = -1, kind: str | None = None, *, descending: bool = False) -> Any:
-    """numpy.argsort: the indices that sort ``a`` along ``axis`` (the flattened array if None); no gradient.
+def _kind(op: str, kind: str | None, stable: bool | None) -> str | None:
+    """The sorting algorithm of ``kind`` or of ``stable`` (numpy 2's and torch's; True is "stable"); TypeError
+    for both."""
+    if stable is None:
+        return kind
+    if kind is not None:
+        raise TypeError(f"{op}: got both kind={kind!r} and stable={stable!r}; pass one")
+    return "stable" if stable else None
+
+
+def argsort(
+    a: TensorLike,
+    axis: int | None = -1,
+    kind: str | None = None,
+    *,
+    dim: Any = UNSET,
+    descending: bool = False,
+    stable: bool | None = None,
+) -> Any:
+    """numpy.argsort: the indices that sort ``a`` along ``axis`` (torch's ``dim``; the flattened array if None);
+    no gradient. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``.
 
     ``descending=True`` (torch.argsort's) orders from the largest, NaN first as torch ranks it above +inf;
     equal entries keep their order (stable), as in the ascending sort, where NaN comes last. The indices
     are an int64 Tensor outside the graph for a Tensor (as torch's), an ndarray for array input (as numpy's).
     """
-    order = _sorting_order(a, axis, kind, descending)
+    if dim is not UNSET:
+        axis = torch_dim("argsort", axis, dim, default=-1)
+    order = _sorting_order(a, axis, _kind("argsort", kind, stable), descending)
     return Tensor._make(order) if isinstance(a, Tensor) else order
 
 
@@ -48,9 +70,24 @@ def _sorting_order(a: TensorLike, axis: int | None, kind: str | None, descending
         raise AxisError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
 
 
-def sort(a: TensorLike, axis: int | None = -1, kind: str | None = None) -> Tensor:
+def sort(
+    a: TensorLike,
+    axis: int | None = -1,
+    kind: str | None = None,
+    *,
+    dim: Any = UNSET,
+    descending: Any = UNSET,
+    stable: bool | None = None,
+) -> Tensor | ValuesAndIndices:
     """numpy.sort: ``a`` sorted ascending along ``axis`` (flattened if None); the gradient goes back through
-    the permutation."""
+    the permutation. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``.
+
+    Called with torch's ``dim`` or ``descending`` it is torch.sort: the pair ``(values, indices)`` of
+    ``Tensor.sort`` (always a stable sort; ``descending`` puts NaN first).
+    """
+    kind = _kind("sort", kind, stable)
+    if dim is not UNSET or descending is not UNSET:
+        return _tensor(a).sort(axis, dim=dim, descending=descending is not UNSET and bool(descending))
     a = _tensor(a)
     if axis is None:
         a, axis = a.reshape(-1), 0

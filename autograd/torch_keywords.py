@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["UNSET", "ValuesAndIndices", "torch_dim", "torch_keepdim", "torch_reduction", "variance_arguments"]
+__all__ = [
+    "UNSET",
+    "ValuesAndIndices",
+    "torch_alias",
+    "torch_dim",
+    "torch_keepdim",
+    "torch_reduction",
+    "variance_arguments",
+]
 
 
 class _Unset:
@@ -85,3 +93,19 @@ def variance_arguments(
     if correction is not None:
         return axis, correction, keepdims
     return axis, 0 if unbiased is False else 1, keepdims
+
+
+def torch_alias(op: str, name: str, value: Any, torch_name: str, torch_value: Any, default: Any = None) -> Any:
+    """numpy's argument ``name`` of ``op`` or, if given, torch's spelling ``torch_name`` of it (a list as a
+    tuple); TypeError if both were given (``value`` other than its ``default``), or neither where ``name`` is
+    required (``default`` is UNSET)."""
+    if torch_value is UNSET:
+        if value is UNSET:
+            raise TypeError(f"{op}: missing {name}= (torch's {torch_name}=)")
+        return value
+    if value is not default and (type(value) is not type(default) or value != default):
+        raise TypeError(
+            f"{op}: got both {name}={value!r} and {torch_name}={torch_value!r} ({torch_name} is torch's name for "
+            f"{name}); pass one"
+        )
+    return tuple(torch_value) if isinstance(torch_value, list) else torch_value
