@@ -48,13 +48,22 @@ from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepS
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Conv3d, MaxPool2d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .ctc import CTCLoss
 from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
-from .embedding import Embedding
+from .embedding import Embedding, EmbeddingBag
 from .fold import Fold, Unfold
 from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
 from .layers import Bilinear, Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
-from .lazy import LazyLinear
+from .lazy import (
+    LazyConv1d,
+    LazyConv2d,
+    LazyConv3d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyConvTranspose3d,
+    LazyLinear,
+)
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -71,6 +80,7 @@ from .losses import (
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
     NLLLoss,
+    NLLLoss2d,
     PerceptronLoss,
     SmoothHingeLoss,
     SmoothL1Loss,
@@ -125,6 +135,8 @@ from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
 from .similarity import CosineSimilarity, PairwiseDistance
 from .training import History, accuracy, evaluate, fit, predict
 from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .transformer_decoder import TransformerDecoder, TransformerDecoderLayer
+from .transformer_model import Transformer
 from .unpooling import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
@@ -165,6 +177,7 @@ __all__ = [
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
+    "CTCLoss",
     "data",
     "Dropout",
     "Dropout1d",
@@ -173,6 +186,7 @@ __all__ = [
     "EarlyStopping",
     "ELU",
     "Embedding",
+    "EmbeddingBag",
     "evaluate",
     "ExponentialLoss",
     "FeatureAlphaDropout",
@@ -208,6 +222,12 @@ __all__ = [
     "L1Loss",
     "Layer",
     "LayerNorm",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
     "LazyLinear",
     "LeakyReLU",
     "Linear",
@@ -244,6 +264,7 @@ __all__ = [
     "MultiMarginLoss",
     "Neuron",
     "NLLLoss",
+    "NLLLoss2d",
     "optim",
     "PairwiseDistance",
     "Parameter",
@@ -293,6 +314,9 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
     "TransformerEncoder",
     "TransformerEncoderLayer",
     "TripletMarginLoss",

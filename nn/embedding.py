@@ -1,4 +1,5 @@
-"""``Embedding``: a learnable lookup table of vectors, one row per index (torch's ``nn.Embedding``)."""
+"""``Embedding``: a learnable lookup table of vectors, one row per index (torch's ``nn.Embedding``), and
+``EmbeddingBag``: the sum, mean or maximum of such rows over bags of indices (torch's ``nn.EmbeddingBag``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import numpy as np
 from autograd import Node, Tensor, no_grad
 
 from . import functional as F
-from .checks import check_flag, check_positive_int, check_real, make_generator
+from .checks import check_choice, check_flag, check_positive_int, check_real, make_generator
 from .functional.embedding import padding_row
+from .functional.embedding_bag import MODES, embedding_bag
 from .module import Module
 from .parameter import Parameter, factory_dtype
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "EmbeddingBag"]
 
 
 class Embedding(Module):
@@ -120,4 +122,128 @@ class Embedding(Module):
             text += ", scale_grad_by_freq=True"
         if self.sparse:
             text += ", sparse=True"
+        return text
+
+
+class EmbeddingBag(Module):
+    """The ``mode`` ("sum", "mean" or "max") of the rows of ``weight`` each bag of indices reads, torch's
+    ``nn.EmbeddingBag``; see :func:`nn.functional.embedding_bag` for bags, ``offsets``, ``per_sample_weights``
+    (sum only), ``padding_idx`` (its entries leave their bag), ``include_last_offset`` and the gradients.
+
+    ``weight`` (num_embeddings, embedding_dim) starts N(0, 1) (torch's init), its ``padding_idx`` row at zero;
+    ``_weight`` starts from a given table and :meth:`from_pretrained` builds a (frozen) layer around one.
+    ``forward(input, offsets=None, per_sample_weights=None)`` gives (B, embedding_dim).
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        _weight: Any = None,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | int | None = None,
+        *,
+        device: Any = None,
+        _freeze: bool = False,
+    ) -> None:
+        owner = "EmbeddingBag"
+        self.num_embeddings = check_positive_int(owner, "num_embeddings", num_embeddings)
+        self.embedding_dim = check_positive_int(owner, "embedding_dim", embedding_dim)
+        self.max_norm = None if max_norm is None else check_real(owner, "max_norm", max_norm, 0)
+        self.norm_type = check_real(owner, "norm_type", norm_type, 0, low_open=True)
+        self.scale_grad_by_freq = check_flag(owner, "scale_grad_by_freq", scale_grad_by_freq)
+        self.mode = check_choice(owner, "mode", mode, MODES)
+        if self.scale_grad_by_freq and self.mode == "max":
+            raise ValueError(f"{owner}: mode='max' does not support scale_grad_by_freq (as torch)")
+        self.sparse = check_flag(owner, "sparse", sparse)
+        self.include_last_offset = check_flag(owner, "include_last_offset", include_last_offset)
+        self.padding_idx = padding_row(owner, padding_idx, self.num_embeddings)
+        shape = (self.num_embeddings, self.embedding_dim)
+        dtype = factory_dtype(owner, device, dtype)
+        if _weight is None:
+            table = make_generator(owner, "rng", rng).standard_normal(shape).astype(dtype)
+            if self.padding_idx is not None:
+                table[self.padding_idx] = 0
+        else:
+            table = np.array(_weight.data if isinstance(_weight, Node) else _weight)
+            if table.shape != shape:
+                raise ValueError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
+            if table.dtype.kind != "f":
+                raise TypeError(f"{owner}: _weight must hold floating-point numbers, got dtype {table.dtype}")
+        self.weight = Parameter(table, requires_grad=not check_flag(owner, "_freeze", _freeze))
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        embeddings: Any,
+        freeze: bool = True,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+    ) -> EmbeddingBag:
+        """A layer whose table is a copy of the 2-D ``embeddings``, frozen (no gradient) unless ``freeze=False``."""
+        table = np.asarray(embeddings.data if isinstance(embeddings, Node) else embeddings)
+        if table.ndim != 2:
+            raise ValueError(f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
+        return cls(
+            table.shape[0],
+            table.shape[1],
+            max_norm,
+            norm_type,
+            scale_grad_by_freq,
+            mode,
+            sparse,
+            _weight=table,
+            include_last_offset=include_last_offset,
+            padding_idx=padding_idx,
+            _freeze=freeze,
+        )
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw the table again from N(0, 1), the ``padding_idx`` row at zero (in place)."""
+        table = make_generator("EmbeddingBag", "rng", rng).standard_normal(self.weight.shape)
+        if self.padding_idx is not None:
+            table[self.padding_idx] = 0
+        with no_grad():
+            self.weight.copy_(table.astype(self.weight.dtype))
+
+    def forward(self, input: Any, offsets: Any = None, per_sample_weights: Any = None) -> Tensor:
+        return embedding_bag(
+            input,
+            self.weight,
+            offsets,
+            self.max_norm,
+            self.norm_type,
+            self.scale_grad_by_freq,
+            self.mode,
+            self.sparse,
+            per_sample_weights,
+            self.include_last_offset,
+            self.padding_idx,
+        )
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
+        text += f", mode={self.mode!r}"
+        if self.include_last_offset:
+            text += ", include_last_offset=True"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
         return text

@@ -8,6 +8,7 @@ whose torch signature starts with ``weight`` (``CrossEntropyLoss``, ``NLLLoss``,
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "MultiLabelSoftMarginLoss",
     "MultiMarginLoss",
     "NLLLoss",
+    "NLLLoss2d",
     "PerceptronLoss",
     "SmoothHingeLoss",
     "SmoothL1Loss",
@@ -232,6 +234,20 @@ class NLLLoss(_Loss):
     def extra_repr(self) -> str:
         ignore = f", ignore_index={self.ignore_index}" if self.ignore_index != -100 else ""
         return f"axis={self.axis}{ignore}, {super().extra_repr()}"
+
+
+class NLLLoss2d(NLLLoss):
+    """torch's deprecated name for :class:`NLLLoss` (which already takes (N, C, H, W) log-probabilities); as
+    torch's, making one gives a FutureWarning."""
+
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean", axis: int = 1) -> None:
+        warnings.warn(
+            "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+            "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__(weight, ignore_index=ignore_index, reduction=reduction, axis=axis)
 
 
 class KLDivLoss(_Loss):

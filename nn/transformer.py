@@ -33,6 +33,17 @@ __all__ = ["TransformerEncoder", "TransformerEncoderLayer"]
 _ACTIVATIONS: dict[str, Callable[..., Tensor]] = {"relu": relu, "gelu": gelu}
 
 
+def resolve_activation(owner: str, activation: str | Callable[..., Any]) -> Callable[..., Any]:
+    """The feed-forward activation: "relu" or "gelu" as the function, a callable (or Module) as given."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {activation!r}")
+        return _ACTIVATIONS[activation]
+    if not callable(activation):
+        raise TypeError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}")
+    return activation
+
+
 class TransformerEncoderLayer(Module):
     """Self-attention then a feed-forward network, each with a residual connection and a LayerNorm (after
     it by default, before it with ``norm_first``); see the module docstring for the maths.
@@ -78,14 +89,7 @@ class TransformerEncoderLayer(Module):
         self.norm_first = check_flag(owner, "norm_first", norm_first)
         bias = check_flag(owner, "bias", bias)
         dtype = factory_dtype(owner, device, dtype)
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise ValueError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {activation!r}")
-            activation = _ACTIVATIONS[activation]
-        elif not callable(activation):
-            raise TypeError(
-                f"{owner}: activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}"
-            )
+        activation = resolve_activation(owner, activation)
         generator = make_generator(owner, "rng", rng)
         self.self_attn = MultiheadAttention(
             d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype, rng=generator
@@ -121,7 +125,7 @@ class TransformerEncoderLayer(Module):
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
 
-def _clone(module: Module) -> Module:
+def clone_module(module: Module) -> Module:
     """A deep copy of ``module`` (parameters copied, not shared) whose random generators stay shared, so the
     copies' dropout masks keep drawing from one stream, as torch's all draw from its global generator."""
     memo: dict[int, Any] = {}
@@ -157,7 +161,7 @@ class TransformerEncoder(Module):
         self.num_layers = check_positive_int(owner, "num_layers", num_layers)
         if norm is not None and not isinstance(norm, Module):
             raise TypeError(f"{owner}: norm must be a Module or None, got {type(norm).__name__}")
-        self.layers = ModuleList([_clone(encoder_layer) for _ in range(self.num_layers)])
+        self.layers = ModuleList([clone_module(encoder_layer) for _ in range(self.num_layers)])
         self.norm = norm
         self.enable_nested_tensor = check_flag(owner, "enable_nested_tensor", enable_nested_tensor)
         self.mask_check = check_flag(owner, "mask_check", mask_check)

@@ -36,12 +36,15 @@ from .bilinear import bilinear
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_output_size, fold, max_pool2d, unfold
 from .conv3d import conv3d, conv_transpose3d
 from .conv_transpose import conv_transpose1d, conv_transpose2d
+from .ctc import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .divergence import kl_div
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .embedding import embedding, one_hot
+from .embedding_bag import embedding_bag
+from .grid_sampling import affine_grid, grid_sample
 from .in_place_activations import celu_, elu_, hardtanh_, leaky_relu_, relu_, selu_, threshold_
-from .interpolation import interpolate
+from .interpolation import interpolate, upsample, upsample_bilinear, upsample_nearest
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import (
     binary_cross_entropy,
@@ -89,6 +92,7 @@ from .with_indices import (
 
 __all__: list[str] = [
     "acon_c",
+    "affine_grid",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "adaptive_avg_pool3d",
@@ -119,6 +123,7 @@ __all__: list[str] = [
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
+    "ctc_loss",
     "dropout",
     "dropout1d",
     "dropout2d",
@@ -126,12 +131,14 @@ __all__: list[str] = [
     "elu",
     "elu_",
     "embedding",
+    "embedding_bag",
     "exponential_loss",
     "feature_alpha_dropout",
     "fold",
     "gaussian_nll_loss",
     "gelu",
     "glu",
+    "grid_sample",
     "group_norm",
     "gumbel_softmax",
     "instance_norm",
@@ -214,4 +221,7 @@ __all__: list[str] = [
     "triplet_margin_loss",
     "triplet_margin_with_distance_loss",
     "unfold",
+    "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
 ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,7 +36,7 @@ from ..checks import check_choice, check_flag
 from .activations import as_float_tensor
 from .conv import _adaptive_average
 
-__all__ = ["interpolate"]
+__all__ = ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 
 MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 #: The one number of spatial axes each interpolating mode works on (the others work on 1, 2 or 3).
@@ -239,3 +240,37 @@ def interpolate(
             matrix = _linear_weights(length, out, scale, align_corners)
         x = _along_axis(x, matrix.astype(x.dtype), axis)
     return x
+
+
+def _deprecated(name: str) -> None:
+    """torch's warning for its deprecated resizing names (a UserWarning, shown by default)."""
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=3)
+
+
+def upsample(
+    input: Any,
+    size: int | Sequence[int] | None = None,
+    scale_factor: float | Sequence[float] | None = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """Deprecated (as torch's): ``interpolate(input, size, scale_factor, mode, align_corners)``, with a warning."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(
+    input: Any, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None
+) -> Tensor:
+    """Deprecated (as torch's): ``interpolate(input, size, scale_factor, mode="nearest")``, with a warning."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(
+    input: Any, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None
+) -> Tensor:
+    """Deprecated (as torch's): ``interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)``
+    of (N, C, H, W) input, with a warning."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

@@ -1,0 +1,185 @@
+"""F.ctc_loss, F.affine_grid, F.grid_sample and the lazy convolutions against torch (float64 values and
+gradients over a grid of options)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+from nn.functional.ctc import ctc_loss
+from nn.functional.grid_sampling import affine_grid, grid_sample
+from nn.lazy import LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d
+
+torch = pytest.importorskip("torch")
+torch_functional = torch.nn.functional
+
+CTC_CASE = dict(
+    targets=np.array([[1, 1, 2], [3, 2, 0], [2, 0, 0], [4, 1, 4]]),
+    input_lengths=np.array([7, 6, 4, 2]),  # sample 3 cannot fit "4 1 4" in 2 frames: infinite loss
+    target_lengths=np.array([3, 2, 1, 3]),
+)
+
+
+def _ctc_both(reduction, zero_infinity, concatenated, blank=0, drop_impossible=False):
+    rng = np.random.default_rng(5)
+    logits = rng.normal(size=(7, 4, 5))
+    targets, input_lengths, target_lengths = (CTC_CASE[k] for k in ("targets", "input_lengths", "target_lengths"))
+    if blank:
+        targets = np.where(targets == blank, 0, targets)
+    if drop_impossible:
+        logits, targets, input_lengths, target_lengths = (
+            logits[:, :3],
+            targets[:3],
+            input_lengths[:3],
+            target_lengths[:3],
+        )
+    if concatenated:
+        targets = np.concatenate([row[:n] for row, n in zip(targets, target_lengths)])
+    theirs = torch.tensor(logits, requires_grad=True)
+    ours = Tensor(logits, requires_grad=True)
+    options = dict(blank=blank, reduction=reduction, zero_infinity=zero_infinity)
+    expected = torch_functional.ctc_loss(
+        theirs.log_softmax(2), torch.tensor(targets), torch.tensor(input_lengths), torch.tensor(target_lengths),
+        **options,
+    )  # fmt: skip
+    got = ctc_loss(ours.log_softmax(axis=2), targets, input_lengths, target_lengths, **options)
+    return theirs, ours, expected, got
+
+
+@pytest.mark.parametrize(
+    "reduction, zero_infinity, concatenated, blank",
+    list(itertools.product(["none", "sum", "mean"], [True, False], [False, True], [0, 3])),
+)
+def test_ctc_loss_matches_torch(reduction, zero_infinity, concatenated, blank):
+    theirs, ours, expected, got = _ctc_both(reduction, zero_infinity, concatenated, blank)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-10)
+    if zero_infinity:
+        weights = np.arange(1.0, got.size + 1).reshape(got.shape)
+        (expected * torch.tensor(weights)).sum().backward()
+        (got * weights).sum().backward()
+        np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_ctc_gradient_through_log_softmax_matches_torch(reduction):
+    theirs, ours, expected, got = _ctc_both(reduction, False, False, drop_impossible=True)
+    expected.sum().backward()
+    got.sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_ctc_gradient_wrt_log_probs_is_torchs_minus_exp_log_probs():
+    """torch's CTC backward returns exp(lp) - occupancy (the gradient w.r.t. the logits of a log_softmax);
+    the true derivative w.r.t. log_probs, which we record, is -occupancy."""
+    rng = np.random.default_rng(6)
+    log_probs = torch.tensor(rng.normal(size=(6, 2, 4))).log_softmax(2).detach().requires_grad_()
+    targets, input_lengths, target_lengths = np.array([[1, 2], [3, 3]]), np.array([6, 5]), np.array([2, 2])
+    torch_functional.ctc_loss(log_probs, torch.tensor(targets), torch.tensor(input_lengths), torch.tensor(target_lengths),
+                     reduction="sum").backward()  # fmt: skip
+    ours = Tensor(log_probs.detach().numpy(), requires_grad=True)
+    ctc_loss(ours, targets, input_lengths, target_lengths, reduction="sum").backward()
+    frames_used = (np.arange(6)[:, None] < input_lengths)[:, :, None]
+    np.testing.assert_allclose(
+        ours.grad + np.exp(ours.data) * frames_used, log_probs.grad.numpy(), rtol=1e-9, atol=1e-12
+    )
+
+
+def test_ctc_unbatched_matches_torch():
+    log_probs = np.log(np.random.default_rng(7).dirichlet(np.ones(4), size=5))
+    expected = torch_functional.ctc_loss(
+        torch.tensor(log_probs), torch.tensor([1, 3]), torch.tensor(5), torch.tensor(2)
+    )
+    assert ctc_loss(log_probs, np.array([1, 3]), 5, 2).item() == pytest.approx(expected.item(), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    "mode, padding_mode, align_corners",
+    list(itertools.product(["bilinear", "nearest", "bicubic"], ["zeros", "border", "reflection"], [True, False])),
+)
+def test_grid_sample_matches_torch(mode, padding_mode, align_corners):
+    rng = np.random.default_rng(8)
+    image, grid = rng.normal(size=(2, 3, 4, 5)), rng.uniform(-1.3, 1.3, size=(2, 3, 6, 2))
+    image_t, grid_t = torch.tensor(image, requires_grad=True), torch.tensor(grid, requires_grad=True)
+    image_o, grid_o = Tensor(image, requires_grad=True), Tensor(grid, requires_grad=True)
+    expected = torch_functional.grid_sample(image_t, grid_t, mode, padding_mode, align_corners)
+    got = grid_sample(image_o, grid_o, mode, padding_mode, align_corners)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=1e-12)
+    ((expected + 1) ** 2).sum().backward()
+    ((got + 1) ** 2).sum().backward()
+    np.testing.assert_allclose(image_o.grad, image_t.grad.numpy(), atol=1e-12)
+    grid_grad = np.zeros(grid.shape) if grid_o.grad is None else grid_o.grad
+    np.testing.assert_allclose(grid_grad, grid_t.grad.numpy(), atol=1e-11)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_grid_sample_on_pixel_centres_and_borders_matches_torch(padding_mode):
+    """Grid points exactly on pixels and on the clip limits, where torch's gradient conventions decide."""
+    image = np.random.default_rng(9).normal(size=(1, 2, 3, 3))
+    points = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+    grid = np.stack(np.meshgrid(points, points), axis=-1)[None]
+    for align_corners in (True, False):
+        grid_t = torch.tensor(grid, requires_grad=True)
+        grid_o = Tensor(grid, requires_grad=True)
+        expected = torch_functional.grid_sample(torch.tensor(image), grid_t, "bilinear", padding_mode, align_corners)
+        got = grid_sample(image, grid_o, "bilinear", padding_mode, align_corners)
+        np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=1e-12)
+        expected.sum().backward()
+        got.sum().backward()
+        np.testing.assert_allclose(grid_o.grad, grid_t.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("align_corners", [True, False])
+@pytest.mark.parametrize("size", [(2, 3, 4, 5), (2, 1, 1, 3), (2, 1, 3, 4, 2)])
+def test_affine_grid_matches_torch(align_corners, size):
+    dims = len(size) - 2
+    theta = np.random.default_rng(10).normal(size=(2, dims, dims + 1))
+    theta_t, theta_o = torch.tensor(theta, requires_grad=True), Tensor(theta, requires_grad=True)
+    with pytest.warns(UserWarning) if align_corners and 1 in size[2:] else _no_warning():
+        expected = torch_functional.affine_grid(theta_t, size, align_corners=align_corners)
+    got = affine_grid(theta_o, size, align_corners)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=1e-12)
+    ((expected - 0.3) ** 2).sum().backward()
+    ((got - 0.3) ** 2).sum().backward()
+    np.testing.assert_allclose(theta_o.grad, theta_t.grad.numpy(), atol=1e-11)
+
+
+class _no_warning:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, shape, options",
+    [
+        (LazyConv1d, torch.nn.LazyConv1d, (2, 4, 9), dict(stride=2, padding=1, dilation=2)),
+        (LazyConv2d, torch.nn.LazyConv2d, (4, 6, 6), dict(padding="same", groups=2, padding_mode="reflect")),
+        (LazyConv3d, torch.nn.LazyConv3d, (1, 4, 4, 5, 5), dict(stride=(1, 2, 2), bias=False)),
+        (LazyConvTranspose1d, torch.nn.LazyConvTranspose1d, (2, 4, 5), dict(stride=2, output_padding=1)),
+        (LazyConvTranspose2d, torch.nn.LazyConvTranspose2d, (2, 4, 3, 3), dict(groups=2, dilation=2)),
+        (LazyConvTranspose3d, torch.nn.LazyConvTranspose3d, (1, 4, 2, 3, 3), dict(padding=1)),
+    ],
+)
+def test_lazy_convolution_matches_torch(ours, theirs, shape, options):
+    x = np.random.default_rng(11).normal(size=shape)
+    layer, reference = ours(6, 3, dtype=np.float64, **options), theirs(6, 3, dtype=torch.float64, **options)
+    reference(torch.tensor(x))
+    layer(x)
+    assert type(layer).__name__ == type(reference).__name__ and layer.in_channels == reference.in_channels
+    assert layer.weight.shape == tuple(reference.weight.shape)
+    with torch.no_grad():
+        reference.weight.copy_(torch.tensor(layer.weight.data))
+        if reference.bias is not None:
+            reference.bias.copy_(torch.tensor(layer.bias.data))
+    x_t, x_o = torch.tensor(x, requires_grad=True), Tensor(x, requires_grad=True)
+    expected, got = reference(x_t), layer(x_o)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=1e-12)
+    expected.sum().backward()
+    got.sum().backward()
+    np.testing.assert_allclose(x_o.grad, x_t.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(layer.weight.grad, reference.weight.grad.numpy(), atol=1e-12)
