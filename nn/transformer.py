@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from .layers import Dropout, Linear
 from .module import Module, as_layer_input
 from .parameter import factory_dtype
 
-__all__ = ["TransformerEncoder", "TransformerEncoderLayer"]
+__all__ = ["LayerOptions", "TransformerEncoder", "TransformerEncoderLayer", "checked_layer_options"]
 
 _ACTIVATIONS: dict[str, Callable[..., Tensor]] = {"relu": relu, "gelu": gelu}
 
@@ -42,6 +42,59 @@ def resolve_activation(owner: str, activation: str | Callable[..., Any]) -> Call
     if not callable(activation):
         raise TypeError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}")
     return activation
+
+
+class LayerOptions(NamedTuple):
+    """A transformer layer's constructor arguments, checked (:func:`checked_layer_options`)."""
+
+    d_model: int
+    nhead: int
+    dim_feedforward: int
+    dropout: float
+    activation: Callable[..., Any]
+    layer_norm_eps: float
+    batch_first: bool
+    norm_first: bool
+    bias: bool
+    dtype: Any
+    generator: np.random.Generator
+
+
+def checked_layer_options(
+    owner: str,
+    d_model: Any,
+    nhead: Any,
+    dim_feedforward: Any,
+    dropout: Any,
+    activation: Any,
+    layer_norm_eps: Any,
+    batch_first: Any,
+    norm_first: Any,
+    bias: Any,
+    dtype: Any,
+    rng: Any,
+    device: Any,
+) -> LayerOptions:
+    """The arguments every transformer layer takes, checked with errors naming ``owner``: positive sizes with
+    d_model divisible by nhead, a dropout probability, eps >= 0, flags, a dtype (``device`` must be the CPU),
+    the activation resolved (:func:`resolve_activation`) and ``rng`` made a Generator."""
+    d_model = check_positive_int(owner, "d_model", d_model)
+    nhead = check_positive_int(owner, "nhead", nhead)
+    if d_model % nhead:
+        raise ValueError(f"{owner}: d_model={d_model} must be divisible by nhead={nhead}")
+    return LayerOptions(
+        d_model,
+        nhead,
+        check_positive_int(owner, "dim_feedforward", dim_feedforward),
+        check_probability(owner, "dropout", dropout),
+        resolve_activation(owner, activation),
+        check_real(owner, "layer_norm_eps", layer_norm_eps, 0),
+        check_flag(owner, "batch_first", batch_first),
+        check_flag(owner, "norm_first", norm_first),
+        check_flag(owner, "bias", bias),
+        factory_dtype(owner, device, dtype),
+        make_generator(owner, "rng", rng),
+    )
 
 
 class TransformerEncoderLayer(Module):
@@ -77,31 +130,28 @@ class TransformerEncoderLayer(Module):
         *,
         device: Any = None,
     ) -> None:
-        owner = "TransformerEncoderLayer"
-        d_model = check_positive_int(owner, "d_model", d_model)
-        nhead = check_positive_int(owner, "nhead", nhead)
-        if d_model % nhead:
-            raise ValueError(f"{owner}: d_model={d_model} must be divisible by nhead={nhead}")
-        dim_feedforward = check_positive_int(owner, "dim_feedforward", dim_feedforward)
-        dropout = check_probability(owner, "dropout", dropout)
-        layer_norm_eps = check_real(owner, "layer_norm_eps", layer_norm_eps, 0)
-        batch_first = check_flag(owner, "batch_first", batch_first)
-        self.norm_first = check_flag(owner, "norm_first", norm_first)
-        bias = check_flag(owner, "bias", bias)
-        dtype = factory_dtype(owner, device, dtype)
-        activation = resolve_activation(owner, activation)
-        generator = make_generator(owner, "rng", rng)
+        o = checked_layer_options(
+            "TransformerEncoderLayer", d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
+            batch_first, norm_first, bias, dtype, rng, device,
+        )  # fmt: skip
+        self.norm_first = o.norm_first
         self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype, rng=generator
+            o.d_model,
+            o.nhead,
+            dropout=o.dropout,
+            bias=o.bias,
+            batch_first=o.batch_first,
+            dtype=o.dtype,
+            rng=o.generator,
         )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype, rng=generator)
-        self.dropout = Dropout(dropout, rng=generator)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype, rng=generator)
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout, rng=generator)
-        self.dropout2 = Dropout(dropout, rng=generator)
-        self.activation = activation
+        self.linear1 = Linear(o.d_model, o.dim_feedforward, bias=o.bias, dtype=o.dtype, rng=o.generator)
+        self.dropout = Dropout(o.dropout, rng=o.generator)
+        self.linear2 = Linear(o.dim_feedforward, o.d_model, bias=o.bias, dtype=o.dtype, rng=o.generator)
+        self.norm1 = LayerNorm(o.d_model, eps=o.layer_norm_eps, bias=o.bias, dtype=o.dtype)
+        self.norm2 = LayerNorm(o.d_model, eps=o.layer_norm_eps, bias=o.bias, dtype=o.dtype)
+        self.dropout1 = Dropout(o.dropout, rng=o.generator)
+        self.dropout2 = Dropout(o.dropout, rng=o.generator)
+        self.activation = o.activation
 
     def forward(
         self, src: Any, src_mask: Any = None, src_key_padding_mask: Any = None, is_causal: bool = False

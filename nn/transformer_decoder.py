@@ -20,13 +20,12 @@ import numpy as np
 from autograd import Tensor
 
 from .attention import MultiheadAttention
-from .checks import check_flag, check_positive_int, check_probability, check_real, make_generator
+from .checks import check_flag, check_positive_int
 from .containers import ModuleList
 from .layer_normalization import LayerNorm
 from .layers import Dropout, Linear
 from .module import Module, as_layer_input
-from .parameter import factory_dtype
-from .transformer import clone_module, resolve_activation
+from .transformer import checked_layer_options, clone_module
 
 __all__ = ["TransformerDecoder", "TransformerDecoderLayer"]
 
@@ -66,33 +65,24 @@ class TransformerDecoderLayer(Module):
         *,
         device: Any = None,
     ) -> None:
-        owner = "TransformerDecoderLayer"
-        d_model = check_positive_int(owner, "d_model", d_model)
-        nhead = check_positive_int(owner, "nhead", nhead)
-        if d_model % nhead:
-            raise ValueError(f"{owner}: d_model={d_model} must be divisible by nhead={nhead}")
-        dim_feedforward = check_positive_int(owner, "dim_feedforward", dim_feedforward)
-        dropout = check_probability(owner, "dropout", dropout)
-        layer_norm_eps = check_real(owner, "layer_norm_eps", layer_norm_eps, 0)
-        batch_first = check_flag(owner, "batch_first", batch_first)
-        self.norm_first = check_flag(owner, "norm_first", norm_first)
-        bias = check_flag(owner, "bias", bias)
-        dtype = factory_dtype(owner, device, dtype)
-        activation = resolve_activation(owner, activation)
-        generator = make_generator(owner, "rng", rng)
-        attention = {"dropout": dropout, "bias": bias, "batch_first": batch_first, "dtype": dtype, "rng": generator}
-        self.self_attn = MultiheadAttention(d_model, nhead, **attention)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, **attention)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype, rng=generator)
-        self.dropout = Dropout(dropout, rng=generator)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype, rng=generator)
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout, rng=generator)
-        self.dropout2 = Dropout(dropout, rng=generator)
-        self.dropout3 = Dropout(dropout, rng=generator)
-        self.activation = activation
+        o = checked_layer_options(
+            "TransformerDecoderLayer", d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
+            batch_first, norm_first, bias, dtype, rng, device,
+        )  # fmt: skip
+        self.norm_first = o.norm_first
+        attention = {"dropout": o.dropout, "bias": o.bias, "batch_first": o.batch_first, "dtype": o.dtype}
+        self.self_attn = MultiheadAttention(o.d_model, o.nhead, **attention, rng=o.generator)
+        self.multihead_attn = MultiheadAttention(o.d_model, o.nhead, **attention, rng=o.generator)
+        self.linear1 = Linear(o.d_model, o.dim_feedforward, bias=o.bias, dtype=o.dtype, rng=o.generator)
+        self.dropout = Dropout(o.dropout, rng=o.generator)
+        self.linear2 = Linear(o.dim_feedforward, o.d_model, bias=o.bias, dtype=o.dtype, rng=o.generator)
+        self.norm1 = LayerNorm(o.d_model, eps=o.layer_norm_eps, bias=o.bias, dtype=o.dtype)
+        self.norm2 = LayerNorm(o.d_model, eps=o.layer_norm_eps, bias=o.bias, dtype=o.dtype)
+        self.norm3 = LayerNorm(o.d_model, eps=o.layer_norm_eps, bias=o.bias, dtype=o.dtype)
+        self.dropout1 = Dropout(o.dropout, rng=o.generator)
+        self.dropout2 = Dropout(o.dropout, rng=o.generator)
+        self.dropout3 = Dropout(o.dropout, rng=o.generator)
+        self.activation = o.activation
 
     def forward(
         self,
