@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,43 @@ def _conv_parameters(
     return weight, bias_parameter
 
 
+def _set_up_conv(
+    layer: Conv1d | Conv2d | Conv3d,
+    owner: str,
+    as_tuple: Callable[[Any, str, str], tuple[int, ...]],
+    in_channels: Any,
+    out_channels: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: Any,
+    bias: Any,
+    padding_mode: Any,
+    dtype: Any,
+    rng: Any,
+    device: Any,
+) -> None:
+    """Check a convolution layer's arguments (errors name ``owner``; ``as_tuple`` reads a size per spatial axis)
+    and give ``layer`` its settings and its parameters, drawn as torch draws them."""
+    layer.in_channels = check_positive_int(owner, "in_channels", in_channels)
+    layer.out_channels = check_positive_int(owner, "out_channels", out_channels)
+    layer.groups = check_groups(owner, groups, layer.in_channels, layer.out_channels)
+    layer.kernel_size = as_tuple(kernel_size, "kernel_size", owner)
+    layer.stride = as_tuple(stride, "stride", owner)
+    layer.dilation = as_tuple(dilation, "dilation", owner)
+    widths = conv_padding(owner, padding, layer.kernel_size, layer.stride, layer.dilation)
+    layer.padding = padding if isinstance(padding, str) else tuple(low for low, _ in widths)
+    layer.padding_mode = check_choice(owner, "padding_mode", padding_mode, PADDING_MODES)
+    dtype = factory_dtype(owner, device, dtype)
+    layer.weight, layer.bias = _conv_parameters(layer, bias, dtype, make_generator(owner, "rng", rng))
+
+
+def _one(value: Any, name: str, op: str) -> tuple[int]:
+    """A 1-D size as torch keeps it on the layer: a 1-tuple."""
+    return (single(value, name, op),)
+
+
 class Conv1d(Module):
     """1-D convolution layer: ``y = conv1d(x, weight, bias, stride, padding, dilation, groups)`` on ``(N, C, L)``.
 
@@ -64,17 +102,10 @@ class Conv1d(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.in_channels = check_positive_int("Conv1d", "in_channels", in_channels)
-        self.out_channels = check_positive_int("Conv1d", "out_channels", out_channels)
-        self.groups = check_groups("Conv1d", groups, self.in_channels, self.out_channels)
-        self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
-        self.stride = (single(stride, "stride", "Conv1d"),)
-        self.dilation = (single(dilation, "dilation", "Conv1d"),)
-        widths = conv_padding("Conv1d", padding, self.kernel_size, self.stride, self.dilation)
-        self.padding = padding if isinstance(padding, str) else (widths[0][0],)
-        self.padding_mode = check_choice("Conv1d", "padding_mode", padding_mode, PADDING_MODES)
-        dtype = factory_dtype("Conv1d", device, dtype)
-        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv1d", "rng", rng))
+        _set_up_conv(
+            self, "Conv1d", _one, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+            padding_mode, dtype, rng, device,
+        )  # fmt: skip
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv1d", x, self.weight)
@@ -140,17 +171,10 @@ class Conv2d(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.in_channels = check_positive_int("Conv2d", "in_channels", in_channels)
-        self.out_channels = check_positive_int("Conv2d", "out_channels", out_channels)
-        self.groups = check_groups("Conv2d", groups, self.in_channels, self.out_channels)
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
-        self.stride = pair(stride, "stride", "Conv2d")
-        self.dilation = pair(dilation, "dilation", "Conv2d")
-        widths = conv_padding("Conv2d", padding, self.kernel_size, self.stride, self.dilation)
-        self.padding = padding if isinstance(padding, str) else (widths[0][0], widths[1][0])
-        self.padding_mode = check_choice("Conv2d", "padding_mode", padding_mode, PADDING_MODES)
-        dtype = factory_dtype("Conv2d", device, dtype)
-        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv2d", "rng", rng))
+        _set_up_conv(
+            self, "Conv2d", pair, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+            padding_mode, dtype, rng, device,
+        )  # fmt: skip
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv2d", x, self.weight)
@@ -187,17 +211,10 @@ class Conv3d(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.in_channels = check_positive_int("Conv3d", "in_channels", in_channels)
-        self.out_channels = check_positive_int("Conv3d", "out_channels", out_channels)
-        self.groups = check_groups("Conv3d", groups, self.in_channels, self.out_channels)
-        self.kernel_size = triple(kernel_size, "kernel_size", "Conv3d")
-        self.stride = triple(stride, "stride", "Conv3d")
-        self.dilation = triple(dilation, "dilation", "Conv3d")
-        widths = conv_padding("Conv3d", padding, self.kernel_size, self.stride, self.dilation)
-        self.padding = padding if isinstance(padding, str) else tuple(low for low, _ in widths)
-        self.padding_mode = check_choice("Conv3d", "padding_mode", padding_mode, PADDING_MODES)
-        dtype = factory_dtype("Conv3d", device, dtype)
-        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator("Conv3d", "rng", rng))
+        _set_up_conv(
+            self, "Conv3d", triple, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+            padding_mode, dtype, rng, device,
+        )  # fmt: skip
 
     def forward(self, x: Any) -> Tensor:
         x = input_for("Conv3d", x, self.weight)
