@@ -40,44 +40,81 @@ def _conv_parameters(
     return weight, bias_parameter
 
 
-def _set_up_conv(
-    layer: Conv1d | Conv2d | Conv3d,
-    owner: str,
-    as_tuple: Callable[[Any, str, str], tuple[int, ...]],
-    in_channels: Any,
-    out_channels: Any,
-    kernel_size: Any,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    groups: Any,
-    bias: Any,
-    padding_mode: Any,
-    dtype: Any,
-    rng: Any,
-    device: Any,
-) -> None:
-    """Check a convolution layer's arguments (errors name ``owner``; ``as_tuple`` reads a size per spatial axis)
-    and give ``layer`` its settings and its parameters, drawn as torch draws them."""
-    layer.in_channels = check_positive_int(owner, "in_channels", in_channels)
-    layer.out_channels = check_positive_int(owner, "out_channels", out_channels)
-    layer.groups = check_groups(owner, groups, layer.in_channels, layer.out_channels)
-    layer.kernel_size = as_tuple(kernel_size, "kernel_size", owner)
-    layer.stride = as_tuple(stride, "stride", owner)
-    layer.dilation = as_tuple(dilation, "dilation", owner)
-    widths = conv_padding(owner, padding, layer.kernel_size, layer.stride, layer.dilation)
-    layer.padding = padding if isinstance(padding, str) else tuple(low for low, _ in widths)
-    layer.padding_mode = check_choice(owner, "padding_mode", padding_mode, PADDING_MODES)
-    dtype = factory_dtype(owner, device, dtype)
-    layer.weight, layer.bias = _conv_parameters(layer, bias, dtype, make_generator(owner, "rng", rng))
-
-
 def _one(value: Any, name: str, op: str) -> tuple[int]:
     """A 1-D size as torch keeps it on the layer: a 1-tuple."""
     return (single(value, name, op),)
 
 
-class Conv1d(Module):
+class _ConvNd(Module):
+    """What Conv1d, Conv2d and Conv3d share: the checks of their arguments, their parameters, ``forward``
+    (``padding_mode`` applied, then the functional convolution) and torch's repr. Each subclass names itself
+    (``_name``, for errors), reads one size per spatial axis (``_as_tuple``) and convolves (``_convolve``)."""
+
+    _name: str
+    _as_tuple: Callable[[Any, str, str], tuple[int, ...]]
+    _convolve: Callable[..., Tensor]
+
+    def _set_up(
+        self,
+        in_channels: Any,
+        out_channels: Any,
+        kernel_size: Any,
+        stride: Any,
+        padding: Any,
+        dilation: Any,
+        groups: Any,
+        bias: Any,
+        padding_mode: Any,
+        dtype: Any,
+        rng: Any,
+        device: Any,
+    ) -> None:
+        """Check the constructor's arguments (errors name the layer) and draw the parameters as torch does."""
+        owner, as_tuple = self._name, self._as_tuple
+        self.in_channels = check_positive_int(owner, "in_channels", in_channels)
+        self.out_channels = check_positive_int(owner, "out_channels", out_channels)
+        self.groups = check_groups(owner, groups, self.in_channels, self.out_channels)
+        self.kernel_size = as_tuple(kernel_size, "kernel_size", owner)
+        self.stride = as_tuple(stride, "stride", owner)
+        self.dilation = as_tuple(dilation, "dilation", owner)
+        widths = conv_padding(owner, padding, self.kernel_size, self.stride, self.dilation)
+        self.padding = padding if isinstance(padding, str) else tuple(low for low, _ in widths)
+        self.padding_mode = check_choice(owner, "padding_mode", padding_mode, PADDING_MODES)
+        dtype = factory_dtype(owner, device, dtype)
+        self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator(owner, "rng", rng))
+
+    def forward(self, x: Any) -> Tensor:
+        x = input_for(self._name, x, self.weight)
+        x, padding = self._padded(x)
+        return self._convolve(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+    def _padded(self, x: Tensor) -> tuple[Tensor, Any]:
+        """The input and the ``padding`` for the functional convolution: with ``padding_mode`` 'zeros' the layer's
+        own, otherwise ``x`` padded in that mode (as torch, 'same' puts an odd total's extra entry after) and 0."""
+        if self.padding_mode == "zeros":
+            return x, self.padding
+        widths = conv_padding(self._name, self.padding, self.kernel_size, self.stride, self.dilation)
+        return pad_spatial(x, widths, self.padding_mode, self._name), 0
+
+    def extra_repr(self) -> str:
+        """Channels, kernel and stride, then the options that differ from their defaults (as torch prints them)."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if isinstance(self.padding, str):
+            text += f", padding={self.padding!r}"
+        elif any(self.padding):
+            text += f", padding={self.padding}"
+        if any(d != 1 for d in self.dilation):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
+        return text
+
+
+class Conv1d(_ConvNd):
     """1-D convolution layer: ``y = conv1d(x, weight, bias, stride, padding, dilation, groups)`` on ``(N, C, L)``.
 
     ``weight``: (out_channels, in_channels / groups, kernel_size); ``bias``: (out_channels,) or None.
@@ -85,6 +122,10 @@ class Conv1d(Module):
     fan_in = in_channels / groups * kernel_size. ``padding`` may be ``'valid'`` or ``'same'`` (stride 1), and
     ``padding_mode`` ('zeros', 'reflect', 'replicate', 'circular') says what the padding holds, as torch's.
     """
+
+    _name = "Conv1d"
+    _as_tuple = staticmethod(_one)
+    _convolve = staticmethod(F.conv1d)
 
     def __init__(
         self,
@@ -102,48 +143,13 @@ class Conv1d(Module):
         *,
         device: Any = None,
     ) -> None:
-        _set_up_conv(
-            self, "Conv1d", _one, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, dtype, rng, device,
+        self._set_up(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype, rng,
+            device,
         )  # fmt: skip
 
-    def forward(self, x: Any) -> Tensor:
-        x = input_for("Conv1d", x, self.weight)
-        x, padding = _padded(self, x, "Conv1d")
-        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
-    def extra_repr(self) -> str:
-        return _conv_extra_repr(self)
-
-
-def _padded(layer: Conv1d | Conv2d | Conv3d, x: Tensor, op: str) -> tuple[Tensor, Any]:
-    """The input and the ``padding`` for the functional convolution: with ``padding_mode`` 'zeros' the layer's
-    own, otherwise ``x`` padded in that mode (as torch, 'same' puts an odd total's extra entry after) and 0."""
-    if layer.padding_mode == "zeros":
-        return x, layer.padding
-    widths = conv_padding(op, layer.padding, layer.kernel_size, layer.stride, layer.dilation)
-    return pad_spatial(x, widths, layer.padding_mode, op), 0
-
-
-def _conv_extra_repr(layer: Conv1d | Conv2d | Conv3d) -> str:
-    """Channels, kernel and stride, then the options that differ from their defaults (as torch prints them)."""
-    text = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
-    if isinstance(layer.padding, str):
-        text += f", padding={layer.padding!r}"
-    elif any(layer.padding):
-        text += f", padding={layer.padding}"
-    if any(d != 1 for d in layer.dilation):
-        text += f", dilation={layer.dilation}"
-    if layer.groups != 1:
-        text += f", groups={layer.groups}"
-    if layer.bias is None:
-        text += ", bias=False"
-    if layer.padding_mode != "zeros":
-        text += f", padding_mode={layer.padding_mode}"
-    return text
-
-
-class Conv2d(Module):
+class Conv2d(_ConvNd):
     """2-D convolution layer: ``y = conv2d(x, weight, bias, stride, padding, dilation, groups)``.
 
     ``weight``: (out_channels, in_channels / groups, kh, kw); ``bias``: (out_channels,) or
@@ -154,6 +160,10 @@ class Conv2d(Module):
     Output size per axis: ``conv_output_size``. ``padding`` may be ``'valid'`` or ``'same'`` (stride 1), and
     ``padding_mode`` ('zeros', 'reflect', 'replicate', 'circular') says what the padding holds, as torch's.
     """
+
+    _name = "Conv2d"
+    _as_tuple = staticmethod(pair)
+    _convolve = staticmethod(F.conv2d)
 
     def __init__(
         self,
@@ -171,21 +181,13 @@ class Conv2d(Module):
         *,
         device: Any = None,
     ) -> None:
-        _set_up_conv(
-            self, "Conv2d", pair, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, dtype, rng, device,
+        self._set_up(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype, rng,
+            device,
         )  # fmt: skip
 
-    def forward(self, x: Any) -> Tensor:
-        x = input_for("Conv2d", x, self.weight)
-        x, padding = _padded(self, x, "Conv2d")
-        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
-    def extra_repr(self) -> str:
-        return _conv_extra_repr(self)
-
-
-class Conv3d(Module):
+class Conv3d(_ConvNd):
     """3-D convolution layer: ``y = conv3d(x, weight, bias, stride, padding, dilation, groups)`` on
     ``(N, C, D, H, W)`` or unbatched ``(C, D, H, W)``.
 
@@ -194,6 +196,10 @@ class Conv3d(Module):
     * kw. ``padding`` may be ``'valid'`` or ``'same'`` (stride 1), and ``padding_mode`` ('zeros', 'reflect',
     'replicate', 'circular') says what the padding holds, as torch's.
     """
+
+    _name = "Conv3d"
+    _as_tuple = staticmethod(triple)
+    _convolve = staticmethod(F.conv3d)
 
     def __init__(
         self,
@@ -211,18 +217,10 @@ class Conv3d(Module):
         *,
         device: Any = None,
     ) -> None:
-        _set_up_conv(
-            self, "Conv3d", triple, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, dtype, rng, device,
+        self._set_up(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, dtype, rng,
+            device,
         )  # fmt: skip
-
-    def forward(self, x: Any) -> Tensor:
-        x = input_for("Conv3d", x, self.weight)
-        x, padding = _padded(self, x, "Conv3d")
-        return F.conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
-
-    def extra_repr(self) -> str:
-        return _conv_extra_repr(self)
 
 
 def _as_given(value: IntOrPair, name: str, op: str, minimum: int = 1) -> int | tuple[int, int]:
