@@ -223,9 +223,12 @@ class Conv3d(_ConvNd):
         )  # fmt: skip
 
 
-def _as_given(value: IntOrPair, name: str, op: str, minimum: int = 1) -> int | tuple[int, int]:
-    """``value`` kept as the user wrote it (an int, or a pair as a tuple), once checked to be one (as torch's pools)."""
-    checked = pair(value, name, op, minimum)
+def kept_as_given(
+    value: Any, name: str, op: str, minimum: int = 1, as_tuple: Callable[..., tuple[int, ...]] = pair
+) -> int | tuple[int, ...]:
+    """``value`` kept as the user wrote it (an int, or one size per axis as a tuple), once checked by ``as_tuple``
+    (``pair`` for 2-D pools, ``triple`` for 3-D) to be one, as torch's pools keep their options."""
+    checked = as_tuple(value, name, op, minimum)
     return checked[0] if isinstance(value, (int, np.integer)) else checked
 
 
@@ -254,10 +257,10 @@ class MaxPool2d(Module):
     ) -> None:
         self.return_indices = check_flag("MaxPool2d", "return_indices", return_indices)
         self.ceil_mode = bool(ceil_mode)
-        self.kernel_size = _as_given(kernel_size, "kernel_size", "MaxPool2d")
-        self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "MaxPool2d")
-        self.padding = _as_given(padding, "padding", "MaxPool2d", minimum=0)
-        self.dilation = _as_given(dilation, "dilation", "MaxPool2d")
+        self.kernel_size = kept_as_given(kernel_size, "kernel_size", "MaxPool2d")
+        self.stride = self.kernel_size if stride is None else kept_as_given(stride, "stride", "MaxPool2d")
+        self.padding = kept_as_given(padding, "padding", "MaxPool2d", minimum=0)
+        self.dilation = kept_as_given(dilation, "dilation", "MaxPool2d")
         _check_pool_padding("MaxPool2d", self.padding, self.kernel_size)
 
     def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
@@ -287,9 +290,9 @@ class AvgPool2d(Module):
         count_include_pad: bool = True,
         divisor_override: int | None = None,
     ) -> None:
-        self.kernel_size = _as_given(kernel_size, "kernel_size", "AvgPool2d")
-        self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "AvgPool2d")
-        self.padding = _as_given(padding, "padding", "AvgPool2d", minimum=0)
+        self.kernel_size = kept_as_given(kernel_size, "kernel_size", "AvgPool2d")
+        self.stride = self.kernel_size if stride is None else kept_as_given(stride, "stride", "AvgPool2d")
+        self.padding = kept_as_given(padding, "padding", "AvgPool2d", minimum=0)
         self.ceil_mode = bool(ceil_mode)
         self.count_include_pad = bool(count_include_pad)
         self.divisor_override = (

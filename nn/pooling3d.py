@@ -13,16 +13,11 @@ from autograd import Tensor
 from . import functional as F
 from .adaptive_pooling import adaptive_output_size
 from .checks import check_flag, check_positive_int
+from .conv import kept_as_given
 from .functional.conv import triple
 from .module import Module
 
 __all__ = ["AdaptiveAvgPool3d", "AvgPool3d", "MaxPool3d"]
-
-
-def _as_given(value: Any, name: str, layer: str, minimum: int = 1) -> int | tuple[int, int, int]:
-    """``value`` kept as the user wrote it (an int, or three as a tuple), once checked to be one."""
-    checked = triple(value, name, layer, minimum)
-    return checked[0] if isinstance(value, (int, np.integer)) else checked
 
 
 def _check_padding(layer: str, padding: Any, kernel_size: Any) -> None:
@@ -48,10 +43,12 @@ class MaxPool3d(Module):
     ) -> None:
         self.return_indices = check_flag("MaxPool3d", "return_indices", return_indices)
         self.ceil_mode = check_flag("MaxPool3d", "ceil_mode", ceil_mode)
-        self.kernel_size = _as_given(kernel_size, "kernel_size", "MaxPool3d")
-        self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "MaxPool3d")
-        self.padding = _as_given(padding, "padding", "MaxPool3d", minimum=0)
-        self.dilation = _as_given(dilation, "dilation", "MaxPool3d")
+        self.kernel_size = kept_as_given(kernel_size, "kernel_size", "MaxPool3d", as_tuple=triple)
+        self.stride = (
+            self.kernel_size if stride is None else kept_as_given(stride, "stride", "MaxPool3d", as_tuple=triple)
+        )
+        self.padding = kept_as_given(padding, "padding", "MaxPool3d", minimum=0, as_tuple=triple)
+        self.dilation = kept_as_given(dilation, "dilation", "MaxPool3d", as_tuple=triple)
         _check_padding("MaxPool3d", self.padding, self.kernel_size)
 
     def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
@@ -79,9 +76,11 @@ class AvgPool3d(Module):
         count_include_pad: bool = True,
         divisor_override: int | None = None,
     ) -> None:
-        self.kernel_size = _as_given(kernel_size, "kernel_size", "AvgPool3d")
-        self.stride = self.kernel_size if stride is None else _as_given(stride, "stride", "AvgPool3d")
-        self.padding = _as_given(padding, "padding", "AvgPool3d", minimum=0)
+        self.kernel_size = kept_as_given(kernel_size, "kernel_size", "AvgPool3d", as_tuple=triple)
+        self.stride = (
+            self.kernel_size if stride is None else kept_as_given(stride, "stride", "AvgPool3d", as_tuple=triple)
+        )
+        self.padding = kept_as_given(padding, "padding", "AvgPool3d", minimum=0, as_tuple=triple)
         self.ceil_mode = check_flag("AvgPool3d", "ceil_mode", ceil_mode)
         self.count_include_pad = check_flag("AvgPool3d", "count_include_pad", count_include_pad)
         self.divisor_override = (
