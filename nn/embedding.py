@@ -19,6 +19,37 @@ from .parameter import Parameter, factory_dtype
 __all__ = ["Embedding", "EmbeddingBag"]
 
 
+def _normal_table(owner: str, shape: tuple[int, ...], padding_idx: int | None, rng: Any) -> np.ndarray:
+    """torch's initial table: N(0, 1) entries (float64, from ``rng``), the ``padding_idx`` row at zero."""
+    table = make_generator(owner, "rng", rng).standard_normal(shape)
+    if padding_idx is not None:
+        table[padding_idx] = 0
+    return table
+
+
+def _initial_table(
+    owner: str, shape: tuple[int, int], padding_idx: int | None, weight: Any, dtype: Any, rng: Any
+) -> np.ndarray:
+    """The table a layer starts from: torch's ``_weight`` when given (checked: ``shape``, floating point), else
+    :func:`_normal_table` in ``dtype``."""
+    if weight is None:
+        return _normal_table(owner, shape, padding_idx, rng).astype(dtype)
+    table = np.asarray(weight.data if isinstance(weight, Node) else weight)
+    if table.shape != shape:
+        raise ValueError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
+    if table.dtype.kind != "f":
+        raise TypeError(f"{owner}: _weight must hold floating-point numbers, got dtype {table.dtype}")
+    return table
+
+
+def _pretrained_table(owner: str, embeddings: Any) -> np.ndarray:
+    """``embeddings`` (a node or an array) as the 2-D table ``from_pretrained`` builds a layer around."""
+    table = np.asarray(embeddings.data if isinstance(embeddings, Node) else embeddings)
+    if table.ndim != 2:
+        raise ValueError(f"{owner}.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
+    return table
+
+
 class Embedding(Module):
     """``weight[indices]``: the (num_embeddings, embedding_dim) ``weight`` starts N(0, 1) (torch's init),
     its ``padding_idx`` row at zero; see :func:`nn.functional.embedding` for ``padding_idx`` (that row gets no
@@ -52,16 +83,7 @@ class Embedding(Module):
         self.sparse = check_flag("Embedding", "sparse", sparse)
         shape = (self.num_embeddings, self.embedding_dim)
         dtype = factory_dtype("Embedding", device, dtype)
-        if _weight is None:
-            table = make_generator("Embedding", "rng", rng).standard_normal(shape).astype(dtype)
-            if self.padding_idx is not None:
-                table[self.padding_idx] = 0
-        else:
-            table = np.asarray(_weight.data if isinstance(_weight, Node) else _weight)
-            if table.shape != shape:
-                raise ValueError(f"Embedding: _weight must have shape {shape}, got {table.shape}")
-            if table.dtype.kind != "f":
-                raise TypeError(f"Embedding: _weight must hold floating-point numbers, got dtype {table.dtype}")
+        table = _initial_table("Embedding", shape, self.padding_idx, _weight, dtype, rng)
         self.weight = Parameter(table, requires_grad=not check_flag("Embedding", "_freeze", _freeze))
 
     @classmethod
@@ -76,9 +98,7 @@ class Embedding(Module):
         sparse: bool = False,
     ) -> Embedding:
         """A layer whose table is a copy of the 2-D ``embeddings``, frozen (no gradient) unless ``freeze=False``."""
-        table = np.asarray(embeddings.data if isinstance(embeddings, Node) else embeddings)
-        if table.ndim != 2:
-            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
+        table = _pretrained_table("Embedding", embeddings)
         return cls(
             table.shape[0],
             table.shape[1],
@@ -93,9 +113,7 @@ class Embedding(Module):
 
     def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
         """Draw the table again from N(0, 1), the ``padding_idx`` row at zero (in place)."""
-        table = make_generator("Embedding", "rng", rng).standard_normal(self.weight.shape)
-        if self.padding_idx is not None:
-            table[self.padding_idx] = 0
+        table = _normal_table("Embedding", self.weight.shape, self.padding_idx, rng)
         with no_grad():
             self.weight.copy_(table.astype(self.weight.dtype))
 
@@ -167,16 +185,7 @@ class EmbeddingBag(Module):
         self.padding_idx = padding_row(owner, padding_idx, self.num_embeddings)
         shape = (self.num_embeddings, self.embedding_dim)
         dtype = factory_dtype(owner, device, dtype)
-        if _weight is None:
-            table = make_generator(owner, "rng", rng).standard_normal(shape).astype(dtype)
-            if self.padding_idx is not None:
-                table[self.padding_idx] = 0
-        else:
-            table = np.array(_weight.data if isinstance(_weight, Node) else _weight)
-            if table.shape != shape:
-                raise ValueError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
-            if table.dtype.kind != "f":
-                raise TypeError(f"{owner}: _weight must hold floating-point numbers, got dtype {table.dtype}")
+        table = _initial_table(owner, shape, self.padding_idx, _weight, dtype, rng)
         self.weight = Parameter(table, requires_grad=not check_flag(owner, "_freeze", _freeze))
 
     @classmethod
@@ -193,9 +202,7 @@ class EmbeddingBag(Module):
         padding_idx: int | None = None,
     ) -> EmbeddingBag:
         """A layer whose table is a copy of the 2-D ``embeddings``, frozen (no gradient) unless ``freeze=False``."""
-        table = np.asarray(embeddings.data if isinstance(embeddings, Node) else embeddings)
-        if table.ndim != 2:
-            raise ValueError(f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
+        table = _pretrained_table("EmbeddingBag", embeddings)
         return cls(
             table.shape[0],
             table.shape[1],
@@ -212,9 +219,7 @@ class EmbeddingBag(Module):
 
     def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
         """Draw the table again from N(0, 1), the ``padding_idx`` row at zero (in place)."""
-        table = make_generator("EmbeddingBag", "rng", rng).standard_normal(self.weight.shape)
-        if self.padding_idx is not None:
-            table[self.padding_idx] = 0
+        table = _normal_table("EmbeddingBag", self.weight.shape, self.padding_idx, rng)
         with no_grad():
             self.weight.copy_(table.astype(self.weight.dtype))
 
