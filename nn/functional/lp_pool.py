@@ -12,6 +12,7 @@ window (and p = -inf minus the maximum of -|x|), as torch. No padding, as torch'
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,37 @@ def _root(mean: Tensor, cells: int, p: float) -> Tensor:
     return where(nonzero, where(nonzero, total, 1.0) ** (1.0 / p), at_zero)
 
 
+def _lp_pool(
+    function: str,
+    input: Any,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any,
+    ceil_mode: bool,
+    as_tuple: Callable[[Any, str, str], tuple[int, ...]],
+    shapes: str,
+    max_pool: Callable[..., Tensor],
+    avg_pool: Callable[..., Tensor],
+) -> Tensor:
+    """The p-norm pool over ``len(kernel)`` spatial axes (``as_tuple`` reads one size per axis) with that
+    dimension's max and average pools; errors name ``function``, ``shapes`` the inputs it takes."""
+    p = check_norm_type(function, norm_type)
+    kernel = as_tuple(kernel_size, "kernel_size", function)
+    stride = kernel if stride is None else as_tuple(stride, "stride", function)
+    ceil_mode = check_flag(function, "ceil_mode", ceil_mode)
+    dims = len(kernel)
+    x = _input(function, input, (dims + 1, dims + 2), shapes)
+    pool_windows(function, x.shape, kernel, stride, (0,) * dims, (1,) * dims, ceil_mode)
+    if math.isinf(p):
+        peaks = max_pool(x.abs() if p > 0 else -x.abs(), kernel, stride, 0, 1, ceil_mode)
+        return peaks if p > 0 else -peaks
+    return _root(avg_pool(x**p, kernel, stride, 0, ceil_mode), math.prod(kernel), p)
+
+
+def _one(value: Any, name: str, function: str) -> tuple[int]:
+    return (single(value, name, function),)
+
+
 def lp_pool1d(
     input: Any,
     norm_type: float,
@@ -70,16 +102,18 @@ def lp_pool1d(
 
     d/dx_i = x_i^(p-1) out^(1-p) in each window containing x_i (0 where the window's sum is 0).
     """
-    p = check_norm_type("lp_pool1d", norm_type)
-    kernel = single(kernel_size, "kernel_size", "lp_pool1d")
-    stride = kernel if stride is None else single(stride, "stride", "lp_pool1d")
-    ceil_mode = check_flag("lp_pool1d", "ceil_mode", ceil_mode)
-    x = _input("lp_pool1d", input, (2, 3), "(C, L) or (N, C, L)")
-    pool_windows("lp_pool1d", x.shape, (kernel,), (stride,), (0,), (1,), ceil_mode)
-    if math.isinf(p):
-        peaks = max_pool1d(x.abs() if p > 0 else -x.abs(), kernel, stride, 0, 1, ceil_mode)
-        return peaks if p > 0 else -peaks
-    return _root(avg_pool1d(x**p, kernel, stride, 0, ceil_mode), kernel, p)
+    return _lp_pool(
+        "lp_pool1d",
+        input,
+        norm_type,
+        kernel_size,
+        stride,
+        ceil_mode,
+        _one,
+        "(C, L) or (N, C, L)",
+        max_pool1d,
+        avg_pool1d,
+    )
 
 
 def lp_pool2d(
@@ -94,16 +128,18 @@ def lp_pool2d(
 
     d/dx_i = x_i^(p-1) out^(1-p) in each window containing x_i (0 where the window's sum is 0).
     """
-    p = check_norm_type("lp_pool2d", norm_type)
-    kernel = pair(kernel_size, "kernel_size", "lp_pool2d")
-    stride = kernel if stride is None else pair(stride, "stride", "lp_pool2d")
-    ceil_mode = check_flag("lp_pool2d", "ceil_mode", ceil_mode)
-    x = _input("lp_pool2d", input, (3, 4), "(C, H, W) or (N, C, H, W)")
-    pool_windows("lp_pool2d", x.shape, kernel, stride, (0, 0), (1, 1), ceil_mode)
-    if math.isinf(p):
-        peaks = max_pool2d(x.abs() if p > 0 else -x.abs(), kernel, stride, 0, 1, ceil_mode)
-        return peaks if p > 0 else -peaks
-    return _root(avg_pool2d(x**p, kernel, stride, 0, ceil_mode), kernel[0] * kernel[1], p)
+    return _lp_pool(
+        "lp_pool2d",
+        input,
+        norm_type,
+        kernel_size,
+        stride,
+        ceil_mode,
+        pair,
+        "(C, H, W) or (N, C, H, W)",
+        max_pool2d,
+        avg_pool2d,
+    )
 
 
 def lp_pool3d(
@@ -118,13 +154,15 @@ def lp_pool3d(
 
     d/dx_i = x_i^(p-1) out^(1-p) in each window containing x_i (0 where the window's sum is 0).
     """
-    p = check_norm_type("lp_pool3d", norm_type)
-    kernel = triple(kernel_size, "kernel_size", "lp_pool3d")
-    stride = kernel if stride is None else triple(stride, "stride", "lp_pool3d")
-    ceil_mode = check_flag("lp_pool3d", "ceil_mode", ceil_mode)
-    x = _input("lp_pool3d", input, (4, 5), "(C, D, H, W) or (N, C, D, H, W)")
-    pool_windows("lp_pool3d", x.shape, kernel, stride, (0, 0, 0), (1, 1, 1), ceil_mode)
-    if math.isinf(p):
-        peaks = max_pool3d(x.abs() if p > 0 else -x.abs(), kernel, stride, 0, 1, ceil_mode)
-        return peaks if p > 0 else -peaks
-    return _root(avg_pool3d(x**p, kernel, stride, 0, ceil_mode), math.prod(kernel), p)
+    return _lp_pool(
+        "lp_pool3d",
+        input,
+        norm_type,
+        kernel_size,
+        stride,
+        ceil_mode,
+        triple,
+        "(C, D, H, W) or (N, C, D, H, W)",
+        max_pool3d,
+        avg_pool3d,
+    )
