@@ -118,22 +118,8 @@ def conv2d(
     over N, H_out, W_out.
     """
     x, unbatched = _batched(input, "conv2d")
-    weight = as_float_tensor(weight, "conv2d")
-    if weight.ndim != 4:
-        raise ValueError(f"conv2d: weight must have shape (C_out, C_in / groups, kh, kw), got shape {weight.shape}")
-    groups = check_groups("conv2d", groups, x.shape[1], weight.shape[0])
+    weight, bias, groups = checked_conv_operands("conv2d", x, weight, bias, groups, "(C_out, C_in / groups, kh, kw)")
     c_out, c_group, kh, kw = weight.shape
-    if x.shape[1] != c_group * groups:
-        raise ValueError(
-            f"conv2d: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
-            f"expects {c_group * groups} (groups={groups})"
-        )
-    if bias is not None:
-        bias = as_float_tensor(bias, "conv2d")
-        if bias.shape != (c_out,):
-            raise ValueError(
-                f"conv2d: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"
-            )
     stride, dilation = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
     widths = conv_padding("conv2d", padding, (kh, kw), stride, dilation)
     padding = (widths[0][0], widths[1][0])
@@ -202,6 +188,31 @@ def conv1d(
         message = str(error).replace("conv2d", "conv1d")
         raise ValueError(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
     return out.reshape(out.shape[:-2] + (out.shape[-1],))
+
+
+def checked_conv_operands(
+    op: str, x: Tensor, weight: Any, bias: Any, groups: Any, layout: str
+) -> tuple[Tensor, Tensor | None, int]:
+    """The weight and bias of a convolution of the batched input ``x`` as float Tensors, and ``groups``, checked:
+    the weight has ``x``'s number of axes (``layout`` names them), the groups divide both channel counts, the
+    weight's input channels times the groups are ``x``'s channels, the bias is (C_out,). Errors name ``op``."""
+    weight = as_float_tensor(weight, op)
+    if weight.ndim != x.ndim:
+        raise ValueError(f"{op}: weight must have shape {layout}, got shape {weight.shape}")
+    groups = check_groups(op, groups, x.shape[1], weight.shape[0])
+    c_out, c_group = weight.shape[:2]
+    if x.shape[1] != c_group * groups:
+        raise ValueError(
+            f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
+            f"expects {c_group * groups} (groups={groups})"
+        )
+    if bias is not None:
+        bias = as_float_tensor(bias, op)
+        if bias.shape != (c_out,):
+            raise ValueError(
+                f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"
+            )
+    return weight, bias, groups
 
 
 def check_groups(op: str, groups: Any, in_channels: int, out_channels: int) -> int:

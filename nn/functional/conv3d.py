@@ -22,7 +22,7 @@ from autograd.conv import conv2d as convolve
 from autograd.conv import fold, unfold
 
 from .activations import as_float_tensor
-from .conv import _output_size, check_groups, conv_padding, triple
+from .conv import _output_size, check_groups, checked_conv_operands, conv_padding, triple
 from .conv_transpose import conv_transpose2d, conv_transpose_output_size
 from .padding import pad
 
@@ -58,22 +58,9 @@ def conv3d(
     ``(C_in, D, H, W)``. Built as one ``conv2d`` node over the depth windows (see the module docstring).
     """
     x, unbatched = batched_volumes("conv3d", input)
-    weight = as_float_tensor(weight, "conv3d")
-    if weight.ndim != 5:
-        raise ValueError(f"conv3d: weight must have shape (C_out, C_in / groups, kd, kh, kw), got shape {weight.shape}")
-    groups = check_groups("conv3d", groups, x.shape[1], weight.shape[0])
+    layout = "(C_out, C_in / groups, kd, kh, kw)"
+    weight, bias, groups = checked_conv_operands("conv3d", x, weight, bias, groups, layout)
     c_out, c_group, kd, kh, kw = weight.shape
-    if x.shape[1] != c_group * groups:
-        raise ValueError(
-            f"conv3d: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
-            f"expects {c_group * groups} (groups={groups})"
-        )
-    if bias is not None:
-        bias = as_float_tensor(bias, "conv3d")
-        if bias.shape != (c_out,):
-            raise ValueError(
-                f"conv3d: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"
-            )
     stride, dilation = triple(stride, "stride", "conv3d"), triple(dilation, "dilation", "conv3d")
     kernel = (kd, kh, kw)
     widths = conv_padding("conv3d", padding, kernel, stride, dilation)
