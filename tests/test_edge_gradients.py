@@ -79,3 +79,29 @@ def test_relu_gradient_at_nan_zero_and_below_matches_torch():
     t = torch.tensor(data, dtype=torch.float64, requires_grad=True)
     (t.relu() * torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=torch.float64)).sum().backward()
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_relu_blocks_an_infinite_or_nan_upstream_gradient_to_exactly_zero(dtype):
+    """where relu is flat the gradient is +0 whatever arrives (torch's where), not inf * 0 = nan."""
+    x = Tensor(np.array([-1.0, 0.0, -3.0, 2.0, 5.0], dtype=dtype), requires_grad=True)
+    upstream = np.array([np.inf, np.nan, -2.0, -np.inf, np.nan], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x.relu().backward(upstream)
+    assert x.grad.dtype == dtype
+    np.testing.assert_array_equal(x.grad, np.array([0.0, 0.0, 0.0, -np.inf, np.nan], dtype=dtype))
+    assert not np.signbit(x.grad[:3]).any()  # +0, as torch.where(mask, g, 0)
+    v = Value(-1.0)
+    v.relu().backward(math.inf)
+    assert v.grad == 0.0
+
+
+def test_relu_blocks_an_infinite_upstream_gradient_as_torch():
+    torch = pytest.importorskip("torch")
+    data, upstream = [-1.0, 0.0, 2.0, math.nan], [math.inf, math.nan, -math.inf, 3.0]
+    x = Tensor(data, requires_grad=True)
+    x.relu().backward(np.array(upstream))
+    t = torch.tensor(data, dtype=torch.float64, requires_grad=True)
+    t.relu().backward(torch.tensor(upstream, dtype=torch.float64))
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
