@@ -199,6 +199,10 @@ register_numpy_functions(
         np.linalg.cholesky: linalg.cholesky,
         np.linalg.pinv: linalg.pinv,
         np.linalg.norm: linalg.norm,
+        np.linalg.svd: linalg.svd,
+        np.linalg.eigh: linalg.eigh,
+        np.linalg.eigvalsh: linalg.eigvalsh,
+        np.linalg.qr: linalg.qr,
     }
 )
 

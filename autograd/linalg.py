@@ -1,8 +1,10 @@
 """Differentiable linear algebra on Tensors, with numpy.linalg's names and batching rules.
 
 ``inv``, ``solve``, ``det``, ``slogdet`` and ``cholesky`` are primitives (their derivatives are in
-:mod:`autograd.derivatives.linalg`); ``norm`` and ``pinv`` are composites of other ops. Every
-function takes square matrices in the last two axes (any leading batch axes) unless stated.
+:mod:`autograd.derivatives.linalg`); ``norm`` and ``pinv`` are composites of other ops; the
+decompositions ``svd``, ``svdvals``, ``eigh``, ``eigvalsh`` and ``qr`` come from
+:mod:`autograd.decompositions`. Every function takes square matrices in the last two axes (any
+leading batch axes) unless stated.
 
 The normal equations of least squares, differentiated end to end::
 
@@ -16,10 +18,14 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
+from .decompositions import EighResult, QRResult, SVDResult, eigh, eigvalsh, qr, svd, svdvals
 from .derivatives import linalg as la
 from .tensor import Tensor, TensorLike, _operand
 
-__all__ = ["cholesky", "det", "inv", "norm", "pinv", "slogdet", "solve"]
+__all__ = [
+    "EighResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "norm", "pinv", "qr",
+    "slogdet", "solve", "svd", "svdvals",
+]  # fmt: skip
 
 
 def _matrices(a: TensorLike, op: str, square: bool = True) -> Tensor:

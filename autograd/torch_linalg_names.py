@@ -2,12 +2,11 @@
 
 ``matrix_exp``, ``cholesky_solve``, ``cholesky_inverse`` and ``triangular_solve`` are built from matrix products and
 :mod:`autograd.linalg`'s ``solve`` and ``inv`` (reached through numpy's protocol, ``np.linalg.solve`` on Tensors, so
-imports stay one-way), so their gradients are those ops' and can be differentiated again. ``svd`` and ``qr`` give
-values only: Tensors outside the graph.
+imports stay one-way), so their gradients are those ops' and can be differentiated again; ``svd`` and ``qr`` are
+:mod:`autograd.decompositions`' (reached the same way).
 
 Deliberate differences from torch: ``cholesky_solve`` and ``cholesky_inverse`` read only the factor's triangle, as
-torch's values do, and so give 0 gradient to the other triangle (torch's formula differentiates the whole matrix);
-``svd`` and ``qr`` have no gradient (torch has one for full-rank input with distinct singular values).
+torch's values do, and so give 0 gradient to the other triangle (torch's formula differentiates the whole matrix).
 """
 
 from __future__ import annotations
@@ -149,21 +148,21 @@ class TorchLinalgNames:
     def svd(self: Self, some: bool = True, compute_uv: bool = True) -> SVD:
         """torch.Tensor.svd (deprecated in torch for linalg.svd): ``(U, S, V)`` with A = U diag(S) V^T, singular
         values descending; ``some`` the reduced factors (else square U and V); without ``compute_uv`` U and V are
-        zeros, as torch. Values only: Tensors outside the graph (no gradient)."""
+        zeros, as torch. Differentiable as :func:`autograd.linalg.svd`."""
         tensor = _matrices(_tensor(self), "svd", square=False)
         rows, columns = tensor.shape[-2:]
         if not compute_uv:
-            values = np.linalg.svd(tensor.data, compute_uv=False)
+            values = np.linalg.svd(tensor, compute_uv=False)
             lead = tensor.shape[:-2]
             zeros = (np.zeros(lead + (rows, rows)), np.zeros(lead + (columns, columns)))
-            return SVD(_constant(tensor, zeros[0].astype(tensor.dtype)), _constant(tensor, values),
+            return SVD(_constant(tensor, zeros[0].astype(tensor.dtype)), values,
                        _constant(tensor, zeros[1].astype(tensor.dtype)))  # fmt: skip
-        u, values, vh = np.linalg.svd(tensor.data, full_matrices=not some)
-        return SVD(_constant(tensor, u), _constant(tensor, values), _constant(tensor, np.swapaxes(vh, -1, -2)))
+        u, values, vh = np.linalg.svd(tensor, full_matrices=not some)
+        return SVD(u, values, vh.swapaxes(-1, -2))
 
     def qr(self: Self, some: bool = True) -> QR:
         """torch.Tensor.qr: ``(Q, R)`` with A = Q R (Householder, LAPACK's signs, as torch); ``some`` the reduced
-        factors, else a square Q. Values only: Tensors outside the graph (no gradient)."""
+        factors, else a square Q. Differentiable as :func:`autograd.linalg.qr`."""
         tensor = _matrices(_tensor(self), "qr", square=False)
-        q, r = np.linalg.qr(tensor.data, mode="reduced" if some else "complete")
-        return QR(_constant(tensor, q), _constant(tensor, r))
+        q, r = np.linalg.qr(tensor, mode="reduced" if some else "complete")
+        return QR(q, r)

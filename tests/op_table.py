@@ -247,6 +247,21 @@ def _tall_or_wide(draw: st.DrawFn) -> Case:
 
 
 @st.composite
+def _separated_spectrum(draw: st.DrawFn, square: bool = False, symmetric: bool = False) -> Case:
+    """Matrices (maybe batched) near diag(3, -2, 1) (cut to shape), noise in [0.02, 0.12]: singular values (and, for
+    the symmetric ones, eigenvalues) far from each other and from 0, where the factors are differentiable; no entry
+    is 0, since LAPACK's QR changes sign where a column is already triangular (a subdiagonal entry 0)."""
+    n = draw(st.integers(1, 3))
+    m = n if square or symmetric else draw(st.integers(1, 3))
+    lead = draw(st.sampled_from([(), (2,)]))
+    noise = draw(arrays(lead + (n, m), low=0.02, high=0.12))
+    spectrum = np.zeros((n, m))
+    np.fill_diagonal(spectrum, [3.0, -2.0, 1.0][: min(n, m)])
+    a = spectrum + noise
+    return Case(((a + np.swapaxes(a, -1, -2)) / 2 if symmetric else a,))
+
+
+@st.composite
 def _distinct_magnitudes(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
     """Entries of either sign whose absolute values are at least 0.1 and 0.05 apart: max |x| and min |x| (the
     inf norms) are not differentiable where two entries tie, nor is |x| at 0."""
@@ -510,6 +525,31 @@ ROWS: list[Row] = [
     Row("norm", la.norm, np.linalg.norm, _norm_case(), rtol=1e-12, order2=None,
         torch=lambda torch, x, ord, axis: torch.linalg.norm(x, ord, axis),
         float32_case=Case((np.array([0.3, 1.2]),), {"ord": None, "axis": None})),
+    # the factors' signs are LAPACK's (ours and numpy's are the same call) but not unique, so the vectors enter as
+    # their squares, which do not depend on the signs; torch's LAPACK may choose other signs
+    Row("svdvals", la.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), _separated_spectrum(), rtol=1e-10,
+        torch=lambda torch, a: torch.linalg.svdvals(a), float32_case=Case((np.diag([2.0, 1.0]),))),
+    Row("svd_u_squared", lambda a: la.svd(a, full_matrices=False).U ** 2,
+        lambda a: np.linalg.svd(a, full_matrices=False)[0] ** 2, _separated_spectrum(), rtol=1e-9,
+        torch=lambda torch, a: torch.linalg.svd(a, full_matrices=False).U ** 2, torch_rtol=1e-8,
+        float32_case=Case((np.diag([2.0, 1.0]),))),
+    Row("svd_vh_squared", lambda a: la.svd(a, full_matrices=False).Vh ** 2,
+        lambda a: np.linalg.svd(a, full_matrices=False)[2] ** 2, _separated_spectrum(), rtol=1e-9,
+        torch=lambda torch, a: torch.linalg.svd(a, full_matrices=False).Vh ** 2, torch_rtol=1e-8,
+        float32_case=Case((np.diag([2.0, 1.0]),))),
+    # eigh reads one triangle and, as torch's (and cholesky's), its gradient is the symmetric one: the rows
+    # differentiate eigh((A + A^T) / 2), whose derivative is that gradient
+    Row("eigvalsh", lambda a: la.eigvalsh(_symmetric(a)), lambda a: np.linalg.eigvalsh(_symmetric(a)),
+        _separated_spectrum(symmetric=True), rtol=1e-10, torch=lambda torch, a: torch.linalg.eigvalsh(_symmetric(a)),
+        float32_case=Case((np.diag([2.0, 1.0]),))),
+    Row("eigh_vectors_squared", lambda a: la.eigh(_symmetric(a)).eigenvectors ** 2,
+        lambda a: np.linalg.eigh(_symmetric(a))[1] ** 2, _separated_spectrum(symmetric=True), rtol=1e-9,
+        torch=lambda torch, a: torch.linalg.eigh(_symmetric(a)).eigenvectors ** 2, torch_rtol=1e-8,
+        float32_case=Case((np.diag([2.0, 1.0]),))),
+    Row("qr_q", lambda a: la.qr(a).Q, lambda a: np.linalg.qr(a)[0], _separated_spectrum(), rtol=1e-9,
+        torch=lambda torch, a: torch.linalg.qr(a).Q, torch_rtol=1e-8, float32_case=Case((np.diag([2.0, 1.0]),))),
+    Row("qr_r", lambda a: la.qr(a).R, lambda a: np.linalg.qr(a)[1], _separated_spectrum(), rtol=1e-9,
+        torch=lambda torch, a: torch.linalg.qr(a).R, torch_rtol=1e-8, float32_case=Case((np.diag([2.0, 1.0]),))),
     # -- contractions (autograd.contractions, Tensor only) ------------------------------------------------------
     Row("einsum", lambda *ts, subscripts: co.einsum(subscripts, *ts), lambda *xs, subscripts: np.einsum(subscripts, *xs),
         _drawn(cases.einsum_inputs()), rtol=1e-10, torch=lambda torch, *ts, subscripts: torch.einsum(subscripts, *ts),
