@@ -18,6 +18,10 @@ the result is a node with the op's derivative, exactly as the method or operator
 * a ufunc the library has no derivative for raises a TypeError when an input requires grad (and
   computes the plain result otherwise); any other numpy function reads the nodes' data, as
   before: its result is a constant ndarray (``np.allclose``, ``np.argmax``, ``np.shape``, ...).
+  It reads read-only views, so a numpy function that writes into its argument (``np.copyto``,
+  ``np.fill_diagonal``, ``np.put``) raises instead of changing a node behind the graph's back;
+* numpy's functions that the library spells as torch does (``median``, ``quantile``, ``cov``,
+  ``nansum``, ``cross``, ...) take numpy's arguments through the adapters at the end of this module.
 """
 
 from __future__ import annotations
@@ -81,12 +85,16 @@ def register_numpy_functions(functions: dict[Callable[..., Any], Callable[..., A
     _FUNCTIONS.update(functions)
 
 
-def _plain(value: Any) -> Any:
-    """``value`` with every node (also inside lists and tuples) replaced by its data."""
+def _plain(value: Any, read_only: bool = False) -> Any:
+    """``value`` with every node (also inside lists and tuples) replaced by its data (a read-only view of it)."""
     if isinstance(value, Node):
-        return value.data
+        data = value.data
+        if read_only and type(data) is np.ndarray:
+            data = data.view()
+            data.flags.writeable = False
+        return data
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain(item) for item in value)
+        return type(value)(_plain(item, read_only) for item in value)
     return value
 
 
@@ -145,7 +153,15 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
     implementation = _FUNCTIONS.get(function)
     if implementation is not None:
         return implementation(*args, **kwargs)
-    return function(*_plain(args), **{key: _plain(value) for key, value in kwargs.items()})
+    try:  # on read-only views: a numpy writer (np.copyto, np.fill_diagonal, np.put, ...) cannot change a node
+        return function(*_plain(args, read_only=True), **{key: _plain(value, True) for key, value in kwargs.items()})
+    except ValueError as error:
+        if "read-only" not in str(error):
+            raise
+        raise ValueError(
+            f"numpy's {function.__name__} would change a node's data in place, outside the graph and its version "
+            "counter; change it through the node (x[...] = v, x.fill_(v), x.copy_(src)) or, knowingly, its .data"
+        ) from None
 
 
 # -- numpy's signatures on Tensor methods: reductions and shape functions ------------------------------------
@@ -236,3 +252,108 @@ def around(a: Any, decimals: int = 0, out: Any = None) -> Any:
     """np.round(a, decimals): halves to even, zero gradient."""
     _refuse("round", out=out)
     return round(a, decimals) if decimals else a.round()
+
+
+# -- numpy's signatures for functions the library spells as torch does -------------------------------------
+
+
+def quantile(
+    a: Any,
+    q: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+) -> Any:
+    """np.quantile(a, q, axis, method=, keepdims=) as the Tensor's ``quantile`` (torch's), an axis tuple too."""
+    _refuse("quantile", out=out)
+    if not isinstance(axis, (tuple, list)):
+        return a.quantile(q, axis, keepdim=keepdims, interpolation=method)
+    axes = sorted(axis_ % a.ndim for axis_ in axis)
+    kept = [axis_ for axis_ in range(a.ndim) if axis_ not in axes]
+    together = a.transpose(tuple(kept + axes)).reshape(tuple(a.shape[axis_] for axis_ in kept) + (-1,))
+    result = together.quantile(q, -1, interpolation=method)
+    if keepdims:  # the q axis (if any) stays first
+        lead = result.ndim - len(kept)
+        result = result.reshape(result.shape[:lead] + tuple(1 if d in axes else a.shape[d] for d in range(a.ndim)))
+    return result
+
+
+def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:
+    """np.median: the 0.5 quantile, so the mean of the two middle values of an even count (torch's ``median``
+    takes the lower one)."""
+    return quantile(a, 0.5, axis, out=out, keepdims=keepdims)
+
+
+def nan_reduction(method: str) -> Callable[..., Any]:
+    """``np.nansum``-style function (a, axis, dtype, out, keepdims) -> ``a.<method>(axis, keepdim)``."""
+
+    def reduce(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+        _refuse(method, dtype=dtype, out=out)
+        return getattr(a, method)(axis, keepdim=keepdims)
+
+    return reduce
+
+
+def cov(
+    m: Any,
+    y: Any = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: Any = None,
+    aweights: Any = None,
+    *,
+    dtype: Any = None,
+) -> Any:
+    """np.cov: rows are the variables (``rowvar``), ddof 1 unless ``bias`` (torch's ``correction``)."""
+    _refuse("cov", y=y, dtype=dtype)
+    correction = ddof if ddof is not None else 0 if bias else 1
+    return (m if rowvar else m.T).cov(correction=correction, fweights=fweights, aweights=aweights)
+
+
+def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> Any:
+    _refuse("corrcoef", y=y, dtype=dtype)
+    return (x if rowvar else x.T).corrcoef()
+
+
+def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
+    return x.nan_to_num(nan, posinf, neginf)
+
+
+def method(name: str) -> Callable[..., Any]:
+    """``np.<name>(x)`` -> ``x.<name>()`` (np.sinc, np.i0, np.fix)."""
+
+    def call(x: Any, out: Any = None) -> Any:
+        _refuse(name, out=out)
+        return getattr(x, name)()
+
+    return call
+
+
+def _as_nodes(*values: Any) -> list[Any]:
+    """``values`` with the plain ones made constants of the first node's kind (numpy called with a node among them)."""
+    kind = next(type(value) for value in values if isinstance(value, Node))
+    return [value if isinstance(value, Node) else kind._wrap_constant(value) for value in values]
+
+
+def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Any:
+    """np.cross along ``axis`` (default the last) of 3-vectors."""
+    if axis is None and not axisa == axisb == axisc == -1:
+        raise TypeError("np.cross on a Tensor: axisa, axisb and axisc are not supported; use axis")
+    a, b = _as_nodes(a, b)
+    return a.cross(b, dim=-1 if axis is None else axis)
+
+
+def vdot(a: Any, b: Any) -> Any:
+    a, b = _as_nodes(a, b)
+    return a.reshape(-1).dot(b.reshape(-1))
+
+
+def diagflat(v: Any, k: int = 0) -> Any:
+    return v.diagflat(k)
+
+
+def matrix_power(a: Any, n: int) -> Any:
+    return a.matrix_power(n)

@@ -112,12 +112,60 @@ FUNCTIONS = [
     ("diff", lambda m, x: m.diff(x, axis=1)),
     ("norm", lambda m, x: m.linalg.norm(x, axis=1)),
     ("solve", lambda m, x: m.linalg.solve(x[:, :3] + 3 * m.eye(3), Y[:, 0])),
+    # numpy's functions that the library spells as torch does, through numpy's arguments
+    ("median-all", lambda m, x: m.median(x)),  # an even count: the mean of the two middle values
+    ("median-axis", lambda m, x: m.median(x, axis=1)),
+    ("median-axes-keepdims", lambda m, x: m.median(x, axis=(0, 1), keepdims=True)),
+    ("quantile", lambda m, x: m.quantile(x, [0.2, 0.9], axis=1, keepdims=True)),
+    ("quantile-method", lambda m, x: m.quantile(x, 0.3, axis=0, method="midpoint")),
+    ("nansum", lambda m, x: m.nansum(x, axis=1)),
+    ("nanmean", lambda m, x: m.nanmean(x, axis=0, keepdims=True)),
+    ("cov", lambda m, x: m.cov(x)),
+    ("cov-columns-ddof", lambda m, x: m.cov(x, rowvar=False, ddof=0)),
+    ("corrcoef", lambda m, x: m.corrcoef(x)),
+    ("nan_to_num", lambda m, x: m.nan_to_num(x)),
+    ("sinc", lambda m, x: m.sinc(x)),
+    ("i0", lambda m, x: m.i0(x)),
+    ("cross", lambda m, x: m.cross(x[:, :3], Y[:, :3])),
+    ("cross-left", lambda m, x: m.cross(Y[:, 1:], x[:, 1:])),
+    ("vdot", lambda m, x: m.vdot(Y, x)),
+    ("trapezoid", lambda m, x: m.trapezoid(x, dx=0.5, axis=0)),
+    ("trapezoid-x", lambda m, x: m.trapezoid(x[0], Y[0])),
+    ("diagflat", lambda m, x: m.diagflat(x[0], 1)),
+    ("matrix_power", lambda m, x: m.linalg.matrix_power(x[:, :3], 3)),
 ]
 
 
 @pytest.mark.parametrize("call", [call for _, call in FUNCTIONS], ids=[name for name, _ in FUNCTIONS])
 def test_numpy_functions_of_the_table_run_the_librarys_function(call):
     _check_in_graph_against_numpy(lambda x: call(np, x), rtol=1e-13)
+
+
+def test_numpy_fix_rounds_toward_zero_in_the_graph_with_zero_gradient():
+    x = Tensor(np.array([-1.5, 0.4, 2.7]), requires_grad=True)
+    result = np.fix(x)
+    np.testing.assert_array_equal(result.data, [-1.0, 0.0, 2.0])
+    result.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        lambda x: np.copyto(x, 0.0),
+        lambda x: np.fill_diagonal(x, 0.0),
+        lambda x: np.put(x, [0], [5.0]),
+        lambda x: np.place(x, X > 0.5, [0.0]),
+        lambda x: np.putmask(x, X > 0.5, 0.0),
+    ],
+    ids=["copyto", "fill_diagonal", "put", "place", "putmask"],
+)
+def test_numpy_writers_cannot_change_a_tensor_behind_the_graph(writer):
+    x = Tensor(X.copy(), requires_grad=True)
+    with pytest.raises(ValueError, match=r"numpy's \w+ would change a node's data in place, outside the graph"):
+        writer(x)
+    np.testing.assert_array_equal(x.data, X)
+    assert x.version == 0
 
 
 def test_numpy_functions_outside_the_table_read_the_data_as_constants():
