@@ -20,8 +20,8 @@ from .tensor_functions import concatenate
 from .torch_keywords import UNSET, torch_alias
 
 __all__ = [
-    "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "flip", "fliplr",
-    "flipud", "hsplit", "hstack", "meshgrid", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes", "tile", "tril",
+    "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "expand_dims", "flip",
+    "fliplr", "flipud", "hsplit", "hstack", "meshgrid", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes", "tile", "tril",
     "triu", "vsplit", "vstack",
 ]  # fmt: skip
 
@@ -235,6 +235,11 @@ def dsplit(ary: TensorLike, indices_or_sections: int | Sequence[int]) -> list[Te
 def _at_least(arys: tuple[TensorLike, ...], expand: Any) -> Tensor | list[Tensor]:
     results = [expand(_tensor(a)) for a in arys]
     return results[0] if len(results) == 1 else results
+
+
+def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
+    """numpy.expand_dims: ``a`` with new axes of length 1 at ``axis`` (an int or a tuple, of the result's axes)."""
+    return _tensor(a).expand_dims(axis)
 
 
 def atleast_1d(*arys: TensorLike) -> Tensor | list[Tensor]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .core import Node
 from .tensor import Tensor
+from .torch_keywords import UNSET
 
 __all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min"]
 
@@ -89,8 +90,23 @@ def _property_function(name: str) -> Callable[[Any], Any]:
 
 
 def _extremum(name: str, elementwise: str) -> Callable[..., Any]:
-    def function(input: Any, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    def function(
+        input: Any,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        other: Any = None,
+        axis: Any = UNSET,
+        keepdims: Any = UNSET,
+        out: Any = None,
+    ) -> Any:
         node = _node(input)
+        if out is not None:
+            raise TypeError(f"{name}: out= is not supported (results are new nodes)")
+        if axis is not UNSET or keepdims is not UNSET:  # numpy's np.max(a, axis=, keepdims=): the values alone
+            if dim is not None or keepdim or other is not None:
+                raise TypeError(f"{name}: got numpy's axis=/keepdims= with torch's dim/keepdim/other; pass one kind")
+            return getattr(node, name)(axis=None if axis is UNSET else axis, keepdims=keepdims is True)
         if other is None and isinstance(dim, (Node, np.ndarray)):
             dim, other = None, dim
         if other is not None:
@@ -110,7 +126,8 @@ def _extremum(name: str, elementwise: str) -> Callable[..., Any]:
     function.__name__ = function.__qualname__ = name
     function.__doc__ = (
         f"torch.{name}: ``{name}(x)`` the {name}imum of every entry, ``{name}(x, dim, keepdim=False)`` the "
-        f"``(values, indices)`` pair along ``dim``, ``{name}(x, other)`` the elementwise ``{elementwise}``."
+        f"``(values, indices)`` pair along ``dim``, ``{name}(x, other)`` the elementwise ``{elementwise}``; "
+        f"numpy's ``{name}(x, axis=, keepdims=)`` the values alone."
     )
     return function
 

@@ -59,9 +59,12 @@ def torch_keepdim(op: str, keepdims: bool, keepdim: Any) -> bool:
 
 
 def torch_reduction(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]:
-    """``(axis, keepdims)`` of a reduction called with torch's ``dim`` and/or ``keepdim``."""
+    """``(axis, keepdims)`` of a reduction called with torch's ``dim`` and/or ``keepdim``; an empty ``dim``
+    reduces every axis, as torch's (numpy's ``axis=()`` reduces none)."""
     if dim is not UNSET:
         axis = torch_dim(op, axis, dim)
+        if axis == ():
+            axis = None
     if keepdim is not UNSET:
         keepdims = torch_keepdim(op, keepdims, keepdim)
     return axis, keepdims

@@ -227,3 +227,36 @@ def test_tensordot_matches_torch(dims, shape):
     other = RNG.standard_normal(shape)
     expected = torch.tensordot(torch.tensor(X), torch.tensor(other), dims=dims).numpy()
     np.testing.assert_allclose(ag.tensordot(ag.Tensor(X), ag.Tensor(other), dims=dims).data, expected, rtol=1e-12)
+
+
+def test_module_max_and_min_take_numpys_axis_and_keepdims_and_give_the_values():
+    x = ag.Tensor(np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]]), requires_grad=True)
+    np.testing.assert_array_equal(ag.max(x, axis=1).data, [5.0, 7.0])
+    np.testing.assert_array_equal(ag.min(x, axis=0, keepdims=True).data, [[1.0, 0.0, 2.0]])
+    np.testing.assert_array_equal(ag.amax(x, axis=(0, 1), keepdims=True).data, [[7.0]])
+    np.testing.assert_array_equal(ag.amin(x, axis=1).data, [1.0, 0.0])
+    ag.max(x, axis=1).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    values, indices = ag.max(x, 1)  # torch's positional dim keeps torch's pair
+    np.testing.assert_array_equal(indices.data, [1, 0])
+    with pytest.raises(TypeError, match=r"amax: got both dim=0 and axis=1"):
+        ag.amax(x, 0, axis=1)
+    with pytest.raises(TypeError, match=r"max: got numpy's axis=/keepdims= with torch's dim/keepdim/other"):
+        ag.max(x, 1, axis=1)
+
+
+def test_an_empty_torch_dim_reduces_every_axis_and_an_empty_numpy_axis_none():
+    torch = pytest.importorskip("torch")
+    data = np.arange(6.0).reshape(2, 3)
+    x, t = ag.Tensor(data), torch.tensor(data)
+    for name in ("sum", "mean", "amax", "var", "std"):
+        np.testing.assert_allclose(getattr(x, name)(dim=[]).data, getattr(t, name)(dim=[]).numpy(), err_msg=name)
+    assert x.sum(dim=(), keepdim=True).shape == (1, 1)
+    assert x.sum(axis=()).shape == (2, 3) and x.amax(axis=()).shape == (2, 3)  # numpy's axis=()
+
+
+def test_module_expand_dims_is_numpys():
+    assert ag.expand_dims(np.ones((2, 3)), (0, 2)).shape == (1, 2, 1, 3)
+    x = ag.Tensor(np.ones(3), requires_grad=True)
+    result = ag.expand_dims(x, -1)
+    assert result.shape == (3, 1) and result.requires_grad
