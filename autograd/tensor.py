@@ -73,7 +73,8 @@ def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.nda
 
 
 def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
-    """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype. An operand
+    """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype (and a Python int
+    ``like``'s integer dtype when it is one of its values, as numpy 2's weak scalars and torch's). An operand
     numpy cannot hold as real numbers (a string, an int beyond int64 or float64, a ragged list) is an error
     naming ``op``."""
     if isinstance(x, Tensor):
@@ -83,6 +84,8 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     try:
         if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
             array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
+        elif type(x) is int and like.dtype.kind in "iu" and _fits(x, like.dtype):
+            array = np.asarray(x, dtype=like.dtype)  # int32 * 2 stays int32 (and wraps), as numpy 2 and torch
         else:
             array = np.asarray(x)
     except (OverflowError, ValueError) as error:
@@ -90,6 +93,12 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{op}: unsupported operand dtype {array.dtype} (use real numbers or booleans)")
     return _wrap(array)
+
+
+def _fits(number: int, dtype: np.dtype) -> bool:
+    """Whether the Python int ``number`` is a value of the integer ``dtype``."""
+    limits = np.iinfo(dtype)
+    return limits.min <= number <= limits.max
 
 
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps

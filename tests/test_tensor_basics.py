@@ -226,3 +226,18 @@ def test_random_like_factories_copy_shape_and_dtype():
 
 def test_random_factory_dtype_float32():
     assert ag.randn(5, rng=0, dtype=np.float32).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.int32])
+def test_integer_tensors_keep_their_dtype_with_python_ints_and_wrap_as_numpy_and_torch(dtype):
+    limits = np.iinfo(dtype)
+    x = Tensor(np.array([limits.max, 0, 3], dtype=dtype))
+    for result, expected in [
+        (x + 1, np.array([limits.max, 0, 3], dtype=dtype) + dtype(1)),  # wraps around at the top
+        (x - 1, np.array([limits.max, 0, 3], dtype=dtype) - dtype(1)),  # 0 - 1 wraps for uint8
+        (2 * x, dtype(2) * np.array([limits.max, 0, 3], dtype=dtype)),
+        (x // 2, np.array([limits.max, 0, 3], dtype=dtype) // dtype(2)),
+    ]:
+        assert result.dtype == dtype
+        np.testing.assert_array_equal(result.data, expected)
+    assert (x + (int(limits.max) + 1)).dtype == np.int64  # a Python int outside the dtype's range promotes
