@@ -75,9 +75,11 @@ def cumprod(a: TensorLike, axis: int | None = None, *, dim: Any = UNSET) -> Tens
     axis = _along("cumprod", axis, dim)
     x, along = _flattened_or_axis(_tensor(a), axis, "cumprod")
     rows = x.swapaxes(along, -1)
+    if rows.dtype.kind in "biu":  # numpy's product dtype (int64 for the small ints and bool)
+        rows = rows.astype(np.cumprod(np.ones(1, rows.dtype)).dtype)
     n = rows.shape[-1]
     lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
-    prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), 1.0)
+    prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), np.ones((), rows.dtype))
     return _like_input(prefixes.prod(axis=-1).swapaxes(along, -1), a, axis)
 
 

@@ -114,7 +114,8 @@ def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
     _need_dims(m, 1, op)
     rows, columns = m.shape[-2:] if m.ndim >= 2 else (m.shape[0], m.shape[0])
     mask = np.tri(rows, columns, k - (0 if lower else 1), dtype=bool)
-    return where(mask, m, 0.0) if lower else where(mask, 0.0, m)
+    zero = np.zeros((), m.dtype)  # of m's dtype: a bool or integer triangle stays bool or integer
+    return where(mask, m, zero) if lower else where(mask, zero, m)
 
 
 def tril(m: TensorLike, k: int = 0, *, diagonal: int = UNSET) -> Tensor:

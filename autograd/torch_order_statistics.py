@@ -184,7 +184,7 @@ class TorchOrderStatistics:
         below = ranks.astype(np.int64)
         result = take(ordered, below, -1)
         if interpolation in ("linear", "midpoint"):
-            weights = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+            weights = np.full_like(ranks, 0.5) if interpolation == "midpoint" else (ranks - below).astype(dtype)
             result = result.lerp(take(ordered, np.ceil(ranks).astype(np.int64), -1), weights)
         result = result.squeeze(-1) if levels.ndim == 0 else result.moveaxis(-1, 0)
         if not keepdim:

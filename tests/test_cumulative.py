@@ -35,3 +35,22 @@ def test_diff_rejects_a_negative_order_and_a_0d_input():
         cu.diff(np.ones(3), n=-1)
     with pytest.raises(ValueError, match="diff: needs at least one dimension, got a 0-d array"):
         cu.diff(np.float64(1.0))
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int32, np.uint8, np.int64, np.float32])
+def test_cumprod_of_integers_and_booleans_has_numpys_dtype_and_values(dtype):
+    a = np.array([[1, 2, 3], [0, 1, 2]], dtype=dtype)
+    result = ag.cumprod(Tensor(a), axis=1)
+    expected = np.cumprod(a, axis=1)
+    assert result.dtype == expected.dtype
+    np.testing.assert_array_equal(result.data, expected)
+
+
+def test_quantile_of_float32_stays_float32_for_every_interpolation():
+    x = Tensor(np.array([1.0, 2.0, 3.0, 7.0], dtype=np.float32), requires_grad=True)
+    for interpolation in ("linear", "lower", "higher", "midpoint", "nearest"):
+        result = x.quantile(0.3, interpolation=interpolation)
+        assert result.dtype == np.float32
+        np.testing.assert_allclose(
+            result.data, np.quantile(x.data.astype(np.float64), 0.3, method=interpolation), rtol=1e-6
+        )

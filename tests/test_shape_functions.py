@@ -31,3 +31,12 @@ def test_repeat_tile_and_roll_reject_bad_counts():
         sf.tile(np.ones(2), (2, -1))
     with pytest.raises(ValueError, match="roll: 2 shifts for 1 axes"):
         sf.roll(np.ones((2, 2)), [1, 2], axis=[0])
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int32, np.int64, np.uint8, np.float32])
+@pytest.mark.parametrize("name", ["tril", "triu"])
+def test_triangles_keep_the_dtype_as_numpy_and_torch(name, dtype):
+    m = (np.arange(9).reshape(3, 3) % 2).astype(dtype)
+    result = getattr(sf, name)(m)
+    assert result.dtype == dtype
+    np.testing.assert_array_equal(result.data, getattr(np, name)(m))
