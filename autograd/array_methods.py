@@ -48,30 +48,39 @@ class ArrayMethods:
     __slots__ = ()
 
     # -- cumulative and sorting ---------------------------------------------------------------------
-    def cumsum(self: Self, axis: int | None = None, *, dim: Any = UNSET) -> Self:
+    def cumsum(self: Self, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Self:
         """ndarray.cumsum: the running sum along ``axis`` (torch's ``dim``; of the flattened array if None);
-        see autograd.cumsum."""
+        see autograd.cumsum. ``dtype``: of ``self`` cast to it first (numpy's and torch's)."""
         if dim is not UNSET:
             axis = torch_dim("cumsum", axis, dim)
-        return _FUNCTIONS["cumsum"](self, axis)
+        return _FUNCTIONS["cumsum"](self, axis, dtype)
 
-    def cumprod(self: Self, axis: int | None = None, *, dim: Any = UNSET) -> Self:
+    def cumprod(self: Self, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Self:
         """ndarray.cumprod: the running product along ``axis`` (torch's ``dim``; flattened if None); see
-        autograd.cumprod."""
+        autograd.cumprod. ``dtype``: of ``self`` cast to it first (numpy's and torch's)."""
         if dim is not UNSET:
             axis = torch_dim("cumprod", axis, dim)
-        return _FUNCTIONS["cumprod"](self, axis)
+        return _FUNCTIONS["cumprod"](self, axis, dtype)
 
     def sort(
-        self: Self, axis: int | None = -1, *, dim: Any = UNSET, descending: bool = False, stable: bool = True
+        self: Self,
+        axis: int | None = -1,
+        kind: Any = None,
+        *,
+        dim: Any = UNSET,
+        descending: bool = False,
+        stable: bool = True,
     ) -> ValuesAndIndices:
         """torch.Tensor.sort: ``(values, indices)``, ascending (or ``descending``, NaN first) along ``axis``
         (torch's ``dim``; flattened if None), always stable (``stable`` is accepted for torch's signature).
 
         Unlike numpy's in-place ``ndarray.sort`` (which returns None), this returns a new Tensor, whose
         gradient goes back through the permutation, and the integer indices that sort ``self``, as the
-        pair ``.values``/``.indices`` torch returns.
+        pair ``.values``/``.indices`` torch returns. The second positional argument is numpy's ``kind`` (any
+        sort is stable here) or torch's ``descending`` (a bool).
         """
+        if isinstance(kind, (bool, np.bool_)):  # torch's x.sort(dim, descending)
+            descending = bool(kind)
         if dim is not UNSET:
             axis = torch_dim("sort", axis, dim, default=-1)
         if self.ndim == 0 and axis is not None:  # torch sorts a 0-d tensor along dim 0 or -1: itself, index 0

@@ -22,8 +22,10 @@ from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 __all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp"]
 
 
-def _tensor(x: TensorLike) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+def _tensor(x: TensorLike, dtype: Any = None) -> Tensor:
+    """``x`` as a Tensor (cast to ``dtype`` when given: torch's and numpy's ``dtype=`` of a running op)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    return x if dtype is None else x.astype(dtype)
 
 
 def _flattened_or_axis(x: Tensor, axis: int | None, op: str) -> tuple[Tensor, int]:
@@ -56,24 +58,25 @@ def _like_input(result: Tensor, a: TensorLike, axis: int | None) -> Tensor:
     return result.reshape(()) if axis is not None and np.ndim(a.data if isinstance(a, Tensor) else a) == 0 else result
 
 
-def cumsum(a: TensorLike, axis: int | None = None, *, dim: Any = UNSET) -> Tensor:
-    """Running sum out_j = sum_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None);
-    d/da_k = sum_{j >= k} g_j."""
+def cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
+    """Running sum out_j = sum_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None; of
+    ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j."""
     axis = _along("cumsum", axis, dim)
-    x, along = _flattened_or_axis(_tensor(a), axis, "cumsum")
+    x, along = _flattened_or_axis(_tensor(a, dtype), axis, "cumsum")
     out = Tensor._from_op(rules.cumsum_data(x.data, along), rules.cumsum, (x,), {"axis": along})
     return _like_input(out, a, axis)
 
 
-def cumprod(a: TensorLike, axis: int | None = None, *, dim: Any = UNSET) -> Tensor:
-    """Running product out_j = prod_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None).
+def cumprod(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
+    """Running product out_j = prod_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None;
+    of ``a`` cast to ``dtype`` first if given).
 
     Computed as the product over the last axis of an (..., n, n) stack whose row j holds
     a_0..a_j and ones after, so the gradient d out_j / d a_k = prod_{i <= j, i != k} a_i is
     exact where some a_i is 0 (no division); it costs O(n^2) per running product.
     """
     axis = _along("cumprod", axis, dim)
-    x, along = _flattened_or_axis(_tensor(a), axis, "cumprod")
+    x, along = _flattened_or_axis(_tensor(a, dtype), axis, "cumprod")
     rows = x.swapaxes(along, -1)
     if rows.dtype.kind in "biu":  # numpy's product dtype (int64 for the small ints and bool)
         rows = rows.astype(np.cumprod(np.ones(1, rows.dtype)).dtype)

@@ -182,7 +182,9 @@ def reduction(method: str) -> Callable[..., Any]:
     def reduce(
         a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **options: Any
     ) -> Any:
-        _refuse(method, dtype=dtype, out=out, **options)  # initial=, where=, ...
+        _refuse(method, out=out, **options)  # initial=, where=, ...
+        if dtype is not None:  # of the input cast to it first
+            a = a.astype(dtype)
         return getattr(a, method)(axis=axis, keepdims=keepdims)
 
     return reduce

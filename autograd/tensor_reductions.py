@@ -49,8 +49,12 @@ class TensorReductions:
         *,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
+        dtype: Any = None,
     ) -> Tensor:
-        """Sum over ``axis`` (all if None; torch's ``dim``/``keepdim`` are aliases); the gradient is broadcast back."""
+        """Sum over ``axis`` (all if None; torch's ``dim``/``keepdim`` are aliases; ``dtype``: of the input cast to it
+        first, as torch's); the gradient is broadcast back."""
+        if dtype is not None:
+            return self.astype(dtype).sum(axis, keepdims, dim=dim, keepdim=keepdim)
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("sum", axis, keepdims, dim, keepdim)
         return self._reduce(ar.sum_, np.add.reduce, axis, keepdims)
@@ -62,8 +66,12 @@ class TensorReductions:
         *,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
+        dtype: Any = None,
     ) -> Tensor:
-        """Mean over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = 1/n."""
+        """Mean over ``axis`` (torch's ``dim``/``keepdim`` are aliases; ``dtype``: of the input cast to it first);
+        d/dx_i = 1/n."""
+        if dtype is not None:
+            return self.astype(dtype).mean(axis, keepdims, dim=dim, keepdim=keepdim)
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("mean", axis, keepdims, dim, keepdim)
         data = self.data
@@ -83,9 +91,13 @@ class TensorReductions:
         *,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
+        dtype: Any = None,
     ) -> Tensor:
         """Product over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = product of the other
-        entries of x_i's slice (computed directly, so zeros are handled exactly)."""
+        entries of x_i's slice (computed directly, so zeros are handled exactly); ``dtype``: of the input cast to it
+        first."""
+        if dtype is not None:
+            return self.astype(dtype).prod(axis, keepdims, dim=dim, keepdim=keepdim)
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("prod", axis, keepdims, dim, keepdim)
         return self._reduce(ar.prod, np.multiply.reduce, axis, keepdims)
@@ -219,19 +231,25 @@ class TensorReductions:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
         return _Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
 
-    def softmax(self, axis: int = -1, *, dim: Any = UNSET) -> Tensor:
-        """exp(x_i) / sum_j exp(x_j) along ``axis`` (torch's ``dim``), overflow-free.
+    def softmax(self, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+        """exp(x_i) / sum_j exp(x_j) along ``axis`` (torch's ``dim``; ``dtype``: of the input cast to it first),
+        overflow-free.
 
         d/dx: s * (g - sum(g * s)).
         """
+        if dtype is not None:
+            return self.astype(dtype).softmax(axis, dim=dim)
         if dim is not UNSET:
             axis = torch_dim("softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "softmax")
         data = shared_math.softmax(self.data, axes)
         return _Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
-    def log_softmax(self, axis: int = -1, *, dim: Any = UNSET) -> Tensor:
-        """x - logsumexp(x) along ``axis`` (torch's ``dim``); d/dx: g - softmax(x) * sum(g)."""
+    def log_softmax(self, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
+        """x - logsumexp(x) along ``axis`` (torch's ``dim``; ``dtype``: of the input cast to it first); d/dx:
+        g - softmax(x) * sum(g)."""
+        if dtype is not None:
+            return self.astype(dtype).log_softmax(axis, dim=dim)
         if dim is not UNSET:
             axis = torch_dim("log_softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "log_softmax")

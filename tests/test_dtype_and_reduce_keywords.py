@@ -1,0 +1,81 @@
+"""torch's and numpy's ``dtype=`` on reductions, running ops and softmax (the input cast first), torch's
+positional ``descending`` of sort, and torch's ``reduce=`` of scatter."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor, gradcheck
+
+X32 = np.array([[0.25, 2.5, -1.25], [3.0, 1.0, 2.0]], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("call", "reference"),
+    [
+        (lambda x: x.sum(dtype=np.float64), lambda a: a.astype(np.float64).sum()),
+        (lambda x: x.sum(1, dtype=np.float64), lambda a: a.astype(np.float64).sum(1)),
+        (lambda x: x.mean(dim=0, dtype=np.float64), lambda a: a.astype(np.float64).mean(0)),
+        (lambda x: x.prod(dtype=np.float64), lambda a: a.astype(np.float64).prod()),
+        (lambda x: x.cumsum(1, dtype=np.float64), lambda a: a.astype(np.float64).cumsum(1)),
+        (lambda x: x.cumprod(dim=1, dtype=np.float64), lambda a: a.astype(np.float64).cumprod(1)),
+        (lambda x: ag.cumsum(x, 0, dtype=np.float64), lambda a: a.astype(np.float64).cumsum(0)),
+        (lambda x: np.sum(x, axis=0, dtype=np.float64), lambda a: np.sum(a, axis=0, dtype=np.float64)),
+        (lambda x: np.mean(x, dtype=np.float64), lambda a: np.mean(a, dtype=np.float64)),
+        (lambda x: np.cumsum(x, axis=1, dtype=np.float64), lambda a: np.cumsum(a, axis=1, dtype=np.float64)),
+    ],
+)
+def test_dtype_keyword_casts_the_input_first_and_the_gradient_comes_back_in_its_dtype(call, reference):
+    x = Tensor(X32, requires_grad=True)
+    result = call(x)
+    assert result.dtype == np.float64
+    np.testing.assert_allclose(result.data, reference(X32), rtol=1e-12)
+    result.sum().backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_softmax_and_log_softmax_with_dtype_match_torch():
+    torch = pytest.importorskip("torch")
+    x, t = Tensor(X32), torch.tensor(X32)
+    np.testing.assert_allclose(x.softmax(-1, dtype=np.float64).data, t.softmax(-1, dtype=torch.float64).numpy())
+    np.testing.assert_allclose(
+        x.log_softmax(dim=1, dtype=np.float64).data, t.log_softmax(1, dtype=torch.float64).numpy()
+    )
+    assert x.softmax(-1, dtype=np.float64).dtype == np.float64
+
+
+def test_sorts_second_positional_argument_is_torchs_descending_when_a_bool():
+    x = Tensor(X32)
+    values, indices = x.sort(1, True)
+    np.testing.assert_array_equal(values.data, -np.sort(-X32, axis=1))
+    np.testing.assert_array_equal(indices.data, np.argsort(-X32, axis=1, kind="stable"))
+    np.testing.assert_array_equal(x.sort(1, "stable").values.data, np.sort(X32, axis=1))  # numpy's kind
+
+
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_reduce_combines_with_the_entries_as_torch(reduce):
+    torch = pytest.importorskip("torch")
+    base, source = np.arange(12.0).reshape(3, 4), np.arange(1.0, 13.0).reshape(3, 4)
+    index = np.array([[0, 1], [2, 0]])
+    ours = Tensor(base).scatter(1, Tensor(index), Tensor(source), reduce=reduce)
+    theirs = torch.tensor(base).scatter(1, torch.tensor(index), torch.tensor(source), reduce=reduce)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    ours = Tensor(base).scatter(1, Tensor(index), value=2.5, reduce=reduce)
+    np.testing.assert_array_equal(
+        ours.data, torch.tensor(base).scatter(1, torch.tensor(index), 2.5, reduce=reduce).numpy()
+    )
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_reduce_has_a_gradient_checked_by_finite_differences(reduce):
+    # (torch gives none: "derivative for aten::scatter is not implemented")
+    index = Tensor(np.array([[0, 1], [2, 0]]))
+    base = np.random.default_rng(0).uniform(0.5, 2.0, (2, 4))
+    source = np.random.default_rng(1).uniform(0.5, 2.0, (2, 2))
+    assert gradcheck(lambda b, s: b.scatter(1, index, s, reduce=reduce), [base, source])
+
+
+def test_scatter_reduce_names_its_choices():
+    with pytest.raises(ValueError, match=r"scatter: reduce must be 'add' or 'multiply', got 'max'"):
+        Tensor(np.zeros(3)).scatter(0, Tensor(np.array([0])), value=1.0, reduce="max")
