@@ -639,11 +639,6 @@ ERRORS = [
         r"attn_mask of shape \(2, 3\) does not broadcast to the attention weights' shape \(4, 3, 3\)",
     ),
     (
-        lambda: F.scaled_dot_product_attention(_Q, _Q, _Q, np.ones((3, 3), bool), is_causal=True),
-        ValueError,
-        "either attn_mask or is_causal=True, not both",
-    ),
-    (
         lambda: F.scaled_dot_product_attention(_Q, _Q[:3], _Q[:3], enable_gqa=True),
         ValueError,
         "with enable_gqa, key and value must have the same number of heads",
@@ -665,3 +660,22 @@ ERRORS = [
 def test_bad_arguments_and_inputs_are_refused_by_name(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("mask_kind", ["bool", "float"])
+def test_sdpa_with_attn_mask_and_is_causal_applies_both_as_torch(mask_kind):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    q, k, v = (rng.standard_normal((2, 3, 4)) for _ in range(3))
+    mask = np.array([[True, False, True], [True, True, False], [False, True, True]])
+    if mask_kind == "float":
+        mask = rng.standard_normal((3, 3))
+    tensors = [Tensor(a, requires_grad=True) for a in (q, k, v)]
+    ours = F.scaled_dot_product_attention(*tensors, Tensor(mask), is_causal=True)
+    torch_tensors = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    theirs = torch.nn.functional.scaled_dot_product_attention(*torch_tensors, torch.tensor(mask), is_causal=True)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    ours.sum().backward()
+    theirs.sum().backward()
+    for mine, torch_one in zip(tensors, torch_tensors):
+        np.testing.assert_allclose(mine.grad, torch_one.grad.numpy(), rtol=1e-9, atol=1e-12)
