@@ -115,7 +115,8 @@ def scaled_dot_product_attention(
     ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev), at least 2-D, with leading axes that
     broadcast; the result is (..., L, Ev). ``attn_mask`` broadcasts to (..., L, S): boolean (True = the key
     takes part) or float (added to the scores). ``is_causal`` lets query i attend to keys 0..i only (the
-    upper-left triangle when L != S); with an ``attn_mask`` too, both apply, as in torch 2.13. ``scale`` defaults to
+    upper-left triangle when L != S); with an ``attn_mask`` too, both apply (as torch 2.13's fused kernels; its math
+    fallback refuses the pair). ``scale`` defaults to
     1/sqrt(E). When ``dropout_p`` > 0 the weights A go through dropout (always: pass 0 outside training, as
     torch asks), drawn from ``rng`` (a Generator, an int seed or None: the library's random state).
     ``enable_gqa`` (grouped-query attention) repeats each of the H key/value heads (axis -3) Hq / H times
@@ -166,7 +167,7 @@ def scaled_dot_product_attention(
                 f"{_NAME}: attn_mask of shape {tuple(bias.shape)} does not broadcast to the attention weights' "
                 f"shape {weights_shape} (..., L, S)"
             )
-    if is_causal:  # with attn_mask too, both apply (their biases add), as torch 2.13's
+    if is_causal:  # with attn_mask too, both apply (their biases add), as torch 2.13's fused kernels
         causal = additive_mask(_NAME, "attn_mask", np.tri(length, source, dtype=bool), q.dtype, False)
         bias = causal if bias is None else add_masks(bias, causal)
     factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
