@@ -81,8 +81,9 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     """torch's ``F.pad``: ``pad`` lists (before, after) widths from the LAST axis backwards, so (1, 2) pads the
     last axis with 1 entry before and 2 after, and (1, 2, 3, 4) also the axis before it with 3 and 4.
 
-    ``mode`` "constant" fills with ``value`` (default 0) and a negative width crops, as torch; "reflect",
-    "replicate" and "circular" read the input (see :func:`pad_spatial`), take no ``value``, and pad 1 to 3
+    ``mode`` "constant" fills with ``value`` (default 0); "reflect", "replicate" and "circular" read the input
+    (see :func:`pad_spatial`) and take no ``value``. A negative width crops, as torch's: after reflecting or
+    replicating the whole axis, before wrapping it around (circular). The non-constant modes pad 1 to 3
     trailing axes of an input with one or two more axes (channels, batch), as torch. The gradient
     sums the upstream gradient of every position that read an input entry into it.
     """
@@ -92,8 +93,6 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     if mode != "constant":
         if value is not None and value != 0:
             raise ValueError(f"pad: mode {mode!r} reads its padding from the input and takes no value, got {value!r}")
-        if any(width < 0 for pair in widths for width in pair):
-            raise ValueError(f"pad: negative padding {tuple(pad)} crops only in mode 'constant', not {mode!r}")
         spatial = len(widths)
         if spatial > 3 or x.ndim not in (spatial + 1, spatial + 2):  # torch's rule: (C, ...) or (N, C, ...) input
             raise ValueError(
@@ -101,15 +100,25 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
                 f"{len(pad)} widths ({spatial} axes) needs an input of {spatial + 1} or {spatial + 2} axes, "
                 f"got shape {x.shape}"
             )
+        if mode == "circular" and any(width < 0 for pair in widths for width in pair):
+            # torch crops first and wraps around what is left
+            x = _cropped(x, widths)
+            widths = [(max(before, 0), max(after, 0)) for before, after in widths]
         return pad_spatial(x, widths, _PAD_MODES[mode], "pad")
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
+    x = _cropped(x, widths)
+    grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
+    return x.pad(grown, fill) if any(any(pair) for pair in grown) else x
+
+
+def _cropped(x: Tensor, widths: Sequence[tuple[int, int]]) -> Tensor:
+    """``x`` without the entries that negative widths remove from its trailing axes."""
     first = x.ndim - len(widths)
     crop = tuple(slice(max(-before, 0), length - max(-after, 0)) for (before, after), length in
                  zip(widths, x.shape[first:]))  # fmt: skip
-    if any(part != slice(0, length) for part, length in zip(crop, x.shape[first:])):
-        x = x[(slice(None),) * first + crop]
-    grown = ((0, 0),) * first + tuple((max(before, 0), max(after, 0)) for before, after in widths)
-    return x.pad(grown, fill) if any(any(pair) for pair in grown) else x
+    if all(part == slice(0, length) for part, length in zip(crop, x.shape[first:])):
+        return x
+    return x[(slice(None),) * first + crop]
 
 
 def _torch_widths(pad: Any, shape: tuple[int, ...]) -> list[tuple[int, int]]:
