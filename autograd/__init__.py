@@ -222,6 +222,9 @@ register_numpy_functions(
     }
 )
 
+if hasattr(np.linalg, "vector_norm"):  # numpy >= 2
+    register_numpy_functions({np.linalg.vector_norm: linalg.vector_norm, np.linalg.matrix_norm: linalg.matrix_norm})
+
 # Tensor's ndarray and torch methods (x.cumsum(), x.take(), x.flip(0), ...) call these functions, whose
 # modules import Tensor
 register_array_functions(

@@ -1,10 +1,22 @@
 """Differentiable linear algebra on Tensors, with numpy.linalg's names and batching rules.
 
 ``inv``, ``solve``, ``det``, ``slogdet`` and ``cholesky`` are primitives (their derivatives are in
-:mod:`autograd.derivatives.linalg`); ``norm`` and ``pinv`` are composites of other ops; the
-decompositions ``svd``, ``svdvals``, ``eigh``, ``eigvalsh`` and ``qr`` come from
-:mod:`autograd.decompositions`. Every function takes square matrices in the last two axes (any
-leading batch axes) unless stated.
+:mod:`autograd.derivatives.linalg`); ``norm``, ``vector_norm``, ``matrix_norm`` and ``pinv`` are
+composites of other ops; the decompositions ``svd``, ``svdvals``, ``eigh``, ``eigvalsh`` and ``qr``
+come from :mod:`autograd.decompositions`. Every function takes square matrices in the last two axes
+(any leading batch axes) unless stated.
+
+The norms follow numpy.linalg.norm's table, with s_1 >= s_2 >= ... the singular values of
+X = U diag(s) V^T, and tied maxima or minima splitting the gradient evenly:
+
+* vectors: ord = p real, p != 0: |x|_p = (sum |x_i|^p)^(1/p), d/dx_i = sign(x_i) |x_i|^(p-1) / |x|_p^(p-1)
+  (for p < 1 and p < 0 too, as numpy); inf / -inf: max / min |x_i|;
+  0: the count of non-zero entries, a constant. As torch: where the norm is 0 the gradient is 0; for
+  p > 0 an entry x_i = 0 gets gradient 0 (|x|^p has slope 0, or for p < 1 an infinite one, there); for
+  p < 0 a zero entry makes the norm 0 and the gradient of its whole vector 0.
+* matrices: 'fro' (and None): sqrt(sum X_ij^2), dX = X / |X|_F; 'nuc': sum s_i, dX = U V^T; 2 / -2:
+  s_1 / s_min, dX = u_1 v_1^T / u_min v_min^T (through :func:`svdvals`); 1 / -1: the max / min over
+  columns of sum_i |X_ij|, dX = sign(X) on the chosen column; inf / -inf: the same over rows.
 
 The normal equations of least squares, differentiated end to end::
 
@@ -18,13 +30,15 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
+from .broadcasting import normalize_axes, reduced_shape, single_axis
 from .decompositions import EighResult, QRResult, SVDResult, eigh, eigvalsh, qr, svd, svdvals
 from .derivatives import linalg as la
 from .tensor import Tensor, TensorLike, _operand
+from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
-    "EighResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "norm", "pinv", "qr",
-    "slogdet", "solve", "svd", "svdvals",
+    "EighResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm",
+    "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm",
 ]  # fmt: skip
 
 
@@ -77,13 +91,18 @@ def solve(a: TensorLike, b: TensorLike) -> Tensor:
 
 
 def det(a: TensorLike) -> Tensor:
-    """The determinant; d/dA = g det(A) A^-T (A must be invertible for the gradient)."""
+    """The determinant; d/dA = g adj(A)^T (the cofactor matrix), which is g det(A) A^-T for an invertible A.
+    A singular A has it too: from the SVD, or under create_graph from the minors' determinants, so it is
+    differentiable again there as well (see :mod:`autograd.derivatives.linalg`)."""
     a = _matrices(a, "det")
     return Tensor._from_op(np.asarray(np.linalg.det(a.data)), la.det, (a,))
 
 
 def slogdet(a: TensorLike) -> tuple[np.ndarray, Tensor]:
-    """(sign, log|det A|) as numpy: the sign is a plain array (no gradient); d log|det A| / dA = A^-T."""
+    """(sign, log|det A|) as numpy: the sign is a plain array (no gradient); d log|det A| / dA = A^-T.
+
+    At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
+    (torch returns a mix of inf and nan there)."""
     a = _matrices(a, "slogdet")
     sign, logabsdet = np.linalg.slogdet(a.data)
     return np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,))
@@ -111,27 +130,158 @@ def pinv(a: TensorLike) -> Tensor:
     return inv(at @ a) @ at if rows >= columns else at @ inv(a @ at)
 
 
-def norm(x: TensorLike, ord: Any = None, axis: int | tuple[int, int] | None = None, keepdims: bool = False) -> Tensor:
-    """Vector and matrix norms as numpy.linalg.norm for ord None (2-norm, Frobenius), 'fro', 1, 2 (vectors),
-    inf and -inf (vectors); other orders are an error.
-
-    d/dx |x|_2 = x / |x|_2, taken as 0 at x = 0 (as torch); d|x|_1 = sign(x); inf: the largest |x_i|
-    (ties split evenly).
-    """
+def _floating(x: TensorLike) -> Tensor:
     x = x if isinstance(x, Tensor) else Tensor(x)
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)
-    axes = tuple(range(x.ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
-    matrix = len(axes) == 2
-    if ord in (None, "fro") and (matrix or axis is None or ord is None):
-        squares = (x * x).sum(axis=axes, keepdims=keepdims)
-        zero = np.asarray(squares.data == 0)  # sqrt is only differentiated where the norm is positive
-        return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, squares).sqrt())
-    if not matrix and ord == 2:
-        return norm(x, None, axis, keepdims)
-    if not matrix and ord == 1:
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def _pair_or_single(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """The axes of ``axis`` (an int or a tuple), non-negative and in the given order (a matrix norm's rows,
+    then columns); ValueError naming ``op`` for a repeated axis."""
+    axes = tuple(single_axis(a, ndim, op) for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis))
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: duplicate axes given: axis={axis!r}")
+    return axes
+
+
+def _two_norm(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
+    """sqrt(sum x^2) over ``axes``; its gradient x / norm is taken as 0 where the norm is 0 (as torch)."""
+    squares = (x * x).sum(axis=axes, keepdims=keepdims)
+    zero = np.asarray(squares.data == 0)  # sqrt is only differentiated where the norm is positive
+    return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, squares).sqrt())
+
+
+def _p_norm(x: Tensor, p: float, axes: tuple[int, ...], keepdims: bool) -> Tensor:
+    """(sum |x|^p)^(1/p) over ``axes`` for a real p other than 0 and +-inf; zero entries and zero norms pass
+    no gradient (the module doc)."""
+    magnitudes = x.abs()
+    if p > 0:
+        nonzero = np.asarray(magnitudes.data != 0)
+        powers = shared_math.where(nonzero, shared_math.where(nonzero, magnitudes, 1.0) ** p, 0.0)
+        total = powers.sum(axis=axes, keepdims=keepdims)
+        zero = np.asarray(total.data == 0)
+        return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, total) ** (1 / p))
+    has_zero = np.any(magnitudes.data == 0, axis=axes, keepdims=True)  # |0|^p = inf: the norm is 0
+    total = (shared_math.where(has_zero, 1.0, magnitudes) ** p).sum(axis=axes, keepdims=keepdims)
+    return shared_math.where(np.any(magnitudes.data == 0, axis=axes, keepdims=keepdims), 0.0, total ** (1 / p))
+
+
+def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op: str) -> Tensor:
+    if ord is None or ord == 2:
+        return _two_norm(x, axes, keepdims)
+    if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float, np.integer, np.floating)) or np.isnan(ord):
+        raise ValueError(f"{op}: invalid norm order {ord!r} for vectors: a real number, inf or -inf")
+    if ord == np.inf:
+        return x.abs().max(axes, keepdims)
+    if ord == -np.inf:
+        return x.abs().min(axes, keepdims)
+    if ord == 0:  # the count of non-zero entries, outside the graph
+        return Tensor(np.sum(x.data != 0, axis=axes, keepdims=keepdims).astype(x.dtype))
+    if ord == 1:
         return x.abs().sum(axis=axes, keepdims=keepdims)
-    if not matrix and ord in (np.inf, -np.inf):
-        magnitudes = x.abs()
-        return magnitudes.max(axes, keepdims) if ord > 0 else magnitudes.min(axes, keepdims)
-    raise ValueError(f"norm: ord={ord!r} is not supported for {'matrix' if matrix else 'vector'} norms")
+    return _p_norm(x, float(ord), axes, keepdims)
+
+
+def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, op: str) -> Tensor:
+    named = ord if isinstance(ord, str) else None
+    numeric = not isinstance(ord, (str, bool)) and isinstance(ord, (int, float, np.integer, np.floating))
+    if ord is None or named == "fro":
+        return _two_norm(x, (rows, columns), keepdims)
+    if named == "nuc" or (numeric and ord in (2, -2)):
+        batch = [axis for axis in range(x.ndim) if axis not in (rows, columns)]
+        singular_values = svdvals(x.transpose(batch + [rows, columns]))
+        if named == "nuc":
+            result = singular_values.sum(axis=-1)
+        else:
+            result = singular_values.max(axis=-1) if ord > 0 else singular_values.min(axis=-1)
+    elif numeric and ord in (1, -1, np.inf, -np.inf):
+        summed, compared = (rows, columns) if ord in (1, -1) else (columns, rows)
+        sums = x.abs().sum(axis=summed, keepdims=True)
+        result = sums.max(compared, True) if ord > 0 else sums.min(compared, True)
+    else:
+        raise ValueError(f"{op}: invalid norm order {ord!r} for matrices: 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
+    kept = reduced_shape(x.shape, (rows, columns))
+    return result.reshape(kept if keepdims else tuple(n for a, n in enumerate(x.shape) if a not in (rows, columns)))
+
+
+def norm(
+    x: TensorLike,
+    ord: Any = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = UNSET,
+    keepdim: Any = UNSET,
+) -> Tensor:
+    """Vector and matrix norms as numpy.linalg.norm (torch.linalg.norm's ``dim``/``keepdim`` are aliases).
+
+    ``axis`` None with ``ord`` None: the 2-norm of all entries. Otherwise one axis (an int, or None for a
+    1-D array) gives the vector norm ``ord`` and two axes (rows, columns; None for a 2-D array) the matrix
+    norm ``ord``; other numbers of axes are a ValueError, as numpy's. The orders and their gradients are
+    in the module doc.
+    """
+    axis, keepdims = torch_reduction("norm", axis, keepdims, dim, keepdim)
+    x = _floating(x)
+    if axis is None and ord is None:
+        return _two_norm(x, tuple(range(x.ndim)), keepdims)
+    axes = tuple(range(x.ndim)) if axis is None else _pair_or_single(axis, x.ndim, "norm")
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes, keepdims, "norm")
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, *axes, keepdims, "norm")
+    raise ValueError(
+        f"norm: improper number of dimensions to norm: ord={ord!r} takes 1 axis (a vector norm) or 2 (a matrix "
+        f"norm), got axis={axis!r} for shape {x.shape}"
+    )
+
+
+def vector_norm(
+    x: TensorLike,
+    ord: Any = 2,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = UNSET,
+    keepdim: Any = UNSET,
+    dtype: Any = None,
+) -> Tensor:
+    """The vector norm ``ord`` over ``axis`` (any number of axes; all entries if None), as numpy 2's
+    numpy.linalg.vector_norm and torch.linalg.vector_norm (``dim``/``keepdim``; ``dtype``: computed in
+    that floating dtype, which may not be narrower than the input's, as torch). The orders and their gradients are in the module doc."""
+    axis, keepdims = torch_reduction("vector_norm", axis, keepdims, dim, keepdim)
+    x = _floating(x)
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"vector_norm: dtype must be a floating dtype, got {dtype}")
+        if dtype.itemsize < x.dtype.itemsize:
+            raise TypeError(
+                f"vector_norm: dtype would narrow the input from {x.dtype} to {dtype} (as torch, it may not)"
+            )
+        x = x.astype(dtype)
+    return _vector_norm(x, ord, normalize_axes(axis, x.ndim, "vector_norm"), keepdims, "vector_norm")
+
+
+def matrix_norm(
+    x: TensorLike,
+    ord: Any = "fro",
+    axis: tuple[int, int] = (-2, -1),
+    keepdims: bool = False,
+    *,
+    dim: Any = UNSET,
+    keepdim: Any = UNSET,
+) -> Tensor:
+    """The matrix norm ``ord`` of the matrices in ``axis`` (rows, columns), as numpy 2's
+    numpy.linalg.matrix_norm and torch.linalg.matrix_norm (``dim``/``keepdim``). The orders and their
+    gradients are in the module doc."""
+    if dim is not UNSET:
+        axis = torch_dim("matrix_norm", axis, dim, default=(-2, -1))
+    if keepdim is not UNSET:
+        keepdims = torch_keepdim("matrix_norm", keepdims, keepdim)
+    x = _floating(x)
+    if x.ndim < 2:
+        raise ValueError(f"matrix_norm: expected matrices (at least 2 dimensions), got shape {x.shape}")
+    axes = () if axis is None or isinstance(axis, (int, np.integer)) else _pair_or_single(axis, x.ndim, "matrix_norm")
+    if len(axes) != 2:
+        raise ValueError(f"matrix_norm: axis must be two axes (rows, columns), got {axis!r}")
+    return _matrix_norm(x, ord, *axes, keepdims, "matrix_norm")

@@ -1,12 +1,31 @@
 """autograd.linalg beyond the op table (tests/op_table.py checks values, gradients and second derivatives
 of every function): the normal equations of least squares solved and differentiated, the norm's gradient
-at zero, slogdet's sign, and errors naming the function and the shape."""
+at zero, slogdet's sign, det's gradient (the cofactors) at singular matrices and slogdet's error there, and
+errors naming the function and the shape. The norms' full table is tested in tests/test_linalg_norms.py."""
 
 import numpy as np
 import pytest
 
 import autograd.linalg as la
-from autograd import Tensor, gradcheck
+from autograd import Tensor, grad, gradcheck, gradgradcheck
+
+SINGULAR = [
+    np.array([[1.0, 2.0], [2.0, 4.0]]),  # rank 1: the cofactors are [[4, -2], [-2, 1]]
+    np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]),  # rank 2
+    np.array([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 0.0]]),  # rank 2: only the corner cofactor, 6, is not 0
+    np.zeros((3, 3)),  # rank 0: every cofactor is 0
+    np.array([[0.0]]),  # 1 x 1: d det / dA = 1
+]
+
+
+def _cofactors(a):
+    """adj(A)^T by its definition: C_ij = (-1)^(i+j) times the minor of A without row i and column j."""
+    n = a.shape[0]
+    cofactors = np.ones((n, n))
+    for i, j in np.ndindex(n, n):
+        minor = np.delete(np.delete(a, i, axis=0), j, axis=1)
+        cofactors[i, j] = (-1) ** (i + j) * (np.linalg.det(minor) if minor.size else 1.0)
+    return cofactors
 
 
 def test_normal_equations_give_least_squares_weights_and_their_gradient():
@@ -39,9 +58,92 @@ def test_slogdet_sign_is_a_plain_array():
         (lambda: la.solve(np.eye(2), np.ones(3)), r"solve: b must be a vector \(2,\) for a single matrix"),
         (lambda: la.cholesky(-np.eye(2)), r"cholesky: the matrix is not positive definite"),
         (lambda: la.pinv(np.ones((3, 2))), r"pinv: only full-rank matrices are supported"),
-        (lambda: la.norm(np.ones((2, 2)), ord="nuc"), r"norm: ord='nuc' is not supported for matrix norms"),
+        (lambda: la.norm(np.ones((2, 2)), ord="nuc2"), r"norm: invalid norm order 'nuc2' for matrices"),
     ],
 )
 def test_bad_arguments_are_errors_naming_the_function(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("a", SINGULAR, ids=lambda a: f"{a.shape[0]}x{a.shape[0]}-rank{np.linalg.matrix_rank(a)}")
+def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix(a):
+    x = Tensor(a, requires_grad=True)
+    la.det(x).backward()
+    np.testing.assert_allclose(x.grad, _cofactors(a), atol=1e-12)
+    assert gradcheck(la.det, [a], atol=1e-8, rtol=1e-6)  # det is a polynomial: central differences are near exact
+
+
+def test_det_gradient_of_a_batch_with_a_singular_matrix_scales_each_by_its_upstream_gradient():
+    batch = np.stack([SINGULAR[1], np.diag([1.0, 2.0, 4.0])])
+    x = Tensor(batch, requires_grad=True)
+    la.det(x).backward(np.array([2.0, -1.0]))
+    np.testing.assert_allclose(x.grad[0], 2.0 * _cofactors(batch[0]), atol=1e-12)
+    np.testing.assert_allclose(x.grad[1], -np.diag([8.0, 4.0, 2.0]), atol=1e-12)
+
+
+@pytest.mark.parametrize("a", SINGULAR[:3], ids=["2x2", "3x3", "diagonal"])
+def test_det_gradient_at_a_singular_matrix_matches_torch(a):
+    """torch's first-order det backward gives 0 at an exactly singular matrix (it perturbs LU's zero pivot and
+    multiplies by det = 0); its double-backward path takes the SVD and gives the cofactors, as we do."""
+    torch = pytest.importorskip("torch")
+    expected = torch.tensor(a, requires_grad=True)
+    (expected_gradient,) = torch.autograd.grad(torch.linalg.det(expected), expected, create_graph=True)
+    x = Tensor(a, requires_grad=True)
+    la.det(x).backward()
+    np.testing.assert_allclose(x.grad, expected_gradient.detach().numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("a", [*SINGULAR, np.zeros((2, 3, 3))], ids=lambda a: str(a.shape))
+def test_det_gradient_at_a_singular_matrix_is_differentiable_again(a):
+    """Under create_graph the cofactors are the recorded determinants of the minors, so the second derivative
+    exists at singular matrices too (torch's is nan at the zero matrix, where its SVD's values repeat)."""
+    assert gradgradcheck(la.det, [a])
+
+
+def test_det_second_derivative_at_a_singular_matrix_matches_torch():
+    torch = pytest.importorskip("torch")
+    a, weights = SINGULAR[1], np.arange(9.0).reshape(3, 3) / 10
+    expected = torch.tensor(a, requires_grad=True)
+    (expected_gradient,) = torch.autograd.grad(torch.linalg.det(expected), expected, create_graph=True)
+    (expected_hessian_product,) = torch.autograd.grad((expected_gradient * torch.tensor(weights)).sum(), expected)
+    x = Tensor(a, requires_grad=True)
+    (gradient,) = grad(la.det(x), [x], create_graph=True)
+    (hessian_product,) = grad((gradient * weights).sum(), [x])
+    np.testing.assert_allclose(hessian_product.data, expected_hessian_product.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("function", [la.det, lambda a: la.slogdet(a)[1]], ids=["det", "slogdet"])
+def test_det_and_slogdet_gradients_of_a_matrix_with_nan_are_nan_as_torch(function):
+    """LAPACK reports a matrix holding nan as singular: its gradient is nan, the batch's other matrices' are not."""
+    batch = np.stack([np.array([[np.nan, 1.0], [1.0, 1.0]]), 2.0 * np.eye(2)])
+    x = Tensor(batch, requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        function(x).sum().backward()
+    assert np.isnan(x.grad[0]).all()
+    assert np.isfinite(x.grad[1]).all()
+
+
+def test_det_keeps_second_derivatives_at_invertible_matrices():
+    a = np.array([[2.0, 0.5, 0.1], [0.3, 1.5, -0.2], [0.1, 0.4, 1.0]])
+    assert gradgradcheck(la.det, [a])
+    assert gradgradcheck(lambda m: la.slogdet(m)[1], [a])
+
+
+def test_slogdet_gradient_at_a_singular_matrix_is_an_error_naming_slogdet():
+    """log|det A| = -inf at a singular A and has no gradient; torch returns a mix of inf and nan there."""
+    x = Tensor(SINGULAR[0], requires_grad=True)
+    sign, logabsdet = la.slogdet(x)
+    assert sign == 0.0 and logabsdet.item() == -np.inf
+    with pytest.raises(
+        ValueError, match=r"slogdet: log\|det A\| has no gradient at a singular matrix \(shape \(2, 2\)\)"
+    ):
+        logabsdet.backward()
+
+
+def test_slogdet_gradient_at_a_singular_matrix_is_meaningless_in_torch():
+    torch = pytest.importorskip("torch")
+    for a in SINGULAR[:4]:
+        expected = torch.tensor(a, requires_grad=True)
+        torch.linalg.slogdet(expected)[1].backward()
+        assert not torch.isfinite(expected.grad).all()

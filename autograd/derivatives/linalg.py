@@ -4,8 +4,14 @@ With A^-T the inverse transposed and g the upstream gradient:
 
 * inv:      X = A^-1,            dA = -X^T g X^T
 * solve:    X = A^-1 B,          dB = A^-T g,  dA = -dB X^T (outer product for a vector B)
-* det:      d = det A,           dA = g d A^-T
-* slogdet:  l = log |det A|,     dA = g A^-T
+* det:      d = det A,           dA = g adj(A)^T, which is g d A^-T for an invertible A. For a singular A
+  (LAPACK's LU finds a zero pivot) the cofactors adj(A)^T come from the SVD A = U diag(s) V^T:
+  adj(A)^T = det(U) det(V) U diag(c) V^T, c_i = prod_{j != i} s_j (the products of the others); under
+  create_graph, from their definition instead, C_ij = (-1)^(i+j) det(A without row i and column j), n^2
+  recorded determinants, so the rule is differentiable again there too; a matrix with a nan or inf entry
+  (which LAPACK also reports as singular) gets nan, as torch
+* slogdet:  l = log |det A|,     dA = g A^-T; at a singular A (l = -inf) there is no gradient: a ValueError
+  (torch gives a mix of inf and nan); a matrix with a nan or inf entry gets nan
 * cholesky: A = L L^T,           dA = sym(L^-T Phi(L^T g) L^-1) / 2, Phi the lower triangle with half
   its diagonal and sym(S) = S + S^T (Murray, "Differentiation of the Cholesky decomposition").
 
@@ -18,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shared_math as sm
+from ..core import Node
 from ..op import Op
 
 
@@ -27,6 +34,53 @@ def _t(x):
 
 def _inverse(a):
     return sm.record(inv, np.linalg.inv, a)
+
+
+def _finite(a):
+    """Which matrices of ``a`` have only finite entries, with two trailing axes of length 1 (raw)."""
+    return np.isfinite(sm.data_of(a)).all(axis=(-2, -1), keepdims=True)
+
+
+def _cofactors(a):
+    """adj(A)^T of (batched) matrices, singular ones too (see the module doc): by the SVD for raw data (nan for
+    a matrix with a nan or inf entry, as torch); by the determinants of the minors, recorded, for a node."""
+    if not isinstance(a, Node):
+        finite = _finite(a)
+        u, s, vt = np.linalg.svd(np.where(finite, a, 0.0))
+        signs = np.sign(np.linalg.det(u) * np.linalg.det(vt))
+        return np.where(finite, (signs[..., None, None] * u * sm.products_of_others(s)[..., None, :]) @ vt, np.nan)
+    n = a.shape[-1]
+    others = [np.delete(np.arange(n), i) for i in range(n)]
+    cofactors = 0.0
+    for i, j in np.ndindex(n, n):
+        minor = sm.record(det, np.linalg.det, a[..., others[i], :][..., others[j]])
+        position = np.zeros((n, n), dtype=a.dtype)
+        position[i, j] = (-1.0) ** (i + j)
+        cofactors = cofactors + minor[..., None, None] * position
+    return cofactors
+
+
+def _det_rule(g, out, a):
+    try:
+        inverse = _inverse(a)
+    except np.linalg.LinAlgError:  # a singular matrix, or LAPACK's reading of a nan
+        return g[..., None, None] * _cofactors(a)
+    return (g * out)[..., None, None] * _t(inverse)
+
+
+def _slogdet_rule(g, out, a):
+    try:
+        return g[..., None, None] * _t(_inverse(a))
+    except np.linalg.LinAlgError:
+        finite = _finite(a)
+        if np.any(finite[..., 0, 0] & (sm.data_of(out) == -np.inf)):
+            raise ValueError(
+                f"slogdet: log|det A| has no gradient at a singular matrix (shape {np.shape(sm.data_of(a))}): "
+                "it is -inf there"
+            ) from None
+    # a matrix with a nan or inf entry (which LAPACK reports as singular) gets nan, as torch; the others A^-T
+    identity = np.eye(a.shape[-1], dtype=sm.data_of(a).dtype)
+    return sm.where(finite, g[..., None, None] * _t(_inverse(sm.where(finite, a, identity))), np.nan)
 
 
 def _solve_rule_b(g, out, a, b):
@@ -51,7 +105,7 @@ def _cholesky_rule(g, out, a):
 # fmt: off
 inv = Op("inv", lambda g, out, a: -(_t(out) @ g @ _t(out)))
 solve = Op("solve", _solve_rule_a, _solve_rule_b)
-det = Op("det", lambda g, out, a: (g * out)[..., None, None] * _t(_inverse(a)))
-slogdet = Op("slogdet", lambda g, out, a: g[..., None, None] * _t(_inverse(a)))
+det = Op("det", _det_rule)
+slogdet = Op("slogdet", _slogdet_rule)
 cholesky = Op("cholesky", _cholesky_rule)
 # fmt: on
