@@ -227,10 +227,8 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: 
 
 
 def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None, copy: Any = None) -> Any:
-    """np.reshape(a, shape) (C order)."""
-    if order != "C":
-        raise TypeError(f"np.reshape on a Tensor: only order='C' is supported, got {order!r}")
-    return a.reshape(shape if shape is not None else newshape)
+    """np.reshape(a, shape, order) (order "C", "F" or "A")."""
+    return a.reshape(shape if shape is not None else newshape, order=order)
 
 
 def transpose(a: Any, axes: Any = None) -> Any:

@@ -178,9 +178,9 @@ def swapaxes(a: TensorLike, axis1: int, axis2: int) -> Tensor:
     return _tensor(a).swapaxes(axis1, axis2)
 
 
-def ravel(a: TensorLike) -> Tensor:
-    """The entries as a 1-d array (row-major)."""
-    return _tensor(a).reshape(-1)
+def ravel(a: TensorLike, order: str = "C") -> Tensor:
+    """The entries as a 1-d array (row-major; numpy's ``order`` "F" column-major, "A" as the memory is)."""
+    return _tensor(a).reshape(-1, order=order)
 
 
 # -- splits ------------------------------------------------------------------------------------------------

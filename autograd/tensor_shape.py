@@ -36,10 +36,25 @@ class TensorShape:
     __slots__ = ()
 
     # -- shape -------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        """Same data in a new shape (one dimension may be -1)."""
+    def reshape(self, *shape: Any, order: str = "C") -> Tensor:
+        """Same data in a new shape (one dimension may be -1); numpy's ``order="F"`` reads and writes the
+        entries column-major: the reversed axes reshaped to the reversed shape, reversed back."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
+        if order != "C":
+            kind = order.upper() if isinstance(order, str) else order
+            if kind == "A":
+                kind = "F" if self.data.flags.f_contiguous and not self.data.flags.c_contiguous else "C"
+            if kind == "F":
+                try:
+                    target = np.empty(self.shape, dtype=np.bool_).reshape(shape).shape  # -1 resolved
+                except ValueError:
+                    raise ValueError(
+                        f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}"
+                    ) from None
+                return self.transpose().reshape(target[::-1]).transpose()
+            if kind != "C":
+                raise ValueError(f"reshape: order must be 'C', 'F' or 'A', got {order!r}")
         try:
             data = self.data.reshape(shape)
         except ValueError:

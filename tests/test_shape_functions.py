@@ -1,4 +1,4 @@
-"""autograd.shape_functions beyond the op table: errors naming the op and the bad argument."""
+"""autograd.shape_functions beyond the op table: errors naming the op and the bad argument, dtypes, memory orders."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd.shape_functions as sf
+from autograd import Tensor, gradcheck
 
 
 def test_functions_that_need_more_dimensions_name_themselves_and_the_shape():
@@ -40,3 +41,16 @@ def test_triangles_keep_the_dtype_as_numpy_and_torch(name, dtype):
     result = getattr(sf, name)(m)
     assert result.dtype == dtype
     np.testing.assert_array_equal(result.data, getattr(np, name)(m))
+
+
+@pytest.mark.parametrize("shape", [(4, 6), (6, -1), (24,), (2, 2, 6)])
+def test_reshape_and_ravel_in_fortran_order_match_numpy_and_pass_gradcheck(shape):
+    a = np.arange(24.0).reshape(2, 3, 4)
+    x = Tensor(a, requires_grad=True)
+    np.testing.assert_array_equal(x.reshape(shape, order="F").data, a.reshape(shape, order="F"))
+    np.testing.assert_array_equal(np.reshape(x, shape, order="F").data, np.reshape(a, shape, order="F"))
+    np.testing.assert_array_equal(sf.ravel(x, "F").data, a.ravel("F"))
+    weights = np.arange(24.0).reshape(a.reshape(shape, order="F").shape)
+    assert gradcheck(lambda t: t.reshape(shape, order="F") * weights, [a])
+    with pytest.raises(ValueError, match=r"reshape: cannot reshape tensor of shape \(2, 3, 4\) into \(5, 5\)"):
+        x.reshape((5, 5), order="F")
