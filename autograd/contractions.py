@@ -57,14 +57,17 @@ def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[tuple[str
     return tuple(terms), output
 
 
-def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
+def einsum(subscripts: Any, *operands: Any, optimize: Any = False, **options: Any) -> Tensor:
     """Einstein summation as numpy.einsum: ``einsum("ij,jk->ik", a, b)`` is a @ b; ellipses broadcast. The
-    operands may also come as one list of Tensors, torch's ``einsum("ij,jk->ik", [a, b])``.
+    operands may also come as one list of Tensors, torch's ``einsum("ij,jk->ik", [a, b])``, or in numpy's
+    sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` (ints for letters, ``Ellipsis`` for ``...``).
+    numpy's ``optimize`` is accepted (the contraction order does not change the result).
 
     d/dX_i is the einsum of the upstream gradient with the other operands onto X_i's subscripts.
     """
+    _refuse_options("einsum", options)
     if not isinstance(subscripts, str):
-        raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
+        subscripts, operands = _from_sublists(subscripts, operands)
     if (
         len(operands) == 1
         and isinstance(operands[0], (list, tuple))
@@ -79,6 +82,37 @@ def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
         shapes = ", ".join(str(t.shape) for t in tensors)
         raise ValueError(f"einsum: {error} (subscripts {subscripts!r}, shapes {shapes})") from None
     return Tensor._from_op(data, rules.einsum, tensors, {"terms": terms, "output": output})
+
+
+def _refuse_options(op: str, options: dict[str, Any]) -> None:
+    given = sorted(name for name, value in options.items() if value is not None)
+    if given:
+        raise TypeError(f"{op}: {', '.join(given)} not supported on Tensors")
+
+
+def _from_sublists(first: Any, rest: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """numpy's sublist form (op0, sublist0, op1, sublist1, ..., [output sublist]) as a subscripts string and
+    the operands."""
+    items = (first, *rest)
+    output = items[-1] if len(items) % 2 else None  # an odd count ends with the output's sublist
+    items = items[:-1] if output is not None else items
+    operands, sublists = items[0::2], items[1::2]
+    if not sublists or not all(isinstance(sublist, (list, tuple)) for sublist in sublists):
+        raise TypeError(
+            "einsum: subscripts must be a string, or operands and index lists alternating (numpy's sublist form); "
+            f"got {type(first).__name__} first"
+        )
+
+    def letters(sublist: Any) -> str:
+        try:
+            return "".join("..." if index is Ellipsis else string.ascii_letters[index] for index in sublist)
+        except (IndexError, TypeError):
+            raise TypeError(f"einsum: a sublist holds ints from 0 to 51 or Ellipsis, got {sublist!r}") from None
+
+    subscripts = ",".join(letters(sublist) for sublist in sublists)
+    if output is not None:
+        subscripts += "->" + letters(output)
+    return subscripts, operands
 
 
 def _axes(axes: int | Sequence[int], ndim: int, op: str) -> tuple[int, ...]:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import autograd.contractions as co
-from autograd import Tensor
+from autograd import Tensor, gradcheck
 
 
 def test_implicit_einsum_output_puts_the_ellipsis_first_then_single_labels_alphabetically():
@@ -33,8 +33,19 @@ def test_einsum_rejects_subscripts_that_do_not_match_the_operand():
 def test_einsum_rejects_invalid_characters_and_non_string_subscripts():
     with pytest.raises(ValueError, match="einsum: invalid subscripts 'i1'"):
         co.einsum("i1", np.ones((2, 2)))
-    with pytest.raises(TypeError, match="einsum: subscripts must be a string, got int"):
+    with pytest.raises(TypeError, match=r"einsum: subscripts must be a string, .*; got int first"):
         co.einsum(0, np.ones(2))
+
+
+def test_einsum_takes_numpys_sublist_form_and_optimize():
+    a, b = np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(3, 4)
+    np.testing.assert_allclose(co.einsum(Tensor(a), [0, 1], Tensor(b), [1, 2], [0, 2]).data, a @ b)
+    np.testing.assert_allclose(co.einsum(a, [0, 1], Tensor(b), [1, 2]).data, np.einsum(a, [0, 1], b, [1, 2]))
+    np.testing.assert_allclose(np.einsum(Tensor(a), [Ellipsis, 1], b, [1, 2], [Ellipsis, 2]).data, a @ b)
+    np.testing.assert_allclose(co.einsum("ij,jk->ik", a, b, optimize="greedy").data, a @ b)
+    assert gradcheck(lambda x, y: co.einsum(x, [0, 1], y, [1, 2], [0, 2]), [a, b])
+    with pytest.raises(TypeError, match="einsum: out not supported on Tensors"):
+        co.einsum("ij->i", a, out=np.zeros(2))
 
 
 def test_einsum_names_the_subscripts_and_shapes_when_sizes_disagree():
