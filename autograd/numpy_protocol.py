@@ -176,26 +176,63 @@ def _refuse(function: str, **options: Any) -> None:
         )
 
 
+#: the identity of each reduction, which numpy's ``where=`` puts in place of the entries left out
+_IDENTITIES = {"sum": 0, "prod": 1}
+
+
 def reduction(method: str) -> Callable[..., Any]:
-    """``np.sum``-style function (a, axis, dtype, out, keepdims, ...) -> ``a.<method>(axis, keepdims)``."""
+    """``np.sum``-style function (a, axis, dtype, out, keepdims, initial, where) -> ``a.<method>(axis, keepdims)``.
+
+    ``where`` leaves entries out (for the mean, of the count too); ``initial`` (sum, prod) joins the result."""
 
     def reduce(
-        a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **options: Any
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+        **options: Any,
     ) -> Any:
-        _refuse(method, out=out, **options)  # initial=, where=, ...
+        _refuse(method, out=out, **options)
+        if initial is not None and method not in _IDENTITIES:
+            raise TypeError(f"np.{method} on a Tensor: initial not supported")
         if dtype is not None:  # of the input cast to it first
             a = a.astype(dtype)
-        return getattr(a, method)(axis=axis, keepdims=keepdims)
+        if where is None:
+            result = getattr(a, method)(axis=axis, keepdims=keepdims)
+        elif method == "mean":
+            kept = np.broadcast_to(np.asarray(where, dtype=bool), a.shape)
+            total = a.where(kept, 0).sum(axis=axis, keepdims=keepdims)
+            result = total / np.sum(kept, axis=axis, keepdims=keepdims)
+        else:
+            result = getattr(a.where(np.asarray(where, dtype=bool), _IDENTITIES[method]), method)(
+                axis=axis, keepdims=keepdims
+            )
+        if initial is None:
+            return result
+        return result + initial if method == "sum" else result * initial
 
     return reduce
 
 
 def extremum(method: str) -> Callable[..., Any]:
-    """``np.max``-style function (a, axis, out, keepdims, initial, where) -> ``a.<method>(axis, keepdims)``."""
+    """``np.max``-style function (a, axis, out, keepdims, initial, where) -> ``a.<method>(axis, keepdims)``;
+    ``initial`` joins the compared values (and fills where ``where`` leaves every entry out, as numpy)."""
 
-    def extreme(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, **options: Any) -> Any:
-        _refuse(method, out=out, **options)
-        return getattr(a, method)(axis=axis, keepdims=keepdims)
+    def extreme(
+        a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, initial: Any = None, where: Any = None
+    ) -> Any:
+        _refuse(method, out=out)
+        if where is not None:
+            if initial is None:
+                raise ValueError(f"np.{method} on a Tensor: where= needs initial= (numpy's rule)")
+            a = a.where(np.asarray(where, dtype=bool), initial)
+        result = getattr(a, method)(axis=axis, keepdims=keepdims)
+        if initial is None:
+            return result
+        return result.maximum(initial) if method == "max" else result.minimum(initial)
 
     return extreme
 

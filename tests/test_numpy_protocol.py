@@ -11,6 +11,7 @@ from autograd import Tensor, Value, gradcheck
 RNG = np.random.default_rng(3)
 X = RNG.uniform(0.2, 0.9, (3, 4))
 Y = RNG.uniform(0.2, 0.9, (3, 4))
+MASK = np.arange(12).reshape(3, 4) % 3 != 0
 
 
 def _check_in_graph_against_numpy(call, rtol=1e-14):
@@ -112,6 +113,13 @@ FUNCTIONS = [
     ("diff", lambda m, x: m.diff(x, axis=1)),
     ("norm", lambda m, x: m.linalg.norm(x, axis=1)),
     ("solve", lambda m, x: m.linalg.solve(x[:, :3] + 3 * m.eye(3), Y[:, 0])),
+    # numpy's where= and initial= on reductions
+    ("sum-where", lambda m, x: m.sum(x, axis=1, where=MASK)),
+    ("sum-initial", lambda m, x: m.sum(x, initial=2.5)),
+    ("prod-where", lambda m, x: m.prod(x, axis=0, where=MASK, keepdims=True)),
+    ("mean-where", lambda m, x: m.mean(x, axis=1, where=MASK)),
+    ("max-initial", lambda m, x: m.max(x, axis=1, initial=0.6)),
+    ("min-where-initial", lambda m, x: m.min(x, axis=0, initial=10.0, where=MASK)),
     # numpy's functions that the library spells as torch does, through numpy's arguments
     ("median-all", lambda m, x: m.median(x)),  # an even count: the mean of the two middle values
     ("median-axis", lambda m, x: m.median(x, axis=1)),
@@ -180,7 +188,9 @@ def test_numpy_options_without_a_meaning_for_tensors_are_refused_by_name():
     with pytest.raises(TypeError, match="out not supported"):
         np.sum(x, out=np.zeros(()))
     with pytest.raises(TypeError, match="where not supported"):
-        np.mean(x, where=X > 0.5)
+        np.var(x, where=X > 0.5)
+    with pytest.raises(ValueError, match="np.max on a Tensor: where= needs initial="):
+        np.max(x, where=X > 0.5)
     with pytest.raises(TypeError, match="spacing has no derivative"):
         np.spacing(x)
     with pytest.raises(TypeError, match="out= cannot be a Tensor"):
