@@ -217,6 +217,9 @@ def _diagonal_positions(rows: int, columns: int, offset: int) -> tuple[np.ndarra
 
 def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """Sum of the ``offset`` diagonal (numpy.trace); d/da is g on that diagonal."""
+    a = _tensor(a)
+    if a.ndim < 2:
+        raise ValueError(f"trace: needs an array of at least 2 dimensions, got shape {a.shape}")
     return diagonal(a, offset, axis1, axis2).sum(axis=-1)
 
 

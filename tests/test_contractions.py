@@ -82,3 +82,8 @@ def test_diag_of_a_vector_places_its_gradient_back_on_the_diagonal():
     v = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     (co.diag(v, -1) * np.arange(9.0).reshape(3, 3)).sum().backward()
     np.testing.assert_array_equal(v.grad, [3.0, 7.0])
+
+
+def test_trace_of_a_vector_names_trace():
+    with pytest.raises(ValueError, match=r"trace: needs an array of at least 2 dimensions, got shape \(3,\)"):
+        co.trace(np.ones(3))
