@@ -130,11 +130,14 @@ class TensorInPlace:
         a copy of the old values (torch saves the original ``self`` likewise)."""
         holders = self._version.live_holders() if self._version is not None else []
         if any(node is self or kind == "copy" for kind, node in holders):
-            raise RuntimeError(
-                f"{op}: in-place change of a Tensor that shares its data with another one (a view, detach() or "
-                "copy.copy) while the graph is being recorded; change the tensor it views, or write it out of place "
-                "(x = x + y)"
-            )
+            base = _indexed_base(self, holders)
+            if base is None:
+                raise RuntimeError(
+                    f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
+                    "basic indexing, detach() or copy.copy) while the graph is being recorded; change the tensor it "
+                    "views, or write it out of place (x = x + y)"
+                )
+            return self._write_through_view(base, op, graph, *operands)
         if not self.data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
         result = graph(self, *operands)
@@ -161,7 +164,24 @@ class TensorInPlace:
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
         for kind, view in holders:  # live views now show the new values: each becomes its view of the new self
             if kind == "view" and view.op is not None:
-                rebase_history(view, view.op, view.parents, view.attrs)
+                rebase_history(view, view.op, view.parents, view.attrs, bump=False)  # (their counter is self's)
+        return self
+
+    def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
+        """An in-place change of ``self = base[index]`` (basic indexing) while recording, as torch's: the new values
+        are computed out of place and written into ``base`` by its own recorded ``base[index] = values`` (a view of
+        a view goes on to its own base), which makes every live view of ``base``, ``self`` included, a view of the
+        new ``base``; ``self`` keeps its identity and array, which shows the new values. The op reads a copy of
+        the old values (``clone()``), as a rule that reads its input must not see the new ones."""
+        result = graph(self.clone(), *operands)
+        if result.shape != self.shape:
+            raise ValueError(
+                f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
+                "(an in-place change cannot change the shape)"
+            )
+        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise _cast_error(op, result.dtype, self.dtype)
+        base[self.attrs["index"]] = result
         return self
 
     def __iadd__(self, other: TensorLike) -> Tensor:
@@ -535,6 +555,16 @@ def _scaled(other: Any, alpha: float) -> Any:
     if alpha == 1:
         return other
     return other * alpha if isinstance(other, Node) else alpha * np.asarray(other)
+
+
+def _indexed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
+    """The tensor that ``view`` is a basic-indexing view of (its recorded ``getitem`` parent, sharing its data and
+    version counter), when nothing else shares that data but such views (no ``detach()`` or ``copy.copy``); else
+    None."""
+    if view.op is not ar.getitem or any(kind == "copy" for kind, _ in holders):
+        return None
+    (base,) = view.parents
+    return base if base._version is view._version else None
 
 
 def _records(tensor: Any, *operands: Any) -> bool:

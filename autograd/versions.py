@@ -103,7 +103,9 @@ def increment_version(node: Node) -> None:
     counter.changed_at = _InPlaceClock.last_change = next(_ticks)
 
 
-def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None, earlier_data: Any = None) -> None:
+def rebase_history(
+    node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None, earlier_data: Any = None, bump: bool = True
+) -> None:
     """Make ``node`` the output of ``op`` applied to ``parents``, in place (torch's rebase_history).
 
     For an operation that changed ``node``'s data in place and returns ``node`` itself (a custom
@@ -116,6 +118,9 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
     ``op`` whose rule reads its input's values (as torch saves the original ``self``); the earlier self then
     holds that copy, with a version counter of its own (nothing can change the copy), so the nodes that read
     the old values get them. Without it the earlier self holds the array itself and shares its counter.
+
+    ``bump=False`` leaves the version alone: for a view of a tensor just changed, whose shared counter that
+    change has bumped already (one in-place change is one version, as in torch).
     """
     earlier = object.__new__(type(node))
     if earlier_data is None:
@@ -131,7 +136,8 @@ def rebase_history(node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = N
     earlier.op = node.op
     earlier.attrs = node.attrs
     earlier._recorded_at = node._recorded_at
-    increment_version(node)
+    if bump:
+        increment_version(node)
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
     node._history = [*(node._history or ()), (rebased_at, earlier)]
     parents = tuple(earlier if parent is node else parent for parent in parents)

@@ -227,11 +227,24 @@ def test_twins_on_0_d_and_empty_tensors():
     assert gradcheck(lambda t: (t * 1).expm1_(), [x])
 
 
-def test_a_view_refuses_a_recorded_twin():
+def test_a_reshaped_view_refuses_a_recorded_twin():
     x = Tensor(A, requires_grad=True)
-    row = (x * 1)[0]
+    flat = (x * 1).reshape(-1)
     with pytest.raises(RuntimeError, match="shares its data"):
-        row.sin_()
+        flat.sin_()
+
+
+def test_a_recorded_twin_on_an_indexed_view_changes_the_tensor_it_views():
+    x = Tensor(A, requires_grad=True)
+    y = x * 1
+    y[0].sin_()
+    expected = A.copy()
+    expected[0] = np.sin(A[0])
+    np.testing.assert_allclose(y.data, expected)
+    y.sum().backward()
+    expected_grad = np.ones_like(A)
+    expected_grad[0] = np.cos(A[0])
+    np.testing.assert_allclose(x.grad, expected_grad)
 
 
 def test_shape_changing_twins_change_the_tensor_and_pass_the_gradient_back():

@@ -1,0 +1,106 @@
+"""In-place changes of a basic-indexing view while the graph is recorded (``y[0] += 1``, ``y[:, 1:3] *= w``,
+``y[1:].relu_()``): as torch's, they change the tensor viewed and its gradient; checked against finite
+differences and torch."""
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, gradcheck
+
+RNG = np.random.default_rng(11)
+X = RNG.uniform(0.5, 1.5, (3, 4)) * RNG.choice([-1.0, 1.0], (3, 4))
+W = RNG.uniform(0.5, 1.5, 2)
+
+
+def _add_to_a_row(x, w):
+    y = x * 1
+    y[0] += 1
+    return y
+
+
+def _scale_a_block(x, w):
+    y = x * 2
+    y[:, 1:3] *= w
+    return y
+
+
+def _view_of_a_view(x, w):
+    y = x * 2
+    y[1][2:4] /= w
+    return y
+
+
+def _two_changes_and_a_sibling_view(x, w):
+    y = x * 1
+    column = y[:, 0]
+    y[0, 1:3] += w
+    y[0] *= 2
+    return y + column.sum()
+
+
+def _named_ops_on_views(x, w):
+    y = x * 3
+    y[0, 2:].abs_()
+    y[0, :2].copy_(w)
+    y[1:, :2].exp_()  # last: torch refuses a backward through exp_ once its tensor changes again
+    return y
+
+
+def _setitem_on_a_view(x, w):
+    y = x * 1
+    rows = y[1:]
+    rows[0] = w.sum()
+    return y
+
+
+CASES = [_add_to_a_row, _scale_a_block, _view_of_a_view, _two_changes_and_a_sibling_view, _named_ops_on_views,
+         _setitem_on_a_view]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
+def test_in_place_change_of_an_indexed_view_matches_finite_differences(case):
+    assert gradcheck(case, [X, W])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
+def test_in_place_change_of_an_indexed_view_matches_torch(case):
+    torch = pytest.importorskip("torch")
+    x, w = Tensor(X, requires_grad=True), Tensor(W, requires_grad=True)
+    tx, tw = torch.tensor(X, requires_grad=True), torch.tensor(W, requires_grad=True)
+    ours, theirs = case(x, w), case(tx, tw)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    (ours * ours).sum().backward()
+    (theirs * theirs).sum().backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12)
+    if tw.grad is None:  # w not used
+        assert w.grad is None
+    else:
+        np.testing.assert_allclose(w.grad, tw.grad.numpy(), rtol=1e-12)
+
+
+def test_the_view_keeps_its_identity_and_shows_the_new_values():
+    y = Tensor(X, requires_grad=True) * 1
+    row = y[0]
+    before = id(row.data)
+    row += 1
+    np.testing.assert_array_equal(row.data, X[0] + 1)
+    np.testing.assert_array_equal(y.data[0], X[0] + 1)
+    assert id(row.data) == before and row.version == y.version == 1  # one change, one version (as torch)
+    y[1] += 1  # numpy's y[1] += 1: the view changed, then written back by y[1] = view: two, as torch
+    assert y.version == 3
+
+
+def test_a_value_read_before_the_change_still_raises_at_backward_as_torch():
+    x = Tensor(X, requires_grad=True)
+    y = x * 1
+    squares = y * y  # reads y's old values
+    y[0] += 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        squares.sum().backward()
+
+
+def test_a_view_of_a_leaf_that_requires_grad_refuses():
+    x = Tensor(X, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        x[0] += 1
+    np.testing.assert_array_equal(x.data, X)
