@@ -182,7 +182,8 @@ def _cotangent_derivative(n: int, cotangent: np.ndarray) -> np.ndarray:
 def _polygamma(x: np.ndarray, n: int) -> np.ndarray:
     """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1; x < 0 by the reflection
     psi^(n)(x) = (-1)^n psi^(n)(1 - x) - pi d^n/dx^n cot(pi x), with cot taken of the exact fractional part.
-    (-1)^(n+1) inf at the poles 0, -1, -2, ..."""
+    (-1)^(n+1) inf at the poles 0, -1, -2, ...; NaN at NaN; (-1)^(n+1) 0 at +inf (the limit, as scipy; torch gives
+    NaN there for n >= 2); at -inf NaN for n = 1 and (-1)^(n+1) inf for n >= 2 (as torch)."""
     if n == 0:
         return _digamma(x)
     reflect = x < 0
@@ -192,7 +193,8 @@ def _polygamma(x: np.ndarray, n: int) -> np.ndarray:
     cotangent = 1 / np.tan(math.pi * np.where(reflect, fraction, 0.5))
     reflected = (-1) ** n * value - math.pi ** (n + 1) * _cotangent_derivative(n, cotangent)
     result = np.where(reflect, reflected, value)
-    return np.where((x <= 0) & (fraction == 0), (-1) ** (n + 1) * np.inf, result)
+    pole = ((x <= 0) & (fraction == 0)) | ((x == -np.inf) & (n >= 2))
+    return np.where(np.isnan(x), np.nan, np.where(pole, (-1) ** (n + 1) * np.inf, result))
 
 
 def polygamma(n: int, x: Any) -> Any:

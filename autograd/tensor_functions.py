@@ -82,8 +82,9 @@ def ones(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) ->
     return Tensor._from_array(np.ones(_shape(shape, "ones"), dtype=dtype), requires_grad)
 
 
-def full(shape: Shape, fill_value: float, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """A tensor filled with ``fill_value``."""
+def full(shape: Shape, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``; without ``dtype``, that of the value as numpy's and torch's: bool for
+    True/False, int64 for an int, float64 for a float (torch: its default float dtype), a numpy scalar's own."""
     sizes = _shape((shape,) if np.ndim(shape) == 0 else (tuple(shape),), "full")
     return Tensor._from_array(np.full(sizes, fill_value, dtype=dtype), requires_grad)
 
@@ -110,8 +111,39 @@ def arange(*args: float, dtype: Any = None, requires_grad: bool = False) -> Tens
 
 
 def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """``numpy.linspace``: ``num`` evenly spaced values from start to stop."""
-    return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
+    """``numpy.linspace``: ``num`` evenly spaced values from start to stop.
+
+    An integer ``dtype`` follows torch.linspace rather than numpy (which floors): start and stop are converted to
+    the dtype first (truncated toward zero, wrapped into an unsigned range), then start + i step (for the first
+    half; stop - (num - 1 - i) step for the rest) is computed in float64 and truncated toward zero."""
+    integer = np.dtype(dtype)
+    if integer.kind not in "iu":
+        return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
+    count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
+    first, last = (_integer_endpoint(value, integer) for value in (start, stop))
+    if count == 1:
+        return Tensor._from_array(np.full(1, first, dtype=integer), requires_grad)
+    step = (float(last) - float(first)) / max(count - 1, 1)
+    index = np.arange(count)
+    values = np.where(index < count // 2, float(first) + step * index, float(last) - step * (count - 1 - index))
+    return Tensor._from_array(np.trunc(values).astype(integer), requires_grad)
+
+
+def _integer_endpoint(value: Any, dtype: np.dtype) -> int:
+    """``value`` converted to the integer ``dtype`` as torch converts a Scalar: a float truncated toward zero
+    (ValueError outside the dtype's range), an integer wrapped modulo 2^bits into an unsigned dtype if negative
+    (ValueError outside -max..max there, outside the range for a signed dtype)."""
+    info = np.iinfo(dtype)
+    if isinstance(value, (int, np.integer)):
+        whole = int(value)
+        fits = (-info.max if info.min == 0 else info.min) <= whole <= info.max
+    else:
+        number = float(value)
+        fits = info.min <= number <= info.max  # False at NaN
+        whole = int(number) if fits else 0
+    if not fits:
+        raise ValueError(f"linspace: {value!r} cannot be converted to {dtype} without overflow")
+    return whole % (1 << info.bits) if info.min == 0 else whole
 
 
 def empty(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:

@@ -1,13 +1,16 @@
 """torch's Tensor math methods that numpy spells differently or lacks: composites of recorded ops.
 
-Each method is built from ops that already have derivative rules, so nothing here has a derivative of its own.
+Each method is built from ops that already have derivative rules, so nothing here has a derivative of its own,
+except ``logit`` and ``xlogy``: each is one recorded op here with torch's derivative rules (as composites their
+masked branches turned an infinite slope into a NaN gradient, and they could not give torch's NaN gradient of
+``logit`` outside [0, 1]).
 Functions whose modules import ``Tensor`` (diag, kron, rot90, the linear algebra of :mod:`autograd.linalg`) are
 reached through the registry of :mod:`autograd.array_methods` (:func:`array_function`), so imports stay one-way.
 
-Deliberate differences from torch: ``xlogy``'s gradient with respect to ``other`` is 0 where ``self`` is 0 (torch
-gives nan where ``other`` is 0 too); ``heaviside`` returns a Tensor outside the graph (torch records it and fails
-in backward); ``pinverse`` handles full-rank matrices only (see ``autograd.linalg.pinv``). The order statistics
-(median, quantile, ...) are in :mod:`autograd.torch_order_statistics`.
+Deliberate differences from torch: ``xlogy``'s gradient with respect to ``other`` is 0 where ``self`` and
+``other`` are both 0 (torch's ``self / other`` gives NaN there); ``heaviside`` returns a Tensor outside the graph
+(torch records it and fails in backward); ``pinverse`` handles full-rank matrices only (see
+``autograd.linalg.pinv``). The order statistics (median, quantile, ...) are in :mod:`autograd.torch_order_statistics`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from . import shared_math
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
+from .op import Op
+from .quiet import quiet
 from .random_state import generator_for
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
@@ -111,6 +116,72 @@ def _matrices_product(op: str, first: Any, second: Any, ndim: int) -> Any:
 def _square_matrices(tensor: Any, op: str) -> None:
     if tensor.ndim < 2 or tensor.shape[-1] != tensor.shape[-2]:
         raise ValueError(f"{op}: expected square matrices in the last two axes, got shape {tensor.shape}")
+
+
+def _logit_bounds(eps: float, dtype: np.dtype) -> tuple[Any, Any]:
+    """torch's clamp of logit: [eps, 1 - eps] in the input's dtype."""
+    low = np.asarray(eps, dtype=dtype)[()]
+    return low, np.asarray(1, dtype=dtype)[()] - low
+
+
+def _logit_values(x: np.ndarray, eps: float | None) -> np.ndarray:
+    """torch's logit kernel: z = x < lo ? lo : (x > hi ? hi : x) if ``eps`` is given, then log(z / (1 - z))."""
+    if eps is not None:
+        low, high = _logit_bounds(eps, x.dtype)
+        x = np.where(x < low, low, np.where(x > high, high, x))
+    with quiet():
+        return np.log(x / (1 - x))
+
+
+def _logit_rule(g: Any, out: Any, x: Any, eps: float | None) -> Any:
+    """torch's logit_backward: g / (x (1 - x)); NaN where x < 0 or x > 1 without ``eps``, 0 where x < eps or
+    x > 1 - eps with it (x itself, not clamped; NaN at NaN). The masked x is replaced, so higher orders stay
+    finite there."""
+    raw = shared_math.data_of(x)
+    if eps is None:
+        outside, fill = (raw < 0) | (raw > 1), math.nan
+    else:
+        low, high = _logit_bounds(eps, raw.dtype)
+        outside, fill = (raw < low) | (raw > high), 0.0
+    if not np.any(outside):
+        return g / (x * (1 - x))
+    inside = shared_math.where(outside, 0.5, x)
+    return shared_math.where(outside, fill, g / (inside * (1 - inside)))
+
+
+_LOGIT = Op("logit", _logit_rule)
+
+
+def _xlogy_values(x: Any, y: Any) -> np.ndarray:
+    """torch's xlogy kernel: NaN where y is NaN, else 0 where x = 0, else x log(y)."""
+    x, y = np.asarray(x), np.asarray(y)
+    with quiet():
+        product = x * np.log(y)
+    return np.where(np.isnan(y), np.nan, np.where(x == 0, 0, product)).astype(product.dtype, copy=False)
+
+
+def _xlogy(x: Any, y: Any) -> Any:
+    """xlogy of numbers, arrays or nodes (recorded when some input is a node)."""
+    return shared_math.record(_XLOGY, _xlogy_values, x, y)
+
+
+def _xlogy_x_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
+    """torch's d/dx: xlogy(g, y), 0 where x = 0 and y <= 0 (there y is replaced by 1 inside, for higher orders)."""
+    flat = (shared_math.data_of(x) == 0) & (shared_math.data_of(y) <= 0)
+    if not np.any(flat):
+        return _xlogy(g, y)
+    return shared_math.where(flat, 0.0, _xlogy(g, shared_math.where(flat, 1.0, y)))
+
+
+def _xlogy_y_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
+    """torch's d/dy: g x / y, but 0 where x = y = 0 (torch's 0 / 0 = NaN; see the module's docstring)."""
+    undefined = (shared_math.data_of(x) == 0) & (shared_math.data_of(y) == 0)
+    if not np.any(undefined):
+        return g * x / y
+    return shared_math.where(undefined, 0.0, g * x / shared_math.where(undefined, 1.0, y))
+
+
+_XLOGY = Op("xlogy", _xlogy_x_rule, _xlogy_y_rule)
 
 
 class TorchMathNames:
@@ -332,23 +403,17 @@ class TorchMathNames:
         return total + p * (p - 1) / 4 * math.log(math.pi)
 
     def logit(self: Self, eps: float | None = None) -> Self:
-        """torch.Tensor.logit: log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] if ``eps`` is given;
-        d/dx = 1 / (x (1 - x)) inside the clamp, 0 outside."""
-        z = _floating(_tensor(self))
-        if eps is not None:
-            z = z.clip(eps, 1 - eps)
-        return z.log() - (-z).log1p()
+        """torch.Tensor.logit: log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] if ``eps`` is given (NaN
+        outside [0, 1] without it); d/dx = 1 / (x (1 - x)), as torch: NaN outside [0, 1] without ``eps``, 0
+        outside [eps, 1 - eps] with it (the bounds included), NaN at NaN."""
+        return shared_math.record(_LOGIT, _logit_values, _floating(_tensor(self)), eps=eps)
 
     def xlogy(self: Self, other: Any) -> Self:
-        """torch.Tensor.xlogy: x log(y), and 0 where x = 0 unless y is NaN. d/dx = log y (as torch: also where
-        x = 0, but 0 there when y <= 0, and 0 rather than inf at y = inf), d/dy = x / y (0 where x = 0)."""
+        """torch.Tensor.xlogy: x log(y), and 0 where x = 0 unless y is NaN. Derivatives as torch's:
+        d/dx = log y (-inf at y = 0, inf at y = inf, also where x = 0 or NaN), but 0 where x = 0 and y <= 0;
+        d/dy = x / y, except 0 where x = y = 0 (torch: NaN)."""
         x = _floating(_tensor(self))
-        y = _floating(_operand(x, other))
-        zero = (x.data == 0) & ~np.isnan(y.data)
-        flat = zero & (y.data <= 0)  # log y is not finite or not defined there
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = np.where(flat | np.isinf(y.data), 0.0, np.log(np.where(flat, 1.0, y.data))).astype(x.data.dtype)
-        return x._where(zero, x * slope, x * x._where(flat, 1.0, y).log())
+        return shared_math.record(_XLOGY, _xlogy_values, x, _floating(_operand(x, other)))
 
     def float_power(self: Self, exponent: Any) -> Self:
         """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""

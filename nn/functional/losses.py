@@ -14,12 +14,11 @@ i.e. over samples (and spatial positions) for the classification losses.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, check_class_range, softmax_cross_entropy, where
+from autograd import Function, Node, Tensor, check_class_range, softmax_cross_entropy, where
 from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
 
@@ -50,6 +49,10 @@ REDUCTIONS = ("mean", "sum", "none")
 
 #: log(p) is clamped at this value in binary_cross_entropy, as torch does.
 LOG_FLOOR = -100.0
+
+#: binary_cross_entropy's d/dp divides by max(p (1 - p), this), as torch's: its EPSILON, a float32 1e-12 (so
+#: 9.99999996e-13, in float64 too).
+BCE_GRADIENT_EPS = float(np.float32(1e-12))
 
 #: Default guard of ``mape`` against division by a zero target (scikit-learn's choice).
 MAPE_EPS = float(np.finfo(np.float64).eps)
@@ -319,11 +322,12 @@ def _half_ratio(part: Tensor, beta: float) -> Tensor:
 
 # -- binary classification -------------------------------------------------------------
 def binary_cross_entropy(probabilities: Any, target: Any, weight: Any = None, *, reduction: str = "mean") -> Tensor:
-    """-w (y log p + (1 - y) log(1 - p)), with each log clamped at -100 as torch does.
+    """-w (y log p + (1 - y) log(1 - p)), with each log clamped at -100, as torch computes it.
 
-    d/dp = w (p - y) / (p (1 - p)) away from the clamp; where a log is clamped (p or 1 - p
-    below e^-100, e.g. exactly 0) that term is flat and contributes no gradient.
-    Probabilities and targets must lie in [0, 1]. ``weight`` (optional, broadcastable to the
+    The terms are one recorded Function with torch's derivatives: d/dp = w (p - y) / max(p (1 - p), eps), eps a float32
+    1e-12 (BCE_GRADIENT_EPS), so the gradient stays finite but large where p is 0 or 1 (about -1e12 at p = 0,
+    y = 1, and 0 at p = y = 0); d/dy = -w logit(p), not clamped (+-inf at p = 0 or 1). Both rules are
+    differentiable again. Probabilities and targets must lie in [0, 1]. ``weight`` (optional, broadcastable to the
     target's shape, a constant) rescales each term, as torch's; torch's argument order, the options keyword-only.
     """
     check_weight_not_reduction("binary_cross_entropy", weight)
@@ -332,8 +336,34 @@ def binary_cross_entropy(probabilities: Any, target: Any, weight: Any = None, *,
     weight = _element_weights(weight, target, "binary_cross_entropy", "weight")
     _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
     _check_unit_interval(target.data, "binary_cross_entropy", "targets")
-    terms = -(target * _clamped_log(probabilities) + (1 - target) * _clamped_log(1 - probabilities))
+    terms = _BinaryCrossEntropyTerms.apply(probabilities, target)
     return _reduce(terms if weight is None else terms * weight, reduction, "binary_cross_entropy")
+
+
+class _BinaryCrossEntropyTerms(Function):
+    """The unweighted terms of binary_cross_entropy, with torch's derivatives (see binary_cross_entropy); its
+    backward is written with Tensor ops, so it is differentiated again under ``create_graph``."""
+
+    @staticmethod
+    def forward(ctx: Any, p: Tensor, y: Tensor) -> np.ndarray:
+        ctx.save_for_backward(p, y)
+        return quietly(_binary_cross_entropy_terms, p.data, y.data)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        p, y = ctx.saved_tensors
+        d_p = d_y = None
+        if ctx.needs_input_grad[0]:  # g (p - y) / max((1 - p) p, eps), the floor in p's dtype (flat where it holds)
+            variance = (1 - p) * p
+            d_p = grad * (p - y) / where(variance.data > BCE_GRADIENT_EPS, variance, BCE_GRADIENT_EPS)
+        if ctx.needs_input_grad[1]:  # -g logit(p) = -g log(p / (1 - p)), unclamped
+            d_y = -grad * (p / (1 - p)).log()
+        return d_p, d_y
+
+
+def _binary_cross_entropy_terms(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(y - 1) max(log1p(-p), -100) - y max(log p, -100): torch's expression, so equal to the last bit."""
+    return (y - 1) * np.maximum(np.log1p(-p), LOG_FLOOR) - y * np.maximum(np.log(p), LOG_FLOOR)
 
 
 def _element_weights(weight: Any, target: Tensor, loss: str, name: str) -> np.ndarray | None:
@@ -350,12 +380,6 @@ def _element_weights(weight: Any, target: Tensor, loss: str, name: str) -> np.nd
             f"{loss}: {name} of shape {array.shape} does not broadcast to the target's shape {target.shape}"
         )
     return array.astype(target.dtype)
-
-
-def _clamped_log(p: Tensor) -> Tensor:
-    """max(log p, -100), never evaluating log(0)."""
-    floor = math.exp(LOG_FLOOR)
-    return where(p.data > floor, p.clip(low=floor).log(), LOG_FLOOR)
 
 
 def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | None = None) -> Tensor:
