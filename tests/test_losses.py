@@ -695,11 +695,6 @@ def test_loss_rejects_the_mean_of_an_empty_batch_but_sums_it_to_zero(name):
             r"cross_entropy: class-index target shape \(3,\) does not match input shape \(2, 3\)",
         ),
         (
-            lambda: F.cross_entropy(np.ones((2, 3)), np.full((2, 3), 1.5)),
-            ValueError,
-            r"cross_entropy: target probabilities must lie in \[0, 1\]",
-        ),
-        (
             lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), label_smoothing=1.5),
             ValueError,
             r"cross_entropy: label_smoothing must be in \[0, 1\]",
@@ -899,3 +894,18 @@ def test_bce_loss_modules_keep_their_weights_as_buffers_with_torchs_names():
     torch = pytest.importorskip("torch")
     reference = torch.nn.BCEWithLogitsLoss(weight=torch.ones(2), pos_weight=torch.ones(2))
     assert list(module.state_dict()) == list(reference.state_dict())
+
+
+def test_cross_entropy_takes_any_real_soft_targets_as_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    logits, targets = rng.standard_normal((4, 5)), rng.standard_normal((4, 5)) * 2  # not probabilities
+    x, t = Tensor(logits, requires_grad=True), Tensor(targets, requires_grad=True)
+    tx, tt = torch.tensor(logits, requires_grad=True), torch.tensor(targets, requires_grad=True)
+    ours = F.cross_entropy(x, t, label_smoothing=0.1)
+    theirs = torch.nn.functional.cross_entropy(tx, tt, label_smoothing=0.1)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    ours.backward()
+    theirs.backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-10)

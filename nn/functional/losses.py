@@ -488,8 +488,8 @@ def cross_entropy(
                 f"{logits.shape[:axis] + logits.shape[axis + 1 :]} or class probabilities of the input's shape "
                 f"{logits.shape}; got a {target_array.dtype} target of shape {target_array.shape}"
             )
+        # any real "probabilities" are taken, unchecked, as torch's (mixup, distillation and tests use raw ones)
         _, probabilities = _paired(logits, target, "cross_entropy", "logits")
-        _check_unit_interval(probabilities.data, "cross_entropy", "target probabilities")
         log_probabilities = _log_softmax(logits, axis)
         if label_smoothing:
             probabilities = probabilities * (1 - label_smoothing) + label_smoothing / classes
