@@ -71,6 +71,22 @@ class _Unary(_Row):
         return lambda: instance._apply_unary(self.op, self.forward)
 
 
+class _Rounding(_Unary):
+    """The row of ``round``: ``x.round()``, or ``x.round(decimals)`` (numpy's and torch's), round(x 10^d) / 10^d."""
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self
+
+        def rounded(decimals: int = 0) -> Any:
+            if decimals == 0:
+                return instance._apply_unary(self.op, self.forward)
+            scale = 10.0**decimals
+            return (instance * scale)._apply_unary(self.op, self.forward) / scale
+
+        return rounded
+
+
 class _Binary(_Row):
     """A row of a function of two inputs: ``x.hypot(y)``; ``reflected`` gives ``y.hypot(x)``'s dunder (``__rmod__``)."""
 
@@ -247,8 +263,8 @@ class NumpyFunctions:
     # -- rounding and sign: flat, so their gradient is zero -----------------------------------------
     floor = _Unary(np.floor, _flat, reads_values=False, doc="Largest integer <= x (as a float); zero gradient.")
     ceil = _Unary(np.ceil, _flat, reads_values=False, doc="Smallest integer >= x (as a float); zero gradient.")
-    round = _Unary(np.round, _flat, reads_values=False,
-                   doc="Nearest integer, halves to even (numpy's round); zero gradient.")
+    round = _Rounding(np.round, _flat, reads_values=False,
+                      doc="Nearest integer, halves to even (numpy's round), or to ``decimals`` places; zero gradient.")
     trunc = _Unary(np.trunc, _flat, reads_values=False, doc="x rounded towards zero; zero gradient.")
     sign = _Unary(np.sign, _flat, reads_values=False, doc="-1, 0 or 1 (nan for nan); zero gradient.")
     # fmt: on

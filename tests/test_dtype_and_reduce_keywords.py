@@ -79,3 +79,14 @@ def test_scatter_with_reduce_has_a_gradient_checked_by_finite_differences(reduce
 def test_scatter_reduce_names_its_choices():
     with pytest.raises(ValueError, match=r"scatter: reduce must be 'add' or 'multiply', got 'max'"):
         Tensor(np.zeros(3)).scatter(0, Tensor(np.array([0])), value=1.0, reduce="max")
+
+
+def test_round_takes_decimals_as_numpy_and_torch_with_zero_gradient():
+    data = np.array([0.12345, 2.5, -1.255, 3.5, 1234.5678])
+    x = Tensor(data, requires_grad=True)
+    for decimals in (0, 1, 2, -2):
+        np.testing.assert_allclose(x.round(decimals=decimals).data, np.round(data, decimals), rtol=1e-15)
+    np.testing.assert_allclose(x.round(2).data, np.round(data, 2))
+    np.testing.assert_allclose(ag.Value(2.345).round(2).data, np.round(2.345, 2))
+    x.round(decimals=1).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(5))
