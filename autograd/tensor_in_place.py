@@ -407,6 +407,8 @@ class TensorInPlace:
     bitwise_or_ = in_place_twin("bitwise_or", "t | other (integer or boolean tensors)")
     bitwise_xor_ = in_place_twin("bitwise_xor", "t ^ other (integer or boolean tensors)")
     bitwise_not_ = in_place_twin("bitwise_not", "~t (integer or boolean tensors)")
+    bitwise_left_shift_ = in_place_twin("bitwise_left_shift", "t << other (integer tensors)")
+    bitwise_right_shift_ = in_place_twin("bitwise_right_shift", "t >> other (integer tensors)")
     fix_ = in_place_twin("fix", "t rounded towards zero; zero gradient")
     logit_ = in_place_twin("logit", "log(t / (1 - t)), t clamped to [eps, 1 - eps] if given; d/dt = 1 / (t (1 - t))")
     xlogy_ = in_place_twin("xlogy", "t log(other), 0 where t = 0; d/dt = log other, d/dother = t / other")

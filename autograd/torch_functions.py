@@ -28,7 +28,7 @@ TORCH_METHOD_FUNCTIONS = (
     "abs", "absolute", "acos", "acosh", "add", "addbmm", "addcdiv", "addcmul", "addmm", "addmv", "addr", "adjoint",
     "all", "allclose", "amax", "amin", "aminmax", "angle", "any", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
     "arctan2", "arctanh", "argwhere", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bernoulli", "bincount",
-    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil", "cholesky",
+    "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to", "ceil", "cholesky",
     "cholesky_inverse", "cholesky_solve", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "conj",
     "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "deg2rad", "det", "detach", "diag_embed",
     "diagflat", "diagonal_scatter", "digamma", "dist", "div", "divide", "eq", "equal", "erf", "erfc", "erfinv", "exp",

@@ -484,6 +484,7 @@ class TorchNames:
         return self._bits(None, np.invert, "bitwise_not")
 
     bitwise_and, bitwise_or, bitwise_xor, bitwise_not = __and__, __or__, __xor__, __invert__
+    bitwise_left_shift, bitwise_right_shift = __lshift__, __rshift__
 
     def logical_and(self: Self, other: Any) -> Self:
         """torch.Tensor.logical_and: a boolean Tensor, True where both are non-zero (any dtype; no gradient)."""

@@ -1,5 +1,5 @@
 """torch's and numpy's ``dtype=`` on reductions, running ops and softmax (the input cast first), torch's
-positional ``descending`` of sort, and torch's ``reduce=`` of scatter."""
+positional ``descending`` of sort, torch's ``reduce=`` of scatter, round(decimals) and the shifts by name."""
 
 import numpy as np
 import pytest
@@ -90,3 +90,13 @@ def test_round_takes_decimals_as_numpy_and_torch_with_zero_gradient():
     np.testing.assert_allclose(ag.Value(2.345).round(2).data, np.round(2.345, 2))
     x.round(decimals=1).sum().backward()
     np.testing.assert_array_equal(x.grad, np.zeros(5))
+
+
+def test_bitwise_shifts_by_torchs_names():
+    x = Tensor(np.array([1, 2, 8], dtype=np.int32))
+    np.testing.assert_array_equal(x.bitwise_left_shift(2).data, [4, 8, 32])
+    np.testing.assert_array_equal(ag.bitwise_right_shift(x, 1).data, [0, 1, 4])
+    assert x.bitwise_left_shift(2).dtype == np.int32
+    y = Tensor(np.array([1, 2, 8]))
+    y.bitwise_right_shift_(1)
+    np.testing.assert_array_equal(y.data, [0, 1, 4])
