@@ -235,6 +235,8 @@ class NumpyFunctions:
 
     # -- powers ---------------------------------------------------------------------------------
     square = _Unary(np.square, lambda g, out, x: g * 2 * x, doc="x^2; d/dx = 2x.")
+    cbrt = _Unary(np.cbrt, lambda g, out, x: g / (3 * out * out),
+                  doc="The real cube root (negative x too); d/dx = 1 / (3 cbrt(x)^2), inf at 0.")
     reciprocal = _Unary(np.reciprocal, lambda g, out, x: -g * out * out, doc="1 / x; d/dx = -1 / x^2.")
 
     # -- comparisons that choose an input ---------------------------------------------------------

@@ -365,6 +365,7 @@ ROWS: list[Row] = [
     unary("pow_fraction", lambda x: x**1.5, lambda x: x**1.5, POSITIVE, scalar=lambda x: x**1.5,
           torch=lambda torch, x: x**1.5),
     unary("cube_root", lambda x: x ** (1 / 3), lambda x: x ** (1 / 3), POSITIVE, scalar=lambda x: x ** (1 / 3)),
+    unary("cbrt", lambda x: x.cbrt(), np.cbrt, NONZERO, scalar=lambda x: math.copysign(abs(x) ** (1 / 3), x)),
     unary("pow_negative", lambda x: x**-2, lambda x: x**-2.0, NONZERO),
     unary("ndarray_operand", lambda x: x * np.float64(2.0) - np.array(1.0), lambda x: 2.0 * x - 1.0,
           value=False, keeps_float32=False),  # float64 arrays promote, as in numpy
