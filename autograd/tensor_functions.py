@@ -116,6 +116,8 @@ def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, 
     An integer ``dtype`` follows torch.linspace rather than numpy (which floors): start and stop are converted to
     the dtype first (truncated toward zero, wrapped into an unsigned range), then start + i step (for the first
     half; stop - (num - 1 - i) step for the rest) is computed in float64 and truncated toward zero."""
+    if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
+        return _linspace_of_tensors(start, stop, num, dtype)
     integer = np.dtype(dtype)
     if integer.kind not in "iu":
         return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
@@ -127,6 +129,17 @@ def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, 
     index = np.arange(count)
     values = np.where(index < count // 2, float(first) + step * index, float(last) - step * (count - 1 - index))
     return Tensor._from_array(np.trunc(values).astype(integer), requires_grad)
+
+
+def _linspace_of_tensors(start: Any, stop: Any, num: int, dtype: Any) -> Tensor:
+    """linspace between Tensor ends, recorded: entry i is start (1 - w_i) + stop w_i, w_i = i / (num - 1), so the
+    ends are exact (as numpy's), with a new first axis for array ends; d/dstart = 1 - w_i, d/dstop = w_i."""
+    if np.dtype(dtype).kind != "f":
+        raise TypeError(f"linspace: ends in the graph need a floating dtype, got {np.dtype(dtype)}")
+    start, stop = (_operand(end, np.empty(0, dtype), "linspace").astype(dtype) for end in (start, stop))
+    shape = np.broadcast_shapes(start.shape, stop.shape)
+    weights = np.linspace(0.0, 1.0, num).astype(dtype).reshape((-1,) + (1,) * len(shape))
+    return start * (1 - weights) + stop * weights
 
 
 def _integer_endpoint(value: Any, dtype: np.dtype) -> int:

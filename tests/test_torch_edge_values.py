@@ -458,3 +458,14 @@ def test_full_with_an_explicit_dtype_and_gradients():
     assert leaf.dtype == np.float64 and leaf.requires_grad
     with pytest.raises(TypeError, match="floating point"):
         autograd.full((2,), 4, requires_grad=True)  # an int64 tensor, as torch refuses it too
+
+
+def test_linspace_between_tensors_is_in_the_graph_with_numpys_values():
+    start = Tensor(np.array(1.0), requires_grad=True)
+    stop = Tensor(np.array([2.0, 5.0]), requires_grad=True)
+    result = autograd.linspace(start, stop, 5)
+    np.testing.assert_allclose(result.data, np.linspace(1.0, np.array([2.0, 5.0]), 5), rtol=1e-15)
+    assert result.data[0, 1] == 1.0 and result.data[-1, 1] == 5.0  # the ends exactly
+    assert gradcheck(lambda a, b: autograd.linspace(a, b, 4), [np.array(0.5), np.array([3.0, -1.0])])
+    with pytest.raises(TypeError, match="linspace: ends in the graph need a floating dtype"):
+        autograd.linspace(start, stop, 3, dtype=np.int64)
