@@ -271,9 +271,13 @@ def _as_tensor(x: TensorLike, other: TensorLike) -> Tensor:
     return _operand(x, other.data if isinstance(other, Tensor) else np.asarray(x))
 
 
-def pad(x: Tensor, pad_width: Any, constant_values: float = 0) -> Tensor:
-    """Constant padding (``numpy.pad`` with mode='constant')."""
-    return x.pad(pad_width, constant_values)
+def pad(x: TensorLike, pad_width: Any, mode: Any = "constant", *, constant_values: float = 0) -> Tensor:
+    """numpy.pad: ``mode`` "constant" (with ``constant_values``), "edge", "reflect", "symmetric" or "wrap" (see
+    Tensor.pad). A number in ``mode``'s place is the constant (this function's older order)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if not isinstance(mode, str):
+        mode, constant_values = "constant", mode
+    return x.pad(pad_width, constant_values, mode=mode)
 
 
 def matmul(x: TensorLike, y: TensorLike) -> Tensor:

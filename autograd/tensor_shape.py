@@ -169,13 +169,31 @@ class TensorShape:
             raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
         return self._view(data, ar.broadcast_to, {"shape": shape})
 
-    def pad(self, pad_width: Any, constant_values: float = 0) -> Tensor:
-        """Constant padding with numpy's ``pad_width``; the gradient is the un-padded window."""
+    def pad(self, pad_width: Any, constant_values: float = 0, *, mode: str = "constant") -> Tensor:
+        """numpy.pad with numpy's ``pad_width``: ``mode`` "constant" (``constant_values``; the gradient is the
+        un-padded window), or "edge", "reflect", "symmetric", "wrap", which read the input: gathers whose
+        gradient adds up each read entry's upstream gradients."""
         widths = tuple(tuple(int(w) for w in pair) for pair in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
         if any(w < 0 for pair in widths for w in pair):
             raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
+        if mode != "constant":
+            return self._padded_from_itself(widths, mode)
         data = np.pad(self.data, widths, constant_values=constant_values)
         return _Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
+
+    def _padded_from_itself(self, widths: tuple[tuple[int, int], ...], mode: str) -> Tensor:
+        """numpy.pad's modes that repeat the input's entries, one gather per padded axis."""
+        if mode not in _READ_PAD_MODES:
+            raise ValueError(f"pad: mode must be 'constant', {', '.join(map(repr, _READ_PAD_MODES))}, got {mode!r}")
+        out = self
+        for axis, (before, after) in enumerate(widths):
+            if not before and not after:
+                continue
+            length = self.shape[axis]
+            if length == 0:
+                raise ValueError(f"pad: mode {mode!r} cannot pad the empty axis {axis} (shape {self.shape})")
+            out = out[(slice(None),) * axis + (_READ_PAD_MODES[mode](np.arange(-before, length + after), length),)]
+        return out
 
     # -- indexing --------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
@@ -201,6 +219,28 @@ class TensorShape:
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
         data = shared_math.scatter_add(self.data, index, shape)
         return _Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
+
+
+def _reflected(positions: np.ndarray, length: int) -> np.ndarray:
+    """numpy's "reflect": mirrored about the edge entries, which are not repeated (... 2 1 | 0 1 2 | 1 0 ...)."""
+    period = 2 * (length - 1)
+    folded = np.abs(positions) % period if period else np.zeros_like(positions)
+    return np.where(folded >= length, period - folded, folded)
+
+
+def _symmetric(positions: np.ndarray, length: int) -> np.ndarray:
+    """numpy's "symmetric": mirrored with the edge entries repeated (... 1 0 | 0 1 2 | 2 1 ...)."""
+    folded = positions % (2 * length)
+    return np.where(folded >= length, 2 * length - 1 - folded, folded)
+
+
+#: numpy.pad's modes that read the input: which entry each position of a padded axis reads
+_READ_PAD_MODES = {
+    "edge": lambda positions, length: np.clip(positions, 0, length - 1),
+    "reflect": _reflected,
+    "symmetric": _symmetric,
+    "wrap": lambda positions, length: positions % length,
+}
 
 
 def _raw_index(index: Any, snapshot: bool = False) -> Any:

@@ -54,3 +54,21 @@ def test_reshape_and_ravel_in_fortran_order_match_numpy_and_pass_gradcheck(shape
     assert gradcheck(lambda t: t.reshape(shape, order="F") * weights, [a])
     with pytest.raises(ValueError, match=r"reshape: cannot reshape tensor of shape \(2, 3, 4\) into \(5, 5\)"):
         x.reshape((5, 5), order="F")
+
+
+@pytest.mark.parametrize("mode", ["edge", "reflect", "symmetric", "wrap"])
+@pytest.mark.parametrize("widths", [1, ((2, 3), (1, 0)), ((5, 7), (9, 2))])
+def test_pad_modes_that_read_the_input_match_numpy_and_pass_gradcheck(mode, widths):
+    a = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(np.pad(Tensor(a), widths, mode=mode).data, np.pad(a, widths, mode=mode))
+    assert gradcheck(lambda t: np.pad(t, widths, mode=mode), [a])
+
+
+def test_pad_keeps_the_constant_as_third_argument_and_names_bad_modes():
+    import autograd as ag
+
+    np.testing.assert_array_equal(ag.pad(np.ones((2, 2)), 1, 7.0).data, np.pad(np.ones((2, 2)), 1, constant_values=7.0))
+    with pytest.raises(ValueError, match=r"pad: mode must be 'constant', 'edge', 'reflect', 'symmetric', 'wrap'"):
+        ag.pad(np.ones(3), 1, "mean")
+    with pytest.raises(ValueError, match=r"pad: mode 'edge' cannot pad the empty axis 0"):
+        ag.pad(np.ones(0), 1, "edge")
