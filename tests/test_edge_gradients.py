@@ -105,3 +105,26 @@ def test_relu_blocks_an_infinite_upstream_gradient_as_torch():
     t = torch.tensor(data, dtype=torch.float64, requires_grad=True)
     t.relu().backward(torch.tensor(upstream, dtype=torch.float64))
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+def test_maximum_minimum_hardtanh_and_relu6_pass_the_gradient_at_nan_as_torch():
+    torch = pytest.importorskip("torch")
+    import nn.functional as F
+
+    first, second = [math.nan, 1.0, 2.0, 3.0, math.nan], [1.0, math.nan, 2.0, 1.0, math.nan]
+    for ours_call, torch_call in [
+        (lambda a, b: a.maximum(b), torch.maximum),
+        (lambda a, b: a.minimum(b), torch.minimum),
+    ]:
+        x, y = Tensor(first, requires_grad=True), Tensor(second, requires_grad=True)
+        tx, ty = torch.tensor(first, requires_grad=True), torch.tensor(second, requires_grad=True)
+        ours_call(x, y).sum().backward()
+        torch_call(tx, ty).sum().backward()
+        np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+        np.testing.assert_array_equal(y.grad, ty.grad.numpy())
+    values = [math.nan, 0.5, 7.0, 0.0, 6.0, -1.0]
+    for ours_call, torch_call in [(F.relu6, torch.nn.functional.relu6), (F.hardtanh, torch.nn.functional.hardtanh)]:
+        x, t = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+        ours_call(x).sum().backward()
+        torch_call(t).sum().backward()
+        np.testing.assert_array_equal(x.grad, t.grad.numpy())

@@ -109,9 +109,10 @@ def _elu_rule(g, out, x, alpha):
 
 
 def _tie_split(g, x, y):
-    """Gradient reaching ``x`` from max(x, y): all of it if larger, half on a tie."""
+    """Gradient reaching ``x`` from max(x, y): none if smaller, half on a tie, else all of it (also where either
+    is nan, which maximum propagates: both inputs get g there, as torch)."""
     xd, yd = data_of(x), data_of(y)
-    return where(xd > yd, g, where(xd == yd, g * 0.5, 0.0))
+    return where(xd < yd, 0.0, where(xd == yd, g * 0.5, g))
 
 
 def _inside(g, x, low, high):

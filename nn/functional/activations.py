@@ -291,9 +291,9 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
-    """clip(x, low, high) whose gradient is 1 strictly inside (low, high) and 0 at and beyond the bounds,
-    as torch's hardtanh."""
-    return where((x.data > low) & (x.data < high), x, np.clip(x.data, low, high))
+    """clip(x, low, high) whose gradient is 0 at and beyond the bounds and 1 elsewhere (strictly inside, and at
+    nan, which passes the gradient as torch's hardtanh does)."""
+    return where(~((x.data <= low) | (x.data >= high)), x, np.clip(x.data, low, high))
 
 
 def gelu(x: Any, approximate: str = "none") -> Tensor:
