@@ -110,6 +110,8 @@ def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
     """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
     than ``input`` on the other axes, which are then cut to its shape (no broadcasting)."""
     input, index = _tensor(input), _integers(index, "gather")
+    if input.ndim == 0 and index.ndim == 0 and dim in (0, -1):  # torch reads a scalar as one entry along dim 0
+        return gather(input.reshape(1), 0, index.reshape(1)).reshape(())
     dim = _axis(dim, input.ndim, "gather")
     if index.ndim != input.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != dim):
         raise ValueError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")

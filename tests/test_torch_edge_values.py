@@ -469,3 +469,15 @@ def test_linspace_between_tensors_is_in_the_graph_with_numpys_values():
     assert gradcheck(lambda a, b: autograd.linspace(a, b, 4), [np.array(0.5), np.array([3.0, -1.0])])
     with pytest.raises(TypeError, match="linspace: ends in the graph need a floating dtype"):
         autograd.linspace(start, stop, 3, dtype=np.int64)
+
+
+def test_zero_dimensional_tensors_take_dim_0_as_torch_scalars():
+    scalar = Tensor(np.array(-3.0), requires_grad=True)
+    assert F.normalize(scalar, dim=0).item() == -1.0
+    assert scalar.movedim(0, 0) is scalar and scalar.movedim(-1, 0) is scalar
+    picked = scalar.gather(0, Tensor(np.array(0)))
+    assert picked.shape == () and picked.item() == -3.0
+    (picked * 2).backward()
+    assert scalar.grad == 2.0
+    with pytest.raises(IndexError, match="index 1 is out of bounds"):
+        scalar.gather(0, Tensor(np.array(1)))

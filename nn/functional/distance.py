@@ -44,6 +44,8 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     p = _order("normalize", p)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
+    if x.ndim == 0 and dim in (0, -1):  # torch reads a scalar as a one-entry vector along dim 0
+        return normalize(x.reshape(1), p, 0, eps).reshape(())
     axis = check_axis("normalize", "dim", dim, x.ndim)
     return x / vector_norm(x, p, axis, keepdims=True).clip(low=eps)
 
