@@ -247,7 +247,8 @@ def vector_norm(
 ) -> Tensor:
     """The vector norm ``ord`` over ``axis`` (any number of axes; all entries if None), as numpy 2's
     numpy.linalg.vector_norm and torch.linalg.vector_norm (``dim``/``keepdim``; ``dtype``: computed in
-    that floating dtype, which may not be narrower than the input's, as torch). The orders and their gradients are in the module doc."""
+    that floating dtype, which may not be narrower than the input's, as torch). The orders and their
+    gradients are in the module doc."""
     axis, keepdims = torch_reduction("vector_norm", axis, keepdims, dim, keepdim)
     x = _floating(x)
     if dtype is not None:

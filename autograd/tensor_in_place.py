@@ -141,13 +141,7 @@ class TensorInPlace:
         if not self.data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
         result = graph(self, *operands)
-        if result.shape != self.shape:
-            raise ValueError(
-                f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
-                "(an in-place change cannot change the shape)"
-            )
-        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise _cast_error(op, result.dtype, self.dtype)
+        _check_fits(op, result, self)
         if result.op is None and self.requires_grad:  # values that depend on nothing differentiable (x.eq_(y)):
             result = _copied(self, result)  # recorded with self as an input that gets no gradient, as torch's
         if result.op is None:  # nothing was recorded (the graph function gave a constant)
@@ -174,13 +168,7 @@ class TensorInPlace:
         new ``base``; ``self`` keeps its identity and array, which shows the new values. The op reads a copy of
         the old values (``clone()``), as a rule that reads its input must not see the new ones."""
         result = graph(self.clone(), *operands)
-        if result.shape != self.shape:
-            raise ValueError(
-                f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
-                "(an in-place change cannot change the shape)"
-            )
-        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise _cast_error(op, result.dtype, self.dtype)
+        _check_fits(op, result, self)
         base[self.attrs["index"]] = result
         return self
 
@@ -557,6 +545,18 @@ def _scaled(other: Any, alpha: float) -> Any:
     if alpha == 1:
         return other
     return other * alpha if isinstance(other, Node) else alpha * np.asarray(other)
+
+
+def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:
+    """Raise unless the out-of-place ``result`` of an in-place ``op`` can be stored in ``tensor`` (its shape, and
+    a dtype that casts to ``tensor``'s of the same kind)."""
+    if result.shape != tensor.shape:
+        raise ValueError(
+            f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {tensor.shape} "
+            "(an in-place change cannot change the shape)"
+        )
+    if not np.can_cast(result.dtype, tensor.dtype, "same_kind"):
+        raise _cast_error(op, result.dtype, tensor.dtype)
 
 
 def _indexed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
