@@ -603,15 +603,19 @@ class TorchNames:
         """torch.Tensor.norm: the vector p-norm (sum |x|^p)^(1/p) over ``dim`` (all entries if None).
 
         ``p`` is a real > 0, ``inf``/``-inf`` (max/min |x|, ties sharing the gradient), 0 (the count of
-        non-zeros, zero gradient), or ``"fro"`` (default: 2). d/dx = x |x|^(p-2) / norm^(p-1), taken as 0
+        non-zeros, zero gradient), ``"fro"`` (default: 2) or ``"nuc"`` (the nuclear norm of the matrices in ``dim``,
+        the last two axes by default, as autograd.linalg.norm's). d/dx = x |x|^(p-2) / norm^(p-1), taken as 0
         where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is infinite there), as torch.
         """
+        if p == "nuc":  # the sum of the singular values of the matrices in dim (the last two axes by default)
+            axes = (-2, -1) if dim is None else tuple(dim)
+            return np.linalg.norm(self, "nuc", axis=axes, keepdims=keepdim)  # autograd.linalg.norm's
         if isinstance(p, str):
             if p != "fro":
-                raise ValueError(f"norm: p must be a number or 'fro', got {p!r} (the nuclear norm is not supported)")
+                raise ValueError(f"norm: p must be a number, 'fro' or 'nuc', got {p!r}")
             p = 2
         elif not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
-            raise TypeError(f"norm: p must be a number or 'fro', got {type(p).__name__}")
+            raise TypeError(f"norm: p must be a number, 'fro' or 'nuc', got {type(p).__name__}")
         x: Any = self
         if p == math.inf:
             return x.abs().max(axis=dim, keepdims=keepdim)

@@ -217,3 +217,13 @@ def test_numpy_rejects_the_same_norm_calls():
         with pytest.raises(ValueError, match="Improper number of dimensions to norm"):
             np.linalg.norm(np.ones((2, 2, 2)), ord)
     np.testing.assert_allclose(la.norm(np.ones((2, 2, 2))).data, np.sqrt(8.0))
+
+
+def test_tensor_norm_of_p_nuc_is_the_nuclear_norm_as_torch():
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(8).standard_normal((2, 3, 4))
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    x.norm(p="nuc", dim=(1, 2)).sum().backward()
+    t.norm(p="nuc", dim=(1, 2)).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(Tensor(data[0]).norm(p="nuc").data, np.linalg.norm(data[0], "nuc"), rtol=1e-12)
