@@ -1,5 +1,11 @@
 """nn.data: mini-batches, toy data sets, digits and MNIST; scikit-learn's split and scaler.
 
+``DataLoader``, ``Dataset``, ``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``,
+``default_collate`` and the samplers (``SequentialSampler``, ``RandomSampler``,
+``SubsetRandomSampler``, ``WeightedRandomSampler``, ``BatchSampler``) follow
+``torch.utils.data``, with numpy arrays for tensors and numpy Generators or int seeds for
+torch's generators.
+
 ``make_moons``, ``make_circles``, ``make_regression``, ``train_test_split`` and
 ``StandardScaler`` are scikit-learn's own objects, imported on first use (see
 :mod:`nn.data.scikit_learn`); ``make_xor`` and ``make_spirals`` (which scikit-learn lacks)
@@ -12,13 +18,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .collate import default_collate
 from .dataset import Dataset, TensorDataset
 from .datasets import make_spirals, make_xor
 from .digits import load_digits
 from .download import DownloadError
 from .loader import DataLoader
 from .mnist import download_mnist, load_mnist, read_idx
+from .samplers import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from .scikit_learn import SCIKIT_LEARN_NAMES, from_scikit_learn
+from .subsets import ConcatDataset, Subset, random_split
 
 if TYPE_CHECKING:
     from sklearn.datasets import make_circles, make_moons, make_regression
@@ -26,11 +42,20 @@ if TYPE_CHECKING:
     from sklearn.preprocessing import StandardScaler
 
 __all__ = [
+    "BatchSampler",
+    "ConcatDataset",
     "DataLoader",
     "Dataset",
     "DownloadError",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
     "StandardScaler",
+    "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
+    "WeightedRandomSampler",
+    "default_collate",
     "download_mnist",
     "load_digits",
     "load_mnist",
@@ -39,6 +64,7 @@ __all__ = [
     "make_regression",
     "make_spirals",
     "make_xor",
+    "random_split",
     "read_idx",
     "train_test_split",
 ]

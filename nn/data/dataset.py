@@ -1,9 +1,10 @@
-"""Map-style datasets, as torch's ``torch.utils.data``: ``Dataset`` and ``TensorDataset``, and the
-collation that turns a list of samples into a batch of arrays.
+"""Map-style datasets, as torch's ``torch.utils.data``: ``Dataset`` and ``TensorDataset``.
 
 A dataset is any object with ``__len__`` and ``__getitem__(i)`` returning sample ``i``: an array or
-a number, a Value/Tensor, or a tuple/list/dict of those. :class:`~nn.data.DataLoader` draws the
-indices of a batch, reads those samples and stacks them field by field (:func:`collate`).
+a number, a Value/Tensor, or a tuple/list/dict of those (a plain list of samples is one).
+:class:`~nn.data.DataLoader` draws the indices of a batch, reads those samples and stacks them field
+by field (:func:`~nn.data.default_collate`). ``Subset``, ``ConcatDataset`` and ``random_split`` are
+in :mod:`nn.data.subsets`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from autograd import Node
 
-__all__ = ["Dataset", "TensorDataset", "aligned_arrays", "collate", "is_map_dataset"]
+__all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset"]
 
 
 class Dataset:
@@ -26,6 +27,12 @@ class Dataset:
 
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must define __len__()")
+
+    def __add__(self, other: Any) -> Any:
+        """``a + b`` is ``ConcatDataset([a, b])``, as in torch: the samples of ``a``, then those of ``b``."""
+        from .subsets import ConcatDataset
+
+        return ConcatDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -42,6 +49,11 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return len(self.arrays[0])
+
+    @property
+    def tensors(self) -> tuple[np.ndarray, ...]:
+        """torch's name of :attr:`arrays`: the aligned arrays, one row per sample each."""
+        return self.arrays
 
 
 def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[np.ndarray, ...]:
@@ -63,25 +75,3 @@ def is_map_dataset(data: Any) -> bool:
     if isinstance(data, (np.ndarray, Node, list, tuple, str, bytes, dict)):
         return False
     return hasattr(data, "__len__") and hasattr(data, "__getitem__")
-
-
-def collate(samples: Sequence[Any]) -> Any:
-    """Stack a list of samples into one batch, field by field (torch's ``default_collate`` on numpy).
-
-    Arrays, numbers and Values/Tensors stack along a new first axis; tuples and lists give a tuple
-    of batches, dicts a dict of them. Samples whose structure differs are an error naming the field.
-    """
-    first = samples[0]
-    if isinstance(first, (tuple, list)):
-        if any(not isinstance(sample, (tuple, list)) or len(sample) != len(first) for sample in samples):
-            raise TypeError(f"collate: samples have different structures; the first is a {len(first)}-tuple")
-        return tuple(collate([sample[field] for sample in samples]) for field in range(len(first)))
-    if isinstance(first, dict):
-        if any(not isinstance(sample, dict) or sample.keys() != first.keys() for sample in samples):
-            raise TypeError(f"collate: samples have different keys; the first has {sorted(first)}")
-        return {key: collate([sample[key] for sample in samples]) for key in first}
-    arrays = [np.asarray(sample.data if isinstance(sample, Node) else sample) for sample in samples]
-    shapes = {array.shape for array in arrays}
-    if len(shapes) != 1:
-        raise ValueError(f"collate: samples of different shapes cannot be stacked into a batch: {sorted(shapes)}")
-    return np.stack(arrays)

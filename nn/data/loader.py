@@ -1,10 +1,9 @@
-"""``DataLoader``: mini-batches of numpy arrays (from arrays or a dataset object), optionally shuffled
-with a seed."""
+"""``DataLoader``: mini-batches of numpy arrays from arrays or a dataset, as torch's ``DataLoader``, with
+samplers, a ``collate_fn`` and a seed for shuffling."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -12,10 +11,21 @@ import numpy as np
 from autograd import generator_for
 
 from ..checks import check_integer, check_positive_int
-from .dataset import TensorDataset, aligned_arrays, collate, is_map_dataset
+from .collate import default_collate
+from .dataset import TensorDataset, aligned_arrays, is_map_dataset
+from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
+from .worker_options import WorkerOptions
 
-#: ``DataLoader``'s default batch size.
-_DEFAULT_BATCH_SIZE = 32
+
+class _DefaultBatchSize:
+    """The default ``batch_size``, 1 as torch's; a sentinel, so that a batch size given both positionally
+    and by keyword is caught."""
+
+    def __repr__(self) -> str:
+        return "1"
+
+
+_DEFAULT_BATCH_SIZE: Any = _DefaultBatchSize()
 
 
 def _is_integer(value: Any) -> bool:
@@ -24,101 +34,225 @@ def _is_integer(value: Any) -> bool:
 
 
 class DataLoader:
-    """Iterate over aligned arrays in mini-batches: ``for x, y in DataLoader(X, y, batch_size=32)``.
+    """Iterate over a dataset in mini-batches, as torch's ``DataLoader``: ``for x, y in DataLoader(X, y, batch_size=32)``.
 
-    ``X`` is an array (then ``y`` is an optional array of the same length), a tuple/list of
-    arrays of one length, as in ``DataLoader((X, y))``, or a dataset object as in torch
-    (``__len__`` and ``__getitem__(i)`` giving one sample; :class:`~nn.data.TensorDataset`).
-    Each batch is a tuple with one slice per array (a bare array when there is only one); a
-    dataset's samples are stacked field by field (:func:`~nn.data.dataset.collate`).
+    **Data.** ``X`` is one of
 
-    With ``shuffle=True`` every pass (epoch) draws a fresh permutation from
-    ``numpy.random.default_rng((seed, epoch))``, so the sequence of epochs is the same
-    for the same ``seed``; ``seed=None`` picks a random seed once, at construction.
-    ``drop_last=True`` drops a final batch smaller than ``batch_size``.
+    * an array or Tensor (then ``y`` is an optional array of the same length): its rows are the samples;
+    * a tuple of arrays of one length, as in ``DataLoader((X, y))``, or a ``TensorDataset``;
+    * a dataset as in torch: a list of samples, or any object with ``__len__`` and ``__getitem__(i)``
+      giving one sample (a :class:`~nn.data.Dataset`, ``Subset``, ``ConcatDataset``, ``range``...). A
+      sample is an array, a number, a Value/Tensor, or a tuple/list/dict of those.
 
+    ``loader.dataset`` is the dataset read: ``X`` itself, or a ``TensorDataset`` of ``(X, y)`` or of the
+    tuple's arrays. Rows of arrays are sliced a batch at a time: each batch is a tuple with one slice per
+    array (a bare array when there is only one). A dataset's samples are read one by one and the list
+    handed to ``collate_fn`` (:func:`~nn.data.default_collate`: stacked into ndarrays field by field).
+
+    **Batches.** ``batch_size`` (default 1, as torch's) samples per batch; ``drop_last=True`` drops a
+    final batch smaller than that. ``batch_size=None`` turns batching off, as in torch: each item is one
+    sample as the dataset gives it (a row of the arrays), passed through ``collate_fn`` if one is given.
     An integer second argument is torch's positional batch size, ``DataLoader(dataset, 16)`` (no targets
     are a bare number); the other options then go by keyword.
+
+    **Order.** ``sampler`` (an iterable of indices) or ``batch_sampler`` (an iterable of lists of
+    indices) choose the samples, as in torch; otherwise the order is sequential, or with ``shuffle=True``
+    a fresh permutation every pass (epoch): pass k draws from ``numpy.random.default_rng((seed, k))``, so
+    the same ``seed`` repeats the same sequence of epochs. ``generator`` is torch's name for that seed
+    source: an int seed (as ``seed``) or a ``numpy.random.Generator`` (each pass draws from it). Without
+    either, a seed is drawn once at construction from the library's random state (seeded by
+    ``autograd.manual_seed``, else fresh entropy). As in torch, ``sampler`` excludes ``shuffle``, and
+    ``batch_sampler`` excludes ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``.
+
+    **Workers.** Batches are always read in the calling process. ``num_workers`` (any integer >= 0),
+    ``pin_memory``, ``timeout``, ``worker_init_fn`` (never called), ``multiprocessing_context``,
+    ``prefetch_factor``, ``persistent_workers``, ``pin_memory_device`` and ``in_order`` are accepted
+    for code written for torch and change nothing; torch's refusals (``prefetch_factor`` or
+    ``persistent_workers`` without workers, negative ``num_workers`` or ``timeout``) are kept.
     """
 
     def __init__(
         self,
         X: Any,
         y: Any = None,
-        batch_size: int = _DEFAULT_BATCH_SIZE,
-        shuffle: bool = False,
+        batch_size: int | None = _DEFAULT_BATCH_SIZE,
+        shuffle: bool | None = False,
         drop_last: bool = False,
         seed: int | None = None,
+        *,
+        sampler: Iterable[Any] | None = None,
+        batch_sampler: Iterable[Any] | None = None,
+        num_workers: int = 0,
+        collate_fn: Callable[[Any], Any] | None = None,
+        pin_memory: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], Any] | None = None,
+        multiprocessing_context: Any = None,
+        generator: np.random.Generator | int | None = None,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
+        batch_size_given = batch_size is not _DEFAULT_BATCH_SIZE
         if _is_integer(y):  # torch's DataLoader(dataset, batch_size)
-            if batch_size != _DEFAULT_BATCH_SIZE:
+            if batch_size_given:
                 raise TypeError(
                     f"DataLoader: batch size given twice, {y!r} after the data (torch's DataLoader(dataset, "
                     f"batch_size)) and batch_size={batch_size!r}; pass shuffle, drop_last and seed by keyword"
                 )
-            y, batch_size = None, y
-        self.dataset: Any = None  # a dataset object read sample by sample, else None
-        if is_map_dataset(X) and y is not None:
-            raise TypeError(
-                f"DataLoader: a dataset object ({type(X).__name__}) holds its targets; pass y only with an array X"
-            )
-        if is_map_dataset(X) and not isinstance(X, TensorDataset):
-            self.dataset = X
-            self.arrays: tuple[np.ndarray, ...] = ()
-            self._length = check_integer("DataLoader", "len(dataset)", len(X), 0)
-        else:
-            self.arrays = _aligned_arrays(X, y)
-            self._length = len(self.arrays[0])
-        self.batch_size = check_positive_int("DataLoader", "batch_size", batch_size)
+            y, batch_size, batch_size_given = None, y, True
+        self.dataset, self.arrays = _dataset_and_arrays(X, y)
+        check_integer("DataLoader", "len(dataset)", len(self.dataset), 0)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.seed = (
-            check_integer("DataLoader", "seed", seed, 0)
-            if seed is not None
-            else int(generator_for().integers(2**63))  # fresh, or from the state autograd.manual_seed seeded
+        self.batch_size: int | None = _checked_batch_size(
+            batch_size if batch_size_given else 1,
+            batch_size_given,
+            self.shuffle,
+            self.drop_last,
+            sampler,
+            batch_sampler,
         )
+        self.seed, self.generator = _seed_and_generator(seed, generator)
+        if sampler is None:
+            shuffling = self.generator if isinstance(self.generator, np.random.Generator) else self.seed
+            sampler = (
+                RandomSampler(self.dataset, generator=shuffling) if self.shuffle else SequentialSampler(self.dataset)
+            )
+        self.sampler = sampler
+        if batch_sampler is None and self.batch_size is not None:
+            batch_sampler = BatchSampler(sampler, self.batch_size, self.drop_last)
+        self.batch_sampler = batch_sampler
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable or None, got {collate_fn!r}")
+        batching = batch_sampler is not None
+        self.collate_fn = collate_fn if collate_fn is not None or not batching else default_collate
+        workers = WorkerOptions.checked(
+            num_workers,
+            pin_memory,
+            timeout,
+            worker_init_fn,
+            multiprocessing_context,
+            prefetch_factor,
+            persistent_workers,
+            pin_memory_device,
+        )
+        self.num_workers = workers.num_workers  # torch's worker options, kept; batches are read in-process
+        self.pin_memory = workers.pin_memory
+        self.timeout = workers.timeout
+        self.worker_init_fn = workers.worker_init_fn
+        self.multiprocessing_context = workers.multiprocessing_context
+        self.prefetch_factor = workers.prefetch_factor
+        self.persistent_workers = workers.persistent_workers
+        self.pin_memory_device = workers.pin_memory_device
+        self.in_order = bool(in_order)
         self.epoch = 0
 
     @property
     def num_samples(self) -> int:
         """Number of samples (rows) in the dataset."""
-        return self._length
+        return len(self.dataset)
 
     def __len__(self) -> int:
-        """Number of batches per pass: floor(n / b) with ``drop_last``, else ceil(n / b)."""
-        if self.drop_last:
-            return self.num_samples // self.batch_size
-        return math.ceil(self.num_samples / self.batch_size)
-
-    def _order(self) -> np.ndarray:
-        if not self.shuffle:
-            return np.arange(self.num_samples)
-        return np.random.default_rng((self.seed, self.epoch)).permutation(self.num_samples)
+        """Number of items per pass: batches (floor(n / b) with ``drop_last``, else ceil(n / b)), or samples
+        without batching; with a sampler or batch sampler, their length."""
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)  # type: ignore[arg-type]
+        return len(self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
-        order = self._order()
         self.epoch += 1
-        for batch in range(len(self)):
-            rows = order[batch * self.batch_size : (batch + 1) * self.batch_size]
-            if self.dataset is not None:
-                yield collate([self.dataset[int(row)] for row in rows])
-                continue
+        if self.batch_sampler is None:
+            for index in self.sampler:
+                sample = self._sample(index)
+                yield sample if self.collate_fn is None else self.collate_fn(sample)
+            return
+        for indices in self.batch_sampler:
+            yield self._batch(indices)
+
+    def _sample(self, index: Any) -> Any:
+        """Sample ``index``: a row of each array (a bare row for one array), else the dataset's item."""
+        if not self.arrays:
+            return self.dataset[index]
+        rows = tuple(array[index] for array in self.arrays)
+        return rows[0] if len(rows) == 1 else rows
+
+    def _batch(self, indices: Any) -> Any:
+        """The batch of the samples at ``indices``: the arrays' rows sliced at once for the default
+        collation, else ``collate_fn`` of the list of samples."""
+        if self.arrays and self.collate_fn is default_collate:
+            rows = np.asarray(indices, dtype=np.intp)
             slices = tuple(array[rows] for array in self.arrays)
-            yield slices[0] if len(slices) == 1 else slices
+            return slices[0] if len(slices) == 1 else slices
+        assert self.collate_fn is not None  # batching on: default_collate unless another was given
+        return self.collate_fn([self.dataset[index] for index in indices])
 
     def __repr__(self) -> str:
-        shapes: Sequence[tuple[int, ...]] = [array.shape for array in self.arrays]
-        source = f"dataset={type(self.dataset).__name__}" if self.dataset is not None else f"shapes={list(shapes)}"
+        source = (
+            f"shapes={[array.shape for array in self.arrays]}"
+            if self.arrays
+            else f"dataset={type(self.dataset).__name__}"
+        )
         return (
             f"DataLoader({source}, n={self.num_samples}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
             f"drop_last={self.drop_last}, seed={self.seed})"
         )
 
 
-def _aligned_arrays(X: Any, y: Any) -> tuple[np.ndarray, ...]:
-    """The arrays of a DataLoader given arrays: ``X`` (and ``y``), a tuple/list of them, or a TensorDataset."""
-    if isinstance(X, TensorDataset) and y is None:
-        return X.arrays
-    if isinstance(X, (tuple, list)) and y is None:
-        return aligned_arrays("DataLoader", X)
-    return aligned_arrays("DataLoader", (X,) if y is None else (X, y))
+def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
+    """The dataset a DataLoader reads and, when its samples are rows of aligned arrays, those arrays
+    (sliced a batch at a time); no arrays when the samples are read one by one."""
+    if y is not None:
+        if is_map_dataset(X):
+            raise TypeError(
+                f"DataLoader: a dataset object ({type(X).__name__}) holds its targets; pass y only with an array X"
+            )
+        arrays = aligned_arrays("DataLoader", (X, y))
+        return TensorDataset(*arrays), arrays
+    if isinstance(X, TensorDataset):
+        return X, X.arrays
+    if isinstance(X, tuple):  # the library's tuple of aligned arrays, DataLoader((X, y))
+        arrays = aligned_arrays("DataLoader", X)
+        return TensorDataset(*arrays), arrays
+    if isinstance(X, list) or is_map_dataset(X):
+        return X, ()
+    return X, aligned_arrays("DataLoader", (X,))  # an array, a Tensor, or something that is neither
+
+
+def _checked_batch_size(
+    batch_size: Any, given: bool, shuffle: bool, drop_last: bool, sampler: Any, batch_sampler: Any
+) -> int | None:
+    """The batch size (None: no batching), after torch's checks of the options that exclude each other."""
+    if sampler is not None and shuffle:
+        raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+    if batch_sampler is not None:
+        if (given and batch_size != 1) or shuffle or sampler is not None or drop_last:
+            raise ValueError(
+                "DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
+            )
+        return None
+    if batch_size is None:
+        if drop_last:
+            raise ValueError(
+                "DataLoader: batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
+            )
+        return None
+    return check_positive_int("DataLoader", "batch_size", batch_size)
+
+
+def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.random.Generator | int | None]:
+    """The shuffling seed (None when a Generator is the source) and the ``generator`` as given (checked)."""
+    generator = check_generator("DataLoader", generator)
+    if generator is not None and seed is not None:
+        raise TypeError(
+            "DataLoader: got both seed= and generator= (generator is torch's name for the shuffling seed source); "
+            "pass one"
+        )
+    if isinstance(generator, np.random.Generator):
+        return None, generator
+    if generator is not None:
+        return generator, generator
+    if seed is not None:
+        return check_integer("DataLoader", "seed", seed, 0), None
+    return int(generator_for().integers(2**63)), None  # fresh, or from the state autograd.manual_seed seeded

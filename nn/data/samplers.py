@@ -1,0 +1,203 @@
+"""Samplers, as torch's: the order in which a :class:`~nn.data.DataLoader` reads its dataset's samples.
+
+A sampler is any iterable of sample indices (Python ints), with ``__len__`` when the loader's length is
+asked for; a batch sampler is an iterable of lists of indices, one list per batch.
+
+The random samplers take ``generator``: a ``numpy.random.Generator`` (each pass draws from it, so its
+stream continues), an int seed (pass k draws from ``numpy.random.default_rng((seed, k))``: the same seed
+repeats the same sequence of passes, each pass in a new order) or None (each pass draws from the
+library's random state: seeded by ``autograd.manual_seed``, else fresh entropy).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+from autograd import generator_for
+
+from ..checks import check_flag, check_positive_int
+
+__all__ = [
+    "BatchSampler",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "check_generator",
+]
+
+GeneratorLike = np.random.Generator | int | None
+Index = TypeVar("Index", covariant=True)
+
+
+def check_generator(owner: str, value: Any) -> GeneratorLike:
+    """``value`` if it is a numpy Generator, None or an int seed >= 0 (as a Python int); an error naming
+    ``owner`` and ``generator`` otherwise."""
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: generator must be a numpy.random.Generator, an int seed or None, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{owner}: generator must be an int seed >= 0, got {value!r}")
+    return int(value)
+
+
+class Sampler(Generic[Index]):
+    """Base class of samplers: define ``__iter__`` (the indices of one pass) and, usually, ``__len__``.
+
+    ``Sampler[int]`` yields indices, ``Sampler[list[int]]`` (a batch sampler) lists of them."""
+
+    def __init__(self, data_source: Sized | None = None) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[Index]:
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__()")
+
+
+class _RandomPasses(Sampler[int]):
+    """A sampler whose passes draw from ``generator`` (see the module's docstring); ``epoch`` counts the
+    passes begun."""
+
+    def __init__(self, data_source: Sized | None, generator: Any, owner: str) -> None:
+        super().__init__(data_source)
+        self.generator = check_generator(owner, generator)
+        self.epoch = 0
+
+    def _next_pass(self) -> np.random.Generator:
+        """The Generator of the pass about to begin."""
+        epoch, self.epoch = self.epoch, self.epoch + 1
+        if isinstance(self.generator, np.random.Generator):
+            return self.generator
+        if self.generator is None:
+            return generator_for()
+        return np.random.default_rng((self.generator, epoch))
+
+
+class SequentialSampler(Sampler[int]):
+    """The indices ``0, 1, ..., len(data_source) - 1`` in order."""
+
+    data_source: Sized
+
+    def __init__(self, data_source: Sized) -> None:
+        super().__init__(data_source)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(_RandomPasses):
+    """Random indices into ``data_source``: a fresh permutation every pass, as torch's ``RandomSampler``.
+
+    Without ``replacement``, ``num_samples`` (default ``len(data_source)``) indices are whole
+    permutations one after another, the last cut short; with it, ``num_samples`` independent uniform
+    draws. ``generator`` as in :mod:`nn.data.samplers`.
+    """
+
+    data_source: Sized
+
+    def __init__(
+        self, data_source: Sized, replacement: bool = False, num_samples: int | None = None, generator: Any = None
+    ) -> None:
+        super().__init__(data_source, generator, "RandomSampler")
+        self.replacement = check_flag("RandomSampler", "replacement", replacement)
+        self._num_samples = (
+            None if num_samples is None else check_positive_int("RandomSampler", "num_samples", num_samples)
+        )
+
+    @property
+    def num_samples(self) -> int:
+        """Indices per pass: the given ``num_samples``, else the length of ``data_source``."""
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self) -> Iterator[int]:
+        n, count, generator = len(self.data_source), self.num_samples, self._next_pass()
+        if self.replacement:
+            return iter(generator.integers(n, size=count).tolist())
+        passes = [generator.permutation(n) for _ in range(count // n)] if n else []
+        passes.append(generator.permutation(n)[: count % n] if n else np.empty(0, np.int64))
+        return iter(np.concatenate(passes).tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class SubsetRandomSampler(_RandomPasses):
+    """The given ``indices`` in a fresh random order every pass (without replacement)."""
+
+    def __init__(self, indices: Sequence[int], generator: Any = None) -> None:
+        super().__init__(None, generator, "SubsetRandomSampler")
+        self.indices = indices
+
+    def __iter__(self) -> Iterator[int]:
+        order = self._next_pass().permutation(len(self.indices))
+        return iter([self.indices[position] for position in order.tolist()])
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class WeightedRandomSampler(_RandomPasses):
+    """``num_samples`` indices in ``0 .. len(weights) - 1``, index i drawn with probability
+    ``weights[i] / sum(weights)``; with ``replacement=False`` no index repeats within a pass.
+
+    ``weights`` are one-dimensional, finite and >= 0, not all 0 (they need not sum to 1).
+    """
+
+    def __init__(self, weights: Any, num_samples: int, replacement: bool = True, generator: Any = None) -> None:
+        super().__init__(None, generator, "WeightedRandomSampler")
+        self.weights = np.asarray(weights, dtype=np.float64)
+        if self.weights.ndim != 1:
+            raise ValueError(f"WeightedRandomSampler: weights must be a 1-D sequence, got shape {self.weights.shape}")
+        if not np.all(np.isfinite(self.weights)) or np.any(self.weights < 0) or not np.any(self.weights > 0):
+            raise ValueError("WeightedRandomSampler: weights must be finite and >= 0, with at least one > 0")
+        self.num_samples = check_positive_int("WeightedRandomSampler", "num_samples", num_samples)
+        self.replacement = check_flag("WeightedRandomSampler", "replacement", replacement)
+        if not self.replacement and self.num_samples > np.count_nonzero(self.weights):
+            raise ValueError(
+                f"WeightedRandomSampler: cannot draw num_samples={self.num_samples} indices without replacement "
+                f"from {np.count_nonzero(self.weights)} nonzero weights"
+            )
+
+    def __iter__(self) -> Iterator[int]:
+        probabilities = self.weights / self.weights.sum()
+        draws = self._next_pass().choice(len(self.weights), self.num_samples, self.replacement, probabilities)
+        return iter(draws.tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class BatchSampler(Sampler[list[int]]):
+    """Group the indices of ``sampler`` into lists of ``batch_size``, in order: ``BatchSampler(range(7), 3,
+    False)`` gives ``[0, 1, 2], [3, 4, 5], [6]``; ``drop_last=True`` drops a final list shorter than
+    ``batch_size``."""
+
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
+        super().__init__(None)
+        self.sampler = sampler
+        self.batch_size = check_positive_int("BatchSampler", "batch_size", batch_size)
+        self.drop_last = check_flag("BatchSampler", "drop_last", drop_last)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for index in self.sampler:
+            batch.append(index)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        """Batches per pass: floor(n / batch_size) with ``drop_last``, else ceil(n / batch_size)."""
+        count = len(self.sampler)  # type: ignore[arg-type]
+        return count // self.batch_size if self.drop_last else math.ceil(count / self.batch_size)
