@@ -110,10 +110,19 @@ def _linear_rule_bias(g, out, x, weight, bias):
     return _column_sums(_rows(g, weight.shape[0]))
 
 
-def _concatenate_rule(index, g, out, *inputs, axis):
-    start = sum(inputs[j].shape[axis] for j in range(index))
-    window = (slice(None),) * axis + (slice(start, start + inputs[index].shape[axis]),)
-    return g[window]
+def _concatenate_rule(g, out, *inputs, axis):
+    # one call for every input (a joint rule): g cut at the inputs' running offsets, linear in their number
+    lead, pieces, start = (slice(None),) * axis, [], 0
+    for x in inputs:
+        size = x.shape[axis]
+        pieces.append(g[(*lead, slice(start, start + size))])
+        start += size
+    return pieces
+
+
+def _stack_rule(g, out, *inputs, axis):
+    lead = (slice(None),) * axis
+    return [g[(*lead, index)] for index in range(len(inputs))]
 
 
 def _pad_rule(g, out, x, pad_width):
@@ -173,8 +182,8 @@ pad = Op("pad", _pad_rule, reads_values=False)
 getitem = Op("getitem", lambda g, out, x, index: sm.scatter_add(g, index, x.shape), reads_values=False)
 index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
 index_put = Op("index_put", _index_put_rule_x, _index_put_rule_value, reads_values=False)
-concatenate = Op("concatenate", _concatenate_rule, variadic=True, reads_values=False)
-stack = Op("stack", lambda index, g, out, *inputs, axis: g[(slice(None),) * axis + (index,)], variadic=True, reads_values=False)
+concatenate = Op("concatenate", _concatenate_rule, joint=True, reads_values=False)
+stack = Op("stack", _stack_rule, joint=True, reads_values=False)
 where = Op("where", lambda g, out, x, y, condition: sm.where(condition, g, 0.0),
                      lambda g, out, x, y, condition: sm.where(condition, 0.0, g), reads_values=False)
 # fmt: on
