@@ -33,6 +33,7 @@ from . import shared_math
 from .broadcasting import normalize_axes, reduced_shape, single_axis
 from .decompositions import EighResult, QRResult, SVDResult, eigh, eigvalsh, qr, svd, svdvals
 from .derivatives import linalg as la
+from .quiet import quietly
 from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
@@ -95,7 +96,7 @@ def det(a: TensorLike) -> Tensor:
     A singular A has it too: from the SVD, or under create_graph from the minors' determinants, so it is
     differentiable again there as well (see :mod:`autograd.derivatives.linalg`)."""
     a = _matrices(a, "det")
-    return Tensor._from_op(np.asarray(np.linalg.det(a.data)), la.det, (a,))
+    return Tensor._from_op(np.asarray(quietly(np.linalg.det, a.data)), la.det, (a,))  # overflow: inf, silently
 
 
 def slogdet(a: TensorLike) -> tuple[np.ndarray, Tensor]:
@@ -104,7 +105,7 @@ def slogdet(a: TensorLike) -> tuple[np.ndarray, Tensor]:
     At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
     (torch returns a mix of inf and nan there)."""
     a = _matrices(a, "slogdet")
-    sign, logabsdet = np.linalg.slogdet(a.data)
+    sign, logabsdet = quietly(np.linalg.slogdet, a.data)
     return np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,))
 
 

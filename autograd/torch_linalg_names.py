@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from .core import Node
+from .quiet import quietly
 
 __all__ = ["QR", "SVD", "SolutionAndCoefficient", "TorchLinalgNames"]
 
@@ -91,7 +92,7 @@ class TorchLinalgNames:
         size = tensor.shape[-1]
         if tensor.size == 0:
             return tensor * 1
-        norm = float(np.abs(tensor.data).sum(axis=-2).max())
+        norm = float(quietly(np.add.reduce, np.abs(tensor.data), axis=-2).max())  # inf on overflow, silently
         squarings = max(0, math.ceil(math.log2(norm / _THETA13))) if math.isfinite(norm) and norm > _THETA13 else 0
         a = tensor * (0.5**squarings) if squarings else tensor
         b = _PADE13

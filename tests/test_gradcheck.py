@@ -150,3 +150,12 @@ def test_one_input_may_be_given_bare_as_in_torch(single):
 def test_gradcheck_rejects_functions_that_do_not_return_nodes():
     with pytest.raises(TypeError, match="must return Values or Tensors, got ndarray"):
         gradcheck(lambda t: t.data * 2, [np.ones(2)])
+
+
+def test_gradcheck_fails_a_nan_gradient_as_torch_and_warns_about_nothing():
+    import warnings as warnings_module
+
+    with warnings_module.catch_warnings():
+        warnings_module.simplefilter("error")
+        assert not gradcheck(lambda x: (x * np.nan).sum(), [np.array([1.0])], raise_exception=False)
+        assert not gradcheck(lambda x: x.sum(), [np.array([np.inf])], raise_exception=False)  # inf - inf: nan

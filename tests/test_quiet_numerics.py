@@ -343,3 +343,19 @@ def test_layers_and_losses_run_forward_and_backward_at_float32_edges_without_war
         out = make()(x)
         (out.sum() if out.size != 1 else out).backward()
     assert x.grad.shape == shape
+
+
+def test_cumsum_det_slogdet_and_matrix_exp_overflow_to_ieee_values_without_warnings():
+    import warnings
+
+    import autograd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = autograd.Tensor(np.array([1e308, 1e308]), requires_grad=True)
+        np.testing.assert_array_equal(x.cumsum(0).data, [1e308, np.inf])
+        x.cumsum(0).sum().backward()
+        m = autograd.Tensor(np.array([[1e308, 1e308], [-1e308, 1e308]]))
+        assert autograd.linalg.det(m).item() == np.inf
+        assert autograd.linalg.slogdet(m)[1].item() == np.inf
+        m.matrix_exp()

@@ -12,16 +12,17 @@ import numpy as np
 
 from .. import shared_math as sm
 from ..op import Op
+from ..quiet import quietly
 
 
 def reverse_cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
-    """sum_{j >= k} x_j along ``axis``: the running sum from the end."""
-    return np.flip(np.cumsum(np.flip(x, axis), axis), axis)
+    """sum_{j >= k} x_j along ``axis``: the running sum from the end (IEEE inf on overflow, no warning)."""
+    return np.flip(quietly(np.cumsum, np.flip(x, axis), axis), axis)
 
 
 def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
-    """sum_{k <= j} x_k along ``axis``."""
-    return np.cumsum(x, axis)
+    """sum_{k <= j} x_k along ``axis`` (IEEE inf on overflow, no warning)."""
+    return quietly(np.cumsum, x, axis)
 
 
 # fmt: off
