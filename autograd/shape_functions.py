@@ -161,14 +161,8 @@ def roll(
 
 
 def moveaxis(a: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
-    """Move the axes ``source`` to the positions ``destination``; the others keep their order (a 0-d ``a`` takes
-    axis 0 or -1 for both, as torch's scalars, and stays as it is)."""
+    """Move the axes ``source`` to the positions ``destination``; the others keep their order."""
     a = _tensor(a)
-    if a.ndim == 0 and {int(n) for n in np.atleast_1d(source)} | {int(n) for n in np.atleast_1d(destination)} <= {
-        0,
-        -1,
-    }:
-        return a
     source = [single_axis(s, a.ndim, "moveaxis") for s in np.atleast_1d(source)]
     destination = [single_axis(d, a.ndim, "moveaxis") for d in np.atleast_1d(destination)]
     if len(source) != len(destination) or len(set(source)) != len(source) or len(set(destination)) != len(destination):

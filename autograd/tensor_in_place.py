@@ -163,14 +163,32 @@ class TensorInPlace:
 
     def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
         """An in-place change of ``self = base[index]`` (basic indexing) while recording, as torch's: the new values
-        are computed out of place and written into ``base`` by its own recorded ``base[index] = values`` (a view of
-        a view goes on to its own base), which makes every live view of ``base``, ``self`` included, a view of the
-        new ``base``; ``self`` keeps its identity and array, which shows the new values. The op reads a copy of
-        the old values (``clone()``), as a rule that reads its input must not see the new ones."""
-        result = graph(self.clone(), *operands)
-        _check_fits(op, result, self)
-        base[self.attrs["index"]] = result
-        return self
+        are computed out of place and written into ``base``; for a view of a view, into each base in turn, out of
+        place (``_index_put``, recorded), up to the tensor that views nothing, which takes them by its own recorded
+        ``root[index] = values``. That makes every live view of it, ``self`` included, a view of the new tensor;
+        ``self`` keeps its identity and array, which shows the new values. The op reads a copy of the old values,
+        as a rule that reads its input must not see the new ones. A loop, not a recursion: any chain of views
+        works at Python's default recursion limit."""
+        # the old values as a copy read from base (a getitem node that is not a view), so the graph does not hold
+        # on to ``self``: a view the caller drops (``t[i] += v`` makes one each time) is not kept and rebased again
+        old = type(self)._from_op(self.data.copy(), ar.getitem, (base,), {"index": self.attrs["index"]})
+        values = graph(old, *operands)
+        _check_fits(op, values, self)
+        view = self
+        while True:
+            holders = base._version.live_holders()
+            if not any(node is base for _, node in holders):  # base views nothing: it takes the values
+                base[view.attrs["index"]] = values
+                return self
+            outer = _indexed_base(base, holders)
+            if outer is None:
+                raise RuntimeError(
+                    f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
+                    "basic indexing, detach() or copy.copy; here the view's base) while the graph is being recorded; "
+                    "change the tensor it views, or write it out of place (x = x + y)"
+                )
+            values = _index_put(base, view.attrs["index"], values)
+            view, base = base, outer
 
     def __iadd__(self, other: TensorLike) -> Tensor:
         """``t += x`` in place (inside ``no_grad()`` or on tensors that do not require grad)."""
@@ -522,6 +540,8 @@ class TensorInPlace:
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
+        if _is_own_view_at(value, self, index):  # numpy's write-back of ``t[i] += v``: the view already changed t
+            return
         if _records(self, value):
             index, value = _raw_index(index, snapshot=True), _operand(value, self.data, "setitem")
             self._record_in_place("setitem", lambda t, v: _index_put(t, index, v), value)
@@ -545,6 +565,29 @@ def _scaled(other: Any, alpha: float) -> Any:
     if alpha == 1:
         return other
     return other * alpha if isinstance(other, Node) else alpha * np.asarray(other)
+
+
+def _is_own_view_at(value: Any, tensor: Any, index: Any) -> bool:
+    """Whether ``value`` is the basic-indexing view ``tensor[index]`` itself (sharing its data and version), as
+    Python's ``t[i] += v`` hands back to ``t.__setitem__`` after changing the view in place: writing it would
+    copy the entries onto themselves (and, recorded, keep every such view alive in the graph)."""
+    if not isinstance(value, Node) or value.op is not ar.getitem or value._version is None:
+        return False
+    if value._version is not tensor._version or value.parents[0] is not tensor:
+        return False
+    return _same_basic_index(value.attrs["index"], index)
+
+
+def _same_basic_index(recorded: Any, given: Any) -> bool:
+    """Whether two basic indices (ints, slices, Ellipsis, None, or tuples of them) are equal."""
+    parts = (
+        (recorded if isinstance(recorded, tuple) else (recorded,)),
+        (given if isinstance(given, tuple) else (given,)),
+    )
+    basic = (int, np.integer, slice, type(Ellipsis), type(None))
+    if not all(isinstance(part, basic) and not isinstance(part, bool) for side in parts for part in side):
+        return False
+    return len(parts[0]) == len(parts[1]) and all(a == b for a, b in zip(*parts))
 
 
 def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:

@@ -102,7 +102,11 @@ class TorchSelectionNames:
         return _tensor(self).reshape(shape[:axis] + sizes + shape[axis + 1 :])
 
     def movedim(self: Self, source: int | Sequence[int], destination: int | Sequence[int]) -> Self:
-        """torch.Tensor.movedim (alias moveaxis): the axes ``source`` moved to ``destination``."""
+        """torch.Tensor.movedim (alias moveaxis): the axes ``source`` moved to ``destination`` (a 0-d tensor takes
+        dim 0 or -1 for both, as torch's scalars, and stays as it is; numpy's moveaxis refuses it)."""
+        dims = {int(n) for n in np.atleast_1d(source)} | {int(n) for n in np.atleast_1d(destination)}
+        if _tensor(self).ndim == 0 and dims <= {0, -1}:
+            return self
         return array_function("moveaxis")(self, source, destination)
 
     moveaxis = movedim
