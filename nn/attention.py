@@ -113,6 +113,11 @@ class MultiheadAttention(Module):
             self.bias_v = Parameter(np.zeros((1, 1, size), dtype=dtype))
         self._reset_parameters(generator)
 
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw the projections again, in place, as the constructor does (torch's ``_reset_parameters``: the
+        in-projections, the biases, ``bias_k``/``bias_v``; ``out_proj.weight`` keeps its values, as torch's)."""
+        self._reset_parameters(make_generator(_NAME, "rng", rng))
+
     def _reset_parameters(self, generator: np.random.Generator) -> None:
         """torch's initialisation: xavier_uniform_ in-projections, zero biases, xavier_normal_ bias_k/bias_v."""
         for weight in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):

@@ -159,6 +159,10 @@ class _DictContainer(_Container[Entry]):
         del self._entries[key]
         return value
 
+    def clear(self) -> None:
+        """Remove every entry (torch's ``ModuleDict.clear()``/``ParameterDict.clear()``)."""
+        self._entries.clear()
+
 
 class ModuleList(_ListContainer[Module]):
     """A list of modules: indexable, iterable, sized; ``append``, ``extend``, ``insert``, ``pop``, ``+`` and ``+=``."""

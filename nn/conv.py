@@ -31,13 +31,18 @@ def _conv_parameters(
     (in/groups * kernel size for the default weight ``shape`` (out, in/groups, *kernel))."""
     shape = shape or (layer.out_channels, layer.in_channels // layer.groups) + layer.kernel_size
     weight = Parameter(np.zeros(shape, dtype=dtype))
-    nn_init.kaiming_uniform_(weight, a=math.sqrt(5), rng=generator)
-    if not bias:
-        return weight, None
-    bound = 1.0 / math.sqrt(math.prod(shape[1:]))
-    bias_parameter = Parameter(np.zeros(layer.out_channels, dtype=dtype))
-    nn_init.uniform_(bias_parameter, -bound, bound, rng=generator)
+    bias_parameter = Parameter(np.zeros(layer.out_channels, dtype=dtype)) if bias else None
+    reset_conv_parameters(weight, bias_parameter, generator)
     return weight, bias_parameter
+
+
+def reset_conv_parameters(weight: Parameter, bias: Parameter | None, generator: np.random.Generator) -> None:
+    """Draw a convolution's ``weight`` (kaiming_uniform_(a=sqrt(5))) then ``bias`` (U(-1/sqrt(fan_in),
+    1/sqrt(fan_in)), fan_in = weight.shape[1] * kernel size) in place: torch's ``reset_parameters``."""
+    nn_init.kaiming_uniform_(weight, a=math.sqrt(5), rng=generator)
+    if bias is not None:
+        bound = 1.0 / math.sqrt(math.prod(weight.shape[1:]))
+        nn_init.uniform_(bias, -bound, bound, rng=generator)
 
 
 def _one(value: Any, name: str, op: str) -> tuple[int]:
@@ -82,6 +87,10 @@ class _ConvNd(Module):
         self.padding_mode = check_choice(owner, "padding_mode", padding_mode, PADDING_MODES)
         dtype = factory_dtype(owner, device, dtype)
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator(owner, "rng", rng))
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw ``weight`` and ``bias`` again, in place, as the constructor does (``rng`` as its)."""
+        reset_conv_parameters(self.weight, self.bias, make_generator(self._name, "rng", rng))
 
     def forward(self, x: Any) -> Tensor:
         x = input_for(self._name, x, self.weight)

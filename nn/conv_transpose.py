@@ -13,7 +13,7 @@ from autograd.conv import pair
 
 from . import functional as F
 from .checks import check_choice, check_positive_int, make_generator
-from .conv import _conv_parameters
+from .conv import _conv_parameters, reset_conv_parameters
 from .functional.conv import check_groups, single, triple
 from .functional.conv_transpose import conv_transpose_output_size
 from .module import Module, input_for
@@ -67,6 +67,10 @@ class _ConvTranspose(Module):
         dtype = factory_dtype(name, device, dtype)
         shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         self.weight, self.bias = _conv_parameters(self, bias, dtype, make_generator(name, "rng", rng), shape)
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw ``weight`` and ``bias`` again, in place, as the constructor does (``rng`` as its)."""
+        reset_conv_parameters(self.weight, self.bias, make_generator(type(self).__name__, "rng", rng))
 
     def _tuple(self, value: Any, name: str, minimum: int = 1) -> tuple[int, ...]:
         layer = type(self).__name__

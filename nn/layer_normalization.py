@@ -9,12 +9,21 @@ import numpy as np
 
 from autograd import Tensor
 
+from . import init as nn_init
 from .checks import check_flag, check_positive_int, check_real
 from .functional.normalization import as_normalized_shape, group_norm, layer_norm, rms_norm
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
 
 __all__ = ["GroupNorm", "LayerNorm", "RMSNorm"]
+
+
+def _reset_affine(weight: Parameter | None, bias: Parameter | None) -> None:
+    """A normalisation's affine parameters at their start, in place: ``weight`` ones, ``bias`` zeros."""
+    if weight is not None:
+        nn_init.ones_(weight)
+    if bias is not None:
+        nn_init.zeros_(bias)
 
 
 def _input(layer: str, x: Any, parameter: Parameter | None) -> Any:
@@ -40,8 +49,13 @@ class LayerNorm(Module):
         self.elementwise_affine = check_flag("LayerNorm", "elementwise_affine", elementwise_affine)
         dtype = factory_dtype("LayerNorm", device, dtype)
         bias = check_flag("LayerNorm", "bias", bias)
-        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if self.elementwise_affine else None
-        self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if self.elementwise_affine and bias else None
+        self.weight = Parameter(np.empty(self.normalized_shape, dtype)) if self.elementwise_affine else None
+        self.bias = Parameter(np.empty(self.normalized_shape, dtype)) if self.elementwise_affine and bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """``weight`` to ones and ``bias`` to zeros, in place, as the constructor does (torch's)."""
+        _reset_affine(self.weight, self.bias)
 
     def forward(self, x: Any) -> Tensor:
         x = _input("LayerNorm", x, self.weight)
@@ -71,7 +85,12 @@ class RMSNorm(Module):
         self.eps = None if eps is None else check_real("RMSNorm", "eps", eps, 0)
         self.elementwise_affine = check_flag("RMSNorm", "elementwise_affine", elementwise_affine)
         dtype = factory_dtype("RMSNorm", device, dtype)
-        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if self.elementwise_affine else None
+        self.weight = Parameter(np.empty(self.normalized_shape, dtype)) if self.elementwise_affine else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """``weight`` to ones, in place, as the constructor does (torch's)."""
+        _reset_affine(self.weight, None)
 
     def forward(self, x: Any) -> Tensor:
         return rms_norm(_input("RMSNorm", x, self.weight), self.normalized_shape, self.weight, self.eps)
@@ -104,8 +123,13 @@ class GroupNorm(Module):
         self.affine = check_flag("GroupNorm", "affine", affine)
         dtype = factory_dtype("GroupNorm", device, dtype)
         bias = check_flag("GroupNorm", "bias", bias)
-        self.weight = Parameter(np.ones(self.num_channels, dtype)) if self.affine else None
-        self.bias = Parameter(np.zeros(self.num_channels, dtype)) if self.affine and bias else None
+        self.weight = Parameter(np.empty(self.num_channels, dtype)) if self.affine else None
+        self.bias = Parameter(np.empty(self.num_channels, dtype)) if self.affine and bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """``weight`` to ones and ``bias`` to zeros, in place, as the constructor does (torch's)."""
+        _reset_affine(self.weight, self.bias)
 
     def forward(self, x: Any) -> Tensor:
         x = _input("GroupNorm", x, self.weight)

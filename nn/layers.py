@@ -100,20 +100,28 @@ class Linear(Module):
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(LINEAR_INITS)} or pass a callable")
         if not isinstance(init, str) and not callable(init):
             raise TypeError(f"Linear: init must be a name or a callable, got {type(init).__name__}")
-        generator = make_generator("Linear", "rng", rng)
+        self._init = init
         self.weight = Parameter(np.zeros((self.out_features, self.in_features), dtype=dtype))
+        self.bias: Parameter | None = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw ``weight`` and ``bias`` again, in place, as the constructor does (its ``init``; the bias from
+        U(-1/sqrt(in), 1/sqrt(in)) with the default init, zeros with any other). ``rng`` as the constructor's."""
+        generator = make_generator("Linear", "rng", rng)
+        init = self.__dict__.get("_init", "kaiming_uniform")
         if isinstance(init, str):
             LINEAR_INITS[init](self.weight, generator)
         elif _accepts_rng(init):
             init(self.weight, rng=generator)
         else:
             init(self.weight)
-        self.bias: Parameter | None = None
-        if bias:
-            self.bias = Parameter(np.zeros(self.out_features, dtype=dtype))
-            if init == "kaiming_uniform":
+        if self.bias is not None:
+            if isinstance(init, str) and init == "kaiming_uniform":
                 bound = 1.0 / math.sqrt(self.in_features)
                 nn_init.uniform_(self.bias, -bound, bound, rng=generator)
+            else:
+                nn_init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
         x = as_layer_input("Linear", x, self.weight)

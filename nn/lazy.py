@@ -87,6 +87,9 @@ class LazyLinear(Linear):
         self.bias = UninitializedParameter(dtype) if check_flag("LazyLinear", "bias", bias) else None
         self._lazy_init, self._lazy_rng = init, make_generator("LazyLinear", "rng", rng)
 
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Nothing to draw before the first input (torch's); the drawn layer is a ``Linear`` and resets as one."""
+
     def forward(self, x: Any) -> Tensor:
         if isinstance(self.weight, UninitializedParameter):
             self.initialize_parameters(x)
@@ -106,6 +109,7 @@ class LazyLinear(Linear):
             if self.bias is not None:
                 self.bias.materialize(drawn.bias.data)
         self.in_features = drawn.in_features
+        self._init = self._lazy_init  # what Linear.reset_parameters draws with
         del self._lazy_init, self._lazy_rng
         self.__class__ = Linear
 
@@ -131,6 +135,9 @@ class _LazyConv:
         self.weight = UninitializedParameter(self.weight.dtype)
         self.bias = UninitializedParameter(self.weight.dtype) if self.bias is not None else None
         self._lazy_arguments = {**arguments, "rng": make_generator(type(self).__name__, "rng", user_rng)}
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Nothing to draw before the first input (torch's); the drawn layer is ``cls_to_become`` and resets as one."""
 
     def forward(self, x: Any, *args: Any, **kwargs: Any) -> Tensor:
         if isinstance(self.weight, UninitializedParameter):

@@ -19,9 +19,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
+from autograd.quiet import quietly
 from autograd.torch_names import is_device
 
 from .module_hooks import HookHandle, add_hook, call_with_hooks
+from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
 
 
@@ -52,7 +54,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if "_forward_hooks" in self.__dict__ or "_forward_pre_hooks" in self.__dict__:
+        attributes = self.__dict__
+        if (
+            "_forward_hooks" in attributes
+            or "_forward_pre_hooks" in attributes
+            or "_backward_hooks" in attributes
+            or "_backward_pre_hooks" in attributes
+        ):  # any of HOOK_TABLES, tested one by one: four dict lookups, no iteration
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -66,6 +74,13 @@ class Module:
                 f"{name}.copy_(...) under no_grad())"
             )
         object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        """Delete an attribute; a buffer stops being one (``del bn.running_mean``), as a parameter or a
+        sub-module does by losing its attribute."""
+        object.__delattr__(self, name)
+        self.__dict__.get("_buffer_keys", {}).pop(name, None)
+        self.__dict__.get("_non_persistent_buffers", set()).discard(name)
 
     def register_forward_pre_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
@@ -82,6 +97,23 @@ class Module:
         the output (``with_kwargs``: ``hook(module, args, kwargs, output)``). ``prepend`` runs it before the
         hooks already registered. The handle's ``remove()`` unregisters it."""
         return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> HookHandle:
+        """Call ``hook(module, grad_output)`` when the gradients of the module's outputs are known, as torch: a
+        tuple with one entry per output of ``forward`` (None for an output that is not a Tensor or got no
+        gradient); a result other than None replaces them (the same number) before they flow into the module.
+        Runs for a ``forward`` taking Tensors and returning a Tensor or a tuple (see :mod:`nn.module_backward_hooks`).
+        The handle's ``remove()`` unregisters it."""
+        return add_hook(self, "_backward_pre_hooks", hook, prepend, False)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> HookHandle:
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients of the module's positional inputs
+        are known, as torch: ``grad_input`` has one entry per positional argument of ``forward`` (None for one
+        that is not a Tensor or does not require grad), ``grad_output`` as in
+        :meth:`register_full_backward_pre_hook`; a result other than None replaces ``grad_input`` (the same
+        number). When no input requires grad the hook runs with ``grad_input`` all None as soon as the
+        outputs' gradients are known, and may only return None. The handle's ``remove()`` unregisters it."""
+        return add_hook(self, "_backward_hooks", hook, prepend, False)
 
     # -- discovery -----------------------------------------------------------
     #: The attribute whose items a container (Sequential, ModuleList, ModuleDict) exposes by
@@ -104,6 +136,21 @@ class Module:
         return (
             (str(key), item) for key, item in (contents.items() if isinstance(contents, dict) else enumerate(contents))
         )
+
+    @property
+    def _modules(self) -> ModuleView:
+        """torch's ``_modules``: a live mapping name -> direct sub-module (see :mod:`nn.module_views`)."""
+        return ModuleView(self)
+
+    @property
+    def _parameters(self) -> ParameterView:
+        """torch's ``_parameters``: a live mapping name -> this module's own parameters."""
+        return ParameterView(self)
+
+    @property
+    def _buffers(self) -> BufferView:
+        """torch's ``_buffers``: a live mapping name -> this module's own buffers (None included)."""
+        return BufferView(self)
 
     def named_modules(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """Yield (qualified name, module) for self and all descendants, depth first.
@@ -330,24 +377,36 @@ class Module:
             raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         return IncompatibleKeys(missing, unexpected)
 
-    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True, assign: bool = False) -> IncompatibleKeys:
         """Copy ``state`` into the parameters and buffers, all or nothing.
 
         Everything is validated first (see :meth:`check_state_dict`); on error the module is
         unchanged. Values are copied and cast to each target's dtype; Value parameters get a
         Python float. ``strict=False`` ignores missing and unexpected keys (returned) but
         still rejects mis-shaped ones.
+
+        ``assign=True`` (torch's) uses the given objects instead of copying into the current ones: an
+        ``nn.Parameter`` value becomes the attribute itself, another array or Tensor becomes the parameter's
+        data uncopied (the Parameter object and its ``requires_grad`` stay; an integer array is cast to the
+        parameter's dtype, which must be floating), a buffer becomes the given array or Tensor, dtype and all.
         """
         result = self.check_state_dict(state, strict)
+        targets = [(entry, state[name]) for name, entry in self._state_targets().items() if name in state]
         with no_grad():
-            for name, (owner, attribute, target) in self._state_targets().items():
-                if name not in state:
-                    continue
-                array = _numeric_array(state[name])
+            if assign:
+                for (owner, attribute, target), value in targets:
+                    _assign_entry(owner, attribute, target, value)
+                return result
+            # every value cast first (a float64 value beyond float32's range becomes inf, as torch, silently),
+            # then written: nothing can fail half-way
+            casts = [
+                quietly(np.asarray, _numeric_array(value), dtype=_dtype_of(target)) for (_, _, target), value in targets
+            ]
+            for ((owner, attribute, target), _), array in zip(targets, casts):
                 if isinstance(target, Node):
-                    target.copy_(array.astype(_dtype_of(target)))  # in place: the version goes up
+                    target.copy_(array)  # in place: the version goes up
                 else:
-                    setattr(owner, attribute, np.array(array, dtype=_dtype_of(target)))
+                    setattr(owner, attribute, np.array(array))
         return result
 
     # -- registration and traversal ----------------------------------------------
@@ -383,6 +442,26 @@ class Module:
             module = child
             walked.append(step)
         return module
+
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Make ``module`` the sub-module at the dotted path ``target`` (torch's): its parent must exist; the
+        last step replaces a sub-module (a container's entry by key or position too) or, unless ``strict``,
+        adds a new one. ValueError for an empty ``target`` or a ``module`` that is not a Module; AttributeError
+        when the last step names an attribute that is not a Module (or, with ``strict``, nothing)."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        members = dict(parent._direct_members())
+        if name in members or hasattr(parent, name):
+            current = members[name] if name in members else getattr(parent, name)
+            if not isinstance(current, Module):
+                raise AttributeError(f"`{name}` is not an nn.Module")
+        elif strict:
+            raise AttributeError(f"{type(parent).__name__} has no attribute `{name}`")
+        set_member(parent, name, module)
 
     def get_parameter(self, target: str) -> Node:
         """The parameter at the dotted path ``target`` (``"0.weight"``); AttributeError if there is none."""
@@ -485,10 +564,28 @@ class Module:
         """Cast parameters and floating buffers to float64 in place (``to(np.float64)``)."""
         return self.to(np.float64)
 
-    def train(self, mode: bool = True) -> Module:
-        """Put self and all descendants in training mode (or eval if mode is False)."""
+    def type(self, dst_type: Any) -> Module:
+        """Cast every parameter and every buffer (integer ones too, as torch's ``type``) to ``dst_type`` in
+        place; returns self. Parameters need a floating-point dtype (see :meth:`to`)."""
+        target = np.dtype(dst_type)
+        self.to(target)
         for module in self.modules():
-            module.training = mode
+            for name in module._buffer_names():
+                buffer = getattr(module, name)
+                if isinstance(buffer, Tensor) and buffer.dtype != target:
+                    buffer.data = buffer.data.astype(target)
+                    increment_version(buffer)
+                elif isinstance(buffer, np.ndarray) and buffer.dtype != target:
+                    setattr(module, name, buffer.astype(target))
+        return self
+
+    def train(self, mode: bool = True) -> Module:
+        """Put self and all descendants in training mode (or eval if mode is False); as torch, a ``mode`` that
+        is not a bool is a ValueError (numpy's bools are taken as bools)."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError("training mode is expected to be boolean")
+        for module in self.modules():
+            module.training = bool(mode)
         return self
 
     def eval(self) -> Module:
@@ -500,15 +597,21 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        children = [(name, member) for name, member in self._direct_members() if isinstance(member, Module)]
-        if not children:
-            return f"{type(self).__name__}({self.extra_repr()})"
-        lines = [f"{type(self).__name__}("]
-        for name, child in children:
-            child_repr = repr(child).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {child_repr}")
-        lines.append(")")
-        return "\n".join(lines)
+        """torch's layout: ``Name(extra)`` for a one-line ``extra_repr`` and no children, else the lines of
+        ``extra_repr`` then one ``(name): child`` line per sub-module, each indented by two spaces."""
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
+            f"({name}): " + repr(member).replace("\n", "\n  ")
+            for name, member in self._direct_members()
+            if isinstance(member, Module)
+        ]
+        if len(extra_lines) == 1 and not child_lines:
+            return f"{type(self).__name__}({extra_lines[0]})"
+        lines = extra_lines + child_lines
+        if not lines:
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 def _check_member_name(module: Module, method: str, name: Any, kind: type) -> None:
@@ -521,6 +624,23 @@ def _check_member_name(module: Module, method: str, name: Any, kind: type) -> No
         current = vars(module).get(name, NotImplemented)
         if name in module._buffer_names() or not (current is None or isinstance(current, kind)):
             raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kind.__name__}")
+
+
+def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> None:
+    """``load_state_dict(assign=True)`` for one entry: ``value`` (already validated) used as it is."""
+    if isinstance(target, Parameter):
+        if isinstance(value, Parameter):
+            set_member(owner, attribute, value)
+            return
+        data = value.data if isinstance(value, Tensor) else np.asarray(value)
+        target.data = data if data.dtype.kind == "f" else data.astype(target.dtype)
+        increment_version(target)
+    elif isinstance(target, Value):
+        target.data = float(_numeric_array(value))
+    elif attribute in owner._buffer_names():
+        set_member(owner, attribute, value if isinstance(value, (Tensor, np.ndarray)) else np.asarray(value))
+    else:
+        target.copy_(_numeric_array(value).astype(_dtype_of(target)))
 
 
 def _shape_of(target: Any) -> tuple[int, ...]:

@@ -1,5 +1,6 @@
-"""torch's forward hooks of a Module: ``register_forward_pre_hook`` and ``register_forward_hook`` keep their
-hooks here, and :func:`call_with_hooks` runs a forward between them."""
+"""torch's hooks of a Module: ``register_forward_pre_hook``, ``register_forward_hook`` and the full backward
+hooks (:mod:`nn.module_backward_hooks`) keep their hooks here, and :func:`call_with_hooks` runs a forward
+between them."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ import itertools
 from collections import OrderedDict
 from typing import Any
 
-__all__ = ["HookHandle", "add_hook", "call_with_hooks"]
+from .module_backward_hooks import backward_hook_call
+
+__all__ = ["HOOK_TABLES", "HookHandle", "add_hook", "call_with_hooks"]
 
 _ids = itertools.count()
+
+#: The attributes of a Module holding its hook tables; a module with none of them is called directly.
+HOOK_TABLES = frozenset({"_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks"})
 
 
 class HookHandle:
@@ -31,7 +37,7 @@ class HookHandle:
 
 
 def add_hook(module: Any, kind: str, hook: Any, prepend: bool, with_kwargs: bool) -> HookHandle:
-    """Register ``hook`` in ``module``'s ``kind`` table ("_forward_pre_hooks" or "_forward_hooks")."""
+    """Register ``hook`` in ``module``'s ``kind`` table (one of :data:`HOOK_TABLES`)."""
     if not callable(hook):
         raise TypeError(f"{kind.strip('_')}: the hook must be callable, got {type(hook).__name__}")
     hooks = module.__dict__.setdefault(kind, OrderedDict())
@@ -45,7 +51,8 @@ def add_hook(module: Any, kind: str, hook: Any, prepend: bool, with_kwargs: bool
 def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """``module.forward(*args, **kwargs)`` run as torch's ``Module.__call__``: each forward pre-hook may
     replace the inputs (a non-tuple result becomes the one positional input; with ``with_kwargs`` a pair
-    (args, kwargs)), each forward hook may replace the output (None keeps it)."""
+    (args, kwargs)), each forward hook may replace the output (None keeps it). With full backward hooks the
+    positional Tensor inputs (after the pre-hooks) and the outputs (after the hooks) are wrapped for them."""
     for hook, with_kwargs in list(module.__dict__.get("_forward_pre_hooks", {}).values()):
         if with_kwargs:
             result = hook(module, args, kwargs)
@@ -55,9 +62,14 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
             result = hook(module, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+    backward_hooks = backward_hook_call(module)
+    if backward_hooks is not None:
+        args = backward_hooks.wrap_inputs(args)
     output = module.forward(*args, **kwargs)
     for hook, with_kwargs in list(module.__dict__.get("_forward_hooks", {}).values()):
         result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
         if result is not None:
             output = result
+    if backward_hooks is not None:
+        output = backward_hooks.wrap_outputs(output)
     return output

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, as_tensor
+from autograd import Tensor, as_tensor, no_grad
 
+from . import init as nn_init
 from .checks import check_positive_int, check_real
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
 from .module import Module, input_for
@@ -59,23 +60,37 @@ class _BatchNorm(Module):
         dtype = factory_dtype(layer, device, dtype)
         self.affine = bool(affine)
         self.track_running_stats = bool(track_running_stats)
-        self.weight = Parameter(np.ones(self.num_features, dtype=dtype)) if affine else None
-        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype)) if affine and bias else None
+        self.weight = Parameter(np.empty(self.num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.empty(self.num_features, dtype=dtype)) if affine and bias else None
         tracked = track_running_stats
-        self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
+        self.register_buffer("running_mean", np.empty(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("running_var", np.empty(self.num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("num_batches_tracked", np.empty((), dtype=np.int64) if tracked else None)
+        self.reset_parameters()
 
     def _step_momentum(self) -> float:
         """This training step's momentum: ``momentum``, or the cumulative average's 1 / (steps + 1) for None."""
         return 1.0 / (int(self.num_batches_tracked) + 1) if self.momentum is None else self.momentum
 
     def reset_running_stats(self) -> None:
-        """Running mean to 0, running variance to 1, batch count to 0."""
+        """Running mean to 0, running variance to 1, batch count to 0 (in place)."""
         if self.track_running_stats:
-            self.running_mean[...] = 0
-            self.running_var[...] = 1
-            self.num_batches_tracked[...] = 0
+            for name, value in (("running_mean", 0), ("running_var", 1), ("num_batches_tracked", 0)):
+                buffer = getattr(self, name)
+                if isinstance(buffer, Tensor):
+                    with no_grad():
+                        buffer.fill_(value)
+                else:
+                    buffer[...] = value
+
+    def reset_parameters(self) -> None:
+        """The constructor's state again, in place (torch's): :meth:`reset_running_stats`, then ``weight``
+        to ones and ``bias`` to zeros."""
+        self.reset_running_stats()
+        if self.weight is not None:
+            nn_init.ones_(self.weight)
+        if self.bias is not None:
+            nn_init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__

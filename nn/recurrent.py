@@ -98,11 +98,17 @@ class _Recurrent(Module):
         """Every weight and bias, named, shaped and ordered by :func:`parameter_shapes`, uniform in
         [-1/sqrt(hidden_size), 1/sqrt(hidden_size)) as torch's."""
         config = {"input_size": self.input_size, "hidden_size": self.hidden_size, "bias": self.bias, **sequence_options}
-        bound = 1.0 / math.sqrt(self.hidden_size)
         for name, shape in parameter_shapes(self.mode, config).items():
-            parameter = Parameter(np.zeros(shape, dtype=self._state_dtype))
+            setattr(self, name, Parameter(np.zeros(shape, dtype=self._state_dtype)))
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw every weight and bias again, in place and in order, uniform in [-1/sqrt(hidden_size),
+        1/sqrt(hidden_size)), as the constructor does (torch's); ``rng`` as the constructor's."""
+        generator = make_generator(type(self).__name__, "rng", rng)
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for parameter in self.parameters(recurse=False):
             nn_init.uniform_(parameter, -bound, bound, rng=generator)
-            setattr(self, name, parameter)
 
     def _weights(self, suffix: str) -> tuple[Any, ...]:
         return tuple(getattr(self, name + suffix, None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))

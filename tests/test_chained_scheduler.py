@@ -10,6 +10,9 @@ import pytest
 
 import nn
 
+# these tests step schedulers alone, to read their rates: torch's order warning is expected
+pytestmark = pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step\\(\\)` before")
+
 lib = nn.optim.lr_scheduler
 
 

@@ -11,6 +11,9 @@ import pytest
 import nn
 from nn.optim import lr_scheduler as schedules
 
+# these tests step schedulers alone, to read their rates: torch's order warning is expected
+pytestmark = pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step\\(\\)` before")
+
 
 def _sgd(momentum: float = 0.0):
     return nn.optim.SGD(

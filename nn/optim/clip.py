@@ -60,6 +60,16 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     return largest * float(np.sum((magnitudes / largest) ** norm_type)) ** (1.0 / norm_type)
 
 
+def _norm_order(function: str, norm_type: Any) -> Any:
+    """``norm_type`` with torch's string spellings read as numbers (``"inf"``, ``"2"``: ``float(norm_type)``)."""
+    if not isinstance(norm_type, str):
+        return norm_type
+    try:
+        return float(norm_type)
+    except ValueError:
+        raise ValueError(f"{function}: norm_type must be a number or 'inf', got {norm_type!r}") from None
+
+
 def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error_if_nonfinite: bool) -> float:
     """The ``norm_type``-norm of all ``arrays`` seen as one vector (0 for none), checked as ``function``'s."""
     check_real(function, "norm_type", norm_type, 0, low_open=True, allow_inf=True)
@@ -85,7 +95,7 @@ def _scale_gradients(pairs: list[tuple[Node, np.ndarray]], max_norm: float, tota
 
 def get_total_norm(
     tensors: Any,
-    norm_type: float = 2.0,
+    norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
 ) -> np.float64:
@@ -94,6 +104,7 @@ def get_total_norm(
     none. A NumPy float (torch returns a 0-d tensor; ``.item()`` works on both). With ``error_if_nonfinite`` a
     NaN/inf norm raises RuntimeError. torch's ``foreach`` is accepted and changes nothing."""
     _check_foreach("get_total_norm", foreach)
+    norm_type = _norm_order("get_total_norm", norm_type)
     if isinstance(tensors, (Node, np.ndarray, numbers.Real)):
         tensors = [tensors]
     arrays = []
@@ -127,7 +138,7 @@ def clip_grads_with_norm_(
 def clip_grad_norm_(
     parameters: ParametersLike,
     max_norm: float,
-    norm_type: float = 2.0,
+    norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
 ) -> np.float64:
@@ -136,12 +147,14 @@ def clip_grad_norm_(
     The total norm is the ``norm_type``-norm of the concatenation of all gradients,
     ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``). Every gradient is
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
-    the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). With
+    the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). ``norm_type`` may
+    be a string torch reads as a number (``"inf"``). With
     ``error_if_nonfinite`` a NaN/inf total norm raises RuntimeError and no gradient changes. torch's
     ``foreach`` is accepted and changes nothing. The same as :func:`get_total_norm` of the gradients
     followed by :func:`clip_grads_with_norm_`.
     """
     _check_foreach("clip_grad_norm_", foreach)
+    norm_type = _norm_order("clip_grad_norm_", norm_type)
     check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
     check_real("clip_grad_norm_", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)

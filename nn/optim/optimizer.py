@@ -10,7 +10,8 @@ class turns a parameter and its gradient into arrays and writes the result back:
 * a scalar ``Value`` parameter is updated as a 0-d float64 array and written back
   as a Python float.
 
-``state`` is a plain dict keyed by the parameter objects. That is safe even for
+``state`` is a ``defaultdict(dict)`` keyed by the parameter objects, as torch's, so a custom optimizer's
+``step()`` may write ``state = self.state[p]`` for a parameter it meets first. That is safe even for
 ``Value`` (whose ``==`` compares data): graph nodes hash by identity, and a dict
 only calls ``==`` on keys of equal hash, which distinct live objects never have.
 """
@@ -18,6 +19,8 @@ only calls ``==`` on keys of equal hash, which distinct live objects never have.
 from __future__ import annotations
 
 import copy
+import functools
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -66,6 +69,21 @@ def _dtype_of(parameter: Node) -> np.dtype:
 def _parameter_array(parameter: Node) -> np.ndarray:
     """The parameter's data as an array (a Value gives a 0-d float64 array)."""
     return parameter.data if isinstance(parameter, Tensor) else np.asarray(parameter.data, dtype=np.float64)
+
+
+def _check_writable(optimizer: str, parameter: Node) -> None:
+    """Raise, before any parameter changes, for one that cannot take an update in place: a read-only array
+    (a broadcast numpy view) or an integer one."""
+    if not isinstance(parameter, Tensor):
+        return
+    array = parameter.data
+    if not array.flags.writeable:
+        raise ValueError(
+            f"{optimizer}.step: a parameter of shape {array.shape} holds a read-only array (a broadcast or "
+            "otherwise read-only numpy view), which cannot be updated in place; give it a copy (np.array(a))"
+        )
+    if array.dtype.kind != "f":
+        raise TypeError(f"{optimizer}.step: a parameter of dtype {array.dtype} cannot take a floating-point update")
 
 
 def _gradient_array(parameter: Node) -> np.ndarray | None:
@@ -175,6 +193,18 @@ def square_blend_into(average: np.ndarray, decay: float, term: np.ndarray, scrat
     return average
 
 
+def _noting_call(step: Callable[..., Any]) -> Callable[..., Any]:
+    """``step`` that first records on the optimizer that a step ran (``_opt_called``)."""
+
+    @functools.wraps(step)
+    def noted_step(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        self._opt_called = True
+        return step(self, *args, **kwargs)
+
+    noted_step._notes_call = True  # type: ignore[attr-defined]
+    return noted_step
+
+
 class Optimizer:
     """Base class: ``Optimizer(params, defaults)``.
 
@@ -182,7 +212,10 @@ class Optimizer:
     ``requires_grad``, or leaf ``Value``) or of ``(name, parameter)`` pairs (``named_parameters()``),
     or an iterable of dicts ``{"params": [...], "lr": ...}`` whose options override ``defaults``.
     Subclasses define ``_check_group`` (validate a group's hyper-parameters),
-    ``_update`` (one step for one parameter, on arrays) and ``state_keys``.
+    ``_update`` (one step for one parameter, on arrays) and ``state_keys``. As in torch, a subclass may
+    instead override ``step()`` itself, reading ``self.param_groups`` and keeping what it needs in
+    ``self.state[p]`` (a dict made on first use); with no ``state_keys`` declared, ``load_state_dict``
+    restores such state as saved.
     """
 
     #: Names a parameter's state may hold (checked by ``load_state_dict``).
@@ -197,7 +230,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self._check_group(self.defaults)
         self.param_groups: list[dict[str, Any]] = []
-        self.state: dict[Node, dict[str, Any]] = {}
+        self.state: defaultdict[Node, dict[str, Any]] = defaultdict(dict)
         if isinstance(params, (Node, dict)):
             raise TypeError(
                 f"{type(self).__name__}: params must be an iterable of parameters or of dicts, "
@@ -212,6 +245,14 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass's own ``step`` notes that it ran (``_opt_called``), as the base class's does: a learning-rate
+        scheduler stepped before any optimizer step warns, as torch's."""
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if callable(step) and not getattr(step, "_notes_call", False):
+            cls.step = _noting_call(step)  # type: ignore[method-assign]
 
     # -- subclass interface ------------------------------------------------------
     def _check_group(self, group: dict[str, Any]) -> None:
@@ -273,6 +314,7 @@ class Optimizer:
         with gradients enabled before the update, and its result is returned.
         All gradients are checked before any parameter changes.
         """
+        self._opt_called = True
         loss = None
         if closure is not None:
             with enable_grad():
@@ -290,6 +332,7 @@ class Optimizer:
                         f"{type(self).__name__}.step: gradient of shape {grad.shape} does not match "
                         f"its parameter of shape {_shape_of(parameter)}"
                     )
+                _check_writable(type(self).__name__, parameter)
                 work.append((group, parameter, grad))
         with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
             for group, parameter, grad in work:
@@ -382,7 +425,7 @@ class Optimizer:
         if problems:
             raise ValueError(f"{owner}: invalid state dict:\n  " + "\n  ".join(problems))
         self.param_groups = new_groups
-        self.state = new_state
+        self.state = defaultdict(dict, new_state)
 
     def state_shape(self, key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape of state array ``key`` for a parameter of ``shape``: the parameter's own, unless a subclass
@@ -392,7 +435,8 @@ class Optimizer:
     def _unpack_state(
         self, saved_state: dict[Any, Any], parameters: dict[int, Node], problems: list[str]
     ) -> dict[Node, dict[str, Any]]:
-        """Check saved per-parameter state and convert it to arrays of each parameter's dtype."""
+        """Check saved per-parameter state and convert it to arrays of each parameter's dtype (copied as saved
+        for an optimizer that declares no ``state_keys``)."""
         new_state: dict[Node, dict[str, Any]] = {}
         for index, entry in saved_state.items():
             if index not in parameters:
@@ -402,6 +446,9 @@ class Optimizer:
                 problems.append(f"state {index}: expected a dict, got {type(entry).__name__}")
                 continue
             parameter = parameters[index]
+            if not self.state_keys:  # an optimizer that declares no state (a user's ``step()``): kept as saved
+                new_state[parameter] = {key: _copy_state_value(value) for key, value in entry.items()}
+                continue
             unknown = sorted(set(entry) - set(self.state_keys), key=str)
             absent = sorted(set(self.required_state_keys) - set(entry)) if entry else []
             if unknown or absent:

@@ -1,7 +1,9 @@
 """``LRScheduler``: the base of the epoch-counting learning-rate schedules of :mod:`nn.optim.lr_scheduler`.
 
 A subclass states its schedule once, as ``lr_at(base_lr, epoch)`` (or ``lrs_at(epoch)`` for all groups);
-the base class keeps the epoch count, writes ``group["lr"]``, and saves and restores its state. A schedule
+the base class keeps the epoch count, writes ``group["lr"]``, and saves and restores its state. torch's
+extension point works too: a subclass that only overrides ``get_lr()`` (every group's rate for the current
+``last_epoch``, usually from ``self.base_lrs`` or the groups' current ``lr``) is stepped with it, as torch's. A schedule
 that torch *chains* (its step moves whatever rate the group has, so several schedulers on one optimizer
 compose, as ``ChainedScheduler`` relies on) also gives that move as ``chained_lr(lr, base_lr, epoch)``;
 ``step()`` then uses it, and the closed form serves an explicit epoch (``step_to``) and a resumed build.
@@ -16,7 +18,14 @@ from typing import Any
 from ..checks import check_integer
 from .optimizer import Optimizer
 
-__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler", "check_epoch", "check_optimizer", "per_group"]
+__all__ = [
+    "EPOCH_DEPRECATION_WARNING",
+    "STEP_ORDER_WARNING",
+    "LRScheduler",
+    "check_epoch",
+    "check_optimizer",
+    "per_group",
+]
 
 #: torch's warning for ``scheduler.step(epoch)``, word for word.
 EPOCH_DEPRECATION_WARNING = (
@@ -24,6 +33,15 @@ EPOCH_DEPRECATION_WARNING = (
     "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
     "None, the closed form is used instead of the new chainable form, where available. Please open an issue if "
     "you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+
+#: torch's warning for a first ``scheduler.step()`` before any ``optimizer.step()``, word for word.
+STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should "
+    "call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
+    "result in PyTorch skipping the first value of the learning rate schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
 
 
@@ -51,10 +69,15 @@ def per_group(owner: str, name: str, value: Any, groups: int) -> list[Any]:
 
 
 class LRScheduler:
-    """Base class: subclasses define ``lr_at(base_lr, epoch)`` (or ``lrs_at(epoch)`` for all groups at once)."""
+    """Base class: subclasses define ``lr_at(base_lr, epoch)`` (or ``lrs_at(epoch)`` for all groups at once),
+    or, as in torch, ``get_lr()`` alone."""
 
     #: Attributes that are not state: not in ``state_dict()`` and kept by ``load_state_dict``.
     not_state: tuple[str, ...] = ("optimizer",)
+    #: State that a saved dict may lack (saved before it existed): the current value is kept.
+    optional_state: tuple[str, ...] = ("_step_count",)
+    #: Calls of ``step()`` so far, the one at construction included (torch's ``_step_count``).
+    _step_count = 0
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         owner = type(self).__name__
@@ -74,20 +97,48 @@ class LRScheduler:
         self.last_epoch = int(last_epoch)
         self._last_lr: list[float] = []
         self.initial_step()
+        self._step_count = 1
 
     def initial_step(self) -> None:
         """Apply the first epoch: called when the scheduler is built (and by ``SequentialLR`` for its first one).
 
-        A fresh scheduler steps to epoch 0; one built with ``last_epoch=k`` sets the closed-form rate of k + 1.
+        A fresh scheduler steps to epoch 0; one built with ``last_epoch=k`` sets the closed-form rate of k + 1
+        (a ``get_lr()``-only schedule, which has no closed form, steps to k + 1 with ``get_lr()``, as torch).
         """
-        if self.last_epoch == -1:
+        self._step_count = 0  # this step is not the user's: it never warns (see ``step``)
+        if self.last_epoch == -1 or not self._has_closed_form():
             self.step()
         else:
             self.step_to(self.last_epoch + 1)
+        self._step_count = 1
+
+    def _overrides_get_lr(self) -> bool:
+        """Whether a subclass defines ``get_lr()`` (torch's extension point), which ``step()`` then uses."""
+        return type(self).get_lr is not LRScheduler.get_lr
+
+    def _has_closed_form(self) -> bool:
+        """Whether the schedule has a closed form (``lr_at`` or ``lrs_at``), which ``step(epoch)`` uses."""
+        return type(self).lr_at is not LRScheduler.lr_at or type(self).lrs_at is not LRScheduler.lrs_at
+
+    def get_lr(self) -> list[float]:
+        """Every group's learning rate for the current ``last_epoch``, as ``step()`` computes it: the chained
+        form from each group's current rate where the schedule chains, else the closed form (torch's method;
+        ``get_last_lr()`` gives the rates the last step set). Override it alone to write a schedule, as in torch.
+        """
+        if self.chained_lr is None:
+            return self.lrs_at(self.last_epoch)
+        groups, epoch = self.optimizer.param_groups, self.last_epoch
+        return [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self.base_lrs)]
+
+    def _warn_if_before_optimizer_step(self) -> None:
+        """torch's UserWarning for the first ``step()`` after construction when the optimizer never stepped."""
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=3)
+        self._step_count += 1
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """The learning rate of a group starting at ``base_lr`` after ``epoch`` steps."""
-        raise NotImplementedError(f"{type(self).__name__} must define lr_at()")
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr() (or lr_at(base_lr, epoch))")
 
     def lrs_at(self, epoch: int) -> list[float]:
         """Every group's learning rate after ``epoch`` steps."""
@@ -101,11 +152,21 @@ class LRScheduler:
         """Advance one epoch and set every group's ``lr`` (from its current rate when the schedule chains).
 
         ``step(epoch)`` (deprecated in torch, which warns, as here) jumps to ``epoch`` and sets the closed-form
-        rate there; a later ``step()`` goes on from it."""
+        rate there; a later ``step()`` goes on from it. A subclass overriding ``get_lr()`` gets its rates from
+        it (for ``step(epoch)`` too, unless it has a closed form). The first ``step()`` after construction warns
+        (UserWarning, torch's words) when the optimizer has not stepped yet."""
+        self._warn_if_before_optimizer_step()
         if epoch is not None:
-            self.step_to(check_epoch(type(self).__name__, epoch))
+            epoch = check_epoch(type(self).__name__, epoch)
+            if self._has_closed_form():
+                self.step_to(epoch)
+                return
+        else:
+            epoch = self.last_epoch + 1
+        if self._overrides_get_lr() or not self._has_closed_form():
+            self.last_epoch = epoch
+            self._set_lrs(epoch, list(self.get_lr()))
             return
-        epoch = self.last_epoch + 1
         if self.chained_lr is None:
             self.step_to(epoch)
             return
@@ -117,6 +178,11 @@ class LRScheduler:
         self._set_lrs(epoch, self.lrs_at(epoch))  # may refuse the epoch (OneCycleLR past its end): nothing changed yet
 
     def _set_lrs(self, epoch: int, lrs: list[float]) -> None:
+        if len(lrs) != len(self.optimizer.param_groups):
+            raise ValueError(
+                f"{type(self).__name__}: got {len(lrs)} learning rates for {len(self.optimizer.param_groups)} "
+                "param groups (get_lr() must return one per group)"
+            )
         self.last_epoch = epoch
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
@@ -133,7 +199,8 @@ class LRScheduler:
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists."""
         expected = set(self.state_dict())
-        missing, unexpected = sorted(expected - set(state_dict)), sorted(set(state_dict) - expected, key=str)
+        missing = sorted(expected - set(state_dict) - set(self.optional_state))
+        unexpected = sorted(set(state_dict) - expected, key=str)
         if missing or unexpected:
             raise ValueError(
                 f"{type(self).__name__}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"

@@ -1,0 +1,148 @@
+"""torch's full backward hooks of a Module (``register_full_backward_hook``, ``register_full_backward_pre_hook``).
+
+As torch's ``BackwardHook``, one call of a hooked module passes its positional Tensor inputs, before
+``forward``, and its Tensor outputs, after the forward hooks, through an identity :class:`~autograd.Function`
+each. The outputs' identity learns the gradients of all outputs at once (its backward is joint): the pre-hooks
+see them and may replace them. The inputs' identity then learns the gradients of all inputs that flowed
+through the module: the full hooks see ``(grad_input, grad_output)`` and may replace ``grad_input``.
+
+Covered: a ``forward`` whose positional arguments are Tensors or other objects (only Tensors get a gradient
+entry; keyword arguments get none, as torch) and whose result is a Tensor or a tuple (its items that are not
+Tensors, such as the LSTM's ``(h, c)`` pair, get None, as torch). Any other result (a Value, a list, a dict)
+is a TypeError naming what is supported, rather than hooks that silently never run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from autograd import Tensor, Value, is_grad_enabled
+from autograd.function import Function, FunctionContext
+
+__all__ = ["BackwardHookCall", "backward_hook_call"]
+
+
+class _Identity(Function):
+    """Returns its Tensors unchanged; its backward hands their gradients to the call's hooks (``on_grads``)."""
+
+    @staticmethod
+    def forward(ctx: FunctionContext, on_grads: Callable[[tuple[Any, ...]], tuple[Any, ...]], *tensors: Tensor) -> Any:
+        ctx.set_materialize_grads(False)
+        ctx.on_grads = on_grads
+        ctx.mark_non_differentiable(*[tensor for tensor in tensors if not tensor.requires_grad])
+        return tensors
+
+    @staticmethod
+    def backward(ctx: FunctionContext, *grads: Any) -> Any:
+        return (None, *ctx.on_grads(grads))
+
+
+def _pack(positions: list[int], grads: tuple[Any, ...], size: int) -> tuple[Any, ...]:
+    """One entry per argument/output: the gradients at the Tensors' ``positions``, None elsewhere."""
+    packed: list[Any] = [None] * size
+    for position, grad in zip(positions, grads):
+        packed[position] = grad
+    return tuple(packed)
+
+
+def _checked_length(kind: str, result: Any, expected: int) -> tuple[Any, ...]:
+    """A hook's replacement gradients as a tuple of the expected length (torch's RuntimeError otherwise)."""
+    result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+    if len(result) != expected:
+        raise RuntimeError(
+            f"Backward {kind} returned an invalid number of {_NAMES[kind]}, got {len(result)}, but expected {expected}"
+        )
+    return result
+
+
+_NAMES = {"hook": "grad_input", "pre hook": "grad_output"}
+
+
+class BackwardHookCall:
+    """The backward hooks of one call of ``module`` (the hooks registered when it was called)."""
+
+    def __init__(self, module: Any, hooks: list[Callable[..., Any]], pre_hooks: list[Callable[..., Any]]) -> None:
+        self.module = module
+        self.hooks = hooks
+        self.pre_hooks = pre_hooks
+        self.input_positions: list[int] | None = None  # None: no input requires grad (nothing was wrapped)
+        self.n_inputs = 0
+        self.output_positions: list[int] = []
+        self.n_outputs = 0
+        self.grad_outputs: tuple[Any, ...] | None = None
+
+    def wrap_inputs(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``args`` with its Tensors passed through the inputs' identity (when one of them requires grad)."""
+        self.n_inputs = len(args)
+        positions = [index for index, arg in enumerate(args) if isinstance(arg, Tensor)]
+        if not is_grad_enabled() or not any(args[index].requires_grad for index in positions):
+            return args
+        self.input_positions = positions
+        wrapped = _Identity.apply(self._on_input_grads, *(args[index] for index in positions))
+        new_args = list(args)
+        for index, tensor in zip(positions, wrapped):
+            new_args[index] = tensor
+        return tuple(new_args)
+
+    def wrap_outputs(self, output: Any) -> Any:
+        """``output`` with its Tensors passed through the outputs' identity (when one of them requires grad)."""
+        several = isinstance(output, tuple)
+        if not several and not isinstance(output, Tensor):
+            raise TypeError(
+                f"{type(self.module).__name__}: full backward hooks need a forward that returns a Tensor or a "
+                f"tuple (of Tensors and other objects), got a {type(output).__name__}"
+                + (" (hooks work on Tensor modules, not scalar Value ones)" if isinstance(output, Value) else "")
+            )
+        outputs = output if several else (output,)
+        positions = [index for index, item in enumerate(outputs) if isinstance(item, Tensor)]
+        if not is_grad_enabled() or not any(outputs[index].requires_grad for index in positions):
+            return output
+        self.output_positions, self.n_outputs = positions, len(outputs)
+        wrapped = _Identity.apply(self._on_output_grads, *(outputs[index] for index in positions))
+        new_outputs = list(outputs)
+        for index, tensor in zip(positions, wrapped):
+            new_outputs[index] = tensor
+        return tuple(new_outputs) if several else new_outputs[0]
+
+    def _on_output_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The outputs' gradients arrived: run the pre-hooks (and, with no input requiring grad, the hooks)."""
+        grad_outputs = _pack(self.output_positions, grads, self.n_outputs)
+        for pre_hook in self.pre_hooks:
+            result = pre_hook(self.module, grad_outputs)
+            if result is not None:
+                grad_outputs = _checked_length("pre hook", result, len(grad_outputs))
+        self.grad_outputs = grad_outputs
+        if self.input_positions is None:
+            no_inputs = (None,) * self.n_inputs
+            for hook in self.hooks:
+                result = hook(self.module, no_inputs, grad_outputs)
+                if result is not None and not (isinstance(result, tuple) and all(item is None for item in result)):
+                    raise RuntimeError(
+                        "Backward hook for Modules where no input requires gradient should always return None or "
+                        "None for all gradients."
+                    )
+            self.grad_outputs = None
+        return tuple(grad_outputs[index] for index in self.output_positions)
+
+    def _on_input_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The inputs' gradients arrived: run the hooks, which may replace them."""
+        if self.grad_outputs is None:  # the gradient reached the inputs without passing the outputs (torch's case)
+            return grads
+        positions = self.input_positions or []
+        grad_inputs = _pack(positions, grads, self.n_inputs)
+        for hook in self.hooks:
+            result = hook(self.module, grad_inputs, self.grad_outputs)
+            if result is not None:
+                grad_inputs = _checked_length("hook", result, len(grad_inputs))
+        self.grad_outputs = None
+        return tuple(grad_inputs[index] for index in positions)
+
+
+def backward_hook_call(module: Any) -> BackwardHookCall | None:
+    """The backward hooks for one call of ``module`` (a snapshot of those registered now), or None if it has none."""
+    hooks = [hook for hook, _ in module.__dict__.get("_backward_hooks", {}).values()]
+    pre_hooks = [hook for hook, _ in module.__dict__.get("_backward_pre_hooks", {}).values()]
+    if not hooks and not pre_hooks:
+        return None
+    return BackwardHookCall(module, hooks, pre_hooks)

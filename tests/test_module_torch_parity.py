@@ -1,0 +1,645 @@
+"""Module behaviours torch code relies on: repr with extra_repr and children, train()'s bool check, deleting a
+buffer, reset_parameters(), full backward hooks, the _modules/_parameters/_buffers views, set_submodule,
+ModuleDict.clear(), Module.type(), load_state_dict(assign=True) and nn.utils.rnn.pad_sequence.
+
+Each behaviour is checked without torch; where torch is installed the same case is compared with it."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+class Block(nn.Module):
+    """A module with children and its own extra_repr."""
+
+    def __init__(self) -> None:
+        self.scale = 2.0
+        self.fc = nn.Linear(2, 3, rng=0)
+        self.act = nn.ReLU()
+
+    def extra_repr(self) -> str:
+        return f"scale={self.scale}"
+
+    def forward(self, x):
+        return self.act(self.fc(x)) * self.scale
+
+
+# -- repr ------------------------------------------------------------------------------------------------
+
+
+def test_repr_prints_extra_repr_line_before_the_children():
+    assert repr(Block()) == (
+        "Block(\n  scale=2.0\n  (fc): Linear(in_features=2, out_features=3, bias=True)\n  (act): ReLU()\n)"
+    )
+
+
+def test_repr_puts_a_multi_line_extra_repr_on_its_own_lines():
+    class Lines(nn.Module):
+        def extra_repr(self) -> str:
+            return "a=1\nb=2"
+
+    assert repr(Lines()) == "Lines(\n  a=1\n  b=2\n)"
+    assert repr(nn.ReLU()) == "ReLU()"
+
+
+def test_repr_matches_torch_for_a_module_with_extra_repr_and_children():
+    torch = _torch()
+
+    class TorchBlock(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = torch.nn.Linear(2, 3)
+            self.act = torch.nn.ReLU()
+
+        def extra_repr(self) -> str:
+            return "scale=2.0"
+
+    assert repr(Block()).replace("Block", "X") == repr(TorchBlock()).replace("TorchBlock", "X")
+
+
+# -- train ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["yes", 1, None, 0.0])
+def test_train_rejects_a_mode_that_is_not_a_bool(mode):
+    model = nn.Sequential(nn.Linear(2, 2), nn.Dropout())
+    with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+        model.train(mode)
+    assert model.training and model[1].training
+
+
+def test_train_takes_numpy_bools_and_eval_still_works():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Dropout())
+    assert model.train(np.False_) is model and not model[1].training
+    model.train()
+    model.eval()
+    assert not model.training and not model[1].training
+    assert model[1].training is False
+
+
+def test_train_error_matches_torch():
+    torch = _torch()
+    with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+        torch.nn.Linear(2, 2).train("yes")
+
+
+# -- deleting a buffer ------------------------------------------------------------------------------------
+
+
+def test_deleting_a_buffer_removes_it_from_buffers_and_state_dict():
+    layer = nn.BatchNorm1d(3)
+    del layer.running_mean
+    assert "running_mean" not in dict(layer.named_buffers())
+    assert "running_mean" not in layer.state_dict()
+    assert not hasattr(layer, "running_mean")
+    layer.running_mean = np.zeros(3, np.float32)  # a plain attribute now, no longer a buffer
+    assert "running_mean" not in layer.state_dict()
+
+
+def test_deleting_a_non_persistent_buffer_forgets_it_and_a_missing_attribute_raises():
+    module = nn.Module()
+    module.register_buffer("mask", np.ones(2), persistent=False)
+    del module.mask
+    module.register_buffer("mask", np.ones(2))
+    assert "mask" in module.state_dict()
+    with pytest.raises(AttributeError):
+        del module.nothing
+
+
+def test_deleting_buffers_parameters_and_submodules_keys_like_torch():
+    torch = _torch()
+    ours, theirs = (
+        nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)),
+        torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2)),
+    )
+    for model in (ours, theirs):
+        del model[1].running_var
+        del model[0].bias
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+# -- reset_parameters --------------------------------------------------------------------------------------
+
+
+def _scramble(module: nn.Module) -> None:
+    for parameter in module.parameters():
+        parameter.data[...] = 7.0
+
+
+def _same_state(first: nn.Module, second: nn.Module) -> bool:
+    a, b = first.state_dict(), second.state_dict()
+    return list(a) == list(b) and all(np.array_equal(a[key], b[key]) for key in a)
+
+
+SEEDED_LAYERS = {
+    "Linear": lambda rng: nn.Linear(4, 3, rng=rng),
+    "Linear-xavier": lambda rng: nn.Linear(4, 3, init="xavier_uniform", rng=rng),
+    "Linear-no-bias": lambda rng: nn.Linear(4, 3, bias=False, rng=rng),
+    "Conv1d": lambda rng: nn.Conv1d(2, 3, 3, rng=rng),
+    "Conv2d": lambda rng: nn.Conv2d(2, 4, 3, groups=2, rng=rng),
+    "Conv3d": lambda rng: nn.Conv3d(2, 3, 2, rng=rng),
+    "ConvTranspose1d": lambda rng: nn.ConvTranspose1d(2, 3, 3, rng=rng),
+    "ConvTranspose2d": lambda rng: nn.ConvTranspose2d(2, 4, 3, groups=2, rng=rng),
+    "ConvTranspose3d": lambda rng: nn.ConvTranspose3d(2, 3, 2, bias=False, rng=rng),
+    "RNN": lambda rng: nn.RNN(3, 4, num_layers=2, bidirectional=True, rng=rng),
+    "LSTM": lambda rng: nn.LSTM(3, 4, rng=rng),
+    "GRU": lambda rng: nn.GRU(3, 4, bias=False, rng=rng),
+    "RNNCell": lambda rng: nn.RNNCell(3, 4, rng=rng),
+    "LSTMCell": lambda rng: nn.LSTMCell(3, 4, rng=rng),
+    "GRUCell": lambda rng: nn.GRUCell(3, 4, rng=rng),
+    "Embedding": lambda rng: nn.Embedding(5, 3, padding_idx=1, rng=rng),
+}
+
+
+@pytest.mark.parametrize("build", SEEDED_LAYERS.values(), ids=SEEDED_LAYERS.keys())
+def test_reset_parameters_draws_what_the_constructor_draws_from_the_same_seed(build):
+    fresh, reset = build(0), build(0)
+    _scramble(reset)
+    parameters = [id(p) for p in reset.parameters()]
+    reset.reset_parameters(0)
+    assert _same_state(fresh, reset)
+    assert [id(p) for p in reset.parameters()] == parameters  # in place: an optimizer keeps working
+
+
+def test_reset_parameters_keeps_the_embedding_padding_row_at_zero():
+    layer = nn.Embedding(6, 4, padding_idx=2)
+    _scramble(layer)
+    layer.reset_parameters()
+    assert not layer.weight.data[2].any() and layer.weight.data[0].any()
+
+
+def test_lazy_linear_resets_with_the_init_it_was_given():
+    layer = nn.LazyLinear(3, init="zeros", rng=0)
+    layer(Tensor(np.ones((2, 5), np.float32)))
+    _scramble(layer)
+    layer.reset_parameters()
+    assert not layer.weight.data.any() and not layer.bias.data.any()
+
+
+def test_lazy_layers_reset_to_nothing_before_their_first_input():
+    linear, conv = nn.LazyLinear(3), nn.LazyConv2d(2, 3)
+    linear.reset_parameters()
+    conv.reset_parameters()
+    assert linear(Tensor(np.ones((1, 4), np.float32))).shape == (1, 3)
+    assert conv(Tensor(np.ones((1, 1, 5, 5), np.float32))).shape == (1, 2, 3, 3)
+
+
+NORMS = {
+    "BatchNorm1d": lambda: nn.BatchNorm1d(3),
+    "BatchNorm2d": lambda: nn.BatchNorm2d(3),
+    "BatchNorm3d": lambda: nn.BatchNorm3d(3, bias=False),
+    "InstanceNorm1d": lambda: nn.InstanceNorm1d(3, affine=True, track_running_stats=True),
+    "InstanceNorm2d": lambda: nn.InstanceNorm2d(3),
+    "LayerNorm": lambda: nn.LayerNorm((2, 3)),
+    "GroupNorm": lambda: nn.GroupNorm(1, 3),
+    "RMSNorm": lambda: nn.RMSNorm(3),
+}
+
+
+@pytest.mark.parametrize("build", NORMS.values(), ids=NORMS.keys())
+def test_normalization_reset_parameters_restores_the_constructed_state(build):
+    fresh, used = build(), build()
+    _scramble(used)
+    for buffer in used.buffers():
+        buffer[...] = 5
+    used.reset_parameters()
+    assert _same_state(fresh, used)
+
+
+def test_batch_norm_reset_running_stats_keeps_the_parameters():
+    layer = nn.BatchNorm1d(3)
+    layer(Tensor(np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)))
+    _scramble(layer)
+    layer.reset_running_stats()
+    assert not layer.running_mean.any() and (layer.running_var == 1).all() and int(layer.num_batches_tracked) == 0
+    assert (layer.weight.data == 7).all()
+
+
+def test_multihead_attention_reset_parameters_redraws_projections_and_zeroes_biases():
+    layer = nn.MultiheadAttention(4, 2, add_bias_kv=True, rng=0)
+    _scramble(layer)
+    layer.reset_parameters(1)
+    assert not layer.in_proj_bias.data.any() and not layer.out_proj.bias.data.any()
+    bound = np.sqrt(6.0 / (4 + 12))  # xavier_uniform_ of the (12, 4) packed in-projection
+    assert np.abs(layer.in_proj_weight.data).max() <= bound and (layer.bias_k.data != 7).all()
+    assert (layer.out_proj.weight.data == 7).all()  # torch's _reset_parameters leaves out_proj.weight
+
+
+def test_reset_parameters_gives_torch_initial_values_for_norm_layers():
+    torch = _torch()
+    ours, theirs = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3)
+    _scramble(ours)
+    with torch.no_grad():
+        for parameter in theirs.parameters():
+            parameter.fill_(7.0)
+    ours.reset_parameters()
+    theirs.reset_parameters()
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[key], value.numpy())
+
+
+def test_reset_parameters_draws_from_torch_ranges_for_linear_and_conv():
+    torch = _torch()
+    for ours, theirs in ((nn.Linear(5, 3), torch.nn.Linear(5, 3)), (nn.Conv2d(2, 3, 3), torch.nn.Conv2d(2, 3, 3))):
+        ours.reset_parameters()
+        theirs.reset_parameters()
+        fan_in = int(np.prod(theirs.weight.shape[1:]))
+        bound = 1 / np.sqrt(fan_in)
+        for name in ("weight", "bias"):
+            assert np.abs(getattr(ours, name).data).max() <= bound + 1e-7
+            assert getattr(ours, name).shape == tuple(getattr(theirs, name).shape)
+
+
+# -- full backward hooks ------------------------------------------------------------------------------------
+
+
+class TwoInTwoOut(nn.Module):
+    """forward(x, y, scale) -> (x * y * w, x + w, "tag"): two Tensor inputs, a number, a tuple output."""
+
+    def __init__(self) -> None:
+        self.w = nn.Parameter(np.array([1.5, -2.0, 0.5]))
+
+    def forward(self, x, y, scale):
+        return x * y * self.w * scale, x + self.w, "tag"
+
+
+def _record(log, name):
+    def hook(module, *grads):
+        log.append((name, [[None if g is None else np.array(g.data) for g in group] for group in grads]))
+
+    return hook
+
+
+def test_full_backward_hook_sees_gradients_of_inputs_and_outputs():
+    module = TwoInTwoOut()
+    log: list = []
+    module.register_full_backward_pre_hook(_record(log, "pre"))
+    module.register_full_backward_hook(_record(log, "full"))
+    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    y = Tensor(np.array([4.0, 5.0, 6.0]))  # no gradient: its grad_input entry is None
+    product, total, tag = module(x, y, 2.0)
+    assert tag == "tag"
+    (product.sum() + 3 * total.sum()).backward()
+    assert [name for name, _ in log] == ["pre", "full"]
+    (grad_output,) = log[0][1]
+    np.testing.assert_array_equal(grad_output[0], np.ones(3))
+    np.testing.assert_array_equal(grad_output[1], np.full(3, 3.0))
+    assert grad_output[2] is None
+    grad_input, grad_output_again = log[1][1]
+    assert len(grad_input) == 3 and grad_input[1] is None and grad_input[2] is None
+    np.testing.assert_allclose(grad_input[0], y.data * module.w.data * 2 + 3)
+    np.testing.assert_allclose(x.grad, grad_input[0])
+    assert len(grad_output_again) == 3
+
+
+def test_full_backward_hook_can_replace_the_input_gradient():
+    layer = nn.Linear(3, 2, rng=0)
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: (grad_input[0] * 10,))
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    layer.to(np.float64)
+    layer(x).sum().backward()
+    np.testing.assert_allclose(x.grad, 10 * np.ones((2, 2)) @ layer.weight.data)
+    assert layer.weight.grad is not None
+
+
+def test_full_backward_pre_hook_replacement_flows_into_the_module():
+    layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    layer.register_full_backward_pre_hook(lambda module, grad_output: (grad_output[0] * 0,))
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    layer(x).sum().backward()
+    assert not x.grad.any() and not layer.weight.grad.any()
+
+
+def test_full_backward_hook_runs_at_the_outputs_when_no_input_requires_grad():
+    layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    log: list = []
+    layer.register_full_backward_hook(_record(log, "full"))
+    layer(Tensor(np.ones((2, 3)))).sum().backward()
+    ((grad_input, grad_output),) = [grads for _, grads in log]
+    assert grad_input == [None] and grad_output[0].shape == (2, 2)
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: (np.ones((2, 3)),))
+    with pytest.raises(RuntimeError, match="no input requires gradient"):
+        layer(Tensor(np.ones((2, 3)))).sum().backward()
+
+
+def test_full_backward_hook_returning_the_wrong_count_raises():
+    layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: (None, None))
+    with pytest.raises(RuntimeError, match="invalid number of grad_input, got 2, but expected 1"):
+        layer(Tensor(np.ones((1, 3)), requires_grad=True)).sum().backward()
+
+
+def test_full_backward_hook_handle_removes_it_and_with_block_too():
+    layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    calls: list = []
+    handle = layer.register_full_backward_hook(lambda *args: calls.append(1))
+    with layer.register_full_backward_pre_hook(lambda *args: calls.append(2)):
+        layer(Tensor(np.ones((1, 3)), requires_grad=True)).sum().backward()
+    handle.remove()
+    handle.remove()
+    layer(Tensor(np.ones((1, 3)), requires_grad=True)).sum().backward()
+    assert calls == [2, 1]
+
+
+def test_full_backward_hooks_do_nothing_under_no_grad_and_reject_non_tensor_outputs():
+    from autograd import Value, no_grad
+
+    layer = nn.Linear(3, 2, rng=0)
+    layer.register_full_backward_hook(lambda *args: pytest.fail("must not run"))
+    with no_grad():
+        assert layer(Tensor(np.ones((1, 3), np.float32))).shape == (1, 2)
+
+    class Scalar(nn.Module):
+        def forward(self, x):
+            return x * 2
+
+    scalar = Scalar()
+    scalar.register_full_backward_hook(lambda *args: None)
+    with pytest.raises(TypeError, match="Tensor or a tuple"):
+        scalar(Value(1.0))
+
+
+def test_full_backward_hooks_of_nested_modules_run_inner_first():
+    inner = nn.Linear(3, 3, dtype=np.float64, rng=0)
+    outer = nn.Sequential(inner, nn.Tanh())
+    order: list = []
+    inner.register_full_backward_hook(lambda *args: order.append("inner"))
+    outer.register_full_backward_hook(lambda *args: order.append("outer"))
+    outer.register_full_backward_pre_hook(lambda *args: order.append("outer pre"))
+    outer(Tensor(np.ones((2, 3)), requires_grad=True)).sum().backward()
+    assert order == ["outer pre", "inner", "outer"]
+
+
+def test_full_backward_hooks_match_torch_for_a_tuple_returning_module():
+    torch = _torch()
+
+    class TorchTwo(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.tensor([1.5, -2.0, 0.5], dtype=torch.float64))
+
+        def forward(self, x, y, scale):
+            return x * y * self.w * scale, x + self.w, "tag"
+
+    ours, theirs = TwoInTwoOut(), TorchTwo()
+    our_log: list = []
+    their_log: list = []
+    ours.register_full_backward_pre_hook(_record(our_log, "pre"))
+    ours.register_full_backward_hook(_record(our_log, "full"))
+    for name, register in (
+        ("pre", theirs.register_full_backward_pre_hook),
+        ("full", theirs.register_full_backward_hook),
+    ):
+        register(
+            lambda module, *grads, name=name: their_log.append(
+                (name, [[None if g is None else g.detach().numpy().copy() for g in group] for group in grads])
+            )
+        )
+    x = np.array([1.0, 2.0, 3.0])
+    y = np.array([4.0, 5.0, 6.0])
+    our_x = Tensor(x, requires_grad=True)
+    their_x = torch.tensor(x, requires_grad=True)
+    a, b, _ = ours(our_x, Tensor(y, requires_grad=True), 2.0)
+    (a.sum() * 2 + (b * b).sum()).backward()
+    a, b, _ = theirs(their_x, torch.tensor(y, requires_grad=True), 2.0)
+    (a.sum() * 2 + (b * b).sum()).backward()
+    assert [name for name, _ in our_log] == [name for name, _ in their_log]
+    for (_, our_groups), (_, their_groups) in zip(our_log, their_log):
+        for our_group, their_group in zip(our_groups, their_groups):
+            assert len(our_group) == len(their_group)
+            for mine, theirs_grad in zip(our_group, their_group):
+                assert (mine is None) == (theirs_grad is None)
+                if mine is not None:
+                    np.testing.assert_allclose(mine, theirs_grad, rtol=1e-12)
+    np.testing.assert_allclose(our_x.grad, their_x.grad.numpy(), rtol=1e-12)
+
+
+# -- member views ------------------------------------------------------------------------------------------
+
+
+def test_member_views_list_a_modules_own_members_in_order():
+    model = Block()
+    model.register_buffer("mask", np.ones(2))
+    model.register_buffer("empty", None)
+    assert list(model._modules) == ["fc", "act"]
+    assert [name for name, _ in model._modules.items()] == ["fc", "act"] and model._modules["fc"] is model.fc
+    assert list(model.fc._parameters) == ["weight", "bias"] and model._parameters == {}
+    assert list(model._buffers) == ["mask", "empty"] and model._buffers["empty"] is None
+    assert list(nn.Sequential(nn.ReLU(), nn.Tanh())._modules) == ["0", "1"]
+    assert "fc" in model._modules and len(model._modules) == 2
+
+
+def test_member_views_write_through_to_the_module():
+    model = Block()
+    replacement = nn.Linear(2, 3)
+    model._modules["fc"] = replacement
+    assert model.fc is replacement
+    del model._modules["act"]
+    assert list(model._modules) == ["fc"]
+    sequential = nn.Sequential(nn.ReLU(), nn.Tanh())
+    sequential._modules["1"] = nn.Sigmoid()
+    assert isinstance(sequential[1], nn.Sigmoid)
+    weight = nn.Parameter(np.zeros((3, 2), np.float32))
+    model.fc._parameters["weight"] = weight
+    assert model.fc.weight is weight
+    with pytest.raises(TypeError):
+        model.fc._parameters["weight"] = np.zeros((3, 2))
+    model._buffers["mask"] = np.ones(1)
+    assert "mask" in model.state_dict()
+    del model._buffers["mask"]
+    assert "mask" not in model.state_dict()
+
+
+def test_module_view_matches_torch_for_a_nested_model():
+    torch = _torch()
+    ours = nn.Sequential(OrderedDict(conv=nn.Conv2d(1, 2, 3), bn=nn.BatchNorm2d(2)))
+    theirs = torch.nn.Sequential(OrderedDict(conv=torch.nn.Conv2d(1, 2, 3), bn=torch.nn.BatchNorm2d(2)))
+    assert list(ours._modules) == list(theirs._modules)
+    assert list(ours.bn._buffers) == list(theirs.bn._buffers)
+    assert list(ours.conv._parameters) == list(theirs.conv._parameters)
+
+
+# -- set_submodule ---------------------------------------------------------------------------------------------
+
+
+def test_set_submodule_replaces_and_adds_along_a_dotted_path():
+    model = nn.Sequential(Block(), nn.ReLU())
+    new = nn.Linear(2, 3)
+    model.set_submodule("0.fc", new)
+    assert model[0].fc is new
+    model.set_submodule("1", nn.Tanh())
+    assert isinstance(model[1], nn.Tanh)
+    extra = nn.ReLU()
+    model.set_submodule("0.extra", extra)
+    assert model.get_submodule("0.extra") is extra
+    with pytest.raises(AttributeError):
+        model.set_submodule("0.other", nn.ReLU(), strict=True)
+    with pytest.raises(AttributeError):
+        model.set_submodule("0.scale", nn.ReLU())
+    with pytest.raises(AttributeError):
+        model.set_submodule("5.fc", nn.ReLU())
+    with pytest.raises(ValueError):
+        model.set_submodule("", nn.ReLU())
+    with pytest.raises(ValueError):
+        model.set_submodule("1", "not a module")
+
+
+def test_set_submodule_works_inside_module_dict_and_module_list():
+    holder = nn.Module()
+    holder.blocks = nn.ModuleList([nn.ReLU(), nn.ReLU()])
+    holder.heads = nn.ModuleDict({"a": nn.ReLU()})
+    holder.set_submodule("blocks.1", nn.Tanh())
+    holder.set_submodule("heads.b", nn.Sigmoid())
+    assert isinstance(holder.blocks[1], nn.Tanh) and list(holder.heads) == ["a", "b"]
+
+
+def test_set_submodule_errors_match_torch():
+    torch = _torch()
+    theirs = torch.nn.Sequential(torch.nn.ReLU())
+    with pytest.raises(AttributeError):
+        theirs.set_submodule("other", torch.nn.ReLU(), strict=True)
+    with pytest.raises(ValueError):
+        theirs.set_submodule("", torch.nn.ReLU())
+
+
+# -- ModuleDict.clear, Module.type ----------------------------------------------------------------------------
+
+
+def test_module_dict_clear_removes_every_entry():
+    heads = nn.ModuleDict({"a": nn.Linear(2, 2), "b": nn.ReLU()})
+    heads.clear()
+    assert len(heads) == 0 and heads.parameters() == [] and list(heads.state_dict()) == []
+    parameters = nn.ParameterDict({"p": np.ones(2)})
+    parameters.clear()
+    assert len(parameters) == 0
+
+
+def test_module_type_casts_parameters_and_every_buffer():
+    layer = nn.BatchNorm1d(2)
+    weight = layer.weight
+    assert layer.type(np.float64) is layer
+    assert layer.weight is weight and layer.weight.dtype == np.float64
+    assert layer.running_mean.dtype == np.float64 and layer.num_batches_tracked.dtype == np.float64
+    layer.type("float32")
+    assert layer.weight.dtype == np.float32
+    with pytest.raises(TypeError):
+        layer.type(np.int64)
+
+
+# -- load_state_dict(assign=True) ------------------------------------------------------------------------------
+
+
+def test_load_state_dict_assign_uses_the_given_arrays_uncopied():
+    layer = nn.BatchNorm1d(2)
+    weight = np.array([2.0, 3.0], np.float32)
+    mean = np.array([0.5, 0.25])  # float64: a buffer takes the given dtype, as torch's assign
+    state = dict(layer.state_dict(), weight=weight, running_mean=mean)
+    parameter = layer.weight
+    layer.load_state_dict(state, assign=True)
+    assert layer.weight is parameter and layer.weight.data is weight and layer.weight.requires_grad
+    assert layer.running_mean is mean and layer.running_mean.dtype == np.float64
+    new_bias = nn.Parameter(np.ones(2, np.float32))
+    layer.load_state_dict({**state, "bias": new_bias}, assign=True)
+    assert layer.bias is new_bias
+
+
+def test_load_state_dict_assign_still_validates_everything_first():
+    layer = nn.Linear(2, 2)
+    before = layer.weight.data
+    with pytest.raises(nn.StateDictError):
+        layer.load_state_dict({"weight": np.zeros((3, 3)), "bias": np.zeros(2)}, assign=True)
+    assert layer.weight.data is before
+
+
+def test_load_state_dict_assign_loads_torch_weights():
+    torch = _torch()
+    theirs = torch.nn.Linear(3, 2)
+    ours = nn.Linear(3, 2)
+    ours.load_state_dict({key: value.detach().numpy() for key, value in theirs.state_dict().items()}, assign=True)
+    x = np.ones((1, 3), np.float32)
+    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+
+
+# -- pad_sequence ------------------------------------------------------------------------------------------------
+
+
+def test_pad_sequence_pads_right_or_left_along_time_or_batch_axis():
+    from nn.utils.rnn import pad_sequence
+
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0, 5.0])
+    np.testing.assert_array_equal(pad_sequence([a, b]).data, [[1, 3], [2, 4], [0, 5]])
+    np.testing.assert_array_equal(
+        pad_sequence([a, b], batch_first=True, padding_value=-1, padding_side="left").data, [[-1, 1, 2], [3, 4, 5]]
+    )
+    assert nn.utils.rnn.pad_sequence is pad_sequence
+
+
+def test_pad_sequence_sends_the_gradient_to_each_sequence():
+    from nn.utils.rnn import pad_sequence
+
+    a = Tensor(np.ones((2, 3)), requires_grad=True)
+    b = Tensor(np.ones((4, 3)), requires_grad=True)
+    padded = pad_sequence([a, b], batch_first=True, padding_value=9.0)
+    assert padded.shape == (2, 4, 3)
+    (padded * np.arange(4.0).reshape(1, 4, 1)).sum().backward()
+    np.testing.assert_array_equal(a.grad, np.tile([[0.0], [1.0]], (1, 3)))
+    np.testing.assert_array_equal(b.grad, np.tile(np.arange(4.0).reshape(4, 1), (1, 3)))
+
+
+def test_pad_sequence_rejects_bad_arguments():
+    from nn.utils.rnn import pad_sequence
+
+    with pytest.raises(ValueError, match="padding_side"):
+        pad_sequence([np.ones(2)], padding_side="middle")
+    with pytest.raises(ValueError, match="empty"):
+        pad_sequence([])
+    with pytest.raises(ValueError, match="trailing"):
+        pad_sequence([np.ones((2, 3)), np.ones((2, 4))])
+    with pytest.raises(ValueError, match="0-d"):
+        pad_sequence([np.float64(1.0)])
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("padding_side", ["right", "left"])
+def test_pad_sequence_matches_torch_values_and_gradients(batch_first, padding_side):
+    torch = _torch()
+    from torch.nn.utils.rnn import pad_sequence as torch_pad_sequence
+
+    from nn.utils.rnn import pad_sequence
+
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal((length, 2)) for length in (3, 1, 4)]
+    ours = [Tensor(array, requires_grad=True) for array in arrays]
+    theirs = [torch.tensor(array, requires_grad=True) for array in arrays]
+    weights = rng.standard_normal((4, 3, 2) if not batch_first else (3, 4, 2))
+    our_out = pad_sequence(ours, batch_first, 0.5, padding_side)
+    their_out = torch_pad_sequence(theirs, batch_first, 0.5, padding_side)
+    np.testing.assert_array_equal(our_out.data, their_out.detach().numpy())
+    (our_out * weights).sum().backward()
+    (their_out * torch.tensor(weights)).sum().backward()
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.grad, reference.grad.numpy())
+
+
+def test_load_state_dict_casts_every_value_before_writing_any_and_overflows_to_inf_silently():
+    import warnings
+
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Linear(2, 2, rng=1))
+    state = {key: np.array(value.data, np.float64) for key, value in model.state_dict().items()}
+    state["0.weight"][:] = 7.0
+    state["1.bias"][:] = 1e300  # beyond float32: inf, as torch's copy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.load_state_dict(state)
+    np.testing.assert_array_equal(model[0].weight.data, np.full((2, 2), 7.0, np.float32))
+    np.testing.assert_array_equal(model[1].bias.data, np.full(2, np.inf, np.float32))
