@@ -283,5 +283,5 @@ def bessel_i1(x: np.ndarray) -> np.ndarray:
         term = term * ((2 * j - 1) ** 2 - 4) / (8 * j * far)
         asymptotic += term
     root = np.exp(far / 2)  # e^x in two halves, so it overflows only when I1 does
-    asymptotic = root * (root / np.sqrt(2 * math.pi * far) * asymptotic)
+    asymptotic = root * (root / math.sqrt(2 * math.pi) / np.sqrt(far) * asymptotic)  # (2 pi x overflows near 1e308)
     return np.copysign(np.where(near, series, np.where(np.isnan(a), np.nan, asymptotic)), x)

@@ -421,11 +421,15 @@ class TorchMathNames:
         return _tensor(self).astype(np.float64) ** power
 
     def sinc(self: Self) -> Self:
-        """torch.Tensor.sinc: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0."""
+        """torch.Tensor.sinc: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near 0
+        (|pi x| < 1e-3, subnormals included, where the quotient's derivative would divide by an underflowed x^2)
+        it is the series 1 - s^2/6 + s^4/120 of s = pi x, exact to float64 there, with the series' derivative."""
         x = _floating(_tensor(self))
-        zero = x.data == 0
-        scaled = x._where(zero, 1.0, x) * math.pi
-        return x._where(zero, 1.0, scaled.sin() / scaled)
+        near_zero = np.abs(x.data) * math.pi < 1e-3
+        scaled = x._where(near_zero, 1.0, x) * math.pi
+        series = x * math.pi
+        squared = series * series
+        return x._where(near_zero, 1 - squared / 6 + squared * squared / 120, scaled.sin() / scaled)
 
     def fix(self: Self) -> Self:
         """torch.Tensor.fix: ``trunc``, rounded toward zero (zero gradient)."""

@@ -481,3 +481,31 @@ def test_zero_dimensional_tensors_take_dim_0_as_torch_scalars():
     assert scalar.grad == 2.0
     with pytest.raises(IndexError, match="index 1 is out of bounds"):
         scalar.gather(0, Tensor(np.array(1)))
+
+
+def test_sinc_near_zero_and_at_subnormals_has_its_true_small_gradient():
+    x = Tensor(np.array([1e-320, 0.0, 1e-4, 2e-4, 0.5]), requires_grad=True)
+    result = x.sinc()
+    np.testing.assert_allclose(result.data, np.sinc(x.data), rtol=1e-15)
+    result.sum().backward()
+    assert np.isfinite(x.grad).all() and x.grad[1] == 0.0 and abs(x.grad[0]) < 1e-300
+    expected = (np.cos(np.pi * x.data[2:]) - np.sinc(x.data[2:])) / x.data[2:]  # d/dx away from 0
+    np.testing.assert_allclose(x.grad[2:], expected, rtol=1e-7)
+    assert gradcheck(lambda a: a.sinc(), [np.array([1e-4, 3e-4, 0.2, -0.7])])
+
+
+def test_i0_gradient_at_the_largest_floats_is_infinite_not_nan():
+    x = Tensor(np.array([1e308, -1e308, 700.0]), requires_grad=True)
+    x.i0().sum().backward()
+    assert x.grad[0] == np.inf and x.grad[1] == -np.inf
+    np.testing.assert_allclose(x.grad[2], 1.5285003902339395e302, rtol=1e-12)  # I1(700), scipy.special.i1
+
+
+@pytest.mark.parametrize("approximate", ["tanh", "none"])
+def test_float16_gelu_is_computed_in_float32_so_large_inputs_have_gradient_one(approximate):
+    x = Tensor(np.array([1e4, -1e4, 3.0], dtype=np.float16), requires_grad=True)
+    result = F.gelu(x, approximate=approximate)
+    assert result.dtype == np.float16
+    result.sum().backward()
+    assert x.grad.dtype == np.float16
+    np.testing.assert_array_equal(x.grad[:2], np.array([1.0, 0.0], dtype=np.float16))

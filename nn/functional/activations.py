@@ -304,6 +304,8 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     """
     x = as_float_tensor(x, "gelu")
     check_choice("gelu", "approximate", approximate, ("none", "tanh"))
+    if x.dtype == np.float16:  # computed in float32, as torch's half kernels: x^3 overflows float16 above ~40
+        return gelu(x.astype(np.float32), approximate).astype(np.float16)
     if approximate == "tanh":
         return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)).tanh())
     return 0.5 * x * (1 + (x * (1 / math.sqrt(2))).erf())
