@@ -264,7 +264,10 @@ class TensorInPlace:
     def _replace(self, op: str, compute: Any, *operands: Any, graph: Callable[..., Tensor] | None = None) -> Tensor:
         """Write ``compute(data, *raw operands)`` into this tensor's array in place, cast by numpy's ``same_kind``
         rule, the version bumped. While a graph is recorded for it or an operand: recorded as ``graph(self,
-        *operands)`` where one is given (:meth:`_record_in_place`), else refused."""
+        *operands)`` where one is given (:meth:`_record_in_place`), else refused. Every operand must broadcast to
+        this tensor's shape (a ValueError naming ``op`` and both shapes otherwise)."""
+        for operand in operands:
+            _check_broadcasts_to(op, operand, self.shape)
         if graph is not None and _records(self, *operands):
             return self._record_in_place(op, graph, *operands)
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
@@ -513,6 +516,7 @@ class TensorInPlace:
         mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
+        _check_broadcasts_to("masked_fill_", mask, self.shape)
         return self._replace(
             "masked_fill_", lambda t, v: np.where(mask, v, t), value, graph=lambda t, v: t.masked_fill(mask, v)
         )
@@ -588,6 +592,20 @@ def _same_basic_index(recorded: Any, given: Any) -> bool:
     if not all(isinstance(part, basic) and not isinstance(part, bool) for side in parts for part in side):
         return False
     return len(parts[0]) == len(parts[1]) and all(a == b for a, b in zip(*parts))
+
+
+def _check_broadcasts_to(op: str, operand: Any, shape: tuple[int, ...]) -> None:
+    """Raise a ValueError naming ``op`` unless ``operand`` (a node, an array or a number) broadcasts to ``shape``."""
+    operand_shape = np.shape(operand.data if isinstance(operand, Node) else operand)
+    try:
+        fits = np.broadcast_shapes(shape, operand_shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"{op}: an operand of shape {operand_shape} does not broadcast to the tensor's shape {shape} (an in-place "
+            "change cannot change the shape)"
+        )
 
 
 def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:

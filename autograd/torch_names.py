@@ -587,6 +587,13 @@ class TorchNames:
 
     def lerp(self: Self, end: Any, weight: Any) -> Self:
         """torch.Tensor.lerp: x + weight (end - x); d/dx = 1 - weight, d/dend = weight, d/dweight = end - x."""
+        shapes = [np.shape(value.data if isinstance(value, Node) else value) for value in (self, end, weight)]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ValueError(
+                f"lerp: shapes {shapes[0]}, {shapes[1]} and {shapes[2]} (self, end, weight) do not broadcast"
+            ) from None
         return self + weight * (end - self)
 
     def where(self: Self, condition: Any, other: Any) -> Self:

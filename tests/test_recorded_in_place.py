@@ -280,3 +280,30 @@ def test_views_made_and_dropped_every_step_do_not_pile_up_on_the_tensor():
     for _ in range(1000):
         weight.T  # noqa: B018 - a view made and dropped, as x @ w.T does every step
     assert len(weight._version._holders) <= 16
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda t: t.copy_(Tensor(np.ones(5))),
+            r"copy_: an operand of shape \(5,\) does not broadcast to the tensor's shape \(3, 4\)",
+        ),
+        (
+            lambda t: t.masked_fill_(np.ones(5, bool), 0.0),
+            r"masked_fill_: an operand of shape \(5,\) does not broadcast",
+        ),
+        (lambda t: t.pow_(np.ones(7)), r"pow_: an operand of shape \(7,\) does not broadcast"),
+        (lambda t: t.addcmul_(np.ones(2), np.ones(2)), r"addcmul_: an operand of shape \(2,\) does not broadcast"),
+        (
+            lambda t: t.lerp(Tensor(np.ones((4, 5))), 0.5),
+            r"lerp: shapes \(3, 4\), \(4, 5\) and \(\) \(self, end, weight\)",
+        ),
+    ],
+)
+def test_in_place_operands_that_do_not_broadcast_are_named_with_the_op_and_leave_the_tensor(call, message):
+    for tensor in (Tensor(A.copy()), Tensor(A, requires_grad=True) * 1):  # plain, and recorded
+        before = tensor.data.copy()
+        with pytest.raises(ValueError, match=message):
+            call(tensor)
+        np.testing.assert_array_equal(tensor.data, before)

@@ -4,6 +4,7 @@ across channels (AlexNet)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -124,6 +125,11 @@ def instance_norm(
         _channel_vector(value, name, channels)
     per_channel = (channels,) + (1,) * (x.ndim - 2)
     if use_input_stats:
+        if 0 < math.prod(x.shape[2:]) < 2:  # one position: each instance's variance is undefined (torch refuses too)
+            raise ValueError(
+                f"instance_norm: normalising each instance needs more than 1 position per channel, got input shape "
+                f"{x.shape}"
+            )
         as_channels = x.reshape((1, n * channels) + x.shape[2:])
         tiled = [None if r is None else np.tile(np.asarray(r), n) for r in (running_mean, running_var)]
         y = batch_norm(as_channels, tiled[0], tiled[1], training=True, momentum=momentum, eps=eps).reshape(x.shape)
