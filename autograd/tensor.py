@@ -155,8 +155,16 @@ class Tensor(
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
         if isinstance(data, Node):
             data = data.data
-        array = _checked_array(quietly(np.array, data, dtype=dtype), requires_grad, "Tensor")  # overflow: inf
-        self._init_node(array, bool(requires_grad))
+        try:
+            array = quietly(np.array, data, dtype=dtype)  # overflow: inf
+        except ValueError as error:
+            if "inhomogeneous" not in str(error):
+                raise
+            raise ValueError(
+                f"Tensor: the nested lists have rows of different lengths (a ragged array), which a tensor cannot "
+                f"hold ({error})"
+            ) from None
+        self._init_node(_checked_array(array, requires_grad, "Tensor"), bool(requires_grad))
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool = False, label: str = "") -> Tensor:

@@ -30,11 +30,15 @@ class TensorRandomFills:
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (the
         library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
+        if not a <= b:  # (also a nan bound)
+            raise ValueError(f"uniform_: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
         rng = generator_for(generator)
         return self._replace("uniform_", lambda t: rng.uniform(a, b, size=t.shape))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
+        if not std >= 0:  # (also a nan std)
+            raise ValueError(f"normal_: expects std >= 0, got std={std!r}")
         rng = generator_for(generator)
         return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
 

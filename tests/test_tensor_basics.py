@@ -241,3 +241,16 @@ def test_integer_tensors_keep_their_dtype_with_python_ints_and_wrap_as_numpy_and
         assert result.dtype == dtype
         np.testing.assert_array_equal(result.data, expected)
     assert (x + (int(limits.max) + 1)).dtype == np.int64  # a Python int outside the dtype's range promotes
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: Tensor([[1, 2], [3]]), r"Tensor: the nested lists have rows of different lengths \(a ragged array\)"),
+        (lambda: Tensor(np.ones(3)).uniform_(1, 0), r"uniform_: expects a range \[a, b\) with a <= b, got a=1, b=0"),
+        (lambda: Tensor(np.ones(3)).normal_(0, -1), r"normal_: expects std >= 0, got std=-1"),
+    ],
+)
+def test_bad_construction_and_fill_arguments_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
