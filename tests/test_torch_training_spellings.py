@@ -147,6 +147,7 @@ def test_scheduler_step_with_an_epoch_matches_torch(name):
             assert ours.last_epoch == theirs.last_epoch
 
 
+@pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step\\(\\)` before")  # stepped alone, on purpose
 def test_scheduler_step_with_an_epoch_warns_as_torch():
     optimizer = nn.optim.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
     scheduler = nn.optim.lr_scheduler.StepLR(optimizer, 2)
