@@ -399,8 +399,16 @@ class TorchNames:
     def div(self: Self, other: Any, *, rounding_mode: str | None = None) -> Self:
         """torch.Tensor.div (alias true_divide): ``self / other``; d/dx = 1/other, d/dother = -x/other^2.
 
-        ``rounding_mode="floor"``/``"trunc"`` round the quotient (a step function: zero gradient).
+        ``rounding_mode="floor"``/``"trunc"`` round the quotient (a step function: zero gradient); of two integer
+        operands, in integer arithmetic with an integer result, as torch (floor division, or C's truncating one).
         """
+        other_dtype = other.dtype if isinstance(other, Node) else np.asarray(other).dtype
+        if rounding_mode in ("floor", "trunc") and _tensor(self).dtype.kind in "iu" and other_dtype.kind in "iu":
+            floored = self // other
+            if rounding_mode == "floor":
+                return floored
+            inexact_negative = ((self % other) != 0) & ((self < 0) ^ (np.asarray(0) > other))
+            return floored + inexact_negative.astype(floored.dtype)
         quotient = self / other
         if rounding_mode is None:
             return quotient

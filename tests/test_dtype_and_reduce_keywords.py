@@ -100,3 +100,16 @@ def test_bitwise_shifts_by_torchs_names():
     y = Tensor(np.array([1, 2, 8]))
     y.bitwise_right_shift_(1)
     np.testing.assert_array_equal(y.data, [0, 1, 4])
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_integer_division_with_a_rounding_mode_stays_integer_as_torch(mode):
+    a = np.array([7, -7, 7, -7, 6, 0], dtype=np.int64)
+    b = np.array([2, 2, -2, -2, 3, 5])
+    result = Tensor(a).div(Tensor(b), rounding_mode=mode)
+    expected = np.floor_divide(a, b) if mode == "floor" else np.trunc(a / b).astype(np.int64)
+    assert result.dtype == np.int64
+    np.testing.assert_array_equal(result.data, expected)
+    small = Tensor(a.astype(np.int32)).div(3, rounding_mode=mode)
+    assert small.dtype == np.int32
+    np.testing.assert_array_equal(small.data, np.floor_divide(a, 3) if mode == "floor" else np.trunc(a / 3))
