@@ -28,7 +28,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
-from .torch_keywords import UNSET, ValuesAndIndices, torch_reduction
+from .torch_keywords import UNSET, ValuesAndIndices, numpy_reduction, torch_reduction
 
 __all__ = ["ElementCount", "TorchNames", "is_cpu", "is_device"]
 
@@ -118,18 +118,6 @@ class ElementCount(int):
 
     def __repr__(self) -> str:
         return int.__repr__(self)
-
-
-def _numpy_reduction_keywords(op: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool) -> tuple[Any, bool]:
-    """torch's ``(dim, keepdim)`` of a torch reduction that numpy's ``axis``/``keepdims`` may spell instead (an
-    empty ``dim`` reduces every axis, as torch's; an empty ``axis`` none, as numpy's)."""
-    if axis is None and isinstance(dim, (tuple, list)) and not dim:
-        dim = None
-    if axis is not None:
-        if dim is not None:
-            raise TypeError(f"{op}: got both dim={dim!r} and axis={axis!r} (axis is numpy's name for dim); pass one")
-        dim = axis
-    return dim, keepdim or keepdims
 
 
 class TorchNames:
@@ -666,13 +654,13 @@ class TorchNames:
     def amax(self: Self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Self:
         """torch.Tensor.amax: the maximum over ``dim`` (an int or a tuple; all if None; numpy's ``axis``/``keepdims``
         too); tied maxima share the gradient evenly (``max(axis=)``)."""
-        dim, keepdim = _numpy_reduction_keywords("amax", dim, keepdim, axis, keepdims)
+        dim, keepdim = numpy_reduction("amax", dim, keepdim, axis, keepdims)
         return _tensor(self).max(axis=dim, keepdims=keepdim)
 
     def amin(self: Self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Self:
         """torch.Tensor.amin: the minimum over ``dim`` (numpy's ``axis``/``keepdims`` too); tied minima share the
         gradient evenly (``min(axis=)``)."""
-        dim, keepdim = _numpy_reduction_keywords("amin", dim, keepdim, axis, keepdims)
+        dim, keepdim = numpy_reduction("amin", dim, keepdim, axis, keepdims)
         return _tensor(self).min(axis=dim, keepdims=keepdim)
 
     def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
