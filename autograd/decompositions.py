@@ -58,20 +58,15 @@ class QRResult(NamedTuple):
     R: Tensor
 
 
-def _matrices(a: TensorLike, op: str) -> Tensor:
-    """``a`` as a floating-point Tensor of (batched) matrices; ValueError naming ``op`` and the shape otherwise."""
+def checked_matrices(a: TensorLike, op: str, square: bool = True) -> Tensor:
+    """``a`` as a floating-point Tensor of (batched) matrices, square unless ``square=False``; ValueError naming
+    ``op`` and the shape otherwise (the check of every function of :mod:`autograd.linalg`)."""
     a = a if isinstance(a, Tensor) else Tensor(a)
     if a.dtype.kind != "f":
         a = a.astype(np.float64)
-    if a.ndim < 2:
-        raise ValueError(f"{op}: expected matrices in the last two axes, got shape {a.shape}")
-    return a
-
-
-def _square(a: TensorLike, op: str) -> Tensor:
-    a = _matrices(a, op)
-    if a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"{op}: expected square matrices in the last two axes, got shape {a.shape}")
+    if a.ndim < 2 or (square and a.shape[-1] != a.shape[-2]):
+        kind = "square matrices" if square else "matrices"
+        raise ValueError(f"{op}: expected {kind} in the last two axes, got shape {a.shape}")
     return a
 
 
@@ -218,7 +213,7 @@ class QR(Function):
 def svd(a: TensorLike, full_matrices: bool = True, compute_uv: bool = True) -> SVDResult | Tensor:
     """numpy.linalg.svd: ``(U, S, Vh)`` with A = U diag(S) Vh, S descending; S alone without ``compute_uv``.
     Differentiable (see the module doc)."""
-    a = _matrices(a, "svd")
+    a = checked_matrices(a, "svd", square=False)
     if not compute_uv:
         return SVD.apply(a, False)[1]
     return SVDResult(*SVD.apply(a, bool(full_matrices)))
@@ -226,7 +221,7 @@ def svd(a: TensorLike, full_matrices: bool = True, compute_uv: bool = True) -> S
 
 def svdvals(a: TensorLike) -> Tensor:
     """The singular values, descending (torch.linalg.svdvals); dA = U diag(g) V^T."""
-    return SVD.apply(_matrices(a, "svdvals"), False)[1]
+    return SVD.apply(checked_matrices(a, "svdvals", square=False), False)[1]
 
 
 def _triangle(uplo: str, op: str) -> bool:
@@ -239,7 +234,7 @@ def eigh(a: TensorLike, UPLO: str = "L") -> EighResult:  # noqa: N803 - numpy's 
     """numpy.linalg.eigh of a symmetric matrix: ``(eigenvalues, eigenvectors)``, eigenvalues ascending; only the
     ``UPLO`` triangle is read. Differentiable (see the module doc)."""
     lower = _triangle(UPLO, "eigh")
-    return EighResult(*Eigh.apply(_square(a, "eigh"), lower))
+    return EighResult(*Eigh.apply(checked_matrices(a, "eigh"), lower))
 
 
 def eigvalsh(a: TensorLike, UPLO: str = "L") -> Tensor:  # noqa: N803 - numpy's and torch's name
@@ -252,5 +247,5 @@ def qr(a: TensorLike, mode: str = "reduced") -> QRResult | Tensor:
     full-rank matrix (see the module doc); 'complete' only when the matrix is not tall."""
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
-    q, r = QR.apply(_matrices(a, "qr"), mode)
+    q, r = QR.apply(checked_matrices(a, "qr", square=False), mode)
     return r if mode == "r" else QRResult(q, r)

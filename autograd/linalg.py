@@ -31,7 +31,17 @@ import numpy as np
 
 from . import shared_math
 from .broadcasting import normalize_axes, reduced_shape, single_axis
-from .decompositions import EighResult, QRResult, SVDResult, eigh, eigvalsh, qr, svd, svdvals
+from .decompositions import (
+    EighResult,
+    QRResult,
+    SVDResult,
+    checked_matrices,
+    eigh,
+    eigvalsh,
+    qr,
+    svd,
+    svdvals,
+)
 from .derivatives import linalg as la
 from .quiet import quietly
 from .tensor import Tensor, TensorLike, _operand
@@ -43,24 +53,13 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _matrices(a: TensorLike, op: str, square: bool = True) -> Tensor:
-    """``a`` as a floating-point Tensor of (batched) matrices; ValueError naming ``op`` and the shape otherwise."""
-    a = a if isinstance(a, Tensor) else Tensor(a)
-    if a.dtype.kind != "f":
-        a = a.astype(np.float64)
-    if a.ndim < 2 or (square and a.shape[-1] != a.shape[-2]):
-        kind = "square matrices" if square else "matrices"
-        raise ValueError(f"{op}: expected {kind} in the last two axes, got shape {a.shape}")
-    return a
-
-
 def _singular(op: str, a: Tensor) -> ValueError:
     return ValueError(f"{op}: the matrix is singular (shape {a.shape})")
 
 
 def inv(a: TensorLike) -> Tensor:
     """The inverse A^-1; d/dA: -A^-T g A^-T."""
-    a = _matrices(a, "inv")
+    a = checked_matrices(a, "inv")
     try:
         data = np.linalg.inv(a.data)
     except np.linalg.LinAlgError:
@@ -73,7 +72,7 @@ def solve(a: TensorLike, b: TensorLike) -> Tensor:
 
     d/dB = A^-T g, d/dA = -(A^-T g) X^T.
     """
-    a = _matrices(a, "solve")
+    a = checked_matrices(a, "solve")
     b = _operand(b, a.data)
     n = a.shape[-1]
     vector = b.ndim == 1 and a.ndim == 2
@@ -95,7 +94,7 @@ def det(a: TensorLike) -> Tensor:
     """The determinant; d/dA = g adj(A)^T (the cofactor matrix), which is g det(A) A^-T for an invertible A.
     A singular A has it too: from the SVD, or under create_graph from the minors' determinants, so it is
     differentiable again there as well (see :mod:`autograd.derivatives.linalg`)."""
-    a = _matrices(a, "det")
+    a = checked_matrices(a, "det")
     return Tensor._from_op(np.asarray(quietly(np.linalg.det, a.data)), la.det, (a,))  # overflow: inf, silently
 
 
@@ -104,7 +103,7 @@ def slogdet(a: TensorLike) -> tuple[np.ndarray, Tensor]:
 
     At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
     (torch returns a mix of inf and nan there)."""
-    a = _matrices(a, "slogdet")
+    a = checked_matrices(a, "slogdet")
     sign, logabsdet = quietly(np.linalg.slogdet, a.data)
     return np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,))
 
@@ -112,7 +111,7 @@ def slogdet(a: TensorLike) -> tuple[np.ndarray, Tensor]:
 def cholesky(a: TensorLike) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (only its lower triangle is
     read, as numpy); the gradient is symmetric (see :mod:`autograd.derivatives.linalg`)."""
-    a = _matrices(a, "cholesky")
+    a = checked_matrices(a, "cholesky")
     try:
         data = np.linalg.cholesky(a.data)
     except np.linalg.LinAlgError:
@@ -123,7 +122,7 @@ def cholesky(a: TensorLike) -> Tensor:
 def pinv(a: TensorLike) -> Tensor:
     """The Moore-Penrose pseudo-inverse of a full-rank matrix: (A^T A)^-1 A^T when tall, A^T (A A^T)^-1 when
     wide, so it is differentiated through ``inv``. Rank-deficient matrices are an error."""
-    a = _matrices(a, "pinv", square=False)
+    a = checked_matrices(a, "pinv", square=False)
     rows, columns = a.shape[-2:]
     if np.any(np.linalg.matrix_rank(a.data) < min(rows, columns)):
         raise ValueError(f"pinv: only full-rank matrices are supported, got a rank-deficient one of shape {a.shape}")
