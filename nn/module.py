@@ -22,7 +22,7 @@ from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 from autograd.quiet import quietly
 from autograd.torch_names import is_device
 
-from .module_hooks import HookHandle, add_hook, call_with_hooks
+from .module_hooks import HOOKED, HookHandle, add_hook, call_with_hooks
 from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
 
@@ -54,13 +54,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        attributes = self.__dict__
-        if (
-            "_forward_hooks" in attributes
-            or "_forward_pre_hooks" in attributes
-            or "_backward_hooks" in attributes
-            or "_backward_pre_hooks" in attributes
-        ):  # any of HOOK_TABLES, tested one by one: four dict lookups, no iteration
+        if HOOKED in self.__dict__:  # some hook table exists (one dict lookup on every call)
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 

@@ -10,12 +10,16 @@ from typing import Any
 
 from .module_backward_hooks import backward_hook_call
 
-__all__ = ["HOOK_TABLES", "HookHandle", "add_hook", "call_with_hooks"]
+__all__ = ["HOOKED", "HOOK_TABLES", "HookHandle", "add_hook", "call_with_hooks"]
 
 _ids = itertools.count()
 
-#: The attributes of a Module holding its hook tables; a module with none of them is called directly.
+#: The attributes of a Module holding its hook tables.
 HOOK_TABLES = frozenset({"_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks"})
+
+#: The attribute :func:`add_hook` sets on a Module once it has any hook table; a module without it is called
+#: directly (``Module.__call__`` tests this one key instead of each table's).
+HOOKED = "_has_hook_tables"
 
 
 class HookHandle:
@@ -40,7 +44,10 @@ def add_hook(module: Any, kind: str, hook: Any, prepend: bool, with_kwargs: bool
     """Register ``hook`` in ``module``'s ``kind`` table (one of :data:`HOOK_TABLES`)."""
     if not callable(hook):
         raise TypeError(f"{kind.strip('_')}: the hook must be callable, got {type(hook).__name__}")
+    if kind not in HOOK_TABLES:
+        raise ValueError(f"add_hook: unknown hook table {kind!r}")
     hooks = module.__dict__.setdefault(kind, OrderedDict())
+    module.__dict__[HOOKED] = True
     handle = HookHandle(hooks)
     hooks[handle.id] = (hook, bool(with_kwargs))
     if prepend:
