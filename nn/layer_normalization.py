@@ -18,7 +18,7 @@ from .parameter import Parameter, factory_dtype
 __all__ = ["GroupNorm", "LayerNorm", "RMSNorm"]
 
 
-def _reset_affine(weight: Parameter | None, bias: Parameter | None) -> None:
+def reset_affine(weight: Parameter | None, bias: Parameter | None) -> None:
     """A normalisation's affine parameters at their start, in place: ``weight`` ones, ``bias`` zeros."""
     if weight is not None:
         nn_init.ones_(weight)
@@ -55,7 +55,7 @@ class LayerNorm(Module):
 
     def reset_parameters(self) -> None:
         """``weight`` to ones and ``bias`` to zeros, in place, as the constructor does (torch's)."""
-        _reset_affine(self.weight, self.bias)
+        reset_affine(self.weight, self.bias)
 
     def forward(self, x: Any) -> Tensor:
         x = _input("LayerNorm", x, self.weight)
@@ -90,7 +90,7 @@ class RMSNorm(Module):
 
     def reset_parameters(self) -> None:
         """``weight`` to ones, in place, as the constructor does (torch's)."""
-        _reset_affine(self.weight, None)
+        reset_affine(self.weight, None)
 
     def forward(self, x: Any) -> Tensor:
         return rms_norm(_input("RMSNorm", x, self.weight), self.normalized_shape, self.weight, self.eps)
@@ -129,7 +129,7 @@ class GroupNorm(Module):
 
     def reset_parameters(self) -> None:
         """``weight`` to ones and ``bias`` to zeros, in place, as the constructor does (torch's)."""
-        _reset_affine(self.weight, self.bias)
+        reset_affine(self.weight, self.bias)
 
     def forward(self, x: Any) -> Tensor:
         x = _input("GroupNorm", x, self.weight)

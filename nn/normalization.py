@@ -16,9 +16,9 @@ import numpy as np
 
 from autograd import Tensor, as_tensor, no_grad
 
-from . import init as nn_init
 from .checks import check_positive_int, check_real
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
+from .layer_normalization import reset_affine
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
 
@@ -87,10 +87,7 @@ class _BatchNorm(Module):
         """The constructor's state again, in place (torch's): :meth:`reset_running_stats`, then ``weight``
         to ones and ``bias`` to zeros."""
         self.reset_running_stats()
-        if self.weight is not None:
-            nn_init.ones_(self.weight)
-        if self.bias is not None:
-            nn_init.zeros_(self.bias)
+        reset_affine(self.weight, self.bias)
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
