@@ -46,6 +46,14 @@ def _pack(positions: list[int], grads: tuple[Any, ...], size: int) -> tuple[Any,
     return tuple(packed)
 
 
+def _replaced(items: tuple[Any, ...], positions: list[int], tensors: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``items`` with the ones at ``positions`` replaced by ``tensors`` (their identities), in order."""
+    new_items = list(items)
+    for index, tensor in zip(positions, tensors):
+        new_items[index] = tensor
+    return tuple(new_items)
+
+
 def _checked_length(kind: str, result: Any, expected: int) -> tuple[Any, ...]:
     """A hook's replacement gradients as a tuple of the expected length (torch's RuntimeError otherwise)."""
     result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
@@ -79,11 +87,7 @@ class BackwardHookCall:
         if not is_grad_enabled() or not any(args[index].requires_grad for index in positions):
             return args
         self.input_positions = positions
-        wrapped = _Identity.apply(self._on_input_grads, *(args[index] for index in positions))
-        new_args = list(args)
-        for index, tensor in zip(positions, wrapped):
-            new_args[index] = tensor
-        return tuple(new_args)
+        return _replaced(args, positions, _Identity.apply(self._on_input_grads, *(args[index] for index in positions)))
 
     def wrap_outputs(self, output: Any) -> Any:
         """``output`` with its Tensors passed through the outputs' identity (when one of them requires grad)."""
@@ -100,10 +104,8 @@ class BackwardHookCall:
             return output
         self.output_positions, self.n_outputs = positions, len(outputs)
         wrapped = _Identity.apply(self._on_output_grads, *(outputs[index] for index in positions))
-        new_outputs = list(outputs)
-        for index, tensor in zip(positions, wrapped):
-            new_outputs[index] = tensor
-        return tuple(new_outputs) if several else new_outputs[0]
+        new_outputs = _replaced(outputs, positions, wrapped)
+        return new_outputs if several else new_outputs[0]
 
     def _on_output_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
         """The outputs' gradients arrived: run the pre-hooks (and, with no input requiring grad, the hooks)."""
