@@ -163,7 +163,7 @@ def _p_norm(x: Tensor, p: float, axes: tuple[int, ...], keepdims: bool) -> Tenso
         return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, total) ** (1 / p))
     has_zero = np.any(magnitudes.data == 0, axis=axes, keepdims=True)  # |0|^p = inf: the norm is 0
     total = (shared_math.where(has_zero, 1.0, magnitudes) ** p).sum(axis=axes, keepdims=keepdims)
-    return shared_math.where(np.any(magnitudes.data == 0, axis=axes, keepdims=keepdims), 0.0, total ** (1 / p))
+    return shared_math.where(has_zero if keepdims else np.squeeze(has_zero, axes), 0.0, total ** (1 / p))
 
 
 def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op: str) -> Tensor:
