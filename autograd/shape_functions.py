@@ -21,8 +21,8 @@ from .torch_keywords import UNSET, torch_alias
 
 __all__ = [
     "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "expand_dims", "flip",
-    "fliplr", "flipud", "hsplit", "hstack", "meshgrid", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes", "tile", "tril",
-    "triu", "vsplit", "vstack",
+    "fliplr", "flipud", "hsplit", "hstack", "meshgrid", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes",
+    "tile", "tril", "triu", "vsplit", "vstack",
 ]  # fmt: skip
 
 
