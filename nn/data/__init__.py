@@ -1,10 +1,10 @@
 """nn.data: mini-batches, toy data sets, digits and MNIST; scikit-learn's split and scaler.
 
-``DataLoader``, ``Dataset``, ``TensorDataset``, ``Subset``, ``ConcatDataset``, ``random_split``,
-``default_collate`` and the samplers (``SequentialSampler``, ``RandomSampler``,
-``SubsetRandomSampler``, ``WeightedRandomSampler``, ``BatchSampler``) follow
-``torch.utils.data``, with numpy arrays for tensors and numpy Generators or int seeds for
-torch's generators.
+``DataLoader``, ``Dataset``, ``TensorDataset``, ``IterableDataset``, ``ChainDataset``, ``Subset``,
+``ConcatDataset``, ``random_split``, ``get_worker_info``, ``default_collate`` and the samplers
+(``SequentialSampler``, ``RandomSampler``, ``SubsetRandomSampler``, ``WeightedRandomSampler``,
+``BatchSampler``) follow ``torch.utils.data``, with numpy arrays for tensors and numpy Generators
+or int seeds for torch's generators.
 
 ``make_moons``, ``make_circles``, ``make_regression``, ``train_test_split`` and
 ``StandardScaler`` are scikit-learn's own objects, imported on first use (see
@@ -23,6 +23,7 @@ from .dataset import Dataset, TensorDataset
 from .datasets import make_spirals, make_xor
 from .digits import load_digits
 from .download import DownloadError
+from .iterable import ChainDataset, IterableDataset, get_worker_info
 from .loader import DataLoader
 from .mnist import download_mnist, load_mnist, read_idx
 from .samplers import (
@@ -43,10 +44,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BatchSampler",
+    "ChainDataset",
     "ConcatDataset",
     "DataLoader",
     "Dataset",
     "DownloadError",
+    "IterableDataset",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
@@ -57,6 +60,7 @@ __all__ = [
     "WeightedRandomSampler",
     "default_collate",
     "download_mnist",
+    "get_worker_info",
     "load_digits",
     "load_mnist",
     "make_circles",

@@ -3,6 +3,7 @@ samplers, a ``collate_fn`` and a seed for shuffling."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from autograd import generator_for
 from ..checks import check_integer, check_positive_int
 from .collate import default_collate
 from .dataset import TensorDataset, aligned_arrays, is_map_dataset
+from .iterable import IterableDataset
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
 from .worker_options import WorkerOptions
 
@@ -64,6 +66,11 @@ class DataLoader:
     ``autograd.manual_seed``, else fresh entropy). As in torch, ``sampler`` excludes ``shuffle``, and
     ``batch_sampler`` excludes ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``.
 
+    **Streams.** An :class:`~nn.data.IterableDataset` is read as torch reads one: each pass takes
+    ``batch_size`` samples at a time from a fresh ``iter(dataset)`` (the last batch may be smaller, or
+    dropped with ``drop_last``); ``shuffle``, ``sampler`` and ``batch_sampler`` are refused (a stream has
+    no indices to order), and ``len(loader)`` needs the dataset's ``__len__``.
+
     **Workers.** Batches are always read in the calling process. ``num_workers`` (any integer >= 0),
     ``pin_memory``, ``timeout``, ``worker_init_fn`` (never called), ``multiprocessing_context``,
     ``prefetch_factor``, ``persistent_workers``, ``pin_memory_device`` and ``in_order`` are accepted
@@ -103,7 +110,11 @@ class DataLoader:
                 )
             y, batch_size, batch_size_given = None, y, True
         self.dataset, self.arrays = _dataset_and_arrays(X, y)
-        check_integer("DataLoader", "len(dataset)", len(self.dataset), 0)
+        self._streamed = isinstance(self.dataset, IterableDataset)
+        if self._streamed:
+            _check_stream_options(shuffle, sampler, batch_sampler)
+        else:
+            check_integer("DataLoader", "len(dataset)", len(self.dataset), 0)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.batch_size: int | None = _checked_batch_size(
@@ -115,18 +126,18 @@ class DataLoader:
             batch_sampler,
         )
         self.seed, self.generator = _seed_and_generator(seed, generator)
-        if sampler is None:
+        if sampler is None and not self._streamed:
             shuffling = self.generator if isinstance(self.generator, np.random.Generator) else self.seed
             sampler = (
                 RandomSampler(self.dataset, generator=shuffling) if self.shuffle else SequentialSampler(self.dataset)
             )
         self.sampler = sampler
-        if batch_sampler is None and self.batch_size is not None:
+        if batch_sampler is None and self.batch_size is not None and not self._streamed:
             batch_sampler = BatchSampler(sampler, self.batch_size, self.drop_last)
         self.batch_sampler = batch_sampler
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable or None, got {collate_fn!r}")
-        batching = batch_sampler is not None
+        batching = batch_sampler is not None or (self._streamed and self.batch_size is not None)
         self.collate_fn = collate_fn if collate_fn is not None or not batching else default_collate
         workers = WorkerOptions.checked(
             num_workers,
@@ -157,12 +168,20 @@ class DataLoader:
     def __len__(self) -> int:
         """Number of items per pass: batches (floor(n / b) with ``drop_last``, else ceil(n / b)), or samples
         without batching; with a sampler or batch sampler, their length."""
+        if self._streamed:
+            samples = len(self.dataset)  # a TypeError for a stream without __len__, as in torch
+            if self.batch_size is None:
+                return samples
+            return samples // self.batch_size if self.drop_last else -(-samples // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)  # type: ignore[arg-type]
         return len(self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
         self.epoch += 1
+        if self._streamed:
+            yield from self._stream_items()
+            return
         if self.batch_sampler is None:
             for index in self.sampler:
                 sample = self._sample(index)
@@ -170,6 +189,21 @@ class DataLoader:
             return
         for indices in self.batch_sampler:
             yield self._batch(indices)
+
+    def _stream_items(self) -> Iterator[Any]:
+        """One pass over an IterableDataset: its samples (through ``collate_fn`` if one was given) without
+        batching, else lists of ``batch_size`` consecutive samples through ``collate_fn``."""
+        samples = iter(self.dataset)
+        if self.batch_size is None:
+            for sample in samples:
+                yield sample if self.collate_fn is None else self.collate_fn(sample)
+            return
+        assert self.collate_fn is not None  # batching on: default_collate unless another was given
+        while True:
+            batch = list(itertools.islice(samples, self.batch_size))
+            if not batch or (self.drop_last and len(batch) < self.batch_size):
+                return
+            yield self.collate_fn(batch)
 
     def _sample(self, index: Any) -> Any:
         """Sample ``index``: a row of each array (a bare row for one array), else the dataset's item."""
@@ -194,8 +228,9 @@ class DataLoader:
             if self.arrays
             else f"dataset={type(self.dataset).__name__}"
         )
+        size = "" if self._streamed else f", n={self.num_samples}"
         return (
-            f"DataLoader({source}, n={self.num_samples}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
+            f"DataLoader({source}{size}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
             f"drop_last={self.drop_last}, seed={self.seed})"
         )
 
@@ -210,6 +245,8 @@ def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
             )
         arrays = aligned_arrays("DataLoader", (X, y))
         return TensorDataset(*arrays), arrays
+    if isinstance(X, IterableDataset):
+        return X, ()
     if isinstance(X, TensorDataset):
         return X, X.arrays
     if isinstance(X, tuple):  # the library's tuple of aligned arrays, DataLoader((X, y))
@@ -218,6 +255,19 @@ def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
     if isinstance(X, list) or is_map_dataset(X):
         return X, ()
     return X, aligned_arrays("DataLoader", (X,))  # an array, a Tensor, or something that is neither
+
+
+def _check_stream_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> None:
+    """torch's refusals for an IterableDataset: a stream has no indices to shuffle or sample."""
+    for name, value, unspecified in (
+        ("shuffle", shuffle, shuffle is None or shuffle is False),
+        ("sampler", sampler, sampler is None),
+        ("batch_sampler", batch_sampler, batch_sampler is None),
+    ):
+        if not unspecified:
+            raise ValueError(
+                f"DataLoader with IterableDataset: expected unspecified {name} option, but got {name}={value!r}"
+            )
 
 
 def _checked_batch_size(
