@@ -20,13 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, concatenate, linear, stack
+from autograd import Node, Tensor, concatenate, linear, stack, where
 
 from . import init as nn_init
 from .checks import check_positive_int, check_real, make_generator
 from .functional.dropout import dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
+from .utils.rnn import PackedSequence, pack_in_layout, pad_packed_sequence
 
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
 
@@ -154,6 +155,13 @@ class _Cell(_Recurrent):
         return text + (f", nonlinearity={self.nonlinearity}" if self.nonlinearity != "tanh" else "")
 
 
+def _carried(running: np.ndarray, update: Any, state: Any) -> Any:
+    """The new state where a sequence is still ``running`` (N, 1), the old one where it has ended."""
+    if isinstance(update, tuple):
+        return tuple(where(running, new, old) for new, old in zip(update, state))
+    return where(running, update, state)
+
+
 def _holds_tensors(hx: Any) -> bool:
     """Whether ``hx`` is a tuple, or a list of tensors or arrays, rather than one array-like state."""
     return isinstance(hx, tuple) or (isinstance(hx, list) and any(isinstance(part, (Node, np.ndarray)) for part in hx))
@@ -217,7 +225,9 @@ class _Sequence(_Recurrent):
     """A recurrent layer over a sequence: ``layer(input, hx=None)`` returns (output, h_n) ((output, (h_n, c_n))
     for the LSTM). input is (L, N, input_size) ((N, L, input_size) with ``batch_first``) or unbatched
     (L, input_size); output has the last axis ``D * hidden_size`` (D = 2 when ``bidirectional``), h_n is
-    (num_layers * D, N, hidden_size). ``dropout`` applies between layers while training."""
+    (num_layers * D, N, hidden_size). ``dropout`` applies between layers while training. A
+    :class:`~nn.utils.rnn.PackedSequence` input gives a PackedSequence output, and each sequence's h_n is its
+    state at its own last step, as torch's."""
 
     def __init__(
         self,
@@ -245,6 +255,8 @@ class _Sequence(_Recurrent):
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(layer, input, hx)
         x = as_layer_input(layer, input, self.weight_ih_l0)
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
             raise ValueError(
@@ -258,14 +270,43 @@ class _Sequence(_Recurrent):
             x = x.reshape((x.shape[0], 1, x.shape[1]))
         elif self.batch_first:
             x = x.transpose((1, 0, 2))
-        steps, batch = x.shape[0], x.shape[1]
-        if steps == 0:
+        if x.shape[0] == 0:
             raise ValueError(
                 f"{layer}: expected a sequence length larger than 0, got an input of shape {tuple(input_shape)} "
                 "with no time steps"
             )
+        output, finals = self._run(layer, x, hx, unbatched)
+        if unbatched:
+            output = output.reshape((output.shape[0], output.shape[-1]))
+        elif self.batch_first:
+            output = output.transpose((1, 0, 2))
+        return output, self._final_states(finals, unbatched)
+
+    def _forward_packed(self, layer: str, packed: PackedSequence, hx: Any) -> Any:
+        """The layer over a PackedSequence: a PackedSequence of outputs in the same layout, and the states at
+        each sequence's own last step (the first step for the reverse direction), in the batch's order."""
+        data = as_layer_input(layer, packed.data, self.weight_ih_l0)
+        if data.ndim != 2 or data.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{layer}: expected a PackedSequence whose data has shape (sum of lengths, {self.input_size}), "
+                f"got {data.shape}"
+            )
+        check_input_dtype(layer, data, self.weight_ih_l0)
+        padded, lengths = pad_packed_sequence(packed._replace(data=data))
+        output, finals = self._run(layer, padded, hx, False, lengths)
+        return pack_in_layout(output, lengths, packed.sorted_indices), self._final_states(finals, False)
+
+    def _run(
+        self, layer: str, x: Tensor, hx: Any, unbatched: bool, lengths: np.ndarray | None = None
+    ) -> tuple[Tensor, list[Any]]:
+        """Every layer and direction over ``x`` (L, N, input_size): the last layer's outputs (L, N, D * hidden)
+        and the final state of each layer and direction. With ``lengths``, sequence b runs for its first
+        lengths[b] steps only: past its end its state is carried unchanged (so a reverse pass starts at its
+        last real step, and the final state is the one at its end)."""
+        steps, batch = x.shape[0], x.shape[1]
         directions = 2 if self.bidirectional else 1
         states = self._initial_states(layer, hx, batch, directions, unbatched)
+        running = None if lengths is None else (np.arange(steps)[:, None] < lengths[None, :])[..., None]
         finals: list[Any] = []
         sequence = [x[t] for t in range(steps)]
         for index in range(self.num_layers):
@@ -274,8 +315,12 @@ class _Sequence(_Recurrent):
                 state = states[index * directions + direction]
                 order = range(steps - 1, -1, -1) if direction else range(steps)
                 hidden: list[Any] = [None] * steps
+                weights = self._weights(f"_l{index}{suffix}")
                 for t in order:
-                    state = _step(self.mode, sequence[t], state, self._weights(f"_l{index}{suffix}"), self.nonlinearity)
+                    update = _step(self.mode, sequence[t], state, weights, self.nonlinearity)
+                    if running is not None and not running[t].all():
+                        update = _carried(running[t], update, state)
+                    state = update
                     hidden[t] = state[0] if self.mode == "LSTM" else state
                 finals.append(state)
                 outputs.append(hidden)
@@ -285,12 +330,7 @@ class _Sequence(_Recurrent):
             ]
             if self.dropout and self.training and index < self.num_layers - 1:
                 sequence = [dropout(step, self.dropout) for step in sequence]
-        output = stack(sequence)
-        if unbatched:
-            output = output.reshape((steps, output.shape[-1]))
-        elif self.batch_first:
-            output = output.transpose((1, 0, 2))
-        return output, self._final_states(finals, unbatched)
+        return stack(sequence), finals
 
     def _initial_states(self, layer: str, hx: Any, batch: int, directions: int, unbatched: bool) -> list[Any]:
         """One starting state per layer and direction, from ``hx`` ((num_layers * D, N, H), or (num_layers * D,

@@ -1,15 +1,35 @@
-"""torch's ``nn.utils.rnn.pad_sequence``: variable-length sequences padded into one batch Tensor."""
+"""torch's ``nn.utils.rnn``: batches of sequences of different lengths.
+
+``pad_sequence`` stacks sequences into one padded Tensor; ``pack_padded_sequence`` / ``pack_sequence`` keep
+only the real steps, as a :class:`PackedSequence` the recurrent layers (``nn.RNN``, ``nn.LSTM``, ``nn.GRU``)
+read without running past any sequence's end; ``pad_packed_sequence`` turns one back into a padded Tensor and
+the lengths; ``unpad_sequence`` and ``unpack_sequence`` give the list of sequences again.
+
+The packed layout is torch's: with the sequences sorted by length, longest first, ``data`` holds step 0 of
+every sequence, then step 1 of every sequence still running, and so on; ``batch_sizes[t]`` counts the
+sequences at step t. ``sorted_indices[k]`` is the batch position of the k-th longest sequence (None when the
+batch came sorted, ``enforce_sorted=True``) and ``unsorted_indices`` its inverse. Every function here is
+differentiable: gradients reach the real steps, never the padding.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Node, Tensor, stack
+from autograd import Node, Tensor, concatenate, full, stack
 
-__all__ = ["pad_sequence"]
+__all__ = [
+    "PackedSequence",
+    "pack_padded_sequence",
+    "pack_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpack_sequence",
+    "unpad_sequence",
+]
 
 
 def _as_sequence(index: int, sequence: Any) -> Tensor:
@@ -55,3 +75,132 @@ def pad_sequence(
         tensor = tensor if tensor.dtype == dtype else tensor.astype(dtype)
         padded.append(tensor.pad(widths, padding_value) if missing else tensor)
     return stack(padded, axis=0 if batch_first else 1)
+
+
+class PackedSequence(NamedTuple):
+    """A batch of sequences without their padding (see the module docstring for the layout).
+
+    ``data`` (sum of the lengths, *) is a Tensor; ``batch_sizes`` (int64, one entry per step of the longest
+    sequence), ``sorted_indices`` and ``unsorted_indices`` (int64, or None) are numpy arrays.
+    """
+
+    data: Tensor
+    batch_sizes: np.ndarray
+    sorted_indices: np.ndarray | None = None
+    unsorted_indices: np.ndarray | None = None
+
+    def lengths(self) -> np.ndarray:
+        """The length of every sequence, in the batch's own order."""
+        lengths = (self.batch_sizes[None, :] > np.arange(int(self.batch_sizes[0]))[:, None]).sum(axis=1)
+        return lengths if self.unsorted_indices is None else lengths[self.unsorted_indices]
+
+
+def _lengths(lengths: Any, batch: int) -> np.ndarray:
+    """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked."""
+    array = np.asarray(lengths.data if isinstance(lengths, Node) else lengths)
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        raise ValueError(f"pack_padded_sequence: lengths must be a 1-D sequence of integers, got {array!r}")
+    if array.size != batch:
+        raise RuntimeError(
+            f"Expected `len(lengths)` to be equal to batch_size, but got {array.size} (batch_size={batch})"
+        )
+    if np.any(array <= 0):
+        raise RuntimeError(
+            "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0"
+        )
+    return array.astype(np.int64)
+
+
+def pack_in_layout(padded: Tensor, lengths: np.ndarray, sorted_indices: np.ndarray | None) -> PackedSequence:
+    """``padded`` (T, B, *) packed, the sequences taken in the order ``sorted_indices`` (None: as they are,
+    already longest first)."""
+    order = np.arange(len(lengths)) if sorted_indices is None else sorted_indices
+    ordered = lengths[order]
+    steps = int(ordered[0])
+    batch_sizes = (ordered[None, :] > np.arange(steps)[:, None]).sum(axis=1).astype(np.int64)
+    time = np.repeat(np.arange(steps), batch_sizes)
+    rows = np.concatenate([order[:size] for size in batch_sizes])
+    unsorted = None if sorted_indices is None else np.argsort(sorted_indices).astype(np.int64)
+    return PackedSequence(padded[time, rows], batch_sizes, sorted_indices, unsorted)
+
+
+def pack_padded_sequence(
+    input: Any, lengths: Any, batch_first: bool = False, enforce_sorted: bool = True
+) -> PackedSequence:
+    """Pack a padded batch (T, B, *) ((B, T, *) with ``batch_first``) of sequences of ``lengths``, as torch.
+
+    With ``enforce_sorted`` (the default) the lengths must be in decreasing order; with
+    ``enforce_sorted=False`` the sequences are sorted here (longest first, ties in batch order) and the
+    PackedSequence keeps the permutation. As torch, unsorted lengths (with ``enforce_sorted``), a length 0 and
+    a count of lengths other than the batch's are RuntimeErrors; a length beyond T is a ValueError (torch
+    reads past the input).
+    """
+    padded = input if isinstance(input, Tensor) else Tensor(np.asarray(input))
+    if padded.ndim < 2:
+        raise ValueError(f"pack_padded_sequence: input must have a time and a batch axis, got shape {padded.shape}")
+    if batch_first:
+        padded = padded.swapaxes(0, 1)
+    lengths = _lengths(lengths, padded.shape[1])
+    if lengths.max() > padded.shape[0]:
+        raise ValueError(
+            f"pack_padded_sequence: a length of {int(lengths.max())} exceeds the {padded.shape[0]} time steps of the "
+            f"input (shape {tuple(input.shape)}, batch_first={batch_first})"
+        )
+    if enforce_sorted:
+        if np.any(np.diff(lengths) > 0):
+            raise RuntimeError(
+                "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass "
+                "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement."
+            )
+        return pack_in_layout(padded, lengths, None)
+    return pack_in_layout(padded, lengths, np.argsort(-lengths, kind="stable").astype(np.int64))
+
+
+def pad_packed_sequence(
+    sequence: PackedSequence,
+    batch_first: bool = False,
+    padding_value: float = 0.0,
+    total_length: int | None = None,
+) -> tuple[Tensor, np.ndarray]:
+    """The padded batch (T, B, *) ((B, T, *) with ``batch_first``) of a PackedSequence and the lengths (int64,
+    in the batch's own order), as torch; T is the longest length, or ``total_length`` if given (not less)."""
+    if not isinstance(sequence, PackedSequence):
+        raise TypeError(f"pad_packed_sequence: expected a PackedSequence, got {type(sequence).__name__}")
+    data, batch_sizes = sequence.data, np.asarray(sequence.batch_sizes)
+    steps, batch = len(batch_sizes), int(batch_sizes[0])
+    if total_length is not None:
+        if total_length < steps:
+            raise ValueError(
+                "Expected total_length to be at least the length of the longest sequence in input, but got "
+                f"total_length={total_length} and max sequence length being {steps}"
+            )
+        steps = total_length
+    order = np.arange(batch) if sequence.sorted_indices is None else np.asarray(sequence.sorted_indices)
+    # where each (t, b) of the padded batch reads from: its row of data, or the padding row appended after it
+    source = np.full((steps, batch), data.shape[0], dtype=np.intp)
+    starts = np.concatenate([[0], np.cumsum(batch_sizes)[:-1]])
+    for t, (start, size) in enumerate(zip(starts, batch_sizes)):
+        source[t, order[:size]] = np.arange(start, start + size)
+    padding = full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
+    padded = concatenate([data, padding], axis=0)[source]
+    return (padded.swapaxes(0, 1) if batch_first else padded), sequence.lengths()
+
+
+def pack_sequence(sequences: Sequence[Any], enforce_sorted: bool = True) -> PackedSequence:
+    """Pack a list of sequences (L_i, *) directly (see :func:`pack_padded_sequence` for ``enforce_sorted``)."""
+    tensors = [_as_sequence(index, sequence) for index, sequence in enumerate(sequences)]
+    lengths = [tensor.shape[0] for tensor in tensors]
+    return pack_padded_sequence(pad_sequence(tensors), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpad_sequence(padded_sequences: Tensor, lengths: Any, batch_first: bool = False) -> list[Tensor]:
+    """The list of sequences of a padded batch: sequence b is its first ``lengths[b]`` steps."""
+    padded = padded_sequences if batch_first else padded_sequences.swapaxes(0, 1)
+    lengths = _lengths(lengths, padded.shape[0])
+    return [padded[b, : int(length)] for b, length in enumerate(lengths)]
+
+
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
+    """The list of sequences of a PackedSequence, in the batch's own order."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
