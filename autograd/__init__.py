@@ -199,6 +199,7 @@ register_numpy_functions(
         np.linalg.slogdet: linalg.slogdet,
         np.linalg.cholesky: linalg.cholesky,
         np.linalg.pinv: linalg.pinv,
+        np.linalg.lstsq: linalg.lstsq,
         np.linalg.norm: linalg.norm,
         np.median: numpy_protocol.median,
         np.quantile: numpy_protocol.quantile,

@@ -1,7 +1,7 @@
 """Differentiable linear algebra on Tensors, with numpy.linalg's names and batching rules.
 
-``inv``, ``solve``, ``det``, ``slogdet`` and ``cholesky`` are primitives (their derivatives are in
-:mod:`autograd.derivatives.linalg`); ``norm``, ``vector_norm``, ``matrix_norm`` and ``pinv`` are
+``inv``, ``solve``, ``det``, ``slogdet``, ``cholesky`` and ``pinv`` are primitives (their derivatives are in
+:mod:`autograd.derivatives.linalg`); ``norm``, ``vector_norm``, ``matrix_norm`` and ``lstsq`` are
 composites of other ops; the decompositions ``svd``, ``svdvals``, ``eigh``, ``eigvalsh`` and ``qr``
 come from :mod:`autograd.decompositions`. Every function takes square matrices in the last two axes
 (any leading batch axes) unless stated.
@@ -25,7 +25,7 @@ The normal equations of least squares, differentiated end to end::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -48,8 +48,8 @@ from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
-    "EighResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm",
-    "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm",
+    "EighResult", "LstsqResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq",
+    "matrix_norm", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm",
 ]  # fmt: skip
 
 
@@ -119,15 +119,90 @@ def cholesky(a: TensorLike) -> Tensor:
     return Tensor._from_op(data, la.cholesky, (a,))
 
 
-def pinv(a: TensorLike) -> Tensor:
-    """The Moore-Penrose pseudo-inverse of a full-rank matrix: (A^T A)^-1 A^T when tall, A^T (A A^T)^-1 when
-    wide, so it is differentiated through ``inv``. Rank-deficient matrices are an error."""
+def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None, atol: Any = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
+    below the cutoff count as zero, as numpy.linalg.pinv (``rcond`` or ``rtol``: relative to the largest) and
+    torch.linalg.pinv (``atol``/``rtol``: the cutoff is max(atol, rtol * largest)). ``hermitian`` is
+    accepted for both signatures and computes the same result. The gradient is the pseudo-inverse's
+    derivative at a constant rank (see :mod:`autograd.derivatives.linalg`): exact for full-rank matrices,
+    and torch's formula at rank-deficient ones, where the pseudo-inverse jumps when the rank changes."""
     a = checked_matrices(a, "pinv", square=False)
+    with np.errstate(all="ignore"):
+        if atol is None:
+            relative = rcond if rtol is None else rtol
+            data = np.linalg.pinv(a.data) if relative is None else np.linalg.pinv(a.data, relative)  # numpy's rcond
+        else:
+            data = _pinv_with_cutoff(a.data, float(atol), 0.0 if rtol is None else float(rtol))
+    return Tensor._from_op(np.asarray(data, dtype=a.dtype), la.pinv, (a,))
+
+
+def _pinv_with_cutoff(a: np.ndarray, atol: float, rtol: float) -> np.ndarray:
+    """A^+ keeping the singular values above max(atol, rtol * the largest) of each matrix (torch's cutoff)."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    largest = s[..., :1] if s.shape[-1] else s
+    keep = s > np.maximum(atol, rtol * largest)
+    inverse = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
+    return (_swap(vt) * inverse[..., None, :]) @ _swap(u)
+
+
+def _swap(x: np.ndarray) -> np.ndarray:
+    return x.swapaxes(-1, -2)
+
+
+class LstsqResult(NamedTuple):
+    """The least-squares solution, named as torch.linalg.lstsq's result and ordered as numpy.linalg.lstsq's."""
+
+    solution: Tensor
+    residuals: Tensor
+    rank: Any
+    singular_values: np.ndarray
+
+
+def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None = None) -> LstsqResult:
+    """X minimising |A X - B| (Frobenius), the one of least norm when several do: X = A^+ B.
+
+    As numpy.linalg.lstsq, ``(x, residuals, rank, s)``; also torch.linalg.lstsq's named fields
+    ``solution, residuals, rank, singular_values``. A is m x n (any leading batch axes, as torch), B is
+    (m,) or m x k. Singular values at or below ``rcond`` times the largest count as zero (default: machine
+    epsilon times max(m, n), as both). ``residuals`` are the squared residual norms of B's columns when A is
+    tall (m > n) and of full rank n, else empty; ``rank`` the effective rank (an int for one matrix) and
+    ``s`` A's singular values (no gradient). ``driver`` is accepted for torch's signature; every driver gives
+    this (numpy's) result. Differentiable in A and B through :func:`pinv`.
+    """
+    a = checked_matrices(a, "lstsq", square=False)
+    b = _operand(b, a.data)
     rows, columns = a.shape[-2:]
-    if np.any(np.linalg.matrix_rank(a.data) < min(rows, columns)):
-        raise ValueError(f"pinv: only full-rank matrices are supported, got a rank-deficient one of shape {a.shape}")
-    at = a.swapaxes(-1, -2)
-    return inv(at @ a) @ at if rows >= columns else at @ inv(a @ at)
+    vector = b.ndim == a.ndim - 1
+    if b.ndim < 1 or b.shape[-1 if vector else -2] != rows:
+        raise ValueError(
+            f"lstsq: b must have {rows} rows to match a of shape {a.shape} (shape (..., {rows}) or (..., {rows}, k)), "
+            f"got shape {b.shape}"
+        )
+    if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise ValueError(f"lstsq: driver must be one of gels, gelsy, gelsd or gelss, got {driver!r}")
+    singular = np.linalg.svd(a.data, compute_uv=False)
+    if rcond is None:
+        relative = np.finfo(a.dtype).eps * max(rows, columns)
+    else:  # LAPACK's reading of a negative rcond: machine precision
+        relative = float(rcond) if rcond >= 0 else np.finfo(a.dtype).eps
+    largest = singular[..., :1] if singular.shape[-1] else singular
+    ranks = (singular > relative * largest).sum(axis=-1)
+    inverse = pinv(a, rtol=relative)
+    if vector:
+        solution = (inverse @ b[..., None])[..., 0]
+    else:
+        solution = inverse @ b
+    if rows > columns and np.all(ranks == columns):
+        if vector:
+            residual = (a @ solution[..., None])[..., 0] - b
+            residuals = (residual * residual).sum(axis=-1, keepdims=True)  # numpy's shape (1,)
+        else:
+            residual = a @ solution - b
+            residuals = (residual * residual).sum(axis=-2)
+    else:
+        residuals = Tensor(np.empty((0,), dtype=a.dtype))
+    rank = int(ranks) if np.ndim(ranks) == 0 else ranks
+    return LstsqResult(solution, residuals, rank, singular)
 
 
 def _floating(x: TensorLike) -> Tensor:

@@ -9,8 +9,7 @@ reached through the registry of :mod:`autograd.array_methods` (:func:`array_func
 
 Deliberate differences from torch: ``xlogy``'s gradient with respect to ``other`` is 0 where ``self`` and
 ``other`` are both 0 (torch's ``self / other`` gives NaN there); ``heaviside`` returns a Tensor outside the graph
-(torch records it and fails in backward); ``pinverse`` handles full-rank matrices only (see
-``autograd.linalg.pinv``). The order statistics (median, quantile, ...) are in :mod:`autograd.torch_order_statistics`.
+(torch records it and fails in backward). The order statistics (median, quantile, ...) are in :mod:`autograd.torch_order_statistics`.
 """
 
 from __future__ import annotations
@@ -712,9 +711,9 @@ class TorchMathNames:
         return array_function("inv")(self)
 
     def pinverse(self: Self, rcond: float = 1e-15) -> Self:
-        """torch.Tensor.pinverse: the Moore-Penrose pseudo-inverse of full-rank matrices (see
-        autograd.linalg.pinv; ``rcond`` is accepted for torch's signature, rank-deficient input is an error)."""
-        return array_function("pinv")(self)
+        """torch.Tensor.pinverse: the Moore-Penrose pseudo-inverse, singular values at or below ``rcond`` times
+        the largest counting as zero (see autograd.linalg.pinv)."""
+        return array_function("pinv")(self, rcond)
 
     def matrix_power(self: Self, n: int) -> Self:
         """torch.Tensor.matrix_power: A^n by repeated squaring (torch's order of products); A^0 is the identity

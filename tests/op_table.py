@@ -247,6 +247,15 @@ def _tall_or_wide(draw: st.DrawFn) -> Case:
 
 
 @st.composite
+def _least_squares_case(draw: st.DrawFn) -> Case:
+    """A tall, square or wide full-rank matrix (not batched: numpy's lstsq is not) and a vector or matrix b."""
+    rows, columns = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    a = draw(_well_conditioned(rows, columns, batch=False))
+    b_shape = (rows,) if draw(st.booleans()) else (rows, draw(st.integers(1, 2)))
+    return Case((a, draw(arrays(b_shape))))
+
+
+@st.composite
 def _separated_spectrum(draw: st.DrawFn, square: bool = False, symmetric: bool = False) -> Case:
     """Matrices (maybe batched) near diag(3, -2, 1) (cut to shape), noise in [0.02, 0.12]: singular values (and, for
     the symmetric ones, eigenvalues) far from each other and from 0, where the factors are differentiable; no entry
@@ -523,6 +532,9 @@ ROWS: list[Row] = [
         float32_case=Case((np.eye(2) * 2,))),
     Row("pinv", la.pinv, np.linalg.pinv, _tall_or_wide(), rtol=1e-9, torch=lambda torch, a: torch.linalg.pinv(a),
         float32_case=Case((np.eye(3, 2) * 2,))),
+    Row("lstsq", lambda a, b: la.lstsq(a, b)[0], lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0],
+        _least_squares_case(), rtol=1e-9, torch=lambda torch, a, b: torch.linalg.lstsq(a, b).solution,
+        float32_case=Case((np.eye(3, 2) * 2, np.ones(3)))),
     Row("norm", la.norm, np.linalg.norm, _norm_case(), rtol=1e-12, order2=None,
         torch=lambda torch, x, ord, axis: torch.linalg.norm(x, ord, axis),
         float32_case=Case((np.array([0.3, 1.2]),), {"ord": None, "axis": None})),

@@ -14,6 +14,9 @@ With A^-T the inverse transposed and g the upstream gradient:
   (torch gives a mix of inf and nan); a matrix with a nan or inf entry gets nan
 * cholesky: A = L L^T,           dA = sym(L^-T Phi(L^T g) L^-1) / 2, Phi the lower triangle with half
   its diagonal and sym(S) = S + S^T (Murray, "Differentiation of the Cholesky decomposition").
+* pinv:     P = A^+ (m x n A),   dA = -P^T g P^T + (I_m - A P) g^T P P^T + P^T P g^T (I_n - P A), the
+  derivative of the pseudo-inverse where the rank is locally constant (Golub and Pereyra, "The
+  differentiation of pseudo-inverses"); for an invertible A it is inv's rule.
 
 The inverses inside the rules are recorded with :func:`autograd.shared_math.record`, so
 every rule is differentiable again.
@@ -102,10 +105,20 @@ def _cholesky_rule(g, out, a):
     return (s + _t(s)) * 0.5
 
 
+def _pinv_rule(g, out, a):
+    rows, columns = a.shape[-2], a.shape[-1]
+    dtype = sm.data_of(out).dtype
+    out_t, g_t = _t(out), _t(g)
+    row_space = np.eye(rows, dtype=dtype) - a @ out  # I - A P: onto the complement of A's column space
+    column_space = np.eye(columns, dtype=dtype) - out @ a  # I - P A: onto A's null space
+    return -(out_t @ g @ out_t) + row_space @ (g_t @ (out @ out_t)) + (out_t @ out) @ (g_t @ column_space)
+
+
 # fmt: off
 inv = Op("inv", lambda g, out, a: -(_t(out) @ g @ _t(out)))
 solve = Op("solve", _solve_rule_a, _solve_rule_b)
 det = Op("det", _det_rule)
 slogdet = Op("slogdet", _slogdet_rule)
 cholesky = Op("cholesky", _cholesky_rule)
+pinv = Op("pinv", _pinv_rule)
 # fmt: on
