@@ -14,8 +14,10 @@ nothing. While a graph is recorded, as in torch:
   recorded: the tensor keeps its identity and its array, takes the new values, and becomes the output of the op
   (``out += identity`` in a residual block, ``scores.masked_fill_(mask, -inf)`` in attention;
   :func:`~autograd.versions.rebase_history`); its live views show the new values and are rebased onto it (as
-  torch replays views); the random fills still raise, and so does a recorded change of a tensor that shares
-  its array with another (a view itself, ``detach()``, ``copy.copy``).
+  torch replays views); the random fills still raise. A recorded change of a view (basic indexing, a
+  reshape or a transpose, or a chain of them) is written through to the tensor it views
+  (:meth:`TensorInPlace._write_through_view`); one of a tensor that shares its array otherwise (a broadcast
+  view, ``detach()``, ``copy.copy``) raises.
 
 Each change bumps the tensor's version counter, shared with its views
 (:func:`~autograd.versions.increment_version`), so backward through an op that saved the old data fails.
@@ -23,6 +25,7 @@ Each change bumps the tensor's version counter, shared with its views
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -130,12 +133,12 @@ class TensorInPlace:
         a copy of the old values (torch saves the original ``self`` likewise)."""
         holders = self._version.live_holders() if self._version is not None else []
         if any(node is self or kind == "copy" for kind, node in holders):
-            base = _indexed_base(self, holders)
+            base = _viewed_base(self, holders)
             if base is None:
                 raise RuntimeError(
                     f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
-                    "basic indexing, detach() or copy.copy) while the graph is being recorded; change the tensor it "
-                    "views, or write it out of place (x = x + y)"
+                    "basic indexing, reshape or transpose, detach() or copy.copy) while the graph is being recorded; "
+                    "change the tensor it views, or write it out of place (x = x + y)"
                 )
             return self._write_through_view(base, op, graph, *operands)
         if not self.data.flags.writeable:
@@ -162,32 +165,37 @@ class TensorInPlace:
         return self
 
     def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
-        """An in-place change of ``self = base[index]`` (basic indexing) while recording, as torch's: the new values
-        are computed out of place and written into ``base``; for a view of a view, into each base in turn, out of
-        place (``_index_put``, recorded), up to the tensor that views nothing, which takes them by its own recorded
-        ``root[index] = values``. That makes every live view of it, ``self`` included, a view of the new tensor;
-        ``self`` keeps its identity and array, which shows the new values. The op reads a copy of the old values,
-        as a rule that reads its input must not see the new ones. A loop, not a recursion: any chain of views
-        works at Python's default recursion limit."""
-        # the old values as a copy read from base (a getitem node that is not a view), so the graph does not hold
-        # on to ``self``: a view the caller drops (``t[i] += v`` makes one each time) is not kept and rebased again
-        old = type(self)._from_op(self.data.copy(), ar.getitem, (base,), {"index": self.attrs["index"]})
+        """An in-place change of a view ``self`` of ``base`` (basic indexing, a reshape or a transpose) while
+        recording, as torch's: the new values are computed out of place and written into ``base``; for a view of
+        a view, into each base in turn, out of place (recorded: ``base[index] = values``, or the values reshaped
+        or transposed back), up to the tensor that views nothing, which takes them as its own recorded in-place
+        change. That makes every live view of it, ``self`` included, a view of the new tensor; ``self`` keeps its
+        identity and array, which shows the new values. The op reads a copy of the old values, as a rule that
+        reads its input must not see the new ones. A loop, not a recursion: any chain of views works at
+        Python's default recursion limit."""
+        # the old values as a copy read from base (the view's op, recorded as a node that is not a view), so the
+        # graph does not hold on to ``self``: a view the caller drops (``t[i] += v`` makes one each time) is not
+        # kept and rebased again
+        old = type(self)._from_op(self.data.copy(), self.op, (base,), self.attrs)
         values = graph(old, *operands)
         _check_fits(op, values, self)
         view = self
         while True:
             holders = base._version.live_holders()
             if not any(node is base for _, node in holders):  # base views nothing: it takes the values
-                base[view.attrs["index"]] = values
+                if view.op is ar.getitem:
+                    base[view.attrs["index"]] = values
+                else:
+                    base._record_in_place(op, functools.partial(_into_base, view=view), values)
                 return self
-            outer = _indexed_base(base, holders)
+            outer = _viewed_base(base, holders)
             if outer is None:
                 raise RuntimeError(
                     f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
-                    "basic indexing, detach() or copy.copy; here the view's base) while the graph is being recorded; "
-                    "change the tensor it views, or write it out of place (x = x + y)"
+                    "basic indexing, reshape or transpose, detach() or copy.copy; here the view's base) while the "
+                    "graph is being recorded; change the tensor it views, or write it out of place (x = x + y)"
                 )
-            values = _index_put(base, view.attrs["index"], values)
+            values = _into_base(base, values, view)
             view, base = base, outer
 
     def __iadd__(self, other: TensorLike) -> Tensor:
@@ -620,14 +628,23 @@ def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:
         raise _cast_error(op, result.dtype, tensor.dtype)
 
 
-def _indexed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
-    """The tensor that ``view`` is a basic-indexing view of (its recorded ``getitem`` parent, sharing its data and
-    version counter), when nothing else shares that data but such views (no ``detach()`` or ``copy.copy``); else
-    None."""
-    if view.op is not ar.getitem or any(kind == "copy" for kind, _ in holders):
+def _viewed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
+    """The tensor that ``view`` is a writable view of (its recorded ``getitem`` with a basic index, ``reshape`` or
+    ``transpose`` parent, sharing its data and version counter), when nothing else shares that data but such views
+    (no ``detach()`` or ``copy.copy``); else None."""
+    if view.op not in _WRITABLE_VIEWS or any(kind == "copy" for kind, _ in holders):
         return None
     (base,) = view.parents
     return base if base._version is view._version else None
+
+
+def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:
+    """``base``'s new values, recorded out of place, when its view ``view`` takes ``values``."""
+    if view.op is ar.getitem:
+        return _index_put(base, view.attrs["index"], values)
+    if view.op is ar.reshape:
+        return values.reshape(base.shape)
+    return values.transpose(tuple(np.argsort(view.attrs["axes"])))
 
 
 def _records(tensor: Any, *operands: Any) -> bool:
@@ -665,6 +682,9 @@ def _lerp(t: Any, end: Any, weight: Any) -> Any:
     """t + weight * (end - t), on arrays or on nodes."""
     return t + weight * (end - t)
 
+
+#: The view ops whose views take in-place changes while recording (written through to the tensor viewed).
+_WRITABLE_VIEWS = (ar.getitem, ar.reshape, ar.transpose)
 
 #: The out-of-place op each in-place operator records.
 _OUT_OF_PLACE: dict[Any, Callable[[Any, Any], Any]] = {

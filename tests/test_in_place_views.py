@@ -1,6 +1,6 @@
-"""In-place changes of a basic-indexing view while the graph is recorded (``y[0] += 1``, ``y[:, 1:3] *= w``,
-``y[1:].relu_()``): as torch's, they change the tensor viewed and its gradient; checked against finite
-differences and torch."""
+"""In-place changes of a view while the graph is recorded (basic indexing ``y[0] += 1``, ``y[:, 1:3] *= w``,
+``y[1:].relu_()``, and transposes and reshapes, ``y.T[0] += 1``, ``y.reshape(2, 6)[1].mul_(w)``): as torch's,
+they change the tensor viewed and its gradient; checked against finite differences and torch."""
 
 import sys
 
@@ -55,8 +55,46 @@ def _setitem_on_a_view(x, w):
     return y
 
 
+def _row_of_a_transpose(x, w):
+    y = x * 1
+    y.T[1] += w.sum()
+    return y
+
+
+def _block_of_a_transpose(x, w):
+    y = x * 2
+    y.T[:2, 0] *= w
+    return y
+
+
+def _reshaped_then_indexed(x, w):
+    y = x * 1
+    y.reshape(2, 6)[1, :2].sub_(w)
+    return y
+
+
+def _named_op_on_a_permutation(x, w):
+    y = x * 3
+    y.permute(1, 0)[2:].tanh_()
+    return y * w.sum()
+
+
+def _unsqueezed_and_swapped(x, w):
+    y = x * 1
+    y.unsqueeze(0).swapaxes(1, 2)[0, 3, 1:] += w
+    return y
+
+
+def _reshape_of_a_transpose_is_a_copy(x, w):
+    y = x * 1
+    flat = y.T.reshape(-1)  # not contiguous: a copy, in numpy and torch alike, so y does not change
+    flat[:2] += w
+    return y + flat.sum()
+
+
 CASES = [_add_to_a_row, _scale_a_block, _view_of_a_view, _two_changes_and_a_sibling_view, _named_ops_on_views,
-         _setitem_on_a_view]  # fmt: skip
+         _setitem_on_a_view, _row_of_a_transpose, _block_of_a_transpose, _reshaped_then_indexed,
+         _named_op_on_a_permutation, _unsqueezed_and_swapped, _reshape_of_a_transpose_is_a_copy]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
@@ -118,6 +156,18 @@ def test_a_long_chain_of_views_changes_in_place_at_the_default_recursion_limit()
     np.testing.assert_array_equal(y.data, [[3.0, 3.0], [1.0, 1.0]])
     (y * y).sum().backward()
     np.testing.assert_array_equal(x.grad, [[18.0, 18.0], [2.0, 2.0]])
+
+
+def test_a_long_chain_of_transposes_changes_in_place_at_the_default_recursion_limit():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    y = x * 1.0
+    view = y
+    for _ in range(2 * sys.getrecursionlimit() + 1):
+        view = view.T
+    view[0] *= 3.0  # an odd number of transposes: column 0 of y
+    np.testing.assert_array_equal(y.data, [[3.0, 1.0, 1.0], [3.0, 1.0, 1.0]])
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[18.0, 2.0, 2.0], [18.0, 2.0, 2.0]])
 
 
 def test_repeated_augmented_assignments_through_views_keep_no_view_alive():
