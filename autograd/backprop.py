@@ -19,7 +19,7 @@ import numpy as np
 from .grad_mode import _mode
 from .op import Op, OutputGradients
 from .quiet import quiet
-from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs
+from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs, reads_output
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
 # slow attribute lookup): the hot paths test against this global instead.
@@ -70,21 +70,38 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
                     if parent.requires_grad:
                         found.append(parent)
                         stack.append(parent)
+                    elif parent.op is not None:
+                        raise _flag_changed_on_a_non_leaf(parent)
             continue
-        if inputs.requires_grad and inputs not in seen:  # the first (or only) parent
-            seen.add(inputs)
-            found.append(inputs)
-            stack.append(inputs)
+        if inputs.requires_grad:  # the first (or only) parent
+            if inputs not in seen:
+                seen.add(inputs)
+                found.append(inputs)
+                stack.append(inputs)
+        elif inputs.op is not None:
+            raise _flag_changed_on_a_non_leaf(inputs)
         second = node._second
         if second is not None and second.requires_grad and second not in seen:
             seen.add(second)
             found.append(second)
             stack.append(second)
+        elif second is not None and second.op is not None and not second.requires_grad:
+            raise _flag_changed_on_a_non_leaf(second)
     found.sort(key=_recording_tick, reverse=True)
     return found
 
 
 _recording_tick = operator.attrgetter("_recorded_at")
+
+
+def _flag_changed_on_a_non_leaf(node: Node) -> RuntimeError:
+    """The error for a recorded node whose ``requires_grad`` was set to False by hand (only a leaf's may change:
+    a recorded node always requires grad, so backward would silently drop the gradient through it)."""
+    return RuntimeError(
+        f"backward: a {type(node).__name__} computed by {node.op.name!r} had its requires_grad set to False; you can "
+        "only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph "
+        "that doesn't require differentiation use var_no_grad = var.detach()"
+    )
 
 
 def _reaches(order: list[Node], targets: Sequence[Node]) -> set[Node]:
@@ -143,7 +160,7 @@ def _check_saved_versions(node: Node) -> None:
     recorded_at = node._recorded_at
     parents = node.parents
     saved = [(f"input {index}", parents[index]) for index in read_inputs(node)]
-    if node.op.reads_output:
+    if reads_output(node):
         saved.append(("output", node))
     for role, changed in saved:
         counter = changed._version

@@ -38,7 +38,7 @@ from .backprop import _unaliased, backpropagate, backward_order
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
-from .versions import VersionCounter, _ticks, increment_version, rebase_history
+from .versions import VersionCounter, _ticks, forget_history, increment_version, rebase_history
 from .versions import check_in_place_allowed as check_in_place_allowed  # tensor_in_place.py imports it from here
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
@@ -354,14 +354,10 @@ class Node(NodeCopying):
     def detach_(self) -> Node:
         """Cut this node from the graph in place, making it a leaf that needs no gradient; returns self.
 
-        Nodes already computed from it keep their gradients up to it; backward stops here.
+        As torch's: nodes computed from it afterwards see a constant, while those already computed from it keep
+        their whole path through it (its old history stays in the graph as its earlier self).
         """
-        self.requires_grad = False
-        self._inputs = ()
-        self._second = None
-        self.op = None
-        self.attrs = None
-        self._recorded_at = 0
+        forget_history(self)
         return self
 
     def retain_grad(self) -> None:

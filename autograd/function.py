@@ -94,6 +94,8 @@ class FunctionContext:
         self._output_refs: list[Any] = []
         #: While backward runs for output ``index``: (index, that output as given to the rule).
         self._running: tuple[int, Any] | None = None
+        #: The positions, among the call's node arguments, of those saved for backward (their versions are checked).
+        self._saved_inputs: list[int] = []
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (inputs, outputs, other nodes or arrays, or None) for ``backward``.
@@ -187,6 +189,9 @@ class Function:
         several = isinstance(result, tuple)
         results = result if several else (result,)
         _check_dirty(cls, ctx, results, parents)
+        ctx._saved_inputs = [
+            position for position, parent in enumerate(parents) if any(x is parent for x in ctx._saved)
+        ]
         recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
         ctx._output_data = [_output_data(cls, kind, item, several) for item in results]
         ctx._output_refs = [None] * len(results)
@@ -217,9 +222,17 @@ class Function:
         """The Op of this Function class (made once; its single joint rule calls ``backward``)."""
         op = cls.__dict__.get("_function_op")
         if op is None:
-            op = Op(cls.__name__, _run_backward, joint=True, outputs=_call_outputs)
+            op = Op(cls.__name__, _run_backward, joint=True, outputs=_call_outputs, saved=_saved_by_ctx)
             cls._function_op = op
         return op
+
+
+def _saved_by_ctx(node: Node) -> tuple[list[int], bool]:
+    """The parents of a Function's output ``node`` that its ``ctx`` saved (by position), and whether it saved that
+    output: the values backward must find unchanged (torch checks the versions of saved tensors only)."""
+    ctx = node.attrs["ctx"]
+    index = node.attrs["index"]
+    return ctx._saved_inputs, any(isinstance(item, _SavedOutput) and item.index == index for item in ctx._saved)
 
 
 def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:
@@ -285,8 +298,11 @@ def _output_data(function: type[Function], kind: type[Node], result: Any, in_tup
 
 
 def _call_outputs(node: Node) -> list[Node | None]:
-    """The output nodes of the Function call that made ``node``, by position (None: gone or without a graph)."""
-    return [None if reference is None else reference() for reference in node.attrs["ctx"]._output_refs]
+    """The output nodes of the Function call that made ``node``, by position (None: gone or without a graph); an
+    output changed in place since stands as its earlier self, the node that holds this call's history."""
+    outputs = [None if reference is None else reference() for reference in node.attrs["ctx"]._output_refs]
+    tick = node._recorded_at
+    return [None if output is None else output._earlier_self(tick) for output in outputs]
 
 
 def _output_gradients(ctx: FunctionContext, grads: OutputGradients, kind: type[Node]) -> list[Any]:

@@ -50,6 +50,10 @@ class Op:
     does, when the last of those outputs to receive a gradient is reached (every gradient of the
     outputs is complete by then: all their children were recorded later), with ``grad`` an
     :class:`OutputGradients` tuple holding each output's gradient (None where none arrived).
+
+    ``saved`` (custom Functions), when given, says per node which values backward must find unchanged:
+    ``saved(node)`` gives the positions among the node's parents and whether the output itself (what the
+    call's ``ctx`` saved, as torch checks only saved tensors); it replaces the reading of the rules' code.
     """
 
     __slots__ = (
@@ -61,6 +65,7 @@ class Op:
         "reads_output",
         "accumulate",
         "outputs",
+        "saved",
         "constant_at",
         "one_rule",
         "rule_per_input",
@@ -77,6 +82,7 @@ class Op:
         reads_values: bool = True,
         accumulate: Callable | None = None,
         outputs: Callable | None = None,
+        saved: Callable | None = None,
     ) -> None:
         if accumulate is not None and not joint:
             raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule; pass joint=True")
@@ -91,6 +97,7 @@ class Op:
         self.reads_output = reads_values and any(_reads_argument(rule, 2 if variadic else 1) for rule in rules)
         self.accumulate = accumulate
         self.outputs = outputs
+        self.saved = saved
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.

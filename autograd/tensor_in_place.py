@@ -38,7 +38,7 @@ from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .tensor_shape import _raw_index
-from .versions import read_inputs
+from .versions import read_inputs, reads_output
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -155,7 +155,7 @@ class TensorInPlace:
         # the rule of the op that made them, which reads its output (x.div_(y) then x += 1: div's rule reads out),
         # or when self is an input of an earlier op of a composite (x.rsqrt_() is sqrt, then reciprocal)
         position = next((index for index, parent in enumerate(result.parents) if parent is self), None)
-        keep_old = position is None or position in read_inputs(result) or (self.op is not None and self.op.reads_output)
+        keep_old = position is None or position in read_inputs(result) or reads_output(self)
         snapshot = self.data.copy() if keep_old else None
         quietly(np.copyto, self.data, result.data, casting="same_kind")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)

@@ -24,7 +24,7 @@ from .parents import store_parents
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
-__all__ = ["VersionCounter", "check_in_place_allowed", "increment_version", "rebase_history"]
+__all__ = ["VersionCounter", "check_in_place_allowed", "forget_history", "increment_version", "rebase_history"]
 
 
 class VersionCounter:
@@ -122,6 +122,37 @@ def rebase_history(
     ``bump=False`` leaves the version alone: for a view of a tensor just changed, whose shared counter that
     change has bumped already (one in-place change is one version, as in torch).
     """
+    _keep_earlier_self(node, earlier_data)
+    if bump:
+        increment_version(node)
+    parents = tuple(node._history[-1][1] if parent is node else parent for parent in parents)
+    node.requires_grad = True
+    store_parents(node, parents)
+    node.op = op
+    node.attrs = attrs
+    node._recorded_at = next(_ticks)
+    if _mode.anomaly is not None:
+        _mode.anomaly.on_record(node)
+
+
+def forget_history(node: Node) -> None:
+    """Make ``node`` a leaf that needs no gradient, in place (``detach_()``): as :func:`rebase_history`, its old
+    history moves to an earlier self, so the nodes already computed from it keep their path to it (torch's
+    edges point at the old ``grad_fn``); nodes computed from it afterwards see a constant."""
+    if node.op is not None:
+        _keep_earlier_self(node, None)
+    node.requires_grad = False
+    store_parents(node, ())
+    node.op = None
+    node.attrs = None
+    node._recorded_at = 0
+
+
+def _keep_earlier_self(node: Node, earlier_data: Any) -> None:
+    """Move ``node``'s history (op, parents, tick, requires_grad) and its hooks to a new node, its earlier self,
+    appended to ``node._history`` with the tick of this change (see :func:`rebase_history`). Hooks registered
+    before an in-place change act on the gradient of the values they saw, as torch's: they go with the earlier
+    self."""
     earlier = object.__new__(type(node))
     if earlier_data is None:
         earlier.data = node.data
@@ -136,18 +167,10 @@ def rebase_history(
     earlier.op = node.op
     earlier.attrs = node.attrs
     earlier._recorded_at = node._recorded_at
-    if bump:
-        increment_version(node)
+    if node._hooks:
+        earlier._hooks, node._hooks = node._hooks, None
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
     node._history = [*(node._history or ()), (rebased_at, earlier)]
-    parents = tuple(earlier if parent is node else parent for parent in parents)
-    node.requires_grad = True
-    store_parents(node, parents)
-    node.op = op
-    node.attrs = attrs
-    node._recorded_at = next(_ticks)
-    if _mode.anomaly is not None:
-        _mode.anomaly.on_record(node)
 
 
 def read_inputs(node: Node) -> list[int]:
@@ -156,12 +179,22 @@ def read_inputs(node: Node) -> list[int]:
     op, parents = node.op, node.parents
     if op is None or not op.reads_values:
         return []
+    if op.saved is not None:
+        return list(op.saved(node)[0])
     if op.variadic or op.joint:
         return list(range(len(parents)))
     if op.constant_at is not None:
         return [0] if op.rule_reads(0, 0) else []
     needed = [rule for rule, parent in enumerate(parents) if parent.requires_grad]
     return [position for position in range(len(parents)) if any(op.rule_reads(rule, position) for rule in needed)]
+
+
+def reads_output(node: Node) -> bool:
+    """Whether the derivative rules backward will call for ``node`` may read its own values."""
+    op = node.op
+    if op is None:
+        return False
+    return op.saved(node)[1] if op.saved is not None else op.reads_output
 
 
 def _adopt_earlier_parents(node: Node) -> None:

@@ -1,0 +1,162 @@
+"""Behaviours of torch's autograd engine found by porting torch's own autograd tests: hooks and in-place
+changes, detach_(), requires_grad on computed nodes, custom Functions' version checks. Each is checked on its
+own and, when torch is installed, against torch."""
+
+import numpy as np
+import pytest
+
+from autograd import Function, Tensor, Value
+
+
+def t(values, requires_grad=False):
+    return Tensor(np.array(values, dtype=float), requires_grad=requires_grad)
+
+
+# -- hooks and in-place changes -----------------------------------------------------------------------------------
+
+
+def _clipped_hook_then_doubled(lib_tensor, minimum):
+    a = lib_tensor(1.0)
+    b = a.clone()
+    seen = []
+    b.register_hook(lambda g: seen.append(float(g)) or minimum(g, 1.0))
+    b.mul_(2)
+    (b * 3).backward()
+    return float(a.grad), seen
+
+
+def test_a_hook_registered_before_an_in_place_change_acts_on_the_gradient_of_the_old_values():
+    grad, seen = _clipped_hook_then_doubled(lambda v: t(v, True), np.minimum)
+    assert seen == [6.0]  # d(3 * 2b)/db for b before mul_
+    assert grad == 1.0
+
+
+def test_a_hook_registered_after_an_in_place_change_acts_on_the_new_values():
+    a = t(1.0, True)
+    b = a.clone()
+    b.mul_(2)
+    b.register_hook(lambda g: g * 10)
+    (b * 3).backward()
+    assert float(a.grad) == 60.0
+
+
+def test_hooks_around_an_in_place_change_match_torch():
+    torch = pytest.importorskip("torch")
+    ours = _clipped_hook_then_doubled(lambda v: t(v, True), np.minimum)
+    theirs = _clipped_hook_then_doubled(
+        lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True),
+        lambda g, high: g.clamp(max=high),
+    )
+    assert ours == theirs
+
+
+# -- detach_() -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: Value(2.0), lambda: t([2.0, 3.0], True)])
+def test_detach_in_place_keeps_the_path_of_nodes_computed_before(make):
+    x = make()
+    h = x * 3.0
+    y = h * 2.0
+    h.detach_()
+    y.sum().backward() if isinstance(y, Tensor) else y.backward()
+    np.testing.assert_allclose(x.grad, 6.0 * np.ones_like(x.data))
+
+
+def test_detach_in_place_matches_torch():
+    torch = pytest.importorskip("torch")
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = w * 3
+    y = (h * 5).sum()  # (torch refuses a backward that reads the saved values of a tensor detached in place)
+    h.detach_()
+    y.backward()
+    ours_w = t([1.0, 2.0], True)
+    ours_h = ours_w * 3
+    ours_y = (ours_h * 5).sum()
+    ours_h.detach_()
+    ours_y.backward()
+    np.testing.assert_allclose(ours_w.grad, w.grad.numpy())
+
+
+# -- requires_grad on computed nodes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: Value(2.0), lambda: t([1.0, 2.0], True)])
+def test_a_computed_node_set_to_not_require_grad_is_refused_at_backward(make):
+    x = make()
+    z = x * 3.0
+    z.requires_grad = False  # only a leaf's flag may change: torch refuses the assignment itself
+    total = z * x
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
+        total.sum().backward() if isinstance(total, Tensor) else total.backward()
+
+
+# -- custom Functions: the versions backward checks -----------------------------------------------------------------
+
+
+class Doubled(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+
+
+class Squared(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a * a
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return 2 * a * g
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, a):
+        out = a.exp()
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+def test_an_input_the_function_did_not_save_may_change_in_place_before_backward():
+    x = t([1.0, 1.0], True)
+    h = x.clone()
+    y = Doubled.apply(h)
+    h += 1
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+def test_a_saved_input_changed_in_place_before_backward_is_refused():
+    h = t([1.0, 2.0], True).clone()
+    y = Squared.apply(h)
+    h += 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_a_saved_output_changed_in_place_before_backward_keeps_its_old_values_for_backward():
+    x = t([1.0, 2.0], True)
+    y = Exp.apply(x * 1)
+    y += 1  # torch refuses the backward; the library keeps a copy of the values the Function saved
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, np.exp([1.0, 2.0]), rtol=1e-15)
+
+
+def test_an_unsaved_output_may_change_in_place_before_backward():
+    x = t([1.0, 2.0], True)
+    y = Doubled.apply(x)
+    y += 1
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
