@@ -3,7 +3,9 @@
 Each holds its ``reduction`` ("mean" | "sum" | "none") and hyper-parameters, checked
 when it is built; calling it as ``loss(prediction, target)`` returns a Tensor. The losses
 whose torch signature starts with ``weight`` (``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``,
-``BCEWithLogitsLoss``) take it first here too, and everything after it by keyword only.
+``BCEWithLogitsLoss``) take it first here too, and everything after it by keyword only. The layers torch gives
+its deprecated ``size_average`` and ``reduce`` take them too, keyword-only; given, they set ``reduction`` (as
+torch's, with a warning).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from autograd import Tensor
 
 from . import functional as F
 from .checks import check_choice, check_flag, check_integer, check_real
-from .functional.divergence import KL_DIV_REDUCTIONS, legacy_reduction
+from .functional.deprecated_reduction import legacy_reduction
+from .functional.divergence import KL_DIV_REDUCTIONS
 from .functional.losses import MAPE_EPS, REDUCTIONS, check_weight_not_reduction
 from .module import Module
 
@@ -57,12 +60,24 @@ class _Loss(Module):
 class MSELoss(_Loss):
     """Mean squared error (see :func:`nn.functional.mse_loss`)."""
 
+    def __init__(
+        self, reduction: str = "mean", *, size_average: bool | None = None, reduce: bool | None = None
+    ) -> None:
+        reduction = legacy_reduction("MSELoss", size_average, reduce, reduction)
+        super().__init__(reduction)
+
     def forward(self, prediction: Any, target: Any) -> Tensor:
         return F.mse_loss(prediction, target, self.reduction)
 
 
 class L1Loss(_Loss):
     """Mean absolute error (see :func:`nn.functional.l1_loss`)."""
+
+    def __init__(
+        self, reduction: str = "mean", *, size_average: bool | None = None, reduce: bool | None = None
+    ) -> None:
+        reduction = legacy_reduction("L1Loss", size_average, reduce, reduction)
+        super().__init__(reduction)
 
     def forward(self, prediction: Any, target: Any) -> Tensor:
         return F.l1_loss(prediction, target, self.reduction)
@@ -106,7 +121,15 @@ class HuberLoss(_Loss):
 class SmoothL1Loss(_Loss):
     """torch's smooth L1, quadratic below ``beta`` and linear above (see :func:`nn.functional.smooth_l1_loss`)."""
 
-    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+    def __init__(
+        self,
+        reduction: str = "mean",
+        beta: float = 1.0,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+    ) -> None:
+        reduction = legacy_reduction("SmoothL1Loss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.beta = check_real("SmoothL1Loss", "beta", beta, 0)
 
@@ -134,8 +157,16 @@ class BCELoss(_Loss):
 
     weight: np.ndarray | None  # a buffer
 
-    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
         buffer = _weight_buffer("BCELoss", "weight", weight)
+        reduction = legacy_reduction("BCELoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.register_buffer("weight", buffer)
 
@@ -150,8 +181,17 @@ class BCEWithLogitsLoss(_Loss):
     weight: np.ndarray | None  # a buffer
     pos_weight: np.ndarray | None  # a buffer
 
-    def __init__(self, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None) -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        pos_weight: Any = None,
+    ) -> None:
         buffer = _weight_buffer("BCEWithLogitsLoss", "weight", weight)
+        reduction = legacy_reduction("BCEWithLogitsLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.register_buffer("weight", buffer)
         self.register_buffer("pos_weight", _weight_buffer("BCEWithLogitsLoss", "pos_weight", pos_weight))
@@ -185,12 +225,15 @@ class CrossEntropyLoss(_Loss):
         self,
         weight: Any = None,
         *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         ignore_index: int = -100,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
         axis: int = 1,
     ) -> None:
         check_weight_not_reduction("CrossEntropyLoss", weight)
+        reduction = legacy_reduction("CrossEntropyLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.label_smoothing = check_real("CrossEntropyLoss", "label_smoothing", label_smoothing, 0, 1)
         self.axis = check_integer("CrossEntropyLoss", "axis", axis)
@@ -219,8 +262,18 @@ class NLLLoss(_Loss):
 
     weight: np.ndarray | None  # a buffer
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean", axis: int = 1) -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        axis: int = 1,
+    ) -> None:
         check_weight_not_reduction("NLLLoss", weight)
+        reduction = legacy_reduction("NLLLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.axis = check_integer("NLLLoss", "axis", axis)
         self.ignore_index = check_integer("NLLLoss", "ignore_index", ignore_index)
@@ -240,13 +293,24 @@ class NLLLoss2d(NLLLoss):
     """torch's deprecated name for :class:`NLLLoss` (which already takes (N, C, H, W) log-probabilities); as
     torch's, making one gives a FutureWarning."""
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean", axis: int = 1) -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        axis: int = 1,
+    ) -> None:
         warnings.warn(
             "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
             "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
             FutureWarning,
             stacklevel=2,
         )
+        check_weight_not_reduction("NLLLoss2d", weight)
+        reduction = legacy_reduction("NLLLoss2d", size_average, reduce, reduction)
         super().__init__(weight, ignore_index=ignore_index, reduction=reduction, axis=axis)
 
 
@@ -261,8 +325,7 @@ class KLDivLoss(_Loss):
         reduction: str = "mean",
         log_target: bool = False,
     ) -> None:
-        if size_average is not None or reduce is not None:
-            reduction = legacy_reduction("KLDivLoss", size_average, reduce)
+        reduction = legacy_reduction("KLDivLoss", size_average, reduce, reduction)
         self.reduction = check_choice("KLDivLoss", "reduction", reduction, KL_DIV_REDUCTIONS)
         self.log_target = check_flag("KLDivLoss", "log_target", log_target)
 
@@ -301,12 +364,20 @@ class MultiLabelSoftMarginLoss(_Loss):
 
     weight: np.ndarray | None  # a buffer
 
-    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
         if isinstance(weight, str):
             raise TypeError(
                 f"MultiLabelSoftMarginLoss: the first argument is weight, as in torch; got the string {weight!r}. "
                 f"Pass reduction={weight!r} by keyword"
             )
+        reduction = legacy_reduction("MultiLabelSoftMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.register_buffer("weight", _class_weight_buffer("MultiLabelSoftMarginLoss", weight))
 
@@ -318,7 +389,10 @@ class MultiLabelMarginLoss(_Loss):
     """Multi-label hinge loss, torch's definition (see :func:`nn.functional.multilabel_margin_loss`); the target
     lists each sample's classes, ended by -1. ``reduction`` keyword-only."""
 
-    def __init__(self, *, reduction: str = "mean") -> None:
+    def __init__(
+        self, *, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+    ) -> None:
+        reduction = legacy_reduction("MultiLabelMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
 
     def forward(self, scores: Any, target: Any) -> Tensor:
@@ -331,12 +405,22 @@ class MultiMarginLoss(_Loss):
 
     weight: np.ndarray | None  # a buffer
 
-    def __init__(self, p: int = 1, margin: float = 1.0, weight: Any = None, *, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        p: int = 1,
+        margin: float = 1.0,
+        weight: Any = None,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
         if isinstance(weight, str):
             raise TypeError(
                 f"MultiMarginLoss: the argument after margin is weight, as in torch; got the string {weight!r}. "
                 f"Pass reduction={weight!r} by keyword"
             )
+        reduction = legacy_reduction("MultiMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         if check_integer("MultiMarginLoss", "p", p) not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}")

@@ -1,5 +1,6 @@
 """Loss layers around :mod:`nn.functional.ranking_losses` and :mod:`nn.functional.likelihood_losses`, with
-torch's names and argument order (the deprecated ``size_average``/``reduce`` left out)."""
+torch's names and argument order; torch's deprecated ``size_average`` and ``reduce`` are keyword-only here (where
+torch has them) and, given, set ``reduction`` (as torch's, with a warning)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from autograd import Tensor
 
 from . import functional as F
 from .checks import check_flag, check_real
+from .functional.deprecated_reduction import legacy_reduction
 from .losses import _Loss
 from .similarity import PairwiseDistance
 
@@ -28,7 +30,15 @@ __all__ = [
 class MarginRankingLoss(_Loss):
     """max(0, -y (x1 - x2) + margin) (see :func:`nn.functional.margin_ranking_loss`)."""
 
-    def __init__(self, margin: float = 0.0, *, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        margin: float = 0.0,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        reduction = legacy_reduction("MarginRankingLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = check_real("MarginRankingLoss", "margin", margin)
 
@@ -42,7 +52,15 @@ class MarginRankingLoss(_Loss):
 class HingeEmbeddingLoss(_Loss):
     """x where y = 1, max(0, margin - x) where y = -1 (see :func:`nn.functional.hinge_embedding_loss`)."""
 
-    def __init__(self, margin: float = 1.0, *, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        margin: float = 1.0,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        reduction = legacy_reduction("HingeEmbeddingLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = check_real("HingeEmbeddingLoss", "margin", margin)
 
@@ -56,7 +74,10 @@ class HingeEmbeddingLoss(_Loss):
 class SoftMarginLoss(_Loss):
     """log(1 + e^(-y x)) (see :func:`nn.functional.soft_margin_loss`)."""
 
-    def __init__(self, *, reduction: str = "mean") -> None:
+    def __init__(
+        self, *, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+    ) -> None:
+        reduction = legacy_reduction("SoftMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
 
     def forward(self, input: Any, target: Any) -> Tensor:
@@ -66,7 +87,15 @@ class SoftMarginLoss(_Loss):
 class CosineEmbeddingLoss(_Loss):
     """1 - cos where y = 1, max(0, cos - margin) where y = -1 (see :func:`nn.functional.cosine_embedding_loss`)."""
 
-    def __init__(self, margin: float = 0.0, *, reduction: str = "mean") -> None:
+    def __init__(
+        self,
+        margin: float = 0.0,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        reduction = legacy_reduction("CosineEmbeddingLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = check_real("CosineEmbeddingLoss", "margin", margin)
 
@@ -81,8 +110,17 @@ class TripletMarginLoss(_Loss):
     """max(0, margin + d(a, p) - d(a, n)) (see :func:`nn.functional.triplet_margin_loss`)."""
 
     def __init__(
-        self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False, *, reduction: str = "mean"
+        self,
+        margin: float = 1.0,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        swap: bool = False,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
+        reduction = legacy_reduction("TripletMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = check_real("TripletMarginLoss", "margin", margin)
         self.p = check_real("TripletMarginLoss", "p", p, 0, low_open=True, allow_inf=True)
@@ -137,8 +175,16 @@ class PoissonNLLLoss(_Loss):
     """Poisson negative log-likelihood (see :func:`nn.functional.poisson_nll_loss`)."""
 
     def __init__(
-        self, log_input: bool = True, full: bool = False, eps: float = 1e-8, *, reduction: str = "mean"
+        self,
+        log_input: bool = True,
+        full: bool = False,
+        eps: float = 1e-8,
+        *,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
+        reduction = legacy_reduction("PoissonNLLLoss", size_average, reduce, reduction)
         super().__init__(reduction)
         self.log_input = check_flag("PoissonNLLLoss", "log_input", log_input)
         self.full = check_flag("PoissonNLLLoss", "full", full)

@@ -3,7 +3,6 @@ among them) and its values, without torch's nan where a target probability is 0 
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -11,26 +10,13 @@ import numpy as np
 from autograd import Tensor, where
 
 from ..checks import check_choice, check_flag
+from .deprecated_reduction import legacy_reduction
 from .losses import _paired, _reduce
 
-__all__ = ["KL_DIV_REDUCTIONS", "kl_div", "legacy_reduction"]
+__all__ = ["KL_DIV_REDUCTIONS", "kl_div"]
 
 #: Accepted values of ``reduction`` in :func:`kl_div` and ``nn.KLDivLoss``.
 KL_DIV_REDUCTIONS = ("none", "batchmean", "sum", "mean")
-
-
-def legacy_reduction(owner: str, size_average: bool | None, reduce: bool | None) -> str:
-    """torch's reading of its deprecated ``size_average`` and ``reduce`` (None counts as True): both true
-    is "mean", ``reduce`` alone "sum", ``reduce=False`` "none". Warns, as torch does."""
-    size_average = True if size_average is None else check_flag(owner, "size_average", size_average)
-    reduce = True if reduce is None else check_flag(owner, "reduce", reduce)
-    reduction = ("mean" if size_average else "sum") if reduce else "none"
-    warnings.warn(
-        f"{owner}: size_average and reduce are deprecated (as in torch), use reduction={reduction!r} instead",
-        UserWarning,
-        stacklevel=3,
-    )
-    return reduction
 
 
 def kl_div(
@@ -53,8 +39,7 @@ def kl_div(
     gradient, even where x = -inf, instead of nan. Gradients: d/dx = -p; d/dp = log p + 1 - x
     (log_target: d/dt = e^t (t - x + 1)), 0 where p = 0. Target probabilities must be >= 0.
     """
-    if size_average is not None or reduce is not None:
-        reduction = legacy_reduction("kl_div", size_average, reduce)
+    reduction = legacy_reduction("kl_div", size_average, reduce, reduction)
     reduction = check_choice("kl_div", "reduction", reduction, KL_DIV_REDUCTIONS)
     log_target = check_flag("kl_div", "log_target", log_target)
     input, target = _paired(input, target, "kl_div", "input")

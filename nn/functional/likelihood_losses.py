@@ -1,5 +1,6 @@
 """Negative log-likelihood losses of count and real-valued targets, torch's ``poisson_nll_loss`` and
-``gaussian_nll_loss``; ``reduction`` ("mean" | "sum" | "none") is keyword-only."""
+``gaussian_nll_loss``; ``reduction`` ("mean" | "sum" | "none") is keyword-only, and so are torch's deprecated
+``size_average`` and ``reduce`` of ``poisson_nll_loss``, which override it when given."""
 
 from __future__ import annotations
 
@@ -11,13 +12,22 @@ import numpy as np
 from autograd import Node, Tensor, where
 
 from ..checks import check_choice, check_flag, check_real
+from .deprecated_reduction import legacy_reduction
 from .losses import REDUCTIONS, _paired, _reduce
 
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
 
 
 def poisson_nll_loss(
-    input: Any, target: Any, log_input: bool = True, full: bool = False, eps: float = 1e-8, *, reduction: str = "mean"
+    input: Any,
+    target: Any,
+    log_input: bool = True,
+    full: bool = False,
+    eps: float = 1e-8,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """Poisson negative log-likelihood of counts t with rate lambda: lambda - t log(lambda), up to log(t!).
 
@@ -26,6 +36,7 @@ def poisson_nll_loss(
     ``full`` adds Stirling's approximation of log(t!), t log t - t + log(2 pi t) / 2, where t > 1 (as torch).
     """
     loss = "poisson_nll_loss"
+    reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     log_input, full = check_flag(loss, "log_input", log_input), check_flag(loss, "full", full)
     eps = check_real(loss, "eps", eps, 0)

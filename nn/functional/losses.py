@@ -10,6 +10,9 @@ must be -1 or +1; anything else raises a ValueError/TypeError naming the loss.
 Classification losses take the class axis ``axis`` (1 for (N, C, ...) input, as torch;
 a 1-D input (C,) is a single unbatched sample). "mean" averages over every loss term,
 i.e. over samples (and spatial positions) for the classification losses.
+
+The losses torch gives its deprecated ``size_average`` and ``reduce`` take them too, keyword-only: either one,
+given, overrides ``reduction`` as in torch, with a warning (see :func:`deprecated_reduction.legacy_reduction`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
+from .deprecated_reduction import legacy_reduction
 
 __all__ = [
     "REDUCTIONS",
@@ -227,19 +231,74 @@ def _expand_class_axis(array: Any, axis: int) -> Any:
 
 
 # -- regression ------------------------------------------------------------------------
-def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Squared error (prediction - target)^2; d/dprediction = 2 (prediction - target)."""
+def mse_loss(
+    prediction: Any,
+    target: Any,
+    reduction: str = "mean",
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    weight: Any = None,
+) -> Tensor:
+    """Squared error e^2, e = prediction - target; d/dprediction = 2 e.
+
+    ``weight`` w (the prediction's shape) scales each term, as torch 2.13's: the mean is then
+    sum(w e^2) / sum(w) (see :func:`_weighted_reduce`).
+    """
+    reduction = legacy_reduction("mse_loss", size_average, reduce, reduction)
     reduction = check_choice("mse_loss", "reduction", reduction, REDUCTIONS)
     prediction, target = _paired(prediction, target, "mse_loss")
     error = prediction - target
-    return _reduce(error * error, reduction, "mse_loss")
+    return _weighted_reduce(error * error, weight, reduction, "mse_loss")
 
 
-def l1_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Absolute error |prediction - target| (MAE with "mean"); d/dprediction = sign(prediction - target)."""
+def l1_loss(
+    prediction: Any,
+    target: Any,
+    reduction: str = "mean",
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    weight: Any = None,
+) -> Tensor:
+    """Absolute error |e|, e = prediction - target (MAE with "mean"); d/dprediction = sign(e).
+
+    ``weight`` w (the prediction's shape) scales each term, as torch 2.13's: the mean is then
+    sum(w |e|) / sum(w) (see :func:`_weighted_reduce`).
+    """
+    reduction = legacy_reduction("l1_loss", size_average, reduce, reduction)
     reduction = check_choice("l1_loss", "reduction", reduction, REDUCTIONS)
     prediction, target = _paired(prediction, target, "l1_loss")
-    return _reduce((prediction - target).abs(), reduction, "l1_loss")
+    return _weighted_reduce((prediction - target).abs(), weight, reduction, "l1_loss")
+
+
+def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> Tensor:
+    """``_reduce`` of w * terms, torch's weighted ``mse_loss``/``l1_loss``; without ``weight`` plain ``_reduce``.
+
+    w must have the terms' shape (torch does not broadcast it either). "mean" is the weighted mean
+    sum(w t) / sum(w), so d/dt = w / sum(w) and d/dw = (t - mean) / sum(w): a float Tensor weight keeps its
+    gradient, as torch's; any other weight is a constant of the terms' dtype. Weights summing to 0 (or an
+    empty batch) make that mean undefined: a ValueError here, nan or inf in torch.
+    """
+    if weight is None:
+        return _reduce(terms, reduction, loss)
+    if isinstance(weight, Tensor) and weight.dtype.kind == "f":
+        weights: Any = weight if weight.dtype == terms.dtype else weight.astype(terms.dtype)
+    else:
+        weights = _real_array(weight, loss, "weight").astype(terms.dtype)
+    if weights.shape != terms.shape:
+        raise ValueError(
+            f"{loss}: weight of shape {weights.shape} must have the input's shape {terms.shape} (it is not broadcast)"
+        )
+    weighted = terms * weights
+    if reduction != "mean":
+        return _reduce(weighted, reduction, loss)
+    if float(np.sum(weights.data if isinstance(weights, Tensor) else weights)) == 0.0:
+        raise ValueError(
+            f"{loss}: the weighted mean is undefined: the weights (shape {weights.shape}) sum to 0 "
+            f"(torch gives nan); use reduction='sum'"
+        )
+    return weighted.sum() / weights.sum()
 
 
 def mean_bias_error(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -289,7 +348,15 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     return _reduce(quadratic_part * (size - 0.5 * quadratic_part), reduction, "huber_loss")
 
 
-def smooth_l1_loss(prediction: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    prediction: Any,
+    target: Any,
+    reduction: str = "mean",
+    beta: float = 1.0,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+) -> Tensor:
     """torch's smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = prediction - target.
 
     For beta > 0 it is ``huber_loss(delta=beta) / beta``; beta = 0 is the L1 loss. As in torch,
@@ -301,6 +368,7 @@ def smooth_l1_loss(prediction: Any, target: Any, reduction: str = "mean", beta: 
     loss first; (m / beta)(|d| - 0.5 m) sends (|d| - 0.5 m) / beta back through m).
     d/dprediction = d / beta where |d| < beta, else sign(d).
     """
+    reduction = legacy_reduction("smooth_l1_loss", size_average, reduce, reduction)
     reduction = check_choice("smooth_l1_loss", "reduction", reduction, REDUCTIONS)
     beta = check_real("smooth_l1_loss", "beta", beta, 0)
     prediction, target = _paired(prediction, target, "smooth_l1_loss")
@@ -321,7 +389,15 @@ def _half_ratio(part: Tensor, beta: float) -> Tensor:
 
 
 # -- binary classification -------------------------------------------------------------
-def binary_cross_entropy(probabilities: Any, target: Any, weight: Any = None, *, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    probabilities: Any,
+    target: Any,
+    weight: Any = None,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """-w (y log p + (1 - y) log(1 - p)), with each log clamped at -100, as torch computes it.
 
     The terms are one recorded Function with torch's derivatives: d/dp = w (p - y) / max(p (1 - p), eps), eps a float32
@@ -331,6 +407,7 @@ def binary_cross_entropy(probabilities: Any, target: Any, weight: Any = None, *,
     target's shape, a constant) rescales each term, as torch's; torch's argument order, the options keyword-only.
     """
     check_weight_not_reduction("binary_cross_entropy", weight)
+    reduction = legacy_reduction("binary_cross_entropy", size_average, reduce, reduction)
     reduction = check_choice("binary_cross_entropy", "reduction", reduction, REDUCTIONS)
     probabilities, target = _paired(probabilities, target, "binary_cross_entropy", "probabilities")
     weight = _element_weights(weight, target, "binary_cross_entropy", "weight")
@@ -423,7 +500,14 @@ def _without_zero_times_infinity(logits: Tensor, coefficient: Any) -> Tensor:
 
 
 def binary_cross_entropy_with_logits(
-    logits: Any, target: Any, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None
+    logits: Any,
+    target: Any,
+    weight: Any = None,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
 ) -> Tensor:
     """Binary cross-entropy of sigmoid(x) computed from logits x: -(y log sigmoid(x) + (1 - y) log sigmoid(-x)).
 
@@ -438,6 +522,7 @@ def binary_cross_entropy_with_logits(
     """
     loss = "binary_cross_entropy_with_logits"
     check_weight_not_reduction(loss, weight)
+    reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     logits, target = _paired(logits, target, loss, "logits")
     weight = _element_weights(weight, target, loss, "weight")
@@ -453,6 +538,8 @@ def cross_entropy(
     target: Any,
     weight: Any = None,
     *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     ignore_index: int = -100,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
@@ -473,6 +560,7 @@ def cross_entropy(
     order: ``weight`` third, everything after it keyword-only.
     """
     check_weight_not_reduction("cross_entropy", weight)
+    reduction = legacy_reduction("cross_entropy", size_average, reduce, reduction)
     reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)
     label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1)
     ignore_index = check_integer("cross_entropy", "ignore_index", ignore_index)
@@ -518,6 +606,8 @@ def nll_loss(
     target: Any,
     weight: Any = None,
     *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     ignore_index: int = -100,
     reduction: str = "mean",
     axis: int = 1,
@@ -531,6 +621,7 @@ def nll_loss(
     third, everything after it keyword-only.
     """
     check_weight_not_reduction("nll_loss", weight)
+    reduction = legacy_reduction("nll_loss", size_average, reduce, reduction)
     reduction = check_choice("nll_loss", "reduction", reduction, REDUCTIONS)
     ignore_index = check_integer("nll_loss", "ignore_index", ignore_index)
     log_probs = as_float_tensor(log_probs, "nll_loss")
@@ -543,7 +634,15 @@ def nll_loss(
 
 
 def multi_margin_loss(
-    scores: Any, target: Any, p: int = 1, margin: float = 1.0, weight: Any = None, *, reduction: str = "mean"
+    scores: Any,
+    target: Any,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Any = None,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """Multi-class hinge (torch's definition): sum_{i != y} w_y max(0, margin - x_y + x_i)^p / C.
 
@@ -557,6 +656,7 @@ def multi_margin_loss(
             f"multi_margin_loss: the argument after margin is weight, as in torch; got the string {weight!r}. "
             f"Pass reduction={weight!r} by keyword"
         )
+    reduction = legacy_reduction("multi_margin_loss", size_average, reduce, reduction)
     reduction = check_choice("multi_margin_loss", "reduction", reduction, REDUCTIONS)
     if check_integer("multi_margin_loss", "p", p) not in (1, 2):
         raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")

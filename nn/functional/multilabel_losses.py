@@ -1,6 +1,7 @@
 """Multi-label classification losses, torch's ``multilabel_soft_margin_loss`` and ``multilabel_margin_loss``:
 each sample may belong to several of the C classes; the class axis is the last one. ``reduction`` ("mean" |
-"sum" | "none") over the samples is keyword-only.
+"sum" | "none") over the samples is keyword-only, and so are torch's deprecated ``size_average`` and ``reduce``,
+which override it when given.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from autograd import Node, Tensor, take_along_axis
 
 from ..checks import check_choice
 from .activations import as_float_tensor
+from .deprecated_reduction import legacy_reduction
 from .losses import (
     REDUCTIONS,
     _check_unit_interval,
@@ -26,7 +28,15 @@ from .losses import (
 __all__ = ["multilabel_margin_loss", "multilabel_soft_margin_loss"]
 
 
-def multilabel_soft_margin_loss(scores: Any, target: Any, weight: Any = None, *, reduction: str = "mean") -> Tensor:
+def multilabel_soft_margin_loss(
+    scores: Any,
+    target: Any,
+    weight: Any = None,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """One-versus-all logistic loss: per sample, the mean over classes c of
     w_c (-(y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c))) = w_c (softplus(x_c) - y_c x_c).
 
@@ -37,6 +47,7 @@ def multilabel_soft_margin_loss(scores: Any, target: Any, weight: Any = None, *,
     """
     loss = "multilabel_soft_margin_loss"
     check_weight_not_reduction(loss, weight)
+    reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     scores, target = _paired(scores, target, loss, "scores")
     if scores.ndim == 0:
@@ -49,7 +60,9 @@ def multilabel_soft_margin_loss(scores: Any, target: Any, weight: Any = None, *,
     return _reduce(terms.mean(axis=-1), reduction, loss)
 
 
-def multilabel_margin_loss(scores: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def multilabel_margin_loss(
+    scores: Any, target: Any, *, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+) -> Tensor:
     """Multi-label hinge loss: per sample, sum over its classes j and the classes i it lacks of
     max(0, 1 - (x_j - x_i)) / C.
 
@@ -59,6 +72,7 @@ def multilabel_margin_loss(scores: Any, target: Any, *, reduction: str = "mean")
     pairs (j, i)) / C; at the kink (x_j - x_i = 1) the derivative is 0.
     """
     loss = "multilabel_margin_loss"
+    reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     scores = as_float_tensor(scores, loss)
     if scores.ndim not in (1, 2):

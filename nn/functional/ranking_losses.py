@@ -1,7 +1,8 @@
 """Losses on pairs and triplets of scores or embeddings with targets in {-1, +1}, torch's
 ``margin_ranking_loss``, ``hinge_embedding_loss``, ``soft_margin_loss``, ``cosine_embedding_loss`` and
 ``triplet_margin_loss`` and ``triplet_margin_with_distance_loss``; ``reduction`` ("mean" | "sum" | "none") is
-keyword-only.
+keyword-only, and so are torch's deprecated ``size_average`` and ``reduce`` (not on
+``triplet_margin_with_distance_loss``, as in torch), which override it when given.
 
 Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
 these losses; a nan hinge argument gives a nan term (with derivative 0), as there. Shapes must match (no
@@ -19,6 +20,7 @@ from autograd import Tensor, where
 
 from ..checks import check_choice, check_flag, check_real
 from .activations import as_float_tensor
+from .deprecated_reduction import legacy_reduction
 from .distance import pairwise_distance
 from .losses import REDUCTIONS, _check_signs, _paired, _reduce
 
@@ -46,12 +48,20 @@ def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
 
 
 def margin_ranking_loss(
-    input1: Any, input2: Any, target: Any, margin: float = 0.0, *, reduction: str = "mean"
+    input1: Any,
+    input2: Any,
+    target: Any,
+    margin: float = 0.0,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """max(0, -y (x1 - x2) + margin): x1 should rank above x2 by ``margin`` where y = 1, below where y = -1.
 
     d/dx1 = -y where the hinge is active (>= 0), else 0; d/dx2 = -d/dx1.
     """
+    reduction = legacy_reduction("margin_ranking_loss", size_average, reduce, reduction)
     reduction = check_choice("margin_ranking_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("margin_ranking_loss", "margin", margin)
     x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1")
@@ -59,11 +69,20 @@ def margin_ranking_loss(
     return _reduce(_hinge(-y * (x1 - x2) + margin), reduction, "margin_ranking_loss")
 
 
-def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, *, reduction: str = "mean") -> Tensor:
+def hinge_embedding_loss(
+    input: Any,
+    target: Any,
+    margin: float = 1.0,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """x where y = 1 and max(0, margin - x) where y = -1, for distances x (torch's hinge embedding loss).
 
     d/dx = 1 where y = 1; -1 where y = -1 and x <= margin; else 0.
     """
+    reduction = legacy_reduction("hinge_embedding_loss", size_average, reduce, reduction)
     reduction = check_choice("hinge_embedding_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("hinge_embedding_loss", "margin", margin)
     x = as_float_tensor(input, "hinge_embedding_loss")
@@ -72,8 +91,11 @@ def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, *, reduct
     return _reduce(terms, reduction, "hinge_embedding_loss")
 
 
-def soft_margin_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def soft_margin_loss(
+    input: Any, target: Any, *, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+) -> Tensor:
     """Logistic loss log(1 + e^(-y x)) = softplus(-y x), stable for every finite x; d/dx = -y sigmoid(-y x)."""
+    reduction = legacy_reduction("soft_margin_loss", size_average, reduce, reduction)
     reduction = check_choice("soft_margin_loss", "reduction", reduction, REDUCTIONS)
     x = as_float_tensor(input, "soft_margin_loss")
     y = _signs(target, x, "soft_margin_loss")
@@ -85,7 +107,14 @@ COSINE_EMBEDDING_EPS = 1e-12
 
 
 def cosine_embedding_loss(
-    input1: Any, input2: Any, target: Any, margin: float = 0.0, *, reduction: str = "mean"
+    input1: Any,
+    input2: Any,
+    target: Any,
+    margin: float = 0.0,
+    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """1 - cos(x1, x2) where y = 1 and max(0, cos(x1, x2) - margin) where y = -1, the cosine over the last
     axis of (N, D) or (D,) inputs, as torch: (x1 . x2) / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)).
@@ -93,6 +122,7 @@ def cosine_embedding_loss(
     ``target`` is (N,) or () in {-1, +1}. d/dcos = -1 (y = 1) or 1 where cos >= margin (y = -1).
     """
     loss = "cosine_embedding_loss"
+    reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin)
     x1, x2 = _paired(input1, input2, loss, "input1")
@@ -114,6 +144,8 @@ def triplet_margin_loss(
     eps: float = 1e-6,
     swap: bool = False,
     *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with d = ``pairwise_distance`` (p-norm of the difference plus
@@ -121,6 +153,7 @@ def triplet_margin_loss(
     min(d(a, n), d(p, n)) (Balntas et al.'s distance swap), as torch.
     """
     loss = "triplet_margin_loss"
+    reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin)
     swap = check_flag(loss, "swap", swap)
