@@ -116,6 +116,8 @@ class Node(NodeCopying):
     _version: VersionCounter | None = None
     #: ``[(tick, earlier self), ...]`` once :func:`rebase_history` has given this node a new history.
     _history: list[tuple[int, Node]] | None = None
+    #: ``(op, base, attrs)`` of a view that recorded nothing when made (see ``Tensor._view``).
+    _view_of: tuple[Any, Node, Any] | None = None
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:

@@ -209,14 +209,24 @@ class Tensor(
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shares memory)."""
-        return self.data
+        """The underlying ndarray (shares memory); read-only for a tensor that requires grad (see
+        :meth:`__array__`; ``t.detach().numpy()`` or ``t.data`` give the writable array, as in torch)."""
+        return self.__array__()
 
     def tolist(self) -> Any:
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
+        """The data for numpy (``np.asarray(t)``, ``np.array(t)``): numpy's ``copy`` honoured (``np.array`` gets
+        a copy of its own); without a copy, a read-only view when this tensor requires grad, so code outside the
+        graph cannot change values the graph has used behind its back (torch refuses ``.numpy()`` there)."""
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        array = np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
+        if self.requires_grad and np.may_share_memory(array, self.data):
+            array = array.view()
+            array.flags.writeable = False
+        return array
 
     def __dlpack__(self, **options: Any) -> Any:
         """The data through DLPack (shared memory), so ``torch.as_tensor(x)`` and ``np.from_dlpack(x)`` read

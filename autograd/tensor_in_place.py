@@ -160,8 +160,14 @@ class TensorInPlace:
         quietly(np.copyto, self.data, result.data, casting="same_kind")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
         for kind, view in holders:  # live views now show the new values: each becomes its view of the new self
-            if kind == "view" and view.op is not None:
+            if kind != "view":
+                continue
+            if view.op is not None:
                 rebase_history(view, view.op, view.parents, view.attrs, bump=False)  # (their counter is self's)
+            elif view._view_of is not None:  # a view made while nothing was recorded joins the graph now
+                view_op, viewed, view_attrs = view._view_of
+                view._view_of = None
+                rebase_history(view, view_op, (viewed,), view_attrs, bump=False)
         return self
 
     def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
@@ -176,15 +182,17 @@ class TensorInPlace:
         # the old values as a copy read from base (the view's op, recorded as a node that is not a view), so the
         # graph does not hold on to ``self``: a view the caller drops (``t[i] += v`` makes one each time) is not
         # kept and rebased again
-        old = type(self)._from_op(self.data.copy(), self.op, (base,), self.attrs)
+        view_op, _, view_attrs = _view_recipe(self)
+        old = type(self)._from_op(self.data.copy(), view_op, (base,), view_attrs)
         values = graph(old, *operands)
         _check_fits(op, values, self)
         view = self
         while True:
             holders = base._version.live_holders()
             if not any(node is base for _, node in holders):  # base views nothing: it takes the values
-                if view.op is ar.getitem:
-                    base[view.attrs["index"]] = values
+                view_op, _, view_attrs = _view_recipe(view)
+                if view_op is ar.getitem:
+                    base[view_attrs["index"]] = values
                 else:
                     base._record_in_place(op, functools.partial(_into_base, view=view), values)
                 return self
@@ -628,23 +636,32 @@ def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:
         raise _cast_error(op, result.dtype, tensor.dtype)
 
 
+def _view_recipe(view: Any) -> tuple[Any, Any, Any]:
+    """``(op, base, attrs)`` of how ``view`` was made from its base: its recorded op, or, for a view made while
+    nothing was recorded, the op it kept (``_view_of``); ``(None, None, None)`` when it is neither."""
+    if view.op is not None:
+        return view.op, view.parents[0] if len(view.parents) == 1 else None, view.attrs
+    return view._view_of if view._view_of is not None else (None, None, None)
+
+
 def _viewed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
-    """The tensor that ``view`` is a writable view of (its recorded ``getitem`` with a basic index, ``reshape`` or
-    ``transpose`` parent, sharing its data and version counter), when nothing else shares that data but such views
+    """The tensor that ``view`` is a writable view of (a ``getitem`` with a basic index, a ``reshape`` or a
+    ``transpose`` of it, sharing its data and version counter), when nothing else shares that data but such views
     (no ``detach()`` or ``copy.copy``); else None."""
-    if view.op not in _WRITABLE_VIEWS or any(kind == "copy" for kind, _ in holders):
+    op, base, _ = _view_recipe(view)
+    if op not in _WRITABLE_VIEWS or any(kind == "copy" for kind, _ in holders):
         return None
-    (base,) = view.parents
     return base if base._version is view._version else None
 
 
 def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:
     """``base``'s new values, recorded out of place, when its view ``view`` takes ``values``."""
-    if view.op is ar.getitem:
-        return _index_put(base, view.attrs["index"], values)
-    if view.op is ar.reshape:
+    op, _, attrs = _view_recipe(view)
+    if op is ar.getitem:
+        return _index_put(base, attrs["index"], values)
+    if op is ar.reshape:
         return values.reshape(base.shape)
-    return values.transpose(tuple(np.argsort(view.attrs["axes"])))
+    return values.transpose(tuple(np.argsort(attrs["axes"])))
 
 
 def _records(tensor: Any, *operands: Any) -> bool:

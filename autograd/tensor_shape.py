@@ -209,11 +209,15 @@ class TensorShape:
         return self._view(data, ar.getitem, {"index": index})
 
     def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:
-        """The output of a shape op; when it shares memory with this tensor it shares its version counter too."""
+        """The output of a shape op; when it shares memory with this tensor it shares its version counter too,
+        and a view that records nothing (of a constant, or under no_grad) keeps how it was made, so a recorded
+        in-place change of it or of this tensor later can still make it a recorded view."""
         out = _Tensor._from_op(data, op, (self,), attrs)
         if np.may_share_memory(data, self.data):
             out._version = self._shared_version()
             out._version.add_holder(out, "view")
+            if out.op is None:
+                out._view_of = (op, self, attrs)
         return out
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:

@@ -160,3 +160,65 @@ def test_an_unsaved_output_may_change_in_place_before_backward():
     y += 1
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+# -- views made while nothing was recorded --------------------------------------------------------------------------
+
+
+def _view_of_a_constant_then_base_changed(tensor):
+    r = tensor([1.0], True)
+    base = tensor(np.ones((3, 2)))
+    row = base[1]
+    base.add_(r)
+    (row * row).sum().backward()
+    return row.detach(), r.grad
+
+
+def _slice_of_a_constant_changed_in_place(tensor):
+    p = tensor([2.0], True)
+    buffer = tensor([1.0, 2.0, 3.0])
+    buffer[0:2].mul_(p)
+    buffer.reshape(3, 1)[2:, 0].add_(p)
+    (buffer * buffer).sum().backward()
+    return buffer.detach(), p.grad
+
+
+@pytest.mark.parametrize("case", [_view_of_a_constant_then_base_changed, _slice_of_a_constant_changed_in_place])
+def test_views_of_a_constant_join_the_graph_when_a_recorded_change_reaches_them(case):
+    values, grad = case(t)
+    if case is _view_of_a_constant_then_base_changed:
+        np.testing.assert_array_equal(values.data, [2.0, 2.0])
+        np.testing.assert_array_equal(grad, [8.0])  # d/dr sum (1 + r)^2 over two entries
+    else:
+        np.testing.assert_array_equal(values.data, [2.0, 4.0, 5.0])
+        np.testing.assert_array_equal(grad, [2 * 2 * 1 + 2 * 4 * 2 + 2 * 5])
+
+
+@pytest.mark.parametrize("case", [_view_of_a_constant_then_base_changed, _slice_of_a_constant_changed_in_place])
+def test_views_of_a_constant_changed_in_place_match_torch(case):
+    torch = pytest.importorskip("torch")
+    ours = case(t)
+    theirs = case(lambda v, rg=False: torch.tensor(v, dtype=torch.float64, requires_grad=rg))
+    np.testing.assert_allclose(ours[0].data, theirs[0].numpy())
+    np.testing.assert_allclose(ours[1], theirs[1].numpy())
+
+
+# -- numpy's views of a tensor ----------------------------------------------------------------------------------------
+
+
+def test_numpy_reads_a_tensor_that_requires_grad_through_a_read_only_view():
+    y = t([1.0, 2.0], True) * 2
+    with pytest.raises(ValueError, match="read-only"):
+        np.asarray(y)[1] = 50.0
+    with pytest.raises(ValueError, match="read-only"):
+        y.numpy()[0] = 1.0
+    constant = t([1.0, 2.0])
+    np.asarray(constant)[0] = 5.0  # a constant shares its memory, as torch's .numpy()
+    assert constant.data[0] == 5.0
+
+
+def test_np_array_of_a_tensor_is_a_copy():
+    x = t([1.0, 2.0])
+    copied = np.array(x)
+    copied[0] = 9.0
+    assert x.data[0] == 1.0
