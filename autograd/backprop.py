@@ -212,10 +212,11 @@ def _backpropagate(
         pending[root] = pending[root] + seed if root in pending else seed
     results: dict[int, Any] = {}
     wanted = set(inputs) if inputs is not None else set()
-    # Leaves get their gradients only once the whole pass has succeeded (all or nothing); rules may
-    # pass one array unchanged to several inputs (add does), so every stored array is made distinct
-    # from the seeds and from the arrays already stored.
+    # Leaves and retained intermediates get their gradients only once the whole pass has succeeded (all or
+    # nothing); rules may pass one array unchanged to several inputs (add does), so every stored array is made
+    # distinct from the seeds and from the arrays already stored.
     finished_leaves: list[tuple[Node, Any]] = []
+    finished_intermediates: list[tuple[Node, Any]] = []  # retained gradients, stored (overwritten) at the end too
     handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
@@ -239,7 +240,7 @@ def _backpropagate(
                         grad = _unaliased(grad, handed_out)
                     elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
                         grad = np.asarray(grad)
-                    node._grad = grad
+                    finished_intermediates.append((node, grad))
             elif node in wanted:
                 results[id(node)] = np.asarray(grad) if node.broadcasts and isinstance(grad, np.generic) else grad
             if op is None:
@@ -361,6 +362,8 @@ def _backpropagate(
                 pending[parent] = contribution if previous is None else previous + contribution
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
+    for node, grad in finished_intermediates:
+        node._grad = grad
     for node, grad in finished_leaves:
         if type(grad) is _ndarray:
             grad = _unaliased(grad, handed_out)

@@ -34,6 +34,22 @@ def test_anomaly_in_backward_leaves_value_gradients_unchanged():
     assert (x.grad, y.grad) == (0.0, 0.0)
 
 
+def test_a_failing_pass_leaves_retained_intermediate_gradients_unchanged():
+    x = Value(2.0)
+    h = x * 3.0
+    x.register_hook(lambda g: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        (h * h).backward()
+    assert h.grad == 0.0
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    u = t * 3.0
+    u.retain_grad()
+    t.register_hook(lambda g: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        (u * u).sum().backward()
+    assert u.grad is None
+
+
 def test_leaves_never_share_a_gradient_array_and_the_seed_is_not_aliased():
     a = Tensor([1.0, 2.0], requires_grad=True)
     b = Tensor([3.0, 4.0], requires_grad=True)
