@@ -212,11 +212,13 @@ def _backpropagate(
         pending[root] = pending[root] + seed if root in pending else seed
     results: dict[int, Any] = {}
     wanted = set(inputs) if inputs is not None else set()
-    # Leaves and retained intermediates get their gradients only once the whole pass has succeeded (all or
-    # nothing); rules may pass one array unchanged to several inputs (add does), so every stored array is made
-    # distinct from the seeds and from the arrays already stored.
+    # Leaves get their gradients only once the whole pass has succeeded (all or nothing; retained intermediates get
+    # theirs back if it fails); rules may pass one array unchanged to several inputs (add does), so every stored
+    # array is made distinct from the seeds and from the arrays already stored.
     finished_leaves: list[tuple[Node, Any]] = []
-    finished_intermediates: list[tuple[Node, Any]] = []  # retained gradients, stored (overwritten) at the end too
+    # retained intermediates' gradients are stored as the pass goes; their earlier ones, kept here, come back if it fails
+    overwritten_nodes: list[Node] = []
+    overwritten_grads: list[Any] = []
     handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
@@ -240,7 +242,9 @@ def _backpropagate(
                         grad = _unaliased(grad, handed_out)
                     elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
                         grad = np.asarray(grad)
-                    finished_intermediates.append((node, grad))
+                    overwritten_nodes.append(node)  # (two lists: no tuple to allocate per node)
+                    overwritten_grads.append(node._grad)
+                    node._grad = grad
             elif node in wanted:
                 results[id(node)] = np.asarray(grad) if node.broadcasts and isinstance(grad, np.generic) else grad
             if op is None:
@@ -360,10 +364,12 @@ def _backpropagate(
                     anomaly.on_backward(node, index + (op.constant_at == 0), contribution)
                 previous = pending.get(parent)
                 pending[parent] = contribution if previous is None else previous + contribution
+    except BaseException:
+        for node, grad in zip(overwritten_nodes, overwritten_grads):
+            node._grad = grad
+        raise
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
-    for node, grad in finished_intermediates:
-        node._grad = grad
     for node, grad in finished_leaves:
         if type(grad) is _ndarray:
             grad = _unaliased(grad, handed_out)
