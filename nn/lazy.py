@@ -1,5 +1,6 @@
-"""torch's ``LazyLinear`` (a :class:`~nn.layers.Linear` whose ``in_features`` is read from its first input) and
-``LazyConv1d``/``2d``/``3d``, ``LazyConvTranspose1d``/``2d``/``3d`` (whose ``in_channels`` is).
+"""torch's ``LazyLinear`` (a :class:`~nn.layers.Linear` whose ``in_features`` is read from its first input),
+``LazyConv1d``/``2d``/``3d``, ``LazyConvTranspose1d``/``2d``/``3d`` (whose ``in_channels`` is) and the lazy batch and
+instance norms (whose ``num_features`` is).
 
 Until then its ``weight`` and ``bias`` are :class:`UninitializedParameter` placeholders, empty arrays
 (shape (0,)) listed by ``parameters()`` and ``state_dict()`` as torch lists its uninitialized ones. The first
@@ -8,6 +9,16 @@ Parameter objects, so an optimizer built before that call updates them; then the
 (its class changes, as torch's ``cls_to_become``). The lazy convolutions work alike: their constructor takes the
 convolution's arguments without ``in_channels`` and checks them at once; the first input's channel axis (axis 1,
 or 0 when unbatched) gives ``in_channels``, which ``groups`` must divide.
+
+``LazyBatchNorm1d``/``2d``/``3d`` and ``LazyInstanceNorm1d``/``2d``/``3d`` take torch's lazy arguments (``eps,
+momentum, affine, track_running_stats, device, dtype, *, bias``; the lazy instance norms default to ``affine`` and
+``track_running_stats`` True, as torch's signature) and read ``num_features`` from the first input's channel axis:
+axis 1, or axis 0 of an unbatched instance-norm input. Until then ``weight``/``bias`` are placeholders and
+``running_mean``/``running_var`` empty arrays (``num_batches_tracked`` is 0 already); the first forward fills them
+as the layer's ``reset_parameters`` does and the module becomes ``BatchNorm2d`` etc. Two departures from torch
+2.13, whose ``initialize_parameters`` always reads axis 1 and only when something is uninitialized: an unbatched
+instance-norm input gives its channels (torch takes its first position axis and then rejects the input), and a
+layer with neither affine parameters nor running statistics learns ``num_features`` too (torch's stays 0).
 
 Unlike torch, ``load_state_dict`` does not materialize the placeholders (it reports the shape mismatch): run one
 forward first, as torch's documentation advises for lazy modules anyway.
@@ -21,22 +32,29 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Tensor, no_grad
+from autograd import Tensor, as_tensor, no_grad
 
 from .checks import check_flag, check_positive_int, make_generator
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .layers import LINEAR_INITS, Linear
-from .module import as_layer_input
+from .module import as_layer_input, input_for
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .parameter import Parameter, factory_dtype
 
 __all__ = [
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
     "LazyConv1d",
     "LazyConv2d",
     "LazyConv3d",
     "LazyConvTranspose1d",
     "LazyConvTranspose2d",
     "LazyConvTranspose3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
     "LazyLinear",
     "UninitializedParameter",
 ]
@@ -207,3 +225,122 @@ class LazyConvTranspose3d(_LazyConv, ConvTranspose3d):
     kernel_size, ...)``."""
 
     cls_to_become = ConvTranspose3d
+
+
+class _LazyNorm:
+    """The lazy form of ``cls_to_become`` (a batch or instance norm): torch's lazy arguments, ``num_features``
+    from the first input (see the module docstring)."""
+
+    cls_to_become: ClassVar[type]
+
+    def __init__(
+        self,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        # checks every argument (with one feature) and registers the buffers, then empties what the input sizes
+        self.cls_to_become.__init__(
+            self, 1, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device
+        )
+        self.num_features = 0
+        dtype = factory_dtype(type(self).__name__, device, dtype)
+        if self.weight is not None:
+            self.weight = UninitializedParameter(dtype)
+        if self.bias is not None:
+            self.bias = UninitializedParameter(dtype)
+        if self.track_running_stats:
+            self.running_mean = np.zeros(0, dtype=dtype)
+            self.running_var = np.zeros(0, dtype=dtype)
+        self.reset_running_stats()  # num_batches_tracked to 0: the constructor's reset_parameters was this class's
+
+    def reset_parameters(self) -> None:
+        """Nothing to fill before the first input (torch's); the sized layer is ``cls_to_become`` and resets as
+        one."""
+
+    def forward(self, x: Any) -> Tensor:
+        if self.num_features == 0:
+            self.initialize_parameters(x)
+        return type(self).forward(self, x)  # the class is cls_to_become from the first call on
+
+    def _channel_axis(self, x: Tensor) -> int:
+        """The axis of ``x`` holding the channels (1); a ValueError naming the layer if ``x`` has the wrong rank."""
+        if x.ndim not in self.accepted_ndims:
+            raise ValueError(f"{type(self).__name__}: expected {self.expected_input} input, got shape {x.shape}")
+        return 1
+
+    def initialize_parameters(self, x: Any) -> None:
+        """Size ``weight``, ``bias``, ``running_mean`` and ``running_var`` for inputs like ``x``
+        (``num_features`` from its channel axis), fill them as ``reset_parameters`` does and become
+        ``cls_to_become``, as torch's method of that name. Nothing changes if ``x`` does not fit."""
+        name = type(self).__name__
+        x = as_tensor(x) if self.weight is None else input_for(name, x, self.weight)
+        channels = x.shape[self._channel_axis(x)]
+        if channels == 0:
+            raise ValueError(f"{name}: cannot infer num_features from an input of shape {x.shape} (no channels)")
+        with no_grad():
+            for parameter in (self.weight, self.bias):
+                if parameter is not None:
+                    parameter.materialize(np.empty(channels))
+        if self.track_running_stats:
+            self.running_mean = np.empty(channels, dtype=self.running_mean.dtype)
+            self.running_var = np.empty(channels, dtype=self.running_var.dtype)
+        self.num_features = channels
+        self.__class__ = self.cls_to_become
+        self.reset_parameters()
+
+
+class _LazyInstanceNorm(_LazyNorm):
+    """A lazy instance norm: an unbatched input (no N axis) has its channels on axis 0."""
+
+    def _channel_axis(self, x: Tensor) -> int:
+        """The axis of ``x`` holding the channels: 1, or 0 when ``x`` is unbatched; a ValueError naming the layer
+        if ``x`` has the wrong rank."""
+        if x.ndim not in (self.positions + 1, self.positions + 2):
+            raise ValueError(
+                f"{type(self).__name__}: expected a {self.positions + 2}-D batched or {self.positions + 1}-D "
+                f"unbatched input, got shape {x.shape}"
+            )
+        return x.ndim - self.positions - 1
+
+
+class LazyBatchNorm1d(_LazyNorm, BatchNorm1d):
+    """``BatchNorm1d`` with ``num_features`` from axis 1 of the first (N, C) or (N, C, L) input."""
+
+    cls_to_become = BatchNorm1d
+
+
+class LazyBatchNorm2d(_LazyNorm, BatchNorm2d):
+    """``BatchNorm2d`` with ``num_features`` from axis 1 of the first (N, C, H, W) input."""
+
+    cls_to_become = BatchNorm2d
+
+
+class LazyBatchNorm3d(_LazyNorm, BatchNorm3d):
+    """``BatchNorm3d`` with ``num_features`` from axis 1 of the first (N, C, D, H, W) input."""
+
+    cls_to_become = BatchNorm3d
+
+
+class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
+    """``InstanceNorm1d`` with ``num_features`` from the C axis of the first (N, C, L) or (C, L) input."""
+
+    cls_to_become = InstanceNorm1d
+
+
+class LazyInstanceNorm2d(_LazyInstanceNorm, InstanceNorm2d):
+    """``InstanceNorm2d`` with ``num_features`` from the C axis of the first (N, C, H, W) or (C, H, W) input."""
+
+    cls_to_become = InstanceNorm2d
+
+
+class LazyInstanceNorm3d(_LazyInstanceNorm, InstanceNorm3d):
+    """``InstanceNorm3d`` with ``num_features`` from the C axis of the first (N, C, D, H, W) or (C, D, H, W)
+    input."""
+
+    cls_to_become = InstanceNorm3d
