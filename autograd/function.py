@@ -48,6 +48,7 @@ from .core import Node
 from .grad_mode import is_grad_enabled, no_grad
 from .op import Op, OutputGradients
 from .tensor import Tensor
+from .tensor_in_place import view_takes
 from .value import Value
 from .versions import increment_version, rebase_history
 
@@ -207,11 +208,16 @@ class Function:
             )
             attrs = {"ctx": ctx, "positions": positions, "function": cls, "kind": kind, "index": index}
             if any(item is dirty for dirty in ctx._dirty):
-                outputs.append(_changed_in_place(cls, item, differentiable, parents, attrs))
-            elif differentiable:
+                returned, recorded = _changed_in_place(cls, item, differentiable, parents, attrs)
+                outputs.append(returned)
+                if recorded is not None and recorded.requires_grad:
+                    ctx._output_refs[index] = weakref.ref(recorded)
+                continue
+            if differentiable:
                 outputs.append(kind._from_op(data, cls._op(), parents, attrs))
             else:
                 outputs.append(kind._make(data))
+            _share_input_memory(outputs[-1], parents, ctx._dirty)
             if outputs[-1].requires_grad:
                 ctx._output_refs[index] = weakref.ref(outputs[-1])
         ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
@@ -225,6 +231,20 @@ class Function:
             op = Op(cls.__name__, _run_backward, joint=True, outputs=_call_outputs, saved=_saved_by_ctx)
             cls._function_op = op
         return op
+
+
+def _share_input_memory(output: Any, parents: tuple[Node, ...], dirty: tuple[Any, ...]) -> None:
+    """An output Tensor whose array is (a view of) an input's, not marked dirty (``return a[:2]``, an input
+    returned as it is): it takes that input's version counter, as a holder that is not a recorded view, so an
+    in-place change of either is counted for both, and refused while recording (it would bypass the Function's
+    backward; torch forbids it too)."""
+    if not isinstance(output, Tensor) or any(output is item for item in dirty):
+        return
+    for parent in parents:
+        if isinstance(parent, Tensor) and np.may_share_memory(output.data, parent.data):
+            output._version = parent._shared_version()
+            output._version.add_holder(output, "copy")
+            return
 
 
 def _saved_by_ctx(node: Node) -> tuple[list[int], bool]:
@@ -262,19 +282,30 @@ def _check_dirty(function: type[Function], ctx: FunctionContext, results: tuple[
 
 def _changed_in_place(
     function: type[Function], node: Node, differentiable: bool, parents: tuple[Node, ...], attrs: dict
-) -> Node:
-    """The input ``node`` that forward changed in place, returned as the output: version bumped, and (when
-    recording) its history rebased onto this Function's node."""
+) -> tuple[Node, Node | None]:
+    """The input ``node`` that forward changed in place, returned as the output, and the node that holds this
+    call's history for it (None when nothing is recorded): its version is bumped, and, when recording, its history
+    rebased onto this Function's node; a view (``x[1]``) instead takes the Function's result as a new node,
+    written through to the tensor it views, as torch's, and that node holds the call's history."""
     if differentiable and node.is_leaf and node.requires_grad:
         raise RuntimeError(
             f"{function.__name__}: a leaf Variable that requires grad has been used in an in-place operation "
             f"(mark_dirty on a leaf {type(node).__name__} that requires grad); change a copy (x.clone()) instead"
         )
-    if differentiable:
-        rebase_history(node, function._op(), parents, attrs)
-    else:
+    if not differentiable:
         increment_version(node)
-    return node
+        return node, None
+    if isinstance(node, Tensor) and any(kind == "view" and held is node for kind, held in _holders(node)):
+        increment_version(node)  # forward changed the shared memory: what read the old values is now stale
+        recorded = Tensor._from_op(node.data.copy(), function._op(), parents, attrs)
+        view_takes(node, recorded, function.__name__)
+        return node, recorded
+    rebase_history(node, function._op(), parents, attrs)
+    return node, node
+
+
+def _holders(node: Node) -> list[tuple[str, Any]]:
+    return node._version.live_holders() if node._version is not None else []
 
 
 def _output_data(function: type[Function], kind: type[Node], result: Any, in_tuple: bool) -> Any:

@@ -137,8 +137,9 @@ class TensorInPlace:
             if base is None:
                 raise RuntimeError(
                     f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
-                    "basic indexing, reshape or transpose, detach() or copy.copy) while the graph is being recorded; "
-                    "change the tensor it views, or write it out of place (x = x + y)"
+                    "basic indexing, reshape or transpose, detach(), copy.copy, or a custom Function's output that "
+                    "is a view of its input, whose backward the change would bypass) while the graph is being "
+                    "recorded; change the tensor it views, or write it out of place (x = x + y)"
                 )
             return self._write_through_view(base, op, graph, *operands)
         if not self.data.flags.writeable:
@@ -186,6 +187,11 @@ class TensorInPlace:
         old = type(self)._from_op(self.data.copy(), view_op, (base,), view_attrs)
         values = graph(old, *operands)
         _check_fits(op, values, self)
+        return self._view_takes(base, op, values)
+
+    def _view_takes(self, base: Tensor, op: str, values: Tensor) -> Tensor:
+        """Make the recorded ``values`` the new values of the view ``self`` of ``base``: written into each base of
+        the chain in turn, up to the tensor that views nothing (see :meth:`_write_through_view`)."""
         view = self
         while True:
             holders = base._version.live_holders()
@@ -634,6 +640,20 @@ def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:
         )
     if not np.can_cast(result.dtype, tensor.dtype, "same_kind"):
         raise _cast_error(op, result.dtype, tensor.dtype)
+
+
+def view_takes(view: Tensor, values: Tensor, op: str) -> None:
+    """Make the recorded ``values`` the new values of ``view``, a view changed in place by ``op`` (a custom
+    Function's ``mark_dirty``), written through to the tensors it views; a RuntimeError naming ``op`` when
+    ``view`` is not a view that can take them (see :meth:`TensorInPlace._write_through_view`)."""
+    base = _viewed_base(view, view._version.live_holders())
+    if base is None:
+        raise RuntimeError(
+            f"{op}: in-place change of a Tensor that shares its data with another one (a view other than basic "
+            "indexing, reshape or transpose, detach() or copy.copy) while the graph is being recorded; change the "
+            "tensor it views"
+        )
+    view._view_takes(base, op, values)
 
 
 def _view_recipe(view: Any) -> tuple[Any, Any, Any]:

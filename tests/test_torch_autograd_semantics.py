@@ -222,3 +222,94 @@ def test_np_array_of_a_tensor_is_a_copy():
     copied = np.array(x)
     copied[0] = 9.0
     assert x.data[0] == 1.0
+
+
+# -- custom Functions and views -----------------------------------------------------------------------------------
+
+
+class AddInPlace(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.mark_dirty(x)
+        x.add_(y)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g.sum(axis=0) if g.ndim > 1 else g
+
+
+def _function_changes_a_row_in_place(tensor, add_in_place):
+    root = tensor(np.arange(6.0).reshape(3, 2), True)
+    b = tensor([1.0, 2.0], True)
+    x = root * 1
+    row = x[1]
+    out = add_in_place(row, b)
+    assert out is row
+    (x * x).sum().backward()
+    return x.detach(), root.grad, b.grad
+
+
+def test_mark_dirty_on_a_view_writes_through_to_the_tensor_viewed():
+    values, root_grad, b_grad = _function_changes_a_row_in_place(t, AddInPlace.apply)
+    expected = np.arange(6.0).reshape(3, 2)
+    expected[1] += [1.0, 2.0]
+    np.testing.assert_array_equal(values.data, expected)
+    np.testing.assert_array_equal(root_grad, 2 * expected)
+    np.testing.assert_array_equal(b_grad, 2 * expected[1])
+
+
+def test_mark_dirty_on_a_view_matches_torch():
+    torch = pytest.importorskip("torch")
+
+    class TorchAddInPlace(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.mark_dirty(x)
+            x.add_(y)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    ours = _function_changes_a_row_in_place(t, AddInPlace.apply)
+    theirs = _function_changes_a_row_in_place(
+        lambda v, rg=False: torch.tensor(v, dtype=torch.float64, requires_grad=rg), TorchAddInPlace.apply
+    )
+    for mine, reference in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(np.asarray(mine.data if isinstance(mine, Tensor) else mine), reference.numpy())
+
+
+class Head(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a[:2]
+
+    @staticmethod
+    def backward(ctx, g):
+        return Tensor(np.r_[g.data, 0.0])
+
+
+def test_an_output_that_is_a_view_of_an_input_refuses_a_recorded_in_place_change():
+    x = t([1.0, 1.0, 1.0], True)
+    head = Head.apply(x * 1)
+    with pytest.raises(RuntimeError, match="custom Function's output that is a view of its input"):
+        head += 3
+
+
+def test_an_input_returned_as_it_is_cannot_change_a_leaf_behind_the_graph():
+    class Alias(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a[:]
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    w = t([1.0, 2.0], True)
+    alias = Alias.apply(w)
+    with pytest.raises(RuntimeError, match="shares its data"):
+        alias.mul_(3)
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
