@@ -31,7 +31,10 @@ until the last of the outputs that receive a gradient is reached (``Op(outputs=.
 
 ``ctx.mark_dirty(x)`` declares that ``forward`` changed the input ``x`` in place and
 returns it: ``apply`` then returns ``x`` itself, its version is bumped, and its history
-becomes this Function's node (nodes computed from ``x`` earlier keep its earlier history).
+becomes this Function's node (nodes computed from ``x`` earlier keep its earlier history). A view
+marked dirty has the result written through to the tensor it views. An output that is a view of
+an input without being marked dirty shares its version counter, and a recorded in-place change of
+it is refused (it would bypass ``backward``).
 """
 
 from __future__ import annotations
