@@ -1,7 +1,7 @@
 """``Module``: the base class of every layer and model.
 
 Parameters and sub-modules are discovered from attributes (also inside lists
-and tuples), in the order they were assigned, so ``parameters()`` needs no
+and tuples, nested ones too), in the order they were assigned, so ``parameters()`` needs no
 registration calls. A parameter is an ``nn.Parameter`` or a leaf ``Value`` that
 requires a gradient. Buffers (``register_buffer``) are non-learnable arrays such as
 running statistics.
@@ -115,13 +115,13 @@ class Module:
     _contents: str | None = None
 
     def _direct_members(self) -> Iterator[tuple[str, Any]]:
-        """(name, object) for attributes, expanding lists/tuples as name.index (a container's items as index/key)."""
+        """(name, object) for attributes, expanding lists/tuples, nested too, as name.index (``weights.2.0`` for
+        ``weights[2][0]``; a container's items as index/key)."""
         for name, value in vars(self).items():
             if name == self._contents:
                 yield from self._content_items(value)
             elif isinstance(value, (list, tuple)):
-                for index, item in enumerate(value):
-                    yield f"{name}.{index}", item
+                yield from _named_items(name, value)
             else:
                 yield name, value
 
@@ -220,8 +220,10 @@ class Module:
             for name, value in vars(module).items():
                 if name == contents and isinstance(value, dict):
                     items: Any = value.values()
+                elif isinstance(value, (list, tuple)):
+                    items = value if not any(isinstance(item, (list, tuple)) for item in value) else _items(value)
                 else:
-                    items = value if isinstance(value, (list, tuple)) else (value,)
+                    items = (value,)
                 for member in items:
                     if isinstance(member, Module):
                         children.append(member)
@@ -635,6 +637,23 @@ def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> Non
         set_member(owner, attribute, value if isinstance(value, (Tensor, np.ndarray)) else np.asarray(value))
     else:
         target.copy_(_numeric_array(value).astype(_dtype_of(target)))
+
+
+def _named_items(name: str, sequence: list | tuple) -> Iterator[tuple[str, Any]]:
+    """(``name.i.j``, item) for the items of a list/tuple and of the lists/tuples inside it, in order (a loop:
+    any depth at Python's default recursion limit)."""
+    stack: list[tuple[str, Any]] = [(name, sequence)]
+    while stack:
+        prefix, value = stack.pop()
+        if isinstance(value, (list, tuple)):
+            stack.extend(reversed([(f"{prefix}.{index}", item) for index, item in enumerate(value)]))
+        else:
+            yield prefix, value
+
+
+def _items(sequence: list | tuple) -> Iterator[Any]:
+    """The items of a list/tuple and of the lists/tuples inside it, in order (as :func:`_named_items`)."""
+    return (item for _, item in _named_items("", sequence))
 
 
 def _shape_of(target: Any) -> tuple[int, ...]:

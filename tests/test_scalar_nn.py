@@ -146,3 +146,23 @@ def test_micrograds_nonlin_switch_chooses_relu_or_linear():
     assert linear([-1.0, -2.0]).data == -3.0 and rectified([-1.0, -2.0]).data == 0.0
     assert nn.Layer(2, 3, nonlin=False).neurons[2].activation == "linear"
     assert nn.Layer(2, 3).neurons[0].activation == "relu"
+
+
+def test_parameters_in_nested_lists_are_found_and_trained():
+    # minitorch's and micrograd-style code keep weights[i][j] as a list of lists of Values
+    class Grid(nn.Module):
+        def __init__(self) -> None:
+            self.weights = [[Value(0.5) for _ in range(2)] for _ in range(3)]
+            self.layers = [[nn.Linear(2, 2, rng=0)], (Value(0.1),)]
+
+    grid = Grid()
+    names = [name for name, _ in grid.named_parameters()]
+    assert names[:6] == [f"weights.{i}.{j}" for i in range(3) for j in range(2)]
+    assert names[6:] == ["layers.1.0", "layers.0.0.weight", "layers.0.0.bias"]  # own ones first, as torch
+    assert [id(p) for p in grid.parameters()] == [id(p) for _, p in grid.named_parameters()]
+    assert [name for name, _ in grid.named_modules()] == ["", "layers.0.0"]
+    loss = sum(w * w for row in grid.weights for w in row)
+    optimizer = nn.optim.SGD(grid.parameters(), lr=0.1)
+    loss.backward()
+    optimizer.step()
+    assert grid.weights[2][1].data == pytest.approx(0.5 - 0.1 * 2 * 0.5)
