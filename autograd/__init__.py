@@ -8,7 +8,7 @@ higher-order derivatives (``create_graph=True``).
 
 import numpy as np
 
-from . import linalg, numpy_protocol, torch_functions
+from . import linalg, numpy_aliases, numpy_composites, numpy_protocol, torch_functions
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -32,6 +32,7 @@ from .indexing import (
     take,
     take_along_axis,
 )
+from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .random_state import generator_for, manual_seed
@@ -201,10 +202,24 @@ register_numpy_functions(
         np.linalg.pinv: linalg.pinv,
         np.linalg.lstsq: linalg.lstsq,
         np.linalg.norm: linalg.norm,
+        np.linalg.multi_dot: numpy_composites.multi_dot,
         np.median: numpy_protocol.median,
         np.quantile: numpy_protocol.quantile,
         np.nansum: numpy_protocol.nan_reduction("nansum"),
         np.nanmean: numpy_protocol.nan_reduction("nanmean"),
+        np.nanmax: numpy_composites.nanmax,
+        np.nanmin: numpy_composites.nanmin,
+        np.nanprod: numpy_composites.nanprod,
+        np.nanvar: numpy_composites.nanvar,
+        np.nanstd: numpy_composites.nanstd,
+        np.average: numpy_composites.average,
+        np.ptp: numpy_composites.ptp,
+        np.append: numpy_composites.append,
+        np.insert: numpy_composites.insert,
+        np.delete: numpy_composites.delete,
+        np.block: numpy_composites.block,
+        np.convolve: numpy_composites.convolve,
+        np.correlate: numpy_composites.correlate,
         np.cov: numpy_protocol.cov,
         np.corrcoef: numpy_protocol.corrcoef,
         np.nan_to_num: numpy_protocol.nan_to_num,
@@ -213,7 +228,6 @@ register_numpy_functions(
         np.fix: numpy_protocol.method("fix"),
         np.cross: numpy_protocol.cross,
         np.vdot: numpy_protocol.vdot,
-        np.trapezoid: lambda y, x=None, dx=1.0, axis=-1: trapezoid(y, x, dx=None if x is not None else dx, dim=axis),
         np.diagflat: numpy_protocol.diagflat,
         np.linalg.matrix_power: numpy_protocol.matrix_power,
         np.linalg.svd: linalg.svd,
@@ -223,8 +237,34 @@ register_numpy_functions(
     }
 )
 
-if hasattr(np.linalg, "vector_norm"):  # numpy >= 2
-    register_numpy_functions({np.linalg.vector_norm: linalg.vector_norm, np.linalg.matrix_norm: linalg.matrix_norm})
+# numpy 2's spellings (2.0 trapezoid and the array-API names, 2.1 astype, unstack and cumulative_*, 2.2 matvec and vecmat), where
+# this numpy has them; np.concat, np.permute_dims, np.pow, np.acos, ... are the same objects as np.concatenate,
+# np.transpose, np.power, np.arccos, ... and need no entry
+_NUMPY_2_SPELLINGS = [
+    (np, "trapezoid", lambda y, x=None, dx=1.0, axis=-1: trapezoid(y, x, dx=None if x is not None else dx, dim=axis)),
+    (np.linalg, "vector_norm", linalg.vector_norm),
+    (np.linalg, "matrix_norm", linalg.matrix_norm),
+    (np.linalg, "matmul", matmul),
+    (np.linalg, "tensordot", tensordot),
+    (np.linalg, "trace", numpy_aliases.linalg_trace),
+    (np.linalg, "diagonal", numpy_aliases.linalg_diagonal),
+    (np.linalg, "outer", numpy_aliases.linalg_outer),
+    (np.linalg, "cross", numpy_aliases.linalg_cross),
+    (np.linalg, "vecdot", numpy_aliases.vecdot),
+    (np.linalg, "svdvals", linalg.svdvals),
+    (np.linalg, "matrix_transpose", numpy_aliases.matrix_transpose),
+    (np, "matrix_transpose", numpy_aliases.matrix_transpose),
+    (np, "vecdot", numpy_aliases.vecdot),
+    (np, "matvec", numpy_aliases.matvec),
+    (np, "vecmat", numpy_aliases.vecmat),
+    (np, "cumulative_sum", numpy_aliases.cumulative_sum),
+    (np, "cumulative_prod", numpy_aliases.cumulative_prod),
+    (np, "astype", numpy_aliases.astype),
+    (np, "unstack", numpy_aliases.unstack),
+]
+register_numpy_functions(
+    {getattr(owner, name): implementation for owner, name, implementation in _NUMPY_2_SPELLINGS if hasattr(owner, name)}
+)
 
 # Tensor's ndarray and torch methods (x.cumsum(), x.take(), x.flip(0), ...) call these functions, whose
 # modules import Tensor
@@ -288,6 +328,7 @@ __all__ = [
     "can_cast",
     "cartesian_prod",
     "cat",
+    "cbrt",
     "cdist",
     "check_class_range",
     "column_stack",
@@ -300,6 +341,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "cumulative_trapezoid",
+    "degrees",
     "detect_anomaly",
     "diag",
     "diagonal",
@@ -314,6 +356,7 @@ __all__ = [
     "empty_like",
     "enable_grad",
     "eye",
+    "fabs",
     "flip",
     "fliplr",
     "flipud",
@@ -361,6 +404,7 @@ __all__ = [
     "polygamma",
     "promote_types",
     "put_along_axis",
+    "radians",
     "rand",
     "rand_like",
     "randint",

@@ -11,7 +11,7 @@ X = U diag(s) V^T, and tied maxima or minima splitting the gradient evenly:
 
 * vectors: ord = p real, p != 0: |x|_p = (sum |x_i|^p)^(1/p), d/dx_i = sign(x_i) |x_i|^(p-1) / |x|_p^(p-1)
   (for p < 1 and p < 0 too, as numpy); inf / -inf: max / min |x_i|;
-  0: the count of non-zero entries, a constant. As torch: where the norm is 0 the gradient is 0; for
+  0: the count of non-zero entries, with gradient 0. As torch: where the norm is 0 the gradient is 0; for
   p > 0 an entry x_i = 0 gets gradient 0 (|x|^p has slope 0, or for p < 1 an infinite one, there); for
   p < 0 a zero entry makes the norm 0 and the gradient of its whole vector 0.
 * matrices: 'fro' (and None): sqrt(sum X_ij^2), dX = X / |X|_F; 'nuc': sum s_i, dX = U V^T; 2 / -2:
@@ -42,14 +42,16 @@ from .decompositions import (
     svd,
     svdvals,
 )
+from .derivatives import elementwise as ew
 from .derivatives import linalg as la
+from .numpy_composites import multi_dot
 from .quiet import quietly
 from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
     "EighResult", "LstsqResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq",
-    "matrix_norm", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm",
+    "matrix_norm", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm",
 ]  # fmt: skip
 
 
@@ -250,8 +252,9 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
         return x.abs().max(axes, keepdims)
     if ord == -np.inf:
         return x.abs().min(axes, keepdims)
-    if ord == 0:  # the count of non-zero entries, outside the graph
-        return Tensor(np.sum(x.data != 0, axis=axes, keepdims=keepdims).astype(x.dtype))
+    if ord == 0:  # the count of non-zero entries (nan counts, as numpy's): in the graph, with gradient 0 (torch's)
+        indicator = Tensor._from_op((x.data != 0).astype(x.dtype), ew.locally_constant, (x,))
+        return indicator.sum(axis=axes, keepdims=keepdims)
     if ord == 1:
         return x.abs().sum(axis=axes, keepdims=keepdims)
     return _p_norm(x, float(ord), axes, keepdims)

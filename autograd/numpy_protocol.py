@@ -14,7 +14,10 @@ the result is a node with the op's derivative, exactly as the method or operator
   ndarray), as ``arr += x`` does in numpy;
 * a numpy function of the table (reductions, ``clip``, ``reshape``, ``transpose``, ``concatenate``,
   ``stack``, ``where``, the contractions, shape, cumulative, sorting and ``linalg`` functions: see
-  ``autograd/__init__.py``) calls the library's function of the same name;
+  ``autograd/__init__.py``) calls the library's function of the same name, as does a generalized ufunc of
+  the table (``np.vecdot``); numpy 2's other spellings are in :mod:`autograd.numpy_aliases` and the
+  functions built from the library's ops (``average``, ``nanmax``, ``insert``, ``convolve``, ...) in
+  :mod:`autograd.numpy_composites`;
 * a ufunc the library has no derivative for raises a TypeError when an input requires grad (and
   computes the plain result otherwise); any other numpy function reads the nodes' data, as
   before: its result is a constant ndarray (``np.allclose``, ``np.argmax``, ``np.shape``, ...).
@@ -113,6 +116,8 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
                 "use the in-place operator (x += y) or assign x.data"
             )
         return getattr(ufunc, method)(*_plain(inputs), out=out, **kwargs)
+    if method == "__call__" and ufunc in _FUNCTIONS:  # a generalized ufunc of the table (np.vecdot, ...)
+        return _FUNCTIONS[ufunc](*inputs, **kwargs)
     if method == "reduce" and name in _REDUCTIONS and len(inputs) == 1 and set(kwargs) <= {"axis", "keepdims"}:
         return getattr(inputs[0], _REDUCTIONS[name])(axis=kwargs.get("axis", 0), keepdims=kwargs.get("keepdims", False))
     if kwargs:
@@ -167,8 +172,9 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
 # -- numpy's signatures on Tensor methods: reductions and shape functions ------------------------------------
 
 
-def _refuse(function: str, **options: Any) -> None:
-    """Raise for numpy options that have no meaning on a Tensor here (out=, dtype=, where=, ...)."""
+def refuse_options(function: str, **options: Any) -> None:
+    """Raise a TypeError naming ``np.<function>`` for the numpy options given that have no meaning on a Tensor
+    here (out=, dtype=, where=, ...)."""
     given = sorted(name for name, value in options.items() if value is not None)
     if given:
         raise TypeError(
@@ -195,7 +201,7 @@ def reduction(method: str) -> Callable[..., Any]:
         where: Any = None,
         **options: Any,
     ) -> Any:
-        _refuse(method, out=out, **options)
+        refuse_options(method, out=out, **options)
         if initial is not None and method not in _IDENTITIES:
             raise TypeError(f"np.{method} on a Tensor: initial not supported")
         if dtype is not None:  # of the input cast to it first
@@ -224,7 +230,7 @@ def extremum(method: str) -> Callable[..., Any]:
     def extreme(
         a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, initial: Any = None, where: Any = None
     ) -> Any:
-        _refuse(method, out=out)
+        refuse_options(method, out=out)
         if where is not None:
             if initial is None:
                 raise ValueError(f"np.{method} on a Tensor: where= needs initial= (numpy's rule)")
@@ -249,17 +255,20 @@ def spread(method: str) -> Callable[..., Any]:
         keepdims: bool = False,
         **options: Any,
     ) -> Any:
-        _refuse(method, dtype=dtype, out=out, **options)
+        refuse_options(method, dtype=dtype, out=out, **options)
         return getattr(a, method)(axis=axis, ddof=ddof, keepdims=keepdims)
 
     return measure
 
 
 def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None, max: Any = None) -> Any:
-    """np.clip(a, a_min, a_max) (numpy 2.1's min=/max= too)."""
-    _refuse("clip", out=out)
+    """np.clip(a, a_min, a_max) (numpy 2.1's min=/max= too); with neither bound a copy in the graph, as numpy
+    2.4's (the method ``a.clip()`` keeps torch's error)."""
+    refuse_options("clip", out=out)
     low = a_min if a_min is not None else min
     high = a_max if a_max is not None else max
+    if low is None and high is None:
+        return a.clone()
     return a.clip(low, high)
 
 
@@ -287,7 +296,7 @@ def broadcast_to(array: Any, shape: Any, subok: bool = False) -> Any:
 
 def around(a: Any, decimals: int = 0, out: Any = None) -> Any:
     """np.round(a, decimals): halves to even, zero gradient."""
-    _refuse("round", out=out)
+    refuse_options("round", out=out)
     return round(a, decimals) if decimals else a.round()
 
 
@@ -304,7 +313,7 @@ def quantile(
     keepdims: bool = False,
 ) -> Any:
     """np.quantile(a, q, axis, method=, keepdims=) as the Tensor's ``quantile`` (torch's), an axis tuple too."""
-    _refuse("quantile", out=out)
+    refuse_options("quantile", out=out)
     if not isinstance(axis, (tuple, list)):
         return a.quantile(q, axis, keepdim=keepdims, interpolation=method)
     axes = sorted(axis_ % a.ndim for axis_ in axis)
@@ -327,7 +336,7 @@ def nan_reduction(method: str) -> Callable[..., Any]:
     """``np.nansum``-style function (a, axis, dtype, out, keepdims) -> ``a.<method>(axis, keepdim)``."""
 
     def reduce(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
-        _refuse(method, dtype=dtype, out=out)
+        refuse_options(method, dtype=dtype, out=out)
         return getattr(a, method)(axis, keepdim=keepdims)
 
     return reduce
@@ -345,13 +354,13 @@ def cov(
     dtype: Any = None,
 ) -> Any:
     """np.cov: rows are the variables (``rowvar``), ddof 1 unless ``bias`` (torch's ``correction``)."""
-    _refuse("cov", y=y, dtype=dtype)
+    refuse_options("cov", y=y, dtype=dtype)
     correction = ddof if ddof is not None else 0 if bias else 1
     return (m if rowvar else m.T).cov(correction=correction, fweights=fweights, aweights=aweights)
 
 
 def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> Any:
-    _refuse("corrcoef", y=y, dtype=dtype)
+    refuse_options("corrcoef", y=y, dtype=dtype)
     return (x if rowvar else x.T).corrcoef()
 
 
@@ -363,7 +372,7 @@ def method(name: str) -> Callable[..., Any]:
     """``np.<name>(x)`` -> ``x.<name>()`` (np.sinc, np.i0, np.fix)."""
 
     def call(x: Any, out: Any = None) -> Any:
-        _refuse(name, out=out)
+        refuse_options(name, out=out)
         return getattr(x, name)()
 
     return call

@@ -68,8 +68,11 @@ class TensorShape:
 
         Two axes given apart are torch's ``transpose(dim0, dim1)``, which swaps them: ``x.transpose(1, 2)``,
         ``k.transpose(-2, -1)``, and also ``m.transpose(0, 1)`` on a matrix, which numpy would read as the
-        identity permutation. A tuple (``transpose((0, 1))``) and ``permute`` always give the permutation.
+        identity permutation. A tuple (``transpose((0, 1))``) and ``permute`` always give the permutation;
+        ``transpose(None)`` reverses all axes, as numpy's.
         """
+        if len(axes) == 1 and axes[0] is None:
+            axes = ()
         if len(axes) == 2 and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
             return self._swapped(axes[0], axes[1], "transpose")
         return self._permuted(axes, "transpose")

@@ -103,8 +103,8 @@ def test_matrix_norm_values_and_gradients_match_torch(ord, dim, keepdim):
 @pytest.mark.parametrize("ord", VECTOR_ORDERS[1:])
 def test_vector_norm_gradients_at_zero_entries_match_torch(ord):
     """Zero entries get gradient 0 (never nan) for p > 0 when the norm is positive, the whole vector gets 0 for
-    p < 0 (a zero entry makes its norm 0), and a zero vector gets 0; ord 0 is a constant (torch records it,
-    with gradient 0)."""
+    p < 0 (a zero entry makes its norm 0), and a zero vector gets 0; ord 0 is recorded with gradient 0, as
+    torch records it."""
     torch = pytest.importorskip("torch")
     x = np.array([[0.0, 1.0, -2.0, 3.0, 0.0], [0.5, -1.5, 2.5, 1.0, -0.25], [0.0, 0.0, 0.0, 0.0, 0.0]])
     expected = torch.tensor(x, requires_grad=True)
@@ -113,8 +113,9 @@ def test_vector_norm_gradients_at_zero_entries_match_torch(ord):
     value = la.vector_norm(ours, ord, dim=1)
     np.testing.assert_allclose(value.data, expected_value.detach().numpy(), rtol=1e-12)
     expected_value.sum().backward()
-    if ord == 0:
-        assert not value.requires_grad
+    if ord == 0:  # recorded, as torch's, with gradient 0 (torch leaves .grad None)
+        value.sum().backward()
+        np.testing.assert_array_equal(ours.grad, np.zeros_like(x))
         assert expected.grad is None or not expected.grad.any()
         return
     value.sum().backward()
@@ -130,12 +131,14 @@ def test_norm_gradient_at_a_zero_vector_is_zero_for_every_order():
         np.testing.assert_array_equal(x.grad, np.zeros(3), err_msg=f"ord={ord}")
 
 
-def test_count_of_nonzeros_is_a_constant_tensor():
+def test_count_of_nonzeros_is_in_the_graph_with_gradient_zero():
     x = Tensor(np.array([[0.0, 2.0, -1.0], [0.0, 0.0, 3.0]]), requires_grad=True)
     count = la.norm(x, 0, axis=1)
-    assert type(count) is Tensor and not count.requires_grad
+    assert type(count) is Tensor and count.requires_grad
     np.testing.assert_array_equal(count.data, [2.0, 1.0])
     assert count.dtype == np.float64
+    count.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros((2, 3)))
 
 
 @needs_numpy_2
