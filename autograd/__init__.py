@@ -9,7 +9,7 @@ higher-order derivatives (``create_graph=True``).
 import numpy as np
 
 from . import linalg, numpy_aliases, numpy_composites, numpy_protocol, torch_functions
-from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
@@ -17,7 +17,7 @@ from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
 from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
-from .functional import grad
+from .functional import backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .indexing import (
@@ -319,6 +319,7 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "backward",
     "backward_order",
     "backward_steps",
     "block_diag",
@@ -422,6 +423,7 @@ __all__ = [
     "scatter",
     "scatter_add",
     "searchsorted",
+    "set_detect_anomaly",
     "set_grad_enabled",
     "softmax_cross_entropy",
     "sort",

@@ -29,7 +29,7 @@ import numpy as np
 from .core import Node
 from .grad_mode import _anomaly_blocks, _mode
 
-__all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
+__all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly"]
 
 
 class AnomalyError(RuntimeError):
@@ -52,15 +52,19 @@ class AnomalyError(RuntimeError):
 
 
 class detect_anomaly:
-    """Context manager (and decorator) that turns anomaly checks on (or off with ``enabled=False``)."""
+    """Context manager (and decorator) that turns anomaly checks on (or off with ``enabled=False``).
 
-    def __init__(self, enabled: bool = True) -> None:
+    ``check_nan=False`` (torch's option) keeps only the record of where each node was made, which the
+    messages of other errors then quote; no value or gradient is checked."""
+
+    def __init__(self, enabled: bool = True, *, check_nan: bool = True) -> None:
         self._enabled = bool(enabled)
-        self._previous: list[bool] = []
+        self._check_nan = bool(check_nan)
+        self._previous: list[Any] = []
 
     def __enter__(self) -> detect_anomaly:
         self._previous.append(_mode.anomaly)
-        _mode.anomaly = _CHECKER if self._enabled else None
+        _mode.anomaly = (_CHECKER if self._check_nan else _TRACER) if self._enabled else None
         _anomaly_blocks.enter()
         return self
 
@@ -70,12 +74,34 @@ class detect_anomaly:
 
     def __call__(self, function: Callable) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(self._enabled):
+            with detect_anomaly(self._enabled, check_nan=self._check_nan):
                 return function(*args, **kwargs)
 
         wrapper.__name__ = getattr(function, "__name__", "wrapper")
         wrapper.__doc__ = function.__doc__
         return wrapper
+
+
+class set_detect_anomaly(detect_anomaly):
+    """torch's ``set_detect_anomaly(mode, check_nan=True)``: turns anomaly mode on or off for the rest of the
+    thread when called, or, used as a context manager, for a block only (the setting before it comes back)."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        super().__init__(mode, check_nan=check_nan)
+        self._outside = _mode.anomaly
+        _mode.anomaly = (_CHECKER if self._check_nan else _TRACER) if self._enabled else None
+        if self._enabled:
+            _anomaly_blocks.enter()
+        self._counted = self._enabled
+
+    def __enter__(self) -> set_detect_anomaly:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _mode.anomaly = self._outside
+        if self._counted:
+            _anomaly_blocks.exit()
+            self._counted = False
 
 
 def is_anomaly_enabled() -> bool:
@@ -140,16 +166,22 @@ def _where(node: Node) -> tuple[str, traceback.FrameSummary | None]:
 
 
 class _AnomalyChecker:
-    """What the graph core calls while anomaly mode is on."""
+    """What the graph core calls while anomaly mode is on; ``check_nan=False`` (torch's) only remembers where
+    nodes were made, for the messages of other errors (a version check names where its node was created)."""
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
 
     def on_record(self, node: Node) -> None:
         """Remember where ``node`` was created (and whether by a backward pass), then check its value."""
         node._origin = (traceback.extract_stack()[:-2], _mode.in_backward)
-        check_forward(node)
+        if self.check_nan:
+            check_forward(node)
 
     def on_backward(self, node: Node, index: int, contribution: Any) -> None:
         """Check the gradient ``node``'s rule sent to its input ``index``."""
-        check_backward(node, index, contribution)
+        if self.check_nan:
+            check_backward(node, index, contribution)
 
     def where(self, node: Node) -> str:
         """Where ``node`` was created, for error messages."""
@@ -157,6 +189,7 @@ class _AnomalyChecker:
 
 
 _CHECKER = _AnomalyChecker()
+_TRACER = _AnomalyChecker(check_nan=False)
 
 
 def check_forward(node: Node) -> None:

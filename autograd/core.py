@@ -277,7 +277,14 @@ class Node(NodeCopying):
 
     @grad.setter
     def grad(self, value: Any) -> None:
+        if value is self:
+            raise RuntimeError(f"can't assign a {type(self).__name__} as its own grad")
         self._grad = self._checked_assigned_grad(value)
+
+    @grad.deleter
+    def grad(self) -> None:
+        """``del x.grad`` clears it, as torch's (``.grad`` reads as its value before any backward)."""
+        self._grad = self._zero_grad_value
 
     def _checked_assigned_grad(self, value: Any) -> Any:
         """``value`` as ``.grad`` may hold it, or raise as torch does for a gradient that cannot be this node's."""
@@ -316,22 +323,7 @@ class Node(NodeCopying):
                 f"backward: this {type(self).__name__} does not require grad and has no graph "
                 "(it was created from constants or inside no_grad())"
             )
-        seed = self._seed_gradient(grad, create_graph)
-        if inputs is None:
-            backpropagate([self], [seed], create_graph=create_graph, store=True)
-            return
-        targets = list({id(node): node for node in ((inputs,) if isinstance(inputs, Node) else inputs)}.values())
-        if not targets:
-            raise RuntimeError("backward: the 'inputs' argument to backward() cannot be empty")
-        for position, node in enumerate(targets):
-            if not isinstance(node, Node) or not node.requires_grad:
-                raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
-        found = backpropagate([self], [seed], create_graph=create_graph, store=False, inputs=targets)
-        handed_out = {id(seed)}
-        for node in targets:
-            if id(node) in found:
-                gradient = found[id(node)]
-                node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is _ndarray else gradient)
+        run_backward([self], [self._seed_gradient(grad, create_graph)], create_graph, inputs)
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         raise NotImplementedError
@@ -357,8 +349,12 @@ class Node(NodeCopying):
         """Cut this node from the graph in place, making it a leaf that needs no gradient; returns self.
 
         As torch's: nodes computed from it afterwards see a constant, while those already computed from it keep
-        their whole path through it (its old history stays in the graph as its earlier self).
+        their whole path through it (its old history stays in the graph as its earlier self). A view cannot be
+        detached in place (torch's rule: use ``detach()``).
         """
+        holders = self._version.live_holders() if self._version is not None else []
+        if any(kind == "view" and node is self for kind, node in holders):
+            raise RuntimeError("detach_: Can't detach views in-place. Use detach() instead")
         forget_history(self)
         return self
 
@@ -397,6 +393,28 @@ class Node(NodeCopying):
         return grad
 
     __hash__ = object.__hash__
+
+
+def run_backward(
+    roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, inputs: Node | Sequence[Node] | None
+) -> None:
+    """Backpropagate from ``roots`` (seeded, checked) into ``.grad``: of every node that needs it, or, given
+    ``inputs`` (as torch's), of those nodes only (leaves or not; one the roots do not depend on gets none)."""
+    if inputs is None:
+        backpropagate(roots, seeds, create_graph=create_graph, store=True)
+        return
+    targets = list({id(node): node for node in ((inputs,) if isinstance(inputs, Node) else inputs)}.values())
+    if not targets:
+        raise RuntimeError("backward: the 'inputs' argument to backward() cannot be empty")
+    for position, node in enumerate(targets):
+        if not isinstance(node, Node) or not node.requires_grad:
+            raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
+    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets)
+    handed_out = {id(seed) for seed in seeds}
+    for node in targets:
+        if id(node) in found:
+            gradient = found[id(node)]
+            node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is _ndarray else gradient)
 
 
 class RemovableHandle:

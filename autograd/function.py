@@ -175,21 +175,30 @@ class Function:
         """Return dL/d(argument) for every argument of forward, given dL/d(output) for every output."""
         raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")
 
+    @staticmethod
+    def setup_context(ctx: FunctionContext, inputs: tuple[Any, ...], output: Any) -> None:
+        """torch 2's other style: a ``forward(*args)`` without ``ctx``, and this filling ``ctx`` from the
+        arguments (``inputs``) and the result (``output``); defined by the subclass that uses that style."""
+        raise NotImplementedError("setup_context is defined by Functions whose forward takes no ctx")
+
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        """Run ``forward`` on ``args`` and record one graph node per output, differentiated by ``backward``."""
+        """Run ``forward`` on ``args`` and record one graph node per output, differentiated by ``backward``.
+        With no Value or Tensor among the arguments, nothing can be recorded: ``forward``'s result is returned
+        as it is, as torch's."""
         if any(isinstance(arg, Tensor) for arg in args):
             kind: type[Node] = Tensor
         elif any(isinstance(arg, Value) for arg in args):
             kind = Value
         else:
-            raise TypeError(f"{cls.__name__}.apply: at least one argument must be a Value or a Tensor")
+            with no_grad():
+                return cls._forward(FunctionContext(tuple(False for _ in args)), args)
         positions = tuple(index for index, arg in enumerate(args) if isinstance(arg, Node))
         parents = tuple(args[index] for index in positions)
         ctx = FunctionContext(tuple(isinstance(arg, Node) and arg.requires_grad for arg in args))
         ctx._kind = kind
         with no_grad():
-            result = cls.forward(ctx, *args)
+            result = cls._forward(ctx, args)
         several = isinstance(result, tuple)
         results = result if several else (result,)
         _check_dirty(cls, ctx, results, parents)
@@ -225,6 +234,16 @@ class Function:
                 ctx._output_refs[index] = weakref.ref(outputs[-1])
         ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
         return tuple(outputs) if several else outputs[0]
+
+    @classmethod
+    def _forward(cls, ctx: FunctionContext, args: tuple[Any, ...]) -> Any:
+        """``forward(ctx, *args)``, or, for a Function that defines ``setup_context``, ``forward(*args)`` then
+        ``setup_context(ctx, args, result)`` (torch 2's style)."""
+        if cls.setup_context is Function.setup_context:
+            return cls.forward(ctx, *args)
+        result = cls.forward(*args)
+        cls.setup_context(ctx, args, result)
+        return result
 
     @classmethod
     def _op(cls) -> Op:

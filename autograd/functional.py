@@ -1,7 +1,8 @@
 """Gradients as return values: ``grad`` (torch.autograd.grad), ``derivative``, and torch.autograd.functional.
 
 ``grad(outputs, inputs)`` returns d(outputs)/d(inputs) without touching
-``.grad``. With ``create_graph=True`` the returned gradients are graph nodes,
+``.grad``; ``backward(tensors, grad_tensors)`` (torch.autograd.backward) fills ``.grad`` from several
+outputs at once. With ``create_graph=True`` the returned gradients are graph nodes,
 so they can be differentiated again; this is how second and higher
 derivatives are built.
 
@@ -33,7 +34,7 @@ import numpy as np
 
 from . import functional_conventions as conventions
 from .backprop import backpropagate
-from .core import Node
+from .core import Node, run_backward
 from .grad_mode import enable_grad
 from .tensor import Tensor, _wrap
 from .value import Value
@@ -41,6 +42,37 @@ from .value import Value
 
 def _as_tuple(x: Any) -> tuple:
     return tuple(x) if isinstance(x, (list, tuple)) else (x,)
+
+
+def backward(
+    tensors: Node | Sequence[Node],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    grad_variables: Any = None,
+    inputs: Node | Sequence[Node] | None = None,
+) -> None:
+    """torch.autograd.backward: ``.grad`` of sum_k d(tensors[k])/d(node) seeded by ``grad_tensors[k]`` (default 1
+    for one-element outputs), in one pass; ``x.backward(g)`` is ``backward([x], [g])``. ``inputs`` limits the
+    nodes that accumulate, as in :meth:`Node.backward`; ``retain_graph`` is accepted (graphs are never freed);
+    ``grad_variables`` is torch's old name for ``grad_tensors``."""
+    if grad_variables is not None:
+        if grad_tensors is not None:
+            raise TypeError("backward: got both grad_tensors and grad_variables (its old name); pass one")
+        grad_tensors = grad_variables
+    roots = _as_tuple(tensors)
+    seeds_in = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(roots)
+    if len(seeds_in) != len(roots):
+        raise ValueError(f"backward: got {len(seeds_in)} grad_tensors for {len(roots)} tensors")
+    for position, root in enumerate(roots):
+        if not isinstance(root, Node):
+            raise TypeError(f"backward: tensors[{position}] is a {type(root).__name__}, not a Value or Tensor")
+        if not root.requires_grad:
+            raise RuntimeError(
+                f"backward: element {position} of tensors does not require grad and does not have a grad_fn"
+            )
+    seeds = [root._seed_gradient(seed, create_graph) for root, seed in zip(roots, seeds_in)]
+    run_backward(roots, seeds, create_graph, inputs)
 
 
 def grad(

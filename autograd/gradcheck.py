@@ -165,12 +165,31 @@ def _input_list(inputs: Any) -> list[Any]:
     return list(inputs)
 
 
-def _verdict(check: Callable[..., bool], *arguments: Any) -> bool:
+def _verdict(check: Callable[..., bool], *arguments: Any, **options: Any) -> bool:
     """``check(*arguments)`` as True or False (torch's ``raise_exception=False``) instead of a GradcheckError."""
     try:
-        return check(*arguments)
+        return check(*arguments, **options)
     except GradcheckError:
         return False
+
+
+#: torch's options of gradcheck and gradgradcheck that change nothing here: backward is deterministic
+#: (``nondet_tol``), the full Jacobian is always compared (torch's ``fast_mode=False``), and there is no vmap.
+_ACCEPTED_TORCH_OPTIONS = frozenset(
+    {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_backward_ad",
+     "check_rev_over_rev", "fast_mode", "masked", "gen_non_contig_grad_outputs"}
+)  # fmt: skip
+
+
+def _check_torch_options(check: str, forward_modes: dict[str, bool], options: dict[str, Any]) -> None:
+    """Refuse torch's forward-mode checks (this library has reverse mode only) and unknown keywords; accept
+    torch's other options (:data:`_ACCEPTED_TORCH_OPTIONS`)."""
+    for name, wanted in forward_modes.items():
+        if wanted:
+            raise NotImplementedError(f"{check}: {name}=True checks forward-mode AD, which this library does not have")
+    unknown = sorted(set(options) - _ACCEPTED_TORCH_OPTIONS)
+    if unknown:
+        raise TypeError(f"{check}() got an unexpected keyword argument {unknown[0]!r}")
 
 
 def gradcheck(
@@ -181,14 +200,20 @@ def gradcheck(
     rtol: float = 1e-3,
     *,
     raise_exception: bool = True,
+    check_forward_ad: bool = False,
+    check_batched_forward_grad: bool = False,
+    **torch_options: Any,
 ) -> bool:
     """Check ``f``'s first derivatives at ``inputs`` against central differences.
 
     ``inputs`` is a sequence of inputs, or one Tensor/Value/array/number. ``f(*inputs)`` must
     return a Value, a Tensor, or a list/tuple of them. Returns True, or raises
     :class:`GradcheckError` naming the input, the analytic and the numeric value (with
-    ``raise_exception=False``, as torch's, returns False instead).
+    ``raise_exception=False``, as torch's, returns False instead). torch's other keyword options are
+    accepted (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
     """
+    forward_modes = {"check_forward_ad": check_forward_ad, "check_batched_forward_grad": check_batched_forward_grad}
+    _check_torch_options("gradcheck", forward_modes, torch_options)
     if not raise_exception:
         return _verdict(gradcheck, f, inputs, eps, atol, rtol)
     arguments, positions = _arguments(inputs)
@@ -211,30 +236,39 @@ def gradcheck(
 def gradgradcheck(
     f: Callable[..., Any],
     inputs: Sequence[Any] | Any,
+    grad_outputs: Sequence[Any] | Any = None,
+    *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
-    *,
     raise_exception: bool = True,
+    check_fwd_over_rev: bool = False,
+    **torch_options: Any,
 ) -> bool:
     """Check second derivatives: finite differences of the analytic gradient
     (first order) against the gradient of the gradient (``create_graph=True``); ``inputs`` and
-    ``raise_exception`` as in :func:`gradcheck`.
+    ``raise_exception`` as in :func:`gradcheck`, torch's signature.
 
-    A single one-element output is differentiated with the seed 1; otherwise (several outputs, or
-    outputs with several elements) the vector-Jacobian product sum_k v_k * d out_k / d inputs is checked,
-    with fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``).
+    What is differentiated twice is the vector-Jacobian product sum_k v_k * d out_k / d inputs, with ``v``
+    given as ``grad_outputs`` (one per output, of its shape), as in torch; by default the seed 1 for a single
+    one-element output, else fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``).
     """
+    _check_torch_options("gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, torch_options)
     if not raise_exception:
-        return _verdict(gradgradcheck, f, inputs, eps, atol, rtol)
+        return _verdict(gradgradcheck, f, inputs, grad_outputs, eps=eps, atol=atol, rtol=rtol)
     arguments, positions = _arguments(inputs)
     seeds: list[Any] = []  # drawn at the first call and kept, so every evaluation differentiates the same product
+    if grad_outputs is not None:
+        given_seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+        seeds.extend(seed.data if isinstance(seed, Node) else seed for seed in given_seeds)
 
     def gradient_outputs(*given: Any) -> list[Node]:
         nodes = [given[position] for position in positions]
         outputs = _flat_outputs(f(*given))
         if not seeds:
             seeds.extend(_grad_output_seeds(outputs))
+        elif len(seeds) != len(outputs):
+            raise ValueError(f"gradgradcheck: got {len(seeds)} grad_outputs for {len(outputs)} outputs of f")
         grads = grad(outputs, nodes, grad_outputs=seeds, create_graph=True, allow_unused=True)
         result = []
         for g, node in zip(grads, nodes):

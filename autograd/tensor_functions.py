@@ -186,16 +186,20 @@ def full_like(x: TensorLike, fill_value: float, dtype: Any = None, requires_grad
     return Tensor._from_array(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad)
 
 
-def randn_like(x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples with the shape and dtype of ``x``."""
+def randn_like(
+    x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False, *, dtype: Any = None
+) -> Tensor:
+    """Standard normal samples with the shape of ``x``, and its dtype unless ``dtype`` is given (torch's)."""
     array = np.asarray(x)
-    return randn(array.shape, rng=rng, dtype=array.dtype, requires_grad=requires_grad)
+    return randn(array.shape, rng=rng, dtype=array.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
-def rand_like(x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False) -> Tensor:
-    """Uniform [0, 1) samples with the shape and dtype of ``x``."""
+def rand_like(
+    x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False, *, dtype: Any = None
+) -> Tensor:
+    """Uniform [0, 1) samples with the shape of ``x``, and its dtype unless ``dtype`` is given (torch's)."""
     array = np.asarray(x)
-    return rand(array.shape, rng=rng, dtype=array.dtype, requires_grad=requires_grad)
+    return rand(array.shape, rng=rng, dtype=array.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
 def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:

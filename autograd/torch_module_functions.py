@@ -21,7 +21,7 @@ import numpy as np
 
 from .broadcasting import single_axis
 from .core import Node
-from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .random_state import generator_for
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
@@ -407,7 +407,7 @@ def can_cast(from_: Any, to: Any) -> bool:
 
 class inference_mode:
     """torch.inference_mode: a block (or decorated function, with or without parentheses) that records no graph,
-    as :class:`no_grad`; ``inference_mode(False)`` changes nothing. Results are ordinary tensors (there are no
+    as :class:`no_grad`; a block of ``inference_mode(False)`` records, as torch's (inside ``no_grad`` too). Results are ordinary tensors (there are no
     inference tensors, so ``is_inference()`` stays False)."""
 
     def __new__(cls, mode: Any = True) -> Any:
@@ -421,12 +421,11 @@ class inference_mode:
 
     def __enter__(self) -> None:
         self._previous.append(is_grad_enabled())
-        if self._mode:
-            set_grad_enabled(False)
+        set_grad_enabled(not self._mode)  # inference_mode(False) turns recording on, even inside no_grad, as torch
 
     def __exit__(self, *exc_info: object) -> None:
         set_grad_enabled(self._previous.pop())
 
     def __call__(self, function: Callable) -> Callable:
-        """``function`` run in this mode (without graph for ``mode=True``)."""
-        return no_grad()(function) if self._mode else function
+        """``function`` run in this mode (without graph for ``mode=True``, recording for ``mode=False``)."""
+        return no_grad()(function) if self._mode else enable_grad()(function)

@@ -225,9 +225,19 @@ def test_anomaly_mode_names_the_function_when_its_backward_gives_nan():
     assert x.grad is None
 
 
-def test_apply_needs_a_node_argument():
-    with pytest.raises(TypeError, match="at least one argument must be a Value or a Tensor"):
-        MultGate.apply(2.0, 3.0)
+def test_apply_without_a_node_argument_runs_forward_and_records_nothing():
+    class Twice(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return 2 * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return 2 * grad
+
+    assert Twice.apply(3.0) == 6.0  # as torch: forward's result, nothing to record
+    with pytest.raises(TypeError, match="save_for_backward can only save variables"):
+        MultGate.apply(2.0, 3.0)  # it saves its plain-number inputs: refused, as torch refuses
 
 
 def test_redefining_a_function_class_with_the_same_name_works():

@@ -313,3 +313,123 @@ def test_an_input_returned_as_it_is_cannot_change_a_leaf_behind_the_graph():
     with pytest.raises(RuntimeError, match="shares its data"):
         alias.mul_(3)
     np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+# -- torch's spellings -------------------------------------------------------------------------------------------
+
+
+def test_autograd_backward_seeds_several_outputs_in_one_pass():
+    import autograd
+
+    x = t([1.0, 2.0], True)
+    autograd.backward([x * x, (x * 3).sum()], [t([1.0, 10.0]), None])
+    np.testing.assert_array_equal(x.grad, [2 * 1.0 + 3, 2 * 2.0 * 10 + 3])
+    with pytest.raises(RuntimeError, match="element 1 of tensors does not require grad"):
+        autograd.backward([x.sum(), t([1.0]).sum()])
+
+
+def test_autograd_backward_matches_torch():
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    x = t([1.0, 2.0], True)
+    autograd.backward([x * x, x.exp().sum()], grad_tensors=[t([0.5, 2.0]), None], inputs=[x])
+    tx = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch.autograd.backward(
+        [tx * tx, tx.exp().sum()], grad_tensors=[torch.tensor([0.5, 2.0], dtype=torch.float64), None], inputs=[tx]
+    )
+    np.testing.assert_allclose(x.grad, tx.grad.numpy())
+
+
+def test_set_detect_anomaly_switches_the_mode_or_scopes_it():
+    import autograd
+
+    assert not autograd.is_anomaly_enabled()
+    with autograd.set_detect_anomaly(True):
+        assert autograd.is_anomaly_enabled()
+        with pytest.raises(autograd.AnomalyError):
+            Value(0.0).log()
+    assert not autograd.is_anomaly_enabled()
+    autograd.set_detect_anomaly(True)
+    try:
+        assert autograd.is_anomaly_enabled()
+    finally:
+        autograd.set_detect_anomaly(False)
+    assert not autograd.is_anomaly_enabled()
+
+
+def test_detect_anomaly_without_nan_checks_only_traces():
+    import autograd
+
+    with autograd.detect_anomaly(check_nan=False):
+        assert Value(0.0).log().data == -np.inf
+
+
+def test_inference_mode_false_records_even_inside_no_grad():
+    import autograd
+
+    x = t([1.0], True)
+    with autograd.inference_mode():
+        with autograd.inference_mode(False):
+            assert (x * 2).requires_grad
+        assert not (x * 2).requires_grad
+    with autograd.no_grad(), autograd.inference_mode(False):
+        assert (x * 2).requires_grad
+
+
+def test_randn_like_takes_a_dtype():
+    import autograd
+
+    assert autograd.randn_like(np.zeros(3, dtype=np.float32), dtype=np.float64).dtype == np.float64
+    assert autograd.rand_like(np.zeros(3, dtype=np.float32)).dtype == np.float32
+
+
+def test_grad_assignment_and_deletion_as_torch():
+    x = t([1.0, 2.0], True)
+    with pytest.raises(RuntimeError, match="as its own grad"):
+        x.grad = x
+    x.grad = np.ones(2)
+    del x.grad
+    assert x.grad is None
+
+
+def test_a_view_cannot_be_detached_in_place():
+    y = t([1.0, 2.0, 3.0], True) * 1
+    with pytest.raises(RuntimeError, match="Can't detach views in-place"):
+        y[0:2].detach_()
+
+
+def test_gradgradcheck_takes_torchs_grad_outputs_and_options():
+    import autograd
+
+    x = t([0.5, 1.5], True)
+    assert autograd.gradgradcheck(lambda v: v * v * v, [x], [t([1.0, -2.0])], nondet_tol=0.0, fast_mode=True)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'atoll'"):
+        autograd.gradcheck(lambda v: v * v, [x], atoll=1.0)
+    with pytest.raises(NotImplementedError, match="forward-mode"):
+        autograd.gradcheck(lambda v: v * v, [x], check_forward_ad=True)
+
+
+class MulSetupContext(Function):
+    @staticmethod
+    def forward(x, y):
+        return x * y
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+
+
+def test_functions_in_torch_2s_setup_context_style():
+    import autograd
+
+    assert autograd.gradcheck(MulSetupContext.apply, [t([1.0, 2.0], True), t([3.0, -1.0], True)])
+
+
+def test_a_function_of_plain_numbers_returns_forwards_result():
+    assert Doubled.apply(2.5) == 5.0

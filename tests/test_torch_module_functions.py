@@ -411,7 +411,7 @@ def test_inference_mode_records_no_graph_as_block_and_decorator():
 def test_inference_mode_restores_the_outer_mode_when_reused_and_on_errors():
     mode = autograd.inference_mode()
     with autograd.no_grad(), autograd.inference_mode(False):
-        assert not autograd.is_grad_enabled()  # mode=False leaves the outer no_grad alone
+        assert autograd.is_grad_enabled()  # mode=False records, inside no_grad too, as torch
     with mode:
         with mode:
             assert not autograd.is_grad_enabled()
