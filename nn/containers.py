@@ -102,14 +102,37 @@ class _ListContainer(_Container[Entry]):
 
 
 class _DictContainer(_Container[Entry]):
-    """An ordered mapping from names to entries (insertion order); keys are non-empty strings without '.'."""
+    """An ordered mapping from names to entries (insertion order); keys are non-empty strings without '.'. An entry
+    is also an attribute, as in torch."""
 
     _contents = "_entries"
+    #: What an attribute assignment adds as an entry (other values stay plain attributes).
+    _entry_type: type | tuple[type, ...] = Module
 
     def _start(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> None:
         self._entries: dict[str, Entry] = {}
         if entries is not None:
             self._update(entries)
+
+    def __getattr__(self, name: str) -> Entry:
+        """``container.name`` is the entry ``name``, as torch's (``self.transformer.wte``)."""
+        entries = self.__dict__.get("_entries", {})
+        if name in entries:
+            return entries[name]
+        raise AttributeError(f"{type(self).__name__} object has no attribute or {self._noun} {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """``container.name = entry`` adds (or replaces) the entry ``name``, as torch's; other attributes as usual."""
+        if "_entries" in self.__dict__ and not name.startswith("_") and isinstance(value, self._entry_type):
+            self[name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in self.__dict__.get("_entries", {}):
+            del self._entries[name]
+        else:
+            super().__delattr__(name)
 
     def __getitem__(self, key: str) -> Entry:
         try:
@@ -251,6 +274,7 @@ class ParameterDict(_DictContainer[Parameter]):
     _noun = "parameter"
     _forward_hint = "look up its parameters by name"
     _admit = staticmethod(_as_parameter)
+    _entry_type = Parameter
 
     def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
         self._start(parameters)

@@ -245,6 +245,18 @@ class Sequential(Module):
             return self.__dict__["_layers"][names.index(name)]
         raise AttributeError(f"{type(self).__name__} object has no attribute or module {name!r}")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """``seq.name = module`` (and ``add_module(name, module)``) adds a module to run, named ``name``, after the
+        others, or replaces the one of that name, as torch's Sequential (whose modules are its registered ones)."""
+        names = self.__dict__.get("_names")
+        if names is None or name.startswith("_") or not isinstance(value, Module):
+            super().__setattr__(name, value)
+        elif name in names:
+            self._layers[names.index(name)] = value
+        else:
+            names.append(name)
+            self._layers.append(value)
+
     def __len__(self) -> int:
         return len(self._layers)
 

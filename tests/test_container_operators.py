@@ -76,3 +76,56 @@ def test_sequential_append_extend_insert_pop_follow_torch():
         model.append(lib.Tanh()).extend([lib.Sigmoid()]).insert(0, lib.Identity())
         assert type(model.pop(1)).__name__ == "ReLU"
         assert [type(m).__name__ for m in model] == ["Identity", "Tanh", "Sigmoid"]
+
+
+# -- entries as attributes (nanoGPT's self.transformer.wte) ---------------------------------------------------------
+
+
+def test_module_dict_entries_are_attributes_and_attributes_become_entries():
+    blocks = nn.ModuleDict(dict(wte=nn.Embedding(5, 4), ln_f=nn.LayerNorm(4)))
+    assert blocks.wte is blocks["wte"] and blocks.ln_f is blocks["ln_f"]
+    blocks.head = nn.Linear(4, 5)
+    assert list(blocks.keys()) == ["wte", "ln_f", "head"]
+    assert [name for name, _ in blocks.named_parameters()][-2:] == ["head.weight", "head.bias"]
+    del blocks.ln_f
+    assert list(blocks.keys()) == ["wte", "head"]
+    with pytest.raises(AttributeError, match="no attribute or module 'missing'"):
+        blocks.missing
+
+
+def test_weight_tying_through_module_dict_attributes():
+    model = nn.ModuleDict(dict(wte=nn.Embedding(5, 4)))
+    head = nn.Linear(4, 5, bias=False)
+    model.wte.weight = head.weight  # nanoGPT: self.transformer.wte.weight = self.lm_head.weight
+    assert model.wte.weight is head.weight
+
+
+def test_parameter_dict_entries_are_attributes():
+    parameters = nn.ParameterDict({"a": nn.Parameter(np.ones(2))})
+    assert parameters.a is parameters["a"]
+    parameters.b = nn.Parameter(np.zeros(3))
+    parameters.note = "not a parameter"
+    assert list(parameters.keys()) == ["a", "b"] and parameters.note == "not a parameter"
+
+
+def test_sequential_add_module_and_attribute_assignment_append_a_module_to_run():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0))
+    model.add_module("act", nn.ReLU())
+    model.scale = nn.Identity()
+    assert len(model) == 3 and [name for name, _ in model.named_children()] == ["0", "act", "scale"]
+    x = np.array([[-1.0, 2.0]], dtype=np.float32)
+    np.testing.assert_array_equal(model(x).data, np.maximum(model[0](x).data, 0))
+    model.act = nn.Tanh()  # the same name replaces it in place
+    assert isinstance(model[1], nn.Tanh) and len(model) == 3
+
+
+def test_container_attributes_match_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.ModuleDict(), torch.nn.ModuleDict()
+    for container, module in ((ours, nn.Identity()), (theirs, torch.nn.Identity())):
+        container.first = module
+    assert list(ours.keys()) == list(theirs.keys()) == ["first"]
+    ours_seq, theirs_seq = nn.Sequential(nn.Identity()), torch.nn.Sequential(torch.nn.Identity())
+    ours_seq.add_module("r", nn.ReLU())
+    theirs_seq.add_module("r", torch.nn.ReLU())
+    assert len(ours_seq) == len(theirs_seq) and repr(ours_seq) == repr(theirs_seq)
