@@ -90,7 +90,7 @@ def test_module_dict_entries_are_attributes_and_attributes_become_entries():
     del blocks.ln_f
     assert list(blocks.keys()) == ["wte", "head"]
     with pytest.raises(AttributeError, match="no attribute or module 'missing'"):
-        blocks.missing
+        _ = blocks.missing
 
 
 def test_weight_tying_through_module_dict_attributes():
