@@ -171,9 +171,9 @@ class TensorReductions:
     ) -> Tensor | ValuesAndIndices:
         """Maximum over ``axis``; tied maxima share the gradient evenly (as ``torch.amax``).
 
-        torch's spelling ``max(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)`` (int64
-        indices of the first maximum) and sends the gradient to the returned index only, as torch's
-        ``max(dim)``. ``max(d)`` is numpy's spelling: the values.
+        torch's spelling ``max(dim=d, keepdim=False)`` (or ``max(d, keepdim=...)``: ``keepdim`` is torch's word)
+        returns torch's pair ``(values, indices)`` (int64 indices of the first maximum) and sends the gradient to
+        the returned index only, as torch's ``max(dim)``. ``max(d)`` is numpy's spelling: the values.
         """
         return self._extreme("max", ar.max_, np.maximum.reduce, axis, keepdims, dim, keepdim)
 
@@ -203,9 +203,10 @@ class TensorReductions:
     ) -> Tensor | ValuesAndIndices:
         """The body of max and min: numpy's spelling reduces (tied entries share the gradient), torch's
         ``dim=`` gives the ``(values, indices)`` pair."""
+        torch_pair = dim is not UNSET or (keepdim is not UNSET and isinstance(axis, (int, np.integer)))
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction(name, axis, keepdims, dim, keepdim)
-        if dim is not UNSET:
+        if torch_pair:  # torch's keywords, dim= or keepdim= with one axis: torch's (values, indices)
             return self._extremum_with_index(name, axis, keepdims)
         self._check_nonempty(name, axis)
         return self._reduce(op, reduce, axis, keepdims)

@@ -433,3 +433,24 @@ def test_functions_in_torch_2s_setup_context_style():
 
 def test_a_function_of_plain_numbers_returns_forwards_result():
     assert Doubled.apply(2.5) == 5.0
+
+
+# -- max/min with torch's keepdim ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("keepdim", [True, False])
+def test_max_and_min_with_torchs_keepdim_give_torchs_pair(name, keepdim):
+    torch = pytest.importorskip("torch")
+    data = np.array([[1.0, 5.0, 3.0], [4.0, 2.0, 9.0]])
+    ours_x, theirs_x = t(data, True), torch.tensor(data, requires_grad=True)
+    ours, theirs = getattr(ours_x, name)(1, keepdim=keepdim), getattr(theirs_x, name)(1, keepdim=keepdim)
+    np.testing.assert_array_equal(ours.values.data, theirs.values.detach().numpy())
+    np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+    (ours.values * 2).sum().backward()
+    (theirs.values * 2).sum().backward()
+    np.testing.assert_array_equal(ours_x.grad, theirs_x.grad.numpy())
+
+
+def test_max_with_a_positional_axis_alone_stays_numpys():
+    assert type(t([[1.0, 5.0], [4.0, 2.0]]).max(1)) is Tensor
