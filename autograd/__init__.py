@@ -15,7 +15,7 @@ from .backprop import backward_order
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
-from .draw import GraphvizNotFoundError, backward_steps, draw_graph, render
+from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
 from .functional import backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -348,6 +348,7 @@ __all__ = [
     "diagonal",
     "diff",
     "dot",
+    "draw_dot",
     "draw_graph",
     "dsplit",
     "dstack",

@@ -28,7 +28,7 @@ _ndarray = np.ndarray
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
-__all__ = ["backpropagate", "backward_order"]
+__all__ = ["backpropagate", "backward_order", "local_gradients"]
 
 
 def backward_order(roots: Iterable[Node]) -> list[Node]:
@@ -125,6 +125,44 @@ def _ieee_retry(rule: Callable, call_args: tuple, attrs: dict | None) -> Any:
     with np.errstate(all="ignore"):
         result = rule(*ieee) if attrs is None else rule(*ieee, **attrs)
     return float(result)
+
+
+def local_gradients(node: Node, grad: Any) -> list[tuple[Node, Any]]:
+    """One step of the chain rule by hand: (parent, dL/dparent through ``node`` alone) for each parent of
+    ``node`` that requires grad, given dL/dnode = ``grad`` (raw numbers or arrays). micrograd's ``_backward``;
+    backward itself runs the same rules inline (see :func:`_backpropagate`)."""
+    op = node.op
+    if op is None:
+        return []
+    parents, attrs, out = node.parents, node.attrs, node.data
+    with quiet():
+        if op.constant_at is not None:  # one parent; the number kept in attrs takes its place among the inputs
+            x = parents[0].data
+            call_args = (grad, out, x, attrs) if op.constant_at else (grad, out, attrs, x)
+            contributions = [_call_rule(op.rules[0], call_args, None)]
+        elif op.joint:
+            contributions = list(_call_rule(op.rules[0], (grad, out, *[p.data for p in parents]), attrs))
+        else:
+            args = tuple(parent.data for parent in parents)
+            contributions = [
+                _call_rule(op.rules[0], (index, grad, out, *args), attrs)
+                if op.variadic
+                else _call_rule(op.rules[index], (grad, out, *args), attrs)
+                for index in range(len(parents))
+            ]
+    return [
+        (parent, parent._match_gradient(contribution, False) if parent.broadcasts else contribution)
+        for parent, contribution in zip(parents, contributions)
+        if contribution is not None and parent.requires_grad
+    ]
+
+
+def _call_rule(rule: Callable, call_args: tuple, attrs: dict | None) -> Any:
+    """``rule(*call_args, **attrs)``, retried on numpy floats where plain-float arithmetic raised."""
+    try:
+        return rule(*call_args) if attrs is None else rule(*call_args, **attrs)
+    except (ArithmeticError, ValueError):
+        return _ieee_retry(rule, call_args, attrs)
 
 
 def backpropagate(

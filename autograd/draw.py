@@ -42,7 +42,7 @@ from .core import Node
 from .functional import grad
 from .shared_math import safe_norm
 
-__all__ = ["GraphvizNotFoundError", "backward_steps", "draw_graph", "render"]
+__all__ = ["GraphvizNotFoundError", "backward_steps", "draw_dot", "draw_graph", "render"]
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 #: |grad| at or below this is drawn palest by ``color_by_grad`` (vanishing).
@@ -288,6 +288,11 @@ def draw_graph(
         format=format,
         grad_of=grad_of,
     )
+
+
+def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", **options: Any) -> Any:
+    """micrograd's name and argument order for :func:`draw_graph` (``draw_dot(loss)`` as in the lecture)."""
+    return draw_graph(root, rankdir=rankdir, format=format, **options)
 
 
 def _stored_grad(node: Node) -> Any:

@@ -23,6 +23,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import numpy_protocol, shared_math
+from .backprop import local_gradients
 from .core import Node
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
@@ -426,6 +427,14 @@ class Value(Node, NumpyFunctions):
             exponent = self.op_inputs[1]
             return f"**{int(exponent) if exponent.is_integer() else exponent}"
         return _MICROGRAD_LABELS.get(name, name)
+
+    def _backward(self) -> None:
+        """micrograd's one step of backprop by hand: add ``self.grad`` times each local derivative into the
+        parents' ``.grad`` (``o.grad = 1.0; o._backward(); n._backward()`` walks a graph as the lecture does);
+        a leaf has nothing to pass on. ``backward()`` does every step, in order, for you."""
+        grad = self._grad.data if isinstance(self._grad, Node) else self._grad
+        for parent, contribution in local_gradients(self, 0.0 if grad is None else grad):
+            parent._grad = (parent._grad or 0.0) + float(contribution)
 
     def detach(self) -> Value:
         """A new constant Value with the same data, cut from the graph."""
