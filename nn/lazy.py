@@ -20,8 +20,8 @@ as the layer's ``reset_parameters`` does and the module becomes ``BatchNorm2d`` 
 instance-norm input gives its channels (torch takes its first position axis and then rejects the input), and a
 layer with neither affine parameters nor running statistics learns ``num_features`` too (torch's stays 0).
 
-Unlike torch, ``load_state_dict`` does not materialize the placeholders (it reports the shape mismatch): run one
-forward first, as torch's documentation advises for lazy modules anyway.
+Unlike torch, ``load_state_dict`` does not materialize the placeholders (it reports the shape mismatch and says to run one
+forward first, as torch's documentation advises for lazy modules anyway).
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ class UninitializedParameter(Parameter):
     """A Parameter whose shape is not known yet: an empty array of its dtype until :meth:`materialize`."""
 
     __slots__ = ()
+    #: What ``load_state_dict``'s error reads to advise a forward pass first.
+    lazy_placeholder = True
 
     def __init__(self, dtype: Any = np.float32) -> None:
         super().__init__(np.zeros(0, dtype=dtype))

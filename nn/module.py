@@ -367,6 +367,11 @@ class Module:
                 mis_shaped.append(f"{name} (expected {_shape_of(target)}, got {array.shape})")
         if mis_shaped:
             problems.append("mis-shaped: " + ", ".join(mis_shaped))
+            if any(getattr(target, "lazy_placeholder", False) for _, _, target in targets.values()):
+                problems.append(
+                    "a lazy layer's parameters are placeholders until its first forward: run one forward pass "
+                    "(model(example_input)) before loading"
+                )
         if bad_type:
             problems.append("wrong type: " + ", ".join(bad_type))
         if problems:

@@ -175,6 +175,8 @@ def test_load_state_dict_into_an_uninitialised_lazy_norm_reports_the_shapes_and_
     trained(np.random.default_rng(0).normal(size=(5, CHANNELS)).astype(np.float32))
     with pytest.raises(nn.StateDictError, match=r"LazyBatchNorm1d: mis-shaped: weight \(expected \(0,\), got \(3,\)\)"):
         layer.load_state_dict(trained.state_dict())
+    with pytest.raises(nn.StateDictError, match=r"run one forward pass \(model\(example_input\)\) before loading"):
+        layer.load_state_dict(trained.state_dict())
     assert type(layer) is nn.LazyBatchNorm1d and layer.running_mean.shape == (0,)
     layer(np.zeros((2, CHANNELS), dtype=np.float32))
     layer.load_state_dict(trained.state_dict())
