@@ -157,15 +157,19 @@ class TensorReductions:
 
     @overload
     def max(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *, keepdim: bool = ...
+        self, position: int | tuple[int, ...] | None = None, /, keepdims: bool = False, *, axis: Any = ...
     ) -> Tensor: ...
     @overload
-    def max(self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
+    def max(self, position: int, /, keepdims: bool = False, *, keepdim: bool) -> ValuesAndIndices: ...
+    @overload
+    def max(self, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
     def max(
         self,
-        axis: int | tuple[int, ...] | None = None,
+        position: Any = None,
+        /,
         keepdims: bool = False,
         *,
+        axis: Any = UNSET,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
     ) -> Tensor | ValuesAndIndices:
@@ -173,43 +177,54 @@ class TensorReductions:
 
         torch's spelling ``max(dim=d, keepdim=False)`` (or ``max(d, keepdim=...)``: ``keepdim`` is torch's word)
         returns torch's pair ``(values, indices)`` (int64 indices of the first maximum) and sends the gradient to
-        the returned index only, as torch's ``max(dim)``. ``max(d)`` is numpy's spelling: the values.
+        the returned index only, as torch's ``max(dim)``. ``max(d)`` and ``max(axis=d)`` are numpy's spelling:
+        the values (``keepdim=`` beside numpy's ``axis=`` only keeps the axis).
         """
-        return self._extreme("max", ar.max_, np.maximum.reduce, axis, keepdims, dim, keepdim)
+        return self._extreme("max", ar.max_, np.maximum.reduce, position, axis, keepdims, dim, keepdim)
 
     @overload
     def min(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *, keepdim: bool = ...
+        self, position: int | tuple[int, ...] | None = None, /, keepdims: bool = False, *, axis: Any = ...
     ) -> Tensor: ...
     @overload
-    def min(self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
+    def min(self, position: int, /, keepdims: bool = False, *, keepdim: bool) -> ValuesAndIndices: ...
+    @overload
+    def min(self, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
     def min(
         self,
-        axis: int | tuple[int, ...] | None = None,
+        position: Any = None,
+        /,
         keepdims: bool = False,
         *,
+        axis: Any = UNSET,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
     ) -> Tensor | ValuesAndIndices:
         """Minimum over ``axis``; tied minima share the gradient evenly (as ``torch.amin``).
 
-        torch's spelling ``min(dim=d, keepdim=False)`` returns torch's pair ``(values, indices)``, the
-        gradient going to the returned index only, as ``max(dim=)``.
+        torch's spelling ``min(dim=d, keepdim=False)`` (or ``min(d, keepdim=...)``) returns torch's pair ``(values,
+        indices)``, the gradient going to the returned index only, as ``max(dim=)``.
         """
-        return self._extreme("min", ar.min_, np.minimum.reduce, axis, keepdims, dim, keepdim)
+        return self._extreme("min", ar.min_, np.minimum.reduce, position, axis, keepdims, dim, keepdim)
 
     def _extreme(
-        self, name: str, op: Any, reduce: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any
+        self, name: str, op: Any, reduce: Any, position: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any
     ) -> Tensor | ValuesAndIndices:
         """The body of max and min: numpy's spelling reduces (tied entries share the gradient), torch's
-        ``dim=`` gives the ``(values, indices)`` pair."""
-        torch_pair = dim is not UNSET or (keepdim is not UNSET and isinstance(axis, (int, np.integer)))
+        (``dim=``, or one axis given by position with ``keepdim=``) gives the ``(values, indices)`` pair."""
+        if axis is not UNSET:
+            if position is not None:
+                raise TypeError(f"{name}() got multiple values for argument 'axis'")
+            position = axis
+        torch_pair = dim is not UNSET or (
+            keepdim is not UNSET and axis is UNSET and isinstance(position, (int, np.integer))
+        )
         if dim is not UNSET or keepdim is not UNSET:
-            axis, keepdims = torch_reduction(name, axis, keepdims, dim, keepdim)
-        if torch_pair:  # torch's keywords, dim= or keepdim= with one axis: torch's (values, indices)
-            return self._extremum_with_index(name, axis, keepdims)
-        self._check_nonempty(name, axis)
-        return self._reduce(op, reduce, axis, keepdims)
+            position, keepdims = torch_reduction(name, position, keepdims, dim, keepdim)
+        if torch_pair:
+            return self._extremum_with_index(name, position, keepdims)
+        self._check_nonempty(name, position)
+        return self._reduce(op, reduce, position, keepdims)
 
     def logsumexp(
         self,
