@@ -35,7 +35,7 @@ from .indexing import (
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
-from .random_state import generator_for, manual_seed
+from .random_state import Generator, generator_for, manual_seed
 from .shape_functions import (
     array_split,
     atleast_1d,
@@ -373,6 +373,7 @@ __all__ = [
     "gradcheck",
     "GradcheckError",
     "generator_for",
+    "Generator",
     "gradgradcheck",
     "GraphvizNotFoundError",
     "hsplit",

@@ -6,18 +6,35 @@ Until ``manual_seed`` is called, such draws use fresh entropy, as before; afterw
 numpy Generator seeded with the given seed, in the order they are made, so a program that seeds once at the
 top gives the same numbers on every run. A generator or seed passed explicitly (``rng=``, ``generator=``,
 ``seed=``) is used as it is, seeded or not.
+
+:class:`Generator` is torch's ``torch.Generator`` (``g = Generator().manual_seed(2147483647)``): a numpy
+Generator with torch's seeding methods, so every function that takes a numpy Generator takes it.
 """
 
 from __future__ import annotations
 
 import numbers
-from typing import Any
+import secrets
+from typing import Any, SupportsIndex
 
 import numpy as np
 
-__all__ = ["generator_for", "manual_seed"]
+from .torch_names import check_device
+
+__all__ = ["Generator", "generator_for", "manual_seed"]
 
 _seeded: np.random.Generator | None = None
+
+#: The seed of a Generator made without one, torch's (``torch.Generator().initial_seed()``).
+DEFAULT_SEED = 67280421310721
+
+#: The seeds ``Generator.manual_seed`` takes, torch's: a negative seed counts modulo 2**64.
+_SEEDS = range(-(2**63), 2**64)
+
+#: The bytes of ``Generator.get_state()``: the initial seed (8), then PCG64's state (16), increment (16),
+#: whether half of a 64-bit draw is kept (1) and that half (4), all little-endian.
+_STATE_FIELDS = (("seed", 8), ("state", 16), ("inc", 16), ("has_uint32", 1), ("uinteger", 4))
+_STATE_SIZE = sum(size for _, size in _STATE_FIELDS)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -31,10 +48,98 @@ def manual_seed(seed: int) -> np.random.Generator:
 
 
 def generator_for(rng: Any = None) -> np.random.Generator:
-    """``rng`` as a Generator (a Generator as it is, an int as its seed); for None, the seeded state if
-    ``manual_seed`` was called, else a fresh Generator."""
+    """``rng`` as a Generator (a Generator, :class:`Generator` included, as it is; an int as its seed); for
+    None, the seeded state if ``manual_seed`` was called, else a fresh Generator."""
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is not None:
         return np.random.default_rng(rng)
     return _seeded if _seeded is not None else np.random.default_rng()
+
+
+class Generator(np.random.Generator):
+    """torch.Generator: a source of random numbers to pass as ``generator=`` (or this library's ``rng=``).
+
+    It is a numpy Generator (PCG64), so everything that takes a numpy Generator takes it, and draws continue
+    its stream. ``manual_seed(seed)`` reseeds it in place and returns it, ``initial_seed()`` gives the seed,
+    ``seed()`` reseeds it from fresh entropy, and ``get_state()``/``set_state(state)`` save and restore its
+    position. A Generator made without a seed starts from torch's default seed, 67280421310721.
+
+    The numbers differ from torch's for the same seed (numpy's PCG64 and sampling methods, not torch's
+    Mersenne Twister); the same seed gives the same numbers here, run after run: for a seed >= 0 those of
+    ``numpy.random.default_rng(seed)``.
+    """
+
+    def __init__(self, device: Any = "cpu") -> None:
+        check_device("Generator", device)
+        super().__init__(np.random.PCG64(DEFAULT_SEED))
+        self._initial_seed = DEFAULT_SEED
+
+    @property
+    def device(self) -> str:
+        """Always ``"cpu"``, as :attr:`Tensor.device`."""
+        return "cpu"
+
+    def manual_seed(self, seed: int) -> Generator:
+        """Reseed in place (torch's): the same seed gives the same draws afterwards. Any int in [-2**63,
+        2**64) is a seed (a negative one counts modulo 2**64, as torch's). Returns the Generator itself."""
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"Generator.manual_seed: seed must be an int, got {seed!r}")
+        if seed not in _SEEDS:
+            raise ValueError(f"Generator.manual_seed: seed must lie in [-2**63, 2**64), got {seed}")
+        self._initial_seed = int(seed) % 2**64
+        self.bit_generator.state = np.random.PCG64(self._initial_seed).state
+        return self
+
+    def initial_seed(self) -> int:
+        """The seed of the last ``manual_seed`` or ``seed()`` (torch's default seed if neither was called)."""
+        return self._initial_seed
+
+    def seed(self) -> int:
+        """Reseed from fresh entropy (torch's) and return the new seed, a 64-bit int."""
+        fresh = secrets.randbits(64)
+        self.manual_seed(fresh)
+        return fresh
+
+    def get_state(self) -> np.ndarray:
+        """The Generator's position as a uint8 array that ``set_state`` restores (not interchangeable with
+        torch's states: the algorithms differ)."""
+        bits = self.bit_generator.state
+        values = {
+            "seed": self._initial_seed,
+            **bits["state"],
+            "has_uint32": bits["has_uint32"],
+            "uinteger": bits["uinteger"],
+        }
+        encoded = b"".join(int(values[name]).to_bytes(size, "little") for name, size in _STATE_FIELDS)
+        return np.frombuffer(encoded, dtype=np.uint8).copy()
+
+    def set_state(self, new_state: Any) -> Generator:
+        """Restore a position saved by ``get_state`` (a uint8 array or Tensor); returns the Generator itself."""
+        state = np.asarray(new_state)
+        if state.dtype != np.uint8 or state.shape != (_STATE_SIZE,):
+            raise ValueError(
+                f"Generator.set_state: expects the uint8 array of {_STATE_SIZE} bytes that get_state returns, got "
+                f"{state.dtype} of shape {state.shape}"
+            )
+        values, start = {}, 0
+        for name, size in _STATE_FIELDS:
+            values[name] = int.from_bytes(state[start : start + size].tobytes(), "little")
+            start += size
+        self.bit_generator.state = {
+            "bit_generator": "PCG64",
+            "state": {"state": values["state"], "inc": values["inc"]},
+            "has_uint32": values["has_uint32"],
+            "uinteger": values["uinteger"],
+        }
+        self._initial_seed = values["seed"]
+        return self
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        """Pickled and copied as a Generator at the same position (numpy's reduction would give a plain one)."""
+        return _restored_generator, (self.get_state(),)
+
+
+def _restored_generator(state: np.ndarray) -> Generator:
+    """A Generator at the position ``state`` (``Generator.get_state``): how pickling rebuilds one."""
+    return Generator().set_state(state)

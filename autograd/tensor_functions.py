@@ -1,8 +1,11 @@
 """Tensor factories and the operations that are functions rather than methods.
 
 Factories follow numpy (``zeros(shape, dtype)``, default dtype float64) and add
-``requires_grad``. Random factories take ``rng``: a ``numpy.random.Generator``
-or an integer seed, so results are reproducible.
+``requires_grad``. Random factories take ``rng`` (or torch's name, ``generator``): a
+``numpy.random.Generator`` (``autograd.Generator`` is one) or an integer seed, so results are
+reproducible. Every factory also takes torch's keywords that change nothing here when given their
+defaults (:func:`check_factory_options`): ``device`` (the CPU), ``layout`` (strided), ``out`` (None),
+and where torch has them ``pin_memory`` (False) and ``memory_format``.
 """
 
 from __future__ import annotations
@@ -21,13 +24,53 @@ from .quiet import quiet, quietly
 from .random_state import generator_for
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
-from .torch_keywords import UNSET, torch_dim
+from .torch_keywords import UNSET, torch_alias, torch_dim
+from .torch_names import check_device
 
 Shape = int | Sequence[int]
+RandomSource = np.random.Generator | int | None
+
+#: torch's names of the dense layout (``torch.strided`` prints as the first) and of the memory formats
+#: that ask for nothing beyond a numpy array's own layout.
+_STRIDED = ("torch.strided", "strided")
+_PLAIN_FORMATS = ("torch.preserve_format", "preserve_format", "torch.contiguous_format", "contiguous_format")
 
 
-def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
-    return generator_for(rng)
+def check_factory_options(
+    op: str,
+    device: Any = None,
+    layout: Any = None,
+    out: Any = None,
+    pin_memory: bool = False,
+    memory_format: Any = None,
+) -> None:
+    """Accept torch's factory keywords that change nothing here: ``device`` the CPU (:func:`check_device`),
+    ``layout`` strided (dense arrays are all there is), ``out`` None (the result is a new tensor),
+    ``pin_memory`` False (no accelerator to pin memory for), ``memory_format`` preserve or contiguous.
+    Anything else is a ValueError naming ``op`` and the keyword."""
+    check_device(op, device)
+    if layout is not None and str(layout) not in _STRIDED:
+        raise ValueError(f"{op}: layout {layout!r} is not available; tensors here are dense (torch.strided)")
+    if out is not None:
+        raise ValueError(f"{op}: out= is not supported; assign the returned tensor instead")
+    if pin_memory:
+        raise ValueError(f"{op}: pin_memory must be False; there is no accelerator to pin memory for")
+    if memory_format is not None and str(memory_format) not in _PLAIN_FORMATS:
+        raise ValueError(
+            f"{op}: memory_format {memory_format!r} is not available (only torch.preserve_format or "
+            "torch.contiguous_format)"
+        )
+
+
+def random_source(op: str, rng: RandomSource, generator: RandomSource) -> np.random.Generator:
+    """The Generator of a random factory: ``rng`` or torch's name for it, ``generator`` (the same values: a
+    numpy Generator such as ``autograd.Generator``, an int seed, None for the library's random state);
+    TypeError naming ``op`` if both are given."""
+    if generator is None:
+        return generator_for(rng)
+    if rng is not None:
+        raise TypeError(f"{op}: got both rng= and generator= (generator is torch's name for rng); pass one")
+    return generator_for(generator)
 
 
 def _shape(shape: tuple, op: str) -> tuple[int, ...]:
@@ -42,8 +85,12 @@ def _shape(shape: tuple, op: str) -> tuple[int, ...]:
     return tuple(int(size) for size in shape)
 
 
-def tensor(data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Same as ``Tensor(data, requires_grad, dtype)``: a new leaf holding a copy of ``data``."""
+def tensor(
+    data: TensorLike, requires_grad: bool = False, dtype: Any = None, *, device: Any = None, pin_memory: bool = False
+) -> Tensor:
+    """Same as ``Tensor(data, requires_grad, dtype)``: a new leaf holding a copy of ``data`` (torch's ``device``
+    and ``pin_memory`` as :func:`check_factory_options`)."""
+    check_factory_options("tensor", device, pin_memory=pin_memory)
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
@@ -59,12 +106,13 @@ def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
     return Tensor._from_array(array, requires_grad, "from_numpy")
 
 
-def as_tensor(data: TensorLike, dtype: Any = None) -> Tensor:
+def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Tensor:
     """``data`` as a Tensor, copying only when needed (as ``torch.as_tensor``/``numpy.asarray``).
 
     A Tensor of the right dtype is returned as is; an ndarray of the right dtype is
-    shared (see :func:`from_numpy`); anything else is converted.
+    shared (see :func:`from_numpy`); anything else is converted. ``device`` is torch's (the CPU).
     """
+    check_device("as_tensor", device)
     if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
         return data
     if isinstance(data, Node):
@@ -72,50 +120,122 @@ def as_tensor(data: TensorLike, dtype: Any = None) -> Tensor:
     return Tensor._from_array(np.asarray(data, dtype=dtype), False, "as_tensor")
 
 
-def zeros(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """A tensor of zeros."""
+def zeros(
+    *shape: Shape,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A tensor of zeros (torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`)."""
+    check_factory_options("zeros", device, layout, out)
     return Tensor._from_array(np.zeros(_shape(shape, "zeros"), dtype=dtype), requires_grad)
 
 
-def ones(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """A tensor of ones."""
+def ones(
+    *shape: Shape,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A tensor of ones (torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`)."""
+    check_factory_options("ones", device, layout, out)
     return Tensor._from_array(np.ones(_shape(shape, "ones"), dtype=dtype), requires_grad)
 
 
-def full(shape: Shape, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(
+    shape: Shape,
+    fill_value: float,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    *,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+) -> Tensor:
     """A tensor filled with ``fill_value``; without ``dtype``, that of the value as numpy's and torch's: bool for
-    True/False, int64 for an int, float64 for a float (torch: its default float dtype), a numpy scalar's own."""
+    True/False, int64 for an int, float64 for a float (torch: its default float dtype), a numpy scalar's own.
+    torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    check_factory_options("full", device, layout, out)
     sizes = _shape((shape,) if np.ndim(shape) == 0 else (tuple(shape),), "full")
     return Tensor._from_array(np.full(sizes, fill_value, dtype=dtype), requires_grad)
 
 
 def randn(
-    *shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False
+    *shape: Shape,
+    rng: RandomSource = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    generator: RandomSource = None,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
-    """Standard normal samples."""
-    data = _generator(rng).standard_normal(_shape(shape, "randn")).astype(dtype, copy=False)
+    """Standard normal samples, drawn from ``rng`` or torch's ``generator`` (:func:`random_source`); torch's
+    other keywords as :func:`check_factory_options`."""
+    check_factory_options("randn", device, layout, out, pin_memory)
+    data = random_source("randn", rng, generator).standard_normal(_shape(shape, "randn")).astype(dtype, copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
 def rand(
-    *shape: Shape, rng: np.random.Generator | int | None = None, dtype: Any = np.float64, requires_grad: bool = False
+    *shape: Shape,
+    rng: RandomSource = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    generator: RandomSource = None,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
-    """Uniform samples in [0, 1)."""
-    data = _generator(rng).random(_shape(shape, "rand")).astype(dtype, copy=False)
+    """Uniform samples in [0, 1), drawn from ``rng`` or torch's ``generator`` (:func:`random_source`); torch's
+    other keywords as :func:`check_factory_options`."""
+    check_factory_options("rand", device, layout, out, pin_memory)
+    data = random_source("rand", rng, generator).random(_shape(shape, "rand")).astype(dtype, copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
-def arange(*args: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """``numpy.arange``: evenly spaced values in [start, stop)."""
+def arange(
+    *args: float,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``numpy.arange``: evenly spaced values in [start, stop) (torch's ``out``, ``layout``, ``device`` as
+    :func:`check_factory_options`)."""
+    check_factory_options("arange", device, layout, out)
     return Tensor._from_array(np.arange(*args, dtype=dtype), requires_grad)
 
 
-def linspace(start: float, stop: float, num: int = 50, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """``numpy.linspace``: ``num`` evenly spaced values from start to stop.
+def linspace(
+    start: float,
+    stop: Any = UNSET,
+    num: int = 50,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    *,
+    end: Any = UNSET,
+    steps: Any = UNSET,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``numpy.linspace``: ``num`` evenly spaced values from start to stop (torch's names ``end`` and ``steps``
+    are aliases of ``stop`` and ``num``; torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`).
 
     An integer ``dtype`` follows torch.linspace rather than numpy (which floors): start and stop are converted to
     the dtype first (truncated toward zero, wrapped into an unsigned range), then start + i step (for the first
     half; stop - (num - 1 - i) step for the rest) is computed in float64 and truncated toward zero."""
+    check_factory_options("linspace", device, layout, out)
+    stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
+    num = torch_alias("linspace", "num", num, "steps", steps, default=50)
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
     integer = np.dtype(dtype)
@@ -159,47 +279,121 @@ def _integer_endpoint(value: Any, dtype: np.dtype) -> int:
     return whole % (1 << info.bits) if info.min == 0 else whole
 
 
-def empty(*shape: Shape, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+def empty(
+    *shape: Shape,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+    pin_memory: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
     """torch.empty/numpy.empty: a tensor whose values are not to be read before they are set (zeros here, so a
-    computation that reads them anyway is reproducible)."""
+    computation that reads them anyway is reproducible). torch's other keywords as
+    :func:`check_factory_options`."""
+    check_factory_options("empty", device, layout, out, pin_memory, memory_format)
     return Tensor._from_array(np.zeros(_shape(shape, "empty"), dtype=dtype), requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    """Identity matrix (n x m)."""
+def eye(
+    n: int,
+    m: int | None = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    *,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Identity matrix (n x m); torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    check_factory_options("eye", device, layout, out)
     _shape((n,) if m is None else (n, m), "eye")
     return Tensor._from_array(np.eye(n, m, dtype=dtype), requires_grad)
 
 
-def zeros_like(x: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Zeros with the shape (and dtype) of ``x``."""
+def zeros_like(
+    x: TensorLike,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    *,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
+    """Zeros with the shape (and dtype) of ``x``; torch's ``layout``, ``device``, ``memory_format`` as
+    :func:`check_factory_options`."""
+    check_factory_options("zeros_like", device, layout, memory_format=memory_format)
     return Tensor._from_array(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad)
 
 
-def ones_like(x: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Ones with the shape (and dtype) of ``x``."""
+def ones_like(
+    x: TensorLike,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    *,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
+    """Ones with the shape (and dtype) of ``x``; torch's ``layout``, ``device``, ``memory_format`` as
+    :func:`check_factory_options`."""
+    check_factory_options("ones_like", device, layout, memory_format=memory_format)
     return Tensor._from_array(np.ones_like(np.asarray(x), dtype=dtype), requires_grad)
 
 
-def full_like(x: TensorLike, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """``fill_value`` with the shape (and dtype) of ``x``."""
+def full_like(
+    x: TensorLike,
+    fill_value: float,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    *,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
+    """``fill_value`` with the shape (and dtype) of ``x``; torch's ``layout``, ``device``, ``memory_format`` as
+    :func:`check_factory_options`."""
+    check_factory_options("full_like", device, layout, memory_format=memory_format)
     return Tensor._from_array(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad)
 
 
 def randn_like(
-    x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False, *, dtype: Any = None
+    x: TensorLike,
+    rng: RandomSource = None,
+    requires_grad: bool = False,
+    *,
+    dtype: Any = None,
+    generator: RandomSource = None,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
-    """Standard normal samples with the shape of ``x``, and its dtype unless ``dtype`` is given (torch's)."""
+    """Standard normal samples with the shape of ``x``, and its dtype unless ``dtype`` is given (torch's);
+    ``generator`` as in :func:`randn`, torch's other keywords as :func:`check_factory_options`."""
+    check_factory_options("randn_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
-    return randn(array.shape, rng=rng, dtype=array.dtype if dtype is None else dtype, requires_grad=requires_grad)
+    data = random_source("randn_like", rng, generator).standard_normal(array.shape)
+    return Tensor._from_array(data.astype(array.dtype if dtype is None else dtype, copy=False), requires_grad)
 
 
 def rand_like(
-    x: TensorLike, rng: np.random.Generator | int | None = None, requires_grad: bool = False, *, dtype: Any = None
+    x: TensorLike,
+    rng: RandomSource = None,
+    requires_grad: bool = False,
+    *,
+    dtype: Any = None,
+    generator: RandomSource = None,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
-    """Uniform [0, 1) samples with the shape of ``x``, and its dtype unless ``dtype`` is given (torch's)."""
+    """Uniform [0, 1) samples with the shape of ``x``, and its dtype unless ``dtype`` is given (torch's);
+    ``generator`` as in :func:`rand`, torch's other keywords as :func:`check_factory_options`."""
+    check_factory_options("rand_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
-    return rand(array.shape, rng=rng, dtype=array.dtype if dtype is None else dtype, requires_grad=requires_grad)
+    data = random_source("rand_like", rng, generator).random(array.shape)
+    return Tensor._from_array(data.astype(array.dtype if dtype is None else dtype, copy=False), requires_grad)
 
 
 def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:

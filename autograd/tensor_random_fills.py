@@ -1,10 +1,11 @@
 """Tensor's random fills in place, torch's ``uniform_``, ``normal_``, ``random_``, ``bernoulli_``,
 ``exponential_``, ``geometric_``, ``cauchy_`` and ``log_normal_``: new values drawn from a distribution.
 
-Each takes ``generator`` (a ``numpy.random.Generator``, a seed, or None for the library's random state:
-:func:`autograd.random_state.generator_for`) and writes through :meth:`TensorInPlace._replace`, so the
-in-place rules hold: a tensor that requires grad (a parameter, or a recorded result) refuses while a graph is
-recorded (use ``no_grad()``, as ``nn.init`` does), since the draws are not differentiable.
+Each takes ``generator`` (a ``numpy.random.Generator`` such as ``autograd.Generator``, a seed, or None for the
+library's random state: :func:`autograd.random_state.generator_for`) and writes through
+:meth:`TensorInPlace._replace`, so the in-place rules hold: a tensor that requires grad (a parameter, or a
+recorded result) refuses while a graph is recorded (use ``no_grad()``, as ``nn.init`` does), since the draws are
+not differentiable.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@
 
 Every differentiable function is a composite of recorded ops (indexing, arithmetic, ``pad``, ``concatenate``,
 ``cumsum``, ``norm``), so each gradient follows from those ops' rules and needs no rule of its own. Factories
-follow the library's (float64 by default, where torch's is float32; integers int64 as torch), and random
-factories take torch's ``generator=``: a numpy Generator, an int seed, or None for the library's random state
-(``autograd.manual_seed``). dtype queries follow numpy's promotion rules, not torch's (see each function).
+follow the library's (float64 by default, where torch's is float32; integers int64 as torch), random
+factories take torch's ``generator=``: a numpy Generator (``autograd.Generator`` is one), an int seed, or None
+for the library's random state (``autograd.manual_seed``), and every factory takes torch's ``device``,
+``layout``, ``out``, ... where torch has them (CPU and default values only: ``check_factory_options``). dtype queries follow numpy's promotion rules, not torch's (see each function).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .random_state import generator_for
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
-from .tensor_functions import concatenate, stack
+from .tensor_functions import check_factory_options, concatenate, stack
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
@@ -52,9 +53,18 @@ def _size(size: Any, op: str) -> tuple[int, ...]:
 
 
 # -- factories -------------------------------------------------------------------------------------------------
-def empty_like(input: TensorLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(
+    input: TensorLike,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    *,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
     """torch.empty_like: a tensor with the shape (and dtype) of ``input`` whose values are not to be read before
-    they are set (zeros here, as ``autograd.empty``)."""
+    they are set (zeros here, as ``autograd.empty``); torch's other keywords as ``check_factory_options``."""
+    check_factory_options("empty_like", device, layout, memory_format=memory_format)
     return Tensor._from_array(np.zeros_like(_array(input), dtype=dtype), requires_grad)
 
 
@@ -66,9 +76,14 @@ def randint(
     generator: Any = None,
     dtype: Any = np.int64,
     requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """torch.randint: integers drawn uniformly from [low, high) (``randint(high, size)`` or ``randint(low, high,
-    size)``); int64 by default, as torch; ``generator`` a numpy Generator, an int seed or None."""
+    size)``); int64 by default (also for ``dtype=None``), as torch; ``generator`` a numpy Generator, an int seed
+    or None; torch's ``out``, ``layout``, ``device`` as ``check_factory_options``."""
+    check_factory_options("randint", device, layout, out)
     if size is None and high is not None and np.ndim(high) > 0:
         low, high, size = 0, low, high
     elif high is None:
@@ -78,7 +93,7 @@ def randint(
     if low >= high:
         raise ValueError(f"randint: needs low < high, got low={low} and high={high}")
     data = generator_for(generator).integers(low, high, size=_size(size, "randint"))
-    return Tensor._from_array(data.astype(dtype, copy=False), requires_grad)
+    return Tensor._from_array(data.astype(np.int64 if dtype is None else dtype, copy=False), requires_grad)
 
 
 def randint_like(
@@ -89,28 +104,57 @@ def randint_like(
     generator: Any = None,
     dtype: Any = None,
     requires_grad: bool = False,
+    layout: Any = None,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
     """torch.randint_like: integers from [low, high) (``randint_like(x, high)`` or ``randint_like(x, low, high)``)
-    with the shape and, unless ``dtype`` is given, the dtype of ``input``."""
+    with the shape and, unless ``dtype`` is given, the dtype of ``input``; torch's other keywords as
+    ``check_factory_options``."""
+    check_factory_options("randint_like", device, layout, memory_format=memory_format)
     array = _array(input)
     low, high = (0, low) if high is None else (low, high)
-    return randint(low, high, array.shape, generator=generator, dtype=dtype or array.dtype, requires_grad=requires_grad)
+    dtype = array.dtype if dtype is None else dtype
+    return randint(low, high, array.shape, generator=generator, dtype=dtype, requires_grad=requires_grad)
 
 
-def randperm(n: int, *, generator: Any = None, dtype: Any = np.int64, requires_grad: bool = False) -> Tensor:
-    """torch.randperm: a random permutation of 0, ..., n - 1 (int64 by default)."""
+def randperm(
+    n: int,
+    *,
+    generator: Any = None,
+    dtype: Any = np.int64,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
+    pin_memory: bool = False,
+) -> Tensor:
+    """torch.randperm: a random permutation of 0, ..., n - 1 (int64 by default, also for ``dtype=None``);
+    torch's other keywords as ``check_factory_options``."""
+    check_factory_options("randperm", device, layout, out, pin_memory)
     (n,) = _size(n, "randperm")
-    data = generator_for(generator).permutation(n).astype(dtype, copy=False)
+    data = generator_for(generator).permutation(n).astype(np.int64 if dtype is None else dtype, copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
 def logspace(
-    start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = np.float64, requires_grad: bool = False
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+    out: Any = None,
+    layout: Any = None,
+    device: Any = None,
 ) -> Tensor:
     """torch.logspace: ``steps`` values base**t for t evenly spaced from start to end (float64 by default, as
-    ``autograd.linspace``)."""
+    ``autograd.linspace``); torch's ``out``, ``layout``, ``device`` as ``check_factory_options``."""
+    check_factory_options("logspace", device, layout, out)
     (steps,) = _size(steps, "logspace")
-    return Tensor._from_array(np.logspace(start, end, steps, base=base).astype(dtype, copy=False), requires_grad)
+    values = np.logspace(start, end, steps, base=base)
+    return Tensor._from_array(values.astype(np.float64 if dtype is None else dtype, copy=False), requires_grad)
 
 
 concat = concatenate
@@ -352,21 +396,30 @@ def vander(x: TensorLike, N: int | None = None, increasing: bool = False) -> Ten
     return matrix if increasing else matrix[:, ::-1]
 
 
-def _triangle_indices(op: str, numpy_indices: Callable, row: int, col: int, offset: int, dtype: Any) -> Tensor:
+def _triangle_indices(
+    op: str, numpy_indices: Callable, row: int, col: int, offset: int, dtype: Any, device: Any, layout: Any
+) -> Tensor:
+    check_factory_options(op, device, layout)
+    dtype = np.int64 if dtype is None else dtype
     row, col = _size((row, col), op)
     rows, columns = numpy_indices(row, offset, col)
     return Tensor._from_array(np.stack([rows, columns]).astype(dtype, copy=False).reshape(2, -1), False)
 
 
-def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64) -> Tensor:
+def tril_indices(
+    row: int, col: int, offset: int = 0, *, dtype: Any = np.int64, device: Any = None, layout: Any = None
+) -> Tensor:
     """torch.tril_indices: the (2, K) row and column indices of the lower triangle of a row x col matrix (entries
-    with column - row <= offset), row by row."""
-    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype)
+    with column - row <= offset), row by row; torch's ``device``, ``layout`` as ``check_factory_options``."""
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device, layout)
 
 
-def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64) -> Tensor:
-    """torch.triu_indices: the (2, K) indices of the upper triangle (column - row >= offset), row by row."""
-    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype)
+def triu_indices(
+    row: int, col: int, offset: int = 0, *, dtype: Any = np.int64, device: Any = None, layout: Any = None
+) -> Tensor:
+    """torch.triu_indices: the (2, K) indices of the upper triangle (column - row >= offset), row by row; torch's
+    ``device``, ``layout`` as ``check_factory_options``."""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device, layout)
 
 
 # -- types and modes -------------------------------------------------------------------------------------------

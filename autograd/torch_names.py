@@ -30,7 +30,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .torch_keywords import UNSET, ValuesAndIndices, numpy_reduction, torch_reduction
 
-__all__ = ["ElementCount", "TorchNames", "is_cpu", "is_device"]
+__all__ = ["ElementCount", "TorchNames", "check_device", "is_cpu", "is_device"]
 
 Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
 
@@ -72,6 +72,16 @@ _CPU = re.compile(r"cpu(:\d+)?")
 def is_cpu(device: Any) -> bool:
     """Whether ``device`` (a string, or an object such as ``torch.device`` that prints as one) names the CPU."""
     return not isinstance(device, int) and _CPU.fullmatch(str(device)) is not None
+
+
+def check_device(owner: str, device: Any) -> None:
+    """Accept torch's ``device=`` when it is None or the CPU (``"cpu"``, ``"cpu:0"``, a tensor's ``.device``, a
+    torch.device of the CPU); any other device is a ValueError naming ``owner`` (a function, a layer, Generator)."""
+    if device is not None and not is_cpu(device):
+        raise ValueError(
+            f"{owner}: device {device!r} is not available; this library computes with numpy on the CPU "
+            "(pass device='cpu' or leave it out)"
+        )
 
 
 def is_device(value: Any) -> bool:

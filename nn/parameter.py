@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.torch_names import is_cpu
+from autograd.torch_names import check_device
 
 from .checks import check_float_dtype
 
@@ -29,15 +29,6 @@ class Parameter(Tensor, plain_results=True):
 
     def __repr__(self) -> str:
         return "Parameter(" + super().__repr__()[len("Tensor(") :]
-
-
-def check_device(owner: str, device: Any) -> None:
-    """Accept torch's ``device=`` when it is None or the CPU; any other device is a ValueError naming it."""
-    if device is not None and not is_cpu(device):
-        raise ValueError(
-            f"{owner}: device {device!r} is not available; this library computes with numpy on the CPU "
-            "(pass device='cpu' or leave it out)"
-        )
 
 
 def factory_dtype(owner: str, device: Any, dtype: Any) -> np.dtype:
