@@ -15,6 +15,8 @@ from .backprop import backward_order
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
+from .default_dtype import get_default_dtype, set_default_dtype
+from .devices import device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
 from .functional import backward, grad
@@ -32,6 +34,7 @@ from .indexing import (
     take,
     take_along_axis,
 )
+from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
@@ -344,6 +347,7 @@ __all__ = [
     "cumulative_trapezoid",
     "degrees",
     "detect_anomaly",
+    "device",
     "diag",
     "diagonal",
     "diff",
@@ -374,6 +378,7 @@ __all__ = [
     "GradcheckError",
     "generator_for",
     "Generator",
+    "get_default_dtype",
     "gradgradcheck",
     "GraphvizNotFoundError",
     "hsplit",
@@ -397,6 +402,7 @@ __all__ = [
     "moveaxis",
     "no_grad",
     "Node",
+    "normal",
     "once_differentiable",
     "one_hot",
     "ones",
@@ -425,6 +431,7 @@ __all__ = [
     "scatter",
     "scatter_add",
     "searchsorted",
+    "set_default_dtype",
     "set_detect_anomaly",
     "set_grad_enabled",
     "softmax_cross_entropy",

@@ -19,6 +19,7 @@ from typing import Any, SupportsIndex
 
 import numpy as np
 
+from . import devices
 from .torch_names import check_device
 
 __all__ = ["Generator", "generator_for", "manual_seed"]
@@ -76,9 +77,9 @@ class Generator(np.random.Generator):
         self._initial_seed = DEFAULT_SEED
 
     @property
-    def device(self) -> str:
-        """Always ``"cpu"``, as :attr:`Tensor.device`."""
-        return "cpu"
+    def device(self) -> devices.device:
+        """Always the CPU, ``autograd.device("cpu")``, as :attr:`Tensor.device`."""
+        return devices.CPU
 
     def manual_seed(self, seed: int) -> Generator:
         """Reseed in place (torch's): the same seed gives the same draws afterwards. Any int in [-2**63,

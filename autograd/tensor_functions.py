@@ -1,7 +1,9 @@
 """Tensor factories and the operations that are functions rather than methods.
 
-Factories follow numpy (``zeros(shape, dtype)``, default dtype float64) and add
-``requires_grad``. Random factories take ``rng`` (or torch's name, ``generator``): a
+Factories follow numpy (``zeros(shape, dtype)``) and add ``requires_grad``; floating data made without a
+``dtype`` has :func:`autograd.get_default_dtype`, numpy's float64 unless ``set_default_dtype`` changed it
+(:mod:`autograd.default_dtype`). Shapes are given as torch's: ``zeros(2, 3)``, ``zeros((2, 3))`` or
+``zeros(size=(2, 3))``. Random factories take ``rng`` (or torch's name, ``generator``): a
 ``numpy.random.Generator`` (``autograd.Generator`` is one) or an integer seed, so results are
 reproducible. Every factory also takes torch's keywords that change nothing here when given their
 defaults (:func:`check_factory_options`): ``device`` (the CPU), ``layout`` (strided), ``out`` (None),
@@ -18,6 +20,7 @@ import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
+from .default_dtype import float_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
@@ -25,41 +28,10 @@ from .random_state import generator_for
 from .shared_math import softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap
 from .torch_keywords import UNSET, torch_alias, torch_dim
-from .torch_names import check_device
+from .torch_names import check_device, check_factory_options, size_argument
 
 Shape = int | Sequence[int]
 RandomSource = np.random.Generator | int | None
-
-#: torch's names of the dense layout (``torch.strided`` prints as the first) and of the memory formats
-#: that ask for nothing beyond a numpy array's own layout.
-_STRIDED = ("torch.strided", "strided")
-_PLAIN_FORMATS = ("torch.preserve_format", "preserve_format", "torch.contiguous_format", "contiguous_format")
-
-
-def check_factory_options(
-    op: str,
-    device: Any = None,
-    layout: Any = None,
-    out: Any = None,
-    pin_memory: bool = False,
-    memory_format: Any = None,
-) -> None:
-    """Accept torch's factory keywords that change nothing here: ``device`` the CPU (:func:`check_device`),
-    ``layout`` strided (dense arrays are all there is), ``out`` None (the result is a new tensor),
-    ``pin_memory`` False (no accelerator to pin memory for), ``memory_format`` preserve or contiguous.
-    Anything else is a ValueError naming ``op`` and the keyword."""
-    check_device(op, device)
-    if layout is not None and str(layout) not in _STRIDED:
-        raise ValueError(f"{op}: layout {layout!r} is not available; tensors here are dense (torch.strided)")
-    if out is not None:
-        raise ValueError(f"{op}: out= is not supported; assign the returned tensor instead")
-    if pin_memory:
-        raise ValueError(f"{op}: pin_memory must be False; there is no accelerator to pin memory for")
-    if memory_format is not None and str(memory_format) not in _PLAIN_FORMATS:
-        raise ValueError(
-            f"{op}: memory_format {memory_format!r} is not available (only torch.preserve_format or "
-            "torch.contiguous_format)"
-        )
 
 
 def random_source(op: str, rng: RandomSource, generator: RandomSource) -> np.random.Generator:
@@ -73,25 +45,29 @@ def random_source(op: str, rng: RandomSource, generator: RandomSource) -> np.ran
     return generator_for(generator)
 
 
-def _shape(shape: tuple, op: str) -> tuple[int, ...]:
-    """``f(2, 3)`` or ``f((2, 3))`` as a shape of non-negative integers (ValueError/TypeError naming ``op``)."""
+def factory_shape(shape: tuple, op: str, size: Any = UNSET) -> tuple[int, ...]:
+    """``f(2, 3)``, ``f((2, 3))`` or torch's ``f(size=(2, 3))`` (``size``) as a shape of non-negative integers
+    (ValueError/TypeError naming ``op``)."""
+    shape = size_argument(op, shape, size)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    for size in shape:
-        if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
+    for length in shape:
+        if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
             raise TypeError(f"{op}: sizes must be integers, got {shape!r}")
-        if size < 0:
+        if length < 0:
             raise ValueError(f"{op}: negative dimension in shape {tuple(shape)}")
-    return tuple(int(size) for size in shape)
+    return tuple(int(length) for length in shape)
 
 
 def tensor(
     data: TensorLike, requires_grad: bool = False, dtype: Any = None, *, device: Any = None, pin_memory: bool = False
 ) -> Tensor:
-    """Same as ``Tensor(data, requires_grad, dtype)``: a new leaf holding a copy of ``data`` (torch's ``device``
-    and ``pin_memory`` as :func:`check_factory_options`)."""
+    """A new leaf holding a copy of ``data``, as ``Tensor(data, requires_grad, dtype)``, except that Python floats
+    (and lists of them) without a ``dtype`` give the default floating dtype (:func:`autograd.get_default_dtype`,
+    float64 unless changed), as torch.tensor; numpy arrays and scalars and Tensors keep their dtype. torch's
+    ``device`` and ``pin_memory`` as :func:`check_factory_options`."""
     check_factory_options("tensor", device, pin_memory=pin_memory)
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    return Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data) if dtype is None else dtype)
 
 
 def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
@@ -110,44 +86,52 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
     """``data`` as a Tensor, copying only when needed (as ``torch.as_tensor``/``numpy.asarray``).
 
     A Tensor of the right dtype is returned as is; an ndarray of the right dtype is
-    shared (see :func:`from_numpy`); anything else is converted. ``device`` is torch's (the CPU).
+    shared (see :func:`from_numpy`); anything else is converted, Python floats without a ``dtype`` to the default
+    floating dtype (as :func:`tensor`). ``device`` is torch's (the CPU).
     """
     check_device("as_tensor", device)
     if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
         return data
     if isinstance(data, Node):
         data = data.data
-    return Tensor._from_array(np.asarray(data, dtype=dtype), False, "as_tensor")
+    dtype = python_float_dtype(data) if dtype is None else dtype
+    return Tensor._from_array(quietly(np.asarray, data, dtype=dtype), False, "as_tensor")
 
 
 def zeros(
     *shape: Shape,
-    dtype: Any = np.float64,
+    size: Any = UNSET,
+    dtype: Any = None,
     requires_grad: bool = False,
     out: Any = None,
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """A tensor of zeros (torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`)."""
+    """A tensor of zeros, of the default floating dtype unless ``dtype`` is given; the shape as ``zeros(2, 3)``,
+    ``zeros((2, 3))`` or ``zeros(size=(2, 3))``; torch's ``out``, ``layout``, ``device`` as
+    :func:`check_factory_options`."""
     check_factory_options("zeros", device, layout, out)
-    return Tensor._from_array(np.zeros(_shape(shape, "zeros"), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.zeros(factory_shape(shape, "zeros", size), dtype=float_dtype(dtype)), requires_grad)
 
 
 def ones(
     *shape: Shape,
-    dtype: Any = np.float64,
+    size: Any = UNSET,
+    dtype: Any = None,
     requires_grad: bool = False,
     out: Any = None,
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """A tensor of ones (torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`)."""
+    """A tensor of ones, of the default floating dtype unless ``dtype`` is given; the shape as ``ones(2, 3)``,
+    ``ones((2, 3))`` or ``ones(size=(2, 3))``; torch's ``out``, ``layout``, ``device`` as
+    :func:`check_factory_options`."""
     check_factory_options("ones", device, layout, out)
-    return Tensor._from_array(np.ones(_shape(shape, "ones"), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.ones(factory_shape(shape, "ones", size), dtype=float_dtype(dtype)), requires_grad)
 
 
 def full(
-    shape: Shape,
+    size: Shape,
     fill_value: float,
     dtype: Any = None,
     requires_grad: bool = False,
@@ -156,18 +140,21 @@ def full(
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """A tensor filled with ``fill_value``; without ``dtype``, that of the value as numpy's and torch's: bool for
-    True/False, int64 for an int, float64 for a float (torch: its default float dtype), a numpy scalar's own.
-    torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    """A tensor of shape ``size`` (torch's name; an int or a sequence) filled with ``fill_value``; without
+    ``dtype``, that of the value as numpy's and torch's: bool for True/False, int64 for an int, the default floating
+    dtype (:func:`autograd.get_default_dtype`) for a Python float, a numpy scalar's own. torch's ``out``, ``layout``,
+    ``device`` as :func:`check_factory_options`."""
     check_factory_options("full", device, layout, out)
-    sizes = _shape((shape,) if np.ndim(shape) == 0 else (tuple(shape),), "full")
-    return Tensor._from_array(np.full(sizes, fill_value, dtype=dtype), requires_grad)
+    sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
+    dtype = python_float_dtype(fill_value) if dtype is None else dtype
+    return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad)
 
 
 def randn(
     *shape: Shape,
+    size: Any = UNSET,
     rng: RandomSource = None,
-    dtype: Any = np.float64,
+    dtype: Any = None,
     requires_grad: bool = False,
     generator: RandomSource = None,
     out: Any = None,
@@ -175,17 +162,20 @@ def randn(
     device: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Standard normal samples, drawn from ``rng`` or torch's ``generator`` (:func:`random_source`); torch's
-    other keywords as :func:`check_factory_options`."""
+    """Standard normal samples of the default floating dtype unless ``dtype`` is given, drawn from ``rng`` or
+    torch's ``generator`` (:func:`random_source`); the shape as in :func:`zeros` (``size=`` too); torch's other
+    keywords as :func:`check_factory_options`."""
     check_factory_options("randn", device, layout, out, pin_memory)
-    data = random_source("randn", rng, generator).standard_normal(_shape(shape, "randn")).astype(dtype, copy=False)
+    source = random_source("randn", rng, generator)
+    data = source.standard_normal(factory_shape(shape, "randn", size)).astype(float_dtype(dtype), copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
 def rand(
     *shape: Shape,
+    size: Any = UNSET,
     rng: RandomSource = None,
-    dtype: Any = np.float64,
+    dtype: Any = None,
     requires_grad: bool = False,
     generator: RandomSource = None,
     out: Any = None,
@@ -193,32 +183,64 @@ def rand(
     device: Any = None,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Uniform samples in [0, 1), drawn from ``rng`` or torch's ``generator`` (:func:`random_source`); torch's
-    other keywords as :func:`check_factory_options`."""
+    """Uniform samples in [0, 1) of the default floating dtype unless ``dtype`` is given, drawn from ``rng`` or
+    torch's ``generator`` (:func:`random_source`); the shape as in :func:`zeros` (``size=`` too); torch's other
+    keywords as :func:`check_factory_options`."""
     check_factory_options("rand", device, layout, out, pin_memory)
-    data = random_source("rand", rng, generator).random(_shape(shape, "rand")).astype(dtype, copy=False)
+    source = random_source("rand", rng, generator)
+    data = source.random(factory_shape(shape, "rand", size)).astype(float_dtype(dtype), copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
 def arange(
     *args: float,
+    start: Any = UNSET,
+    end: Any = UNSET,
+    step: Any = UNSET,
     dtype: Any = None,
     requires_grad: bool = False,
     out: Any = None,
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """``numpy.arange``: evenly spaced values in [start, stop) (torch's ``out``, ``layout``, ``device`` as
-    :func:`check_factory_options`)."""
+    """``numpy.arange``: evenly spaced values in [start, stop), ``arange(stop)``, ``arange(start, stop[, step])``,
+    or with torch's keywords ``arange(start=0, end=5, step=2)`` (see :func:`_arange_bounds`). Without ``dtype``,
+    int64 for integer bounds and, when one of them is a Python float, the default floating dtype
+    (:func:`autograd.get_default_dtype`), as torch. torch's ``out``, ``layout``, ``device`` as
+    :func:`check_factory_options`."""
     check_factory_options("arange", device, layout, out)
-    return Tensor._from_array(np.arange(*args, dtype=dtype), requires_grad)
+    bounds = _arange_bounds(args, start, end, step)
+    dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
+    return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad)
+
+
+def _arange_bounds(args: tuple, start: Any, end: Any, step: Any) -> tuple:
+    """arange's positional bounds: ``args`` as numpy reads them when no torch keyword is given; otherwise, as
+    torch, the positional values are start, end and step in that order, the keywords fill the rest, ``end`` must
+    be given and ``start``/``step`` default to 0 and 1 (TypeError naming arange for a bound given twice or a
+    missing end)."""
+    keywords = {"start": start, "end": end, "step": step}
+    if all(value is UNSET for value in keywords.values()):
+        return args
+    if len(args) > 3:
+        raise TypeError(f"arange: takes at most 3 bounds (start, end, step), got {len(args)} positional ones")
+    bounds = dict(zip(keywords, args))
+    for name, value in keywords.items():
+        if value is UNSET:
+            continue
+        if name in bounds:
+            raise TypeError(f"arange: got {name} twice, as argument {list(keywords).index(name) + 1} and {name}=")
+        bounds[name] = value
+    if "end" not in bounds:
+        raise TypeError("arange: missing end (arange(end), arange(start, end, step) or arange(start=, end=, step=))")
+    return (bounds.get("start", 0), bounds["end"], bounds.get("step", 1))
 
 
 def linspace(
     start: float,
     stop: Any = UNSET,
     num: int = 50,
-    dtype: Any = np.float64,
+    dtype: Any = None,
     requires_grad: bool = False,
     *,
     end: Any = UNSET,
@@ -227,8 +249,9 @@ def linspace(
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """``numpy.linspace``: ``num`` evenly spaced values from start to stop (torch's names ``end`` and ``steps``
-    are aliases of ``stop`` and ``num``; torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`).
+    """``numpy.linspace``: ``num`` evenly spaced values from start to stop, of the default floating dtype unless
+    ``dtype`` is given (torch's names ``end`` and ``steps`` are aliases of ``stop`` and ``num``; torch's ``out``,
+    ``layout``, ``device`` as :func:`check_factory_options`).
 
     An integer ``dtype`` follows torch.linspace rather than numpy (which floors): start and stop are converted to
     the dtype first (truncated toward zero, wrapped into an unsigned range), then start + i step (for the first
@@ -236,6 +259,7 @@ def linspace(
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
+    dtype = float_dtype(dtype)
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
     integer = np.dtype(dtype)
@@ -281,7 +305,8 @@ def _integer_endpoint(value: Any, dtype: np.dtype) -> int:
 
 def empty(
     *shape: Shape,
-    dtype: Any = np.float64,
+    size: Any = UNSET,
+    dtype: Any = None,
     requires_grad: bool = False,
     out: Any = None,
     layout: Any = None,
@@ -290,26 +315,27 @@ def empty(
     memory_format: Any = None,
 ) -> Tensor:
     """torch.empty/numpy.empty: a tensor whose values are not to be read before they are set (zeros here, so a
-    computation that reads them anyway is reproducible). torch's other keywords as
-    :func:`check_factory_options`."""
+    computation that reads them anyway is reproducible), of the default floating dtype unless ``dtype`` is given;
+    the shape as in :func:`zeros` (``size=`` too); torch's other keywords as :func:`check_factory_options`."""
     check_factory_options("empty", device, layout, out, pin_memory, memory_format)
-    return Tensor._from_array(np.zeros(_shape(shape, "empty"), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.zeros(factory_shape(shape, "empty", size), dtype=float_dtype(dtype)), requires_grad)
 
 
 def eye(
     n: int,
     m: int | None = None,
-    dtype: Any = np.float64,
+    dtype: Any = None,
     requires_grad: bool = False,
     *,
     out: Any = None,
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """Identity matrix (n x m); torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    """Identity matrix (n x m), of the default floating dtype unless ``dtype`` is given; torch's ``out``,
+    ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("eye", device, layout, out)
-    _shape((n,) if m is None else (n, m), "eye")
-    return Tensor._from_array(np.eye(n, m, dtype=dtype), requires_grad)
+    factory_shape((n,) if m is None else (n, m), "eye")
+    return Tensor._from_array(np.eye(n, m, dtype=float_dtype(dtype)), requires_grad)
 
 
 def zeros_like(

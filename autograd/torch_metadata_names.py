@@ -395,12 +395,6 @@ class TorchMetadataNames:
             raise ValueError(f"{op}: only supported on matrices or batches of matrices, got a 1-D tensor")
         return tensor.swapaxes(-2, -1)
 
-    # -- new tensors --------------------------------------------------------------------------------
-    def new_empty(self: Self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
-        """torch.Tensor.new_empty: a leaf of shape ``size``, of this tensor's dtype by default. torch leaves the
-        values uninitialised; these are zeros."""
-        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)  # type: ignore[attr-defined]
-
     # -- in-place changes of tensors that need no gradient ---------------------------------------------
     def apply_(self: Self, callable: Callable[[Any], Any]) -> Self:
         """torch.Tensor.apply_: replace each element x by ``callable(x)`` (a Python number in, a real number

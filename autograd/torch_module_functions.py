@@ -6,7 +6,8 @@
 
 Every differentiable function is a composite of recorded ops (indexing, arithmetic, ``pad``, ``concatenate``,
 ``cumsum``, ``norm``), so each gradient follows from those ops' rules and needs no rule of its own. Factories
-follow the library's (float64 by default, where torch's is float32; integers int64 as torch), random
+follow the library's (floating data of ``autograd.get_default_dtype()``, float64 unless changed, where torch's
+starts at float32; integers int64 as torch), random
 factories take torch's ``generator=``: a numpy Generator (``autograd.Generator`` is one), an int seed, or None
 for the library's random state (``autograd.manual_seed``), and every factory takes torch's ``device``,
 ``layout``, ``out``, ... where torch has them (CPU and default values only: ``check_factory_options``). dtype queries follow numpy's promotion rules, not torch's (see each function).
@@ -22,11 +23,14 @@ import numpy as np
 
 from .broadcasting import single_axis
 from .core import Node
+from .default_dtype import float_dtype
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .quiet import quietly
 from .random_state import generator_for
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
-from .tensor_functions import check_factory_options, concatenate, stack
+from .tensor_functions import concatenate, stack
+from .torch_names import check_factory_options
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
@@ -143,18 +147,19 @@ def logspace(
     steps: int,
     base: float = 10.0,
     *,
-    dtype: Any = np.float64,
+    dtype: Any = None,
     requires_grad: bool = False,
     out: Any = None,
     layout: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """torch.logspace: ``steps`` values base**t for t evenly spaced from start to end (float64 by default, as
-    ``autograd.linspace``); torch's ``out``, ``layout``, ``device`` as ``check_factory_options``."""
+    """torch.logspace: ``steps`` values base**t for t evenly spaced from start to end (of the default floating
+    dtype, ``autograd.get_default_dtype()``, unless ``dtype`` is given, as ``autograd.linspace``); torch's ``out``,
+    ``layout``, ``device`` as ``check_factory_options``."""
     check_factory_options("logspace", device, layout, out)
     (steps,) = _size(steps, "logspace")
     values = np.logspace(start, end, steps, base=base)
-    return Tensor._from_array(values.astype(np.float64 if dtype is None else dtype, copy=False), requires_grad)
+    return Tensor._from_array(quietly(values.astype, float_dtype(dtype), copy=False), requires_grad)  # inf, as torch
 
 
 concat = concatenate

@@ -24,15 +24,28 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from . import devices
 from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
 from .torch_keywords import UNSET, ValuesAndIndices, numpy_reduction, torch_reduction
 
-__all__ = ["ElementCount", "TorchNames", "check_device", "is_cpu", "is_device"]
+__all__ = [
+    "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device", "size_argument",
+]  # fmt: skip
 
 Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
+
+
+def size_argument(op: str, sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
+    """The sizes of a factory called as ``f(2, 3)``, ``f((2, 3))`` or with torch's keyword ``f(size=(2, 3))``,
+    in the first two forms (``size`` is UNSET when not given); TypeError naming ``op`` if both are given."""
+    if size is UNSET:
+        return sizes
+    if sizes:
+        raise TypeError(f"{op}: got the sizes {sizes} and size={size!r}; pass one")
+    return (size,)
 
 
 def _sizes(sizes: tuple[Any, ...]) -> tuple[int, ...]:
@@ -79,8 +92,40 @@ def check_device(owner: str, device: Any) -> None:
     torch.device of the CPU); any other device is a ValueError naming ``owner`` (a function, a layer, Generator)."""
     if device is not None and not is_cpu(device):
         raise ValueError(
-            f"{owner}: device {device!r} is not available; this library computes with numpy on the CPU "
+            f"{owner}: device {str(device)!r} is not available; this library computes with numpy on the CPU "
             "(pass device='cpu' or leave it out)"
+        )
+
+
+#: torch's names of the dense layout (``torch.strided`` prints as the first) and of the memory formats
+#: that ask for nothing beyond a numpy array's own layout.
+_STRIDED = ("torch.strided", "strided")
+_PLAIN_FORMATS = ("torch.preserve_format", "preserve_format", "torch.contiguous_format", "contiguous_format")
+
+
+def check_factory_options(
+    op: str,
+    device: Any = None,
+    layout: Any = None,
+    out: Any = None,
+    pin_memory: bool = False,
+    memory_format: Any = None,
+) -> None:
+    """Accept torch's factory keywords that change nothing here: ``device`` the CPU (:func:`check_device`),
+    ``layout`` strided (dense arrays are all there is), ``out`` None (the result is a new tensor),
+    ``pin_memory`` False (no accelerator to pin memory for), ``memory_format`` preserve or contiguous.
+    Anything else is a ValueError naming ``op`` and the keyword."""
+    check_device(op, device)
+    if layout is not None and str(layout) not in _STRIDED:
+        raise ValueError(f"{op}: layout {layout!r} is not available; tensors here are dense (torch.strided)")
+    if out is not None:
+        raise ValueError(f"{op}: out= is not supported; assign the returned tensor instead")
+    if pin_memory:
+        raise ValueError(f"{op}: pin_memory must be False; there is no accelerator to pin memory for")
+    if memory_format is not None and str(memory_format) not in _PLAIN_FORMATS:
+        raise ValueError(
+            f"{op}: memory_format {memory_format!r} is not available (only torch.preserve_format or "
+            "torch.contiguous_format)"
         )
 
 
@@ -145,9 +190,9 @@ class TorchNames:
         return self.data.size
 
     @property
-    def device(self) -> str:
-        """Always ``"cpu"``: the data is a numpy array."""
-        return "cpu"
+    def device(self) -> devices.device:
+        """Always the CPU, ``autograd.device("cpu")`` (which equals ``"cpu"``): the data is a numpy array."""
+        return devices.CPU
 
     def cpu(self: Self) -> Self:
         """torch.Tensor.cpu: the tensor itself (it is on the CPU)."""
@@ -228,23 +273,97 @@ class TorchNames:
         return self if _tensor(self).data.flags.c_contiguous else self.clone()
 
     # -- new tensors with this one's dtype ----------------------------------------------------------
-    def new_tensor(self: Self, data: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
-        """torch.Tensor.new_tensor: a new leaf holding a copy of ``data``, of this tensor's dtype by default."""
+    def new_tensor(
+        self: Self,
+        data: Any,
+        dtype: Any = None,
+        requires_grad: bool = False,
+        *,
+        device: Any = None,
+        layout: Any = None,
+        pin_memory: bool = False,
+    ) -> Self:
+        """torch.Tensor.new_tensor: a new leaf holding a copy of ``data``, of this tensor's dtype by default;
+        torch's ``device``, ``layout``, ``pin_memory`` as :func:`check_factory_options`."""
+        check_factory_options("new_tensor", device, layout, pin_memory=pin_memory)
         return type(_tensor(self))(data, requires_grad=requires_grad, dtype=self._dtype_or_own(dtype))
 
-    def new_zeros(self: Self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
-        """torch.Tensor.new_zeros: a leaf of zeros of shape ``size``, of this tensor's dtype by default."""
-        return self.new_full(_sizes(size), 0, dtype=dtype, requires_grad=requires_grad)
+    def new_zeros(
+        self: Self,
+        *sizes: Any,
+        size: Any = UNSET,
+        dtype: Any = None,
+        requires_grad: bool = False,
+        device: Any = None,
+        layout: Any = None,
+        pin_memory: bool = False,
+    ) -> Self:
+        """torch.Tensor.new_zeros: a leaf of zeros of shape ``size`` (``new_zeros(2, 3)``, ``new_zeros((2, 3))``
+        or ``new_zeros(size=(2, 3))``), of this tensor's dtype by default; torch's ``device``, ``layout``,
+        ``pin_memory`` as :func:`check_factory_options`."""
+        sizes = size_argument("new_zeros", sizes, size)
+        return self._new_filled("new_zeros", sizes, 0, dtype, requires_grad, device, layout, pin_memory)
 
-    def new_ones(self: Self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
-        """torch.Tensor.new_ones: a leaf of ones of shape ``size``, of this tensor's dtype by default."""
-        return self.new_full(_sizes(size), 1, dtype=dtype, requires_grad=requires_grad)
+    def new_ones(
+        self: Self,
+        *sizes: Any,
+        size: Any = UNSET,
+        dtype: Any = None,
+        requires_grad: bool = False,
+        device: Any = None,
+        layout: Any = None,
+        pin_memory: bool = False,
+    ) -> Self:
+        """torch.Tensor.new_ones: a leaf of ones of shape ``size``, of this tensor's dtype by default; arguments
+        as :meth:`new_zeros`."""
+        sizes = size_argument("new_ones", sizes, size)
+        return self._new_filled("new_ones", sizes, 1, dtype, requires_grad, device, layout, pin_memory)
 
-    def new_full(self: Self, size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Self:
+    def new_empty(
+        self: Self,
+        *sizes: Any,
+        size: Any = UNSET,
+        dtype: Any = None,
+        requires_grad: bool = False,
+        device: Any = None,
+        layout: Any = None,
+        pin_memory: bool = False,
+    ) -> Self:
+        """torch.Tensor.new_empty: a leaf of shape ``size``, of this tensor's dtype by default; torch leaves the
+        values uninitialised, these are zeros. Arguments as :meth:`new_zeros`."""
+        sizes = size_argument("new_empty", sizes, size)
+        return self._new_filled("new_empty", sizes, 0, dtype, requires_grad, device, layout, pin_memory)
+
+    def new_full(
+        self: Self,
+        size: Any,
+        fill_value: Any,
+        dtype: Any = None,
+        requires_grad: bool = False,
+        *,
+        device: Any = None,
+        layout: Any = None,
+        pin_memory: bool = False,
+    ) -> Self:
         """torch.Tensor.new_full: a leaf of shape ``size`` filled with ``fill_value``, of this tensor's dtype
-        by default."""
-        data = np.full(_sizes((size,)), fill_value, dtype=self._dtype_or_own(dtype))
-        return _tensor(self)._from_array(data, requires_grad, "new_full")
+        by default; torch's ``device``, ``layout``, ``pin_memory`` as :func:`check_factory_options`."""
+        return self._new_filled("new_full", (size,), fill_value, dtype, requires_grad, device, layout, pin_memory)
+
+    def _new_filled(
+        self: Self,
+        op: str,
+        sizes: tuple[Any, ...],
+        fill_value: Any,
+        dtype: Any,
+        requires_grad: bool,
+        device: Any,
+        layout: Any,
+        pin_memory: bool,
+    ) -> Self:
+        """The leaf of the ``new_*`` method ``op``: ``fill_value`` in the shape ``sizes`` (``*size`` form)."""
+        check_factory_options(op, device, layout, pin_memory=pin_memory)
+        data = np.full(_sizes(sizes), fill_value, dtype=self._dtype_or_own(dtype))
+        return _tensor(self)._from_array(data, requires_grad, op)
 
     def _dtype_or_own(self, dtype: Any) -> np.dtype:
         return _tensor(self).data.dtype if dtype is None else np.dtype(dtype)
