@@ -95,6 +95,18 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     return _wrap(array)
 
 
+def _float_category(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """(a, b) with an integer or boolean tensor beside a floating one cast to the floating one's dtype, as torch's
+    type promotion does by category (float32 * int64 is float32; numpy would give float64). The cast one needs
+    no gradient (integer tensors cannot require one), so it is replaced by a constant copy."""
+    a_kind, b_kind = a.data.dtype.kind, b.data.dtype.kind
+    if a_kind == "f" and b_kind in "iub":
+        return a, _wrap(b.data.astype(a.data.dtype))
+    if b_kind == "f" and a_kind in "iub":
+        return _wrap(a.data.astype(b.data.dtype)), b
+    return a, b
+
+
 def _fits(number: int, dtype: np.dtype) -> bool:
     """Whether the Python int ``number`` is a value of the integer ``dtype``."""
     limits = np.iinfo(dtype)
@@ -333,6 +345,8 @@ class Tensor(
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
         other = _operand(other, self.data, op.name)
         a, b = (other, self) if reflected else (self, other)
+        if a.data.dtype != b.data.dtype:
+            a, b = _float_category(a, b)
         try:
             data = quietly(function, a.data, b.data)
         except ValueError as error:
