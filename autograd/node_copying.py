@@ -33,7 +33,7 @@ class NodeCopying:
 
     #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
     _GRAPH_STATE = frozenset(
-        {"_hooks", "_post_accumulate_grad_hooks", "_origin", "_version", "retains_grad", "_history"}
+        {"_hooks", "_post_accumulate_grad_hooks", "_origin", "_version", "retains_grad", "_history", "_view_of"}
     )
 
     def __deepcopy__(self, memo: dict[Any, Any]) -> Node:
@@ -108,6 +108,8 @@ class NodeCopying:
                 twin._origin = value
             elif key == "_version":
                 twin._version = NodeCopying._copied_counter(value, twin.data, memo)
+            elif key == "_view_of":  # the copy holds an array of its own: it views nothing
+                continue
             else:
                 setattr(twin, key, copy.deepcopy(value, memo))
 

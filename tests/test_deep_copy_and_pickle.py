@@ -453,3 +453,11 @@ def test_pickled_scalar_mlp_computes_the_same_output():
     restored = pickle.loads(pickle.dumps(model))
     assert restored([0.5, -1.0]).data == model([0.5, -1.0]).data
     assert all(type(p) is Value and p.requires_grad for p in restored.parameters())
+
+
+def test_copies_of_a_view_of_a_constant_view_nothing():
+    base = Tensor(np.ones((3, 2)))
+    row = base[1]
+    for copied in (copy.deepcopy(row), pickle.loads(pickle.dumps(row))):
+        np.testing.assert_array_equal(copied.data, [1.0, 1.0])
+        assert copied._view_of is None
