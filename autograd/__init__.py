@@ -9,6 +9,7 @@ higher-order derivatives (``create_graph=True``).
 import numpy as np
 
 from . import linalg, numpy_aliases, numpy_composites, numpy_protocol, torch_functions
+from .accelerators import accelerator, backends, cuda
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -312,6 +313,9 @@ register_array_functions(
 )
 
 __all__ = [
+    "accelerator",
+    "backends",
+    "cuda",
     "AnomalyError",
     "arange",
     "argmax",

@@ -177,6 +177,16 @@ def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
     return src[tuple(slice(0, i) for i in index.shape)]
 
 
+def _one_element_forms(input: Tensor, index: np.ndarray, src: Any) -> tuple[np.ndarray, Any]:
+    """torch's 0-d index into a 1-D input (the transforms tutorial's one-hot ``scatter_(0, tensor(3), value=1)``):
+    the index and a 0-d ``src`` tensor as one-element vectors."""
+    if index.ndim == 0 and input.ndim == 1:
+        index = index.reshape(1)
+        if isinstance(src, Node) and src.ndim == 0:
+            src = src.reshape(1)
+    return index, src
+
+
 def scatter(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
     """torch.scatter, out of place: a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
     so on); ``src`` may be a number. Where an index repeats, the last write wins (torch leaves it undefined).
@@ -184,6 +194,7 @@ def scatter(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
     d/dinput = g where nothing was written, else 0; d/dsrc = g at the position each entry was written to.
     """
     input, index = _tensor(input), _integers(index, "scatter")
+    index, src = _one_element_forms(input, index, src)
     dim = _axis(dim, input.ndim, "scatter")
     positions = _scatter_positions(input.shape, index, dim, "scatter")
     return _put(input, positions, _source(src, index, input.dtype, "scatter"), "scatter")
@@ -193,6 +204,7 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
     """torch.scatter_add, out of place: ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
     so on); repeated indices accumulate. d/dinput = g, d/dsrc = g gathered at the index (``gather``)."""
     input, index = _tensor(input), _integers(index, "scatter_add")
+    index, src = _one_element_forms(input, index, src)
     dim = _axis(dim, input.ndim, "scatter_add")
     positions = _scatter_positions(input.shape, index, dim, "scatter_add")
     return input + shared_math.scatter_add(_source(src, index, input.dtype, "scatter_add"), positions, input.shape)

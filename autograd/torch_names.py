@@ -198,6 +198,10 @@ class TorchNames:
         """torch.Tensor.cpu: the tensor itself (it is on the CPU)."""
         return self
 
+    def cuda(self: Self, device: Any = None, non_blocking: bool = False) -> Self:
+        """torch.Tensor.cuda: refused, there is no GPU (``autograd.cuda.is_available()`` is False)."""
+        raise RuntimeError("cuda: there is no GPU here; this library computes with numpy on the CPU (use .cpu())")
+
     def float(self: Self) -> Self:
         """torch.Tensor.float: ``astype(np.float32)`` (itself if already float32; differentiable)."""
         return _tensor(self).astype(np.float32)

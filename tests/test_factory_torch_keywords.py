@@ -394,3 +394,28 @@ def test_generator_has_torchs_methods_and_default_seed():
     assert methods - NOT_MEANINGFUL - set(dir(Generator)) == set()
     assert Generator().initial_seed() == torch.Generator().initial_seed()
     assert Generator(device=torch.device("cpu")).device == str(torch.Generator().device)
+
+
+def test_accelerator_queries_answer_for_the_cpu():
+    import autograd
+
+    assert not autograd.cuda.is_available() and autograd.cuda.device_count() == 0
+    assert not autograd.accelerator.is_available() and autograd.accelerator.current_accelerator() is None
+    assert not autograd.backends.mps.is_available()
+    autograd.cuda.manual_seed(0)  # nothing to seed, as torch without a GPU
+    device = "cuda" if autograd.cuda.is_available() else "cpu"
+    assert autograd.zeros(2, device=device).device == "cpu"
+    with pytest.raises(RuntimeError, match="there is no GPU"):
+        autograd.zeros(2).cuda()
+
+
+def test_a_zero_dimensional_index_scatters_into_a_vector_as_torch():
+    import autograd
+
+    one_hot = autograd.zeros(5).scatter_(0, autograd.tensor(3), value=1)
+    np.testing.assert_array_equal(one_hot.data, [0, 0, 0, 1, 0])
+    np.testing.assert_array_equal(
+        autograd.zeros(5).scatter_add(0, autograd.tensor(1), autograd.tensor(2.0)).data, [0, 2, 0, 0, 0]
+    )
+    with pytest.raises(ValueError, match="does not fit input of shape"):
+        autograd.zeros(3, 3).scatter(0, autograd.tensor(1), 1.0)

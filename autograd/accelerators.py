@@ -1,0 +1,39 @@
+"""torch's accelerator queries, answered for a library that computes with numpy on the CPU only: the device
+lines at the top of tutorials (``device = "cuda" if torch.cuda.is_available() else "cpu"``,
+``torch.accelerator.is_available()``, ``torch.backends.mps.is_available()``) run and choose the CPU.
+
+``cuda.manual_seed``/``manual_seed_all`` do nothing, as torch's do without a GPU (seed the library with
+``autograd.manual_seed``).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+__all__ = ["accelerator", "backends", "cuda"]
+
+
+def _false() -> bool:
+    return False
+
+
+def _zero() -> int:
+    return 0
+
+
+def _ignore_seed(seed: Any) -> None:
+    """Nothing to seed: there is no GPU."""
+
+
+cuda = SimpleNamespace(
+    is_available=_false,
+    device_count=_zero,
+    manual_seed=_ignore_seed,
+    manual_seed_all=_ignore_seed,
+    is_initialized=_false,
+)
+accelerator = SimpleNamespace(is_available=_false, device_count=_zero, current_accelerator=lambda: None)
+backends = SimpleNamespace(
+    mps=SimpleNamespace(is_available=_false, is_built=_false), cuda=SimpleNamespace(is_built=_false)
+)
