@@ -81,12 +81,14 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
         elif inputs.op is not None:
             raise _flag_changed_on_a_non_leaf(inputs)
         second = node._second
-        if second is not None and second.requires_grad and second not in seen:
-            seen.add(second)
-            found.append(second)
-            stack.append(second)
-        elif second is not None and second.op is not None and not second.requires_grad:
-            raise _flag_changed_on_a_non_leaf(second)
+        if second is not None:
+            if second.requires_grad:
+                if second not in seen:
+                    seen.add(second)
+                    found.append(second)
+                    stack.append(second)
+            elif second.op is not None:
+                raise _flag_changed_on_a_non_leaf(second)
     found.sort(key=_recording_tick, reverse=True)
     return found
 

@@ -38,7 +38,7 @@ from .backprop import _unaliased, backpropagate, backward_order
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
-from .versions import VersionCounter, _ticks, forget_history, increment_version, rebase_history
+from .versions import VersionCounter, _ticks, forget_history, increment_version, is_view, rebase_history
 from .versions import check_in_place_allowed as check_in_place_allowed  # tensor_in_place.py imports it from here
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
@@ -352,8 +352,7 @@ class Node(NodeCopying):
         their whole path through it (its old history stays in the graph as its earlier self). A view cannot be
         detached in place (torch's rule: use ``detach()``).
         """
-        holders = self._version.live_holders() if self._version is not None else []
-        if any(kind == "view" and node is self for kind, node in holders):
+        if is_view(self):
             raise RuntimeError("detach_: Can't detach views in-place. Use detach() instead")
         forget_history(self)
         return self

@@ -53,7 +53,7 @@ from .op import Op, OutputGradients
 from .tensor import Tensor
 from .tensor_in_place import view_takes
 from .value import Value
-from .versions import increment_version, rebase_history
+from .versions import increment_version, is_view, rebase_history
 
 __all__ = ["Function", "FunctionContext", "once_differentiable"]
 
@@ -317,17 +317,13 @@ def _changed_in_place(
     if not differentiable:
         increment_version(node)
         return node, None
-    if isinstance(node, Tensor) and any(kind == "view" and held is node for kind, held in _holders(node)):
+    if isinstance(node, Tensor) and is_view(node):
         increment_version(node)  # forward changed the shared memory: what read the old values is now stale
         recorded = Tensor._from_op(node.data.copy(), function._op(), parents, attrs)
         view_takes(node, recorded, function.__name__)
         return node, recorded
     rebase_history(node, function._op(), parents, attrs)
     return node, node
-
-
-def _holders(node: Node) -> list[tuple[str, Any]]:
-    return node._version.live_holders() if node._version is not None else []
 
 
 def _output_data(function: type[Function], kind: type[Node], result: Any, in_tuple: bool) -> Any:

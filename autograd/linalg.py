@@ -134,17 +134,23 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
             relative = rcond if rtol is None else rtol
             data = np.linalg.pinv(a.data) if relative is None else np.linalg.pinv(a.data, relative)  # numpy's rcond
         else:
-            data = _pinv_with_cutoff(a.data, float(atol), 0.0 if rtol is None else float(rtol))
+            data = _pseudo_inverse(a.data, float(atol), 0.0 if rtol is None else float(rtol))[0]
+    return _recorded_pinv(a, data)
+
+
+def _recorded_pinv(a: Tensor, data: np.ndarray) -> Tensor:
+    """The node of A^+ = ``data`` (of ``a``'s dtype), differentiated by :mod:`autograd.derivatives.linalg`."""
     return Tensor._from_op(np.asarray(data, dtype=a.dtype), la.pinv, (a,))
 
 
-def _pinv_with_cutoff(a: np.ndarray, atol: float, rtol: float) -> np.ndarray:
-    """A^+ keeping the singular values above max(atol, rtol * the largest) of each matrix (torch's cutoff)."""
+def _pseudo_inverse(a: np.ndarray, atol: float, rtol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A^+, the singular values, the rank of each matrix) from one SVD, keeping the singular values above
+    max(atol, rtol * the largest) of each matrix (torch's cutoff; numpy's rcond is ``rtol`` with ``atol`` 0)."""
     u, s, vt = np.linalg.svd(a, full_matrices=False)
     largest = s[..., :1] if s.shape[-1] else s
     keep = s > np.maximum(atol, rtol * largest)
     inverse = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
-    return (_swap(vt) * inverse[..., None, :]) @ _swap(u)
+    return (_swap(vt) * inverse[..., None, :]) @ _swap(u), s, keep.sum(axis=-1)
 
 
 def _swap(x: np.ndarray) -> np.ndarray:
@@ -182,14 +188,13 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
         )
     if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise ValueError(f"lstsq: driver must be one of gels, gelsy, gelsd or gelss, got {driver!r}")
-    singular = np.linalg.svd(a.data, compute_uv=False)
     if rcond is None:
         relative = np.finfo(a.dtype).eps * max(rows, columns)
     else:  # LAPACK's reading of a negative rcond: machine precision
         relative = float(rcond) if rcond >= 0 else np.finfo(a.dtype).eps
-    largest = singular[..., :1] if singular.shape[-1] else singular
-    ranks = (singular > relative * largest).sum(axis=-1)
-    inverse = pinv(a, rtol=relative)
+    with np.errstate(all="ignore"):
+        data, singular, ranks = _pseudo_inverse(a.data, 0.0, relative)
+    inverse = _recorded_pinv(a, data)
     if vector:
         solution = (inverse @ b[..., None])[..., 0]
     else:

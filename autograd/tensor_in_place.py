@@ -135,12 +135,7 @@ class TensorInPlace:
         if any(node is self or kind == "copy" for kind, node in holders):
             base = _viewed_base(self, holders)
             if base is None:
-                raise RuntimeError(
-                    f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
-                    "basic indexing, reshape or transpose, detach(), copy.copy, or a custom Function's output that "
-                    "is a view of its input, whose backward the change would bypass) while the graph is being "
-                    "recorded; change the tensor it views, or write it out of place (x = x + y)"
-                )
+                raise _shared_data_error(op)
             return self._write_through_view(base, op, graph, *operands)
         if not self.data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
@@ -204,11 +199,7 @@ class TensorInPlace:
                 return self
             outer = _viewed_base(base, holders)
             if outer is None:
-                raise RuntimeError(
-                    f"{op}: in-place change of a Tensor that shares its data with another one (a view other than "
-                    "basic indexing, reshape or transpose, detach() or copy.copy; here the view's base) while the "
-                    "graph is being recorded; change the tensor it views, or write it out of place (x = x + y)"
-                )
+                raise _shared_data_error(op, " (here the view's base)")
             values = _into_base(base, values, view)
             view, base = base, outer
 
@@ -648,12 +639,19 @@ def view_takes(view: Tensor, values: Tensor, op: str) -> None:
     ``view`` is not a view that can take them (see :meth:`TensorInPlace._write_through_view`)."""
     base = _viewed_base(view, view._version.live_holders())
     if base is None:
-        raise RuntimeError(
-            f"{op}: in-place change of a Tensor that shares its data with another one (a view other than basic "
-            "indexing, reshape or transpose, detach() or copy.copy) while the graph is being recorded; change the "
-            "tensor it views"
-        )
+        raise _shared_data_error(op)
     view._view_takes(base, op, values)
+
+
+def _shared_data_error(op: str, which: str = "") -> RuntimeError:
+    """The refusal of a recorded in-place change of a Tensor (``which`` names it, when it is not the one changed)
+    whose array another node holds other than as a writable view."""
+    return RuntimeError(
+        f"{op}: in-place change of a Tensor{which} that shares its data with another one (a view other than basic "
+        "indexing, reshape or transpose, detach(), copy.copy, or a custom Function's output that is a view of its "
+        "input, whose backward the change would bypass) while the graph is being recorded; change the tensor it "
+        "views, or write it out of place (x = x + y)"
+    )
 
 
 def _view_recipe(view: Any) -> tuple[Any, Any, Any]:

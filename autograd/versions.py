@@ -24,7 +24,9 @@ from .parents import store_parents
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
-__all__ = ["VersionCounter", "check_in_place_allowed", "forget_history", "increment_version", "rebase_history"]
+__all__ = [
+    "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version", "is_view", "rebase_history",
+]  # fmt: skip
 
 
 class VersionCounter:
@@ -122,10 +124,10 @@ def rebase_history(
     ``bump=False`` leaves the version alone: for a view of a tensor just changed, whose shared counter that
     change has bumped already (one in-place change is one version, as in torch).
     """
-    _keep_earlier_self(node, earlier_data)
+    earlier = _keep_earlier_self(node, earlier_data)
     if bump:
         increment_version(node)
-    parents = tuple(node._history[-1][1] if parent is node else parent for parent in parents)
+    parents = tuple(earlier if parent is node else parent for parent in parents)
     node.requires_grad = True
     store_parents(node, parents)
     node.op = op
@@ -148,11 +150,11 @@ def forget_history(node: Node) -> None:
     node._recorded_at = 0
 
 
-def _keep_earlier_self(node: Node, earlier_data: Any) -> None:
+def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     """Move ``node``'s history (op, parents, tick, requires_grad) and its hooks to a new node, its earlier self,
-    appended to ``node._history`` with the tick of this change (see :func:`rebase_history`). Hooks registered
-    before an in-place change act on the gradient of the values they saw, as torch's: they go with the earlier
-    self."""
+    appended to ``node._history`` with the tick of this change (see :func:`rebase_history`), and return it. Hooks
+    registered before an in-place change act on the gradient of the values they saw, as torch's: they go with the
+    earlier self."""
     earlier = object.__new__(type(node))
     if earlier_data is None:
         earlier.data = node.data
@@ -171,6 +173,13 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> None:
         earlier._hooks, node._hooks = node._hooks, None
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
     node._history = [*(node._history or ()), (rebased_at, earlier)]
+    return earlier
+
+
+def is_view(node: Node) -> bool:
+    """Whether ``node`` is a live view of another node's array (made by a shape op, see ``Tensor._view``)."""
+    counter = node._version
+    return counter is not None and any(kind == "view" and held is node for kind, held in counter.live_holders())
 
 
 def read_inputs(node: Node) -> list[int]:
