@@ -21,8 +21,8 @@ inputs (and of ``v``) that differentiate again. Inputs are Tensors (or numpy arr
 (or Python numbers), one kind per call; results are of the same kind.
 
 ``derivative(f)`` is this library's own: the gradient function of a scalar function, nestable
-(``derivative(derivative(f))`` is the second derivative), returning numbers/arrays (nodes when its
-argument is a node that requires grad).
+(``derivative(derivative(f))`` is the second derivative), returning numbers/arrays (nodes when f's value
+depends on a node that requires grad: its argument, another argument or a node it closes over).
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 
 from . import functional_conventions as conventions
-from .backprop import backpropagate
+from .backprop import backpropagate, backward_order
 from .core import Node, run_backward
-from .grad_mode import enable_grad
+from .grad_mode import enable_grad, is_grad_enabled
 from .tensor import Tensor, _wrap
 from .value import Value
 
@@ -165,18 +165,33 @@ def derivative(f: Callable[..., Node], argnum: int = 0) -> Callable[..., Any]:
     >>> d2 = derivative(derivative(lambda x: x ** 3))
     >>> d2(2.0)   # 6 x
     12.0
+
+    The result is a graph node when gradients are being recorded and f's value depends on a node that
+    requires grad: the argument itself, another argument, or a node ``f`` closes over (so
+    ``derivative(derivative(f, 0), 1)`` is the mixed partial, as HIPS autograd's ``grad`` and torch.func's
+    give); otherwise plain numbers or arrays. ``f`` is always differentiated, under ``no_grad`` too.
     """
 
     def gradient(*args: Any) -> Any:
-        leaf, nested = _leaf(args[argnum])
-        out = f(*args[:argnum], leaf, *args[argnum + 1 :])
-        if not isinstance(out, Node) or not out.requires_grad:
-            return _zero_like(leaf, nested)
-        (result,) = grad(out, leaf, create_graph=nested, allow_unused=True)
-        return _zero_like(leaf, nested) if result is None else result
+        recording = is_grad_enabled()
+        with enable_grad():
+            leaf, nested = _leaf(args[argnum])
+            out = f(*args[:argnum], leaf, *args[argnum + 1 :])
+            if not isinstance(out, Node) or not out.requires_grad:
+                return _zero_like(leaf, nested and recording)
+            keep_graph = recording and (nested or _depends_on_another_leaf(out, leaf))
+            (result,) = grad(out, leaf, create_graph=keep_graph, allow_unused=True)
+        if not nested:  # the leaf made for this call is a constant of any graph the result keeps
+            leaf.requires_grad = False
+        return _zero_like(leaf, keep_graph) if result is None else result
 
     gradient.__name__ = f"derivative_of_{getattr(f, '__name__', 'f')}"
     return gradient
+
+
+def _depends_on_another_leaf(out: Node, leaf: Node) -> bool:
+    """Whether ``out`` is computed from a leaf that requires grad other than ``leaf``."""
+    return any(node.op is None and node is not leaf for node in backward_order([out]))
 
 
 def _zero_like(leaf: Node, nested: bool) -> Any:
