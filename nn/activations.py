@@ -2,9 +2,8 @@
 
 The stateless ones only hold their hyper-parameters. ``PReLU``, learnable ``Swish``,
 ``Maxout`` and ``ACONC`` own Parameters, listed by ``parameters()`` and updated by an
-optimizer like any other layer's. torch's ``inplace`` flag is accepted (and shown in the repr) where
-torch has it, but the layer returns a new Tensor and leaves its input as it was (see
-:mod:`nn.functional.activations`). The softmax layers take their axis as ``axis`` or as torch's ``dim``.
+optimizer like any other layer's. torch's ``inplace=True`` (shown in the repr) writes the activation into
+the layer's input and returns it, as torch's (see :mod:`nn.functional.in_place_change`). The softmax layers take their axis as ``axis`` or as torch's ``dim``.
 """
 
 from __future__ import annotations
@@ -63,8 +62,8 @@ __all__ = [
 
 
 class _InPlaceFlag(Module):
-    """A layer with torch's ``inplace`` flag: accepted, checked and shown in the repr when True; its output is
-    always a new Tensor."""
+    """A layer with torch's ``inplace`` flag, shown in the repr when True: then the layer writes its output into
+    its input Tensor and returns it."""
 
     inplace: bool = False
 
@@ -96,7 +95,7 @@ class ReLU(_InPlaceFlag):
     """max(x, 0)."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.relu(x)
+        return F.relu(x, self.inplace)
 
 
 class LeakyReLU(_InPlaceFlag):
@@ -107,7 +106,7 @@ class LeakyReLU(_InPlaceFlag):
         super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"negative_slope={self.negative_slope}")
@@ -141,7 +140,7 @@ class ELU(_InPlaceFlag):
         super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
-        return F.elu(x, self.alpha)
+        return F.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"alpha={self.alpha}")
@@ -185,14 +184,14 @@ class SiLU(_InPlaceFlag):
     """x * sigmoid(x)."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.silu(x)
+        return F.silu(x, self.inplace)
 
 
 class Mish(_InPlaceFlag):
     """x * tanh(softplus(x))."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.mish(x)
+        return F.mish(x, self.inplace)
 
 
 class Step(Module):
@@ -344,7 +343,7 @@ class RReLU(_InPlaceFlag):
         self._rng = make_generator("RReLU", "rng", rng)
 
     def forward(self, x: Any) -> Tensor:
-        return F.rrelu(x, self.lower, self.upper, self.training, rng=self._rng)
+        return F.rrelu(x, self.lower, self.upper, self.training, self.inplace, rng=self._rng)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"lower={self.lower}, upper={self.upper}")
@@ -372,7 +371,7 @@ class Hardtanh(_InPlaceFlag):
         super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
-        return F.hardtanh(x, self.min_val, self.max_val)
+        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"min_val={self.min_val}, max_val={self.max_val}")
@@ -386,7 +385,7 @@ class CELU(_InPlaceFlag):
         super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
-        return F.celu(x, self.alpha)
+        return F.celu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"alpha={self.alpha}")
@@ -399,7 +398,10 @@ def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -
     def forward(self: Module, x: Any) -> Tensor:
         return function(x)
 
-    base = _InPlaceFlag if inplace_flag else Module
+    def forward_with_flag(self: _InPlaceFlag, x: Any) -> Tensor:
+        return function(x, self.inplace)
+
+    base, forward = (_InPlaceFlag, forward_with_flag) if inplace_flag else (Module, forward)
     return type(name, (base,), {"forward": forward, "__doc__": doc, "__module__": __name__})
 
 

@@ -60,7 +60,7 @@ class AlphaDropout(Dropout):
     mode. The draws come from ``rng`` (a Generator, a seed, or None for the library's random state)."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.alpha_dropout(x, self.p, self.training, rng=self._rng)
+        return F.alpha_dropout(x, self.p, self.training, self.inplace, rng=self._rng)
 
 
 class FeatureAlphaDropout(Dropout):
@@ -68,4 +68,4 @@ class FeatureAlphaDropout(Dropout):
     (``nn.functional.feature_alpha_dropout``); the identity in eval mode."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.feature_alpha_dropout(x, self.p, self.training, rng=self._rng)
+        return F.feature_alpha_dropout(x, self.p, self.training, self.inplace, rng=self._rng)

@@ -28,6 +28,7 @@ from .checks import (
 from .conv import MaxPool2d
 from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
+from .functional.in_place_change import change_in_place
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
 
@@ -437,7 +438,7 @@ class Dropout(Module):
     """Inverted dropout: in training, zero each element with probability p and scale the rest by 1/(1-p).
 
     E[output] = input; in eval mode (``module.eval()``) the layer is the identity.
-    p = 1 gives zeros (like torch). torch's ``inplace`` flag is accepted; the output is a new Tensor.
+    p = 1 gives zeros (like torch). ``inplace=True`` writes the result into the input, as torch's.
     """
 
     inplace: bool = False
@@ -452,7 +453,10 @@ class Dropout(Module):
         x = _as_tensor(x, type(self).__name__)
         if not self.training or self.p == 0:
             return x
-        return masked_dropout(x, self.p, self.mask_shape(x), self._rng)
+        mask_shape = self.mask_shape(x)
+        if self.inplace:
+            return change_in_place(type(self).__name__, x, lambda t: masked_dropout(t, self.p, mask_shape, self._rng))
+        return masked_dropout(x, self.p, mask_shape, self._rng)
 
     def mask_shape(self, x: Tensor) -> tuple[int, ...]:
         """The shape of the keep-mask for input ``x``: one draw per element."""

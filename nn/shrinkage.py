@@ -24,7 +24,7 @@ class Threshold(_InPlaceFlag):
         super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:
-        return F.threshold(x, self.threshold, self.value)
+        return F.threshold(x, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"threshold={self.threshold}, value={self.value}")

@@ -207,3 +207,29 @@ def test_alpha_dropout_repr_and_errors():
         F.alpha_dropout(np.ones(2), -0.1, True)
     with pytest.raises(ValueError, match="feature_alpha_dropout: expected an input with at least 2 axes"):
         F.feature_alpha_dropout(np.ones(4), 0.5, True)
+
+
+DROPOUTS_WITH_INPLACE = [
+    (lambda x, inplace: F.dropout(x, 0.4, True, inplace, rng=5), "dropout"),
+    (lambda x, inplace: F.dropout2d(x, 0.4, True, inplace, rng=5), "dropout2d"),
+    (lambda x, inplace: F.alpha_dropout(x, 0.4, True, inplace, rng=5), "alpha_dropout"),
+    (lambda x, inplace: F.feature_alpha_dropout(x, 0.4, True, inplace, rng=5), "feature_alpha_dropout"),
+    (lambda x, inplace: F.rrelu(x, 0.1, 0.3, True, inplace, rng=5), "rrelu"),
+    (lambda x, inplace: nn.Dropout(0.4, inplace=inplace, rng=5)(x), "Dropout"),
+    (lambda x, inplace: nn.AlphaDropout(0.4, inplace=inplace, rng=5).train()(x), "AlphaDropout"),
+    (lambda x, inplace: nn.RReLU(0.1, 0.3, inplace=inplace, rng=5)(x), "RReLU"),
+]
+
+
+@pytest.mark.parametrize(("apply", "name"), DROPOUTS_WITH_INPLACE, ids=[name for _, name in DROPOUTS_WITH_INPLACE])
+def test_inplace_random_layers_write_the_same_draws_into_their_input_with_the_same_gradient(apply, name):
+    values = RNG.normal(size=(3, 4, 5, 2))
+    x_new, x_in_place = Tensor(values.copy(), requires_grad=True), Tensor(values.copy(), requires_grad=True)
+    out = apply(x_new * 2.0, False)
+    computed = x_in_place * 2.0
+    written = apply(computed, True)
+    assert written is computed
+    np.testing.assert_array_equal(computed.data, out.data)
+    (out * out).sum().backward()
+    (written * written).sum().backward()
+    np.testing.assert_array_equal(x_in_place.grad, x_new.grad)

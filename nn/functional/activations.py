@@ -10,9 +10,9 @@ tensor of length ``x.shape[1]`` (the channel axis, as in ``torch.nn.PReLU``).
 At kinks the derivative is the left one (relu'(0) = 0, as PyTorch); ties inside a
 ``maxout`` group split the gradient evenly.
 
-torch's ``inplace`` flag is accepted where torch has it, but the result is always a new Tensor and the
-input is left as it was (the engine records no in-place change of a graph node): use the returned value,
-as ``x = F.relu(x, inplace=True)`` does.
+torch's ``inplace=True`` writes the activation's values into the input Tensor and returns it (the same
+object), recorded as an in-place change (:mod:`nn.functional.in_place_change`): as in torch, a leaf that
+requires grad cannot be changed while a graph is recorded.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from autograd import Node, Tensor, where
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import check_axis, check_choice, check_flag, check_float_dtype, check_positive_int, check_real
+from .in_place_change import change_in_place
 
 __all__ = [
     "acon_c",
@@ -60,9 +61,10 @@ __all__ = [
 ParameterLike = float | int | Tensor | np.ndarray
 
 
-def check_inplace(function: str, inplace: Any) -> None:
-    """Accept torch's ``inplace`` flag (a bool); the activation still returns a new Tensor."""
-    check_flag(function, "inplace", inplace)
+def writes_in_place(function: str, inplace: Any, x: Any) -> bool:
+    """Whether ``function`` writes into ``x``: torch's ``inplace`` flag (checked to be a bool) on a float Tensor.
+    Any other input is converted to a new Tensor, which is returned either way."""
+    return check_flag(function, "inplace", inplace) and isinstance(x, Tensor) and x.dtype.kind == "f"
 
 
 def as_float_tensor(x: Any, function: str) -> Tensor:
@@ -119,14 +121,16 @@ def tanh(x: Any) -> Tensor:
 
 def relu(x: Any, inplace: bool = False) -> Tensor:
     """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0."""
-    check_inplace("relu", inplace)
+    if writes_in_place("relu", inplace, x):
+        return change_in_place("relu", x, relu)
     return as_float_tensor(x, "relu").relu()
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0 else negative_slope * x; d/dx = 1 or negative_slope."""
-    check_inplace("leaky_relu", inplace)
     negative_slope = check_real("leaky_relu", "negative_slope", negative_slope)
+    if writes_in_place("leaky_relu", inplace, x):
+        return change_in_place("leaky_relu", x, lambda t: leaky_relu(t, negative_slope))
     return as_float_tensor(x, "leaky_relu").leaky_relu(negative_slope)
 
 
@@ -149,8 +153,9 @@ def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
     d/dx = 1 where x > 0 else alpha e^x = elu(x) + alpha.
     """
-    check_inplace("elu", inplace)
     alpha = check_real("elu", "alpha", alpha)
+    if writes_in_place("elu", inplace, x):
+        return change_in_place("elu", x, lambda t: elu(t, alpha))
     return as_float_tensor(x, "elu").elu(alpha)
 
 
@@ -182,7 +187,8 @@ def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
 
 def silu(x: Any, inplace: bool = False) -> Tensor:
     """SiLU x * sigmoid(x) (swish with beta = 1); d/dx = s (1 + x (1 - s))."""
-    check_inplace("silu", inplace)
+    if writes_in_place("silu", inplace, x):
+        return change_in_place("silu", x, silu)
     return as_float_tensor(x, "silu").silu()
 
 
@@ -191,7 +197,8 @@ def mish(x: Any, inplace: bool = False) -> Tensor:
 
     d/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), where sp = softplus(x).
     """
-    check_inplace("mish", inplace)
+    if writes_in_place("mish", inplace, x):
+        return change_in_place("mish", x, mish)
     return as_float_tensor(x, "mish").mish()
 
 
@@ -314,17 +321,19 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; d/dx = 1 strictly between the bounds, 0 elsewhere (at the
     bounds too, as torch)."""
-    check_inplace("hardtanh", inplace)
     low = check_real("hardtanh", "min_val", min_val)
     high = check_real("hardtanh", "max_val", max_val)
     if low > high:
         raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
+    if writes_in_place("hardtanh", inplace, x):
+        return change_in_place("hardtanh", x, lambda t: hardtanh(t, low, high))
     return _strictly_inside(as_float_tensor(x, "hardtanh"), low, high)
 
 
 def relu6(x: Any, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch)."""
-    check_inplace("relu6", inplace)
+    if writes_in_place("relu6", inplace, x):
+        return change_in_place("relu6", x, relu6)
     return _strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
 
 
@@ -333,7 +342,8 @@ def selu(x: Any, inplace: bool = False) -> Tensor:
 
     d/dx = scale where x > 0, else scale * alpha e^x.
     """
-    check_inplace("selu", inplace)
+    if writes_in_place("selu", inplace, x):
+        return change_in_place("selu", x, selu)
     return as_float_tensor(x, "selu").elu(_SELU_ALPHA) * _SELU_SCALE
 
 
@@ -343,8 +353,9 @@ def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     d/dx = 1 where x > 0, else e^(x/alpha) (1 at 0, as torch). The positive piece is x itself, not
     alpha elu(x / alpha): x / alpha may overflow for a small alpha.
     """
-    check_inplace("celu", inplace)
     alpha = check_real("celu", "alpha", alpha, 0.0, low_open=True)
+    if writes_in_place("celu", inplace, x):
+        return change_in_place("celu", x, lambda t: celu(t, alpha))
     x = as_float_tensor(x, "celu")
     return where(x.data > 0, x, (x / alpha).elu(1.0) * alpha)
 
@@ -356,14 +367,16 @@ def logsigmoid(x: Any) -> Tensor:
 
 def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch)."""
-    check_inplace("hardsigmoid", inplace)
+    if writes_in_place("hardsigmoid", inplace, x):
+        return change_in_place("hardsigmoid", x, hardsigmoid)
     return _strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
 
 
 def hardswish(x: Any, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on: at -3 and 3
     the outer pieces' derivatives, 0 and 1, as torch 2.1 and later (older torch took -1/2 and 3/2)."""
-    check_inplace("hardswish", inplace)
+    if writes_in_place("hardswish", inplace, x):
+        return change_in_place("hardswish", x, hardswish)
     x = as_float_tensor(x, "hardswish")
     return x * _strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
 

@@ -4,12 +4,14 @@ channels) with probability p and scale the kept ones by 1 / (1 - p), so the expe
 negative saturation value, then an affine map that keeps a standardised input's mean 0 and variance 1.
 
 The random draws come from ``rng`` (a numpy Generator, an int seed or None for fresh entropy), a keyword
-torch does not have. torch's ``inplace`` is accepted, but the result is always a new Tensor.
+torch does not have. ``inplace=True`` writes the result into the input Tensor and returns it, recorded as
+``relu_``'s is (:mod:`nn.functional.in_place_change`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,6 +19,7 @@ import numpy as np
 from autograd import Tensor
 
 from ..checks import check_flag, check_probability, make_generator
+from .in_place_change import change_in_place
 
 __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
 
@@ -40,26 +43,31 @@ def masked_dropout(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: np.ran
     return x * (keep * scale)
 
 
-def _options(function: str, p: Any, training: Any, inplace: Any) -> tuple[float, bool]:
+def _options(function: str, p: Any, training: Any, inplace: Any) -> tuple[float, bool, bool]:
     p = check_probability(function, "p", p)
-    check_flag(function, "inplace", inplace)
-    return p, check_flag(function, "training", training)
+    return p, check_flag(function, "training", training), check_flag(function, "inplace", inplace)
+
+
+def _dropped(function: str, x: Tensor, inplace: bool, drop: Callable[[Tensor], Tensor]) -> Tensor:
+    """``drop(x)``, written into ``x`` when ``inplace`` (the same object returned)."""
+    return change_in_place(function, x, drop) if inplace else drop(x)
 
 
 def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
     """Zero each entry with probability ``p`` and scale the rest by 1 / (1 - p) while ``training`` (torch's
     default is True); the input itself otherwise."""
-    p, training = _options("dropout", p, training, inplace)
+    p, training, inplace = _options("dropout", p, training, inplace)
     x = _as_tensor("dropout", input)
     if not training or p == 0:
         return x
-    return masked_dropout(x, p, x.shape, make_generator("dropout", "rng", rng))
+    generator = make_generator("dropout", "rng", rng)
+    return _dropped("dropout", x, inplace, lambda t: masked_dropout(t, p, t.shape, generator))
 
 
 def _channel_dropout(
     function: str, input: Any, p: Any, training: Any, inplace: Any, rng: Any, spatial: int, batched: int
 ) -> Tensor:
-    p, training = _options(function, p, training, inplace)
+    p, training, inplace = _options(function, p, training, inplace)
     x = _as_tensor(function, input)
     if x.ndim not in (batched - 1, batched):
         raise ValueError(
@@ -68,7 +76,8 @@ def _channel_dropout(
     if not training or p == 0:
         return x
     mask_shape = x.shape[: x.ndim - spatial] + (1,) * spatial
-    return masked_dropout(x, p, mask_shape, make_generator(function, "rng", rng))
+    generator = make_generator(function, "rng", rng)
+    return _dropped(function, x, inplace, lambda t: masked_dropout(t, p, mask_shape, generator))
 
 
 def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
@@ -126,11 +135,12 @@ def alpha_dropout(
     """Alpha dropout (Klambauer et al.) while ``training`` (torch's default for the function is False): each entry
     dropped with probability ``p`` to SELU's saturation value, then the affine map of
     :func:`alpha_masked_dropout`, so an input of mean 0 and variance 1 keeps them; the input itself otherwise."""
-    p, training = _options("alpha_dropout", p, training, inplace)
+    p, training, inplace = _options("alpha_dropout", p, training, inplace)
     x = _as_tensor("alpha_dropout", input)
     if not training or p == 0 or x.size == 0:
         return x
-    return alpha_masked_dropout(x, p, x.shape, make_generator("alpha_dropout", "rng", rng))
+    generator = make_generator("alpha_dropout", "rng", rng)
+    return _dropped("alpha_dropout", x, inplace, lambda t: alpha_masked_dropout(t, p, t.shape, generator))
 
 
 def feature_alpha_dropout(
@@ -139,7 +149,7 @@ def feature_alpha_dropout(
     """Alpha dropout of whole channels while ``training`` (default False): one draw per (axis 0, axis 1) pair,
     shared along the other axes, as torch (which reads axes 0 and 1 as (N, C) for every input of 2 or more
     axes, an unbatched one too); the input itself otherwise."""
-    p, training = _options("feature_alpha_dropout", p, training, inplace)
+    p, training, inplace = _options("feature_alpha_dropout", p, training, inplace)
     x = _as_tensor("feature_alpha_dropout", input)
     if not training or p == 0 or x.size == 0:
         return x
@@ -148,4 +158,5 @@ def feature_alpha_dropout(
             f"feature_alpha_dropout: expected an input with at least 2 axes (N, C, *), got shape {x.shape}"
         )
     mask_shape = x.shape[:2] + (1,) * (x.ndim - 2)
-    return alpha_masked_dropout(x, p, mask_shape, make_generator("feature_alpha_dropout", "rng", rng))
+    generator = make_generator("feature_alpha_dropout", "rng", rng)
+    return _dropped("feature_alpha_dropout", x, inplace, lambda t: alpha_masked_dropout(t, p, mask_shape, generator))

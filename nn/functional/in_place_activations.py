@@ -1,49 +1,22 @@
 """torch's in-place activations ``relu_``, ``elu_``, ``selu_``, ``celu_``, ``leaky_relu_``, ``hardtanh_`` and
 ``threshold_``: the activation's values written into the input Tensor, which is returned (the same object).
 
-As torch's, while a graph is recorded:
-
-* a leaf that requires grad (a parameter) cannot be changed: a RuntimeError naming the function;
-* any other Tensor that requires grad is changed and recorded (``Tensor.copy_``): it becomes the output of the
-  activation and gradients reach its earlier history. The activation reads a clone of the old values, so the
-  rules that read their input (elu's, leaky_relu's) see the values they were recorded with.
-
-Inside ``no_grad()``, or on a Tensor that needs no gradient, the values are simply overwritten.
+They share :func:`~nn.functional.in_place_change.change_in_place` with the activations' ``inplace=True``
+(its docstring says what changes while a graph is recorded).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from autograd import Tensor, is_grad_enabled
+from autograd import Tensor
 
 from ..checks import check_real
 from . import shrinkage
 from .activations import celu, elu, hardtanh, leaky_relu, selu
+from .in_place_change import change_in_place
 
 __all__ = ["celu_", "change_in_place", "elu_", "hardtanh_", "leaky_relu_", "relu_", "selu_", "threshold_"]
-
-
-def change_in_place(function: str, input: Any, activation: Callable[[Tensor], Tensor]) -> Tensor:
-    """Write ``activation(input)`` into the float Tensor ``input`` and return it (see the module docstring);
-    errors name ``function``."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{function}: expected a Tensor to change in place, got {type(input).__name__}")
-    if input.dtype.kind != "f":
-        raise TypeError(f"{function}: expected a floating-point Tensor, got dtype {input.dtype}")
-    recording = is_grad_enabled() and input.requires_grad
-    if recording and input.is_leaf:
-        raise RuntimeError(
-            f"{function}: a leaf Tensor that requires grad cannot be changed in place while the graph is being "
-            "recorded (a leaf Variable that requires grad is being used in an in-place operation); call the "
-            "out-of-place function, or change it inside `with no_grad():`"
-        )
-    result = activation(input.clone() if recording else input)
-    try:
-        return input.copy_(result)
-    except (RuntimeError, ValueError) as error:  # a view, or read-only data: copy_'s reason, under our name
-        raise type(error)(f"{function}: {error}") from None
 
 
 def relu_(input: Any) -> Tensor:

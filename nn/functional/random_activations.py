@@ -15,8 +15,8 @@ import numpy as np
 from autograd import Tensor, where
 
 from ..checks import check_axis, check_flag, check_real, make_generator
-from .activations import as_float_tensor
-from .in_place_activations import change_in_place
+from .activations import as_float_tensor, writes_in_place
+from .in_place_change import change_in_place
 
 __all__ = ["gumbel_softmax", "rrelu", "rrelu_"]
 
@@ -45,12 +45,13 @@ def rrelu(
     """Randomized leaky ReLU (Xu et al.): x where x > 0, else a x. While ``training`` (torch's default for the
     function is False) each entry draws its own slope a ~ U(lower, upper); otherwise a = (lower + upper) / 2.
 
-    d/dx = 1 where x > 0, else the entry's slope (x = 0 takes the slope too, as torch). torch's ``inplace`` is
-    accepted, but the result is a new Tensor: :func:`rrelu_` changes its input.
+    d/dx = 1 where x > 0, else the entry's slope (x = 0 takes the slope too, as torch). ``inplace=True``
+    writes the result into ``input`` (:func:`rrelu_`).
     """
     lower, upper = _bounds("rrelu", lower, upper)
     training = check_flag("rrelu", "training", training)
-    check_flag("rrelu", "inplace", inplace)
+    if writes_in_place("rrelu", inplace, input):
+        return rrelu_(input, lower, upper, training, rng=rng)
     x = as_float_tensor(input, "rrelu")
     if not training:
         return x.leaky_relu((lower + upper) / 2)

@@ -11,7 +11,8 @@ import numpy as np
 from autograd import Tensor, where
 
 from ..checks import check_axis, check_real
-from .activations import as_float_tensor, check_inplace
+from .activations import as_float_tensor, writes_in_place
+from .in_place_change import change_in_place
 
 __all__ = ["glu", "hardshrink", "softshrink", "tanhshrink", "threshold"]
 
@@ -21,10 +22,14 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
 
     As torch, nan is not <= the threshold, so it passes through with d/dx = 1.
     """
-    check_inplace("threshold", inplace)
     limit = check_real("threshold", "threshold", threshold, allow_inf=True)
     fill = check_real("threshold", "value", value, allow_inf=True)
-    x = as_float_tensor(input, "threshold")
+    if writes_in_place("threshold", inplace, input):
+        return change_in_place("threshold", input, lambda x: _thresholded(x, limit, fill))
+    return _thresholded(as_float_tensor(input, "threshold"), limit, fill)
+
+
+def _thresholded(x: Tensor, limit: float, fill: float) -> Tensor:
     return where(x.data <= limit, fill, x)
 
 
