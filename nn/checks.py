@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import generator_for
+from autograd import Node, generator_for
 
 __all__ = [
     "check_axis",
@@ -45,6 +45,19 @@ def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
     return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
+def _real_number(value: Any) -> float | None:
+    """``value`` as a float if it is a real number: a Python or numpy number, or a one-element real array or Tensor
+    (torch takes ``lr=torch.tensor(0.01)``); None for anything else (bools included)."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    data = getattr(value, "data", None) if isinstance(value, Node) else value
+    if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "fiu":
+        return float(data.reshape(()))
+    return None
+
+
 def check_real(
     owner: str,
     name: str,
@@ -67,9 +80,9 @@ def check_real(
         and (value < high or (value == high and not high_open))
     ):
         return value
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    number = _real_number(value)
+    if number is None:
         raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
-    number = float(value)
     if math.isnan(number) or (math.isinf(number) and not allow_inf):
         raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
     below = number <= low if low_open else number < low

@@ -983,3 +983,34 @@ def test_a_checkpoint_file_carries_the_optimizer_state_and_training_continues_id
     train(resumed, resumed_optimizer, 6)
     for ours, reference in zip(resumed.parameters(), uninterrupted.parameters()):
         np.testing.assert_array_equal(ours.data, reference.data)
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_a_one_element_tensor_learning_rate_steps_as_the_number(optimizer_class, options):
+    as_number = two_steps(optimizer_class, **options)
+    for wrap in (lambda lr: Tensor(np.array(lr)), np.array, lambda lr: Tensor(np.array([lr]))):
+        as_tensor = two_steps(optimizer_class, **{**options, "lr": wrap(options["lr"])})
+        assert type(as_tensor) is np.ndarray
+        np.testing.assert_array_equal(as_tensor, as_number)
+
+
+def test_a_learning_rate_tensor_of_several_elements_is_refused():
+    with pytest.raises(TypeError, match=r"SGD: lr must be a real number, got Tensor\(\[0.1, 0.2\]\)"):
+        nn.optim.SGD([nn.Parameter(START)], lr=Tensor(np.array([0.1, 0.2])))
+
+
+@pytest.mark.parametrize(("optimizer_class", "options"), ALL_OPTIMIZERS, ids=IDS)
+def test_a_state_dict_saved_before_its_flags_existed_loads_them_with_their_defaults(optimizer_class, options):
+    parameter = nn.Parameter(START)
+    optimizer = optimizer_class([parameter], **options)
+    run(optimizer, parameter, [GRAD_1])
+    old = optimizer.state_dict()
+    defaults = inspect.signature(optimizer_class).parameters
+    flags = [key for key in old["param_groups"][0] if key in defaults and isinstance(defaults[key].default, bool)]
+    assert flags  # maximize at least
+    for flag in flags:
+        del old["param_groups"][0][flag]
+    restored = optimizer_class([nn.Parameter(START)], **{**options, **{flag: True for flag in flags}})
+    restored.load_state_dict(old)
+    for flag in flags:
+        assert restored.param_groups[0][flag] is defaults[flag].default

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -158,6 +159,21 @@ def regularized_gradient(
     return grad
 
 
+#: :meth:`Optimizer._flag_default` of an option that is not a flag
+_NOT_A_FLAG = object()
+
+
+def _numbers_for_arrays(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with each one-element real Tensor or 0-d array as a float (torch takes ``lr=torch.tensor(0.01)``;
+    the updates here multiply arrays by plain numbers)."""
+    converted = dict(options)
+    for key, value in options.items():
+        data = value.data if isinstance(value, Node) else value
+        if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "fiu":
+            converted[key] = float(data.reshape(()))
+    return converted
+
+
 def check_betas(owner: str, betas: Any) -> None:
     """Raise unless ``betas`` is a pair (beta1, beta2) of reals in [0, 1), as Adam-style optimizers need."""
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -227,7 +243,7 @@ class Optimizer:
     scalar_state: dict[str, Callable[[str, str, Any], Any]] = {"step": check_step_count}
 
     def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
-        self.defaults = dict(defaults)
+        self.defaults = _numbers_for_arrays(defaults)
         self._check_group(self.defaults)
         self.param_groups: list[dict[str, Any]] = []
         self.state: defaultdict[Node, dict[str, Any]] = defaultdict(dict)
@@ -295,6 +311,7 @@ class Optimizer:
         check_names_agree(owner, self.param_groups, group)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
+        group = _numbers_for_arrays(group)
         self._check_group(group)
         group["params"] = params
         self.param_groups.append(group)
@@ -401,11 +418,14 @@ class Optimizer:
                 )
             for index, parameter in zip(saved_indices, group["params"]):
                 parameters[index] = parameter
-            absent = sorted(set(self.defaults) - set(saved))
+            # flags newer than the saved state (maximize, nesterov, ...) take their default, as torch's optimizers
+            # fill them in; a missing numeric option (lr, betas) leaves the state dict unusable
+            new_group = {key: self._flag_default(key) for key in self.defaults if key not in saved}
+            absent = sorted(key for key, value in new_group.items() if value is _NOT_A_FLAG)
             if absent:
                 problems.append(f"param group {number} is missing options {absent}")
                 continue
-            new_group = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            new_group.update({key: copy.deepcopy(value) for key, value in saved.items() if key != "params"})
             if "param_names" in group and "param_names" not in saved:  # torch keeps the names it has
                 new_group["param_names"] = list(group["param_names"])
             names = new_group.get("param_names")
@@ -426,6 +446,14 @@ class Optimizer:
             raise ValueError(f"{owner}: invalid state dict:\n  " + "\n  ".join(problems))
         self.param_groups = new_groups
         self.state = defaultdict(dict, new_state)
+
+    def _flag_default(self, key: str) -> Any:
+        """The default of option ``key`` in this optimizer's signature if it is a flag (a bool or None): what a state
+        dict saved before the flag existed loads with; ``_NOT_A_FLAG`` otherwise."""
+        parameter = inspect.signature(type(self).__init__).parameters.get(key)
+        if parameter is None or not (parameter.default is None or isinstance(parameter.default, bool)):
+            return _NOT_A_FLAG
+        return parameter.default
 
     def state_shape(self, key: str, shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape of state array ``key`` for a parameter of ``shape``: the parameter's own, unless a subclass
