@@ -152,7 +152,9 @@ class Softplus(Module):
     threshold: float = 20.0
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        self.beta = check_real("Softplus", "beta", beta, 0, low_open=True)
+        self.beta = check_real("Softplus", "beta", beta)
+        if self.beta == 0:
+            raise ValueError("Softplus: beta must not be 0 (the curve is log(1 + e^(beta x)) / beta)")
         self.threshold = check_real("Softplus", "threshold", threshold, allow_inf=True)
 
     def forward(self, x: Any) -> Tensor:

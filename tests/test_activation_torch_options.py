@@ -51,7 +51,7 @@ def test_an_axis_and_a_dim_together_are_a_type_error(call):
         call()
 
 
-@pytest.mark.parametrize(("beta", "threshold"), [(1.0, 20.0), (2.0, 5.0), (0.5, 1.0)])
+@pytest.mark.parametrize(("beta", "threshold"), [(1.0, 20.0), (2.0, 5.0), (0.5, 1.0), (-1.0, 20.0), (-2.0, 3.0)])
 def test_softplus_is_linear_above_its_threshold_as_torch(beta, threshold):
     torch = pytest.importorskip("torch")
     values = np.linspace(-30, 30, 121)

@@ -136,3 +136,15 @@ def test_weight_and_ignore_index_errors_name_the_argument():
         F.cross_entropy(logits, np.array([-100, -100]))
     with pytest.raises(ValueError, match="CrossEntropyLoss: weight must be a 1-d array"):
         nn.CrossEntropyLoss(weight=np.ones((2, 2)))
+
+
+def test_cross_entropy_refuses_an_ignore_index_for_probability_targets_as_torch():
+    logits = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+    probabilities = np.array([[0.2, 0.3, 0.5], [0.6, 0.4, 0.0]])
+    with pytest.raises(ValueError, match=r"cross_entropy: ignore_index=1 is not supported for class-probability"):
+        F.cross_entropy(logits, probabilities, ignore_index=1)
+    expected = F.cross_entropy(logits, probabilities).item()
+    assert F.cross_entropy(logits, probabilities, ignore_index=-1).item() == expected  # negative: unused, as torch
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point target"):
+        torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(probabilities), ignore_index=1)

@@ -160,7 +160,7 @@ def test_linear_matches_torch():
     _same_values_and_gradients(torch, ours, theirs, [x, w, b], [tx, tw, tb])
 
 
-@pytest.mark.parametrize(("p", "dim"), [(2.0, 1), (1.0, -1), (3.0, 0), (float("inf"), 2)])
+@pytest.mark.parametrize(("p", "dim"), [(2.0, 1), (1.0, -1), (3.0, 0), (float("inf"), 2), (0.0, 1)])
 def test_normalize_matches_torch(p, dim):
     torch = pytest.importorskip("torch")
     data = X.copy()
@@ -196,6 +196,19 @@ def test_pairwise_distance_matches_torch(p, keepdim):
     _same_values_and_gradients(torch, ours, theirs, [x1, x2], [t1, t2], rtol=1e-10)
 
 
+def test_pairwise_distance_of_order_0_counts_differing_entries_with_no_gradient_as_torch():
+    torch = pytest.importorskip("torch")
+    first, second = X[0].copy(), X[0].copy()
+    second[:, :2] += 1.0  # two entries of each row differ (all but eps's shift of the others)
+    x1 = Tensor(first, requires_grad=True)
+    ours = F.pairwise_distance(x1, second, p=0.0, eps=0.0)
+    theirs = torch.nn.functional.pairwise_distance(torch.tensor(first), torch.tensor(second), p=0.0, eps=0.0)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    np.testing.assert_array_equal(ours.data, 2.0)
+    ours.sum().backward()
+    np.testing.assert_array_equal(x1.grad, 0.0)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -203,7 +216,7 @@ def test_pairwise_distance_matches_torch(p, keepdim):
             lambda: F.cosine_similarity(np.ones((2, 3)), np.ones((4, 3))),
             r"shapes \(2, 3\) and \(4, 3\) do not broadcast",
         ),
-        (lambda: F.normalize(np.ones(3), p=0), "normalize: p must be positive"),
+        (lambda: F.normalize(np.ones(3), p=-2), "normalize: p must be >= 0"),
         (lambda: F.pairwise_distance(np.ones(3), np.ones(3), p=-1.0), "pairwise_distance: p must be >= 0"),
         (lambda: F.normalize(np.ones((2, 3)), dim=2), "normalize: dim must be in"),
     ],

@@ -394,3 +394,27 @@ def test_the_mse_and_l1_layers_take_no_weight_as_torchs():
     for name in ("MSELoss", "L1Loss"):
         assert "weight" not in inspect.signature(getattr(torch.nn, name)).parameters
         assert "weight" not in inspect.signature(getattr(nn, name)).parameters
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+def test_weighted_huber_loss_gives_torchs_values_and_gradients_with_its_plain_mean(shape, reduction):
+    torch = pytest.importorskip("torch")
+    prediction, target, weight = _normal(*shape) * 2, _normal(*shape), RNG.uniform(0, 2, shape)
+    ours = _value_and_gradients(
+        lambda x, t, w: F.huber_loss(x, t, reduction, 0.7, weight=w), (prediction, target, weight), 3
+    )
+    theirs = _torch_value_and_gradients(
+        lambda x, t, w: torch.nn.functional.huber_loss(x, t, reduction=reduction, delta=0.7, weight=w),
+        _torch_inputs(torch, (prediction, target, weight), 3),
+        3,
+    )
+    _assert_same(ours, theirs)
+
+
+def test_weighted_huber_loss_mean_divides_by_the_count_not_the_weights():
+    # terms 0.5 (|d| = 1) and 2.5 (|d| = 3, delta 1), weights 2 and 1: (2 * 0.5 + 2.5) / 2
+    loss = F.huber_loss(np.array([0.0, 3.0]), np.array([1.0, 0.0]), weight=np.array([2.0, 1.0]))
+    assert loss.item() == 1.75
+    with pytest.raises(ValueError, match=r"huber_loss: weight of shape \(3,\) must have the input's shape"):
+        F.huber_loss(np.zeros((2, 3)), np.zeros((2, 3)), weight=np.ones(3))

@@ -163,9 +163,12 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU log(1 + e^(beta x)) / beta, computed as max(z, 0) + log1p(e^-|z|), z = beta x; as torch,
     x itself where beta x > ``threshold`` (there the two differ by less than e^-threshold / beta).
 
-    d/dx = sigmoid(beta x), and 1 where beta x > threshold.
+    d/dx = sigmoid(beta x), and 1 where beta x > threshold. A negative beta gives torch's mirrored curve
+    (-softplus(-|beta| x) / |beta|, at most 0 and below x).
     """
-    beta = check_real("softplus", "beta", beta, 0, low_open=True)
+    beta = check_real("softplus", "beta", beta)
+    if beta == 0:
+        raise ValueError("softplus: beta must not be 0 (the curve is log(1 + e^(beta x)) / beta)")
     threshold = check_real("softplus", "threshold", threshold, allow_inf=True)
     x = as_float_tensor(x, "softplus")
     smooth = x.softplus() if beta == 1 else (x * beta).softplus() / beta

@@ -21,10 +21,8 @@ def vector_norm(x: Tensor, p: float, axis: int, keepdims: bool = False) -> Tenso
 
 
 def _order(function: str, p: Any) -> float:
-    p = check_real(function, "p", p, 0, allow_inf=True)
-    if p == 0:
-        raise ValueError(f"{function}: p must be positive (or inf), got {p!r}")
-    return p
+    """The norm order ``p`` of ``function``: a real number >= 0 (0 counts the non-zero entries) or inf."""
+    return check_real(function, "p", p, 0, allow_inf=True)
 
 
 def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:

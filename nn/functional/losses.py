@@ -282,14 +282,7 @@ def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> T
     """
     if weight is None:
         return _reduce(terms, reduction, loss)
-    if isinstance(weight, Tensor) and weight.dtype.kind == "f":
-        weights: Any = weight if weight.dtype == terms.dtype else weight.astype(terms.dtype)
-    else:
-        weights = _real_array(weight, loss, "weight").astype(terms.dtype)
-    if weights.shape != terms.shape:
-        raise ValueError(
-            f"{loss}: weight of shape {weights.shape} must have the input's shape {terms.shape} (it is not broadcast)"
-        )
+    weights = _element_weights_of(terms, weight, loss)
     weighted = terms * weights
     if reduction != "mean":
         return _reduce(weighted, reduction, loss)
@@ -299,6 +292,20 @@ def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> T
             f"(torch gives nan); use reduction='sum'"
         )
     return weighted.sum() / weights.sum()
+
+
+def _element_weights_of(terms: Tensor, weight: Any, loss: str) -> Any:
+    """``weight`` as the terms' per-element weights: a float Tensor kept in the graph (in the terms' dtype), anything
+    else a constant array; it must have the terms' shape (torch does not broadcast it either)."""
+    if isinstance(weight, Tensor) and weight.dtype.kind == "f":
+        weights: Any = weight if weight.dtype == terms.dtype else weight.astype(terms.dtype)
+    else:
+        weights = _real_array(weight, loss, "weight").astype(terms.dtype)
+    if weights.shape != terms.shape:
+        raise ValueError(
+            f"{loss}: weight of shape {weights.shape} must have the input's shape {terms.shape} (it is not broadcast)"
+        )
+    return weights
 
 
 def mean_bias_error(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -332,20 +339,26 @@ def _scalar_in_dtype(value: float, dtype: np.dtype) -> float:
     return float(quietly(dtype.type, value))
 
 
-def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> Tensor:
     """Huber loss: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = prediction - target.
 
     Computed as m (|d| - 0.5 m) with m = min(|d|, delta), which never squares a large
     error: the product is the loss itself, so it overflows only where the loss does, and
     each factor (hence each gradient term) is finite for finite d. delta is taken in the
     prediction's dtype, as torch does. d/dprediction = d where |d| <= delta, else delta sign(d).
+
+    ``weight`` w (the prediction's shape) scales each term, as torch 2.13's; unlike its ``mse_loss``, torch's
+    weighted Huber mean is the plain mean of the weighted terms, sum(w t) / n, and so is this one.
     """
     reduction = check_choice("huber_loss", "reduction", reduction, REDUCTIONS)
     delta = check_real("huber_loss", "delta", delta, 0, low_open=True)
     prediction, target = _paired(prediction, target, "huber_loss")
     size = (prediction - target).abs()
     quadratic_part = size.clip(high=_scalar_in_dtype(delta, size.dtype))
-    return _reduce(quadratic_part * (size - 0.5 * quadratic_part), reduction, "huber_loss")
+    terms = quadratic_part * (size - 0.5 * quadratic_part)
+    if weight is not None:
+        terms = terms * _element_weights_of(terms, weight, "huber_loss")
+    return _reduce(terms, reduction, "huber_loss")
 
 
 def smooth_l1_loss(
@@ -575,6 +588,11 @@ def cross_entropy(
                 f"cross_entropy: target must be integer class indices of shape "
                 f"{logits.shape[:axis] + logits.shape[axis + 1 :]} or class probabilities of the input's shape "
                 f"{logits.shape}; got a {target_array.dtype} target of shape {target_array.shape}"
+            )
+        if ignore_index >= 0:  # torch's test: its default -100, or any negative index, passes unused
+            raise ValueError(
+                f"cross_entropy: ignore_index={ignore_index} is not supported for class-probability targets "
+                "(no class can be left out of a distribution; torch refuses it too)"
             )
         # any real "probabilities" are taken, unchecked, as torch's (mixup, distillation and tests use raw ones)
         _, probabilities = _paired(logits, target, "cross_entropy", "logits")
