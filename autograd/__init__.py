@@ -8,7 +8,7 @@ higher-order derivatives (``create_graph=True``).
 
 import numpy as np
 
-from . import linalg, numpy_aliases, numpy_composites, numpy_protocol, torch_functions
+from . import linalg, numpy_aliases, numpy_composites, numpy_more, numpy_protocol, shape_functions, torch_functions
 from .accelerators import accelerator, backends, cuda
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
@@ -154,8 +154,8 @@ register_numpy_functions(
         np.broadcast_to: numpy_protocol.broadcast_to,
         np.round: numpy_protocol.around,
         np.around: numpy_protocol.around,
-        np.concatenate: concatenate,
-        np.stack: stack,
+        np.concatenate: shape_functions.numpy_concatenate,
+        np.stack: shape_functions.numpy_stack,
         np.split: split,
         np.where: where,
         np.pad: pad,
@@ -224,10 +224,11 @@ register_numpy_functions(
         np.block: numpy_composites.block,
         np.convolve: numpy_composites.convolve,
         np.correlate: numpy_composites.correlate,
+        np.percentile: numpy_protocol.percentile,
         np.cov: numpy_protocol.cov,
         np.corrcoef: numpy_protocol.corrcoef,
         np.nan_to_num: numpy_protocol.nan_to_num,
-        np.sinc: numpy_protocol.method("sinc"),
+        np.sinc: numpy_more.sinc,
         np.i0: numpy_protocol.method("i0"),
         np.fix: numpy_protocol.method("fix"),
         np.cross: numpy_protocol.cross,
@@ -238,6 +239,28 @@ register_numpy_functions(
         np.linalg.eigh: linalg.eigh,
         np.linalg.eigvalsh: linalg.eigvalsh,
         np.linalg.qr: linalg.qr,
+        np.rollaxis: numpy_more.rollaxis,
+        np.copy: numpy_more.copy,
+        np.real: numpy_more.real,
+        np.real_if_close: numpy_more.real_if_close,
+        np.imag: numpy_more.imag,
+        np.select: numpy_more.select,
+        np.partition: numpy_more.partition,
+        np.compress: numpy_more.compress,
+        np.extract: numpy_more.extract,
+        np.choose: numpy_more.choose,
+        np.resize: numpy_more.resize,
+        np.vander: vander,
+        np.polyval: numpy_more.polyval,
+        np.interp: numpy_more.interp,
+        np.linspace: numpy_more.linspace,
+        np.logspace: numpy_more.logspace,
+        np.geomspace: numpy_more.geomspace,
+        np.unwrap: numpy_more.unwrap,
+        np.apply_along_axis: numpy_more.apply_along_axis,
+        np.linalg.tensorinv: numpy_more.tensorinv,
+        np.linalg.tensorsolve: numpy_more.tensorsolve,
+        np.linalg.cond: numpy_more.cond,
     }
 )
 

@@ -50,8 +50,9 @@ from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
-    "EighResult", "LstsqResult", "QRResult", "SVDResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq",
-    "matrix_norm", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm",
+    "EighResult", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh",
+    "inv", "lstsq", "matrix_norm", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
+    "vector_norm",
 ]  # fmt: skip
 
 
@@ -100,14 +101,22 @@ def det(a: TensorLike) -> Tensor:
     return Tensor._from_op(np.asarray(quietly(np.linalg.det, a.data)), la.det, (a,))  # overflow: inf, silently
 
 
-def slogdet(a: TensorLike) -> tuple[np.ndarray, Tensor]:
-    """(sign, log|det A|) as numpy: the sign is a plain array (no gradient); d log|det A| / dA = A^-T.
+class SlogdetResult(NamedTuple):
+    """The determinant's sign and log |det|, named as numpy.linalg.slogdet's result (and unpacked as a pair)."""
+
+    sign: np.ndarray
+    logabsdet: Tensor
+
+
+def slogdet(a: TensorLike) -> SlogdetResult:
+    """(sign, log|det A|) as numpy, also as ``.sign`` and ``.logabsdet``: the sign is a plain array (no gradient);
+    d log|det A| / dA = A^-T.
 
     At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
     (torch returns a mix of inf and nan there)."""
     a = checked_matrices(a, "slogdet")
     sign, logabsdet = quietly(np.linalg.slogdet, a.data)
-    return np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,))
+    return SlogdetResult(np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)))
 
 
 def cholesky(a: TensorLike) -> Tensor:

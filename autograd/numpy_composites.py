@@ -245,12 +245,12 @@ def append(arr: TensorLike, values: TensorLike, axis: int | None = None) -> Tens
     return concatenate([arr, values], axis=axis)
 
 
-def _labels(start: int, shape: tuple[int, ...]) -> np.ndarray:
+def position_labels(start: int, shape: tuple[int, ...]) -> np.ndarray:
     """The flat positions start, start + 1, ... of an input's entries in the pool, in its shape."""
     return np.arange(start, start + int(np.prod(shape, dtype=np.int64)), dtype=np.intp).reshape(shape)
 
 
-def _gathered(sources: Sequence[Tensor], layout: np.ndarray, dtype: Any) -> Tensor:
+def gathered_by_labels(sources: Sequence[Tensor], layout: np.ndarray, dtype: Any) -> Tensor:
     """The entries of ``sources`` (laid end to end, flattened, in ``dtype``) at the positions ``layout``."""
     pool = concatenate([source.astype(dtype).reshape(-1) for source in sources])
     return pool[layout]
@@ -264,15 +264,15 @@ def insert(arr: TensorLike, obj: Any, values: TensorLike, axis: int | None = Non
     """np.insert: ``values`` (cast to arr's dtype, broadcast as numpy does) before the positions ``obj`` along
     ``axis`` (of the flattened arr if None)."""
     arr, values = _tensor(arr), _tensor(values)
-    layout = np.insert(_labels(0, arr.shape), _plain(obj), _labels(arr.size, values.shape), axis)
-    return _gathered([arr, values], layout, arr.dtype)
+    layout = np.insert(position_labels(0, arr.shape), _plain(obj), position_labels(arr.size, values.shape), axis)
+    return gathered_by_labels([arr, values], layout, arr.dtype)
 
 
 def delete(arr: TensorLike, obj: Any, axis: int | None = None) -> Tensor:
     """np.delete: ``arr`` without the entries ``obj`` (indices, a slice or a mask) along ``axis`` (of the
     flattened arr if None); the deleted entries get gradient 0."""
     arr = _tensor(arr)
-    return arr.reshape(-1)[np.delete(_labels(0, arr.shape), _plain(obj), axis)]
+    return arr.reshape(-1)[np.delete(position_labels(0, arr.shape), _plain(obj), axis)]
 
 
 def block(arrays: Any) -> Tensor:
@@ -288,10 +288,10 @@ def block(arrays: Any) -> Tensor:
         tensor = _tensor(item)
         start = sum(part.size for part in blocks)
         blocks.append(tensor)
-        return _labels(start, tensor.shape)
+        return position_labels(start, tensor.shape)
 
     layout = np.block(labelled(arrays))
-    return _gathered(blocks, layout, np.result_type(*(part.dtype for part in blocks)))
+    return gathered_by_labels(blocks, layout, np.result_type(*(part.dtype for part in blocks)))
 
 
 # -- convolution and correlation of vectors ----------------------------------------------------------------------------

@@ -17,10 +17,13 @@ the result is a node with the op's derivative, exactly as the method or operator
   ``autograd/__init__.py``) calls the library's function of the same name, as does a generalized ufunc of
   the table (``np.vecdot``); numpy 2's other spellings are in :mod:`autograd.numpy_aliases` and the
   functions built from the library's ops (``average``, ``nanmax``, ``insert``, ``convolve``, ...) in
-  :mod:`autograd.numpy_composites`;
-* a ufunc the library has no derivative for raises a TypeError when an input requires grad (and
-  computes the plain result otherwise); any other numpy function reads the nodes' data, as
-  before: its result is a constant ndarray (``np.allclose``, ``np.argmax``, ``np.shape``, ...).
+  :mod:`autograd.numpy_composites` and :mod:`autograd.numpy_more` (``select``, ``interp``, ``linspace``, ...);
+* ``np.conj`` / ``np.conjugate`` return a node as it is (every node is real); a ufunc the library has no
+  derivative for raises a TypeError when an input requires grad (and computes the plain result otherwise);
+  any other numpy function reads the nodes' data: its result is a constant ndarray (``np.allclose``,
+  ``np.argmax``, ``np.shape``, ...). When that result holds floating-point numbers while an argument requires
+  grad (and grad mode is on), one UserWarning names the function: the gradient through it is lost, so call it
+  on ``x.detach()`` or ``x.data`` to say a constant is meant. Integer and boolean results never warn.
   It reads read-only views, so a numpy function that writes into its argument (``np.copyto``,
   ``np.fill_diagonal``, ``np.put``) raises instead of changing a node behind the graph's back;
 * numpy's functions that the library spells as torch does (``median``, ``quantile``, ``cov``,
@@ -30,12 +33,14 @@ the result is a node with the op's derivative, exactly as the method or operator
 from __future__ import annotations
 
 import operator
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .core import Node
+from .grad_mode import is_grad_enabled
 
 __all__ = ["array_function", "array_ufunc", "register_numpy_functions"]
 
@@ -73,6 +78,9 @@ _UNARY_OPERATORS: dict[str, Callable[[Any], Any]] = {
     "invert": operator.invert,
     "bitwise_not": operator.invert,
 }
+
+#: numpy's ufuncs that return a real input as it is (every node is real)
+_REAL_IDENTITIES = frozenset({"conjugate"})
 
 #: numpy's ufunc names whose method on the nodes has another name
 _METHOD_NAMES = {"degrees": "rad2deg", "radians": "deg2rad", "rint": "round"}
@@ -130,6 +138,8 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
                 f"numpy's {name}.{method} has no derivative here; use the Tensor's methods (sum, prod, max, ...)"
             )
         return getattr(ufunc, method)(*_plain(inputs))
+    if len(inputs) == 1 and name in _REAL_IDENTITIES:
+        return inputs[0]
     if len(inputs) == 1 and name in _UNARY_OPERATORS:
         return _UNARY_OPERATORS[name](inputs[0])
     if len(inputs) == 2 and name in _OPERATORS:
@@ -159,7 +169,7 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
     if implementation is not None:
         return implementation(*args, **kwargs)
     try:  # on read-only views: a numpy writer (np.copyto, np.fill_diagonal, np.put, ...) cannot change a node
-        return function(*_plain(args, read_only=True), **{key: _plain(value, True) for key, value in kwargs.items()})
+        result = function(*_plain(args, read_only=True), **{key: _plain(value, True) for key, value in kwargs.items()})
     except ValueError as error:
         if "read-only" not in str(error):
             raise
@@ -167,6 +177,29 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
             f"numpy's {function.__name__} would change a node's data in place, outside the graph and its version "
             "counter; change it through the node (x[...] = v, x.fill_(v), x.copy_(src)) or, knowingly, its .data"
         ) from None
+    if is_grad_enabled() and _holds_floats(result) and _any_needs_grad([args, list(kwargs.values())]):
+        warnings.warn(
+            f"numpy's {function.__name__} has no derivative in this library: its result is a constant and the "
+            f"gradient through it is lost; call it on x.detach() or x.data to say a constant is meant",
+            UserWarning,
+            stacklevel=2,
+        )
+    return result
+
+
+def _any_needs_grad(value: Any) -> bool:
+    """Whether ``value`` is a node that requires grad, or a list or tuple holding one (at any depth)."""
+    if isinstance(value, Node):
+        return value.requires_grad
+    return isinstance(value, (list, tuple)) and any(_any_needs_grad(item) for item in value)
+
+
+def _holds_floats(result: Any) -> bool:
+    """Whether ``result`` is floating-point numpy data (an ndarray or numpy scalar of a float or complex dtype), or a
+    list or tuple holding some (at any depth)."""
+    if isinstance(result, (np.ndarray, np.generic)):
+        return result.dtype.kind in "fc"
+    return isinstance(result, (list, tuple)) and any(_holds_floats(item) for item in result)
 
 
 # -- numpy's signatures on Tensor methods: reductions and shape functions ------------------------------------
@@ -326,6 +359,19 @@ def quantile(
     return result
 
 
+def percentile(
+    a: Any,
+    q: Any,
+    axis: Any = None,
+    out: Any = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+) -> Any:
+    """np.percentile: :func:`quantile` at q / 100."""
+    return quantile(a, np.asarray(q, dtype=np.float64) / 100, axis, out, overwrite_input, method, keepdims)
+
+
 def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """np.median: the 0.5 quantile, so the mean of the two middle values of an even count (torch's ``median``
     takes the lower one)."""
@@ -385,11 +431,15 @@ def _as_nodes(*values: Any) -> list[Any]:
 
 
 def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Any:
-    """np.cross along ``axis`` (default the last) of 3-vectors."""
-    if axis is None and not axisa == axisb == axisc == -1:
-        raise TypeError("np.cross on a Tensor: axisa, axisb and axisc are not supported; use axis")
+    """np.cross of 3-vectors along ``axisa`` of a and ``axisb`` of b (both moved last, the rest broadcast), the
+    result's vectors along ``axisc``; ``axis`` sets all three."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
     a, b = _as_nodes(a, b)
-    return a.cross(b, dim=-1 if axis is None else axis)
+    a, b = a.moveaxis(axisa, -1), b.moveaxis(axisb, -1)
+    lead = max(a.ndim, b.ndim)  # the broadcast's leading axes, as numpy's
+    a, b = (x.reshape((1,) * (lead - x.ndim) + x.shape) for x in (a, b))
+    return a.cross(b, dim=-1).moveaxis(-1, axisc)
 
 
 def vdot(a: Any, b: Any) -> Any:

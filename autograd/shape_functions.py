@@ -16,7 +16,7 @@ import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
 from .tensor import Tensor, TensorLike, where
-from .tensor_functions import concatenate
+from .tensor_functions import concatenate, stack
 from .torch_keywords import UNSET, torch_alias
 
 __all__ = [
@@ -263,15 +263,52 @@ def _each(tup: Sequence[TensorLike], expand: Any) -> list[Tensor]:
     return [expand(_tensor(a)) for a in tup]
 
 
-def hstack(tup: Sequence[TensorLike]) -> Tensor:
-    """Join along the columns: axis 1, or axis 0 for 1-d arrays."""
+def cast_to_join(parts: Sequence[TensorLike], dtype: Any, casting: str, op: str) -> Sequence[TensorLike]:
+    """``parts`` in ``dtype`` (their common dtype if None), as numpy's joins take ``dtype=`` and ``casting=``:
+    TypeError naming ``op`` for a part that ``casting`` does not allow to become it; the casts are recorded."""
+    if not parts or (dtype is None and casting == "same_kind"):  # every part can become the common dtype
+        return parts
+    parts = _each(parts, lambda a: a)
+    target = np.result_type(*(part.dtype for part in parts)) if dtype is None else np.dtype(dtype)
+    for part in parts:
+        if not np.can_cast(part.dtype, target, casting):
+            raise TypeError(f"{op}: cannot cast {part.dtype} to {target} according to the rule {casting!r}")
+    return [part if part.dtype == target else part.astype(target) for part in parts]
+
+
+def numpy_concatenate(
+    arrays: Sequence[TensorLike],
+    axis: int | None = 0,
+    out: Any = None,
+    *,
+    dtype: Any = None,
+    casting: str = "same_kind",
+) -> Tensor:
+    """np.concatenate(arrays, axis, dtype=, casting=): :func:`concatenate` of the arrays cast to ``dtype``."""
+    if out is not None:
+        raise TypeError("np.concatenate on a Tensor: out not supported (call it on x.data for a constant)")
+    return concatenate(cast_to_join(arrays, dtype, casting, "concatenate"), axis=axis)
+
+
+def numpy_stack(
+    arrays: Sequence[TensorLike], axis: int = 0, out: Any = None, *, dtype: Any = None, casting: str = "same_kind"
+) -> Tensor:
+    """np.stack(arrays, axis, dtype=, casting=): :func:`stack` of the arrays cast to ``dtype``."""
+    if out is not None:
+        raise TypeError("np.stack on a Tensor: out not supported (call it on x.data for a constant)")
+    return stack(cast_to_join(arrays, dtype, casting, "stack"), axis=axis)
+
+
+def hstack(tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+    """Join along the columns: axis 1, or axis 0 for 1-d arrays (cast to ``dtype`` under ``casting``, as numpy)."""
     parts = _each(tup, atleast_1d)
-    return concatenate(parts, axis=0 if parts and parts[0].ndim == 1 else 1)
+    return concatenate(cast_to_join(parts, dtype, casting, "hstack"), axis=0 if parts and parts[0].ndim == 1 else 1)
 
 
-def vstack(tup: Sequence[TensorLike]) -> Tensor:
-    """Join along the rows (axis 0), 1-d arrays as rows."""
-    return concatenate(_each(tup, atleast_2d), axis=0)
+def vstack(tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+    """Join along the rows (axis 0), 1-d arrays as rows (cast to ``dtype`` under ``casting``, as numpy; np.row_stack
+    is this)."""
+    return concatenate(cast_to_join(_each(tup, atleast_2d), dtype, casting, "vstack"), axis=0)
 
 
 def dstack(tup: Sequence[TensorLike]) -> Tensor:
