@@ -373,11 +373,19 @@ class TorchNames:
         return _tensor(self).data.dtype if dtype is None else np.dtype(dtype)
 
     # -- shapes -------------------------------------------------------------------------------------
-    def view(self: Self, *shape: Any) -> Self:
+    def view(self: Self, *shape: Any, dtype: Any = None) -> Self:
         """torch.Tensor.view: ``reshape`` that never copies; ValueError when the data's layout (after a
-        transpose, say) needs a copy for ``shape`` (use ``reshape`` then). One size may be -1."""
+        transpose, say) needs a copy for ``shape`` (use ``reshape`` then). One size may be -1.
+
+        ``view(dtype)`` reads the same bytes as another dtype (numpy's ``ndarray.view(dtype)``): a constant
+        sharing the data and the version counter, as torch's (which records no gradient through it either);
+        a dtype of another width changes the last axis's length, which must then be contiguous."""
+        if dtype is not None or (len(shape) == 1 and isinstance(shape[0], (type, np.dtype, str))):
+            if dtype is not None and shape:
+                raise TypeError(f"view: takes sizes or a dtype, not both; got {shape!r} and dtype={dtype!r}")
+            return self._bytes_as(shape[0] if dtype is None else dtype)
         if any(isinstance(size, (type, np.dtype, str)) for size in shape):
-            raise TypeError(f"view: takes sizes; reading the bytes as another dtype is not supported, got {shape!r}")
+            raise TypeError(f"view: takes sizes, or one dtype alone; got {shape!r}")
         data = _tensor(self).data
         try:
             viewed = data.reshape(_sizes(shape))
@@ -389,6 +397,22 @@ class TorchNames:
                 f"{viewed.shape} without a copy; use reshape"
             )
         return _tensor(self).reshape(viewed.shape)
+
+    def _bytes_as(self: Self, dtype: Any) -> Self:
+        tensor = _tensor(self)
+        target = np.dtype(dtype)
+        if target.kind not in "fiub":
+            raise TypeError(f"view: unsupported dtype {target} (use real numbers or booleans)")
+        try:
+            viewed = tensor.data.view(target)
+        except ValueError as error:
+            raise ValueError(
+                f"view: cannot read a {tensor.data.dtype} tensor of shape {tensor.data.shape} as {target} ({error})"
+            ) from None
+        result = tensor._from_array(viewed, False, "view")
+        result._version = tensor._shared_version()
+        result._version.add_holder(result, "detached")
+        return result
 
     @property
     def mT(self: Self) -> Self:

@@ -337,7 +337,7 @@ def test_split_gives_torch_sizes_not_numpy_sections(length, split, sizes):
         (lambda x: Tensor(1.0).chunk(2), ValueError, r"chunk: needs a tensor of at least 1 dimension"),
         (lambda x: x.view(5), ValueError, r"view: cannot view a tensor of shape \(3, 4\) as \(5,\)"),
         (lambda x: x.T.view(12), ValueError, r"view: a tensor of shape \(4, 3\) .* without a copy; use reshape"),
-        (lambda x: x.view(np.float32), TypeError, r"view: takes sizes"),
+        (lambda x: x.view(2, np.float32), TypeError, r"view: takes sizes, or one dtype alone"),
         (lambda x: x.expand(4), ValueError, r"expand: 1 sizes \(4,\) for a tensor of 2 dimensions"),
         (lambda x: x.expand(2, 4, 4), ValueError, r"expand: dimension 0 of shape \(3, 4\) has length 3"),
         (lambda x: x.expand(-1, 3, 4), ValueError, r"expand: -1 is not allowed for the new leading dimension 0"),
@@ -533,3 +533,35 @@ def test_type_names_the_tensor_type_and_converts_like_to():
     np.testing.assert_array_equal(x.grad, [3.0, -4.0])
     with pytest.raises(ValueError, match="type: unknown tensor type 'torch.FooTensor'"):
         x.type("torch.FooTensor")
+
+
+@pytest.mark.parametrize(
+    ("source", "dtype", "shape"),
+    [
+        (np.float32, np.int32, (2, 4)),
+        (np.float32, "float64", (2, 2)),
+        (np.float64, np.int16, (2, 16)),
+        (np.int64, np.float64, (2, 4)),
+    ],
+)
+def test_view_as_a_dtype_reads_the_same_bytes_as_numpy(source, dtype, shape):
+    data = (np.arange(8).reshape(2, 4) * 1.5).astype(source)
+    x = Tensor(data, requires_grad=data.dtype.kind == "f")
+    viewed = x.view(dtype)
+    np.testing.assert_array_equal(viewed.data, data.view(dtype))
+    assert viewed.shape == shape and not viewed.requires_grad
+    assert np.shares_memory(viewed.data, x.data)
+    assert x.view(dtype=dtype).dtype == np.dtype(dtype)
+
+
+def test_view_as_a_dtype_shares_the_version_counter_and_refuses_what_numpy_refuses():
+    x = Tensor(np.ones(3))
+    bits = x.view(np.int64)
+    bits[0] = 0
+    assert x.data[0] == 0.0 and x.version == bits.version == 1
+    with pytest.raises(ValueError, match=r"view: cannot read a float32 tensor of shape \(3,\) as float64"):
+        Tensor(np.ones(3, np.float32)).view(np.float64)
+    with pytest.raises(TypeError, match="view: takes sizes or a dtype, not both"):
+        x.view(3, dtype=np.int64)
+    with pytest.raises(TypeError, match="view: unsupported dtype complex128"):
+        x.view(np.complex128)
