@@ -362,7 +362,7 @@ def _backpropagate(
                         continue
                 parents = node.parents
                 if plain and op.accumulate is not None:  # the rule adds into pending itself
-                    op.accumulate(pending, grad, parents)
+                    op.accumulate(pending, grad, parents, node.data)
                     continue
                 if create_graph:
                     out, args = node, parents

@@ -40,7 +40,7 @@ class Op:
 
     A joint op on scalar nodes (``Value.linear``, ``Value.sum``) may also give ``accumulate``,
     the same derivative written for the ordinary pass (no ``create_graph``, no anomaly mode,
-    no ``inputs=``): ``accumulate(pending, grad, parents)`` adds each parent's contribution
+    no ``inputs=``): ``accumulate(pending, grad, parents, out)`` adds each parent's contribution
     to ``pending[parent]`` itself (skipping parents that need no gradient), so a node with
     many parents costs no contribution list and no second loop to deliver it.
 

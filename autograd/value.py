@@ -106,6 +106,9 @@ _ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _number_variants(ew.add), _number_varian
 
 _data = operator.attrgetter("data")
 
+#: Value.linear's activations computed inside its one node
+_FUSED_ACTIVATIONS = {"linear": scalar_ops.linear, "relu": scalar_ops.linear_relu}
+
 _MICROGRAD_LABELS = {"add": "+", "mul": "*", "relu": "ReLU"}  # micrograd's _op labels (the rest keep our names)
 
 
@@ -343,18 +346,29 @@ class Value(Node, NumpyFunctions):
         return _op_node(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
-    def linear(weights: Sequence[ValueLike], inputs: Sequence[ValueLike], bias: ValueLike = 0.0) -> Value:
-        """w1*x1 + ... + wn*xn + b as a single node (a neuron's pre-activation)."""
-        return Value.linears([weights], inputs, [bias])[0]
+    def linear(
+        weights: Sequence[ValueLike], inputs: Sequence[ValueLike], bias: ValueLike = 0.0, activation: str = "linear"
+    ) -> Value:
+        """w1*x1 + ... + wn*xn + b as a single node (a neuron's pre-activation); ``activation="relu"`` gives
+        relu(w . x + b), a whole ReLU neuron, as one ``linear_relu`` node (the values and gradients of
+        ``Value.linear(...).relu()``, one node fewer)."""
+        return Value.linears([weights], inputs, [bias], activation)[0]
 
     @staticmethod
     def linears(
-        weights: Sequence[Sequence[ValueLike]], inputs: Sequence[ValueLike], biases: Sequence[ValueLike]
+        weights: Sequence[Sequence[ValueLike]],
+        inputs: Sequence[ValueLike],
+        biases: Sequence[ValueLike],
+        activation: str = "linear",
     ) -> list[Value]:
-        """``[Value.linear(w, inputs, b) for w, b in zip(weights, biases)]``: a layer's pre-activations,
-        one ``linear`` node per neuron, with the shared inputs checked and read once."""
+        """``[Value.linear(w, inputs, b, activation) for w, b in zip(weights, biases)]``: a layer's neurons, one
+        node each, with the shared inputs checked and read once."""
         if len(weights) != len(biases):
             raise ValueError(f"linears: got {len(weights)} rows of weights but {len(biases)} biases")
+        if activation not in _FUSED_ACTIVATIONS:
+            raise ValueError(f"linears: activation must be one of {sorted(_FUSED_ACTIVATIONS)}, got {activation!r}")
+        op = _FUSED_ACTIVATIONS[activation]
+        relu = op is scalar_ops.linear_relu
         xs = tuple(inputs) if all(map(isinstance, inputs, _ALWAYS_VALUE)) else _nodes(inputs)
         x_data = list(map(_data, xs))
         n = len(xs)
@@ -365,7 +379,9 @@ class Value(Node, NumpyFunctions):
             if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
                 *row, bias = _nodes((*row, bias))
             data = sum(map(operator.mul, map(_data, row), x_data), bias.data)  # b + w1 x1 + ...
-            outputs.append(_op_node(data, scalar_ops.linear, (*row, *xs, bias)))
+            if relu and data <= 0:  # as Value.relu: nan stays nan
+                data = 0.0
+            outputs.append(_op_node(data, op, (*row, *xs, bias)))
         return outputs
 
     # -- comparisons (plain bools) --------------------------------------------

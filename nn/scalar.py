@@ -1,7 +1,7 @@
 """micrograd-style networks of scalar ``Value``s: ``Neuron``, ``Layer``, ``MLP``.
 
 A neuron computes ``activation(w . x + b)``; the pre-activation is one
-``Value.linear`` node. Weights start uniform in [-1, 1) and the bias at 0, as in
+``Value.linear`` node, and a ReLU (or linear) neuron is that one node alone (``linear_relu``). Weights start uniform in [-1, 1) and the bias at 0, as in
 micrograd; pass ``seed`` for reproducible weights.
 """
 
@@ -42,6 +42,10 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 }
 
 
+#: The activations a neuron's one ``Value.linear`` node computes (the others are nodes of their own).
+_FUSED: dict[Callable[[Value], Value], str] = {Value.relu: "relu", _identity: "linear"}
+
+
 def _activation(name: str) -> Callable[[Value], Value]:
     try:
         return ACTIVATIONS[name]
@@ -68,7 +72,15 @@ class Neuron(Module):
     def forward(self, x: Sequence[Value | float]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
+        fused = self.fused_activation()
+        if fused is not None:
+            return Value.linear(self.w, x, self.b, fused)
         return self._activate(Value.linear(self.w, x, self.b))
+
+    def fused_activation(self) -> str | None:
+        """The activation ``Value.linear`` computes inside the neuron's one node ("relu" or "linear"), or None
+        for an activation applied as a node of its own."""
+        return _FUSED.get(self._activate)
 
     def extra_repr(self) -> str:
         return f"{len(self.w)}, activation={self.activation!r}"
@@ -96,8 +108,12 @@ class Layer(Module):
             return [neuron(x) for neuron in neurons]
         if len(x) != len(neurons[0].w):
             raise ValueError(f"Layer: expected {len(neurons[0].w)} inputs, got {len(x)}")
-        # the inputs are checked and read once for all the neurons (each still one linear node)
-        pre_activations = Value.linears([neuron.w for neuron in neurons], x, [neuron.b for neuron in neurons])
+        # the inputs are checked and read once for all the neurons (each one node when its activation is fused)
+        weights, biases = [neuron.w for neuron in neurons], [neuron.b for neuron in neurons]
+        fused = {neuron.fused_activation() for neuron in neurons}
+        if len(fused) == 1 and None not in fused:
+            return Value.linears(weights, x, biases, fused.pop())
+        pre_activations = Value.linears(weights, x, biases)
         return [neuron._activate(z) for neuron, z in zip(neurons, pre_activations)]
 
     def __repr__(self) -> str:

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, grad, gradcheck
@@ -423,3 +423,55 @@ def test_linear_and_sum_keep_the_sign_of_a_zero_gradient():
     terms = [Value(1.0) * 1.0, Value(2.0) * 1.0]
     Value.sum(terms).backward(-0.0)
     assert [math.copysign(1.0, v.grad) for v in terms] == [-1.0, -1.0]
+
+
+@given(
+    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+    st.lists(st.sampled_from([0, 1, 2, "c"]), min_size=6, max_size=6),
+)
+def test_backward_through_relu_neurons_matches_finite_differences(data, picks):
+    # linear_relu: a whole ReLU neuron as one node; leaves repeat among weights, inputs and biases
+    leaves = [Value(d) for d in data]
+
+    def operand(pick):
+        return 0.75 if pick == "c" else leaves[pick]
+
+    def f():
+        rows = [[operand(p) for p in picks[:3]], [operand(p) for p in picks[3:]]]
+        hidden = Value.linears(rows, [leaves[2], leaves[0], operand(picks[1])], [leaves[1], 0.25], "relu")
+        return Value.linear(hidden, [leaves[0], leaves[1]], leaves[2], activation="relu") + hidden[0] * hidden[1]
+
+    # finite differences are wrong across a kink: draws where a neuron sits within 1e-4 of one are left out
+    rows = [[operand(p) for p in picks[:3]], [operand(p) for p in picks[3:]]]
+    pre = Value.linears(rows, [leaves[2], leaves[0], operand(picks[1])], [leaves[1], 0.25])
+    last = Value.linear([z.relu() for z in pre], [leaves[0], leaves[1]], leaves[2])
+    assume(all(abs(z.data) >= 1e-4 for z in (*pre, last)))
+    out = f()
+    out.backward()
+    expected = _central_difference(f, leaves)
+    assert [leaf.grad for leaf in leaves] == pytest.approx(expected, rel=1e-5, abs=1e-5)
+
+
+@pytest.mark.parametrize(("z_bias", "active"), [(0.7, True), (-0.7, False), (0.0, False)])
+def test_a_relu_neuron_node_equals_a_linear_node_then_relu_to_second_order(z_bias, active):
+    def build(fused):
+        w, x, b = Value(1.5), Value(-0.4), Value(z_bias + 0.6)  # z = 1.5 * -0.4 + b = z_bias
+        out = Value.linear([w], [x], b, activation="relu") if fused else Value.linear([w], [x], b).relu()
+        return (w, x, b), out * out
+
+    (leaves_f, out_f), (leaves_u, out_u) = build(True), build(False)
+    assert out_f.data == out_u.data and (out_f.data > 0) == active
+    first_f = grad(out_f, list(leaves_f), create_graph=True)
+    first_u = grad(out_u, list(leaves_u), create_graph=True)
+    assert [g.data for g in first_f] == [g.data for g in first_u]
+    second_f = [grad(g, list(leaves_f), allow_unused=True) for g in first_f]
+    second_u = [grad(g, list(leaves_u), allow_unused=True) for g in first_u]
+    assert second_f == second_u
+
+
+def test_a_relu_neuron_is_one_node_with_relus_value_at_nan_and_below_zero():
+    out = Value.linear([Value(1.0)], [float("nan")], 0.0, activation="relu")
+    assert math.isnan(out.data) and out.op.name == "linear_relu" and len(out.parents) == 3
+    assert Value.linear([Value(-1.0)], [2.0], 0.5, activation="relu").data == 0.0
+    with pytest.raises(ValueError, match=r"linears: activation must be one of \['linear', 'relu'\], got 'tanh'"):
+        Value.linear([Value(1.0)], [2.0], activation="tanh")

@@ -83,7 +83,7 @@ def _kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return bits.view(g.dtype)
 
 
-def _relu_rule(g, out, x):
+def relu_rule(g, out, x):
     # the gradient passes where x is not <= 0, nan included (torch's threshold_backward), that is where
     # out = relu(x) is not 0: read from the output as torch does, so x may change in place after relu;
     # elsewhere it is 0, even for an infinite or nan g (recorded, under create_graph, as the product with a
@@ -156,7 +156,7 @@ cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
 sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
 softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.log(1+e^x) = s(x)
-relu = Op("relu", _relu_rule)                                       # 1 where x > 0
+relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # 1 where x > 0, else alpha e^x
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat

@@ -2,6 +2,8 @@
 
 A neuron's pre-activation ``w1*x1 + ... + wn*xn + b`` is one ``linear`` node
 instead of 2n nodes: d out/d w_i = x_i, d out/d x_i = w_i, d out/d b = 1.
+A ReLU neuron ``relu(w . x + b)`` is one ``linear_relu`` node: the same derivatives times
+relu'(z) = [out != 0] (0 where the neuron is off; nan passes, as relu's own rule).
 ``sum_values`` adds any number of Values: every input receives ``g``.
 
 Each op gives its derivative twice, side by side: the joint rule (a list of contributions,
@@ -13,6 +15,7 @@ gradients (a layer's backward is mostly these nodes, each with dozens of parents
 from __future__ import annotations
 
 from ..op import Op
+from .elementwise import relu_rule
 
 
 def _linear_rule(g, out, *inputs):
@@ -27,7 +30,7 @@ def _linear_rule(g, out, *inputs):
 # stored as it is, with no test for "nothing pending yet".
 
 
-def _linear_accumulate(pending, g, parents):
+def _linear_accumulate(pending, g, parents, out=None):
     # pending[w_i] += g x_i, pending[x_i] += g w_i, pending[b] += g (only for parents that require grad)
     get = pending.get
     n = (len(parents) - 1) // 2
@@ -45,7 +48,7 @@ def _sum_rule(g, out, *inputs):
     return [g] * len(inputs)
 
 
-def _sum_accumulate(pending, g, parents):
+def _sum_accumulate(pending, g, parents, out=None):
     # pending[x] += g for every input x that requires grad
     get = pending.get
     for x in parents:
@@ -53,5 +56,15 @@ def _sum_accumulate(pending, g, parents):
             pending[x] = get(x, -0.0) + g
 
 
+def _linear_relu_rule(g, out, *inputs):
+    # relu(z), z = w . x + b: the linear rule with dL/dz = g where the neuron is on (relu's own rule on out)
+    return _linear_rule(relu_rule(g, out, None), out, *inputs)
+
+
+def _linear_relu_accumulate(pending, g, parents, out):
+    _linear_accumulate(pending, g if out != 0 else 0.0, parents)
+
+
 linear = Op("linear", _linear_rule, joint=True, accumulate=_linear_accumulate)
+linear_relu = Op("linear_relu", _linear_relu_rule, joint=True, accumulate=_linear_relu_accumulate)
 sum_values = Op("sum_values", _sum_rule, joint=True, reads_values=False, accumulate=_sum_accumulate)
