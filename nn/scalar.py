@@ -7,6 +7,7 @@ micrograd; pass ``seed`` for reproducible weights.
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Callable, Sequence
 
@@ -44,6 +45,9 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 
 #: The activations a neuron's one ``Value.linear`` node computes (the others are nodes of their own).
 _FUSED: dict[Callable[[Value], Value], str] = {Value.relu: "relu", _identity: "linear"}
+
+
+_activation_of = operator.attrgetter("_activate")
 
 
 def _activation(name: str) -> Callable[[Value], Value]:
@@ -104,15 +108,16 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         neurons = self.neurons
-        if not all(type(neuron) is Neuron for neuron in neurons):  # replaced by other modules: call each one
+        if set(map(type, neurons)) != {Neuron}:  # replaced by other modules: call each one
             return [neuron(x) for neuron in neurons]
         if len(x) != len(neurons[0].w):
             raise ValueError(f"Layer: expected {len(neurons[0].w)} inputs, got {len(x)}")
         # the inputs are checked and read once for all the neurons (each one node when its activation is fused)
         weights, biases = [neuron.w for neuron in neurons], [neuron.b for neuron in neurons]
-        fused = {neuron.fused_activation() for neuron in neurons}
-        if len(fused) == 1 and None not in fused:
-            return Value.linears(weights, x, biases, fused.pop())
+        activations = set(map(_activation_of, neurons))
+        fused = _FUSED.get(activations.pop()) if len(activations) == 1 else None
+        if fused is not None:
+            return Value.linears(weights, x, biases, fused)
         pre_activations = Value.linears(weights, x, biases)
         return [neuron._activate(z) for neuron, z in zip(neurons, pre_activations)]
 
