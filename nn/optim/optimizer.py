@@ -19,7 +19,6 @@ only calls ``==`` on keys of equal hash, which distinct live objects never have.
 from __future__ import annotations
 
 import copy
-import functools
 import inspect
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,10 +30,18 @@ from autograd import Node, Tensor, Value, enable_grad, increment_version, no_gra
 from autograd.quiet import quiet
 
 from ..checks import check_integer, check_real
+from .optimizer_hooks import (
+    OptimizerHooks,
+    hooked_step,
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 from .param_names import check_names_agree, split_names
 
 __all__ = [
     "Optimizer",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
     "UPDATE_BLOCK",
     "blend_into",
     "check_betas",
@@ -209,19 +216,7 @@ def square_blend_into(average: np.ndarray, decay: float, term: np.ndarray, scrat
     return average
 
 
-def _noting_call(step: Callable[..., Any]) -> Callable[..., Any]:
-    """``step`` that first records on the optimizer that a step ran (``_opt_called``)."""
-
-    @functools.wraps(step)
-    def noted_step(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
-        self._opt_called = True
-        return step(self, *args, **kwargs)
-
-    noted_step._notes_call = True  # type: ignore[attr-defined]
-    return noted_step
-
-
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class: ``Optimizer(params, defaults)``.
 
     ``params`` is an iterable of parameters (``nn.Parameter``/leaf ``Tensor`` with
@@ -263,12 +258,12 @@ class Optimizer:
             self.add_param_group(group)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A subclass's own ``step`` notes that it ran (``_opt_called``), as the base class's does: a learning-rate
-        scheduler stepped before any optimizer step warns, as torch's."""
+        """A subclass's own ``step`` runs between the step hooks, as the base class's does (and notes that it ran:
+        a learning-rate scheduler stepped before any optimizer step warns, as torch's)."""
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")
-        if callable(step) and not getattr(step, "_notes_call", False):
-            cls.step = _noting_call(step)  # type: ignore[method-assign]
+        if callable(step) and not getattr(step, "_hooked", False):
+            cls.step = hooked_step(step)  # type: ignore[method-assign]
 
     # -- subclass interface ------------------------------------------------------
     def _check_group(self, group: dict[str, Any]) -> None:
@@ -331,7 +326,6 @@ class Optimizer:
         with gradients enabled before the update, and its result is returned.
         All gradients are checked before any parameter changes.
         """
-        self._opt_called = True
         loss = None
         if closure is not None:
             with enable_grad():
@@ -366,6 +360,7 @@ class Optimizer:
         Parameters are replaced by their index in the order of the groups; state
         values are numpy arrays and Python numbers.
         """
+        self._before_state_dict()
         index_of: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -380,7 +375,7 @@ class Optimizer:
             for parameter, entry in self.state.items()
             if id(parameter) in index_of and entry
         }
-        return {"state": state, "param_groups": groups}
+        return self._after_state_dict({"state": state, "param_groups": groups})
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and state saved by :meth:`state_dict`.
@@ -391,6 +386,7 @@ class Optimizer:
         their parameter's dtype.
         """
         owner = f"{type(self).__name__}.load_state_dict"
+        state_dict = self._before_load_state_dict(state_dict)
         if not isinstance(state_dict, dict):
             raise TypeError(f"{owner}: expected a dict, got {type(state_dict).__name__}")
         missing = sorted({"state", "param_groups"} - state_dict.keys())
@@ -446,6 +442,7 @@ class Optimizer:
             raise ValueError(f"{owner}: invalid state dict:\n  " + "\n  ".join(problems))
         self.param_groups = new_groups
         self.state = defaultdict(dict, new_state)
+        self._after_load_state_dict()
 
     def _flag_default(self, key: str) -> Any:
         """The default of option ``key`` in this optimizer's signature if it is a flag (a bool or None): what a state
@@ -515,3 +512,6 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+Optimizer.step = hooked_step(Optimizer.step)  # type: ignore[method-assign]
