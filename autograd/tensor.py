@@ -95,16 +95,30 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     return _wrap(array)
 
 
-def _float_category(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """(a, b) with an integer or boolean tensor beside a floating one cast to the floating one's dtype, as torch's
-    type promotion does by category (float32 * int64 is float32; numpy would give float64). The cast one needs
-    no gradient (integer tensors cannot require one), so it is replaced by a constant copy."""
+def _promoted(a: Tensor, b: Tensor, both_tensors: bool) -> tuple[Tensor, Tensor]:
+    """(a, b) promoted as torch promotes two tensors (``both_tensors``; a number or an ndarray operand, made a
+    Tensor here, follows numpy's rules beside the category one), by category (bool < integer < floating) first:
+
+    * an integer or boolean tensor beside a floating one is cast to the floating one's dtype (float32 * int64 is
+      float32; numpy would give float64); the cast one needs no gradient (integer tensors cannot require one), so
+      it is replaced by a constant copy;
+    * of two tensors of one category, a 0-d one takes the dimensioned one's dtype (float32 * a 0-d float64 is
+      float32, int32 + a 0-d int64 is int32: a 0-d tensor acts as a number does), the cast recorded so a 0-d
+      tensor that requires grad keeps its gradient.
+    """
     a_kind, b_kind = a.data.dtype.kind, b.data.dtype.kind
     if a_kind == "f" and b_kind in "iub":
         return a, _wrap(b.data.astype(a.data.dtype))
     if b_kind == "f" and a_kind in "iub":
         return _wrap(a.data.astype(b.data.dtype)), b
+    a_scalar, b_scalar = a.data.ndim == 0, b.data.ndim == 0
+    if both_tensors and a_scalar != b_scalar and _CATEGORY.get(a_kind) == _CATEGORY.get(b_kind, -1):
+        return (a.astype(b.data.dtype), b) if a_scalar else (a, b.astype(a.data.dtype))
     return a, b
+
+
+#: torch's type categories of numpy's dtype kinds
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _fits(number: int, dtype: np.dtype) -> bool:
@@ -343,10 +357,11 @@ class Tensor(
 
     # -- arithmetic ------------------------------------------------------------
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
+        both_tensors = type(other) is Tensor or isinstance(other, Tensor)
         other = _operand(other, self.data, op.name)
         a, b = (other, self) if reflected else (self, other)
         if a.data.dtype != b.data.dtype:
-            a, b = _float_category(a, b)
+            a, b = _promoted(a, b, both_tensors)
         try:
             data = quietly(function, a.data, b.data)
         except ValueError as error:

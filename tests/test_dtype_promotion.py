@@ -1,5 +1,6 @@
-"""Type promotion between a floating and an integer (or boolean) tensor follows torch's categories: the result
-keeps the floating tensor's dtype (numpy would widen float32 with int64 to float64). Checked on its own and
+"""Type promotion between tensors follows torch's categories: beside an integer (or boolean) tensor the result
+keeps the floating tensor's dtype (numpy would widen float32 with int64 to float64), and a 0-d tensor does not
+widen a dimensioned one of its category (float32 with a 0-d float64 stays float32). Checked on its own and
 against torch."""
 
 import operator
@@ -37,3 +38,40 @@ def test_float_and_integer_tensors_promote_as_torch(op):
         theirs = op(torch.tensor([0.5, 1.5], dtype=torch_float), torch.tensor([2, 3]))
         assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.__name__)
+@pytest.mark.parametrize("reflected", [False, True])
+def test_a_0d_float64_tensor_leaves_a_float32_tensor_float32_and_gets_its_gradient(op, reflected):
+    x = Tensor(np.array([0.5, 1.5, 2.0], dtype=np.float32), requires_grad=True)
+    s = Tensor(np.float64(1.25), requires_grad=True)
+    result = op(s, x) if reflected else op(x, s)
+    assert result.dtype == np.float32
+    result.sum().backward()
+    assert x.grad.dtype == np.float32 and s.grad.dtype == np.float64
+    assert gradcheck(
+        lambda a: (op(a, x.data.astype(np.float64)) if not reflected else op(x.data.astype(np.float64), a)).sum(),
+        [Tensor(np.float64(1.25), requires_grad=True)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("dimensioned", "scalar"),
+    [(np.int32, np.int64), (np.uint8, np.int64), (np.float16, np.float64), (np.float32, np.float64)],
+)
+def test_0d_tensors_do_not_widen_dimensioned_ones_of_their_category_as_torch(dimensioned, scalar):
+    torch = pytest.importorskip("torch")
+    ours = Tensor(np.array([1, 2, 3], dtype=dimensioned)) + Tensor(np.array(5, dtype=scalar))
+    theirs = torch.tensor([1, 2, 3], dtype=getattr(torch, np.dtype(dimensioned).name)) + torch.tensor(
+        5, dtype=getattr(torch, np.dtype(scalar).name)
+    )
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_numbers_and_arrays_beside_a_tensor_keep_numpys_rules():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32))
+    assert (x * np.array(2.0)).dtype == np.float64  # a 0-d ndarray widens, as in numpy 2
+    assert (x * 2.0).dtype == np.float32
+    n = Tensor(np.array([127, 0], dtype=np.int8))
+    assert (n + 128).dtype == np.int64  # a Python int outside the dtype's range promotes
