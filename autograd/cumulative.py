@@ -141,8 +141,8 @@ def diff(
     if a.ndim == 0:
         raise ValueError("diff: needs at least one dimension, got a 0-d array")
     (axis,) = normalize_axes(axis, a.ndim, "diff")
-    if n == 0:
-        return a
+    if n == 0:  # a new tensor, as torch's (numpy's is the input itself)
+        return a.clone()
     slice_shape = a.shape[:axis] + (1,) + a.shape[axis + 1 :]
 
     def edge(extra: Any) -> Tensor:

@@ -36,12 +36,22 @@ def _need_dims(a: Tensor, ndim: int, op: str) -> None:
 
 
 # -- flips and rotations -----------------------------------------------------------------------------------
+def unshared(result: Tensor, source: Tensor) -> Tensor:
+    """``result``, cloned (recorded) if it is ``source`` or shares its memory: the functions that torch documents
+    as making a new tensor (flip, roll, rot90, tile, diff, pad, ...) never hand back their input or a view of it,
+    even when they change nothing, so writing into the result cannot change the input behind the graph."""
+    if result is source or np.may_share_memory(result.data, source.data):
+        return result.clone()
+    return result
+
+
 def flip(m: TensorLike, axis: int | Sequence[int] | None = None, *, dims: Any = UNSET) -> Tensor:
-    """Reverse the order of entries along ``axis`` (torch's ``dims``; all axes if None)."""
+    """Reverse the order of entries along ``axis`` (torch's ``dims``; all axes if None): a new tensor, as torch's
+    (numpy's is a view)."""
     axis = torch_alias("flip", "axis", axis, "dims", dims)
     m = _tensor(m)
     axes = normalize_axes(axis, m.ndim, "flip")
-    return m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))]
+    return unshared(m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))], m)
 
 
 def fliplr(m: TensorLike) -> Tensor:
@@ -68,7 +78,7 @@ def rot90(m: TensorLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
         raise ValueError(f"rot90: the axes must differ, got {tuple(axes)} for shape {m.shape}")
     k %= 4
     if k == 0:
-        return m
+        return m.clone()
     if k == 2:
         return flip(flip(m, first), second)
     order = list(range(m.ndim))
@@ -106,7 +116,7 @@ def tile(a: TensorLike, reps: int | Sequence[int]) -> Tensor:
     reps = (1,) * (ndim - len(reps)) + reps
     spread = a.reshape(tuple(n for side in shape for n in (1, side)))
     tiled = spread.broadcast_to(tuple(n for pair in zip(reps, shape) for n in pair))
-    return tiled.reshape(tuple(r * n for r, n in zip(reps, shape)))
+    return unshared(tiled.reshape(tuple(r * n for r, n in zip(reps, shape))), a)
 
 
 def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
@@ -143,9 +153,9 @@ def roll(
     array if None); d/da rolls g back."""
     shift = torch_alias("roll", "shift", shift, "shifts", shifts, default=UNSET)
     axis = torch_alias("roll", "axis", axis, "dims", dims)
-    a = _tensor(a)
+    a = original = _tensor(a)
     if axis is None:
-        return roll(a.reshape(-1), shift, 0).reshape(a.shape)
+        return unshared(roll(a.reshape(-1), shift, 0).reshape(a.shape), a)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     shifts = np.broadcast_to(np.asarray(shift), (len(axes),)) if np.ndim(shift) == 0 else np.asarray(shift)
     if len(shifts) != len(axes):
@@ -157,7 +167,7 @@ def roll(
         n = a.shape[dimension]
         if n and offset % n:
             a = a[(slice(None),) * dimension + ((np.arange(n) - offset) % n,)]
-    return a
+    return unshared(a, original)
 
 
 def moveaxis(a: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:

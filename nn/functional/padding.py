@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.shape_functions import unshared
 
 from ..checks import check_choice, check_real
 
@@ -85,9 +86,10 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     (see :func:`pad_spatial`) and take no ``value``. A negative width crops, as torch's: after reflecting or
     replicating the whole axis, before wrapping it around (circular). The non-constant modes pad 1 to 3
     trailing axes of an input with one or two more axes (channels, batch), as torch. The gradient
-    sums the upstream gradient of every position that read an input entry into it.
+    sums the upstream gradient of every position that read an input entry into it. The result is a new tensor,
+    as torch's, even for zero widths.
     """
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = source = input if isinstance(input, Tensor) else Tensor(input)
     check_choice("pad", "mode", mode, tuple(_PAD_MODES))
     widths = _torch_widths(pad, x.shape)
     if mode != "constant":
@@ -104,11 +106,11 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
             # torch crops first and wraps around what is left
             x = _cropped(x, widths)
             widths = [(max(before, 0), max(after, 0)) for before, after in widths]
-        return pad_spatial(x, widths, _PAD_MODES[mode], "pad")
+        return unshared(pad_spatial(x, widths, _PAD_MODES[mode], "pad"), source)
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
     x = _cropped(x, widths)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
-    return x.pad(grown, fill) if any(any(pair) for pair in grown) else x
+    return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)
 
 
 def _cropped(x: Tensor, widths: Sequence[tuple[int, int]]) -> Tensor:

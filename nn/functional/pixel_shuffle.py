@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import Tensor
+from autograd.shape_functions import unshared
 
 from ..checks import check_integer, check_positive_int
 from .activations import as_float_tensor
@@ -43,7 +44,7 @@ def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
     lead = len(batch)
     blocks = x.reshape(*batch, channels // (r * r), r, r, height, width)
     order = tuple(range(lead)) + tuple(lead + axis for axis in (0, 3, 1, 4, 2))  # (C, H, i, W, j)
-    return blocks.transpose(order).reshape(*batch, channels // (r * r), height * r, width * r)
+    return unshared(blocks.transpose(order).reshape(*batch, channels // (r * r), height * r, width * r), x)
 
 
 def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
@@ -60,7 +61,7 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
     lead = len(batch)
     blocks = x.reshape(*batch, channels, height // r, r, width // r, r)
     order = tuple(range(lead)) + tuple(lead + axis for axis in (0, 2, 4, 1, 3))  # (C, i, j, H, W)
-    return blocks.transpose(order).reshape(*batch, channels * r * r, height // r, width // r)
+    return unshared(blocks.transpose(order).reshape(*batch, channels * r * r, height // r, width // r), x)
 
 
 def channel_shuffle(input: Any, groups: int) -> Tensor:
@@ -81,7 +82,7 @@ def channel_shuffle(input: Any, groups: int) -> Tensor:
             f"groups ({groups})"
         )
     blocks = x.reshape(batch, groups, channels // groups, *spatial)
-    return blocks.swapaxes(1, 2).reshape(x.shape)
+    return unshared(blocks.swapaxes(1, 2).reshape(x.shape), x)
 
 
 #: torch's name of its kernel-level :func:`channel_shuffle`; the same function here.
