@@ -278,8 +278,8 @@ def _backpropagate(
                 if op is None:
                     finished_leaves.append((node, grad))
                 elif node.retains_grad:
-                    if type(grad) is _ndarray:
-                        grad = _unaliased(grad, handed_out)
+                    if type(grad) is _ndarray:  # a view (of another node's gradient, say) is stored as a copy
+                        grad = _unaliased(grad if grad.base is None else grad.copy(), handed_out)
                     elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
                         grad = np.asarray(grad)
                     overwritten_nodes.append(node)  # (two lists: no tuple to allocate per node)

@@ -185,14 +185,10 @@ def cumulative_prod(
 
 # -- conversions and splits -------------------------------------------------------------------------------------
 def astype(x: TensorLike, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Tensor:
-    """np.astype: ``x.astype(dtype)`` (differentiable between float dtypes); with ``copy`` a new node also when
-    the dtype is already ``dtype`` (``clone``)."""
+    """np.astype: ``x.astype(dtype, copy=copy)`` (differentiable between float dtypes)."""
     if device not in (None, "cpu"):
         raise ValueError(f"astype: device must be None or 'cpu', got {device!r}")
-    x = _tensor(x)
-    if copy and np.dtype(dtype) == x.dtype:
-        return x.clone()
-    return x.astype(dtype)
+    return _tensor(x).astype(dtype, copy=copy)
 
 
 def unstack(x: TensorLike, /, *, axis: int = 0) -> tuple[Tensor, ...]:

@@ -330,11 +330,12 @@ class Tensor(
         self.requires_grad = bool(requires_grad)
         return self
 
-    def astype(self, dtype: Any) -> Tensor:
-        """A copy converted to ``dtype`` (differentiable between float dtypes)."""
+    def astype(self, dtype: Any, copy: bool = True) -> Tensor:
+        """A copy converted to ``dtype`` (differentiable between float dtypes); of the same dtype, a copy too
+        (a recorded clone), or the tensor itself with ``copy=False``, as numpy's."""
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
-            return self
+            return self.clone() if copy else self
         data = quietly(self.data.astype, dtype)  # out of the new dtype's range: inf (or numpy's integer), no warning
         if self.requires_grad and dtype.kind != "f":
             return _wrap(data)

@@ -59,9 +59,7 @@ class TensorShape:
             data = self.data.reshape(shape)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
-        if data.shape == self.shape:
-            return self
-        return self._view(data, ar.reshape, {"shape": data.shape})
+        return self._view(data, ar.reshape, {"shape": data.shape})  # a new view even of the same shape, as torch
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute axes: numpy's ``transpose(axes)`` or ``transpose(*axes)``, all reversed if none given.
@@ -98,8 +96,8 @@ class TensorShape:
 
     def _swapped(self, axis1: int, axis2: int, op: str) -> Tensor:
         first, second = normalize_axes(axis1, self.ndim, op), normalize_axes(axis2, self.ndim, op)
-        if self.ndim == 0:  # axes 0 and -1 of a 0-d tensor, as torch: nothing to swap
-            return self
+        if self.ndim == 0:  # axes 0 and -1 of a 0-d tensor, as torch: nothing to swap (a new view, as torch's)
+            return self.reshape(())
         axes = list(range(self.ndim))
         axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
         return self._permuted(tuple(axes), op)

@@ -204,27 +204,27 @@ class TorchNames:
 
     def float(self: Self) -> Self:
         """torch.Tensor.float: ``astype(np.float32)`` (itself if already float32; differentiable)."""
-        return _tensor(self).astype(np.float32)
+        return _tensor(self).astype(np.float32, copy=False)
 
     def double(self: Self) -> Self:
         """torch.Tensor.double: ``astype(np.float64)`` (itself if already float64; differentiable)."""
-        return _tensor(self).astype(np.float64)
+        return _tensor(self).astype(np.float64, copy=False)
 
     def long(self: Self) -> Self:
         """torch.Tensor.long: ``astype(np.int64)`` (truncates toward zero; no gradient flows through it)."""
-        return _tensor(self).astype(np.int64)
+        return _tensor(self).astype(np.int64, copy=False)
 
     def int(self: Self) -> Self:
         """torch.Tensor.int: ``astype(np.int32)`` (truncates toward zero; no gradient flows through it)."""
-        return _tensor(self).astype(np.int32)
+        return _tensor(self).astype(np.int32, copy=False)
 
     def bool(self: Self) -> Self:
         """torch.Tensor.bool: ``astype(np.bool_)``, True where nonzero (no gradient flows through it)."""
-        return _tensor(self).astype(np.bool_)
+        return _tensor(self).astype(np.bool_, copy=False)
 
     def half(self: Self) -> Self:
         """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable)."""
-        return _tensor(self).astype(np.float16)
+        return _tensor(self).astype(np.float16, copy=False)
 
     def type(self: Self, dtype: Any = None) -> Any:
         """torch.Tensor.type: with no argument the type's name (``"autograd.FloatTensor"`` for float32, as torch
@@ -242,7 +242,7 @@ class TorchNames:
 
     def type_as(self: Self, other: Any) -> Self:
         """torch.Tensor.type_as: converted to ``other``'s dtype (a Tensor or an ndarray)."""
-        return _tensor(self).astype(np.asarray(other.data if isinstance(other, Node) else other).dtype)
+        return _tensor(self).astype(np.asarray(other.data if isinstance(other, Node) else other).dtype, copy=False)
 
     def to(self: Self, *targets: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Self:
         """torch.Tensor.to: converted to a dtype, or to the dtype of a Tensor given; a device may be named
@@ -262,7 +262,7 @@ class TorchNames:
             dtype = target
         if device is not None and not is_cpu(device):
             raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
-        result = self if dtype is None else _tensor(self).astype(dtype)
+        result = self if dtype is None else _tensor(self).astype(dtype, copy=False)
         return result.clone() if copy and result is self else result
 
     def clone(self: Self) -> Self:

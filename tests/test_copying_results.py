@@ -1,6 +1,7 @@
 """The functions torch documents as making a new tensor (flip, roll, rot90, tile, diff, pad, pixel_shuffle, ...)
 never hand back their input or a view of it, even when they change nothing: writing into the result leaves the
-input, and the gradient through the input, as torch's."""
+input, and the gradient through the input, as torch's. Views that change nothing (a reshape to the same shape)
+are new view nodes, as torch's, and no two retained gradients share memory."""
 
 from __future__ import annotations
 
@@ -55,3 +56,37 @@ def test_an_in_place_change_of_the_result_leaves_the_inputs_gradient_as_torchs(c
     (x_t * 1.0 * (x_t * 1.0)).sum().backward()
     np.testing.assert_array_equal(x.grad, x_t.grad.numpy())
     np.testing.assert_array_equal(x.grad, 2 * X)
+
+
+def test_a_reshape_or_squeeze_that_changes_nothing_is_a_new_view_as_torch():
+    x = Tensor(np.ones((1, 3)), requires_grad=True)
+    for same in (x.reshape(1, 3), x.view(1, 3), x.squeeze(dim=1), x.reshape_as(x), x.unflatten(1, (3,))):
+        assert same is not x and same.shape == x.shape and np.shares_memory(same.data, x.data)
+    y = x * 1.0
+    z = y.reshape(1, 3)
+    z.retain_grad()
+    y.retain_grad()
+    (z * z).sum().backward()
+    assert z.grad is not y.grad and not np.shares_memory(z.grad, y.grad)
+    assert not np.shares_memory(y.grad, x.grad)
+
+
+def test_retained_gradients_of_views_share_no_memory():
+    b = Tensor(np.ones((2, 3)), requires_grad=True)
+    y = b * 2.0
+    w = y.reshape(6)
+    for node in (y, w):
+        node.retain_grad()
+    (w * w).sum().backward()
+    grads = [y.grad, w.grad, b.grad]
+    assert not any(np.shares_memory(p, q) for i, p in enumerate(grads) for q in grads[i + 1 :])
+    w.grad[...] = 0.0
+    np.testing.assert_array_equal(y.grad, np.full((2, 3), 4.0))  # d(w . w)/dy = 2w
+
+
+def test_astype_of_the_same_dtype_copies_as_numpy_and_the_torch_conversions_return_the_tensor():
+    x = Tensor(np.ones(3), requires_grad=True)
+    copied = x.astype(np.float64)
+    assert copied is not x and copied.requires_grad and not np.shares_memory(copied.data, x.data)
+    assert x.astype(np.float64, copy=False) is x
+    assert x.double() is x and x.to(np.float64) is x and x.type_as(x) is x

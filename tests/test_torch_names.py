@@ -368,7 +368,9 @@ def test_squeeze_dim_skips_axes_whose_length_is_not_one():
     x = Tensor(np.zeros((1, 3, 1)))
     assert x.squeeze(dim=0).shape == (3, 1)
     assert x.squeeze(dim=(0, 1, 2)).shape == (3,)
-    assert x.squeeze(dim=1) is x
+    unchanged = x.squeeze(dim=1)
+    assert unchanged.shape == x.shape and unchanged is not x  # a new view, as torch's
+    assert np.shares_memory(unchanged.data, x.data)
     assert Tensor(2.0).squeeze(dim=0).shape == ()
 
 
