@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
+from .derivatives import arrays as ar
 from .derivatives import contractions as rules
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, torch_alias
@@ -196,7 +197,9 @@ def diagonal(
     """The entries a[..., i, i + offset, ...] of the plane (axis1, axis2) (torch's ``dim1``, ``dim2``), as a new
     last axis (numpy.diagonal).
 
-    The gradient puts g back on that diagonal (zeros elsewhere)."""
+    A writable view, as torch's (numpy's is read-only): ``x.diagonal().fill_(0)`` zeroes x's diagonal, recorded
+    as a ``diagonal_scatter`` of x while a graph is recorded. The gradient puts g back on that diagonal (zeros
+    elsewhere)."""
     axis1 = torch_alias("diagonal", "axis1", axis1, "dim1", dim1, default=0)
     axis2 = torch_alias("diagonal", "axis2", axis2, "dim2", dim2, default=1)
     a = _tensor(a)
@@ -205,9 +208,10 @@ def diagonal(
     first, second = _axes((axis1, axis2), a.ndim, "diagonal")
     if first == second:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
-    rows, columns = _diagonal_positions(a.shape[first], a.shape[second], int(offset))
-    others = [axis for axis in range(a.ndim) if axis not in (first, second)]
-    return a.transpose((*others, first, second))[..., rows, columns]
+    data = a.data.diagonal(int(offset), first, second)
+    if a.data.flags.writeable:
+        data.flags.writeable = True
+    return a._view(data, ar.diagonal, {"offset": int(offset), "axis1": first, "axis2": second})
 
 
 def _diagonal_positions(rows: int, columns: int, offset: int) -> tuple[np.ndarray, np.ndarray]:

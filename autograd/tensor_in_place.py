@@ -679,6 +679,8 @@ def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:
         return _index_put(base, attrs["index"], values)
     if op is ar.reshape:
         return values.reshape(base.shape)
+    if op is ar.diagonal:
+        return base.diagonal_scatter(values, attrs["offset"], attrs["axis1"], attrs["axis2"])
     return values.transpose(tuple(np.argsort(attrs["axes"])))
 
 
@@ -719,7 +721,7 @@ def _lerp(t: Any, end: Any, weight: Any) -> Any:
 
 
 #: The view ops whose views take in-place changes while recording (written through to the tensor viewed).
-_WRITABLE_VIEWS = (ar.getitem, ar.reshape, ar.transpose)
+_WRITABLE_VIEWS = (ar.getitem, ar.reshape, ar.transpose, ar.diagonal)
 
 #: The out-of-place op each in-place operator records.
 _OUT_OF_PLACE: dict[Any, Callable[[Any, Any], Any]] = {

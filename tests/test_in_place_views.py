@@ -179,3 +179,39 @@ def test_repeated_augmented_assignments_through_views_keep_no_view_alive():
     assert holders == []  # each statement's view is dropped: later changes have no views to rebase
     (y * y).sum().backward()
     np.testing.assert_array_equal(x.grad, [[100.0] * 3, [0.0] * 3])
+
+
+def test_a_diagonal_is_a_writable_view_as_torchs():
+    t = Tensor(np.ones((3, 4)))
+    t.diagonal().fill_(0.0)
+    t.diagonal(1).add_(5.0)
+    expected = np.ones((3, 4))
+    np.fill_diagonal(expected, 0.0)
+    expected[[0, 1, 2], [1, 2, 3]] += 5.0
+    np.testing.assert_array_equal(t.data, expected)
+
+
+@pytest.mark.parametrize(("offset", "dims"), [(0, (0, 1)), (1, (0, 1)), (-1, (1, 2)), (2, (2, 0))])
+def test_a_recorded_change_of_a_diagonal_view_reaches_the_tensor_and_its_gradient_as_torchs(offset, dims):
+    torch = pytest.importorskip("torch")
+    values = RNG.normal(size=(3, 4, 5))
+    x, x_t = Tensor(values.copy(), requires_grad=True), torch.tensor(values, requires_grad=True)
+    results = []
+    for source, lib in ((x, "ours"), (x_t, "torch")):
+        y = source * 1.5
+        diagonal = y.diagonal(offset, *dims)
+        diagonal.mul_(3.0)  # the rule of mul_ reads the view's old values
+        diagonal.add_(source.diagonal(offset, *dims) ** 2)
+        (y * y).sum().backward()
+        results.append(y.data if lib == "ours" else y.detach().numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-13)
+    np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-13)
+
+
+def test_the_gradient_of_a_diagonal_change_matches_finite_differences():
+    def f(x):
+        y = x * 1.0
+        y.diagonal(1).mul_(x.diagonal(1) * 2.0)
+        return (y * y).sum()
+
+    assert gradcheck(f, [Tensor(X.copy(), requires_grad=True)])

@@ -110,6 +110,19 @@ def _linear_rule_bias(g, out, x, weight, bias):
     return _column_sums(_rows(g, weight.shape[0]))
 
 
+def _diagonal_rule(g, out, x, offset, axis1, axis2):
+    # x.diagonal(offset, axis1, axis2) takes entries a[..., i, i + offset] onto a last axis: its adjoint puts g back
+    # on that diagonal of zeros (a recorded diagonal_scatter under create_graph)
+    if not isinstance(g, np.ndarray):
+        zeros = type(g)._wrap_constant(np.zeros(x.shape, dtype=g.dtype))
+        return zeros.diagonal_scatter(g, offset, axis1, axis2)
+    grad = np.zeros(x.shape, dtype=g.dtype)
+    on_diagonal = grad.diagonal(offset, axis1, axis2)
+    on_diagonal.flags.writeable = True  # numpy's diagonal view is read-only, and writable on request
+    on_diagonal[...] = g
+    return grad
+
+
 def _concatenate_rule(g, out, *inputs, axis):
     # one call for every input (a joint rule): g cut at the inputs' running offsets, linear in their number
     lead, pieces, start = (slice(None),) * axis, [], 0
@@ -176,6 +189,7 @@ softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward
 reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape), reads_values=False)
+diagonal = Op("diagonal", _diagonal_rule, reads_values=False)  # a view: g on that diagonal of zeros
 transpose = Op("transpose", _transpose_rule, reads_values=False)
 broadcast_to = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False)          # unbroadcast runs in backward
 pad = Op("pad", _pad_rule, reads_values=False)
