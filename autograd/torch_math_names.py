@@ -424,10 +424,10 @@ class TorchMathNames:
         (|pi x| < 1e-3, subnormals included, where the quotient's derivative would divide by an underflowed x^2)
         it is the series 1 - s^2/6 + s^4/120 of s = pi x, exact to float64 there, with the series' derivative."""
         x = _floating(_tensor(self))
-        near_zero = np.abs(x.data) * math.pi < 1e-3
+        near_zero = np.abs(x.data) < 1e-3 / math.pi
         scaled = x._where(near_zero, 1.0, x) * math.pi
-        series = x * math.pi
-        squared = series * series
+        series = x._where(near_zero, x, 0.0) * math.pi  # each branch sees only its own entries: a large x would
+        squared = series * series  # overflow the series (and 0 * inf make its unused gradient nan)
         return x._where(near_zero, 1 - squared / 6 + squared * squared / 120, scaled.sin() / scaled)
 
     def fix(self: Self) -> Self:

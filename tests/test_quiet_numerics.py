@@ -359,3 +359,24 @@ def test_cumsum_det_slogdet_and_matrix_exp_overflow_to_ieee_values_without_warni
         assert autograd.linalg.det(m).item() == np.inf
         assert autograd.linalg.slogdet(m)[1].item() == np.inf
         m.matrix_exp()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [np.array([1e20, -2e30, 3e38, 2.5], np.float32), np.array([1e200, -1e300, 1.7e308, 2.5])],
+    ids=["float32", "float64"],
+)
+def test_sinc_at_huge_inputs_warns_nothing_and_has_its_small_gradient(values):
+    x = Tensor(values, requires_grad=True)
+    with no_warnings():
+        y = x.sinc()
+        y.sum().backward()
+    with np.errstate(all="ignore"):  # the reference values themselves overflow where pi x does
+        finite = np.isfinite(values * np.pi)
+        wide = values.astype(np.float64)
+        bound = 1 / np.abs(wide) + 1 / (np.pi * wide * wide)
+        reference = np.sinc(values)
+    # d/dx sinc(x) = cos(pi x) / x - sin(pi x) / (pi x^2): at most 1/|x| + 1/(pi x^2) in size, never nan
+    assert np.all(np.isfinite(x.grad[finite]))
+    assert np.all(np.abs(x.grad[finite].astype(np.float64)) <= bound[finite] * (1 + 1e-6))
+    np.testing.assert_allclose(y.data[finite], reference[finite], rtol=1e-6, atol=1e-300)
