@@ -63,6 +63,19 @@ def _no_gradient_dtype(where: str, dtype: np.dtype) -> GradientDtypeError:
     return GradientDtypeError(f"{where}: only Tensors of floating point dtype can require gradients, got dtype {dtype}")
 
 
+def _check_real_values(data: Any) -> None:
+    """TypeError unless ``data`` (given with a dtype to convert to) holds real numbers or booleans only."""
+    if isinstance(data, (bool, int, float, np.generic)):
+        return
+    if not isinstance(data, np.ndarray):
+        try:
+            data = quietly(np.asarray, data)
+        except (ValueError, OverflowError):
+            return  # a ragged list or a huge int: numpy's own conversion says so
+    if data.dtype.kind not in "fiub":
+        raise TypeError(f"Tensor: unsupported dtype {data.dtype} (use real numbers or booleans)")
+
+
 def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.ndarray:
     """``array`` if its dtype can live in a Tensor (and require grad, if asked); TypeError otherwise."""
     if array.dtype.kind not in "fiub":
@@ -181,6 +194,8 @@ class Tensor(
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
         if isinstance(data, Node):
             data = data.data
+        if dtype is not None:  # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype
+            _check_real_values(data)
         try:
             array = quietly(np.array, data, dtype=dtype)  # overflow: inf
         except ValueError as error:

@@ -26,6 +26,7 @@ Each change bumps the tensor's version counter, shared with its views
 from __future__ import annotations
 
 import functools
+import numbers
 import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -262,6 +263,8 @@ class TensorInPlace:
         return self._fill(value, "fill_")
 
     def _fill(self, value: Any, op: str) -> Tensor:
+        if not isinstance(value, (numbers.Number, np.generic, Node)) or isinstance(value, (str, bytes)):
+            raise TypeError(f"{op}: the value must be a number or a one-element tensor, got {type(value).__name__}")
         if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
             return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)

@@ -130,8 +130,8 @@ def ones_(tensor: Tensor) -> Tensor:
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with ``val``."""
-    return _fill(_float_tensor(tensor, "constant_"), val)
+    """Fill with ``val`` (a real number)."""
+    return _fill(_float_tensor(tensor, "constant_"), check_real("constant_", "val", val, allow_inf=True))
 
 
 def uniform_(

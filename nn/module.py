@@ -711,7 +711,9 @@ def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
     try:
         return Tensor(x, dtype=parameter.dtype)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{layer}: expected a Tensor or array-like input, got {type(x).__name__}") from error
+        raise TypeError(
+            f"{layer}: expected a Tensor or an array-like of real numbers, got {type(x).__name__} ({error})"
+        ) from error
 
 
 def check_input_dtype(layer: str, x: Tensor, parameter: Tensor) -> None:

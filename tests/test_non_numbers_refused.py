@@ -1,0 +1,47 @@
+"""Values that are not real numbers (None, strings, objects) are refused with an error naming the function,
+where numpy would quietly read None as nan and "1.5" as 1.5 on the way to a float dtype (torch refuses them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+
+
+@pytest.mark.parametrize(
+    "data",
+    [[1.0, None], np.array([1.0, None], dtype=object), ["1.5", "2"], np.array(["1.5"])],
+    ids=["list with None", "object array", "strings", "string array"],
+)
+def test_a_tensor_of_a_float_dtype_refuses_non_numbers(data):
+    with pytest.raises(TypeError, match=r"Tensor: unsupported dtype (object|<U\d)"):
+        Tensor(data, dtype=np.float32)
+
+
+@pytest.mark.parametrize("layer", [nn.Linear(3, 2), nn.Conv1d(1, 1, 1)], ids=["Linear", "Conv1d"])
+def test_layers_refuse_inputs_holding_none(layer):
+    shape = (1, 3) if isinstance(layer, nn.Linear) else (1, 1, 3)
+    x = np.array([1.0, 2.0, None], dtype=object).reshape(shape)
+    with pytest.raises(TypeError, match=rf"{type(layer).__name__}: expected a Tensor or an array-like of real numbers"):
+        layer(x)
+
+
+@pytest.mark.parametrize("value", [None, "1.5", [1.0]], ids=["None", "string", "list"])
+def test_fills_refuse_what_is_not_a_number(value):
+    t = Tensor(np.ones(3))
+    with pytest.raises(TypeError, match="fill_: the value must be a number or a one-element tensor"):
+        t.fill_(value)
+    with pytest.raises(TypeError, match="constant_: val must be a real number"):
+        nn.init.constant_(nn.Parameter(Tensor(np.ones(3))), value)
+    np.testing.assert_array_equal(t.data, np.ones(3))
+
+
+def test_numbers_and_one_element_tensors_still_fill_and_convert():
+    t = Tensor(np.ones(3))
+    t.fill_(np.float32(2.5))
+    t.fill_(Tensor(np.array(3.0)))
+    np.testing.assert_array_equal(t.data, 3.0)
+    assert Tensor([1, 2], dtype=np.float32).dtype == np.float32
+    assert Tensor(True, dtype=np.float64).item() == 1.0
