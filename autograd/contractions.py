@@ -208,6 +208,8 @@ def diagonal(
     first, second = _axes((axis1, axis2), a.ndim, "diagonal")
     if first == second:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
+    if not isinstance(offset, (int, np.integer)) or isinstance(offset, (bool, np.bool_)):
+        raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
     data = a.data.diagonal(int(offset), first, second)
     if a.data.flags.writeable:
         data.flags.writeable = True

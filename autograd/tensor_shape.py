@@ -59,6 +59,8 @@ class TensorShape:
             data = self.data.reshape(shape)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
+        except TypeError:
+            raise TypeError(f"reshape: the shape must be integers, got {tuple(shape)!r}") from None
         return self._view(data, ar.reshape, {"shape": data.shape})  # a new view even of the same shape, as torch
 
     def transpose(self, *axes: Any) -> Tensor:

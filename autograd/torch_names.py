@@ -48,10 +48,14 @@ def size_argument(op: str, sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]
     return (size,)
 
 
-def _sizes(sizes: tuple[Any, ...]) -> tuple[int, ...]:
-    """torch's ``*size`` arguments: ``f(2, 3)`` or ``f((2, 3))``."""
+def _sizes(sizes: tuple[Any, ...], op: str) -> tuple[int, ...]:
+    """torch's ``*size`` arguments: ``f(2, 3)`` or ``f((2, 3))``, integers (TypeError naming ``op`` otherwise: a
+    float is not truncated)."""
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
+    for size in sizes:
+        if not isinstance(size, (int, np.integer)) or isinstance(size, (bool, np.bool_)):
+            raise TypeError(f"{op}: sizes must be integers, got {sizes!r}")
     return tuple(int(size) for size in sizes)
 
 
@@ -366,7 +370,7 @@ class TorchNames:
     ) -> Self:
         """The leaf of the ``new_*`` method ``op``: ``fill_value`` in the shape ``sizes`` (``*size`` form)."""
         check_factory_options(op, device, layout, pin_memory=pin_memory)
-        data = np.full(_sizes(sizes), fill_value, dtype=self._dtype_or_own(dtype))
+        data = np.full(_sizes(sizes, op), fill_value, dtype=self._dtype_or_own(dtype))
         return _tensor(self)._from_array(data, requires_grad, op)
 
     def _dtype_or_own(self, dtype: Any) -> np.dtype:
@@ -388,9 +392,9 @@ class TorchNames:
             raise TypeError(f"view: takes sizes, or one dtype alone; got {shape!r}")
         data = _tensor(self).data
         try:
-            viewed = data.reshape(_sizes(shape))
+            viewed = data.reshape(_sizes(shape, "view"))
         except ValueError:
-            raise ValueError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape)}") from None
+            raise ValueError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape, 'view')}") from None
         if viewed.size > 1 and not np.may_share_memory(viewed, data):
             raise ValueError(
                 f"view: a tensor of shape {data.shape} and strides {data.strides} cannot be viewed as "
@@ -458,7 +462,7 @@ class TorchNames:
     def expand(self: Self, *sizes: Any) -> Self:
         """torch.Tensor.expand: ``broadcast_to`` the shape ``sizes``, where -1 keeps an axis's length and new
         axes go in front; only length-1 axes stretch. d/dx sums g over the copies."""
-        sizes, shape = _sizes(sizes), _tensor(self).data.shape
+        sizes, shape = _sizes(sizes, "expand"), _tensor(self).data.shape
         added = len(sizes) - len(shape)
         if added < 0:
             raise ValueError(f"expand: {len(sizes)} sizes {sizes} for a tensor of {len(shape)} dimensions {shape}")

@@ -45,3 +45,20 @@ def test_numbers_and_one_element_tensors_still_fill_and_convert():
     np.testing.assert_array_equal(t.data, 3.0)
     assert Tensor([1, 2], dtype=np.float32).dtype == np.float32
     assert Tensor(True, dtype=np.float64).item() == 1.0
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda t: t.new_zeros(2.5), r"new_zeros: sizes must be integers, got \(2.5,\)"),
+        (lambda t: t.new_ones((1.9, 2)), r"new_ones: sizes must be integers"),
+        (lambda t: t.view(3.0, 2.0), r"view: sizes must be integers"),
+        (lambda t: t.expand(2.0, 3), r"expand: sizes must be integers"),
+        (lambda t: t.reshape(3.0, 2), r"reshape: the shape must be integers, got \(3.0, 2\)"),
+        (lambda t: t.reshape(None), r"reshape: the shape must be integers"),
+        (lambda t: t.diagonal(offset=0.5), r"diagonal: offset must be an integer, got 0.5"),
+    ],
+)
+def test_float_sizes_are_refused_not_truncated(call, message):
+    with pytest.raises(TypeError, match=message):
+        call(Tensor(np.ones((2, 3))))
