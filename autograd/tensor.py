@@ -632,6 +632,11 @@ class Tensor(
             raise TypeError(
                 f"assigned grad must be floating point (the tensor is {self.dtype}), got dtype {data.dtype}"
             )
+        if data.dtype != self.data.dtype:
+            raise RuntimeError(
+                f"assigned grad has data of a different type: {data.dtype} for a tensor of dtype {self.data.dtype} "
+                f"(convert it: grad.astype(np.{self.data.dtype.name}))"
+            )
         return value if isinstance(value, (np.ndarray, Node)) else data
 
     def _accumulate_leaf(self, total: Any) -> None:

@@ -62,3 +62,17 @@ def test_numbers_and_one_element_tensors_still_fill_and_convert():
 def test_float_sizes_are_refused_not_truncated(call, message):
     with pytest.raises(TypeError, match=message):
         call(Tensor(np.ones((2, 3))))
+
+
+def test_an_assigned_grad_of_another_float_dtype_is_refused_as_torch():
+    p = Tensor(np.ones(3, np.float32), requires_grad=True)
+    with pytest.raises(
+        RuntimeError, match="assigned grad has data of a different type: float64 for a tensor of dtype float32"
+    ):
+        p.grad = np.ones(3)
+    assert p.grad is None
+    p.grad = np.ones(3, np.float32)
+    torch = pytest.importorskip("torch")
+    q = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="assigned grad has data of a different type"):
+        q.grad = torch.ones(3, dtype=torch.float64)

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.shape_functions import unshared
 
 from ..checks import check_choice, check_real
 
@@ -111,6 +110,14 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     x = _cropped(x, widths)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
     return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)
+
+
+def unshared(result: Tensor, source: Tensor) -> Tensor:
+    """``result``, cloned (recorded) if it is ``source`` or shares its memory: torch's padding and shuffles make a
+    new tensor even when they change nothing, so writing into the result cannot change the input."""
+    if result is source or np.may_share_memory(result.data, source.data):
+        return result.clone()
+    return result
 
 
 def _cropped(x: Tensor, widths: Sequence[tuple[int, int]]) -> Tensor:

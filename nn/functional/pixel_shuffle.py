@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import Tensor
-from autograd.shape_functions import unshared
 
 from ..checks import check_integer, check_positive_int
 from .activations import as_float_tensor
+from .padding import unshared
 
 __all__ = ["channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle"]
 
