@@ -52,7 +52,9 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
     """
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int,)) or hasattr(axis, "__index__") else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int,)) or hasattr(axis, "__index__") else axis
+    if not isinstance(axes, (tuple, list)) or not all(_is_axis_number(a) for a in axes):
+        raise TypeError(f"{op}: axis must be an integer, a tuple of integers or None, got {axis!r}")
     normalized = []
     for a in axes:
         a = int(a)
@@ -62,6 +64,11 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return tuple(sorted(normalized)) if ndim else ()
+
+
+def _is_axis_number(axis: Any) -> bool:
+    """An integer (a numpy one or any object with ``__index__``, such as a one-element integer array), not a bool."""
+    return hasattr(axis, "__index__") and not isinstance(axis, (bool, np.bool_))
 
 
 def single_axis(axis: int, ndim: int, op: str) -> int:

@@ -565,12 +565,28 @@ class Tensor(
             low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
         if low is None and high is None:
             raise ValueError("clip: at least one of low and high must be given")
+        self._check_bounds("clip", low, high)
         if isinstance(low, Node) or isinstance(high, Node):
             raised = self if low is None else where(self.data < shared_math.data_of(low), low, self)
             return raised if high is None else where(raised.data > shared_math.data_of(high), high, raised)
         return self._unary(ew.clip, np.clip(self.data, low, high), {"low": low, "high": high})
 
     clamp = clip
+
+    def _check_bounds(self, op: str, *bounds: Any) -> None:
+        """TypeError/ValueError naming ``op`` unless each bound given is real and broadcasts with this tensor."""
+        for name, bound in zip(("low", "high"), bounds):
+            if bound is None:
+                continue
+            values = np.asarray(shared_math.data_of(bound))
+            if values.dtype.kind not in "fiub":
+                raise TypeError(f"{op}: {name} must be a number or a tensor of real numbers, got {bound!r}")
+            try:
+                np.broadcast_shapes(self.data.shape, values.shape)
+            except ValueError:
+                raise ValueError(
+                    f"{op}: {name} of shape {values.shape} does not broadcast with the tensor's shape {self.shape}"
+                ) from None
 
     def maximum(self, other: TensorLike) -> Tensor:
         """Elementwise larger value; ties split the gradient evenly."""

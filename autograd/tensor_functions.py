@@ -13,6 +13,7 @@ and where torch has them ``pin_memory`` (False) and ``memory_format``.
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -145,6 +146,7 @@ def full(
     dtype (:func:`autograd.get_default_dtype`) for a Python float, a numpy scalar's own. torch's ``out``, ``layout``,
     ``device`` as :func:`check_factory_options`."""
     check_factory_options("full", device, layout, out)
+    _check_fill_value("full", fill_value)
     sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
     dtype = python_float_dtype(fill_value) if dtype is None else dtype
     return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad)
@@ -210,6 +212,11 @@ def arange(
     :func:`check_factory_options`."""
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
+    for bound in bounds:
+        if isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (numbers.Real, np.generic)):
+            raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
+    if len(bounds) == 3 and bounds[2] == 0:
+        raise ValueError("arange: step must be nonzero")
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
     return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad)
 
@@ -259,6 +266,8 @@ def linspace(
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
+    if not isinstance(num, (int, np.integer)) or isinstance(num, (bool, np.bool_)) or num < 0:
+        raise ValueError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {num!r}")
     dtype = float_dtype(dtype)
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)
@@ -381,7 +390,14 @@ def full_like(
     """``fill_value`` with the shape (and dtype) of ``x``; torch's ``layout``, ``device``, ``memory_format`` as
     :func:`check_factory_options`."""
     check_factory_options("full_like", device, layout, memory_format=memory_format)
+    _check_fill_value("full_like", fill_value)
     return Tensor._from_array(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad)
+
+
+def _check_fill_value(op: str, value: Any) -> None:
+    """TypeError naming ``op`` unless ``value`` is a number (a one-element tensor included)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (numbers.Number, np.generic, Node, np.ndarray)):
+        raise TypeError(f"{op}: fill_value must be a number, got {value!r}")
 
 
 def randn_like(
@@ -423,6 +439,12 @@ def rand_like(
 
 
 def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
+    """The tensors to join: a sequence (or any iterable, a generator too) of tensors and array-likes."""
+    if not isinstance(items, (Sequence, Tensor, np.ndarray)):  # a tensor or an array: its rows, as numpy
+        try:
+            items = list(items)
+        except TypeError:
+            raise TypeError(f"{op}: expected a sequence of tensors, got {type(items).__name__}") from None
     if len(items) == 0:
         raise ValueError(f"{op}: need at least one tensor")
     like = next((t.data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))

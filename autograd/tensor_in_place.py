@@ -241,6 +241,7 @@ class TensorInPlace:
         """Clamp into [min, max] in place (``torch.Tensor.clamp_``; alias ``clip_``)."""
         if min is None and max is None:
             raise ValueError("clamp_: at least one of min and max must be given")
+        self._check_bounds("clamp_", min, max)
         if _records(self, min, max):
             return self._record_in_place("clamp_", lambda t: t.clip(min, max))
         check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")

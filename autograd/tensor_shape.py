@@ -157,8 +157,8 @@ class TensorShape:
             axis = torch_dim("expand_dims", axis, dim)
         if axis is None:
             raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
-        count = 1 if isinstance(axis, (int, np.integer)) else len(tuple(axis))
-        normalize_axes(axis, self.ndim + count, "expand_dims")  # AxisError naming the op for an axis out of range
+        count = len(axis) if isinstance(axis, (tuple, list)) else 1
+        normalize_axes(axis, self.ndim + count, "expand_dims")  # the op named for a bad or out-of-range axis
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
     unsqueeze = expand_dims

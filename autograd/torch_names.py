@@ -59,6 +59,21 @@ def _sizes(sizes: tuple[Any, ...], op: str) -> tuple[int, ...]:
     return tuple(int(size) for size in sizes)
 
 
+def _real_dtype(dtype: Any, op: str) -> np.dtype:
+    """``dtype`` as a numpy dtype a Tensor can hold (real numbers or booleans); torch's dtypes (``torch.float32``)
+    are read by name. TypeError naming ``op`` for anything else (strings, objects, complex numbers)."""
+    name = str(dtype)
+    if name.startswith("torch."):
+        dtype = name.removeprefix("torch.")
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: {dtype!r} is not a dtype") from None
+    if resolved.kind not in "fiub":
+        raise TypeError(f"{op}: unsupported dtype {resolved} (tensors hold real numbers or booleans)")
+    return resolved
+
+
 def _tensor(names: TorchNames) -> Any:
     """``names`` as the Tensor it is (Tensor is the only class with these methods), for the type checker."""
     return names
@@ -266,7 +281,7 @@ class TorchNames:
             dtype = target
         if device is not None and not is_cpu(device):
             raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
-        result = self if dtype is None else _tensor(self).astype(dtype, copy=False)
+        result = self if dtype is None else _tensor(self).astype(_real_dtype(dtype, "to"), copy=False)
         return result.clone() if copy and result is self else result
 
     def clone(self: Self) -> Self:

@@ -286,11 +286,13 @@ class Value(Node, NumpyFunctions):
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0 else alpha*x; d/dx = 1 or alpha."""
+        alpha = _real_number(alpha, "leaky_relu: alpha")
         data = self.data if self.data > 0 else alpha * self.data
         return _unary_op_node(data, ew.leaky_relu, self, {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
+        alpha = _real_number(alpha, "elu: alpha")
         data = self.data if self.data > 0 else alpha * math.expm1(self.data)
         return _unary_op_node(data, ew.elu, self, {"alpha": alpha})
 
@@ -331,6 +333,8 @@ class Value(Node, NumpyFunctions):
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """Clamp into [low, high]; the gradient passes where low <= x <= high."""
+        low = None if low is None else _real_number(low, "clip: low")
+        high = None if high is None else _real_number(high, "clip: high")
         data = self.data
         if low is not None and data < low:
             data = float(low)
@@ -476,7 +480,7 @@ class Value(Node, NumpyFunctions):
             data = shared_math.data_of(grad)
             if np.shape(data) != ():
                 raise ValueError(f"backward: a Value's seed gradient is one number, got one of shape {np.shape(data)}")
-            seed = float(data)
+            seed = _real_number(data, "backward: the seed gradient")
         return _constant(seed) if create_graph else seed
 
     def _checked_assigned_grad(self, value: Any) -> Any:

@@ -45,7 +45,10 @@ class TensorDataset(Dataset):
         self.arrays = aligned_arrays("TensorDataset", arrays)
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
-        return tuple(array[index] for array in self.arrays)
+        try:
+            return tuple(array[index] for array in self.arrays)
+        except IndexError as error:
+            raise IndexError(f"TensorDataset: index {index!r} for {len(self)} samples: {error}") from None
 
     def __len__(self) -> int:
         return len(self.arrays[0])

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import generator_for
+from autograd import Node, generator_for
 
 from ..checks import check_integer, check_positive_int
 from .collate import default_collate
@@ -254,7 +254,12 @@ def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
         return TensorDataset(*arrays), arrays
     if isinstance(X, list) or is_map_dataset(X):
         return X, ()
-    return X, aligned_arrays("DataLoader", (X,))  # an array, a Tensor, or something that is neither
+    if not isinstance(X, (np.ndarray, Node)) and not hasattr(X, "__array__") and not hasattr(X, "__len__"):
+        raise TypeError(
+            f"DataLoader: expected a Dataset, an IterableDataset, a list of samples or arrays, got {type(X).__name__} "
+            "(a generator or iterator is an IterableDataset's job: wrap it in one)"
+        )
+    return X, aligned_arrays("DataLoader", (X,))  # an array or a Tensor
 
 
 def _check_stream_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> None:

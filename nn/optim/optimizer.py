@@ -249,7 +249,13 @@ class Optimizer(OptimizerHooks):
             )
         if isinstance(params, (set, frozenset)):
             raise TypeError(f"{type(self).__name__}: params must be an ordered collection (list), not a set")
-        groups = list(params)
+        try:
+            groups = list(params)
+        except TypeError:
+            raise TypeError(
+                f"{type(self).__name__}: params must be an iterable of parameters or of dicts (model.parameters()), "
+                f"got {type(params).__name__}"
+            ) from None
         if not groups:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
         if not isinstance(groups[0], dict):
