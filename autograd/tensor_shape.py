@@ -209,8 +209,8 @@ class TensorShape:
             data = self.data[index]
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
-        if not isinstance(data, np.ndarray):
-            data = np.asarray(data)
+        if not isinstance(data, np.ndarray):  # one entry: numpy gives a scalar copy; a 0-d view, as torch's
+            data = self.data[(*index, ...) if isinstance(index, tuple) else (index, ...)]
         return self._view(data, ar.getitem, {"index": index})
 
     def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:

@@ -215,3 +215,27 @@ def test_the_gradient_of_a_diagonal_change_matches_finite_differences():
         return (y * y).sum()
 
     assert gradcheck(f, [Tensor(X.copy(), requires_grad=True)])
+
+
+def test_one_entry_is_a_0d_view_that_takes_in_place_changes_as_torchs():
+    v = Tensor(np.zeros(3))
+    v[0].fill_(1.0)
+    v.select(0, 2).add_(2.0)
+    entry = v[1]
+    v.add_(5.0)
+    np.testing.assert_array_equal(v.data, [6.0, 5.0, 7.0])
+    assert entry.item() == 5.0  # a view sees the change of its base
+    w = Tensor(np.zeros((3, 3)))
+    w.diagonal()[1].fill_(4.0)
+    assert w.data[1, 1] == 4.0
+
+
+def test_a_recorded_change_of_one_entry_reaches_the_tensor_and_its_gradient_as_torchs():
+    torch = pytest.importorskip("torch")
+    x, x_t = Tensor(X.copy(), requires_grad=True), torch.tensor(X, requires_grad=True)
+    for source in (x, x_t):
+        y = source * 2.0
+        y[1, 1].mul_(5.0)
+        y[2][0].add_(source[0, 0] * 3.0)
+        (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-14)
