@@ -29,6 +29,7 @@ from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, t
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
 from .core import Node, RemovableHandle
+from .default_dtype import get_default_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
@@ -132,6 +133,13 @@ def _promoted(a: Tensor, b: Tensor, both_tensors: bool) -> tuple[Tensor, Tensor]
 
 #: torch's type categories of numpy's dtype kinds
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def category_result_type(dtypes: Any) -> np.dtype:
+    """The dtype torch gives tensors of ``dtypes`` joined (``cat``): the widest of those in the highest category
+    (bool < integer < floating), so float32 beside int64 is float32 (numpy would give float64)."""
+    top = max(_CATEGORY.get(dtype.kind, 3) for dtype in dtypes)
+    return np.result_type(*(dtype for dtype in dtypes if _CATEGORY.get(dtype.kind, 3) == top))
 
 
 def _fits(number: int, dtype: np.dtype) -> bool:
@@ -487,15 +495,15 @@ class Tensor(
 
     def exp(self) -> Tensor:
         """e**x; d/dx = e**x."""
-        return self._unary(ew.exp, quietly(np.exp, self.data))
+        return self._unary(ew.exp, quietly(np.exp, self._floating_data()))
 
     def log(self) -> Tensor:
         """Natural log; d/dx = 1/x."""
-        return self._unary(ew.log, quietly(np.log, self.data))
+        return self._unary(ew.log, quietly(np.log, self._floating_data()))
 
     def sqrt(self) -> Tensor:
         """Square root; d/dx = 1/(2 sqrt x)."""
-        return self._unary(ew.sqrt, quietly(np.sqrt, self.data))
+        return self._unary(ew.sqrt, quietly(np.sqrt, self._floating_data()))
 
     def abs(self) -> Tensor:
         """|x|; d/dx = sign(x)."""
@@ -503,19 +511,19 @@ class Tensor(
 
     def sin(self) -> Tensor:
         """sin x; d/dx = cos x."""
-        return self._unary(ew.sin, quietly(np.sin, self.data))
+        return self._unary(ew.sin, quietly(np.sin, self._floating_data()))
 
     def cos(self) -> Tensor:
         """cos x; d/dx = -sin x."""
-        return self._unary(ew.cos, quietly(np.cos, self.data))
+        return self._unary(ew.cos, quietly(np.cos, self._floating_data()))
 
     def tanh(self) -> Tensor:
         """tanh x; d/dx = 1 - tanh(x)**2."""
-        return self._unary(ew.tanh, quietly(np.tanh, self.data))
+        return self._unary(ew.tanh, quietly(np.tanh, self._floating_data()))
 
     def sigmoid(self) -> Tensor:
         """1/(1+e**-x), split by sign (no overflow); d/dx = s(1-s)."""
-        return self._unary(ew.sigmoid, shared_math.sigmoid(self.data))
+        return self._unary(ew.sigmoid, shared_math.sigmoid(self._floating_data()))
 
     def relu(self) -> Tensor:
         """max(x, 0); d/dx = 1 where x > 0 else 0."""
@@ -534,7 +542,7 @@ class Tensor(
 
     def softplus(self) -> Tensor:
         """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""
-        return self._unary(ew.softplus, shared_math.softplus(self.data))
+        return self._unary(ew.softplus, shared_math.softplus(self._floating_data()))
 
     def swish(self, beta: float = 1.0) -> Tensor:
         """x * sigmoid(beta x) (SiLU for beta = 1)."""
@@ -602,7 +610,16 @@ class Tensor(
 
     # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
     def _apply_unary(self, op: Any, function: Any) -> Tensor:
-        return self._unary(op, np.asarray(quietly(function, self.data)))
+        result = np.asarray(quietly(function, self.data))
+        if result.dtype.kind == "f" and self.data.dtype.kind in "iub":  # computed in the default float dtype
+            result = np.asarray(quietly(function, self._floating_data()))
+        return self._unary(op, result)
+
+    def _floating_data(self) -> np.ndarray:
+        """The data as the argument of a floating-point function: integers and booleans in the default floating
+        dtype, as torch's (numpy would give float16 for small integers, and negate uint8 with wrap-around)."""
+        data = self.data
+        return data if data.dtype.kind == "f" else data.astype(get_default_dtype())
 
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
         return self._binary(other, op, function, reflected)
@@ -747,6 +764,8 @@ def where(condition: Any, x: TensorLike = _NOT_GIVEN, y: TensorLike = _NOT_GIVEN
         condition = np.asarray(condition, dtype=bool)
     like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
     a, b = _operand(x, like, "where"), _operand(y, like, "where")
+    if a.data.dtype != b.data.dtype:
+        a, b = _promoted(a, b, isinstance(x, Tensor) and isinstance(y, Tensor))
     try:
         data = np.where(condition, a.data, b.data)
     except ValueError:

@@ -27,7 +27,7 @@ from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
 from .random_state import generator_for
 from .shared_math import softmax_parts
-from .tensor import Tensor, TensorLike, _operand, _wrap
+from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
 
@@ -448,7 +448,12 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
     if len(items) == 0:
         raise ValueError(f"{op}: need at least one tensor")
     like = next((t.data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))
-    return tuple(_operand(t, like, op) for t in items)
+    parts = tuple(_operand(t, like, op) for t in items)
+    dtypes = {part.data.dtype for part in parts}
+    if len(dtypes) == 1:
+        return parts
+    target = category_result_type(dtypes)  # torch's: float32 beside int64 stays float32
+    return tuple(part.astype(target, copy=False) for part in parts)
 
 
 def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, gradcheck
+from autograd import cat as autograd_cat
+from autograd import where as autograd_where
 
 OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow]
 
@@ -75,3 +77,47 @@ def test_numbers_and_arrays_beside_a_tensor_keep_numpys_rules():
     assert (x * 2.0).dtype == np.float32
     n = Tensor(np.array([127, 0], dtype=np.int8))
     assert (n + 128).dtype == np.int64  # a Python int outside the dtype's range promotes
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (np.float32, np.int64),
+        (np.float16, np.int32),
+        (np.float32, np.float64),
+        (np.int8, np.int64),
+        (np.bool_, np.int16),
+    ],
+)
+def test_joins_and_where_promote_by_category_as_torch(first, second):
+    torch = pytest.importorskip("torch")
+    a, b = np.array([1, 0, 1]).astype(first), np.array([2, 3, 4]).astype(second)
+    name = {np.bool_: "bool"}
+    ta = torch.tensor(a, dtype=getattr(torch, name.get(first, np.dtype(first).name)))
+    tb = torch.tensor(b, dtype=getattr(torch, name.get(second, np.dtype(second).name)))
+    mask = np.array([True, False, True])
+    for ours, theirs in (
+        (autograd_cat([Tensor(a), Tensor(b)]), torch.cat([ta, tb])),
+        (autograd_where(mask, Tensor(a), Tensor(b)), torch.where(torch.tensor(mask), ta, tb)),
+    ):
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_a_float32_tensor_joined_with_an_integer_one_keeps_its_gradient_in_float32():
+    x = Tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
+    joined = autograd_cat([x, Tensor(np.array([2, 3]))])
+    assert joined.dtype == np.float32
+    (joined * joined).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [1.0, 3.0])
+
+
+@pytest.mark.parametrize("integer", [np.uint8, np.int8, np.int16, np.int64, np.bool_])
+@pytest.mark.parametrize("function", ["exp", "sigmoid", "sqrt", "tanh", "log1p"])
+def test_floating_functions_of_integers_compute_in_the_default_float_dtype(integer, function):
+    values = np.array([0, 1, 2, 3]).astype(integer)
+    result = getattr(Tensor(values), function)() if function != "log1p" else np.log1p(Tensor(values))
+    assert result.dtype == np.float64  # the default floating dtype (torch: its default, float32)
+    reference = (lambda v: 1 / (1 + np.exp(-v))) if function == "sigmoid" else getattr(np, function)
+    np.testing.assert_allclose(result.data, reference(values.astype(np.float64)), rtol=1e-15)
