@@ -297,6 +297,8 @@ register_numpy_functions(
 # modules import Tensor
 register_array_functions(
     argsort=argsort,
+    compress=numpy_more.compress,
+    ptp=numpy_composites.ptp,
     cholesky=linalg.cholesky,
     det=linalg.det,
     diag=diag,

@@ -91,13 +91,47 @@ class ArrayMethods:
         return ValuesAndIndices(_FUNCTIONS["take_along_axis"](self, indices, axis), indices)
 
     def argsort(
-        self, axis: int | None = -1, kind: str | None = None, *, dim: Any = UNSET, descending: bool = False
+        self,
+        axis: int | None = -1,
+        kind: str | None = None,
+        *,
+        dim: Any = UNSET,
+        descending: bool = False,
+        stable: bool = False,
     ) -> np.ndarray:
-        """ndarray.argsort: the indices that sort ``self`` along ``axis`` (torch's ``dim`` and ``descending``; no
-        gradient)."""
+        """ndarray.argsort: the indices that sort ``self`` along ``axis`` (torch's ``dim``, ``descending`` and
+        ``stable``; no gradient)."""
+        if stable:
+            kind = "stable"
         if dim is not UNSET:
             axis = torch_dim("argsort", axis, dim, default=-1)
         return _FUNCTIONS["argsort"](self, axis, kind, descending=descending)
+
+    # -- numpy's copying and filling ----------------------------------------------------------------
+    def copy(self: Self, order: str = "K") -> Self:
+        """ndarray.copy: a copy of the data that stays in the graph (``clone``; d/dself = identity)."""
+        return self.clone()  # type: ignore[attr-defined]
+
+    def fill(self, value: Any) -> None:
+        """ndarray.fill: every entry set to ``value`` in place (``fill_``); returns None, as numpy's."""
+        self.fill_(value)  # type: ignore[attr-defined]
+
+    def ptp(self: Self, axis: Any = None, out: Any = None, keepdims: bool = False) -> Self:
+        """numpy's peak to peak, max - min over ``axis``; see np.ptp (tied extremes share the gradient)."""
+        return _FUNCTIONS["ptp"](self, axis, out, keepdims)
+
+    def compress(self: Self, condition: Any, axis: int | None = None) -> Self:
+        """ndarray.compress: the slices along ``axis`` (entries if None) where ``condition`` holds."""
+        return _FUNCTIONS["compress"](condition, self, axis)
+
+    def tobytes(self, order: str = "C") -> bytes:
+        """ndarray.tobytes: the raw bytes of the data."""
+        return self.data.tobytes(order)  # type: ignore[attr-defined]
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """ndarray.strides: the bytes to step along each axis of the data."""
+        return self.data.strides  # type: ignore[attr-defined]
 
     # -- shape and indexing -------------------------------------------------------------------------
     def repeat(self: Self, repeats: int | Sequence[int], axis: int | None = None) -> Self:
@@ -116,9 +150,12 @@ class ArrayMethods:
         return _FUNCTIONS["take"](self, indices, axis)
 
     # -- contractions -------------------------------------------------------------------------------
-    def diagonal(self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Self:
-        """ndarray.diagonal: the entries a[..., i, i + offset] of the axes (axis1, axis2), moved last."""
-        return _FUNCTIONS["diagonal"](self, offset, axis1, axis2)
+    def diagonal(
+        self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: Any = UNSET, dim2: Any = UNSET
+    ) -> Self:
+        """ndarray.diagonal: the entries a[..., i, i + offset] of the axes (axis1, axis2) (torch's ``dim1``,
+        ``dim2``), moved last; a writable view, as torch's."""
+        return _FUNCTIONS["diagonal"](self, offset, axis1, axis2, dim1=dim1, dim2=dim2)
 
     def trace(self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Self:
         """ndarray.trace: the sum of ``self.diagonal(offset, axis1, axis2)``; d/da = g on the diagonal."""

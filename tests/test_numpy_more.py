@@ -458,3 +458,19 @@ def test_numpy_more_functions_are_in_the_registration_table():
     for name in ("rollaxis", "copy", "real", "imag", "select", "partition", "interp", "linspace", "unwrap", "resize"):
         assert getattr(np, name) in registered
     assert np.linalg.cond in registered and np.linalg.tensorsolve in registered
+
+
+def test_the_ndarray_methods_a_numpy_student_reaches_for():
+    values = np.array([[3.0, 1.0, 2.0], [0.5, 4.0, -1.0]])
+    t = _leaf(values)
+    copied = t.copy()
+    assert copied is not t and copied.requires_grad and not np.shares_memory(copied.data, t.data)
+    np.testing.assert_array_equal(t.ptp(axis=1).data, np.ptp(values, axis=1))
+    np.testing.assert_array_equal(t.compress([True, False], axis=0).data, values.compress([True, False], axis=0))
+    assert t.strides == values.strides and t.tobytes() == values.tobytes()
+    np.testing.assert_array_equal(t.argsort(stable=True).data, np.argsort(values, kind="stable"))
+    np.testing.assert_array_equal(t.diagonal(offset=1, dim1=1, dim2=0).data, np.diagonal(values, 1, 1, 0))
+    filled = Tensor(values.copy())
+    assert filled.fill(2.0) is None
+    np.testing.assert_array_equal(filled.data, np.full((2, 3), 2.0))
+    assert gradcheck(lambda x: x.copy() * x.ptp(axis=0), [_leaf(values)])
