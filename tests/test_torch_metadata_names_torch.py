@@ -322,10 +322,10 @@ def test_is_set_to_tells_two_arrays_over_one_buffer_apart_as_torch():
     assert ours[0].is_set_to(ours[0].detach()) is theirs[0].is_set_to(theirs[0].detach()) is True
 
 
-def test_indexing_down_to_one_element_copies_it_where_torch_views_it():
-    # a documented difference: numpy gives a scalar for x[1, 2], which the Tensor wraps in a new 0-d array
+def test_indexing_down_to_one_element_views_it_as_torch():
     ours, theirs = _pair((2, 3))
     element, torch_element = ours[1, 2], theirs[1, 2]
     assert torch_element.storage_offset() == 5 and torch_element.data_ptr() == theirs.data_ptr() + 5 * 4
-    assert element.shape == () and element.storage_offset() == 0
-    assert not np.shares_memory(element.data, ours.data) and element.item() == 5.0
+    assert element.shape == () and element.storage_offset() == 5
+    assert element.data_ptr() == ours.data_ptr() + 5 * ours.data.itemsize
+    assert np.shares_memory(element.data, ours.data) and element.item() == 5.0
