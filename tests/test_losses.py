@@ -321,6 +321,41 @@ def test_cross_entropy_class_axis_can_be_any_axis(logits, data):
     np.testing.assert_allclose(F.cross_entropy(moved, indices, reduction="none", axis=-1).data, expected, rtol=1e-10)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_cross_entropy_of_a_tensor_batch_matches_the_formula_and_finite_differences(reduction, dtype, as_tensor):
+    # the usual call (a Tensor of logits, class indices, no options) takes a shorter path: it must give the
+    # values and gradients of the formula, for every integer dtype and a target given as a Tensor
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal((5, 4))
+    indices = np.array([3, 0, 1, 3, 2], dtype=dtype)
+    target = Tensor(indices) if as_tensor else indices
+    out = F.cross_entropy(Tensor(logits), target, reduction=reduction)
+    terms = _np_cross_entropy(logits, _one_hot(indices.astype(np.int64), 4), 0.0)
+    expected = {"none": terms, "sum": terms.sum(), "mean": terms.mean()}[reduction]
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12)
+    weights = rng.standard_normal(5) if reduction == "none" else 1.0
+    assert gradcheck(lambda x: F.cross_entropy(x, target, reduction=reduction) * Tensor(weights), [logits])
+
+
+def test_cross_entropy_of_a_tensor_batch_refuses_out_of_range_indices_and_ignores_a_negative_ignore_index():
+    logits = Tensor(np.zeros((2, 3)), requires_grad=True)
+    for bad, shown in [
+        (np.array([0, 3]), r"\[3\]"),
+        (np.array([-2, 0]), r"\[-2\]"),
+        (np.array([0, 255], np.uint8), r"\[255\]"),
+    ]:
+        with pytest.raises(
+            ValueError, match=rf"cross_entropy: class indices must lie in \[0, 2\] for 3 classes, got {shown}"
+        ):
+            F.cross_entropy(logits, bad)
+    loss = F.cross_entropy(logits, np.array([-1, 2]), ignore_index=-1)  # the first sample is left out of the mean
+    loss.backward()
+    assert loss.item() == pytest.approx(np.log(3))
+    np.testing.assert_allclose(logits.grad, [[0, 0, 0], [1 / 3, 1 / 3, -2 / 3]], atol=1e-15)
+
+
 def test_cross_entropy_accepts_one_unbatched_sample():
     logits = np.array([0.2, 1.5, -0.3])
     expected = -_np_log_softmax(logits, 0)[1]

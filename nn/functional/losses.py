@@ -572,6 +572,31 @@ def cross_entropy(
     and no gradient, and leave the mean's denominator. The weights get no gradient. torch's argument
     order: ``weight`` third, everything after it keyword-only.
     """
+    if (  # the usual call (a batch of logits, class indices in range, no options): one node, without the checks below
+        weight is None
+        and size_average is None
+        and reduce is None
+        and type(reduction) is str
+        and reduction in REDUCTIONS
+        and type(label_smoothing) in (float, int)
+        and label_smoothing == 0
+        and type(ignore_index) is int
+        and ignore_index < 0  # no class index can equal it
+        and type(axis) is int
+        and axis == 1
+        and isinstance(logits, Tensor)
+        and logits.data.ndim == 2
+        and logits.data.dtype.kind == "f"
+    ):
+        indices = target.data if isinstance(target, Tensor) else target
+        if (
+            type(indices) is np.ndarray
+            and indices.dtype.kind in "iu"
+            and indices.shape == logits.data.shape[:1]
+            and indices.size
+            and in_class_range(indices, logits.data.shape[1])
+        ):
+            return softmax_cross_entropy(logits, indices, 1, reduction=reduction, validate_target=False)
     check_weight_not_reduction("cross_entropy", weight)
     reduction = legacy_reduction("cross_entropy", size_average, reduce, reduction)
     reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)

@@ -54,6 +54,9 @@ __all__ = [
 
 ParamsLike = Iterable[Node] | Iterable[dict[str, Any]]
 
+# numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a slow lookup)
+_ndarray = np.ndarray
+
 
 def _check_parameter(owner: str, parameter: Any) -> None:
     """Raise unless ``parameter`` is a leaf Tensor/Value (one that does not require grad is kept, frozen, as
@@ -138,8 +141,11 @@ def subtract_scaled(param: np.ndarray, scale: float, step: np.ndarray) -> np.nda
     """``param -= scale * step`` in place, block by block, so the temporary ``scale * step`` never
     needs more than :data:`UPDATE_BLOCK` elements (a large weight's update costs no second copy of it).
     ``step`` is read only (it may be a parameter's ``.grad``). Returns ``param``."""
+    if param.size <= UPDATE_BLOCK:
+        param -= scale * step
+        return param
     order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None  # memory order
-    if param.size <= UPDATE_BLOCK or order is None or step.shape != param.shape:
+    if order is None or step.shape != param.shape:
         param -= scale * step
         return param
     flat_param, flat_step = param.reshape(-1, order=order), step.reshape(-1, order=order)  # views in memory order
@@ -341,23 +347,48 @@ class Optimizer(OptimizerHooks):
             for parameter in group["params"]:
                 if not parameter.requires_grad:  # frozen
                     continue
-                grad = _gradient_array(parameter)
+                grad = parameter._grad
                 if grad is None:
                     continue
-                if grad.shape != _shape_of(parameter):
-                    raise ValueError(
-                        f"{type(self).__name__}.step: gradient of shape {grad.shape} does not match "
-                        f"its parameter of shape {_shape_of(parameter)}"
-                    )
-                _check_writable(type(self).__name__, parameter)
-                work.append((group, parameter, grad))
+                data = parameter.data
+                # the usual case, a Tensor's own float array and a gradient array just like it, takes no calls
+                if not (
+                    type(grad) is _ndarray
+                    and type(data) is _ndarray
+                    and grad.dtype == data.dtype
+                    and grad.shape == data.shape
+                    and data.flags.writeable
+                    and data.dtype.kind == "f"
+                ):
+                    grad = self._checked_gradient(parameter)
+                work.append((group, parameter, data, grad))
+        states, update = self.state, self._update
         with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
-            for group, parameter, grad in work:
-                state = self.state.get(parameter)
+            for group, parameter, data, grad in work:
+                state = states.get(parameter)
                 if state is None:
-                    state = self.state[parameter] = {}
-                _write_parameter(parameter, self._update(_parameter_array(parameter), grad, state, group))
+                    state = states[parameter] = {}
+                if type(data) is _ndarray:
+                    new_data = update(data, grad, state, group)
+                    if new_data is data:  # the rule updated the array in place, as torch does
+                        increment_version(parameter)
+                        continue
+                else:  # a Value: its float as a 0-d float64 array
+                    new_data = update(np.asarray(data, dtype=np.float64), grad, state, group)
+                parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
         return loss
+
+    def _checked_gradient(self, parameter: Node) -> np.ndarray:
+        """The gradient of ``parameter`` as an array of its shape and dtype; raises, before any parameter changes,
+        for a gradient of another shape or a parameter that cannot take an update in place."""
+        grad = _gradient_array(parameter)
+        if grad.shape != _shape_of(parameter):
+            raise ValueError(
+                f"{type(self).__name__}.step: gradient of shape {grad.shape} does not match "
+                f"its parameter of shape {_shape_of(parameter)}"
+            )
+        _check_writable(type(self).__name__, parameter)
+        return grad
 
     # -- persistence -------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

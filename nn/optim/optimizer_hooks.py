@@ -70,9 +70,21 @@ def hooked_step(step: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(step)
     def step_with_hooks(*args: Any, **kwargs: Any) -> Any:
         optimizer = args[0]
-        optimizer._opt_called = True
-        if optimizer.__dict__.get("_in_step"):
+        own = optimizer.__dict__
+        own["_opt_called"] = True
+        if own.get("_in_step"):
             return step(*args, **kwargs)
+        if not (
+            _GLOBAL_STEP_PRE_HOOKS
+            or _GLOBAL_STEP_POST_HOOKS
+            or own.get("_step_pre_hooks")
+            or own.get("_step_post_hooks")
+        ):
+            own["_in_step"] = True  # no hooks anywhere (the usual case): the step alone
+            try:
+                return step(*args, **kwargs)
+            finally:
+                own["_in_step"] = False
         for hook in [*_GLOBAL_STEP_PRE_HOOKS.values(), *_hooks(optimizer, "_step_pre_hooks")]:
             result = hook(optimizer, args, kwargs)
             if result is not None:

@@ -67,8 +67,10 @@ class SGD(Optimizer):
             )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
-        grad = regularized_gradient(param, grad, group)
         momentum = group["momentum"]
+        if momentum == 0 and group["weight_decay"] == 0 and not group["maximize"]:  # plain SGD
+            return subtract_scaled(param, group["lr"], grad)
+        grad = regularized_gradient(param, grad, group)
         if momentum != 0:
             if "momentum_buffer" in state:  # updated in place: the buffer is the optimizer's own array
                 buffer = state["momentum_buffer"]
