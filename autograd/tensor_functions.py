@@ -536,13 +536,21 @@ def matmul(x: TensorLike, y: TensorLike) -> Tensor:
     return _as_tensor(x, y).matmul(y)
 
 
-def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
+def linear(
+    x: TensorLike, weight: TensorLike, bias: TensorLike | None = None, *, activation: str | None = None
+) -> Tensor:
     """``x @ weight.T + bias`` over the last axis of ``x``, as one node (``torch.nn.functional.linear``).
 
     ``weight`` is (out_features, in_features), ``bias`` (out_features,) or None;
     ``x`` is (..., in_features). d/dx = g @ W, d/dW = g^T x and d/db = sum(g) over
     the leading axes.
+
+    ``activation="relu"`` gives relu(x @ weight.T + bias) as one ``linear_relu`` node (the values and
+    gradients of linear then relu: the rules above with g zeroed where the output is 0), as
+    ``Value.linear`` does for a neuron; ``nn.Sequential`` runs a ``Linear`` followed by a ``ReLU`` so.
     """
+    if activation is not None and activation != "relu":
+        raise ValueError(f"linear: activation must be None or 'relu', got {activation!r}")
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
     w = weight.data
     x = _operand(x, w, "linear")
@@ -556,16 +564,21 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
         )
     data = quietly(np.matmul, x.data, w.T)
     if bias is None:
-        return Tensor._from_op(data, ar.linear, (x, weight))
-    bias = _operand(bias, w, "linear")
-    b = bias.data
-    if b.shape != (w_shape[0],):
-        raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
-    if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
-        np.add(data, b, out=data)
+        parents: tuple[Tensor, ...] = (x, weight)
     else:
-        data = data + b
-    return Tensor._from_op(data, ar.linear, (x, weight, bias))
+        bias = _operand(bias, w, "linear")
+        b = bias.data
+        if b.shape != (w_shape[0],):
+            raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
+        if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
+            np.add(data, b, out=data)
+        else:
+            data = data + b
+        parents = (x, weight, bias)
+    if activation is None:
+        return Tensor._from_op(data, ar.linear, parents)
+    np.maximum(data, 0, out=data)  # the ReLU, on the product's own array
+    return Tensor._from_op(data, ar.linear_relu, parents)
 
 
 def constant(array: np.ndarray) -> Tensor:

@@ -30,6 +30,7 @@ from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
 from .functional.in_place_change import change_in_place
 from .module import Module, as_layer_input, check_input_dtype
+from .module_hooks import HOOKED
 from .parameter import Parameter, factory_dtype
 
 __all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential", "Unflatten"]
@@ -125,6 +126,14 @@ class Linear(Module):
                 nn_init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
+        return linear(self._checked_input(x), self.weight, self.bias)
+
+    def forward_relu(self, x: Any) -> Tensor:
+        """relu(forward(x)) as one node (``autograd.linear(..., activation="relu")``): ``Sequential`` runs a
+        Linear followed by a ReLU so."""
+        return linear(self._checked_input(x), self.weight, self.bias, activation="relu")
+
+    def _checked_input(self, x: Any) -> Tensor:
         x = as_layer_input("Linear", x, self.weight)
         shape = x.data.shape
         if not shape or shape[-1] != self.in_features:
@@ -133,26 +142,35 @@ class Linear(Module):
                 f"(the last axis must have size {self.in_features})"
             )
         check_input_dtype("Linear", x, self.weight)
-        return linear(x, self.weight, self.bias)
+        return x
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-def _pool_then_relu(module: Module, following: Module, x: Any) -> bool:
-    """Whether ``module`` then ``following`` is ReLU then MaxPool2d on a float Tensor (run as pool then ReLU:
-    the same values and gradients). Other inputs keep the written order, so errors name the first layer,
-    and so do modules whose ``forward`` was replaced on the instance (``nn.summary`` records calls so) and a
-    pool that returns its indices too (its output is a pair)."""
-    return (
-        type(module) is ReLU
-        and type(following) is MaxPool2d
-        and "forward" not in module.__dict__
-        and "forward" not in following.__dict__
+def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
+    """How ``Sequential`` may run ``module`` then ``following`` on ``x`` in one go, with the same values and
+    gradients: "linear_relu" for a Linear then a ReLU (one node, ``Linear.forward_relu``), "pool_then_relu" for
+    a ReLU then a MaxPool2d on a float Tensor (pool, then ReLU on the smaller grid); None otherwise. Only plain
+    modules qualify: none with a hook (which would see the pair's inner value), a ``forward`` replaced on the
+    instance (``nn.summary`` records calls so) or, for the pool, returned indices (its output is a pair); other
+    inputs keep the written order, so errors name the first layer."""
+    kinds = type(module), type(following)
+    if kinds == (Linear, ReLU):
+        kind = "linear_relu"
+    elif (
+        kinds == (ReLU, MaxPool2d)
         and not getattr(following, "return_indices", False)
         and isinstance(x, Tensor)
         and x.dtype.kind == "f"
-    )
+    ):
+        kind = "pool_then_relu"
+    else:
+        return None
+    for part in (module.__dict__, following.__dict__):
+        if "forward" in part or HOOKED in part:
+            return None
+    return kind
 
 
 def _repeat_count(times: Any) -> int:
@@ -205,8 +223,12 @@ class Sequential(Module):
         index, count = 0, len(layers)
         while index < count:
             module = layers[index]
-            if index + 1 < count and _pool_then_relu(module, layers[index + 1], x):
-                x = module(layers[index + 1](x))
+            fused = _fused_pair(module, layers[index + 1], x) if index + 1 < count else None
+            if fused == "linear_relu":
+                x = module.forward_relu(x)
+                index += 2
+            elif fused == "pool_then_relu":
+                x = module.forward(layers[index + 1].forward(x))
                 index += 2
             else:
                 x = module(x)

@@ -22,6 +22,7 @@ from .. import shared_math as sm
 from ..broadcasting import reduced_shape
 from ..op import Op
 from ..shared_math import ONES_ROWS, data_of, exp, ones_vector
+from .elementwise import relu_rule
 
 
 def _spread(g, x_shape, axes, keepdims):
@@ -110,6 +111,34 @@ def _linear_rule_bias(g, out, x, weight, bias):
     return _column_sums(_rows(g, weight.shape[0]))
 
 
+# linear_relu(x, W, b) = relu(x @ W^T + b), a Linear layer and its ReLU as one node: linear's rules with
+# dL/dz = g where the output is not 0 (relu's own rule, read from the output as relu's is).
+def _linear_relu_rule(g, out, x, weight, bias=None):
+    g = relu_rule(g, out, None)
+    contributions = [_linear_rule_x(g, out, x, weight), _linear_rule_weight(g, out, x, weight)]
+    return contributions if bias is None else [*contributions, _linear_rule_bias(g, out, x, weight, bias)]
+
+
+def _linear_relu_accumulate(pending, g, parents, out):
+    # the ordinary pass: the same contributions, each computed only for a parent that requires grad
+    g = relu_rule(g, out, None)
+    x, weight = parents[0].data, parents[1].data
+    for parent, rule in zip(parents, _LINEAR_RULES):
+        if parent.requires_grad:
+            contribution = parent._match_gradient(rule(g, out, x, weight, None), False)
+            previous = pending.get(parent)
+            pending[parent] = contribution if previous is None else previous + contribution
+
+
+_LINEAR_RULES = (_linear_rule_x, _linear_rule_weight, _linear_rule_bias)
+
+
+def _linear_relu_saved(node):
+    # what backward reads: x for W's gradient, W for x's, and the output (the ReLU's mask), as torch saves them
+    x, weight = node.parents[:2]
+    return tuple(position for position, reader in ((0, weight), (1, x)) if reader.requires_grad), True
+
+
 def _diagonal_rule(g, out, x, offset, axis1, axis2):
     # x.diagonal(offset, axis1, axis2) takes entries a[..., i, i + offset] onto a last axis: its adjoint puts g back
     # on that diagonal of zeros (a recorded diagonal_scatter under create_graph)
@@ -177,6 +206,9 @@ def _index_put_rule_value(g, out, x, value, index):
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
+linear_relu = Op(  # relu(x @ W^T + b), one node
+    "linear_relu", _linear_relu_rule, joint=True, accumulate=_linear_relu_accumulate, saved=_linear_relu_saved
+)
 sum_ = Op("sum", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims), reads_values=False)
 mean = Op("mean", _mean_rule, reads_values=False)
 max_ = Op("max", _extreme_rule)

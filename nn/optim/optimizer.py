@@ -347,7 +347,7 @@ class Optimizer(OptimizerHooks):
             for parameter in group["params"]:
                 if not parameter.requires_grad:  # frozen
                     continue
-                grad = parameter._grad
+                grad = parameter.grad
                 if grad is None:
                     continue
                 data = parameter.data
