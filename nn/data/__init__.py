@@ -1,7 +1,8 @@
 """nn.data: mini-batches, toy data sets, digits and MNIST; scikit-learn's split and scaler.
 
 ``DataLoader``, ``Dataset``, ``TensorDataset``, ``IterableDataset``, ``ChainDataset``, ``Subset``,
-``ConcatDataset``, ``random_split``, ``get_worker_info``, ``default_collate`` and the samplers
+``ConcatDataset``, ``StackDataset``, ``random_split``, ``get_worker_info``, ``default_collate``,
+``default_convert`` and the samplers
 (``SequentialSampler``, ``RandomSampler``, ``SubsetRandomSampler``, ``WeightedRandomSampler``,
 ``BatchSampler``) follow ``torch.utils.data``, with numpy arrays for tensors and numpy Generators
 or int seeds for torch's generators.
@@ -19,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .collate import default_collate
+from .convert import default_convert
 from .dataset import Dataset, TensorDataset
 from .datasets import make_spirals, make_xor
 from .digits import load_digits
@@ -35,7 +37,7 @@ from .samplers import (
     WeightedRandomSampler,
 )
 from .scikit_learn import SCIKIT_LEARN_NAMES, from_scikit_learn
-from .subsets import ConcatDataset, Subset, random_split
+from .subsets import ConcatDataset, StackDataset, Subset, random_split
 
 if TYPE_CHECKING:
     from sklearn.datasets import make_circles, make_moons, make_regression
@@ -53,12 +55,14 @@ __all__ = [
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
+    "StackDataset",
     "StandardScaler",
     "Subset",
     "SubsetRandomSampler",
     "TensorDataset",
     "WeightedRandomSampler",
     "default_collate",
+    "default_convert",
     "download_mnist",
     "get_worker_info",
     "load_digits",

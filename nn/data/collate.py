@@ -13,40 +13,84 @@ import numpy as np
 
 from autograd import Node
 
+from .torch_errors import RaggedBatchError
+
 __all__ = ["collate", "default_collate"]
+
+#: torch's words for a sample that is neither a number, an array, a string nor a container of those.
+UNSUPPORTED_SAMPLE = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+
+#: numpy dtype kinds that stack into a numeric batch: bool, signed, unsigned, float, complex.
+NUMERIC_KINDS = "biufc"
 
 
 def _is_namedtuple(sample: Any) -> bool:
     return isinstance(sample, tuple) and hasattr(sample, "_fields")
 
 
+def _is_field_sequence(sample: Any) -> bool:
+    """Whether ``sample`` is a sequence of fields (tuple, list, range, any ``Sequence``), not a string."""
+    return isinstance(sample, Sequence) and not isinstance(sample, (str, bytes))
+
+
 def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into one batch, field by field (torch's ``default_collate`` on numpy).
 
     Arrays, numbers and Values/Tensors stack along a new first axis into one ndarray (numbers give
-    int64, float64 or bool arrays, as torch's tensors); tuples and lists give a tuple of batches, a
-    namedtuple the same namedtuple of batches, dicts (any mapping) a dict of them; strings and bytes
-    stay a list. Samples whose structure or shapes differ are an error naming the mismatch.
+    int64, float64 or bool arrays, as torch's tensors); sequences (tuples, lists, ``range``, any
+    ``Sequence``) give a tuple of batches, one per position, a namedtuple the same namedtuple of
+    batches, dicts (any mapping) a dict of them; strings and bytes stay a list.
+
+    Errors, as torch's: a sample that is none of these (None, an arbitrary object, an array of strings
+    or objects) is a TypeError naming its type or dtype; sequences of different lengths are a
+    RuntimeError "each element in list of batch should be of equal size" (also a TypeError); other
+    structure mismatches are a TypeError and arrays of different shapes a ValueError.
     """
     if len(samples) == 0:
         raise ValueError("default_collate: the batch holds no samples")
     first = samples[0]
     if isinstance(first, (str, bytes)):
         return list(samples)
-    if isinstance(first, (tuple, list)):
-        if any(not isinstance(sample, (tuple, list)) or len(sample) != len(first) for sample in samples):
-            raise TypeError(f"collate: samples have different structures; the first is a {len(first)}-tuple")
-        fields = [default_collate([sample[field] for sample in samples]) for field in range(len(first))]
-        return type(first)(*fields) if _is_namedtuple(first) else tuple(fields)
     if isinstance(first, Mapping):
         if any(not isinstance(sample, Mapping) or sample.keys() != first.keys() for sample in samples):
             raise TypeError(f"collate: samples have different keys; the first has {sorted(first)}")
         return {key: default_collate([sample[key] for sample in samples]) for key in first}
-    arrays = [np.asarray(sample.data if isinstance(sample, Node) else sample) for sample in samples]
+    if _is_field_sequence(first):
+        _check_equal_lengths(samples, first)
+        fields = [default_collate([sample[field] for sample in samples]) for field in range(len(first))]
+        return type(first)(*fields) if _is_namedtuple(first) else tuple(fields)
+    arrays = [_numeric_array(sample) for sample in samples]
     shapes = {array.shape for array in arrays}
     if len(shapes) != 1:
         raise ValueError(f"collate: samples of different shapes cannot be stacked into a batch: {sorted(shapes)}")
     return np.stack(arrays)
+
+
+def _check_equal_lengths(samples: Sequence[Any], first: Sequence[Any]) -> None:
+    """Every sample a sequence of ``len(first)`` fields: a TypeError for another kind of sample, a
+    :class:`~nn.data.torch_errors.RaggedBatchError` (torch's RuntimeError) for another length."""
+    for position, sample in enumerate(samples):
+        if not _is_field_sequence(sample):
+            raise TypeError(
+                f"collate: samples have different structures; the first is a {len(first)}-element "
+                f"{type(first).__name__}, sample {position} a {type(sample).__name__}"
+            )
+        if len(sample) != len(first):
+            raise RaggedBatchError(
+                "default_collate: each element in list of batch should be of equal size; samples have different "
+                f"structures: the first is a {len(first)}-element {type(first).__name__}, sample {position} has "
+                f"{len(sample)} elements"
+            )
+
+
+def _numeric_array(sample: Any) -> np.ndarray:
+    """``sample`` (an array, a number, a Value/Tensor) as an ndarray of numbers or bools; a TypeError in
+    torch's words for anything else, naming the sample's type (or an array's dtype)."""
+    array = np.asarray(sample.data if isinstance(sample, Node) else sample)
+    if array.dtype.kind not in NUMERIC_KINDS:
+        found = f"{type(sample).__name__} of dtype {array.dtype}" if isinstance(sample, np.ndarray) else type(sample)
+        raise TypeError(UNSUPPORTED_SAMPLE.format(found))
+    return array
 
 
 #: The library's earlier name of :func:`default_collate`.

@@ -11,11 +11,13 @@ import numpy as np
 
 from autograd import Node, generator_for
 
-from ..checks import check_integer, check_positive_int
+from ..checks import check_integer
 from .collate import default_collate
 from .dataset import TensorDataset, aligned_arrays, is_map_dataset
 from .iterable import IterableDataset
+from .loader_iterator import LoaderIterator
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
+from .torch_errors import check_count
 from .worker_options import WorkerOptions
 
 
@@ -28,6 +30,9 @@ class _DefaultBatchSize:
 
 
 _DEFAULT_BATCH_SIZE: Any = _DefaultBatchSize()
+
+#: Attributes torch refuses to change once a DataLoader is made: its batches would silently not follow.
+_FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
 
 
 def _is_integer(value: Any) -> bool:
@@ -47,9 +52,12 @@ class DataLoader:
       sample is an array, a number, a Value/Tensor, or a tuple/list/dict of those.
 
     ``loader.dataset`` is the dataset read: ``X`` itself, or a ``TensorDataset`` of ``(X, y)`` or of the
-    tuple's arrays. Rows of arrays are sliced a batch at a time: each batch is a tuple with one slice per
-    array (a bare array when there is only one). A dataset's samples are read one by one and the list
-    handed to ``collate_fn`` (:func:`~nn.data.default_collate`: stacked into ndarrays field by field).
+    tuple's arrays. Rows of arrays (and of a ``TensorDataset``) are sliced a batch at a time: each batch is
+    a tuple with one slice per array (a bare array when there is only one). A dataset's samples are read
+    one by one, or by its ``__getitems__(indices)`` for a whole batch when it defines one (as in torch),
+    and the list handed to ``collate_fn`` (:func:`~nn.data.default_collate`: stacked into ndarrays field
+    by field). A ``TensorDataset`` subclass that overrides ``__getitem__`` or defines ``__getitems__`` is
+    read through them, like any dataset.
 
     **Batches.** ``batch_size`` (default 1, as torch's) samples per batch; ``drop_last=True`` drops a
     final batch smaller than that. ``batch_size=None`` turns batching off, as in torch: each item is one
@@ -70,6 +78,13 @@ class DataLoader:
     ``batch_size`` samples at a time from a fresh ``iter(dataset)`` (the last batch may be smaller, or
     dropped with ``drop_last``); ``shuffle``, ``sampler`` and ``batch_sampler`` are refused (a stream has
     no indices to order), and ``len(loader)`` needs the dataset's ``__len__``.
+
+    **Passes.** ``iter(loader)`` is one pass (:class:`~nn.data.loader_iterator.LoaderIterator`): as in
+    torch, an error raised while reading a batch reaches the caller of ``next()``, and the next ``next()``
+    goes on with the following batch. ``batch_size``, ``batch_sampler``, ``sampler``, ``drop_last``,
+    ``dataset`` and ``persistent_workers`` cannot be assigned after construction (a ValueError, as in
+    torch); make a new DataLoader instead. A ``batch_size`` that is not a positive integer is a
+    ValueError, as in torch.
 
     **Workers.** Batches are always read in the calling process. ``num_workers`` (any integer >= 0),
     ``pin_memory``, ``timeout``, ``worker_init_fn`` (never called), ``multiprocessing_context``,
@@ -159,6 +174,7 @@ class DataLoader:
         self.pin_memory_device = workers.pin_memory_device
         self.in_order = bool(in_order)
         self.epoch = 0
+        self._initialized = True
 
     @property
     def num_samples(self) -> int:
@@ -177,33 +193,42 @@ class DataLoader:
             return len(self.batch_sampler)  # type: ignore[arg-type]
         return len(self.sampler)  # type: ignore[arg-type]
 
-    def __iter__(self) -> Iterator[Any]:
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set an attribute; those that shape the batches are fixed once the loader is made, as in torch."""
+        if name in _FIXED_AFTER_INIT and self.__dict__.get("_initialized", False):
+            raise ValueError(f"{name} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(name, value)
+
+    def __iter__(self) -> LoaderIterator:
+        """A pass over the data (the next epoch); an error in one batch leaves the pass going (see
+        :class:`~nn.data.loader_iterator.LoaderIterator`)."""
         self.epoch += 1
         if self._streamed:
-            yield from self._stream_items()
-            return
+            samples = iter(self.dataset)
+            fetch = self._stream_sample if self.batch_size is None else self._stream_batch
+            return LoaderIterator(itertools.repeat(samples), fetch, self.__len__)
         if self.batch_sampler is None:
-            for index in self.sampler:
-                sample = self._sample(index)
-                yield sample if self.collate_fn is None else self.collate_fn(sample)
-            return
-        for indices in self.batch_sampler:
-            yield self._batch(indices)
+            return LoaderIterator(iter(self.sampler), self._unbatched, self.__len__)  # type: ignore[arg-type]
+        return LoaderIterator(iter(self.batch_sampler), self._batch, self.__len__)
 
-    def _stream_items(self) -> Iterator[Any]:
-        """One pass over an IterableDataset: its samples (through ``collate_fn`` if one was given) without
-        batching, else lists of ``batch_size`` consecutive samples through ``collate_fn``."""
-        samples = iter(self.dataset)
-        if self.batch_size is None:
-            for sample in samples:
-                yield sample if self.collate_fn is None else self.collate_fn(sample)
-            return
-        assert self.collate_fn is not None  # batching on: default_collate unless another was given
-        while True:
-            batch = list(itertools.islice(samples, self.batch_size))
-            if not batch or (self.drop_last and len(batch) < self.batch_size):
-                return
-            yield self.collate_fn(batch)
+    def _stream_sample(self, samples: Iterator[Any]) -> Any:
+        """The next sample of a stream, through ``collate_fn`` if one was given (no batching)."""
+        sample = next(samples)
+        return sample if self.collate_fn is None else self.collate_fn(sample)
+
+    def _stream_batch(self, samples: Iterator[Any]) -> Any:
+        """The next ``batch_size`` samples of a stream through ``collate_fn``; StopIteration when the
+        stream is dry, or with ``drop_last`` when it holds too few for a whole batch."""
+        assert self.collate_fn is not None and self.batch_size is not None  # batching on
+        batch = list(itertools.islice(samples, self.batch_size))
+        if not batch or (self.drop_last and len(batch) < self.batch_size):
+            raise StopIteration
+        return self.collate_fn(batch)
+
+    def _unbatched(self, index: Any) -> Any:
+        """Sample ``index`` (no batching), through ``collate_fn`` if one was given."""
+        sample = self._sample(index)
+        return sample if self.collate_fn is None else self.collate_fn(sample)
 
     def _sample(self, index: Any) -> Any:
         """Sample ``index``: a row of each array (a bare row for one array), else the dataset's item."""
@@ -214,13 +239,16 @@ class DataLoader:
 
     def _batch(self, indices: Any) -> Any:
         """The batch of the samples at ``indices``: the arrays' rows sliced at once for the default
-        collation, else ``collate_fn`` of the list of samples."""
+        collation, else ``collate_fn`` of the list of samples (read by the dataset's ``__getitems__``
+        when it has one, as in torch, else one by one)."""
         if self.arrays and self.collate_fn is default_collate:
             rows = np.asarray(indices, dtype=np.intp)
             slices = tuple(array[rows] for array in self.arrays)
             return slices[0] if len(slices) == 1 else slices
         assert self.collate_fn is not None  # batching on: default_collate unless another was given
-        return self.collate_fn([self.dataset[index] for index in indices])
+        read_many = getattr(self.dataset, "__getitems__", None)
+        samples = read_many(indices) if callable(read_many) else [self.dataset[index] for index in indices]
+        return self.collate_fn(samples)
 
     def __repr__(self) -> str:
         source = (
@@ -247,7 +275,7 @@ def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
         return TensorDataset(*arrays), arrays
     if isinstance(X, IterableDataset):
         return X, ()
-    if isinstance(X, TensorDataset):
+    if isinstance(X, TensorDataset) and _reads_rows_as_given(X):
         return X, X.arrays
     if isinstance(X, tuple):  # the library's tuple of aligned arrays, DataLoader((X, y))
         arrays = aligned_arrays("DataLoader", X)
@@ -260,6 +288,15 @@ def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
             "(a generator or iterator is an IterableDataset's job: wrap it in one)"
         )
     return X, aligned_arrays("DataLoader", (X,))  # an array or a Tensor
+
+
+def _reads_rows_as_given(dataset: TensorDataset) -> bool:
+    """Whether the samples of ``dataset`` are its arrays' rows as they are, so that a batch may be sliced
+    from the arrays at once: a TensorDataset, or a subclass that reads samples with TensorDataset's own
+    ``__getitem__`` and has no ``__getitems__``."""
+    if type(dataset) is TensorDataset:
+        return True
+    return type(dataset).__getitem__ is TensorDataset.__getitem__ and not hasattr(dataset, "__getitems__")
 
 
 def _check_stream_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> None:
@@ -293,7 +330,7 @@ def _checked_batch_size(
                 "DataLoader: batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
             )
         return None
-    return check_positive_int("DataLoader", "batch_size", batch_size)
+    return check_count("DataLoader", "batch_size", batch_size)
 
 
 def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.random.Generator | int | None]:

@@ -6,7 +6,8 @@ asked for; a batch sampler is an iterable of lists of indices, one list per batc
 The random samplers take ``generator``: a ``numpy.random.Generator`` (each pass draws from it, so its
 stream continues), an int seed (pass k draws from ``numpy.random.default_rng((seed, k))``: the same seed
 repeats the same sequence of passes, each pass in a new order) or None (each pass draws from the
-library's random state: seeded by ``autograd.manual_seed``, else fresh entropy).
+library's random state: seeded by ``autograd.manual_seed``, else fresh entropy). As in torch, a pass
+draws when its first index is asked for (``next``), not when ``iter()`` is called.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import numpy as np
 
 from autograd import generator_for
 
-from ..checks import check_flag, check_positive_int
+from ..checks import check_flag
+from .torch_errors import check_count, check_torch_flag
 
 __all__ = [
     "BatchSampler",
@@ -62,7 +64,10 @@ class Sampler(Generic[Index]):
 
 class _RandomPasses(Sampler[int]):
     """A sampler whose passes draw from ``generator`` (see the module's docstring); ``epoch`` counts the
-    passes begun."""
+    passes begun.
+
+    As in torch, a pass draws its indices when its first index is asked for, not when ``iter()`` is
+    called: an iterator made before ``autograd.manual_seed`` draws from the reseeded state."""
 
     def __init__(self, data_source: Sized | None, generator: Any, owner: str) -> None:
         super().__init__(data_source)
@@ -99,7 +104,8 @@ class RandomSampler(_RandomPasses):
 
     Without ``replacement``, ``num_samples`` (default ``len(data_source)``) indices are whole
     permutations one after another, the last cut short; with it, ``num_samples`` independent uniform
-    draws. ``generator`` as in :mod:`nn.data.samplers`.
+    draws. ``generator`` as in :mod:`nn.data.samplers`. As in torch, a ``replacement`` that is not a bool
+    is a TypeError and a ``num_samples`` that is not a positive integer a ValueError.
     """
 
     data_source: Sized
@@ -109,9 +115,7 @@ class RandomSampler(_RandomPasses):
     ) -> None:
         super().__init__(data_source, generator, "RandomSampler")
         self.replacement = check_flag("RandomSampler", "replacement", replacement)
-        self._num_samples = (
-            None if num_samples is None else check_positive_int("RandomSampler", "num_samples", num_samples)
-        )
+        self._num_samples = None if num_samples is None else check_count("RandomSampler", "num_samples", num_samples)
 
     @property
     def num_samples(self) -> int:
@@ -121,10 +125,11 @@ class RandomSampler(_RandomPasses):
     def __iter__(self) -> Iterator[int]:
         n, count, generator = len(self.data_source), self.num_samples, self._next_pass()
         if self.replacement:
-            return iter(generator.integers(n, size=count).tolist())
+            yield from generator.integers(n, size=count).tolist()
+            return
         passes = [generator.permutation(n) for _ in range(count // n)] if n else []
         passes.append(generator.permutation(n)[: count % n] if n else np.empty(0, np.int64))
-        return iter(np.concatenate(passes).tolist())
+        yield from np.concatenate(passes).tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -139,7 +144,7 @@ class SubsetRandomSampler(_RandomPasses):
 
     def __iter__(self) -> Iterator[int]:
         order = self._next_pass().permutation(len(self.indices))
-        return iter([self.indices[position] for position in order.tolist()])
+        yield from (self.indices[position] for position in order.tolist())
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -149,7 +154,8 @@ class WeightedRandomSampler(_RandomPasses):
     """``num_samples`` indices in ``0 .. len(weights) - 1``, index i drawn with probability
     ``weights[i] / sum(weights)``; with ``replacement=False`` no index repeats within a pass.
 
-    ``weights`` are one-dimensional, finite and >= 0, not all 0 (they need not sum to 1).
+    ``weights`` are one-dimensional, finite and >= 0, not all 0 (they need not sum to 1). As in torch, a
+    ``num_samples`` that is not a positive integer or a ``replacement`` that is not a bool is a ValueError.
     """
 
     def __init__(self, weights: Any, num_samples: int, replacement: bool = True, generator: Any = None) -> None:
@@ -159,8 +165,8 @@ class WeightedRandomSampler(_RandomPasses):
             raise ValueError(f"WeightedRandomSampler: weights must be a 1-D sequence, got shape {self.weights.shape}")
         if not np.all(np.isfinite(self.weights)) or np.any(self.weights < 0) or not np.any(self.weights > 0):
             raise ValueError("WeightedRandomSampler: weights must be finite and >= 0, with at least one > 0")
-        self.num_samples = check_positive_int("WeightedRandomSampler", "num_samples", num_samples)
-        self.replacement = check_flag("WeightedRandomSampler", "replacement", replacement)
+        self.num_samples = check_count("WeightedRandomSampler", "num_samples", num_samples)
+        self.replacement = check_torch_flag("WeightedRandomSampler", "replacement", replacement)
         if not self.replacement and self.num_samples > np.count_nonzero(self.weights):
             raise ValueError(
                 f"WeightedRandomSampler: cannot draw num_samples={self.num_samples} indices without replacement "
@@ -170,7 +176,7 @@ class WeightedRandomSampler(_RandomPasses):
     def __iter__(self) -> Iterator[int]:
         probabilities = self.weights / self.weights.sum()
         draws = self._next_pass().choice(len(self.weights), self.num_samples, self.replacement, probabilities)
-        return iter(draws.tolist())
+        yield from draws.tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -179,13 +185,14 @@ class WeightedRandomSampler(_RandomPasses):
 class BatchSampler(Sampler[list[int]]):
     """Group the indices of ``sampler`` into lists of ``batch_size``, in order: ``BatchSampler(range(7), 3,
     False)`` gives ``[0, 1, 2], [3, 4, 5], [6]``; ``drop_last=True`` drops a final list shorter than
-    ``batch_size``."""
+    ``batch_size``. As in torch, a ``batch_size`` that is not a positive integer (``True``, ``2.0``, ``"2"``)
+    or a ``drop_last`` that is not a bool (``0``, ``1``) is a ValueError."""
 
     def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         super().__init__(None)
         self.sampler = sampler
-        self.batch_size = check_positive_int("BatchSampler", "batch_size", batch_size)
-        self.drop_last = check_flag("BatchSampler", "drop_last", drop_last)
+        self.batch_size = check_count("BatchSampler", "batch_size", batch_size)
+        self.drop_last = check_torch_flag("BatchSampler", "drop_last", drop_last)
 
     def __iter__(self) -> Iterator[list[int]]:
         batch: list[int] = []

@@ -1,4 +1,5 @@
-"""Datasets made of other datasets, as torch's: ``Subset``, ``ConcatDataset`` and ``random_split``.
+"""Datasets made of other datasets, as torch's: ``Subset``, ``ConcatDataset``, ``StackDataset`` and
+``random_split``.
 
 Each works on any dataset (an object with ``__len__`` and ``__getitem__``: a :class:`~nn.data.Dataset`,
 an array, a list of samples) and reads the samples of the datasets it wraps, never copying them.
@@ -18,15 +19,21 @@ from typing import Any
 import numpy as np
 
 from ..checks import make_generator
-from .dataset import Dataset
+from .dataset import Dataset, is_map_dataset
+from .iterable import IterableDataset
 
-__all__ = ["ConcatDataset", "Subset", "random_split"]
+__all__ = ["ConcatDataset", "StackDataset", "Subset", "random_split"]
 
 
 class Subset(Dataset):
     """The samples of ``dataset`` at ``indices``, in that order: ``Subset(d, [5, 2])[0]`` is ``d[5]``.
 
-    A list of positions gives the list of their samples (``subset[[0, 1]]``).
+    A list of positions, or a slice of them (``subset[1:3]`` is positions 1 and 2), is mapped through
+    ``indices``. As in torch, a dataset object (a ``TensorDataset``, another ``Subset``, any
+    :class:`~nn.data.Dataset`) gets the list of its indices in one call: ``subset[[0, 1]]`` is
+    ``dataset[[indices[0], indices[1]]]``, so a ``TensorDataset`` gives its rows at once. A plain array
+    or list of samples gives the list of those samples instead (torch gives an array's rows as one
+    array, and fails on a list).
     """
 
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
@@ -34,9 +41,14 @@ class Subset(Dataset):
         self.indices = indices
 
     def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            index = list(range(len(self))[index])
         if isinstance(index, list):
-            return [self[position] for position in index]
-        return self.dataset[self.indices[operator.index(index)]]
+            dataset_indices = [self.indices[position] for position in index]
+            if is_map_dataset(self.dataset):
+                return self.dataset[dataset_indices]
+            return [self.dataset[dataset_index] for dataset_index in dataset_indices]
+        return self.dataset[self.indices[index]]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -46,13 +58,20 @@ class ConcatDataset(Dataset):
     """The samples of several datasets one after another: ``ConcatDataset([a, b])[len(a)]`` is ``b[0]``.
 
     ``cumulative_sizes[k]`` is the number of samples in the first k + 1 datasets. Negative indices count
-    from the end; an index outside ``[-len, len)`` is an IndexError.
+    from the end; an index outside ``[-len, len)`` is an IndexError. An :class:`~nn.data.IterableDataset`
+    has no indices, so it is refused when the ConcatDataset is made, as in torch (a TypeError;
+    :class:`~nn.data.ChainDataset` chains streams).
     """
 
     def __init__(self, datasets: Iterable[Any]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        for position, dataset in enumerate(self.datasets):
+            if isinstance(dataset, IterableDataset):
+                raise TypeError(
+                    f"ConcatDataset does not support IterableDataset: dataset {position} is a {type(dataset).__name__}"
+                )
         self.cumulative_sizes = list(itertools.accumulate(len(dataset) for dataset in self.datasets))
 
     def __len__(self) -> int:
@@ -66,6 +85,59 @@ class ConcatDataset(Dataset):
         which = bisect.bisect_right(self.cumulative_sizes, position)
         start = self.cumulative_sizes[which - 1] if which > 0 else 0
         return self.datasets[which][position - start]
+
+
+class StackDataset(Dataset):
+    """Datasets of one length side by side, as torch's: sample i gathers sample i of each.
+
+    ``StackDataset(a, b)[i]`` is the tuple ``(a[i], b[i])``; ``StackDataset(images=a, labels=b)[i]`` the dict
+    ``{"images": a[i], "labels": b[i]}``. ``len`` is the common length. Datasets of different lengths,
+    none at all, or some given by position and some by keyword are a ValueError, as in torch. For a batch
+    the DataLoader calls ``__getitems__``, which reads each dataset's samples in one call when that
+    dataset has a ``__getitems__`` of its own.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and kwargs:
+            raise ValueError(
+                "StackDataset: give the datasets either by position (samples are tuples) or by keyword "
+                "(samples are dicts), not both"
+            )
+        if not args and not kwargs:
+            raise ValueError("StackDataset: at least one dataset should be passed")
+        self.datasets: tuple[Any, ...] | dict[str, Any] = args if args else kwargs
+        named = dict(enumerate(args)) if args else kwargs
+        lengths = {name: len(dataset) for name, dataset in named.items()}
+        if len(set(lengths.values())) != 1:
+            raise ValueError(f"StackDataset: size mismatch between datasets, lengths {lengths}")
+        self._length = next(iter(lengths.values()))
+
+    def __getitem__(self, index: Any) -> tuple[Any, ...] | dict[str, Any]:
+        if isinstance(self.datasets, dict):
+            return {name: dataset[index] for name, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __getitems__(self, indices: list[Any]) -> list[tuple[Any, ...] | dict[str, Any]]:
+        """The samples at ``indices``, each dataset read with its own ``__getitems__`` when it has one."""
+        if isinstance(self.datasets, dict):
+            columns = {name: _samples_at(dataset, indices) for name, dataset in self.datasets.items()}
+            return [{name: column[row] for name, column in columns.items()} for row in range(len(indices))]
+        rows = zip(*(_samples_at(dataset, indices) for dataset in self.datasets), strict=True)
+        return [tuple(row) for row in rows]
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def _samples_at(dataset: Any, indices: list[Any]) -> list[Any]:
+    """The samples of ``dataset`` at ``indices``: its ``__getitems__`` when it has one, else one by one."""
+    read_many = getattr(dataset, "__getitems__", None)
+    samples = list(read_many(indices)) if callable(read_many) else [dataset[index] for index in indices]
+    if len(samples) != len(indices):
+        raise ValueError(
+            f"StackDataset: a dataset's __getitems__ gave {len(samples)} samples for {len(indices)} indices"
+        )
+    return samples
 
 
 def _is_integer(value: Any) -> bool:

@@ -1,0 +1,44 @@
+"""Errors of the data package that torch raises under another built-in class than the library's, and the
+argument checks that raise them.
+
+torch refuses a mistyped ``batch_size``, ``drop_last``, ``num_samples`` or ``replacement`` with a
+ValueError and a ragged batch of sequences with a RuntimeError; the library gave a TypeError for both.
+These errors belong to both classes, so an ``except`` written for torch and one written for the
+library's earlier error catch them alike (as numpy's ``AxisError`` is both a ValueError and an
+IndexError).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MistypedArgumentError", "RaggedBatchError", "check_count", "check_torch_flag"]
+
+
+class MistypedArgumentError(ValueError, TypeError):
+    """An argument of the wrong type: a ValueError as torch raises, and a TypeError as the library's."""
+
+
+class RaggedBatchError(RuntimeError, TypeError):
+    """Samples whose sequences differ in length: torch's RuntimeError, and a TypeError as the library's."""
+
+
+def check_count(owner: str, name: str, value: Any) -> int:
+    """``value`` as an int >= 1 (a size or a count), as torch's samplers check it: a ValueError below 1 and
+    a :class:`MistypedArgumentError` for a bool, a float, a string or None."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise MistypedArgumentError(f"{owner}: {name} must be a positive integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_torch_flag(owner: str, name: str, value: Any) -> bool:
+    """``value`` as a bool (a Python or numpy bool only); anything else, 0 and 1 included, is a
+    :class:`MistypedArgumentError`, as torch's ValueError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise MistypedArgumentError(f"{owner}: {name} must be True or False, got {value!r}")
+    return bool(value)
