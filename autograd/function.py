@@ -208,10 +208,16 @@ class Function:
         recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
         ctx._output_data = [_output_data(cls, kind, item, several) for item in results]
         ctx._output_refs = [None] * len(results)
+        _check_dirty_view(cls, ctx, results, recording)
         outputs = []
         for index, (item, data) in enumerate(zip(results, ctx._output_data)):
             if data is None:
                 outputs.append(item)
+                continue
+            if any(item is earlier for earlier in results[:index]) and any(item is dirty for dirty in ctx._dirty):
+                # a changed input returned again (``return x, x``): the same object, whose history the first
+                # position holds (this one's gradient reaches backward as None, as torch's)
+                outputs.append(outputs[_first_position(results, item)])
                 continue
             differentiable = (
                 recording
@@ -285,6 +291,27 @@ def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:
         if item is output:
             return _SavedOutput(index)
     return item
+
+
+def _first_position(results: tuple[Any, ...], item: Any) -> int:
+    return next(index for index, result in enumerate(results) if result is item)
+
+
+def _check_dirty_view(
+    function: type[Function], ctx: FunctionContext, results: tuple[Any, ...], recording: bool
+) -> None:
+    """Refuse, as torch does, a recorded call that changed in place an input that is a view and returns more than
+    one Tensor (the view's base takes the change as a node of its own, which one call of backward cannot serve
+    alongside the other outputs)."""
+    if not recording or sum(isinstance(item, Tensor) for item in results) < 2:
+        return
+    if any(isinstance(item, Tensor) and is_view(item) for item in ctx._dirty):
+        raise RuntimeError(
+            f"{function.__name__}: if your Function modifies inplace an input that is a view of another Tensor, "
+            "your Function cannot return more than one Tensor. Make sure the input is not a view (using .clone() "
+            "for example) or make your Function return only one Tensor (one Function doing the inplace change and "
+            "returning it, another doing the rest)"
+        )
 
 
 def _check_dirty(function: type[Function], ctx: FunctionContext, results: tuple[Any, ...], parents: tuple) -> None:

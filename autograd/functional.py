@@ -121,17 +121,20 @@ def grad(
         if not isinstance(output, Node):
             raise TypeError(f"grad: outputs[{position}] is a {type(output).__name__}, not a Value or Tensor")
         if not output.requires_grad:
-            continue
+            raise RuntimeError(
+                f"grad: element {position} of tensors does not require grad and does not have a grad_fn (the "
+                f"{type(output).__name__} was computed from constants or inside no_grad())"
+            )
         roots.append(output)
         seeds.append(output._seed_gradient(seed, create_graph))
-    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=inputs) if roots else {}
+    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=inputs)
     results = []
     for position, node in enumerate(inputs):
         if id(node) not in found:
             if not allow_unused:
                 raise RuntimeError(
                     f"grad: inputs[{position}] is not used to compute the outputs (it appears to not have been used in "
-                    "the graph); pass allow_unused=True to get None for it"
+                    "the graph). Set allow_unused=True if this is the desired behavior (None for it)"
                 )
             results.append(_zeros_like(node, create_graph) if materialize_grads else None)
         else:

@@ -269,7 +269,12 @@ def gradgradcheck(
             seeds.extend(_grad_output_seeds(outputs))
         elif len(seeds) != len(outputs):
             raise ValueError(f"gradgradcheck: got {len(seeds)} grad_outputs for {len(outputs)} outputs of f")
-        grads = grad(outputs, nodes, grad_outputs=seeds, create_graph=True, allow_unused=True)
+        kept = [index for index, out in enumerate(outputs) if out.requires_grad]  # the others have no gradient
+        grads = (
+            grad([outputs[i] for i in kept], nodes, [seeds[i] for i in kept], create_graph=True, allow_unused=True)
+            if kept
+            else (None,) * len(nodes)
+        )
         result = []
         for g, node in zip(grads, nodes):
             if g is None:

@@ -54,6 +54,11 @@ def _wrap(array: np.ndarray) -> Tensor:
     return Tensor._make(array)
 
 
+class SeedShapeError(ValueError, RuntimeError):
+    """A backward seed (``grad``, ``grad_outputs``) whose shape is not its output's: torch's RuntimeError, and the
+    ValueError the library raised before."""
+
+
 class GradientDtypeError(TypeError, RuntimeError):
     """An integer or boolean Tensor asked to require grad: a TypeError (the house rule for dtypes) that is
     also the RuntimeError torch raises, so code written for either catches it."""
@@ -643,7 +648,10 @@ class Tensor(
         else:
             seed = np.asarray(shared_math.data_of(grad), dtype=self.dtype)
         if seed.shape != self.shape:
-            raise ValueError(f"backward: seed gradient has shape {seed.shape}, but the output has shape {self.shape}")
+            raise SeedShapeError(
+                f"backward: seed gradient has shape {seed.shape}, but the output has shape {self.shape} (Mismatch in "
+                f"shape: grad_output has a shape of {seed.shape} and output has a shape of {self.shape})"
+            )
         if create_graph and not isinstance(seed, Tensor):
             seed = _wrap(seed)
         return seed

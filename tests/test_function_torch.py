@@ -629,3 +629,53 @@ def test_mark_dirty_on_the_output_of_an_op_whose_gradient_reads_it_raises_as_in_
     for fn, leaf in ((ours_fn, a), (theirs_fn, torch_a)):
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             fn.apply(leaf.exp()).sum().backward()
+
+
+def test_a_changed_input_returned_twice_runs_backward_once_as_in_torch():
+    """torch's test_return_duplicate_inplace: the second position's gradient reaches backward as zeros."""
+
+    def body(base, once):
+        class DoubleTwice(base):
+            @staticmethod
+            def forward(ctx, x):
+                x.mul_(2.0)
+                ctx.mark_dirty(x)
+                return x, x
+
+            @staticmethod
+            def backward(ctx, grad_first, grad_second):
+                return grad_first * 2.0 + grad_second * 2.0
+
+        return DoubleTwice
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.ones(2))
+    a, b = ours_fn.apply(x.clone())
+    torch_a, torch_b = theirs_fn.apply(torch_x.clone())
+    assert a is b and torch_a is torch_b
+    (a + b).sum().backward()
+    (torch_a + torch_b).sum().backward()
+    _close(x.grad, torch_x.grad)
+    np.testing.assert_array_equal(x.grad, [4.0, 4.0])  # a + b = 4 x
+
+
+def test_a_changed_view_input_with_several_outputs_is_refused_as_in_torch():
+    def body(base, once):
+        class AddInto(base):
+            @staticmethod
+            def forward(ctx, a, b):
+                a.add_(b)
+                ctx.mark_dirty(a)
+                return a, a + b
+
+            @staticmethod
+            def backward(ctx, grad_a, grad_sum):
+                return grad_a + grad_sum, grad_sum
+
+        return AddInto
+
+    words = "modifies inplace an input that is a view of another Tensor, your Function cannot return more than one"
+    for fn, make in zip(_twins(body), (Tensor, torch.tensor)):
+        a, b = make(np.ones(2), requires_grad=True), make(np.ones(2), requires_grad=True)
+        with pytest.raises(RuntimeError, match=words):
+            fn.apply(a.clone().view_as(a), b)

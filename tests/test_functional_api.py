@@ -111,13 +111,21 @@ def test_grad_allow_unused_returns_none_for_unused_inputs():
     assert gother is None
 
 
-def test_grad_of_an_output_without_graph_is_unused_for_every_input():
+def test_grad_of_an_output_without_graph_is_an_error_as_in_torch():
     x = Value(1.0)
     with no_grad():
         y = x * 2.0
-    assert grad(y, x, allow_unused=True) == (None,)
-    with pytest.raises(RuntimeError, match=r"inputs\[0\] is not used"):
-        grad(y, x)
+    for allow_unused in (False, True):  # torch refuses it either way: there is nothing to differentiate
+        with pytest.raises(RuntimeError, match=r"grad: element 0 of tensors does not require grad"):
+            grad(y, x, allow_unused=allow_unused)
+    with pytest.raises(RuntimeError, match=r"grad: element 1 of tensors does not require grad"):
+        grad([x * 3.0, y], x)
+
+
+def test_grad_of_an_unused_input_names_torch_s_remedy():
+    x, unused = Value(1.0), Value(2.0)
+    with pytest.raises(RuntimeError, match=r"inputs\[1\] is not used .*Set allow_unused=True"):
+        grad(x * 2.0, [x, unused])
 
 
 def test_grad_rejects_inputs_that_are_not_nodes():

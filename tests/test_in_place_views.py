@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, no_grad
 
 RNG = np.random.default_rng(11)
 X = RNG.uniform(0.5, 1.5, (3, 4)) * RNG.choice([-1.0, 1.0], (3, 4))
@@ -144,6 +144,22 @@ def test_a_view_of_a_leaf_that_requires_grad_refuses():
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         x[0] += 1
     np.testing.assert_array_equal(x.data, X)
+
+
+def test_a_view_made_before_its_base_required_grad_refuses_an_in_place_change_as_torch():
+    # torch's test_no_requires_grad_inplace: the leaf would change without the graph knowing
+    a = Tensor(np.ones(3))
+    view, view_of_view = a[:], a[:][1:]
+    a.requires_grad = True
+    for target in (view, view_of_view):
+        with pytest.raises(
+            RuntimeError, match="a view of a leaf Variable that requires grad is being used in an in-place"
+        ):
+            target.add_(5.0)
+    np.testing.assert_array_equal(a.data, [1.0, 1.0, 1.0])
+    with no_grad():  # as torch, the change is fine outside the graph
+        view.add_(5.0)
+    np.testing.assert_array_equal(a.data, [6.0, 6.0, 6.0])
 
 
 def test_a_long_chain_of_views_changes_in_place_at_the_default_recursion_limit():

@@ -33,6 +33,7 @@ def test_misshaped_seed_is_an_error_naming_both_shapes(seed_shape):
     with pytest.raises(ValueError, match="seed gradient has shape") as info:
         y.backward(np.ones(seed_shape))
     assert str(seed_shape) in str(info.value) and "(2, 3)" in str(info.value)
+    assert isinstance(info.value, RuntimeError) and "Mismatch in shape" in str(info.value)  # torch's class and words
 
 
 def test_failed_backward_leaves_gradients_untouched():
