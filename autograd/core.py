@@ -358,7 +358,13 @@ class Node(NodeCopying):
         return self
 
     def retain_grad(self) -> None:
-        """Keep this intermediate node's ``.grad`` after backward (leaves always do)."""
+        """Keep this intermediate node's ``.grad`` after backward (leaves always do); a node that does not require
+        grad has no gradient to keep (a RuntimeError, as torch's)."""
+        if not self.requires_grad:
+            raise RuntimeError(
+                f"retain_grad: can't retain_grad on {type(self).__name__} that has requires_grad=False (it is a "
+                "constant or was computed inside no_grad())"
+            )
         self.retains_grad = True
 
     def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
@@ -428,6 +434,13 @@ class RemovableHandle:
     def remove(self) -> None:
         """Unregister the hook (idempotent)."""
         self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        """``with x.register_hook(f):`` keeps the hook for the block only, as torch's handle."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.remove()
 
 
 class _BackwardFunction:

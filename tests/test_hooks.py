@@ -228,3 +228,20 @@ def test_a_shallow_copy_has_its_own_post_accumulate_grad_hooks():
     twin.register_post_accumulate_grad_hook(lambda t: calls.append("twin"))
     (w * 2).sum().backward()
     assert calls == ["w"]
+
+
+def test_a_hook_handle_used_as_a_context_keeps_the_hook_for_the_block_only():
+    x = Tensor(np.ones(2), requires_grad=True)
+    with x.register_hook(lambda g: g * 10):
+        (x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [20.0, 20.0])
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [22.0, 22.0])
+
+
+def test_retain_grad_on_a_node_that_needs_no_gradient_is_an_error_as_in_torch():
+    for constant in (Tensor(np.ones(3)), Value(2.0, requires_grad=False)):
+        with pytest.raises(RuntimeError, match="can't retain_grad on .* that has requires_grad=False"):
+            constant.retain_grad()
+    leaf = Tensor(np.ones(3), requires_grad=True)
+    leaf.retain_grad()  # a leaf keeps its gradient anyway: nothing to refuse

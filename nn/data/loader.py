@@ -17,7 +17,7 @@ from .dataset import TensorDataset, aligned_arrays, is_map_dataset
 from .iterable import IterableDataset
 from .loader_iterator import LoaderIterator
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
-from .torch_errors import check_count
+from .torch_errors import torch_count
 from .worker_options import WorkerOptions
 
 
@@ -330,7 +330,7 @@ def _checked_batch_size(
                 "DataLoader: batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
             )
         return None
-    return check_count("DataLoader", "batch_size", batch_size)
+    return torch_count("DataLoader", "batch_size", batch_size)
 
 
 def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.random.Generator | int | None]:

@@ -22,7 +22,7 @@ import numpy as np
 from autograd import generator_for
 
 from ..checks import check_flag
-from .torch_errors import check_count, check_torch_flag
+from .torch_errors import torch_count, torch_flag
 
 __all__ = [
     "BatchSampler",
@@ -115,7 +115,7 @@ class RandomSampler(_RandomPasses):
     ) -> None:
         super().__init__(data_source, generator, "RandomSampler")
         self.replacement = check_flag("RandomSampler", "replacement", replacement)
-        self._num_samples = None if num_samples is None else check_count("RandomSampler", "num_samples", num_samples)
+        self._num_samples = None if num_samples is None else torch_count("RandomSampler", "num_samples", num_samples)
 
     @property
     def num_samples(self) -> int:
@@ -165,8 +165,8 @@ class WeightedRandomSampler(_RandomPasses):
             raise ValueError(f"WeightedRandomSampler: weights must be a 1-D sequence, got shape {self.weights.shape}")
         if not np.all(np.isfinite(self.weights)) or np.any(self.weights < 0) or not np.any(self.weights > 0):
             raise ValueError("WeightedRandomSampler: weights must be finite and >= 0, with at least one > 0")
-        self.num_samples = check_count("WeightedRandomSampler", "num_samples", num_samples)
-        self.replacement = check_torch_flag("WeightedRandomSampler", "replacement", replacement)
+        self.num_samples = torch_count("WeightedRandomSampler", "num_samples", num_samples)
+        self.replacement = torch_flag("WeightedRandomSampler", "replacement", replacement)
         if not self.replacement and self.num_samples > np.count_nonzero(self.weights):
             raise ValueError(
                 f"WeightedRandomSampler: cannot draw num_samples={self.num_samples} indices without replacement "
@@ -191,8 +191,8 @@ class BatchSampler(Sampler[list[int]]):
     def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         super().__init__(None)
         self.sampler = sampler
-        self.batch_size = check_count("BatchSampler", "batch_size", batch_size)
-        self.drop_last = check_torch_flag("BatchSampler", "drop_last", drop_last)
+        self.batch_size = torch_count("BatchSampler", "batch_size", batch_size)
+        self.drop_last = torch_flag("BatchSampler", "drop_last", drop_last)
 
     def __iter__(self) -> Iterator[list[int]]:
         batch: list[int] = []

@@ -10,12 +10,11 @@ IndexError).
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-import numpy as np
+from ..checks import check_flag, check_positive_int
 
-__all__ = ["MistypedArgumentError", "RaggedBatchError", "check_count", "check_torch_flag"]
+__all__ = ["MistypedArgumentError", "RaggedBatchError", "torch_count", "torch_flag"]
 
 
 class MistypedArgumentError(ValueError, TypeError):
@@ -26,19 +25,19 @@ class RaggedBatchError(RuntimeError, TypeError):
     """Samples whose sequences differ in length: torch's RuntimeError, and a TypeError as the library's."""
 
 
-def check_count(owner: str, name: str, value: Any) -> int:
+def torch_count(owner: str, name: str, value: Any) -> int:
     """``value`` as an int >= 1 (a size or a count), as torch's samplers check it: a ValueError below 1 and
-    a :class:`MistypedArgumentError` for a bool, a float, a string or None."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise MistypedArgumentError(f"{owner}: {name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
-    return int(value)
+    a :class:`MistypedArgumentError` for a bool, a float, a string or None (``check_positive_int``'s checks)."""
+    try:
+        return check_positive_int(owner, name, value)
+    except TypeError as error:
+        raise MistypedArgumentError(str(error)) from None
 
 
-def check_torch_flag(owner: str, name: str, value: Any) -> bool:
+def torch_flag(owner: str, name: str, value: Any) -> bool:
     """``value`` as a bool (a Python or numpy bool only); anything else, 0 and 1 included, is a
-    :class:`MistypedArgumentError`, as torch's ValueError."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise MistypedArgumentError(f"{owner}: {name} must be True or False, got {value!r}")
-    return bool(value)
+    :class:`MistypedArgumentError`, as torch's ValueError (``check_flag``'s checks)."""
+    try:
+        return check_flag(owner, name, value)
+    except TypeError as error:
+        raise MistypedArgumentError(str(error)) from None
