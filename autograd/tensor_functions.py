@@ -646,11 +646,12 @@ def in_class_range(indices: np.ndarray, classes: int) -> bool:
     every non-negative value of the signed dtype is a class (then only the minimum is checked)."""
     if not indices.size:
         return True
+    # the reductions called directly: ndarray.max/min go through a Python-level wrapper first
     if indices.dtype.kind == "u":
-        return bool(indices.max() < classes)
+        return bool(np.maximum.reduce(indices, axis=None) < classes)
     if classes > (1 << (8 * indices.dtype.itemsize - 1)) - 1:  # the signed dtype's maximum
-        return bool(indices.min() >= 0)
-    return bool(indices.view(_UNSIGNED[indices.dtype.itemsize]).max() < classes)
+        return bool(np.minimum.reduce(indices, axis=None) >= 0)
+    return bool(np.maximum.reduce(indices.view(_UNSIGNED[indices.dtype.itemsize]), axis=None) < classes)
 
 
 @functools.lru_cache(maxsize=32)
