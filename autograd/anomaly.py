@@ -220,8 +220,14 @@ def check_backward(node: Node, index: int, contribution: Any) -> None:
         return
     op = node.op.name
     where, frame = _where(node)
+    torch_words = (  # torch's own sentence, for code that matches it (torch checks nan only)
+        f" (Function '{op}Backward' returned nan values in its {index}th output.)"
+        if np.isnan(np.asarray(contribution.data if isinstance(contribution, Node) else contribution)).any()
+        else ""
+    )
     raise AnomalyError(
-        f"anomaly in backward of {op!r}: the gradient for input {index} of {op!r} {_describe(contribution)}; {where}",
+        f"anomaly in backward of {op!r}: the gradient for input {index} of {op!r} {_describe(contribution)}"
+        f"{torch_words}; {where}",
         op=op,
         phase="backward",
         input_index=index,

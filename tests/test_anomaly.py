@@ -251,3 +251,25 @@ def test_forward_anomaly_names_a_non_finite_number_operand():
     x = Value(2.0)
     with detect_anomaly(), pytest.raises(AnomalyError, match=r"input\(s\) \[1\] of 'mul'"):
         x * float("inf")
+
+
+def test_a_nan_gradient_also_names_the_function_in_torch_s_words():
+    class NanGradient(autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * np.nan
+
+    x = Tensor(np.ones(2), requires_grad=True)
+    with (
+        detect_anomaly(),
+        pytest.raises(RuntimeError, match=r"Function 'NanGradientBackward' returned nan values in its 0th output"),
+    ):
+        NanGradient.apply(x).sum().backward()
+    zero = Tensor(np.zeros(2), requires_grad=True)
+    with detect_anomaly(), pytest.raises(AnomalyError, match="anomaly in backward") as info:
+        zero.sqrt().sum().backward()  # an infinite gradient (1 / (2 sqrt 0)): an anomaly here, not in torch
+    assert "returned nan values" not in str(info.value)
