@@ -209,35 +209,42 @@ class Function:
         ctx._output_data = [_output_data(cls, kind, item, several) for item in results]
         ctx._output_refs = [None] * len(results)
         _check_dirty_view(cls, ctx, results, recording)
-        outputs = []
-        for index, (item, data) in enumerate(zip(results, ctx._output_data)):
-            if data is None:
-                outputs.append(item)
-                continue
-            if any(item is earlier for earlier in results[:index]) and any(item is dirty for dirty in ctx._dirty):
-                # a changed input returned again (``return x, x``): the same object, whose history the first
-                # position holds (this one's gradient reaches backward as None, as torch's)
-                outputs.append(outputs[_first_position(results, item)])
-                continue
-            differentiable = (
+
+        def differentiable(item: Any, data: Any) -> bool:
+            return (
                 recording
                 and not any(item is marked for marked in ctx._non_differentiable)
                 and np.asarray(data).dtype.kind == "f"
             )
-            attrs = {"ctx": ctx, "positions": positions, "function": cls, "kind": kind, "index": index}
-            if any(item is dirty for dirty in ctx._dirty):
-                returned, recorded = _changed_in_place(cls, item, differentiable, parents, attrs)
-                outputs.append(returned)
-                if recorded is not None and recorded.requires_grad:
-                    ctx._output_refs[index] = weakref.ref(recorded)
+
+        def attrs(index: int) -> dict[str, Any]:
+            return {"ctx": ctx, "positions": positions, "function": cls, "kind": kind, "index": index}
+
+        outputs = list(results)  # inputs changed in place and objects that are not outputs are returned as they are
+        # the inputs changed in place first: each takes this call's history at the last position it is returned at
+        # (torch's: ``return x, x`` gives the gradient of x to the second), and its earlier self stands for it among
+        # the call's parents, on which the other outputs are then recorded
+        for index in _changed_input_positions(ctx, results):
+            item = results[index]
+            _, recorded = _changed_in_place(
+                cls, item, differentiable(item, ctx._output_data[index]), parents, attrs(index)
+            )
+            if recorded is not None and recorded.requires_grad:
+                ctx._output_refs[index] = weakref.ref(recorded)
+            if recorded is item:  # its history rebased: the earlier self holds the values the call read
+                earlier = item._history[-1][1]
+                parents = tuple(earlier if parent is item else parent for parent in parents)
+        for index, (item, data) in enumerate(zip(results, ctx._output_data)):
+            if data is None or any(item is dirty for dirty in ctx._dirty):
                 continue
-            if differentiable:
-                outputs.append(kind._from_op(data, cls._op(), parents, attrs))
+            if differentiable(item, data):
+                output = kind._from_op(data, cls._op(), parents, attrs(index))
             else:
-                outputs.append(kind._make(data))
-            _share_input_memory(outputs[-1], parents, ctx._dirty)
-            if outputs[-1].requires_grad:
-                ctx._output_refs[index] = weakref.ref(outputs[-1])
+                output = kind._make(data)
+            _share_input_memory(output, parents, ctx._dirty)
+            if output.requires_grad:
+                ctx._output_refs[index] = weakref.ref(output)
+            outputs[index] = output
         ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
         return tuple(outputs) if several else outputs[0]
 
@@ -293,8 +300,10 @@ def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:
     return item
 
 
-def _first_position(results: tuple[Any, ...], item: Any) -> int:
-    return next(index for index, result in enumerate(results) if result is item)
+def _changed_input_positions(ctx: FunctionContext, results: tuple[Any, ...]) -> list[int]:
+    """For each input marked dirty, the last position among ``results`` it is returned at (in that order)."""
+    last = {id(item): index for index, item in enumerate(results) if any(item is dirty for dirty in ctx._dirty)}
+    return sorted(last.values())
 
 
 def _check_dirty_view(

@@ -646,6 +646,8 @@ def in_class_range(indices: np.ndarray, classes: int) -> bool:
     every non-negative value of the signed dtype is a class (then only the minimum is checked)."""
     if not indices.size:
         return True
+    if not indices.dtype.isnative:  # the unsigned view below reads bytes in the machine's order
+        indices = indices.astype(indices.dtype.newbyteorder("="))
     # the reductions called directly: ndarray.max/min go through a Python-level wrapper first
     if indices.dtype.kind == "u":
         return bool(np.maximum.reduce(indices, axis=None) < classes)

@@ -231,12 +231,12 @@ def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
     base = node
     while base._view_of is not None:  # a view made while nothing was recorded, of a tensor that may since require grad
         base = base._view_of[1]
-        if base.requires_grad:  # (a flag set after the view was made: a leaf's)
-            raise RuntimeError(
-                f"{op}: in-place change of a view of a {type(base).__name__} that requires grad, made before it "
-                "required grad (a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation); do the update inside `with no_grad():`"
-            )
+    if base is not node and base.requires_grad:  # the root's flag, set after the view was made (as torch checks it)
+        raise RuntimeError(
+            f"{op}: in-place change of a view of a {type(base).__name__} that requires grad, made before it "
+            "required grad (a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation); do the update inside `with no_grad():`"
+        )
     if operand is not None and operand.requires_grad:
         raise RuntimeError(
             f"{op}: the right-hand side requires grad, but an in-place change cannot record a graph; "

@@ -631,32 +631,50 @@ def test_mark_dirty_on_the_output_of_an_op_whose_gradient_reads_it_raises_as_in_
             fn.apply(leaf.exp()).sum().backward()
 
 
-def test_a_changed_input_returned_twice_runs_backward_once_as_in_torch():
-    """torch's test_return_duplicate_inplace: the second position's gradient reaches backward as zeros."""
-
+def _changed_and_tripled(order):
     def body(base, once):
-        class DoubleTwice(base):
+        class ChangedAndTripled(base):
             @staticmethod
             def forward(ctx, x):
                 x.mul_(2.0)
                 ctx.mark_dirty(x)
-                return x, x
+                y = x * 3.0
+                return tuple({"x": x, "y": y}[name] for name in order)
 
             @staticmethod
-            def backward(ctx, grad_first, grad_second):
-                return grad_first * 2.0 + grad_second * 2.0
+            def backward(ctx, *grads):  # weighs each position differently, so a misplaced gradient shows
+                return sum((position + 2.0) * g for position, g in enumerate(grads))
 
-        return DoubleTwice
+        return ChangedAndTripled
 
-    ours_fn, theirs_fn = _twins(body)
-    x, torch_x = _pair(np.ones(2))
-    a, b = ours_fn.apply(x.clone())
-    torch_a, torch_b = theirs_fn.apply(torch_x.clone())
-    assert a is b and torch_a is torch_b
-    (a + b).sum().backward()
-    (torch_a + torch_b).sum().backward()
-    _close(x.grad, torch_x.grad)
-    np.testing.assert_array_equal(x.grad, [4.0, 4.0])  # a + b = 4 x
+    return body
+
+
+@pytest.mark.parametrize(
+    "order, uses",
+    [
+        (order, uses)
+        for order in ("xy", "yx", "xx", "xyx", "yxx", "xxy")
+        for uses in ("x", "y", "both")
+        if uses in order + "both"
+    ],
+)
+def test_a_changed_input_returned_beside_other_outputs_gets_torch_s_gradients(order, uses):
+    """torch's test_return_duplicate_inplace and its relatives: one backward call per call, each output's gradient
+    at its position; a changed input returned twice holds the call's history at its last position."""
+    results = []
+    for fn, make in zip(_twins(_changed_and_tripled(order)), (Tensor, torch.tensor)):
+        x = make(np.array([1.0, 2.0]), requires_grad=True)
+        outputs = fn.apply(x * 1.0)
+        named = {name: output for name, output in zip(order, outputs)}
+        loss = sum(
+            named[name].sum() * weight
+            for name, weight in (("x", 5.0), ("y", 7.0))
+            if uses in (name, "both") and name in named
+        )
+        loss.backward()
+        results.append(_numpy(x.grad))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
 
 
 def test_a_changed_view_input_with_several_outputs_is_refused_as_in_torch():

@@ -162,6 +162,15 @@ def test_a_view_made_before_its_base_required_grad_refuses_an_in_place_change_as
     np.testing.assert_array_equal(a.data, [6.0, 6.0, 6.0])
 
 
+def test_only_the_root_of_a_chain_of_views_decides_as_in_torch():
+    root = Tensor(np.ones(4))
+    middle = root[:3]
+    inner = middle[1:]
+    middle.requires_grad_(True)  # a view of a root that needs no gradient: torch lets its view change
+    inner.add_(1.0)
+    np.testing.assert_array_equal(root.data, [1.0, 2.0, 2.0, 1.0])
+
+
 def test_a_long_chain_of_views_changes_in_place_at_the_default_recursion_limit():
     x = Tensor(np.ones((2, 2)), requires_grad=True)
     y = x * 1.0

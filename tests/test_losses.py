@@ -350,6 +350,10 @@ def test_cross_entropy_of_a_tensor_batch_refuses_out_of_range_indices_and_ignore
             ValueError, match=rf"cross_entropy: class indices must lie in \[0, 2\] for 3 classes, got {shown}"
         ):
             F.cross_entropy(logits, bad)
+    with pytest.raises(ValueError, match=r"got \[-256\] \(target dtype >i2\)"):  # bytes in the other order
+        F.cross_entropy(Tensor(np.zeros((2, 300))), np.array([-256, 0], dtype=">i2"))
+    big_endian = F.cross_entropy(logits, np.array([2, 1], dtype=">i8"))
+    assert big_endian.item() == pytest.approx(np.log(3))
     loss = F.cross_entropy(logits, np.array([-1, 2]), ignore_index=-1)  # the first sample is left out of the mean
     loss.backward()
     assert loss.item() == pytest.approx(np.log(3))

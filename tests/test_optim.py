@@ -1014,3 +1014,22 @@ def test_a_state_dict_saved_before_its_flags_existed_loads_them_with_their_defau
     restored.load_state_dict(old)
     for flag in flags:
         assert restored.param_groups[0][flag] is defaults[flag].default
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop"])
+def test_a_parameter_held_in_a_memory_map_is_updated_as_one_in_memory(name, tmp_path):
+    # an ndarray subclass (np.memmap) as a Tensor's data: updated in its own dtype, as the same values in RAM
+    start = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    np.save(tmp_path / "w.npy", start)
+    mapped, in_memory = nn.Parameter(start.copy()), nn.Parameter(start.copy())
+    mapped.data = np.load(tmp_path / "w.npy", mmap_mode="r+")
+    optimizers = [getattr(nn.optim, name)([p], lr=0.1) for p in (mapped, in_memory)]
+    for step in range(3):
+        for parameter, optimizer in zip((mapped, in_memory), optimizers):
+            parameter.grad = np.full((4, 3), 0.1 * (step + 1), np.float32)
+            optimizer.step()
+    assert isinstance(mapped.data, np.memmap) and mapped.data.dtype == np.float32
+    np.testing.assert_array_equal(np.asarray(mapped.data), in_memory.data)
+    for key, value in optimizers[0].state[mapped].items():
+        if isinstance(value, np.ndarray) and value.ndim:
+            assert value.dtype == np.float32, key

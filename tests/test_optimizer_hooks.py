@@ -168,3 +168,17 @@ def test_hooks_must_be_callable():
         optimizer.register_step_pre_hook(3)
     with pytest.raises(TypeError, match="register_optimizer_step_post_hook: the hook must be callable"):
         register_optimizer_step_post_hook(None)
+
+
+def test_a_post_hook_registered_during_the_step_runs_after_it_as_in_torch():
+    parameter = nn.Parameter(np.ones(3, dtype=np.float32))
+    parameter.grad = np.ones(3, dtype=np.float32)
+    optimizer = nn.optim.SGD([parameter], lr=0.1)
+    seen = []
+
+    def closure():
+        optimizer.register_step_post_hook(lambda opt, args, kwargs: seen.append("post"))
+        return 0.0
+
+    optimizer.step(closure)
+    assert seen == ["post"]

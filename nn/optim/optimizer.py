@@ -368,7 +368,7 @@ class Optimizer(OptimizerHooks):
                 state = states.get(parameter)
                 if state is None:
                     state = states[parameter] = {}
-                if type(data) is _ndarray:
+                if isinstance(data, _ndarray):  # a Tensor's array (a subclass too: a memory map)
                     new_data = update(data, grad, state, group)
                     if new_data is data:  # the rule updated the array in place, as torch does
                         increment_version(parameter)

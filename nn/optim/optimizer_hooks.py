@@ -74,33 +74,26 @@ def hooked_step(step: Callable[..., Any]) -> Callable[..., Any]:
         own["_opt_called"] = True
         if own.get("_in_step"):
             return step(*args, **kwargs)
-        if not (
-            _GLOBAL_STEP_PRE_HOOKS
-            or _GLOBAL_STEP_POST_HOOKS
-            or own.get("_step_pre_hooks")
-            or own.get("_step_post_hooks")
-        ):
-            own["_in_step"] = True  # no hooks anywhere (the usual case): the step alone
-            try:
-                return step(*args, **kwargs)
-            finally:
-                own["_in_step"] = False
-        for hook in [*_GLOBAL_STEP_PRE_HOOKS.values(), *_hooks(optimizer, "_step_pre_hooks")]:
-            result = hook(optimizer, args, kwargs)
-            if result is not None:
-                if not (isinstance(result, tuple) and len(result) == 2):
-                    raise RuntimeError(
-                        f"{type(optimizer).__name__}.step: a step pre-hook must return None or a tuple "
-                        f"(new_args, new_kwargs), got {result!r}"
-                    )
-                args, kwargs = result
-        optimizer.__dict__["_in_step"] = True
+        if _GLOBAL_STEP_PRE_HOOKS or own.get("_step_pre_hooks"):  # (no list to build in the usual case: none)
+            for hook in [*_GLOBAL_STEP_PRE_HOOKS.values(), *_hooks(optimizer, "_step_pre_hooks")]:
+                result = hook(optimizer, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            f"{type(optimizer).__name__}.step: a step pre-hook must return None or a tuple "
+                            f"(new_args, new_kwargs), got {result!r}"
+                        )
+                    args, kwargs = result
+        own["_in_step"] = True
         try:
             out = step(*args, **kwargs)
         finally:
-            optimizer.__dict__["_in_step"] = False
-        for hook in [*_hooks(optimizer, "_step_post_hooks"), *_GLOBAL_STEP_POST_HOOKS.values()]:
-            hook(optimizer, args, kwargs)
+            own["_in_step"] = False
+        if _GLOBAL_STEP_POST_HOOKS or own.get(
+            "_step_post_hooks"
+        ):  # (looked up after the step: its closure may add one)
+            for hook in [*_hooks(optimizer, "_step_post_hooks"), *_GLOBAL_STEP_POST_HOOKS.values()]:
+                hook(optimizer, args, kwargs)
         return out
 
     step_with_hooks._hooked = True  # type: ignore[attr-defined]
