@@ -363,3 +363,26 @@ def test_a_step_that_cannot_update_a_parameter_changes_none_of_them():
         np.testing.assert_array_equal(first.data, np.ones(3))
         assert not optimizer.state
         first.grad = read_only.grad = None
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "RMSprop", "SGD"])
+def test_a_state_dict_straight_from_torch_loads_and_steps_on_as_torch(name):
+    # torch keeps Adam's step count as a 0-d float tensor; the state dict is loaded as torch hands it over
+    torch = _torch()
+    options = {"lr": 0.1} | ({"momentum": 0.9} if name == "SGD" else {})
+    start = np.array([1.0, -2.0, 3.0], dtype=np.float32)
+    theirs = torch.tensor(start.copy(), requires_grad=True)
+    their_optimizer = getattr(torch.optim, name)([theirs], **options)
+    ours = nn.Parameter(start.copy())
+    our_optimizer = getattr(nn.optim, name)([ours], **options)
+    for step in range(2):
+        (theirs * theirs * (step + 1.0)).sum().backward()
+        their_optimizer.step()
+        their_optimizer.zero_grad()
+    ours.data[...] = theirs.detach().numpy()
+    our_optimizer.load_state_dict(their_optimizer.state_dict())
+    ours.grad = np.array([0.5, 0.25, -1.0], dtype=np.float32)
+    theirs.grad = torch.tensor(ours.grad.copy())
+    our_optimizer.step()
+    their_optimizer.step()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-6)

@@ -75,7 +75,9 @@ def batch_norm(
         count = x.size // channels
         if count < 2:
             raise ValueError(f"batch_norm: training needs more than 1 value per channel, got input shape {x.shape}")
-        mean = x.mean(axis=axes, keepdims=True)
+        # the mean accumulated in float64 (torch's CPU accumulator for float32): over the non-contiguous axes numpy
+        # sums in the input's precision, which put a float32 mean ~1% of the std off when the mean is large
+        mean = x.mean(axis=axes, keepdims=True, dtype=np.float64).astype(x.dtype, copy=False)
         centred = x - mean
         var = (centred * centred).mean(axis=axes, keepdims=True)
         if running_mean is not None:

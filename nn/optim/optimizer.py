@@ -120,6 +120,8 @@ def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
 def check_step_count(owner: str, name: str, value: Any) -> int:
     """A saved step count as an int >= 0: an int, or a whole float or 0-d array, as a torch state converted
     to numpy holds it (``array(3., dtype=float32)``); a fraction, a negative or a non-number raises."""
+    if not isinstance(value, (int, float, np.generic, np.ndarray)) and hasattr(value, "__array__"):
+        value = np.asarray(value)  # a torch tensor: torch's own state dict keeps the step as tensor(3.)
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
         value = value[()]
     if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
