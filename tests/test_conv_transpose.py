@@ -182,3 +182,28 @@ def test_conv_transpose_layer_gradients_reach_weight_and_bias():
     np.testing.assert_allclose(
         layer.weight.grad, np.broadcast_to(x.data.sum(axis=(0, 2, 3))[:, None, None, None], (2, 3, 2, 2))
     )
+
+
+@pytest.mark.parametrize(
+    "layer, shape, expected",
+    [
+        (lambda: nn.ConvTranspose1d(2, 3, 2, stride=3, padding=1), (2, 2, 1), (2, 3, 0)),
+        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=1), (2, 2, 1, 1), (2, 3, 0, 0)),
+        (lambda: nn.ConvTranspose2d(2, 3, 2, stride=3, padding=(1, 0)), (2, 2, 1, 2), (2, 3, 0, 5)),
+        (lambda: nn.ConvTranspose3d(2, 3, 2, stride=3, padding=1), (2, 2, 1, 1, 1), (2, 3, 0, 0, 0)),
+        (lambda: nn.ConvTranspose3d(2, 3, 2, stride=3, padding=1), (2, 1, 1, 1), (3, 0, 0, 0)),
+    ],
+)
+def test_an_output_of_size_zero_is_empty_with_zero_gradients_as_torch(layer, shape, expected):
+    module = layer()
+    x = Tensor(np.ones(shape, dtype=np.float32), requires_grad=True)
+    out = module(x)
+    assert out.shape == expected and out.dtype == np.float32
+    out.sum().backward()
+    for gradient in (x.grad, module.weight.grad, module.bias.grad):
+        assert gradient.dtype == np.float32 and not gradient.any()
+
+
+def test_a_negative_output_size_is_still_an_error():
+    with pytest.raises(ValueError, match=r"gives output size \(-1,\), which is too small"):
+        nn.ConvTranspose1d(2, 2, 1, stride=1, padding=1)(Tensor(np.ones((1, 2, 1), dtype=np.float32)))
