@@ -294,8 +294,8 @@ def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:
     """``item``, or the marker of the output it is (outputs are resolved when backward runs)."""
     if item is None:
         return item
-    for index, output in enumerate(results):
-        if item is output:
+    for index in reversed(range(len(results))):  # the last position: an output returned twice holds its node there
+        if item is results[index]:
             return _SavedOutput(index)
     return item
 

@@ -153,7 +153,7 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
     gradients: "linear_relu" for a Linear then a ReLU (one node, ``Linear.forward_relu``), "pool_then_relu" for
     a ReLU then a MaxPool2d on a float Tensor (pool, then ReLU on the smaller grid); None otherwise. Only plain
     modules qualify: none with a hook (which would see the pair's inner value), a ``forward`` replaced on the
-    instance (``nn.summary`` records calls so) or, for the pool, returned indices (its output is a pair); other
+    instance (``nn.summary`` records calls so) or on the class or, for the pool, returned indices (its output is a pair); other
     inputs keep the written order, so errors name the first layer."""
     kinds = type(module), type(following)
     if kinds == (Linear, ReLU):
@@ -167,10 +167,15 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
         kind = "pool_then_relu"
     else:
         return None
-    for part in (module.__dict__, following.__dict__):
-        if "forward" in part or HOOKED in part:
+    for part in (module, following):
+        own = part.__dict__
+        if "forward" in own or HOOKED in own or type(part).forward is not _PLAIN_FORWARD[type(part)]:
             return None
     return kind
+
+
+#: The forward methods the fused pairs stand for (a class whose forward was patched since runs as written).
+_PLAIN_FORWARD = {Linear: Linear.forward, ReLU: ReLU.forward, MaxPool2d: MaxPool2d.forward}
 
 
 def _repeat_count(times: Any) -> int:

@@ -150,3 +150,11 @@ def test_sequential_linear_relu_matches_torch():
 def test_sequential_reports_bad_input_as_the_linear_layer():
     with pytest.raises(ValueError, match=r"Linear: input of shape \(2, 4\) does not match in_features=3"):
         _model()(np.zeros((2, 4), dtype=np.float32))
+
+
+def test_a_forward_patched_on_the_class_runs_as_written(monkeypatch):
+    seen = []
+    plain = nn.ReLU.forward
+    monkeypatch.setattr(nn.ReLU, "forward", lambda self, x: seen.append(x.shape) or plain(self, x))
+    out = _model()(np.ones((2, 3), dtype=np.float32))
+    assert seen == [(2, 5), (2, 2)] and out.grad_fn.name == "relu"
