@@ -16,6 +16,7 @@ for the library's random state (``autograd.manual_seed``), and every factory tak
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy as np
 from .broadcasting import single_axis
 from .core import Node
 from .default_dtype import float_dtype
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .quiet import quietly
 from .random_state import generator_for
 from .shape_functions import meshgrid
@@ -34,7 +35,7 @@ from .torch_names import check_factory_options
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
-    "combinations", "concat", "cumulative_trapezoid", "empty_like", "inference_mode", "is_tensor", "logspace",
+    "combinations", "concat", "cumulative_trapezoid", "empty_like", "inference_mode", "is_inference_mode_enabled", "is_tensor", "logspace",
     "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type", "searchsorted", "std_mean",
     "trapezoid", "trapz", "tril_indices", "triu_indices", "vander", "var_mean",
 ]  # fmt: skip
@@ -463,14 +464,19 @@ def can_cast(from_: Any, to: Any) -> bool:
     return bool(np.can_cast(from_, to, casting="same_kind"))
 
 
-class inference_mode:
-    """torch.inference_mode: a block (or decorated function, with or without parentheses) that records no graph,
-    as :class:`no_grad`; a block of ``inference_mode(False)`` records, as torch's (inside ``no_grad`` too). Results are ordinary tensors (there are no
-    inference tensors, so ``is_inference()`` stays False)."""
+#: Each thread's stack of open ``inference_mode`` blocks (their modes, innermost last).
+_inference_blocks = threading.local()
+
+
+class inference_mode(_GradModeDecorator):
+    """torch.inference_mode: a block (or decorated function, with or without parentheses; a generator's body at
+    each resumption) that records no graph, as :class:`no_grad`; a block of ``inference_mode(False)`` records, as
+    torch's (inside ``no_grad`` too). :func:`is_inference_mode_enabled` tells whether the innermost block is on.
+    Results are ordinary tensors (there are no inference tensors, so ``is_inference()`` stays False)."""
 
     def __new__(cls, mode: Any = True) -> Any:
         if callable(mode):  # @inference_mode without parentheses
-            return no_grad()(mode)
+            return cls()(mode)
         return super().__new__(cls)
 
     def __init__(self, mode: bool = True) -> None:
@@ -479,11 +485,18 @@ class inference_mode:
 
     def __enter__(self) -> None:
         self._previous.append(is_grad_enabled())
+        _inference_blocks.__dict__.setdefault("modes", []).append(self._mode)
         set_grad_enabled(not self._mode)  # inference_mode(False) turns recording on, even inside no_grad, as torch
 
     def __exit__(self, *exc_info: object) -> None:
+        _inference_blocks.modes.pop()
         set_grad_enabled(self._previous.pop())
 
-    def __call__(self, function: Callable) -> Callable:
-        """``function`` run in this mode (without graph for ``mode=True``, recording for ``mode=False``)."""
-        return no_grad()(function) if self._mode else enable_grad()(function)
+    def _fresh(self) -> inference_mode:
+        return inference_mode(self._mode)
+
+
+def is_inference_mode_enabled() -> bool:
+    """torch.is_inference_mode_enabled: whether the innermost open ``inference_mode`` block (of this thread) is on."""
+    modes = _inference_blocks.__dict__.get("modes")
+    return bool(modes and modes[-1])

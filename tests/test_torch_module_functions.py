@@ -426,3 +426,31 @@ def test_polygamma_takes_the_order_first_as_torch():
     x = Tensor(np.array([0.5, 2.0]))
     np.testing.assert_array_equal(autograd.polygamma(1, x).data, x.polygamma(1).data)
     np.testing.assert_allclose(autograd.polygamma(1, [1.0]).data, [math.pi**2 / 6], rtol=1e-8)
+
+
+def test_is_inference_mode_enabled_follows_the_innermost_block_decorator_and_generator_as_torch():
+    assert not autograd.is_inference_mode_enabled()
+    with autograd.inference_mode():
+        assert autograd.is_inference_mode_enabled() and not autograd.is_grad_enabled()
+        with autograd.inference_mode(False):
+            assert not autograd.is_inference_mode_enabled() and autograd.is_grad_enabled()
+        assert autograd.is_inference_mode_enabled()
+    assert not autograd.is_inference_mode_enabled()
+
+    @autograd.inference_mode
+    def inside():
+        return autograd.is_inference_mode_enabled()
+
+    @autograd.inference_mode()
+    def steps():
+        yield autograd.is_inference_mode_enabled()
+        yield autograd.is_inference_mode_enabled()
+
+    assert inside() and not autograd.is_inference_mode_enabled()
+    generator = steps()
+    assert next(generator) and not autograd.is_inference_mode_enabled() and next(generator)
+    torch = pytest.importorskip("torch")
+    with torch.inference_mode():
+        assert torch.is_inference_mode_enabled()
+        with torch.inference_mode(False):
+            assert not torch.is_inference_mode_enabled()
