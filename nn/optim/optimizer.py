@@ -363,21 +363,13 @@ class Optimizer(OptimizerHooks):
                     and data.dtype.kind == "f"
                 ):
                     grad = self._checked_gradient(parameter)
-                work.append((group, parameter, data, grad))
-        states, update = self.state, self._update
+                work.append((group, parameter, grad))
         with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
-            for group, parameter, data, grad in work:
-                state = states.get(parameter)
+            for group, parameter, grad in work:
+                state = self.state.get(parameter)
                 if state is None:
-                    state = states[parameter] = {}
-                if isinstance(data, _ndarray):  # a Tensor's array (a subclass too: a memory map)
-                    new_data = update(data, grad, state, group)
-                    if new_data is data:  # the rule updated the array in place, as torch does
-                        increment_version(parameter)
-                        continue
-                else:  # a Value: its float as a 0-d float64 array
-                    new_data = update(np.asarray(data, dtype=np.float64), grad, state, group)
-                parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
+                    state = self.state[parameter] = {}
+                _write_parameter(parameter, self._update(_parameter_array(parameter), grad, state, group))
         return loss
 
     def _checked_gradient(self, parameter: Node) -> np.ndarray:

@@ -89,9 +89,8 @@ def hooked_step(step: Callable[..., Any]) -> Callable[..., Any]:
             out = step(*args, **kwargs)
         finally:
             own["_in_step"] = False
-        if _GLOBAL_STEP_POST_HOOKS or own.get(
-            "_step_post_hooks"
-        ):  # (looked up after the step: its closure may add one)
+        # looked up after the step: its closure may add one
+        if _GLOBAL_STEP_POST_HOOKS or own.get("_step_post_hooks"):
             for hook in [*_hooks(optimizer, "_step_post_hooks"), *_GLOBAL_STEP_POST_HOOKS.values()]:
                 hook(optimizer, args, kwargs)
         return out
