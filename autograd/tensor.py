@@ -615,10 +615,12 @@ class Tensor(
 
     # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
     def _apply_unary(self, op: Any, function: Any) -> Tensor:
-        result = np.asarray(quietly(function, self.data))
-        if result.dtype.kind == "f" and self.data.dtype.kind in "iub":  # computed in the default float dtype
-            result = np.asarray(quietly(function, self._floating_data()))
-        return self._unary(op, result)
+        data = self.data
+        # integers and booleans: a function whose result would be floating runs on the default float dtype (its
+        # result kind read from one entry, or from the empty array, so the whole array is computed once)
+        if data.dtype.kind in "iub" and np.asarray(quietly(function, data.reshape(-1)[:1])).dtype.kind == "f":
+            data = self._floating_data()
+        return self._unary(op, np.asarray(quietly(function, data)))
 
     def _floating_data(self) -> np.ndarray:
         """The data as the argument of a floating-point function: integers and booleans in the default floating
