@@ -648,12 +648,11 @@ def in_class_range(indices: np.ndarray, classes: int) -> bool:
         return True
     if not indices.dtype.isnative:  # the unsigned view below reads bytes in the machine's order
         indices = indices.astype(indices.dtype.newbyteorder("="))
-    # the reductions called directly: ndarray.max/min go through a Python-level wrapper first
     if indices.dtype.kind == "u":
-        return bool(np.maximum.reduce(indices, axis=None) < classes)
+        return bool(indices.max() < classes)
     if classes > (1 << (8 * indices.dtype.itemsize - 1)) - 1:  # the signed dtype's maximum
-        return bool(np.minimum.reduce(indices, axis=None) >= 0)
-    return bool(np.maximum.reduce(indices.view(_UNSIGNED[indices.dtype.itemsize]), axis=None) < classes)
+        return bool(indices.min() >= 0)
+    return bool(indices.view(_UNSIGNED[indices.dtype.itemsize]).max() < classes)
 
 
 @functools.lru_cache(maxsize=32)
