@@ -16,7 +16,7 @@ import numpy as np
 
 from autograd import Node
 
-__all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset"]
+__all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
 
 
 class Dataset:
@@ -78,3 +78,10 @@ def is_map_dataset(data: Any) -> bool:
     if isinstance(data, (np.ndarray, Node, list, tuple, str, bytes, dict)):
         return False
     return hasattr(data, "__len__") and hasattr(data, "__getitem__")
+
+
+def samples_at(dataset: Any, indices: Any) -> Any:
+    """The samples of ``dataset`` at ``indices``: what its ``__getitems__`` returns when it has one (torch's read of
+    a batch), else the list of its samples read one by one."""
+    read_many = getattr(dataset, "__getitems__", None)
+    return read_many(indices) if callable(read_many) else [dataset[index] for index in indices]

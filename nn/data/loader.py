@@ -13,7 +13,7 @@ from autograd import Node, generator_for
 
 from ..checks import check_integer
 from .collate import default_collate
-from .dataset import TensorDataset, aligned_arrays, is_map_dataset
+from .dataset import TensorDataset, aligned_arrays, is_map_dataset, samples_at
 from .iterable import IterableDataset
 from .loader_iterator import LoaderIterator
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
@@ -246,9 +246,7 @@ class DataLoader:
             slices = tuple(array[rows] for array in self.arrays)
             return slices[0] if len(slices) == 1 else slices
         assert self.collate_fn is not None  # batching on: default_collate unless another was given
-        read_many = getattr(self.dataset, "__getitems__", None)
-        samples = read_many(indices) if callable(read_many) else [self.dataset[index] for index in indices]
-        return self.collate_fn(samples)
+        return self.collate_fn(samples_at(self.dataset, indices))
 
     def __repr__(self) -> str:
         source = (

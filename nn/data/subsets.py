@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import make_generator
-from .dataset import Dataset, is_map_dataset
+from .dataset import Dataset, is_map_dataset, samples_at
 from .iterable import IterableDataset
 
 __all__ = ["ConcatDataset", "StackDataset", "Subset", "random_split"]
@@ -130,9 +130,8 @@ class StackDataset(Dataset):
 
 
 def _samples_at(dataset: Any, indices: list[Any]) -> list[Any]:
-    """The samples of ``dataset`` at ``indices``: its ``__getitems__`` when it has one, else one by one."""
-    read_many = getattr(dataset, "__getitems__", None)
-    samples = list(read_many(indices)) if callable(read_many) else [dataset[index] for index in indices]
+    """The samples of ``dataset`` at ``indices`` (:func:`~nn.data.dataset.samples_at`), as many as ``indices``."""
+    samples = list(samples_at(dataset, indices))
     if len(samples) != len(indices):
         raise ValueError(
             f"StackDataset: a dataset's __getitems__ gave {len(samples)} samples for {len(indices)} indices"
