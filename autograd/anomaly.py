@@ -28,6 +28,7 @@ import numpy as np
 
 from .core import Node
 from .grad_mode import _anomaly_blocks, _mode
+from .shared_math import data_of
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly"]
 
@@ -222,7 +223,7 @@ def check_backward(node: Node, index: int, contribution: Any) -> None:
     where, frame = _where(node)
     torch_words = (  # torch's own sentence, for code that matches it (torch checks nan only)
         f" (Function '{op}Backward' returned nan values in its {index}th output.)"
-        if np.isnan(np.asarray(contribution.data if isinstance(contribution, Node) else contribution)).any()
+        if np.isnan(np.asarray(data_of(contribution))).any()
         else ""
     )
     raise AnomalyError(

@@ -35,9 +35,9 @@ from .torch_names import check_factory_options
 
 __all__ = [
     "block_diag", "broadcast_shapes", "broadcast_tensors", "bucketize", "can_cast", "cartesian_prod", "cdist",
-    "combinations", "concat", "cumulative_trapezoid", "empty_like", "inference_mode", "is_inference_mode_enabled", "is_tensor", "logspace",
-    "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type", "searchsorted", "std_mean",
-    "trapezoid", "trapz", "tril_indices", "triu_indices", "vander", "var_mean",
+    "combinations", "concat", "cumulative_trapezoid", "empty_like", "inference_mode", "is_inference_mode_enabled",
+    "is_tensor", "logspace", "polygamma", "promote_types", "randint", "randint_like", "randperm", "result_type",
+    "searchsorted", "std_mean", "trapezoid", "trapz", "tril_indices", "triu_indices", "vander", "var_mean",
 ]  # fmt: skip
 
 

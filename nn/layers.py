@@ -153,8 +153,8 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
     gradients: "linear_relu" for a Linear then a ReLU (one node, ``Linear.forward_relu``), "pool_then_relu" for
     a ReLU then a MaxPool2d on a float Tensor (pool, then ReLU on the smaller grid); None otherwise. Only plain
     modules qualify: none with a hook (which would see the pair's inner value), a ``forward`` replaced on the
-    instance (``nn.summary`` records calls so) or on the class or, for the pool, returned indices (its output is a pair); other
-    inputs keep the written order, so errors name the first layer."""
+    instance (``nn.summary`` records calls so) or on the class or, for the pool, returned indices (its output
+    is a pair); other inputs keep the written order, so errors name the first layer."""
     kinds = type(module), type(following)
     if kinds == (Linear, ReLU):
         kind = "linear_relu"

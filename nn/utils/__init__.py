@@ -1,5 +1,6 @@
 """``nn.utils``: torch's ``torch.nn.utils`` helpers where ported training loops look for them:
-activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``,
+activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping
+(``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``,
 from :mod:`nn.optim.clip`), ``parameters_to_vector`` and ``vector_to_parameters`` (here), eval-mode
 conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`) and
 ``nn.utils.rnn``'s padded and packed batches of sequences (:mod:`.rnn`)."""
