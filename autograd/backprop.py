@@ -43,7 +43,7 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
     found: list[Node] = []
     seen: set[Node] = set()
     for root in roots:
-        if root.requires_grad and root not in seen:
+        if root._requires_grad and root not in seen:
             seen.add(root)
             found.append(root)
     stack = found.copy()
@@ -67,43 +67,24 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
             for parent in inputs:
                 if parent not in seen:
                     seen.add(parent)  # constants too, so the test above can pass over them
-                    if parent.requires_grad:
+                    if parent._requires_grad:
                         found.append(parent)
                         stack.append(parent)
-                    elif parent.op is not None:
-                        raise _flag_changed_on_a_non_leaf(parent)
             continue
-        if inputs.requires_grad:  # the first (or only) parent
-            if inputs not in seen:
-                seen.add(inputs)
-                found.append(inputs)
-                stack.append(inputs)
-        elif inputs.op is not None:
-            raise _flag_changed_on_a_non_leaf(inputs)
+        if inputs._requires_grad and inputs not in seen:  # the first (or only) parent
+            seen.add(inputs)
+            found.append(inputs)
+            stack.append(inputs)
         second = node._second
-        if second is not None:
-            if second.requires_grad:
-                if second not in seen:
-                    seen.add(second)
-                    found.append(second)
-                    stack.append(second)
-            elif second.op is not None:
-                raise _flag_changed_on_a_non_leaf(second)
+        if second is not None and second._requires_grad and second not in seen:
+            seen.add(second)
+            found.append(second)
+            stack.append(second)
     found.sort(key=_recording_tick, reverse=True)
     return found
 
 
 _recording_tick = operator.attrgetter("_recorded_at")
-
-
-def _flag_changed_on_a_non_leaf(node: Node) -> RuntimeError:
-    """The error for a recorded node whose ``requires_grad`` was set to False by hand (only a leaf's may change:
-    a recorded node always requires grad, so backward would silently drop the gradient through it)."""
-    return RuntimeError(
-        f"backward: a {type(node).__name__} computed by {node.op.name!r} had its requires_grad set to False; you can "
-        "only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph "
-        "that doesn't require differentiation use var_no_grad = var.detach()"
-    )
 
 
 def _reaches(order: list[Node], targets: Sequence[Node]) -> set[Node]:
@@ -155,7 +136,7 @@ def local_gradients(node: Node, grad: Any) -> list[tuple[Node, Any]]:
     return [
         (parent, parent._match_gradient(contribution, False) if parent.broadcasts else contribution)
         for parent, contribution in zip(parents, contributions)
-        if contribution is not None and parent.requires_grad
+        if contribution is not None and parent._requires_grad
     ]
 
 
@@ -297,7 +278,7 @@ def _backpropagate(
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule
                 parent = node._inputs
-                if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                if not parent._requires_grad or (relevant is not None and parent not in relevant):
                     continue
                 if create_graph:
                     out, x = node, parent
@@ -338,7 +319,7 @@ def _backpropagate(
                     a, b = inputs.data, second.data
                     inputs = (inputs, second)
                 for parent, rule in zip(inputs, rules):
-                    if not parent.requires_grad:
+                    if not parent._requires_grad:
                         continue
                     try:
                         if call_args is None:
@@ -376,7 +357,7 @@ def _backpropagate(
                     contributions = []
                     variadic = op.variadic
                     for index, parent in enumerate(parents):
-                        if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                        if not parent._requires_grad or (relevant is not None and parent not in relevant):
                             contributions.append(None)
                             continue
                         call_args = (index, grad, out, *args) if variadic else (grad, out, *args)
@@ -387,14 +368,14 @@ def _backpropagate(
                             contributions.append(_ieee_retry(rule, call_args, attrs))
             if plain:  # the usual pass: the same delivery as below, without the checks it cannot need
                 for parent, contribution in zip(parents, contributions):
-                    if contribution is not None and parent.requires_grad:
+                    if contribution is not None and parent._requires_grad:
                         if parent.broadcasts:
                             contribution = parent._match_gradient(contribution, False)
                         previous = pending.get(parent)
                         pending[parent] = contribution if previous is None else previous + contribution
                 continue
             for index, (parent, contribution) in enumerate(zip(parents, contributions)):
-                if contribution is None or not parent.requires_grad:
+                if contribution is None or not parent._requires_grad:
                     continue
                 if relevant is not None and parent not in relevant:
                     continue

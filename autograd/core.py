@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -62,6 +62,11 @@ __all__ = [
 ]
 
 
+class RequiresGradTypeError(TypeError, RuntimeError):
+    """``requires_grad`` given something other than a bool: a TypeError (the house rule for wrong types) that is also
+    the RuntimeError torch raises for the attribute, so code written for either catches it."""
+
+
 class Node(NodeCopying):
     """A vertex of the computational graph (base class of Value and Tensor).
 
@@ -91,7 +96,7 @@ class Node(NodeCopying):
     __slots__ = (
         "data",
         "_grad",
-        "requires_grad",
+        "_requires_grad",
         "_inputs",
         "_second",
         "op",
@@ -125,7 +130,7 @@ class Node(NodeCopying):
         :meth:`_from_op` sets the same fields for op outputs, inline because it is the hot path)."""
         self.data = data
         self._grad = self._zero_grad_value
-        self.requires_grad = requires_grad
+        self._requires_grad = requires_grad
         self._inputs = ()
         self._second = None
         self.op = None
@@ -163,8 +168,8 @@ class Node(NodeCopying):
         node._grad = cls._zero_grad_value
         if _mode.enabled:
             for parent in parents:
-                if parent.requires_grad:
-                    node.requires_grad = True
+                if parent._requires_grad:
+                    node._requires_grad = True
                     count = len(parents)  # stored as autograd.parents.store_parents does, inline
                     if count == 1:
                         node._inputs = parents[0]
@@ -180,7 +185,7 @@ class Node(NodeCopying):
                     if _anomaly_blocks.open and _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
                     return node
-        node.requires_grad = False
+        node._requires_grad = False
         node._inputs = ()
         node._second = None
         node.op = None
@@ -198,8 +203,8 @@ class Node(NodeCopying):
         node.data = data
         node._grad = cls._zero_grad_value
         node._second = None
-        if _mode.enabled and parent.requires_grad:
-            node.requires_grad = True
+        if _mode.enabled and parent._requires_grad:
+            node._requires_grad = True
             node._inputs = parent
             node.op = op
             node.attrs = attrs
@@ -207,7 +212,7 @@ class Node(NodeCopying):
             if _anomaly_blocks.open and _mode.anomaly is not None:
                 _mode.anomaly.on_record(node)
             return node
-        node.requires_grad = False
+        node._requires_grad = False
         node._inputs = ()
         node.op = None
         node.attrs = None
@@ -236,6 +241,43 @@ class Node(NodeCopying):
     def is_leaf(self) -> bool:
         """True for nodes not produced by a recorded operation."""
         return self.op is None
+
+    # The flag lives in the ``_requires_grad`` slot, which the engine's hot paths read directly; the public
+    # attribute checks what is assigned to it, as torch's does.
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients flow to this node: set on a leaf, True on every node recorded from one."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad: bool) -> None:
+        self._set_requires_grad(requires_grad, "requires_grad")
+
+    def _set_requires_grad(self, requires_grad: Any, where: str) -> None:
+        """Set the flag as torch does: a bool; a recorded node's stays True (setting True is a no-op there,
+        False an error); a leaf may be marked only if its kind can hold a gradient (``_check_can_require_grad``)."""
+        if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
+            raise RequiresGradTypeError(f"{where}: requires_grad must be a bool, got {type(requires_grad).__name__}")
+        requires_grad = bool(requires_grad)
+        if self.op is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    f"{where}: you can only change requires_grad flags of leaf variables (this "
+                    f"{type(self).__name__} was computed by {self.op.name!r}). If you want to use a computed variable "
+                    "in a subgraph that doesn't require differentiation use var_no_grad = var.detach()"
+                )
+            return
+        if requires_grad:
+            self._check_can_require_grad(where)
+        self._requires_grad = requires_grad
+
+    def _check_can_require_grad(self, where: str) -> None:
+        """Raise if this leaf cannot hold a gradient (Tensor: an integer or boolean dtype)."""
+
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
+        """Set ``requires_grad`` as the attribute does (a leaf's flag; True is a no-op on a recorded node); returns self."""
+        self._set_requires_grad(requires_grad, "requires_grad_")
+        return self
 
     @property
     def parents(self) -> tuple[Node, ...]:
@@ -318,7 +360,7 @@ class Node(NodeCopying):
             if grad is not None:
                 raise TypeError("backward: got both grad and gradient (torch's name for it); pass one")
             grad = gradient
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError(
                 f"backward: this {type(self).__name__} does not require grad and has no graph "
                 "(it was created from constants or inside no_grad())"
@@ -360,7 +402,7 @@ class Node(NodeCopying):
     def retain_grad(self) -> None:
         """Keep this intermediate node's ``.grad`` after backward (leaves always do); a node that does not require
         grad has no gradient to keep (a RuntimeError, as torch's)."""
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError(
                 f"retain_grad: can't retain_grad on {type(self).__name__} that has requires_grad=False (it is a "
                 "constant or was computed inside no_grad())"
@@ -373,7 +415,7 @@ class Node(NodeCopying):
         The hook may return a replacement gradient (or None to keep it). The
         returned handle's ``remove()`` unregisters the hook.
         """
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a node that does not require grad")
         if self._hooks is None:
             self._hooks = {}
@@ -412,7 +454,7 @@ def run_backward(
     if not targets:
         raise RuntimeError("backward: the 'inputs' argument to backward() cannot be empty")
     for position, node in enumerate(targets):
-        if not isinstance(node, Node) or not node.requires_grad:
+        if not isinstance(node, Node) or not node._requires_grad:
             raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
     found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets)
     handed_out = {id(seed) for seed in seeds}
@@ -499,4 +541,4 @@ class AccumulateGrad(_BackwardFunction):
 def _backward_function(node: Node) -> GradFn | AccumulateGrad | None:
     if node.op is not None:
         return GradFn(node)
-    return AccumulateGrad(node) if node.requires_grad else None
+    return AccumulateGrad(node) if node._requires_grad else None

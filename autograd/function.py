@@ -175,6 +175,9 @@ class Function:
         """Return dL/d(argument) for every argument of forward, given dL/d(output) for every output."""
         raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")
 
+    #: torch's other name for ``backward``: a subclass may define either one (not both)
+    vjp = backward
+
     @staticmethod
     def setup_context(ctx: FunctionContext, inputs: tuple[Any, ...], output: Any) -> None:
         """torch 2's other style: a ``forward(*args)`` without ``ctx``, and this filling ``ctx`` from the
@@ -405,6 +408,19 @@ def _output_gradients(ctx: FunctionContext, grads: OutputGradients, kind: type[N
     return gradients
 
 
+def _user_backward(function: type[Function]) -> Callable[..., Any]:
+    """The backward the subclass defines: ``backward``, or ``vjp`` (torch's alias) if it defines that one instead."""
+    backward, vjp = function.backward, function.vjp
+    if vjp is Function.vjp:
+        return backward
+    if backward is not Function.backward:
+        raise RuntimeError(
+            f"{function.__name__}: Implementing both 'backward' and 'vjp' for a custom Function is not allowed. "
+            "You should only implement one of them."
+        )
+    return vjp
+
+
 def _run_backward(
     grad: Any,
     out: Any,
@@ -424,7 +440,7 @@ def _run_backward(
         out = kind._wrap_constant(out)
     ctx._running = (index, out)
     try:
-        gradients = function.backward(ctx, *_output_gradients(ctx, grad, kind))
+        gradients = _user_backward(function)(ctx, *_output_gradients(ctx, grad, kind))
     finally:
         ctx._running = None
     if not isinstance(gradients, (tuple, list)):

@@ -95,7 +95,7 @@ class NodeCopying:
         """Set the fields of ``twin``, this node's blank copy, as :meth:`__deepcopy__` describes."""
         twin.data = NodeCopying._deepcopied(self.data, memo)
         twin._grad = NodeCopying._deepcopied(self._grad, memo)
-        twin.requires_grad = self.requires_grad
+        twin._requires_grad = self._requires_grad
         store_parents(twin, tuple([memo[id(parent)] for parent in self.parents]))
         twin.op = self.op
         twin.attrs = NodeCopying._deepcopied(self.attrs, memo)
@@ -143,7 +143,7 @@ class NodeCopying:
         twin = object.__new__(type(self))
         twin.data = self.data
         twin._grad = self._grad
-        twin.requires_grad = self.requires_grad
+        twin._requires_grad = self._requires_grad
         twin._inputs, twin._second = self._inputs, self._second
         twin.op = self.op
         twin.attrs = self.attrs
@@ -171,7 +171,7 @@ class NodeCopying:
         ``copy.deepcopy`` do not come here (see :meth:`__copy__` and :meth:`__deepcopy__`).
         """
         state = {key: value for key, value in self.__dict__.items() if key not in NodeCopying._GRAPH_STATE}
-        return NodeCopying._rebuild_leaf, (type(self), self.data, self.requires_grad, self._grad, state or None)
+        return NodeCopying._rebuild_leaf, (type(self), self.data, self._requires_grad, self._grad, state or None)
 
     @staticmethod
     def _rebuild_leaf(kind: type[Node], data: Any, requires_grad: bool, grad: Any, state: dict | None) -> Node:

@@ -277,7 +277,7 @@ class Tensor(
         if copy:
             return np.array(self.data, dtype=dtype, copy=True)
         array = np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
-        if self.requires_grad and np.may_share_memory(array, self.data):
+        if self._requires_grad and np.may_share_memory(array, self.data):
             array = array.view()
             array.flags.writeable = False
         return array
@@ -349,14 +349,9 @@ class Tensor(
         detached._version.add_holder(detached, "detached")
         return detached
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` on a leaf (a non-leaf already requires it, so True is a no-op there); returns self."""
-        if not self.is_leaf and not requires_grad:
-            raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
-        if requires_grad and self.dtype.kind != "f":
-            raise _no_gradient_dtype("requires_grad_", self.dtype)
-        self.requires_grad = bool(requires_grad)
-        return self
+    def _check_can_require_grad(self, where: str) -> None:
+        if self.data.dtype.kind != "f":
+            raise _no_gradient_dtype(where, self.dtype)
 
     def astype(self, dtype: Any, copy: bool = True) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes); of the same dtype, a copy too
@@ -365,7 +360,7 @@ class Tensor(
         if dtype == self.dtype:
             return self.clone() if copy else self
         data = quietly(self.data.astype, dtype)  # out of the new dtype's range: inf (or numpy's integer), no warning
-        if self.requires_grad and dtype.kind != "f":
+        if self._requires_grad and dtype.kind != "f":
             return _wrap(data)
         return Tensor._from_op(data, ar.astype, (self,), {"dtype": dtype})
 
@@ -378,7 +373,7 @@ class Tensor(
         extras = []
         if self.dtype != np.float64:
             extras.append(f"dtype={self.dtype}")
-        if self.requires_grad:
+        if self._requires_grad:
             extras.append("requires_grad=True")
         if self.op is not None:
             extras.append(f"op={self.op.name}")
@@ -494,7 +489,7 @@ class Tensor(
 
     # -- elementwise functions ------------------------------------------------
     def _unary(self, op: Any, data: np.ndarray, attrs: dict | None = None) -> Tensor:
-        if self.requires_grad and self.data.dtype.kind != "f":
+        if self._requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"{op.name}: needs a floating-point tensor, got {self.dtype}")
         return Tensor._from_op(data, op, (self,), attrs)
 
@@ -709,7 +704,7 @@ class Tensor(
         that name; an optimizer step inside the hook updates the parameter as soon as its gradient is ready).
         ``autograd.grad`` stores no ``.grad`` and so calls no such hook. Returns a handle whose ``remove()``
         unregisters the hook."""
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError(
                 "register_post_accumulate_grad_hook: cannot register a hook on a tensor that doesn't require gradient"
             )

@@ -216,7 +216,7 @@ class Value(Node, NumpyFunctions):
         changes, with the same gradients). A leaf that requires grad still raises, as in torch.
         """
         other = _constant(other)
-        if is_grad_enabled() and (self.op is not None or (not self.requires_grad and other.requires_grad)):
+        if is_grad_enabled() and (self.op is not None or (not self._requires_grad and other._requires_grad)):
             return function(self, other)
         check_in_place_allowed(self, other, op)
         self.data = float(function(self.data, other.data))
@@ -459,13 +459,6 @@ class Value(Node, NumpyFunctions):
     def detach(self) -> Value:
         """A new constant Value with the same data, cut from the graph."""
         return _constant(self.data)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Value:
-        """Mark a leaf as needing (or not needing) a gradient (True is a no-op on a non-leaf); returns self."""
-        if not self.is_leaf and not requires_grad:
-            raise RuntimeError("requires_grad_: only leaves can change requires_grad (use detach())")
-        self.requires_grad = bool(requires_grad)
-        return self
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Reset ``.grad`` to 0.0 (a Value's gradient is a number, so ``set_to_none`` also gives 0.0)."""

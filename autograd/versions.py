@@ -128,7 +128,7 @@ def rebase_history(
     if bump:
         increment_version(node)
     parents = tuple(earlier if parent is node else parent for parent in parents)
-    node.requires_grad = True
+    node._requires_grad = True
     store_parents(node, parents)
     node.op = op
     node.attrs = attrs
@@ -143,7 +143,7 @@ def forget_history(node: Node) -> None:
     edges point at the old ``grad_fn``); nodes computed from it afterwards see a constant."""
     if node.op is not None:
         _keep_earlier_self(node, None)
-    node.requires_grad = False
+    node._requires_grad = False
     store_parents(node, ())
     node.op = None
     node.attrs = None
@@ -164,7 +164,7 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
         counter, earlier._version = node._shared_version(), VersionCounter()
         earlier._version.count, earlier._version.changed_at = counter.count, counter.changed_at
     earlier._grad = earlier._zero_grad_value
-    earlier.requires_grad = node.requires_grad
+    earlier._requires_grad = node._requires_grad
     earlier._inputs, earlier._second = node._inputs, node._second
     earlier.op = node.op
     earlier.attrs = node.attrs
@@ -194,7 +194,7 @@ def read_inputs(node: Node) -> list[int]:
         return list(range(len(parents)))
     if op.constant_at is not None:
         return [0] if op.rule_reads(0, 0) else []
-    needed = [rule for rule, parent in enumerate(parents) if parent.requires_grad]
+    needed = [rule for rule, parent in enumerate(parents) if parent._requires_grad]
     return [position for position in range(len(parents)) if any(op.rule_reads(rule, position) for rule in needed)]
 
 
@@ -219,7 +219,7 @@ def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
     if not _mode.enabled:
         return
     kind = type(node).__name__
-    if node.requires_grad:
+    if node._requires_grad:
         torch_words = (
             " (a leaf Variable that requires grad is being used in an in-place operation)" if node.is_leaf else ""
         )
@@ -231,13 +231,13 @@ def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
     base = node
     while base._view_of is not None:  # a view made while nothing was recorded, of a tensor that may since require grad
         base = base._view_of[1]
-    if base is not node and base.requires_grad:  # the root's flag, set after the view was made (as torch checks it)
+    if base is not node and base._requires_grad:  # the root's flag, set after the view was made (as torch checks it)
         raise RuntimeError(
             f"{op}: in-place change of a view of a {type(base).__name__} that requires grad, made before it "
             "required grad (a view of a leaf Variable that requires grad is being used in an in-place "
             "operation); do the update inside `with no_grad():`"
         )
-    if operand is not None and operand.requires_grad:
+    if operand is not None and operand._requires_grad:
         raise RuntimeError(
             f"{op}: the right-hand side requires grad, but an in-place change cannot record a graph; "
             f"write it out of place (x = x + y)"

@@ -344,7 +344,7 @@ def test_detach_in_place_makes_an_intermediate_a_leaf_for_what_comes_after(make)
 def test_requires_grad_true_on_a_non_leaf_is_a_no_op_and_false_raises(make):
     y = make() * 2.0
     assert y.requires_grad_() is y and y.requires_grad
-    with pytest.raises(RuntimeError, match="only leaves"):
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
         y.requires_grad_(False)
 
 

@@ -154,6 +154,41 @@ def test_scaled_square_with_a_number_argument_matches_finite_differences():
     assert gradcheck(lambda x: ScaledSquare.apply(x, 3.0).sum(), [x])
 
 
+class CubeByVjp(Function):
+    """A gate whose derivative is given as ``vjp``, torch's other name for ``backward``."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def vjp(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return 3 * x**2 * grad_output
+
+
+def test_a_function_defining_vjp_instead_of_backward_matches_finite_differences():
+    x = Tensor(np.array([0.3, -1.7, 2.0]), requires_grad=True)
+    assert gradcheck(lambda x: CubeByVjp.apply(x).sum(), [x])
+    v = Value(-1.5)
+    CubeByVjp.apply(v).backward()
+    assert v.grad == pytest.approx(3 * 1.5**2)
+
+
+def test_a_function_defining_both_backward_and_vjp_is_refused_at_backward():
+    class Both(CubeByVjp):
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output
+
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    y = Both.apply(x).sum()
+    with pytest.raises(RuntimeError, match="Implementing both 'backward' and 'vjp'"):
+        y.backward()
+    assert x.grad is None
+
+
 def test_forward_records_nothing_and_no_graph_without_inputs_needing_grad():
     x = Tensor([1.0, 2.0])
     y = MultGate.apply(x, x)

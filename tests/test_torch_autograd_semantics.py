@@ -82,13 +82,45 @@ def test_detach_in_place_matches_torch():
 
 
 @pytest.mark.parametrize("make", [lambda: Value(2.0), lambda: t([1.0, 2.0], True)])
-def test_a_computed_node_set_to_not_require_grad_is_refused_at_backward(make):
+@pytest.mark.parametrize("set_flag", [lambda z: setattr(z, "requires_grad", False), lambda z: z.requires_grad_(False)])
+def test_a_computed_node_refuses_to_stop_requiring_grad(make, set_flag):
     x = make()
     z = x * 3.0
-    z.requires_grad = False  # only a leaf's flag may change: torch refuses the assignment itself
-    total = z * x
     with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
-        total.sum().backward() if isinstance(total, Tensor) else total.backward()
+        set_flag(z)  # torch refuses the assignment itself: backward would silently drop the gradient through z
+    assert z.requires_grad
+    z.requires_grad = True  # already True: a no-op, as in torch
+    (z * x).sum().backward() if isinstance(z, Tensor) else (z * x).backward()
+    np.testing.assert_allclose(x.grad, 6.0 * np.asarray(x.data))  # d(3x * x)/dx = 6x
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+@pytest.mark.parametrize("set_flag", [lambda x: setattr(x, "requires_grad", True), lambda x: x.requires_grad_()])
+def test_an_integer_or_boolean_tensor_refuses_to_require_grad(dtype, set_flag):
+    x = Tensor(np.array([1, 0, 1], dtype=dtype))
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        set_flag(x)
+    assert not x.requires_grad
+    x.requires_grad = False  # allowed: nothing changes
+
+
+@pytest.mark.parametrize("flag", [1, 0, "yes", None, 1.0])
+def test_requires_grad_must_be_given_a_bool(flag):
+    x = t([1.0, 2.0])
+    with pytest.raises((TypeError, RuntimeError), match="requires_grad must be a bool, got") as raised:
+        x.requires_grad = flag
+    assert isinstance(raised.value, TypeError) and isinstance(raised.value, RuntimeError)  # ours and torch's kind
+    assert not x.requires_grad
+
+
+def test_requires_grad_takes_numpy_bools_and_a_leaf_may_change_both_ways():
+    x = t([1.0, 2.0])
+    x.requires_grad = np.True_
+    assert x.requires_grad is True
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad, [2.0, 4.0])
+    x.requires_grad = False
+    assert not (x * x).requires_grad
 
 
 # -- custom Functions: the versions backward checks -----------------------------------------------------------------

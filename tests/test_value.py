@@ -191,7 +191,7 @@ def test_constant_value_is_skipped_by_backward():
 def test_requires_grad_can_only_change_on_leaves():
     x = Value(1.0)
     y = x * 2
-    with pytest.raises(RuntimeError, match="only leaves"):
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
         y.requires_grad_(False)
     assert x.requires_grad_(False) is x and not x.requires_grad
 

@@ -124,7 +124,7 @@ def _linear_relu_accumulate(pending, g, parents, out):
     g = relu_rule(g, out, None)
     x, weight = parents[0].data, parents[1].data
     for parent, rule in zip(parents, _LINEAR_RULES):
-        if parent.requires_grad:
+        if parent._requires_grad:
             contribution = parent._match_gradient(rule(g, out, x, weight, None), False)
             previous = pending.get(parent)
             pending[parent] = contribution if previous is None else previous + contribution
@@ -136,7 +136,7 @@ _LINEAR_RULES = (_linear_rule_x, _linear_rule_weight, _linear_rule_bias)
 def _linear_relu_saved(node):
     # what backward reads: x for W's gradient, W for x's, and the output (the ReLU's mask), as torch saves them
     x, weight = node.parents[:2]
-    return tuple(position for position, reader in ((0, weight), (1, x)) if reader.requires_grad), True
+    return tuple(position for position, reader in ((0, weight), (1, x)) if reader._requires_grad), True
 
 
 def _diagonal_rule(g, out, x, offset, axis1, axis2):

@@ -35,12 +35,12 @@ def _linear_accumulate(pending, g, parents, out=None):
     get = pending.get
     n = (len(parents) - 1) // 2
     for w, x in zip(parents[:n], parents[n : 2 * n]):
-        if w.requires_grad:
+        if w._requires_grad:
             pending[w] = get(w, -0.0) + g * x.data
-        if x.requires_grad:
+        if x._requires_grad:
             pending[x] = get(x, -0.0) + g * w.data
     bias = parents[-1]
-    if bias.requires_grad:
+    if bias._requires_grad:
         pending[bias] = get(bias, -0.0) + g
 
 
@@ -52,7 +52,7 @@ def _sum_accumulate(pending, g, parents, out=None):
     # pending[x] += g for every input x that requires grad
     get = pending.get
     for x in parents:
-        if x.requires_grad:
+        if x._requires_grad:
             pending[x] = get(x, -0.0) + g
 
 
