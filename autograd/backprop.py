@@ -155,13 +155,15 @@ def backpropagate(
     create_graph: bool = False,
     store: bool = True,
     inputs: Sequence[Node] | None = None,
+    retained: bool = False,
 ) -> dict[int, Any]:
     """Apply the chain rule from ``roots`` (with gradients ``seeds``) to their ancestors.
 
     With ``store=True`` (``backward()``), leaves accumulate into ``.grad`` and
     intermediate nodes that retain their gradient get ``.grad`` overwritten. With ``store=False``
     (``autograd.grad``) nothing is written; the returned dict maps ``id(node)``
-    to the gradient for every node in ``inputs``.
+    to the gradient for every node in ``inputs``. ``retained`` (``backward(inputs=...)``) also
+    overwrites the ``.grad`` of the retaining intermediates the pass goes through, as ``store`` does.
     """
     # The graph holds no reference cycles (rules never capture nodes), so the cyclic
     # collector would only re-scan the graph again and again; pause it for the pass.
@@ -170,7 +172,7 @@ def backpropagate(
     gc.disable()
     try:
         with quiet():
-            return _backpropagate(roots, seeds, create_graph, store, inputs)
+            return _backpropagate(roots, seeds, create_graph, store, inputs, retained)
     finally:
         if collector_was_enabled:
             gc.enable()
@@ -224,7 +226,12 @@ def _gathered_gradients(node: Node, grad: Any, op: Op, pending: dict[Node, Any],
 
 
 def _backpropagate(
-    roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, store: bool, inputs: Sequence[Node] | None
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create_graph: bool,
+    store: bool,
+    inputs: Sequence[Node] | None,
+    retained: bool = False,
 ) -> dict[int, Any]:
     order = backward_order(roots)
     relevant = _reaches(order, inputs) if inputs is not None else None
@@ -240,7 +247,7 @@ def _backpropagate(
     # retained intermediates' gradients are stored as the pass goes; their earlier ones, kept here, come back if it fails
     overwritten_nodes: list[Node] = []
     overwritten_grads: list[Any] = []
-    handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store else set()
+    handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store or retained else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     last_change = _InPlaceClock.last_change
@@ -255,7 +262,7 @@ def _backpropagate(
             if node._hooks:
                 grad = node._run_hooks(grad)
             op = node.op
-            if store:
+            if store or (retained and op is not None and node not in wanted):
                 if op is None:
                     finished_leaves.append((node, grad))
                 elif node.retains_grad:

@@ -446,7 +446,8 @@ def run_backward(
     roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, inputs: Node | Sequence[Node] | None
 ) -> None:
     """Backpropagate from ``roots`` (seeded, checked) into ``.grad``: of every node that needs it, or, given
-    ``inputs`` (as torch's), of those nodes only (leaves or not; one the roots do not depend on gets none)."""
+    ``inputs`` (as torch's), of those nodes only (leaves or not; one the roots do not depend on gets none) and of the
+    intermediates that retain their gradient on the way to them."""
     if inputs is None:
         backpropagate(roots, seeds, create_graph=create_graph, store=True)
         return
@@ -456,7 +457,7 @@ def run_backward(
     for position, node in enumerate(targets):
         if not isinstance(node, Node) or not node._requires_grad:
             raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
-    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets)
+    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True)
     handed_out = {id(seed) for seed in seeds}
     for node in targets:
         if id(node) in found:

@@ -403,6 +403,22 @@ def test_backward_with_inputs_matches_torch():
     assert results[0] == results[1] == ([4.0, 4.0], None, None)
 
 
+def test_backward_with_inputs_fills_the_retained_intermediates_on_their_way_as_torch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for make in (lambda v: Tensor(np.array(v), requires_grad=True), lambda v: torch.tensor(v, requires_grad=True)):
+        x, w = make([1.0, 2.0]), make([3.0, 4.0])
+        on_the_way, off_the_way = x * w, x * 3.0
+        on_the_way.retain_grad(), off_the_way.retain_grad()
+        total = (on_the_way * on_the_way).sum() + (off_the_way * w).sum()
+        total.backward(inputs=[x], retain_graph=True)  # both intermediates lie on the way to x
+        first = [np.asarray(t.grad).tolist() if t.grad is not None else None for t in (x, w, on_the_way, off_the_way)]
+        total.backward(inputs=[w])  # w's gradient needs off_the_way's value, not its gradient: that stays as it was
+        results.append((first, np.asarray(off_the_way.grad).tolist(), np.asarray(w.grad).tolist()))
+    assert results[0] == results[1]
+    assert results[0][0] == [[27.0, 76.0], None, [6.0, 16.0], [3.0, 4.0]]  # 2 h w + 3 w, none, 2 h, w
+
+
 def test_core_still_exports_each_graph_core_name_from_its_own_module():
     from autograd import backprop, core, grad_mode, op, versions
 
