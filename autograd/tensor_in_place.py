@@ -540,7 +540,7 @@ class TensorInPlace:
 
     def lerp_(self, end: TensorLike, weight: TensorLike) -> Tensor:
         """t + weight * (end - t) in place (``torch.Tensor.lerp_``)."""
-        return self._replace("lerp_", _lerp, end, weight, graph=_lerp)
+        return self._replace("lerp_", lerp, end, weight, graph=lerp)
 
     def addcmul_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
         """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates)."""
@@ -719,9 +719,15 @@ def _relu(t: Any, zero: Any) -> Any:
     return t.relu()
 
 
-def _lerp(t: Any, end: Any, weight: Any) -> Any:
-    """t + weight * (end - t), on arrays or on nodes."""
-    return t + weight * (end - t)
+def lerp(t: Any, end: Any, weight: Any) -> Any:
+    """t + weight (end - t), on arrays or on nodes, in torch's two-sided form: end - (1 - weight)(end - t) where
+    |weight| >= 1/2, so that weight 1 gives ``end`` exactly (the one-sided form loses it to rounding: t = 1e30,
+    end = 1 gives 0). d/dt = 1 - weight, d/dend = weight, d/dweight = end - t in both forms."""
+    difference = end - t
+    near_start = np.abs(shared_math.data_of(weight)) < 0.5
+    if np.ndim(near_start) == 0:
+        return t + weight * difference if near_start else end - (1 - weight) * difference
+    return shared_math.where(near_start, t + weight * difference, end - (1 - weight) * difference)
 
 
 #: The view ops whose views take in-place changes while recording (written through to the tensor viewed).

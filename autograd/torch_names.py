@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import devices
+from . import devices, tensor_in_place
 from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
@@ -758,7 +758,8 @@ class TorchNames:
         return _tensor(self).sqrt().reciprocal()
 
     def lerp(self: Self, end: Any, weight: Any) -> Self:
-        """torch.Tensor.lerp: x + weight (end - x); d/dx = 1 - weight, d/dend = weight, d/dweight = end - x."""
+        """torch.Tensor.lerp: x + weight (end - x) (exactly ``end`` at weight 1, as torch's); d/dx = 1 - weight,
+        d/dend = weight, d/dweight = end - x."""
         shapes = [np.shape(value.data if isinstance(value, Node) else value) for value in (self, end, weight)]
         try:
             np.broadcast_shapes(*shapes)
@@ -766,7 +767,7 @@ class TorchNames:
             raise ValueError(
                 f"lerp: shapes {shapes[0]}, {shapes[1]} and {shapes[2]} (self, end, weight) do not broadcast"
             ) from None
-        return self + weight * (end - self)
+        return tensor_in_place.lerp(self, end, weight)
 
     def where(self: Self, condition: Any, other: Any) -> Self:
         """torch.Tensor.where: ``self`` where ``condition`` else ``other`` (``autograd.where(condition, self,

@@ -78,6 +78,7 @@ CASES = [
     ("pow_tensor_exponent", lambda x, e: x.pow(e), [POSITIVE, Y]),
     ("rsqrt", lambda x: x.rsqrt(), [POSITIVE]),
     ("lerp", lambda x, end: x.lerp(end, 0.3), [X, Y]),
+    ("lerp_weight_past_half", lambda x, end: x.lerp(end, 0.8), [X, Y]),
     ("lerp_tensor_weight", lambda x, end, weight: x.lerp(end, weight), [X, Y, WEIGHT]),
     ("masked_fill", lambda x, mask: x.masked_fill(mask, 0.5), [X], [MASK]),
     ("where", lambda x, other, condition: x.where(condition, other), [X, Y], [MASK]),
@@ -132,6 +133,18 @@ def _case(case):
 
 def _outputs(result):
     return list(result) if isinstance(result, (tuple, list)) else [result]
+
+
+def test_lerp_gives_its_ends_exactly_at_weights_zero_and_one():
+    start, end = np.array([1e30, 3.0, -2.5]), np.array([1.0, 1e-17, 7.0])
+    for weight in (1.0, np.ones(3), Tensor(np.ones(3))):
+        np.testing.assert_array_equal(Tensor(start).lerp(end, weight).data, end)  # the one-sided form gave 0 for 1.0
+    np.testing.assert_array_equal(Tensor(start).lerp(end, np.array([0.0, 1.0, 0.0])).data, [1e30, 1e-17, -2.5])
+    changed = Tensor(start.copy())
+    changed.lerp_(end, 1.0)
+    np.testing.assert_array_equal(changed.data, end)
+    weights = np.array([-0.7, 0.49, 0.5, 1.5])  # both forms agree in between (up to rounding)
+    np.testing.assert_allclose(Tensor(np.full(4, 2.0)).lerp(np.full(4, 6.0), weights).data, 2.0 + 4.0 * weights)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
