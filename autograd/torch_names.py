@@ -782,10 +782,11 @@ class TorchNames:
     def norm(self: Self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Self:
         """torch.Tensor.norm: the vector p-norm (sum |x|^p)^(1/p) over ``dim`` (all entries if None).
 
-        ``p`` is a real > 0, ``inf``/``-inf`` (max/min |x|, ties sharing the gradient), 0 (the count of
-        non-zeros, zero gradient), ``"fro"`` (default: 2) or ``"nuc"`` (the nuclear norm of the matrices in ``dim``,
-        the last two axes by default, as autograd.linalg.norm's). d/dx = x |x|^(p-2) / norm^(p-1), taken as 0
-        where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is infinite there), as torch.
+        ``p`` is a real number, ``inf``/``-inf`` (max/min |x|, ties sharing the gradient), 0 (the count of
+        non-zeros, nan included, zero gradient), ``"fro"`` (default: 2) or ``"nuc"`` (the nuclear norm of the matrices
+        in ``dim``, the last two axes by default, as autograd.linalg.norm's). d/dx = x |x|^(p-2) / norm^(p-1), taken as
+        0 where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is infinite there), as torch: the
+        numbers are autograd.linalg.vector_norm's.
         """
         if p == "nuc":  # the sum of the singular values of the matrices in dim (the last two axes by default)
             axes = (-2, -1) if dim is None else tuple(dim)
@@ -796,25 +797,8 @@ class TorchNames:
             p = 2
         elif not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
             raise TypeError(f"norm: p must be a number, 'fro' or 'nuc', got {type(p).__name__}")
-        x: Any = self
-        if p == math.inf:
-            return x.abs().max(axis=dim, keepdims=keepdim)
-        if p == -math.inf:
-            return x.abs().min(axis=dim, keepdims=keepdim)
-        if p == 0:
-            return x.abs().sign().sum(axis=dim, keepdims=keepdim)  # sign has zero gradient
-        if p == 1:
-            return x.abs().sum(axis=dim, keepdims=keepdim)
-        if 0 < p < 1:  # |x|^p has an infinite slope at 0: entries that are 0 add 0 and pass no gradient, as torch
-            magnitudes = x.abs()
-            nonzero = np.asarray(magnitudes.data != 0)
-            powers = x._where(nonzero, x._where(nonzero, magnitudes, 1.0) ** p, 0.0)
-        else:
-            powers = x * x if p == 2 else x.abs() ** p
-        total = powers.sum(axis=dim, keepdims=keepdim)
-        zero = np.asarray(total.data == 0)  # the root is only differentiated where the sum is positive
-        safe = x._where(zero, 1.0, total)
-        return x._where(zero, 0.0, safe.sqrt() if p == 2 else safe ** (1 / p))
+        axes = tuple(dim) if isinstance(dim, list) else dim
+        return np.linalg.vector_norm(self, ord=p, axis=axes, keepdims=keepdim)  # autograd.linalg.vector_norm's
 
     def logcumsumexp(self: Self, dim: int) -> Self:
         """torch.Tensor.logcumsumexp: log of the running sum of e^x along ``dim``; see autograd.logcumsumexp."""

@@ -135,6 +135,15 @@ def _outputs(result):
     return list(result) if isinstance(result, (tuple, list)) else [result]
 
 
+def test_norm_of_order_zero_counts_nan_entries_as_non_zero_as_numpy():
+    data = np.array([[np.nan, 1.0, 0.0], [2.0, 0.0, -0.0]])
+    x = Tensor(data, requires_grad=True)
+    assert x.norm(0).item() == np.linalg.norm(data.ravel(), 0) == 3.0
+    np.testing.assert_array_equal(x.norm(0, dim=1).data, [2.0, 1.0])
+    x.norm(0).backward()
+    np.testing.assert_array_equal(x.grad, np.zeros((2, 3)))  # a count: no slope anywhere
+
+
 def test_lerp_gives_its_ends_exactly_at_weights_zero_and_one():
     start, end = np.array([1e30, 3.0, -2.5]), np.array([1.0, 1e-17, 7.0])
     for weight in (1.0, np.ones(3), Tensor(np.ones(3))):
