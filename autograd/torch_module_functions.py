@@ -188,6 +188,12 @@ def broadcast_tensors(*tensors: TensorLike) -> tuple[Tensor, ...]:
     return tuple(part if part.shape == shape else part.broadcast_to(shape) for part in parts)
 
 
+def numpy_broadcast_arrays(*arrays: TensorLike, subok: bool = False) -> tuple[Tensor, ...]:
+    """np.broadcast_arrays with a Tensor among ``arrays``: :func:`broadcast_tensors`, so gradients flow (numpy's
+    ``subok`` has nothing to choose: the results are Tensors)."""
+    return broadcast_tensors(*arrays)
+
+
 # -- distances and spreads -------------------------------------------------------------------------------------
 def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
     """torch.cdist: the p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape

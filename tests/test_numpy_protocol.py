@@ -238,3 +238,15 @@ def test_numpy_ufuncs_of_a_value_are_its_methods():
     assert v.grad == pytest.approx(2 * math.exp(math.sin(0.3)) * math.cos(0.3), rel=1e-14)
     with pytest.raises(TypeError, match="Values and arrays do not mix"):
         np.ones(2) + Value(1.0)
+
+
+def test_np_broadcast_arrays_of_tensors_stays_in_the_graph():
+    a = Tensor(np.array([[1.0], [2.0], [3.0]]), requires_grad=True)
+    b = Tensor(np.array([[10.0, 20.0]]), requires_grad=True)
+    wide_a, wide_b = np.broadcast_arrays(a, b)
+    assert isinstance(wide_a, Tensor) and wide_a.shape == wide_b.shape == (3, 2)
+    (wide_a * wide_b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [[30.0], [30.0], [30.0]])  # d/da_i sum_j a_i b_j = sum_j b_j
+    np.testing.assert_array_equal(b.grad, [[6.0, 6.0]])
+    _, plain = np.broadcast_arrays(a, np.ones((1, 2)))  # an array beside a Tensor becomes a constant Tensor
+    assert isinstance(plain, Tensor) and not plain.requires_grad
