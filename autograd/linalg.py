@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import shared_math
+from .accumulation import float16_via_float32
 from .broadcasting import normalize_axes, reduced_shape, single_axis
 from .decompositions import (
     EighResult,
@@ -296,6 +297,7 @@ def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, o
     return result.reshape(kept if keepdims else tuple(n for a, n in enumerate(x.shape) if a not in (rows, columns)))
 
 
+@float16_via_float32  # squares overflow float16 from 256
 def norm(
     x: TensorLike,
     ord: Any = None,
@@ -327,6 +329,7 @@ def norm(
     )
 
 
+@float16_via_float32  # squares overflow float16 from 256
 def vector_norm(
     x: TensorLike,
     ord: Any = 2,
@@ -355,6 +358,7 @@ def vector_norm(
     return _vector_norm(x, ord, normalize_axes(axis, x.ndim, "vector_norm"), keepdims, "vector_norm")
 
 
+@float16_via_float32  # squares overflow float16 from 256
 def matrix_norm(
     x: TensorLike,
     ord: Any = "fro",

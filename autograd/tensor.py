@@ -26,6 +26,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
+from .accumulation import COMPUTE_DTYPE, float16_via_float32
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
 from .core import Node, RemovableHandle
@@ -489,8 +490,11 @@ class Tensor(
 
     # -- elementwise functions ------------------------------------------------
     def _unary(self, op: Any, data: np.ndarray, attrs: dict | None = None) -> Tensor:
-        if self._requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"{op.name}: needs a floating-point tensor, got {self.dtype}")
+        own = self.data.dtype
+        if self._requires_grad and own.kind != "f":
+            raise TypeError(f"{op.name}: needs a floating-point tensor, got {own}")
+        if own in COMPUTE_DTYPE and data.dtype != own:  # computed wider (_floating_data): rounded once, here
+            data = quietly(data.astype, own)  # (e^20 is inf in float16, without a warning)
         return Tensor._from_op(data, op, (self,), attrs)
 
     def exp(self) -> Tensor:
@@ -544,14 +548,17 @@ class Tensor(
         """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""
         return self._unary(ew.softplus, shared_math.softplus(self._floating_data()))
 
+    @float16_via_float32
     def swish(self, beta: float = 1.0) -> Tensor:
         """x * sigmoid(beta x) (SiLU for beta = 1)."""
         return self * (self * beta).sigmoid() if beta != 1 else self * self.sigmoid()
 
+    @float16_via_float32
     def silu(self) -> Tensor:
         """x * sigmoid(x)."""
         return self * self.sigmoid()
 
+    @float16_via_float32
     def mish(self) -> Tensor:
         """x * tanh(softplus(x))."""
         return self * self.softplus().tanh()
@@ -615,13 +622,18 @@ class Tensor(
         # result kind read from one entry, or from the empty array, so the whole array is computed once)
         if data.dtype.kind in "iub" and np.asarray(quietly(function, data.reshape(-1)[:1])).dtype.kind == "f":
             data = self._floating_data()
+        elif data.dtype in COMPUTE_DTYPE:
+            data = data.astype(COMPUTE_DTYPE[data.dtype])
         return self._unary(op, np.asarray(quietly(function, data)))
 
     def _floating_data(self) -> np.ndarray:
         """The data as the argument of a floating-point function: integers and booleans in the default floating
-        dtype, as torch's (numpy would give float16 for small integers, and negate uint8 with wrap-around)."""
+        dtype, as torch's (numpy would give float16 for small integers, and negate uint8 with wrap-around), float16
+        in float32 (autograd.accumulation: ``_unary`` rounds the result back)."""
         data = self.data
-        return data if data.dtype.kind == "f" else data.astype(get_default_dtype())
+        if data.dtype.kind != "f":
+            return data.astype(get_default_dtype())
+        return data.astype(COMPUTE_DTYPE[data.dtype]) if data.dtype in COMPUTE_DTYPE else data
 
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
         return self._binary(other, op, function, reflected)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import shared_math
+from .accumulation import ACCUMULATE_DTYPE, COMPUTE_DTYPE, computing_data, in_dtype_of
 from .broadcasting import normalize_axes
 from .derivatives import arrays as ar
 from .quiet import quiet, quietly
@@ -39,7 +40,12 @@ class TensorReductions:
     def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool) -> Tensor:
         # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper
         axes = normalize_axes(axis, self.data.ndim, op.name)
-        data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims))
+        own = self.data.dtype
+        if own in COMPUTE_DTYPE:  # float16 accumulates in float32 (numpy's own would stall: 4096 x 0.1 gives 256)
+            wide = COMPUTE_DTYPE[own]
+            data = quietly(lambda: np.asarray(reduce(self.data, axis=axes, keepdims=keepdims, dtype=wide)).astype(own))
+        else:
+            data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims))
         return _Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(
@@ -124,7 +130,18 @@ class TensorReductions:
         without their warnings.
         """
         arguments = variance_arguments("var", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        return self._variance("var", *arguments)
+        return self._in_own_dtype(self._accumulating()._variance("var", *arguments))
+
+    def _accumulating(self) -> Tensor:
+        """This tensor in the dtype its sums accumulate in (float16 and float32 widened, as torch's CPU
+        accumulators: a float32 variance of [1e30, 0, -1e30] would square to inf), as a node of the graph."""
+        wide = ACCUMULATE_DTYPE.get(self.data.dtype)
+        return self if wide is None else self.astype(wide)
+
+    def _in_own_dtype(self, result: Tensor) -> Tensor:
+        """``result``, computed from :meth:`_accumulating`, rounded to this tensor's (floating) dtype."""
+        own = self.data.dtype
+        return result.astype(own) if own.kind == "f" and result.data.dtype != own else result
 
     def _variance(self, op: str, axis: Any, ddof: float, keepdims: bool) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op)
@@ -151,9 +168,9 @@ class TensorReductions:
         ``correction``) to 1.
         """
         arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        var = self._variance("std", *arguments)
+        var = self._accumulating()._variance("std", *arguments)
         constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
-        return shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
+        return self._in_own_dtype(shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt()))
 
     @overload
     def max(
@@ -241,8 +258,8 @@ class TensorReductions:
         axes = normalize_axes(axis, self.ndim, "logsumexp")
         # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
         with np.errstate(all="ignore"):
-            shift, _, _, total = shared_math.softmax_parts(self.data, axes)
-            data = np.log(total) + shift
+            shift, _, _, total = shared_math.softmax_parts(computing_data(self.data), axes)
+            data = in_dtype_of(np.log(total) + shift, self.data)
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
         return _Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
@@ -258,7 +275,7 @@ class TensorReductions:
         if dim is not UNSET:
             axis = torch_dim("softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "softmax")
-        data = shared_math.softmax(self.data, axes)
+        data = in_dtype_of(shared_math.softmax(computing_data(self.data), axes), self.data)
         return _Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
     def log_softmax(self, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
@@ -270,8 +287,8 @@ class TensorReductions:
             axis = torch_dim("log_softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "log_softmax")
         with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
-            _, shifted, _, total = shared_math.softmax_parts(self.data, axes)
-            data = shifted - np.log(total)
+            _, shifted, _, total = shared_math.softmax_parts(computing_data(self.data), axes)
+            data = in_dtype_of(shifted - np.log(total), self.data)
         return _Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
     def argmax(

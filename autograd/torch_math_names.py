@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from . import shared_math
+from .accumulation import float16_via_float32
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
@@ -419,6 +420,7 @@ class TorchMathNames:
         power = _tensor(exponent).astype(np.float64) if isinstance(exponent, Node) else np.asarray(exponent, np.float64)
         return _tensor(self).astype(np.float64) ** power
 
+    @float16_via_float32  # pi x overflows float16 from |x| = 20861
     def sinc(self: Self) -> Self:
         """torch.Tensor.sinc: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near 0
         (|pi x| < 1e-3, subnormals included, where the quotient's derivative would divide by an underflowed x^2)

@@ -11,18 +11,24 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shared_math as sm
+from ..accumulation import ACCUMULATE_DTYPE
 from ..op import Op
 from ..quiet import quietly
 
 
 def reverse_cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
-    """sum_{j >= k} x_j along ``axis``: the running sum from the end (IEEE inf on overflow, no warning)."""
-    return np.flip(quietly(np.cumsum, np.flip(x, axis), axis), axis)
+    """sum_{j >= k} x_j along ``axis``: the running sum from the end (as :func:`cumsum_data`)."""
+    return np.flip(cumsum_data(np.flip(x, axis), axis), axis)
 
 
 def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
-    """sum_{k <= j} x_k along ``axis`` (IEEE inf on overflow, no warning)."""
-    return quietly(np.cumsum, x, axis)
+    """sum_{k <= j} x_k along ``axis``, accumulated in float64 for float32 and float32 for float16 (as torch's
+    CPU kernel: a float32 running sum drifts, a float16 one stalls at 256 for steps of 0.1) and rounded once; IEEE
+    inf on overflow, no warning."""
+    wide = ACCUMULATE_DTYPE.get(x.dtype) if isinstance(x, np.ndarray) else None
+    if wide is None:
+        return quietly(np.cumsum, x, axis)
+    return quietly(lambda: np.cumsum(x, axis, dtype=wide).astype(x.dtype))  # (the rounding may overflow to inf)
 
 
 # fmt: off

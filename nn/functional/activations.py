@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, where
+from autograd.accumulation import float16_via_float32
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import check_axis, check_choice, check_flag, check_float_dtype, check_positive_int, check_real
@@ -134,6 +135,7 @@ def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> T
     return as_float_tensor(x, "leaky_relu").leaky_relu(negative_slope)
 
 
+@float16_via_float32
 def prelu(x: Any, weight: ParameterLike) -> Tensor:
     """Parametric ReLU: x where x > 0 else a * x, with a learnable slope ``a`` per channel.
 
@@ -148,6 +150,7 @@ def prelu(x: Any, weight: ParameterLike) -> Tensor:
     return where(positive, x, where(positive, 0.0, x) * slope)
 
 
+@float16_via_float32
 def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Exponential linear unit: x where x > 0 else alpha (e^x - 1).
 
@@ -159,6 +162,7 @@ def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return as_float_tensor(x, "elu").elu(alpha)
 
 
+@float16_via_float32
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU log(1 + e^(beta x)) / beta, computed as max(z, 0) + log1p(e^-|z|), z = beta x; as torch,
     x itself where beta x > ``threshold`` (there the two differ by less than e^-threshold / beta).
@@ -177,6 +181,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     return where(linear, x, smooth) if linear.any() else smooth
 
 
+@float16_via_float32
 def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
     """Swish x * sigmoid(beta x) (Ramachandran et al.); ``beta`` may be a learnable Tensor.
 
@@ -188,6 +193,7 @@ def swish(x: Any, beta: float | Tensor = 1.0) -> Tensor:
     return x.swish(beta) if isinstance(beta, float) else x * (x * beta).sigmoid()  # a Tensor beta learns
 
 
+@float16_via_float32
 def silu(x: Any, inplace: bool = False) -> Tensor:
     """SiLU x * sigmoid(x) (swish with beta = 1); d/dx = s (1 + x (1 - s))."""
     if writes_in_place("silu", inplace, x):
@@ -195,6 +201,7 @@ def silu(x: Any, inplace: bool = False) -> Tensor:
     return as_float_tensor(x, "silu").silu()
 
 
+@float16_via_float32
 def mish(x: Any, inplace: bool = False) -> Tensor:
     """Mish x * tanh(softplus(x)) (Misra).
 
@@ -228,6 +235,7 @@ def maxout(x: Any, pieces: int, axis: int = -1) -> Tensor:
     return x.reshape(grouped).max(axis=axis + 1)
 
 
+@float16_via_float32
 def acon_c(x: Any, p1: ParameterLike, p2: ParameterLike, beta: ParameterLike) -> Tensor:
     """ACON-C (Ma et al., "Activate or Not"): (p1 - p2) x sigmoid(beta (p1 - p2) x) + p2 x.
 
@@ -306,6 +314,7 @@ def _strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
     return where(~((x.data <= low) | (x.data >= high)), x, np.clip(x.data, low, high))
 
 
+@float16_via_float32
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit x Phi(x) = x (1 + erf(x / sqrt 2)) / 2 (``approximate="tanh"``:
     x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2, as torch).
@@ -314,8 +323,6 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     """
     x = as_float_tensor(x, "gelu")
     check_choice("gelu", "approximate", approximate, ("none", "tanh"))
-    if x.dtype == np.float16:  # computed in float32, as torch's half kernels: x^3 overflows float16 above ~40
-        return gelu(x.astype(np.float32), approximate).astype(np.float16)
     if approximate == "tanh":
         return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)).tanh())
     return 0.5 * x * (1 + (x * (1 / math.sqrt(2))).erf())
@@ -340,6 +347,7 @@ def relu6(x: Any, inplace: bool = False) -> Tensor:
     return _strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
 
 
+@float16_via_float32
 def selu(x: Any, inplace: bool = False) -> Tensor:
     """Self-normalising ELU: scale * elu(x, alpha) with Klambauer et al.'s alpha = 1.67326..., scale = 1.05070...
 
@@ -350,6 +358,7 @@ def selu(x: Any, inplace: bool = False) -> Tensor:
     return as_float_tensor(x, "selu").elu(_SELU_ALPHA) * _SELU_SCALE
 
 
+@float16_via_float32
 def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: x where x > 0, else alpha (e^(x/alpha) - 1) = alpha elu(x / alpha).
 
@@ -363,11 +372,13 @@ def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return where(x.data > 0, x, (x / alpha).elu(1.0) * alpha)
 
 
+@float16_via_float32
 def logsigmoid(x: Any) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), stable for every finite x; d/dx = 1 - sigmoid(x)."""
     return -(-as_float_tensor(x, "logsigmoid")).softplus()
 
 
+@float16_via_float32
 def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch)."""
     if writes_in_place("hardsigmoid", inplace, x):
@@ -375,6 +386,7 @@ def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     return _strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
 
 
+@float16_via_float32
 def hardswish(x: Any, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on: at -3 and 3
     the outer pieces' derivatives, 0 and 1, as torch 2.1 and later (older torch took -1/2 and 3/2)."""
@@ -384,6 +396,7 @@ def hardswish(x: Any, inplace: bool = False) -> Tensor:
     return x * _strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
 
 
+@float16_via_float32
 def softsign(x: Any) -> Tensor:
     """x / (1 + |x|); d/dx = 1 / (1 + |x|)^2."""
     x = as_float_tensor(x, "softsign")

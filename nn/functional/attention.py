@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, concatenate, repeat, where
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_flag, check_probability, check_real
 from .dropout import dropout
@@ -98,6 +99,7 @@ def _broadcast(shapes: list[tuple[int, ...]]) -> tuple[int, ...] | None:
         return None
 
 
+@float16_via_float32
 def scaled_dot_product_attention(
     query: Any,
     key: Any,

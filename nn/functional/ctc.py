@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, concatenate, stack, take_along_axis, where
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_flag, check_integer
 from .activations import as_float_tensor
@@ -112,6 +113,7 @@ def _log_likelihoods(log_probs: Tensor, extended: np.ndarray, input_lengths: np.
     return alpha
 
 
+@float16_via_float32
 def ctc_loss(
     log_probs: Any,
     targets: Any,

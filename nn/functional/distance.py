@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_axis, check_flag, check_real
 from .activations import as_float_tensor
@@ -36,6 +37,7 @@ def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
     return (x1 if x1.dtype == dtype else x1.astype(dtype)), (x2 if x2.dtype == dtype else x2.astype(dtype))
 
 
+@float16_via_float32
 def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``): unit vectors, and a vector shorter than
     ``eps`` divided by ``eps``. d/dx through both the numerator and the norm (0 where the norm is clamped)."""
@@ -48,6 +50,7 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     return x / vector_norm(x, p, axis, keepdims=True).clip(low=eps)
 
 
+@float16_via_float32
 def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``: sum_i (x1_i / n1)(x2_i / n2), where each
     norm n is raised to ``eps`` if smaller (as torch: the raised value is used, the gradient is the norm's).
@@ -70,6 +73,7 @@ def _at_least(x: Tensor, axis: int, eps: float) -> Tensor:
     return norm + shortfall if shortfall.any() else norm
 
 
+@float16_via_float32
 def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """||x1 - x2 + eps||_p along the last axis (torch's ``F.pairwise_distance``, eps included); the inputs
     broadcast. d/dx1 = sign(d) |d|^(p-1) / ||d||_p^(p-1) with d = x1 - x2 + eps (0 where the distance is 0)."""
@@ -83,6 +87,7 @@ def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepd
     return vector_norm(difference, p, -1, keepdims=keepdim)
 
 
+@float16_via_float32
 def pdist(input: Any, p: float = 2.0) -> Tensor:
     """The p-norm distances between the rows of an (N, M) input, one per pair i < j in row-major order (the upper
     triangle of torch's ``cdist(x, x)`` without its diagonal): shape (N (N - 1) / 2,). p >= 0; p = 0 counts the

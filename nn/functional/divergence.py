@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, where
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_flag
 from .deprecated_reduction import legacy_reduction
@@ -19,6 +20,7 @@ __all__ = ["KL_DIV_REDUCTIONS", "kl_div"]
 KL_DIV_REDUCTIONS = ("none", "batchmean", "sum", "mean")
 
 
+@float16_via_float32
 def kl_div(
     input: Any,
     target: Any,

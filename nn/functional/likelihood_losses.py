@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, where
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_flag, check_real
 from .deprecated_reduction import legacy_reduction
@@ -18,6 +19,7 @@ from .losses import REDUCTIONS, _paired, _reduce
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
 
 
+@float16_via_float32
 def poisson_nll_loss(
     input: Any,
     target: Any,
@@ -77,6 +79,7 @@ def _variance(var: Any, x: Tensor, loss: str) -> Tensor:
     )
 
 
+@float16_via_float32
 def gaussian_nll_loss(
     input: Any, target: Any, var: Any, full: bool = False, eps: float = 1e-6, *, reduction: str = "mean"
 ) -> Tensor:

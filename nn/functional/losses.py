@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, Node, Tensor, check_class_range, softmax_cross_entropy, where
+from autograd.accumulation import float16_via_float32
 from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
 
@@ -231,6 +232,7 @@ def _expand_class_axis(array: Any, axis: int) -> Any:
 
 
 # -- regression ------------------------------------------------------------------------
+@float16_via_float32
 def mse_loss(
     prediction: Any,
     target: Any,
@@ -339,6 +341,7 @@ def _scalar_in_dtype(value: float, dtype: np.dtype) -> float:
     return float(quietly(dtype.type, value))
 
 
+@float16_via_float32
 def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> Tensor:
     """Huber loss: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = prediction - target.
 
@@ -361,6 +364,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     return _reduce(terms, reduction, "huber_loss")
 
 
+@float16_via_float32
 def smooth_l1_loss(
     prediction: Any,
     target: Any,
@@ -402,6 +406,7 @@ def _half_ratio(part: Tensor, beta: float) -> Tensor:
 
 
 # -- binary classification -------------------------------------------------------------
+@float16_via_float32
 def binary_cross_entropy(
     probabilities: Any,
     target: Any,
@@ -512,6 +517,7 @@ def _without_zero_times_infinity(logits: Tensor, coefficient: Any) -> Tensor:
     return where(infinite & zero, 0.0, logits)
 
 
+@float16_via_float32
 def binary_cross_entropy_with_logits(
     logits: Any,
     target: Any,
@@ -546,6 +552,7 @@ def binary_cross_entropy_with_logits(
 
 
 # -- multi-class classification --------------------------------------------------------
+@float16_via_float32
 def cross_entropy(
     logits: Any,
     target: Any,

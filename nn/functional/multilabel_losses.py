@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, take_along_axis
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice
 from .activations import as_float_tensor
@@ -28,6 +29,7 @@ from .losses import (
 __all__ = ["multilabel_margin_loss", "multilabel_soft_margin_loss"]
 
 
+@float16_via_float32
 def multilabel_soft_margin_loss(
     scores: Any,
     target: Any,

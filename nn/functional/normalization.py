@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_positive_int, check_real
 from .activations import as_float_tensor
@@ -25,6 +26,13 @@ __all__ = [
 ]
 
 
+def _mean(x: Tensor, axes: tuple[int, ...]) -> Tensor:
+    """The mean over ``axes`` (kept), accumulated in float64 and rounded to x's dtype (torch's CPU accumulator for
+    float32): numpy sums float32 in float32 over non-contiguous axes, which put a large mean ~1% of the std off, and
+    a constant row of 12345.678 normalised to +-0.3 instead of 0."""
+    return x.mean(axis=axes, keepdims=True, dtype=np.float64).astype(x.dtype, copy=False)
+
+
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
     """Check that a per-channel statistic/parameter has shape (C,)."""
     if value is not None and np.shape(value.data if isinstance(value, Tensor) else value) != (channels,):
@@ -33,6 +41,7 @@ def _channel_vector(value: Any, name: str, channels: int) -> Any:
     return value
 
 
+@float16_via_float32
 def batch_norm(
     x: Any,
     running_mean: np.ndarray | None,
@@ -75,9 +84,7 @@ def batch_norm(
         count = x.size // channels
         if count < 2:
             raise ValueError(f"batch_norm: training needs more than 1 value per channel, got input shape {x.shape}")
-        # the mean accumulated in float64 (torch's CPU accumulator for float32): over the non-contiguous axes numpy
-        # sums in the input's precision, which put a float32 mean ~1% of the std off when the mean is large
-        mean = x.mean(axis=axes, keepdims=True, dtype=np.float64).astype(x.dtype, copy=False)
+        mean = _mean(x, axes)
         centred = x - mean
         var = (centred * centred).mean(axis=axes, keepdims=True)
         if running_mean is not None:
@@ -101,6 +108,7 @@ def batch_norm(
     return normalised
 
 
+@float16_via_float32
 def instance_norm(
     input: Any,
     running_mean: np.ndarray | None = None,
@@ -146,6 +154,7 @@ def instance_norm(
     return _affine("instance_norm", y, "bias", bias, (channels,), lambda a, b: a + b.reshape(per_channel))
 
 
+@float16_via_float32
 def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
     """Local response normalisation across channels (AlexNet; PyTorch's ``local_response_norm``).
 
@@ -155,8 +164,9 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
 
         b_c = a_c / (k + alpha / size * sum_{c'} a_{c'}^2)^beta
 
-    Computed as one matmul of a banded (C, C) 0/1 matrix with the squared input, so
-    every derivative order is available; d b_c / d a_{c'} = [c = c'] / d_c^beta
+    The window sums are sums of ``size`` shifted slices of the zero-padded squares (no product with 0/1
+    weights, so an overflowing square reaches only the windows it lies in, as torch's), recorded, so every
+    derivative order is available; d b_c / d a_{c'} = [c = c'] / d_c^beta
     - 2 alpha beta / size * a_c a_{c'} / d_c^(beta + 1) for c' in the window of c,
     where d_c = k + alpha / size * sum.
     """
@@ -170,11 +180,10 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
         check_real("local_response_norm", name, value) for value, name in ((alpha, "alpha"), (beta, "beta"), (k, "k"))
     )
     channels = x.shape[1]
-    offsets = np.arange(channels)[None, :] - np.arange(channels)[:, None]  # c' - c
-    window = ((offsets >= -(size // 2)) & (offsets <= (size - 1) // 2)).astype(x.dtype)
-    positions = int(np.prod(x.shape[2:]))  # explicit, not -1: a reshape of an empty batch cannot infer it
-    squares = (x * x).reshape(x.shape[0], channels, positions)
-    neighbourhood = (window @ squares).reshape(x.shape)
+    padded = (x * x).pad([(0, 0), (size // 2, (size - 1) // 2)] + [(0, 0)] * (x.ndim - 2))
+    neighbourhood = padded[:, :channels]
+    for shift in range(1, size):  # window c sums padded channels c .. c + size - 1, that is c - size//2 ..
+        neighbourhood = neighbourhood + padded[:, shift : shift + channels]
     return x / (neighbourhood * (alpha / size) + k) ** beta
 
 
@@ -202,6 +211,7 @@ def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, .
     return combine(y, value)
 
 
+@float16_via_float32
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` axes: ``(x - mean) / sqrt(var + eps) * weight + bias``
     with the biased variance (ddof 0), each sample on its own; ``weight``/``bias`` have ``normalized_shape``.
@@ -213,12 +223,13 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     eps = check_real("layer_norm", "eps", eps, 0)
     x = as_float_tensor(input, "layer_norm")
     axes = _trailing_axes("layer_norm", x, shape)
-    centred = x - x.mean(axis=axes, keepdims=True)
+    centred = x - _mean(x, axes)
     y = centred / ((centred * centred).mean(axis=axes, keepdims=True) + eps).sqrt()
     y = _affine("layer_norm", y, "weight", weight, shape, lambda a, b: a * b)
     return _affine("layer_norm", y, "bias", bias, shape, lambda a, b: a + b)
 
 
+@float16_via_float32
 def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float | None = None) -> Tensor:
     """Root-mean-square norm over the trailing ``normalized_shape`` axes: ``x / sqrt(mean(x^2) + eps) * weight``
     (no centring); ``eps`` None is the machine epsilon of the input's dtype, as torch.
@@ -233,6 +244,7 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float |
     return _affine("rms_norm", y, "weight", weight, shape, lambda a, b: a * b)
 
 
+@float16_via_float32
 def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
     """Split the C channels of (N, C, ...) input into ``num_groups`` groups of consecutive channels and
     normalise each sample's group over its channels and positions, ``(x - mean) / sqrt(var + eps)`` (biased
@@ -249,7 +261,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
         raise ValueError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
     group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
     grouped = x.reshape((x.shape[0], groups, group_size))
-    centred = grouped - grouped.mean(axis=2, keepdims=True)
+    centred = grouped - _mean(grouped, (2,))
     y = (centred / ((centred * centred).mean(axis=2, keepdims=True) + eps).sqrt()).reshape(x.shape)
     per_channel = (channels,) + (1,) * (x.ndim - 2)
     y = _affine("group_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, where
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_flag, check_real
 from .activations import as_float_tensor
@@ -91,6 +92,7 @@ def hinge_embedding_loss(
     return _reduce(terms, reduction, "hinge_embedding_loss")
 
 
+@float16_via_float32
 def soft_margin_loss(
     input: Any, target: Any, *, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
 ) -> Tensor:
@@ -106,6 +108,7 @@ def soft_margin_loss(
 COSINE_EMBEDDING_EPS = 1e-12
 
 
+@float16_via_float32
 def cosine_embedding_loss(
     input1: Any,
     input2: Any,
@@ -135,6 +138,7 @@ def cosine_embedding_loss(
     return _reduce(terms, reduction, loss)
 
 
+@float16_via_float32
 def triplet_margin_loss(
     anchor: Any,
     positive: Any,

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, where
+from autograd.accumulation import float16_via_float32
 
 from ..checks import check_axis, check_real
 from .activations import as_float_tensor, writes_in_place
@@ -61,6 +62,7 @@ def tanhshrink(input: Any) -> Tensor:
     return x - x.tanh()
 
 
+@float16_via_float32
 def glu(input: Any, dim: int = -1) -> Tensor:
     """Gated linear unit: split ``dim`` into halves a, b and return a * sigmoid(b) (the axis halves).
 
