@@ -948,3 +948,27 @@ def test_cross_entropy_takes_any_real_soft_targets_as_torch():
     theirs.backward()
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("loss", "bound"),
+    [
+        (lambda p, t: F.huber_loss(p, t, reduction="sum", delta=1.0), 1.0),
+        (lambda p, t: F.smooth_l1_loss(p, t, reduction="sum", beta=0.5), 0.5),
+    ],
+)
+def test_huber_and_smooth_l1_curvature_is_right_at_a_zero_residual_and_at_the_kinks(loss, bound):
+    # 0.5 d^2 / c near d = 0 (c = 1 for Huber, beta for smooth L1): the second derivative is 1 / c there, also at
+    # exactly 0, where abs'(0) = 0 used to zero it; at |d| = bound and beyond, the linear piece's, 0, as torch's
+    from autograd import grad
+
+    residuals = np.array([0.0, 0.3, -0.2, 1.0, -1.0, 0.5, -0.5, 2.0])
+    prediction = Tensor(residuals, requires_grad=True)
+    target = Tensor(np.zeros(8))
+    (slope,) = grad(loss(prediction, target), [prediction], create_graph=True)
+    (second,) = grad(slope.sum(), [prediction])
+    inside = np.abs(residuals) < bound
+    np.testing.assert_array_equal(second, np.where(inside, 1.0 / bound, 0.0))
+    np.testing.assert_allclose(slope.data, np.where(inside, residuals / bound, np.sign(residuals)))  # (delta = 1)
+    probe = Tensor(np.array([0.0, 0.3, -2.0]), requires_grad=True)
+    assert gradgradcheck(lambda p: loss(p, Tensor(np.zeros(3))), [probe])

@@ -345,10 +345,11 @@ def _scalar_in_dtype(value: float, dtype: np.dtype) -> float:
 def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> Tensor:
     """Huber loss: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = prediction - target.
 
-    Computed as m (|d| - 0.5 m) with m = min(|d|, delta), which never squares a large
+    Computed as m (d - 0.5 m) with m = d clipped to [-delta, delta], which never squares a large
     error: the product is the loss itself, so it overflows only where the loss does, and
-    each factor (hence each gradient term) is finite for finite d. delta is taken in the
-    prediction's dtype, as torch does. d/dprediction = d where |d| <= delta, else delta sign(d).
+    each factor (hence each gradient term) is finite for finite d; m follows d's sign (not |d|'s), so the
+    second derivative at d = 0 is 1, not abs'(0) = 0. delta is taken in the prediction's dtype, as torch does.
+    d/dprediction = d where |d| <= delta, else delta sign(d).
 
     ``weight`` w (the prediction's shape) scales each term, as torch 2.13's; unlike its ``mse_loss``, torch's
     weighted Huber mean is the plain mean of the weighted terms, sum(w t) / n, and so is this one.
@@ -356,9 +357,10 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     reduction = check_choice("huber_loss", "reduction", reduction, REDUCTIONS)
     delta = check_real("huber_loss", "delta", delta, 0, low_open=True)
     prediction, target = _paired(prediction, target, "huber_loss")
-    size = (prediction - target).abs()
-    quadratic_part = size.clip(high=_scalar_in_dtype(delta, size.dtype))
-    terms = quadratic_part * (size - 0.5 * quadratic_part)
+    difference = prediction - target
+    delta = _scalar_in_dtype(delta, difference.dtype)
+    quadratic_part = _clipped_inside(difference, delta)
+    terms = quadratic_part * (difference - 0.5 * quadratic_part)
     if weight is not None:
         terms = terms * _element_weights_of(terms, weight, "huber_loss")
     return _reduce(terms, reduction, "huber_loss")
@@ -378,7 +380,8 @@ def smooth_l1_loss(
 
     For beta > 0 it is ``huber_loss(delta=beta) / beta``; beta = 0 is the L1 loss. As in torch,
     beta is taken in the prediction's dtype, so a beta that rounds to 0 there (1e-300 in
-    float32) gives the L1 loss. Computed as m (m / (2 beta)) + max(|d| - beta, 0) with m = min(|d|, beta):
+    float32) gives the L1 loss. Computed as m (m / (2 beta)) + max(|d| - beta, 0) with m = d clipped to
+    [-beta, beta] (d's sign, so the second derivative at d = 0 is 1 / beta, not 0 through abs'(0)):
     0.5 d^2 / beta inside, 0.5 beta + (|d| - beta) outside. As m / (2 beta) <= 0.5, no intermediate
     value exceeds |d| and no gradient term exceeds 1 on either piece, however small or large beta is,
     so nothing overflows before the loss itself does (m (|d| - 0.5 m) / beta forms beta times the
@@ -389,13 +392,22 @@ def smooth_l1_loss(
     reduction = check_choice("smooth_l1_loss", "reduction", reduction, REDUCTIONS)
     beta = check_real("smooth_l1_loss", "beta", beta, 0)
     prediction, target = _paired(prediction, target, "smooth_l1_loss")
-    size = (prediction - target).abs()
+    difference = prediction - target
+    size = difference.abs()
     beta = _scalar_in_dtype(beta, size.dtype)
     if beta == 0:
         return _reduce(size, reduction, "smooth_l1_loss")
-    quadratic_part = size.clip(high=beta)
-    terms = quadratic_part * _half_ratio(quadratic_part, beta) + (size - beta).relu()
+    quadratic_part = _clipped_inside(difference, beta)
+    linear_part = where(size.data >= beta, size - beta, 0.0)  # (not relu: at |d| = beta its slope is the outer 1)
+    terms = quadratic_part * _half_ratio(quadratic_part, beta) + linear_part
     return _reduce(terms, reduction, "smooth_l1_loss")
+
+
+def _clipped_inside(difference: Tensor, bound: float) -> Tensor:
+    """``difference`` clipped to [-bound, bound], differentiable only strictly inside: at |d| = bound the pieces'
+    kink takes the outer, linear piece's curvature, 0, as torch's Huber and smooth L1 backward do."""
+    inside = np.abs(difference.data) < bound
+    return where(inside, difference, np.clip(difference.data, -bound, bound))
 
 
 def _half_ratio(part: Tensor, beta: float) -> Tensor:
