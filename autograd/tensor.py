@@ -574,16 +574,17 @@ class Tensor(
 
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
         Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
-        low > high the result is high, as ``minimum(maximum(x, low), high)``.
+        low > high the result is high, as ``minimum(maximum(x, low), high)``; a nan in x or a bound gives nan and no
+        gradient there, as torch's.
         """
         if min is not None or max is not None:
             low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
         if low is None and high is None:
             raise ValueError("clip: at least one of low and high must be given")
         self._check_bounds("clip", low, high)
-        if isinstance(low, Node) or isinstance(high, Node):
-            raised = self if low is None else where(self.data < shared_math.data_of(low), low, self)
-            return raised if high is None else where(raised.data > shared_math.data_of(high), high, raised)
+        if isinstance(low, Node) or isinstance(high, Node):  # each entry from x, from the bound it passes, or nan
+            raised = self if low is None else _bounded(self, low, np.greater_equal, np.less)
+            return raised if high is None else _bounded(raised, high, np.less_equal, np.greater)
         return self._unary(ew.clip, np.clip(self.data, low, high), {"low": low, "high": high})
 
     clamp = clip
@@ -762,6 +763,13 @@ tensor_in_place._operand = _operand
 
 
 _NOT_GIVEN: Any = object()
+
+
+def _bounded(x: Tensor, bound: TensorLike, keeps: Any, passes: Any) -> Tensor:
+    """x where ``keeps(x, bound)``, the bound where ``passes(x, bound)``, nan where neither holds (a nan in x or in
+    the bound, as numpy's clip and torch's clamp give): the gradient reaches only the entry chosen, none at a nan."""
+    bound_data = shared_math.data_of(bound)
+    return where(keeps(x.data, bound_data), x, where(passes(x.data, bound_data), bound, np.nan))
 
 
 def where(condition: Any, x: TensorLike = _NOT_GIVEN, y: TensorLike = _NOT_GIVEN) -> Any:

@@ -401,7 +401,6 @@ def test_bad_input_raises_a_clear_error(call, error, message):
 WARNING_CALLS = [
     ("ediff1d", lambda x: np.ediff1d(x)),
     ("histogram_bin_edges-keywords", lambda x: np.histogram_bin_edges(a=x, bins=3)),
-    ("broadcast_arrays", lambda x: np.broadcast_arrays(x, A[0])),
     ("histogram", lambda x: np.histogram(x, bins=3)),
     ("gradient", lambda x: np.gradient(x)),
     ("union1d", lambda x: np.union1d(x, A2)),

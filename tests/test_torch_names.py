@@ -144,6 +144,20 @@ def test_norm_of_order_zero_counts_nan_entries_as_non_zero_as_numpy():
     np.testing.assert_array_equal(x.grad, np.zeros((2, 3)))  # a count: no slope anywhere
 
 
+def test_clamp_with_tensor_bounds_gives_nan_and_no_gradient_where_x_or_a_bound_is_nan():
+    x = Tensor(np.array([1.0, -1.0, np.nan, 5.0, 0.5, 3.0], dtype=np.float32), requires_grad=True)
+    low = Tensor(np.array([np.nan, 0.0, 0.0, 0.0, 0.0, 4.0], dtype=np.float32), requires_grad=True)
+    high = Tensor(np.array([2.0, 2.0, 2.0, np.nan, 1.0, 3.5], dtype=np.float32), requires_grad=True)
+    clamped = x.clamp(min=low, max=high)
+    assert clamped.dtype == np.float32
+    np.testing.assert_array_equal(clamped.data, [np.nan, 0.0, np.nan, np.nan, 0.5, 3.5])  # numpy's clip agrees
+    np.testing.assert_array_equal(clamped.data, np.clip(x.data, low.data, high.data))
+    clamped.sum().backward()
+    np.testing.assert_array_equal(x.grad, [0, 0, 0, 0, 1, 0])  # as torch's clamp backward
+    np.testing.assert_array_equal(low.grad, [0, 1, 0, 0, 0, 0])  # low > high: the result is high, which has it
+    np.testing.assert_array_equal(high.grad, [0, 0, 0, 0, 0, 1])
+
+
 def test_lerp_gives_its_ends_exactly_at_weights_zero_and_one():
     start, end = np.array([1e30, 3.0, -2.5]), np.array([1.0, 1e-17, 7.0])
     for weight in (1.0, np.ones(3), Tensor(np.ones(3))):
