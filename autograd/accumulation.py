@@ -9,8 +9,8 @@ at x = -17). torch computes float16 maths in float32 and rounds once at the end;
 * a function written as several steps (an activation, a norm, a loss) is decorated with
   :func:`float16_via_float32`: its float16 input becomes a float32 node, its result is rounded back
   to float16, and both conversions are nodes of the graph, so gradients follow the same path;
-* sums accumulate in :data:`ACCUMULATE_DTYPE` (float16 in float32; a variance or a running sum of
-  float32 in float64, as torch's CPU accumulators), then round to the input's dtype.
+* float16 sums accumulate in float32, and running sums (cumsum) of float32 in float64, as torch's CPU
+  accumulators (:data:`ACCUMULATE_DTYPE`), then round to the input's dtype.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .core import Node
+
 __all__ = ["ACCUMULATE_DTYPE", "COMPUTE_DTYPE", "computing_data", "float16_via_float32", "in_dtype_of"]
 
 _FLOAT16 = np.dtype(np.float16)
@@ -30,7 +32,7 @@ _FLOAT32 = np.dtype(np.float32)
 #: The dtype elementwise maths of a dtype runs in (torch's "opmath" type); dtypes not listed run in themselves.
 COMPUTE_DTYPE = {_FLOAT16: _FLOAT32}
 
-#: The dtype a sum of a dtype's values accumulates in where torch's CPU kernels widen it (variances, running sums).
+#: The dtype a running sum of a dtype's values accumulates in, as torch's CPU kernel widens it.
 ACCUMULATE_DTYPE = {_FLOAT16: _FLOAT32, _FLOAT32: np.dtype(np.float64)}
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -49,27 +51,46 @@ def in_dtype_of(result: np.ndarray, data: np.ndarray) -> np.ndarray:
 
 
 def float16_via_float32(function: Function) -> Function:
-    """Decorate a function whose first argument is a tensor (a Tensor or an array): a float16 one is computed in
-    float32 and the result (a Tensor, or a tuple of them) rounded to float16 once at the end, as torch's half
-    kernels; other dtypes call ``function`` unchanged. A call with ``inplace=True`` (for a function that has that
-    parameter) runs unchanged too: it changes the float16 tensor itself, through the function called out of place."""
-    parameters = list(inspect.signature(function).parameters.values())
-    names = [parameter.name for parameter in parameters]
-    inplace_at = names.index("inplace") - 1 if "inplace" in names else None  # among the arguments after x
+    """Decorate a function whose first argument is its input tensor (a Tensor or an array): when that input is
+    float16 and so is every other floating tensor among the arguments, the input and the other float16 Tensors
+    (arrays stay as they are: batch norm changes its running statistics in place) are computed in float32 and
+    the result (a Tensor, or a tuple of them) is rounded to float16 once at the end, as torch's half kernels.
+    Anything else runs unchanged: other dtypes, a mixed call (a float32 target promotes the result, as in torch),
+    a call that names its own ``dtype``, and one with ``inplace=True`` (that changes the float16 tensor itself,
+    through the function called out of place)."""
+    names = list(inspect.signature(function).parameters)
+    first = names[0]
+    inplace_at = names.index("inplace") if "inplace" in names else None
 
     @functools.wraps(function)
-    def wrapper(x: Any, *args: Any, **kwargs: Any) -> Any:
-        if getattr(x, "dtype", None) != _FLOAT16:
-            return function(x, *args, **kwargs)
-        if inplace_at is not None and kwargs.get("inplace", len(args) > inplace_at and args[inplace_at]):
-            return function(x, *args, **kwargs)
-        result = function(x.astype(np.float32), *args, **kwargs)  # a Tensor's astype is a node of the graph
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        x = args[0] if args else kwargs.get(first)
+        if (
+            getattr(x, "dtype", None) != _FLOAT16
+            or kwargs.get("dtype") is not None
+            or (inplace_at is not None and kwargs.get("inplace", len(args) > inplace_at and args[inplace_at]))
+            or not all(_float16_or_not_floating(value) for value in (*args, *kwargs.values()))
+        ):
+            return function(*args, **kwargs)
+        args = tuple(x.astype(np.float32) if position == 0 else _widened(value) for position, value in enumerate(args))
+        kwargs = {name: x.astype(np.float32) if name == first else _widened(value) for name, value in kwargs.items()}
+        result = function(*args, **kwargs)  # a Tensor's astype is a node of the graph
         if isinstance(result, tuple):
             narrowed = [_narrowed(item) for item in result]
             return type(result)(*narrowed) if hasattr(result, "_fields") else tuple(narrowed)  # (named tuples too)
         return _narrowed(result)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _float16_or_not_floating(value: Any) -> bool:
+    dtype = getattr(value, "dtype", None)
+    return not isinstance(dtype, np.dtype) or dtype.kind != "f" or dtype == _FLOAT16
+
+
+def _widened(value: Any) -> Any:
+    """A float16 Tensor argument as a float32 node (anything else as it is)."""
+    return value.astype(np.float32) if isinstance(value, Node) and value.dtype == _FLOAT16 else value
 
 
 def _narrowed(result: Any) -> Any:

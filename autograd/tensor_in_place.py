@@ -722,12 +722,14 @@ def _relu(t: Any, zero: Any) -> Any:
 def lerp(t: Any, end: Any, weight: Any) -> Any:
     """t + weight (end - t), on arrays or on nodes, in torch's two-sided form: end - (1 - weight)(end - t) where
     |weight| >= 1/2, so that weight 1 gives ``end`` exactly (the one-sided form loses it to rounding: t = 1e30,
-    end = 1 gives 0). d/dt = 1 - weight, d/dend = weight, d/dweight = end - t in both forms."""
+    end = 1 gives 0). d/dt = 1 - weight, d/dend = weight, d/dweight = end - t in both forms. With weights on both
+    sides, each entry is one expression, base + w' (end - t) with (base, w') = (t, w) or (end, w - 1), so no
+    unchosen branch sends 0 * inf = nan back to the weight where end - t is infinite."""
     difference = end - t
     near_start = np.abs(shared_math.data_of(weight)) < 0.5
     if np.ndim(near_start) == 0:
         return t + weight * difference if near_start else end - (1 - weight) * difference
-    return shared_math.where(near_start, t + weight * difference, end - (1 - weight) * difference)
+    return shared_math.where(near_start, t, end) + shared_math.where(near_start, weight, weight - 1) * difference
 
 
 #: The view ops whose views take in-place changes while recording (written through to the tensor viewed).

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import shared_math
-from .accumulation import ACCUMULATE_DTYPE, COMPUTE_DTYPE, computing_data, in_dtype_of
+from .accumulation import COMPUTE_DTYPE, computing_data, in_dtype_of
 from .broadcasting import normalize_axes
 from .derivatives import arrays as ar
 from .quiet import quiet, quietly
@@ -76,11 +76,19 @@ class TensorReductions:
     ) -> Tensor:
         """Mean over ``axis`` (torch's ``dim``/``keepdim`` are aliases; ``dtype``: of the input cast to it first);
         d/dx_i = 1/n."""
-        if dtype is not None:
-            return self.astype(dtype).mean(axis, keepdims, dim=dim, keepdim=keepdim)
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("mean", axis, keepdims, dim, keepdim)
         data = self.data
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            if data.dtype.kind != "f" or dtype.kind != "f" or dtype.itemsize < data.dtype.itemsize:
+                return self.astype(dtype).mean(axis, keepdims)
+            # a wider float: the sum accumulates in it, without a converted copy of the input (the same values)
+            axes = normalize_axes(axis, data.ndim, "mean")
+            count = math.prod(data.shape[a] for a in axes)
+            with quiet():
+                mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims, dtype=dtype) / count)
+            return _Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
         if data.dtype.kind == "f" and data.dtype.itemsize >= 4:
             # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
             axes = normalize_axes(axis, data.ndim, "mean")
@@ -133,9 +141,9 @@ class TensorReductions:
         return self._in_own_dtype(self._accumulating()._variance("var", *arguments))
 
     def _accumulating(self) -> Tensor:
-        """This tensor in the dtype its sums accumulate in (float16 and float32 widened, as torch's CPU
-        accumulators: a float32 variance of [1e30, 0, -1e30] would square to inf), as a node of the graph."""
-        wide = ACCUMULATE_DTYPE.get(self.data.dtype)
+        """This tensor in the dtype its maths runs in (float16 widened to float32: its squares overflow from 256),
+        as a node of the graph. (float32 stays: a float64 copy would cost several times the variance itself.)"""
+        wide = COMPUTE_DTYPE.get(self.data.dtype)
         return self if wide is None else self.astype(wide)
 
     def _in_own_dtype(self, result: Tensor) -> Tensor:

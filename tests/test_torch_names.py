@@ -166,6 +166,9 @@ def test_lerp_gives_its_ends_exactly_at_weights_zero_and_one():
     changed = Tensor(start.copy())
     changed.lerp_(end, 1.0)
     np.testing.assert_array_equal(changed.data, end)
+    weight = Tensor(np.array([0.25, 0.75]), requires_grad=True)  # either form; an infinite end - start
+    Tensor(np.zeros(2)).lerp(Tensor(np.full(2, np.inf)), weight).sum().backward()
+    np.testing.assert_array_equal(weight.grad, [np.inf, np.inf])  # d/dweight = end - start, no 0 * inf = nan
     weights = np.array([-0.7, 0.49, 0.5, 1.5])  # both forms agree in between (up to rounding)
     np.testing.assert_allclose(Tensor(np.full(4, 2.0)).lerp(np.full(4, 6.0), weights).data, 2.0 + 4.0 * weights)
 
