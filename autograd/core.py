@@ -251,16 +251,17 @@ class Node(NodeCopying):
 
     @requires_grad.setter
     def requires_grad(self, requires_grad: bool) -> None:
-        self._set_requires_grad(requires_grad, "requires_grad")
+        self._set_requires_grad(requires_grad, "requires_grad", keep_on_a_recorded_node=False)
 
-    def _set_requires_grad(self, requires_grad: Any, where: str) -> None:
-        """Set the flag as torch does: a bool; a recorded node's stays True (setting True is a no-op there,
-        False an error); a leaf may be marked only if its kind can hold a gradient (``_check_can_require_grad``)."""
+    def _set_requires_grad(self, requires_grad: Any, where: str, keep_on_a_recorded_node: bool = True) -> None:
+        """Set the flag as torch does: a bool; a recorded node's stays True (``requires_grad_(True)`` is a no-op
+        there, the attribute and False are errors); a leaf may be marked only if its kind can hold a gradient
+        (``_check_can_require_grad``)."""
         if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
             raise RequiresGradTypeError(f"{where}: requires_grad must be a bool, got {type(requires_grad).__name__}")
         requires_grad = bool(requires_grad)
         if self.op is not None:
-            if not requires_grad:
+            if not (requires_grad and keep_on_a_recorded_node):
                 raise RuntimeError(
                     f"{where}: you can only change requires_grad flags of leaf variables (this "
                     f"{type(self).__name__} was computed by {self.op.name!r}). If you want to use a computed variable "

@@ -89,7 +89,9 @@ def test_a_computed_node_refuses_to_stop_requiring_grad(make, set_flag):
     with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
         set_flag(z)  # torch refuses the assignment itself: backward would silently drop the gradient through z
     assert z.requires_grad
-    z.requires_grad = True  # already True: a no-op, as in torch
+    assert z.requires_grad_(True) is z  # already True: the method's True is a no-op, as in torch ...
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
+        z.requires_grad = True  # ... while the attribute refuses any change on a computed node, as torch's
     (z * x).sum().backward() if isinstance(z, Tensor) else (z * x).backward()
     np.testing.assert_allclose(x.grad, 6.0 * np.asarray(x.data))  # d(3x * x)/dx = 6x
 
