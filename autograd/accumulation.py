@@ -46,8 +46,12 @@ def computing_data(data: np.ndarray) -> np.ndarray:
 
 def in_dtype_of(result: np.ndarray, data: np.ndarray) -> np.ndarray:
     """``result``, computed from ``computing_data(data)``, rounded back to ``data``'s dtype where that was widened
-    (any other result, an integer input's floating one say, stays as it is)."""
-    return result.astype(data.dtype) if data.dtype in COMPUTE_DTYPE else result
+    (any other result, an integer input's floating one say, stays as it is); an overflow of the rounding gives
+    inf without numpy's warning (e^20 in float16)."""
+    if data.dtype not in COMPUTE_DTYPE or result.dtype == data.dtype:
+        return result
+    with np.errstate(over="ignore"):
+        return result.astype(data.dtype)
 
 
 def float16_via_float32(function: Function) -> Function:
@@ -84,8 +88,11 @@ def float16_via_float32(function: Function) -> Function:
 
 
 def _float16_or_not_floating(value: Any) -> bool:
-    dtype = getattr(value, "dtype", None)
-    return not isinstance(dtype, np.dtype) or dtype.kind != "f" or dtype == _FLOAT16
+    """Whether ``value`` is no floating tensor (a Tensor or an array) other than a float16 one; numbers, numpy
+    scalars among them, are no tensors."""
+    if not isinstance(value, (Node, np.ndarray)):
+        return True
+    return value.dtype.kind != "f" or value.dtype == _FLOAT16
 
 
 def _widened(value: Any) -> Any:

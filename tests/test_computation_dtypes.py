@@ -177,3 +177,15 @@ def test_float16_batch_norm_updates_its_running_statistics_in_place():
     layer(Tensor(batch))
     assert layer.running_mean.dtype == HALF
     np.testing.assert_allclose(layer.running_mean, 0.1 * batch.astype(np.float64).mean(axis=0), rtol=2e-3)
+
+
+def test_numpy_scalar_arguments_do_not_stop_float16_from_running_in_float32():
+    # a numpy number (ddof, delta) is no tensor: the float16 input still runs in float32 (its squares overflowed)
+    values = Tensor(half([300, 400, 0]))
+    assert values.var(ddof=np.float64(1)).item() == pytest.approx(43333.3, rel=1e-3)
+    assert values.var(ddof=np.float64(1)).dtype == HALF
+    x = Tensor(SAMPLE[::5])
+    smooth = F.softplus(x, beta=np.float32(1e-3)).data  # float16 steps were up to 509 ulps off
+    with np.errstate(all="ignore"):
+        exact = np.logaddexp(0, 1e-3 * SAMPLE[::5].astype(np.float64)) / 1e-3
+    assert_within_one_ulp(smooth, exact)
