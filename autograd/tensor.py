@@ -26,7 +26,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
-from .accumulation import COMPUTE_DTYPE, float16_via_float32
+from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
 from .core import Node, RemovableHandle
@@ -490,12 +490,10 @@ class Tensor(
 
     # -- elementwise functions ------------------------------------------------
     def _unary(self, op: Any, data: np.ndarray, attrs: dict | None = None) -> Tensor:
-        own = self.data.dtype
-        if self._requires_grad and own.kind != "f":
-            raise TypeError(f"{op.name}: needs a floating-point tensor, got {own}")
-        if own in COMPUTE_DTYPE and data.dtype != own:  # computed wider (_floating_data): rounded once, here
-            data = quietly(data.astype, own)  # (e^20 is inf in float16, without a warning)
-        return Tensor._from_op(data, op, (self,), attrs)
+        if self._requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"{op.name}: needs a floating-point tensor, got {self.dtype}")
+        # computed wider (_floating_data): rounded once, here
+        return Tensor._from_op(in_dtype_of(data, self.data), op, (self,), attrs)
 
     def exp(self) -> Tensor:
         """e**x; d/dx = e**x."""
@@ -623,8 +621,8 @@ class Tensor(
         # result kind read from one entry, or from the empty array, so the whole array is computed once)
         if data.dtype.kind in "iub" and np.asarray(quietly(function, data.reshape(-1)[:1])).dtype.kind == "f":
             data = self._floating_data()
-        elif data.dtype in COMPUTE_DTYPE:
-            data = data.astype(COMPUTE_DTYPE[data.dtype])
+        else:
+            data = computing_data(data)
         return self._unary(op, np.asarray(quietly(function, data)))
 
     def _floating_data(self) -> np.ndarray:
@@ -632,9 +630,7 @@ class Tensor(
         dtype, as torch's (numpy would give float16 for small integers, and negate uint8 with wrap-around), float16
         in float32 (autograd.accumulation: ``_unary`` rounds the result back)."""
         data = self.data
-        if data.dtype.kind != "f":
-            return data.astype(get_default_dtype())
-        return data.astype(COMPUTE_DTYPE[data.dtype]) if data.dtype in COMPUTE_DTYPE else data
+        return computing_data(data) if data.dtype.kind == "f" else data.astype(get_default_dtype())
 
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
         return self._binary(other, op, function, reflected)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import shared_math
-from .accumulation import COMPUTE_DTYPE, computing_data, in_dtype_of
+from .accumulation import COMPUTE_DTYPE, computing_data, float16_via_float32, in_dtype_of
 from .broadcasting import normalize_axes
 from .derivatives import arrays as ar
 from .quiet import quiet, quietly
@@ -40,12 +40,10 @@ class TensorReductions:
     def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool) -> Tensor:
         # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper
         axes = normalize_axes(axis, self.data.ndim, op.name)
-        own = self.data.dtype
-        if own in COMPUTE_DTYPE:  # float16 accumulates in float32 (numpy's own would stall: 4096 x 0.1 gives 256)
-            wide = COMPUTE_DTYPE[own]
-            data = quietly(lambda: np.asarray(reduce(self.data, axis=axes, keepdims=keepdims, dtype=wide)).astype(own))
-        else:
-            data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims))
+        # float16 accumulates in float32 (numpy's own would stall: 4096 x 0.1 gives 256), rounded back once
+        wide = COMPUTE_DTYPE.get(self.data.dtype)
+        data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims, dtype=wide))
+        data = in_dtype_of(data, self.data)
         return _Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(
@@ -116,6 +114,7 @@ class TensorReductions:
             axis, keepdims = torch_reduction("prod", axis, keepdims, dim, keepdim)
         return self._reduce(ar.prod, np.multiply.reduce, axis, keepdims)
 
+    @float16_via_float32  # (float16 squares overflow from 256; float32 stays: a float64 copy costs several times more)
     def var(
         self,
         axis: int | tuple[int, ...] | None = None,
@@ -138,18 +137,7 @@ class TensorReductions:
         without their warnings.
         """
         arguments = variance_arguments("var", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        return self._in_own_dtype(self._accumulating()._variance("var", *arguments))
-
-    def _accumulating(self) -> Tensor:
-        """This tensor in the dtype its maths runs in (float16 widened to float32: its squares overflow from 256),
-        as a node of the graph. (float32 stays: a float64 copy would cost several times the variance itself.)"""
-        wide = COMPUTE_DTYPE.get(self.data.dtype)
-        return self if wide is None else self.astype(wide)
-
-    def _in_own_dtype(self, result: Tensor) -> Tensor:
-        """``result``, computed from :meth:`_accumulating`, rounded to this tensor's (floating) dtype."""
-        own = self.data.dtype
-        return result.astype(own) if own.kind == "f" and result.data.dtype != own else result
+        return self._variance("var", *arguments)
 
     def _variance(self, op: str, axis: Any, ddof: float, keepdims: bool) -> Tensor:
         axes = normalize_axes(axis, self.ndim, op)
@@ -158,6 +146,7 @@ class TensorReductions:
         # numpy's divisor max(n - ddof, 0): no degrees of freedom left gives 0/0 = nan (or x/0 = inf), quietly
         return (centred * centred).sum(axis=axes, keepdims=keepdims) / max(count - ddof, 0)
 
+    @float16_via_float32
     def std(
         self,
         axis: int | tuple[int, ...] | None = None,
@@ -176,9 +165,9 @@ class TensorReductions:
         ``correction``) to 1.
         """
         arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        var = self._accumulating()._variance("std", *arguments)
+        var = self._variance("std", *arguments)
         constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
-        return self._in_own_dtype(shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt()))
+        return shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
 
     @overload
     def max(

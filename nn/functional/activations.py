@@ -308,9 +308,9 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
+def strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
     """clip(x, low, high) whose gradient is 0 at and beyond the bounds and 1 elsewhere (strictly inside, and at
-    nan, which passes the gradient as torch's hardtanh does)."""
+    nan, which passes the gradient as torch's hardtanh does); also the quadratic piece of the Huber-type losses."""
     return where(~((x.data <= low) | (x.data >= high)), x, np.clip(x.data, low, high))
 
 
@@ -337,14 +337,14 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool 
         raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
     if writes_in_place("hardtanh", inplace, x):
         return change_in_place("hardtanh", x, lambda t: hardtanh(t, low, high))
-    return _strictly_inside(as_float_tensor(x, "hardtanh"), low, high)
+    return strictly_inside(as_float_tensor(x, "hardtanh"), low, high)
 
 
 def relu6(x: Any, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch)."""
     if writes_in_place("relu6", inplace, x):
         return change_in_place("relu6", x, relu6)
-    return _strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
+    return strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
 
 
 @float16_via_float32
@@ -383,7 +383,7 @@ def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch)."""
     if writes_in_place("hardsigmoid", inplace, x):
         return change_in_place("hardsigmoid", x, hardsigmoid)
-    return _strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
+    return strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
 
 
 @float16_via_float32
@@ -393,7 +393,7 @@ def hardswish(x: Any, inplace: bool = False) -> Tensor:
     if writes_in_place("hardswish", inplace, x):
         return change_in_place("hardswish", x, hardswish)
     x = as_float_tensor(x, "hardswish")
-    return x * _strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
+    return x * strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
 
 
 @float16_via_float32

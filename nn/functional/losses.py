@@ -27,7 +27,7 @@ from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
-from .activations import as_float_tensor
+from .activations import as_float_tensor, strictly_inside
 from .deprecated_reduction import legacy_reduction
 
 __all__ = [
@@ -359,7 +359,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     prediction, target = _paired(prediction, target, "huber_loss")
     difference = prediction - target
     delta = _scalar_in_dtype(delta, difference.dtype)
-    quadratic_part = _clipped_inside(difference, delta)
+    quadratic_part = strictly_inside(difference, -delta, delta)  # (at |d| = delta: the linear piece's curvature, 0)
     terms = quadratic_part * (difference - 0.5 * quadratic_part)
     if weight is not None:
         terms = terms * _element_weights_of(terms, weight, "huber_loss")
@@ -397,17 +397,10 @@ def smooth_l1_loss(
     beta = _scalar_in_dtype(beta, size.dtype)
     if beta == 0:
         return _reduce(size, reduction, "smooth_l1_loss")
-    quadratic_part = _clipped_inside(difference, beta)
+    quadratic_part = strictly_inside(difference, -beta, beta)
     linear_part = where(size.data >= beta, size - beta, 0.0)  # (not relu: at |d| = beta its slope is the outer 1)
     terms = quadratic_part * _half_ratio(quadratic_part, beta) + linear_part
     return _reduce(terms, reduction, "smooth_l1_loss")
-
-
-def _clipped_inside(difference: Tensor, bound: float) -> Tensor:
-    """``difference`` clipped to [-bound, bound], differentiable only strictly inside: at |d| = bound the pieces'
-    kink takes the outer, linear piece's curvature, 0, as torch's Huber and smooth L1 backward do."""
-    inside = np.abs(difference.data) < bound
-    return where(inside, difference, np.clip(difference.data, -bound, bound))
 
 
 def _half_ratio(part: Tensor, beta: float) -> Tensor:
