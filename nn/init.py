@@ -12,6 +12,7 @@ Fans of a weight of shape (out, in, *kernel): ``fan_in = in * prod(kernel)``,
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -110,6 +111,15 @@ def _calculate_fan_in_and_fan_out(tensor: Any) -> tuple[int, int]:
     return shape[1] * receptive_field, shape[0] * receptive_field
 
 
+def _has_no_elements(tensor: Tensor, function: str) -> bool:
+    """True (with torch's warning) for a tensor with a zero-length axis: the fan-based initialisers leave it as it
+    is, as torch's do, instead of dividing by its zero fan."""
+    if 0 not in tensor.shape:
+        return False
+    warnings.warn(f"{function}: Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+    return True
+
+
 def _fan(tensor: Tensor, mode: str, function: str) -> int:
     check_choice(function, "mode", mode, ("fan_in", "fan_out"))
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -157,6 +167,8 @@ def normal_(
 def lecun_normal_(tensor: Tensor, rng: RandomState = None, *, generator: RandomState = None) -> Tensor:
     """Draw from N(0, 1 / fan_in) (LeCun; the course's default scaling)."""
     tensor = _float_tensor(tensor, "lecun_normal_")
+    if _has_no_elements(tensor, "lecun_normal_"):
+        return tensor
     std = 1.0 / math.sqrt(_fan(tensor, "fan_in", "lecun_normal_"))
     return _fill(tensor, _random("lecun_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
@@ -195,6 +207,8 @@ def kaiming_uniform_(
     With ``a = sqrt(5)`` (torch's layer default) the bound is 1 / sqrt(fan_in).
     """
     tensor = _float_tensor(tensor, "kaiming_uniform_")
+    if _has_no_elements(tensor, "kaiming_uniform_"):
+        return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode, "kaiming_uniform_"))
     return _fill(tensor, _random("kaiming_uniform_", rng, generator).uniform(-bound, bound, tensor.shape))
 
@@ -210,6 +224,8 @@ def kaiming_normal_(
 ) -> Tensor:
     """Draw from N(0, std^2), std = gain / sqrt(fan) (He), gain = calculate_gain(nonlinearity, a)."""
     tensor = _float_tensor(tensor, "kaiming_normal_")
+    if _has_no_elements(tensor, "kaiming_normal_"):
+        return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, "kaiming_normal_"))
     return _fill(tensor, _random("kaiming_normal_", rng, generator).normal(0.0, std, tensor.shape))
 

@@ -95,8 +95,8 @@ class Linear(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.in_features = check_positive_int("Linear", "in_features", in_features)
-        self.out_features = check_positive_int("Linear", "out_features", out_features)
+        self.in_features = check_integer("Linear", "in_features", in_features, 0)  # 0 allowed, as torch's
+        self.out_features = check_integer("Linear", "out_features", out_features, 0)
         dtype = factory_dtype("Linear", device, dtype)
         if isinstance(init, str) and init not in LINEAR_INITS:
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(LINEAR_INITS)} or pass a callable")
@@ -120,7 +120,7 @@ class Linear(Module):
             init(self.weight)
         if self.bias is not None:
             if isinstance(init, str) and init == "kaiming_uniform":
-                bound = 1.0 / math.sqrt(self.in_features)
+                bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0  # torch's bound for fan_in 0
                 nn_init.uniform_(self.bias, -bound, bound, rng=generator)
             else:
                 nn_init.zeros_(self.bias)

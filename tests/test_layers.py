@@ -73,14 +73,40 @@ def test_linear_accepts_named_and_callable_initialisers():
         ({"init": "glorot"}, ValueError, "unknown init 'glorot'"),
         ({"init": 3}, TypeError, "init must be"),
         ({"dtype": np.int32}, TypeError, "Linear: dtype must be a floating-point dtype, got int32"),
-        ({"in_features": 0}, ValueError, "Linear: in_features must be a positive integer, got 0"),
-        ({"out_features": 2.5}, TypeError, "Linear: out_features must be a positive integer, got 2.5"),
+        ({"in_features": -1}, ValueError, "Linear: in_features must be an integer >= 0, got -1"),
+        ({"out_features": 2.5}, TypeError, "Linear: out_features must be an integer, got 2.5"),
     ],
 )
 def test_linear_rejects_bad_arguments(kwargs, error, pattern):
     arguments = {"in_features": 3, "out_features": 2, **kwargs}
     with pytest.raises(error, match=pattern):
         nn.Linear(**arguments)
+
+
+@pytest.mark.parametrize(("in_features", "out_features"), [(0, 3), (3, 0), (0, 0)])
+def test_linear_with_a_zero_size_works_as_torch(in_features, out_features):
+    # torch: the zero-element weight is left as it is (with a warning); the bias bound 1/sqrt(fan_in) becomes 0
+    with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
+        layer = nn.Linear(in_features, out_features, dtype=np.float64, rng=0)
+    assert layer.weight.shape == (out_features, in_features)
+    if in_features == 0:
+        np.testing.assert_array_equal(layer.bias.data, np.zeros(out_features))
+    else:
+        layer.bias.data[...] = np.arange(out_features)
+    x = Tensor(np.ones((2, in_features)), requires_grad=True)
+    y = layer(x)
+    np.testing.assert_array_equal(y.data, np.broadcast_to(layer.bias.data, (2, out_features)))
+    (y * np.arange(out_features)).sum().backward()
+    assert layer.weight.grad.shape == (out_features, in_features)
+    np.testing.assert_array_equal(x.grad, np.zeros((2, in_features)))  # no output depends on any input
+    np.testing.assert_array_equal(layer.bias.grad, 2.0 * np.arange(out_features))
+
+
+@pytest.mark.parametrize("initialiser", [nn.init.kaiming_uniform_, nn.init.kaiming_normal_, nn.init.lecun_normal_])
+def test_fan_based_initialisers_leave_a_zero_element_tensor_alone(initialiser):
+    empty = Tensor(np.zeros((3, 0)))
+    with pytest.warns(UserWarning, match="zero-element"):
+        assert initialiser(empty) is empty
 
 
 def test_linear_shape_error_names_the_shapes():

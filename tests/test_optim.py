@@ -625,9 +625,17 @@ def test_a_parameter_in_two_groups_is_rejected():
     optimizer = nn.optim.SGD([parameter], lr=0.1)
     with pytest.raises(ValueError, match="more than one param group"):
         optimizer.add_param_group({"params": [parameter]})
-    with pytest.raises(ValueError, match="more than once"):
-        nn.optim.SGD([parameter, parameter])
     assert len(optimizer.param_groups) == 1
+
+
+def test_a_parameter_twice_in_one_group_warns_and_is_updated_twice_as_torch():
+    parameter = nn.Parameter(START.copy())
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        optimizer = nn.optim.SGD([parameter, parameter], lr=0.1)
+    assert len(optimizer.param_groups[0]["params"]) == 2
+    parameter.grad = np.ones_like(START)
+    optimizer.step()
+    np.testing.assert_allclose(parameter.data, START - 2 * 0.1)
 
 
 @pytest.mark.parametrize(

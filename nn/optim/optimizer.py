@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -309,8 +310,13 @@ class Optimizer(OptimizerHooks):
         for parameter in params:
             _check_parameter(owner, parameter)
         ids = [id(p) for p in params]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"{owner}: a parameter appears more than once in the same param group")
+        if len(set(ids)) != len(ids):  # torch warns and keeps the list as given (the parameter is updated twice)
+            warnings.warn(
+                f"{owner}: optimizer contains a parameter group with duplicate parameters; in future, this will cause "
+                "an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                UserWarning,
+                stacklevel=3,
+            )
         existing = {id(p) for group in self.param_groups for p in group["params"]}
         if existing.intersection(ids):
             raise ValueError(f"{owner}: some parameters appear in more than one param group")
