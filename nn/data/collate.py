@@ -37,9 +37,11 @@ def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into one batch, field by field (torch's ``default_collate`` on numpy).
 
     Arrays, numbers and Values/Tensors stack along a new first axis into one ndarray (numbers give
-    int64, float64 or bool arrays, as torch's tensors); sequences (tuples, lists, ``range``, any
-    ``Sequence``) give a tuple of batches, one per position, a namedtuple the same namedtuple of
-    batches, dicts (any mapping) a dict of them; strings and bytes stay a list.
+    int64, float64 or bool arrays, as torch's tensors); sequences give one batch per position: a
+    namedtuple the same namedtuple of batches, a tuple (or ``range``, or any sequence that cannot be
+    built from a list) a list of them, as torch's, another sequence type (a list, a user's sequence
+    class) that type built from the list; dicts (any mapping) give a dict of them; strings and bytes
+    stay a list.
 
     Errors, as torch's: a sample that is none of these (None, an arbitrary object, an array of strings
     or objects) is a TypeError naming its type or dtype; sequences of different lengths are a
@@ -58,12 +60,24 @@ def default_collate(samples: Sequence[Any]) -> Any:
     if _is_field_sequence(first):
         _check_equal_lengths(samples, first)
         fields = [default_collate([sample[field] for sample in samples]) for field in range(len(first))]
-        return type(first)(*fields) if _is_namedtuple(first) else tuple(fields)
+        return _same_kind_of_sequence(first, fields)
     arrays = [_numeric_array(sample) for sample in samples]
     shapes = {array.shape for array in arrays}
     if len(shapes) != 1:
         raise ValueError(f"collate: samples of different shapes cannot be stacked into a batch: {sorted(shapes)}")
     return np.stack(arrays)
+
+
+def _same_kind_of_sequence(first: Sequence[Any], fields: list[Any]) -> Any:
+    """The collated ``fields`` in the container torch's ``default_collate`` gives for samples like ``first``."""
+    if _is_namedtuple(first):
+        return type(first)(*fields)
+    if isinstance(first, tuple):
+        return fields  # torch's: a list of batches for tuple samples
+    try:
+        return type(first)(fields)
+    except TypeError:  # a sequence type that is not built from a list (range, say)
+        return fields
 
 
 def _check_equal_lengths(samples: Sequence[Any], first: Sequence[Any]) -> None:
