@@ -11,6 +11,7 @@ import nn
 from autograd import Value
 from autograd.testing import arrays, floats, shapes
 from nn.optim import clip_grad_norm_, clip_grad_value_
+from nn.optim.clip import get_total_norm
 from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
 
 
@@ -109,11 +110,22 @@ def test_non_finite_norm_raises_when_asked_and_changes_nothing():
     assert math.isnan(clip_grad_norm_(parameters_with_grads([np.nan]), 1.0))
 
 
+def test_the_zero_norm_counts_non_zero_entries_as_torch():
+    # torch's vector_norm of order 0 counts the non-zero entries (nan counts); the total is the 0-norm of the
+    # per-gradient counts, so it is the number of gradients with some non-zero entry
+    parameters = parameters_with_grads([1.5, 0.0, -2.0], [0.0, 0.0], [np.nan])
+    assert clip_grad_norm_(parameters, 10.0, norm_type=0) == 2.0
+    assert get_total_norm([np.array([0.0, 3.0, 0.0, -1.0])], norm_type=0) == 1.0
+    np.testing.assert_array_equal(parameters[0].grad, [1.5, 0.0, -2.0])  # 2 <= max_norm: unchanged
+    clip_grad_norm_(parameters[:2], 0.5, norm_type=0)  # total 1: scaled by 0.5 / (1 + 1e-6)
+    np.testing.assert_allclose(parameters[0].grad, np.array([1.5, 0.0, -2.0]) * 0.5 / (1 + 1e-6))
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda p: clip_grad_norm_(p, -1.0), "max_norm must be >= 0, got -1.0"),
-        (lambda p: clip_grad_norm_(p, 1.0, norm_type=0), "norm_type must be positive"),
+        (lambda p: clip_grad_norm_(p, 1.0, norm_type=-1), "norm_type must be >= 0"),
         (lambda p: clip_grad_value_(p, -0.1), "clip_value must be >= 0, got -0.1"),
         (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be finite, got nan"),
     ],
@@ -226,3 +238,18 @@ def test_bad_scheduler_arguments_raise(make, error, message):
     with pytest.raises(error, match=message):
         make(optimizer)
     assert [group["lr"] for group in optimizer.param_groups] == [0.1, 0.4]
+
+
+def test_plateau_covers_a_group_added_later_with_its_one_min_lr_as_torch():
+    first, second = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(2))
+    optimizer = nn.optim.SGD([first], lr=0.1)
+    scheduler = nn.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, factor=0.5, min_lr=0.3)
+    optimizer.add_param_group({"params": [second], "lr": 1.0})
+    for _ in range(3):
+        scheduler.step(1.0)  # no improvement after the first
+    assert [group["lr"] for group in optimizer.param_groups] == [0.1, 0.3]  # 1.0 -> 0.5 -> 0.3 (the floor)
+    listed = nn.optim.lr_scheduler.ReduceLROnPlateau(nn.optim.SGD([first], lr=0.1), patience=0, min_lr=[0.0])
+    listed.optimizer.add_param_group({"params": [second], "lr": 1.0})
+    listed.step(1.0)
+    with pytest.raises(RuntimeError, match="min_lr was given for 1"):
+        listed.step(1.0)

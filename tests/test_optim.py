@@ -738,7 +738,7 @@ BAD_STATE_DICTS = {
     "extra group": (lambda sd: sd["param_groups"].append(dict(sd["param_groups"][0])), "2 param groups"),
     "wrong parameter count": (lambda sd: sd["param_groups"][0]["params"].append(1), "2 saved parameters"),
     "missing option": (lambda sd: sd["param_groups"][0].pop("betas"), "missing options \\['betas'\\]"),
-    "bad option value": (lambda sd: sd["param_groups"][0].update(lr=-1.0), "lr must be >= 0, got -1.0"),
+    "bad option value": (lambda sd: sd["param_groups"][0].update(eps=-1.0), "eps must be >= 0, got -1.0"),
     "state of unknown index": (lambda sd: sd["state"].update({5: {}}), "index 5"),
     "unexpected state key": (
         lambda sd: sd["state"][0].update(velocity=np.zeros(2)),
@@ -765,11 +765,27 @@ def test_bad_state_dict_raises_and_leaves_the_optimizer_unchanged(case):
 
 def test_bad_state_dict_error_lists_every_problem():
     def break_twice(state):
-        state["param_groups"][0].update(lr=-1.0)
+        state["param_groups"][0].update(eps=-1.0)
         state["state"][0].update(exp_avg=np.zeros(3))
 
-    with pytest.raises(ValueError, match=r"(?s)lr must be >= 0, got -1.0.*'exp_avg' has shape"):
+    with pytest.raises(ValueError, match=r"(?s)eps must be >= 0, got -1.0.*'exp_avg' has shape"):
         adam_after_two_steps().load_state_dict(corrupt(break_twice))
+
+
+def test_a_state_dict_saved_after_a_schedule_took_lr_below_zero_loads_again():
+    # LinearLR ending at 0 leaves lr a rounding error below it (torch's too); torch loads any lr, and so does this
+    parameter = nn.Parameter(START.copy())
+    optimizer = nn.optim.Adam([parameter], lr=1.0)
+    schedule = nn.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / 3, end_factor=0.0, total_iters=5)
+    for _ in range(5):
+        parameter.grad = np.ones_like(START)
+        optimizer.step()
+        schedule.step()
+    assert optimizer.param_groups[0]["lr"] < 0
+    saved = optimizer.state_dict()
+    restored = nn.optim.Adam([parameter], lr=1.0)
+    restored.load_state_dict(saved)
+    assert restored.param_groups[0]["lr"] == saved["param_groups"][0]["lr"]
 
 
 def test_loaded_state_is_copied_and_cast_to_the_parameter_dtype():

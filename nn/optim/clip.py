@@ -50,10 +50,13 @@ def _set_gradient(parameter: Node, grad: np.ndarray) -> None:
 
 
 def _vector_norm(values: np.ndarray, norm_type: float) -> float:
-    """``(sum |x|^p)^(1/p)`` (``max |x|`` for p = inf), scaled by max |x| so it cannot overflow."""
+    """``(sum |x|^p)^(1/p)`` (``max |x|`` for p = inf, the count of non-zero entries for p = 0, as torch's
+    vector_norm: nan counts), scaled by max |x| so it cannot overflow."""
     magnitudes = np.abs(np.asarray(values, dtype=np.float64)).ravel()
     if magnitudes.size == 0:
         return 0.0
+    if norm_type == 0:
+        return float(np.count_nonzero(magnitudes))
     largest = float(magnitudes.max())  # NaN if any entry is NaN
     if norm_type == math.inf or largest == 0 or not math.isfinite(largest):
         return largest
@@ -72,7 +75,7 @@ def _norm_order(function: str, norm_type: Any) -> Any:
 
 def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error_if_nonfinite: bool) -> float:
     """The ``norm_type``-norm of all ``arrays`` seen as one vector (0 for none), checked as ``function``'s."""
-    check_real(function, "norm_type", norm_type, 0, low_open=True, allow_inf=True)
+    check_real(function, "norm_type", norm_type, 0, allow_inf=True)
     if not arrays:
         return 0.0
     total_norm = _vector_norm(np.array([_vector_norm(array, norm_type) for array in arrays]), norm_type)
@@ -145,7 +148,8 @@ def clip_grad_norm_(
     r"""Rescale all gradients together so that their joint norm is at most ``max_norm``.
 
     The total norm is the ``norm_type``-norm of the concatenation of all gradients,
-    ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``). Every gradient is
+    ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``; for 0, as torch's, the count of gradients
+    with a non-zero entry: the 0-norm of their 0-norms). Every gradient is
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
     the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). ``norm_type`` may
     be a string torch reads as a number (``"inf"``). With
@@ -156,7 +160,7 @@ def clip_grad_norm_(
     _check_foreach("clip_grad_norm_", foreach)
     norm_type = _norm_order("clip_grad_norm_", norm_type)
     check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
-    check_real("clip_grad_norm_", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
+    check_real("clip_grad_norm_", "norm_type", norm_type, 0, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
         return np.float64(0.0)

@@ -132,6 +132,16 @@ def check_step_count(owner: str, name: str, value: Any) -> int:
     return check_integer(owner, name, value, 0)
 
 
+def _with_rounded_lr_at_zero(group: dict[str, Any]) -> dict[str, Any]:
+    """``group`` for the checks of :meth:`Optimizer.load_state_dict`: a negative real ``lr`` read as 0, as torch loads
+    any lr. A schedule that ends at 0 (LinearLR with end_factor=0, a chain of decays) can leave lr a rounding error
+    below it, as torch's does, and the state dict saved then must load again."""
+    lr = group.get("lr")
+    if isinstance(lr, (int, float, np.integer, np.floating)) and not isinstance(lr, bool) and lr < 0:
+        return {**group, "lr": 0.0}
+    return group
+
+
 def _copy_state_value(value: Any) -> Any:
     return np.array(value, copy=True) if isinstance(value, (np.ndarray, np.generic)) else copy.deepcopy(value)
 
@@ -469,7 +479,7 @@ class Optimizer(OptimizerHooks):
             ):
                 problems.append(f"param group {number}: param_names must be {len(group['params'])} strs, got {names!r}")
             try:
-                self._check_group(new_group)
+                self._check_group(_with_rounded_lr_at_zero(new_group))
             except (TypeError, ValueError) as error:
                 problems.append(f"param group {number}: {error}")
             new_group["params"] = group["params"]

@@ -20,11 +20,14 @@ class ReduceLROnPlateau(LRScheduler):
     A value improves on the best so far when, for ``mode`` 'min' ('max' mirrors it), it is below
     best * (1 - threshold) (``threshold_mode`` 'rel') or best - threshold ('abs'). A reduction smaller than
     ``eps`` is skipped. Unlike the epoch schedules it does not touch the rates when built; ``min_lr`` may be
-    one per group.
+    one per group. A group added to the optimizer later gets the one ``min_lr`` given for all (a list of them is
+    a RuntimeError at the next reduction, as torch's).
     """
 
     #: Its ``step`` takes the metric, so ``SequentialLR`` cannot drive it.
     metric_driven = True
+    #: state dicts saved before groups added later were covered lack ``default_min_lr``
+    optional_state = ("_step_count", "default_min_lr")
 
     def __init__(
         self,
@@ -48,6 +51,8 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown = check_integer(owner, "cooldown", cooldown, 0)
         groups = len(optimizer.param_groups)
         self.min_lrs = [check_real(owner, "min_lr", lr, 0) for lr in per_group(owner, "min_lr", min_lr, groups)]
+        #: the one min_lr given for every group (None for a list): what a group added to the optimizer later gets
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else self.min_lrs[0] if groups else None
         self.eps = check_real(owner, "eps", eps, 0)
         self.optimizer = optimizer
         self.best = math.inf if self.mode == "min" else -math.inf
@@ -55,6 +60,20 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def _match_min_lrs_to_groups(self) -> None:
+        """As torch's: after ``add_param_group``, one ``min_lr`` given for all groups covers the new ones too; a
+        list of them cannot, and is a RuntimeError."""
+        groups = len(self.optimizer.param_groups)
+        if groups == len(self.min_lrs):
+            return
+        if self.default_min_lr is None:
+            raise RuntimeError(
+                f"ReduceLROnPlateau: the optimizer has {groups} param groups, but min_lr was given for "
+                f"{len(self.min_lrs)} (a param group was added since); set the scheduler's min_lrs to one value "
+                "per group"
+            )
+        self.min_lrs = [self.default_min_lr] * groups
 
     def is_better(self, value: float, best: float) -> bool:
         """Whether ``value`` improves on ``best``: torch's tests, best * (1 -+ threshold) or best -+ threshold."""
@@ -78,6 +97,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
+            self._match_min_lrs_to_groups()
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 new_lr = max(float(group["lr"]) * self.factor, min_lr)
                 if float(group["lr"]) - new_lr > self.eps:
