@@ -120,6 +120,29 @@ def test_adamw_decays_the_parameter_not_the_gradient():
     np.testing.assert_allclose(two_steps(nn.optim.AdamW, lr=lr, weight_decay=wd), theta, rtol=1e-14)
 
 
+def test_decoupled_weight_decay_is_a_group_option_saved_in_the_state_dict_as_torch():
+    decoupled, coupled = nn.Parameter(START.copy()), nn.Parameter(START.copy())
+    groups = [{"params": [decoupled], "decoupled_weight_decay": True}, {"params": [coupled]}]
+    optimizer = nn.optim.Adam(groups, lr=0.1, weight_decay=0.5)
+    reference = nn.optim.AdamW([nn.Parameter(START.copy())], lr=0.1, weight_decay=0.5)
+    for grad in (GRAD_1, GRAD_2):
+        decoupled.grad, coupled.grad, reference.param_groups[0]["params"][0].grad = grad, grad, grad
+        optimizer.step()
+        reference.step()
+    np.testing.assert_array_equal(decoupled.data, reference.param_groups[0]["params"][0].data)
+    np.testing.assert_array_equal(coupled.data, two_steps(nn.optim.Adam, lr=0.1, weight_decay=0.5))
+    saved = optimizer.state_dict()
+    assert [group["decoupled_weight_decay"] for group in saved["param_groups"]] == [True, False]
+    assert reference.state_dict()["param_groups"][0]["decoupled_weight_decay"] is True
+    restored = nn.optim.Adam([{"params": [nn.Parameter(START)]}, {"params": [nn.Parameter(START)]}], lr=0.1)
+    restored.load_state_dict(saved)
+    assert [group["decoupled_weight_decay"] for group in restored.param_groups] == [True, False]
+    del saved["param_groups"][0]["decoupled_weight_decay"]  # saved before the option existed: AdamW's is True
+    adamw = nn.optim.AdamW([{"params": [nn.Parameter(START)]}, {"params": [nn.Parameter(START)]}], lr=0.1)
+    adamw.load_state_dict(saved)
+    assert adamw.param_groups[0]["decoupled_weight_decay"] is True
+
+
 def test_adamax_two_steps_match_the_infinity_norm_formula():
     lr, beta1, beta2, eps, wd = 0.1, 0.8, 0.95, 1e-3, 0.01
     theta = START

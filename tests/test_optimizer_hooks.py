@@ -156,7 +156,7 @@ def test_a_failed_load_runs_no_post_hook_and_changes_nothing():
     events = []
     optimizer.register_load_state_dict_post_hook(lambda opt: events.append("post"))
     bad = optimizer.state_dict()
-    bad["param_groups"][0]["lr"] = -1.0
+    bad["param_groups"][0]["momentum"] = -1.0
     with pytest.raises(ValueError):
         optimizer.load_state_dict(bad)
     assert events == [] and optimizer.param_groups[0]["lr"] == 0.5

@@ -56,9 +56,9 @@ class Adam(Optimizer):
     """
 
     state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "max_exp_avg_sq_corrected")
+    #: ``decoupled_weight_decay`` of a group saved without it (AdamW's decay is always decoupled)
+    _decay_decoupled_by_default = False
     required_state_keys = ("step", "exp_avg", "exp_avg_sq")
-    #: AdamW decouples weight decay from the gradient: theta <- theta * (1 - lr * weight_decay).
-    decoupled_weight_decay = False
 
     def __init__(
         self,
@@ -79,8 +79,6 @@ class Adam(Optimizer):
     ) -> None:
         owner = type(self).__name__
         check_implementation_options(owner, foreach, fused, capturable, differentiable)
-        if check_flag(owner, "decoupled_weight_decay", decoupled_weight_decay):
-            self.decoupled_weight_decay = True
         defaults = {
             "lr": lr,
             "betas": tuple(betas) if isinstance(betas, (list, tuple)) else betas,
@@ -89,6 +87,7 @@ class Adam(Optimizer):
             "amsgrad": amsgrad,
             "maximize": maximize,
             "amsgrad_max": amsgrad_max,
+            "decoupled_weight_decay": decoupled_weight_decay,  # a group option, as torch's (AdamW's is True)
         }
         super().__init__(params, defaults)
 
@@ -97,15 +96,17 @@ class Adam(Optimizer):
         for name in ("lr", "eps", "weight_decay"):
             check_real(owner, name, group[name], 0)
         check_betas(owner, group["betas"])
-        for name in ("amsgrad", "maximize"):
+        for name in ("amsgrad", "maximize", "decoupled_weight_decay"):
             check_flag(owner, name, group[name])
         check_choice(owner, "amsgrad_max", group["amsgrad_max"], AMSGRAD_MAX)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """As :meth:`Optimizer.load_state_dict`; groups saved before ``amsgrad_max`` existed load as "raw"."""
+        """As :meth:`Optimizer.load_state_dict`; groups saved before ``amsgrad_max`` existed load as "raw", and
+        those saved without ``decoupled_weight_decay`` as False (Adam) or True (AdamW), as torch's."""
         groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
         if isinstance(groups, (list, tuple)) and all(isinstance(group, dict) for group in groups):
-            state_dict = {**state_dict, "param_groups": [{"amsgrad_max": "raw", **group} for group in groups]}
+            earlier = {"amsgrad_max": "raw", "decoupled_weight_decay": self._decay_decoupled_by_default}
+            state_dict = {**state_dict, "param_groups": [{**earlier, **group} for group in groups]}
         super().load_state_dict(state_dict)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
@@ -114,7 +115,7 @@ class Adam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
-        grad = regularized_gradient(param, grad, group, self.decoupled_weight_decay)
+        grad = regularized_gradient(param, grad, group, group["decoupled_weight_decay"])
         lr = group["lr"]
         beta1, beta2 = group["betas"]
         state["step"] += 1
@@ -153,7 +154,7 @@ class AdamW(Adam):
     then applies the Adam update with the raw gradient (see :class:`Adam`).
     """
 
-    decoupled_weight_decay = True
+    _decay_decoupled_by_default = True
 
     def __init__(
         self,
