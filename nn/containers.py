@@ -9,6 +9,7 @@ each container says what its entries are called and how an entry is checked or c
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -108,6 +109,9 @@ class _DictContainer(_Container[Entry]):
     _contents = "_entries"
     #: What an attribute assignment adds as an entry (other values stay plain attributes).
     _entry_type: type | tuple[type, ...] = Module
+    #: Whether entries from a plain mapping (not an OrderedDict or a container) are taken in key order, as torch's
+    #: ParameterDict does; otherwise in the mapping's order.
+    _sorts_plain_dicts = False
 
     def _start(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> None:
         self._entries: dict[str, Entry] = {}
@@ -172,7 +176,12 @@ class _DictContainer(_Container[Entry]):
         return self._entries.items()
 
     def _update(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
-        pairs = entries.items() if isinstance(entries, Mapping) else entries
+        if isinstance(entries, (Mapping, _DictContainer)):
+            pairs = entries.items()
+            if self._sorts_plain_dicts and not isinstance(entries, (OrderedDict, _DictContainer)):
+                pairs = sorted(pairs)
+        else:
+            pairs = entries
         for key, value in pairs:
             self[key] = value
 
@@ -263,18 +272,24 @@ class ParameterList(_ListContainer[Parameter]):
         self._extend(values)
         return self
 
+    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
+        """``parameters += [...]``: :meth:`extend` in place, as torch."""
+        return self.extend(values)
+
     def __repr__(self) -> str:
         return _parameter_repr("ParameterList", enumerate(self._items))
 
 
 class ParameterDict(_DictContainer[Parameter]):
     """An ordered mapping from names to Parameters (insertion order), like ``torch.nn.ParameterDict``; Tensors
-    and arrays given to it become Parameters."""
+    and arrays given to it become Parameters. As torch's, a plain dict given to the constructor or ``update``
+    adds its entries in key order (an OrderedDict, another ParameterDict or (name, value) pairs in their order)."""
 
     _noun = "parameter"
     _forward_hint = "look up its parameters by name"
     _admit = staticmethod(_as_parameter)
     _entry_type = Parameter
+    _sorts_plain_dicts = True
 
     def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
         self._start(parameters)

@@ -1,5 +1,7 @@
 """ModuleList ``+``, ``+=`` and ``pop``; Sequential ``*``, ``*=`` and ``+=``: torch's container operators."""
 
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,28 @@ def test_container_attributes_match_torch():
     ours_seq.add_module("r", nn.ReLU())
     theirs_seq.add_module("r", torch.nn.ReLU())
     assert len(ours_seq) == len(theirs_seq) and repr(ours_seq) == repr(theirs_seq)
+
+
+def test_dict_containers_take_entries_from_another_container_as_torch():
+    modules = nn.ModuleDict({"a": nn.ReLU()})
+    modules.update(nn.ModuleDict({"y": nn.Tanh()}))
+    assert list(modules) == ["a", "y"] and list(nn.ModuleDict(modules)) == ["a", "y"]
+    parameters = nn.ParameterDict({"a": np.zeros(1)})
+    parameters.update(nn.ParameterDict({"b": np.zeros(2)}))
+    assert list(parameters) == ["a", "b"] and list(nn.ParameterDict(parameters)) == ["a", "b"]
+
+
+def test_parameter_dict_takes_a_plain_dict_in_key_order_and_ordered_entries_in_their_order_as_torch():
+    assert list(nn.ParameterDict({"w": np.zeros(1), "b": np.zeros(1)})) == ["b", "w"]
+    assert list(nn.ParameterDict(OrderedDict(w=np.zeros(1), b=np.zeros(1)))) == ["w", "b"]
+    assert list(nn.ParameterDict([("w", np.zeros(1)), ("b", np.zeros(1))])) == ["w", "b"]
+    assert list(nn.ModuleDict({"w": nn.ReLU(), "b": nn.ReLU()})) == ["w", "b"]  # ModuleDict keeps a dict's order
+
+
+def test_parameter_list_extends_in_place_with_plus_equals():
+    parameters = nn.ParameterList([nn.Parameter(np.zeros(2))])
+    same = parameters
+    parameters += [np.ones(3)]
+    assert parameters is same and [p.shape for p in parameters] == [(2,), (3,)]
+    assert isinstance(parameters[1], nn.Parameter)
+    assert len(list(parameters.parameters())) == 2
