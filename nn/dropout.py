@@ -7,6 +7,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
 
 from . import functional as F
@@ -17,11 +19,15 @@ __all__ = ["AlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaD
 
 class Dropout1d(Dropout):
     """Zero each channel of (N, C, L) or (C, L) input with probability p in training, scaling the kept ones by
-    1 / (1 - p); the identity in eval mode."""
+    1 / (1 - p); the identity in eval mode. Another rank is an error in every mode, as torch's."""
+
+    def forward(self, x: Any) -> Tensor:
+        shape = np.shape(x.data if isinstance(x, Tensor) else x)
+        if len(shape) not in (2, 3):
+            raise ValueError(f"Dropout1d: expected a (C, L) or (N, C, L) input, got shape {shape}")
+        return super().forward(x)
 
     def mask_shape(self, x: Tensor) -> tuple[int, ...]:
-        if x.ndim not in (2, 3):
-            raise ValueError(f"Dropout1d: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
         return x.shape[:-1] + (1,)
 
 

@@ -134,7 +134,8 @@ class GroupNorm(Module):
     def forward(self, x: Any) -> Tensor:
         x = _input("GroupNorm", x, self.weight)
         shape = np.shape(x.data if isinstance(x, Tensor) else x)
-        if len(shape) < 2 or shape[1] != self.num_channels:
+        # without affine parameters nothing is per channel: any count divisible by num_groups goes, as torch's
+        if len(shape) < 2 or (shape[1] != self.num_channels and self.weight is not None):
             raise ValueError(f"GroupNorm: expected an input (N, {self.num_channels}, ...), got shape {shape}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 

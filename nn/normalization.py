@@ -10,6 +10,8 @@ in torch 2.13) keeps the scale ``weight`` but no shift.
 
 from __future__ import annotations
 
+import warnings
+
 from typing import Any
 
 import numpy as np
@@ -182,8 +184,15 @@ class _InstanceNorm(_BatchNorm):
         if unbatched:
             x = x.reshape((1, *x.shape))
         if x.shape[1] != self.num_features:
-            raise ValueError(
-                f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
+            if self.weight is not None or self.running_mean is not None:  # per-channel state of num_features
+                raise ValueError(
+                    f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
+                )
+            warnings.warn(  # nothing per channel: torch normalises any channel count, with this warning
+                f"{layer}: input's size at dim=1 ({x.shape[1]}) does not match num_features ({self.num_features}). "
+                "You can silence this warning by not passing in num_features, which is not used because affine=False",
+                UserWarning,
+                stacklevel=2,
             )
         y = instance_norm(
             x,

@@ -150,6 +150,12 @@ def test_dropout_layers_show_torchs_inplace_flag_and_drop_channels():
         nn.Dropout1d()(np.ones(5))
 
 
+@pytest.mark.parametrize("layer", [nn.Dropout1d(0.5).eval(), nn.Dropout1d(0.0), nn.Dropout1d(0.5)])
+def test_dropout1d_refuses_another_rank_in_every_mode_as_torch(layer):
+    with pytest.raises(ValueError, match=r"got shape \(2, 3, 4, 5\)"):
+        layer(np.ones((2, 3, 4, 5)))
+
+
 # -- linear, normalize, cosine_similarity, pairwise_distance --------------------------------------------------
 def test_linear_matches_torch():
     torch = pytest.importorskip("torch")

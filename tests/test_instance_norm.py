@@ -39,7 +39,7 @@ def test_running_statistics_average_the_instances_unbiased_variances():
 
 
 def test_the_layers_check_their_inputs_and_take_unbatched_ones():
-    layer = nn.InstanceNorm2d(3)
+    layer = nn.InstanceNorm2d(3, affine=True)
     assert layer(np.ones((3, 4, 4), dtype=np.float32)).shape == (3, 4, 4)  # unbatched
     with pytest.raises(ValueError, match=r"has 2 channels \(axis 1\), expected 3"):
         layer(np.ones((1, 2, 4, 4), dtype=np.float32))
@@ -95,3 +95,14 @@ def test_instance_norm_layers_save_and_load_with_their_statistics(tmp_path):
     np.testing.assert_array_equal(restored[1].running_var, model[1].running_var)
     x = RNG.normal(size=(2, 1, 6, 6)).astype(np.float32)
     np.testing.assert_array_equal(restored.eval()(x).data, model.eval()(x).data)
+
+
+def test_instance_norm_without_per_channel_state_takes_any_channel_count_with_torchs_warning():
+    x = np.random.default_rng(0).standard_normal((3, 5, 6)).astype(np.float32)
+    with pytest.warns(UserWarning, match=r"size at dim=1 \(5\) does not match num_features \(4\)"):
+        y = nn.InstanceNorm1d(4)(x).data
+    expected = (x - x.mean(axis=2, keepdims=True)) / np.sqrt(x.var(axis=2, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
+    for layer in (nn.InstanceNorm1d(4, affine=True), nn.InstanceNorm1d(4, track_running_stats=True)):
+        with pytest.raises(ValueError, match="has 5 channels"):
+            layer(x)

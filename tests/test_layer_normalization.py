@@ -120,3 +120,14 @@ def test_layers_match_torch_in_training_and_evaluation_with_torchs_state_and_rep
 def test_normalisation_rejects_bad_arguments_naming_the_layer(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_group_norm_without_affine_parameters_takes_any_channel_count_that_splits_into_its_groups():
+    x = np.random.default_rng(0).standard_normal((3, 20)).astype(np.float32)
+    groups = x.reshape(3, 4, 5)
+    expected = ((groups - groups.mean(axis=2, keepdims=True)) / np.sqrt(groups.var(axis=2, keepdims=True) + 1e-5))
+    np.testing.assert_allclose(nn.GroupNorm(4, 4, affine=False)(x).data, expected.reshape(3, 20), atol=1e-5)
+    with pytest.raises(ValueError, match="do not split into 4 groups"):
+        nn.GroupNorm(4, 4, affine=False)(np.ones((3, 6), np.float32))
+    with pytest.raises(ValueError, match=r"expected an input \(N, 4, ...\)"):
+        nn.GroupNorm(4, 4)(x)
