@@ -11,7 +11,6 @@ in torch 2.13) keeps the scale ``weight`` but no shift.
 from __future__ import annotations
 
 import warnings
-
 from typing import Any
 
 import numpy as np

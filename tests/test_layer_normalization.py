@@ -125,7 +125,7 @@ def test_normalisation_rejects_bad_arguments_naming_the_layer(call, error, messa
 def test_group_norm_without_affine_parameters_takes_any_channel_count_that_splits_into_its_groups():
     x = np.random.default_rng(0).standard_normal((3, 20)).astype(np.float32)
     groups = x.reshape(3, 4, 5)
-    expected = ((groups - groups.mean(axis=2, keepdims=True)) / np.sqrt(groups.var(axis=2, keepdims=True) + 1e-5))
+    expected = (groups - groups.mean(axis=2, keepdims=True)) / np.sqrt(groups.var(axis=2, keepdims=True) + 1e-5)
     np.testing.assert_allclose(nn.GroupNorm(4, 4, affine=False)(x).data, expected.reshape(3, 20), atol=1e-5)
     with pytest.raises(ValueError, match="do not split into 4 groups"):
         nn.GroupNorm(4, 4, affine=False)(np.ones((3, 6), np.float32))
