@@ -67,6 +67,16 @@ class RequiresGradTypeError(TypeError, RuntimeError):
     the RuntimeError torch raises for the attribute, so code written for either catches it."""
 
 
+def checked_requires_grad(requires_grad: Any, where: str) -> bool:
+    """``requires_grad`` as a bool, or the error torch gives for another type (an int, None, a string: True and
+    False only; a numpy bool is taken as a bool)."""
+    if type(requires_grad) is bool:
+        return requires_grad
+    if isinstance(requires_grad, np.bool_):
+        return bool(requires_grad)
+    raise RequiresGradTypeError(f"{where}: requires_grad must be a bool, got {type(requires_grad).__name__}")
+
+
 class Node(NodeCopying):
     """A vertex of the computational graph (base class of Value and Tensor).
 
@@ -257,9 +267,7 @@ class Node(NodeCopying):
         """Set the flag as torch does: a bool; a recorded node's stays True (``requires_grad_(True)`` is a no-op
         there, the attribute and False are errors); a leaf may be marked only if its kind can hold a gradient
         (``_check_can_require_grad``)."""
-        if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
-            raise RequiresGradTypeError(f"{where}: requires_grad must be a bool, got {type(requires_grad).__name__}")
-        requires_grad = bool(requires_grad)
+        requires_grad = checked_requires_grad(requires_grad, where)
         if self.op is not None:
             if not (requires_grad and keep_on_a_recorded_node):
                 raise RuntimeError(

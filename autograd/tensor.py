@@ -29,7 +29,7 @@ from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, t
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
-from .core import Node, RemovableHandle
+from .core import Node, RemovableHandle, checked_requires_grad
 from .default_dtype import get_default_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
@@ -219,7 +219,8 @@ class Tensor(
                 f"Tensor: the nested lists have rows of different lengths (a ragged array), which a tensor cannot "
                 f"hold ({error})"
             ) from None
-        self._init_node(_checked_array(array, requires_grad, "Tensor"), bool(requires_grad))
+        requires_grad = checked_requires_grad(requires_grad, "Tensor")
+        self._init_node(_checked_array(array, requires_grad, "Tensor"), requires_grad)
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool = False, label: str = "") -> Tensor:
@@ -232,7 +233,8 @@ class Tensor(
     @classmethod
     def _from_array(cls, array: np.ndarray, requires_grad: bool = False, where: str = "Tensor") -> Tensor:
         """A leaf around ``array`` itself (no copy), after the same dtype checks as the constructor."""
-        return cls._make(_checked_array(array, requires_grad, where), bool(requires_grad))
+        requires_grad = checked_requires_grad(requires_grad, where)
+        return cls._make(_checked_array(array, requires_grad, where), requires_grad)
 
     # -- properties ----------------------------------------------------------
     @property

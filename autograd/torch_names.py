@@ -798,6 +798,8 @@ class TorchNames:
         elif not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
             raise TypeError(f"norm: p must be a number, 'fro' or 'nuc', got {type(p).__name__}")
         axes = tuple(dim) if isinstance(dim, list) else dim
+        if axes == ():  # torch's empty dim: every axis (numpy's axis=() would reduce none)
+            axes = None
         return np.linalg.vector_norm(self, ord=p, axis=axes, keepdims=keepdim)  # autograd.linalg.vector_norm's
 
     def logcumsumexp(self: Self, dim: int) -> Self:

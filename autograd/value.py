@@ -24,7 +24,7 @@ import numpy as np
 
 from . import numpy_protocol, shared_math
 from .backprop import local_gradients
-from .core import Node
+from .core import Node, checked_requires_grad
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
 from .grad_mode import is_grad_enabled
@@ -144,7 +144,7 @@ class Value(Node, NumpyFunctions):
         """A leaf holding the real number ``data`` (``requires_grad=False`` makes it a constant)."""
         if isinstance(data, Node):
             raise TypeError("Value(data): data must be a number, not a graph node (use .data or .detach())")
-        self._init_node(_real_number(data, "Value(data)"), bool(requires_grad), label)
+        self._init_node(_real_number(data, "Value(data)"), checked_requires_grad(requires_grad, "Value"), label)
 
     # -- arithmetic ---------------------------------------------------------
     # A float operand (``y * 1.0001``) goes straight to the op's variant that keeps it off the

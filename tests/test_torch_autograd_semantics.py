@@ -5,6 +5,7 @@ own and, when torch is installed, against torch."""
 import numpy as np
 import pytest
 
+import nn
 from autograd import Function, Tensor, Value
 
 
@@ -113,6 +114,21 @@ def test_requires_grad_must_be_given_a_bool(flag):
         x.requires_grad = flag
     assert isinstance(raised.value, TypeError) and isinstance(raised.value, RuntimeError)  # ours and torch's kind
     assert not x.requires_grad
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda flag: Tensor([1.0], requires_grad=flag),
+        lambda flag: nn.Parameter(np.ones(1), requires_grad=flag),
+        lambda flag: Value(1.0, requires_grad=flag),
+    ],
+)
+@pytest.mark.parametrize("flag", [1, 0, None, "yes"])
+def test_constructors_take_only_a_bool_for_requires_grad_as_torch(make, flag):
+    with pytest.raises(TypeError, match=f"requires_grad must be a bool, got {type(flag).__name__}"):
+        make(flag)
+    assert make(np.True_).requires_grad is True
 
 
 def test_requires_grad_takes_numpy_bools_and_a_leaf_may_change_both_ways():

@@ -506,6 +506,8 @@ def test_elementwise_names_match_numpy():
         ({"p": -math.inf}, np.abs(X).min()),
         ({"p": 0}, 12.0),
         ({"dim": 0, "keepdim": True}, np.linalg.norm(X, axis=0, keepdims=True)),
+        ({"dim": ()}, np.linalg.norm(X)),  # torch's empty dim: every axis
+        ({"p": 1, "dim": []}, np.abs(X).sum()),
     ],
 )
 def test_norm_matches_numpy(keywords, expected):
