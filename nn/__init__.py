@@ -44,6 +44,7 @@ from .activations import (
 from .adaptive_pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d
 from .architecture import register_module
 from .attention import MultiheadAttention
+from .buffer import Buffer
 from .callbacks import Callback, EarlyStopping, GradientNormStop, ParameterStepStop
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Conv3d, MaxPool2d
@@ -165,6 +166,7 @@ __all__ = [
     "Bilinear",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Buffer",
     "Callback",
     "CELU",
     "ChannelShuffle",

@@ -20,6 +20,7 @@ import numpy as np
 from autograd import Tensor, no_grad
 
 from .checks import check_choice, check_positive_int, check_real, make_generator
+from .warning_site import user_stacklevel
 
 __all__ = [
     "calculate_gain",
@@ -116,7 +117,9 @@ def _has_no_elements(tensor: Tensor, function: str) -> bool:
     is, as torch's do, instead of dividing by its zero fan."""
     if 0 not in tensor.shape:
         return False
-    warnings.warn(f"{function}: Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+    warnings.warn(
+        f"{function}: Initializing zero-element tensors is a no-op", UserWarning, stacklevel=user_stacklevel()
+    )
     return True
 
 

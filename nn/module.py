@@ -22,6 +22,7 @@ from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 from autograd.quiet import quietly
 from autograd.torch_names import is_device
 
+from .buffer import Buffer
 from .module_hooks import HOOKED, HookHandle, add_hook, call_with_hooks
 from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
@@ -67,6 +68,15 @@ class Module:
                 f"(nn.Parameter or None expected; wrap it as nn.Parameter(...), or copy new values in with "
                 f"{name}.copy_(...) under no_grad())"
             )
+        if isinstance(value, Buffer):  # torch's nn.Buffer: assigning one registers it, with its persistence
+            if value.persistent:  # no persistent argument, as torch, for a subclass's register_buffer without it
+                self.register_buffer(name, value)
+            else:
+                self.register_buffer(name, value, persistent=False)
+            return
+        if isinstance(value, (Parameter, Module)):  # as torch, a parameter or sub-module replaces a buffer
+            self.__dict__.get("_buffer_keys", {}).pop(name, None)
+            self.__dict__.get("_non_persistent_buffers", set()).discard(name)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -260,7 +270,7 @@ class Module:
             transient.discard(name)
         else:
             transient.add(name)
-        setattr(self, name, array)
+        object.__setattr__(self, name, array)  # not setattr: an nn.Buffer would come back here
 
     def _buffer_names(self) -> dict[str, None]:
         return self.__dict__.get("_buffer_keys", {})

@@ -22,6 +22,7 @@ from .functional.normalization import batch_norm, instance_norm, local_response_
 from .layer_normalization import reset_affine
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
+from .warning_site import user_stacklevel
 
 __all__ = [
     "BatchNorm1d",
@@ -191,7 +192,7 @@ class _InstanceNorm(_BatchNorm):
                 f"{layer}: input's size at dim=1 ({x.shape[1]}) does not match num_features ({self.num_features}). "
                 "You can silence this warning by not passing in num_features, which is not used because affine=False",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         y = instance_norm(
             x,

@@ -3,13 +3,10 @@ helper for every loss and loss layer that takes them."""
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 
-import autograd
-
 from ..checks import check_flag
+from ..warning_site import user_stacklevel
 
 __all__ = ["legacy_reduction"]
 
@@ -28,21 +25,6 @@ def legacy_reduction(owner: str, size_average: bool | None, reduce: bool | None,
     warnings.warn(
         f"{owner}: size_average and reduce are deprecated (as in torch), use reduction={reduction!r} instead",
         UserWarning,
-        stacklevel=_first_caller_outside_the_library(),
+        stacklevel=user_stacklevel(),
     )
     return reduction
-
-
-#: The directories of the library's two packages.
-_LIBRARY = tuple(
-    directory + os.sep for directory in (os.path.dirname(autograd.__file__), os.path.dirname(os.path.dirname(__file__)))
-)
-
-
-def _first_caller_outside_the_library() -> int:
-    """The ``stacklevel`` at which the function calling this, warning, points at the first frame outside autograd
-    and nn (the user's call, however many of the library's frames lie between: decorators, layers, functions)."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_LIBRARY):
-        frame, level = frame.f_back, level + 1
-    return level

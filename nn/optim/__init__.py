@@ -40,6 +40,7 @@ from .lr_scheduler import (
     SequentialLR,
     StepLR,
 )
+from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -67,6 +68,7 @@ __all__ = [
     "LinearLR",
     "MultiStepLR",
     "MultiplicativeLR",
+    "Muon",
     "NAdam",
     "OneCycleLR",
     "Optimizer",

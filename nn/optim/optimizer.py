@@ -31,6 +31,7 @@ from autograd import Node, Tensor, Value, enable_grad, increment_version, no_gra
 from autograd.quiet import quiet
 
 from ..checks import check_integer, check_real
+from ..warning_site import user_stacklevel
 from .optimizer_hooks import (
     OptimizerHooks,
     hooked_step,
@@ -325,7 +326,7 @@ class Optimizer(OptimizerHooks):
                 f"{owner}: optimizer contains a parameter group with duplicate parameters; in future, this will cause "
                 "an error; see github.com/pytorch/pytorch/issues/40967 for more information",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         existing = {id(p) for group in self.param_groups for p in group["params"]}
         if existing.intersection(ids):
