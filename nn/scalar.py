@@ -2,7 +2,7 @@
 
 A neuron computes ``activation(w . x + b)``; the pre-activation is one
 ``Value.linear`` node, and a ReLU (or linear) neuron is that one node alone (``linear_relu``). Weights start uniform in [-1, 1) and the bias at 0, as in
-micrograd; pass ``seed`` for reproducible weights.
+micrograd; pass ``seed`` (or ``rng``: an int seed or a ``random.Random``) for reproducible weights.
 """
 
 from __future__ import annotations
@@ -20,6 +20,21 @@ from .module import Module
 def _python_random() -> random.Random:
     """A fresh ``random.Random``, or one drawn from the library's state once ``autograd.manual_seed`` seeded it."""
     return random.Random(int(generator_for().integers(2**63)))
+
+
+def _random_source(owner: str, rng: random.Random | int | None, seed: int | None) -> random.Random:
+    """Where a scalar network draws its weights: ``rng`` (a ``random.Random``, or an int seed, as ``nn.Linear``'s
+    ``rng``) or ``seed`` (an int), one of them; neither: :func:`_python_random`."""
+    if rng is not None and seed is not None:
+        raise TypeError(f"{owner}: pass rng or seed, not both")
+    source = seed if rng is None else rng
+    if source is None:
+        return _python_random()
+    if isinstance(source, random.Random):
+        return source
+    if isinstance(source, bool) or not isinstance(source, int):
+        raise TypeError(f"{owner}: rng must be a random.Random or an int seed, got {type(source).__name__}")
+    return random.Random(source)
 
 
 def _identity(v: Value) -> Value:
@@ -59,15 +74,21 @@ def _activation(name: str) -> Callable[[Value], Value]:
 
 class Neuron(Module):
     """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs (micrograd's ``nonlin=True/False``
-    chooses relu or linear)."""
+    chooses relu or linear). The weights are drawn from ``rng`` (a ``random.Random`` or an int seed) or ``seed``."""
 
     def __init__(
-        self, nin: int, activation: str = "relu", rng: random.Random | None = None, *, nonlin: bool | None = None
+        self,
+        nin: int,
+        activation: str = "relu",
+        rng: random.Random | int | None = None,
+        *,
+        nonlin: bool | None = None,
+        seed: int | None = None,
     ) -> None:
         check_positive_int("Neuron", "nin", nin)
         if nonlin is not None:  # micrograd's switch: ReLU (True) or linear (False)
             activation = "relu" if nonlin else "linear"
-        rng = rng or _python_random()
+        rng = _random_source("Neuron", rng, seed)
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
         self.activation = activation
@@ -91,19 +112,21 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, even for one."""
+    """``nout`` neurons that all see the same ``nin`` inputs; returns a list of ``nout`` Values, even for one.
+    ``rng``/``seed`` as :class:`Neuron`'s."""
 
     def __init__(
         self,
         nin: int,
         nout: int,
         activation: str = "relu",
-        rng: random.Random | None = None,
+        rng: random.Random | int | None = None,
         *,
         nonlin: bool | None = None,
+        seed: int | None = None,
     ) -> None:
         check_positive_int("Layer", "nout", nout)
-        rng = rng or _python_random()
+        rng = _random_source("Layer", rng, seed)
         self.neurons = [Neuron(nin, activation, rng, nonlin=nonlin) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
@@ -128,7 +151,8 @@ class Layer(Module):
 
 class MLP(Module):
     """A stack of Layers: ``MLP(2, [16, 16, 1])``; hidden layers use ``activation``,
-    the last layer ``output_activation`` (linear by default)."""
+    the last layer ``output_activation`` (linear by default). ``seed`` (an int) or ``rng`` (a ``random.Random`` or
+    an int seed, as :class:`Neuron`'s) makes the weights reproducible."""
 
     def __init__(
         self,
@@ -137,10 +161,12 @@ class MLP(Module):
         activation: str = "relu",
         output_activation: str = "linear",
         seed: int | None = None,
+        *,
+        rng: random.Random | int | None = None,
     ) -> None:
         if len(nouts) == 0:
             raise ValueError(f"MLP: nouts must list at least one layer size, got {list(nouts)!r}")
-        rng = random.Random(seed) if seed is not None else _python_random()
+        rng = _random_source("MLP", rng, seed)
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, rng)

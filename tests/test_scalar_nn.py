@@ -166,3 +166,16 @@ def test_parameters_in_nested_lists_are_found_and_trained():
     loss.backward()
     optimizer.step()
     assert grid.weights[2][1].data == pytest.approx(0.5 - 0.1 * 2 * 0.5)
+
+
+@pytest.mark.parametrize("make", [lambda **k: nn.Neuron(3, **k), lambda **k: nn.Layer(3, 2, **k), lambda **k: nn.MLP(3, [4, 1], **k)])
+def test_scalar_networks_take_an_int_seed_as_rng_or_seed_and_draw_the_same_weights(make):
+    def weights(**keywords):
+        return [p.data for p in make(**keywords).parameters()]
+
+    assert weights(rng=0) == weights(rng=0) == weights(seed=0) == weights(rng=random.Random(0))
+    assert weights(rng=1) != weights(rng=0)
+    with pytest.raises(TypeError, match="pass rng or seed, not both"):
+        make(rng=0, seed=0)
+    with pytest.raises(TypeError, match="rng must be a random.Random or an int seed, got float"):
+        make(rng=0.5)
