@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -162,6 +163,38 @@ class FunctionContext:
         return twin
 
 
+def _bound_positionally(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """``args`` and ``kwargs`` of ``cls.apply`` as forward's positional arguments (after ``ctx`` in the ctx style),
+    defaults filled in; a TypeError naming the Function for arguments forward does not take."""
+    with_ctx = cls.setup_context is Function.setup_context
+    try:
+        bound = inspect.signature(cls.forward).bind(*((None,) if with_ctx else ()), *args, **kwargs)
+    except TypeError as error:
+        raise TypeError(f"{cls.__name__}.apply: {error} (forward{inspect.signature(cls.forward)})") from None
+    bound.apply_defaults()
+    if bound.kwargs:
+        raise TypeError(
+            f"{cls.__name__}.apply: forward's keyword-only parameters {sorted(bound.kwargs)} cannot be inputs; "
+            "make them ordinary parameters"
+        )
+    return bound.args[1:] if with_ctx else bound.args
+
+
+def _check_static_methods(cls: type) -> None:
+    """Raise a TypeError naming the method unless ``cls``'s forward, backward, vjp and setup_context are static
+    (or class) methods: torch's new-style Function, called through ``apply`` without an instance."""
+    for klass in cls.__mro__:
+        if klass is Function:
+            return
+        for name in ("forward", "backward", "vjp", "setup_context"):
+            method = klass.__dict__.get(name)
+            if method is not None and not isinstance(method, (staticmethod, classmethod)):
+                raise TypeError(
+                    f"{cls.__name__}.{name} must be a @staticmethod ({name}(ctx, ...), no self): a Function is "
+                    f"used as {cls.__name__}.apply(*inputs), never instantiated"
+                )
+
+
 class Function:
     """Base class of user-defined differentiable operations; see the module docstring."""
 
@@ -184,11 +217,26 @@ class Function:
         arguments (``inputs``) and the result (``output``); defined by the subclass that uses that style."""
         raise NotImplementedError("setup_context is defined by Functions whose forward takes no ctx")
 
+    def __call__(self, *args: Any) -> Any:
+        """A Function is not called as an object (torch's legacy style): say how to call it."""
+        name = type(self).__name__
+        raise TypeError(
+            f"{name}: a Function is not instantiated and called; call {name}.apply(*inputs), with forward(ctx, ...) "
+            "and backward(ctx, ...) written as @staticmethods"
+        )
+
     @classmethod
-    def apply(cls, *args: Any) -> Any:
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on ``args`` and record one graph node per output, differentiated by ``backward``.
         With no Value or Tensor among the arguments, nothing can be recorded: ``forward``'s result is returned
-        as it is, as torch's."""
+        as it is, as torch's. Arguments may be given by keyword too, as torch 2's: they are bound to forward's
+        parameters, defaults filled in, and every parameter then counts as an input (``backward`` returns a
+        gradient, or None, for each)."""
+        if "_methods_checked" not in cls.__dict__:  # once per class
+            _check_static_methods(cls)
+            cls._methods_checked = True
+        if kwargs:
+            args = _bound_positionally(cls, args, kwargs)
         if any(isinstance(arg, Tensor) for arg in args):
             kind: type[Node] = Tensor
         elif any(isinstance(arg, Value) for arg in args):

@@ -151,6 +151,15 @@ def sign(x: Any) -> Any:
     return np.sign(raw)
 
 
+def abs_slope(x: Any) -> Any:
+    """d|x|/dx: the sign of x, 0 at 0 and, as torch's, at nan (a constant: its derivative is zero)."""
+    raw = data_of(x)
+    if type(raw) in _PLAIN:
+        return float((raw > 0) - (raw < 0))
+    raw = np.asarray(raw)
+    return np.subtract(raw > 0, raw < 0, dtype=raw.dtype if raw.dtype.kind == "f" else np.float64)
+
+
 def hypot(x: Any, y: Any) -> Any:
     """sqrt(x**2 + y**2) without overflow or underflow."""
     if isinstance(x, Node):

@@ -507,3 +507,42 @@ def test_a_two_output_function_runs_its_backward_once_per_pass_when_differentiat
     assert PolarToCartesian.calls == 1
     first.sum().backward()
     assert PolarToCartesian.calls == 2  # the gradient's graph reaches x and y again: one more call, for this pass
+
+
+class _Power(Function):
+    @staticmethod
+    def forward(ctx, x, k=2.0):
+        ctx.save_for_backward(x)
+        ctx.k = k
+        return x**k
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * ctx.k * x ** (ctx.k - 1), None
+
+
+def test_apply_takes_arguments_by_keyword_as_torch():
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    _Power.apply(x=x, k=3.0).sum().backward()
+    np.testing.assert_allclose(x.grad, 3 * np.array([1.0, -2.0]) ** 2)
+    x.grad = None
+    _Power.apply(x).sum().backward()  # the default filled in
+    np.testing.assert_allclose(x.grad, [2.0, -4.0])
+    with pytest.raises(TypeError, match=r"_Power.apply: got an unexpected keyword argument 'q'"):
+        _Power.apply(x, q=1.0)
+
+
+def test_a_function_called_as_an_object_or_with_methods_that_are_not_static_says_how_to_use_it():
+    with pytest.raises(TypeError, match=r"call _Power.apply\(\*inputs\)"):
+        _Power()(Tensor([1.0]))
+
+    class DeckStyle(Function):
+        def forward(self, ctx, x):
+            return x
+
+        def backward(self, ctx, g):
+            return g
+
+    with pytest.raises(TypeError, match=r"DeckStyle.forward must be a @staticmethod"):
+        DeckStyle.apply(Tensor([1.0], requires_grad=True))

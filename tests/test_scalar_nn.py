@@ -168,7 +168,9 @@ def test_parameters_in_nested_lists_are_found_and_trained():
     assert grid.weights[2][1].data == pytest.approx(0.5 - 0.1 * 2 * 0.5)
 
 
-@pytest.mark.parametrize("make", [lambda **k: nn.Neuron(3, **k), lambda **k: nn.Layer(3, 2, **k), lambda **k: nn.MLP(3, [4, 1], **k)])
+@pytest.mark.parametrize(
+    "make", [lambda **k: nn.Neuron(3, **k), lambda **k: nn.Layer(3, 2, **k), lambda **k: nn.MLP(3, [4, 1], **k)]
+)
 def test_scalar_networks_take_an_int_seed_as_rng_or_seed_and_draw_the_same_weights(make):
     def weights(**keywords):
         return [p.data for p in make(**keywords).parameters()]

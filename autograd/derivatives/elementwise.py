@@ -150,7 +150,7 @@ neg = Op("neg", lambda g, out, x: -g, reads_values=False)
 exp = Op("exp", lambda g, out, x: g * out)                          # d e^x = e^x
 log = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
 sqrt = Op("sqrt", lambda g, out, x: g * 0.5 / out)                  # d sqrt x = 1/(2 sqrt x)
-abs_ = Op("abs", lambda g, out, x: g * _flat(x, sm.sign(x)))         # d |x| = sign x
+abs_ = Op("abs", lambda g, out, x: g * _flat(x, sm.abs_slope(x)))    # d |x| = sign x (0 at nan, as torch)
 sin = Op("sin", lambda g, out, x: g * sm.cos(x))
 cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
