@@ -287,7 +287,7 @@ class _SoftmaxLike(Module):
     def forward(self, x: Any) -> Tensor:
         axis = self.axis
         if axis is None:  # warns at the frame that called the module (forward, __call__, caller)
-            axis = implicit_softmax_axis(self._function.__name__, _ndim(x), stacklevel=4)
+            axis = implicit_softmax_axis(self._function.__name__, _ndim(x))
         return self._function(x, axis)
 
     def extra_repr(self) -> str:

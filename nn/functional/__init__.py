@@ -44,6 +44,7 @@ from .embedding import embedding, one_hot
 from .embedding_bag import embedding_bag
 from .grid_sampling import affine_grid, grid_sample
 from .in_place_activations import celu_, elu_, hardtanh_, leaky_relu_, relu_, selu_, threshold_
+from .input_keyword import accepts_input_keyword
 from .interpolation import interpolate, upsample, upsample_bilinear, upsample_nearest
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import (
@@ -89,6 +90,17 @@ from .with_indices import (
     max_pool2d_with_indices,
     max_pool3d_with_indices,
 )
+
+#: the functions whose first argument torch calls ``input`` and this library something more telling
+_TORCH_INPUT_NAMED = (
+    "batch_norm binary_cross_entropy binary_cross_entropy_with_logits celu cross_entropy elu gelu hardsigmoid "
+    "hardswish hardtanh huber_loss l1_loss leaky_relu linear local_response_norm log_softmax logsigmoid mish "
+    "mse_loss multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss nll_loss prelu relu relu6 selu "
+    "sigmoid silu smooth_l1_loss softmax softmin softplus softsign tanh"
+).split()
+for _name in _TORCH_INPUT_NAMED:
+    globals()[_name] = accepts_input_keyword(globals()[_name])
+del _name
 
 __all__: list[str] = [
     "acon_c",

@@ -29,6 +29,7 @@ from autograd.accumulation import float16_via_float32
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import check_axis, check_choice, check_flag, check_float_dtype, check_positive_int, check_real
+from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
 
 __all__ = [
@@ -252,16 +253,16 @@ def acon_c(x: Any, p1: ParameterLike, p2: ParameterLike, beta: ParameterLike) ->
     return difference * (difference * beta).sigmoid() + x * p2
 
 
-def implicit_softmax_axis(function: str, ndim: int, stacklevel: int) -> int:
+def implicit_softmax_axis(function: str, ndim: int) -> int:
     """torch's axis for a softmax-like ``function`` called without one: 0 for 0-D, 1-D and 3-D inputs, else 1.
 
-    torch deprecated the choice and warns (a ``UserWarning`` at the frame ``stacklevel`` up); so do we.
+    torch deprecated the choice and warns (a ``UserWarning`` at the user's line); so do we.
     """
     warnings.warn(
         f"Implicit dimension choice for {function} has been deprecated. "
         "Change the call to include dim=X as an argument.",
         UserWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel(),
     )
     return 0 if ndim in (0, 1, 3) else 1
 
@@ -278,7 +279,7 @@ def softmax_like(
     if dtype is not None:
         x = x.astype(check_float_dtype(function, "dtype", dtype))
     if axis is None:
-        axis = implicit_softmax_axis(function, x.ndim, stacklevel=4)
+        axis = implicit_softmax_axis(function, x.ndim)
     if x.ndim == 0:
         check_axis(function, "axis", axis, 1)
         return along(x.reshape((1,)), 0).reshape(())
