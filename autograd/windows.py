@@ -42,7 +42,10 @@ IntOrPair = int | Sequence[int]
 
 
 def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
-    """``value`` as a pair of ints (an int ``k`` gives ``(k, k)``), each at least ``minimum``."""
+    """``value`` as a pair of ints (an int ``k`` gives ``(k, k)``, and so does a one-element sequence ``(k,)`` or
+    ``[k]``, as torch expands it), each at least ``minimum``."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         result = (int(value), int(value))
     elif (

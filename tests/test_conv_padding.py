@@ -255,3 +255,15 @@ def test_a_record_without_padding_mode_still_describes_a_zero_padded_conv():
     assert architecture.differences(
         record, architecture.describe(nn.Conv2d(1, 2, 3, padding=1, padding_mode="circular"))
     )
+
+
+def test_a_one_element_size_sequence_is_expanded_as_torch():
+    x = Tensor(np.random.default_rng(0).standard_normal((1, 2, 6, 6)))
+    weight = Tensor(np.random.default_rng(1).standard_normal((3, 2, 2, 2)))
+    np.testing.assert_array_equal(F.max_pool2d(x, [2]).data, F.max_pool2d(x, 2).data)
+    np.testing.assert_array_equal(F.avg_pool2d(x, (2,), stride=[1]).data, F.avg_pool2d(x, 2, stride=1).data)
+    np.testing.assert_array_equal(
+        F.conv2d(x, weight, stride=(2,), padding=[1], dilation=(1,)).data, F.conv2d(x, weight, stride=2, padding=1).data
+    )
+    cube = Tensor(np.random.default_rng(2).standard_normal((1, 1, 4, 4, 4)))
+    np.testing.assert_array_equal(F.max_pool3d(cube, (2,)).data, F.max_pool3d(cube, 2).data)

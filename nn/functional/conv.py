@@ -142,8 +142,10 @@ def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
 
 
 def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, int]:
-    """``value`` as three ints (an int ``k`` gives ``(k, k, k)``, torch's ``_triple``), each at least ``minimum``;
-    errors name ``op`` and ``name``."""
+    """``value`` as three ints (an int ``k`` gives ``(k, k, k)``, torch's ``_triple``, and so does ``(k,)``, as torch
+    expands it), each at least ``minimum``; errors name ``op`` and ``name``."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,) * 3
     if not isinstance(value, (tuple, list)) or len(value) != 3:
