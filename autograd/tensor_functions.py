@@ -555,8 +555,10 @@ def linear(
     w = weight.data
     x = _operand(x, w, "linear")
     x_shape, w_shape = x.data.shape, w.shape
+    if len(w_shape) == 1 or (bias is not None and len(w_shape) == 2 and np.shape(_data_of(bias)) != w_shape[:1]):
+        return _composed_linear(x, weight, bias, activation)
     if len(w_shape) != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features) or 1-D, got shape {w_shape}")
     if not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(
             f"linear: input of shape {x_shape} does not match weight of shape {w_shape} "
@@ -579,6 +581,32 @@ def linear(
         return Tensor._from_op(data, ar.linear, parents)
     np.maximum(data, 0, out=data)  # the ReLU, on the product's own array
     return Tensor._from_op(data, ar.linear_relu, parents)
+
+
+def _data_of(value: Any) -> Any:
+    return value.data if isinstance(value, Node) else value
+
+
+def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | None) -> Tensor:
+    """torch's other forms of ``linear``, as ``x @ weight.T + bias`` of recorded ops: a 1-D weight (one output
+    feature, the axis dropped: x @ w) or a bias that broadcasts against the output instead of being (out_features,)."""
+    w_shape = weight.data.shape
+    if not x.data.shape or x.data.shape[-1] != w_shape[-1]:
+        raise ValueError(
+            f"linear: input of shape {x.data.shape} does not match weight of shape {w_shape} "
+            f"(the input's last axis must have size {w_shape[-1]})"
+        )
+    out = x @ (weight if len(w_shape) == 1 else weight.T)
+    if bias is not None:
+        bias = _operand(bias, weight.data, "linear")
+        try:
+            np.broadcast_shapes(bias.shape, out.shape)
+        except ValueError:
+            raise ValueError(
+                f"linear: bias of shape {bias.shape} does not broadcast against the output of shape {out.shape}"
+            ) from None
+        out = out + bias
+    return out if activation is None else out.relu()
 
 
 def constant(array: np.ndarray) -> Tensor:

@@ -38,15 +38,21 @@ def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
 
 
 @float16_via_float32
-def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``): unit vectors, and a vector shorter than
-    ``eps`` divided by ``eps``. d/dx through both the numerator and the norm (0 where the norm is clamped)."""
+def normalize(input: Any, p: float = 2.0, dim: int | tuple[int, ...] = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``; a tuple of axes normalises over them
+    together): unit vectors, and a vector shorter than ``eps`` divided by ``eps``. d/dx through both the
+    numerator and the norm (0 where the norm is clamped)."""
     p = _order("normalize", p)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
     if x.ndim == 0 and dim in (0, -1):  # torch reads a scalar as a one-entry vector along dim 0
         return normalize(x.reshape(1), p, 0, eps).reshape(())
-    axis = check_axis("normalize", "dim", dim, x.ndim)
+    if isinstance(dim, (tuple, list)):
+        axis: int | tuple[int, ...] = tuple(check_axis("normalize", "dim", d, x.ndim) for d in dim)
+        if len(set(axis)) != len(axis):
+            raise ValueError(f"normalize: dim {tuple(dim)} names an axis twice")
+    else:
+        axis = check_axis("normalize", "dim", dim, x.ndim)
     return x / vector_norm(x, p, axis, keepdims=True).clip(low=eps)
 
 
@@ -101,4 +107,5 @@ def pdist(input: Any, p: float = 2.0) -> Tensor:
     if x.ndim != 2:
         raise ValueError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
     first, second = np.triu_indices(x.shape[0], 1)
-    return vector_norm(x[first] - x[second], p, -1)
+    order = p if x.shape[1] else 1.0  # rows without features are 0 apart in every norm (a max over none is not)
+    return vector_norm(x[first] - x[second], order, -1)

@@ -82,22 +82,24 @@ def check_weight_not_reduction(loss: str, weight: Any) -> None:
         )
 
 
-def _paired(prediction: Any, target: Any, loss: str, what: str = "prediction") -> tuple[Tensor, Tensor]:
-    """Prediction and target as float Tensors of one shape.
+def _paired(
+    prediction: Any, target: Any, loss: str, what: str = "prediction", other: str = "target"
+) -> tuple[Tensor, Tensor]:
+    """Prediction and target as float Tensors of one shape (errors call them ``what`` and ``other``).
 
     Float Tensor targets are kept (they may carry gradients); any other target is a
     constant of the prediction's dtype.
     """
     prediction = as_float_tensor(prediction, loss)
     if isinstance(target, Node) and not isinstance(target, Tensor):
-        raise TypeError(f"{loss}: target must be a Tensor or an array-like, got a {type(target).__name__}")
+        raise TypeError(f"{loss}: {other} must be a Tensor or an array-like, got a {type(target).__name__}")
     if not (isinstance(target, Tensor) and target.dtype.kind == "f"):
         array = np.asarray(target.data if isinstance(target, Tensor) else target)
         if array.dtype.kind not in "fiub":
-            raise TypeError(f"{loss}: target must hold real numbers, got dtype {array.dtype}")
+            raise TypeError(f"{loss}: {other} must hold real numbers, got dtype {array.dtype}")
         target = Tensor(array, dtype=prediction.dtype)
     if target.shape != prediction.shape:
-        raise ValueError(f"{loss}: target shape {target.shape} does not match {what} shape {prediction.shape}")
+        raise ValueError(f"{loss}: {other} shape {target.shape} does not match {what} shape {prediction.shape}")
     return prediction, target
 
 

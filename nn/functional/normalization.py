@@ -76,6 +76,7 @@ def batch_norm(
         _channel_vector(value, name, channels)
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
+    momentum = check_real("batch_norm", "momentum", momentum)  # (torch's too: None is nn.BatchNorm's option only)
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
     if training and x.size == 0:  # an empty batch (N = 0 or an empty spatial axis): empty output, as torch

@@ -65,7 +65,7 @@ def margin_ranking_loss(
     reduction = legacy_reduction("margin_ranking_loss", size_average, reduce, reduction)
     reduction = check_choice("margin_ranking_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("margin_ranking_loss", "margin", margin)
-    x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1")
+    x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1", "input2")
     y = _signs(target, x1, "margin_ranking_loss")
     return _reduce(_hinge(-y * (x1 - x2) + margin), reduction, "margin_ranking_loss")
 
@@ -128,7 +128,7 @@ def cosine_embedding_loss(
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin)
-    x1, x2 = _paired(input1, input2, loss, "input1")
+    x1, x2 = _paired(input1, input2, loss, "input1", "input2")
     if x1.ndim not in (1, 2):
         raise ValueError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")
     y = _signs(target, Tensor(np.zeros(x1.shape[:-1], x1.dtype)), loss, "inputs' batch")  # one per pair
@@ -161,8 +161,8 @@ def triplet_margin_loss(
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin)
     swap = check_flag(loss, "swap", swap)
-    a, positive = _paired(anchor, positive, loss, "anchor")
-    _, negative = _paired(a, negative, loss, "anchor")
+    a, positive = _paired(anchor, positive, loss, "anchor", "positive")
+    _, negative = _paired(a, negative, loss, "anchor", "negative")
     if a.ndim not in (1, 2):
         raise ValueError(f"{loss}: inputs must be (N, D) or (D,), got shape {a.shape}")
     to_positive = pairwise_distance(a, positive, p, eps)
