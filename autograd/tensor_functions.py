@@ -553,6 +553,12 @@ def linear(
         raise ValueError(f"linear: activation must be None or 'relu', got {activation!r}")
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
     w = weight.data
+    if isinstance(w, Node):  # ``layer.weight.data = w - lr * w.grad`` stored a Tensor where the array belongs
+        raise TypeError(
+            "linear: weight.data holds a Tensor, not an array (was a Tensor assigned to .data, as in "
+            "p.data = p - lr * p.grad?); assign its array, p.data = (p - lr * p.grad).data, or update in place: "
+            "p.data -= lr * p.grad"
+        )
     x = _operand(x, w, "linear")
     x_shape, w_shape = x.data.shape, w.shape
     if len(w_shape) == 1 or (bias is not None and len(w_shape) == 2 and np.shape(_data_of(bias)) != w_shape[:1]):

@@ -503,3 +503,11 @@ def test_bilinear_matches_torch_and_saves(tmp_path):
     assert repr(ours) == repr(theirs)
     nn.save(ours, tmp_path / "bilinear.npz")
     np.testing.assert_array_equal(nn.load(tmp_path / "bilinear.npz").weight.data, ours.weight.data)
+
+
+def test_a_tensor_assigned_to_a_weights_data_is_named_at_the_next_forward():
+    layer = nn.Linear(3, 2, rng=0)
+    layer(np.ones((1, 3), np.float32)).sum().backward()
+    layer.weight.data = layer.weight - 0.1 * layer.weight.grad  # a Tensor where the array belongs
+    with pytest.raises(TypeError, match=r"linear: weight.data holds a Tensor, not an array .*p.data -= lr \* p.grad"):
+        layer(np.ones((1, 3), np.float32))
