@@ -445,24 +445,11 @@ class Node(NodeCopying):
                         f"hook {name!r} has changed the size of value: it returned a gradient of shape {new_shape} "
                         f"for a {type(self).__name__} whose gradient has shape {shape}"
                     )
-                dtype, new_dtype = _dtype_of(grad), _dtype_of(replaced)
-                if new_dtype is not None and dtype is not None and new_dtype != dtype and new_dtype != _dtype_of(self):
-                    name = getattr(hook, "__name__", type(hook).__name__)
-                    raise RuntimeError(
-                        f"hook {name!r} has changed the type of value: it returned a {new_dtype} gradient for a "
-                        f"{type(self).__name__} whose gradient is {dtype}"
-                    )
                 # outside create_graph gradients are raw data: a hook that returns a node gives its data
                 grad = replaced.data if isinstance(replaced, Node) and not isinstance(grad, Node) else replaced
         return grad
 
     __hash__ = object.__hash__
-
-
-def _dtype_of(value: Any) -> np.dtype | None:
-    """The dtype of an array or a node holding one (None for plain numbers)."""
-    data = value.data if isinstance(value, Node) else value
-    return data.dtype if isinstance(data, (np.ndarray, np.generic)) else None
 
 
 def run_backward(

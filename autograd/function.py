@@ -163,36 +163,38 @@ class FunctionContext:
         return twin
 
 
+@functools.lru_cache(maxsize=256)
+def _forward_signature(cls: type) -> inspect.Signature:
+    """``cls.forward``'s signature, read once per Function class (a setup_context Function binds every call)."""
+    return inspect.signature(cls.forward)
+
+
 def _bound_positionally(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """``args`` and ``kwargs`` of ``cls.apply`` as forward's positional arguments (after ``ctx`` in the ctx style),
-    defaults filled in; a TypeError naming the Function for arguments forward does not take."""
+    """``cls.apply``'s arguments as forward's positional ones, as torch 2's ``apply`` binds them: for a Function with
+    ``setup_context``, every parameter, defaults filled in; otherwise (``forward(ctx, ...)``) the parameters up to the
+    last one given, a default filling any skipped before it. A TypeError names the Function for arguments forward
+    does not take."""
     with_ctx = cls.setup_context is Function.setup_context
+    signature = _forward_signature(cls)
     try:
-        bound = inspect.signature(cls.forward).bind(*((None,) if with_ctx else ()), *args, **kwargs)
+        bound = signature.bind(*((None,) if with_ctx else ()), *args, **kwargs)
     except TypeError as error:
-        raise TypeError(f"{cls.__name__}.apply: {error} (forward{inspect.signature(cls.forward)})") from None
-    bound.apply_defaults()
-    if bound.kwargs:
-        raise TypeError(
-            f"{cls.__name__}.apply: forward's keyword-only parameters {sorted(bound.kwargs)} cannot be inputs; "
-            "make them ordinary parameters"
-        )
-    return bound.args[1:] if with_ctx else bound.args
-
-
-def _check_static_methods(cls: type) -> None:
-    """Raise a TypeError naming the method unless ``cls``'s forward, backward, vjp and setup_context are static
-    (or class) methods: torch's new-style Function, called through ``apply`` without an instance."""
-    for klass in cls.__mro__:
-        if klass is Function:
-            return
-        for name in ("forward", "backward", "vjp", "setup_context"):
-            method = klass.__dict__.get(name)
-            if method is not None and not isinstance(method, (staticmethod, classmethod)):
-                raise TypeError(
-                    f"{cls.__name__}.{name} must be a @staticmethod ({name}(ctx, ...), no self): a Function is "
-                    f"used as {cls.__name__}.apply(*inputs), never instantiated"
-                )
+        raise TypeError(f"{cls.__name__}.apply: {error} (forward{signature})") from None
+    parameters = list(signature.parameters.values())[1 if with_ctx else 0 :]
+    if any(parameter.kind == parameter.KEYWORD_ONLY and parameter.name in bound.arguments for parameter in parameters):
+        raise TypeError(f"{cls.__name__}.apply: forward's keyword-only parameters cannot be inputs; make them ordinary")
+    ordinary = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if with_ctx:  # up to the last parameter given
+        given = [index for index, parameter in enumerate(ordinary) if parameter.name in bound.arguments]
+        ordinary = ordinary[: given[-1] + 1] if given else []
+    values = [bound.arguments.get(parameter.name, parameter.default) for parameter in ordinary]
+    rest = [
+        item
+        for parameter in parameters
+        if parameter.kind == parameter.VAR_POSITIONAL
+        for item in bound.arguments.get(parameter.name, ())
+    ]
+    return (*values, *rest)
 
 
 class Function:
@@ -229,13 +231,10 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on ``args`` and record one graph node per output, differentiated by ``backward``.
         With no Value or Tensor among the arguments, nothing can be recorded: ``forward``'s result is returned
-        as it is, as torch's. Arguments may be given by keyword too, as torch 2's: they are bound to forward's
-        parameters, defaults filled in, and every parameter then counts as an input (``backward`` returns a
+        as it is, as torch's. Arguments may be given by keyword too, bound to forward's parameters as torch 2's
+        (see :func:`_bound_positionally`): each bound parameter counts as an input (``backward`` returns a
         gradient, or None, for each)."""
-        if "_methods_checked" not in cls.__dict__:  # once per class
-            _check_static_methods(cls)
-            cls._methods_checked = True
-        if kwargs:
+        if kwargs or cls.setup_context is not Function.setup_context:
             args = _bound_positionally(cls, args, kwargs)
         if any(isinstance(arg, Tensor) for arg in args):
             kind: type[Node] = Tensor

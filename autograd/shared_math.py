@@ -156,8 +156,10 @@ def abs_slope(x: Any) -> Any:
     raw = data_of(x)
     if type(raw) in _PLAIN:
         return float((raw > 0) - (raw < 0))
-    raw = np.asarray(raw)
-    return np.subtract(raw > 0, raw < 0, dtype=raw.dtype if raw.dtype.kind == "f" else np.float64)
+    slope = np.sign(raw)
+    if not math.isfinite(np.add.reduce(slope, axis=None)):  # a sum of signs is nan only if a sign is (one pass)
+        slope = np.where(np.isnan(slope), 0, slope).astype(slope.dtype, copy=False)
+    return slope
 
 
 def hypot(x: Any, y: Any) -> Any:

@@ -606,11 +606,11 @@ def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | Non
     if bias is not None:
         bias = _operand(bias, weight.data, "linear")
         try:
-            np.broadcast_shapes(bias.shape, out.shape)
+            fits = np.broadcast_shapes(bias.shape, out.shape) == out.shape
         except ValueError:
-            raise ValueError(
-                f"linear: bias of shape {bias.shape} does not broadcast against the output of shape {out.shape}"
-            ) from None
+            fits = False
+        if not fits:  # torch's rule: the bias expands to the output's shape (it may not enlarge it)
+            raise ValueError(f"linear: bias of shape {bias.shape} does not expand to the output's shape {out.shape}")
         out = out + bias
     return out if activation is None else out.relu()
 

@@ -23,17 +23,19 @@ def _python_random() -> random.Random:
 
 
 def _random_source(owner: str, rng: random.Random | int | None, seed: int | None) -> random.Random:
-    """Where a scalar network draws its weights: ``rng`` (a ``random.Random``, or an int seed, as ``nn.Linear``'s
-    ``rng``) or ``seed`` (an int), one of them; neither: :func:`_python_random`."""
+    """Where a scalar network draws its weights: ``rng`` (a ``random.Random`` or a numpy Generator, or an int seed,
+    as ``nn.Linear``'s ``rng``) or ``seed`` (an int), one of them; neither: :func:`_python_random`."""
     if rng is not None and seed is not None:
         raise TypeError(f"{owner}: pass rng or seed, not both")
     source = seed if rng is None else rng
     if source is None:
         return _python_random()
-    if isinstance(source, random.Random):
+    if isinstance(source, random.Random) or hasattr(source, "uniform"):  # a numpy Generator draws uniforms too
         return source
     if isinstance(source, bool) or not isinstance(source, int):
-        raise TypeError(f"{owner}: rng must be a random.Random or an int seed, got {type(source).__name__}")
+        raise TypeError(
+            f"{owner}: rng must be a random.Random, a numpy Generator or an int seed, got {type(source).__name__}"
+        )
     return random.Random(source)
 
 

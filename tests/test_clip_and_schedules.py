@@ -253,3 +253,20 @@ def test_plateau_covers_a_group_added_later_with_its_one_min_lr_as_torch():
     listed.step(1.0)
     with pytest.raises(RuntimeError, match="min_lr was given for 1"):
         listed.step(1.0)
+
+
+def test_plateau_state_saved_after_a_group_was_added_loads_again():
+    first, second = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(2))
+
+    def build():
+        optimizer = nn.optim.SGD([first], lr=0.1)
+        scheduler = nn.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, min_lr=0.01)
+        optimizer.add_param_group({"params": [second], "lr": 1.0})
+        return optimizer, scheduler
+
+    _, scheduler = build()
+    scheduler.step(1.0)  # no reduction yet: min_lrs still has one entry
+    _, restored = build()
+    restored.load_state_dict(scheduler.state_dict())
+    restored.step(2.0)
+    assert [group["lr"] for group in restored.optimizer.param_groups] == [0.1 * 0.1, 1.0 * 0.1]

@@ -611,3 +611,12 @@ def test_every_name_is_exported():
     ]
     assert set(names) <= set(nn.data.__all__) and all(hasattr(nn.data, name) for name in names)
     assert issubclass(Subset, Dataset) and issubclass(ConcatDataset, Dataset)
+
+
+def test_a_tensor_dataset_batches_as_a_list_as_torch_and_the_library_pair_as_a_tuple():
+    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
+    dataset = nn.data.TensorDataset(X, y)
+    assert type(next(iter(DataLoader(dataset, batch_size=2)))) is list
+    assert type(next(iter(DataLoader(nn.data.Subset(dataset, range(6)), batch_size=2)))) is list
+    assert type(next(iter(DataLoader((X, y), batch_size=2)))) is tuple
+    assert type(next(iter(DataLoader(X, y, batch_size=2)))) is tuple

@@ -533,16 +533,53 @@ def test_apply_takes_arguments_by_keyword_as_torch():
         _Power.apply(x, q=1.0)
 
 
-def test_a_function_called_as_an_object_or_with_methods_that_are_not_static_says_how_to_use_it():
+def test_a_function_called_as_an_object_says_to_use_apply():
     with pytest.raises(TypeError, match=r"call _Power.apply\(\*inputs\)"):
         _Power()(Tensor([1.0]))
 
-    class DeckStyle(Function):
-        def forward(self, ctx, x):
-            return x
 
-        def backward(self, ctx, g):
-            return g
+def test_apply_by_keyword_counts_the_parameters_up_to_the_last_one_given_as_torch():
+    class Scale(Function):
+        @staticmethod
+        def forward(ctx, x, scale=1.0, shift=0.0):
+            ctx.scale = scale
+            return x * scale + shift
 
-    with pytest.raises(TypeError, match=r"DeckStyle.forward must be a @staticmethod"):
-        DeckStyle.apply(Tensor([1.0], requires_grad=True))
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.scale, None
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    Scale.apply(x, scale=3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
+def test_a_forward_without_staticmethod_still_works_through_apply_as_torch():
+    class Double(Function):
+        def forward(ctx, x):  # noqa: N805 - torch accepts a forward without @staticmethod
+            return x * 2
+
+        def backward(ctx, g):  # noqa: N805
+            return g * 2
+
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    Double.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0])
+
+
+def test_a_setup_context_function_sees_its_defaults_among_the_inputs_as_torch():
+    class Shifted(Function):
+        @staticmethod
+        def forward(x, shift=1.0):
+            return x + shift
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.shift = inputs[1]  # torch binds the default: inputs always has both
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, None
+
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    np.testing.assert_array_equal(Shifted.apply(x).data, [2.0])

@@ -33,10 +33,10 @@ def test_linear_broadcasts_a_bias_of_another_shape():
         lambda t, v, c: F.linear(t, v, c),
         [Tensor(x, requires_grad=True), Tensor(w, requires_grad=True), Tensor(b, requires_grad=True)],
     )
-    with pytest.raises(
-        ValueError, match=r"bias of shape \(3,\) does not broadcast against the output of shape \(2, 4\)"
-    ):
+    with pytest.raises(ValueError, match=r"bias of shape \(3,\) does not expand to the output's shape \(2, 4\)"):
         F.linear(Tensor(x), Tensor(w), Tensor(np.zeros(3)))
+    with pytest.raises(ValueError, match=r"bias of shape \(7, 2, 1\) does not expand"):
+        F.linear(Tensor(x), Tensor(w), Tensor(np.zeros((7, 2, 1))))
 
 
 @pytest.mark.parametrize("p", [0.0, 1.0, 2.0, np.inf])

@@ -48,3 +48,19 @@ def test_every_function_torch_gives_an_input_argument_shows_it_first():
             assert next(iter(inspect.signature(getattr(F, name)).parameters)) == "input", name
             checked += 1
     assert checked > 60
+
+
+def test_the_functions_taking_input_pickle_by_reference():
+    import pickle
+
+    for name in ("relu", "mse_loss", "cross_entropy", "linear", "gelu"):
+        function = getattr(F, name)
+        assert pickle.loads(pickle.dumps(function)) is function
+
+
+def test_a_transformer_layer_with_nn_functional_relu_records_its_activation():
+    import nn
+    from nn import architecture
+
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, activation=F.relu)
+    assert architecture.describe(layer)["config"]["activation"] == "relu"

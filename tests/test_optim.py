@@ -1080,3 +1080,45 @@ def test_a_parameter_held_in_a_memory_map_is_updated_as_one_in_memory(name, tmp_
     for key, value in optimizers[0].state[mapped].items():
         if isinstance(value, np.ndarray) and value.ndim:
             assert value.dtype == np.float32, key
+
+
+def test_a_duplicated_parameter_keeps_one_index_in_the_state_dict_and_round_trips_as_torch():
+    a, c = nn.Parameter(START.copy()), nn.Parameter(np.array([[1.0, 2.0]]))
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        optimizer = nn.optim.Adam([{"params": [a, a]}, {"params": [c]}], lr=0.1)
+    a.grad, c.grad = np.ones_like(START), np.ones((1, 2))
+    optimizer.step()
+    saved = optimizer.state_dict()
+    assert [group["params"] for group in saved["param_groups"]] == [[1, 1], [2]]  # torch's numbering
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        restored = nn.optim.Adam([{"params": [a, a]}, {"params": [c]}], lr=0.1)
+    restored.load_state_dict(saved)
+    np.testing.assert_array_equal(restored.state[a]["exp_avg"], optimizer.state[a]["exp_avg"])
+    np.testing.assert_array_equal(restored.state[c]["exp_avg"], optimizer.state[c]["exp_avg"])
+
+
+def test_an_adam_subclass_may_set_decoupled_weight_decay_as_adamw_does():
+    class Decoupled(nn.optim.Adam):
+        decoupled_weight_decay = True
+
+    ours, adamw = nn.Parameter(START.copy()), nn.Parameter(START.copy())
+    optimizers = [Decoupled([ours], lr=0.1, weight_decay=0.5), nn.optim.AdamW([adamw], lr=0.1, weight_decay=0.5)]
+    for parameter, optimizer in zip((ours, adamw), optimizers):
+        parameter.grad = GRAD_1
+        optimizer.step()
+    np.testing.assert_array_equal(ours.data, adamw.data)
+    assert optimizers[0].param_groups[0]["decoupled_weight_decay"] is True
+
+
+def test_asgd_state_saved_after_a_schedule_took_lr_below_zero_loads_again():
+    parameter = nn.Parameter(START.copy())
+    optimizer = nn.optim.ASGD([parameter], lr=1.0)
+    schedule = nn.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / 3, end_factor=0.0, total_iters=5)
+    for _ in range(6):
+        parameter.grad = np.ones_like(START)
+        optimizer.step()
+        schedule.step()
+    assert optimizer.state[parameter]["eta"] < 0
+    restored = nn.optim.ASGD([parameter], lr=1.0)
+    restored.load_state_dict(optimizer.state_dict())
+    assert restored.state[parameter]["eta"] == optimizer.state[parameter]["eta"]

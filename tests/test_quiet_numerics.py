@@ -292,11 +292,12 @@ def test_mod_gradient_uses_the_quotient_its_value_was_formed_with():
     np.testing.assert_array_equal(y.grad, [1.0, -3.0, 4.0])
 
 
-def test_value_abs_gradient_at_nan_is_nan_like_the_tensor_one():
-    value, tensor = Value(NAN), Tensor(np.array([NAN]), requires_grad=True)
+def test_abs_passes_no_gradient_at_nan_in_value_and_tensor_as_torch():
+    value, tensor = Value(NAN), Tensor(np.array([NAN, -2.0, 0.0, 3.0]), requires_grad=True)
     value.abs().backward()
-    tensor.abs().backward(np.ones(1))
-    assert math.isnan(value.grad) and math.isnan(tensor.grad[0])
+    tensor.abs().backward(np.ones(4))
+    assert value.grad == 0.0
+    np.testing.assert_array_equal(tensor.grad, [0.0, -1.0, 0.0, 1.0])
 
 
 def test_cosine_similarity_of_vectors_with_an_infinite_norm_is_zero_like_torch():

@@ -3,6 +3,7 @@
 import math
 import random
 
+import numpy as np
 import pytest
 
 import nn
@@ -176,8 +177,9 @@ def test_scalar_networks_take_an_int_seed_as_rng_or_seed_and_draw_the_same_weigh
         return [p.data for p in make(**keywords).parameters()]
 
     assert weights(rng=0) == weights(rng=0) == weights(seed=0) == weights(rng=random.Random(0))
+    assert weights(rng=np.random.default_rng(3)) == weights(rng=np.random.default_rng(3))
     assert weights(rng=1) != weights(rng=0)
     with pytest.raises(TypeError, match="pass rng or seed, not both"):
         make(rng=0, seed=0)
-    with pytest.raises(TypeError, match="rng must be a random.Random or an int seed, got float"):
+    with pytest.raises(TypeError, match="rng must be a random.Random, a numpy Generator or an int seed, got float"):
         make(rng=0.5)

@@ -53,7 +53,8 @@ class DataLoader:
 
     ``loader.dataset`` is the dataset read: ``X`` itself, or a ``TensorDataset`` of ``(X, y)`` or of the
     tuple's arrays. Rows of arrays (and of a ``TensorDataset``) are sliced a batch at a time: each batch is
-    a tuple with one slice per array (a bare array when there is only one). A dataset's samples are read
+    a tuple with one slice per array (a bare array when there is only one; a list for a ``TensorDataset`` given as
+    the dataset, as torch's ``default_collate`` batches its tuple samples). A dataset's samples are read
     one by one, or by its ``__getitems__(indices)`` for a whole batch when it defines one (as in torch),
     and the list handed to ``collate_fn`` (:func:`~nn.data.default_collate`: stacked into ndarrays field
     by field). A ``TensorDataset`` subclass that overrides ``__getitem__`` or defines ``__getitems__`` is
@@ -125,6 +126,7 @@ class DataLoader:
                 )
             y, batch_size, batch_size_given = None, y, True
         self.dataset, self.arrays = _dataset_and_arrays(X, y)
+        self._given_dataset = X if isinstance(X, TensorDataset) else None
         self._streamed = isinstance(self.dataset, IterableDataset)
         if self._streamed:
             _check_stream_options(shuffle, sampler, batch_sampler)
@@ -244,7 +246,11 @@ class DataLoader:
         if self.arrays and self.collate_fn is default_collate:
             rows = np.asarray(indices, dtype=np.intp)
             slices = tuple(array[rows] for array in self.arrays)
-            return slices[0] if len(slices) == 1 else slices
+            if len(slices) == 1:
+                return slices[0]
+            # a TensorDataset's samples are tuples, which torch's default_collate batches as a list; the library's
+            # own DataLoader(X, y) and DataLoader((X, y)) give a tuple
+            return list(slices) if self.dataset is self._given_dataset else slices
         assert self.collate_fn is not None  # batching on: default_collate unless another was given
         return self.collate_fn(samples_at(self.dataset, indices))
 

@@ -45,8 +45,8 @@ def normalize(input: Any, p: float = 2.0, dim: int | tuple[int, ...] = 1, eps: f
     p = _order("normalize", p)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
-    if x.ndim == 0 and dim in (0, -1):  # torch reads a scalar as a one-entry vector along dim 0
-        return normalize(x.reshape(1), p, 0, eps).reshape(())
+    if x.ndim == 0 and (dim in (0, -1) or (isinstance(dim, (tuple, list)) and list(dim) in ([0], [-1]))):
+        return normalize(x.reshape(1), p, 0, eps).reshape(())  # torch reads a scalar as a one-entry vector
     if isinstance(dim, (tuple, list)):
         axis: int | tuple[int, ...] = tuple(check_axis("normalize", "dim", d, x.ndim) for d in dim)
         if len(set(axis)) != len(axis):

@@ -33,4 +33,7 @@ def accepts_input_keyword(function: Callable[..., Any]) -> Callable[..., Any]:
     taking_input.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[parameters[0].replace(name="input"), *parameters[1:]]
     )
+    # found where it is exported, so it pickles by reference as nn.functional.<name> (as torch's functions do)
+    taking_input.__module__ = "nn.functional"
+    taking_input.__qualname__ = function.__name__
     return taking_input

@@ -56,8 +56,9 @@ class Adam(Optimizer):
     """
 
     state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "max_exp_avg_sq_corrected")
-    #: ``decoupled_weight_decay`` of a group saved without it (AdamW's decay is always decoupled)
-    _decay_decoupled_by_default = False
+    #: the default of the groups' ``decoupled_weight_decay`` (AdamW's, or a subclass's, is True), also what a group
+    #: saved without the option loads with
+    decoupled_weight_decay = False
     required_state_keys = ("step", "exp_avg", "exp_avg_sq")
 
     def __init__(
@@ -79,6 +80,8 @@ class Adam(Optimizer):
     ) -> None:
         owner = type(self).__name__
         check_implementation_options(owner, foreach, fused, capturable, differentiable)
+        if check_flag(owner, "decoupled_weight_decay", decoupled_weight_decay):
+            self.decoupled_weight_decay = True  # (the optimizer's own default, as before it was a group option)
         defaults = {
             "lr": lr,
             "betas": tuple(betas) if isinstance(betas, (list, tuple)) else betas,
@@ -87,7 +90,7 @@ class Adam(Optimizer):
             "amsgrad": amsgrad,
             "maximize": maximize,
             "amsgrad_max": amsgrad_max,
-            "decoupled_weight_decay": decoupled_weight_decay,  # a group option, as torch's (AdamW's is True)
+            "decoupled_weight_decay": self.decoupled_weight_decay,  # a group option, as torch's (AdamW's True)
         }
         super().__init__(params, defaults)
 
@@ -105,7 +108,7 @@ class Adam(Optimizer):
         those saved without ``decoupled_weight_decay`` as False (Adam) or True (AdamW), as torch's."""
         groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
         if isinstance(groups, (list, tuple)) and all(isinstance(group, dict) for group in groups):
-            earlier = {"amsgrad_max": "raw", "decoupled_weight_decay": self._decay_decoupled_by_default}
+            earlier = {"amsgrad_max": "raw", "decoupled_weight_decay": type(self).decoupled_weight_decay}
             state_dict = {**state_dict, "param_groups": [{**earlier, **group} for group in groups]}
         super().load_state_dict(state_dict)
 
@@ -115,7 +118,9 @@ class Adam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(param)
             state["exp_avg_sq"] = np.zeros_like(param)
-        grad = regularized_gradient(param, grad, group, group["decoupled_weight_decay"])
+        # (a group of an optimizer pickled before the option was a group's has none: the class's)
+        decoupled = group.get("decoupled_weight_decay", type(self).decoupled_weight_decay)
+        grad = regularized_gradient(param, grad, group, decoupled)
         lr = group["lr"]
         beta1, beta2 = group["betas"]
         state["step"] += 1
@@ -154,7 +159,7 @@ class AdamW(Adam):
     then applies the Adam update with the raw gradient (see :class:`Adam`).
     """
 
-    _decay_decoupled_by_default = True
+    decoupled_weight_decay = True
 
     def __init__(
         self,

@@ -46,7 +46,8 @@ class ASGD(Optimizer):
 
     state_keys = ("step", "eta", "mu", "ax")
     required_state_keys = ("step", "eta", "mu", "ax")
-    scalar_state = {**Optimizer.scalar_state, "eta": _state_number(0), "mu": _state_number(0, 1)}
+    # eta follows lr, which a schedule may take a rounding error below 0 (and torch loads any lr): any real number
+    scalar_state = {**Optimizer.scalar_state, "eta": _state_number(-float("inf")), "mu": _state_number(0, 1)}
 
     def __init__(
         self,

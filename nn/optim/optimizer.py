@@ -411,12 +411,15 @@ class Optimizer(OptimizerHooks):
         self._before_state_dict()
         index_of: dict[int, int] = {}
         groups = []
+        start = 0
         for group in self.param_groups:
             packed = {key: copy.deepcopy(value) for key, value in group.items() if key != "params"}
-            packed["params"] = []
-            for parameter in group["params"]:
-                index_of[id(parameter)] = len(index_of)
-                packed["params"].append(index_of[id(parameter)])
+            # torch's numbering: positions counted over all groups; a parameter listed twice (torch warns but
+            # keeps it) takes the last of its positions in its group, so the next group's numbers stay unique
+            params = group["params"]
+            index_of.update({id(p): i for i, p in enumerate(params, start) if id(p) not in index_of})
+            packed["params"] = [index_of[id(parameter)] for parameter in params]
+            start += len(params)
             groups.append(packed)
         state = {
             index_of[id(parameter)]: {key: _copy_state_value(value) for key, value in entry.items()}

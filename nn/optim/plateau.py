@@ -61,6 +61,13 @@ class ReduceLROnPlateau(LRScheduler):
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
+    def check_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As :meth:`LRScheduler.check_state_dict`, but ``min_lrs`` saved before the optimizer gained a group (one
+        ``min_lr`` given for all, ``default_min_lr``) loads: the next reduction extends it, as torch's."""
+        if state_dict.get("default_min_lr") is not None and isinstance(state_dict.get("min_lrs"), list):
+            state_dict = {**state_dict, "min_lrs": [state_dict["default_min_lr"]] * len(self.optimizer.param_groups)}
+        super().check_state_dict(state_dict)
+
     def _match_min_lrs_to_groups(self) -> None:
         """As torch's: after ``add_param_group``, one ``min_lr`` given for all groups covers the new ones too; a
         list of them cannot, and is a RuntimeError."""
