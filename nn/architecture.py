@@ -274,11 +274,11 @@ def _attention_shapes(c: dict[str, Any], prefix: str = "") -> Shapes:
 def _encoder_layer_config(m: Any) -> dict[str, Any]:
     named = {function: name for name, function in transformer._ACTIVATIONS.items()}
     # nn.functional's relu/gelu take torch's input= keyword through a wrapper (nn.functional.input_keyword)
-    activation = (
-        m.activation
-        if isinstance(m.activation, Module)
-        else named.get(getattr(m.activation, "__wrapped__", m.activation))
-    )
+    function = m.activation
+    if isinstance(function, Module):
+        activation = function
+    else:
+        activation = named.get(function, named.get(getattr(function, "__wrapped__", None)))
     if activation is None:
         raise NotRecordableError(
             "TransformerEncoderLayer: an activation function other than 'relu', 'gelu' or a Module has no record"
