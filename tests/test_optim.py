@@ -795,20 +795,24 @@ def test_bad_state_dict_error_lists_every_problem():
         adam_after_two_steps().load_state_dict(corrupt(break_twice))
 
 
-def test_a_state_dict_saved_after_a_schedule_took_lr_below_zero_loads_again():
-    # LinearLR ending at 0 leaves lr a rounding error below it (torch's too); torch loads any lr, and so does this
+@pytest.mark.parametrize("name", ["Adam", "ASGD"])
+def test_a_state_dict_saved_after_a_schedule_took_lr_below_zero_loads_again(name):
+    # LinearLR ending at 0 leaves lr a rounding error below it (torch's too), and ASGD's eta follows it; torch loads
+    # any lr, and so does this
     parameter = nn.Parameter(START.copy())
-    optimizer = nn.optim.Adam([parameter], lr=1.0)
+    optimizer = getattr(nn.optim, name)([parameter], lr=1.0)
     schedule = nn.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / 3, end_factor=0.0, total_iters=5)
-    for _ in range(5):
+    for _ in range(6):
         parameter.grad = np.ones_like(START)
         optimizer.step()
         schedule.step()
     assert optimizer.param_groups[0]["lr"] < 0
     saved = optimizer.state_dict()
-    restored = nn.optim.Adam([parameter], lr=1.0)
+    restored = getattr(nn.optim, name)([parameter], lr=1.0)
     restored.load_state_dict(saved)
     assert restored.param_groups[0]["lr"] == saved["param_groups"][0]["lr"]
+    if name == "ASGD":
+        assert restored.state[parameter]["eta"] == optimizer.state[parameter]["eta"] < 0
 
 
 def test_loaded_state_is_copied_and_cast_to_the_parameter_dtype():
@@ -1108,17 +1112,3 @@ def test_an_adam_subclass_may_set_decoupled_weight_decay_as_adamw_does():
         optimizer.step()
     np.testing.assert_array_equal(ours.data, adamw.data)
     assert optimizers[0].param_groups[0]["decoupled_weight_decay"] is True
-
-
-def test_asgd_state_saved_after_a_schedule_took_lr_below_zero_loads_again():
-    parameter = nn.Parameter(START.copy())
-    optimizer = nn.optim.ASGD([parameter], lr=1.0)
-    schedule = nn.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / 3, end_factor=0.0, total_iters=5)
-    for _ in range(6):
-        parameter.grad = np.ones_like(START)
-        optimizer.step()
-        schedule.step()
-    assert optimizer.state[parameter]["eta"] < 0
-    restored = nn.optim.ASGD([parameter], lr=1.0)
-    restored.load_state_dict(optimizer.state_dict())
-    assert restored.state[parameter]["eta"] == optimizer.state[parameter]["eta"]
