@@ -26,7 +26,7 @@ from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
 from .random_state import generator_for
-from .shared_math import softmax_parts
+from .shared_math import data_of, softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
@@ -561,7 +561,7 @@ def linear(
         )
     x = _operand(x, w, "linear")
     x_shape, w_shape = x.data.shape, w.shape
-    if len(w_shape) == 1 or (bias is not None and len(w_shape) == 2 and np.shape(_data_of(bias)) != w_shape[:1]):
+    if len(w_shape) == 1 or (bias is not None and len(w_shape) == 2 and np.shape(data_of(bias)) != w_shape[:1]):
         return _composed_linear(x, weight, bias, activation)
     if len(w_shape) != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features) or 1-D, got shape {w_shape}")
@@ -587,10 +587,6 @@ def linear(
         return Tensor._from_op(data, ar.linear, parents)
     np.maximum(data, 0, out=data)  # the ReLU, on the product's own array
     return Tensor._from_op(data, ar.linear_relu, parents)
-
-
-def _data_of(value: Any) -> Any:
-    return value.data if isinstance(value, Node) else value
 
 
 def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | None) -> Tensor:

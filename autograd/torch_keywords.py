@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 __all__ = [
     "UNSET",
     "ValuesAndIndices",
+    "all_if_empty",
     "torch_alias",
     "torch_dim",
     "torch_keepdim",
@@ -62,7 +63,7 @@ def torch_reduction(op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) 
     """``(axis, keepdims)`` of a reduction called with torch's ``dim`` and/or ``keepdim``; an empty ``dim``
     reduces every axis, as torch's (numpy's ``axis=()`` reduces none)."""
     if dim is not UNSET:
-        axis = _all_if_empty(torch_dim(op, axis, dim))
+        axis = all_if_empty(torch_dim(op, axis, dim))
     if keepdim is not UNSET:
         keepdims = torch_keepdim(op, keepdims, keepdim)
     return axis, keepdims
@@ -73,13 +74,13 @@ def numpy_reduction(op: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool)
     numpy's ``axis``/``keepdims`` may spell instead (an empty ``dim`` reduces every axis, as torch's; an empty
     ``axis`` none, as numpy's)."""
     if axis is None:
-        return _all_if_empty(dim), keepdim or keepdims
+        return all_if_empty(dim), keepdim or keepdims
     if dim is not None:
         raise TypeError(f"{op}: got both dim={dim!r} and axis={axis!r} (axis is numpy's name for dim); pass one")
     return axis, keepdim or keepdims
 
 
-def _all_if_empty(dim: Any) -> Any:
+def all_if_empty(dim: Any) -> Any:
     """torch's reading of an empty ``dim`` (``()`` or ``[]``): every axis (None); any other ``dim`` as it is."""
     return None if isinstance(dim, (tuple, list)) and not dim else dim
 

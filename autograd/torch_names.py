@@ -29,7 +29,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
-from .torch_keywords import UNSET, ValuesAndIndices, numpy_reduction, torch_reduction
+from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
 __all__ = [
     "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device", "size_argument",
@@ -797,9 +797,8 @@ class TorchNames:
             p = 2
         elif not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):
             raise TypeError(f"norm: p must be a number, 'fro' or 'nuc', got {type(p).__name__}")
-        axes = tuple(dim) if isinstance(dim, list) else dim
-        if axes == ():  # torch's empty dim: every axis (numpy's axis=() would reduce none)
-            axes = None
+        axes = all_if_empty(dim)  # torch's empty dim: every axis (numpy's axis=() would reduce none)
+        axes = tuple(axes) if isinstance(axes, list) else axes
         return np.linalg.vector_norm(self, ord=p, axis=axes, keepdims=keepdim)  # autograd.linalg.vector_norm's
 
     def logcumsumexp(self: Self, dim: int) -> Self:

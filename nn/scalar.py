@@ -2,7 +2,8 @@
 
 A neuron computes ``activation(w . x + b)``; the pre-activation is one
 ``Value.linear`` node, and a ReLU (or linear) neuron is that one node alone (``linear_relu``). Weights start uniform in [-1, 1) and the bias at 0, as in
-micrograd; pass ``seed`` (or ``rng``: an int seed or a ``random.Random``) for reproducible weights.
+micrograd; pass ``seed`` (or ``rng``: an int seed, a ``random.Random`` or a numpy Generator) for reproducible
+weights.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def _activation(name: str) -> Callable[[Value], Value]:
 
 class Neuron(Module):
     """One unit: ``activation(sum_i w_i x_i + b)`` over ``nin`` inputs (micrograd's ``nonlin=True/False``
-    chooses relu or linear). The weights are drawn from ``rng`` (a ``random.Random`` or an int seed) or ``seed``."""
+    chooses relu or linear). The weights are drawn from ``rng`` or ``seed`` (see :func:`_random_source`)."""
 
     def __init__(
         self,
@@ -153,8 +154,8 @@ class Layer(Module):
 
 class MLP(Module):
     """A stack of Layers: ``MLP(2, [16, 16, 1])``; hidden layers use ``activation``,
-    the last layer ``output_activation`` (linear by default). ``seed`` (an int) or ``rng`` (a ``random.Random`` or
-    an int seed, as :class:`Neuron`'s) makes the weights reproducible."""
+    the last layer ``output_activation`` (linear by default). ``seed`` or ``rng``, as :class:`Neuron`'s, makes the
+    weights reproducible."""
 
     def __init__(
         self,

@@ -126,7 +126,9 @@ class DataLoader:
                 )
             y, batch_size, batch_size_given = None, y, True
         self.dataset, self.arrays = _dataset_and_arrays(X, y)
-        self._given_dataset = X if isinstance(X, TensorDataset) else None
+        # a TensorDataset's tuple samples batch as a list (torch's default_collate); DataLoader(X, y) and
+        # DataLoader((X, y)), the library's own forms, batch as a tuple
+        self._batches_as_lists = isinstance(X, TensorDataset)
         self._streamed = isinstance(self.dataset, IterableDataset)
         if self._streamed:
             _check_stream_options(shuffle, sampler, batch_sampler)
@@ -248,9 +250,7 @@ class DataLoader:
             slices = tuple(array[rows] for array in self.arrays)
             if len(slices) == 1:
                 return slices[0]
-            # a TensorDataset's samples are tuples, which torch's default_collate batches as a list; the library's
-            # own DataLoader(X, y) and DataLoader((X, y)) give a tuple
-            return list(slices) if self.dataset is self._given_dataset else slices
+            return list(slices) if self._batches_as_lists else slices
         assert self.collate_fn is not None  # batching on: default_collate unless another was given
         return self.collate_fn(samples_at(self.dataset, indices))
 

@@ -45,15 +45,13 @@ def normalize(input: Any, p: float = 2.0, dim: int | tuple[int, ...] = 1, eps: f
     p = _order("normalize", p)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
-    if x.ndim == 0 and (dim in (0, -1) or (isinstance(dim, (tuple, list)) and list(dim) in ([0], [-1]))):
-        return normalize(x.reshape(1), p, 0, eps).reshape(())  # torch reads a scalar as a one-entry vector
-    if isinstance(dim, (tuple, list)):
-        axis: int | tuple[int, ...] = tuple(check_axis("normalize", "dim", d, x.ndim) for d in dim)
-        if len(set(axis)) != len(axis):
-            raise ValueError(f"normalize: dim {tuple(dim)} names an axis twice")
-    else:
-        axis = check_axis("normalize", "dim", dim, x.ndim)
-    return x / vector_norm(x, p, axis, keepdims=True).clip(low=eps)
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    if x.ndim == 0 and dims in ((0,), (-1,)):  # torch reads a scalar as a one-entry vector along dim 0
+        return normalize(x.reshape(1), p, 0, eps).reshape(())
+    axes = tuple(check_axis("normalize", "dim", d, x.ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"normalize: dim {dims} names an axis twice")
+    return x / vector_norm(x, p, axes, keepdims=True).clip(low=eps)
 
 
 @float16_via_float32

@@ -176,22 +176,12 @@ class Muon(Optimizer):
                 f"(None, 'original' or 'match_rms_adamw')"
             )
 
-    def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """As :meth:`Optimizer.add_param_group`; a parameter that is not 2-D is a ValueError (torch's)."""
-        if isinstance(param_group, dict) and "params" in param_group:
-            params = param_group["params"]
-            if not isinstance(params, (Node, set, frozenset)):  # those the base class takes or refuses as they are
-                param_group = {**param_group, "params": list(params)}  # a generator is read once, here
-                params = param_group["params"]
-            for parameter in [params] if isinstance(params, Node) else params:
-                if isinstance(parameter, tuple) and len(parameter) == 2:  # (name, parameter)
-                    parameter = parameter[1]
-                if isinstance(parameter, Node) and np.ndim(parameter.data) != 2:
-                    raise ValueError(
-                        "Muon only supports 2D parameters whereas we found a parameter with size: "
-                        f"{np.shape(parameter.data)}"
-                    )
-        super().add_param_group(param_group)
+    def _check_parameter_shape(self, parameter: Node) -> None:
+        """A parameter that is not 2-D is a ValueError (torch's), in the constructor's groups and in added ones."""
+        if np.ndim(parameter.data) != 2:
+            raise ValueError(
+                f"Muon only supports 2D parameters whereas we found a parameter with size: {np.shape(parameter.data)}"
+            )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         momentum = group["momentum"]

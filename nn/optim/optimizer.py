@@ -133,7 +133,7 @@ def check_step_count(owner: str, name: str, value: Any) -> int:
     return check_integer(owner, name, value, 0)
 
 
-def _with_rounded_lr_at_zero(group: dict[str, Any]) -> dict[str, Any]:
+def _negative_lr_read_as_zero(group: dict[str, Any]) -> dict[str, Any]:
     """``group`` for the checks of :meth:`Optimizer.load_state_dict`: a negative real ``lr`` read as 0, as torch loads
     any lr. A schedule that ends at 0 (LinearLR with end_factor=0, a chain of decays) can leave lr a rounding error
     below it, as torch's does, and the state dict saved then must load again."""
@@ -300,6 +300,10 @@ class Optimizer(OptimizerHooks):
         raise NotImplementedError(f"{type(self).__name__} must define _update()")
 
     # -- groups --------------------------------------------------------------------
+    def _check_parameter_shape(self, parameter: Node) -> None:
+        """Raise for a parameter of a shape this optimizer cannot update (every shape goes, unless a subclass
+        says otherwise: Muon's 2-D weights)."""
+
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group ``{"params": [...], **options}``; options missing from it take the defaults.
 
@@ -320,6 +324,7 @@ class Optimizer(OptimizerHooks):
         params, names = split_names(owner, params)
         for parameter in params:
             _check_parameter(owner, parameter)
+            self._check_parameter_shape(parameter)
         ids = [id(p) for p in params]
         if len(set(ids)) != len(ids):  # torch warns and keeps the list as given (the parameter is updated twice)
             warnings.warn(
@@ -483,7 +488,7 @@ class Optimizer(OptimizerHooks):
             ):
                 problems.append(f"param group {number}: param_names must be {len(group['params'])} strs, got {names!r}")
             try:
-                self._check_group(_with_rounded_lr_at_zero(new_group))
+                self._check_group(_negative_lr_read_as_zero(new_group))
             except (TypeError, ValueError) as error:
                 problems.append(f"param group {number}: {error}")
             new_group["params"] = group["params"]
