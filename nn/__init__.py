@@ -54,6 +54,7 @@ from .diagnostics import GradientNormMonitor, GradientReport, gradient_norms
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding, EmbeddingBag
 from .fold import Fold, Unfold
+from .functional.linear_cross_entropy import LinearCrossEntropyOptions
 from .layer_normalization import GroupNorm, LayerNorm, RMSNorm
 from .layers import Bilinear, Dropout, Flatten, Identity, Linear, Residual, Sequential, Unflatten
 from .lazy import (
@@ -71,6 +72,7 @@ from .lazy import (
     LazyInstanceNorm3d,
     LazyLinear,
 )
+from .linear_cross_entropy_loss import LinearCrossEntropyLoss
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -245,6 +247,8 @@ __all__ = [
     "LazyLinear",
     "LeakyReLU",
     "Linear",
+    "LinearCrossEntropyLoss",
+    "LinearCrossEntropyOptions",
     "LSTM",
     "LSTMCell",
     "load",

@@ -47,6 +47,7 @@ from .in_place_activations import celu_, elu_, hardtanh_, leaky_relu_, relu_, se
 from .input_keyword import accepts_input_keyword
 from .interpolation import interpolate, upsample, upsample_bilinear, upsample_nearest
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
+from .linear_cross_entropy import linear_cross_entropy
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -169,6 +170,7 @@ __all__: list[str] = [
     "leaky_relu",
     "leaky_relu_",
     "linear",
+    "linear_cross_entropy",
     "local_response_norm",
     "log_softmax",
     "logsigmoid",
