@@ -192,9 +192,35 @@ def test_a_tuple_of_arrays_stays_the_librarys_aligned_columns_while_a_list_is_sa
 def test_existing_datasets_keep_their_batch_types():
     X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
     assert isinstance(next(iter(DataLoader(X, y, batch_size=4))), tuple)
-    assert isinstance(next(iter(DataLoader(TensorDataset(X), batch_size=4))), np.ndarray)
+    (rows,) = next(iter(DataLoader(TensorDataset(X), batch_size=4)))  # a list of one array, as torch's
+    np.testing.assert_array_equal(rows, X[:4])
     features, labels = next(iter(DataLoader(TensorDataset(Tensor(X), y), batch_size=4)))
     assert type(features) is np.ndarray and type(labels) is np.ndarray
+
+
+def test_a_tensor_dataset_of_one_array_gives_lists_as_torchs():
+    X = np.arange(6).reshape(3, 2)
+    batch = next(iter(DataLoader(TensorDataset(X), batch_size=2)))
+    assert type(batch) is list and len(batch) == 1
+    np.testing.assert_array_equal(batch[0], X[:2])
+    sample = next(iter(DataLoader(TensorDataset(X), batch_size=None)))
+    assert type(sample) is list and len(sample) == 1
+    np.testing.assert_array_equal(sample[0], X[0])
+    torch = pytest.importorskip("torch")
+    theirs = next(iter(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(X)), batch_size=2)))
+    assert type(theirs) is list and len(theirs) == 1
+
+
+def test_the_data_by_torchs_keyword_and_torchs_positional_shuffle():
+    X = np.arange(8)
+    assert [b.tolist() for b in DataLoader(dataset=X, batch_size=4)] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    shuffled = DataLoader(X, 4, True, generator=0)  # torch's DataLoader(dataset, batch_size, shuffle)
+    assert shuffled.shuffle and shuffled.batch_size == 4
+    assert sorted(np.concatenate(list(shuffled)).tolist()) == X.tolist()
+    with pytest.raises(TypeError, match="give the data once"):
+        DataLoader(X, dataset=X)
+    with pytest.raises(TypeError, match="missing the data"):
+        DataLoader()
 
 
 # -- collate_fn, sampler, batch_sampler ----------------------------------------------------------------------

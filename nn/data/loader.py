@@ -31,6 +31,9 @@ class _DefaultBatchSize:
 
 _DEFAULT_BATCH_SIZE: Any = _DefaultBatchSize()
 
+#: The default of both ways to give the data (first argument or ``dataset=``): neither given.
+_NO_DATA: Any = object()
+
 #: Attributes torch refuses to change once a DataLoader is made: its batches would silently not follow.
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
 
@@ -96,7 +99,7 @@ class DataLoader:
 
     def __init__(
         self,
-        X: Any,
+        X: Any = _NO_DATA,
         y: Any = None,
         batch_size: int | None = _DEFAULT_BATCH_SIZE,
         shuffle: bool | None = False,
@@ -116,8 +119,19 @@ class DataLoader:
         persistent_workers: bool = False,
         pin_memory_device: str = "",
         in_order: bool = True,
+        dataset: Any = _NO_DATA,
     ) -> None:
+        if (X is _NO_DATA) == (dataset is _NO_DATA):
+            raise TypeError(
+                "DataLoader: give the data once, as the first argument or as dataset= (torch's name)"
+                if X is not _NO_DATA
+                else "DataLoader: missing the data (the first argument, or dataset= as in torch)"
+            )
+        X = dataset if X is _NO_DATA else X
         batch_size_given = batch_size is not _DEFAULT_BATCH_SIZE
+        if _is_integer(y) and type(batch_size) is bool and shuffle is False:
+            # torch's DataLoader(dataset, batch_size, shuffle): the third argument is the shuffle flag
+            shuffle, batch_size, batch_size_given = batch_size, _DEFAULT_BATCH_SIZE, False
         if _is_integer(y):  # torch's DataLoader(dataset, batch_size)
             if batch_size_given:
                 raise TypeError(
@@ -239,6 +253,8 @@ class DataLoader:
         if not self.arrays:
             return self.dataset[index]
         rows = tuple(array[index] for array in self.arrays)
+        if self._batches_as_lists:  # a TensorDataset's sample, converted as torch's default_convert converts it
+            return list(rows)
         return rows[0] if len(rows) == 1 else rows
 
     def _batch(self, indices: Any) -> Any:
@@ -248,9 +264,9 @@ class DataLoader:
         if self.arrays and self.collate_fn is default_collate:
             rows = np.asarray(indices, dtype=np.intp)
             slices = tuple(array[rows] for array in self.arrays)
-            if len(slices) == 1:
-                return slices[0]
-            return list(slices) if self._batches_as_lists else slices
+            if self._batches_as_lists:  # a TensorDataset, even of one array: a list, as torch's default_collate
+                return list(slices)
+            return slices[0] if len(slices) == 1 else slices
         assert self.collate_fn is not None  # batching on: default_collate unless another was given
         return self.collate_fn(samples_at(self.dataset, indices))
 
