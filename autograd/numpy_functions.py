@@ -58,6 +58,12 @@ class _Row:
             self.op = Op(name, *self.rules, reads_values=self.reads_values)
 
 
+def _true_reciprocal(x: Any) -> Any:
+    """1 / x by true division: integer and boolean x give floats, as torch's reciprocal (numpy's keeps the
+    integers: 1 // x)."""
+    return np.divide(1, x)
+
+
 class _Unary(_Row):
     """A row of a function of one input: ``x.tan()``."""
 
@@ -237,7 +243,8 @@ class NumpyFunctions:
     square = _Unary(np.square, lambda g, out, x: g * 2 * x, doc="x^2; d/dx = 2x.")
     cbrt = _Unary(np.cbrt, lambda g, out, x: g / (3 * out * out),
                   doc="The real cube root (negative x too); d/dx = 1 / (3 cbrt(x)^2), inf at 0.")
-    reciprocal = _Unary(np.reciprocal, lambda g, out, x: -g * out * out, doc="1 / x; d/dx = -1 / x^2.")
+    reciprocal = _Unary(_true_reciprocal, lambda g, out, x: -g * out * out,
+                        doc="1 / x (floating for integer x, as torch's); d/dx = -1 / x^2.")
 
     # -- comparisons that choose an input ---------------------------------------------------------
     fmax = _Binary(np.fmax, lambda g, out, x, y: _fmax_share(g, x, y), lambda g, out, x, y: _fmax_share(g, y, x),

@@ -130,7 +130,26 @@ def power(x: Any, y: Any) -> Any:
         except (ZeroDivisionError, OverflowError):
             return numpy_scalar(np.power, x, y)
         return math.nan if isinstance(result, complex) else result
+    return array_power(x, y)
+
+
+def array_power(x: Any, y: Any) -> Any:
+    """np.power(x, y), except that integers raised to an array of integer exponents follow torch where an exponent
+    is negative (see :func:`integer_power`; numpy refuses them, as torch refuses a negative scalar exponent)."""
+    if type(y) is np.ndarray and y.dtype.kind in "iu" and np.asarray(x).dtype.kind in "iu":
+        return integer_power(x, y)
     return np.power(x, y)
+
+
+def integer_power(x: Any, y: np.ndarray) -> np.ndarray:
+    """x**y of integers with an array of exponents, as torch's: x**-k (k > 0) is 1/x**k truncated, so 1 for
+    x = 1, +-1 for x = -1 (by the parity of k), 0 otherwise (numpy refuses negative integer powers)."""
+    negative = y < 0
+    if not negative.any():
+        return np.power(x, y)
+    result = np.power(x, np.where(negative, 0, y).astype(y.dtype, copy=False))
+    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0))
+    return np.where(negative, inverse, result).astype(result.dtype, copy=False)
 
 
 def divide(x: Any, y: Any) -> Any:

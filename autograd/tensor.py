@@ -430,10 +430,15 @@ class Tensor(
         return self._binary(other, ew.div, np.true_divide, reflected=True)
 
     def __pow__(self, other: TensorLike) -> Tensor:
-        return self._binary(other, ew.pow, np.power)
+        if type(other) is int and other < 0 and self.data.dtype.kind in "iu":  # torch refuses a negative number here
+            raise ValueError(
+                f"pow: Integers to negative integer powers are not allowed ({self.data.dtype} tensor ** {other}); "
+                "raise a float tensor, or give the exponent as a tensor"
+            )
+        return self._binary(other, ew.pow, shared_math.array_power)
 
     def __rpow__(self, other: TensorLike) -> Tensor:
-        return self._binary(other, ew.pow, np.power, reflected=True)
+        return self._binary(other, ew.pow, shared_math.array_power, reflected=True)
 
     def __neg__(self) -> Tensor:
         return Tensor._from_op(-self.data, ew.neg, (self,))

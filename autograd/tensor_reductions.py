@@ -17,6 +17,7 @@ import numpy as np
 from . import shared_math
 from .accumulation import COMPUTE_DTYPE, computing_data, float16_via_float32, in_dtype_of
 from .broadcasting import normalize_axes
+from .core import Node
 from .derivatives import arrays as ar
 from .quiet import quiet, quietly
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
@@ -225,7 +226,12 @@ class TensorReductions:
         self, name: str, op: Any, reduce: Any, position: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any
     ) -> Tensor | ValuesAndIndices:
         """The body of max and min: numpy's spelling reduces (tied entries share the gradient), torch's
-        (``dim=``, or one axis given by position with ``keepdim=``) gives the ``(values, indices)`` pair."""
+        (``dim=``, or one axis given by position with ``keepdim=``) gives the ``(values, indices)`` pair, and
+        torch's ``x.max(other)`` with a Tensor ``other`` is the elementwise ``maximum`` (``minimum``)."""
+        if isinstance(position, Node):
+            if axis is not UNSET or dim is not UNSET or keepdim is not UNSET or keepdims:
+                raise TypeError(f"{name}(other): an elementwise {name} takes no axis or keepdim")
+            return self.maximum(position) if name == "max" else self.minimum(position)
         if axis is not UNSET:
             if position is not None:
                 raise TypeError(f"{name}() got multiple values for argument 'axis'")

@@ -63,14 +63,18 @@ class TensorShape:
             raise TypeError(f"reshape: the shape must be integers, got {tuple(shape)!r}") from None
         return self._view(data, ar.reshape, {"shape": data.shape})  # a new view even of the same shape, as torch
 
-    def transpose(self, *axes: Any) -> Tensor:
+    def transpose(self, *axes: Any, dim0: Any = None, dim1: Any = None) -> Tensor:
         """Permute axes: numpy's ``transpose(axes)`` or ``transpose(*axes)``, all reversed if none given.
 
         Two axes given apart are torch's ``transpose(dim0, dim1)``, which swaps them: ``x.transpose(1, 2)``,
         ``k.transpose(-2, -1)``, and also ``m.transpose(0, 1)`` on a matrix, which numpy would read as the
         identity permutation. A tuple (``transpose((0, 1))``) and ``permute`` always give the permutation;
-        ``transpose(None)`` reverses all axes, as numpy's.
+        ``transpose(None)`` reverses all axes, as numpy's. torch's keywords ``dim0=``/``dim1=`` name the two axes.
         """
+        if dim0 is not None or dim1 is not None:
+            if dim0 is None or dim1 is None or axes:
+                raise TypeError("transpose: give both dim0= and dim1= (and no other axes), or the axes by position")
+            axes = (dim0, dim1)
         if len(axes) == 1 and axes[0] is None:
             axes = ()
         if len(axes) == 2 and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):

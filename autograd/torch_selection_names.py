@@ -128,6 +128,9 @@ class TorchSelectionNames:
         ``repeat``."""
         return array_function("repeat")(self, repeats, dim)
 
-    def tile(self: Self, dims: int | Sequence[int]) -> Self:
-        """torch.Tensor.tile (torch's ``repeat``): copies of the tensor laid side by side ``dims`` times."""
+    def tile(self: Self, *dims: Any) -> Self:
+        """torch.Tensor.tile (torch's ``repeat``): copies of the tensor laid side by side ``dims`` times, given as
+        a sequence (``x.tile((2, 3))``) or one by one (``x.tile(2, 3)``)."""
+        if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+            dims = dims[0]
         return array_function("tile")(self, dims)
