@@ -346,7 +346,8 @@ class Module:
         Raises :class:`StateDictError` listing every problem: missing and unexpected keys
         (only when ``strict``; a module's ``optional_state`` buffers are never missing), entries
         whose shape differs, entries that are not numeric arrays or cannot be cast (numpy
-        ``same_kind``) to the target dtype. A second name of a tied parameter or buffer is not
+        ``same_kind``; floats holding whole numbers into an integer buffer too, as a step count saved as
+        ``5.0``) to the target dtype. A second name of a tied parameter or buffer is not
         missing when another of its names is given.
         """
         if not isinstance(state, Mapping):
@@ -371,7 +372,9 @@ class Module:
             value = state[name]
             array = _numeric_array(value)
             target_dtype = _dtype_of(target)
-            if array is None or not np.can_cast(array.dtype, target_dtype, casting="same_kind"):
+            if array is None or not (
+                np.can_cast(array.dtype, target_dtype, casting="same_kind") or _whole_numbers_for(array, target_dtype)
+            ):
                 bad_type.append(f"{name} ({_describe_entry(value)} cannot become {target_dtype})")
             elif array.shape != _shape_of(target):
                 mis_shaped.append(f"{name} (expected {_shape_of(target)}, got {array.shape})")
@@ -735,3 +738,13 @@ def check_input_dtype(layer: str, x: Tensor, parameter: Tensor) -> None:
             f"({parameter.dtype}); convert the "
             f"input (x.astype(np.{parameter.dtype.name})) or the model ({model_fix})"
         )
+
+
+def _whole_numbers_for(array: np.ndarray, target_dtype: np.dtype) -> bool:
+    """Whether ``array`` holds floats that are all whole numbers an integer ``target_dtype`` can hold (a counter
+    such as BatchNorm's ``num_batches_tracked`` saved as 5.0), which load as those integers, as torch casts them."""
+    if array.dtype.kind != "f" or np.dtype(target_dtype).kind not in "iu":
+        return False
+    limits = np.iinfo(target_dtype)
+    with np.errstate(invalid="ignore"):
+        return bool(np.all((array == np.trunc(array)) & (array >= limits.min) & (array <= limits.max)))

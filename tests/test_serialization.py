@@ -300,3 +300,16 @@ def test_adam_state_round_trips_and_training_continues_identically(tmp_path):
     steps(model, optimizer, 2)
     steps(clone, clone_optimizer, 2)
     _assert_states_equal(clone.state_dict(), model.state_dict())
+
+
+def test_a_counter_saved_as_a_whole_float_loads_into_its_integer_buffer():
+    norm = nn.BatchNorm1d(3)
+    state = norm.state_dict()
+    state["num_batches_tracked"] = np.array(5.0)  # as a state converted through floats holds it
+    norm.load_state_dict(state)
+    assert norm.num_batches_tracked.dtype == np.int64 and int(norm.num_batches_tracked) == 5
+    for fraction in (5.5, np.nan, 1e300):
+        state["num_batches_tracked"] = np.array(fraction)
+        with pytest.raises(nn.StateDictError, match="num_batches_tracked .* cannot become int64"):
+            norm.load_state_dict(state)
+        assert int(norm.num_batches_tracked) == 5  # nothing half-changed
