@@ -47,11 +47,29 @@ def accuracy(scores: Any, target: Any) -> float:
     return float(np.mean(predicted == target)) if target.size else 0.0
 
 
+def class_label_accuracy(scores: Any, target: Any) -> float | None:
+    """:func:`accuracy` where ``target`` holds one class label per sample, None for any other target (regression
+    values, one-hot rows, probabilities), which has no accuracy: the metric ``"accuracy"`` of :func:`fit` and
+    :func:`evaluate`. Labels are whole numbers in [0, C) for C > 1 scores per sample, 0/1 or -1/+1 for one."""
+    labels = np.asarray(target)
+    scores = np.asarray(scores.data if isinstance(scores, Tensor) else scores)
+    if labels.dtype.kind not in "biuf" or (labels.ndim > 1 and labels.shape[1:] != (1,)) or not scores.ndim:
+        return None
+    labels = labels.reshape(-1)
+    if not np.all(labels == np.trunc(labels)):
+        return None
+    classes = scores.shape[1] if scores.ndim >= 2 and scores.shape[1] > 1 else 0
+    in_range = (labels >= 0) & (labels < classes) if classes else np.isin(labels, (0, 1)) | np.isin(labels, (-1, 1))
+    if not in_range.all() or (not classes and np.isin(labels, 0).any() and np.isin(labels, -1).any()):
+        return None
+    return accuracy(scores, labels)
+
+
 def _metric_function(metric: str | Metric | None) -> Metric | None:
     if metric is None or callable(metric):
         return metric
     if metric == "accuracy":
-        return accuracy
+        return class_label_accuracy
     raise ValueError(f"fit: metric must be 'accuracy', None or a callable(scores, target), got {metric!r}")
 
 
@@ -116,7 +134,11 @@ class _Running:
         self.samples += n
         self.loss_sum += loss * n
         if self.metric is not None:
-            self.metric_sum += float(self.metric(np.asarray(scores.data), target)) * n
+            value = self.metric(np.asarray(scores.data), target)
+            if value is None:  # the default accuracy of targets that are not class labels: no metric for the pass
+                self.metric = None
+                return
+            self.metric_sum += float(value) * n
 
     @property
     def loss(self) -> float:

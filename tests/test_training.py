@@ -449,3 +449,42 @@ def test_accuracy_handles_class_scores_logits_and_signed_labels():
     assert accuracy(np.array([0.5, -0.5, -2.0, 1.0]), np.array([1, -1, 1, 1])) == pytest.approx(3 / 4)
     with pytest.raises(ValueError, match="3 predictions for 2 targets"):
         accuracy(np.zeros((3, 2)), np.zeros(2))
+
+
+def test_the_accuracy_metric_leaves_out_targets_that_are_not_class_labels():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(16, 4)).astype(np.float32)
+    regression = rng.normal(size=(16, 2)).astype(np.float32)
+    model = nn.Linear(4, 2, rng=0)
+    history = nn.fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.1),
+        nn.MSELoss(),
+        DataLoader(X, regression, batch_size=8),
+        val_loader=DataLoader(X, regression, batch_size=8),
+        epochs=2,
+        progress=False,
+    )
+    assert history.train_acc == [] and history.val_acc == [] and len(history.train_loss) == 2
+    labels = (X[:, 0] > 0).astype(np.int64)
+    _, measured = nn.evaluate(model, DataLoader(X, labels, batch_size=8), nn.CrossEntropyLoss())
+    expected = np.mean(model(Tensor(X)).data.argmax(axis=1) == labels)
+    assert measured == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("scores", "target", "expected"),
+    [
+        ([[2.0, 1.0], [0.0, 3.0]], [0, 0], 0.5),  # class indices
+        ([[2.0, 1.0], [0.0, 3.0]], [[0.0], [1.0]], 1.0),  # a column of whole numbers
+        ([0.5, -0.5], [1, -1], 1.0),  # one score per sample: its sign against -1/+1
+        ([[2.0, 1.0], [0.0, 3.0]], [[1.0, 0.0], [0.0, 1.0]], None),  # one-hot rows
+        ([0.5, -0.5], [0.3, 2.0], None),  # regression values
+        ([0.5, -0.5], [2, 1], None),  # one score cannot tell class 2
+        ([[2.0, 1.0], [0.0, 3.0]], [0, 5], None),  # beyond the scores' classes
+    ],
+)
+def test_class_label_accuracy_measures_only_class_labels(scores, target, expected):
+    from nn.training import class_label_accuracy
+
+    assert class_label_accuracy(np.array(scores), np.array(target)) == expected
