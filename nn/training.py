@@ -18,7 +18,7 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
-from .callbacks import Callback
+from .callbacks import Callback, EarlyStopping
 from .checks import check_positive_int, check_real
 from .data.loader import DataLoader
 from .module import Module
@@ -220,13 +220,24 @@ def _progress(loader: Iterable[Any], enabled: bool, description: str) -> Any:
     return bar_class(loader, desc=description, leave=False, dynamic_ncols=True)
 
 
-def _check_fit_arguments(epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any]) -> None:
+def _check_fit_arguments(
+    epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any], val_loader: Any, metric: Any
+) -> None:
+    """Refuse, before any training step, what would otherwise fail after one: bad numbers, a validation loader
+    known to be empty, an EarlyStopping that watches a validation number no val_loader (or no metric) gives."""
     check_positive_int("fit", "epochs", epochs)
     if clip_grad_norm is not None:
         check_real("fit", "clip_grad_norm", clip_grad_norm, 0, low_open=True, allow_inf=True)
     for callback in callbacks:
         if not isinstance(callback, Callback):
             raise TypeError(f"fit: callbacks must be nn.callbacks.Callback instances, got {type(callback).__name__}")
+        watched = getattr(callback, "monitor", None) if isinstance(callback, EarlyStopping) else None
+        if watched is not None and watched.startswith("val_") and val_loader is None:
+            raise ValueError(f"fit: {callback!r} watches {watched!r}, which needs a val_loader")
+        if watched is not None and watched.endswith("_acc") and metric is None:
+            raise ValueError(f"fit: {callback!r} watches {watched!r}, which needs a metric (metric=None given)")
+    if val_loader is not None and hasattr(val_loader, "__len__") and len(val_loader) == 0:
+        raise ValueError("fit: the val_loader yields no batches (an empty dataset, or drop_last with too few samples)")
 
 
 def fit(
@@ -252,7 +263,7 @@ def fit(
     (plain text there without ipywidgets); logs and pipes get no bar.
     """
     callbacks = list(callbacks)
-    _check_fit_arguments(epochs, clip_grad_norm, callbacks)
+    _check_fit_arguments(epochs, clip_grad_norm, callbacks, val_loader, metric)
     metric_function = _metric_function(metric)
     history = History()
     for callback in callbacks:

@@ -170,7 +170,7 @@ def test_early_stopping_on_accuracy_waits_for_increases():
 
 def test_early_stopping_without_validation_names_the_missing_monitor():
     model = Constant(W0)
-    with pytest.raises(ValueError, match="monitor 'val_loss' was not measured.*val_loader"):
+    with pytest.raises(ValueError, match="watches 'val_loss', which needs a val_loader"):
         fit(
             model,
             nn.optim.SGD(model.parameters(), lr=0.1),
@@ -488,3 +488,24 @@ def test_class_label_accuracy_measures_only_class_labels(scores, target, expecte
     from nn.training import class_label_accuracy
 
     assert class_label_accuracy(np.array(scores), np.array(target)) == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"callbacks": [EarlyStopping()]}, "watches 'val_loss', which needs a val_loader"),
+        ({"callbacks": [EarlyStopping(monitor="train_acc")], "metric": None}, "needs a metric"),
+        ({"val_loader": DataLoader(np.zeros((0, 4), np.float32), np.zeros(0, int), batch_size=4)}, "yields no batches"),
+        (
+            {"val_loader": DataLoader(np.zeros((3, 4), np.float32), np.zeros(3, int), batch_size=4, drop_last=True)},
+            "yields no batches",
+        ),
+    ],
+)
+def test_fit_refuses_what_would_fail_after_training_before_any_step(options, message):
+    model = nn.Linear(4, 2, rng=0)
+    before = model.weight.data.copy()
+    train = DataLoader(np.ones((8, 4), np.float32), np.zeros(8, int), batch_size=4)
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, nn.optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), train, progress=False, **options)
+    np.testing.assert_array_equal(model.weight.data, before)
