@@ -44,6 +44,8 @@ FORMAT = "micrograd-plus-state/2"
 _FORMAT_1 = "micrograd-plus-state/1"
 _MODEL = "model/"
 _LAYOUT = "optimizer/layout"
+#: The entry listing the sub-modules (by ``named_modules`` name, "" for the model) saved in eval mode.
+_EVALUATING = "evaluating"
 _STATE = "optimizer/state/"
 _STATE_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
 _INDEX = re.compile(r"[0-9]{1,18}")
@@ -173,7 +175,7 @@ class _Checkpoint:
         if "optimizer/skeleton" in archive.members:
             raise error(f"holds optimizer state in the nested layout of {_FORMAT_1}, which is no longer read")
         self.model = {key[len(_MODEL) :]: m for key, m in archive.members.items() if key.startswith(_MODEL)}
-        known = {"format", "architecture", _LAYOUT, *(_MODEL + name for name in self.model)}
+        known = {"format", "architecture", _LAYOUT, _EVALUATING, *(_MODEL + name for name in self.model)}
         layout = None
         if _LAYOUT in archive.members:
             layout = _check_layout(_parse_json(archive.read_text(_LAYOUT), "optimizer layout", error), error)
@@ -187,6 +189,12 @@ class _Checkpoint:
         if unknown:
             raise error(f"unknown entries {', '.join(unknown)}")
         self.layout = layout
+        self.evaluating: list[str] = []
+        if _EVALUATING in archive.members:
+            names = _parse_json(archive.read_text(_EVALUATING), "list of modules in eval mode", error)
+            if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+                raise error("the list of modules in eval mode is not a list of module names")
+            self.evaluating = names
         self.record = None
         if "architecture" in archive.members:
             self.record = _parse_json(archive.read_text("architecture"), "architecture record", error)
@@ -263,7 +271,13 @@ def load(path: str | os.PathLike) -> Module:
         except ValueError as error:
             raise archive.error(f"bad architecture record: {error}") from None
         checkpoint.check_module(module, strict=True)
+        submodules = dict(module.named_modules())
+        unknown = sorted(set(checkpoint.evaluating) - set(submodules))
+        if unknown:
+            raise archive.error(f"lists modules in eval mode that the model does not have: {', '.join(unknown)}")
         module.load_state_dict(checkpoint.model_arrays())
+        for name in checkpoint.evaluating:  # saved after .eval() (or a sub-module's): loaded so, as torch's modules
+            submodules[name].training = False
         return module
 
 
@@ -339,6 +353,9 @@ def save(module_or_state: Module | Mapping[str, Any], path: str | os.PathLike, o
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
     arrays["architecture"] = np.array(json.dumps(_record_of(module_or_state)))
+    if isinstance(module_or_state, Module):  # the modes nn.load gives back, as unpickling a torch module does
+        evaluating = [name for name, sub in module_or_state.named_modules() if not sub.training]
+        arrays[_EVALUATING] = np.array(json.dumps(evaluating))
     for name, array in _model_state(module_or_state).items():
         arrays[_MODEL + name] = array
     if optimizer is not None:

@@ -1,6 +1,7 @@
 """Tests for nn.serialization: exact .npz round trips of module and nested optimizer state,
 no pickle, and bad files that raise clear errors and change nothing."""
 
+import json
 import math
 
 import numpy as np
@@ -313,3 +314,23 @@ def test_a_counter_saved_as_a_whole_float_loads_into_its_integer_buffer():
         with pytest.raises(nn.StateDictError, match="num_batches_tracked .* cannot become int64"):
             norm.load_state_dict(state)
         assert int(norm.num_batches_tracked) == 5  # nothing half-changed
+
+
+def test_load_gives_back_the_modes_the_model_was_saved_in(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5), nn.Sequential(nn.BatchNorm1d(3)))
+    model.eval()
+    model[2].train()  # a sub-module back in training mode
+    path = nn.save(model, tmp_path / "m.pt")
+    loaded = nn.load(path)
+    assert [sub.training for _, sub in loaded.named_modules()] == [sub.training for _, sub in model.named_modules()]
+    model.train()
+    assert all(sub.training for _, sub in nn.load(nn.save(model, tmp_path / "t.pt")).named_modules())
+
+
+def test_a_mode_entry_naming_a_missing_module_is_refused(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 3))
+    arrays = {"format": np.array(serialization.FORMAT), "evaluating": np.array('["9"]')}
+    arrays["architecture"] = np.array(json.dumps(nn.architecture.describe(model)))
+    arrays.update({"model/" + k: v for k, v in model.state_dict().items()})
+    with pytest.raises(serialization.SerializationError, match="eval mode that the model does not have: 9"):
+        nn.load(_write(tmp_path / "bad.npz", **arrays))
