@@ -173,6 +173,19 @@ def test_a_dead_mirror_error_names_the_connection_failure(served, tmp_path, monk
     assert list(tmp_path.iterdir()) == []
 
 
+def test_uncompressed_files_already_there_are_read_without_a_download(tmp_path, monkeypatch):
+    arrays, _ = small_mnist(seed=3)
+    for name, array in arrays.items():
+        (tmp_path / name).write_bytes(idx_bytes(array))
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS", (f"http://127.0.0.1:{_unused_port()}/gone/",))  # any fetch fails
+    X_train, X_test, y_train, y_test = load_mnist(tmp_path, download=True)
+    np.testing.assert_array_equal(y_train, arrays["train-labels-idx1-ubyte"])
+    np.testing.assert_allclose(X_test * 255, arrays["t10k-images-idx3-ubyte"].reshape(3, -1), atol=1e-4)
+    (tmp_path / "t10k-labels-idx1-ubyte").unlink()  # one missing: the download runs (and fails here)
+    with pytest.raises(DownloadError):
+        load_mnist(tmp_path, download=True)
+
+
 def test_a_slow_mirror_times_out_and_the_next_one_serves(served, tmp_path):
     arrays, mirrors = served
     mirrors.modes["a"] = "slow"

@@ -172,6 +172,10 @@ def download_mnist(directory: str | os.PathLike, timeout: float = DOWNLOAD_TIMEO
     ]
 
 
+#: The four files' names, uncompressed.
+_FILE_NAMES = tuple(name for names in MNIST_FILES.values() for name in names)
+
+
 def load_mnist(
     directory: str | os.PathLike,
     flatten: bool = True,
@@ -186,15 +190,18 @@ def load_mnist(
     features, ``flatten=False`` images (N, 1, rows, cols). Labels are int64.
     FileNotFoundError names the missing file and the directory. With ``download=True``
     the four verified ``.gz`` files are fetched first when missing (see
-    :func:`download_mnist`) and read.
+    :func:`download_mnist`) and read, unless the four uncompressed files are all there already (as
+    torchvision, which downloads only what it does not find): then those are read and nothing is fetched.
     """
     directory, dtype = Path(directory), np.dtype(dtype)
-    if download:
+    uncompressed = directory.is_dir() and all((directory / name).is_file() for name in _FILE_NAMES)
+    fetch = download and not uncompressed
+    if fetch:
         download_mnist(directory, timeout)
     if not directory.is_dir():
         raise FileNotFoundError(f"load_mnist: directory {str(directory)!r} does not exist")
     (train_images, y_train), (test_images, y_test) = (
-        _read_split(directory, split, compressed_only=download) for split in ("train", "test")
+        _read_split(directory, split, compressed_only=fetch) for split in ("train", "test")
     )
     if train_images.shape[1:] != test_images.shape[1:]:
         raise ValueError(
