@@ -212,6 +212,8 @@ def arange(
     :func:`check_factory_options`."""
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
+    # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
+    bounds = tuple(bound.item() if isinstance(bound, Node) and bound.data.size == 1 else bound for bound in bounds)
     for bound in bounds:
         if isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (numbers.Real, np.generic)):
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")

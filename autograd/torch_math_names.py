@@ -27,6 +27,7 @@ from .core import Node
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
+from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
 
@@ -595,7 +596,7 @@ class TorchMathNames:
     def nansum(self: Self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Self:
         """torch.Tensor.nansum: the sum over ``dim`` (all if None) with NaNs counted as 0; gradient 0 at NaNs."""
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
-        dim = tuple(dim) if isinstance(dim, list) else dim
+        dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)  # dim=() is every axis, as torch's
         nan = np.isnan(tensor.data) if tensor.data.dtype.kind == "f" else None
         present = tensor if nan is None else tensor._where(nan, 0.0, tensor)
         return present.sum(axis=dim, keepdims=keepdim)
@@ -606,7 +607,7 @@ class TorchMathNames:
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
         if tensor.data.dtype.kind != "f":
             raise TypeError(f"nanmean: expects a floating-point tensor, got dtype {tensor.data.dtype}")
-        dim = tuple(dim) if isinstance(dim, list) else dim
+        dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)
         axes = normalize_axes(dim, tensor.ndim, "nanmean")
         count = (~np.isnan(tensor.data)).sum(axis=axes, keepdims=keepdim).astype(tensor.data.dtype)
         empty = count == 0

@@ -70,3 +70,19 @@ def test_the_spellings_match_torch():
     np.testing.assert_allclose(
         Tensor(np.array([1, 4])).reciprocal().data, torch.tensor([1, 4]).reciprocal().numpy(), rtol=1e-7
     )
+
+
+def test_nansum_and_nanmean_over_no_dims_reduce_everything_as_torchs():
+    x = Tensor(np.array([[1.0, np.nan], [2.0, 3.0]]), requires_grad=True)
+    assert x.nansum(dim=()).data == 6.0 and x.nansum(dim=[]).data == 6.0
+    mean = x.nanmean(dim=())
+    assert mean.data == 2.0
+    mean.backward()
+    np.testing.assert_allclose(x.grad, [[1 / 3, 0.0], [1 / 3, 1 / 3]])
+
+
+def test_arange_takes_one_element_tensors_as_bounds():
+    assert A.arange(A.tensor(3)).data.tolist() == [0, 1, 2]
+    assert A.arange(A.tensor(1.5), 4).data.tolist() == [1.5, 2.5, 3.5]
+    with pytest.raises(TypeError, match="bounds must be real numbers"):
+        A.arange(A.tensor([1, 2]))
