@@ -193,3 +193,35 @@ def test_one_cycle_sets_torchs_group_entries():
     for mine, theirs in zip(our_optimizer.param_groups, torch_optimizer.param_groups):
         for key in ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "lr", "momentum"):
             assert mine[key] == pytest.approx(theirs[key], rel=1e-15), key
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("StepLR", {"step_size": 2, "gamma": 0.5}),
+        ("ExponentialLR", {"gamma": 0.9}),
+        ("CosineAnnealingLR", {"T_max": 5}),
+    ],
+)
+def test_a_state_dict_saved_by_torch_loads_and_continues_the_schedule(name, options):
+    torch = pytest.importorskip("torch")
+    theirs_parameter = torch.nn.Parameter(torch.zeros(2))
+    theirs_optimizer = torch.optim.SGD([theirs_parameter], lr=0.1)
+    theirs = getattr(torch.optim.lr_scheduler, name)(theirs_optimizer, **options)
+    for _ in range(3):
+        theirs_optimizer.step()
+        theirs.step()
+    saved = theirs.state_dict()
+    assert {"_get_lr_called_within_step", "_is_initial"} <= set(saved)  # torch's bookkeeping, passed over here
+    optimizer = nn.optim.SGD([nn.Parameter(np.zeros(2))], lr=0.1)
+    ours = getattr(nn.optim.lr_scheduler, name)(optimizer, **options)
+    ours.load_state_dict(saved)
+    optimizer.param_groups[0]["lr"] = theirs_optimizer.param_groups[0]["lr"]
+    for _ in range(3):
+        theirs_optimizer.step()
+        theirs.step()
+        optimizer.step()
+        ours.step()
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12)
+    with pytest.raises(ValueError, match="unexpected keys \\['other'\\]"):
+        ours.load_state_dict({**saved, "other": 1})

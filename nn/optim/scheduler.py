@@ -197,7 +197,9 @@ class LRScheduler:
         return {key: copy.deepcopy(value) for key, value in vars(self).items() if key not in self.not_state}
 
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists."""
+        """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists
+        (torch's own bookkeeping flags, :data:`TORCH_BOOKKEEPING`, are passed over)."""
+        state_dict = _without_torch_bookkeeping(state_dict)
         expected = set(self.state_dict())
         missing = sorted(expected - set(state_dict) - set(self.optional_state))
         unexpected = sorted(set(state_dict) - expected, key=str)
@@ -216,5 +218,17 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore attributes saved by :meth:`state_dict`; missing or unexpected keys raise ValueError."""
         self.check_state_dict(state_dict)
-        for key, value in state_dict.items():
+        for key, value in _without_torch_bookkeeping(state_dict).items():
             setattr(self, key, copy.deepcopy(value))
+
+
+#: Flags torch 2's schedulers keep in their state dicts for their own step bookkeeping (whether get_lr() runs
+#: inside step(), whether the first step is still to come): nothing here corresponds to them, so a state dict
+#: saved by torch loads without them.
+TORCH_BOOKKEEPING = frozenset({"_get_lr_called_within_step", "_is_initial"})
+
+
+def _without_torch_bookkeeping(state_dict: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(state_dict, dict) or TORCH_BOOKKEEPING.isdisjoint(state_dict):
+        return state_dict
+    return {key: value for key, value in state_dict.items() if key not in TORCH_BOOKKEEPING}
