@@ -646,3 +646,17 @@ def test_a_tensor_dataset_batches_as_a_list_as_torch_and_the_library_pair_as_a_t
     assert type(next(iter(DataLoader(nn.data.Subset(dataset, range(6)), batch_size=2)))) is list
     assert type(next(iter(DataLoader((X, y), batch_size=2)))) is tuple
     assert type(next(iter(DataLoader(X, y, batch_size=2)))) is tuple
+
+
+def test_a_dataset_without_len_reads_through_a_sampler_of_its_own_as_torchs():
+    class Doubling(nn.data.Dataset):
+        def __getitem__(self, index):
+            return np.array([index, 2 * index])
+
+    by_sampler = DataLoader(Doubling(), sampler=[3, 1], batch_size=2)
+    assert len(by_sampler) == 1 and [b.tolist() for b in by_sampler] == [[[3, 6], [1, 2]]]
+    by_batches = DataLoader(Doubling(), batch_sampler=[[3, 1], [0]])
+    assert [b.tolist() for b in by_batches] == [[[3, 6], [1, 2]], [[0, 0]]]
+    assert "dataset=Doubling" in repr(by_batches)
+    with pytest.raises(NotImplementedError, match="must define __len__"):
+        DataLoader(Doubling(), batch_size=2)  # the default sampler counts the samples

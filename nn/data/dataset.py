@@ -77,7 +77,7 @@ def is_map_dataset(data: Any) -> bool:
     """Whether ``data`` is a dataset object read sample by sample (not an array, list or tuple of rows)."""
     if isinstance(data, (np.ndarray, Node, list, tuple, str, bytes, dict)):
         return False
-    return hasattr(data, "__len__") and hasattr(data, "__getitem__")
+    return isinstance(data, Dataset) or (hasattr(data, "__len__") and hasattr(data, "__getitem__"))
 
 
 def samples_at(dataset: Any, indices: Any) -> Any:

@@ -147,7 +147,8 @@ class DataLoader:
         if self._streamed:
             _check_stream_options(shuffle, sampler, batch_sampler)
         else:
-            check_integer("DataLoader", "len(dataset)", len(self.dataset), 0)
+            if sampler is None and batch_sampler is None:  # the default samplers count the samples
+                check_integer("DataLoader", "len(dataset)", len(self.dataset), 0)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.batch_size: int | None = _checked_batch_size(
@@ -276,7 +277,7 @@ class DataLoader:
             if self.arrays
             else f"dataset={type(self.dataset).__name__}"
         )
-        size = "" if self._streamed else f", n={self.num_samples}"
+        size = "" if self._streamed or not _has_length(self.dataset) else f", n={self.num_samples}"
         return (
             f"DataLoader({source}{size}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
             f"drop_last={self.drop_last}, seed={self.seed})"
@@ -368,3 +369,12 @@ def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.rando
     if seed is not None:
         return check_integer("DataLoader", "seed", seed, 0), None
     return int(generator_for().integers(2**63)), None  # fresh, or from the state autograd.manual_seed seeded
+
+
+def _has_length(dataset: Any) -> bool:
+    """Whether ``len(dataset)`` works (a dataset read through a sampler of its own need not define it, as torch's)."""
+    try:
+        len(dataset)
+    except (TypeError, NotImplementedError):
+        return False
+    return True
