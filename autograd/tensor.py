@@ -35,6 +35,7 @@ from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
 from .quiet import quietly
+from .shape_errors import ShapeError
 from .tensor_in_place import TensorInPlace
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
@@ -157,8 +158,8 @@ def _fits(number: int, dtype: np.dtype) -> bool:
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 
 
-def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
-    return ValueError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
+def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
+    return ShapeError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
 class Tensor(
@@ -262,7 +263,7 @@ class Tensor(
     def item(self) -> float | int | bool:
         """The single element as a Python number."""
         if self.data.size != 1:
-            raise ValueError(f"item: only one-element tensors can be converted, got shape {self.shape}")
+            raise ShapeError(f"item: only one-element tensors can be converted, got shape {self.shape}")
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
@@ -462,11 +463,11 @@ class Tensor(
         """
         other = _operand(other, self.data, "matmul")
         if self.data.ndim == 0 or other.data.ndim == 0:
-            raise ValueError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
+            raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
         try:
             data = quietly(np.matmul, self.data, other.data)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: shapes {self.shape} and {other.shape} are not aligned "
                 f"({self.shape[-1]} != {other.shape[-2] if other.ndim > 1 else other.shape[0]})"
                 if self.shape[-1] != (other.shape[-2] if other.ndim > 1 else other.shape[0])

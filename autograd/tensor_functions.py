@@ -26,6 +26,7 @@ from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
 from .random_state import generator_for
+from .shape_errors import ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type
 from .torch_keywords import UNSET, torch_alias, torch_dim
@@ -473,7 +474,7 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
     try:
         data = np.concatenate([p.data for p in parts], axis=axis)
     except ValueError:
-        raise ValueError(f"concatenate: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
+        raise ShapeError(f"concatenate: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
     return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis})
 
 
@@ -489,7 +490,7 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> 
     try:
         data = np.stack([p.data for p in parts], axis=axis)
     except ValueError:
-        raise ValueError(f"stack: all tensors must have the same shape, got {[p.shape for p in parts]}") from None
+        raise ShapeError(f"stack: all tensors must have the same shape, got {[p.shape for p in parts]}") from None
     return Tensor._from_op(data, ar.stack, parts, {"axis": axis})
 
 

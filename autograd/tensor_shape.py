@@ -18,6 +18,7 @@ from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
+from .shape_errors import ShapeError
 from .torch_keywords import UNSET, torch_dim
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -58,7 +59,7 @@ class TensorShape:
         try:
             data = self.data.reshape(shape)
         except ValueError:
-            raise ValueError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
+            raise ShapeError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
         except TypeError:
             raise TypeError(f"reshape: the shape must be integers, got {tuple(shape)!r}") from None
         return self._view(data, ar.reshape, {"shape": data.shape})  # a new view even of the same shape, as torch
@@ -173,7 +174,7 @@ class TensorShape:
         try:
             data = np.broadcast_to(self.data, shape)
         except ValueError:
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
+            raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
         return self._view(data, ar.broadcast_to, {"shape": shape})
 
     def pad(self, pad_width: Any, constant_values: float = 0, *, mode: str = "constant") -> Tensor:

@@ -29,6 +29,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
+from .shape_errors import ShapeError
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
 __all__ = [
@@ -409,7 +410,7 @@ class TorchNames:
         try:
             viewed = data.reshape(_sizes(shape, "view"))
         except ValueError:
-            raise ValueError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape, 'view')}") from None
+            raise ShapeError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape, 'view')}") from None
         if viewed.size > 1 and not np.may_share_memory(viewed, data):
             raise ValueError(
                 f"view: a tensor of shape {data.shape} and strides {data.strides} cannot be viewed as "
@@ -480,14 +481,14 @@ class TorchNames:
         sizes, shape = _sizes(sizes, "expand"), _tensor(self).data.shape
         added = len(sizes) - len(shape)
         if added < 0:
-            raise ValueError(f"expand: {len(sizes)} sizes {sizes} for a tensor of {len(shape)} dimensions {shape}")
+            raise ShapeError(f"expand: {len(sizes)} sizes {sizes} for a tensor of {len(shape)} dimensions {shape}")
         target = []
         for position, size in enumerate(sizes):
             own = shape[position - added] if position >= added else None
             if size == -1 and own is None:
                 raise ValueError(f"expand: -1 is not allowed for the new leading dimension {position} in {sizes}")
             if own is not None and size not in (-1, own) and own != 1:
-                raise ValueError(
+                raise ShapeError(
                     f"expand: dimension {position - added} of shape {shape} has length {own}, which cannot "
                     f"expand to {size} (only length-1 dimensions expand)"
                 )

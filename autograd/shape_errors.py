@@ -1,0 +1,11 @@
+"""The error of an operand whose shape an op cannot use."""
+
+from __future__ import annotations
+
+__all__ = ["ShapeError"]
+
+
+class ShapeError(ValueError, RuntimeError):
+    """Shapes an op cannot use (operands that do not broadcast, a matmul whose inner sizes differ, a reshape to
+    another number of elements, ``item()`` of several elements): a ValueError, as the library has always raised
+    them, and a RuntimeError, as torch raises them, so ``except`` clauses written for either catch it."""
