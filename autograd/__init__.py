@@ -16,7 +16,7 @@ from .backprop import backward_order
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
-from .default_dtype import get_default_dtype, set_default_dtype
+from .default_dtype import finfo, get_default_dtype, iinfo, set_default_dtype
 from .devices import device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
@@ -411,7 +411,9 @@ __all__ = [
     "GradcheckError",
     "generator_for",
     "Generator",
+    "finfo",
     "get_default_dtype",
+    "iinfo",
     "gradgradcheck",
     "GraphvizNotFoundError",
     "hsplit",

@@ -13,7 +13,7 @@ validates the whole dict first and either changes everything or nothing.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -316,15 +316,18 @@ class Module:
                 if buffer is not None and name not in transient:
                     yield prefix + name, module, name, buffer
 
-    def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
+    def state_dict(
+        self, *, destination: MutableMapping[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
+    ) -> Any:
         """Copies of the parameters and persistent buffers as ndarrays, in torch's order (each module's
         parameters, then its buffers, then its sub-modules').
 
         As torch's, a parameter or buffer reachable under several names (tied weights, a module
         used twice) has an entry under each name. Value parameters become 0-d float64 arrays.
-        ``prefix`` starts every key; ``keep_vars=True`` gives the parameters and buffers themselves.
+        ``prefix`` starts every key; ``keep_vars=True`` gives the parameters and buffers themselves;
+        ``destination`` (a mapping) receives the entries and is returned, as torch's.
         """
-        state: OrderedDict[str, Any] = OrderedDict()
+        state: Any = OrderedDict() if destination is None else destination
         for name, _, _, member in self._state_entries():
             if keep_vars:
                 state[prefix + name] = member

@@ -86,3 +86,21 @@ def test_arange_takes_one_element_tensors_as_bounds():
     assert A.arange(A.tensor(1.5), 4).data.tolist() == [1.5, 2.5, 3.5]
     with pytest.raises(TypeError, match="bounds must be real numbers"):
         A.arange(A.tensor([1, 2]))
+
+
+def test_finfo_and_iinfo_give_the_limits_of_a_dtype():
+    assert A.finfo(A.float32).eps == np.finfo(np.float32).eps and A.finfo().eps == np.finfo(A.get_default_dtype()).eps
+    assert A.finfo(np.float16).max == np.finfo(np.float16).max and A.finfo(A.float32).tiny > 0
+    assert A.iinfo(A.int64).max == 2**63 - 1 and A.iinfo(np.uint8).min == 0
+    torch = pytest.importorskip("torch")
+    assert A.finfo(A.float32).eps == torch.finfo(torch.float32).eps
+    assert A.iinfo(A.int32).max == torch.iinfo(torch.int32).max
+
+
+def test_state_dict_writes_into_a_destination_as_torchs():
+    import nn
+
+    layer = nn.Linear(2, 3, rng=0)
+    destination: dict = {"other": 1}
+    assert layer.state_dict(destination=destination, prefix="layer.") is destination
+    assert list(destination) == ["other", "layer.weight", "layer.bias"]
