@@ -776,13 +776,26 @@ def _bounded(x: Tensor, bound: TensorLike, keeps: Any, passes: Any) -> Tensor:
     return where(keeps(x.data, bound_data), x, where(passes(x.data, bound_data), bound, np.nan))
 
 
-def where(condition: Any, x: TensorLike = _NOT_GIVEN, y: TensorLike = _NOT_GIVEN) -> Any:
+def where(
+    condition: Any,
+    x: TensorLike = _NOT_GIVEN,
+    y: TensorLike = _NOT_GIVEN,
+    *,
+    input: TensorLike = _NOT_GIVEN,  # noqa: A002 - torch's name
+    other: TensorLike = _NOT_GIVEN,
+) -> Any:
     """``x`` where ``condition`` else ``y`` (condition is not differentiated; a condition Tensor's data is
-    copied, so changing it in place later cannot change the gradient).
+    copied, so changing it in place later cannot change the gradient). torch's keywords ``input=`` and
+    ``other=`` name ``x`` and ``y``.
 
     With the condition alone it is numpy's ``nonzero(condition)``: a tuple of int64 index arrays, one per axis
     (what ``np.nonzero`` gives for a Tensor), with no gradient.
     """
+    if input is not _NOT_GIVEN or other is not _NOT_GIVEN:
+        if (input is not _NOT_GIVEN and x is not _NOT_GIVEN) or (other is not _NOT_GIVEN and y is not _NOT_GIVEN):
+            raise TypeError("where: x given twice (as x and input=) or y twice (as y and other=)")
+        x = input if input is not _NOT_GIVEN else x
+        y = other if other is not _NOT_GIVEN else y
     if x is _NOT_GIVEN and y is _NOT_GIVEN:
         return np.nonzero(np.asarray(condition.data if isinstance(condition, Node) else condition))
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
