@@ -41,6 +41,7 @@ from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
 from .torch_index_names import TorchIndexNames
+from .torch_keywords import torch_alias
 from .torch_linalg_names import TorchLinalgNames
 from .torch_math_names import TorchMathNames
 from .torch_metadata_names import TorchMetadataNames
@@ -791,11 +792,10 @@ def where(
     With the condition alone it is numpy's ``nonzero(condition)``: a tuple of int64 index arrays, one per axis
     (what ``np.nonzero`` gives for a Tensor), with no gradient.
     """
-    if input is not _NOT_GIVEN or other is not _NOT_GIVEN:
-        if (input is not _NOT_GIVEN and x is not _NOT_GIVEN) or (other is not _NOT_GIVEN and y is not _NOT_GIVEN):
-            raise TypeError("where: x given twice (as x and input=) or y twice (as y and other=)")
-        x = input if input is not _NOT_GIVEN else x
-        y = other if other is not _NOT_GIVEN else y
+    if input is not _NOT_GIVEN:
+        x = torch_alias("where", "x", x, "input", input, default=_NOT_GIVEN)
+    if other is not _NOT_GIVEN:
+        y = torch_alias("where", "y", y, "other", other, default=_NOT_GIVEN)
     if x is _NOT_GIVEN and y is _NOT_GIVEN:
         return np.nonzero(np.asarray(condition.data if isinstance(condition, Node) else condition))
     if x is _NOT_GIVEN or y is _NOT_GIVEN:

@@ -534,15 +534,12 @@ def pad(x: TensorLike, pad_width: Any, mode: Any = "constant", *, constant_value
     return x.pad(pad_width, constant_values, mode=mode)
 
 
-def matmul(x: TensorLike = None, y: TensorLike = None, *, input: TensorLike = None, other: TensorLike = None) -> Tensor:  # noqa: A002
+def matmul(
+    x: TensorLike = UNSET, y: TensorLike = UNSET, *, input: TensorLike = UNSET, other: TensorLike = UNSET
+) -> Tensor:  # noqa: A002
     """Matrix product (numpy semantics); torch's keywords ``input=`` and ``other=`` name ``x`` and ``y``."""
-    if input is not None or other is not None:
-        if (input is not None and x is not None) or (other is not None and y is not None):
-            raise TypeError("matmul: x given twice (as x and input=) or y twice (as y and other=)")
-        x = input if input is not None else x
-        y = other if other is not None else y
-    if x is None or y is None:
-        raise TypeError("matmul: needs two operands (x and y, or torch's input= and other=)")
+    x = torch_alias("matmul", "x", x, "input", input, default=UNSET)
+    y = torch_alias("matmul", "y", y, "other", other, default=UNSET)
     return _as_tensor(x, y).matmul(y)
 
 
