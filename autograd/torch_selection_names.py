@@ -128,9 +128,13 @@ class TorchSelectionNames:
         ``repeat``."""
         return array_function("repeat")(self, repeats, dim)
 
-    def tile(self: Self, *dims: Any) -> Self:
+    def tile(self: Self, *sizes: Any, dims: Any = None) -> Self:
         """torch.Tensor.tile (torch's ``repeat``): copies of the tensor laid side by side ``dims`` times, given as
-        a sequence (``x.tile((2, 3))``) or one by one (``x.tile(2, 3)``)."""
-        if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
-            dims = dims[0]
-        return array_function("tile")(self, dims)
+        a sequence (``x.tile((2, 3))``, ``x.tile(dims=(2, 3))``) or one by one (``x.tile(2, 3)``)."""
+        if dims is not None:
+            if sizes:
+                raise TypeError("tile: give the repetitions once, by position or as dims=")
+            sizes = (dims,)
+        if len(sizes) == 1 and not isinstance(sizes[0], (int, np.integer)):
+            sizes = sizes[0]
+        return array_function("tile")(self, sizes)

@@ -36,6 +36,7 @@ def test_tile_takes_the_repetitions_one_by_one_or_as_a_sequence(dims):
     x = np.arange(6.0).reshape(2, 3)
     reps = dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims
     np.testing.assert_array_equal(Tensor(x).tile(*dims).data, np.tile(x, reps))
+    np.testing.assert_array_equal(Tensor(x).tile(dims=reps).data, np.tile(x, reps))
 
 
 def test_reciprocal_of_integers_is_a_float():
