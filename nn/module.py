@@ -28,8 +28,9 @@ from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
 
 
-class StateDictError(ValueError):
-    """``load_state_dict`` found missing, unexpected, mis-shaped or non-castable entries (all listed)."""
+class StateDictError(ValueError, RuntimeError):
+    """``load_state_dict`` found missing, unexpected, mis-shaped or non-castable entries (all listed): a
+    ValueError, as the library has raised it, and the RuntimeError torch raises for the same failures."""
 
 
 class IncompatibleKeys(NamedTuple):

@@ -334,3 +334,12 @@ def test_a_mode_entry_naming_a_missing_module_is_refused(tmp_path):
     arrays.update({"model/" + k: v for k, v in model.state_dict().items()})
     with pytest.raises(serialization.SerializationError, match="eval mode that the model does not have: 9"):
         nn.load(_write(tmp_path / "bad.npz", **arrays))
+
+
+def test_a_state_dict_that_does_not_fit_raises_what_torch_code_catches():
+    layer = nn.Linear(2, 3)
+    before = layer.weight.data.copy()
+    for error in (RuntimeError, ValueError, nn.StateDictError):  # torch's class and the library's
+        with pytest.raises(error, match=r"missing keys: bias"):
+            layer.load_state_dict({"weight": np.zeros((3, 2))})
+    np.testing.assert_array_equal(layer.weight.data, before)
