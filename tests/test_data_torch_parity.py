@@ -217,10 +217,13 @@ def test_the_data_by_torchs_keyword_and_torchs_positional_shuffle():
     shuffled = DataLoader(X, 4, True, generator=0)  # torch's DataLoader(dataset, batch_size, shuffle)
     assert shuffled.shuffle and shuffled.batch_size == 4
     assert sorted(np.concatenate(list(shuffled)).tolist()) == X.tolist()
+    assert list(DataLoader([0, 1, 2], None)) == [0, 1, 2]  # torch's DataLoader(dataset, None): no batching
     with pytest.raises(TypeError, match="give the data once"):
         DataLoader(X, dataset=X)
     with pytest.raises(TypeError, match="missing the data"):
         DataLoader()
+    torch = pytest.importorskip("torch")
+    assert list(torch.utils.data.DataLoader([0, 1, 2], None)) == [0, 1, 2]
 
 
 # -- collate_fn, sampler, batch_sampler ----------------------------------------------------------------------

@@ -31,8 +31,19 @@ class _DefaultBatchSize:
 
 _DEFAULT_BATCH_SIZE: Any = _DefaultBatchSize()
 
+
+class _Absent:
+    """A default that tells "not given" from every value a caller may pass (None included); shown as ``None``."""
+
+    def __repr__(self) -> str:
+        return "None"
+
+
 #: The default of both ways to give the data (first argument or ``dataset=``): neither given.
-_NO_DATA: Any = object()
+_NO_DATA: Any = _Absent()
+
+#: The default of ``y``: no targets (a None given in its place is torch's second argument, batch_size=None).
+_NO_TARGETS: Any = _Absent()
 
 #: Attributes torch refuses to change once a DataLoader is made: its batches would silently not follow.
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
@@ -67,7 +78,9 @@ class DataLoader:
     final batch smaller than that. ``batch_size=None`` turns batching off, as in torch: each item is one
     sample as the dataset gives it (a row of the arrays), passed through ``collate_fn`` if one is given.
     An integer second argument is torch's positional batch size, ``DataLoader(dataset, 16)`` (no targets
-    are a bare number); the other options then go by keyword.
+    are a bare number), and ``DataLoader(dataset, 16, True)`` shuffles, as torch's third argument; the other
+    options then go by keyword. A None second argument is torch's ``batch_size=None`` (``y`` left out means no
+    targets); ``dataset=`` is torch's keyword for the first argument.
 
     **Order.** ``sampler`` (an iterable of indices) or ``batch_sampler`` (an iterable of lists of
     indices) choose the samples, as in torch; otherwise the order is sequential, or with ``shuffle=True``
@@ -100,7 +113,7 @@ class DataLoader:
     def __init__(
         self,
         X: Any = _NO_DATA,
-        y: Any = None,
+        y: Any = _NO_TARGETS,
         batch_size: int | None = _DEFAULT_BATCH_SIZE,
         shuffle: bool | None = False,
         drop_last: bool = False,
@@ -129,6 +142,9 @@ class DataLoader:
             )
         X = dataset if X is _NO_DATA else X
         batch_size_given = batch_size is not _DEFAULT_BATCH_SIZE
+        if y is None and not batch_size_given:  # torch's DataLoader(dataset, None): batching off
+            batch_size, batch_size_given = None, True
+        y = None if y is _NO_TARGETS else y
         if _is_integer(y) and type(batch_size) is bool and shuffle is False:
             # torch's DataLoader(dataset, batch_size, shuffle): the third argument is the shuffle flag
             shuffle, batch_size, batch_size_given = batch_size, _DEFAULT_BATCH_SIZE, False
