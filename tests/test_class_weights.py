@@ -132,8 +132,6 @@ def test_weight_and_ignore_index_errors_name_the_argument():
         F.cross_entropy(logits, target, ignore_index=0.5)
     with pytest.raises(ValueError, match="nll_loss: .*class"):
         F.nll_loss(logits, np.array([0, 5]), ignore_index=4)
-    with pytest.raises(ValueError, match="cross_entropy: the weighted mean is undefined"):
-        F.cross_entropy(logits, np.array([-100, -100]))
     with pytest.raises(ValueError, match="CrossEntropyLoss: weight must be a 1-d array"):
         nn.CrossEntropyLoss(weight=np.ones((2, 2)))
 
@@ -148,3 +146,17 @@ def test_cross_entropy_refuses_an_ignore_index_for_probability_targets_as_torch(
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point target"):
         torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(probabilities), ignore_index=1)
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+def test_a_mean_over_only_ignored_targets_is_nan_with_no_gradient_as_torchs(loss):
+    logits = Tensor(np.random.default_rng(0).normal(size=(3, 4)), requires_grad=True)
+    out = loss(logits, np.array([-100, -100, -100]))
+    assert np.isnan(out.item())
+    out.backward()
+    np.testing.assert_array_equal(logits.grad, np.zeros((3, 4)))
+    weighted = loss(logits, np.array([1, 1, 2]), weight=np.array([1.0, 0.0, 0.0, 1.0]))  # kept weights sum to 0
+    assert np.isnan(weighted.item())
+    torch = pytest.importorskip("torch")
+    expected = getattr(torch.nn.functional, loss.__name__)(torch.zeros(3, 4), torch.tensor([-100, -100, -100]))
+    assert torch.isnan(expected)

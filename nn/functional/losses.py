@@ -17,6 +17,7 @@ given, overrides ``reduction`` as in torch, with a warning (see :func:`deprecate
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -209,11 +210,8 @@ def _weighted_class_terms(
     if reduction != "mean":
         return _reduce(terms, reduction, loss)
     total = float(sample_weights[~ignored].sum())
-    if total == 0.0:
-        raise ValueError(
-            f"{loss}: the weighted mean is undefined: the kept targets' weights sum to 0 (every target ignored, "
-            f"weighted 0 or none at all; torch gives nan); use reduction='sum'"
-        )
+    if total == 0.0:  # every target ignored or weighted 0 (a batch of padding): torch's 0/0, nan, with no gradient
+        return terms.sum() * 0.0 + math.nan
     return terms.sum() / total
 
 
