@@ -11,7 +11,7 @@ from autograd import Tensor
 
 from . import functional as F
 from .checks import check_choice, check_integer
-from .functional.linear_cross_entropy import LinearCrossEntropyError, LinearCrossEntropyOptions
+from .functional.linear_cross_entropy import LinearCrossEntropyError, LinearCrossEntropyOptions, check_options
 from .functional.losses import REDUCTIONS
 from .layers import Linear
 from .losses import _class_weight_buffer, _Loss
@@ -63,10 +63,7 @@ class LinearCrossEntropyLoss(_Loss):
             )
         if ignore_index is not None:
             check_integer(owner, "ignore_index", ignore_index)
-        if options is not None and not isinstance(options, LinearCrossEntropyOptions):
-            raise TypeError(
-                f"{owner}: options must be a LinearCrossEntropyOptions or None, got {type(options).__name__}"
-            )
+        check_options(owner, options)
         super().__init__(check_choice(owner, "reduction", reduction, REDUCTIONS))
         self.ignore_index = ignore_index
         self.label_smoothing = float(label_smoothing)

@@ -24,13 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, linear
+from autograd import Tensor, linear
+from autograd.shared_math import data_of
 
 from ..warning_site import user_stacklevel
 from .activations import as_float_tensor
 from .losses import cross_entropy
 
-__all__ = ["LinearCrossEntropyError", "LinearCrossEntropyOptions", "linear_cross_entropy"]
+__all__ = ["LinearCrossEntropyError", "LinearCrossEntropyOptions", "check_options", "linear_cross_entropy"]
 
 #: The accumulation policies torch's chunked path offers.
 ACC_POLICIES = ("auto", "accurate", "balanced", "compact")
@@ -80,6 +81,12 @@ class LinearCrossEntropyOptions:
             )
 
 
+def check_options(owner: str, options: Any) -> None:
+    """Raise a TypeError naming ``owner`` unless ``options`` is a :class:`LinearCrossEntropyOptions` or None."""
+    if options is not None and not isinstance(options, LinearCrossEntropyOptions):
+        raise TypeError(f"{owner}: options must be a LinearCrossEntropyOptions or None, got {type(options).__name__}")
+
+
 def _float_dtype(dtype: Any) -> np.dtype | None:
     try:
         return np.dtype(dtype)
@@ -125,7 +132,7 @@ def linear_cross_entropy(
             f"got {in_features} and {w.shape[-1]}, respectively"
         )
     classes, out_features = w.shape[0], w.shape[1:-1]
-    bias_shape = np.shape(linear_bias.data if isinstance(linear_bias, Node) else linear_bias)
+    bias_shape = np.shape(data_of(linear_bias))
     if linear_bias is not None and bias_shape != (classes, *out_features):
         raise LinearCrossEntropyError(
             f"linear_cross_entropy: expected linear_bias shape {(classes, *out_features)}, got {bias_shape}"
@@ -136,7 +143,7 @@ def linear_cross_entropy(
             f"input, (N, {in_features}), got unbatched input with shape {x.shape}"
         )
     logits_shape = (*batch, classes, *out_features)
-    if np.shape(target.data if isinstance(target, Node) else target) == logits_shape and ignore_index is not None:
+    if np.shape(data_of(target)) == logits_shape and ignore_index is not None:
         raise LinearCrossEntropyError(
             "linear_cross_entropy: ignore_index cannot be specified when target contains probabilities"
         )
@@ -165,11 +172,8 @@ def _warn_unless_chunkable(
     options: Any, out_features: tuple[int, ...], reduction: str, label_smoothing: float, target: Any
 ) -> None:
     """torch's warning where its chunked path cannot take the call (it falls back to the reference one)."""
-    if not isinstance(options, LinearCrossEntropyOptions):
-        raise TypeError(
-            f"linear_cross_entropy: options must be a LinearCrossEntropyOptions or None, got {type(options).__name__}"
-        )
-    target_dtype = np.asarray(target.data if isinstance(target, Node) else target).dtype
+    check_options("linear_cross_entropy", options)
+    target_dtype = np.asarray(data_of(target)).dtype
     if out_features or reduction not in ("mean", "sum", "none") or label_smoothing != 0.0 or target_dtype != np.int64:
         warnings.warn(
             "linear_cross_entropy: ``options`` ignored; chunked path needs reduction in {'mean','sum','none'}, "
