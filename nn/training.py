@@ -59,10 +59,12 @@ def class_label_accuracy(scores: Any, target: Any) -> float | None:
     if not np.all(labels == np.trunc(labels)):
         return None
     classes = scores.shape[1] if scores.ndim >= 2 and scores.shape[1] > 1 else 0
-    in_range = (labels >= 0) & (labels < classes) if classes else np.isin(labels, (0, 1)) | np.isin(labels, (-1, 1))
-    if not in_range.all() or (not classes and np.isin(labels, 0).any() and np.isin(labels, -1).any()):
-        return None
-    return accuracy(scores, labels)
+    if classes:
+        labelled = bool(np.all((labels >= 0) & (labels < classes)))
+    else:  # one score per sample: its sign tells 1 from 0, or +1 from -1
+        present = set(np.unique(labels).tolist())
+        labelled = present <= {0, 1} or present <= {-1, 1}
+    return accuracy(scores, labels) if labelled else None
 
 
 def _metric_function(metric: str | Metric | None) -> Metric | None:
@@ -231,7 +233,7 @@ def _check_fit_arguments(
     for callback in callbacks:
         if not isinstance(callback, Callback):
             raise TypeError(f"fit: callbacks must be nn.callbacks.Callback instances, got {type(callback).__name__}")
-        watched = getattr(callback, "monitor", None) if isinstance(callback, EarlyStopping) else None
+        watched = callback.monitor if isinstance(callback, EarlyStopping) else None
         if watched is not None and watched.startswith("val_") and val_loader is None:
             raise ValueError(f"fit: {callback!r} watches {watched!r}, which needs a val_loader")
         if watched is not None and watched.endswith("_acc") and metric is None:
