@@ -21,29 +21,25 @@ from .torch_errors import torch_count
 from .worker_options import WorkerOptions
 
 
-class _DefaultBatchSize:
-    """The default ``batch_size``, 1 as torch's; a sentinel, so that a batch size given both positionally
-    and by keyword is caught."""
+class _Unset:
+    """A default that tells "not given" from every value a caller may pass (None included), shown in the
+    signature as the value it stands for."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
 
     def __repr__(self) -> str:
-        return "1"
+        return self.shown
 
 
-_DEFAULT_BATCH_SIZE: Any = _DefaultBatchSize()
-
-
-class _Absent:
-    """A default that tells "not given" from every value a caller may pass (None included); shown as ``None``."""
-
-    def __repr__(self) -> str:
-        return "None"
-
+#: The default ``batch_size``, 1 as torch's: a batch size given both positionally and by keyword is caught.
+_DEFAULT_BATCH_SIZE: Any = _Unset("1")
 
 #: The default of both ways to give the data (first argument or ``dataset=``): neither given.
-_NO_DATA: Any = _Absent()
+_NO_DATA: Any = _Unset("None")
 
 #: The default of ``y``: no targets (a None given in its place is torch's second argument, batch_size=None).
-_NO_TARGETS: Any = _Absent()
+_NO_TARGETS: Any = _Unset("None")
 
 #: Attributes torch refuses to change once a DataLoader is made: its batches would silently not follow.
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})

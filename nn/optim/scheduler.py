@@ -217,8 +217,9 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore attributes saved by :meth:`state_dict`; missing or unexpected keys raise ValueError."""
+        state_dict = _without_torch_bookkeeping(state_dict)
         self.check_state_dict(state_dict)
-        for key, value in _without_torch_bookkeeping(state_dict).items():
+        for key, value in state_dict.items():
             setattr(self, key, copy.deepcopy(value))
 
 
