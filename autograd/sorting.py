@@ -64,6 +64,8 @@ def _sorting_order(a: TensorLike, axis: int | None, kind: str | None, descending
             return np.argsort(raw, axis=axis, kind=kind).astype(np.int64, copy=False)
         if axis is None or raw.ndim == 0:  # flattened, as numpy's argsort does with a 0-d array too
             raw, axis = raw.reshape(-1), 0
+        if raw.dtype.kind in "biu":  # ~x reverses the order of integers and bools (-x would wrap: -0 == 0 in uint8)
+            return np.argsort(~raw, axis=axis, kind="stable").astype(np.int64, copy=False)
         # lexsort sorts by its last key first: NaN (False) before the rest, then by -x, stably
         return np.lexsort((-raw, ~np.isnan(raw)), axis=axis).astype(np.int64, copy=False)
     except np.exceptions.AxisError:
