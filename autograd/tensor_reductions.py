@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import shared_math
-from .accumulation import COMPUTE_DTYPE, computing_data, float16_via_float32, in_dtype_of
+from .accumulation import COMPUTE_DTYPE, float16_via_float32, in_dtype_of
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
@@ -261,7 +261,7 @@ class TensorReductions:
         axes = normalize_axes(axis, self.ndim, "logsumexp")
         # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
         with np.errstate(all="ignore"):
-            shift, _, _, total = shared_math.softmax_parts(computing_data(self.data), axes)
+            shift, _, _, total = shared_math.softmax_parts(self._floating_data(), axes)
             data = in_dtype_of(np.log(total) + shift, self.data)
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
@@ -278,7 +278,7 @@ class TensorReductions:
         if dim is not UNSET:
             axis = torch_dim("softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "softmax")
-        data = in_dtype_of(shared_math.softmax(computing_data(self.data), axes), self.data)
+        data = in_dtype_of(shared_math.softmax(self._floating_data(), axes), self.data)
         return _Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
     def log_softmax(self, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
@@ -290,7 +290,7 @@ class TensorReductions:
             axis = torch_dim("log_softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self.data.ndim, "log_softmax")
         with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
-            _, shifted, _, total = shared_math.softmax_parts(computing_data(self.data), axes)
+            _, shifted, _, total = shared_math.softmax_parts(self._floating_data(), axes)
             data = in_dtype_of(shifted - np.log(total), self.data)
         return _Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 

@@ -189,3 +189,29 @@ def test_numpy_scalar_arguments_do_not_stop_float16_from_running_in_float32():
     with np.errstate(all="ignore"):
         exact = np.logaddexp(0, 1e-3 * SAMPLE[::5].astype(np.float64)) / 1e-3
     assert_within_one_ulp(smooth, exact)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.uint16, np.int32, np.int64, np.bool_])
+def test_softmax_family_of_integers_and_bools_is_computed_in_the_default_float(dtype):
+    # the dtype extremes: x - max(x) in the integer dtype wraps (uint8 0 - 1 = 255, int8 -128 - 127 = 1)
+    values = (
+        [[0, 1], [1, 0]] if dtype is np.bool_ else [[0, 1, int(np.iinfo(dtype).max)], [int(np.iinfo(dtype).min), 3, 0]]
+    )
+    x = np.array(values, dtype=dtype)
+    exact = x.astype(np.float64)
+    shift = exact.max(axis=1, keepdims=True)
+    exponentials = np.exp(exact - shift)
+    expected_logsumexp = np.log(exponentials.sum(axis=1)) + shift[:, 0]
+    t = Tensor(x)
+    for got, expected in (
+        (t.softmax(1), exponentials / exponentials.sum(axis=1, keepdims=True)),
+        (t.log_softmax(1), exact - expected_logsumexp[:, None]),
+        (t.logsumexp(1), expected_logsumexp),
+    ):
+        assert got.dtype == np.float64
+        np.testing.assert_allclose(got.data, expected, rtol=1e-12)
+    torch = pytest.importorskip("torch")
+    if dtype in (np.uint16,):
+        return  # torch 2.13 has no CPU logsumexp for uint16
+    expected = torch.logsumexp(torch.from_numpy(x), 1).double().numpy()
+    np.testing.assert_allclose(t.logsumexp(1).data, expected, rtol=1e-6)
