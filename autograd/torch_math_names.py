@@ -615,7 +615,7 @@ class TorchMathNames:
 
     def dist(self: Self, other: Any, p: Any = 2) -> Self:
         """torch.Tensor.dist: the p-norm of ``self - other`` (broadcast) over all entries; see ``norm``."""
-        return (self - other).norm(p)
+        return (_floating(self) - other).norm(p)  # an unsigned difference would wrap (0 - 255 = 1 in uint8)
 
     def renorm(self: Self, p: Any, dim: int, maxnorm: Any) -> Self:
         """torch.Tensor.renorm: each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled by

@@ -768,6 +768,8 @@ class TorchNames:
             raise ValueError(
                 f"lerp: shapes {shapes[0]}, {shapes[1]} and {shapes[2]} (self, end, weight) do not broadcast"
             ) from None
+        if self.data.dtype.kind != "f":  # torch refuses integers; end - self in floats does not wrap (uint8 0 - 255)
+            self = self.astype(np.float64)
         return tensor_in_place.lerp(self, end, weight)
 
     def where(self: Self, condition: Any, other: Any) -> Self:

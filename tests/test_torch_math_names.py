@@ -491,3 +491,16 @@ ERROR_CASES = [
 def test_bad_input_is_an_error_naming_the_method_and_shapes(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int8])
+def test_distances_and_lerp_of_integers_are_computed_in_floats_without_wrapping(dtype):
+    info = np.iinfo(dtype)
+    low, high = np.array([[int(info.min)]], dtype=dtype), np.array([[int(info.max)]], dtype=dtype)
+    gap = float(info.max) - float(info.min)  # the true distance, in Python floats
+    np.testing.assert_array_equal(ag.cdist(Tensor(low), Tensor(high)).data, [[gap]])
+    np.testing.assert_array_equal(ag.cdist(Tensor(high), Tensor(low)).data, [[gap]])
+    assert Tensor(low[0]).dist(Tensor(high[0])).item() == gap
+    midpoint = Tensor(high[0]).lerp(Tensor(low[0]), 0.5)
+    assert midpoint.dtype.kind == "f"
+    np.testing.assert_array_equal(midpoint.data, [(float(info.max) + float(info.min)) / 2])
