@@ -166,9 +166,13 @@ class TensorReductions:
         ``correction``) to 1.
         """
         arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        var = self._variance("std", *arguments)
+        # float32 squares of deviations past ~1.8e19 overflow though their std is finite: run in float64, as torch
+        # keeps them finite (float16 reaches here as float32)
+        wide = self.data.dtype == np.float32
+        var = (self.astype(np.float64) if wide else self)._variance("std", *arguments)
         constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
-        return shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
+        std = shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
+        return std.astype(np.float32) if wide else std
 
     @overload
     def max(

@@ -215,3 +215,16 @@ def test_softmax_family_of_integers_and_bools_is_computed_in_the_default_float(d
         return  # torch 2.13 has no CPU logsumexp for uint16
     expected = torch.logsumexp(torch.from_numpy(x), 1).double().numpy()
     np.testing.assert_allclose(t.logsumexp(1).data, expected, rtol=1e-6)
+
+
+def test_float32_std_of_values_whose_squares_overflow_is_finite_with_its_gradient():
+    x = Tensor(np.array([3e19, -3e19, 1e19], dtype=np.float32), requires_grad=True)
+    std = x.std(dim=0)
+    std.backward()
+    exact = np.array([3e19, -3e19, 1e19])  # float64 numpy: the squares (9e38) fit there
+    deviations = exact - exact.mean()
+    expected_std = np.sqrt((deviations**2).sum() / 2)
+    assert std.dtype == np.float32 and x.grad.dtype == np.float32
+    np.testing.assert_allclose(std.data, expected_std, rtol=1e-6)
+    np.testing.assert_allclose(x.grad, deviations / (2 * expected_std), rtol=1e-6)
+    np.testing.assert_allclose(x.std().data, np.sqrt((deviations**2).mean()), rtol=1e-6)  # numpy's spelling, ddof 0
