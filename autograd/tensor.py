@@ -94,6 +94,12 @@ def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.nda
     return array
 
 
+def in_native_byte_order(array: np.ndarray) -> np.ndarray:
+    """``array``, or its copy in this machine's byte order if it is stored the other way (``'>f4'`` on x86): a
+    float32 of either order must compute and compare as ``np.float32``, which only the native one is."""
+    return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
+
+
 def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     """Turn a number/array/list into a constant Tensor; Python scalars take ``like``'s float dtype (and a Python int
     ``like``'s integer dtype when it is one of its values, as numpy 2's weak scalars and torch's). An operand
@@ -222,7 +228,7 @@ class Tensor(
                 f"hold ({error})"
             ) from None
         requires_grad = checked_requires_grad(requires_grad, "Tensor")
-        self._init_node(_checked_array(array, requires_grad, "Tensor"), requires_grad)
+        self._init_node(_checked_array(in_native_byte_order(array), requires_grad, "Tensor"), requires_grad)
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool = False, label: str = "") -> Tensor:

@@ -28,7 +28,7 @@ from .quiet import quiet, quietly
 from .random_state import generator_for
 from .shape_errors import ShapeError
 from .shared_math import data_of, softmax_parts
-from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type
+from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, in_native_byte_order
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
 
@@ -81,6 +81,12 @@ def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    if not array.dtype.isnative:  # a shared buffer cannot change its byte order; torch refuses it too
+        raise ValueError(
+            f"from_numpy: the array's dtype {array.dtype.str} is not in this machine's byte order, so the tensor "
+            f"cannot share its memory; convert it first (array.astype(array.dtype.newbyteorder('='))) or copy it "
+            f"with Tensor(array)"
+        )
     return Tensor._from_array(array, requires_grad, "from_numpy")
 
 
@@ -88,7 +94,8 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
     """``data`` as a Tensor, copying only when needed (as ``torch.as_tensor``/``numpy.asarray``).
 
     A Tensor of the right dtype is returned as is; an ndarray of the right dtype is
-    shared (see :func:`from_numpy`); anything else is converted, Python floats without a ``dtype`` to the default
+    shared (see :func:`from_numpy`; one in the other byte order is copied into the native one); anything else is
+    converted, Python floats without a ``dtype`` to the default
     floating dtype (as :func:`tensor`). ``device`` is torch's (the CPU).
     """
     check_device("as_tensor", device)
@@ -97,7 +104,7 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
     if isinstance(data, Node):
         data = data.data
     dtype = python_float_dtype(data) if dtype is None else dtype
-    return Tensor._from_array(quietly(np.asarray, data, dtype=dtype), False, "as_tensor")
+    return Tensor._from_array(in_native_byte_order(quietly(np.asarray, data, dtype=dtype)), False, "as_tensor")
 
 
 def zeros(

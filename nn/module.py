@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 from autograd.quiet import quietly
+from autograd.tensor import in_native_byte_order
 from autograd.torch_names import is_device
 
 from .buffer import Buffer
@@ -724,7 +725,7 @@ def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
-        return from_numpy(x)
+        return from_numpy(in_native_byte_order(x))  # shared, unless stored in the other byte order ('>f4')
     try:
         return Tensor(x, dtype=parameter.dtype)
     except (TypeError, ValueError) as error:

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+import nn
 from autograd import Tensor
 
 
@@ -254,3 +255,15 @@ def test_integer_tensors_keep_their_dtype_with_python_ints_and_wrap_as_numpy_and
 def test_bad_construction_and_fill_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_arrays_in_the_other_byte_order_are_copied_into_the_native_one_or_refused_where_memory_is_shared():
+    swapped = np.arange(6, dtype=np.float32).reshape(2, 3).astype(">f4" if np.little_endian else "<f4")
+    for made in (Tensor(swapped), ag.tensor(swapped), ag.as_tensor(swapped)):
+        assert made.dtype.isnative and made.dtype == np.float32
+        np.testing.assert_array_equal(made.data, np.arange(6).reshape(2, 3))
+    layer = nn.Linear(3, 1)
+    expected = layer(swapped.astype(np.float32)).data
+    np.testing.assert_array_equal(layer(swapped).data, expected)  # a layer takes it as its own float32
+    with pytest.raises(ValueError, match=r"from_numpy: the array's dtype [<>]f4 is not in this machine's byte order"):
+        ag.from_numpy(swapped)
