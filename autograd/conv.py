@@ -18,6 +18,7 @@ import numpy as np
 from .derivatives import conv as cv
 from .grad_mode import is_grad_enabled
 from .quiet import quietly
+from .shape_errors import ShapeError
 from .tensor import Tensor
 from .windows import (
     IntOrPair,
@@ -48,7 +49,7 @@ __all__ = [
 
 def _check_image(x: Tensor, op: str) -> None:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected an (N, C, H, W) tensor, got shape {x.shape}")
+        raise ShapeError(f"{op}: expected an (N, C, H, W) tensor, got shape {x.shape}")
 
 
 def unfold(
@@ -95,7 +96,7 @@ def fold(
         for axis, length in enumerate(output_size)
     )
     if windows.ndim != 6 or windows.shape[2:] != expected + geometry[0]:
-        raise ValueError(
+        raise ShapeError(
             f"fold: windows of shape {windows.shape} do not match an image of size {output_size} with kernel "
             f"{geometry[0]}, stride {geometry[1]}, padding {geometry[2]}, dilation {geometry[3]} "
             f"(expected (N, C) + {expected + geometry[0]})"
@@ -132,7 +133,7 @@ def max_pool(
     for axis, length in enumerate(x.shape[2:]):
         shape = (length, geometry[0][axis], geometry[2][axis], geometry[1][axis], geometry[3][axis])
         if length < 1 or pool_output_size(*shape, ceil_mode=ceil_mode) < 1:
-            raise ValueError(
+            raise ShapeError(
                 f"max_pool: input of shape {x.shape} has no window of kernel {geometry[0]} with stride "
                 f"{geometry[1]}, padding {geometry[2]}, dilation {geometry[3]} and ceil_mode={ceil_mode}"
             )
@@ -164,7 +165,7 @@ def conv2d(
     _check_image(x, "conv2d")
     c_out, c_group, kh, kw = weight.shape
     if x.shape[1] != c_group * groups or c_out % groups:
-        raise ValueError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
+        raise ShapeError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
     geometry = _geometry((kh, kw), stride, padding, dilation, "conv2d")
     n = x.shape[0]
     windows = unfold_array(x.data, *geometry)

@@ -22,6 +22,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .shape_errors import ShapeError
+
 __all__ = [
     "IntOrPair",
     "Pair",
@@ -66,8 +68,8 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
 
     ``n`` is the input length, ``f`` the kernel size, ``p`` the padding on each
     side, ``s`` the stride and ``d`` the dilation (the kernel spans ``d(f-1) + 1``
-    inputs). Raises ValueError if an argument is out of range or the padded input
-    is shorter than the dilated kernel.
+    inputs). Raises ValueError if an argument is out of range, and a :class:`ShapeError` (a ValueError
+    too, and torch's RuntimeError) if the padded input is shorter than the dilated kernel.
     """
     for name, value, minimum in (("n", n, 0), ("f", f, 1), ("p", p, 0), ("s", s, 1), ("d", d, 1)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
@@ -76,7 +78,7 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
             raise ValueError(f"conv_output_size: {name} must be at least {minimum}, got {value}")
     span = d * (f - 1) + 1
     if n + 2 * p < span:
-        raise ValueError(
+        raise ShapeError(
             f"conv_output_size: input of size {n} (padded to {n + 2 * p}) is smaller than the kernel span {span} "
             f"(kernel {f}, dilation {d})"
         )
@@ -104,11 +106,11 @@ def ceil_mode_extra(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
 
     The windows are :func:`pool_output_size`'s ceil-mode count; the last one, at ``(count - 1) s``, spans
     ``d(f-1) + 1`` cells and hangs over the padded end ``n + 2p`` by the returned number (0 when it fits).
-    Raises ValueError when ceil mode has no window at all.
+    Raises a :class:`ShapeError` when ceil mode has no window at all.
     """
     count = pool_output_size(n, f, p, s, d, ceil_mode=True)
     if count < 1:
-        raise ValueError(
+        raise ShapeError(
             f"ceil_mode_extra: input of size {n} (padded to {n + 2 * p}) has no window of kernel {f} "
             f"with dilation {d} and stride {s}"
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, take_along_axis
+from autograd import ShapeError, Tensor, take_along_axis
 
 from ..checks import check_flag
 from .activations import as_float_tensor
@@ -71,7 +71,7 @@ def adaptive_max_pool2d(
     x = as_float_tensor(input, "adaptive_max_pool2d")
     return_indices = check_flag("adaptive_max_pool2d", "return_indices", return_indices)
     if x.ndim not in (3, 4):
-        raise ValueError(f"adaptive_max_pool2d: expected an input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
+        raise ShapeError(f"adaptive_max_pool2d: expected an input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     if len(sizes) != 2:
         raise TypeError(f"adaptive_max_pool2d: output_size must be an int or a pair, got {output_size!r}")
@@ -80,7 +80,7 @@ def adaptive_max_pool2d(
         for size, length in zip(sizes, x.shape[-2:])
     )
     if min(x.shape[-2:]) < 1:
-        raise ValueError(f"adaptive_max_pool2d: input of shape {x.shape} has an empty spatial axis")
+        raise ShapeError(f"adaptive_max_pool2d: input of shape {x.shape} has an empty spatial axis")
     unbatched = x.ndim == 3
     values, indices = _pool(x.reshape((1,) + x.shape) if unbatched else x, sizes)
     if unbatched:
@@ -98,9 +98,9 @@ def adaptive_max_pool1d(
     size = single(output_size, "output_size", "adaptive_max_pool1d")
     return_indices = check_flag("adaptive_max_pool1d", "return_indices", return_indices)
     if x.ndim not in (2, 3):
-        raise ValueError(f"adaptive_max_pool1d: expected an input of shape (N, C, L) or (C, L), got {x.shape}")
+        raise ShapeError(f"adaptive_max_pool1d: expected an input of shape (N, C, L) or (C, L), got {x.shape}")
     if x.shape[-1] < 1:
-        raise ValueError(f"adaptive_max_pool1d: input of shape {x.shape} is empty along L")
+        raise ShapeError(f"adaptive_max_pool1d: input of shape {x.shape} is empty along L")
     values, indices = adaptive_max_pool2d(x.reshape(x.shape[:-1] + (1, x.shape[-1])), (1, size), True)
     values, indices = values.reshape(values.shape[:-2] + (size,)), indices.reshape(indices.shape[:-2] + (size,))
     return (values, indices) if return_indices else values

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, matmul
+from autograd import ShapeError, Tensor, matmul
 from autograd.conv import IntOrPair, conv_output_size, max_pool, pair
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
@@ -41,8 +41,16 @@ __all__ = [
     "conv_output_size",
     "fold",
     "max_pool2d",
+    "rank_error",
     "unfold",
 ]
+
+
+def rank_error(op: str, ndim: int) -> type[ValueError]:
+    """The class of ``op``'s error for an input of ``ndim`` axes, which it cannot take: a :class:`ShapeError`, as torch
+    raises a RuntimeError, except where torch's ``avg_pool2d`` (so ``lp_pool2d``) and ``unfold`` read the channel axis
+    before counting axes, so that fewer than 3 is its IndexError: the library's plain ValueError there."""
+    return ValueError if ndim < 3 and op in ("avg_pool2d", "lp_pool2d", "unfold") else ShapeError
 
 
 def _batched(x: Any, op: str) -> tuple[Tensor, bool]:
@@ -51,21 +59,22 @@ def _batched(x: Any, op: str) -> tuple[Tensor, bool]:
     if x.ndim == 3:
         return x.reshape((1,) + x.shape), True
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected an input of shape (N, C, H, W) or (C, H, W), got shape {x.shape}")
+        error = rank_error(op, x.ndim)
+        raise error(f"{op}: expected an input of shape (N, C, H, W) or (C, H, W), got shape {x.shape}")
     return x, False
 
 
 def _output_size(op: str, shape: tuple[int, ...], kernel: tuple, stride: tuple, padding: tuple, dilation: tuple):
-    """(H_out, W_out), or a ValueError naming the input shape and the kernel geometry."""
+    """(H_out, W_out), or a :class:`ShapeError` naming the input shape and the kernel geometry."""
     try:
         return tuple(
             conv_output_size(length, kernel[axis], padding[axis], stride[axis], dilation[axis])
             for axis, length in enumerate(shape[2:])
         )
-    except ValueError:
+    except ShapeError:
         spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
         padded = tuple(n + 2 * p for n, p in zip(shape[2:], padding))
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input of shape {shape} (spatial size {shape[2:]} padded to {padded}) is smaller than the "
             f"kernel {kernel} with dilation {dilation} (span {spans})"
         ) from None
@@ -175,9 +184,9 @@ def conv1d(
     x = as_float_tensor(input, "conv1d")
     weight = as_float_tensor(weight, "conv1d")
     if x.ndim not in (2, 3):
-        raise ValueError(f"conv1d: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
+        raise ShapeError(f"conv1d: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
     if weight.ndim != 3:
-        raise ValueError(f"conv1d: weight must have shape (C_out, C_in / groups, k), got shape {weight.shape}")
+        raise ShapeError(f"conv1d: weight must have shape (C_out, C_in / groups, k), got shape {weight.shape}")
     stride, dilation = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
     ((before, after),) = conv_padding("conv1d", padding, weight.shape[2:], (stride,), (dilation,))
     if after > before:  # 'same' with an odd total: the extra entry on the right
@@ -186,9 +195,9 @@ def conv1d(
     kernel = weight.reshape(weight.shape[:2] + (1, weight.shape[2]))
     try:
         out = conv2d(image, kernel, bias, (1, stride), (0, before), (1, dilation), groups)
-    except ValueError as error:
+    except ValueError as error:  # a ShapeError stays one
         message = str(error).replace("conv2d", "conv1d")
-        raise ValueError(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
+        raise type(error)(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
     return out.reshape(out.shape[:-2] + (out.shape[-1],))
 
 
@@ -200,29 +209,34 @@ def checked_conv_operands(
     weight's input channels times the groups are ``x``'s channels, the bias is (C_out,). Errors name ``op``."""
     weight = as_float_tensor(weight, op)
     if weight.ndim != x.ndim:
-        raise ValueError(f"{op}: weight must have shape {layout}, got shape {weight.shape}")
-    groups = check_groups(op, groups, x.shape[1], weight.shape[0])
+        raise ShapeError(f"{op}: weight must have shape {layout}, got shape {weight.shape}")
+    groups = check_groups(op, groups, x.shape[1], weight.shape[0], ShapeError)
     c_out, c_group = weight.shape[:2]
     if x.shape[1] != c_group * groups:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
             f"expects {c_group * groups} (groups={groups})"
         )
     if bias is not None:
         bias = as_float_tensor(bias, op)
         if bias.shape != (c_out,):
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape}, got {bias.shape}"
             )
     return weight, bias, groups
 
 
-def check_groups(op: str, groups: Any, in_channels: int, out_channels: int) -> int:
-    """``groups`` as a positive int dividing both channel counts, or a TypeError/ValueError naming ``op``."""
+def check_groups(
+    op: str, groups: Any, in_channels: int, out_channels: int, error: type[ValueError] = ValueError
+) -> int:
+    """``groups`` as a positive int dividing both channel counts, or a TypeError/ValueError naming ``op``.
+
+    ``error`` is the class for channel counts that do not divide: a layer's arguments are a ValueError, as torch's
+    constructors raise; a function's operands pass :class:`ShapeError`, as torch raises a RuntimeError there."""
     groups = check_positive_int(op, "groups", groups)
     for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
         if channels % groups:
-            raise ValueError(f"{op}: {name} ({channels}) must be divisible by groups ({groups})")
+            raise error(f"{op}: {name} ({channels}) must be divisible by groups ({groups})")
     return int(groups)
 
 
@@ -257,19 +271,19 @@ def pool_windows(
     (:func:`autograd.windows.pool_output_size`), for checked geometry tuples of that length.
 
     Raises a ValueError naming ``op``, ``shape`` and the geometry where torch raises (padding over half the
-    kernel, an empty axis, no window) and where a window would read only padding (a dilated kernel can skip
-    over the input; torch returns -inf there): so every window holds an input entry. A 1-D geometry is shown
-    as ints.
+    kernel; a :class:`ShapeError`, torch's RuntimeError too, for an empty axis or no window) and where a window
+    would read only padding (a dilated kernel can skip over the input; torch returns -inf there): so every window
+    holds an input entry. A 1-D geometry is shown as ints.
     """
     lengths = shape[len(shape) - len(kernel) :]
     if any(p > k // 2 for p, k in zip(padding, kernel)):
         raise ValueError(f"{op}: padding {_shown(padding)} must be at most half the kernel size {_shown(kernel)}")
     if 0 in lengths:
-        raise ValueError(f"{op}: input of shape {shape} has an empty spatial axis")
+        raise ShapeError(f"{op}: input of shape {shape} has an empty spatial axis")
     geometry = tuple(zip(lengths, kernel, padding, stride, dilation))
     counts = tuple(pool_output_size(*axis, ceil_mode=ceil_mode) for axis in geometry)
     if min(counts) < 1:
-        raise ValueError(_no_window_message(op, shape, kernel, stride, padding, dilation, ceil_mode))
+        raise ShapeError(_no_window_message(op, shape, kernel, stride, padding, dilation, ceil_mode))
     for count, (n, k, p, s, d) in zip(counts, geometry):
         if p and d > 1 and not _every_window_reads_input(n, k, p, s, d, count):
             raise ValueError(
@@ -468,7 +482,7 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
         for size, n in zip(sizes, x.shape[2:])
     )
     if 0 in x.shape[2:]:
-        raise ValueError(f"adaptive_avg_pool2d: input of shape {x.shape} has an empty spatial axis")
+        raise ShapeError(f"adaptive_avg_pool2d: input of shape {x.shape} has an empty spatial axis")
     rows = _adaptive_average(x.shape[2], out_h, x.dtype)
     columns = _adaptive_average(x.shape[3], out_w, x.dtype)
     out = matmul(matmul(rows, x), columns.T)
@@ -515,7 +529,7 @@ def fold(
     if unbatched:
         cols = cols.reshape((1,) + cols.shape)
     if cols.ndim != 3:
-        raise ValueError(f"fold: expected an input of shape (N, C*kh*kw, L) or (C*kh*kw, L), got shape {cols.shape}")
+        raise ShapeError(f"fold: expected an input of shape (N, C*kh*kw, L) or (C*kh*kw, L), got shape {cols.shape}")
     size = pair(output_size, "output_size", "fold")
     kernel = pair(kernel_size, "kernel_size", "fold")
     stride, padding, dilation = (
@@ -527,7 +541,7 @@ def fold(
     out_h, out_w = _output_size("fold", (n, rows) + size, kernel, stride, padding, dilation)
     window = kernel[0] * kernel[1]
     if rows % window or length != out_h * out_w:
-        raise ValueError(
+        raise ShapeError(
             f"fold: input of shape {cols.shape} does not fit kernel {kernel} and output size {size}: expected "
             f"(N, C*{window}, {out_h * out_w}) with {out_h}x{out_w} kernel positions"
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold, unfold
 
@@ -35,7 +35,7 @@ def batched_volumes(op: str, input: Any) -> tuple[Tensor, bool]:
     if x.ndim == 4:
         return x.reshape((1,) + x.shape), True
     if x.ndim != 5:
-        raise ValueError(f"{op}: expected an input of shape (N, C, D, H, W) or (C, D, H, W), got shape {x.shape}")
+        raise ShapeError(f"{op}: expected an input of shape (N, C, D, H, W) or (C, D, H, W), got shape {x.shape}")
     return x, False
 
 
@@ -104,11 +104,11 @@ def conv_transpose3d(
     x, unbatched = batched_volumes(op, input)
     weight = as_float_tensor(weight, op)
     if weight.ndim != 5:
-        raise ValueError(f"{op}: weight must have shape (C_in, C_out / groups, kd, kh, kw), got shape {weight.shape}")
+        raise ShapeError(f"{op}: weight must have shape (C_in, C_out / groups, kd, kh, kw), got shape {weight.shape}")
     c_in, c_group, kd, kh, kw = weight.shape
-    groups = check_groups(op, groups, c_in, c_in)
+    groups = check_groups(op, groups, c_in, c_in, ShapeError)
     if x.shape[1] != c_in:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
             f"expects {c_in}"
         )
@@ -116,7 +116,7 @@ def conv_transpose3d(
     if bias is not None:
         bias = as_float_tensor(bias, op)
         if bias.shape != (c_out,):
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape} and groups={groups}, "
                 f"got {bias.shape}"
             )
@@ -132,7 +132,7 @@ def conv_transpose3d(
     geometry = zip(x.shape[2:], (kd, kh, kw), stride, padding, output_padding, dilation)
     sizes = tuple(conv_transpose_output_size(*values) for values in geometry)
     if min(sizes) < 0 or min(x.shape[2:]) < 1:  # an output of size 0 is empty, as torch's
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input of shape {x.shape} with weight {weight.shape}, stride {stride}, padding {padding}, "
             f"output_padding {output_padding} and dilation {dilation} gives output size {sizes}, which is too small"
         )

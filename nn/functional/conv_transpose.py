@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor, matmul
+from autograd import ShapeError, Tensor, matmul
 from autograd.conv import fold, pair
 
 from .activations import as_float_tensor
@@ -64,19 +64,19 @@ def _conv_transpose(
     weight = as_float_tensor(weight, op)
     layout = "(N, C, L) or (C, L)" if dims == 1 else "(N, C, H, W) or (C, H, W)"
     if x.ndim not in (dims + 1, dims + 2):
-        raise ValueError(f"{op}: expected an input of shape {layout}, got shape {x.shape}")
+        raise ShapeError(f"{op}: expected an input of shape {layout}, got shape {x.shape}")
     kernel_axes = "k" if dims == 1 else "kh, kw"
     if weight.ndim != dims + 2:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: weight must have shape (C_in, C_out / groups, {kernel_axes}), got shape {weight.shape}"
         )
     unbatched = x.ndim == dims + 1
     if unbatched:
         x = x.reshape((1,) + x.shape)
     c_in, c_group = weight.shape[:2]
-    groups = check_groups(op, groups, c_in, c_in)  # C_out = (C_out / groups) * groups: always divisible
+    groups = check_groups(op, groups, c_in, c_in, ShapeError)  # C_out = (C_out / groups) * groups: always divisible
     if x.shape[1] != c_in:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
             f"expects {c_in}"
         )
@@ -84,7 +84,7 @@ def _conv_transpose(
     if bias is not None:
         bias = as_float_tensor(bias, op)
         if bias.shape != (c_out,):
-            raise ValueError(f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape} and "
+            raise ShapeError(f"{op}: bias must have shape ({c_out},) for weight of shape {weight.shape} and "
                              f"groups={groups}, got {bias.shape}")  # fmt: skip
     stride, padding, output_padding, dilation = _geometry(op, dims, stride, padding, output_padding, dilation)
     kernel, lengths = weight.shape[2:], x.shape[2:]
@@ -93,7 +93,7 @@ def _conv_transpose(
         for values in zip(lengths, kernel, stride, padding, output_padding, dilation)
     )
     if min(sizes) < 0 or min(lengths) < 1:  # an output of size 0 is empty, as torch's
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input of shape {x.shape} with weight {weight.shape}, stride {stride}, padding {padding}, "
             f"output_padding {output_padding} and dilation {dilation} gives output size {sizes}, which is too small"
         )

@@ -22,7 +22,7 @@ from autograd.conv import IntOrPair, pair
 
 from ..checks import check_flag, check_real
 from .activations import as_float_tensor
-from .conv import avg_pool2d, max_pool2d, pool_windows, single, triple
+from .conv import avg_pool2d, max_pool2d, pool_windows, rank_error, single, triple
 from .pooling1d import avg_pool1d, max_pool1d
 from .pooling3d import avg_pool3d, max_pool3d
 
@@ -42,7 +42,8 @@ def check_norm_type(owner: str, norm_type: Any) -> float:
 def _input(function: str, input: Any, ranks: tuple[int, int], shapes: str) -> Tensor:
     x = as_float_tensor(input, function)
     if x.ndim not in ranks:
-        raise ValueError(f"{function}: expected a {shapes} input, got shape {x.shape}")
+        error = rank_error(function, x.ndim)
+        raise error(f"{function}: expected a {shapes} input, got shape {x.shape}")
     return x
 
 

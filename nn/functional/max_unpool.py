@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Tensor, take_along_axis
+from autograd import Function, ShapeError, Tensor, take_along_axis
 from autograd.windows import IntOrPair, Pair, pair
 
 from .activations import as_float_tensor
@@ -72,7 +72,7 @@ def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Te
     if index.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers (int64, as max pooling returns them), got {index.dtype}")
     if index.shape != x.shape:
-        raise ValueError(f"{op}: indices of shape {index.shape} must have the input's shape {x.shape}")
+        raise ShapeError(f"{op}: indices of shape {index.shape} must have the input's shape {x.shape}")
     area = int(np.prod(plane))
     if index.size and (index.min() < 0 or index.max() >= area):
         bad = index[(index < 0) | (index >= area)].flat[0]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 
 from ..checks import check_flag
 from .activations import as_float_tensor
@@ -21,7 +21,7 @@ def _line_input(function: str, input: Any) -> Tensor:
     """``input`` as a float (N, C, L) or (C, L) Tensor; errors name ``function``."""
     x = as_float_tensor(input, function)
     if x.ndim not in (2, 3):
-        raise ValueError(f"{function}: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
+        raise ShapeError(f"{function}: expected a (C, L) or (N, C, L) input, got shape {x.shape}")
     return x
 
 

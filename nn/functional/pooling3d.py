@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 from autograd.conv import max_pool
 
 from ..checks import check_flag, check_positive_int
@@ -131,7 +131,7 @@ def _adaptive_sizes(op: str, output_size: Any, spatial: tuple[int, ...]) -> tupl
     if len(sizes) != 3:
         raise TypeError(f"{op}: output_size must be an int or a tuple of three, got {output_size!r}")
     if 0 in spatial:
-        raise ValueError(f"{op}: input with spatial size {spatial} has an empty spatial axis")
+        raise ShapeError(f"{op}: input with spatial size {spatial} has an empty spatial axis")
     checked = tuple(
         length if size is None else triple(size, "output_size", op)[0] for size, length in zip(sizes, spatial)
     )

@@ -1,0 +1,155 @@
+"""Errors that torch raises under another built-in class than the library's are instances of both: a test written
+for torch (``pytest.raises(RuntimeError)``) and one written for the library (``pytest.raises(ValueError)``) catch
+the same error. Errors torch raises under the library's class, or not at all, keep the library's class alone.
+
+Every case is one call written against a namespace of the library or of torch (``lib.F``, ``lib.nn``, factories),
+so the same input goes to both; torch's side runs where torch is installed.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+
+import autograd as A
+import nn
+import nn.functional as F
+
+LIBRARY = types.SimpleNamespace(
+    F=F,
+    nn=nn,
+    zeros=lambda *shape: A.zeros(*shape, dtype=np.float32),
+    ones=lambda *shape: A.ones(*shape, dtype=np.float32),
+    doubles=lambda *shape: A.zeros(*shape, dtype=np.float64),
+    indices=lambda values: A.tensor(np.array(values, dtype=np.int64)),
+    module=A,
+)
+
+
+def _torch() -> types.SimpleNamespace:
+    """The namespace of torch's spellings, or a skip where torch is not installed."""
+    torch = pytest.importorskip("torch")
+    return types.SimpleNamespace(
+        F=torch.nn.functional,
+        nn=torch.nn,
+        zeros=torch.zeros,
+        ones=torch.ones,
+        doubles=lambda *shape: torch.zeros(*shape, dtype=torch.float64),
+        indices=lambda values: torch.tensor(values, dtype=torch.int64),
+        module=torch,
+    )
+
+
+def _raises_both(call, error: type, old: type, torch_class: type) -> None:
+    """``call`` on the library raises ``error``, an instance of the library's ``old`` class and of ``torch_class``;
+    torch raises ``torch_class`` for the same call."""
+    with pytest.raises(error) as caught:
+        call(LIBRARY)
+    assert isinstance(caught.value, old) and isinstance(caught.value, torch_class)
+    torch = _torch()
+    with pytest.raises(torch_class):
+        call(torch)
+
+
+def _keeps_its_class(call, library_class: type, torch_class: type | None, not_also: type) -> None:
+    """``call`` on the library raises ``library_class`` but not ``not_also``; torch raises ``torch_class`` for it
+    (and not ``not_also``), or nothing when that is None."""
+    with pytest.raises(library_class) as caught:
+        call(LIBRARY)
+    assert not isinstance(caught.value, not_also)
+    torch = _torch()
+    if torch_class is None:
+        call(torch)
+        return
+    with pytest.raises(torch_class) as caught:
+        call(torch)
+    assert not isinstance(caught.value, not_also)
+
+
+# -- convolution, pooling, unfold and fold ---------------------------------------------------------------------
+CONVOLUTION_AND_POOLING = [
+    pytest.param(lambda lib: lib.F.conv2d(lib.zeros(1, 3, 5, 5), lib.zeros(4, 2, 3, 3)), id="conv2d-channels"),
+    pytest.param(lambda lib: lib.F.conv2d(lib.zeros(1, 4, 5, 5), lib.zeros(3, 2, 3, 3), groups=2), id="conv2d-groups"),
+    pytest.param(lambda lib: lib.F.conv2d(lib.zeros(1, 1, 2, 2), lib.zeros(1, 1, 3, 3)), id="conv2d-small-input"),
+    pytest.param(lambda lib: lib.F.conv2d(lib.zeros(5, 5), lib.zeros(1, 1, 3, 3)), id="conv2d-2d-input"),
+    pytest.param(lambda lib: lib.F.conv2d(lib.zeros(1, 1, 5, 5), lib.zeros(1, 3, 3)), id="conv2d-3d-weight"),
+    pytest.param(
+        lambda lib: lib.F.conv2d(lib.zeros(1, 1, 5, 5), lib.zeros(2, 1, 3, 3), lib.zeros(3)), id="conv2d-bias"
+    ),
+    pytest.param(lambda lib: lib.F.conv1d(lib.zeros(1, 3, 5), lib.zeros(4, 2, 3)), id="conv1d-channels"),
+    pytest.param(lambda lib: lib.F.conv1d(lib.zeros(1, 1, 2), lib.zeros(1, 1, 3)), id="conv1d-small-input"),
+    pytest.param(lambda lib: lib.F.conv1d(lib.zeros(1, 1, 1, 5), lib.zeros(1, 1, 3)), id="conv1d-4d-input"),
+    pytest.param(lambda lib: lib.F.conv3d(lib.zeros(1, 3, 5, 5, 5), lib.zeros(4, 2, 3, 3, 3)), id="conv3d-channels"),
+    pytest.param(lambda lib: lib.F.conv3d(lib.zeros(1, 1, 2, 5, 5), lib.zeros(1, 1, 3, 3, 3)), id="conv3d-small"),
+    pytest.param(
+        lambda lib: lib.F.conv_transpose2d(lib.zeros(1, 3, 5, 5), lib.zeros(4, 2, 3, 3)), id="conv_transpose2d-channels"
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv_transpose2d(lib.zeros(1, 1, 1, 1), lib.zeros(1, 1, 1, 1), padding=1),
+        id="conv_transpose2d-output-below-0",
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv_transpose1d(lib.zeros(1, 1, 1, 5), lib.zeros(1, 1, 3)), id="conv_transpose1d-4d-input"
+    ),
+    pytest.param(
+        lambda lib: lib.F.conv_transpose3d(lib.zeros(1, 3, 5, 5, 5), lib.zeros(4, 2, 3, 3, 3)),
+        id="conv_transpose3d-channels",
+    ),
+    pytest.param(lambda lib: lib.nn.Conv2d(3, 4, 3)(lib.zeros(1, 2, 5, 5)), id="Conv2d-channels"),
+    pytest.param(lambda lib: lib.nn.ConvTranspose1d(3, 4, 3)(lib.zeros(1, 2, 5)), id="ConvTranspose1d-channels"),
+    pytest.param(lambda lib: lib.F.max_pool2d(lib.zeros(1, 1, 2, 2), 3), id="max_pool2d-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.max_pool2d(lib.zeros(1, 1, 0, 5), 2), id="max_pool2d-empty-axis"),
+    pytest.param(lambda lib: lib.F.max_pool2d(lib.zeros(5, 5), 2), id="max_pool2d-2d-input"),
+    pytest.param(
+        lambda lib: lib.F.max_pool2d(lib.zeros(1, 1, 2, 2), 5, stride=1, ceil_mode=True), id="max_pool2d-ceil-mode"
+    ),
+    pytest.param(lambda lib: lib.F.avg_pool2d(lib.zeros(1, 1, 2, 2), 3), id="avg_pool2d-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.avg_pool2d(lib.zeros(1, 1, 1, 5, 5), 2), id="avg_pool2d-5d-input"),
+    pytest.param(lambda lib: lib.F.max_pool1d(lib.zeros(5), 2), id="max_pool1d-1d-input"),
+    pytest.param(lambda lib: lib.F.avg_pool1d(lib.zeros(1, 1, 2), 3), id="avg_pool1d-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.max_pool3d(lib.zeros(1, 1, 2, 5, 5), 3), id="max_pool3d-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.avg_pool3d(lib.zeros(5, 5, 5), 2), id="avg_pool3d-3d-input"),
+    pytest.param(lambda lib: lib.F.lp_pool1d(lib.zeros(5), 2, 2), id="lp_pool1d-1d-input"),
+    pytest.param(lambda lib: lib.F.lp_pool2d(lib.zeros(1, 1, 2, 2), 2, 3), id="lp_pool2d-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.adaptive_avg_pool2d(lib.zeros(5, 5), 2), id="adaptive_avg_pool2d-2d-input"),
+    pytest.param(lambda lib: lib.F.adaptive_max_pool2d(lib.zeros(1, 1, 0, 5), 2), id="adaptive_max_pool2d-empty"),
+    pytest.param(lambda lib: lib.F.adaptive_max_pool1d(lib.zeros(1, 1, 0), 2), id="adaptive_max_pool1d-empty"),
+    pytest.param(lambda lib: lib.F.adaptive_avg_pool3d(lib.zeros(1, 1, 0, 5, 5), 2), id="adaptive_avg_pool3d-empty"),
+    pytest.param(lambda lib: lib.nn.MaxPool2d(3)(lib.zeros(1, 1, 2, 2)), id="MaxPool2d-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.unfold(lib.zeros(1, 1, 2, 2), 3), id="unfold-kernel-over-input"),
+    pytest.param(lambda lib: lib.F.unfold(lib.zeros(1, 1, 1, 5, 5), 3), id="unfold-5d-input"),
+    pytest.param(lambda lib: lib.F.fold(lib.zeros(1, 5, 9), (4, 4), 2), id="fold-rows-not-kernel-multiple"),
+    pytest.param(lambda lib: lib.F.fold(lib.zeros(1, 4, 8), (4, 4), 2), id="fold-wrong-window-count"),
+    pytest.param(lambda lib: lib.F.fold(lib.zeros(1, 4, 9), (1, 1), 2), id="fold-kernel-over-output"),
+    pytest.param(
+        lambda lib: lib.F.max_unpool2d(lib.zeros(1, 1, 2, 2), lib.indices([[[[0, 1, 2]]]]), 2),
+        id="max_unpool2d-indices-shape",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", CONVOLUTION_AND_POOLING)
+def test_convolution_and_pooling_shape_errors_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("call", "torch_class"),
+    [
+        pytest.param(lambda lib: lib.F.avg_pool2d(lib.zeros(5, 5), 2), IndexError, id="avg_pool2d-2d-input"),
+        pytest.param(lambda lib: lib.F.lp_pool2d(lib.zeros(5, 5), 2, 2), IndexError, id="lp_pool2d-2d-input"),
+        pytest.param(lambda lib: lib.F.unfold(lib.zeros(5, 5), 3), IndexError, id="unfold-2d-input"),
+        pytest.param(lambda lib: lib.nn.Conv2d(3, 4, 3, groups=2), ValueError, id="Conv2d-groups-argument"),
+        pytest.param(
+            lambda lib: lib.F.max_unpool2d(
+                lib.zeros(1, 1, 2, 2), lib.indices([[[[0, 1], [2, 3]]]]), 2, output_size=(9, 9)
+            ),
+            ValueError,
+            id="max_unpool2d-output-size",
+        ),
+    ],
+)
+def test_pooling_errors_torch_raises_as_another_class_are_not_runtime_errors(call, torch_class):
+    _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)
