@@ -153,3 +153,26 @@ def test_convolution_and_pooling_shape_errors_are_also_torch_runtime_errors(call
 )
 def test_pooling_errors_torch_raises_as_another_class_are_not_runtime_errors(call, torch_class):
     _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)
+
+
+# -- F.pad and the padding layers ------------------------------------------------------------------------------
+PADDING = [
+    pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (3, 3), mode="reflect"), id="reflect-width-over-axis"),
+    pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 0), (1, 1), mode="replicate"), id="replicate-empty-axis"),
+    pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (4, 4), mode="circular"), id="circular-wraps-twice"),
+    pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (1, 1, 1)), id="odd-number-of-widths"),
+    pytest.param(lambda lib: lib.F.pad(lib.zeros(3), (1, 1, 1, 1)), id="more-pairs-than-axes"),
+    pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (-2, -2)), id="crop-past-the-axis"),
+    pytest.param(lambda lib: lib.nn.ReflectionPad1d(3)(lib.zeros(1, 1, 3)), id="ReflectionPad1d"),
+    pytest.param(lambda lib: lib.nn.CircularPad1d(4)(lib.zeros(1, 1, 3)), id="CircularPad1d"),
+    pytest.param(lambda lib: lib.nn.ZeroPad2d(1)(lib.zeros(3)), id="ZeroPad2d-1d-input"),
+    pytest.param(
+        lambda lib: lib.nn.Conv2d(1, 1, 3, padding=3, padding_mode="reflect")(lib.zeros(1, 1, 2, 2)),
+        id="Conv2d-reflect-padding",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", PADDING)
+def test_padding_that_does_not_fit_the_input_is_also_a_torch_runtime_error(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)

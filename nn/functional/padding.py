@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 
 from ..checks import check_choice, check_real
 
@@ -52,7 +52,8 @@ def pad_spatial(x: Tensor, widths: Sequence[tuple[int, int]], mode: str, op: str
 
     "zeros" pads with 0 (any width); "reflect" mirrors about the edge entry and, as torch, needs each width
     smaller than the axis; "circular" wraps around and needs each width at most the axis; "replicate" repeats
-    the edge entry and needs a non-empty axis. Errors name ``op``, the widths and the input's shape.
+    the edge entry and needs a non-empty axis: a :class:`ShapeError` otherwise (torch's RuntimeError), naming
+    ``op``, the widths and the input's shape.
     The gradient sums the upstream gradient of every padded position that read an input entry into it.
     """
     if mode not in PADDING_MODES:
@@ -68,7 +69,7 @@ def pad_spatial(x: Tensor, widths: Sequence[tuple[int, int]], mode: str, op: str
             "replicate": widest > 0 and length == 0 and "a non-empty input",
         }[mode]
         if problem:
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: padding_mode={mode!r} needs {problem} along axis {axis}; got padding ({before}, {after}) "
                 f"for input of shape {x.shape}"
             )
@@ -131,18 +132,19 @@ def _cropped(x: Tensor, widths: Sequence[tuple[int, int]]) -> Tensor:
 
 
 def _torch_widths(pad: Any, shape: tuple[int, ...]) -> list[tuple[int, int]]:
-    """torch's flat pad tuple as (before, after) per trailing axis, in axis order."""
+    """torch's flat pad tuple as (before, after) per trailing axis, in axis order; a :class:`ShapeError` (torch's
+    RuntimeError) for an odd count, more pairs than axes or a crop past an axis's length."""
     if not isinstance(pad, (tuple, list)) or not all(
         isinstance(width, numbers.Integral) and not isinstance(width, (bool, np.bool_)) for width in pad
     ):
         raise TypeError(f"pad: pad must be a tuple of ints (before, after, ...) from the last axis back, got {pad!r}")
     if len(pad) % 2 or len(pad) // 2 > len(shape):
-        raise ValueError(
+        raise ShapeError(
             f"pad: pad must hold an even number of widths, two per axis for at most all {len(shape)} axes of "
             f"the input of shape {shape}; got {len(pad)}"
         )
     pairs = [(int(pad[2 * k]), int(pad[2 * k + 1])) for k in range(len(pad) // 2)]
     for (before, after), length in zip(pairs, reversed(shape)):
         if before + after + length < 0:
-            raise ValueError(f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds")
+            raise ShapeError(f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds")
     return pairs[::-1]
