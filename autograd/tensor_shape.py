@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import shared_math
-from .broadcasting import normalize_axes
+from .broadcasting import AxisError, normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
@@ -91,9 +91,13 @@ class TensorShape:
             axes = tuple(axes[0])
         if not axes:
             axes = tuple(range(self.ndim - 1, -1, -1))
-        in_range = len(axes) == self.ndim and all(-self.ndim <= a < self.ndim for a in axes)
-        if not in_range or sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}")
+        message = f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}"
+        if len(axes) != self.ndim:  # torch's order of checks: the count, the range, repeats
+            raise ShapeError(message)
+        if not all(-self.ndim <= a < self.ndim for a in axes):
+            raise AxisError(message)
+        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ShapeError(message)
         axes = tuple(a % self.ndim for a in axes)
         return self._view(self.data.transpose(axes), ar.transpose, {"axes": axes})
 

@@ -26,6 +26,7 @@ from . import shared_math as sm
 from .broadcasting import single_axis
 from .core import Node
 from .derivatives import arrays as ar
+from .shape_errors import ShapeError
 from .tensor_in_place import in_place_twin
 
 __all__ = ["Histogram", "TorchIndexNames"]
@@ -557,10 +558,10 @@ class TorchIndexNames:
     def _split_along(self, axis: int, indices_or_sections: Any, op: str, least: int = 1) -> Any:
         tensor = _tensor(self)
         if tensor.ndim < least:
-            raise ValueError(f"{op}: needs at least {least} dimensions, got shape {tensor.shape}")
+            raise ShapeError(f"{op}: needs at least {least} dimensions, got shape {tensor.shape}")
         sections = _data(indices_or_sections)
         if sections.ndim == 0 and (int(sections) <= 0 or tensor.shape[axis] % int(sections)):
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: cannot split dimension {axis} of size {tensor.shape[axis]} into {int(sections)} equal parts"
             )
         return tensor.tensor_split(indices_or_sections, axis)

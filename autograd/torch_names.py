@@ -394,8 +394,8 @@ class TorchNames:
 
     # -- shapes -------------------------------------------------------------------------------------
     def view(self: Self, *shape: Any, dtype: Any = None) -> Self:
-        """torch.Tensor.view: ``reshape`` that never copies; ValueError when the data's layout (after a
-        transpose, say) needs a copy for ``shape`` (use ``reshape`` then). One size may be -1.
+        """torch.Tensor.view: ``reshape`` that never copies; a :class:`ShapeError` when the data's layout (after
+        a transpose, say) needs a copy for ``shape`` (use ``reshape`` then). One size may be -1.
 
         ``view(dtype)`` reads the same bytes as another dtype (numpy's ``ndarray.view(dtype)``): a constant
         sharing the data and the version counter, as torch's (which records no gradient through it either);
@@ -412,7 +412,7 @@ class TorchNames:
         except ValueError:
             raise ShapeError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape, 'view')}") from None
         if viewed.size > 1 and not np.may_share_memory(viewed, data):
-            raise ValueError(
+            raise ShapeError(
                 f"view: a tensor of shape {data.shape} and strides {data.strides} cannot be viewed as "
                 f"{viewed.shape} without a copy; use reshape"
             )
@@ -462,7 +462,7 @@ class TorchNames:
     def _checked_matmul(self: Self, other: Any, op: str, ndim: int) -> Self:
         shapes = (np.shape(_tensor(self).data), np.shape(other.data if isinstance(other, Node) else other))
         if any(len(shape) != ndim for shape in shapes):
-            raise ValueError(f"{op}: expects two {ndim}-D tensors, got shapes {shapes[0]} and {shapes[1]}")
+            raise ShapeError(f"{op}: expects two {ndim}-D tensors, got shapes {shapes[0]} and {shapes[1]}")
         return _tensor(self) @ other
 
     def expand_as(self: Self, other: Any) -> Self:
@@ -523,7 +523,7 @@ class TorchNames:
         else:
             sizes = [int(size) for size in sections]
             if any(size < 0 for size in sizes) or sum(sizes) != length:
-                raise ValueError(
+                raise ShapeError(
                     f"split: sizes {sizes} must be non-negative and add up to {length}, the length of dim {dim} "
                     f"of shape {tensor.shape}"
                 )
@@ -542,7 +542,7 @@ class TorchNames:
     def _length_along(self, dim: int, op: str) -> tuple[int, int]:
         shape = _tensor(self).data.shape
         if not shape:
-            raise ValueError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
+            raise ShapeError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
         if not _integer(dim):
             raise TypeError(f"{op}: dim must be an integer, got {dim!r}")
         (axis,) = normalize_axes(dim, len(shape), op)

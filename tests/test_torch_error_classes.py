@@ -176,3 +176,30 @@ PADDING = [
 @pytest.mark.parametrize("call", PADDING)
 def test_padding_that_does_not_fit_the_input_is_also_a_torch_runtime_error(call):
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+# -- split, chunk, view, permute, mm ---------------------------------------------------------------------------
+SPLITS_VIEWS_AND_PERMUTATIONS = [
+    pytest.param(lambda lib: lib.zeros(5, 2).split([2, 2]), id="split-sizes-short-of-the-length"),
+    pytest.param(lambda lib: lib.zeros(5, 2).split([2, 4]), id="split-sizes-past-the-length"),
+    pytest.param(lambda lib: lib.zeros(5, 2).split_with_sizes([-1, 6]), id="split_with_sizes-negative"),
+    pytest.param(lambda lib: lib.module.zeros(()).split(1), id="split-0d"),
+    pytest.param(lambda lib: lib.module.zeros(()).chunk(1), id="chunk-0d"),
+    pytest.param(lambda lib: lib.zeros(2, 5).hsplit(2), id="hsplit-not-dividing"),
+    pytest.param(lambda lib: lib.zeros(5).vsplit(1), id="vsplit-1d"),
+    pytest.param(lambda lib: lib.zeros(2, 3).t().view(6), id="view-across-strides"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).permute(0, 0, 1), id="permute-repeated-dim"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).permute(0, 1), id="permute-missing-dim"),
+    pytest.param(lambda lib: lib.zeros(2, 3).permute(0, 1, 5), id="permute-too-many-dims"),
+    pytest.param(lambda lib: lib.zeros(3).mm(lib.zeros(3, 2)), id="mm-1d"),
+    pytest.param(lambda lib: lib.zeros(2, 3).bmm(lib.zeros(3, 2)), id="bmm-2d"),
+]
+
+
+@pytest.mark.parametrize("call", SPLITS_VIEWS_AND_PERMUTATIONS)
+def test_splits_views_and_permutations_that_do_not_fit_the_shape_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+def test_permute_dim_out_of_range_is_an_axis_error_as_torchs_index_error():
+    _raises_both(lambda lib: lib.zeros(2, 3).permute(0, 5), np.exceptions.AxisError, ValueError, IndexError)
