@@ -578,9 +578,9 @@ def linear(
     if len(w_shape) == 1 or (bias is not None and len(w_shape) == 2 and np.shape(data_of(bias)) != w_shape[:1]):
         return _composed_linear(x, weight, bias, activation)
     if len(w_shape) != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features) or 1-D, got shape {w_shape}")
+        raise ShapeError(f"linear: weight must be 2-D (out_features, in_features) or 1-D, got shape {w_shape}")
     if not x_shape or x_shape[-1] != w_shape[1]:
-        raise ValueError(
+        raise ShapeError(
             f"linear: input of shape {x_shape} does not match weight of shape {w_shape} "
             f"(the input's last axis must have size {w_shape[1]})"
         )
@@ -591,7 +591,7 @@ def linear(
         bias = _operand(bias, w, "linear")
         b = bias.data
         if b.shape != (w_shape[0],):
-            raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
+            raise ShapeError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
         if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
             np.add(data, b, out=data)
         else:
@@ -608,7 +608,7 @@ def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | Non
     feature, the axis dropped: x @ w) or a bias that broadcasts against the output instead of being (out_features,)."""
     w_shape = weight.data.shape
     if not x.data.shape or x.data.shape[-1] != w_shape[-1]:
-        raise ValueError(
+        raise ShapeError(
             f"linear: input of shape {x.data.shape} does not match weight of shape {w_shape} "
             f"(the input's last axis must have size {w_shape[-1]})"
         )
@@ -620,7 +620,7 @@ def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | Non
         except ValueError:
             fits = False
         if not fits:  # torch's rule: the bias expands to the output's shape (it may not enlarge it)
-            raise ValueError(f"linear: bias of shape {bias.shape} does not expand to the output's shape {out.shape}")
+            raise ShapeError(f"linear: bias of shape {bias.shape} does not expand to the output's shape {out.shape}")
         out = out + bias
     return out if activation is None else out.relu()
 

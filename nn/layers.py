@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, linear
+from autograd import ShapeError, Tensor, linear
 
 from . import init as nn_init
 from .activations import ReLU
@@ -137,7 +137,7 @@ class Linear(Module):
         x = as_layer_input("Linear", x, self.weight)
         shape = x.data.shape
         if not shape or shape[-1] != self.in_features:
-            raise ValueError(
+            raise ShapeError(
                 f"Linear: input of shape {shape} does not match in_features={self.in_features} "
                 f"(the last axis must have size {self.in_features})"
             )

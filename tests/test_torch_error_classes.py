@@ -203,3 +203,30 @@ def test_splits_views_and_permutations_that_do_not_fit_the_shape_are_also_torch_
 
 def test_permute_dim_out_of_range_is_an_axis_error_as_torchs_index_error():
     _raises_both(lambda lib: lib.zeros(2, 3).permute(0, 5), np.exceptions.AxisError, ValueError, IndexError)
+
+
+# -- linear and bilinear ---------------------------------------------------------------------------------------
+LINEAR_FEATURES = [
+    pytest.param(lambda lib: lib.F.linear(lib.zeros(2, 3), lib.zeros(4, 5)), id="linear-input-features"),
+    pytest.param(lambda lib: lib.F.linear(lib.module.zeros(()), lib.zeros(4, 5)), id="linear-0d-input"),
+    pytest.param(lambda lib: lib.F.linear(lib.zeros(2, 3), lib.zeros(4, 5, 3)), id="linear-3d-weight"),
+    pytest.param(lambda lib: lib.F.linear(lib.zeros(2, 3), lib.zeros(4, 3), lib.zeros(5)), id="linear-bias"),
+    pytest.param(lambda lib: lib.F.linear(lib.zeros(2, 3), lib.zeros(5)), id="linear-1d-weight"),
+    pytest.param(lambda lib: lib.nn.Linear(3, 4)(lib.zeros(2, 5)), id="Linear-input-features"),
+    pytest.param(lambda lib: lib.nn.Bilinear(3, 4, 2)(lib.zeros(2, 3), lib.zeros(2, 5)), id="Bilinear-features"),
+    pytest.param(lambda lib: lib.nn.Bilinear(3, 4, 2)(lib.zeros(2, 3), lib.zeros(3, 4)), id="Bilinear-batch"),
+    pytest.param(
+        lambda lib: lib.F.bilinear(lib.zeros(2, 3), lib.zeros(2, 4), lib.zeros(2, 3, 4), lib.zeros(3)),
+        id="bilinear-bias",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", LINEAR_FEATURES)
+def test_linear_inputs_whose_features_do_not_fit_the_weight_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+def test_autograd_linear_raises_the_shape_error_of_nn_functional_linear():
+    with pytest.raises(A.ShapeError, match="does not match weight of shape"):
+        A.linear(A.zeros(2, 3), A.zeros(4, 5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor, einsum
+from autograd import ShapeError, Tensor, einsum
 
 from .activations import as_float_tensor
 
@@ -23,16 +23,16 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     if w.ndim != 3:
         raise ValueError(f"bilinear: weight must be 3-D (out, in1, in2), got shape {w.shape}")
     if x1.ndim == 0 or x1.shape[-1] != w.shape[1] or x2.ndim == 0 or x2.shape[-1] != w.shape[2]:
-        raise ValueError(
+        raise ShapeError(
             f"bilinear: inputs of shapes {x1.shape} and {x2.shape} do not fit a weight of shape {w.shape} "
             f"(their last axes must be {w.shape[1]} and {w.shape[2]})"
         )
     if x1.shape[:-1] != x2.shape[:-1]:
-        raise ValueError(f"bilinear: the inputs' leading axes differ: {x1.shape[:-1]} and {x2.shape[:-1]}")
+        raise ShapeError(f"bilinear: the inputs' leading axes differ: {x1.shape[:-1]} and {x2.shape[:-1]}")
     y = einsum("...i,oij,...j->...o", x1, w, x2)
     if bias is None:
         return y
     b = as_float_tensor(bias, "bilinear")
     if b.shape != (w.shape[0],):
-        raise ValueError(f"bilinear: bias must have shape ({w.shape[0]},), got {b.shape}")
+        raise ShapeError(f"bilinear: bias must have shape ({w.shape[0]},), got {b.shape}")
     return y + b
