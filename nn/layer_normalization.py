@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 
 from . import init as nn_init
 from .checks import check_flag, check_positive_int, check_real
@@ -136,7 +136,7 @@ class GroupNorm(Module):
         shape = np.shape(x.data if isinstance(x, Tensor) else x)
         # without affine parameters nothing is per channel: any count divisible by num_groups goes, as torch's
         if len(shape) < 2 or (shape[1] != self.num_channels and self.weight is not None):
-            raise ValueError(f"GroupNorm: expected an input (N, {self.num_channels}, ...), got shape {shape}")
+            raise ShapeError(f"GroupNorm: expected an input (N, {self.num_channels}, ...), got shape {shape}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

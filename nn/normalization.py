@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, as_tensor, no_grad
+from autograd import ShapeError, Tensor, as_tensor, no_grad
 
 from .checks import check_positive_int, check_real
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
@@ -97,7 +97,9 @@ class _BatchNorm(Module):
         if x.ndim not in self.accepted_ndims:
             raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {x.shape}")
         if x.shape[1] != self.num_features:
-            raise ValueError(
+            # torch's RuntimeError comes from the per-channel weight or running statistics; without them it has none
+            error = ShapeError if self.weight is not None or self.running_mean is not None else ValueError
+            raise error(
                 f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
             )
         if not self.training and self.track_running_stats:
@@ -185,7 +187,9 @@ class _InstanceNorm(_BatchNorm):
             x = x.reshape((1, *x.shape))
         if x.shape[1] != self.num_features:
             if self.weight is not None or self.running_mean is not None:  # per-channel state of num_features
-                raise ValueError(
+                # torch's own check of an affine layer is a ValueError; the running statistics' a RuntimeError
+                error = ValueError if self.weight is not None else ShapeError
+                raise error(
                     f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
                 )
             warnings.warn(  # nothing per channel: torch normalises any channel count, with this warning

@@ -230,3 +230,62 @@ def test_linear_inputs_whose_features_do_not_fit_the_weight_are_also_torch_runti
 def test_autograd_linear_raises_the_shape_error_of_nn_functional_linear():
     with pytest.raises(A.ShapeError, match="does not match weight of shape"):
         A.linear(A.zeros(2, 3), A.zeros(4, 5))
+
+
+# -- normalization ---------------------------------------------------------------------------------------------
+NORMALIZATION = [
+    pytest.param(lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(4, 5)), id="BatchNorm1d-channels"),
+    pytest.param(lambda lib: lib.nn.BatchNorm2d(3).eval()(lib.ones(4, 5, 6, 6)), id="BatchNorm2d-eval-channels"),
+    pytest.param(
+        lambda lib: lib.nn.BatchNorm2d(3, track_running_stats=False)(lib.ones(4, 5, 6, 6)),
+        id="BatchNorm2d-affine-only-channels",
+    ),
+    pytest.param(
+        lambda lib: lib.nn.BatchNorm3d(3, affine=False)(lib.ones(4, 5, 2, 2, 2)), id="BatchNorm3d-stats-only-channels"
+    ),
+    pytest.param(
+        lambda lib: lib.nn.InstanceNorm2d(3, track_running_stats=True)(lib.ones(2, 4, 5, 5)),
+        id="InstanceNorm2d-running-stats-channels",
+        marks=pytest.mark.filterwarnings("ignore:input's size at dim=1 does not match num_features"),  # torch's
+    ),
+    pytest.param(
+        lambda lib: lib.F.batch_norm(lib.ones(4, 3, 5), lib.zeros(4), lib.ones(4)), id="batch_norm-running-stats"
+    ),
+    pytest.param(lambda lib: lib.F.batch_norm(lib.ones(3), lib.zeros(3), lib.ones(3)), id="batch_norm-1d-input"),
+    pytest.param(lambda lib: lib.F.instance_norm(lib.ones(2, 3, 5), weight=lib.ones(4)), id="instance_norm-weight"),
+    pytest.param(lambda lib: lib.nn.LayerNorm(4)(lib.ones(2, 5)), id="LayerNorm-normalized-shape"),
+    pytest.param(lambda lib: lib.nn.LayerNorm((2, 3, 4))(lib.ones(3, 4)), id="LayerNorm-too-few-dims"),
+    pytest.param(lambda lib: lib.F.layer_norm(lib.ones(2, 5), (5,), lib.ones(4)), id="layer_norm-weight"),
+    pytest.param(lambda lib: lib.F.rms_norm(lib.ones(2, 5), (4,)), id="rms_norm-normalized-shape"),
+    pytest.param(lambda lib: lib.nn.GroupNorm(2, 4)(lib.ones(2, 6, 5)), id="GroupNorm-channels"),
+    pytest.param(lambda lib: lib.nn.GroupNorm(2, 4)(lib.ones(4)), id="GroupNorm-1d-input"),
+    pytest.param(lambda lib: lib.F.group_norm(lib.ones(2, 5, 3), 2), id="group_norm-groups-not-dividing"),
+    pytest.param(lambda lib: lib.F.group_norm(lib.ones(2, 4, 3), 2, lib.ones(3)), id="group_norm-weight"),
+]
+
+
+@pytest.mark.parametrize("call", NORMALIZATION)
+def test_normalization_of_the_wrong_channels_or_shape_is_also_a_torch_runtime_error(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("call", "torch_class"),
+    [
+        pytest.param(lambda lib: lib.nn.BatchNorm2d(3)(lib.ones(3, 6, 6)), ValueError, id="BatchNorm2d-3d-input"),
+        pytest.param(
+            lambda lib: lib.nn.InstanceNorm1d(3, affine=True)(lib.ones(2, 4, 5)),
+            ValueError,
+            id="InstanceNorm1d-affine-channels",
+        ),
+        pytest.param(
+            lambda lib: lib.nn.BatchNorm2d(3, affine=False, track_running_stats=False)(lib.ones(4, 5, 6, 6)),
+            None,
+            id="BatchNorm2d-nothing-per-channel",
+        ),
+        pytest.param(lambda lib: lib.nn.GroupNorm(3, 4), ValueError, id="GroupNorm-groups-argument"),
+        pytest.param(lambda lib: lib.F.instance_norm(lib.ones(3)), ValueError, id="instance_norm-1d-input"),
+    ],
+)
+def test_normalization_errors_torch_raises_as_value_errors_or_not_at_all_are_not_runtime_errors(call, torch_class):
+    _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)

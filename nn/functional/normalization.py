@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_positive_int, check_real
@@ -34,10 +34,10 @@ def _mean(x: Tensor, axes: tuple[int, ...]) -> Tensor:
 
 
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
-    """Check that a per-channel statistic/parameter has shape (C,)."""
+    """Check that a per-channel statistic/parameter has shape (C,) (a :class:`ShapeError`, torch's RuntimeError)."""
     if value is not None and np.shape(value.data if isinstance(value, Tensor) else value) != (channels,):
         shape = np.shape(value.data if isinstance(value, Tensor) else value)
-        raise ValueError(f"batch_norm: {name} must have shape ({channels},) for {channels} channels, got {shape}")
+        raise ShapeError(f"batch_norm: {name} must have shape ({channels},) for {channels} channels, got {shape}")
     return value
 
 
@@ -63,7 +63,7 @@ def batch_norm(
     """
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input with a channel axis (N, C, ...), got shape {x.shape}")
+        raise ShapeError(f"batch_norm: expected an input with a channel axis (N, C, ...), got shape {x.shape}")
     if x.dtype.kind != "f":
         raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
     channels = x.shape[1]
@@ -198,17 +198,18 @@ def as_normalized_shape(owner: str, shape: Any) -> tuple[int, ...]:
 
 def _trailing_axes(function: str, x: Tensor, shape: tuple[int, ...]) -> tuple[int, ...]:
     if x.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
-        raise ValueError(f"{function}: input of shape {x.shape} does not end with normalized_shape {shape}")
+        raise ShapeError(f"{function}: input of shape {x.shape} does not end with normalized_shape {shape}")
     return tuple(range(x.ndim - len(shape), x.ndim))
 
 
 def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, ...], combine: Any) -> Tensor:
-    """``combine(y, value)`` after checking that ``value`` (a Tensor or an array) has ``shape``."""
+    """``combine(y, value)`` after checking that ``value`` (a Tensor or an array) has ``shape`` (a :class:`ShapeError`,
+    torch's RuntimeError)."""
     if value is None:
         return y
     found = np.shape(value.data if isinstance(value, Tensor) else value)
     if found != shape:
-        raise ValueError(f"{function}: {name} must have shape {shape}, got {found}")
+        raise ShapeError(f"{function}: {name} must have shape {shape}, got {found}")
     return combine(y, value)
 
 
@@ -256,10 +257,10 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     eps = check_real("group_norm", "eps", eps, 0)
     x = as_float_tensor(input, "group_norm")
     if x.ndim < 2:
-        raise ValueError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
+        raise ShapeError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
     channels = x.shape[1]
     if channels % groups:
-        raise ValueError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
+        raise ShapeError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
     group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
     grouped = x.reshape((x.shape[0], groups, group_size))
     centred = grouped - _mean(grouped, (2,))
