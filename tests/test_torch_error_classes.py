@@ -289,3 +289,79 @@ def test_normalization_of_the_wrong_channels_or_shape_is_also_a_torch_runtime_er
 )
 def test_normalization_errors_torch_raises_as_value_errors_or_not_at_all_are_not_runtime_errors(call, torch_class):
     _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)
+
+
+# -- losses ----------------------------------------------------------------------------------------------------
+LOSS_SHAPES = [
+    pytest.param(lambda lib: lib.F.mse_loss(lib.ones(3, 4), lib.ones(3, 5)), id="mse_loss"),
+    pytest.param(lambda lib: lib.F.l1_loss(lib.ones(3, 4), lib.ones(3, 5)), id="l1_loss"),
+    pytest.param(lambda lib: lib.F.smooth_l1_loss(lib.ones(3, 4), lib.ones(3, 5)), id="smooth_l1_loss"),
+    pytest.param(lambda lib: lib.F.huber_loss(lib.ones(3, 4), lib.ones(3, 5)), id="huber_loss"),
+    pytest.param(lambda lib: lib.F.kl_div(lib.ones(3, 4), lib.ones(3, 5), reduction="batchmean"), id="kl_div"),
+    pytest.param(lambda lib: lib.F.poisson_nll_loss(lib.ones(3, 4), lib.ones(3, 5)), id="poisson_nll_loss"),
+    pytest.param(
+        lambda lib: lib.F.gaussian_nll_loss(lib.ones(3, 4), lib.ones(3, 5), lib.ones(3, 4)), id="gaussian_nll_loss"
+    ),
+    pytest.param(lambda lib: lib.F.soft_margin_loss(lib.ones(3, 4), lib.ones(3, 5)), id="soft_margin_loss"),
+    pytest.param(lambda lib: lib.F.hinge_embedding_loss(lib.ones(3, 4), lib.ones(3, 5)), id="hinge_embedding_loss"),
+    pytest.param(
+        lambda lib: lib.F.multilabel_soft_margin_loss(lib.ones(3, 4), lib.ones(3, 5)), id="multilabel_soft_margin_loss"
+    ),
+    pytest.param(
+        lambda lib: lib.F.margin_ranking_loss(lib.ones(3), lib.ones(4), lib.ones(3)), id="margin_ranking_loss"
+    ),
+    pytest.param(
+        lambda lib: lib.F.cosine_embedding_loss(lib.ones(3, 4), lib.ones(3, 5), lib.ones(3)),
+        id="cosine_embedding_loss",
+    ),
+    pytest.param(
+        lambda lib: lib.F.triplet_margin_loss(lib.ones(3, 4), lib.ones(3, 5), lib.ones(3, 4)), id="triplet_margin_loss"
+    ),
+    pytest.param(
+        lambda lib: lib.F.cross_entropy(lib.ones(2, 4, 5), lib.indices([[1] * 6] * 2)), id="cross_entropy-spatial"
+    ),
+    pytest.param(lambda lib: lib.F.nll_loss(lib.ones(3, 4), lib.indices([[1]] * 3)), id="nll_loss-2d-target"),
+    pytest.param(lambda lib: lib.F.cross_entropy(lib.ones(3, 4), lib.ones(3, 5)), id="cross_entropy-probabilities"),
+    pytest.param(lambda lib: lib.F.multi_margin_loss(lib.ones(3, 4), lib.indices([0, 1])), id="multi_margin_loss"),
+    pytest.param(
+        lambda lib: lib.F.multilabel_margin_loss(lib.ones(3, 4), lib.indices([[0, 1, -1, 0]] * 2)),
+        id="multilabel_margin_loss",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", LOSS_SHAPES)
+@pytest.mark.filterwarnings("ignore:Using a target size")  # torch's, before its error
+def test_loss_targets_of_a_shape_torch_cannot_use_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("call", "torch_class"),
+    [
+        pytest.param(
+            lambda lib: lib.F.mse_loss(lib.ones(3, 4), lib.ones(3, 1)),
+            None,
+            id="mse_loss-broadcastable-target",
+            marks=pytest.mark.filterwarnings("ignore:Using a target size"),  # torch's warning
+        ),
+        pytest.param(
+            lambda lib: lib.F.binary_cross_entropy(lib.ones(3, 4) / 2, lib.ones(3, 5)),
+            ValueError,
+            id="binary_cross_entropy",
+        ),
+        pytest.param(
+            lambda lib: lib.F.binary_cross_entropy_with_logits(lib.ones(3, 4), lib.ones(3, 5)),
+            ValueError,
+            id="binary_cross_entropy_with_logits",
+        ),
+        pytest.param(
+            lambda lib: lib.F.cross_entropy(lib.ones(3, 4), lib.indices([0, 1])), ValueError, id="cross_entropy-batch"
+        ),
+        pytest.param(
+            lambda lib: lib.F.nll_loss(lib.ones(2, 4, 5), lib.indices([[1] * 5] * 3)), ValueError, id="nll_loss-batch"
+        ),
+    ],
+)
+def test_loss_shape_errors_torch_raises_as_value_errors_or_not_at_all_are_not_runtime_errors(call, torch_class):
+    _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Node, Tensor, check_class_range, softmax_cross_entropy, where
+from autograd import Function, Node, ShapeError, Tensor, check_class_range, softmax_cross_entropy, where
 from autograd.accumulation import float16_via_float32
 from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
@@ -84,12 +84,20 @@ def check_weight_not_reduction(loss: str, weight: Any) -> None:
 
 
 def _paired(
-    prediction: Any, target: Any, loss: str, what: str = "prediction", other: str = "target"
+    prediction: Any,
+    target: Any,
+    loss: str,
+    what: str = "prediction",
+    other: str = "target",
+    *,
+    torch_broadcasts: bool = True,
 ) -> tuple[Tensor, Tensor]:
     """Prediction and target as float Tensors of one shape (errors call them ``what`` and ``other``).
 
     Float Tensor targets are kept (they may carry gradients); any other target is a
-    constant of the prediction's dtype.
+    constant of the prediction's dtype. Shapes that differ are a ValueError; where torch's loss broadcasts the two
+    (``torch_broadcasts``; it warns when the shapes differ), shapes that do not broadcast are its RuntimeError, so a
+    :class:`ShapeError` (torch's binary cross-entropies compare the sizes first instead, a ValueError).
     """
     prediction = as_float_tensor(prediction, loss)
     if isinstance(target, Node) and not isinstance(target, Tensor):
@@ -100,8 +108,26 @@ def _paired(
             raise TypeError(f"{loss}: {other} must hold real numbers, got dtype {array.dtype}")
         target = Tensor(array, dtype=prediction.dtype)
     if target.shape != prediction.shape:
-        raise ValueError(f"{loss}: {other} shape {target.shape} does not match {what} shape {prediction.shape}")
+        torch_refuses = torch_broadcasts and not _broadcast_together(target.shape, prediction.shape)
+        error = ShapeError if torch_refuses else ValueError
+        raise error(f"{loss}: {other} shape {target.shape} does not match {what} shape {prediction.shape}")
     return prediction, target
+
+
+def _broadcast_together(*shapes: tuple[int, ...]) -> bool:
+    """Whether ``shapes`` broadcast to one shape."""
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
+
+
+def _target_shape_error(expected: tuple[int, ...], found: tuple[int, ...]) -> type[ValueError]:
+    """torch's class for a cross_entropy / nll_loss target of shape ``found`` instead of ``expected`` (the input's
+    shape without its class axis): a ValueError when the batch sizes (the first axes; a 0-d target has none)
+    differ, which torch checks first, else its RuntimeError, a :class:`ShapeError`."""
+    return ValueError if not expected or found[:1] != expected[:1] else ShapeError
 
 
 def _check_unit_interval(values: np.ndarray, loss: str, what: str) -> None:
@@ -129,16 +155,18 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
 
 
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
-    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C)."""
-    indices, _ = _class_indices_or_ignored(target, scores, axis, loss, None)
+    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C): multi_margin_loss's,
+    whose target of another shape is torch's RuntimeError (a :class:`ShapeError`) whatever its batch size."""
+    indices, _ = _class_indices_or_ignored(target, scores, axis, loss, None, like_nll_loss=False)
     return indices
 
 
 def _class_indices_or_ignored(
-    target: Any, scores: Tensor, axis: int, loss: str, ignore_index: int | None
+    target: Any, scores: Tensor, axis: int, loss: str, ignore_index: int | None, *, like_nll_loss: bool = True
 ) -> tuple[np.ndarray, bool]:
     """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C) or
-    ``ignore_index``, and whether some entry is ``ignore_index``."""
+    ``ignore_index``, and whether some entry is ``ignore_index``. ``like_nll_loss``: a target of another shape
+    raises the class torch's nll_loss raises (:func:`_target_shape_error`)."""
     indices = target.data if isinstance(target, Node) else np.asarray(target)
     expected = scores.shape[:axis] + scores.shape[axis + 1 :]
     if indices.dtype.kind not in "iu":
@@ -147,7 +175,8 @@ def _class_indices_or_ignored(
             f"(target shape {indices.shape}, input shape {scores.shape})"
         )
     if indices.shape != expected:
-        raise ValueError(
+        error = _target_shape_error(expected, indices.shape) if like_nll_loss else ShapeError
+        raise error(
             f"{loss}: class-index target shape {indices.shape} does not match input shape {scores.shape} "
             f"without its class axis {axis}, i.e. {expected}"
         )
@@ -432,7 +461,9 @@ def binary_cross_entropy(
     check_weight_not_reduction("binary_cross_entropy", weight)
     reduction = legacy_reduction("binary_cross_entropy", size_average, reduce, reduction)
     reduction = check_choice("binary_cross_entropy", "reduction", reduction, REDUCTIONS)
-    probabilities, target = _paired(probabilities, target, "binary_cross_entropy", "probabilities")
+    probabilities, target = _paired(
+        probabilities, target, "binary_cross_entropy", "probabilities", torch_broadcasts=False
+    )
     weight = _element_weights(weight, target, "binary_cross_entropy", "weight")
     _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
     _check_unit_interval(target.data, "binary_cross_entropy", "targets")
@@ -548,7 +579,7 @@ def binary_cross_entropy_with_logits(
     check_weight_not_reduction(loss, weight)
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
-    logits, target = _paired(logits, target, loss, "logits")
+    logits, target = _paired(logits, target, loss, "logits", torch_broadcasts=False)
     weight = _element_weights(weight, target, loss, "weight")
     pos_weight = _element_weights(pos_weight, target, loss, "pos_weight")
     _check_unit_interval(target.data, loss, "targets")
@@ -620,8 +651,9 @@ def cross_entropy(
     classes = logits.shape[axis]
     target_array = np.asarray(target.data if isinstance(target, Node) else target)
     if target_array.dtype.kind not in "iu":
-        if target_array.shape != logits.shape:
-            raise ValueError(
+        if target_array.shape != logits.shape:  # torch reads such a target as class indices: their error class
+            error = _target_shape_error(logits.shape[:axis] + logits.shape[axis + 1 :], target_array.shape)
+            raise error(
                 f"cross_entropy: target must be integer class indices of shape "
                 f"{logits.shape[:axis] + logits.shape[axis + 1 :]} or class probabilities of the input's shape "
                 f"{logits.shape}; got a {target_array.dtype} target of shape {target_array.shape}"
@@ -718,7 +750,7 @@ def multi_margin_loss(
     margin = check_real("multi_margin_loss", "margin", margin)
     scores = as_float_tensor(scores, "multi_margin_loss")
     if scores.ndim not in (1, 2):
-        raise ValueError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
+        raise ShapeError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
     axis = scores.ndim - 1
     indices = _class_indices(target, scores, axis, "multi_margin_loss")
     weight = _class_weights(weight, scores, axis, "multi_margin_loss")

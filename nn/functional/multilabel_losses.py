@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, take_along_axis
+from autograd import Node, ShapeError, Tensor, take_along_axis
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice
@@ -78,10 +78,11 @@ def multilabel_margin_loss(
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     scores = as_float_tensor(scores, loss)
     if scores.ndim not in (1, 2):
-        raise ValueError(f"{loss}: scores must be (N, C) or (C,), got shape {scores.shape}")
+        raise ShapeError(f"{loss}: scores must be (N, C) or (C,), got shape {scores.shape}")
     indices = np.asarray(target.data if isinstance(target, Node) else target)
     if indices.shape != scores.shape or indices.dtype.kind not in "iu":
-        raise ValueError(
+        error = ShapeError if indices.shape != scores.shape else ValueError  # a shape torch refuses: RuntimeError
+        raise error(
             f"{loss}: target must be integer class indices of the scores' shape {scores.shape}, padded with -1; "
             f"got {indices.dtype} of shape {indices.shape}"
         )
