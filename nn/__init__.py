@@ -96,7 +96,7 @@ from .losses import (
 )
 from .lp_pooling import LPPool1d, LPPool2d, LPPool3d
 from .model_summary import ModelSummary, summary
-from .module import IncompatibleKeys, Module, StateDictError
+from .module import DtypeMismatchError, IncompatibleKeys, Module, StateDictError
 from .normalization import (
     BatchNorm1d,
     BatchNorm2d,
@@ -190,6 +190,7 @@ __all__ = [
     "CTCLoss",
     "data",
     "Dropout",
+    "DtypeMismatchError",
     "Dropout1d",
     "Dropout2d",
     "Dropout3d",

@@ -12,7 +12,7 @@ from autograd import ShapeError, Tensor
 from . import init as nn_init
 from .checks import check_flag, check_positive_int, check_real
 from .functional.normalization import as_normalized_shape, group_norm, layer_norm, rms_norm
-from .module import Module, input_for
+from .module import DtypeMismatchError, Module, input_for
 from .parameter import Parameter, factory_dtype
 
 __all__ = ["GroupNorm", "LayerNorm", "RMSNorm"]
@@ -26,8 +26,8 @@ def reset_affine(weight: Parameter | None, bias: Parameter | None) -> None:
         nn_init.zeros_(bias)
 
 
-def _input(layer: str, x: Any, parameter: Parameter | None) -> Any:
-    return x if parameter is None else input_for(layer, x, parameter)
+def _input(layer: str, x: Any, parameter: Parameter | None, dtype_error: type[TypeError] = DtypeMismatchError) -> Any:
+    return x if parameter is None else input_for(layer, x, parameter, dtype_error)
 
 
 class LayerNorm(Module):
@@ -93,7 +93,8 @@ class RMSNorm(Module):
         reset_affine(self.weight, None)
 
     def forward(self, x: Any) -> Tensor:
-        return rms_norm(_input("RMSNorm", x, self.weight), self.normalized_shape, self.weight, self.eps)
+        # torch's rms_norm takes an input of another dtype than the weight, so no RuntimeError to match
+        return rms_norm(_input("RMSNorm", x, self.weight, TypeError), self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

@@ -34,6 +34,11 @@ class StateDictError(ValueError, RuntimeError):
     ValueError, as the library has raised it, and the RuntimeError torch raises for the same failures."""
 
 
+class DtypeMismatchError(TypeError, RuntimeError):
+    """A layer's input whose dtype is not its parameters': a TypeError (the house rule for dtypes) that is also the
+    RuntimeError torch raises, so code written for either catches it."""
+
+
 class IncompatibleKeys(NamedTuple):
     """What ``load_state_dict(strict=False)`` ignored (like torch's return value)."""
 
@@ -707,16 +712,16 @@ def _describe_entry(value: Any) -> str:
     return f"{array.shape} {array.dtype}"
 
 
-def input_for(layer: str, x: Any, parameter: Tensor) -> Tensor:
+def input_for(layer: str, x: Any, parameter: Tensor, error: type[TypeError] = DtypeMismatchError) -> Tensor:
     """``x`` as a Tensor of ``parameter``'s dtype, for a layer's forward.
 
     Lists and numbers are converted to the parameters' dtype (they have none of
-    their own); an array or Tensor of another dtype is a TypeError naming both
+    their own); an array or Tensor of another dtype is an ``error`` naming both
     dtypes and the two fixes, as PyTorch raises instead of silently changing the
-    network's precision.
+    network's precision (see :func:`check_input_dtype`).
     """
     tensor = as_layer_input(layer, x, parameter)
-    check_input_dtype(layer, tensor, parameter)
+    check_input_dtype(layer, tensor, parameter, error)
     return tensor
 
 
@@ -734,11 +739,14 @@ def as_layer_input(layer: str, x: Any, parameter: Tensor) -> Tensor:
         ) from error
 
 
-def check_input_dtype(layer: str, x: Tensor, parameter: Tensor) -> None:
-    """TypeError unless the input ``x`` has the dtype of the layer's ``parameter``, naming both and the fixes."""
+def check_input_dtype(layer: str, x: Tensor, parameter: Tensor, error: type[TypeError] = DtypeMismatchError) -> None:
+    """An ``error`` unless the input ``x`` has the dtype of the layer's ``parameter``, naming both and the fixes.
+
+    The default :class:`DtypeMismatchError` is also torch's RuntimeError; a layer for which torch raises another
+    class, or none, passes ``TypeError``."""
     if x.dtype != parameter.dtype:
         model_fix = "model.double()" if x.dtype == np.float64 else "model.float()"
-        raise TypeError(
+        raise error(
             f"{layer}: input dtype {x.dtype} (input shape {x.shape}) does not match the layer's parameters "
             f"({parameter.dtype}); convert the "
             f"input (x.astype(np.{parameter.dtype.name})) or the model ({model_fix})"

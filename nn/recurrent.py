@@ -263,7 +263,7 @@ class _Sequence(_Recurrent):
                 f"{layer}: expected an input of shape (L, N, {self.input_size}), (N, L, {self.input_size}) with "
                 f"batch_first, or unbatched (L, {self.input_size}); got {x.shape}"
             )
-        check_input_dtype(layer, x, self.weight_ih_l0)
+        check_input_dtype(layer, x, self.weight_ih_l0, TypeError)  # torch's RNN/LSTM/GRU raise a ValueError
         input_shape = x.shape
         unbatched = x.ndim == 2
         if unbatched:
@@ -291,7 +291,7 @@ class _Sequence(_Recurrent):
                 f"{layer}: expected a PackedSequence whose data has shape (sum of lengths, {self.input_size}), "
                 f"got {data.shape}"
             )
-        check_input_dtype(layer, data, self.weight_ih_l0)
+        check_input_dtype(layer, data, self.weight_ih_l0, TypeError)  # torch's ValueError, as above
         padded, lengths = pad_packed_sequence(packed._replace(data=data))
         output, finals = self._run(layer, padded, hx, False, lengths)
         return pack_in_layout(output, lengths, packed.sorted_indices), self._final_states(finals, False)

@@ -365,3 +365,42 @@ def test_loss_targets_of_a_shape_torch_cannot_use_are_also_torch_runtime_errors(
 )
 def test_loss_shape_errors_torch_raises_as_value_errors_or_not_at_all_are_not_runtime_errors(call, torch_class):
     _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)
+
+
+# -- a layer's input of another dtype than its parameters -------------------------------------------------------
+DTYPE_MISMATCHES = [
+    pytest.param(lambda lib: lib.nn.Linear(3, 4)(lib.doubles(2, 3)), id="Linear"),
+    pytest.param(lambda lib: lib.nn.Bilinear(3, 3, 2)(lib.doubles(2, 3), lib.doubles(2, 3)), id="Bilinear"),
+    pytest.param(lambda lib: lib.nn.Conv2d(1, 1, 3)(lib.doubles(1, 1, 5, 5)), id="Conv2d"),
+    pytest.param(lambda lib: lib.nn.ConvTranspose1d(1, 1, 3)(lib.doubles(1, 1, 5)), id="ConvTranspose1d"),
+    pytest.param(lambda lib: lib.nn.BatchNorm1d(3)(lib.doubles(2, 3)), id="BatchNorm1d"),
+    pytest.param(lambda lib: lib.nn.LayerNorm(3)(lib.doubles(2, 3)), id="LayerNorm"),
+    pytest.param(lambda lib: lib.nn.GroupNorm(1, 3)(lib.doubles(2, 3, 4)), id="GroupNorm"),
+    pytest.param(lambda lib: lib.nn.PReLU()(lib.doubles(2, 3)), id="PReLU"),
+    pytest.param(lambda lib: lib.nn.GRUCell(3, 4)(lib.doubles(2, 3)), id="GRUCell"),
+    pytest.param(
+        lambda lib: lib.nn.MultiheadAttention(4, 2)(lib.doubles(5, 2, 4), lib.doubles(5, 2, 4), lib.doubles(5, 2, 4)),
+        id="MultiheadAttention",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", DTYPE_MISMATCHES)
+def test_an_input_of_another_dtype_than_the_parameters_is_also_a_torch_runtime_error(call):
+    _raises_both(call, nn.DtypeMismatchError, TypeError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("call", "torch_class"),
+    [
+        pytest.param(lambda lib: lib.nn.LSTM(3, 4)(lib.doubles(5, 2, 3)), ValueError, id="LSTM"),
+        pytest.param(
+            lambda lib: lib.nn.RMSNorm(3)(lib.doubles(2, 3)),
+            None,
+            id="RMSNorm",
+            marks=pytest.mark.filterwarnings("ignore:Mismatch dtype between input and weight"),  # torch's
+        ),
+    ],
+)
+def test_dtype_mismatches_torch_raises_as_value_errors_or_not_at_all_are_not_runtime_errors(call, torch_class):
+    _keeps_its_class(call, TypeError, torch_class, not_also=RuntimeError)
