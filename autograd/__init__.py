@@ -23,6 +23,7 @@ from .function import Function, FunctionContext, once_differentiable
 from .functional import backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .index_errors import IndexBoundsError
 from .indexing import (
     argmax,
     argmin,
@@ -418,6 +419,7 @@ __all__ = [
     "GraphvizNotFoundError",
     "hsplit",
     "hstack",
+    "IndexBoundsError",
     "inference_mode",
     "is_inference_mode_enabled",
     "inner",

@@ -16,6 +16,8 @@ import numpy as np
 from . import shared_math
 from .broadcasting import AxisError
 from .core import Node
+from .index_errors import IndexBoundsError
+from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, where
 from .torch_keywords import UNSET, torch_reduction
 
@@ -54,10 +56,12 @@ def _axis(axis: int, ndim: int, op: str) -> int:
     return int(axis) % ndim
 
 
-def _in_bounds(indices: np.ndarray, length: int, op: str) -> None:
+def _in_bounds(indices: np.ndarray, length: int, op: str, error: type[IndexError] = IndexError) -> None:
+    """An ``error`` naming ``op`` and the first of ``indices`` outside [-length, length): numpy's IndexError, or
+    :class:`IndexBoundsError` for torch's gather and scatter, which raise a RuntimeError."""
     if indices.size and (indices.min() < -length or indices.max() >= length):
         bad = indices[(indices < -length) | (indices >= length)].flat[0]
-        raise IndexError(f"{op}: index {bad} is out of bounds for an axis of length {length}")
+        raise error(f"{op}: index {bad} is out of bounds for an axis of length {length}")
 
 
 def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
@@ -73,13 +77,16 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
     return a[(slice(None),) * axis + (indices,)]
 
 
-def _along_axis(shape: tuple[int, ...], indices: np.ndarray, axis: int, op: str) -> tuple[np.ndarray, ...]:
-    """The integer index that picks ``indices`` along ``axis`` and every position of the other axes."""
+def _along_axis(
+    shape: tuple[int, ...], indices: np.ndarray, axis: int, op: str, out_of_bounds: type[IndexError] = IndexError
+) -> tuple[np.ndarray, ...]:
+    """The integer index that picks ``indices`` along ``axis`` and every position of the other axes (an
+    ``out_of_bounds`` error for an index outside the axis)."""
     if indices.ndim != len(shape):
         raise ValueError(
             f"{op}: indices must have as many dimensions as the array, got {indices.ndim} and {len(shape)}"
         )
-    _in_bounds(indices, shape[axis], op)
+    _in_bounds(indices, shape[axis], op, out_of_bounds)
     index = []
     for dimension, length in enumerate(shape):
         if dimension == axis:
@@ -108,15 +115,16 @@ def take_along_axis(arr: TensorLike, indices: Any, axis: int | None) -> Tensor:
 
 def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
     """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
-    than ``input`` on the other axes, which are then cut to its shape (no broadcasting)."""
+    than ``input`` on the other axes, which are then cut to its shape (no broadcasting). An index of another
+    shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors."""
     input, index = _tensor(input), _integers(index, "gather")
     if input.ndim == 0 and index.ndim == 0 and dim in (0, -1):  # torch reads a scalar as one entry along dim 0
         return gather(input.reshape(1), 0, index.reshape(1)).reshape(())
     dim = _axis(dim, input.ndim, "gather")
     if index.ndim != input.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != dim):
-        raise ValueError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")
-    window = tuple(slice(None) if d == dim else slice(0, i) for d, i in enumerate(index.shape))
-    return take_along_axis(input[window], index, dim)
+        raise ShapeError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")
+    window = input[tuple(slice(None) if d == dim else slice(0, i) for d, i in enumerate(index.shape))]
+    return window[_along_axis(window.shape, index, dim, "gather", IndexBoundsError)]
 
 
 def put_along_axis(arr: TensorLike, indices: Any, values: TensorLike, axis: int | None) -> Tensor:
@@ -159,11 +167,12 @@ def _put(arr: Tensor, index: tuple[np.ndarray, ...], values: TensorLike, op: str
 
 def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: str) -> tuple[np.ndarray, ...]:
     """The positions torch's scatter writes to: ``index[i][j]`` along ``dim``, the index's own position
-    along the other axes (where ``index`` may be shorter than the input, never longer)."""
+    along the other axes (where ``index`` may be shorter than the input, never longer). Errors are torch's
+    RuntimeErrors: a :class:`ShapeError` for an index of another shape, an :class:`IndexBoundsError` out of bounds."""
     if index.ndim != len(shape) or any(i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if d != dim):
-        raise ValueError(f"{op}: index of shape {index.shape} does not fit input of shape {shape} (dim {dim})")
+        raise ShapeError(f"{op}: index of shape {index.shape} does not fit input of shape {shape} (dim {dim})")
     window = tuple(n if d == dim else i for d, (i, n) in enumerate(zip(index.shape, shape)))
-    return _along_axis(window, index, dim, op)
+    return _along_axis(window, index, dim, op, IndexBoundsError)
 
 
 def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:

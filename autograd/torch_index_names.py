@@ -26,6 +26,7 @@ from . import shared_math as sm
 from .broadcasting import single_axis
 from .core import Node
 from .derivatives import arrays as ar
+from .index_errors import IndexBoundsError
 from .shape_errors import ShapeError
 from .tensor_in_place import in_place_twin
 
@@ -57,23 +58,29 @@ def _integers(index: Any, op: str) -> np.ndarray:
     return raw.astype(np.int64)
 
 
-def _checked_range(index: np.ndarray, length: int, op: str, dim: Any, negative: bool) -> np.ndarray:
-    """``index`` made non-negative; IndexError naming ``op`` and the first index out of range (torch's range is
-    ``[-length, length)`` where ``negative``, else ``[0, length)``)."""
+def _checked_range(
+    index: np.ndarray, length: int, op: str, dim: Any, negative: bool, error: type[IndexError] = IndexError
+) -> np.ndarray:
+    """``index`` made non-negative; an ``error`` naming ``op`` and the first index out of range (torch's range is
+    ``[-length, length)`` where ``negative``, else ``[0, length)``): torch's IndexError, or an
+    :class:`IndexBoundsError` where torch raises a RuntimeError."""
     low = -length if negative else 0
     bad = (index < low) | (index >= length)
     if bad.any():
-        raise IndexError(f"{op}: index {index[bad].flat[0]} is out of bounds for dimension {dim} with size {length}")
+        raise error(f"{op}: index {index[bad].flat[0]} is out of bounds for dimension {dim} with size {length}")
     return index % max(length, 1)
 
 
-def _vector_index(self: Any, dim: int, index: Any, op: str, negative: bool) -> tuple[int, np.ndarray]:
-    """The axis and the checked 0-D or 1-D ``index`` along it, of the index_* methods."""
+def _vector_index(
+    self: Any, dim: int, index: Any, op: str, negative: bool, out_of_range: type[IndexError] = IndexError
+) -> tuple[int, np.ndarray]:
+    """The axis and the checked 0-D or 1-D ``index`` along it, of the index_* methods (an ``out_of_range`` error
+    for an index outside the axis, see :func:`_checked_range`)."""
     axis = single_axis(dim, self.ndim, op)
     index = _integers(index, op)
     if index.ndim > 1:
         raise ValueError(f"{op}: index must be 0-D or 1-D, got shape {index.shape}")
-    return axis, _checked_range(index.reshape(-1), self.shape[axis], op, dim, negative)
+    return axis, _checked_range(index.reshape(-1), self.shape[axis], op, dim, negative, out_of_range)
 
 
 def _operand(self: Any, value: Any, op: str) -> Any:
@@ -99,10 +106,11 @@ def _index_put(self: Any, index: tuple, values: Any, op: str) -> Any:
 
 def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: str) -> tuple[np.ndarray, ...]:
     """The positions torch's scatter writes to: ``index[i][j]`` along ``dim``, the index's own position along
-    the others (the index may be shorter than the input there, never longer; negative indices refused, as torch)."""
+    the others (the index may be shorter than the input there, never longer; negative indices refused, as torch).
+    Errors are torch's RuntimeErrors: a :class:`ShapeError` and an :class:`IndexBoundsError`."""
     if index.ndim != len(shape) or any(i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if d != dim):
-        raise ValueError(f"{op}: index of shape {index.shape} does not fit self of shape {shape} (dim {dim})")
-    index = _checked_range(index, shape[dim], op, dim, negative=False)
+        raise ShapeError(f"{op}: index of shape {index.shape} does not fit self of shape {shape} (dim {dim})")
+    index = _checked_range(index, shape[dim], op, dim, negative=False, error=IndexBoundsError)
     grid = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(np.broadcast_arrays(*grid))
@@ -152,7 +160,7 @@ class TorchIndexNames:
         if tensor.ndim == 0:
             source = _operand(tensor, source, "index_add")
             return tensor.reshape(1).index_add(dim, index, source.reshape(1), alpha=alpha).reshape(())
-        axis, index = _vector_index(tensor, dim, index, "index_add", negative=False)
+        axis, index = _vector_index(tensor, dim, index, "index_add", negative=False, out_of_range=IndexBoundsError)
         source = self._index_source(axis, index, source, "index_add")
         scaled = source if alpha == 1 else source * alpha
         return tensor + sm.scatter_add(scaled, (slice(None),) * axis + (index,), tensor.shape)

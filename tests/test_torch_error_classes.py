@@ -404,3 +404,56 @@ def test_an_input_of_another_dtype_than_the_parameters_is_also_a_torch_runtime_e
 )
 def test_dtype_mismatches_torch_raises_as_value_errors_or_not_at_all_are_not_runtime_errors(call, torch_class):
     _keeps_its_class(call, TypeError, torch_class, not_also=RuntimeError)
+
+
+# -- indices out of bounds -------------------------------------------------------------------------------------
+INDEX_BOUNDS = [
+    pytest.param(lambda lib: lib.module.gather(lib.ones(2, 3), 1, lib.indices([[0, 5], [1, 2]])), id="gather"),
+    pytest.param(lambda lib: lib.ones(2, 3).gather(1, lib.indices([[0, 5], [1, 2]])), id="Tensor.gather"),
+    pytest.param(
+        lambda lib: lib.module.scatter(lib.ones(2, 3), 1, lib.indices([[0, 5], [1, 2]]), lib.ones(2, 2)), id="scatter"
+    ),
+    pytest.param(lambda lib: lib.ones(2, 3).scatter_(1, lib.indices([[0, 5], [1, 2]]), 1.0), id="Tensor.scatter_"),
+    pytest.param(
+        lambda lib: lib.ones(2, 3).scatter_add(1, lib.indices([[0, 5], [1, 2]]), lib.ones(2, 2)), id="scatter_add"
+    ),
+    pytest.param(
+        lambda lib: lib.ones(2, 3).scatter_reduce(1, lib.indices([[0, 5], [1, 2]]), lib.ones(2, 2), "amax"),
+        id="scatter_reduce",
+    ),
+    pytest.param(lambda lib: lib.ones(2, 3).index_add(1, lib.indices([0, 5]), lib.ones(2, 2)), id="index_add"),
+    pytest.param(lambda lib: lib.nn.EmbeddingBag(4, 3)(lib.indices([[0, 5]])), id="EmbeddingBag"),
+]
+
+
+@pytest.mark.parametrize("call", INDEX_BOUNDS)
+def test_gather_and_scatter_indices_out_of_bounds_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.IndexBoundsError, IndexError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.ones(2, 3).gather(1, lib.indices([[0, 1], [1, 2], [0, 0]])), id="gather"),
+        pytest.param(lambda lib: lib.ones(2, 3).scatter(1, lib.indices([0, 1]), lib.ones(2, 2)), id="scatter"),
+        pytest.param(
+            lambda lib: lib.ones(2, 3).scatter_reduce(1, lib.indices([0, 1]), lib.ones(2, 2), "sum"),
+            id="scatter_reduce",
+        ),
+    ],
+)
+def test_gather_and_scatter_indices_of_another_shape_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.ones(4, 3).index_select(0, lib.indices([0, 5])), id="index_select"),
+        pytest.param(lambda lib: lib.F.embedding(lib.indices([0, 5]), lib.ones(4, 3)), id="embedding"),
+        pytest.param(lambda lib: lib.ones(2, 3).index_copy(1, lib.indices([0, 5]), lib.ones(2, 2)), id="index_copy"),
+        pytest.param(lambda lib: lib.module.take(lib.ones(2, 3), lib.indices([0, 9])), id="take"),
+    ],
+)
+def test_indices_out_of_range_torch_raises_as_index_errors_are_not_runtime_errors(call):
+    _keeps_its_class(call, IndexError, IndexError, not_also=RuntimeError)

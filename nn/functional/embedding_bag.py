@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, where
+from autograd import IndexBoundsError, Node, Tensor, where
 
 from ..checks import check_choice, check_flag, check_real
 from .embedding import padding_row, renormalize_rows
@@ -109,7 +109,7 @@ def embedding_bag(
         raise ValueError("embedding_bag: mode='max' does not support scale_grad_by_freq (as torch)")
     indices = _integer_array("input", input)
     if indices.size and (indices.min() < 0 or indices.max() >= rows):
-        raise IndexError(
+        raise IndexBoundsError(  # torch's RuntimeError here, though embedding's is an IndexError
             f"embedding_bag: indices must be in [0, {rows - 1}] for a weight of {rows} rows, "
             f"got values {indices.min()} to {indices.max()}"
         )
