@@ -23,7 +23,7 @@ from .function import Function, FunctionContext, once_differentiable
 from .functional import backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .index_errors import IndexBoundsError
+from .index_errors import ClassIndexError, IndexBoundsError
 from .indexing import (
     argmax,
     argmin,
@@ -369,6 +369,7 @@ __all__ = [
     "cbrt",
     "cdist",
     "check_class_range",
+    "ClassIndexError",
     "column_stack",
     "combinations",
     "concat",

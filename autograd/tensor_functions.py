@@ -24,6 +24,7 @@ from .core import Node
 from .default_dtype import float_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
+from .index_errors import ClassIndexError
 from .quiet import quiet, quietly
 from .random_state import generator_for
 from .shape_errors import ShapeError
@@ -673,12 +674,15 @@ def softmax_cross_entropy(
 _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
-def check_class_range(indices: np.ndarray, classes: int, op: str) -> None:
-    """Raise a ValueError naming ``op``, the bad values and ``classes`` unless every entry of the
-    integer array ``indices`` (any signed or unsigned width) is a class index in [0, classes)."""
+def check_class_range(indices: np.ndarray, classes: int, op: str, error: type[ValueError] = ClassIndexError) -> None:
+    """Raise an ``error`` naming ``op``, the bad values and ``classes`` unless every entry of the
+    integer array ``indices`` (any signed or unsigned width) is a class index in [0, classes).
+
+    The default :class:`ClassIndexError` is a ValueError and the IndexError of torch's cross-entropy; a loss for
+    which torch raises another class passes ``ValueError``."""
     if not in_class_range(indices, classes):
         shown = np.unique(indices[(indices < 0) | (indices >= classes)])[:5].tolist()
-        raise ValueError(
+        raise error(
             f"{op}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown} "
             f"(target dtype {indices.dtype})"
         )

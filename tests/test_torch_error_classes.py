@@ -457,3 +457,39 @@ def test_gather_and_scatter_indices_of_another_shape_are_also_torch_runtime_erro
 )
 def test_indices_out_of_range_torch_raises_as_index_errors_are_not_runtime_errors(call):
     _keeps_its_class(call, IndexError, IndexError, not_also=RuntimeError)
+
+
+# -- class-index targets out of range --------------------------------------------------------------------------
+CLASS_INDICES = [
+    pytest.param(lambda lib: lib.F.cross_entropy(lib.ones(3, 4), lib.indices([0, 1, 4])), id="cross_entropy"),
+    pytest.param(lambda lib: lib.F.cross_entropy(lib.ones(3, 4), lib.indices([0, 1, -1])), id="cross_entropy-negative"),
+    pytest.param(
+        lambda lib: lib.F.cross_entropy(lib.ones(2, 4, 5), lib.indices([[0, 1, 2, 3, 9]] * 2)),
+        id="cross_entropy-spatial",
+    ),
+    pytest.param(
+        lambda lib: lib.F.cross_entropy(lib.ones(3, 4), lib.indices([0, -100, 7])), id="cross_entropy-beside-ignored"
+    ),
+    pytest.param(lambda lib: lib.F.nll_loss(lib.ones(3, 4), lib.indices([0, 1, 4])), id="nll_loss"),
+    pytest.param(lambda lib: lib.nn.CrossEntropyLoss()(lib.ones(3, 4), lib.indices([0, 1, 4])), id="CrossEntropyLoss"),
+    pytest.param(lambda lib: lib.nn.NLLLoss()(lib.ones(3, 4), lib.indices([0, 1, 4])), id="NLLLoss"),
+]
+
+
+@pytest.mark.parametrize("call", CLASS_INDICES)
+def test_cross_entropy_targets_out_of_range_are_also_torch_index_errors(call):
+    _raises_both(call, A.ClassIndexError, ValueError, IndexError)
+
+
+def test_softmax_cross_entropy_raises_the_class_index_error_of_cross_entropy():
+    with pytest.raises(A.ClassIndexError, match=r"class indices must lie in \[0, 3\]"):
+        A.softmax_cross_entropy(A.zeros(3, 4), np.array([0, 1, 4]))
+
+
+def test_multi_margin_loss_target_out_of_range_stays_a_plain_value_error_as_torch_raises_no_index_error():
+    _keeps_its_class(
+        lambda lib: lib.F.multi_margin_loss(lib.ones(3, 4), lib.indices([0, 1, 4])),
+        ValueError,
+        RuntimeError,
+        not_also=IndexError,
+    )

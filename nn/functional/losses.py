@@ -22,7 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Node, ShapeError, Tensor, check_class_range, softmax_cross_entropy, where
+from autograd import (
+    ClassIndexError,
+    Function,
+    Node,
+    ShapeError,
+    Tensor,
+    check_class_range,
+    softmax_cross_entropy,
+    where,
+)
 from autograd.accumulation import float16_via_float32
 from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
@@ -156,7 +165,8 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
 
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
     """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C): multi_margin_loss's,
-    whose target of another shape is torch's RuntimeError (a :class:`ShapeError`) whatever its batch size."""
+    whose target of another shape is torch's RuntimeError (a :class:`ShapeError`) whatever its batch size, and
+    whose class out of range too (the library's plain ValueError, not cross-entropy's IndexError)."""
     indices, _ = _class_indices_or_ignored(target, scores, axis, loss, None, like_nll_loss=False)
     return indices
 
@@ -166,7 +176,8 @@ def _class_indices_or_ignored(
 ) -> tuple[np.ndarray, bool]:
     """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C) or
     ``ignore_index``, and whether some entry is ``ignore_index``. ``like_nll_loss``: a target of another shape
-    raises the class torch's nll_loss raises (:func:`_target_shape_error`)."""
+    raises the class torch's nll_loss raises (:func:`_target_shape_error`), a class out of range a
+    :class:`ClassIndexError` (torch's IndexError)."""
     indices = target.data if isinstance(target, Node) else np.asarray(target)
     expected = scores.shape[:axis] + scores.shape[axis + 1 :]
     if indices.dtype.kind not in "iu":
@@ -185,10 +196,11 @@ def _class_indices_or_ignored(
         return indices, ignore_index is not None and 0 <= ignore_index < classes and bool(
             (indices == ignore_index).any()
         )
+    out_of_range = ClassIndexError if like_nll_loss else ValueError
     if ignore_index is None:
-        check_class_range(indices, classes, loss)
+        check_class_range(indices, classes, loss, out_of_range)
     ignored = indices == ignore_index
-    check_class_range(indices[~ignored], classes, loss)
+    check_class_range(indices[~ignored], classes, loss, out_of_range)
     return indices, bool(ignored.any())
 
 
