@@ -41,7 +41,6 @@ __all__ = [
     "conv_output_size",
     "fold",
     "max_pool2d",
-    "rank_error",
     "unfold",
 ]
 

@@ -164,9 +164,9 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
 
 
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
-    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C): multi_margin_loss's,
-    whose target of another shape is torch's RuntimeError (a :class:`ShapeError`) whatever its batch size, and
-    whose class out of range too (the library's plain ValueError, not cross-entropy's IndexError)."""
+    """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C): multi_margin_loss's.
+    torch raises a RuntimeError for its target of another shape, whatever the batch size (a :class:`ShapeError`
+    here), and for a class out of range (left the library's plain ValueError, not cross-entropy's IndexError)."""
     indices, _ = _class_indices_or_ignored(target, scores, axis, loss, None, like_nll_loss=False)
     return indices
 
