@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import operator
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,13 @@ _ndarray = np.ndarray
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
-__all__ = ["backpropagate", "backward_order", "local_gradients"]
+__all__ = ["backpropagate", "backward_order", "leaf_accumulation", "local_gradients"]
+
+#: Held while a backward pass adds its gradients into leaves' ``.grad``: threads that run backward into shared
+#: leaves (Hogwild-style training of one model) then add, never overwrite, each other's gradients (numpy lets go
+#: of the GIL inside a large ``grad + total``, and a float's read-add-write can be cut by a thread switch too).
+#: Reentrant, so a post-accumulate hook may itself run backward.
+leaf_accumulation = threading.RLock()
 
 
 def backward_order(roots: Iterable[Node]) -> list[Node]:
@@ -398,8 +405,9 @@ def _backpropagate(
         raise
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
-    for node, grad in finished_leaves:
-        if type(grad) is _ndarray:
-            grad = _unaliased(grad, handed_out)
-        node._accumulate_leaf(grad)
+    with leaf_accumulation:
+        for node, grad in finished_leaves:
+            if type(grad) is _ndarray:
+                grad = _unaliased(grad, handed_out)
+            node._accumulate_leaf(grad)
     return results

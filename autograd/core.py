@@ -34,7 +34,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from .backprop import _unaliased, backpropagate, backward_order
+from .backprop import _unaliased, backpropagate, backward_order, leaf_accumulation
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
@@ -469,10 +469,11 @@ def run_backward(
             raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
     found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True)
     handed_out = {id(seed) for seed in seeds}
-    for node in targets:
-        if id(node) in found:
-            gradient = found[id(node)]
-            node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is _ndarray else gradient)
+    with leaf_accumulation:
+        for node in targets:
+            if id(node) in found:
+                gradient = found[id(node)]
+                node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is _ndarray else gradient)
 
 
 class RemovableHandle:
