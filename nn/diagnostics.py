@@ -43,10 +43,13 @@ def _combined(norms: list[float | None]) -> float | None:
     return safe_norm(present) if present else None
 
 
-def _owner(name: str, module_names: list[str], depth: int | None) -> str:
-    """The module that holds parameter ``name``: the deepest, or the one ``depth`` levels below the model."""
-    chain = [module for module in module_names if module and name.startswith(module + ".")]
-    chain.sort(key=len)
+def _owner(name: str, module_names: set[str], depth: int | None) -> str:
+    """The module that holds parameter ``name``: the deepest, or the one ``depth`` levels below the model. The
+    candidates are the name's own dotted prefixes (a.b.c.weight: a, a.b, a.b.c), so each parameter costs its
+    nesting depth, not the number of modules."""
+    parts = name.split(".")
+    prefixes = (".".join(parts[:end]) for end in range(1, len(parts)))
+    chain = [prefix for prefix in prefixes if prefix in module_names]
     if not chain:
         return ""
     return chain[-1] if depth is None else chain[min(depth, len(chain)) - 1]
@@ -69,7 +72,7 @@ def gradient_norms(model: Module, by_layer: bool = False, depth: int | None = No
     norms = {name: _grad_norm(parameter) for name, parameter in model.named_parameters()}
     if not by_layer:
         return norms
-    module_names = [name for name, _ in model.named_modules()]
+    module_names = {name for name, _ in model.named_modules()}
     groups: dict[str, list[float | None]] = {}
     for name, norm in norms.items():
         groups.setdefault(_owner(name, module_names, depth), []).append(norm)
