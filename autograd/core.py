@@ -27,7 +27,9 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import operator
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Self
@@ -46,6 +48,7 @@ from .versions import check_in_place_allowed as check_in_place_allowed  # tensor
 _ndarray = np.ndarray
 
 _new_object = object.__new__  # a node without running __init__ (one global name for the hot path)
+_rebase_tick = operator.itemgetter(0)  # the tick of a ``_history`` entry (tick, earlier self)
 
 __all__ = [
     "Node",
@@ -241,11 +244,13 @@ class Node(NodeCopying):
         return 0 if self._version is None else self._version.count
 
     def _earlier_self(self, tick: int) -> Node:
-        """The node that stood for this one at recording tick ``tick`` (itself unless rebased since)."""
-        for rebased_at, earlier in self._history or ():
-            if tick < rebased_at:
-                return earlier
-        return self
+        """The node that stood for this one at recording tick ``tick`` (itself unless rebased since): the earlier
+        self of the first rebase after ``tick`` (a binary search of the history, kept in tick order)."""
+        history = self._history
+        if not history:
+            return self
+        position = bisect.bisect_right(history, tick, key=_rebase_tick)
+        return history[position][1] if position < len(history) else self
 
     @property
     def is_leaf(self) -> bool:

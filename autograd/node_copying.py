@@ -155,6 +155,8 @@ class NodeCopying:
                 twin._hooks = dict(self._hooks)
             if state.get("_post_accumulate_grad_hooks") is not None:
                 twin._post_accumulate_grad_hooks = dict(state["_post_accumulate_grad_hooks"])
+            if state.get("_history") is not None:  # its own list: a later in-place change of either appends to it
+                twin._history = list(state["_history"])
         if isinstance(self.data, np.ndarray):
             twin._version = self._shared_version()
             twin._version.add_holder(twin, "copy")

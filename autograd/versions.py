@@ -172,7 +172,9 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     if node._hooks:
         earlier._hooks, node._hooks = node._hooks, None
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
-    node._history = [*(node._history or ()), (rebased_at, earlier)]
+    if node._history is None:
+        node._history = []
+    node._history.append((rebased_at, earlier))  # in tick order, so _earlier_self can bisect (copies get their own)
     return earlier
 
 

@@ -457,3 +457,23 @@ def test_backward_checks_only_the_inputs_whose_values_a_rule_reads():
         x += 1.0
     with pytest.raises(RuntimeError, match="input 1 of 'mul'"):
         product.sum().backward()
+
+
+def test_many_in_place_changes_read_in_between_give_each_read_the_values_it_saw():
+    # y_k = a_k x + b_k after k changes; s = sum_k c_k * sum(y_k), so ds/dx = sum_k c_k a_k for every entry,
+    # computed here in Python floats alongside
+    x = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    y = x * 1.0
+    s = Tensor(np.array(0.0))
+    slope, expected = 1.0, 0.0
+    for k in range(400):
+        weight = 1.0 + k % 3
+        s = s + y.sum() * weight
+        expected += weight * slope
+        if k % 2:
+            y *= 1.001
+            slope *= 1.001
+        else:
+            y += 0.5
+    s.backward()
+    np.testing.assert_allclose(x.grad, [expected] * 3, rtol=1e-12)
