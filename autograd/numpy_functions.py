@@ -156,6 +156,13 @@ def _flat(g, out, x, *rest, **attrs):
     return g * 0
 
 
+def _sign(x):
+    """np.sign, and of booleans the booleans themselves (numpy has no bool sign; torch's keeps bool: True is 1)."""
+    if getattr(x, "dtype", None) == np.bool_:
+        return np.array(x, copy=True)
+    return np.sign(x)
+
+
 def _copysign_slope(g, out, x, y):
     """d/dx copysign(x, y) = copysign(x, y) / x, +-1 (0 at x = 0, as torch); a constant, so the Hessian is 0."""
     xd = data_of(x)
@@ -275,7 +282,7 @@ class NumpyFunctions:
     round = _Rounding(np.round, _flat, reads_values=False,
                       doc="Nearest integer, halves to even (numpy's round), or to ``decimals`` places; zero gradient.")
     trunc = _Unary(np.trunc, _flat, reads_values=False, doc="x rounded towards zero; zero gradient.")
-    sign = _Unary(np.sign, _flat, reads_values=False, doc="-1, 0 or 1 (nan for nan); zero gradient.")
+    sign = _Unary(_sign, _flat, reads_values=False, doc="-1, 0 or 1 (nan for nan); zero gradient.")
     # fmt: on
 
     def polygamma(self: Self, n: int) -> Self:

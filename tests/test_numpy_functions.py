@@ -87,3 +87,14 @@ def test_integer_tensors_give_float_results_as_in_numpy():
     result = Tensor([1, 8]).log2()
     assert result.dtype == np.float64
     np.testing.assert_array_equal(result.data, [0.0, 3.0])
+
+
+def test_sign_of_booleans_is_the_booleans_themselves():
+    flags = np.array([[True, False], [False, True]])
+    result = Tensor(flags).sign()
+    assert result.dtype == np.bool_
+    np.testing.assert_array_equal(result.data, flags)
+    np.testing.assert_array_equal(np.sign(Tensor(flags)).data, flags)
+    np.testing.assert_array_equal(Tensor(np.array([-3, 0, 2])).sign().data, [-1, 0, 1])  # integers: numpy's
+    torch = pytest.importorskip("torch")
+    assert torch.sign(torch.from_numpy(flags)).dtype == torch.bool
