@@ -666,8 +666,6 @@ def softmax_cross_entropy(
             f"shape {logits.shape} (class axis {axis}); got {target.dtype} of shape {target.shape}"
         )
     check_class_range(target, classes, "softmax_cross_entropy")
-    if reduction == "mean" and not target.size:
-        raise ValueError("softmax_cross_entropy: the mean over an empty batch is undefined (use reduction='sum')")
     return _softmax_cross_entropy(logits, target, axis, reduction)
 
 

@@ -7,6 +7,7 @@ argument; values and gradients equal the explicit reduction's and torch's. Also 
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import warnings
 
@@ -273,14 +274,29 @@ def test_a_weight_not_of_the_inputs_shape_is_refused_not_broadcast(name, shape):
 
 
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
-def test_weights_summing_to_zero_have_no_weighted_mean(name):
-    prediction, target = np.ones(3), np.zeros(3)
-    for weight in (np.zeros(3), np.array([1.0, -1.0, 0.0])):
-        with pytest.raises(ValueError, match=rf"{name}: the weighted mean is undefined"):
-            getattr(F, name)(prediction, target, weight=weight)
-        assert getattr(F, name)(prediction, target, "sum", weight=weight).item() == 0.0
-    with pytest.raises(ValueError, match=rf"{name}: the weighted mean is undefined"):
-        getattr(F, name)(np.zeros(0), np.zeros(0), weight=np.zeros(0))
+def test_weights_summing_to_zero_give_the_quotient_by_zero_as_torch(name):
+    # sum(w t) / sum(w) with sum(w) = 0: 0/0 = nan, x/0 = +-inf (IEEE), quietly
+    target = np.zeros(3)
+    cases = [
+        (np.ones(3), np.zeros(3), math.nan),
+        (np.ones(3), np.array([1.0, -1.0, 0.0]), math.nan),
+        (np.array([2.0, 1.0, 1.0]), np.array([1.0, -1.0, 0.0]), math.inf),
+    ]
+    for prediction, weight, expected in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            mean = getattr(F, name)(prediction, target, weight=weight).item()
+        assert mean == expected or (math.isnan(expected) and math.isnan(mean))
+        assert getattr(F, name)(prediction, target, "sum", weight=weight).item() == np.sum(
+            weight * (np.abs(prediction) if name == "l1_loss" else prediction**2)
+        )
+    assert math.isnan(getattr(F, name)(np.zeros(0), np.zeros(0), weight=np.zeros(0)).item())
+    torch = pytest.importorskip("torch")
+    for prediction, weight, expected in cases:
+        theirs = getattr(torch.nn.functional, name)(
+            torch.tensor(prediction), torch.tensor(target), weight=torch.tensor(weight)
+        ).item()
+        assert theirs == expected or (math.isnan(expected) and math.isnan(theirs))
 
 
 @pytest.mark.parametrize("weight", ["sum", np.array(["a", "b"]), [True, None]])

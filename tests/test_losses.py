@@ -1,6 +1,7 @@
 """Tests for nn.functional.losses and the loss Modules of nn.losses: formulas for every
 reduction, gradients (finite differences and torch), stability, and argument errors."""
 
+import math
 import warnings
 
 import numpy as np
@@ -652,13 +653,18 @@ def test_loss_rejects_an_unknown_reduction(name):
 
 
 @pytest.mark.parametrize("name", sorted(ALL_LOSSES))
-def test_loss_rejects_the_mean_of_an_empty_batch_but_sums_it_to_zero(name):
+def test_the_mean_of_an_empty_batch_is_nan_with_an_empty_gradient_and_its_sum_zero(name):
+    # as numpy's mean of nothing and torch's losses (0/0), without a warning
     loss, prediction, target = ALL_LOSSES[name]
-    empty_prediction = np.zeros((0,) + np.shape(prediction)[1:])
+    empty_prediction = Tensor(np.zeros((0,) + np.shape(prediction)[1:]), requires_grad=True)
     empty_target = np.zeros((0,), dtype=np.asarray(target).dtype)
     assert loss(empty_prediction, empty_target, reduction="sum").item() == 0.0
-    with pytest.raises(ValueError, match=f"{name}: the mean over an empty batch"):
-        loss(empty_prediction, empty_target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mean = loss(empty_prediction, empty_target)
+        mean.backward()
+    assert math.isnan(mean.item())
+    assert empty_prediction.grad.shape == empty_prediction.shape
 
 
 @pytest.mark.parametrize(

@@ -182,7 +182,8 @@ def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction
     # to every sample (divided by their count for a mean).
     if reduction != "none":
         samples = x.shape[:axis] + x.shape[axis + 1 :]
-        g = g / math.prod(samples) if reduction == "mean" else g
+        count = math.prod(samples)
+        g = g / count if reduction == "mean" and count else g  # (an empty batch has no entry to scale)
         if type(x) is np.ndarray:  # one scale for every sample: (softmax - onehot) g as one product and one update
             gradient = np.multiply(probabilities, g, order="C")  # C order, so reshape(-1) is a view
             gradient.reshape(-1)[index] -= g

@@ -78,9 +78,7 @@ def _reduce(terms: Tensor, reduction: str, loss: str) -> Tensor:
         return terms
     if reduction == "sum":
         return terms.sum()
-    if terms.size == 0:
-        raise ValueError(f"{loss}: the mean over an empty batch (loss terms of shape {terms.shape}) is undefined")
-    return terms.mean()
+    return terms.mean()  # of an empty batch nan, as numpy's and torch's (without numpy's warning)
 
 
 def check_weight_not_reduction(loss: str, weight: Any) -> None:
@@ -321,7 +319,7 @@ def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> T
     w must have the terms' shape (torch does not broadcast it either). "mean" is the weighted mean
     sum(w t) / sum(w), so d/dt = w / sum(w) and d/dw = (t - mean) / sum(w): a float Tensor weight keeps its
     gradient, as torch's; any other weight is a constant of the terms' dtype. Weights summing to 0 (or an
-    empty batch) make that mean undefined: a ValueError here, nan or inf in torch.
+    empty batch) give 0/0 = nan or x/0 = inf, as torch's.
     """
     if weight is None:
         return _reduce(terms, reduction, loss)
@@ -329,11 +327,6 @@ def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> T
     weighted = terms * weights
     if reduction != "mean":
         return _reduce(weighted, reduction, loss)
-    if float(np.sum(weights.data if isinstance(weights, Tensor) else weights)) == 0.0:
-        raise ValueError(
-            f"{loss}: the weighted mean is undefined: the weights (shape {weights.shape}) sum to 0 "
-            f"(torch gives nan); use reduction='sum'"
-        )
     return weighted.sum() / weights.sum()
 
 
