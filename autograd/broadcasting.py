@@ -11,6 +11,14 @@ AxisError = np.exceptions.AxisError
 IndexError torch raises for a dimension out of range, so code written for either catches it."""
 
 
+def broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The shape ``shapes`` broadcast to (numpy's rule), or None when they do not broadcast together."""
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        return None
+
+
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
 

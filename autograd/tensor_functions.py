@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import normalize_axes, single_axis
+from .broadcasting import broadcast_shape, normalize_axes, single_axis
 from .core import Node
 from .default_dtype import float_dtype, python_float_dtype
 from .derivatives import arrays as ar
@@ -616,11 +616,9 @@ def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | Non
     out = x @ (weight if len(w_shape) == 1 else weight.T)
     if bias is not None:
         bias = _operand(bias, weight.data, "linear")
-        try:
-            fits = np.broadcast_shapes(bias.shape, out.shape) == out.shape
-        except ValueError:
-            fits = False
-        if not fits:  # torch's rule: the bias expands to the output's shape (it may not enlarge it)
+        if (
+            broadcast_shape(bias.shape, out.shape) != out.shape
+        ):  # torch's rule: the bias expands to the output's shape (it may not enlarge it)
             raise ShapeError(f"linear: bias of shape {bias.shape} does not expand to the output's shape {out.shape}")
         out = out + bias
     return out if activation is None else out.relu()

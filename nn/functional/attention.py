@@ -21,6 +21,7 @@ import numpy as np
 
 from autograd import Tensor, concatenate, repeat, where
 from autograd.accumulation import float16_via_float32
+from autograd.broadcasting import broadcast_shape
 
 from ..checks import check_flag, check_probability, check_real
 from .dropout import dropout
@@ -92,13 +93,6 @@ def attention_weights(query: Tensor, key: Tensor, bias: Any, scale: float, safe:
     return where(blocked, 0.0, where(blocked, 0.0, scores).softmax(-1))
 
 
-def _broadcast(shapes: list[tuple[int, ...]]) -> tuple[int, ...] | None:
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        return None
-
-
 @float16_via_float32
 def scaled_dot_product_attention(
     query: Any,
@@ -153,7 +147,7 @@ def scaled_dot_product_attention(
         )
     if enable_gqa:
         k, v = _grouped_heads(q, k, v)
-    batch = _broadcast([q.shape[:-2], k.shape[:-2], v.shape[:-2]])
+    batch = broadcast_shape(q.shape[:-2], k.shape[:-2], v.shape[:-2])
     if batch is None:
         raise ValueError(
             f"{_NAME}: the leading (batch and head) axes of query {q.shape}, key {k.shape} and value {v.shape} "
@@ -164,7 +158,7 @@ def scaled_dot_product_attention(
     bias = None
     if attn_mask is not None:
         bias = additive_mask(_NAME, "attn_mask", attn_mask, q.dtype, False)
-        if _broadcast([bias.shape, weights_shape]) != weights_shape:
+        if broadcast_shape(bias.shape, weights_shape) != weights_shape:
             raise ValueError(
                 f"{_NAME}: attn_mask of shape {tuple(bias.shape)} does not broadcast to the attention weights' "
                 f"shape {weights_shape} (..., L, S)"

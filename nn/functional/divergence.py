@@ -59,7 +59,7 @@ def kl_div(
         kept = target.data > 0
         terms = _masked_terms(kept, input, target, lambda x, p: p * (p.log() - x), target_fill=1.0)
     if reduction != "batchmean":
-        return _reduce(terms, reduction, "kl_div")
+        return _reduce(terms, reduction)
     if terms.ndim == 0:
         return terms
     return terms.sum() / terms.shape[0]  # of an empty batch 0/0 = nan, as torch's

@@ -49,7 +49,7 @@ def poisson_nll_loss(
         safe = where(counted, t, 2.0)  # the approximation is only evaluated (and differentiated) where t > 1
         stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
         terms = terms + where(counted, stirling, 0.0)
-    return _reduce(terms, reduction, loss)
+    return _reduce(terms, reduction)
 
 
 def _variance(var: Any, x: Tensor, loss: str) -> Tensor:
@@ -103,4 +103,4 @@ def gaussian_nll_loss(
     terms = 0.5 * (variance.log() + error * error / variance)
     if full:
         terms = terms + 0.5 * math.log(2 * math.pi)
-    return _reduce(terms, reduction, loss)
+    return _reduce(terms, reduction)

@@ -33,6 +33,7 @@ from autograd import (
     where,
 )
 from autograd.accumulation import float16_via_float32
+from autograd.broadcasting import broadcast_shape
 from autograd.quiet import quietly
 from autograd.tensor_functions import in_class_range
 
@@ -73,7 +74,7 @@ BCE_GRADIENT_EPS = float(np.float32(1e-12))
 MAPE_EPS = float(np.finfo(np.float64).eps)
 
 
-def _reduce(terms: Tensor, reduction: str, loss: str) -> Tensor:
+def _reduce(terms: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return terms
     if reduction == "sum":
@@ -115,19 +116,10 @@ def _paired(
             raise TypeError(f"{loss}: {other} must hold real numbers, got dtype {array.dtype}")
         target = Tensor(array, dtype=prediction.dtype)
     if target.shape != prediction.shape:
-        torch_refuses = torch_broadcasts and not _broadcast_together(target.shape, prediction.shape)
+        torch_refuses = torch_broadcasts and broadcast_shape(target.shape, prediction.shape) is None
         error = ShapeError if torch_refuses else ValueError
         raise error(f"{loss}: {other} shape {target.shape} does not match {what} shape {prediction.shape}")
     return prediction, target
-
-
-def _broadcast_together(*shapes: tuple[int, ...]) -> bool:
-    """Whether ``shapes`` broadcast to one shape."""
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        return False
-    return True
 
 
 def _target_shape_error(expected: tuple[int, ...], found: tuple[int, ...]) -> type[ValueError]:
@@ -247,7 +239,7 @@ def _weighted_class_terms(
         smoothed = -(log_probabilities * class_weights).sum(axis=axis)
         terms = terms * (1 - label_smoothing) + where(ignored, 0.0, smoothed) * (label_smoothing / classes)
     if reduction != "mean":
-        return _reduce(terms, reduction, loss)
+        return _reduce(terms, reduction)
     total = float(sample_weights[~ignored].sum())
     if total == 0.0:  # every target ignored or weighted 0 (a batch of padding): torch's 0/0, nan, with no gradient
         return terms.sum() * 0.0 + math.nan
@@ -322,11 +314,11 @@ def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> T
     empty batch) give 0/0 = nan or x/0 = inf, as torch's.
     """
     if weight is None:
-        return _reduce(terms, reduction, loss)
+        return _reduce(terms, reduction)
     weights = _element_weights_of(terms, weight, loss)
     weighted = terms * weights
     if reduction != "mean":
-        return _reduce(weighted, reduction, loss)
+        return _reduce(weighted, reduction)
     return weighted.sum() / weights.sum()
 
 
@@ -351,7 +343,7 @@ def mean_bias_error(prediction: Any, target: Any, reduction: str = "mean") -> Te
     """
     reduction = check_choice("mean_bias_error", "reduction", reduction, REDUCTIONS)
     prediction, target = _paired(prediction, target, "mean_bias_error")
-    return _reduce(target - prediction, reduction, "mean_bias_error")
+    return _reduce(target - prediction, reduction)
 
 
 def mape(prediction: Any, target: Any, reduction: str = "mean", eps: float = MAPE_EPS) -> Tensor:
@@ -364,7 +356,7 @@ def mape(prediction: Any, target: Any, reduction: str = "mean", eps: float = MAP
     reduction = check_choice("mape", "reduction", reduction, REDUCTIONS)
     eps = check_real("mape", "eps", eps, 0, low_open=True)
     prediction, target = _paired(prediction, target, "mape")
-    return _reduce((target - prediction).abs() / target.abs().maximum(eps), reduction, "mape")
+    return _reduce((target - prediction).abs() / target.abs().maximum(eps), reduction)
 
 
 def _scalar_in_dtype(value: float, dtype: np.dtype) -> float:
@@ -397,7 +389,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     terms = quadratic_part * (difference - 0.5 * quadratic_part)
     if weight is not None:
         terms = terms * _element_weights_of(terms, weight, "huber_loss")
-    return _reduce(terms, reduction, "huber_loss")
+    return _reduce(terms, reduction)
 
 
 @float16_via_float32
@@ -430,11 +422,11 @@ def smooth_l1_loss(
     size = difference.abs()
     beta = _scalar_in_dtype(beta, size.dtype)
     if beta == 0:
-        return _reduce(size, reduction, "smooth_l1_loss")
+        return _reduce(size, reduction)
     quadratic_part = strictly_inside(difference, -beta, beta)
     linear_part = where(size.data >= beta, size - beta, 0.0)  # (not relu: at |d| = beta its slope is the outer 1)
     terms = quadratic_part * _half_ratio(quadratic_part, beta) + linear_part
-    return _reduce(terms, reduction, "smooth_l1_loss")
+    return _reduce(terms, reduction)
 
 
 def _half_ratio(part: Tensor, beta: float) -> Tensor:
@@ -473,7 +465,7 @@ def binary_cross_entropy(
     _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
     _check_unit_interval(target.data, "binary_cross_entropy", "targets")
     terms = _BinaryCrossEntropyTerms.apply(probabilities, target)
-    return _reduce(terms if weight is None else terms * weight, reduction, "binary_cross_entropy")
+    return _reduce(terms if weight is None else terms * weight, reduction)
 
 
 class _BinaryCrossEntropyTerms(Function):
@@ -589,7 +581,7 @@ def binary_cross_entropy_with_logits(
     pos_weight = _element_weights(pos_weight, target, loss, "pos_weight")
     _check_unit_interval(target.data, loss, "targets")
     terms = _logistic_terms(logits, target, pos_weight)
-    return _reduce(terms if weight is None else terms * weight, reduction, loss)
+    return _reduce(terms if weight is None else terms * weight, reduction)
 
 
 # -- multi-class classification --------------------------------------------------------
@@ -676,7 +668,7 @@ def cross_entropy(
         if weight is not None:
             probabilities = probabilities * weight.reshape((classes,) + (1,) * (logits.ndim - 1 - axis))
         terms = -(log_probabilities * probabilities).sum(axis=axis)
-        return _reduce(terms, reduction, "cross_entropy")
+        return _reduce(terms, reduction)
     indices, some_ignored = _class_indices_or_ignored(target, logits, axis, "cross_entropy", ignore_index)
     if weight is not None or some_ignored:
         log_probabilities = _log_softmax(logits, axis)
@@ -686,11 +678,11 @@ def cross_entropy(
     if not label_smoothing:  # one fused node: logsumexp(x) - x_t (reduced), gradient softmax(x) - onehot(t)
         fused = reduction if indices.size else "none"  # the mean of an empty batch is left to _reduce
         terms = softmax_cross_entropy(logits, indices, axis, reduction=fused, validate_target=False)  # checked above
-        return terms if fused != "none" else _reduce(terms, reduction, "cross_entropy")
+        return terms if fused != "none" else _reduce(terms, reduction)
     log_probabilities = _log_softmax(logits, axis)
     terms = -_pick(log_probabilities, indices, axis)
     terms = terms * (1 - label_smoothing) - log_probabilities.mean(axis=axis) * label_smoothing
-    return _reduce(terms, reduction, "cross_entropy")
+    return _reduce(terms, reduction)
 
 
 def nll_loss(
@@ -722,7 +714,7 @@ def nll_loss(
     indices, some_ignored = _class_indices_or_ignored(target, log_probs, axis, "nll_loss", ignore_index)
     if weight is not None or some_ignored:
         return _weighted_class_terms(log_probs, indices, axis, weight, ignore_index, reduction, "nll_loss")
-    return _reduce(-_pick(log_probs, indices, axis), reduction, "nll_loss")
+    return _reduce(-_pick(log_probs, indices, axis), reduction)
 
 
 def multi_margin_loss(
@@ -768,7 +760,7 @@ def multi_margin_loss(
     terms = violations.where(other_classes, 0.0).sum(axis=axis) / classes  # a mask product: inf - inf = nan at y
     if weight is not None:
         terms = terms * weight[indices]
-    return _reduce(terms, reduction, "multi_margin_loss")
+    return _reduce(terms, reduction)
 
 
 # -- margin losses for targets in {-1, +1} --------------------------------------------
@@ -789,7 +781,7 @@ def hinge_loss(scores: Any, target: Any, margin: float = 1.0, reduction: str = "
     """
     reduction = check_choice("hinge_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("hinge_loss", "margin", margin, 0)
-    return _reduce(_hinge_terms(_margins(scores, target, "hinge_loss"), margin), reduction, "hinge_loss")
+    return _reduce(_hinge_terms(_margins(scores, target, "hinge_loss"), margin), reduction)
 
 
 def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -800,7 +792,7 @@ def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor
     learning rate lr on the "sum" reduction is the perceptron rule w <- w + lr y_n x_n.
     """
     reduction = check_choice("perceptron_loss", "reduction", reduction, REDUCTIONS)
-    return _reduce(_hinge_terms(_margins(scores, target, "perceptron_loss"), 0.0), reduction, "perceptron_loss")
+    return _reduce(_hinge_terms(_margins(scores, target, "perceptron_loss"), 0.0), reduction)
 
 
 def _hinge_terms(z: Tensor, margin: float) -> Tensor:
@@ -815,7 +807,7 @@ def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tenso
     to inf (silently, as in torch); use a margin loss that grows linearly if that can happen.
     """
     reduction = check_choice("exponential_loss", "reduction", reduction, REDUCTIONS)
-    return _reduce((-_margins(scores, target, "exponential_loss")).exp(), reduction, "exponential_loss")
+    return _reduce((-_margins(scores, target, "exponential_loss")).exp(), reduction)
 
 
 def smooth_hinge_loss(scores: Any, target: Any, alpha: float = 1.0, reduction: str = "mean") -> Tensor:
@@ -831,4 +823,4 @@ def smooth_hinge_loss(scores: Any, target: Any, alpha: float = 1.0, reduction: s
     z = _margins(scores, target, "smooth_hinge_loss")
     u = z.clip(0.0, 1.0)
     terms = u ** (alpha + 1) / (alpha + 1) - u + alpha / (alpha + 1) + (-z).relu()
-    return _reduce(terms, reduction, "smooth_hinge_loss")
+    return _reduce(terms, reduction)

@@ -59,7 +59,7 @@ def multilabel_soft_margin_loss(
     weight = _class_weights(weight, scores, scores.ndim - 1, loss)
     if weight is not None:
         terms = terms * weight
-    return _reduce(terms.mean(axis=-1), reduction, loss)
+    return _reduce(terms.mean(axis=-1), reduction)
 
 
 def multilabel_margin_loss(
@@ -99,4 +99,4 @@ def multilabel_margin_loss(
     hinges = (1.0 - listed_scores.unsqueeze(-1) + scores.unsqueeze(-2)).relu()  # [j, i]: 1 - (x_j - x_i)
     pairs = listed[..., :, None] & ~has_class[..., None, :]
     terms = hinges.where(pairs, 0.0).sum(axis=(-2, -1)) / classes
-    return _reduce(terms, reduction, loss)
+    return _reduce(terms, reduction)

@@ -67,7 +67,7 @@ def margin_ranking_loss(
     margin = check_real("margin_ranking_loss", "margin", margin)
     x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1", "input2")
     y = _signs(target, x1, "margin_ranking_loss")
-    return _reduce(_hinge(-y * (x1 - x2) + margin), reduction, "margin_ranking_loss")
+    return _reduce(_hinge(-y * (x1 - x2) + margin), reduction)
 
 
 def hinge_embedding_loss(
@@ -89,7 +89,7 @@ def hinge_embedding_loss(
     x = as_float_tensor(input, "hinge_embedding_loss")
     y = _signs(target, x, "hinge_embedding_loss")
     terms = where(y.data == 1, x, _hinge(margin - x))
-    return _reduce(terms, reduction, "hinge_embedding_loss")
+    return _reduce(terms, reduction)
 
 
 @float16_via_float32
@@ -101,7 +101,7 @@ def soft_margin_loss(
     reduction = check_choice("soft_margin_loss", "reduction", reduction, REDUCTIONS)
     x = as_float_tensor(input, "soft_margin_loss")
     y = _signs(target, x, "soft_margin_loss")
-    return _reduce((-y * x).softplus(), reduction, "soft_margin_loss")
+    return _reduce((-y * x).softplus(), reduction)
 
 
 #: torch's guard added to each squared norm in ``cosine_embedding_loss``.
@@ -135,7 +135,7 @@ def cosine_embedding_loss(
     squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
     cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
     terms = where(y.data == 1, 1 - cosine, _hinge(cosine - margin))
-    return _reduce(terms, reduction, loss)
+    return _reduce(terms, reduction)
 
 
 @float16_via_float32
@@ -170,7 +170,7 @@ def triplet_margin_loss(
     if swap:
         between = pairwise_distance(positive, negative, p, eps)
         to_negative = to_negative.minimum(between)
-    return _reduce(_hinge(margin + to_positive - to_negative), reduction, loss)
+    return _reduce(_hinge(margin + to_positive - to_negative), reduction)
 
 
 def triplet_margin_with_distance_loss(
@@ -206,4 +206,4 @@ def triplet_margin_with_distance_loss(
     to_negative = as_float_tensor(distance(a, negative), loss)
     if swap:
         to_negative = to_negative.minimum(as_float_tensor(distance(positive, negative), loss))
-    return _reduce(_hinge(margin + to_positive - to_negative), reduction, loss)
+    return _reduce(_hinge(margin + to_positive - to_negative), reduction)
