@@ -26,6 +26,12 @@ def data_of(x: Any) -> Any:
     return x.data if isinstance(x, Node) else x
 
 
+def floating(tensor: Any) -> Any:
+    """``tensor``, or its float64 copy (recorded) if it holds integers or booleans: the operand of an op whose
+    result is a float, computed without integer wrap-around (uint8 0 - 255 is 1)."""
+    return tensor if tensor.data.dtype.kind == "f" else tensor.astype(np.float64)
+
+
 def exp(x: Any) -> Any:
     """e**x."""
     if isinstance(x, Node):

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
+from . import shared_math
 from .core import Node
 from .quiet import quietly
 
@@ -62,7 +63,7 @@ def _matrices(tensor: Any, op: str, square: bool = True) -> Any:
     if tensor.ndim < 2 or (square and tensor.shape[-1] != tensor.shape[-2]):
         kind = "square matrices" if square else "matrices"
         raise ValueError(f"{op}: expected {kind} in the last two axes, got shape {tensor.shape}")
-    return tensor if tensor.dtype.kind == "f" else tensor.astype(np.float64)
+    return shared_math.floating(tensor)
 
 
 def _operand(tensor: Any, x: Any) -> Any:

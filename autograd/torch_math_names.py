@@ -72,11 +72,6 @@ def _operand(tensor: Any, x: Any) -> Any:
     return type(tensor)._make(np.asarray(x, dtype=like))
 
 
-def _floating(tensor: Any) -> Any:
-    """``tensor``, or its float64 copy if it holds integers or booleans (torch's results of such ops are floats)."""
-    return tensor if tensor.data.dtype.kind == "f" else tensor.astype(np.float64)
-
-
 def _zero_gradient(tensor: Any, values: Any) -> Any:
     """``values`` (broadcast to ``tensor``'s shape) as a result that stays in ``tensor``'s graph with gradient 0."""
     values = np.asarray(values, dtype=tensor.data.dtype)
@@ -389,15 +384,15 @@ class TorchMathNames:
 
     def ldexp(self: Self, other: Any) -> Self:
         """torch.Tensor.ldexp: self 2^other (a float); d/dself = 2^other, d/dother = self 2^other ln 2."""
-        tensor = _floating(_tensor(self))
-        return tensor * 2.0 ** _floating(_operand(tensor, other))
+        tensor = shared_math.floating(_tensor(self))
+        return tensor * 2.0 ** shared_math.floating(_operand(tensor, other))
 
     def mvlgamma(self: Self, p: int) -> Self:
         """torch.Tensor.mvlgamma: the multivariate log-gamma function of dimension ``p``,
         p (p - 1) / 4 log(pi) + sum_(i < p) lgamma(x - i / 2); d/dx = sum_i digamma(x - i / 2)."""
         if not isinstance(p, (int, np.integer)) or isinstance(p, bool) or p < 1:
             raise ValueError(f"mvlgamma: p must be a positive integer, got {p!r}")
-        x = _floating(_tensor(self))
+        x = shared_math.floating(_tensor(self))
         total = x.lgamma()
         for i in range(1, int(p)):
             total = total + (x - i / 2).lgamma()
@@ -407,14 +402,14 @@ class TorchMathNames:
         """torch.Tensor.logit: log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] if ``eps`` is given (NaN
         outside [0, 1] without it); d/dx = 1 / (x (1 - x)), as torch: NaN outside [0, 1] without ``eps``, 0
         outside [eps, 1 - eps] with it (the bounds included), NaN at NaN."""
-        return shared_math.record(_LOGIT, _logit_values, _floating(_tensor(self)), eps=eps)
+        return shared_math.record(_LOGIT, _logit_values, shared_math.floating(_tensor(self)), eps=eps)
 
     def xlogy(self: Self, other: Any) -> Self:
         """torch.Tensor.xlogy: x log(y), and 0 where x = 0 unless y is NaN. Derivatives as torch's:
         d/dx = log y (-inf at y = 0, inf at y = inf, also where x = 0 or NaN), but 0 where x = 0 and y <= 0;
         d/dy = x / y, except 0 where x = y = 0 (torch: NaN)."""
-        x = _floating(_tensor(self))
-        return shared_math.record(_XLOGY, _xlogy_values, x, _floating(_operand(x, other)))
+        x = shared_math.floating(_tensor(self))
+        return shared_math.record(_XLOGY, _xlogy_values, x, shared_math.floating(_operand(x, other)))
 
     def float_power(self: Self, exponent: Any) -> Self:
         """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""
@@ -426,7 +421,7 @@ class TorchMathNames:
         """torch.Tensor.sinc: sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0. Near 0
         (|pi x| < 1e-3, subnormals included, where the quotient's derivative would divide by an underflowed x^2)
         it is the series 1 - s^2/6 + s^4/120 of s = pi x, exact to float64 there, with the series' derivative."""
-        x = _floating(_tensor(self))
+        x = shared_math.floating(_tensor(self))
         near_zero = np.abs(x.data) < 1e-3 / math.pi
         scaled = x._where(near_zero, 1.0, x) * math.pi
         series = x._where(near_zero, x, 0.0) * math.pi  # each branch sees only its own entries: a large x would
@@ -455,7 +450,7 @@ class TorchMathNames:
 
     def angle(self: Self) -> Self:
         """torch.Tensor.angle of a real tensor: pi where x < 0, 0 elsewhere, NaN at NaN; gradient 0."""
-        x = _floating(_tensor(self))
+        x = shared_math.floating(_tensor(self))
         data = x.data
         return _zero_gradient(x, np.where(np.isnan(data), np.nan, np.where(data < 0, np.pi, 0.0)))
 
@@ -615,7 +610,7 @@ class TorchMathNames:
 
     def dist(self: Self, other: Any, p: Any = 2) -> Self:
         """torch.Tensor.dist: the p-norm of ``self - other`` (broadcast) over all entries; see ``norm``."""
-        return (_floating(self) - other).norm(p)  # an unsigned difference would wrap (0 - 255 = 1 in uint8)
+        return (shared_math.floating(self) - other).norm(p)  # an unsigned difference would wrap (0 - 255 = 1 in uint8)
 
     def renorm(self: Self, p: Any, dim: int, maxnorm: Any) -> Self:
         """torch.Tensor.renorm: each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled by
@@ -638,7 +633,7 @@ class TorchMathNames:
         tensor = _tensor(self)
         if tensor.ndim > 2:
             raise ValueError(f"cov: expects a tensor of at most 2 dimensions, got shape {tensor.shape}")
-        x = _floating(tensor).reshape(1, -1) if tensor.ndim < 2 else _floating(tensor)
+        x = shared_math.floating(tensor).reshape(1, -1) if tensor.ndim < 2 else shared_math.floating(tensor)
         observations = x.shape[1]
         weights = None
         if fweights is not None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import shared_math
 from .broadcasting import single_axis
 from .core import Node
 from .default_dtype import float_dtype
@@ -210,9 +211,8 @@ def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | No
         np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
     except ValueError:
         raise ValueError(f"cdist: the batch shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
-    if x1.dtype.kind != "f":  # torch refuses integers; a float difference does not wrap as an unsigned one would
-        x1 = x1.astype(np.float64)
-    return (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
+    # torch refuses integers; a float difference does not wrap as an unsigned one would
+    return (shared_math.floating(x1).unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
 
 
 def _spread_and_mean(op: str, input: TensorLike, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:

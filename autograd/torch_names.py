@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import devices, tensor_in_place
+from . import devices, shared_math, tensor_in_place
 from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
@@ -768,9 +768,8 @@ class TorchNames:
             raise ValueError(
                 f"lerp: shapes {shapes[0]}, {shapes[1]} and {shapes[2]} (self, end, weight) do not broadcast"
             ) from None
-        if self.data.dtype.kind != "f":  # torch refuses integers; end - self in floats does not wrap (uint8 0 - 255)
-            self = self.astype(np.float64)
-        return tensor_in_place.lerp(self, end, weight)
+        # torch refuses integers; end - self in floats does not wrap (uint8 0 - 255)
+        return tensor_in_place.lerp(shared_math.floating(self), end, weight)
 
     def where(self: Self, condition: Any, other: Any) -> Self:
         """torch.Tensor.where: ``self`` where ``condition`` else ``other`` (``autograd.where(condition, self,
