@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import shared_math
-from .accumulation import COMPUTE_DTYPE, float16_via_float32, in_dtype_of
+from .accumulation import ACCUMULATE_DTYPE, COMPUTE_DTYPE, float16_via_float32, in_dtype_of
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
@@ -166,13 +166,13 @@ class TensorReductions:
         ``correction``) to 1.
         """
         arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
-        # float32 squares of deviations past ~1.8e19 overflow though their std is finite: run in float64, as torch
-        # keeps them finite (float16 reaches here as float32)
-        wide = self.data.dtype == np.float32
-        var = (self.astype(np.float64) if wide else self)._variance("std", *arguments)
+        # float32 squares of deviations past ~1.8e19 overflow though their std is finite: they accumulate in
+        # float64 (ACCUMULATE_DTYPE), as torch keeps them finite (float16 reaches here as float32)
+        wide = ACCUMULATE_DTYPE.get(self.data.dtype)
+        var = (self if wide is None else self.astype(wide))._variance("std", *arguments)
         constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
         std = shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
-        return std.astype(np.float32) if wide else std
+        return std if wide is None else std.astype(self.data.dtype)
 
     @overload
     def max(
