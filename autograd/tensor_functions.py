@@ -690,8 +690,7 @@ def in_class_range(indices: np.ndarray, classes: int) -> bool:
     every non-negative value of the signed dtype is a class (then only the minimum is checked)."""
     if not indices.size:
         return True
-    if not indices.dtype.isnative:  # the unsigned view below reads bytes in the machine's order
-        indices = indices.astype(indices.dtype.newbyteorder("="))
+    indices = in_native_byte_order(indices)  # the unsigned view below reads bytes in the machine's order
     if indices.dtype.kind == "u":
         return bool(indices.max() < classes)
     if classes > (1 << (8 * indices.dtype.itemsize - 1)) - 1:  # the signed dtype's maximum

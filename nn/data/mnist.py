@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.tensor import in_native_byte_order
+
 from .download import fetch_verified
 
 #: IDX type code -> big-endian numpy dtype.
@@ -124,8 +126,7 @@ def _read_idx_stream(stream: io.BufferedIOBase, path: Path) -> np.ndarray:
             f"read_idx: {path} has trailing data after the {expected} data bytes its header announces "
             f"(shape {shape} of {dtype})"
         )
-    array = np.frombuffer(data, dtype=dtype).reshape(shape)
-    return array.astype(dtype.newbyteorder("="), copy=False)
+    return in_native_byte_order(np.frombuffer(data, dtype=dtype).reshape(shape))
 
 
 def _find(directory: Path, name: str, compressed_only: bool) -> Path:
