@@ -1,0 +1,66 @@
+"""erf by piecewise Taylor series (autograd.special): every interval, its edges, the dtypes, and large arrays
+whose values are sorted by interval and put back, against the C library's math.erf."""
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+from autograd.special import erf
+
+
+def _reference(values: np.ndarray) -> np.ndarray:
+    return np.array([math.erf(v) for v in values.reshape(-1).tolist()]).reshape(values.shape)
+
+
+def test_erf_is_within_two_ulps_of_math_erf_on_every_interval_and_at_its_edges():
+    edges = np.arange(0.0, 6.5, 0.25)
+    near_edges = np.concatenate([np.nextafter(edges, -1), edges, np.nextafter(edges, 7)])
+    x = np.concatenate([near_edges, -near_edges, np.linspace(-7, 7, 20001)])
+    ours, theirs = erf(x), _reference(x)
+    ulps = np.abs(ours - theirs) / np.spacing(np.abs(theirs))
+    assert ulps.max() <= 2
+
+
+def test_erf_of_tiny_and_subnormal_values_keeps_its_relative_precision():
+    x = np.concatenate([np.geomspace(5e-324, 1e-3, 500), -np.geomspace(1e-300, 1e-3, 500)])
+    np.testing.assert_allclose(erf(x), _reference(x), rtol=4e-16, atol=2e-323)  # (a subnormal result: to its ulp)
+
+
+def test_erf_of_float32_is_the_float64_value_rounded_within_one_ulp():
+    x = np.random.default_rng(0).uniform(-5, 5, 50_000).astype(np.float32)
+    ours = erf(x)
+    assert ours.dtype == np.float32
+    rounded = _reference(x.astype(np.float64)).astype(np.float32)
+    assert np.max(np.abs(ours.astype(np.float64) - rounded) / np.spacing(np.abs(rounded))) <= 1
+
+
+def test_erf_of_a_large_array_puts_every_value_back_in_its_place():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-8, 8, (3, 200_001))  # more values than one chunk, from every interval, in random order
+    x[0, :5] = [np.nan, np.inf, -np.inf, -0.0, 0.0]
+    x[1, ::7] = rng.standard_normal(x[1, ::7].shape) * 1e-9
+    ours = erf(x)
+    assert ours.shape == x.shape
+    np.testing.assert_allclose(ours, _reference(x), rtol=5e-16, atol=0)
+    assert math.copysign(1.0, ours[0, 3]) == -1.0 and np.isnan(ours[0, 0])
+
+
+def test_erf_of_an_array_within_one_interval_and_of_zero_d_arrays_keeps_the_container():
+    x = np.full((2, 3), 1.1)
+    np.testing.assert_array_equal(erf(x), np.full((2, 3), math.erf(1.1)))
+    zero_d = erf(np.array(0.3))
+    assert isinstance(zero_d, np.ndarray) and zero_d.shape == () and zero_d == math.erf(0.3)
+    assert erf(np.empty((0, 4))).shape == (0, 4)
+    assert type(erf(2)) is float and type(erf(np.float32(0.5))) is np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tensor_erf_gradient_matches_finite_differences_on_every_interval(dtype):
+    x64 = np.linspace(-6.5, 6.5, 53)
+    x = Tensor(x64.astype(dtype), requires_grad=True)
+    x.erf().sum().backward()
+    at, h = x64.astype(dtype).astype(np.float64), 1e-6
+    central = (_reference(at + h) - _reference(at - h)) / (2 * h)
+    np.testing.assert_allclose(x.grad, central, rtol=1e-5 if dtype == np.float32 else 1e-8, atol=1e-9)
