@@ -550,12 +550,12 @@ class Tensor(
         """x where x > 0 else alpha*x."""
         # quietly: alpha * x may overflow where x > 0 (the piece not taken), and numpy would warn
         negative = quietly(np.multiply, self.data, alpha)
-        return self._unary(ew.leaky_relu, np.where(self.data > 0, self.data, negative), {"alpha": alpha})
+        return self._unary(ew.leaky_relu, shared_math.select(self.data > 0, self.data, negative), {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
         negative = alpha * np.expm1(np.minimum(self.data, 0))
-        return self._unary(ew.elu, np.where(self.data > 0, self.data, negative), {"alpha": alpha})
+        return self._unary(ew.elu, shared_math.select(self.data > 0, self.data, negative), {"alpha": alpha})
 
     def softplus(self) -> Tensor:
         """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""
@@ -815,7 +815,7 @@ def where(
     if a.data.dtype != b.data.dtype:
         a, b = _promoted(a, b, isinstance(x, Tensor) and isinstance(y, Tensor))
     try:
-        data = np.where(condition, a.data, b.data)
+        data = shared_math.select(condition, a.data, b.data)
     except ValueError:
         raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})

@@ -66,15 +66,11 @@ def _flat(x, value):
     return type(x)._from_op(value, locally_constant, (x,))
 
 
-#: the signed integer type of each float width, to clear float bits with a mask (see _kept_where)
-_SAME_WIDTH_INTEGER = {2: np.int16, 4: np.int32, 8: np.int64}
-
-
 def _kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """g where ``keep``, +0 elsewhere, as torch's ``where(keep, g, 0)``: also where g is inf or nan (a product
     g * keep would give nan there). For floats of one width, the bits of g are and-ed with 0 or all ones,
     which costs what the product does (``np.where`` costs several times more on a random mask)."""
-    integer = _SAME_WIDTH_INTEGER.get(g.dtype.itemsize) if type(g) is np.ndarray and g.dtype.kind == "f" else None
+    integer = sm.SAME_WIDTH_INTEGER.get(g.dtype.itemsize) if type(g) is np.ndarray and g.dtype.kind == "f" else None
     if integer is None or type(keep) is not np.ndarray or g.shape != keep.shape:  # (a 0-d comparison gives a scalar)
         return np.where(keep, g, 0)
     bits = keep.astype(integer)

@@ -1,0 +1,56 @@
+"""shared_math.select: np.where's values bit for bit, with or without its branch-free path."""
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor, shared_math
+from nn import functional as F
+
+
+def _edge_filled(shape, dtype, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(shape).astype(dtype)
+    flat = values.reshape(-1)
+    flat[rng.integers(0, flat.size, 50)] = np.nan
+    flat[rng.integers(0, flat.size, 50)] = np.inf
+    flat[rng.integers(0, flat.size, 50)] = -np.inf
+    flat[rng.integers(0, flat.size, 50)] = -0.0
+    return values
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.dtype(">f4")])
+@pytest.mark.parametrize("shape", [(3, 5), (128, 129)])
+def test_select_gives_np_where_bit_for_bit(dtype, shape):
+    x, y = _edge_filled(shape, dtype, 0), _edge_filled(shape, dtype, 1)
+    condition = np.random.default_rng(2).random(shape) < 0.5
+    ours, numpys = shared_math.select(condition, x, y), np.where(condition, x, y)
+    assert ours.dtype == numpys.dtype and ours.shape == numpys.shape
+    assert ours.tobytes() == numpys.tobytes()
+
+
+def test_select_of_strided_views_and_of_mixed_or_broadcast_operands_gives_np_where():
+    x, y = _edge_filled((200, 300), np.float64, 3), _edge_filled((200, 300), np.float64, 4)
+    condition = np.random.default_rng(5).random((200, 300)) < 0.3
+    views = (condition[::2, 1::3], x[::2, 1::3], y.T[1::3, ::2].T)
+    assert shared_math.select(*views).tobytes() == np.where(*views).tobytes()
+    for operands in [
+        (condition, x, y.astype(np.float32)),  # two dtypes: numpy's promotion
+        (condition, x, 0.0),  # a number
+        (condition[:1], x, y),  # a broadcast condition
+    ]:
+        ours, numpys = shared_math.select(*operands), np.where(*operands)
+        assert ours.dtype == numpys.dtype and ours.tobytes() == numpys.tobytes()
+
+
+def test_leaky_relu_elu_and_where_of_large_tensors_match_their_definitions_at_inf_nan_and_minus_zero():
+    data = _edge_filled((64, 200), np.float32, 6)
+    x = Tensor(data)
+    with np.errstate(all="ignore"):
+        leaky = np.where(data > 0, data, data * np.float32(0.1))
+        elu = np.where(data > 0, data, np.expm1(np.minimum(data, 0)))
+    assert F.leaky_relu(x, 0.1).data.tobytes() == leaky.tobytes()
+    assert F.elu(x).data.tobytes() == elu.tobytes()
+    other = _edge_filled((64, 200), np.float32, 7)
+    chosen = autograd.where(data > 0, x, Tensor(other))
+    assert chosen.data.tobytes() == np.where(data > 0, data, other).tobytes()
