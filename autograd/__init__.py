@@ -8,7 +8,18 @@ higher-order derivatives (``create_graph=True``).
 
 import numpy as np
 
-from . import linalg, numpy_aliases, numpy_composites, numpy_more, numpy_protocol, shape_functions, torch_functions
+from . import (
+    linalg,
+    numpy_aliases,
+    numpy_composites,
+    numpy_more,
+    numpy_protocol,
+    shape_functions,
+    torch_functions,
+)
+from . import (
+    malloc_tuning as malloc_tuning,  # sets malloc's thresholds as the package loads (see its docstring)
+)
 from .accelerators import accelerator, backends, cuda
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
