@@ -192,6 +192,12 @@ class TensorInPlace:
         while True:
             holders = base._version.live_holders()
             if not any(node is base for _, node in holders):  # base views nothing: it takes the values
+                if base.op is None and base.requires_grad:  # a parameter, changed through a view: refused, as torch
+                    raise RuntimeError(
+                        f"{op}: in-place change of a view of a leaf {type(base).__name__} that requires grad while "
+                        "the graph is being recorded (a view of a leaf Variable that requires grad is being used in "
+                        "an in-place operation); do the update inside `with no_grad():`, or write it out of place"
+                    )
                 view_op, _, view_attrs = _view_recipe(view)
                 if view_op is ar.getitem:
                     base[view_attrs["index"]] = values
