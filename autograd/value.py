@@ -140,10 +140,18 @@ class Value(Node, NumpyFunctions):
     # np.exp(v) is v.exp(); ``ndarray <op> Value`` reaches Value's operators, which refuse arrays (use Tensor)
     __array_ufunc__ = numpy_protocol.array_ufunc
 
-    def __init__(self, data: Number, label: str = "", requires_grad: bool = True) -> None:
+    def __init__(self, data: Number, label: str | None = "", requires_grad: bool = True) -> None:
         """A leaf holding the real number ``data`` (``requires_grad=False`` makes it a constant)."""
         if isinstance(data, Node):
             raise TypeError("Value(data): data must be a number, not a graph node (use .data or .detach())")
+        if label is None:
+            label = ""
+        elif not isinstance(label, str):
+            raise TypeError(
+                f"Value(data, label): label must be a str, got {type(label).__name__}; micrograd's "
+                "Value(data, _children, _op) is not this constructor: a Value made by an operation (a + b) records "
+                "its parents itself, and Value(data) makes a leaf"
+            )
         self._init_node(_real_number(data, "Value(data)"), checked_requires_grad(requires_grad, "Value"), label)
 
     # -- arithmetic ---------------------------------------------------------

@@ -475,3 +475,11 @@ def test_a_relu_neuron_is_one_node_with_relus_value_at_nan_and_below_zero():
     assert Value.linear([Value(-1.0)], [2.0], 0.5, activation="relu").data == 0.0
     with pytest.raises(ValueError, match=r"linears: activation must be one of \['linear', 'relu'\], got 'tanh'"):
         Value.linear([Value(1.0)], [2.0], activation="tanh")
+
+
+def test_micrograds_constructor_call_with_children_is_refused_with_a_message_that_names_it():
+    a, b = Value(1.0), Value(2.0)
+    for call in (lambda: Value(3.0, (a, b)), lambda: Value(5.0, (a, b), "+"), lambda: Value(1.0, label=7)):
+        with pytest.raises(TypeError, match=r"label must be a str.*micrograd's Value\(data, _children, _op\)"):
+            call()
+    assert Value(1.0, None).label == "" and Value(1.0, "x").label == "x"
