@@ -63,6 +63,11 @@ def _arguments(inputs: Any) -> tuple[list[Any], list[int]]:
     return [_float64_leaf(x) if position in checked else x for position, x in enumerate(given)], positions
 
 
+def _dtype_of(x: Any) -> np.dtype:
+    """The dtype of an input as given (a Python float's is float64)."""
+    return np.asarray(x.data if isinstance(x, Node) else x).dtype
+
+
 def _float64_leaf(x: Any) -> Node:
     """A fresh float64 leaf (C-ordered, so it can be perturbed in place) carrying ``x``'s label."""
     if isinstance(x, Value) or isinstance(x, (int, float)):
@@ -218,7 +223,17 @@ def gradcheck(
         return _verdict(gradcheck, f, inputs, eps, atol, rtol)
     arguments, positions = _arguments(inputs)
     leaves = [arguments[position] for position in positions]
-    outputs = _flat_outputs(f(*arguments))
+    try:
+        outputs = _flat_outputs(f(*arguments))
+    except TypeError as error:  # a layer of float32 parameters refuses the float64 copy: say where that came from
+        widened = [position for position in positions if _dtype_of(_input_list(inputs)[position]) != np.float64]
+        if widened:
+            error.add_note(
+                f"gradcheck: the checked inputs are copied to float64 (here inputs {widened}, given as float32 or "
+                "another dtype), so that finite differences are precise; a module inside f must be float64 too: "
+                "call model.double() before gradcheck"
+            )
+        raise
     rows = _analytic_jacobian(outputs, leaves, create_graph=False)
 
     def evaluate() -> np.ndarray:

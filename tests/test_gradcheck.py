@@ -159,3 +159,15 @@ def test_gradcheck_fails_a_nan_gradient_as_torch_and_warns_about_nothing():
         warnings_module.simplefilter("error")
         assert not gradcheck(lambda x: (x * np.nan).sum(), [np.array([1.0])], raise_exception=False)
         assert not gradcheck(lambda x: x.sum(), [np.array([np.inf])], raise_exception=False)  # inf - inf: nan
+
+
+def test_gradcheck_of_a_float32_module_on_a_float32_input_names_its_float64_copies_and_the_fix():
+    import nn
+
+    layer = nn.Linear(3, 1)
+    x = Tensor(np.ones((4, 3), dtype=np.float32), requires_grad=True)
+    with pytest.raises(TypeError) as caught:
+        gradcheck(lambda x: layer(x).sum(), [x])
+    assert any("copied to float64" in note and "model.double()" in note for note in caught.value.__notes__)
+    layer.double()
+    assert gradcheck(lambda x: layer(x).sum(), [x])
