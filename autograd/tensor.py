@@ -30,7 +30,7 @@ from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
 from .core import Node, RemovableHandle, checked_requires_grad
-from .default_dtype import get_default_dtype
+from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .numpy_functions import NumpyFunctions
@@ -114,6 +114,10 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
             array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
         elif type(x) is int and like.dtype.kind in "iu" and _fits(x, like.dtype):
             array = np.asarray(x, dtype=like.dtype)  # int32 * 2 stays int32 (and wraps), as numpy 2 and torch
+        elif (
+            type(x) is float
+        ):  # beside integers or bools: the default float dtype, as torch (numpy's float64 unless set)
+            array = np.asarray(x, dtype=get_default_dtype())
         else:
             array = np.asarray(x)
     except (OverflowError, ValueError) as error:
@@ -143,6 +147,13 @@ def _promoted(a: Tensor, b: Tensor, both_tensors: bool) -> tuple[Tensor, Tensor]
     if both_tensors and a_scalar != b_scalar and _CATEGORY.get(a_kind) == _CATEGORY.get(b_kind, -1):
         return (a.astype(b.data.dtype), b) if a_scalar else (a, b.astype(a.data.dtype))
     return a, b
+
+
+def _true_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x / y; of two integer or boolean arrays, in the default float dtype (torch's; numpy's float64 unless set)."""
+    if x.dtype.kind in "iub" and y.dtype.kind in "iub":
+        return np.true_divide(x, y, dtype=get_default_dtype())
+    return np.true_divide(x, y)
 
 
 #: torch's type categories of numpy's dtype kinds
@@ -432,10 +443,10 @@ class Tensor(
         return self._binary(other, ew.mul, np.multiply, reflected=True)
 
     def __truediv__(self, other: TensorLike) -> Tensor:
-        return self._binary(other, ew.div, np.true_divide)
+        return self._binary(other, ew.div, _true_divide)
 
     def __rtruediv__(self, other: TensorLike) -> Tensor:
-        return self._binary(other, ew.div, np.true_divide, reflected=True)
+        return self._binary(other, ew.div, _true_divide, reflected=True)
 
     def __pow__(self, other: TensorLike) -> Tensor:
         if type(other) is int and other < 0 and self.data.dtype.kind in "iu":  # torch refuses a negative number here
@@ -810,7 +821,9 @@ def where(
         condition = np.array(condition.data, dtype=bool)
     else:
         condition = np.asarray(condition, dtype=bool)
-    like = x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x)
+    like = (
+        x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x, python_float_dtype(x))
+    )
     a, b = _operand(x, like, "where"), _operand(y, like, "where")
     if a.data.dtype != b.data.dtype:
         a, b = _promoted(a, b, isinstance(x, Tensor) and isinstance(y, Tensor))

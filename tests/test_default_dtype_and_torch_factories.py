@@ -748,3 +748,37 @@ def test_set_default_dtype_refuses_what_torch_refuses(torch):
         torch.set_default_dtype(torch.int64)
     with pytest.raises(TypeError, match="only floating-point types are supported as the default type"):
         autograd.set_default_dtype(np.int64)
+
+
+INTEGER_AND_PYTHON_FLOAT = {
+    "int + 1.5": lambda x: x + 1.5,
+    "int * 0.5": lambda x: x * 0.5,
+    "1.5 - int": lambda x: 1.5 - x,
+    "int ** 0.5": lambda x: x**0.5,
+    "int / 2": lambda x: x / 2,
+    "2 / int": lambda x: 2 / x,
+    "int / int": lambda x: x / x,
+    "bool / bool": lambda x: (x > 1) / (x > 0),
+    "where(c, 1.0, 0.0)": lambda x: autograd.where(x > 1, 1.0, 0.0),
+}
+
+
+@pytest.mark.parametrize("default", FLOATING)
+@pytest.mark.parametrize("case", list(INTEGER_AND_PYTHON_FLOAT), ids=list(INTEGER_AND_PYTHON_FLOAT))
+def test_integers_with_python_floats_or_divided_give_the_default_dtype_as_torch(case, default):
+    autograd.set_default_dtype(default)
+    x = autograd.tensor([1, 2, 3])
+    result = INTEGER_AND_PYTHON_FLOAT[case](x)
+    assert result.dtype == default
+    with np.errstate(all="ignore"):
+        expected = INTEGER_AND_PYTHON_FLOAT[case](np.array([1, 2, 3]))
+    np.testing.assert_allclose(result.data, np.asarray(expected, dtype=np.float64), rtol=1e-3)
+
+
+def test_integers_with_python_floats_give_the_same_dtype_as_torchs(torch):
+    for default in FLOATING:
+        _same_default(torch, default)
+        theirs = torch.tensor([1, 2, 3])
+        for case, function in INTEGER_AND_PYTHON_FLOAT.items():
+            expected = torch.where(theirs > 1, 1.0, 0.0) if case.startswith("where") else function(theirs)
+            assert str(function(autograd.tensor([1, 2, 3])).dtype) == _torch_dtype_name(expected), case
