@@ -14,8 +14,9 @@ hooks the graph core calls. Its other methods come from mixins, one job per file
 torch's (autograd.torch_names, autograd.torch_selection_names).
 
 ``.grad`` is None until a backward pass, then an ndarray of the tensor's shape
-and dtype. Gradient arrays may share memory with other nodes' gradients: treat
-them as read-only (the library never modifies a ``.grad`` in place).
+and dtype, read as a :class:`~autograd.gradient_array.GradientArray` (an ndarray with torch's ``zero_()``,
+``clamp_()``, ``norm()`` and ``.data`` on it). No two nodes' ``.grad`` share memory; the library never modifies
+one in place.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .core import Node, RemovableHandle, checked_requires_grad
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
+from .gradient_array import GradientArray, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quietly
 from .shape_errors import ShapeError
@@ -710,7 +712,34 @@ class Tensor(
                 f"assigned grad has data of a different type: {data.dtype} for a tensor of dtype {self.data.dtype} "
                 f"(convert it: grad.astype(np.{self.data.dtype.name}))"
             )
-        return value if isinstance(value, (np.ndarray, Node)) else data
+        return plain(value) if isinstance(value, (np.ndarray, Node)) else data
+
+    @property
+    def grad(self) -> Any:
+        """dL/dself after ``backward()`` (see :attr:`Node.grad`): None, an ndarray of this tensor's shape and dtype
+        read as a :class:`~autograd.gradient_array.GradientArray` (torch's ``zero_()``, ``clamp_()``, ``norm()``,
+        ``.data`` on it), or a Tensor after ``backward(create_graph=True)``."""
+        grad = self._grad
+        if type(grad) is np.ndarray:
+            return grad.view(GradientArray)
+        return Node.grad.fget(self)  # None (with Node's warning for a non-leaf that keeps none) or a Tensor
+
+    def _run_hooks(self, grad: Any) -> Any:
+        # hooks see an array gradient as a GradientArray (torch's methods: lambda g: g.clamp(-1, 1)); what they
+        # give back is stored plain
+        if type(grad) is not np.ndarray:
+            return super()._run_hooks(grad)
+        viewed = grad.view(GradientArray)
+        result = super()._run_hooks(viewed)
+        return grad if result is viewed else plain(result)
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        Node.grad.fset(self, value)
+
+    @grad.deleter
+    def grad(self) -> None:
+        Node.grad.fdel(self)
 
     def _accumulate_leaf(self, total: Any) -> None:
         # .grad is an ndarray (0-d for a 0-d leaf, where numpy sums give scalars) or a node, of the leaf's dtype

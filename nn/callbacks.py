@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, safe_norm
+from autograd.gradient_array import stored_gradient
 
 from .checks import check_choice, check_positive_int, check_real
 from .module import Module
@@ -30,9 +31,9 @@ def gradient_norm(parameters: Iterable[Node]) -> float:
     Overflow-free: the norm of the per-parameter norms (see ``autograd.generic.safe_norm``).
     """
     norms = [
-        safe_norm(parameter.grad.data if isinstance(parameter.grad, Node) else parameter.grad)
-        for parameter in parameters
-        if parameter.grad is not None
+        safe_norm(grad.data if isinstance(grad, Node) else grad)
+        for grad in map(stored_gradient, parameters)
+        if grad is not None
     ]
     return safe_norm(norms)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd import Node, safe_norm
+from autograd.gradient_array import stored_gradient
 
 from .callbacks import Callback
 from .checks import check_positive_int
@@ -31,7 +32,7 @@ EXPLODING = 1e3
 
 def _grad_norm(parameter: Node) -> float | None:
     """||grad|| of one parameter, overflow-free (scaled by the largest magnitude); None without grad."""
-    grad = parameter.grad
+    grad = stored_gradient(parameter)
     if grad is None:
         return None
     return safe_norm(grad.data if isinstance(grad, Node) else grad)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
+from autograd.gradient_array import stored_gradient
 from autograd.quiet import quietly
 from autograd.tensor import in_native_byte_order
 from autograd.torch_names import is_device
@@ -559,8 +560,9 @@ class Module:
         for parameter in self.parameters():
             if isinstance(parameter, Tensor) and parameter.dtype != target:
                 parameter.data = parameter.data.astype(target)
-                if isinstance(parameter.grad, np.ndarray):
-                    parameter.grad = parameter.grad.astype(target)
+                grad = stored_gradient(parameter)
+                if isinstance(grad, np.ndarray):
+                    parameter.grad = grad.astype(target)
                 increment_version(parameter)
         for module in self.modules():
             for name in module._buffer_names():

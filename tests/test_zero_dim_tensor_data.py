@@ -70,9 +70,9 @@ def test_in_place_changes_match_torch_on_zero_dim_results():
 def test_gradient_of_a_zero_dim_leaf_is_a_zero_dim_ndarray_across_backward_passes():
     w = Tensor(np.array(2.0), requires_grad=True)
     (w * w + w * 3.0).backward()  # two contributions summed: numpy gives a scalar for the sum of 0-d arrays
-    assert type(w.grad) is np.ndarray and w.grad.shape == () and w.grad == 7.0
+    assert type(w._grad) is np.ndarray and w.grad.shape == () and w.grad == 7.0
     (w * w + w * 3.0).backward()
-    assert type(w.grad) is np.ndarray and w.grad == 14.0
+    assert type(w._grad) is np.ndarray and w.grad == 14.0
 
 
 def test_manual_update_of_a_zero_dim_parameter_changes_it():
@@ -111,7 +111,7 @@ def test_retained_and_returned_gradients_of_a_0d_tensor_are_0d_arrays():
     y = x * x
     y.retain_grad()
     (y * y + y * 3.0).backward()
-    assert type(y.grad) is np.ndarray and y.grad.shape == () and y.grad == 2 * 4.0 + 3.0
+    assert type(y._grad) is np.ndarray and y.grad.shape == () and y.grad == 2 * 4.0 + 3.0
     h = x * 3.0
     (dh,) = ag.grad(h * h + h, [h])
     assert type(dh) is np.ndarray and dh.shape == () and dh == 2 * 6.0 + 1.0

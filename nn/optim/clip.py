@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, Value
+from autograd.gradient_array import stored_gradient
 
 from ..checks import check_real
 
@@ -31,7 +32,7 @@ def _with_gradients(function: str, parameters: ParametersLike) -> list[tuple[Nod
     for parameter in parameters:
         if not isinstance(parameter, (Tensor, Value)):
             raise TypeError(f"{function}: expected Tensors or Values, got {type(parameter).__name__}")
-        grad = parameter.grad
+        grad = stored_gradient(parameter)
         if grad is None:
             continue
         if isinstance(grad, Node):

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
+from autograd.gradient_array import stored_gradient
 from autograd.quiet import quiet
 
 from ..checks import check_integer, check_real
@@ -101,7 +102,7 @@ def _check_writable(optimizer: str, parameter: Node) -> None:
 
 def _gradient_array(parameter: Node) -> np.ndarray | None:
     """The parameter's gradient as an array of the parameter's dtype, or None if it has none."""
-    grad = parameter.grad
+    grad = stored_gradient(parameter)
     if grad is None:
         return None
     if isinstance(grad, Node):  # a gradient recorded with create_graph=True
@@ -371,7 +372,7 @@ class Optimizer(OptimizerHooks):
             for parameter in group["params"]:
                 if not parameter.requires_grad:  # frozen
                     continue
-                grad = parameter.grad
+                grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
                 if grad is None:
                     continue
                 data = parameter.data

@@ -1,0 +1,159 @@
+"""``GradientArray``: the ndarray a Tensor's ``.grad`` (and a Tensor hook's argument) reads as, with torch's tensor
+methods on it, so the lines written for torch's gradients run:
+
+>>> import autograd
+>>> w = autograd.tensor([1.0, -3.0], requires_grad=True)
+>>> (w * w).sum().backward()
+>>> w.grad.data.clamp_(-1, 1)          # the DQN tutorial's gradient clipping
+GradientArray([ 1., -1.])
+>>> float(w.grad.norm())
+1.4142135623730951
+>>> w.grad.zero_()                     # the manual loop's reset
+GradientArray([0., 0.])
+
+It is a view of the gradient's own array (``.grad`` stays an ndarray: numpy's functions, indexing and
+arithmetic work as before), made on each read. The in-place methods (``zero_``, ``fill_``, ``add_``, ``sub_``,
+``mul_``, ``div_``, ``clamp_``, ``neg_``, ``copy_``) write into the gradient, as torch's do; ``clamp``, ``abs``,
+``clone`` and ``norm`` give new values; ``data``, ``detach()``, ``cpu()`` give the gradient itself and ``numpy()``
+it as a plain ndarray. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
+numpy scalars, so the gradient's type does not spread to parameters or optimizer state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["GradientArray", "plain", "stored_gradient"]
+
+
+def plain(x: Any) -> Any:
+    """``x`` as a plain ndarray if it is a :class:`GradientArray` (a view of the same memory), else ``x``."""
+    return x.view(np.ndarray) if isinstance(x, GradientArray) else x
+
+
+def stored_gradient(node: Any) -> Any:
+    """``node``'s gradient as backward stored it (a plain ndarray, a float, a Tensor or None), without the view
+    ``.grad`` makes and without its warning for a non-leaf: for library code reading many gradients
+    (optimizers, clipping, diagnostics)."""
+    return node._grad
+
+
+def _data(x: Any) -> Any:
+    """A Tensor operand's array (torch's methods take tensors), anything else (arrays, numbers) as it is."""
+    if isinstance(x, np.ndarray):
+        return plain(x)
+    return getattr(x, "data", x)  # a Tensor's array, a Value's number
+
+
+class GradientArray(np.ndarray):
+    """A gradient array with torch's methods for gradients (see the module docstring)."""
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # every operand and output as a plain ndarray: results are plain, and in-place ones write through the views
+        inputs = tuple(plain(x) for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(plain(x) for x in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    # -- torch's views of a gradient as itself ---------------------------------------------------------------------
+    @property
+    def data(self) -> GradientArray:  # type: ignore[override]
+        """The gradient itself (torch's ``grad.data``), not numpy's memory buffer."""
+        return self
+
+    @property
+    def requires_grad(self) -> bool:
+        """False: a gradient read from ``.grad`` records nothing."""
+        return False
+
+    def detach(self) -> GradientArray:
+        """The gradient itself."""
+        return self
+
+    def cpu(self) -> GradientArray:
+        """The gradient itself (everything is on the CPU)."""
+        return self
+
+    def numpy(self) -> np.ndarray:
+        """The gradient as a plain ndarray (the same memory)."""
+        return self.view(np.ndarray)
+
+    def clone(self) -> GradientArray:
+        """A copy."""
+        return self.copy()
+
+    def numel(self) -> int:
+        """The number of entries."""
+        return int(self.size)
+
+    def dim(self) -> int:
+        """The number of axes."""
+        return self.ndim
+
+    # -- in place, as torch's ------------------------------------------------------------------------------------
+    def zero_(self) -> GradientArray:
+        """Set every entry to 0, in place."""
+        self.view(np.ndarray).fill(0)
+        return self
+
+    def fill_(self, value: Any) -> GradientArray:
+        """Set every entry to ``value``, in place."""
+        self.view(np.ndarray).fill(_data(value))
+        return self
+
+    def copy_(self, source: Any) -> GradientArray:
+        """Copy ``source`` (broadcast to this shape) in, in place."""
+        np.copyto(self.view(np.ndarray), _data(source), casting="same_kind")
+        return self
+
+    def add_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
+        """``g += alpha * other``, in place."""
+        other = _data(other)
+        np.add(self, other if alpha == 1 else np.multiply(other, alpha), out=self.view(np.ndarray))
+        return self
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
+        """``g -= alpha * other``, in place."""
+        other = _data(other)
+        np.subtract(self, other if alpha == 1 else np.multiply(other, alpha), out=self.view(np.ndarray))
+        return self
+
+    def mul_(self, other: Any) -> GradientArray:
+        """``g *= other``, in place."""
+        np.multiply(self, _data(other), out=self.view(np.ndarray))
+        return self
+
+    def div_(self, other: Any) -> GradientArray:
+        """``g /= other``, in place."""
+        np.true_divide(self, _data(other), out=self.view(np.ndarray))
+        return self
+
+    def neg_(self) -> GradientArray:
+        """``g = -g``, in place."""
+        np.negative(self, out=self.view(np.ndarray))
+        return self
+
+    def clamp_(self, min: Any = None, max: Any = None) -> GradientArray:  # noqa: A002 - torch's names
+        """Clip every entry into [min, max] in place (either bound may be None)."""
+        if min is None and max is None:
+            raise ValueError("clamp_: give at least one of min and max")
+        np.clip(self, _data(min), _data(max), out=self.view(np.ndarray))
+        return self
+
+    clip_ = clamp_
+
+    # -- new values ------------------------------------------------------------------------------------------------
+    def clamp(self, min: Any = None, max: Any = None) -> GradientArray:  # noqa: A002 - torch's names
+        """A copy clipped into [min, max] (a hook's ``lambda g: g.clamp(-1, 1)``)."""
+        return self.copy().clamp_(min, max)
+
+    def abs(self) -> np.ndarray:
+        """|g|, a new array."""
+        return np.abs(self)
+
+    def norm(self, p: Any = 2) -> np.floating:
+        """The p-norm of all the entries (2 by default; ``float("inf")`` the largest magnitude), as torch's
+        ``grad.norm()``."""
+        return np.linalg.norm(self.view(np.ndarray).reshape(-1), ord=p)

@@ -1,0 +1,148 @@
+"""A Tensor's .grad reads as a GradientArray: an ndarray view of the gradient with torch's methods for gradients,
+so torch's manual loop, gradient clipping and hooks run; arithmetic on it gives plain ndarrays."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from autograd import Tensor, no_grad
+from autograd.gradient_array import GradientArray
+
+
+def _leaf_with_gradient(values=(1.0, -3.0, 0.5)):
+    w = Tensor(np.array(values), requires_grad=True)
+    (w * w).sum().backward()  # grad = 2 w
+    return w
+
+
+def test_torchs_manual_loop_updates_and_zeroes_the_gradient_in_place():
+    w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    for _ in range(3):
+        loss = ((w - 3.0) ** 2).sum()
+        loss.backward()
+        with no_grad():
+            w -= 0.25 * w.grad
+            w.grad.zero_()
+    np.testing.assert_allclose(w.data, 3.0 + (np.array([1.0, -2.0]) - 3.0) * 0.5**3)
+    np.testing.assert_array_equal(w.grad, [0.0, 0.0])
+
+
+def test_grad_data_clamp_clips_the_stored_gradient_as_torchs_dqn_loop_does():
+    model = nn.Linear(3, 2)
+    model(Tensor(np.full((4, 3), 10.0, dtype=np.float32))).sum().backward()
+    for parameter in model.parameters():
+        parameter.grad.data.clamp_(-1, 1)
+    assert all(np.abs(p.grad).max() <= 1.0 for p in model.parameters())
+    np.testing.assert_array_equal(model.bias.grad, [1.0, 1.0])  # 4 before clipping
+
+
+@pytest.mark.parametrize(
+    ("method", "arguments", "expected"),
+    [
+        ("zero_", (), [0.0, 0.0, 0.0]),
+        ("fill_", (7.0,), [7.0, 7.0, 7.0]),
+        ("add_", (Tensor([1.0, 1.0, 1.0]),), [3.0, -5.0, 2.0]),
+        ("sub_", (np.ones(3),), [1.0, -7.0, 0.0]),
+        ("mul_", (2.0,), [4.0, -12.0, 2.0]),
+        ("div_", (2.0,), [1.0, -3.0, 0.5]),
+        ("neg_", (), [-2.0, 6.0, -1.0]),
+        ("clamp_", (-1.0, 1.0), [1.0, -1.0, 1.0]),
+        ("copy_", (Tensor([5.0, 6.0, 7.0]),), [5.0, 6.0, 7.0]),
+    ],
+)
+def test_in_place_methods_write_into_the_stored_gradient(method, arguments, expected):
+    w = _leaf_with_gradient()  # grad [2, -6, 1]
+    result = getattr(w.grad, method)(*arguments)
+    np.testing.assert_array_equal(result, expected)
+    np.testing.assert_array_equal(w.grad, expected)
+    np.testing.assert_array_equal(w._grad, expected)
+
+
+def test_add_and_sub_take_torchs_alpha():
+    w = _leaf_with_gradient()
+    w.grad.add_(np.ones(3), alpha=-2.0)
+    np.testing.assert_array_equal(w.grad, [0.0, -8.0, -1.0])
+    w.grad.sub_(np.ones(3), alpha=0.5)
+    np.testing.assert_array_equal(w.grad, [-0.5, -8.5, -1.5])
+
+
+def test_new_value_methods_leave_the_gradient_and_norm_matches_numpy():
+    w = _leaf_with_gradient()
+    np.testing.assert_array_equal(w.grad.clamp(-1, 1), [1.0, -1.0, 1.0])
+    np.testing.assert_array_equal(w.grad.abs(), [2.0, 6.0, 1.0])
+    clone = w.grad.clone()
+    clone.zero_()
+    np.testing.assert_array_equal(w.grad, [2.0, -6.0, 1.0])
+    assert w.grad.norm() == pytest.approx(np.sqrt(41.0))
+    assert w.grad.norm(1) == pytest.approx(9.0) and w.grad.norm(float("inf")) == 6.0
+    assert w.grad.data.norm(2).item() == pytest.approx(np.sqrt(41.0))
+    assert w.grad.abs().max() == 6.0 and w.grad.numel() == 3 and w.grad.dim() == 1
+    assert type(w.grad.numpy()) is np.ndarray and np.shares_memory(w.grad.numpy(), w._grad)
+    assert w.grad.detach() is not None and w.grad.cpu().shape == (3,) and not w.grad.requires_grad
+
+
+def test_clamp_without_bounds_is_an_error():
+    with pytest.raises(ValueError, match="at least one of min and max"):
+        _leaf_with_gradient().grad.clamp_()
+
+
+def test_arithmetic_on_a_gradient_gives_plain_arrays_so_parameters_and_optimizer_state_stay_plain():
+    model = nn.Linear(3, 2)
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(2):
+        optimizer.zero_grad()
+        model(Tensor(np.ones((4, 3), dtype=np.float32))).sum().backward()
+        optimizer.step()
+    assert type(model.weight.data) is np.ndarray
+    assert type(optimizer.state[model.weight]["momentum_buffer"]) is np.ndarray
+    w = _leaf_with_gradient()
+    for result in (0.1 * w.grad, w.grad * 2, w.grad + w.grad, -w.grad, np.exp(w.grad)):
+        assert type(result) is np.ndarray
+    assert type(w.grad.sum()) is np.float64
+    with no_grad():
+        w.data = w.data - 0.1 * w.grad
+    assert type(w.data) is np.ndarray
+
+
+def test_assigning_a_gradient_array_stores_a_plain_array_and_pickles_round_trip():
+    w = _leaf_with_gradient()
+    other = Tensor(np.zeros(3), requires_grad=True)
+    other.grad = w.grad
+    assert type(other._grad) is np.ndarray
+    restored = pickle.loads(pickle.dumps(w.grad))
+    assert isinstance(restored, np.ndarray)
+    np.testing.assert_array_equal(restored, [2.0, -6.0, 1.0])
+
+
+def test_hooks_get_torchs_methods_and_their_results_are_stored_as_plain_arrays():
+    w = Tensor(np.array([1.0, -3.0]), requires_grad=True)
+    w.register_hook(lambda g: g.clamp(-1, 1))
+    (w * 5.0).sum().backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 1.0])
+    assert type(w._grad) is np.ndarray
+    seen = []
+    x = Tensor(np.array([2.0]), requires_grad=True)
+    x.register_hook(lambda g: seen.append(float(g.norm())))
+    (x * 3.0).sum().backward()
+    assert seen == [3.0]
+
+
+def test_gradients_of_values_and_of_create_graph_passes_are_unchanged():
+    v = ag.Value(2.0)
+    (v * v).backward()
+    assert type(v.grad) is float
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x**3).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and x.grad.requires_grad
+    assert Tensor(np.ones(2), requires_grad=True).grad is None
+
+
+def test_the_gradient_array_is_a_view_of_the_stored_gradient():
+    w = _leaf_with_gradient()
+    assert isinstance(w.grad, GradientArray) and isinstance(w.grad, np.ndarray)
+    assert np.shares_memory(w.grad, w._grad)
+    w.grad[0] = 100.0
+    assert w._grad[0] == 100.0
