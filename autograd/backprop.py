@@ -193,7 +193,7 @@ def _check_saved_versions(node: Node) -> None:
     if reads_output(node):
         saved.append(("output", node))
     for role, changed in saved:
-        counter = changed._version
+        counter = changed._version_counter
         if counter is None or counter.changed_at <= recorded_at:
             continue
         where = f"; {_mode.anomaly.where(node)}" if _mode.anomaly is not None else ""

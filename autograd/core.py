@@ -131,7 +131,7 @@ class Node(NodeCopying):
     label = ""
     _hooks: dict | None = None
     _origin: Any = None
-    _version: VersionCounter | None = None
+    _version_counter: VersionCounter | None = None
     #: ``[(tick, earlier self), ...]`` once :func:`rebase_history` has given this node a new history.
     _history: list[tuple[int, Node]] | None = None
     #: ``(op, base, attrs)`` of a view that recorded nothing when made (see ``Tensor._view``).
@@ -234,14 +234,19 @@ class Node(NodeCopying):
 
     def _shared_version(self) -> VersionCounter:
         """This node's version counter (created on first use; views share their base's)."""
-        if self._version is None:
-            self._version = VersionCounter()
-        return self._version
+        if self._version_counter is None:
+            self._version_counter = VersionCounter()
+        return self._version_counter
 
     @property
     def version(self) -> int:
         """How many times this node's data has been changed in place through the library."""
-        return 0 if self._version is None else self._version.count
+        return 0 if self._version_counter is None else self._version_counter.count
+
+    @property
+    def _version(self) -> int:
+        """torch's ``t._version``, which torch-style tests read: :attr:`version`."""
+        return 0 if self._version_counter is None else self._version_counter.count
 
     def _earlier_self(self, tick: int) -> Node:
         """The node that stood for this one at recording tick ``tick`` (itself unless rebased since): the earlier

@@ -327,8 +327,8 @@ def _share_input_memory(output: Any, parents: tuple[Node, ...], dirty: tuple[Any
         return
     for parent in parents:
         if isinstance(parent, Tensor) and np.may_share_memory(output.data, parent.data):
-            output._version = parent._shared_version()
-            output._version.add_holder(output, "copy")
+            output._version_counter = parent._shared_version()
+            output._version_counter.add_holder(output, "copy")
             return
 
 

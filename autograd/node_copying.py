@@ -33,7 +33,7 @@ class NodeCopying:
 
     #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
     _GRAPH_STATE = frozenset(
-        {"_hooks", "_post_accumulate_grad_hooks", "_origin", "_version", "retains_grad", "_history", "_view_of"}
+        {"_hooks", "_post_accumulate_grad_hooks", "_origin", "_version_counter", "retains_grad", "_history", "_view_of"}
     )
 
     def __deepcopy__(self, memo: dict[Any, Any]) -> Node:
@@ -106,8 +106,8 @@ class NodeCopying:
         for key, value in state.items():
             if key == "_origin":
                 twin._origin = value
-            elif key == "_version":
-                twin._version = NodeCopying._copied_counter(value, twin.data, memo)
+            elif key == "_version_counter":
+                twin._version_counter = NodeCopying._copied_counter(value, twin.data, memo)
             elif key == "_view_of":  # the copy holds an array of its own: it views nothing
                 continue
             else:
@@ -158,10 +158,10 @@ class NodeCopying:
             if state.get("_history") is not None:  # its own list: a later in-place change of either appends to it
                 twin._history = list(state["_history"])
         if isinstance(self.data, np.ndarray):
-            twin._version = self._shared_version()
-            twin._version.add_holder(twin, "copy")
-        elif self._version is not None:
-            twin._version = NodeCopying._copied_counter(self._version, twin.data, {})
+            twin._version_counter = self._shared_version()
+            twin._version_counter.add_holder(twin, "copy")
+        elif self._version_counter is not None:
+            twin._version_counter = NodeCopying._copied_counter(self._version_counter, twin.data, {})
         return twin
 
     def __reduce_ex__(self, protocol: int) -> tuple:

@@ -369,8 +369,8 @@ class Tensor(
     def detach(self) -> Tensor:
         """A constant Tensor sharing this tensor's data (and version counter), cut from the graph."""
         detached = _wrap(self.data)
-        detached._version = self._shared_version()
-        detached._version.add_holder(detached, "detached")
+        detached._version_counter = self._shared_version()
+        detached._version_counter.add_holder(detached, "detached")
         return detached
 
     def _check_can_require_grad(self, where: str) -> None:

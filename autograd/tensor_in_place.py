@@ -132,7 +132,7 @@ class TensorInPlace:
         result's op (:func:`~autograd.versions.rebase_history`), so it keeps its identity and its array while its
         old history moves to an earlier self. When the op's rule reads its input's values, the earlier self gets
         a copy of the old values (torch saves the original ``self`` likewise)."""
-        holders = self._version.live_holders() if self._version is not None else []
+        holders = self._version_counter.live_holders() if self._version_counter is not None else []
         if any(node is self or kind == "copy" for kind, node in holders):
             base = _viewed_base(self, holders)
             if base is None:
@@ -190,7 +190,7 @@ class TensorInPlace:
         the chain in turn, up to the tensor that views nothing (see :meth:`_write_through_view`)."""
         view = self
         while True:
-            holders = base._version.live_holders()
+            holders = base._version_counter.live_holders()
             if not any(node is base for _, node in holders):  # base views nothing: it takes the values
                 if base.op is None and base.requires_grad:  # a parameter, changed through a view: refused, as torch
                     raise RuntimeError(
@@ -493,7 +493,7 @@ class TensorInPlace:
         if _mode.enabled and self.requires_grad:
             if self.op is None:
                 check_in_place_allowed(self, None, op)
-            holders = self._version.live_holders() if self._version is not None else []
+            holders = self._version_counter.live_holders() if self._version_counter is not None else []
             if any(node is self or kind == "copy" for kind, node in holders):
                 raise RuntimeError(
                     f"{op}: in-place shape change of a Tensor that shares its data with another one (a view, "
@@ -598,9 +598,9 @@ def _is_own_view_at(value: Any, tensor: Any, index: Any) -> bool:
     """Whether ``value`` is the basic-indexing view ``tensor[index]`` itself (sharing its data and version), as
     Python's ``t[i] += v`` hands back to ``t.__setitem__`` after changing the view in place: writing it would
     copy the entries onto themselves (and, recorded, keep every such view alive in the graph)."""
-    if not isinstance(value, Node) or value.op is not ar.getitem or value._version is None:
+    if not isinstance(value, Node) or value.op is not ar.getitem or value._version_counter is None:
         return False
-    if value._version is not tensor._version or value.parents[0] is not tensor:
+    if value._version_counter is not tensor._version_counter or value.parents[0] is not tensor:
         return False
     return _same_basic_index(value.attrs["index"], index)
 
@@ -647,7 +647,7 @@ def view_takes(view: Tensor, values: Tensor, op: str) -> None:
     """Make the recorded ``values`` the new values of ``view``, a view changed in place by ``op`` (a custom
     Function's ``mark_dirty``), written through to the tensors it views; a RuntimeError naming ``op`` when
     ``view`` is not a view that can take them (see :meth:`TensorInPlace._write_through_view`)."""
-    base = _viewed_base(view, view._version.live_holders())
+    base = _viewed_base(view, view._version_counter.live_holders())
     if base is None:
         raise _shared_data_error(op)
     view._view_takes(base, op, values)
@@ -679,7 +679,7 @@ def _viewed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
     op, base, _ = _view_recipe(view)
     if op not in _WRITABLE_VIEWS or any(kind == "copy" for kind, _ in holders):
         return None
-    return base if base._version is view._version else None
+    return base if base._version_counter is view._version_counter else None
 
 
 def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:

@@ -228,8 +228,8 @@ class TensorShape:
         in-place change of it or of this tensor later can still make it a recorded view."""
         out = _Tensor._from_op(data, op, (self,), attrs)
         if np.may_share_memory(data, self.data):
-            out._version = self._shared_version()
-            out._version.add_holder(out, "view")
+            out._version_counter = self._shared_version()
+            out._version_counter.add_holder(out, "view")
             if out.op is None:
                 out._view_of = (op, self, attrs)
         return out

@@ -430,8 +430,8 @@ class TorchNames:
                 f"view: cannot read a {tensor.data.dtype} tensor of shape {tensor.data.shape} as {target} ({error})"
             ) from None
         result = tensor._from_array(viewed, False, "view")
-        result._version = tensor._shared_version()
-        result._version.add_holder(result, "detached")
+        result._version_counter = tensor._shared_version()
+        result._version_counter.add_holder(result, "detached")
         return result
 
     @property

@@ -158,11 +158,11 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     earlier = object.__new__(type(node))
     if earlier_data is None:
         earlier.data = node.data
-        earlier._version = node._shared_version()
+        earlier._version_counter = node._shared_version()
     else:
         earlier.data = earlier_data
-        counter, earlier._version = node._shared_version(), VersionCounter()
-        earlier._version.count, earlier._version.changed_at = counter.count, counter.changed_at
+        counter, earlier._version_counter = node._shared_version(), VersionCounter()
+        earlier._version_counter.count, earlier._version_counter.changed_at = counter.count, counter.changed_at
     earlier._grad = earlier._zero_grad_value
     earlier._requires_grad = node._requires_grad
     earlier._inputs, earlier._second = node._inputs, node._second
@@ -180,7 +180,7 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
 
 def is_view(node: Node) -> bool:
     """Whether ``node`` is a live view of another node's array (made by a shape op, see ``Tensor._view``)."""
-    counter = node._version
+    counter = node._version_counter
     return counter is not None and any(kind == "view" and held is node for kind, held in counter.live_holders())
 
 

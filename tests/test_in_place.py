@@ -477,3 +477,18 @@ def test_many_in_place_changes_read_in_between_give_each_read_the_values_it_saw(
             y += 0.5
     s.backward()
     np.testing.assert_allclose(x.grad, [expected] * 3, rtol=1e-12)
+
+
+def test_underscore_version_is_torchs_int_count_of_in_place_changes_shared_with_views():
+    x = Tensor(np.array([1.0, 2.0]))
+    view = x[:1]
+    assert x._version == 0 and view._version == 0
+    x.add_(1.0)
+    view.mul_(2.0)
+    assert x._version == 2 and view._version == 2 and x._version == x.version
+    torch = pytest.importorskip("torch")
+    theirs = torch.tensor([1.0, 2.0])
+    their_view = theirs[:1]
+    theirs.add_(1.0)
+    their_view.mul_(2.0)
+    assert theirs._version == x._version and their_view._version == view._version

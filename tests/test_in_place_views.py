@@ -200,7 +200,7 @@ def test_repeated_augmented_assignments_through_views_keep_no_view_alive():
     y = x * 1.0
     for _ in range(50):
         y[0] += 1.0
-    holders = y._version.live_holders()
+    holders = y._version_counter.live_holders()
     assert holders == []  # each statement's view is dropped: later changes have no views to rebase
     (y * y).sum().backward()
     np.testing.assert_array_equal(x.grad, [[100.0] * 3, [0.0] * 3])
