@@ -413,10 +413,10 @@ def _changed_in_place(
 
 
 def _output_data(function: type[Function], kind: type[Node], result: Any, in_tuple: bool) -> Any:
-    """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for an object in a
-    tuple that is not an output (it passes through)."""
-    if in_tuple and not isinstance(result, (Node, np.ndarray, np.generic, int, float)):
-        return None
+    """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for None and for an object in
+    a tuple that is not an output (it passes through)."""
+    if result is None or (in_tuple and not isinstance(result, (Node, np.ndarray, np.generic, int, float))):
+        return None  # (forward returning None gives None, as torch's)
     data = result.data if isinstance(result, Node) else result
     if kind is Value:
         if isinstance(data, np.ndarray) and data.size == 1:

@@ -583,3 +583,17 @@ def test_a_setup_context_function_sees_its_defaults_among_the_inputs_as_torch():
 
     x = Tensor(np.array([1.0]), requires_grad=True)
     np.testing.assert_array_equal(Shifted.apply(x).data, [2.0])
+
+
+def test_forward_returning_none_gives_none_as_torchs():
+    class Nothing(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return None
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    assert Nothing.apply(Tensor([1.0], requires_grad=True)) is None
+    assert Nothing.apply(Value(1.0)) is None
