@@ -253,3 +253,21 @@ def test_retain_grad_on_a_leaf_changes_nothing_as_torch():
     assert x.retains_grad is False
     (x * x).sum().backward()
     np.testing.assert_allclose(x.grad, [2.0, 4.0])
+
+
+def test_a_hook_that_changes_its_gradient_in_place_leaves_the_gradient_stored_on_another_node():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    y.retain_grad()
+    z = y + 0.0
+    z.retain_grad()
+
+    def doubled_in_place(g):
+        g *= 2
+
+    y.register_hook(doubled_in_place)
+    z.backward(Tensor([1.0, 1.0]))  # add hands z's gradient array on to y unchanged
+    np.testing.assert_array_equal(z.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(y.grad, [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    assert not np.shares_memory(z.grad, y.grad)
