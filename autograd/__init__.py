@@ -82,6 +82,7 @@ from .shape_functions import (
 )
 from .shared_math import safe_norm
 from .sorting import argsort, sort, topk
+from .standardization import standardize
 from .tensor import Tensor, where
 from .tensor_functions import (
     arange,
@@ -354,6 +355,7 @@ register_array_functions(
 )
 
 __all__ = [
+    "standardize",
     "accelerator",
     "backends",
     "cuda",

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import shared_math as sm
 from ..broadcasting import reduced_shape
+from ..core import Node
 from ..op import Op
 from ..shared_math import ONES_ROWS, data_of, exp, ones_vector
 from .elementwise import relu_rule
@@ -204,6 +205,21 @@ def _index_put_rule_value(g, out, x, value, index):
     return g[index]
 
 
+def _standardize_rule(g, out, x, axes, eps, inverse_std):
+    # y = (x - mean) / sqrt(var + eps) over ``axes`` (var biased): dL/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps).
+    # On raw data the forward pass's 1 / sqrt(var + eps) is reused; under create_graph it is recorded again from x.
+    if isinstance(x, Node):
+        centred = x - x.mean(axis=axes, keepdims=True)
+        inverse_std = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
+        return (g - g.mean(axis=axes, keepdims=True) - out * (g * out).mean(axis=axes, keepdims=True)) * inverse_std
+    along = np.multiply(g, out)
+    result = out * along.mean(axis=axes, keepdims=True)
+    np.subtract(g, result, out=result)
+    result -= g.mean(axis=axes, keepdims=True)
+    result *= inverse_std
+    return result
+
+
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
@@ -218,6 +234,7 @@ prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, ke
 logsumexp = Op("logsumexp", _logsumexp_rule)
 softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=axes, keepdims=True)))
 log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
+standardize = Op("standardize", _standardize_rule)  # (x - mean) / sqrt(var + eps) over axes, fused
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward

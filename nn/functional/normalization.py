@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor
+from autograd import ShapeError, Tensor, standardize
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_positive_int, check_real
@@ -224,9 +224,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     shape = as_normalized_shape("layer_norm", normalized_shape)
     eps = check_real("layer_norm", "eps", eps, 0)
     x = as_float_tensor(input, "layer_norm")
-    axes = _trailing_axes("layer_norm", x, shape)
-    centred = x - _mean(x, axes)
-    y = centred / ((centred * centred).mean(axis=axes, keepdims=True) + eps).sqrt()
+    y = standardize(x, _trailing_axes("layer_norm", x, shape), eps)
     y = _affine("layer_norm", y, "weight", weight, shape, lambda a, b: a * b)
     return _affine("layer_norm", y, "bias", bias, shape, lambda a, b: a + b)
 
@@ -262,9 +260,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     if channels % groups:
         raise ShapeError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
     group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
-    grouped = x.reshape((x.shape[0], groups, group_size))
-    centred = grouped - _mean(grouped, (2,))
-    y = (centred / ((centred * centred).mean(axis=2, keepdims=True) + eps).sqrt()).reshape(x.shape)
+    y = standardize(x.reshape((x.shape[0], groups, group_size)), 2, eps).reshape(x.shape)
     per_channel = (channels,) + (1,) * (x.ndim - 2)
     y = _affine("group_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))
     return _affine("group_norm", y, "bias", bias, (channels,), lambda a, b: a + b.reshape(per_channel))

@@ -1,0 +1,44 @@
+"""``standardize``: (x - mean) / sqrt(var + eps) over some axes, as one node: what layer norm and group norm
+compute before their affine step (and what torch's ``native_layer_norm`` fuses).
+
+The mean and the (biased) variance are accumulated in float64 for float32 data (torch's CPU accumulator), then
+used in the data's dtype. Backward reuses the forward pass's 1 / sqrt(var + eps) and the output itself (the
+standardized values):
+
+    dL/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps),
+
+one pass of a handful of array operations instead of the eight recorded ops of the composite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .accumulation import ACCUMULATE_DTYPE, in_dtype_of
+from .broadcasting import normalize_axes
+from .derivatives import arrays as ar
+from .quiet import quiet
+from .tensor import Tensor
+
+__all__ = ["standardize"]
+
+
+def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 0.0) -> Tensor:
+    """(x - mean(x)) / sqrt(var(x) + eps) over ``axis`` (an int, a tuple, or None for every axis; the variance
+    biased, ddof 0), each slice on its own, recorded as one node. An integer or boolean input is standardized in
+    the default float dtype. A slice of one value, or a constant slice with ``eps = 0``, gives nan (0/0), as the
+    composite does."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    axes = normalize_axes(axis, x.data.ndim, "standardize")
+    data = x._floating_data()
+    wide = ACCUMULATE_DTYPE.get(data.dtype)
+    with quiet():  # an empty slice's mean, or a constant one's 0/0, gives numpy's IEEE values silently
+        mean = data.mean(axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)
+        centred = data - mean
+        variance = np.mean(np.square(centred), axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)
+        inverse_std = 1 / np.sqrt(variance + eps)
+        centred *= inverse_std
+    attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
+    return Tensor._from_op(in_dtype_of(centred, x.data), ar.standardize, (x,), attrs)

@@ -1,0 +1,86 @@
+"""autograd.standardize, (x - mean) / sqrt(var + eps) as one node: values and gradients against float64
+references, finite differences (first and second order), and torch's layer_norm and group_norm."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+from autograd import Tensor, gradcheck, gradgradcheck
+
+
+def _reference(x, axes, eps):
+    x = np.asarray(x, dtype=np.float64)
+    centred = x - x.mean(axis=axes, keepdims=True)
+    return centred / np.sqrt((centred**2).mean(axis=axes, keepdims=True) + eps)
+
+
+@pytest.mark.parametrize(("shape", "axis"), [((4, 7), -1), ((3, 4, 5), (1, 2)), ((2, 3, 4), 0), ((6,), None)])
+def test_values_match_the_float64_definition(shape, axis):
+    x = np.random.default_rng(0).standard_normal(shape) * 3 + 5
+    axes = ag.broadcasting.normalize_axes(axis, len(shape), "test")
+    np.testing.assert_allclose(ag.standardize(x, axis, 1e-5).data, _reference(x, axes, 1e-5), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("shape", "axis"), [((3, 5), -1), ((2, 3, 4), (0, 2)), ((4,), None)])
+def test_first_and_second_derivatives_match_finite_differences(shape, axis):
+    x = Tensor(np.random.default_rng(1).standard_normal(shape), requires_grad=True)
+    weights = np.random.default_rng(2).standard_normal(shape)
+    assert gradcheck(lambda t: (ag.standardize(t, axis, 1e-3) * weights).sum(), [x], atol=1e-6)
+    assert gradgradcheck(lambda t: (ag.standardize(t, axis, 1e-3) * weights).sum(), [x], atol=1e-5)
+
+
+def test_float32_rows_with_a_large_mean_keep_float64_accuracy():
+    x = (np.random.default_rng(3).standard_normal((4, 64)) + 12345.678).astype(np.float32)
+    ours = ag.standardize(x, -1, 1e-5).data
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, _reference(x, (1,), 1e-5), atol=2e-3)
+    constant = ag.standardize(np.full((2, 8), 12345.678, dtype=np.float32), -1, 1e-5).data
+    np.testing.assert_array_equal(constant, np.zeros((2, 8), dtype=np.float32))
+
+
+def test_integer_and_float16_inputs_and_degenerate_slices():
+    assert ag.standardize(np.array([[1, 2, 3]]), -1).dtype == ag.get_default_dtype()
+    half = ag.standardize(np.array([[1.0, 2.0, 4.0]], dtype=np.float16), -1, 1e-5)
+    assert half.dtype == np.float16
+    np.testing.assert_allclose(half.data, _reference([[1.0, 2.0, 4.0]], (1,), 1e-5), rtol=2e-3)
+    with np.errstate(all="raise"):  # no warning either
+        assert np.isnan(ag.standardize(np.ones((2, 1)), -1).data).all()  # one value per slice: 0/0
+
+
+def test_changing_the_output_in_place_keeps_the_gradient_and_changing_the_input_is_caught():
+    data = np.random.default_rng(4).standard_normal((3, 4))
+    x = Tensor(data, requires_grad=True)
+    y = ag.standardize(x, -1, 1e-5)
+    y.relu_()
+    y.sum().backward()
+    x64 = Tensor(data, requires_grad=True)
+    ag.standardize(x64, -1, 1e-5).relu().sum().backward()
+    np.testing.assert_allclose(x.grad, x64.grad, rtol=1e-12, atol=1e-15)
+    leaf = Tensor(data, requires_grad=True)
+    x2 = leaf * 1.0
+    z = ag.standardize(x2, -1, 1e-5)
+    x2.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+
+
+def test_layer_norm_and_group_norm_match_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 6, 3, 4)).astype(np.float32)
+    w, b = rng.standard_normal(6).astype(np.float32), rng.standard_normal(6).astype(np.float32)
+    upstream = rng.standard_normal(x.shape).astype(np.float32)
+    for ours_f, theirs_f in [
+        (lambda t: F.layer_norm(t, (3, 4)), lambda t: torch.nn.functional.layer_norm(t, (3, 4))),
+        (
+            lambda t: F.group_norm(t, 3, Tensor(w), Tensor(b)),
+            lambda t: torch.nn.functional.group_norm(t, 3, torch.from_numpy(w), torch.from_numpy(b)),
+        ),
+    ]:
+        ours_x, theirs_x = Tensor(x, requires_grad=True), torch.from_numpy(x).requires_grad_()
+        ours_y, theirs_y = ours_f(ours_x), theirs_f(theirs_x)
+        (ours_y * Tensor(upstream)).sum().backward()
+        (theirs_y * torch.from_numpy(upstream)).sum().backward()
+        np.testing.assert_allclose(ours_y.data, theirs_y.detach().numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-4, atol=1e-5)
