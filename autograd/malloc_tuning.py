@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 from collections.abc import Mapping
 
 __all__ = ["APPLIED", "MMAP_THRESHOLD", "TRIM_THRESHOLD", "keep_freed_memory"]
@@ -48,13 +49,15 @@ def keep_freed_memory(environment: Mapping[str, str] | None = None) -> bool:
     :data:`TRIM_THRESHOLD` (see the module docstring); True if they were set. Nothing is changed, and False
     returned, where the C library is not glibc or ``environment`` (default ``os.environ``) opts out or sets
     malloc's thresholds itself."""
-    if _left_to_the_environment(os.environ if environment is None else environment):
+    if not sys.platform.startswith("linux") or _left_to_the_environment(
+        os.environ if environment is None else environment
+    ):
         return False
     try:
         libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # noqa: B018 - present in glibc only
         mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     # mmap first: setting either threshold by hand stops glibc adjusting them itself

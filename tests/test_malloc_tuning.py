@@ -62,3 +62,8 @@ def test_steps_of_large_temporaries_fault_in_no_pages_after_import_and_do_when_t
 )
 def test_an_environment_that_opts_out_or_tunes_malloc_itself_is_left_alone(environment):
     assert malloc_tuning.keep_freed_memory(environment) is False
+
+
+def test_off_linux_nothing_is_tried(monkeypatch):
+    monkeypatch.setattr(malloc_tuning.sys, "platform", "win32")
+    assert malloc_tuning.keep_freed_memory({}) is False
