@@ -364,13 +364,12 @@ def _one_array_axis(index: Any, ndim: int) -> tuple[int, np.ndarray] | None:
 
 
 def _scatter_add_along(g: np.ndarray, positions: np.ndarray, axis: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Zeros of ``shape`` with the slices of ``g`` along ``axis`` added at ``positions`` (np.add.at's sums, in
-    the same order): the positions sorted (stably), runs of one target summed by ``np.add.reduceat``, and each
-    sum written once; without repeats, one assignment. np.add.at's loop costs several times more on slices."""
-    size = shape[axis]
-    positions = np.where(positions < 0, positions + size, positions).astype(np.intp, copy=False)
-    if positions.size and (positions.min() < 0 or positions.max() >= size):
-        raise IndexError(f"index {positions.max()} is out of bounds for axis {axis} with size {size}")
+    """Zeros of ``shape`` with the slices of ``g`` along ``axis`` added at ``positions`` (in range: the forward
+    indexing checked them), np.add.at's sums up to rounding: the positions sorted (stably), runs of one target
+    summed by ``np.add.reduceat``, and each sum written once; without repeats, one assignment. np.add.at's loop
+    costs several times more on slices."""
+    positions = positions.astype(np.intp, copy=False)  # (a narrow dtype cannot hold i + size)
+    positions = np.where(positions < 0, positions + shape[axis], positions)
     result = np.zeros(shape, dtype=g.dtype)
     lead = (slice(None),) * axis
     if not positions.size:

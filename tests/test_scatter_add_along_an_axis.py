@@ -55,3 +55,14 @@ def test_reflect_padding_and_row_gather_gradients_are_the_sums_of_their_reads():
         _add_at(upstream, (Ellipsis, columns), (2, 3, 9, 6)), (slice(None), slice(None), rows), (2, 3, 5, 6)
     )
     np.testing.assert_allclose(x.grad, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "positions", "rows"),
+    [(np.uint8, [5, 5, 7], 300), (np.int8, [-1, 3, -1], 200), (np.int16, [3, 32767, -39999 + 32767], 40000)],
+)
+def test_narrow_integer_indices_into_a_longer_axis_give_their_gradient(dtype, positions, rows):
+    weights = Tensor(np.ones((rows, 2)), requires_grad=True)
+    index = np.array(positions, dtype=dtype)
+    weights[index].sum().backward()
+    np.testing.assert_array_equal(weights.grad, _add_at(np.ones((len(positions), 2)), index.astype(np.intp), (rows, 2)))
