@@ -267,8 +267,8 @@ def _backpropagate(
             if grad is None:
                 continue
             if node._hooks:
-                if type(grad) is _ndarray and id(grad) in handed_out:  # a hook that changes its argument in place
-                    grad = grad.copy()  # must not change a .grad already stored (add passes g on unchanged)
+                if type(grad) is _ndarray:  # a hook that changes its argument in place must change no other node's
+                    grad = grad.copy()  # gradient: add passes one array on to both its inputs, a stored .grad may be it
                 grad = node._run_hooks(grad)
             op = node.op
             if store or (retained and op is not None and node not in wanted):

@@ -243,10 +243,7 @@ class Node(NodeCopying):
         """How many times this node's data has been changed in place through the library."""
         return 0 if self._version_counter is None else self._version_counter.count
 
-    @property
-    def _version(self) -> int:
-        """torch's ``t._version``, which torch-style tests read: :attr:`version`."""
-        return 0 if self._version_counter is None else self._version_counter.count
+    _version = version  # torch's t._version, which torch-style tests read
 
     def _earlier_self(self, tick: int) -> Node:
         """The node that stood for this one at recording tick ``tick`` (itself unless rebased since): the earlier

@@ -52,10 +52,15 @@ class GradientArray(np.ndarray):
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # every operand and output as a plain ndarray: results are plain, and in-place ones write through the views
+        # (g *= 2 gives g back, still a GradientArray)
         inputs = tuple(plain(x) for x in inputs)
-        if "out" in kwargs:
-            kwargs["out"] = tuple(plain(x) for x in kwargs["out"])
-        return getattr(ufunc, method)(*inputs, **kwargs)
+        given = kwargs.get("out")
+        if given is not None:
+            kwargs["out"] = tuple(plain(x) for x in given)
+        result = getattr(ufunc, method)(*inputs, **kwargs)
+        if given is not None and len(given) == 1 and isinstance(given[0], GradientArray):
+            return given[0]
+        return result
 
     # -- torch's views of a gradient as itself ---------------------------------------------------------------------
     @property
@@ -156,4 +161,6 @@ class GradientArray(np.ndarray):
     def norm(self, p: Any = 2) -> np.floating:
         """The p-norm of all the entries (2 by default; ``float("inf")`` the largest magnitude), as torch's
         ``grad.norm()``."""
-        return np.linalg.norm(self.view(np.ndarray).reshape(-1), ord=p)
+        values = self.view(np.ndarray).reshape(-1)
+        wide = values.astype(np.float64) if values.dtype.kind == "f" and values.dtype.itemsize < 8 else values
+        return np.linalg.norm(wide, ord=p).astype(values.dtype)  # (float16 and float32 summed in float64, as torch)

@@ -119,7 +119,7 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
         elif (
             type(x) is float
         ):  # beside integers or bools: the default float dtype, as torch (numpy's float64 unless set)
-            array = np.asarray(x, dtype=get_default_dtype())
+            array = quietly(np.asarray, x, dtype=get_default_dtype())  # (1e300 in float32 is inf, silently)
         else:
             array = np.asarray(x)
     except (OverflowError, ValueError) as error:
@@ -727,6 +727,8 @@ class Tensor(
     def _run_hooks(self, grad: Any) -> Any:
         # hooks see an array gradient as a GradientArray (torch's methods: lambda g: g.clamp(-1, 1)); what they
         # give back is stored plain
+        if isinstance(grad, np.generic):  # a 0-d gradient numpy gave as a scalar
+            grad = np.asarray(grad)
         if type(grad) is not np.ndarray:
             return super()._run_hooks(grad)
         viewed = grad.view(GradientArray)

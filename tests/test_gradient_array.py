@@ -146,3 +146,37 @@ def test_the_gradient_array_is_a_view_of_the_stored_gradient():
     assert np.shares_memory(w.grad, w._grad)
     w.grad[0] = 100.0
     assert w._grad[0] == 100.0
+
+
+def test_norm_of_a_float16_gradient_does_not_overflow_and_keeps_its_dtype():
+    w = Tensor(np.zeros(2, np.float16), requires_grad=True)
+    (w * Tensor(np.array([300.0, 300.0], np.float16))).sum().backward()
+    with np.errstate(all="raise"):
+        norm = w.grad.norm()
+    assert norm.dtype == np.float16 and float(norm) == pytest.approx(424.26, rel=1e-3)
+
+
+def test_in_place_operators_keep_the_gradient_array():
+    w = _leaf_with_gradient()
+    g = w.grad
+    g *= 0.5
+    assert isinstance(g, GradientArray)
+    g.clamp_(-1, 1)
+    np.testing.assert_array_equal(w.grad, [1.0, -1.0, 0.5])
+
+
+def test_hooks_of_zero_d_tensors_get_a_gradient_array_too():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    m = x.mean()
+    m.register_hook(lambda g: g.clamp(-1, 1))
+    (m * x).sum().backward()  # dL/dm = 3, clamped to 1
+    np.testing.assert_allclose(x.grad, 1.5 + 0.5 * np.ones(2))
+
+
+def test_a_hook_that_changes_its_argument_in_place_changes_no_other_leafs_gradient():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = Tensor(np.array([3.0, 4.0]), requires_grad=True)
+    y.register_hook(lambda g: g.mul_(10))
+    (x + y).sum().backward()  # add hands one array to both inputs
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(y.grad, [10.0, 10.0])
