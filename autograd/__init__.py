@@ -355,7 +355,6 @@ register_array_functions(
 )
 
 __all__ = [
-    "standardize",
     "accelerator",
     "backends",
     "cuda",
@@ -488,6 +487,7 @@ __all__ = [
     "set_grad_enabled",
     "softmax_cross_entropy",
     "sort",
+    "standardize",
     "split",
     "stack",
     "std_mean",

@@ -230,8 +230,8 @@ def gradcheck(
         if widened:
             error.add_note(
                 f"gradcheck: the checked inputs are copied to float64 (here inputs {widened}, given as float32 or "
-                "another dtype), so that finite differences are precise; a module inside f must be float64 too: "
-                "call model.double() before gradcheck"
+                "another dtype), so that finite differences are precise; if f holds a float32 module, convert it "
+                "with model.double() before gradcheck"
             )
         raise
     rows = _analytic_jacobian(outputs, leaves, create_graph=False)

@@ -28,8 +28,10 @@ __all__ = ["standardize"]
 def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 0.0) -> Tensor:
     """(x - mean(x)) / sqrt(var(x) + eps) over ``axis`` (an int, a tuple, or None for every axis; the variance
     biased, ddof 0), each slice on its own, recorded as one node. An integer or boolean input is standardized in
-    the default float dtype. A slice of one value, or a constant slice with ``eps = 0``, gives nan (0/0), as the
-    composite does."""
+    the default float dtype. A constant slice (one of a single value too) gives 0 with ``eps > 0`` and nan (0/0)
+    with ``eps = 0``, as torch's layer_norm; a negative or non-real ``eps`` is an error."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) or not eps >= 0:
+        raise ValueError(f"standardize: eps must be a real number >= 0, got {eps!r}")
     x = x if isinstance(x, Tensor) else Tensor(x)
     axes = normalize_axes(axis, x.data.ndim, "standardize")
     data = x._floating_data()

@@ -782,3 +782,11 @@ def test_integers_with_python_floats_give_the_same_dtype_as_torchs(torch):
         for case, function in INTEGER_AND_PYTHON_FLOAT.items():
             expected = torch.where(theirs > 1, 1.0, 0.0) if case.startswith("where") else function(theirs)
             assert str(function(autograd.tensor([1, 2, 3])).dtype) == _torch_dtype_name(expected), case
+
+
+def test_an_integer_tensor_plus_a_float_beyond_the_default_dtype_is_inf_without_a_warning():
+    autograd.set_default_dtype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = autograd.tensor([1, 2]) + 1e300
+    assert result.dtype == np.float32 and np.isinf(result.data).all()

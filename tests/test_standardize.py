@@ -84,3 +84,10 @@ def test_layer_norm_and_group_norm_match_torch():
         (theirs_y * torch.from_numpy(upstream)).sum().backward()
         np.testing.assert_allclose(ours_y.data, theirs_y.detach().numpy(), rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_eps_is_checked_and_a_constant_slice_gives_zero_with_a_positive_eps():
+    for eps in (-1e-5, "0.1", None, True):
+        with pytest.raises(ValueError, match="eps must be a real number >= 0"):
+            ag.standardize(np.ones((2, 3)), -1, eps)
+    np.testing.assert_array_equal(ag.standardize(np.ones((2, 3)), -1, 1e-5).data, np.zeros((2, 3)))
