@@ -11,11 +11,12 @@ GradientArray([ 1., -1.])
 >>> w.grad.zero_()                     # the manual loop's reset
 GradientArray([0., 0.])
 
-It is a view of the gradient's own array (``.grad`` stays an ndarray: numpy's functions, indexing and
-arithmetic work as before), made on each read. The in-place methods (``zero_``, ``fill_``, ``add_``, ``sub_``,
-``mul_``, ``div_``, ``clamp_``, ``neg_``, ``copy_``) write into the gradient, as torch's do; ``clamp``, ``abs``,
-``clone`` and ``norm`` give new values; ``data``, ``detach()``, ``cpu()`` give the gradient itself and ``numpy()``
-it as a plain ndarray. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
+It is a view of the gradient's own array, made on each read, and an ndarray subclass: numpy's functions,
+indexing and arithmetic work as before (the gradient stored is a plain ndarray). The in-place methods (``zero_``,
+``fill_``, ``add_``, ``sub_``, ``mul_``, ``div_``, ``clamp_``, ``neg_``, ``copy_``) write into the gradient, as
+torch's do; ``clamp``, ``abs``, ``clone`` and ``norm`` give new values; ``view(-1)`` (integers) reshapes without
+copying, as torch's; ``data``, ``detach()``, ``cpu()`` give the gradient itself and ``numpy()`` it as a plain
+ndarray. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
 numpy scalars, so the gradient's type does not spread to parameters or optimizer state.
 """
 
@@ -61,6 +62,20 @@ class GradientArray(np.ndarray):
         if given is not None and len(given) == 1 and isinstance(given[0], GradientArray):
             return given[0]
         return result
+
+    def view(self, *args: Any, **kwargs: Any) -> Any:
+        """torch's ``g.view(-1)``/``g.view(2, 3)`` (integers: the same memory in another shape, a RuntimeError if
+        the strides do not allow one); numpy's ``view(dtype)``/``view(type)`` otherwise."""
+        shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+        if kwargs or not shape or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
+            return super().view(*args, **kwargs)
+        reshaped = np.ndarray.view(self, np.ndarray).reshape(tuple(shape))
+        if reshaped.size and not np.shares_memory(reshaped, self):
+            raise RuntimeError(
+                f"view size is not compatible with input tensor's size and stride (shape {self.shape} to "
+                f"{tuple(shape)}); use .reshape(...) instead"
+            )
+        return reshaped.view(GradientArray)
 
     # -- torch's views of a gradient as itself ---------------------------------------------------------------------
     @property

@@ -180,3 +180,19 @@ def test_a_hook_that_changes_its_argument_in_place_changes_no_other_leafs_gradie
     (x + y).sum().backward()  # add hands one array to both inputs
     np.testing.assert_array_equal(x.grad, [1.0, 1.0])
     np.testing.assert_array_equal(y.grad, [10.0, 10.0])
+
+
+def test_view_with_integers_reshapes_without_copying_as_torch_and_numpys_view_still_works():
+    w = Tensor(np.ones((2, 3)), requires_grad=True)
+    (w * w).sum().backward()
+    flat = w.grad.view(-1)
+    assert isinstance(flat, GradientArray) and flat.shape == (6,)
+    flat[0] = 9.0
+    assert w.grad[0, 0] == 9.0
+    assert w.grad.view(3, 2).shape == (3, 2) and w.grad.view((6,)).shape == (6,)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        w.grad.T.view(-1)
+    assert type(w.grad.view(np.ndarray)) is np.ndarray and w.grad.view(np.int64).dtype == np.int64
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.ones(2, 3).t().view(-1)
