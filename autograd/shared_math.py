@@ -105,8 +105,11 @@ def sigmoid(x: Any) -> Any:
         z = math.exp(x)
         return z / (1.0 + z)
     x = np.asarray(x)
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(z.dtype, copy=False)  # float16/32 kept; ints as exp
+    z = np.exp(-np.abs(x))  # float16/32 kept; ints as exp gives them
+    denominator = 1 + z
+    negative_side = z / denominator
+    positive_side = 1 / denominator
+    return select(x >= 0, positive_side, negative_side)  # (np.where branches on every sign)
 
 
 def softplus(x: Any) -> Any:
