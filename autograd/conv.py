@@ -17,7 +17,7 @@ import numpy as np
 
 from .derivatives import conv as cv
 from .grad_mode import is_grad_enabled
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor import Tensor
 from .windows import (
@@ -170,9 +170,14 @@ def conv2d(
     n = x.shape[0]
     windows = unfold_array(x.data, *geometry)
     out_h, out_w = windows.shape[2:4]
-    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
-    data = quietly(np.matmul, weight.data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
-    data = data.reshape(n, c_out, out_h, out_w)
+    if cv.is_depthwise(weight.shape, groups):  # one input channel per group: k*k shifted products, no im2col copy
+        cols = None
+        with quiet():
+            data = cv.depthwise_forward(windows, weight.data)
+    else:
+        cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
+        data = quietly(np.matmul, weight.data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
+        data = data.reshape(n, c_out, out_h, out_w)
     parents: tuple[Tensor, ...] = (x, weight)
     if bias is not None:
         data += bias.data.reshape(c_out, 1, 1)

@@ -62,6 +62,8 @@ def _im2col(x, kernel_size, stride, padding, dilation, groups):
 def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
     if type(g) is np.ndarray and groups == 1:
         return _conv_input_gradient(g, weight, x.shape, stride, padding, dilation)
+    if type(g) is np.ndarray and is_depthwise(weight.shape, groups):
+        return depthwise_input_gradient(g, weight, x.shape, stride, padding, dilation)
     n, c, height, width = x.shape
     c_out, c_group, kh, kw = weight.shape
     out_h, out_w = out.shape[2:]
@@ -105,10 +107,68 @@ def _conv_input_gradient(g, weight, x_shape, stride, padding, dilation):
 
 
 def _conv_rule_weight(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
+    if type(g) is np.ndarray and type(x) is np.ndarray and is_depthwise(weight.shape, groups):
+        windows = unfold_array(x, weight.shape[2:], stride, padding, dilation)
+        return depthwise_weight_gradient(g, windows, weight.shape)
     c_out = weight.shape[0]
     columns = sm.saved_unless_node(x, cols, lambda x: _im2col(x, weight.shape[2:], stride, padding, dilation, groups))
     g4 = g.reshape(x.shape[0], groups, c_out // groups, out.shape[2] * out.shape[3])
     return (g4 @ columns.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
+
+
+# A depthwise convolution (one input channel per group; C_out = m C_in) is, per kernel offset (a, b), a product of
+# each channel's shifted window with its m weights: k*k passes over the output instead of one tiny matrix product per
+# (sample, group), which numpy runs one by one.
+def is_depthwise(weight_shape, groups):
+    """Whether a convolution of weights of ``weight_shape`` in ``groups`` groups has one input channel per group."""
+    return groups > 1 and weight_shape[1] == 1
+
+
+def depthwise_forward(windows, weight):
+    """out[n, c m + j] = sum_ab W[c m + j, 0, a, b] windows[n, c, :, :, a, b], for windows (N, C, H_out, W_out, kh, kw)
+    of the (padded) input and W (C m, 1, kh, kw)."""
+    n, c, out_h, out_w, kh, kw = windows.shape
+    per_channel = weight.reshape(c, -1, kh, kw)  # (C, m, kh, kw)
+    multiplier = per_channel.shape[1]
+    out = np.zeros((n, c, multiplier, out_h, out_w), dtype=np.result_type(windows, weight))
+    share = np.empty_like(out)
+    for a in range(kh):
+        for b in range(kw):
+            np.multiply(windows[:, :, None, :, :, a, b], per_channel[:, :, a, b, None, None], out=share)
+            out += share
+    return out.reshape(n, c * multiplier, out_h, out_w)
+
+
+def depthwise_input_gradient(g, weight, x_shape, stride, padding, dilation):
+    """dL/dx of :func:`depthwise_forward`: each offset (a, b) adds sum_j g[:, c m + j] W[c m + j, 0, a, b] at rows
+    a dh + i sh and columns b dw + j sw of the padded image."""
+    n, c, height, width = x_shape
+    _, _, kh, kw = weight.shape
+    out_h, out_w = g.shape[2:]
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    per_channel = weight.reshape(c, -1, kh, kw)
+    by_channel = g.reshape(n, c, per_channel.shape[1], out_h, out_w)
+    padded = np.zeros((n, c, height + 2 * ph, width + 2 * pw), dtype=np.result_type(g, weight))
+    rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
+    for a in range(kh):
+        for b in range(kw):
+            if per_channel.shape[1] == 1:
+                share = by_channel[:, :, 0] * per_channel[:, 0, a, b, None, None]
+            else:
+                share = np.einsum("ncjhw,cj->nchw", by_channel, per_channel[:, :, a, b])
+            padded[:, :, a * dh : a * dh + rows_span : sh, b * dw : b * dw + cols_span : sw] += share
+    return padded[:, :, ph : ph + height, pw : pw + width]
+
+
+def depthwise_weight_gradient(g, windows, weight_shape):
+    """dL/dW of :func:`depthwise_forward`: dW[c m + j, 0, a, b] = sum over n, h, w of g[n, c m + j] windows[n, c, .., a, b]."""
+    n, c, out_h, out_w, kh, kw = windows.shape
+    by_channel = g.reshape(n, c, -1, out_h, out_w)
+    grad = np.empty((c, by_channel.shape[2], kh, kw), dtype=np.result_type(g, windows))
+    for a in range(kh):
+        for b in range(kw):
+            grad[:, :, a, b] = np.einsum("ncjhw,nchw->cj", by_channel, windows[:, :, :, :, a, b])
+    return grad.reshape(weight_shape)
 
 
 def _conv_rule_bias(g, out, x, weight, bias, *, stride, padding, dilation, groups, cols):
