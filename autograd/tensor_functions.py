@@ -604,6 +604,38 @@ def linear(
     return Tensor._from_op(data, ar.linear_relu, parents)
 
 
+def plain_linear(x: Any, weight: Tensor, bias: Tensor | None, activation: str | None = None) -> Tensor | None:
+    """:func:`linear` for the operands a layer usually gets, without its checks, or None for any other (the caller
+    then takes the checked way, which also gives the errors): ``x`` a Tensor or an ndarray of the weight's float
+    dtype whose last axis is in_features, ``weight`` a Tensor of a 2-D array, ``bias`` None or a Tensor of an
+    (out_features,) array of that dtype; ``activation`` None or "relu". ``nn.Linear`` calls it first."""
+    x_node = x if isinstance(x, Tensor) else None
+    a = x.data if x_node is not None else x
+    w = weight.data
+    if type(a) is not _ndarray or type(w) is not _ndarray or w.ndim != 2 or a.dtype != w.dtype or w.dtype.kind != "f":
+        return None
+    if not a.ndim or a.shape[-1] != w.shape[1]:
+        return None
+    b = None
+    if bias is not None:
+        b = bias.data if isinstance(bias, Tensor) else None
+        if type(b) is not _ndarray or b.dtype != w.dtype or b.shape != w.shape[:1]:
+            return None
+    with quiet():  # an overflowing product gives inf, without numpy's warning
+        data = np.matmul(a, w.T)
+        if b is not None:
+            np.add(data, b, out=data)
+        if activation is not None:
+            np.maximum(data, 0, out=data)
+    if x_node is None:
+        x_node = Tensor._make(a)  # shares the array, as from_numpy
+    parents = (x_node, weight) if b is None else (x_node, weight, bias)
+    return Tensor._from_op(data, ar.linear if activation is None else ar.linear_relu, parents)
+
+
+_ndarray = np.ndarray
+
+
 def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | None) -> Tensor:
     """torch's other forms of ``linear``, as ``x @ weight.T + bias`` of recorded ops: a 1-D weight (one output
     feature, the axis dropped: x @ w) or a bias that broadcasts against the output instead of being (out_features,)."""

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, linear
+from autograd.tensor_functions import plain_linear
 
 from . import init as nn_init
 from .activations import ReLU
@@ -126,12 +127,14 @@ class Linear(Module):
                 nn_init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
-        return linear(self._checked_input(x), self.weight, self.bias)
+        out = plain_linear(x, self.weight, self.bias)  # the usual input, without the checks below
+        return out if out is not None else linear(self._checked_input(x), self.weight, self.bias)
 
     def forward_relu(self, x: Any) -> Tensor:
         """relu(forward(x)) as one node (``autograd.linear(..., activation="relu")``): ``Sequential`` runs a
         Linear followed by a ReLU so."""
-        return linear(self._checked_input(x), self.weight, self.bias, activation="relu")
+        out = plain_linear(x, self.weight, self.bias, "relu")
+        return out if out is not None else linear(self._checked_input(x), self.weight, self.bias, activation="relu")
 
     def _checked_input(self, x: Any) -> Tensor:
         x = as_layer_input("Linear", x, self.weight)
