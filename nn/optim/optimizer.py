@@ -370,10 +370,8 @@ class Optimizer(OptimizerHooks):
         work = []
         for group in self.param_groups:
             for parameter in group["params"]:
-                if not parameter.requires_grad:  # frozen
-                    continue
                 grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
-                if grad is None:
+                if grad is None or not parameter._requires_grad:  # no gradient, or frozen
                     continue
                 data = parameter.data
                 # the usual case, a Tensor's own float array and a gradient array just like it, takes no calls
@@ -387,12 +385,21 @@ class Optimizer(OptimizerHooks):
                 ):
                     grad = self._checked_gradient(parameter)
                 work.append((group, parameter, grad))
+        states, update = self.state, self._update
         with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
             for group, parameter, grad in work:
-                state = self.state.get(parameter)
+                state = states.get(parameter)
                 if state is None:
-                    state = self.state[parameter] = {}
-                _write_parameter(parameter, self._update(_parameter_array(parameter), grad, state, group))
+                    state = states[parameter] = {}
+                data = parameter.data
+                if type(data) is _ndarray:  # a Tensor's array, updated in place: the parameter keeps it
+                    new_data = update(data, grad, state, group)
+                    if new_data is data:
+                        increment_version(parameter)
+                        continue
+                else:
+                    new_data = update(_parameter_array(parameter), grad, state, group)
+                _write_parameter(parameter, new_data)
         return loss
 
     def _checked_gradient(self, parameter: Node) -> np.ndarray:
