@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import nn
-from nn.module import DtypeMismatchError
 from autograd import ShapeError, Tensor, gradcheck, no_grad
 from autograd.tensor_functions import plain_linear
+from nn.module import DtypeMismatchError
 
 
 def _layer(bias=True, dtype=np.float64, seed=0):
