@@ -118,3 +118,17 @@ def test_erf_and_gelu_keep_float16_as_torch():
     y.sum().backward()
     assert x.grad.dtype == np.float16
     np.testing.assert_allclose(x.erf().data, ag.erf(np.array([0.5, -1.0, 3.0])), rtol=1e-3)
+
+
+@pytest.mark.parametrize("target_requires_grad", [False, True])
+def test_an_infinite_pos_weight_gives_nan_where_the_target_is_0_without_warnings(target_requires_grad):
+    # torch: y * pos_weight = 0 * inf is nan for a negative sample, the positive one's loss is inf * softplus(-x)
+    logits = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    target = Tensor(np.array([1.0, 0.0]), requires_grad=target_requires_grad)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.binary_cross_entropy_with_logits(
+            logits, target, pos_weight=Tensor(np.array([np.inf, np.inf])), reduction="none"
+        )
+        loss.sum().backward()
+    assert loss.data[0] == np.inf and np.isnan(loss.data[1])

@@ -34,7 +34,7 @@ from autograd import (
 )
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import broadcast_shape
-from autograd.quiet import quietly
+from autograd.quiet import quiet, quietly
 from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
@@ -535,7 +535,8 @@ def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | Non
         coefficient = -(target - positive)
     else:
         y = target if target.requires_grad else target.data
-        complement, weighted = 1 - y, y * pos_weight
+        with quiet():  # pos_weight = inf where y = 0 gives nan, as torch's, without numpy's warning
+            complement, weighted = 1 - y, y * pos_weight
         coefficient = (where if isinstance(y, Tensor) else np.where)(positive, complement, -weighted)
         tail = tail * (complement + weighted)  # L as a sum of terms >= 0: 1 + (q - 1) y cancels for small q
     return _without_zero_times_infinity(logits, coefficient) * coefficient + tail
