@@ -23,8 +23,10 @@ import numpy as np
 from autograd import Node, generator_for
 
 __all__ = [
+    "ParameterOverflowError",
     "check_axis",
     "check_choice",
+    "check_fits_dtype",
     "check_flag",
     "check_float_dtype",
     "check_integer",
@@ -90,6 +92,23 @@ def check_real(
     if below or above:
         raise ValueError(f"{owner}: {name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
     return number
+
+
+class ParameterOverflowError(ValueError, RuntimeError):
+    """A finite number argument beyond the largest value of the input's dtype (torch's RuntimeError "value cannot
+    be converted to type float without overflow")."""
+
+
+def check_fits_dtype(owner: str, name: str, value: float, dtype: Any) -> float:
+    """``value`` as it is when the float ``dtype`` can hold it (inf and nan pass: they convert exactly, as in
+    torch); :class:`ParameterOverflowError` for a finite value beyond its largest, such as 1e308 for float32."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f" and math.isfinite(value) and abs(value) > float(np.finfo(dtype).max):
+        raise ParameterOverflowError(
+            f"{owner}: {name}={value!r} cannot be converted to the input's dtype {dtype} without overflow (its "
+            f"largest value is {float(np.finfo(dtype).max):.6g}); use a float64 input for such a value"
+        )
+    return value
 
 
 def check_probability(owner: str, name: str, value: Any) -> float:

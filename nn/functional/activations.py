@@ -28,7 +28,15 @@ from autograd import Node, Tensor, where
 from autograd.accumulation import float16_via_float32
 from autograd.torch_keywords import UNSET, torch_dim
 
-from ..checks import check_axis, check_choice, check_flag, check_float_dtype, check_positive_int, check_real
+from ..checks import (
+    check_axis,
+    check_choice,
+    check_fits_dtype,
+    check_flag,
+    check_float_dtype,
+    check_positive_int,
+    check_real,
+)
 from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
 
@@ -133,7 +141,8 @@ def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> T
     negative_slope = check_real("leaky_relu", "negative_slope", negative_slope)
     if writes_in_place("leaky_relu", inplace, x):
         return change_in_place("leaky_relu", x, lambda t: leaky_relu(t, negative_slope))
-    return as_float_tensor(x, "leaky_relu").leaky_relu(negative_slope)
+    x = as_float_tensor(x, "leaky_relu")
+    return x.leaky_relu(check_fits_dtype("leaky_relu", "negative_slope", negative_slope, x.dtype))
 
 
 @float16_via_float32
@@ -160,7 +169,8 @@ def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     alpha = check_real("elu", "alpha", alpha)
     if writes_in_place("elu", inplace, x):
         return change_in_place("elu", x, lambda t: elu(t, alpha))
-    return as_float_tensor(x, "elu").elu(alpha)
+    x = as_float_tensor(x, "elu")
+    return x.elu(check_fits_dtype("elu", "alpha", alpha, x.dtype))
 
 
 @float16_via_float32
@@ -176,6 +186,8 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         raise ValueError("softplus: beta must not be 0 (the curve is log(1 + e^(beta x)) / beta)")
     threshold = check_real("softplus", "threshold", threshold, allow_inf=True)
     x = as_float_tensor(x, "softplus")
+    check_fits_dtype("softplus", "beta", beta, x.dtype)
+    check_fits_dtype("softplus", "threshold", threshold, x.dtype)
     smooth = x.softplus() if beta == 1 else (x * beta).softplus() / beta
     with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
         linear = x.data * beta > threshold
@@ -335,13 +347,16 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; d/dx = 1 strictly between the bounds, 0 elsewhere (at the
     bounds too, as torch)."""
-    low = check_real("hardtanh", "min_val", min_val)
-    high = check_real("hardtanh", "max_val", max_val)
+    low = check_real("hardtanh", "min_val", min_val, allow_inf=True)  # infinite bounds clip nothing, as torch
+    high = check_real("hardtanh", "max_val", max_val, allow_inf=True)
     if low > high:
         raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
     if writes_in_place("hardtanh", inplace, x):
         return change_in_place("hardtanh", x, lambda t: hardtanh(t, low, high))
-    return strictly_inside(as_float_tensor(x, "hardtanh"), low, high)
+    x = as_float_tensor(x, "hardtanh")
+    return strictly_inside(
+        x, check_fits_dtype("hardtanh", "min_val", low, x.dtype), check_fits_dtype("hardtanh", "max_val", high, x.dtype)
+    )
 
 
 def relu6(x: Any, inplace: bool = False) -> Tensor:
@@ -373,6 +388,7 @@ def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     if writes_in_place("celu", inplace, x):
         return change_in_place("celu", x, lambda t: celu(t, alpha))
     x = as_float_tensor(x, "celu")
+    check_fits_dtype("celu", "alpha", alpha, x.dtype)
     return where(x.data > 0, x, (x / alpha).elu(1.0) * alpha)
 
 
@@ -384,10 +400,12 @@ def logsigmoid(x: Any) -> Tensor:
 
 @float16_via_float32
 def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
-    """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch)."""
+    """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch: 0 at nan too)."""
     if writes_in_place("hardsigmoid", inplace, x):
         return change_in_place("hardsigmoid", x, hardsigmoid)
-    return strictly_inside(as_float_tensor(x, "hardsigmoid") + 3.0, 0.0, 6.0) * (1 / 6)
+    shifted = as_float_tensor(x, "hardsigmoid") + 3.0
+    inside = (shifted.data > 0.0) & (shifted.data < 6.0)  # false at nan, where the gradient stops
+    return where(inside, shifted, np.clip(shifted.data, 0.0, 6.0)) * (1 / 6)
 
 
 @float16_via_float32

@@ -12,7 +12,7 @@ import numpy as np
 from autograd import Node, Tensor, where
 from autograd.accumulation import float16_via_float32
 
-from ..checks import check_choice, check_flag, check_real
+from ..checks import check_choice, check_fits_dtype, check_flag, check_real
 from .deprecated_reduction import legacy_reduction
 from .losses import REDUCTIONS, _paired, _reduce
 
@@ -95,6 +95,7 @@ def gaussian_nll_loss(
     full = check_flag(loss, "full", full)
     eps = check_real(loss, "eps", eps, 0)
     x, t = _paired(input, target, loss, "input")
+    check_fits_dtype(loss, "eps", eps, x.dtype)
     variance = _variance(var, x, loss)
     shortfall = np.maximum(eps - variance.data, 0.0)  # not max(v, eps) - v: that is inf - inf = nan at v = inf
     if shortfall.any():

@@ -240,7 +240,7 @@ def _weighted_class_terms(
         terms = terms * (1 - label_smoothing) + where(ignored, 0.0, smoothed) * (label_smoothing / classes)
     if reduction != "mean":
         return _reduce(terms, reduction)
-    total = float(sample_weights[~ignored].sum())
+    total = float(quietly(np.add.reduce, sample_weights[~ignored], axis=None))  # inf when it overflows, as torch
     if total == 0.0:  # every target ignored or weighted 0 (a batch of padding): torch's 0/0, nan, with no gradient
         return terms.sum() * 0.0 + math.nan
     return terms.sum() / total
@@ -319,7 +319,8 @@ def _weighted_reduce(terms: Tensor, weight: Any, reduction: str, loss: str) -> T
     weighted = terms * weights
     if reduction != "mean":
         return _reduce(weighted, reduction)
-    return weighted.sum() / weights.sum()
+    total = weights.sum() if isinstance(weights, Tensor) else quietly(np.add.reduce, weights, axis=None)
+    return weighted.sum() / total  # (an overflowing sum of constant weights is inf, as torch's, without a warning)
 
 
 def _element_weights_of(terms: Tensor, weight: Any, loss: str) -> Any:
@@ -754,13 +755,15 @@ def multi_margin_loss(
     weight = _class_weights(weight, scores, axis, "multi_margin_loss")
     classes = scores.shape[axis]
     target_scores = _expand_class_axis(_pick(scores, indices, axis), axis)
-    violations = (scores - target_scores + margin).relu()
+    other_classes = _expand_class_axis(indices, axis) != np.arange(classes)
+    # the target's own entry is masked out before relu and the square, which would carry its nan
+    # (inf - inf, at an infinite target score) into the gradient as 0 * nan
+    violations = (scores - target_scores + margin).where(other_classes, 0.0).relu()
     if p == 2:
         violations = violations * violations
-    other_classes = _expand_class_axis(indices, axis) != np.arange(classes)
-    terms = violations.where(other_classes, 0.0).sum(axis=axis) / classes  # a mask product: inf - inf = nan at y
-    if weight is not None:
-        terms = terms * weight[indices]
+    if weight is not None:  # on each term, as torch: a weight of 0 gives 0 even where the sum would overflow
+        violations = violations * _expand_class_axis(weight[indices], axis)
+    terms = violations.sum(axis=axis) / classes
     return _reduce(terms, reduction)
 
 

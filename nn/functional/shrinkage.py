@@ -11,7 +11,7 @@ import numpy as np
 from autograd import Tensor, where
 from autograd.accumulation import float16_via_float32
 
-from ..checks import check_axis, check_real
+from ..checks import check_axis, check_fits_dtype, check_real
 from .activations import as_float_tensor, writes_in_place
 from .in_place_change import change_in_place
 
@@ -27,7 +27,9 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
     fill = check_real("threshold", "value", value, allow_inf=True)
     if writes_in_place("threshold", inplace, input):
         return change_in_place("threshold", input, lambda x: _thresholded(x, limit, fill))
-    return _thresholded(as_float_tensor(input, "threshold"), limit, fill)
+    x = as_float_tensor(input, "threshold")
+    check_fits_dtype("threshold", "threshold", limit, x.dtype)
+    return _thresholded(x, limit, check_fits_dtype("threshold", "value", fill, x.dtype))
 
 
 def _thresholded(x: Tensor, limit: float, fill: float) -> Tensor:
@@ -42,6 +44,7 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
     """
     lambd = check_real("hardshrink", "lambd", lambd, 0)
     x = as_float_tensor(input, "hardshrink")
+    check_fits_dtype("hardshrink", "lambd", lambd, x.dtype)
     return where(np.abs(x.data) <= lambd, 0.0, x)
 
 
@@ -53,6 +56,7 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
     """
     lambd = check_real("softshrink", "lambd", lambd, 0)
     x = as_float_tensor(input, "softshrink")
+    check_fits_dtype("softshrink", "lambd", lambd, x.dtype)
     return where(x.data > lambd, x - lambd, where(x.data >= -lambd, 0.0, x + lambd))
 
 
