@@ -131,7 +131,8 @@ def cummin(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> ValuesAndIn
 def diff(
     a: TensorLike, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None, *, dim: Any = UNSET
 ) -> Tensor:
-    """numpy.diff: the n-th forward difference out_i = a_{i+1} - a_i along ``axis`` (torch's ``dim``), after
+    """numpy.diff: the n-th forward difference out_i = a_{i+1} - a_i (a_{i+1} xor a_i for booleans, as numpy and
+    torch) along ``axis`` (torch's ``dim``), after
     joining ``prepend`` and ``append`` (numbers are broadcast to one slice); for n = 1, d/da_i = g_{i-1} - g_i
     (g_{-1} = g_m = 0)."""
     axis = _along("diff", axis, dim, default=-1)
@@ -154,5 +155,6 @@ def diff(
         a = concatenate(pieces, axis=axis)
     lead = (slice(None),) * axis
     for _ in range(n):
-        a = a[lead + (slice(1, None),)] - a[lead + (slice(None, -1),)]
+        later, earlier = a[lead + (slice(1, None),)], a[lead + (slice(None, -1),)]
+        a = later ^ earlier if a.dtype == np.bool_ else later - earlier  # booleans differ where they change, as numpy's
     return a

@@ -19,6 +19,7 @@ from .core import Node
 from .index_errors import IndexBoundsError
 from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, where
+from .tensor_in_place import fill_value_in
 from .torch_keywords import UNSET, torch_reduction
 
 __all__ = [
@@ -160,8 +161,9 @@ def _put(arr: Tensor, index: tuple[np.ndarray, ...], values: TensorLike, op: str
     winners[last] = True
     written = np.zeros(arr.size, dtype=bool)
     written[targets] = True
-    kept = where(written.reshape(shape), 0.0, arr)
-    placed = where(winners.reshape(index[0].shape), values, 0.0)
+    zero = np.zeros((), dtype=arr.dtype)  # of the input's dtype: an integer tensor stays one (0.0 would make it float)
+    kept = where(written.reshape(shape), zero, arr)
+    placed = where(winners.reshape(index[0].shape), values, zero)
     return kept + shared_math.scatter_add(placed, index, shape)
 
 
@@ -238,7 +240,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
         )
     if isinstance(value, Node) and np.ndim(value.data) != 0:
         raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
-    return where(mask, value, input)
+    return where(mask, fill_value_in(value, input.dtype, "masked_fill"), input)
 
 
 def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:

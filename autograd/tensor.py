@@ -661,6 +661,17 @@ class Tensor(
         return computing_data(data) if data.dtype.kind == "f" else data.astype(get_default_dtype())
 
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
+        if self.data.dtype.kind in "iub":
+            # integers and booleans on both sides, for a function whose result would be floating (atan2, hypot,
+            # copysign): computed in the default floating dtype, as _apply_unary does (numpy gives float16 for int8)
+            other_data = other.data if isinstance(other, Tensor) else np.asarray(other)
+            if other_data.dtype.kind in "iub":
+                first = quietly(function, self.data.reshape(-1)[:1], other_data.reshape(-1)[:1])
+                if np.asarray(first).dtype.kind == "f":
+                    floating = Tensor._make(self._floating_data())
+                    if isinstance(other, Tensor):
+                        other = Tensor._make(other._floating_data())
+                    return floating._binary(other, op, function, reflected)
         return self._binary(other, op, function, reflected)
 
     def _test(self, predicate: Any) -> Tensor:
@@ -822,7 +833,13 @@ def _bounded(x: Tensor, bound: TensorLike, keeps: Any, passes: Any) -> Tensor:
     """x where ``keeps(x, bound)``, the bound where ``passes(x, bound)``, nan where neither holds (a nan in x or in
     the bound, as numpy's clip and torch's clamp give): the gradient reaches only the entry chosen, none at a nan."""
     bound_data = shared_math.data_of(bound)
-    return where(keeps(x.data, bound_data), x, where(passes(x.data, bound_data), bound, np.nan))
+    passing = passes(x.data, bound_data)
+    chosen = where(passing, bound, x)  # where's dtype: torch's promotion of x and the bound (int64 stays int64)
+    if chosen.dtype.kind == "f":
+        neither = ~(passing | keeps(x.data, bound_data))
+        if neither.any():
+            chosen = where(neither, np.nan, chosen)
+    return chosen
 
 
 def where(

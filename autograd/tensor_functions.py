@@ -475,6 +475,8 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
     parts = _tensors(tensors, "concatenate")
     if axis is None:
         parts, axis = tuple(part.reshape(-1) for part in parts), 0
+    elif any(part.shape == (0,) for part in parts) and any(part.ndim != 1 for part in parts):
+        parts = tuple(part for part in parts if part.shape != (0,))  # torch skips its legacy empty 1-D tensors
     ndim = parts[0].ndim
     if ndim == 0:
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")

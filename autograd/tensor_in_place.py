@@ -82,6 +82,25 @@ _TORCH_DTYPE_NAMES = {
 }  # fmt: skip
 
 
+def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
+    """A masked fill's ``value`` in the input's ``dtype``, as torch casts it (the result keeps the input's dtype:
+    2.7 fills an integer tensor with 2, 1 a boolean one with True); a 0-d Tensor is cast as a node (its gradient
+    kept), a number an integer dtype cannot hold is a ValueError."""
+    if isinstance(value, Node):
+        return value if value.data.dtype == dtype else value.astype(dtype)
+    number = np.asarray(value)
+    if number.ndim != 0 or number.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: value must be a real number or a 0-d tensor, got {value!r}")
+    if dtype.kind in "iu" and number.dtype.kind in "biuf" and np.isfinite(number):
+        limits = np.iinfo(dtype)
+        if not limits.min <= number <= limits.max:
+            raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
+    elif dtype.kind in "iu":
+        raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
+    with np.errstate(all="ignore"):  # a float beyond float32 becomes inf, as torch's cast gives it
+        return number.astype(dtype)
+
+
 class InPlaceCastError(TypeError, RuntimeError):
     """An in-place result the tensor's dtype cannot hold: a TypeError (the house rule for dtypes) that is also
     the RuntimeError torch raises, so code written for either catches it."""
@@ -225,6 +244,39 @@ class TensorInPlace:
     def __itruediv__(self, other: TensorLike) -> Tensor:
         """``t /= x`` in place (float tensors; numpy's casting rules)."""
         return self._in_place(other, np.true_divide, "/=")
+
+    # the other augmented assignments write into the tensor too, as torch's (``v //= 2`` changes a view's base)
+    def __ifloordiv__(self, other: TensorLike) -> Tensor:
+        """``t //= x`` in place (``floor_divide_``)."""
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: TensorLike) -> Tensor:
+        """``t %= x`` in place (``remainder_``)."""
+        return self.remainder_(other)
+
+    def __ipow__(self, other: TensorLike) -> Tensor:
+        """``t **= x`` in place (``pow_``)."""
+        return self.pow_(other)
+
+    def __iand__(self, other: TensorLike) -> Tensor:
+        """``t &= x`` in place (``bitwise_and_``)."""
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: TensorLike) -> Tensor:
+        """``t |= x`` in place (``bitwise_or_``)."""
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: TensorLike) -> Tensor:
+        """``t ^= x`` in place (``bitwise_xor_``)."""
+        return self.bitwise_xor_(other)
+
+    def __ilshift__(self, other: TensorLike) -> Tensor:
+        """``t <<= x`` in place (``bitwise_left_shift_``)."""
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other: TensorLike) -> Tensor:
+        """``t >>= x`` in place (``bitwise_right_shift_``)."""
+        return self.bitwise_right_shift_(other)
 
     # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
     def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
@@ -540,6 +592,7 @@ class TensorInPlace:
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
         _check_broadcasts_to("masked_fill_", mask, self.shape)
+        value = fill_value_in(value, self.dtype, "masked_fill_")  # cast as torch's: 2.7 fills an int tensor with 2
         return self._replace(
             "masked_fill_", lambda t, v: np.where(mask, v, t), value, graph=lambda t, v: t.masked_fill(mask, v)
         )

@@ -98,6 +98,10 @@ def variance_arguments(
     """``(axis, ddof, keepdims)`` of var/std. numpy's spelling: ``ddof``, 0 by default. torch's spelling
     (any of ``dim``, ``keepdim``, ``unbiased``, ``correction`` given): ``correction``, 1 by default and 0
     for ``unbiased=False``. An explicit ``ddof`` wins; two of ddof/unbiased/correction are a TypeError."""
+    if type(axis) is bool:  # torch's overload var(unbiased) / std(unbiased): x.std(False)
+        if unbiased is not None:
+            raise TypeError(f"{op}: got unbiased={unbiased!r} and a bool first argument {axis!r}, which is unbiased")
+        axis, unbiased = None, bool(axis)
     torch_spelled = dim is not UNSET or keepdim is not UNSET or unbiased is not None or correction is not None
     if not torch_spelled:
         return axis, 0 if ddof is None else ddof, keepdims

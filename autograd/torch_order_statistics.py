@@ -77,7 +77,10 @@ class TorchOrderStatistics:
         ordered = np.sort(flat.data)
         value = ordered[_lower_median_position(ordered, ignore_nan)[0]]
         tied = np.isnan(flat.data) if np.isnan(value) else flat.data == value
-        return flat._where(tied, flat, -np.inf).max()  # max splits the gradient between the tied entries
+        # max splits the gradient between the tied entries; the others are set below them (an integer tensor's
+        # own minimum, not -inf, which would make it float)
+        below = -np.inf if flat.data.dtype.kind in "fc" else ordered[0]
+        return flat._where(tied, flat, below).max()
 
     def kthvalue(self: Self, k: int, dim: int = -1, keepdim: bool = False) -> ValuesAndIndices:
         """torch.Tensor.kthvalue: ``(values, indices)`` of the k-th smallest entry (k from 1) along ``dim``, NaN

@@ -1,0 +1,157 @@
+"""Result dtypes and argument forms as torch gives them: integer tensors stay integer through scatter, clamp with
+tensor bounds and median (no rounding through float64), masked_fill keeps the input's dtype and casts its value,
+torch's positional ``unbiased``, legacy empty tensors in ``cat``, boolean ``diff``, floating functions of
+integers in the default float dtype, and every augmented assignment writing into the tensor (and a view's base)."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor, get_default_dtype
+
+BIG = 2**60 + 1  # not a float64: a detour through float64 changes it
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_, np.float32])
+def test_scatter_keeps_the_input_dtype(dtype):
+    start = np.array([BIG if dtype == np.int64 else 1, 0, 1]).astype(dtype)
+    out = Tensor(start).scatter(0, Tensor(np.array([1])), Tensor(np.array([1]).astype(dtype)))
+    expected = start.copy()
+    expected[1] = 1
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out.data, expected)
+    number = Tensor(start).scatter(0, Tensor(np.array([2])), 0)
+    assert number.dtype == dtype and number.data[0] == start[0]
+
+
+def test_clamp_with_tensor_bounds_keeps_integers_exact():
+    x = Tensor(np.array([BIG, -5]))
+    for bound in (Tensor(np.array([0, 0])), Tensor(np.array([0, 0], dtype=np.int32)), 0):
+        out = x.clamp(min=bound)
+        assert out.dtype == np.int64
+        np.testing.assert_array_equal(out.data, [BIG, 0])
+
+
+def test_clamp_of_float32_by_a_zero_dim_float64_bound_stays_float32():
+    out = Tensor(np.array([0.25, 2.0], dtype=np.float32)).clamp(min=Tensor(np.array(0.5)))
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.data, [0.5, 2.0])
+
+
+def test_clamp_with_nan_in_input_or_bound_gives_nan_and_no_gradient_there():
+    x = Tensor(np.array([np.nan, 1.0, 5.0, -2.0]), requires_grad=True)
+    low = Tensor(np.array([0.0, np.nan, 0.0, 0.0]), requires_grad=True)
+    out = x.clamp(min=low, max=3.0)
+    out.backward(np.ones(4))
+    np.testing.assert_array_equal(out.data, [np.nan, np.nan, 3.0, 0.0])
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(low.grad, [0.0, 0.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("method", ["median", "nanmedian"])
+def test_median_of_all_entries_keeps_integers_exact(method):
+    out = getattr(Tensor(np.array([BIG, BIG, 1])), method)()
+    assert out.dtype == np.int64 and int(out.data) == BIG
+    small = getattr(Tensor(np.array([5, 5, 1, 9], dtype=np.uint8)), method)()
+    assert small.dtype == np.uint8 and int(small.data) == 5
+
+
+def test_masked_fill_keeps_the_input_dtype_and_casts_the_value_as_torch():
+    mask = np.array([True, False])
+    cases = [(np.array([1, 2]), 2.7, [2, 2]), (np.array([True, False]), 1, [True, False])]
+    for data, value, expected in cases:
+        out = Tensor(data).masked_fill(mask, value)
+        assert out.dtype == data.dtype
+        np.testing.assert_array_equal(out.data, expected)
+        in_place = Tensor(data.copy())
+        in_place.masked_fill_(mask, value)
+        np.testing.assert_array_equal(in_place.data, expected)
+    with pytest.raises(ValueError, match="1000 cannot be converted to int8"):
+        Tensor(np.array([1, 2], dtype=np.int8)).masked_fill(mask, 1000)
+
+
+def test_masked_fill_with_a_wider_zero_dim_value_keeps_float32_and_the_value_gradient():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    value = Tensor(np.array(0.5), requires_grad=True)
+    out = x.masked_fill(np.array([True, False]), value)
+    out.sum().backward()
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0])
+    assert float(value.grad) == 1.0
+
+
+@pytest.mark.parametrize("method", ["var", "std"])
+def test_a_bool_first_argument_is_torchs_unbiased(method):
+    data = np.arange(6.0).reshape(2, 3) ** 2
+    for unbiased in (True, False):
+        expected = getattr(np, method)(data, ddof=1 if unbiased else 0)
+        np.testing.assert_allclose(getattr(Tensor(data), method)(unbiased).data, expected, rtol=1e-14)
+    with pytest.raises(TypeError, match="unbiased"):
+        getattr(Tensor(data), method)(True, unbiased=False)
+
+
+def test_cat_skips_legacy_empty_one_dimensional_tensors_as_torch():
+    block = Tensor(np.ones((2, 3)), requires_grad=True)
+    joined = ag.cat([block, Tensor(np.zeros(0))])
+    assert joined.shape == (2, 3)
+    joined.sum().backward()
+    np.testing.assert_array_equal(block.grad, np.ones((2, 3)))
+    assert ag.cat([Tensor(np.zeros(0)), Tensor(np.ones((2, 3)))], dim=1).shape == (2, 3)
+    assert ag.cat([Tensor(np.zeros(0)), Tensor(np.ones(3))]).shape == (3,)  # 1-D beside 1-D: joined as usual
+    with pytest.raises(ag.ShapeError):
+        ag.cat([Tensor(np.zeros((0, 2))), Tensor(np.ones((2, 3)))])
+
+
+def test_diff_of_booleans_is_xor_as_numpy():
+    flags = np.array([True, False, False, True, True])
+    for n in (1, 2):
+        out = Tensor(flags).diff(n=n)
+        assert out.dtype == np.bool_
+        np.testing.assert_array_equal(out.data, np.diff(flags, n=n))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.int64, np.bool_])
+@pytest.mark.parametrize("name", ["atan2", "copysign", "hypot", "logaddexp"])
+def test_floating_functions_of_integers_give_the_default_float(dtype, name):
+    data = np.array([1, 2]).astype(dtype)
+    out = getattr(Tensor(data), name)(Tensor(data))
+    assert out.dtype == get_default_dtype()
+    reference = {"atan2": np.arctan2, "copysign": np.copysign, "hypot": np.hypot, "logaddexp": np.logaddexp}[name]
+    as_float = data.astype(np.float64)
+    np.testing.assert_allclose(out.data, reference(as_float, as_float), rtol=1e-15)
+    kept = Tensor(data.astype(np.int64)).fmod(Tensor(np.array([2, 2])))
+    assert kept.dtype == np.int64  # an integer-valued function keeps the integers
+
+
+AUGMENTED = [
+    ("//=", np.floor_divide),
+    ("%=", np.remainder),
+    ("**=", np.power),
+    ("&=", np.bitwise_and),
+    ("|=", np.bitwise_or),
+    ("^=", np.bitwise_xor),
+    ("<<=", np.left_shift),
+    (">>=", np.right_shift),
+]
+
+
+@pytest.mark.parametrize(("operator", "function"), AUGMENTED, ids=[op for op, _ in AUGMENTED])
+def test_every_augmented_assignment_writes_into_a_views_base(operator, function):
+    base = Tensor(np.array([[7, 8], [9, 10]]))
+    row = base[0]
+    namespace = {"row": row}
+    exec(f"row {operator} 3", namespace)
+    expected = np.array([[7, 8], [9, 10]])
+    expected[0] = function(expected[0], 3)
+    np.testing.assert_array_equal(base.data, expected)
+    assert namespace["row"] is row and base._version == 1
+
+
+def test_an_augmented_power_of_a_leaf_that_requires_grad_is_refused_and_of_an_intermediate_recorded():
+    x = Tensor(np.array([2.0, 3.0]), requires_grad=True)
+    with pytest.raises(RuntimeError, match="in-place"):
+        x **= 2
+    y = x * 1.0
+    y **= 2
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 6.0])
