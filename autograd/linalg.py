@@ -52,8 +52,8 @@ from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
     "EighResult", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh",
-    "inv", "lstsq", "matrix_norm", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
-    "vector_norm",
+    "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+    "solve_triangular", "svd", "svdvals", "vector_norm",
 ]  # fmt: skip
 
 
@@ -92,6 +92,36 @@ def solve(a: TensorLike, b: TensorLike) -> Tensor:
     except ValueError:
         raise ValueError(f"solve: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
     return Tensor._from_op(data, la.solve, (a, b))
+
+
+def matrix_power(a: TensorLike, n: int) -> Tensor:
+    """A^n for an integer n (``numpy.linalg.matrix_power``, ``torch.linalg.matrix_power``): repeated squaring,
+    differentiated through its products; A^0 is the identity (gradient 0), a negative n powers A^-1."""
+    return _as_tensor(a).matrix_power(n)
+
+
+def matrix_exp(a: TensorLike) -> Tensor:
+    """e^A = sum_k A^k / k! of each square matrix (``torch.linalg.matrix_exp``; see ``Tensor.matrix_exp``)."""
+    return _as_tensor(a).matrix_exp()
+
+
+def solve_triangular(
+    a: TensorLike, b: TensorLike, *, upper: bool, left: bool = True, unitriangular: bool = False
+) -> Tensor:
+    """X with T X = B (``left=False``: X T = B), T the upper (``upper=True``) or lower triangle of A, its diagonal
+    taken as ones with ``unitriangular`` (``torch.linalg.solve_triangular``; batch axes broadcast). Only the
+    triangle is read, so only it gets a gradient: d/dB = T^-T g, d/dT = -(T^-T g) X^T on the triangle."""
+    if not isinstance(upper, (bool, np.bool_)):
+        raise TypeError(f"solve_triangular: upper must be given as True or False, got {upper!r}")
+    a, b = _as_tensor(a), _as_tensor(b)
+    if left:
+        return b.triangular_solve(a, upper=upper, unitriangular=unitriangular).solution
+    # X T = B is T^T X^T = B^T
+    return b.mT.triangular_solve(a, upper=upper, transpose=True, unitriangular=unitriangular).solution.mT
+
+
+def _as_tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def det(a: TensorLike) -> Tensor:

@@ -16,6 +16,7 @@ for the library's random state (``autograd.manual_seed``), and every factory tak
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -289,6 +290,29 @@ def bucketize(input: TensorLike, boundaries: TensorLike, *, out_int32: bool = Fa
     if _array(boundaries).ndim != 1:
         raise ValueError(f"bucketize: boundaries must be 1-D, got shape {_array(boundaries).shape}")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def isin(
+    elements: TensorLike, test_elements: TensorLike, *, assume_unique: bool = False, invert: bool = False
+) -> Tensor:
+    """torch.isin: a boolean tensor of ``elements``' shape, True where the entry is among ``test_elements``
+    (either may be a number; ``invert`` negates it); outside the graph."""
+    found = np.isin(_array(elements), _array(test_elements), assume_unique=assume_unique, invert=invert)
+    return Tensor._from_array(np.asarray(found, dtype=bool), False)
+
+
+def unravel_index(indices: TensorLike, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
+    """torch.unravel_index: the coordinates, one int64 tensor per axis of ``shape``, of each flat C-order index
+    (a negative index counts from the end, as torch); an index outside the shape is a ValueError."""
+    flat = _array(indices)
+    if flat.dtype.kind not in "iu":
+        raise TypeError(f"unravel_index: indices must be integers, got dtype {flat.dtype}")
+    dims = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    size = math.prod(dims)
+    if flat.size and (flat.max() >= size or flat.min() < -size):
+        raise ValueError(f"unravel_index: indices must lie in [{-size}, {size - 1}] for shape {dims}")
+    coordinates = np.unravel_index(np.where(flat < 0, flat + size, flat), dims)
+    return tuple(Tensor._from_array(np.asarray(c, dtype=np.int64), False) for c in coordinates)
 
 
 # -- combinatorics and block matrices --------------------------------------------------------------------------

@@ -155,3 +155,46 @@ def test_an_augmented_power_of_a_leaf_that_requires_grad_is_refused_and_of_an_in
     y **= 2
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, [4.0, 6.0])
+
+
+def test_isin_marks_the_entries_found_as_numpy():
+    elements, test = np.array([[1, 2], [3, 4]]), np.array([2, 3, 9])
+    np.testing.assert_array_equal(ag.isin(Tensor(elements), Tensor(test)).data, np.isin(elements, test))
+    np.testing.assert_array_equal(ag.isin(Tensor(elements), 4, invert=True).data, elements != 4)
+
+
+def test_unravel_index_gives_int64_coordinates_and_counts_negative_indices_from_the_end():
+    rows, columns = ag.unravel_index(Tensor(np.array([0, 5, -1, 7])), (2, 4))
+    assert rows.dtype == columns.dtype == np.int64
+    np.testing.assert_array_equal(rows.data, [0, 1, 1, 1])
+    np.testing.assert_array_equal(columns.data, [0, 1, 3, 3])
+    with pytest.raises(ValueError, match=r"\[-8, 7\]"):
+        ag.unravel_index(Tensor(np.array([8])), (2, 4))
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [False, True])
+def test_solve_triangular_solves_with_the_triangle_only(upper, left, unitriangular):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    b = rng.standard_normal((2, 3, 4) if left else (2, 4, 3))
+    x = ag.linalg.solve_triangular(Tensor(a), Tensor(b), upper=upper, left=left, unitriangular=unitriangular)
+    triangle = np.triu(a) if upper else np.tril(a)
+    if unitriangular:  # the diagonal read as ones
+        triangle = triangle - triangle * np.eye(3) + np.eye(3)
+    product = triangle @ x.data if left else x.data @ triangle
+    np.testing.assert_allclose(product, b, atol=1e-12)
+    assert ag.gradcheck(
+        lambda a, b: ag.linalg.solve_triangular(a, b, upper=upper, left=left, unitriangular=unitriangular),
+        [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)],
+    )
+
+
+def test_matrix_power_and_matrix_exp_in_linalg():
+    a = np.random.default_rng(1).standard_normal((3, 3)) + 3 * np.eye(3)
+    np.testing.assert_allclose(ag.linalg.matrix_power(a, -2).data, np.linalg.matrix_power(np.linalg.inv(a), 2))
+    np.testing.assert_allclose(ag.linalg.matrix_power(Tensor(a), 3).data, a @ a @ a)
+    small = a * 0.01
+    series = sum(np.linalg.matrix_power(small, k) / np.prod(np.arange(1, k + 1)) for k in range(12))
+    np.testing.assert_allclose(ag.linalg.matrix_exp(small).data, series, rtol=1e-12)
