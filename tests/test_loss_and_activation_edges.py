@@ -112,3 +112,17 @@ def test_infinite_arguments_convert_exactly_and_are_accepted():
     x = Tensor(np.array([-1.0, 0.0, 2.0], dtype=np.float32))
     np.testing.assert_array_equal(F.hardtanh(x, -np.inf, np.inf).data, x.data)
     np.testing.assert_array_equal(F.threshold(x, -np.inf, 0.0).data, x.data)
+
+
+@pytest.mark.parametrize("beta", [1e-40, -1e-40, 3e-39])
+def test_softplus_with_a_beta_whose_reciprocal_overflows_float32_keeps_the_sigmoid_gradient(beta):
+    # d/dx softplus(beta x) / beta = sigmoid(beta x) = 1/2 here; the value log(2) / beta is beyond or near
+    # float32's largest (inf, -inf, or 2.31e38 as float32 rounds it)
+    x = Tensor(np.array([2.0, -3.0, 0.0], dtype=np.float32), requires_grad=True)
+    y = F.softplus(x, beta=beta)
+    y.sum().backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [0.5, 0.5, 0.5])
+    with np.errstate(over="ignore"):
+        expected = np.full(3, np.log(2.0) / beta).astype(np.float32)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-6)

@@ -188,7 +188,14 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     x = as_float_tensor(x, "softplus")
     check_fits_dtype("softplus", "beta", beta, x.dtype)
     check_fits_dtype("softplus", "threshold", threshold, x.dtype)
-    smooth = x.softplus() if beta == 1 else (x * beta).softplus() / beta
+    if beta == 1:
+        smooth = x.softplus()
+    elif x.dtype != np.float64 and abs(beta) < 1 / float(np.finfo(x.dtype).max):
+        # 1/beta overflows the input's dtype, and the gradient's division by beta with it: computed in float64
+        # (d/dx = sigmoid(beta x) stays finite), rounded back once
+        smooth = ((x.astype(np.float64) * beta).softplus() / beta).astype(x.dtype)
+    else:
+        smooth = (x * beta).softplus() / beta
     with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
         linear = x.data * beta > threshold
     return where(linear, x, smooth) if linear.any() else smooth
