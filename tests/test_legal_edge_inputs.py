@@ -132,3 +132,18 @@ def test_an_infinite_pos_weight_gives_nan_where_the_target_is_0_without_warnings
         )
         loss.sum().backward()
     assert loss.data[0] == np.inf and np.isnan(loss.data[1])
+
+
+def test_an_infinite_pos_weight_at_a_logit_far_below_zero_gives_inf_as_torch():
+    # L softplus(-|x|) with softplus(-800) = 0 exactly and L = inf: the term is 0, not 0 * inf = nan; the loss is
+    # q y softplus(-x) = inf * 800
+    logits = Tensor(np.array([-800.0, -700.0]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.binary_cross_entropy_with_logits(
+            logits, np.array([1.0, 1.0]), pos_weight=np.array([np.inf, 2.0]), reduction="none"
+        )
+        loss.sum().backward()
+    assert loss.data[0] == np.inf
+    np.testing.assert_allclose(loss.data[1], 2.0 * 700.0)
+    np.testing.assert_allclose(logits.grad[1], -2.0)

@@ -539,7 +539,11 @@ def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | Non
         with quiet():  # pos_weight = inf where y = 0 gives nan, as torch's, without numpy's warning
             complement, weighted = 1 - y, y * pos_weight
         coefficient = (where if isinstance(y, Tensor) else np.where)(positive, complement, -weighted)
-        tail = tail * (complement + weighted)  # L as a sum of terms >= 0: 1 + (q - 1) y cancels for small q
+        scale = complement + weighted  # L as a sum of terms >= 0: 1 + (q - 1) y cancels for small q
+        underflowed = tail.data == 0  # softplus(-|x|) = 0 past |x| ~ 745: the term is 0, also for L = inf
+        if underflowed.any():
+            scale = (where if isinstance(scale, Tensor) else np.where)(underflowed, 0.0, scale)
+        tail = tail * scale
     return _without_zero_times_infinity(logits, coefficient) * coefficient + tail
 
 
