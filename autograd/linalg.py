@@ -253,7 +253,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
 
 
 def _floating(x: TensorLike) -> Tensor:
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = _as_tensor(x)
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 

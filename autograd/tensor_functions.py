@@ -33,6 +33,8 @@ from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, i
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
 
+_ndarray = np.ndarray  # a global: the hot paths test ``type(a) is _ndarray`` (numpy's module attribute costs more)
+
 Shape = int | Sequence[int]
 RandomSource = np.random.Generator | int | None
 
@@ -633,9 +635,6 @@ def plain_linear(x: Any, weight: Tensor, bias: Tensor | None, activation: str | 
         x_node = Tensor._make(a)  # shares the array, as from_numpy
     parents = (x_node, weight) if b is None else (x_node, weight, bias)
     return Tensor._from_op(data, ar.linear if activation is None else ar.linear_relu, parents)
-
-
-_ndarray = np.ndarray
 
 
 def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | None) -> Tensor:

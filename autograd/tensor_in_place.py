@@ -91,12 +91,12 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     number = np.asarray(value)
     if number.ndim != 0 or number.dtype.kind not in "biuf":
         raise TypeError(f"{op}: value must be a real number or a 0-d tensor, got {value!r}")
-    if dtype.kind in "iu" and number.dtype.kind in "biuf" and np.isfinite(number):
+    if dtype.kind in "iu":
+        if not np.isfinite(number):
+            raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
         limits = np.iinfo(dtype)
         if not limits.min <= number <= limits.max:
             raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
-    elif dtype.kind in "iu":
-        raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
     with np.errstate(all="ignore"):  # a float beyond float32 becomes inf, as torch's cast gives it
         return number.astype(dtype)
 
@@ -244,39 +244,6 @@ class TensorInPlace:
     def __itruediv__(self, other: TensorLike) -> Tensor:
         """``t /= x`` in place (float tensors; numpy's casting rules)."""
         return self._in_place(other, np.true_divide, "/=")
-
-    # the other augmented assignments write into the tensor too, as torch's (``v //= 2`` changes a view's base)
-    def __ifloordiv__(self, other: TensorLike) -> Tensor:
-        """``t //= x`` in place (``floor_divide_``)."""
-        return self.floor_divide_(other)
-
-    def __imod__(self, other: TensorLike) -> Tensor:
-        """``t %= x`` in place (``remainder_``)."""
-        return self.remainder_(other)
-
-    def __ipow__(self, other: TensorLike) -> Tensor:
-        """``t **= x`` in place (``pow_``)."""
-        return self.pow_(other)
-
-    def __iand__(self, other: TensorLike) -> Tensor:
-        """``t &= x`` in place (``bitwise_and_``)."""
-        return self.bitwise_and_(other)
-
-    def __ior__(self, other: TensorLike) -> Tensor:
-        """``t |= x`` in place (``bitwise_or_``)."""
-        return self.bitwise_or_(other)
-
-    def __ixor__(self, other: TensorLike) -> Tensor:
-        """``t ^= x`` in place (``bitwise_xor_``)."""
-        return self.bitwise_xor_(other)
-
-    def __ilshift__(self, other: TensorLike) -> Tensor:
-        """``t <<= x`` in place (``bitwise_left_shift_``)."""
-        return self.bitwise_left_shift_(other)
-
-    def __irshift__(self, other: TensorLike) -> Tensor:
-        """``t >>= x`` in place (``bitwise_right_shift_``)."""
-        return self.bitwise_right_shift_(other)
 
     # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
     def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
@@ -493,6 +460,11 @@ class TensorInPlace:
     bitwise_not_ = in_place_twin("bitwise_not", "~t (integer or boolean tensors)")
     bitwise_left_shift_ = in_place_twin("bitwise_left_shift", "t << other (integer tensors)")
     bitwise_right_shift_ = in_place_twin("bitwise_right_shift", "t >> other (integer tensors)")
+    # the other augmented assignments are these methods, so they write into the tensor as torch's do (``v //= 2``
+    # changes a view's base) and as +=, -=, *= and /= above do
+    __ifloordiv__, __imod__, __ipow__ = floor_divide_, remainder_, pow_
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
     fix_ = in_place_twin("fix", "t rounded towards zero; zero gradient")
     logit_ = in_place_twin("logit", "log(t / (1 - t)), t clamped to [eps, 1 - eps] if given; d/dt = 1 / (t (1 - t))")
     xlogy_ = in_place_twin("xlogy", "t log(other), 0 where t = 0; d/dt = log other, d/dother = t / other")
