@@ -35,6 +35,7 @@ from autograd import (
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import broadcast_shape
 from autograd.quiet import quiet, quietly
+from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
@@ -538,11 +539,11 @@ def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | Non
         y = target if target.requires_grad else target.data
         with quiet():  # pos_weight = inf where y = 0 gives nan, as torch's, without numpy's warning
             complement, weighted = 1 - y, y * pos_weight
-        coefficient = (where if isinstance(y, Tensor) else np.where)(positive, complement, -weighted)
+        coefficient = select_either(positive, complement, -weighted)
         scale = complement + weighted  # L as a sum of terms >= 0: 1 + (q - 1) y cancels for small q
         underflowed = tail.data == 0  # softplus(-|x|) = 0 past |x| ~ 745: the term is 0, also for L = inf
         if underflowed.any():
-            scale = (where if isinstance(scale, Tensor) else np.where)(underflowed, 0.0, scale)
+            scale = select_either(underflowed, 0.0, scale)
         tail = tail * scale
     return _without_zero_times_infinity(logits, coefficient) * coefficient + tail
 

@@ -391,15 +391,7 @@ class Optimizer(OptimizerHooks):
                 state = states.get(parameter)
                 if state is None:
                     state = states[parameter] = {}
-                data = parameter.data
-                if type(data) is _ndarray:  # a Tensor's array, updated in place: the parameter keeps it
-                    new_data = update(data, grad, state, group)
-                    if new_data is data:
-                        increment_version(parameter)
-                        continue
-                else:
-                    new_data = update(_parameter_array(parameter), grad, state, group)
-                _write_parameter(parameter, new_data)
+                _write_parameter(parameter, update(_parameter_array(parameter), grad, state, group))
         return loss
 
     def _checked_gradient(self, parameter: Node) -> np.ndarray:
