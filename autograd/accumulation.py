@@ -10,7 +10,9 @@ at x = -17). torch computes float16 maths in float32 and rounds once at the end;
   :func:`float16_via_float32`: its float16 input becomes a float32 node, its result is rounded back
   to float16, and both conversions are nodes of the graph, so gradients follow the same path;
 * float16 sums accumulate in float32, and running sums (cumsum) of float32 in float64, as torch's CPU
-  accumulators (:data:`ACCUMULATE_DTYPE`), then round to the input's dtype.
+  accumulators (:data:`ACCUMULATE_DTYPE`), then round to the input's dtype;
+* sums and products (plain and running) of booleans and integers narrower than 64 bits are int64, as torch's
+  (:func:`summed_dtype`; numpy gives the unsigned ones uint64).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 
 from .core import Node
 
-__all__ = ["ACCUMULATE_DTYPE", "COMPUTE_DTYPE", "computing_data", "float16_via_float32", "in_dtype_of"]
+__all__ = ["ACCUMULATE_DTYPE", "COMPUTE_DTYPE", "computing_data", "float16_via_float32", "in_dtype_of", "summed_dtype"]
 
 _FLOAT16 = np.dtype(np.float16)
 _FLOAT32 = np.dtype(np.float32)
@@ -35,7 +37,17 @@ COMPUTE_DTYPE = {_FLOAT16: _FLOAT32}
 #: The dtype a running sum of a dtype's values accumulates in, as torch's CPU kernel widens it.
 ACCUMULATE_DTYPE = {_FLOAT16: _FLOAT32, _FLOAT32: np.dtype(np.float64)}
 
+_INT64 = np.dtype(np.int64)
+
 Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def summed_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype of a sum or a product (plain or running) of ``dtype`` values when none is asked for, as torch's:
+    int64 for booleans and for integers narrower than 64 bits (numpy gives uint8..uint32 uint64), else ``dtype``."""
+    if dtype.kind in "bi" or (dtype.kind == "u" and dtype.itemsize < 8):
+        return _INT64
+    return dtype
 
 
 def computing_data(data: np.ndarray) -> np.ndarray:

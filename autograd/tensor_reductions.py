@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import shared_math
-from .accumulation import ACCUMULATE_DTYPE, COMPUTE_DTYPE, float16_via_float32, in_dtype_of
+from .accumulation import ACCUMULATE_DTYPE, COMPUTE_DTYPE, float16_via_float32, in_dtype_of, summed_dtype
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
@@ -38,11 +38,12 @@ class TensorReductions:
     __slots__ = ()
 
     # -- reductions ------------------------------------------------------------
-    def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool) -> Tensor:
-        # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper
+    def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool, dtype: np.dtype | None = None) -> Tensor:
+        # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper; ``dtype``
+        # its dtype argument for integer data (the result's dtype)
         axes = normalize_axes(axis, self.data.ndim, op.name)
         # float16 accumulates in float32 (numpy's own would stall: 4096 x 0.1 gives 256), rounded back once
-        wide = COMPUTE_DTYPE.get(self.data.dtype)
+        wide = COMPUTE_DTYPE.get(self.data.dtype) if dtype is None else dtype
         data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims, dtype=wide))
         data = in_dtype_of(data, self.data)
         return _Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
@@ -57,12 +58,18 @@ class TensorReductions:
         dtype: Any = None,
     ) -> Tensor:
         """Sum over ``axis`` (all if None; torch's ``dim``/``keepdim`` are aliases; ``dtype``: of the input cast to it
-        first, as torch's); the gradient is broadcast back."""
-        if dtype is not None:
-            return self.astype(dtype).sum(axis, keepdims, dim=dim, keepdim=keepdim)
+        first, as torch's; booleans and narrow integers sum to int64, as torch's); the gradient is broadcast back."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("sum", axis, keepdims, dim, keepdim)
-        return self._reduce(ar.sum_, np.add.reduce, axis, keepdims)
+        x = self._summand(dtype)
+        return x._reduce(ar.sum_, np.add.reduce, axis, keepdims, x.data.dtype if x.data.dtype.kind in "biu" else None)
+
+    def _summand(self, dtype: Any) -> Tensor:
+        """This tensor as a sum or a product takes it: cast to ``dtype`` if given, else to :func:`summed_dtype`'s."""
+        if dtype is not None:
+            return self.astype(dtype)
+        target = summed_dtype(self.data.dtype)
+        return self if target == self.data.dtype else self.astype(target)
 
     def mean(
         self,
@@ -108,12 +115,13 @@ class TensorReductions:
     ) -> Tensor:
         """Product over ``axis`` (torch's ``dim``/``keepdim`` are aliases); d/dx_i = product of the other
         entries of x_i's slice (computed directly, so zeros are handled exactly); ``dtype``: of the input cast to it
-        first."""
-        if dtype is not None:
-            return self.astype(dtype).prod(axis, keepdims, dim=dim, keepdim=keepdim)
+        first; booleans and narrow integers multiply to int64, as torch's)."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("prod", axis, keepdims, dim, keepdim)
-        return self._reduce(ar.prod, np.multiply.reduce, axis, keepdims)
+        x = self._summand(dtype)
+        return x._reduce(
+            ar.prod, np.multiply.reduce, axis, keepdims, x.data.dtype if x.data.dtype.kind in "biu" else None
+        )
 
     @float16_via_float32  # (float16 squares overflow from 256; float32 stays: a float64 copy costs several times more)
     def var(

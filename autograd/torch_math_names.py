@@ -594,7 +594,7 @@ class TorchMathNames:
         dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)  # dim=() is every axis, as torch's
         nan = np.isnan(tensor.data) if tensor.data.dtype.kind == "f" else None
         present = tensor if nan is None else tensor._where(nan, 0.0, tensor)
-        return present.sum(axis=dim, keepdims=keepdim)
+        return present.sum(axis=dim, keepdims=keepdim, dtype=None if dtype is None else tensor.dtype)
 
     def nanmean(self: Self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Self:
         """torch.Tensor.nanmean: the mean of the entries that are not NaN over ``dim`` (NaN if none is);

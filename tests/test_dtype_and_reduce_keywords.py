@@ -113,3 +113,40 @@ def test_integer_division_with_a_rounding_mode_stays_integer_as_torch(mode):
     small = Tensor(a.astype(np.int32)).div(3, rounding_mode=mode)
     assert small.dtype == np.int32
     np.testing.assert_array_equal(small.data, np.floor_divide(a, 3) if mode == "floor" else np.trunc(a / 3))
+
+
+SUMMING_CALLS = {
+    "sum": lambda x, **kw: x.sum(**kw),
+    "prod": lambda x, **kw: x.prod(**kw),
+    "nansum": lambda x, **kw: x.nansum(**kw),
+    "cumsum": lambda x, **kw: x.cumsum(1, **kw),
+    "cumprod": lambda x, **kw: x.cumprod(1, **kw),
+    "trace": lambda x, **kw: ag.trace(x),
+}
+NUMPY_IN_INT64 = {
+    "sum": lambda a: a.sum(),
+    "prod": lambda a: a.prod(),
+    "nansum": lambda a: a.sum(),
+    "cumsum": lambda a: a.cumsum(1),
+    "cumprod": lambda a: a.cumprod(1),
+    "trace": lambda a: np.trace(a),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUMMING_CALLS))
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.int16, np.int32, np.uint8, np.uint16, np.uint32, np.int64])
+def test_sums_and_products_of_booleans_and_narrow_integers_are_int64_as_torchs(name, dtype):
+    # torch: int64 for every integer and boolean input; numpy's would be uint64 for the unsigned ones
+    a = np.array([[1, 2, 3], [0, 5, 250]], dtype=np.int64).astype(dtype)
+    result = SUMMING_CALLS[name](Tensor(a))
+    assert result.dtype == np.int64
+    np.testing.assert_array_equal(result.data, NUMPY_IN_INT64[name](a.astype(np.int64)))
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "nansum", "cumsum", "cumprod"])
+@pytest.mark.parametrize("asked", [np.int16, np.uint8, np.float32])
+def test_a_dtype_asked_for_is_the_dtype_of_an_integer_sum_or_product(name, asked):
+    a = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int32)
+    result = SUMMING_CALLS[name](Tensor(a), dtype=asked)
+    assert result.dtype == asked
+    np.testing.assert_array_equal(result.data, NUMPY_IN_INT64[name](a.astype(np.int64)).astype(asked))

@@ -26,8 +26,8 @@ def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
     CPU kernel: a float32 running sum drifts, a float16 one stalls at 256 for steps of 0.1) and rounded once; IEEE
     inf on overflow, no warning."""
     wide = ACCUMULATE_DTYPE.get(x.dtype) if isinstance(x, np.ndarray) else None
-    if wide is None:
-        return quietly(np.cumsum, x, axis)
+    if wide is None:  # (an integer x keeps its dtype: numpy's would turn uint8 into uint64)
+        return quietly(np.cumsum, x, axis, x.dtype if isinstance(x, np.ndarray) and x.dtype.kind in "iu" else None)
     return quietly(lambda: np.cumsum(x, axis, dtype=wide).astype(x.dtype))  # (the rounding may overflow to inf)
 
 
