@@ -28,8 +28,9 @@ from .tensor import Tensor
 from .value import Value
 
 
-class GradcheckError(AssertionError):
-    """Raised when an analytic derivative disagrees with finite differences."""
+class GradcheckError(AssertionError, RuntimeError):
+    """Raised when an analytic derivative disagrees with finite differences (an AssertionError, and a RuntimeError
+    as torch's GradcheckError is)."""
 
 
 def _requires_grad(x: Any) -> bool:

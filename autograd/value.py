@@ -112,6 +112,15 @@ _FUSED_ACTIVATIONS = {"linear": scalar_ops.linear, "relu": scalar_ops.linear_rel
 _MICROGRAD_LABELS = {"add": "+", "mul": "*", "relu": "ReLU"}  # micrograd's _op labels (the rest keep our names)
 
 
+def _float_sum(numbers: list[float]) -> float:
+    """The correctly rounded sum of floats (math.fsum); IEEE's inf or nan where fsum raises instead (a partial sum
+    that overflows, inf + -inf), as a float sum in order gives them."""
+    try:
+        return math.fsum(numbers)
+    except (OverflowError, ValueError):
+        return sum(numbers, 0.0)
+
+
 def _larger(a: float, b: float) -> float:
     """np.maximum on two floats: the larger, nan if either is nan."""
     return a if a >= b or a != a else b
@@ -344,10 +353,10 @@ class Value(Node, NumpyFunctions):
         low = None if low is None else _real_number(low, "clip: low")
         high = None if high is None else _real_number(high, "clip: high")
         data = self.data
-        if low is not None and data < low:
-            data = float(low)
-        if high is not None and data > high:
-            data = float(high)
+        if low is not None and not data >= low:  # (a nan bound or a nan x gives nan, as np.clip and torch's clamp)
+            data = low if data == data else data
+        if high is not None and not data <= high:
+            data = high if data == data else data
         return _unary_op_node(data, ew.clip, self, {"low": low, "high": high})
 
     # -- n-ary ---------------------------------------------------------------
@@ -355,7 +364,7 @@ class Value(Node, NumpyFunctions):
     def sum(values: Sequence[ValueLike]) -> Value:
         """Sum of many Values as a single node (every input gets the upstream gradient)."""
         nodes = _nodes(values)
-        return _op_node(math.fsum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
+        return _op_node(_float_sum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
     def linear(
@@ -412,6 +421,10 @@ class Value(Node, NumpyFunctions):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Value, int, float)):
             return self.data == _constant(other).data
+        if (isinstance(other, np.generic) or (isinstance(other, np.ndarray) and other.ndim == 0)) and (
+            other.dtype.kind in "biuf"
+        ):  # a numpy real number (np.float32(3), np.int64(3), a 0-d array) compares by value, as a float does
+            return self.data == float(other)
         return NotImplemented
 
     __hash__ = Node.__hash__

@@ -541,3 +541,17 @@ def test_concat_dataset_refuses_an_iterable_dataset_when_made(position):
     datasets.insert(position, Stream())
     with pytest.raises(TypeError, match=f"ConcatDataset does not support IterableDataset: dataset {position}"):
         ConcatDataset(datasets)
+
+
+@pytest.mark.parametrize("big", [2**63, 2**63 + 1, 2**64, -(2**63) - 1])
+def test_default_collate_refuses_ints_outside_int64_as_torch(big):
+    # numpy would read 2**63 + 1 as uint64 and the stack with 1 as float64, dropping the + 1 silently
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        nn.data.default_collate([big, 1])
+    batch = nn.data.default_collate([-(2**63), 2**63 - 1])
+    assert batch.dtype == np.int64 and batch.tolist() == [-(2**63), 2**63 - 1]
+
+
+def test_weighted_sampler_draws_from_weights_whose_sum_overflows():
+    draws = list(nn.data.WeightedRandomSampler([1e308, 0.0, 1e308], 200, generator=0))
+    assert set(draws) == {0, 2}  # the zero weight is never drawn, both others are

@@ -171,3 +171,10 @@ def test_gradcheck_of_a_float32_module_on_a_float32_input_names_its_float64_copi
     assert any("copied to float64" in note and "model.double()" in note for note in caught.value.__notes__)
     layer.double()
     assert gradcheck(lambda x: layer(x).sum(), [x])
+
+
+def test_a_failed_gradcheck_is_a_runtime_error_as_torchs_and_an_assertion_error():
+    with pytest.raises(RuntimeError, match="derivative"):
+        gradcheck(lambda t: wrong_cube(t).sum(), [np.array([1.0, 2.0])])
+    with pytest.raises(AssertionError):
+        gradcheck(lambda t: wrong_cube(t).sum(), [np.array([1.0, 2.0])])

@@ -483,3 +483,32 @@ def test_micrograds_constructor_call_with_children_is_refused_with_a_message_tha
         with pytest.raises(TypeError, match=r"label must be a str.*micrograd's Value\(data, _children, _op\)"):
             call()
     assert Value(1.0, None).label == "" and Value(1.0, "x").label == "x"
+
+
+def test_value_sum_gives_ieee_inf_and_nan_where_an_exact_sum_would_raise():
+    # math.fsum raises on an overflowing partial sum and on inf - inf; a loss must give inf / nan instead
+    big = [Value(1e308), Value(1e308)]
+    total = Value.sum(big)
+    total.backward()
+    assert total.data == math.inf and [v.grad for v in big] == [1.0, 1.0]
+    assert math.isnan(Value.sum([Value(math.inf), Value(-math.inf)]).data)
+    assert Value.sum([Value(0.1)] * 10).data == 1.0  # still the correctly rounded sum where it exists
+
+
+@pytest.mark.parametrize(
+    "number", [np.float32(3), np.float16(3), np.int64(3), np.int32(3), np.uint8(3), np.float64(3), np.array(3.0)]
+)
+def test_a_value_equals_a_numpy_number_of_the_same_value_from_either_side(number):
+    v = Value(3.0)
+    assert v == number and number == v and not (v != number) and not (number != v)
+    assert number in [v] and [v].count(number) == 1
+    assert not (Value(0.1) == np.float32(0.1))  # float32's 0.1 is another number, as in numpy's comparison
+
+
+@pytest.mark.parametrize(("low", "high", "x"), [(math.nan, 1.0, 0.5), (0.0, math.nan, 0.5), (0.0, 1.0, math.nan)])
+def test_clip_with_a_nan_bound_or_input_gives_nan_as_numpy_and_torch(low, high, x):
+    v = Value(x)
+    clipped = v.clip(low, high)
+    clipped.backward()
+    assert math.isnan(clipped.data) and math.isnan(float(np.clip(x, low, high)))
+    assert v.grad == 0.0  # torch's clamp passes no gradient where a comparison with nan fails

@@ -100,6 +100,10 @@ def _check_equal_lengths(samples: Sequence[Any], first: Sequence[Any]) -> None:
 def _numeric_array(sample: Any) -> np.ndarray:
     """``sample`` (an array, a number, a Value/Tensor) as an ndarray of numbers or bools; a TypeError in
     torch's words for anything else, naming the sample's type (or an array's dtype)."""
+    if isinstance(sample, int) and not isinstance(sample, bool):  # torch's int64 (numpy would take 2**63 as uint64)
+        if not -(2**63) <= sample < 2**63:
+            raise ValueError(f"default_collate: Overflow when unpacking long long: the int {sample} is outside int64")
+        return np.asarray(sample, dtype=np.int64)
     array = np.asarray(sample.data if isinstance(sample, Node) else sample)
     if array.dtype.kind not in NUMERIC_KINDS:
         found = f"{type(sample).__name__} of dtype {array.dtype}" if isinstance(sample, np.ndarray) else type(sample)

@@ -174,7 +174,8 @@ class WeightedRandomSampler(_RandomPasses):
             )
 
     def __iter__(self) -> Iterator[int]:
-        probabilities = self.weights / self.weights.sum()
+        scaled = self.weights / self.weights.max()  # (so the sum cannot overflow: weights of 1e308 are legal)
+        probabilities = scaled / scaled.sum()
         draws = self._next_pass().choice(len(self.weights), self.num_samples, self.replacement, probabilities)
         yield from draws.tolist()
 
