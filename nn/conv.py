@@ -15,7 +15,7 @@ from autograd.conv import IntOrPair, pair
 from . import functional as F
 from . import init as nn_init
 from .checks import check_choice, check_flag, check_positive_int, make_generator
-from .functional.conv import check_groups, conv_padding, single, triple
+from .functional.conv import check_groups, conv_padding, single, stride_unset, triple
 from .functional.padding import PADDING_MODES, pad_spatial
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
@@ -267,7 +267,7 @@ class MaxPool2d(Module):
         self.return_indices = check_flag("MaxPool2d", "return_indices", return_indices)
         self.ceil_mode = bool(ceil_mode)
         self.kernel_size = kept_as_given(kernel_size, "kernel_size", "MaxPool2d")
-        self.stride = self.kernel_size if stride is None else kept_as_given(stride, "stride", "MaxPool2d")
+        self.stride = self.kernel_size if stride_unset(stride) else kept_as_given(stride, "stride", "MaxPool2d")
         self.padding = kept_as_given(padding, "padding", "MaxPool2d", minimum=0)
         self.dilation = kept_as_given(dilation, "dilation", "MaxPool2d")
         _check_pool_padding("MaxPool2d", self.padding, self.kernel_size)
@@ -300,7 +300,7 @@ class AvgPool2d(Module):
         divisor_override: int | None = None,
     ) -> None:
         self.kernel_size = kept_as_given(kernel_size, "kernel_size", "AvgPool2d")
-        self.stride = self.kernel_size if stride is None else kept_as_given(stride, "stride", "AvgPool2d")
+        self.stride = self.kernel_size if stride_unset(stride) else kept_as_given(stride, "stride", "AvgPool2d")
         self.padding = kept_as_given(padding, "padding", "AvgPool2d", minimum=0)
         self.ceil_mode = bool(ceil_mode)
         self.count_include_pad = bool(count_include_pad)

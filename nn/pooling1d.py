@@ -11,7 +11,7 @@ from autograd import Tensor
 
 from . import functional as F
 from .checks import check_flag
-from .functional.conv import single
+from .functional.conv import single, stride_unset
 from .module import Module
 
 __all__ = ["AdaptiveAvgPool1d", "AvgPool1d", "MaxPool1d"]
@@ -35,7 +35,7 @@ class MaxPool1d(Module):
         _check_geometry("MaxPool1d", kernel_size, stride, padding)
         single(dilation, "dilation", "MaxPool1d")
         self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
+        self.stride = kernel_size if stride_unset(stride) else stride
         self.padding, self.dilation = padding, dilation
         self.return_indices = return_indices
         self.ceil_mode = check_flag("MaxPool1d", "ceil_mode", ceil_mode)
@@ -66,7 +66,7 @@ class AvgPool1d(Module):
     ) -> None:
         _check_geometry("AvgPool1d", kernel_size, stride, padding)
         self.kernel_size = (single(kernel_size, "kernel_size", "AvgPool1d"),)
-        self.stride = self.kernel_size if stride is None else (single(stride, "stride", "AvgPool1d"),)
+        self.stride = self.kernel_size if stride_unset(stride) else (single(stride, "stride", "AvgPool1d"),)
         self.padding = (single(padding, "padding", "AvgPool1d", minimum=0),)
         self.ceil_mode = check_flag("AvgPool1d", "ceil_mode", ceil_mode)
         self.count_include_pad = check_flag("AvgPool1d", "count_include_pad", count_include_pad)
@@ -95,7 +95,7 @@ class AdaptiveAvgPool1d(Module):
 def _check_geometry(layer: str, kernel_size: Any, stride: Any, padding: Any) -> None:
     """Each a positive int or 1-tuple (padding >= 0 and at most half the kernel, as torch)."""
     kernel = single(kernel_size, "kernel_size", layer)
-    if stride is not None:
+    if not stride_unset(stride):
         single(stride, "stride", layer)
     if single(padding, "padding", layer, minimum=0) > kernel // 2:
         raise ValueError(f"{layer}: padding {padding} must be at most half the kernel size {kernel_size}")

@@ -14,7 +14,7 @@ from . import functional as F
 from .adaptive_pooling import adaptive_output_size
 from .checks import check_flag, check_positive_int
 from .conv import kept_as_given
-from .functional.conv import triple
+from .functional.conv import stride_unset, triple
 from .module import Module
 
 __all__ = ["AdaptiveAvgPool3d", "AvgPool3d", "MaxPool3d"]
@@ -45,7 +45,7 @@ class MaxPool3d(Module):
         self.ceil_mode = check_flag("MaxPool3d", "ceil_mode", ceil_mode)
         self.kernel_size = kept_as_given(kernel_size, "kernel_size", "MaxPool3d", as_tuple=triple)
         self.stride = (
-            self.kernel_size if stride is None else kept_as_given(stride, "stride", "MaxPool3d", as_tuple=triple)
+            self.kernel_size if stride_unset(stride) else kept_as_given(stride, "stride", "MaxPool3d", as_tuple=triple)
         )
         self.padding = kept_as_given(padding, "padding", "MaxPool3d", minimum=0, as_tuple=triple)
         self.dilation = kept_as_given(dilation, "dilation", "MaxPool3d", as_tuple=triple)
@@ -78,7 +78,7 @@ class AvgPool3d(Module):
     ) -> None:
         self.kernel_size = kept_as_given(kernel_size, "kernel_size", "AvgPool3d", as_tuple=triple)
         self.stride = (
-            self.kernel_size if stride is None else kept_as_given(stride, "stride", "AvgPool3d", as_tuple=triple)
+            self.kernel_size if stride_unset(stride) else kept_as_given(stride, "stride", "AvgPool3d", as_tuple=triple)
         )
         self.padding = kept_as_given(padding, "padding", "AvgPool3d", minimum=0, as_tuple=triple)
         self.ceil_mode = check_flag("AvgPool3d", "ceil_mode", ceil_mode)

@@ -12,7 +12,7 @@ from autograd import Tensor
 from autograd.windows import IntOrPair, pair
 
 from . import functional as F
-from .functional.conv import single, triple
+from .functional.conv import single, stride_unset, triple
 from .module import Module
 
 __all__ = ["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]
@@ -23,7 +23,7 @@ class MaxUnpool2d(Module):
 
     def __init__(self, kernel_size: IntOrPair, stride: IntOrPair | None = None, padding: IntOrPair = 0) -> None:
         self.kernel_size = pair(kernel_size, "kernel_size", "MaxUnpool2d")
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", "MaxUnpool2d")
+        self.stride = self.kernel_size if stride_unset(stride) else pair(stride, "stride", "MaxUnpool2d")
         self.padding = pair(padding, "padding", "MaxUnpool2d", minimum=0)
 
     def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:
@@ -40,7 +40,7 @@ class MaxUnpool1d(Module):
         self, kernel_size: int | tuple[int], stride: int | tuple[int] | None = None, padding: int | tuple[int] = 0
     ) -> None:
         self.kernel_size = (single(kernel_size, "kernel_size", "MaxUnpool1d"),)
-        self.stride = self.kernel_size if stride is None else (single(stride, "stride", "MaxUnpool1d"),)
+        self.stride = self.kernel_size if stride_unset(stride) else (single(stride, "stride", "MaxUnpool1d"),)
         self.padding = (single(padding, "padding", "MaxUnpool1d", minimum=0),)
 
     def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:
@@ -60,7 +60,7 @@ class MaxUnpool3d(Module):
         padding: int | tuple[int, int, int] = 0,
     ) -> None:
         self.kernel_size = triple(kernel_size, "kernel_size", "MaxUnpool3d")
-        self.stride = self.kernel_size if stride is None else triple(stride, "stride", "MaxUnpool3d")
+        self.stride = self.kernel_size if stride_unset(stride) else triple(stride, "stride", "MaxUnpool3d")
         self.padding = triple(padding, "padding", "MaxUnpool3d", minimum=0)
 
     def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:

@@ -231,3 +231,11 @@ def test_lazy_convolution_is_a_convolution_in_isinstance_and_keeps_options():
     layer(np.ones((1, 5, 3, 3), dtype=np.float32))
     assert (layer.stride, layer.output_padding, layer.weight.shape) == ((2, 2), (1, 1), (5, 2, 3, 3))
     assert isinstance(LazyConv2d(1, 1), Conv2d) and not isinstance(LazyConv2d(1, 1), Conv1d)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+def test_grid_sample_of_an_empty_batch_is_empty_with_an_empty_gradient(mode):
+    x = Tensor(np.zeros((0, 2, 4, 4)), requires_grad=True)
+    out = grid_sample(x, Tensor(np.zeros((0, 3, 2, 2))), mode=mode, align_corners=False)
+    out.sum().backward()
+    assert out.shape == (0, 2, 3, 2) and x.grad.shape == (0, 2, 4, 4)

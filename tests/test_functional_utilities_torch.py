@@ -319,3 +319,34 @@ def test_pad_negative_widths_crop_as_torch_in_every_mode(mode, widths):
     expected = torch.nn.functional.pad(torch.tensor(data), widths, mode=mode).numpy()
     np.testing.assert_array_equal(F.pad(Tensor(data), widths, mode=mode).data, expected)
     assert gradcheck(lambda x: F.pad(x, widths, mode=mode), [data[:1, :1]])
+
+
+@pytest.mark.parametrize(
+    ("mode", "widths", "message"),
+    [
+        ("constant", (1, -6), "crops more than the input"),  # 5 entries: the crop of 6 alone is too much
+        ("constant", (-6, 6), "crops more than the input"),
+        ("circular", (1, -6), "crops more than the input"),
+        ("reflect", (-2, -3), "too small, the padded axis would have 0 entries"),
+        ("replicate", (0, -5), "too small, the padded axis would have 0 entries"),
+    ],
+)
+def test_pad_refuses_crops_past_an_axis_as_torch_instead_of_wrapping_the_slice(mode, widths, message):
+    # a crop end past the axis's start once wrapped round as a negative slice end and kept entries it removes
+    with pytest.raises(ValueError, match=message):
+        F.pad(X, widths, mode=mode)
+
+
+@pytest.mark.parametrize(
+    ("mode", "widths"),
+    [("constant", (-5, 0)), ("constant", (2, -5)), ("constant", (-1, -1)), ("replicate", (-6, 6)),
+     ("reflect", (2, -6)), ("replicate", (-5, 1)), ("circular", (-2, -3))],
+)  # fmt: skip
+def test_pad_with_crops_that_leave_entries_matches_torch(mode, widths):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _torch_pair(torch, X)
+    out = F.pad(ours, widths, mode=mode)
+    expected = torch.nn.functional.pad(theirs, widths, mode=mode)
+    assert out.shape == tuple(expected.shape)
+    if out.data.size:
+        _same_values_and_gradients(torch, out, expected, [ours], [theirs])

@@ -190,3 +190,32 @@ def test_avg_pool_options_survive_save_and_load(tmp_path):
     model = nn.Sequential(nn.AvgPool2d(2, ceil_mode=True, divisor_override=2))
     rebuilt = nn.load(nn.save(model, tmp_path / "avg.npz"))
     assert repr(rebuilt) == repr(model)
+
+
+EMPTY_STRIDE_POOLS = {
+    "max_pool1d": (lambda s: F.max_pool1d(X1, 2, stride=s), lambda x: x.reshape(3, 4, 2, 2).max(-1)),
+    "avg_pool1d": (lambda s: F.avg_pool1d(X1, 2, stride=s), lambda x: x.reshape(3, 4, 2, 2).mean(-1)),
+    "max_pool2d": (lambda s: F.max_pool2d(X2, 2, stride=s), lambda x: x.reshape(2, 3, 2, 2, 2, 2).max((3, 5))),
+    "avg_pool2d": (lambda s: F.avg_pool2d(X2, 2, stride=s), lambda x: x.reshape(2, 3, 2, 2, 2, 2).mean((3, 5))),
+    "max_pool3d": (
+        lambda s: F.max_pool3d(X3, 2, stride=s),
+        lambda x: x.reshape(1, 2, 2, 2, 2, 2, 2, 2).max((3, 5, 7)),
+    ),
+    "MaxPool1d": (lambda s: nn.MaxPool1d(2, stride=s)(X1), lambda x: x.reshape(3, 4, 2, 2).max(-1)),
+    "MaxPool2d": (lambda s: nn.MaxPool2d(2, stride=s)(X2), lambda x: x.reshape(2, 3, 2, 2, 2, 2).max((3, 5))),
+    "AvgPool3d": (
+        lambda s: nn.AvgPool3d(2, stride=s)(X3),
+        lambda x: x.reshape(1, 2, 2, 2, 2, 2, 2, 2).mean((3, 5, 7)),
+    ),
+}
+X1 = Tensor(np.random.default_rng(3).normal(size=(3, 4, 4)))
+X2 = Tensor(np.random.default_rng(4).normal(size=(2, 3, 4, 4)))
+X3 = Tensor(np.random.default_rng(5).normal(size=(1, 2, 4, 4, 4)))
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_STRIDE_POOLS))
+@pytest.mark.parametrize("stride", [[], ()])
+def test_an_empty_stride_means_the_kernel_size_as_torchs(name, stride):
+    pool, windows = EMPTY_STRIDE_POOLS[name]
+    source = {"1d": X1, "2d": X2, "3d": X3}[name[-2:].lower()]
+    np.testing.assert_allclose(pool(stride).data, windows(source.data))

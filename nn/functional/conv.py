@@ -139,6 +139,11 @@ def conv2d(
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
+def stride_unset(stride: Any) -> bool:
+    """Whether a pooling ``stride`` means "the kernel size": None, or an empty list or tuple (torch's ``stride=[]``)."""
+    return stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
+
+
 def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
     """An int, or a 1-tuple of one (torch's ``_single``), at least ``minimum``; errors name ``op`` and ``name``
     (a longer tuple too: a 1-D op has one length per argument)."""
@@ -250,7 +255,7 @@ def _pool_geometry(
 ):
     """Checked (kernel, stride, padding, dilation) pairs; errors name the input shape and geometry."""
     kernel = pair(kernel_size, "kernel_size", op)
-    stride = kernel if stride is None else pair(stride, "stride", op)
+    stride = kernel if stride_unset(stride) else pair(stride, "stride", op)
     padding = pair(padding, "padding", op, minimum=0)
     dilation = pair(dilation, "dilation", op)
     pool_windows(op, x.shape, kernel, stride, padding, dilation, ceil_mode)

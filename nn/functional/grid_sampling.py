@@ -104,8 +104,9 @@ def _read(flat_input: Tensor, rows: np.ndarray, columns: np.ndarray, height: int
     batch, channels = flat_input.shape[:2]
     inside = (rows >= 0) & (rows < height) & (columns >= 0) & (columns < width)
     flat = (np.clip(rows, 0, height - 1) * width + np.clip(columns, 0, width - 1)).astype(np.int64)
-    values = take_along_axis(flat_input, flat.reshape(batch, 1, -1), axis=2)
-    values = values * inside.reshape(batch, 1, -1).astype(flat_input.dtype)
+    points = flat[0].size if batch else 0  # (explicit: an empty batch cannot infer it)
+    values = take_along_axis(flat_input, flat.reshape(batch, 1, points), axis=2)
+    values = values * inside.reshape(batch, 1, points).astype(flat_input.dtype)
     return values.reshape((batch, channels, *rows.shape[1:]))
 
 

@@ -22,7 +22,7 @@ from autograd.conv import IntOrPair, pair
 
 from ..checks import check_flag, check_real
 from .activations import as_float_tensor
-from .conv import avg_pool2d, max_pool2d, pool_windows, rank_error, single, triple
+from .conv import avg_pool2d, max_pool2d, pool_windows, rank_error, single, stride_unset, triple
 from .pooling1d import avg_pool1d, max_pool1d
 from .pooling3d import avg_pool3d, max_pool3d
 
@@ -76,7 +76,7 @@ def _lp_pool(
     dimension's max and average pools; errors name ``function``, ``shapes`` the inputs it takes."""
     p = check_norm_type(function, norm_type)
     kernel = as_tuple(kernel_size, "kernel_size", function)
-    stride = kernel if stride is None else as_tuple(stride, "stride", function)
+    stride = kernel if stride_unset(stride) else as_tuple(stride, "stride", function)
     ceil_mode = check_flag(function, "ceil_mode", ceil_mode)
     dims = len(kernel)
     x = _input(function, input, (dims + 1, dims + 2), shapes)

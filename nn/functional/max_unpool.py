@@ -21,7 +21,7 @@ from autograd import Function, ShapeError, Tensor, take_along_axis
 from autograd.windows import IntOrPair, Pair, pair
 
 from .activations import as_float_tensor
-from .conv import single, triple
+from .conv import single, stride_unset, triple
 
 __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 
@@ -108,7 +108,7 @@ def max_unpool2d(
     zero (H_out, W_out) planes (see the module doc); ``indices`` as ``max_pool2d(..., return_indices=True)``
     returns them, ``stride`` the kernel size by default."""
     kernel = pair(kernel_size, "kernel_size", "max_unpool2d")
-    steps = kernel if stride is None else pair(stride, "stride", "max_unpool2d")
+    steps = kernel if stride_unset(stride) else pair(stride, "stride", "max_unpool2d")
     pad = pair(padding, "padding", "max_unpool2d", minimum=0)
     x, index, unbatched = _batched("max_unpool2d", input, indices, 2)
     plane = _output_plane("max_unpool2d", x.shape[2:], kernel, steps, pad, output_size)
@@ -127,7 +127,7 @@ def max_unpool1d(
     """Put each value of the (N, C, L) or (C, L) ``input`` at its position ``indices`` (as ``max_pool1d`` returns
     them) along zero lines of length L_out = (L - 1) * stride - 2 * padding + kernel_size (or ``output_size``)."""
     kernel = single(kernel_size, "kernel_size", "max_unpool1d")
-    steps = kernel if stride is None else single(stride, "stride", "max_unpool1d")
+    steps = kernel if stride_unset(stride) else single(stride, "stride", "max_unpool1d")
     pad = single(padding, "padding", "max_unpool1d", minimum=0)
     x, index, unbatched = _batched("max_unpool1d", input, indices, 1)
     plane = _output_plane("max_unpool1d", x.shape[2:], (kernel,), (steps,), (pad,), output_size)
@@ -147,7 +147,7 @@ def max_unpool3d(
     + w`` (as ``max_pool3d(..., return_indices=True)`` returns them) in zero (D_out, H_out, W_out) volumes (see
     the module doc); ``stride`` the kernel size by default."""
     kernel = triple(kernel_size, "kernel_size", "max_unpool3d")
-    steps = kernel if stride is None else triple(stride, "stride", "max_unpool3d")
+    steps = kernel if stride_unset(stride) else triple(stride, "stride", "max_unpool3d")
     pad = triple(padding, "padding", "max_unpool3d", minimum=0)
     x, index, unbatched = _batched("max_unpool3d", input, indices, 3)
     volume = _output_plane("max_unpool3d", x.shape[2:], kernel, steps, pad, output_size)

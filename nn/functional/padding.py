@@ -102,12 +102,20 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
                 f"{len(pad)} widths ({spatial} axes) needs an input of {spatial + 1} or {spatial + 2} axes, "
                 f"got shape {x.shape}"
             )
+        for (before, after), length in zip(widths, x.shape[x.ndim - spatial :]):
+            if mode != "circular" and length + before + after < 1:
+                raise ShapeError(
+                    f"pad: mode {mode!r} with padding {tuple(pad)}: the input of shape {x.shape} is too small, the "
+                    f"padded axis would have {length + before + after} entries"
+                )
         if mode == "circular" and any(width < 0 for pair in widths for width in pair):
             # torch crops first and wraps around what is left
+            _check_crop(pad, widths, x.shape)
             x = _cropped(x, widths)
             widths = [(max(before, 0), max(after, 0)) for before, after in widths]
         return unshared(pad_spatial(x, widths, _PAD_MODES[mode], "pad"), source)
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
+    _check_crop(pad, widths, x.shape)
     x = _cropped(x, widths)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
     return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)
@@ -148,3 +156,14 @@ def _torch_widths(pad: Any, shape: tuple[int, ...]) -> list[tuple[int, int]]:
         if before + after + length < 0:
             raise ShapeError(f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds")
     return pairs[::-1]
+
+
+def _check_crop(pad: Sequence[int], widths: Sequence[tuple[int, int]], shape: tuple[int, ...]) -> None:
+    """A :class:`ShapeError` (torch's RuntimeError) where the negative widths alone remove more entries than an axis
+    holds: the constant and circular modes crop first (torch's narrow) and pad what is left."""
+    for (before, after), length in zip(widths, shape[len(shape) - len(widths) :]):
+        if length + min(before, 0) + min(after, 0) < 0:
+            raise ShapeError(
+                f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds (narrow(): length "
+                "must be non-negative)"
+            )

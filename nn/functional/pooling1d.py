@@ -12,7 +12,7 @@ from autograd import ShapeError, Tensor
 
 from ..checks import check_flag
 from .activations import as_float_tensor
-from .conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d, pool_windows, single
+from .conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d, pool_windows, single, stride_unset
 
 __all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d"]
 
@@ -48,7 +48,7 @@ def max_pool1d(
     the chosen entries, as torch."""
     return_indices = check_flag("max_pool1d", "return_indices", return_indices)
     kernel = single(kernel_size, "kernel_size", "max_pool1d")
-    steps = kernel if stride is None else single(stride, "stride", "max_pool1d")
+    steps = kernel if stride_unset(stride) else single(stride, "stride", "max_pool1d")
     pad = single(padding, "padding", "max_pool1d", minimum=0)
     spread = single(dilation, "dilation", "max_pool1d")
     line = _line_input("max_pool1d", input)
@@ -72,7 +72,7 @@ def avg_pool1d(
     """Mean over each window of ``kernel_size`` along the last axis (stride: the kernel size by default);
     see ``avg_pool2d`` for ``ceil_mode`` and ``count_include_pad``."""
     kernel = single(kernel_size, "kernel_size", "avg_pool1d")
-    steps = kernel if stride is None else single(stride, "stride", "avg_pool1d")
+    steps = kernel if stride_unset(stride) else single(stride, "stride", "avg_pool1d")
     pad = single(padding, "padding", "avg_pool1d", minimum=0)
     line = _line_input("avg_pool1d", input)
     ceil_mode = bool(ceil_mode)

@@ -22,7 +22,7 @@ from autograd.conv import max_pool
 
 from ..checks import check_flag, check_positive_int
 from .adaptive_pooling import adaptive_max_pool2d
-from .conv import adaptive_avg_pool2d, avg_pool2d, pool_windows, triple
+from .conv import adaptive_avg_pool2d, avg_pool2d, pool_windows, stride_unset, triple
 from .conv3d import batched_volumes
 from .max_pool_indices import max_pool2d_indices
 
@@ -62,7 +62,7 @@ def max_pool3d(
     return_indices = check_flag("max_pool3d", "return_indices", return_indices)
     ceil_mode = check_flag("max_pool3d", "ceil_mode", ceil_mode)
     kernel = triple(kernel_size, "kernel_size", "max_pool3d")
-    stride = kernel if stride is None else triple(stride, "stride", "max_pool3d")
+    stride = kernel if stride_unset(stride) else triple(stride, "stride", "max_pool3d")
     padding = triple(padding, "padding", "max_pool3d", minimum=0)
     dilation = triple(dilation, "dilation", "max_pool3d")
     x, unbatched = batched_volumes("max_pool3d", input)
@@ -103,7 +103,7 @@ def avg_pool3d(
     ceil_mode = check_flag("avg_pool3d", "ceil_mode", ceil_mode)
     count_include_pad = check_flag("avg_pool3d", "count_include_pad", count_include_pad)
     kernel = triple(kernel_size, "kernel_size", "avg_pool3d")
-    stride = kernel if stride is None else triple(stride, "stride", "avg_pool3d")
+    stride = kernel if stride_unset(stride) else triple(stride, "stride", "avg_pool3d")
     padding = triple(padding, "padding", "avg_pool3d", minimum=0)
     if divisor_override is not None:
         divisor_override = check_positive_int("avg_pool3d", "divisor_override", divisor_override)
