@@ -440,10 +440,11 @@ class Node(NodeCopying):
         self._hooks[handle.id] = hook
         return handle
 
-    def _run_hooks(self, grad: Any) -> Any:
-        """Pass ``grad`` through this node's hooks (backward calls this); a hook may return a same-shape replacement."""
+    def _run_hooks(self, grad: Any, present: Callable[[Any], Any] | None = None) -> Any:
+        """Pass ``grad`` through this node's hooks (backward calls this); a hook may return a same-shape replacement.
+        ``present`` (optional) gives the form each hook receives the gradient in (a Tensor's: a GradientArray)."""
         for hook in list(self._hooks.values()):
-            replaced = hook(grad)
+            replaced = hook(grad if present is None else present(grad))
             if replaced is not None:
                 shape, new_shape = np.shape(getattr(grad, "data", grad)), np.shape(getattr(replaced, "data", replaced))
                 if new_shape != shape:

@@ -36,7 +36,9 @@ from . import functional_conventions as conventions
 from .backprop import backpropagate, backward_order
 from .core import Node, run_backward
 from .grad_mode import enable_grad, is_grad_enabled
+from .gradient_array import GradientArray
 from .tensor import Tensor, _wrap
+from .tensor_functions import stack
 from .value import Value
 
 
@@ -89,15 +91,57 @@ def grad(
     """Return the gradients of ``outputs`` with respect to each of ``inputs`` (torch.autograd.grad's arguments).
 
     ``grad_outputs`` gives the seed for each output (default 1 for one-element
-    outputs). Results are floats/ndarrays, or graph nodes with
+    outputs). Results are floats, ndarrays (read as :class:`~autograd.gradient_array.GradientArray`, with
+    torch's ``detach()``, ``numpy()``, ``size()``...), or graph nodes with
     ``create_graph=True``. An input the outputs do not depend on raises an
     error unless ``allow_unused=True``, which returns None for it, or
     ``materialize_grads=True``, which returns zeros of its shape.
+    ``is_grads_batched=True``: the first axis of every seed is a batch of seeds, and each result stacks the
+    gradients for them along a new first axis (one pass per seed; torch vectorizes it).
     ``retain_graph`` and ``only_inputs`` are accepted for PyTorch compatibility (graphs are never
     freed by a backward pass; only the inputs' gradients are ever returned).
     """
     if is_grads_batched:
-        raise NotImplementedError("grad: is_grads_batched=True is not supported; call grad once per batch of seeds")
+        return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads)
+    results = _grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads)
+    return tuple(result.view(GradientArray) if type(result) is np.ndarray else result for result in results)
+
+
+def _batched_grad(
+    outputs: Any, inputs: Any, grad_outputs: Any, create_graph: bool, allow_unused: Any, materialize_grads: bool
+) -> tuple[Any, ...]:
+    """``grad`` with ``is_grads_batched``: one pass per seed along the seeds' first axis, the results stacked."""
+    if grad_outputs is None:
+        raise ValueError("grad: is_grads_batched=True needs grad_outputs, a batch of seeds for each output")
+    seeds = [None if seed is None else seed if isinstance(seed, Node) else np.asarray(seed)
+             for seed in _as_tuple(grad_outputs)]  # fmt: skip
+    sizes = {len(seed) for seed in seeds if seed is not None and np.ndim(seed.data if isinstance(seed, Node) else seed)}
+    if len(sizes) != 1:
+        raise ValueError(
+            "grad: is_grads_batched=True needs every seed to have the same length along its first (batch) axis, got "
+            f"lengths {sorted(sizes)}"
+        )
+    (count,) = sizes
+    passes = [
+        _grad(outputs, inputs, tuple(None if seed is None else seed[i] for seed in seeds), create_graph,
+              allow_unused, materialize_grads)
+        for i in range(count)
+    ]  # fmt: skip
+    stacked = []
+    for per_input in zip(*passes):
+        if any(result is None for result in per_input):
+            stacked.append(None)
+        elif any(isinstance(result, Node) for result in per_input):
+            stacked.append(stack([r if isinstance(r, Node) else _wrap(np.asarray(r)) for r in per_input]))
+        else:
+            stacked.append(np.stack([np.asarray(result) for result in per_input]).view(GradientArray))
+    return tuple(stacked)
+
+
+def _grad(
+    outputs: Any, inputs: Any, grad_outputs: Any, create_graph: bool, allow_unused: Any, materialize_grads: bool
+) -> tuple[Any, ...]:
+    """``grad``'s results as backward gives them (plain arrays), for the library's own callers too."""
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:
@@ -143,9 +187,10 @@ def grad(
 
 
 def _zeros_like(node: Node, as_node: bool) -> Any:
-    """The zero gradient of an input the outputs do not use (a constant node under create_graph)."""
+    """The zero gradient of an input the outputs do not use (under create_graph a leaf that requires grad, as
+    torch's materialized zeros)."""
     zeros = np.zeros_like(node.data) if isinstance(node.data, np.ndarray) else 0.0
-    return type(node)._wrap_constant(zeros) if as_node else zeros
+    return type(node)(zeros, requires_grad=True) if as_node else zeros
 
 
 def _leaf(x: Any) -> tuple[Node, bool]:
@@ -183,7 +228,7 @@ def derivative(f: Callable[..., Node], argnum: int = 0) -> Callable[..., Any]:
             if not isinstance(out, Node) or not out.requires_grad:
                 return _zero_like(leaf, nested and recording)
             keep_graph = recording and (nested or _depends_on_another_leaf(out, leaf))
-            (result,) = grad(out, leaf, create_graph=keep_graph, allow_unused=True)
+            (result,) = _grad(out, leaf, None, keep_graph, True, False)
         if not nested:  # the leaf made for this call is a constant of any graph the result keeps
             leaf.requires_grad = False
         return _zero_like(leaf, keep_graph) if result is None else result
@@ -226,7 +271,7 @@ def _vector_jacobian(
         root_seeds.append(seed)
     if not roots:
         return (None,) * len(inputs)
-    return grad(roots, list(inputs), grad_outputs=root_seeds, create_graph=create_graph, allow_unused=True)
+    return _grad(roots, list(inputs), root_seeds, create_graph, True, False)
 
 
 def _directions(

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from .element_count import ElementCount
+
 __all__ = ["GradientArray", "plain", "stored_gradient"]
 
 
@@ -106,7 +108,21 @@ class GradientArray(np.ndarray):
 
     def numel(self) -> int:
         """The number of entries."""
-        return int(self.size)
+        return int(np.ndarray.size.__get__(self))
+
+    @property
+    def size(self) -> ElementCount:  # type: ignore[override]
+        """numpy's ``size`` (the number of entries, an int) that torch's ``g.size()`` / ``g.size(dim)`` can call."""
+        return ElementCount(self.shape)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True: a gradient is a leaf (nothing recorded it), as torch's."""
+        return True
+
+    def is_floating_point(self) -> bool:
+        """Whether the entries are floating-point numbers."""
+        return self.dtype.kind == "f"
 
     def dim(self) -> int:
         """The number of axes."""
@@ -172,6 +188,83 @@ class GradientArray(np.ndarray):
     def abs(self) -> np.ndarray:
         """|g|, a new array."""
         return np.abs(self)
+
+    # torch's out-of-place arithmetic, for hooks (``lambda g: g.mul(2)``): new plain arrays, as g * 2 gives
+    def add(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
+        """g + alpha * other."""
+        other = _data(other)
+        return np.add(self, other if alpha == 1 else np.multiply(other, alpha))
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
+        """g - alpha * other."""
+        other = _data(other)
+        return np.subtract(self, other if alpha == 1 else np.multiply(other, alpha))
+
+    def mul(self, other: Any) -> np.ndarray:
+        """g * other."""
+        return np.multiply(self, _data(other))
+
+    def div(self, other: Any) -> np.ndarray:
+        """g / other."""
+        return np.true_divide(self, _data(other))
+
+    def pow(self, exponent: Any) -> np.ndarray:
+        """g ** exponent."""
+        return np.power(self, _data(exponent))
+
+    def neg(self) -> np.ndarray:
+        """-g."""
+        return np.negative(self)
+
+    def sign(self) -> np.ndarray:
+        """-1, 0 or 1 by the sign of each entry (nan stays nan)."""
+        return np.sign(self)
+
+    def sqrt(self) -> np.ndarray:
+        """The square root of each entry."""
+        return np.sqrt(self)
+
+    def lt(self, other: Any) -> np.ndarray:
+        """g < other, a boolean array."""
+        return np.less(self, _data(other))
+
+    def le(self, other: Any) -> np.ndarray:
+        """g <= other, a boolean array."""
+        return np.less_equal(self, _data(other))
+
+    def gt(self, other: Any) -> np.ndarray:
+        """g > other, a boolean array."""
+        return np.greater(self, _data(other))
+
+    def ge(self, other: Any) -> np.ndarray:
+        """g >= other, a boolean array."""
+        return np.greater_equal(self, _data(other))
+
+    def eq(self, other: Any) -> np.ndarray:
+        """g == other, a boolean array."""
+        return np.equal(self, _data(other))
+
+    def ne(self, other: Any) -> np.ndarray:
+        """g != other, a boolean array."""
+        return np.not_equal(self, _data(other))
+
+    def to(self, dtype: Any = None, *args: Any, **kwargs: Any) -> np.ndarray:
+        """The entries in ``dtype`` (a numpy dtype, its name, or a torch dtype's name); the gradient itself as a plain
+        array for no dtype or its own (torch's ``g.to("cpu")`` included: everything is on the CPU)."""
+        dtype = kwargs.pop("dtype", dtype)
+        if dtype is None or (isinstance(dtype, str) and dtype.split(":")[0] == "cpu"):
+            return self.view(np.ndarray)
+        name = str(dtype)  # (a torch dtype reads as its name: "torch.float32")
+        target = np.dtype(name.removeprefix("torch.") if isinstance(dtype, str) or name.startswith("torch.") else dtype)
+        return self.view(np.ndarray) if target == self.dtype else self.view(np.ndarray).astype(target)
+
+    def float(self) -> np.ndarray:
+        """The entries as float32 (torch's ``g.float()``)."""
+        return self.to(np.float32)
+
+    def double(self) -> np.ndarray:
+        """The entries as float64 (torch's ``g.double()``)."""
+        return self.to(np.float64)
 
     def norm(self, p: Any = 2) -> np.floating:
         """The p-norm of all the entries (2 by default; ``float("inf")`` the largest magnitude), as torch's

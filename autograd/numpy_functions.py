@@ -116,20 +116,18 @@ class _Binary(_Row):
         return lambda other: instance._apply_binary(other, self.op, self.forward, self.reflected)
 
 
-def _fmax_share(g, x, y):
-    """Gradient reaching ``x`` from fmax(x, y): all of it where x wins or y is nan, half on a tie
-    (two nans tie); fmin is fmax with the comparison reversed."""
+def _first_kept(x, y, larger):
+    """Where fmax(x, y) (``larger``) or fmin(x, y) passes its gradient to x, as torch's: where x wins or ties, or
+    y is nan (two nans included); y gets it everywhere else."""
     xd, yd = data_of(x), data_of(y)
-    wins = (xd > yd) | (np.isnan(yd) & ~np.isnan(xd))
-    tie = (xd == yd) | (np.isnan(xd) & np.isnan(yd))
-    return where(wins, g, where(tie, g * 0.5, 0.0))
+    return ((xd >= yd) if larger else (xd <= yd)) | np.isnan(yd)
 
 
-def _fmin_share(g, x, y):
-    xd, yd = data_of(x), data_of(y)
-    wins = (xd < yd) | (np.isnan(yd) & ~np.isnan(xd))
-    tie = (xd == yd) | (np.isnan(xd) & np.isnan(yd))
-    return where(wins, g, where(tie, g * 0.5, 0.0))
+def _fmax_share(g, x, y, first, larger=True):
+    """Gradient reaching the ``first`` (else the second) input of fmax(x, y) / fmin (``larger=False``): all of it
+    where that input is chosen, a tie going to the first, as torch's (numpy's maximum splits ties; fmax does not)."""
+    kept = _first_kept(x, y, larger)
+    return where(kept, g, 0.0) if first else where(kept, 0.0, g)
 
 
 def _quotient(x, y, rounding):
@@ -254,12 +252,14 @@ class NumpyFunctions:
                         doc="1 / x (floating for integer x, as torch's); d/dx = -1 / x^2.")
 
     # -- comparisons that choose an input ---------------------------------------------------------
-    fmax = _Binary(np.fmax, lambda g, out, x, y: _fmax_share(g, x, y), lambda g, out, x, y: _fmax_share(g, y, x),
-                   doc="Elementwise maximum that ignores nan; the gradient goes to the chosen input, ties split it "
-                       "evenly.")
-    fmin = _Binary(np.fmin, lambda g, out, x, y: _fmin_share(g, x, y), lambda g, out, x, y: _fmin_share(g, y, x),
-                   doc="Elementwise minimum that ignores nan; the gradient goes to the chosen input, ties split it "
-                       "evenly.")
+    fmax = _Binary(np.fmax, lambda g, out, x, y: _fmax_share(g, x, y, True),
+                   lambda g, out, x, y: _fmax_share(g, x, y, False),
+                   doc="Elementwise maximum that ignores nan; the gradient goes to the chosen input, a tie's to the "
+                       "first (torch's).")
+    fmin = _Binary(np.fmin, lambda g, out, x, y: _fmax_share(g, x, y, True, larger=False),
+                   lambda g, out, x, y: _fmax_share(g, x, y, False, larger=False),
+                   doc="Elementwise minimum that ignores nan; the gradient goes to the chosen input, a tie's to the "
+                       "first (torch's).")
 
     # -- remainders -------------------------------------------------------------------------------
     mod = _Binary(np.mod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _floor_quotient(x, y),

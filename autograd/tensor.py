@@ -182,6 +182,11 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
     return ShapeError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
 
 
+def _as_gradient_array(grad: Any) -> Any:
+    """How a hook receives a Tensor's gradient: an array (another hook's result included) as a GradientArray."""
+    return grad.view(GradientArray) if type(grad) is np.ndarray else grad
+
+
 class Tensor(
     TensorInPlace,
     TensorRandomFills,
@@ -743,7 +748,7 @@ class Tensor(
         if type(grad) is not np.ndarray:
             return super()._run_hooks(grad)
         viewed = grad.view(GradientArray)
-        result = super()._run_hooks(viewed)
+        result = super()._run_hooks(viewed, _as_gradient_array)
         return grad if result is viewed else plain(result)
 
     @grad.setter

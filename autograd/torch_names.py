@@ -17,7 +17,6 @@ length (``size(1)``): :class:`ElementCount`. ``repeat`` stays numpy's
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -29,6 +28,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
+from .element_count import ElementCount
 from .shape_errors import ShapeError
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
@@ -159,40 +159,6 @@ def is_device(value: Any) -> bool:
     except TypeError:
         return True
     return False
-
-
-class ElementCount(int):
-    """numpy's ``size``, the number of elements (an ``int`` in every way), that can also be called as
-    torch's ``size()``: ``x.size()`` is the shape and ``x.size(dim)`` its length along ``dim``.
-
-    >>> x = Tensor(np.zeros((2, 3)))
-    >>> x.size, x.size(), x.size(-1)
-    (6, (2, 3), 3)
-    """
-
-    shape: tuple[int, ...]
-
-    def __new__(cls, shape: tuple[int, ...] | int = ()) -> ElementCount:
-        if isinstance(shape, int):  # copy and pickle rebuild an int subclass from its int value
-            count, shape = shape, (shape,)
-        else:
-            count = math.prod(shape)
-        number = super().__new__(cls, count)
-        number.shape = tuple(shape)
-        return number
-
-    def __call__(self, dim: int | None = None) -> Any:
-        if dim is None:
-            return self.shape
-        if not _integer(dim):
-            raise TypeError(f"size: dim must be an integer, got {dim!r}")
-        if not self.shape:
-            raise IndexError(f"size: a 0-d tensor has no dimension {dim}")
-        (axis,) = normalize_axes(dim, len(self.shape), "size")
-        return self.shape[axis]
-
-    def __repr__(self) -> str:
-        return int.__repr__(self)
 
 
 class TorchNames:

@@ -82,7 +82,7 @@ def test_grad_with_create_graph_returns_nodes_that_differentiate_again():
 def test_grad_without_create_graph_returns_raw_numbers_and_arrays():
     x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
     (g,) = grad((x**3).sum(), x)
-    assert type(g) is np.ndarray
+    assert isinstance(g, np.ndarray) and not isinstance(g, Tensor)  # (read as a GradientArray, an ndarray)
     v = Value(0.5)
     (gv,) = grad(v**3, v)
     assert type(gv) is float
@@ -395,10 +395,34 @@ def test_grad_takes_torchs_arguments_in_torchs_order():
     np.testing.assert_array_equal(unused, [0.0])
     assert grad(out, [x, y], allow_unused=True)[1] is None
     (_, unused_node) = grad(out, [x, y], create_graph=True, materialize_grads=True)
-    assert isinstance(unused_node, Tensor) and not unused_node.requires_grad and unused_node.shape == (1,)
+    assert isinstance(unused_node, Tensor) and unused_node.requires_grad and unused_node.shape == (1,)  # as torch's
+    np.testing.assert_array_equal(unused_node.data, [0.0])
     with pytest.raises(ValueError, match="allow_unused to be True or not passed when materialize_grads=True"):
         grad(out, [x, y], allow_unused=False, materialize_grads=True)
-    with pytest.raises(NotImplementedError, match="is_grads_batched"):
+    with pytest.raises(ValueError, match="is_grads_batched=True needs grad_outputs"):
         grad(out, x, is_grads_batched=True)
     v = Value(2.0)
     assert grad(v * v, [v, Value(1.0)], materialize_grads=True) == (4.0, 0.0)
+
+
+def test_batched_seeds_give_stacked_gradients_one_per_seed():
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    seeds = np.stack([np.eye(2), np.ones((2, 2)), np.array([[0.0, 1.0], [2.0, 0.0]])])
+    (batched,) = grad(x * x, x, grad_outputs=seeds, is_grads_batched=True)
+    assert batched.shape == (3, 2, 2)
+    for seed, result in zip(seeds, batched):  # d(x*x) seeded by s is 2 x s, one pass per seed
+        np.testing.assert_array_equal(result, 2 * x.data * seed)
+    (graphed,) = grad(x * x, x, grad_outputs=Tensor(seeds), is_grads_batched=True, create_graph=True)
+    assert isinstance(graphed, Tensor) and graphed.requires_grad
+    (second,) = grad(graphed.sum(), x)
+    np.testing.assert_array_equal(second, 2 * seeds.sum(axis=0))
+    with pytest.raises(ValueError, match="same length along its first"):
+        grad([x * x, x.sum()], x, grad_outputs=[seeds, np.ones(2)], is_grads_batched=True)
+
+
+def test_array_gradients_from_grad_have_torchs_tensor_methods():
+    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    (g,) = grad((x * x).sum(), x)
+    assert g.size() == (3,) and g.size == 3 and g.numel() == 3 and not g.requires_grad
+    np.testing.assert_array_equal(g.detach().numpy(), [2.0, 4.0, 6.0])
+    assert type(g.numpy()) is np.ndarray and type(g * 2) is np.ndarray  # arithmetic stays plain

@@ -196,3 +196,58 @@ def test_view_with_integers_reshapes_without_copying_as_torch_and_numpys_view_st
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError):
         torch.ones(2, 3).t().view(-1)
+
+
+def test_a_gradient_answers_torchs_size_and_keeps_numpys_size():
+    w = ag.tensor(np.ones((2, 3)), requires_grad=True)
+    (w * w).sum().backward()
+    assert w.grad.size == 6 and w.grad.size + 1 == 7  # numpy's element count, an int
+    assert w.grad.size() == (2, 3) and w.grad.size(-1) == 3 and w.grad.numel() == 6  # torch's
+    assert w.grad.is_leaf and w.grad.is_floating_point()
+
+
+def test_a_hook_may_use_torchs_out_of_place_methods_on_its_gradient():
+    w = ag.tensor([1.0, -3.0, 0.5], requires_grad=True)
+    w.register_hook(lambda g: g.mul(2))
+    w.register_hook(lambda g: g.add(np.ones(3), alpha=3))  # (results are plain arrays: the next hook gets its own)
+    (w * w).sum().backward()
+    np.testing.assert_array_equal(w.grad, 2 * np.array([1.0, -3.0, 0.5]) * 2 + 3)
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        (lambda g: g.div(2), [1.0, -3.0, 0.5]),
+        (lambda g: g.pow(2), [4.0, 36.0, 1.0]),
+        (lambda g: g.neg(), [-2.0, 6.0, -1.0]),
+        (lambda g: g.sqrt()[[0, 2]], [np.sqrt(2.0), 1.0]),
+        (lambda g: g.lt(0), [False, True, False]),
+        (lambda g: g.ge(1), [True, False, True]),
+        (lambda g: g.eq(-6), [False, True, False]),
+        (lambda g: g.ne(-6), [True, False, True]),
+        (lambda g: g.le(1), [False, True, True]),
+        (lambda g: g.gt(1), [True, False, False]),
+    ],
+)
+def test_a_gradients_torch_methods_give_new_plain_arrays(method, expected):
+    w = ag.tensor([1.0, -3.0, 0.5], requires_grad=True)
+    (w * w).sum().backward()
+    with np.errstate(invalid="ignore"):
+        result = method(w.grad)
+    assert type(result) is np.ndarray
+    np.testing.assert_array_equal(result, expected)
+    np.testing.assert_array_equal(w.grad, [2.0, -6.0, 1.0])  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("dtype", "expected"),
+    [(np.float32, np.float32), ("float16", np.float16), ("torch.float16", np.float16), (ag.float32, np.float32)],
+)
+def test_a_gradient_converts_to_a_dtype_as_torchs_to(dtype, expected):
+    w = ag.tensor([1.0, -3.0], requires_grad=True)
+    (w * w).sum().backward()
+    converted = w.grad.to(dtype)
+    assert converted.dtype == expected
+    np.testing.assert_array_equal(converted, [2.0, -6.0])
+    assert w.grad.to("cpu").dtype == np.float64 and w.grad.float().dtype == np.float32
+    assert w.grad.double().dtype == np.float64

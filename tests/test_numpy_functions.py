@@ -13,16 +13,21 @@ from autograd.special import erf
 from autograd.testing import floats
 
 
-def test_fmax_fmin_split_ties_evenly_and_route_around_nan():
+def test_fmax_fmin_give_a_tie_to_the_first_input_as_torch_and_route_around_nan():
+    # torch's rule for fmax/fmin (not maximum's even split): the first input gets g where it wins or ties or where
+    # the second is nan (two nans included); the second gets g everywhere else
     a = Tensor([1.0, np.nan, 2.0, np.nan], requires_grad=True)
     b = Tensor([1.0, 3.0, np.nan, np.nan], requires_grad=True)
     a.fmax(b).backward(np.ones(4))
-    np.testing.assert_array_equal(a.grad, [0.5, 0.0, 1.0, 0.5])
-    np.testing.assert_array_equal(b.grad, [0.5, 1.0, 0.0, 0.5])
+    np.testing.assert_array_equal(a.grad, [1.0, 0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(b.grad, [0.0, 1.0, 0.0, 0.0])
     a.grad = b.grad = None
     a.fmin(b).backward(np.ones(4))
-    np.testing.assert_array_equal(a.grad, [0.5, 0.0, 1.0, 0.5])
-    np.testing.assert_array_equal(b.grad, [0.5, 1.0, 0.0, 0.5])
+    np.testing.assert_array_equal(a.grad, [1.0, 0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(b.grad, [0.0, 1.0, 0.0, 0.0])
+    x = Value(1.0)
+    x.fmax(1.0).backward()
+    assert x.grad == 1.0  # a tie with a number: all of the gradient, as torch.fmax(t, tensor(1.0))
 
 
 def test_mod_and_fmod_pass_gradient_one_to_x_and_minus_the_rounded_quotient_to_y():
