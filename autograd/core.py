@@ -520,6 +520,29 @@ class _BackwardFunction:
         return hash((type(self), id(self.node)))
 
 
+class BackwardName(str):
+    """A backward function's name: the op's name as a string (``y.grad_fn.name == "exp"``), which can also be
+    called for torch's ``y.grad_fn.name()`` spelling of it ("ExpBackward0"; a custom Function's "MyFnBackward")."""
+
+    __slots__ = ("torch_name",)
+
+    def __new__(cls, name: str, torch_name: str) -> BackwardName:
+        named = super().__new__(cls, name)
+        named.torch_name = torch_name
+        return named
+
+    def __call__(self) -> str:
+        return self.torch_name
+
+
+def _torch_backward_name(op: Op) -> str:
+    """torch's name for the backward function of ``op``: the op's words capitalized, with ``Backward0`` (log_softmax:
+    LogSoftmaxBackward0), or ``<Function>Backward`` for a custom Function's."""
+    if op.name[:1].isupper():  # a custom Function's op, named after its class (the library's own ops are lowercase)
+        return op.name if op.name.endswith("Backward") else f"{op.name}Backward"
+    return "".join(word.capitalize() for word in op.name.split("_")) + "Backward0"
+
+
 class GradFn(_BackwardFunction):
     """torch's ``grad_fn`` of a recorded node: its op, and the backward functions of its parents."""
 
@@ -530,8 +553,10 @@ class GradFn(_BackwardFunction):
         return self.node.op
 
     @property
-    def name(self) -> str:
-        return self.node.op.name
+    def name(self) -> BackwardName:
+        """The op's name; called, torch's name of this backward function (``grad_fn.name()``: "ExpBackward0")."""
+        op = self.node.op
+        return BackwardName(op.name, _torch_backward_name(op))
 
     @property
     def next_functions(self) -> tuple[tuple[GradFn | AccumulateGrad | None, int], ...]:
@@ -547,7 +572,7 @@ class AccumulateGrad(_BackwardFunction):
     """torch's ``AccumulateGrad``: where backward adds a leaf's gradient into its ``.grad``; ``variable`` is it."""
 
     __slots__ = ()
-    name = "AccumulateGrad"
+    name = BackwardName("AccumulateGrad", "torch::autograd::AccumulateGrad")
     next_functions: tuple[Any, ...] = ()
 
     @property

@@ -316,3 +316,39 @@ def test_grad_fn_next_functions_walk_the_graph_as_torchs_do():
     tx = torch.tensor([1.0, 2.0], requires_grad=True)
     reference = ((tx * torch.tensor([3.0, 4.0])).exp() + tx).sum()
     assert _walk(reference.grad_fn) == expected
+
+
+def test_grad_fn_name_called_gives_torchs_backward_names():
+    torch = pytest.importorskip("torch")
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    tx = torch.tensor([1.0, 2.0], requires_grad=True)
+    for ours, theirs in [
+        (x.exp(), tx.exp()),
+        (x + x, tx + tx),
+        (x * 2.0, tx * 2.0),
+        (x.sum(), tx.sum()),
+        (x.log_softmax(0), tx.log_softmax(0)),
+        (x.relu(), tx.relu()),
+        (x.tanh(), tx.tanh()),
+    ]:
+        assert ours.grad_fn.name() == theirs.grad_fn.name()
+    ((leaf, _),) = x.exp().grad_fn.next_functions
+    ((their_leaf, _),) = tx.exp().grad_fn.next_functions
+    assert leaf.name() == their_leaf.name()
+    assert x.exp().grad_fn.name == "exp"  # the op's name, as before
+
+
+def test_a_custom_functions_grad_fn_name_is_torchs():
+    from autograd import Function
+
+    class Doubler(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    y = Doubler.apply(Tensor(np.ones(2), requires_grad=True))
+    assert y.grad_fn.name == "Doubler" and y.grad_fn.name() == "DoublerBackward"
