@@ -435,6 +435,17 @@ class Value(Node, NumpyFunctions):
     def __int__(self) -> int:
         return int(self.data)
 
+    def __trunc__(self) -> int:
+        """``math.trunc(v)``: the data rounded toward 0, a plain int (no gradient)."""
+        return math.trunc(self.data)
+
+    def __divmod__(self, other: ValueLike) -> tuple[Value, Value]:
+        """``divmod(v, w)``: ``(v // w, v % w)``, both recorded (Python's floor division and remainder)."""
+        return self // other, self % other
+
+    def __rdivmod__(self, other: ValueLike) -> tuple[Value, Value]:
+        return other // self, other % self
+
     def __round__(self, ndigits: int | None = None) -> float | int:
         """``round(v)`` / ``round(v, 2)``: the data rounded as a plain Python number (no gradient)."""
         return round(self.data, ndigits)

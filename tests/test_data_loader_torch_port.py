@@ -555,3 +555,24 @@ def test_default_collate_refuses_ints_outside_int64_as_torch(big):
 def test_weighted_sampler_draws_from_weights_whose_sum_overflows():
     draws = list(nn.data.WeightedRandomSampler([1e308, 0.0, 1e308], 200, generator=0))
     assert set(draws) == {0, 2}  # the zero weight is never drawn, both others are
+
+
+class _BatchReadOnly:
+    """A dataset that reads whole batches only (``__getitems__``, no ``__getitem__``), as torch allows."""
+
+    def __len__(self):
+        return 4
+
+    def __getitems__(self, indices):
+        return [10 * index for index in indices]
+
+
+def test_a_dataset_with_only_getitems_is_read_a_batch_at_a_time():
+    batches = list(DataLoader(_BatchReadOnly(), batch_size=2))
+    assert [batch.tolist() for batch in batches] == [[0, 10], [20, 30]]
+
+
+def test_a_subset_reads_its_batches_through_the_datasets_getitems():
+    subset = Subset(_BatchReadOnly(), [3, 1, 2])
+    assert subset.__getitems__([0, 1]) == [30, 10]
+    assert [batch.tolist() for batch in DataLoader(subset, batch_size=2)] == [[30, 10], [20]]

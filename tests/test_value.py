@@ -512,3 +512,17 @@ def test_clip_with_a_nan_bound_or_input_gives_nan_as_numpy_and_torch(low, high, 
     clipped.backward()
     assert math.isnan(clipped.data) and math.isnan(float(np.clip(x, low, high)))
     assert v.grad == 0.0  # torch's clamp passes no gradient where a comparison with nan fails
+
+
+def test_trunc_and_divmod_of_a_value_follow_pythons_numbers():
+    assert math.trunc(Value(-2.7)) == -2 and math.trunc(Value(2.7)) == 2
+    v = Value(7.5)
+    quotient, remainder = divmod(v, 2)
+    assert (quotient.data, remainder.data) == divmod(7.5, 2)
+    remainder.backward()
+    assert v.grad == 1.0  # d(x mod 2)/dx
+    w = Value(2.0)
+    quotient, remainder = divmod(7.5, w)
+    assert (quotient.data, remainder.data) == divmod(7.5, 2.0)
+    remainder.backward()
+    assert w.grad == -3.0  # d(7.5 mod y)/dy = -floor(7.5 / y)

@@ -77,7 +77,9 @@ def is_map_dataset(data: Any) -> bool:
     """Whether ``data`` is a dataset object read sample by sample (not an array, list or tuple of rows)."""
     if isinstance(data, (np.ndarray, Node, list, tuple, str, bytes, dict)):
         return False
-    return isinstance(data, Dataset) or (hasattr(data, "__len__") and hasattr(data, "__getitem__"))
+    if isinstance(data, Dataset):
+        return True  # (a dataset that reads only whole batches, with __getitems__, is one too, as torch's)
+    return hasattr(data, "__len__") and (hasattr(data, "__getitem__") or hasattr(data, "__getitems__"))
 
 
 def samples_at(dataset: Any, indices: Any) -> Any:

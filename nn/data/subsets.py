@@ -50,6 +50,11 @@ class Subset(Dataset):
             return [self.dataset[dataset_index] for dataset_index in dataset_indices]
         return self.dataset[self.indices[index]]
 
+    def __getitems__(self, indices: Sequence[int]) -> Any:
+        """The list of samples at positions ``indices`` (a DataLoader's batch), read by the dataset's own
+        ``__getitems__`` when it has one, as torch's."""
+        return samples_at(self.dataset, [self.indices[position] for position in indices])
+
     def __len__(self) -> int:
         return len(self.indices)
 
