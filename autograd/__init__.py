@@ -31,7 +31,7 @@ from .default_dtype import finfo, get_default_dtype, iinfo, set_default_dtype
 from .devices import device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
 from .function import Function, FunctionContext, once_differentiable
-from .functional import backward, grad
+from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .index_errors import ClassIndexError, IndexBoundsError
@@ -357,6 +357,7 @@ register_array_functions(
 )
 
 __all__ = [
+    "Variable",
     "accelerator",
     "backends",
     "cuda",

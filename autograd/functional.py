@@ -186,6 +186,13 @@ def _grad(
     return tuple(results)
 
 
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # noqa: N802 - torch's name
+    """torch's deprecated ``autograd.Variable(t, requires_grad=...)``: a Tensor (torch merged the two in 0.4)
+    sharing ``data``'s array, a leaf with the ``requires_grad`` given. ``volatile`` is ignored, as torch's."""
+    leaf = data.detach() if isinstance(data, Tensor) else Tensor(data)
+    return leaf.requires_grad_(requires_grad)
+
+
 def _zeros_like(node: Node, as_node: bool) -> Any:
     """The zero gradient of an input the outputs do not use (under create_graph a leaf that requires grad, as
     torch's materialized zeros)."""

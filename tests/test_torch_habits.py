@@ -352,3 +352,14 @@ def test_a_custom_functions_grad_fn_name_is_torchs():
 
     y = Doubler.apply(Tensor(np.ones(2), requires_grad=True))
     assert y.grad_fn.name == "Doubler" and y.grad_fn.name() == "DoublerBackward"
+
+
+def test_a_variable_is_a_leaf_tensor_sharing_the_data_as_torchs():
+    from autograd import Variable
+
+    data = Tensor(np.array([1.0, 2.0]))
+    v = Variable(data, requires_grad=True)
+    assert isinstance(v, Tensor) and v.is_leaf and v.requires_grad and np.shares_memory(v.data, data.data)
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(v.grad, [2.0, 4.0])
+    assert not Variable(np.ones(2)).requires_grad
