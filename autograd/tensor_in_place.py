@@ -38,7 +38,7 @@ from .core import Node, check_in_place_allowed, increment_version, rebase_histor
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
-from .tensor_shape import _raw_index
+from .tensor_shape import _raw_index, split_at_integers
 from .versions import read_inputs, reads_output
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -593,6 +593,10 @@ class TensorInPlace:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
         if _is_own_view_at(value, self, index):  # numpy's write-back of ``t[i] += v``: the view already changed t
+            return
+        split = split_at_integers(_raw_index(index))
+        if split is not None:  # torch's reading of integers beside array indices: select first, then assign
+            self[split[0]][split[1]] = value
             return
         if _records(self, value):
             index, value = _raw_index(index, snapshot=True), _operand(value, self.data, "setitem")

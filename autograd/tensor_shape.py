@@ -212,8 +212,12 @@ class TensorShape:
     # -- indexing --------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
         """numpy's indexing; d/dself scatters g back to the picked positions (repeats accumulate). An index
-        Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient."""
+        Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient.
+        An integer beside an array index selects first, as torch's (see :func:`split_at_integers`)."""
         index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())
+        split = split_at_integers(index)
+        if split is not None:
+            return self[split[0]][split[1]]
         try:
             data = self.data[index]
         except IndexError as error:
@@ -259,6 +263,43 @@ _READ_PAD_MODES = {
     "symmetric": _symmetric,
     "wrap": lambda positions, length: positions % length,
 }
+
+
+def _is_integer(part: Any) -> bool:
+    """An integer index entry: a Python or numpy int, or a 0-d integer array (a 0-d Tensor's data), not a bool."""
+    if isinstance(part, np.ndarray):
+        return part.ndim == 0 and part.dtype.kind in "iu"
+    return isinstance(part, (int, np.integer)) and not isinstance(part, (bool, np.bool_))
+
+
+def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:
+    """torch's reading of an index that mixes integers with array indices, as two numpy indices applied in turn,
+    or None where numpy's reading is torch's.
+
+    numpy counts an integer as an array index, so in ``x[0, :, [0, 2]]`` the two "array" indices, apart, put
+    their axis first: shape (2, 3) for x of shape (2, 3, 4). torch selects with the integers first and indexes
+    what is left, ``x[0][:, [0, 2]]``: shape (3, 2). The first index keeps the integers, slices, None and
+    Ellipsis (an array index becomes full slices over its axes); the second keeps the array indices, in their
+    places among the remaining axes."""
+    if not isinstance(index, tuple):
+        return None
+    arrays = [isinstance(part, np.ndarray) and part.ndim >= 1 for part in index]
+    if not any(arrays) or not any(_is_integer(part) for part in index):
+        return None
+    if any(isinstance(part, (bool, np.bool_)) for part in index):  # a scalar bool adds an axis: numpy's reading
+        return None
+    first: list[Any] = []
+    second: list[Any] = []
+    for part, is_array in zip(index, arrays):
+        if is_array:
+            first.extend([slice(None)] * (part.ndim if part.dtype == bool else 1))
+            second.append(part)
+        elif _is_integer(part):
+            first.append(int(part))  # (a 0-d array would make numpy copy: an int selects a view, as torch's)
+        else:  # a slice (applied in the first), None (an axis of 1 after it) or Ellipsis
+            first.append(part)
+            second.append(Ellipsis if part is Ellipsis else slice(None))
+    return tuple(first), tuple(second)
 
 
 def _raw_index(index: Any, snapshot: bool = False) -> Any:

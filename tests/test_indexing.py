@@ -90,3 +90,68 @@ def test_one_hot_rejects_indices_outside_the_classes():
         ix.one_hot(np.array([0, 2]), 2)
     with pytest.raises(ValueError, match="one_hot: num_classes must be a non-negative integer or -1, got 2.5"):
         ix.one_hot(np.array([0]), 2.5)
+
+
+MIXED_INDICES = [
+    # (index, torch's result shape for x of shape (2, 3, 4)): the integers select first, then the array indices
+    ((0, slice(None), [0, 2]), (3, 2)),
+    ((1, slice(None), [0, 0, 3]), (3, 3)),
+    ((slice(None), 0, [1, 2]), (2, 2)),
+    (([0, 1], slice(None), 0), (2, 3)),
+    ((0, None, slice(None), [1, 2]), (1, 3, 2)),
+    ((Ellipsis, 0, [1, 2]), (2, 2)),
+    ((0, slice(None), np.array([[0, 2], [1, 1]])), (3, 2, 2)),
+    ((1, slice(0, 2), np.array([3, 1, 3])), (2, 3)),
+    ((0, np.array([True, False, True]), slice(1, 3)), (2, 2)),
+    ((0, [0, 1], [1, 2]), (2,)),
+]
+
+
+def _torch_reading(array, index):
+    """The same selection as torch reads it, built apart from the library's: the integers (and None) applied first
+    with full slices elsewhere, then the slices and array indices on the axes left."""
+    first = []
+    for part in index:
+        if isinstance(part, int) or part is None or part is Ellipsis:
+            first.append(part)
+        else:  # a slice or an array index: its axes stay for the second step
+            first.extend([slice(None)] * (part.ndim if isinstance(part, np.ndarray) and part.dtype == bool else 1))
+    rest = tuple(slice(None) if part is None else part for part in index if not isinstance(part, int))
+    return array[tuple(first)][rest]
+
+
+@pytest.mark.parametrize(("index", "shape"), MIXED_INDICES)
+def test_an_integer_beside_an_array_index_selects_first_as_torchs(index, shape):
+    data = np.arange(24.0).reshape(2, 3, 4)
+    x = Tensor(data.copy(), requires_grad=True)
+    out = x[index]
+    assert out.shape == shape
+    np.testing.assert_array_equal(out.data, _torch_reading(data, index))
+    seed = np.arange(out.data.size, dtype=float).reshape(shape) + 1.0
+    out.backward(seed)
+    expected = np.zeros(data.size)  # each picked entry gets its seed back; repeats add
+    np.add.at(expected, _flat_positions(data.shape, index), seed.reshape(-1))
+    np.testing.assert_array_equal(x.grad.reshape(-1), expected.reshape(-1))
+
+
+def _flat_positions(shape, index):
+    """The flat position in an array of ``shape`` of every entry ``x[index]`` picks (torch's reading), in order."""
+    positions = np.arange(int(np.prod(shape))).reshape(shape)
+    return _torch_reading(positions, index).reshape(-1)
+
+
+@pytest.mark.parametrize(("index", "shape"), MIXED_INDICES)
+def test_assigning_through_an_integer_beside_an_array_index_writes_torchs_entries(index, shape):
+    x = Tensor(np.zeros((2, 3, 4)))
+    values = np.arange(1.0, 1.0 + int(np.prod(shape))).reshape(shape)
+    x[index] = values
+    expected = np.zeros(24)
+    expected[_flat_positions((2, 3, 4), index)] = values.reshape(-1)
+    np.testing.assert_array_equal(x.data.reshape(-1), expected)
+
+
+def test_a_0d_tensor_index_beside_an_array_index_selects_a_view_first():
+    x = Tensor(np.zeros((2, 3, 4)))
+    x[Tensor(np.array(1)), :, [0, 2]] = np.ones((3, 2))
+    np.testing.assert_array_equal(x.data[1][:, [0, 2]], np.ones((3, 2)))
+    assert x.data.sum() == 6.0

@@ -114,4 +114,4 @@ def test_retained_and_returned_gradients_of_a_0d_tensor_are_0d_arrays():
     assert type(y._grad) is np.ndarray and y.grad.shape == () and y.grad == 2 * 4.0 + 3.0
     h = x * 3.0
     (dh,) = ag.grad(h * h + h, [h])
-    assert type(dh) is np.ndarray and dh.shape == () and dh == 2 * 6.0 + 1.0
+    assert isinstance(dh, np.ndarray) and dh.shape == () and dh == 2 * 6.0 + 1.0  # (read as a GradientArray)
