@@ -40,6 +40,24 @@ Node_ = TypeVar("Node_")
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
+class IntegerDivisionByZeroError(ZeroDivisionError, RuntimeError):
+    """An integer ``//``, ``%`` or ``fmod`` by 0: torch's RuntimeError "ZeroDivisionError" (numpy gives 0 and a
+    warning); a ZeroDivisionError too, as Python's ``5 // 0``."""
+
+
+def _integer_checked(function: np.ufunc) -> Callable[[Any, Any], Any]:
+    """``function`` (an integer division or remainder), raising :class:`IntegerDivisionByZeroError` where both
+    operands are integers (or booleans) and a divisor is 0; floats keep IEEE's inf and nan."""
+
+    def checked(x: Any, y: Any) -> Any:
+        divisor = np.asarray(y)
+        if divisor.dtype.kind in "biu" and np.asarray(x).dtype.kind in "biu" and not np.all(divisor):
+            raise IntegerDivisionByZeroError(f"{function.__name__}: ZeroDivisionError (an integer divisor is 0)")
+        return function(x, y)
+
+    return checked
+
+
 class _Row:
     """One row of the table: a forward function, its derivative rules and docstring; an op and a method."""
 
@@ -262,16 +280,16 @@ class NumpyFunctions:
                        "first (torch's).")
 
     # -- remainders -------------------------------------------------------------------------------
-    mod = _Binary(np.mod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _floor_quotient(x, y),
+    mod = _Binary(_integer_checked(np.mod), lambda g, out, x, y: g, lambda g, out, x, y: -g * _floor_quotient(x, y),
                   doc="x - floor(x / y) y, the sign of y (Python's %); d/dx = 1, d/dy = -floor(x / y).")
     __mod__ = mod
     __rmod__ = mod.mirrored()
-    fmod = _Binary(np.fmod, lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.trunc),
+    fmod = _Binary(_integer_checked(np.fmod), lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.trunc),
                    doc="x - trunc(x / y) y, the sign of x (C's fmod); d/dx = 1, d/dy = -trunc(x / y).")
 
     copysign = _Binary(np.copysign, _copysign_slope, _flat,
                        doc="|x| with the sign of y; d/dx = +-1 (the sign flip, 0 at x = 0), d/dy = 0.")
-    floor_divide = _Binary(np.floor_divide, _flat, _flat, reads_values=False,
+    floor_divide = _Binary(_integer_checked(np.floor_divide), _flat, _flat, reads_values=False,
                            doc="floor(x / y) (Python's and torch's //); zero gradient, a step function of both.")
     __floordiv__ = floor_divide
     __rfloordiv__ = floor_divide.mirrored()

@@ -120,11 +120,14 @@ def _erf_in_chunks(x: np.ndarray, full_precision: bool) -> np.ndarray:
     return result.reshape(x.shape)
 
 
-def erf(x: float | np.ndarray) -> float | np.ndarray:
-    """The error function of a number or an array (float64 precision; nan stays nan, erf(+-inf) = +-1).
+def erf(x: Any) -> Any:
+    """The error function of a number, an array or a node (recorded) (float64 precision; nan stays nan,
+    erf(+-inf) = +-1).
 
     A float array keeps its dtype (computed in float64 to the dtype's precision and rounded once, as torch's
     half-precision erf is computed in float32); integers give float64."""
+    if isinstance(x, Node):
+        return x.erf()
     given = np.asarray(x)
     dtype = given.dtype if given.dtype.kind == "f" else np.dtype(np.float64)
     full_precision = dtype.itemsize >= 8

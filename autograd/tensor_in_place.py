@@ -299,13 +299,21 @@ class TensorInPlace:
         return self
 
     def copy_(self, source: TensorLike) -> Tensor:
-        """Copy ``source`` into this tensor's data in place (broadcast, cast by numpy's ``same_kind`` rule)."""
-        return self._replace("copy_", lambda data, source: source, source, graph=_copied)
+        """Copy ``source`` into this tensor's data in place (broadcast, cast to this tensor's dtype whatever the
+        source's, as torch's: floats into an integer tensor are truncated toward 0)."""
+        return self._replace("copy_", lambda data, source: source, source, graph=_copied, casting="unsafe")
 
     # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
-    def _replace(self, op: str, compute: Any, *operands: Any, graph: Callable[..., Tensor] | None = None) -> Tensor:
-        """Write ``compute(data, *raw operands)`` into this tensor's array in place, cast by numpy's ``same_kind``
-        rule, the version bumped. While a graph is recorded for it or an operand: recorded as ``graph(self,
+    def _replace(
+        self,
+        op: str,
+        compute: Any,
+        *operands: Any,
+        graph: Callable[..., Tensor] | None = None,
+        casting: str = "same_kind",
+    ) -> Tensor:
+        """Write ``compute(data, *raw operands)`` into this tensor's array in place, cast by numpy's ``casting``
+        rule (``same_kind`` unless given), the version bumped. While a graph is recorded for it or an operand: recorded as ``graph(self,
         *operands)`` where one is given (:meth:`_record_in_place`), else refused. Every operand must broadcast to
         this tensor's shape (a ValueError naming ``op`` and both shapes otherwise)."""
         for operand in operands:
@@ -316,7 +324,7 @@ class TensorInPlace:
         raw = [x.data if isinstance(x, Node) else x for x in operands]
         value = quietly(compute, self.data, *raw)  # IEEE results, as the out-of-place ops give them
         try:
-            quietly(np.copyto, self.data, value, casting="same_kind")  # a cast out of range gives inf, as torch
+            quietly(np.copyto, self.data, value, casting=casting)  # a cast out of range gives inf, as torch
         except TypeError:
             raise TypeError(f"{op}: cannot store {np.asarray(value).dtype} data in a {self.dtype} tensor") from None
         except ValueError:

@@ -725,7 +725,7 @@ class TorchMathNames:
         base = tensor.inverse() if n < 0 else tensor
         n = abs(int(n))
         if n <= 3:
-            return base if n == 1 else base @ base if n == 2 else base @ base @ base
+            return base.clone() if n == 1 else base @ base if n == 2 else base @ base @ base  # (A^1: a new tensor)
         square: Any = None
         result: Any = None
         while n > 0:

@@ -127,11 +127,16 @@ class TorchOrderStatistics:
         ordered = np.sort(rows, axis=-1)
         positions = np.arange(rows.shape[-1])
         starts = np.ones(ordered.shape, dtype=bool)
-        starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+        later, earlier = ordered[..., 1:], ordered[..., :-1]
+        starts[..., 1:] = (later != earlier) & ~(np.isnan(later) & np.isnan(earlier))  # NaNs are one value, as torch
         run_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=-1)
         best = np.argmax(positions - run_start, axis=-1)[..., None]  # the first run to reach the longest length
         value = np.take_along_axis(ordered, best, -1)
         last = np.where(rows == value, positions, -1).max(axis=-1, keepdims=True)
+        nan_mode = np.isnan(value)
+        if nan_mode.any():  # NaN as the most frequent value: torch gives its first position
+            first_nan = np.argmax(np.isnan(rows), axis=-1)[..., None]
+            last = np.where(nan_mode, first_nan, last)
         last = np.where(last < 0, np.take_along_axis(np.argsort(rows, axis=-1, kind="stable"), best, -1), last)
         return self._gathered(np.moveaxis(last, -1, axis).astype(np.int64), axis, keepdim)
 

@@ -492,3 +492,17 @@ def test_underscore_version_is_torchs_int_count_of_in_place_changes_shared_with_
     theirs.add_(1.0)
     their_view.mul_(2.0)
     assert theirs._version == x._version and their_view._version == view._version
+
+
+@pytest.mark.parametrize(
+    ("destination", "source", "expected"),
+    [
+        (np.array([0, 2]), np.array([2.7, -2.7]), [2, -2]),  # floats truncated toward 0, as torch's copy_
+        (np.zeros(2, dtype=np.uint8), np.array([3.9, 255.2]), [3, 255]),
+        (np.array([0, 2]), np.array([True, False]), [1, 0]),
+    ],
+)
+def test_copy_casts_any_source_dtype_into_the_tensors_dtype_as_torchs(destination, source, expected):
+    t = tensor(destination)
+    t.copy_(tensor(source))
+    assert t.dtype == destination.dtype and t.tolist() == expected and t.version == 1

@@ -103,3 +103,28 @@ def test_sign_of_booleans_is_the_booleans_themselves():
     np.testing.assert_array_equal(Tensor(np.array([-3, 0, 2])).sign().data, [-1, 0, 1])  # integers: numpy's
     torch = pytest.importorskip("torch")
     assert torch.sign(torch.from_numpy(flags)).dtype == torch.bool
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: Tensor(np.array([5, -5])) // 0,
+        lambda: Tensor(np.array([5, -5])) % Tensor(np.array([0, 1])),
+        lambda: Tensor(np.array([5, -5])).fmod(0),
+        lambda: 7 // Tensor(np.array([0, 1])),
+        lambda: Tensor(np.array([5, 6])).div(0, rounding_mode="floor"),
+        lambda: Tensor(np.array([5, 6], dtype=np.uint8)).remainder_(0),
+    ],
+)
+def test_integer_division_and_remainder_by_zero_raise_as_torch(call):
+    with pytest.raises(ZeroDivisionError, match="ZeroDivisionError"):
+        call()
+    with pytest.raises(RuntimeError):  # torch's class for it
+        call()
+
+
+def test_float_division_and_remainder_by_zero_keep_ieee_results():
+    with np.errstate(all="ignore"):
+        expected = np.floor_divide(np.array([5.0, -5.0]), 0.0), np.mod(np.array([5.0, -5.0]), 0.0)
+    np.testing.assert_array_equal((Tensor(np.array([5.0, -5.0])) // 0).data, expected[0])
+    np.testing.assert_array_equal((Tensor(np.array([5.0, -5.0])) % 0).data, expected[1])

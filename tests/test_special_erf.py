@@ -64,3 +64,13 @@ def test_tensor_erf_gradient_matches_finite_differences_on_every_interval(dtype)
     at, h = x64.astype(dtype).astype(np.float64), 1e-6
     central = (_reference(at + h) - _reference(at - h)) / (2 * h)
     np.testing.assert_allclose(x.grad, central, rtol=1e-5 if dtype == np.float32 else 1e-8, atol=1e-9)
+
+
+def test_erf_of_a_tensor_stays_in_the_graph():
+    import autograd.special as special
+
+    x = Tensor(np.array([0.3, -1.2]), requires_grad=True)
+    y = special.erf(x)
+    assert isinstance(y, Tensor) and y.requires_grad
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, 2 / np.sqrt(np.pi) * np.exp(-(x.data**2)), rtol=1e-14)

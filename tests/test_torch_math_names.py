@@ -504,3 +504,25 @@ def test_distances_and_lerp_of_integers_are_computed_in_floats_without_wrapping(
     midpoint = Tensor(high[0]).lerp(Tensor(low[0]), 0.5)
     assert midpoint.dtype.kind == "f"
     np.testing.assert_array_equal(midpoint.data, [(float(info.max) + float(info.min)) / 2])
+
+
+def test_matrix_power_one_is_a_new_tensor_not_the_input():
+    a = Tensor(np.eye(2), requires_grad=True)
+    power = ag.linalg.matrix_power(a, 1)
+    assert power is not a and not np.shares_memory(power.data, a.data)
+    power.sum().backward()
+    np.testing.assert_array_equal(a.grad, np.ones((2, 2)))
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "index"),
+    [
+        ([np.nan, 1.0, np.nan, 2.0, 3.0], np.nan, 0),
+        ([np.nan, np.nan, np.nan], np.nan, 0),
+        ([3.0, 1.0, 3.0, 1.0], 1.0, 3),
+    ],
+)
+def test_mode_counts_nans_as_one_value_as_torch(row, value, index):
+    values, indices = Tensor(np.array(row)).mode()
+    np.testing.assert_equal(values.data, value)
+    assert indices.item() == index
