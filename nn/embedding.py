@@ -78,7 +78,7 @@ class Embedding(Module):
         self.embedding_dim = check_positive_int("Embedding", "embedding_dim", embedding_dim)
         self.padding_idx = padding_row("Embedding", padding_idx, self.num_embeddings)
         self.max_norm = None if max_norm is None else check_real("Embedding", "max_norm", max_norm, 0)
-        self.norm_type = check_real("Embedding", "norm_type", norm_type, 0, low_open=True)
+        self.norm_type = check_real("Embedding", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
         self.scale_grad_by_freq = check_flag("Embedding", "scale_grad_by_freq", scale_grad_by_freq)
         self.sparse = check_flag("Embedding", "sparse", sparse)
         shape = (self.num_embeddings, self.embedding_dim)
@@ -175,7 +175,7 @@ class EmbeddingBag(Module):
         self.num_embeddings = check_positive_int(owner, "num_embeddings", num_embeddings)
         self.embedding_dim = check_positive_int(owner, "embedding_dim", embedding_dim)
         self.max_norm = None if max_norm is None else check_real(owner, "max_norm", max_norm, 0)
-        self.norm_type = check_real(owner, "norm_type", norm_type, 0, low_open=True)
+        self.norm_type = check_real(owner, "norm_type", norm_type, 0, low_open=True, allow_inf=True)
         self.scale_grad_by_freq = check_flag(owner, "scale_grad_by_freq", scale_grad_by_freq)
         self.mode = check_choice(owner, "mode", mode, MODES)
         if self.scale_grad_by_freq and self.mode == "max":

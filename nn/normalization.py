@@ -93,7 +93,8 @@ class _BatchNorm(Module):
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
-        x = input_for(layer, x, self.weight) if self.weight is not None else as_tensor(x)
+        reference = self.weight if self.weight is not None else self.running_mean  # (torch: "mixed dtype")
+        x = input_for(layer, x, reference) if reference is not None else as_tensor(x)
         if x.ndim not in self.accepted_ndims:
             raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {x.shape}")
         if x.shape[1] != self.num_features:
@@ -176,7 +177,8 @@ class _InstanceNorm(_BatchNorm):
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
-        x = input_for(layer, x, self.weight) if self.weight is not None else as_tensor(x)
+        reference = self.weight if self.weight is not None else self.running_mean  # (torch: "mixed dtype")
+        x = input_for(layer, x, reference) if reference is not None else as_tensor(x)
         if x.ndim not in (self.positions + 1, self.positions + 2):
             raise ValueError(
                 f"{layer}: expected a {self.positions + 2}-D batched or {self.positions + 1}-D unbatched input, "

@@ -181,6 +181,7 @@ def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, leading: tuple
     checked = []
     for part in hx if mode == "LSTM" else (hx,):
         part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zeros.dtype))
+        check_input_dtype(f"{layer} (initial hidden state)", part, zeros)
         if part.shape != (*leading, size):
             raise ValueError(f"{layer}: the initial hidden state must have shape {(*leading, size)}, got {part.shape}")
         checked.append(part)
@@ -344,6 +345,20 @@ class _Sequence(_Recurrent):
         if self.mode == "LSTM":
             return [(parts[0][k], parts[1][k]) for k in range(count)]
         return [parts[0][k] for k in range(count)]
+
+    def flatten_parameters(self) -> None:
+        """torch's ``flatten_parameters`` (packs the weights into cuDNN's one buffer): nothing to do on numpy."""
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """torch's ``all_weights``: for each layer and direction, [weight_ih, weight_hh] (and [bias_ih, bias_hh])."""
+        directions = ("", "_reverse")[: 2 if self.bidirectional else 1]
+        kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") if self.bias else ("weight_ih", "weight_hh")
+        return [
+            [getattr(self, f"{kind}_l{index}{suffix}") for kind in kinds]
+            for index in range(self.num_layers)
+            for suffix in directions
+        ]
 
     def _final_states(self, finals: list[Any], unbatched: bool) -> Any:
         def gathered(items: list[Tensor]) -> Tensor:

@@ -350,3 +350,13 @@ def test_pad_with_crops_that_leave_entries_matches_torch(mode, widths):
     assert out.shape == tuple(expected.shape)
     if out.data.size:
         _same_values_and_gradients(torch, out, expected, [ours], [theirs])
+
+
+def test_embedding_renormalizes_rows_by_their_largest_entry_with_norm_type_inf():
+    weight = np.array([[0.2, -0.9, 0.1], [0.3, 0.3, 0.3], [2.0, 1.0, -4.0]])
+    layer = nn.Embedding(3, 3, max_norm=0.5, norm_type=float("inf"))
+    layer.weight.data[...] = weight
+    layer(Tensor(np.array([0, 1, 2])))
+    largest = np.abs(weight).max(axis=1, keepdims=True)
+    expected = np.where(largest > 0.5, weight * (0.5 / (largest + 1e-7)), weight)  # torch's renorm, eps 1e-7
+    np.testing.assert_allclose(layer.weight.data, expected, rtol=1e-6)  # (a float32 layer)

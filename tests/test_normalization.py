@@ -243,3 +243,25 @@ def test_training_batch_norm_of_float32_with_a_large_mean_keeps_float32_accuracy
     out = nn.BatchNorm1d(4).train()(Tensor(x))
     assert out.dtype == np.float32
     assert np.abs(out.data - exact).max() < 2e-3
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda: nn.BatchNorm1d(3, affine=False),
+        lambda: nn.BatchNorm2d(3, affine=False),
+        lambda: nn.InstanceNorm1d(3, track_running_stats=True),
+    ],
+)
+def test_a_norm_without_weights_refuses_input_of_another_dtype_than_its_running_statistics(layer):
+    # torch's "mixed dtype"; it once wrote float64 statistics into the float32 buffers
+    module = layer()
+    shape = (2, 3, 4, 4) if isinstance(module, nn.BatchNorm2d) else (2, 3, 4)
+    with pytest.raises(RuntimeError, match="input dtype float64"):
+        module(Tensor(np.ones(shape)))
+    assert module.running_mean.dtype == np.float32
+
+
+def test_a_norm_without_weights_or_statistics_takes_any_float_dtype():
+    out = nn.BatchNorm1d(3, affine=False, track_running_stats=False)(Tensor(np.ones((2, 3))))
+    assert out.dtype == np.float64

@@ -47,3 +47,30 @@ def test_a_nested_list_is_still_one_array_like_state():
     _, from_list = nn.GRU(3, 4, rng=0)(_zeros(5, 2, 3), h0.tolist())
     _, from_array = nn.GRU(3, 4, rng=0)(_zeros(5, 2, 3), h0)
     np.testing.assert_array_equal(from_list.data, from_array.data)
+
+
+@pytest.mark.parametrize(
+    ("layer", "x", "hx"),
+    [
+        (lambda: nn.GRU(3, 4), np.zeros((2, 1, 3), np.float32), lambda: Tensor(np.zeros((1, 1, 4)))),
+        (lambda: nn.RNNCell(3, 4), np.zeros((1, 3), np.float32), lambda: Tensor(np.zeros((1, 4)))),
+        (
+            lambda: nn.LSTM(3, 4),
+            np.zeros((2, 1, 3), np.float32),
+            lambda: (Tensor(np.zeros((1, 1, 4))), Tensor(np.zeros((1, 1, 4)))),
+        ),
+    ],
+)
+def test_an_initial_state_of_another_dtype_is_refused_as_torch(layer, x, hx):
+    # a float64 state would have made a float32 model's outputs float64
+    with pytest.raises(RuntimeError, match=r"initial hidden state\): input dtype float64"):
+        layer()(Tensor(x), hx())
+
+
+def test_all_weights_and_flatten_parameters_as_torchs():
+    lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    assert lstm.flatten_parameters() is None
+    groups = lstm.all_weights
+    assert len(groups) == 4 and all(len(group) == 4 for group in groups)
+    assert groups[1][0] is lstm.weight_ih_l0_reverse and groups[2][3] is lstm.bias_hh_l1
+    assert [len(group) for group in nn.GRU(3, 4, bias=False).all_weights] == [2]

@@ -82,7 +82,9 @@ def embedding(
     indices = _indices(input, rows)
     if max_norm is not None:
         max_norm = check_real("embedding", "max_norm", max_norm, 0)
-        renormalize_rows(weight, indices, max_norm, check_real("embedding", "norm_type", norm_type, 0, low_open=True))
+        renormalize_rows(
+            weight, indices, max_norm, check_real("embedding", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
+        )
     picked = weight[indices]
     if not picked.requires_grad or (padding_idx is None and not scale_grad_by_freq):
         return picked

@@ -117,7 +117,12 @@ def embedding_bag(
     flat = indices.reshape(-1)
     if max_norm is not None:
         max_norm = check_real("embedding_bag", "max_norm", max_norm, 0)
-        renormalize_rows(weight, flat, max_norm, check_real("embedding_bag", "norm_type", norm_type, 0, low_open=True))
+        renormalize_rows(
+            weight,
+            flat,
+            max_norm,
+            check_real("embedding_bag", "norm_type", norm_type, 0, low_open=True, allow_inf=True),
+        )
     bag_indices = flat[positions] if flat.size else np.zeros(positions.shape, dtype=np.int64)
     if padding_idx is not None:
         filled = filled & (bag_indices != padding_idx)
