@@ -616,7 +616,10 @@ class Tensor(
         if isinstance(low, Node) or isinstance(high, Node):  # each entry from x, from the bound it passes, or nan
             raised = self if low is None else _bounded(self, low, np.greater_equal, np.less)
             return raised if high is None else _bounded(raised, high, np.less_equal, np.greater)
-        return self._unary(ew.clip, np.clip(self.data, low, high), {"low": low, "high": high})
+        data = self.data
+        if data.dtype.kind in "biu" and (type(low) is float or type(high) is float):
+            data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float
+        return self._unary(ew.clip, np.clip(data, low, high), {"low": low, "high": high})
 
     clamp = clip
 

@@ -13,6 +13,7 @@ and where torch has them ``pin_memory`` (False) and ``memory_format``.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -163,6 +164,15 @@ def full(
     return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad)
 
 
+def _sample_dtype(op: str, dtype: Any) -> np.dtype:
+    """The floating dtype random samples are drawn in; a NotImplementedError (torch's) for another kind: uniform or
+    normal samples truncated into integers would be mostly zeros."""
+    sampled = np.dtype(dtype)
+    if sampled.kind != "f":
+        raise NotImplementedError(f"{op}: samples are drawn in floating dtypes only, not {sampled} (use randint)")
+    return sampled
+
+
 def randn(
     *shape: Shape,
     size: Any = UNSET,
@@ -180,7 +190,8 @@ def randn(
     keywords as :func:`check_factory_options`."""
     check_factory_options("randn", device, layout, out, pin_memory)
     source = random_source("randn", rng, generator)
-    data = source.standard_normal(factory_shape(shape, "randn", size)).astype(float_dtype(dtype), copy=False)
+    data = source.standard_normal(factory_shape(shape, "randn", size))
+    data = data.astype(_sample_dtype("randn", float_dtype(dtype)), copy=False)
     return Tensor._from_array(data, requires_grad)
 
 
@@ -201,7 +212,9 @@ def rand(
     keywords as :func:`check_factory_options`."""
     check_factory_options("rand", device, layout, out, pin_memory)
     source = random_source("rand", rng, generator)
-    data = source.random(factory_shape(shape, "rand", size)).astype(float_dtype(dtype), copy=False)
+    data = source.random(factory_shape(shape, "rand", size)).astype(
+        _sample_dtype("rand", float_dtype(dtype)), copy=False
+    )
     return Tensor._from_array(data, requires_grad)
 
 
@@ -230,7 +243,18 @@ def arange(
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
     if len(bounds) == 3 and bounds[2] == 0:
         raise ValueError("arange: step must be nonzero")
+    start, stop, step = (0, *bounds, 1)[-3:] if len(bounds) == 1 else (*bounds, 1)[:3] if len(bounds) == 2 else bounds
+    if (stop - start) * step < 0:  # numpy gives an empty array; torch refuses
+        raise ValueError(
+            f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
+        )
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
+    if (
+        dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
+    ):  # start + i step computed in float64 and rounded once, as torch's
+        count = max(math.ceil((stop - start) / step), 0)
+        values = (np.arange(count, dtype=np.float64) * step + start).astype(dtype)
+        return Tensor._from_array(values, requires_grad)
     return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad)
 
 
@@ -428,8 +452,9 @@ def randn_like(
     ``generator`` as in :func:`randn`, torch's other keywords as :func:`check_factory_options`."""
     check_factory_options("randn_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
+    sampled = _sample_dtype("randn_like", array.dtype if dtype is None else dtype)
     data = random_source("randn_like", rng, generator).standard_normal(array.shape)
-    return Tensor._from_array(data.astype(array.dtype if dtype is None else dtype, copy=False), requires_grad)
+    return Tensor._from_array(data.astype(sampled, copy=False), requires_grad)
 
 
 def rand_like(
@@ -447,8 +472,9 @@ def rand_like(
     ``generator`` as in :func:`rand`, torch's other keywords as :func:`check_factory_options`."""
     check_factory_options("rand_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
+    sampled = _sample_dtype("rand_like", array.dtype if dtype is None else dtype)
     data = random_source("rand_like", rng, generator).random(array.shape)
-    return Tensor._from_array(data.astype(array.dtype if dtype is None else dtype, copy=False), requires_grad)
+    return Tensor._from_array(data.astype(sampled, copy=False), requires_grad)
 
 
 def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:

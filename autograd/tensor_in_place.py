@@ -258,9 +258,12 @@ class TensorInPlace:
         """``t *= other`` in place (``torch.Tensor.mul_``)."""
         return self._in_place(other, np.multiply, "mul_")
 
-    def div_(self, other: TensorLike) -> Tensor:
-        """``t /= other`` in place (``torch.Tensor.div_``)."""
-        return self._in_place(other, np.true_divide, "div_")
+    def div_(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """``t /= other`` in place (``torch.Tensor.div_``); ``rounding_mode`` "floor" or "trunc" rounds the
+        quotient as ``div``'s does (written into t's dtype)."""
+        if rounding_mode is None:
+            return self._in_place(other, np.true_divide, "div_")
+        return self._twin_in_place("div", (other,), {"rounding_mode": rounding_mode})
 
     def clamp_(self, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
         """Clamp into [min, max] in place (``torch.Tensor.clamp_``; alias ``clip_``)."""

@@ -580,6 +580,8 @@ class TorchNames:
         """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs)."""
         a = _tensor(self).data
         b = other.data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
+        if isinstance(other, Node) and b.ndim == 0 < a.ndim and (b.dtype.kind == "b") == (a.dtype.kind == "b"):
+            b = b.astype(a.dtype)  # a 0-d tensor of the same category acts as a number (torch's): int8 & t(3) is int8
         if reflected:  # a Python number stays as it is, so int32 & 0x1337 is int32 (numpy's and torch's rule)
             a, b = b, a
         try:

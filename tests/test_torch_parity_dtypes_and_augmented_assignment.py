@@ -198,3 +198,67 @@ def test_matrix_power_and_matrix_exp_in_linalg():
     small = a * 0.01
     series = sum(np.linalg.matrix_power(small, k) / np.prod(np.arange(1, k + 1)) for k in range(12))
     np.testing.assert_allclose(ag.linalg.matrix_exp(small).data, series, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "expected"),
+    [
+        ((-1, 1, 0.4), [-1.0, -0.6, -0.2, 0.2, 0.6]),
+        ((0, 1, 0.25), [0.0, 0.25, 0.5, 0.75]),
+        ((0.5, 2.0, 0.5), [0.5, 1.0, 1.5]),
+    ],
+)
+def test_a_float32_arange_is_start_plus_i_steps_rounded_once_as_torchs(bounds, expected):
+    # numpy's float32 arange adds float32 steps and drifts (0.19999993 for 0.2)
+    values = ag.arange(*bounds, dtype=np.float32)
+    assert values.dtype == np.float32
+    np.testing.assert_array_equal(values.data, np.array(expected, dtype=np.float32))
+
+
+@pytest.mark.parametrize("bounds", [(0, -1), (0, 5, -1), (3.0, 0.0, 0.5)])
+def test_arange_refuses_bounds_against_the_step_sign_as_torch(bounds):
+    with pytest.raises(ValueError, match="inconsistent with step sign"):
+        ag.arange(*bounds)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ag.rand(3, dtype=np.int64),
+        lambda: ag.randn(2, dtype=np.int32),
+        lambda: ag.rand_like(ag.tensor([1, 2])),
+        lambda: ag.randn_like(ag.tensor([True, False])),
+    ],
+)
+def test_random_samples_in_an_integer_dtype_are_refused_as_torch(call):
+    with pytest.raises(NotImplementedError, match="floating dtypes only"):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("values", "mode", "expected"),
+    [([3.0, -3.0], "floor", [1.0, -2.0]), ([3.0, -3.0], "trunc", [1.0, -1.0]), ([7, -7], "floor", [3, -4])],
+)
+def test_div_in_place_takes_a_rounding_mode(values, mode, expected):
+    t = ag.tensor(values)
+    t.div_(2, rounding_mode=mode)
+    assert t.tolist() == expected and t.version == 1
+
+
+def test_an_integer_tensor_clamped_by_python_floats_takes_the_default_float_dtype():
+    previous = ag.get_default_dtype()
+    ag.set_default_dtype(np.float32)
+    try:
+        clamped = ag.tensor([0, 3]).clamp(0.5, 2.0)
+        assert clamped.dtype == np.float32 and clamped.tolist() == [0.5, 2.0]
+        assert ag.tensor([0, 3]).clamp(0, 2).dtype == np.int64
+    finally:
+        ag.set_default_dtype(previous)
+
+
+@pytest.mark.parametrize("op", ["__and__", "__or__", "__xor__", "__lshift__", "__rshift__"])
+def test_bitwise_ops_read_a_0d_integer_tensor_as_a_number(op):
+    result = getattr(ag.tensor(np.array([1, 2], dtype=np.int8)), op)(ag.tensor(3))
+    assert result.dtype == np.int8  # torch's; numpy's 0-d array would make it int64
+    expected = getattr(np.array([1, 2], dtype=np.int8), op)(np.int8(3))
+    np.testing.assert_array_equal(result.data, expected)
