@@ -534,6 +534,12 @@ class TensorInPlace:
                     f"{op}: in-place shape change of a Tensor that shares its data with another one (a view, "
                     "detach() or copy.copy) while the graph is being recorded; change it out of place"
                 )
+            if any(kind == "view" for kind, _ in holders):  # their way back into this tensor is for its old shape
+                raise RuntimeError(
+                    f"{op}: in-place shape change of a Tensor that has live views while the graph is being recorded "
+                    "(a later in-place change through one of them could not find its entries); change the shape out "
+                    f"of place (y = y.{op[:-1]}(...)) or drop the views first"
+                )
             result = reshaped(self)
             if result is not self:
                 rebase_history(self, result.op, result.parents, result.attrs)
