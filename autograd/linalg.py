@@ -51,9 +51,9 @@ from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
-    "EighResult", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh",
-    "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
-    "solve_triangular", "svd", "svdvals", "vector_norm",
+    "EighResult", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det", "eigh",
+    "eigvalsh", "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
+    "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
@@ -71,15 +71,23 @@ def inv(a: TensorLike) -> Tensor:
     return Tensor._from_op(data, la.inv, (a,))
 
 
-def solve(a: TensorLike, b: TensorLike) -> Tensor:
-    """X with A X = B: B is a vector (n,) for a single A (n, n), else matrices (..., n, k).
+def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
+    """X with A X = B (``left=False``: X A = B, torch's). B is a vector (n,), or a batch of vectors (..., n) whose
+    batch shape is A's (torch's rule), else matrices (..., n, k).
 
     d/dB = A^-T g, d/dA = -(A^-T g) X^T.
     """
     a = checked_matrices(a, "solve")
     b = _operand(b, a.data)
     n = a.shape[-1]
+    if not left:  # X A = B is A^T X^T = B^T (a vector b: x A = b is A^T x = b)
+        vectors = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+        return solve(a.mT, b) if vectors else solve(a.mT, b.mT).mT
+    if b.ndim >= 2 and b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]:  # a batch of vectors, as torch reads it
+        return solve(a, b.unsqueeze(-1))[..., 0]
     vector = b.ndim == 1 and a.ndim == 2
+    if b.ndim == 1 and a.ndim > 2:  # one vector for every matrix of the batch
+        return solve(a, b.reshape(n, 1))[..., 0]
     if (b.shape[-1] != n) if vector else (b.ndim < 2 or b.shape[-2] != n):
         raise ValueError(
             f"solve: b must be a vector ({n},) for a single matrix, or matrices (..., {n}, k); got a of shape "
@@ -150,9 +158,12 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     return SlogdetResult(np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)))
 
 
-def cholesky(a: TensorLike) -> Tensor:
+def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     """The lower-triangular L with A = L L^T for symmetric positive-definite A (only its lower triangle is
-    read, as numpy); the gradient is symmetric (see :mod:`autograd.derivatives.linalg`)."""
+    read, as numpy); the gradient is symmetric (see :mod:`autograd.derivatives.linalg`). ``upper=True``
+    (torch's): U = L^T, with A = U^T U."""
+    if upper:
+        return cholesky(a).mT
     a = checked_matrices(a, "cholesky")
     try:
         data = np.linalg.cholesky(a.data)
@@ -412,3 +423,45 @@ def matrix_norm(
     if len(axes) != 2:
         raise ValueError(f"matrix_norm: axis must be two axes (rows, columns), got {axis!r}")
     return _matrix_norm(x, ord, *axes, keepdims, "matrix_norm")
+
+
+def matrix_rank(
+    a: TensorLike, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False, tol: Any = None
+) -> Tensor:
+    """The number of singular values of each matrix above max(atol, rtol * the largest) (torch.linalg.matrix_rank;
+    ``tol`` is its older name of ``atol``): an int64 Tensor, outside the graph. Without either tolerance rtol is
+    eps * max(m, n) of the dtype, as torch's; ``hermitian`` is accepted and computes the same result."""
+    a = checked_matrices(a, "matrix_rank", square=False)
+    atol = tol if atol is None else atol
+    if rtol is None:
+        rtol = np.finfo(a.dtype).eps * max(a.shape[-2:]) if atol is None or atol <= 0 else 0.0
+    values = np.linalg.svd(a.data, compute_uv=False) if a.data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
+    largest = values.max(axis=-1, keepdims=True) if values.shape[-1] else np.zeros(values.shape[:-1] + (1,))
+    cutoff = np.maximum(0.0 if atol is None else atol, rtol * largest)
+    return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))
+
+
+def cond(a: TensorLike, p: Any = None) -> Tensor:
+    """The condition number |A|_p |A^-1|_p (torch.linalg.cond): for p None or 2 the largest singular value over the
+    smallest (-2: the smallest over the largest), from :func:`svdvals`; for 'fro', 'nuc', inf, -inf, 1, -1 the
+    product of the two matrix norms (A square and invertible). Differentiable through either."""
+    a = checked_matrices(a, "cond", square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        values = svdvals(a)
+        largest, smallest = values[..., 0], values[..., -1]
+        return largest / smallest if p != -2 else smallest / largest
+    return matrix_norm(a, p) * matrix_norm(inv(a), p)
+
+
+def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (torch.linalg.cross; the others broadcast): a x b."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if a.shape[dim] != 3 or b.shape[dim] != 3:
+        raise ValueError(f"cross: both inputs need 3 entries along dim {dim}, got shapes {a.shape} and {b.shape}")
+    return a.cross(b, dim=dim)
+
+
+def vecdot(x: TensorLike, y: TensorLike, *, dim: int = -1) -> Tensor:
+    """The dot product of real vectors along ``dim`` (torch.linalg.vecdot; the other axes broadcast): sum x * y."""
+    x, y = _as_tensor(x), _as_tensor(y)
+    return (x * y).sum(axis=dim)

@@ -147,3 +147,56 @@ def test_slogdet_gradient_at_a_singular_matrix_is_meaningless_in_torch():
         expected = torch.tensor(a, requires_grad=True)
         torch.linalg.slogdet(expected)[1].backward()
         assert not torch.isfinite(expected.grad).all()
+
+
+RNG_SOLVE = np.random.default_rng(11)
+MATRICES = RNG_SOLVE.normal(size=(3, 4, 4)) + 4 * np.eye(4)
+
+
+def test_solve_reads_a_batch_of_vectors_as_torch_and_checks_against_finite_differences():
+    b = RNG_SOLVE.normal(size=(3, 4))
+    x = la.solve(Tensor(MATRICES), Tensor(b))
+    assert x.shape == (3, 4)
+    np.testing.assert_allclose(np.einsum("bij,bj->bi", MATRICES, x.data), b, atol=1e-12)
+    assert gradcheck(lambda a, v: la.solve(a, v), [MATRICES, b])
+    one = RNG_SOLVE.normal(size=4)  # one vector for every matrix of the batch
+    np.testing.assert_allclose(la.solve(Tensor(MATRICES), Tensor(one)).data, np.linalg.solve(MATRICES, one))
+
+
+def test_solve_on_the_right_solves_x_a_equals_b():
+    b = RNG_SOLVE.normal(size=(3, 2, 4))
+    x = la.solve(Tensor(MATRICES), Tensor(b), left=False)
+    np.testing.assert_allclose(x.data @ MATRICES, b, atol=1e-12)
+    assert gradcheck(lambda a, v: la.solve(a, v, left=False), [MATRICES, b])
+
+
+def test_cholesky_upper_is_the_transpose_with_a_equal_to_u_t_u():
+    spd = MATRICES @ MATRICES.swapaxes(-1, -2)
+    upper = la.cholesky(Tensor(spd), upper=True)
+    np.testing.assert_allclose(upper.data.swapaxes(-1, -2) @ upper.data, spd, rtol=1e-12)
+    assert np.allclose(np.tril(upper.data, -1), 0.0)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, np.inf, -np.inf])
+def test_cond_is_the_product_of_the_norms_of_a_and_its_inverse(p):
+    a = MATRICES[0]
+    ord_ = 2 if p is None else p
+    expected = np.linalg.norm(a, ord_) * np.linalg.norm(np.linalg.inv(a), ord_)
+    np.testing.assert_allclose(la.cond(Tensor(a), p).data, expected, rtol=1e-10)
+    assert gradcheck(lambda m: la.cond(m, p), [a])
+
+
+def test_matrix_rank_counts_singular_values_above_the_tolerance():
+    low_rank = RNG_SOLVE.normal(size=(2, 5, 3)) @ RNG_SOLVE.normal(size=(2, 3, 4))
+    rank = la.matrix_rank(Tensor(low_rank))
+    assert rank.dtype == np.int64 and rank.tolist() == [3, 3]
+    assert la.matrix_rank(Tensor(np.zeros((3, 3)))).item() == 0
+    values = np.linalg.svd(low_rank, compute_uv=False)
+    assert la.matrix_rank(Tensor(low_rank), atol=1.0, rtol=0.0).tolist() == list((values > 1.0).sum(-1))
+
+
+def test_linalg_cross_and_vecdot_along_the_last_axis():
+    a, b = RNG_SOLVE.normal(size=(5, 3)), RNG_SOLVE.normal(size=(5, 3))
+    np.testing.assert_allclose(la.cross(Tensor(a), Tensor(b)).data, np.cross(a, b))
+    np.testing.assert_allclose(la.vecdot(Tensor(a), Tensor(b)).data, (a * b).sum(-1))
+    assert gradcheck(lambda x, y: la.cross(x, y), [a, b])
