@@ -27,11 +27,15 @@ from typing import Any
 import numpy as np
 
 from .core import Node
+from .shared_math import sigmoid
 
 #: Python's number types: a special function of one gives a float.
 _PLAIN = (float, int, bool)
 
-__all__ = ["bessel_i1", "digamma", "erf", "erfc", "erfinv", "i0", "lgamma", "polygamma"]
+__all__ = [
+    "bessel_i1", "digamma", "entr", "erf", "erfc", "erfinv", "expit", "gammaln", "i0", "lgamma", "multigammaln", "ndtr",
+    "ndtri", "polygamma", "psi", "xlog1py",
+]  # fmt: skip
 
 _WIDTH = 0.5  # |x| < 1/2: the odd series in x^2; above, intervals [c - 1/4, c + 1/4), c = 0.75, 1.25, ..., 5.75
 _SATURATED = 12  # |x| >= 12 * 1/2 = 6: erf is +-1 in float64
@@ -363,3 +367,67 @@ def bessel_i1(x: np.ndarray) -> np.ndarray:
     root = np.exp(far / 2)  # e^x in two halves, so it overflows only when I1 does
     asymptotic = root * (root / math.sqrt(2 * math.pi) / np.sqrt(far) * asymptotic)  # (2 pi x overflows near 1e308)
     return np.copysign(np.where(near, series, np.where(np.isnan(a), np.nan, asymptotic)), x)
+
+
+# -- torch.special's other names: composites of the functions above (a node in, a recorded node out) ---------------
+def expit(x: Any) -> Any:
+    """torch.special.expit, the logistic sigmoid 1 / (1 + e^-x) (split by sign, so nothing overflows)."""
+    return sigmoid(x)
+
+
+gammaln = lgamma  # torch.special.gammaln: log |Gamma(x)|
+psi = digamma  # torch.special.psi: d/dx log Gamma(x)
+
+
+def ndtr(x: Any) -> Any:
+    """The standard normal CDF, Phi(x) = erfc(-x / sqrt 2) / 2 (erfc keeps the far left tail's relative precision)."""
+    return erfc(-x * _ROOT_HALF if isinstance(x, Node) else -np.asarray(x, dtype=float) * _ROOT_HALF) * 0.5
+
+
+def ndtri(p: Any) -> Any:
+    """The standard normal quantile, Phi^-1(p) = sqrt 2 erfinv(2 p - 1) (-inf at 0, inf at 1, nan outside [0, 1])."""
+    return erfinv(2 * p - 1 if isinstance(p, Node) else 2 * np.asarray(p, dtype=float) - 1) * math.sqrt(2)
+
+
+def xlog1py(x: Any, y: Any) -> Any:
+    """x log(1 + y), 0 where x = 0 (unless y is nan), as torch.special.xlog1py; the gradient as ``xlogy``'s."""
+    if isinstance(x, Node) or isinstance(y, Node):
+        other = y if isinstance(y, Node) else type(x)._wrap_constant(np.asarray(y, dtype=float))
+        return (x if isinstance(x, Node) else type(y)._wrap_constant(np.asarray(x, dtype=float))).xlogy(other + 1)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    with np.errstate(all="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log1p(y))[()]
+
+
+def entr(x: Any) -> Any:
+    """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) for x > 0,
+    and 0 at x <= 0 (where torch gives the one-sided inf at 0 and nan below)."""
+    if isinstance(x, Node):
+        data = x.data
+        positive = data > 0
+        safe = x._where(positive, x, 1.0)  # log of the chosen entries only, so no nan reaches the gradient
+        inside = -(safe * safe.log())
+        outside = np.where(data == 0, 0.0, np.where(np.isnan(data), np.nan, -np.inf)).astype(np.asarray(data).dtype)
+        return x._where(positive, inside, outside)
+    x = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        return np.where(
+            x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x))
+        )[()]
+
+
+def multigammaln(a: Any, p: int) -> Any:
+    """The log of the multivariate gamma function, log Gamma_p(a) = p (p - 1) / 4 log pi + sum_j lgamma(a + (1 - j) / 2)
+    for j = 1..p (torch.special.multigammaln; every a must exceed (p - 1) / 2)."""
+    if not isinstance(p, (int, np.integer)) or isinstance(p, bool) or p < 1:
+        raise ValueError(f"multigammaln: p must be a positive integer, got {p!r}")
+    values = np.asarray(a.data if isinstance(a, Node) else a, dtype=float)
+    if np.any(values <= (p - 1) / 2):
+        raise ValueError(f"multigammaln: every a must be greater than (p - 1) / 2 = {(p - 1) / 2} for p = {p}")
+    total = p * (p - 1) / 4 * math.log(math.pi)
+    for j in range(1, p + 1):
+        total = total + lgamma(a + (1 - j) / 2 if isinstance(a, Node) else values + (1 - j) / 2)
+    return total
+
+
+_ROOT_HALF = math.sqrt(0.5)

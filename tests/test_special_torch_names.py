@@ -1,0 +1,73 @@
+"""torch.special's names in autograd.special (expit, gammaln, psi, ndtr, ndtri, xlog1py, entr, multigammaln): values
+against closed forms and math's functions, gradients against finite differences, and torch when it is installed."""
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd.special as special
+from autograd import Tensor, gradcheck
+
+RNG = np.random.default_rng(5)
+X = RNG.normal(size=6) * 3
+P = RNG.uniform(0.01, 0.99, size=6)
+POSITIVE = np.abs(X) + 1.5
+
+
+def test_expit_is_the_logistic_function_without_overflow():
+    np.testing.assert_allclose(special.expit(Tensor(X)).data, 1 / (1 + np.exp(-X)), rtol=1e-15)
+    assert special.expit(-1000.0) == 0.0 and special.expit(1000.0) == 1.0
+    assert gradcheck(special.expit, [X])
+
+
+def test_ndtr_is_the_normal_cdf_and_ndtri_its_inverse():
+    expected = np.array([0.5 * math.erfc(-x / math.sqrt(2)) for x in X])
+    np.testing.assert_allclose(special.ndtr(Tensor(X)).data, expected, rtol=1e-14)
+    np.testing.assert_allclose(special.ndtr(special.ndtri(Tensor(P))).data, P, rtol=1e-12)
+    assert special.ndtr(-40.0) == 0.5 * math.erfc(40 / math.sqrt(2))  # the far tail keeps its relative precision
+    assert gradcheck(special.ndtr, [X]) and gradcheck(special.ndtri, [P])
+
+
+def test_gammaln_and_psi_are_lgamma_and_digamma():
+    np.testing.assert_allclose(special.gammaln(Tensor(POSITIVE)).data, [math.lgamma(v) for v in POSITIVE], rtol=1e-14)
+    assert special.psi is special.digamma and special.gammaln is special.lgamma
+
+
+def test_xlog1py_is_x_log1p_y_and_zero_where_x_is_zero():
+    x, y = np.array([0.0, 1.0, 2.0, -1.5]), np.array([-1.0, 0.5, 3.0, 0.25])
+    np.testing.assert_allclose(special.xlog1py(Tensor(x), Tensor(y)).data, [0.0, *(x[1:] * np.log1p(y[1:]))])
+    assert gradcheck(lambda a, b: special.xlog1py(a, b), [x[1:], y[1:]])
+
+
+def test_entr_is_minus_x_log_x_with_its_limits():
+    x = np.array([0.0, 0.3, 1.7, -0.5])
+    out = special.entr(Tensor(x, requires_grad=True))
+    np.testing.assert_allclose(out.data, [0.0, -0.3 * math.log(0.3), -1.7 * math.log(1.7), -math.inf])
+    assert gradcheck(special.entr, [np.array([0.3, 1.7, 2.5])])
+
+
+def test_multigammaln_is_the_log_of_the_multivariate_gamma_function():
+    a = POSITIVE + 1.0
+    p = 3
+    expected = [p * (p - 1) / 4 * math.log(math.pi) + sum(math.lgamma(v + (1 - j) / 2) for j in range(1, p + 1))
+                for v in a]  # fmt: skip
+    np.testing.assert_allclose(special.multigammaln(Tensor(a), p).data, expected, rtol=1e-14)
+    assert gradcheck(lambda v: special.multigammaln(v, p), [a])
+    with pytest.raises(ValueError, match="greater than"):
+        special.multigammaln(np.array([0.5]), 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "argument"),
+    [("expit", X), ("ndtr", X), ("ndtri", P), ("gammaln", POSITIVE), ("psi", POSITIVE), ("entr", np.abs(X) + 0.1)],
+)
+def test_the_names_match_torch_special(name, argument):
+    torch = pytest.importorskip("torch")
+    ours = Tensor(argument.copy(), requires_grad=True)
+    theirs = torch.tensor(argument, requires_grad=True)
+    out, expected = getattr(special, name)(ours), getattr(torch.special, name)(theirs)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-8)  # (torch's trigamma is off by ~1e-10)
