@@ -408,8 +408,14 @@ class TorchMathNames:
         """torch.Tensor.xlogy: x log(y), and 0 where x = 0 unless y is NaN. Derivatives as torch's:
         d/dx = log y (-inf at y = 0, inf at y = inf, also where x = 0 or NaN), but 0 where x = 0 and y <= 0;
         d/dy = x / y, except 0 where x = y = 0 (torch: NaN)."""
-        x = shared_math.floating(_tensor(self))
-        return shared_math.record(_XLOGY, _xlogy_values, x, shared_math.floating(_operand(x, other)))
+        if not isinstance(self, Node) and isinstance(other, Node):  # xlogy(2.0, y): the number takes y's dtype
+            x = shared_math.floating(_operand(shared_math.floating(other), self))
+        else:
+            x = shared_math.floating(_tensor(self))
+        y = shared_math.floating(_operand(x, other))
+        if x.data.dtype != y.data.dtype and (x.ndim == 0) != (y.ndim == 0):  # a 0-d tensor acts as a number (torch's)
+            x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
+        return shared_math.record(_XLOGY, _xlogy_values, x, y)
 
     def float_power(self: Self, exponent: Any) -> Self:
         """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""

@@ -526,3 +526,13 @@ def test_mode_counts_nans_as_one_value_as_torch(row, value, index):
     values, indices = Tensor(np.array(row)).mode()
     np.testing.assert_equal(values.data, value)
     assert indices.item() == index
+
+
+def test_xlogy_keeps_float32_beside_a_python_number_or_a_0d_float64_tensor():
+    y = Tensor(np.array([0.5, 2.0], dtype=np.float32), requires_grad=True)
+    out = ag.xlogy(2.0, y)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.data, 2.0 * np.log([0.5, 2.0]), rtol=1e-6)
+    out.sum().backward()
+    np.testing.assert_allclose(y.grad, [4.0, 1.0])  # d(2 log y)/dy = 2 / y
+    assert y.xlogy(Tensor(np.array(3.0))).dtype == np.float32
