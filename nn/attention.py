@@ -23,7 +23,7 @@ import numpy as np
 from autograd import Tensor, concatenate, linear
 
 from . import init as nn_init
-from .checks import check_flag, check_positive_int, check_probability, make_generator
+from .checks import ArgumentAssertionError, check_flag, check_positive_int, check_probability, make_generator
 from .functional.attention import (
     add_masks,
     additive_mask,
@@ -80,7 +80,7 @@ class MultiheadAttention(Module):
         self.embed_dim = check_positive_int(_NAME, "embed_dim", embed_dim)
         self.num_heads = check_positive_int(_NAME, "num_heads", num_heads)
         if self.embed_dim % self.num_heads:
-            raise ValueError(f"{_NAME}: embed_dim={embed_dim} must be divisible by num_heads={num_heads}")
+            raise ArgumentAssertionError(f"{_NAME}: embed_dim={embed_dim} must be divisible by num_heads={num_heads}")
         self.kdim = self.embed_dim if kdim is None else check_positive_int(_NAME, "kdim", kdim)
         self.vdim = self.embed_dim if vdim is None else check_positive_int(_NAME, "vdim", vdim)
         self._qkv_same_embed_dim = self.kdim == self.embed_dim and self.vdim == self.embed_dim

@@ -23,7 +23,9 @@ import numpy as np
 from autograd import Node, generator_for
 
 __all__ = [
+    "ArgumentAssertionError",
     "ParameterOverflowError",
+    "UnsupportedOptionError",
     "check_axis",
     "check_choice",
     "check_fits_dtype",
@@ -92,6 +94,16 @@ def check_real(
     if below or above:
         raise ValueError(f"{owner}: {name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
     return number
+
+
+class ArgumentAssertionError(ValueError, AssertionError):
+    """A constructor argument torch checks with ``assert`` (an AssertionError there: MultiheadAttention's
+    embed_dim / num_heads, Embedding's padding_idx); a ValueError here too."""
+
+
+class UnsupportedOptionError(ValueError, NotImplementedError):
+    """A combination of options torch refuses as not implemented (a NotImplementedError, so a RuntimeError); a
+    ValueError here too."""
 
 
 class ParameterOverflowError(ValueError, RuntimeError):

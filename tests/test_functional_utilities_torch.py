@@ -360,3 +360,26 @@ def test_embedding_renormalizes_rows_by_their_largest_entry_with_norm_type_inf()
     largest = np.abs(weight).max(axis=1, keepdims=True)
     expected = np.where(largest > 0.5, weight * (0.5 / (largest + 1e-7)), weight)  # torch's renorm, eps 1e-7
     np.testing.assert_allclose(layer.weight.data, expected, rtol=1e-6)  # (a float32 layer)
+
+
+@pytest.mark.parametrize(
+    ("call", "torch_class"),
+    [
+        (lambda: nn.MultiheadAttention(5, 2), AssertionError),
+        (lambda: nn.Embedding(3, 2, padding_idx=5), AssertionError),
+        (
+            lambda: F.embedding_bag(
+                Tensor(np.array([[0, 1]])),
+                Tensor(np.ones((3, 2))),
+                per_sample_weights=Tensor(np.ones((1, 2))),
+                mode="mean",
+            ),
+            NotImplementedError,
+        ),
+    ],
+)
+def test_argument_errors_are_also_torchs_exception_classes(call, torch_class):
+    with pytest.raises(torch_class):  # a ported pytest.raises(AssertionError) catches it
+        call()
+    with pytest.raises(ValueError):  # and the library's own ValueError still does
+        call()

@@ -10,7 +10,7 @@ import numpy as np
 from autograd import Node, Tensor, increment_version, no_grad
 from autograd import one_hot as one_hot_array
 
-from ..checks import check_flag, check_integer, check_real
+from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
 
 __all__ = ["embedding", "one_hot", "padding_row"]
 
@@ -27,7 +27,9 @@ def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None
         return None
     row = check_integer(owner, "padding_idx", padding_idx)
     if not -num_embeddings <= row < num_embeddings:
-        raise ValueError(f"{owner}: padding_idx must be within num_embeddings={num_embeddings}, got {padding_idx!r}")
+        raise ArgumentAssertionError(
+            f"{owner}: padding_idx must be within num_embeddings={num_embeddings}, got {padding_idx!r}"
+        )
     return row % num_embeddings
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import IndexBoundsError, Node, Tensor, where
 
-from ..checks import check_choice, check_flag, check_real
+from ..checks import UnsupportedOptionError, check_choice, check_flag, check_real
 from .embedding import padding_row, renormalize_rows
 
 __all__ = ["embedding_bag"]
@@ -133,7 +133,9 @@ def embedding_bag(
         picked.register_hook(lambda gradient: gradient * scale)
     if per_sample_weights is not None:
         if mode != "sum":
-            raise ValueError(f"embedding_bag: per_sample_weights is only supported for mode='sum', got mode={mode!r}")
+            raise UnsupportedOptionError(
+                f"embedding_bag: per_sample_weights is only supported for mode='sum', got mode={mode!r}"
+            )
         sample_weights = per_sample_weights if isinstance(per_sample_weights, Tensor) else Tensor(per_sample_weights)
         if sample_weights.shape != indices.shape:
             raise ValueError(
