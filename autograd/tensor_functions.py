@@ -243,7 +243,9 @@ def arange(
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
     if len(bounds) == 3 and bounds[2] == 0:
         raise ValueError("arange: step must be nonzero")
-    start, stop, step = (0, *bounds, 1)[-3:] if len(bounds) == 1 else (*bounds, 1)[:3] if len(bounds) == 2 else bounds
+    if not 1 <= len(bounds) <= 3:
+        raise TypeError(f"arange: takes 1 to 3 bounds (end; start, end; or start, end, step), got {len(bounds)}")
+    start, stop, step = (0, *bounds, 1) if len(bounds) == 1 else (*bounds, 1)[:3]
     if (stop - start) * step < 0:  # numpy gives an empty array; torch refuses
         raise ValueError(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"

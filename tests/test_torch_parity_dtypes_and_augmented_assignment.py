@@ -262,3 +262,9 @@ def test_bitwise_ops_read_a_0d_integer_tensor_as_a_number(op):
     assert result.dtype == np.int8  # torch's; numpy's 0-d array would make it int64
     expected = getattr(np.array([1, 2], dtype=np.int8), op)(np.int8(3))
     np.testing.assert_array_equal(result.data, expected)
+
+
+@pytest.mark.parametrize("bounds", [(), (1, 2, 3, 4)])
+def test_arange_names_a_wrong_number_of_bounds(bounds):
+    with pytest.raises(TypeError, match="takes 1 to 3 bounds"):
+        ag.arange(*bounds)
