@@ -2,7 +2,8 @@
 activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping
 (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``,
 from :mod:`nn.optim.clip`), ``parameters_to_vector`` and ``vector_to_parameters`` (here), eval-mode
-conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`) and
+conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`), parametrizations (:mod:`.parametrize`,
+:mod:`.parametrizations`) and
 ``nn.utils.rnn``'s padded and packed batches of sequences (:mod:`.rnn`)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from autograd import Node, Tensor, cat, no_grad
 
 from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
-from . import checkpoint, rnn
+from . import checkpoint, parametrizations, parametrize, rnn
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 from .weight_norm import remove_weight_norm, weight_norm
 
@@ -28,6 +29,8 @@ __all__ = [
     "fuse_linear_bn_weights",
     "get_total_norm",
     "parameters_to_vector",
+    "parametrizations",
+    "parametrize",
     "remove_weight_norm",
     "rnn",
     "vector_to_parameters",

@@ -1,0 +1,191 @@
+"""``nn.utils.parametrize``: torch's parametrizations. A module's tensor (a Parameter such as ``weight``) is replaced
+by a function of stored tensors: after ``register_parametrization(layer, "weight", P())``, reading ``layer.weight``
+computes ``P()(layer.parametrizations.weight.original)``, recorded, so the gradient reaches ``original`` through P.
+
+As torch's: the module's class becomes a subclass named ``Parametrized<Class>`` whose ``weight`` is a property;
+``original`` keeps the Parameter object (its data replaced by ``P.right_inverse(weight)`` when P defines one), or
+``original0``, ``original1``, ... when ``right_inverse`` returns several tensors; several parametrizations of one
+tensor run in registration order; assigning ``layer.weight = value`` stores ``right_inverse(value)``;
+``remove_parametrizations`` puts a Parameter back (the parametrized value, or ``original``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Node, Tensor, no_grad
+
+from ..containers import ModuleDict, ModuleList
+from ..module import Module
+from ..parameter import Parameter
+
+__all__ = [
+    "ParametrizationList",
+    "is_parametrized",
+    "register_parametrization",
+    "remove_parametrizations",
+    "type_before_parametrizations",
+]
+
+
+def _as_tensor(value: Any) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor(value)
+
+
+class ParametrizationList(ModuleList):
+    """The parametrizations of one tensor, applied in order, and the tensors they start from: ``original``, or
+    ``original0``, ``original1``, ... when the first parametrization's ``right_inverse`` returns a sequence."""
+
+    def __init__(self, modules: list[Module], original: Parameter, unsafe: bool = False) -> None:
+        super().__init__(modules)
+        self.unsafe = unsafe
+        with no_grad():
+            stored: Any = original
+            for module in reversed(list(self)):
+                inverse = getattr(module, "right_inverse", None)
+                if inverse is not None:
+                    stored = inverse(stored)
+        self.is_tensor = isinstance(stored, (Node, Parameter)) or not isinstance(stored, (tuple, list))
+        if self.is_tensor:
+            stored = _as_tensor(stored)
+            if stored is not original:  # the Parameter object stays; it holds the right inverse's values
+                original.data = stored.data.astype(original.dtype, copy=True)
+            self.original = original
+            self.ntensors = 1
+        else:
+            for index, part in enumerate(stored):
+                parameter = Parameter(_as_tensor(part).data.copy())
+                parameter.requires_grad = original.requires_grad
+                setattr(self, f"original{index}", parameter)
+            self.ntensors = len(stored)
+        if not unsafe:
+            self._check_value(self(), original, "register_parametrization")
+
+    def _originals(self) -> list[Tensor]:
+        return [self.original] if self.is_tensor else [getattr(self, f"original{i}") for i in range(self.ntensors)]
+
+    def forward(self) -> Tensor:
+        """The parametrized tensor: the first parametrization of the stored tensors, then each next one."""
+        modules = list(self)
+        value = modules[0](*self._originals())
+        for module in modules[1:]:
+            value = module(value)
+        return value
+
+    def right_inverse(self, value: Any) -> None:
+        """Store ``value`` as the parametrized tensor (``layer.weight = value``): the stored tensors become the
+        right inverses of ``value`` through the parametrizations, in reverse order, in place."""
+        with no_grad():
+            for module in reversed(list(self)):
+                inverse = getattr(module, "right_inverse", None)
+                if inverse is None:
+                    raise RuntimeError(
+                        f"parametrize: {type(module).__name__} has no right_inverse, so the tensor cannot be assigned"
+                    )
+                value = inverse(value)
+            parts = [value] if self.is_tensor else list(value)
+            for original, part in zip(self._originals(), parts):
+                original.copy_(_as_tensor(part))
+
+    @staticmethod
+    def _check_value(value: Any, original: Tensor, where: str) -> None:
+        if not isinstance(value, Tensor):
+            raise ValueError(f"{where}: a parametrization must return a tensor, got {type(value).__name__}")
+        if value.shape != original.shape or value.dtype != original.dtype:
+            raise ValueError(
+                f"{where}: the parametrization changes the tensor's shape or dtype ({original.shape}, {original.dtype}"
+                f" to {value.shape}, {value.dtype}); pass unsafe=True to allow it"
+            )
+
+
+def _parametrized_class(module: Module) -> type:
+    """The ``Parametrized<Class>`` subclass the module takes, made once per module (its properties are its own)."""
+    cls = type(module)
+    if getattr(cls, "_is_parametrized_class", False):
+        return cls
+    return type(f"Parametrized{cls.__name__}", (cls,), {"_is_parametrized_class": True, "_original_class": cls})
+
+
+def _property_for(name: str) -> property:
+    def read(self: Module) -> Tensor:
+        return self.parametrizations[name]()
+
+    def write(self: Module, value: Any) -> None:
+        self.parametrizations[name].right_inverse(value)
+
+    return property(read, write, doc=f"The parametrized {name!r} (see nn.utils.parametrize).")
+
+
+def register_parametrization(
+    module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
+) -> Module:
+    """Make ``module.<tensor_name>`` the output of ``parametrization`` (a Module; see the module docstring), or add
+    ``parametrization`` after those the tensor already has. Returns ``module``."""
+    if not isinstance(parametrization, Module):
+        raise TypeError(f"register_parametrization: the parametrization must be a Module, got {type(parametrization)}")
+    if is_parametrized(module, tensor_name):
+        plist = module.parametrizations[tensor_name]
+        if not unsafe:
+            current = getattr(module, tensor_name)
+            ParametrizationList._check_value(parametrization(current), current, "register_parametrization")
+        plist.append(parametrization)
+        return module
+    original = module.__dict__.get(tensor_name)
+    if not isinstance(original, Parameter):
+        raise ValueError(
+            f"register_parametrization: {type(module).__name__} has no Parameter {tensor_name!r} to parametrize"
+        )
+    plist = ParametrizationList([parametrization], original, unsafe=unsafe)
+    del module.__dict__[tensor_name]
+    if "parametrizations" not in module.__dict__:
+        module.parametrizations = ModuleDict()
+    module.parametrizations[tensor_name] = plist
+    cls = _parametrized_class(module)
+    setattr(cls, tensor_name, _property_for(tensor_name))
+    module.__class__ = cls
+    return module
+
+
+def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
+    """Whether ``module`` has parametrizations (of ``tensor_name`` if given)."""
+    parametrizations = module.__dict__.get("parametrizations")
+    if not isinstance(parametrizations, ModuleDict):
+        return False
+    return len(parametrizations) > 0 if tensor_name is None else tensor_name in parametrizations
+
+
+def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
+    """Undo the parametrizations of ``module.<tensor_name>``: it becomes a Parameter again holding its current
+    parametrized value (``leave_parametrized``; the ``original`` Parameter object itself when there is one) or the
+    stored ``original``. Returns ``module``."""
+    if not is_parametrized(module, tensor_name):
+        raise ValueError(f"remove_parametrizations: {type(module).__name__} has no parametrization of {tensor_name!r}")
+    plist = module.parametrizations[tensor_name]
+    if leave_parametrized:
+        with no_grad():
+            value = plist()
+        if plist.is_tensor:
+            parameter = plist.original
+            parameter.data = value.data.astype(parameter.dtype, copy=True)
+        else:
+            parameter = Parameter(value.data.copy())
+            parameter.requires_grad = plist.original0.requires_grad
+    elif plist.is_tensor:
+        parameter = plist.original
+    else:
+        raise ValueError(
+            "remove_parametrizations: leave_parametrized=False needs a single stored tensor, but the parametrization "
+            f"of {tensor_name!r} stores {plist.ntensors}"
+        )
+    del module.parametrizations[tensor_name]
+    delattr(type(module), tensor_name)
+    if not len(module.parametrizations):
+        del module.parametrizations
+        module.__class__ = type(module)._original_class
+    module.register_parameter(tensor_name, parameter)
+    return module
+
+
+def type_before_parametrizations(module: Module) -> type:
+    """The module's class before any parametrization was registered."""
+    return getattr(type(module), "_original_class", type(module))

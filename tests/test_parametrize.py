@@ -1,0 +1,138 @@
+"""nn.utils.parametrize and nn.utils.parametrizations.weight_norm, as torch's: the parametrized tensor is computed
+from the stored ones on each read, gradients reach the stored ones, assignment goes through right_inverse, and
+removing puts a Parameter back. Checked against closed forms and finite differences, and torch when installed."""
+
+import numpy as np
+import pytest
+
+import nn
+import nn.utils.parametrize as parametrize
+from autograd import Tensor, gradcheck
+from nn.utils.parametrizations import weight_norm
+
+
+class Symmetric(nn.Module):
+    """X -> triu(X) + triu(X, 1)^T: a symmetric matrix from the upper triangle."""
+
+    def forward(self, x):
+        return x.triu() + x.triu(1).mT
+
+    def right_inverse(self, a):
+        return a.triu()
+
+
+class Doubled(nn.Module):
+    def forward(self, x):
+        return x * 2.0
+
+    def right_inverse(self, a):
+        return a / 2.0
+
+
+def _square_layer(seed=0):
+    layer = nn.Linear(3, 3, dtype=np.float64)
+    layer.weight.data[...] = np.random.default_rng(seed).normal(size=(3, 3))
+    return layer
+
+
+def test_a_parametrized_weight_is_recomputed_from_original_and_its_gradient_reaches_it():
+    layer = _square_layer()
+    upper = np.triu(layer.weight.data)
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    assert type(layer).__name__ == "ParametrizedLinear" and parametrize.is_parametrized(layer, "weight")
+    assert parametrize.type_before_parametrizations(layer) is nn.Linear
+    np.testing.assert_array_equal(layer.parametrizations.weight.original.data, upper)  # right_inverse stored
+    np.testing.assert_allclose(layer.weight.data, upper + np.triu(upper, 1).T)
+    names = [name for name, _ in layer.named_parameters()]
+    assert names == ["bias", "parametrizations.weight.original"]
+    x = np.random.default_rng(1).normal(size=(4, 3))
+    bias = layer.bias.data
+
+    def loss(upper_triangle):  # the same loss in numpy: finite differences of it are the reference
+        symmetric = np.triu(upper_triangle) + np.triu(upper_triangle, 1).T
+        return float((((x @ symmetric.T) + bias) ** 2).sum())
+
+    (layer(Tensor(x)) ** 2).sum().backward()
+    numeric = np.zeros((3, 3))
+    for i, j in zip(*np.triu_indices(3)):
+        step = np.zeros((3, 3))
+        step[i, j] = 1e-6
+        numeric[i, j] = (loss(upper + step) - loss(upper - step)) / 2e-6
+    np.testing.assert_allclose(layer.parametrizations.weight.original.grad, numeric, rtol=1e-6, atol=1e-6)
+
+
+def test_assigning_a_parametrized_weight_stores_its_right_inverse():
+    layer = _square_layer()
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    target = np.arange(9.0).reshape(3, 3)
+    layer.weight = Tensor(target + target.T)
+    np.testing.assert_allclose(layer.weight.data, target + target.T)
+    np.testing.assert_allclose(layer.parametrizations.weight.original.data, np.triu(target + target.T))
+
+
+def test_parametrizations_of_one_tensor_run_in_order_and_removal_keeps_the_value_or_the_original():
+    layer = _square_layer()
+    weight = layer.weight.data.copy()
+    parametrize.register_parametrization(layer, "weight", Doubled())
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    stored = layer.parametrizations.weight.original.data.copy()
+    np.testing.assert_allclose(layer.weight.data, np.triu(2 * stored) + np.triu(2 * stored, 1).T)
+    np.testing.assert_allclose(stored, weight / 2)
+    value = layer.weight.data.copy()
+    parameter = layer.parametrizations.weight.original
+    parametrize.remove_parametrizations(layer, "weight")
+    assert type(layer) is nn.Linear and layer.weight is parameter and not parametrize.is_parametrized(layer)
+    np.testing.assert_allclose(layer.weight.data, value)
+    other = _square_layer(2)
+    parametrize.register_parametrization(other, "weight", Doubled())
+    parametrize.remove_parametrizations(other, "weight", leave_parametrized=False)
+    np.testing.assert_allclose(other.weight.data, _square_layer(2).weight.data / 2)
+
+
+def test_parametrize_refuses_what_it_cannot_do():
+    layer = _square_layer()
+    with pytest.raises(ValueError, match="no Parameter 'nothing'"):
+        parametrize.register_parametrization(layer, "nothing", Doubled())
+
+    class Flatten(nn.Module):
+        def forward(self, x):
+            return x.reshape(-1)
+
+    with pytest.raises(ValueError, match="changes the tensor's shape"):
+        parametrize.register_parametrization(layer, "weight", Flatten())
+    with pytest.raises(ValueError, match="no parametrization"):
+        parametrize.remove_parametrizations(layer, "weight")
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm_parametrization_is_g_v_over_the_norm_of_v(dim):
+    layer = nn.Linear(4, 3, dtype=np.float64)
+    weight = layer.weight.data.copy()
+    weight_norm(layer, dim=dim)
+    g, v = layer.parametrizations.weight.original0, layer.parametrizations.weight.original1
+    axes = None if dim is None else tuple(a for a in range(2) if a != dim)
+    np.testing.assert_allclose(g.data, np.sqrt((weight**2).sum(axis=axes, keepdims=dim is not None)))
+    np.testing.assert_allclose(layer.weight.data, weight)  # g v / |v| is the weight it started from
+    assert gradcheck(lambda gg, vv: (vv * (gg / (vv * vv).sum(axis=axes, keepdims=dim is not None).sqrt())).sum(),
+                     [g.data, v.data])  # fmt: skip
+
+
+def test_weight_norm_parametrization_matches_torch():
+    torch = pytest.importorskip("torch")
+    layer = nn.Linear(4, 3, dtype=np.float64)
+    theirs = torch.nn.Linear(4, 3).double()
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(layer.weight.data))
+        theirs.bias.copy_(torch.tensor(layer.bias.data))
+    weight_norm(layer)
+    torch.nn.utils.parametrizations.weight_norm(theirs)
+    assert list(layer.state_dict()) == list(theirs.state_dict())
+    x = np.random.default_rng(3).normal(size=(5, 4))
+    out, expected = layer(Tensor(x)), theirs(torch.tensor(x))
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    for index in range(2):
+        ours = getattr(layer.parametrizations.weight, f"original{index}").grad
+        reference = getattr(theirs.parametrizations.weight, f"original{index}").grad.numpy()
+        np.testing.assert_allclose(ours, reference, rtol=1e-10)
