@@ -136,3 +136,44 @@ def test_weight_norm_parametrization_matches_torch():
         ours = getattr(layer.parametrizations.weight, f"original{index}").grad
         reference = getattr(theirs.parametrizations.weight, f"original{index}").grad.numpy()
         np.testing.assert_allclose(ours, reference, rtol=1e-10)
+
+
+def test_spectral_norm_divides_the_weight_by_its_largest_singular_value():
+    from nn.utils.parametrizations import spectral_norm
+
+    layer = nn.Linear(5, 4, dtype=np.float64)
+    spectral_norm(layer, rng=0)
+    assert abs(np.linalg.svd(layer.weight.data, compute_uv=False)[0] - 1.0) < 1e-5  # 15 power steps at registration
+    assert list(layer.state_dict()) == [
+        "bias", "parametrizations.weight.original", "parametrizations.weight.0._u", "parametrizations.weight.0._v",
+    ]  # fmt: skip
+    conv = nn.Conv2d(2, 3, 3, dtype=np.float64)
+    spectral_norm(conv, rng=0)
+    for _ in range(200):  # each training-mode read is one more power step: the estimate converges
+        weight = conv.weight.data
+    assert abs(np.linalg.svd(weight.reshape(3, -1), compute_uv=False)[0] - 1.0) < 1e-9
+
+
+def test_spectral_norm_gradient_holds_the_power_iteration_vectors_constant():
+    from nn.utils.parametrizations import spectral_norm
+
+    layer = nn.Linear(5, 4, dtype=np.float64)
+    spectral_norm(layer, rng=0)
+    layer.eval()  # no power step on reads: u and v stay what they are
+    plist = layer.parametrizations.weight
+    u, v = plist[0]._u.copy(), plist[0]._v.copy()
+    x = np.random.default_rng(1).normal(size=(3, 5))
+    original = plist.original.data.copy()
+
+    def loss(w):  # numpy's reference: W / (u^T W v) in the layer
+        return float(((x @ (w / (u @ w @ v)).T + layer.bias.data) ** 2).sum())
+
+    (layer(Tensor(x)) ** 2).sum().backward()
+    numeric = np.zeros_like(original)
+    for index in np.ndindex(original.shape):
+        step = np.zeros_like(original)
+        step[index] = 1e-6
+        numeric[index] = (loss(original + step) - loss(original - step)) / 2e-6
+    np.testing.assert_allclose(plist.original.grad, numeric, rtol=1e-6, atol=1e-8)
+    reads = layer.weight.data, layer.weight.data
+    np.testing.assert_array_equal(*reads)  # eval mode: the same value on every read
