@@ -47,6 +47,11 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+#: The key of a module's extra state in ``state_dict`` (after its prefix), and the marker of that entry.
+EXTRA_STATE_KEY = "_extra_state"
+EXTRA_STATE = object()
+
+
 def _is_parameter(obj: Any) -> bool:
     """Parameters are ``nn.Parameter`` tensors and leaf ``Value``s that require grad."""
     return isinstance(obj, Parameter) or (isinstance(obj, Value) and obj.is_leaf and obj.requires_grad)
@@ -323,6 +328,24 @@ class Module:
                 buffer = getattr(module, name)
                 if buffer is not None and name not in transient:
                     yield prefix + name, module, name, buffer
+            if type(module).get_extra_state is not Module.get_extra_state:
+                yield prefix + EXTRA_STATE_KEY, module, EXTRA_STATE_KEY, EXTRA_STATE
+
+    def get_extra_state(self) -> Any:
+        """The module's state beside its parameters and buffers, for ``state_dict`` (its ``_extra_state`` entry):
+        a subclass that defines this (and :meth:`set_extra_state`) gets the entry, as torch's."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called: define get_extra_state in "
+            "the subclass that has extra state"
+        )
+
+    def set_extra_state(self, state: Any) -> None:
+        """Take back what :meth:`get_extra_state` gave (``load_state_dict`` calls it with the ``_extra_state``
+        entry)."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called: define set_extra_state in "
+            "the subclass that has extra state"
+        )
 
     def state_dict(
         self, *, destination: MutableMapping[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
@@ -336,8 +359,10 @@ class Module:
         ``destination`` (a mapping) receives the entries and is returned, as torch's.
         """
         state: Any = OrderedDict() if destination is None else destination
-        for name, _, _, member in self._state_entries():
-            if keep_vars:
+        for name, owner, _, member in self._state_entries():
+            if member is EXTRA_STATE:  # a module's own state beside its tensors (torch's get_extra_state)
+                state[prefix + name] = owner.get_extra_state()
+            elif keep_vars:
                 state[prefix + name] = member
             elif isinstance(member, Value):
                 state[prefix + name] = np.array(member.data, dtype=np.float64)
@@ -368,7 +393,8 @@ class Module:
         missing = [
             name
             for name, (owner, attribute, target) in targets.items()
-            if id(target) not in given and attribute not in owner.optional_state
+            if (name not in state if target is EXTRA_STATE else id(target) not in given)
+            and attribute not in owner.optional_state
         ]
         unexpected = [name for name in state if name not in targets]
         problems = []
@@ -378,7 +404,7 @@ class Module:
             problems.append("unexpected keys: " + ", ".join(f"{k} {_describe_entry(state[k])}" for k in unexpected))
         mis_shaped, bad_type = [], []
         for name, (_, _, target) in targets.items():
-            if name not in state:
+            if name not in state or target is EXTRA_STATE:  # extra state is whatever set_extra_state takes
                 continue
             value = state[name]
             array = _numeric_array(value)
@@ -420,10 +446,15 @@ class Module:
         with no_grad():
             if assign:
                 for (owner, attribute, target), value in targets:
-                    _assign_entry(owner, attribute, target, value)
+                    if target is EXTRA_STATE:
+                        owner.set_extra_state(value)
+                    else:
+                        _assign_entry(owner, attribute, target, value)
                 return result
             # every value cast first (a float64 value beyond float32's range becomes inf, as torch, silently),
-            # then written: nothing can fail half-way
+            # then written: nothing can fail half-way (extra state last: set_extra_state is the module's own code)
+            extra = [(owner, value) for (owner, _, target), value in targets if target is EXTRA_STATE]
+            targets = [(entry, value) for entry, value in targets if entry[2] is not EXTRA_STATE]
             casts = [
                 quietly(np.asarray, _numeric_array(value), dtype=_dtype_of(target)) for (_, _, target), value in targets
             ]
@@ -432,6 +463,8 @@ class Module:
                     target.copy_(array)  # in place: the version goes up
                 else:
                     setattr(owner, attribute, np.array(array))
+        for owner, value in extra:
+            owner.set_extra_state(value)
         return result
 
     # -- registration and traversal ----------------------------------------------

@@ -321,14 +321,15 @@ def _check_same_architecture(archive: NpzReader, record: Any, module: Module) ->
 # -- writing ---------------------------------------------------------------------------
 def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str, np.ndarray]:
     if isinstance(module_or_state, Module):
-        return module_or_state.state_dict()
+        return _model_state(module_or_state.state_dict())
     if not isinstance(module_or_state, Mapping):
         raise TypeError(f"save: expected a Module or a state dict, got {type(module_or_state).__name__}")
     state: OrderedDict[str, np.ndarray] = OrderedDict()
     for name, value in module_or_state.items():
         array = np.array(getattr(value, "data", value))
         if not isinstance(name, str) or array.dtype.kind not in "biufc":
-            raise TypeError(f"save: state entry {name!r} must map a str to a numeric array, got {array.dtype}")
+            hint = " (a module's get_extra_state must give an array to be saved here)" if "_extra_state" in name else ""
+            raise TypeError(f"save: state entry {name!r} must map a str to a numeric array, got {array.dtype}{hint}")
         state[name] = array
     return state
 

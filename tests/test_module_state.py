@@ -315,3 +315,39 @@ def test_named_modules_without_removing_duplicates_lists_every_name_and_cuts_cyc
     loop = nn.Sequential(nn.Identity())
     loop.append(loop)  # a module inside itself: listed once, not forever
     assert [name for name, _ in loop.named_modules(remove_duplicate=False)] == ["", "0"]
+
+
+class _Counting(nn.Module):
+    """A module with state beside its tensors: a step count kept through state_dict by get/set_extra_state."""
+
+    def __init__(self):
+        self.layer = nn.Linear(2, 2)
+        self.steps = 0
+
+    def get_extra_state(self):
+        return {"steps": self.steps}
+
+    def set_extra_state(self, state):
+        self.steps = state["steps"]
+
+
+def test_extra_state_has_its_entry_in_torchs_place_and_comes_back_on_load():
+    model = nn.Sequential(_Counting(), nn.ReLU())
+    model[0].steps = 7
+    state = model.state_dict()
+    assert list(state) == ["0._extra_state", "0.layer.weight", "0.layer.bias"]  # torch's order
+    fresh = nn.Sequential(_Counting(), nn.ReLU())
+    fresh.load_state_dict(state)
+    assert fresh[0].steps == 7
+    np.testing.assert_array_equal(fresh[0].layer.weight.data, model[0].layer.weight.data)
+
+
+def test_missing_extra_state_is_a_missing_key_and_a_module_without_it_has_no_entry():
+    state = _Counting().state_dict()
+    del state["_extra_state"]
+    with pytest.raises(ValueError, match="missing keys: _extra_state"):
+        _Counting().load_state_dict(state)
+    assert _Counting().load_state_dict(state, strict=False).missing_keys == ["_extra_state"]
+    assert list(nn.Linear(2, 2).state_dict()) == ["weight", "bias"]
+    with pytest.raises(RuntimeError, match="get_extra_state"):
+        nn.Linear(2, 2).get_extra_state()
