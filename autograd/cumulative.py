@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from .accumulation import summed_dtype
 from .broadcasting import AxisError, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
@@ -23,18 +22,9 @@ from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 __all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp"]
 
 
-def _tensor(x: TensorLike, dtype: Any = None) -> Tensor:
-    """``x`` as a Tensor (cast to ``dtype`` when given: torch's and numpy's ``dtype=`` of a running op)."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
-    return x if dtype is None else x.astype(dtype)
-
-
-def _summand(x: TensorLike, dtype: Any) -> Tensor:
-    """``x`` as a Tensor as a running sum or product takes it: cast to ``dtype`` if given, else to torch's dtype of
-    such a result (int64 for booleans and narrow integers, :func:`~autograd.accumulation.summed_dtype`)."""
-    x = _tensor(x, dtype)
-    target = summed_dtype(x.data.dtype)
-    return x if dtype is not None or target == x.data.dtype else x.astype(target)
+def _tensor(x: TensorLike) -> Tensor:
+    """``x`` as a Tensor."""
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _flattened_or_axis(x: Tensor, axis: int | None, op: str) -> tuple[Tensor, int]:
@@ -71,7 +61,7 @@ def cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: An
     """Running sum out_j = sum_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None; of
     ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j."""
     axis = _along("cumsum", axis, dim)
-    x, along = _flattened_or_axis(_summand(a, dtype), axis, "cumsum")
+    x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumsum")
     out = Tensor._from_op(rules.cumsum_data(x.data, along), rules.cumsum, (x,), {"axis": along})
     return _like_input(out, a, axis)
 
@@ -85,7 +75,7 @@ def cumprod(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: A
     exact where some a_i is 0 (no division); it costs O(n^2) per running product.
     """
     axis = _along("cumprod", axis, dim)
-    x, along = _flattened_or_axis(_summand(a, dtype), axis, "cumprod")
+    x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumprod")
     rows = x.swapaxes(along, -1)
     n = rows.shape[-1]
     lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j

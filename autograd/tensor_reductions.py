@@ -61,8 +61,7 @@ class TensorReductions:
         first, as torch's; booleans and narrow integers sum to int64, as torch's); the gradient is broadcast back."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("sum", axis, keepdims, dim, keepdim)
-        x = self._summand(dtype)
-        return x._reduce(ar.sum_, np.add.reduce, axis, keepdims, x.data.dtype if x.data.dtype.kind in "biu" else None)
+        return self._summed(ar.sum_, np.add.reduce, axis, keepdims, dtype)
 
     def _summand(self, dtype: Any) -> Tensor:
         """This tensor as a sum or a product takes it: cast to ``dtype`` if given, else to :func:`summed_dtype`'s."""
@@ -70,6 +69,12 @@ class TensorReductions:
             return self.astype(dtype)
         target = summed_dtype(self.data.dtype)
         return self if target == self.data.dtype else self.astype(target)
+
+    def _summed(self, op: Any, reduce: Any, axis: Any, keepdims: bool, dtype: Any) -> Tensor:
+        """``sum`` or ``prod`` (``op``, ``reduce``) of :meth:`_summand`: an integer result keeps that dtype."""
+        x = self._summand(dtype)
+        kept = x.data.dtype if x.data.dtype.kind in "biu" else None
+        return x._reduce(op, reduce, axis, keepdims, kept)
 
     def mean(
         self,
@@ -118,10 +123,7 @@ class TensorReductions:
         first; booleans and narrow integers multiply to int64, as torch's)."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("prod", axis, keepdims, dim, keepdim)
-        x = self._summand(dtype)
-        return x._reduce(
-            ar.prod, np.multiply.reduce, axis, keepdims, x.data.dtype if x.data.dtype.kind in "biu" else None
-        )
+        return self._summed(ar.prod, np.multiply.reduce, axis, keepdims, dtype)
 
     @float16_via_float32  # (float16 squares overflow from 256; float32 stays: a float64 copy costs several times more)
     def var(
