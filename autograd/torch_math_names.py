@@ -412,10 +412,8 @@ class TorchMathNames:
             x = shared_math.floating(_operand(shared_math.floating(other), self))
         else:
             x = shared_math.floating(_tensor(self))
-        y = shared_math.floating(_operand(x, other))
-        if x.data.dtype != y.data.dtype and (x.ndim == 0) != (y.ndim == 0):  # a 0-d tensor acts as a number (torch's)
-            x, y = (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
-        return shared_math.record(_XLOGY, _xlogy_values, x, y)
+        # recorded as the Tensor's binary ops are, with their promotion (a 0-d tensor acts as a number, as torch's)
+        return x._binary(shared_math.floating(_operand(x, other)), _XLOGY, _xlogy_values)
 
     def float_power(self: Self, exponent: Any) -> Self:
         """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""
