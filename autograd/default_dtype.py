@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["float_dtype", "get_default_dtype", "python_float_dtype", "set_default_dtype"]
+__all__ = ["float_dtype", "get_default_dtype", "python_float_dtype", "real_dtype", "set_default_dtype"]
 
 #: The floating dtypes torch allows as its default that numpy has (torch's bfloat16 has no numpy dtype).
 FLOATING_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -53,6 +53,21 @@ def _floating(d: Any) -> np.dtype:
             f"float64), got {d!r}"
         )
     return dtype
+
+
+def real_dtype(dtype: Any, op: str) -> np.dtype:
+    """``dtype`` as a numpy dtype a Tensor can hold (real numbers or booleans); torch's dtypes (``torch.float32``)
+    are read by name. TypeError naming ``op`` for anything else (strings, objects, complex numbers)."""
+    name = str(dtype)
+    if name.startswith("torch."):
+        dtype = name.removeprefix("torch.")
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: {dtype!r} is not a dtype") from None
+    if resolved.kind not in "fiub":
+        raise TypeError(f"{op}: unsupported dtype {resolved} (tensors hold real numbers or booleans)")
+    return resolved
 
 
 def float_dtype(dtype: Any) -> Any:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .default_dtype import real_dtype
 from .element_count import ElementCount
 
 __all__ = ["GradientArray", "plain", "stored_gradient"]
@@ -48,6 +49,12 @@ def _data(x: Any) -> Any:
     if isinstance(x, np.ndarray):
         return plain(x)
     return getattr(x, "data", x)  # a Tensor's array, a Value's number
+
+
+def _scaled(other: Any, alpha: Any) -> Any:
+    """``alpha * other`` for torch's ``alpha=`` of add and sub (``other``'s array; itself for alpha 1)."""
+    other = _data(other)
+    return other if alpha == 1 else np.multiply(other, alpha)
 
 
 class GradientArray(np.ndarray):
@@ -146,14 +153,12 @@ class GradientArray(np.ndarray):
 
     def add_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
         """``g += alpha * other``, in place."""
-        other = _data(other)
-        np.add(self, other if alpha == 1 else np.multiply(other, alpha), out=self.view(np.ndarray))
+        np.add(self, _scaled(other, alpha), out=self.view(np.ndarray))
         return self
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
         """``g -= alpha * other``, in place."""
-        other = _data(other)
-        np.subtract(self, other if alpha == 1 else np.multiply(other, alpha), out=self.view(np.ndarray))
+        np.subtract(self, _scaled(other, alpha), out=self.view(np.ndarray))
         return self
 
     def mul_(self, other: Any) -> GradientArray:
@@ -192,13 +197,11 @@ class GradientArray(np.ndarray):
     # torch's out-of-place arithmetic, for hooks (``lambda g: g.mul(2)``): new plain arrays, as g * 2 gives
     def add(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
         """g + alpha * other."""
-        other = _data(other)
-        return np.add(self, other if alpha == 1 else np.multiply(other, alpha))
+        return np.add(self, _scaled(other, alpha))
 
     def sub(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
         """g - alpha * other."""
-        other = _data(other)
-        return np.subtract(self, other if alpha == 1 else np.multiply(other, alpha))
+        return np.subtract(self, _scaled(other, alpha))
 
     def mul(self, other: Any) -> np.ndarray:
         """g * other."""
@@ -254,8 +257,7 @@ class GradientArray(np.ndarray):
         dtype = kwargs.pop("dtype", dtype)
         if dtype is None or (isinstance(dtype, str) and dtype.split(":")[0] == "cpu"):
             return self.view(np.ndarray)
-        name = str(dtype)  # (a torch dtype reads as its name: "torch.float32")
-        target = np.dtype(name.removeprefix("torch.") if isinstance(dtype, str) or name.startswith("torch.") else dtype)
+        target = real_dtype(dtype, "to")  # (as a Tensor's to() reads it: a torch dtype by its name)
         return self.view(np.ndarray) if target == self.dtype else self.view(np.ndarray).astype(target)
 
     def float(self) -> np.ndarray:

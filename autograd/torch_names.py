@@ -27,6 +27,7 @@ from . import devices, shared_math, tensor_in_place
 from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
+from .default_dtype import real_dtype
 from .derivatives import arrays as ar
 from .element_count import ElementCount
 from .shape_errors import ShapeError
@@ -58,21 +59,6 @@ def _sizes(sizes: tuple[Any, ...], op: str) -> tuple[int, ...]:
         if not isinstance(size, (int, np.integer)) or isinstance(size, (bool, np.bool_)):
             raise TypeError(f"{op}: sizes must be integers, got {sizes!r}")
     return tuple(int(size) for size in sizes)
-
-
-def _real_dtype(dtype: Any, op: str) -> np.dtype:
-    """``dtype`` as a numpy dtype a Tensor can hold (real numbers or booleans); torch's dtypes (``torch.float32``)
-    are read by name. TypeError naming ``op`` for anything else (strings, objects, complex numbers)."""
-    name = str(dtype)
-    if name.startswith("torch."):
-        dtype = name.removeprefix("torch.")
-    try:
-        resolved = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{op}: {dtype!r} is not a dtype") from None
-    if resolved.kind not in "fiub":
-        raise TypeError(f"{op}: unsupported dtype {resolved} (tensors hold real numbers or booleans)")
-    return resolved
 
 
 def _tensor(names: TorchNames) -> Any:
@@ -248,7 +234,7 @@ class TorchNames:
             dtype = target
         if device is not None and not is_cpu(device):
             raise ValueError(f"to: only the 'cpu' device exists (tensors hold numpy arrays), got {str(device)!r}")
-        result = self if dtype is None else _tensor(self).astype(_real_dtype(dtype, "to"), copy=False)
+        result = self if dtype is None else _tensor(self).astype(real_dtype(dtype, "to"), copy=False)
         return result.clone() if copy and result is self else result
 
     def clone(self: Self) -> Self:
