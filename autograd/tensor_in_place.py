@@ -611,7 +611,8 @@ class TensorInPlace:
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
         if _is_own_view_at(value, self, index):  # numpy's write-back of ``t[i] += v``: the view already changed t
             return
-        split = split_at_integers(_raw_index(index))
+        raw = _raw_index(index)
+        split = split_at_integers(raw)
         if split is not None:  # torch's reading of integers beside array indices: select first, then assign
             self[split[0]][split[1]] = value
             return
@@ -620,7 +621,7 @@ class TensorInPlace:
             self._record_in_place("setitem", lambda t, v: _index_put(t, index, v), value)
             return
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
-        index = _raw_index(index)
+        index = raw
         try:
             with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
                 self.data[index] = value.data if isinstance(value, Node) else value
