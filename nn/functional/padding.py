@@ -110,13 +110,11 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
                 )
         if mode == "circular" and any(width < 0 for pair in widths for width in pair):
             # torch crops first and wraps around what is left
-            _check_crop(pad, widths, x.shape)
-            x = _cropped(x, widths)
+            x = _cropped(x, widths, pad)
             widths = [(max(before, 0), max(after, 0)) for before, after in widths]
         return unshared(pad_spatial(x, widths, _PAD_MODES[mode], "pad"), source)
     fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
-    _check_crop(pad, widths, x.shape)
-    x = _cropped(x, widths)
+    x = _cropped(x, widths, pad)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
     return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)
 
@@ -129,9 +127,17 @@ def unshared(result: Tensor, source: Tensor) -> Tensor:
     return result
 
 
-def _cropped(x: Tensor, widths: Sequence[tuple[int, int]]) -> Tensor:
-    """``x`` without the entries that negative widths remove from its trailing axes."""
+def _cropped(x: Tensor, widths: Sequence[tuple[int, int]], pad: Sequence[int]) -> Tensor:
+    """``x`` without the entries that negative widths remove from its trailing axes (the constant and circular modes
+    crop first, torch's narrow, and pad what is left); a :class:`ShapeError` (torch's RuntimeError) where the crops
+    alone remove more entries than an axis holds (``pad``, as given, names them)."""
     first = x.ndim - len(widths)
+    for (before, after), length in zip(widths, x.shape[first:]):
+        if length + min(before, 0) + min(after, 0) < 0:
+            raise ShapeError(
+                f"pad: padding {tuple(pad)} crops more than the input of shape {x.shape} holds (narrow(): length "
+                "must be non-negative)"
+            )
     crop = tuple(slice(max(-before, 0), length - max(-after, 0)) for (before, after), length in
                  zip(widths, x.shape[first:]))  # fmt: skip
     if all(part == slice(0, length) for part, length in zip(crop, x.shape[first:])):
@@ -141,7 +147,7 @@ def _cropped(x: Tensor, widths: Sequence[tuple[int, int]]) -> Tensor:
 
 def _torch_widths(pad: Any, shape: tuple[int, ...]) -> list[tuple[int, int]]:
     """torch's flat pad tuple as (before, after) per trailing axis, in axis order; a :class:`ShapeError` (torch's
-    RuntimeError) for an odd count, more pairs than axes or a crop past an axis's length."""
+    RuntimeError) for an odd count or more pairs than axes (crops past an axis: :func:`pad`'s modes check them)."""
     if not isinstance(pad, (tuple, list)) or not all(
         isinstance(width, numbers.Integral) and not isinstance(width, (bool, np.bool_)) for width in pad
     ):
@@ -152,18 +158,4 @@ def _torch_widths(pad: Any, shape: tuple[int, ...]) -> list[tuple[int, int]]:
             f"the input of shape {shape}; got {len(pad)}"
         )
     pairs = [(int(pad[2 * k]), int(pad[2 * k + 1])) for k in range(len(pad) // 2)]
-    for (before, after), length in zip(pairs, reversed(shape)):
-        if before + after + length < 0:
-            raise ShapeError(f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds")
     return pairs[::-1]
-
-
-def _check_crop(pad: Sequence[int], widths: Sequence[tuple[int, int]], shape: tuple[int, ...]) -> None:
-    """A :class:`ShapeError` (torch's RuntimeError) where the negative widths alone remove more entries than an axis
-    holds: the constant and circular modes crop first (torch's narrow) and pad what is left."""
-    for (before, after), length in zip(widths, shape[len(shape) - len(widths) :]):
-        if length + min(before, 0) + min(after, 0) < 0:
-            raise ShapeError(
-                f"pad: padding {tuple(pad)} crops more than the input of shape {shape} holds (narrow(): length "
-                "must be non-negative)"
-            )
