@@ -91,10 +91,15 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         reset_affine(self.weight, self.bias)
 
+    def _input(self, layer: str, x: Any) -> Tensor:
+        """``x`` as a Tensor of the weights' dtype, or of the running statistics' without weights (torch's "mixed
+        dtype" error); any float input when the layer has neither."""
+        reference = self.weight if self.weight is not None else self.running_mean
+        return input_for(layer, x, reference) if reference is not None else as_tensor(x)
+
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
-        reference = self.weight if self.weight is not None else self.running_mean  # (torch: "mixed dtype")
-        x = input_for(layer, x, reference) if reference is not None else as_tensor(x)
+        x = self._input(layer, x)
         if x.ndim not in self.accepted_ndims:
             raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {x.shape}")
         if x.shape[1] != self.num_features:
@@ -177,8 +182,7 @@ class _InstanceNorm(_BatchNorm):
 
     def forward(self, x: Any) -> Tensor:
         layer = type(self).__name__
-        reference = self.weight if self.weight is not None else self.running_mean  # (torch: "mixed dtype")
-        x = input_for(layer, x, reference) if reference is not None else as_tensor(x)
+        x = self._input(layer, x)
         if x.ndim not in (self.positions + 1, self.positions + 2):
             raise ValueError(
                 f"{layer}: expected a {self.positions + 2}-D batched or {self.positions + 1}-D unbatched input, "

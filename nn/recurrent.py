@@ -353,9 +353,8 @@ class _Sequence(_Recurrent):
     def all_weights(self) -> list[list[Parameter]]:
         """torch's ``all_weights``: for each layer and direction, [weight_ih, weight_hh] (and [bias_ih, bias_hh])."""
         directions = ("", "_reverse")[: 2 if self.bidirectional else 1]
-        kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") if self.bias else ("weight_ih", "weight_hh")
         return [
-            [getattr(self, f"{kind}_l{index}{suffix}") for kind in kinds]
+            [weight for weight in self._weights(f"_l{index}{suffix}") if weight is not None]
             for index in range(self.num_layers)
             for suffix in directions
         ]
