@@ -320,18 +320,26 @@ def _check_same_architecture(archive: NpzReader, record: Any, module: Module) ->
 
 # -- writing ---------------------------------------------------------------------------
 def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str, np.ndarray]:
-    if isinstance(module_or_state, Module):
-        return _model_state(module_or_state.state_dict())
+    if isinstance(module_or_state, Module):  # its state_dict's arrays are copies already: checked, not copied again
+        return OrderedDict(
+            (name, _check_entry(name, np.asarray(value))) for name, value in module_or_state.state_dict().items()
+        )
     if not isinstance(module_or_state, Mapping):
         raise TypeError(f"save: expected a Module or a state dict, got {type(module_or_state).__name__}")
-    state: OrderedDict[str, np.ndarray] = OrderedDict()
+    state = OrderedDict()
     for name, value in module_or_state.items():
-        array = np.array(getattr(value, "data", value))
-        if not isinstance(name, str) or array.dtype.kind not in "biufc":
-            hint = " (a module's get_extra_state must give an array to be saved here)" if "_extra_state" in name else ""
-            raise TypeError(f"save: state entry {name!r} must map a str to a numeric array, got {array.dtype}{hint}")
-        state[name] = array
+        state[name] = _check_entry(name, np.array(getattr(value, "data", value)))
     return state
+
+
+def _check_entry(name: Any, array: np.ndarray) -> np.ndarray:
+    """``array``, the state entry ``name``, if the layout can hold it (a str name, numbers); TypeError otherwise."""
+    if not isinstance(name, str) or array.dtype.kind not in "biufc":
+        hint = (
+            " (a module's get_extra_state must give an array to be saved here)" if "_extra_state" in str(name) else ""
+        )
+        raise TypeError(f"save: state entry {name!r} must map a str to a numeric array, got {array.dtype}{hint}")
+    return array
 
 
 def _record_of(module_or_state: Module | Mapping[str, Any]) -> Any:
