@@ -443,26 +443,25 @@ class Module:
         """
         result = self.check_state_dict(state, strict)
         targets = [(entry, state[name]) for name, entry in self._state_targets().items() if name in state]
+        # the tensors first; extra state last, since set_extra_state is the module's own code
+        extra = [(owner, value) for (owner, _, target), value in targets if target is EXTRA_STATE]
+        targets = [(entry, value) for entry, value in targets if entry[2] is not EXTRA_STATE]
         with no_grad():
             if assign:
                 for (owner, attribute, target), value in targets:
-                    if target is EXTRA_STATE:
-                        owner.set_extra_state(value)
+                    _assign_entry(owner, attribute, target, value)
+            else:
+                # every value cast first (a float64 value beyond float32's range becomes inf, as torch, silently),
+                # then written: nothing can fail half-way
+                casts = [
+                    quietly(np.asarray, _numeric_array(value), dtype=_dtype_of(target))
+                    for (_, _, target), value in targets
+                ]
+                for ((owner, attribute, target), _), array in zip(targets, casts):
+                    if isinstance(target, Node):
+                        target.copy_(array)  # in place: the version goes up
                     else:
-                        _assign_entry(owner, attribute, target, value)
-                return result
-            # every value cast first (a float64 value beyond float32's range becomes inf, as torch, silently),
-            # then written: nothing can fail half-way (extra state last: set_extra_state is the module's own code)
-            extra = [(owner, value) for (owner, _, target), value in targets if target is EXTRA_STATE]
-            targets = [(entry, value) for entry, value in targets if entry[2] is not EXTRA_STATE]
-            casts = [
-                quietly(np.asarray, _numeric_array(value), dtype=_dtype_of(target)) for (_, _, target), value in targets
-            ]
-            for ((owner, attribute, target), _), array in zip(targets, casts):
-                if isinstance(target, Node):
-                    target.copy_(array)  # in place: the version goes up
-                else:
-                    setattr(owner, attribute, np.array(array))
+                        setattr(owner, attribute, np.array(array))
         for owner, value in extra:
             owner.set_extra_state(value)
         return result
