@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, as_tensor
 
 from ..module import Module
 from .parametrize import register_parametrization
@@ -30,7 +30,7 @@ class _WeightNorm(Module):
         return weight_v * (weight_g / norm_except_dim(weight_v, self.dim))
 
     def right_inverse(self, weight: Any) -> tuple[Tensor, Tensor]:
-        weight = weight if isinstance(weight, Tensor) else Tensor(weight)
+        weight = as_tensor(weight)
         return norm_except_dim(weight.detach(), self.dim), weight.detach()
 
 

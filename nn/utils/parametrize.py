@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Node, Tensor, no_grad
+from autograd import Node, Tensor, as_tensor, no_grad
 
 from ..containers import ModuleDict, ModuleList
 from ..module import Module
@@ -26,10 +26,6 @@ __all__ = [
     "remove_parametrizations",
     "type_before_parametrizations",
 ]
-
-
-def _as_tensor(value: Any) -> Tensor:
-    return value if isinstance(value, Tensor) else Tensor(value)
 
 
 class ParametrizationList(ModuleList):
@@ -45,16 +41,16 @@ class ParametrizationList(ModuleList):
                 inverse = getattr(module, "right_inverse", None)
                 if inverse is not None:
                     stored = inverse(stored)
-        self.is_tensor = isinstance(stored, (Node, Parameter)) or not isinstance(stored, (tuple, list))
+        self.is_tensor = isinstance(stored, Node) or not isinstance(stored, (tuple, list))
         if self.is_tensor:
-            stored = _as_tensor(stored)
+            stored = as_tensor(stored)
             if stored is not original:  # the Parameter object stays; it holds the right inverse's values
                 original.data = stored.data.astype(original.dtype, copy=True)
             self.original = original
             self.ntensors = 1
         else:
             for index, part in enumerate(stored):
-                parameter = Parameter(_as_tensor(part).data.copy())
+                parameter = Parameter(as_tensor(part).data.copy())
                 parameter.requires_grad = original.requires_grad
                 setattr(self, f"original{index}", parameter)
             self.ntensors = len(stored)
@@ -85,7 +81,7 @@ class ParametrizationList(ModuleList):
                 value = inverse(value)
             parts = [value] if self.is_tensor else list(value)
             for original, part in zip(self._originals(), parts):
-                original.copy_(_as_tensor(part))
+                original.copy_(as_tensor(part))
 
     @staticmethod
     def _check_value(value: Any, original: Tensor, where: str) -> None:
