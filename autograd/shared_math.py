@@ -426,6 +426,20 @@ def _slice_sums(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     return np.add.reduce(x, axis=axes, keepdims=True)
 
 
+#: Rows at most this wide have their maxima taken down a transposed copy (see :func:`_slice_maxima`).
+NARROW_ROWS = 16
+
+
+def _slice_maxima(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """x.max(axis=axes, keepdims=True). The maxima of the rows of a matrix of 32 rows or more and at most
+    NARROW_ROWS columns (a batch of logits over a few classes) are taken down the columns of a transposed copy:
+    numpy's loop along short rows pays per row (45 us for 1024 rows of 10, the copy and the column-wise
+    maximum 7 us); the same comparisons, so the same values (NaNs included)."""
+    if axes == (1,) and x.ndim == 2 and x.shape[0] >= 32 and 0 < x.shape[1] <= NARROW_ROWS:
+        return np.maximum.reduce(np.ascontiguousarray(x.T), axis=0).reshape(-1, 1)
+    return np.maximum.reduce(x, axis=axes, keepdims=True)
+
+
 # -- the stable softmax: the one place it is computed --------------------------------------------------------
 def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(m, x - m, e^(x - m), sum e^(x - m)) along ``axes`` (keepdims), m the maximum of each slice.
@@ -442,7 +456,7 @@ def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.
         shift = np.zeros(tuple(1 if a in axes else n for a, n in enumerate(x.shape)), dtype=x.dtype)
         exponentials = np.exp(x)
         return shift, x, exponentials, np.add.reduce(exponentials, axis=axes, keepdims=True)
-    shift = np.maximum.reduce(x, axis=axes, keepdims=True)
+    shift = _slice_maxima(x, axes)
     # One reduction tells whether every maximum is finite (a sum that overflows only sends finite
     # maxima down the careful path, which keeps them).
     if not math.isfinite(np.add.reduce(shift, axis=None)):

@@ -192,3 +192,27 @@ def test_every_class_axis_memory_layout_and_target_dtype_picks_the_target_entrie
     np.put_along_axis(onehot, np.expand_dims(target.astype(np.int64), axis), 1.0, axis=axis)
     scale = 1 / target.size if reduction == "mean" and target.size else 1.0  # (nothing to scale when empty)
     np.testing.assert_allclose(logits.grad, (softmax - onehot) * scale, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(32, 1), (40, 10), (1024, 16), (33, 17), (64, 3)])
+def test_batches_of_narrow_rows_shift_each_row_by_its_own_maximum(shape, dtype):
+    # batches of >= 32 rows of <= 16 classes take their row maxima down a transposed copy; each row is still
+    # shifted by its own maximum: rows far apart keep every term's precision, and nan/-inf rows give numpy's
+    rng = np.random.default_rng(shape[0])
+    x = (rng.standard_normal(shape) * 4 + rng.standard_normal((shape[0], 1)) * 300).astype(dtype)
+    x[3] = np.nan
+    x[7] = -np.inf
+    x[9, -1] = -np.inf
+    target = rng.integers(0, shape[1], size=shape[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = softmax_cross_entropy(Tensor(x), target)
+        log_softmax = Tensor(x).log_softmax(axis=1).data
+    with np.errstate(all="ignore"):
+        expected = reference(x.astype(np.float64), target, 1)
+        expected_log_softmax = x - x.max(axis=1, keepdims=True)
+        expected_log_softmax -= np.log(np.exp(expected_log_softmax).sum(axis=1, keepdims=True))
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out.data, expected.astype(dtype), rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(log_softmax, expected_log_softmax, rtol=tolerance, atol=tolerance)
