@@ -6,7 +6,9 @@ Each function hands its input to the method of the same name, with the remaining
 unchanged, so it records the same op and has the same derivative (one place for each op's maths:
 the method). A :class:`Value` input uses the Value's method; anything else becomes a Tensor first.
 ``max``/``min`` follow torch: ``max(x)`` is the maximum, ``max(x, dim)`` the ``(values, indices)``
-pair and ``max(x, other)`` the elementwise maximum.
+pair and ``max(x, other)`` the elementwise maximum. The in-place spellings (``autograd.relu_(x)``, as
+``torch.relu_(x)``) change their Tensor argument through its method and return it; they refuse anything
+else (a temporary Tensor made from an array would take the change and be thrown away).
 """
 
 from __future__ import annotations
@@ -52,6 +54,18 @@ TORCH_METHOD_FUNCTIONS = (
 )
 # fmt: on
 
+# fmt: off
+#: The in-place Tensor methods that torch also spells as functions of the module (``torch.relu_(x)``).
+TORCH_IN_PLACE_FUNCTIONS = (
+    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
+    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_",
+    "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_",
+    "index_put_", "lcm_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+    "rad2deg_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
+    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+)
+# fmt: on
+
 #: The Tensor properties that torch also spells as functions of the module (``autograd.real(x)`` is ``x.real``).
 TORCH_PROPERTY_FUNCTIONS = ("imag", "real")
 
@@ -77,6 +91,20 @@ def _method_function(name: str) -> Callable[..., Any]:
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)`` (see Tensor.{name})."
+    return function
+
+
+def _in_place_function(name: str) -> Callable[..., Any]:
+    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"{name}: changes a Tensor in place, got a {type(input).__name__} (make it a Tensor first, or use "
+                f"the out-of-place {name[:-1]})"
+            )
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)``, in place (see Tensor.{name})."
     return function
 
 
@@ -139,6 +167,7 @@ min = _extremum("min", "minimum")
 def module_functions(existing: set[str]) -> dict[str, Any]:
     """The functions and dtype names above that ``autograd`` does not already define (``existing``)."""
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}
+    functions.update({name: _in_place_function(name) for name in TORCH_IN_PLACE_FUNCTIONS})
     functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
     functions.update(max=max, min=min, **DTYPES)
     return {name: value for name, value in functions.items() if name not in existing}

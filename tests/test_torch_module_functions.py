@@ -12,7 +12,7 @@ import pytest
 
 import autograd
 from autograd import Tensor, Value, gradcheck, gradgradcheck
-from autograd.torch_functions import TORCH_METHOD_FUNCTIONS
+from autograd.torch_functions import TORCH_IN_PLACE_FUNCTIONS, TORCH_METHOD_FUNCTIONS
 
 RNG = np.random.default_rng(3)
 
@@ -55,6 +55,32 @@ def test_forwards_accept_arrays_and_lists_as_tensors():
     assert isinstance(autograd.sinc([0.0, 0.5]), Tensor)
     np.testing.assert_allclose(autograd.sinc(np.array([0.0, 0.5])).data, np.sinc([0.0, 0.5]))
     np.testing.assert_array_equal(autograd.nonzero(np.array([0, 3, 0, 1])).data, [[1], [3]])
+
+
+def test_in_place_forwards_change_their_tensor_and_return_it():
+    assert all(getattr(autograd, name).__name__ == name for name in TORCH_IN_PLACE_FUNCTIONS)
+    x = Tensor(np.array([-1.5, 0.25, 4.0]))
+    assert autograd.relu_(x) is x
+    np.testing.assert_array_equal(x.data, [0.0, 0.25, 4.0])
+    assert autograd.clamp_(x, 0.5, 2.0) is x and autograd.sqrt_(x) is x
+    np.testing.assert_allclose(x.data, np.sqrt([0.5, 0.5, 2.0]))
+    assert autograd.zero_(x) is x and not x.data.any() and x.version == 4
+
+
+def test_in_place_forwards_record_the_in_place_op_on_a_graph():
+    leaf = Tensor(np.array([0.5, -2.0, 3.0]), requires_grad=True)
+    y = leaf * 2.0
+    autograd.tanh_(y)
+    y.sum().backward()
+    np.testing.assert_allclose(leaf.grad, 2.0 * (1.0 - np.tanh(2.0 * leaf.data) ** 2))
+
+
+@pytest.mark.parametrize("argument", [np.array([1.0, -2.0]), [1.0, -2.0], 3.0])
+def test_in_place_forwards_refuse_what_is_not_a_tensor(argument):
+    with pytest.raises(TypeError, match=r"abs_: changes a Tensor in place, got a .*out-of-place abs"):
+        autograd.abs_(argument)
+    if isinstance(argument, np.ndarray):
+        np.testing.assert_array_equal(argument, [1.0, -2.0])
 
 
 def test_property_forwards_read_the_property():

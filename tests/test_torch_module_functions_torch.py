@@ -11,7 +11,7 @@ import pytest
 
 import autograd
 from autograd import Tensor
-from autograd.torch_functions import TORCH_METHOD_FUNCTIONS, TORCH_PROPERTY_FUNCTIONS
+from autograd.torch_functions import TORCH_IN_PLACE_FUNCTIONS, TORCH_METHOD_FUNCTIONS, TORCH_PROPERTY_FUNCTIONS
 
 torch = pytest.importorskip("torch")
 pytestmark = [
@@ -205,7 +205,30 @@ def test_module_function_forwards_give_torchs_values_and_gradients(case, call, a
 
 
 def test_every_forward_is_a_torch_module_function():
-    assert [name for name in TORCH_METHOD_FUNCTIONS + TORCH_PROPERTY_FUNCTIONS if not hasattr(torch, name)] == []
+    forwards = TORCH_METHOD_FUNCTIONS + TORCH_IN_PLACE_FUNCTIONS + TORCH_PROPERTY_FUNCTIONS
+    assert [name for name in forwards if not hasattr(torch, name)] == []
+
+
+def test_every_in_place_method_torch_spells_as_a_function_is_a_module_function():
+    methods = {name for name in dir(Tensor) if not name.startswith("_") and name.endswith("_")}
+    missing = sorted(name for name in methods & set(dir(torch)) if not hasattr(autograd, name))
+    assert missing == [], f"add these to autograd.torch_functions.TORCH_IN_PLACE_FUNCTIONS: {missing}"
+
+
+IN_PLACE_CALLS = [
+    ("sigmoid_", ()), ("exp_", ()), ("log1p_", ()), ("square_", ()), ("round_", ()), ("frac_", ()),
+    ("clamp_", (0.2, 0.6)), ("clamp_min_", (0.3,)), ("xlogy_", (2.0,)), ("logit_", (1e-3,)), ("fill_", (2.5,)),
+    ("nan_to_num_", (0.0,)), ("erfc_", ()), ("reciprocal_", ()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name,args", IN_PLACE_CALLS, ids=[name for name, _ in IN_PLACE_CALLS])
+def test_in_place_forwards_give_torchs_values(name, args):
+    data = _uniform(3, 4)
+    ours, theirs = Tensor(data.copy()), torch.tensor(data.copy())
+    assert getattr(autograd, name)(ours, *args) is ours
+    getattr(torch, name)(theirs, *args)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-12)
 
 
 #: torch module attributes our Tensor has as methods but that are no functions in torch (dtypes, modules,
