@@ -71,6 +71,7 @@ from .lazy import (
     LazyInstanceNorm2d,
     LazyInstanceNorm3d,
     LazyLinear,
+    UninitializedParameter,
 )
 from .linear_cross_entropy_loss import LinearCrossEntropyLoss
 from .losses import (
@@ -137,7 +138,7 @@ from .ranking_losses import (
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .scalar import MLP, Layer, Neuron
 from .serialization import SerializationError, load, save
 from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
@@ -308,7 +309,9 @@ __all__ = [
     "Residual",
     "RMSNorm",
     "RNN",
+    "RNNBase",
     "RNNCell",
+    "RNNCellBase",
     "RReLU",
     "save",
     "SELU",
@@ -342,6 +345,7 @@ __all__ = [
     "TripletMarginWithDistanceLoss",
     "Unflatten",
     "Unfold",
+    "UninitializedParameter",
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",

@@ -29,7 +29,7 @@ from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
 from .utils.rnn import PackedSequence, pack_in_layout, pad_packed_sequence
 
-__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 _NONLINEARITIES = ("tanh", "relu")
@@ -118,8 +118,9 @@ class _Recurrent(Module):
         return Tensor(np.zeros((*leading, self.hidden_size), dtype=self._state_dtype))
 
 
-class _Cell(_Recurrent):
-    """A single step: ``cell(input, hx=None)``; input (N, input_size) or unbatched (input_size,)."""
+class RNNCellBase(_Recurrent):
+    """A single step: ``cell(input, hx=None)``; input (N, input_size) or unbatched (input_size,). The common
+    base of RNNCell, LSTMCell and GRUCell, under torch's name (``isinstance(m, nn.RNNCellBase)``)."""
 
     def __init__(
         self,
@@ -188,13 +189,13 @@ def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, leading: tuple
     return tuple(checked) if mode == "LSTM" else checked[0]
 
 
-class RNNCell(_Cell):
+class RNNCell(RNNCellBase):
     """One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (``nonlinearity="relu"``: relu)."""
 
     mode = "RNN"
 
 
-class _GatedCell(_Cell):
+class _GatedCell(RNNCellBase):
     """The gated cells' constructor: torch's, without a nonlinearity to choose."""
 
     def __init__(
@@ -222,13 +223,14 @@ class GRUCell(_GatedCell):
     mode = "GRU"
 
 
-class _Sequence(_Recurrent):
+class RNNBase(_Recurrent):
     """A recurrent layer over a sequence: ``layer(input, hx=None)`` returns (output, h_n) ((output, (h_n, c_n))
     for the LSTM). input is (L, N, input_size) ((N, L, input_size) with ``batch_first``) or unbatched
     (L, input_size); output has the last axis ``D * hidden_size`` (D = 2 when ``bidirectional``), h_n is
     (num_layers * D, N, hidden_size). ``dropout`` applies between layers while training. A
     :class:`~nn.utils.rnn.PackedSequence` input gives a PackedSequence output, and each sequence's h_n is its
-    state at its own last step, as torch's."""
+    state at its own last step, as torch's. The common base of RNN, LSTM and GRU, under torch's name
+    (``isinstance(m, nn.RNNBase)``; it is built through those three, not with torch's ``RNNBase(mode, ...)``)."""
 
     def __init__(
         self,
@@ -378,13 +380,13 @@ class _Sequence(_Recurrent):
         return text
 
 
-class RNN(_Sequence):
+class RNN(RNNBase):
     """Elman RNN layers (tanh or relu) over a sequence; see the module docstring."""
 
     mode = "RNN"
 
 
-class LSTM(_Sequence):
+class LSTM(RNNBase):
     """LSTM layers over a sequence; returns (output, (h_n, c_n)); ``hx`` is (h_0, c_0)."""
 
     mode = "LSTM"
@@ -421,7 +423,7 @@ class LSTM(_Sequence):
         )
 
 
-class GRU(_Sequence):
+class GRU(RNNBase):
     """GRU layers over a sequence; see the module docstring."""
 
     mode = "GRU"

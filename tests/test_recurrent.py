@@ -189,3 +189,18 @@ def test_cells_match_torch(cls):
     np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-11, atol=1e-14)
     assert repr(ours) == repr(theirs)
+
+
+def test_layers_and_cells_share_torchs_base_classes():
+    layers = [nn.RNN(3, 2), nn.LSTM(3, 2), nn.GRU(3, 2)]
+    cells = [nn.RNNCell(3, 2), nn.LSTMCell(3, 2), nn.GRUCell(3, 2)]
+    assert all(isinstance(m, nn.RNNBase) and not isinstance(m, nn.RNNCellBase) for m in layers)
+    assert all(isinstance(m, nn.RNNCellBase) and not isinstance(m, nn.RNNBase) for m in cells)
+    assert not isinstance(nn.Linear(3, 2), (nn.RNNBase, nn.RNNCellBase))
+
+
+def test_an_uninitialized_parameter_is_nns_placeholder_of_lazy_layers():
+    layer = nn.LazyLinear(4)
+    assert isinstance(layer.weight, nn.UninitializedParameter)
+    layer(Tensor(np.ones((2, 3), dtype=np.float32)))
+    assert not isinstance(layer.weight, nn.UninitializedParameter) and layer.weight.shape == (4, 3)
