@@ -10,6 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import Tensor, gradcheck, gradgradcheck
@@ -978,3 +979,37 @@ def test_huber_and_smooth_l1_curvature_is_right_at_a_zero_residual_and_at_the_ki
     np.testing.assert_allclose(slope.data, np.where(inside, residuals / bound, np.sign(residuals)))  # (delta = 1)
     probe = Tensor(np.array([0.0, 0.3, -2.0]), requires_grad=True)
     assert gradgradcheck(lambda p: loss(p, Tensor(np.zeros(3))), [probe])
+
+
+@pytest.mark.parametrize("bound", [0.05, 0.8, 3.0])
+@pytest.mark.parametrize("loss", ["huber", "smooth_l1"])
+def test_robust_losses_match_finite_differences_to_third_order(loss, bound):
+    # each loss's terms are one node whose derivative is recorded again under create_graph
+    call = (
+        (lambda p, t: F.huber_loss(p, t, reduction="sum", delta=bound))
+        if loss == "huber"
+        else (lambda p, t: F.smooth_l1_loss(p, t, reduction="sum", beta=bound))
+    )
+    prediction = np.array([0.3, -1.7, 0.61, 2.4, -0.02, 4.1])
+    target = np.array([0.2, -1.0, 0.0, 2.0, 0.0, -0.2])
+    assert gradcheck(call, [prediction, target])
+    assert gradgradcheck(call, [prediction, target])
+    first = lambda p: autograd.grad(call(p, target), p, create_graph=True)[0].sum()  # noqa: E731
+    assert gradgradcheck(first, [prediction])
+
+
+@pytest.mark.parametrize("loss", ["huber", "smooth_l1"])
+def test_robust_losses_take_the_outer_slope_at_the_bounds_and_nan_at_nan(loss):
+    bound = 0.5
+    d = Tensor(np.array([-0.5, 0.5, -2.0, 0.25, np.nan, 0.0]), requires_grad=True)
+    terms = (
+        F.huber_loss(d, np.zeros(6), reduction="none", delta=bound)
+        if loss == "huber"
+        else F.smooth_l1_loss(d, np.zeros(6), reduction="none", beta=bound)
+    )
+    (grad,) = autograd.grad(terms.sum(), d, create_graph=True)
+    outer = bound if loss == "huber" else 1.0  # delta sign(d) / sign(d)
+    inner = 1.0 if loss == "huber" else 1.0 / bound  # d / d(d) of the inner slope d / d * d/beta
+    np.testing.assert_allclose(grad.data, [-outer, outer, -outer, 0.25 * inner, np.nan, 0.0])
+    (curvature,) = autograd.grad(grad.sum(), d)
+    np.testing.assert_allclose(curvature[[0, 1, 2, 3, 5]], [0.0, 0.0, 0.0, inner, inner])

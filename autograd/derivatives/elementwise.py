@@ -91,6 +91,29 @@ def relu_rule(g, out, x):
     return _kept_where(g, out != 0)
 
 
+def _clipped_inside(x, bound):
+    """x clipped to [-bound, bound], whose slope (recorded under create_graph) is 1 strictly inside and at nan, 0 at
+    and beyond the bounds."""
+    if not isinstance(x, Node):
+        return np.clip(x, -bound, bound)
+    data = x.data
+    inside = ~((data <= -bound) | (data >= bound))
+    return where(inside, x, _flat(x, np.clip(data, -bound, bound)))
+
+
+def _huber_terms_rule(g, out, x, delta):
+    # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.robust_losses)
+    return g * _clipped_inside(x, delta)
+
+
+def _smooth_l1_terms_rule(g, out, x, beta):
+    # d/dd [m (m / (2 beta)) + max(|d| - beta, 0)] = m / beta: d / beta inside, sign(d) beyond (the ratio clipped,
+    # not m / beta, so a beta so small that d / beta overflows still gives sign(d))
+    if not isinstance(x, Node):
+        return g * np.clip(x / beta, -1.0, 1.0)
+    return g * _clipped_inside(x, beta) / beta
+
+
 def _leaky_relu_rule(g, out, x, alpha):
     if isinstance(x, Node):
         return g * _flat(x, where(x.data > 0, 1.0, alpha))
@@ -155,6 +178,8 @@ softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.lo
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # 1 where x > 0, else alpha e^x
+huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
+smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
 locally_constant = Op("locally_constant", lambda g, out, x: g * 0, reads_values=False)  # see _flat
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))

@@ -35,11 +35,12 @@ from autograd import (
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import broadcast_shape
 from autograd.quiet import quiet, quietly
+from autograd.robust_losses import huber_terms, smooth_l1_terms
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor_functions import in_class_range
 
 from ..checks import check_axis, check_choice, check_integer, check_real
-from .activations import as_float_tensor, strictly_inside
+from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 
 __all__ = [
@@ -387,8 +388,10 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     prediction, target = _paired(prediction, target, "huber_loss")
     difference = prediction - target
     delta = _scalar_in_dtype(delta, difference.dtype)
-    quadratic_part = strictly_inside(difference, -delta, delta)  # (at |d| = delta: the linear piece's curvature, 0)
-    terms = quadratic_part * (difference - 0.5 * quadratic_part)
+    if delta == 0:  # a delta that rounds to 0 in the dtype (1e-300 in float32): every term is 0 (m = 0)
+        terms = difference * 0.0
+    else:
+        terms = huber_terms(difference, delta)  # (at |d| = delta: the linear piece's curvature, 0)
     if weight is not None:
         terms = terms * _element_weights_of(terms, weight, "huber_loss")
     return _reduce(terms, reduction)
@@ -421,21 +424,10 @@ def smooth_l1_loss(
     beta = check_real("smooth_l1_loss", "beta", beta, 0)
     prediction, target = _paired(prediction, target, "smooth_l1_loss")
     difference = prediction - target
-    size = difference.abs()
-    beta = _scalar_in_dtype(beta, size.dtype)
+    beta = _scalar_in_dtype(beta, difference.dtype)
     if beta == 0:
-        return _reduce(size, reduction)
-    quadratic_part = strictly_inside(difference, -beta, beta)
-    linear_part = where(size.data >= beta, size - beta, 0.0)  # (not relu: at |d| = beta its slope is the outer 1)
-    terms = quadratic_part * _half_ratio(quadratic_part, beta) + linear_part
-    return _reduce(terms, reduction)
-
-
-def _half_ratio(part: Tensor, beta: float) -> Tensor:
-    """part / (2 beta); (part / beta) / 2 where 2 beta would overflow the dtype."""
-    if beta <= float(np.finfo(part.dtype).max) / 2:
-        return part / (2 * beta)
-    return (part / beta) * 0.5
+        return _reduce(difference.abs(), reduction)
+    return _reduce(smooth_l1_terms(difference, beta), reduction)
 
 
 # -- binary classification -------------------------------------------------------------
