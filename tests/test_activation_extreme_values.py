@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 import nn.functional as F
 from autograd import Tensor
 
@@ -101,3 +102,22 @@ def test_extreme_points_match_torch(name, function, arrays):
     np.testing.assert_allclose(value, expected.detach().numpy(), rtol=1e-7)  # infs and nans in the same places
     for got, tensor in zip(grads, inputs):
         np.testing.assert_allclose(got, tensor.grad.numpy(), rtol=1e-7)
+
+
+@pytest.mark.parametrize("activation", ["hardtanh", "relu6"])
+def test_clipping_activations_give_zero_gradient_beyond_the_bounds_even_for_an_infinite_incoming_one(activation):
+    x = Tensor(np.array([-7.0, -1.0, 0.0, 0.5, 6.0, 9.0, np.nan]), requires_grad=True)
+    y = getattr(F, activation)(x)
+    low, high = (-1.0, 1.0) if activation == "hardtanh" else (0.0, 6.0)
+    np.testing.assert_array_equal(y.data, np.clip(x.data, low, high))
+    y.backward(np.full(7, np.inf))
+    inside = np.array([low < v < high for v in x.data[:-1]] + [True])  # nan passes the gradient, as torch's
+    np.testing.assert_array_equal(x.grad, np.where(inside, np.inf, 0.0))
+
+
+def test_hardtanh_has_second_derivatives_through_its_mask():
+    x = Tensor(np.array([-2.0, -0.3, 0.4, 3.0]), requires_grad=True)
+    (slope,) = autograd.grad((F.hardtanh(x) * x).sum(), x, create_graph=True)  # d/dx [x clip(x)] = clip(x) + x 1_in
+    np.testing.assert_allclose(slope.data, [-1.0, -0.6, 0.8, 1.0])
+    (curvature,) = autograd.grad(slope.sum(), x)
+    np.testing.assert_allclose(curvature, [0.0, 2.0, 2.0, 0.0])

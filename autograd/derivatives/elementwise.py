@@ -91,14 +91,24 @@ def relu_rule(g, out, x):
     return _kept_where(g, out != 0)
 
 
+def _strictly_inside(x, low, high):
+    """The mask of the entries of x strictly between low and high, or nan (for raw data or a node)."""
+    data = data_of(x)
+    return ~((data <= low) | (data >= high))
+
+
+def _clipped_inside_rule(g, out, x, low, high):
+    # 1 strictly inside (and at nan), 0 at and beyond the bounds: g there is 0 even if infinite (not g * 0 = nan)
+    if isinstance(x, Node):
+        return g * _flat(x, _strictly_inside(x, low, high))
+    return _kept_where(g, _strictly_inside(x, low, high))
+
+
 def _clipped_inside(x, bound):
-    """x clipped to [-bound, bound], whose slope (recorded under create_graph) is 1 strictly inside and at nan, 0 at
-    and beyond the bounds."""
+    """x clipped to [-bound, bound] (the op ``clipped_inside``, recorded for a node: slope 1 strictly inside)."""
     if not isinstance(x, Node):
         return np.clip(x, -bound, bound)
-    data = x.data
-    inside = ~((data <= -bound) | (data >= bound))
-    return where(inside, x, _flat(x, np.clip(data, -bound, bound)))
+    return type(x)._from_op(np.clip(x.data, -bound, bound), clipped_inside, (x,), {"low": -bound, "high": bound})
 
 
 def _huber_terms_rule(g, out, x, delta):
@@ -178,6 +188,7 @@ softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.lo
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # 1 where x > 0, else alpha e^x
+clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat

@@ -26,6 +26,7 @@ import numpy as np
 
 from autograd import Node, Tensor, where
 from autograd.accumulation import float16_via_float32
+from autograd.clipping import clipped_inside
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import (
@@ -334,7 +335,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
     """clip(x, low, high) whose gradient is 0 at and beyond the bounds and 1 elsewhere (strictly inside, and at
     nan, which passes the gradient as torch's hardtanh does); also the quadratic piece of the Huber-type losses."""
-    return where(~((x.data <= low) | (x.data >= high)), x, np.clip(x.data, low, high))
+    return clipped_inside(x, low, high)
 
 
 @float16_via_float32

@@ -34,8 +34,8 @@ from autograd import (
 )
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import broadcast_shape
+from autograd.clipping import huber_terms, smooth_l1_terms
 from autograd.quiet import quiet, quietly
-from autograd.robust_losses import huber_terms, smooth_l1_terms
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor_functions import in_class_range
 

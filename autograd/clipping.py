@@ -1,6 +1,9 @@
-"""The elementwise terms of the Huber and smooth-L1 losses, each one graph node.
+"""Piecewise-linear clipping as one graph node each: hardtanh's clip, and the terms of the Huber and smooth-L1
+losses built on it.
 
-With d = prediction - target, m = d clipped to [-b, b] (b: the Huber loss's delta, the smooth-L1 loss's beta):
+``clipped_inside(x, low, high)`` is x clipped to [low, high] with slope 1 strictly inside (and at nan, which it
+passes through) and 0 at and beyond the bounds: torch's hardtanh (relu6 is clipped_inside(x, 0, 6)). With
+d = prediction - target, m = d clipped to [-b, b] (b: the Huber loss's delta, the smooth-L1 loss's beta):
 
 * huber(d; delta) = m (d - m / 2): 0.5 d^2 where |d| <= delta, delta (|d| - delta / 2) beyond;
   d/dd = m, that is d inside and delta sign(d) beyond;
@@ -22,7 +25,16 @@ from .derivatives import elementwise as ew
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["huber_terms", "smooth_l1_terms"]
+__all__ = ["clipped_inside", "huber_terms", "smooth_l1_terms"]
+
+
+def clipped_inside(x: Tensor, low: float, high: float) -> Tensor:
+    """x clipped to [low, high] (low <= high, in x's dtype; infinite bounds clip nothing); d/dx = 1 strictly
+    inside and at nan, 0 at and beyond the bounds (also for an infinite or nan incoming gradient, as torch's)."""
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"clipped_inside: needs a floating-point tensor, got {x.dtype}")
+    data = np.clip(x.data, low, high)
+    return Tensor._from_op(data, ew.clipped_inside, (x,), {"low": low, "high": high})
 
 
 def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray:
