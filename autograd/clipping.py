@@ -1,8 +1,11 @@
-"""Piecewise-linear clipping as one graph node each: hardtanh's clip, and the terms of the Huber and smooth-L1
-losses built on it.
+"""Piecewise-linear clipping and shrinkage as one graph node each: hardtanh's clip, the terms of the Huber and
+smooth-L1 losses built on it, and the shrinkages that keep what the clip removes.
 
 ``clipped_inside(x, low, high)`` is x clipped to [low, high] with slope 1 strictly inside (and at nan, which it
-passes through) and 0 at and beyond the bounds: torch's hardtanh (relu6 is clipped_inside(x, 0, 6)). With
+passes through) and 0 at and beyond the bounds: torch's hardtanh (relu6 is clipped_inside(x, 0, 6)).
+``hard_shrunk(x, lambd)`` is x where |x| > lambd (or nan), +0 elsewhere, and ``soft_shrunk(x, lambd)`` is
+x - clip(x, -lambd, lambd) (x -+ lambd beyond the band, +0 in it); both have slope 1 outside the closed band
+[-lambd, lambd] and at nan, 0 in it (torch's hardshrink and softshrink). With
 d = prediction - target, m = d clipped to [-b, b] (b: the Huber loss's delta, the smooth-L1 loss's beta):
 
 * huber(d; delta) = m (d - m / 2): 0.5 d^2 where |d| <= delta, delta (|d| - delta / 2) beyond;
@@ -25,7 +28,7 @@ from .derivatives import elementwise as ew
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["clipped_inside", "huber_terms", "smooth_l1_terms"]
+__all__ = ["clipped_inside", "hard_shrunk", "huber_terms", "smooth_l1_terms", "soft_shrunk"]
 
 
 def clipped_inside(x: Tensor, low: float, high: float) -> Tensor:
@@ -65,3 +68,23 @@ def smooth_l1_terms(difference: Tensor, beta: float) -> Tensor:
         terms = clipped * half_ratio
         terms += np.maximum(np.abs(d) - beta, 0)  # (nan where d is nan: maximum propagates it)
     return Tensor._from_op(terms.astype(d.dtype, copy=False), ew.smooth_l1_terms, (difference,), {"beta": beta})
+
+
+def _floating(x: Tensor, op: str) -> np.ndarray:
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype}")
+    return x.data
+
+
+def hard_shrunk(x: Tensor, lambd: float) -> Tensor:
+    """x where |x| > lambd (or nan), +0 where |x| <= lambd; d/dx = 1 outside the band (and at nan), 0 in it."""
+    data = _floating(x, "hard_shrunk")
+    kept = ew.beyond_band(data, lambd)
+    return Tensor._from_op(ew.kept_where(data, kept), ew.hard_shrunk, (x,), {"lambd": lambd})
+
+
+def soft_shrunk(x: Tensor, lambd: float) -> Tensor:
+    """x - clip(x, -lambd, lambd): x - lambd above the band, x + lambd below, +0 in it; d/dx = 1 outside the band
+    (and at nan), 0 in it."""
+    data = _floating(x, "soft_shrunk")
+    return Tensor._from_op(data - np.clip(data, -lambd, lambd), ew.soft_shrunk, (x,), {"lambd": lambd})

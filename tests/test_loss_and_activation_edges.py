@@ -10,7 +10,7 @@ import pytest
 
 import nn
 import nn.functional as F
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, gradgradcheck
 from nn.checks import ParameterOverflowError
 
 
@@ -126,3 +126,24 @@ def test_softplus_with_a_beta_whose_reciprocal_overflows_float32_keeps_the_sigmo
     with np.errstate(over="ignore"):
         expected = np.full(3, np.log(2.0) / beta).astype(np.float32)
     np.testing.assert_allclose(y.data, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["hardshrink", "softshrink"])
+def test_shrinkages_keep_plus_zero_in_the_band_and_pass_gradients_only_beyond_it(name):
+    lambd = 0.5
+    x = Tensor(np.array([-3.0, -0.5, -0.25, -0.0, 0.0, 0.5, 0.75, np.inf, -np.inf, np.nan]), requires_grad=True)
+    y = getattr(F, name)(x, lambd)
+    beyond = np.array([True, False, False, False, False, False, True, True, True, True])
+    with np.errstate(invalid="ignore"):
+        shifted = x.data - np.sign(x.data) * lambd if name == "softshrink" else x.data
+    expected = np.where(beyond, shifted, 0.0)
+    np.testing.assert_array_equal(y.data, expected)
+    assert not np.signbit(y.data[~beyond]).any()  # +0 in the band, as torch's
+    y.backward(np.full(10, np.inf))
+    np.testing.assert_array_equal(x.grad, np.where(beyond, np.inf, 0.0))
+
+
+@pytest.mark.parametrize("name", ["hardshrink", "softshrink"])
+def test_shrinkages_have_second_derivatives_through_their_masks(name):
+    x = np.array([-2.0, -0.3, 0.4, 1.5])
+    assert gradgradcheck(lambda t: getattr(F, name)(t, 0.5) * t, [x])

@@ -66,7 +66,7 @@ def _flat(x, value):
     return type(x)._from_op(value, locally_constant, (x,))
 
 
-def _kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """g where ``keep``, +0 elsewhere, as torch's ``where(keep, g, 0)``: also where g is inf or nan (a product
     g * keep would give nan there). For floats of one width, the bits of g are and-ed with 0 or all ones,
     which costs what the product does (``np.where`` costs several times more on a random mask)."""
@@ -88,7 +88,7 @@ def relu_rule(g, out, x):
         return g * _flat(out, out.data != 0)
     if type(out) is float:
         return g if out != 0 else 0.0
-    return _kept_where(g, out != 0)
+    return kept_where(g, out != 0)
 
 
 def _strictly_inside(x, low, high):
@@ -101,7 +101,7 @@ def _clipped_inside_rule(g, out, x, low, high):
     # 1 strictly inside (and at nan), 0 at and beyond the bounds: g there is 0 even if infinite (not g * 0 = nan)
     if isinstance(x, Node):
         return g * _flat(x, _strictly_inside(x, low, high))
-    return _kept_where(g, _strictly_inside(x, low, high))
+    return kept_where(g, _strictly_inside(x, low, high))
 
 
 def _clipped_inside(x, bound):
@@ -109,6 +109,18 @@ def _clipped_inside(x, bound):
     if not isinstance(x, Node):
         return np.clip(x, -bound, bound)
     return type(x)._from_op(np.clip(x.data, -bound, bound), clipped_inside, (x,), {"low": -bound, "high": bound})
+
+
+def beyond_band(x, lambd):
+    """The mask of the entries of x outside the closed band [-lambd, lambd], or nan (raw data)."""
+    return ~((x >= -lambd) & (x <= lambd))
+
+
+def _shrunk_rule(g, out, x, lambd):
+    # 1 outside the closed band [-lambd, lambd] (and at nan), 0 in it: g there is 0 even if infinite
+    if isinstance(x, Node):
+        return g * _flat(x, beyond_band(x.data, lambd))
+    return kept_where(g, beyond_band(x, lambd))
 
 
 def _huber_terms_rule(g, out, x, delta):
@@ -191,6 +203,8 @@ elu = Op("elu", _elu_rule)                                           # 1 where x
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
+hard_shrunk = Op("hard_shrunk", _shrunk_rule)                      # 1 beyond the band
+soft_shrunk = Op("soft_shrunk", _shrunk_rule)                      # 1 beyond the band
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
 locally_constant = Op("locally_constant", lambda g, out, x: g * 0, reads_values=False)  # see _flat
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))

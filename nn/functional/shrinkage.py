@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from autograd import Tensor, where
 from autograd.accumulation import float16_via_float32
+from autograd.clipping import hard_shrunk, soft_shrunk
 
 from ..checks import check_axis, check_fits_dtype, check_real
 from .activations import as_float_tensor, writes_in_place
@@ -45,7 +44,7 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
     lambd = check_real("hardshrink", "lambd", lambd, 0)
     x = as_float_tensor(input, "hardshrink")
     check_fits_dtype("hardshrink", "lambd", lambd, x.dtype)
-    return where(np.abs(x.data) <= lambd, 0.0, x)
+    return hard_shrunk(x, lambd)
 
 
 def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
@@ -57,7 +56,7 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
     lambd = check_real("softshrink", "lambd", lambd, 0)
     x = as_float_tensor(input, "softshrink")
     check_fits_dtype("softshrink", "lambd", lambd, x.dtype)
-    return where(x.data > lambd, x - lambd, where(x.data >= -lambd, 0.0, x + lambd))
+    return soft_shrunk(x, lambd)
 
 
 def tanhshrink(input: Any) -> Tensor:
