@@ -147,28 +147,32 @@ def array_power(x: Any, y: Any) -> Any:
     is negative (see :func:`integer_power`; numpy refuses them, as torch refuses a negative scalar exponent)."""
     if type(y) is np.ndarray and y.dtype.kind in "iu" and np.asarray(x).dtype.kind in "iu":
         return integer_power(x, y)
-    if (
-        type(x) is np.ndarray
-        and x.dtype.kind == "f"
-        and isinstance(y, (int, float, np.integer, np.floating))
-        and not isinstance(y, bool)
-        and y not in _NUMPY_FAST_EXPONENTS
-        and float(y).is_integer()
-    ):
-        return _integral_power(x, y)
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        exponent = _one_real_exponent(y)
+        if exponent is not None and exponent not in _NUMPY_FAST_EXPONENTS and exponent.is_integer():
+            return _integral_power(x, y, exponent)
     return np.power(x, y)
+
+
+def _one_real_exponent(y: Any) -> float | None:
+    """y as a float when it is one real number (a Python or numpy number, or a 0-d real array), else None."""
+    if type(y) is np.ndarray:
+        return float(y) if y.ndim == 0 and y.dtype.kind in "iuf" else None
+    if isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, (bool, np.bool_)):
+        return float(y)
+    return None
 
 
 #: The exponents numpy's power computes without libm's pow (a square, a reciprocal, a copy, ones).
 _NUMPY_FAST_EXPONENTS = (-1, 0, 1, 2)
 
 
-def _integral_power(x: np.ndarray, n: Any) -> np.ndarray:
-    """x**n for a float array and an integral exponent n: |x|**n, with x's sign where n is odd, which is the value
-    pow gives (IEEE pow of a negative base and an integral exponent is +-pow(|x|, n), -0 and -inf included); libm's
-    pow takes a slow path for every negative base (60 ns an entry, 1.4 ns for a positive one: x**3 of 16k
-    float32 entries 1 ms, this way 30 us)."""
-    magnitude = np.power(np.abs(x), n)  # (a numpy scalar for 0-d x, as np.power gives)
+def _integral_power(x: np.ndarray, y: Any, n: float) -> np.ndarray:
+    """x**y for a float array and an exponent y of integral value n: |x|**n, with x's sign where n is odd, which
+    is the value pow gives (IEEE pow of a negative base and an integral exponent is +-pow(|x|, n), -0 and -inf
+    included); libm's pow takes a slow path for every negative base (60 ns an entry, 1.4 ns for a positive one:
+    x**3 of 16k float32 entries 1 ms, this way 30 us)."""
+    magnitude = np.power(np.abs(x), y)  # y: the exponent as given (its dtype promotes as np.power's); n its value
     if n % 2:  # an odd exponent keeps the base's sign
         return np.copysign(magnitude, x, out=magnitude if type(magnitude) is np.ndarray else None)
     return magnitude
