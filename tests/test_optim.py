@@ -64,6 +64,35 @@ def test_adagrad_two_steps_with_lr_decay_and_initial_accumulator():
     np.testing.assert_allclose(result, theta2, rtol=1e-14)
 
 
+def test_adagrad_sums_start_at_the_constructors_initial_accumulator_in_every_group():
+    """As torch's: a group's own initial_accumulator_value stays in the group, the sum starts at the default."""
+    first, second = nn.Parameter(START), nn.Parameter(START)
+    optimizer = nn.optim.Adagrad(
+        [{"params": [first]}, {"params": [second], "initial_accumulator_value": 3.0}],
+        lr=0.5,
+        initial_accumulator_value=0.2,
+    )
+    assert optimizer.param_groups[1]["initial_accumulator_value"] == 3.0
+    first.grad, second.grad = GRAD_1.copy(), GRAD_1.copy()
+    optimizer.step()
+    expected = START - 0.5 * GRAD_1 / (np.sqrt(0.2 + GRAD_1**2) + 1e-10)
+    np.testing.assert_allclose(second.data, expected, rtol=1e-14)
+    np.testing.assert_allclose(first.data, expected, rtol=1e-14)
+
+
+def test_adagrad_holds_state_for_its_parameters_before_any_step():
+    """As torch's, building Adagrad gives each parameter step 0 and its starting sum (saved by state_dict)."""
+    stepped, untouched = nn.Parameter(START), nn.Parameter(np.zeros(3, dtype=np.float32))
+    optimizer = nn.optim.Adagrad([stepped, untouched], initial_accumulator_value=0.5)
+    state = optimizer.state_dict()["state"]
+    assert sorted(state) == [0, 1] and state[1]["step"] == 0
+    np.testing.assert_array_equal(state[1]["sum"], np.full(3, 0.5, dtype=np.float32))
+    assert state[1]["sum"].dtype == np.float32
+    stepped.grad = GRAD_1.copy()
+    optimizer.step()
+    assert optimizer.state[stepped]["step"] == 1 and optimizer.state[untouched]["step"] == 0
+
+
 def test_rmsprop_two_steps_centered_with_momentum():
     lr, alpha, mu, eps = 0.01, 0.9, 0.5, 1e-8
     v1 = (1 - alpha) * GRAD_1**2

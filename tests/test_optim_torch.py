@@ -498,3 +498,17 @@ def test_clip_grad_value_matches_torch():
     torch.nn.utils.clip_grad_value_(theirs, 0.7)
     for our_param, torch_param in zip(ours, theirs):
         np.testing.assert_array_equal(our_param.grad, torch_param.grad.numpy())
+
+
+def test_adagrad_with_a_groups_own_initial_accumulator_matches_torch():
+    """torch starts every sum at the constructor's initial_accumulator_value, whatever a group says."""
+    ours, theirs = start_both()
+    groups = [{"params": [ours[0]]}, {"params": [ours[1]], "initial_accumulator_value": 2.0, "lr": 0.05}]
+    torch_groups = [{"params": [theirs[0]]}, {"params": [theirs[1]], "initial_accumulator_value": 2.0, "lr": 0.05}]
+    our_optimizer = nn.optim.Adagrad(groups, lr=0.1, initial_accumulator_value=0.3)
+    torch_optimizer = torch.optim.Adagrad(torch_groups, lr=0.1, initial_accumulator_value=0.3)
+    assert sorted(our_optimizer.state_dict()["state"]) == sorted(torch_optimizer.state_dict()["state"]) == [0, 1]
+    step_ours(our_optimizer, ours, STEPS)
+    step_torch(torch_optimizer, theirs, STEPS)
+    for our_param, torch_param in zip(ours, theirs):
+        np.testing.assert_allclose(our_param.data, torch_param.detach().numpy(), rtol=1e-10, atol=1e-12)

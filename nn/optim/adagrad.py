@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, divide_into, regularized_gradient
+from .optimizer import Optimizer, ParamsLike, _parameter_array, divide_into, regularized_gradient
 from .torch_options import check_implementation_options
 
 __all__ = ["Adagrad"]
@@ -16,8 +16,11 @@ __all__ = ["Adagrad"]
 class Adagrad(Optimizer):
     r"""Adagrad, exactly PyTorch's algorithm.
 
-    The sum starts at ``initial_accumulator_value``; for step t with gradient g
-    (negated when ``maximize``)::
+    The sum starts at the optimizer's ``initial_accumulator_value`` (as torch's: a param group's own
+    ``initial_accumulator_value`` is kept in the group but every sum starts at the constructor's value), and,
+    as torch's, each parameter given to the constructor has its state (``step`` 0, the starting sum) from the
+    start, so ``state_dict()`` lists it before any step; for step t with gradient g (negated when
+    ``maximize``)::
 
         lr_t  <- lr / (1 + (t - 1) * lr_decay)
         g     <- g + weight_decay * theta            (if weight_decay != 0)
@@ -63,6 +66,14 @@ class Adagrad(Optimizer):
             "eps_inside_sqrt": eps_inside_sqrt,
         }
         super().__init__(params, defaults)
+        for group in self.param_groups:
+            for parameter in group["params"]:
+                self._start_state(self.state[parameter], _parameter_array(parameter))
+
+    def _start_state(self, state: dict[str, Any], param: np.ndarray) -> None:
+        """Step 0 and a sum of the constructor's ``initial_accumulator_value`` (torch's, whatever the group's)."""
+        state["step"] = 0
+        state["sum"] = np.full_like(param, self.defaults["initial_accumulator_value"])
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
@@ -78,9 +89,8 @@ class Adagrad(Optimizer):
         super().load_state_dict(state_dict)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
-        if not state:
-            state["step"] = 0
-            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+        if not state:  # a parameter added later by add_param_group
+            self._start_state(state, param)
         grad = regularized_gradient(param, grad, group)
         state["step"] += 1
         learning_rate = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
