@@ -102,3 +102,13 @@ def test_every_torch_argument_exists_with_torchs_default(name):
 def test_bad_switches_are_errors_naming_the_optimizer(call, error, message):
     with pytest.raises(error, match=message):
         call([nn.Parameter(np.zeros(2))])
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad"])
+def test_fused_and_foreach_together_are_a_runtime_error_as_torchs(name):
+    with pytest.raises(RuntimeError, match=f"{name}: fused=True and foreach=True cannot be given together"):
+        getattr(nn.optim, name)([nn.Parameter(np.zeros(2))], fused=True, foreach=True)
+    getattr(nn.optim, name)([nn.Parameter(np.zeros(2))], fused=True, foreach=False)  # either one alone is fine
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], fused=True, foreach=True)

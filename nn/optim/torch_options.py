@@ -17,12 +17,15 @@ def _flag_or_none(owner: str, name: str, value: Any) -> None:
 def check_implementation_options(
     owner: str, foreach: Any = None, fused: Any = None, capturable: Any = False, differentiable: Any = False
 ) -> None:
-    """Check torch's implementation switches; they select nothing here (the update is the same either way)."""
+    """Check torch's implementation switches; they select nothing here (the update is the same either way), but
+    ``fused=True`` with ``foreach=True`` is a RuntimeError, as torch's."""
     _flag_or_none(owner, "foreach", foreach)
     _flag_or_none(owner, "fused", fused)
     for name, value in (("capturable", capturable), ("differentiable", differentiable)):
         if not isinstance(value, bool):
             raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+    if fused and foreach:  # torch's two implementations exclude each other, and it says so with a RuntimeError
+        raise RuntimeError(f"{owner}: fused=True and foreach=True cannot be given together (choose one)")
     if differentiable:
         raise ValueError(
             f"{owner}: differentiable=True (recording the step in the autograd graph) is not supported; "
