@@ -386,3 +386,32 @@ def test_a_state_dict_straight_from_torch_loads_and_steps_on_as_torch(name):
     our_optimizer.step()
     their_optimizer.step()
     np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-6)
+
+
+def test_optimizer_repr_is_torchs_text_with_a_blank_line_between_groups():
+    first, second = _parameter(), _parameter()
+    optimizer = nn.optim.SGD([{"params": [first]}, {"params": [second], "lr": 0.5}], lr=0.1, momentum=0.9)
+
+    def group_lines(number, lr):
+        options = {"dampening": 0.0, "lr": lr, "maximize": False, "momentum": 0.9, "nesterov": False}
+        return [f"Parameter Group {number}"] + [f"    {key}: {value}" for key, value in options.items()]
+
+    expected = [
+        "SGD (",
+        *group_lines(0, 0.1),
+        "    weight_decay: 0.0",
+        "",
+        *group_lines(1, 0.5),
+        "    weight_decay: 0.0",
+    ]
+    assert repr(optimizer) == "\n".join([*expected, ")"])
+    torch = pytest.importorskip("torch")
+    theirs = torch.optim.SGD(
+        [{"params": [torch.zeros(2, requires_grad=True)]}, {"params": [torch.zeros(2, requires_grad=True)], "lr": 0.5}],
+        lr=0.1,
+        momentum=0.9,
+    )
+    switches = ("    differentiable:", "    foreach:", "    fused:")  # torch's groups also hold these
+    torch_lines = [line for line in repr(theirs).splitlines() if not line.startswith(switches)]
+    our_lines = repr(optimizer).splitlines()
+    assert [line.split(":")[0] for line in our_lines] == [line.split(":")[0] for line in torch_lines]

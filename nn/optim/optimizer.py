@@ -561,8 +561,11 @@ class Optimizer(OptimizerHooks):
         return new_state
 
     def __repr__(self) -> str:
+        """torch's text: the class name, then each group's options sorted by name, a blank line between groups."""
         lines = [f"{type(self).__name__} ("]
         for number, group in enumerate(self.param_groups):
+            if number:
+                lines.append("")
             lines.append(f"Parameter Group {number}")
             for key in sorted(k for k in group if k != "params"):
                 lines.append(f"    {key}: {group[key]}")
