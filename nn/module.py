@@ -46,6 +46,12 @@ class IncompatibleKeys(NamedTuple):
     missing_keys: list[str]
     unexpected_keys: list[str]
 
+    def __repr__(self) -> str:
+        """torch's text: ``<All keys matched successfully>`` when nothing is missing or unexpected."""
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
+
 
 #: The key of a module's extra state in ``state_dict`` (after its prefix), and the marker of that entry.
 EXTRA_STATE_KEY = "_extra_state"

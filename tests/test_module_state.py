@@ -96,6 +96,16 @@ def test_load_state_dict_round_trips_values_and_keeps_parameter_dtype():
     assert target.count.dtype == np.int64
 
 
+def test_load_state_dict_result_prints_as_torchs():
+    layer = nn.Linear(2, 2, rng=0)
+    assert repr(layer.load_state_dict(layer.state_dict())) == "<All keys matched successfully>"
+    state = layer.state_dict()
+    state["extra"] = state.pop("bias")
+    result = layer.load_state_dict(state, strict=False)
+    assert repr(result) == "IncompatibleKeys(missing_keys=['bias'], unexpected_keys=['extra'])"
+    assert result.missing_keys == ["bias"] and result == (["bias"], ["extra"])
+
+
 def test_loaded_parameters_do_not_share_memory_with_the_state():
     layer = nn.Linear(2, 2, rng=0)
     state = nn.Linear(2, 2, rng=1).state_dict()
