@@ -63,6 +63,10 @@ def _is_parameter(obj: Any) -> bool:
     return isinstance(obj, Parameter) or (isinstance(obj, Value) and obj.is_leaf and obj.requires_grad)
 
 
+#: What a buffer's attribute may hold besides None (see ``Module.register_buffer``).
+_BUFFERS = (np.ndarray, Tensor)
+
+
 class Module:
     """Base class: subclasses define ``forward``; call the module to run it."""
 
@@ -80,7 +84,8 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Set an attribute. As torch, an attribute holding an ``nn.Parameter`` takes only a Parameter or None:
-        a plain Tensor would silently stop being a parameter (and drop out of ``parameters()``)."""
+        a plain Tensor would silently stop being a parameter (and drop out of ``parameters()``); a buffer's name
+        takes an array, a Tensor or None (or a Parameter or Module, which replaces the buffer)."""
         if value is not None and isinstance(self.__dict__.get(name), Parameter) and not isinstance(value, Parameter):
             raise TypeError(
                 f"{type(self).__name__}: cannot assign a {type(value).__name__} as parameter {name!r} "
@@ -96,6 +101,11 @@ class Module:
         if isinstance(value, (Parameter, Module)):  # as torch, a parameter or sub-module replaces a buffer
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
+        elif value is not None and name in self.__dict__.get("_buffer_keys", ()) and not isinstance(value, _BUFFERS):
+            raise TypeError(
+                f"{type(self).__name__}: cannot assign a {type(value).__name__} as buffer {name!r} "
+                "(an ndarray, a Tensor or None expected)"
+            )
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:

@@ -235,3 +235,21 @@ def test_torch_raises_key_error_for_a_buffer_over_another_attribute_too():
     module.attribute = 5
     with pytest.raises(KeyError):
         module.attribute = torch.nn.Buffer(torch.ones(5))
+
+
+def test_assigning_a_non_array_to_a_buffer_is_a_type_error_and_keeps_the_buffer():
+    """As torch's: a buffer's name takes an array, a Tensor or None, not a number that state_dict would save."""
+    norm = nn.BatchNorm1d(2)
+    running_mean = norm.running_mean
+    with pytest.raises(TypeError, match="BatchNorm1d: cannot assign a int as buffer 'running_mean'"):
+        norm.running_mean = 3
+    assert norm.running_mean is running_mean and "running_mean" in dict(norm.named_buffers())
+    module = nn.Module()
+    module.register_buffer("mask", None)
+    with pytest.raises(TypeError, match="cannot assign a list as buffer 'mask'"):
+        module.mask = [1, 0]
+    module.mask = np.ones(2)  # an array, a Tensor or None is fine
+    module.mask = None
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="buffer"):
+        torch.nn.BatchNorm1d(2).running_mean = 3
