@@ -124,12 +124,13 @@ class Module:
         return add_hook(self, "_forward_pre_hooks", hook, prepend, with_kwargs)
 
     def register_forward_hook(
-        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
     ) -> HookHandle:
         """Call ``hook(module, args, output)`` after each forward, as torch; a result other than None replaces
         the output (``with_kwargs``: ``hook(module, args, kwargs, output)``). ``prepend`` runs it before the
-        hooks already registered. The handle's ``remove()`` unregisters it."""
-        return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs)
+        hooks already registered; ``always_call`` runs it also when the call raises (with output None if the
+        forward itself did), before the error propagates. The handle's ``remove()`` unregisters it."""
+        return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs, always_call)
 
     def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> HookHandle:
         """Call ``hook(module, grad_output)`` when the gradients of the module's outputs are known, as torch: a

@@ -50,6 +50,59 @@ def test_forward_hooks_run_in_order_prepend_first_and_take_keyword_arguments():
     assert calls == ["prepended", "first", [], "prepended", "first"]
 
 
+class _Failing(nn.Module):
+    def forward(self, x, scale=1):
+        raise ValueError("forward failed")
+
+
+def test_always_call_forward_hooks_run_when_the_forward_raises_and_the_error_propagates():
+    calls = []
+    module = _Failing()
+    module.register_forward_hook(lambda m, args, output: calls.append(("always", output)), always_call=True)
+    module.register_forward_hook(lambda m, args, output: calls.append("plain"))
+    module.register_forward_hook(
+        lambda m, args, kwargs, output: calls.append(("keywords", sorted(kwargs))), with_kwargs=True, always_call=True
+    )
+    module.register_forward_hook(lambda m, args, output: calls.append("removed"), always_call=True).remove()
+    with pytest.raises(ValueError, match="forward failed"):
+        module(np.ones(1), scale=2)
+    assert calls == [("always", None), ("keywords", ["scale"])]
+
+
+def test_an_always_call_hook_runs_once_when_a_later_hook_raises_and_its_own_error_is_a_warning():
+    calls = []
+    identity = nn.Identity()
+    identity.register_forward_hook(lambda m, args, output: calls.append("always"), always_call=True)
+    identity.register_forward_hook(lambda m, args, output: calls.append("failing") or 1 / 0)
+    identity.register_forward_hook(lambda m, args, output: calls.append("late") or {}["missing"], always_call=True)
+    with pytest.warns(UserWarning, match="always_call=True raised an exception"), pytest.raises(ZeroDivisionError):
+        identity(np.ones(1))
+    assert calls == ["always", "failing", "late"]
+    calls.clear()
+    identity.register_forward_hook(lambda m, args, output: calls.append("after"), always_call=True)
+    with pytest.warns(UserWarning, match="always_call=True"), pytest.raises(ZeroDivisionError):
+        identity(np.ones(1))  # the hooks after the failing one run once each, in order
+    assert calls == ["always", "failing", "late", "after"]
+
+
+def test_always_call_hooks_match_torchs_calls():
+    torch = pytest.importorskip("torch")
+
+    def calls_of(module, x):
+        calls = []
+        module.register_forward_hook(lambda m, args, output: calls.append(output is None), always_call=True)
+        module.register_forward_hook(lambda m, args, output: calls.append("plain"))
+        with pytest.raises(ValueError):
+            module(x)
+        return calls
+
+    class TorchFailing(torch.nn.Module):
+        def forward(self, x):
+            raise ValueError("forward failed")
+
+    assert calls_of(_Failing(), np.ones(1)) == calls_of(TorchFailing(), torch.ones(1)) == [True]
+
+
 def test_a_pre_hook_returning_one_value_makes_it_the_only_input_as_torch():
     torch = pytest.importorskip("torch")
     ours, theirs = nn.Identity(), torch.nn.Identity()
