@@ -4,6 +4,7 @@ state saved and restored, and bad arguments refused before anything changes."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -257,3 +258,74 @@ def test_bad_sequential_arguments_are_errors_that_change_no_rate(make, pattern):
 def test_plateau_step_needs_the_metric():
     with pytest.raises(TypeError, match=r"ReduceLROnPlateau.step: pass the watched metric"):
         schedules.ReduceLROnPlateau(_sgd()).step()
+
+
+# -- state dicts in torch's layout ------------------------------------------------------------------------------
+TORCH_FLAGS = {"_get_lr_called_within_step": False, "_is_initial": False}
+
+
+class _Decay:
+    """A callable object as lr_lambda: torch saves its attributes in the state dict."""
+
+    def __init__(self):
+        self.rate = 0.9
+
+    def __call__(self, epoch):
+        return self.rate**epoch
+
+
+def test_multi_step_milestones_saved_by_torch_as_a_counter_load_as_the_sorted_list():
+    scheduler = schedules.MultiStepLR(_sgd(), milestones=[2, 5], gamma=0.5)
+    saved = {**scheduler.state_dict(), **TORCH_FLAGS, "milestones": Counter([5, 2, 5]), "last_epoch": 4}
+    scheduler.load_state_dict(saved)
+    assert scheduler.milestones == [2, 5, 5]
+    assert _lrs(scheduler, 1)[-1].tolist() == pytest.approx([0.1 * 0.5**2, 0.4 * 0.5**2])  # epoch 5 counts twice
+
+
+def test_lambda_state_saved_by_torch_gives_a_callable_object_its_attributes():
+    decay = _Decay()
+    scheduler = schedules.LambdaLR(_sgd(), [decay, lambda epoch: 1.0])
+    saved = {**scheduler.state_dict(), **TORCH_FLAGS, "lr_lambdas": [{"rate": 0.5}, None], "last_epoch": 2}
+    with pytest.raises(ValueError, match="LambdaLR.load_state_dict: expected 2 saved function states"):
+        scheduler.load_state_dict({**saved, "lr_lambdas": [{"rate": 0.5}]})
+    assert decay.rate == 0.9 and scheduler.last_epoch == 0  # a bad state dict changes nothing
+    scheduler.load_state_dict(saved)
+    assert decay.rate == 0.5 and scheduler.last_epoch == 2
+    assert _lrs(scheduler, 1)[-1].tolist() == pytest.approx([0.1 * 0.5**3, 0.4])
+
+
+def test_sequential_and_chained_states_saved_by_torch_load_under_its_names():
+    optimizer = _sgd()
+    sequence = schedules.SequentialLR(
+        optimizer, [schedules.ConstantLR(optimizer, 0.5, 2), schedules.ExponentialLR(optimizer, 0.9)], [3]
+    )
+    saved = sequence.state_dict()
+    torch_saved = {
+        "_schedulers": [{**state, **TORCH_FLAGS} for state in saved.pop("schedulers")],
+        "_milestones": saved.pop("milestones"),
+        **saved,
+    }
+    torch_saved["_schedulers"][1]["gamma"] = 0.5
+    sequence.load_state_dict(torch_saved)
+    assert sequence.schedulers[1].gamma == 0.5 and sequence.milestones == [3]
+    chain = schedules.ChainedScheduler([schedules.StepLR(optimizer, 2), schedules.ExponentialLR(optimizer, 0.9)])
+    saved = chain.state_dict()
+    states = saved.pop("schedulers")
+    states[0]["step_size"] = 7
+    chain.load_state_dict({**saved, "_schedulers": states})
+    assert chain.schedulers[0].step_size == 7
+
+
+def test_one_cycle_phases_saved_by_torch_load_as_its_phases():
+    scheduler = schedules.OneCycleLR(_sgd(0.9), max_lr=1.0, total_steps=10, three_phase=True)
+    saved = scheduler.state_dict()
+    keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+    torch_saved = {
+        **{key: value for key, value in saved.items() if key not in ("phases", "anneal_strategy", "three_phase")},
+        **TORCH_FLAGS,
+        "_schedule_phases": [dict(zip(keys, phase)) for phase in saved["phases"]],
+        "_anneal_func_type": "linear",
+    }
+    other = schedules.OneCycleLR(_sgd(0.9), max_lr=1.0, total_steps=10)
+    other.load_state_dict(torch_saved)
+    assert other.phases == scheduler.phases and other.three_phase and other.anneal_strategy == "linear"

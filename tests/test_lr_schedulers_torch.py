@@ -225,3 +225,35 @@ def test_a_state_dict_saved_by_torch_loads_and_continues_the_schedule(name, opti
         assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12)
     with pytest.raises(ValueError, match="unexpected keys \\['other'\\]"):
         ours.load_state_dict({**saved, "other": 1})
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_schedulers_state_dict_saved_by_torch_loads_and_continues_as_torchs(name):
+    """Midway, torch's state dict goes into a new scheduler of each library on the optimizers so far (building
+    one moves the rates as torch's does); both then go on alike."""
+    make, steps = CASES[name]
+    ours_optimizer, torch_optimizer = _optimizers("sgd")
+    ours, theirs = make(ours_lib, ours_optimizer), make(torch_lib, torch_optimizer)
+    _record(ours_optimizer, ours, steps // 2)
+    _record(torch_optimizer, theirs, steps // 2)
+    saved = theirs.state_dict()
+    ours, theirs = make(ours_lib, ours_optimizer), make(torch_lib, torch_optimizer)
+    ours.load_state_dict(saved)
+    theirs.load_state_dict(saved)
+    np.testing.assert_allclose(
+        _record(ours_optimizer, ours, steps - steps // 2), _record(torch_optimizer, theirs, steps - steps // 2)
+    )
+
+
+def test_a_plateau_state_dict_saved_by_torch_loads():
+    ours_optimizer, torch_optimizer = _optimizers("sgd")
+    metrics = [1.0, 0.9, 0.95, 0.95, 0.95, 0.8, 0.85, 0.85, 0.85, 0.85]
+    theirs = torch_lib.ReduceLROnPlateau(torch_optimizer, mode="max", patience=1, min_lr=[0.01, 0.02])
+    _record(torch_optimizer, theirs, 5, metrics)
+    ours = ours_lib.ReduceLROnPlateau(ours_optimizer, mode="max", patience=1, min_lr=[0.01, 0.02])
+    ours.load_state_dict(theirs.state_dict())  # with torch's mode_worse, which mode gives here
+    for group, torch_group in zip(ours_optimizer.param_groups, torch_optimizer.param_groups):
+        group["lr"] = torch_group["lr"]
+    np.testing.assert_allclose(
+        _record(ours_optimizer, ours, 5, metrics[5:]), _record(torch_optimizer, theirs, 5, metrics[5:])
+    )

@@ -24,6 +24,9 @@ class ChainedScheduler(LRScheduler):
     (its ``step`` needs the metric).
     """
 
+    #: torch saves the schedulers' states as ``_schedulers``
+    torch_names = {"_schedulers": "schedulers"}
+
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         owner = "ChainedScheduler"
         if isinstance(schedulers, LRScheduler) or not isinstance(schedulers, Sequence):
@@ -59,7 +62,7 @@ class ChainedScheduler(LRScheduler):
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ValueError unless ``state_dict`` is this chain's, its schedulers' states included."""
         super().check_state_dict(state_dict)
-        saved = state_dict["schedulers"]
+        saved = self.own_names(state_dict)["schedulers"]
         if not isinstance(saved, list) or len(saved) != len(self.schedulers):
             raise ValueError(
                 f"ChainedScheduler.load_state_dict: expected a list of {len(self.schedulers)} scheduler states, "
@@ -69,8 +72,10 @@ class ChainedScheduler(LRScheduler):
             scheduler.check_state_dict(state)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict`'s result, checking every part (its schedulers' too) before changing any."""
+        """Restore :meth:`state_dict`'s result (or torch's), checking every part (its schedulers' too) before
+        changing any."""
         self.check_state_dict(state_dict)
+        state_dict = self.own_names(state_dict)
         for scheduler, state in zip(self.schedulers, state_dict["schedulers"]):
             scheduler.load_state_dict(state)
         self._last_lr = copy.deepcopy(state_dict["_last_lr"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..checks import check_choice, check_flag, check_positive_int, check_real
 from .optimizer import Optimizer
-from .scheduler import LRScheduler, check_optimizer, per_group
+from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state
 
 __all__ = ["CYCLIC_MODES", "CyclicLR"]
 
@@ -31,10 +31,12 @@ class CyclicLR(LRScheduler):
     from ``max_momentum`` down to ``base_momentum`` and back. ``base_lr``, ``max_lr`` and the momenta may be
     given per group. As torch's, building it sets each group's ``lr`` to its ``base_lr`` (and its momentum
     to ``max_momentum``, recording ``max_momentum`` and ``base_momentum`` in the group). ``scale_fn`` is not
-    state: ``state_dict()`` leaves it out and ``load_state_dict`` keeps the current one.
+    state: ``state_dict()`` leaves it out and ``load_state_dict`` keeps the current one (a state dict saved by
+    torch gives a ``scale_fn`` that is a callable object the attributes torch saved, its ``_scale_fn_custom``).
     """
 
     not_state = ("optimizer", "scale_fn")
+    torch_derived = frozenset({"_scale_fn_custom"})
 
     def __init__(
         self,
@@ -89,6 +91,13 @@ class CyclicLR(LRScheduler):
                     group["base_momentum"] = self.base_momentums[number]
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.check_state_dict(state_dict)
+        saved = state_dict.get("_scale_fn_custom") if isinstance(state_dict, dict) else None
+        if saved is not None and self.scale_fn is not None:
+            restore_function_state("CyclicLR", [self.scale_fn], [saved])
+        super().load_state_dict(state_dict)
 
     def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
         if self.use_beta1:

@@ -20,6 +20,7 @@ import bisect
 import copy
 import math
 import numbers
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ from .cyclic import CyclicLR
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
-from .scheduler import LRScheduler, check_optimizer, per_group
+from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state
 
 __all__ = [
     "ChainedScheduler",
@@ -124,6 +125,14 @@ class MultiStepLR(LRScheduler):
         self.gamma = check_real("MultiStepLR", "gamma", gamma, 0)
         super().__init__(optimizer, last_epoch)
 
+    def own_names(self, state_dict: Any) -> Any:
+        """As :meth:`LRScheduler.own_names`; torch's milestones, a ``Counter`` of epochs, become the sorted list
+        of them (an epoch counted twice listed twice)."""
+        state_dict = super().own_names(state_dict)
+        if isinstance(state_dict, dict) and isinstance(state_dict.get("milestones"), Counter):
+            state_dict["milestones"] = sorted(state_dict["milestones"].elements())
+        return state_dict
+
     def lr_at(self, base_lr: float, epoch: int) -> float:
         return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
 
@@ -141,13 +150,28 @@ def _lambdas(owner: str, lr_lambda: Any, optimizer: Any) -> list[Callable[[int],
     return lambdas
 
 
-class LambdaLR(LRScheduler):
+class _ScheduleOfFunctions(LRScheduler):
+    """What LambdaLR and MultiplicativeLR share: their functions ``lr_lambdas`` are not state (``state_dict()``
+    leaves them out, ``load_state_dict`` keeps the current ones), but a state dict saved by torch, whose
+    ``lr_lambdas`` entry holds the attributes of each function that is a callable object (None for a plain
+    function), gives those attributes back, as torch's ``load_state_dict`` does."""
+
+    not_state = ("optimizer", "lr_lambdas")
+    torch_derived = frozenset({"lr_lambdas"})
+    lr_lambdas: list[Callable[[int], float]]
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.check_state_dict(state_dict)
+        if isinstance(state_dict, dict) and "lr_lambdas" in state_dict:
+            restore_function_state(type(self).__name__, self.lr_lambdas, state_dict["lr_lambdas"])
+        super().load_state_dict(state_dict)
+
+
+class LambdaLR(_ScheduleOfFunctions):
     """``lr = base_lr * lr_lambda(epoch)``; ``lr_lambda`` is one function or a list of one per param group.
 
     The functions are not state: ``state_dict()`` leaves them out and ``load_state_dict`` keeps the current ones.
     """
-
-    not_state = ("optimizer", "lr_lambdas")
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self.lr_lambdas = _lambdas("LambdaLR", lr_lambda, optimizer)
@@ -157,14 +181,12 @@ class LambdaLR(LRScheduler):
         return [base_lr * function(epoch) for base_lr, function in zip(self.base_lrs, self.lr_lambdas)]
 
 
-class MultiplicativeLR(LRScheduler):
+class MultiplicativeLR(_ScheduleOfFunctions):
     """Multiply each group's current ``lr`` by ``lr_lambda(epoch)`` at every step but the one taken when it is
     built (``lr_epoch = lr_(epoch-1) * lr_lambda(epoch)``); like torch's, it builds on whatever rate the group
     has, so it chains with other changes (restarted by ``SequentialLR`` it multiplies by ``lr_lambda(0)``).
     ``lr_lambda``: one function or one per group (not state, as in LambdaLR).
     """
-
-    not_state = ("optimizer", "lr_lambdas")
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self.lr_lambdas = _lambdas("MultiplicativeLR", lr_lambda, optimizer)
@@ -328,6 +350,9 @@ class SequentialLR(LRScheduler):
     group's ``lr`` to its ``initial_lr`` and applies epoch 0 of the scheduler in charge at epoch 0.
     """
 
+    #: torch saves these two as ``_schedulers`` and ``_milestones``
+    torch_names = {"_schedulers": "schedulers", "_milestones": "milestones"}
+
     def __init__(
         self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int], last_epoch: int = -1
     ) -> None:
@@ -385,6 +410,7 @@ class SequentialLR(LRScheduler):
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ValueError unless ``state_dict`` is this scheduler's, its schedulers' states included."""
         super().check_state_dict(state_dict)
+        state_dict = self.own_names(state_dict)
         if len(state_dict["schedulers"]) != len(self.schedulers):
             raise ValueError(
                 f"SequentialLR.load_state_dict: {len(state_dict['schedulers'])} schedulers saved, "
@@ -394,8 +420,10 @@ class SequentialLR(LRScheduler):
             scheduler.check_state_dict(saved)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict`'s result, checking every part (its schedulers' too) before changing any."""
+        """Restore :meth:`state_dict`'s result (or torch's), checking every part (its schedulers' too) before
+        changing any."""
         self.check_state_dict(state_dict)
+        state_dict = self.own_names(state_dict)
         for scheduler, saved in zip(self.schedulers, state_dict["schedulers"]):
             scheduler.load_state_dict(saved)
         for key, value in state_dict.items():

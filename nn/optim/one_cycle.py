@@ -81,6 +81,26 @@ class OneCycleLR(LRScheduler):
                     group["max_momentum"], group["base_momentum"] = max_m, base_m
         super().__init__(optimizer, last_epoch)
 
+    #: torch's name for ``anneal_strategy``
+    torch_names = {"_anneal_func_type": "anneal_strategy"}
+    #: torch's state lacks ``use_beta1`` when the momentum does not cycle (it is then never read)
+    optional_state = (*LRScheduler.optional_state, "use_beta1")
+
+    def own_names(self, state_dict: Any) -> Any:
+        """As :meth:`LRScheduler.own_names`; torch's ``_schedule_phases`` (a dict per phase: ``end_step``,
+        ``start_lr``, ``end_lr``, ``start_momentum``, ``end_momentum``) become ``phases`` and ``three_phase``."""
+        state_dict = super().own_names(state_dict)
+        if not isinstance(state_dict, dict) or "_schedule_phases" not in state_dict:
+            return state_dict
+        torch_phases = state_dict.pop("_schedule_phases")
+        keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+        try:
+            state_dict["phases"] = [tuple(phase[key] for key in keys) for phase in torch_phases]
+        except (TypeError, KeyError):
+            raise ValueError(f"OneCycleLR.load_state_dict: unreadable _schedule_phases {torch_phases!r}") from None
+        state_dict["three_phase"] = len(torch_phases) == 3
+        return state_dict
+
     def _phases(self, pct_start: float) -> list[tuple[float, str, str, str, str]]:
         """(last step, start rate key, end rate key, start momentum key, end momentum key) of each phase."""
         rise = pct_start * self.total_steps - 1

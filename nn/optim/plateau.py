@@ -28,6 +28,8 @@ class ReduceLROnPlateau(LRScheduler):
     metric_driven = True
     #: state dicts saved before groups added later were covered lack ``default_min_lr``
     optional_state = ("_step_count", "default_min_lr")
+    #: torch also saves the worst value of its mode (inf for 'min', -inf for 'max'), which ``mode`` gives here
+    torch_derived = frozenset({"mode_worse"})
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ __all__ = [
     "check_epoch",
     "check_optimizer",
     "per_group",
+    "restore_function_state",
 ]
 
 #: torch's warning for ``scheduler.step(epoch)``, word for word.
@@ -76,6 +77,10 @@ class LRScheduler:
     not_state: tuple[str, ...] = ("optimizer",)
     #: State that a saved dict may lack (saved before it existed): the current value is kept.
     optional_state: tuple[str, ...] = ("_step_count",)
+    #: torch's keys for state kept here under other names ({torch's key: attribute}), and the entries of torch's
+    #: state dicts that are derived here from the rest (passed over): so a state dict saved by torch loads.
+    torch_names: dict[str, str] = {}
+    torch_derived: frozenset[str] = frozenset()
     #: Calls of ``step()`` so far, the one at construction included (torch's ``_step_count``).
     _step_count = 0
 
@@ -198,8 +203,8 @@ class LRScheduler:
 
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists
-        (torch's own bookkeeping flags, :data:`TORCH_BOOKKEEPING`, are passed over)."""
-        state_dict = _without_torch_bookkeeping(state_dict)
+        (a state dict saved by torch is read as :meth:`own_names` reads it)."""
+        state_dict = self.own_names(state_dict)
         expected = set(self.state_dict())
         missing = sorted(expected - set(state_dict) - set(self.optional_state))
         unexpected = sorted(set(state_dict) - expected, key=str)
@@ -216,11 +221,20 @@ class LRScheduler:
                 )
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes saved by :meth:`state_dict`; missing or unexpected keys raise ValueError."""
-        state_dict = _without_torch_bookkeeping(state_dict)
+        """Restore attributes saved by :meth:`state_dict` (or by torch's scheduler of the same name); missing or
+        unexpected keys raise ValueError."""
+        state_dict = self.own_names(state_dict)
         self.check_state_dict(state_dict)
         for key, value in state_dict.items():
             setattr(self, key, copy.deepcopy(value))
+
+    def own_names(self, state_dict: Any) -> Any:
+        """``state_dict`` as this scheduler saves it: torch's keys renamed (``torch_names``), and torch's bookkeeping
+        flags (:data:`TORCH_BOOKKEEPING`) and derived entries (``torch_derived``) left out."""
+        if not isinstance(state_dict, dict):
+            return state_dict
+        passed_over = TORCH_BOOKKEEPING | self.torch_derived
+        return {self.torch_names.get(key, key): value for key, value in state_dict.items() if key not in passed_over}
 
 
 #: Flags torch 2's schedulers keep in their state dicts for their own step bookkeeping (whether get_lr() runs
@@ -229,7 +243,11 @@ class LRScheduler:
 TORCH_BOOKKEEPING = frozenset({"_get_lr_called_within_step", "_is_initial"})
 
 
-def _without_torch_bookkeeping(state_dict: dict[str, Any]) -> dict[str, Any]:
-    if not isinstance(state_dict, dict) or TORCH_BOOKKEEPING.isdisjoint(state_dict):
-        return state_dict
-    return {key: value for key, value in state_dict.items() if key not in TORCH_BOOKKEEPING}
+def restore_function_state(owner: str, functions: list[Any], saved: Any) -> None:
+    """Give each function object the attributes torch saved for it (torch's ``lr_lambdas``, ``_scale_fn_custom``:
+    None for a plain function, a copy of ``__dict__`` for a callable object); ValueError for a wrong count."""
+    if not isinstance(saved, (list, tuple)) or len(saved) != len(functions):
+        raise ValueError(f"{owner}.load_state_dict: expected {len(functions)} saved function states, got {saved!r}")
+    for function, attributes in zip(functions, saved):
+        if attributes is not None:
+            function.__dict__.update(attributes)
