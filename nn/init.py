@@ -12,6 +12,7 @@ Fans of a weight of shape (out, in, *kernel): ``fan_in = in * prod(kernel)``,
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from typing import Any
 
@@ -84,7 +85,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity (torch's table).
 
     linear/identity/conv/conv_transpose/sigmoid: 1; tanh: 5/3; relu: sqrt(2); selu: 3/4;
-    leaky_relu with negative slope a (``param``, default 0.01): sqrt(2 / (1 + a^2)).
+    leaky_relu with negative slope a (``param``, default 0.01): sqrt(2 / (1 + a^2)); a ``param`` that is not a
+    number (a bool, a string) is a ValueError, as torch's.
     """
     if nonlinearity in _UNIT_GAIN:
         return 1.0
@@ -95,6 +97,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "selu":
         return 0.75
     if nonlinearity == "leaky_relu":
+        if param is not None and (isinstance(param, (bool, np.bool_)) or not isinstance(param, numbers.Real)):
+            raise ValueError(f"calculate_gain: negative_slope must be a real number, got {param!r}")  # as torch's
         slope = 0.01 if param is None else check_real("calculate_gain", "negative_slope", param)
         return math.sqrt(2.0 / (1.0 + slope**2))
     raise ValueError(

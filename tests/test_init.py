@@ -162,6 +162,15 @@ def test_calculate_gain_matches_torch():
     assert init.calculate_gain("leaky_relu", 0.3) == pytest.approx(torch.nn.init.calculate_gain("leaky_relu", 0.3))
 
 
+@pytest.mark.parametrize("slope", [True, "0.2", [0.2]])
+def test_calculate_gain_with_a_negative_slope_that_is_not_a_number_is_a_value_error_as_torchs(slope):
+    with pytest.raises(ValueError, match="calculate_gain: negative_slope must be a real number"):
+        init.calculate_gain("leaky_relu", slope)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError):
+        torch.nn.init.calculate_gain("leaky_relu", slope)
+
+
 def test_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="unknown nonlinearity 'swishy'"):
         init.calculate_gain("swishy")
