@@ -236,6 +236,25 @@ class ModuleList(_ListContainer[Module]):
         """A new ModuleList of this one's modules then ``other``'s (the same module objects), as torch."""
         return ModuleList([*self._items, *other])
 
+    def __repr__(self) -> str:
+        """torch's text, which writes a run of neighbouring modules with equal reprs once, as
+        ``(first-last): count x repr`` (``(0-11): 12 x TransformerEncoderLayer(...)``)."""
+        runs: list[list[Any]] = []  # [first index, last index, repr] of each run
+        for index, module in enumerate(self._items):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = index
+            else:
+                runs.append([index, index, text])
+        if not runs:
+            return f"{type(self).__name__}()"
+        lines = [
+            (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
+            + text.replace("\n", "\n  ")
+            for first, last, text in runs
+        ]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(_DictContainer[Module]):
     """An ordered mapping from names to modules (insertion order), like ``torch.nn.ModuleDict``."""

@@ -67,6 +67,26 @@ def test_repr_matches_torch_for_a_module_with_extra_repr_and_children():
     assert repr(Block()).replace("Block", "X") == repr(TorchBlock()).replace("TorchBlock", "X")
 
 
+def test_module_list_repr_writes_a_run_of_equal_modules_once_as_torch():
+    def blocks(library):
+        linear = library.Linear(2, 2)
+        return library.ModuleList([library.ReLU(), library.ReLU(), library.ReLU(), linear, library.Linear(2, 2)])
+
+    expected = "ModuleList(\n  (0-2): 3 x ReLU()\n  (3-4): 2 x Linear(in_features=2, out_features=2, bias=True)\n)"
+    assert repr(blocks(nn)) == expected
+    nested = nn.Sequential(nn.ModuleList([nn.Sequential(nn.Tanh()), nn.Sequential(nn.Tanh()), nn.ReLU()]))
+    assert repr(nested).splitlines()[2:5] == ["    (0-1): 2 x Sequential(", "      (0): Tanh()", "    )"]
+    assert repr(nn.ModuleList()) == "ModuleList()"
+    torch = _torch()
+    assert repr(blocks(torch.nn)) == expected
+    torch_nested = torch.nn.Sequential(
+        torch.nn.ModuleList(
+            [torch.nn.Sequential(torch.nn.Tanh()), torch.nn.Sequential(torch.nn.Tanh()), torch.nn.ReLU()]
+        )
+    )
+    assert repr(nested) == repr(torch_nested)
+
+
 # -- train ------------------------------------------------------------------------------------------------
 
 
