@@ -321,5 +321,28 @@ class ParameterDict(_DictContainer[Parameter]):
         """Add or replace entries from a mapping or from (name, value) pairs."""
         self._update(parameters)
 
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict of the same Parameter objects, in the same order (torch's shallow copy)."""
+        return ParameterDict(OrderedDict(self._entries))
+
+    def setdefault(self, key: str, default: Any = None) -> Parameter:
+        """The parameter ``key``, first set to ``default`` (made a Parameter) if there is none; as every entry here,
+        ``default`` must be a Parameter, a Tensor or an array (torch's may hold None, which is refused here)."""
+        if key not in self._entries:
+            self[key] = default
+        return self._entries[key]
+
+    def popitem(self) -> tuple[str, Parameter]:
+        """Remove and return the (name, parameter) pair added last; KeyError when empty."""
+        if not self._entries:
+            raise KeyError("ParameterDict.popitem: the dict is empty")
+        return self._entries.popitem()
+
+    @classmethod
+    def fromkeys(cls, keys: Iterable[str], default: Any = None) -> ParameterDict:
+        """A new ParameterDict with each of ``keys`` set to ``default`` (a Parameter, shared by all; a Tensor or an
+        array, made a Parameter for each)."""
+        return cls(OrderedDict((key, default) for key in keys))
+
     def __repr__(self) -> str:
         return _parameter_repr("ParameterDict", self._entries.items())

@@ -156,3 +156,24 @@ def test_parameter_list_extends_in_place_with_plus_equals():
     assert parameters is same and [p.shape for p in parameters] == [(2,), (3,)]
     assert isinstance(parameters[1], nn.Parameter)
     assert len(list(parameters.parameters())) == 2
+
+
+def test_parameter_dict_copy_setdefault_popitem_and_fromkeys_follow_torch():
+    first, second, extra = (nn.Parameter(np.array([value])) for value in (1.0, 2.0, 3.0))
+    parameters = nn.ParameterDict(OrderedDict([("b", first), ("a", second)]))
+    copied = parameters.copy()
+    assert isinstance(copied, nn.ParameterDict) and list(copied.items()) == [("b", first), ("a", second)]
+    assert parameters.setdefault("c", extra) is extra and parameters.setdefault("c", first) is extra
+    assert parameters.popitem() == ("c", extra) and list(parameters) == ["b", "a"]
+    assert list(copied) == ["b", "a"]  # the copy is its own mapping
+    shared = parameters.fromkeys(["u", "v"], first)
+    assert list(shared) == ["u", "v"] and shared["u"] is shared["v"] is first
+    assert [name for name, _ in shared.named_parameters()] == ["u"]  # one parameter, counted once
+    with pytest.raises(KeyError, match="empty"):
+        nn.ParameterDict().popitem()
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.ParameterDict(OrderedDict([("b", torch.nn.Parameter(torch.ones(1)))]))
+    theirs.setdefault("c", torch.nn.Parameter(torch.ones(1)))
+    assert (
+        theirs.popitem()[0] == "c" and list(theirs.copy()) == ["b"] and list(theirs.fromkeys(["u", "v"])) == ["u", "v"]
+    )
