@@ -215,6 +215,44 @@ def test_pairwise_distance_of_order_0_counts_differing_entries_with_no_gradient_
     np.testing.assert_array_equal(x1.grad, 0.0)
 
 
+@pytest.mark.parametrize("p", [-1.0, -2.5, -np.inf, np.inf])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_pairwise_distance_of_negative_or_infinite_order_matches_torch(p, keepdim):
+    torch = pytest.importorskip("torch")
+    x1, t1 = _torch_pair(torch, X)
+    x2, t2 = _torch_pair(torch, RNG.normal(size=(3, 5)))
+    ours = F.pairwise_distance(x1, x2, p=p, keepdim=keepdim)
+    theirs = torch.nn.functional.pairwise_distance(t1, t2, p=p, keepdim=keepdim)
+    _same_values_and_gradients(torch, ours, theirs, [x1, x2], [t1, t2], rtol=1e-10)
+
+
+@pytest.mark.parametrize("p", [-1.0, -3.0])
+def test_normalize_of_negative_order_matches_torch(p):
+    torch = pytest.importorskip("torch")
+    x, t = _torch_pair(torch, X[0])
+    ours = F.normalize(x, p=p, dim=1)
+    theirs = torch.nn.functional.normalize(t, p=p, dim=1)
+    _same_values_and_gradients(torch, ours, theirs, [x], [t], rtol=1e-10)
+
+
+@pytest.mark.parametrize(("first", "second"), [(1.5, -2.0), (1.5, [3.0, -1.0])])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_pairwise_distance_reads_a_0d_input_as_a_one_entry_vector_as_torch(first, second, keepdim):
+    torch = pytest.importorskip("torch")
+    x1, t1 = _torch_pair(torch, np.array(first))
+    x2, t2 = _torch_pair(torch, np.array(second))
+    ours = F.pairwise_distance(x1, x2, keepdim=keepdim)
+    theirs = torch.nn.functional.pairwise_distance(t1, t2, keepdim=keepdim)
+    assert ours.shape == tuple(theirs.shape)
+    _same_values_and_gradients(torch, ours, theirs, [x1, x2], [t1, t2])
+
+
+def test_distances_of_shapes_that_do_not_broadcast_raise_torchs_runtime_error():
+    for call in (F.pairwise_distance, F.cosine_similarity):
+        with pytest.raises(RuntimeError, match="do not broadcast"):
+            call(np.ones((2, 3)), np.ones((4, 3)))
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -222,8 +260,8 @@ def test_pairwise_distance_of_order_0_counts_differing_entries_with_no_gradient_
             lambda: F.cosine_similarity(np.ones((2, 3)), np.ones((4, 3))),
             r"shapes \(2, 3\) and \(4, 3\) do not broadcast",
         ),
-        (lambda: F.normalize(np.ones(3), p=-2), "normalize: p must be >= 0"),
-        (lambda: F.pairwise_distance(np.ones(3), np.ones(3), p=-1.0), "pairwise_distance: p must be >= 0"),
+        (lambda: F.normalize(np.ones(3), p=float("nan")), "normalize: p must be"),
+        (lambda: F.pairwise_distance(np.ones(3), np.ones(3), p=float("nan")), "pairwise_distance: p must be"),
         (lambda: F.normalize(np.ones((2, 3)), dim=2), "normalize: dim must be in"),
     ],
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_axis, check_flag, check_real
@@ -22,17 +22,20 @@ def vector_norm(x: Tensor, p: float, axis: int, keepdims: bool = False) -> Tenso
 
 
 def _order(function: str, p: Any) -> float:
-    """The norm order ``p`` of ``function``: a real number >= 0 (0 counts the non-zero entries) or inf."""
-    return check_real(function, "p", p, 0, allow_inf=True)
+    """The norm order ``p`` of ``function``: any real number or +-inf, as torch's norms take (0 counts the non-zero
+    entries, inf and -inf take the largest and smallest |x_i|, and a negative p gives (sum |x_i|^p)^(1/p), at most
+    the smallest |x_i|)."""
+    return check_real(function, "p", p, allow_inf=True)
 
 
 def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
-    """``x1`` and ``x2`` as float Tensors of one dtype whose shapes broadcast (as torch's distances allow)."""
+    """``x1`` and ``x2`` as float Tensors of one dtype whose shapes broadcast (as torch's distances allow); shapes
+    that do not are a :class:`ShapeError` (torch's RuntimeError)."""
     x1, x2 = as_float_tensor(x1, function), as_float_tensor(x2, function)
     try:
         np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
-        raise ValueError(f"{function}: shapes {x1.shape} and {x2.shape} do not broadcast") from None
+        raise ShapeError(f"{function}: shapes {x1.shape} and {x2.shape} do not broadcast") from None
     dtype = np.result_type(x1.dtype, x2.dtype)
     return (x1 if x1.dtype == dtype else x1.astype(dtype)), (x2 if x2.dtype == dtype else x2.astype(dtype))
 
@@ -79,15 +82,17 @@ def _at_least(x: Tensor, axis: int, eps: float) -> Tensor:
 
 @float16_via_float32
 def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
-    """||x1 - x2 + eps||_p along the last axis (torch's ``F.pairwise_distance``, eps included); the inputs
-    broadcast. d/dx1 = sign(d) |d|^(p-1) / ||d||_p^(p-1) with d = x1 - x2 + eps (0 where the distance is 0)."""
+    """||x1 - x2 + eps||_p along the last axis (torch's ``F.pairwise_distance``, eps included, any real p as
+    :func:`_order`); the inputs broadcast, and 0-d ones are one-entry vectors (a 0-d distance, also with
+    ``keepdim``), as torch's. d/dx1 = sign(d) |d|^(p-1) / ||d||_p^(p-1) with d = x1 - x2 + eps (0 where the
+    distance is 0)."""
     p = _order("pairwise_distance", p)
     eps = check_real("pairwise_distance", "eps", eps)
     keepdim = check_flag("pairwise_distance", "keepdim", keepdim)
     x1, x2 = broadcast_pair("pairwise_distance", x1, x2)
     difference = x1 - x2 + eps
     if difference.ndim == 0:
-        raise ValueError("pairwise_distance: the inputs must have an axis to measure along, got 0-d inputs")
+        return vector_norm(difference.reshape(1), p, -1)
     return vector_norm(difference, p, -1, keepdims=keepdim)
 
 
