@@ -61,6 +61,16 @@ CASES = {
         3,
         lambda lib, a, p, n, r: lib.triplet_margin_loss(a, p, n, margin=1.5, p=1, swap=True, reduction=r),
     ),
+    "triplet_margin_loss_3d_swap": (  # torch takes (N, ..., D): one term per vector along the last axis
+        lambda: (_vectors(2, 3, 4), _vectors(2, 3, 4), _vectors(2, 3, 4)),
+        3,
+        lambda lib, a, p, n, r: lib.triplet_margin_loss(a, p, n, margin=1.5, swap=True, reduction=r),
+    ),
+    "triplet_margin_loss_0d": (  # and a 0-d input as one one-entry vector
+        lambda: (np.array(0.3), np.array(1.1), np.array(-0.4)),
+        3,
+        lambda lib, a, p, n, r: lib.triplet_margin_loss(a, p, n, margin=1.5, reduction=r),
+    ),
     "poisson_nll_loss": (
         lambda: (_vectors(2, 3), RNG.poisson(2.0, size=(2, 3)).astype(float)),
         2,

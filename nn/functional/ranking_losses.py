@@ -153,8 +153,9 @@ def triplet_margin_loss(
     reduction: str = "mean",
 ) -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with d = ``pairwise_distance`` (p-norm of the difference plus
-    ``eps``) over the last axis of (N, D) or (D,) inputs; with ``swap`` d(a, n) is replaced by
-    min(d(a, n), d(p, n)) (Balntas et al.'s distance swap), as torch.
+    ``eps``) over the last axis: one term per vector of (N, D) or (D,) inputs, and of (N, ..., D) ones, as
+    torch's (a 0-d input is one one-entry vector); with ``swap`` d(a, n) is replaced by min(d(a, n), d(p, n))
+    (Balntas et al.'s distance swap), as torch.
     """
     loss = "triplet_margin_loss"
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
@@ -163,8 +164,6 @@ def triplet_margin_loss(
     swap = check_flag(loss, "swap", swap)
     a, positive = _paired(anchor, positive, loss, "anchor", "positive")
     _, negative = _paired(a, negative, loss, "anchor", "negative")
-    if a.ndim not in (1, 2):
-        raise ValueError(f"{loss}: inputs must be (N, D) or (D,), got shape {a.shape}")
     to_positive = pairwise_distance(a, positive, p, eps)
     to_negative = pairwise_distance(a, negative, p, eps)
     if swap:
