@@ -421,6 +421,18 @@ def test_multi_margin_loss_accepts_one_unbatched_sample():
     assert F.multi_margin_loss(scores, np.array(0)).item() == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("scores_shape", "target"), [((3,), [2]), ((1, 3), 2)])
+def test_multi_margin_loss_takes_a_lone_samples_target_of_either_shape_as_torch(reduction, scores_shape, target):
+    torch = pytest.importorskip("torch")
+    scores = np.array([0.5, 0.2, -0.4]).reshape(scores_shape)
+    ours = F.multi_margin_loss(scores, np.array(target), reduction=reduction)
+    theirs = torch.nn.functional.multi_margin_loss(torch.tensor(scores), torch.tensor(target), reduction=reduction)
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.data, _np_multi_margin(scores, 2, 1, 1.0).reshape(ours.shape), rtol=1e-12)
+
+
 # -- stability ----------------------------------------------------------------------------
 EXTREMES = np.array([1e4, -1e4, 1e4, -1e4])
 SIGNS = np.array([1.0, -1.0, -1.0, 1.0])

@@ -729,8 +729,10 @@ def multi_margin_loss(
 ) -> Tensor:
     """Multi-class hinge (torch's definition): sum_{i != y} w_y max(0, margin - x_y + x_i)^p / C.
 
-    ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or (); ``weight`` (C,) (optional, a
-    constant, torch's fifth argument) scales a sample's term by its target class's weight w_y (1 without it).
+    ``scores`` is (N, C) or (C,), ``target`` integer class indices (N,) or (); as torch, a lone sample's target
+    may also be (1,) beside (C,) scores, or () beside (1, C) ones, and "none" then gives the target's shape.
+    ``weight`` (C,) (optional, a constant, torch's fifth argument) scales a sample's term by its target class's
+    weight w_y (1 without it).
     d/dx_i = w_y p h_i^(p-1) / C for active terms h_i > 0 (i != y); d/dx_y = -sum of those.
     ``reduction`` is keyword-only.
     """
@@ -748,6 +750,7 @@ def multi_margin_loss(
     if scores.ndim not in (1, 2):
         raise ShapeError(f"multi_margin_loss: scores must be (N, C) or (C,), got shape {scores.shape}")
     axis = scores.ndim - 1
+    target, terms_shape = _lone_sample_target(target, scores.shape[:axis])
     indices = _class_indices(target, scores, axis, "multi_margin_loss")
     weight = _class_weights(weight, scores, axis, "multi_margin_loss")
     classes = scores.shape[axis]
@@ -761,7 +764,17 @@ def multi_margin_loss(
     if weight is not None:  # on each term, as torch: a weight of 0 gives 0 even where the sum would overflow
         violations = violations * _expand_class_axis(weight[indices], axis)
     terms = violations.sum(axis=axis) / classes
-    return _reduce(terms, reduction)
+    return _reduce(terms if terms.shape == terms_shape else terms.reshape(terms_shape), reduction)
+
+
+def _lone_sample_target(target: Any, samples: tuple[int, ...]) -> tuple[Any, tuple[int, ...]]:
+    """multi_margin_loss's ``target`` in the shape ``samples`` ((N,) or ()) and the shape of its terms: torch
+    takes any target of at most one axis holding one index per sample, so a lone sample's () or (1,) target
+    either way, and shapes its "none" result like the target."""
+    indices = target.data if isinstance(target, Node) else np.asarray(target)
+    if indices.shape != samples and indices.ndim <= 1 and indices.size == 1 == math.prod(samples):
+        return indices.reshape(samples), indices.shape
+    return target, samples
 
 
 # -- margin losses for targets in {-1, +1} --------------------------------------------
