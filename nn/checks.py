@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, generator_for
+from autograd.broadcasting import AxisError
 
 __all__ = [
     "ArgumentAssertionError",
@@ -155,13 +156,15 @@ def check_positive_int(owner: str, name: str, value: Any) -> int:
 def check_axis(owner: str, name: str, value: Any, ndim: int) -> int:
     """``value`` as an axis of an ``ndim``-dimensional input, in 0 .. ndim - 1.
 
-    Negative axes count from the end (-1 is the last), so ``value`` must lie in [-ndim, ndim - 1].
+    Negative axes count from the end (-1 is the last), so ``value`` must lie in [-ndim, ndim - 1]; one outside
+    is an :data:`~autograd.broadcasting.AxisError`, a ValueError that is also torch's IndexError for a
+    dimension out of range, as the Tensor methods raise.
     """
     axis = check_integer(owner, name, value)
     if ndim == 0:
-        raise ValueError(f"{owner}: {name} must index an axis, but the input is 0-dimensional, got {value!r}")
+        raise AxisError(f"{owner}: {name} must index an axis, but the input is 0-dimensional, got {value!r}")
     if not -ndim <= axis < ndim:
-        raise ValueError(
+        raise AxisError(
             f"{owner}: {name} must be in [{-ndim}, {ndim - 1}] for an input of dimension {ndim}, got {value!r}"
         )
     return axis % ndim

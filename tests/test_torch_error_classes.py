@@ -493,3 +493,33 @@ def test_multi_margin_loss_target_out_of_range_stays_a_plain_value_error_as_torc
         RuntimeError,
         not_also=IndexError,
     )
+
+
+# -- activations and distances ---------------------------------------------------------------------------------
+DIMS_OUT_OF_RANGE = [
+    pytest.param(lambda lib: lib.F.softmax(lib.zeros(2, 3), dim=2), id="softmax"),
+    pytest.param(lambda lib: lib.F.log_softmax(lib.zeros(2, 3), dim=-3), id="log_softmax"),
+    pytest.param(lambda lib: lib.F.softmin(lib.zeros(2, 3), dim=5), id="softmin"),
+    pytest.param(lambda lib: lib.nn.Softmax(dim=2)(lib.zeros(2, 3)), id="Softmax"),
+    pytest.param(lambda lib: lib.F.glu(lib.zeros(2, 4), dim=2), id="glu"),
+    pytest.param(lambda lib: lib.F.normalize(lib.zeros(2, 3), dim=2), id="normalize"),
+    pytest.param(lambda lib: lib.F.cosine_similarity(lib.zeros(3), lib.zeros(3)), id="cosine_similarity"),
+    pytest.param(lambda lib: lib.F.multilabel_soft_margin_loss(lib.zeros(()), lib.zeros(())), id="multilabel-0d"),
+]
+
+
+@pytest.mark.parametrize("call", DIMS_OUT_OF_RANGE)
+def test_a_dim_out_of_range_is_an_axis_error_as_torchs_index_error(call):
+    _raises_both(call, np.exceptions.AxisError, ValueError, IndexError)
+
+
+GLU_SHAPES = [
+    pytest.param(lambda lib: lib.F.glu(lib.zeros(2, 3), dim=1), id="odd-axis"),
+    pytest.param(lambda lib: lib.nn.GLU(0)(lib.zeros(3, 4)), id="GLU-odd-axis"),
+    pytest.param(lambda lib: lib.F.glu(lib.module.zeros(())), id="0d"),
+]
+
+
+@pytest.mark.parametrize("call", GLU_SHAPES)
+def test_glu_of_an_axis_it_cannot_halve_is_also_a_torch_runtime_error(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)

@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd import Node, ShapeError, Tensor, take_along_axis
 from autograd.accumulation import float16_via_float32
+from autograd.broadcasting import AxisError
 
 from ..checks import check_choice
 from .activations import as_float_tensor
@@ -53,7 +54,7 @@ def multilabel_soft_margin_loss(
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     scores, target = _paired(scores, target, loss, "scores")
     if scores.ndim == 0:
-        raise ValueError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")
+        raise AxisError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")  # torch's IndexError
     _check_unit_interval(target.data, loss, "targets")
     terms = _logistic_terms(scores, target)
     weight = _class_weights(weight, scores, scores.ndim - 1, loss)

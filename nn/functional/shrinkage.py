@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor, where
+from autograd import ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import hard_shrunk, soft_shrunk
 
@@ -69,12 +69,15 @@ def tanhshrink(input: Any) -> Tensor:
 def glu(input: Any, dim: int = -1) -> Tensor:
     """Gated linear unit: split ``dim`` into halves a, b and return a * sigmoid(b) (the axis halves).
 
-    d/da = sigmoid(b), d/db = a sigmoid(b) (1 - sigmoid(b)).
+    d/da = sigmoid(b), d/db = a sigmoid(b) (1 - sigmoid(b)). A 0-d input or an axis of odd size is a
+    :class:`ShapeError` (torch's RuntimeError), a ``dim`` out of range an AxisError (torch's IndexError).
     """
     x = as_float_tensor(input, "glu")
+    if x.ndim == 0:
+        raise ShapeError(f"glu: the input must have an axis to halve, got a 0-d input (dim={dim!r})")
     axis = check_axis("glu", "dim", dim, x.ndim)
     if x.shape[axis] % 2:
-        raise ValueError(f"glu: the halved axis {axis} of input shape {x.shape} must have an even size")
+        raise ShapeError(f"glu: the halved axis {axis} of input shape {x.shape} must have an even size")
     half = x.shape[axis] // 2
     before = (slice(None),) * axis
     return x[before + (slice(0, half),)] * x[before + (slice(half, None),)].sigmoid()
