@@ -34,7 +34,7 @@ class Hardshrink(Module):
     """x where |x| > ``lambd``, else 0."""
 
     def __init__(self, lambd: float = 0.5) -> None:
-        self.lambd = check_real("Hardshrink", "lambd", lambd, 0)
+        self.lambd = check_real("Hardshrink", "lambd", lambd)  # any real, as torch (see F.hardshrink)
 
     def forward(self, x: Any) -> Tensor:
         return F.hardshrink(x, self.lambd)

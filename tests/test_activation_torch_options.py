@@ -156,3 +156,16 @@ def test_softplus_threshold_is_kept_in_checkpoints(tmp_path):
     assert repr(rebuilt) == repr(model)
     x = np.linspace(-5, 5, 8, dtype=np.float32).reshape(4, 2)
     np.testing.assert_array_equal(rebuilt(x).data, model(x).data)
+
+
+@pytest.mark.parametrize("lambd", [-1.0, -0.25, 0.0])
+def test_hardshrink_takes_a_negative_lambd_keeping_every_value_as_torch(lambd):
+    torch = pytest.importorskip("torch")
+    values = np.array([-2.0, -0.5, -0.1, 0.0, 0.1, 0.5, 2.0])
+    x, t = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    ours, theirs = F.hardshrink(x, lambd), torch.nn.functional.hardshrink(t, lambd)
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    np.testing.assert_array_equal(nn.Hardshrink(lambd)(values).data, ours.data)

@@ -36,12 +36,13 @@ def _thresholded(x: Tensor, limit: float, fill: float) -> Tensor:
 
 
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
-    """0 where |x| <= ``lambd``, else x; d/dx = 0 where |x| <= lambd, else 1.
+    """0 where |x| <= ``lambd``, else x; d/dx = 0 where |x| <= lambd, else 1. As torch, any real ``lambd`` is taken
+    (a negative one keeps every x; softshrink's must be >= 0).
 
     nan passes through with d/dx = 1, torch's rule (its vectorised CPU backward gives 0 at nan within whole SIMD
     blocks, its scalar one 1).
     """
-    lambd = check_real("hardshrink", "lambd", lambd, 0)
+    lambd = check_real("hardshrink", "lambd", lambd)
     x = as_float_tensor(input, "hardshrink")
     check_fits_dtype("hardshrink", "lambd", lambd, x.dtype)
     return hard_shrunk(x, lambd)
