@@ -121,3 +121,35 @@ def test_hardtanh_has_second_derivatives_through_its_mask():
     np.testing.assert_allclose(slope.data, [-1.0, -0.6, 0.8, 1.0])
     (curvature,) = autograd.grad(slope.sum(), x)
     np.testing.assert_allclose(curvature, [0.0, 2.0, 2.0, 0.0])
+
+
+NAN_PASSING = {
+    "elu": lambda lib, x: lib.elu(x, 0.7),
+    "selu": lambda lib, x: lib.selu(x),
+    "celu": lambda lib, x: lib.celu(x, 2.0),
+    "hardswish": lambda lib, x: lib.hardswish(x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAN_PASSING))
+def test_gradient_passes_unchanged_at_nan_and_differentiates_to_zero_there_as_torch(name):
+    # torch's backward tests x <= 0 (x < -3, x <= 3 for hardswish); nan fails each test and takes the slope 1,
+    # the positive piece's (selu's is its scale)
+    call = NAN_PASSING[name]
+    points = np.array([NAN, -2.0, 0.5, 4.0])
+    x = Tensor(points.copy(), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = call(F, x)
+        (first,) = autograd.grad(out.sum(), [x], create_graph=True)
+        (second,) = autograd.grad(first.sum(), [x])
+    slope = 1.0507009873554805 if name == "selu" else 1.0
+    assert np.isnan(out.data[0])
+    assert first.data[0] == slope
+    assert second[0] == 0.0
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(points, requires_grad=True)
+    (t_first,) = torch.autograd.grad(call(torch.nn.functional, t).sum(), [t], create_graph=True)
+    (t_second,) = torch.autograd.grad(t_first.sum(), [t])
+    np.testing.assert_allclose(first.data, t_first.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(second, t_second.numpy(), rtol=1e-12, atol=1e-15)

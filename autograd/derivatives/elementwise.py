@@ -143,10 +143,11 @@ def _leaky_relu_rule(g, out, x, alpha):
 
 
 def _elu_rule(g, out, x, alpha):
-    # alpha e^x on the negative side, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64).
-    # e^x is taken of min(x, 0), so a large positive x does not overflow.
-    positive = data_of(x) > 0
-    return where(positive, g, g * alpha * sm.exp(where(positive, 0.0, x)))
+    # alpha e^x where x <= 0, else 1: at nan too, which is not <= 0, as torch's elu_backward (so g passes, not
+    # nan). alpha e^x, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64). e^x is taken of
+    # min(x, 0), so a large positive x does not overflow.
+    negative = data_of(x) <= 0
+    return where(negative, g * alpha * sm.exp(where(negative, x, 0.0)), g)
 
 
 def _tie_split(g, x, y):
@@ -199,7 +200,7 @@ sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
 softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.log(1+e^x) = s(x)
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
-elu = Op("elu", _elu_rule)                                           # 1 where x > 0, else alpha e^x
+elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta

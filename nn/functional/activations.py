@@ -419,11 +419,16 @@ def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
 @float16_via_float32
 def hardswish(x: Any, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on: at -3 and 3
-    the outer pieces' derivatives, 0 and 1, as torch 2.1 and later (older torch took -1/2 and 3/2)."""
+    the outer pieces' derivatives, 0 and 1, as torch 2.1 and later (older torch took -1/2 and 3/2). At nan, which
+    fails both of torch's tests x < -3 and x <= 3, the slope is 1 (the gradient passes), as torch's."""
     if writes_in_place("hardswish", inplace, x):
         return change_in_place("hardswish", x, hardswish)
     x = as_float_tensor(x, "hardswish")
-    return x * strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
+    unordered = np.isnan(x.data)
+    if not unordered.any():
+        return x * strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
+    ordered = where(unordered, 0.0, x)  # (the product's gradient at nan would be 0 * nan)
+    return where(unordered, x, ordered * strictly_inside(ordered + 3.0, 0.0, 6.0) * (1 / 6))
 
 
 @float16_via_float32
