@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+import autograd
 import nn.functional as F
 from autograd import Tensor, detect_anomaly
 
@@ -403,3 +404,22 @@ def test_multilabel_soft_margin_matches_torch_on_ordinary_inputs():
     np.testing.assert_allclose(value, expected, rtol=1e-14)
     for grad, expected_grad in zip(grads, expected_grads):
         np.testing.assert_allclose(grad, expected_grad, rtol=1e-13, atol=1e-15)
+
+
+def test_bce_target_gradient_differentiates_to_minus_infinity_in_p_at_probabilities_0_and_1():
+    # d/dy bce = -logit(p), so d/dp d/dy = -1 / (p (1 - p)): -inf at p = 0 and p = 1, not 0 * inf = nan
+    probabilities = np.array([0.0, 1.0, 0.0, 1.0, 0.5, 0.25])
+    targets = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.5])
+    p, y = Tensor(probabilities.copy(), requires_grad=True), Tensor(targets.copy(), requires_grad=True)
+    _, d_y = autograd.grad(F.binary_cross_entropy(p, y, reduction="sum"), [p, y], create_graph=True)
+    np.testing.assert_array_equal(d_y.data[:4], [INF, -INF, INF, -INF])
+    d_p_d_y, _ = autograd.grad(d_y.sum(), [p, y], allow_unused=True)
+    expected = [-INF, -INF, -INF, -INF, -4.0, -1 / (0.25 * 0.75)]
+    np.testing.assert_allclose(np.asarray(d_p_d_y), expected, rtol=1e-15)
+    torch = _torch()
+    tp, ty = (torch.tensor(a, requires_grad=True) for a in (probabilities, targets))
+    _, t_d_y = torch.autograd.grad(
+        torch.nn.functional.binary_cross_entropy(tp, ty, reduction="sum"), [tp, ty], create_graph=True
+    )
+    (t_d_p_d_y,) = torch.autograd.grad(t_d_y.sum(), [tp])
+    np.testing.assert_allclose(np.asarray(d_p_d_y), t_d_p_d_y.numpy(), rtol=1e-15)

@@ -478,8 +478,8 @@ class _BinaryCrossEntropyTerms(Function):
         if ctx.needs_input_grad[0]:  # g (p - y) / max((1 - p) p, eps), the floor in p's dtype (flat where it holds)
             variance = (1 - p) * p
             d_p = grad * (p - y) / where(variance.data > BCE_GRADIENT_EPS, variance, BCE_GRADIENT_EPS)
-        if ctx.needs_input_grad[1]:  # -g logit(p) = -g log(p / (1 - p)), unclamped
-            d_y = -grad * (p / (1 - p)).log()
+        if ctx.needs_input_grad[1]:  # -g logit(p) = -g log(p / (1 - p)), unclamped; d/dp of it -g / (p (1 - p)),
+            d_y = -grad * p.logit()  # -inf at p = 0 or 1 as torch's (log of the quotient would give 0 * inf = nan)
         return d_p, d_y
 
 
