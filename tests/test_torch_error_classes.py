@@ -523,3 +523,16 @@ GLU_SHAPES = [
 @pytest.mark.parametrize("call", GLU_SHAPES)
 def test_glu_of_an_axis_it_cannot_halve_is_also_a_torch_runtime_error(call):
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+def test_prelu_weight_of_another_length_than_the_channels_is_also_a_torch_runtime_error():
+    _raises_both(lambda lib: lib.F.prelu(lib.zeros(2, 3, 4), lib.zeros(2)), A.ShapeError, ValueError, RuntimeError)
+
+
+def test_cross_entropy_ignore_index_with_probability_targets_is_also_a_torch_runtime_error():
+    _raises_both(
+        lambda lib: lib.F.cross_entropy(lib.zeros(2, 3), lib.ones(2, 3) / 3, ignore_index=1),
+        nn.checks.UnsupportedOptionError,
+        ValueError,
+        RuntimeError,
+    )

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, where
+from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside
 from autograd.torch_keywords import UNSET, torch_dim
@@ -101,7 +101,7 @@ def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -
     """Shape a per-channel parameter so it broadcasts along axis 1 of ``x``.
 
     Numbers stay numbers; one-element tensors become 0-d; a 1-D tensor of length
-    C = x.shape[1] becomes shape (C, 1, ..., 1).
+    C = x.shape[1] becomes shape (C, 1, ..., 1). Any other shape is a :class:`ShapeError` (torch's RuntimeError).
     """
     if not isinstance(parameter, Node) and np.ndim(parameter) == 0:
         return check_real(function, name, np.asarray(parameter).item())
@@ -111,7 +111,7 @@ def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -
     if parameter.ndim == 1 and x.ndim >= 2 and parameter.shape[0] == x.shape[1]:
         return parameter.reshape((parameter.shape[0],) + (1,) * (x.ndim - 2))
     channels = f"x.shape[1] = {x.shape[1]}" if x.ndim >= 2 else "1 (input has no channel axis)"
-    raise ValueError(
+    raise ShapeError(  # torch's RuntimeError
         f"{function}: {name} must be a number, a one-element tensor or a 1-D tensor of length {channels}; "
         f"got {name} of shape {parameter.shape} for input of shape {x.shape}"
     )

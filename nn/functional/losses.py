@@ -39,7 +39,7 @@ from autograd.quiet import quiet, quietly
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor_functions import in_class_range
 
-from ..checks import check_axis, check_choice, check_integer, check_real
+from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 
@@ -655,7 +655,7 @@ def cross_entropy(
                 f"{logits.shape}; got a {target_array.dtype} target of shape {target_array.shape}"
             )
         if ignore_index >= 0:  # torch's test: its default -100, or any negative index, passes unused
-            raise ValueError(
+            raise UnsupportedOptionError(
                 f"cross_entropy: ignore_index={ignore_index} is not supported for class-probability targets "
                 "(no class can be left out of a distribution; torch refuses it too)"
             )
