@@ -153,3 +153,28 @@ def test_gradient_passes_unchanged_at_nan_and_differentiates_to_zero_there_as_to
     (t_second,) = torch.autograd.grad(t_first.sum(), [t])
     np.testing.assert_allclose(first.data, t_first.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(second, t_second.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "celu"])
+def test_elu_family_at_zero_takes_the_left_slope_and_torchs_second_derivative_zero(name):
+    # torch's elu_backward tests x <= 0 (slope alpha e^0 at 0), its elu_double_backward x < 0 (0 at 0)
+    call = NAN_PASSING[name]
+    slope = {"elu": 0.7, "selu": 1.0507009873554805 * 1.6732632423543772, "celu": 1.0}[name]
+    x = Tensor(np.array([0.0, -0.5]), requires_grad=True)
+    (first,) = autograd.grad(call(F, x).sum(), [x], create_graph=True)
+    (second,) = autograd.grad(first.sum(), [x])
+    assert first.data[0] == pytest.approx(slope, rel=1e-15)
+    assert second[0] == 0.0 and second[1] > 0.0
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([0.0, -0.5], dtype=torch.float64, requires_grad=True)
+    (t_first,) = torch.autograd.grad(call(torch.nn.functional, t).sum(), [t], create_graph=True)
+    (t_second,) = torch.autograd.grad(t_first.sum(), [t])
+    np.testing.assert_allclose(first.data, t_first.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(second, t_second.numpy(), rtol=1e-15)
+
+
+def test_scalar_elu_at_zero_differentiates_twice_to_zero():
+    x = autograd.Value(0.0)
+    (first,) = autograd.grad(x.elu(0.5), [x], create_graph=True)
+    assert first.data == 0.5
+    assert autograd.grad(first, [x]) == (0.0,)

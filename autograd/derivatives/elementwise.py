@@ -144,10 +144,12 @@ def _leaky_relu_rule(g, out, x, alpha):
 
 def _elu_rule(g, out, x, alpha):
     # alpha e^x where x <= 0, else 1: at nan too, which is not <= 0, as torch's elu_backward (so g passes, not
-    # nan). alpha e^x, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64). e^x is taken of
-    # min(x, 0), so a large positive x does not overflow.
-    negative = data_of(x) <= 0
-    return where(negative, g * alpha * sm.exp(where(negative, x, 0.0)), g)
+    # nan). alpha e^x, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64). e^x is taken of x
+    # only where x < 0 (of a flat 0 elsewhere), so a large positive x does not overflow, and the rule's own
+    # derivative, the second derivative, is 0 at x = 0 (and at nan), as torch's elu_double_backward, which tests
+    # x < 0; the flat 0 keeps that zero connected to x (see _flat), as torch's.
+    xd = data_of(x)
+    return where(xd <= 0, g * alpha * sm.exp(where(xd < 0, x, _flat(x, 0.0))), g)
 
 
 def _tie_split(g, x, y):
