@@ -31,7 +31,7 @@ class PairwiseDistance(Module):
     """p-norm distance of two inputs along the last axis (see :func:`nn.functional.pairwise_distance`)."""
 
     def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
-        self.norm = check_real("PairwiseDistance", "p", p, 0, low_open=True, allow_inf=True)
+        self.norm = check_real("PairwiseDistance", "p", p, allow_inf=True)  # any real p, as torch
         self.eps = check_real("PairwiseDistance", "eps", eps)
         self.keepdim = check_flag("PairwiseDistance", "keepdim", keepdim)
 

@@ -274,6 +274,14 @@ def test_similarity_layers_match_torch():
     assert nn.PairwiseDistance(3.0).norm == torch.nn.PairwiseDistance(3.0).norm == 3.0
 
 
+@pytest.mark.parametrize("p", [0.0, -1.0, -2.5, -np.inf])
+def test_pairwise_distance_layer_takes_any_real_order_as_torch(p):
+    torch = pytest.importorskip("torch")
+    a, b = np.random.default_rng(1).normal(size=(2, 4, 3))
+    ours, theirs = nn.PairwiseDistance(p=p), torch.nn.PairwiseDistance(p=p)
+    np.testing.assert_allclose(ours(a, b).data, theirs(torch.tensor(a), torch.tensor(b)).numpy(), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
