@@ -87,3 +87,37 @@ def test_diag_of_a_vector_places_its_gradient_back_on_the_diagonal():
 def test_trace_of_a_vector_names_trace():
     with pytest.raises(ValueError, match=r"trace: needs an array of at least 2 dimensions, got shape \(3,\)"):
         co.trace(np.ones(3))
+
+
+def test_a_large_einsum_is_planned_into_products_with_the_same_values_and_gradients():
+    # 64 * 32 * 40 products: numpy's planner (BLAS) computes it, forward and in the backward einsums
+    rng = np.random.default_rng(11)
+    a, b = rng.normal(size=(64, 32)), rng.normal(size=(32, 40))
+    ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    out = co.einsum("ij,jk->ik", ta, tb)
+    np.testing.assert_allclose(out.data, a @ b, rtol=1e-12)
+    g = rng.normal(size=(64, 40))
+    out.backward(g)
+    np.testing.assert_allclose(ta.grad, g @ b.T, rtol=1e-12)
+    np.testing.assert_allclose(tb.grad, a.T @ g, rtol=1e-12)
+
+
+def test_a_planned_chain_of_three_operands_matches_finite_differences():
+    rng = np.random.default_rng(12)
+    arrays = [rng.normal(size=(12, 16)), rng.normal(size=(16, 20)), rng.normal(size=(20, 24))]
+    assert gradcheck(lambda x, y, z: co.einsum("ij,jk,kl->il", x, y, z), arrays)
+
+
+def test_a_broadcast_label_is_left_to_numpys_own_loop_and_summed_back():
+    rng = np.random.default_rng(13)
+    x, y = rng.normal(size=(1, 40, 40)), rng.normal(size=(4, 40, 41))
+    tx, ty = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
+    out = co.einsum("bij,bjk->bik", tx, ty)
+    np.testing.assert_allclose(out.data, x @ y, rtol=1e-12, atol=1e-12)
+    out.sum().backward()
+    np.testing.assert_allclose(
+        tx.grad, (np.ones((4, 40, 41)) @ y.transpose(0, 2, 1)).sum(axis=0, keepdims=True), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        ty.grad, np.broadcast_to(x.transpose(0, 2, 1) @ np.ones((1, 40, 41)), (4, 40, 41)), atol=1e-12
+    )
