@@ -31,19 +31,22 @@ from .tensor import Tensor
 __all__ = ["clipped_inside", "hard_shrunk", "huber_terms", "smooth_l1_terms", "soft_shrunk"]
 
 
+def _floating(x: Tensor, op: str) -> np.ndarray:
+    """x's array, or the TypeError of an op that needs floating-point data."""
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype}")
+    return x.data
+
+
 def clipped_inside(x: Tensor, low: float, high: float) -> Tensor:
     """x clipped to [low, high] (low <= high, in x's dtype; infinite bounds clip nothing); d/dx = 1 strictly
     inside and at nan, 0 at and beyond the bounds (also for an infinite or nan incoming gradient, as torch's)."""
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"clipped_inside: needs a floating-point tensor, got {x.dtype}")
-    data = np.clip(x.data, low, high)
+    data = np.clip(_floating(x, "clipped_inside"), low, high)
     return Tensor._from_op(data, ew.clipped_inside, (x,), {"low": low, "high": high})
 
 
 def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray:
-    d = difference.data
-    if d.dtype.kind != "f":
-        raise TypeError(f"{op}: needs a floating-point tensor, got {difference.dtype}")
+    d = _floating(difference, op)
     if not bound > 0:
         raise ValueError(f"{op}: {name} must be > 0, got {bound!r}")
     return d
@@ -68,12 +71,6 @@ def smooth_l1_terms(difference: Tensor, beta: float) -> Tensor:
         terms = clipped * half_ratio
         terms += np.maximum(np.abs(d) - beta, 0)  # (nan where d is nan: maximum propagates it)
     return Tensor._from_op(terms.astype(d.dtype, copy=False), ew.smooth_l1_terms, (difference,), {"beta": beta})
-
-
-def _floating(x: Tensor, op: str) -> np.ndarray:
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype}")
-    return x.data
 
 
 def hard_shrunk(x: Tensor, lambd: float) -> Tensor:
