@@ -181,7 +181,7 @@ def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
     """torch's ``src`` of a scatter, cut to the index's shape (a number fills it, in the input's dtype)."""
     if not isinstance(src, Node):
         if np.ndim(src) == 0:
-            return Tensor(np.full(index.shape, src, dtype=dtype))
+            return Tensor(np.full(index.shape, fill_value_in(src, dtype, op)))
         src = Tensor(src)
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
         raise ValueError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")

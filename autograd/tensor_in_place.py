@@ -89,6 +89,8 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     if isinstance(value, Node):
         return value if value.data.dtype == dtype else value.astype(dtype)
     number = np.asarray(value)
+    if number.dtype == object and isinstance(value, int) and not isinstance(value, bool):  # beyond 64 bits
+        raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     if number.ndim != 0 or number.dtype.kind not in "biuf":
         raise TypeError(f"{op}: value must be a real number or a 0-d tensor, got {value!r}")
     if dtype.kind in "iu":
@@ -297,6 +299,8 @@ class TensorInPlace:
         if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
             return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
+        if not isinstance(value, Node):  # as torch: inf, nan or 300 in an int8 tensor is an error, 2.7 fills 2
+            value = fill_value_in(value, self.dtype, op)
         quietly(self.data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
         increment_version(self)
         return self
@@ -627,6 +631,8 @@ class TensorInPlace:
                 self.data[index] = value.data if isinstance(value, Node) else value
         except IndexError as error:
             raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
+        except OverflowError:  # numpy's for inf or 300 into an int8 tensor; torch's words
+            raise ValueError(f"setitem: value {value!r} cannot be converted to {self.dtype} without overflow") from None
         except ValueError as error:
             if not self.data.flags.writeable:
                 raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None

@@ -28,7 +28,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError
 from .shape_errors import ShapeError
-from .tensor_in_place import in_place_twin
+from .tensor_in_place import fill_value_in, in_place_twin
 
 __all__ = ["Histogram", "TorchIndexNames"]
 
@@ -198,9 +198,7 @@ class TorchIndexNames:
         axis, index = _vector_index(tensor, dim, index, "index_fill", negative=True)
         filled = np.zeros(tensor.shape, dtype=bool)
         filled[(slice(None),) * axis + (index,)] = True
-        return tensor._where(
-            filled, value if isinstance(value, Node) else _operand(tensor, value, "index_fill"), tensor
-        )
+        return tensor._where(filled, fill_value_in(value, tensor.dtype, "index_fill"), tensor)
 
     def index_put(self: Self, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Self:
         """torch.Tensor.index_put: ``values`` (broadcast) written at ``self[indices]`` (a tuple of integer or

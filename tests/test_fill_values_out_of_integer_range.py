@@ -1,0 +1,42 @@
+"""A number written into an integer tensor by a fill (``fill_``, ``index_fill``, ``scatter``'s value, ``t[i] = v``)
+that the dtype cannot hold (inf, nan, 300 in int8, an int beyond 64 bits) is refused with the op named, as torch
+refuses it, and the tensor is left as it was; numpy would raise a bare OverflowError or store garbage silently."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+
+INDEX = Tensor(np.zeros((1, 3), dtype=np.int64))
+WRITES = {
+    "fill_": lambda t, v: t.fill_(v),
+    "index_fill_": lambda t, v: t.index_fill_(1, Tensor(np.array([0])), v),
+    "index_fill": lambda t, v: t.index_fill(1, Tensor(np.array([0])), v),
+    "scatter_": lambda t, v: t.scatter_(0, INDEX, value=v),
+    "scatter": lambda t, v: t.scatter(0, INDEX, value=v),
+    "setitem": lambda t, v: t.__setitem__(0, v),
+}
+UNFIT = [("int8", np.inf), ("int8", np.nan), ("int8", 300), ("int8", 1e308), ("uint8", 256), ("int64", np.inf),
+         ("int64", 2**70), ("int32", -np.inf)]  # fmt: skip
+
+
+@pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))
+@pytest.mark.parametrize(("dtype", "value"), UNFIT, ids=[f"{d}-{v}" for d, v in UNFIT])
+def test_a_value_the_integer_dtype_cannot_hold_is_refused_and_nothing_changes(write, dtype, value):
+    tensor = Tensor(np.arange(6, dtype=dtype).reshape(2, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"cannot (be )?convert"):
+            WRITES[write](tensor, value)
+    np.testing.assert_array_equal(tensor.data, np.arange(6, dtype=dtype).reshape(2, 3))
+
+
+@pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))
+def test_a_float_that_fits_is_truncated_into_an_integer_tensor_as_torch(write):
+    tensor = Tensor(np.arange(6, dtype=np.int8).reshape(2, 3))
+    out = WRITES[write](tensor, 2.7)
+    result = tensor if out is None or write in ("fill_", "index_fill_", "scatter_", "setitem") else out
+    assert result.dtype == np.int8
+    assert result.data[0, 0] == 2
