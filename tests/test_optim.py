@@ -64,6 +64,16 @@ def test_adagrad_two_steps_with_lr_decay_and_initial_accumulator():
     np.testing.assert_allclose(result, theta2, rtol=1e-14)
 
 
+def test_adagrad_refuses_an_initial_accumulator_a_float32_parameter_cannot_hold_as_torch():
+    parameter = nn.Parameter(np.ones(2, dtype=np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's cast had given inf with a RuntimeWarning
+        with pytest.raises(ValueError, match="Adagrad: initial_accumulator_value=1e\\+308 .*float32"):
+            nn.optim.Adagrad([parameter], initial_accumulator_value=1e308)
+    optimizer = nn.optim.Adagrad([nn.Parameter(np.ones(2))], initial_accumulator_value=1e308)  # float64 holds it
+    assert optimizer.state[optimizer.param_groups[0]["params"][0]]["sum"][0] == 1e308
+
+
 def test_adagrad_sums_start_at_the_constructors_initial_accumulator_in_every_group():
     """As torch's: a group's own initial_accumulator_value stays in the group, the sum starts at the default."""
     first, second = nn.Parameter(START), nn.Parameter(START)

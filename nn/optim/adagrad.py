@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_flag, check_real
+from ..checks import check_fits_dtype, check_flag, check_real
 from .optimizer import Optimizer, ParamsLike, _parameter_array, divide_into, regularized_gradient
 from .torch_options import check_implementation_options
 
@@ -72,8 +72,11 @@ class Adagrad(Optimizer):
 
     def _start_state(self, state: dict[str, Any], param: np.ndarray) -> None:
         """Step 0 and a sum of the constructor's ``initial_accumulator_value`` (torch's, whatever the group's)."""
+        initial = check_fits_dtype(
+            "Adagrad", "initial_accumulator_value", self.defaults["initial_accumulator_value"], param.dtype
+        )
         state["step"] = 0
-        state["sum"] = np.full_like(param, self.defaults["initial_accumulator_value"])
+        state["sum"] = np.full_like(param, initial)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
