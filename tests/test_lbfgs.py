@@ -3,6 +3,8 @@ refuses what torch's refuses, and its saved state resumes identically or, when i
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -37,6 +39,22 @@ def test_finds_the_minimum_of_a_quadratic(line_search_fn):
     first_loss = optimizer.step(closure)
     assert float(first_loss.data) == 0.0  # step returns the loss at the start
     np.testing.assert_allclose(nn.utils.parameters_to_vector(params).data, MINIMUM, atol=1e-6)
+
+
+def test_a_tolerance_beyond_float32_stops_a_float32_problem_at_once_without_a_warning():
+    parameter = nn.Parameter(np.array([1.0, -2.0], dtype=np.float32))
+    optimizer = nn.optim.LBFGS([parameter], tolerance_grad=1e308)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (parameter * parameter).sum()
+        loss.backward()
+        return loss
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optimizer.step(closure)
+    np.testing.assert_array_equal(parameter.data, [1.0, -2.0])  # already within the tolerance: no move
 
 
 def test_strong_wolfe_needs_no_more_than_a_few_iterations_per_dimension():

@@ -149,7 +149,7 @@ class LBFGS(Optimizer):
         orig_loss, loss, flat_grad = self._evaluate(closure)
         current_evals = 1
         state["func_evals"] += 1
-        if np.abs(flat_grad).max() <= tolerance_grad:  # already optimal
+        if float(np.abs(flat_grad).max()) <= tolerance_grad:  # already optimal (a float: 1e308 against float32)
             return orig_loss
 
         d, t = state.get("d"), state.get("t")
