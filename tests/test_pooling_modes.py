@@ -110,6 +110,30 @@ def test_adaptive_avg_pool2d_uses_torchs_overlapping_windows():
     np.testing.assert_allclose(out.data.ravel(), [0.5, 2.0, 3.5])
 
 
+@pytest.mark.parametrize("output_size", [(1, 3), (3, 2), (2, 5), (4, 4)])
+def test_adaptive_avg_pool2d_keeps_an_infinity_or_nan_in_its_own_windows_as_torch(output_size):
+    x = np.random.default_rng(1).normal(size=(1, 2, 4, 5))
+    x[0, 0, 0, 1], x[0, 0, 3, 4], x[0, 1, 2, 0], x[0, 1, 1, 3] = -np.inf, np.inf, np.nan, -np.inf
+    _compare_with_torch(
+        lambda t: F.adaptive_avg_pool2d(t, output_size),
+        lambda torch, t: torch.nn.functional.adaptive_avg_pool2d(t, output_size),
+        x,
+    )
+    assert not np.isnan(F.adaptive_avg_pool2d(Tensor(x), output_size).data).all()
+
+
+def test_adaptive_avg_pool1d_and_3d_keep_an_infinity_in_its_own_windows_as_torch():
+    line = np.array([[[np.inf, -np.inf, 1e-320, np.nan, 2.0, -np.inf, 5.0]]])
+    _compare_with_torch(
+        lambda t: F.adaptive_avg_pool1d(t, 5), lambda torch, t: torch.nn.functional.adaptive_avg_pool1d(t, 5), line
+    )
+    volume = np.random.default_rng(2).normal(size=(1, 1, 3, 4, 4))
+    volume[0, 0, 0, 0, 0] = -np.inf
+    _compare_with_torch(
+        lambda t: F.adaptive_avg_pool3d(t, 2), lambda torch, t: torch.nn.functional.adaptive_avg_pool3d(t, 2), volume
+    )
+
+
 def test_adaptive_avg_pool2d_module_keeps_float32_and_unbatched_inputs():
     pool = nn.AdaptiveAvgPool2d((2, None))
     out = pool(Tensor(np.ones((3, 4, 5), dtype=np.float32)))

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, matmul
+from autograd import ShapeError, Tensor, concatenate, matmul
 from autograd.conv import IntOrPair, conv_output_size, max_pool, pair
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
@@ -469,6 +469,20 @@ def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
     return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
+def _adaptive_window_means(x: Tensor, count: int, axis: int) -> Tensor:
+    """The means over the ``count`` adaptive windows along ``axis``, one slice each: slower than the averaging
+    matrix, but an inf or nan reaches only its own windows (in the matrix, 0 * inf is nan in every other)."""
+    length = x.shape[axis]
+    starts = np.arange(count) * length // count
+    ends = -(-(np.arange(count) + 1) * length // count)
+    index = [slice(None)] * x.ndim
+    means = []
+    for start, end in zip(starts, ends):
+        index[axis] = slice(start, end)
+        means.append(x[tuple(index)].mean(axis=axis, keepdims=True))
+    return concatenate(means, axis=axis)
+
+
 def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, int | None]) -> Tensor:
     """Mean over PyTorch's adaptive windows: ``output_size`` (H_out, W_out) whatever the input size.
 
@@ -490,6 +504,8 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
     rows = _adaptive_average(x.shape[2], out_h, x.dtype)
     columns = _adaptive_average(x.shape[3], out_w, x.dtype)
     out = matmul(matmul(rows, x), columns.T)
+    if np.isnan(out.data).any():  # an inf or nan in the input: each window alone, as torch's sums give them
+        out = _adaptive_window_means(_adaptive_window_means(x, out_h, 2), out_w, 3)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
