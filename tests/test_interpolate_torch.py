@@ -138,3 +138,29 @@ def test_upsample_layer_reprs_and_outputs_are_torchs(make):
     assert repr(make(nn)) == repr(make(torch.nn))
     x = np.random.default_rng(3).standard_normal((1, 2, 3, 4))
     np.testing.assert_allclose(make(nn)(x).data, make(torch.nn)(torch.tensor(x)).numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("mode", "shape"),
+    [("linear", (1, 2, 7)), ("bilinear", (1, 2, 5, 6)), ("bicubic", (1, 1, 6, 6)), ("area", (1, 2, 7))],
+)
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_an_infinity_or_nan_reaches_only_the_outputs_that_read_it(mode, shape, align_corners):
+    """The matmul with the weight matrix would give nan wherever 0 * inf meets; torch sums an output's taps only
+    (its one difference: a tap of weight exactly 0 at the left edge, whose 0 * inf gives torch a nan there)."""
+    x = np.random.default_rng(5).normal(size=shape)
+    flat = x.reshape(-1)
+    flat[[1, 4]], flat[-3] = (np.inf, -np.inf), np.nan
+    options = {} if mode == "area" else {"align_corners": align_corners}
+    ours_input, torch_input = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours_out = F.interpolate(ours_input, scale_factor=2, mode=mode, **options)
+    torch_out = TF.interpolate(torch_input, scale_factor=2, mode=mode, **options)
+    ours, expected = ours_out.data, torch_out.detach().numpy()
+    seed = np.random.default_rng(6).normal(size=ours.shape)
+    ours_out.backward(seed)
+    torch_out.backward(torch.from_numpy(seed))
+    np.testing.assert_allclose(ours_input.grad, torch_input.grad.numpy(), rtol=1e-12, atol=1e-12)  # a linear map
+    assert not np.isnan(ours).all()
+    compared = ~np.isnan(expected)
+    np.testing.assert_allclose(ours[compared], expected[compared], rtol=1e-12)
+    assert np.isnan(ours).sum() <= np.isnan(expected).sum()

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, matmul
+from autograd import Tensor, matmul, where
 
 from ..checks import check_choice, check_flag
 from .activations import as_float_tensor
@@ -175,11 +175,29 @@ def _antialias_weights(length: int, size: int, scale: float | None, align_corner
 def _along_axis(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
     """``matrix`` (out, n) applied along ``axis`` of ``x``: y[..., i, ...] = sum_j matrix[i, j] x[..., j, ...]."""
     if axis == x.ndim - 1:
-        return matmul(x, matrix.T)
-    shape = x.shape
-    rest = math.prod(shape[axis + 1 :])
-    out = matmul(matrix, x.reshape(math.prod(shape[:axis]), shape[axis], rest))
-    return out.reshape(shape[:axis] + (matrix.shape[0],) + shape[axis + 1 :])
+        out = matmul(x, matrix.T)
+    else:
+        shape = x.shape
+        rest = math.prod(shape[axis + 1 :])
+        out = matmul(matrix, x.reshape(math.prod(shape[:axis]), shape[axis], rest))
+        out = out.reshape(shape[:axis] + (matrix.shape[0],) + shape[axis + 1 :])
+    if np.isnan(out.data).any():  # an inf or nan in x: in the matmul, 0 * inf is nan outside its taps
+        return _tap_by_tap(x, matrix, axis)
+    return out
+
+
+def _tap_by_tap(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
+    """As :func:`_along_axis`, summing only each output's nonzero weights times their inputs (torch's sums), so an
+    inf or nan reaches only the outputs that read it."""
+    taps = int(np.count_nonzero(matrix, axis=1).max())  # >= 1: called only for an output with a nan
+    sources = np.argsort(matrix == 0, axis=1, kind="stable")[:, :taps]  # each row's nonzero columns first
+    weights = np.take_along_axis(matrix, sources, axis=1).reshape((matrix.shape[0], taps) + (1,) * (x.ndim - axis - 1))
+    out = None
+    for tap in range(taps):
+        weight = weights[:, tap]
+        term = where(weight != 0, x[(slice(None),) * axis + (sources[:, tap],)] * weight, 0)
+        out = term if out is None else out + term
+    return out
 
 
 def interpolate(
