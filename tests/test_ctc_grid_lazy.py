@@ -181,6 +181,22 @@ def test_grid_sample_refuses_a_mismatched_grid():
         affine_grid(np.zeros((1, 2, 3)), (1, 1, 2, 2, 2))
 
 
+@pytest.mark.parametrize("size", [None, 5, "abcd", (1, 1, 2.5, 3), (1, 1, True, 3), [1, 1, [2], 3]])
+def test_affine_grid_refuses_a_size_that_is_not_a_sequence_of_integers(size):
+    with pytest.raises(TypeError, match=r"affine_grid: size must be a sequence of integers"):
+        affine_grid(np.zeros((1, 2, 3)), size)
+
+
+@pytest.mark.parametrize("size", [(1, 1, -2, 3), (1, 1, 0, 3), (1, 0, 2, 3)])
+def test_affine_grid_refuses_a_size_that_is_not_positive_as_torch(size):
+    with pytest.raises(ValueError, match=r"affine_grid: size must be positive, got \(1, "):
+        affine_grid(np.zeros((1, 2, 3)), size)
+
+
+def test_affine_grid_takes_numpy_integers_in_its_size():
+    assert affine_grid(np.zeros((1, 2, 3)), [1, 1, np.int64(2), 3]).shape == (1, 2, 3, 2)
+
+
 @pytest.mark.parametrize(
     "lazy, shape",
     [

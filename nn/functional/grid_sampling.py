@@ -17,6 +17,7 @@ padding each tap's coordinate.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +43,18 @@ def _positions(steps: int, align_corners: bool) -> np.ndarray:
     return centres if align_corners else centres * (steps - 1) / steps
 
 
+def _output_size(size: Any) -> tuple[int, ...]:
+    """affine_grid's ``size`` as a tuple of Python ints, all positive (as torch: no empty output)."""
+    parts = tuple(size) if isinstance(size, (Sequence, np.ndarray)) and not isinstance(size, str) else None
+    if parts is None or not all(isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in parts):
+        raise TypeError(
+            f"affine_grid: size must be a sequence of integers (N, C, H, W) or (N, C, D, H, W), got {size!r}"
+        )
+    if min(parts, default=1) < 1:
+        raise ValueError(f"affine_grid: size must be positive, got {tuple(int(n) for n in parts)}")
+    return tuple(int(n) for n in parts)
+
+
 def affine_grid(theta: Any, size: Sequence[int], align_corners: bool = False) -> Tensor:
     """torch.nn.functional.affine_grid: the sampling grid ``theta @ (x, y[, z], 1)`` over an output of ``size``.
 
@@ -50,7 +63,7 @@ def affine_grid(theta: Any, size: Sequence[int], align_corners: bool = False) ->
     """
     align_corners = check_flag("affine_grid", "align_corners", align_corners)
     theta = as_float_tensor(theta, "affine_grid")
-    size = tuple(int(n) for n in size)
+    size = _output_size(size)
     if len(size) not in (4, 5):
         raise ValueError(f"affine_grid: size must be (N, C, H, W) or (N, C, D, H, W), got {size}")
     dims = len(size) - 2
