@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd.sorting as so
 from autograd import Tensor
+from autograd.gradcheck import gradcheck, gradgradcheck
 
 
 def test_argsort_matches_numpy_for_every_axis():
@@ -60,3 +63,92 @@ def test_descending_order_of_integers_and_bools_includes_zero_and_the_dtype_extr
         return  # torch 2.13 sorts only the integer dtypes it fully supports on CPU
     expected = torch.sort(torch.from_numpy(x), descending=True, stable=True)
     np.testing.assert_array_equal(indices.data, expected.indices.numpy())
+
+
+# -- topk's partition (k at most half the length): ties at the k-th entry, NaN, -0.0 ----------------------------
+def _python_top_indices(line: list[float], k: int, largest: bool) -> list[int]:
+    """topk's indices of one line by Python's stable sort: NaN the largest, -0.0 equal to 0.0."""
+
+    def rank(i: int) -> tuple[int, float]:
+        value = line[i]
+        if value != value:  # NaN
+            return (0, 0.0) if largest else (1, 0.0)
+        return (1, -value) if largest else (0, value)
+
+    return sorted(range(len(line)), key=rank)[:k]
+
+
+def _expected_top_indices(x: np.ndarray, k: int, dim: int, largest: bool) -> np.ndarray:
+    lines = np.moveaxis(x, dim, -1)
+    flat = [_python_top_indices(line.tolist(), k, largest) for line in lines.reshape(-1, lines.shape[-1])]
+    return np.moveaxis(np.array(flat, dtype=np.int64).reshape(lines.shape[:-1] + (k,)), -1, dim)
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.lists(st.sampled_from([-1.0, -0.0, 0.0, 1.0, 2.0, np.inf, -np.inf, np.nan]), min_size=24, max_size=24),
+    st.sampled_from([(24,), (2, 12), (4, 6), (2, 3, 4)]),
+    st.data(),
+)
+def test_topk_partition_matches_a_stable_sort_with_ties_nan_and_signed_zeros(values, shape, data):
+    x = np.array(values).reshape(shape)
+    dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    k = data.draw(st.integers(1, max(1, x.shape[dim] // 2)))
+    largest = data.draw(st.booleans())
+    values_out, indices = so.topk(Tensor(x), k, dim, largest)
+    expected = _expected_top_indices(x, k, dim, largest)
+    np.testing.assert_array_equal(indices.data, expected)
+    np.testing.assert_array_equal(values_out.data, np.take_along_axis(x, expected, dim))
+    np.testing.assert_array_equal(np.signbit(values_out.data), np.signbit(np.take_along_axis(x, expected, dim)))
+
+
+def test_topk_takes_the_earliest_of_the_ties_straddling_the_kth_position():
+    x = np.array([[0.0, 3.0, 1.0, 3.0, 3.0, 5.0, 3.0, 0.0, 2.0, 1.0, 3.0, 0.0]])
+    values, indices = so.topk(Tensor(x), 4, dim=1)
+    np.testing.assert_array_equal(indices.data, [[5, 1, 3, 4]])  # five 3.0 tie for places 2 to 6
+    np.testing.assert_array_equal(values.data, [[5.0, 3.0, 3.0, 3.0]])
+    values, indices = so.topk(Tensor(x), 5, dim=1, largest=False)
+    np.testing.assert_array_equal(indices.data, [[0, 7, 11, 2, 9]])  # two 1.0 tie for places 4 and 5
+    np.testing.assert_array_equal(values.data, [[0.0, 0.0, 0.0, 1.0, 1.0]])
+
+
+def test_topk_partition_ranks_nan_first_and_signed_zeros_as_equal():
+    x = np.array([1.0, np.nan, -0.0, 0.0, np.inf, np.nan, -np.inf, 0.0, -0.0, -1.0, 1.0, 2.0])
+    values, indices = so.topk(Tensor(x), 3)
+    np.testing.assert_array_equal(indices.data, [1, 5, 4])
+    values, indices = so.topk(Tensor(x), 4, largest=False)
+    np.testing.assert_array_equal(indices.data, [6, 9, 2, 3])  # -0.0 and 0.0 tie: the earlier first
+    assert np.signbit(values.data[2]) and not np.signbit(values.data[3])
+    torch = pytest.importorskip("torch")
+    for k, largest in ((3, True), (4, False), (6, False)):
+        expected = torch.topk(torch.tensor(x), k, largest=largest).values.numpy()
+        np.testing.assert_array_equal(so.topk(Tensor(x), k, largest=largest)[0].data, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int64, np.bool_, np.float32])
+def test_topk_partition_of_integers_bools_and_float32_matches_a_stable_sort(dtype):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2 if dtype is np.bool_ else 5, (3, 40)).astype(dtype)
+    for largest in (True, False):
+        for k in (1, 7, 20):
+            values, indices = so.topk(Tensor(x), k, dim=1, largest=largest)
+            expected = _expected_top_indices(x.astype(np.float64), k, 1, largest)
+            np.testing.assert_array_equal(indices.data, expected)
+            assert values.dtype == x.dtype and indices.dtype == np.int64
+
+
+def test_topk_partition_gradient_goes_to_the_chosen_entries():
+    x = np.random.default_rng(1).standard_normal((3, 16, 2))
+    assert gradcheck(lambda t: so.topk(t, 3, dim=1)[0] * np.arange(18.0).reshape(3, 3, 2), [x])
+    assert gradgradcheck(lambda t: so.topk(t, 3, dim=1, largest=False)[0] ** 2, [x])
+    ties = Tensor(np.array([1.0, 2.0, 2.0, 0.0, 2.0, 0.0, 0.0, 0.0]), requires_grad=True)
+    (so.topk(ties, 2)[0] * np.array([10.0, 20.0])).sum().backward()
+    np.testing.assert_array_equal(ties.grad, [0.0, 10.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+
+
+def test_topk_of_a_zero_d_tensor_and_of_k_zero_and_the_whole_length():
+    values, indices = so.topk(Tensor(3.0), 1)
+    assert values.shape == () and indices.shape == () and values.item() == 3.0
+    x = np.array([[2.0, 1.0, 2.0, 3.0]])
+    assert so.topk(Tensor(x), 0, dim=1)[0].shape == (1, 0)
+    np.testing.assert_array_equal(so.topk(Tensor(x), 4, dim=1)[1].data, [[3, 0, 2, 1]])
