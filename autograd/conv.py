@@ -1,11 +1,12 @@
 """The sliding-window primitives on NCHW Tensors: ``unfold`` (im2col), ``fold`` (col2im),
-``conv2d`` and ``max_pool``.
+``conv2d`` and ``max_pool``; ``repeat_blocks`` and ``block_sums``, nearest upsampling by whole factors and
+sums over tiling windows, on the trailing axes of any Tensor.
 
 The window geometry and its formulas (which pixel window ``(i, j)`` reads at offset
 ``(a, b)``) are in :mod:`autograd.windows`, with the numpy kernels; each function here
 checks its arguments, runs the kernel and records one node, whose derivative rule is in
 :mod:`autograd.derivatives.conv`: ``unfold`` and ``fold`` are each other's, so are the
-gather and scatter of max pooling, and ``conv2d``'s rules are written with them.
+gather and scatter of max pooling, so are ``repeat_blocks`` and ``block_sums``, and ``conv2d``'s rules are written with them.
 ``nn.functional`` builds convolution and pooling layers on these primitives.
 """
 
@@ -23,11 +24,13 @@ from .tensor import Tensor
 from .windows import (
     IntOrPair,
     Pair,
+    block_sums_array,
     ceil_mode_extra,
     conv_output_size,
     fold_array,
     pair,
     pool_output_size,
+    repeat_blocks_array,
     unfold_array,
     window_argmax,
 )
@@ -36,12 +39,14 @@ from .windows import geometry as _geometry
 __all__ = [
     "IntOrPair",
     "Pair",
+    "block_sums",
     "conv_output_size",
     "fold",
     "conv2d",
     "fold_array",
     "max_pool",
     "pair",
+    "repeat_blocks",
     "unfold",
     "unfold_array",
 ]
@@ -104,6 +109,39 @@ def fold(
     data = fold_array(windows.data, output_size, *geometry)
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), output_size=output_size)
     return Tensor._from_op(data, cv.fold, (windows,), attrs)
+
+
+def _block(x: Tensor, block: Sequence[int], op: str) -> tuple[int, ...]:
+    """``block`` as a tuple of positive ints, one per trailing axis of ``x``; else a ValueError naming ``op``."""
+    block = tuple(block)
+    if not all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) and r >= 1 for r in block):
+        raise ValueError(f"{op}: block must hold positive integers, got {block!r}")
+    if len(block) > x.ndim:
+        raise ValueError(f"{op}: block {block} has more axes than the tensor of shape {x.shape}")
+    return tuple(int(r) for r in block)
+
+
+def repeat_blocks(x: Tensor, block: Sequence[int]) -> Tensor:
+    """Each entry of ``x`` repeated as a block over its last ``len(block)`` axes (nearest upsampling by the
+    whole factors ``block``): out[..., i, j] = x[..., i // r, j // s] for ``block = (r, s)``.
+
+    d/dx: the sum of g over each entry's block (:func:`block_sums`).
+    """
+    block = _block(x, block, "repeat_blocks")
+    return Tensor._from_op(repeat_blocks_array(x.data, block), cv.repeat_blocks, (x,), {"block": block})
+
+
+def block_sums(x: Tensor, block: Sequence[int]) -> Tensor:
+    """The sums of ``x`` over the blocks of shape ``block`` that tile its last ``len(block)`` axes:
+    out[..., i, j] = sum_{a < r, b < s} x[..., i r + a, j s + b] for ``block = (r, s)``.
+
+    Each of those axes must be a multiple of its block length. d/dx: g repeated over each block
+    (:func:`repeat_blocks`).
+    """
+    block = _block(x, block, "block_sums")
+    if any(n % r for n, r in zip(x.shape[x.ndim - len(block) :], block)):
+        raise ShapeError(f"block_sums: blocks {block} do not tile the last axes of a tensor of shape {x.shape}")
+    return Tensor._from_op(block_sums_array(x.data, block), cv.block_sums, (x,), {"block": block})
 
 
 def max_pool(

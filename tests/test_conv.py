@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import nn
 import nn.functional as F
 from autograd import Tensor, gradcheck, gradgradcheck
-from autograd.conv import fold, unfold
+from autograd.conv import block_sums, fold, repeat_blocks, unfold
 from autograd.testing import arrays
 from nn.models import digits_cnn, mnist_cnn
 
@@ -429,3 +429,49 @@ def test_torch_layout_fold_rejects_columns_that_do_not_fit_the_kernel():
         F.fold(Tensor(np.zeros((1, 5, 4))), (3, 3), 2)
     with pytest.raises(ValueError, match=r"fold: expected an input of shape \(N, C\*kh\*kw, L\)"):
         F.fold(Tensor(np.zeros((1, 1, 4, 4))), (3, 3), 2)
+
+
+# -- repeat_blocks and block_sums: nearest upsampling by whole factors and sums over tiling windows -------------
+@pytest.mark.parametrize(
+    "shape, block", [((2, 3, 4, 5), (2, 3)), ((3, 4), (1, 4)), ((2, 2, 3, 2), (3, 1, 2)), ((5,), (2,))]
+)
+def test_repeat_blocks_is_np_repeat_and_block_sums_its_adjoint(shape, block):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    expected = x
+    for offset, r in enumerate(block):
+        expected = expected.repeat(r, axis=x.ndim - len(block) + offset)
+    repeated = repeat_blocks(Tensor(x), block)
+    np.testing.assert_array_equal(repeated.data, expected)
+    y = rng.standard_normal(expected.shape)
+    sums = block_sums(Tensor(y), block).data
+    lead = y.shape[: y.ndim - len(block)]
+    split = sum(((n // r, r) for n, r in zip(y.shape[len(lead) :], block)), ())
+    np.testing.assert_allclose(
+        sums, y.reshape(lead + split).sum(axis=tuple(len(lead) + 2 * k + 1 for k in range(len(block))))
+    )
+    np.testing.assert_allclose((expected * y).sum(), (x * sums).sum())  # <R x, y> = <x, S y>
+    assert gradcheck(lambda t: repeat_blocks(t, block) * y, [x])
+    assert gradgradcheck(lambda t: repeat_blocks(t, block) ** 3, [x])
+    assert gradcheck(lambda t: block_sums(t, block) * sums, [y])
+    assert gradgradcheck(lambda t: block_sums(t, block) ** 3, [y])
+
+
+def test_repeat_blocks_and_block_sums_keep_the_dtype_and_never_alias_their_input():
+    x = np.ones((2, 4), dtype=np.float32)
+    assert repeat_blocks(Tensor(x), (2,)).dtype == np.float32 and block_sums(Tensor(x), (2, 2)).dtype == np.float32
+    same = block_sums(Tensor(x), (1, 1)).data
+    assert not np.shares_memory(same, x) and np.array_equal(same, x)
+
+
+def test_block_sums_and_repeat_blocks_reject_bad_blocks():
+    with pytest.raises(
+        ValueError, match=r"block_sums: blocks \(3,\) do not tile the last axes of a tensor of shape \(2, 4\)"
+    ):
+        block_sums(Tensor(np.ones((2, 4))), (3,))
+    with pytest.raises(ValueError, match=r"repeat_blocks: block must hold positive integers, got \(0,\)"):
+        repeat_blocks(Tensor(np.ones(2)), (0,))
+    with pytest.raises(
+        ValueError, match=r"repeat_blocks: block \(2, 2\) has more axes than the tensor of shape \(2,\)"
+    ):
+        repeat_blocks(Tensor(np.ones(2)), (2, 2))

@@ -74,6 +74,36 @@ def test_interpolate_gradients_match_finite_differences(shape, options):
     assert gradcheck(lambda x: F.interpolate(x, **options), [x])
 
 
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+@pytest.mark.parametrize(
+    "shape, resize, repeats",
+    [
+        ((2, 3, 4), {"scale_factor": 2}, (2,)),
+        ((1, 2, 3, 4), {"scale_factor": (3, 2)}, (3, 2)),
+        ((1, 2, 3, 4), {"size": (3, 8)}, (1, 2)),
+        ((1, 1, 2, 3, 2), {"scale_factor": (2, 1, 3)}, (2, 1, 3)),
+        ((1, 1, 2, 3, 2), {"size": (4, 6, 8)}, (2, 2, 4)),
+    ],
+)
+def test_nearest_by_whole_factors_repeats_each_entry_and_sums_the_gradient_over_it(mode, shape, resize, repeats):
+    x = np.random.default_rng(2).standard_normal(shape)
+    expected = x
+    for axis, r in enumerate(repeats):
+        expected = expected.repeat(r, axis=2 + axis)
+    out = F.interpolate(x, mode=mode, **resize)
+    np.testing.assert_array_equal(out.data, expected)
+    assert F.interpolate(x.astype(np.float32), mode=mode, **resize).dtype == np.float32
+    weights = np.arange(expected.size, dtype=np.float64).reshape(expected.shape)
+    assert gradcheck(lambda t: F.interpolate(t, mode=mode, **resize) * weights, [x])
+    assert gradgradcheck(lambda t: F.interpolate(t, mode=mode, **resize) ** 3, [x])
+
+
+def test_nearest_by_a_factor_that_is_whole_on_one_axis_only_reads_floor_i_over_the_scale():
+    x = np.arange(12.0).reshape(1, 1, 3, 4)
+    out = F.interpolate(x, size=(6, 6)).data[0, 0]
+    np.testing.assert_array_equal(out, x[0, 0][np.arange(6) // 2][:, np.floor(np.arange(6) * 4 / 6).astype(int)])
+
+
 def test_interpolate_has_second_derivatives():
     rng = np.random.default_rng(1)
     x, target = rng.standard_normal((1, 1, 3, 3)), rng.standard_normal((1, 1, 4, 5))

@@ -164,3 +164,20 @@ def test_an_infinity_or_nan_reaches_only_the_outputs_that_read_it(mode, shape, a
     compared = ~np.isnan(expected)
     np.testing.assert_allclose(ours[compared], expected[compared], rtol=1e-12)
     assert np.isnan(ours).sum() <= np.isnan(expected).sum()
+
+
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+@pytest.mark.parametrize("shape", [(2, 3, 5), (1, 2, 3, 4), (1, 2, 2, 3, 2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_nearest_by_whole_factors_matches_torch_values_and_gradients(mode, shape, dtype):
+    # every axis a whole factor: one block repeat (its gradient the block sums); one axis not: the gathers
+    x = np.random.default_rng(5).standard_normal(shape).astype(dtype)
+    axes = len(shape) - 2
+    tolerance = {"rtol": 1e-12, "atol": 1e-12} if dtype == np.float64 else {"rtol": 1e-6, "atol": 1e-6}
+    for resize in (
+        {"scale_factor": 3},
+        {"scale_factor": (2.0, 1.0, 4.0)[:axes]},
+        {"size": tuple(2 * n for n in shape[2:])},
+        {"size": (shape[2] * 3,) + tuple(n + 1 for n in shape[3:])},
+    ):
+        _check(x, tolerance, mode=mode, **resize)

@@ -1,5 +1,6 @@
 """Derivative table of the sliding-window primitives: ``unfold`` and its adjoint ``fold``,
-``gather_windows`` (max pooling) and its adjoint ``scatter_windows``, and ``conv2d``.
+``gather_windows`` (max pooling) and its adjoint ``scatter_windows``, ``repeat_blocks`` (nearest upsampling by
+whole factors) and its adjoint ``block_sums`` (average pooling over tiling windows), and ``conv2d``.
 
 ``unfold`` takes an NCHW batch to the windows a kernel sees,
 ``(N, C, H_out, W_out, kh, kw)``; ``fold`` adds such windows back into an
@@ -18,7 +19,14 @@ import numpy as np
 from .. import shared_math as sm
 from ..op import Op
 from ..shared_math import ONES_ROWS, ones_vector
-from ..windows import fold_array, gather_windows, scatter_windows, unfold_array
+from ..windows import (
+    block_sums_array,
+    fold_array,
+    gather_windows,
+    repeat_blocks_array,
+    scatter_windows,
+    unfold_array,
+)
 
 
 def _unfold_rule(g, out, x, kernel_size, stride, padding, dilation, pad_value):
@@ -179,10 +187,20 @@ def _conv_rule_bias(g, out, x, weight, bias, *, stride, padding, dilation, group
     return g.sum(axis=(0, 2, 3))
 
 
+def _repeat_blocks_rule(g, out, x, block):
+    return sm.apply_linear(block_sums, block_sums_array, g, block=block)
+
+
+def _block_sums_rule(g, out, x, block):
+    return sm.apply_linear(repeat_blocks, repeat_blocks_array, g, block=block)
+
+
 # fmt: off
 unfold = Op("unfold", _unfold_rule, reads_values=False)   # d/dx unfold(x)^T g = fold(g)
 fold = Op("fold", _fold_rule, reads_values=False)         # d/dw fold(w)^T g = unfold(g)
 gather = Op("gather_windows", _gather_rule, reads_values=False)      # d/dx gather(x)^T g = scatter(g)
 scatter = Op("scatter_windows", _scatter_rule, reads_values=False)   # d/dv scatter(v)^T g = gather(g)
+repeat_blocks = Op("repeat_blocks", _repeat_blocks_rule, reads_values=False)  # d/dx repeat(x)^T g = block sums of g
+block_sums = Op("block_sums", _block_sums_rule, reads_values=False)           # d/dx sums(x)^T g = g repeated
 conv2d = Op("conv2d", _conv_rule_x, _conv_rule_weight, _conv_rule_bias)   # one node per convolution
 # fmt: on

@@ -1,7 +1,9 @@
 """Resizing of (N, C, *spatial) Tensors, torch's ``interpolate``: nearest, nearest-exact, (bi/tri)linear, bicubic
 and area modes, each separable, one spatial axis at a time.
 
-Nearest modes read the input at an index array per axis (a gather; the gradient adds g back at the entries read).
+Nearest modes read the input at an index array per axis (a gather; the gradient adds g back at the entries read),
+or, when every axis reads each entry r times in turn (a whole scale factor), repeat each entry as a block (one
+copy; the gradient sums g over each block).
 The other modes multiply each axis by an (out, in) weight matrix, ``y = M x`` along that axis, whose rows hold
 the interpolation weights of one output position (the gradient is ``M^T g``). For output position ``i`` of an
 axis of ``n`` inputs and ``m`` outputs the source coordinate is, as torch's:
@@ -31,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, matmul, where
+from autograd.conv import repeat_blocks
 
 from ..checks import check_choice, check_flag
 from .activations import as_float_tensor
@@ -200,6 +203,21 @@ def _tap_by_tap(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
     return out
 
 
+def _read_nearest(x: Tensor, per_axis: list[np.ndarray]) -> Tensor:
+    """x read at the entries ``per_axis[k]`` along spatial axis k: one :func:`repeat_blocks` when every axis
+    reads each entry r times in turn (i // r: a whole scale factor, whichever nearest mode), else a gather per
+    axis (the gradient adds g back at the entries read)."""
+    repeats = [max(indices.size // length, 1) for indices, length in zip(per_axis, x.shape[2:])]
+    if all(
+        np.array_equal(indices, np.arange(r * length) // r)
+        for indices, r, length in zip(per_axis, repeats, x.shape[2:])
+    ):
+        return repeat_blocks(x, repeats)
+    for offset, indices in enumerate(per_axis):
+        x = x[(slice(None),) * (2 + offset) + (indices,)]
+    return x
+
+
 def interpolate(
     input: Any,
     size: int | Sequence[int] | None = None,
@@ -242,12 +260,15 @@ def interpolate(
     if min(x.shape[2:], default=1) < 1:
         raise ValueError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
     precision = np.float32 if x.dtype.itemsize <= 4 else np.float64
+    if mode in ("nearest", "nearest-exact"):
+        exact = mode == "nearest-exact"
+        per_axis = [
+            _nearest_indices(length, out, scale, exact, precision, plane=axes == 2)
+            for length, out, scale in zip(x.shape[2:], sizes, scales)
+        ]
+        return _read_nearest(x, per_axis)
     for offset, (length, out, scale) in enumerate(zip(x.shape[2:], sizes, scales)):
         axis = 2 + offset
-        if mode in ("nearest", "nearest-exact"):
-            indices = _nearest_indices(length, out, scale, mode == "nearest-exact", precision, plane=axes == 2)
-            x = x[(slice(None),) * axis + (indices,)]
-            continue
         if mode == "area":
             matrix = _adaptive_average(length, out, np.float64)
         elif antialias:
