@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
+from .row_scatter import scatter_add_along
 
 _PLAIN = (float, int, bool)
 
@@ -361,8 +362,11 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     if isinstance(g, Node):
         return g._scatter_add(index, shape)
     along = _one_array_axis(index, len(shape))
-    if along is not None and g.ndim == len(shape) > 1:  # (numpy's add.at is fast on 1-D)
-        return _scatter_add_along(g, along[1], along[0], shape)
+    if along is not None and len(shape) > 1:  # (numpy's add.at is fast on 1-D)
+        axis, positions = along
+        if g.ndim == len(shape) - 1 + positions.ndim:  # the index's axes become one, of its size
+            slices = g.reshape(g.shape[:axis] + (positions.size,) + g.shape[axis + positions.ndim :])
+            return scatter_add_along(slices, positions.reshape(-1), axis, shape)
     result = np.zeros(shape, dtype=g.dtype)
     if is_basic_index(index):
         result[index] = g
@@ -372,15 +376,15 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _one_array_axis(index: Any, ndim: int) -> tuple[int, np.ndarray] | None:
-    """(axis, positions) if ``index`` picks along one axis by a 1-D integer array, every other axis whole
-    (``x[idx]``, ``x[:, idx]``, ``x[..., idx]``); else None."""
+    """(axis, positions) if ``index`` picks along one axis by an integer array (of any shape but 0-d), every
+    other axis whole (``x[idx]``, ``x[:, idx]``, ``x[..., idx]``); else None."""
     parts = index if isinstance(index, tuple) else (index,)
     arrays = [k for k, part in enumerate(parts) if isinstance(part, np.ndarray)]
     if len(arrays) != 1 or sum(part is Ellipsis for part in parts) > 1:
         return None
     k = arrays[0]
     positions = parts[k]
-    if positions.ndim != 1 or positions.dtype.kind not in "iu":
+    if positions.ndim == 0 or positions.dtype.kind not in "iu":
         return None
     whole = slice(None)
     if not all(
@@ -392,27 +396,6 @@ def _one_array_axis(index: Any, ndim: int) -> tuple[int, np.ndarray] | None:
     else:
         axis = k
     return (axis, positions) if 0 <= axis < ndim else None
-
-
-def _scatter_add_along(g: np.ndarray, positions: np.ndarray, axis: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Zeros of ``shape`` with the slices of ``g`` along ``axis`` added at ``positions`` (in range: the forward
-    indexing checked them), np.add.at's sums up to rounding: the positions sorted (stably), runs of one target
-    summed by ``np.add.reduceat``, and each sum written once; without repeats, one assignment. np.add.at's loop
-    costs several times more on slices."""
-    positions = positions.astype(np.intp, copy=False)  # (a narrow dtype cannot hold i + size)
-    positions = np.where(positions < 0, positions + shape[axis], positions)
-    result = np.zeros(shape, dtype=g.dtype)
-    lead = (slice(None),) * axis
-    if not positions.size:
-        return result
-    order = np.argsort(positions, kind="stable")
-    ordered = positions[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    if starts.size == positions.size:  # no position repeats
-        result[(*lead, positions)] = g
-        return result
-    result[(*lead, ordered[starts])] = np.add.reduceat(np.take(g, order, axis=axis), starts, axis=axis)
-    return result
 
 
 def saved_unless_node(x: Any, saved: Any, rebuild: Any) -> Any:
