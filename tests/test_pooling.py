@@ -181,6 +181,38 @@ def test_avg_pool2d_second_derivatives_match_finite_differences(kernel, stride, 
     )
 
 
+@pytest.mark.parametrize(
+    "shape, kernel, stride",
+    [((2, 3, 6, 8), 2, None), ((1, 2, 6, 6), (3, 2), (3, 2)), ((2, 1, 7, 5), 2, 2), ((1, 1, 4, 9), (1, 3), None)],
+)
+@pytest.mark.parametrize("divisor_override", [None, 5])
+def test_avg_pool2d_over_windows_that_tile_the_input_is_their_sum_over_the_divisor(
+    shape, kernel, stride, divisor_override
+):
+    # stride = kernel, no padding: one block-sums node (rows and columns past the last whole window left out)
+    x = np.random.default_rng(3).standard_normal(shape)
+    out = F.avg_pool2d(Tensor(x), kernel, stride, divisor_override=divisor_override)
+    kernel_pair = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    expected = naive_pool(x, kernel_pair, kernel_pair, (0, 0), (1, 1), "avg", True)
+    if divisor_override is not None:
+        expected = expected * np.prod(kernel_pair) / divisor_override
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    weights = np.random.default_rng(4).standard_normal(expected.shape)
+    options = {"divisor_override": divisor_override}
+    assert gradcheck(lambda t: F.avg_pool2d(t, kernel, stride, **options) * weights, [x])
+    assert gradgradcheck(lambda t: F.avg_pool2d(t, kernel, stride, **options) ** 3, [x])
+    unbatched = F.avg_pool2d(Tensor(x[0].astype(np.float32)), kernel, stride, divisor_override=divisor_override)
+    assert unbatched.dtype == np.float32
+    np.testing.assert_allclose(unbatched.data, expected[0], rtol=1e-6)
+
+
+def test_avg_pool2d_over_tiling_windows_spreads_each_gradient_evenly_over_its_window():
+    x = Tensor(np.zeros((1, 1, 4, 5)), requires_grad=True)
+    F.avg_pool2d(x, 2).backward(np.array([[[[4.0, 8.0], [12.0, 16.0]]]]))
+    expected = np.array([[1, 1, 2, 2, 0], [1, 1, 2, 2, 0], [3, 3, 4, 4, 0], [3, 3, 4, 4, 0]], dtype=float)
+    np.testing.assert_array_equal(x.grad[0, 0], expected)
+
+
 def test_pooling_keeps_float32():
     x = Tensor(np.random.default_rng(2).standard_normal((2, 3, 6, 6)).astype(np.float32), requires_grad=True)
     for out in (F.max_pool2d(x, 2), F.avg_pool2d(x, 3, 1, 1)):
