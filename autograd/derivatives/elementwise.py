@@ -18,6 +18,8 @@ split the gradient evenly between tied inputs (as ``torch.maximum``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import shared_math as sm
@@ -152,6 +154,24 @@ def _elu_rule(g, out, x, alpha):
     return where(xd <= 0, g * alpha * sm.exp(where(xd < 0, x, _flat(x, 0.0))), g)
 
 
+def _gelu_exact_rule(g, out, x, cdf):
+    # d/dx x Phi(x) = Phi(x) + x phi(x): Phi as the forward computed it (rebuilt from x under create_graph, so it
+    # differentiates again), phi(x) = e^(-x^2/2) / sqrt(2 pi); at x = +-inf, inf * 0 is nan, as torch's
+    density = sm.exp(x * x * -0.5) * (1 / math.sqrt(2 * math.pi))
+    return g * (sm.saved_unless_node(x, cdf, _normal_cdf) + x * density)
+
+
+def _normal_cdf(x):
+    return (1 + (x * (1 / math.sqrt(2))).erf()) * 0.5
+
+
+def _celu_rule(g, out, x, alpha):
+    # e^(x/alpha) where x <= 0 (1 at 0), else 1 (at nan too, as torch's): elu's rule at x / alpha, scaled back; the
+    # exponent is taken of x only where x < 0 (of a flat 0 elsewhere), so the second derivative is 0 at x = 0
+    xd = data_of(x)
+    return where(xd <= 0, g * sm.exp(where(xd < 0, x, _flat(x, 0.0)) / alpha), g)
+
+
 def _tie_split(g, x, y):
     """Gradient reaching ``x`` from max(x, y): none if smaller, half on a tie, else all of it (also where either
     is nan, which maximum propagates: both inputs get g there, as torch)."""
@@ -203,6 +223,8 @@ softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.lo
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1
+celu = Op("celu", _celu_rule)                                        # e^(x/alpha) where x <= 0, else 1
+gelu_exact = Op("gelu_exact", _gelu_exact_rule)                      # Phi(x) + x phi(x)
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta

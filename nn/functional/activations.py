@@ -27,6 +27,8 @@ import numpy as np
 from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside
+from autograd.smooth_activations import celu as celu_node
+from autograd.smooth_activations import gelu_exact
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import (
@@ -349,7 +351,7 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     check_choice("gelu", "approximate", approximate, ("none", "tanh"))
     if approximate == "tanh":
         return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)).tanh())
-    return 0.5 * x * (1 + (x * (1 / math.sqrt(2))).erf())
+    return gelu_exact(x)
 
 
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
@@ -397,7 +399,7 @@ def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         return change_in_place("celu", x, lambda t: celu(t, alpha))
     x = as_float_tensor(x, "celu")
     check_fits_dtype("celu", "alpha", alpha, x.dtype)
-    return where(x.data > 0, x, (x / alpha).elu(1.0) * alpha)
+    return celu_node(x, alpha)
 
 
 @float16_via_float32

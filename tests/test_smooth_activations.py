@@ -1,0 +1,109 @@
+"""autograd.smooth_activations, GELU (exact) and CELU as one node each: values bit for bit those of their
+composite formulas, values and gradients against torch at ordinary and edge inputs, derivatives against finite
+differences to the second order."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import Tensor, gradcheck, gradgradcheck
+from autograd.quiet import quiet
+from autograd.smooth_activations import celu, gelu_exact
+from autograd.special import erf
+
+EDGES = [np.inf, -np.inf, np.nan, 0.0, -0.0, 40.0, -40.0, 1e30, -1e30, 3.0, -0.75, 1e-30]
+
+
+def _inputs(dtype):
+    ordinary = np.random.default_rng(0).standard_normal(200) * 4
+    return np.concatenate([ordinary, EDGES]).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gelu_is_its_formula_bit_for_bit_and_its_gradient_is_phi_plus_x_density(dtype):
+    x = _inputs(dtype)
+    with quiet():
+        expected = 0.5 * x * (1 + erf(x * (1 / math.sqrt(2))))
+        t = Tensor(x, requires_grad=True)
+        out = gelu_exact(t)
+        out.backward(np.ones_like(x))
+        wide = x.astype(np.float64)
+        cdf = 0.5 * (1 + erf(wide / math.sqrt(2)))
+        slope = cdf + wide * np.exp(-0.5 * wide * wide) / math.sqrt(2 * math.pi)
+    np.testing.assert_array_equal(out.data, expected)
+    np.testing.assert_array_equal(np.signbit(out.data), np.signbit(expected))
+    assert out.dtype == dtype and t.grad.dtype == dtype
+    tolerance = 1e-13 if dtype == np.float64 else 2e-6
+    np.testing.assert_allclose(t.grad, slope, rtol=tolerance, atol=tolerance)  # nan at +-inf, as torch's
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 3.0, 1e-3])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_celu_is_x_or_alpha_expm1_and_its_gradient_is_one_or_exp(alpha, dtype):
+    x = _inputs(dtype)
+    with quiet():
+        t = Tensor(x, requires_grad=True)
+        out = celu(t, alpha)
+        out.backward(np.ones_like(x))
+        wide = x.astype(np.float64)
+        expected = np.where(wide > 0, wide, alpha * np.expm1(np.minimum(wide, 0) / alpha))
+        slope = np.where(wide <= 0, np.exp(np.minimum(wide, 0) / alpha), 1.0)
+    # (in float32, x / alpha is rounded before e^: a relative error of |x / alpha| ulps in the slope)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-5 if dtype == np.float32 else 1e-15)
+    np.testing.assert_allclose(t.grad, slope, rtol=1e-5 if dtype == np.float32 else 1e-15, atol=1e-38)
+    assert np.signbit(out.data[np.flatnonzero((x == 0) & np.signbit(x))]).all()  # celu(-0.0) = -0.0, as torch
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gelu_and_celu_match_torch_values_and_gradients_at_edges(dtype):
+    torch = pytest.importorskip("torch")
+    x = _inputs(dtype)
+    # absolute for small values: 1 + erf(x / sqrt 2) cancels for x << 0, in torch's formula as in ours
+    tolerance = {"rtol": 1e-12, "atol": 1e-14} if dtype == np.float64 else {"rtol": 2e-6, "atol": 1e-6}
+    for ours, theirs in (
+        (F.gelu, torch.nn.functional.gelu),
+        (lambda t: F.celu(t, 0.5), lambda t: torch.nn.functional.celu(t, 0.5)),
+    ):
+        t, reference = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        with quiet():
+            out = ours(t)
+            out.backward(np.ones_like(x))
+        expected = theirs(reference)
+        expected.backward(torch.ones_like(reference))
+        finite = np.isfinite(x)  # (torch's float32 gelu(inf) is nan, ours inf as in float64)
+        np.testing.assert_allclose(out.data[finite], expected.detach().numpy()[finite], **tolerance)
+        # (at nan, torch's celu gradient is 1 in its scalar loop and nan in its vector loop; ours is 1, gelu's nan)
+        known = ~np.isnan(x)
+        np.testing.assert_allclose(t.grad[known], reference.grad.numpy()[known], **tolerance)
+
+
+def test_gelu_and_celu_derivatives_match_finite_differences_to_the_second_order():
+    x = np.random.default_rng(1).standard_normal((3, 5)) * 2
+    weights = np.random.default_rng(2).standard_normal((3, 5))
+    assert gradcheck(lambda t: gelu_exact(t) * weights, [x])
+    assert gradgradcheck(lambda t: gelu_exact(t) * weights, [x])
+    for alpha in (1.0, 0.4):
+        assert gradcheck(lambda t, alpha=alpha: celu(t, alpha) * weights, [x])
+        assert gradgradcheck(lambda t, alpha=alpha: celu(t, alpha) * weights, [x])
+
+
+def test_celu_second_derivative_is_zero_at_zero_and_positive_inputs_as_torchs():
+    torch = pytest.importorskip("torch")
+    x = np.array([-1.0, 0.0, 2.0])
+    t = Tensor(x, requires_grad=True)
+    (first,) = __import__("autograd").grad(celu(t, 0.5).sum(), [t], create_graph=True)
+    first.sum().backward()
+    reference = torch.tensor(x, requires_grad=True)
+    (expected,) = torch.autograd.grad(torch.nn.functional.celu(reference, 0.5).sum(), [reference], create_graph=True)
+    expected.sum().backward()
+    np.testing.assert_allclose(t.grad, reference.grad.numpy(), rtol=1e-15)
+    np.testing.assert_array_equal(t.grad[1:], [0.0, 0.0])
+
+
+def test_gelu_exact_and_celu_need_floating_point_tensors():
+    with pytest.raises(TypeError, match="gelu_exact: needs a floating-point tensor, got int64"):
+        gelu_exact(Tensor(np.array([1, 2])))
+    with pytest.raises(TypeError, match="celu: needs a floating-point tensor, got int64"):
+        celu(Tensor(np.array([1, 2])), 1.0)
