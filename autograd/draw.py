@@ -147,6 +147,14 @@ def _collect(root: Node, max_nodes: int | None) -> tuple[list[Node], int]:
     return kept, len(seen) - len(kept)
 
 
+def _walk(root: Node, max_nodes: int | None, number_backward: bool) -> tuple[tuple[list[Node], int], dict[Node, int]]:
+    """What a picture of ``root``'s graph needs from the graph: :func:`_collect`'s nodes and the backward-order
+    position of each node (empty unless ``number_backward``); :func:`backward_steps` walks once for all its
+    pictures."""
+    positions = {node: k for k, node in enumerate(backward_order([root]), start=1)} if number_backward else {}
+    return _collect(root, max_nodes), positions
+
+
 def _computed_gradients(root: Node) -> dict[Node, Any]:
     """d root / d node for every node of the graph, computed afresh (``.grad`` is not touched)."""
     if not root.requires_grad:
@@ -184,11 +192,11 @@ def _build(
     format: str,
     grad_of: Callable[[Node], Any],
     highlight: Node | None = None,
+    walked: tuple[tuple[list[Node], int], dict[Node, int]] | None = None,
 ) -> Any:
     import graphviz
 
-    values, hidden = _collect(root, max_nodes)
-    positions = {node: k for k, node in enumerate(backward_order([root]), start=1)} if number_backward else {}
+    (values, hidden), positions = walked if walked is not None else _walk(root, max_nodes, number_backward)
     graph = graphviz.Digraph(
         format=format,
         graph_attr={"rankdir": rankdir},
@@ -317,13 +325,14 @@ def backward_steps(
     """
     _check_options(root, rankdir, max_nodes, format)
     gradients = _computed_gradients(root)
-    drawn = set(_collect(root, max_nodes)[0])
+    walked = _walk(root, max_nodes, number_backward)  # once for every picture: each draws the same nodes
+    drawn = set(walked[0][0])
     pictures = []
-    done: set[Node] = set()
+    done: set[Node] = set()  # the drawn nodes whose gradient is complete
     for node in backward_order([root]):
-        done.add(node)
         if node not in drawn:
             continue
+        done.add(node)
         finished = frozenset(done)
         pictures.append(
             _build(
@@ -336,6 +345,7 @@ def backward_steps(
                 format=format,
                 grad_of=lambda n, finished=finished: gradients.get(n) if n in finished else _PENDING,
                 highlight=node,
+                walked=walked,
             )
         )
     return pictures

@@ -325,3 +325,20 @@ def test_number_operand_is_drawn_as_a_constant_in_its_place():
     assert nodes[constant]["style"] == "dashed" and "grad" not in nodes[constant]["label"]
     into_op = [tail for tail, head, _ in edges if head.startswith("o")]
     assert into_op == [constant, find(nodes, "x |")]  # the number first: 2 - x, not x - 2
+
+
+def test_backward_steps_walk_the_graph_once_for_all_their_pictures(monkeypatch):
+    # each picture draws the same nodes: a deep graph is walked (collected, ordered) once, not once a picture
+    import autograd.draw as draw
+
+    walks = []
+    walk = draw._walk
+    monkeypatch.setattr(draw, "_walk", lambda *args: walks.append(args) or walk(*args))
+    x = Value(1.0)
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001 + 0.0001
+    pictures = backward_steps(y, max_nodes=40)
+    assert len(pictures) == 40 and len(walks) == 1
+    shown = [re.findall(r"grad ([-0-9.e+]+)", picture.source) for picture in pictures]
+    assert [len(grads) for grads in shown] == list(range(1, 41))  # one more gradient revealed per picture
