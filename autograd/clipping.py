@@ -28,10 +28,10 @@ from .derivatives import elementwise as ew
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["clipped_inside", "hard_shrunk", "huber_terms", "smooth_l1_terms", "soft_shrunk"]
+__all__ = ["clipped_inside", "floating_data", "hard_shrunk", "huber_terms", "smooth_l1_terms", "soft_shrunk"]
 
 
-def _floating(x: Tensor, op: str) -> np.ndarray:
+def floating_data(x: Tensor, op: str) -> np.ndarray:
     """x's array, or the TypeError of an op that needs floating-point data."""
     if x.data.dtype.kind != "f":
         raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype}")
@@ -41,12 +41,12 @@ def _floating(x: Tensor, op: str) -> np.ndarray:
 def clipped_inside(x: Tensor, low: float, high: float) -> Tensor:
     """x clipped to [low, high] (low <= high, in x's dtype; infinite bounds clip nothing); d/dx = 1 strictly
     inside and at nan, 0 at and beyond the bounds (also for an infinite or nan incoming gradient, as torch's)."""
-    data = np.clip(_floating(x, "clipped_inside"), low, high)
+    data = np.clip(floating_data(x, "clipped_inside"), low, high)
     return Tensor._from_op(data, ew.clipped_inside, (x,), {"low": low, "high": high})
 
 
 def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray:
-    d = _floating(difference, op)
+    d = floating_data(difference, op)
     if not bound > 0:
         raise ValueError(f"{op}: {name} must be > 0, got {bound!r}")
     return d
@@ -75,7 +75,7 @@ def smooth_l1_terms(difference: Tensor, beta: float) -> Tensor:
 
 def hard_shrunk(x: Tensor, lambd: float) -> Tensor:
     """x where |x| > lambd (or nan), +0 where |x| <= lambd; d/dx = 1 outside the band (and at nan), 0 in it."""
-    data = _floating(x, "hard_shrunk")
+    data = floating_data(x, "hard_shrunk")
     kept = ew.beyond_band(data, lambd)
     return Tensor._from_op(ew.kept_where(data, kept), ew.hard_shrunk, (x,), {"lambd": lambd})
 
@@ -83,5 +83,5 @@ def hard_shrunk(x: Tensor, lambd: float) -> Tensor:
 def soft_shrunk(x: Tensor, lambd: float) -> Tensor:
     """x - clip(x, -lambd, lambd): x - lambd above the band, x + lambd below, +0 in it; d/dx = 1 outside the band
     (and at nan), 0 in it."""
-    data = _floating(x, "soft_shrunk")
+    data = floating_data(x, "soft_shrunk")
     return Tensor._from_op(data - np.clip(data, -lambd, lambd), ew.soft_shrunk, (x,), {"lambd": lambd})

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from . import special
+from .clipping import floating_data
 from .derivatives import elementwise as ew
 from .quiet import quiet
 from .tensor import Tensor
@@ -27,16 +28,9 @@ from .tensor import Tensor
 __all__ = ["celu", "gelu_exact"]
 
 
-def _floating(x: Tensor, op: str) -> np.ndarray:
-    """x's array, or the TypeError of an op that needs floating-point data."""
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype}")
-    return x.data
-
-
 def gelu_exact(x: Tensor) -> Tensor:
     """x Phi(x) = x (1 + erf(x / sqrt 2)) / 2; d/dx = Phi(x) + x phi(x) (phi the standard normal density)."""
-    data = _floating(x, "gelu_exact")
+    data = floating_data(x, "gelu_exact")
     with quiet():  # (inf * 0 at x = -inf is nan, as torch's)
         twice_cdf = 1 + special.erf(data * (1 / math.sqrt(2)))
         out = (0.5 * data) * twice_cdf
@@ -45,7 +39,7 @@ def gelu_exact(x: Tensor) -> Tensor:
 
 def celu(x: Tensor, alpha: float) -> Tensor:
     """x where x > 0, else alpha (e^(x / alpha) - 1), alpha > 0; d/dx = 1 where x > 0 or nan, else e^(x / alpha)."""
-    data = _floating(x, "celu")
+    data = floating_data(x, "celu")
     with quiet():  # (x / alpha may overflow to -inf, whose e^ is 0)
         negative = np.expm1(np.where(data > 0, 0, data) / alpha) * alpha
     return Tensor._from_op(

@@ -126,7 +126,7 @@ def _shrunk_rule(g, out, x, lambd):
 
 
 def _huber_terms_rule(g, out, x, delta):
-    # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.robust_losses)
+    # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.clipping)
     return g * _clipped_inside(x, delta)
 
 

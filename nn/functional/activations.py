@@ -334,12 +334,6 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def strictly_inside(x: Tensor, low: float, high: float) -> Tensor:
-    """clip(x, low, high) whose gradient is 0 at and beyond the bounds and 1 elsewhere (strictly inside, and at
-    nan, which passes the gradient as torch's hardtanh does); also the quadratic piece of the Huber-type losses."""
-    return clipped_inside(x, low, high)
-
-
 @float16_via_float32
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit x Phi(x) = x (1 + erf(x / sqrt 2)) / 2 (``approximate="tanh"``:
@@ -364,7 +358,7 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool 
     if writes_in_place("hardtanh", inplace, x):
         return change_in_place("hardtanh", x, lambda t: hardtanh(t, low, high))
     x = as_float_tensor(x, "hardtanh")
-    return strictly_inside(
+    return clipped_inside(
         x, check_fits_dtype("hardtanh", "min_val", low, x.dtype), check_fits_dtype("hardtanh", "max_val", high, x.dtype)
     )
 
@@ -373,7 +367,7 @@ def relu6(x: Any, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch)."""
     if writes_in_place("relu6", inplace, x):
         return change_in_place("relu6", x, relu6)
-    return strictly_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
+    return clipped_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
 
 
 @float16_via_float32
@@ -428,9 +422,9 @@ def hardswish(x: Any, inplace: bool = False) -> Tensor:
     x = as_float_tensor(x, "hardswish")
     unordered = np.isnan(x.data)
     if not unordered.any():
-        return x * strictly_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
+        return x * clipped_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
     ordered = where(unordered, 0.0, x)  # (the product's gradient at nan would be 0 * nan)
-    return where(unordered, x, ordered * strictly_inside(ordered + 3.0, 0.0, 6.0) * (1 / 6))
+    return where(unordered, x, ordered * clipped_inside(ordered + 3.0, 0.0, 6.0) * (1 / 6))
 
 
 @float16_via_float32

@@ -19,7 +19,7 @@ from autograd import ShapeError, Tensor, take_along_axis
 
 from ..checks import check_flag
 from .activations import as_float_tensor
-from .conv import pair, single
+from .conv import adaptive_windows, pair, single
 
 __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d"]
 
@@ -27,8 +27,7 @@ __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d"]
 def _window_cells(length: int, count: int) -> np.ndarray:
     """(count, widest window) entries of each window, floor(i n / m) .. ceil((i + 1) n / m) - 1, the shorter
     windows padded by repeating their last entry (which never changes the first maximum or the last NaN)."""
-    starts = np.arange(count) * length // count
-    ends = -(-(np.arange(count) + 1) * length // count)
+    starts, ends = adaptive_windows(length, count)
     width = int((ends - starts).max())
     return np.minimum(starts[:, None] + np.arange(width), ends[:, None] - 1)
 

@@ -473,10 +473,17 @@ def _window_counts(
     return np.outer(per_axis[0], per_axis[1]).astype(dtype)
 
 
-def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
-    """The ``(count, length)`` matrix whose row i averages the cells floor(i n / m) to ceil((i + 1) n / m) - 1."""
+def adaptive_windows(length: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of torch's ``count`` adaptive windows over ``length`` cells: window i covers the cells
+    floor(i n / m) to ceil((i + 1) n / m) - 1 (n = length, m = count)."""
     starts = np.arange(count) * length // count
     ends = -(-(np.arange(count) + 1) * length // count)
+    return starts, ends
+
+
+def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
+    """The ``(count, length)`` matrix whose row i averages the cells of adaptive window i (:func:`adaptive_windows`)."""
+    starts, ends = adaptive_windows(length, count)
     cells = np.arange(length)
     inside = (cells >= starts[:, None]) & (cells < ends[:, None])
     return (inside / (ends - starts)[:, None]).astype(dtype)
@@ -485,9 +492,7 @@ def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
 def _adaptive_window_means(x: Tensor, count: int, axis: int) -> Tensor:
     """The means over the ``count`` adaptive windows along ``axis``, one slice each: slower than the averaging
     matrix, but an inf or nan reaches only its own windows (in the matrix, 0 * inf is nan in every other)."""
-    length = x.shape[axis]
-    starts = np.arange(count) * length // count
-    ends = -(-(np.arange(count) + 1) * length // count)
+    starts, ends = adaptive_windows(x.shape[axis], count)
     index = [slice(None)] * x.ndim
     means = []
     for start, end in zip(starts, ends):

@@ -223,9 +223,8 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore attributes saved by :meth:`state_dict` (or by torch's scheduler of the same name); missing or
         unexpected keys raise ValueError."""
-        state_dict = self.own_names(state_dict)
-        self.check_state_dict(state_dict)
-        for key, value in state_dict.items():
+        self.check_state_dict(state_dict)  # (which reads it as own_names does)
+        for key, value in self.own_names(state_dict).items():
             setattr(self, key, copy.deepcopy(value))
 
     def own_names(self, state_dict: Any) -> Any:
