@@ -47,16 +47,45 @@ def backward_order(roots: Iterable[Node]) -> list[Node]:
     node comes after all the nodes computed from it (reverse topological order), and
     leaves (tick 0) come last. Nodes hash by identity, so they serve as set members.
     """
-    found: list[Node] = []
-    seen: set[Node] = set()
-    for root in roots:
-        if root._requires_grad and root not in seen:
-            seen.add(root)
-            found.append(root)
+    return _ordered(roots)[0]
+
+
+def _ordered(roots: Iterable[Node]) -> tuple[list[Node], int]:
+    """:func:`backward_order`'s list and the length of its chain: the leading nodes of a lone root's
+    one-parent line (root, its parent, that one's parent, ...), each the only child of the next one.
+
+    Walking that line needs no seen-set and no sort: a node of it is reached only from the node before
+    (the nodes after it are its ancestors, and none of them can also be its descendant), and each is
+    recorded after the next. The walk from where the line ends (a leaf, or a node of several parents)
+    is the general one.
+    """
+    found: list[Node] = [root for root in dict.fromkeys(roots) if root._requires_grad]
+    last_rebase = _InPlaceClock.last_rebase
+    line: list[Node] = []
+    if len(found) == 1:
+        node = found[0]
+        while True:
+            if last_rebase and node._recorded_at < last_rebase:
+                _adopt_earlier_parents(node)
+            parent = node._inputs
+            if type(parent) is tuple or node._second is not None or not parent._requires_grad:
+                break
+            line.append(node)
+            node = parent
+        found[0] = node
+    order = _walked(found, last_rebase)
+    if line:
+        line += order
+        return line, len(line) - len(order)
+    return order, 0
+
+
+def _walked(found: list[Node], last_rebase: int) -> list[Node]:
+    """The nodes reachable from ``found`` (distinct nodes that require grad), children first."""
+    seen: set[Node] = set(found)
     stack = found.copy()
     # a node recorded before some history was rebased may have a parent that has since taken a new history (an
     # in-place change): its edge leads to that parent's earlier self, which is adopted before walking it
-    last_rebase = _InPlaceClock.last_rebase
     # ``while True`` with a break, not ``while stack``: CPython 3.11 specializes a function's
     # bytecode once a backward jump or a call has warmed it up, and compiles ``while stack``'s
     # jump as a conditional one that does not count, so a first backward() through a long
@@ -232,6 +261,65 @@ def _gathered_gradients(node: Node, grad: Any, op: Op, pending: dict[Node, Any],
     )
 
 
+def _carried_along_line(
+    order: list[Node],
+    line_length: int,
+    grad: Any,
+    last_change: int,
+    store: bool,
+    overwritten_nodes: list[Node],
+    overwritten_grads: list[Any],
+) -> tuple[int, Any]:
+    """Backpropagate ``grad``, the gradient of ``order[0]``, along the first ``line_length`` nodes of ``order``, each
+    the only child of the next (see :func:`_ordered`), with no pending gradients kept: no dict, no summing.
+
+    A node that retains its gradient (every Value does) gets a number stored as the general loop stores it
+    (its earlier one appended to ``overwritten_*``). Returns where it stopped and that node's gradient (None: no
+    gradient goes further). It stops at the end of the line, or before a node that needs more than the usual
+    pass (hooks, an array to retain, a rule of several inputs, an in-place change to check), which the general
+    loop then takes. (Only the usual pass comes here: no create_graph, anomaly mode or ``inputs``.)
+    """
+    index = 0
+    while True:  # (not ``while index < line_length``: see backward_order's walk)
+        if index == line_length:
+            break
+        node = order[index]
+        op = node.op
+        if node._hooks or not op.one_rule or (node._recorded_at < last_change and op.reads_values):
+            break
+        if store and node.retains_grad:
+            if type(grad) is not float:  # (an array is made distinct from the others stored: the general loop's job)
+                break
+            overwritten_nodes.append(node)
+            overwritten_grads.append(node._grad)
+            node._grad = grad
+        parent = node._inputs
+        out, x, attrs = node.data, parent.data, node.attrs
+        rule, constant_at = op.rules[0], op.constant_at
+        try:
+            if constant_at is None:
+                grad = rule(grad, out, x) if attrs is None else rule(grad, out, x, **attrs)
+            elif constant_at:
+                grad = rule(grad, out, x, attrs)
+            else:
+                grad = rule(grad, out, attrs, x)
+        except (ArithmeticError, ValueError):
+            call_args = (
+                (grad, out, x)
+                if constant_at is None
+                else (grad, out, x, attrs)
+                if constant_at
+                else (grad, out, attrs, x)
+            )
+            grad = _ieee_retry(rule, call_args, attrs if constant_at is None else None)
+        index += 1
+        if grad is None:
+            return index, None
+        if parent.broadcasts:
+            grad = parent._match_gradient(grad, False)
+    return index, grad
+
+
 def _backpropagate(
     roots: Sequence[Node],
     seeds: Sequence[Any],
@@ -240,7 +328,7 @@ def _backpropagate(
     inputs: Sequence[Node] | None,
     retained: bool = False,
 ) -> dict[int, Any]:
-    order = backward_order(roots)
+    order, line_length = _ordered(roots)
     relevant = _reaches(order, inputs) if inputs is not None else None
     pending: dict[Node, Any] = {}
     for root, seed in zip(roots, seeds):
@@ -262,6 +350,14 @@ def _backpropagate(
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
     _mode.enabled, _mode.in_backward = create_graph, True
     try:
+        if plain and line_length:  # the lone root's one-parent line: each gradient goes straight to the next node
+            start, grad = _carried_along_line(
+                order, line_length, pending.pop(order[0]), last_change, store, overwritten_nodes, overwritten_grads
+            )
+            if grad is not None:
+                pending[order[start]] = grad
+            if start:
+                order = order[start:]
         for node in order:
             grad = pending.pop(node, None)
             if grad is None:
