@@ -232,6 +232,33 @@ class Node(NodeCopying):
         node._recorded_at = 0
         return node
 
+    @classmethod
+    def _from_binary_op(cls, data: Any, op: Op, first: Node, second: Node) -> Node:
+        """``cls._from_op(data, op, (first, second))`` without building the tuple: the hot path of ``a * b``
+        on two scalar nodes."""
+        if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
+            data = np.asarray(data)
+        node = _new_object(cls)
+        node.data = data
+        node._grad = cls._zero_grad_value
+        if _mode.enabled and (first._requires_grad or second._requires_grad):
+            node._requires_grad = True
+            node._inputs = first
+            node._second = second
+            node.op = op
+            node.attrs = None
+            node._recorded_at = next(_ticks)
+            if _anomaly_blocks.open and _mode.anomaly is not None:
+                _mode.anomaly.on_record(node)
+            return node
+        node._requires_grad = False
+        node._inputs = ()
+        node._second = None
+        node.op = None
+        node.attrs = None
+        node._recorded_at = 0
+        return node
+
     def _shared_version(self) -> VersionCounter:
         """This node's version counter (created on first use; views share their base's)."""
         if self._version_counter is None:

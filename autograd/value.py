@@ -135,6 +135,7 @@ def _smaller(a: float, b: float) -> float:
 # for an operator to call (a classmethod looked up on the class makes a bound method per call).
 _op_node: Any = None
 _unary_op_node: Any = None
+_binary_op_node: Any = None
 
 
 class Value(Node, NumpyFunctions):
@@ -170,7 +171,7 @@ class Value(Node, NumpyFunctions):
         if type(other) is float:
             return _unary_op_node(self.data + other, _ADD_NUMBER[1], self, other)
         if type(other) is Value:
-            return _op_node(self.data + other.data, ew.add, (self, other))
+            return _binary_op_node(self.data + other.data, ew.add, self, other)
         return _record(ew.add, operator.add, self, other)
 
     def __radd__(self, other: ValueLike) -> Value:
@@ -182,7 +183,7 @@ class Value(Node, NumpyFunctions):
         if type(other) is float:
             return _unary_op_node(self.data - other, _SUB_NUMBER[1], self, other)
         if type(other) is Value:
-            return _op_node(self.data - other.data, ew.sub, (self, other))
+            return _binary_op_node(self.data - other.data, ew.sub, self, other)
         return _record(ew.sub, operator.sub, self, other)
 
     def __rsub__(self, other: ValueLike) -> Value:
@@ -194,7 +195,7 @@ class Value(Node, NumpyFunctions):
         if type(other) is float:
             return _unary_op_node(self.data * other, _MUL_NUMBER[1], self, other)
         if type(other) is Value:
-            return _op_node(self.data * other.data, ew.mul, (self, other))
+            return _binary_op_node(self.data * other.data, ew.mul, self, other)
         return _record(ew.mul, operator.mul, self, other)
 
     def __rmul__(self, other: ValueLike) -> Value:
@@ -561,4 +562,4 @@ class Value(Node, NumpyFunctions):
 _ALWAYS_VALUE = itertools.repeat(Value)
 
 
-_op_node, _unary_op_node = Value._from_op, Value._from_unary_op
+_op_node, _unary_op_node, _binary_op_node = Value._from_op, Value._from_unary_op, Value._from_binary_op

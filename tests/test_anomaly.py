@@ -1,6 +1,7 @@
 """Anomaly mode: the first NaN/inf names its op, the phase and the user's source line."""
 
 import inspect
+import operator
 import threading
 import traceback
 
@@ -70,6 +71,19 @@ def test_sqrt_at_zero_backward_names_sqrt_input_and_creation_line(kind):
     assert (error.op, error.phase, error.input_index) == ("sqrt", "backward", 0)
     assert "backward of 'sqrt'" in str(error) and "input 0 of 'sqrt'" in str(error)
     _assert_points_here(error, line, "x.sqrt()")
+
+
+@pytest.mark.parametrize(("symbol", "name"), [("+", "add"), ("-", "sub"), ("*", "mul")])
+def test_a_binary_op_on_two_values_names_its_creation_line_in_backward(symbol, name):
+    a, b = Value(2.0), Value(3.0)
+    with detect_anomaly():
+        line = _next_line()
+        z = {"+": operator.add, "-": operator.sub, "*": operator.mul}[symbol](a, b)
+        with pytest.raises(AnomalyError) as caught:
+            z.backward(float("nan"))
+    error = caught.value
+    assert (error.op, error.phase) == (name, "backward")
+    _assert_points_here(error, line, "z = {")
 
 
 def test_backward_names_which_input_got_the_bad_gradient():
