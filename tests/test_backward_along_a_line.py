@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Tensor, Value, backward_order
@@ -182,3 +184,66 @@ def test_backward_order_of_a_line_then_a_diamond_is_children_first():
         for parent in node.parents:
             assert position[node] < position[parent]
     assert order[-1] is x
+
+
+# -- random lines of one-parent steps, with hooks and retained gradients, against finite differences --
+
+LINE_STEPS = {  # (on a node, on a float): smooth everywhere, so central differences are accurate
+    "scale": (lambda v: v * 0.75, lambda f: f * 0.75),
+    "shift": (lambda v: v + 0.5, lambda f: f + 0.5),
+    "flip": (lambda v: 1.5 - v, lambda f: 1.5 - f),
+    "negate": (lambda v: -v, lambda f: -f),
+    "tanh": (lambda v: v.tanh(), math.tanh),
+    "sin": (lambda v: v.sin(), math.sin),
+    "sigmoid": (lambda v: v.sigmoid(), lambda f: 1 / (1 + math.exp(-f))),
+    "softplus": (lambda v: v.softplus(), lambda f: math.log1p(math.exp(f))),
+}
+
+
+def _floats_through(names: list[str], start: float) -> list[float]:
+    """The value at every node of the line from ``start``: [x, step_1(x), step_2(step_1(x)), ...]."""
+    values = [start]
+    for name in names:
+        values.append(LINE_STEPS[name][1](values[-1]))
+    return values
+
+
+def _gradient_at(names: list[str], position: int, at: float, h: float = 1e-6) -> float:
+    """d output / d node ``position`` by central differences, the steps after it in plain floats."""
+    rest = names[position:]
+    return (_floats_through(rest, at + h)[-1] - _floats_through(rest, at - h)[-1]) / (2 * h)
+
+
+@given(
+    names=st.lists(st.sampled_from(sorted(LINE_STEPS)), min_size=1, max_size=12),
+    start=st.floats(-2.0, 2.0),
+    hooked=st.sets(st.integers(0, 12), max_size=3),
+    retained=st.sets(st.integers(1, 12), max_size=4),
+    tensor=st.booleans(),
+)
+def test_random_lines_with_hooks_and_retained_gradients_match_finite_differences(
+    names, start, hooked, retained, tensor
+):
+    x = Tensor([start], requires_grad=True) if tensor else Value(start)
+    nodes = [x]
+    for name in names:
+        nodes.append(LINE_STEPS[name][0](nodes[-1]))
+    hooked = {k for k in hooked if k < len(nodes)}
+    for k in hooked:  # a hook doubles the gradient leaving node k
+        nodes[k].register_hook(lambda g: g * 2.0)
+    for k in retained:
+        if k < len(nodes):
+            nodes[k].retain_grad()
+    root = nodes[-1].sum() if tensor else nodes[-1]
+    root.backward()
+    values = _floats_through(names, start)
+    doublings = sum(1 for k in hooked)
+    assert float(np.asarray(x.grad).reshape(())) == pytest.approx(
+        _gradient_at(names, 0, values[0]) * 2.0**doublings, rel=1e-5, abs=1e-8
+    )
+    for k in retained:  # a retained gradient: the one reaching node k, its own hooks applied first
+        if k < len(nodes) and k != len(nodes) - 1:
+            later_hooks = sum(1 for j in hooked if j > k)
+            own_hook = 1 if k in hooked else 0
+            expected = _gradient_at(names, k, values[k]) * 2.0 ** (later_hooks + own_hook)
+            assert float(np.asarray(nodes[k].grad).reshape(())) == pytest.approx(expected, rel=1e-5, abs=1e-8)
