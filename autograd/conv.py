@@ -1,12 +1,13 @@
 """The sliding-window primitives on NCHW Tensors: ``unfold`` (im2col), ``fold`` (col2im),
 ``conv2d`` and ``max_pool``; ``repeat_blocks`` and ``block_sums``, nearest upsampling by whole factors and
-sums over tiling windows, on the trailing axes of any Tensor.
+sums over tiling windows, and ``window_sums``, sums over any windows, on the trailing axes of any Tensor.
 
 The window geometry and its formulas (which pixel window ``(i, j)`` reads at offset
 ``(a, b)``) are in :mod:`autograd.windows`, with the numpy kernels; each function here
 checks its arguments, runs the kernel and records one node, whose derivative rule is in
 :mod:`autograd.derivatives.conv`: ``unfold`` and ``fold`` are each other's, so are the
-gather and scatter of max pooling, so are ``repeat_blocks`` and ``block_sums``, and ``conv2d``'s rules are written with them.
+gather and scatter of max pooling, so are ``repeat_blocks`` and ``block_sums``, and ``window_sums`` and its spread;
+``conv2d``'s rules are written with them.
 ``nn.functional`` builds convolution and pooling layers on these primitives.
 """
 
@@ -33,6 +34,7 @@ from .windows import (
     repeat_blocks_array,
     unfold_array,
     window_argmax,
+    window_sums_array,
 )
 from .windows import geometry as _geometry
 
@@ -49,6 +51,7 @@ __all__ = [
     "repeat_blocks",
     "unfold",
     "unfold_array",
+    "window_sums",
 ]
 
 
@@ -142,6 +145,19 @@ def block_sums(x: Tensor, block: Sequence[int]) -> Tensor:
     if any(n % r for n, r in zip(x.shape[x.ndim - len(block) :], block)):
         raise ShapeError(f"block_sums: blocks {block} do not tile the last axes of a tensor of shape {x.shape}")
     return Tensor._from_op(block_sums_array(x.data, block), cv.block_sums, (x,), {"block": block})
+
+
+def window_sums(x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> Tensor:
+    """The sums of ``x`` zero-padded by ``padding`` over its windows of shape ``kernel``, ``stride`` apart, on its
+    last two axes (average pooling's numerators):
+    out[..., i, j] = sum_{a < kh, b < kw} pad(x)[..., i*sh + a, j*sw + b].
+
+    d/dx: each g[..., i, j] spread over its window (the padding's share dropped).
+    """
+    if x.ndim < 2:
+        raise ShapeError(f"window_sums: expected a tensor of at least 2 axes, got shape {x.shape}")
+    attrs = {"kernel": tuple(kernel), "stride": tuple(stride), "padding": tuple(padding)}
+    return Tensor._from_op(window_sums_array(x.data, **attrs), cv.window_sums, (x,), attrs)
 
 
 def max_pool(

@@ -1,6 +1,7 @@
 """Sliding windows over NCHW arrays, in plain numpy: window geometry, ``unfold_array`` (im2col)
 and its adjoint ``fold_array`` (col2im); ``repeat_blocks_array`` (nearest upsampling by whole factors) and its
-adjoint ``block_sums_array`` (sums over windows that tile the array).
+adjoint ``block_sums_array`` (sums over windows that tile the array); ``window_sums_array`` (sums over any
+windows, average pooling's) and its adjoint ``spread_over_windows_array``.
 
 For a kernel ``(kh, kw)``, stride ``(sh, sw)``, padding ``(ph, pw)`` and dilation
 ``(dh, dw)``, window ``(i, j)`` of channel ``c`` reads the padded image at rows
@@ -39,8 +40,10 @@ __all__ = [
     "pool_output_size",
     "repeat_blocks_array",
     "scatter_windows",
+    "spread_over_windows_array",
     "unfold_array",
     "window_argmax",
+    "window_sums_array",
 ]
 
 Pair = tuple[int, int]
@@ -373,3 +376,63 @@ def block_sums_array(x: np.ndarray, block: Sequence[int]) -> np.ndarray:
             total += slices[:, offset]
         out = total.reshape(shape[:axis] + (shape[axis] // r,) + shape[axis + 1 :])
     return out if out is not x else x.copy()
+
+
+def _strided_run(start: int, count: int, step: int) -> slice:
+    """The slice of ``count`` indices ``start, start + step, ...``."""
+    return slice(start, start + step * (count - 1) + 1, step)
+
+
+def window_sums_array(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
+    """The sums of ``x`` zero-padded by ``padding`` over its (possibly overlapping) windows of shape ``kernel``,
+    ``stride`` apart, on the last two axes (average pooling's sums):
+
+        out[..., i, j] = sum_{a < kh, b < kw} pad(x)[..., i*sh + a, j*sw + b],  out length (n + 2p - k) // s + 1.
+
+    The box sum is separable: kh strided row slices are added, then kw strided column slices of that, so a
+    window costs kh + kw additions per output instead of kh * kw (numpy's sum over the window axes of the
+    unfolded view is a slow non-contiguous reduction). The adjoint of :func:`spread_over_windows_array`.
+    """
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    height, width = x.shape[-2:]
+    out_h, out_w = (height + 2 * ph - kh) // sh + 1, (width + 2 * pw - kw) // sw + 1
+    if out_h < 1 or out_w < 1:
+        raise ShapeError(f"window sums: a {kh}x{kw} window does not fit in {height}x{width} padded by {padding}")
+    if ph or pw:
+        padded = np.zeros(x.shape[:-2] + (height + 2 * ph, width + 2 * pw), dtype=x.dtype)
+        padded[..., ph : ph + height, pw : pw + width] = x
+    else:
+        padded = x
+    rows = padded[..., _strided_run(0, out_h, sh), :].copy() if kh == 1 else None
+    for a in range(1, kh):
+        if rows is None:
+            rows = padded[..., _strided_run(0, out_h, sh), :] + padded[..., _strided_run(1, out_h, sh), :]
+        else:
+            rows += padded[..., _strided_run(a, out_h, sh), :]
+    if kw == 1:
+        return rows[..., _strided_run(0, out_w, sw)].copy() if sw != 1 or rows.shape[-1] != out_w else rows
+    out = rows[..., _strided_run(0, out_w, sw)] + rows[..., _strided_run(1, out_w, sw)]
+    for b in range(2, kw):
+        out += rows[..., _strided_run(b, out_w, sw)]
+    return out
+
+
+def spread_over_windows_array(g: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, input_size: Pair) -> np.ndarray:
+    """The adjoint of :func:`window_sums_array`: each g[..., i, j] added to every entry of its window, the
+    padding dropped, on an array of the last two axes ``input_size`` (entries in no window get 0):
+
+        out[..., y, x] = sum of g[..., i, j] over the windows (i, j) that read (y, x).
+
+    Separable as the sums are: kw strided column additions, then kh strided row additions.
+    """
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    height, width = input_size
+    out_h, out_w = g.shape[-2:]
+    lead = g.shape[:-2]
+    columns = np.zeros(lead + (out_h, width + 2 * pw), dtype=g.dtype)
+    for b in range(kw):
+        columns[..., _strided_run(b, out_w, sw)] += g
+    spread = np.zeros(lead + (height + 2 * ph, width + 2 * pw), dtype=g.dtype)
+    for a in range(kh):
+        spread[..., _strided_run(a, out_h, sh), :] += columns
+    return spread[..., ph : ph + height, pw : pw + width] if ph or pw else spread

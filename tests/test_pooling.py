@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
-from autograd import Tensor, gradcheck, gradgradcheck
+from autograd import ShapeError, Tensor, gradcheck, gradgradcheck
+from autograd.conv import window_sums
 from autograd.testing import arrays
+from autograd.windows import spread_over_windows_array
 
 
 def _windows(x, kernel, stride, padding, dilation, fill):
@@ -352,3 +354,39 @@ def test_max_pool2d_gradient_of_tiling_windows_reaches_each_first_maximum_only(s
         expected[n, c, 2 * i + a, 2 * j + b] = upstream[n, c, i, j]
     np.testing.assert_array_equal(t.grad, expected)
     assert t.grad.dtype == np.float32
+
+
+# -- window_sums: average pooling's sums over any windows, and their adjoint --------------------------
+@given(pool_cases(dilation=False), st.data())
+def test_window_sums_match_naive_loop_sums_and_spread_is_their_adjoint(case, data):
+    shape, kernel, stride, padding, _ = case
+    stride = stride or kernel
+    x = data.draw(arrays(shape))
+    sums = window_sums(Tensor(x), kernel, stride, padding)
+    expected = naive_pool(x, kernel, stride, padding, (1, 1), "avg") * (kernel[0] * kernel[1])
+    np.testing.assert_allclose(sums.data, expected, rtol=1e-12, atol=1e-12)
+    g = np.random.default_rng(0).standard_normal(expected.shape)
+    spread = spread_over_windows_array(g, kernel, stride, padding, shape[2:])
+    assert spread.shape == x.shape
+    np.testing.assert_allclose((expected * g).sum(), (x * spread).sum(), rtol=1e-10, atol=1e-10)
+
+
+def test_window_sums_work_on_the_last_two_axes_of_any_tensor_and_keep_float32():
+    x = np.random.default_rng(2).standard_normal((2, 3, 4, 5, 6)).astype(np.float32)
+    sums = window_sums(Tensor(x), (3, 2), (1, 2), (1, 0))
+    flat = naive_pool(x.reshape(6, 4, 5, 6).astype(np.float64), (3, 2), (1, 2), (1, 0), (1, 1), "avg") * 6
+    assert sums.dtype == np.float32 and sums.shape == (2, 3, 4, 5, 3)
+    np.testing.assert_allclose(sums.data.reshape(flat.shape), flat, rtol=1e-5, atol=1e-5)
+    assert gradcheck(lambda t: window_sums(t, (2, 3), (2, 1), (0, 1)) ** 2, [x[0, 0].astype(np.float64)])
+
+
+def test_window_sums_keep_an_infinity_in_the_windows_that_read_it():
+    x = np.zeros((1, 1, 5, 5))
+    x[0, 0, 0, 0] = np.inf
+    sums = window_sums(Tensor(x), (2, 2), (1, 1), (0, 0)).data[0, 0]
+    assert sums[0, 0] == np.inf and np.isfinite(sums.reshape(-1)[1:]).all()
+
+
+def test_window_sums_refuse_a_window_larger_than_the_padded_input():
+    with pytest.raises(ShapeError, match="does not fit"):
+        window_sums(Tensor(np.zeros((1, 1, 2, 2))), (3, 3), (1, 1), (0, 0))

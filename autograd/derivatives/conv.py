@@ -1,6 +1,7 @@
 """Derivative table of the sliding-window primitives: ``unfold`` and its adjoint ``fold``,
 ``gather_windows`` (max pooling) and its adjoint ``scatter_windows``, ``repeat_blocks`` (nearest upsampling by
-whole factors) and its adjoint ``block_sums`` (average pooling over tiling windows), and ``conv2d``.
+whole factors) and its adjoint ``block_sums`` (average pooling over tiling windows), ``window_sums`` (average
+pooling over any windows) and its adjoint ``spread_over_windows``, and ``conv2d``.
 
 ``unfold`` takes an NCHW batch to the windows a kernel sees,
 ``(N, C, H_out, W_out, kh, kw)``; ``fold`` adds such windows back into an
@@ -25,7 +26,9 @@ from ..windows import (
     gather_windows,
     repeat_blocks_array,
     scatter_windows,
+    spread_over_windows_array,
     unfold_array,
+    window_sums_array,
 )
 
 
@@ -195,6 +198,15 @@ def _block_sums_rule(g, out, x, block):
     return sm.apply_linear(repeat_blocks, repeat_blocks_array, g, block=block)
 
 
+def _window_sums_rule(g, out, x, kernel, stride, padding):
+    geometry = {"kernel": kernel, "stride": stride, "padding": padding}
+    return sm.apply_linear(spread_over_windows, spread_over_windows_array, g, input_size=x.shape[-2:], **geometry)
+
+
+def _spread_over_windows_rule(g, out, x, kernel, stride, padding, input_size):
+    return sm.apply_linear(window_sums, window_sums_array, g, kernel=kernel, stride=stride, padding=padding)
+
+
 # fmt: off
 unfold = Op("unfold", _unfold_rule, reads_values=False)   # d/dx unfold(x)^T g = fold(g)
 fold = Op("fold", _fold_rule, reads_values=False)         # d/dw fold(w)^T g = unfold(g)
@@ -202,5 +214,7 @@ gather = Op("gather_windows", _gather_rule, reads_values=False)      # d/dx gath
 scatter = Op("scatter_windows", _scatter_rule, reads_values=False)   # d/dv scatter(v)^T g = gather(g)
 repeat_blocks = Op("repeat_blocks", _repeat_blocks_rule, reads_values=False)  # d/dx repeat(x)^T g = block sums of g
 block_sums = Op("block_sums", _block_sums_rule, reads_values=False)           # d/dx sums(x)^T g = g repeated
+window_sums = Op("window_sums", _window_sums_rule, reads_values=False)                    # d/dx: spread(g)
+spread_over_windows = Op("spread_over_windows", _spread_over_windows_rule, reads_values=False)  # d/dg: sums(g)
 conv2d = Op("conv2d", _conv_rule_x, _conv_rule_weight, _conv_rule_bias)   # one node per convolution
 # fmt: on

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, concatenate, matmul
-from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair
+from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
@@ -333,22 +333,6 @@ def _every_window_reads_input(n: int, k: int, p: int, s: int, d: int, count: int
     return bool(((taps >= p) & (taps < p + n)).any(axis=1).all())
 
 
-def _windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, pad_value: float) -> Tensor:
-    """The pooling windows of ``x``, shape ``(N, C, H_out, kh, W_out, kw)``: reduce axes (3, 5).
-
-    When the windows tile the input (stride = kernel, no padding or dilation) this is a
-    plain reshape, whose gradient is a reshape too; otherwise it is the ``unfold``
-    primitive's window view with its axes reordered.
-    """
-    n, c, height, width = x.shape
-    if stride == kernel and padding == (0, 0) and dilation == (1, 1):
-        out_h, out_w = height // kernel[0], width // kernel[1]
-        if (out_h * kernel[0], out_w * kernel[1]) != (height, width):
-            x = x[:, :, : out_h * kernel[0], : out_w * kernel[1]]
-        return x.reshape(n, c, out_h, kernel[0], out_w, kernel[1])
-    return unfold_windows(x, kernel, stride, padding, dilation, pad_value).transpose(0, 1, 2, 4, 3, 5)
-
-
 def max_pool2d(
     input: Any,
     kernel_size: IntOrPair,
@@ -410,9 +394,7 @@ def avg_pool2d(
     g / count over each window.
     """
     x, unbatched = _batched(input, "avg_pool2d")
-    kernel, stride, padding, dilation = _pool_geometry(
-        "avg_pool2d", x, kernel_size, stride, padding, 1, bool(ceil_mode)
-    )
+    kernel, stride, padding, _ = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1, bool(ceil_mode))
     if divisor_override is not None:
         divisor_override = check_positive_int("avg_pool2d", "divisor_override", divisor_override)
     lengths = x.shape[2:]
@@ -422,13 +404,13 @@ def avg_pool2d(
         return out.reshape(out.shape[1:]) if unbatched else out
     if any(extra):  # the overhang of ceil mode's last window reads zeros, as the padding does
         x = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
-    windows = _windows(x, kernel, stride, padding, dilation, pad_value=0.0)
+    sums = window_sums(x, kernel, stride, padding)
     if divisor_override is None and not any(extra) and (count_include_pad or padding == (0, 0)):
-        out = windows.mean(axis=(3, 5))
+        out = sums / (kernel[0] * kernel[1])
     else:
-        out = windows.sum(axis=(3, 5)) / _window_counts(
+        out = sums / _window_counts(
             lengths,
-            out_size=windows.shape[2::2],
+            out_size=sums.shape[2:],
             kernel=kernel,
             stride=stride,
             padding=padding,
