@@ -248,32 +248,55 @@ _BRANCH_FREE_SIZE = 8192  # np.where is as fast below this many entries
 def select(condition: Any, x: Any, y: Any) -> Any:
     """``np.where(condition, x, y)`` of raw data, the same values bit for bit (inf, nan and -0.0 included).
 
-    Float arrays of one dtype and of the condition's shape are chosen between without a branch per entry: the
-    result's bits are y's, xor-ed with (x xor y) where the condition holds (and-ed with a mask of all ones);
-    numpy's loop branches on every entry, and on a condition as unpredictable as the signs of activations it
-    costs several times the five passes of this one."""
-    if not (
-        type(condition) is np.ndarray
-        and type(x) is np.ndarray
-        and type(y) is np.ndarray
-        and x.dtype == y.dtype
-        and x.dtype.kind == "f"
-        and x.dtype.isnative  # (np.where gives the native dtype for the other byte order)
-        and condition.dtype == np.bool_
-        and x.shape == y.shape == condition.shape
-        and x.size >= _BRANCH_FREE_SIZE
-    ):
+    Float arrays of one dtype and of the condition's shape, or such an array and a Python number (numpy's weak
+    scalar, which takes the array's dtype), are chosen between without a branch per entry: the result's bits
+    are y's, xor-ed with (x xor y) where the condition holds (and-ed with a mask of all ones); numpy's loop
+    branches on every entry, and on a condition as unpredictable as the signs of activations it costs several
+    times the five passes of this one (six times with a number: ``where(x > 0, g, 0.0)``, a rule's usual form)."""
+    bits = _branch_free_bits(condition, x, y)
+    if bits is None:
         return np.where(condition, x, y)
-    integer = SAME_WIDTH_INTEGER.get(x.dtype.itemsize)
-    if integer is None:
-        return np.where(condition, x, y)
-    mask = condition.astype(integer)
+    x_bits, y_bits, dtype = bits
+    mask = condition.astype(x_bits.dtype)
     np.negative(mask, out=mask)  # 1 -> -1: every bit set
-    y_bits = y.view(integer)
-    chosen = np.bitwise_xor(x.view(integer), y_bits)
+    chosen = np.bitwise_xor(x_bits, y_bits)
     np.bitwise_and(chosen, mask, out=chosen)
     np.bitwise_xor(chosen, y_bits, out=chosen)
-    return chosen.view(x.dtype)
+    return chosen.view(dtype)
+
+
+def _branch_free_bits(condition: Any, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.dtype] | None:
+    """(x's bits, y's bits, the result's dtype) for :func:`select`'s branch-free choice, as integer arrays (a number
+    as a 0-d one), or None where np.where must choose (other types, shapes or dtypes, a number the array's dtype
+    does not hold exactly, a small array)."""
+    if not (type(condition) is np.ndarray and condition.dtype == np.bool_ and condition.size >= _BRANCH_FREE_SIZE):
+        return None
+    array = x if type(x) is np.ndarray else y
+    if not (
+        type(array) is np.ndarray
+        and array.dtype.kind == "f"
+        and array.dtype.isnative  # (np.where gives the native dtype for the other byte order)
+        and array.shape == condition.shape
+    ):
+        return None
+    integer = SAME_WIDTH_INTEGER.get(array.dtype.itemsize)
+    if integer is None:
+        return None
+    operands = []
+    for operand in (x, y):
+        if operand is array or (
+            type(operand) is np.ndarray and operand.dtype == array.dtype and operand.shape == array.shape
+        ):
+            operands.append(operand.view(integer))
+        elif type(operand) in (float, int):
+            with np.errstate(all="ignore"):
+                number = np.asarray(operand, dtype=array.dtype)
+            if not (number == operand or operand != operand):  # rounded, or out of the dtype's range
+                return None
+            operands.append(number.view(integer))
+        else:
+            return None
+    return operands[0], operands[1], array.dtype
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:

@@ -68,3 +68,25 @@ def test_sigmoid_of_arrays_is_the_sign_split_formula_bit_for_bit(dtype):
     # a float16 Tensor's sigmoid runs in float32 and rounds once, as torch's
     in_float32 = shared_math.sigmoid(x.astype(np.float32)).astype(np.float16) if dtype == np.float16 else expected
     np.testing.assert_array_equal(Tensor(x).sigmoid().data, in_float32)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(
+    "number", [0.0, -0.0, 1.0, 0.1, -2.5, float("nan"), float("inf"), -float("inf"), 0, 3, -7, 2**40 + 1, 1e300]
+)
+@pytest.mark.parametrize("number_first", [False, True])
+def test_select_between_a_large_array_and_a_python_number_gives_np_where_bit_for_bit(dtype, number, number_first):
+    x = _edge_filled((128, 129), dtype, 9)
+    condition = np.random.default_rng(10).random(x.shape) < 0.5
+    operands = (condition, number, x) if number_first else (condition, x, number)
+    with np.errstate(all="ignore"):  # (1e300 in float32 is inf: numpy's cast warns)
+        ours, numpys = shared_math.select(*operands), np.where(*operands)
+    assert ours.dtype == numpys.dtype and ours.tobytes() == numpys.tobytes()
+
+
+def test_select_with_a_numpy_scalar_or_a_bool_keeps_numpys_promotion():
+    x = _edge_filled((128, 129), np.float32, 11)
+    condition = x > 0
+    for number in (np.float64(0.1), True, np.float32(2.0)):
+        ours, numpys = shared_math.select(condition, x, number), np.where(condition, x, number)
+        assert ours.dtype == numpys.dtype and ours.tobytes() == numpys.tobytes()
