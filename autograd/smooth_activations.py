@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from . import special
+from .shared_math import select
 from .clipping import floating_data
 from .derivatives import elementwise as ew
 from .quiet import quiet
@@ -41,7 +42,7 @@ def celu(x: Tensor, alpha: float) -> Tensor:
     """x where x > 0, else alpha (e^(x / alpha) - 1), alpha > 0; d/dx = 1 where x > 0 or nan, else e^(x / alpha)."""
     data = floating_data(x, "celu")
     with quiet():  # (x / alpha may overflow to -inf, whose e^ is 0)
-        negative = np.expm1(np.where(data > 0, 0, data) / alpha) * alpha
+        negative = np.expm1(select(data > 0, 0, data) / alpha) * alpha
     return Tensor._from_op(
-        np.where(data > 0, data, negative).astype(data.dtype, copy=False), ew.celu, (x,), {"alpha": alpha}
+        select(data > 0, data, negative).astype(data.dtype, copy=False), ew.celu, (x,), {"alpha": alpha}
     )
