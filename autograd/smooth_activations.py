@@ -20,10 +20,10 @@ import math
 import numpy as np
 
 from . import special
-from .shared_math import select
 from .clipping import floating_data
 from .derivatives import elementwise as ew
 from .quiet import quiet
+from .shared_math import select
 from .tensor import Tensor
 
 __all__ = ["celu", "gelu_exact"]

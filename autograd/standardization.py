@@ -22,7 +22,7 @@ from .derivatives import arrays as ar
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["standardize"]
+__all__ = ["standardize", "standardize_with_statistics"]
 
 
 def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 0.0) -> Tensor:
@@ -30,6 +30,14 @@ def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 
     biased, ddof 0), each slice on its own, recorded as one node. An integer or boolean input is standardized in
     the default float dtype. A constant slice (one of a single value too) gives 0 with ``eps > 0`` and nan (0/0)
     with ``eps = 0``, as torch's layer_norm; a negative or non-real ``eps`` is an error."""
+    return standardize_with_statistics(x, axis, eps)[0]
+
+
+def standardize_with_statistics(
+    x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 0.0
+) -> tuple[Tensor, np.ndarray, np.ndarray]:
+    """:func:`standardize`'s node, with the mean and the (biased) variance it used, arrays of x's float dtype with
+    the reduced axes kept (batch norm's running statistics are made of them)."""
     if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) or not eps >= 0:
         raise ValueError(f"standardize: eps must be a real number >= 0, got {eps!r}")
     x = x if isinstance(x, Tensor) else Tensor(x)
@@ -43,4 +51,4 @@ def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 
         inverse_std = 1 / np.sqrt(variance + eps)
         centred *= inverse_std
     attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
-    return Tensor._from_op(in_dtype_of(centred, x.data), ar.standardize, (x,), attrs)
+    return Tensor._from_op(in_dtype_of(centred, x.data), ar.standardize, (x,), attrs), mean, variance

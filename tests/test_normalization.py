@@ -7,7 +7,7 @@ from hypothesis import given
 
 import nn
 import nn.functional as F
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.testing import arrays, shapes
 
 CASES = [(nn.BatchNorm1d, (8, 3)), (nn.BatchNorm1d, (6, 3, 5)), (nn.BatchNorm2d, (4, 3, 5, 2))]
@@ -45,6 +45,18 @@ def test_batch_norm_gradients_match_finite_differences(cls, shape):
         return (F.batch_norm(x, None, None, weight, bias, training=True) * weights).tanh()
 
     gradcheck(loss, [x, layer.weight, layer.bias])
+
+
+@pytest.mark.parametrize(("cls", "shape"), CASES)
+def test_batch_norm_second_derivatives_match_finite_differences(cls, shape):
+    layer = _layer(cls, shape[1])
+    x = Tensor(np.random.default_rng(4).normal(size=shape), requires_grad=True)
+    weights = Tensor(np.random.default_rng(5).normal(size=shape))
+
+    def loss(x, weight, bias):
+        return ((F.batch_norm(x, None, None, weight, bias, training=True) * weights) ** 3).sum()
+
+    assert gradgradcheck(loss, [x, layer.weight, layer.bias])
 
 
 @given(noise=arrays(shapes(min_dims=2, max_dims=4, min_side=2, max_side=3)))

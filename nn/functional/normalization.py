@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor, standardize
 from autograd.accumulation import float16_via_float32
+from autograd.standardization import standardize_with_statistics
 
 from ..checks import check_positive_int, check_real
 from .activations import as_float_tensor
@@ -24,13 +25,6 @@ __all__ = [
     "local_response_norm",
     "rms_norm",
 ]
-
-
-def _mean(x: Tensor, axes: tuple[int, ...]) -> Tensor:
-    """The mean over ``axes`` (kept), accumulated in float64 and rounded to x's dtype (torch's CPU accumulator for
-    float32): numpy sums float32 in float32 over non-contiguous axes, which put a large mean ~1% of the std off, and
-    a constant row of 12345.678 normalised to +-0.3 instead of 0."""
-    return x.mean(axis=axes, keepdims=True, dtype=np.float64).astype(x.dtype, copy=False)
 
 
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
@@ -85,17 +79,14 @@ def batch_norm(
         count = x.size // channels
         if count < 2:
             raise ValueError(f"batch_norm: training needs more than 1 value per channel, got input shape {x.shape}")
-        mean = _mean(x, axes)
-        centred = x - mean
-        var = (centred * centred).mean(axis=axes, keepdims=True)
+        normalised, mean, var = standardize_with_statistics(x, axes, eps)  # one node, its backward fused
         if running_mean is not None:
-            batch_mean = mean.data.reshape(channels)
-            unbiased_var = var.data.reshape(channels) * (count / (count - 1))
+            batch_mean = mean.reshape(channels)
+            unbiased_var = var.reshape(channels) * (count / (count - 1))
             running_mean *= 1 - momentum
             running_mean += momentum * batch_mean
             running_var *= 1 - momentum
             running_var += momentum * unbiased_var
-        normalised = centred / (var + eps).sqrt()
     else:
         if running_mean is None:
             raise ValueError("batch_norm: evaluation mode needs running_mean and running_var")
