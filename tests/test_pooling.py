@@ -2,6 +2,8 @@
 values against naive loops, gradients (first and second order) against finite differences,
 the tie rule, padding semantics and argument errors."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -390,3 +392,24 @@ def test_window_sums_keep_an_infinity_in_the_windows_that_read_it():
 def test_window_sums_refuse_a_window_larger_than_the_padded_input():
     with pytest.raises(ShapeError, match="does not fit"):
         window_sums(Tensor(np.zeros((1, 1, 2, 2))), (3, 3), (1, 1), (0, 0))
+
+
+@pytest.mark.parametrize(("kernel", "stride", "padding"), [(3, 1, 1), (2, None, 0), (3, 2, 0)])
+def test_avg_pool2d_of_float16_sums_in_float32_so_large_values_do_not_overflow(kernel, stride, padding):
+    x = np.random.default_rng(6).uniform(50_000, 65_000, (1, 2, 6, 6)).astype(np.float16)
+    t = Tensor(x, requires_grad=True)
+    out = F.avg_pool2d(t, kernel, stride, padding)
+    expected = F.avg_pool2d(Tensor(x.astype(np.float32)), kernel, stride, padding).data.astype(np.float16)
+    assert out.dtype == np.float16 and np.isfinite(out.data).all()
+    np.testing.assert_array_equal(out.data, expected)
+    out.sum().backward()
+    assert t.grad.dtype == np.float16 and np.isfinite(t.grad).all()
+
+
+def test_avg_pool2d_of_a_window_holding_inf_and_minus_inf_is_nan_without_a_warning():
+    x = np.zeros((1, 1, 3, 3))
+    x[0, 0, 0, :2] = [np.inf, -np.inf]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = F.avg_pool2d(Tensor(x), 2, 1).data[0, 0]
+    assert np.isnan(out[0, 0]) and out[0, 1] == -np.inf and (out[1] == 0).all()

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, concatenate, matmul
+from autograd.accumulation import float16_via_float32
 from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
@@ -374,6 +375,7 @@ def max_pool2d(
     return (out.reshape(out.shape[1:]), indices[0]) if unbatched else (out, indices)
 
 
+@float16_via_float32
 def avg_pool2d(
     input: Any,
     kernel_size: IntOrPair,
