@@ -350,7 +350,7 @@ def _backpropagate(
     previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
     _mode.enabled, _mode.in_backward = create_graph, True
     try:
-        if plain and line_length:  # the lone root's one-parent line: each gradient goes straight to the next node
+        if plain and line_length > 1:  # the lone root's one-parent line: each gradient goes straight to the next node
             start, grad = _carried_along_line(
                 order, line_length, pending.pop(order[0]), last_change, store, overwritten_nodes, overwritten_grads
             )
