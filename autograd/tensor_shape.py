@@ -18,6 +18,7 @@ from .broadcasting import AxisError, normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
+from .read_padding import SOURCE_INDEX, foldable, padded_array
 from .shape_errors import ShapeError
 from .torch_keywords import UNSET, torch_dim
 
@@ -194,11 +195,15 @@ class TensorShape:
         return _Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
 
     def _padded_from_itself(self, widths: tuple[tuple[int, int], ...], mode: str) -> Tensor:
-        """numpy.pad's modes that repeat the input's entries, one gather per padded axis."""
-        if mode not in _READ_PAD_MODES:
-            raise ValueError(f"pad: mode must be 'constant', {', '.join(map(repr, _READ_PAD_MODES))}, got {mode!r}")
+        """numpy.pad's modes that repeat the input's entries: one ``read_pad`` node (numpy's pad; its gradient folds
+        g back), or, for pads wide enough to read an entry twice from one side, one gather per padded axis."""
+        if mode not in SOURCE_INDEX:
+            raise ValueError(f"pad: mode must be 'constant', {', '.join(map(repr, SOURCE_INDEX))}, got {mode!r}")
         if not any(before or after for before, after in widths):
             return self.clone()  # numpy's pad copies
+        if foldable(self.shape, widths, mode):
+            data = padded_array(self.data, widths, mode)
+            return _Tensor._from_op(data, ar.read_pad, (self,), {"widths": widths, "mode": mode})
         out = self
         for axis, (before, after) in enumerate(widths):
             if not before and not after:
@@ -206,7 +211,7 @@ class TensorShape:
             length = self.shape[axis]
             if length == 0:
                 raise ValueError(f"pad: mode {mode!r} cannot pad the empty axis {axis} (shape {self.shape})")
-            out = out[(slice(None),) * axis + (_READ_PAD_MODES[mode](np.arange(-before, length + after), length),)]
+            out = out[(slice(None),) * axis + (SOURCE_INDEX[mode](np.arange(-before, length + after), length),)]
         return out
 
     # -- indexing --------------------------------------------------------------
@@ -241,28 +246,6 @@ class TensorShape:
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
         data = shared_math.scatter_add(self.data, index, shape)
         return _Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
-
-
-def _reflected(positions: np.ndarray, length: int) -> np.ndarray:
-    """numpy's "reflect": mirrored about the edge entries, which are not repeated (... 2 1 | 0 1 2 | 1 0 ...)."""
-    period = 2 * (length - 1)
-    folded = np.abs(positions) % period if period else np.zeros_like(positions)
-    return np.where(folded >= length, period - folded, folded)
-
-
-def _symmetric(positions: np.ndarray, length: int) -> np.ndarray:
-    """numpy's "symmetric": mirrored with the edge entries repeated (... 1 0 | 0 1 2 | 2 1 ...)."""
-    folded = positions % (2 * length)
-    return np.where(folded >= length, 2 * length - 1 - folded, folded)
-
-
-#: numpy.pad's modes that read the input: which entry each position of a padded axis reads
-_READ_PAD_MODES = {
-    "edge": lambda positions, length: np.clip(positions, 0, length - 1),
-    "reflect": _reflected,
-    "symmetric": _symmetric,
-    "wrap": lambda positions, length: positions % length,
-}
 
 
 def _is_integer(part: Any) -> bool:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import autograd.shape_functions as sf
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, gradgradcheck
+from autograd.read_padding import foldable, folded_array, padded_array
 
 
 def test_functions_that_need_more_dimensions_name_themselves_and_the_shape():
@@ -72,3 +75,27 @@ def test_pad_keeps_the_constant_as_third_argument_and_names_bad_modes():
         ag.pad(np.ones(3), 1, "mean")
     with pytest.raises(ValueError, match=r"pad: mode 'edge' cannot pad the empty axis 0"):
         ag.pad(np.ones(0), 1, "edge")
+
+
+@given(
+    shape=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    data=st.data(),
+    mode=st.sampled_from(["edge", "reflect", "symmetric", "wrap"]),
+)
+def test_folding_a_gradient_is_the_adjoint_of_numpys_read_pad(shape, data, mode):
+    widths = tuple((data.draw(st.integers(0, 6)), data.draw(st.integers(0, 6))) for _ in shape)
+    assume(foldable(shape, widths, mode))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    padded = padded_array(x, widths, mode)
+    np.testing.assert_array_equal(padded, np.pad(x, widths, mode=mode))
+    g = rng.standard_normal(padded.shape)
+    np.testing.assert_allclose((padded * g).sum(), (x * folded_array(g, widths, mode)).sum(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["edge", "reflect", "symmetric", "wrap"])
+def test_read_pad_second_derivatives_match_finite_differences(mode):
+    a = np.random.default_rng(1).standard_normal((3, 4))
+    widths = ((2, 1), (1, 3))
+    assert np.pad(Tensor(a, requires_grad=True), widths, mode=mode).op.name == "read_pad"
+    assert gradgradcheck(lambda t: (np.pad(t, widths, mode=mode) ** 3).sum(), [a])

@@ -22,6 +22,7 @@ from .. import shared_math as sm
 from ..broadcasting import reduced_shape
 from ..core import Node
 from ..op import Op
+from ..read_padding import folded_array, padded_array
 from ..shared_math import ONES_ROWS, data_of, exp, ones_vector
 from .elementwise import relu_rule
 
@@ -172,6 +173,14 @@ def _pad_rule(g, out, x, pad_width):
     return g[tuple(slice(before, before + size) for (before, _), size in zip(pad_width, x.shape))]
 
 
+def _read_pad_rule(g, out, x, widths, mode):
+    return sm.apply_linear(fold_pad, folded_array, g, widths=widths, mode=mode)
+
+
+def _fold_pad_rule(g, out, x, widths, mode):
+    return sm.apply_linear(read_pad, padded_array, g, widths=widths, mode=mode)
+
+
 def _transpose_rule(g, out, x, axes):
     return g.transpose(tuple(np.argsort(axes)))
 
@@ -243,6 +252,8 @@ diagonal = Op("diagonal", _diagonal_rule, reads_values=False)  # a view: g on th
 transpose = Op("transpose", _transpose_rule, reads_values=False)
 broadcast_to = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False)          # unbroadcast runs in backward
 pad = Op("pad", _pad_rule, reads_values=False)
+read_pad = Op("read_pad", _read_pad_rule, reads_values=False)  # np.pad's edge/reflect/symmetric/wrap: d/dx folds g
+fold_pad = Op("fold_pad", _fold_pad_rule, reads_values=False)  # its adjoint: d/dg pads again
 getitem = Op("getitem", lambda g, out, x, index: sm.scatter_add(g, index, x.shape), reads_values=False)
 index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
 index_put = Op("index_put", _index_put_rule_x, _index_put_rule_value, reads_values=False)

@@ -1,10 +1,11 @@
 """Padding of a Tensor's trailing (spatial) axes in torch's modes: zeros, reflect, replicate, circular; and
 torch's ``F.pad`` over them.
 
-Each non-constant mode is a gather: the padded axis reads the input at an index array (reflect:
+Each non-constant mode reads the input: the padded axis reads it at an index array (reflect:
 ... 2 1 | 0 1 2 ... n-1 | n-2 n-3 ...; replicate: 0 0 | 0 ... n-1 | n-1 n-1; circular: n-2 n-1 | 0 ... n-1 | 0 1),
-so it is the ``getitem`` primitive and its gradient scatters g back, adding up where an input entry
-was read more than once; differentiable to any order.
+which is numpy's pad in its reflect, edge and wrap modes (one ``read_pad`` node, whose gradient folds g back,
+adding up where an input entry was read more than once; :mod:`autograd.read_padding`), or, where a negative
+width crops the padded axis, the ``getitem`` primitive; differentiable to any order.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ __all__ = ["PADDING_MODES", "pad", "pad_spatial", "same_padding"]
 
 #: torch's ``F.pad`` modes and the :func:`pad_spatial` mode each one is.
 _PAD_MODES = {"constant": "zeros", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
+
+#: numpy.pad's name of each mode that reads the input.
+_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 #: torch's ``padding_mode`` values of the convolution modules.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -73,8 +77,11 @@ def pad_spatial(x: Tensor, widths: Sequence[tuple[int, int]], mode: str, op: str
                 f"{op}: padding_mode={mode!r} needs {problem} along axis {axis}; got padding ({before}, {after}) "
                 f"for input of shape {x.shape}"
             )
+    if all(width >= 0 for pair in widths for width in pair):  # numpy's pad in the same mode: one read_pad node
+        return x.pad(((0, 0),) * first + tuple(widths), mode=_NUMPY_MODES[mode])
+    for axis, (before, after) in enumerate(widths, start=first):  # a negative width crops the padded axis
         if before or after:
-            x = x[(slice(None),) * axis + (_source_indices(length, before, after, mode),)]
+            x = x[(slice(None),) * axis + (_source_indices(x.shape[axis], before, after, mode),)]
     return x
 
 
