@@ -491,7 +491,8 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
     Output row i averages input rows floor(i H / H_out) to ceil((i + 1) H / H_out) - 1 (columns
     alike); ``None`` keeps that input size. A window is a product of a row range and a column
     range, so the output is A_H x A_W^T with the averaging matrices A (two matmuls; the
-    gradient is A_H^T g A_W).
+    gradient is A_H^T g A_W); a 1x1 output (global average pooling) is the mean over H and W (the two
+    matmuls of a (1, H) row cost four times that).
     """
     x, unbatched = _batched(input, "adaptive_avg_pool2d")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
@@ -503,11 +504,15 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
     )
     if 0 in x.shape[2:]:
         raise ShapeError(f"adaptive_avg_pool2d: input of shape {x.shape} has an empty spatial axis")
-    rows = _adaptive_average(x.shape[2], out_h, x.dtype)
-    columns = _adaptive_average(x.shape[3], out_w, x.dtype)
-    out = matmul(matmul(rows, x), columns.T)
-    if np.isnan(out.data).any():  # an inf or nan in the input: each window alone, as torch's sums give them
-        out = _adaptive_window_means(_adaptive_window_means(x, out_h, 2), out_w, 3)
+    height, width = x.shape[2:]
+    if (out_h, out_w) == (1, 1):  # global average pooling: one mean
+        out = x.mean(axis=(2, 3), keepdims=True)
+    else:
+        rows = _adaptive_average(height, out_h, x.dtype)
+        columns = _adaptive_average(width, out_w, x.dtype)
+        out = matmul(matmul(rows, x), columns.T)
+        if np.isnan(out.data).any():  # an inf or nan in the input: each window alone, as torch's sums give them
+            out = _adaptive_window_means(_adaptive_window_means(x, out_h, 2), out_w, 3)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
