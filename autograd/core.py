@@ -80,6 +80,18 @@ def checked_requires_grad(requires_grad: Any, where: str) -> bool:
     raise RequiresGradTypeError(f"{where}: requires_grad must be a bool, got {type(requires_grad).__name__}")
 
 
+def _unrecorded(node: Node) -> Node:
+    """``node`` given the fields of a leaf (no op, no parents): what an op's output is when nothing it read needs a
+    gradient (the node constructors' cold path)."""
+    node._requires_grad = False
+    node._inputs = ()
+    node._second = None
+    node.op = None
+    node.attrs = None
+    node._recorded_at = 0
+    return node
+
+
 class Node(NodeCopying):
     """A vertex of the computational graph (base class of Value and Tensor).
 
@@ -198,13 +210,7 @@ class Node(NodeCopying):
                     if _anomaly_blocks.open and _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
                     return node
-        node._requires_grad = False
-        node._inputs = ()
-        node._second = None
-        node.op = None
-        node.attrs = None
-        node._recorded_at = 0
-        return node
+        return _unrecorded(node)
 
     @classmethod
     def _from_unary_op(cls, data: Any, op: Op, parent: Node, attrs: Any = None) -> Node:
@@ -225,12 +231,7 @@ class Node(NodeCopying):
             if _anomaly_blocks.open and _mode.anomaly is not None:
                 _mode.anomaly.on_record(node)
             return node
-        node._requires_grad = False
-        node._inputs = ()
-        node.op = None
-        node.attrs = None
-        node._recorded_at = 0
-        return node
+        return _unrecorded(node)
 
     @classmethod
     def _from_binary_op(cls, data: Any, op: Op, first: Node, second: Node) -> Node:
@@ -251,13 +252,7 @@ class Node(NodeCopying):
             if _anomaly_blocks.open and _mode.anomaly is not None:
                 _mode.anomaly.on_record(node)
             return node
-        node._requires_grad = False
-        node._inputs = ()
-        node._second = None
-        node.op = None
-        node.attrs = None
-        node._recorded_at = 0
-        return node
+        return _unrecorded(node)
 
     def _shared_version(self) -> VersionCounter:
         """This node's version counter (created on first use; views share their base's)."""
