@@ -146,6 +146,14 @@ def _ieee_retry(rule: Callable, call_args: tuple, attrs: dict | None) -> Any:
     return float(result)
 
 
+def _one_input_arguments(grad: Any, out: Any, x: Any, attrs: Any, constant_at: int | None) -> tuple[tuple, Any]:
+    """The positional and keyword arguments of a one-input rule: (g, out, x) with the op's ``attrs`` as keywords,
+    or, for an ``Op.with_constant`` variant, the number kept in ``attrs`` in its place among the inputs."""
+    if constant_at is None:
+        return (grad, out, x), attrs
+    return ((grad, out, x, attrs) if constant_at else (grad, out, attrs, x)), None
+
+
 def local_gradients(node: Node, grad: Any) -> list[tuple[Node, Any]]:
     """One step of the chain rule by hand: (parent, dL/dparent through ``node`` alone) for each parent of
     ``node`` that requires grad, given dL/dnode = ``grad`` (raw numbers or arrays). micrograd's ``_backward``;
@@ -157,8 +165,7 @@ def local_gradients(node: Node, grad: Any) -> list[tuple[Node, Any]]:
     with quiet():
         if op.constant_at is not None:  # one parent; the number kept in attrs takes its place among the inputs
             x = parents[0].data
-            call_args = (grad, out, x, attrs) if op.constant_at else (grad, out, attrs, x)
-            contributions = [_call_rule(op.rules[0], call_args, None)]
+            contributions = [_call_rule(op.rules[0], *_one_input_arguments(grad, out, x, attrs, op.constant_at))]
         elif op.joint:
             contributions = list(_call_rule(op.rules[0], (grad, out, *[p.data for p in parents]), attrs))
         else:
@@ -304,14 +311,7 @@ def _carried_along_line(
             else:
                 grad = rule(grad, out, attrs, x)
         except (ArithmeticError, ValueError):
-            call_args = (
-                (grad, out, x)
-                if constant_at is None
-                else (grad, out, x, attrs)
-                if constant_at
-                else (grad, out, attrs, x)
-            )
-            grad = _ieee_retry(rule, call_args, attrs if constant_at is None else None)
+            grad = _ieee_retry(rule, *_one_input_arguments(grad, out, x, attrs, constant_at))
         index += 1
         if grad is None:
             return index, None
@@ -406,11 +406,7 @@ def _backpropagate(
                     else:
                         contribution = rule(grad, out, attrs, x)
                 except (ArithmeticError, ValueError):
-                    if constant_at is None:
-                        contribution = _ieee_retry(rule, (grad, out, x), attrs)
-                    else:
-                        call_args = (grad, out, x, attrs) if constant_at else (grad, out, attrs, x)
-                        contribution = _ieee_retry(rule, call_args, None)
+                    contribution = _ieee_retry(rule, *_one_input_arguments(grad, out, x, attrs, constant_at))
                 if plain:  # the usual pass, one parent: the delivery below, inline
                     if contribution is not None:
                         if parent.broadcasts:

@@ -247,3 +247,13 @@ def test_random_lines_with_hooks_and_retained_gradients_match_finite_differences
             own_hook = 1 if k in hooked else 0
             expected = _gradient_at(names, k, values[k]) * 2.0 ** (later_hooks + own_hook)
             assert float(np.asarray(nodes[k].grad).reshape(())) == pytest.approx(expected, rel=1e-5, abs=1e-8)
+
+
+def test_a_rule_that_raises_on_plain_floats_along_a_line_gives_the_ieee_value():
+    # sqrt's slope 1 / (2 sqrt 0) and (2 / x)'s -2 / x^2 at 0 raise ZeroDivisionError on floats; numpy gives inf
+    x = Value(0.0)
+    (x.sqrt() * 3.0).backward()
+    assert x.grad == math.inf
+    y = Value(0.0)
+    ((2.0 / y) * 1.0).backward()  # the number first: the rule takes it in the first input's place
+    assert y.grad == -math.inf
