@@ -364,17 +364,12 @@ def block_sums_array(x: np.ndarray, block: Sequence[int]) -> np.ndarray:
     by its block length): out[..., i, j] = sum_{a < r, b < s} x[..., i r + a, j s + b] for ``block = (r, s)``.
     The adjoint of :func:`repeat_blocks_array`.
 
-    One axis at a time, the last first, as a sum of r strided slices: numpy's sum over the inner axes of the
-    reshaped (..., H / r, r, W / s, s) array costs 15-25 times more.
+    One axis at a time, the last first, as a sum of r strided slices (:func:`_run_sums`): numpy's sum over the inner
+    axes of the reshaped (..., H / r, r, W / s, s) array costs 15-25 times more.
     """
     out = x
     for axis, r in _block_axes(x.ndim, block):
-        shape = out.shape
-        slices = out.reshape(math.prod(shape[:axis]) * (shape[axis] // r), r, math.prod(shape[axis + 1 :]))
-        total = slices[:, 0] + slices[:, 1]
-        for offset in range(2, r):
-            total += slices[:, offset]
-        out = total.reshape(shape[:axis] + (shape[axis] // r,) + shape[axis + 1 :])
+        out = _run_sums(out, axis, r, out.shape[axis] // r, r)
     return out if out is not x else x.copy()
 
 
@@ -383,14 +378,38 @@ def _strided_run(start: int, count: int, step: int) -> slice:
     return slice(start, start + step * (count - 1) + 1, step)
 
 
+def _run_sums(a: np.ndarray, axis: int, length: int, count: int, step: int) -> np.ndarray:
+    """The sums of ``length`` neighbouring entries along ``axis`` (0 <= axis < a.ndim), ``count`` of them ``step``
+    apart, as a new array: out[..., i, ...] = sum_{o < length} a[..., i*step + o, ...], added slice by slice."""
+    lead = (slice(None),) * axis
+
+    def run(offset: int) -> np.ndarray:
+        return a[(*lead, _strided_run(offset, count, step))]
+
+    total = run(0).copy() if length == 1 else run(0) + run(1)
+    for offset in range(2, length):
+        total += run(offset)
+    return total
+
+
+def _spread_runs(g: np.ndarray, axis: int, length: int, step: int, size: int) -> np.ndarray:
+    """The adjoint of :func:`_run_sums`: zeros of ``size`` along ``axis`` with g[..., i, ...] added to each of the
+    ``length`` entries it summed, i*step + o."""
+    lead = (slice(None),) * axis
+    out = np.zeros(g.shape[:axis] + (size,) + g.shape[axis + 1 :], dtype=g.dtype)
+    for offset in range(length):
+        out[(*lead, _strided_run(offset, g.shape[axis], step))] += g
+    return out
+
+
 def window_sums_array(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
     """The sums of ``x`` zero-padded by ``padding`` over its (possibly overlapping) windows of shape ``kernel``,
     ``stride`` apart, on the last two axes (average pooling's sums):
 
         out[..., i, j] = sum_{a < kh, b < kw} pad(x)[..., i*sh + a, j*sw + b],  out length (n + 2p - k) // s + 1.
 
-    The box sum is separable: kh strided row slices are added, then kw strided column slices of that, so a
-    window costs kh + kw additions per output instead of kh * kw (numpy's sum over the window axes of the
+    The box sum is separable: kh strided row slices are added, then kw strided column slices of that
+    (:func:`_run_sums`), so a window costs kh + kw additions per output instead of kh * kw (numpy's sum over the window axes of the
     unfolded view is a slow non-contiguous reduction). The adjoint of :func:`spread_over_windows_array`.
     """
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
@@ -403,18 +422,8 @@ def window_sums_array(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) 
         padded[..., ph : ph + height, pw : pw + width] = x
     else:
         padded = x
-    rows = padded[..., _strided_run(0, out_h, sh), :].copy() if kh == 1 else None
-    for a in range(1, kh):
-        if rows is None:
-            rows = padded[..., _strided_run(0, out_h, sh), :] + padded[..., _strided_run(1, out_h, sh), :]
-        else:
-            rows += padded[..., _strided_run(a, out_h, sh), :]
-    if kw == 1:
-        return rows[..., _strided_run(0, out_w, sw)].copy() if sw != 1 or rows.shape[-1] != out_w else rows
-    out = rows[..., _strided_run(0, out_w, sw)] + rows[..., _strided_run(1, out_w, sw)]
-    for b in range(2, kw):
-        out += rows[..., _strided_run(b, out_w, sw)]
-    return out
+    rows = _run_sums(padded, x.ndim - 2, kh, out_h, sh)
+    return _run_sums(rows, x.ndim - 1, kw, out_w, sw)
 
 
 def spread_over_windows_array(g: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, input_size: Pair) -> np.ndarray:
@@ -427,12 +436,6 @@ def spread_over_windows_array(g: np.ndarray, kernel: Pair, stride: Pair, padding
     """
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     height, width = input_size
-    out_h, out_w = g.shape[-2:]
-    lead = g.shape[:-2]
-    columns = np.zeros(lead + (out_h, width + 2 * pw), dtype=g.dtype)
-    for b in range(kw):
-        columns[..., _strided_run(b, out_w, sw)] += g
-    spread = np.zeros(lead + (height + 2 * ph, width + 2 * pw), dtype=g.dtype)
-    for a in range(kh):
-        spread[..., _strided_run(a, out_h, sh), :] += columns
+    columns = _spread_runs(g, g.ndim - 1, kw, sw, width + 2 * pw)
+    spread = _spread_runs(columns, g.ndim - 2, kh, sh, height + 2 * ph)
     return spread[..., ph : ph + height, pw : pw + width] if ph or pw else spread
