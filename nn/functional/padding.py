@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor
+from autograd.read_padding import SOURCE_INDEX
 
 from ..checks import check_choice, check_real
 
@@ -37,18 +38,6 @@ def same_padding(kernel: Sequence[int], dilation: Sequence[int]) -> tuple[tuple[
     one after (on the right / bottom), as torch's ``padding='same'``."""
     totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
     return tuple((total // 2, total - total // 2) for total in totals)
-
-
-def _source_indices(length: int, before: int, after: int, mode: str) -> np.ndarray:
-    """Which input entry each position of the padded axis reads."""
-    positions = np.arange(-before, length + after)
-    if mode == "replicate":
-        return np.clip(positions, 0, length - 1)
-    if mode == "circular":
-        return positions % length
-    period = 2 * (length - 1)  # reflect: the edge entries are not repeated
-    folded = np.abs(positions) % period if period else np.zeros_like(positions)
-    return np.where(folded >= length, period - folded, folded)
 
 
 def pad_spatial(x: Tensor, widths: Sequence[tuple[int, int]], mode: str, op: str) -> Tensor:
@@ -77,11 +66,15 @@ def pad_spatial(x: Tensor, widths: Sequence[tuple[int, int]], mode: str, op: str
                 f"{op}: padding_mode={mode!r} needs {problem} along axis {axis}; got padding ({before}, {after}) "
                 f"for input of shape {x.shape}"
             )
+    if not any(any(w) for w in widths):
+        return x
+    numpy_mode = _NUMPY_MODES[mode]
     if all(width >= 0 for pair in widths for width in pair):  # numpy's pad in the same mode: one read_pad node
-        return x.pad(((0, 0),) * first + tuple(widths), mode=_NUMPY_MODES[mode])
+        return x.pad(((0, 0),) * first + tuple(widths), mode=numpy_mode)
     for axis, (before, after) in enumerate(widths, start=first):  # a negative width crops the padded axis
         if before or after:
-            x = x[(slice(None),) * axis + (_source_indices(x.shape[axis], before, after, mode),)]
+            length = x.shape[axis]
+            x = x[(slice(None),) * axis + (SOURCE_INDEX[numpy_mode](np.arange(-before, length + after), length),)]
     return x
 
 
