@@ -92,12 +92,10 @@ class CyclicLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.check_state_dict(state_dict)
+    def restore_torch_extras(self, state_dict: Any) -> None:
         saved = state_dict.get("_scale_fn_custom") if isinstance(state_dict, dict) else None
         if saved is not None and self.scale_fn is not None:
             restore_function_state("CyclicLR", [self.scale_fn], [saved])
-        super().load_state_dict(state_dict)
 
     def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
         if self.use_beta1:

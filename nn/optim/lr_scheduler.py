@@ -154,17 +154,15 @@ class _ScheduleOfFunctions(LRScheduler):
     """What LambdaLR and MultiplicativeLR share: their functions ``lr_lambdas`` are not state (``state_dict()``
     leaves them out, ``load_state_dict`` keeps the current ones), but a state dict saved by torch, whose
     ``lr_lambdas`` entry holds the attributes of each function that is a callable object (None for a plain
-    function), gives those attributes back, as torch's ``load_state_dict`` does."""
+    function), gives those attributes back (:meth:`restore_torch_extras`), as torch's ``load_state_dict`` does."""
 
     not_state = ("optimizer", "lr_lambdas")
     torch_derived = frozenset({"lr_lambdas"})
     lr_lambdas: list[Callable[[int], float]]
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.check_state_dict(state_dict)
+    def restore_torch_extras(self, state_dict: Any) -> None:
         if isinstance(state_dict, dict) and "lr_lambdas" in state_dict:
             restore_function_state(type(self).__name__, self.lr_lambdas, state_dict["lr_lambdas"])
-        super().load_state_dict(state_dict)
 
 
 class LambdaLR(_ScheduleOfFunctions):

@@ -224,8 +224,13 @@ class LRScheduler:
         """Restore attributes saved by :meth:`state_dict` (or by torch's scheduler of the same name); missing or
         unexpected keys raise ValueError."""
         self.check_state_dict(state_dict)  # (which reads it as own_names does)
+        self.restore_torch_extras(state_dict)
         for key, value in self.own_names(state_dict).items():
             setattr(self, key, copy.deepcopy(value))
+
+    def restore_torch_extras(self, state_dict: Any) -> None:
+        """Between :meth:`load_state_dict`'s check and its restore: use what a state dict saved by torch holds
+        beyond this scheduler's state (the entries ``torch_derived`` passes over); nothing here."""
 
     def own_names(self, state_dict: Any) -> Any:
         """``state_dict`` as this scheduler saves it: torch's keys renamed (``torch_names``), and torch's bookkeeping
