@@ -147,11 +147,16 @@ def _collect(root: Node, max_nodes: int | None) -> tuple[list[Node], int]:
     return kept, len(seen) - len(kept)
 
 
-def _walk(root: Node, max_nodes: int | None, number_backward: bool) -> tuple[tuple[list[Node], int], dict[Node, int]]:
+def _walk(
+    root: Node, max_nodes: int | None, number_backward: bool, order: list[Node] | None = None
+) -> tuple[tuple[list[Node], int], dict[Node, int]]:
     """What a picture of ``root``'s graph needs from the graph: :func:`_collect`'s nodes and the backward-order
-    position of each node (empty unless ``number_backward``); :func:`backward_steps` walks once for all its
-    pictures."""
-    positions = {node: k for k, node in enumerate(backward_order([root]), start=1)} if number_backward else {}
+    position of each node (empty unless ``number_backward``; ``order``: the backward order, if already known);
+    :func:`backward_steps` walks once for all its pictures."""
+    if number_backward:
+        positions = {node: k for k, node in enumerate(backward_order([root]) if order is None else order, start=1)}
+    else:
+        positions = {}
     return _collect(root, max_nodes), positions
 
 
@@ -325,11 +330,12 @@ def backward_steps(
     """
     _check_options(root, rankdir, max_nodes, format)
     gradients = _computed_gradients(root)
-    walked = _walk(root, max_nodes, number_backward)  # once for every picture: each draws the same nodes
+    order = backward_order([root])
+    walked = _walk(root, max_nodes, number_backward, order)  # once for every picture: each draws the same nodes
     drawn = set(walked[0][0])
     pictures = []
     done: set[Node] = set()  # the drawn nodes whose gradient is complete
-    for node in backward_order([root]):
+    for node in order:
         if node not in drawn:
             continue
         done.add(node)
