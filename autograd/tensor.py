@@ -36,7 +36,7 @@ from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .gradient_array import GradientArray, plain
 from .numpy_functions import NumpyFunctions
-from .quiet import quietly
+from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor_in_place import TensorInPlace
 from .tensor_random_fills import TensorRandomFills
@@ -160,6 +160,25 @@ def _true_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 #: torch's type categories of numpy's dtype kinds
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+#: The arithmetic ops whose Python number operand is kept on the node (``Op.with_constant``), as Value keeps it:
+#: op -> (variant with the number first, variant with the number second).
+_NUMBER_VARIANTS = {op: (op.with_constant(0), op.with_constant(1)) for op in (ew.add, ew.sub, ew.mul, ew.div, ew.pow)}
+
+
+def _with_number(tensor: Tensor, number: float | int, variant: Any, function: Any) -> Tensor | None:
+    """``tensor <op> number`` (``number <op> tensor`` when ``variant.constant_at`` is 0) for a floating ``tensor`` and a
+    Python float or int: the number in the tensor's dtype (as :func:`_operand` makes it: torch's and numpy 2's weak
+    scalar), kept on the one node as its ``attrs`` instead of becoming a constant node of its own. None when the number
+    does not convert (an int beyond float64), for the general path to report."""
+    data = tensor.data
+    with quiet():  # 1e300 in float32 is inf, as in torch; inf * 0 is nan: IEEE results without warnings
+        try:
+            scalar = data.dtype.type(number)
+        except OverflowError:
+            return None
+        out = function(scalar, data) if variant.constant_at == 0 else function(data, scalar)
+    return Tensor._from_unary_op(out, variant, tensor, scalar)
 
 
 def category_result_type(dtypes: Any) -> np.dtype:
@@ -410,6 +429,12 @@ class Tensor(
 
     # -- arithmetic ------------------------------------------------------------
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
+        if type(other) is float or type(other) is int:
+            variants = _NUMBER_VARIANTS.get(op)
+            if variants is not None and self.data.dtype.kind == "f":
+                result = _with_number(self, other, variants[0 if reflected else 1], function)
+                if result is not None:
+                    return result
         both_tensors = type(other) is Tensor or isinstance(other, Tensor)
         other = _operand(other, self.data, op.name)
         a, b = (other, self) if reflected else (self, other)
