@@ -267,7 +267,7 @@ def test_op_inputs_put_a_number_operand_in_its_place():
     assert (2.0 - x).op_inputs == (2.0, x) and (x - 2.0).op_inputs == (x, 2.0)
     assert (x * y).op_inputs == (x, y) and x.op_inputs == ()
     t = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
-    for product, number_first in ((t * 2.0, False), (2 - t, True), (t ** 3, False), (0.5 / t, True)):
+    for product, number_first in ((t * 2.0, False), (2 - t, True), (t**3, False), (0.5 / t, True)):
         # a Tensor's number operand is kept on the node too, in the tensor's dtype (the number the op computed with)
         assert [id(node) for node in product.parents] == [id(t)]
         number = product.op_inputs[0 if number_first else 1]
