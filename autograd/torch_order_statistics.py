@@ -76,11 +76,10 @@ class TorchOrderStatistics:
             return flat.sum() + np.nan
         ordered = np.sort(flat.data)
         value = ordered[_lower_median_position(ordered, ignore_nan)[0]]
-        tied = np.isnan(flat.data) if np.isnan(value) else flat.data == value
-        # max splits the gradient between the tied entries; the others are set below them (an integer tensor's
-        # own minimum, not -inf, which would make it float)
-        below = -np.inf if flat.data.dtype.kind in "fc" else ordered[0]
-        return flat._where(tied, flat, below).max()
+        tied = np.flatnonzero(np.isnan(flat.data) if np.isnan(value) else flat.data == value)
+        # the max of the entries equal to the median (gathered: no other entry can tie with them, not even at -inf)
+        # splits the gradient evenly between them, as torch's median does
+        return flat[tied].max()
 
     def kthvalue(self: Self, k: int, dim: int = -1, keepdim: bool = False) -> ValuesAndIndices:
         """torch.Tensor.kthvalue: ``(values, indices)`` of the k-th smallest entry (k from 1) along ``dim``, NaN

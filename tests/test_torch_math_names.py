@@ -337,6 +337,25 @@ def test_median_is_the_lower_median_and_splits_the_gradient_between_ties():
     assert math.isnan(_t([]).median().item())
 
 
+@pytest.mark.parametrize(
+    "method, values, median, gradient",
+    [
+        ("median", [-np.inf, 1.0], -np.inf, [1, 0]),
+        ("median", [-np.inf, -np.inf, 2.0, 3.0], -np.inf, [0.5, 0.5, 0, 0]),
+        ("nanmedian", [-np.inf, np.nan, 2.0], -np.inf, [1, 0, 0]),
+        ("median", [np.nan, 1.0, np.nan], np.nan, [0.5, 0, 0.5]),
+        ("median", [np.inf, np.inf, 1.0, 1.0, 1.0], 1.0, [0, 0, 1 / 3, 1 / 3, 1 / 3]),
+    ],
+)
+def test_median_of_all_gives_the_gradient_only_to_the_entries_equal_to_it(method, values, median, gradient):
+    # the entries below a -inf median are not ties of it (they took a share of the gradient once)
+    x = _t(values, requires_grad=True)
+    out = getattr(x, method)()
+    np.testing.assert_array_equal(out.data, median)
+    out.backward()
+    np.testing.assert_allclose(x.grad, gradient)
+
+
 def test_median_with_dim_returns_values_and_the_index_of_the_chosen_entry():
     x = _t([[1.0, 2.0, 2.0, 3.0], [5.0, 5.0, 1.0, 1.0], [1.0, np.nan, 2.0, np.nan]], requires_grad=True)
     values, indices = x.median(dim=1)
