@@ -58,10 +58,12 @@ def _axis(axis: int, ndim: int, op: str) -> int:
 
 
 def _in_bounds(indices: np.ndarray, length: int, op: str, error: type[IndexError] = IndexError) -> None:
-    """An ``error`` naming ``op`` and the first of ``indices`` outside [-length, length): numpy's IndexError, or
-    :class:`IndexBoundsError` for torch's gather and scatter, which raise a RuntimeError."""
-    if indices.size and (indices.min() < -length or indices.max() >= length):
-        bad = indices[(indices < -length) | (indices >= length)].flat[0]
+    """An ``error`` naming ``op`` and the first of ``indices`` outside numpy's [-length, length) (an IndexError), or
+    outside [0, length) for ``error`` :class:`IndexBoundsError`: torch's gather and scatter take no negative
+    index and raise a RuntimeError."""
+    low = 0 if error is IndexBoundsError else -length
+    if indices.size and (indices.min() < low or indices.max() >= length):
+        bad = indices[(indices < low) | (indices >= length)].flat[0]
         raise error(f"{op}: index {bad} is out of bounds for an axis of length {length}")
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
+from .index_errors import IndexBoundsError
 
 __all__ = ["TorchSelectionNames"]
 
@@ -48,7 +49,10 @@ class TorchSelectionNames:
         raw = np.array(index.data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
         if raw.ndim > 1:
             raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
-        return array_function("take")(self, raw.reshape(-1), dim)
+        raw = raw.reshape(-1)
+        if raw.dtype.kind in "iu" and raw.size and raw.min() < 0:  # torch takes no negative index here
+            raise IndexBoundsError(f"index_select: index {raw.min()} is out of bounds for dimension {dim}")
+        return array_function("take")(self, raw, dim)
 
     def select(self: Self, dim: int, index: int) -> Self:
         """torch.Tensor.select: the slice at ``index`` along ``dim``, that axis removed (``x[:, index]``)."""

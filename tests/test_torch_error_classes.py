@@ -423,6 +423,13 @@ INDEX_BOUNDS = [
     ),
     pytest.param(lambda lib: lib.ones(2, 3).index_add(1, lib.indices([0, 5]), lib.ones(2, 2)), id="index_add"),
     pytest.param(lambda lib: lib.nn.EmbeddingBag(4, 3)(lib.indices([[0, 5]])), id="EmbeddingBag"),
+    # torch's gather, scatter and index_select take no negative index (numpy's would count from the end)
+    pytest.param(lambda lib: lib.ones(2, 3).gather(1, lib.indices([[0, -1], [1, 2]])), id="gather-negative"),
+    pytest.param(lambda lib: lib.ones(2, 3).scatter(1, lib.indices([[0, -1]]), 9.0), id="scatter-negative"),
+    pytest.param(
+        lambda lib: lib.ones(2, 3).scatter_add(1, lib.indices([[-3, 1]]), lib.ones(1, 2)), id="scatter_add-negative"
+    ),
+    pytest.param(lambda lib: lib.ones(2, 3).index_select(1, lib.indices([2, -1])), id="index_select-negative"),
 ]
 
 
