@@ -61,10 +61,11 @@ def test_max_pool_layers_return_values_and_indices_with_the_gradient_on_the_valu
     x = Tensor(RNG.normal(size=(2, 3, 6, 6)).astype(np.float32), requires_grad=True)
     values, indices = nn.MaxPool2d(2, return_indices=True)(x)
     np.testing.assert_array_equal(values.data, nn.MaxPool2d(2)(x).data)
-    assert isinstance(indices, np.ndarray)  # a plain array: no gradient flows through the indices
+    # torch's LongTensor: an int64 Tensor outside the graph (no gradient flows through the indices)
+    assert type(indices) is Tensor and indices.dtype == np.int64 and indices.op is None and not indices.requires_grad
     values.sum().backward()
     chosen = np.zeros((2, 3, 36), np.float32)
-    np.put_along_axis(chosen, indices.reshape(2, 3, 9), 1.0, axis=2)
+    np.put_along_axis(chosen, indices.data.reshape(2, 3, 9), 1.0, axis=2)
     np.testing.assert_array_equal(x.grad, chosen.reshape(x.shape))
     line = Tensor(RNG.normal(size=(2, 3, 8)).astype(np.float32))
     values, indices = nn.MaxPool1d(2, return_indices=True)(line)
@@ -82,3 +83,40 @@ def test_max_pool2d_layer_takes_return_indices_before_ceil_mode_as_torch():
 def test_a_saved_pool_that_returns_its_indices_loads_returning_them(pool, tmp_path):
     rebuilt = nn.load(nn.save(nn.Sequential(pool), tmp_path / "pool.npz"))[0]
     assert rebuilt.return_indices
+
+
+@pytest.mark.parametrize(
+    "make_input, pool, spatial_axes",
+    [
+        (lambda x: x[0], lambda x: F.max_pool1d(x, 2, return_indices=True), 1),
+        (lambda x: x, lambda x: F.max_pool2d(x, 2, return_indices=True), 2),
+        (lambda x: x[0], lambda x: F.max_pool2d(x, 2, return_indices=True), 2),
+        (lambda x: x[None], lambda x: F.max_pool3d(x, (1, 2, 2), return_indices=True), 3),
+        (lambda x: x[0], lambda x: F.adaptive_max_pool1d(x, 4, True), 1),
+        (lambda x: x, lambda x: F.adaptive_max_pool2d(x, 4, True), 2),
+        (lambda x: x[None], lambda x: F.adaptive_max_pool3d(x, (1, 4, 4), True), 3),
+        (lambda x: x, lambda x: F.max_pool2d_with_indices(x, 2), 2),
+        (lambda x: x, lambda x: nn.AdaptiveMaxPool2d(4, return_indices=True)(x), 2),
+    ],
+    ids=[
+        "max1d",
+        "max2d",
+        "max2d-unbatched",
+        "max3d",
+        "adaptive1d",
+        "adaptive2d",
+        "adaptive3d",
+        "with_indices",
+        "layer",
+    ],
+)
+def test_every_max_pool_returns_its_indices_as_an_int64_tensor(make_input, pool, spatial_axes):
+    x = make_input(Tensor(RNG.normal(size=(2, 3, 6, 6)), requires_grad=True))
+    values, indices = pool(x)
+    assert type(indices) is Tensor and indices.dtype == np.int64 and indices.shape == values.shape
+    assert indices.op is None and not indices.requires_grad
+    assert indices.long().dtype == np.int64 and indices.view(-1).shape == (indices.data.size,)  # torch's methods work
+    # each index is the flat position, in its input plane (line, volume), of the value reported there
+    lead = x.shape[:-spatial_axes]
+    chosen = np.take_along_axis(x.data.reshape(lead + (-1,)), indices.data.reshape(lead + (-1,)), axis=-1)
+    np.testing.assert_array_equal(chosen, values.data.reshape(lead + (-1,)))

@@ -20,6 +20,7 @@ from autograd import ShapeError, Tensor, take_along_axis
 from ..checks import check_flag
 from .activations import as_float_tensor
 from .conv import adaptive_windows, pair, single
+from .max_pool_indices import index_tensor
 
 __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d"]
 
@@ -42,7 +43,7 @@ def _chosen_offsets(windows: np.ndarray) -> np.ndarray:
     return chosen
 
 
-def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, np.ndarray]:
+def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, Tensor]:
     """Adaptive max pooling of (N, C, H, W) ``x`` to ``sizes`` cells: (values, flat indices in each plane)."""
     n, c, height, width = x.shape
     rows, columns = _window_cells(height, sizes[0]), _window_cells(width, sizes[1])
@@ -59,12 +60,12 @@ def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, np.ndarray]:
 
 def adaptive_max_pool2d(
     input: Any, output_size: int | None | tuple[int | None, int | None], return_indices: bool = False
-) -> Tensor | tuple[Tensor, np.ndarray]:
+) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over torch's adaptive windows of ``(N, C, H, W)`` or ``(C, H, W)`` input: ``output_size``
     (H_out, W_out) cells whatever the input size (an int for both; ``None`` keeps that axis's size).
 
     out[n, c, i, j] = max of x[n, c, floor(i H / H_out) : ceil((i + 1) H / H_out), floor(j W / W_out) : ...].
-    With ``return_indices`` also returns the int64 array of the chosen entries' indices ``row * W + column``.
+    With ``return_indices`` also returns the int64 Tensor of the chosen entries' indices ``row * W + column``.
     The gradient of a cell goes to its chosen entry (see the module docstring).
     """
     x = as_float_tensor(input, "adaptive_max_pool2d")
@@ -84,15 +85,15 @@ def adaptive_max_pool2d(
     values, indices = _pool(x.reshape((1,) + x.shape) if unbatched else x, sizes)
     if unbatched:
         values, indices = values.reshape(values.shape[1:]), indices[0]
-    return (values, indices) if return_indices else values
+    return (values, index_tensor(indices)) if return_indices else values
 
 
 def adaptive_max_pool1d(
     input: Any, output_size: int | tuple[int], return_indices: bool = False
-) -> Tensor | tuple[Tensor, np.ndarray]:
+) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over torch's adaptive windows of ``(N, C, L)`` or ``(C, L)`` input to ``output_size`` cells:
     out[n, c, i] = max of x[n, c, floor(i L / L_out) : ceil((i + 1) L / L_out)]; with ``return_indices`` also the
-    int64 array of the chosen entries' positions along L. See :func:`adaptive_max_pool2d`."""
+    int64 Tensor of the chosen entries' positions along L. See :func:`adaptive_max_pool2d`."""
     x = as_float_tensor(input, "adaptive_max_pool1d")
     size = single(output_size, "output_size", "adaptive_max_pool1d")
     return_indices = check_flag("adaptive_max_pool1d", "return_indices", return_indices)

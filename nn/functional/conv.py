@@ -31,7 +31,7 @@ from autograd.windows import ceil_mode_extra, pool_output_size
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
-from .max_pool_indices import max_pool2d_indices
+from .max_pool_indices import index_tensor, max_pool2d_indices
 from .padding import same_padding
 
 __all__ = [
@@ -342,7 +342,7 @@ def max_pool2d(
     dilation: IntOrPair = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Tensor | tuple[Tensor, np.ndarray]:
+) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over each kernel window (stride defaults to the kernel size); padding never wins.
 
     out[n, c, i, j] = max_{a,b} pad(x)[n, c, i*sh + a*dh, j*sw + b*dw]
@@ -371,7 +371,7 @@ def max_pool2d(
         out = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode))
         return out.reshape(out.shape[1:]) if unbatched else out
     out, offsets = max_pool(x, kernel, stride, padding, dilation, ceil_mode=bool(ceil_mode), return_offsets=True)
-    indices = max_pool2d_indices(offsets, x.shape[3], kernel, stride, padding, dilation)
+    indices = index_tensor(max_pool2d_indices(offsets, x.shape[3], kernel, stride, padding, dilation))
     return (out.reshape(out.shape[1:]), indices[0]) if unbatched else (out, indices)
 
 

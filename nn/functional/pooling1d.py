@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from autograd import ShapeError, Tensor
 
 from ..checks import check_flag
@@ -42,7 +40,7 @@ def max_pool1d(
     dilation: int | tuple[int] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Tensor | tuple[Tensor, np.ndarray]:
+) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over each window of ``kernel_size`` along the last axis (stride: the kernel size by default);
     see ``max_pool2d``. ``return_indices=True`` returns ``(output, indices)``, the int64 positions along L of
     the chosen entries, as torch."""

@@ -24,7 +24,7 @@ from ..checks import check_flag, check_positive_int
 from .adaptive_pooling import adaptive_max_pool2d
 from .conv import adaptive_avg_pool2d, avg_pool2d, pool_windows, stride_unset, triple
 from .conv3d import batched_volumes
-from .max_pool_indices import max_pool2d_indices
+from .max_pool_indices import index_tensor, max_pool2d_indices
 
 __all__ = ["adaptive_avg_pool3d", "adaptive_max_pool3d", "avg_pool3d", "max_pool3d"]
 
@@ -50,7 +50,7 @@ def max_pool3d(
     dilation: int | tuple[int, int, int] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Tensor | tuple[Tensor, np.ndarray]:
+) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over each ``(kd, kh, kw)`` window (stride: the kernel size by default); padding never wins.
 
     out[n, c, t, i, j] = max_{a,b,e} pad(x)[n, c, t*sd + a*dd, i*sh + b*dh, j*sw + e*dw]
@@ -80,7 +80,7 @@ def max_pool3d(
         taps = depth_offsets.astype(np.int64)
         slice_index = np.arange(taps.shape[2])[:, None] * stride[0] + taps * dilation[0] - padding[0]
         in_plane = np.take_along_axis(_depth_lines(plane_index, c), slice_index, axis=2)
-        indices = (slice_index * (height * width) + in_plane).reshape(out.shape)
+        indices = index_tensor((slice_index * (height * width) + in_plane).reshape(out.shape))
         return (out[0], indices[0]) if unbatched else (out, indices)
     return out[0] if unbatched else out
 
@@ -154,7 +154,7 @@ def adaptive_max_pool3d(
     input: Any,
     output_size: int | None | tuple[int | None, int | None, int | None],
     return_indices: bool = False,
-) -> Tensor | tuple[Tensor, np.ndarray]:
+) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum over torch's adaptive windows (those of :func:`adaptive_avg_pool3d`) to ``output_size`` cells;
     the chosen entry, which takes the gradient, is torch's (the first maximum in (d, h, w) order, or the last
     NaN). With ``return_indices`` also returns the int64 indices ``(d * H + h) * W + w`` in each input volume."""
@@ -167,7 +167,7 @@ def adaptive_max_pool3d(
     out = out.reshape(n, c, out_d, out_h, out_w)
     if not return_indices:
         return out[0] if unbatched else out
-    slice_index = line_index // (out_h * out_w)  # line_index = depth * (H_out * W_out) + cell
-    in_plane = np.take_along_axis(_depth_lines(plane_index, c), slice_index, axis=2)
-    indices = (slice_index * (height * width) + in_plane).reshape(out.shape)
+    slice_index = line_index.data // (out_h * out_w)  # line_index = depth * (H_out * W_out) + cell
+    in_plane = np.take_along_axis(_depth_lines(plane_index.data, c), slice_index, axis=2)
+    indices = index_tensor((slice_index * (height * width) + in_plane).reshape(out.shape))
     return (out[0], indices[0]) if unbatched else (out, indices)

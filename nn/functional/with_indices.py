@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from autograd import Tensor
 from autograd.conv import IntOrPair
 
@@ -34,7 +32,7 @@ def max_pool1d_with_indices(
     dilation: int | tuple[int] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> tuple[Tensor, np.ndarray]:
+) -> tuple[Tensor, Tensor]:
     """``max_pool1d(..., return_indices=True)``: (output, indices along L)."""
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
@@ -47,21 +45,21 @@ def max_pool2d_with_indices(
     dilation: IntOrPair = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> tuple[Tensor, np.ndarray]:
+) -> tuple[Tensor, Tensor]:
     """``max_pool2d(..., return_indices=True)``: (output, flat indices row * W + column)."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def adaptive_max_pool1d_with_indices(
     input: Any, output_size: int | tuple[int], return_indices: bool = False
-) -> tuple[Tensor, np.ndarray]:
+) -> tuple[Tensor, Tensor]:
     """``adaptive_max_pool1d(..., return_indices=True)``: (output, indices along L)."""
     return adaptive_max_pool1d(input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(
     input: Any, output_size: int | None | tuple[int | None, int | None], return_indices: bool = False
-) -> tuple[Tensor, np.ndarray]:
+) -> tuple[Tensor, Tensor]:
     """``adaptive_max_pool2d(..., return_indices=True)``: (output, flat indices row * W + column)."""
     return adaptive_max_pool2d(input, output_size, True)
 
@@ -74,13 +72,13 @@ def max_pool3d_with_indices(
     dilation: int | tuple[int, int, int] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> tuple[Tensor, np.ndarray]:
+) -> tuple[Tensor, Tensor]:
     """``max_pool3d(..., return_indices=True)``: (output, flat indices (d * H + h) * W + w)."""
     return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def adaptive_max_pool3d_with_indices(
     input: Any, output_size: int | None | tuple[int | None, int | None, int | None], return_indices: bool = False
-) -> tuple[Tensor, np.ndarray]:
+) -> tuple[Tensor, Tensor]:
     """``adaptive_max_pool3d(..., return_indices=True)``: (output, flat indices (d * H + h) * W + w)."""
     return adaptive_max_pool3d(input, output_size, True)
