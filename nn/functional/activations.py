@@ -404,12 +404,16 @@ def logsigmoid(x: Any) -> Tensor:
 
 @float16_via_float32
 def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
-    """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch: 0 at nan too)."""
+    """relu6(x + 3) / 6, a piecewise linear sigmoid; d/dx = 1/6 on (-3, 3), else 0 (as torch: 0 at nan too).
+    Under ``create_graph`` the gradient stays a function of x (of derivative 0), as torch's does."""
     if writes_in_place("hardsigmoid", inplace, x):
         return change_in_place("hardsigmoid", x, hardsigmoid)
-    shifted = as_float_tensor(x, "hardsigmoid") + 3.0
-    inside = (shifted.data > 0.0) & (shifted.data < 6.0)  # false at nan, where the gradient stops
-    return where(inside, shifted, np.clip(shifted.data, 0.0, 6.0)) * (1 / 6)
+    x = as_float_tensor(x, "hardsigmoid")
+    unordered = np.isnan(x.data)
+    if not unordered.any():
+        return clipped_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
+    ordered = where(unordered, 0.0, x)  # nan stays nan, with the gradient stopped there (clipped_inside passes it)
+    return where(unordered, np.nan, clipped_inside(ordered + 3.0, 0.0, 6.0) * (1 / 6))
 
 
 @float16_via_float32
