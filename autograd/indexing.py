@@ -237,7 +237,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(
+        raise ShapeError(
             f"masked_fill: mask of shape {mask.shape} does not broadcast to the input's shape {input.shape}"
         )
     if isinstance(value, Node) and np.ndim(value.data) != 0:

@@ -911,7 +911,7 @@ def where(
     try:
         data = shared_math.select(condition, a.data, b.data)
     except ValueError:
-        raise ValueError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
+        raise ShapeError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})
 
 

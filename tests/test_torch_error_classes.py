@@ -193,6 +193,9 @@ SPLITS_VIEWS_AND_PERMUTATIONS = [
     pytest.param(lambda lib: lib.zeros(2, 3).permute(0, 1, 5), id="permute-too-many-dims"),
     pytest.param(lambda lib: lib.zeros(3).mm(lib.zeros(3, 2)), id="mm-1d"),
     pytest.param(lambda lib: lib.zeros(2, 3).bmm(lib.zeros(3, 2)), id="bmm-2d"),
+    pytest.param(lambda lib: lib.module.where(lib.zeros(2, 3) > 0, lib.zeros(2, 3), lib.zeros(4)), id="where"),
+    pytest.param(lambda lib: lib.zeros(2, 3).masked_fill(lib.zeros(4) > 0, 1.0), id="masked_fill"),
+    pytest.param(lambda lib: lib.module.masked_fill(lib.zeros(2, 3), lib.zeros(3, 1) > 0, 1.0), id="masked_fill-fn"),
 ]
 
 
