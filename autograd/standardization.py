@@ -49,6 +49,21 @@ def standardize_with_statistics(
         centred = data - mean
         variance = np.mean(np.square(centred), axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)
         inverse_std = 1 / np.sqrt(variance + eps)
+        if np.isinf(variance).any():  # the squares overflowed (|x| ~ 1e20 in float32): see _inverse_std_of_large
+            inverse_std = _inverse_std_of_large(centred, axes, eps, variance, inverse_std)
         centred *= inverse_std
     attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
     return Tensor._from_op(in_dtype_of(centred, x.data), ar.standardize, (x,), attrs), mean, variance
+
+
+def _inverse_std_of_large(
+    centred: np.ndarray, axes: tuple[int, ...], eps: float, variance: np.ndarray, inverse_std: np.ndarray
+) -> np.ndarray:
+    """1 / sqrt(var + eps) where the variance of finite entries overflows the dtype (its squares do) but its
+    inverse square root does not: with s the largest |x - mean| of the slice, 1 / (s sqrt(mean(((x - mean) / s)^2)
+    + eps / s^2)), every term in range. Elsewhere (a slice with an inf or nan) ``inverse_std`` as it is."""
+    scale = np.max(np.abs(centred), axis=axes, keepdims=True)
+    with quiet():
+        scaled = np.mean(np.square(centred / scale), axis=axes, keepdims=True)
+        rescued = 1 / (scale * np.sqrt(scaled + eps / np.square(scale)))
+    return np.where(np.isinf(variance) & np.isfinite(scale), rescued, inverse_std).astype(centred.dtype, copy=False)

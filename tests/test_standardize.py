@@ -91,3 +91,28 @@ def test_eps_is_checked_and_a_constant_slice_gives_zero_with_a_positive_eps():
         with pytest.raises(ValueError, match="eps must be a real number >= 0"):
             ag.standardize(np.ones((2, 3)), -1, eps)
     np.testing.assert_array_equal(ag.standardize(np.ones((2, 3)), -1, 1e-5).data, np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize(
+    ("dtype", "magnitude"), [(np.float32, 2.0**66), (np.float64, 2.0**1000), (np.float16, 2.0**14)]
+)
+def test_slices_whose_squares_overflow_standardize_as_their_scaled_down_copies(dtype, magnitude):
+    # standardization does not depend on the scale (eps = 0): x and x / 2^k give the same values, and gradients
+    # in the ratio 2^-k; the squares of these x overflow the dtype, those of x / 2^k do not
+    rng = np.random.default_rng(3)
+    small = rng.uniform(-1.0, 1.0, (3, 5)).astype(dtype)
+    small[1] = [-1.0, 1.0, -1.0, 1.0, 0.5]
+    large = small * dtype(magnitude)
+    assert np.all(np.isfinite(large))
+    weights = rng.standard_normal((3, 5)).astype(dtype)
+    results = []
+    for data in (small, large):
+        x = Tensor(data, requires_grad=True)
+        y = ag.standardize(x, -1, 0.0)
+        (y * Tensor(weights)).sum().backward()
+        results.append((y.data, x.grad))
+    tolerance = {np.float16: 2e-3, np.float32: 2e-6, np.float64: 1e-12}[dtype]
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(results[1][1] * magnitude, results[0][1], rtol=tolerance * 10, atol=tolerance * 10)
+    layer = F.layer_norm(Tensor(large), (5,)).data
+    np.testing.assert_allclose(layer, results[0][0], rtol=tolerance, atol=tolerance)
