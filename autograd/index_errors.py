@@ -1,8 +1,9 @@
-"""Indices out of range where torch raises another built-in class than the library: each error is both."""
+"""Indices (and reductions over empty dimensions) where torch raises another built-in class than the library: each
+error is both."""
 
 from __future__ import annotations
 
-__all__ = ["ClassIndexError", "IndexBoundsError"]
+__all__ = ["ClassIndexError", "EmptyReductionError", "IndexBoundsError"]
 
 
 class IndexBoundsError(IndexError, RuntimeError):
@@ -15,3 +16,10 @@ class ClassIndexError(ValueError, IndexError):
     """A class-index target outside [0, C) of a cross-entropy (``cross_entropy``, ``nll_loss``,
     ``softmax_cross_entropy``): a ValueError, as the library has raised it, and the IndexError torch raises
     ("Target 3 is out of bounds."), so ``except`` clauses written for either catch it."""
+
+
+class EmptyReductionError(ValueError, IndexError, RuntimeError):
+    """A reduction with no value for an empty slice (``max``, ``min``, ``amax``, ``argmax``, ... over a dimension of
+    size 0): a ValueError, as numpy and the library raise it, the IndexError torch raises for a ``dim`` ("Expected
+    reduction dim 0 to have non-zero size") and the RuntimeError it raises without one, so ``except`` clauses written
+    for any of them catch it."""

@@ -19,6 +19,7 @@ from .accumulation import ACCUMULATE_DTYPE, COMPUTE_DTYPE, float16_via_float32, 
 from .broadcasting import normalize_axes
 from .core import Node
 from .derivatives import arrays as ar
+from .index_errors import EmptyReductionError
 from .quiet import quiet, quietly
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_reduction, variance_arguments
 
@@ -329,6 +330,7 @@ class TensorReductions:
         return _Tensor._make(np.asarray(np.argmin(self.data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
     def _check_nonempty(self, op: str, axis: Any) -> None:
-        """ValueError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is fine)."""
+        """EmptyReductionError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is
+        fine)."""
         if self.data.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
-            raise ValueError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")
+            raise EmptyReductionError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")

@@ -30,6 +30,7 @@ from .core import Node
 from .default_dtype import real_dtype
 from .derivatives import arrays as ar
 from .element_count import ElementCount
+from .index_errors import EmptyReductionError
 from .shape_errors import ShapeError
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
@@ -814,7 +815,7 @@ class TorchNames:
             return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         (axis,) = normalize_axes(dim, tensor.ndim, op)
         if tensor.shape[axis] == 0:
-            raise ValueError(f"{op}: dim {dim} of shape {tensor.shape} is empty, so it has no {op}")
+            raise EmptyReductionError(f"{op}: dim {dim} of shape {tensor.shape} is empty, so it has no {op}")
         indices = (np.argmax if op == "max" else np.argmin)(tensor.data, axis=axis, keepdims=True).astype(np.int64)
         values = array_function("take_along_axis")(tensor, indices, axis)
         if not keepdim:

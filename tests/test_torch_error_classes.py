@@ -546,3 +546,28 @@ def test_cross_entropy_ignore_index_with_probability_targets_is_also_a_torch_run
         ValueError,
         RuntimeError,
     )
+
+
+# -- reductions over an empty dimension -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "call, torch_class",
+    [
+        pytest.param(lambda lib: lib.zeros(0, 3).max(dim=0), IndexError, id="max-dim"),
+        pytest.param(lambda lib: lib.zeros(0, 3).min(dim=0), IndexError, id="min-dim"),
+        pytest.param(lambda lib: lib.zeros(0, 3).amax(0), IndexError, id="amax"),
+        pytest.param(lambda lib: lib.zeros(0, 3).argmax(0), IndexError, id="argmax"),
+        pytest.param(lambda lib: lib.zeros(0, 3).max(), RuntimeError, id="max-all"),
+        pytest.param(lambda lib: lib.zeros(0, 3).argmin(), IndexError, id="argmin-all"),
+    ],
+)
+def test_reductions_over_an_empty_dimension_raise_numpys_and_torchs_classes(call, torch_class):
+    _raises_both(call, A.EmptyReductionError, ValueError, torch_class)
+    with pytest.raises(IndexError):  # every spelling catches it, whichever class torch picked
+        call(LIBRARY)
+    with pytest.raises(RuntimeError):
+        call(LIBRARY)
+
+
+def test_reducing_an_empty_tensor_along_a_non_empty_dimension_is_not_an_error():
+    values, indices = LIBRARY.zeros(0, 3).max(dim=1)
+    assert values.shape == indices.shape == (0,)
