@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, from_numpy
 from autograd.windows import Pair
 
 __all__ = ["index_tensor", "max_pool2d_indices"]
@@ -18,7 +18,7 @@ __all__ = ["index_tensor", "max_pool2d_indices"]
 
 def index_tensor(indices: np.ndarray) -> Tensor:
     """The pools' ``indices`` as torch returns them: an int64 Tensor outside the graph (as ``argmax``'s)."""
-    return Tensor._make(indices.astype(np.int64, copy=False))
+    return from_numpy(indices.astype(np.int64, copy=False))
 
 
 def max_pool2d_indices(
