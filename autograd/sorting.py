@@ -49,7 +49,10 @@ def argsort(
     ``descending=True`` (torch.argsort's) orders from the largest, NaN first as torch ranks it above +inf;
     equal entries keep their order (stable), as in the ascending sort, where NaN comes last. The indices
     are an int64 Tensor outside the graph for a Tensor (as torch's), an ndarray for array input (as numpy's).
+    A bool in ``kind``'s place is torch's positional ``descending`` (``argsort(x, 1, True)``).
     """
+    if isinstance(kind, (bool, np.bool_)):
+        kind, descending = None, bool(kind) or descending
     if dim is not UNSET:
         axis = torch_dim("argsort", axis, dim, default=-1)
     order = _sorting_order(a, axis, _kind("argsort", kind, stable), descending)

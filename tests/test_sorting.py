@@ -152,3 +152,13 @@ def test_topk_of_a_zero_d_tensor_and_of_k_zero_and_the_whole_length():
     x = np.array([[2.0, 1.0, 2.0, 3.0]])
     assert so.topk(Tensor(x), 0, dim=1)[0].shape == (1, 0)
     np.testing.assert_array_equal(so.topk(Tensor(x), 4, dim=1)[1].data, [[3, 0, 2, 1]])
+
+
+def test_argsort_takes_torchs_positional_descending():
+    # torch.argsort(x, dim, descending) and x.argsort(dim, descending): a bool where numpy has ``kind``
+    x = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    largest_first = [[0, 2, 1], [1, 2, 0]]
+    np.testing.assert_array_equal(Tensor(x).argsort(1, True), largest_first)
+    np.testing.assert_array_equal(so.argsort(Tensor(x), 1, True), largest_first)
+    np.testing.assert_array_equal(Tensor(x).argsort(1, False), np.argsort(x, axis=1))
+    np.testing.assert_array_equal(Tensor(x).argsort(1, "stable"), np.argsort(x, axis=1, kind="stable"))
