@@ -210,7 +210,11 @@ def test_loss_layers_take_torchs_arguments_and_match_torch(name, options):
             ValueError,
             r"-1 or \+1, got \[0",
         ),
-        (lambda: F.margin_ranking_loss(np.ones(3), np.ones(2), np.ones(3)), ValueError, "input2 shape"),
+        (
+            lambda: F.margin_ranking_loss(np.ones(3), np.ones(2), np.ones(3)),
+            ValueError,
+            r"broadcast, got \(3,\), \(2,\), \(3,\)",
+        ),
         (lambda: F.hinge_embedding_loss(np.ones(3), np.ones(3), 1.0, "sum"), TypeError, "positional"),
         (lambda: F.cosine_embedding_loss(np.ones((2, 3)), np.ones((2, 3)), np.ones(3)), ValueError, "inputs' batch"),
         (
@@ -237,3 +241,28 @@ def test_loss_layers_take_torchs_arguments_and_match_torch(name, options):
 def test_losses_reject_bad_arguments_naming_the_loss(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [((4,), (4,), (1,)), ((4, 1), (1, 3), (4, 3)), ((2, 3), (1, 3), (2, 1))],
+    ids=["one-target", "outer-pairs", "rows-and-columns"],
+)
+def test_margin_ranking_loss_broadcasts_operands_of_one_rank_as_torch(shapes):
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    y = np.where(rng.standard_normal(shapes[2]) > 0, 1.0, -1.0)
+    x1, x2 = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    loss = F.margin_ranking_loss(x1, x2, y, margin=0.1)
+    expected = np.maximum(0.0, -y * (a - b) + 0.1).mean()  # numpy's broadcasting of the definition
+    assert loss.item() == pytest.approx(expected, rel=1e-12)
+    loss.backward()
+    assert x1.grad.shape == a.shape and x2.grad.shape == b.shape
+    assert gradcheck(lambda p, q: F.margin_ranking_loss(p, q, y, margin=0.1), (Tensor(a), Tensor(b)))
+
+
+def test_margin_ranking_loss_refuses_operands_of_different_ranks_or_shapes():
+    with pytest.raises(RuntimeError, match="margin_ranking_loss"):  # torch: "should have same dimension"
+        F.margin_ranking_loss(Tensor(np.zeros((2, 3))), Tensor(np.zeros((2, 3))), np.ones(3))
+    with pytest.raises(RuntimeError, match="margin_ranking_loss"):
+        F.margin_ranking_loss(Tensor(np.zeros(4)), Tensor(np.zeros(3)), np.ones(4))

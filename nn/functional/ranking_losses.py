@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, where
+from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
+from autograd.broadcasting import broadcast_shape
 
 from ..checks import check_choice, check_flag, check_real
 from .activations import as_float_tensor
@@ -48,6 +49,28 @@ def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
     return target
 
 
+def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
+    """``operands`` broadcast against each other, as torch's margin_ranking_loss takes them: all of one number of
+    dimensions (a :class:`ShapeError` otherwise, torch's RuntimeError), then broadcast (a Tensor's gradient sums
+    back over the axes it was expanded along)."""
+    arrays = [operand.data if isinstance(operand, Node) else np.asarray(operand) for operand in operands]
+    shapes = [array.shape for array in arrays]
+    common = broadcast_shape(*shapes)
+    if len({len(shape) for shape in shapes}) != 1 or common is None:
+        shown = ", ".join(str(shape) for shape in shapes)
+        raise ShapeError(
+            f"{loss}: the inputs and the target must have one number of dimensions and broadcast, got {shown}"
+        )
+    return [
+        operand
+        if shape == common
+        else operand.broadcast_to(common)
+        if isinstance(operand, Tensor)
+        else np.broadcast_to(array, common)
+        for operand, array, shape in zip(operands, arrays, shapes)
+    ]
+
+
 def margin_ranking_loss(
     input1: Any,
     input2: Any,
@@ -65,6 +88,7 @@ def margin_ranking_loss(
     reduction = legacy_reduction("margin_ranking_loss", size_average, reduce, reduction)
     reduction = check_choice("margin_ranking_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("margin_ranking_loss", "margin", margin)
+    input1, input2, target = _broadcast_of_one_rank("margin_ranking_loss", input1, input2, target)
     x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1", "input2")
     y = _signs(target, x1, "margin_ranking_loss")
     return _reduce(_hinge(-y * (x1 - x2) + margin), reduction)
