@@ -383,8 +383,8 @@ class Tensor(
         return format(self.item(), spec)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise ValueError(
+        if self.data.size != 1:  # (numpy's ValueError and torch's RuntimeError: ShapeError is both, as item()'s)
+            raise ShapeError(
                 f"bool: the truth value of a tensor of shape {self.shape} is ambiguous (it has {self.data.size} "
                 "elements); use .any() or .all()"
             )

@@ -38,6 +38,7 @@ from .core import Node, check_in_place_allowed, increment_version, rebase_histor
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
+from .shape_errors import ShapeError
 from .tensor_shape import _raw_index, split_at_integers
 from .versions import read_inputs, reads_output
 
@@ -140,7 +141,7 @@ class TensorInPlace:
         except ValueError as error:
             if not self.data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
                 f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
             ) from None
@@ -636,7 +637,7 @@ class TensorInPlace:
         except ValueError as error:
             if not self.data.flags.writeable:
                 raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
-            raise ValueError(f"setitem: {error} (tensor shape {self.shape})") from None
+            raise _setitem_error(error, self.shape) from None
         increment_version(self)
 
 
@@ -678,7 +679,7 @@ def _check_broadcasts_to(op: str, operand: Any, shape: tuple[int, ...]) -> None:
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: an operand of shape {operand_shape} does not broadcast to the tensor's shape {shape} (an in-place "
             "change cannot change the shape)"
         )
@@ -688,7 +689,7 @@ def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:
     """Raise unless the out-of-place ``result`` of an in-place ``op`` can be stored in ``tensor`` (its shape, and
     a dtype that casts to ``tensor``'s of the same kind)."""
     if result.shape != tensor.shape:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {tensor.shape} "
             "(an in-place change cannot change the shape)"
         )
@@ -764,8 +765,15 @@ def _index_put(tensor: Tensor, index: Any, value: Tensor) -> Tensor:
     except IndexError as error:
         raise IndexError(f"setitem: {error} (tensor shape {tensor.shape})") from None
     except ValueError as error:
-        raise ValueError(f"setitem: {error} (tensor shape {tensor.shape})") from None
+        raise _setitem_error(error, tensor.shape) from None
     return _Tensor._from_op(data, ar.index_put, (tensor, value), {"index": index})
+
+
+def _setitem_error(error: ValueError, shape: tuple[int, ...]) -> ValueError:
+    """numpy's ValueError from ``data[index] = value`` naming the op: a :class:`ShapeError` (torch's RuntimeError)
+    where the value does not broadcast to the indexed entries, else a ValueError (a value numpy cannot convert)."""
+    kind = ShapeError if "broadcast" in str(error) else ValueError
+    return kind(f"setitem: {error} (tensor shape {shape})")
 
 
 def _copied(tensor: Tensor, source: Any) -> Tensor:

@@ -196,6 +196,14 @@ SPLITS_VIEWS_AND_PERMUTATIONS = [
     pytest.param(lambda lib: lib.module.where(lib.zeros(2, 3) > 0, lib.zeros(2, 3), lib.zeros(4)), id="where"),
     pytest.param(lambda lib: lib.zeros(2, 3).masked_fill(lib.zeros(4) > 0, 1.0), id="masked_fill"),
     pytest.param(lambda lib: lib.module.masked_fill(lib.zeros(2, 3), lib.zeros(3, 1) > 0, 1.0), id="masked_fill-fn"),
+    # in place: a result that would not keep the tensor's shape
+    pytest.param(lambda lib: lib.zeros(2).__iadd__(lib.zeros(2, 1)), id="iadd-grows"),
+    pytest.param(lambda lib: lib.zeros(2).add_(lib.zeros(3)), id="add_-no-broadcast"),
+    pytest.param(lambda lib: (lib.zeros(2).requires_grad_() * 1).__imul__(lib.zeros(2, 1)), id="recorded-imul"),
+    pytest.param(lambda lib: lib.zeros(2).copy_(lib.zeros(3)), id="copy_"),
+    pytest.param(lambda lib: lib.zeros(3).masked_fill_(lib.zeros(2) > 0, 1.0), id="masked_fill_"),
+    pytest.param(lambda lib: lib.zeros(3).__setitem__(slice(0, 2), lib.zeros(3)), id="setitem"),
+    pytest.param(lambda lib: bool(lib.zeros(2)), id="bool-of-two"),
 ]
 
 
