@@ -213,7 +213,7 @@ def test_loss_layers_take_torchs_arguments_and_match_torch(name, options):
         (
             lambda: F.margin_ranking_loss(np.ones(3), np.ones(2), np.ones(3)),
             ValueError,
-            r"broadcast, got \(3,\), \(2,\), \(3,\)",
+            "input2 shape",
         ),
         (lambda: F.hinge_embedding_loss(np.ones(3), np.ones(3), 1.0, "sum"), TypeError, "positional"),
         (lambda: F.cosine_embedding_loss(np.ones((2, 3)), np.ones((2, 3)), np.ones(3)), ValueError, "inputs' batch"),

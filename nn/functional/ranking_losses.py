@@ -52,15 +52,16 @@ def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
 def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
     """``operands`` broadcast against each other, as torch's margin_ranking_loss takes them: all of one number of
     dimensions (a :class:`ShapeError` otherwise, torch's RuntimeError), then broadcast (a Tensor's gradient sums
-    back over the axes it was expanded along)."""
+    back over the axes it was expanded along). Shapes that do not broadcast are returned as they are, for the
+    caller's check to name the mismatched argument."""
     arrays = [operand.data if isinstance(operand, Node) else np.asarray(operand) for operand in operands]
     shapes = [array.shape for array in arrays]
-    common = broadcast_shape(*shapes)
-    if len({len(shape) for shape in shapes}) != 1 or common is None:
+    if len({len(shape) for shape in shapes}) != 1:
         shown = ", ".join(str(shape) for shape in shapes)
-        raise ShapeError(
-            f"{loss}: the inputs and the target must have one number of dimensions and broadcast, got {shown}"
-        )
+        raise ShapeError(f"{loss}: the inputs and the target must have one number of dimensions, got shapes {shown}")
+    common = broadcast_shape(*shapes)
+    if common is None:
+        return list(operands)
     return [
         operand
         if shape == common
