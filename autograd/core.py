@@ -468,9 +468,15 @@ class Node(NodeCopying):
         for hook in list(self._hooks.values()):
             replaced = hook(grad if present is None else present(grad))
             if replaced is not None:
-                shape, new_shape = np.shape(getattr(grad, "data", grad)), np.shape(getattr(replaced, "data", replaced))
+                name = getattr(hook, "__name__", type(hook).__name__)
+                value = replaced.data if isinstance(replaced, Node) else replaced
+                if isinstance(value, bool) or not isinstance(value, (np.ndarray, np.generic, float, int)):
+                    raise TypeError(
+                        f"hook {name!r} returned a {type(replaced).__name__}: a hook returns None or the gradient "
+                        f"(a {type(self).__name__}, an array or a number of the gradient's shape)"
+                    )
+                shape, new_shape = np.shape(getattr(grad, "data", grad)), np.shape(value)
                 if new_shape != shape:
-                    name = getattr(hook, "__name__", type(hook).__name__)
                     raise RuntimeError(
                         f"hook {name!r} has changed the size of value: it returned a gradient of shape {new_shape} "
                         f"for a {type(self).__name__} whose gradient has shape {shape}"

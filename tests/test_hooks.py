@@ -271,3 +271,32 @@ def test_a_hook_that_changes_its_gradient_in_place_leaves_the_gradient_stored_on
     np.testing.assert_array_equal(y.grad, [2.0, 2.0])
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
     assert not np.shares_memory(z.grad, y.grad)
+
+
+@pytest.mark.parametrize("returned", [[1.0, 1.0], "grad", True, {"g": 1.0}], ids=["list", "str", "bool", "dict"])
+def test_a_hook_returning_something_else_than_a_gradient_is_a_type_error_naming_it(returned):
+    # torch: "expected Variable, but hook returned 'list'"; here before the gradient reaches any rule
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: returned)
+    with pytest.raises(TypeError, match=f"hook '<lambda>' returned a {type(returned).__name__}"):
+        y.sum().backward()
+    assert x.grad is None  # all or nothing
+    v = Value(2.0)
+    w = v * 3
+    w.register_hook(lambda g: returned)
+    with pytest.raises(TypeError, match="returned a"):
+        w.backward()
+
+
+def test_a_hook_may_return_a_number_array_or_node_for_the_gradient():
+    v = Value(2.0)
+    w = v * 3
+    w.register_hook(lambda g: 5)  # an int stands for the float gradient
+    w.backward()
+    assert v.grad == 15.0
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: Tensor(np.asarray(g) * 3))
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [6.0, 6.0])
