@@ -262,6 +262,8 @@ def _polygamma(x: np.ndarray, n: int) -> np.ndarray:
     value = (-1) ** (n + 1) * math.factorial(n) * _hurwitz_zeta(n + 1, np.where(y > 0, y, 1.0))
     cotangent = 1 / np.tan(math.pi * np.where(reflect, fraction, 0.5))
     reflected = (-1) ** n * value - math.pi ** (n + 1) * _cotangent_derivative(n, cotangent)
+    # just below 0 (|x| < ~1e-308) cot(pi x) overflows: there psi^(n)(x) ~ n! / |x|^(n+1) overflows too, to +inf
+    reflected = np.where(np.isinf(cotangent), np.inf, reflected)
     result = np.where(reflect, reflected, value)
     pole = ((x <= 0) & (fraction == 0)) | ((x == -np.inf) & (n >= 2))
     return np.where(np.isnan(x), np.nan, np.where(pole, (-1) ** (n + 1) * np.inf, result))

@@ -88,6 +88,16 @@ def test_polygamma_known_values_and_poles():
         Tensor([1.0]).polygamma(1.5)
 
 
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_polygamma_just_below_zero_overflows_to_plus_inf(n):
+    # psi^(n)(x) ~ n! / |x|^(n+1) for x -> 0 from below (each order): beyond float64 for these x, cot(pi x) too
+    x = np.array([-1e-310, -5e-324, -2e-309, -1e-300])
+    np.testing.assert_array_equal(Tensor(x).polygamma(n).data, np.full(4, np.inf))
+    leaf = Tensor(x[:1], requires_grad=True)
+    leaf.polygamma(n - 1).sum().backward()  # the derivative of the order below
+    np.testing.assert_array_equal(leaf.grad, [np.inf])
+
+
 def test_i0_matches_its_power_series_and_its_slope_is_i1():
     x = np.linspace(-30, 30, 601)
     term, series, odd_term, odd_series = np.ones_like(x), np.ones_like(x), x / 2, x / 2
