@@ -57,11 +57,11 @@ def _axis(axis: int, ndim: int, op: str) -> int:
     return int(axis) % ndim
 
 
-def _in_bounds(indices: np.ndarray, length: int, op: str, error: type[IndexError] = IndexError) -> None:
-    """An ``error`` naming ``op`` and the first of ``indices`` outside numpy's [-length, length) (an IndexError), or
-    outside [0, length) for ``error`` :class:`IndexBoundsError`: torch's gather and scatter take no negative
-    index and raise a RuntimeError."""
-    low = 0 if error is IndexBoundsError else -length
+def _in_bounds(indices: np.ndarray, length: int, op: str, torch_bounds: bool = False) -> None:
+    """An error naming ``op`` and the first of ``indices`` out of bounds: numpy's, outside [-length, length) (an
+    IndexError), or with ``torch_bounds`` torch's gather and scatter's, outside [0, length) (they take no negative
+    index; an :class:`IndexBoundsError`, as torch raises a RuntimeError)."""
+    low, error = (0, IndexBoundsError) if torch_bounds else (-length, IndexError)
     if indices.size and (indices.min() < low or indices.max() >= length):
         bad = indices[(indices < low) | (indices >= length)].flat[0]
         raise error(f"{op}: index {bad} is out of bounds for an axis of length {length}")
@@ -81,15 +81,15 @@ def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
 
 
 def _along_axis(
-    shape: tuple[int, ...], indices: np.ndarray, axis: int, op: str, out_of_bounds: type[IndexError] = IndexError
+    shape: tuple[int, ...], indices: np.ndarray, axis: int, op: str, torch_bounds: bool = False
 ) -> tuple[np.ndarray, ...]:
-    """The integer index that picks ``indices`` along ``axis`` and every position of the other axes (an
-    ``out_of_bounds`` error for an index outside the axis)."""
+    """The integer index that picks ``indices`` along ``axis`` and every position of the other axes (an error for
+    an index outside the axis: numpy's bounds, or torch's with ``torch_bounds``, see :func:`_in_bounds`)."""
     if indices.ndim != len(shape):
         raise ValueError(
             f"{op}: indices must have as many dimensions as the array, got {indices.ndim} and {len(shape)}"
         )
-    _in_bounds(indices, shape[axis], op, out_of_bounds)
+    _in_bounds(indices, shape[axis], op, torch_bounds)
     index = []
     for dimension, length in enumerate(shape):
         if dimension == axis:
@@ -127,7 +127,7 @@ def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
     if index.ndim != input.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != dim):
         raise ShapeError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")
     window = input[tuple(slice(None) if d == dim else slice(0, i) for d, i in enumerate(index.shape))]
-    return window[_along_axis(window.shape, index, dim, "gather", IndexBoundsError)]
+    return window[_along_axis(window.shape, index, dim, "gather", torch_bounds=True)]
 
 
 def put_along_axis(arr: TensorLike, indices: Any, values: TensorLike, axis: int | None) -> Tensor:
@@ -176,7 +176,7 @@ def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: 
     if index.ndim != len(shape) or any(i > n for d, (i, n) in enumerate(zip(index.shape, shape)) if d != dim):
         raise ShapeError(f"{op}: index of shape {index.shape} does not fit input of shape {shape} (dim {dim})")
     window = tuple(n if d == dim else i for d, (i, n) in enumerate(zip(index.shape, shape)))
-    return _along_axis(window, index, dim, op, IndexBoundsError)
+    return _along_axis(window, index, dim, op, torch_bounds=True)
 
 
 def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
