@@ -161,10 +161,6 @@ def _true_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 #: torch's type categories of numpy's dtype kinds
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
-#: The arithmetic ops whose Python number operand is kept on the node (``Op.with_constant``), as Value keeps it:
-#: op -> (variant with the number first, variant with the number second).
-_NUMBER_VARIANTS = {op: (op.with_constant(0), op.with_constant(1)) for op in (ew.add, ew.sub, ew.mul, ew.div, ew.pow)}
-
 
 def _with_number(tensor: Tensor, number: float | int, variant: Any, function: Any) -> Tensor | None:
     """``tensor <op> number`` (``number <op> tensor`` when ``variant.constant_at`` is 0) for a floating ``tensor`` and a
@@ -430,7 +426,7 @@ class Tensor(
     # -- arithmetic ------------------------------------------------------------
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
         if type(other) is float or type(other) is int:
-            variants = _NUMBER_VARIANTS.get(op)
+            variants = ew.NUMBER_VARIANTS.get(op)
             if variants is not None and self.data.dtype.kind == "f":
                 result = _with_number(self, other, variants[0 if reflected else 1], function)
                 if result is not None:

@@ -61,13 +61,16 @@ def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: 
     A plain number operand is not made a node: the output records ``op.with_constant``'s
     variant, with the Value as its only parent and the number kept on the node.
     """
-    # an int (x ** 2, 1 - x, 2 * x), the usual number besides a float, first: no isinstance tests, no method call
-    if type(right) is int and type(left) is Value and -_INT_LIMIT < right < _INT_LIMIT:
-        number = float(right)
-        return _unary_op_node(forward(left.data, number), _NUMBER_VARIANTS[op][1], left, number)
-    if type(left) is int and type(right) is Value and -_INT_LIMIT < left < _INT_LIMIT:
-        number = float(left)
-        return _unary_op_node(forward(number, right.data), _NUMBER_VARIANTS[op][0], right, number)
+    # an int beside + - * / ** (x ** 2, 1 - x, 2 * x), the usual number besides a float, first: no isinstance
+    # tests, no method call
+    variants = _NUMBER_VARIANTS.get(op)
+    if variants is not None:
+        if type(right) is int and type(left) is Value and -_INT_LIMIT < right < _INT_LIMIT:
+            number = float(right)
+            return _unary_op_node(forward(left.data, number), variants[1], left, number)
+        if type(left) is int and type(right) is Value and -_INT_LIMIT < left < _INT_LIMIT:
+            number = float(left)
+            return _unary_op_node(forward(number, right.data), variants[0], right, number)
     if isinstance(right, Value):
         if isinstance(left, Value):
             return _op_node(forward(left.data, right.data), op, (left, right))
@@ -103,23 +106,8 @@ def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:
     return tuple([_constant(v) for v in values])
 
 
-def _number_variants(op: Op) -> tuple[Op, Op]:
-    """``op`` with a plain number as its first input, and as its second."""
-    return op.with_constant(0), op.with_constant(1)
-
-
-_ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _number_variants(ew.add), _number_variants(ew.sub), _number_variants(ew.mul)
-
-
-class _VariantsByOp(dict):
-    """op -> :func:`_number_variants` of it, made on first use (for :func:`_record`'s int operands)."""
-
-    def __missing__(self, op: Op) -> tuple[Op, Op]:
-        variants = self[op] = _number_variants(op)
-        return variants
-
-
-_NUMBER_VARIANTS = _VariantsByOp({ew.add: _ADD_NUMBER, ew.sub: _SUB_NUMBER, ew.mul: _MUL_NUMBER})
+_NUMBER_VARIANTS = ew.NUMBER_VARIANTS
+_ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _NUMBER_VARIANTS[ew.add], _NUMBER_VARIANTS[ew.sub], _NUMBER_VARIANTS[ew.mul]
 
 
 _data = operator.attrgetter("data")
