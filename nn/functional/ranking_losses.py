@@ -62,14 +62,12 @@ def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
     common = broadcast_shape(*shapes)
     if common is None:
         return list(operands)
-    return [
-        operand
-        if shape == common
-        else operand.broadcast_to(common)
-        if isinstance(operand, Tensor)
-        else np.broadcast_to(array, common)
-        for operand, array, shape in zip(operands, arrays, shapes)
-    ]
+    broadcast = []
+    for operand, array, shape in zip(operands, arrays, shapes):
+        if shape != common:  # (a Tensor's expansion is recorded, so its gradient sums back)
+            operand = operand.broadcast_to(common) if isinstance(operand, Tensor) else np.broadcast_to(array, common)
+        broadcast.append(operand)
+    return broadcast
 
 
 def margin_ranking_loss(
