@@ -85,22 +85,22 @@ class _Recurrent(Module):
 
     def _set_sizes(
         self, layer: str, input_size: int, hidden_size: int, nonlinearity: str, bias: bool, dtype: Any, device: Any
-    ) -> None:
-        """Check and keep the arguments every recurrent layer has."""
+    ) -> np.dtype:
+        """Check and keep the arguments every recurrent layer has; returns the parameters' dtype."""
         self.input_size = check_positive_int(layer, "input_size", input_size)
         self.hidden_size = check_positive_int(layer, "hidden_size", hidden_size)
         if nonlinearity not in _NONLINEARITIES:
             raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
         self.bias = bool(bias)
-        self._state_dtype = factory_dtype(layer, device, dtype)
+        return factory_dtype(layer, device, dtype)
 
-    def _make_parameters(self, generator: Any, **sequence_options: Any) -> None:
+    def _make_parameters(self, dtype: np.dtype, generator: Any, **sequence_options: Any) -> None:
         """Every weight and bias, named, shaped and ordered by :func:`parameter_shapes`, uniform in
         [-1/sqrt(hidden_size), 1/sqrt(hidden_size)) as torch's."""
         config = {"input_size": self.input_size, "hidden_size": self.hidden_size, "bias": self.bias, **sequence_options}
         for name, shape in parameter_shapes(self.mode, config).items():
-            setattr(self, name, Parameter(np.zeros(shape, dtype=self._state_dtype)))
+            setattr(self, name, Parameter(np.zeros(shape, dtype=dtype)))
         self.reset_parameters(generator)
 
     def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
@@ -115,7 +115,11 @@ class _Recurrent(Module):
         return tuple(getattr(self, name + suffix, None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
 
     def _zeros(self, leading: tuple[int, ...]) -> Tensor:
-        return Tensor(np.zeros((*leading, self.hidden_size), dtype=self._state_dtype))
+        """The zero starting state, in the dtype the weights have now (``.double()`` and ``.to(dtype)`` change it)."""
+        first_weight = getattr(self, "weight_ih", None)
+        if first_weight is None:
+            first_weight = self.weight_ih_l0
+        return Tensor(np.zeros((*leading, self.hidden_size), dtype=first_weight.dtype))
 
 
 class RNNCellBase(_Recurrent):
@@ -134,8 +138,8 @@ class RNNCellBase(_Recurrent):
         device: Any = None,
     ) -> None:
         layer = type(self).__name__
-        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
-        self._make_parameters(make_generator(layer, "rng", rng))
+        dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
+        self._make_parameters(dtype, make_generator(layer, "rng", rng))
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__
@@ -248,13 +252,13 @@ class RNNBase(_Recurrent):
         device: Any = None,
     ) -> None:
         layer = type(self).__name__
-        self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
+        dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
         self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
         self.bidirectional = bool(bidirectional)
         generator = make_generator(layer, "rng", rng)
-        self._make_parameters(generator, num_layers=self.num_layers, bidirectional=self.bidirectional)
+        self._make_parameters(dtype, generator, num_layers=self.num_layers, bidirectional=self.bidirectional)
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__

@@ -204,3 +204,25 @@ def test_an_uninitialized_parameter_is_nns_placeholder_of_lazy_layers():
     assert isinstance(layer.weight, nn.UninitializedParameter)
     layer(Tensor(np.ones((2, 3), dtype=np.float32)))
     assert not isinstance(layer.weight, nn.UninitializedParameter) and layer.weight.shape == (4, 3)
+
+
+@pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU, nn.RNNCell, nn.LSTMCell, nn.GRUCell])
+@pytest.mark.parametrize(("built", "converted"), [(np.float32, np.float64), (np.float64, np.float32)])
+def test_a_converted_layer_computes_in_its_new_dtype(cls, built, converted):
+    # .double() / .float() change the weights; the zero state and the initial-state check follow them
+    layer = cls(3, 4, dtype=built, rng=0)
+    reference = cls(3, 4, dtype=converted, rng=0)
+    reference.load_state_dict({name: value.astype(converted) for name, value in layer.state_dict().items()})
+    layer.to(converted)
+    x = np.random.default_rng(1).standard_normal((5, 2, 3) if cls in (nn.RNN, nn.LSTM, nn.GRU) else (2, 3))
+    x = x.astype(converted)
+    got, expected = layer(x), reference(x)
+    got, expected = (got[0], expected[0]) if isinstance(got, tuple) else (got, expected)
+    assert got.dtype == converted
+    np.testing.assert_array_equal(got.data, expected.data)
+    is_lstm = cls in (nn.LSTM, nn.LSTMCell)
+    leading = (1, 2) if cls in (nn.RNN, nn.LSTM, nn.GRU) else (2,)
+    h0 = Tensor(np.full((*leading, 4), 0.5, dtype=converted))
+    with_state = layer(x, (h0, h0) if is_lstm else h0)
+    with_state = with_state[0] if isinstance(with_state, tuple) else with_state
+    assert with_state.dtype == converted
