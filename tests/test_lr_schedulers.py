@@ -282,6 +282,30 @@ def test_multi_step_milestones_saved_by_torch_as_a_counter_load_as_the_sorted_li
     assert _lrs(scheduler, 1)[-1].tolist() == pytest.approx([0.1 * 0.5**2, 0.4 * 0.5**2])  # epoch 5 counts twice
 
 
+def test_multi_step_milestones_as_the_plain_dict_a_converter_makes_of_torchs_counter_load_as_the_list():
+    scheduler = schedules.MultiStepLR(_sgd(), milestones=[2, 5], gamma=0.5)
+    saved = {**scheduler.state_dict(), "milestones": {5: 2, 2: 1}, "last_epoch": 4}
+    scheduler.load_state_dict(saved)
+    assert scheduler.milestones == [2, 5, 5]
+    assert _lrs(scheduler, 1)[-1].tolist() == pytest.approx([0.1 * 0.5**2, 0.4 * 0.5**2])  # epoch 5 counts twice
+
+
+@pytest.mark.parametrize(
+    ("milestones", "error", "pattern"),
+    [
+        ("25", TypeError, "milestones must be a list of epochs or a Counter"),
+        ({2: 1.5}, TypeError, "milestones' counts must be integers"),
+        ([2, -1], ValueError, "milestones must be an integer >= 0"),
+    ],
+)
+def test_bad_multi_step_milestones_in_a_state_dict_raise_and_load_nothing(milestones, error, pattern):
+    scheduler = schedules.MultiStepLR(_sgd(), milestones=[2, 5], gamma=0.5)
+    before = scheduler.state_dict()
+    with pytest.raises(error, match=pattern):
+        scheduler.load_state_dict({**before, "milestones": milestones, "last_epoch": 4})
+    assert scheduler.state_dict() == before
+
+
 def test_lambda_state_saved_by_torch_gives_a_callable_object_its_attributes():
     decay = _Decay()
     scheduler = schedules.LambdaLR(_sgd(), [decay, lambda epoch: 1.0])

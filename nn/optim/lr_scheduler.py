@@ -21,7 +21,7 @@ import copy
 import math
 import numbers
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -126,11 +126,26 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def own_names(self, state_dict: Any) -> Any:
-        """As :meth:`LRScheduler.own_names`; torch's milestones, a ``Counter`` of epochs, become the sorted list
-        of them (an epoch counted twice listed twice)."""
+        """As :meth:`LRScheduler.own_names`; torch's milestones, a ``Counter`` of epochs (or the plain dict a
+        converter makes of it), become the sorted list of them (an epoch counted twice listed twice). Milestones
+        that are neither a mapping nor a sequence of epochs raise TypeError, before anything is loaded."""
         state_dict = super().own_names(state_dict)
-        if isinstance(state_dict, dict) and isinstance(state_dict.get("milestones"), Counter):
-            state_dict["milestones"] = sorted(state_dict["milestones"].elements())
+        if not isinstance(state_dict, dict) or "milestones" not in state_dict:
+            return state_dict
+        milestones = state_dict["milestones"]
+        if isinstance(milestones, Mapping):
+            try:
+                milestones = list(Counter(milestones).elements())
+            except TypeError:
+                raise TypeError(
+                    f"MultiStepLR.load_state_dict: milestones' counts must be integers, got {dict(milestones)!r}"
+                ) from None
+        elif not isinstance(milestones, (list, tuple)):
+            raise TypeError(
+                "MultiStepLR.load_state_dict: milestones must be a list of epochs or a Counter of them, got "
+                f"{type(milestones).__name__}"
+            )
+        state_dict["milestones"] = sorted(check_integer("MultiStepLR", "milestones", m, 0) for m in milestones)
         return state_dict
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
