@@ -122,7 +122,7 @@ class TripletMarginLoss(_Loss):
     ) -> None:
         reduction = legacy_reduction("TripletMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
-        self.margin = check_real("TripletMarginLoss", "margin", margin)
+        self.margin = check_real("TripletMarginLoss", "margin", margin, 0, low_open=True)
         self.p = check_real("TripletMarginLoss", "p", p, 0, low_open=True, allow_inf=True)
         self.eps = check_real("TripletMarginLoss", "eps", eps)
         self.swap = check_flag("TripletMarginLoss", "swap", swap)

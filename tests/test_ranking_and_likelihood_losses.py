@@ -236,6 +236,12 @@ def test_loss_layers_take_torchs_arguments_and_match_torch(name, options):
             "weight must have shape",
         ),
         (lambda: nn.TripletMarginLoss(p=0), ValueError, "TripletMarginLoss: p must be positive"),
+        (lambda: nn.TripletMarginLoss(margin=0.0), ValueError, "TripletMarginLoss: margin must be positive"),
+        (
+            lambda: F.triplet_margin_loss(np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3)), margin=-1.0),
+            ValueError,
+            "triplet_margin_loss: margin must be positive",
+        ),
     ],
 )
 def test_losses_reject_bad_arguments_naming_the_loss(call, error, message):

@@ -178,12 +178,12 @@ def triplet_margin_loss(
     """max(0, margin + d(a, p) - d(a, n)) with d = ``pairwise_distance`` (p-norm of the difference plus
     ``eps``) over the last axis: one term per vector of (N, D) or (D,) inputs, and of (N, ..., D) ones, as
     torch's (a 0-d input is one one-entry vector); with ``swap`` d(a, n) is replaced by min(d(a, n), d(p, n))
-    (Balntas et al.'s distance swap), as torch.
+    (Balntas et al.'s distance swap), as torch. ``margin`` must be positive, as torch's.
     """
     loss = "triplet_margin_loss"
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
-    margin = check_real(loss, "margin", margin)
+    margin = check_real(loss, "margin", margin, 0, low_open=True)  # as torch's: a margin > 0
     swap = check_flag(loss, "swap", swap)
     a, positive = _paired(anchor, positive, loss, "anchor", "positive")
     _, negative = _paired(a, negative, loss, "anchor", "negative")
