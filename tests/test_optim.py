@@ -1151,3 +1151,17 @@ def test_an_adam_subclass_may_set_decoupled_weight_decay_as_adamw_does():
         optimizer.step()
     np.testing.assert_array_equal(ours.data, adamw.data)
     assert optimizers[0].param_groups[0]["decoupled_weight_decay"] is True
+
+
+def test_an_adams_state_dict_loaded_into_adamw_keeps_the_decoupled_decay():
+    # torch's AdamW sets decoupled_weight_decay on every group after a load, whatever was saved
+    adam_parameter, adamw_parameter, reference = (nn.Parameter(START.copy()) for _ in range(3))
+    adam = nn.optim.Adam([adam_parameter], lr=0.1, weight_decay=0.5)
+    adamw = nn.optim.AdamW([adamw_parameter], lr=0.1)
+    adamw.load_state_dict(adam.state_dict())
+    assert adamw.param_groups[0]["decoupled_weight_decay"] is True
+    expected = nn.optim.AdamW([reference], lr=0.1, weight_decay=0.5)
+    for parameter, optimizer in ((adamw_parameter, adamw), (reference, expected)):
+        parameter.grad = GRAD_1
+        optimizer.step()
+    np.testing.assert_array_equal(adamw_parameter.data, reference.data)

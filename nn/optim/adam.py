@@ -192,3 +192,10 @@ class AdamW(Adam):
             decoupled_weight_decay=True,
             amsgrad_max=amsgrad_max,
         )
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As :meth:`Adam.load_state_dict`, with every group's ``decoupled_weight_decay`` True afterwards, whatever
+        was saved (an Adam's state dict loaded into an AdamW stays an AdamW, as torch's)."""
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
