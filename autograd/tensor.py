@@ -695,7 +695,9 @@ class Tensor(
             # copysign): computed in the default floating dtype, as _apply_unary does (numpy gives float16 for int8)
             other_data = other.data if isinstance(other, Tensor) else np.asarray(other)
             if other_data.dtype.kind in "iub":
-                first = quietly(function, self.data.reshape(-1)[:1], other_data.reshape(-1)[:1])
+                # the result's kind, from ones of the two dtypes (values that no check refuses, 0 as a divisor)
+                probes = (np.ones(1, self.data.dtype), np.ones(1, other_data.dtype))
+                first = quietly(function, *(probes[::-1] if reflected else probes))
                 if np.asarray(first).dtype.kind == "f":
                     floating = Tensor._make(self._floating_data())
                     if isinstance(other, Tensor):

@@ -123,6 +123,23 @@ def test_integer_division_and_remainder_by_zero_raise_as_torch(call):
         call()
 
 
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda t: 0 // t, [0, 0, 0]),
+        (lambda t: 0 % t, [0, 0, 0]),
+        (lambda t: 7 // t, [7, 2, -4]),
+        (lambda t: 7 % t, [0, 1, -1]),
+        (lambda t: False // t, [0, 0, 0]),
+        (lambda t: np.floor_divide(0, t), [0, 0, 0]),
+        (lambda t: np.remainder(7, t), [0, 1, -1]),
+    ],
+)
+def test_a_zero_dividend_beside_nonzero_integer_divisors_is_no_division_by_zero(call, expected):
+    # the reflected operators put the number first: only the tensor's entries are divisors
+    np.testing.assert_array_equal(call(Tensor(np.array([1, 3, -2]))).data, expected)
+
+
 def test_float_division_and_remainder_by_zero_keep_ieee_results():
     with np.errstate(all="ignore"):
         expected = np.floor_divide(np.array([5.0, -5.0]), 0.0), np.mod(np.array([5.0, -5.0]), 0.0)
