@@ -61,19 +61,27 @@ def _integer_checked(function: np.ufunc) -> Callable[[Any, Any], Any]:
 class _Row:
     """One row of the table: a forward function, its derivative rules and docstring; an op and a method."""
 
-    def __init__(self, forward: Callable[..., Any], *rules: Callable[..., Any], doc: str, reads_values: bool = True):
+    def __init__(
+        self,
+        forward: Callable[..., Any],
+        *rules: Callable[..., Any],
+        doc: str,
+        reads_values: bool = True,
+        op_name: str | None = None,
+    ):
         self.forward = forward
         self.rules = rules
         self.reads_values = reads_values
         self.__doc__ = doc
+        self.op_name = op_name
         self.op: Op | None = None
         self.source: _Row | None = None
 
     def __set_name__(self, owner: type, name: str) -> None:
         if self.op is None and self.source is not None:  # a mirrored row (``__rmod__``) records its source's op
             self.op = self.source.op
-        if self.op is None:  # the first name given (``__mod__ = mod`` reuses the row of ``mod``)
-            self.op = Op(name, *self.rules, reads_values=self.reads_values)
+        if self.op is None:  # the first name given (``__mod__ = mod`` reuses the row of ``mod``), or ``op_name``
+            self.op = Op(self.op_name or name, *self.rules, reads_values=self.reads_values)
 
 
 def _true_reciprocal(x: Any) -> Any:
@@ -151,6 +159,11 @@ def _fmax_share(g, x, y, first, larger=True):
 def _quotient(x, y, rounding):
     """The rounded quotient of the raw data (a constant: the derivative of floor/trunc is zero)."""
     return rounding(np.true_divide(data_of(x), data_of(y)))
+
+
+def _truncated_quotient(x, y):
+    """trunc(x / y): the quotient as true division rounds it, then rounded towards zero (torch's "trunc" rounding)."""
+    return np.trunc(np.true_divide(x, y))
 
 
 def _floor_quotient(x, y):
@@ -293,6 +306,9 @@ class NumpyFunctions:
                            doc="floor(x / y) (Python's and torch's //); zero gradient, a step function of both.")
     __floordiv__ = floor_divide
     __rfloordiv__ = floor_divide.mirrored()
+    # div(x, y, rounding_mode="trunc") of floats (a method of that name only: torch has none)
+    _trunc_divide = _Binary(_truncated_quotient, _flat, _flat, reads_values=False, op_name="trunc_divide",
+                            doc="trunc(x / y), the rounded quotient rounded towards zero; zero gradient.")
 
     # -- rounding and sign: flat, so their gradient is zero -----------------------------------------
     floor = _Unary(np.floor, _flat, reads_values=False, doc="Largest integer <= x (as a float); zero gradient.")

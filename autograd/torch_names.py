@@ -527,13 +527,14 @@ class TorchNames:
                 return floored
             inexact_negative = ((self % other) != 0) & ((self < 0) ^ (np.asarray(0) > other))
             return floored + inexact_negative.astype(floored.dtype)
-        quotient = self / other
         if rounding_mode is None:
-            return quotient
+            return self / other
+        # of floats, torch's: floor division (as // and Python's: 1.0 // 0.1 is 9, where floor(1.0 / 0.1) is 10), or
+        # trunc of the true quotient; both flat, so their gradients are 0 everywhere (also where y is 0)
         if rounding_mode == "floor":
-            return quotient.floor()
+            return self // other
         if rounding_mode == "trunc":
-            return quotient.trunc()
+            return _tensor(self)._trunc_divide(other)
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
 
     subtract = sub

@@ -115,6 +115,44 @@ def test_integer_division_with_a_rounding_mode_stays_integer_as_torch(mode):
     np.testing.assert_array_equal(small.data, np.floor_divide(a, 3) if mode == "floor" else np.trunc(a / 3))
 
 
+FLOAT_DIVIDENDS = np.array([1.0, -7.5, np.inf, 3.0, 2.0, -1.0, 5.0, -0.0])
+FLOAT_DIVISORS = np.array([0.1, np.inf, 2.0, 0.0, np.nan, 3.0, -2.0, 4.0])
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        # floor division as Python's // (1.0 // 0.1 is 9: the floor of the exact quotient, not of 1.0 / 0.1 = 10.0)
+        ("floor", [1.0 // 0.1, -1.0, np.nan, np.inf, np.nan, -1.0, -3.0, -0.0]),
+        # trunc of the true quotient as division rounds it
+        ("trunc", [10.0, -0.0, np.inf, np.inf, np.nan, -0.0, -2.0, -0.0]),
+    ],
+)
+def test_float_division_with_a_rounding_mode_is_torchs_with_zero_gradients_everywhere(mode, expected):
+    x, y = Tensor(FLOAT_DIVIDENDS, requires_grad=True), Tensor(FLOAT_DIVISORS, requires_grad=True)
+    with np.errstate(all="ignore"):
+        result = x.div(y, rounding_mode=mode)
+    np.testing.assert_array_equal(result.data, expected)
+    numbers = ~np.isnan(expected)  # (the signs of zeros too; a nan's sign means nothing)
+    np.testing.assert_array_equal(np.signbit(result.data[numbers]), np.signbit(np.array(expected)[numbers]))
+    result.sum().backward()  # a step function of both: 0, also where y is 0, inf or nan
+    np.testing.assert_array_equal(x.grad, np.zeros(8))
+    np.testing.assert_array_equal(y.grad, np.zeros(8))
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_float_division_with_a_rounding_mode_matches_torch(mode):
+    torch = pytest.importorskip("torch")
+    x, y = Tensor(FLOAT_DIVIDENDS, requires_grad=True), Tensor(FLOAT_DIVISORS, requires_grad=True)
+    xt, yt = (torch.tensor(a, requires_grad=True) for a in (FLOAT_DIVIDENDS, FLOAT_DIVISORS))
+    ours, theirs = x.div(y, rounding_mode=mode), torch.div(xt, yt, rounding_mode=mode)
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_array_equal(x.grad, xt.grad.numpy())
+    np.testing.assert_array_equal(y.grad, yt.grad.numpy())
+
+
 SUMMING_CALLS = {
     "sum": lambda x, **kw: x.sum(**kw),
     "prod": lambda x, **kw: x.prod(**kw),
