@@ -434,7 +434,11 @@ class Tensor(
         both_tensors = type(other) is Tensor or isinstance(other, Tensor)
         other = _operand(other, self.data, op.name)
         a, b = (other, self) if reflected else (self, other)
-        if a.data.dtype != b.data.dtype:
+        # (true division of two integer or boolean operands is done in floating point: no integer promotion first,
+        # which would wrap a wider 0-d divisor into the other's dtype)
+        if a.data.dtype != b.data.dtype and not (
+            function is _true_divide and a.data.dtype.kind in "iub" and b.data.dtype.kind in "iub"
+        ):
             a, b = _promoted(a, b, both_tensors)
         try:
             data = quietly(function, a.data, b.data)

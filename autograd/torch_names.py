@@ -104,6 +104,11 @@ def check_device(owner: str, device: Any) -> None:
         )
 
 
+#: torch's type categories of dtype kinds for bitwise and logical ops beside a 0-d tensor, which takes the other's
+#: dtype only within its category: signed and unsigned integers are one, bool and floats each their own (a 0-d 0.5
+#: beside an integer tensor stays 0.5, true).
+_BIT_CATEGORIES = {"u": "i"}
+
 #: torch's names of the dense layout (``torch.strided`` prints as the first) and of the memory formats
 #: that ask for nothing beyond a numpy array's own layout.
 _STRIDED = ("torch.strided", "strided")
@@ -568,7 +573,11 @@ class TorchNames:
         """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs)."""
         a = _tensor(self).data
         b = other.data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
-        if isinstance(other, Node) and b.ndim == 0 < a.ndim and (b.dtype.kind == "b") == (a.dtype.kind == "b"):
+        if (
+            isinstance(other, Node)
+            and b.ndim == 0 < a.ndim
+            and _BIT_CATEGORIES.get(b.dtype.kind, b.dtype.kind) == _BIT_CATEGORIES.get(a.dtype.kind, a.dtype.kind)
+        ):
             b = b.astype(a.dtype)  # a 0-d tensor of the same category acts as a number (torch's): int8 & t(3) is int8
         if reflected:  # a Python number stays as it is, so int32 & 0x1337 is int32 (numpy's and torch's rule)
             a, b = b, a

@@ -121,3 +121,29 @@ def test_floating_functions_of_integers_compute_in_the_default_float_dtype(integ
     assert result.dtype == np.float64  # the default floating dtype (torch: its default, float32)
     reference = (lambda v: 1 / (1 + np.exp(-v))) if function == "sigmoid" else getattr(np, function)
     np.testing.assert_allclose(result.data, reference(values.astype(np.float64)), rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("dividend", "divisor", "expected"),
+    [
+        # the 0-d divisor is not first cast to the dimensioned tensor's integer dtype (where 2**40 wraps to 0)
+        (np.array([3, 4], dtype=np.int32), np.array(2**40), [3 / 2**40, 4 / 2**40]),
+        (np.array([3, 4], dtype=np.uint8), np.array(-2, dtype=np.int8), [-1.5, -2.0]),
+        (np.array(2**40), np.array([3, 4], dtype=np.int32), [2**40 / 3, 2**40 / 4]),
+    ],
+)
+def test_true_division_of_integer_tensors_divides_their_values_as_given(dividend, divisor, expected):
+    result = Tensor(dividend) / Tensor(divisor)
+    assert result.dtype == np.float64  # the default float dtype
+    np.testing.assert_allclose(result.data, expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+def test_logical_ops_take_a_0d_float_beside_an_integer_tensor_as_its_truth_value(name):
+    integers, half = Tensor(np.array([0, 1, 2], dtype=np.int32)), Tensor(np.array(0.5))
+    expected = getattr(np, name)(np.array([0, 1, 2]), 0.5)  # 0.5 is true (cast to int32 it would be 0, false)
+    np.testing.assert_array_equal(getattr(integers, name)(half).data, expected)
+    np.testing.assert_array_equal(
+        getattr(Tensor(np.array([0.0, 0.5])), name)(Tensor(np.array(2))).data,
+        getattr(np, name)(np.array([0.0, 0.5]), 2),
+    )
