@@ -151,6 +151,9 @@ _LOGIT = Op("logit", _logit_rule)
 def _xlogy_values(x: Any, y: Any) -> np.ndarray:
     """torch's xlogy kernel: NaN where y is NaN, else 0 where x = 0, else x log(y)."""
     x, y = np.asarray(x), np.asarray(y)
+    dtype = np.result_type(x, y)
+    if dtype.kind == "f":  # log y in the result's precision (a float16 y beside a float64 x)
+        x, y = x.astype(dtype, copy=False), y.astype(dtype, copy=False)
     with quiet():
         product = x * np.log(y)
     return np.where(np.isnan(y), np.nan, np.where(x == 0, 0, product)).astype(product.dtype, copy=False)
@@ -384,8 +387,15 @@ class TorchMathNames:
 
     def ldexp(self: Self, other: Any) -> Self:
         """torch.Tensor.ldexp: self 2^other (a float); d/dself = 2^other, d/dother = self 2^other ln 2."""
-        tensor = shared_math.floating(_tensor(self))
-        return tensor * 2.0 ** shared_math.floating(_operand(tensor, other))
+        tensor = _tensor(self)
+        exponent = _operand(tensor, other)
+        # torch's promotion: integers (or booleans) beside a float take its dtype; of two, the default float dtype
+        tensor_float, exponent_float = tensor.data.dtype.kind == "f", exponent.data.dtype.kind == "f"
+        if not tensor_float:
+            tensor = tensor.astype(exponent.data.dtype) if exponent_float else shared_math.floating(tensor)
+        if not exponent_float:
+            exponent = exponent.astype(tensor.data.dtype)
+        return tensor * 2.0**exponent
 
     def mvlgamma(self: Self, p: int) -> Self:
         """torch.Tensor.mvlgamma: the multivariate log-gamma function of dimension ``p``,
@@ -409,11 +419,15 @@ class TorchMathNames:
         d/dx = log y (-inf at y = 0, inf at y = inf, also where x = 0 or NaN), but 0 where x = 0 and y <= 0;
         d/dy = x / y, except 0 where x = y = 0 (torch: NaN)."""
         if not isinstance(self, Node) and isinstance(other, Node):  # xlogy(2.0, y): the number takes y's dtype
-            x = shared_math.floating(_operand(shared_math.floating(other), self))
+            x = _operand(shared_math.floating(other), self)
         else:
-            x = shared_math.floating(_tensor(self))
-        # recorded as the Tensor's binary ops are, with their promotion (a 0-d tensor acts as a number, as torch's)
-        return x._binary(shared_math.floating(_operand(x, other)), _XLOGY, _xlogy_values)
+            x = _tensor(self)
+        y = _operand(x, other)
+        if x.data.dtype.kind != "f" and y.data.dtype.kind != "f":  # integers or booleans only: in floating point
+            x, y = shared_math.floating(x), shared_math.floating(y)
+        # recorded as the Tensor's binary ops are, with their promotion (an integer beside a float takes its dtype,
+        # a 0-d tensor acts as a number, as torch's)
+        return x._binary(y, _XLOGY, _xlogy_values)
 
     def float_power(self: Self, exponent: Any) -> Self:
         """torch.Tensor.float_power: self ** exponent in float64; d/dx = e x^(e-1), d/de = x^e log x."""

@@ -555,3 +555,29 @@ def test_xlogy_keeps_float32_beside_a_python_number_or_a_0d_float64_tensor():
     out.sum().backward()
     np.testing.assert_allclose(y.grad, [4.0, 1.0])  # d(2 log y)/dy = 2 / y
     assert y.xlogy(Tensor(np.array(3.0))).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second", "dtype"),
+    [
+        ("xlogy", np.int64, np.float32, np.float32),  # an integer beside a float takes the float's dtype, as torch's
+        ("xlogy", np.float16, np.int32, np.float16),
+        ("xlogy", np.bool_, np.float32, np.float32),
+        ("ldexp", np.float32, np.int64, np.float32),
+        ("ldexp", np.int32, np.float16, np.float16),
+        ("ldexp", np.int32, np.int64, np.float64),  # integers only: the default float dtype
+    ],
+)
+def test_mixed_integer_and_float_operands_promote_as_torch(name, first, second, dtype):
+    x, y = np.array([0, 1, 2]).astype(first), np.array([1, 2, 3]).astype(second)
+    result = getattr(Tensor(x), name)(Tensor(y))
+    assert result.dtype == dtype
+    expected = np.where(x == 0, 0.0, x * np.log(y.astype(float))) if name == "xlogy" else x * 2.0 ** y.astype(float)
+    np.testing.assert_allclose(result.data, expected, rtol=1e-3)
+
+
+def test_xlogy_of_a_float64_x_and_a_float16_y_takes_the_log_in_float64():
+    x, y = np.array([1.0, 3.0]), np.array([0.1, 7.3], dtype=np.float16)
+    result = Tensor(x).xlogy(Tensor(y))
+    assert result.dtype == np.float64
+    np.testing.assert_allclose(result.data, x * np.log(y.astype(np.float64)), rtol=1e-15)
