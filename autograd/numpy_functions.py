@@ -114,7 +114,12 @@ class _Rounding(_Unary):
             if decimals == 0:
                 return instance._apply_unary(self.op, self.forward)
             scale = 10.0**decimals
-            return (instance * scale)._apply_unary(self.op, self.forward) / scale
+            # float16 is scaled in float32 and rounded back once, as torch's half kernels (x 10^d overflows float16
+            # from |x| ~ 6550 with one decimal, and its rounding of x 10^d moves halves)
+            half = getattr(instance.data, "dtype", None) == np.float16
+            x = instance.astype(np.float32) if half else instance
+            result = (x * scale)._apply_unary(self.op, self.forward) / scale
+            return result.astype(np.float16) if half else result
 
         return rounded
 

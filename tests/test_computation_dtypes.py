@@ -228,3 +228,15 @@ def test_float32_std_of_values_whose_squares_overflow_is_finite_with_its_gradien
     np.testing.assert_allclose(std.data, expected_std, rtol=1e-6)
     np.testing.assert_allclose(x.grad, deviations / (2 * expected_std), rtol=1e-6)
     np.testing.assert_allclose(x.std().data, np.sqrt((deviations**2).mean()), rtol=1e-6)  # numpy's spelling, ddof 0
+
+
+def test_float16_round_with_decimals_scales_in_float32_and_rounds_back_once():
+    # -0.55 in float16 is -0.5498..., so one decimal gives -0.5; 6600.3 * 10 overflows float16 but not float32
+    x = Tensor(np.array([-0.55, 6600.3, 1.25, -2.449], dtype=np.float16), requires_grad=True)
+    result = x.round(1)
+    assert result.dtype == np.float16
+    expected = np.round(x.data.astype(np.float32) * 10) / 10
+    np.testing.assert_array_equal(result.data, expected.astype(np.float16))
+    assert np.isfinite(result.data).all()
+    result.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(4, dtype=np.float16))
