@@ -52,7 +52,7 @@ def _exponent_rule(g, out, x, y):
     return g * where(at_zero, where(data_of(y) < 0, -out_data, 0.0 * out_data), elsewhere)
 
 
-def _flat(x, value):
+def flat_of(x, value):
     """``value``, a function of ``x`` constant around every point (a mask, a slope, a sign).
 
     On raw data it is returned as it is. On a node (under ``create_graph``) it is recorded as a
@@ -81,13 +81,29 @@ def kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return bits.view(g.dtype)
 
 
+def zeros_of(g):
+    """0 of g's shape and dtype, also where g is infinite or nan (g * 0 would be nan there): the derivative of a
+    step function times g. For a node (under ``create_graph``) a node of g with derivative zero (:func:`flat_of`)."""
+    if isinstance(g, Node):
+        return flat_of(g, 0.0)
+    return np.zeros_like(g) if type(g) is np.ndarray else type(g)(0)
+
+
+def _kept_node(g, x, keep):
+    """:func:`kept_where` under ``create_graph``: g where ``keep`` (a mask constant around every point of the node x),
+    and elsewhere zeros that are a node of x with derivative zero, so the result stays connected to x (as torch's)
+    and is 0 there even where g is infinite or nan (g times a 0/1 node of x would give nan)."""
+    if not x.holds_arrays:  # a Value: the one entry's choice, kept connected to x either way
+        return g * flat_of(x, 1.0) if keep else flat_of(x, 0.0)
+    return type(x)._where(keep, g, flat_of(x, 0.0))
+
+
 def relu_rule(g, out, x):
     # the gradient passes where x is not <= 0, nan included (torch's threshold_backward), that is where
     # out = relu(x) is not 0: read from the output as torch does, so x may change in place after relu;
-    # elsewhere it is 0, even for an infinite or nan g (recorded, under create_graph, as the product with a
-    # 0/1 node of out, which keeps the result connected to x as torch's is)
+    # elsewhere it is 0, even for an infinite or nan g (under create_graph too: _kept_node)
     if isinstance(out, Node):
-        return g * _flat(out, out.data != 0)
+        return _kept_node(g, out, out.data != 0)
     if type(out) is float:
         return g if out != 0 else 0.0
     return kept_where(g, out != 0)
@@ -102,7 +118,7 @@ def _strictly_inside(x, low, high):
 def _clipped_inside_rule(g, out, x, low, high):
     # 1 strictly inside (and at nan), 0 at and beyond the bounds: g there is 0 even if infinite (not g * 0 = nan)
     if isinstance(x, Node):
-        return g * _flat(x, _strictly_inside(x, low, high))
+        return _kept_node(g, x, _strictly_inside(x, low, high))
     return kept_where(g, _strictly_inside(x, low, high))
 
 
@@ -121,7 +137,7 @@ def beyond_band(x, lambd):
 def _shrunk_rule(g, out, x, lambd):
     # 1 outside the closed band [-lambd, lambd] (and at nan), 0 in it: g there is 0 even if infinite
     if isinstance(x, Node):
-        return g * _flat(x, beyond_band(x.data, lambd))
+        return _kept_node(g, x, beyond_band(x.data, lambd))
     return kept_where(g, beyond_band(x, lambd))
 
 
@@ -140,7 +156,7 @@ def _smooth_l1_terms_rule(g, out, x, beta):
 
 def _leaky_relu_rule(g, out, x, alpha):
     if isinstance(x, Node):
-        return g * _flat(x, where(x.data > 0, 1.0, alpha))
+        return g * flat_of(x, where(x.data > 0, 1.0, alpha))
     return where(x > 0, g, g * alpha)
 
 
@@ -149,9 +165,9 @@ def _elu_rule(g, out, x, alpha):
     # nan). alpha e^x, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64). e^x is taken of x
     # only where x < 0 (of a flat 0 elsewhere), so a large positive x does not overflow, and the rule's own
     # derivative, the second derivative, is 0 at x = 0 (and at nan), as torch's elu_double_backward, which tests
-    # x < 0; the flat 0 keeps that zero connected to x (see _flat), as torch's.
+    # x < 0; the flat 0 keeps that zero connected to x (see flat_of), as torch's.
     xd = data_of(x)
-    return where(xd <= 0, g * alpha * sm.exp(where(xd < 0, x, _flat(x, 0.0))), g)
+    return where(xd <= 0, g * alpha * sm.exp(where(xd < 0, x, flat_of(x, 0.0))), g)
 
 
 def _gelu_exact_rule(g, out, x, cdf):
@@ -217,7 +233,7 @@ NUMBER_VARIANTS = {op: (op.with_constant(0), op.with_constant(1)) for op in (add
 exp = Op("exp", lambda g, out, x: g * out)                          # d e^x = e^x
 log = Op("log", lambda g, out, x: g / x)                           # d log x = 1/x
 sqrt = Op("sqrt", lambda g, out, x: g * 0.5 / out)                  # d sqrt x = 1/(2 sqrt x)
-abs_ = Op("abs", lambda g, out, x: g * _flat(x, sm.abs_slope(x)))    # d |x| = sign x (0 at nan, as torch)
+abs_ = Op("abs", lambda g, out, x: g * flat_of(x, sm.abs_slope(x)))    # d |x| = sign x (0 at nan, as torch)
 sin = Op("sin", lambda g, out, x: g * sm.cos(x))
 cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
@@ -234,7 +250,7 @@ smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 hard_shrunk = Op("hard_shrunk", _shrunk_rule)                      # 1 beyond the band
 soft_shrunk = Op("soft_shrunk", _shrunk_rule)                      # 1 beyond the band
 step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
-locally_constant = Op("locally_constant", lambda g, out, x: g * 0, reads_values=False)  # see _flat
+locally_constant = Op("locally_constant", lambda g, out, x: zeros_of(g), reads_values=False)  # see flat_of
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))
 minimum = Op("minimum", lambda g, out, x, y: _tie_split(g, y, x), lambda g, out, x, y: _tie_split(g, x, y))
 clip = Op("clip", lambda g, out, x, low, high: _inside(g, x, low, high))

@@ -1,0 +1,74 @@
+"""Where an op's slope is 0 (relu below 0, clamp beyond its bounds, floor everywhere), its gradient is 0 even when the
+gradient reaching it is infinite or nan, as torch's: a product g * 0 would give nan there. Under ``create_graph`` too,
+where the result must also stay connected to the input (differentiating it again gives zeros, not an error)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import Tensor, Value, grad
+
+UPSTREAM = np.array([np.inf, np.nan, -np.inf, 1.0])
+
+# op, input, the slope (0 or 1) at each entry
+SELECTIONS = {
+    "relu": (lambda t: t.relu(), np.array([-1.0, 0.0, -2.0, 2.0]), [0, 0, 0, 1]),
+    "clamp": (lambda t: t.clamp(-1.0, 1.0), np.array([-3.0, 1.5, 5.0, 0.5]), [0, 0, 0, 1]),  # (its bounds pass g)
+    "hardtanh": (lambda t: F.hardtanh(t), np.array([-3.0, 1.0, 5.0, 0.5]), [0, 0, 0, 1]),
+    "hardshrink": (lambda t: F.hardshrink(t, 0.5), np.array([0.1, -0.2, 0.5, 2.0]), [0, 0, 0, 1]),
+    "floor": (lambda t: t.floor(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+    "round": (lambda t: t.round(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+    "trunc": (lambda t: t.trunc(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+    "sign": (lambda t: t.sign(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+}
+
+
+def _expected(slopes: list[int]) -> np.ndarray:
+    return np.where(np.array(slopes) == 1, UPSTREAM, 0.0)
+
+
+@pytest.mark.parametrize("name", sorted(SELECTIONS))
+def test_a_zero_slope_passes_no_infinite_or_nan_gradient(name):
+    function, values, slopes = SELECTIONS[name]
+    x = Tensor(values, requires_grad=True)
+    (function(x) * Tensor(UPSTREAM)).sum().backward()
+    np.testing.assert_array_equal(x.grad, _expected(slopes))
+
+
+@pytest.mark.parametrize("name", sorted(SELECTIONS))
+def test_under_create_graph_the_same_gradient_stays_connected(name):
+    function, values, slopes = SELECTIONS[name]
+    x = Tensor(values, requires_grad=True)
+    (first,) = grad((function(x) * Tensor(UPSTREAM)).sum(), [x], create_graph=True)
+    np.testing.assert_array_equal(first.data, _expected(slopes))
+    if first.requires_grad:  # (floor and its kin give a constant, as torch's)
+        (second,) = grad((first * Tensor(np.array([1.0, 1.0, 1.0, 1.0]))).sum(), [x], allow_unused=True)
+        assert second is None or np.array_equal(np.nan_to_num(second.data), np.zeros(4))
+
+
+@pytest.mark.parametrize("name", ["relu", "clamp", "hardtanh", "hardshrink"])
+def test_the_selections_gradient_under_create_graph_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    function, values, _ = SELECTIONS[name]
+    torch_function = {
+        "relu": torch.relu,
+        "clamp": lambda t: t.clamp(-1.0, 1.0),
+        "hardtanh": torch.nn.functional.hardtanh,
+        "hardshrink": lambda t: torch.nn.functional.hardshrink(t, 0.5),
+    }[name]
+    x, xt = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    (ours,) = grad((function(x) * Tensor(UPSTREAM)).sum(), [x], create_graph=True)
+    (theirs,) = torch.autograd.grad((torch_function(xt) * torch.tensor(UPSTREAM)).sum(), [xt], create_graph=True)
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    assert ours.requires_grad == theirs.requires_grad
+
+
+@pytest.mark.parametrize(("at", "expected"), [(-1.0, 0.0), (0.0, 0.0), (2.0, np.inf)])
+def test_a_values_relu_under_create_graph_passes_an_infinite_gradient_only_above_zero(at, expected):
+    x = Value(at)
+    (first,) = grad(x.relu() * np.inf, [x], create_graph=True)
+    assert first.data == expected
+    (plain,) = grad(x.relu() * np.inf, [x])
+    assert plain == expected
