@@ -500,8 +500,14 @@ def _backpropagate(
     finally:
         _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
     with leaf_accumulation:
-        for node, grad in finished_leaves:
-            if type(grad) is _ndarray:
-                grad = _unaliased(grad, handed_out)
-            node._accumulate_leaf(grad)
+        # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
+        # backward was called inside no_grad()
+        _mode.enabled = create_graph
+        try:
+            for node, grad in finished_leaves:
+                if type(grad) is _ndarray:
+                    grad = _unaliased(grad, handed_out)
+                node._accumulate_leaf(grad)
+        finally:
+            _mode.enabled = previous_mode
     return results

@@ -21,7 +21,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from op_table import score, weights
 
-from autograd import Tensor, Value, concatenate, grad, gradgradcheck, pad, split, stack, where
+from autograd import Tensor, Value, concatenate, grad, gradgradcheck, no_grad, pad, split, stack, where
 from autograd.functional import derivative, hessian, hvp, jacobian
 from autograd.testing import arrays, axes_for, broadcastable_shapes, floats, indices_for, shapes
 
@@ -457,3 +457,17 @@ def test_higher_order_docs_have_runnable_examples():
 @pytest.mark.parametrize("index", range(len(DOC_BLOCKS)))
 def test_higher_order_docs_example_runs(index):
     exec(compile(DOC_BLOCKS[index], f"docs/higher_order.md block {index}", "exec"), {"__name__": "docs"})
+
+
+@pytest.mark.parametrize("inputs", [None, "x"])
+def test_backward_with_create_graph_inside_no_grad_still_records_the_accumulated_gradient(inputs):
+    # torch's engine runs in the grad mode create_graph asks for, whatever the caller's mode
+    for x in (Value(2.0), Tensor(np.array([1.0, 2.0]), requires_grad=True)):
+        for step in (1, 2):  # the first .grad, then one added into it
+            y = (x * x).sum() if isinstance(x, Tensor) else x * x
+            with no_grad():
+                y.backward(create_graph=True, inputs=None if inputs is None else [x])
+            assert x.grad.requires_grad, f"step {step}"
+            np.testing.assert_array_equal(np.asarray(x.grad.data), 2 * step * np.asarray(x.data))
+        (second,) = grad(x.grad.sum() if isinstance(x, Tensor) else x.grad, [x])
+        np.testing.assert_array_equal(np.asarray(getattr(second, "data", second)), 4 * np.ones_like(np.asarray(x.data)))
