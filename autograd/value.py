@@ -390,7 +390,10 @@ class Value(Node, NumpyFunctions):
         activation: str = "linear",
     ) -> list[Value]:
         """``[Value.linear(w, inputs, b, activation) for w, b in zip(weights, biases)]``: a layer's neurons, one
-        node each, with the shared inputs checked and read once."""
+        node each, with the shared inputs checked and read once (iterables of any kind are read once, as lists)."""
+        weights, inputs, biases = (
+            x if type(x) is list or type(x) is tuple else list(x) for x in (weights, inputs, biases)
+        )
         if len(weights) != len(biases):
             raise ValueError(f"linears: got {len(weights)} rows of weights but {len(biases)} biases")
         if activation not in _FUSED_ACTIVATIONS:
@@ -402,6 +405,8 @@ class Value(Node, NumpyFunctions):
         n = len(xs)
         outputs = []
         for row, bias in zip(weights, biases):
+            if type(row) is not list and type(row) is not tuple:
+                row = list(row)
             if len(row) != n:
                 raise ValueError(f"linear: got {len(row)} weights but {n} inputs")
             if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):

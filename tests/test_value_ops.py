@@ -38,3 +38,13 @@ def test_every_op_of_a_composite_expression_contributes():
     w0, x0 = 0.8, -1.3
     assert math.isclose(engine(Value(w0), Value(x0)).data, reference(w0, x0), rel_tol=1e-12)
     assert gradcheck(engine, [w0, x0])
+
+
+def test_value_linear_reads_iterators_of_weights_and_inputs_whole():
+    # an iterator of inputs was consumed by the check of its entries, so the first ones were silently dropped
+    assert Value.linear([Value(10.0)] * 2, (x for x in [1.0, 2.0]), 1.0).data == 31.0
+    with pytest.raises(ValueError, match="got 1 weights but 2 inputs"):
+        Value.linear([Value(10.0)], (x for x in [1.0, 2.0]))
+    rows = iter([[1.0, 2.0], (w for w in [3.0, 4.0])])
+    outputs = Value.linears(rows, iter([Value(1.0), Value(2.0)]), iter([0.0, 1.0]))
+    assert [out.data for out in outputs] == [5.0, 12.0]
