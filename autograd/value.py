@@ -391,9 +391,12 @@ class Value(Node, NumpyFunctions):
     ) -> list[Value]:
         """``[Value.linear(w, inputs, b, activation) for w, b in zip(weights, biases)]``: a layer's neurons, one
         node each, with the shared inputs checked and read once (iterables of any kind are read once, as lists)."""
-        weights, inputs, biases = (
-            x if type(x) is list or type(x) is tuple else list(x) for x in (weights, inputs, biases)
-        )
+        if type(inputs) is not list and type(inputs) is not tuple:
+            inputs = list(inputs)
+        if type(weights) is not list and type(weights) is not tuple:
+            weights = list(weights)
+        if type(biases) is not list and type(biases) is not tuple:
+            biases = list(biases)
         if len(weights) != len(biases):
             raise ValueError(f"linears: got {len(weights)} rows of weights but {len(biases)} biases")
         if activation not in _FUSED_ACTIVATIONS:
