@@ -81,9 +81,12 @@ def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: 
 
 
 def _real_number(x: Any, where: str) -> float:
-    """``float(x)`` for real numbers (bool, int, float, numpy scalars); TypeError for anything else."""
+    """``float(x)`` for real numbers (bool, int, float, numpy scalars); TypeError for anything else (complex
+    numbers too: numpy's would otherwise lose their imaginary part with only a warning)."""
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
         return float(x)
+    if isinstance(x, (complex, np.complexfloating)) or (isinstance(x, np.ndarray) and x.dtype.kind == "c"):
+        raise TypeError(f"{where}: expected a real number, got the complex {type(x).__name__} {x!r}")
     if isinstance(x, (np.ndarray, list, tuple)):
         raise TypeError(
             f"{where}: a Value holds one number, got {type(x).__name__}; use autograd.Tensor for arrays "

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor
+from autograd import Tensor, Value
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,17 @@ def test_an_assigned_grad_of_another_float_dtype_is_refused_as_torch():
     q = torch.ones(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="dtype"):  # torch 2.13 words it as the tensor's grad_dtype
         q.grad = torch.ones(3, dtype=torch.float64)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Value(np.complex128(1 + 2j)),
+        lambda: Value(np.array(1 + 2j)),
+        lambda: Value(1.0) * np.complex64(1 + 2j),
+        lambda: np.complex64(1 + 2j) + Value(1.0),
+    ],
+)
+def test_a_value_refuses_numpy_complex_numbers_instead_of_dropping_their_imaginary_part(make):
+    with pytest.raises(TypeError, match="expected a real number, got the complex"):
+        make()
