@@ -59,8 +59,25 @@ EXTRA_STATE = object()
 
 
 def _is_parameter(obj: Any) -> bool:
-    """Parameters are ``nn.Parameter`` tensors and leaf ``Value``s that require grad."""
-    return isinstance(obj, Parameter) or (isinstance(obj, Value) and obj.is_leaf and obj.requires_grad)
+    """Parameters are ``nn.Parameter`` tensors and leaf ``Value``s that require grad, or that were a module's
+    parameters when frozen (:func:`mark_value_parameters`)."""
+    return isinstance(obj, Parameter) or (
+        isinstance(obj, Value) and obj.is_leaf and (obj.requires_grad or getattr(obj, _VALUE_PARAMETER, False))
+    )
+
+
+#: The attribute that marks a leaf Value as a module's parameter even while it does not require grad (frozen).
+_VALUE_PARAMETER = "_module_parameter"
+
+
+def mark_value_parameters(values: Any) -> None:
+    """Mark leaf ``Value``s as parameters, so freezing them (``requires_grad = False``) keeps them among a module's
+    parameters and in its state dict, as torch keeps frozen parameters (a Value that never required grad, a
+    constant, is not one). ``nn.Neuron`` marks its weights and bias; ``Module.requires_grad_`` marks the Values it
+    changes."""
+    for value in values:
+        if isinstance(value, Value):
+            setattr(value, _VALUE_PARAMETER, True)
 
 
 #: What a buffer's attribute may hold besides None (see ``Module.register_buffer``).
@@ -567,10 +584,12 @@ class Module:
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set ``requires_grad`` of every parameter (freeze with False); returns self.
 
-        A scalar ``Value`` parameter counts as a parameter only while it requires grad, so a
-        frozen scalar model's ``parameters()`` is empty and it cannot be unfrozen this way.
+        Frozen parameters stay parameters (in ``parameters()`` and the state dict, skipped by optimizers), scalar
+        ``Value`` ones too (see :func:`mark_value_parameters`), so ``requires_grad_(True)`` unfreezes them again.
         """
-        for parameter in self.parameters():
+        parameters = self.parameters()
+        mark_value_parameters(parameters)
+        for parameter in parameters:
             parameter.requires_grad_(requires_grad)
         return self
 

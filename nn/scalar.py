@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from autograd import Value, generator_for
 
 from .checks import check_positive_int
-from .module import Module
+from .module import Module, mark_value_parameters
 
 
 def _python_random() -> random.Random:
@@ -94,6 +94,7 @@ class Neuron(Module):
         rng = _random_source("Neuron", rng, seed)
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
+        mark_value_parameters([*self.w, self.b])  # (parameters still when frozen)
         self.activation = activation
         self._activate = _activation(activation)
 

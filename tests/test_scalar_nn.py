@@ -183,3 +183,41 @@ def test_scalar_networks_take_an_int_seed_as_rng_or_seed_and_draw_the_same_weigh
         make(rng=0, seed=0)
     with pytest.raises(TypeError, match="rng must be a random.Random, a numpy Generator or an int seed, got float"):
         make(rng=0.5)
+
+
+def test_a_frozen_scalar_model_keeps_its_parameters_and_saves_them(tmp_path):
+    # as torch's frozen parameters: still parameters (skipped by optimizers), in the state dict, and unfreezable
+    model = nn.MLP(3, [4, 1], seed=0)
+    weights = [p.data for p in model.parameters()]
+    model.requires_grad_(False)
+    assert [p.data for p in model.parameters()] == weights
+    assert not any(p.requires_grad for p in model.parameters())
+    assert len(model.state_dict()) == len(weights)
+    nn.save(model, tmp_path / "frozen.npz")
+    assert [p.data for p in nn.load(tmp_path / "frozen.npz").parameters()] == weights
+    model.requires_grad_(True)
+    assert all(p.requires_grad for p in model.parameters())
+
+
+def test_a_neurons_weight_frozen_by_hand_stays_a_parameter_but_gets_no_update():
+    model = nn.MLP(2, [2, 1], seed=0)
+    frozen = model.layers[0].neurons[0].w[0]
+    frozen.requires_grad = False
+    before = frozen.data
+    assert any(p is frozen for p in model.parameters())
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    model([1.0, 2.0]).backward()
+    optimizer.step()
+    assert frozen.data == before
+
+
+def test_a_constant_value_held_by_a_module_is_not_a_parameter():
+    class Scaled(nn.Module):
+        def __init__(self):
+            self.scale = Value(2.0, requires_grad=False)
+            self.weight = Value(0.5)
+
+        def forward(self, x):
+            return self.scale * self.weight * x
+
+    assert [p.data for p in Scaled().parameters()] == [0.5]
