@@ -76,12 +76,34 @@ class _Row:
         self.op_name = op_name
         self.op: Op | None = None
         self.source: _Row | None = None
+        self._function: Callable[..., Any] | None = None
+        self._name = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
         if self.op is None and self.source is not None:  # a mirrored row (``__rmod__``) records its source's op
             self.op = self.source.op
         if self.op is None:  # the first name given (``__mod__ = mod`` reuses the row of ``mod``), or ``op_name``
             self.op = Op(self.op_name or name, *self.rules, reads_values=self.reads_values)
+        if not self._name:
+            self._name = name
+
+    def _bind(self, instance: Any) -> Callable[..., Any]:
+        """The method of ``instance``."""
+        raise NotImplementedError
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is not None:
+            return self._bind(instance)
+        # read from the class (``Value.tan(v)``, ``map(Tensor.exp, ts)``): a plain function of the instance
+        if self._function is None:
+
+            def method(instance: Any, *args: Any, **kwargs: Any) -> Any:
+                return self._bind(instance)(*args, **kwargs)
+
+            method.__name__ = method.__qualname__ = self._name
+            method.__doc__ = self.__doc__
+            self._function = method
+        return self._function
 
 
 def _true_reciprocal(x: Any) -> Any:
@@ -94,22 +116,20 @@ class _Unary(_Row):
     """A row of a function of one input: ``x.tan()``."""
 
     @overload
-    def __get__(self, instance: None, owner: type) -> _Unary: ...
+    def __get__(self, instance: None, owner: type) -> Callable[..., Any]: ...
     @overload
     def __get__(self, instance: Node_, owner: type) -> Callable[[], Node_]: ...
     def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self
+        return super().__get__(instance, owner)
+
+    def _bind(self, instance: Any) -> Callable[[], Any]:
         return lambda: instance._apply_unary(self.op, self.forward)
 
 
 class _Rounding(_Unary):
     """The row of ``round``: ``x.round()``, or ``x.round(decimals)`` (numpy's and torch's), round(x 10^d) / 10^d."""
 
-    def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self
-
+    def _bind(self, instance: Any) -> Callable[..., Any]:
         def rounded(decimals: int = 0) -> Any:
             if decimals == 0:
                 return instance._apply_unary(self.op, self.forward)
@@ -138,12 +158,13 @@ class _Binary(_Row):
         return twin
 
     @overload
-    def __get__(self, instance: None, owner: type) -> _Binary: ...
+    def __get__(self, instance: None, owner: type) -> Callable[..., Any]: ...
     @overload
     def __get__(self, instance: Node_, owner: type) -> Callable[[Any], Node_]: ...
     def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self
+        return super().__get__(instance, owner)
+
+    def _bind(self, instance: Any) -> Callable[[Any], Any]:
         return lambda other: instance._apply_binary(other, self.op, self.forward, self.reflected)
 
 

@@ -145,3 +145,16 @@ def test_float_division_and_remainder_by_zero_keep_ieee_results():
         expected = np.floor_divide(np.array([5.0, -5.0]), 0.0), np.mod(np.array([5.0, -5.0]), 0.0)
     np.testing.assert_array_equal((Tensor(np.array([5.0, -5.0])) // 0).data, expected[0])
     np.testing.assert_array_equal((Tensor(np.array([5.0, -5.0])) % 0).data, expected[1])
+
+
+def test_the_tables_methods_read_from_the_class_are_functions_of_the_instance():
+    # Value.tan(v) and map(Tensor.exp, ...) as for any method (the class attribute was the row itself, not callable)
+    v, w = Value(0.5), Value(2.0)
+    assert Value.tan(v).data == v.tan().data
+    assert Value.arctan2(v, w).data == v.arctan2(w).data
+    assert Value.round(Value(2.345), 2).data == Value(2.345).round(2).data
+    assert [x.data for x in map(Value.sinh, [v, w])] == [v.sinh().data, w.sinh().data]
+    t = Tensor(np.array([3.0, -7.0]))
+    np.testing.assert_array_equal(Tensor.__rmod__(t, 7.0).data, (7.0 % t).data)
+    np.testing.assert_array_equal(Tensor.hypot(t, t).data, t.hypot(t).data)
+    assert Tensor.tan.__name__ == "tan" and "tan" in Tensor.tan.__doc__
