@@ -128,8 +128,8 @@ def _compare(
         )
         raise GradcheckError(
             f"gradcheck: {what} of output element {row} with respect to {_describe(leaf, position)}"
-            f"{f' at index {element}' if element else ''}: analytic {float(np.asarray(analytic)[element]):.10g} "
-            f"vs numeric {float(np.asarray(numeric)[element]):.10g} (atol={atol}, rtol={rtol})"
+            f"{f' at index {element}' if element else ''}: analytic {float(np.asarray(analytic)[element])!r} "
+            f"vs numeric {float(np.asarray(numeric)[element])!r} (atol={atol}, rtol={rtol})"
         )
 
 

@@ -572,7 +572,8 @@ class Value(Node, NumpyFunctions):
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         grad = self._grad.data if isinstance(self._grad, Node) else self._grad
-        return f"Value(data={self.data:.6g}, grad={grad:.6g}{label})"
+        grad_text = "None" if grad is None else f"{grad:.6g}"  # (None: set so, torch's "no gradient yet")
+        return f"Value(data={self.data:.6g}, grad={grad_text}{label})"
 
 
 #: ``map(isinstance, items, _ALWAYS_VALUE)`` tests every item against Value (C loop, no Python call per item).

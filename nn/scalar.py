@@ -11,6 +11,9 @@ from __future__ import annotations
 import operator
 import random
 from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
 
 from autograd import Value, generator_for
 
@@ -71,8 +74,38 @@ _activation_of = operator.attrgetter("_activate")
 def _activation(name: str) -> Callable[[Value], Value]:
     try:
         return ACTIVATIONS[name]
-    except KeyError:
+    except (KeyError, TypeError):  # (TypeError: an unhashable name)
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
+
+
+def _chosen_activation(owner: str, activation: str | None, nonlin: bool | None) -> str:
+    """The activation a neuron uses: ``activation`` ("relu" when None), or micrograd's ``nonlin`` switch (ReLU if
+    true, linear if false); both at once is an error, and so is micrograd's positional ``nonlin``."""
+    if isinstance(activation, bool):
+        raise TypeError(
+            f"{owner}: activation must be a name such as 'relu' or 'linear', got {activation!r}; micrograd's "
+            f"positional nonlin is a keyword here: {owner}(nin, ..., nonlin={activation!r})"
+        )
+    if nonlin is None:
+        return "relu" if activation is None else activation
+    if activation is not None:
+        raise TypeError(f"{owner}: pass activation or micrograd's nonlin, not both (got {activation!r} and {nonlin!r})")
+    return "relu" if nonlin else "linear"
+
+
+def _checked_inputs(owner: str, x: Any) -> Sequence[Value | float]:
+    """A neuron's or layer's inputs as a list or tuple: lists and tuples as they are, a 1-d array or another
+    ordered sequence as a list; a bare number, a dict, a set or a string is refused by name."""
+    if type(x) is list or type(x) is tuple:
+        return x
+    if isinstance(x, np.ndarray) and x.ndim == 1:
+        return x.tolist()
+    if isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
+        return list(x)
+    raise TypeError(
+        f"{owner}: expected a list of input numbers or Values (one per input, micrograd's x = [2.0, 3.0]), got "
+        f"{type(x).__name__}" + (f" {x!r}" if isinstance(x, (int, float, Value)) else "")
+    )
 
 
 class Neuron(Module):
@@ -82,15 +115,14 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str | None = None,
         rng: random.Random | int | None = None,
         *,
         nonlin: bool | None = None,
         seed: int | None = None,
     ) -> None:
         check_positive_int("Neuron", "nin", nin)
-        if nonlin is not None:  # micrograd's switch: ReLU (True) or linear (False)
-            activation = "relu" if nonlin else "linear"
+        activation = _chosen_activation("Neuron", activation, nonlin)  # "relu" unless said otherwise
         rng = _random_source("Neuron", rng, seed)
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
@@ -99,6 +131,7 @@ class Neuron(Module):
         self._activate = _activation(activation)
 
     def forward(self, x: Sequence[Value | float]) -> Value:
+        x = _checked_inputs("Neuron", x)
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
         fused = self.fused_activation()
@@ -123,17 +156,19 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | None = None,
         rng: random.Random | int | None = None,
         *,
         nonlin: bool | None = None,
         seed: int | None = None,
     ) -> None:
         check_positive_int("Layer", "nout", nout)
+        activation = _chosen_activation("Layer", activation, nonlin)  # "relu" unless said otherwise
         rng = _random_source("Layer", rng, seed)
-        self.neurons = [Neuron(nin, activation, rng, nonlin=nonlin) for _ in range(nout)]
+        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        x = _checked_inputs("Layer", x)
         neurons = self.neurons
         if set(map(type, neurons)) != {Neuron}:  # replaced by other modules: call each one
             return [neuron(x) for neuron in neurons]
@@ -168,6 +203,10 @@ class MLP(Module):
         *,
         rng: random.Random | int | None = None,
     ) -> None:
+        if not isinstance(nouts, Sequence) or isinstance(nouts, str):
+            raise TypeError(
+                f"MLP: nouts must be a list of layer sizes, as MLP(3, [4, 4, 1]), got {type(nouts).__name__} {nouts!r}"
+            )
         if len(nouts) == 0:
             raise ValueError(f"MLP: nouts must list at least one layer size, got {list(nouts)!r}")
         rng = _random_source("MLP", rng, seed)

@@ -178,3 +178,16 @@ def test_a_failed_gradcheck_is_a_runtime_error_as_torchs_and_an_assertion_error(
         gradcheck(lambda t: wrong_cube(t).sum(), [np.array([1.0, 2.0])])
     with pytest.raises(AssertionError):
         gradcheck(lambda t: wrong_cube(t).sum(), [np.array([1.0, 2.0])])
+
+
+def test_a_failure_prints_the_gradients_in_full_so_a_tiny_difference_shows():
+    # e and e + 1e-12 both print as 2.718281828 with ten digits: the message gives every digit
+    def off_by_a_little(v):
+        return v.exp() + (v * 1e-12 - v.detach() * 1e-12)  # value e^x, derivative e^x + 1e-12
+
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(off_by_a_little, [Value(1.0)], eps=1e-6, atol=0.0, rtol=0.0)
+    message = str(caught.value)
+    analytic, numeric = _number(r"analytic (\S+)", message), _number(r"numeric (\S+)", message)
+    assert f"{analytic:.10g}" == f"{numeric:.10g}" and analytic != numeric
+    assert repr(analytic) in message and repr(numeric) in message

@@ -221,3 +221,41 @@ def test_a_constant_value_held_by_a_module_is_not_a_parameter():
             return self.scale * self.weight * x
 
     assert [p.data for p in Scaled().parameters()] == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: nn.MLP(3, 4), TypeError, r"nouts must be a list of layer sizes, as MLP\(3, \[4, 4, 1\]\), got int"),
+        (lambda: nn.MLP(3, [4, 1], seed=0)(1.0), TypeError, "expected a list of input numbers or Values.*got float"),
+        (lambda: nn.MLP(3, [4, 1], seed=0)({1: 1, 2: 2, 3: 3}), TypeError, "got dict"),
+        (lambda: nn.MLP(3, [4, 1], seed=0)({1.0, 2.0, 3.0}), TypeError, "got set"),
+        (lambda: nn.Neuron(2)(Value(1.0)), TypeError, "Neuron: expected a list.*got Value"),
+        (
+            lambda: nn.Neuron(3, False),
+            TypeError,
+            r"positional nonlin is a keyword here: Neuron\(nin, ..., nonlin=False",
+        ),
+        (lambda: nn.Neuron(2, activation="tanh", nonlin=True), TypeError, "pass activation or micrograd's nonlin"),
+        (lambda: nn.Layer(2, 3, "relu", nonlin=False), TypeError, "pass activation or micrograd's nonlin"),
+    ],
+)
+def test_scalar_networks_name_what_is_wrong_with_their_arguments(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
+
+
+def test_scalar_networks_take_any_ordered_sequence_of_inputs():
+    model = nn.MLP(3, [4, 1], seed=0)
+    expected = model([1.0, 2.0, 3.0]).data
+    assert model((1.0, 2.0, 3.0)).data == expected
+    assert model(np.array([1.0, 2.0, 3.0])).data == expected
+    assert model(range(1, 4)).data == expected
+    assert nn.Layer(2, 3, nonlin=False, seed=0).neurons[0].activation == "linear"
+    assert nn.Neuron(2, seed=0).activation == "relu"
+
+
+def test_a_value_whose_grad_was_set_to_none_prints():
+    v = Value(2.0)
+    v.grad = None
+    assert repr(v) == "Value(data=2, grad=None)"
