@@ -18,6 +18,7 @@ from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
 from .index_errors import IndexBoundsError
+from .shape_errors import ShapeError
 
 __all__ = ["TorchSelectionNames"]
 
@@ -102,7 +103,7 @@ class TorchSelectionNames:
         sizes = tuple(int(n) for n in sizes)
         known = int(np.prod([n for n in sizes if n != -1], dtype=np.int64))
         if sizes.count(-1) > 1 or (-1 not in sizes and known != shape[axis]) or (known and shape[axis] % known):
-            raise ValueError(f"unflatten: sizes {sizes} do not multiply to {shape[axis]}, dim {dim} of shape {shape}")
+            raise ShapeError(f"unflatten: sizes {sizes} do not multiply to {shape[axis]}, dim {dim} of shape {shape}")
         return _tensor(self).reshape(shape[:axis] + sizes + shape[axis + 1 :])
 
     def movedim(self: Self, source: int | Sequence[int], destination: int | Sequence[int]) -> Self:

@@ -73,10 +73,12 @@ def check_real(
     low_open: bool = False,
     high_open: bool = False,
     allow_inf: bool = False,
+    error: type[ValueError] = ValueError,
 ) -> float:
     """``value`` as a float in the interval from ``low`` to ``high`` (closed unless ``*_open``).
 
-    Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan never passes.
+    Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan never passes. A number outside
+    the interval raises ``error`` (:class:`ArgumentRangeError` where torch raises a RuntimeError).
     """
     if (  # a finite float inside the interval: the common case, checked without the ABC lookups
         type(value) is float
@@ -93,8 +95,13 @@ def check_real(
     below = number <= low if low_open else number < low
     above = number >= high if high_open else number > high
     if below or above:
-        raise ValueError(f"{owner}: {name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
+        raise error(f"{owner}: {name} must be {_interval(low, high, low_open, high_open)}, got {value!r}")
     return number
+
+
+class ArgumentRangeError(ValueError, RuntimeError):
+    """A number outside the range an op accepts (a loss's beta or delta, label smoothing, probabilities), where
+    torch raises a RuntimeError: a ValueError too, the library's class for bad arguments."""
 
 
 class ArgumentAssertionError(ValueError, AssertionError):

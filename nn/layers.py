@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, linear
+from autograd.broadcasting import AxisError
 from autograd.tensor_functions import plain_linear
 
 from . import init as nn_init
@@ -419,9 +420,14 @@ class Flatten(Module):
         ndim = max(x.ndim, 1)  # as torch: a 0-d input is flattened like a 1-d one, to shape (1,)
         start = self.start_dim + ndim if self.start_dim < 0 else self.start_dim
         end = self.end_dim + ndim if self.end_dim < 0 else self.end_dim
-        if not (0 <= start <= end < ndim):
-            raise ValueError(
+        if not (0 <= start < ndim and 0 <= end < ndim):  # (torch's IndexError: an AxisError is one, and a ValueError)
+            raise AxisError(
                 f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do not fit an input of shape {x.shape}"
+            )
+        if start > end:
+            raise ShapeError(
+                f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim}: start_dim comes after end_dim (an input "
+                f"of shape {x.shape})"
             )
         shape = (*x.shape[:start], math.prod(x.shape[start : end + 1]), *x.shape[end + 1 :])
         return x.reshape(shape)
@@ -454,7 +460,7 @@ class Unflatten(Module):
         known = math.prod(size for size in sizes if size != -1)
         length = x.shape[dim]
         if (-1 in sizes and (known == 0 or length % known)) or (-1 not in sizes and known != length):
-            raise ValueError(
+            raise ShapeError(
                 f"Unflatten: axis {dim} of the input of shape {x.shape} (size {length}) cannot be split into {sizes}"
             )
         sizes = tuple(length // known if size == -1 else size for size in sizes)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, concatenate, linear, stack, where
+from autograd import Node, ShapeError, Tensor, concatenate, linear, stack, where
 
 from . import init as nn_init
 from .checks import check_positive_int, check_real, make_generator
@@ -145,7 +145,7 @@ class RNNCellBase(_Recurrent):
         layer = type(self).__name__
         x = as_layer_input(layer, input, self.weight_ih)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
-            raise ValueError(
+            raise ShapeError(
                 f"{layer}: expected an input of shape (N, {self.input_size}) or ({self.input_size},), got {x.shape}"
             )
         check_input_dtype(layer, x, self.weight_ih)
@@ -188,7 +188,7 @@ def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, leading: tuple
         part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zeros.dtype))
         check_input_dtype(f"{layer} (initial hidden state)", part, zeros)
         if part.shape != (*leading, size):
-            raise ValueError(f"{layer}: the initial hidden state must have shape {(*leading, size)}, got {part.shape}")
+            raise ShapeError(f"{layer}: the initial hidden state must have shape {(*leading, size)}, got {part.shape}")
         checked.append(part)
     return tuple(checked) if mode == "LSTM" else checked[0]
 
@@ -266,7 +266,7 @@ class RNNBase(_Recurrent):
             return self._forward_packed(layer, input, hx)
         x = as_layer_input(layer, input, self.weight_ih_l0)
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
-            raise ValueError(
+            raise ShapeError(
                 f"{layer}: expected an input of shape (L, N, {self.input_size}), (N, L, {self.input_size}) with "
                 f"batch_first, or unbatched (L, {self.input_size}); got {x.shape}"
             )
@@ -294,7 +294,7 @@ class RNNBase(_Recurrent):
         each sequence's own last step (the first step for the reverse direction), in the batch's order."""
         data = as_layer_input(layer, packed.data, self.weight_ih_l0)
         if data.ndim != 2 or data.shape[-1] != self.input_size:
-            raise ValueError(
+            raise ShapeError(
                 f"{layer}: expected a PackedSequence whose data has shape (sum of lengths, {self.input_size}), "
                 f"got {data.shape}"
             )

@@ -261,8 +261,13 @@ def test_flatten_of_a_0d_input_gives_one_element_like_torch():
 
 
 def test_flatten_rejects_axes_outside_the_input():
+    # torch's classes too: an IndexError for a dim out of range, a RuntimeError for start after end
+    with pytest.raises(IndexError, match=r"start_dim=3.*shape \(2, 3\)"):
+        nn.Flatten(3)(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"start_dim=3.*shape \(2, 3\)"):
         nn.Flatten(3)(np.zeros((2, 3)))
+    with pytest.raises(RuntimeError, match="start_dim=2, end_dim=1"):
+        nn.Flatten(2, 1)(np.zeros((2, 3, 4)))
     with pytest.raises(ValueError, match="start_dim=2, end_dim=1"):
         nn.Flatten(2, 1)(np.zeros((2, 3, 4)))
 

@@ -16,6 +16,7 @@ import pytest
 import autograd as A
 import nn
 import nn.functional as F
+from autograd import Tensor
 
 LIBRARY = types.SimpleNamespace(
     F=F,
@@ -579,3 +580,25 @@ def test_reductions_over_an_empty_dimension_raise_numpys_and_torchs_classes(call
 def test_reducing_an_empty_tensor_along_a_non_empty_dimension_is_not_an_error():
     values, indices = LIBRARY.zeros(0, 3).max(dim=1)
     assert values.shape == indices.shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: F.cross_entropy(Tensor(np.ones((4, 3))), np.array([0, 1, 2, 1]), weight=np.ones(2)),
+        lambda: F.cross_entropy(Tensor(np.ones((4, 3))), np.array([0, 1, 2, 1]), label_smoothing=1.5),
+        lambda: F.smooth_l1_loss(Tensor(np.ones(3)), Tensor(np.ones(3)), beta=-1.0),
+        lambda: F.huber_loss(Tensor(np.ones(3)), Tensor(np.ones(3)), delta=0.0),
+        lambda: F.binary_cross_entropy(Tensor(np.full(3, 1.5)), Tensor(np.ones(3))),
+        lambda: nn.Unflatten(1, (2, 2))(Tensor(np.ones((4, 3)))),
+        lambda: Tensor(np.ones((4, 3))).unflatten(1, (2, 2)),
+        lambda: nn.RNN(3, 4)(Tensor(np.ones((5, 2, 2), dtype=np.float32))),
+        lambda: nn.RNN(3, 4)(Tensor(np.ones((5, 2, 3), dtype=np.float32)), Tensor(np.zeros((1, 3, 4), np.float32))),
+        lambda: nn.LSTMCell(3, 4)(Tensor(np.ones((2, 2), dtype=np.float32))),
+    ],
+)
+def test_bad_loss_arguments_and_layer_shapes_raise_torchs_runtime_error_which_is_also_a_value_error(call):
+    with pytest.raises(RuntimeError):
+        call()
+    with pytest.raises(ValueError):
+        call()

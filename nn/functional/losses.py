@@ -39,7 +39,7 @@ from autograd.quiet import quiet, quietly
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor_functions import in_class_range
 
-from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
+from ..checks import ArgumentRangeError, UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 
@@ -135,7 +135,7 @@ def _check_unit_interval(values: np.ndarray, loss: str, what: str) -> None:
     invalid = values[~((values >= 0) & (values <= 1))]
     if invalid.size:
         shown = np.unique(invalid)[:5].tolist()
-        raise ValueError(f"{loss}: {what} must lie in [0, 1], got {shown} among values of shape {values.shape}")
+        raise ArgumentRangeError(f"{loss}: {what} must lie in [0, 1], got {shown} among values of shape {values.shape}")
 
 
 def _check_signs(target: Tensor, loss: str) -> None:
@@ -211,7 +211,7 @@ def _class_weights(weight: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
     array = _real_array(weight, loss, "weight")
     classes = scores.shape[axis]
     if array.shape != (classes,):
-        raise ValueError(f"{loss}: weight must have shape ({classes},), one per class, got shape {array.shape}")
+        raise ShapeError(f"{loss}: weight must have shape ({classes},), one per class, got shape {array.shape}")
     return array.astype(scores.dtype)
 
 
@@ -384,7 +384,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     weighted Huber mean is the plain mean of the weighted terms, sum(w t) / n, and so is this one.
     """
     reduction = check_choice("huber_loss", "reduction", reduction, REDUCTIONS)
-    delta = check_real("huber_loss", "delta", delta, 0, low_open=True)
+    delta = check_real("huber_loss", "delta", delta, 0, low_open=True, error=ArgumentRangeError)
     prediction, target = _paired(prediction, target, "huber_loss")
     difference = prediction - target
     delta = _scalar_in_dtype(delta, difference.dtype)
@@ -421,7 +421,7 @@ def smooth_l1_loss(
     """
     reduction = legacy_reduction("smooth_l1_loss", size_average, reduce, reduction)
     reduction = check_choice("smooth_l1_loss", "reduction", reduction, REDUCTIONS)
-    beta = check_real("smooth_l1_loss", "beta", beta, 0)
+    beta = check_real("smooth_l1_loss", "beta", beta, 0, error=ArgumentRangeError)
     prediction, target = _paired(prediction, target, "smooth_l1_loss")
     difference = prediction - target
     beta = _scalar_in_dtype(beta, difference.dtype)
@@ -639,7 +639,7 @@ def cross_entropy(
     check_weight_not_reduction("cross_entropy", weight)
     reduction = legacy_reduction("cross_entropy", size_average, reduce, reduction)
     reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)
-    label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1)
+    label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1, error=ArgumentRangeError)
     ignore_index = check_integer("cross_entropy", "ignore_index", ignore_index)
     logits = as_float_tensor(logits, "cross_entropy")
     axis = _class_axis(logits, axis, "cross_entropy")
