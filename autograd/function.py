@@ -521,6 +521,11 @@ def _checked_gradient(function: type[Function], position: int, gradient: Any, pa
     """``gradient`` as raw data (or a node under create_graph), after checking it fits its input's shape."""
     parent_shape = np.shape(parent.data if isinstance(parent, Node) else parent)
     data = gradient.data if isinstance(gradient, Node) else gradient
+    if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
+        raise TypeError(
+            f"{function.__name__}.backward returned a {type(gradient).__name__} as the gradient of argument "
+            f"{position}: a gradient is a number, an array or a node (or None)"
+        )
     shape = np.shape(data)
     try:
         fits = np.broadcast_shapes(shape, parent_shape) == shape
@@ -533,8 +538,8 @@ def _checked_gradient(function: type[Function], position: int, gradient: Any, pa
         )
     if create_graph:
         return gradient
-    if isinstance(parent, float):
-        return float(np.asarray(data).reshape(()))
+    if isinstance(parent, float):  # a Value's: one number, a larger gradient summed down to it (torch's sum_to)
+        return float(np.sum(data))
     return data
 
 

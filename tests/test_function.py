@@ -597,3 +597,36 @@ def test_forward_returning_none_gives_none_as_torchs():
 
     assert Nothing.apply(Tensor([1.0], requires_grad=True)) is None
     assert Nothing.apply(Value(1.0)) is None
+
+
+class _OnesOfFive(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.ones(5)
+
+
+class _Named(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return "abc"
+
+
+def test_a_larger_gradient_for_a_value_input_is_summed_down_to_it_as_torchs_sum_to():
+    x = Value(1.0)
+    _OnesOfFive.apply(x).backward()
+    assert x.grad == 5.0
+
+
+@pytest.mark.parametrize("make", [lambda: Value(1.0), lambda: Tensor(np.ones(3), requires_grad=True)])
+def test_a_backward_returning_something_else_than_a_gradient_is_a_type_error_naming_the_function(make):
+    x = make()
+    with pytest.raises(TypeError, match="_Named.backward returned a str as the gradient of argument 0"):
+        _Named.apply(x).sum().backward() if isinstance(x, Tensor) else _Named.apply(x).backward()
