@@ -334,7 +334,7 @@ class NumpyFunctions:
                            doc="floor(x / y) (Python's and torch's //); zero gradient, a step function of both.")
     __floordiv__ = floor_divide
     __rfloordiv__ = floor_divide.mirrored()
-    # div(x, y, rounding_mode="trunc") of floats (a method of that name only: torch has none)
+    # div(x, y, rounding_mode="trunc") of floats: private, as torch has no method of this name
     _trunc_divide = _Binary(_truncated_quotient, _flat, _flat, reads_values=False, op_name="trunc_divide",
                             doc="trunc(x / y), the rounded quotient rounded towards zero; zero gradient.")
 
