@@ -73,11 +73,13 @@ def check_real(
     low_open: bool = False,
     high_open: bool = False,
     allow_inf: bool = False,
+    allow_nan: bool = False,
     error: type[ValueError] = ValueError,
 ) -> float:
     """``value`` as a float in the interval from ``low`` to ``high`` (closed unless ``*_open``).
 
-    Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan never passes. A number outside
+    Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan only with ``allow_nan`` (a fill
+    value: torch pads with nan). A number outside
     the interval raises ``error`` (:class:`ArgumentRangeError` where torch raises a RuntimeError).
     """
     if (  # a finite float inside the interval: the common case, checked without the ABC lookups
@@ -90,6 +92,8 @@ def check_real(
     number = _real_number(value)
     if number is None:
         raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
+    if math.isnan(number) and allow_nan:
+        return number
     if math.isnan(number) or (math.isinf(number) and not allow_inf):
         raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
     below = number <= low if low_open else number < low

@@ -62,7 +62,7 @@ class _Pad(Module):
 class _ConstantPad(_Pad):
     def __init__(self, padding: int | tuple[int, ...], value: float) -> None:
         super().__init__(padding)
-        self.value = check_real(type(self).__name__, "value", value, allow_inf=True)
+        self.value = check_real(type(self).__name__, "value", value, allow_inf=True, allow_nan=True)
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"

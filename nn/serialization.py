@@ -342,13 +342,20 @@ def _check_entry(name: Any, array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _record_of(module_or_state: Module | Mapping[str, Any]) -> Any:
+def _record_of(module_or_state: Module | Mapping[str, Any], state: Mapping[str, np.ndarray]) -> Any:
+    """The architecture record of a module whose ``state`` the record rebuilds, else None (a plain state dict, a
+    module nn.architecture cannot describe, or one holding state its record would not rebuild: a weight_norm hook's
+    ``weight_g`` and ``weight_v`` in place of ``weight``), for which nn.load then asks for load_into."""
     if not isinstance(module_or_state, Module):
         return None
     try:
-        return architecture.describe(module_or_state)
+        record = architecture.describe(module_or_state)
     except architecture.NotRecordableError:
         return None
+    shapes = architecture.expected_shapes(record)
+    if shapes is not None and shapes != {name: array.shape for name, array in state.items()}:
+        return None
+    return record
 
 
 def save(module_or_state: Module | Mapping[str, Any], path: str | os.PathLike, optimizer: Any = None) -> Path:
@@ -361,11 +368,12 @@ def save(module_or_state: Module | Mapping[str, Any], path: str | os.PathLike, o
     previous file at ``path`` stays byte-identical.
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
-    arrays["architecture"] = np.array(json.dumps(_record_of(module_or_state)))
+    state = _model_state(module_or_state)
+    arrays["architecture"] = np.array(json.dumps(_record_of(module_or_state, state)))
     if isinstance(module_or_state, Module):  # the modes nn.load gives back, as unpickling a torch module does
         evaluating = [name for name, sub in module_or_state.named_modules() if not sub.training]
         arrays[_EVALUATING] = np.array(json.dumps(evaluating))
-    for name, array in _model_state(module_or_state).items():
+    for name, array in state.items():
         arrays[_MODEL + name] = array
     if optimizer is not None:
         arrays.update(_optimizer_arrays(optimizer.state_dict() if hasattr(optimizer, "state_dict") else optimizer))

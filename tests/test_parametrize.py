@@ -179,3 +179,84 @@ def test_spectral_norm_gradient_holds_the_power_iteration_vectors_constant():
     np.testing.assert_allclose(plist.original.grad, numeric, rtol=1e-6, atol=1e-8)
     reads = layer.weight.data, layer.weight.data
     np.testing.assert_array_equal(*reads)  # eval mode: the same value on every read
+
+
+@pytest.mark.parametrize(
+    ("make", "inputs"),
+    [
+        (lambda: nn.Conv2d(3, 4, 3, rng=0), [np.ones((1, 3, 5, 5), dtype=np.float32)]),
+        (lambda: nn.Bilinear(3, 3, 4, rng=0), [np.ones((2, 3), dtype=np.float32)] * 2),
+        (lambda: nn.Linear(3, 4, rng=0), [np.ones((2, 3), dtype=np.float32)]),
+    ],
+)
+def test_a_forward_computes_each_parametrized_tensor_once_however_often_it_reads_it(make, inputs):
+    # a convolution reads its weight twice (the dtype check, the product); a spectral norm must step once per forward
+    module = nn.utils.parametrizations.spectral_norm(make())
+    calls = []
+    plist = module.parametrizations.weight
+    original_forward = type(plist).forward
+
+    def counted(self):
+        calls.append(1)
+        return original_forward(self)
+
+    type(plist).forward = counted
+    try:
+        module(*[Tensor(x) for x in inputs])
+    finally:
+        type(plist).forward = original_forward
+    assert len(calls) == 1
+
+
+def test_cached_computes_each_parametrized_tensor_once_inside_the_block():
+    module = nn.utils.parametrizations.spectral_norm(nn.Linear(3, 4, rng=0))
+    assert module.weight is not module.weight
+    with parametrize.cached():
+        first = module.weight
+        with parametrize.cached():
+            assert module.weight is first
+        assert module.weight is first
+    assert module.weight is not first
+
+
+def test_spectral_norm_power_iteration_matches_torch_on_a_convolution_over_steps():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs = torch.nn.utils.parametrizations.spectral_norm(torch.nn.Conv2d(3, 4, 3))
+    ours = nn.utils.parametrizations.spectral_norm(nn.Conv2d(3, 4, 3))
+    ours.load_state_dict({name: value.numpy() for name, value in theirs.state_dict().items()})
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        x = rng.standard_normal((2, 3, 5, 5)).astype(np.float32)
+        y_ours, y_theirs = ours(Tensor(x)), theirs(torch.tensor(x))
+        y_ours.sum().backward()
+        y_theirs.sum().backward()
+        np.testing.assert_allclose(y_ours.data, y_theirs.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        ours.parametrizations.weight.original.grad,
+        theirs.parametrizations.weight.original.grad.numpy(),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+
+
+@pytest.mark.parametrize("dim", [2, -3, 5])
+@pytest.mark.parametrize(
+    "register",
+    [
+        lambda m, dim: weight_norm(m, dim=dim),
+        lambda m, dim: nn.utils.weight_norm(m, dim=dim),
+        lambda m, dim: nn.utils.parametrizations.spectral_norm(m, dim=dim),
+    ],
+)
+def test_weight_norms_refuse_a_dim_out_of_range_and_leave_the_module_as_it_was(register, dim):
+    module = nn.Linear(3, 4, rng=0)
+    with pytest.raises(IndexError, match=f"dim {dim} is out of range for a weight of shape \\(4, 3\\)"):
+        register(module, dim)
+    assert type(module) is nn.Linear and [name for name, _ in module.named_parameters()] == ["weight", "bias"]
+
+
+@pytest.mark.parametrize(("dim", "g_shape"), [(None, ()), (-1, ()), (-2, (4, 1)), (1, (1, 3))])
+def test_weight_norm_reads_dims_as_torch(dim, g_shape):
+    assert weight_norm(nn.Linear(3, 4, rng=0), dim=dim).parametrizations.weight.original0.shape == g_shape
+    assert nn.utils.weight_norm(nn.Linear(3, 4, rng=0), dim=dim).weight_g.shape == g_shape

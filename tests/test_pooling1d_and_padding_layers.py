@@ -92,3 +92,12 @@ def test_layers_match_torch_and_round_trip_through_checkpoints(tmp_path, make):
 def test_bad_arguments_are_errors_naming_the_layer(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_constant_padding_may_fill_with_nan_as_torch():
+    x = Tensor(np.ones((1, 2, 3), dtype=np.float32), requires_grad=True)
+    padded = F.pad(x, (1, 1), value=float("nan"))
+    np.testing.assert_array_equal(padded.data[0, 0], [np.nan, 1.0, 1.0, 1.0, np.nan])
+    padded.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.ones((1, 2, 3)))
+    np.testing.assert_array_equal(nn.ConstantPad1d(1, np.nan)(x).data[0, 1], [np.nan, 1.0, 1.0, 1.0, np.nan])

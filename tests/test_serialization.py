@@ -343,3 +343,15 @@ def test_a_state_dict_that_does_not_fit_raises_what_torch_code_catches():
         with pytest.raises(error, match=r"missing keys: bias"):
             layer.load_state_dict({"weight": np.zeros((3, 2))})
     np.testing.assert_array_equal(layer.weight.data, before)
+
+
+def test_a_module_with_a_weight_norm_hook_is_saved_without_a_record_and_loads_into_its_twin(tmp_path):
+    # its state (weight_g, weight_v) is not what a Linear's record rebuilds: nn.load asks for load_into, which works
+    module = nn.utils.weight_norm(nn.Linear(3, 4, rng=0))
+    path = nn.save(module, tmp_path / "weight_norm.npz")
+    with pytest.raises(serialization.SerializationError, match="records no architecture"):
+        nn.load(path)
+    twin = nn.utils.weight_norm(nn.Linear(3, 4, rng=1))
+    serialization.load_into(twin, path)
+    np.testing.assert_array_equal(twin.weight_v.data, module.weight_v.data)
+    np.testing.assert_array_equal(twin.weight_g.data, module.weight_g.data)

@@ -113,7 +113,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
             x = _cropped(x, widths, pad)
             widths = [(max(before, 0), max(after, 0)) for before, after in widths]
         return unshared(pad_spatial(x, widths, _PAD_MODES[mode], "pad"), source)
-    fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True)
+    fill = 0.0 if value is None else check_real("pad", "value", value, allow_inf=True, allow_nan=True)
     x = _cropped(x, widths, pad)
     grown = ((0, 0),) * (x.ndim - len(widths)) + tuple((max(before, 0), max(after, 0)) for before, after in widths)
     return x.pad(grown, fill) if any(any(pair) for pair in grown) else unshared(x, source)

@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from autograd import Tensor, as_tensor
+from autograd.broadcasting import AxisError
 
 from ..module import Module
 from .parametrize import register_parametrization
-from .weight_norm import norm_except_dim
+from .weight_norm import checked_dim, norm_except_dim
 
 __all__ = ["spectral_norm", "weight_norm"]
 
@@ -39,10 +40,9 @@ def weight_norm(module: ModuleT, name: str = "weight", dim: int | None = 0) -> M
     becomes g v / ||v|| of ``module.parametrizations.<name>.original0`` (g) and ``original1`` (v). ``dim=None`` takes
     the norm over the whole tensor."""
     weight = getattr(module, name)
-    dim = -1 if dim is None else int(dim)
-    if dim < -1:
-        dim += weight.ndim
-    return register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    return register_parametrization(
+        module, name, _WeightNorm(checked_dim("weight_norm", dim, weight.shape)), unsafe=True
+    )
 
 
 class _SpectralNorm(Module):
@@ -52,6 +52,11 @@ class _SpectralNorm(Module):
     def __init__(self, weight: Tensor, n_power_iterations: int, dim: int, eps: float, rng: Any) -> None:
         if n_power_iterations <= 0:
             raise ValueError(f"spectral_norm: n_power_iterations must be positive, got {n_power_iterations}")
+        if weight.ndim and not -weight.ndim <= dim < weight.ndim:
+            raise AxisError(
+                f"spectral_norm: dim {dim} is out of range for a weight of shape {weight.shape} (expected "
+                f"-{weight.ndim} to {weight.ndim - 1})"
+            )
         self.dim = dim if dim >= 0 else dim + weight.ndim
         self.eps = eps
         self.n_power_iterations = n_power_iterations

@@ -11,6 +11,9 @@ tensor run in registration order; assigning ``layer.weight = value`` stores ``ri
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from autograd import Node, Tensor, as_tensor, no_grad
@@ -21,6 +24,7 @@ from ..parameter import Parameter
 
 __all__ = [
     "ParametrizationList",
+    "cached",
     "is_parametrized",
     "register_parametrization",
     "remove_parametrizations",
@@ -94,16 +98,73 @@ class ParametrizationList(ModuleList):
             )
 
 
+class _Caches(threading.local):
+    """The open caches of parametrized tensors, per thread: :func:`cached`'s, and one per module forward running."""
+
+    def __init__(self) -> None:
+        self.everywhere: dict[tuple[int, str], Tensor] | None = None  # inside ``with cached():``
+        self.forwards: dict[int, dict[str, Tensor]] = {}  # id(module) -> its tensors, while its forward runs
+
+
+_caches = _Caches()
+
+
+@contextlib.contextmanager
+def cached() -> Iterator[None]:
+    """Inside ``with cached():`` each parametrized tensor is computed once, at its first read, and that tensor (one
+    node of the graph) is read again after (torch's ``parametrize.cached``). Nested blocks share the outer cache."""
+    if _caches.everywhere is not None:
+        yield
+        return
+    _caches.everywhere = {}
+    try:
+        yield
+    finally:
+        _caches.everywhere = None
+
+
+def _forward_reading_once(forward: Any) -> Any:
+    """``forward`` of a parametrized module, computing each parametrized tensor once however often the forward reads
+    it (a convolution reads its weight for the dtype check, then for the product): one power iteration of a spectral
+    norm per forward, as torch's modules, which read the weight once."""
+
+    def parametrized_forward(self: Module, *args: Any, **kwargs: Any) -> Any:
+        key = id(self)
+        if key in _caches.forwards:  # (a forward calling itself, or another forward of this module)
+            return forward(self, *args, **kwargs)
+        _caches.forwards[key] = {}
+        try:
+            return forward(self, *args, **kwargs)
+        finally:
+            del _caches.forwards[key]
+
+    parametrized_forward.__name__ = getattr(forward, "__name__", "forward")
+    parametrized_forward.__doc__ = getattr(forward, "__doc__", None)
+    return parametrized_forward
+
+
 def _parametrized_class(module: Module) -> type:
     """The ``Parametrized<Class>`` subclass the module takes, made once per module (its properties are its own)."""
     cls = type(module)
     if getattr(cls, "_is_parametrized_class", False):
         return cls
-    return type(f"Parametrized{cls.__name__}", (cls,), {"_is_parametrized_class": True, "_original_class": cls})
+    namespace = {"_is_parametrized_class": True, "_original_class": cls, "forward": _forward_reading_once(cls.forward)}
+    return type(f"Parametrized{cls.__name__}", (cls,), namespace)
 
 
 def _property_for(name: str) -> property:
     def read(self: Module) -> Tensor:
+        everywhere = _caches.everywhere
+        if everywhere is not None:
+            key = (id(self), name)
+            if key not in everywhere:
+                everywhere[key] = self.parametrizations[name]()
+            return everywhere[key]
+        in_forward = _caches.forwards.get(id(self))
+        if in_forward is not None:
+            if name not in in_forward:
+                in_forward[name] = self.parametrizations[name]()
+            return in_forward[name]
         return self.parametrizations[name]()
 
     def write(self: Module, value: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from autograd import Tensor
+from autograd.broadcasting import AxisError
 
 from ..module import Module
 from ..parameter import Parameter
@@ -20,6 +21,23 @@ ModuleT = TypeVar("ModuleT", bound=Module)
 def _other_axes(ndim: int, dim: int) -> tuple[int, ...]:
     """The axes a norm "except ``dim``" sums over: all of them for dim -1 (torch's code for "no dim")."""
     return tuple(axis for axis in range(ndim) if axis != dim)
+
+
+def checked_dim(where: str, dim: int | None, shape: tuple[int, ...]) -> int:
+    """A weight norm's ``dim`` for a weight of ``shape``, as torch reads it: None or -1 (the norm over the whole
+    tensor) gives -1, any other dim in [-ndim, ndim) its axis; a dim out of that range is an AxisError (torch's
+    IndexError, and a ValueError)."""
+    if dim is None:
+        return -1
+    dim = int(dim)
+    ndim = len(shape)
+    if dim == -1:
+        return -1
+    if not -ndim <= dim < ndim:
+        raise AxisError(
+            f"{where}: dim {dim} is out of range for a weight of shape {shape} (expected -{ndim} to {ndim - 1}, or None)"
+        )
+    return dim + ndim if dim < 0 else dim
 
 
 def norm_except_dim(v: Any, dim: int) -> Any:
@@ -56,11 +74,7 @@ class WeightNorm:
         weight = module.__dict__.get(name)
         if not isinstance(weight, Parameter):
             raise ValueError(f"weight_norm: {type(module).__name__} has no Parameter {name!r}")
-        dim = -1 if dim is None else int(dim)
-        if dim < -1:
-            dim += weight.ndim
-        if not -1 <= dim < max(weight.ndim, 1):
-            raise ValueError(f"weight_norm: dim {dim} is out of range for {name!r} of shape {weight.shape}")
+        dim = checked_dim("weight_norm", dim, weight.shape)
         hook = WeightNorm(name, dim)
         del module.__dict__[name]
         module.register_parameter(name + "_g", Parameter(norm_except_dim(weight.data, dim), dtype=weight.dtype))
