@@ -347,8 +347,8 @@ def _backpropagate(
     plain = not create_graph and anomaly is None and relevant is None
     last_change = _InPlaceClock.last_change
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
-    previous_mode, previous_in_backward = _mode.enabled, _mode.in_backward
-    _mode.enabled, _mode.in_backward = create_graph, True
+    previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
+    _mode.enabled, _mode.in_backward, _mode.storing = create_graph, True, store
     try:
         if plain and line_length > 1:  # the lone root's one-parent line: each gradient goes straight to the next node
             start, grad = _carried_along_line(
@@ -498,7 +498,7 @@ def _backpropagate(
             node._grad = grad
         raise
     finally:
-        _mode.enabled, _mode.in_backward = previous_mode, previous_in_backward
+        _mode.enabled, _mode.in_backward, _mode.storing = previous_mode, previous_in_backward, previous_storing
     with leaf_accumulation:
         # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
         # backward was called inside no_grad()

@@ -25,6 +25,9 @@ class _GradMode(threading.local):
     anomaly: Any = None
     #: True while a backward pass runs (its rules may record nodes under ``create_graph``).
     in_backward = False
+    #: True while the running pass stores gradients into ``.grad`` (``backward()``; not ``autograd.grad``): a custom
+    #: Function whose backward finds leaves outside its inputs (a checkpointed closure's) adds into theirs then.
+    storing = False
 
 
 _mode = _GradMode()

@@ -129,3 +129,32 @@ def test_unsupported_options_and_non_callables_are_refused():
         checkpoint(3, Tensor(X.copy()))
     with pytest.raises(ValueError, match="checkpoint: context_fn"):
         checkpoint(_block(), Tensor(X.copy()), context_fn=lambda: None)
+
+
+def test_tensors_given_as_keyword_arguments_get_their_gradients():
+    x, w = Tensor(X.copy(), requires_grad=True), Tensor(X[0].copy(), requires_grad=True)
+    checkpoint(lambda x, w=None: (x * w).sum(), x, w=w, use_reentrant=False).backward()
+    np.testing.assert_allclose(x.grad, np.broadcast_to(X[0], X.shape), rtol=1e-14)
+    np.testing.assert_allclose(w.grad, X.sum(axis=0), rtol=1e-14)
+
+
+def test_the_leaves_a_closure_uses_get_their_gradients_from_backward():
+    # a lambda over a module: its parameters are not inputs of the node, and still get what the plain call gives
+    block = _block()
+    x = Tensor(X.copy(), requires_grad=True)
+    checkpoint(lambda t: block(t).sum(), x).backward()
+    checkpointed = [p.grad.copy() for p in block.parameters()] + [x.grad.copy()]
+    block.zero_grad()
+    x.grad = None
+    block(x).sum().backward()
+    for got, expected in zip(checkpointed, [p.grad for p in block.parameters()] + [x.grad]):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_autograd_grad_through_a_checkpointed_closure_leaves_every_grad_alone():
+    block = _block()
+    x = Tensor(X.copy(), requires_grad=True)
+    (got,) = autograd.grad(checkpoint(lambda t: block(t).sum(), x), [x])
+    (expected,) = autograd.grad(block(x).sum(), [x])
+    np.testing.assert_allclose(got.data if isinstance(got, Tensor) else got, expected, rtol=1e-12)
+    assert all(p.grad is None for p in block.parameters()) and x.grad is None

@@ -6,10 +6,12 @@ recording on, and differentiates that second run. Memory then grows with the num
 rather than with every tensor inside them, for the cost of one more forward pass of each block.
 
 The checkpoint is one node of the graph (a :class:`~autograd.Function`) whose inputs are the Tensor
-arguments and, when ``function`` is a Module or a method of one, that module's parameters that require grad:
-their gradients come out of the second run and reach ``.grad`` through the ordinary backward pass (with
-``autograd.grad`` and ``create_graph`` too). A plain function that closes over tensors which require grad
-gets no gradient for them: pass them as arguments. As torch's ``preserve_rng_state``, the second run
+arguments (positional and keyword) and, when ``function`` is a Module or a method of one, that module's
+parameters that require grad: their gradients come out of the second run and reach ``.grad`` through the
+ordinary backward pass (with ``autograd.grad`` and ``create_graph`` too). Other leaves the second run reaches
+(tensors a plain function or lambda closes over, a module's parameters called through a lambda) get their
+gradients added into ``.grad`` by ``backward()``, as torch's; ``autograd.grad`` cannot ask for them (they are
+not inputs of the node). As torch's ``preserve_rng_state``, the second run
 replays the random draws of the first: the generators of the module's layers (``Dropout``'s, say) and the
 library's seeded state (``autograd.manual_seed``) are put back to where they stood, then left where the first
 run left them. Draws from fresh entropy (``F.dropout`` without ``rng`` and no ``manual_seed``) cannot be
@@ -25,6 +27,8 @@ import numpy as np
 
 import autograd
 from autograd import Function, Tensor, enable_grad, is_grad_enabled
+from autograd.backprop import backward_order
+from autograd.grad_mode import _mode
 
 from ..module import Module
 
@@ -51,19 +55,22 @@ def checkpoint(
     owner = _module_of(function)
     parameters = [p for p in owner.parameters() if p.requires_grad] if owner is not None else []
     positions = [index for index, arg in enumerate(args) if isinstance(arg, Tensor)]
+    keywords = [name for name, value in kwargs.items() if isinstance(value, Tensor)]
+    tensors = [*(args[index] for index in positions), *(kwargs[name] for name in keywords)]
     generators = _generators(owner) if preserve_rng_state else []
 
-    def run(*tensors: Tensor) -> Any:
-        call_args = list(args)
-        for index, tensor in zip(positions, tensors):
+    def run(*given: Tensor) -> Any:
+        call_args, call_kwargs = list(args), dict(kwargs)
+        for index, tensor in zip(positions, given):
             call_args[index] = tensor
-        return function(*call_args, **kwargs)
+        for name, tensor in zip(keywords, given[len(positions) :]):
+            call_kwargs[name] = tensor
+        return function(*call_args, **call_kwargs)
 
-    if not is_grad_enabled() or not any(
-        node.requires_grad for node in [*(args[index] for index in positions), *parameters]
-    ):
-        return run(*(args[index] for index in positions))  # nothing to differentiate: a plain call
-    return _Checkpoint.apply(run, generators, len(positions), *(args[index] for index in positions), *parameters)
+    if not is_grad_enabled() or not any(node.requires_grad for node in [*tensors, *parameters]):
+        # no input of the node would need a gradient: a plain call (which records what a closure's leaves need)
+        return run(*tensors)
+    return _Checkpoint.apply(run, generators, len(tensors), *tensors, *parameters)
 
 
 class _Checkpoint(Function):
@@ -93,19 +100,30 @@ class _Checkpoint(Function):
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         pairs = [(out, g) for out, g in zip(outputs, grads) if isinstance(out, Tensor) and out.requires_grad]
         targets = [x for x in inputs if x.requires_grad] + parameters
+        # leaves of the second run that are not inputs of this node (a closure's): backward() adds into their .grad
+        known = {id(node) for node in (*targets, *nodes)}
+        closed_over = [
+            node
+            for node in (backward_order([out for out, _ in pairs]) if pairs and _mode.storing else [])
+            if node.is_leaf and id(node) not in known
+        ]
         found = iter(
             autograd.grad(
                 [out for out, _ in pairs],
-                targets,
+                targets + closed_over,
                 grad_outputs=[g for _, g in pairs],
                 create_graph=nested,
                 allow_unused=True,
             )
-            if pairs and targets
-            else [None] * len(targets)
+            if pairs and (targets or closed_over)
+            else [None] * (len(targets) + len(closed_over))
         )
         input_grads = [next(found) if x.requires_grad else None for x in inputs]
-        return (None, None, None, *input_grads, *found)
+        parameter_grads = [next(found) for _ in parameters]
+        for leaf, gradient in zip(closed_over, found):
+            if gradient is not None:
+                leaf._accumulate_leaf(gradient.data if isinstance(gradient, Tensor) and not nested else gradient)
+        return (None, None, None, *input_grads, *parameter_grads)
 
 
 def _module_of(function: Any) -> Module | None:
