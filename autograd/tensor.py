@@ -802,10 +802,19 @@ class Tensor(
             total = total.copy()
         if total.dtype != self.data.dtype:
             total = total.astype(self.data.dtype)
-        if self._grad is None:
+        existing = self._grad
+        if existing is None:
             self._grad = total
+        elif (
+            type(existing) is np.ndarray
+            and type(total) is np.ndarray
+            and existing.shape == total.shape
+            and existing.dtype == total.dtype
+            and existing.flags.writeable
+        ):
+            np.add(existing, total, out=existing)  # in place, as torch's: a reference kept to .grad sees the sum
         else:
-            total = self._grad + total
+            total = existing + total
             self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
         if self._post_accumulate_grad_hooks:
             for hook in list(self._post_accumulate_grad_hooks.values()):

@@ -241,3 +241,17 @@ def test_implicit_seed_error_uses_torchs_words():
         (Tensor([1.0, 2.0], requires_grad=True) * 2.0).backward()
     with pytest.raises(RuntimeError, match=torch_words):
         (torch.ones(2, requires_grad=True) * 2.0).backward()
+
+
+def test_a_second_backward_adds_into_the_grad_array_in_place_as_torch():
+    # a reference kept to .grad (or a buffer assigned to it) sees the sum, as torch's in-place accumulation
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * 2).sum().backward()
+    kept = x.grad
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(kept, [4.0, 4.0])
+    buffer = np.zeros(2)
+    x.grad = buffer
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(buffer, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
