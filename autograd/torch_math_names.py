@@ -537,12 +537,19 @@ class TorchMathNames:
 
     def frexp(self) -> MantissaAndExponent:
         """torch.Tensor.frexp: ``(mantissa, exponent)`` with self = mantissa 2^exponent, |mantissa| in [0.5, 1),
-        the exponent int32; Tensors outside the graph (torch has no derivative of frexp)."""
-        data = _tensor(self).data
+        the exponent int32 (outside the graph). The mantissa is self 2^-exponent, so d mantissa/dx = 2^-exponent, as
+        torch's (a subnormal x, whose 2^-exponent overflows, gets 0)."""
+        tensor = _tensor(self)
+        data = tensor.data
         if data.dtype.kind != "f":
             raise TypeError(f"frexp: expects a floating-point tensor, got dtype {data.dtype}")
         mantissa, exponent = np.frexp(data)
-        return MantissaAndExponent(_constant(self, mantissa), _constant(self, exponent.astype(np.int32)))
+        with quiet():
+            scale = np.ldexp(np.ones_like(data), -exponent)  # 2^-e in x's dtype, exact (inf past its range)
+        exact = np.isfinite(scale)
+        scaled = tensor * _constant(tensor, np.where(exact, scale, 0).astype(data.dtype))
+        recorded = scaled if exact.all() else tensor._where(exact, scaled, _constant(tensor, mantissa))
+        return MantissaAndExponent(recorded, _constant(self, exponent.astype(np.int32)))
 
     def nextafter(self: Self, other: Any) -> Self:
         """torch.Tensor.nextafter: the next float after self towards other, in self's dtype; outside the graph

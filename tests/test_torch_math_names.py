@@ -581,3 +581,13 @@ def test_xlogy_of_a_float64_x_and_a_float16_y_takes_the_log_in_float64():
     result = Tensor(x).xlogy(Tensor(y))
     assert result.dtype == np.float64
     np.testing.assert_allclose(result.data, x * np.log(y.astype(np.float64)), rtol=1e-15)
+
+
+def test_frexps_mantissa_is_x_times_two_to_the_minus_exponent_with_that_gradient():
+    values = np.array([2.5, -3.0, 0.0, 1e-300, np.inf])
+    x = Tensor(values, requires_grad=True)
+    mantissa, exponent = x.frexp()
+    np.testing.assert_array_equal(mantissa.data, np.frexp(values)[0])
+    assert exponent.dtype == np.int32 and not exponent.requires_grad
+    mantissa.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.ldexp(1.0, -np.frexp(values)[1]))
