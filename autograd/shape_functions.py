@@ -337,6 +337,8 @@ def meshgrid(*xi: TensorLike, indexing: str = "xy") -> list[Tensor]:
     choice). Each grid is its input reshaped and broadcast, so d/dx_k sums g over the other axes."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    if len(xi) == 1 and isinstance(xi[0], (list, tuple)) and all(isinstance(x, Tensor) for x in xi[0]):
+        xi = tuple(xi[0])  # torch's meshgrid([x, y]): the tensors in one sequence
     vectors = [_tensor(x).reshape(-1) for x in xi]
     shape = [v.shape[0] for v in vectors]
     if indexing == "xy" and len(vectors) > 1:

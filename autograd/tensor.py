@@ -539,9 +539,13 @@ class Tensor(
         return _wrap(np.asarray(self.data >= shared_math.data_of(other)))
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        if other is None:  # torch's: ``bias == None`` is False, not an elementwise comparison
+            return False  # type: ignore[return-value]
         return _wrap(np.asarray(self.data == shared_math.data_of(other)))
 
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        if other is None:
+            return True  # type: ignore[return-value]
         return _wrap(np.asarray(self.data != shared_math.data_of(other)))
 
     __hash__ = Node.__hash__
@@ -905,8 +909,8 @@ def where(
         x = torch_alias("where", "x", x, "input", input, default=_NOT_GIVEN)
     if other is not _NOT_GIVEN:
         y = torch_alias("where", "y", y, "other", other, default=_NOT_GIVEN)
-    if x is _NOT_GIVEN and y is _NOT_GIVEN:
-        return np.nonzero(np.asarray(condition.data if isinstance(condition, Node) else condition))
+    if x is _NOT_GIVEN and y is _NOT_GIVEN:  # (a 0-d condition as one entry: numpy refuses it, torch gives ([0],))
+        return np.nonzero(np.atleast_1d(np.asarray(condition.data if isinstance(condition, Node) else condition)))
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
         raise TypeError("where: give both x and y, or neither (then where(condition) is nonzero(condition))")
     if isinstance(condition, Node):

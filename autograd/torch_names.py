@@ -222,9 +222,18 @@ class TorchNames:
         """torch.Tensor.type_as: converted to ``other``'s dtype (a Tensor or an ndarray)."""
         return _tensor(self).astype(np.asarray(other.data if isinstance(other, Node) else other).dtype, copy=False)
 
-    def to(self: Self, *targets: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Self:
+    def to(
+        self: Self,
+        *targets: Any,
+        dtype: Any = None,
+        device: Any = None,
+        copy: bool = False,
+        non_blocking: bool = False,
+        memory_format: Any = None,
+    ) -> Self:
         """torch.Tensor.to: converted to a dtype, or to the dtype of a Tensor given; a device may be named
-        only if it is the CPU. Returns the tensor itself if nothing changes, unless ``copy=True``.
+        only if it is the CPU. Returns the tensor itself if nothing changes, unless ``copy=True``. torch's
+        ``non_blocking`` and ``memory_format`` change nothing here (one device; numpy's one layout).
 
         ``x.to(np.float32)``, ``x.to("cpu")``, ``x.to("cpu", np.float64)``, ``x.to(other)``,
         ``x.to(dtype=..., device=...)``. The conversion is ``astype`` (differentiable between floats).

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn
 from autograd import Tensor, Value, grad, tensor
 
@@ -363,3 +364,27 @@ def test_a_variable_is_a_leaf_tensor_sharing_the_data_as_torchs():
     (v * v).sum().backward()
     np.testing.assert_array_equal(v.grad, [2.0, 4.0])
     assert not Variable(np.ones(2)).requires_grad
+
+
+def test_a_tensor_compared_with_none_is_a_plain_bool_as_torch():
+    t = Tensor(np.array([1.0, 2.0]))
+    assert (t == None) is False  # noqa: E711 - the comparison itself is what is tested
+    assert (t != None) is True  # noqa: E711
+
+
+def test_to_takes_torchs_non_blocking_and_memory_format():
+    t = Tensor(np.array([1.0, 2.0]))
+    assert t.to("cpu", non_blocking=True) is t
+    assert t.to(np.float32, non_blocking=True, memory_format=None).dtype == np.float32
+
+
+def test_meshgrid_takes_its_tensors_in_one_list_as_torch():
+    x, y = Tensor(np.arange(2.0)), Tensor(np.arange(3.0))
+    for got, expected in zip(ag.meshgrid([x, y], indexing="ij"), ag.meshgrid(x, y, indexing="ij")):
+        np.testing.assert_array_equal(got.data, expected.data)
+
+
+def test_where_of_a_0d_condition_alone_is_one_index_or_none():
+    (true_index,) = ag.where(Tensor(np.array(True)))
+    (false_index,) = ag.where(Tensor(np.array(False)))
+    assert true_index.tolist() == [0] and false_index.tolist() == []
