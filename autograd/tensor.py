@@ -822,7 +822,9 @@ class Tensor(
             self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
         if self._post_accumulate_grad_hooks:
             for hook in list(self._post_accumulate_grad_hooks.values()):
-                hook(self)
+                if hook(self) is not None:
+                    name = getattr(hook, "__name__", type(hook).__name__)
+                    raise RuntimeError(f"post-accumulate-grad hook {name!r} returned a value: such hooks return None")
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call ``hook(tensor)`` each time ``backward()`` has accumulated this leaf's ``.grad`` (torch's method of

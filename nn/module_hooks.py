@@ -84,7 +84,13 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
             if with_kwargs:
                 result = hook(module, args, kwargs)
                 if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict)):
+                        raise RuntimeError(
+                            f"{type(module).__name__}: a forward pre-hook registered with_kwargs=True must return None "
+                            f"or a tuple (new_args, new_kwargs), got {result!r}"
+                        )
                     args, kwargs = result
+                    args = args if isinstance(args, tuple) else (args,)
             else:
                 result = hook(module, args)
                 if result is not None:

@@ -300,3 +300,22 @@ def test_a_hook_may_return_a_number_array_or_node_for_the_gradient():
     y.register_hook(lambda g: Tensor(np.asarray(g) * 3))
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, [6.0, 6.0])
+
+
+def test_a_post_accumulate_grad_hook_returning_a_value_is_an_error_as_torchs():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    x.register_post_accumulate_grad_hook(lambda t: t * 2)
+    with pytest.raises(RuntimeError, match="post-accumulate-grad hook '<lambda>' returned a value"):
+        (x * 2).sum().backward()
+
+
+def test_a_forward_pre_hook_with_kwargs_must_return_none_or_args_and_kwargs():
+    import nn
+
+    layer = nn.Linear(2, 2, rng=0)
+    handle = layer.register_forward_pre_hook(lambda module, args, kwargs: 5, with_kwargs=True)
+    with pytest.raises(RuntimeError, match=r"must return None or a tuple \(new_args, new_kwargs\), got 5"):
+        layer(np.ones(2, dtype=np.float32))
+    handle.remove()
+    layer.register_forward_pre_hook(lambda module, args, kwargs: ((np.zeros(2, np.float32),), {}), with_kwargs=True)
+    np.testing.assert_array_equal(layer(np.ones(2, dtype=np.float32)).data, layer.bias.data)
