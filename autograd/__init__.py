@@ -52,7 +52,7 @@ from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .random_state import Generator, generator_for, manual_seed
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .shape_functions import (
     array_split,
     atleast_1d,
@@ -362,6 +362,7 @@ __all__ = [
     "backends",
     "cuda",
     "AnomalyError",
+    "ArgumentRangeError",
     "arange",
     "argmax",
     "argmin",

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .shape_errors import ShapeError
+
 AxisError = np.exceptions.AxisError
 """An axis out of range: numpy's AxisError, a ValueError (the library's rule for bad arguments) that is also the
 IndexError torch raises for a dimension out of range, so code written for either catches it."""
@@ -83,7 +85,7 @@ def single_axis(axis: int, ndim: int, op: str) -> int:
     """One ``axis`` of an array of ``ndim`` dimensions, made non-negative (ValueError naming ``op`` for a 0-d
     array, which has no axis to give, and for an axis out of bounds)."""
     if ndim == 0:
-        raise ValueError(f"{op}: needs an array of at least 1 dimension, got a 0-d array (axis {axis})")
+        raise ShapeError(f"{op}: needs an array of at least 1 dimension, got a 0-d array (axis {axis})")
     (axis,) = normalize_axes(axis, ndim, op)
     return axis
 

@@ -18,6 +18,7 @@ import numpy as np
 from . import shared_math
 from .derivatives import arrays as ar
 from .derivatives import contractions as rules
+from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, torch_alias
 
@@ -227,7 +228,7 @@ def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Ten
     """Sum of the ``offset`` diagonal (numpy.trace); d/da is g on that diagonal."""
     a = _tensor(a)
     if a.ndim < 2:
-        raise ValueError(f"trace: needs an array of at least 2 dimensions, got shape {a.shape}")
+        raise ShapeError(f"trace: needs an array of at least 2 dimensions, got shape {a.shape}")
     return diagonal(a, offset, axis1, axis2).sum(axis=-1)
 
 
@@ -237,6 +238,6 @@ def diag(v: TensorLike, k: int = 0) -> Tensor:
     if v.ndim == 2:
         return diagonal(v, k)
     if v.ndim != 1:
-        raise ValueError(f"diag: input must be 1-d or 2-d, got shape {v.shape}")
+        raise ShapeError(f"diag: input must be 1-d or 2-d, got shape {v.shape}")
     size = v.shape[0] + abs(int(k))
     return shared_math.scatter_add(v, _diagonal_positions(size, size, int(k)), (size, size))

@@ -37,6 +37,7 @@ from .backprop import backpropagate, backward_order
 from .core import Node, run_backward
 from .grad_mode import enable_grad, is_grad_enabled
 from .gradient_array import GradientArray
+from .shape_errors import ShapeError
 from .tensor import Tensor, _wrap
 from .tensor_functions import stack
 from .value import Value
@@ -159,7 +160,7 @@ def _grad(
             raise RuntimeError(f"grad: inputs[{position}] does not require grad")
     seeds_in = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if len(seeds_in) != len(outputs):
-        raise ValueError(f"grad: got {len(seeds_in)} grad_outputs for {len(outputs)} outputs")
+        raise ShapeError(f"grad: got {len(seeds_in)} grad_outputs for {len(outputs)} outputs")
     roots, seeds = [], []
     for position, (output, seed) in enumerate(zip(outputs, seeds_in)):
         if not isinstance(output, Node):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
+from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, stack
 from .torch_keywords import UNSET, torch_alias
@@ -32,7 +33,7 @@ def _tensor(x: TensorLike) -> Tensor:
 
 def _need_dims(a: Tensor, ndim: int, op: str) -> None:
     if a.ndim < ndim:
-        raise ValueError(f"{op}: needs an array of at least {ndim} dimension(s), got shape {a.shape}")
+        raise ShapeError(f"{op}: needs an array of at least {ndim} dimension(s), got shape {a.shape}")
 
 
 # -- flips and rotations -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import numpy as np
 
 from .broadcasting import AxisError
 from .indexing import take_along_axis
+from .shape_errors import ArgumentRangeError
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
@@ -117,7 +118,9 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
         raise AxisError(f"topk: dim {dim} is out of bounds for an array of dimension {input.ndim}")
     length = input.shape[dim]
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= length:
-        raise ValueError(f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}")
+        raise ArgumentRangeError(
+            f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}"
+        )
     indices = _top_indices(input.data, int(k), dim, largest)
     return take_along_axis(input, indices, dim), Tensor._make(indices)
 

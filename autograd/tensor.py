@@ -37,7 +37,7 @@ from .derivatives import elementwise as ew
 from .gradient_array import GradientArray, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_in_place import TensorInPlace
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
@@ -640,7 +640,7 @@ class Tensor(
         if min is not None or max is not None:
             low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
         if low is None and high is None:
-            raise ValueError("clip: at least one of low and high must be given")
+            raise ArgumentRangeError("clip/clamp: at least one of the bounds (low or min, high or max) must be given")
         self._check_bounds("clip", low, high)
         if isinstance(low, Node) or isinstance(high, Node):  # each entry from x, from the bound it passes, or nan
             raised = self if low is None else _bounded(self, low, np.greater_equal, np.less)

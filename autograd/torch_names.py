@@ -705,7 +705,7 @@ class TorchNames:
         """torch.Tensor.mv: a matrix times a vector (2-D @ 1-D only)."""
         shapes = (np.shape(_tensor(self).data), np.shape(vec.data if isinstance(vec, Node) else vec))
         if len(shapes[0]) != 2 or len(shapes[1]) != 1:
-            raise ValueError(f"mv: expects a 2-D and a 1-D tensor, got shapes {shapes[0]} and {shapes[1]}")
+            raise ShapeError(f"mv: expects a 2-D and a 1-D tensor, got shapes {shapes[0]} and {shapes[1]}")
         return _tensor(self) @ vec
 
     def outer(self: Self, vec2: Any) -> Self:

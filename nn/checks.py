@@ -103,11 +103,6 @@ def check_real(
     return number
 
 
-class ArgumentRangeError(ValueError, RuntimeError):
-    """A number outside the range an op accepts (a loss's beta or delta, label smoothing, probabilities), where
-    torch raises a RuntimeError: a ValueError too, the library's class for bad arguments."""
-
-
 class ArgumentAssertionError(ValueError, AssertionError):
     """A constructor argument torch checks with ``assert`` (an AssertionError there: MultiheadAttention's
     embed_dim / num_heads, Embedding's padding_idx); a ValueError here too."""

@@ -68,8 +68,10 @@ def test_clip_passes_gradient_at_its_bounds():
 
 
 def test_clip_without_bounds_is_an_error():
-    with pytest.raises(ValueError, match="clip: at least one of low and high"):
+    with pytest.raises(ValueError, match="clip/clamp: at least one of the bounds"):
         Tensor([1.0]).clip()
+    with pytest.raises(RuntimeError, match=r"\(low or min, high or max\)"):  # torch's class for clamp()
+        Tensor([1.0]).clamp()
 
 
 @pytest.mark.parametrize(

@@ -602,3 +602,22 @@ def test_bad_loss_arguments_and_layer_shapes_raise_torchs_runtime_error_which_is
         call()
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: Tensor(np.arange(6.0).reshape(2, 3)).topk(5),
+        lambda: Tensor(np.array(3.0)).tril(),
+        lambda: A.diag(Tensor(np.array(3.0))),
+        lambda: A.trace(Tensor(np.array(3.0))),
+        lambda: A.rot90(Tensor(np.array(3.0))),
+        lambda: A.mv(Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
+        lambda: (lambda x: A.grad(x.sum(), [x], grad_outputs=[None, None]))(Tensor(np.ones(2), requires_grad=True)),
+    ],
+)
+def test_bad_sizes_and_ranks_of_tensor_ops_raise_torchs_runtime_error_which_is_also_a_value_error(call):
+    with pytest.raises(RuntimeError):
+        call()
+    with pytest.raises(ValueError):
+        call()

@@ -36,10 +36,11 @@ from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import broadcast_shape
 from autograd.clipping import huber_terms, smooth_l1_terms
 from autograd.quiet import quiet, quietly
+from autograd.shape_errors import ArgumentRangeError
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor_functions import in_class_range
 
-from ..checks import ArgumentRangeError, UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
+from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 
