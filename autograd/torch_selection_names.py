@@ -128,10 +128,28 @@ class TorchSelectionNames:
         """torch.Tensor.triu: entries below the ``diagonal``-th diagonal of the last two axes set to 0."""
         return array_function("triu")(self, diagonal)
 
-    def repeat_interleave(self: Self, repeats: int | Sequence[int], dim: int | None = None) -> Self:
+    def repeat_interleave(
+        self: Self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+    ) -> Self:
         """torch.Tensor.repeat_interleave: each entry repeated along ``dim`` (flattened if None), numpy's
-        ``repeat``."""
-        return array_function("repeat")(self, repeats, dim)
+        ``repeat``; ``output_size`` (torch's hint of the result's length along ``dim``) is checked. Without
+        ``repeats``, torch's one-argument form: the indices 0, 1, ... each repeated as many times as the
+        (1-d, integer) tensor says (``repeat_interleave(tensor([1, 2]))`` is ``[0, 1, 1]``)."""
+        if repeats is None:
+            counts = _tensor(self).data
+            if counts.ndim != 1 or counts.dtype.kind not in "iu":
+                raise ShapeError(
+                    f"repeat_interleave: the one-argument form takes a 1-d integer tensor of counts, got dtype "
+                    f"{counts.dtype} and shape {counts.shape}"
+                )
+            result = array_function("repeat")(type(self)(np.arange(counts.shape[0])), counts, None)
+        else:
+            result = array_function("repeat")(self, repeats, dim)
+        if output_size is not None:
+            length = result.shape[0 if dim is None or repeats is None else dim]
+            if length != output_size:
+                raise ShapeError(f"repeat_interleave: output_size={output_size!r}, but the result's length is {length}")
+        return result
 
     def tile(self: Self, *sizes: Any, dims: Any = None) -> Self:
         """torch.Tensor.tile (torch's ``repeat``): copies of the tensor laid side by side ``dims`` times, given as

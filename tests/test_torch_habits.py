@@ -388,3 +388,13 @@ def test_where_of_a_0d_condition_alone_is_one_index_or_none():
     (true_index,) = ag.where(Tensor(np.array(True)))
     (false_index,) = ag.where(Tensor(np.array(False)))
     assert true_index.tolist() == [0] and false_index.tolist() == []
+
+
+def test_repeat_interleave_takes_torchs_one_argument_form_and_output_size():
+    np.testing.assert_array_equal(ag.repeat_interleave(Tensor(np.array([1, 2, 0, 3]))).data, [0, 1, 1, 3, 3, 3])
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    assert x.repeat_interleave(2, dim=0, output_size=4).shape == (4, 2)
+    with pytest.raises(RuntimeError, match="output_size=3, but the result's length is 4"):
+        x.repeat_interleave(2, dim=0, output_size=3)
+    with pytest.raises(ValueError, match="one-argument form takes a 1-d integer tensor"):
+        ag.repeat_interleave(x)
