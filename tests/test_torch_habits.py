@@ -398,3 +398,12 @@ def test_repeat_interleave_takes_torchs_one_argument_form_and_output_size():
         x.repeat_interleave(2, dim=0, output_size=3)
     with pytest.raises(ValueError, match="one-argument form takes a 1-d integer tensor"):
         ag.repeat_interleave(x)
+
+
+def test_norm_takes_torchs_dtype():
+    x = Tensor(np.array([3.0, 4.0], dtype=np.float32), requires_grad=True)
+    norm = x.norm(dtype=np.float64)
+    assert norm.dtype == np.float64 and norm.item() == 5.0
+    norm.backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, [0.6, 0.8], rtol=1e-7)
