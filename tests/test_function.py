@@ -214,16 +214,19 @@ def test_wrong_number_of_gradients_names_the_function():
     assert x.grad == 0.0  # nothing half-done
 
 
+class BadShape(Function):
+    """A backward that always returns five ones, whatever the input's shape."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return np.ones(5)
+
+
 def test_wrong_gradient_shape_names_the_function_and_shapes():
-    class BadShape(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, grad_output):
-            return np.ones(5)
-
     x = Tensor(np.ones((2, 3)), requires_grad=True)
     with pytest.raises(RuntimeError, match=r"BadShape\.backward returned a gradient of shape \(5,\) .* \(2, 3\)"):
         BadShape.apply(x).sum().backward()
@@ -599,16 +602,6 @@ def test_forward_returning_none_gives_none_as_torchs():
     assert Nothing.apply(Value(1.0)) is None
 
 
-class _OnesOfFive(Function):
-    @staticmethod
-    def forward(ctx, x):
-        return x * 2
-
-    @staticmethod
-    def backward(ctx, g):
-        return np.ones(5)
-
-
 class _Named(Function):
     @staticmethod
     def forward(ctx, x):
@@ -621,7 +614,7 @@ class _Named(Function):
 
 def test_a_larger_gradient_for_a_value_input_is_summed_down_to_it_as_torchs_sum_to():
     x = Value(1.0)
-    _OnesOfFive.apply(x).backward()
+    BadShape.apply(x).backward()
     assert x.grad == 5.0
 
 
