@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
-__all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+__all__ = ["enable_grad", "is_grad_enabled", "is_storing_gradients", "no_grad", "set_grad_enabled"]
 
 
 class _GradMode(threading.local):
@@ -57,6 +57,13 @@ class _AnomalyBlocks:
 
 
 _anomaly_blocks = _AnomalyBlocks()
+
+
+def is_storing_gradients() -> bool:
+    """Whether a backward pass runs in this thread that stores its gradients into ``.grad`` (``backward()``);
+    False inside ``autograd.grad`` and outside any pass. A custom Function's backward that reaches leaves outside
+    its inputs (a checkpointed closure's) adds into their ``.grad`` only then."""
+    return _mode.in_backward and _mode.storing
 
 
 def is_grad_enabled() -> bool:

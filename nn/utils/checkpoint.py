@@ -28,7 +28,7 @@ import numpy as np
 import autograd
 from autograd import Function, Tensor, enable_grad, is_grad_enabled
 from autograd.backprop import backward_order
-from autograd.grad_mode import _mode
+from autograd.grad_mode import is_storing_gradients
 
 from ..module import Module
 
@@ -104,7 +104,7 @@ class _Checkpoint(Function):
         known = {id(node) for node in (*targets, *nodes)}
         closed_over = [
             node
-            for node in (backward_order([out for out, _ in pairs]) if pairs and _mode.storing else [])
+            for node in (backward_order([out for out, _ in pairs]) if pairs and is_storing_gradients() else [])
             if node.is_leaf and id(node) not in known
         ]
         found = iter(
