@@ -180,8 +180,11 @@ def _check_options(root: Any, rankdir: str, max_nodes: int | None, format: str) 
         raise TypeError(f"draw_graph: root must be a Value or Tensor, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)) or max_nodes < 1
+    ):
         raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
+    max_nodes = None if max_nodes is None else int(max_nodes)
     if format not in graphviz.FORMATS:
         raise ValueError(f"draw_graph: unknown output format {format!r}; use e.g. 'svg' or 'png'")
 
@@ -368,9 +371,10 @@ _INSTALL_HELP = (
 def render(graph: Any, path: str | os.PathLike, format: str | None = None, **draw_options: Any) -> str:
     """Render a Digraph (or a node, drawn with ``draw_options``) to ``path``; return the file's path.
 
-    ``format`` defaults to the suffix of ``path`` (``.svg``, ``.png``, ...) or "svg";
+    ``format`` defaults to the suffix of ``path`` (``.svg``, ``.png``, ``.PNG``, ...) or "svg";
     a path without a suffix gets one. Raises :class:`GraphvizNotFoundError` with
-    installation instructions when the ``dot`` program is missing.
+    installation instructions when the ``dot`` program is missing. Only ``path`` is written (whole, or not at all:
+    no DOT source file is left beside it, nor one of that name overwritten).
     """
     import graphviz
 
@@ -379,16 +383,23 @@ def render(graph: Any, path: str | os.PathLike, format: str | None = None, **dra
     elif draw_options:
         raise TypeError(f"render: drawing options {sorted(draw_options)} apply only when a node is given")
     path = Path(path)
-    suffix = path.suffix.lstrip(".")
+    suffix = path.suffix.lstrip(".").lower()
     if format is None:
         format = suffix or "svg"
-    elif suffix and suffix != format:
+    elif suffix and suffix != format.lower():
         raise ValueError(f"render: path suffix {path.suffix!r} does not match format {format!r}")
     if format not in graphviz.FORMATS:
         raise ValueError(f"render: unknown output format {format!r}; use e.g. 'svg' or 'png'")
     if not suffix:
         path = path.with_name(f"{path.name}.{format}")
     try:
-        return graph.render(outfile=path, format=format, cleanup=True)
+        picture = graph.pipe(format=format)  # in memory: graphviz's render() writes (and deletes) a .gv beside
     except graphviz.ExecutableNotFound as error:
         raise GraphvizNotFoundError("render: " + _INSTALL_HELP.format(format=format)) from error
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(picture)
+        os.replace(partial, path)  # whole or not at all
+    finally:
+        partial.unlink(missing_ok=True)
+    return str(path)

@@ -313,6 +313,7 @@ def test_missing_dot_raises_install_instructions_and_source_stays_available(lect
     assert isinstance(caught.value, RuntimeError)
     assert isinstance(caught.value.__cause__, graphviz.ExecutableNotFound)
     assert "data -72" in graph.source
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # nothing written: no picture, no .gv beside it
     saved = graph.save(tmp_path / "graph.gv")
     assert "mul" in open(saved, encoding="utf-8").read()
 
@@ -342,3 +343,22 @@ def test_backward_steps_walk_the_graph_once_for_all_their_pictures(monkeypatch):
     assert len(pictures) == 40 and len(walks) == 1
     shown = [re.findall(r"grad ([-0-9.e+]+)", picture.source) for picture in pictures]
     assert [len(grads) for grads in shown] == list(range(1, 41))  # one more gradient revealed per picture
+
+
+@needs_dot
+def test_render_writes_only_its_picture_and_leaves_a_gv_file_of_the_same_name_alone(lecture_graph, tmp_path):
+    # graphviz's own render() writes the DOT source to graph.gv beside graph.svg, then deletes it
+    (tmp_path / "graph.gv").write_text("the user's own DOT source")
+    render(lecture_graph[0], tmp_path / "graph.svg")
+    assert (tmp_path / "graph.gv").read_text() == "the user's own DOT source"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.gv", "graph.svg"]
+    assert (tmp_path / "source.gv").exists() is False
+    render(lecture_graph[0], tmp_path / "source.gv")  # the DOT format itself (graphviz refused an outfile like this)
+    assert "digraph" in (tmp_path / "source.gv").read_text()
+
+
+@needs_dot
+def test_render_reads_an_upper_case_suffix_and_draw_graph_a_numpy_max_nodes(lecture_graph, tmp_path):
+    path = render(lecture_graph[0], tmp_path / "graph.PNG")
+    assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert "digraph" in draw_graph(lecture_graph[0], max_nodes=np.int64(3)).source
