@@ -364,13 +364,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the main job with command-line arguments ``argv``; return the exit status.
 
     Expected failures print one line ``python -m nn: error: ...`` on stderr: status 2 for
-    bad flags, 1 for a diverged run or a failed write, 130 for Ctrl-C.
+    bad flags, 1 for a diverged run or a failed write, 130 for Ctrl-C; a closed output pipe (``| head``) stops the
+    job quietly with 141.
     """
     try:
         run(argv)
     except JobError as error:
         print(f"python -m nn: error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader of our output left (``python -m nn | head``): stop quietly, as Unix tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (no second error when Python flushes it)
+        return 141  # 128 + SIGPIPE, the status of a tool a closed pipe stops
     except OSError as error:
         print(f"python -m nn: error: cannot write the results ({error})", file=sys.stderr)
         return 1

@@ -62,7 +62,8 @@ def gradient_norms(model: Module, by_layer: bool = False, depth: int | None = No
     ``by_layer`` groups the parameters by the module that holds them (``""`` is the model
     itself); ``depth=k`` groups by the module ``k`` levels below the model instead (e.g.
     ``depth=1`` puts a scalar ``MLP``'s neurons into their ``Layer``). Norms are floats,
-    None for parameters (groups) without any gradient. Works for Tensor and Value parameters.
+    None for parameters (groups) without any gradient. Works for Tensor and Value parameters. Frozen parameters
+    (``requires_grad=False``, fine-tuning's) are left out: they have no gradient by design.
     """
     if not isinstance(model, Module):
         raise TypeError(f"gradient_norms: model must be an nn.Module, got {type(model).__name__}")
@@ -70,7 +71,8 @@ def gradient_norms(model: Module, by_layer: bool = False, depth: int | None = No
         check_positive_int("gradient_norms", "depth", depth)
     if depth is not None and not by_layer:
         raise ValueError("gradient_norms: depth applies only with by_layer=True")
-    norms = {name: _grad_norm(parameter) for name, parameter in model.named_parameters()}
+    # (frozen parameters, requires_grad False, have no gradient by design: they are left out)
+    norms = {name: _grad_norm(parameter) for name, parameter in model.named_parameters() if parameter.requires_grad}
     if not by_layer:
         return norms
     module_names = {name for name, _ in model.named_modules()}

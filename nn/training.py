@@ -91,9 +91,10 @@ class History:
 
     @property
     def best_epoch(self) -> int | None:
-        """Epoch (from 0) of the lowest validation loss, or of the lowest training loss without validation."""
-        losses = self.val_loss or self.train_loss
-        return int(np.argmin(losses)) if losses else None
+        """Epoch (from 0) of the lowest validation loss, or of the lowest training loss without validation; nan
+        losses never count as the lowest (None when every loss is nan, or none was recorded)."""
+        losses = np.asarray(self.val_loss or self.train_loss, dtype=float)
+        return int(np.nanargmin(losses)) if losses.size and not np.isnan(losses).all() else None
 
     def record(self, logs: dict[str, float | None]) -> None:
         """Append one epoch's measurements (None entries are not recorded)."""

@@ -368,3 +368,24 @@ def test_dataset_samples_that_are_dicts_or_mismatched_are_handled_clearly():
         DataLoader(Squares(), np.zeros(7))
     with pytest.raises(NotImplementedError, match="must define __len__"):
         DataLoader(Dataset())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda tmp: nn.data.load_digits(dtype=np.uint8),
+        lambda tmp: nn.data.load_mnist(tmp, dtype=np.int64),
+    ],
+)
+def test_datasets_refuse_an_integer_dtype_that_would_truncate_their_scaled_pixels(call, tmp_path):
+    with pytest.raises(TypeError, match="dtype must be a floating-point dtype"):
+        call(tmp_path)
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan")])
+def test_mnist_refuses_a_timeout_that_is_not_positive_before_any_request(timeout, tmp_path):
+    with pytest.raises(ValueError, match="timeout must be"):
+        nn.data.load_mnist(tmp_path, download=True, timeout=timeout)
+    with pytest.raises(ValueError, match="download_mnist: timeout must be"):
+        nn.data.download_mnist(tmp_path, timeout=timeout)
+    assert list(tmp_path.iterdir()) == []

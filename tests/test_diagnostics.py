@@ -157,3 +157,12 @@ def test_monitor_is_a_fit_callback_recording_each_backward_pass():
     assert monitor.calls == 6 and len(monitor.history) == 6
     assert set(monitor.history[0]) == {"first", "second"}
     assert all(norm is not None and norm > 0 for norms in monitor.history for norm in norms.values())
+
+
+def test_frozen_parameters_are_left_out_of_the_gradient_report():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Linear(2, 1, rng=1))
+    model[0].requires_grad_(False)  # fine-tuning's frozen layer has no gradient by design
+    model(np.ones((1, 2), dtype=np.float32)).sum().backward()
+    report = GradientReport(model)
+    assert sorted(report.norms) == ["1.bias", "1.weight"] and report.ok
+    assert sorted(gradient_norms(model, by_layer=True)) == ["1"]

@@ -100,3 +100,20 @@ def test_diverging_scalar_moons_run_exits_1(tmp_path):
     result = _job("--dataset", "moons", "--epochs", "3", "--lr", "1e200", "--out", str(tmp_path / "runs"), cwd=tmp_path)
     _assert_one_line_error(result, 1, "training loss became")
     assert not any((tmp_path / "runs").iterdir())
+
+
+def test_a_reader_that_closes_the_pipe_stops_the_job_quietly_with_sigpipes_status(tmp_path):
+    # ``python -m nn | head -1``: no "cannot write the results" error, no half-written run left behind
+    job = subprocess.Popen(
+        [sys.executable, "-m", "nn", "--epochs", "30", "--no-progress", "--out", str(tmp_path / "runs")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"},
+    )
+    job.stdout.readline()
+    job.stdout.close()
+    errors = job.stderr.read().decode()
+    job.wait(timeout=120)
+    assert job.returncode == 141 and errors == ""
+    assert list((tmp_path / "runs").iterdir()) == []

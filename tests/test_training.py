@@ -509,3 +509,13 @@ def test_fit_refuses_what_would_fail_after_training_before_any_step(options, mes
     with pytest.raises(ValueError, match=message):
         nn.fit(model, nn.optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), train, progress=False, **options)
     np.testing.assert_array_equal(model.weight.data, before)
+
+
+def test_best_epoch_passes_over_nan_losses():
+    history = History()
+    for loss in (1.0, float("nan"), 0.5):
+        history.record({"train_loss": loss, "val_loss": loss})
+    assert history.best_epoch == 2
+    only_nan = History()
+    only_nan.record({"train_loss": float("nan")})
+    assert only_nan.best_epoch is None

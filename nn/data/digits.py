@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_float_dtype
+
 
 def load_digits(
     test_size: float | int = 0.2,
@@ -20,8 +22,10 @@ def load_digits(
     z = (x - mean) / std with statistics of the training part only (constant pixels map
     to 0); otherwise pixels are scaled to [0, 1] by x / 16. ``flatten=True`` gives rows of
     64 features; ``flatten=False`` gives images of shape (N, 1, 8, 8) (channels first).
-    Labels are int64. Needs scikit-learn (the ``train`` extra); nothing is downloaded.
+    Labels are int64; ``dtype`` (a floating dtype) is the features'. Needs scikit-learn (the ``train`` extra);
+    nothing is downloaded.
     """
+    dtype = check_float_dtype("load_digits", "dtype", dtype)
     try:
         from sklearn.datasets import load_digits as sklearn_load_digits
         from sklearn.model_selection import train_test_split

@@ -25,6 +25,7 @@ import numpy as np
 
 from autograd.tensor import in_native_byte_order
 
+from ..checks import check_float_dtype, check_real
 from .download import fetch_verified
 
 #: IDX type code -> big-endian numpy dtype.
@@ -164,6 +165,7 @@ def download_mnist(directory: str | os.PathLike, timeout: float = DOWNLOAD_TIMEO
     (an OSError) says which mirrors failed and why; files verified before it are kept.
     """
     directory = Path(directory)
+    timeout = check_real("download_mnist", "timeout", timeout, 0, low_open=True)
     if directory.exists() and not directory.is_dir():
         raise NotADirectoryError(f"download_mnist: {str(directory)!r} is not a directory")
     return [
@@ -194,7 +196,8 @@ def load_mnist(
     :func:`download_mnist`) and read, unless the four uncompressed files are all there already (as
     torchvision, which downloads only what it does not find): then those are read and nothing is fetched.
     """
-    directory, dtype = Path(directory), np.dtype(dtype)
+    directory, dtype = Path(directory), check_float_dtype("load_mnist", "dtype", dtype)
+    timeout = check_real("load_mnist", "timeout", timeout, 0, low_open=True)
     uncompressed = directory.is_dir() and all((directory / name).is_file() for name in _FILE_NAMES)
     fetch = download and not uncompressed
     if fetch:
