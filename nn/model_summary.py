@@ -14,7 +14,6 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
-from .checks import check_float_dtype
 from .module import Module
 
 __all__ = ["ModelSummary", "SummaryRow", "summary"]
@@ -110,11 +109,13 @@ def _check_input_shape(input_shape: Any) -> tuple[int, ...]:
     return tuple(int(size) for size in input_shape)
 
 
-def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) -> ModelSummary:
+def summary(model: Module, input_shape: Sequence[int], dtype: Any = None) -> ModelSummary:
     """Run ``model`` once on zeros of ``input_shape`` and tabulate its leaf modules.
 
-    ``input_shape`` includes the batch axis, e.g. ``(1, 3, 227, 227)``; ``dtype`` must
-    match the model's parameters (float32 by default, as the layers' default). Each
+    ``input_shape`` includes the batch axis, e.g. ``(1, 3, 227, 227)``; ``dtype`` is the input's: by default the
+    dtype of the model's first floating-point parameter (float32 without any), or any real dtype given (an integer
+    one for a model that starts with an ``Embedding``: zeros are valid indices). A parameter shared by several
+    modules is counted in the row of the first one that runs, so the rows add up to the total. Each
     leaf module's ``forward`` is wrapped on the instance for the pass and restored
     afterwards; the model runs in eval mode and every module's training flag is
     restored, so the summary changes nothing (no dropout draws, no running statistics).
@@ -122,23 +123,21 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
     if not isinstance(model, Module):
         raise TypeError(f"summary: model must be an nn.Module, got {type(model).__name__}")
     input_shape = _check_input_shape(input_shape)
-    dtype = check_float_dtype("summary", "dtype", dtype)
+    dtype = _input_dtype(model, dtype)
     modules = list(model.named_modules())
     leaves = [(name or type(module).__name__, module) for name, module in modules if not any(module.children())]
     rows: list[SummaryRow] = []
-    counted: set[int] = set()
+    counted: set[int] = set()  # the ids of the parameters a row has counted
     saved_forwards: list[tuple[Module, Any]] = []
     training_flags = [(module, module.training) for _, module in modules]
 
     def recording(name: str, module: Module, forward: Callable[..., Any]) -> Callable[..., Any]:
         def forward_and_record(*args: Any, **kwargs: Any) -> Any:
             output = forward(*args, **kwargs)
-            params = trainable = 0
-            if id(module) not in counted:
-                counted.add(id(module))
-                own = [p for _, p in module.named_parameters()]
-                params = sum(_size(p) for p in own)
-                trainable = sum(_size(p) for p in own if p.requires_grad)
+            own = [p for p in module.parameters() if id(p) not in counted]
+            counted.update(id(p) for p in own)
+            params = sum(_size(p) for p in own)
+            trainable = sum(_size(p) for p in own if p.requires_grad)
             rows.append(SummaryRow(name, type(module).__name__, _output_shape(output), params, trainable))
             return output
 
@@ -163,6 +162,20 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
     total = sum(_size(p) for p in parameters)
     trainable = sum(_size(p) for p in parameters if p.requires_grad)
     return ModelSummary(rows, total, trainable, input_shape, dtype)
+
+
+def _input_dtype(model: Module, dtype: Any) -> np.dtype:
+    """The summary input's dtype: ``dtype`` (any real numpy dtype), or the model's first floating parameter's."""
+    if dtype is None:
+        floating = [p.data.dtype for p in model.parameters() if np.asarray(p.data).dtype.kind == "f"]
+        return np.dtype(floating[0]) if floating else np.dtype(np.float32)
+    try:
+        chosen = np.dtype(dtype)
+    except TypeError:
+        chosen = None
+    if chosen is None or chosen.kind not in "biuf":
+        raise TypeError(f"summary: dtype must be a real numpy dtype (float32, int64, ...), got {dtype!r}")
+    return chosen
 
 
 def _size(parameter: Any) -> int:

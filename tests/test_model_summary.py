@@ -151,10 +151,29 @@ def test_an_instance_forward_set_by_the_user_is_put_back():
         (nn.Linear(2, 2), (1, 2.0), np.float32, TypeError, r"summary: input_shape must be a tuple of ints"),
         (nn.Linear(2, 2), "1, 2", np.float32, TypeError, r"summary: input_shape must be a tuple of ints"),
         (nn.Linear(2, 2), (0, 2), np.float32, ValueError, r"summary: input_shape sizes must be positive, got \(0, 2\)"),
-        (nn.Linear(2, 2), (1, 2), np.int64, TypeError, "summary: dtype must be a floating-point dtype, got int64"),
+        (nn.Linear(2, 2), (1, 2), "U3", TypeError, "summary: dtype must be a real numpy dtype"),
         (lambda x: x, (1, 2), np.float32, TypeError, "summary: model must be an nn.Module, got function"),
     ],
 )
 def test_summary_rejects_bad_arguments(model, shape, dtype, error, message):
     with pytest.raises(error, match=message):
         nn.summary(model, shape, dtype=dtype)
+
+
+def test_a_model_taking_indices_is_summarised_with_an_integer_dtype():
+    model = nn.Sequential(nn.Embedding(10, 4), nn.Flatten(), nn.Linear(8, 2))
+    table = nn.summary(model, (3, 2), dtype=np.int64)
+    assert [row.output_shape for row in table.rows] == [(3, 2, 4), (3, 8), (3, 2)]
+    assert table.total_params == 10 * 4 + 8 * 2 + 2
+
+
+def test_the_input_dtype_defaults_to_the_models_own():
+    table = nn.summary(nn.Sequential(nn.Linear(3, 2)).double(), (1, 3))
+    assert table.rows[0].params == 8
+
+
+def test_a_parameter_shared_by_two_layers_counts_in_one_row_so_the_rows_add_up():
+    first, second = nn.Linear(3, 3), nn.Linear(3, 3)
+    second.weight = first.weight
+    table = nn.summary(nn.Sequential(first, second), (1, 3))
+    assert [row.params for row in table.rows] == [12, 3] and table.total_params == 15
