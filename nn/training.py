@@ -267,6 +267,12 @@ def fit(
     """
     callbacks = list(callbacks)
     _check_fit_arguments(epochs, clip_grad_norm, callbacks, val_loader, metric)
+    for name, loader in (("train_loader", train_loader), ("val_loader", val_loader)):
+        if epochs > 1 and loader is not None and iter(loader) is loader:  # a generator: one pass, then empty
+            raise TypeError(
+                f"fit: {name} is an iterator, which the first epoch uses up; give a DataLoader, a list of batches or "
+                f"another iterable that can be iterated once per epoch (or epochs=1)"
+            )
     metric_function = _metric_function(metric)
     history = History()
     for callback in callbacks:

@@ -519,3 +519,10 @@ def test_best_epoch_passes_over_nan_losses():
     only_nan = History()
     only_nan.record({"train_loss": float("nan")})
     assert only_nan.best_epoch is None
+
+
+def test_fit_refuses_an_iterator_it_would_use_up_in_the_first_epoch():
+    model = nn.Linear(2, 1, rng=0)
+    batches = ((np.ones((4, 2), dtype=np.float32), np.zeros((4, 1), dtype=np.float32)) for _ in range(3))
+    with pytest.raises(TypeError, match="train_loader is an iterator, which the first epoch uses up"):
+        fit(model, nn.optim.SGD(model.parameters(), lr=0.1), mse_loss, batches, epochs=2, metric=None, progress=False)
