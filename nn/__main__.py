@@ -21,7 +21,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -367,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad flags, 1 for a diverged run or a failed write, 130 for Ctrl-C; a closed output pipe (``| head``) stops the
     job quietly with 141.
     """
+    previous_handler = _stop_on_sigterm()
     try:
         run(argv)
     except JobError as error:
@@ -381,7 +384,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("python -m nn: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM (``kill``, ``timeout``) stop the job as Ctrl-C does, so its run directory is cleaned up; returns
+    the handler it replaced (None where one cannot be set: outside the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 if __name__ == "__main__":

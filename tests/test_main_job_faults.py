@@ -117,3 +117,18 @@ def test_a_reader_that_closes_the_pipe_stops_the_job_quietly_with_sigpipes_statu
     job.wait(timeout=120)
     assert job.returncode == 141 and errors == ""
     assert list((tmp_path / "runs").iterdir()) == []
+
+
+def test_sigterm_stops_the_job_as_ctrl_c_does_and_leaves_no_empty_run_directory(tmp_path):
+    job = subprocess.Popen(
+        [sys.executable, "-m", "nn", "--epochs", "200", "--no-progress", "--out", str(tmp_path / "runs")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"},
+    )
+    job.stdout.readline()  # training has started: the run directory exists
+    job.terminate()
+    _, errors = job.communicate(timeout=120)
+    assert job.returncode == 130 and "interrupted" in errors.decode()
+    assert list((tmp_path / "runs").iterdir()) == []
