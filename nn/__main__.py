@@ -67,7 +67,7 @@ DEFAULTS = {
 
 def _hidden_sizes(text: str) -> list[int]:
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
+        sizes = [int(part) for part in text.split(",")]  # (an empty part, as in 64,,32, is refused)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"--hidden must be comma-separated integers like 64,32, got {text!r}"
@@ -109,7 +109,7 @@ class JobError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of ``python -m nn``."""
-    parser = _Parser(prog="python -m nn", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="python -m nn", description=__doc__.split("\n\n")[0].replace("``", ""))
     parser.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
     parser.add_argument("--data-dir", help="directory holding the four MNIST IDX files (raw or .gz)")
     parser.add_argument(
@@ -119,17 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--hidden", type=_hidden_sizes, help="hidden layer sizes, e.g. 64,32 (default per data set)")
-    parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")
+    parser.add_argument("--activation", choices=sorted(ACTIVATIONS), help="hidden layers' (default relu; --model mlp)")
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="default: adam (sgd for moons)")
     parser.add_argument(
-        "--lr", type=_number(float, 0, low_open=True), help="learning rate (default per optimizer; 1.0 for moons)"
+        "--lr",
+        type=_number(float, 0, low_open=True),
+        help="learning rate (default per optimizer; 1.0 for moons with sgd)",
     )
     parser.add_argument(
         "--epochs", type=_number(int, 1, MAX_EPOCHS), help="default per data set (digits 30, mnist 10, moons 100)"
     )
     parser.add_argument("--batch-size", type=_number(int, 1), help="default per data set (digits 32, mnist 64)")
     parser.add_argument(
-        "--label-smoothing", type=_number(float, 0, 1, high_open=True), default=0.1, help="in [0, 1) (default 0.1)"
+        "--label-smoothing",
+        type=_number(float, 0, 1, high_open=True),
+        help="in [0, 1) (default 0.1; digits and mnist)",
     )
     parser.add_argument("--seed", type=_number(int, 0, 2**32 - 1), default=0, help="in [0, 2**32 - 1] (default 0)")
     parser.add_argument(
@@ -316,7 +320,22 @@ def reserve_run_directory(out: Path, name: str) -> Path:
 
 
 def _resolve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    """Fill per-data-set defaults and reject flag combinations that cannot work."""
+    """Fill per-data-set defaults and reject flag combinations that cannot work, or that would be ignored."""
+    ignored = []
+    if args.model == "cnn":  # the fixed nn.models.<dataset>_cnn
+        ignored += [flag for flag, value in (("--hidden", args.hidden), ("--activation", args.activation)) if value]
+    if args.dataset != "mnist":
+        ignored += [flag for flag, value in (("--download", args.download), ("--data-dir", args.data_dir)) if value]
+    if args.dataset == "moons":  # one full batch, the SVM loss
+        given = (("--batch-size", args.batch_size), ("--label-smoothing", args.label_smoothing))
+        ignored += [flag for flag, value in given if value is not None]
+    if ignored:
+        parser.error(
+            f"{', '.join(ignored)} would be ignored with --dataset {args.dataset} --model {args.model}; leave "
+            f"{'it' if len(ignored) == 1 else 'them'} out"
+        )
+    args.activation = args.activation or "relu"
+    args.label_smoothing = 0.1 if args.label_smoothing is None else args.label_smoothing
     defaults = DEFAULTS[args.dataset]
     args.hidden = args.hidden if args.hidden is not None else _hidden_sizes(defaults["hidden"])
     args.epochs = args.epochs or defaults["epochs"]

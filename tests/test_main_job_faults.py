@@ -132,3 +132,26 @@ def test_sigterm_stops_the_job_as_ctrl_c_does_and_leaves_no_empty_run_directory(
     _, errors = job.communicate(timeout=120)
     assert job.returncode == 130 and "interrupted" in errors.decode()
     assert list((tmp_path / "runs").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("flags", "ignored"),
+    [
+        (["--model", "cnn", "--hidden", "32"], "--hidden"),
+        (["--model", "cnn", "--activation", "tanh"], "--activation"),
+        (["--dataset", "digits", "--download"], "--download"),
+        (["--dataset", "moons", "--batch-size", "8", "--label-smoothing", "0"], "--batch-size, --label-smoothing"),
+    ],
+)
+def test_flags_that_would_be_ignored_are_refused_naming_them(tmp_path, flags, ignored):
+    result = _job(*flags, "--epochs", "1", "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 2)
+    assert f"error: {ignored} would be ignored" in result.stderr
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("hidden", ["64,,32", ",64", "64,"])
+def test_hidden_sizes_with_an_empty_part_are_refused(tmp_path, hidden):
+    result = _job("--hidden", hidden, "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 2)
+    assert "--hidden must be comma-separated integers" in result.stderr
