@@ -28,6 +28,7 @@ The Python ``graphviz`` package is imported only when a picture is made.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections import deque
@@ -210,6 +211,8 @@ def _build(
         graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
     )
+    # shown inline by Jupyter; without dot, the install help and the DOT source instead of graphviz's traceback
+    graph._repr_mimebundle_ = functools.partial(_shown_or_explained, graph)
     index = {node: i for i, node in enumerate(values)}
     for i, node in enumerate(values):
         title = " ".join(part for part in (f"#{positions[node]}" if node in positions else "", node.label) if part)
@@ -366,6 +369,17 @@ _INSTALL_HELP = (
     "or `conda install -c conda-forge graphviz`. The DOT source is still available without it: "
     "`graph.source` (text) or `graph.save('graph.gv')`."
 )
+
+
+def _shown_or_explained(graph: Any, include: Any = None, exclude: Any = None, **options: Any) -> dict[str, Any]:
+    """A drawn graph's Jupyter display: graphviz's own (the rendered picture), or, where the ``dot`` program is
+    missing, the installation help and the DOT source as text."""
+    import graphviz
+
+    try:
+        return type(graph)._repr_mimebundle_(graph, include, exclude, **options)
+    except graphviz.ExecutableNotFound:
+        return {"text/plain": "draw_graph: " + _INSTALL_HELP.format(format="svg") + "\n\n" + graph.source}
 
 
 def render(graph: Any, path: str | os.PathLike, format: str | None = None, **draw_options: Any) -> str:

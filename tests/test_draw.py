@@ -314,6 +314,9 @@ def test_missing_dot_raises_install_instructions_and_source_stays_available(lect
     assert isinstance(caught.value.__cause__, graphviz.ExecutableNotFound)
     assert "data -72" in graph.source
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # nothing written: no picture, no .gv beside it
+    shown = graph._repr_mimebundle_()  # what Jupyter displays: the help and the source, not graphviz's traceback
+    assert list(shown) == ["text/plain"] and "apt-get install graphviz" in shown["text/plain"]
+    assert graph.source in shown["text/plain"]
     saved = graph.save(tmp_path / "graph.gv")
     assert "mul" in open(saved, encoding="utf-8").read()
 
@@ -362,3 +365,9 @@ def test_render_reads_an_upper_case_suffix_and_draw_graph_a_numpy_max_nodes(lect
     path = render(lecture_graph[0], tmp_path / "graph.PNG")
     assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     assert "digraph" in draw_graph(lecture_graph[0], max_nodes=np.int64(3)).source
+
+
+@needs_dot
+def test_jupyter_shows_a_drawn_graph_as_graphvizs_picture(lecture_graph):
+    shown = draw_graph(lecture_graph[0])._repr_mimebundle_()
+    assert list(shown) == ["image/svg+xml"] and "<svg" in shown["image/svg+xml"]
