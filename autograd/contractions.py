@@ -82,7 +82,7 @@ def einsum(subscripts: Any, *operands: Any, optimize: Any = False, **options: An
         data = rules.einsum_data(*(t.data for t in tensors), terms=terms, output=output)
     except ValueError as error:
         shapes = ", ".join(str(t.shape) for t in tensors)
-        raise ValueError(f"einsum: {error} (subscripts {subscripts!r}, shapes {shapes})") from None
+        raise ShapeError(f"einsum: {error} (subscripts {subscripts!r}, shapes {shapes})") from None
     if any(np.may_share_memory(data, t.data) for t in tensors):  # numpy's view ("ii->i", "ij->ji"): an array of
         data = data.copy()  # its own, so an in-place change of the result cannot reach an operand behind the graph
     return Tensor._from_op(data, rules.einsum, tensors, {"terms": terms, "output": output})

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, stack
 from .torch_keywords import UNSET, torch_alias
@@ -97,7 +97,7 @@ def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None)
     axis = single_axis(axis, a.ndim, "repeat")
     counts = np.asarray(repeats) if np.size(repeats) else np.zeros(0, dtype=np.int64)
     if counts.dtype.kind not in "iu" or np.any(counts < 0):
-        raise ValueError(f"repeat: repeats must be non-negative integers, got {repeats!r}")
+        raise ArgumentRangeError(f"repeat: repeats must be non-negative integers, got {repeats!r}")
     try:
         positions = np.repeat(np.arange(a.shape[axis]), counts)
     except ValueError:

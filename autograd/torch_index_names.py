@@ -27,7 +27,7 @@ from .broadcasting import single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_in_place import fill_value_in, in_place_twin
 
 __all__ = ["Histogram", "TorchIndexNames"]
@@ -460,7 +460,7 @@ class TorchIndexNames:
         if tensor.ndim != 1 or tensor.dtype.kind not in "iu":
             raise ValueError(f"bincount: needs a 1-D integer tensor, got shape {tensor.shape} and dtype {tensor.dtype}")
         if tensor.size and tensor.data.min() < 0:
-            raise ValueError(f"bincount: values must be non-negative, got {tensor.data.min()}")
+            raise ArgumentRangeError(f"bincount: values must be non-negative, got {tensor.data.min()}")
         raw = None if weights is None else np.asarray(weights.data if isinstance(weights, Node) else weights)
         if raw is not None and raw.shape != tensor.shape:
             raise ValueError(f"bincount: weights of shape {raw.shape} must have the input's shape {tensor.shape}")
@@ -475,14 +475,14 @@ class TorchIndexNames:
         if tensor.dtype.kind != "f":
             raise TypeError(f"histc: needs a floating-point tensor, got dtype {tensor.dtype}")
         if bins <= 0:
-            raise ValueError(f"histc: bins must be > 0, got {bins}")
+            raise ArgumentRangeError(f"histc: bins must be > 0, got {bins}")
         low, high = float(min), float(max)
         if low == high and tensor.size:
             low, high = float(tensor.data.min()), float(tensor.data.max())
         if low == high:
             low, high = low - 1, high + 1
         if low > high:
-            raise ValueError(f"histc: max must be larger than min, got min {min} and max {max}")
+            raise ArgumentRangeError(f"histc: max must be larger than min, got min {min} and max {max}")
         counts, _ = np.histogram(tensor.data, bins=bins, range=(low, high))
         return type(tensor)._make(counts.astype(tensor.dtype))
 

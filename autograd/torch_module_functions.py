@@ -30,6 +30,7 @@ from .default_dtype import float_dtype
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .quiet import quietly
 from .random_state import generator_for
+from .shape_errors import ShapeError
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate, stack
@@ -274,7 +275,7 @@ def searchsorted(
         found = np.searchsorted(sequence, values, side=side)
     else:
         if values.shape[:-1] != sequence.shape[:-1]:
-            raise ValueError(
+            raise ShapeError(
                 f"searchsorted: input {values.shape} must match sorted_sequence {sequence.shape} in every axis "
                 "but the last"
             )
@@ -288,7 +289,7 @@ def bucketize(input: TensorLike, boundaries: TensorLike, *, out_int32: bool = Fa
     """torch.bucketize: the index of the bucket of each value of ``input`` among the sorted 1-D ``boundaries``:
     i with boundaries[i-1] < x <= boundaries[i] (``right=True``: boundaries[i-1] <= x < boundaries[i])."""
     if _array(boundaries).ndim != 1:
-        raise ValueError(f"bucketize: boundaries must be 1-D, got shape {_array(boundaries).shape}")
+        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {_array(boundaries).shape}")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 

@@ -621,3 +621,22 @@ def test_bad_sizes_and_ranks_of_tensor_ops_raise_torchs_runtime_error_which_is_a
         call()
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: A.histc(Tensor(np.arange(6.0)), bins=4, min=3, max=1),
+        lambda: A.histc(Tensor(np.arange(6.0)), bins=0),
+        lambda: A.searchsorted(Tensor(np.ones((2, 3))), Tensor(np.ones((3, 2)))),
+        lambda: A.bucketize(Tensor(np.array([1.0])), Tensor(np.ones((2, 2)))),
+        lambda: Tensor(np.arange(6.0)).repeat_interleave(-1),
+        lambda: A.bincount(Tensor(np.array([-1, 2]))),
+        lambda: A.einsum("ij,jk->ik", Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
+    ],
+)
+def test_bad_counts_ranges_and_operand_sizes_raise_torchs_runtime_error_which_is_also_a_value_error(call):
+    with pytest.raises(RuntimeError):
+        call()
+    with pytest.raises(ValueError):
+        call()
