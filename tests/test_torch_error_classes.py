@@ -582,60 +582,38 @@ def test_reducing_an_empty_tensor_along_a_non_empty_dimension_is_not_an_error():
     assert values.shape == indices.shape == (0,)
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: F.cross_entropy(Tensor(np.ones((4, 3))), np.array([0, 1, 2, 1]), weight=np.ones(2)),
-        lambda: F.cross_entropy(Tensor(np.ones((4, 3))), np.array([0, 1, 2, 1]), label_smoothing=1.5),
-        lambda: F.smooth_l1_loss(Tensor(np.ones(3)), Tensor(np.ones(3)), beta=-1.0),
-        lambda: F.huber_loss(Tensor(np.ones(3)), Tensor(np.ones(3)), delta=0.0),
-        lambda: F.binary_cross_entropy(Tensor(np.full(3, 1.5)), Tensor(np.ones(3))),
-        lambda: nn.Unflatten(1, (2, 2))(Tensor(np.ones((4, 3)))),
-        lambda: Tensor(np.ones((4, 3))).unflatten(1, (2, 2)),
-        lambda: nn.RNN(3, 4)(Tensor(np.ones((5, 2, 2), dtype=np.float32))),
-        lambda: nn.RNN(3, 4)(Tensor(np.ones((5, 2, 3), dtype=np.float32)), Tensor(np.zeros((1, 3, 4), np.float32))),
-        lambda: nn.LSTMCell(3, 4)(Tensor(np.ones((2, 2), dtype=np.float32))),
-    ],
-)
-def test_bad_loss_arguments_and_layer_shapes_raise_torchs_runtime_error_which_is_also_a_value_error(call):
-    with pytest.raises(RuntimeError):
-        call()
-    with pytest.raises(ValueError):
-        call()
+#: Calls where torch raises a RuntimeError and the library an error that is both that and a ValueError: bad loss
+#: arguments (ArgumentRangeError), layer and tensor-op shapes and ranks (ShapeError), counts and ranges.
+RUNTIME_AND_VALUE_ERRORS = [
+    lambda: F.cross_entropy(Tensor(np.ones((4, 3))), np.array([0, 1, 2, 1]), weight=np.ones(2)),
+    lambda: F.cross_entropy(Tensor(np.ones((4, 3))), np.array([0, 1, 2, 1]), label_smoothing=1.5),
+    lambda: F.smooth_l1_loss(Tensor(np.ones(3)), Tensor(np.ones(3)), beta=-1.0),
+    lambda: F.huber_loss(Tensor(np.ones(3)), Tensor(np.ones(3)), delta=0.0),
+    lambda: F.binary_cross_entropy(Tensor(np.full(3, 1.5)), Tensor(np.ones(3))),
+    lambda: nn.Unflatten(1, (2, 2))(Tensor(np.ones((4, 3)))),
+    lambda: Tensor(np.ones((4, 3))).unflatten(1, (2, 2)),
+    lambda: nn.RNN(3, 4)(Tensor(np.ones((5, 2, 2), dtype=np.float32))),
+    lambda: nn.RNN(3, 4)(Tensor(np.ones((5, 2, 3), dtype=np.float32)), Tensor(np.zeros((1, 3, 4), np.float32))),
+    lambda: nn.LSTMCell(3, 4)(Tensor(np.ones((2, 2), dtype=np.float32))),
+    lambda: Tensor(np.arange(6.0).reshape(2, 3)).topk(5),
+    lambda: Tensor(np.array(3.0)).tril(),
+    lambda: A.diag(Tensor(np.array(3.0))),
+    lambda: A.trace(Tensor(np.array(3.0))),
+    lambda: A.rot90(Tensor(np.array(3.0))),
+    lambda: A.mv(Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
+    lambda: (lambda x: A.grad(x.sum(), [x], grad_outputs=[None, None]))(Tensor(np.ones(2), requires_grad=True)),
+    lambda: A.histc(Tensor(np.arange(6.0)), bins=4, min=3, max=1),
+    lambda: A.histc(Tensor(np.arange(6.0)), bins=0),
+    lambda: A.searchsorted(Tensor(np.ones((2, 3))), Tensor(np.ones((3, 2)))),
+    lambda: A.bucketize(Tensor(np.array([1.0])), Tensor(np.ones((2, 2)))),
+    lambda: Tensor(np.arange(6.0)).repeat_interleave(-1),
+    lambda: A.bincount(Tensor(np.array([-1, 2]))),
+    lambda: A.einsum("ij,jk->ik", Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
+]
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: Tensor(np.arange(6.0).reshape(2, 3)).topk(5),
-        lambda: Tensor(np.array(3.0)).tril(),
-        lambda: A.diag(Tensor(np.array(3.0))),
-        lambda: A.trace(Tensor(np.array(3.0))),
-        lambda: A.rot90(Tensor(np.array(3.0))),
-        lambda: A.mv(Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
-        lambda: (lambda x: A.grad(x.sum(), [x], grad_outputs=[None, None]))(Tensor(np.ones(2), requires_grad=True)),
-    ],
-)
-def test_bad_sizes_and_ranks_of_tensor_ops_raise_torchs_runtime_error_which_is_also_a_value_error(call):
-    with pytest.raises(RuntimeError):
-        call()
-    with pytest.raises(ValueError):
-        call()
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: A.histc(Tensor(np.arange(6.0)), bins=4, min=3, max=1),
-        lambda: A.histc(Tensor(np.arange(6.0)), bins=0),
-        lambda: A.searchsorted(Tensor(np.ones((2, 3))), Tensor(np.ones((3, 2)))),
-        lambda: A.bucketize(Tensor(np.array([1.0])), Tensor(np.ones((2, 2)))),
-        lambda: Tensor(np.arange(6.0)).repeat_interleave(-1),
-        lambda: A.bincount(Tensor(np.array([-1, 2]))),
-        lambda: A.einsum("ij,jk->ik", Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
-    ],
-)
-def test_bad_counts_ranges_and_operand_sizes_raise_torchs_runtime_error_which_is_also_a_value_error(call):
+@pytest.mark.parametrize("call", RUNTIME_AND_VALUE_ERRORS)
+def test_bad_arguments_shapes_and_ranges_raise_torchs_runtime_error_which_is_also_a_value_error(call):
     with pytest.raises(RuntimeError):
         call()
     with pytest.raises(ValueError):
