@@ -16,11 +16,28 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--epochs", "1", "--hidden", "8", "--no-progress"]
 
 
+#: The job's environment: this checkout's packages, BLAS on one thread.
+ENVIRONMENT = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+
+
 def _job(*argv, cwd):
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "nn", *argv], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "nn", *argv], cwd=cwd, env=ENVIRONMENT, capture_output=True, text=True, timeout=300
     )
+
+
+def _started_job(epochs, tmp_path):
+    """The job running in the background, its output piped, once its first epoch line is out (its run directory
+    then exists)."""
+    job = subprocess.Popen(
+        [sys.executable, "-m", "nn", "--epochs", str(epochs), "--no-progress", "--out", str(tmp_path / "runs")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=ENVIRONMENT,
+    )
+    job.stdout.readline()
+    return job
 
 
 def _assert_one_line_error(result, status, *words):
@@ -104,14 +121,7 @@ def test_diverging_scalar_moons_run_exits_1(tmp_path):
 
 def test_a_reader_that_closes_the_pipe_stops_the_job_quietly_with_sigpipes_status(tmp_path):
     # ``python -m nn | head -1``: no "cannot write the results" error, no half-written run left behind
-    job = subprocess.Popen(
-        [sys.executable, "-m", "nn", "--epochs", "30", "--no-progress", "--out", str(tmp_path / "runs")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"},
-    )
-    job.stdout.readline()
+    job = _started_job(30, tmp_path)
     job.stdout.close()
     errors = job.stderr.read().decode()
     job.wait(timeout=120)
@@ -120,14 +130,7 @@ def test_a_reader_that_closes_the_pipe_stops_the_job_quietly_with_sigpipes_statu
 
 
 def test_sigterm_stops_the_job_as_ctrl_c_does_and_leaves_no_empty_run_directory(tmp_path):
-    job = subprocess.Popen(
-        [sys.executable, "-m", "nn", "--epochs", "200", "--no-progress", "--out", str(tmp_path / "runs")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"},
-    )
-    job.stdout.readline()  # training has started: the run directory exists
+    job = _started_job(200, tmp_path)
     job.terminate()
     _, errors = job.communicate(timeout=120)
     assert job.returncode == 130 and "interrupted" in errors.decode()
