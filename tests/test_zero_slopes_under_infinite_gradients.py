@@ -22,6 +22,7 @@ SELECTIONS = {
     "round": (lambda t: t.round(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
     "trunc": (lambda t: t.trunc(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
     "sign": (lambda t: t.sign(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+    "step": (lambda t: t.step(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
 }
 
 

@@ -249,7 +249,7 @@ huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d,
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 hard_shrunk = Op("hard_shrunk", _shrunk_rule)                      # 1 beyond the band
 soft_shrunk = Op("soft_shrunk", _shrunk_rule)                      # 1 beyond the band
-step = Op("step", lambda g, out, x: g * 0, reads_values=False)                          # Heaviside: flat
+step = Op("step", lambda g, out, x: zeros_of(g), reads_values=False)                    # Heaviside: flat
 locally_constant = Op("locally_constant", lambda g, out, x: zeros_of(g), reads_values=False)  # see flat_of
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))
 minimum = Op("minimum", lambda g, out, x, y: _tie_split(g, y, x), lambda g, out, x, y: _tie_split(g, x, y))
