@@ -24,13 +24,13 @@ import numpy as np
 
 from . import numpy_protocol, shared_math
 from .backprop import local_gradients
-from .core import Node, checked_requires_grad
+from .core import Node, _new_object, _unrecorded, checked_requires_grad
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
-from .grad_mode import is_grad_enabled
+from .grad_mode import _anomaly_blocks, _mode, is_grad_enabled
 from .numpy_functions import NumpyFunctions
 from .op import Op
-from .versions import check_in_place_allowed, increment_version
+from .versions import _ticks, check_in_place_allowed, increment_version
 
 Number = int | float
 ValueLike = Union["Value", int, float]
@@ -158,6 +158,43 @@ class Value(Node, NumpyFunctions):
     _zero_grad_value = 0.0
     # np.exp(v) is v.exp(); ``ndarray <op> Value`` reaches Value's operators, which refuse arrays (use Tensor)
     __array_ufunc__ = numpy_protocol.array_ufunc
+
+    # -- node construction: Node's, for a float (no array to wrap; .grad starts at 0.0) --------------
+    # the operators' hot path (``y * 1.0001``, ``a * b``); the same fields as Node._from_unary_op and
+    # Node._from_binary_op set, without their test of whether ``data`` must become an array
+    @classmethod
+    def _from_unary_op(cls, data: float, op: Op, parent: Node, attrs: Any = None) -> Value:
+        node = _new_object(cls)
+        node.data = data
+        node._grad = 0.0
+        node._second = None
+        if _mode.enabled and parent._requires_grad:
+            node._requires_grad = True
+            node._inputs = parent
+            node.op = op
+            node.attrs = attrs
+            node._recorded_at = next(_ticks)
+            if _anomaly_blocks.open and _mode.anomaly is not None:
+                _mode.anomaly.on_record(node)
+            return node
+        return _unrecorded(node)
+
+    @classmethod
+    def _from_binary_op(cls, data: float, op: Op, first: Node, second: Node) -> Value:
+        node = _new_object(cls)
+        node.data = data
+        node._grad = 0.0
+        if _mode.enabled and (first._requires_grad or second._requires_grad):
+            node._requires_grad = True
+            node._inputs = first
+            node._second = second
+            node.op = op
+            node.attrs = None
+            node._recorded_at = next(_ticks)
+            if _anomaly_blocks.open and _mode.anomaly is not None:
+                _mode.anomaly.on_record(node)
+            return node
+        return _unrecorded(node)
 
     def __init__(self, data: Number, label: str | None = "", requires_grad: bool = True) -> None:
         """A leaf holding the real number ``data`` (``requires_grad=False`` makes it a constant)."""
