@@ -38,9 +38,11 @@ class TensorShape:
     __slots__ = ()
 
     # -- shape -------------------------------------------------------------------
-    def reshape(self, *shape: Any, order: str = "C") -> Tensor:
-        """Same data in a new shape (one dimension may be -1); numpy's ``order="F"`` reads and writes the
-        entries column-major: the reversed axes reshaped to the reversed shape, reversed back."""
+    def reshape(self, *sizes: Any, order: str = "C", shape: Any = UNSET) -> Tensor:
+        """Same data in a new shape (one dimension may be -1), given by position or as ``shape=`` (numpy's and
+        torch's keyword); numpy's ``order="F"`` reads and writes the entries column-major: the reversed axes
+        reshaped to the reversed shape, reversed back."""
+        shape = _sizes_or_keyword("reshape", sizes, "shape", shape)
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         if order != "C":
@@ -83,9 +85,10 @@ class TensorShape:
             return self._swapped(axes[0], axes[1], "transpose")
         return self._permuted(axes, "transpose")
 
-    def permute(self, *dims: Any) -> Tensor:
-        """Permute axes as ``dims`` orders them (``x.permute(2, 0, 1)`` or ``x.permute((2, 0, 1))``)."""
-        return self._permuted(dims, "permute")
+    def permute(self, *order: Any, dims: Any = UNSET) -> Tensor:
+        """Permute axes as ``order`` gives them (``x.permute(2, 0, 1)``, ``x.permute((2, 0, 1))`` or torch's
+        keyword ``x.permute(dims=(2, 0, 1))``)."""
+        return self._permuted(_sizes_or_keyword("permute", order, "dims", dims), "permute")
 
     def _permuted(self, axes: tuple, op: str) -> Tensor:
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
@@ -297,3 +300,13 @@ def _raw_index(index: Any, snapshot: bool = False) -> Any:
         # an empty list selects nothing, as in numpy (np.asarray([]) is float64, which numpy refuses as an index)
         return array.astype(np.intp) if array.size == 0 and array.dtype.kind == "f" else array
     return index
+
+
+def _sizes_or_keyword(op: str, given: tuple, keyword: str, value: Any) -> tuple:
+    """The sizes (or axes) of ``op`` given by position, or as the one keyword argument ``keyword=value`` (torch's
+    and numpy's spelling); both at once is a TypeError."""
+    if value is UNSET:
+        return given
+    if given:
+        raise TypeError(f"{op}: got {keyword}={value!r} and {given!r} by position; pass one")
+    return (value,)

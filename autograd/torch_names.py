@@ -360,13 +360,18 @@ class TorchNames:
         return _tensor(self).data.dtype if dtype is None else np.dtype(dtype)
 
     # -- shapes -------------------------------------------------------------------------------------
-    def view(self: Self, *shape: Any, dtype: Any = None) -> Self:
+    def view(self: Self, *shape: Any, dtype: Any = None, size: Any = UNSET) -> Self:
         """torch.Tensor.view: ``reshape`` that never copies; a :class:`ShapeError` when the data's layout (after
         a transpose, say) needs a copy for ``shape`` (use ``reshape`` then). One size may be -1.
 
         ``view(dtype)`` reads the same bytes as another dtype (numpy's ``ndarray.view(dtype)``): a constant
         sharing the data and the version counter, as torch's (which records no gradient through it either);
-        a dtype of another width changes the last axis's length, which must then be contiguous."""
+        a dtype of another width changes the last axis's length, which must then be contiguous. torch's keyword
+        ``size=`` gives the sizes too."""
+        if size is not UNSET:
+            if shape:
+                raise TypeError(f"view: got size={size!r} and {shape!r} by position; pass one")
+            shape = (size,)
         if dtype is not None or (len(shape) == 1 and isinstance(shape[0], (type, np.dtype, str))):
             if dtype is not None and shape:
                 raise TypeError(f"view: takes sizes or a dtype, not both; got {shape!r} and dtype={dtype!r}")
@@ -418,9 +423,9 @@ class TorchNames:
             )
         return tensor.T if tensor.ndim == 2 else tensor
 
-    def mm(self: Self, other: Any) -> Self:
+    def mm(self: Self, mat2: Any) -> Self:
         """torch.Tensor.mm: the product of two matrices (2-D only; ``matmul`` broadcasts)."""
-        return self._checked_matmul(other, "mm", 2)
+        return self._checked_matmul(mat2, "mm", 2)
 
     def bmm(self: Self, other: Any) -> Self:
         """torch.Tensor.bmm: batched matrix products of two 3-D tensors (``matmul`` broadcasts)."""
@@ -472,13 +477,20 @@ class TorchNames:
         tensor if None), as numpy.roll. d/dx rolls g back."""
         return array_function("roll")(self, shifts, dims)
 
-    def split(self: Self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Self, ...]:
+    def split(
+        self: Self, split_size_or_sections: int | Sequence[int] = UNSET, dim: int = 0, *, split_size: Any = UNSET
+    ) -> tuple[Self, ...]:
         """torch.Tensor.split: pieces of ``split_size_or_sections`` entries along ``dim`` (the last one
         shorter if the length does not divide), or of the listed sizes, which must add up to the length.
 
         This is torch's meaning; numpy's split (a number of equal pieces, or the split indices) is
-        ``autograd.split``. Each piece is a slice: d/dx puts each piece's g in its window.
+        ``autograd.split``. Each piece is a slice: d/dx puts each piece's g in its window. ``split_size=`` is
+        the method's keyword in torch.
         """
+        if (split_size is UNSET) == (split_size_or_sections is UNSET):
+            raise TypeError("split: give split_size_or_sections (or torch's keyword split_size=), exactly once")
+        if split_size is not UNSET:
+            split_size_or_sections = split_size
         tensor, (length, axis) = _tensor(self), self._length_along(dim, "split")
         sections: Any = split_size_or_sections
         if _integer(sections):
