@@ -56,7 +56,12 @@ from .tensor_in_place import view_takes
 from .value import Value
 from .versions import increment_version, is_view, rebase_history
 
-__all__ = ["Function", "FunctionContext", "once_differentiable"]
+__all__ = ["Function", "FunctionCallError", "FunctionContext", "once_differentiable"]
+
+
+class FunctionCallError(TypeError, RuntimeError):
+    """A Function instance called as ``MyFunction()(x)`` (torch's legacy style): a TypeError (the house rule for a
+    wrong call) that is also the RuntimeError torch raises there, so code written for either catches it."""
 
 
 class _SavedOutput:
@@ -222,7 +227,7 @@ class Function:
     def __call__(self, *args: Any) -> Any:
         """A Function is not called as an object (torch's legacy style): say how to call it."""
         name = type(self).__name__
-        raise TypeError(
+        raise FunctionCallError(
             f"{name}: a Function is not instantiated and called; call {name}.apply(*inputs), with forward(ctx, ...) "
             "and backward(ctx, ...) written as @staticmethods"
         )

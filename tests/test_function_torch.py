@@ -697,3 +697,27 @@ def test_a_changed_view_input_with_several_outputs_is_refused_as_in_torch():
         a, b = make(np.ones(2), requires_grad=True), make(np.ones(2), requires_grad=True)
         with pytest.raises(RuntimeError, match=words):
             fn.apply(a.clone().view_as(a), b)
+
+
+@pytest.mark.filterwarnings("ignore:.*should not be instantiated:DeprecationWarning")  # torch's, on instantiating
+def test_calling_a_function_instance_raises_torch_s_runtime_error_and_says_to_call_apply():
+    """torch's legacy style ``MyFunction()(x)`` is a RuntimeError there; here it is also a TypeError naming apply."""
+
+    def body(base, once):
+        class Double(base):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * 2
+
+        return Double
+
+    ours, theirs = _twins(body)
+    with pytest.raises(RuntimeError, match="Legacy autograd function"):
+        theirs()(torch.ones(2, requires_grad=True))
+    with pytest.raises(RuntimeError, match=r"call Double\.apply\(\*inputs\)") as caught:
+        ours()(Tensor(np.ones(2), requires_grad=True))
+    assert isinstance(caught.value, TypeError)
