@@ -31,6 +31,7 @@ from .random_state import generator_for
 from .shape_errors import ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, in_native_byte_order
+from .tensor_in_place import fill_value_in
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
 
@@ -161,6 +162,8 @@ def full(
     _check_fill_value("full", fill_value)
     sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
     dtype = python_float_dtype(fill_value) if dtype is None else dtype
+    if dtype is not None:  # (None: numpy's dtype of the value, which holds it)
+        fill_value = fitting_fill_value("full", fill_value, np.dtype(dtype))
     return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad)
 
 
@@ -430,7 +433,19 @@ def full_like(
     :func:`check_factory_options`."""
     check_factory_options("full_like", device, layout, memory_format=memory_format)
     _check_fill_value("full_like", fill_value)
-    return Tensor._from_array(np.full_like(np.asarray(x), fill_value, dtype=dtype), requires_grad)
+    array = np.asarray(x)
+    fill_value = fitting_fill_value("full_like", fill_value, array.dtype if dtype is None else np.dtype(dtype))
+    return Tensor._from_array(np.full_like(array, fill_value, dtype=dtype), requires_grad)
+
+
+def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
+    """A factory's number ``value`` in ``dtype`` (2.7 fills an integer tensor with 2, as torch's), or a ValueError
+    naming ``op`` when the dtype cannot hold it (inf, nan or 1e20 in an integer dtype, 300 in int8), as torch's
+    ``full`` refuses it (numpy would store garbage such as INT_MIN, or raise a bare OverflowError); a tensor or
+    array value is left to numpy."""
+    if isinstance(value, (Node, np.ndarray)):
+        return value
+    return fill_value_in(value, dtype, op)
 
 
 def _check_fill_value(op: str, value: Any) -> None:

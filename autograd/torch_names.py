@@ -353,7 +353,10 @@ class TorchNames:
     ) -> Self:
         """The leaf of the ``new_*`` method ``op``: ``fill_value`` in the shape ``sizes`` (``*size`` form)."""
         check_factory_options(op, device, layout, pin_memory=pin_memory)
-        data = np.full(_sizes(sizes, op), fill_value, dtype=self._dtype_or_own(dtype))
+        dtype = self._dtype_or_own(dtype)
+        if not isinstance(fill_value, (Node, np.ndarray)):  # as torch: nan, inf or 300 in int8 is an error
+            fill_value = tensor_in_place.fill_value_in(fill_value, dtype, op)
+        data = np.full(_sizes(sizes, op), fill_value, dtype=dtype)
         return _tensor(self)._from_array(data, requires_grad, op)
 
     def _dtype_or_own(self, dtype: Any) -> np.dtype:

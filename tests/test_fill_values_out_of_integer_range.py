@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Tensor
 
 INDEX = Tensor(np.zeros((1, 3), dtype=np.int64))
@@ -40,3 +41,40 @@ def test_a_float_that_fits_is_truncated_into_an_integer_tensor_as_torch(write):
     result = tensor if out is None or write in ("fill_", "index_fill_", "scatter_", "setitem") else out
     assert result.dtype == np.int8
     assert result.data[0, 0] == 2
+
+
+FACTORIES = {
+    "full": lambda dtype, v: autograd.full((2, 3), v, dtype=dtype),
+    "full_like": lambda dtype, v: autograd.full_like(Tensor(np.zeros((2, 3), dtype=dtype)), v),
+    "new_full": lambda dtype, v: Tensor(np.zeros(1, dtype=dtype)).new_full((2, 3), v),
+}
+
+
+@pytest.mark.parametrize("factory", list(FACTORIES), ids=list(FACTORIES))
+@pytest.mark.parametrize(("dtype", "value"), UNFIT, ids=[f"{d}-{v}" for d, v in UNFIT])
+def test_a_factory_refuses_a_fill_value_the_integer_dtype_cannot_hold(factory, dtype, value):
+    # numpy's full stored INT_MIN for inf, nan or 1e20 in int32 (and raised a bare OverflowError for 300 in int8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"{factory}: value .* cannot (be )?convert"):
+            FACTORIES[factory](np.dtype(dtype), value)
+
+
+@pytest.mark.parametrize("factory", list(FACTORIES), ids=list(FACTORIES))
+def test_a_factory_refuses_the_fill_values_torch_refuses_and_truncates_the_others_as_torch(factory):
+    torch = pytest.importorskip("torch")
+    torch_factories = {
+        "full": lambda dtype, v: torch.full((2, 3), v, dtype=dtype),
+        "full_like": lambda dtype, v: torch.full_like(torch.zeros((2, 3), dtype=dtype), v),
+        "new_full": lambda dtype, v: torch.zeros(1, dtype=dtype).new_full((2, 3), v),
+    }
+    for dtype, value in [("int32", np.nan), ("int32", 1e20), ("int64", -np.inf), ("int8", 300)]:
+        with pytest.raises(RuntimeError):
+            torch_factories[factory](getattr(torch, dtype), value)
+        with pytest.raises(ValueError):
+            FACTORIES[factory](np.dtype(dtype), value)
+    for dtype, value in [("int8", 2.7), ("int32", -2.7), ("uint8", 255), ("bool", 2), ("float32", 1.5)]:
+        ours = FACTORIES[factory](np.dtype(dtype), value)
+        theirs = torch_factories[factory](getattr(torch, dtype), value)
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
