@@ -335,6 +335,29 @@ def test_logspace_matches_torchs_values_in_float64():
     assert autograd.logspace(0, 1, 3, dtype=autograd.float32).dtype == np.float32
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "dtype"),
+    [(0, 200, "int8"), (-129, 0, "int8"), (-5, 0, "uint8"), (0, 257, "uint8"), (0, 2**40, "int32"), (0, 5, "bool"),
+     (0, 70000, "float16")],
+)  # fmt: skip
+def test_randint_refuses_bounds_its_dtype_cannot_hold_as_torch(low, high, dtype):
+    # numpy's cast wrapped the draws: randint(0, 200) in int8 gave negative numbers, outside [low, high)
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        torch.randint(low, high, (4,), dtype=getattr(torch, dtype))
+    with pytest.raises(autograd.ArgumentRangeError, match=f"randint: .* out of bounds for {dtype}"):
+        autograd.randint(low, high, (4,), dtype=np.dtype(dtype))
+    with pytest.raises(RuntimeError, match="out of bounds"):  # randint_like: the dtype of its input
+        autograd.randint_like(Tensor(np.zeros(4, dtype)), low, high)
+
+
+@pytest.mark.parametrize(("low", "high", "dtype"), [(-128, 128, "int8"), (0, 256, "uint8"), (0, 2, "bool")])
+def test_randint_draws_the_whole_range_its_dtype_holds(low, high, dtype):
+    torch.randint(low, high, (4,), dtype=getattr(torch, dtype))  # torch takes these bounds too
+    drawn = autograd.randint(low, high, (4000,), dtype=np.dtype(dtype), generator=0)
+    assert drawn.dtype == np.dtype(dtype)
+    assert drawn.data.astype(np.int64).min() == low and drawn.data.astype(np.int64).max() == high - 1
+
+
 def test_random_integer_factories_match_torchs_shapes_dtypes_and_ranges():
     ours, theirs = autograd.randint(3, 10, (50, 4), generator=0), torch.randint(3, 10, (50, 4))
     assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
