@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
-from .tensor import Tensor
+from .tensor import Tensor, _operand
 from .torch_keywords import UNSET
 
 __all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min"]
@@ -81,9 +81,18 @@ def _node(input: Any) -> Node:
     return input if isinstance(input, Node) else Tensor(input)
 
 
+def _first_operand(name: str, input: Any, args: tuple) -> Node:
+    """The node whose method ``name`` runs: ``input``, made a Tensor. A Python number before a Tensor
+    (``autograd.add(3, t)``) is a number as in ``3 + t``, torch's weak scalar: in the Tensor's dtype where that
+    holds it (a Tensor of numpy's int64 or float64 would widen a 0-d uint8 or float32 ``t``)."""
+    if type(input) in (bool, int, float) and args and isinstance(args[0], Tensor):
+        return _operand(input, args[0].data, name)
+    return _node(input)
+
+
 def _method_function(name: str) -> Callable[..., Any]:
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
-        node = _node(input)
+        node = _first_operand(name, input, args)
         method = getattr(node, name, None)
         if method is None:
             raise TypeError(f"{name}: not defined for a {type(node).__name__} (it is a Tensor method)")

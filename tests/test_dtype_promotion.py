@@ -8,6 +8,7 @@ import operator
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Tensor, gradcheck
 from autograd import cat as autograd_cat
 from autograd import where as autograd_where
@@ -147,3 +148,25 @@ def test_logical_ops_take_a_0d_float_beside_an_integer_tensor_as_its_truth_value
         getattr(Tensor(np.array([0.0, 0.5])), name)(Tensor(np.array(2))).data,
         getattr(np, name)(np.array([0.0, 0.5]), 2),
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["add", "sub", "mul", "div", "true_divide", "remainder", "floor_divide", "pow", "xlogy"]
+)
+@pytest.mark.parametrize(
+    ("number", "dtype"), [(3, "uint8"), (-2, "int8"), (300, "int16"), (2.5, "float32"), (-1.5, "float16")]
+)
+def test_a_module_function_takes_a_number_before_a_0d_tensor_as_a_weak_scalar_as_torch(name, number, dtype):
+    # autograd.add(3, t) of a 0-d uint8 t gave int64, autograd.true_divide(2.5, t) of a 0-d float32 t float64:
+    # the number was made a Tensor of numpy's dtype before t's method ran
+    torch = pytest.importorskip("torch")
+    value = np.array(7 if dtype != "int8" else -3, dtype=dtype)
+    ours = getattr(autograd, name)(number, Tensor(value))
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # the library's default float dtype (integers divided give it)
+    try:
+        theirs = getattr(torch, name)(number, torch.from_numpy(value))
+    finally:
+        torch.set_default_dtype(default)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.data.astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-3)
