@@ -597,12 +597,15 @@ class TorchNames:
         """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs)."""
         a = _tensor(self).data
         b = other.data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
-        if (
-            isinstance(other, Node)
-            and b.ndim == 0 < a.ndim
-            and _BIT_CATEGORIES.get(b.dtype.kind, b.dtype.kind) == _BIT_CATEGORIES.get(a.dtype.kind, a.dtype.kind)
-        ):
-            b = b.astype(a.dtype)  # a 0-d tensor of the same category acts as a number (torch's): int8 & t(3) is int8
+        if isinstance(other, Node) and _BIT_CATEGORIES.get(b.dtype.kind, b.dtype.kind) == _BIT_CATEGORIES.get(
+            a.dtype.kind, a.dtype.kind
+        ):  # a 0-d tensor of the same category acts as a number (torch's), on either side: int8 & t(3) is int8
+            if b.ndim == 0 < a.ndim:
+                b = b.astype(a.dtype)
+            elif a.ndim == 0 < b.ndim:
+                a = a.astype(b.dtype)
+        if type(b) is int and a.dtype.kind in "iu" and not np.iinfo(a.dtype).min <= b <= np.iinfo(a.dtype).max:
+            b = np.asarray(b)  # an int the dtype cannot hold promotes, as in arithmetic (numpy: OverflowError)
         if reflected:  # a Python number stays as it is, so int32 & 0x1337 is int32 (numpy's and torch's rule)
             a, b = b, a
         try:

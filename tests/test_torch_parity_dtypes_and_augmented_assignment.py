@@ -264,6 +264,28 @@ def test_bitwise_ops_read_a_0d_integer_tensor_as_a_number(op):
     np.testing.assert_array_equal(result.data, expected)
 
 
+@pytest.mark.parametrize("op", ["__and__", "__or__", "__xor__", "__lshift__", "__rshift__"])
+@pytest.mark.parametrize(("scalar", "dtype"), [(np.int16(3), np.int8), (np.int64(2), np.uint8), (np.int8(1), np.int32)])
+def test_bitwise_ops_read_a_0d_integer_tensor_on_the_left_as_a_number_too(op, scalar, dtype):
+    torch = pytest.importorskip("torch")
+    values = np.array([1, 2, 100], dtype=dtype)
+    result = getattr(ag.tensor(np.array(scalar)), op)(ag.tensor(values))  # widened to int16 and int64 before
+    expected = getattr(torch.from_numpy(np.array(scalar)), op)(torch.from_numpy(values))
+    assert str(result.dtype) == str(expected.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(result.data, expected.numpy())
+
+
+@pytest.mark.parametrize("op", ["__and__", "__or__", "__xor__", "__rand__", "__lshift__", "__rshift__"])
+@pytest.mark.parametrize("number", [-2, 300, 2**40])
+def test_bitwise_ops_promote_an_int_their_dtype_cannot_hold_as_arithmetic_does(op, number):
+    values = np.array([5, 200], dtype=np.uint8)
+    result = getattr(ag.tensor(values), op)(number)  # numpy's bare OverflowError before
+    assert result.dtype == (ag.tensor(values) + number).dtype == np.int64
+    reflected = op == "__rand__"
+    name = "__and__" if reflected else op
+    np.testing.assert_array_equal(result.data, getattr(values.astype(np.int64), name)(np.int64(number)))
+
+
 @pytest.mark.parametrize("bounds", [(), (1, 2, 3, 4)])
 def test_arange_names_a_wrong_number_of_bounds(bounds):
     with pytest.raises(TypeError, match="takes 1 to 3 bounds"):
