@@ -366,7 +366,7 @@ class TensorInPlace:
 
     def pow_(self, exponent: TensorLike) -> Tensor:
         """t ** exponent in place."""
-        return self._replace("pow_", np.power, exponent, graph=operator.pow)
+        return self._replace("pow_", shared_math.array_power, exponent, graph=operator.pow)  # torch's int**-k
 
     def relu_(self) -> Tensor:
         """max(t, 0) in place."""

@@ -290,3 +290,21 @@ def test_bitwise_ops_promote_an_int_their_dtype_cannot_hold_as_arithmetic_does(o
 def test_arange_names_a_wrong_number_of_bounds(bounds):
     with pytest.raises(TypeError, match="takes 1 to 3 bounds"):
         ag.arange(*bounds)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64])
+@pytest.mark.parametrize("spelling", ["**=", "pow_"])
+def test_an_integer_tensor_raised_in_place_to_negative_integer_exponents_gives_what_pow_gives(dtype, spelling):
+    # numpy's power refused them (ValueError) in place, while t ** e gave torch's 1/x**k truncated
+    torch = pytest.importorskip("torch")
+    bases, exponents = np.array([2, -1, 1, -1, 3, 5], dtype=dtype), np.array([-2, -3, -1, -4, 2, 0], dtype=dtype)
+    ours, theirs = ag.tensor(bases), torch.from_numpy(bases.copy())
+    if spelling == "**=":
+        ours **= ag.tensor(exponents)
+        theirs **= torch.from_numpy(exponents)
+    else:
+        ours.pow_(ag.tensor(exponents))
+        theirs.pow_(torch.from_numpy(exponents))
+    assert ours.dtype == dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    np.testing.assert_array_equal(ours.data, (ag.tensor(bases) ** ag.tensor(exponents)).data)
