@@ -411,6 +411,19 @@ class Node(NodeCopying):
     def _accumulate_leaf(self, total: Any) -> None:
         raise NotImplementedError
 
+    def _grad_plus(self, total: Any) -> Any:
+        """``.grad + total``, for ``_accumulate_leaf`` when the leaf has a gradient already.
+
+        A ``.grad`` that is a graph (left by ``backward(create_graph=True)``) stays one when a pass without
+        ``create_graph`` adds a plain gradient to it: the sum is recorded, the plain part being a constant of it,
+        as torch's in-place accumulation keeps the history of such a ``.grad`` (so ``x.grad`` can still be
+        differentiated, its derivative that of the graph part)."""
+        existing = self._grad
+        if isinstance(existing, Node) and existing._requires_grad and not _mode.enabled:
+            with enable_grad():
+                return existing + total
+        return existing + total
+
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
         raise NotImplementedError
 

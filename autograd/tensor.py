@@ -818,7 +818,7 @@ class Tensor(
         ):
             np.add(existing, total, out=existing)  # in place, as torch's: a reference kept to .grad sees the sum
         else:
-            total = existing + total
+            total = self._grad_plus(total)
             self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
         if self._post_accumulate_grad_hooks:
             for hook in list(self._post_accumulate_grad_hooks.values()):

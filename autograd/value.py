@@ -578,7 +578,7 @@ class Value(Node, NumpyFunctions):
         if isinstance(total, Node):
             self._grad = total if previous is None else previous + total
         else:  # a grad set to None (torch's "no gradient yet") starts over from the total
-            self._grad = float(total) if previous is None else previous + float(total)
+            self._grad = float(total) if previous is None else self._grad_plus(float(total))
 
     @classmethod
     def _wrap_constant(cls, data: Any) -> Value:

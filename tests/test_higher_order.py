@@ -471,3 +471,25 @@ def test_backward_with_create_graph_inside_no_grad_still_records_the_accumulated
             np.testing.assert_array_equal(np.asarray(x.grad.data), 2 * step * np.asarray(x.data))
         (second,) = grad(x.grad.sum() if isinstance(x, Tensor) else x.grad, [x])
         np.testing.assert_array_equal(np.asarray(getattr(second, "data", second)), 4 * np.ones_like(np.asarray(x.data)))
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")  # torch's, on a cycle
+@pytest.mark.parametrize("inputs", [None, "x"])
+@pytest.mark.parametrize("kind", ["Value", "Tensor"])
+def test_plain_backward_into_a_grad_from_create_graph_keeps_its_graph_as_torchs(kind, inputs):
+    # torch adds the plain pass's gradient into such a .grad in place, keeping its history: x.grad still requires
+    # grad, and its derivative is that of the create_graph part (the plain part is a constant)
+    torch = pytest.importorskip("torch")
+    data = np.array([0.5, -1.0, 2.0]) if kind == "Tensor" else np.array(0.7)
+    x = Tensor(data.copy(), requires_grad=True) if kind == "Tensor" else Value(float(data))
+    t = torch.tensor(data, requires_grad=True)
+    for node in (x, t):
+        targets = None if inputs is None else [node]
+        total = (lambda y: y) if isinstance(node, Value) else (lambda y: y.sum())
+        total(node**3).backward(create_graph=True, inputs=targets)
+        total(node.tanh()).backward(inputs=targets)
+    assert x.grad.requires_grad and t.grad.requires_grad
+    np.testing.assert_allclose(np.asarray(x.grad.data), t.grad.detach().numpy(), rtol=1e-12)
+    (ours,) = grad(x.grad if kind == "Value" else x.grad.sum(), [x])
+    (theirs,) = torch.autograd.grad(t.grad.sum(), [t])
+    np.testing.assert_allclose(np.asarray(getattr(ours, "data", ours)), theirs.numpy(), rtol=1e-12)
