@@ -23,6 +23,8 @@ SELECTIONS = {
     "trunc": (lambda t: t.trunc(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
     "sign": (lambda t: t.sign(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
     "step": (lambda t: t.step(), np.array([0.5, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+    "pow_zero": (lambda t: t**0, np.array([0.0, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
+    "pow_zero_tensor": (lambda t: t ** Tensor(np.zeros(4)), np.array([0.0, 1.5, -2.5, 3.0]), [0, 0, 0, 0]),
 }
 
 
@@ -73,3 +75,18 @@ def test_a_values_relu_under_create_graph_passes_an_infinite_gradient_only_above
     assert first.data == expected
     (plain,) = grad(x.relu() * np.inf, [x])
     assert plain == expected
+
+
+@pytest.mark.parametrize("at", [-2.0, 0.0, 3.0])
+def test_a_power_whose_exponent_is_a_zeroth_power_has_torchs_gradient(at):
+    # v ** (v ** 0): the exponent's gradient is v**v * log(v), nan at v = -2 (inf at 0), which reaches v ** 0,
+    # a flat function of v, and must stop there (torch's pow gives 0 where the exponent is 0), not give nan * 0
+    torch = pytest.importorskip("torch")
+    v, t = Value(at), torch.tensor(at, dtype=torch.float64, requires_grad=True)
+    (v ** (v**0)).backward()
+    (t ** (t**0)).backward()
+    np.testing.assert_array_equal(v.grad, t.grad.item())
+    x, xt = Tensor(np.array([at, 1.5]), requires_grad=True), torch.tensor([at, 1.5], requires_grad=True)
+    (x ** (x**0)).sum().backward()
+    (xt ** (xt**0)).sum().backward()
+    np.testing.assert_array_equal(x.grad, xt.grad.numpy())

@@ -34,12 +34,16 @@ def _base_rule(g, out, x, y):
     # at x == 0 or where x**-1 overflows, nor nan at x = nan); elsewhere the IEEE value of x**(y - 1) (inf for
     # y < 1 at x == 0, so -inf for y = -1; nan for a negative x and a fractional y, not Python's complex
     # number), without a warning. Only there is the base replaced by 1, so the second derivative is 0 there
-    # too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere.
+    # too, not 0 * inf, and d/dy of the rule (x**(y-1) at y = 0) is kept elsewhere. Where y == 0 and g is
+    # infinite or nan it is 0 too (x**0 is flat, as torch's; g * 0 would be nan), so v ** (v ** 0) at v = -2
+    # has gradient 1, not the nan of log(-2) times 0.
     exponent_zero = data_of(y) == 0
     if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
         return g * y * sm.power(x, y - 1)
     singular = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1))
-    return g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
+    slope = g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
+    flat = exponent_zero & ~np.isfinite(data_of(g))
+    return where(flat, zeros_of(g), slope) if np.any(flat) else slope
 
 
 def _exponent_rule(g, out, x, y):
