@@ -121,3 +121,16 @@ def test_a_broadcast_label_is_left_to_numpys_own_loop_and_summed_back():
     np.testing.assert_allclose(
         ty.grad, np.broadcast_to(x.transpose(0, 2, 1) @ np.ones((1, 40, 41)), (4, 40, 41)), atol=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    ("subscripts", "shape"), [("ii->", (2, 2)), ("ii->i", (3, 3)), ("iij->j", (2, 2, 3)), ("iji->j", (2, 3, 2))]
+)
+def test_a_repeated_labels_gradient_is_zero_off_the_diagonal_even_when_infinite_on_it(subscripts, shape):
+    # sqrt of a diagonal of zeros has an infinite slope: on the diagonal the gradient is inf, off it 0, as torch's
+    # (the identity that ties the repeated label gave 0 * inf = nan there)
+    torch = pytest.importorskip("torch")
+    x, t = Tensor(np.zeros(shape), requires_grad=True), torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    co.einsum(subscripts, x).sqrt().sum().backward()
+    torch.einsum(subscripts, t).sqrt().sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())

@@ -68,8 +68,10 @@ def _einsum_rule(index, g, out, *operands, terms, output):
         for letter, length in zip(label, array.shape):
             lengths[letter] = max(lengths.get(letter, 0), length)
     gradient_labels = ""
-    for letter, length in zip(target, shape):
+    ties = []  # (the axis of a label's first place, the axis of its repeat)
+    for axis, (letter, length) in enumerate(zip(target, shape)):
         if letter in gradient_labels:  # a repeated label: a fresh one, tied to its twin by the identity
+            ties.append((gradient_labels.index(letter), axis))
             twin, letter = letter, next(fresh)
             labels.append(twin + letter)
             arrays.append(np.eye(length, dtype=dtype))
@@ -78,7 +80,22 @@ def _einsum_rule(index, g, out, *operands, terms, output):
             arrays.append(np.ones(length, dtype=dtype))
             lengths[letter] = length
         gradient_labels += letter
-    return sm.record(einsum, einsum_data, *arrays, terms=tuple(labels), output=gradient_labels)
+    gradient = sm.record(einsum, einsum_data, *arrays, terms=tuple(labels), output=gradient_labels)
+    return _off_diagonals_zero(gradient, ties)
+
+
+def _off_diagonals_zero(gradient, ties):
+    """The gradient with exact zeros off the diagonals its ``ties`` (pairs of axes) name: there the identity's
+    0 times an infinite or nan g is nan, where torch's (a diagonal's gradient scattered into zeros) gives 0."""
+    if not ties:
+        return gradient
+    shape = sm.data_of(gradient).shape
+    on_diagonals = np.ones((1,) * len(shape), dtype=bool)
+    for first, repeat in ties:
+        axes = [1] * len(shape)
+        axes[first], axes[repeat] = shape[first], shape[repeat]
+        on_diagonals = on_diagonals & np.eye(shape[first], shape[repeat], dtype=bool).reshape(axes)
+    return sm.where(np.broadcast_to(on_diagonals, shape), gradient, 0.0)
 
 
 # fmt: off
