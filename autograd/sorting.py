@@ -110,9 +110,9 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
     signature (the order is always sorted). Ties keep the earlier index.
     """
     input = _tensor(input)
-    if input.ndim == 0:
+    if input.ndim == 0:  # the one entry, for k = 1 and also for k = 0 (torch's answer for a 0-d input)
         input = input.reshape(1)
-        values, indices = topk(input, k, 0, largest, sorted)
+        values, indices = topk(input, 1 if k == 0 and not isinstance(k, bool) else k, 0, largest, sorted)
         return values.reshape(()), indices.reshape(())
     if not -input.ndim <= dim < input.ndim:
         raise AxisError(f"topk: dim {dim} is out of bounds for an array of dimension {input.ndim}")

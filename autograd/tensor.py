@@ -663,7 +663,7 @@ class Tensor(
             try:
                 np.broadcast_shapes(self.data.shape, values.shape)
             except ValueError:
-                raise ValueError(
+                raise ShapeError(
                     f"{op}: {name} of shape {values.shape} does not broadcast with the tensor's shape {self.shape}"
                 ) from None
 

@@ -16,6 +16,7 @@ import numpy as np
 from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
+from .index_errors import EmptyReductionError
 from .torch_keywords import ValuesAndIndices
 
 __all__ = ["TorchOrderStatistics"]
@@ -86,6 +87,8 @@ class TorchOrderStatistics:
         counting as the largest; the gradient goes to the index returned."""
         tensor = _tensor(self)
         length = tensor.shape[single_axis(dim, tensor.ndim, "kthvalue")] if tensor.ndim else 1
+        if length == 0:
+            raise EmptyReductionError(f"kthvalue: dim {dim} of shape {tensor.shape} is empty")
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= length:
             raise ValueError(f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}")
         return self._selected("kthvalue", dim, keepdim, lambda ordered: np.full(ordered.shape[:-1] + (1,), k - 1))
@@ -99,7 +102,7 @@ class TorchOrderStatistics:
             return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         axis = single_axis(dim, tensor.ndim, op)
         if tensor.shape[axis] == 0:
-            raise ValueError(f"{op}: dim {dim} of shape {tensor.shape} is empty")
+            raise EmptyReductionError(f"{op}: dim {dim} of shape {tensor.shape} is empty")
         order = np.moveaxis(np.argsort(tensor.data, axis=axis, kind="stable"), axis, -1)
         ordered = np.take_along_axis(np.moveaxis(tensor.data, axis, -1), order, -1)
         indices = np.moveaxis(np.take_along_axis(order, position(ordered), -1), -1, axis).astype(np.int64)
@@ -121,7 +124,7 @@ class TorchOrderStatistics:
             return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         axis = single_axis(dim, tensor.ndim, "mode")
         if tensor.shape[axis] == 0:
-            raise ValueError(f"mode: dim {dim} of shape {tensor.shape} is empty")
+            raise EmptyReductionError(f"mode: dim {dim} of shape {tensor.shape} is empty")
         rows = np.moveaxis(tensor.data, axis, -1)
         ordered = np.sort(rows, axis=-1)
         positions = np.arange(rows.shape[-1])

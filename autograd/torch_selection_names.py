@@ -18,7 +18,7 @@ from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
 from .index_errors import IndexBoundsError
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 
 __all__ = ["TorchSelectionNames"]
 
@@ -65,8 +65,10 @@ class TorchSelectionNames:
         axis = single_axis(dim, _tensor(self).ndim, "narrow")
         size = _tensor(self).shape[axis]
         first = start + size if start < 0 else start
-        if not 0 <= first <= size or length < 0 or first + length > size:
-            raise ValueError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {size}")
+        if not 0 <= first <= size:
+            raise IndexBoundsError(f"narrow: start {start} is out of range for dim {dim} of length {size}")
+        if length < 0 or first + length > size:
+            raise ArgumentRangeError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {size}")
         return _tensor(self)[(slice(None),) * axis + (slice(first, first + length),)]
 
     def unbind(self: Self, dim: int = 0) -> tuple[Self, ...]:

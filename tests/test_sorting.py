@@ -147,8 +147,14 @@ def test_topk_partition_gradient_goes_to_the_chosen_entries():
 
 
 def test_topk_of_a_zero_d_tensor_and_of_k_zero_and_the_whole_length():
-    values, indices = so.topk(Tensor(3.0), 1)
-    assert values.shape == () and indices.shape == () and values.item() == 3.0
+    for k in (1, 0):  # k = 0 too gives the one entry of a 0-d input, as torch's topk
+        x0 = Tensor(3.0, requires_grad=True)
+        values, indices = so.topk(x0, k)
+        assert values.shape == () and indices.shape == () and values.item() == 3.0 and indices.item() == 0
+        values.backward()
+        assert x0.grad == 1.0
+    with pytest.raises(ValueError):
+        so.topk(Tensor(3.0), 2)
     x = np.array([[2.0, 1.0, 2.0, 3.0]])
     assert so.topk(Tensor(x), 0, dim=1)[0].shape == (1, 0)
     np.testing.assert_array_equal(so.topk(Tensor(x), 4, dim=1)[1].data, [[3, 0, 2, 1]])

@@ -609,6 +609,8 @@ RUNTIME_AND_VALUE_ERRORS = [
     lambda: Tensor(np.arange(6.0)).repeat_interleave(-1),
     lambda: A.bincount(Tensor(np.array([-1, 2]))),
     lambda: A.einsum("ij,jk->ik", Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))),
+    lambda: Tensor(np.ones(3)).narrow(0, 2, 5),
+    lambda: Tensor(np.ones((2, 3))).clamp(min=Tensor(np.ones(4))),
 ]
 
 
@@ -618,3 +620,19 @@ def test_bad_arguments_shapes_and_ranges_raise_torchs_runtime_error_which_is_als
         call()
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda lib: lib.doubles(3, 0).median(dim=1), A.EmptyReductionError),
+        (lambda lib: lib.doubles(3, 0).kthvalue(1, dim=1), A.EmptyReductionError),
+        (lambda lib: lib.doubles(0, 3).mode(0), A.EmptyReductionError),
+        (lambda lib: lib.ones(3).narrow(0, 5, 0), IndexError),
+    ],
+)
+def test_an_empty_dim_of_an_order_statistic_and_a_narrow_start_out_of_range_are_index_errors_as_torchs(call, error):
+    with pytest.raises(error):
+        call(LIBRARY)
+    with pytest.raises(IndexError):
+        call(_torch())
