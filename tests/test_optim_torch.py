@@ -397,6 +397,30 @@ def test_state_dicts_cross_between_torch_and_ours_and_both_continue_alike(our_cl
         np.testing.assert_allclose(torch_from_ours.detach().numpy(), our_param.data, rtol=0, atol=1e-8)
 
 
+@pytest.mark.parametrize(
+    ("our_class", "torch_class", "options"),
+    [
+        *NEW_OPTIMIZERS,
+        (nn.optim.ASGD, torch.optim.ASGD, {"lr": 0.05, "t0": 2, "weight_decay": 0.1}),
+        (nn.optim.Adam, torch.optim.Adam, {"lr": 0.05, "amsgrad": True}),
+    ],
+    ids=[*NEW_IDS, "ASGD", "Adam"],
+)
+def test_torchs_own_state_dict_with_tensors_loads_as_it_is(our_class, torch_class, options):
+    """torch's state dict unconverted: its scalar state (step, NAdam's mu_product, ASGD's eta and mu) is 0-d
+    tensors, read as their numbers, so ours continues as torch does."""
+    ours, theirs = start_both()
+    torch_optimizer = torch_class(theirs, **options)
+    step_torch(torch_optimizer, theirs, 5)
+    from_torch = [nn.Parameter(p.detach().numpy().copy()) for p in theirs]
+    from_torch_optimizer = our_class(from_torch, lr=123.0)
+    from_torch_optimizer.load_state_dict(torch_optimizer.state_dict())
+    step_ours(from_torch_optimizer, from_torch, 15)
+    step_torch(torch_optimizer, theirs, 15)
+    for ours_from_torch, reference in zip(from_torch, theirs):
+        np.testing.assert_allclose(ours_from_torch.data, reference.detach().numpy(), rtol=0, atol=1e-8)
+
+
 def edge_gradients():
     """Ten gradients of 5 entries: zeros, an inf, a nan, an underflowing square, a sign change."""
     rng = np.random.default_rng(0)

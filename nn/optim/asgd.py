@@ -7,20 +7,18 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_flag, check_real
-from .optimizer import Optimizer, ParamsLike, regularized_gradient, subtract_scaled
+from .optimizer import Optimizer, ParamsLike, regularized_gradient, saved_number, subtract_scaled
 from .torch_options import check_implementation_options
 
 __all__ = ["ASGD"]
 
 
 def _state_number(low: float, high: float = float("inf")) -> Any:
-    """A ``scalar_state`` check: a real number in [low, high] (a 0-d array, as a converted torch state
-    holds it, is read as its number)."""
+    """A ``scalar_state`` check: a real number in [low, high] (a 0-d array or tensor, as a converted or torch's own
+    state holds it, is read as its number: :func:`saved_number`)."""
 
     def check(owner: str, name: str, value: Any) -> float:
-        if isinstance(value, np.ndarray) and value.shape == ():
-            value = value[()]
-        return check_real(owner, name, value, low, high)
+        return check_real(owner, name, saved_number(value), low, high)
 
     return check
 

@@ -15,6 +15,7 @@ from .optimizer import (
     check_betas,
     divide_into,
     regularized_gradient,
+    saved_number,
     square_blend_into,
 )
 from .torch_options import check_implementation_options
@@ -45,12 +46,11 @@ class NAdam(Optimizer):
 
     state_keys = ("step", "mu_product", "exp_avg", "exp_avg_sq")
     required_state_keys = ("step", "mu_product", "exp_avg", "exp_avg_sq")
-    #: mu_product is a float in [0, 1] (a 0-d array, as a converted torch state holds it, is read as its number)
+    #: mu_product is a float in [0, 1] (a 0-d array or tensor, as a converted or torch's own state holds it, is read
+    #: as its number: :func:`saved_number`)
     scalar_state = {
         **Optimizer.scalar_state,
-        "mu_product": lambda owner, name, value: check_real(
-            owner, name, value[()] if isinstance(value, np.ndarray) and value.shape == () else value, 0, 1
-        ),
+        "mu_product": lambda owner, name, value: check_real(owner, name, saved_number(value), 0, 1),
     }
 
     def __init__(

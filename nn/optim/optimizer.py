@@ -51,6 +51,7 @@ __all__ = [
     "check_step_count",
     "divide_into",
     "regularized_gradient",
+    "saved_number",
     "square_blend_into",
     "subtract_scaled",
 ]
@@ -120,13 +121,22 @@ def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
         parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
 
 
-def check_step_count(owner: str, name: str, value: Any) -> int:
-    """A saved step count as an int >= 0: an int, or a whole float or 0-d array, as a torch state converted
-    to numpy holds it (``array(3., dtype=float32)``); a fraction, a negative or a non-number raises."""
+def saved_number(value: Any) -> Any:
+    """A number saved in a state dict as the number itself: a 0-d array (a torch state converted to numpy,
+    ``array(3., dtype=float32)``) or a 0-d torch tensor (torch's own state dict keeps the step, NAdam's
+    ``mu_product`` and ASGD's ``eta`` and ``mu`` as ``tensor(3.)``) gives its value; anything else is returned
+    as it is, for the check that follows to judge."""
     if not isinstance(value, (int, float, np.generic, np.ndarray)) and hasattr(value, "__array__"):
-        value = np.asarray(value)  # a torch tensor: torch's own state dict keeps the step as tensor(3.)
+        value = np.asarray(value)
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
         value = value[()]
+    return value
+
+
+def check_step_count(owner: str, name: str, value: Any) -> int:
+    """A saved step count as an int >= 0: an int, or a whole float, 0-d array or tensor (:func:`saved_number`);
+    a fraction, a negative or a non-number raises."""
+    value = saved_number(value)
     if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
         if not np.isfinite(value) or value != int(value):
             raise ValueError(f"{owner}: {name} must be a whole number of steps >= 0, got {float(value)!r}")
