@@ -257,3 +257,58 @@ def test_a_plateau_state_dict_saved_by_torch_loads():
     np.testing.assert_allclose(
         _record(ours_optimizer, ours, 5, metrics[5:]), _record(torch_optimizer, theirs, 5, metrics[5:])
     )
+
+
+GROUP_ADDED_CASES = {
+    "StepLR": lambda lib, o: lib.StepLR(o, step_size=3, gamma=0.5),
+    "MultiStepLR": lambda lib, o: lib.MultiStepLR(o, milestones=[2, 9], gamma=0.3),
+    "ExponentialLR": lambda lib, o: lib.ExponentialLR(o, gamma=0.9),
+    "LinearLR": lambda lib, o: lib.LinearLR(o, start_factor=0.2, total_iters=12),
+    "ConstantLR": lambda lib, o: lib.ConstantLR(o, factor=0.5, total_iters=8),
+    "PolynomialLR": lambda lib, o: lib.PolynomialLR(o, total_iters=15, power=2.0),
+    "CosineAnnealingLR_before_its_trough": lambda lib, o: lib.CosineAnnealingLR(o, T_max=20),
+    "ChainedScheduler": lambda lib, o: lib.ChainedScheduler([lib.ConstantLR(o, 0.5, 8), lib.ExponentialLR(o, 0.9)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GROUP_ADDED_CASES))
+def test_a_param_group_added_mid_training_is_scheduled_as_torchs(name):
+    """A group added to the optimizer after the scheduler was built (unfreezing a layer) has no base rate; torch's
+    chained schedules step its lr with the others', so ours do too (they raised a ValueError)."""
+    build = GROUP_ADDED_CASES[name]
+    records = []
+    for lib, optimizer, new_parameter in (
+        (ours_lib, _optimizers("sgd")[0], nn.Parameter(np.zeros(3))),
+        (torch_lib, _optimizers("sgd")[1], torch.zeros(3, requires_grad=True)),
+    ):
+        scheduler = build(lib, optimizer)
+        rows = []
+        for step in range(20):
+            optimizer.step()
+            scheduler.step()
+            if step == 4:
+                optimizer.add_param_group({"params": [new_parameter], "lr": 0.7})
+            rows.append([float(lr) for lr in scheduler.get_last_lr()[:2]])
+            rows[-1] += [float(group["lr"]) for group in optimizer.param_groups[2:]]
+        records.append(rows)
+    ours, theirs = records
+    assert [len(row) for row in ours] == [len(row) for row in theirs]
+    np.testing.assert_allclose(np.concatenate(ours), np.concatenate(theirs), rtol=1e-12, atol=1e-15)
+
+
+def test_a_param_group_added_mid_training_stops_cosine_annealing_at_its_trough_as_torchs():
+    """CosineAnnealingLR's step out of its trough needs each group's base rate, which an added group has not:
+    a ValueError, as torch's."""
+    optimizers = _optimizers("sgd")
+    for lib, optimizer, new_parameter in (
+        (ours_lib, optimizers[0], nn.Parameter(np.zeros(3))),
+        (torch_lib, optimizers[1], torch.zeros(3, requires_grad=True)),
+    ):
+        scheduler = lib.CosineAnnealingLR(optimizer, T_max=4)
+        optimizer.add_param_group({"params": [new_parameter], "lr": 0.7})
+        for _ in range(4):
+            optimizer.step()
+            scheduler.step()
+        optimizer.step()
+        with pytest.raises(ValueError):
+            scheduler.step()

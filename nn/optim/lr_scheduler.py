@@ -107,6 +107,11 @@ class CosineAnnealingLR(LRScheduler):
         if epoch == 0:
             return lr
         if (epoch - 1 - self.T_max) % (2 * self.T_max) == 0:
+            if base_lr is None:  # a param group added since the scheduler was built (torch: a ValueError too)
+                raise ValueError(
+                    f"CosineAnnealingLR: epoch {epoch} steps up from the trough by the base lr, which a param group "
+                    "added after the scheduler was built has not"
+                )
             return lr + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
         ratio = (1 + math.cos(math.pi * epoch / self.T_max)) / (1 + math.cos(math.pi * (epoch - 1) / self.T_max))
         return ratio * (lr - self.eta_min) + self.eta_min
@@ -260,8 +265,9 @@ class ConstantLR(LRScheduler):
 
     def chained_lr(self, lr: float, base_lr: float, epoch: int) -> float:
         """torch's recursion: times ``factor`` at epoch 0, divided by it at ``total_iters``. A factor of 0 (which
-        no division undoes) or ``total_iters`` 0 (where torch would keep the factor) take the closed form."""
-        if self.factor == 0 or self.total_iters == 0:
+        no division undoes) or ``total_iters`` 0 (where torch would keep the factor) take the closed form, but for
+        a param group added since the scheduler was built (no ``base_lr``), which follows torch's recursion."""
+        if base_lr is not None and (self.factor == 0 or self.total_iters == 0):
             return self.lr_at(base_lr, epoch)
         if epoch == 0:
             return lr * self.factor

@@ -133,7 +133,14 @@ class LRScheduler:
         if self.chained_lr is None:
             return self.lrs_at(self.last_epoch)
         groups, epoch = self.optimizer.param_groups, self.last_epoch
-        return [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self.base_lrs)]
+        return [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self._group_base_lrs())]
+
+    def _group_base_lrs(self) -> list[float | None]:
+        """``base_lrs`` with one entry per param group: a group added (``add_param_group``) after the scheduler was
+        built has no base rate (None). torch's chained step moves it with the others all the same (StepLR decays
+        its ``lr`` too); only a step that needs the base rate (CosineAnnealingLR's out of its trough) refuses it."""
+        missing = len(self.optimizer.param_groups) - len(self.base_lrs)
+        return self.base_lrs + [None] * missing if missing > 0 else self.base_lrs
 
     def _warn_if_before_optimizer_step(self) -> None:
         """torch's UserWarning for the first ``step()`` after construction when the optimizer never stepped."""
@@ -176,7 +183,8 @@ class LRScheduler:
             self.step_to(epoch)
             return
         groups = self.optimizer.param_groups
-        self._set_lrs(epoch, [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, self.base_lrs)])
+        bases = self._group_base_lrs()
+        self._set_lrs(epoch, [self.chained_lr(group["lr"], base, epoch) for group, base in zip(groups, bases)])
 
     def step_to(self, epoch: int) -> None:
         """Set every group's ``lr`` to the schedule's value at ``epoch`` (``SequentialLR`` restarts at 0)."""
