@@ -104,6 +104,18 @@ def test_antialiased_interpolate_matches_torch(mode, align_corners, resize):
     _check(x, {"rtol": 1e-12, "atol": 1e-12}, mode=mode, align_corners=align_corners, antialias=True, **resize)
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("scale_factor", [1.05, (1.05, 0.5), (0.5, 1.08), (1.05, 2.0)])
+def test_antialiased_interpolate_copies_an_axis_whose_length_a_scale_factor_keeps_as_torch(
+    mode, align_corners, scale_factor
+):
+    # 9 and 10 entries scaled by 1.05 stay 9 and 10: torch copies such an axis (it filtered with s = 1 / 1.05 here)
+    x = np.random.default_rng(3).standard_normal((2, 2, 9, 10))
+    options = {"mode": mode, "align_corners": align_corners, "antialias": True, "scale_factor": scale_factor}
+    _check(x, {"rtol": 1e-12, "atol": 1e-12}, **options)
+
+
 @pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
 @pytest.mark.parametrize("axes", [1, 2, 3])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])

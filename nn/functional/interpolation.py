@@ -158,7 +158,10 @@ def _cubic_weights(length: int, size: int, scale: float | None, align_corners: b
 
 def _antialias_weights(length: int, size: int, scale: float | None, align_corners: bool, cubic: bool) -> np.ndarray:
     """(size, length) matrix of torch's antialiasing filter: row i weighs the entries j whose centres lie within
-    ``support`` of ``center = s (i + 0.5)`` by filter((j + 0.5 - center) / max(s, 1)), normalised to sum 1."""
+    ``support`` of ``center = s (i + 0.5)`` by filter((j + 0.5 - center) / max(s, 1)), normalised to sum 1.
+    An axis whose length is kept is copied, as torch's (whatever the scale factor: 1.1 on 5 entries keeps 5)."""
+    if size == length:
+        return np.eye(length)
     step = _inverse_scale(length, size, scale, align_corners, np.float64)
     reach = 2.0 if cubic else 1.0
     support = reach * max(step, 1.0)
