@@ -138,3 +138,20 @@ def test_pooling_then_unpooling_matches_torch(kernel, stride, padding, shape, ou
     (out * upstream).sum().backward()
     (expected * torch.from_numpy(upstream)).sum().backward()
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    ("unpool", "shape", "expected"),
+    [
+        (F.max_unpool1d, (0, 3, 2), (0, 3, 4)),
+        (F.max_unpool2d, (0, 3, 2, 3), (0, 3, 4, 6)),
+        (F.max_unpool3d, (0, 3, 1, 2, 3), (0, 3, 2, 4, 6)),
+    ],
+)
+def test_an_empty_batch_unpools_to_an_empty_batch_as_torch(unpool, shape, expected):
+    # (torch's max_unpool gives (0, C, *plane) too; the flattening to (N, C, -1) could not infer -1 from 0 entries)
+    x = Tensor(np.zeros(shape), requires_grad=True)
+    out = unpool(x, np.zeros(shape, dtype=np.int64), 2)
+    assert out.shape == expected
+    out.sum().backward()
+    assert x.grad.shape == shape

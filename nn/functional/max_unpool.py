@@ -78,8 +78,9 @@ def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Te
         bad = index[(index < 0) | (index >= area)].flat[0]
         raise ValueError(f"{op}: found an invalid max index {bad} (the output planes are {plane}, {area} entries)")
     n, c = x.shape[:2]
-    flat_index = index.astype(np.intp).reshape(n, c, -1)  # a copy: changing the caller's indices later is harmless
-    return _Unpool.apply(x.reshape(n, c, -1), flat_index, area).reshape((n, c, *plane))
+    length = int(np.prod(x.shape[2:]))  # not -1: an empty batch cannot infer it
+    flat_index = index.astype(np.intp).reshape(n, c, length)  # a copy: changing the caller's indices later is harmless
+    return _Unpool.apply(x.reshape(n, c, length), flat_index, area).reshape((n, c, *plane))
 
 
 def _batched(op: str, input: Any, indices: Any, spatial_axes: int) -> tuple[Tensor, np.ndarray, bool]:
