@@ -74,3 +74,17 @@ def test_float32_depthwise_layer_matches_torch():
     np.testing.assert_allclose(ours_out.data, their_out.detach().numpy(), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(ours_x.grad, their_x.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(layer.weight.grad, theirs.weight.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("multiplier", [1, 2])
+def test_an_empty_batch_gives_zero_weight_and_bias_gradients(multiplier):
+    # as torch's: nothing reaches the weights from no samples (the weight rule's reshape could not infer m from 0 entries)
+    x = Tensor(np.zeros((0, 3, 5, 5)), requires_grad=True)
+    weight = Tensor(np.random.default_rng(0).standard_normal((3 * multiplier, 1, 3, 3)), requires_grad=True)
+    bias = Tensor(np.ones(3 * multiplier), requires_grad=True)
+    out = F.conv2d(x, weight, bias, padding=1, groups=3)
+    assert out.shape == (0, 3 * multiplier, 5, 5)
+    out.sum().backward()
+    assert x.grad.shape == x.shape
+    np.testing.assert_array_equal(weight.grad, np.zeros(weight.shape))
+    np.testing.assert_array_equal(bias.grad, np.zeros(bias.shape))

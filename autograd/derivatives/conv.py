@@ -174,7 +174,7 @@ def depthwise_input_gradient(g, weight, x_shape, stride, padding, dilation):
 def depthwise_weight_gradient(g, windows, weight_shape):
     """dL/dW of :func:`depthwise_forward`: dW[c m + j, 0, a, b] = sum over n, h, w of g[n, c m + j] windows[n, c, .., a, b]."""
     n, c, out_h, out_w, kh, kw = windows.shape
-    by_channel = g.reshape(n, c, -1, out_h, out_w)
+    by_channel = g.reshape(n, c, weight_shape[0] // c, out_h, out_w)  # (not -1: an empty batch cannot infer it)
     grad = np.empty((c, by_channel.shape[2], kh, kw), dtype=np.result_type(g, windows))
     for a in range(kh):
         for b in range(kw):
