@@ -12,6 +12,6 @@ class ShapeError(ValueError, RuntimeError):
 
 
 class ArgumentRangeError(ValueError, RuntimeError):
-    """A number outside the range an op accepts (a loss's beta or delta, label smoothing, probabilities, topk's k),
-    or a bound missing where one is needed, where torch raises a RuntimeError: a ValueError too, the library's class
-    for bad arguments."""
+    """A number outside the range an op accepts (a loss's beta or delta, label smoothing, probabilities, topk's k,
+    a convolution's or pooling's stride, padding, dilation or kernel size), or a bound missing where one is needed,
+    where torch raises a RuntimeError: a ValueError too, the library's class for bad arguments."""

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 
 __all__ = [
     "IntOrPair",
@@ -52,7 +52,8 @@ IntOrPair = int | Sequence[int]
 
 def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
     """``value`` as a pair of ints (an int ``k`` gives ``(k, k)``, and so does a one-element sequence ``(k,)`` or
-    ``[k]``, as torch expands it), each at least ``minimum``."""
+    ``[k]``, as torch expands it), each at least ``minimum``: else an :class:`ArgumentRangeError` (a ValueError and, as
+    torch's stride 0 or negative padding, a RuntimeError)."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -66,7 +67,7 @@ def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
     else:
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if min(result) < minimum:
-        raise ValueError(f"{op}: {name} must be at least {minimum}, got {value!r}")
+        raise ArgumentRangeError(f"{op}: {name} must be at least {minimum}, got {value!r}")
     return result
 
 

@@ -157,3 +157,32 @@ def test_unfold_and_fold_match_torch_layout_values_and_gradients(kernel, dilatio
     out = F.fold(ours[0], (7, 6), kernel, dilation, padding, stride)
     folded = TF.fold(theirs[0], (7, 6), kernel, dilation, padding, stride)
     _compare(out, folded, rng.standard_normal((2, 3, 7, 6)), ours, theirs, {"rtol": 1e-12, "atol": 1e-12})
+
+
+ILLEGAL_GEOMETRY = [
+    ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), stride=0)),
+    ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), padding=-1)),
+    ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), dilation=(1, 0))),
+    ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), padding="same", stride=2)),
+    ("conv1d", lambda f, x, w: f.conv1d(x[0], w((2, 3, 3)), stride=0)),
+    ("conv3d", lambda f, x, w: f.conv3d(x[None], w((2, 1, 3, 3, 3)), padding=-1)),
+    ("conv_transpose2d", lambda f, x, w: f.conv_transpose2d(x, w((3, 2, 3, 3)), stride=0)),
+    ("conv_transpose2d", lambda f, x, w: f.conv_transpose2d(x, w((3, 2, 3, 3)), stride=2, output_padding=2)),
+    ("max_pool2d", lambda f, x, w: f.max_pool2d(x, 3, padding=2)),
+    ("max_pool2d", lambda f, x, w: f.max_pool2d(x, 0)),
+    ("avg_pool2d", lambda f, x, w: f.avg_pool2d(x, 2, stride=0)),
+    ("max_pool1d", lambda f, x, w: f.max_pool1d(x[0], 2, padding=-1)),
+    ("avg_pool3d", lambda f, x, w: f.avg_pool3d(x[None], 3, padding=2)),
+    ("unfold", lambda f, x, w: f.unfold(x, 2, dilation=0)),
+]
+
+
+@pytest.mark.parametrize("op, call", ILLEGAL_GEOMETRY, ids=[op for op, _ in ILLEGAL_GEOMETRY])
+def test_illegal_geometry_raises_torchs_runtime_error_as_well_as_a_value_error(op, call):
+    # (a stride of 0, a negative padding, padding='same' with a stride, pooling padding over half the kernel, ...)
+    x = np.ones((1, 3, 5, 5))
+    with pytest.raises(RuntimeError):
+        call(TF, torch.tensor(x), lambda shape: torch.ones(shape, dtype=torch.float64))
+    with pytest.raises(RuntimeError, match=op) as caught:
+        call(F, x, np.ones)
+    assert isinstance(caught.value, ValueError)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, concatenate, matmul
+from autograd import ArgumentRangeError, ShapeError, Tensor, concatenate, matmul
 from autograd.accumulation import float16_via_float32
 from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
 from autograd.conv import conv2d as convolve
@@ -91,7 +91,7 @@ def conv_padding(
             return ((0, 0),) * len(kernel)
         if padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError(f"{op}: padding='same' needs stride 1 (torch's rule), got stride {stride}")
+                raise ArgumentRangeError(f"{op}: padding='same' needs stride 1 (torch's rule), got stride {stride}")
             return same_padding(kernel, dilation)
         raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}")
     if len(kernel) == 1:
@@ -276,13 +276,15 @@ def pool_windows(
     (:func:`autograd.windows.pool_output_size`), for checked geometry tuples of that length.
 
     Raises a ValueError naming ``op``, ``shape`` and the geometry where torch raises (padding over half the
-    kernel; a :class:`ShapeError`, torch's RuntimeError too, for an empty axis or no window) and where a window
-    would read only padding (a dilated kernel can skip over the input; torch returns -inf there): so every window
-    holds an input entry. A 1-D geometry is shown as ints.
+    kernel, an :class:`ArgumentRangeError`; a :class:`ShapeError` for an empty axis or no window: both torch's
+    RuntimeError too) and where a window would read only padding (a dilated kernel can skip over the input; torch
+    returns -inf there): so every window holds an input entry. A 1-D geometry is shown as ints.
     """
     lengths = shape[len(shape) - len(kernel) :]
     if any(p > k // 2 for p, k in zip(padding, kernel)):
-        raise ValueError(f"{op}: padding {_shown(padding)} must be at most half the kernel size {_shown(kernel)}")
+        raise ArgumentRangeError(
+            f"{op}: padding {_shown(padding)} must be at most half the kernel size {_shown(kernel)}"
+        )
     if 0 in lengths:
         raise ShapeError(f"{op}: input of shape {shape} has an empty spatial axis")
     geometry = tuple(zip(lengths, kernel, padding, stride, dilation))

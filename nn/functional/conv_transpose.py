@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import ShapeError, Tensor, matmul
+from autograd import ArgumentRangeError, ShapeError, Tensor, matmul
 from autograd.conv import fold, pair
 
 from .activations import as_float_tensor
@@ -40,7 +40,7 @@ def _geometry(op: str, dims: int, stride: Any, padding: Any, output_padding: Any
     padding, output_padding = read(padding, "padding", 0), read(output_padding, "output_padding", 0)
     for extra, step, spread in zip(output_padding, stride, dilation):
         if extra >= step and extra >= spread:
-            raise ValueError(
+            raise ArgumentRangeError(
                 f"{op}: output_padding must be smaller than either stride or dilation, got output_padding "
                 f"{output_padding}, stride {stride}, dilation {dilation}"
             )
