@@ -589,6 +589,26 @@ def test_cross_entropy_matches_torch(reduction, smoothing, target_kind, shape):
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("smoothing", [0.0, 0.25])
+@pytest.mark.parametrize("shape", [(6, 4), (3, 4, 2, 2), (4,)])
+def test_cross_entropy_of_probabilities_differentiates_a_tensor_weight_as_torch(reduction, smoothing, shape):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    logits, weight = rng.normal(size=shape), rng.uniform(0.2, 2.0, size=4)
+    class_axis = 0 if len(shape) == 1 else 1
+    target = np.moveaxis(rng.dirichlet(np.ones(4), size=shape[:class_axis] + shape[class_axis + 1 :]), -1, class_axis)
+    ours_weight, their_weight = Tensor(weight, requires_grad=True), torch.tensor(weight, requires_grad=True)
+    ours = F.cross_entropy(logits, target, ours_weight, reduction=reduction, label_smoothing=smoothing)
+    theirs = torch.nn.functional.cross_entropy(
+        torch.tensor(logits), torch.tensor(target), their_weight, reduction=reduction, label_smoothing=smoothing
+    )
+    seed = rng.normal(size=theirs.shape)
+    ours.backward(Tensor(seed))
+    theirs.backward(torch.tensor(seed))
+    np.testing.assert_allclose(ours_weight.grad, their_weight.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("shape", [(5, 3), (2, 3, 4)])
 def test_nll_loss_matches_torch(reduction, shape):
     torch = pytest.importorskip("torch")

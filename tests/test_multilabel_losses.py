@@ -45,6 +45,20 @@ def test_soft_margin_values_and_gradients_match_torch(reduction, weighted):
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_soft_margin_differentiates_a_tensor_weight_as_torch(reduction):
+    torch = pytest.importorskip("torch")
+    ours_weight, their_weight = Tensor(WEIGHT, requires_grad=True), torch.tensor(WEIGHT, requires_grad=True)
+    ours = F.multilabel_soft_margin_loss(SCORES * 3, MEMBERSHIP, ours_weight, reduction=reduction)
+    theirs = torch.nn.functional.multilabel_soft_margin_loss(
+        torch.tensor(SCORES * 3), torch.tensor(MEMBERSHIP), their_weight, reduction=reduction
+    )
+    seed = RNG.normal(size=theirs.shape)
+    ours.backward(Tensor(seed))
+    theirs.backward(torch.tensor(seed))
+    np.testing.assert_allclose(ours_weight.grad, their_weight.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_margin_values_and_gradients_match_torch(reduction):
     torch = pytest.importorskip("torch")
     _both_sides(

@@ -216,6 +216,15 @@ def _class_weights(weight: Any, scores: Tensor, axis: int, loss: str) -> np.ndar
     return array.astype(scores.dtype)
 
 
+def _class_weights_in_graph(weight: Any, checked: np.ndarray, dtype: np.dtype) -> Any:
+    """The class weights of a loss torch builds of tensor ops (cross_entropy of class probabilities,
+    multilabel_soft_margin_loss), which differentiate ``weight`` too: a float Tensor ``weight`` stays in the graph
+    (in ``dtype``), anything else is ``checked``, the constant :func:`_class_weights` made of it."""
+    if isinstance(weight, Tensor) and weight.dtype.kind == "f":
+        return weight if weight.dtype == dtype else weight.astype(dtype)
+    return checked
+
+
 def _weighted_class_terms(
     log_probabilities: Tensor,
     indices: np.ndarray,
@@ -609,8 +618,9 @@ def cross_entropy(
     term is w[t_n] (1 - e) (-logp[n, t_n]) + e/C sum_c w_c (-logp[n, c]), and the mean divides
     by the sum of w[t_n] over the samples; with probabilities it is -sum_c w_c t_c logp_c and
     the mean is over the samples. Class-index targets equal to ``ignore_index`` contribute 0
-    and no gradient, and leave the mean's denominator. The weights get no gradient. torch's argument
-    order: ``weight`` third, everything after it keyword-only.
+    and no gradient, and leave the mean's denominator. The weights get no gradient with class indices; with
+    probabilities a float Tensor ``weight`` gets d/dw_c = -sum_n t_nc logp_nc (scaled by the reduction), as
+    torch's. torch's argument order: ``weight`` third, everything after it keyword-only.
     """
     if (  # the usual call (a batch of logits, class indices in range, no options): one node, without the checks below
         weight is None
@@ -644,7 +654,7 @@ def cross_entropy(
     ignore_index = check_integer("cross_entropy", "ignore_index", ignore_index)
     logits = as_float_tensor(logits, "cross_entropy")
     axis = _class_axis(logits, axis, "cross_entropy")
-    weight = _class_weights(weight, logits, axis, "cross_entropy")
+    given_weight, weight = weight, _class_weights(weight, logits, axis, "cross_entropy")
     classes = logits.shape[axis]
     target_array = np.asarray(target.data if isinstance(target, Node) else target)
     if target_array.dtype.kind not in "iu":
@@ -665,7 +675,8 @@ def cross_entropy(
         log_probabilities = _log_softmax(logits, axis)
         if label_smoothing:
             probabilities = probabilities * (1 - label_smoothing) + label_smoothing / classes
-        if weight is not None:
+        if weight is not None:  # (a float Tensor weight gets its gradient here, as torch's)
+            weight = _class_weights_in_graph(given_weight, weight, logits.dtype)
             probabilities = probabilities * weight.reshape((classes,) + (1,) * (logits.ndim - 1 - axis))
         terms = -(log_probabilities * probabilities).sum(axis=axis)
         return _reduce(terms, reduction)

@@ -21,6 +21,7 @@ from .losses import (
     REDUCTIONS,
     _check_unit_interval,
     _class_weights,
+    _class_weights_in_graph,
     _logistic_terms,
     _paired,
     _reduce,
@@ -44,7 +45,8 @@ def multilabel_soft_margin_loss(
     w_c (-(y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c))) = w_c (softplus(x_c) - y_c x_c).
 
     ``scores`` is (..., C), ``target`` the same shape with entries in [0, 1] (1: the sample has class c);
-    ``weight`` (C,), optional, a constant. d/dx_c = w_c (sigmoid(x_c) - y_c) / C. Each term is split by the
+    ``weight`` (C,), optional; a float Tensor gets its gradient, as torch's (a sample's d/dw_c is its unweighted
+    term of class c over C), anything else is a constant. d/dx_c = w_c (sigmoid(x_c) - y_c) / C. Each term is split by the
     sign of x_c (see ``losses._logistic_terms``), exact at both ends: +inf at x_c = +inf with y_c < 1 or
     x_c = -inf with y_c > 0, 0 at x_c = +inf with y_c = 1 or x_c = -inf with y_c = 0 (torch: nan).
     """
@@ -57,9 +59,9 @@ def multilabel_soft_margin_loss(
         raise AxisError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")  # torch's IndexError
     _check_unit_interval(target.data, loss, "targets")
     terms = _logistic_terms(scores, target)
-    weight = _class_weights(weight, scores, scores.ndim - 1, loss)
-    if weight is not None:
-        terms = terms * weight
+    checked = _class_weights(weight, scores, scores.ndim - 1, loss)
+    if checked is not None:  # a float Tensor weight gets its gradient, as torch's
+        terms = terms * _class_weights_in_graph(weight, checked, scores.dtype)
     return _reduce(terms.mean(axis=-1), reduction)
 
 
