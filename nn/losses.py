@@ -21,7 +21,7 @@ from . import functional as F
 from .checks import check_choice, check_flag, check_integer, check_real
 from .functional.deprecated_reduction import legacy_reduction
 from .functional.divergence import KL_DIV_REDUCTIONS
-from .functional.losses import MAPE_EPS, REDUCTIONS, check_weight_not_reduction
+from .functional.losses import MAPE_EPS, REDUCTIONS, check_margin_power, check_weight_not_reduction
 from .module import Module
 
 __all__ = [
@@ -422,9 +422,7 @@ class MultiMarginLoss(_Loss):
             )
         reduction = legacy_reduction("MultiMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
-        if check_integer("MultiMarginLoss", "p", p) not in (1, 2):
-            raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}")
-        self.p = int(p)
+        self.p = check_margin_power("MultiMarginLoss", p)
         self.margin = check_real("MultiMarginLoss", "margin", margin)
         self.register_buffer("weight", _class_weight_buffer("MultiMarginLoss", weight))
 

@@ -635,6 +635,29 @@ def test_multi_margin_loss_matches_torch(reduction, p, margin):
     )
 
 
+@pytest.mark.parametrize("p", [1.0, 2.0, np.float64(2.0)])
+def test_multi_margin_loss_takes_a_float_p_equal_to_1_or_2_as_torch(p):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    scores, target = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    _compare_with_torch(
+        lambda x, t: F.multi_margin_loss(x, t, p),
+        lambda x, t: torch.nn.functional.multi_margin_loss(x, t, p=p),
+        [scores, target],
+    )
+    _compare_with_torch(
+        lambda x, t: nn.MultiMarginLoss(p=p)(x, t), lambda x, t: torch.nn.MultiMarginLoss(p=p)(x, t), [scores, target]
+    )
+
+
+@pytest.mark.parametrize("p", [1.5, 3, 0.0])
+def test_multi_margin_loss_refuses_a_p_other_than_1_or_2_with_torchs_value_error(p):
+    with pytest.raises(ValueError, match="multi_margin_loss: p must be 1 or 2"):
+        F.multi_margin_loss(np.zeros((2, 3)), np.array([0, 1]), p)
+    with pytest.raises(ValueError, match="MultiMarginLoss: p must be 1 or 2"):
+        nn.MultiMarginLoss(p=p)
+
+
 def test_binary_cross_entropy_matches_torch_at_certain_probabilities():
     torch = pytest.importorskip("torch")
     probabilities, target = np.array([0.0, 1.0, 0.0, 1.0, 0.3]), np.array([1.0, 0.0, 0.0, 1.0, 0.6])

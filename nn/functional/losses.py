@@ -48,6 +48,7 @@ __all__ = [
     "REDUCTIONS",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "check_margin_power",
     "cross_entropy",
     "exponential_loss",
     "hinge_loss",
@@ -755,8 +756,7 @@ def multi_margin_loss(
         )
     reduction = legacy_reduction("multi_margin_loss", size_average, reduce, reduction)
     reduction = check_choice("multi_margin_loss", "reduction", reduction, REDUCTIONS)
-    if check_integer("multi_margin_loss", "p", p) not in (1, 2):
-        raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p!r}")
+    p = check_margin_power("multi_margin_loss", p)
     margin = check_real("multi_margin_loss", "margin", margin)
     scores = as_float_tensor(scores, "multi_margin_loss")
     if scores.ndim not in (1, 2):
@@ -777,6 +777,17 @@ def multi_margin_loss(
         violations = violations * _expand_class_axis(weight[indices], axis)
     terms = violations.sum(axis=axis) / classes
     return _reduce(terms if terms.shape == terms_shape else terms.reshape(terms_shape), reduction)
+
+
+def check_margin_power(owner: str, p: Any) -> int:
+    """multi_margin_loss's exponent ``p`` as the int 1 or 2: as torch, any real number equal to one of them (2.0
+    too) is taken; another number is a ValueError, anything else a TypeError."""
+    if isinstance(p, (bool, np.bool_)):
+        raise TypeError(f"{owner}: p must be 1 or 2, got {p!r}")
+    power = check_real(owner, "p", p, allow_inf=True, allow_nan=True)
+    if power not in (1, 2):
+        raise ValueError(f"{owner}: p must be 1 or 2, got {p!r}")
+    return int(power)
 
 
 def _lone_sample_target(target: Any, samples: tuple[int, ...]) -> tuple[Any, tuple[int, ...]]:
