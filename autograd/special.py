@@ -152,13 +152,13 @@ def _in_float64(function: Any) -> Any:
     def evaluated(x: Any, *args: Any) -> Any:
         given = np.asarray(x)
         dtype = given.dtype if given.dtype.kind == "f" else np.dtype(np.float64)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # the rounding back overflows quietly too (psi'(1e-45) in float32 is inf)
             result = np.asarray(function(given.astype(np.float64), *args))
-        if isinstance(x, np.ndarray):
-            return result.astype(dtype, copy=False)
-        if type(x) in _PLAIN:
-            return float(result)
-        return result.astype(dtype)[()]
+            if isinstance(x, np.ndarray):
+                return result.astype(dtype, copy=False)
+            if type(x) in _PLAIN:
+                return float(result)
+            return result.astype(dtype)[()]
 
     return evaluated
 

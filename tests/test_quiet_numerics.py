@@ -414,3 +414,19 @@ def test_an_integral_power_has_the_derivative_n_x_to_the_n_minus_one():
     t = Tensor(x, requires_grad=True)
     (t**5).sum().backward()
     np.testing.assert_allclose(t.grad, 5 * x**4, rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "points"), [(np.float32, [1e-45, -1e-45, 1e-40, 2.0]), (np.float16, [6e-8, 1e-5, -1e-5, 2.0])]
+)
+@pytest.mark.parametrize("order", [1, 2])
+def test_polygamma_overflowing_the_dtype_is_inf_without_a_warning(order, dtype, points):
+    # psi^(n)(x) ~ (-1)^(n+1) n! / x^(n+1) near 0 is beyond float32/float16 while finite in float64: rounding
+    # it back to the dtype gives +-inf quietly, as torch's values
+    torch = _torch()
+    x = np.array(points, dtype=dtype)
+    with no_warnings():
+        got = Tensor(x).polygamma(order).data
+    expected = torch.polygamma(order, torch.from_numpy(x)).numpy()
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, expected)
