@@ -611,17 +611,19 @@ class Tensor(
     @float16_via_float32
     def swish(self, beta: float = 1.0) -> Tensor:
         """x * sigmoid(beta x) (SiLU for beta = 1)."""
-        return self * (self * beta).sigmoid() if beta != 1 else self * self.sigmoid()
+        return self * (self * beta).sigmoid() if beta != 1 else self.silu()
 
     @float16_via_float32
     def silu(self) -> Tensor:
-        """x * sigmoid(x)."""
-        return self * self.sigmoid()
+        """x * sigmoid(x), one node; d/dx = s + x s (1 - s), finite for every incoming gradient at finite x."""
+        data = self._floating_data()
+        return self._unary(ew.silu, quietly(np.multiply, data, shared_math.sigmoid(data)))  # (-inf * 0 is nan)
 
     @float16_via_float32
     def mish(self) -> Tensor:
-        """x * tanh(softplus(x))."""
-        return self * self.softplus().tanh()
+        """x * tanh(softplus(x)), one node; d/dx = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x))."""
+        data = self._floating_data()
+        return self._unary(ew.mish, quietly(np.multiply, data, np.tanh(shared_math.softplus(data))))
 
     def step(self) -> Tensor:
         """Heaviside step (1 where x > 0 else 0); zero gradient."""

@@ -366,15 +366,15 @@ class Value(Node, NumpyFunctions):
 
     def swish(self, beta: float = 1.0) -> Value:
         """x * sigmoid(beta * x) (SiLU when beta = 1)."""
-        return self * (self * beta).sigmoid() if beta != 1 else self * self.sigmoid()
+        return self * (self * beta).sigmoid() if beta != 1 else self.silu()
 
     def silu(self) -> Value:
-        """x * sigmoid(x): swish with beta = 1."""
-        return self.swish(1.0)
+        """x * sigmoid(x): swish with beta = 1; d/dx = s + x s (1 - s)."""
+        return _unary_op_node(self.data * shared_math.sigmoid(self.data), ew.silu, self)
 
     def mish(self) -> Value:
-        """x * tanh(softplus(x))."""
-        return self * self.softplus().tanh()
+        """x * tanh(softplus(x)); d/dx = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x))."""
+        return _unary_op_node(self.data * math.tanh(shared_math.softplus(self.data)), ew.mish, self)
 
     def step(self) -> Value:
         """Heaviside step: 1 for x > 0 else 0; its gradient is zero everywhere."""

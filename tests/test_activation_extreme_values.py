@@ -1,6 +1,7 @@
 """Activations at extreme but legal inputs: each derivative comes from the piece the input selects (prelu with
 an infinite input or a nan slope), the positive piece of celu is x itself (no overflow of x / alpha), leaky_relu
-computes without numpy warnings, and hardswish takes torch's derivatives at -3 and 3. Expected values are
+computes without numpy warnings, and hardswish takes torch's derivatives at -3 and 3; silu and mish pass a gradient
+above 1 at the largest values of the dtype. Expected values are
 written out; with torch installed the same points are compared with torch."""
 
 from __future__ import annotations
@@ -178,3 +179,30 @@ def test_scalar_elu_at_zero_differentiates_twice_to_zero():
     (first,) = autograd.grad(x.elu(0.5), [x], create_graph=True)
     assert first.data == 0.5
     assert autograd.grad(first, [x]) == (0.0,)
+
+
+@pytest.mark.parametrize("name", ["silu", "mish"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_silu_and_mish_near_the_largest_value_pass_an_incoming_gradient_above_one(name, dtype):
+    # d/dx = 1 there (and 0 at minus the largest value): the gradient is g itself, not g * x * 0 with an
+    # overflowed g * x = inf (nan)
+    big = np.finfo(dtype).max * dtype(0.9)
+    points = np.array([big, -big, 1.0], dtype=dtype)
+    incoming = np.array([1.5, 1.5, 1.5], dtype=dtype)
+    for node in (Tensor(points, requires_grad=True), autograd.Value(float(big))):
+        out = getattr(node, name)()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            if isinstance(node, Tensor):
+                out.backward(incoming)
+                assert node.grad.dtype == dtype
+                np.testing.assert_array_equal(node.grad[:2], [1.5, 0.0])
+            else:
+                (out * 1.5).backward()
+                assert node.grad == 1.5
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(points, requires_grad=True)
+    getattr(torch.nn.functional, name)(t).backward(torch.tensor(incoming))
+    x = Tensor(points, requires_grad=True)
+    getattr(F, name)(x).backward(incoming)
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-3 if dtype == np.float16 else 1e-6)

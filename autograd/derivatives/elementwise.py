@@ -192,6 +192,21 @@ def _celu_rule(g, out, x, alpha):
     return _elu_rule(g, out, x / alpha, 1.0)
 
 
+def _silu_rule(g, out, x):
+    # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x), as torch's silu_backward. x multiplies s (1 - s), which is 0
+    # where x is near the dtype's largest value, before g does: the composite x * sigmoid(x) formed g * x first,
+    # which overflows there for |g| > 1 (inf * 0 = nan; torch's gradient is g)
+    s = sm.sigmoid(x)
+    return g * (s + x * (s * (1 - s)))
+
+
+def _mish_rule(g, out, x):
+    # d/dx x tanh(softplus x) = t + x (1 - t^2) s(x), t = tanh(softplus x), as torch's mish_backward; x meets the
+    # factor (1 - t^2) s(x), 0 at large x, before g (see _silu_rule)
+    t = sm.tanh(sm.softplus(x))
+    return g * (t + x * ((1 - t * t) * sm.sigmoid(x)))
+
+
 def _tie_split(g, x, y):
     """Gradient reaching ``x`` from max(x, y): none if smaller, half on a tie, else all of it (also where either
     is nan, which maximum propagates: both inputs get g there, as torch)."""
@@ -248,6 +263,8 @@ leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x 
 elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1
 celu = Op("celu", _celu_rule)                                        # e^(x/alpha) where x <= 0, else 1
 gelu_exact = Op("gelu_exact", _gelu_exact_rule)                      # Phi(x) + x phi(x)
+silu = Op("silu", _silu_rule)                                        # s + x s (1 - s)
+mish = Op("mish", _mish_rule)                                        # t + x (1 - t^2) s, t = tanh(softplus x)
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
