@@ -675,11 +675,23 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Put self and all descendants in training mode (or eval if mode is False); as torch, a ``mode`` that
-        is not a bool is a ValueError (numpy's bools are taken as bools)."""
+        is not a bool is a ValueError (numpy's bools are taken as bools).
+
+        As torch's, each child's own ``train(mode)`` runs, so a subclass overriding ``train`` (to keep a frozen
+        BatchNorm in eval mode, say) decides for its sub-tree also when a parent's ``train()``/``eval()`` is
+        called; the walk is torch's order (self, then each child in turn), cycles cut."""
         if not isinstance(mode, (bool, np.bool_)):
             raise ValueError("training mode is expected to be boolean")
-        for module in self.modules():
-            module.training = bool(mode)
+        mode = bool(mode)
+        stack: list[tuple[Module, frozenset[int]]] = [(self, frozenset())]
+        while stack:
+            module, ancestors = stack.pop()
+            if module is not self and type(module).train is not Module.train:
+                module.train(mode)  # its own train() sees to its sub-modules, as torch's recursion does
+                continue
+            module.training = mode
+            inside = ancestors | {id(module)}
+            stack.extend(reversed([(child, inside) for child in module.children() if id(child) not in inside]))
         return self
 
     def eval(self) -> Module:

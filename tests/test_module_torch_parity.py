@@ -107,6 +107,36 @@ def test_train_takes_numpy_bools_and_eval_still_works():
     assert model[1].training is False
 
 
+def _frozen_norm_model(base):
+    """A parent holding a child whose overridden ``train`` keeps its BatchNorm in eval mode (a common torch recipe)."""
+
+    class FrozenNorm(base.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = base.Linear(3, 3)
+            self.norm = base.BatchNorm1d(3)
+
+        def train(self, mode=True):
+            super().train(mode)
+            self.norm.eval()
+            return self
+
+    return base.Sequential(FrozenNorm(), base.ReLU())
+
+
+def test_train_of_a_parent_runs_the_train_override_of_a_child():
+    model = _frozen_norm_model(nn)
+    model.eval()
+    model.train()
+    modes = [module.training for module in model.modules()]
+    assert modes == [True, True, True, False, True]
+    torch = _torch()
+    torch_model = _frozen_norm_model(torch.nn)
+    torch_model.eval()
+    torch_model.train()
+    assert modes == [module.training for module in torch_model.modules()]
+
+
 def test_train_error_matches_torch():
     torch = _torch()
     with pytest.raises(ValueError, match="training mode is expected to be boolean"):
