@@ -210,6 +210,17 @@ class _Checkpoint:
     def model_arrays(self) -> OrderedDict[str, np.ndarray]:
         return OrderedDict((name, self.archive.read(_MODEL + name)) for name in self.model)
 
+    def checked_model_arrays(self, module: Module, strict: bool) -> OrderedDict[str, np.ndarray]:
+        """The model part, read and checked against ``module`` with its values (the headers passed
+        :meth:`check_module`; a float count such as ``5.5`` for an integer buffer is only seen in the data), so
+        nothing is loaded (the optimizer neither) from a file whose model part the module would refuse."""
+        arrays = self.model_arrays()
+        try:
+            module.check_state_dict(arrays, strict=strict)
+        except StateDictError as error:
+            raise CheckpointMismatchError(f"{self.archive.path}: does not fit the model: {error}") from None
+        return arrays
+
     def optimizer_state(self) -> dict[str, Any] | None:
         if self.layout is None:
             return None
@@ -275,7 +286,7 @@ def load(path: str | os.PathLike) -> Module:
         unknown = sorted(set(checkpoint.evaluating) - set(submodules))
         if unknown:
             raise archive.error(f"lists modules in eval mode that the model does not have: {', '.join(unknown)}")
-        module.load_state_dict(checkpoint.model_arrays())
+        module.load_state_dict(checkpoint.checked_model_arrays(module, strict=True))
         for name in checkpoint.evaluating:  # saved after .eval() (or a sub-module's): loaded so, as torch's modules
             submodules[name].training = False
         return module
@@ -297,7 +308,7 @@ def load_into(module: Module, path: str | os.PathLike, optimizer: Any = None, st
         checkpoint.check_module(module, strict)
         if optimizer is not None and checkpoint.layout is None:
             raise archive.error("has no optimizer state to load")
-        model = checkpoint.model_arrays()
+        model = checkpoint.checked_model_arrays(module, strict)
         optimizer_state = checkpoint.optimizer_state()
     if optimizer is not None:
         optimizer.load_state_dict(optimizer_state)

@@ -278,6 +278,23 @@ def test_failed_optimizer_load_leaves_the_module_unchanged(tmp_path):
     _assert_states_equal(model.state_dict(), before)
 
 
+def test_a_model_value_the_module_refuses_leaves_the_optimizer_untouched(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3))
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(np.ones((4, 2), np.float32)).sum().backward()
+    optimizer.step()
+    state = model.state_dict()
+    state["1.num_batches_tracked"] = np.array(5.5)  # the header (a float scalar) passes, the value cannot be a count
+    path = serialization.save(state, tmp_path / "m.npz", optimizer=optimizer)
+    fresh = nn.Sequential(nn.Linear(2, 3, rng=1), nn.BatchNorm1d(3))
+    fresh_optimizer = nn.optim.SGD(fresh.parameters(), lr=0.5)
+    before = {k: v.copy() for k, v in fresh.state_dict().items()}
+    with pytest.raises(serialization.CheckpointMismatchError, match=r"m\.npz.*num_batches_tracked"):
+        serialization.load_into(fresh, path, optimizer=fresh_optimizer)
+    _assert_states_equal(fresh.state_dict(), before)
+    assert fresh_optimizer.state_dict()["state"] == {} and fresh_optimizer.param_groups[0]["lr"] == 0.5
+
+
 def test_adam_state_round_trips_and_training_continues_identically(tmp_path):
     optim = pytest.importorskip("nn.optim")
     x = np.random.default_rng(0).normal(size=(16, 3))
