@@ -38,6 +38,9 @@ CHUNK_BYTES = 1 << 20
 MAX_HEADER_BYTES = 10_000
 #: Kinds of dtype a state file may hold: bool, ints, floats, complex, and unicode strings.
 ALLOWED_KINDS = "biufcU"
+#: What zipfile and numpy raise on a damaged archive; NotImplementedError for a zip feature a damaged byte can
+#: announce (a version or a flag bit: patched data, strong encryption) that Python cannot read.
+_READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError)
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -133,7 +136,7 @@ class NpzReader:
             self._length = os.fstat(self._file.fileno()).st_size
             try:
                 self._zip = zipfile.ZipFile(self._file)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+            except _READ_ERRORS as error:
                 raise self.error(f"not a readable .npz file ({error})") from None
             self.members: dict[str, Member] = {}
             for info in self._zip.infolist():
@@ -171,7 +174,7 @@ class NpzReader:
                 else:
                     raise ValueError(f"unsupported .npy version {version}")
                 header_bytes = stream.tell()
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        except _READ_ERRORS as error:
             raise self.error(f"damaged member {name!r} ({error})") from None
         if dtype.hasobject:
             raise self.error(f"member {name!r} holds a pickled object array (dtype {dtype}); pickle is refused")
@@ -204,7 +207,7 @@ class NpzReader:
                     filled += len(chunk)
                 if stream.read(1):
                     raise ValueError("data continues past the announced size")
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        except _READ_ERRORS as error:
             raise self.error(f"damaged member {member.info.filename!r} ({error})") from None
         return array
 

@@ -252,6 +252,37 @@ def test_damaged_data_fails_the_crc_check(tmp_path):
         nn.load(path)
 
 
+def _patch_central_field(raw, offset, fmt, value):
+    """Set one field of every central-directory entry (``offset`` bytes into its header)."""
+    raw = bytearray(raw)
+    start = raw.find(b"PK\x01\x02")
+    while start != -1:
+        struct.pack_into(fmt, raw, start + offset, value)
+        start = raw.find(b"PK\x01\x02", start + 4)
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    ("offset", "fmt", "value", "problem"),
+    [
+        (6, "<H", 0xFF, "zip file version"),  # version needed to extract: 25.5
+        (8, "<H", 0x20, "compressed patched data"),  # general purpose flag bit 5
+        (8, "<H", 0x40, "strong encryption"),  # general purpose flag bit 6
+    ],
+)
+def test_zip_features_python_cannot_read_are_one_serialization_error(tmp_path, offset, fmt, value, problem):
+    """zipfile raises NotImplementedError for these (a damaged byte in the zip directory can set them)."""
+    path = tmp_path / "odd.npz"
+    path.write_bytes(_patch_central_field(nn.save(_model(1), tmp_path / "good.npz").read_bytes(), offset, fmt, value))
+    model = _model()
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    for function, args in [(nn.load, (path,)), (serialization.load_into, (model, path)), (serialization.read, (path,))]:
+        with pytest.raises(nn.SerializationError, match=f"odd.npz: .*{problem}"):
+            function(*args)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
 @pytest.mark.parametrize("length", [0, 10, 100, 1000, 2000])
 def test_every_truncation_of_a_checkpoint_is_one_serialization_error(tmp_path, length):
     raw = nn.save(_model(), tmp_path / "model.npz", optimizer=nn.optim.Adam(_model().parameters())).read_bytes()
