@@ -301,9 +301,11 @@ class Module:
         """
         if not isinstance(persistent, (bool, np.bool_)):
             raise TypeError(f"register_buffer: persistent must be True or False, got {persistent!r}")
-        if not isinstance(name, str) or not name or "." in name:
+        if not isinstance(name, str):
+            raise TypeError(f"register_buffer: the name must be a string, got {type(name).__name__}")
+        if not name or "." in name:
             raise KeyError(f"register_buffer: the name must be a non-empty string without '.', got {name!r}")
-        if name in vars(self) and name not in self._buffer_names():
+        if hasattr(self, name) and name not in self._buffer_names():  # a class attribute too (forward, training)
             raise KeyError(f"register_buffer: attribute {name!r} already exists and is not a buffer")
         if isinstance(array, Node) and (not isinstance(array, Tensor) or array.requires_grad):
             raise TypeError(f"register_buffer: buffer {name!r} must not require a gradient (use a Parameter)")

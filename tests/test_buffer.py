@@ -128,6 +128,25 @@ def test_a_buffer_cannot_take_the_name_of_another_attribute():
         module.add_module("attribute", nn.Module())
 
 
+@pytest.mark.parametrize("name", ["forward", "training", "state_dict"])
+def test_a_buffer_cannot_take_the_name_of_a_class_attribute(name):
+    layer = nn.Linear(2, 2)
+    with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
+        layer.register_buffer(name, np.zeros(2))
+    assert name not in vars(layer) and layer.buffers() == []
+    torch = _torch()
+    with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
+        torch.nn.Linear(2, 2).register_buffer(name, torch.zeros(2))
+
+
+def test_a_buffer_name_that_is_not_a_string_is_a_type_error():
+    with pytest.raises(TypeError, match="register_buffer: the name must be a string, got int"):
+        nn.Module().register_buffer(3, np.zeros(2))
+    torch = _torch()
+    with pytest.raises(TypeError):
+        torch.nn.Module().register_buffer(3, torch.zeros(2))
+
+
 def test_a_buffer_cannot_replace_a_parameter():
     layer = nn.Linear(2, 2)
     with pytest.raises(TypeError, match="parameter 'weight'"):
