@@ -102,7 +102,8 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         """Set an attribute. As torch, an attribute holding an ``nn.Parameter`` takes only a Parameter or None:
         a plain Tensor would silently stop being a parameter (and drop out of ``parameters()``); a buffer's name
-        takes an array, a Tensor or None (or a Parameter or Module, which replaces the buffer)."""
+        takes an array, a Tensor or None (or a Parameter or Module, which replaces the buffer); a sub-module's
+        name takes a Module or None (or a Parameter, or a list or tuple, which may hold modules here)."""
         if value is not None and isinstance(self.__dict__.get(name), Parameter) and not isinstance(value, Parameter):
             raise TypeError(
                 f"{type(self).__name__}: cannot assign a {type(value).__name__} as parameter {name!r} "
@@ -115,6 +116,15 @@ class Module:
             else:
                 self.register_buffer(name, value, persistent=False)
             return
+        if (
+            value is not None
+            and isinstance(self.__dict__.get(name), Module)
+            and not isinstance(value, (Module, Parameter, list, tuple))
+        ):
+            raise TypeError(
+                f"{type(self).__name__}: cannot assign a {type(value).__name__} as sub-module {name!r} "
+                "(a Module or None expected)"
+            )
         if isinstance(value, (Parameter, Module)):  # as torch, a parameter or sub-module replaces a buffer
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)

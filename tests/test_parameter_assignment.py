@@ -48,3 +48,40 @@ def test_values_can_still_change_in_place_and_other_attributes_take_anything():
     layer.note = Tensor(np.ones(2))  # not a parameter before, so any value is fine
     layer.note = np.zeros(2)
     assert len(layer.parameters()) == 2
+
+
+class _Holder(nn.Module):
+    def __init__(self) -> None:
+        self.fc = nn.Linear(2, 2, rng=0)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+@pytest.mark.parametrize("value", [Tensor(np.ones(2)), np.ones(2), 3.0, "fc"])
+def test_assigning_a_non_module_over_a_sub_module_is_a_type_error_and_keeps_it(value):
+    holder = _Holder()
+    fc = holder.fc
+    with pytest.raises(
+        TypeError, match="_Holder: cannot assign a .* as sub-module 'fc' \\(a Module or None expected\\)"
+    ):
+        holder.fc = value
+    assert holder.fc is fc and [name for name, _ in holder.named_parameters()] == ["fc.weight", "fc.bias"]
+
+
+def test_assigning_a_tensor_over_a_sub_module_is_a_type_error_in_torch_too():
+    torch = pytest.importorskip("torch")
+    holder = torch.nn.Module()
+    holder.fc = torch.nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="cannot assign 'torch.FloatTensor' as child module 'fc'"):
+        holder.fc = torch.ones(2)
+
+
+def test_a_sub_module_can_still_be_replaced_by_a_module_none_or_a_parameter():
+    holder = _Holder()
+    holder.fc = nn.Identity()
+    assert holder(np.ones(2)).shape == (2,)
+    holder.fc = None
+    assert holder.fc is None and list(holder.children()) == []
+    holder.fc = nn.Parameter(np.zeros(2))
+    assert [name for name, _ in holder.named_parameters()] == ["fc"]
