@@ -338,6 +338,27 @@ class ParameterDict(_DictContainer[Parameter]):
             raise KeyError("ParameterDict.popitem: the dict is empty")
         return self._entries.popitem()
 
+    def __reversed__(self) -> Iterator[str]:
+        """The names, last added first (``reversed(d)``, torch's)."""
+        return reversed(list(self._entries))
+
+    def __or__(self, other: Mapping[str, Any] | ParameterDict) -> ParameterDict:
+        """``d | other``: a copy of ``d`` updated with ``other``'s entries (torch's)."""
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other: Mapping[str, Any]) -> Any:
+        """``other | d`` for a mapping ``other``: a copy of ``other`` updated with ``d``'s entries (torch's)."""
+        merged = other.copy()  # type: ignore[attr-defined]
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other: Mapping[str, Any] | ParameterDict) -> ParameterDict:
+        """``d |= other``: :meth:`update` in place (torch's)."""
+        self.update(other)
+        return self
+
     @classmethod
     def fromkeys(cls, keys: Iterable[str], default: Any = None) -> ParameterDict:
         """A new ParameterDict with each of ``keys`` set to ``default`` (a Parameter, shared by all; a Tensor or an

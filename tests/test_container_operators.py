@@ -177,3 +177,23 @@ def test_parameter_dict_copy_setdefault_popitem_and_fromkeys_follow_torch():
     assert (
         theirs.popitem()[0] == "c" and list(theirs.copy()) == ["b"] and list(theirs.fromkeys(["u", "v"])) == ["u", "v"]
     )
+
+
+def test_parameter_dict_reversed_and_union_operators_follow_torch():
+    first, second, third = (nn.Parameter(np.array([value])) for value in (1.0, 2.0, 3.0))
+    parameters = nn.ParameterDict(OrderedDict([("b", first), ("a", second)]))
+    assert list(reversed(parameters)) == ["a", "b"]
+    merged = parameters | {"c": third, "b": third}
+    assert isinstance(merged, nn.ParameterDict) and list(merged.items()) == [("b", third), ("a", second), ("c", third)]
+    assert list(parameters.items()) == [("b", first), ("a", second)]  # | leaves both operands as they were
+    left = {"z": third} | parameters
+    assert type(left) is dict and list(left.items()) == [("z", third), ("b", first), ("a", second)]
+    same = parameters
+    parameters |= nn.ParameterDict({"c": third})
+    assert parameters is same and list(parameters) == ["b", "a", "c"]
+    torch = pytest.importorskip("torch")
+    ones = [torch.nn.Parameter(torch.ones(1)) for _ in range(3)]
+    theirs = torch.nn.ParameterDict(OrderedDict([("b", ones[0]), ("a", ones[1])]))
+    assert list(reversed(theirs)) == ["a", "b"]
+    assert list(theirs | {"c": ones[2], "b": ones[2]}) == ["b", "a", "c"]
+    assert type({"z": ones[2]} | theirs) is dict and list({"z": ones[2]} | theirs) == ["z", "b", "a"]
