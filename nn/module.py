@@ -84,6 +84,22 @@ def mark_value_parameters(values: Any) -> None:
 _BUFFERS = (np.ndarray, Tensor)
 
 
+class MemberList(list):
+    """What ``parameters()`` and ``buffers()`` return: a list (as micrograd's ``parameters()``: index it, take its
+    ``len``, iterate it again and again) that is also an iterator, as torch's generator is, so torch's idiom
+    ``next(model.parameters())`` gives the first member (and a second ``next`` the second one). ``iter()`` of it
+    always starts at the first member."""
+
+    __slots__ = ("_next_position",)
+
+    def __next__(self) -> Any:
+        position = getattr(self, "_next_position", 0)
+        if position >= len(self):
+            raise StopIteration
+        self._next_position = position + 1
+        return self[position]
+
+
 class Module:
     """Base class: subclasses define ``forward``; call the module to run it."""
 
@@ -266,15 +282,16 @@ class Module:
                     seen.add(id(member))
                     yield (f"{module_name}.{name}" if module_name else name), member
 
-    def parameters(self, recurse: bool = True) -> list[Node]:
+    def parameters(self, recurse: bool = True) -> MemberList:
         """All parameters, in definition order (layer by layer); only this module's own with ``recurse=False``.
+        A list that ``next()`` also reads (:class:`MemberList`: ``next(model.parameters())`` as in torch).
 
         The order and the objects of ``named_parameters``, found by one loop that builds no
         names (``model.zero_grad()`` calls it every step).
         """
         if not recurse:
-            return [parameter for _, parameter in self.named_parameters(recurse=False)]
-        found: list[Node] = []
+            return MemberList(parameter for _, parameter in self.named_parameters(recurse=False))
+        found = MemberList()
         seen: set[int] = set()
         stack: list[Module] = [self]
         while stack:
@@ -348,9 +365,9 @@ class Module:
                     seen.add(id(buffer))
                     yield (f"{module_name}.{name}" if module_name else name), buffer
 
-    def buffers(self, recurse: bool = True) -> list[np.ndarray | Tensor]:
-        """All buffers, in definition order."""
-        return [buffer for _, buffer in self.named_buffers(recurse=recurse)]
+    def buffers(self, recurse: bool = True) -> MemberList:
+        """All buffers, in definition order (a list that ``next()`` also reads, as ``parameters()``)."""
+        return MemberList(buffer for _, buffer in self.named_buffers(recurse=recurse))
 
     def get_buffer(self, target: str) -> np.ndarray | Tensor:
         """The buffer at the dotted path ``target`` (``"0.running_mean"``); AttributeError if there is none."""
