@@ -18,6 +18,7 @@ import numpy as np
 from autograd import Tensor
 
 from .module import Module
+from .module_repr import Lines, block, entry
 from .parameter import Parameter
 
 __all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList"]
@@ -236,24 +237,22 @@ class ModuleList(_ListContainer[Module]):
         """A new ModuleList of this one's modules then ``other``'s (the same module objects), as torch."""
         return ModuleList([*self._items, *other])
 
-    def __repr__(self) -> str:
+    def _repr_from(self, texts: Mapping[int, Lines]) -> Lines:
         """torch's text, which writes a run of neighbouring modules with equal reprs once, as
-        ``(first-last): count x repr`` (``(0-11): 12 x TransformerEncoderLayer(...)``)."""
+        ``(first-last): count x repr`` (``(0-11): 12 x TransformerEncoderLayer(...)``); the modules' reprs are
+        in ``texts`` (see :meth:`Module._repr_from`)."""
         runs: list[list[Any]] = []  # [first index, last index, repr] of each run
         for index, module in enumerate(self._items):
-            text = repr(module)
+            text = texts[id(module)]
             if runs and runs[-1][2] == text:
                 runs[-1][1] = index
             else:
                 runs.append([index, index, text])
-        if not runs:
-            return f"{type(self).__name__}()"
-        lines = [
-            (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
-            + text.replace("\n", "\n  ")
+        entries = [
+            entry(f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ", text)
             for first, last, text in runs
         ]
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        return block(type(self).__name__, entries)
 
 
 class ModuleDict(_DictContainer[Module]):

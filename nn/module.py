@@ -26,6 +26,7 @@ from autograd.torch_names import is_device
 
 from .buffer import Buffer
 from .module_hooks import HOOKED, HookHandle, add_hook, call_with_hooks
+from .module_repr import Lines, block, entry, lines_of, text_of
 from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
 
@@ -733,20 +734,53 @@ class Module:
 
     def __repr__(self) -> str:
         """torch's layout: ``Name(extra)`` for a one-line ``extra_repr`` and no children, else the lines of
-        ``extra_repr`` then one ``(name): child`` line per sub-module, each indented by two spaces."""
+        ``extra_repr`` then one ``(name): child`` line per sub-module, each indented by two spaces. Written bottom
+        up without recursion (see :func:`_module_repr`), so modules nested to any depth print."""
+        return _module_repr(self)
+
+    def _repr_from(self, texts: Mapping[int, Lines]) -> Lines:
+        """This module's repr (see :meth:`__repr__`) as lines, given its sub-modules' in ``texts`` (by id)."""
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [
-            f"({name}): " + repr(member).replace("\n", "\n  ")
+        children = [
+            entry(f"({name}): ", texts[id(member)])
             for name, member in self._direct_members()
             if isinstance(member, Module)
         ]
-        if len(extra_lines) == 1 and not child_lines:
-            return f"{type(self).__name__}({extra_lines[0]})"
-        lines = extra_lines + child_lines
-        if not lines:
-            return f"{type(self).__name__}()"
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        if len(extra_lines) == 1 and not children:
+            return [(0, f"{type(self).__name__}({extra_lines[0]})")]
+        return block(type(self).__name__, [*(lines_of(line) for line in extra_lines), *children])
+
+
+def _module_repr(root: Module) -> str:
+    """``repr(root)``, each module's lines made from its sub-modules' (:meth:`Module._repr_from`), bottom up with
+    an explicit stack: no recursion, so a nesting of any depth prints at Python's default recursion limit, in
+    time linear in the text (see :mod:`nn.module_repr`). A sub-module whose class writes its own ``__repr__`` is
+    asked for it; one that contains itself is written ``Name(...)`` inside itself."""
+    texts: dict[int, Lines] = {}
+    open_ids: set[int] = set()  # the modules whose sub-modules are being written
+    stack: list[tuple[Module, bool]] = [(root, False)]
+    while stack:
+        module, children_written = stack.pop()
+        if children_written:
+            open_ids.discard(id(module))
+            texts[id(module)] = module._repr_from(texts)
+            continue
+        if id(module) in texts:  # a module shared by several parents, written already
+            continue
+        if module is not root and type(module).__repr__ is not Module.__repr__:
+            texts[id(module)] = lines_of(repr(module))
+            continue
+        open_ids.add(id(module))
+        stack.append((module, True))
+        for _, child in module._direct_members():
+            if not isinstance(child, Module):
+                continue
+            if id(child) in open_ids:  # a cycle
+                texts.setdefault(id(child), [(0, f"{type(child).__name__}(...)")])
+            else:
+                stack.append((child, False))
+    return text_of(texts[id(root)])
 
 
 def _check_member_name(module: Module, method: str, name: Any, kind: type) -> None:

@@ -87,6 +87,33 @@ def test_module_list_repr_writes_a_run_of_equal_modules_once_as_torch():
     assert repr(nested) == repr(torch_nested)
 
 
+@pytest.mark.parametrize("container", [nn.Sequential, lambda module: nn.ModuleList([module])])
+def test_repr_of_modules_nested_deeper_than_the_recursion_limit(container):
+    depth = 2000  # twice Python's default recursion limit
+    model = nn.Linear(2, 2)
+    for _ in range(depth):
+        model = container(model)
+    name = type(model).__name__
+    expected = (
+        [f"{name}("]
+        + ["  " * level + f"(0): {name}(" for level in range(1, depth)]
+        + ["  " * depth + "(0): Linear(in_features=2, out_features=2, bias=True)"]
+        + ["  " * level + ")" for level in reversed(range(depth))]
+    )
+    assert repr(model).splitlines() == expected
+
+
+def test_repr_of_nested_modules_matches_torch():
+    torch = _torch()
+
+    def nested(library):
+        shared = library.Linear(2, 2)
+        inner = library.ModuleList([library.Sequential(shared, library.Tanh()), library.Sequential(shared)])
+        return library.Sequential(library.Sequential(inner, library.ReLU()), shared)
+
+    assert repr(nested(nn)) == repr(nested(torch.nn))
+
+
 # -- train ------------------------------------------------------------------------------------------------
 
 

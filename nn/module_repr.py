@@ -1,0 +1,48 @@
+"""Module reprs as lists of indented lines, so a nesting of any depth is written in time linear in its text.
+
+torch writes a module as ``Name(`` then one entry per ``extra_repr`` line and per sub-module, indented by two
+spaces, then ``)``; a sub-module's entry is ``(name): `` and its repr with every later line indented two spaces
+further. Re-indenting each child's whole text at every level costs depth x text; here a text is a list of
+``(level, line)`` pairs (``"  " * level + line``) and nesting adds 1 to the levels of the child's lines.
+A line never starts with two spaces (they are counted in its level), so two texts are equal exactly when their
+lists are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["Lines", "block", "entry", "lines_of", "text_of"]
+
+#: A text as (indentation level, line) pairs.
+Lines = list[tuple[int, str]]
+
+
+def _level_and_rest(line: str) -> tuple[int, str]:
+    """``line`` as (level, rest) with ``"  " * level + rest == line`` and ``rest`` not starting with two spaces."""
+    level = (len(line) - len(line.lstrip(" "))) // 2
+    return level, line[2 * level :]
+
+
+def lines_of(text: str) -> Lines:
+    """``text`` (a repr a class writes itself, an ``extra_repr`` line) as :data:`Lines`."""
+    return [_level_and_rest(line) for line in text.split("\n")]
+
+
+def text_of(lines: Lines) -> str:
+    """The text of ``lines``."""
+    return "\n".join("  " * level + line for level, line in lines)
+
+
+def entry(prefix: str, lines: Lines) -> Lines:
+    """The entry ``prefix`` + the text of ``lines`` (a sub-module's ``(name): repr``). Its later lines keep their
+    levels: :func:`block` puts every line of an entry one level in, which is torch's ``text.replace("\\n", "\\n  ")``
+    for them and its join of the entries with ``"\\n  "`` for the first."""
+    level, first = lines[0]
+    return [(0, prefix + "  " * level + first), *lines[1:]]
+
+
+def block(name: str, entries: Iterable[Lines]) -> Lines:
+    """``name(`` then each entry's lines one level in, then ``)``; ``name()`` when there are none."""
+    inside = [(level + 1, line) for lines in entries for level, line in lines]
+    return [(0, f"{name}("), *inside, (0, ")")] if inside else [(0, f"{name}()")]
