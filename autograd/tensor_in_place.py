@@ -211,9 +211,13 @@ class TensorInPlace:
         """Make the recorded ``values`` the new values of the view ``self`` of ``base``: written into each base of
         the chain in turn, up to the tensor that views nothing (see :meth:`_write_through_view`)."""
         view = self
+        # every tensor of the chain shares one version counter (_viewed_base checks it), whose holders are read
+        # once: reading them at each step took time quadratic in the chain's length
+        holders = base._version_counter.live_holders()
+        views = {id(node) for _, node in holders}
+        copied = any(kind == "copy" for kind, _ in holders)
         while True:
-            holders = base._version_counter.live_holders()
-            if not any(node is base for _, node in holders):  # base views nothing: it takes the values
+            if id(base) not in views:  # base views nothing: it takes the values
                 if base.op is None and base.requires_grad:  # a parameter, changed through a view: refused, as torch
                     raise RuntimeError(
                         f"{op}: in-place change of a view of a leaf {type(base).__name__} that requires grad while "
@@ -226,7 +230,7 @@ class TensorInPlace:
                 else:
                     base._record_in_place(op, functools.partial(_into_base, view=view), values)
                 return self
-            outer = _viewed_base(base, holders)
+            outer = None if copied else _writable_base(base)
             if outer is None:
                 raise _shared_data_error(op, " (here the view's base)")
             values = _into_base(base, values, view)
@@ -730,8 +734,16 @@ def _viewed_base(view: Any, holders: list[tuple[str, Any]]) -> Any:
     """The tensor that ``view`` is a writable view of (a ``getitem`` with a basic index, a ``reshape`` or a
     ``transpose`` of it, sharing its data and version counter), when nothing else shares that data but such views
     (no ``detach()`` or ``copy.copy``); else None."""
+    if any(kind == "copy" for kind, _ in holders):
+        return None
+    return _writable_base(view)
+
+
+def _writable_base(view: Any) -> Any:
+    """The tensor that ``view`` is a writable view of, by how it was made (see :func:`_viewed_base`, which also
+    looks at what else holds its data); else None."""
     op, base, _ = _view_recipe(view)
-    if op not in _WRITABLE_VIEWS or any(kind == "copy" for kind, _ in holders):
+    if op not in _WRITABLE_VIEWS:
         return None
     return base if base._version_counter is view._version_counter else None
 

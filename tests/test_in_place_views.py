@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, gradcheck, no_grad
+from autograd.versions import VersionCounter
 
 RNG = np.random.default_rng(11)
 X = RNG.uniform(0.5, 1.5, (3, 4)) * RNG.choice([-1.0, 1.0], (3, 4))
@@ -193,6 +194,29 @@ def test_a_long_chain_of_transposes_changes_in_place_at_the_default_recursion_li
     np.testing.assert_array_equal(y.data, [[3.0, 1.0, 1.0], [3.0, 1.0, 1.0]])
     (y * y).sum().backward()
     np.testing.assert_array_equal(x.grad, [[18.0, 2.0, 2.0], [18.0, 2.0, 2.0]])
+
+
+def test_an_in_place_change_through_a_chain_of_views_reads_their_holders_a_fixed_number_of_times(monkeypatch):
+    # each step up the chain read the list of the chain's live views again: a change through a view of a view...
+    # 10,000 deep took minutes (time quadratic in the depth); the work per step is now constant
+    reads = []
+    live_holders = VersionCounter.live_holders
+    monkeypatch.setattr(VersionCounter, "live_holders", lambda self: reads.append(1) or live_holders(self))
+
+    def change_through_chain(depth):
+        x = Tensor(np.ones((2, 2)), requires_grad=True)
+        y = x * 1.0
+        view = y
+        for _ in range(depth):
+            view = view[:]
+        reads.clear()
+        view.add_(1.0)
+        (y * y).sum().backward()
+        np.testing.assert_array_equal(y.data, np.full((2, 2), 2.0))
+        np.testing.assert_array_equal(x.grad, np.full((2, 2), 4.0))  # d/dx (x + 1)^2 = 2 (x + 1)
+        return len(reads)
+
+    assert change_through_chain(3000) == change_through_chain(30)
 
 
 def test_repeated_augmented_assignments_through_views_keep_no_view_alive():
