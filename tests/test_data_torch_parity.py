@@ -663,3 +663,44 @@ def test_a_dataset_without_len_reads_through_a_sampler_of_its_own_as_torchs():
     assert "dataset=Doubling" in repr(by_batches)
     with pytest.raises(NotImplementedError, match="must define __len__"):
         DataLoader(Doubling(), batch_size=2)  # the default sampler counts the samples
+
+
+# -- samples nested deeper than the recursion limit ----------------------------------------------------------------
+
+
+def _nested(depth, leaf, kind):
+    sample = leaf
+    for level in range(depth):
+        sample = {"k": sample} if kind == "dict" else [sample, level] if kind == "list" else (sample,)
+    return sample
+
+
+@pytest.mark.parametrize("kind", ["dict", "list", "tuple"])
+def test_default_collate_of_samples_nested_deeper_than_the_recursion_limit(kind):
+    depth = 2000  # twice Python's default recursion limit
+    batch = nn.data.default_collate([_nested(depth, float(i), kind) for i in range(3)])
+    for level in reversed(range(depth)):
+        if kind == "list":
+            np.testing.assert_array_equal(batch[1], [level] * 3)
+        batch = batch["k"] if kind == "dict" else batch[0]
+    np.testing.assert_array_equal(batch, [0.0, 1.0, 2.0])
+
+
+@pytest.mark.parametrize("kind", ["dict", "list", "tuple"])
+def test_default_collate_of_nested_samples_matches_torch(kind):
+    torch = pytest.importorskip("torch")
+    samples = [_nested(200, float(i), kind) for i in range(3)]
+    ours, theirs = nn.data.default_collate(samples), torch.utils.data.default_collate(samples)
+    while isinstance(theirs, (dict, list)):
+        assert type(ours) is type(theirs) and len(ours) == len(theirs)
+        if kind == "list":
+            np.testing.assert_array_equal(ours[1], theirs[1].numpy())
+        ours, theirs = (ours["k"], theirs["k"]) if kind == "dict" else (ours[0], theirs[0])
+    np.testing.assert_array_equal(ours, theirs.numpy())
+
+
+def test_default_collate_refuses_a_sample_that_contains_itself():
+    sample = [1.0]
+    sample.append(sample)
+    with pytest.raises(ValueError, match="contains itself"):
+        nn.data.default_collate([sample, sample])

@@ -50,17 +50,51 @@ def default_collate(samples: Sequence[Any]) -> Any:
     """
     if len(samples) == 0:
         raise ValueError("default_collate: the batch holds no samples")
-    first = samples[0]
-    if isinstance(first, (str, bytes)):
-        return list(samples)
-    if isinstance(first, Mapping):
-        if any(not isinstance(sample, Mapping) or sample.keys() != first.keys() for sample in samples):
-            raise TypeError(f"collate: samples have different keys; the first has {sorted(first)}")
-        return {key: default_collate([sample[key] for sample in samples]) for key in first}
-    if _is_field_sequence(first):
-        _check_equal_lengths(samples, first)
-        fields = [default_collate([sample[field] for sample in samples]) for field in range(len(first))]
-        return _same_kind_of_sequence(first, fields)
+    # An explicit stack of (the samples' values of one field, where its batch goes, under which key), so samples
+    # nested to any depth collate at Python's default recursion limit. Sequences are built once their fields are
+    # (``built``, in reverse: inner ones first); ``open_fields`` holds the first sample's containers being
+    # collated, so a sample that contains itself is refused instead of collated forever.
+    result: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(samples, result, 0)]
+    built: list[tuple[Sequence[Any], list[Any], Any, Any]] = []
+    open_fields: set[int] = set()
+    while stack:
+        group, batch, key = stack.pop()
+        if group is _CLOSE:
+            open_fields.discard(batch)
+            continue
+        first = group[0]
+        if isinstance(first, (str, bytes)):
+            batch[key] = list(group)
+            continue
+        if isinstance(first, Mapping) or _is_field_sequence(first):
+            if id(first) in open_fields:
+                raise ValueError(f"collate: a sample contains itself (a {type(first).__name__} inside itself)")
+            open_fields.add(id(first))
+            stack.append((_CLOSE, id(first), None))
+        if isinstance(first, Mapping):
+            if any(not isinstance(sample, Mapping) or sample.keys() != first.keys() for sample in group):
+                raise TypeError(f"collate: samples have different keys; the first has {sorted(first)}")
+            batch[key] = fields = dict.fromkeys(first)
+            stack.extend(([sample[name] for sample in group], fields, name) for name in reversed(list(first)))
+        elif _is_field_sequence(first):
+            _check_equal_lengths(group, first)
+            fields = [None] * len(first)
+            built.append((first, fields, batch, key))
+            stack.extend(([sample[field] for sample in group], fields, field) for field in reversed(range(len(first))))
+        else:
+            batch[key] = _stacked(group)
+    for first, fields, batch, key in reversed(built):
+        batch[key] = _same_kind_of_sequence(first, fields)
+    return result[0]
+
+
+#: The stack entry that closes a container of the first sample (see :func:`default_collate`).
+_CLOSE = object()
+
+
+def _stacked(samples: Sequence[Any]) -> np.ndarray:
+    """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis."""
     arrays = [_numeric_array(sample) for sample in samples]
     shapes = {array.shape for array in arrays}
     if len(shapes) != 1:
