@@ -704,3 +704,30 @@ def test_default_collate_refuses_a_sample_that_contains_itself():
     sample.append(sample)
     with pytest.raises(ValueError, match="contains itself"):
         nn.data.default_collate([sample, sample])
+
+
+@pytest.mark.parametrize("kind", ["dict", "list", "tuple"])
+def test_default_convert_of_a_sample_nested_deeper_than_the_recursion_limit(kind):
+    converted = nn.data.default_convert(_nested(2000, np.float32(1.5), kind))
+    for level in reversed(range(2000)):
+        assert type(converted) is {"dict": dict, "list": list, "tuple": tuple}[kind]
+        if kind == "list":
+            assert converted[1] == level
+        converted = converted["k"] if kind == "dict" else converted[0]
+    assert type(converted) is np.ndarray and converted.shape == () and converted == 1.5
+
+
+def test_default_convert_of_nested_samples_matches_torch():
+    torch = pytest.importorskip("torch")
+    sample = {"a": [np.float64(2.0), (np.int64(3), "s")], "b": Tensor(np.arange(3.0)), "c": range(2)}
+    ours, theirs = nn.data.default_convert(sample), torch.utils.data.default_convert(sample)
+    assert list(ours) == list(theirs) == ["a", "b", "c"]
+    assert float(ours["a"][0]) == float(theirs["a"][0]) and int(ours["a"][1][0]) == int(theirs["a"][1][0])
+    assert ours["a"][1][1] == theirs["a"][1][1] == "s" and list(ours["c"]) == list(theirs["c"]) == [0, 1]
+
+
+def test_default_convert_refuses_a_sample_that_contains_itself():
+    sample = [1.0]
+    sample.append(sample)
+    with pytest.raises(ValueError, match="contains itself"):
+        nn.data.default_convert(sample)

@@ -22,26 +22,70 @@ def default_convert(data: Any) -> Any:
     namedtuple, a tuple (a tuple, where torch gives a list), a list subclass; a sequence that cannot be
     rebuilt from a list (a ``range``) becomes a list. Python numbers, strings, bytes and anything else
     are returned unchanged.
+
+    Nested containers are walked with an explicit stack, each rebuilt once all its elements are converted, so
+    a sample nested to any depth converts at Python's default recursion limit; a container that holds itself
+    is a ValueError.
     """
+    converted = _converted_leaf(data)
+    if converted is not _CONTAINER:
+        return converted
+    open_containers = {id(data)}
+    stack: list[tuple[Any, list[Any], list[Any]]] = [(data, _elements(data), [])]
+    while True:
+        container, elements, done = stack[-1]
+        if len(done) < len(elements):
+            element = elements[len(done)]
+            converted = _converted_leaf(element)
+            if converted is not _CONTAINER:
+                done.append(converted)
+            elif id(element) in open_containers:
+                raise ValueError(f"default_convert: a {type(element).__name__} of the sample contains itself")
+            else:
+                open_containers.add(id(element))
+                stack.append((element, _elements(element), []))
+            continue
+        stack.pop()
+        open_containers.discard(id(container))
+        rebuilt = _rebuilt(container, done)
+        if not stack:
+            return rebuilt
+        stack[-1][2].append(rebuilt)
+
+
+#: What :func:`_converted_leaf` gives for a container, whose elements are converted first.
+_CONTAINER: Any = object()
+
+
+def _converted_leaf(data: Any) -> Any:
+    """``data`` converted when it is not a container (see :func:`default_convert`), else :data:`_CONTAINER`."""
     if isinstance(data, Node):
         return np.asarray(data.data)
     if isinstance(data, np.generic) and not isinstance(data, (str, bytes)):
         return np.asarray(data)
     if isinstance(data, (np.ndarray, str, bytes)):
         return data
-    if isinstance(data, Mapping):
-        return _converted_mapping(data)
-    if isinstance(data, tuple):
-        fields = [default_convert(field) for field in data]
-        return type(data)(*fields) if hasattr(data, "_fields") else tuple(fields)
-    if isinstance(data, Sequence):
-        return _converted_sequence(data)
+    if isinstance(data, (Mapping, tuple, Sequence)):
+        return _CONTAINER
     return data
 
 
-def _converted_mapping(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """``data`` with its values converted, in its own mapping type when that type can be rebuilt."""
-    converted = {key: default_convert(value) for key, value in data.items()}
+def _elements(container: Any) -> list[Any]:
+    """The elements of a container to convert: a mapping's values (in its order), a sequence's entries."""
+    return list(container.values()) if isinstance(container, Mapping) else list(container)
+
+
+def _rebuilt(container: Any, converted: list[Any]) -> Any:
+    """``container`` rebuilt around the ``converted`` values of :func:`_elements`."""
+    if isinstance(container, Mapping):
+        return _converted_mapping(container, dict(zip(container.keys(), converted)))
+    if isinstance(container, tuple):
+        return type(container)(*converted) if hasattr(container, "_fields") else tuple(converted)
+    return _converted_sequence(container, converted)
+
+
+def _converted_mapping(data: Mapping[Any, Any], converted: dict[Any, Any]) -> Mapping[Any, Any]:
+    """``data`` with its values ``converted``, in its own mapping type when that type can be rebuilt."""
     try:
         if isinstance(data, MutableMapping):
             clone = copy.copy(data)
@@ -52,9 +96,8 @@ def _converted_mapping(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
         return converted
 
 
-def _converted_sequence(data: Sequence[Any]) -> Sequence[Any]:
-    """``data`` with its elements converted, in its own sequence type when that type can be rebuilt."""
-    converted = [default_convert(element) for element in data]
+def _converted_sequence(data: Sequence[Any], converted: list[Any]) -> Sequence[Any]:
+    """``data`` with its elements ``converted``, in its own sequence type when that type can be rebuilt."""
     try:
         if isinstance(data, MutableSequence):
             clone = copy.copy(data)
