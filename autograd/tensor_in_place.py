@@ -620,6 +620,7 @@ class TensorInPlace:
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
         if _is_own_view_at(value, self, index):  # numpy's write-back of ``t[i] += v``: the view already changed t
             return
+        value = _without_leading_ones(value)
         raw = _raw_index(index)
         split = split_at_integers(raw)
         if split is not None:  # torch's reading of integers beside array indices: select first, then assign
@@ -643,6 +644,22 @@ class TensorInPlace:
                 raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
             raise _setitem_error(error, self.shape) from None
         increment_version(self)
+
+
+def _without_leading_ones(value: Any) -> Any:
+    """``value`` without its leading axes of length 1, as torch's ``t[index] = value`` reads it: a (1, 3) value
+    fills a row of 3, a (1, 1) value one entry and a (1, k) value the k entries of a mask, where numpy refuses the
+    last two and a recorded assignment could not sum the gradient back to the value's shape. A node is reshaped
+    (recorded), so its gradient takes its shape back."""
+    try:
+        shape = np.shape(value.data if isinstance(value, Node) else value)
+    except ValueError:  # ragged nested lists: the assignment names the problem
+        return value
+    kept = len(shape) - next((axis for axis, length in enumerate(shape) if length != 1), len(shape))
+    if kept == len(shape):
+        return value
+    core = shape[len(shape) - kept :]
+    return value.reshape(core) if isinstance(value, Node) else np.reshape(value, core)
 
 
 def _scaled(other: Any, alpha: float) -> Any:

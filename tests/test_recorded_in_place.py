@@ -81,6 +81,16 @@ def assignments(x, y):
     return h
 
 
+def assignments_of_values_with_leading_ones(x, y):
+    h = x * 1
+    h[:, 1] = y[:, 2].reshape(1, 3)  # torch drops a value's leading axes of length 1: a column of 3
+    h[0] = y[1:2] * 2  # a (1, 4) value into a row
+    h[2, 3] = y[0, 0].reshape(1, 1)  # a (1, 1) value into one entry
+    mask = _like(x, A > 0.3)
+    h[mask] = (y * y)[mask].reshape(1, -1)  # a (1, k) value into the k entries of a mask
+    return h
+
+
 def _like(x, array):
     """``array`` as the kind of tensor ``x`` is (a torch mask for torch's masked_fill_)."""
     return array if isinstance(x, Tensor) else __import__("torch").from_numpy(array)
@@ -101,7 +111,16 @@ def fills(x, y):
     return scores + scaled + zeroed * x + filled * y + copied * x
 
 
-CASES = [operators, methods, elementwise, blends, constant_buffer, assignments, fills]
+CASES = [
+    operators,
+    methods,
+    elementwise,
+    blends,
+    constant_buffer,
+    assignments,
+    assignments_of_values_with_leading_ones,
+    fills,
+]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
