@@ -423,10 +423,13 @@ class TorchIndexNames:
         self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
     ) -> Any:
         """torch.Tensor.unique: the distinct entries, sorted (of the flattened tensor, or the distinct slices along
-        ``dim``), with the int64 inverse (where each entry went) and counts if asked; no gradient."""
+        ``dim``), with the int64 inverse (where each entry went) and counts if asked; no gradient. Each NaN is
+        distinct (NaN != NaN), as in torch, where numpy 2's ``np.unique`` makes them one value."""
         tensor = _tensor(self)
         axis = None if dim is None else single_axis(dim, tensor.ndim, "unique")
-        values, inverse, counts = np.unique(tensor.data, return_inverse=True, return_counts=True, axis=axis)
+        values, inverse, counts = np.unique(
+            tensor.data, return_inverse=True, return_counts=True, axis=axis, equal_nan=False
+        )
         inverse = inverse.reshape(tensor.shape if axis is None else -1)
         return _values_inverse_counts(tensor, values, inverse, counts, return_inverse, return_counts)
 

@@ -107,6 +107,9 @@ def test_integer_scatter_reduce_mean_rounds_down_as_torch():
         (np.array([3, 1, 3, 2, 1, 1]), lambda x: x.unique(return_inverse=True, return_counts=True)),
         (np.array([[1, 2], [1, 2], [0, 5]]), lambda x: x.unique(dim=0, return_inverse=True, return_counts=True)),
         (np.array([[1, 2, 1], [3, 4, 3]]), lambda x: x.unique(dim=1, return_inverse=True)),
+        # each NaN is an entry of its own, as torch's (NaN != NaN), not one value as numpy 2's np.unique makes them
+        (np.array([np.nan, 1.0, np.nan, 2.0, 1.0]), lambda x: x.unique(return_inverse=True, return_counts=True)),
+        (np.array([[np.nan, 1.0], [np.nan, 1.0]]), lambda x: x.unique(dim=0, return_inverse=True, return_counts=True)),
         (np.array([1, 1, 2, 2, 3, 1, 1, 2]), lambda x: x.unique_consecutive(return_inverse=True, return_counts=True)),
         (np.array([[1, 1, 2], [1, 1, 3], [0, 1, 0]]), lambda x: x.unique_consecutive(dim=1, return_counts=True)),
         (np.array([[1, 1], [1, 1], [0, 1]]), lambda x: x.unique_consecutive(dim=0, return_inverse=True)),
