@@ -121,8 +121,10 @@ def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
     than ``input`` on the other axes, which are then cut to its shape (no broadcasting). An index of another
     shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors."""
     input, index = _tensor(input), _integers(index, "gather")
-    if input.ndim == 0 and index.ndim == 0 and dim in (0, -1):  # torch reads a scalar as one entry along dim 0
-        return gather(input.reshape(1), 0, index.reshape(1)).reshape(())
+    if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1 and dim in (0, -1):
+        # torch reads a 0-d input or index as one entry along dim 0 (x.gather(0, tensor(2)) is x[2], 0-d; a 0-d
+        # input gathered at [0, 0] is two copies); the result has the index's shape
+        return gather(input.reshape(-1), 0, index.reshape(-1)).reshape(index.shape)
     dim = _axis(dim, input.ndim, "gather")
     if index.ndim != input.ndim or any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != dim):
         raise ShapeError(f"gather: index of shape {index.shape} does not fit input of shape {input.shape} (dim {dim})")

@@ -483,6 +483,21 @@ def test_zero_dimensional_tensors_take_dim_0_as_torch_scalars():
         scalar.gather(0, Tensor(np.array(1)))
 
 
+def test_a_0d_index_or_input_of_gather_is_one_entry_along_dim_0_as_torchs():
+    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    picked = x.gather(0, Tensor(np.array(2)))  # torch: tensor(3.), 0-d
+    assert picked.shape == () and picked.item() == 3.0
+    picked.backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 1.0])
+    scalar = Tensor(np.array(-3.0), requires_grad=True)
+    copies = scalar.gather(-1, Tensor(np.array([0, 0])))  # torch: tensor([-3., -3.])
+    np.testing.assert_array_equal(copies.data, [-3.0, -3.0])
+    copies.sum().backward()
+    assert scalar.grad == 2.0
+    with pytest.raises(RuntimeError, match="gather: index of shape"):  # a 0-d index into a matrix, as torch
+        Tensor(np.ones((2, 3))).gather(0, Tensor(np.array(1)))
+
+
 def test_sinc_near_zero_and_at_subnormals_has_its_true_small_gradient():
     x = Tensor(np.array([1e-320, 0.0, 1e-4, 2e-4, 0.5]), requires_grad=True)
     result = x.sinc()
