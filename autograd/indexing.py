@@ -226,22 +226,23 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
 
 
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
-    """torch.masked_fill: ``value`` where the boolean ``mask`` (broadcast to the input) is True, else the input.
+    """torch.masked_fill: ``value`` where the boolean ``mask`` is True, else the input, the two broadcast together
+    (as torch's out-of-place masked_fill, a mask of more axes gives a result of its shape; ``masked_fill_`` keeps
+    the input's).
 
-    d/dinput = g where the mask is False; d/dvalue (a 0-d Tensor) = the sum of g where it is True.
+    d/dinput = g where the mask is False (summed back over broadcast axes); d/dvalue (a 0-d Tensor) = the sum of
+    g where it is True.
     """
     input = _tensor(input)
     mask = np.array(mask.data) if isinstance(mask, Node) else np.asarray(mask)  # a copy: see _integers
     if mask.dtype != np.bool_:
         raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
     try:
-        fits = np.broadcast_shapes(mask.shape, input.shape) == input.shape
+        np.broadcast_shapes(mask.shape, input.shape)
     except ValueError:
-        fits = False
-    if not fits:
         raise ShapeError(
-            f"masked_fill: mask of shape {mask.shape} does not broadcast to the input's shape {input.shape}"
-        )
+            f"masked_fill: mask of shape {mask.shape} does not broadcast with the input's shape {input.shape}"
+        ) from None
     if isinstance(value, Node) and np.ndim(value.data) != 0:
         raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
     return where(mask, fill_value_in(value, input.dtype, "masked_fill"), input)

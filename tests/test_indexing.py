@@ -79,10 +79,24 @@ def test_put_along_axis_rejects_values_that_do_not_broadcast():
 def test_masked_fill_rejects_a_non_boolean_or_non_broadcasting_mask_and_a_non_scalar_value():
     with pytest.raises(TypeError, match="masked_fill: mask must be boolean, got dtype int64"):
         ix.masked_fill(np.ones(2), np.array([1, 0]), 0.0)
-    with pytest.raises(ValueError, match=r"masked_fill: mask of shape \(2, 2\) does not broadcast"):
-        ix.masked_fill(np.ones(2), np.ones((2, 2), dtype=bool), 0.0)
+    with pytest.raises(ValueError, match=r"masked_fill: mask of shape \(3,\) does not broadcast"):
+        ix.masked_fill(np.ones(2), np.ones(3, dtype=bool), 0.0)
     with pytest.raises(ValueError, match=r"masked_fill: value must be a number or a 0-d tensor, got shape \(2,\)"):
         ix.masked_fill(np.ones(2), np.ones(2, dtype=bool), Tensor(np.ones(2)))
+
+
+def test_masked_fill_broadcasts_the_input_to_a_mask_of_more_axes_as_torchs():
+    torch = pytest.importorskip("torch")
+    data, mask = np.array([[1.0, -2.0, 3.0]]), np.array([[[True, False, False]], [[False, False, True]]])
+    x = Tensor(data, requires_grad=True)
+    out = x.masked_fill(Tensor(mask), 0.5)
+    xt = torch.tensor(data, requires_grad=True)
+    expected = xt.masked_fill(torch.tensor(mask), 0.5)
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())  # shape (2, 1, 3)
+    seed = np.arange(1.0, 7.0).reshape(2, 1, 3)
+    out.backward(seed)
+    expected.backward(torch.tensor(seed))
+    np.testing.assert_array_equal(x.grad, xt.grad.numpy())
 
 
 def test_one_hot_rejects_indices_outside_the_classes():
