@@ -219,7 +219,8 @@ class TensorShape:
 
     # -- indexing --------------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
-        """numpy's indexing; d/dself scatters g back to the picked positions (repeats accumulate). An index
+        """numpy's indexing (slices with a negative step too, ``x[::-1]``, a view as numpy's, where torch raises);
+        d/dself scatters g back to the picked positions (repeats accumulate). An index
         Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient.
         An integer beside an array index selects first, as torch's (see :func:`split_at_integers`)."""
         index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())

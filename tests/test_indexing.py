@@ -169,3 +169,17 @@ def test_a_0d_tensor_index_beside_an_array_index_selects_a_view_first():
     x[Tensor(np.array(1)), :, [0, 2]] = np.ones((3, 2))
     np.testing.assert_array_equal(x.data[1][:, [0, 2]], np.ones((3, 2)))
     assert x.data.sum() == 6.0
+
+
+def test_a_slice_with_a_negative_step_reads_and_writes_as_numpys_where_torch_refuses_it():
+    data = np.arange(20.0).reshape(4, 5)
+    x = Tensor(data.copy(), requires_grad=True)
+    out = x[::-2, 3:0:-1]
+    np.testing.assert_array_equal(out.data, data[[3, 1]][:, [3, 2, 1]])
+    out.backward(np.arange(1.0, 7.0).reshape(2, 3))
+    expected = np.zeros((4, 5))
+    expected[np.ix_([3, 1], [3, 2, 1])] = np.arange(1.0, 7.0).reshape(2, 3)
+    np.testing.assert_array_equal(x.grad, expected)
+    base = Tensor(data.copy())
+    base[::-1][0] = -1.0  # a view, as numpy's: the write reaches the last row
+    np.testing.assert_array_equal(base.data[3], -np.ones(5))
