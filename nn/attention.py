@@ -143,27 +143,29 @@ class MultiheadAttention(Module):
         return (*weights, *(self.in_proj_bias[i * size : (i + 1) * size] for i in range(3)))
 
     def _inputs(self, query: Any, key: Any, value: Any) -> tuple[Tensor, Tensor, Tensor]:
-        """query, key and value as Tensors of the parameters' dtype, with checked ranks and sizes."""
+        """query, key and value as Tensors of the parameters' dtype, with checked ranks and sizes (the checks
+        torch asserts raise an ArgumentAssertionError, a ValueError and an AssertionError)."""
         parameter = self.out_proj.weight
         q, k, v = (as_layer_input(_NAME, x, parameter) for x in (query, key, value))
         if q.ndim not in (2, 3):
-            raise ValueError(f"{_NAME}: query must be 3-D (batched) or 2-D (unbatched), got shape {q.shape}")
+            raise ArgumentAssertionError(
+                f"{_NAME}: query must be 3-D (batched) or 2-D (unbatched), got shape {q.shape}"
+            )
         if k.ndim != q.ndim or v.ndim != q.ndim:
-            raise ValueError(
+            raise ArgumentAssertionError(
                 f"{_NAME}: key and value must have the query's rank ({q.ndim}-D), got key {k.shape} and value {v.shape}"
             )
         for x in (q, k, v):
             check_input_dtype(_NAME, x, parameter)
-        sizes = (
-            ("query", q, "embed_dim", self.embed_dim),
-            ("key", k, "kdim", self.kdim),
-            ("value", v, "vdim", self.vdim),
-        )
-        for name, x, option, size in sizes:
+        if q.shape[-1] != self.embed_dim:
+            raise ArgumentAssertionError(
+                f"{_NAME}: query of shape {q.shape} must have embed_dim={self.embed_dim} features (last axis)"
+            )
+        for name, x, option, size in (("key", k, "kdim", self.kdim), ("value", v, "vdim", self.vdim)):
             if x.shape[-1] != size:
                 raise ValueError(f"{_NAME}: {name} of shape {x.shape} must have {option}={size} features (last axis)")
         if k.shape[:-1] != v.shape[:-1]:
-            raise ValueError(
+            raise ArgumentAssertionError(
                 f"{_NAME}: key and value must agree in sequence length and batch, got key {k.shape} and value {v.shape}"
             )
         if q.ndim == 3:
@@ -185,7 +187,7 @@ class MultiheadAttention(Module):
             padding = additive_mask(_NAME, "key_padding_mask", key_padding_mask, dtype, True)
             expected = (batch, source) if batched else (source,)
             if tuple(padding.shape) != expected:
-                raise ValueError(
+                raise ArgumentAssertionError(
                     f"{_NAME}: key_padding_mask must have shape {expected} ((N, S) batched, (S,) unbatched), "
                     f"got {tuple(padding.shape)}"
                 )

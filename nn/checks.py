@@ -104,8 +104,8 @@ def check_real(
 
 
 class ArgumentAssertionError(ValueError, AssertionError):
-    """A constructor argument torch checks with ``assert`` (an AssertionError there: MultiheadAttention's
-    embed_dim / num_heads, Embedding's padding_idx); a ValueError here too."""
+    """An argument torch checks with ``assert`` (an AssertionError there: MultiheadAttention's embed_dim /
+    num_heads and its inputs' ranks and sizes, Embedding's padding_idx); a ValueError here too."""
 
 
 class UnsupportedOptionError(ValueError, NotImplementedError):

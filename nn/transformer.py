@@ -20,7 +20,14 @@ import numpy as np
 from autograd import Tensor
 
 from .attention import MultiheadAttention
-from .checks import check_flag, check_positive_int, check_probability, check_real, make_generator
+from .checks import (
+    ArgumentAssertionError,
+    check_flag,
+    check_positive_int,
+    check_probability,
+    check_real,
+    make_generator,
+)
 from .containers import ModuleList
 from .functional.activations import gelu, relu
 from .layer_normalization import LayerNorm
@@ -80,8 +87,8 @@ def checked_layer_options(
     the activation resolved (:func:`resolve_activation`) and ``rng`` made a Generator."""
     d_model = check_positive_int(owner, "d_model", d_model)
     nhead = check_positive_int(owner, "nhead", nhead)
-    if d_model % nhead:
-        raise ValueError(f"{owner}: d_model={d_model} must be divisible by nhead={nhead}")
+    if d_model % nhead:  # torch's MultiheadAttention asserts it (an AssertionError)
+        raise ArgumentAssertionError(f"{owner}: d_model={d_model} must be divisible by nhead={nhead}")
     return LayerOptions(
         d_model,
         nhead,

@@ -687,3 +687,36 @@ def test_sdpa_gradient_with_attn_mask_and_is_causal_matches_finite_differences()
         rng.standard_normal((3, 3)),
     )
     assert gradcheck(lambda *t: F.scaled_dot_product_attention(*t, is_causal=True), [q, k, v, bias])
+
+
+_ASSERTED_BY_TORCH = {
+    "query of rank 4": lambda q: ((q[None], q[None], q[None]), {}),
+    "query without embed_dim features": lambda q: ((q[..., :6], q[..., :6], q[..., :6]), {}),
+    "key and value of another rank": lambda q: ((q, q[0], q[0]), {}),
+    "key and value of different lengths": lambda q: ((q, q[:3], q), {}),
+    "key_padding_mask of a wrong shape": lambda q: ((q, q, q), {"key_padding_mask": np.zeros((3, 5), bool)}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_ASSERTED_BY_TORCH))
+def test_multihead_attention_input_checks_torch_asserts_raise_assertion_errors(case):
+    # torch checks these with assert: `except AssertionError` (and `except ValueError`) must catch ours
+    torch = pytest.importorskip("torch")
+    q = np.zeros((4, 3, 8), dtype=np.float32)
+    args, kwargs = _ASSERTED_BY_TORCH[case](q)
+    torch_kwargs = {name: torch.tensor(value) for name, value in kwargs.items()}
+    with pytest.raises(AssertionError):
+        torch.nn.MultiheadAttention(8, 2)(*(torch.tensor(x) for x in args), **torch_kwargs)
+    with pytest.raises(AssertionError):
+        _mha()(*(Tensor(x) for x in args), **kwargs)
+    with pytest.raises(ValueError):
+        _mha()(*(Tensor(x) for x in args), **kwargs)
+
+
+@pytest.mark.parametrize("layer", ["TransformerEncoderLayer", "TransformerDecoderLayer"])
+def test_transformer_layer_with_d_model_not_divisible_by_nhead_raises_an_assertion_error(layer):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(AssertionError):
+        getattr(torch.nn, layer)(10, 4)
+    with pytest.raises(AssertionError, match=f"{layer}: d_model=10 must be divisible by nhead=4"):
+        getattr(nn, layer)(10, 4)
