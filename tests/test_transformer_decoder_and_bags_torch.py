@@ -332,3 +332,15 @@ def test_nll_loss_2d_matches_torch():
     assert str(ours_record[0].message) == str(theirs_record[0].message)
     got, expected = ours(log_probs, target), theirs(torch.tensor(log_probs), torch.tensor(target))
     np.testing.assert_allclose(got.data, expected.numpy(), **TIGHT)
+
+
+@pytest.mark.parametrize("offsets", [[2], [1, 2], [1, 1, 2]])
+def test_embedding_bag_include_last_offset_refuses_a_first_offset_other_than_0_as_torch(offsets):
+    # with offsets [2] the input's entries are in no bag: ours returned an empty (0, dim) result
+    indices, weight = np.array([0, 1]), RNG.normal(size=(3, 2))
+    with pytest.raises(RuntimeError, match="offsets\\[0\\] has to be 0"):
+        torch.nn.functional.embedding_bag(
+            torch.tensor(indices), torch.tensor(weight), torch.tensor(offsets), include_last_offset=True
+        )
+    with pytest.raises(ValueError, match="offsets\\[0\\] must be 0"):
+        F.embedding_bag(indices, Tensor(weight), np.array(offsets), include_last_offset=True)

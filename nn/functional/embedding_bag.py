@@ -55,6 +55,8 @@ def _bag_positions(input: np.ndarray, offsets: Any, include_last_offset: bool) -
     if starts.ndim != 1:
         raise ValueError(f"embedding_bag: offsets must be 1-D, got shape {starts.shape}")
     size = input.shape[0]
+    if starts.size and starts[0] != 0:  # checked before include_last_offset drops the end, as torch
+        raise ValueError(f"embedding_bag: offsets[0] must be 0 (the first bag starts the input), got {starts[0]}")
     if include_last_offset:
         if starts.size == 0 or starts[-1] != size:
             raise ValueError(
@@ -64,8 +66,6 @@ def _bag_positions(input: np.ndarray, offsets: Any, include_last_offset: bool) -
         ends, starts = starts[1:], starts[:-1]
     else:
         ends = np.append(starts[1:], size)
-    if starts.size and starts[0] != 0:
-        raise ValueError(f"embedding_bag: offsets[0] must be 0 (the first bag starts the input), got {starts[0]}")
     if np.any(ends < starts) or (starts.size and starts[-1] > size):
         raise ValueError(
             f"embedding_bag: offsets must be non-decreasing and at most the input's length {size}, "
