@@ -372,3 +372,26 @@ def test_a_module_with_a_weight_norm_hook_is_saved_without_a_record_and_loads_in
     serialization.load_into(twin, path)
     np.testing.assert_array_equal(twin.weight_v.data, module.weight_v.data)
     np.testing.assert_array_equal(twin.weight_g.data, module.weight_g.data)
+
+
+def test_model_values_are_validated_before_the_optimizer_is_touched(tmp_path):
+    # the headers fit (a float64 scalar for the int64 num_batches_tracked may hold a whole number); the value 2.5
+    # does not: refused before the optimizer loads, so neither the optimizer nor the module changes
+    calls = []
+
+    class Recorder:
+        def state_dict(self):
+            return {"state": {}, "param_groups": []}
+
+        def load_state_dict(self, state):
+            calls.append(state)
+
+    state = _trained(1).state_dict()
+    state["2.num_batches_tracked"] = np.array(2.5)
+    path = serialization.save(state, tmp_path / "m.npz", optimizer=Recorder())
+    model = _model(seed=2)
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    with pytest.raises(nn.StateDictError, match=r"2\.num_batches_tracked"):
+        serialization.load_into(model, path, optimizer=Recorder())
+    assert calls == []
+    _assert_states_equal(model.state_dict(), before)
