@@ -731,3 +731,20 @@ def test_default_convert_refuses_a_sample_that_contains_itself():
     sample.append(sample)
     with pytest.raises(ValueError, match="contains itself"):
         nn.data.default_convert(sample)
+
+
+@pytest.mark.parametrize("indices", [[0.0, 1.9], ["1", "2"], [True, False]])
+def test_sampler_indices_that_are_not_integers_raise_index_error(indices):
+    # torch's dataset[0.0] is an IndexError; a cast to int read rows 0 and 1 for 0.0 and 1.9
+    X = np.arange(10.0).reshape(5, 2)
+    with pytest.raises(IndexError, match="DataLoader: sample indices must be integers"):
+        next(iter(DataLoader(X, batch_size=2, sampler=indices)))
+    with pytest.raises(IndexError, match="DataLoader: sample indices must be integers"):
+        next(iter(DataLoader(X, batch_sampler=[indices])))
+
+
+def test_sampler_index_out_of_range_raises_index_error_naming_it():
+    X = np.arange(10.0).reshape(5, 2)
+    with pytest.raises(IndexError, match="sample index 5 is out of range for a dataset of 5 samples"):
+        next(iter(DataLoader(X, batch_size=2, sampler=[0, 5])))
+    np.testing.assert_array_equal(next(iter(DataLoader(X, batch_size=2, sampler=[-1, -5]))), X[[-1, -5]])

@@ -275,7 +275,7 @@ class DataLoader:
         collation, else ``collate_fn`` of the list of samples (read by the dataset's ``__getitems__``
         when it has one, as in torch, else one by one)."""
         if self.arrays and self.collate_fn is default_collate:
-            rows = np.asarray(indices, dtype=np.intp)
+            rows = _checked_rows(indices, len(self.arrays[0]))
             slices = tuple(array[rows] for array in self.arrays)
             if self._batches_as_lists:  # a TensorDataset, even of one array: a list, as torch's default_collate
                 return list(slices)
@@ -330,6 +330,22 @@ def _reads_rows_as_given(dataset: TensorDataset) -> bool:
     if type(dataset) is TensorDataset:
         return True
     return type(dataset).__getitem__ is TensorDataset.__getitem__ and not hasattr(dataset, "__getitems__")
+
+
+def _checked_rows(indices: Any, samples: int) -> np.ndarray:
+    """A batch's ``indices`` (from the sampler or batch sampler) as rows into arrays of ``samples`` rows: integers
+    in [-samples, samples), as torch's dataset[index] takes them; anything else an IndexError naming the index (a
+    cast would read row 0 for an index 0.9 and row 1 for "1")."""
+    rows = np.asarray(indices)
+    if rows.size and rows.dtype.kind not in "iu":
+        raise IndexError(f"DataLoader: sample indices must be integers, the sampler gave {indices!r}")
+    rows = rows.astype(np.intp)
+    outside = rows[(rows < -samples) | (rows >= samples)]
+    if outside.size:
+        raise IndexError(
+            f"DataLoader: sample index {int(outside[0])} is out of range for a dataset of {samples} samples"
+        )
+    return rows
 
 
 def _check_stream_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> None:
