@@ -748,3 +748,14 @@ def test_sampler_index_out_of_range_raises_index_error_naming_it():
     with pytest.raises(IndexError, match="sample index 5 is out of range for a dataset of 5 samples"):
         next(iter(DataLoader(X, batch_size=2, sampler=[0, 5])))
     np.testing.assert_array_equal(next(iter(DataLoader(X, batch_size=2, sampler=[-1, -5]))), X[[-1, -5]])
+
+
+@pytest.mark.parametrize("drop_last", ["no", 1, 0, None])
+def test_drop_last_that_is_not_a_bool_is_a_value_error_as_torchs(drop_last):
+    # torch's BatchSampler refuses it (ValueError); bool('no') silently dropped the last batch
+    X = np.arange(10.0).reshape(5, 2)
+    with pytest.raises(ValueError, match="DataLoader: drop_last must be True or False"):
+        DataLoader(X, batch_size=2, drop_last=drop_last)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="drop_last should be a boolean value"):
+        torch.utils.data.DataLoader(torch.from_numpy(X), batch_size=2, drop_last=drop_last)

@@ -17,7 +17,7 @@ from .dataset import TensorDataset, aligned_arrays, is_map_dataset, samples_at
 from .iterable import IterableDataset
 from .loader_iterator import LoaderIterator
 from .samplers import BatchSampler, RandomSampler, SequentialSampler, check_generator
-from .torch_errors import torch_count
+from .torch_errors import torch_count, torch_flag
 from .worker_options import WorkerOptions
 
 
@@ -162,14 +162,17 @@ class DataLoader:
             if sampler is None and batch_sampler is None:  # the default samplers count the samples
                 check_integer("DataLoader", "len(dataset)", len(self.dataset), 0)
         self.shuffle = bool(shuffle)
-        self.drop_last = bool(drop_last)
         self.batch_size: int | None = _checked_batch_size(
             batch_size if batch_size_given else 1,
             batch_size_given,
             self.shuffle,
-            self.drop_last,
+            bool(drop_last),
             sampler,
             batch_sampler,
+        )
+        # batching by batch_size: a bool, as torch's BatchSampler checks it (drop_last='no' would drop)
+        self.drop_last = (
+            bool(drop_last) if self.batch_size is None else torch_flag("DataLoader", "drop_last", drop_last)
         )
         self.seed, self.generator = _seed_and_generator(seed, generator)
         if sampler is None and not self._streamed:
