@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, no_grad
+from autograd import Node, Tensor, no_grad
 
 from .callbacks import Callback, EarlyStopping
 from .checks import check_positive_int, check_real
@@ -223,6 +223,36 @@ def _progress(loader: Iterable[Any], enabled: bool, description: str) -> Any:
     return bar_class(loader, desc=description, leave=False, dynamic_ncols=True)
 
 
+def _check_fit_parts(model: Any, optimizer: Any, loss_fn: Any, train_loader: Any, callbacks: Any) -> None:
+    """Refuse, with the argument's name, what fit cannot use: a model that is not a Module, an optimizer without
+    ``zero_grad``/``step`` or holding none of the model's parameters (built for another model: training would
+    change nothing), a loss that is not callable, a train_loader that is not iterable, a single Callback."""
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
+    if not (callable(getattr(optimizer, "zero_grad", None)) and callable(getattr(optimizer, "step", None))):
+        raise TypeError(
+            f"fit: optimizer must have zero_grad() and step() (e.g. nn.optim.SGD(model.parameters(), lr=0.1)), "
+            f"got {type(optimizer).__name__}"
+        )
+    groups = getattr(optimizer, "param_groups", None)
+    if isinstance(groups, list) and all(isinstance(group, dict) for group in groups):
+        optimized = {id(p) for group in groups for p in group.get("params", ())}
+        parameters = list(model.parameters())
+        if parameters and not any(id(p) in optimized for p in parameters):
+            raise ValueError(
+                f"fit: the optimizer holds none of the {type(model).__name__}'s parameters (was it built for another "
+                "model?), so training would not change the model"
+            )
+    if not callable(loss_fn):
+        raise TypeError(f"fit: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
+    if isinstance(loss_fn, type):
+        raise TypeError(f"fit: loss_fn is the class {loss_fn.__name__}; pass an instance, {loss_fn.__name__}()")
+    if not isinstance(train_loader, Iterable) and not hasattr(train_loader, "__getitem__"):
+        raise TypeError(f"fit: train_loader must be an iterable of (x, y) batches, got {type(train_loader).__name__}")
+    if isinstance(callbacks, Callback) or not isinstance(callbacks, Iterable):
+        raise TypeError(f"fit: callbacks must be a list of Callbacks, got {type(callbacks).__name__}")
+
+
 def _check_fit_arguments(
     epochs: int, clip_grad_norm: float | None, callbacks: Sequence[Any], val_loader: Any, metric: Any
 ) -> None:
@@ -265,6 +295,7 @@ def fit(
     loss and metric when tqdm is installed and stderr is a terminal or a Jupyter notebook
     (plain text there without ipywidgets); logs and pipes get no bar.
     """
+    _check_fit_parts(model, optimizer, loss_fn, train_loader, callbacks)
     callbacks = list(callbacks)
     _check_fit_arguments(epochs, clip_grad_norm, callbacks, val_loader, metric)
     for name, loader in (("train_loader", train_loader), ("val_loader", val_loader)):
@@ -289,6 +320,8 @@ def fit(
             optimizer.zero_grad()
             scores = model(Tensor(x))
             loss = loss_fn(scores, y)
+            if not isinstance(loss, Node):
+                raise TypeError(f"fit: loss_fn must return a one-element Tensor, got {type(loss).__name__}")
             loss.backward()
             running.add(float(loss.item()), scores, np.asarray(y))
             stops = [callback for callback in callbacks if callback.on_after_backward(model)]

@@ -526,3 +526,32 @@ def test_fit_refuses_an_iterator_it_would_use_up_in_the_first_epoch():
     batches = ((np.ones((4, 2), dtype=np.float32), np.zeros((4, 1), dtype=np.float32)) for _ in range(3))
     with pytest.raises(TypeError, match="train_loader is an iterator, which the first epoch uses up"):
         fit(model, nn.optim.SGD(model.parameters(), lr=0.1), mse_loss, batches, epochs=2, metric=None, progress=False)
+
+
+# -- arguments fit cannot use: refused before any step, naming the argument --------------------------------------
+
+
+def _fit_parts():
+    model = Constant(W0)
+    return model, nn.optim.SGD(model.parameters(), lr=0.5)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "pattern"),
+    [
+        (lambda parts: {**parts, "optimizer": None}, TypeError, "fit: optimizer must have zero_grad"),
+        (lambda parts: {**parts, "model": parts["optimizer"], "optimizer": parts["model"]}, TypeError, "fit: model"),
+        (lambda parts: {**parts, "loss_fn": "cross_entropy"}, TypeError, "fit: loss_fn must be callable"),
+        (lambda parts: {**parts, "loss_fn": nn.MSELoss}, TypeError, r"pass an instance, MSELoss\(\)"),
+        (lambda parts: {**parts, "train_loader": None}, TypeError, "fit: train_loader"),
+        (lambda parts: {**parts, "callbacks": EarlyStopping()}, TypeError, "fit: callbacks must be a list"),
+        (lambda parts: {**parts, "model": Constant(W0)}, ValueError, "holds none of the Constant's parameters"),
+        (lambda parts: {**parts, "loss_fn": lambda scores, target: 1.0}, TypeError, "must return a one-element"),
+    ],
+)
+def test_fit_refuses_parts_it_cannot_use_and_changes_nothing(change, error, pattern):
+    model, optimizer = _fit_parts()
+    parts = change({"model": model, "optimizer": optimizer, "loss_fn": half_squared_norm, "train_loader": one_batch()})
+    with pytest.raises(error, match=pattern):
+        fit(**parts, epochs=1, progress=False)
+    np.testing.assert_array_equal(model.w.data, W0)
