@@ -64,6 +64,22 @@ class SeedShapeError(ValueError, RuntimeError):
     ValueError the library raised before."""
 
 
+def _real_seed(grad: Any, dtype: np.dtype) -> np.ndarray:
+    """``backward(grad)``'s seed as an array of ``dtype``: a TypeError naming backward for a gradient of strings,
+    None, a dict or complex numbers (numpy's "could not convert string to float" or a dropped imaginary part)."""
+    data = shared_math.data_of(grad)
+    try:
+        given = np.asarray(data)
+    except ValueError as error:  # a ragged nested list
+        raise ValueError(f"backward: cannot make an array of the gradient {grad!r} ({error})") from None
+    if given.dtype.kind not in "biuf":
+        raise TypeError(
+            f"backward: the gradient must hold real numbers (a Tensor, an array or a number), got "
+            f"{type(grad).__name__} of dtype {given.dtype}"
+        )
+    return np.asarray(given, dtype=dtype)
+
+
 class GradientDtypeError(TypeError, RuntimeError):
     """An integer or boolean Tensor asked to require grad: a TypeError (the house rule for dtypes) that is
     also the RuntimeError torch raises, so code written for either catches it."""
@@ -732,7 +748,7 @@ class Tensor(
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:
-            seed = np.asarray(shared_math.data_of(grad), dtype=self.dtype)
+            seed = _real_seed(grad, self.dtype)
         if seed.shape != self.shape:
             raise SeedShapeError(
                 f"backward: seed gradient has shape {seed.shape}, but the output has shape {self.shape} (Mismatch in "

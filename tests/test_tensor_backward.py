@@ -36,6 +36,21 @@ def test_misshaped_seed_is_an_error_naming_both_shapes(seed_shape):
     assert isinstance(info.value, RuntimeError) and "Mismatch in shape" in str(info.value)  # torch's class and words
 
 
+@pytest.mark.parametrize("seed", ["abc", None, {"a": 1}, [1j, 1j, 1j], np.array(["1", "2", "3"])])
+def test_seed_that_is_not_real_numbers_is_a_type_error_naming_backward(seed):
+    # torch: TypeError (gradients can be either Tensors or None); numpy said "could not convert string to float"
+    # and dropped an imaginary part with a warning
+    x = Tensor(np.ones(3), requires_grad=True)
+    y = x * 2
+    if seed is None:
+        seed = [None, None, None]
+    with pytest.raises(TypeError, match="backward: the gradient must hold real numbers"):
+        y.backward(seed)
+    with pytest.raises(TypeError, match="backward: the gradient must hold real numbers"):
+        ag.grad(y, x, grad_outputs=(seed,))
+    assert x.grad is None
+
+
 def test_failed_backward_leaves_gradients_untouched():
     x = Tensor(np.ones(2), requires_grad=True)
     y = x * 2
