@@ -312,7 +312,11 @@ class TensorInPlace:
 
     def copy_(self, source: TensorLike) -> Tensor:
         """Copy ``source`` into this tensor's data in place (broadcast, cast to this tensor's dtype whatever the
-        source's, as torch's: floats into an integer tensor are truncated toward 0)."""
+        source's, as torch's: floats into an integer tensor are truncated toward 0). A source that is not real
+        numbers or booleans (None, a string, complex numbers) is a TypeError: the unsafe cast would write nan for
+        None, parse "1.5" and drop an imaginary part."""
+        if not isinstance(source, Node):
+            _check_real_source("copy_", source)
         return self._replace("copy_", lambda data, source: source, source, graph=_copied, casting="unsafe")
 
     # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
@@ -690,6 +694,20 @@ def _same_basic_index(recorded: Any, given: Any) -> bool:
     if not all(isinstance(part, basic) and not isinstance(part, bool) for side in parts for part in side):
         return False
     return len(parts[0]) == len(parts[1]) and all(a == b for a, b in zip(*parts))
+
+
+def _check_real_source(op: str, source: Any) -> None:
+    """Raise a TypeError naming ``op`` unless ``source`` (a number, an array or a nested list) holds real numbers or
+    booleans; a ValueError for a ragged list."""
+    try:
+        kind = np.asarray(source).dtype.kind
+    except ValueError as error:
+        raise ValueError(f"{op}: cannot make an array of the source {str(source)[:60]} ({error})") from None
+    if kind not in "fiub":
+        raise TypeError(
+            f"{op}: the source must hold real numbers or booleans, got {type(source).__name__} of dtype "
+            f"{np.asarray(source).dtype}"
+        )
 
 
 def _check_broadcasts_to(op: str, operand: Any, shape: tuple[int, ...]) -> None:

@@ -506,3 +506,16 @@ def test_copy_casts_any_source_dtype_into_the_tensors_dtype_as_torchs(destinatio
     t = tensor(destination)
     t.copy_(tensor(source))
     assert t.dtype == destination.dtype and t.tolist() == expected and t.version == 1
+
+
+@pytest.mark.parametrize("source", [None, "1.5", np.array(["3", "4"]), b"1", [1j, 2j]])
+def test_copy_of_a_source_that_is_not_real_numbers_is_a_type_error_and_changes_nothing(source):
+    # torch's copy_ refuses None and strings (TypeError); numpy's unsafe cast wrote nan for None and parsed "1.5"
+    t = tensor(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="copy_: the source must hold real numbers"):
+        t.copy_(source)
+    assert t.tolist() == [1.0, 2.0] and t.version == 0
+    torch = pytest.importorskip("torch")
+    if not isinstance(source, list):  # torch's copy_ takes complex values, dropping their imaginary part with a warning
+        with pytest.raises(TypeError):
+            torch.tensor([1.0, 2.0]).copy_(source)
