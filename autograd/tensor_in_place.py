@@ -634,6 +634,8 @@ class TensorInPlace:
             index, value = _raw_index(index, snapshot=True), _operand(value, self.data, "setitem")
             self._record_in_place("setitem", lambda t, v: _index_put(t, index, v), value)
             return
+        if not isinstance(value, Node):
+            _check_real_source("setitem", value)  # numpy would store None as nan and parse "1.5"
         check_in_place_allowed(self, value if isinstance(value, Node) else None, "setitem")
         index = raw
         try:

@@ -519,3 +519,16 @@ def test_copy_of_a_source_that_is_not_real_numbers_is_a_type_error_and_changes_n
     if not isinstance(source, list):  # torch's copy_ takes complex values, dropping their imaginary part with a warning
         with pytest.raises(TypeError):
             torch.tensor([1.0, 2.0]).copy_(source)
+
+
+@pytest.mark.parametrize("value", [None, "1.5", b"1", 1j])
+def test_setitem_of_a_value_that_is_not_real_numbers_is_a_type_error_and_changes_nothing(value):
+    # torch: TypeError (can't assign a NoneType to a torch.FloatTensor); numpy stored None as nan and parsed "1.5"
+    t = tensor(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="setitem: the source must hold real numbers"):
+        t[0] = value
+    assert t.tolist() == [1.0, 2.0] and t.version == 0
+    torch = pytest.importorskip("torch")
+    if not isinstance(value, complex):  # torch stores a complex value's real part
+        with pytest.raises(TypeError):
+            torch.tensor([1.0, 2.0])[0] = value
