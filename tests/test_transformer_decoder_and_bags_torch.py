@@ -135,6 +135,7 @@ def test_decoder_with_final_norm_matches_torch(norm_first):
     _compare(ours, theirs, got, expected, [tgt_pair[0], memory_pair[0]], [tgt_pair[1], memory_pair[1]])
 
 
+@pytest.mark.filterwarnings("ignore:Support for mismatched .*mask:UserWarning")  # torch's, on a bool and a float mask
 @pytest.mark.parametrize(
     "options", [{}, {"batch_first": True, "norm_first": True, "activation": "gelu"}, {"bias": False}], ids=str
 )
