@@ -113,6 +113,23 @@ def test_det_second_derivative_at_a_singular_matrix_matches_torch():
     np.testing.assert_allclose(hessian_product.data, expected_hessian_product.numpy(), atol=1e-12)
 
 
+def test_det_second_derivative_at_a_rounded_singular_matrix_matches_torch():
+    """A rank-3 product of 4 x 3 and 3 x 4 matrices: LU's last pivot rounds to about 1e-16 instead of 0, so inv
+    succeeds and g det(A) A^-T is right to first order, but its derivative cancels terms 1e16 times larger than
+    itself; the determinants of the minors differentiate exactly there, as torch's SVD path does."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    a, weights = rng.normal(size=(4, 3)) @ rng.normal(size=(3, 4)), rng.normal(size=(4, 4))
+    np.linalg.inv(a)  # no LinAlgError: not singular to LAPACK
+    expected = torch.tensor(a, requires_grad=True)
+    (expected_gradient,) = torch.autograd.grad(torch.linalg.det(expected), expected, create_graph=True)
+    (expected_hessian_product,) = torch.autograd.grad((expected_gradient * torch.tensor(weights)).sum(), expected)
+    x = Tensor(a, requires_grad=True)
+    (gradient,) = grad(la.det(x), [x], create_graph=True)
+    (hessian_product,) = grad((gradient * weights).sum(), [x])
+    np.testing.assert_allclose(hessian_product.data, expected_hessian_product.numpy(), atol=1e-8)
+
+
 @pytest.mark.parametrize("function", [la.det, lambda a: la.slogdet(a)[1]], ids=["det", "slogdet"])
 def test_det_and_slogdet_gradients_of_a_matrix_with_nan_are_nan_as_torch(function):
     """LAPACK reports a matrix holding nan as singular: its gradient is nan, the batch's other matrices' are not."""

@@ -8,7 +8,9 @@ With A^-T the inverse transposed and g the upstream gradient:
   (LAPACK's LU finds a zero pivot) the cofactors adj(A)^T come from the SVD A = U diag(s) V^T:
   adj(A)^T = det(U) det(V) U diag(c) V^T, c_i = prod_{j != i} s_j (the products of the others); under
   create_graph, from their definition instead, C_ij = (-1)^(i+j) det(A without row i and column j), n^2
-  recorded determinants, so the rule is differentiable again there too; a matrix with a nan or inf entry
+  recorded determinants, so the rule is differentiable again there too (also at a nearly singular A, of
+  condition number above 1e6, where differentiating g d A^-T again would lose cond(A) * eps to cancellation,
+  e.g. a rank-deficient product whose LU pivot rounds to 1e-16 instead of 0); a matrix with a nan or inf entry
   (which LAPACK also reports as singular) gets nan, as torch
 * slogdet:  l = log |det A|,     dA = g A^-T; at a singular A (l = -inf) there is no gradient: a ValueError
   (torch gives a mix of inf and nan); a matrix with a nan or inf entry gets nan
@@ -63,10 +65,25 @@ def _cofactors(a):
     return cofactors
 
 
+#: Under create_graph, the condition number (1-norm) above which det's gradient is taken from the minors: the
+#: derivative of det(A) A^-T cancels terms cond(A) times larger than itself, so it loses cond(A) * eps.
+_DET_CONDITION_LIMIT = 1e6
+
+
+def _ill_conditioned(a, inverse):
+    """Whether some matrix of ``a`` (a node) has a 1-norm condition number above :data:`_DET_CONDITION_LIMIT`."""
+    data, inverse = sm.data_of(a), sm.data_of(inverse)
+    with np.errstate(all="ignore"):
+        conditions = np.abs(data).sum(axis=-2).max(axis=-1) * np.abs(inverse).sum(axis=-2).max(axis=-1)
+    return bool(np.any(conditions > _DET_CONDITION_LIMIT))
+
+
 def _det_rule(g, out, a):
     try:
         inverse = _inverse(a)
     except np.linalg.LinAlgError:  # a singular matrix, or LAPACK's reading of a nan
+        return g[..., None, None] * _cofactors(a)
+    if isinstance(a, Node) and _ill_conditioned(a, inverse):  # near singular: det A^-T differentiates inaccurately
         return g[..., None, None] * _cofactors(a)
     return (g * out)[..., None, None] * _t(inverse)
 
