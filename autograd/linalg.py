@@ -444,13 +444,34 @@ def matrix_rank(
 def cond(a: TensorLike, p: Any = None) -> Tensor:
     """The condition number |A|_p |A^-1|_p (torch.linalg.cond): for p None or 2 the largest singular value over the
     smallest (-2: the smallest over the largest), from :func:`svdvals`; for 'fro', 'nuc', inf, -inf, 1, -1 the
-    product of the two matrix norms (A square and invertible). Differentiable through either."""
+    product of the two matrix norms (A square), inf for a singular A (LAPACK's LU finds a zero pivot) as
+    numpy's and torch's, with gradient 0 there. Differentiable through either."""
     a = checked_matrices(a, "cond", square=p not in (None, 2, -2))
     if p in (None, 2, -2):
         values = svdvals(a)
         largest, smallest = values[..., 0], values[..., -1]
         return largest / smallest if p != -2 else smallest / largest
-    return matrix_norm(a, p) * matrix_norm(inv(a), p)
+    invertible = _invertible(a.data)
+    if invertible.all():
+        return matrix_norm(a, p) * matrix_norm(inv(a), p)
+    identity = np.eye(a.shape[-1], dtype=a.dtype)
+    inverse = inv(shared_math.where(invertible[..., None, None], a, identity))
+    return shared_math.where(invertible, matrix_norm(a, p) * matrix_norm(inverse, p), np.inf)
+
+
+def _invertible(a: np.ndarray) -> np.ndarray:
+    """Which of the square matrices ``a`` (batched) LAPACK inverts: its LU has no zero pivot and no nan."""
+    matrices = a.reshape((-1,) + a.shape[-2:])
+    invertible = np.ones(len(matrices), dtype=bool)
+    try:
+        np.linalg.inv(matrices)
+    except np.linalg.LinAlgError:  # LAPACK reports one for the whole batch: find the matrices it refuses
+        for index, matrix in enumerate(matrices):
+            try:
+                np.linalg.inv(matrix)
+            except np.linalg.LinAlgError:
+                invertible[index] = False
+    return invertible.reshape(a.shape[:-2])
 
 
 def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:

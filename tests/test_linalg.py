@@ -203,6 +203,22 @@ def test_cond_is_the_product_of_the_norms_of_a_and_its_inverse(p):
     assert gradcheck(lambda m: la.cond(m, p), [a])
 
 
+@pytest.mark.parametrize("p", ["fro", "nuc", 1, -1, np.inf, -np.inf])
+def test_cond_of_a_singular_matrix_is_inf_as_numpy_and_torch(p):
+    """cond is inf for a singular A (numpy and torch return it rather than raising); the batch's invertible matrix
+    keeps its value and gradient, and the singular ones get gradient 0."""
+    batch = np.stack([MATRICES[0], np.ones((4, 4)), np.diag([1.0, 2.0, 3.0, 0.0])])
+    x = Tensor(batch, requires_grad=True)
+    result = la.cond(x, p)
+    invertible = np.linalg.norm(batch[0], p) * np.linalg.norm(np.linalg.inv(batch[0]), p)
+    np.testing.assert_allclose(result.data, [invertible, np.inf, np.inf], rtol=1e-10)
+    result.sum().backward()
+    single = Tensor(batch[0], requires_grad=True)
+    la.cond(single, p).backward()
+    np.testing.assert_allclose(x.grad[0], single.grad, rtol=1e-12)
+    np.testing.assert_array_equal(x.grad[1:], 0.0)
+
+
 def test_matrix_rank_counts_singular_values_above_the_tolerance():
     low_rank = RNG_SOLVE.normal(size=(2, 5, 3)) @ RNG_SOLVE.normal(size=(2, 3, 4))
     rank = la.matrix_rank(Tensor(low_rank))
