@@ -777,18 +777,18 @@ class TorchNames:
         """torch.Tensor.norm: the vector p-norm (sum |x|^p)^(1/p) over ``dim`` (all entries if None).
 
         ``p`` is a real number, ``inf``/``-inf`` (max/min |x|, ties sharing the gradient), 0 (the count of
-        non-zeros, nan included, zero gradient), ``"fro"`` (default: 2) or ``"nuc"`` (the nuclear norm of the matrices
-        in ``dim``, the last two axes by default, as autograd.linalg.norm's). d/dx = x |x|^(p-2) / norm^(p-1), taken as
-        0 where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is infinite there), as torch: the
-        numbers are autograd.linalg.vector_norm's. ``dtype`` (torch's) converts the tensor first (differentiably).
+        non-zeros, nan included, zero gradient), ``"fro"`` (default) or None (both: 2, as torch) or ``"nuc"`` (the
+        nuclear norm of the matrices in ``dim``, the last two axes by default, as autograd.linalg.norm's). d/dx =
+        x |x|^(p-2) / norm^(p-1), taken as 0 where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is
+        infinite there), as torch: the numbers are autograd.linalg.vector_norm's. ``dtype`` (torch's) converts the tensor first (differentiably).
         """
         if dtype is not None:
             return _tensor(self).astype(real_dtype(dtype, "norm")).norm(p, dim, keepdim)
         if p == "nuc":  # the sum of the singular values of the matrices in dim (the last two axes by default)
             axes = (-2, -1) if dim is None else tuple(dim)
             return np.linalg.norm(self, "nuc", axis=axes, keepdims=keepdim)  # autograd.linalg.norm's
-        if isinstance(p, str):
-            if p != "fro":
+        if p is None or isinstance(p, str):  # None, as torch's: the 2-norm
+            if p not in (None, "fro"):
                 raise ValueError(f"norm: p must be a number, 'fro' or 'nuc', got {p!r}")
             p = 2
         elif not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool):

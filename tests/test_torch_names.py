@@ -508,6 +508,8 @@ def test_elementwise_names_match_numpy():
         ({"dim": 0, "keepdim": True}, np.linalg.norm(X, axis=0, keepdims=True)),
         ({"dim": ()}, np.linalg.norm(X)),  # torch's empty dim: every axis
         ({"p": 1, "dim": []}, np.abs(X).sum()),
+        ({"p": None}, np.linalg.norm(X)),  # torch's None: the 2-norm
+        ({"p": None, "dim": 1, "keepdim": True}, np.linalg.norm(X, axis=1, keepdims=True)),
     ],
 )
 def test_norm_matches_numpy(keywords, expected):
