@@ -324,14 +324,18 @@ def _matrix_norm(x: Tensor, ord: Any, rows: int, columns: int, keepdims: bool, o
     if named == "nuc" or (numeric and ord in (2, -2)):
         batch = [axis for axis in range(x.ndim) if axis not in (rows, columns)]
         singular_values = svdvals(x.transpose(batch + [rows, columns]))
-        if named == "nuc":
+        # an empty matrix has no singular values: its largest, as its sum, is 0 (numpy's and torch's)
+        if named == "nuc" or (ord > 0 and singular_values.shape[-1] == 0):
             result = singular_values.sum(axis=-1)
         else:
             result = singular_values.max(axis=-1) if ord > 0 else singular_values.min(axis=-1)
     elif numeric and ord in (1, -1, np.inf, -np.inf):
         summed, compared = (rows, columns) if ord in (1, -1) else (columns, rows)
         sums = x.abs().sum(axis=summed, keepdims=True)
-        result = sums.max(compared, True) if ord > 0 else sums.min(compared, True)
+        if ord > 0 and x.shape[compared] == 0:  # the max of no sums of |x|: 0, as numpy's and torch's
+            result = sums.sum(compared, keepdims=True)
+        else:
+            result = sums.max(compared, True) if ord > 0 else sums.min(compared, True)
     else:
         raise ValueError(f"{op}: invalid norm order {ord!r} for matrices: 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
     kept = reduced_shape(x.shape, (rows, columns))

@@ -230,3 +230,17 @@ def test_tensor_norm_of_p_nuc_is_the_nuclear_norm_as_torch():
     t.norm(p="nuc", dim=(1, 2)).sum().backward()
     np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(Tensor(data[0]).norm(p="nuc").data, np.linalg.norm(data[0], "nuc"), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(2, 0, 3), (2, 3, 0), (0, 0)])
+@pytest.mark.parametrize("ord", ["fro", "nuc", 1, 2, np.inf])
+def test_matrix_norms_of_empty_matrices_are_zero_as_torch(ord, shape):
+    """The largest of no singular values, column sums or row sums is 0 (torch's and numpy's), not an error."""
+    torch = pytest.importorskip("torch")
+    expected = torch.linalg.matrix_norm(torch.zeros(shape, dtype=torch.float64), ord).numpy()
+    x = Tensor(np.zeros(shape), requires_grad=True)
+    result = la.matrix_norm(x, ord)
+    assert result.shape == expected.shape
+    np.testing.assert_array_equal(result.data, expected)
+    result.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(shape))
