@@ -198,6 +198,28 @@ def test_alpha_dropout_layers_are_seeded_like_dropout():
     np.testing.assert_array_equal(F.alpha_dropout(x, training=True).data, first)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+@pytest.mark.parametrize(
+    "drop",
+    [
+        lambda x: F.alpha_dropout(x, 0.3, True, rng=2),
+        lambda x: F.feature_alpha_dropout(x, 0.3, True, rng=2),
+        lambda x: nn.AlphaDropout(0.3, rng=2)(x),
+        lambda x: nn.FeatureAlphaDropout(0.3, rng=2)(x),
+    ],
+    ids=["alpha_dropout", "feature_alpha_dropout", "AlphaDropout", "FeatureAlphaDropout"],
+)
+def test_alpha_dropout_keeps_a_float32_or_float16_inputs_dtype(drop, dtype):
+    # as torch: a float32 network stays float32 (the next Linear rejected a float64 output)
+    values = RNG.normal(size=(4, 6, 3))
+    x = Tensor(values.astype(dtype), requires_grad=True)
+    out = drop(x)
+    out.sum().backward()
+    assert out.dtype == dtype and x.grad.dtype == dtype
+    expected = drop(Tensor(values.astype(dtype).astype(np.float64))).data  # the same draws, in float64
+    np.testing.assert_allclose(out.data, expected, rtol=1e-3 if dtype == np.float16 else 1e-6, atol=1e-3)
+
+
 def test_alpha_dropout_repr_and_errors():
     assert repr(nn.AlphaDropout()) == "AlphaDropout(p=0.5, inplace=False)"
     assert repr(nn.FeatureAlphaDropout(0.2)) == "FeatureAlphaDropout(p=0.2, inplace=False)"

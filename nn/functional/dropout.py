@@ -123,10 +123,11 @@ def alpha_masked_dropout(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: 
     if p == 1:
         return x * np.zeros(x.shape, dtype=x.dtype)
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    keep = (rng.random(mask_shape) >= p).astype(dtype)
+    keep = rng.random(mask_shape) >= p
     a = 1.0 / np.sqrt((SELU_SATURATION**2 * p + 1) * (1 - p))
-    shift = (keep - 1) * (SELU_SATURATION * a) + SELU_SATURATION * a * p
-    return x * (keep * a) + shift
+    shift = (keep - 1.0) * (SELU_SATURATION * a) + SELU_SATURATION * a * p
+    # the factors in the input's dtype, as torch's: a float64 a would turn a float32 input into float64
+    return x * (keep * a).astype(dtype) + shift.astype(dtype)
 
 
 def alpha_dropout(
