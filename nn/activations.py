@@ -17,6 +17,7 @@ from autograd import Tensor
 from autograd.torch_keywords import UNSET, torch_dim
 
 from . import functional as F
+from . import init as nn_init
 from .checks import (
     check_choice,
     check_flag,
@@ -121,9 +122,14 @@ class PReLU(Module):
     def __init__(
         self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32, *, device: Any = None
     ) -> None:
-        num_parameters = check_positive_int("PReLU", "num_parameters", num_parameters)
-        init = check_real("PReLU", "init", init)
-        self.weight = Parameter(np.full(num_parameters, init, dtype=factory_dtype("PReLU", device, dtype)))
+        self.num_parameters = check_positive_int("PReLU", "num_parameters", num_parameters)
+        self.init = check_real("PReLU", "init", init)
+        self.weight = Parameter(np.empty(self.num_parameters, dtype=factory_dtype("PReLU", device, dtype)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """``weight`` back to ``init``, in place, as the constructor does (torch's)."""
+        nn_init.constant_(self.weight, self.init)
 
     def forward(self, x: Any) -> Tensor:
         return F.prelu(input_for("PReLU", x, self.weight), self.weight)

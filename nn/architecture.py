@@ -492,7 +492,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "Softsign": _stateless(activations.Softsign),
     "PReLU": Blueprint(
         activations.PReLU,
-        lambda m: {"num_parameters": int(m.weight.shape[0]), "dtype": _dtype(m)},
+        lambda m: {"num_parameters": int(m.weight.shape[0]), "init": m.init, "dtype": _dtype(m)},
         state_shapes=lambda c: {"weight": (c["num_parameters"],)},
     ),
     "Swish": Blueprint(activations.Swish, _swish_config, state_shapes=lambda c: {"beta": ()} if c["learnable"] else {}),

@@ -83,6 +83,24 @@ def test_prelu_starts_with_init_slope_in_float32():
     np.testing.assert_array_equal(weight.data, np.float32(0.1))
 
 
+def test_prelu_reset_parameters_puts_the_slope_back_to_init_in_place_as_torch():
+    module = nn.PReLU(3, init=-0.4)
+    assert (module.num_parameters, module.init) == (3, -0.4)  # torch's attribute names
+    weight = module.weight
+    weight.data[...] = 7.0
+    module.reset_parameters()
+    assert module.weight is weight
+    np.testing.assert_array_equal(weight.data, np.full(3, -0.4, dtype=np.float32))
+
+
+def test_prelu_rebuilt_from_its_architecture_keeps_its_init():
+    from nn.architecture import describe, rebuild
+
+    rebuilt = rebuild(describe(nn.PReLU(2, init=0.7, dtype=np.float64)))
+    assert rebuilt.init == 0.7 and rebuilt.weight.dtype == np.float64
+    np.testing.assert_array_equal(rebuilt.weight.data, [0.7, 0.7])
+
+
 @given(x=arrays((2, 3, 2), away_from=(0.0,)))
 def test_prelu_per_channel_slope_receives_finite_difference_gradient(x):
     module = nn.PReLU(3, init=0.2, dtype=np.float64)
