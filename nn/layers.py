@@ -375,13 +375,17 @@ class Bilinear(Module):
         self.in2_features = check_positive_int("Bilinear", "in2_features", in2_features)
         self.out_features = check_positive_int("Bilinear", "out_features", out_features)
         dtype = factory_dtype("Bilinear", device, dtype)
+        self.weight = Parameter(np.zeros((self.out_features, self.in1_features, self.in2_features), dtype=dtype))
+        self.bias: Parameter | None = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw ``weight`` and ``bias`` again from U(-1/sqrt(in1), 1/sqrt(in1)), in place, as the constructor
+        does (torch's); ``rng`` as the constructor's."""
         generator = make_generator("Bilinear", "rng", rng)
         bound = 1.0 / math.sqrt(self.in1_features)
-        self.weight = Parameter(np.zeros((self.out_features, self.in1_features, self.in2_features), dtype=dtype))
         nn_init.uniform_(self.weight, -bound, bound, rng=generator)
-        self.bias: Parameter | None = None
-        if bias:
-            self.bias = Parameter(np.zeros(self.out_features, dtype=dtype))
+        if self.bias is not None:
             nn_init.uniform_(self.bias, -bound, bound, rng=generator)
 
     def forward(self, input1: Any, input2: Any) -> Tensor:

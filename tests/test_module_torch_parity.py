@@ -235,6 +235,7 @@ SEEDED_LAYERS = {
     "LSTMCell": lambda rng: nn.LSTMCell(3, 4, rng=rng),
     "GRUCell": lambda rng: nn.GRUCell(3, 4, rng=rng),
     "Embedding": lambda rng: nn.Embedding(5, 3, padding_idx=1, rng=rng),
+    "Bilinear": lambda rng: nn.Bilinear(2, 3, 4, rng=rng),
 }
 
 
@@ -323,6 +324,19 @@ def test_reset_parameters_gives_torch_initial_values_for_norm_layers():
     theirs.reset_parameters()
     for key, value in theirs.state_dict().items():
         np.testing.assert_array_equal(ours.state_dict()[key], value.numpy())
+
+
+def test_bilinear_reset_parameters_redraws_from_torch_bound_1_over_sqrt_in1():
+    torch = _torch()
+    ours, theirs = nn.Bilinear(9, 2, 3), torch.nn.Bilinear(9, 2, 3)
+    _scramble(ours)
+    ours.reset_parameters(0)
+    theirs.reset_parameters()
+    bound = 1 / np.sqrt(9)  # torch's: from in1_features only
+    for name in ("weight", "bias"):
+        drawn = getattr(ours, name).data
+        assert drawn.shape == tuple(getattr(theirs, name).shape)
+        assert np.abs(drawn).max() <= bound and np.abs(getattr(theirs, name).detach().numpy()).max() <= bound
 
 
 def test_reset_parameters_draws_from_torch_ranges_for_linear_and_conv():
