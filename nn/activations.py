@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, no_grad
 from autograd.torch_keywords import UNSET, torch_dim
 
 from . import functional as F
@@ -229,12 +229,19 @@ class Maxout(Module):
         out_features = check_positive_int("Maxout", "out_features", out_features)
         pieces = check_positive_int("Maxout", "pieces", pieces)
         dtype = check_float_dtype("Maxout", "dtype", dtype)
-        generator = make_generator("Maxout", "rng", rng)
-        bound = 1 / np.sqrt(in_features)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         rows = out_features * pieces
-        self.weight = Parameter(generator.uniform(-bound, bound, (rows, in_features)).astype(dtype))
-        self.bias = Parameter(generator.uniform(-bound, bound, rows).astype(dtype))
+        self.weight = Parameter(np.empty((rows, in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(rows, dtype=dtype))
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw ``weight`` and ``bias`` again, in place, as the constructor does (``rng`` as its)."""
+        generator = make_generator("Maxout", "rng", rng)
+        bound = 1 / np.sqrt(self.in_features)
+        with no_grad():
+            self.weight[...] = generator.uniform(-bound, bound, self.weight.shape).astype(self.weight.dtype)
+            self.bias[...] = generator.uniform(-bound, bound, self.bias.shape).astype(self.bias.dtype)
 
     def forward(self, x: Any) -> Tensor:
         x = as_layer_input("Maxout", x, self.weight)
@@ -261,10 +268,18 @@ class ACONC(Module):
     ) -> None:
         num_features = check_positive_int("ACONC", "num_features", num_features)
         dtype = check_float_dtype("ACONC", "dtype", dtype)
+        self.p1 = Parameter(np.empty(num_features, dtype=dtype))
+        self.p2 = Parameter(np.empty(num_features, dtype=dtype))
+        self.beta = Parameter(np.empty(num_features, dtype=dtype))
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
+        """Draw ``p1`` and ``p2`` again and set ``beta`` to 1, in place, as the constructor does (``rng`` as its)."""
         generator = make_generator("ACONC", "rng", rng)
-        self.p1 = Parameter(generator.standard_normal(num_features).astype(dtype))
-        self.p2 = Parameter(generator.standard_normal(num_features).astype(dtype))
-        self.beta = Parameter(np.ones(num_features, dtype=dtype))
+        with no_grad():
+            for p in (self.p1, self.p2):
+                p[...] = generator.standard_normal(p.shape).astype(p.dtype)
+            self.beta[...] = 1
 
     def forward(self, x: Any) -> Tensor:
         return F.acon_c(input_for("ACONC", x, self.beta), self.p1, self.p2, self.beta)

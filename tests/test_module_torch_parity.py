@@ -236,6 +236,8 @@ SEEDED_LAYERS = {
     "GRUCell": lambda rng: nn.GRUCell(3, 4, rng=rng),
     "Embedding": lambda rng: nn.Embedding(5, 3, padding_idx=1, rng=rng),
     "Bilinear": lambda rng: nn.Bilinear(2, 3, 4, rng=rng),
+    "Maxout": lambda rng: nn.Maxout(4, 3, 2, rng=rng),
+    "ACONC": lambda rng: nn.ACONC(3, rng=rng),
 }
 
 
