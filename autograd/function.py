@@ -146,10 +146,23 @@ class FunctionContext:
         kind = self._kind
         if isinstance(running_output, Node) and running_output.requires_grad:
             reference = self._output_refs[index]
-            node = reference() if reference is not None else None
-            if node is not None:
-                return node
+            if reference is not None:
+                node = reference()
+                return node if node is not None else self._output_twin(index, running_output)
         return kind._wrap_constant(self._output_data[index])
+
+    def _output_twin(self, index: int, sibling: Node) -> Node:
+        """A graph node standing for output ``index``, dropped by the caller since (``result, _ = F.apply(x)``; the
+        output is held weakly, a cycle otherwise), for a ``backward`` under create_graph that reads it: the same
+        data, op and parents as the call's ``sibling`` output, at its recording tick, so differentiating
+        ``backward``'s result again goes through this Function's ``backward`` for that output (torch's saved
+        outputs keep their ``grad_fn``; a constant here lost that term of the second derivative)."""
+        twin = self._kind._from_op(
+            self._output_data[index], sibling.op, sibling.parents, {**sibling.attrs, "index": index}
+        )
+        twin._recorded_at = sibling._recorded_at  # one call's outputs: backward gathers them as siblings
+        self._output_refs[index] = weakref.ref(twin)
+        return twin
 
     def __deepcopy__(self, memo: dict) -> FunctionContext:
         """A copy whose output references point at the copied outputs when they are copied too."""

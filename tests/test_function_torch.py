@@ -255,6 +255,38 @@ def test_a_saved_sibling_output_is_a_graph_node_under_create_graph():
     _close(grad(ours_first.sum(), x)[0], torch.autograd.grad(first.sum(), torch_x)[0])
 
 
+def _cube_and_derivative(base, once):
+    class MyCube(base):  # torch's documentation example of double backward: dx saved as an output
+        @staticmethod
+        def forward(ctx, x):
+            dx = 3 * x**2
+            ctx.save_for_backward(x, dx)
+            return x**3, dx
+
+        @staticmethod
+        def backward(ctx, grad_output, grad_dx):
+            x, dx = ctx.saved_tensors
+            return grad_output * dx + grad_dx * 6 * x
+
+    return MyCube
+
+
+def test_a_saved_output_the_caller_dropped_keeps_its_graph_for_higher_derivatives_as_in_torch():
+    ours_fn, theirs_fn = _twins(_cube_and_derivative)
+    x, torch_x = _pair(np.array([1.0, 2.0, -0.5]))
+    ours, theirs = ours_fn.apply(x)[0], theirs_fn.apply(torch_x)[0]  # dx, saved, is dropped at once (torch's my_cube)
+    for _ in range(3):  # 3x^2, 6x, 6: each through the saved dx's own backward
+        (ours,) = grad(ours.sum(), x, create_graph=True)
+        (theirs,) = torch.autograd.grad(theirs.sum(), torch_x, create_graph=True)
+        _close(ours, theirs)
+    assert autograd.gradgradcheck(lambda x: ours_fn.apply(x)[0], [x])
+
+    cube = Value(2.0)
+    (first,) = grad(ours_fn.apply(cube)[0], cube, create_graph=True)
+    (second,) = grad(first, cube, create_graph=True)
+    assert (first.data, second.data, grad(second, cube)[0]) == (12.0, 12.0, 6.0)
+
+
 # -- arguments that are not nodes, needs_input_grad, no_grad -------------------------------------------------
 
 
