@@ -605,6 +605,15 @@ class GradFn(_BackwardFunction):
         for a leaf that requires grad, or None for a constant (as torch's)."""
         return tuple((_backward_function(parent), 0) for parent in self.node.parents)
 
+    def __getattr__(self, name: str) -> Any:
+        """A custom Function's ``ctx`` read through its output's ``grad_fn``, as in torch, where the ``grad_fn`` is
+        the ``ctx``: ``y.grad_fn.saved_tensors``, ``.needs_input_grad`` and the attributes ``forward`` set."""
+        attrs = self.node.attrs if name != "node" else None
+        ctx = attrs.get("ctx") if isinstance(attrs, dict) and "function" in attrs else None
+        if ctx is None or name.startswith("__"):
+            raise AttributeError(f"'GradFn' object has no attribute {name!r}")
+        return getattr(ctx, name)
+
     def __repr__(self) -> str:
         return f"<GradFn {self.name}>"
 

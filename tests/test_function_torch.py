@@ -340,6 +340,34 @@ def test_needs_input_grad_and_apply_under_no_grad_match_torch():
         np.testing.assert_array_equal(_numpy(out), [3.0, 3.0])
 
 
+def test_the_grad_fn_of_a_functions_outputs_reads_its_ctx_as_torchs():
+    def body(base, once):
+        class ScaledSquare(base):
+            @staticmethod
+            def forward(ctx, x, alpha):
+                ctx.save_for_backward(x)
+                ctx.alpha = alpha
+                return x * x * alpha, x + 1
+
+            @staticmethod
+            def backward(ctx, grad_square, grad_shifted):
+                (x,) = ctx.saved_tensors
+                return grad_square * 2 * x * ctx.alpha + grad_shifted, None
+
+        return ScaledSquare
+
+    ours_fn, theirs_fn = _twins(body)
+    x, torch_x = _pair(np.array([1.0, 2.0]))
+    for function, inputs in ((ours_fn, x), (theirs_fn, torch_x)):
+        square, shifted = function.apply(inputs, 3.0)  # torch's grad_fn is the ctx, shared by both outputs
+        (saved,) = square.grad_fn.saved_tensors
+        assert saved is inputs  # (a leaf input comes back as itself)
+        assert square.grad_fn.needs_input_grad == (True, False)
+        assert square.grad_fn.alpha == shifted.grad_fn.alpha == 3.0
+        with pytest.raises(AttributeError):
+            _ = square.grad_fn.beta
+
+
 # -- once_differentiable ------------------------------------------------------------------------------------------
 
 
