@@ -201,6 +201,13 @@ def _bound_positionally(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]
     parameters = list(signature.parameters.values())[1 if with_ctx else 0 :]
     if any(parameter.kind == parameter.KEYWORD_ONLY and parameter.name in bound.arguments for parameter in parameters):
         raise TypeError(f"{cls.__name__}.apply: forward's keyword-only parameters cannot be inputs; make them ordinary")
+    var_keyword = parameters[-1] if parameters and parameters[-1].kind == parameters[-1].VAR_KEYWORD else None
+    if var_keyword is not None and bound.arguments.get(var_keyword.name):  # torch's apply refuses them too
+        names = ", ".join(map(repr, bound.arguments[var_keyword.name]))
+        raise TypeError(
+            f"{cls.__name__}.apply: forward's **{var_keyword.name} cannot take inputs (they would never reach "
+            f"forward), got the keyword argument(s) {names}; make them ordinary parameters of forward"
+        )
     ordinary = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     if with_ctx:  # up to the last parameter given
         given = [index for index, parameter in enumerate(ordinary) if parameter.name in bound.arguments]

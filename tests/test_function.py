@@ -536,6 +536,23 @@ def test_apply_takes_arguments_by_keyword_as_torch():
         _Power.apply(x, q=1.0)
 
 
+def test_apply_refuses_keyword_arguments_for_a_forward_taking_var_keyword_as_torch():
+    class Scaled(Function):
+        @staticmethod
+        def forward(ctx, x, **options):
+            ctx.scale = options.get("scale", 1.0)
+            return x * ctx.scale
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.scale
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with pytest.raises(TypeError, match=r"Scaled.apply: forward's \*\*options cannot take inputs.*'scale'"):
+        Scaled.apply(x, scale=3.0)  # torch: "forward() got an unexpected keyword argument 'scale'"
+    np.testing.assert_array_equal(Scaled.apply(x).data, [1.0, 2.0])
+
+
 def test_a_function_called_as_an_object_says_to_use_apply():
     with pytest.raises(TypeError, match=r"call _Power.apply\(\*inputs\)"):
         _Power()(Tensor([1.0]))
