@@ -538,6 +538,10 @@ def _run_backward(
         if gradient is None:
             results.append(None)
             continue
+        if not ctx.needs_input_grad[position]:  # an input that needs none: dropped unchecked but for its type, as torch
+            _check_gradient_type(function, position, gradient)
+            results.append(None)
+            continue
         results.append(_checked_gradient(function, position, gradient, inputs[parent_index], create_graph))
     return results
 
@@ -545,12 +549,7 @@ def _run_backward(
 def _checked_gradient(function: type[Function], position: int, gradient: Any, parent: Any, create_graph: bool) -> Any:
     """``gradient`` as raw data (or a node under create_graph), after checking it fits its input's shape."""
     parent_shape = np.shape(parent.data if isinstance(parent, Node) else parent)
-    data = gradient.data if isinstance(gradient, Node) else gradient
-    if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
-        raise TypeError(
-            f"{function.__name__}.backward returned a {type(gradient).__name__} as the gradient of argument "
-            f"{position}: a gradient is a number, an array or a node (or None)"
-        )
+    data = _check_gradient_type(function, position, gradient)
     shape = np.shape(data)
     try:
         fits = np.broadcast_shapes(shape, parent_shape) == shape
@@ -565,6 +564,17 @@ def _checked_gradient(function: type[Function], position: int, gradient: Any, pa
         return gradient
     if isinstance(parent, float):  # a Value's: one number, a larger gradient summed down to it (torch's sum_to)
         return float(np.sum(data))
+    return data
+
+
+def _check_gradient_type(function: type[Function], position: int, gradient: Any) -> Any:
+    """The data of ``gradient``, checked to be numbers (a TypeError naming the Function otherwise)."""
+    data = gradient.data if isinstance(gradient, Node) else gradient
+    if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
+        raise TypeError(
+            f"{function.__name__}.backward returned a {type(gradient).__name__} as the gradient of argument "
+            f"{position}: a gradient is a number, an array or a node (or None)"
+        )
     return data
 
 

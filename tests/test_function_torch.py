@@ -315,6 +315,27 @@ def test_a_gradient_for_an_argument_that_is_not_a_node_raises_as_in_torch():
     assert x.grad is None
 
 
+def test_a_gradient_for_an_input_that_needs_none_is_dropped_whatever_its_shape_as_in_torch():
+    def body(base, once):
+        class Scale(base):
+            @staticmethod
+            def forward(ctx, x, k):
+                return x * k
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                return grad_out * 2, grad_out[:1]  # k needs no gradient: torch never looks at its shape
+
+        return Scale
+
+    ours_fn, theirs_fn = _twins(body)
+    (x, torch_x), (k, torch_k) = _pair(np.ones(2)), _pair(np.ones(2), requires_grad=False)
+    ours_fn.apply(x, k).sum().backward()
+    theirs_fn.apply(torch_x, torch_k).sum().backward()
+    _close(x.grad, torch_x.grad)
+    assert k.grad is None and torch_k.grad is None
+
+
 def test_needs_input_grad_and_apply_under_no_grad_match_torch():
     def body(base, once):
         class Probe(base):
