@@ -82,6 +82,10 @@ class _SavedOutput:
         return self
 
 
+def _gone() -> None:
+    """A dead weak reference: an output that was a graph node and is gone."""
+
+
 class FunctionContext:
     """The ``ctx`` of a :class:`Function`: what ``forward`` saves for ``backward``.
 
@@ -174,7 +178,8 @@ class FunctionContext:
                 for reference in value:
                     node = reference() if reference is not None else None
                     copied = memo.get(id(node)) if node is not None else None
-                    refs.append(weakref.ref(copied) if copied is not None else None)
+                    # an output not copied along is gone for the copy (a twin stands for it under create_graph)
+                    refs.append(None if reference is None else weakref.ref(copied) if copied is not None else _gone)
                 twin._output_refs = refs
             else:
                 setattr(twin, key, copy.deepcopy(value, memo))

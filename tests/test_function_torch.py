@@ -7,6 +7,8 @@ tests follow torch's own (test_autograd.py: test_return_leaf_inplace and the mar
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -285,6 +287,18 @@ def test_a_saved_output_the_caller_dropped_keeps_its_graph_for_higher_derivative
     (first,) = grad(ours_fn.apply(cube)[0], cube, create_graph=True)
     (second,) = grad(first, cube, create_graph=True)
     assert (first.data, second.data, grad(second, cube)[0]) == (12.0, 12.0, 6.0)
+
+
+def test_a_deep_copied_output_keeps_the_graph_of_a_saved_sibling_it_left_behind_as_torchs_second_derivative():
+    ours_fn, theirs_fn = _twins(_cube_and_derivative)
+    x, torch_x = _pair(np.array([1.0, 2.0, -0.5]))
+    result, dx = ours_fn.apply(x)
+    copied = copy.deepcopy(result)  # dx, saved for backward, is not copied along
+    (copied_x,) = copied.parents
+    (first,) = grad(copied.sum(), copied_x, create_graph=True)
+    (theirs,) = torch.autograd.grad(theirs_fn.apply(torch_x)[0].sum(), torch_x, create_graph=True)
+    _close(first, theirs)
+    _close(grad(first.sum(), copied_x)[0], torch.autograd.grad(theirs.sum(), torch_x)[0])  # 6x
 
 
 # -- arguments that are not nodes, needs_input_grad, no_grad -------------------------------------------------
