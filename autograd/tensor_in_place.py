@@ -705,6 +705,8 @@ def _check_real_source(op: str, source: Any) -> None:
         kind = np.asarray(source).dtype.kind
     except ValueError as error:
         raise ValueError(f"{op}: cannot make an array of the source {str(source)[:60]} ({error})") from None
+    if kind == "O" and isinstance(source, int):  # an int beyond 64 bits: the cast says it does not fit (ValueError)
+        return
     if kind not in "fiub":
         raise TypeError(
             f"{op}: the source must hold real numbers or booleans, got {type(source).__name__} of dtype "
