@@ -218,10 +218,24 @@ def numpy_broadcast_arrays(*arrays: TensorLike, subok: bool = False) -> tuple[Te
 
 
 # -- distances and spreads -------------------------------------------------------------------------------------
+#: torch.cdist's compute modes (the Gram-matrix way for p = 2 or not; here every mode is the difference's norm).
+_CDIST_COMPUTE_MODES = (
+    None,
+    "use_mm_for_euclid_dist_if_necessary",
+    "use_mm_for_euclid_dist",
+    "donot_use_mm_for_euclid_dist",
+)
+
+
 def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
     """torch.cdist: the p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape
     (..., P, R) with the leading (batch) axes broadcast. The distance is ``(x1_i - x2_j).norm(p)``, so its
-    gradient is the norm's (0 at distance 0, as torch); ``compute_mode`` is accepted and ignored (one method)."""
+    gradient is the norm's (0 at distance 0, as torch); ``compute_mode`` takes torch's values and changes nothing
+    (one method), anything else is a ValueError, as torch's."""
+    if compute_mode not in _CDIST_COMPUTE_MODES:
+        raise ValueError(
+            f"cdist: {compute_mode!r} is not a valid value for compute_mode (one of {_CDIST_COMPUTE_MODES})"
+        )
     x1, x2 = _tensor(x1), _tensor(x2)
     if x1.ndim < 2 or x2.ndim < 2:
         raise ValueError(f"cdist: needs tensors of at least 2 dimensions, got shapes {x1.shape} and {x2.shape}")

@@ -480,3 +480,11 @@ def test_is_inference_mode_enabled_follows_the_innermost_block_decorator_and_gen
         assert torch.is_inference_mode_enabled()
         with torch.inference_mode(False):
             assert not torch.is_inference_mode_enabled()
+
+
+def test_cdist_takes_torchs_compute_modes_and_refuses_others():
+    x1, x2 = RNG.normal(size=(4, 3)), RNG.normal(size=(5, 3))
+    for mode in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"):
+        np.testing.assert_allclose(autograd.cdist(x1, x2, compute_mode=mode).data, _distances(x1, x2, 2), rtol=1e-12)
+    with pytest.raises(ValueError, match="cdist: 'x' is not a valid value for compute_mode"):
+        autograd.cdist(x1, x2, compute_mode="x")
