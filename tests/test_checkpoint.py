@@ -158,3 +158,24 @@ def test_autograd_grad_through_a_checkpointed_closure_leaves_every_grad_alone():
     (expected,) = autograd.grad(block(x).sum(), [x])
     np.testing.assert_allclose(got.data if isinstance(got, Tensor) else got, expected, rtol=1e-12)
     assert all(p.grad is None for p in block.parameters()) and x.grad is None
+
+
+def test_dropout_draws_are_replayed_when_a_closure_or_lambda_calls_the_block():
+    # torch replays its global generator for any function; here the generators of the modules the function
+    # reaches (a closure's cells, the globals it names, a partial's arguments) must be replayed
+    def custom_forward(module):  # the create_custom_forward pattern of transformers
+        def run(t):
+            return module(t)
+
+        return run
+
+    for wrap in (lambda block: custom_forward(block), lambda block: lambda t: block(t)):
+        block = _block(dropout=0.5)
+        x = Tensor(X.copy(), requires_grad=True)
+        out = checkpoint(wrap(block), x)
+        (out * out).sum().backward()
+        x2 = Tensor(X.copy(), requires_grad=True)
+        replay_out = _block(dropout=0.5)(x2)  # a fresh block draws the same first mask (rng=1)
+        (replay_out * replay_out).sum().backward()
+        np.testing.assert_array_equal(out.data, replay_out.data)
+        np.testing.assert_allclose(x.grad, x2.grad, rtol=1e-14)

@@ -12,14 +12,17 @@ ordinary backward pass (with ``autograd.grad`` and ``create_graph`` too). Other 
 (tensors a plain function or lambda closes over, a module's parameters called through a lambda) get their
 gradients added into ``.grad`` by ``backward()``, as torch's; ``autograd.grad`` cannot ask for them (they are
 not inputs of the node). As torch's ``preserve_rng_state``, the second run
-replays the random draws of the first: the generators of the module's layers (``Dropout``'s, say) and the
-library's seeded state (``autograd.manual_seed``) are put back to where they stood, then left where the first
-run left them. Draws from fresh entropy (``F.dropout`` without ``rng`` and no ``manual_seed``) cannot be
-replayed.
+replays the random draws of the first: the generators of the layers ``function`` reaches (``Dropout``'s, say:
+those of the module itself, of a bound method's owner, or of the modules a lambda, closure or
+``functools.partial`` uses) and the library's seeded state (``autograd.manual_seed``) are put back to where
+they stood, then left where the first run left them. Draws from fresh entropy (``F.dropout`` without ``rng``
+and no ``manual_seed``) cannot be replayed.
 """
 
 from __future__ import annotations
 
+import functools
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -57,7 +60,7 @@ def checkpoint(
     positions = [index for index, arg in enumerate(args) if isinstance(arg, Tensor)]
     keywords = [name for name, value in kwargs.items() if isinstance(value, Tensor)]
     tensors = [*(args[index] for index in positions), *(kwargs[name] for name in keywords)]
-    generators = _generators(owner) if preserve_rng_state else []
+    generators = _generators(function) if preserve_rng_state else []
 
     def run(*given: Tensor) -> Any:
         call_args, call_kwargs = list(args), dict(kwargs)
@@ -134,18 +137,54 @@ def _module_of(function: Any) -> Module | None:
     return owner if isinstance(owner, Module) else None
 
 
-def _generators(owner: Module | None) -> list[np.random.Generator]:
-    """The random generators a checkpointed call may draw from: those its modules hold, and the seeded state."""
+def _generators(function: Any) -> list[np.random.Generator]:
+    """The random generators a checkpointed call may draw from: those held by the modules ``function`` reaches
+    (see :func:`_reached`), the Generators it reaches directly, and the seeded state."""
     found: dict[int, np.random.Generator] = {}
-    if owner is not None:
-        for module in owner.modules():
-            for value in vars(module).values():
-                if isinstance(value, np.random.Generator):
-                    found[id(value)] = value
+    for value in _reached(function):
+        if isinstance(value, np.random.Generator):
+            found[id(value)] = value
+        elif isinstance(value, Module):
+            for module in value.modules():
+                for attribute in vars(module).values():
+                    if isinstance(attribute, np.random.Generator):
+                        found[id(attribute)] = attribute
     seeded = autograd.random_state._seeded
     if seeded is not None:
         found[id(seeded)] = seeded
     return list(found.values())
+
+
+def _reached(function: Any) -> list[Any]:
+    """The Modules and Generators ``function`` can use: itself, the owner of a bound method, what a
+    ``functools.partial`` binds, the contents of a closure's cells and the globals its code names, followed
+    through the functions found there (a lambda or a ``create_custom_forward`` closure over a model, say)."""
+    reached: list[Any] = []
+    seen: set[int] = set()
+    pending = [function]
+    while pending:
+        value = pending.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, (Module, np.random.Generator)):
+            reached.append(value)
+        elif isinstance(value, functools.partial):
+            pending += [value.func, *value.args, *value.keywords.values()]
+        elif isinstance(value, types.MethodType):
+            pending += [value.__self__, value.__func__]
+        elif isinstance(value, types.FunctionType):
+            pending += [_contents(cell) for cell in value.__closure__ or ()]
+            pending += [value.__globals__[name] for name in value.__code__.co_names if name in value.__globals__]
+    return reached
+
+
+def _contents(cell: Any) -> Any:
+    """A closure cell's value (None for a variable not bound yet)."""
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return None
 
 
 def _states(generators: list[np.random.Generator]) -> list[dict[str, Any]]:
