@@ -179,3 +179,27 @@ def test_dropout_draws_are_replayed_when_a_closure_or_lambda_calls_the_block():
         (replay_out * replay_out).sum().backward()
         np.testing.assert_array_equal(out.data, replay_out.data)
         np.testing.assert_allclose(x.grad, x2.grad, rtol=1e-14)
+
+
+def test_blocks_sharing_the_seeded_generator_leave_its_stream_where_the_plain_run_does():
+    # torch's fork_rng: backward puts the generator back where it found it, so the next step draws the masks
+    # a run without checkpointing draws (restoring each block's own end state rewound the stream to block 1's)
+    def two_steps(checkpointed):
+        autograd.manual_seed(0)
+        first = nn.Sequential(nn.Linear(4, 4, rng=0, dtype=np.float64), nn.Dropout(0.5))
+        second = nn.Sequential(nn.Linear(4, 4, rng=1, dtype=np.float64), nn.Dropout(0.5))
+        outputs = []
+        for _ in range(2):
+            x = Tensor(X.copy(), requires_grad=True)
+            hidden = checkpoint(first, x) if checkpointed else first(x)
+            out = checkpoint(second, hidden) if checkpointed else second(hidden)
+            out.sum().backward()
+            outputs.append((out.data.copy(), x.grad.copy()))
+        return outputs
+
+    try:
+        for (out, grad), (plain_out, plain_grad) in zip(two_steps(True), two_steps(False)):
+            np.testing.assert_array_equal(out, plain_out)
+            np.testing.assert_allclose(grad, plain_grad, rtol=1e-14)
+    finally:
+        autograd.random_state._seeded = None

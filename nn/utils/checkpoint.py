@@ -15,8 +15,9 @@ not inputs of the node). As torch's ``preserve_rng_state``, the second run
 replays the random draws of the first: the generators of the layers ``function`` reaches (``Dropout``'s, say:
 those of the module itself, of a bound method's owner, or of the modules a lambda, closure or
 ``functools.partial`` uses) and the library's seeded state (``autograd.manual_seed``) are put back to where
-they stood, then left where the first run left them. Draws from fresh entropy (``F.dropout`` without ``rng``
-and no ``manual_seed``) cannot be replayed.
+they stood for it, then put back to where backward found them (torch's ``fork_rng``: the stream goes on as
+without checkpointing, however many blocks share a generator). Draws from fresh entropy (``F.dropout``
+without ``rng`` and no ``manual_seed``) cannot be replayed.
 """
 
 from __future__ import annotations
@@ -84,7 +85,6 @@ class _Checkpoint(Function):
         ctx.run, ctx.count, ctx.generators = run, count, generators
         ctx.states_before = _states(generators)
         result = run(*nodes[:count])
-        ctx.states_after = _states(generators)
         ctx.save_for_backward(*nodes)
         return result
 
@@ -94,12 +94,13 @@ class _Checkpoint(Function):
         nested = is_grad_enabled()  # backward(create_graph=True): the gradients stay functions of the inputs
         inputs = [node if nested else node.detach().requires_grad_(node.requires_grad) for node in nodes[: ctx.count]]
         parameters = list(nodes[ctx.count :])
+        states_now = _states(ctx.generators)  # after the draws of the whole forward pass, not only this block's
         _restore(ctx.generators, ctx.states_before)
         try:
             with enable_grad():
                 outputs = ctx.run(*inputs)
         finally:
-            _restore(ctx.generators, ctx.states_after)
+            _restore(ctx.generators, states_now)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         pairs = [(out, g) for out, g in zip(outputs, grads) if isinstance(out, Tensor) and out.requires_grad]
         targets = [x for x in inputs if x.requires_grad] + parameters
