@@ -114,3 +114,23 @@ def test_mismatched_channels_and_untracked_statistics_are_refused():
         nn.utils.fuse_conv_bn_eval(nn.Conv2d(2, 4, 3).eval(), nn.BatchNorm2d(3).eval())
     with pytest.raises(ValueError, match="track_running_stats"):
         nn.utils.fuse_conv_bn_eval(nn.Conv2d(2, 3, 3).eval(), nn.BatchNorm2d(3, track_running_stats=False).eval())
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_the_fused_bias_requires_grad_as_torchs_only_when_the_layer_had_one(bias):
+    torch = pytest.importorskip("torch")
+    conv = nn.Conv2d(2, 3, 3, bias=bias, dtype=np.float64, rng=1).eval()
+    linear = nn.Linear(4, 3, bias=bias, dtype=np.float64).eval()
+    bn = trained_batch_norm(nn.BatchNorm2d, 3)
+    torch_conv = torch.nn.Conv2d(2, 3, 3, bias=bias).double().eval()
+    torch_linear = torch.nn.Linear(4, 3, bias=bias).double().eval()
+    torch_bn = torch.nn.BatchNorm2d(3).double().eval()
+    theirs = [
+        torch.nn.utils.fuse_conv_bn_eval(torch_conv, torch_bn).bias.requires_grad,
+        torch.nn.utils.fuse_linear_bn_eval(torch_linear, torch_bn).bias.requires_grad,
+    ]
+    ours = [
+        nn.utils.fuse_conv_bn_eval(conv, bn).bias.requires_grad,
+        nn.utils.fuse_linear_bn_eval(linear, bn).bias.requires_grad,
+    ]
+    assert ours == theirs == [bias, bias]

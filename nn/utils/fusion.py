@@ -39,6 +39,10 @@ def _batch_norm_scale(bn_rm: Any, bn_rv: Any, bn_eps: float, bn_w: Any) -> tuple
 
 
 def _requires_grad(value: Any) -> bool:
+    """Whether the fused Parameter made from ``value`` requires grad: as ``value`` does (a plain array: True); a
+    missing bias (None) is torch's ``zeros_like(running_mean)``, which does not."""
+    if value is None:
+        return False
     return bool(value.requires_grad) if isinstance(value, Node) else True
 
 
@@ -56,7 +60,7 @@ def fuse_conv_bn_weights(
     by ``bn_w / sqrt(bn_rv + bn_eps)`` along its output-channel axis (0, or 1 for a transposed
     convolution's weight with ``transpose``), the bias ``(conv_b - bn_rm) * scale + bn_b`` (``conv_b``
     None: 0; ``bn_w`` None: 1; ``bn_b`` None: 0). The weight keeps ``conv_w``'s dtype, the bias
-    ``conv_b``'s (or the weight's)."""
+    ``conv_b``'s (or the weight's); the bias requires grad as ``conv_b`` does (not when it is None, as torch's)."""
     weight = _array(conv_w)
     bias = None if conv_b is None else _array(conv_b)
     mean, gamma, inverse_std = _batch_norm_scale(bn_rm, bn_rv, bn_eps, bn_w)
