@@ -104,6 +104,41 @@ def test_parametrize_refuses_what_it_cannot_do():
         parametrize.remove_parametrizations(layer, "weight")
 
 
+def test_a_right_inverse_may_store_another_shape_when_the_parametrized_tensor_keeps_its_own():
+    # torch checks forward(right_inverse(W)) against W's shape before registration, not the stored tensor's
+    torch = pytest.importorskip("torch")
+
+    class Flat(nn.Module):
+        def forward(self, x):
+            return x.reshape(3, 3)
+
+        def right_inverse(self, a):
+            return a.reshape(-1)
+
+    class TorchFlat(torch.nn.Module):
+        def forward(self, x):
+            return x.reshape(3, 3)
+
+        def right_inverse(self, a):
+            return a.reshape(-1)
+
+    layer = _square_layer()
+    mirror = torch.nn.Linear(3, 3).double()
+    with torch.no_grad():
+        mirror.weight.copy_(torch.from_numpy(layer.weight.data))
+        mirror.bias.copy_(torch.from_numpy(layer.bias.data))
+    parametrize.register_parametrization(layer, "weight", Flat())
+    torch.nn.utils.parametrize.register_parametrization(mirror, "weight", TorchFlat())
+    assert layer.parametrizations.weight.original.shape == tuple(mirror.parametrizations.weight.original.shape)
+    x = np.random.default_rng(1).normal(size=(4, 3))
+    (layer(Tensor(x)) ** 2).sum().backward()
+    (mirror(torch.from_numpy(x)) ** 2).sum().backward()
+    np.testing.assert_allclose(layer.weight.data, mirror.weight.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(
+        layer.parametrizations.weight.original.grad, mirror.parametrizations.weight.original.grad.numpy(), rtol=1e-12
+    )
+
+
 @pytest.mark.parametrize("dim", [0, 1, None])
 def test_weight_norm_parametrization_is_g_v_over_the_norm_of_v(dim):
     layer = nn.Linear(4, 3, dtype=np.float64)

@@ -39,6 +39,7 @@ class ParametrizationList(ModuleList):
     def __init__(self, modules: list[Module], original: Parameter, unsafe: bool = False) -> None:
         super().__init__(modules)
         self.unsafe = unsafe
+        shape, dtype = original.shape, original.dtype  # what the parametrized tensor must keep (before right_inverse)
         with no_grad():
             stored: Any = original
             for module in reversed(list(self)):
@@ -59,7 +60,7 @@ class ParametrizationList(ModuleList):
                 setattr(self, f"original{index}", parameter)
             self.ntensors = len(stored)
         if not unsafe:
-            self._check_value(self(), original, "register_parametrization")
+            self._check_value(self(), shape, dtype, "register_parametrization")
 
     def _originals(self) -> list[Tensor]:
         return [self.original] if self.is_tensor else [getattr(self, f"original{i}") for i in range(self.ntensors)]
@@ -88,12 +89,13 @@ class ParametrizationList(ModuleList):
                 original.copy_(as_tensor(part))
 
     @staticmethod
-    def _check_value(value: Any, original: Tensor, where: str) -> None:
+    def _check_value(value: Any, shape: tuple[int, ...], dtype: Any, where: str) -> None:
+        """A parametrized ``value`` must be a Tensor of the unparametrized tensor's ``shape`` and ``dtype``."""
         if not isinstance(value, Tensor):
             raise ValueError(f"{where}: a parametrization must return a tensor, got {type(value).__name__}")
-        if value.shape != original.shape or value.dtype != original.dtype:
+        if value.shape != shape or value.dtype != dtype:
             raise ValueError(
-                f"{where}: the parametrization changes the tensor's shape or dtype ({original.shape}, {original.dtype}"
+                f"{where}: the parametrization changes the tensor's shape or dtype ({shape}, {dtype}"
                 f" to {value.shape}, {value.dtype}); pass unsafe=True to allow it"
             )
 
@@ -184,7 +186,9 @@ def register_parametrization(
         plist = module.parametrizations[tensor_name]
         if not unsafe:
             current = getattr(module, tensor_name)
-            ParametrizationList._check_value(parametrization(current), current, "register_parametrization")
+            ParametrizationList._check_value(
+                parametrization(current), current.shape, current.dtype, "register_parametrization"
+            )
         plist.append(parametrization)
         return module
     original = module.__dict__.get(tensor_name)
