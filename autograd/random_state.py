@@ -22,7 +22,7 @@ import numpy as np
 from . import devices
 from .torch_names import check_device
 
-__all__ = ["Generator", "generator_for", "manual_seed"]
+__all__ = ["Generator", "generator_for", "manual_seed", "unit_uniform"]
 
 _seeded: np.random.Generator | None = None
 
@@ -56,6 +56,18 @@ def generator_for(rng: Any = None) -> np.random.Generator:
     if rng is not None:
         return np.random.default_rng(rng)
     return _seeded if _seeded is not None else np.random.default_rng()
+
+
+def unit_uniform(source: np.random.Generator, shape: Any, dtype: Any) -> np.ndarray:
+    """Uniform draws on [0, 1) of ``shape`` in ``dtype``, as torch's ``rand``: numpy's doubles (``source.random``)
+    rounded to ``dtype``, and a draw that rounds up to 1 set to 0, as torch sets it.
+
+    A double u >= 1 - 2**-(d+1), d the dtype's precision, rounds to 1.0: one float16 draw in 4096, one
+    float32 draw in 3e7. torch draws in float and casts the same way, then gives the lower bound instead of 1.
+    """
+    draws = source.random(shape).astype(dtype, copy=False)
+    draws[draws == 1] = 0
+    return draws
 
 
 class Generator(np.random.Generator):

@@ -27,7 +27,7 @@ from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .index_errors import ClassIndexError
 from .quiet import quiet, quietly
-from .random_state import generator_for
+from .random_state import generator_for, unit_uniform
 from .shape_errors import ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, in_native_byte_order
@@ -215,9 +215,7 @@ def rand(
     keywords as :func:`check_factory_options`."""
     check_factory_options("rand", device, layout, out, pin_memory)
     source = random_source("rand", rng, generator)
-    data = source.random(factory_shape(shape, "rand", size)).astype(
-        _sample_dtype("rand", float_dtype(dtype)), copy=False
-    )
+    data = unit_uniform(source, factory_shape(shape, "rand", size), _sample_dtype("rand", float_dtype(dtype)))
     return Tensor._from_array(data, requires_grad)
 
 
@@ -490,8 +488,8 @@ def rand_like(
     check_factory_options("rand_like", device, layout, memory_format=memory_format)
     array = np.asarray(x)
     sampled = _sample_dtype("rand_like", array.dtype if dtype is None else dtype)
-    data = random_source("rand_like", rng, generator).random(array.shape)
-    return Tensor._from_array(data.astype(sampled, copy=False), requires_grad)
+    data = unit_uniform(random_source("rand_like", rng, generator), array.shape, sampled)
+    return Tensor._from_array(data, requires_grad)
 
 
 def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
