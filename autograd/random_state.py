@@ -22,7 +22,7 @@ import numpy as np
 from . import devices
 from .torch_names import check_device
 
-__all__ = ["Generator", "generator_for", "manual_seed", "unit_uniform"]
+__all__ = ["Generator", "generator_for", "manual_seed", "uniform_draws", "unit_uniform"]
 
 _seeded: np.random.Generator | None = None
 
@@ -59,14 +59,23 @@ def generator_for(rng: Any = None) -> np.random.Generator:
 
 
 def unit_uniform(source: np.random.Generator, shape: Any, dtype: Any) -> np.ndarray:
-    """Uniform draws on [0, 1) of ``shape`` in ``dtype``, as torch's ``rand``: numpy's doubles (``source.random``)
-    rounded to ``dtype``, and a draw that rounds up to 1 set to 0, as torch sets it.
+    """Uniform draws on [0, 1) of ``shape`` in ``dtype``, as torch's ``rand``: :func:`uniform_draws` from 0 to 1."""
+    return uniform_draws(source, 0.0, 1.0, shape, dtype)
+
+
+def uniform_draws(source: np.random.Generator, low: float, high: float, shape: Any, dtype: Any) -> np.ndarray:
+    """Uniform draws on [low, high) of ``shape`` in ``dtype``, as torch's ``rand`` and ``uniform_``: numpy's
+    doubles (``source.uniform``) rounded to a floating ``dtype``, and a draw that rounds up to ``high`` set to
+    ``low``, as torch sets it (another dtype: the doubles, for the caller's cast to refuse or make).
 
     A double u >= 1 - 2**-(d+1), d the dtype's precision, rounds to 1.0: one float16 draw in 4096, one
-    float32 draw in 3e7. torch draws in float and casts the same way, then gives the lower bound instead of 1.
+    float32 draw in 3e7. torch draws in float and casts the same way, then gives the lower bound instead.
     """
-    draws = source.random(shape).astype(dtype, copy=False)
-    draws[draws == 1] = 0
+    draws = source.uniform(low, high, shape)
+    if np.dtype(dtype).kind != "f":
+        return draws
+    draws = draws.astype(dtype, copy=False)
+    draws[draws == np.asarray(high).astype(dtype)] = low
     return draws
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .core import Node
-from .random_state import generator_for
+from .random_state import generator_for, uniform_draws
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -29,12 +29,13 @@ class TensorRandomFills:
     __slots__ = ()
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with draws from U[a, b) in place; ``generator`` is a numpy Generator, an int seed, or None (the
+        """Fill with draws from U[a, b) in place (a draw that rounds up to b in this dtype is a, as torch's:
+        :func:`~autograd.random_state.uniform_draws`); ``generator`` is a numpy Generator, an int seed, or None (the
         library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
         if not a <= b:  # (also a nan bound)
             raise ValueError(f"uniform_: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
         rng = generator_for(generator)
-        return self._replace("uniform_", lambda t: rng.uniform(a, b, size=t.shape))
+        return self._replace("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.random_state import uniform_draws
 
 from .checks import check_choice, check_positive_int, check_real, make_generator
 from .warning_site import user_stacklevel
@@ -72,6 +73,12 @@ def _random(function: str, rng: RandomState, generator: RandomState) -> np.rando
     if rng is not None:
         raise TypeError(f"{function}: got both rng= and generator= (generator is torch's name for rng); pass one")
     return make_generator(function, "generator", generator)
+
+
+def _uniform(source: np.random.Generator, low: float, high: float, tensor: Tensor) -> np.ndarray:
+    """Draws from U[low, high) in the dtype of ``tensor``: one that rounds up to ``high`` is ``low``, as torch's
+    (:func:`autograd.random_state.uniform_draws`)."""
+    return uniform_draws(source, low, high, tensor.shape, tensor.dtype)
 
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
@@ -159,7 +166,7 @@ def uniform_(
     a, b = check_real("uniform_", "a", a), check_real("uniform_", "b", b)
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
-    return _fill(tensor, _random("uniform_", rng, generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, _uniform(_random("uniform_", rng, generator), a, b, tensor))
 
 
 def normal_(
@@ -187,7 +194,7 @@ def xavier_uniform_(
     tensor = _float_tensor(tensor, "xavier_uniform_")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))
-    return _fill(tensor, _random("xavier_uniform_", rng, generator).uniform(-bound, bound, tensor.shape))
+    return _fill(tensor, _uniform(_random("xavier_uniform_", rng, generator), -bound, bound, tensor))
 
 
 def xavier_normal_(
@@ -217,7 +224,7 @@ def kaiming_uniform_(
     if _has_no_elements(tensor, "kaiming_uniform_"):
         return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode, "kaiming_uniform_"))
-    return _fill(tensor, _random("kaiming_uniform_", rng, generator).uniform(-bound, bound, tensor.shape))
+    return _fill(tensor, _uniform(_random("kaiming_uniform_", rng, generator), -bound, bound, tensor))
 
 
 def kaiming_normal_(
