@@ -291,6 +291,7 @@ EXCLUSIVE_OPTIONS = [
     ({"batch_size": None, "drop_last": True}, "batch_size=None option .* mutually exclusive with drop_last"),
     ({"prefetch_factor": 2}, "prefetch_factor option could only be specified in multiprocessing"),
     ({"persistent_workers": True}, "persistent_workers option needs num_workers > 0"),
+    ({"multiprocessing_context": "spawn"}, "multiprocessing_context can only be used with multi-process loading"),
 ]
 
 
@@ -370,6 +371,36 @@ def test_worker_options_are_accepted_and_batches_are_read_in_process():
 def test_bad_worker_options_are_errors_naming_the_option(options, error, message):
     with pytest.raises(error, match=message):
         DataLoader(samples_as_tuples(), **options)
+
+
+BAD_CONTEXTS = [
+    ("bogus", ValueError, "multiprocessing_context option should specify a valid start method in"),
+    (3, TypeError, "multiprocessing_context option should be a valid context object or a string"),
+]
+
+
+@pytest.mark.parametrize(("context", "error", "message"), BAD_CONTEXTS)
+def test_a_bad_multiprocessing_context_is_an_error_naming_it(context, error, message):
+    with pytest.raises(error, match=f"DataLoader: {message}"):
+        DataLoader(samples_as_tuples(), num_workers=2, multiprocessing_context=context)
+
+
+@pytest.mark.parametrize(("context", "error", "message"), BAD_CONTEXTS)
+def test_a_bad_multiprocessing_context_is_the_same_error_in_torch(context, error, message):
+    _, data = torch_data()
+    with pytest.raises(error, match=message):
+        data.DataLoader(samples_as_tuples(), num_workers=2, multiprocessing_context=context)
+
+
+def test_a_start_method_becomes_its_context_as_in_torch():
+    import multiprocessing
+
+    context = DataLoader(samples_as_tuples(), num_workers=2, multiprocessing_context="spawn").multiprocessing_context
+    assert context is multiprocessing.get_context("spawn")
+    given = multiprocessing.get_context()
+    assert (
+        DataLoader(samples_as_tuples(), num_workers=1, multiprocessing_context=given).multiprocessing_context is given
+    )
 
 
 def test_negative_worker_counts_and_timeouts_are_errors_in_torch_too():

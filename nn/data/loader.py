@@ -102,8 +102,9 @@ class DataLoader:
     **Workers.** Batches are always read in the calling process. ``num_workers`` (any integer >= 0),
     ``pin_memory``, ``timeout``, ``worker_init_fn`` (never called), ``multiprocessing_context``,
     ``prefetch_factor``, ``persistent_workers``, ``pin_memory_device`` and ``in_order`` are accepted
-    for code written for torch and change nothing; torch's refusals (``prefetch_factor`` or
-    ``persistent_workers`` without workers, negative ``num_workers`` or ``timeout``) are kept.
+    for code written for torch and change nothing; torch's refusals (``prefetch_factor``,
+    ``persistent_workers`` or ``multiprocessing_context`` without workers, a ``multiprocessing_context`` that
+    is neither a start method's name nor a context, negative ``num_workers`` or ``timeout``) are kept.
     """
 
     def __init__(

@@ -3,13 +3,16 @@
 The library's DataLoader reads every batch in the calling process, whatever ``num_workers`` says,
 so these options change no batch: ``num_workers`` may be any integer >= 0, ``pin_memory``,
 ``timeout``, ``prefetch_factor``, ``persistent_workers``, ``worker_init_fn``,
-``multiprocessing_context`` and ``pin_memory_device`` are kept as attributes, and ``worker_init_fn``
-is never called (as in torch with ``num_workers=0``). Combinations torch refuses are refused here
+``multiprocessing_context`` (a start method's name becomes its context, as in torch) and
+``pin_memory_device`` are kept as attributes, and ``worker_init_fn`` is never called (as in torch
+with ``num_workers=0``). Combinations torch refuses are refused here
 with torch's words, so code that runs here runs under torch too.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +63,7 @@ class WorkerOptions:
             prefetch_factor = 2  # torch's default with workers
         if persistent_workers and num_workers == 0:
             raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
+        multiprocessing_context = _checked_context(multiprocessing_context, num_workers)
         return cls(
             num_workers=num_workers,
             pin_memory=bool(pin_memory),
@@ -70,3 +74,29 @@ class WorkerOptions:
             persistent_workers=bool(persistent_workers),
             pin_memory_device=str(pin_memory_device),
         )
+
+
+def _checked_context(context: Any, num_workers: int) -> multiprocessing.context.BaseContext | None:
+    """``multiprocessing_context`` checked as torch checks it: only with workers, a start method's name (made its
+    context) or a context object; torch's ValueError or TypeError, in its words, otherwise."""
+    if context is None:
+        return None
+    if num_workers == 0:
+        raise ValueError(
+            "DataLoader: multiprocessing_context can only be used with multi-process loading (num_workers > 0), "
+            f"but got num_workers={num_workers}"
+        )
+    if isinstance(context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if context not in methods:
+            raise ValueError(
+                f"DataLoader: multiprocessing_context option should specify a valid start method in {methods!r}, "
+                f"but got multiprocessing_context={context!r}"
+            )
+        context = multiprocessing.get_context(context)
+    if not isinstance(context, multiprocessing.context.BaseContext):
+        raise TypeError(
+            "DataLoader: multiprocessing_context option should be a valid context object or a string specifying "
+            f"the start method, but got multiprocessing_context={context!r}"
+        )
+    return context
