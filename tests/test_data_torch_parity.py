@@ -413,6 +413,20 @@ def test_negative_worker_counts_and_timeouts_are_errors_in_torch_too():
 # -- samplers ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("make", [lambda data: data.RandomSampler([]), lambda data: data.DataLoader([], shuffle=True)])
+def test_shuffling_an_empty_dataset_is_a_value_error_as_in_torch(make):
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value, but got num_samples=0"):
+        make(nn.data)
+    _, data = torch_data()
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value, but got num_samples=0"):
+        make(data)
+
+
+def test_an_empty_dataset_read_in_order_or_sampled_with_num_samples_is_no_error():
+    assert list(DataLoader([])) == [] and len(DataLoader(np.zeros((0, 2)), batch_size=4)) == 0
+    assert len(RandomSampler([], num_samples=3)) == 3
+
+
 def test_sequential_sampler_counts_up():
     assert list(SequentialSampler(samples_as_tuples())) == list(range(7)) and len(SequentialSampler(range(3))) == 3
 

@@ -105,7 +105,8 @@ class RandomSampler(_RandomPasses):
     Without ``replacement``, ``num_samples`` (default ``len(data_source)``) indices are whole
     permutations one after another, the last cut short; with it, ``num_samples`` independent uniform
     draws. ``generator`` as in :mod:`nn.data.samplers`. As in torch, a ``replacement`` that is not a bool
-    is a TypeError and a ``num_samples`` that is not a positive integer a ValueError.
+    is a TypeError and a ``num_samples`` that is not a positive integer a ValueError, also when it is the
+    length of an empty ``data_source`` (so a DataLoader cannot shuffle an empty dataset, as torch's).
     """
 
     data_source: Sized
@@ -116,6 +117,11 @@ class RandomSampler(_RandomPasses):
         super().__init__(data_source, generator, "RandomSampler")
         self.replacement = check_flag("RandomSampler", "replacement", replacement)
         self._num_samples = None if num_samples is None else torch_count("RandomSampler", "num_samples", num_samples)
+        if num_samples is None and len(data_source) == 0:  # torch's check of its default num_samples
+            raise ValueError(
+                "RandomSampler: num_samples should be a positive integer value, but got num_samples=0 "
+                "(the length of an empty data_source); there is nothing to draw from"
+            )
 
     @property
     def num_samples(self) -> int:
