@@ -25,7 +25,8 @@ the result is a node with the op's derivative, exactly as the method or operator
   grad (and grad mode is on), one UserWarning names the function: the gradient through it is lost, so call it
   on ``x.detach()`` or ``x.data`` to say a constant is meant. Integer and boolean results never warn.
   It reads read-only views, so a numpy function that writes into its argument (``np.copyto``,
-  ``np.fill_diagonal``, ``np.put``) raises instead of changing a node behind the graph's back;
+  ``np.fill_diagonal``, ``np.put``) raises instead of changing a node behind the graph's back, as does a
+  ufunc's ``at`` into a node (``np.add.at(x, i, v)``, which numpy runs even on a read-only view);
 * numpy's functions that the library spells as torch does (``median``, ``quantile``, ``cov``,
   ``nansum``, ``cross``, ...) take numpy's arguments through the adapters at the end of this module.
 """
@@ -137,6 +138,8 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
             raise TypeError(
                 f"numpy's {name}.{method} has no derivative here; use the Tensor's methods (sum, prod, max, ...)"
             )
+        if method == "at" and isinstance(inputs[0], Node):  # numpy's ufunc.at writes even into a read-only view
+            raise _in_place_error(f"{name}.at")
         return getattr(ufunc, method)(*_plain(inputs))
     if len(inputs) == 1 and name in _REAL_IDENTITIES:
         return inputs[0]
@@ -173,10 +176,7 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
     except ValueError as error:
         if "read-only" not in str(error):
             raise
-        raise ValueError(
-            f"numpy's {function.__name__} would change a node's data in place, outside the graph and its version "
-            "counter; change it through the node (x[...] = v, x.fill_(v), x.copy_(src)) or, knowingly, its .data"
-        ) from None
+        raise _in_place_error(function.__name__) from None
     if is_grad_enabled() and _holds_floats(result) and _any_needs_grad([args, list(kwargs.values())]):
         warnings.warn(
             f"numpy's {function.__name__} has no derivative in this library: its result is a constant and the "
@@ -185,6 +185,14 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
             stacklevel=2,
         )
     return result
+
+
+def _in_place_error(name: str) -> ValueError:
+    """The error of numpy's ``name`` asked to write into a node's data."""
+    return ValueError(
+        f"numpy's {name} would change a node's data in place, outside the graph and its version counter; "
+        "change it through the node (x[...] = v, x.fill_(v), x.copy_(src)) or, knowingly, its .data"
+    )
 
 
 def _any_needs_grad(value: Any) -> bool:

@@ -176,6 +176,25 @@ def test_numpy_writers_cannot_change_a_tensor_behind_the_graph(writer):
     assert x.version == 0
 
 
+@pytest.mark.parametrize(
+    "writer",
+    [lambda x: np.add.at(x, [0, 0], 1.0), lambda x: np.negative.at(x, [1])],
+    ids=["add.at", "negative.at"],
+)
+def test_numpy_ufunc_at_cannot_change_a_constant_tensor_that_the_graph_saved(writer):
+    w = Tensor(np.ones(3), requires_grad=True)
+    c = Tensor(np.array([1.0, 2.0, 3.0]))
+    loss = (w * c).sum()  # saves c for w's gradient
+    with pytest.raises(ValueError, match=r"numpy's \w+\.at would change a node's data in place"):
+        writer(c)
+    np.testing.assert_array_equal(c.data, [1.0, 2.0, 3.0])
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0, 3.0])
+    values = np.zeros(3)
+    np.add.at(values, [0, 0], Tensor(np.array([1.0, 2.0])))  # into an ndarray: numpy's own, the values plain
+    np.testing.assert_array_equal(values, [3.0, 0.0, 0.0])
+
+
 def test_numpy_functions_outside_the_table_read_the_data_as_constants():
     x = Tensor(X, requires_grad=True)
     assert np.allclose(x, X) and np.shape(x) == (3, 4) and np.argmax(x) == np.argmax(X)
