@@ -152,7 +152,8 @@ def _nan_mask(a: Tensor) -> np.ndarray:
 
 def _nan_extremum(method: str, fill: float) -> Any:
     """np.nanmax / np.nanmin: ``method`` with each nan replaced by ``fill`` (-inf / inf), nan where a slice is
-    all nan (and no ``initial`` is given), as numpy's; the nans get gradient 0."""
+    all nan (and no ``initial`` is given), as numpy's; the nans get gradient 0. Without a nan (an integer tensor)
+    it is ``method`` itself."""
     extreme = extremum(method)
 
     def nan_extreme(
@@ -160,8 +161,10 @@ def _nan_extremum(method: str, fill: float) -> Any:
     ) -> Tensor:
         a = _tensor(a)
         nan = _nan_mask(a)
+        if not nan.any():  # (an integer tensor could not hold the fill)
+            return extreme(a, axis, out, keepdims, initial, where)
         result = extreme(a.masked_fill(nan, fill), axis, out, keepdims, initial, where)
-        if initial is not None or not nan.any():
+        if initial is not None:
             return result
         return result.masked_fill(np.all(nan, axis=axis, keepdims=keepdims), np.nan)
 

@@ -254,6 +254,16 @@ def test_an_all_nan_slice_gives_numpys_value_quietly_and_gradient_zero(function)
     np.testing.assert_array_equal(leaf.grad[0], [0.0, 0.0, 0.0])
 
 
+@pytest.mark.parametrize("function", [np.nanmax, np.nanmin])
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint8, np.bool_])
+def test_nanmax_and_nanmin_of_a_tensor_without_nans_are_numpys_max_and_min(function, dtype):
+    x = np.array([[3, 0, 2], [1, 5, 4]]).astype(dtype)
+    for axis in (None, 0, 1):
+        result = function(Tensor(x), axis=axis)
+        np.testing.assert_array_equal(result.data, function(x, axis=axis))
+        assert result.dtype == function(x, axis=axis).dtype
+
+
 def test_nanvar_is_nan_without_degrees_of_freedom_and_takes_numpys_correction():
     x = Tensor(_with_nans(A), requires_grad=True)
     assert np.all(np.isnan(np.nanvar(x, axis=0, ddof=3).data[[0, 2]]))
