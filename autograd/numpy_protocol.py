@@ -310,7 +310,7 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: 
     high = a_max if a_max is not None else max
     if low is None and high is None:
         return a.clone()
-    return a.clip(low, high)
+    return _node(a, low, high).clip(low, high)
 
 
 def reshape(a: Any, newshape: Any = None, order: str = "C", *, shape: Any = None, copy: Any = None) -> Any:
@@ -355,6 +355,7 @@ def quantile(
 ) -> Any:
     """np.quantile(a, q, axis, method=, keepdims=) as the Tensor's ``quantile`` (torch's), an axis tuple too."""
     refuse_options("quantile", out=out)
+    a = _node(a, q)
     if not isinstance(axis, (tuple, list)):
         return a.quantile(q, axis, keepdim=keepdims, interpolation=method)
     axes = sorted(axis_ % a.ndim for axis_ in axis)
@@ -377,7 +378,7 @@ def percentile(
     keepdims: bool = False,
 ) -> Any:
     """np.percentile: :func:`quantile` at q / 100."""
-    return quantile(a, np.asarray(q, dtype=np.float64) / 100, axis, out, overwrite_input, method, keepdims)
+    return quantile(_node(a, q), np.asarray(q, dtype=np.float64) / 100, axis, out, overwrite_input, method, keepdims)
 
 
 def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:
@@ -410,6 +411,7 @@ def cov(
     """np.cov: rows are the variables (``rowvar``), ddof 1 unless ``bias`` (torch's ``correction``)."""
     refuse_options("cov", y=y, dtype=dtype)
     correction = ddof if ddof is not None else 0 if bias else 1
+    m = _node(m, fweights, aweights)
     return (m if rowvar else m.T).cov(correction=correction, fweights=fweights, aweights=aweights)
 
 
@@ -430,6 +432,14 @@ def method(name: str) -> Callable[..., Any]:
         return getattr(x, name)()
 
     return call
+
+
+def _node(value: Any, *others: Any) -> Any:
+    """``value`` as a node: itself, or (an ndarray, numpy having called for a node among ``others``: a Tensor
+    bound of ``np.clip(arr, lo, hi)``, weights of ``np.cov``) a constant of that node's kind."""
+    if isinstance(value, Node):
+        return value
+    return next(type(other) for other in others if isinstance(other, Node))._wrap_constant(value)
 
 
 def _as_nodes(*values: Any) -> list[Any]:

@@ -149,6 +149,27 @@ def test_numpy_functions_of_the_table_run_the_librarys_function(call):
     _check_in_graph_against_numpy(lambda x: call(np, x), rtol=1e-13)
 
 
+def test_numpy_clip_of_an_array_between_tensor_bounds_is_torchs_clamp():
+    torch = pytest.importorskip("torch")
+    low, high = Tensor(Y - 0.3, requires_grad=True), Tensor(Y + 0.1, requires_grad=True)
+    result = np.clip(X, low, high)  # numpy calls for the Tensor bounds: X is a constant
+    result.backward(np.ones_like(X))
+    torch_low, torch_high = (torch.tensor(b, requires_grad=True) for b in (Y - 0.3, Y + 0.1))
+    expected = torch.clamp(torch.tensor(X), torch_low, torch_high)
+    expected.backward(torch.ones_like(expected))
+    np.testing.assert_array_equal(result.data, expected.detach().numpy())
+    np.testing.assert_array_equal(low.grad, torch_low.grad.numpy())
+    np.testing.assert_array_equal(high.grad, torch_high.grad.numpy())
+
+
+def test_numpy_functions_called_for_a_tensor_beside_an_array_first_argument_read_the_array_as_a_constant():
+    weights = np.array([1.0, 2.0, 0.5, 1.5])
+    assert gradcheck(lambda w: np.cov(X, aweights=w), [weights])
+    np.testing.assert_allclose(np.cov(X, fweights=Tensor([1, 2, 1, 3])).data, np.cov(X, fweights=[1, 2, 1, 3]))
+    np.testing.assert_allclose(np.quantile(X, Tensor(0.3), axis=1).data, np.quantile(X, 0.3, axis=1))
+    np.testing.assert_allclose(np.percentile(X, Tensor([30.0, 60.0])).data, np.percentile(X, [30.0, 60.0]))
+
+
 def test_numpy_fix_rounds_toward_zero_in_the_graph_with_zero_gradient():
     x = Tensor(np.array([-1.5, 0.4, 2.7]), requires_grad=True)
     result = np.fix(x)
