@@ -333,9 +333,15 @@ class Tensor(
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The data for numpy (``np.asarray(t)``, ``np.array(t)``): numpy's ``copy`` honoured (``np.array`` gets
         a copy of its own); without a copy, a read-only view when this tensor requires grad, so code outside the
-        graph cannot change values the graph has used behind its back (torch refuses ``.numpy()`` there)."""
+        graph cannot change values the graph has used behind its back (torch refuses ``.numpy()`` there).
+        ``copy=False`` with another dtype is numpy 2's ValueError: the conversion would copy."""
         if copy:
             return np.array(self.data, dtype=dtype, copy=True)
+        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            raise ValueError(
+                f"__array__: copy=False, but a tensor of dtype {self.dtype} becomes {np.dtype(dtype)} only in a copy "
+                "(numpy 2's rule; np.asarray(t, dtype) allows the copy)"
+            )
         array = np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
         if self._requires_grad and np.may_share_memory(array, self.data):
             array = array.view()

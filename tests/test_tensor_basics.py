@@ -158,6 +158,19 @@ def test_np_asarray_of_tensor_gives_its_data():
     np.testing.assert_array_equal(np.asarray(Tensor([1.0, 2.0])), [1.0, 2.0])
 
 
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_np_asarray_with_copy_false_refuses_a_dtype_change_as_numpy_2_does(requires_grad):
+    x = Tensor([1.0, 2.0], requires_grad=requires_grad)
+    with pytest.raises(ValueError):  # numpy's own: np.asarray(x.data, dtype=np.float32, copy=False)
+        np.asarray(x.data, dtype=np.float32, copy=False)
+    with pytest.raises(ValueError, match="copy=False"):
+        np.asarray(x, dtype=np.float32, copy=False)
+    with pytest.raises(ValueError, match="copy=False"):
+        np.array(x, dtype=np.int64, copy=False)
+    assert np.shares_memory(np.asarray(x, dtype=np.float64, copy=False), x.data)  # no copy needed: none made
+    assert np.asarray(x, dtype=np.float32).dtype == np.float32  # copy=None: the copy is allowed
+
+
 # -- repr ------------------------------------------------------------------------------
 def test_repr_shows_data_and_only_non_default_facts():
     assert repr(Tensor([1.0, 2.0])) == "Tensor([1., 2.])"
