@@ -9,9 +9,10 @@ the result is a node with the op's derivative, exactly as the method or operator
 * a ufunc whose name is an operator (``add``, ``multiply``, ``power``, ``greater``, ...) calls the
   operator on the nodes (``np.add(arr, x)`` is ``arr + x``), any other ufunc the node's method of
   that name (``np.arctan2(arr, x)`` is ``arctan2`` with ``arr`` as a constant first input);
-  ``np.add.reduce`` / ``multiply`` / ``maximum`` / ``minimum`` reduce as ``sum`` / ``prod`` /
-  ``max`` / ``min``; ``out=`` writes the plain result into an ndarray (no graph goes into an
-  ndarray), as ``arr += x`` does in numpy;
+  ``np.add.reduce`` / ``multiply`` / ``maximum`` / ``minimum`` reduce as ``np.sum`` / ``prod`` /
+  ``max`` / ``min`` do here (their ``dtype=``, ``initial=``, ``where=`` too), ``np.add.accumulate`` /
+  ``np.multiply.accumulate`` run as ``cumsum`` / ``cumprod``; ``out=`` writes the plain result into an
+  ndarray (no graph goes into an ndarray), as ``arr += x`` does in numpy;
 * a numpy function of the table (reductions, ``clip``, ``reshape``, ``transpose``, ``concatenate``,
   ``stack``, ``where``, the contractions, shape, cumulative, sorting and ``linalg`` functions: see
   ``autograd/__init__.py``) calls the library's function of the same name, as does a generalized ufunc of
@@ -86,8 +87,12 @@ _REAL_IDENTITIES = frozenset({"conjugate"})
 #: numpy's ufunc names whose method on the nodes has another name
 _METHOD_NAMES = {"degrees": "rad2deg", "radians": "deg2rad", "rint": "round"}
 
-#: ufunc.reduce -> the reduction method
-_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min"}
+#: ufunc.reduce -> the numpy function of the same reduction, whose adapter takes reduce's options (np.add.reduce is
+#: np.sum with axis 0 by default)
+_REDUCTIONS: dict[str, Callable[..., Any]] = {"add": np.sum, "multiply": np.prod, "maximum": np.max, "minimum": np.min}
+
+#: ufunc.accumulate -> the running method
+_ACCUMULATIONS = {"add": "cumsum", "multiply": "cumprod"}
 
 _FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
 
@@ -127,11 +132,15 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
         return getattr(ufunc, method)(*_plain(inputs), out=out, **kwargs)
     if method == "__call__" and ufunc in _FUNCTIONS:  # a generalized ufunc of the table (np.vecdot, ...)
         return _FUNCTIONS[ufunc](*inputs, **kwargs)
-    if method == "reduce" and name in _REDUCTIONS and len(inputs) == 1 and set(kwargs) <= {"axis", "keepdims"}:
-        return getattr(inputs[0], _REDUCTIONS[name])(axis=kwargs.get("axis", 0), keepdims=kwargs.get("keepdims", False))
+    if method in ("reduce", "accumulate") and len(inputs) == 1 and getattr(inputs[0], "holds_arrays", False):
+        if method == "reduce" and name in _REDUCTIONS:  # dtype=, initial=, where= as np.sum & co. take them
+            return _FUNCTIONS[_REDUCTIONS[name]](inputs[0], **{"axis": 0, **kwargs})
+        if method == "accumulate" and name in _ACCUMULATIONS and set(kwargs) <= {"axis", "dtype"}:
+            return getattr(inputs[0], _ACCUMULATIONS[name])(kwargs.get("axis", 0), kwargs.get("dtype"))
     if kwargs:
+        called = name if method == "__call__" else f"{name}.{method}"
         raise TypeError(
-            f"numpy's {name} on a {type(node).__name__}: keyword arguments {sorted(kwargs)} are not supported"
+            f"numpy's {called} on a {type(node).__name__}: keyword arguments {sorted(kwargs)} are not supported"
         )
     if method != "__call__":
         if _needs_grad(inputs):

@@ -263,6 +263,30 @@ def test_numpy_reduce_of_add_multiply_maximum_minimum_reduces_the_tensor():
     assert gradcheck(lambda x: np.multiply.reduce(x, axis=1, keepdims=True), [X])
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: np.add.reduce(x, axis=1, where=MASK),
+        lambda x: np.add.reduce(x, axis=0, initial=2.5),
+        lambda x: np.multiply.reduce(x, axis=None, where=MASK),
+        lambda x: np.maximum.reduce(x, axis=1, initial=0.5, where=MASK),
+        lambda x: np.minimum.reduce(x, axis=(0, 1), keepdims=True),
+        lambda x: np.add.accumulate(x),
+        lambda x: np.add.accumulate(x, axis=1),
+        lambda x: np.multiply.accumulate(x, axis=-1),
+    ],
+    ids=["add-where", "add-initial", "multiply-where", "maximum-initial-where", "minimum-axes", "add-accumulate",
+         "add-accumulate-axis", "multiply-accumulate"],
+)  # fmt: skip
+def test_numpy_reduce_options_and_accumulate_of_a_tensor_stay_in_the_graph(call):
+    _check_in_graph_against_numpy(call, rtol=1e-13)
+
+
+def test_numpy_reduce_and_accumulate_keep_numpys_dtype_option():
+    assert np.add.reduce(Tensor(X), axis=1, dtype=np.float32).dtype == np.float32
+    assert np.add.accumulate(Tensor(X.astype(np.float32)), dtype=np.float64).dtype == np.float64
+
+
 def test_float32_tensors_keep_their_dtype_under_numpy_scalars_and_promote_with_float64_arrays():
     x = Tensor(X.astype(np.float32), requires_grad=True)
     assert (np.float64(2.0) * x).dtype == np.float32  # as the operator: a scalar does not promote
