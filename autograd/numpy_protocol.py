@@ -239,7 +239,9 @@ _IDENTITIES = {"sum": 0, "prod": 1}
 def reduction(method: str) -> Callable[..., Any]:
     """``np.sum``-style function (a, axis, dtype, out, keepdims, initial, where) -> ``a.<method>(axis, keepdims)``.
 
-    ``where`` leaves entries out (for the mean, of the count too); ``initial`` (sum, prod) joins the result."""
+    ``where`` leaves entries out (for the mean, of the count too); ``initial`` (sum, prod) joins the result. As
+    numpy's, the result is of ``dtype`` if given (an int8 sum wraps in int8) and ``initial`` is cast to the result's
+    dtype (``np.sum(ints, initial=1.5)`` adds 1)."""
 
     def reduce(
         a: Any,
@@ -266,8 +268,11 @@ def reduction(method: str) -> Callable[..., Any]:
             result = getattr(a.where(np.asarray(where, dtype=bool), _IDENTITIES[method]), method)(
                 axis=axis, keepdims=keepdims
             )
+        if dtype is not None and result.dtype != np.dtype(dtype):  # (an integer sum or product is int64 here)
+            result = result.astype(dtype)
         if initial is None:
             return result
+        initial = _cast_initial(initial, result.dtype)
         return result + initial if method == "sum" else result * initial
 
     return reduce
@@ -275,12 +280,15 @@ def reduction(method: str) -> Callable[..., Any]:
 
 def extremum(method: str) -> Callable[..., Any]:
     """``np.max``-style function (a, axis, out, keepdims, initial, where) -> ``a.<method>(axis, keepdims)``;
-    ``initial`` joins the compared values (and fills where ``where`` leaves every entry out, as numpy)."""
+    ``initial`` joins the compared values (and fills where ``where`` leaves every entry out, as numpy), cast to
+    ``a``'s dtype as numpy casts it."""
 
     def extreme(
         a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, initial: Any = None, where: Any = None
     ) -> Any:
         refuse_options(method, out=out)
+        if initial is not None:
+            initial = _cast_initial(initial, a.dtype)
         if where is not None:
             if initial is None:
                 raise ValueError(f"np.{method} on a Tensor: where= needs initial= (numpy's rule)")
@@ -291,6 +299,11 @@ def extremum(method: str) -> Callable[..., Any]:
         return result.maximum(initial) if method == "max" else result.minimum(initial)
 
     return extreme
+
+
+def _cast_initial(initial: Any, dtype: np.dtype) -> Any:
+    """A reduction's ``initial`` in the reduction's ``dtype``, as numpy casts it (a node as it is)."""
+    return initial if isinstance(initial, Node) else np.asarray(initial).astype(dtype)
 
 
 def spread(method: str) -> Callable[..., Any]:

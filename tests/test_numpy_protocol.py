@@ -234,6 +234,29 @@ def test_numpy_percentile_is_the_quantile_at_q_over_100_in_the_graph(q, axis):
     assert gradcheck(lambda t: np.percentile(t, q, axis=axis), (X + np.arange(X.size).reshape(X.shape) * 1e-3,))
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, x: m.sum(x, dtype=np.int8),  # wraps in int8
+        lambda m, x: m.prod(x, axis=1, dtype=np.int16),
+        lambda m, x: m.add.reduce(x, axis=0, dtype=np.int8),
+        lambda m, x: m.sum(x, initial=1.5),  # the initial cast to the integer result: 1
+        lambda m, x: m.prod(x, axis=0, initial=2.7),
+        lambda m, x: m.max(x, axis=1, initial=50.5),
+        lambda m, x: m.min(x, axis=0, initial=-3.5, where=np.array([True, False, True])),
+        lambda m, x: m.mean(x, axis=1, dtype=np.float32),
+    ],
+    ids=["sum-int8", "prod-int16", "add.reduce-int8", "sum-initial", "prod-initial", "max-initial", "min-initial-where",
+         "mean-float32"],
+)  # fmt: skip
+def test_numpy_reductions_dtype_and_initial_give_numpys_value_and_dtype(call):
+    x = np.array([[100, 27, -128], [90, -7, 55]], dtype=np.int8)
+    expected = call(np, x)
+    result = call(np, Tensor(x))
+    assert result.dtype == expected.dtype
+    np.testing.assert_array_equal(result.data, expected)
+
+
 def test_numpy_options_without_a_meaning_for_tensors_are_refused_by_name():
     x = Tensor(X, requires_grad=True)
     with pytest.raises(TypeError, match="out not supported"):
