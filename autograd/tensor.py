@@ -21,6 +21,7 @@ one in place.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -366,6 +367,15 @@ class Tensor(
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.data)))
+
+    def __contains__(self, element: Any) -> bool:
+        """``x in t``: whether any entry of ``t`` equals ``x``, a number or a Tensor broadcast against ``t`` (torch's
+        ``(element == t).any()``), at any rank; Python's fallback would compare whole rows of a 2-D tensor."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise TypeError(
+                f"in: a Tensor can test membership of a number or a Tensor only, got {type(element).__name__}"
+            )
+        return bool((element == self).any())
 
     def __index__(self) -> int:
         """The element of a one-element integer tensor as an int, so it indexes lists and ranges (as torch's)."""

@@ -1,0 +1,37 @@
+"""Python's protocols on a Tensor (``in``, ``reversed``, ...) and the constructors' conversions, against torch's."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize(
+    ("element", "rows"),
+    [
+        (2.0, [[1.0, 2.0], [3.0, 4.0]]),
+        (7.0, [[1.0, 2.0], [3.0, 4.0]]),
+        (3, [[[1, 2], [3, 4]]]),
+        (2.0, 2.0),
+        (5.0, 2.0),
+        (np.float64(4.0), [[1.0, 2.0], [3.0, 4.0]]),
+    ],
+)
+def test_membership_of_a_number_looks_at_every_entry_as_torch(element, rows):
+    assert (element in ag.tensor(rows)) is (element in torch.tensor(rows))
+
+
+def test_membership_of_a_tensor_is_any_broadcast_equality_as_torch():
+    rows = [[1.0, 2.0], [2.0, 3.0]]
+    for probe in ([2.0, 3.0], [3.0, 2.0], [2.0], 1.0):
+        assert (ag.tensor(probe) in ag.tensor(rows)) is (torch.tensor(probe) in torch.tensor(rows))
+
+
+def test_membership_of_a_list_or_string_is_refused_as_torch():
+    for probe in ([1.0, 2.0], "a"):
+        with pytest.raises(RuntimeError):
+            _ = probe in torch.tensor([[1.0, 2.0]])
+        with pytest.raises(TypeError, match="in: a Tensor can test membership"):
+            _ = probe in ag.tensor([[1.0, 2.0]])
