@@ -98,14 +98,15 @@ def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
 def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Tensor:
     """``data`` as a Tensor, copying only when needed (as ``torch.as_tensor``/``numpy.asarray``).
 
-    A Tensor of the right dtype is returned as is; an ndarray of the right dtype is
+    A Tensor of the right dtype is returned as is, one of another dtype converted in the graph (``data.to(dtype)``,
+    as torch's: the gradient flows back between floating dtypes); an ndarray of the right dtype is
     shared (see :func:`from_numpy`; one in the other byte order is copied into the native one); anything else is
     converted, Python floats without a ``dtype`` to the default
     floating dtype (as :func:`tensor`). ``device`` is torch's (the CPU).
     """
     check_device("as_tensor", device)
-    if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
-        return data
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
     if isinstance(data, Node):
         data = data.data
     dtype = python_float_dtype(data) if dtype is None else dtype

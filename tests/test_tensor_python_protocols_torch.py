@@ -35,3 +35,21 @@ def test_membership_of_a_list_or_string_is_refused_as_torch():
             _ = probe in torch.tensor([[1.0, 2.0]])
         with pytest.raises(TypeError, match="in: a Tensor can test membership"):
             _ = probe in ag.tensor([[1.0, 2.0]])
+
+
+def test_as_tensor_of_another_dtype_keeps_the_graph_as_torch():
+    values = np.array([1.0, -2.0, 0.5])
+    ours = ag.tensor(values, requires_grad=True)
+    theirs = torch.tensor(values, requires_grad=True)
+    converted, expected = ag.as_tensor(ours, dtype=np.float32), torch.as_tensor(theirs, dtype=torch.float32)
+    assert converted.dtype == np.float32 and converted.requires_grad is expected.requires_grad is True
+    (converted * converted).sum().backward()
+    (expected * expected).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy())
+
+
+def test_as_tensor_to_an_integer_dtype_is_cut_from_the_graph_as_torch():
+    ours = ag.as_tensor(ag.tensor([1.5, -2.5], requires_grad=True), dtype=np.int64)
+    theirs = torch.as_tensor(torch.tensor([1.5, -2.5], requires_grad=True), dtype=torch.int64)
+    assert ours.requires_grad is theirs.requires_grad is False
+    assert ours.tolist() == theirs.tolist()
