@@ -22,7 +22,7 @@ import numpy as np
 
 from .broadcasting import broadcast_shape, normalize_axes, single_axis
 from .core import Node
-from .default_dtype import float_dtype, python_float_dtype
+from .default_dtype import float_dtype, get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .index_errors import ClassIndexError
@@ -71,10 +71,49 @@ def tensor(
 ) -> Tensor:
     """A new leaf holding a copy of ``data``, as ``Tensor(data, requires_grad, dtype)``, except that Python floats
     (and lists of them) without a ``dtype`` give the default floating dtype (:func:`autograd.get_default_dtype`,
-    float64 unless changed), as torch.tensor; numpy arrays and scalars and Tensors keep their dtype. torch's
-    ``device`` and ``pin_memory`` as :func:`check_factory_options`."""
+    float64 unless changed), as torch.tensor; numpy arrays and scalars and Tensors keep their dtype, and lists
+    mixing them with numbers take torch's dtype (:func:`listed_dtype`). torch's ``device`` and ``pin_memory`` as
+    :func:`check_factory_options`."""
     check_factory_options("tensor", device, pin_memory=pin_memory)
-    return Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data) if dtype is None else dtype)
+    if dtype is not None:
+        return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    made = Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data))
+    listed = listed_dtype(data, made.data.dtype)
+    return made if listed is None else Tensor(data, requires_grad=requires_grad, dtype=listed)
+
+
+def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
+    """torch's dtype for nested lists/tuples that numpy made ``numpy_dtype`` float64, if it is another: each element's
+    dtype (a Tensor's, a numpy array's or scalar's; int64 for a Python int, the default floating dtype for a Python
+    float, bool for a bool) joined by category (:func:`~autograd.tensor.category_result_type`), so a float32 tensor
+    beside an int is float32 and a float16 one beside an int32 one float16, where numpy's promotion gives float64.
+    None when numpy's float64 stands (float64 among the elements, or an element that is none of these)."""
+    if numpy_dtype != np.float64 or not isinstance(data, (list, tuple)):
+        return None
+    dtypes = set()
+    pending = [data]
+    while pending:
+        for item in pending.pop():
+            if isinstance(item, (list, tuple)):
+                pending.append(item)
+                continue
+            if isinstance(item, Node):
+                item = item.data
+            if isinstance(item, (np.ndarray, np.generic)):
+                dtype = item.dtype
+            elif isinstance(item, bool):
+                dtype = np.dtype(np.bool_)
+            elif isinstance(item, int):
+                dtype = np.dtype(np.int64)
+            elif isinstance(item, float):
+                dtype = get_default_dtype()
+            else:
+                return None
+            if dtype == np.float64:
+                return None
+            dtypes.add(dtype)
+    joined = category_result_type(dtypes) if dtypes else None
+    return None if joined is None or joined == np.float64 else joined
 
 
 def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:
@@ -109,8 +148,14 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
         return data if dtype is None else data.to(dtype)
     if isinstance(data, Node):
         data = data.data
-    dtype = python_float_dtype(data) if dtype is None else dtype
-    return Tensor._from_array(in_native_byte_order(quietly(np.asarray, data, dtype=dtype)), False, "as_tensor")
+    if dtype is None:
+        array = quietly(np.asarray, data, dtype=python_float_dtype(data))
+        listed = listed_dtype(data, array.dtype)
+        if listed is not None:
+            array = quietly(np.asarray, data, dtype=listed)
+    else:
+        array = quietly(np.asarray, data, dtype=dtype)
+    return Tensor._from_array(in_native_byte_order(array), False, "as_tensor")
 
 
 def zeros(

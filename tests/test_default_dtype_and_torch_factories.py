@@ -606,7 +606,18 @@ SAME_CALLS = {
     "tensor of a float32 array": lambda m: m.tensor(np.array([1.0], dtype=np.float32)),
     "tensor of a float64 array": lambda m: m.tensor(np.array([1.0])),
     "tensor of a numpy float64": lambda m: m.tensor(np.float64(1.0)),
+    "tensor of a float32 tensor and an int": lambda m: m.tensor([m.tensor(1.0, dtype=m.float32), 2]),
+    "tensor of a float32 tensor and a float": lambda m: m.tensor([m.tensor(1.0, dtype=m.float32), 2.5]),
+    "tensor of an int32 tensor and a float": lambda m: m.tensor([m.tensor(1, dtype=m.int32), 2.5]),
+    "tensor of int32 and float16 tensors": lambda m: m.tensor(
+        [m.tensor(1, dtype=m.int32), m.tensor(1.0, dtype=m.float16)]
+    ),
+    "tensor of a float64 tensor and a float": lambda m: m.tensor([m.tensor(1.0, dtype=m.float64), 2.5]),
+    "tensor of numpy float32 and int64 scalars": lambda m: m.tensor([np.float32(1.5), np.int64(2)]),
+    "tensor of a numpy int64 and a float": lambda m: m.tensor([[np.int64(1)], [2.5]]),
+    "tensor of a float32 array and a list of ints": lambda m: m.tensor([np.ones(2, np.float32), [1, 2]]),
     "as_tensor of floats": lambda m: m.as_tensor([1.0]),
+    "as_tensor of a float32 tensor and an int": lambda m: m.as_tensor([m.tensor(1.0, dtype=m.float32), 2]),
     "as_tensor of a float64 array": lambda m: m.as_tensor(np.array([1.0])),
     "randint": lambda m: m.randint(5, (2,)),
     "randint size=": lambda m: m.randint(low=1, high=5, size=(2,)),
@@ -620,7 +631,9 @@ SAME_CALLS = {
 @pytest.mark.parametrize("name", SAME_CALLS)
 def test_factory_dtypes_and_shapes_match_torch_under_each_default(torch, name, default):
     _same_default(torch, default)
-    ours, theirs = SAME_CALLS[name](autograd), SAME_CALLS[name](torch)
+    with warnings.catch_warnings():  # torch's "a list of numpy.ndarrays is extremely slow"
+        warnings.simplefilter("ignore", UserWarning)
+        ours, theirs = SAME_CALLS[name](autograd), SAME_CALLS[name](torch)
     assert str(ours.dtype) == _torch_dtype_name(theirs)
     assert ours.shape == tuple(theirs.shape)
 
