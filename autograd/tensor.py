@@ -323,10 +323,11 @@ class Tensor(
             raise ShapeError(f"item: only one-element tensors can be converted, got shape {self.shape}")
         return self.data.item()
 
-    def numpy(self) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying ndarray (shares memory); read-only for a tensor that requires grad (see
-        :meth:`__array__`; ``t.detach().numpy()`` or ``t.data`` give the writable array, as in torch)."""
-        return self.__array__()
+        :meth:`__array__`; ``t.detach().numpy()``, torch's ``t.numpy(force=True)`` or ``t.data`` give the writable
+        array, as in torch)."""
+        return self.detach().__array__() if force else self.__array__()
 
     def tolist(self) -> Any:
         return self.data.tolist()

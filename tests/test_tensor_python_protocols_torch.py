@@ -53,3 +53,12 @@ def test_as_tensor_to_an_integer_dtype_is_cut_from_the_graph_as_torch():
     theirs = torch.as_tensor(torch.tensor([1.5, -2.5], requires_grad=True), dtype=torch.int64)
     assert ours.requires_grad is theirs.requires_grad is False
     assert ours.tolist() == theirs.tolist()
+
+
+def test_numpy_force_gives_the_writable_shared_array_of_a_tensor_that_requires_grad_as_torch():
+    ours, theirs = ag.tensor([1.0, 2.0], requires_grad=True), torch.tensor([1.0, 2.0], requires_grad=True)
+    for tensor in (ours, theirs):
+        array = tensor.numpy(force=True)
+        array[0] = 5.0
+        assert tensor.tolist() == [5.0, 2.0]
+    assert ag.tensor([3.0]).numpy(force=True).tolist() == torch.tensor([3.0]).numpy(force=True).tolist()
