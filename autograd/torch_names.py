@@ -252,16 +252,25 @@ class TorchNames:
         result = self if dtype is None else _tensor(self).astype(real_dtype(dtype, "to"), copy=False)
         return result.clone() if copy and result is self else result
 
-    def clone(self: Self) -> Self:
+    def clone(self: Self, *, memory_format: Any = None) -> Self:
         """torch.Tensor.clone: a copy of the data that stays in the graph (d/dx = identity; recorded as
-        ``astype`` to its own dtype, numpy's ``astype(copy=True)``)."""
+        ``astype`` to its own dtype, numpy's ``astype(copy=True)``). torch's ``memory_format`` may be
+        ``torch.preserve_format`` or ``torch.contiguous_format`` (the copy is C-contiguous)."""
+        check_factory_options("clone", memory_format=memory_format)
         tensor = _tensor(self)
         data = tensor.data.copy()
         return tensor._from_op(data, ar.astype, (tensor,), {"dtype": data.dtype})
 
-    def contiguous(self: Self) -> Self:
-        """torch.Tensor.contiguous: itself if its data is C-contiguous, else a C-contiguous ``clone()``."""
-        return self if _tensor(self).data.flags.c_contiguous else self.clone()
+    def contiguous(self: Self, *, memory_format: Any = None) -> Self:
+        """torch.Tensor.contiguous: itself if its data is C-contiguous, else a C-contiguous ``clone()``; torch's
+        ``memory_format`` torch.contiguous_format (or, for a tensor that is already contiguous,
+        torch.preserve_format, which torch refuses to make a copy in)."""
+        check_factory_options("contiguous", memory_format=memory_format)
+        if _tensor(self).data.flags.c_contiguous:
+            return self
+        if memory_format is not None and "preserve" in str(memory_format):
+            raise ValueError("contiguous: memory_format torch.preserve_format is unsupported (as in torch)")
+        return self.clone()
 
     # -- new tensors with this one's dtype ----------------------------------------------------------
     def new_tensor(

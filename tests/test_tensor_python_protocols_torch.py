@@ -62,3 +62,27 @@ def test_numpy_force_gives_the_writable_shared_array_of_a_tensor_that_requires_g
         array[0] = 5.0
         assert tensor.tolist() == [5.0, 2.0]
     assert ag.tensor([3.0]).numpy(force=True).tolist() == torch.tensor([3.0]).numpy(force=True).tolist()
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("clone", "preserve_format"), ("clone", "contiguous_format"), ("contiguous", "contiguous_format")],
+)
+def test_clone_and_contiguous_take_torchs_plain_memory_formats(method, name):
+    values = np.arange(6.0).reshape(2, 3)
+    ours = getattr(ag.tensor(values, requires_grad=True).T, method)(memory_format=getattr(torch, name))
+    theirs = getattr(torch.tensor(values, requires_grad=True).T, method)(memory_format=getattr(torch, name))
+    assert ours.tolist() == theirs.tolist()
+    ours.sum().backward()  # still in the graph
+
+
+def test_clone_refuses_a_memory_format_it_cannot_give_naming_it():
+    with pytest.raises(ValueError, match="clone: memory_format torch.channels_last is not available"):
+        ag.zeros(1, 2, 3, 4).clone(memory_format=torch.channels_last)
+
+
+def test_contiguous_copy_refuses_the_preserve_format_as_torch():
+    with pytest.raises(RuntimeError, match="preserve memory format is unsupported"):
+        torch.zeros(2, 3).T.contiguous(memory_format=torch.preserve_format)
+    with pytest.raises(ValueError, match="contiguous: memory_format torch.preserve_format is unsupported"):
+        ag.zeros(2, 3).T.contiguous(memory_format=torch.preserve_format)
