@@ -369,6 +369,11 @@ class Tensor(
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.data)))
 
+    def __reversed__(self) -> Tensor:
+        """``reversed(t)``: ``t.flip(0)``, a Tensor (a 0-d tensor is itself), as torch's; Python's fallback would be
+        an iterator, and a TypeError for a 0-d tensor."""
+        return self if self.ndim == 0 else self.flip(0)
+
     def __contains__(self, element: Any) -> bool:
         """``x in t``: whether any entry of ``t`` equals ``x``, a number or a Tensor broadcast against ``t`` (torch's
         ``(element == t).any()``), at any rank; Python's fallback would compare whole rows of a 2-D tensor."""

@@ -86,3 +86,10 @@ def test_contiguous_copy_refuses_the_preserve_format_as_torch():
         torch.zeros(2, 3).T.contiguous(memory_format=torch.preserve_format)
     with pytest.raises(ValueError, match="contiguous: memory_format torch.preserve_format is unsupported"):
         ag.zeros(2, 3).T.contiguous(memory_format=torch.preserve_format)
+
+
+@pytest.mark.parametrize("rows", [[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [1.0, 2.0, 3.0], 4.0])
+def test_reversed_is_a_tensor_flipped_along_the_first_axis_as_torch(rows):
+    ours, theirs = reversed(ag.tensor(rows, requires_grad=True)), reversed(torch.tensor(rows, requires_grad=True))
+    assert isinstance(ours, ag.Tensor)
+    assert ours.tolist() == theirs.tolist()
