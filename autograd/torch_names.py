@@ -18,6 +18,7 @@ length (``size(1)``): :class:`ElementCount`. ``repeat`` stays numpy's
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -420,8 +421,12 @@ class TorchNames:
 
     @property
     def mT(self: Self) -> Self:
-        """torch.Tensor.mT: the last two axes swapped (a batch of transposed matrices)."""
+        """torch.Tensor.mT: the last two axes swapped (a batch of transposed matrices); a 0-d tensor is itself, with
+        torch's deprecation warning (as ``mH``)."""
         tensor = _tensor(self)
+        if tensor.ndim == 0:
+            warnings.warn("mT is deprecated on 0-D tensors (as in torch); it returns the tensor", UserWarning, 2)
+            return self
         if tensor.ndim < 2:
             raise ValueError(f"mT: needs at least 2 dimensions, got shape {tensor.shape}")
         return tensor.swapaxes(-2, -1)

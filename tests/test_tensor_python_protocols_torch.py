@@ -93,3 +93,11 @@ def test_reversed_is_a_tensor_flipped_along_the_first_axis_as_torch(rows):
     ours, theirs = reversed(ag.tensor(rows, requires_grad=True)), reversed(torch.tensor(rows, requires_grad=True))
     assert isinstance(ours, ag.Tensor)
     assert ours.tolist() == theirs.tolist()
+
+
+def test_mt_of_a_0d_tensor_is_the_tensor_with_a_deprecation_warning_as_torch():
+    with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):
+        theirs = torch.tensor(2.5).mT
+    with pytest.warns(UserWarning, match="mT is deprecated on 0-D tensors"):
+        ours = ag.tensor(2.5).mT
+    assert ours.shape == tuple(theirs.shape) and ours.item() == theirs.item()
