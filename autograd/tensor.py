@@ -453,6 +453,8 @@ class Tensor(
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=50, precision=4)
         extras = []
+        if self.data.size == 0 and self.data.ndim != 1:  # "[]" alone would not tell (2, 0) from (0, 3), as torch
+            extras.append(f"size={self.shape}")
         if self.dtype != np.float64:
             extras.append(f"dtype={self.dtype}")
         if self._requires_grad:

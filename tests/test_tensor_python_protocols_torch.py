@@ -101,3 +101,12 @@ def test_mt_of_a_0d_tensor_is_the_tensor_with_a_deprecation_warning_as_torch():
     with pytest.warns(UserWarning, match="mT is deprecated on 0-D tensors"):
         ours = ag.tensor(2.5).mT
     assert ours.shape == tuple(theirs.shape) and ours.item() == theirs.item()
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0), (0, 3), (1, 0, 2)])
+def test_repr_of_an_empty_tensor_shows_its_shape_as_torch(shape):
+    theirs = repr(torch.zeros(shape, dtype=torch.float64))
+    ours = repr(ag.zeros(shape))
+    assert ("size=" in ours) is ("size=" in theirs)
+    if "size=" in theirs:
+        assert f"size={shape}" in ours and f"size={shape}" in theirs
