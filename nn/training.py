@@ -133,11 +133,14 @@ class _Running:
         self.metric_sum = 0.0
 
     def add(self, loss: float, scores: Any, target: np.ndarray) -> None:
+        scores = np.asarray(scores.data)
+        if target.ndim == 0:  # one unbatched sample (a loader with batch_size=None): a batch of one
+            scores, target = scores[None], target[None]
         n = len(target)
         self.samples += n
         self.loss_sum += loss * n
         if self.metric is not None:
-            value = self.metric(np.asarray(scores.data), target)
+            value = self.metric(scores, target)
             if value is None:  # the default accuracy of targets that are not class labels: no metric for the pass
                 self.metric = None
                 return

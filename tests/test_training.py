@@ -443,6 +443,27 @@ def test_evaluate_weights_batches_by_their_size():
     assert acc == pytest.approx(np.mean(scores.data.argmax(axis=1) == y))
 
 
+def test_evaluate_and_fit_take_unbatched_samples_as_batches_of_one():
+    # DataLoader(batch_size=None) yields single samples (x of shape (3,), a 0-d label), as torch's
+    model = nn.Linear(3, 4, rng=0)
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(7, 3)).astype(np.float32), rng.integers(0, 4, 7)
+    scores = model.weight.data @ X.T + model.bias.data[:, None]  # (4, 7), by hand
+    log_probabilities = scores - np.log(np.exp(scores).sum(axis=0))
+    loss, acc = evaluate(model, DataLoader(X, y, batch_size=None), cross_entropy)
+    assert loss == pytest.approx(-np.mean(log_probabilities[y, np.arange(7)]), rel=1e-5)
+    assert acc == pytest.approx(np.mean(scores.argmax(axis=0) == y))
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.0),
+        cross_entropy,
+        DataLoader(X, y, batch_size=None),
+        epochs=1,
+        progress=False,
+    )
+    assert history.train_loss == [pytest.approx(loss, rel=1e-5)] and history.train_acc == [pytest.approx(acc)]
+
+
 def test_accuracy_handles_class_scores_logits_and_signed_labels():
     assert accuracy(np.array([[0.1, 0.9], [2.0, -1.0], [0.0, 1.0]]), np.array([1, 0, 0])) == pytest.approx(2 / 3)
     assert accuracy(np.array([[0.5], [-0.5], [2.0]]), np.array([1, 0, 0])) == pytest.approx(2 / 3)
