@@ -292,8 +292,8 @@ def fit(
 
     Each batch: ``optimizer.zero_grad()``, loss = ``loss_fn(model(x), y)``, ``backward()``,
     optional clipping of the global gradient norm to ``clip_grad_norm``, ``optimizer.step()``.
-    Training loss and metric are averaged over the epoch's batches as they are computed
-    (in train mode); validation runs :func:`evaluate` after each epoch. A callback can stop
+    Training loss and metric are averaged over the epoch's samples (each batch's value weighted by
+    its size) as they are computed (in train mode); validation runs :func:`evaluate` after each epoch. A callback can stop
     training (see :mod:`nn.callbacks`). ``progress`` shows a tqdm bar with the running
     loss and metric when tqdm is installed and stderr is a terminal or a Jupyter notebook
     (plain text there without ipywidgets); logs and pipes get no bar.
