@@ -8,6 +8,8 @@ by batch size. Batches come as numpy arrays ``(x, y)``; ``x`` is wrapped in a Te
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,25 +23,28 @@ from autograd import Node, Tensor, no_grad
 from .callbacks import Callback, EarlyStopping
 from .checks import check_positive_int, check_real
 from .data.loader import DataLoader
+from .functional.losses import binary_cross_entropy
+from .losses import BCELoss
 from .module import Module
 from .optim import clip_grad_norm_
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
 
-def accuracy(scores: Any, target: Any) -> float:
+def accuracy(scores: Any, target: Any, threshold: float = 0.0) -> float:
     """Fraction of correct predictions.
 
     Scores of shape (N, C) with C > 1 predict argmax over axis 1. A single score per
     sample ((N,) or (N, 1): a logit or margin) predicts by its sign: class 1 when
-    score > 0, else class 0, or else -1 when the targets use the labels {-1, +1}.
+    score > ``threshold`` (0; 0.5 for a probability), else class 0, or else -1 when the
+    targets use the labels {-1, +1}.
     """
     scores = np.asarray(scores.data if isinstance(scores, Tensor) else scores)
     target = np.asarray(target).reshape(-1)
     if scores.ndim >= 2 and scores.shape[1] > 1:
         predicted = scores.argmax(axis=1).reshape(-1)
     else:
-        positive = scores.reshape(-1) > 0
+        positive = scores.reshape(-1) > threshold
         negative_label = -1 if target.size and target.min() < 0 else 0
         predicted = np.where(positive, 1, negative_label)
     if predicted.shape != target.shape:
@@ -47,7 +52,7 @@ def accuracy(scores: Any, target: Any) -> float:
     return float(np.mean(predicted == target)) if target.size else 0.0
 
 
-def class_label_accuracy(scores: Any, target: Any) -> float | None:
+def class_label_accuracy(scores: Any, target: Any, threshold: float = 0.0) -> float | None:
     """:func:`accuracy` where ``target`` holds one class label per sample, None for any other target (regression
     values, one-hot rows, probabilities), which has no accuracy: the metric ``"accuracy"`` of :func:`fit` and
     :func:`evaluate`. Labels are whole numbers in [0, C) for C > 1 scores per sample, 0/1 or -1/+1 for one."""
@@ -64,13 +69,18 @@ def class_label_accuracy(scores: Any, target: Any) -> float | None:
     else:  # one score per sample: its sign tells 1 from 0, or +1 from -1
         present = set(np.unique(labels).tolist())
         labelled = present <= {0, 1} or present <= {-1, 1}
-    return accuracy(scores, labels) if labelled else None
+    return accuracy(scores, labels, threshold) if labelled else None
 
 
-def _metric_function(metric: str | Metric | None) -> Metric | None:
+def _metric_function(metric: str | Metric | None, loss_fn: Any = None) -> Metric | None:
+    """The metric of :func:`fit` and :func:`evaluate`: ``"accuracy"`` is :func:`class_label_accuracy`, whose single
+    scores are read as probabilities (class 1 above 0.5) when ``loss_fn`` takes probabilities (``BCELoss``,
+    ``F.binary_cross_entropy``: a model ending in a sigmoid), as logits or margins (class 1 above 0) otherwise."""
     if metric is None or callable(metric):
         return metric
     if metric == "accuracy":
+        if isinstance(loss_fn, BCELoss) or inspect.unwrap(loss_fn) is inspect.unwrap(binary_cross_entropy):
+            return functools.partial(class_label_accuracy, threshold=0.5)
         return class_label_accuracy
     raise ValueError(f"fit: metric must be 'accuracy', None or a callable(scores, target), got {metric!r}")
 
@@ -166,7 +176,7 @@ def evaluate(
     Returns ``(loss, accuracy)`` (the metric is None when ``metric=None``); the
     training flags of all modules are restored afterwards.
     """
-    running = _Running(_metric_function(metric))
+    running = _Running(_metric_function(metric, loss_fn))
     with _evaluation_mode(model):
         for batch in loader:
             x, y = _as_pair(batch, "evaluate")
@@ -307,7 +317,7 @@ def fit(
                 f"fit: {name} is an iterator, which the first epoch uses up; give a DataLoader, a list of batches or "
                 f"another iterable that can be iterated once per epoch (or epochs=1)"
             )
-    metric_function = _metric_function(metric)
+    metric_function = _metric_function(metric, loss_fn)
     history = History()
     for callback in callbacks:
         callback.on_train_begin(model)

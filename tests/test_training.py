@@ -576,3 +576,19 @@ def test_fit_refuses_parts_it_cannot_use_and_changes_nothing(change, error, patt
     with pytest.raises(error, match=pattern):
         fit(**parts, epochs=1, progress=False)
     np.testing.assert_array_equal(model.w.data, W0)
+
+
+@pytest.mark.parametrize("loss_fn", [nn.BCELoss(), nn.functional.binary_cross_entropy])
+def test_accuracy_of_a_sigmoid_output_under_bce_reads_probabilities_above_one_half(loss_fn):
+    # with probabilities, class 1 is p > 0.5 (reading them as logits, p > 0, would predict 1 for every sample)
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(40, 2)), rng.integers(0, 2, size=40).astype(np.float64)
+    model = nn.Sequential(nn.Linear(2, 1, rng=0, dtype=np.float64), nn.Sigmoid(), nn.Flatten(0))
+    weight, bias = model[0].weight.data, model[0].bias.data
+    probabilities = 1 / (1 + np.exp(-(x @ weight.T + bias).reshape(-1)))
+    expected = np.mean((probabilities > 0.5) == y)
+    assert expected != np.mean(y)  # the two readings differ on this data
+    _, measured = evaluate(model, DataLoader(x, y, batch_size=16), loss_fn)
+    assert measured == pytest.approx(expected)
+    history = fit(model, nn.optim.SGD(model.parameters(), lr=0.0), loss_fn, DataLoader(x, y, batch_size=40), epochs=1)
+    assert history.train_acc[0] == pytest.approx(expected)
