@@ -128,7 +128,17 @@ class Neuron(Module):
         self.b = Value(0.0)
         mark_value_parameters([*self.w, self.b])  # (parameters still when frozen)
         self.activation = activation
-        self._activate = _activation(activation)
+
+    @property
+    def activation(self) -> str:
+        """The activation's name; setting it (``neuron.activation = "tanh"``) changes what the neuron computes,
+        as micrograd's ``neuron.nonlin = False`` does (an unknown name is a ValueError)."""
+        return self._activation_name
+
+    @activation.setter
+    def activation(self, name: str) -> None:
+        self._activate = _activation(name)
+        self._activation_name = name
 
     def forward(self, x: Sequence[Value | float]) -> Value:
         x = _checked_inputs("Neuron", x)

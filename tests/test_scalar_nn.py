@@ -53,6 +53,22 @@ def test_activation_is_chosen_by_name():
         nn.Neuron(1, activation="swishy")
 
 
+def test_setting_a_neurons_activation_changes_what_it_computes():
+    # as micrograd's neuron.nonlin = False; the name shown by repr is the function applied
+    neuron = nn.Neuron(1, rng=random.Random(0))
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0
+    neuron.activation = "tanh"
+    assert neuron([-0.5]).data == pytest.approx(math.tanh(-0.5))
+    layer = nn.Layer(1, 2, rng=random.Random(0))
+    for unit in layer.neurons:
+        unit.w[0].data, unit.b.data = 1.0, 0.0
+        unit.activation = "linear"
+    assert [v.data for v in layer([-0.5])] == [-0.5, -0.5]
+    with pytest.raises(ValueError, match="unknown activation 'tahn'"):
+        neuron.activation = "tahn"
+    assert neuron.activation == "tanh"
+
+
 def test_wrong_input_length_is_a_clear_error():
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         nn.Neuron(2)([1.0, 2.0, 3.0])
