@@ -216,6 +216,20 @@ def _mlp_shapes(c: dict[str, Any]) -> Shapes:
 
 
 def _mlp_config(m: Any) -> dict[str, Any]:
+    """MLP's arguments; NotRecordableError when they would not rebuild it: a layer or neuron replaced by
+    another module, or given an activation other than the hidden layers' one and the output layer's one."""
+    kinds = [
+        [unit.activation if type(unit) is scalar.Neuron else None for unit in layer.neurons]
+        if type(layer) is scalar.Layer
+        else [None]
+        for layer in m.layers
+    ]
+    hidden, output = {kind for row in kinds[:-1] for kind in row}, set(kinds[-1])
+    if None in hidden | output or len(hidden) > 1 or len(output) > 1:
+        raise NotRecordableError(
+            "MLP: its layers are not MLP(nin, nouts, activation, output_activation)'s (a layer or neuron was "
+            f"replaced or given another activation: {kinds}); save its state and rebuild it yourself"
+        )
     first = m.layers[0].neurons[0]
     return {
         "nin": len(first.w),

@@ -63,6 +63,22 @@ def test_scalar_mlp_round_trips(tmp_path):
     assert architecture.describe(rebuilt)["config"]["activation"] == "tanh"
 
 
+def test_scalar_mlp_with_a_changed_layer_or_neuron_records_no_architecture(tmp_path):
+    # MLP(nin, nouts, activation, output_activation) would rebuild another function: load must not guess
+    changed_layer = nn.MLP(2, [3, 3, 1], activation="relu", seed=1)
+    changed_layer.layers[1] = nn.Layer(3, 3, activation="tanh", seed=2)
+    changed_neuron = nn.MLP(2, [3, 1], seed=1)
+    changed_neuron.layers[0].neurons[1].activation = "sigmoid"
+    for name, model in [("layer", changed_layer), ("neuron", changed_neuron)]:
+        path = nn.save(model, tmp_path / f"{name}.npz")
+        with pytest.raises(nn.SerializationError, match="records no architecture.*use load_into"):
+            nn.load(path)
+    rebuilt = nn.MLP(2, [3, 1], seed=5)
+    rebuilt.layers[0].neurons[1].activation = "sigmoid"
+    serialization.load_into(rebuilt, tmp_path / "neuron.npz")
+    assert rebuilt([0.5, -0.25]).data == changed_neuron([0.5, -0.25]).data
+
+
 def test_loading_into_another_activation_names_the_difference(tmp_path):
     path = nn.save(_mlp(nn.ReLU), tmp_path / "relu.npz")
     tanh_net = _mlp(nn.Tanh)
