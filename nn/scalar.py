@@ -219,6 +219,7 @@ class MLP(Module):
             )
         if len(nouts) == 0:
             raise ValueError(f"MLP: nouts must list at least one layer size, got {list(nouts)!r}")
+        _activation(_chosen_activation("MLP", activation, None))  # checked also when no hidden layer uses it
         rng = _random_source("MLP", rng, seed)
         sizes = [nin, *nouts]
         self.layers = [

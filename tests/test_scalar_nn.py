@@ -69,6 +69,12 @@ def test_setting_a_neurons_activation_changes_what_it_computes():
     assert neuron.activation == "tanh"
 
 
+def test_mlp_checks_its_hidden_activation_without_hidden_layers():
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        nn.MLP(2, [3], activation="gelu")
+    assert nn.MLP(2, [3], activation="tanh").layers[0].neurons[0].activation == "linear"
+
+
 def test_wrong_input_length_is_a_clear_error():
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         nn.Neuron(2)([1.0, 2.0, 3.0])
