@@ -101,33 +101,31 @@ def test_det_gradient_at_a_singular_matrix_is_differentiable_again(a):
     assert gradgradcheck(la.det, [a])
 
 
-def test_det_second_derivative_at_a_singular_matrix_matches_torch():
-    torch = pytest.importorskip("torch")
-    a, weights = SINGULAR[1], np.arange(9.0).reshape(3, 3) / 10
-    expected = torch.tensor(a, requires_grad=True)
-    (expected_gradient,) = torch.autograd.grad(torch.linalg.det(expected), expected, create_graph=True)
-    (expected_hessian_product,) = torch.autograd.grad((expected_gradient * torch.tensor(weights)).sum(), expected)
-    x = Tensor(a, requires_grad=True)
-    (gradient,) = grad(la.det(x), [x], create_graph=True)
-    (hessian_product,) = grad((gradient * weights).sum(), [x])
-    np.testing.assert_allclose(hessian_product.data, expected_hessian_product.numpy(), atol=1e-12)
-
-
-def test_det_second_derivative_at_a_rounded_singular_matrix_matches_torch():
+def _rounded_singular():
     """A rank-3 product of 4 x 3 and 3 x 4 matrices: LU's last pivot rounds to about 1e-16 instead of 0, so inv
     succeeds and g det(A) A^-T is right to first order, but its derivative cancels terms 1e16 times larger than
     itself; the determinants of the minors differentiate exactly there, as torch's SVD path does."""
-    torch = pytest.importorskip("torch")
     rng = np.random.default_rng(5)
-    a, weights = rng.normal(size=(4, 3)) @ rng.normal(size=(3, 4)), rng.normal(size=(4, 4))
+    a = rng.normal(size=(4, 3)) @ rng.normal(size=(3, 4))
     np.linalg.inv(a)  # no LinAlgError: not singular to LAPACK
+    return a, rng.normal(size=(4, 4))
+
+
+@pytest.mark.parametrize(
+    ("matrix_and_weights", "atol"),
+    [((SINGULAR[1], np.arange(9.0).reshape(3, 3) / 10), 1e-12), (_rounded_singular(), 1e-8)],
+    ids=["singular", "rounded-singular"],
+)
+def test_det_second_derivative_at_a_singular_matrix_matches_torch(matrix_and_weights, atol):
+    torch = pytest.importorskip("torch")
+    a, weights = matrix_and_weights
     expected = torch.tensor(a, requires_grad=True)
     (expected_gradient,) = torch.autograd.grad(torch.linalg.det(expected), expected, create_graph=True)
     (expected_hessian_product,) = torch.autograd.grad((expected_gradient * torch.tensor(weights)).sum(), expected)
     x = Tensor(a, requires_grad=True)
     (gradient,) = grad(la.det(x), [x], create_graph=True)
     (hessian_product,) = grad((gradient * weights).sum(), [x])
-    np.testing.assert_allclose(hessian_product.data, expected_hessian_product.numpy(), atol=1e-8)
+    np.testing.assert_allclose(hessian_product.data, expected_hessian_product.numpy(), atol=atol)
 
 
 @pytest.mark.parametrize("function", [la.det, lambda a: la.slogdet(a)[1]], ids=["det", "slogdet"])
