@@ -578,6 +578,8 @@ class TorchMathNames:
         of a vector or a matrix; without ``replacement`` each category at most once (zero-weight ones after the
         others, as torch), by the exponential race: the largest weight / E, E ~ Exp(1), first."""
         weights = _tensor(self).data
+        if weights.dtype.kind != "f":  # torch refuses counts: a bigram row needs .float() first
+            raise TypeError(f"multinomial: expects floating-point weights, got dtype {weights.dtype}")
         if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
             raise ValueError(f"multinomial: expects a non-empty vector or matrix of weights, got shape {weights.shape}")
         if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:

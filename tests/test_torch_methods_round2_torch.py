@@ -196,6 +196,15 @@ def test_random_draws_have_torch_shapes_and_dtypes():
     assert ours.shape == tuple(expected.shape) and ours.dtype == expected.numpy().dtype
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.bool_])
+def test_multinomial_refuses_non_floating_weights_as_torch(dtype):
+    counts = np.array([3, 0, 1], dtype=dtype)  # the bigram lecture's N[0] before .float()
+    with pytest.raises(RuntimeError, match="floating"):
+        torch.tensor(counts).multinomial(1)
+    with pytest.raises(TypeError, match="multinomial.*floating"):
+        Tensor(counts).multinomial(1)
+
+
 # -- linear algebra ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("scale", [0.05, 1.0, 6.0])
 def test_matrix_exp_matches_torch(scale):
