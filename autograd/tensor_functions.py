@@ -26,6 +26,7 @@ from .default_dtype import float_dtype, get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .index_errors import ClassIndexError
+from .out_argument import written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
 from .shape_errors import ShapeError
@@ -634,12 +635,19 @@ def pad(x: TensorLike, pad_width: Any, mode: Any = "constant", *, constant_value
 
 
 def matmul(
-    x: TensorLike = UNSET, y: TensorLike = UNSET, *, input: TensorLike = UNSET, other: TensorLike = UNSET
-) -> Tensor:  # noqa: A002
-    """Matrix product (numpy semantics); torch's keywords ``input=`` and ``other=`` name ``x`` and ``y``."""
+    x: TensorLike = UNSET,
+    y: TensorLike = UNSET,
+    *,
+    input: TensorLike = UNSET,  # noqa: A002
+    other: TensorLike = UNSET,
+    out: Tensor | None = None,
+) -> Tensor:
+    """Matrix product (numpy semantics); torch's keywords ``input=`` and ``other=`` name ``x`` and ``y``, and
+    ``out=`` receives the product as torch's (:mod:`autograd.out_argument`)."""
     x = torch_alias("matmul", "x", x, "input", input, default=UNSET)
     y = torch_alias("matmul", "y", y, "other", other, default=UNSET)
-    return _as_tensor(x, y).matmul(y)
+    result = _as_tensor(x, y).matmul(y)
+    return result if out is None else written_to_out("matmul", result, out)
 
 
 def linear(

@@ -3,7 +3,7 @@
 names (``autograd.float32``).
 
 Each function hands its input to the method of the same name, with the remaining arguments
-unchanged, so it records the same op and has the same derivative (one place for each op's maths:
+unchanged (torch's ``out=`` then receives the result: :mod:`autograd.out_argument`), so it records the same op and has the same derivative (one place for each op's maths:
 the method). A :class:`Value` input uses the Value's method; anything else becomes a Tensor first.
 ``max``/``min`` follow torch: ``max(x)`` is the maximum, ``max(x, dim)`` the ``(values, indices)``
 pair and ``max(x, other)`` the elementwise maximum. The in-place spellings (``autograd.relu_(x)``, as
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
+from .out_argument import written_to_out
 from .tensor import Tensor, _operand
 from .torch_keywords import UNSET
 
@@ -91,12 +92,13 @@ def _first_operand(name: str, input: Any, args: tuple) -> Node:
 
 
 def _method_function(name: str) -> Callable[..., Any]:
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         node = _first_operand(name, input, args)
         method = getattr(node, name, None)
         if method is None:
             raise TypeError(f"{name}: not defined for a {type(node).__name__} (it is a Tensor method)")
-        return method(*args, **kwargs)
+        result = method(*args, **kwargs)
+        return result if out is None else written_to_out(name, result, out)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)`` (see Tensor.{name})."

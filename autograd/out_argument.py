@@ -1,0 +1,49 @@
+"""torch's ``out=`` argument of the module-level functions: ``autograd.mul(a, b, out=c)`` writes ``a * b``
+into ``c``, as ``torch.mul(a, b, out=c)`` does (the Tensors tutorial's ``torch.matmul(t, t.T, out=y3)``).
+
+As torch's: the result is cast into ``out``'s dtype when its kind allows (an integer result into a float
+tensor, float64 into float32; a float result into an integer tensor is an :class:`InPlaceCastError`), an
+``out`` of another shape is resized to the result's (with torch's warning unless it was empty), and while
+gradients are recorded a result or ``out`` that requires grad is a RuntimeError: a write into ``out`` is not
+differentiable. The function returns ``out``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import is_grad_enabled, no_grad
+from .tensor import Tensor
+from .tensor_in_place import _cast_error
+
+__all__ = ["written_to_out"]
+
+
+def written_to_out(op: str, result: Any, out: Any) -> Tensor:
+    """Store ``result`` (the value of ``op``) into the Tensor ``out`` in place and return ``out``."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be a Tensor, not {type(out).__name__}")
+    if not isinstance(result, Tensor):
+        raise TypeError(f"{op}(): out= takes one Tensor, but {op} gives a {type(result).__name__}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(
+            f"{op}(): functions with out=... arguments don't support automatic differentiation, but one of the "
+            "arguments requires grad."
+        )
+    if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+        raise _cast_error(op, result.dtype, out.dtype)
+    if out.shape != result.shape:
+        if out.data.size:
+            warnings.warn(
+                f"{op}(): an output with one or more elements was resized since it had shape {list(out.shape)}, "
+                f"which does not match the required output shape {list(result.shape)}",
+                UserWarning,
+                stacklevel=3,
+            )
+        out.resize_(*result.shape)
+    with no_grad():
+        out.copy_(result)
+    return out
