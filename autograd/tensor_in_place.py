@@ -657,6 +657,8 @@ def _without_leading_ones(value: Any) -> Any:
     fills a row of 3, a (1, 1) value one entry and a (1, k) value the k entries of a mask, where numpy refuses the
     last two and a recorded assignment could not sum the gradient back to the value's shape. A node is reshaped
     (recorded), so its gradient takes its shape back."""
+    if type(value) in (float, int, bool):  # the usual number: no axes
+        return value
     try:
         shape = np.shape(value.data if isinstance(value, Node) else value)
     except ValueError:  # ragged nested lists: the assignment names the problem
@@ -701,16 +703,15 @@ def _same_basic_index(recorded: Any, given: Any) -> bool:
 def _check_real_source(op: str, source: Any) -> None:
     """Raise a TypeError naming ``op`` unless ``source`` (a number, an array or a nested list) holds real numbers or
     booleans; a ValueError for a ragged list."""
+    if type(source) in (float, int, bool):  # (an int beyond 64 bits: the cast says it does not fit, a ValueError)
+        return
     try:
-        kind = np.asarray(source).dtype.kind
+        dtype = source.dtype if isinstance(source, np.ndarray) else np.asarray(source).dtype
     except ValueError as error:
         raise ValueError(f"{op}: cannot make an array of the source {str(source)[:60]} ({error})") from None
-    if kind == "O" and isinstance(source, int):  # an int beyond 64 bits: the cast says it does not fit (ValueError)
-        return
-    if kind not in "fiub":
+    if dtype.kind not in "fiub":
         raise TypeError(
-            f"{op}: the source must hold real numbers or booleans, got {type(source).__name__} of dtype "
-            f"{np.asarray(source).dtype}"
+            f"{op}: the source must hold real numbers or booleans, got {type(source).__name__} of dtype {dtype}"
         )
 
 
