@@ -32,7 +32,7 @@ from .random_state import generator_for, unit_uniform
 from .shape_errors import ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, in_native_byte_order
-from .tensor_in_place import fill_value_in
+from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
 
@@ -481,16 +481,6 @@ def full_like(
     array = np.asarray(x)
     fill_value = fitting_fill_value("full_like", fill_value, array.dtype if dtype is None else np.dtype(dtype))
     return Tensor._from_array(np.full_like(array, fill_value, dtype=dtype), requires_grad)
-
-
-def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
-    """A factory's number ``value`` in ``dtype`` (2.7 fills an integer tensor with 2, as torch's), or a ValueError
-    naming ``op`` when the dtype cannot hold it (inf, nan or 1e20 in an integer dtype, 300 in int8), as torch's
-    ``full`` refuses it (numpy would store garbage such as INT_MIN, or raise a bare OverflowError); a tensor or
-    array value is left to numpy."""
-    if isinstance(value, (Node, np.ndarray)):
-        return value
-    return fill_value_in(value, dtype, op)
 
 
 def _check_fill_value(op: str, value: Any) -> None:

@@ -104,6 +104,16 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
         return number.astype(dtype)
 
 
+def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
+    """A factory's number ``value`` in ``dtype`` (2.7 fills an integer tensor with 2, as torch's), or a ValueError
+    naming ``op`` when the dtype cannot hold it (inf, nan or 1e20 in an integer dtype, 300 in int8), as torch's
+    ``full`` refuses it (numpy would store garbage such as INT_MIN, or raise a bare OverflowError); a tensor or
+    array value is left to numpy (:func:`fill_value_in` for the number)."""
+    if isinstance(value, (Node, np.ndarray)):
+        return value
+    return fill_value_in(value, dtype, op)
+
+
 class InPlaceCastError(TypeError, RuntimeError):
     """An in-place result the tensor's dtype cannot hold: a TypeError (the house rule for dtypes) that is also
     the RuntimeError torch raises, so code written for either catches it."""

@@ -3,8 +3,8 @@
 names (``autograd.float32``).
 
 Each function hands its input to the method of the same name, with the remaining arguments
-unchanged (torch's ``out=`` then receives the result: :mod:`autograd.out_argument`), so it records the same op and has the same derivative (one place for each op's maths:
-the method). A :class:`Value` input uses the Value's method; anything else becomes a Tensor first.
+unchanged (torch's ``out=`` then receives the result: :mod:`autograd.out_argument`), so it records
+the same op and has the same derivative (one place for each op's maths: the method). A :class:`Value` input uses the Value's method; anything else becomes a Tensor first.
 ``max``/``min`` follow torch: ``max(x)`` is the maximum, ``max(x, dim)`` the ``(values, indices)``
 pair and ``max(x, other)`` the elementwise maximum. The in-place spellings (``autograd.relu_(x)``, as
 ``torch.relu_(x)``) change their Tensor argument through its method and return it; they refuse anything

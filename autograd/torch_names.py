@@ -364,8 +364,8 @@ class TorchNames:
         """The leaf of the ``new_*`` method ``op``: ``fill_value`` in the shape ``sizes`` (``*size`` form)."""
         check_factory_options(op, device, layout, pin_memory=pin_memory)
         dtype = self._dtype_or_own(dtype)
-        if not isinstance(fill_value, (Node, np.ndarray)):  # as torch: nan, inf or 300 in int8 is an error
-            fill_value = tensor_in_place.fill_value_in(fill_value, dtype, op)
+        # as torch's: nan, inf or 300 in int8 refused
+        fill_value = tensor_in_place.fitting_fill_value(op, fill_value, dtype)
         data = np.full(_sizes(sizes, op), fill_value, dtype=dtype)
         return _tensor(self)._from_array(data, requires_grad, op)
 
@@ -794,7 +794,8 @@ class TorchNames:
         non-zeros, nan included, zero gradient), ``"fro"`` (default) or None (both: 2, as torch) or ``"nuc"`` (the
         nuclear norm of the matrices in ``dim``, the last two axes by default, as autograd.linalg.norm's). d/dx =
         x |x|^(p-2) / norm^(p-1), taken as 0 where the norm is 0 and, for p < 1, where x is 0 (the slope of |x|^p is
-        infinite there), as torch: the numbers are autograd.linalg.vector_norm's. ``dtype`` (torch's) converts the tensor first (differentiably).
+        infinite there), as torch: the numbers are autograd.linalg.vector_norm's. ``dtype`` (torch's) converts the
+        tensor first (differentiably).
         """
         if dtype is not None:
             return _tensor(self).astype(real_dtype(dtype, "norm")).norm(p, dim, keepdim)
