@@ -250,7 +250,7 @@ def _check_fit_parts(model: Any, optimizer: Any, loss_fn: Any, train_loader: Any
     groups = getattr(optimizer, "param_groups", None)
     if isinstance(groups, list) and all(isinstance(group, dict) for group in groups):
         optimized = {id(p) for group in groups for p in group.get("params", ())}
-        parameters = list(model.parameters())
+        parameters = model.parameters()  # (a list)
         if parameters and not any(id(p) in optimized for p in parameters):
             raise ValueError(
                 f"fit: the optimizer holds none of the {type(model).__name__}'s parameters (was it built for another "
