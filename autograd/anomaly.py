@@ -113,7 +113,7 @@ def is_anomaly_enabled() -> bool:
 def _is_finite(data: Any) -> bool:
     """True when every element of a number, array or node is finite."""
     if isinstance(data, Node):
-        data = data.data
+        data = data._data
     if type(data) is float:
         return math.isfinite(data)
     array = np.asarray(data)
@@ -125,7 +125,7 @@ def _is_finite(data: Any) -> bool:
 def _describe(data: Any) -> str:
     """'is nan' (or inf, -inf) for a number; how many elements are nan or inf for an array."""
     if isinstance(data, Node):
-        data = data.data
+        data = data._data
     array = np.asarray(data, dtype=np.float64)
     if array.size == 1:
         return f"is {float(array.reshape(()))}"
@@ -195,10 +195,10 @@ _TRACER = _AnomalyChecker(check_nan=False)
 
 def check_forward(node: Node) -> None:
     """Raise :class:`AnomalyError` if the freshly computed ``node.data`` is not finite."""
-    if _is_finite(node.data):
+    if _is_finite(node._data):
         return
     op = node.op.name
-    already = [index for index, x in enumerate(node.op_inputs) if not _is_finite(x.data if isinstance(x, Node) else x)]
+    already = [index for index, x in enumerate(node.op_inputs) if not _is_finite(x._data if isinstance(x, Node) else x)]
     cause = (
         f"; input(s) {already} of {op!r} were already non-finite, so they came from outside anomaly mode "
         "(a leaf, a constant or a node made before detect_anomaly)"

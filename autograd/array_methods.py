@@ -126,12 +126,12 @@ class ArrayMethods:
 
     def tobytes(self, order: str = "C") -> bytes:
         """ndarray.tobytes: the raw bytes of the data."""
-        return self.data.tobytes(order)  # type: ignore[attr-defined]
+        return self._data.tobytes(order)  # type: ignore[attr-defined]
 
     @property
     def strides(self) -> tuple[int, ...]:
         """ndarray.strides: the bytes to step along each axis of the data."""
-        return self.data.strides  # type: ignore[attr-defined]
+        return self._data.strides  # type: ignore[attr-defined]
 
     # -- shape and indexing -------------------------------------------------------------------------
     def repeat(self: Self, repeats: int | Sequence[int], axis: int | None = None) -> Self:

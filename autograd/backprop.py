@@ -161,15 +161,15 @@ def local_gradients(node: Node, grad: Any) -> list[tuple[Node, Any]]:
     op = node.op
     if op is None:
         return []
-    parents, attrs, out = node.parents, node.attrs, node.data
+    parents, attrs, out = node.parents, node.attrs, node._data
     with quiet():
         if op.constant_at is not None:  # one parent; the number kept in attrs takes its place among the inputs
-            x = parents[0].data
+            x = parents[0]._data
             contributions = [_call_rule(op.rules[0], *_one_input_arguments(grad, out, x, attrs, op.constant_at))]
         elif op.joint:
-            contributions = list(_call_rule(op.rules[0], (grad, out, *[p.data for p in parents]), attrs))
+            contributions = list(_call_rule(op.rules[0], (grad, out, *[p._data for p in parents]), attrs))
         else:
-            args = tuple(parent.data for parent in parents)
+            args = tuple(parent._data for parent in parents)
             contributions = [
                 _call_rule(op.rules[0], (index, grad, out, *args), attrs)
                 if op.variadic
@@ -233,7 +233,7 @@ def _check_saved_versions(node: Node) -> None:
         if counter is None or counter.changed_at <= recorded_at:
             continue
         where = f"; {_mode.anomaly.where(node)}" if _mode.anomaly is not None else ""
-        shape = getattr(changed.data, "shape", ())
+        shape = getattr(changed._data, "shape", ())
         raise RuntimeError(
             "backward: one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: the {role} of {node.op.name!r} ({type(changed).__name__} of shape {shape}) was changed "
@@ -301,7 +301,7 @@ def _carried_along_line(
             overwritten_grads.append(node._grad)
             node._grad = grad
         parent = node._inputs
-        out, x, attrs = node.data, parent.data, node.attrs
+        out, x, attrs = node._data, parent._data, node.attrs
         rule, constant_at = op.rules[0], op.constant_at
         try:
             if constant_at is None:
@@ -395,7 +395,7 @@ def _backpropagate(
                 if create_graph:
                     out, x = node, parent
                 else:
-                    out, x = node.data, parent.data
+                    out, x = node._data, parent._data
                 constant_at = op.constant_at
                 rule = rules[0]
                 try:  # the arguments written out, not as a tuple: the call itself is the hot path
@@ -418,13 +418,13 @@ def _backpropagate(
             elif plain and op.rule_per_input:
                 # the usual pass, a rule per parent (x * y, x @ w): each parent's rule and delivery, inline
                 inputs = node._inputs
-                out = node.data
+                out = node._data
                 if type(inputs) is tuple:
-                    call_args = (grad, out, *[parent.data for parent in inputs])
+                    call_args = (grad, out, *[parent._data for parent in inputs])
                 else:  # two parents, stored without a tuple: the rules are called with the arguments written out
                     second = node._second
                     call_args = None
-                    a, b = inputs.data, second.data
+                    a, b = inputs._data, second._data
                     inputs = (inputs, second)
                 for parent, rule in zip(inputs, rules):
                     if not parent._requires_grad:
@@ -451,14 +451,14 @@ def _backpropagate(
                         continue
                 parents = node.parents
                 if plain and op.accumulate is not None:  # the rule adds into pending itself
-                    op.accumulate(pending, grad, parents, node.data)
+                    op.accumulate(pending, grad, parents, node._data)
                     continue
                 if create_graph:
                     out, args = node, parents
                 elif len(parents) == 2:
-                    out, args = node.data, (parents[0].data, parents[1].data)
+                    out, args = node._data, (parents[0]._data, parents[1]._data)
                 else:
-                    out, args = node.data, tuple([parent.data for parent in parents])
+                    out, args = node._data, tuple([parent._data for parent in parents])
                 if op.joint:  # one call gives every input's contribution (None: no gradient)
                     contributions = rules[0](grad, out, *args) if attrs is None else rules[0](grad, out, *args, **attrs)
                 else:

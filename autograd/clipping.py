@@ -33,9 +33,9 @@ __all__ = ["clipped_inside", "floating_data", "hard_shrunk", "huber_terms", "smo
 
 def floating_data(x: Tensor, op: str) -> np.ndarray:
     """x's array, or the TypeError of an op that needs floating-point data."""
-    if x.data.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype}")
-    return x.data
+    return x._data
 
 
 def clipped_inside(x: Tensor, low: float, high: float) -> Tensor:

@@ -79,11 +79,11 @@ def einsum(subscripts: Any, *operands: Any, optimize: Any = False, **options: An
     tensors = tuple(_tensor(x) for x in operands)
     terms, output = _explicit(subscripts, [t.shape for t in tensors])
     try:
-        data = rules.einsum_data(*(t.data for t in tensors), terms=terms, output=output)
+        data = rules.einsum_data(*(t._data for t in tensors), terms=terms, output=output)
     except ValueError as error:
         shapes = ", ".join(str(t.shape) for t in tensors)
         raise ShapeError(f"einsum: {error} (subscripts {subscripts!r}, shapes {shapes})") from None
-    if any(np.may_share_memory(data, t.data) for t in tensors):  # numpy's view ("ii->i", "ij->ji"): an array of
+    if any(np.may_share_memory(data, t._data) for t in tensors):  # numpy's view ("ii->i", "ij->ji"): an array of
         data = data.copy()  # its own, so an in-place change of the result cannot reach an operand behind the graph
     return Tensor._from_op(data, rules.einsum, tensors, {"terms": terms, "output": output})
 
@@ -211,8 +211,8 @@ def diagonal(
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
     if not isinstance(offset, (int, np.integer)) or isinstance(offset, (bool, np.bool_)):
         raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
-    data = a.data.diagonal(int(offset), first, second)
-    if a.data.flags.writeable:
+    data = a._data.diagonal(int(offset), first, second)
+    if a._data.flags.writeable:
         data.flags.writeable = True
     return a._view(data, ar.diagonal, {"offset": int(offset), "axis1": first, "axis2": second})
 

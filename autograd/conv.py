@@ -78,7 +78,7 @@ def unfold(
     geometry = _geometry(kernel_size, stride, padding, dilation, "unfold")
     for axis, length in enumerate(x.shape[2:]):
         conv_output_size(length, geometry[0][axis], geometry[2][axis], geometry[1][axis], geometry[3][axis])
-    data = unfold_array(x.data, *geometry, pad_value=pad_value)
+    data = unfold_array(x._data, *geometry, pad_value=pad_value)
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), pad_value=pad_value)
     return Tensor._from_op(data, cv.unfold, (x,), attrs)
 
@@ -109,7 +109,7 @@ def fold(
             f"{geometry[0]}, stride {geometry[1]}, padding {geometry[2]}, dilation {geometry[3]} "
             f"(expected (N, C) + {expected + geometry[0]})"
         )
-    data = fold_array(windows.data, output_size, *geometry)
+    data = fold_array(windows._data, output_size, *geometry)
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), output_size=output_size)
     return Tensor._from_op(data, cv.fold, (windows,), attrs)
 
@@ -131,7 +131,7 @@ def repeat_blocks(x: Tensor, block: Sequence[int]) -> Tensor:
     d/dx: the sum of g over each entry's block (:func:`block_sums`).
     """
     block = _block(x, block, "repeat_blocks")
-    return Tensor._from_op(repeat_blocks_array(x.data, block), cv.repeat_blocks, (x,), {"block": block})
+    return Tensor._from_op(repeat_blocks_array(x._data, block), cv.repeat_blocks, (x,), {"block": block})
 
 
 def block_sums(x: Tensor, block: Sequence[int]) -> Tensor:
@@ -144,7 +144,7 @@ def block_sums(x: Tensor, block: Sequence[int]) -> Tensor:
     block = _block(x, block, "block_sums")
     if any(n % r for n, r in zip(x.shape[x.ndim - len(block) :], block)):
         raise ShapeError(f"block_sums: blocks {block} do not tile the last axes of a tensor of shape {x.shape}")
-    return Tensor._from_op(block_sums_array(x.data, block), cv.block_sums, (x,), {"block": block})
+    return Tensor._from_op(block_sums_array(x._data, block), cv.block_sums, (x,), {"block": block})
 
 
 def window_sums(x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> Tensor:
@@ -158,7 +158,7 @@ def window_sums(x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> Tensor:
         raise ShapeError(f"window_sums: expected a tensor of at least 2 axes, got shape {x.shape}")
     attrs = {"kernel": tuple(kernel), "stride": tuple(stride), "padding": tuple(padding)}
     with quiet():  # (inf + -inf in a window gives nan, as torch's, without numpy's warning)
-        data = window_sums_array(x.data, **attrs)
+        data = window_sums_array(x._data, **attrs)
     return Tensor._from_op(data, cv.window_sums, (x,), attrs)
 
 
@@ -195,7 +195,7 @@ def max_pool(
             )
         if ceil_mode:
             extra[axis] = ceil_mode_extra(*shape)
-    values, offsets = window_argmax(x.data, *geometry, extra=(extra[0], extra[1]))
+    values, offsets = window_argmax(x._data, *geometry, extra=(extra[0], extra[1]))
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), extra=(extra[0], extra[1]))
     out = Tensor._from_op(values, cv.gather, (x,), {"offsets": offsets, **attrs})
     return (out, offsets) if return_offsets else out
@@ -224,19 +224,19 @@ def conv2d(
         raise ShapeError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
     geometry = _geometry((kh, kw), stride, padding, dilation, "conv2d")
     n = x.shape[0]
-    windows = unfold_array(x.data, *geometry)
+    windows = unfold_array(x._data, *geometry)
     out_h, out_w = windows.shape[2:4]
     if cv.is_depthwise(weight.shape, groups):  # one input channel per group: k*k shifted products, no im2col copy
         cols = None
         with quiet():
-            data = cv.depthwise_forward(windows, weight.data)
+            data = cv.depthwise_forward(windows, weight._data)
     else:
         cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
-        data = quietly(np.matmul, weight.data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
+        data = quietly(np.matmul, weight._data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
         data = data.reshape(n, c_out, out_h, out_w)
     parents: tuple[Tensor, ...] = (x, weight)
     if bias is not None:
-        data += bias.data.reshape(c_out, 1, 1)
+        data += bias._data.reshape(c_out, 1, 1)
         parents = (x, weight, bias)
     keep = weight.requires_grad and is_grad_enabled()
     attrs = {"stride": geometry[1], "padding": geometry[2], "dilation": geometry[3], "groups": groups}

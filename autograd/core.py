@@ -119,7 +119,7 @@ class Node(NodeCopying):
     # ``_inputs`` and ``_second`` hold the parents, with no tuple for nodes of one or two parents (see
     # autograd.parents); ``parents`` always gives a tuple.
     __slots__ = (
-        "data",
+        "_data",
         "_grad",
         "_requires_grad",
         "_inputs",
@@ -153,7 +153,7 @@ class Node(NodeCopying):
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
         """Set the fields of a new leaf holding ``data`` (constructors and :meth:`_make` start here;
         :meth:`_from_op` sets the same fields for op outputs, inline because it is the hot path)."""
-        self.data = data
+        self._data = data
         self._grad = self._zero_grad_value
         self._requires_grad = requires_grad
         self._inputs = ()
@@ -189,7 +189,7 @@ class Node(NodeCopying):
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
         node = _new_object(cls)
-        node.data = data
+        node._data = data
         node._grad = cls._zero_grad_value
         if _mode.enabled:
             for parent in parents:
@@ -219,7 +219,7 @@ class Node(NodeCopying):
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
         node = _new_object(cls)
-        node.data = data
+        node._data = data
         node._grad = cls._zero_grad_value
         node._second = None
         if _mode.enabled and parent._requires_grad:
@@ -240,7 +240,7 @@ class Node(NodeCopying):
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
         node = _new_object(cls)
-        node.data = data
+        node._data = data
         node._grad = cls._zero_grad_value
         if _mode.enabled and (first._requires_grad or second._requires_grad):
             node._requires_grad = True
@@ -482,7 +482,7 @@ class Node(NodeCopying):
             replaced = hook(grad if present is None else present(grad))
             if replaced is not None:
                 name = getattr(hook, "__name__", type(hook).__name__)
-                value = replaced.data if isinstance(replaced, Node) else replaced
+                value = replaced._data if isinstance(replaced, Node) else replaced
                 if isinstance(value, bool) or not isinstance(value, (np.ndarray, np.generic, float, int)):
                     raise TypeError(
                         f"hook {name!r} returned a {type(replaced).__name__}: a hook returns None or the gradient "
@@ -495,7 +495,7 @@ class Node(NodeCopying):
                         f"for a {type(self).__name__} whose gradient has shape {shape}"
                     )
                 # outside create_graph gradients are raw data: a hook that returns a node gives its data
-                grad = replaced.data if isinstance(replaced, Node) and not isinstance(grad, Node) else replaced
+                grad = replaced._data if isinstance(replaced, Node) and not isinstance(grad, Node) else replaced
         return grad
 
     __hash__ = object.__hash__

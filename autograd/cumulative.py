@@ -54,7 +54,7 @@ def _along(op: str, axis: Any, dim: Any, default: Any = None) -> Any:
 
 def _like_input(result: Tensor, a: TensorLike, axis: int | None) -> Tensor:
     """A running result of a 0-d input along its axis 0 as the 0-d tensor torch gives."""
-    return result.reshape(()) if axis is not None and np.ndim(a.data if isinstance(a, Tensor) else a) == 0 else result
+    return result.reshape(()) if axis is not None and np.ndim(a._data if isinstance(a, Tensor) else a) == 0 else result
 
 
 def cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
@@ -62,7 +62,7 @@ def cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: An
     ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j."""
     axis = _along("cumsum", axis, dim)
     x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumsum")
-    out = Tensor._from_op(rules.cumsum_data(x.data, along), rules.cumsum, (x,), {"axis": along})
+    out = Tensor._from_op(rules.cumsum_data(x._data, along), rules.cumsum, (x,), {"axis": along})
     return _like_input(out, a, axis)
 
 
@@ -102,13 +102,13 @@ def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> Va
     of tied entries (as torch); a NaN wins from where it appears, and a later NaN takes over its index.
     The indices are an int64 Tensor outside the graph."""
     x, along = _flattened_or_axis(_tensor(a), axis, op)
-    data = x.data
+    data = x._data
     running = extreme.accumulate(data, axis=along) if data.size else data
     positions = np.arange(data.shape[along]).reshape([-1 if d == along else 1 for d in range(data.ndim)])
     taken = np.where((data == running) | np.isnan(data), positions, 0)
     indices = np.maximum.accumulate(taken, axis=along).astype(np.int64) if data.size else taken.astype(np.int64)
     values = take_along_axis(x, indices, along)  # the gradient goes to the index each value was taken from
-    if np.ndim(a.data if isinstance(a, Tensor) else a) == 0:
+    if np.ndim(a._data if isinstance(a, Tensor) else a) == 0:
         indices = indices.reshape(())
         values = values.reshape(())
     return ValuesAndIndices(values, Tensor._make(indices))

@@ -106,7 +106,7 @@ class SVD(Function):
     @staticmethod
     def forward(ctx: FunctionContext, a: Tensor, full_matrices: bool) -> tuple[np.ndarray, ...]:
         ctx.set_materialize_grads(False)
-        u, s, vh = np.linalg.svd(a.data, full_matrices=full_matrices)
+        u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices)
         ctx.shape, ctx.full_matrices = a.shape, full_matrices
         ctx.save_for_backward(a, u, s, vh)
         return u, s, vh
@@ -143,7 +143,7 @@ class Eigh(Function):
     @staticmethod
     def forward(ctx: FunctionContext, a: Tensor, lower: bool) -> tuple[np.ndarray, np.ndarray]:
         ctx.set_materialize_grads(False)
-        w, v = np.linalg.eigh(a.data, UPLO="L" if lower else "U")
+        w, v = np.linalg.eigh(a._data, UPLO="L" if lower else "U")
         ctx.lower = lower
         ctx.save_for_backward(a, w, v)
         return w, v
@@ -181,7 +181,7 @@ class QR(Function):
     @staticmethod
     def forward(ctx: FunctionContext, a: Tensor, mode: str) -> tuple[np.ndarray, np.ndarray]:
         ctx.set_materialize_grads(False)
-        q, r = np.linalg.qr(a.data, mode="complete" if mode == "complete" else "reduced")
+        q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
         ctx.mode = mode
         ctx.save_for_backward(a, q, r)
         return q, r

@@ -80,7 +80,7 @@ def _escape(text: str) -> str:
 
 
 def _data_text(node: Node) -> str:
-    data = node.data
+    data = node._data
     if not isinstance(data, np.ndarray):
         return f"data {_number(data)}"
     header = f"data {data.shape} {data.dtype}"
@@ -98,7 +98,7 @@ def _grad_text(grad: Any) -> str:
     if grad is _PENDING:
         return "grad ?"
     if isinstance(grad, Node):
-        grad = grad.data
+        grad = grad._data
     if grad is None:
         return "grad None"
     if isinstance(grad, np.ndarray):
@@ -111,7 +111,7 @@ def _magnitude(grad: Any) -> float | None:
     if grad is None or grad is _PENDING:
         return None
     if isinstance(grad, Node):
-        grad = grad.data
+        grad = grad._data
     return safe_norm(grad) if isinstance(grad, np.ndarray) else abs(float(grad))
 
 
@@ -165,7 +165,7 @@ def _computed_gradients(root: Node) -> dict[Node, Any]:
     """d root / d node for every node of the graph, computed afresh (``.grad`` is not touched)."""
     if not root.requires_grad:
         return {}
-    if np.size(root.data) != 1:
+    if np.size(root._data) != 1:
         raise ValueError(
             f"draw_graph: gradients can be computed only from a one-element root, got shape {np.shape(root.data)}"
         )

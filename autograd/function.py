@@ -356,7 +356,7 @@ def _share_input_memory(output: Any, parents: tuple[Node, ...], dirty: tuple[Any
     if not isinstance(output, Tensor) or any(output is item for item in dirty):
         return
     for parent in parents:
-        if isinstance(parent, Tensor) and np.may_share_memory(output.data, parent.data):
+        if isinstance(parent, Tensor) and np.may_share_memory(output._data, parent._data):
             output._version_counter = parent._shared_version()
             output._version_counter.add_holder(output, "copy")
             return
@@ -435,7 +435,7 @@ def _changed_in_place(
         return node, None
     if isinstance(node, Tensor) and is_view(node):
         increment_version(node)  # forward changed the shared memory: what read the old values is now stale
-        recorded = Tensor._from_op(node.data.copy(), function._op(), parents, attrs)
+        recorded = Tensor._from_op(node._data.copy(), function._op(), parents, attrs)
         view_takes(node, recorded, function.__name__)
         return node, recorded
     rebase_history(node, function._op(), parents, attrs)
@@ -447,7 +447,7 @@ def _output_data(function: type[Function], kind: type[Node], result: Any, in_tup
     a tuple that is not an output (it passes through)."""
     if result is None or (in_tuple and not isinstance(result, (Node, np.ndarray, np.generic, int, float))):
         return None  # (forward returning None gives None, as torch's)
-    data = result.data if isinstance(result, Node) else result
+    data = result._data if isinstance(result, Node) else result
     if kind is Value:
         if isinstance(data, np.ndarray) and data.size == 1:
             data = data.item()
@@ -553,7 +553,7 @@ def _run_backward(
 
 def _checked_gradient(function: type[Function], position: int, gradient: Any, parent: Any, create_graph: bool) -> Any:
     """``gradient`` as raw data (or a node under create_graph), after checking it fits its input's shape."""
-    parent_shape = np.shape(parent.data if isinstance(parent, Node) else parent)
+    parent_shape = np.shape(parent._data if isinstance(parent, Node) else parent)
     data = _check_gradient_type(function, position, gradient)
     shape = np.shape(data)
     try:
@@ -574,7 +574,7 @@ def _checked_gradient(function: type[Function], position: int, gradient: Any, pa
 
 def _check_gradient_type(function: type[Function], position: int, gradient: Any) -> Any:
     """The data of ``gradient``, checked to be numbers (a TypeError naming the Function otherwise)."""
-    data = gradient.data if isinstance(gradient, Node) else gradient
+    data = gradient._data if isinstance(gradient, Node) else gradient
     if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
         raise TypeError(
             f"{function.__name__}.backward returned a {type(gradient).__name__} as the gradient of argument "
@@ -625,7 +625,7 @@ def _guarded(gradient: Any, kind: type[Node]) -> Any:
     if gradient is None:
         return None
     if isinstance(gradient, Node):
-        kind, data = type(gradient), gradient.data
+        kind, data = type(gradient), gradient._data
     else:
-        data = kind._wrap_constant(gradient).data
+        data = kind._wrap_constant(gradient)._data
     return kind._from_op(data, _ONCE_DIFFERENTIABLE, (kind._make(data, requires_grad=True),))

@@ -116,7 +116,9 @@ def _batched_grad(
         raise ValueError("grad: is_grads_batched=True needs grad_outputs, a batch of seeds for each output")
     seeds = [None if seed is None else seed if isinstance(seed, Node) else np.asarray(seed)
              for seed in _as_tuple(grad_outputs)]  # fmt: skip
-    sizes = {len(seed) for seed in seeds if seed is not None and np.ndim(seed.data if isinstance(seed, Node) else seed)}
+    sizes = {
+        len(seed) for seed in seeds if seed is not None and np.ndim(seed._data if isinstance(seed, Node) else seed)
+    }
     if len(sizes) != 1:
         raise ValueError(
             "grad: is_grads_batched=True needs every seed to have the same length along its first (batch) axis, got "
@@ -197,7 +199,7 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
 def _zeros_like(node: Node, as_node: bool) -> Any:
     """The zero gradient of an input the outputs do not use (under create_graph a leaf that requires grad, as
     torch's materialized zeros)."""
-    zeros = np.zeros_like(node.data) if isinstance(node.data, np.ndarray) else 0.0
+    zeros = np.zeros_like(node._data) if isinstance(node._data, np.ndarray) else 0.0
     return type(node)(zeros, requires_grad=True) if as_node else zeros
 
 
@@ -206,7 +208,7 @@ def _leaf(x: Any) -> tuple[Node, bool]:
     if isinstance(x, Node):
         if x.requires_grad:
             return x, True
-        x = x.data
+        x = x._data
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return Value(x), False
     array = np.asarray(x)
@@ -253,7 +255,7 @@ def _depends_on_another_leaf(out: Node, leaf: Node) -> bool:
 def _zero_like(leaf: Node, nested: bool) -> Any:
     if isinstance(leaf, Value):
         return Value(0.0, requires_grad=False) if nested else 0.0
-    zeros = np.zeros_like(leaf.data)
+    zeros = np.zeros_like(leaf._data)
     return _wrap(zeros) if nested else zeros
 
 

@@ -97,12 +97,14 @@ def fresh(nodes: Sequence[Node], create_graph: bool, need_graph: bool = True) ->
     result = []
     for node in nodes:
         if create_graph and node.requires_grad:
-            alias = node._view(node.data, ar.reshape, {"shape": node.shape}) if isinstance(node, Tensor) else node + 0.0
+            alias = (
+                node._view(node._data, ar.reshape, {"shape": node.shape}) if isinstance(node, Tensor) else node + 0.0
+            )
             result.append(alias)
         elif isinstance(node, Tensor):
             result.append(node.detach().requires_grad_(need_graph))
         else:
-            result.append(Value(node.data, requires_grad=need_graph))
+            result.append(Value(node._data, requires_grad=need_graph))
     return tuple(result)
 
 
@@ -187,7 +189,7 @@ _STAGE_WORDS = {
 
 def zeros_like(node: Node) -> Node:
     """A constant of ``node``'s kind, shape and dtype, all zeros."""
-    return _wrap(np.zeros_like(node.data)) if isinstance(node, Tensor) else Value(0.0, requires_grad=False)
+    return _wrap(np.zeros_like(node._data)) if isinstance(node, Tensor) else Value(0.0, requires_grad=False)
 
 
 def as_node(gradient: Any, like: Node) -> Node:
@@ -259,4 +261,4 @@ def assembled(rows: list[Node], output: Node, input_node: Node, create_graph: bo
         return _wrap(np.zeros(shape, dtype=input_node.dtype))
     if create_graph:
         return stack(rows).reshape(shape)
-    return _wrap(np.stack([row.data for row in rows]).reshape(shape))
+    return _wrap(np.stack([row._data for row in rows]).reshape(shape))

@@ -35,13 +35,13 @@ class GradcheckError(AssertionError, RuntimeError):
 
 def _requires_grad(x: Any) -> bool:
     """Whether ``x`` is a floating node that requires grad: torch's test for the inputs gradcheck checks."""
-    return isinstance(x, Node) and bool(x.requires_grad) and np.asarray(x.data).dtype.kind == "f"
+    return isinstance(x, Node) and bool(x.requires_grad) and np.asarray(x._data).dtype.kind == "f"
 
 
 def _floating(x: Any) -> bool:
     """Whether ``x`` holds real floating-point numbers (a float, a floating array or node, not an int or a tuple)."""
     if isinstance(x, (Node, np.ndarray, np.generic)):
-        return np.asarray(x.data if isinstance(x, Node) else x).dtype.kind == "f"
+        return np.asarray(x._data if isinstance(x, Node) else x).dtype.kind == "f"
     return isinstance(x, float)
 
 
@@ -66,15 +66,15 @@ def _arguments(inputs: Any) -> tuple[list[Any], list[int]]:
 
 def _dtype_of(x: Any) -> np.dtype:
     """The dtype of an input as given (a Python float's is float64)."""
-    return np.asarray(x.data if isinstance(x, Node) else x).dtype
+    return np.asarray(x._data if isinstance(x, Node) else x).dtype
 
 
 def _float64_leaf(x: Any) -> Node:
     """A fresh float64 leaf (C-ordered, so it can be perturbed in place) carrying ``x``'s label."""
     if isinstance(x, Value) or isinstance(x, (int, float)):
-        leaf = Value(float(x.data if isinstance(x, Value) else x))
+        leaf = Value(float(x._data if isinstance(x, Value) else x))
     else:
-        leaf = Tensor(np.array(x.data if isinstance(x, Node) else x, dtype=np.float64, order="C"), requires_grad=True)
+        leaf = Tensor(np.array(x._data if isinstance(x, Node) else x, dtype=np.float64, order="C"), requires_grad=True)
     leaf.label = x.label if isinstance(x, Node) else ""
     return leaf
 
@@ -88,7 +88,7 @@ def _flat_outputs(result: Any) -> list[Node]:
 
 
 def _output_vector(outputs: list[Node]) -> np.ndarray:
-    return np.concatenate([np.ravel(np.asarray(o.data, dtype=np.float64)) for o in outputs])
+    return np.concatenate([np.ravel(np.asarray(o._data, dtype=np.float64)) for o in outputs])
 
 
 def _describe(x: Node, position: int) -> str:
@@ -100,7 +100,7 @@ def _analytic_jacobian(outputs: list[Node], leaves: list[Node], create_graph: bo
     """Rows d output_k / d leaves for every output element k (one backward each)."""
     rows = []
     for output in outputs:
-        shape = np.shape(output.data)
+        shape = np.shape(output._data)
         for index in np.ndindex(*shape):
             if not output.requires_grad:
                 rows.append([None] * len(leaves))
@@ -114,8 +114,8 @@ def _analytic_jacobian(outputs: list[Node], leaves: list[Node], create_graph: bo
 
 def _as_array(g: Any, leaf: Node) -> np.ndarray:
     if g is None:
-        return np.zeros(np.shape(leaf.data))
-    return np.asarray(g.data if isinstance(g, Node) else g, dtype=np.float64)
+        return np.zeros(np.shape(leaf._data))
+    return np.asarray(g._data if isinstance(g, Node) else g, dtype=np.float64)
 
 
 def _compare(
@@ -136,15 +136,15 @@ def _compare(
 def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float) -> np.ndarray:
     """d evaluate() / d leaf by central differences: shape (n_outputs, *leaf.shape)."""
     if isinstance(leaf, Value):
-        original = leaf.data
-        leaf.data = original + eps
+        original = leaf._data
+        leaf._data = original + eps
         plus = evaluate()
-        leaf.data = original - eps
+        leaf._data = original - eps
         minus = evaluate()
-        leaf.data = original
+        leaf._data = original
         return _central_difference(plus, minus, eps)
     columns = []
-    flat = leaf.data.reshape(-1)
+    flat = leaf._data.reshape(-1)
     for i in range(flat.size):
         original = flat[i]
         flat[i] = original + eps
@@ -154,8 +154,8 @@ def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float)
         flat[i] = original
         columns.append(_central_difference(plus, minus, eps))
     if not columns:  # an empty input: every output has a zero-size derivative
-        return np.zeros((evaluate().size,) + leaf.data.shape)
-    return np.stack(columns, axis=-1).reshape((-1,) + leaf.data.shape)
+        return np.zeros((evaluate().size,) + leaf._data.shape)
+    return np.stack(columns, axis=-1).reshape((-1,) + leaf._data.shape)
 
 
 def _central_difference(plus: np.ndarray, minus: np.ndarray, eps: float) -> np.ndarray:
@@ -276,7 +276,7 @@ def gradgradcheck(
     seeds: list[Any] = []  # drawn at the first call and kept, so every evaluation differentiates the same product
     if grad_outputs is not None:
         given_seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-        seeds.extend(seed.data if isinstance(seed, Node) else seed for seed in given_seeds)
+        seeds.extend(seed._data if isinstance(seed, Node) else seed for seed in given_seeds)
 
     def gradient_outputs(*given: Any) -> list[Node]:
         nodes = [given[position] for position in positions]
@@ -294,7 +294,7 @@ def gradgradcheck(
         result = []
         for g, node in zip(grads, nodes):
             if g is None:
-                g = Value(0.0, requires_grad=False) if isinstance(node, Value) else Tensor(np.zeros(node.data.shape))
+                g = Value(0.0, requires_grad=False) if isinstance(node, Value) else Tensor(np.zeros(node._data.shape))
             result.append(g)
         return result
 
@@ -304,10 +304,10 @@ def gradgradcheck(
 def _grad_output_seeds(outputs: list[Node]) -> list[Any]:
     """The seeds v of gradgradcheck's product: 1 for a single one-element output, else standard normal draws
     (from a fixed seed) of each output's shape (a float for a Value)."""
-    if len(outputs) == 1 and np.size(outputs[0].data) == 1:
+    if len(outputs) == 1 and np.size(outputs[0]._data) == 1:
         return [None]
     rng = np.random.default_rng(0)
     return [
-        float(rng.standard_normal()) if isinstance(output, Value) else rng.standard_normal(np.shape(output.data))
+        float(rng.standard_normal()) if isinstance(output, Value) else rng.standard_normal(np.shape(output._data))
         for output in outputs
     ]

@@ -17,7 +17,12 @@ indexing and arithmetic work as before (the gradient stored is a plain ndarray).
 torch's do; ``clamp``, ``abs``, ``clone`` and ``norm`` give new values; ``view(-1)`` (integers) reshapes without
 copying, as torch's; ``data``, ``detach()``, ``cpu()`` give the gradient itself and ``numpy()`` it as a plain
 ndarray. Arithmetic on it (``lr * p.grad``, ``g * 2``, ``g.sum()``) gives plain ndarrays and
-numpy scalars, so the gradient's type does not spread to parameters or optimizer state.
+numpy scalars, so the gradient's type does not spread to parameters or optimizer state. Any other public name of
+torch's tensors that numpy's ndarray lacks (``g.exp_()``, ``g.unsqueeze(0)``) is the method of a Tensor sharing this
+memory, with nothing recorded; numpy's own names (``max``, ``std``, ``reshape``) keep numpy's meaning.
+
+``DataArray``, the same with a name of its own, is what a Tensor's ``.data`` reads as (``w.data.normal_(0, 0.01)``,
+``p.data.sub_(lr * p.grad)``).
 """
 
 from __future__ import annotations
@@ -29,7 +34,11 @@ import numpy as np
 from .default_dtype import real_dtype
 from .element_count import ElementCount
 
-__all__ = ["GradientArray", "plain", "stored_gradient"]
+__all__ = ["DataArray", "GradientArray", "plain", "stored_gradient"]
+
+#: ``autograd.Tensor``, whose public methods these arrays borrow (set by :mod:`autograd.tensor`, which imports this
+#: module)
+_Tensor: Any = None
 
 
 def plain(x: Any) -> Any:
@@ -84,7 +93,7 @@ class GradientArray(np.ndarray):
                 f"view size is not compatible with input tensor's size and stride (shape {self.shape} to "
                 f"{tuple(shape)}); use .reshape(...) instead"
             )
-        return reshaped.view(GradientArray)
+        return reshaped.view(type(self))
 
     # -- torch's views of a gradient as itself ---------------------------------------------------------------------
     @property
@@ -274,3 +283,29 @@ class GradientArray(np.ndarray):
         values = self.view(np.ndarray).reshape(-1)
         wide = values.astype(np.float64) if values.dtype.kind == "f" and values.dtype.itemsize < 8 else values
         return np.linalg.norm(wide, ord=p).astype(values.dtype)  # (float16 and float32 summed in float64, as torch)
+
+    # -- the rest of torch's tensor methods ------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        # reached only for a name ndarray and this class lack (numpy's own methods, as ``max`` or ``std``, keep numpy's
+        # meaning): torch's public tensor methods and properties, as a Tensor sharing this memory has them, with no
+        # graph and no version bump (``g.exp_()``, ``w.data.normal_(0, 0.01)``, ``y.data.unsqueeze(0)``)
+        if name.startswith("_") or _Tensor is None or not hasattr(_Tensor, name):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(_Tensor._make(self.view(np.ndarray)), name)
+
+
+class DataArray(GradientArray):
+    """What a Tensor's ``.data`` reads as: a view of the tensor's own array, made on each read, with torch's tensor
+    methods on it, so torch's ``.data`` lines run::
+
+        w.data.normal_(0, 0.01)          # an initialisation
+        p.data.sub_(lr * p.grad)         # the manual update loop
+        float(w.data.norm())
+
+    It is an ndarray: numpy's methods and functions read it as the array it is, arithmetic on it gives plain
+    ndarrays, and writes through it (``p.data -= lr * p.grad``, ``w.data[0] = 1``, the in-place methods) change the
+    tensor without recording anything or counting a version, as torch's ``.data`` does.
+    """
+
+    #: the array this view was made of (``Tensor.data``'s setter keeps it when handed this view back)
+    _source: np.ndarray | None = None

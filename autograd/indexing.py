@@ -43,7 +43,7 @@ def _tensor(x: TensorLike) -> Tensor:
 def _integers(indices: Any, op: str) -> np.ndarray:
     """``indices`` as an integer array; a Tensor's data is copied, so changing the Tensor in place later cannot
     change the gradient of an op that kept the indices."""
-    raw = np.array(indices.data) if isinstance(indices, Node) else np.asarray(indices)
+    raw = np.array(indices._data) if isinstance(indices, Node) else np.asarray(indices)
     if raw.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
     return raw
@@ -234,7 +234,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     g where it is True.
     """
     input = _tensor(input)
-    mask = np.array(mask.data) if isinstance(mask, Node) else np.asarray(mask)  # a copy: see _integers
+    mask = np.array(mask._data) if isinstance(mask, Node) else np.asarray(mask)  # a copy: see _integers
     if mask.dtype != np.bool_:
         raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
     try:
@@ -243,7 +243,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
         raise ShapeError(
             f"masked_fill: mask of shape {mask.shape} does not broadcast with the input's shape {input.shape}"
         ) from None
-    if isinstance(value, Node) and np.ndim(value.data) != 0:
+    if isinstance(value, Node) and np.ndim(value._data) != 0:
         raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
     return where(mask, fill_value_in(value, input.dtype, "masked_fill"), input)
 
@@ -271,7 +271,7 @@ def argmax(
     axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
         return a.argmax(axis, keepdims)
-    return np.argmax(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
+    return np.argmax(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
 
 
 def argmin(
@@ -282,4 +282,4 @@ def argmin(
     axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
     if isinstance(a, Tensor):
         return a.argmin(axis, keepdims)
-    return np.argmin(a.data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)
+    return np.argmin(a._data if isinstance(a, Node) else np.asarray(a), axis=axis, keepdims=keepdims)

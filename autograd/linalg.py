@@ -65,7 +65,7 @@ def inv(a: TensorLike) -> Tensor:
     """The inverse A^-1; d/dA: -A^-T g A^-T."""
     a = checked_matrices(a, "inv")
     try:
-        data = np.linalg.inv(a.data)
+        data = np.linalg.inv(a._data)
     except np.linalg.LinAlgError:
         raise _singular("inv", a) from None
     return Tensor._from_op(data, la.inv, (a,))
@@ -78,7 +78,7 @@ def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
     d/dB = A^-T g, d/dA = -(A^-T g) X^T.
     """
     a = checked_matrices(a, "solve")
-    b = _operand(b, a.data)
+    b = _operand(b, a._data)
     n = a.shape[-1]
     if not left:  # X A = B is A^T X^T = B^T (a vector b: x A = b is A^T x = b)
         vectors = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
@@ -94,7 +94,7 @@ def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
             f"{a.shape} and b of shape {b.shape}"
         )
     try:
-        data = np.linalg.solve(a.data, b.data)
+        data = np.linalg.solve(a._data, b._data)
     except np.linalg.LinAlgError:
         raise _singular("solve", a) from None
     except ValueError:
@@ -137,7 +137,7 @@ def det(a: TensorLike) -> Tensor:
     A singular A has it too: from the SVD, or under create_graph from the minors' determinants, so it is
     differentiable again there as well (see :mod:`autograd.derivatives.linalg`)."""
     a = checked_matrices(a, "det")
-    return Tensor._from_op(np.asarray(quietly(np.linalg.det, a.data)), la.det, (a,))  # overflow: inf, silently
+    return Tensor._from_op(np.asarray(quietly(np.linalg.det, a._data)), la.det, (a,))  # overflow: inf, silently
 
 
 class SlogdetResult(NamedTuple):
@@ -154,7 +154,7 @@ def slogdet(a: TensorLike) -> SlogdetResult:
     At a singular A, log|det A| = -inf and has no gradient: backward raises a ValueError naming slogdet
     (torch returns a mix of inf and nan there)."""
     a = checked_matrices(a, "slogdet")
-    sign, logabsdet = quietly(np.linalg.slogdet, a.data)
+    sign, logabsdet = quietly(np.linalg.slogdet, a._data)
     return SlogdetResult(np.asarray(sign), Tensor._from_op(np.asarray(logabsdet), la.slogdet, (a,)))
 
 
@@ -166,7 +166,7 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
         return cholesky(a).mT
     a = checked_matrices(a, "cholesky")
     try:
-        data = np.linalg.cholesky(a.data)
+        data = np.linalg.cholesky(a._data)
     except np.linalg.LinAlgError:
         raise ValueError(f"cholesky: the matrix is not positive definite (shape {a.shape})") from None
     return Tensor._from_op(data, la.cholesky, (a,))
@@ -183,9 +183,9 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
     with np.errstate(all="ignore"):
         if atol is None:
             relative = rcond if rtol is None else rtol
-            data = np.linalg.pinv(a.data) if relative is None else np.linalg.pinv(a.data, relative)  # numpy's rcond
+            data = np.linalg.pinv(a._data) if relative is None else np.linalg.pinv(a._data, relative)  # numpy's rcond
         else:
-            data = _pseudo_inverse(a.data, float(atol), 0.0 if rtol is None else float(rtol))[0]
+            data = _pseudo_inverse(a._data, float(atol), 0.0 if rtol is None else float(rtol))[0]
     return _recorded_pinv(a, data)
 
 
@@ -229,7 +229,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     this (numpy's) result. Differentiable in A and B through :func:`pinv`.
     """
     a = checked_matrices(a, "lstsq", square=False)
-    b = _operand(b, a.data)
+    b = _operand(b, a._data)
     rows, columns = a.shape[-2:]
     vector = b.ndim == a.ndim - 1
     if b.ndim < 1 or b.shape[-1 if vector else -2] != rows:
@@ -244,7 +244,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     else:  # LAPACK's reading of a negative rcond: machine precision
         relative = float(rcond) if rcond >= 0 else np.finfo(a.dtype).eps
     with np.errstate(all="ignore"):
-        data, singular, ranks = _pseudo_inverse(a.data, 0.0, relative)
+        data, singular, ranks = _pseudo_inverse(a._data, 0.0, relative)
     inverse = _recorded_pinv(a, data)
     if vector:
         solution = (inverse @ b[..., None])[..., 0]
@@ -280,7 +280,7 @@ def _pair_or_single(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
 def _two_norm(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
     """sqrt(sum x^2) over ``axes``; its gradient x / norm is taken as 0 where the norm is 0 (as torch)."""
     squares = (x * x).sum(axis=axes, keepdims=keepdims)
-    zero = np.asarray(squares.data == 0)  # sqrt is only differentiated where the norm is positive
+    zero = np.asarray(squares._data == 0)  # sqrt is only differentiated where the norm is positive
     return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, squares).sqrt())
 
 
@@ -289,12 +289,12 @@ def _p_norm(x: Tensor, p: float, axes: tuple[int, ...], keepdims: bool) -> Tenso
     no gradient (the module doc)."""
     magnitudes = x.abs()
     if p > 0:
-        nonzero = np.asarray(magnitudes.data != 0)
+        nonzero = np.asarray(magnitudes._data != 0)
         powers = shared_math.where(nonzero, shared_math.where(nonzero, magnitudes, 1.0) ** p, 0.0)
         total = powers.sum(axis=axes, keepdims=keepdims)
-        zero = np.asarray(total.data == 0)
+        zero = np.asarray(total._data == 0)
         return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, total) ** (1 / p))
-    has_zero = np.any(magnitudes.data == 0, axis=axes, keepdims=True)  # |0|^p = inf: the norm is 0
+    has_zero = np.any(magnitudes._data == 0, axis=axes, keepdims=True)  # |0|^p = inf: the norm is 0
     total = (shared_math.where(has_zero, 1.0, magnitudes) ** p).sum(axis=axes, keepdims=keepdims)
     return shared_math.where(has_zero if keepdims else np.squeeze(has_zero, axes), 0.0, total ** (1 / p))
 
@@ -309,7 +309,7 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
     if ord == -np.inf:
         return x.abs().min(axes, keepdims)
     if ord == 0:  # the count of non-zero entries (nan counts, as numpy's): in the graph, with gradient 0 (torch's)
-        indicator = Tensor._from_op((x.data != 0).astype(x.dtype), ew.locally_constant, (x,))
+        indicator = Tensor._from_op((x._data != 0).astype(x.dtype), ew.locally_constant, (x,))
         return indicator.sum(axis=axes, keepdims=keepdims)
     if ord == 1:
         return x.abs().sum(axis=axes, keepdims=keepdims)
@@ -439,7 +439,7 @@ def matrix_rank(
     atol = tol if atol is None else atol
     if rtol is None:
         rtol = np.finfo(a.dtype).eps * max(a.shape[-2:]) if atol is None or atol <= 0 else 0.0
-    values = np.linalg.svd(a.data, compute_uv=False) if a.data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
+    values = np.linalg.svd(a._data, compute_uv=False) if a._data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
     largest = values.max(axis=-1, keepdims=True) if values.shape[-1] else np.zeros(values.shape[:-1] + (1,))
     cutoff = np.maximum(0.0 if atol is None else atol, rtol * largest)
     return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))
@@ -455,7 +455,7 @@ def cond(a: TensorLike, p: Any = None) -> Tensor:
         values = svdvals(a)
         largest, smallest = values[..., 0], values[..., -1]
         return largest / smallest if p != -2 else smallest / largest
-    invertible = _invertible(a.data)
+    invertible = _invertible(a._data)
     if invertible.all():
         return matrix_norm(a, p) * matrix_norm(inv(a), p)
     identity = np.eye(a.shape[-1], dtype=a.dtype)

@@ -93,7 +93,7 @@ class NodeCopying:
 
     def _fill_copy(self, twin: Node, memo: dict[Any, Any]) -> None:
         """Set the fields of ``twin``, this node's blank copy, as :meth:`__deepcopy__` describes."""
-        twin.data = NodeCopying._deepcopied(self.data, memo)
+        twin._data = NodeCopying._deepcopied(self._data, memo)
         twin._grad = NodeCopying._deepcopied(self._grad, memo)
         twin._requires_grad = self._requires_grad
         store_parents(twin, tuple([memo[id(parent)] for parent in self.parents]))
@@ -107,7 +107,7 @@ class NodeCopying:
             if key == "_origin":
                 twin._origin = value
             elif key == "_version_counter":
-                twin._version_counter = NodeCopying._copied_counter(value, twin.data, memo)
+                twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
             elif key == "_view_of":  # the copy holds an array of its own: it views nothing
                 continue
             else:
@@ -141,7 +141,7 @@ class NodeCopying:
         seen by both; a Value's number cannot be changed in place, so its copy counts on its own.
         """
         twin = object.__new__(type(self))
-        twin.data = self.data
+        twin._data = self._data
         twin._grad = self._grad
         twin._requires_grad = self._requires_grad
         twin._inputs, twin._second = self._inputs, self._second
@@ -157,11 +157,11 @@ class NodeCopying:
                 twin._post_accumulate_grad_hooks = dict(state["_post_accumulate_grad_hooks"])
             if state.get("_history") is not None:  # its own list: a later in-place change of either appends to it
                 twin._history = list(state["_history"])
-        if isinstance(self.data, np.ndarray):
+        if isinstance(self._data, np.ndarray):
             twin._version_counter = self._shared_version()
             twin._version_counter.add_holder(twin, "copy")
         elif self._version_counter is not None:
-            twin._version_counter = NodeCopying._copied_counter(self._version_counter, twin.data, {})
+            twin._version_counter = NodeCopying._copied_counter(self._version_counter, twin._data, {})
         return twin
 
     def __reduce_ex__(self, protocol: int) -> tuple:
@@ -173,7 +173,7 @@ class NodeCopying:
         ``copy.deepcopy`` do not come here (see :meth:`__copy__` and :meth:`__deepcopy__`).
         """
         state = {key: value for key, value in self.__dict__.items() if key not in NodeCopying._GRAPH_STATE}
-        return NodeCopying._rebuild_leaf, (type(self), self.data, self._requires_grad, self._grad, state or None)
+        return NodeCopying._rebuild_leaf, (type(self), self._data, self._requires_grad, self._grad, state or None)
 
     @staticmethod
     def _rebuild_leaf(kind: type[Node], data: Any, requires_grad: bool, grad: Any, state: dict | None) -> Node:

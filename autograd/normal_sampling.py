@@ -98,7 +98,7 @@ def _sample_of_tensors(mean: Any, std: Any, source: np.random.Generator) -> Tens
     if dtype.kind != "f":
         name = "mean" if deciding is mean else "std"
         raise TypeError(f"normal: {name} must be a floating-point tensor, got {dtype}")
-    means, stds = (value.data if isinstance(value, Tensor) else value for value in (mean, std))
+    means, stds = (value._data if isinstance(value, Tensor) else value for value in (mean, std))
     _check_std(np.asarray(stds))
     try:
         shape = np.broadcast_shapes(np.shape(means), np.shape(stds))

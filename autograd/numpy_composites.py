@@ -130,7 +130,7 @@ def average(
     else:
         weights = _weights_along(a, _tensor(weights), axis)
         total = weights.sum(axis=axis, keepdims=keepdims)
-        if np.any(total.data == 0):
+        if np.any(total._data == 0):
             raise ZeroDivisionError("average: the weights sum to zero, so they cannot be normalized")
         result = (a * weights).sum(axis=axis, keepdims=keepdims) / total
         if total.shape != result.shape:
@@ -147,7 +147,7 @@ def ptp(a: TensorLike, axis: Any = None, out: Any = None, keepdims: bool = False
 
 # -- the nan-ignoring reductions --------------------------------------------------------------------------------------
 def _nan_mask(a: Tensor) -> np.ndarray:
-    return np.isnan(a.data) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
+    return np.isnan(a._data) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
 
 
 def _nan_extremum(method: str, fill: float) -> Any:
@@ -236,7 +236,7 @@ def nanstd(
 ) -> Tensor:
     """np.nanstd: sqrt(nanvar); d/dx_i = (x_i - m) / ((n - ddof) nanstd), taken as 0 where it is 0 (as ``std``)."""
     variance = nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean, correction=correction)
-    constant = np.asarray(variance.data == 0)  # sqrt is only differentiated where the variance is positive
+    constant = np.asarray(variance._data == 0)  # sqrt is only differentiated where the variance is positive
     return variance.masked_fill(constant, 1.0).sqrt().masked_fill(constant, 0.0)
 
 
@@ -260,7 +260,7 @@ def gathered_by_labels(sources: Sequence[Tensor], layout: np.ndarray, dtype: Any
 
 
 def _plain(value: Any) -> Any:
-    return value.data if isinstance(value, Node) else value
+    return value._data if isinstance(value, Node) else value
 
 
 def insert(arr: TensorLike, obj: Any, values: TensorLike, axis: int | None = None) -> Tensor:

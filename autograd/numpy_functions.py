@@ -136,7 +136,7 @@ class _Rounding(_Unary):
             scale = 10.0**decimals
             # float16 is scaled in float32 and rounded back once, as torch's half kernels (x 10^d overflows float16
             # from |x| ~ 6550 with one decimal, and its rounding of x 10^d moves halves)
-            half = getattr(instance.data, "dtype", None) == np.float16
+            half = getattr(instance._data, "dtype", None) == np.float16
             x = instance.astype(np.float32) if half else instance
             result = (x * scale)._apply_unary(self.op, self.forward) / scale
             return result.astype(np.float16) if half else result

@@ -44,7 +44,7 @@ def _tensor(x: TensorLike) -> Tensor:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Node) else x
+    return x._data if isinstance(x, Node) else x
 
 
 def _promoted(*values: Any) -> np.dtype:
@@ -94,7 +94,7 @@ def real_if_close(a: TensorLike, tol: float = 100) -> Tensor:
 
 def imag(val: TensorLike) -> Tensor:
     """np.imag: zeros of the tensor's shape and dtype, a constant (every Tensor is real)."""
-    return Tensor._from_array(np.zeros_like(_tensor(val).data))
+    return Tensor._from_array(np.zeros_like(_tensor(val)._data))
 
 
 # -- selections ------------------------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def partition(a: TensorLike, kth: Any, axis: int | None = -1, kind: str = "intro
     if axis is None:
         a, axis = a.reshape(-1), 0
     axis = single_axis(axis, a.ndim, "partition")
-    return take_along_axis(a, np.argpartition(a.data, _data(kth), axis=axis, kind=kind), axis)
+    return take_along_axis(a, np.argpartition(a._data, _data(kth), axis=axis, kind=kind), axis)
 
 
 def compress(condition: Any, a: TensorLike, axis: int | None = None, out: Any = None) -> Tensor:
@@ -172,7 +172,7 @@ def polyval(p: TensorLike, x: TensorLike) -> Tensor:
     p, x = _tensor(p), _tensor(x)
     if p.ndim != 1:
         raise ValueError(f"polyval: p must be a 1-D array of coefficients, got shape {p.shape}")
-    result = Tensor._from_array(np.zeros_like(x.data))
+    result = Tensor._from_array(np.zeros_like(x._data))
     for k in range(p.shape[0]):
         result = result * x + p[k]
     return result
@@ -199,7 +199,7 @@ def interp(x: TensorLike, xp: Any, fp: TensorLike, left: Any = None, right: Any 
     inside = _piecewise_linear(x, points, fp)
     below = fp[0] if left is None else left
     above = fp[-1] if right is None else right
-    return where(x.data < points[0], below, where(x.data > points[-1], above, inside)).astype(np.float64)
+    return where(x._data < points[0], below, where(x._data > points[-1], above, inside)).astype(np.float64)
 
 
 def _periodic(x: Tensor, points: np.ndarray, fp: Tensor, period: float) -> tuple[Tensor, np.ndarray, Tensor]:
@@ -217,15 +217,15 @@ def _piecewise_linear(x: Tensor, points: np.ndarray, fp: Tensor) -> Tensor:
     value at the last point); the ends are applied by the caller."""
     if points.shape[0] == 1:
         return fp[np.zeros(x.shape, dtype=np.intp)]
-    j = np.clip(np.searchsorted(points, x.data, side="right") - 1, 0, points.shape[0] - 2)
+    j = np.clip(np.searchsorted(points, x._data, side="right") - 1, 0, points.shape[0] - 2)
     low, high = fp[j], fp[j + 1]
     width = points[j + 1] - points[j]
     slope = (high - low) / width
     value = slope * (x - points[j]) + low
-    if np.isnan(value.data).any():  # numpy's fallbacks: from the other end, then the flat value
-        value = where(np.isnan(value.data), slope * (x - points[j + 1]) + high, value)
-        value = where(np.isnan(value.data) & (low.data == high.data), low, value)
-    return where(x.data == points[-1], fp[-1], value)
+    if np.isnan(value._data).any():  # numpy's fallbacks: from the other end, then the flat value
+        value = where(np.isnan(value._data), slope * (x - points[j + 1]) + high, value)
+        value = where(np.isnan(value._data) & (low._data == high._data), low, value)
+    return where(x._data == points[-1], fp[-1], value)
 
 
 # -- evenly spaced numbers -------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def linspace(
         samples = count * delta
     else:
         step = delta / div
-        samples = count / div * delta if np.any(step.data == 0) else count * step
+        samples = count / div * delta if np.any(step._data == 0) else count * step
     samples = samples + first
     if endpoint and num > 1:
         samples = concatenate([samples[:-1], last.broadcast_to(delta.shape).reshape((1,) + delta.shape)])
@@ -298,7 +298,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
         raise ValueError("geomspace: a geometric sequence cannot include zero")
     computed = np.result_type(first, last, float(num), np.zeros((), dtype))
     start, stop = _endpoints(start, stop, computed)
-    sign = np.sign(start.data)
+    sign = np.sign(start._data)
     start, stop = start / sign, stop / sign
     result = logspace(start.log10(), stop.log10(), num=num, endpoint=endpoint, base=10.0, dtype=computed)
     rows = [start.broadcast_to(result.shape[1:]).reshape((1,) + result.shape[1:])] if num > 0 else []
@@ -316,7 +316,7 @@ def unwrap(p: TensorLike, discont: Any = None, axis: int = -1, *, period: float 
     period / 2). The correction is piecewise constant, so d/dp = identity."""
     p = _tensor(p)
     axis = single_axis(axis, p.ndim, "unwrap")
-    jumps = np.diff(p.data, axis=axis)
+    jumps = np.diff(p._data, axis=axis)
     discont = period / 2 if discont is None else discont
     dtype = np.result_type(jumps, period)
     if np.issubdtype(dtype, np.integer):
@@ -360,7 +360,7 @@ def sinc(x: Any) -> Any:
     if isinstance(x, Tensor) or not isinstance(x, Node):
         return _tensor(x).sinc()
     scaled = x * math.pi
-    if abs(scaled.data) < 1e-3:
+    if abs(scaled._data) < 1e-3:
         squared = scaled * scaled
         return 1 - squared / 6 + squared * squared / 120
     return scaled.sin() / scaled
@@ -409,5 +409,5 @@ def cond(x: TensorLike, p: Any = None) -> Tensor:
             ratio = values[..., -1] / values[..., 0] if p == -2 else values[..., 0] / values[..., -1]
     else:
         ratio = norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
-    undefined = np.isnan(ratio.data) & ~np.isnan(x.data).any(axis=(-2, -1))
+    undefined = np.isnan(ratio._data) & ~np.isnan(x._data).any(axis=(-2, -1))
     return ratio.masked_fill(undefined, np.inf) if undefined.any() else ratio

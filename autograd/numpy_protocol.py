@@ -105,7 +105,7 @@ def register_numpy_functions(functions: dict[Callable[..., Any], Callable[..., A
 def _plain(value: Any, read_only: bool = False) -> Any:
     """``value`` with every node (also inside lists and tuples) replaced by its data (a read-only view of it)."""
     if isinstance(value, Node):
-        data = value.data
+        data = value._data
         if read_only and type(data) is np.ndarray:
             data = data.view()
             data.flags.writeable = False

@@ -36,7 +36,7 @@ def written_to_out(op: str, result: Any, out: Any) -> Tensor:
     if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
         raise _cast_error(op, result.dtype, out.dtype)
     if out.shape != result.shape:
-        if out.data.size:
+        if out._data.size:
             warnings.warn(
                 f"{op}(): an output with one or more elements was resized since it had shape {list(out.shape)}, "
                 f"which does not match the required output shape {list(result.shape)}",

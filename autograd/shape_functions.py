@@ -41,7 +41,7 @@ def unshared(result: Tensor, source: Tensor) -> Tensor:
     """``result``, cloned (recorded) if it is ``source`` or shares its memory: the functions that torch documents
     as making a new tensor (flip, roll, rot90, tile, diff, pad, ...) never hand back their input or a view of it,
     even when they change nothing, so writing into the result cannot change the input behind the graph."""
-    if result is source or np.may_share_memory(result.data, source.data):
+    if result is source or np.may_share_memory(result._data, source._data):
         return result.clone()
     return result
 

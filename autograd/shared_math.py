@@ -24,13 +24,13 @@ _PLAIN = (float, int, bool)
 
 def data_of(x: Any) -> Any:
     """The raw number/array behind ``x`` (``x.data`` for a node, else ``x``)."""
-    return x.data if isinstance(x, Node) else x
+    return x._data if isinstance(x, Node) else x
 
 
 def floating(tensor: Any) -> Any:
     """``tensor``, or its float64 copy (recorded) if it holds integers or booleans: the operand of an op whose
     result is a float, computed without integer wrap-around (uint8 0 - 255 is 1)."""
-    return tensor if tensor.data.dtype.kind == "f" else tensor.astype(np.float64)
+    return tensor if tensor._data.dtype.kind == "f" else tensor.astype(np.float64)
 
 
 def exp(x: Any) -> Any:
@@ -434,7 +434,7 @@ def apply_linear(op: Any, function: Any, x: Any, **attrs: Any) -> Any:
     primitive, so their derivatives can be differentiated again.
     """
     if isinstance(x, Node):
-        return type(x)._from_op(function(x.data, **attrs), op, (x,), attrs)
+        return type(x)._from_op(function(x._data, **attrs), op, (x,), attrs)
     return function(x, **attrs)
 
 
@@ -535,4 +535,4 @@ def record(op: Any, function: Any, *inputs: Any, **attrs: Any) -> Any:
     if node is None:
         return function(*inputs, **attrs)
     parents = tuple(x if isinstance(x, Node) else node._wrap_constant(x) for x in inputs)
-    return type(node)._from_op(function(*(p.data for p in parents), **attrs), op, parents, attrs or None)
+    return type(node)._from_op(function(*(p._data for p in parents), **attrs), op, parents, attrs or None)

@@ -62,7 +62,7 @@ def argsort(
 
 def _sorting_order(a: TensorLike, axis: int | None, kind: str | None, descending: bool) -> np.ndarray:
     """The int64 indices that sort ``a`` along ``axis``, as an ndarray (see :func:`argsort`)."""
-    raw = a.data if isinstance(a, Tensor) else np.asarray(a)
+    raw = a._data if isinstance(a, Tensor) else np.asarray(a)
     try:
         if not descending:
             return np.argsort(raw, axis=axis, kind=kind).astype(np.int64, copy=False)
@@ -121,7 +121,7 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
         raise ArgumentRangeError(
             f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}"
         )
-    indices = _top_indices(input.data, int(k), dim, largest)
+    indices = _top_indices(input._data, int(k), dim, largest)
     return take_along_axis(input, indices, dim), Tensor._make(indices)
 
 

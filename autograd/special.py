@@ -405,7 +405,7 @@ def entr(x: Any) -> Any:
     """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) for x > 0,
     and 0 at x <= 0 (where torch gives the one-sided inf at 0 and nan below)."""
     if isinstance(x, Node):
-        data = x.data
+        data = x._data
         positive = data > 0
         safe = x._where(positive, x, 1.0)  # log of the chosen entries only, so no nan reaches the gradient
         inside = -(safe * safe.log())
@@ -423,7 +423,7 @@ def multigammaln(a: Any, p: int) -> Any:
     for j = 1..p (torch.special.multigammaln; every a must exceed (p - 1) / 2)."""
     if not isinstance(p, (int, np.integer)) or isinstance(p, bool) or p < 1:
         raise ValueError(f"multigammaln: p must be a positive integer, got {p!r}")
-    values = np.asarray(a.data if isinstance(a, Node) else a, dtype=float)
+    values = np.asarray(a._data if isinstance(a, Node) else a, dtype=float)
     if np.any(values <= (p - 1) / 2):
         raise ValueError(f"multigammaln: every a must be greater than (p - 1) / 2 = {(p - 1) / 2} for p = {p}")
     total = p * (p - 1) / 4 * math.log(math.pi)

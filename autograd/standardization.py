@@ -41,7 +41,7 @@ def standardize_with_statistics(
     if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) or not eps >= 0:
         raise ValueError(f"standardize: eps must be a real number >= 0, got {eps!r}")
     x = x if isinstance(x, Tensor) else Tensor(x)
-    axes = normalize_axes(axis, x.data.ndim, "standardize")
+    axes = normalize_axes(axis, x._data.ndim, "standardize")
     data = x._floating_data()
     wide = ACCUMULATE_DTYPE.get(data.dtype)
     with quiet():  # an empty slice's mean, or a constant one's 0/0, gives numpy's IEEE values silently
@@ -53,7 +53,7 @@ def standardize_with_statistics(
             inverse_std = _inverse_std_of_large(centred, axes, eps, variance, inverse_std)
         centred *= inverse_std
     attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
-    return Tensor._from_op(in_dtype_of(centred, x.data), ar.standardize, (x,), attrs), mean, variance
+    return Tensor._from_op(in_dtype_of(centred, x._data), ar.standardize, (x,), attrs), mean, variance
 
 
 def _inverse_std_of_large(

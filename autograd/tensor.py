@@ -27,7 +27,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
+from . import gradient_array, numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import unbroadcast
@@ -35,7 +35,7 @@ from .core import Node, RemovableHandle, checked_requires_grad
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
-from .gradient_array import GradientArray, plain
+from .gradient_array import DataArray, GradientArray, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, ShapeError
@@ -113,6 +113,24 @@ def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.nda
     return array
 
 
+def _assigned_array(value: Any, requires_grad: bool) -> np.ndarray:
+    """What ``t.data = value`` stores: a Tensor's array or an ndarray itself (shared, as torch's ``.data``
+    assignment), a number or a list as a new array; TypeError for anything else, or for a dtype ``t`` cannot hold."""
+    if isinstance(value, Tensor):
+        value = value._data
+    elif isinstance(value, np.ndarray):
+        value = plain(value)
+    elif (
+        isinstance(value, (Node, str, bytes))
+        or value is None
+        or not isinstance(value, (numbers.Number, list, tuple, np.generic))
+    ):
+        raise TypeError(f"Tensor.data: expected an array or a Tensor, got {type(value).__name__}")
+    else:
+        value = np.asarray(value)
+    return _checked_array(in_native_byte_order(value), requires_grad, "Tensor.data")
+
+
 def in_native_byte_order(array: np.ndarray) -> np.ndarray:
     """``array``, or its copy in this machine's byte order if it is stored the other way (``'>f4'`` on x86): a
     float32 of either order must compute and compare as ``np.float32``, which only the native one is."""
@@ -157,14 +175,14 @@ def _promoted(a: Tensor, b: Tensor, both_tensors: bool) -> tuple[Tensor, Tensor]
       float32, int32 + a 0-d int64 is int32: a 0-d tensor acts as a number does), the cast recorded so a 0-d
       tensor that requires grad keeps its gradient.
     """
-    a_kind, b_kind = a.data.dtype.kind, b.data.dtype.kind
+    a_kind, b_kind = a._data.dtype.kind, b._data.dtype.kind
     if a_kind == "f" and b_kind in "iub":
-        return a, _wrap(b.data.astype(a.data.dtype))
+        return a, _wrap(b._data.astype(a._data.dtype))
     if b_kind == "f" and a_kind in "iub":
-        return _wrap(a.data.astype(b.data.dtype)), b
-    a_scalar, b_scalar = a.data.ndim == 0, b.data.ndim == 0
+        return _wrap(a._data.astype(b._data.dtype)), b
+    a_scalar, b_scalar = a._data.ndim == 0, b._data.ndim == 0
     if both_tensors and a_scalar != b_scalar and _CATEGORY.get(a_kind) == _CATEGORY.get(b_kind, -1):
-        return (a.astype(b.data.dtype), b) if a_scalar else (a, b.astype(a.data.dtype))
+        return (a.astype(b._data.dtype), b) if a_scalar else (a, b.astype(a._data.dtype))
     return a, b
 
 
@@ -184,7 +202,7 @@ def _with_number(tensor: Tensor, number: float | int, variant: Any, function: An
     Python float or int: the number in the tensor's dtype (as :func:`_operand` makes it: torch's and numpy 2's weak
     scalar), kept on the one node as its ``attrs`` instead of becoming a constant node of its own. None when the number
     does not convert (an int beyond float64), for the general path to report."""
-    data = tensor.data
+    data = tensor._data
     with quiet():  # 1e300 in float32 is inf, as in torch; inf * 0 is nan: IEEE results without warnings
         try:
             scalar = data.dtype.type(number)
@@ -265,7 +283,7 @@ class Tensor(
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
         if isinstance(data, Node):
-            data = data.data
+            data = data._data
         if dtype is not None:  # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype
             _check_real_values(data)
         try:
@@ -296,21 +314,38 @@ class Tensor(
 
     # -- properties ----------------------------------------------------------
     @property
+    def data(self) -> DataArray:
+        """This tensor's array, read as a :class:`~autograd.gradient_array.DataArray`: a view of the same memory
+        with torch's tensor methods (``w.data.normal_(0, 0.01)``, ``p.data.sub_(lr * p.grad)``), through which
+        writes record nothing, as torch's ``.data``. Assigning ``t.data = array_or_tensor`` makes ``t`` hold that
+        array (a Tensor's own, shared; shape and dtype may change, as torch's)."""
+        view = self._data.view(DataArray)
+        view._source = self._data
+        return view
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        current = self._data
+        if type(value) is DataArray and value._source is current and value.shape == current.shape:
+            return  # this tensor's own view handed back (``t.data -= x`` wrote in place): the array stays
+        self._data = _assigned_array(value, self._requires_grad)
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> ElementCount:
         """The number of elements (numpy's ``size``); ``size()`` is the shape and ``size(dim)`` a length (torch's)."""
-        return ElementCount(self.data.shape)
+        return ElementCount(self._data.shape)
 
     @property
     def T(self) -> Tensor:
@@ -319,9 +354,9 @@ class Tensor(
 
     def item(self) -> float | int | bool:
         """The single element as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ShapeError(f"item: only one-element tensors can be converted, got shape {self.shape}")
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying ndarray (shares memory); read-only for a tensor that requires grad (see
@@ -330,7 +365,7 @@ class Tensor(
         return self.detach().__array__() if force else self.__array__()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The data for numpy (``np.asarray(t)``, ``np.array(t)``): numpy's ``copy`` honoured (``np.array`` gets
@@ -338,14 +373,14 @@ class Tensor(
         graph cannot change values the graph has used behind its back (torch refuses ``.numpy()`` there).
         ``copy=False`` with another dtype is numpy 2's ValueError: the conversion would copy."""
         if copy:
-            return np.array(self.data, dtype=dtype, copy=True)
-        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return np.array(self._data, dtype=dtype, copy=True)
+        if copy is False and dtype is not None and np.dtype(dtype) != self._data.dtype:
             raise ValueError(
                 f"__array__: copy=False, but a tensor of dtype {self.dtype} becomes {np.dtype(dtype)} only in a copy "
                 "(numpy 2's rule; np.asarray(t, dtype) allows the copy)"
             )
-        array = np.asarray(self.data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
-        if self._requires_grad and np.may_share_memory(array, self.data):
+        array = np.asarray(self._data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
+        if self._requires_grad and np.may_share_memory(array, self._data):
             array = array.view()
             array.flags.writeable = False
         return array
@@ -353,21 +388,21 @@ class Tensor(
     def __dlpack__(self, **options: Any) -> Any:
         """The data through DLPack (shared memory), so ``torch.as_tensor(x)`` and ``np.from_dlpack(x)`` read
         it as an array (torch reads ``__dlpack__``, not ``__array__``)."""
-        return np.asarray(self.data).__dlpack__(**options)
+        return np.asarray(self._data).__dlpack__(**options)
 
     def __dlpack_device__(self) -> tuple[int, int]:
-        return np.asarray(self.data).__dlpack_device__()
+        return np.asarray(self._data).__dlpack_device__()
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self) -> Iterator[Tensor]:
         """The slices along the first axis, each a recorded ``getitem`` (TypeError for a 0-d tensor, as torch)."""
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self._data)))
 
     def __reversed__(self) -> Tensor:
         """``reversed(t)``: ``t.flip(0)``, a Tensor (a 0-d tensor is itself), as torch's; Python's fallback would be
@@ -385,12 +420,12 @@ class Tensor(
 
     def __index__(self) -> int:
         """The element of a one-element integer tensor as an int, so it indexes lists and ranges (as torch's)."""
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError(
                 "only integer tensors of a single element can be converted to an index, got a tensor of dtype "
                 f"{self.dtype} and shape {self.shape}"
             )
-        return int(self.data.item())
+        return int(self._data.item())
 
     def __float__(self) -> float:
         return float(self.item())
@@ -409,7 +444,7 @@ class Tensor(
         """``f"{loss:.4f}"`` formats a one-element tensor's number (as torch); an empty spec gives ``str``."""
         if not spec:
             return str(self)
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise TypeError(
                 f"format: the format spec {spec!r} applies to one-element tensors, got shape {self.shape} "
                 "(format the elements, or use str)"
@@ -417,22 +452,22 @@ class Tensor(
         return format(self.item(), spec)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:  # (numpy's ValueError and torch's RuntimeError: ShapeError is both, as item()'s)
+        if self._data.size != 1:  # (numpy's ValueError and torch's RuntimeError: ShapeError is both, as item()'s)
             raise ShapeError(
                 f"bool: the truth value of a tensor of shape {self.shape} is ambiguous (it has {self.data.size} "
                 "elements); use .any() or .all()"
             )
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     def detach(self) -> Tensor:
         """A constant Tensor sharing this tensor's data (and version counter), cut from the graph."""
-        detached = _wrap(self.data)
+        detached = _wrap(self._data)
         detached._version_counter = self._shared_version()
         detached._version_counter.add_holder(detached, "detached")
         return detached
 
     def _check_can_require_grad(self, where: str) -> None:
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise _no_gradient_dtype(where, self.dtype)
 
     def astype(self, dtype: Any, copy: bool = True) -> Tensor:
@@ -441,19 +476,19 @@ class Tensor(
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
             return self.clone() if copy else self
-        data = quietly(self.data.astype, dtype)  # out of the new dtype's range: inf (or numpy's integer), no warning
+        data = quietly(self._data.astype, dtype)  # out of the new dtype's range: inf (or numpy's integer), no warning
         if self._requires_grad and dtype.kind != "f":
             return _wrap(data)
         return Tensor._from_op(data, ar.astype, (self,), {"dtype": dtype})
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset ``.grad``: to None (default, as PyTorch), or to zeros with ``set_to_none=False``."""
-        self._grad = None if set_to_none or self._grad is None else np.zeros_like(self.data)
+        self._grad = None if set_to_none or self._grad is None else np.zeros_like(self._data)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=50, precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(", threshold=50, precision=4)
         extras = []
-        if self.data.size == 0 and self.data.ndim != 1:  # "[]" alone would not tell (2, 0) from (0, 3), as torch
+        if self._data.size == 0 and self._data.ndim != 1:  # "[]" alone would not tell (2, 0) from (0, 3), as torch
             extras.append(f"size={self.shape}")
         if self.dtype != np.float64:
             extras.append(f"dtype={self.dtype}")
@@ -467,26 +502,26 @@ class Tensor(
     def _binary(self, other: Any, op: Any, function: Any, reflected: bool = False) -> Tensor:
         if type(other) is float or type(other) is int:
             variants = ew.NUMBER_VARIANTS.get(op)
-            if variants is not None and self.data.dtype.kind == "f":
+            if variants is not None and self._data.dtype.kind == "f":
                 result = _with_number(self, other, variants[0 if reflected else 1], function)
                 if result is not None:
                     return result
         both_tensors = type(other) is Tensor or isinstance(other, Tensor)
-        other = _operand(other, self.data, op.name)
+        other = _operand(other, self._data, op.name)
         a, b = (other, self) if reflected else (self, other)
         # (true division of two integer or boolean operands is done in floating point: no integer promotion first,
         # which would wrap a wider 0-d divisor into the other's dtype)
-        if a.data.dtype != b.data.dtype and not (
-            function is _true_divide and a.data.dtype.kind in "iub" and b.data.dtype.kind in "iub"
+        if a._data.dtype != b._data.dtype and not (
+            function is _true_divide and a._data.dtype.kind in "iub" and b._data.dtype.kind in "iub"
         ):
             a, b = _promoted(a, b, both_tensors)
         try:
-            data = quietly(function, a.data, b.data)
+            data = quietly(function, a._data, b._data)
         except ValueError as error:
             try:
                 np.broadcast_shapes(a.shape, b.shape)
             except ValueError:
-                raise _broadcast_error(op.name, a.data, b.data) from None
+                raise _broadcast_error(op.name, a._data, b._data) from None
             raise ValueError(
                 f"{op.name}: {error} (dtypes {a.dtype} and {b.dtype}, shapes {a.shape} and {b.shape})"
             ) from None
@@ -521,7 +556,7 @@ class Tensor(
         return self._binary(other, ew.div, _true_divide, reflected=True)
 
     def __pow__(self, other: TensorLike) -> Tensor:
-        if type(other) is int and other < 0 and self.data.dtype.kind in "iu":  # torch refuses a negative number here
+        if type(other) is int and other < 0 and self._data.dtype.kind in "iu":  # torch refuses a negative number here
             raise ValueError(
                 f"pow: Integers to negative integer powers are not allowed ({self.data.dtype} tensor ** {other}); "
                 "raise a float tensor, or give the exponent as a tensor"
@@ -532,7 +567,7 @@ class Tensor(
         return self._binary(other, ew.pow, shared_math.array_power, reflected=True)
 
     def __neg__(self) -> Tensor:
-        return Tensor._from_op(-self.data, ew.neg, (self,))
+        return Tensor._from_op(-self._data, ew.neg, (self,))
 
     def __pos__(self) -> Tensor:
         return self
@@ -544,18 +579,18 @@ class Tensor(
         return self.matmul(other)
 
     def __rmatmul__(self, other: TensorLike) -> Tensor:
-        return _operand(other, self.data, "matmul").matmul(self)
+        return _operand(other, self._data, "matmul").matmul(self)
 
     def matmul(self, other: TensorLike) -> Tensor:
         """Matrix product with numpy's rules for 1-D, 2-D and batched operands.
 
         d/dA (A @ B) = G @ B^T, d/dB = A^T @ G (batch axes are summed back).
         """
-        other = _operand(other, self.data, "matmul")
-        if self.data.ndim == 0 or other.data.ndim == 0:
+        other = _operand(other, self._data, "matmul")
+        if self._data.ndim == 0 or other._data.ndim == 0:
             raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {self.shape} and {other.shape}")
         try:
-            data = quietly(np.matmul, self.data, other.data)
+            data = quietly(np.matmul, self._data, other._data)
         except ValueError:
             raise ShapeError(
                 f"matmul: shapes {self.shape} and {other.shape} are not aligned "
@@ -567,35 +602,35 @@ class Tensor(
 
     # -- comparisons (boolean Tensors outside the graph, as torch's) -------------
     def __lt__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self.data < shared_math.data_of(other)))
+        return _wrap(np.asarray(self._data < shared_math.data_of(other)))
 
     def __le__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self.data <= shared_math.data_of(other)))
+        return _wrap(np.asarray(self._data <= shared_math.data_of(other)))
 
     def __gt__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self.data > shared_math.data_of(other)))
+        return _wrap(np.asarray(self._data > shared_math.data_of(other)))
 
     def __ge__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self.data >= shared_math.data_of(other)))
+        return _wrap(np.asarray(self._data >= shared_math.data_of(other)))
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
         if other is None:  # torch's: ``bias == None`` is False, not an elementwise comparison
             return False  # type: ignore[return-value]
-        return _wrap(np.asarray(self.data == shared_math.data_of(other)))
+        return _wrap(np.asarray(self._data == shared_math.data_of(other)))
 
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
         if other is None:
             return True  # type: ignore[return-value]
-        return _wrap(np.asarray(self.data != shared_math.data_of(other)))
+        return _wrap(np.asarray(self._data != shared_math.data_of(other)))
 
     __hash__ = Node.__hash__
 
     # -- elementwise functions ------------------------------------------------
     def _unary(self, op: Any, data: np.ndarray, attrs: dict | None = None) -> Tensor:
-        if self._requires_grad and self.data.dtype.kind != "f":
+        if self._requires_grad and self._data.dtype.kind != "f":
             raise TypeError(f"{op.name}: needs a floating-point tensor, got {self.dtype}")
         # computed wider (_floating_data): rounded once, here
-        return Tensor._from_op(in_dtype_of(data, self.data), op, (self,), attrs)
+        return Tensor._from_op(in_dtype_of(data, self._data), op, (self,), attrs)
 
     def exp(self) -> Tensor:
         """e**x; d/dx = e**x."""
@@ -611,7 +646,7 @@ class Tensor(
 
     def abs(self) -> Tensor:
         """|x|; d/dx = sign(x)."""
-        return self._unary(ew.abs_, np.abs(self.data))
+        return self._unary(ew.abs_, np.abs(self._data))
 
     def sin(self) -> Tensor:
         """sin x; d/dx = cos x."""
@@ -631,18 +666,18 @@ class Tensor(
 
     def relu(self) -> Tensor:
         """max(x, 0); d/dx = 1 where x > 0 else 0."""
-        return self._unary(ew.relu, np.maximum(self.data, 0))
+        return self._unary(ew.relu, np.maximum(self._data, 0))
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0 else alpha*x."""
         # quietly: alpha * x may overflow where x > 0 (the piece not taken), and numpy would warn
-        negative = quietly(np.multiply, self.data, alpha)
-        return self._unary(ew.leaky_relu, shared_math.select(self.data > 0, self.data, negative), {"alpha": alpha})
+        negative = quietly(np.multiply, self._data, alpha)
+        return self._unary(ew.leaky_relu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
-        negative = alpha * np.expm1(np.minimum(self.data, 0))
-        return self._unary(ew.elu, shared_math.select(self.data > 0, self.data, negative), {"alpha": alpha})
+        negative = alpha * np.expm1(np.minimum(self._data, 0))
+        return self._unary(ew.elu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def softplus(self) -> Tensor:
         """log(1 + e**x) = max(x,0) + log1p(e**-|x|); d/dx = sigmoid(x)."""
@@ -667,7 +702,7 @@ class Tensor(
 
     def step(self) -> Tensor:
         """Heaviside step (1 where x > 0 else 0); zero gradient."""
-        return self._unary(ew.step, (self.data > 0).astype(self.dtype))
+        return self._unary(ew.step, (self._data > 0).astype(self.dtype))
 
     def clip(
         self, low: float | None = None, high: float | None = None, *, min: float | None = None, max: float | None = None
@@ -687,7 +722,7 @@ class Tensor(
         if isinstance(low, Node) or isinstance(high, Node):  # each entry from x, from the bound it passes, or nan
             raised = self if low is None else _bounded(self, low, np.greater_equal, np.less)
             return raised if high is None else _bounded(raised, high, np.less_equal, np.greater)
-        data = self.data
+        data = self._data
         if data.dtype.kind in "biu" and (type(low) is float or type(high) is float):
             data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float
         return self._unary(ew.clip, np.clip(data, low, high), {"low": low, "high": high})
@@ -703,7 +738,7 @@ class Tensor(
             if values.dtype.kind not in "fiub":
                 raise TypeError(f"{op}: {name} must be a number or a tensor of real numbers, got {bound!r}")
             try:
-                np.broadcast_shapes(self.data.shape, values.shape)
+                np.broadcast_shapes(self._data.shape, values.shape)
             except ValueError:
                 raise ShapeError(
                     f"{op}: {name} of shape {values.shape} does not broadcast with the tensor's shape {self.shape}"
@@ -723,7 +758,7 @@ class Tensor(
 
     # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
     def _apply_unary(self, op: Any, function: Any) -> Tensor:
-        data = self.data
+        data = self._data
         # integers and booleans: a function whose result would be floating runs on the default float dtype (its
         # result kind read from one entry, or from the empty array, so the whole array is computed once)
         if data.dtype.kind in "iub" and np.asarray(quietly(function, data.reshape(-1)[:1])).dtype.kind == "f":
@@ -736,17 +771,17 @@ class Tensor(
         """The data as the argument of a floating-point function: integers and booleans in the default floating
         dtype, as torch's (numpy would give float16 for small integers, and negate uint8 with wrap-around), float16
         in float32 (autograd.accumulation: ``_unary`` rounds the result back)."""
-        data = self.data
+        data = self._data
         return computing_data(data) if data.dtype.kind == "f" else data.astype(get_default_dtype())
 
     def _apply_binary(self, other: TensorLike, op: Any, function: Any, reflected: bool = False) -> Tensor:
-        if self.data.dtype.kind in "iub":
+        if self._data.dtype.kind in "iub":
             # integers and booleans on both sides, for a function whose result would be floating (atan2, hypot,
             # copysign): computed in the default floating dtype, as _apply_unary does (numpy gives float16 for int8)
-            other_data = other.data if isinstance(other, Tensor) else np.asarray(other)
+            other_data = other._data if isinstance(other, Tensor) else np.asarray(other)
             if other_data.dtype.kind in "iub":
                 # the result's kind, from ones of the two dtypes (values that no check refuses, 0 as a divisor)
-                probes = (np.ones(1, self.data.dtype), np.ones(1, other_data.dtype))
+                probes = (np.ones(1, self._data.dtype), np.ones(1, other_data.dtype))
                 first = quietly(function, *(probes[::-1] if reflected else probes))
                 if np.asarray(first).dtype.kind == "f":
                     floating = Tensor._make(self._floating_data())
@@ -756,18 +791,18 @@ class Tensor(
         return self._binary(other, op, function, reflected)
 
     def _test(self, predicate: Any) -> Tensor:
-        return _wrap(np.asarray(predicate(self.data)))
+        return _wrap(np.asarray(predicate(self._data)))
 
     # -- backward plumbing -------------------------------------------------------
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     "backward: grad can be omitted only for one-element outputs (as in torch: grad can be implicitly "
                     f"created only for scalar outputs); this output has shape "
                     f"{self.shape}, so pass a seed of that shape (e.g. ones)"
                 )
-            seed = np.empty(self.data.shape, dtype=self.data.dtype)
+            seed = np.empty(self._data.shape, dtype=self._data.dtype)
             seed.fill(1)  # np.ones is a Python-level function
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
@@ -790,8 +825,8 @@ class Tensor(
             raise TypeError(
                 f"assigned grad expected to be an ndarray, a Tensor or None, but got grad of type {type(value).__name__}"
             )
-        data = value.data if isinstance(value, Node) else np.asarray(value)
-        if data.shape != self.data.shape:
+        data = value._data if isinstance(value, Node) else np.asarray(value)
+        if data.shape != self._data.shape:
             raise RuntimeError(
                 f"assigned grad has data of a different size: shape {data.shape} for a tensor of shape {self.data.shape}"
             )
@@ -799,7 +834,7 @@ class Tensor(
             raise TypeError(
                 f"assigned grad must be floating point (the tensor is {self.dtype}), got dtype {data.dtype}"
             )
-        if data.dtype != self.data.dtype:
+        if data.dtype != self._data.dtype:
             raise RuntimeError(
                 f"assigned grad has data of a different type: {data.dtype} for a tensor of dtype {self.data.dtype} "
                 f"(convert it: grad.astype(np.{self.data.dtype.name}))"
@@ -846,8 +881,8 @@ class Tensor(
             and (total.base is not None or not total.flags.writeable)
         ):
             total = total.copy()
-        if total.dtype != self.data.dtype:
-            total = total.astype(self.data.dtype)
+        if total.dtype != self._data.dtype:
+            total = total.astype(self._data.dtype)
         existing = self._grad
         if existing is None:
             self._grad = total
@@ -893,7 +928,7 @@ class Tensor(
         return _wrap(np.asarray(data))
 
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
-        data = self.data
+        data = self._data
         if (
             not create_graph
             and type(contribution) is np.ndarray
@@ -906,15 +941,15 @@ class Tensor(
                 contribution = _wrap(np.asarray(contribution, dtype=self.dtype))
         elif type(contribution) is not np.ndarray:
             contribution = np.asarray(contribution)
-        if contribution.shape != self.data.shape:
-            contribution = unbroadcast(contribution, self.data.shape)
-        if contribution.dtype != self.data.dtype:
-            contribution = contribution.astype(self.data.dtype)
+        if contribution.shape != self._data.shape:
+            contribution = unbroadcast(contribution, self._data.shape)
+        if contribution.dtype != self._data.dtype:
+            contribution = contribution.astype(self._data.dtype)
         return contribution
 
 
 # The mixins' modules create Tensors but cannot import this module, which imports them: hand them the class.
-tensor_in_place._Tensor = tensor_reductions._Tensor = tensor_shape._Tensor = Tensor
+tensor_in_place._Tensor = tensor_reductions._Tensor = tensor_shape._Tensor = gradient_array._Tensor = Tensor
 tensor_in_place._operand = _operand
 
 
@@ -925,10 +960,10 @@ def _bounded(x: Tensor, bound: TensorLike, keeps: Any, passes: Any) -> Tensor:
     """x where ``keeps(x, bound)``, the bound where ``passes(x, bound)``, nan where neither holds (a nan in x or in
     the bound, as numpy's clip and torch's clamp give): the gradient reaches only the entry chosen, none at a nan."""
     bound_data = shared_math.data_of(bound)
-    passing = passes(x.data, bound_data)
+    passing = passes(x._data, bound_data)
     chosen = where(passing, bound, x)  # where's dtype: torch's promotion of x and the bound (int64 stays int64)
     if chosen.dtype.kind == "f":
-        neither = ~(passing | keeps(x.data, bound_data))
+        neither = ~(passing | keeps(x._data, bound_data))
         if neither.any():
             chosen = where(neither, np.nan, chosen)
     return chosen
@@ -954,21 +989,21 @@ def where(
     if other is not _NOT_GIVEN:
         y = torch_alias("where", "y", y, "other", other, default=_NOT_GIVEN)
     if x is _NOT_GIVEN and y is _NOT_GIVEN:  # (a 0-d condition as one entry: numpy refuses it, torch gives ([0],))
-        return np.nonzero(np.atleast_1d(np.asarray(condition.data if isinstance(condition, Node) else condition)))
+        return np.nonzero(np.atleast_1d(np.asarray(condition._data if isinstance(condition, Node) else condition)))
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
         raise TypeError("where: give both x and y, or neither (then where(condition) is nonzero(condition))")
     if isinstance(condition, Node):
-        condition = np.array(condition.data, dtype=bool)
+        condition = np.array(condition._data, dtype=bool)
     else:
         condition = np.asarray(condition, dtype=bool)
     like = (
-        x.data if isinstance(x, Tensor) else y.data if isinstance(y, Tensor) else np.asarray(x, python_float_dtype(x))
+        x._data if isinstance(x, Tensor) else y._data if isinstance(y, Tensor) else np.asarray(x, python_float_dtype(x))
     )
     a, b = _operand(x, like, "where"), _operand(y, like, "where")
-    if a.data.dtype != b.data.dtype:
+    if a._data.dtype != b._data.dtype:
         a, b = _promoted(a, b, isinstance(x, Tensor) and isinstance(y, Tensor))
     try:
-        data = shared_math.select(condition, a.data, b.data)
+        data = shared_math.select(condition, a._data, b._data)
     except ValueError:
         raise ShapeError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})

@@ -79,7 +79,7 @@ def tensor(
     if dtype is not None:
         return Tensor(data, requires_grad=requires_grad, dtype=dtype)
     made = Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data))
-    listed = listed_dtype(data, made.data.dtype)
+    listed = listed_dtype(data, made._data.dtype)
     return made if listed is None else Tensor(data, requires_grad=requires_grad, dtype=listed)
 
 
@@ -99,7 +99,7 @@ def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
                 pending.append(item)
                 continue
             if isinstance(item, Node):
-                item = item.data
+                item = item._data
             if isinstance(item, (np.ndarray, np.generic)):
                 dtype = item.dtype
             elif isinstance(item, bool):
@@ -148,7 +148,7 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, Node):
-        data = data.data
+        data = data._data
     if dtype is None:
         array = quietly(np.asarray, data, dtype=python_float_dtype(data))
         listed = listed_dtype(data, array.dtype)
@@ -285,7 +285,7 @@ def arange(
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
     # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
-    bounds = tuple(bound.item() if isinstance(bound, Node) and bound.data.size == 1 else bound for bound in bounds)
+    bounds = tuple(bound.item() if isinstance(bound, Node) and bound._data.size == 1 else bound for bound in bounds)
     for bound in bounds:
         if isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (numbers.Real, np.generic)):
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
@@ -538,9 +538,9 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
             raise TypeError(f"{op}: expected a sequence of tensors, got {type(items).__name__}") from None
     if len(items) == 0:
         raise ValueError(f"{op}: need at least one tensor")
-    like = next((t.data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))
+    like = next((t._data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))
     parts = tuple(_operand(t, like, op) for t in items)
-    dtypes = {part.data.dtype for part in parts}
+    dtypes = {part._data.dtype for part in parts}
     if len(dtypes) == 1:
         return parts
     target = category_result_type(dtypes)  # torch's: float32 beside int64 stays float32
@@ -562,7 +562,7 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
     (axis,) = normalize_axes(axis, ndim, "concatenate")
     try:
-        data = np.concatenate([p.data for p in parts], axis=axis)
+        data = np.concatenate([p._data for p in parts], axis=axis)
     except ValueError:
         raise ShapeError(f"concatenate: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
     return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis})
@@ -578,7 +578,7 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> 
     parts = _tensors(tensors, "stack")
     (axis,) = normalize_axes(axis, parts[0].ndim + 1, "stack")
     try:
-        data = np.stack([p.data for p in parts], axis=axis)
+        data = np.stack([p._data for p in parts], axis=axis)
     except ValueError:
         raise ShapeError(f"stack: all tensors must have the same shape, got {[p.shape for p in parts]}") from None
     return Tensor._from_op(data, ar.stack, parts, {"axis": axis})
@@ -612,7 +612,7 @@ def minimum(x: TensorLike, y: TensorLike) -> Tensor:
 
 
 def _as_tensor(x: TensorLike, other: TensorLike) -> Tensor:
-    return _operand(x, other.data if isinstance(other, Tensor) else np.asarray(x))
+    return _operand(x, other._data if isinstance(other, Tensor) else np.asarray(x))
 
 
 def pad(x: TensorLike, pad_width: Any, mode: Any = "constant", *, constant_values: float = 0) -> Tensor:
@@ -656,15 +656,9 @@ def linear(
     if activation is not None and activation != "relu":
         raise ValueError(f"linear: activation must be None or 'relu', got {activation!r}")
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
-    w = weight.data
-    if isinstance(w, Node):  # ``layer.weight.data = w - lr * w.grad`` stored a Tensor where the array belongs
-        raise TypeError(
-            "linear: weight.data holds a Tensor, not an array (was a Tensor assigned to .data, as in "
-            "p.data = p - lr * p.grad?); assign its array, p.data = (p - lr * p.grad).data, or update in place: "
-            "p.data -= lr * p.grad"
-        )
+    w = weight._data
     x = _operand(x, w, "linear")
-    x_shape, w_shape = x.data.shape, w.shape
+    x_shape, w_shape = x._data.shape, w.shape
     if len(w_shape) == 1 or (bias is not None and len(w_shape) == 2 and np.shape(data_of(bias)) != w_shape[:1]):
         return _composed_linear(x, weight, bias, activation)
     if len(w_shape) != 2:
@@ -674,12 +668,12 @@ def linear(
             f"linear: input of shape {x_shape} does not match weight of shape {w_shape} "
             f"(the input's last axis must have size {w_shape[1]})"
         )
-    data = quietly(np.matmul, x.data, w.T)
+    data = quietly(np.matmul, x._data, w.T)
     if bias is None:
         parents: tuple[Tensor, ...] = (x, weight)
     else:
         bias = _operand(bias, w, "linear")
-        b = bias.data
+        b = bias._data
         if b.shape != (w_shape[0],):
             raise ShapeError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
         if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
@@ -699,15 +693,15 @@ def plain_linear(x: Any, weight: Tensor, bias: Tensor | None, activation: str | 
     dtype whose last axis is in_features, ``weight`` a Tensor of a 2-D array, ``bias`` None or a Tensor of an
     (out_features,) array of that dtype; ``activation`` None or "relu". ``nn.Linear`` calls it first."""
     x_node = x if isinstance(x, Tensor) else None
-    a = x.data if x_node is not None else x
-    w = weight.data
+    a = x._data if x_node is not None else x
+    w = weight._data
     if type(a) is not _ndarray or type(w) is not _ndarray or w.ndim != 2 or a.dtype != w.dtype or w.dtype.kind != "f":
         return None
     if not a.ndim or a.shape[-1] != w.shape[1]:
         return None
     b = None
     if bias is not None:
-        b = bias.data if isinstance(bias, Tensor) else None
+        b = bias._data if isinstance(bias, Tensor) else None
         if type(b) is not _ndarray or b.dtype != w.dtype or b.shape != w.shape[:1]:
             return None
     with quiet():  # an overflowing product gives inf, without numpy's warning
@@ -725,15 +719,15 @@ def plain_linear(x: Any, weight: Tensor, bias: Tensor | None, activation: str | 
 def _composed_linear(x: Tensor, weight: Tensor, bias: Any, activation: str | None) -> Tensor:
     """torch's other forms of ``linear``, as ``x @ weight.T + bias`` of recorded ops: a 1-D weight (one output
     feature, the axis dropped: x @ w) or a bias that broadcasts against the output instead of being (out_features,)."""
-    w_shape = weight.data.shape
-    if not x.data.shape or x.data.shape[-1] != w_shape[-1]:
+    w_shape = weight._data.shape
+    if not x._data.shape or x._data.shape[-1] != w_shape[-1]:
         raise ShapeError(
             f"linear: input of shape {x.data.shape} does not match weight of shape {w_shape} "
             f"(the input's last axis must have size {w_shape[-1]})"
         )
     out = x @ (weight if len(w_shape) == 1 else weight.T)
     if bias is not None:
-        bias = _operand(bias, weight.data, "linear")
+        bias = _operand(bias, weight._data, "linear")
         if (
             broadcast_shape(bias.shape, out.shape) != out.shape
         ):  # torch's rule: the bias expands to the output's shape (it may not enlarge it)
@@ -773,7 +767,7 @@ def softmax_cross_entropy(
         raise ValueError(f"softmax_cross_entropy: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
     if not validate_target:
         return _softmax_cross_entropy(logits, target, axis, reduction)
-    target = np.asarray(target.data if isinstance(target, Node) else target)
+    target = np.asarray(target._data if isinstance(target, Node) else target)
     classes = logits.shape[axis]
     expected = logits.shape[:axis] + logits.shape[axis + 1 :]
     if target.shape != expected or target.dtype.kind not in "iu":
@@ -830,7 +824,7 @@ def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduct
 
     The target entries are addressed by their flat C-order offsets in the logits (one index
     array: one gather here, one scatter in the backward pass)."""
-    x = logits.data
+    x = logits._data
     shape = x.shape
     target = target.astype(np.intp, copy=False)  # an unsigned target would make the offsets float
     if target.ndim == 1:  # (N, C) with axis 1, or (C, N) with axis 0

@@ -88,7 +88,7 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     2.7 fills an integer tensor with 2, 1 a boolean one with True); a 0-d Tensor is cast as a node (its gradient
     kept), a number an integer dtype cannot hold is a ValueError."""
     if isinstance(value, Node):
-        return value if value.data.dtype == dtype else value.astype(dtype)
+        return value if value._data.dtype == dtype else value.astype(dtype)
     number = np.asarray(value)
     if number.dtype == object and isinstance(value, int) and not isinstance(value, bool):  # beyond 64 bits
         raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
@@ -135,21 +135,21 @@ class TensorInPlace:
 
     # -- in-place changes (inside no_grad, or on tensors that need no gradient) --
     def _in_place(self, other: TensorLike, ufunc: np.ufunc, op: str) -> Tensor:
-        other = _operand(other, self.data, op)
+        other = _operand(other, self._data, op)
         if _records(self, other):
             return self._record_in_place(op, _OUT_OF_PLACE[ufunc], other)
         check_in_place_allowed(self, other, op)
         try:
-            quietly(ufunc, self.data, other.data, out=self.data, casting="same_kind")  # IEEE results, no warnings
+            quietly(ufunc, self._data, other._data, out=self._data, casting="same_kind")  # IEEE results, no warnings
         except TypeError:
-            result = np.result_type(self.data, other.data) if op != "div_" and op != "/=" else np.dtype(np.float64)
+            result = np.result_type(self._data, other._data) if op != "div_" and op != "/=" else np.dtype(np.float64)
             theirs, ours = (_TORCH_DTYPE_NAMES.get(d.name, d.name) for d in (result, self.dtype))
             raise InPlaceCastError(
                 f"{op}: the result of {self.dtype} {op} {other.dtype} cannot be stored in place in a "
                 f"{self.dtype} tensor (result type {theirs} can't be cast to the desired output type {ours})"
             ) from None
         except ValueError as error:
-            if not self.data.flags.writeable:
+            if not self._data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
             raise ShapeError(
                 f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
@@ -170,14 +170,14 @@ class TensorInPlace:
             if base is None:
                 raise _shared_data_error(op)
             return self._write_through_view(base, op, graph, *operands)
-        if not self.data.flags.writeable:
+        if not self._data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
         result = graph(self, *operands)
         _check_fits(op, result, self)
         if result.op is None and self.requires_grad:  # values that depend on nothing differentiable (x.eq_(y)):
             result = _copied(self, result)  # recorded with self as an input that gets no gradient, as torch's
         if result.op is None:  # nothing was recorded (the graph function gave a constant)
-            quietly(np.copyto, self.data, result.data, casting="same_kind")
+            quietly(np.copyto, self._data, result._data, casting="same_kind")
             increment_version(self)
             return self
         # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
@@ -185,8 +185,8 @@ class TensorInPlace:
         # or when self is an input of an earlier op of a composite (x.rsqrt_() is sqrt, then reciprocal)
         position = next((index for index, parent in enumerate(result.parents) if parent is self), None)
         keep_old = position is None or position in read_inputs(result) or reads_output(self)
-        snapshot = self.data.copy() if keep_old else None
-        quietly(np.copyto, self.data, result.data, casting="same_kind")  # a cast out of range gives inf, as torch
+        snapshot = self._data.copy() if keep_old else None
+        quietly(np.copyto, self._data, result._data, casting="same_kind")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
         for kind, view in holders:  # live views now show the new values: each becomes its view of the new self
             if kind != "view":
@@ -212,7 +212,7 @@ class TensorInPlace:
         # graph does not hold on to ``self``: a view the caller drops (``t[i] += v`` makes one each time) is not
         # kept and rebased again
         view_op, _, view_attrs = _view_recipe(self)
-        old = type(self)._from_op(self.data.copy(), view_op, (base,), view_attrs)
+        old = type(self)._from_op(self._data.copy(), view_op, (base,), view_attrs)
         values = graph(old, *operands)
         _check_fits(op, values, self)
         return self._view_takes(base, op, values)
@@ -290,9 +290,9 @@ class TensorInPlace:
         if _records(self, min, max):
             return self._record_in_place("clamp_", lambda t: t.clip(min, max))
         check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
-        low, high = (b.data if isinstance(b, Node) else b for b in (min, max))
+        low, high = (b._data if isinstance(b, Node) else b for b in (min, max))
         try:
-            quietly(np.clip, self.data, low, high, out=self.data, casting="same_kind")
+            quietly(np.clip, self._data, low, high, out=self._data, casting="same_kind")
         except ValueError as error:
             raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
         increment_version(self)
@@ -316,7 +316,7 @@ class TensorInPlace:
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
         if not isinstance(value, Node):  # as torch: inf, nan or 300 in an int8 tensor is an error, 2.7 fills 2
             value = fill_value_in(value, self.dtype, op)
-        quietly(self.data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
+        quietly(self._data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
         increment_version(self)
         return self
 
@@ -347,14 +347,14 @@ class TensorInPlace:
         if graph is not None and _records(self, *operands):
             return self._record_in_place(op, graph, *operands)
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
-        raw = [x.data if isinstance(x, Node) else x for x in operands]
-        value = quietly(compute, self.data, *raw)  # IEEE results, as the out-of-place ops give them
+        raw = [x._data if isinstance(x, Node) else x for x in operands]
+        value = quietly(compute, self._data, *raw)  # IEEE results, as the out-of-place ops give them
         try:
-            quietly(np.copyto, self.data, value, casting=casting)  # a cast out of range gives inf, as torch
+            quietly(np.copyto, self._data, value, casting=casting)  # a cast out of range gives inf, as torch
         except TypeError:
             raise TypeError(f"{op}: cannot store {np.asarray(value).dtype} data in a {self.dtype} tensor") from None
         except ValueError:
-            if not self.data.flags.writeable:
+            if not self._data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
             raise ValueError(
                 f"{op}: cannot write data of shape {np.shape(value)} into a tensor of shape {self.shape}"
@@ -408,7 +408,7 @@ class TensorInPlace:
         if _records(self, *operands):
             return self._record_in_place(op, lambda t: getattr(t, name)(*args, **kwargs))
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
-        result = np.asarray(getattr(self, name)(*args, **kwargs).data)  # nothing is recorded (see _records)
+        result = np.asarray(getattr(self, name)(*args, **kwargs)._data)  # nothing is recorded (see _records)
         if not np.can_cast(result.dtype, self.dtype, "same_kind"):
             raise _cast_error(op, result.dtype, self.dtype)
         if result.shape != self.shape:
@@ -416,9 +416,9 @@ class TensorInPlace:
                 f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
                 f"(torch: output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)})"
             )
-        if not self.data.flags.writeable:
+        if not self._data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
-        quietly(np.copyto, self.data, result, casting="same_kind")  # a cast out of range gives inf, as torch
+        quietly(np.copyto, self._data, result, casting="same_kind")  # a cast out of range gives inf, as torch
         increment_version(self)
         return self
 
@@ -566,9 +566,9 @@ class TensorInPlace:
             result = reshaped(self)
             if result is not self:
                 rebase_history(self, result.op, result.parents, result.attrs)
-                self.data = result.data
+                self._data = result._data
             return self
-        self.data = reshaped(self).data
+        self._data = reshaped(self)._data
         increment_version(self)
         return self
 
@@ -600,7 +600,7 @@ class TensorInPlace:
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
-        mask = np.asarray(mask.data if isinstance(mask, Node) else mask)
+        mask = np.asarray(mask._data if isinstance(mask, Node) else mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
         _check_broadcasts_to("masked_fill_", mask, self.shape)
@@ -641,7 +641,7 @@ class TensorInPlace:
             self[split[0]][split[1]] = value
             return
         if _records(self, value):
-            index, value = _raw_index(index, snapshot=True), _operand(value, self.data, "setitem")
+            index, value = _raw_index(index, snapshot=True), _operand(value, self._data, "setitem")
             self._record_in_place("setitem", lambda t, v: _index_put(t, index, v), value)
             return
         if not isinstance(value, Node):
@@ -650,13 +650,13 @@ class TensorInPlace:
         index = raw
         try:
             with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
-                self.data[index] = value.data if isinstance(value, Node) else value
+                self._data[index] = value._data if isinstance(value, Node) else value
         except IndexError as error:
             raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
         except OverflowError:  # numpy's for inf or 300 into an int8 tensor; torch's words
             raise ValueError(f"setitem: value {value!r} cannot be converted to {self.dtype} without overflow") from None
         except ValueError as error:
-            if not self.data.flags.writeable:
+            if not self._data.flags.writeable:
                 raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
             raise _setitem_error(error, self.shape) from None
         increment_version(self)
@@ -670,7 +670,7 @@ def _without_leading_ones(value: Any) -> Any:
     if type(value) in (float, int, bool):  # the usual number: no axes
         return value
     try:
-        shape = np.shape(value.data if isinstance(value, Node) else value)
+        shape = np.shape(value._data if isinstance(value, Node) else value)
     except ValueError:  # ragged nested lists: the assignment names the problem
         return value
     kept = len(shape) - next((axis for axis, length in enumerate(shape) if length != 1), len(shape))
@@ -727,7 +727,7 @@ def _check_real_source(op: str, source: Any) -> None:
 
 def _check_broadcasts_to(op: str, operand: Any, shape: tuple[int, ...]) -> None:
     """Raise a ValueError naming ``op`` unless ``operand`` (a node, an array or a number) broadcasts to ``shape``."""
-    operand_shape = np.shape(operand.data if isinstance(operand, Node) else operand)
+    operand_shape = np.shape(operand._data if isinstance(operand, Node) else operand)
     try:
         fits = np.broadcast_shapes(shape, operand_shape) == shape
     except ValueError:
@@ -820,10 +820,10 @@ def _records(tensor: Any, *operands: Any) -> bool:
 
 def _index_put(tensor: Tensor, index: Any, value: Tensor) -> Tensor:
     """A copy of ``tensor`` with ``value`` written at ``index``, recorded (the out-of-place ``t[index] = v``)."""
-    data = tensor.data.copy()
+    data = tensor._data.copy()
     try:
         with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
-            data[index] = value.data
+            data[index] = value._data
     except IndexError as error:
         raise IndexError(f"setitem: {error} (tensor shape {tensor.shape})") from None
     except ValueError as error:

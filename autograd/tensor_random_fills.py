@@ -60,7 +60,7 @@ class TensorRandomFills:
 
     def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place."""
-        chance = np.asarray(p.data if isinstance(p, Node) else p)
+        chance = np.asarray(p._data if isinstance(p, Node) else p)
         if chance.size and (chance.min() < 0 or chance.max() > 1):
             raise ValueError("bernoulli_: p must be in [0, 1]")
         rng = generator_for(generator)

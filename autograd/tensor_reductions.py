@@ -42,11 +42,11 @@ class TensorReductions:
     def _reduce(self, op: Any, reduce: Any, axis: Any, keepdims: bool, dtype: np.dtype | None = None) -> Tensor:
         # ``reduce`` is the ufunc's reduce that ndarray.sum/prod/max/min call behind a Python wrapper; ``dtype``
         # its dtype argument for integer data (the result's dtype)
-        axes = normalize_axes(axis, self.data.ndim, op.name)
+        axes = normalize_axes(axis, self._data.ndim, op.name)
         # float16 accumulates in float32 (numpy's own would stall: 4096 x 0.1 gives 256), rounded back once
-        wide = COMPUTE_DTYPE.get(self.data.dtype) if dtype is None else dtype
-        data = np.asarray(quietly(reduce, self.data, axis=axes, keepdims=keepdims, dtype=wide))
-        data = in_dtype_of(data, self.data)
+        wide = COMPUTE_DTYPE.get(self._data.dtype) if dtype is None else dtype
+        data = np.asarray(quietly(reduce, self._data, axis=axes, keepdims=keepdims, dtype=wide))
+        data = in_dtype_of(data, self._data)
         return _Tensor._from_op(data, op, (self,), {"axes": axes, "keepdims": keepdims})
 
     def sum(
@@ -68,13 +68,13 @@ class TensorReductions:
         """This tensor as a sum or a product takes it: cast to ``dtype`` if given, else to :func:`summed_dtype`'s."""
         if dtype is not None:
             return self.astype(dtype)
-        target = summed_dtype(self.data.dtype)
-        return self if target == self.data.dtype else self.astype(target)
+        target = summed_dtype(self._data.dtype)
+        return self if target == self._data.dtype else self.astype(target)
 
     def _summed(self, op: Any, reduce: Any, axis: Any, keepdims: bool, dtype: Any) -> Tensor:
         """``sum`` or ``prod`` (``op``, ``reduce``) of :meth:`_summand`: an integer result keeps that dtype."""
         x = self._summand(dtype)
-        kept = x.data.dtype if x.data.dtype.kind in "biu" else None
+        kept = x._data.dtype if x._data.dtype.kind in "biu" else None
         return x._reduce(op, reduce, axis, keepdims, kept)
 
     def mean(
@@ -90,7 +90,7 @@ class TensorReductions:
         d/dx_i = 1/n."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("mean", axis, keepdims, dim, keepdim)
-        data = self.data
+        data = self._data
         if dtype is not None:
             dtype = np.dtype(dtype)
             if data.dtype.kind != "f" or dtype.kind != "f" or dtype.itemsize < data.dtype.itemsize:
@@ -179,11 +179,11 @@ class TensorReductions:
         arguments = variance_arguments("std", axis, ddof, keepdims, dim, keepdim, unbiased, correction)
         # float32 squares of deviations past ~1.8e19 overflow though their std is finite: they accumulate in
         # float64 (ACCUMULATE_DTYPE), as torch keeps them finite (float16 reaches here as float32)
-        wide = ACCUMULATE_DTYPE.get(self.data.dtype)
+        wide = ACCUMULATE_DTYPE.get(self._data.dtype)
         var = (self if wide is None else self.astype(wide))._variance("std", *arguments)
-        constant = np.asarray(var.data == 0)  # sqrt is only differentiated where var > 0
+        constant = np.asarray(var._data == 0)  # sqrt is only differentiated where var > 0
         std = shared_math.where(constant, 0.0, shared_math.where(constant, 1.0, var).sqrt())
-        return std if wide is None else std.astype(self.data.dtype)
+        return std if wide is None else std.astype(self._data.dtype)
 
     @overload
     def max(
@@ -277,7 +277,7 @@ class TensorReductions:
         # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
         with np.errstate(all="ignore"):
             shift, _, _, total = shared_math.softmax_parts(self._floating_data(), axes)
-            data = in_dtype_of(np.log(total) + shift, self.data)
+            data = in_dtype_of(np.log(total) + shift, self._data)
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
         return _Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})
@@ -292,8 +292,8 @@ class TensorReductions:
             return self.astype(dtype).softmax(axis, dim=dim)
         if dim is not UNSET:
             axis = torch_dim("softmax", axis, dim, default=-1)
-        axes = normalize_axes(axis, self.data.ndim, "softmax")
-        data = in_dtype_of(shared_math.softmax(self._floating_data(), axes), self.data)
+        axes = normalize_axes(axis, self._data.ndim, "softmax")
+        data = in_dtype_of(shared_math.softmax(self._floating_data(), axes), self._data)
         return _Tensor._from_op(data, ar.softmax, (self,), {"axes": axes})
 
     def log_softmax(self, axis: int = -1, *, dim: Any = UNSET, dtype: Any = None) -> Tensor:
@@ -303,10 +303,10 @@ class TensorReductions:
             return self.astype(dtype).log_softmax(axis, dim=dim)
         if dim is not UNSET:
             axis = torch_dim("log_softmax", axis, dim, default=-1)
-        axes = normalize_axes(axis, self.data.ndim, "log_softmax")
+        axes = normalize_axes(axis, self._data.ndim, "log_softmax")
         with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
             _, shifted, _, total = shared_math.softmax_parts(self._floating_data(), axes)
-            data = in_dtype_of(shifted - np.log(total), self.data)
+            data = in_dtype_of(shifted - np.log(total), self._data)
         return _Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
     def argmax(
@@ -317,7 +317,7 @@ class TensorReductions:
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
         self._check_nonempty("argmax", axis)
-        return _Tensor._make(np.asarray(np.argmax(self.data, axis=axis, keepdims=keepdims), dtype=np.int64))
+        return _Tensor._make(np.asarray(np.argmax(self._data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
     def argmin(
         self, axis: int | None = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET
@@ -327,10 +327,10 @@ class TensorReductions:
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
         self._check_nonempty("argmin", axis)
-        return _Tensor._make(np.asarray(np.argmin(self.data, axis=axis, keepdims=keepdims), dtype=np.int64))
+        return _Tensor._make(np.asarray(np.argmin(self._data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
     def _check_nonempty(self, op: str, axis: Any) -> None:
         """EmptyReductionError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is
         fine)."""
-        if self.data.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
+        if self._data.size == 0 and any(self.shape[a] == 0 for a in normalize_axes(axis, self.ndim, op)):
             raise EmptyReductionError(f"{op}: zero-size tensor of shape {self.shape} has no {op} over axis {axis}")

@@ -48,7 +48,7 @@ class TensorShape:
         if order != "C":
             kind = order.upper() if isinstance(order, str) else order
             if kind == "A":
-                kind = "F" if self.data.flags.f_contiguous and not self.data.flags.c_contiguous else "C"
+                kind = "F" if self._data.flags.f_contiguous and not self._data.flags.c_contiguous else "C"
             if kind == "F":
                 try:
                     target = np.empty(self.shape, dtype=np.bool_).reshape(shape).shape  # -1 resolved
@@ -60,7 +60,7 @@ class TensorShape:
             if kind != "C":
                 raise ValueError(f"reshape: order must be 'C', 'F' or 'A', got {order!r}")
         try:
-            data = self.data.reshape(shape)
+            data = self._data.reshape(shape)
         except ValueError:
             raise ShapeError(f"reshape: cannot reshape tensor of shape {self.shape} into {tuple(shape)}") from None
         except TypeError:
@@ -103,7 +103,7 @@ class TensorShape:
         if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
             raise ShapeError(message)
         axes = tuple(a % self.ndim for a in axes)
-        return self._view(self.data.transpose(axes), ar.transpose, {"axes": axes})
+        return self._view(self._data.transpose(axes), ar.transpose, {"axes": axes})
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         """Exchange two axes (torch's ``transpose(dim0, dim1)``)."""
@@ -138,7 +138,7 @@ class TensorShape:
         """numpy's ``ndarray.flatten(order)`` for order "C", "F" or "A" (ValueError for any other)."""
         kind = order.upper()
         if kind == "A":
-            kind = "F" if self.data.flags.f_contiguous and not self.data.flags.c_contiguous else "C"
+            kind = "F" if self._data.flags.f_contiguous and not self._data.flags.c_contiguous else "C"
         if kind == "C":
             return self.reshape(-1)
         if kind == "F":
@@ -157,7 +157,7 @@ class TensorShape:
         elif axis is not None:
             normalize_axes(axis, self.ndim, "squeeze")  # an axis out of range: AxisError, before the length check
         try:
-            data = np.squeeze(self.data, axis=axis)
+            data = np.squeeze(self._data, axis=axis)
         except ValueError:
             raise ValueError(
                 f"squeeze: cannot select an axis of length != 1 in shape {self.shape} (axis={axis})"
@@ -172,7 +172,7 @@ class TensorShape:
             raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
         count = len(axis) if isinstance(axis, (tuple, list)) else 1
         normalize_axes(axis, self.ndim + count, "expand_dims")  # the op named for a bad or out-of-range axis
-        return self.reshape(np.expand_dims(self.data, axis).shape)
+        return self.reshape(np.expand_dims(self._data, axis).shape)
 
     unsqueeze = expand_dims
 
@@ -180,7 +180,7 @@ class TensorShape:
         """Broadcast to ``shape``; the gradient is summed back (unbroadcast)."""
         shape = tuple(shape)
         try:
-            data = np.broadcast_to(self.data, shape)
+            data = np.broadcast_to(self._data, shape)
         except ValueError:
             raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
         return self._view(data, ar.broadcast_to, {"shape": shape})
@@ -194,7 +194,7 @@ class TensorShape:
             raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
         if mode != "constant":
             return self._padded_from_itself(widths, mode)
-        data = np.pad(self.data, widths, constant_values=constant_values)
+        data = np.pad(self._data, widths, constant_values=constant_values)
         return _Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
 
     def _padded_from_itself(self, widths: tuple[tuple[int, int], ...], mode: str) -> Tensor:
@@ -205,7 +205,7 @@ class TensorShape:
         if not any(before or after for before, after in widths):
             return self.clone()  # numpy's pad copies
         if foldable(self.shape, widths, mode):
-            data = padded_array(self.data, widths, mode)
+            data = padded_array(self._data, widths, mode)
             return _Tensor._from_op(data, ar.read_pad, (self,), {"widths": widths, "mode": mode})
         out = self
         for axis, (before, after) in enumerate(widths):
@@ -228,11 +228,11 @@ class TensorShape:
         if split is not None:
             return self[split[0]][split[1]]
         try:
-            data = self.data[index]
+            data = self._data[index]
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
         if not isinstance(data, np.ndarray):  # one entry: numpy gives a scalar copy; a 0-d view, as torch's
-            data = self.data[(*index, ...) if isinstance(index, tuple) else (index, ...)]
+            data = self._data[(*index, ...) if isinstance(index, tuple) else (index, ...)]
         return self._view(data, ar.getitem, {"index": index})
 
     def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:
@@ -240,7 +240,7 @@ class TensorShape:
         and a view that records nothing (of a constant, or under no_grad) keeps how it was made, so a recorded
         in-place change of it or of this tensor later can still make it a recorded view."""
         out = _Tensor._from_op(data, op, (self,), attrs)
-        if np.may_share_memory(data, self.data):
+        if np.may_share_memory(data, self._data):
             out._version_counter = self._shared_version()
             out._version_counter.add_holder(out, "view")
             if out.op is None:
@@ -248,7 +248,7 @@ class TensorShape:
         return out
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
-        data = shared_math.scatter_add(self.data, index, shape)
+        data = shared_math.scatter_add(self._data, index, shape)
         return _Tensor._from_op(data, ar.index_add, (self,), {"index": index, "shape": shape})
 
 
@@ -295,7 +295,7 @@ def _raw_index(index: Any, snapshot: bool = False) -> Any:
     if isinstance(index, tuple):
         return tuple(_raw_index(part, snapshot) for part in index)
     if isinstance(index, Node):
-        return index.data.copy() if snapshot else index.data
+        return index._data.copy() if snapshot else index._data
     if isinstance(index, list):
         array = np.asarray(index)
         # an empty list selects nothing, as in numpy (np.asarray([]) is float64, which numpy refuses as an index)

@@ -87,7 +87,7 @@ def _first_operand(name: str, input: Any, args: tuple) -> Node:
     (``autograd.add(3, t)``) is a number as in ``3 + t``, torch's weak scalar: in the Tensor's dtype where that
     holds it (a Tensor of numpy's int64 or float64 would widen a 0-d uint8 or float32 ``t``)."""
     if type(input) in (bool, int, float) and args and isinstance(args[0], Tensor):
-        return _operand(input, args[0].data, name)
+        return _operand(input, args[0]._data, name)
     return _node(input)
 
 

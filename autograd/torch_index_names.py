@@ -52,7 +52,7 @@ def _tensor(names: Any) -> Any:
 
 def _integers(index: Any, op: str) -> np.ndarray:
     """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient)."""
-    raw = np.array(index.data if isinstance(index, Node) else index)
+    raw = np.array(index._data if isinstance(index, Node) else index)
     if raw.dtype.kind not in "iu" and not (raw.dtype.kind == "f" and raw.size == 0):
         raise TypeError(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
     return raw.astype(np.int64)
@@ -87,7 +87,7 @@ def _operand(self: Any, value: Any, op: str) -> Any:
     """A source of a write into ``self``: a Tensor must have ``self``'s dtype (as torch); anything else is
     converted to it."""
     if isinstance(value, Node):
-        if value.data.dtype != self.dtype:
+        if value._data.dtype != self.dtype:
             raise TypeError(f"{op}: self ({self.dtype}) and source ({value.data.dtype}) must have the same dtype")
         return value
     return type(self)._make(np.asarray(value, dtype=self.dtype))
@@ -96,9 +96,9 @@ def _operand(self: Any, value: Any, op: str) -> Any:
 def _index_put(self: Any, index: tuple, values: Any, op: str) -> Any:
     """A copy of ``self`` with ``values`` written at ``index`` (the last of repeated positions wins), recorded as
     ``index_put``: d/dself = g where nothing was written, d/dvalues = g at each value's position."""
-    data = self.data.copy()
+    data = self._data.copy()
     try:
-        data[index] = values.data
+        data[index] = values._data
     except ValueError as error:
         raise ValueError(f"{op}: {error} (tensor shape {self.shape}, values shape {values.shape})") from None
     return type(self)._from_op(data, ar.index_put, (self, values), {"index": index})
@@ -130,10 +130,10 @@ def _embedded(self: Any, index: tuple, src: Any, op: str) -> Any:
     """A copy of ``self`` with ``src`` written at ``index``, which must select exactly ``src``'s shape (torch's
     *_scatter); a Tensor source of another dtype is converted. d/dself = g elsewhere, d/dsrc = g[index]."""
     if isinstance(src, Node):
-        src = src if src.data.dtype == self.dtype else src.astype(self.dtype)
+        src = src if src._data.dtype == self.dtype else src.astype(self.dtype)
     else:
         src = type(self)._make(np.asarray(src, dtype=self.dtype))
-    shape = self.data[index].shape
+    shape = self._data[index].shape
     if src.shape != shape:
         raise ValueError(f"{op}: expected src of the shape of the slice of self, {shape}, got {src.shape}")
     return _index_put(self, index, src, op)
@@ -142,8 +142,8 @@ def _embedded(self: Any, index: tuple, src: Any, op: str) -> Any:
 def _slope_weighted(node: Any, slope: np.ndarray) -> Any:
     """A node whose value is 0 and whose gradient is ``slope`` times g (0 where ``node`` or the slope is not
     finite): the first-order term of a reduction whose value is computed in numpy."""
-    finite = np.isfinite(node.data) & np.isfinite(slope)
-    zero_at_value = node._where(finite, node, 0.0) - type(node)._make(np.where(finite, node.data, 0))
+    finite = np.isfinite(node._data) & np.isfinite(slope)
+    zero_at_value = node._where(finite, node, 0.0) - type(node)._make(np.where(finite, node._data, 0))
     return zero_at_value * np.where(finite, slope, 0).astype(node.dtype)
 
 
@@ -191,7 +191,7 @@ class TorchIndexNames:
         """torch.Tensor.index_fill: the slices at ``index`` along ``dim`` set to ``value`` (a number or a 0-D
         tensor). d/dself = g outside them; d/dvalue = the sum of g over them."""
         tensor = _tensor(self)
-        if isinstance(value, Node) and value.data.ndim != 0:
+        if isinstance(value, Node) and value._data.ndim != 0:
             raise ValueError(f"index_fill: value must be a number or a 0-D tensor, got shape {value.data.shape}")
         if tensor.ndim == 0:
             return tensor.reshape(1).index_fill(dim, index, value).reshape(())
@@ -207,12 +207,12 @@ class TorchIndexNames:
         tensor = _tensor(self)
         if not isinstance(indices, (tuple, list)):
             raise TypeError(f"index_put: indices must be a tuple of index tensors, got {type(indices).__name__}")
-        index = tuple(np.array(i.data if isinstance(i, Node) else i) for i in indices)
+        index = tuple(np.array(i._data if isinstance(i, Node) else i) for i in indices)
         for part in index:
             if part.dtype.kind not in "iub":
                 raise TypeError(f"index_put: indices must be integer or boolean tensors, got dtype {part.dtype}")
         try:
-            selected = tensor.data[index].shape
+            selected = tensor._data[index].shape
         except IndexError as error:
             raise IndexError(f"index_put: {error} (tensor shape {tensor.shape})") from None
         values = _operand(tensor, values, "index_put")
@@ -265,7 +265,7 @@ class TorchIndexNames:
     ) -> Any:
         """scatter_reduce's amax, amin and prod: the value computed in numpy, the gradient by each entry's slope."""
         tensor = _tensor(self)
-        data, values = tensor.data, src.data
+        data, values = tensor._data, src._data
         ufunc = {"amax": np.maximum, "amin": np.minimum, "prod": np.multiply}[reduce]
         result = data.copy()
         if not include_self:
@@ -412,8 +412,8 @@ class TorchIndexNames:
         ``as_tuple`` one 1-D int64 tensor per axis (no gradient)."""
         tensor = _tensor(self)
         if as_tuple:
-            return tuple(type(tensor)._make(axis.astype(np.int64)) for axis in np.nonzero(np.atleast_1d(tensor.data)))
-        return type(tensor)._make(np.argwhere(tensor.data).astype(np.int64))
+            return tuple(type(tensor)._make(axis.astype(np.int64)) for axis in np.nonzero(np.atleast_1d(tensor._data)))
+        return type(tensor)._make(np.argwhere(tensor._data).astype(np.int64))
 
     def argwhere(self) -> Any:
         """torch.Tensor.argwhere: ``nonzero()``."""
@@ -428,7 +428,7 @@ class TorchIndexNames:
         tensor = _tensor(self)
         axis = None if dim is None else single_axis(dim, tensor.ndim, "unique")
         values, inverse, counts = np.unique(
-            tensor.data, return_inverse=True, return_counts=True, axis=axis, equal_nan=False
+            tensor._data, return_inverse=True, return_counts=True, axis=axis, equal_nan=False
         )
         inverse = inverse.reshape(tensor.shape if axis is None else -1)
         return _values_inverse_counts(tensor, values, inverse, counts, return_inverse, return_counts)
@@ -440,9 +440,9 @@ class TorchIndexNames:
         once, with the int64 inverse and run lengths if asked; no gradient."""
         tensor = _tensor(self)
         data = (
-            tensor.data.reshape(-1)
+            tensor._data.reshape(-1)
             if dim is None
-            else np.moveaxis(tensor.data, single_axis(dim, tensor.ndim, "unique_consecutive"), 0)
+            else np.moveaxis(tensor._data, single_axis(dim, tensor.ndim, "unique_consecutive"), 0)
         )
         changed = np.ones(len(data), dtype=bool)
         if len(data) > 1:
@@ -462,12 +462,12 @@ class TorchIndexNames:
         tensor = _tensor(self)
         if tensor.ndim != 1 or tensor.dtype.kind not in "iu":
             raise ValueError(f"bincount: needs a 1-D integer tensor, got shape {tensor.shape} and dtype {tensor.dtype}")
-        if tensor.size and tensor.data.min() < 0:
+        if tensor.size and tensor._data.min() < 0:
             raise ArgumentRangeError(f"bincount: values must be non-negative, got {tensor.data.min()}")
-        raw = None if weights is None else np.asarray(weights.data if isinstance(weights, Node) else weights)
+        raw = None if weights is None else np.asarray(weights._data if isinstance(weights, Node) else weights)
         if raw is not None and raw.shape != tensor.shape:
             raise ValueError(f"bincount: weights of shape {raw.shape} must have the input's shape {tensor.shape}")
-        counts = np.bincount(tensor.data, weights=raw, minlength=minlength)
+        counts = np.bincount(tensor._data, weights=raw, minlength=minlength)
         dtype = np.int64 if raw is None else raw.dtype if raw.dtype.kind == "f" else np.float64
         return type(tensor)._make(counts.astype(dtype))
 
@@ -481,12 +481,12 @@ class TorchIndexNames:
             raise ArgumentRangeError(f"histc: bins must be > 0, got {bins}")
         low, high = float(min), float(max)
         if low == high and tensor.size:
-            low, high = float(tensor.data.min()), float(tensor.data.max())
+            low, high = float(tensor._data.min()), float(tensor._data.max())
         if low == high:
             low, high = low - 1, high + 1
         if low > high:
             raise ArgumentRangeError(f"histc: max must be larger than min, got min {min} and max {max}")
-        counts, _ = np.histogram(tensor.data, bins=bins, range=(low, high))
+        counts, _ = np.histogram(tensor._data, bins=bins, range=(low, high))
         return type(tensor)._make(counts.astype(tensor.dtype))
 
     def histogram(
@@ -511,7 +511,7 @@ class TorchIndexNames:
             raise ValueError(f"histogram: weight of shape {weights.shape} for an input of shape {tensor.shape}")
         if range is not None and range[0] > range[1]:
             raise ValueError(f"histogram: range must be increasing, got {range}")
-        hist, bin_edges = np.histogram(tensor.data, bins=edges, range=range, weights=weights, density=density)
+        hist, bin_edges = np.histogram(tensor._data, bins=edges, range=range, weights=weights, density=density)
         make = type(tensor)._make
         return Histogram(make(hist.astype(tensor.dtype)), make(bin_edges.astype(tensor.dtype)))
 
@@ -522,7 +522,7 @@ class TorchIndexNames:
         tensor = _tensor(self)
         axis = single_axis(dim, tensor.ndim, "tensor_split")
         length = tensor.shape[axis]
-        sections = indices_or_sections.data if isinstance(indices_or_sections, Node) else indices_or_sections
+        sections = indices_or_sections._data if isinstance(indices_or_sections, Node) else indices_or_sections
         if np.ndim(sections) == 0:
             count = int(sections)
             if count <= 0:
@@ -652,7 +652,7 @@ class TorchIndexNames:
 
 
 def _data(x: Any) -> np.ndarray:
-    return np.asarray(x.data if isinstance(x, Node) else x)
+    return np.asarray(x._data if isinstance(x, Node) else x)
 
 
 def _tensor_or_number(src: Any) -> Any:
@@ -677,7 +677,7 @@ def _others_product(values: np.ndarray, nonzero_product: np.ndarray, zeros: np.n
 
 
 def _mask(mask: Any, op: str) -> np.ndarray:
-    mask = np.array(mask.data if isinstance(mask, Node) else mask)
+    mask = np.array(mask._data if isinstance(mask, Node) else mask)
     if mask.dtype != np.bool_:
         raise TypeError(f"{op}: mask must be boolean, got dtype {mask.dtype}")
     return mask

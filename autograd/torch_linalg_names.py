@@ -93,7 +93,7 @@ class TorchLinalgNames:
         size = tensor.shape[-1]
         if tensor.size == 0:
             return tensor * 1
-        norm = float(quietly(np.add.reduce, np.abs(tensor.data), axis=-2).max())  # inf on overflow, silently
+        norm = float(quietly(np.add.reduce, np.abs(tensor._data), axis=-2).max())  # inf on overflow, silently
         squarings = max(0, math.ceil(math.log2(norm / _THETA13))) if math.isfinite(norm) and norm > _THETA13 else 0
         a = tensor * (0.5**squarings) if squarings else tensor
         b = _PADE13

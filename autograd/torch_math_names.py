@@ -61,20 +61,20 @@ def _tensor(names: Any) -> Any:
 
 
 def _data(x: Any) -> np.ndarray:
-    return np.asarray(x.data if isinstance(x, Node) else x)
+    return np.asarray(x._data if isinstance(x, Node) else x)
 
 
 def _operand(tensor: Any, x: Any) -> Any:
     """``x`` as a Tensor: a Python number takes ``tensor``'s floating dtype, as in arithmetic."""
     if isinstance(x, Node):
         return x
-    like = tensor.data.dtype if isinstance(x, (int, float)) and tensor.data.dtype.kind == "f" else None
+    like = tensor._data.dtype if isinstance(x, (int, float)) and tensor._data.dtype.kind == "f" else None
     return type(tensor)._make(np.asarray(x, dtype=like))
 
 
 def _zero_gradient(tensor: Any, values: Any) -> Any:
     """``values`` (broadcast to ``tensor``'s shape) as a result that stays in ``tensor``'s graph with gradient 0."""
-    values = np.asarray(values, dtype=tensor.data.dtype)
+    values = np.asarray(values, dtype=tensor._data.dtype)
     return tensor._where(np.ones(np.broadcast_shapes(values.shape, tensor.shape), dtype=bool), values, tensor)
 
 
@@ -342,7 +342,7 @@ class TorchMathNames:
         """torch.Tensor.nan_to_num: NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default
         the dtype's largest and smallest finite numbers); gradient 1 at finite entries, 0 at replaced ones."""
         tensor = _tensor(self)
-        data = tensor.data
+        data = tensor._data
         if data.dtype.kind != "f":
             return tensor.clone()
         info = np.finfo(data.dtype)
@@ -364,7 +364,7 @@ class TorchMathNames:
         """torch.Tensor.hardshrink (nn.functional.hardshrink): x where |x| > lambd (and at NaN), else 0; d/dx = 1
         there, 0 inside [-lambd, lambd]."""
         tensor = _tensor(self)
-        data = tensor.data
+        data = tensor._data
         return tensor._where((data >= -lambd) & (data <= lambd), 0, tensor)
 
     def prelu(self: Self, weight: Any) -> Self:
@@ -383,18 +383,18 @@ class TorchMathNames:
             slope = weight.reshape(())
         else:
             slope = weight.reshape((1, -1) + (1,) * (tensor.ndim - 2)) if weight.size > 1 else weight.reshape(-1)
-        return tensor._where(tensor.data > 0, tensor, slope * tensor)
+        return tensor._where(tensor._data > 0, tensor, slope * tensor)
 
     def ldexp(self: Self, other: Any) -> Self:
         """torch.Tensor.ldexp: self 2^other (a float); d/dself = 2^other, d/dother = self 2^other ln 2."""
         tensor = _tensor(self)
         exponent = _operand(tensor, other)
         # torch's promotion: integers (or booleans) beside a float take its dtype; of two, the default float dtype
-        tensor_float, exponent_float = tensor.data.dtype.kind == "f", exponent.data.dtype.kind == "f"
+        tensor_float, exponent_float = tensor._data.dtype.kind == "f", exponent._data.dtype.kind == "f"
         if not tensor_float:
-            tensor = tensor.astype(exponent.data.dtype) if exponent_float else shared_math.floating(tensor)
+            tensor = tensor.astype(exponent._data.dtype) if exponent_float else shared_math.floating(tensor)
         if not exponent_float:
-            exponent = exponent.astype(tensor.data.dtype)
+            exponent = exponent.astype(tensor._data.dtype)
         return tensor * 2.0**exponent
 
     def mvlgamma(self: Self, p: int) -> Self:
@@ -423,7 +423,7 @@ class TorchMathNames:
         else:
             x = _tensor(self)
         y = _operand(x, other)
-        if x.data.dtype.kind != "f" and y.data.dtype.kind != "f":  # integers or booleans only: in floating point
+        if x._data.dtype.kind != "f" and y._data.dtype.kind != "f":  # integers or booleans only: in floating point
             x, y = shared_math.floating(x), shared_math.floating(y)
         # recorded as the Tensor's binary ops are, with their promotion (an integer beside a float takes its dtype,
         # a 0-d tensor acts as a number, as torch's)
@@ -440,7 +440,7 @@ class TorchMathNames:
         (|pi x| < 1e-3, subnormals included, where the quotient's derivative would divide by an underflowed x^2)
         it is the series 1 - s^2/6 + s^4/120 of s = pi x, exact to float64 there, with the series' derivative."""
         x = shared_math.floating(_tensor(self))
-        near_zero = np.abs(x.data) < 1e-3 / math.pi
+        near_zero = np.abs(x._data) < 1e-3 / math.pi
         scaled = x._where(near_zero, 1.0, x) * math.pi
         series = x._where(near_zero, x, 0.0) * math.pi  # each branch sees only its own entries: a large x would
         squared = series * series  # overflow the series (and 0 * inf make its unused gradient nan)
@@ -452,14 +452,14 @@ class TorchMathNames:
 
     def positive(self: Self) -> Self:
         """torch.Tensor.positive: the tensor itself (+x); TypeError for a boolean tensor, as torch."""
-        if _tensor(self).data.dtype.kind == "b":
+        if _tensor(self)._data.dtype.kind == "b":
             raise TypeError("positive: not supported for a boolean tensor (dtype bool)")
         return self
 
     def heaviside(self: Self, values: Any) -> Self:
         """torch.Tensor.heaviside: 0 where x < 0, ``values`` where x == 0, 1 where x > 0 (and 0 at NaN, as torch);
         a Tensor outside the graph (its derivative is 0 or undefined everywhere)."""
-        data, chosen = _tensor(self).data, _data(values)
+        data, chosen = _tensor(self)._data, _data(values)
         try:
             result = np.where(data == 0, chosen, (data > 0).astype(np.result_type(data, chosen)))
         except ValueError:
@@ -469,7 +469,7 @@ class TorchMathNames:
     def angle(self: Self) -> Self:
         """torch.Tensor.angle of a real tensor: pi where x < 0, 0 elsewhere, NaN at NaN; gradient 0."""
         x = shared_math.floating(_tensor(self))
-        data = x.data
+        data = x._data
         return _zero_gradient(x, np.where(np.isnan(data), np.nan, np.where(data < 0, np.pi, 0.0)))
 
     def conj(self: Self) -> Self:
@@ -513,15 +513,15 @@ class TorchMathNames:
     # -- predicates and integer functions: Tensors outside the graph -------------------------------------------
     def signbit(self: Self) -> Self:
         """torch.Tensor.signbit: True where the sign bit is set (negative numbers, -0.0, -NaN)."""
-        return _constant(self, np.signbit(_tensor(self).data))
+        return _constant(self, np.signbit(_tensor(self)._data))
 
     def isposinf(self: Self) -> Self:
         """torch.Tensor.isposinf: True where the entry is +inf."""
-        return _constant(self, _tensor(self).data == np.inf)
+        return _constant(self, _tensor(self)._data == np.inf)
 
     def isneginf(self: Self) -> Self:
         """torch.Tensor.isneginf: True where the entry is -inf."""
-        return _constant(self, _tensor(self).data == -np.inf)
+        return _constant(self, _tensor(self)._data == -np.inf)
 
     def isreal(self: Self) -> Self:
         """torch.Tensor.isreal: True everywhere (every Tensor is real)."""
@@ -540,7 +540,7 @@ class TorchMathNames:
         the exponent int32 (outside the graph). The mantissa is self 2^-exponent, so d mantissa/dx = 2^-exponent, as
         torch's (a subnormal x, whose 2^-exponent overflows, gets 0)."""
         tensor = _tensor(self)
-        data = tensor.data
+        data = tensor._data
         if data.dtype.kind != "f":
             raise TypeError(f"frexp: expects a floating-point tensor, got dtype {data.dtype}")
         mantissa, exponent = np.frexp(data)
@@ -554,7 +554,7 @@ class TorchMathNames:
     def nextafter(self: Self, other: Any) -> Self:
         """torch.Tensor.nextafter: the next float after self towards other, in self's dtype; outside the graph
         (torch has no derivative of nextafter)."""
-        mine, theirs = _tensor(self).data, _data(other)
+        mine, theirs = _tensor(self)._data, _data(other)
         if mine.dtype.kind != "f":
             raise TypeError(f"nextafter: expects a floating-point tensor, got dtype {mine.dtype}")
         try:
@@ -567,7 +567,7 @@ class TorchMathNames:
         """torch.Tensor.bernoulli: 1 with probability self (or ``p`` for every entry, if given), else 0, in self's
         dtype; ``generator`` is a numpy Generator, a seed or None (the library's random state)."""
         tensor = _tensor(self)
-        chance = tensor.data if p is None else _data(p)
+        chance = tensor._data if p is None else _data(p)
         if chance.dtype.kind not in "fiub" or (chance.size and not (chance.min() >= 0 and chance.max() <= 1)):
             raise ValueError("bernoulli: the probabilities must be in [0, 1]")
         draws = generator_for(generator).random(tensor.shape) < chance
@@ -577,7 +577,7 @@ class TorchMathNames:
         """torch.Tensor.multinomial: ``num_samples`` category indices (int64) drawn from the weights of each row
         of a vector or a matrix; without ``replacement`` each category at most once (zero-weight ones after the
         others, as torch), by the exponential race: the largest weight / E, E ~ Exp(1), first."""
-        weights = _tensor(self).data
+        weights = _tensor(self)._data
         if weights.dtype.kind != "f":  # torch refuses counts: a bigram row needs .float() first
             raise TypeError(f"multinomial: expects floating-point weights, got dtype {weights.dtype}")
         if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
@@ -606,7 +606,7 @@ class TorchMathNames:
         return _constant(self, picks.reshape(weights.shape[:-1] + (int(num_samples),)).astype(np.int64))
 
     def _integer_function(self, other: Any, function: Any, op: str) -> Any:
-        mine, theirs = _tensor(self).data, _data(other)
+        mine, theirs = _tensor(self)._data, _data(other)
         if mine.dtype.kind not in "iu" or theirs.dtype.kind not in "iu":
             raise TypeError(f"{op}: expects integer tensors, got dtypes {mine.dtype} and {theirs.dtype}")
         try:
@@ -619,7 +619,7 @@ class TorchMathNames:
         """torch.Tensor.nansum: the sum over ``dim`` (all if None) with NaNs counted as 0; gradient 0 at NaNs."""
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
         dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)  # dim=() is every axis, as torch's
-        nan = np.isnan(tensor.data) if tensor.data.dtype.kind == "f" else None
+        nan = np.isnan(tensor._data) if tensor._data.dtype.kind == "f" else None
         present = tensor if nan is None else tensor._where(nan, 0.0, tensor)
         return present.sum(axis=dim, keepdims=keepdim, dtype=None if dtype is None else tensor.dtype)
 
@@ -627,11 +627,11 @@ class TorchMathNames:
         """torch.Tensor.nanmean: the mean of the entries that are not NaN over ``dim`` (NaN if none is);
         d/dx = 1 / count at the others, 0 at NaNs."""
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
-        if tensor.data.dtype.kind != "f":
+        if tensor._data.dtype.kind != "f":
             raise TypeError(f"nanmean: expects a floating-point tensor, got dtype {tensor.data.dtype}")
         dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)
         axes = normalize_axes(dim, tensor.ndim, "nanmean")
-        count = (~np.isnan(tensor.data)).sum(axis=axes, keepdims=keepdim).astype(tensor.data.dtype)
+        count = (~np.isnan(tensor._data)).sum(axis=axes, keepdims=keepdim).astype(tensor._data.dtype)
         empty = count == 0
         return tensor._where(empty, np.nan, tensor.nansum(dim, keepdim) / np.where(empty, 1, count))
 
@@ -648,7 +648,7 @@ class TorchMathNames:
         axis = single_axis(dim, tensor.ndim, "renorm")
         others = tuple(d for d in range(tensor.ndim) if d != axis)
         norms = tensor.norm(p, dim=others, keepdim=True)
-        factor = tensor._where(norms.data > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+        factor = tensor._where(norms._data > maxnorm, maxnorm / (norms + 1e-7), 1.0)
         return tensor * factor
 
     def cov(self: Self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Self:
@@ -665,12 +665,12 @@ class TorchMathNames:
         weights = None
         if fweights is not None:
             frequencies = self._observation_weights(fweights, observations, "fweights")
-            if frequencies.data.dtype.kind not in "iu":
+            if frequencies._data.dtype.kind not in "iu":
                 raise TypeError(f"cov: fweights must hold integers, got dtype {frequencies.data.dtype}")
-            weights = frequencies.astype(x.data.dtype)
+            weights = frequencies.astype(x._data.dtype)
         if aweights is not None:
             observation = self._observation_weights(aweights, observations, "aweights")
-            if observation.data.dtype.kind != "f":
+            if observation._data.dtype.kind != "f":
                 raise TypeError(f"cov: aweights must be floating-point, got dtype {observation.data.dtype}")
             weights = observation if weights is None else weights * observation
         if weights is None:
@@ -690,7 +690,7 @@ class TorchMathNames:
         weights = _operand(_tensor(self), weights)
         if weights.ndim != 1 or weights.shape[0] != observations:
             raise ValueError(f"cov: {name} must be a vector of {observations} entries, got shape {weights.shape}")
-        if np.any(weights.data < 0):
+        if np.any(weights._data < 0):
             raise ValueError(f"cov: {name} must be non-negative")
         return weights
 
@@ -724,12 +724,12 @@ class TorchMathNames:
         Tensor outside the graph."""
         tensor = _tensor(self)
         sign, logabsdet = array_function("slogdet")(tensor)
-        return SignAndLogAbsDet(_constant(self, np.asarray(sign, dtype=logabsdet.data.dtype)), logabsdet)
+        return SignAndLogAbsDet(_constant(self, np.asarray(sign, dtype=logabsdet._data.dtype)), logabsdet)
 
     def logdet(self: Self) -> Self:
         """torch.Tensor.logdet: log det A: -inf for a singular matrix, NaN for a negative determinant; d/dA = A^-T."""
         sign, logabsdet = self.slogdet()
-        return logabsdet._where(sign.data < 0, np.nan, logabsdet)
+        return logabsdet._where(sign._data < 0, np.nan, logabsdet)
 
     def inverse(self: Self) -> Self:
         """torch.Tensor.inverse: the inverse A^-1 of each matrix; d/dA = -A^-T g A^-T; see autograd.linalg.inv."""

@@ -134,8 +134,8 @@ def _memory_order(shape: tuple[int, ...], strides: tuple[int, ...], check: bool)
 
 def _other_array(other: Any, op: str) -> np.ndarray:
     """The array of ``other``, a Tensor or an ndarray (TypeError naming ``op`` otherwise, as torch's)."""
-    if isinstance(other, Node) and isinstance(other.data, np.ndarray):
-        return other.data
+    if isinstance(other, Node) and isinstance(other._data, np.ndarray):
+        return other._data
     if isinstance(other, np.ndarray):
         return other
     raise TypeError(f"{op}: argument 'other' must be a Tensor, not {type(other).__name__}")
@@ -170,29 +170,29 @@ class TorchMetadataNames:
     # -- dtype --------------------------------------------------------------------------------------
     def is_floating_point(self: Any) -> bool:
         """torch.Tensor.is_floating_point: whether the dtype is a float (float16, float32, float64)."""
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     def is_complex(self: Any) -> bool:
         """torch.Tensor.is_complex: whether the dtype is complex (never: a Tensor holds real numbers)."""
-        return self.data.dtype.kind == "c"
+        return self._data.dtype.kind == "c"
 
     def is_signed(self: Any) -> bool:
         """torch.Tensor.is_signed: whether the dtype holds negative numbers (not bool, not the unsigned ints)."""
-        return self.data.dtype.kind in "ifc"
+        return self._data.dtype.kind in "ifc"
 
     def element_size(self: Any) -> int:
         """torch.Tensor.element_size: the bytes of one element (``itemsize``)."""
-        return int(self.data.itemsize)
+        return int(self._data.itemsize)
 
     @property
     def itemsize(self: Any) -> int:
         """torch.Tensor.itemsize: the bytes of one element."""
-        return int(self.data.itemsize)
+        return int(self._data.itemsize)
 
     @property
     def nbytes(self: Any) -> int:
         """torch.Tensor.nbytes: the bytes of the elements (numel * itemsize; a view counts its own only)."""
-        return int(self.data.nbytes)
+        return int(self._data.nbytes)
 
     def byte(self: Self) -> Self:
         """torch.Tensor.byte: ``astype(np.uint8)`` (no gradient flows through it)."""
@@ -225,26 +225,26 @@ class TorchMetadataNames:
     # -- shape --------------------------------------------------------------------------------------
     def ndimension(self: Any) -> int:
         """torch.Tensor.ndimension: the number of axes (``dim()``)."""
-        return self.data.ndim
+        return self._data.ndim
 
     def nelement(self: Any) -> int:
         """torch.Tensor.nelement: the number of elements (``numel()``)."""
-        return self.data.size
+        return self._data.size
 
     def is_same_size(self: Any, other: Any) -> bool:
         """torch.Tensor.is_same_size: whether ``other`` (a Tensor or an ndarray) has this tensor's shape."""
-        return self.data.shape == _other_array(other, "is_same_size").shape
+        return self._data.shape == _other_array(other, "is_same_size").shape
 
     def is_nonzero(self: Any) -> bool:
         """torch.Tensor.is_nonzero: whether the single element is not zero (NaN is not zero); an
         :class:`AmbiguousTruthValueError` for a tensor of no element or of several."""
-        size = self.data.size
+        size = self._data.size
         if size != 1:
             amount = "no values" if size == 0 else "more than one value"
             raise AmbiguousTruthValueError(
                 f"is_nonzero: Boolean value of Tensor with {amount} is ambiguous (shape {self.data.shape})"
             )
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     # -- memory layout ------------------------------------------------------------------------------
     def is_contiguous(self: Any, *, memory_format: Any = _CONTIGUOUS_FORMAT) -> bool:
@@ -254,12 +254,12 @@ class TorchMetadataNames:
             raise ValueError(
                 f"is_contiguous: only memory_format=torch.contiguous_format is supported, got {memory_format}"
             )
-        return bool(self.data.flags.c_contiguous)
+        return bool(self._data.flags.c_contiguous)
 
     def stride(self: Any, dim: int | None = None) -> Any:
         """torch.Tensor.stride: the step between neighbours along each axis, in elements (a tuple), or along
         ``dim`` (an int). A broadcast (``expand``) axis has stride 0."""
-        strides = _element_strides(self.data)
+        strides = _element_strides(self._data)
         if dim is None:
             return strides
         if not _integer(dim):
@@ -272,16 +272,16 @@ class TorchMetadataNames:
     def storage_offset(self: Any) -> int:
         """torch.Tensor.storage_offset: where the first element is, in elements from the start of the
         memory the data lies in (the array it is a numpy view of; 0 for an array that owns its memory)."""
-        return _storage(self.data)[1]
+        return _storage(self._data)[1]
 
     def data_ptr(self: Any) -> int:
         """torch.Tensor.data_ptr: the address of the first element."""
-        return _address(self.data)
+        return _address(self._data)
 
     def is_set_to(self: Any, tensor: Any) -> bool:
         """torch.Tensor.is_set_to: whether ``tensor`` views the same memory from the same place with the same
         shape and strides (``x.detach()`` and ``x.view(x.shape)`` are; a copy is not)."""
-        mine, theirs = self.data, _other_array(tensor, "is_set_to")
+        mine, theirs = self._data, _other_array(tensor, "is_set_to")
         return (
             _owner(mine) is _owner(theirs)
             and _address(mine) == _address(theirs)
@@ -298,12 +298,12 @@ class TorchMetadataNames:
                 f"dim_order: ambiguity_check must be a bool (lists of memory formats are not supported), "
                 f"got {type(ambiguity_check).__name__}"
             )
-        shape, strides = self.data.shape, _element_strides(self.data)
+        shape, strides = self._data.shape, _element_strides(self._data)
         if ambiguity_check and (1 in shape or any(a == b for a, b in zip(strides, strides[1:]))):
             raise ValueError(f"dim_order: a tensor of shape {shape} and strides {strides} has no unique dim order")
         if len(shape) < 2:
             return tuple(range(len(shape)))
-        contiguous, channels_last = bool(self.data.flags.c_contiguous), _is_channels_last(shape, strides)
+        contiguous, channels_last = bool(self._data.flags.c_contiguous), _is_channels_last(shape, strides)
         if contiguous and not channels_last:
             return tuple(range(len(shape)))
         if channels_last and not contiguous:
@@ -379,7 +379,7 @@ class TorchMetadataNames:
     @property
     def H(self: Self) -> Self:
         """torch.Tensor.H: the conjugate transpose of a matrix (2-D only; ``mH`` for batches)."""
-        ndim = self.data.ndim  # type: ignore[attr-defined]
+        ndim = self._data.ndim  # type: ignore[attr-defined]
         if ndim not in (0, 2):
             raise ValueError(
                 f"H: only supported on matrices (2-D tensors), got a {ndim}-D tensor; for batches of matrices, use mH"
@@ -388,10 +388,10 @@ class TorchMetadataNames:
 
     def _conjugate_transpose(self: Self, op: str) -> Self:
         tensor: Any = self
-        if tensor.data.ndim == 0:  # torch's deprecated behaviour for 0-d tensors: the tensor itself
+        if tensor._data.ndim == 0:  # torch's deprecated behaviour for 0-d tensors: the tensor itself
             warnings.warn(f"{op} is deprecated on 0-D tensors (as in torch); it returns the tensor", UserWarning, 3)
             return self
-        if tensor.data.ndim == 1:
+        if tensor._data.ndim == 1:
             raise ValueError(f"{op}: only supported on matrices or batches of matrices, got a 1-D tensor")
         return tensor.swapaxes(-2, -1)
 
@@ -433,9 +433,9 @@ class TorchMetadataNames:
             raise RuntimeError(
                 f"{op}: Can't call {op}() on Variable that requires grad. Use var.detach().{op}() instead."
             )
-        if not self.data.flags.writeable:
+        if not self._data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.data.shape}); clone() it first")
-        return self.data
+        return self._data
 
     def _store_in_place(self: Any, data: np.ndarray, values: list[Any]) -> None:
         data[...] = quietly(np.asarray(values).astype, data.dtype).reshape(data.shape)
@@ -454,7 +454,7 @@ class TorchMetadataNames:
             raise RuntimeError("resize_: cannot resize variables that require grad")
         if str(memory_format) != _CONTIGUOUS_FORMAT:
             raise ValueError(f"resize_: only memory_format=torch.contiguous_format is supported, got {memory_format}")
-        shape, data = _resize_shape(sizes), tensor.data
+        shape, data = _resize_shape(sizes), tensor._data
         if shape == data.shape:
             return self
         memory, offset = _storage(data)
@@ -465,7 +465,7 @@ class TorchMetadataNames:
             grown = np.zeros(offset + count, dtype=data.dtype)
             grown[: memory.size] = memory
             memory = grown
-        tensor.data = memory[offset : offset + count].reshape(shape)
+        tensor._data = memory[offset : offset + count].reshape(shape)
         increment_version(tensor)
         return self
 

@@ -49,7 +49,7 @@ def _tensor(x: TensorLike) -> Tensor:
 
 
 def _array(x: Any) -> np.ndarray:
-    return np.asarray(x.data if isinstance(x, Node) else x)
+    return np.asarray(x._data if isinstance(x, Node) else x)
 
 
 def _size(size: Any, op: str) -> tuple[int, ...]:
@@ -462,7 +462,7 @@ def vander(x: TensorLike, N: int | None = None, increasing: bool = False) -> Ten
     if not isinstance(columns, (int, np.integer)) or isinstance(columns, bool) or columns < 0:
         raise ValueError(f"vander: N must be a non-negative integer, got {N!r}")
     if x.dtype.kind in "biu":  # not differentiable: numpy's exact integer powers
-        return Tensor._from_array(np.vander(x.data.astype(np.int64), columns, increasing), False)
+        return Tensor._from_array(np.vander(x._data.astype(np.int64), columns, increasing), False)
     ones = Tensor._from_array(np.ones((x.shape[0], min(columns, 1)), dtype=x.dtype), False)
     powers = x.unsqueeze(1).broadcast_to((x.shape[0], max(columns - 1, 0))).cumprod(axis=1)
     matrix = concatenate([ones, powers], axis=1)
@@ -508,7 +508,7 @@ def is_tensor(obj: Any) -> bool:
 
 
 def _dtype_of(x: Any) -> Any:
-    return x.dtype if isinstance(x, Tensor) else x.data if isinstance(x, Node) else x
+    return x.dtype if isinstance(x, Tensor) else x._data if isinstance(x, Node) else x
 
 
 def result_type(tensor1: Any, tensor2: Any) -> np.dtype:

@@ -162,11 +162,11 @@ class TorchNames:
     # -- sizes, dtypes and the device -------------------------------------------------------------
     def dim(self: Any) -> int:
         """torch.Tensor.dim: the number of axes (numpy's ``ndim``)."""
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self: Any) -> int:
         """torch.Tensor.numel: the number of elements (numpy's ``size``; calling it, ``size()``, gives the shape)."""
-        return self.data.size
+        return self._data.size
 
     @property
     def device(self) -> devices.device:
@@ -221,7 +221,7 @@ class TorchNames:
 
     def type_as(self: Self, other: Any) -> Self:
         """torch.Tensor.type_as: converted to ``other``'s dtype (a Tensor or an ndarray)."""
-        return _tensor(self).astype(np.asarray(other.data if isinstance(other, Node) else other).dtype, copy=False)
+        return _tensor(self).astype(np.asarray(other._data if isinstance(other, Node) else other).dtype, copy=False)
 
     def to(
         self: Self,
@@ -241,7 +241,7 @@ class TorchNames:
         """
         for target in targets:
             if isinstance(target, Node):
-                target = target.data.dtype
+                target = target._data.dtype
             elif is_device(target):
                 device = target
                 continue
@@ -259,7 +259,7 @@ class TorchNames:
         ``torch.preserve_format`` or ``torch.contiguous_format`` (the copy is C-contiguous)."""
         check_factory_options("clone", memory_format=memory_format)
         tensor = _tensor(self)
-        data = tensor.data.copy()
+        data = tensor._data.copy()
         return tensor._from_op(data, ar.astype, (tensor,), {"dtype": data.dtype})
 
     def contiguous(self: Self, *, memory_format: Any = None) -> Self:
@@ -267,7 +267,7 @@ class TorchNames:
         ``memory_format`` torch.contiguous_format (or, for a tensor that is already contiguous,
         torch.preserve_format, which torch refuses to make a copy in)."""
         check_factory_options("contiguous", memory_format=memory_format)
-        if _tensor(self).data.flags.c_contiguous:
+        if _tensor(self)._data.flags.c_contiguous:
             return self
         if memory_format is not None and "preserve" in str(memory_format):
             raise ValueError("contiguous: memory_format torch.preserve_format is unsupported (as in torch)")
@@ -370,7 +370,7 @@ class TorchNames:
         return _tensor(self)._from_array(data, requires_grad, op)
 
     def _dtype_or_own(self, dtype: Any) -> np.dtype:
-        return _tensor(self).data.dtype if dtype is None else np.dtype(dtype)
+        return _tensor(self)._data.dtype if dtype is None else np.dtype(dtype)
 
     # -- shapes -------------------------------------------------------------------------------------
     def view(self: Self, *shape: Any, dtype: Any = None, size: Any = UNSET) -> Self:
@@ -391,7 +391,7 @@ class TorchNames:
             return self._bytes_as(shape[0] if dtype is None else dtype)
         if any(isinstance(size, (type, np.dtype, str)) for size in shape):
             raise TypeError(f"view: takes sizes, or one dtype alone; got {shape!r}")
-        data = _tensor(self).data
+        data = _tensor(self)._data
         try:
             viewed = data.reshape(_sizes(shape, "view"))
         except ValueError:
@@ -409,7 +409,7 @@ class TorchNames:
         if target.kind not in "fiub":
             raise TypeError(f"view: unsupported dtype {target} (use real numbers or booleans)")
         try:
-            viewed = tensor.data.view(target)
+            viewed = tensor._data.view(target)
         except ValueError as error:
             raise ValueError(
                 f"view: cannot read a {tensor.data.dtype} tensor of shape {tensor.data.shape} as {target} ({error})"
@@ -449,25 +449,25 @@ class TorchNames:
         return self._checked_matmul(other, "bmm", 3)
 
     def _checked_matmul(self: Self, other: Any, op: str, ndim: int) -> Self:
-        shapes = (np.shape(_tensor(self).data), np.shape(other.data if isinstance(other, Node) else other))
+        shapes = (np.shape(_tensor(self)._data), np.shape(other._data if isinstance(other, Node) else other))
         if any(len(shape) != ndim for shape in shapes):
             raise ShapeError(f"{op}: expects two {ndim}-D tensors, got shapes {shapes[0]} and {shapes[1]}")
         return _tensor(self) @ other
 
     def expand_as(self: Self, other: Any) -> Self:
         """torch.Tensor.expand_as: ``expand(other.shape)``."""
-        return self.expand(np.shape(other.data if isinstance(other, Node) else other))
+        return self.expand(np.shape(other._data if isinstance(other, Node) else other))
 
     def view_as(self: Self, other: Any) -> Self:
         """torch.Tensor.view_as: ``reshape(other.shape)``."""
-        return _tensor(self).reshape(np.shape(other.data if isinstance(other, Node) else other))
+        return _tensor(self).reshape(np.shape(other._data if isinstance(other, Node) else other))
 
     reshape_as = view_as
 
     def expand(self: Self, *sizes: Any) -> Self:
         """torch.Tensor.expand: ``broadcast_to`` the shape ``sizes``, where -1 keeps an axis's length and new
         axes go in front; only length-1 axes stretch. d/dx sums g over the copies."""
-        sizes, shape = _sizes(sizes, "expand"), _tensor(self).data.shape
+        sizes, shape = _sizes(sizes, "expand"), _tensor(self)._data.shape
         added = len(sizes) - len(shape)
         if added < 0:
             raise ShapeError(f"expand: {len(sizes)} sizes {sizes} for a tensor of {len(shape)} dimensions {shape}")
@@ -536,7 +536,7 @@ class TorchNames:
         return self.split(-(-length // chunks) if length else [0] * int(chunks), dim)
 
     def _length_along(self, dim: int, op: str) -> tuple[int, int]:
-        shape = _tensor(self).data.shape
+        shape = _tensor(self)._data.shape
         if not shape:
             raise ShapeError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
         if not _integer(dim):
@@ -609,8 +609,8 @@ class TorchNames:
     # -- bitwise and logical: constants (no gradient), as torch's ------------------------------------------------
     def _bits(self: Self, other: Any, ufunc: np.ufunc, op: str, reflected: bool = False) -> Self:
         """``ufunc(self, other)`` as a constant Tensor (integer or boolean inputs for the bitwise ufuncs)."""
-        a = _tensor(self).data
-        b = other.data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
+        a = _tensor(self)._data
+        b = other._data if isinstance(other, Node) else other if isinstance(other, (int, float)) else np.asarray(other)
         if isinstance(other, Node) and _BIT_CATEGORIES.get(b.dtype.kind, b.dtype.kind) == _BIT_CATEGORIES.get(
             a.dtype.kind, a.dtype.kind
         ):  # a 0-d tensor of the same category acts as a number (torch's), on either side: int8 & t(3) is int8
@@ -711,31 +711,33 @@ class TorchNames:
     def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
         """torch.Tensor.isclose: |self - other| <= atol + rtol |other| entrywise (a boolean Tensor, as the
         comparisons); infinities are close to themselves, NaN only with ``equal_nan``."""
-        other = other.data if isinstance(other, Node) else other
+        other = other._data if isinstance(other, Node) else other
         tensor = _tensor(self)
-        return type(tensor)._make(np.asarray(np.isclose(tensor.data, other, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+        return type(tensor)._make(
+            np.asarray(np.isclose(tensor._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        )
 
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """torch.Tensor.allclose: whether ``isclose`` holds for every entry."""
-        return bool(np.all(self.isclose(other, rtol, atol, equal_nan).data))
+        return bool(np.all(self.isclose(other, rtol, atol, equal_nan)._data))
 
     def equal(self, other: Any) -> bool:
         """torch.Tensor.equal: whether ``other`` has the same shape and the same entries (NaN equals nothing)."""
-        mine, theirs = _tensor(self).data, np.asarray(other.data if isinstance(other, Node) else other)
+        mine, theirs = _tensor(self)._data, np.asarray(other._data if isinstance(other, Node) else other)
         return mine.shape == theirs.shape and bool(np.all(mine == theirs))
 
     def count_nonzero(self: Self, dim: Any = None) -> Self:
         """torch.Tensor.count_nonzero: the number of non-zero entries (along ``dim``, an int or a tuple), an
         int64 Tensor outside the graph."""
         tensor = _tensor(self)
-        data = tensor.data
+        data = tensor._data
         axes = None if dim is None else normalize_axes(dim, data.ndim, "count_nonzero")
         return type(tensor)._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
 
     # -- products ------------------------------------------------------------------------------------
     def mv(self: Self, vec: Any) -> Self:
         """torch.Tensor.mv: a matrix times a vector (2-D @ 1-D only)."""
-        shapes = (np.shape(_tensor(self).data), np.shape(vec.data if isinstance(vec, Node) else vec))
+        shapes = (np.shape(_tensor(self)._data), np.shape(vec._data if isinstance(vec, Node) else vec))
         if len(shapes[0]) != 2 or len(shapes[1]) != 1:
             raise ShapeError(f"mv: expects a 2-D and a 1-D tensor, got shapes {shapes[0]} and {shapes[1]}")
         return _tensor(self) @ vec
@@ -767,7 +769,7 @@ class TorchNames:
     def lerp(self: Self, end: Any, weight: Any) -> Self:
         """torch.Tensor.lerp: x + weight (end - x) (exactly ``end`` at weight 1, as torch's); d/dx = 1 - weight,
         d/dend = weight, d/dweight = end - x."""
-        shapes = [np.shape(value.data if isinstance(value, Node) else value) for value in (self, end, weight)]
+        shapes = [np.shape(value._data if isinstance(value, Node) else value) for value in (self, end, weight)]
         try:
             np.broadcast_shapes(*shapes)
         except ValueError:
@@ -849,7 +851,7 @@ class TorchNames:
     def _test_reduction(self, test: Any, op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
         axis, keepdims = torch_reduction(op, axis, keepdims, dim, keepdim)
         tensor = _tensor(self)
-        data = tensor.data
+        data = tensor._data
         return type(tensor)._make(np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims)))
 
     def topk(self: Self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesAndIndices:
@@ -870,7 +872,7 @@ class TorchNames:
         (axis,) = normalize_axes(dim, tensor.ndim, op)
         if tensor.shape[axis] == 0:
             raise EmptyReductionError(f"{op}: dim {dim} of shape {tensor.shape} is empty, so it has no {op}")
-        indices = (np.argmax if op == "max" else np.argmin)(tensor.data, axis=axis, keepdims=True).astype(np.int64)
+        indices = (np.argmax if op == "max" else np.argmin)(tensor._data, axis=axis, keepdims=True).astype(np.int64)
         values = array_function("take_along_axis")(tensor, indices, axis)
         if not keepdim:
             values, indices = values.squeeze(axis), indices.squeeze(axis)

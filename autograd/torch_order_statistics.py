@@ -37,7 +37,7 @@ def _lower_median_position(sorted_data: np.ndarray, ignore_nan: bool) -> np.ndar
 
 
 def _data(x: Any) -> np.ndarray:
-    return np.asarray(x.data if isinstance(x, Node) else x)
+    return np.asarray(x._data if isinstance(x, Node) else x)
 
 
 def _constant(tensor: Any, array: Any) -> Any:
@@ -75,9 +75,9 @@ class TorchOrderStatistics:
         flat = tensor.reshape(-1)
         if flat.shape[0] == 0:
             return flat.sum() + np.nan
-        ordered = np.sort(flat.data)
+        ordered = np.sort(flat._data)
         value = ordered[_lower_median_position(ordered, ignore_nan)[0]]
-        tied = np.flatnonzero(np.isnan(flat.data) if np.isnan(value) else flat.data == value)
+        tied = np.flatnonzero(np.isnan(flat._data) if np.isnan(value) else flat._data == value)
         # the max of the entries equal to the median (gathered: no other entry can tie with them, not even at -inf)
         # splits the gradient evenly between them, as torch's median does
         return flat[tied].max()
@@ -103,8 +103,8 @@ class TorchOrderStatistics:
         axis = single_axis(dim, tensor.ndim, op)
         if tensor.shape[axis] == 0:
             raise EmptyReductionError(f"{op}: dim {dim} of shape {tensor.shape} is empty")
-        order = np.moveaxis(np.argsort(tensor.data, axis=axis, kind="stable"), axis, -1)
-        ordered = np.take_along_axis(np.moveaxis(tensor.data, axis, -1), order, -1)
+        order = np.moveaxis(np.argsort(tensor._data, axis=axis, kind="stable"), axis, -1)
+        ordered = np.take_along_axis(np.moveaxis(tensor._data, axis, -1), order, -1)
         indices = np.moveaxis(np.take_along_axis(order, position(ordered), -1), -1, axis).astype(np.int64)
         return self._gathered(indices, axis, keepdim)
 
@@ -125,7 +125,7 @@ class TorchOrderStatistics:
         axis = single_axis(dim, tensor.ndim, "mode")
         if tensor.shape[axis] == 0:
             raise EmptyReductionError(f"mode: dim {dim} of shape {tensor.shape} is empty")
-        rows = np.moveaxis(tensor.data, axis, -1)
+        rows = np.moveaxis(tensor._data, axis, -1)
         ordered = np.sort(rows, axis=-1)
         positions = np.arange(rows.shape[-1])
         starts = np.ones(ordered.shape, dtype=bool)
@@ -164,7 +164,7 @@ class TorchOrderStatistics:
 
     def _quantile(self, op: str, q: Any, dim: Any, keepdim: bool, interpolation: str, ignore_nan: bool) -> Any:
         tensor = _tensor(self)
-        dtype = tensor.data.dtype
+        dtype = tensor._data.dtype
         if dtype.kind != "f":
             raise TypeError(f"{op}: expects a floating-point tensor, got dtype {dtype}")
         if interpolation not in _INTERPOLATIONS:
@@ -182,7 +182,7 @@ class TorchOrderStatistics:
             single_axis(dim, 1, op)
         ordered = source.sort(axis).values.moveaxis(axis, -1)
         last = ordered.shape[-1] - 1
-        nan = np.isnan(ordered.data)
+        nan = np.isnan(ordered._data)
         if ignore_nan:
             ranks = np.maximum(levels.reshape(-1) * ((~nan).sum(axis=-1, keepdims=True) - 1).astype(dtype), 0)
         else:

@@ -47,7 +47,7 @@ class TorchSelectionNames:
     def index_select(self: Self, dim: int, index: Any) -> Self:
         """torch.Tensor.index_select: the entries at the 1-D ``index`` along ``dim`` (repeats allowed; their
         gradients accumulate)."""
-        raw = np.array(index.data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
+        raw = np.array(index._data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
         if raw.ndim > 1:
             raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         raw = raw.reshape(-1)
@@ -89,7 +89,7 @@ class TorchSelectionNames:
         if reduce not in ("add", "multiply"):
             raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(source, Node) and np.ndim(source) == 0:  # a number: one per index entry
-            source = np.full(np.shape(index.data if isinstance(index, Node) else index), source, _tensor(self).dtype)
+            source = np.full(np.shape(index._data if isinstance(index, Node) else index), source, _tensor(self).dtype)
         return _tensor(self).scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
 
     def scatter_add(self: Self, dim: int, index: Any, src: Any) -> Self:
@@ -138,7 +138,7 @@ class TorchSelectionNames:
         ``repeats``, torch's one-argument form: the indices 0, 1, ... each repeated as many times as the
         (1-d, integer) tensor says (``repeat_interleave(tensor([1, 2]))`` is ``[0, 1, 1]``)."""
         if repeats is None:
-            counts = _tensor(self).data
+            counts = _tensor(self)._data
             if counts.ndim != 1 or counts.dtype.kind not in "iu":
                 raise ShapeError(
                     f"repeat_interleave: the one-argument form takes a 1-d integer tensor of counts, got dtype "

@@ -67,17 +67,17 @@ def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: 
     if variants is not None:
         if type(right) is int and type(left) is Value and -_INT_LIMIT < right < _INT_LIMIT:
             number = float(right)
-            return _unary_op_node(forward(left.data, number), variants[1], left, number)
+            return _unary_op_node(forward(left._data, number), variants[1], left, number)
         if type(left) is int and type(right) is Value and -_INT_LIMIT < left < _INT_LIMIT:
             number = float(left)
-            return _unary_op_node(forward(number, right.data), variants[0], right, number)
+            return _unary_op_node(forward(number, right._data), variants[0], right, number)
     if isinstance(right, Value):
         if isinstance(left, Value):
-            return _op_node(forward(left.data, right.data), op, (left, right))
+            return _op_node(forward(left._data, right._data), op, (left, right))
         number = _number(left)
-        return _unary_op_node(forward(number, right.data), op.with_constant(0), right, number)
+        return _unary_op_node(forward(number, right._data), op.with_constant(0), right, number)
     number = _number(right)
-    return _unary_op_node(forward(left.data, number), op.with_constant(1), left, number)
+    return _unary_op_node(forward(left._data, number), op.with_constant(1), left, number)
 
 
 def _real_number(x: Any, where: str) -> float:
@@ -112,8 +112,9 @@ def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:
 _NUMBER_VARIANTS = ew.NUMBER_VARIANTS
 _ADD_NUMBER, _SUB_NUMBER, _MUL_NUMBER = _NUMBER_VARIANTS[ew.add], _NUMBER_VARIANTS[ew.sub], _NUMBER_VARIANTS[ew.mul]
 
+#: a node's number, read in one C call by ``map``
+_data_of = operator.attrgetter("_data")
 
-_data = operator.attrgetter("data")
 
 #: Value.linear's activations computed inside its one node
 _FUSED_ACTIVATIONS = {"linear": scalar_ops.linear, "relu": scalar_ops.linear_relu}
@@ -165,7 +166,7 @@ class Value(Node, NumpyFunctions):
     @classmethod
     def _from_unary_op(cls, data: float, op: Op, parent: Node, attrs: Any = None) -> Value:
         node = _new_object(cls)
-        node.data = data
+        node._data = data
         node._grad = 0.0
         node._second = None
         if _mode.enabled and parent._requires_grad:
@@ -182,7 +183,7 @@ class Value(Node, NumpyFunctions):
     @classmethod
     def _from_binary_op(cls, data: float, op: Op, first: Node, second: Node) -> Value:
         node = _new_object(cls)
-        node.data = data
+        node._data = data
         node._grad = 0.0
         if _mode.enabled and (first._requires_grad or second._requires_grad):
             node._requires_grad = True
@@ -210,43 +211,53 @@ class Value(Node, NumpyFunctions):
             )
         self._init_node(_real_number(data, "Value(data)"), checked_requires_grad(requires_grad, "Value"), label)
 
+    @property
+    def data(self) -> float:
+        """The number this Value holds. Assigning it (micrograd's update ``p.data += -lr * p.grad``) changes the
+        number and records nothing; a real number is required (TypeError otherwise)."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Number) -> None:
+        self._data = value if type(value) is float else _real_number(value, "Value.data")
+
     # -- arithmetic ---------------------------------------------------------
     # A float operand (``y * 1.0001``) goes straight to the op's variant that keeps it off the
     # graph, a Value to the op itself; anything else through ``_record``.
     def __add__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return _unary_op_node(self.data + other, _ADD_NUMBER[1], self, other)
+            return _unary_op_node(self._data + other, _ADD_NUMBER[1], self, other)
         if type(other) is Value:
-            return _binary_op_node(self.data + other.data, ew.add, self, other)
+            return _binary_op_node(self._data + other._data, ew.add, self, other)
         return _record(ew.add, operator.add, self, other)
 
     def __radd__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return _unary_op_node(other + self.data, _ADD_NUMBER[0], self, other)
+            return _unary_op_node(other + self._data, _ADD_NUMBER[0], self, other)
         return _record(ew.add, operator.add, other, self)
 
     def __sub__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return _unary_op_node(self.data - other, _SUB_NUMBER[1], self, other)
+            return _unary_op_node(self._data - other, _SUB_NUMBER[1], self, other)
         if type(other) is Value:
-            return _binary_op_node(self.data - other.data, ew.sub, self, other)
+            return _binary_op_node(self._data - other._data, ew.sub, self, other)
         return _record(ew.sub, operator.sub, self, other)
 
     def __rsub__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return _unary_op_node(other - self.data, _SUB_NUMBER[0], self, other)
+            return _unary_op_node(other - self._data, _SUB_NUMBER[0], self, other)
         return _record(ew.sub, operator.sub, other, self)
 
     def __mul__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return _unary_op_node(self.data * other, _MUL_NUMBER[1], self, other)
+            return _unary_op_node(self._data * other, _MUL_NUMBER[1], self, other)
         if type(other) is Value:
-            return _binary_op_node(self.data * other.data, ew.mul, self, other)
+            return _binary_op_node(self._data * other._data, ew.mul, self, other)
         return _record(ew.mul, operator.mul, self, other)
 
     def __rmul__(self, other: ValueLike) -> Value:
         if type(other) is float:
-            return _unary_op_node(other * self.data, _MUL_NUMBER[0], self, other)
+            return _unary_op_node(other * self._data, _MUL_NUMBER[0], self, other)
         return _record(ew.mul, operator.mul, other, self)
 
     def __truediv__(self, other: ValueLike) -> Value:
@@ -262,7 +273,7 @@ class Value(Node, NumpyFunctions):
         return _record(ew.pow, shared_math.power, other, self)
 
     def __neg__(self) -> Value:
-        return _unary_op_node(-self.data, ew.neg, self)
+        return _unary_op_node(-self._data, ew.neg, self)
 
     def __pos__(self) -> Value:
         return self
@@ -283,14 +294,14 @@ class Value(Node, NumpyFunctions):
         if is_grad_enabled() and (self.op is not None or (not self._requires_grad and other._requires_grad)):
             return function(self, other)
         check_in_place_allowed(self, other, op)
-        self.data = float(function(self.data, other.data))
+        self._data = float(function(self._data, other._data))
         increment_version(self)
         return self
 
     def copy_(self, source: ValueLike) -> Value:
         """Set this Value's data to ``source`` in place (same rules as the in-place operators)."""
         check_in_place_allowed(self, source if isinstance(source, Node) else None, "copy_")
-        self.data = source.data if isinstance(source, Value) else _real_number(source, "copy_")
+        self._data = source._data if isinstance(source, Value) else _real_number(source, "copy_")
         increment_version(self)
         return self
 
@@ -313,56 +324,56 @@ class Value(Node, NumpyFunctions):
     # -- elementary functions ------------------------------------------------
     def exp(self) -> Value:
         """e**x; d/dx = e**x."""
-        return _unary_op_node(shared_math.exp(self.data), ew.exp, self)
+        return _unary_op_node(shared_math.exp(self._data), ew.exp, self)
 
     def log(self) -> Value:
         """Natural log; d/dx = 1/x. log(0) = -inf, log(x<0) = nan."""
-        return _unary_op_node(shared_math.log(self.data), ew.log, self)
+        return _unary_op_node(shared_math.log(self._data), ew.log, self)
 
     def sqrt(self) -> Value:
         """Square root; d/dx = 1 / (2 sqrt(x))."""
-        return _unary_op_node(shared_math.sqrt(self.data), ew.sqrt, self)
+        return _unary_op_node(shared_math.sqrt(self._data), ew.sqrt, self)
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x) (0 at 0)."""
-        return _unary_op_node(abs(self.data), ew.abs_, self)
+        return _unary_op_node(abs(self._data), ew.abs_, self)
 
     def sin(self) -> Value:
         """sin(x); d/dx = cos(x)."""
-        return _unary_op_node(shared_math.sin(self.data), ew.sin, self)
+        return _unary_op_node(shared_math.sin(self._data), ew.sin, self)
 
     def cos(self) -> Value:
         """cos(x); d/dx = -sin(x)."""
-        return _unary_op_node(shared_math.cos(self.data), ew.cos, self)
+        return _unary_op_node(shared_math.cos(self._data), ew.cos, self)
 
     # -- activations ---------------------------------------------------------
     def tanh(self) -> Value:
         """tanh(x); d/dx = 1 - tanh(x)**2."""
-        return _unary_op_node(math.tanh(self.data), ew.tanh, self)
+        return _unary_op_node(math.tanh(self._data), ew.tanh, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e**-x); d/dx = s(x) (1 - s(x))."""
-        return _unary_op_node(shared_math.sigmoid(self.data), ew.sigmoid, self)
+        return _unary_op_node(shared_math.sigmoid(self._data), ew.sigmoid, self)
 
     def relu(self) -> Value:
         """max(x, 0); d/dx = 1 for x > 0 else 0."""
-        return _unary_op_node(0.0 if self.data <= 0 else self.data, ew.relu, self)  # nan stays nan
+        return _unary_op_node(0.0 if self._data <= 0 else self._data, ew.relu, self)  # nan stays nan
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0 else alpha*x; d/dx = 1 or alpha."""
         alpha = _real_number(alpha, "leaky_relu: alpha")
-        data = self.data if self.data > 0 else alpha * self.data
+        data = self._data if self._data > 0 else alpha * self._data
         return _unary_op_node(data, ew.leaky_relu, self, {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
         alpha = _real_number(alpha, "elu: alpha")
-        data = self.data if self.data > 0 else alpha * math.expm1(self.data)
+        data = self._data if self._data > 0 else alpha * math.expm1(self._data)
         return _unary_op_node(data, ew.elu, self, {"alpha": alpha})
 
     def softplus(self) -> Value:
         """log(1 + e**x), overflow-free; d/dx = sigmoid(x)."""
-        return _unary_op_node(shared_math.softplus(self.data), ew.softplus, self)
+        return _unary_op_node(shared_math.softplus(self._data), ew.softplus, self)
 
     def swish(self, beta: float = 1.0) -> Value:
         """x * sigmoid(beta * x) (SiLU when beta = 1)."""
@@ -370,15 +381,15 @@ class Value(Node, NumpyFunctions):
 
     def silu(self) -> Value:
         """x * sigmoid(x): swish with beta = 1; d/dx = s + x s (1 - s)."""
-        return _unary_op_node(self.data * shared_math.sigmoid(self.data), ew.silu, self)
+        return _unary_op_node(self._data * shared_math.sigmoid(self._data), ew.silu, self)
 
     def mish(self) -> Value:
         """x * tanh(softplus(x)); d/dx = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x))."""
-        return _unary_op_node(self.data * math.tanh(shared_math.softplus(self.data)), ew.mish, self)
+        return _unary_op_node(self._data * math.tanh(shared_math.softplus(self._data)), ew.mish, self)
 
     def step(self) -> Value:
         """Heaviside step: 1 for x > 0 else 0; its gradient is zero everywhere."""
-        return _unary_op_node(1.0 if self.data > 0 else 0.0, ew.step, self)
+        return _unary_op_node(1.0 if self._data > 0 else 0.0, ew.step, self)
 
     def maximum(self, other: ValueLike) -> Value:
         """The larger of two Values, as ``np.maximum`` (nan wins): the gradient goes to the larger input;
@@ -399,7 +410,7 @@ class Value(Node, NumpyFunctions):
         """Clamp into [low, high]; the gradient passes where low <= x <= high."""
         low = None if low is None else _real_number(low, "clip: low")
         high = None if high is None else _real_number(high, "clip: high")
-        data = self.data
+        data = self._data
         if low is not None and not data >= low:  # (a nan bound or a nan x gives nan, as np.clip and torch's clamp)
             data = low if data == data else data
         if high is not None and not data <= high:
@@ -411,7 +422,7 @@ class Value(Node, NumpyFunctions):
     def sum(values: Sequence[ValueLike]) -> Value:
         """Sum of many Values as a single node (every input gets the upstream gradient)."""
         nodes = _nodes(values)
-        return _op_node(_float_sum([v.data for v in nodes]), scalar_ops.sum_values, nodes)
+        return _op_node(_float_sum([v._data for v in nodes]), scalar_ops.sum_values, nodes)
 
     @staticmethod
     def linear(
@@ -444,7 +455,7 @@ class Value(Node, NumpyFunctions):
         op = _FUSED_ACTIVATIONS[activation]
         relu = op is scalar_ops.linear_relu
         xs = tuple(inputs) if all(map(isinstance, inputs, _ALWAYS_VALUE)) else _nodes(inputs)
-        x_data = list(map(_data, xs))
+        x_data = list(map(_data_of, xs))
         n = len(xs)
         outputs = []
         for row, bias in zip(weights, biases):
@@ -454,7 +465,7 @@ class Value(Node, NumpyFunctions):
                 raise ValueError(f"linear: got {len(row)} weights but {n} inputs")
             if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
                 *row, bias = _nodes((*row, bias))
-            data = sum(map(operator.mul, map(_data, row), x_data), bias.data)  # b + w1 x1 + ...
+            data = sum(map(operator.mul, map(_data_of, row), x_data), bias._data)  # b + w1 x1 + ...
             if relu and data <= 0:  # as Value.relu: nan stays nan
                 data = 0.0
             outputs.append(_op_node(data, op, (*row, *xs, bias)))
@@ -462,37 +473,37 @@ class Value(Node, NumpyFunctions):
 
     # -- comparisons (plain bools) --------------------------------------------
     def __lt__(self, other: ValueLike) -> bool:
-        return self.data < _constant(other).data
+        return self._data < _constant(other)._data
 
     def __le__(self, other: ValueLike) -> bool:
-        return self.data <= _constant(other).data
+        return self._data <= _constant(other)._data
 
     def __gt__(self, other: ValueLike) -> bool:
-        return self.data > _constant(other).data
+        return self._data > _constant(other)._data
 
     def __ge__(self, other: ValueLike) -> bool:
-        return self.data >= _constant(other).data
+        return self._data >= _constant(other)._data
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Value, int, float)):
-            return self.data == _constant(other).data
+            return self._data == _constant(other)._data
         if (isinstance(other, np.generic) or (isinstance(other, np.ndarray) and other.ndim == 0)) and (
             other.dtype.kind in "biuf"
         ):  # a numpy real number (np.float32(3), np.int64(3), a 0-d array) compares by value, as a float does
-            return self.data == float(other)
+            return self._data == float(other)
         return NotImplemented
 
     __hash__ = Node.__hash__
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(self._data)
 
     def __trunc__(self) -> int:
         """``math.trunc(v)``: the data rounded toward 0, a plain int (no gradient)."""
-        return math.trunc(self.data)
+        return math.trunc(self._data)
 
     def __divmod__(self, other: ValueLike) -> tuple[Value, Value]:
         """``divmod(v, w)``: ``(v // w, v % w)``, both recorded (Python's floor division and remainder)."""
@@ -503,18 +514,18 @@ class Value(Node, NumpyFunctions):
 
     def __round__(self, ndigits: int | None = None) -> float | int:
         """``round(v)`` / ``round(v, 2)``: the data rounded as a plain Python number (no gradient)."""
-        return round(self.data, ndigits)
+        return round(self._data, ndigits)
 
     def __format__(self, spec: str) -> str:
         """``f"{v:.4f}"`` formats the data as a float; an empty spec gives ``str(v)``."""
-        return format(self.data, spec) if spec else str(self)
+        return format(self._data, spec) if spec else str(self)
 
     def item(self) -> float:
         """The number held, as a Python float (torch's ``item()`` on a one-element tensor)."""
-        return self.data
+        return self._data
 
     def __bool__(self) -> bool:
-        return self.data != 0.0
+        return self._data != 0.0
 
     # -- graph utilities -----------------------------------------------------
     @property
@@ -539,13 +550,13 @@ class Value(Node, NumpyFunctions):
         """micrograd's one step of backprop by hand: add ``self.grad`` times each local derivative into the
         parents' ``.grad`` (``o.grad = 1.0; o._backward(); n._backward()`` walks a graph as the lecture does);
         a leaf has nothing to pass on. ``backward()`` does every step, in order, for you."""
-        grad = self._grad.data if isinstance(self._grad, Node) else self._grad
+        grad = self._grad._data if isinstance(self._grad, Node) else self._grad
         for parent, contribution in local_gradients(self, 0.0 if grad is None else grad):
             parent._grad = (parent._grad or 0.0) + float(contribution)
 
     def detach(self) -> Value:
         """A new constant Value with the same data, cut from the graph."""
-        return _constant(self.data)
+        return _constant(self._data)
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Reset ``.grad`` to 0.0 (a Value's gradient is a number, so ``set_to_none`` also gives 0.0)."""
@@ -595,7 +606,7 @@ class Value(Node, NumpyFunctions):
 
     # -- hooks of numpy's elementwise functions (autograd.numpy_functions) ----------------
     def _apply_unary(self, op: Any, function: Any) -> Value:
-        return _unary_op_node(shared_math.numpy_scalar(function, self.data), op, self)
+        return _unary_op_node(shared_math.numpy_scalar(function, self._data), op, self)
 
     def _apply_binary(self, other: ValueLike, op: Any, function: Any, reflected: bool = False) -> Value:
         def forward(a: float, b: float) -> float:
@@ -604,11 +615,11 @@ class Value(Node, NumpyFunctions):
         return _record(op, forward, other, self) if reflected else _record(op, forward, self, other)
 
     def _test(self, predicate: Any) -> bool:
-        return bool(predicate(self.data))
+        return bool(predicate(self._data))
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        grad = self._grad.data if isinstance(self._grad, Node) else self._grad
+        grad = self._grad._data if isinstance(self._grad, Node) else self._grad
         grad_text = "None" if grad is None else f"{grad:.6g}"  # (None: set so, torch's "no gradient yet")
         return f"Value(data={self.data:.6g}, grad={grad_text}{label})"
 

@@ -157,10 +157,10 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     earlier self."""
     earlier = object.__new__(type(node))
     if earlier_data is None:
-        earlier.data = node.data
+        earlier._data = node._data
         earlier._version_counter = node._shared_version()
     else:
-        earlier.data = earlier_data
+        earlier._data = earlier_data
         counter, earlier._version_counter = node._shared_version(), VersionCounter()
         earlier._version_counter.count, earlier._version_counter.changed_at = counter.count, counter.changed_at
     earlier._grad = earlier._zero_grad_value

@@ -156,7 +156,7 @@ MEMORY_TARGET = 1.2
 def make_floor(workload: Workload, x: np.ndarray, y: np.ndarray) -> tuple[FloorNet, Step]:
     convs, dense = [], []
     for layer in workload.build():
-        weight_and_bias = [p.data for p in layer.parameters()]
+        weight_and_bias = [np.array(p.data) for p in layer.parameters()]  # plain copies
         if isinstance(layer, nn.Conv2d):
             convs.append((*weight_and_bias, layer.padding[0]))
         elif isinstance(layer, nn.Linear):
@@ -249,7 +249,7 @@ def torch_mirror(torch: Any, model: nn.Sequential) -> Any:
     mirror = torch.nn.Sequential(*layers)
     with torch.no_grad():
         for theirs, ours in zip(mirror.parameters(), model.parameters()):
-            theirs.copy_(torch.from_numpy(ours.data))
+            theirs.copy_(torch.from_numpy(ours.numpy(force=True)))
     return mirror
 
 

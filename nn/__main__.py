@@ -201,7 +201,7 @@ def _check_finite(model: nn.Module, history: nn.History) -> None:
             raise JobError(
                 f"the training loss became {loss} in epoch {epoch + 1}; try a smaller --lr (no model was written)"
             )
-    if not all(np.isfinite(parameter.data).all() for parameter in model.parameters()):
+    if not all(np.isfinite(parameter._data).all() for parameter in model.parameters()):
         raise JobError("the model's parameters are not finite; try a smaller --lr (no model was written)")
 
 
@@ -257,11 +257,11 @@ def train_scalar_moons(args: argparse.Namespace) -> tuple[nn.Module, nn.History]
         optimizer.zero_grad()
         total.backward()
         optimizer.step()
-        correct = sum((score.data > 0) == (target > 0) for score, target in zip(scores, targets))
-        logs = {"train_loss": total.data, "train_acc": correct / len(rows)}
+        correct = sum((score._data > 0) == (target > 0) for score, target in zip(scores, targets))
+        logs = {"train_loss": total._data, "train_acc": correct / len(rows)}
         history.record(logs)
         print(_epoch_line(epoch, args.epochs, logs), flush=True)
-        if not math.isfinite(total.data):
+        if not math.isfinite(total._data):
             break
     _check_finite(model, history)
     return model, history

@@ -75,7 +75,7 @@ class Blueprint:
 
 
 def _dtype(module: Module, parameter: str = "weight") -> str:
-    return str(np.asarray(getattr(module, parameter).data).dtype)
+    return str(np.asarray(getattr(module, parameter)._data).dtype)
 
 
 def _no_state(config: dict[str, Any]) -> Shapes:
@@ -138,7 +138,7 @@ def _batch_norm_shapes(c: dict[str, Any]) -> Shapes:
 
 def _batch_norm(cls: type) -> Blueprint:
     def config(m: Any) -> dict[str, Any]:
-        dtype = m.weight.data.dtype if m.affine else (m.running_mean.dtype if m.track_running_stats else np.float32)
+        dtype = m.weight._data.dtype if m.affine else (m.running_mean.dtype if m.track_running_stats else np.float32)
         names = ("num_features", "eps", "momentum", "affine", "track_running_stats")
         config = {**{name: getattr(m, name) for name in names}, "dtype": str(np.dtype(dtype))}
         if m.affine and m.bias is None:  # recorded only when set, so records written before it still match
@@ -192,7 +192,7 @@ def _conv_transpose_shapes(c: dict[str, Any]) -> Shapes:
 
 
 def _swish_config(m: Any) -> dict[str, Any]:
-    beta = float(m.beta.data) if m.learnable else m.beta
+    beta = float(m.beta._data) if m.learnable else m.beta
     return {"beta": beta, "learnable": m.learnable, "dtype": _dtype(m, "beta") if m.learnable else "float32"}
 
 

@@ -31,7 +31,7 @@ def gradient_norm(parameters: Iterable[Node]) -> float:
     Overflow-free: the norm of the per-parameter norms (see ``autograd.generic.safe_norm``).
     """
     norms = [
-        safe_norm(grad.data if isinstance(grad, Node) else grad)
+        safe_norm(grad._data if isinstance(grad, Node) else grad)
         for grad in map(stored_gradient, parameters)
         if grad is not None
     ]
@@ -39,7 +39,7 @@ def gradient_norm(parameters: Iterable[Node]) -> float:
 
 
 def _parameter_copies(model: Module) -> list[np.ndarray]:
-    return [np.array(parameter.data, dtype=np.float64) for parameter in model.parameters()]
+    return [np.array(parameter._data, dtype=np.float64) for parameter in model.parameters()]
 
 
 class Callback:

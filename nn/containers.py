@@ -37,7 +37,7 @@ def _as_parameter(owner: str, name: Any, value: Any) -> Parameter:
     if isinstance(value, Parameter):
         return value
     if isinstance(value, (Tensor, np.ndarray)):
-        return Parameter(value.data if isinstance(value, Tensor) else value)
+        return Parameter(value._data if isinstance(value, Tensor) else value)
     raise TypeError(f"{owner}: entry {name!r} is a {type(value).__name__}, not a Parameter, Tensor or array")
 
 

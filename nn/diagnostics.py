@@ -35,7 +35,7 @@ def _grad_norm(parameter: Node) -> float | None:
     grad = stored_gradient(parameter)
     if grad is None:
         return None
-    return safe_norm(grad.data if isinstance(grad, Node) else grad)
+    return safe_norm(grad._data if isinstance(grad, Node) else grad)
 
 
 def _combined(norms: list[float | None]) -> float | None:

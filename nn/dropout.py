@@ -22,7 +22,7 @@ class Dropout1d(Dropout):
     1 / (1 - p); the identity in eval mode. Another rank is an error in every mode, as torch's."""
 
     def forward(self, x: Any) -> Tensor:
-        shape = np.shape(x.data if isinstance(x, Tensor) else x)
+        shape = np.shape(x._data if isinstance(x, Tensor) else x)
         if len(shape) not in (2, 3):
             raise ValueError(f"Dropout1d: expected a (C, L) or (N, C, L) input, got shape {shape}")
         return super().forward(x)

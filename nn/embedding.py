@@ -34,7 +34,7 @@ def _initial_table(
     :func:`_normal_table` in ``dtype``."""
     if weight is None:
         return _normal_table(owner, shape, padding_idx, rng).astype(dtype)
-    table = np.asarray(weight.data if isinstance(weight, Node) else weight)
+    table = np.asarray(weight._data if isinstance(weight, Node) else weight)
     if table.shape != shape:
         raise ValueError(f"{owner}: _weight must have shape {shape}, got {table.shape}")
     if table.dtype.kind != "f":
@@ -44,7 +44,7 @@ def _initial_table(
 
 def _pretrained_table(owner: str, embeddings: Any) -> np.ndarray:
     """``embeddings`` (a node or an array) as the 2-D table ``from_pretrained`` builds a layer around."""
-    table = np.asarray(embeddings.data if isinstance(embeddings, Node) else embeddings)
+    table = np.asarray(embeddings._data if isinstance(embeddings, Node) else embeddings)
     if table.ndim != 2:
         raise ValueError(f"{owner}.from_pretrained: embeddings must be 2-D, got shape {table.shape}")
     return table

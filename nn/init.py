@@ -116,7 +116,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 def _calculate_fan_in_and_fan_out(tensor: Any) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight shaped (out, in) or (out, in, *kernel)."""
-    shape = tuple(np.shape(tensor.data if isinstance(tensor, Tensor) else tensor))
+    shape = tuple(np.shape(tensor._data if isinstance(tensor, Tensor) else tensor))
     if len(shape) < 2:
         raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, got shape {shape}")
     receptive_field = math.prod(shape[2:])

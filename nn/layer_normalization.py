@@ -134,7 +134,7 @@ class GroupNorm(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = _input("GroupNorm", x, self.weight)
-        shape = np.shape(x.data if isinstance(x, Tensor) else x)
+        shape = np.shape(x._data if isinstance(x, Tensor) else x)
         # without affine parameters nothing is per channel: any count divisible by num_groups goes, as torch's
         if len(shape) < 2 or (shape[1] != self.num_channels and self.weight is not None):
             raise ShapeError(f"GroupNorm: expected an input (N, {self.num_channels}, ...), got shape {shape}")

@@ -139,7 +139,7 @@ class Linear(Module):
 
     def _checked_input(self, x: Any) -> Tensor:
         x = as_layer_input("Linear", x, self.weight)
-        shape = x.data.shape
+        shape = x._data.shape
         if not shape or shape[-1] != self.in_features:
             raise ShapeError(
                 f"Linear: input of shape {shape} does not match in_features={self.in_features} "
@@ -517,7 +517,7 @@ class Residual(Module):
     def forward(self, x: Any) -> Tensor:
         x = _as_tensor(x, "Residual")
         y = self.module(x)
-        if tuple(np.shape(y.data if isinstance(y, Tensor) else y)) != x.shape:
+        if tuple(np.shape(y._data if isinstance(y, Tensor) else y)) != x.shape:
             raise ValueError(
                 f"Residual: the wrapped {type(self.module).__name__} maps shape {x.shape} to "
                 f"{tuple(np.shape(y.data if isinstance(y, Tensor) else y))}; a skip connection needs equal shapes"

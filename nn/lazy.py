@@ -72,7 +72,7 @@ class UninitializedParameter(Parameter):
 
     def materialize(self, data: np.ndarray) -> Parameter:
         """Take ``data`` (cast to this placeholder's dtype) and become a plain Parameter, the same object."""
-        self.data = np.array(data, dtype=self.dtype)
+        self._data = np.array(data, dtype=self.dtype)
         self.__class__ = Parameter
         return self
 
@@ -125,9 +125,9 @@ class LazyLinear(Linear):
             x.shape[-1], self.out_features, self.bias is not None, self._lazy_init, self.weight.dtype, self._lazy_rng
         )
         with no_grad():
-            self.weight.materialize(drawn.weight.data)
+            self.weight.materialize(drawn.weight._data)
             if self.bias is not None:
-                self.bias.materialize(drawn.bias.data)
+                self.bias.materialize(drawn.bias._data)
         self.in_features = drawn.in_features
         self._init = self._lazy_init  # what Linear.reset_parameters draws with
         del self._lazy_init, self._lazy_rng
@@ -182,9 +182,9 @@ class _LazyConv:
             )
         drawn = self.cls_to_become(channels, **{**self._lazy_arguments, "dtype": self.weight.dtype})
         with no_grad():
-            self.weight.materialize(drawn.weight.data)
+            self.weight.materialize(drawn.weight._data)
             if self.bias is not None:
-                self.bias.materialize(drawn.bias.data)
+                self.bias.materialize(drawn.bias._data)
         self.in_channels = channels
         del self._lazy_arguments
         self.__class__ = self.cls_to_become

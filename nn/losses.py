@@ -145,7 +145,7 @@ def _weight_buffer(owner: str, name: str, weight: Any) -> np.ndarray | None:
     check_weight_not_reduction(owner, weight)
     if weight is None:
         return None
-    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    array = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
     if array.dtype.kind not in "fiu":
         raise ValueError(f"{owner}: {name} must hold real numbers, got {array.dtype} of shape {array.shape}")
     return np.array(array, dtype=np.result_type(array.dtype, np.float32))
@@ -207,7 +207,7 @@ def _class_weight_buffer(owner: str, weight: Any) -> np.ndarray | None:
     check_weight_not_reduction(owner, weight)
     if weight is None:
         return None
-    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    array = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
     if array.dtype.kind not in "fiu" or array.ndim != 1:
         raise ValueError(
             f"{owner}: weight must be a 1-d array of real numbers, one per class, got {array.dtype} of shape {array.shape}"

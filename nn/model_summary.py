@@ -167,7 +167,7 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = None) -> Mod
 def _input_dtype(model: Module, dtype: Any) -> np.dtype:
     """The summary input's dtype: ``dtype`` (any real numpy dtype), or the model's first floating parameter's."""
     if dtype is None:
-        floating = [p.data.dtype for p in model.parameters() if np.asarray(p.data).dtype.kind == "f"]
+        floating = [p._data.dtype for p in model.parameters() if np.asarray(p._data).dtype.kind == "f"]
         return np.dtype(floating[0]) if floating else np.dtype(np.float32)
     try:
         chosen = np.dtype(dtype)
@@ -179,4 +179,4 @@ def _input_dtype(model: Module, dtype: Any) -> np.dtype:
 
 
 def _size(parameter: Any) -> int:
-    return int(np.size(parameter.data))
+    return int(np.size(parameter._data))

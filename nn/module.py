@@ -429,9 +429,9 @@ class Module:
             elif keep_vars:
                 state[prefix + name] = member
             elif isinstance(member, Value):
-                state[prefix + name] = np.array(member.data, dtype=np.float64)
+                state[prefix + name] = np.array(member._data, dtype=np.float64)
             else:
-                state[prefix + name] = np.array(member.data if isinstance(member, Tensor) else member)
+                state[prefix + name] = np.array(member._data if isinstance(member, Tensor) else member)
         return state
 
     def _state_targets(self) -> OrderedDict[str, tuple[Module, str, Any]]:
@@ -657,7 +657,7 @@ class Module:
             raise TypeError(f"Module.to: parameters need a floating-point dtype, got {target}")
         for parameter in self.parameters():
             if isinstance(parameter, Tensor) and parameter.dtype != target:
-                parameter.data = parameter.data.astype(target)
+                parameter._data = parameter._data.astype(target)
                 grad = stored_gradient(parameter)
                 if isinstance(grad, np.ndarray):
                     parameter.grad = grad.astype(target)
@@ -666,7 +666,7 @@ class Module:
             for name in module._buffer_names():
                 buffer = getattr(module, name)
                 if isinstance(buffer, Tensor) and buffer.dtype.kind == "f" and buffer.dtype != target:
-                    buffer.data = buffer.data.astype(target)
+                    buffer._data = buffer._data.astype(target)
                     increment_version(buffer)
                 elif isinstance(buffer, np.ndarray) and buffer.dtype.kind == "f":
                     setattr(module, name, buffer.astype(target))
@@ -697,7 +697,7 @@ class Module:
             for name in module._buffer_names():
                 buffer = getattr(module, name)
                 if isinstance(buffer, Tensor) and buffer.dtype != target:
-                    buffer.data = buffer.data.astype(target)
+                    buffer._data = buffer._data.astype(target)
                     increment_version(buffer)
                 elif isinstance(buffer, np.ndarray) and buffer.dtype != target:
                     setattr(module, name, buffer.astype(target))
@@ -801,11 +801,11 @@ def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> Non
         if isinstance(value, Parameter):
             set_member(owner, attribute, value)
             return
-        data = value.data if isinstance(value, Tensor) else np.asarray(value)
-        target.data = data if data.dtype.kind == "f" else data.astype(target.dtype)
+        data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        target._data = data if data.dtype.kind == "f" else data.astype(target.dtype)
         increment_version(target)
     elif isinstance(target, Value):
-        target.data = float(_numeric_array(value))
+        target._data = float(_numeric_array(value))
     elif attribute in owner._buffer_names():
         set_member(owner, attribute, value if isinstance(value, (Tensor, np.ndarray)) else np.asarray(value))
     else:
@@ -830,19 +830,19 @@ def _items(sequence: list | tuple) -> Iterator[Any]:
 
 
 def _shape_of(target: Any) -> tuple[int, ...]:
-    return np.shape(target.data) if isinstance(target, Node) else np.shape(target)
+    return np.shape(target._data) if isinstance(target, Node) else np.shape(target)
 
 
 def _dtype_of(target: Any) -> np.dtype:
     if isinstance(target, Value):
         return np.dtype(np.float64)
-    return np.asarray(target.data if isinstance(target, Node) else target).dtype
+    return np.asarray(target._data if isinstance(target, Node) else target).dtype
 
 
 def _numeric_array(value: Any) -> np.ndarray | None:
     """``value`` as an ndarray if it is numeric (bool/int/float/complex), else None."""
     if isinstance(value, Node):
-        value = value.data
+        value = value._data
     try:
         array = np.asarray(value)
     except (TypeError, ValueError):

@@ -39,7 +39,7 @@ def accuracy(scores: Any, target: Any, threshold: float = 0.0) -> float:
     score > ``threshold`` (0; 0.5 for a probability), else class 0, or else -1 when the
     targets use the labels {-1, +1}.
     """
-    scores = np.asarray(scores.data if isinstance(scores, Tensor) else scores)
+    scores = np.asarray(scores._data if isinstance(scores, Tensor) else scores)
     target = np.asarray(target).reshape(-1)
     if scores.ndim >= 2 and scores.shape[1] > 1:
         predicted = scores.argmax(axis=1).reshape(-1)
@@ -57,7 +57,7 @@ def class_label_accuracy(scores: Any, target: Any, threshold: float = 0.0) -> fl
     values, one-hot rows, probabilities), which has no accuracy: the metric ``"accuracy"`` of :func:`fit` and
     :func:`evaluate`. Labels are whole numbers in [0, C) for C > 1 scores per sample, 0/1 or -1/+1 for one."""
     labels = np.asarray(target)
-    scores = np.asarray(scores.data if isinstance(scores, Tensor) else scores)
+    scores = np.asarray(scores._data if isinstance(scores, Tensor) else scores)
     if labels.dtype.kind not in "biuf" or (labels.ndim > 1 and labels.shape[1:] != (1,)) or not scores.ndim:
         return None
     labels = labels.reshape(-1)
@@ -143,7 +143,7 @@ class _Running:
         self.metric_sum = 0.0
 
     def add(self, loss: float, scores: Any, target: np.ndarray) -> None:
-        scores = np.asarray(scores.data)
+        scores = np.asarray(scores._data)
         if target.ndim == 0:  # one unbatched sample (a loader with batch_size=None): a batch of one
             scores, target = scores[None], target[None]
         n = len(target)
@@ -196,7 +196,7 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     outputs = []
     with _evaluation_mode(model):
         for x in loader:
-            outputs.append(np.asarray(model(Tensor(x)).data))
+            outputs.append(np.asarray(model(Tensor(x))._data))
     if not outputs:
         raise ValueError("predict: X has no rows")
     return np.concatenate(outputs)

@@ -286,7 +286,7 @@ def test_copies_share_a_version_counter_only_when_they_share_an_array():
     view = x[1:]
     detached = x.detach()
     x_copy, view_copy, detached_copy = copy.deepcopy([x, view, detached])
-    assert detached_copy.data is x_copy.data
+    assert detached_copy._data is x_copy._data
     assert not np.may_share_memory(view_copy.data, x_copy.data)
     with no_grad():
         x_copy += 1.0
@@ -342,7 +342,7 @@ def test_shallow_copy_registers_hooks_on_its_own():
 def test_shallow_copy_of_a_tensor_shares_its_array_and_version():
     x = Tensor([1.0, 2.0])
     x_shallow = copy.copy(x)
-    assert x_shallow.data is x.data
+    assert x_shallow._data is x._data
     x_shallow += 1.0
     assert x.version == 1 and x.data[0] == 2.0
 

@@ -13,10 +13,10 @@ from autograd import Tensor, Value, as_tensor, from_numpy, increment_version, no
 )
 def test_in_place_operators_change_the_same_tensor_inside_no_grad(op, expected):
     w = Tensor([1.0, 2.0], requires_grad=True)
-    alias, array = w, w.data
+    alias, array = w, w._data
     with no_grad():
         exec(f"w {op} 2.0")
-    assert w is alias and w.data is array  # the same object and the same memory
+    assert w is alias and w._data is array  # the same object and the same memory
     np.testing.assert_array_equal(w.data, expected)
     assert w.version == 1
 
@@ -56,10 +56,10 @@ def test_in_place_on_a_node_requiring_grad_while_recording_raises_and_names_no_g
 
 def test_in_place_on_a_constant_with_a_right_hand_side_requiring_grad_records_it_as_torch_does():
     buffer = Tensor([1.0, 1.0])
-    array = buffer.data
+    array = buffer._data
     w = Tensor([1.0, 2.0], requires_grad=True)
     buffer *= w  # torch: buffer becomes the output of MulBackward, no longer a leaf
-    assert buffer.data is array and buffer.requires_grad and not buffer.is_leaf
+    assert buffer._data is array and buffer.requires_grad and not buffer.is_leaf
     np.testing.assert_array_equal(buffer.data, [1.0, 2.0])
     (buffer * buffer).sum().backward()
     np.testing.assert_array_equal(w.grad, [2.0, 4.0])  # d/dw sum (1 * w)^2 = 2 w
@@ -157,10 +157,10 @@ def test_value_version_check():
 
 def test_optimizer_step_bumps_versions_and_keeps_the_array():
     layer = nn.Linear(2, 2, dtype=np.float64, rng=0)
-    array, version = layer.weight.data, layer.weight.version
+    array, version = layer.weight._data, layer.weight.version
     layer(tensor([[1.0, 2.0]])).sum().backward()
     nn.optim.SGD(layer.parameters(), lr=0.1).step()
-    assert layer.weight.data is array and layer.weight.version == version + 1
+    assert layer.weight._data is array and layer.weight.version == version + 1
 
 
 def test_optimizer_step_between_forward_and_backward_is_caught():
@@ -377,10 +377,10 @@ _IN_PLACE = [
 @pytest.mark.parametrize(("name", "args", "expected"), _IN_PLACE, ids=[name for name, _, _ in _IN_PLACE])
 def test_torchs_elementwise_in_place_methods_change_the_array_itself_and_bump_the_version(name, args, expected):
     x = Tensor(_DATA.copy())
-    array = x.data
+    array = x._data
     with np.errstate(all="ignore"):
         want = expected(_DATA)
-    assert getattr(x, name)(*args) is x and x.data is array and x.version == 1
+    assert getattr(x, name)(*args) is x and x._data is array and x.version == 1
     np.testing.assert_allclose(x.data, want, rtol=1e-15, equal_nan=True)
 
 

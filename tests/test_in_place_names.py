@@ -103,8 +103,8 @@ def _inputs(low: float, high: float) -> np.ndarray:
 def test_unary_twins_write_the_value_into_the_same_array_and_record_its_gradient(name, reference, low, high):
     data = _inputs(low, high)
     plain = Tensor(data)
-    array = plain.data
-    assert getattr(plain, name)() is plain and plain.data is array and plain.version == 1
+    array = plain._data
+    assert getattr(plain, name)() is plain and plain._data is array and plain.version == 1
     np.testing.assert_allclose(plain.data, reference(data), rtol=1e-12, atol=1e-15)
 
     def through_twin(x):
@@ -320,8 +320,8 @@ def test_an_op_that_read_the_tensor_before_a_shape_change_fails_at_backward_as_i
 )
 def test_random_fills_draw_from_their_distribution_and_repeat_with_a_seed(fill, check):
     t = Tensor(np.zeros(2000))
-    array = t.data
-    assert fill(t, 0) is t and t.data is array and t.version == 1
+    array = t._data
+    assert fill(t, 0) is t and t._data is array and t.version == 1
     assert check(t.data)
     again = Tensor(np.zeros(2000))
     fill(again, 0)

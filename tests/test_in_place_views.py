@@ -122,11 +122,11 @@ def test_in_place_change_of_an_indexed_view_matches_torch(case):
 def test_the_view_keeps_its_identity_and_shows_the_new_values():
     y = Tensor(X, requires_grad=True) * 1
     row = y[0]
-    before = id(row.data)
+    before = id(row._data)
     row += 1
     np.testing.assert_array_equal(row.data, X[0] + 1)
     np.testing.assert_array_equal(y.data[0], X[0] + 1)
-    assert id(row.data) == before and row.version == y.version == 1  # one change, one version (as torch)
+    assert id(row._data) == before and row.version == y.version == 1  # one change, one version (as torch)
     y[1] += 1  # the view changes y once; Python's write-back y[1] = view is the same entries: no second change
     assert y.version == 2  # (torch counts the write-back too: 3)
 

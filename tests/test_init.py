@@ -105,9 +105,9 @@ def test_random_initialisers_are_deterministic_given_a_seed_or_generator(fill):
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
 def test_initialisers_fill_in_place_and_keep_dtype(fill, dtype):
     w = _weight((4, 5), dtype=dtype)
-    array = w.data
+    array = w._data
     assert fill(w, 0) is w
-    assert w.data is array and w.dtype == dtype
+    assert w._data is array and w.dtype == dtype
     assert np.all(np.isfinite(w.data)) and np.any(w.data != 0)
 
 

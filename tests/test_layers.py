@@ -510,9 +510,12 @@ def test_bilinear_matches_torch_and_saves(tmp_path):
     np.testing.assert_array_equal(nn.load(tmp_path / "bilinear.npz").weight.data, ours.weight.data)
 
 
-def test_a_tensor_assigned_to_a_weights_data_is_named_at_the_next_forward():
+def test_a_tensor_assigned_to_a_weights_data_gives_the_weight_its_values_as_torch():
     layer = nn.Linear(3, 2, rng=0)
     layer(np.ones((1, 3), np.float32)).sum().backward()
-    layer.weight.data = layer.weight - 0.1 * layer.weight.grad  # a Tensor where the array belongs
-    with pytest.raises(TypeError, match=r"linear: weight.data holds a Tensor, not an array .*p.data -= lr \* p.grad"):
-        layer(np.ones((1, 3), np.float32))
+    expected = layer.weight.numpy() - np.float32(0.1) * np.asarray(layer.weight.grad)  # computed before, in numpy
+    layer.weight.data = layer.weight - 0.1 * layer.weight.grad  # torch's p.data = p - lr * p.grad
+    assert type(layer.weight.numpy()) is np.ndarray and layer.weight.requires_grad and layer.weight.is_leaf
+    np.testing.assert_array_equal(layer.weight.numpy(), expected)
+    x = np.array([[1.0, -2.0, 0.5]], np.float32)
+    np.testing.assert_allclose(layer(x).numpy(), x @ expected.T + layer.bias.numpy(), rtol=1e-6)

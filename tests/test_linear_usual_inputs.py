@@ -49,7 +49,7 @@ def test_an_array_input_is_shared_not_copied():
     layer = _layer()
     x = np.random.default_rng(3).standard_normal((2, 5))
     out = layer(x)
-    (x_node,) = [p for p in out.grad_fn.node.parents if p.data is x]
+    (x_node,) = [p for p in out.grad_fn.node.parents if p._data is x]
     assert np.shares_memory(x_node.data, x)
 
 
@@ -80,11 +80,13 @@ def test_other_inputs_take_the_checked_path_and_its_errors():
     np.testing.assert_array_equal(layer(big_endian).data, layer(np.zeros((2, 5), dtype=np.float32)).data)
 
 
-def test_a_weight_whose_data_was_replaced_by_a_tensor_gets_the_checked_error():
+def test_a_weight_whose_data_was_replaced_by_a_tensor_computes_with_that_tensors_array():
     layer = nn.Linear(2, 2, rng=0)
-    layer.weight.data = Tensor(np.ones((2, 2), dtype=np.float32))  # the mistake p.data = p - lr * p.grad
-    with pytest.raises(TypeError, match="weight.data holds a Tensor"):
-        layer(np.ones((1, 2), dtype=np.float32))
+    replacement = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32))
+    layer.weight.data = replacement  # torch's p.data = other: the weight now holds that array, shared
+    assert np.shares_memory(layer.weight.data, replacement.data)
+    out = layer(np.ones((1, 2), dtype=np.float32))
+    np.testing.assert_allclose(out.numpy(), [[3.0, 7.0]] + layer.bias.numpy(), rtol=1e-6)
 
 
 def test_no_grad_records_nothing():

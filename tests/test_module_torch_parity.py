@@ -639,7 +639,7 @@ def test_load_state_dict_assign_uses_the_given_arrays_uncopied():
     state = dict(layer.state_dict(), weight=weight, running_mean=mean)
     parameter = layer.weight
     layer.load_state_dict(state, assign=True)
-    assert layer.weight is parameter and layer.weight.data is weight and layer.weight.requires_grad
+    assert layer.weight is parameter and layer.weight._data is weight and layer.weight.requires_grad
     assert layer.running_mean is mean and layer.running_mean.dtype == np.float64
     new_bias = nn.Parameter(np.ones(2, np.float32))
     layer.load_state_dict({**state, "bias": new_bias}, assign=True)
@@ -648,10 +648,10 @@ def test_load_state_dict_assign_uses_the_given_arrays_uncopied():
 
 def test_load_state_dict_assign_still_validates_everything_first():
     layer = nn.Linear(2, 2)
-    before = layer.weight.data
+    before = layer.weight._data
     with pytest.raises(nn.StateDictError):
         layer.load_state_dict({"weight": np.zeros((3, 3)), "bias": np.zeros(2)}, assign=True)
-    assert layer.weight.data is before
+    assert layer.weight._data is before
 
 
 def test_load_state_dict_assign_loads_torch_weights():

@@ -167,11 +167,11 @@ def test_a_parameter_without_gradient_is_left_alone():
 
 def test_float32_parameter_stays_float32_and_keeps_its_array():
     parameter = nn.Parameter(np.ones((3, 3), dtype=np.float32))
-    array = parameter.data
+    array = parameter._data
     parameter.grad = np.eye(3, dtype=np.float32)
     optimizer = nn.optim.Muon([parameter], lr=0.1)
     optimizer.step()
-    assert parameter.data is array and array.dtype == np.float32
+    assert parameter._data is array and array.dtype == np.float32
     assert optimizer.state[parameter]["momentum_buffer"].dtype == np.float32
 
 

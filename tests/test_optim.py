@@ -24,7 +24,7 @@ def two_steps(optimizer_class, **options):
     for grad in (GRAD_1, GRAD_2):
         parameter.grad = grad.copy()
         optimizer.step()
-    return parameter.data
+    return parameter._data  # (the array itself: its type is checked below)
 
 
 def test_sgd_two_steps_with_momentum_dampening_and_weight_decay():
@@ -963,7 +963,7 @@ def test_adaptive_steps_in_float16_where_eps_underflows_stay_finite(optimizer_cl
 )
 def test_steps_update_the_state_and_the_parameter_in_place_and_leave_the_gradient_alone(optimizer_class, options, keys):
     parameter = nn.Parameter(np.array([1.0, -2.0, 3.0], dtype=np.float32))
-    data = parameter.data
+    data = parameter._data
     optimizer = optimizer_class([parameter], lr=0.1, **options)
     parameter.grad = np.array([0.5, -1.0, 0.25], dtype=np.float32)
     optimizer.step()
@@ -972,7 +972,7 @@ def test_steps_update_the_state_and_the_parameter_in_place_and_leave_the_gradien
     saved = optimizer.state_dict()
     grad = parameter.grad.copy()
     optimizer.step()
-    assert parameter.data is data and all(state[key] is arrays[key] for key in keys)
+    assert parameter._data is data and all(state[key] is arrays[key] for key in keys)
     np.testing.assert_array_equal(parameter.grad, grad)
     assert any(not np.array_equal(saved["state"][0][key], state[key]) for key in keys)  # the saved copy stayed
 
@@ -1118,7 +1118,7 @@ def test_a_parameter_held_in_a_memory_map_is_updated_as_one_in_memory(name, tmp_
         for parameter, optimizer in zip((mapped, in_memory), optimizers):
             parameter.grad = np.full((4, 3), 0.1 * (step + 1), np.float32)
             optimizer.step()
-    assert isinstance(mapped.data, np.memmap) and mapped.data.dtype == np.float32
+    assert isinstance(mapped._data, np.memmap) and mapped._data.dtype == np.float32
     np.testing.assert_array_equal(np.asarray(mapped.data), in_memory.data)
     for key, value in optimizers[0].state[mapped].items():
         if isinstance(value, np.ndarray) and value.ndim:

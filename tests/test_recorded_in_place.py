@@ -146,10 +146,10 @@ def test_recorded_in_place_changes_match_torch(case):
 def test_the_tensor_keeps_its_identity_and_array_and_becomes_the_output_of_the_op():
     x = Tensor(A, requires_grad=True)
     h = x * 2
-    array, version = h.data, h.version
+    array, version = h._data, h.version
     same = h
     h += 1
-    assert h is same and h.data is array and h.version == version + 1
+    assert h is same and h._data is array and h.version == version + 1
     assert h.grad_fn.name == "add" and not h.is_leaf
     assert h.relu_() is h and h.grad_fn.name == "relu"
     np.testing.assert_array_equal(array, np.maximum(A * 2 + 1, 0))

@@ -116,7 +116,7 @@ def test_item_returns_python_number_and_rejects_many_elements():
 
 def test_numpy_returns_the_underlying_array():
     t = Tensor(np.arange(4.0))
-    assert t.numpy() is t.data
+    assert t.numpy() is t._data
 
 
 def test_detach_shares_data_but_leaves_the_graph():

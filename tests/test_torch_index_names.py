@@ -162,8 +162,8 @@ def test_in_place_index_twins_refuse_a_leaf_that_requires_grad_and_integer_float
 def test_in_place_index_twins_keep_the_array_and_record_the_op():
     x = Tensor(X, requires_grad=True)
     h = x * 1
-    array = h.data
-    assert h.index_add_(0, idx(1), Tensor(np.ones((1, 3)))) is h and h.data is array
+    array = h._data
+    assert h.index_add_(0, idx(1), Tensor(np.ones((1, 3)))) is h and h._data is array
     h.put_(idx(0), Tensor([5.0])).scatter_(1, idx([0], [2], [1], [0]), value=-1.0)
     expected = X.copy()
     expected[1] += 1

@@ -276,14 +276,14 @@ def test_new_empty_is_a_leaf_of_zeros_of_this_dtype():
 # -- apply_ and map_ ------------------------------------------------------------------------------------
 def test_apply_changes_each_element_in_place_and_bumps_the_version():
     tensor = Tensor([[1.0, -2.0], [3.0, 0.5]])
-    data, seen = tensor.data, []
+    data, seen = tensor._data, []
 
     def double(value):
         seen.append(type(value))
         return 2 * value
 
     assert tensor.apply_(double) is tensor
-    assert tensor.data is data
+    assert tensor._data is data
     np.testing.assert_array_equal(data, [[2.0, -4.0], [6.0, 1.0]])
     assert seen == [float] * 4  # Python numbers, as torch passes
     assert tensor.version == 1

@@ -31,7 +31,7 @@ def _zero_dim_results() -> dict[str, Tensor]:
 @pytest.mark.parametrize("name", list(_zero_dim_results()))
 def test_zero_dim_results_hold_a_zero_dim_ndarray(name):
     result = _zero_dim_results()[name]
-    assert type(result.data) is np.ndarray and result.data.shape == ()
+    assert type(result._data) is np.ndarray and result._data.shape == ()
     assert type(result.numpy()) is np.ndarray
 
 

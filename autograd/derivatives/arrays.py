@@ -124,7 +124,7 @@ def _linear_relu_rule(g, out, x, weight, bias=None):
 def _linear_relu_accumulate(pending, g, parents, out):
     # the ordinary pass: the same contributions, each computed only for a parent that requires grad
     g = relu_rule(g, out, None)
-    x, weight = parents[0].data, parents[1].data
+    x, weight = parents[0]._data, parents[1]._data
     for parent, rule in zip(parents, _LINEAR_RULES):
         if parent._requires_grad:
             contribution = parent._match_gradient(rule(g, out, x, weight, None), False)

@@ -65,8 +65,8 @@ def flat_of(x, value):
     """
     if not isinstance(x, Node):
         return value
-    if isinstance(x.data, np.ndarray):
-        value = np.array(np.broadcast_to(np.asarray(value, dtype=x.data.dtype), x.data.shape))
+    if isinstance(x._data, np.ndarray):
+        value = np.array(np.broadcast_to(np.asarray(value, dtype=x._data.dtype), x._data.shape))
     else:
         value = float(value)
     return type(x)._from_op(value, locally_constant, (x,))
@@ -107,7 +107,7 @@ def relu_rule(g, out, x):
     # out = relu(x) is not 0: read from the output as torch does, so x may change in place after relu;
     # elsewhere it is 0, even for an infinite or nan g (under create_graph too: _kept_node)
     if isinstance(out, Node):
-        return _kept_node(g, out, out.data != 0)
+        return _kept_node(g, out, out._data != 0)
     if type(out) is float:
         return g if out != 0 else 0.0
     return kept_where(g, out != 0)
@@ -130,7 +130,7 @@ def _clipped_inside(x, bound):
     """x clipped to [-bound, bound] (the op ``clipped_inside``, recorded for a node: slope 1 strictly inside)."""
     if not isinstance(x, Node):
         return np.clip(x, -bound, bound)
-    return type(x)._from_op(np.clip(x.data, -bound, bound), clipped_inside, (x,), {"low": -bound, "high": bound})
+    return type(x)._from_op(np.clip(x._data, -bound, bound), clipped_inside, (x,), {"low": -bound, "high": bound})
 
 
 def beyond_band(x, lambd):
@@ -141,7 +141,7 @@ def beyond_band(x, lambd):
 def _shrunk_rule(g, out, x, lambd):
     # 1 outside the closed band [-lambd, lambd] (and at nan), 0 in it: g there is 0 even if infinite
     if isinstance(x, Node):
-        return _kept_node(g, x, beyond_band(x.data, lambd))
+        return _kept_node(g, x, beyond_band(x._data, lambd))
     return kept_where(g, beyond_band(x, lambd))
 
 
@@ -160,7 +160,7 @@ def _smooth_l1_terms_rule(g, out, x, beta):
 
 def _leaky_relu_rule(g, out, x, alpha):
     if isinstance(x, Node):
-        return g * flat_of(x, where(x.data > 0, 1.0, alpha))
+        return g * flat_of(x, where(x._data > 0, 1.0, alpha))
     return where(x > 0, g, g * alpha)
 
 

@@ -36,9 +36,9 @@ def _linear_accumulate(pending, g, parents, out=None):
     n = (len(parents) - 1) // 2
     for w, x in zip(parents[:n], parents[n : 2 * n]):
         if w._requires_grad:
-            pending[w] = get(w, -0.0) + g * x.data
+            pending[w] = get(w, -0.0) + g * x._data
         if x._requires_grad:
-            pending[x] = get(x, -0.0) + g * w.data
+            pending[x] = get(x, -0.0) + g * w._data
     bias = parents[-1]
     if bias._requires_grad:
         pending[bias] = get(bias, -0.0) + g

@@ -138,7 +138,7 @@ def _numeric_array(sample: Any) -> np.ndarray:
         if not -(2**63) <= sample < 2**63:
             raise ValueError(f"default_collate: Overflow when unpacking long long: the int {sample} is outside int64")
         return np.asarray(sample, dtype=np.int64)
-    array = np.asarray(sample.data if isinstance(sample, Node) else sample)
+    array = np.asarray(sample._data if isinstance(sample, Node) else sample)
     if array.dtype.kind not in NUMERIC_KINDS:
         found = f"{type(sample).__name__} of dtype {array.dtype}" if isinstance(sample, np.ndarray) else type(sample)
         raise TypeError(UNSUPPORTED_SAMPLE.format(found))

@@ -60,7 +60,7 @@ _CONTAINER: Any = object()
 def _converted_leaf(data: Any) -> Any:
     """``data`` converted when it is not a container (see :func:`default_convert`), else :data:`_CONTAINER`."""
     if isinstance(data, Node):
-        return np.asarray(data.data)
+        return np.asarray(data._data)
     if isinstance(data, np.generic) and not isinstance(data, (str, bytes)):
         return np.asarray(data)
     if isinstance(data, (np.ndarray, str, bytes)):

@@ -62,7 +62,7 @@ class TensorDataset(Dataset):
 def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[np.ndarray, ...]:
     """``arrays`` (arrays, Tensors or array-likes) as ndarrays with one row per sample each, all of one
     length; a ValueError naming ``owner`` otherwise."""
-    converted = tuple(np.asarray(a.data if isinstance(a, Node) else a) for a in arrays)
+    converted = tuple(np.asarray(a._data if isinstance(a, Node) else a) for a in arrays)
     if not converted:
         raise ValueError(f"{owner}: the dataset holds no arrays")
     if any(array.ndim == 0 for array in converted):

@@ -159,7 +159,7 @@ def prelu(x: Any, weight: ParameterLike) -> Tensor:
     """
     x = as_float_tensor(x, "prelu")
     slope = per_channel(weight, x, "prelu", "weight")
-    positive = x.data > 0
+    positive = x._data > 0
     return where(positive, x, where(positive, 0.0, x) * slope)
 
 
@@ -200,7 +200,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     else:
         smooth = (x * beta).softplus() / beta
     with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
-        linear = x.data * beta > threshold
+        linear = x._data * beta > threshold
     return where(linear, x, smooth) if linear.any() else smooth
 
 
@@ -409,7 +409,7 @@ def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
     if writes_in_place("hardsigmoid", inplace, x):
         return change_in_place("hardsigmoid", x, hardsigmoid)
     x = as_float_tensor(x, "hardsigmoid")
-    unordered = np.isnan(x.data)
+    unordered = np.isnan(x._data)
     if not unordered.any():
         return clipped_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
     ordered = where(unordered, 0.0, x)  # nan stays nan, with the gradient stopped there (clipped_inside passes it)
@@ -424,7 +424,7 @@ def hardswish(x: Any, inplace: bool = False) -> Tensor:
     if writes_in_place("hardswish", inplace, x):
         return change_in_place("hardswish", x, hardswish)
     x = as_float_tensor(x, "hardswish")
-    unordered = np.isnan(x.data)
+    unordered = np.isnan(x._data)
     if not unordered.any():
         return x * clipped_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
     ordered = where(unordered, 0.0, x)  # (the product's gradient at nan would be 0 * nan)

@@ -47,7 +47,7 @@ def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, Tensor]:
     """Adaptive max pooling of (N, C, H, W) ``x`` to ``sizes`` cells: (values, flat indices in each plane)."""
     n, c, height, width = x.shape
     rows, columns = _window_cells(height, sizes[0]), _window_cells(width, sizes[1])
-    windows = x.data[:, :, rows][..., columns]  # (N, C, H_out, kh, W_out, kw)
+    windows = x._data[:, :, rows][..., columns]  # (N, C, H_out, kh, W_out, kw)
     window_size = rows.shape[1] * columns.shape[1]  # explicit, not -1: an empty batch cannot infer it
     windows = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, sizes[0], sizes[1], window_size)
     chosen = _chosen_offsets(windows)

@@ -49,7 +49,7 @@ def additive_mask(owner: str, name: str, mask: Any, dtype: np.dtype, masked_valu
     is, cast to ``dtype`` (a float Tensor stays in the graph and receives a gradient)."""
     if isinstance(mask, Tensor):
         if mask.dtype == np.bool_:
-            mask = mask.data
+            mask = mask._data
         elif mask.dtype.kind == "f":
             return mask if mask.dtype == dtype else mask.astype(dtype)
     array = np.asarray(mask)
@@ -86,7 +86,7 @@ def attention_weights(query: Tensor, key: Tensor, bias: Any, scale: float, safe:
         scores = scores + bias
     if not safe:
         return scores.softmax(-1)
-    blocked = np.all(np.isneginf(scores.data), axis=-1, keepdims=True)
+    blocked = np.all(np.isneginf(scores._data), axis=-1, keepdims=True)
     if not blocked.any():
         return scores.softmax(-1)
     # A finite stand-in row keeps the softmax (and its backward) free of nan; the weights are then zeroed.

@@ -513,7 +513,7 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
         rows = _adaptive_average(height, out_h, x.dtype)
         columns = _adaptive_average(width, out_w, x.dtype)
         out = matmul(matmul(rows, x), columns.T)
-        if np.isnan(out.data).any():  # an inf or nan in the input: each window alone, as torch's sums give them
+        if np.isnan(out._data).any():  # an inf or nan in the input: each window alone, as torch's sums give them
             out = _adaptive_window_means(_adaptive_window_means(x, out_h, 2), out_w, 3)
     return out.reshape(out.shape[1:]) if unbatched else out
 

@@ -32,7 +32,7 @@ LOG_ZERO = -1e30
 
 def _lengths(values: Any, batch: int, name: str) -> np.ndarray:
     """``input_lengths`` or ``target_lengths`` as a (batch,) int64 array of non-negative integers."""
-    array = np.asarray(values.data if isinstance(values, Tensor) else values)
+    array = np.asarray(values._data if isinstance(values, Tensor) else values)
     if array.dtype.kind not in "iu":
         raise TypeError(f"ctc_loss: {name} must hold integers, got dtype {array.dtype}")
     array = array.reshape(-1).astype(np.int64)
@@ -45,7 +45,7 @@ def _lengths(values: Any, batch: int, name: str) -> np.ndarray:
 
 def _padded_targets(targets: Any, target_lengths: np.ndarray, batched: bool) -> np.ndarray:
     """The targets as an (N, max(target_lengths)) int64 array, from torch's padded (N, S) or concatenated form."""
-    array = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    array = np.asarray(targets._data if isinstance(targets, Tensor) else targets)
     if array.dtype.kind not in "iu":
         raise TypeError(f"ctc_loss: targets must hold integer class indices, got dtype {array.dtype}")
     array = array.astype(np.int64)
@@ -150,13 +150,13 @@ def ctc_loss(
     if frames == 0:
         raise ValueError("ctc_loss: log_probs has no time frames")
     extended = _extended_labels(_padded_targets(targets, target_lengths, batched), target_lengths, blank, classes)
-    safe_log_probs = where(log_probs.data < LOG_ZERO, LOG_ZERO, log_probs)  # log 0 = -inf becomes LOG_ZERO
+    safe_log_probs = where(log_probs._data < LOG_ZERO, LOG_ZERO, log_probs)  # log 0 = -inf becomes LOG_ZERO
     alpha = _log_likelihoods(safe_log_probs, extended, input_lengths)
     ends = np.stack([2 * target_lengths, np.maximum(2 * target_lengths - 1, 0)], axis=1)
     finals = take_along_axis(alpha, ends, axis=1)
     no_label = np.stack([np.zeros(batch), np.where(target_lengths > 0, 0.0, LOG_ZERO)], axis=1)
     losses = -(finals + no_label.astype(log_probs.dtype)).logsumexp(axis=1)
-    impossible = (losses.data > -LOG_ZERO / 2) | (input_lengths == 0) & (target_lengths > 0)
+    impossible = (losses._data > -LOG_ZERO / 2) | (input_lengths == 0) & (target_lengths > 0)
     losses = where(impossible, 0.0 if zero_infinity else np.inf, losses)
     losses = where((input_lengths == 0) & (target_lengths == 0), 0.0, losses)  # no frames, nothing to emit
     if reduction == "sum":

@@ -76,7 +76,7 @@ def _at_least(x: Tensor, axis: int, eps: float) -> Tensor:
     """||x||_2 along ``axis`` (kept), raised to ``eps`` where smaller, with the unraised norm's gradient."""
     norm = vector_norm(x, 2.0, axis, keepdims=True)
     # not max(norm, eps) - norm, which is inf - inf = nan at an infinite norm
-    shortfall = np.where(norm.data < eps, eps - norm.data, 0.0)
+    shortfall = np.where(norm._data < eps, eps - norm._data, 0.0)
     return norm + shortfall if shortfall.any() else norm
 
 

@@ -46,17 +46,17 @@ def kl_div(
     log_target = check_flag("kl_div", "log_target", log_target)
     input, target = _paired(input, target, "kl_div", "input")
     if log_target:
-        kept = target.data != -np.inf
+        kept = target._data != -np.inf
         terms = _masked_terms(kept, input, target, lambda x, t: t.exp() * (t - x), target_fill=0.0)
     else:
-        negative = target.data[target.data < 0]
-        if negative.size or np.isnan(target.data).any():
+        negative = target._data[target._data < 0]
+        if negative.size or np.isnan(target._data).any():
             shown = np.unique(negative)[:5].tolist() if negative.size else ["nan"]
             raise ValueError(
                 f"kl_div: target probabilities must be >= 0 (pass log_target=True for log-probabilities), "
                 f"got {shown} in a target of shape {target.shape}"
             )
-        kept = target.data > 0
+        kept = target._data > 0
         terms = _masked_terms(kept, input, target, lambda x, p: p * (p.log() - x), target_fill=1.0)
     if reduction != "batchmean":
         return _reduce(terms, reduction)

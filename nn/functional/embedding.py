@@ -18,7 +18,7 @@ __all__ = ["embedding", "one_hot", "padding_row"]
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """An int64 Tensor with a trailing axis of ``num_classes`` (the largest index + 1 if -1) holding 1 at each
     index, as torch's (no gradient: cast it, ``.float()``, to use it in arithmetic)."""
-    return Tensor(one_hot_array(tensor.data if isinstance(tensor, Node) else tensor, num_classes))
+    return Tensor(one_hot_array(tensor._data if isinstance(tensor, Node) else tensor, num_classes))
 
 
 def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None:
@@ -34,7 +34,7 @@ def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None
 
 
 def _indices(input: Any, rows: int) -> np.ndarray:
-    indices = np.asarray(input.data if isinstance(input, Node) else input)
+    indices = np.asarray(input._data if isinstance(input, Node) else input)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {indices.dtype} (shape {indices.shape})")
     if indices.size and (indices.min() < 0 or indices.max() >= rows):
@@ -49,11 +49,11 @@ def renormalize_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_
     """torch's ``embedding_renorm_``: rows read by ``indices`` whose ``norm_type``-norm exceeds ``max_norm``
     are scaled in place (no gradient, the version goes up) to norm max_norm / (norm + 1e-7) * norm."""
     rows = np.unique(indices)
-    norms = np.linalg.norm(weight.data[rows], ord=norm_type, axis=1)
+    norms = np.linalg.norm(weight._data[rows], ord=norm_type, axis=1)
     too_long = norms > max_norm
     if too_long.any():
         with no_grad():
-            weight.data[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None].astype(weight.dtype)
+            weight._data[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None].astype(weight.dtype)
         increment_version(weight)
 
 

@@ -30,7 +30,7 @@ MODES = ("sum", "mean", "max")
 
 
 def _integer_array(name: str, value: Any) -> np.ndarray:
-    array = np.asarray(value.data if isinstance(value, Node) else value)
+    array = np.asarray(value._data if isinstance(value, Node) else value)
     if array.dtype.kind not in "iu":
         raise TypeError(f"embedding_bag: {name} must hold integers, got dtype {array.dtype} (shape {array.shape})")
     return array.astype(np.int64)

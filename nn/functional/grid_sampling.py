@@ -86,8 +86,8 @@ def _unnormalized(coordinate: Tensor, size: int, align_corners: bool) -> Tensor:
 
 def _clipped(coordinate: Tensor, size: int) -> Tensor:
     """The coordinate clipped to [0, size - 1], with gradient 1 strictly inside and 0 elsewhere (as torch)."""
-    inside = (coordinate.data > 0) & (coordinate.data < size - 1)
-    return where(inside, coordinate, np.clip(coordinate.data, 0, size - 1))
+    inside = (coordinate._data > 0) & (coordinate._data < size - 1)
+    return where(inside, coordinate, np.clip(coordinate._data, 0, size - 1))
 
 
 def _reflected(coordinate: Tensor, twice_low: int, twice_high: int) -> Tensor:
@@ -96,8 +96,8 @@ def _reflected(coordinate: Tensor, twice_low: int, twice_high: int) -> Tensor:
         return coordinate * 0.0
     low, span = twice_low / 2, (twice_high - twice_low) / 2
     offset = coordinate - low
-    distance = where(offset.data < 0, -offset, offset)
-    flips = np.floor(distance.data / span)
+    distance = where(offset._data < 0, -offset, offset)
+    flips = np.floor(distance._data / span)
     extra = distance - flips * span
     return where(flips % 2 == 0, extra + low, (span + low) - extra)
 
@@ -137,7 +137,7 @@ def _cubic_weights(t: Tensor) -> list[Tensor]:
 
 def _tap_coordinates(taps: np.ndarray, size: int, padding_mode: str, align_corners: bool) -> np.ndarray:
     """Integer tap positions after ``padding_mode`` (bicubic pads each tap; torch's ``get_value_bounded``)."""
-    padded = _padded(Tensor(taps.astype(np.float64)), size, padding_mode, align_corners).data
+    padded = _padded(Tensor(taps.astype(np.float64)), size, padding_mode, align_corners)._data
     return np.trunc(padded).astype(np.int64)
 
 
@@ -169,8 +169,8 @@ def grid_sample(
     x = _padded(x, width, padding_mode, align_corners)
     y = _padded(y, height, padding_mode, align_corners)
     if mode == "nearest":
-        return _read(flat_input, np.rint(y.data).astype(np.int64), np.rint(x.data).astype(np.int64), height, width)
-    left, top = np.floor(x.data).astype(np.int64), np.floor(y.data).astype(np.int64)
+        return _read(flat_input, np.rint(y._data).astype(np.int64), np.rint(x._data).astype(np.int64), height, width)
+    left, top = np.floor(x._data).astype(np.int64), np.floor(y._data).astype(np.int64)
     tx, ty = (x - left).reshape(batch, 1, *x.shape[1:]), (y - top).reshape(batch, 1, *y.shape[1:])
     return (
         _read(flat_input, top, left, height, width) * ((1 - tx) * (1 - ty))
@@ -186,7 +186,7 @@ def _bicubic(
     """Sum over the 4 x 4 taps around (x, y) of input * w_x * w_y (Keys' weights, taps padded one by one)."""
     height, width = shape
     batch = x.shape[0]
-    left, top = np.floor(x.data).astype(np.int64), np.floor(y.data).astype(np.int64)
+    left, top = np.floor(x._data).astype(np.int64), np.floor(y._data).astype(np.int64)
     x_weights = _cubic_weights((x - left).reshape(batch, 1, *x.shape[1:]))
     y_weights = _cubic_weights((y - top).reshape(batch, 1, *y.shape[1:]))
     total = None

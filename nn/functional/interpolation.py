@@ -187,7 +187,7 @@ def _along_axis(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
         rest = math.prod(shape[axis + 1 :])
         out = matmul(matrix, x.reshape(math.prod(shape[:axis]), shape[axis], rest))
         out = out.reshape(shape[:axis] + (matrix.shape[0],) + shape[axis + 1 :])
-    if np.isnan(out.data).any():  # an inf or nan in x: in the matmul, 0 * inf is nan outside its taps
+    if np.isnan(out._data).any():  # an inf or nan in x: in the matmul, 0 * inf is nan outside its taps
         return _tap_by_tap(x, matrix, axis)
     return out
 

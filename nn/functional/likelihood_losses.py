@@ -45,7 +45,7 @@ def poisson_nll_loss(
     x, t = _paired(input, target, loss, "input")
     terms = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
-        counted = t.data > 1
+        counted = t._data > 1
         safe = where(counted, t, 2.0)  # the approximation is only evaluated (and differentiated) where t > 1
         stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
         terms = terms + where(counted, stirling, 0.0)
@@ -64,7 +64,7 @@ def _variance(var: Any, x: Tensor, loss: str) -> Tensor:
         raise TypeError(f"{loss}: var must be a Tensor, an array-like or a number, got a {type(var).__name__}")
     else:
         variance = Tensor(np.asarray(var), dtype=x.dtype)
-    if np.any(variance.data < 0) or np.isnan(variance.data).any():
+    if np.any(variance._data < 0) or np.isnan(variance._data).any():
         raise ValueError(f"{loss}: var must be >= 0, got negative or nan entries (var shape {variance.shape})")
     if variance.shape == x.shape:
         return variance
@@ -97,7 +97,7 @@ def gaussian_nll_loss(
     x, t = _paired(input, target, loss, "input")
     check_fits_dtype(loss, "eps", eps, x.dtype)
     variance = _variance(var, x, loss)
-    shortfall = np.maximum(eps - variance.data, 0.0)  # not max(v, eps) - v: that is inf - inf = nan at v = inf
+    shortfall = np.maximum(eps - variance._data, 0.0)  # not max(v, eps) - v: that is inf - inf = nan at v = inf
     if shortfall.any():
         variance = variance + shortfall  # the raised value, the unraised gradient (torch clamps without a graph)
     error = x - t

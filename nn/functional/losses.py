@@ -115,7 +115,7 @@ def _paired(
     if isinstance(target, Node) and not isinstance(target, Tensor):
         raise TypeError(f"{loss}: {other} must be a Tensor or an array-like, got a {type(target).__name__}")
     if not (isinstance(target, Tensor) and target.dtype.kind == "f"):
-        array = np.asarray(target.data if isinstance(target, Tensor) else target)
+        array = np.asarray(target._data if isinstance(target, Tensor) else target)
         if array.dtype.kind not in "fiub":
             raise TypeError(f"{loss}: {other} must hold real numbers, got dtype {array.dtype}")
         target = Tensor(array, dtype=prediction.dtype)
@@ -141,7 +141,7 @@ def _check_unit_interval(values: np.ndarray, loss: str, what: str) -> None:
 
 
 def _check_signs(target: Tensor, loss: str) -> None:
-    invalid = target.data[(target.data != 1) & (target.data != -1)]
+    invalid = target._data[(target._data != 1) & (target._data != -1)]
     if invalid.size:
         shown = np.unique(invalid)[:5].tolist()
         raise ValueError(f"{loss}: targets must be -1 or +1, got {shown} in a target of shape {target.shape}")
@@ -172,7 +172,7 @@ def _class_indices_or_ignored(
     ``ignore_index``, and whether some entry is ``ignore_index``. ``like_nll_loss``: a target of another shape
     raises the class torch's nll_loss raises (:func:`_target_shape_error`), a class out of range a
     :class:`ClassIndexError` (torch's IndexError)."""
-    indices = target.data if isinstance(target, Node) else np.asarray(target)
+    indices = target._data if isinstance(target, Node) else np.asarray(target)
     expected = scores.shape[:axis] + scores.shape[axis + 1 :]
     if indices.dtype.kind not in "iu":
         raise TypeError(
@@ -200,7 +200,7 @@ def _class_indices_or_ignored(
 
 def _real_array(weight: Any, loss: str, name: str) -> np.ndarray:
     """``weight`` (a node's data, an array or a sequence) as an ndarray of real numbers (TypeError otherwise)."""
-    array = np.asarray(weight.data if isinstance(weight, Node) else weight)
+    array = np.asarray(weight._data if isinstance(weight, Node) else weight)
     if array.dtype.kind not in "fiu":
         raise TypeError(f"{loss}: {name} must hold real numbers, got dtype {array.dtype}")
     return array
@@ -467,8 +467,8 @@ def binary_cross_entropy(
         probabilities, target, "binary_cross_entropy", "probabilities", torch_broadcasts=False
     )
     weight = _element_weights(weight, target, "binary_cross_entropy", "weight")
-    _check_unit_interval(probabilities.data, "binary_cross_entropy", "probabilities")
-    _check_unit_interval(target.data, "binary_cross_entropy", "targets")
+    _check_unit_interval(probabilities._data, "binary_cross_entropy", "probabilities")
+    _check_unit_interval(target._data, "binary_cross_entropy", "targets")
     terms = _BinaryCrossEntropyTerms.apply(probabilities, target)
     return _reduce(terms if weight is None else terms * weight, reduction)
 
@@ -480,7 +480,7 @@ class _BinaryCrossEntropyTerms(Function):
     @staticmethod
     def forward(ctx: Any, p: Tensor, y: Tensor) -> np.ndarray:
         ctx.save_for_backward(p, y)
-        return quietly(_binary_cross_entropy_terms, p.data, y.data)
+        return quietly(_binary_cross_entropy_terms, p._data, y._data)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -488,7 +488,7 @@ class _BinaryCrossEntropyTerms(Function):
         d_p = d_y = None
         if ctx.needs_input_grad[0]:  # g (p - y) / max((1 - p) p, eps), the floor in p's dtype (flat where it holds)
             variance = (1 - p) * p
-            d_p = grad * (p - y) / where(variance.data > BCE_GRADIENT_EPS, variance, BCE_GRADIENT_EPS)
+            d_p = grad * (p - y) / where(variance._data > BCE_GRADIENT_EPS, variance, BCE_GRADIENT_EPS)
         if ctx.needs_input_grad[1]:  # -g logit(p) = -g log(p / (1 - p)), unclamped; d/dp of it -g / (p (1 - p)),
             d_y = -grad * p.logit()  # -inf at p = 0 or 1 as torch's (log of the quotient would give 0 * inf = nan)
         return d_p, d_y
@@ -531,20 +531,20 @@ def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | Non
     d/dx = c - s L sigmoid(-|x|), s = sign(x) (+1 at 0) = L sigmoid(x) - q y (sigmoid(x) - y for q = 1);
     d/dy = -x + (q - 1) softplus(-x) (-x for q = 1), 0 at the two points above (torch: -x).
     """
-    positive = logits.data >= 0
+    positive = logits._data >= 0
     one = logits.dtype.type(1)
     tail = (logits * (positive * (-2 * one) + one)).softplus()  # softplus(-|x|); x = 0 on the side of c
     if pos_weight is None and not target.requires_grad:  # the common case, in plain arrays: c = 1[x >= 0] - y
-        coefficient: Any = positive - target.data
+        coefficient: Any = positive - target._data
     elif pos_weight is None:
         coefficient = -(target - positive)
     else:
-        y = target if target.requires_grad else target.data
+        y = target if target.requires_grad else target._data
         with quiet():  # pos_weight = inf where y = 0 gives nan, as torch's, without numpy's warning
             complement, weighted = 1 - y, y * pos_weight
         coefficient = select_either(positive, complement, -weighted)
         scale = complement + weighted  # L as a sum of terms >= 0: 1 + (q - 1) y cancels for small q
-        underflowed = tail.data == 0  # softplus(-|x|) = 0 past |x| ~ 745: the term is 0, also for L = inf
+        underflowed = tail._data == 0  # softplus(-|x|) = 0 past |x| ~ 745: the term is 0, also for L = inf
         if underflowed.any():
             scale = select_either(underflowed, 0.0, scale)
         tail = tail * scale
@@ -553,10 +553,10 @@ def _logistic_terms(logits: Tensor, target: Tensor, pos_weight: np.ndarray | Non
 
 def _without_zero_times_infinity(logits: Tensor, coefficient: Any) -> Tensor:
     """``logits`` with 0 where it is infinite and ``coefficient`` is exactly 0, so that c x is 0 there."""
-    infinite = np.isinf(logits.data)
+    infinite = np.isinf(logits._data)
     if not infinite.any():
         return logits
-    zero = np.asarray(coefficient.data if isinstance(coefficient, Tensor) else coefficient) == 0
+    zero = np.asarray(coefficient._data if isinstance(coefficient, Tensor) else coefficient) == 0
     return where(infinite & zero, 0.0, logits)
 
 
@@ -589,7 +589,7 @@ def binary_cross_entropy_with_logits(
     logits, target = _paired(logits, target, loss, "logits", torch_broadcasts=False)
     weight = _element_weights(weight, target, loss, "weight")
     pos_weight = _element_weights(pos_weight, target, loss, "pos_weight")
-    _check_unit_interval(target.data, loss, "targets")
+    _check_unit_interval(target._data, loss, "targets")
     terms = _logistic_terms(logits, target, pos_weight)
     return _reduce(terms if weight is None else terms * weight, reduction)
 
@@ -636,16 +636,16 @@ def cross_entropy(
         and type(axis) is int
         and axis == 1
         and isinstance(logits, Tensor)
-        and logits.data.ndim == 2
-        and logits.data.dtype.kind == "f"
+        and logits._data.ndim == 2
+        and logits._data.dtype.kind == "f"
     ):
-        indices = target.data if isinstance(target, Tensor) else target
+        indices = target._data if isinstance(target, Tensor) else target
         if (
             type(indices) is np.ndarray
             and indices.dtype.kind in "iu"
-            and indices.shape == logits.data.shape[:1]
+            and indices.shape == logits._data.shape[:1]
             and indices.size
-            and in_class_range(indices, logits.data.shape[1])
+            and in_class_range(indices, logits._data.shape[1])
         ):
             return softmax_cross_entropy(logits, indices, 1, reduction=reduction, validate_target=False)
     check_weight_not_reduction("cross_entropy", weight)
@@ -657,7 +657,7 @@ def cross_entropy(
     axis = _class_axis(logits, axis, "cross_entropy")
     given_weight, weight = weight, _class_weights(weight, logits, axis, "cross_entropy")
     classes = logits.shape[axis]
-    target_array = np.asarray(target.data if isinstance(target, Node) else target)
+    target_array = np.asarray(target._data if isinstance(target, Node) else target)
     if target_array.dtype.kind not in "iu":
         if target_array.shape != logits.shape:  # torch reads such a target as class indices: their error class
             error = _target_shape_error(logits.shape[:axis] + logits.shape[axis + 1 :], target_array.shape)
@@ -794,7 +794,7 @@ def _lone_sample_target(target: Any, samples: tuple[int, ...]) -> tuple[Any, tup
     """multi_margin_loss's ``target`` in the shape ``samples`` ((N,) or ()) and the shape of its terms: torch
     takes any target of at most one axis holding one index per sample, so a lone sample's () or (1,) target
     either way, and shapes its "none" result like the target."""
-    indices = target.data if isinstance(target, Node) else np.asarray(target)
+    indices = target._data if isinstance(target, Node) else np.asarray(target)
     if indices.shape != samples and indices.ndim <= 1 and indices.size == 1 == math.prod(samples):
         return indices.reshape(samples), indices.shape
     return target, samples
@@ -834,7 +834,7 @@ def perceptron_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor
 
 def _hinge_terms(z: Tensor, margin: float) -> Tensor:
     """max(0, margin - z) with the sub-gradient -1 (not 0) at z = margin."""
-    return where(z.data <= margin, margin - z, 0.0)
+    return where(z._data <= margin, margin - z, 0.0)
 
 
 def exponential_loss(scores: Any, target: Any, reduction: str = "mean") -> Tensor:

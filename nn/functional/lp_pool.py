@@ -52,11 +52,11 @@ def _root(mean: Tensor, cells: int, p: float) -> Tensor:
     0 the root's infinite derivative is not propagated (0 * inf would be nan), so the gradient is 0, as torch's
     (whose relu backward selects rather than multiplies)."""
     total = mean.sign() * mean.abs().relu() * cells
-    nonzero = total.data != 0
+    nonzero = total._data != 0
     if nonzero.all():
         return total ** (1.0 / p)
     with np.errstate(divide="ignore"):  # a negative p: 0^(1/p) = inf, as torch
-        at_zero = np.zeros_like(total.data) ** (1.0 / p)
+        at_zero = np.zeros_like(total._data) ** (1.0 / p)
     return where(nonzero, where(nonzero, total, 1.0) ** (1.0 / p), at_zero)
 
 

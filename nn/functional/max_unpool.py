@@ -59,7 +59,7 @@ class _Unpool(Function):
     def forward(ctx: Any, x: Tensor, flat_index: np.ndarray, area: int) -> np.ndarray:
         ctx.flat_index = flat_index
         out = np.zeros((*x.shape[:2], area), dtype=x.dtype)
-        np.put_along_axis(out, flat_index, x.data, axis=2)
+        np.put_along_axis(out, flat_index, x._data, axis=2)
         return out
 
     @staticmethod
@@ -86,7 +86,7 @@ def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Te
 def _batched(op: str, input: Any, indices: Any, spatial_axes: int) -> tuple[Tensor, np.ndarray, bool]:
     """The input as a float (N, C, ...) Tensor, the indices as an array, and whether a batch axis was added."""
     x = as_float_tensor(input, op)
-    index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    index = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
     if x.ndim == spatial_axes + 1:
         return x.reshape((1, *x.shape)), index.reshape((1, *index.shape)), True
     if x.ndim != spatial_axes + 2:

@@ -57,7 +57,7 @@ def multilabel_soft_margin_loss(
     scores, target = _paired(scores, target, loss, "scores")
     if scores.ndim == 0:
         raise AxisError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")  # torch's IndexError
-    _check_unit_interval(target.data, loss, "targets")
+    _check_unit_interval(target._data, loss, "targets")
     terms = _logistic_terms(scores, target)
     checked = _class_weights(weight, scores, scores.ndim - 1, loss)
     if checked is not None:  # a float Tensor weight gets its gradient, as torch's
@@ -82,7 +82,7 @@ def multilabel_margin_loss(
     scores = as_float_tensor(scores, loss)
     if scores.ndim not in (1, 2):
         raise ShapeError(f"{loss}: scores must be (N, C) or (C,), got shape {scores.shape}")
-    indices = np.asarray(target.data if isinstance(target, Node) else target)
+    indices = np.asarray(target._data if isinstance(target, Node) else target)
     if indices.shape != scores.shape or indices.dtype.kind not in "iu":
         error = ShapeError if indices.shape != scores.shape else ValueError  # a shape torch refuses: RuntimeError
         raise error(

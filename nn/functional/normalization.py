@@ -29,8 +29,8 @@ __all__ = [
 
 def _channel_vector(value: Any, name: str, channels: int) -> Any:
     """Check that a per-channel statistic/parameter has shape (C,) (a :class:`ShapeError`, torch's RuntimeError)."""
-    if value is not None and np.shape(value.data if isinstance(value, Tensor) else value) != (channels,):
-        shape = np.shape(value.data if isinstance(value, Tensor) else value)
+    if value is not None and np.shape(value._data if isinstance(value, Tensor) else value) != (channels,):
+        shape = np.shape(value._data if isinstance(value, Tensor) else value)
         raise ShapeError(f"batch_norm: {name} must have shape ({channels},) for {channels} channels, got {shape}")
     return value
 
@@ -198,7 +198,7 @@ def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, .
     torch's RuntimeError)."""
     if value is None:
         return y
-    found = np.shape(value.data if isinstance(value, Tensor) else value)
+    found = np.shape(value._data if isinstance(value, Tensor) else value)
     if found != shape:
         raise ShapeError(f"{function}: {name} must have shape {shape}, got {found}")
     return combine(y, value)

@@ -122,7 +122,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
 def unshared(result: Tensor, source: Tensor) -> Tensor:
     """``result``, cloned (recorded) if it is ``source`` or shares its memory: torch's padding and shuffles make a
     new tensor even when they change nothing, so writing into the result cannot change the input."""
-    if result is source or np.may_share_memory(result.data, source.data):
+    if result is source or np.may_share_memory(result._data, source._data):
         return result.clone()
     return result
 

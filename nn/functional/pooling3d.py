@@ -167,7 +167,7 @@ def adaptive_max_pool3d(
     out = out.reshape(n, c, out_d, out_h, out_w)
     if not return_indices:
         return out[0] if unbatched else out
-    slice_index = line_index.data // (out_h * out_w)  # line_index = depth * (H_out * W_out) + cell
-    in_plane = np.take_along_axis(_depth_lines(plane_index.data, c), slice_index, axis=2)
+    slice_index = line_index._data // (out_h * out_w)  # line_index = depth * (H_out * W_out) + cell
+    in_plane = np.take_along_axis(_depth_lines(plane_index._data, c), slice_index, axis=2)
     indices = index_tensor((slice_index * (height * width) + in_plane).reshape(out.shape))
     return (out[0], indices[0]) if unbatched else (out, indices)

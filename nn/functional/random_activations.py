@@ -30,7 +30,7 @@ def _bounds(function: str, lower: Any, upper: Any) -> tuple[float, float]:
 
 def with_slopes(x: Tensor, slopes: np.ndarray) -> Tensor:
     """x where x > 0 else slope * x, one slope per entry (``slopes`` has ``x``'s shape); d/dx = 1 or the slope."""
-    return where(x.data > 0, x, x * slopes.astype(x.dtype, copy=False))
+    return where(x._data > 0, x, x * slopes.astype(x.dtype, copy=False))
 
 
 def rrelu(
@@ -89,5 +89,5 @@ def gumbel_softmax(
     if not hard:
         return soft
     one_hot = np.zeros(x.shape, dtype=x.dtype)
-    np.put_along_axis(one_hot, np.argmax(soft.data, axis=axis, keepdims=True), 1, axis=axis)
-    return soft + (one_hot - soft.data)
+    np.put_along_axis(one_hot, np.argmax(soft._data, axis=axis, keepdims=True), 1, axis=axis)
+    return soft + (one_hot - soft._data)

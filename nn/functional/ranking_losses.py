@@ -39,7 +39,7 @@ __all__ = [
 def _hinge(z: Tensor) -> Tensor:
     """max(0, z) with derivative 1 where z >= 0, else 0, as torch's ``clamp_min(z, 0)``: nan stays nan (with
     derivative 0) and -0 stays -0."""
-    return where(z.data >= 0, z, np.maximum(z.data, 0.0))  # numpy's maximum keeps nan
+    return where(z._data >= 0, z, np.maximum(z._data, 0.0))  # numpy's maximum keeps nan
 
 
 def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
@@ -54,7 +54,7 @@ def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
     dimensions (a :class:`ShapeError` otherwise, torch's RuntimeError), then broadcast (a Tensor's gradient sums
     back over the axes it was expanded along). Shapes that do not broadcast are returned as they are, for the
     caller's check to name the mismatched argument."""
-    arrays = [operand.data if isinstance(operand, Node) else np.asarray(operand) for operand in operands]
+    arrays = [operand._data if isinstance(operand, Node) else np.asarray(operand) for operand in operands]
     shapes = [array.shape for array in arrays]
     if len({len(shape) for shape in shapes}) != 1:
         shown = ", ".join(str(shape) for shape in shapes)
@@ -111,7 +111,7 @@ def hinge_embedding_loss(
     margin = check_real("hinge_embedding_loss", "margin", margin)
     x = as_float_tensor(input, "hinge_embedding_loss")
     y = _signs(target, x, "hinge_embedding_loss")
-    terms = where(y.data == 1, x, _hinge(margin - x))
+    terms = where(y._data == 1, x, _hinge(margin - x))
     return _reduce(terms, reduction)
 
 
@@ -157,7 +157,7 @@ def cosine_embedding_loss(
     y = _signs(target, Tensor(np.zeros(x1.shape[:-1], x1.dtype)), loss, "inputs' batch")  # one per pair
     squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
     cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
-    terms = where(y.data == 1, 1 - cosine, _hinge(cosine - margin))
+    terms = where(y._data == 1, 1 - cosine, _hinge(cosine - margin))
     return _reduce(terms, reduction)
 
 

@@ -32,7 +32,7 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
 
 
 def _thresholded(x: Tensor, limit: float, fill: float) -> Tensor:
-    return where(x.data <= limit, fill, x)
+    return where(x._data <= limit, fill, x)
 
 
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:

@@ -36,7 +36,7 @@ def _with_gradients(function: str, parameters: ParametersLike) -> list[tuple[Nod
         if grad is None:
             continue
         if isinstance(grad, Node):
-            grad = grad.data
+            grad = grad._data
         pairs.append((parameter, np.asarray(grad)))
     return pairs
 
@@ -114,7 +114,7 @@ def get_total_norm(
     arrays = []
     for index, tensor in enumerate(tensors):
         if isinstance(tensor, Node):
-            tensor = tensor.data
+            tensor = tensor._data
         if isinstance(tensor, (bool, np.bool_)) or not isinstance(tensor, (np.ndarray, numbers.Real)):
             raise TypeError(f"get_total_norm: item {index} is a {type(tensor).__name__}, not a Tensor or an array")
         arrays.append(np.asarray(tensor))
@@ -131,7 +131,7 @@ def clip_grads_with_norm_(
     _check_foreach("clip_grads_with_norm_", foreach)
     check_real("clip_grads_with_norm_", "max_norm", max_norm, 0, allow_inf=True)
     if isinstance(total_norm, Node):
-        total_norm = total_norm.data
+        total_norm = total_norm._data
     if isinstance(total_norm, np.ndarray) and total_norm.size == 1:
         total_norm = total_norm.reshape(())[()]
     if isinstance(total_norm, (bool, np.bool_)) or not isinstance(total_norm, numbers.Real):

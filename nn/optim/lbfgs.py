@@ -120,7 +120,7 @@ class LBFGS(Optimizer):
         """Run the closure (gradients enabled): (its result, the loss as a float, the flat gradient)."""
         with enable_grad():
             result = closure()
-        loss = float(result.data if isinstance(result, Node) else result)
+        loss = float(result._data if isinstance(result, Node) else result)
         return result, loss, self._gather_flat_grad()
 
     def _directional_evaluate(

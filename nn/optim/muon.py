@@ -138,7 +138,7 @@ class Muon(Optimizer):
         ns_steps: int = 5,
         adjust_lr_fn: str | None = None,
     ) -> None:
-        lr_data = lr.data if isinstance(lr, Node) else lr
+        lr_data = lr._data if isinstance(lr, Node) else lr
         if isinstance(lr_data, np.ndarray) and lr_data.size != 1:
             raise ValueError(f"Muon: Tensor lr must be 1-element, got shape {lr_data.shape}")
         defaults = {
@@ -178,7 +178,7 @@ class Muon(Optimizer):
 
     def _check_parameter_shape(self, parameter: Node) -> None:
         """A parameter that is not 2-D is a ValueError (torch's), in the constructor's groups and in added ones."""
-        if np.ndim(parameter.data) != 2:
+        if np.ndim(parameter._data) != 2:
             raise ValueError(
                 f"Muon only supports 2D parameters whereas we found a parameter with size: {np.shape(parameter.data)}"
             )

@@ -74,16 +74,16 @@ def _check_parameter(owner: str, parameter: Any) -> None:
 
 
 def _shape_of(parameter: Node) -> tuple[int, ...]:
-    return parameter.data.shape if isinstance(parameter, Tensor) else ()
+    return parameter._data.shape if isinstance(parameter, Tensor) else ()
 
 
 def _dtype_of(parameter: Node) -> np.dtype:
-    return parameter.data.dtype if isinstance(parameter, Tensor) else np.dtype(np.float64)
+    return parameter._data.dtype if isinstance(parameter, Tensor) else np.dtype(np.float64)
 
 
 def _parameter_array(parameter: Node) -> np.ndarray:
     """The parameter's data as an array (a Value gives a 0-d float64 array)."""
-    return parameter.data if isinstance(parameter, Tensor) else np.asarray(parameter.data, dtype=np.float64)
+    return parameter._data if isinstance(parameter, Tensor) else np.asarray(parameter._data, dtype=np.float64)
 
 
 def _check_writable(optimizer: str, parameter: Node) -> None:
@@ -91,7 +91,7 @@ def _check_writable(optimizer: str, parameter: Node) -> None:
     (a broadcast numpy view) or an integer one."""
     if not isinstance(parameter, Tensor):
         return
-    array = parameter.data
+    array = parameter._data
     if not array.flags.writeable:
         raise ValueError(
             f"{optimizer}.step: a parameter of shape {array.shape} holds a read-only array (a broadcast or "
@@ -107,15 +107,15 @@ def _gradient_array(parameter: Node) -> np.ndarray | None:
     if grad is None:
         return None
     if isinstance(grad, Node):  # a gradient recorded with create_graph=True
-        grad = grad.data
-    if type(grad) is np.ndarray and isinstance(parameter, Tensor) and grad.dtype == parameter.data.dtype:
+        grad = grad._data
+    if type(grad) is np.ndarray and isinstance(parameter, Tensor) and grad.dtype == parameter._data.dtype:
         return grad  # the usual case, as np.asarray would return it
     return np.asarray(grad, dtype=_dtype_of(parameter))
 
 
 def _write_parameter(parameter: Node, new_data: np.ndarray) -> None:
     """Write the update into the parameter itself (its array is kept, its version goes up), as torch does."""
-    if new_data is parameter.data:  # the rule updated the array in place
+    if new_data is parameter._data:  # the rule updated the array in place
         increment_version(parameter)
     else:
         parameter.copy_(new_data if isinstance(parameter, Tensor) else float(new_data))
@@ -206,7 +206,7 @@ def _numbers_for_arrays(options: dict[str, Any]) -> dict[str, Any]:
     the updates here multiply arrays by plain numbers)."""
     converted = dict(options)
     for key, value in options.items():
-        data = value.data if isinstance(value, Node) else value
+        data = value._data if isinstance(value, Node) else value
         if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "fiu":
             converted[key] = float(data.reshape(()))
     return converted
@@ -383,7 +383,7 @@ class Optimizer(OptimizerHooks):
                 grad = stored_gradient(parameter)  # (.grad's view with torch's methods is for users)
                 if grad is None or not parameter._requires_grad:  # no gradient, or frozen
                     continue
-                data = parameter.data
+                data = parameter._data
                 # the usual case, a Tensor's own float array and a gradient array just like it, takes no calls
                 if not (
                     type(grad) is _ndarray

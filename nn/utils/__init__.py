@@ -68,5 +68,5 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     start = 0
     with no_grad():
         for tensor in tensors:
-            tensor.copy_(vec.data[start : start + tensor.size].reshape(tensor.shape))
+            tensor.copy_(vec._data[start : start + tensor.size].reshape(tensor.shape))
             start += tensor.size

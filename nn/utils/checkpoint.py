@@ -126,7 +126,7 @@ class _Checkpoint(Function):
         parameter_grads = [next(found) for _ in parameters]
         for leaf, gradient in zip(closed_over, found):
             if gradient is not None:
-                leaf._accumulate_leaf(gradient.data if isinstance(gradient, Tensor) and not nested else gradient)
+                leaf._accumulate_leaf(gradient._data if isinstance(gradient, Tensor) and not nested else gradient)
         return (None, None, None, *input_grads, *parameter_grads)
 
 

@@ -27,7 +27,7 @@ def _array(value: Any) -> np.ndarray | None:
     """A Tensor's, Parameter's or array's data (None stays None)."""
     if value is None:
         return None
-    return np.asarray(value.data if isinstance(value, Node) else value)
+    return np.asarray(value._data if isinstance(value, Node) else value)
 
 
 def _batch_norm_scale(bn_rm: Any, bn_rv: Any, bn_eps: float, bn_w: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

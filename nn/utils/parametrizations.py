@@ -61,7 +61,7 @@ class _SpectralNorm(Module):
         self.eps = eps
         self.n_power_iterations = n_power_iterations
         if weight.ndim > 1:
-            matrix = self._matrix(weight.data)
+            matrix = self._matrix(weight._data)
             generator = np.random.default_rng(rng)
             u = generator.standard_normal(matrix.shape[0]).astype(weight.dtype)
             v = generator.standard_normal(matrix.shape[1]).astype(weight.dtype)
@@ -86,7 +86,7 @@ class _SpectralNorm(Module):
         if weight.ndim == 1:  # a vector's largest singular value is its norm
             return weight / (weight * weight).sum().sqrt().clip(self.eps)
         if self.training:
-            self._power_method(self._matrix(weight.data), self.n_power_iterations)
+            self._power_method(self._matrix(weight._data), self.n_power_iterations)
         u, v = Tensor(self._u.copy()), Tensor(self._v.copy())  # constants of this read, as torch's clones
         rows = weight.moveaxis(self.dim, 0).reshape(weight.shape[self.dim], -1)
         sigma = (u * (rows @ v)).sum()

@@ -50,12 +50,12 @@ class ParametrizationList(ModuleList):
         if self.is_tensor:
             stored = as_tensor(stored)
             if stored is not original:  # the Parameter object stays; it holds the right inverse's values
-                original.data = stored.data.astype(original.dtype, copy=True)
+                original._data = stored._data.astype(original.dtype, copy=True)
             self.original = original
             self.ntensors = 1
         else:
             for index, part in enumerate(stored):
-                parameter = Parameter(as_tensor(part).data.copy())
+                parameter = Parameter(as_tensor(part)._data.copy())
                 parameter.requires_grad = original.requires_grad
                 setattr(self, f"original{index}", parameter)
             self.ntensors = len(stored)
@@ -227,9 +227,9 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
             value = plist()
         if plist.is_tensor:
             parameter = plist.original
-            parameter.data = value.data.astype(parameter.dtype, copy=True)
+            parameter._data = value._data.astype(parameter.dtype, copy=True)
         else:
-            parameter = Parameter(value.data.copy())
+            parameter = Parameter(value._data.copy())
             parameter.requires_grad = plist.original0.requires_grad
     elif plist.is_tensor:
         parameter = plist.original

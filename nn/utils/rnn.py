@@ -97,7 +97,7 @@ class PackedSequence(NamedTuple):
 
 def _lengths(lengths: Any, batch: int) -> np.ndarray:
     """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked."""
-    array = np.asarray(lengths.data if isinstance(lengths, Node) else lengths)
+    array = np.asarray(lengths._data if isinstance(lengths, Node) else lengths)
     if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
         raise ValueError(f"pack_padded_sequence: lengths must be a 1-D sequence of integers, got {array!r}")
     if array.size != batch:

@@ -77,8 +77,8 @@ class WeightNorm:
         dim = checked_dim("weight_norm", dim, weight.shape)
         hook = WeightNorm(name, dim)
         del module.__dict__[name]
-        module.register_parameter(name + "_g", Parameter(norm_except_dim(weight.data, dim), dtype=weight.dtype))
-        module.register_parameter(name + "_v", Parameter(weight.data, dtype=weight.dtype))
+        module.register_parameter(name + "_g", Parameter(norm_except_dim(weight._data, dim), dtype=weight.dtype))
+        module.register_parameter(name + "_v", Parameter(weight._data, dtype=weight.dtype))
         setattr(module, name, hook.compute_weight(module))
         module.register_forward_pre_hook(hook)
         return hook
@@ -88,7 +88,7 @@ class WeightNorm:
         weight = self.compute_weight(module)
         for suffix in ("", "_g", "_v"):
             module.__dict__.pop(self.name + suffix, None)
-        module.register_parameter(self.name, Parameter(weight.data, dtype=weight.dtype))
+        module.register_parameter(self.name, Parameter(weight._data, dtype=weight.dtype))
 
     def __call__(self, module: Module, inputs: Any) -> None:
         setattr(module, self.name, self.compute_weight(module))

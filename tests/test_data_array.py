@@ -1,0 +1,168 @@
+"""A Tensor's ``.data`` reads as a DataArray: its array, with torch's tensor methods, writing with nothing recorded."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value, no_grad
+from autograd.gradient_array import DataArray
+
+
+def _trained_linear():
+    layer = nn.Linear(3, 2, rng=0)
+    layer(np.array([[1.0, -2.0, 0.5]], np.float32)).sum().backward()
+    return layer
+
+
+def test_data_is_an_ndarray_view_of_the_tensors_own_memory():
+    t = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    view = t.data
+    assert isinstance(view, np.ndarray) and isinstance(view, DataArray)
+    assert view.data_ptr() == t.data_ptr() and view.shape == (3,) and view.dtype == np.float64
+    view[0] = 5.0
+    np.testing.assert_array_equal(t.numpy(), [5.0, 2.0, 3.0])
+
+
+def test_torchs_initialisation_through_data_fills_the_parameter_in_place_without_a_version():
+    layer = nn.Linear(200, 100, rng=0)
+    pointer, version = layer.weight.data_ptr(), layer.weight.version
+    layer.weight.data.normal_(0.0, 0.01)
+    layer.bias.data.fill_(0.5)
+    weights = layer.weight.numpy()
+    assert layer.weight.data_ptr() == pointer and layer.weight.version == version
+    assert abs(weights.mean()) < 1e-3 and abs(weights.std() - 0.01) < 1e-3
+    np.testing.assert_array_equal(layer.bias.numpy(), np.full(100, 0.5, np.float32))
+    layer.weight.data.uniform_(-0.1, 0.1)
+    assert weights.min() >= -0.1 and weights.max() < 0.1 and weights.std() > 0.05
+    layer.weight.data.zero_()
+    assert not weights.any() and layer.weight.requires_grad and layer.weight.is_leaf
+
+
+def test_the_manual_update_loop_through_data_matches_numpys_update():
+    for update in ("sub_", "in_place_operator", "add_alpha"):
+        layer = _trained_linear()
+        expected = layer.weight.numpy() - np.float32(0.1) * np.asarray(layer.weight.grad)
+        pointer = layer.weight.data_ptr()
+        with no_grad():
+            if update == "sub_":
+                layer.weight.data.sub_(0.1 * layer.weight.grad)
+            elif update == "in_place_operator":
+                layer.weight.data -= 0.1 * layer.weight.grad
+            else:
+                layer.weight.data.add_(layer.weight.grad, alpha=-0.1)
+        np.testing.assert_allclose(layer.weight.numpy(), expected, rtol=1e-6)
+        assert layer.weight.data_ptr() == pointer and type(layer.weight.numpy()) is np.ndarray
+
+
+def test_norm_and_other_torch_methods_numpy_lacks_compute_as_torchs():
+    t = Tensor([[3.0, -4.0], [0.0, 12.0]])
+    assert float(t.data.norm()) == pytest.approx(13.0)
+    assert t.data.unsqueeze(0).shape == (1, 2, 2)
+    assert t.data.numel() == 4 and t.data.size() == (2, 2) and t.data.size(1) == 2 and t.data.dim() == 2
+    assert not t.data.requires_grad and t.data.data is not None
+    np.testing.assert_array_equal(np.asarray(t.data.t()), [[3.0, 0.0], [-4.0, 12.0]])
+
+
+def test_numpys_own_names_keep_numpys_meaning():
+    t = Tensor([[1.0, 5.0], [7.0, 2.0]])
+    np.testing.assert_array_equal(t.data.max(1), [5.0, 7.0])  # numpy's axis, not torch's (values, indices)
+    assert t.data.std() == pytest.approx(np.std([1.0, 5.0, 7.0, 2.0]))  # numpy's biased estimate
+    assert t.data.reshape(4).shape == (4,)
+
+
+def test_arithmetic_on_data_gives_plain_arrays():
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    for result in (t.data * 2, t.data + t.data, np.exp(t.data), -t.data, t.data.copy()[::-1] * 1):
+        assert type(result) is np.ndarray
+
+
+def test_writes_through_data_are_not_recorded():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 3.0).sum()
+    x.data.mul_(10.0)  # torch's .data: the change is invisible to the graph, no version check fires
+    y.backward()
+    np.testing.assert_array_equal(np.asarray(x.grad), [3.0, 3.0])
+    np.testing.assert_array_equal(x.numpy(), [10.0, 20.0])
+    assert x.version == 0
+
+
+def test_assigning_a_tensor_to_data_shares_its_array():
+    p = nn.Parameter(np.zeros(3, np.float32))
+    other = Tensor(np.arange(4, dtype=np.float32))
+    p.data = other
+    assert p.data_ptr() == other.data_ptr() and p.shape == (4,) and p.requires_grad
+    p.data = np.ones((2, 2), np.float32)
+    np.testing.assert_array_equal(p.numpy(), np.ones((2, 2)))
+    p.data = [1.5, 2.5]
+    np.testing.assert_array_equal(p.numpy(), [1.5, 2.5])
+
+
+def test_assigning_a_copy_of_data_replaces_the_array_with_the_copy():
+    p = Tensor([1.0, 2.0])
+    saved = p.data.copy()
+    p.data.fill_(0.0)
+    p.data = saved
+    np.testing.assert_array_equal(p.numpy(), [1.0, 2.0])
+    saved[0] = 9.0  # the copy is now the tensor's array
+    assert p.numpy()[0] == 9.0 and type(p.numpy()) is np.ndarray
+
+
+@pytest.mark.parametrize("bad", [None, "1.0", Value(1.0), object(), {"a": 1}])
+def test_assigning_what_is_not_an_array_to_data_is_refused_and_changes_nothing(bad):
+    t = Tensor([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"Tensor\.data: expected an array or a Tensor"):
+        t.data = bad
+    np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])
+
+
+def test_assigning_integers_to_the_data_of_a_tensor_that_requires_grad_is_refused():
+    p = nn.Parameter(np.zeros(2, np.float32))
+    with pytest.raises(TypeError, match="Tensor.data"):
+        p.data = np.array([1, 2])
+    with pytest.raises(TypeError, match="unsupported dtype complex128"):
+        Tensor([1.0]).data = np.array([1j])
+    assert p.dtype == np.float32
+
+
+def test_a_name_torch_does_not_have_either_is_an_attribute_error():
+    t = Tensor([1.0])
+    with pytest.raises(AttributeError, match="'DataArray' object has no attribute 'no_such_method'"):
+        t.data.no_such_method()
+    with pytest.raises(AttributeError):
+        t.data._make  # noqa: B018 - private names are not borrowed
+
+
+def test_a_gradient_borrows_torchs_methods_the_same_way():
+    w = Tensor([0.0, 1.0], requires_grad=True)
+    (w * 2.0).sum().backward()
+    w.grad.exp_()
+    np.testing.assert_allclose(np.asarray(w.grad), np.exp([2.0, 2.0]))
+    assert w.grad.unsqueeze(1).shape == (2, 1)
+
+
+def test_a_values_data_is_its_float_and_takes_real_numbers_only():
+    v = Value(2.0)
+    v.data += 0.5
+    assert v.data == 2.5 and type(v.data) is float
+    v.data = np.float32(1.5)
+    assert v.data == 1.5 and type(v.data) is float
+    v.data = 3
+    assert v.data == 3.0 and type(v.data) is float
+    for bad in ("1", None, [1.0], Value(1.0), 1j):
+        with pytest.raises(TypeError, match="Value.data"):
+            v.data = bad
+    assert v.data == 3.0
+
+
+def test_the_micrograd_update_loop_on_values_still_learns():
+    model = nn.MLP(2, [4, 1], rng=0)
+    xs, ys = [[1.0, 2.0], [-1.0, 0.5], [0.5, -1.5]], [1.0, -1.0, 1.0]
+    losses = []
+    for _ in range(30):
+        loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.02 * p.grad
+        losses.append(loss.data)
+    assert losses[-1] < 0.5 * losses[0]
