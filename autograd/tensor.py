@@ -115,11 +115,12 @@ def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.nda
 
 def _assigned_array(value: Any, requires_grad: bool) -> np.ndarray:
     """What ``t.data = value`` stores: a Tensor's array or an ndarray itself (shared, as torch's ``.data``
-    assignment), a number or a list as a new array; TypeError for anything else, or for a dtype ``t`` cannot hold."""
+    assignment; a subclass, as ``np.matrix`` or ``np.memmap``, as a plain ndarray view), a number or a list as a new
+    array; TypeError for anything else, or for a dtype ``t`` cannot hold."""
     if isinstance(value, Tensor):
         value = value._data
     elif isinstance(value, np.ndarray):
-        value = plain(value)
+        value = np.asarray(value)  # (an np.matrix kept would index as 2-D; a DataArray would slow every later op)
     elif (
         isinstance(value, (Node, str, bytes))
         or value is None

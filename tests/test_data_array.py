@@ -166,3 +166,24 @@ def test_the_micrograd_update_loop_on_values_still_learns():
             p.data -= 0.02 * p.grad
         losses.append(loss.data)
     assert losses[-1] < 0.5 * losses[0]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: np.matrix([[1.0, 2.0], [3.0, 4.0]]),
+        lambda: np.ma.array([[1.0, 2.0], [3.0, 4.0]], mask=[[0, 1], [0, 0]]),
+        lambda: Tensor([[1.0, 2.0], [3.0, 4.0]]).data,
+    ],
+    ids=["matrix", "masked", "data_array"],
+)
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+def test_assigning_an_ndarray_subclass_to_data_stores_a_plain_array_of_the_same_memory(make):
+    torch = pytest.importorskip("torch")
+    value = make()
+    t = Tensor(np.zeros((2, 2)), requires_grad=True)
+    t.data = value
+    assert type(t._data) is np.ndarray and np.shares_memory(t._data, value)
+    expected = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
+    assert t[0].shape == tuple(expected[0].shape)  # (2,), not np.matrix's (1, 2)
+    np.testing.assert_array_equal((t * t).sum(1).numpy(force=True), (expected * expected).sum(1).numpy())

@@ -1112,14 +1112,17 @@ def test_a_parameter_held_in_a_memory_map_is_updated_as_one_in_memory(name, tmp_
     start = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
     np.save(tmp_path / "w.npy", start)
     mapped, in_memory = nn.Parameter(start.copy()), nn.Parameter(start.copy())
-    mapped.data = np.load(tmp_path / "w.npy", mmap_mode="r+")
+    memory_map = np.load(tmp_path / "w.npy", mmap_mode="r+")
+    mapped.data = memory_map  # held as a plain ndarray view of the mapped memory
     optimizers = [getattr(nn.optim, name)([p], lr=0.1) for p in (mapped, in_memory)]
     for step in range(3):
         for parameter, optimizer in zip((mapped, in_memory), optimizers):
             parameter.grad = np.full((4, 3), 0.1 * (step + 1), np.float32)
             optimizer.step()
-    assert isinstance(mapped._data, np.memmap) and mapped._data.dtype == np.float32
+    assert np.shares_memory(mapped._data, memory_map) and mapped._data.dtype == np.float32
     np.testing.assert_array_equal(np.asarray(mapped.data), in_memory.data)
+    memory_map.flush()
+    np.testing.assert_array_equal(np.load(tmp_path / "w.npy"), in_memory.data)  # the file was updated in place
     for key, value in optimizers[0].state[mapped].items():
         if isinstance(value, np.ndarray) and value.ndim:
             assert value.dtype == np.float32, key
