@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.gradient_array import GradientArray
 from autograd.random_state import uniform_draws
 
 from .checks import check_choice, check_positive_int, check_real, make_generator
@@ -59,6 +60,10 @@ _UNIT_GAIN = (
 
 
 def _float_tensor(tensor: Any, function: str) -> Tensor:
+    """``tensor`` checked; a Tensor's ``.data`` (or ``.grad``), as in torch's ``init.normal_(m.weight.data)``, as a
+    Tensor sharing its memory, so the initialiser writes into the parameter with nothing recorded."""
+    if isinstance(tensor, GradientArray):
+        tensor = Tensor._make(tensor.view(np.ndarray))
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{function}: expected a Tensor or Parameter, got {type(tensor).__name__}")
     if tensor.dtype.kind != "f":

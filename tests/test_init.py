@@ -334,3 +334,22 @@ def test_torchs_generator_keyword_is_rng_under_its_name(fill):
 def test_structured_initialisers_reject_bad_arguments_naming_the_function(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+def test_initialisers_given_a_parameters_data_fill_the_parameter_in_place_as_torchs():
+    torch = pytest.importorskip("torch")
+    reference = torch.nn.Conv2d(3, 8, 3)
+    torch.nn.init.normal_(reference.weight.data, 0.0, 0.02)  # the DCGAN tutorial's weights_init
+    torch.nn.init.constant_(reference.bias.data, 0.25)
+    conv = nn.Conv2d(3, 8, 3)
+    weight, version = conv.weight.numpy(), conv.weight.version
+    init.normal_(conv.weight.data, 0.0, 0.02, rng=0)
+    init.constant_(conv.bias.data, 0.25)
+    np.testing.assert_array_equal(conv.bias.numpy(), reference.bias.detach().numpy())
+    assert np.shares_memory(conv.weight.numpy(), weight) and conv.weight.version == version
+    assert abs(weight.std() - 0.02) < 0.005 and abs(float(reference.weight.detach().std()) - 0.02) < 0.005
+    bound = math.sqrt(6.0 / (3 * 9 + 8 * 9))
+    init.xavier_uniform_(conv.weight.data, rng=0)
+    assert np.abs(weight).max() <= bound and np.abs(weight).max() > 0.9 * bound
+    init.zeros_(conv.weight.data)
+    assert not weight.any() and conv.weight.requires_grad
