@@ -156,8 +156,9 @@ class GradientArray(np.ndarray):
         return self
 
     def copy_(self, source: Any) -> GradientArray:
-        """Copy ``source`` (broadcast to this shape) in, in place."""
-        np.copyto(self.view(np.ndarray), _data(source), casting="same_kind")
+        """Copy ``source`` (broadcast to this shape) in, in place, cast to this dtype whatever the source's (floats
+        into integers truncated toward 0), as a Tensor's ``copy_`` and torch's."""
+        _Tensor._make(self.view(np.ndarray)).copy_(_data(source))
         return self
 
     def add_(self, other: Any, *, alpha: Any = 1) -> GradientArray:

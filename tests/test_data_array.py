@@ -187,3 +187,13 @@ def test_assigning_an_ndarray_subclass_to_data_stores_a_plain_array_of_the_same_
     expected = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
     assert t[0].shape == tuple(expected[0].shape)  # (2,), not np.matrix's (1, 2)
     np.testing.assert_array_equal((t * t).sum(1).numpy(force=True), (expected * expected).sum(1).numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.bool_, np.float16])
+def test_copy_into_data_casts_the_source_to_the_tensors_dtype_as_torchs(dtype):
+    torch = pytest.importorskip("torch")
+    source = np.array([0.0, 1.5, -2.7, 70000.0])
+    t = Tensor(np.zeros(4, dtype))
+    assert t.data.copy_(Tensor(source)) is not None
+    expected = torch.zeros(4, dtype=getattr(torch, np.dtype(dtype).name)).data.copy_(torch.from_numpy(source))
+    np.testing.assert_array_equal(t.numpy(), expected.numpy())
