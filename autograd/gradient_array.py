@@ -278,9 +278,12 @@ class GradientArray(np.ndarray):
         """The entries as float64 (torch's ``g.double()``)."""
         return self.to(np.float64)
 
-    def norm(self, p: Any = 2) -> np.floating:
+    def norm(self, p: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> np.floating | np.ndarray:
         """The p-norm of all the entries (2 by default; ``float("inf")`` the largest magnitude), as torch's
-        ``grad.norm()``."""
+        ``grad.norm()``; with ``dim``, ``keepdim``, ``dtype`` or a named ``p`` (``"fro"``), a Tensor's ``norm``
+        over those axes as a plain array (``w.data.norm(2, 1, keepdim=True)``, torch's per-row norms)."""
+        if dim is not None or keepdim or dtype is not None or isinstance(p, str):
+            return _Tensor._make(self.view(np.ndarray)).norm(p, dim, keepdim, dtype)._data
         values = self.view(np.ndarray).reshape(-1)
         wide = values.astype(np.float64) if values.dtype.kind == "f" and values.dtype.itemsize < 8 else values
         return np.linalg.norm(wide, ord=p).astype(values.dtype)  # (float16 and float32 summed in float64, as torch)

@@ -197,3 +197,14 @@ def test_copy_into_data_casts_the_source_to_the_tensors_dtype_as_torchs(dtype):
     assert t.data.copy_(Tensor(source)) is not None
     expected = torch.zeros(4, dtype=getattr(torch, np.dtype(dtype).name)).data.copy_(torch.from_numpy(source))
     np.testing.assert_array_equal(t.numpy(), expected.numpy())
+
+
+def test_norm_of_data_over_a_dim_gives_torchs_per_row_norms():
+    torch = pytest.importorskip("torch")
+    values = np.array([[3.0, -4.0, 0.0], [1.0, 2.0, -2.0]], np.float32)
+    t, reference = Tensor(values), torch.from_numpy(values)
+    for args, kwargs in [((2, 1), {"keepdim": True}), ((), {"dim": 1}), ((1,), {"dim": 0}), (("fro",), {})]:
+        expected = reference.data.norm(*args, **kwargs).numpy()
+        result = t.data.norm(*args, **kwargs)
+        assert np.shape(result) == expected.shape and np.asarray(result).dtype == expected.dtype
+        np.testing.assert_allclose(result, expected, rtol=1e-6)
