@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
-from autograd.gradient_array import stored_gradient
+from autograd.gradient_array import plain, stored_gradient
 from autograd.quiet import quietly
 from autograd.tensor import in_native_byte_order
 from autograd.torch_names import is_device
@@ -145,11 +145,13 @@ class Module:
         if isinstance(value, (Parameter, Module)):  # as torch, a parameter or sub-module replaces a buffer
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
-        elif value is not None and name in self.__dict__.get("_buffer_keys", ()) and not isinstance(value, _BUFFERS):
-            raise TypeError(
-                f"{type(self).__name__}: cannot assign a {type(value).__name__} as buffer {name!r} "
-                "(an ndarray, a Tensor or None expected)"
-            )
+        elif value is not None and name in self.__dict__.get("_buffer_keys", ()):
+            if not isinstance(value, _BUFFERS):
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign a {type(value).__name__} as buffer {name!r} "
+                    "(an ndarray, a Tensor or None expected)"
+                )
+            value = plain(value)  # a Tensor's .data is kept as the array it views (the view would slow every op)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -347,7 +349,7 @@ class Module:
             transient.discard(name)
         else:
             transient.add(name)
-        object.__setattr__(self, name, array)  # not setattr: an nn.Buffer would come back here
+        object.__setattr__(self, name, plain(array))  # not setattr: an nn.Buffer would come back here
 
     def _buffer_names(self) -> dict[str, None]:
         return self.__dict__.get("_buffer_keys", {})
