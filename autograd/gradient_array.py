@@ -27,6 +27,7 @@ memory, with nothing recorded; numpy's own names (``max``, ``std``, ``reshape``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,22 @@ def _scaled(other: Any, alpha: Any) -> Any:
     """``alpha * other`` for torch's ``alpha=`` of add and sub (``other``'s array; itself for alpha 1)."""
     other = _data(other)
     return other if alpha == 1 else np.multiply(other, alpha)
+
+
+def _numpy_or_torch(name: str) -> Callable[..., Any]:
+    """ndarray's method ``name``, or a Tensor's when called with torch's ``dim=`` or ``keepdim=`` (numpy has neither):
+    ``out.data.max(1, keepdim=True)[1]`` gives torch's indices, ``g.std(dim=0)`` torch's unbiased estimate, while
+    ``out.data.max(1)`` stays numpy's values."""
+    numpy_method = getattr(np.ndarray, name)
+
+    def method(self: np.ndarray, *args: Any, **kwargs: Any) -> Any:
+        if "dim" in kwargs or "keepdim" in kwargs:
+            return getattr(_Tensor._make(self.view(np.ndarray)), name)(*args, **kwargs)
+        return numpy_method(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"numpy's ``{name}``; with torch's ``dim=`` or ``keepdim=``, a Tensor's ``{name}``."
+    return method
 
 
 class GradientArray(np.ndarray):
@@ -287,6 +304,19 @@ class GradientArray(np.ndarray):
         values = self.view(np.ndarray).reshape(-1)
         wide = values.astype(np.float64) if values.dtype.kind == "f" and values.dtype.itemsize < 8 else values
         return np.linalg.norm(wide, ord=p).astype(values.dtype)  # (float16 and float32 summed in float64, as torch)
+
+    # -- numpy's reductions, read as torch's when called with torch's keywords ----------------------------------
+    max = _numpy_or_torch("max")
+    min = _numpy_or_torch("min")
+    argmax = _numpy_or_torch("argmax")
+    argmin = _numpy_or_torch("argmin")
+    sum = _numpy_or_torch("sum")
+    mean = _numpy_or_torch("mean")
+    std = _numpy_or_torch("std")
+    var = _numpy_or_torch("var")
+    prod = _numpy_or_torch("prod")
+    all = _numpy_or_torch("all")
+    any = _numpy_or_torch("any")
 
     # -- the rest of torch's tensor methods ------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:

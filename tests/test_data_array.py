@@ -223,3 +223,31 @@ def test_a_buffer_given_a_tensors_data_holds_the_plain_array_it_views():
     assert np.shares_memory(bn.running_mean, source.numpy())
     out = bn.double().eval()(Tensor(np.ones((2, 3))))
     np.testing.assert_allclose(out.numpy(), (1.0 - np.arange(3.0)) / np.sqrt(1.0 + 1e-5) * np.ones((2, 1)), rtol=1e-6)
+
+
+def test_torchs_keywords_on_numpys_reductions_give_torchs_results():
+    scores = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0], [0.5, 0.25, 4.0]])
+    out = Tensor(scores, requires_grad=True)
+    target = Tensor(np.array([1, 2, 2]))
+    pred = out.data.max(1, keepdim=True)[1]  # the MNIST example's accuracy line
+    np.testing.assert_array_equal(pred.numpy(), [[1], [0], [2]])
+    assert pred.eq(target.data.view_as(pred)).sum().item() == 2
+    np.testing.assert_array_equal(out.data.argmax(1, keepdim=True).numpy(), [[1], [0], [2]])
+    np.testing.assert_array_equal(out.data.min(dim=0).values.numpy(), scores.min(axis=0))
+    np.testing.assert_allclose(out.data.std(dim=1).numpy(), scores.std(axis=1, ddof=1))  # torch's unbiased
+    np.testing.assert_allclose(out.data.sum(dim=0, keepdim=True).numpy(), scores.sum(axis=0, keepdims=True))
+    np.testing.assert_array_equal(out.data.max(1), scores.max(axis=1))  # without them, numpy's meaning
+    assert np.mean(out.data, axis=0).shape == (3,) and out.data.std() == pytest.approx(scores.std())
+
+
+def test_torchs_keywords_on_reductions_match_torch():
+    torch = pytest.importorskip("torch")
+    scores = np.random.default_rng(0).standard_normal((4, 5))
+    ours, theirs = Tensor(scores).data, torch.tensor(scores).data
+    for name in ("max", "min"):
+        got, expected = getattr(ours, name)(dim=1, keepdim=True), getattr(theirs, name)(dim=1, keepdim=True)
+        np.testing.assert_array_equal(got.values.numpy(), expected.values.numpy())
+        np.testing.assert_array_equal(got.indices.numpy(), expected.indices.numpy())
+    for name in ("argmax", "argmin", "sum", "mean", "std", "var", "prod"):
+        got, expected = getattr(ours, name)(dim=0), getattr(theirs, name)(dim=0)
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12, err_msg=name)
