@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, no_grad
+from autograd import Tensor, from_numpy, no_grad
 from autograd.gradient_array import GradientArray
 from autograd.random_state import uniform_draws
 
@@ -63,7 +63,7 @@ def _float_tensor(tensor: Any, function: str) -> Tensor:
     """``tensor`` checked; a Tensor's ``.data`` (or ``.grad``), as in torch's ``init.normal_(m.weight.data)``, as a
     Tensor sharing its memory, so the initialiser writes into the parameter with nothing recorded."""
     if isinstance(tensor, GradientArray):
-        tensor = Tensor._make(tensor.view(np.ndarray))
+        tensor = from_numpy(tensor.view(np.ndarray))
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{function}: expected a Tensor or Parameter, got {type(tensor).__name__}")
     if tensor.dtype.kind != "f":
