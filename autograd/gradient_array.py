@@ -27,6 +27,7 @@ memory, with nothing recorded; numpy's own names (``max``, ``std``, ``reshape``)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,7 @@ import numpy as np
 
 from .default_dtype import real_dtype
 from .element_count import ElementCount
+from .quiet import quietly
 
 __all__ = ["DataArray", "GradientArray", "plain", "stored_gradient"]
 
@@ -65,6 +67,17 @@ def _scaled(other: Any, alpha: Any) -> Any:
     """``alpha * other`` for torch's ``alpha=`` of add and sub (``other``'s array; itself for alpha 1)."""
     other = _data(other)
     return other if alpha == 1 else np.multiply(other, alpha)
+
+
+def _quiet(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` run with numpy's floating-point warnings off: IEEE results (``g.div_(0)`` gives inf, an overflow
+    inf) and no RuntimeWarning, as a Tensor's methods and torch's give them."""
+
+    @functools.wraps(method)
+    def quiet_method(*args: Any, **kwargs: Any) -> Any:
+        return quietly(method, *args, **kwargs)
+
+    return quiet_method
 
 
 def _numpy_or_torch(name: str) -> Callable[..., Any]:
@@ -178,21 +191,25 @@ class GradientArray(np.ndarray):
         _Tensor._make(self.view(np.ndarray)).copy_(_data(source))
         return self
 
+    @_quiet
     def add_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
         """``g += alpha * other``, in place."""
         np.add(self, _scaled(other, alpha), out=self.view(np.ndarray))
         return self
 
+    @_quiet
     def sub_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
         """``g -= alpha * other``, in place."""
         np.subtract(self, _scaled(other, alpha), out=self.view(np.ndarray))
         return self
 
+    @_quiet
     def mul_(self, other: Any) -> GradientArray:
         """``g *= other``, in place."""
         np.multiply(self, _data(other), out=self.view(np.ndarray))
         return self
 
+    @_quiet
     def div_(self, other: Any) -> GradientArray:
         """``g /= other``, in place."""
         np.true_divide(self, _data(other), out=self.view(np.ndarray))
@@ -222,22 +239,27 @@ class GradientArray(np.ndarray):
         return np.abs(self)
 
     # torch's out-of-place arithmetic, for hooks (``lambda g: g.mul(2)``): new plain arrays, as g * 2 gives
+    @_quiet
     def add(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
         """g + alpha * other."""
         return np.add(self, _scaled(other, alpha))
 
+    @_quiet
     def sub(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
         """g - alpha * other."""
         return np.subtract(self, _scaled(other, alpha))
 
+    @_quiet
     def mul(self, other: Any) -> np.ndarray:
         """g * other."""
         return np.multiply(self, _data(other))
 
+    @_quiet
     def div(self, other: Any) -> np.ndarray:
         """g / other."""
         return np.true_divide(self, _data(other))
 
+    @_quiet
     def pow(self, exponent: Any) -> np.ndarray:
         """g ** exponent."""
         return np.power(self, _data(exponent))
@@ -250,6 +272,7 @@ class GradientArray(np.ndarray):
         """-1, 0 or 1 by the sign of each entry (nan stays nan)."""
         return np.sign(self)
 
+    @_quiet
     def sqrt(self) -> np.ndarray:
         """The square root of each entry."""
         return np.sqrt(self)
@@ -295,6 +318,7 @@ class GradientArray(np.ndarray):
         """The entries as float64 (torch's ``g.double()``)."""
         return self.to(np.float64)
 
+    @_quiet
     def norm(self, p: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> np.floating | np.ndarray:
         """The p-norm of all the entries (2 by default; ``float("inf")`` the largest magnitude), as torch's
         ``grad.norm()``; with ``dim``, ``keepdim``, ``dtype`` or a named ``p`` (``"fro"``), a Tensor's ``norm``

@@ -1,5 +1,7 @@
 """A Tensor's ``.data`` reads as a DataArray: its array, with torch's tensor methods, writing with nothing recorded."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -251,3 +253,18 @@ def test_torchs_keywords_on_reductions_match_torch():
     for name in ("argmax", "argmin", "sum", "mean", "std", "var", "prod"):
         got, expected = getattr(ours, name)(dim=0), getattr(theirs, name)(dim=0)
         np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12, err_msg=name)
+
+
+def test_arithmetic_methods_on_data_and_grad_give_ieee_results_without_warnings():
+    t = Tensor(np.array([1.0, -1.0, 0.0], np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.data.div_(0.0)
+        big = Tensor(np.full(2, 6e4, np.float16))
+        big.data.mul_(10.0)
+        norm = Tensor(np.full(4, 6e4, np.float16)).data.norm()
+        quotient = Tensor(np.ones(2)).data.div(0.0)
+    np.testing.assert_array_equal(t.numpy()[:2], [np.inf, -np.inf])
+    assert np.isnan(t.numpy()[2]) and np.isinf(big.numpy()).all()
+    assert np.isinf(norm)  # 1.2e5 is beyond float16, as torch gives it
+    np.testing.assert_array_equal(quotient, [np.inf, np.inf])
