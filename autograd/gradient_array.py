@@ -56,16 +56,16 @@ def stored_gradient(node: Any) -> Any:
     return node._grad
 
 
-def _data(x: Any) -> Any:
+def _operand_array(x: Any) -> Any:
     """A Tensor operand's array (torch's methods take tensors), anything else (arrays, numbers) as it is."""
     if isinstance(x, np.ndarray):
         return plain(x)
-    return getattr(x, "data", x)  # a Tensor's array, a Value's number
+    return plain(getattr(x, "data", x))  # a Tensor's array, a Value's number
 
 
 def _scaled(other: Any, alpha: Any) -> Any:
     """``alpha * other`` for torch's ``alpha=`` of add and sub (``other``'s array; itself for alpha 1)."""
-    other = _data(other)
+    other = _operand_array(other)
     return other if alpha == 1 else np.multiply(other, alpha)
 
 
@@ -182,13 +182,13 @@ class GradientArray(np.ndarray):
 
     def fill_(self, value: Any) -> GradientArray:
         """Set every entry to ``value``, in place."""
-        self.view(np.ndarray).fill(_data(value))
+        self.view(np.ndarray).fill(_operand_array(value))
         return self
 
     def copy_(self, source: Any) -> GradientArray:
         """Copy ``source`` (broadcast to this shape) in, in place, cast to this dtype whatever the source's (floats
         into integers truncated toward 0), as a Tensor's ``copy_`` and torch's."""
-        _Tensor._make(self.view(np.ndarray)).copy_(_data(source))
+        _Tensor._make(self.view(np.ndarray)).copy_(_operand_array(source))
         return self
 
     @_quiet
@@ -206,13 +206,13 @@ class GradientArray(np.ndarray):
     @_quiet
     def mul_(self, other: Any) -> GradientArray:
         """``g *= other``, in place."""
-        np.multiply(self, _data(other), out=self.view(np.ndarray))
+        np.multiply(self, _operand_array(other), out=self.view(np.ndarray))
         return self
 
     @_quiet
     def div_(self, other: Any) -> GradientArray:
         """``g /= other``, in place."""
-        np.true_divide(self, _data(other), out=self.view(np.ndarray))
+        np.true_divide(self, _operand_array(other), out=self.view(np.ndarray))
         return self
 
     def neg_(self) -> GradientArray:
@@ -224,7 +224,7 @@ class GradientArray(np.ndarray):
         """Clip every entry into [min, max] in place (either bound may be None)."""
         if min is None and max is None:
             raise ValueError("clamp_: give at least one of min and max")
-        np.clip(self, _data(min), _data(max), out=self.view(np.ndarray))
+        np.clip(self, _operand_array(min), _operand_array(max), out=self.view(np.ndarray))
         return self
 
     clip_ = clamp_
@@ -252,17 +252,17 @@ class GradientArray(np.ndarray):
     @_quiet
     def mul(self, other: Any) -> np.ndarray:
         """g * other."""
-        return np.multiply(self, _data(other))
+        return np.multiply(self, _operand_array(other))
 
     @_quiet
     def div(self, other: Any) -> np.ndarray:
         """g / other."""
-        return np.true_divide(self, _data(other))
+        return np.true_divide(self, _operand_array(other))
 
     @_quiet
     def pow(self, exponent: Any) -> np.ndarray:
         """g ** exponent."""
-        return np.power(self, _data(exponent))
+        return np.power(self, _operand_array(exponent))
 
     def neg(self) -> np.ndarray:
         """-g."""
@@ -279,27 +279,27 @@ class GradientArray(np.ndarray):
 
     def lt(self, other: Any) -> np.ndarray:
         """g < other, a boolean array."""
-        return np.less(self, _data(other))
+        return np.less(self, _operand_array(other))
 
     def le(self, other: Any) -> np.ndarray:
         """g <= other, a boolean array."""
-        return np.less_equal(self, _data(other))
+        return np.less_equal(self, _operand_array(other))
 
     def gt(self, other: Any) -> np.ndarray:
         """g > other, a boolean array."""
-        return np.greater(self, _data(other))
+        return np.greater(self, _operand_array(other))
 
     def ge(self, other: Any) -> np.ndarray:
         """g >= other, a boolean array."""
-        return np.greater_equal(self, _data(other))
+        return np.greater_equal(self, _operand_array(other))
 
     def eq(self, other: Any) -> np.ndarray:
         """g == other, a boolean array."""
-        return np.equal(self, _data(other))
+        return np.equal(self, _operand_array(other))
 
     def ne(self, other: Any) -> np.ndarray:
         """g != other, a boolean array."""
-        return np.not_equal(self, _data(other))
+        return np.not_equal(self, _operand_array(other))
 
     def to(self, dtype: Any = None, *args: Any, **kwargs: Any) -> np.ndarray:
         """The entries in ``dtype`` (a numpy dtype, its name, or a torch dtype's name); the gradient itself as a plain
