@@ -268,3 +268,24 @@ def test_arithmetic_methods_on_data_and_grad_give_ieee_results_without_warnings(
     assert np.isnan(t.numpy()[2]) and np.isinf(big.numpy()).all()
     assert np.isinf(norm)  # 1.2e5 is beyond float16, as torch gives it
     np.testing.assert_array_equal(quotient, [np.inf, np.inf])
+
+
+def test_operators_on_data_and_grad_give_numpys_values_as_plain_arrays_and_write_through_in_place():
+    values = np.array([1.0, -2.0, 4.0])
+    t = Tensor(values.copy(), requires_grad=True)
+    (t * t).sum().backward()
+    gradient = 2 * values
+    for view, array in ((t.data, values), (t.grad, gradient)):
+        for got, expected in (
+            (view + 1, array + 1), (1 + view, 1 + array), (view - view, array - array), (3 - view, 3 - array),
+            (view * 0.5, array * 0.5), (0.5 * view, 0.5 * array), (view / 4, array / 4), (4 / view, 4 / array),
+        ):  # fmt: skip
+            assert type(got) is np.ndarray
+            np.testing.assert_array_equal(got, expected)
+        assert type(view + Tensor(np.ones(3))) is Tensor  # a Tensor operand still takes the operation over
+    data, grad = t.data, t.grad
+    data -= 0.5 * grad
+    grad *= 2.0
+    assert type(data) is DataArray and type(grad) is type(t.grad)
+    np.testing.assert_array_equal(t.numpy(), values - 0.5 * gradient)
+    np.testing.assert_array_equal(np.asarray(t.grad), 2 * gradient)
