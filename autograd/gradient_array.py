@@ -60,6 +60,11 @@ def stored_gradient(node: Any) -> Any:
     return node._grad
 
 
+def _sharing_tensor(array: np.ndarray) -> Any:
+    """A Tensor holding ``array``'s memory (a leaf, nothing recorded): where these arrays borrow a Tensor's methods."""
+    return _Tensor._make(_view_as(array, _ndarray))
+
+
 def _operand_array(x: Any) -> Any:
     """A Tensor operand's array (torch's methods take tensors), anything else (arrays, numbers) as it is."""
     if isinstance(x, np.ndarray):
@@ -109,7 +114,7 @@ def _numpy_or_torch(name: str) -> Callable[..., Any]:
 
     def method(self: np.ndarray, *args: Any, **kwargs: Any) -> Any:
         if "dim" in kwargs or "keepdim" in kwargs:
-            return getattr(_Tensor._make(self.view(np.ndarray)), name)(*args, **kwargs)
+            return getattr(_sharing_tensor(self), name)(*args, **kwargs)
         return numpy_method(self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
@@ -224,7 +229,7 @@ class GradientArray(np.ndarray):
     def copy_(self, source: Any) -> GradientArray:
         """Copy ``source`` (broadcast to this shape) in, in place, cast to this dtype whatever the source's (floats
         into integers truncated toward 0), as a Tensor's ``copy_`` and torch's."""
-        _Tensor._make(self.view(np.ndarray)).copy_(_operand_array(source))
+        _sharing_tensor(self).copy_(_operand_array(source))
         return self
 
     @_quiet
@@ -360,7 +365,7 @@ class GradientArray(np.ndarray):
         ``grad.norm()``; with ``dim``, ``keepdim``, ``dtype`` or a named ``p`` (``"fro"``), a Tensor's ``norm``
         over those axes as a plain array (``w.data.norm(2, 1, keepdim=True)``, torch's per-row norms)."""
         if dim is not None or keepdim or dtype is not None or isinstance(p, str):
-            return _Tensor._make(self.view(np.ndarray)).norm(p, dim, keepdim, dtype)._data
+            return _sharing_tensor(self).norm(p, dim, keepdim, dtype)._data
         values = self.view(np.ndarray).reshape(-1)
         wide = values.astype(np.float64) if values.dtype.kind == "f" and values.dtype.itemsize < 8 else values
         return np.linalg.norm(wide, ord=p).astype(values.dtype)  # (float16 and float32 summed in float64, as torch)
@@ -385,7 +390,7 @@ class GradientArray(np.ndarray):
         # graph and no version bump (``g.exp_()``, ``w.data.normal_(0, 0.01)``, ``y.data.unsqueeze(0)``)
         if name.startswith("_") or _Tensor is None or not hasattr(_Tensor, name):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return getattr(_Tensor._make(self.view(np.ndarray)), name)
+        return getattr(_sharing_tensor(self), name)
 
 
 class DataArray(GradientArray):
