@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .grad_mode import _mode
@@ -93,16 +94,31 @@ class _InPlaceClock:
     last_rebase = 0
 
 
-def increment_version(node: Node) -> None:
+def increment_version(node: Node | Iterable[Node]) -> None:
     """Record that ``node.data`` was changed in place (bumps its version and its views').
 
     The library's own in-place operations call this; call it after changing
     ``node.data`` directly (``.data`` is unchecked) so backward can catch stale
-    saved inputs, as ``torch.autograd.graph.increment_version``.
+    saved inputs, as ``torch.autograd.graph.increment_version``. As torch's, it also takes
+    an iterable of nodes (an optimizer step's parameters): they are changed at one tick.
     """
-    counter = node._shared_version()
-    counter.count += 1
-    counter.changed_at = _InPlaceClock.last_change = next(_ticks)
+    shared_version = getattr(node, "_shared_version", None)  # (core imports this module: no Node class here)
+    if shared_version is not None:
+        counter = shared_version()
+        counter.count += 1
+        counter.changed_at = _InPlaceClock.last_change = next(_ticks)
+        return
+    try:
+        counters = [each._shared_version() for each in node]
+    except (TypeError, AttributeError):
+        raise TypeError(
+            f"increment_version: expected a Tensor, a Value or an iterable of them, got {type(node).__name__}"
+        ) from None
+    if counters:
+        tick = _InPlaceClock.last_change = next(_ticks)
+        for counter in counters:
+            counter.count += 1
+            counter.changed_at = tick
 
 
 def rebase_history(

@@ -214,6 +214,37 @@ def test_increment_version_after_a_change_through_data():
         y.backward()
 
 
+def test_increment_version_takes_an_iterable_of_tensors_as_torch():
+    torch = pytest.importorskip("torch")
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+    ta, tb = torch.tensor([1.0, 2.0], requires_grad=True), torch.tensor([3.0], requires_grad=True)
+    y = (a * a).sum() + (b * b).sum()
+    before = (ta._version, tb._version)
+    torch.autograd.graph.increment_version([ta, tb])
+    increment_version([a, b])
+    assert (a.version, b.version) == (ta._version - before[0], tb._version - before[1]) == (1, 1)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+    increment_version([])  # nothing to bump
+    assert (a.version, b.version) == (1, 1)
+    with pytest.raises(TypeError, match="increment_version: expected a Tensor"):
+        increment_version(3.0)
+    with pytest.raises(TypeError, match="increment_version: expected a Tensor"):
+        increment_version([a, np.zeros(2)])
+    assert (a.version, b.version) == (1, 1)  # a bad item leaves every version as it was
+
+
+def test_an_optimizer_step_bumps_each_updated_parameter_once():
+    w, b = nn.Parameter(np.ones((2, 3))), nn.Parameter(np.zeros(2))
+    frozen = nn.Parameter(np.ones(2))
+    loss = ((Tensor(np.ones((4, 3))) @ w.T + b) ** 2).sum()
+    loss.backward()
+    nn.optim.SGD([w, b, frozen], lr=0.1).step()  # frozen has no gradient: not updated, not bumped
+    assert (w.version, b.version, frozen.version) == (1, 1, 0)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()  # the step changed the weights the graph saved
+
+
 def test_copy_into_a_parameter_under_no_grad():
     w = nn.Parameter(np.zeros(3))
     with no_grad():

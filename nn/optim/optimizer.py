@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
+from autograd import Node, Tensor, Value, enable_grad, increment_version
+from autograd.grad_mode import _mode
 from autograd.gradient_array import stored_gradient
 from autograd.quiet import quiet
 
@@ -396,12 +397,23 @@ class Optimizer(OptimizerHooks):
                     grad = self._checked_gradient(parameter)
                 work.append((group, parameter, grad))
         states, update = self.state, self._update
-        with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
-            for group, parameter, grad in work:
-                state = states.get(parameter)
-                if state is None:
-                    state = states[parameter] = {}
-                _write_parameter(parameter, update(_parameter_array(parameter), grad, state, group))
+        updated_in_place = []  # their versions go up together, at the end (also if an update raises)
+        previous_mode, _mode.enabled = _mode.enabled, False  # no_grad(), without its object
+        try:
+            with quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
+                for group, parameter, grad in work:
+                    state = states.get(parameter)
+                    if state is None:
+                        state = states[parameter] = {}
+                    data = parameter._data if type(parameter._data) is _ndarray else _parameter_array(parameter)
+                    new_data = update(data, grad, state, group)
+                    if new_data is parameter._data:  # the rule updated the array in place
+                        updated_in_place.append(parameter)
+                    else:
+                        _write_parameter(parameter, new_data)
+        finally:
+            _mode.enabled = previous_mode
+            increment_version(updated_in_place)
         return loss
 
     def _checked_gradient(self, parameter: Node) -> np.ndarray:
