@@ -339,6 +339,18 @@ LOSS_SHAPES = [
         lambda lib: lib.F.multilabel_margin_loss(lib.ones(3, 4), lib.indices([[0, 1, -1, 0]] * 2)),
         id="multilabel_margin_loss",
     ),
+    pytest.param(
+        lambda lib: lib.F.binary_cross_entropy(lib.ones(5, 4) / 2, lib.ones(5, 4), weight=lib.ones(3)),
+        id="binary_cross_entropy-weight",
+    ),
+    pytest.param(
+        lambda lib: lib.F.binary_cross_entropy_with_logits(lib.ones(5, 4), lib.ones(5, 4), weight=lib.ones(3)),
+        id="binary_cross_entropy_with_logits-weight",
+    ),
+    pytest.param(
+        lambda lib: lib.F.binary_cross_entropy_with_logits(lib.ones(5, 4), lib.ones(5, 4), pos_weight=lib.ones(3)),
+        id="binary_cross_entropy_with_logits-pos_weight",
+    ),
 ]
 
 

@@ -500,7 +500,9 @@ def _binary_cross_entropy_terms(p: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _element_weights(weight: Any, target: Tensor, loss: str, name: str) -> np.ndarray | None:
-    """``weight`` as a constant array of the target's dtype that broadcasts to the target's shape, or None."""
+    """``weight`` as a constant array of the target's dtype that broadcasts to the target's shape, or None.
+
+    A shape that does not is a :class:`ShapeError` (a ValueError, and torch's RuntimeError)."""
     if weight is None:
         return None
     array = _real_array(weight, loss, name)
@@ -509,7 +511,7 @@ def _element_weights(weight: Any, target: Tensor, loss: str, name: str) -> np.nd
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(
+        raise ShapeError(
             f"{loss}: {name} of shape {array.shape} does not broadcast to the target's shape {target.shape}"
         )
     return array.astype(target.dtype)
