@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.conv import IntOrPair, pair
+from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
 from . import init as nn_init
@@ -242,9 +243,11 @@ def kept_as_given(
 
 
 def _check_pool_padding(op: str, padding: IntOrPair, kernel_size: IntOrPair) -> None:
+    """Padding at most half the kernel along both axes, as torch's pools (an :class:`ArgumentRangeError`
+    otherwise, also the RuntimeError torch raises)."""
     padding, kernel = pair(padding, "padding", op, minimum=0), pair(kernel_size, "kernel_size", op)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+        raise ArgumentRangeError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
 
 
 class MaxPool2d(Module):

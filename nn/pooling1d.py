@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
 from .checks import check_flag
@@ -93,9 +94,10 @@ class AdaptiveAvgPool1d(Module):
 
 
 def _check_geometry(layer: str, kernel_size: Any, stride: Any, padding: Any) -> None:
-    """Each a positive int or 1-tuple (padding >= 0 and at most half the kernel, as torch)."""
+    """Each a positive int or 1-tuple (padding >= 0 and at most half the kernel, as torch;
+    over half is an :class:`ArgumentRangeError`, also the RuntimeError torch raises)."""
     kernel = single(kernel_size, "kernel_size", layer)
     if not stride_unset(stride):
         single(stride, "stride", layer)
     if single(padding, "padding", layer, minimum=0) > kernel // 2:
-        raise ValueError(f"{layer}: padding {padding} must be at most half the kernel size {kernel_size}")
+        raise ArgumentRangeError(f"{layer}: padding {padding} must be at most half the kernel size {kernel_size}")

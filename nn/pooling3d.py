@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
 from .adaptive_pooling import adaptive_output_size
@@ -21,10 +22,11 @@ __all__ = ["AdaptiveAvgPool3d", "AvgPool3d", "MaxPool3d"]
 
 
 def _check_padding(layer: str, padding: Any, kernel_size: Any) -> None:
-    """Padding at most half the kernel along every axis, as torch's pools."""
+    """Padding at most half the kernel along every axis, as torch's pools (an :class:`ArgumentRangeError` otherwise,
+    also the RuntimeError torch raises)."""
     widths, kernel = triple(padding, "padding", layer, minimum=0), triple(kernel_size, "kernel_size", layer)
     if any(width > size // 2 for width, size in zip(widths, kernel)):
-        raise ValueError(f"{layer}: padding {padding} must be at most half the kernel size {kernel_size}")
+        raise ArgumentRangeError(f"{layer}: padding {padding} must be at most half the kernel size {kernel_size}")
 
 
 class MaxPool3d(Module):

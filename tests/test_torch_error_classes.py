@@ -156,6 +156,22 @@ def test_pooling_errors_torch_raises_as_another_class_are_not_runtime_errors(cal
     _keeps_its_class(call, ValueError, torch_class, not_also=RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.nn.MaxPool1d(2, padding=2)(lib.zeros(1, 1, 6)), id="MaxPool1d"),
+        pytest.param(lambda lib: lib.nn.AvgPool1d(2, padding=2)(lib.zeros(1, 1, 6)), id="AvgPool1d"),
+        pytest.param(lambda lib: lib.nn.MaxPool2d(2, padding=2)(lib.zeros(1, 1, 6, 6)), id="MaxPool2d"),
+        pytest.param(lambda lib: lib.nn.AvgPool2d((2, 4), padding=(0, 3))(lib.zeros(1, 1, 6, 6)), id="AvgPool2d"),
+        pytest.param(lambda lib: lib.nn.MaxPool3d(2, padding=2)(lib.zeros(1, 1, 6, 6, 6)), id="MaxPool3d"),
+        pytest.param(lambda lib: lib.nn.AvgPool3d(2, padding=2)(lib.zeros(1, 1, 6, 6, 6)), id="AvgPool3d"),
+        pytest.param(lambda lib: lib.F.max_pool2d(lib.zeros(1, 1, 6, 6), 2, padding=2), id="max_pool2d"),
+    ],
+)
+def test_pool_padding_over_half_the_kernel_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 # -- F.pad and the padding layers ------------------------------------------------------------------------------
 PADDING = [
     pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (3, 3), mode="reflect"), id="reflect-width-over-axis"),
