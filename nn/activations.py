@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.shape_errors import ArgumentRangeError
 from autograd.torch_keywords import UNSET, torch_dim
 
 from . import functional as F
@@ -27,7 +28,7 @@ from .checks import (
     check_real,
     make_generator,
 )
-from .functional.activations import implicit_softmax_axis
+from .functional.activations import GELU_APPROXIMATIONS, implicit_softmax_axis
 from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter, factory_dtype
 
@@ -376,7 +377,7 @@ class GELU(Module):
     """Gaussian error linear unit x Phi(x); ``approximate="tanh"`` uses torch's tanh formula."""
 
     def __init__(self, approximate: str = "none") -> None:
-        self.approximate = check_choice("GELU", "approximate", approximate, ("none", "tanh"))
+        self.approximate = check_choice("GELU", "approximate", approximate, GELU_APPROXIMATIONS, ArgumentRangeError)
 
     def forward(self, x: Any) -> Tensor:
         return F.gelu(x, self.approximate)

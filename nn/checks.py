@@ -176,12 +176,15 @@ def check_axis(owner: str, name: str, value: Any, ndim: int) -> int:
     return axis % ndim
 
 
-def check_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> str:
-    """``value`` if it is one of the strings ``choices`` (a ValueError listing them otherwise)."""
+def check_choice(
+    owner: str, name: str, value: Any, choices: Sequence[str], error: type[ValueError] = ValueError
+) -> str:
+    """``value`` if it is one of the strings ``choices`` (an ``error``, a ValueError, listing them otherwise: an
+    :class:`~autograd.shape_errors.ArgumentRangeError` where torch raises a RuntimeError)."""
     if not isinstance(value, str) or value not in choices:
         *others, last = (repr(choice) for choice in choices)
         options = f"{', '.join(others)} or {last}" if others else last
-        raise ValueError(f"{owner}: {name} must be {options}, got {value!r}")
+        raise error(f"{owner}: {name} must be {options}, got {value!r}")
     return value
 
 

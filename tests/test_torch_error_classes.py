@@ -172,6 +172,17 @@ def test_pool_padding_over_half_the_kernel_is_also_torchs_runtime_error(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.F.gelu(lib.zeros(3), approximate="fast"), id="gelu"),
+        pytest.param(lambda lib: lib.nn.GELU(approximate="fast")(lib.zeros(3)), id="GELU"),
+    ],
+)
+def test_gelu_approximation_other_than_none_or_tanh_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 # -- F.pad and the padding layers ------------------------------------------------------------------------------
 PADDING = [
     pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (3, 3), mode="reflect"), id="reflect-width-over-axis"),

@@ -27,6 +27,7 @@ import numpy as np
 from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside
+from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
 from autograd.torch_keywords import UNSET, torch_dim
@@ -333,16 +334,20 @@ def log_softmax(
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
+#: The values of ``approximate`` in :func:`gelu` and ``nn.GELU``, as torch's.
+GELU_APPROXIMATIONS = ("none", "tanh")
+
 
 @float16_via_float32
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit x Phi(x) = x (1 + erf(x / sqrt 2)) / 2 (``approximate="tanh"``:
     x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2, as torch).
 
-    d/dx (exact) = Phi(x) + x phi(x), phi the standard normal density.
+    d/dx (exact) = Phi(x) + x phi(x), phi the standard normal density. Another ``approximate`` is an
+    :class:`ArgumentRangeError` (a ValueError, and the RuntimeError torch raises).
     """
     x = as_float_tensor(x, "gelu")
-    check_choice("gelu", "approximate", approximate, ("none", "tanh"))
+    check_choice("gelu", "approximate", approximate, GELU_APPROXIMATIONS, ArgumentRangeError)  # torch's RuntimeError
     if approximate == "tanh":
         return 0.5 * x * (1 + (math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)).tanh())
     return gelu_exact(x)
