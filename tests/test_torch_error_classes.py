@@ -354,6 +354,10 @@ LOSS_SHAPES = [
         id="cosine_embedding_loss",
     ),
     pytest.param(
+        lambda lib: lib.F.cosine_embedding_loss(lib.ones(1, 3, 4), lib.ones(1, 3, 4), lib.ones(1, 3)),
+        id="cosine_embedding_loss-3d-inputs",
+    ),
+    pytest.param(
         lambda lib: lib.F.triplet_margin_loss(lib.ones(3, 4), lib.ones(3, 5), lib.ones(3, 4)), id="triplet_margin_loss"
     ),
     pytest.param(

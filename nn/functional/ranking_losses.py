@@ -145,7 +145,8 @@ def cosine_embedding_loss(
     """1 - cos(x1, x2) where y = 1 and max(0, cos(x1, x2) - margin) where y = -1, the cosine over the last
     axis of (N, D) or (D,) inputs, as torch: (x1 . x2) / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)).
 
-    ``target`` is (N,) or () in {-1, +1}. d/dcos = -1 (y = 1) or 1 where cos >= margin (y = -1).
+    ``target`` is (N,) or () in {-1, +1}. d/dcos = -1 (y = 1) or 1 where cos >= margin (y = -1). Inputs of
+    another rank are a :class:`ShapeError` (a ValueError, and the RuntimeError torch raises).
     """
     loss = "cosine_embedding_loss"
     reduction = legacy_reduction(loss, size_average, reduce, reduction)
@@ -153,7 +154,7 @@ def cosine_embedding_loss(
     margin = check_real(loss, "margin", margin)
     x1, x2 = _paired(input1, input2, loss, "input1", "input2")
     if x1.ndim not in (1, 2):
-        raise ValueError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")
+        raise ShapeError(f"{loss}: inputs must be (N, D) or (D,), got shape {x1.shape}")  # torch's RuntimeError
     y = _signs(target, Tensor(np.zeros(x1.shape[:-1], x1.dtype)), loss, "inputs' batch")  # one per pair
     squared = (x1 * x1).sum(axis=-1) + COSINE_EMBEDDING_EPS
     cosine = (x1 * x2).sum(axis=-1) / (squared * ((x2 * x2).sum(axis=-1) + COSINE_EMBEDDING_EPS)).sqrt()
