@@ -34,7 +34,7 @@ from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError
+from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError, IndexDtypeError
 from .indexing import (
     argmax,
     argmin,
@@ -438,6 +438,7 @@ __all__ = [
     "hsplit",
     "hstack",
     "IndexBoundsError",
+    "IndexDtypeError",
     "inference_mode",
     "is_inference_mode_enabled",
     "inner",

@@ -3,13 +3,20 @@ error is both."""
 
 from __future__ import annotations
 
-__all__ = ["ClassIndexError", "EmptyReductionError", "IndexBoundsError"]
+__all__ = ["ClassIndexError", "EmptyReductionError", "IndexBoundsError", "IndexDtypeError"]
 
 
 class IndexBoundsError(IndexError, RuntimeError):
     """An index outside its dimension in ``gather``, ``scatter`` and their kin (``scatter_add``, ``scatter_reduce``,
     ``index_add``, ``embedding_bag``): an IndexError, as the library has raised it, and the RuntimeError torch raises
     ("index 5 is out of bounds for dimension 1 with size 3"), so ``except`` clauses written for either catch it."""
+
+
+class IndexDtypeError(TypeError, RuntimeError):
+    """Indices of a non-integer dtype where an op looks rows up by them (``embedding``, ``nn.Embedding``): a
+    TypeError, as the library has raised it, and the RuntimeError torch raises ("Expected tensor for argument #1
+    'indices' to have one of the following scalar types: Long, Int"), so ``except`` clauses written for either
+    catch it."""
 
 
 class ClassIndexError(ValueError, IndexError):

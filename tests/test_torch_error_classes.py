@@ -183,6 +183,17 @@ def test_gelu_approximation_other_than_none_or_tanh_is_also_torchs_runtime_error
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.F.embedding(lib.zeros(2), lib.zeros(5, 3)), id="embedding"),
+        pytest.param(lambda lib: lib.nn.Embedding(5, 3)(lib.zeros(2, 2)), id="Embedding"),
+    ],
+)
+def test_embedding_of_float_indices_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.IndexDtypeError, TypeError, RuntimeError)
+
+
 # -- F.pad and the padding layers ------------------------------------------------------------------------------
 PADDING = [
     pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (3, 3), mode="reflect"), id="reflect-width-over-axis"),

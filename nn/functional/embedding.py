@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, increment_version, no_grad
+from autograd import IndexDtypeError, Node, Tensor, increment_version, no_grad
 from autograd import one_hot as one_hot_array
 
 from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
@@ -34,9 +34,11 @@ def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None
 
 
 def _indices(input: Any, rows: int) -> np.ndarray:
+    """``input`` as an integer array of row indices in [0, rows): another dtype is an :class:`IndexDtypeError` (a
+    TypeError, and torch's RuntimeError), an index out of range an IndexError, as torch's."""
     indices = np.asarray(input._data if isinstance(input, Node) else input)
     if indices.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be integers, got dtype {indices.dtype} (shape {indices.shape})")
+        raise IndexDtypeError(f"embedding: indices must be integers, got dtype {indices.dtype} (shape {indices.shape})")
     if indices.size and (indices.min() < 0 or indices.max() >= rows):
         raise IndexError(
             f"embedding: indices must be in [0, {rows - 1}] for a weight of {rows} rows, "
