@@ -27,8 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, Value, enable_grad, increment_version
-from autograd.grad_mode import _mode
+from autograd import Node, Tensor, Value, enable_grad, increment_version, no_grad
 from autograd.gradient_array import stored_gradient
 from autograd.quiet import quiet
 
@@ -398,9 +397,8 @@ class Optimizer(OptimizerHooks):
                 work.append((group, parameter, grad))
         states, update = self.state, self._update
         updated_in_place = []  # their versions go up together, at the end (also if an update raises)
-        previous_mode, _mode.enabled = _mode.enabled, False  # no_grad(), without its object
         try:
-            with quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
+            with no_grad(), quiet():  # an inf or overflowing gradient gives IEEE results, without numpy's warnings
                 for group, parameter, grad in work:
                     state = states.get(parameter)
                     if state is None:
@@ -412,7 +410,6 @@ class Optimizer(OptimizerHooks):
                     else:
                         _write_parameter(parameter, new_data)
         finally:
-            _mode.enabled = previous_mode
             increment_version(updated_in_place)
         return loss
 
