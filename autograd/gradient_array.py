@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from .default_dtype import real_dtype
+from .deprecated_overloads import alpha_first
 from .element_count import ElementCount
 from .quiet import quietly
 
@@ -233,14 +234,18 @@ class GradientArray(np.ndarray):
         return self
 
     @_quiet
-    def add_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
-        """``g += alpha * other``, in place."""
+    def add_(self, other: Any, *deprecated: Any, alpha: Any = 1) -> GradientArray:
+        """``g += alpha * other``, in place (torch's deprecated ``add_(alpha, other)`` too: ``p.data.add_(-lr, g)``)."""
+        if deprecated:
+            other, alpha = alpha_first("add_", other, deprecated, alpha)
         np.add(self, _scaled(other, alpha), out=self.view(np.ndarray))
         return self
 
     @_quiet
-    def sub_(self, other: Any, *, alpha: Any = 1) -> GradientArray:
-        """``g -= alpha * other``, in place."""
+    def sub_(self, other: Any, *deprecated: Any, alpha: Any = 1) -> GradientArray:
+        """``g -= alpha * other``, in place (torch's deprecated ``sub_(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("sub_", other, deprecated, alpha)
         np.subtract(self, _scaled(other, alpha), out=self.view(np.ndarray))
         return self
 
@@ -281,13 +286,17 @@ class GradientArray(np.ndarray):
 
     # torch's out-of-place arithmetic, for hooks (``lambda g: g.mul(2)``): new plain arrays, as g * 2 gives
     @_quiet
-    def add(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
-        """g + alpha * other."""
+    def add(self, other: Any, *deprecated: Any, alpha: Any = 1) -> np.ndarray:
+        """g + alpha * other (torch's deprecated ``add(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("add", other, deprecated, alpha)
         return np.add(self, _scaled(other, alpha))
 
     @_quiet
-    def sub(self, other: Any, *, alpha: Any = 1) -> np.ndarray:
-        """g - alpha * other."""
+    def sub(self, other: Any, *deprecated: Any, alpha: Any = 1) -> np.ndarray:
+        """g - alpha * other (torch's deprecated ``sub(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("sub", other, deprecated, alpha)
         return np.subtract(self, _scaled(other, alpha))
 
     @_quiet

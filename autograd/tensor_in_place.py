@@ -35,6 +35,7 @@ import numpy as np
 
 from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version, rebase_history
+from .deprecated_overloads import alpha_first, is_one, value_first
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
@@ -263,12 +264,16 @@ class TensorInPlace:
         return self._in_place(other, np.true_divide, "/=")
 
     # PyTorch's in-place methods: the same rule as the operators (no_grad, or no gradient needed)
-    def add_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
-        """``t += alpha * other`` in place (``torch.Tensor.add_``)."""
+    def add_(self, other: TensorLike, *deprecated: TensorLike, alpha: float = 1) -> Tensor:
+        """``t += alpha * other`` in place (``torch.Tensor.add_``; torch's deprecated ``add_(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("add_", other, deprecated, alpha)
         return self._in_place(_scaled(other, alpha), np.add, "add_")
 
-    def sub_(self, other: TensorLike, *, alpha: float = 1) -> Tensor:
-        """``t -= alpha * other`` in place (``torch.Tensor.sub_``)."""
+    def sub_(self, other: TensorLike, *deprecated: TensorLike, alpha: float = 1) -> Tensor:
+        """``t -= alpha * other`` in place (``torch.Tensor.sub_``; torch's deprecated ``sub_(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("sub_", other, deprecated, alpha)
         return self._in_place(_scaled(other, alpha), np.subtract, "sub_")
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -613,16 +618,22 @@ class TensorInPlace:
         """t + weight * (end - t) in place (``torch.Tensor.lerp_``)."""
         return self._replace("lerp_", lerp, end, weight, graph=lerp)
 
-    def addcmul_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
-        """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates)."""
+    def addcmul_(self, tensor1: TensorLike, tensor2: TensorLike, *deprecated: TensorLike, value: float = 1) -> Tensor:
+        """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates;
+        torch's deprecated ``addcmul_(value, tensor1, tensor2)`` too)."""
+        if deprecated:
+            tensor1, tensor2, value = _value_first_in_place("addcmul_", tensor1, tensor2, deprecated, value)
 
         def addcmul(t: Any, a: Any, b: Any) -> Any:
             return t + value * a * b
 
         return self._replace("addcmul_", addcmul, tensor1, tensor2, graph=addcmul)
 
-    def addcdiv_(self, tensor1: TensorLike, tensor2: TensorLike, *, value: float = 1) -> Tensor:
-        """t + value * tensor1 / tensor2 in place (``torch.Tensor.addcdiv_``)."""
+    def addcdiv_(self, tensor1: TensorLike, tensor2: TensorLike, *deprecated: TensorLike, value: float = 1) -> Tensor:
+        """t + value * tensor1 / tensor2 in place (``torch.Tensor.addcdiv_``; torch's deprecated
+        ``addcdiv_(value, tensor1, tensor2)`` too)."""
+        if deprecated:
+            tensor1, tensor2, value = _value_first_in_place("addcdiv_", tensor1, tensor2, deprecated, value)
 
         def addcdiv(t: Any, a: Any, b: Any) -> Any:
             return t + value * a / b
@@ -678,6 +689,16 @@ def _without_leading_ones(value: Any) -> Any:
         return value
     core = shape[len(shape) - kept :]
     return value.reshape(core) if isinstance(value, Node) else np.reshape(value, core)
+
+
+def _value_first_in_place(op: str, first: Any, second: Any, rest: tuple[Any, ...], value: Any) -> tuple[Any, Any, Any]:
+    """The operands of torch's deprecated ``op(value, tensor1, tensor2)``, called with one positional argument more
+    than ``op(tensor1, tensor2, *, value=1)`` takes (``rest``); anything else is a TypeError, as in torch."""
+    if len(rest) == 1 and is_one(value):
+        tensor1, tensor2, value = value_first(op, first, second, rest[0])
+        if tensor1 is not first:  # the deprecated order (else: three operands, which no form takes)
+            return tensor1, tensor2, value
+    raise TypeError(f"{op}() takes (tensor1, tensor2, *, value=1); got {2 + len(rest)} positional arguments")
 
 
 def _scaled(other: Any, alpha: float) -> Any:

@@ -24,6 +24,7 @@ from .accumulation import float16_via_float32
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
+from .deprecated_overloads import value_first
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
@@ -190,11 +191,15 @@ class TorchMathNames:
 
     # -- scaled sums of products ------------------------------------------------------------------
     def addcmul(self: Self, tensor1: Any, tensor2: Any, value: Any = 1) -> Self:
-        """torch.Tensor.addcmul: self + value t1 t2 (broadcast); d/dt1 = value t2, d/dt2 = value t1."""
+        """torch.Tensor.addcmul: self + value t1 t2 (broadcast); d/dt1 = value t2, d/dt2 = value t1 (torch's
+        deprecated ``addcmul(value, tensor1, tensor2)`` too)."""
+        tensor1, tensor2, value = value_first("addcmul", tensor1, tensor2, value)
         return self._pointwise_sum("addcmul", tensor1, tensor2, value, lambda a, b: a * b)
 
     def addcdiv(self: Self, tensor1: Any, tensor2: Any, value: Any = 1) -> Self:
-        """torch.Tensor.addcdiv: self + value t1 / t2 (broadcast); d/dt1 = value / t2, d/dt2 = -value t1 / t2^2."""
+        """torch.Tensor.addcdiv: self + value t1 / t2 (broadcast); d/dt1 = value / t2, d/dt2 = -value t1 / t2^2
+        (torch's deprecated ``addcdiv(value, tensor1, tensor2)`` too)."""
+        tensor1, tensor2, value = value_first("addcdiv", tensor1, tensor2, value)
         return self._pointwise_sum("addcdiv", tensor1, tensor2, value, lambda a, b: a / b)
 
     def _pointwise_sum(self, op: str, tensor1: Any, tensor2: Any, value: Any, combine: Any) -> Any:

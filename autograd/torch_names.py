@@ -29,6 +29,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes
 from .core import Node
 from .default_dtype import real_dtype
+from .deprecated_overloads import alpha_first
 from .derivatives import arrays as ar
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
@@ -545,12 +546,18 @@ class TorchNames:
         return shape[axis], axis
 
     # -- elementwise --------------------------------------------------------------------------------
-    def add(self: Self, other: Any, *, alpha: Any = 1) -> Self:
-        """torch.Tensor.add: ``self + alpha * other``; d/dx = 1, d/dother = alpha."""
+    def add(self: Self, other: Any, *deprecated: Any, alpha: Any = 1) -> Self:
+        """torch.Tensor.add: ``self + alpha * other``; d/dx = 1, d/dother = alpha (torch's deprecated
+        ``add(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("add", other, deprecated, alpha)
         return self + (other if alpha == 1 else other * alpha)
 
-    def sub(self: Self, other: Any, *, alpha: Any = 1) -> Self:
-        """torch.Tensor.sub (alias subtract): ``self - alpha * other``; d/dx = 1, d/dother = -alpha."""
+    def sub(self: Self, other: Any, *deprecated: Any, alpha: Any = 1) -> Self:
+        """torch.Tensor.sub (alias subtract): ``self - alpha * other``; d/dx = 1, d/dother = -alpha (torch's
+        deprecated ``sub(alpha, other)`` too)."""
+        if deprecated:
+            other, alpha = alpha_first("sub", other, deprecated, alpha)
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self: Self, other: Any) -> Self:
