@@ -131,10 +131,15 @@ def numpy_scalar(function: Any, *args: Any) -> float:
 
 
 def power(x: Any, y: Any) -> Any:
-    """x**y with numpy's IEEE results for plain numbers (0**-1 = inf, (-8)**0.5 = nan)."""
+    """x**y with numpy's IEEE results for plain numbers (0**-1 = inf, (-8)**0.5 = nan).
+
+    x**0.5 is sqrt(x), as numpy's and torch's power compute it: (-0.0)**0.5 = -0.0 and (-inf)**0.5 = nan, where
+    C's pow gives +0.0 and +inf."""
     if isinstance(x, Node) or isinstance(y, Node):
         return x**y
     if type(x) in _PLAIN and type(y) in _PLAIN:
+        if y == 0.5:
+            return math.sqrt(x) if x >= 0 else math.nan  # (math.sqrt(-0.0) is -0.0; nan >= 0 is False)
         try:
             result = float(x) ** y
         except (ZeroDivisionError, OverflowError):

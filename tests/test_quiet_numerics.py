@@ -239,6 +239,19 @@ def test_value_pow_of_a_negative_base_to_a_fractional_exponent_is_nan_like_numpy
         assert math.isnan(exponent.grad)
 
 
+@pytest.mark.parametrize("base", [-0.0, -math.inf, 0.0, math.inf, 2.25, -1.0, NAN])
+def test_value_to_the_power_one_half_is_the_square_root_as_numpy_and_torch(base):
+    # C's pow gives (-0.0)**0.5 = +0.0 and (-inf)**0.5 = +inf; numpy's and torch's power take the square root there
+    torch = _torch()
+    with no_warnings():
+        ours = (Value(base) ** 0.5).data
+    expected = torch.tensor(base, dtype=torch.float64) ** 0.5
+    np.testing.assert_array_equal(np.array(ours), expected.numpy())
+    assert math.copysign(1.0, ours) == math.copysign(1.0, expected.item())
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(np.power(np.float64(base), 0.5), ours, equal_nan=True)
+
+
 @pytest.mark.parametrize(
     ("base", "exponent"), [(-0.0, -1.0), (-0.0, -3.0), (-0.0, -2.0), (0.0, -1.0), (0.0, NAN), (-0.0, -0.5)]
 )
