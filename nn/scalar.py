@@ -140,6 +140,16 @@ class Neuron(Module):
         self._activate = _activation(name)
         self._activation_name = name
 
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's switch: True unless the activation is "linear". Setting it (``neuron.nonlin = False``)
+        makes the neuron linear, ``True`` makes it a ReLU, as the constructor's ``nonlin``."""
+        return self._activation_name != "linear"
+
+    @nonlin.setter
+    def nonlin(self, value: bool) -> None:
+        self.activation = _chosen_activation("Neuron", None, value)
+
     def forward(self, x: Sequence[Value | float]) -> Value:
         x = _checked_inputs("Neuron", x)
         if len(x) != len(self.w):

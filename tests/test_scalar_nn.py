@@ -281,3 +281,15 @@ def test_a_value_whose_grad_was_set_to_none_prints():
     v = Value(2.0)
     v.grad = None
     assert repr(v) == "Value(data=2, grad=None)"
+
+
+def test_micrograds_nonlin_attribute_reads_and_switches_the_activation():
+    # micrograd's Neuron keeps nonlin as an attribute that its __call__ reads: setting it changes the neuron
+    neuron = nn.Neuron(2, seed=0)
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 1.0, 0.0
+    assert neuron.nonlin is True and neuron([-1.0, -2.0]).data == 0.0  # relu(-3)
+    neuron.nonlin = False
+    assert neuron.nonlin is False and neuron.activation == "linear" and neuron([-1.0, -2.0]).data == -3.0
+    neuron.nonlin = True
+    assert neuron.activation == "relu" and neuron([-1.0, -2.0]).data == 0.0
+    assert nn.Neuron(2, activation="tanh").nonlin is True
