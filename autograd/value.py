@@ -93,7 +93,7 @@ def _real_number(x: Any, where: str) -> float:
             "(Values and arrays do not mix)"
         )
     if isinstance(x, (str, bytes)) or not isinstance(x, (numbers.Real, np.generic)):
-        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+        raise TypeError(f"{where}: expected a real number, got {_type_name(x)} {x!r}")
     try:
         return float(x)
     except (TypeError, ValueError):
@@ -102,6 +102,13 @@ def _real_number(x: Any, where: str) -> float:
         raise ValueError(
             f"{where}: the {type(x).__name__} of {int(x).bit_length()} bits is too large for a float"
         ) from None
+
+
+def _type_name(x: Any) -> str:
+    """The name of x's type, with its module unless it is a builtin: ``micrograd.engine.Value`` and ``torch.Tensor``
+    are told apart from this library's Value and Tensor."""
+    kind = type(x)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:

@@ -90,3 +90,14 @@ def test_an_assigned_grad_of_another_float_dtype_is_refused_as_torch():
 def test_a_value_refuses_numpy_complex_numbers_instead_of_dropping_their_imaginary_part(make):
     with pytest.raises(TypeError, match="expected a real number, got the complex"):
         make()
+
+
+def test_a_value_of_another_library_is_refused_naming_its_module():
+    # micrograd's Value (or any class called Value) beside this library's: "got Value Value(...)" would say nothing
+    foreign = type(
+        "Value", (), {"__repr__": lambda self: "Value(data=2.0, grad=0)", "__module__": "micrograd.engine"}
+    )()
+    with pytest.raises(TypeError, match=r"expected a real number, got micrograd\.engine\.Value Value\(data=2\.0"):
+        Value(1.0) + foreign
+    with pytest.raises(TypeError, match=r"expected a real number, got str '1'"):  # builtins keep their short names
+        Value(1.0) * "1"
