@@ -30,6 +30,7 @@ from .derivatives import scalar as scalar_ops
 from .grad_mode import _anomaly_blocks, _mode, is_grad_enabled
 from .numpy_functions import NumpyFunctions
 from .op import Op
+from .quiet import quietly
 from .versions import _ticks, check_in_place_allowed, increment_version
 
 Number = int | float
@@ -109,6 +110,16 @@ def _type_name(x: Any) -> str:
     are told apart from this library's Value and Tensor."""
     kind = type(x)
     return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _floor_divided(x: Any, y: Any) -> Any:
+    """x // y: recorded for Values, numpy's IEEE result for numbers (2.0 // 0 = inf, not Python's error)."""
+    return x // y if isinstance(x, Node) or isinstance(y, Node) else quietly(np.floor_divide, x, y)
+
+
+def _remainder(x: Any, y: Any) -> Any:
+    """x % y: recorded for Values, numpy's IEEE result for numbers (2.0 % 0 = nan, not Python's error)."""
+    return x % y if isinstance(x, Node) or isinstance(y, Node) else quietly(np.remainder, x, y)
 
 
 def _nodes(values: Iterable[ValueLike]) -> tuple[Value, ...]:
@@ -327,6 +338,18 @@ class Value(Node, NumpyFunctions):
     def __itruediv__(self, other: ValueLike) -> Value:
         """``v /= w`` in place (IEEE: division by zero gives inf or nan)."""
         return self._in_place(other, shared_math.divide, "/=")
+
+    def __ipow__(self, other: ValueLike) -> Value:
+        """``v **= w`` in place (IEEE results, as ``**``)."""
+        return self._in_place(other, shared_math.power, "**=")
+
+    def __ifloordiv__(self, other: ValueLike) -> Value:
+        """``v //= w`` in place (Python's floor division; IEEE results, as ``//``)."""
+        return self._in_place(other, _floor_divided, "//=")
+
+    def __imod__(self, other: ValueLike) -> Value:
+        """``v %= w`` in place (Python's remainder, the sign of w; IEEE results, as ``%``)."""
+        return self._in_place(other, _remainder, "%=")
 
     # -- elementary functions ------------------------------------------------
     def exp(self) -> Value:

@@ -1,5 +1,7 @@
 """In-place changes, version counters and copy semantics (as PyTorch: no silently wrong gradients)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -346,6 +348,40 @@ def test_augmented_assignment_on_a_non_leaf_value_records_out_of_place():
     total += x * 4.0  # a constant accumulator given a node: recorded, as torch records it
     total.backward()
     assert total.data == 12.0 and x.grad == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(("op", "expected"), [("**=", 9.0), ("//=", 1.0), ("%=", 1.0)])
+def test_power_floor_division_and_remainder_assignments_follow_the_in_place_rule_on_values(op, expected):
+    torch = pytest.importorskip("torch")
+    leaf, torch_leaf = Value(3.0), torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError):
+        exec(f"t {op} 2.0", {}, {"t": torch_leaf})
+    with pytest.raises(RuntimeError, match=rf"{re.escape(op)}: in-place change of a Value that requires grad"):
+        exec(f"v {op} 2.0", {}, {"v": leaf})
+    assert (leaf.data, leaf.version) == (3.0, 0)
+    with no_grad():
+        names = {"v": leaf}
+        exec(f"v {op} 2.0", {}, names)
+    assert names["v"] is leaf and (leaf.data, leaf.version) == (expected, 1)
+
+
+def test_in_place_power_on_a_non_leaf_value_records_out_of_place_with_torchs_gradient():
+    torch = pytest.importorskip("torch")
+    x, tx = Value(1.5), torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    y, ty = x * 2.0, tx * 2.0
+    y **= 3.0
+    ty **= 3.0  # torch records it in place; the same value and gradient
+    y.backward()
+    ty.backward()
+    assert (y.data, x.grad) == pytest.approx((ty.item(), tx.grad.item()), rel=1e-15)
+
+
+def test_in_place_floor_division_and_remainder_by_zero_give_ieee_results_on_values():
+    with no_grad():
+        a, b = Value(2.0), Value(2.0)
+        a //= 0.0
+        b %= 0.0
+    assert a.data == np.inf and np.isnan(b.data)  # numpy's floor_divide and remainder
 
 
 def test_micrograd_more_ops_with_augmented_assignment_matches_torch():
