@@ -873,7 +873,8 @@ class TorchNames:
         if not _integer(dim):
             raise TypeError(f"{op}: dim must be an integer (torch's {op}(dim=) reduces one axis), got {dim!r}")
         tensor: Any = self
-        if tensor.ndim == 0:
+        if tensor.ndim == 0:  # torch's scalars take dim 0 or -1 only: an AxisError (torch's IndexError) for others
+            normalize_axes(dim, 0, op)
             values, indices = tensor.reshape(1)._extremum_with_index(op, 0, keepdim)
             return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         (axis,) = normalize_axes(dim, tensor.ndim, op)

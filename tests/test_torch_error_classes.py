@@ -586,6 +586,24 @@ def test_a_dim_out_of_range_is_an_axis_error_as_torchs_index_error(call):
     _raises_both(call, np.exceptions.AxisError, ValueError, IndexError)
 
 
+@pytest.mark.parametrize("op", ["max", "min"])
+@pytest.mark.parametrize("dim", [1, -2])
+def test_max_and_min_with_a_dim_past_a_0d_tensors_one_are_axis_errors_as_torchs_index_error(op, dim):
+    _raises_both(
+        lambda lib: getattr(lib.module.zeros(()), op)(dim=dim), np.exceptions.AxisError, ValueError, IndexError
+    )
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_max_and_min_of_a_0d_tensor_along_dim_0_or_minus_1_give_torchs_pair(op, dim):
+    torch = _torch()
+    values, indices = getattr(A.tensor(2.5), op)(dim=dim)
+    expected_values, expected_indices = getattr(torch.module.tensor(2.5), op)(dim=dim)
+    assert values.shape == tuple(expected_values.shape) and indices.shape == tuple(expected_indices.shape)
+    assert values.item() == expected_values.item() and indices.item() == expected_indices.item()
+
+
 GLU_SHAPES = [
     pytest.param(lambda lib: lib.F.glu(lib.zeros(2, 3), dim=1), id="odd-axis"),
     pytest.param(lambda lib: lib.nn.GLU(0)(lib.zeros(3, 4)), id="GLU-odd-axis"),
