@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .array_methods import array_function
-from .broadcasting import single_axis
+from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .index_errors import IndexBoundsError
 from .shape_errors import ArgumentRangeError, ShapeError
@@ -46,13 +46,19 @@ class TorchSelectionNames:
 
     def index_select(self: Self, dim: int, index: Any) -> Self:
         """torch.Tensor.index_select: the entries at the 1-D ``index`` along ``dim`` (repeats allowed; their
-        gradients accumulate)."""
+        gradients accumulate). A 0-d tensor, as torch's, is one entry along dim 0 (or -1): its index holds one 0,
+        and the result is 0-d."""
         raw = np.array(index._data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
         if raw.ndim > 1:
             raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         raw = raw.reshape(-1)
         if raw.dtype.kind in "iu" and raw.size and raw.min() < 0:  # torch takes no negative index here
             raise IndexBoundsError(f"index_select: index {raw.min()} is out of bounds for dimension {dim}")
+        if _tensor(self).ndim == 0:
+            normalize_axes(dim, 0, "index_select")  # dim 0 or -1, else an AxisError (torch's IndexError)
+            if raw.size != 1:
+                raise ShapeError(f"index_select: the index into a 0-d tensor holds one entry, got {raw.size}")
+            return array_function("take")(_tensor(self).reshape(1), raw, 0).reshape(())
         return array_function("take")(self, raw, dim)
 
     def select(self: Self, dim: int, index: int) -> Self:

@@ -55,6 +55,8 @@ CASES = {
     "fill_diagonal_": ([(3, 4)], lambda x: (x * 1).fill_diagonal_(0.5)),
     "fill_diagonal_wrap": ([(7, 3)], lambda x: (x * 1).fill_diagonal_(-1.0, wrap=True)),
     "fill_diagonal_3d": ([(2, 2, 2)], lambda x: (x * 1).fill_diagonal_(4.0)),
+    "index_select_0d": ([()], lambda x: x.index_select(0, index(x, [0]))),
+    "index_select_0d_index_0d": ([()], lambda x: x.index_select(-1, index(x, 0))),
 }
 
 
@@ -166,6 +168,23 @@ def test_out_of_range_indices_are_refused_as_torch(call, theirs_message):
         call(torch.zeros(3, 3))
     with pytest.raises(IndexError, match=r"index -?\d+ is out of bounds"):
         call(Tensor(np.zeros((3, 3))))
+
+
+@pytest.mark.parametrize(
+    ("dim", "values", "errors"),
+    [
+        (0, [0, 0], (RuntimeError, ValueError)),  # a 0-d tensor's index holds one entry
+        (0, [], (RuntimeError, ValueError)),
+        (0, [1], (IndexError,)),
+        (1, [0], (IndexError, ValueError)),  # dim past the scalar's one
+    ],
+)
+def test_index_select_of_a_0d_tensor_refuses_what_torch_refuses(dim, values, errors):
+    for x in (torch.tensor(2.0), Tensor(np.array(2.0))):
+        picks = torch.tensor(values, dtype=torch.int64) if is_torch(x) else Tensor(np.array(values, dtype=np.int64))
+        for error in errors if not is_torch(x) else errors[:1]:
+            with pytest.raises(error):
+                x.index_select(dim, picks)
 
 
 def test_a_leaf_that_requires_grad_refuses_index_twins_as_torch():
