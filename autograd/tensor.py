@@ -22,6 +22,7 @@ one in place.
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -30,7 +31,7 @@ import numpy as np
 from . import gradient_array, numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
-from .broadcasting import unbroadcast
+from .broadcasting import refuse_unbroadcastable, unbroadcast
 from .core import Node, RemovableHandle, checked_requires_grad
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
@@ -231,6 +232,17 @@ _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 
 def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
     return ShapeError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
+
+
+def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, other: Any) -> Tensor:
+    """``compare(data, other)`` as a boolean Tensor outside the graph (torch's comparisons); operands that do not
+    broadcast are a ShapeError naming torch's ``op``, as an arithmetic op's are."""
+    theirs = shared_math.data_of(other)
+    try:
+        return _wrap(np.asarray(compare(data, theirs)))
+    except ValueError:
+        refuse_unbroadcastable(op, data, theirs)
+        raise
 
 
 def _as_gradient_array(grad: Any) -> Any:
@@ -603,26 +615,26 @@ class Tensor(
 
     # -- comparisons (boolean Tensors outside the graph, as torch's) -------------
     def __lt__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self._data < shared_math.data_of(other)))
+        return _compared("lt", operator.lt, self._data, other)
 
     def __le__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self._data <= shared_math.data_of(other)))
+        return _compared("le", operator.le, self._data, other)
 
     def __gt__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self._data > shared_math.data_of(other)))
+        return _compared("gt", operator.gt, self._data, other)
 
     def __ge__(self, other: TensorLike) -> Tensor:
-        return _wrap(np.asarray(self._data >= shared_math.data_of(other)))
+        return _compared("ge", operator.ge, self._data, other)
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
         if other is None:  # torch's: ``bias == None`` is False, not an elementwise comparison
             return False  # type: ignore[return-value]
-        return _wrap(np.asarray(self._data == shared_math.data_of(other)))
+        return _compared("eq", operator.eq, self._data, other)
 
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
         if other is None:
             return True  # type: ignore[return-value]
-        return _wrap(np.asarray(self._data != shared_math.data_of(other)))
+        return _compared("ne", operator.ne, self._data, other)
 
     __hash__ = Node.__hash__
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import devices, shared_math, tensor_in_place
 from .array_methods import array_function
-from .broadcasting import normalize_axes
+from .broadcasting import normalize_axes, refuse_unbroadcastable
 from .core import Node
 from .default_dtype import real_dtype
 from .deprecated_overloads import alpha_first
@@ -631,6 +631,9 @@ class TorchNames:
             a, b = b, a
         try:
             result = np.asarray(ufunc(a, b) if ufunc.nin == 2 else ufunc(a))
+        except ValueError:
+            refuse_unbroadcastable(op, a, b)
+            raise
         except TypeError:
             dtypes = f"{np.asarray(a).dtype} and {np.asarray(b).dtype}" if ufunc.nin == 2 else f"{a.dtype}"
             raise TypeError(f"{op}: needs integer or boolean tensors, got dtypes {dtypes}") from None
@@ -720,6 +723,7 @@ class TorchNames:
         comparisons); infinities are close to themselves, NaN only with ``equal_nan``."""
         other = other._data if isinstance(other, Node) else other
         tensor = _tensor(self)
+        refuse_unbroadcastable("isclose", tensor._data, other)
         return type(tensor)._make(
             np.asarray(np.isclose(tensor._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))
         )

@@ -251,6 +251,27 @@ def test_splits_views_and_permutations_that_do_not_fit_the_shape_are_also_torch_
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
 
 
+COMPARISONS_AND_BITS = [
+    pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
+    pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
+    pytest.param(lambda lib: lib.zeros(2, 3) > lib.zeros(2), id="gt"),
+    pytest.param(lambda lib: lib.zeros(3) >= lib.zeros(2), id="ge"),
+    pytest.param(lambda lib: lib.zeros(3) == lib.zeros(2), id="eq"),
+    pytest.param(lambda lib: lib.zeros(3) != lib.zeros(2), id="ne"),
+    pytest.param(lambda lib: lib.zeros(3).eq(lib.zeros(2)), id="eq-method"),
+    pytest.param(lambda lib: lib.module.gt(lib.zeros(3), lib.zeros(2)), id="gt-function"),
+    pytest.param(lambda lib: lib.zeros(3).isclose(lib.zeros(2)), id="isclose"),
+    pytest.param(lambda lib: lib.zeros(3).logical_and(lib.zeros(2)), id="logical_and"),
+    pytest.param(lambda lib: lib.indices([1, 2, 3]) & lib.indices([1, 2]), id="bitwise_and"),
+    pytest.param(lambda lib: lib.indices([1, 2, 3]).bitwise_xor(lib.indices([1, 2])), id="bitwise_xor"),
+]
+
+
+@pytest.mark.parametrize("call", COMPARISONS_AND_BITS)
+def test_comparisons_and_bitwise_ops_of_shapes_that_do_not_broadcast_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
 def test_permute_dim_out_of_range_is_an_axis_error_as_torchs_index_error():
     _raises_both(lambda lib: lib.zeros(2, 3).permute(0, 5), np.exceptions.AxisError, ValueError, IndexError)
 
