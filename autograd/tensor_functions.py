@@ -559,7 +559,7 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
         parts = tuple(part for part in parts if part.shape != (0,))  # torch skips its legacy empty 1-D tensors
     ndim = parts[0].ndim
     if ndim == 0:
-        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
+        raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated")
     (axis,) = normalize_axes(axis, ndim, "concatenate")
     try:
         data = np.concatenate([p._data for p in parts], axis=axis)

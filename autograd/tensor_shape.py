@@ -130,7 +130,7 @@ class TensorShape:
         (start,) = normalize_axes(start_dim, self.ndim, "flatten")
         (end,) = normalize_axes(end_dim, self.ndim, "flatten")
         if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+            raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
         merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
 

@@ -28,6 +28,7 @@ from .deprecated_overloads import value_first
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
+from .shape_errors import ShapeError
 from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
@@ -664,7 +665,7 @@ class TorchMathNames:
         is taken as 0, as torch."""
         tensor = _tensor(self)
         if tensor.ndim > 2:
-            raise ValueError(f"cov: expects a tensor of at most 2 dimensions, got shape {tensor.shape}")
+            raise ShapeError(f"cov: expects a tensor of at most 2 dimensions, got shape {tensor.shape}")
         x = shared_math.floating(tensor).reshape(1, -1) if tensor.ndim < 2 else shared_math.floating(tensor)
         observations = x.shape[1]
         weights = None

@@ -390,7 +390,7 @@ def block_diag(*tensors: TensorLike) -> Tensor:
     for t in tensors:
         block = _tensor(t)
         if block.ndim > 2:
-            raise ValueError(f"block_diag: expects tensors of at most 2 dimensions, got shape {block.shape}")
+            raise ShapeError(f"block_diag: expects tensors of at most 2 dimensions, got shape {block.shape}")
         blocks.append(block.reshape(1, -1) if block.ndim < 2 else block)
     if not blocks:
         return Tensor._from_array(np.zeros((1, 0)), False)

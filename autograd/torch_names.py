@@ -436,7 +436,7 @@ class TorchNames:
         """torch.Tensor.t: a matrix transposed (0-D and 1-D tensors as they are)."""
         tensor = _tensor(self)
         if tensor.ndim > 2:
-            raise ValueError(
+            raise ShapeError(
                 f"t: expects a tensor of at most 2 dimensions, got shape {tensor.shape}; use mT or swapaxes"
             )
         return tensor.T if tensor.ndim == 2 else tensor
@@ -476,7 +476,7 @@ class TorchNames:
         for position, size in enumerate(sizes):
             own = shape[position - added] if position >= added else None
             if size == -1 and own is None:
-                raise ValueError(f"expand: -1 is not allowed for the new leading dimension {position} in {sizes}")
+                raise ShapeError(f"expand: -1 is not allowed for the new leading dimension {position} in {sizes}")
             if own is not None and size not in (-1, own) and own != 1:
                 raise ShapeError(
                     f"expand: dimension {position - added} of shape {shape} has length {own}, which cannot "

@@ -243,6 +243,13 @@ SPLITS_VIEWS_AND_PERMUTATIONS = [
     pytest.param(lambda lib: lib.zeros(3).masked_fill_(lib.zeros(2) > 0, 1.0), id="masked_fill_"),
     pytest.param(lambda lib: lib.zeros(3).__setitem__(slice(0, 2), lib.zeros(3)), id="setitem"),
     pytest.param(lambda lib: bool(lib.zeros(2)), id="bool-of-two"),
+    # ranks an op does not take
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).t(), id="t-3d"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).flatten(2, 1), id="flatten-start-after-end"),
+    pytest.param(lambda lib: lib.zeros(3, 1).expand(-1, 3, 1), id="expand-minus-one-new-leading-dim"),
+    pytest.param(lambda lib: lib.module.cat([lib.module.zeros(()), lib.module.zeros(())]), id="cat-0d"),
+    pytest.param(lambda lib: lib.zeros(2, 2, 2).cov(), id="cov-3d"),
+    pytest.param(lambda lib: lib.module.block_diag(lib.zeros(1, 1, 1)), id="block_diag-3d"),
 ]
 
 
