@@ -29,7 +29,7 @@ from .index_errors import ClassIndexError
 from .out_argument import written_to_out
 from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .shared_math import data_of, softmax_parts
 from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, in_native_byte_order
 from .tensor_in_place import fitting_fill_value
@@ -63,7 +63,7 @@ def factory_shape(shape: tuple, op: str, size: Any = UNSET) -> tuple[int, ...]:
         if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
             raise TypeError(f"{op}: sizes must be integers, got {shape!r}")
         if length < 0:
-            raise ValueError(f"{op}: negative dimension in shape {tuple(shape)}")
+            raise ArgumentRangeError(f"{op}: negative dimension in shape {tuple(shape)}")
     return tuple(int(length) for length in shape)
 
 
@@ -290,12 +290,14 @@ def arange(
         if isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (numbers.Real, np.generic)):
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
     if len(bounds) == 3 and bounds[2] == 0:
-        raise ValueError("arange: step must be nonzero")
+        raise ArgumentRangeError("arange: step must be nonzero")
     if not 1 <= len(bounds) <= 3:
         raise TypeError(f"arange: takes 1 to 3 bounds (end; start, end; or start, end, step), got {len(bounds)}")
     start, stop, step = (0, *bounds, 1) if len(bounds) == 1 else (*bounds, 1)[:3]
+    if not all(np.isfinite(bound) for bound in (start, stop, step)):  # numpy: "cannot compute length"
+        raise ArgumentRangeError(f"arange: unsupported range: start {start}, end {stop}, step {step} (not finite)")
     if (stop - start) * step < 0:  # numpy gives an empty array; torch refuses
-        raise ValueError(
+        raise ArgumentRangeError(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
         )
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
@@ -353,8 +355,10 @@ def linspace(
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
-    if not isinstance(num, (int, np.integer)) or isinstance(num, (bool, np.bool_)) or num < 0:
+    if not isinstance(num, (int, np.integer)) or isinstance(num, (bool, np.bool_)):
         raise ValueError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {num!r}")
+    if num < 0:  # torch's RuntimeError
+        raise ArgumentRangeError(f"linspace: the number of samples (num, torch's steps) must be >= 0, got {num}")
     dtype = float_dtype(dtype)
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)

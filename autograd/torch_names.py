@@ -33,7 +33,7 @@ from .deprecated_overloads import alpha_first
 from .derivatives import arrays as ar
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
 __all__ = [
@@ -367,7 +367,10 @@ class TorchNames:
         dtype = self._dtype_or_own(dtype)
         # as torch's: nan, inf or 300 in int8 refused
         fill_value = tensor_in_place.fitting_fill_value(op, fill_value, dtype)
-        data = np.full(_sizes(sizes, op), fill_value, dtype=dtype)
+        shape = _sizes(sizes, op)
+        if any(size < 0 for size in shape):
+            raise ArgumentRangeError(f"{op}: negative dimension in shape {shape}")
+        data = np.full(shape, fill_value, dtype=dtype)
         return _tensor(self)._from_array(data, requires_grad, op)
 
     def _dtype_or_own(self, dtype: Any) -> np.dtype:

@@ -722,6 +722,26 @@ def test_bad_arguments_shapes_and_ranges_raise_torchs_runtime_error_which_is_als
         call()
 
 
+FACTORY_RANGES = [
+    pytest.param(lambda lib: lib.module.zeros(-1, 2), id="zeros-negative-dim"),
+    pytest.param(lambda lib: lib.module.ones((2, -3)), id="ones-negative-dim"),
+    pytest.param(lambda lib: lib.module.full((-1,), 1.0), id="full-negative-dim"),
+    pytest.param(lambda lib: lib.module.randn(-1), id="randn-negative-dim"),
+    pytest.param(lambda lib: lib.zeros(2).new_zeros(-1), id="new_zeros-negative-dim"),
+    pytest.param(lambda lib: lib.zeros(2).new_full((-1,), 2.0), id="new_full-negative-dim"),
+    pytest.param(lambda lib: lib.module.arange(0, 5, 0), id="arange-step-0"),
+    pytest.param(lambda lib: lib.module.arange(0, 5, -1), id="arange-step-of-the-wrong-sign"),
+    pytest.param(lambda lib: lib.module.arange(0, float("inf")), id="arange-infinite-end"),
+    pytest.param(lambda lib: lib.module.arange(0, 1, float("nan")), id="arange-nan-step"),
+    pytest.param(lambda lib: lib.module.linspace(0, 1, -1), id="linspace-negative-steps"),
+]
+
+
+@pytest.mark.parametrize("call", FACTORY_RANGES)
+def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [
