@@ -570,7 +570,7 @@ class Tensor(
 
     def __pow__(self, other: TensorLike) -> Tensor:
         if type(other) is int and other < 0 and self._data.dtype.kind in "iu":  # torch refuses a negative number here
-            raise ValueError(
+            raise ArgumentRangeError(
                 f"pow: Integers to negative integer powers are not allowed ({self.data.dtype} tensor ** {other}); "
                 "raise a float tensor, or give the exponent as a tensor"
             )

@@ -737,6 +737,17 @@ FACTORY_RANGES = [
 ]
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.indices([1, 2]) ** -1, id="operator"),
+        pytest.param(lambda lib: lib.indices([1, 2]).pow(-2), id="method"),
+    ],
+)
+def test_an_integer_tensor_to_a_negative_integer_power_is_also_a_torch_runtime_error(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 @pytest.mark.parametrize("call", FACTORY_RANGES)
 def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
