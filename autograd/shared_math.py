@@ -485,8 +485,10 @@ def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.
 
     softmax = e^(x - m) / sum, log_softmax = x - m - log(sum), logsumexp = m + log(sum):
     shifting by m keeps every exponent <= 0, so nothing overflows, and the sum is >= 1
-    when m is finite. A slice whose maximum is not finite (an inf, all -inf) is shifted
-    by 0 instead and gives numpy's IEEE results (nan); an empty input has sums 0.
+    when m is finite. A slice of -inf only is shifted by 0 instead (its sum is 0); one whose
+    maximum is +inf is shifted by it, as torch's softmax, so x - m is nan at the +inf and the
+    sum is nan: softmax and log_softmax are nan over the whole slice, as torch's (logsumexp,
+    whose value there is +inf, sees to that itself); an empty input has sums 0.
     x - m <= 0 may round to -inf when x and m are far apart (x = -1e308, m = 1e308); then
     e^(x - m) = 0 is the right value. So call it inside ``np.errstate(all="ignore")``: every
     caller goes on to a log or a division of its own, and one guard around both costs less.
@@ -499,7 +501,7 @@ def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.
     # One reduction tells whether every maximum is finite (a sum that overflows only sends finite
     # maxima down the careful path, which keeps them).
     if not math.isfinite(np.add.reduce(shift, axis=None)):
-        shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
+        shift = np.where(shift == -np.inf, 0, shift).astype(x.dtype, copy=False)
     shifted = x - shift
     exponentials = np.exp(shifted)
     return shift, shifted, exponentials, _slice_sums(exponentials, axes)

@@ -270,14 +270,15 @@ class TensorReductions:
         keepdim: Any = UNSET,
     ) -> Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (torch's ``dim``/``keepdim`` are
-        aliases); gradient = softmax."""
+        aliases), +inf where m is; gradient = softmax."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("logsumexp", axis, keepdims, dim, keepdim)
         axes = normalize_axes(axis, self.ndim, "logsumexp")
         # softmax_parts' guards, and log 0 = -inf, inf - inf = nan in empty or -inf slices
         with np.errstate(all="ignore"):
             shift, _, _, total = shared_math.softmax_parts(self._floating_data(), axes)
-            data = in_dtype_of(np.log(total) + shift, self._data)
+            # a slice with +inf is shifted by it, its sum nan: its logsumexp is the +inf (torch's)
+            data = in_dtype_of(np.where(shift == np.inf, shift, np.log(total) + shift), self._data)
         if not keepdims:
             data = data.reshape([n for i, n in enumerate(self.shape) if i not in axes])
         return _Tensor._from_op(data, ar.logsumexp, (self,), {"axes": axes, "keepdims": keepdims})

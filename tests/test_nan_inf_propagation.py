@@ -240,3 +240,47 @@ def test_gaussian_nll_loss_infinite_variance_matches_torch(reduction, full):
         [1.0, 0.5, -1.0],
         [INF, 0.0, 3.0],
     )
+
+
+SOFTMAX_ROWS_WITH_INFINITIES = [
+    [INF, 1.0, 0.0],
+    [INF, -INF, 2.0],
+    [INF, INF, 0.0],
+    [-INF, -INF, -INF],
+    [-INF, 1.0, 2.0],
+]
+
+
+@pytest.mark.parametrize("row", SOFTMAX_ROWS_WITH_INFINITIES, ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda functional, x: x.softmax(1), id="softmax"),
+        pytest.param(lambda functional, x: x.log_softmax(1), id="log_softmax"),
+        pytest.param(lambda functional, x: x.logsumexp(1), id="logsumexp"),
+        pytest.param(lambda functional, x: functional.softmin(-x, 1), id="softmin"),
+        pytest.param(
+            lambda functional, x: functional.cross_entropy(x, x.new_tensor([1, 0]).long(), reduction="none"),
+            id="cross_entropy",
+        ),
+    ],
+)
+def test_the_softmax_family_of_a_row_holding_plus_inf_is_nan_throughout_as_torchs(row, dtype, call):
+    """torch shifts a row by its maximum even when that is +inf: softmax, log_softmax and cross_entropy are nan over
+    the whole row (not nan at the +inf and 0 or -inf elsewhere), logsumexp is +inf with the gradient
+    e^(x - logsumexp): nan at the +inf, 0 at the finite entries."""
+    torch = pytest.importorskip("torch")
+    data = np.array([row, [0.5, -1.0, 2.0]], dtype=dtype)
+    weights = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 1.5]], dtype=dtype)
+    ours, theirs = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = call(F, ours)
+        (out * Tensor(weights[:, : out.shape[-1]] if out.ndim == 2 else weights[:, 0])).sum().backward()
+    expected = call(torch.nn.functional, theirs)
+    expected_weights = torch.tensor(weights[:, : expected.shape[-1]] if expected.ndim == 2 else weights[:, 0])
+    (expected * expected_weights).sum().backward()
+    assert out.dtype == data.dtype
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-6, equal_nan=True)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-5, atol=1e-7, equal_nan=True)

@@ -65,8 +65,14 @@ def _product_of_others(x, axes):
 
 
 def _logsumexp_rule(g, out, x, axes, keepdims):
-    # d/dx_i log sum_j e^x_j = e^x_i / sum_j e^x_j: the softmax.
-    return g.reshape(reduced_shape(x.shape, axes)) * sm.softmax(x, axes)
+    # d/dx_i log sum_j e^x_j = e^x_i / sum_j e^x_j: the softmax. A slice holding +inf (logsumexp +inf) has a nan
+    # softmax; there the gradient is torch's e^(x_i - logsumexp): nan at the +inf, 0 at the finite entries.
+    kept = reduced_shape(x.shape, axes)
+    probabilities = sm.softmax(x, axes)
+    if np.isposinf(sm.data_of(out)).any():
+        total = out.reshape(kept)
+        probabilities = sm.where(total == np.inf, exp(x - total), probabilities)
+    return g.reshape(kept) * probabilities
 
 
 def _matmul_rule_a(g, out, a, b):
