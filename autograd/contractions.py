@@ -129,7 +129,7 @@ def _axes(axes: int | Sequence[int], ndim: int, op: str) -> tuple[int, ...]:
 def _contract(op: str, a: Tensor, b: Tensor, axes_a: tuple[int, ...], axes_b: tuple[int, ...]) -> Tensor:
     """The einsum that sums a's axes ``axes_a`` against b's ``axes_b`` (equal lengths), free axes in order."""
     if len(axes_a) != len(axes_b) or any(a.shape[i] != b.shape[j] for i, j in zip(axes_a, axes_b)):
-        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} not aligned for summing axes {axes_a} and {axes_b}")
+        raise ShapeError(f"{op}: shapes {a.shape} and {b.shape} not aligned for summing axes {axes_a} and {axes_b}")
     letters = iter(string.ascii_letters)
     a_labels = [next(letters) for _ in range(a.ndim)]
     b_labels = [next(letters) for _ in range(b.ndim)]

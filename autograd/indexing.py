@@ -99,7 +99,7 @@ def _along_axis(
     try:
         return tuple(np.broadcast_arrays(*index))
     except ValueError:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: indices of shape {indices.shape} do not broadcast against the array of shape {shape}"
         ) from None
 

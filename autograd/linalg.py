@@ -47,6 +47,7 @@ from .derivatives import elementwise as ew
 from .derivatives import linalg as la
 from .numpy_composites import multi_dot
 from .quiet import quietly
+from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
@@ -98,7 +99,7 @@ def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
     except np.linalg.LinAlgError:
         raise _singular("solve", a) from None
     except ValueError:
-        raise ValueError(f"solve: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
+        raise ShapeError(f"solve: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
     return Tensor._from_op(data, la.solve, (a, b))
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .default_dtype import float_dtype
 from .quiet import quietly
+from .shape_errors import ShapeError
 from .tensor import Tensor, where
 from .tensor_functions import RandomSource, factory_shape, random_source
 from .torch_names import check_factory_options
@@ -103,7 +104,7 @@ def _sample_of_tensors(mean: Any, std: Any, source: np.random.Generator) -> Tens
     try:
         shape = np.broadcast_shapes(np.shape(means), np.shape(stds))
     except ValueError:
-        raise ValueError(
+        raise ShapeError(
             f"normal: the shapes of mean {np.shape(means)} and std {np.shape(stds)} do not broadcast together"
         ) from None
     draws = source.standard_normal(shape)

@@ -219,7 +219,7 @@ class TorchIndexNames:
         try:
             values = values.broadcast_to(selected)
         except ValueError:
-            raise ValueError(f"index_put: values of shape {values.shape} do not broadcast to {selected}") from None
+            raise ShapeError(f"index_put: values of shape {values.shape} do not broadcast to {selected}") from None
         if accumulate:
             return tensor + sm.scatter_add(values, index, tensor.shape)
         return _index_put(tensor, index, values, "index_put")

@@ -94,7 +94,7 @@ def _scaled_sum(op: str, input: Any, product: Any, beta: Any, alpha: Any) -> Any
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(f"{op}: input of shape {input.shape} does not broadcast to the product's shape {shape}")
+        raise ShapeError(f"{op}: input of shape {input.shape} does not broadcast to the product's shape {shape}")
     scaled = _zero_gradient(product, 0) if alpha == 0 else product if alpha == 1 else product * alpha
     if beta == 0:
         return input._where(np.ones(shape, dtype=bool), scaled, input)
@@ -209,7 +209,7 @@ class TorchMathNames:
         try:
             np.broadcast_shapes(tensor.shape, first.shape, second.shape)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: shapes {tensor.shape}, {first.shape} and {second.shape} do not broadcast together"
             ) from None
         term = combine(first, second)
@@ -266,7 +266,7 @@ class TorchMathNames:
         tensor = _tensor(self)
         other = _operand(tensor, other)
         if tensor.ndim != 1 or other.ndim != 1 or tensor.shape != other.shape:
-            raise ValueError(f"vdot: expects two vectors of one length, got shapes {tensor.shape} and {other.shape}")
+            raise ShapeError(f"vdot: expects two vectors of one length, got shapes {tensor.shape} and {other.shape}")
         return tensor.dot(other)
 
     # -- matrices and rearrangements ------------------------------------------------------------------
@@ -283,7 +283,7 @@ class TorchMathNames:
         try:
             shape = np.broadcast_shapes(tensor.shape, other.shape)
         except ValueError:
-            raise ValueError(f"cross: shapes {tensor.shape} and {other.shape} do not broadcast") from None
+            raise ShapeError(f"cross: shapes {tensor.shape} and {other.shape} do not broadcast") from None
         axis = single_axis(dim, len(shape), "cross")
         if shape[axis] != 3 or tensor.ndim != other.ndim:
             raise ValueError(
@@ -469,7 +469,7 @@ class TorchMathNames:
         try:
             result = np.where(data == 0, chosen, (data > 0).astype(np.result_type(data, chosen)))
         except ValueError:
-            raise ValueError(f"heaviside: shapes {data.shape} and {chosen.shape} do not broadcast") from None
+            raise ShapeError(f"heaviside: shapes {data.shape} and {chosen.shape} do not broadcast") from None
         return _constant(self, result)
 
     def angle(self: Self) -> Self:
@@ -566,7 +566,7 @@ class TorchMathNames:
         try:
             return _constant(self, np.nextafter(mine, theirs.astype(mine.dtype)))
         except ValueError:
-            raise ValueError(f"nextafter: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
+            raise ShapeError(f"nextafter: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
 
     # -- random draws: Tensors outside the graph ---------------------------------------------------------------
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:
@@ -618,7 +618,7 @@ class TorchMathNames:
         try:
             return _constant(self, function(mine, theirs))
         except ValueError:
-            raise ValueError(f"{op}: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
+            raise ShapeError(f"{op}: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
 
     # -- reductions -------------------------------------------------------------------------------------------
     def nansum(self: Self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Self:

@@ -196,7 +196,7 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     try:
         return tuple(np.broadcast_shapes(*sizes))
     except ValueError:
-        raise ValueError(f"broadcast_shapes: shapes {sizes} do not broadcast together") from None
+        raise ShapeError(f"broadcast_shapes: shapes {sizes} do not broadcast together") from None
 
 
 def broadcast_tensors(*tensors: TensorLike) -> tuple[Tensor, ...]:
@@ -205,7 +205,7 @@ def broadcast_tensors(*tensors: TensorLike) -> tuple[Tensor, ...]:
     try:
         shape = np.broadcast_shapes(*(part.shape for part in parts))
     except ValueError:
-        raise ValueError(
+        raise ShapeError(
             f"broadcast_tensors: shapes {[part.shape for part in parts]} do not broadcast together"
         ) from None
     return tuple(part if part.shape == shape else part.broadcast_to(shape) for part in parts)
@@ -246,7 +246,7 @@ def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | No
     try:
         np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
     except ValueError:
-        raise ValueError(f"cdist: the batch shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
+        raise ShapeError(f"cdist: the batch shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
     # torch refuses integers; a float difference does not wrap as an unsigned one would
     return (shared_math.floating(x1).unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
 
@@ -428,7 +428,7 @@ def _trapezoids(op: str, y: TensorLike, x: Any, dx: Any, dim: int) -> tuple[Tens
     try:
         return heights * spacing, axis
     except ValueError:
-        raise ValueError(f"{op}: x {x.shape} does not broadcast with y {y.shape} along dim {dim}") from None
+        raise ShapeError(f"{op}: x {x.shape} does not broadcast with y {y.shape} along dim {dim}") from None
 
 
 def trapezoid(y: TensorLike, x: TensorLike | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:

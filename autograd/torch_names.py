@@ -787,7 +787,7 @@ class TorchNames:
         try:
             np.broadcast_shapes(*shapes)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"lerp: shapes {shapes[0]}, {shapes[1]} and {shapes[2]} (self, end, weight) do not broadcast"
             ) from None
         # torch refuses integers; end - self in floats does not wrap (uint8 0 - 255)

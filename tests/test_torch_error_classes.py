@@ -258,6 +258,39 @@ def test_splits_views_and_permutations_that_do_not_fit_the_shape_are_also_torch_
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
 
 
+OPERANDS_THAT_DO_NOT_BROADCAST = [
+    pytest.param(lambda lib: lib.doubles(3).lerp(lib.doubles(2), 0.5), id="lerp"),
+    pytest.param(lambda lib: lib.module.addcmul(lib.doubles(3), lib.doubles(2), lib.doubles(2)), id="addcmul"),
+    pytest.param(lambda lib: lib.module.addcdiv(lib.doubles(3), lib.doubles(2), lib.doubles(2)), id="addcdiv"),
+    pytest.param(lambda lib: lib.module.addmm(lib.doubles(3), lib.doubles(2, 2), lib.doubles(2, 2)), id="addmm"),
+    pytest.param(lambda lib: lib.module.heaviside(lib.doubles(3), lib.doubles(2)), id="heaviside"),
+    pytest.param(lambda lib: lib.module.nextafter(lib.doubles(3), lib.doubles(2)), id="nextafter"),
+    pytest.param(lambda lib: lib.module.gcd(lib.indices([1, 2, 3]), lib.indices([1, 2])), id="gcd"),
+    pytest.param(lambda lib: lib.module.linalg.cross(lib.doubles(2, 3), lib.doubles(4, 3)), id="cross"),
+    pytest.param(lambda lib: lib.module.linalg.solve(lib.doubles(2, 3, 3), lib.doubles(4, 3, 1)), id="solve-batch"),
+    pytest.param(lambda lib: lib.module.cdist(lib.doubles(2, 3, 2), lib.doubles(4, 3, 2)), id="cdist-batch"),
+    pytest.param(lambda lib: lib.module.broadcast_shapes((3,), (2,)), id="broadcast_shapes"),
+    pytest.param(lambda lib: lib.module.broadcast_tensors(lib.doubles(3), lib.doubles(2)), id="broadcast_tensors"),
+    pytest.param(lambda lib: lib.module.trapezoid(lib.doubles(2, 3), lib.doubles(3, 3)), id="trapezoid"),
+    pytest.param(lambda lib: lib.module.normal(lib.doubles(3), lib.doubles(2) + 1), id="normal"),
+    pytest.param(lambda lib: lib.doubles(3, 4).index_put((lib.indices([0, 1]),), lib.doubles(3)), id="index_put"),
+    pytest.param(
+        lambda lib: lib.module.take_along_dim(lib.doubles(3, 2), lib.indices([[0, 1], [1, 0]]), dim=1),
+        id="take_along_dim",
+    ),
+    pytest.param(
+        lambda lib: lib.module.tensordot(lib.doubles(3, 2), lib.doubles(3, 2), dims=([0], [1])), id="tensordot"
+    ),
+    pytest.param(lambda lib: lib.module.inner(lib.doubles(3), lib.doubles(2)), id="inner"),
+    pytest.param(lambda lib: lib.module.vdot(lib.doubles(3), lib.doubles(2)), id="vdot"),
+]
+
+
+@pytest.mark.parametrize("call", OPERANDS_THAT_DO_NOT_BROADCAST)
+def test_operands_that_do_not_broadcast_or_align_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
 COMPARISONS_AND_BITS = [
     pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
     pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
