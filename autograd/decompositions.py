@@ -31,6 +31,7 @@ import numpy as np
 
 from .function import Function, FunctionContext
 from .grad_mode import is_grad_enabled
+from .shape_errors import ShapeError
 from .tensor import Tensor, TensorLike
 
 __all__ = ["EighResult", "QRResult", "SVDResult", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
@@ -59,14 +60,14 @@ class QRResult(NamedTuple):
 
 
 def checked_matrices(a: TensorLike, op: str, square: bool = True) -> Tensor:
-    """``a`` as a floating-point Tensor of (batched) matrices, square unless ``square=False``; ValueError naming
+    """``a`` as a floating-point Tensor of (batched) matrices, square unless ``square=False``; ShapeError naming
     ``op`` and the shape otherwise (the check of every function of :mod:`autograd.linalg`)."""
     a = a if isinstance(a, Tensor) else Tensor(a)
     if a.dtype.kind != "f":
         a = a.astype(np.float64)
     if a.ndim < 2 or (square and a.shape[-1] != a.shape[-2]):
         kind = "square matrices" if square else "matrices"
-        raise ValueError(f"{op}: expected {kind} in the last two axes, got shape {a.shape}")
+        raise ShapeError(f"{op}: expected {kind} in the last two axes, got shape {a.shape}")
     return a
 
 

@@ -90,7 +90,7 @@ def solve(a: TensorLike, b: TensorLike, *, left: bool = True) -> Tensor:
     if b.ndim == 1 and a.ndim > 2:  # one vector for every matrix of the batch
         return solve(a, b.reshape(n, 1))[..., 0]
     if (b.shape[-1] != n) if vector else (b.ndim < 2 or b.shape[-2] != n):
-        raise ValueError(
+        raise ShapeError(
             f"solve: b must be a vector ({n},) for a single matrix, or matrices (..., {n}, k); got a of shape "
             f"{a.shape} and b of shape {b.shape}"
         )
@@ -234,7 +234,7 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
     rows, columns = a.shape[-2:]
     vector = b.ndim == a.ndim - 1
     if b.ndim < 1 or b.shape[-1 if vector else -2] != rows:
-        raise ValueError(
+        raise ShapeError(
             f"lstsq: b must have {rows} rows to match a of shape {a.shape} (shape (..., {rows}) or (..., {rows}, k)), "
             f"got shape {b.shape}"
         )
@@ -369,7 +369,7 @@ def norm(
         return _vector_norm(x, ord, axes, keepdims, "norm")
     if len(axes) == 2:
         return _matrix_norm(x, ord, *axes, keepdims, "norm")
-    raise ValueError(
+    raise ShapeError(
         f"norm: improper number of dimensions to norm: ord={ord!r} takes 1 axis (a vector norm) or 2 (a matrix "
         f"norm), got axis={axis!r} for shape {x.shape}"
     )
@@ -423,7 +423,7 @@ def matrix_norm(
         keepdims = torch_keepdim("matrix_norm", keepdims, keepdim)
     x = _floating(x)
     if x.ndim < 2:
-        raise ValueError(f"matrix_norm: expected matrices (at least 2 dimensions), got shape {x.shape}")
+        raise ShapeError(f"matrix_norm: expected matrices (at least 2 dimensions), got shape {x.shape}")
     axes = () if axis is None or isinstance(axis, (int, np.integer)) else _pair_or_single(axis, x.ndim, "matrix_norm")
     if len(axes) != 2:
         raise ValueError(f"matrix_norm: axis must be two axes (rows, columns), got {axis!r}")
@@ -483,7 +483,7 @@ def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (torch.linalg.cross; the others broadcast): a x b."""
     a, b = _as_tensor(a), _as_tensor(b)
     if a.shape[dim] != 3 or b.shape[dim] != 3:
-        raise ValueError(f"cross: both inputs need 3 entries along dim {dim}, got shapes {a.shape} and {b.shape}")
+        raise ShapeError(f"cross: both inputs need 3 entries along dim {dim}, got shapes {a.shape} and {b.shape}")
     return a.cross(b, dim=dim)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from . import shared_math
 from .core import Node
 from .quiet import quietly
+from .shape_errors import ShapeError
 
 __all__ = ["QR", "SVD", "SolutionAndCoefficient", "TorchLinalgNames"]
 
@@ -59,10 +60,10 @@ def _tensor(names: Any) -> Any:
 
 
 def _matrices(tensor: Any, op: str, square: bool = True) -> Any:
-    """``tensor`` as floating-point (batched) matrices; ValueError naming ``op`` and the shape otherwise."""
+    """``tensor`` as floating-point (batched) matrices; ShapeError naming ``op`` and the shape otherwise."""
     if tensor.ndim < 2 or (square and tensor.shape[-1] != tensor.shape[-2]):
         kind = "square matrices" if square else "matrices"
-        raise ValueError(f"{op}: expected {kind} in the last two axes, got shape {tensor.shape}")
+        raise ShapeError(f"{op}: expected {kind} in the last two axes, got shape {tensor.shape}")
     return shared_math.floating(tensor)
 
 
@@ -116,7 +117,7 @@ class TorchLinalgNames:
         factor = _triangle(_matrices(_operand(rhs, input2), "cholesky_solve"), upper)
         lower = factor.mT if upper else factor
         if rhs.shape[-2] != factor.shape[-1]:
-            raise ValueError(f"cholesky_solve: shapes {rhs.shape} and {factor.shape} do not fit A X = B")
+            raise ShapeError(f"cholesky_solve: shapes {rhs.shape} and {factor.shape} do not fit A X = B")
         return np.linalg.solve(lower.mT, np.linalg.solve(lower, rhs))
 
     def cholesky_inverse(self: Self, upper: bool = False) -> Self:
@@ -139,7 +140,7 @@ class TorchLinalgNames:
         rhs = _matrices(_tensor(self), "triangular_solve", square=False)
         coefficient = _matrices(_operand(rhs, A), "triangular_solve")
         if rhs.shape[-2] != coefficient.shape[-1]:
-            raise ValueError(f"triangular_solve: shapes {rhs.shape} and {coefficient.shape} do not fit A X = B")
+            raise ShapeError(f"triangular_solve: shapes {rhs.shape} and {coefficient.shape} do not fit A X = B")
         batch = np.broadcast_shapes(rhs.shape[:-2], coefficient.shape[:-2])
         triangle = _triangle(coefficient, upper, unitriangular)
         triangle = triangle.mT if transpose else triangle

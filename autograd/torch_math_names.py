@@ -105,15 +105,15 @@ def _matrices_product(op: str, first: Any, second: Any, ndim: int) -> Any:
     """``first @ second`` of two ``ndim``-D operands (matrices, or batches of them) whose inner sizes agree."""
     if first.ndim != ndim or second.ndim != ndim or first.shape[-1] != second.shape[-2]:
         kind = "matrices" if ndim == 2 else f"{ndim}-D batches of matrices"
-        raise ValueError(f"{op}: expects two {kind} that multiply, got shapes {first.shape} and {second.shape}")
+        raise ShapeError(f"{op}: expects two {kind} that multiply, got shapes {first.shape} and {second.shape}")
     if ndim == 3 and first.shape[0] != second.shape[0]:
-        raise ValueError(f"{op}: batch sizes differ, got shapes {first.shape} and {second.shape}")
+        raise ShapeError(f"{op}: batch sizes differ, got shapes {first.shape} and {second.shape}")
     return first @ second
 
 
 def _square_matrices(tensor: Any, op: str) -> None:
     if tensor.ndim < 2 or tensor.shape[-1] != tensor.shape[-2]:
-        raise ValueError(f"{op}: expected square matrices in the last two axes, got shape {tensor.shape}")
+        raise ShapeError(f"{op}: expected square matrices in the last two axes, got shape {tensor.shape}")
 
 
 def _logit_bounds(eps: float, dtype: np.dtype) -> tuple[Any, Any]:
@@ -227,7 +227,7 @@ class TorchMathNames:
         tensor = _tensor(self)
         mat, vec = _operand(tensor, mat), _operand(tensor, vec)
         if mat.ndim != 2 or vec.ndim != 1 or mat.shape[1] != vec.shape[0]:
-            raise ValueError(
+            raise ShapeError(
                 f"addmv: expects a matrix and a vector that multiply, got shapes {mat.shape} and {vec.shape}"
             )
         return _scaled_sum("addmv", tensor, mat @ vec, beta, alpha)

@@ -291,6 +291,42 @@ def test_operands_that_do_not_broadcast_or_align_are_also_torch_runtime_errors(c
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
 
 
+MATRICES_OF_SHAPES_AN_OP_CANNOT_USE = [
+    pytest.param(lambda lib: lib.module.linalg.det(lib.doubles(2, 3)), id="det-not-square"),
+    pytest.param(lambda lib: lib.module.linalg.inv(lib.doubles(3)), id="inv-1d"),
+    pytest.param(lambda lib: lib.module.linalg.cholesky(lib.doubles(2, 3)), id="cholesky-not-square"),
+    pytest.param(lambda lib: lib.module.linalg.slogdet(lib.doubles(2, 3)), id="slogdet-not-square"),
+    pytest.param(lambda lib: lib.module.linalg.eigh(lib.doubles(2, 3)), id="eigh-not-square"),
+    pytest.param(lambda lib: lib.module.linalg.svd(lib.doubles(3)), id="svd-1d"),
+    pytest.param(lambda lib: lib.module.linalg.pinv(lib.doubles(3)), id="pinv-1d"),
+    pytest.param(lambda lib: lib.module.linalg.matrix_rank(lib.doubles(3)), id="matrix_rank-1d"),
+    pytest.param(lambda lib: lib.module.linalg.matrix_exp(lib.doubles(2, 3)), id="matrix_exp-not-square"),
+    pytest.param(lambda lib: lib.doubles(2, 3).matrix_power(2), id="matrix_power-not-square"),
+    pytest.param(lambda lib: lib.module.linalg.solve(lib.doubles(3, 3), lib.doubles(2)), id="solve-b"),
+    pytest.param(lambda lib: lib.module.linalg.lstsq(lib.doubles(3, 2), lib.doubles(2)), id="lstsq-b-rows"),
+    pytest.param(lambda lib: lib.module.linalg.matrix_norm(lib.doubles(3)), id="matrix_norm-1d"),
+    pytest.param(lambda lib: lib.module.linalg.norm(lib.doubles(2, 2, 2), dim=(0, 1, 2)), id="norm-three-dims"),
+    pytest.param(lambda lib: lib.module.linalg.cross(lib.doubles(2), lib.doubles(2)), id="cross-2-entries"),
+    pytest.param(
+        lambda lib: lib.module.linalg.solve_triangular(lib.doubles(3, 3), lib.doubles(2, 1), upper=True),
+        id="solve_triangular",
+    ),
+    pytest.param(lambda lib: lib.module.cholesky_solve(lib.doubles(2, 1), lib.doubles(3, 3)), id="cholesky_solve"),
+    pytest.param(
+        lambda lib: lib.module.addbmm(lib.doubles(2, 2), lib.doubles(3, 2, 2), lib.doubles(4, 2, 2)), id="addbmm"
+    ),
+    pytest.param(
+        lambda lib: lib.module.baddbmm(lib.doubles(2, 2), lib.doubles(3, 2, 3), lib.doubles(3, 2, 2)), id="baddbmm"
+    ),
+    pytest.param(lambda lib: lib.module.addmv(lib.doubles(2), lib.doubles(2, 3), lib.doubles(2)), id="addmv"),
+]
+
+
+@pytest.mark.parametrize("call", MATRICES_OF_SHAPES_AN_OP_CANNOT_USE)
+def test_matrices_of_shapes_a_linear_algebra_op_cannot_use_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
 COMPARISONS_AND_BITS = [
     pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
     pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
