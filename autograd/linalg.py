@@ -52,14 +52,20 @@ from .tensor import Tensor, TensorLike, _operand
 from .torch_keywords import UNSET, torch_dim, torch_keepdim, torch_reduction
 
 __all__ = [
-    "EighResult", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det", "eigh",
-    "eigvalsh", "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
-    "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
+    "EighResult", "LinAlgError", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross",
+    "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
+    "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
-def _singular(op: str, a: Tensor) -> ValueError:
-    return ValueError(f"{op}: the matrix is singular (shape {a.shape})")
+class LinAlgError(np.linalg.LinAlgError, RuntimeError):
+    """A matrix an op cannot take: singular for ``inv`` and ``solve``, not positive-definite for ``cholesky``.
+    numpy's LinAlgError (a ValueError, as the library has raised it) and a RuntimeError, as torch's
+    ``torch.linalg.LinAlgError`` is, so ``except`` clauses written for any of them catch it."""
+
+
+def _singular(op: str, a: Tensor) -> LinAlgError:
+    return LinAlgError(f"{op}: the matrix is singular (shape {a.shape})")
 
 
 def inv(a: TensorLike) -> Tensor:
@@ -169,7 +175,7 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
     try:
         data = np.linalg.cholesky(a._data)
     except np.linalg.LinAlgError:
-        raise ValueError(f"cholesky: the matrix is not positive definite (shape {a.shape})") from None
+        raise LinAlgError(f"cholesky: the matrix is not positive definite (shape {a.shape})") from None
     return Tensor._from_op(data, la.cholesky, (a,))
 
 

@@ -327,6 +327,22 @@ def test_matrices_of_shapes_a_linear_algebra_op_cannot_use_are_also_torch_runtim
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.module.linalg.inv(lib.doubles(2, 2)), id="inv-singular"),
+        pytest.param(lambda lib: lib.doubles(2, 2).inverse(), id="inverse-singular"),
+        pytest.param(lambda lib: lib.module.linalg.solve(lib.doubles(2, 2), lib.doubles(2)), id="solve-singular"),
+        pytest.param(lambda lib: lib.module.linalg.matrix_power(lib.doubles(2, 2), -1), id="matrix_power-singular"),
+        pytest.param(lambda lib: lib.module.linalg.cholesky(-lib.module.eye(2)), id="cholesky-not-positive-definite"),
+    ],
+)
+def test_a_singular_or_indefinite_matrix_is_a_linalg_error_also_torchs_runtime_error(call):
+    _raises_both(call, A.linalg.LinAlgError, np.linalg.LinAlgError, RuntimeError)
+    with pytest.raises(_torch().module.linalg.LinAlgError):
+        call(_torch())
+
+
 COMPARISONS_AND_BITS = [
     pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
     pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
