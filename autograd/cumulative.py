@@ -15,6 +15,7 @@ import numpy as np
 from .broadcasting import AxisError, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
+from .shape_errors import ArgumentRangeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
@@ -136,7 +137,7 @@ def diff(
     axis = _along("diff", axis, dim, default=-1)
     a = _tensor(a)
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"diff: order n must be a non-negative integer, got {n!r}")
+        raise ArgumentRangeError(f"diff: order n must be a non-negative integer, got {n!r}")
     if a.ndim == 0:
         raise ValueError("diff: needs at least one dimension, got a 0-d array")
     (axis,) = normalize_axes(axis, a.ndim, "diff")

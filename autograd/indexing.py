@@ -17,7 +17,7 @@ from . import shared_math
 from .broadcasting import AxisError
 from .core import Node
 from .index_errors import IndexBoundsError
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
 from .torch_keywords import UNSET, torch_reduction
@@ -257,7 +257,7 @@ def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) or num_classes < 0:
         raise ValueError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
     if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
-        raise ValueError(
+        raise ArgumentRangeError(
             f"one_hot: indices must be in [0, {num_classes - 1}], got values {indices.min()} to {indices.max()}"
         )
     return (indices[..., None] == np.arange(num_classes)).astype(np.int64)

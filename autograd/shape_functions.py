@@ -101,7 +101,7 @@ def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None)
     try:
         positions = np.repeat(np.arange(a.shape[axis]), counts)
     except ValueError:
-        raise ValueError(f"repeat: {counts.size} repeats for an axis of length {a.shape[axis]}") from None
+        raise ShapeError(f"repeat: {counts.size} repeats for an axis of length {a.shape[axis]}") from None
     return a[(slice(None),) * axis + (positions,)]
 
 
@@ -111,7 +111,7 @@ def tile(a: TensorLike, reps: int | Sequence[int]) -> Tensor:
     a = _tensor(a)
     reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
     if any(not isinstance(r, (int, np.integer)) or r < 0 for r in reps):
-        raise ValueError(f"tile: reps must be non-negative integers, got {reps!r}")
+        raise ArgumentRangeError(f"tile: reps must be non-negative integers, got {reps!r}")
     ndim = max(a.ndim, len(reps))
     shape = (1,) * (ndim - a.ndim) + a.shape
     reps = (1,) * (ndim - len(reps)) + reps
@@ -160,7 +160,7 @@ def roll(
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     shifts = np.broadcast_to(np.asarray(shift), (len(axes),)) if np.ndim(shift) == 0 else np.asarray(shift)
     if len(shifts) != len(axes):
-        raise ValueError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
+        raise ShapeError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
     offsets = [0] * a.ndim
     for ax, amount in zip(axes, shifts):
         offsets[single_axis(ax, a.ndim, "roll")] += int(amount)

@@ -389,7 +389,7 @@ class TorchIndexNames:
         source = _operand(tensor, source, "masked_scatter")
         count = int(mask.sum())
         if source.size < count:
-            raise ValueError(
+            raise ShapeError(
                 f"masked_scatter: the mask selects {count} entries, but source has only {source.size} elements"
             )
         placed = sm.scatter_add(source.reshape(-1)[:count], np.nonzero(mask), tensor.shape)
@@ -589,7 +589,9 @@ class TorchIndexNames:
         axis = single_axis(dimension, tensor.ndim, "unfold")
         length = tensor.shape[axis]
         if not 0 <= size <= length:
-            raise ValueError(f"unfold: maximum size for tensor at dimension {dimension} is {length} but size is {size}")
+            raise ArgumentRangeError(
+                f"unfold: maximum size for tensor at dimension {dimension} is {length} but size is {size}"
+            )
         starts = np.arange(0, length - size + 1, step)
         windows = tensor[(slice(None),) * axis + (starts[:, None] + np.arange(size),)]
         return windows.moveaxis(axis + 1, -1)

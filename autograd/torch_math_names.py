@@ -28,7 +28,7 @@ from .deprecated_overloads import value_first
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
@@ -597,7 +597,7 @@ class TorchMathNames:
         if np.any(totals <= 0):
             raise ValueError("multinomial: every row of weights must have a positive sum")
         if not replacement and num_samples > rows.shape[-1]:
-            raise ValueError(
+            raise ArgumentRangeError(
                 f"multinomial: cannot draw {num_samples} samples without replacement from {rows.shape[-1]} categories"
             )
         rng = generator_for(generator)

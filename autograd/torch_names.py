@@ -517,7 +517,9 @@ class TorchNames:
         if _integer(sections):
             size = int(sections)
             if size < 0 or (size == 0 and length):
-                raise ValueError(f"split: split_size must be positive, got {size} (length {length} along dim {dim})")
+                raise ArgumentRangeError(
+                    f"split: split_size must be positive, got {size} (length {length} along dim {dim})"
+                )
             full, rest = divmod(length, size) if size else (0, 0)
             sizes = [size] * full + ([rest] if rest else []) or [0]  # an empty axis gives one empty piece, as torch
         else:
@@ -535,7 +537,7 @@ class TorchNames:
         """torch.Tensor.chunk: at most ``chunks`` pieces along ``dim``, each ceil(length / chunks) long but
         the last (so there may be fewer pieces); ``chunks`` empty pieces for an empty axis, as torch."""
         if not _integer(chunks) or chunks <= 0:
-            raise ValueError(f"chunk: chunks must be a positive integer, got {chunks!r}")
+            raise ArgumentRangeError(f"chunk: chunks must be a positive integer, got {chunks!r}")
         length, _ = self._length_along(dim, "chunk")
         return self.split(-(-length // chunks) if length else [0] * int(chunks), dim)
 

@@ -17,6 +17,7 @@ from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
 from .index_errors import EmptyReductionError
+from .shape_errors import ArgumentRangeError
 from .torch_keywords import ValuesAndIndices
 
 __all__ = ["TorchOrderStatistics"]
@@ -90,7 +91,9 @@ class TorchOrderStatistics:
         if length == 0:
             raise EmptyReductionError(f"kthvalue: dim {dim} of shape {tensor.shape} is empty")
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= length:
-            raise ValueError(f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}")
+            raise ArgumentRangeError(
+                f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}"
+            )
         return self._selected("kthvalue", dim, keepdim, lambda ordered: np.full(ordered.shape[:-1] + (1,), k - 1))
 
     def _selected(self, op: str, dim: int, keepdim: bool, position: Any) -> ValuesAndIndices:

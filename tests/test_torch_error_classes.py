@@ -343,6 +343,37 @@ def test_a_singular_or_indefinite_matrix_is_a_linalg_error_also_torchs_runtime_e
         call(_torch())
 
 
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        pytest.param(lambda lib: lib.doubles(3).kthvalue(4), A.ArgumentRangeError, id="kthvalue-k"),
+        pytest.param(lambda lib: lib.doubles(3).split(0), A.ArgumentRangeError, id="split-0"),
+        pytest.param(lambda lib: lib.doubles(3).chunk(0), A.ArgumentRangeError, id="chunk-0"),
+        pytest.param(lambda lib: lib.doubles(3).unfold(0, 4, 1), A.ArgumentRangeError, id="unfold-size"),
+        pytest.param(lambda lib: lib.doubles(3).diff(n=-1), A.ArgumentRangeError, id="diff-negative-n"),
+        pytest.param(lambda lib: lib.doubles(3).tile((-1,)), A.ArgumentRangeError, id="tile-negative"),
+        pytest.param(lambda lib: lib.F.one_hot(lib.indices([-1])), A.ArgumentRangeError, id="one_hot-negative"),
+        pytest.param(lambda lib: lib.F.one_hot(lib.indices([3]), 2), A.ArgumentRangeError, id="one_hot-past-classes"),
+        pytest.param(
+            lambda lib: lib.module.multinomial(lib.doubles(3) + 1, 4), A.ArgumentRangeError, id="multinomial-too-many"
+        ),
+        pytest.param(lambda lib: lib.doubles(3).roll((1, 2), (0,)), A.ShapeError, id="roll-shifts-for-dims"),
+        pytest.param(
+            lambda lib: lib.doubles(3).repeat_interleave(lib.indices([1, 2]), dim=0),
+            A.ShapeError,
+            id="repeat_interleave",
+        ),
+        pytest.param(
+            lambda lib: lib.doubles(3).masked_scatter(lib.doubles(3) == 0, lib.doubles(2)),
+            A.ShapeError,
+            id="masked_scatter-short-source",
+        ),
+    ],
+)
+def test_counts_and_sizes_torch_refuses_are_also_torch_runtime_errors(call, error):
+    _raises_both(call, error, ValueError, RuntimeError)
+
+
 COMPARISONS_AND_BITS = [
     pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
     pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
