@@ -498,8 +498,8 @@ class Module:
         """Copy ``state`` into the parameters and buffers, all or nothing.
 
         Everything is validated first (see :meth:`check_state_dict`); on error the module is
-        unchanged. Values are copied and cast to each target's dtype; Value parameters get a
-        Python float. ``strict=False`` ignores missing and unexpected keys (returned) but
+        unchanged. Values are copied and cast to each target's dtype, into the parameters and buffers in place
+        (as torch's ``copy_``: tied buffers stay tied); Value parameters get a Python float. ``strict=False`` ignores missing and unexpected keys (returned) but
         still rejects mis-shaped ones.
 
         ``assign=True`` (torch's) uses the given objects instead of copying into the current ones: an
@@ -526,6 +526,10 @@ class Module:
                 for ((owner, attribute, target), _), array in zip(targets, casts):
                     if isinstance(target, Node):
                         target.copy_(array)  # in place: the version goes up
+                    elif target.flags.writeable:
+                        # in place too, as torch's copy_: a buffer two modules share, or one a caller holds
+                        # (``bn.running_mean``), stays that array and sees the loaded values
+                        np.copyto(target, array)
                     else:
                         setattr(owner, attribute, np.array(array))
         for owner, value in extra:

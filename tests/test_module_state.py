@@ -361,3 +361,30 @@ def test_missing_extra_state_is_a_missing_key_and_a_module_without_it_has_no_ent
     assert list(nn.Linear(2, 2).state_dict()) == ["weight", "bias"]
     with pytest.raises(RuntimeError, match="get_extra_state"):
         nn.Linear(2, 2).get_extra_state()
+
+
+def test_load_state_dict_copies_into_buffers_in_place_so_shared_buffers_stay_shared_as_torchs():
+    torch = pytest.importorskip("torch")
+
+    def build(library):
+        class SharedStatistics(library.Module):
+            def __init__(self):
+                super().__init__()
+                self.first = library.BatchNorm1d(2)
+                self.second = library.BatchNorm1d(2)
+                self.second.running_mean = self.first.running_mean
+
+        return SharedStatistics()
+
+    model, reference = build(nn), build(torch.nn)
+    held = model.first.running_mean
+    state = {name: np.full(np.shape(value), 3, np.asarray(value).dtype) for name, value in model.state_dict().items()}
+    model.load_state_dict(state)
+    reference.load_state_dict({name: torch.from_numpy(value) for name, value in state.items()})
+    assert (model.second.running_mean is model.first.running_mean) == (
+        reference.second.running_mean is reference.first.running_mean
+    )
+    np.testing.assert_array_equal(held, reference.first.running_mean.numpy())  # the held array sees the load
+    model.first(Tensor(np.arange(8, dtype=np.float32).reshape(4, 2)))  # training mode: the statistics move
+    reference.first(torch.arange(8, dtype=torch.float32).reshape(4, 2))
+    np.testing.assert_allclose(model.second.running_mean, reference.second.running_mean.numpy(), rtol=1e-6)
