@@ -807,13 +807,13 @@ def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> Non
         if isinstance(value, Parameter):
             set_member(owner, attribute, value)
             return
-        data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        data = value._data if isinstance(value, Tensor) else _numeric_array(value)
         target._data = data if data.dtype.kind == "f" else data.astype(target.dtype)
         increment_version(target)
     elif isinstance(target, Value):
         target._data = float(_numeric_array(value))
     elif attribute in owner._buffer_names():
-        set_member(owner, attribute, value if isinstance(value, (Tensor, np.ndarray)) else np.asarray(value))
+        set_member(owner, attribute, value if isinstance(value, (Tensor, np.ndarray)) else _numeric_array(value))
     else:
         target.copy_(_numeric_array(value).astype(_dtype_of(target)))
 
@@ -846,9 +846,12 @@ def _dtype_of(target: Any) -> np.dtype:
 
 
 def _numeric_array(value: Any) -> np.ndarray | None:
-    """``value`` as an ndarray if it is numeric (bool/int/float/complex), else None."""
+    """``value`` as an ndarray if it is numeric (bool/int/float/complex), else None. A foreign tensor that requires
+    grad (a torch Parameter, from torch's ``state_dict(keep_vars=True)``) gives its values, as torch reads them."""
     if isinstance(value, Node):
         value = value._data
+    elif getattr(value, "requires_grad", False) is True and callable(getattr(value, "detach", None)):
+        value = value.detach()  # numpy cannot read a torch tensor that requires grad
     try:
         array = np.asarray(value)
     except (TypeError, ValueError):

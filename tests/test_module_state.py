@@ -388,3 +388,15 @@ def test_load_state_dict_copies_into_buffers_in_place_so_shared_buffers_stay_sha
     model.first(Tensor(np.arange(8, dtype=np.float32).reshape(4, 2)))  # training mode: the statistics move
     reference.first(torch.arange(8, dtype=torch.float32).reshape(4, 2))
     np.testing.assert_allclose(model.second.running_mean, reference.second.running_mean.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("assign", [False, True])
+def test_torch_parameters_that_require_grad_load_as_torch_loads_them(assign):
+    torch = pytest.importorskip("torch")
+    reference = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    state = reference.state_dict(keep_vars=True)  # torch Parameters: numpy cannot read them without detach()
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    assert model.load_state_dict(state, assign=assign) == nn.IncompatibleKeys([], [])
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, state[name].detach().numpy())
+    assert model[0].weight.requires_grad
