@@ -12,6 +12,7 @@ validates the whole dict first and either changes everything or nothing.
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
@@ -498,7 +499,8 @@ class Module:
         """Copy ``state`` into the parameters and buffers, all or nothing.
 
         Everything is validated first (see :meth:`check_state_dict`); on error the module is
-        unchanged. Values are copied and cast to each target's dtype, into the parameters and buffers in place
+        unchanged, also when a module's ``set_extra_state`` (called last) raises: the tensors, their
+        versions and the extra states already set are put back. Values are copied and cast to each target's dtype, into the parameters and buffers in place
         (as torch's ``copy_``: tied buffers stay tied); Value parameters get a Python float. ``strict=False`` ignores missing and unexpected keys (returned) but
         still rejects mis-shaped ones.
 
@@ -509,9 +511,12 @@ class Module:
         """
         result = self.check_state_dict(state, strict)
         targets = [(entry, state[name]) for name, entry in self._state_targets().items() if name in state]
-        # the tensors first; extra state last, since set_extra_state is the module's own code
+        # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
+        # fail after the writes, so what it would leave half-changed is backed up (only when there is extra state)
         extra = [(owner, value) for (owner, _, target), value in targets if target is EXTRA_STATE]
         targets = [(entry, value) for entry, value in targets if entry[2] is not EXTRA_STATE]
+        backups = [_backup(*entry) for entry, _ in targets] if extra else []
+        extra_before = [copy.deepcopy(owner.get_extra_state()) for owner, _ in extra]
         with no_grad():
             if assign:
                 for (owner, attribute, target), value in targets:
@@ -532,8 +537,17 @@ class Module:
                         np.copyto(target, array)
                     else:
                         setattr(owner, attribute, np.array(array))
-        for owner, value in extra:
-            owner.set_extra_state(value)
+        done = 0
+        try:
+            for owner, value in extra:
+                owner.set_extra_state(value)
+                done += 1
+        except BaseException:  # nothing half-changed: the tensors, their versions and the extra states set so far
+            for backup in backups:
+                _restore(*backup)
+            for (owner, _), before in zip(extra[:done], extra_before):
+                owner.set_extra_state(before)
+            raise
         return result
 
     # -- registration and traversal ----------------------------------------------
@@ -816,6 +830,28 @@ def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> Non
         set_member(owner, attribute, value if isinstance(value, (Tensor, np.ndarray)) else _numeric_array(value))
     else:
         target.copy_(_numeric_array(value).astype(_dtype_of(target)))
+
+
+def _backup(owner: Module, attribute: str, target: Any) -> tuple[Module, str, Any, Any, Any, tuple[int, int]]:
+    """What :func:`_restore` needs to undo a load of one state entry: the object, the array (or float) it holds, a
+    copy of its values and its version counter's count and tick."""
+    data = target._data if isinstance(target, Node) else target
+    counter = target._version_counter if isinstance(target, Node) else None
+    version = (0, 0) if counter is None else (counter.count, counter.changed_at)
+    return owner, attribute, target, data, np.array(data, copy=True), version
+
+
+def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any, version: tuple[int, int]) -> None:
+    """Put one state entry back as :func:`_backup` saw it: the same object, array, values and version."""
+    if isinstance(target, Node):
+        target._data = data
+        counter = target._version_counter
+        if counter is not None:
+            counter.count, counter.changed_at = version
+    if isinstance(data, np.ndarray) and data.flags.writeable:
+        np.copyto(data, values)
+    if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
+        set_member(owner, attribute, target)
 
 
 def _named_items(name: str, sequence: list | tuple) -> Iterator[tuple[str, Any]]:

@@ -400,3 +400,37 @@ def test_torch_parameters_that_require_grad_load_as_torch_loads_them(assign):
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, state[name].detach().numpy())
     assert model[0].weight.requires_grad
+
+
+class _Refusing(_Counting):
+    """Extra state whose set_extra_state refuses a negative step count (after the tensors are loaded)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("seen", np.zeros(2))
+
+    def set_extra_state(self, state):
+        if state["steps"] < 0:
+            raise ValueError("steps must be >= 0")
+        super().set_extra_state(state)
+
+
+@pytest.mark.parametrize("assign", [False, True])
+def test_a_set_extra_state_that_raises_leaves_every_tensor_version_and_extra_state_as_before(assign):
+    model = nn.Sequential(_Counting(), _Refusing())
+    model[0].steps, model[1].steps = 3, 4
+    held = model[1].seen
+    before = {name: value.copy() for name, value in model.state_dict().items() if "_extra_state" not in name}
+    versions = [parameter.version for parameter in model.parameters()]
+    state = {name: value + 1.0 for name, value in before.items()}
+    state.update({"0._extra_state": {"steps": 10}, "1._extra_state": {"steps": -1}})
+    with pytest.raises(ValueError, match="steps must be >= 0"):
+        model.load_state_dict(state, assign=assign)
+    after = {name: value for name, value in model.state_dict().items() if "_extra_state" not in name}
+    assert list(after) == list(before)
+    for name, value in before.items():
+        assert after[name].dtype == value.dtype
+        np.testing.assert_array_equal(after[name], value)
+    assert [parameter.version for parameter in model.parameters()] == versions
+    assert (model[0].steps, model[1].steps) == (3, 4)
+    assert model[1].seen is held
