@@ -6,7 +6,8 @@ exists, a planted symlink included, is never opened but skipped for another rand
 name), flushed and fsynced, then ``os.replace``d over the target. Readers see the old
 file or the new one, never a mixture; concurrent writers to one path all succeed (the
 last rename wins); a failed write leaves the target byte-identical and removes its
-temporary file.
+temporary file. Errors name the target, not the temporary file: a missing directory is a
+:class:`MissingDirectoryError` (a FileNotFoundError, and torch's RuntimeError).
 
 Reading (:class:`NpzReader`): the zip directory and every member's ``.npy`` header
 (dtype, shape, byte count) are read first and checked against each other and against
@@ -30,7 +31,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-__all__ = ["Member", "NpzReader", "SerializationError", "write_npz"]
+__all__ = ["Member", "MissingDirectoryError", "NpzReader", "SerializationError", "write_npz"]
 
 #: Bytes copied per read while filling an array from the archive.
 CHUNK_BYTES = 1 << 20
@@ -46,6 +47,19 @@ _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW",
 
 class SerializationError(ValueError):
     """A state file is unreadable, damaged, forged, or does not fit what it is loaded into."""
+
+
+class MissingDirectoryError(FileNotFoundError, RuntimeError):
+    """``save`` into a directory that does not exist: a FileNotFoundError, and the RuntimeError torch's ``save``
+    raises ("Parent directory ... does not exist")."""
+
+
+def _about_target(path: Path, error: OSError) -> OSError:
+    """``error``, raised while creating or renaming the temporary file, as the same kind of error about ``path``
+    (the file the caller named, not the temporary one)."""
+    if isinstance(error, FileNotFoundError):
+        return MissingDirectoryError(error.errno, f"save: the directory {path.parent} does not exist", str(path))
+    return type(error)(error.errno, f"save: cannot write {path} ({error.strerror})", str(path))
 
 
 def temporary_name(path: Path) -> Path:
@@ -81,13 +95,19 @@ def _sync_directory(directory: Path) -> None:
 def write_npz(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> Path:
     """Write ``arrays`` as an uncompressed ``.npz`` at ``path``, atomically (see the module docstring)."""
     path = Path(path)
-    descriptor, temporary = _create_exclusively(path, temporary_name)
+    try:
+        descriptor, temporary = _create_exclusively(path, temporary_name)
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as error:
+        raise _about_target(path, error) from None
     try:
         with os.fdopen(descriptor, "wb") as file:
             np.savez(file, allow_pickle=False, **arrays)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except (IsADirectoryError, PermissionError) as error:
+            raise _about_target(path, error) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -395,3 +395,23 @@ def test_model_values_are_validated_before_the_optimizer_is_touched(tmp_path):
         serialization.load_into(model, path, optimizer=Recorder())
     assert calls == []
     _assert_states_equal(model.state_dict(), before)
+
+
+def test_saving_into_a_missing_directory_names_that_directory_and_is_torchs_runtime_error(tmp_path):
+    torch = pytest.importorskip("torch")
+    target = tmp_path / "no_such_directory" / "model.npz"
+    with pytest.raises(RuntimeError, match="does not exist") as reference:
+        torch.save({}, target)
+    assert str(target.parent) in str(reference.value)
+    with pytest.raises(FileNotFoundError) as error:
+        serialization.save(nn.Linear(2, 2), target)
+    assert isinstance(error.value, RuntimeError) and error.value.filename == str(target)
+    assert str(target.parent) in str(error.value) and ".tmp" not in str(error.value)
+
+
+def test_saving_onto_a_directory_names_it_and_leaves_no_temporary_file(tmp_path):
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(IsADirectoryError) as error:
+        serialization.save(nn.Linear(2, 2), tmp_path / "taken")
+    assert error.value.filename == str(tmp_path / "taken") and ".tmp" not in str(error.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
