@@ -463,7 +463,7 @@ class Module:
             if (name not in state if target is EXTRA_STATE else id(target) not in given)
             and attribute not in owner.optional_state
         ]
-        unexpected = [name for name in state if name not in targets]
+        unexpected = self._in_torchs_report_order([name for name in state if name not in targets])
         problems = []
         if strict and missing:
             problems.append("missing keys: " + ", ".join(f"{k} {_shape_of(targets[k][2])}" for k in missing))
@@ -494,6 +494,26 @@ class Module:
         if problems:
             raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         return IncompatibleKeys(missing, unexpected)
+
+    def _in_torchs_report_order(self, keys: list[Any]) -> list[Any]:
+        """Unexpected ``keys`` in the order torch lists them: by the module whose prefix a key carries (the longest
+        one naming a sub-module; the model's own otherwise), modules in ``named_modules`` order, the keys of one
+        module in the state dict's order."""
+        if not keys:
+            return keys
+        position: dict[str, int] = {}
+        for index, (name, _) in enumerate(self.named_modules(remove_duplicate=False)):
+            position.setdefault(name, index)
+
+        def owner(key: Any) -> int:
+            found = 0
+            cut = key.find(".") if isinstance(key, str) else -1
+            while cut != -1:
+                found = position.get(key[:cut], found)
+                cut = key.find(".", cut + 1)
+            return found
+
+        return sorted(keys, key=owner)  # stable: each module's keys keep their order
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True, assign: bool = False) -> IncompatibleKeys:
         """Copy ``state`` into the parameters and buffers, all or nothing.

@@ -434,3 +434,20 @@ def test_a_set_extra_state_that_raises_leaves_every_tensor_version_and_extra_sta
     assert [parameter.version for parameter in model.parameters()] == versions
     assert (model[0].steps, model[1].steps) == (3, 4)
     assert model[1].seen is held
+
+
+def test_unexpected_keys_are_listed_in_torchs_order_module_by_module():
+    torch = pytest.importorskip("torch")
+
+    def build(library):
+        inner = library.Sequential(library.Linear(2, 2), library.ReLU())
+        return library.Sequential(library.Linear(2, 2), inner, library.BatchNorm1d(2))
+
+    model, reference = build(nn), build(torch.nn)
+    extra = ["2.zz", "1.0.bias.x", "top", "0.aa", "1.yy", "9.weight", "1.0.more", "0.aa.b"]
+    state = {**model.state_dict(), **{key: np.zeros(1) for key in extra}}
+    torch_state = {**reference.state_dict(), **{key: torch.zeros(1) for key in extra}}
+    expected = reference.load_state_dict(torch_state, strict=False).unexpected_keys
+    assert model.load_state_dict(state, strict=False).unexpected_keys == expected
+    with pytest.raises(RuntimeError, match="unexpected keys: " + ", ".join(f"{key} " for key in expected[:1])):
+        model.load_state_dict(state)
