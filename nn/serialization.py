@@ -299,7 +299,9 @@ def load_into(module: Module, path: str | os.PathLike, optimizer: Any = None, st
     module has ReLU) is refused with the differences; the file's headers are checked
     against the module (:meth:`Module.check_state_dict`) before any data is read; then
     ``optimizer.load_state_dict`` runs (it may still reject its part, leaving the module
-    untouched), and only then the module is assigned. Returns what :func:`read` returns.
+    untouched), and only then the module is assigned; should that still fail (a module's own
+    ``set_extra_state`` refusing its entry), the optimizer's previous state is put back. Returns what
+    :func:`read` returns.
     """
     with NpzReader(path) as archive:
         checkpoint = _Checkpoint(archive)
@@ -310,9 +312,16 @@ def load_into(module: Module, path: str | os.PathLike, optimizer: Any = None, st
             raise archive.error("has no optimizer state to load")
         model = checkpoint.checked_model_arrays(module, strict)
         optimizer_state = checkpoint.optimizer_state()
+    previous = None
     if optimizer is not None:
+        previous = optimizer.state_dict() if hasattr(optimizer, "state_dict") else None
         optimizer.load_state_dict(optimizer_state)
-    module.load_state_dict(model, strict=strict)
+    try:
+        module.load_state_dict(model, strict=strict)  # only a module's own set_extra_state can still refuse
+    except BaseException:
+        if previous is not None:
+            optimizer.load_state_dict(previous)  # all or nothing: the optimizer as it was
+        raise
     return {"model": model, "optimizer": optimizer_state, "architecture": checkpoint.record}
 
 

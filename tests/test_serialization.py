@@ -415,3 +415,38 @@ def test_saving_onto_a_directory_names_it_and_leaves_no_temporary_file(tmp_path)
         serialization.save(nn.Linear(2, 2), tmp_path / "taken")
     assert error.value.filename == str(tmp_path / "taken") and ".tmp" not in str(error.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+class _Scaled(nn.Module):
+    """A layer with an array of extra state that its set_extra_state refuses when negative."""
+
+    def __init__(self):
+        self.linear = nn.Linear(2, 2, rng=0, dtype=np.float64)
+        self.scale = np.array([1.0])
+
+    def forward(self, x):
+        return self.linear(x) * float(self.scale[0])
+
+    def get_extra_state(self):
+        return self.scale.copy()
+
+    def set_extra_state(self, state):
+        if state[0] < 0:
+            raise ValueError("scale must be >= 0")
+        self.scale = state.copy()
+
+
+def test_an_extra_state_the_module_refuses_leaves_the_optimizer_as_it_was(tmp_path):
+    model = _Scaled()
+    optimizer = nn.optim.Adam(model.parameters(), lr=0.1)
+    model(np.ones((1, 2))).sum().backward()
+    optimizer.step()
+    model.scale = np.array([-1.0])
+    path = serialization.save(model, tmp_path / "m.npz", optimizer=optimizer)
+    fresh = _Scaled()
+    fresh_optimizer = nn.optim.Adam(fresh.parameters(), lr=0.5)
+    before = {k: v.copy() for k, v in fresh.state_dict().items()}
+    with pytest.raises(ValueError, match="scale must be >= 0"):
+        serialization.load_into(fresh, path, optimizer=fresh_optimizer)
+    _assert_states_equal(fresh.state_dict(), before)
+    assert fresh_optimizer.state_dict()["state"] == {} and fresh_optimizer.param_groups[0]["lr"] == 0.5
