@@ -804,3 +804,12 @@ def test_drop_last_that_is_not_a_bool_is_a_value_error_as_torchs(drop_last):
     torch = pytest.importorskip("torch")
     with pytest.raises(ValueError, match="drop_last should be a boolean value"):
         torch.utils.data.DataLoader(torch.from_numpy(X), batch_size=2, drop_last=drop_last)
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 2])
+def test_a_dict_of_samples_by_index_is_a_dataset_as_torchs(batch_size):
+    _, data = torch_data()
+    samples = {0: (np.array([1.0, 2.0]), 0), 1: (np.array([3.0, 4.0]), 1), 2: (np.array([5.0, 6.0]), 0)}
+    ours = DataLoader(samples, batch_size=batch_size)
+    assert len(ours) == len(data.DataLoader(samples, batch_size=batch_size))
+    assert_same_batches(list(ours), list(data.DataLoader(samples, batch_size=batch_size)))

@@ -57,9 +57,9 @@ class DataLoader:
 
     * an array or Tensor (then ``y`` is an optional array of the same length): its rows are the samples;
     * a tuple of arrays of one length, as in ``DataLoader((X, y))``, or a ``TensorDataset``;
-    * a dataset as in torch: a list of samples, or any object with ``__len__`` and ``__getitem__(i)``
-      giving one sample (a :class:`~nn.data.Dataset`, ``Subset``, ``ConcatDataset``, ``range``...). A
-      sample is an array, a number, a Value/Tensor, or a tuple/list/dict of those.
+    * a dataset as in torch: a list of samples (or a dict of them by index), or any object with ``__len__``
+      and ``__getitem__(i)`` giving one sample (a :class:`~nn.data.Dataset`, ``Subset``, ``ConcatDataset``,
+      ``range``...). A sample is an array, a number, a Value/Tensor, or a tuple/list/dict of those.
 
     ``loader.dataset`` is the dataset read: ``X`` itself, or a ``TensorDataset`` of ``(X, y)`` or of the
     tuple's arrays. Rows of arrays (and of a ``TensorDataset``) are sliced a batch at a time: each batch is
@@ -317,7 +317,7 @@ def _dataset_and_arrays(X: Any, y: Any) -> tuple[Any, tuple[np.ndarray, ...]]:
     if isinstance(X, tuple):  # the library's tuple of aligned arrays, DataLoader((X, y))
         arrays = aligned_arrays("DataLoader", X)
         return TensorDataset(*arrays), arrays
-    if isinstance(X, list) or is_map_dataset(X):
+    if isinstance(X, (list, dict)) or is_map_dataset(X):  # a dict of samples by index, as torch reads one
         return X, ()
     if not isinstance(X, (np.ndarray, Node)) and not hasattr(X, "__array__") and not hasattr(X, "__len__"):
         raise TypeError(
