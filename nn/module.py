@@ -520,9 +520,10 @@ class Module:
 
         Everything is validated first (see :meth:`check_state_dict`); on error the module is
         unchanged, also when a module's ``set_extra_state`` (called last) raises: the tensors, their
-        versions and the extra states already set are put back. Values are copied and cast to each target's dtype, into the parameters and buffers in place
-        (as torch's ``copy_``: tied buffers stay tied); Value parameters get a Python float. ``strict=False`` ignores missing and unexpected keys (returned) but
-        still rejects mis-shaped ones.
+        versions and the extra states already set are put back. Values are copied and cast to each
+        target's dtype, into the parameters and buffers in place (as torch's ``copy_``: tied buffers
+        stay tied); Value parameters get a Python float. ``strict=False`` ignores missing and
+        unexpected keys (returned) but still rejects mis-shaped ones.
 
         ``assign=True`` (torch's) uses the given objects instead of copying into the current ones: an
         ``nn.Parameter`` value becomes the attribute itself, another array or Tensor becomes the parameter's
