@@ -519,10 +519,10 @@ class Module:
         """Copy ``state`` into the parameters and buffers, all or nothing.
 
         Everything is validated first (see :meth:`check_state_dict`); on error the module is
-        unchanged, also when a module's ``set_extra_state`` (called last) raises: the tensors, their
-        versions and the extra states already set are put back. Values are copied and cast to each
-        target's dtype, into the parameters and buffers in place (as torch's ``copy_``: tied buffers
-        stay tied); Value parameters get a Python float. ``strict=False`` ignores missing and
+        unchanged, also when a module's ``set_extra_state`` (called last) raises: the tensors' values
+        and the extra states already set are put back (the versions, which only grow, count the
+        writes). Values are copied and cast to each target's dtype, into the parameters and buffers
+        in place (as torch's ``copy_``: tied buffers stay tied); Value parameters get a Python float. ``strict=False`` ignores missing and
         unexpected keys (returned) but still rejects mis-shaped ones.
 
         ``assign=True`` (torch's) uses the given objects instead of copying into the current ones: an
@@ -853,24 +853,22 @@ def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> Non
         target.copy_(_numeric_array(value).astype(_dtype_of(target)))
 
 
-def _backup(owner: Module, attribute: str, target: Any) -> tuple[Module, str, Any, Any, Any, tuple[int, int]]:
-    """What :func:`_restore` needs to undo a load of one state entry: the object, the array (or float) it holds, a
-    copy of its values and its version counter's count and tick."""
+def _backup(owner: Module, attribute: str, target: Any) -> tuple[Module, str, Any, Any, Any]:
+    """What :func:`_restore` needs to undo a load of one state entry: the object, the array (or float) it holds and
+    a copy of its values."""
     data = target._data if isinstance(target, Node) else target
-    counter = target._version_counter if isinstance(target, Node) else None
-    version = (0, 0) if counter is None else (counter.count, counter.changed_at)
-    return owner, attribute, target, data, np.array(data, copy=True), version
+    return owner, attribute, target, data, np.array(data, copy=True)
 
 
-def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any, version: tuple[int, int]) -> None:
-    """Put one state entry back as :func:`_backup` saw it: the same object, array, values and version."""
+def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any) -> None:
+    """Put one state entry back as :func:`_backup` saw it: the same object, array and values. A node's version goes
+    up once more (versions only grow, as torch's: the load wrote it, the restore writes it again)."""
     if isinstance(target, Node):
         target._data = data
-        counter = target._version_counter
-        if counter is not None:
-            counter.count, counter.changed_at = version
     if isinstance(data, np.ndarray) and data.flags.writeable:
         np.copyto(data, values)
+    if isinstance(target, Node):
+        increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)
 
