@@ -994,15 +994,16 @@ def where(
     copied, so changing it in place later cannot change the gradient). torch's keywords ``input=`` and
     ``other=`` name ``x`` and ``y``.
 
-    With the condition alone it is numpy's ``nonzero(condition)``: a tuple of int64 index arrays, one per axis
-    (what ``np.nonzero`` gives for a Tensor), with no gradient.
+    With the condition alone it is torch's ``where(condition)``, ``nonzero(condition, as_tuple=True)``: a tuple of
+    int64 index Tensors, one per axis, with no gradient (``np.where(t)`` gives numpy's arrays).
     """
     if input is not _NOT_GIVEN:
         x = torch_alias("where", "x", x, "input", input, default=_NOT_GIVEN)
     if other is not _NOT_GIVEN:
         y = torch_alias("where", "y", y, "other", other, default=_NOT_GIVEN)
     if x is _NOT_GIVEN and y is _NOT_GIVEN:  # (a 0-d condition as one entry: numpy refuses it, torch gives ([0],))
-        return np.nonzero(np.atleast_1d(np.asarray(condition._data if isinstance(condition, Node) else condition)))
+        flat = np.atleast_1d(np.asarray(condition._data if isinstance(condition, Node) else condition))
+        return tuple(_wrap(indices.astype(np.int64, copy=False)) for indices in np.nonzero(flat))
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
         raise TypeError("where: give both x and y, or neither (then where(condition) is nonzero(condition))")
     if isinstance(condition, Node):

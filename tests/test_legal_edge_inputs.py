@@ -37,6 +37,18 @@ def test_concatenate_with_axis_none_joins_the_flattened_tensors(join):
     np.testing.assert_array_equal(b.grad, [12.0, 13.0])
 
 
+def test_where_with_the_condition_alone_gives_torchs_index_tensors():
+    torch = pytest.importorskip("torch")
+    for condition in (A > 5, np.array(True), np.array(False), np.zeros((2, 0, 3), bool), A[0] % 2 == 0):
+        ours, theirs = ag.where(Tensor(condition)), torch.where(torch.from_numpy(condition))
+        assert len(ours) == len(theirs)
+        for got, expected in zip(ours, theirs):
+            assert isinstance(got, Tensor) and got.dtype == np.int64 and not got.requires_grad
+            np.testing.assert_array_equal(got.data, expected.numpy())
+    rows, columns = ag.where(Tensor(A) > 5)
+    np.testing.assert_array_equal(Tensor(A)[rows, columns].data, A[A > 5])  # they index as torch's do
+
+
 def test_where_with_the_condition_alone_gives_numpys_nonzero_indices():
     t = Tensor(A)
     for ours, theirs in [(np.where(t > 5), np.where(A > 5)), (ag.where(t > 5), np.nonzero(A > 5))]:
