@@ -24,6 +24,11 @@ class SGD(Optimizer):
         g <- g + momentum * b  if nesterov else  b
         theta <- theta - lr * g
 
+    The lecture's Momentum keeps the step in its buffer, v <- momentum * v + lr * g, theta <- theta - v; with a
+    constant lr (and dampening 0) that is the same sequence of parameters (v = lr * b), but under a learning-rate
+    schedule the two differ: torch's (this) applies the current lr to the whole buffer, the lecture's only to the
+    newest gradient (notebook 07 compares them).
+
     torch's ``foreach`` and ``fused`` are accepted and change nothing; ``differentiable=True`` is refused
     (see :mod:`.torch_options`).
     """
