@@ -17,7 +17,7 @@ The lecture's gates, each a class with a forward and a backward::
 
 ``forward`` runs without recording a graph and receives the arguments as given
 (Values, Tensors, numbers); it returns one Value/Tensor or a plain number/array, or a
-tuple of them (other objects in a tuple, such as None, pass through unchanged).
+tuple of them (other objects, alone or in a tuple, such as None or a list, pass through unchanged, as torch's).
 ``backward`` receives one gradient per output of ``forward`` as a constant
 Value/Tensor (zeros for an output the loss does not use) and returns one gradient per
 argument of ``forward`` (None where there is none). Written with the library's
@@ -286,7 +286,7 @@ class Function:
             position for position, parent in enumerate(parents) if any(x is parent for x in ctx._saved)
         ]
         recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
-        ctx._output_data = [_output_data(cls, kind, item, several) for item in results]
+        ctx._output_data = [_output_data(cls, kind, item) for item in results]
         ctx._output_refs = [None] * len(results)
         _check_dirty_view(cls, ctx, results, recording)
 
@@ -442,11 +442,12 @@ def _changed_in_place(
     return node, node
 
 
-def _output_data(function: type[Function], kind: type[Node], result: Any, in_tuple: bool) -> Any:
-    """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for None and for an object in
-    a tuple that is not an output (it passes through)."""
-    if result is None or (in_tuple and not isinstance(result, (Node, np.ndarray, np.generic, int, float))):
-        return None  # (forward returning None gives None, as torch's)
+def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any:
+    """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for an object that is not an
+    output (None, a list, a dict, a string...), alone or in a tuple: it passes through ``apply`` unchanged, as
+    torch's (a list of Tensors is not one output: torch returns it as it is, recording nothing)."""
+    if not isinstance(result, (Node, np.ndarray, np.generic, int, float)):
+        return None
     data = result._data if isinstance(result, Node) else result
     if kind is Value:
         if isinstance(data, np.ndarray) and data.size == 1:

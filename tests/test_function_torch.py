@@ -215,6 +215,41 @@ def test_objects_that_are_not_outputs_pass_through_and_integer_outputs_are_const
     _close(x.grad, torch_x.grad)
 
 
+def test_a_list_or_dict_returned_by_forward_passes_through_unrecorded_as_in_torch():
+    def body(base, once):
+        class AsList(base):
+            @staticmethod
+            def forward(ctx, x):
+                return [x * 2.0, x * 3.0]
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                raise AssertionError("nothing was recorded")
+
+        class AsDict(base):
+            @staticmethod
+            def forward(ctx, x):
+                return {"double": x * 2.0}
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                raise AssertionError("nothing was recorded")
+
+        return AsList, AsDict
+
+    (ours_list, ours_dict), (theirs_list, theirs_dict) = _twins(body)
+    x, torch_x = _pair(np.array([-1.0, 2.0]))
+    ours, theirs = ours_list.apply(x), theirs_list.apply(torch_x)
+    assert type(ours) is type(theirs) is list and len(ours) == len(theirs) == 2
+    for mine, reference in zip(ours, theirs):
+        _close(mine, reference)
+        assert not mine.requires_grad and not reference.requires_grad  # torch records nothing either
+    ours, theirs = ours_dict.apply(x), theirs_dict.apply(torch_x)
+    assert type(ours) is type(theirs) is dict and list(ours) == list(theirs) == ["double"]
+    _close(ours["double"], theirs["double"])
+    assert not ours["double"].requires_grad and not theirs["double"].requires_grad
+
+
 def test_a_value_function_with_two_outputs():
     class SumAndProduct(autograd.Function):
         @staticmethod
