@@ -7,15 +7,18 @@ see them and may replace them. The inputs' identity then learns the gradients of
 through the module: the full hooks see ``(grad_input, grad_output)`` and may replace ``grad_input``.
 
 Covered: a ``forward`` whose positional arguments are Tensors or other objects (only Tensors get a gradient
-entry; keyword arguments get none, as torch) and whose result is a Tensor or a tuple (its items that are not
-Tensors, such as the LSTM's ``(h, c)`` pair, get None, as torch). Any other result (a Value, a list, a dict)
-is a TypeError naming what is supported, rather than hooks that silently never run.
+entry, zeros for one that got no gradient; keyword arguments get none, as torch) and whose result is a Tensor
+or a tuple (its items that are not Tensors, such as the LSTM's ``(h, c)`` pair, get None, as torch). Any other
+result (a Value, a list, a dict) is a TypeError naming what is supported, rather than hooks that silently never
+run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from autograd import Tensor, Value, is_grad_enabled
 from autograd.function import Function, FunctionContext
@@ -75,6 +78,7 @@ class BackwardHookCall:
         self.hooks = hooks
         self.pre_hooks = pre_hooks
         self.input_positions: list[int] | None = None  # None: no input requires grad (nothing was wrapped)
+        self.input_layouts: list[tuple[tuple[int, ...], np.dtype]] = []  # per wrapped input: shape and dtype
         self.n_inputs = 0
         self.output_positions: list[int] = []
         self.n_outputs = 0
@@ -87,6 +91,7 @@ class BackwardHookCall:
         if not is_grad_enabled() or not any(args[index].requires_grad for index in positions):
             return args
         self.input_positions = positions
+        self.input_layouts = [(args[index].shape, args[index].dtype) for index in positions]
         return _replaced(args, positions, _Identity.apply(self._on_input_grads, *(args[index] for index in positions)))
 
     def wrap_outputs(self, output: Any) -> Any:
@@ -132,6 +137,12 @@ class BackwardHookCall:
         if self.grad_outputs is None:  # the gradient reached the inputs without passing the outputs (torch's case)
             return grads
         positions = self.input_positions or []
+        # a Tensor input that got no gradient (it needs none, or the outputs it reaches are unused) gets zeros, as
+        # torch's: only the entries of arguments that are not Tensors are None
+        grads = tuple(
+            Tensor(np.zeros(shape, dtype)) if grad is None else grad
+            for grad, (shape, dtype) in zip(grads, self.input_layouts)
+        )
         grad_inputs = _pack(positions, grads, self.n_inputs)
         for hook in self.hooks:
             result = hook(self.module, grad_inputs, self.grad_outputs)

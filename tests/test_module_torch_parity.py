@@ -379,7 +379,7 @@ def test_full_backward_hook_sees_gradients_of_inputs_and_outputs():
     module.register_full_backward_pre_hook(_record(log, "pre"))
     module.register_full_backward_hook(_record(log, "full"))
     x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
-    y = Tensor(np.array([4.0, 5.0, 6.0]))  # no gradient: its grad_input entry is None
+    y = Tensor(np.array([4.0, 5.0, 6.0]))  # no gradient: its grad_input entry is zeros, as torch's
     product, total, tag = module(x, y, 2.0)
     assert tag == "tag"
     (product.sum() + 3 * total.sum()).backward()
@@ -389,7 +389,8 @@ def test_full_backward_hook_sees_gradients_of_inputs_and_outputs():
     np.testing.assert_array_equal(grad_output[1], np.full(3, 3.0))
     assert grad_output[2] is None
     grad_input, grad_output_again = log[1][1]
-    assert len(grad_input) == 3 and grad_input[1] is None and grad_input[2] is None
+    assert len(grad_input) == 3 and grad_input[2] is None
+    np.testing.assert_array_equal(grad_input[1], np.zeros(3))
     np.testing.assert_allclose(grad_input[0], y.data * module.w.data * 2 + 3)
     np.testing.assert_allclose(x.grad, grad_input[0])
     assert len(grad_output_again) == 3
@@ -515,6 +516,54 @@ def test_full_backward_hooks_match_torch_for_a_tuple_returning_module():
                 if mine is not None:
                     np.testing.assert_allclose(mine, theirs_grad, rtol=1e-12)
     np.testing.assert_allclose(our_x.grad, their_x.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("y_requires_grad", "used"),
+    [(False, "product"), (True, "product"), (True, "total"), (False, "both")],
+)
+def test_full_backward_hook_gets_zeros_for_a_tensor_input_without_a_gradient_as_torchs(y_requires_grad, used):
+    """torch's grad_input holds zeros (of the input's shape and dtype) for a Tensor input that got no gradient
+    (it needs none, or only unused outputs reach it), None only for arguments that are not Tensors; an unused
+    output's grad_output entry stays None. An integer index Tensor gets integer zeros."""
+    torch = _torch()
+
+    class Ours(nn.Module):
+        def forward(self, x, y, index):
+            return x * 2.0, y * 3.0, x[index]
+
+    class Theirs(torch.nn.Module):
+        def forward(self, x, y, index):
+            return x * 2.0, y * 3.0, x[index]
+
+    def run(module, make, index):
+        log: list = []
+        module.register_full_backward_pre_hook(lambda _, grad_output: log.append(("pre", grad_output)))
+        module.register_full_backward_hook(lambda _, grad_input, grad_output: log.append(("full", grad_input)))
+        x, y = make([1.0, 2.0], True), make([3.0, 4.0], y_requires_grad)
+        product, total, picked = module(x, y, index)
+        loss = {"product": product.sum(), "total": total.sum(), "both": product.sum() + total.sum()}[used]
+        (loss + picked.sum()).backward()
+        return [(name, [None if g is None else as_array(g) for g in grads]) for name, grads in log], y.grad
+
+    def as_array(g):
+        return g.detach().numpy().copy() if isinstance(g, torch.Tensor) else np.array(g.data)
+
+    ours, our_y_grad = run(Ours(), lambda d, rg: Tensor(np.array(d), requires_grad=rg), Tensor(np.array([1, 0])))
+    theirs, their_y_grad = run(
+        Theirs(), lambda d, rg: torch.tensor(d, dtype=torch.float64, requires_grad=rg), torch.tensor([1, 0])
+    )
+    assert [name for name, _ in ours] == [name for name, _ in theirs]
+    for (_, our_grads), (_, their_grads) in zip(ours, theirs):
+        assert len(our_grads) == len(their_grads)
+        for mine, reference in zip(our_grads, their_grads):
+            assert (mine is None) == (reference is None)
+            if mine is not None:
+                np.testing.assert_array_equal(mine, reference)
+                assert mine.dtype == reference.dtype
+    assert (our_y_grad is None) == (their_y_grad is None)
+    if our_y_grad is not None:
+        np.testing.assert_array_equal(our_y_grad, their_y_grad.numpy())
 
 
 # -- member views ------------------------------------------------------------------------------------------
