@@ -57,13 +57,25 @@ def _replaced(items: tuple[Any, ...], positions: list[int], tensors: tuple[Any, 
     return tuple(new_items)
 
 
-def _checked_length(kind: str, result: Any, expected: int) -> tuple[Any, ...]:
-    """A hook's replacement gradients as a tuple of the expected length (torch's RuntimeError otherwise)."""
+def _checked_replacement(
+    module: Any, kind: str, hook: Callable[..., Any], result: Any, shapes: tuple[tuple[int, ...] | None, ...]
+) -> tuple[Any, ...]:
+    """A hook's replacement gradients as a tuple of the expected length, each of the shape of the gradient it
+    replaces (``shapes``: None for an entry that is not a Tensor's); torch's RuntimeError otherwise."""
     result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-    if len(result) != expected:
+    if len(result) != len(shapes):
         raise RuntimeError(
-            f"Backward {kind} returned an invalid number of {_NAMES[kind]}, got {len(result)}, but expected {expected}"
+            f"Backward {kind} returned an invalid number of {_NAMES[kind]}, got {len(result)}, but expected "
+            f"{len(shapes)}"
         )
+    for index, (item, shape) in enumerate(zip(result, shapes)):
+        new_shape = None if item is None or shape is None else np.shape(getattr(item, "data", item))
+        if new_shape is not None and new_shape != shape:
+            name = getattr(hook, "__name__", type(hook).__name__)
+            raise RuntimeError(
+                f"hook {name!r} has changed the size of value: {type(module).__name__}'s backward {kind} returned "
+                f"{_NAMES[kind]}[{index}] of shape {new_shape} in place of a gradient of shape {shape}"
+            )
     return result
 
 
@@ -79,6 +91,7 @@ class BackwardHookCall:
         self.pre_hooks = pre_hooks
         self.input_positions: list[int] | None = None  # None: no input requires grad (nothing was wrapped)
         self.input_layouts: list[tuple[tuple[int, ...], np.dtype]] = []  # per wrapped input: shape and dtype
+        self.output_shapes: tuple[tuple[int, ...] | None, ...] = ()  # per output: its shape (None: not a Tensor)
         self.n_inputs = 0
         self.output_positions: list[int] = []
         self.n_outputs = 0
@@ -108,6 +121,7 @@ class BackwardHookCall:
         if not is_grad_enabled() or not any(outputs[index].requires_grad for index in positions):
             return output
         self.output_positions, self.n_outputs = positions, len(outputs)
+        self.output_shapes = _pack(positions, [outputs[index].shape for index in positions], len(outputs))
         wrapped = _Identity.apply(self._on_output_grads, *(outputs[index] for index in positions))
         new_outputs = _replaced(outputs, positions, wrapped)
         return new_outputs if several else new_outputs[0]
@@ -118,7 +132,7 @@ class BackwardHookCall:
         for pre_hook in self.pre_hooks:
             result = pre_hook(self.module, grad_outputs)
             if result is not None:
-                grad_outputs = _checked_length("pre hook", result, len(grad_outputs))
+                grad_outputs = _checked_replacement(self.module, "pre hook", pre_hook, result, self.output_shapes)
         self.grad_outputs = grad_outputs
         if self.input_positions is None:
             no_inputs = (None,) * self.n_inputs
@@ -147,7 +161,8 @@ class BackwardHookCall:
         for hook in self.hooks:
             result = hook(self.module, grad_inputs, self.grad_outputs)
             if result is not None:
-                grad_inputs = _checked_length("hook", result, len(grad_inputs))
+                shapes = _pack(positions, [shape for shape, _ in self.input_layouts], self.n_inputs)
+                grad_inputs = _checked_replacement(self.module, "hook", hook, result, shapes)
         self.grad_outputs = None
         return tuple(grad_inputs[index] for index in positions)
 

@@ -433,6 +433,33 @@ def test_full_backward_hook_returning_the_wrong_count_raises():
         layer(Tensor(np.ones((1, 3)), requires_grad=True)).sum().backward()
 
 
+@pytest.mark.parametrize("kind", ["hook", "pre hook"])
+@pytest.mark.parametrize("reshape", [lambda g: g[:1], lambda g: g.sum(0)], ids=["rows dropped", "broadcastable"])
+def test_a_backward_hook_returning_a_gradient_of_another_shape_raises_torchs_error_naming_the_hook(kind, reshape):
+    torch = _torch()
+
+    def replace_input(module, grad_input, grad_output):
+        return (reshape(grad_input[0]),)
+
+    def replace_output(module, grad_output):
+        return (reshape(grad_output[0]),)
+
+    if kind == "hook":
+        hook, register = replace_input, "register_full_backward_hook"
+    else:
+        hook, register = replace_output, "register_full_backward_pre_hook"
+    theirs = torch.nn.Linear(3, 2).double()
+    getattr(theirs, register)(hook)
+    with pytest.raises(RuntimeError, match="has changed the size of value"):
+        theirs(torch.ones(4, 3, dtype=torch.float64, requires_grad=True)).sum().backward()
+    ours = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    getattr(ours, register)(hook)
+    x = Tensor(np.ones((4, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError, match=f"hook '{hook.__name__}' has changed the size of value: Linear's backward"):
+        ours(x).sum().backward()
+    assert x.grad is None and ours.weight.grad is None
+
+
 def test_full_backward_hook_handle_removes_it_and_with_block_too():
     layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
     calls: list = []
