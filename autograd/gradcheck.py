@@ -187,12 +187,18 @@ _ACCEPTED_TORCH_OPTIONS = frozenset(
 )  # fmt: skip
 
 
-def _check_torch_options(check: str, forward_modes: dict[str, bool], options: dict[str, Any]) -> None:
-    """Refuse torch's forward-mode checks (this library has reverse mode only) and unknown keywords; accept
-    torch's other options (:data:`_ACCEPTED_TORCH_OPTIONS`)."""
+def _check_torch_options(check: str, forward_modes: dict[str, bool], reverse: str, options: dict[str, Any]) -> None:
+    """Refuse torch's forward-mode checks (this library has reverse mode only), the reverse-mode check turned off
+    (``reverse``: torch's AssertionError when no mode is left to check) and unknown keywords; accept torch's other
+    options (:data:`_ACCEPTED_TORCH_OPTIONS`)."""
     for name, wanted in forward_modes.items():
         if wanted:
             raise NotImplementedError(f"{check}: {name}=True checks forward-mode AD, which this library does not have")
+    if not options.get(reverse, True):
+        raise AssertionError(
+            f"{check}: Expected at least one of {next(iter(forward_modes))} or {reverse} to be True ({reverse}=False "
+            "turns off the reverse-mode check, the only one this library has, so nothing would be checked)"
+        )
     unknown = sorted(set(options) - _ACCEPTED_TORCH_OPTIONS)
     if unknown:
         raise TypeError(f"{check}() got an unexpected keyword argument {unknown[0]!r}")
@@ -219,7 +225,7 @@ def gradcheck(
     accepted (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
     """
     forward_modes = {"check_forward_ad": check_forward_ad, "check_batched_forward_grad": check_batched_forward_grad}
-    _check_torch_options("gradcheck", forward_modes, torch_options)
+    _check_torch_options("gradcheck", forward_modes, "check_backward_ad", torch_options)
     if not raise_exception:
         return _verdict(gradcheck, f, inputs, eps, atol, rtol)
     arguments, positions = _arguments(inputs)
@@ -269,7 +275,9 @@ def gradgradcheck(
     given as ``grad_outputs`` (one per output, of its shape), as in torch; by default the seed 1 for a single
     one-element output, else fixed random ``v`` of the outputs' shapes (torch's random ``grad_outputs``).
     """
-    _check_torch_options("gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, torch_options)
+    _check_torch_options(
+        "gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, "check_rev_over_rev", torch_options
+    )
     if not raise_exception:
         return _verdict(gradgradcheck, f, inputs, grad_outputs, eps=eps, atol=atol, rtol=rtol)
     arguments, positions = _arguments(inputs)

@@ -460,6 +460,26 @@ def test_gradgradcheck_takes_torchs_grad_outputs_and_options():
         autograd.gradcheck(lambda v: v * v, [x], check_forward_ad=True)
 
 
+@pytest.mark.parametrize(
+    ("check", "option"), [("gradcheck", "check_backward_ad"), ("gradgradcheck", "check_rev_over_rev")]
+)
+@pytest.mark.parametrize("raise_exception", [True, False])
+def test_turning_off_the_reverse_mode_check_raises_torchs_assertion_error(check, option, raise_exception):
+    import autograd
+
+    torch = pytest.importorskip("torch")
+    message = "Expected at least one of .* to be True"
+    with pytest.raises(AssertionError, match=message):
+        getattr(torch.autograd, check)(
+            torch.sin, (torch.ones(2, dtype=torch.float64, requires_grad=True),), raise_exception=raise_exception,
+            **{option: False}
+        )  # fmt: skip
+    with pytest.raises(AssertionError, match=f"{check}: {message}"):
+        getattr(autograd, check)(lambda v: v.sin(), [t([0.5, 1.5], True)], raise_exception=raise_exception,
+                                 **{option: False})  # fmt: skip
+    assert getattr(autograd, check)(lambda v: v.sin(), [t([0.5, 1.5], True)], **{option: True})
+
+
 class MulSetupContext(Function):
     @staticmethod
     def forward(x, y):
