@@ -13,6 +13,7 @@ validates the whole dict first and either changes everything or nothing.
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
@@ -195,6 +196,19 @@ class Module:
         number). When no input requires grad the hook runs with ``grad_input`` all None as soon as the
         outputs' gradients are known, and may only return None. The handle's ``remove()`` unregisters it."""
         return add_hook(self, "_backward_hooks", hook, prepend, False)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> HookHandle:
+        """torch's deprecated non-full backward hook, which older tutorials use: it runs as
+        :meth:`register_full_backward_hook` (``grad_input`` holds one entry per positional argument of ``forward``),
+        with a warning. torch's own non-full hook sees the inputs of the module's last recorded op instead (for a
+        Linear: bias, input and weight), which the full hook, torch's recommendation, replaces."""
+        warnings.warn(
+            f"{type(self).__name__}.register_backward_hook is deprecated (as in torch); it runs as "
+            "register_full_backward_hook, whose grad_input has one entry per positional argument of forward",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.register_full_backward_hook(hook)
 
     # -- discovery -----------------------------------------------------------
     #: The attribute whose items a container (Sequential, ModuleList, ModuleDict) exposes by

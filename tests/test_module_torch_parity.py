@@ -812,3 +812,26 @@ def test_load_state_dict_casts_every_value_before_writing_any_and_overflows_to_i
         model.load_state_dict(state)
     np.testing.assert_array_equal(model[0].weight.data, np.full((2, 2), 7.0, np.float32))
     np.testing.assert_array_equal(model[1].bias.data, np.full(2, np.inf, np.float32))
+
+
+def test_the_deprecated_register_backward_hook_runs_as_the_full_hook_and_warns():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.Linear(3, 2, rng=0, dtype=np.float64), torch.nn.Linear(3, 2, dtype=torch.float64)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(np.array(ours.weight.data)))
+        theirs.bias.copy_(torch.tensor(np.array(ours.bias.data)))
+    seen: list = []
+    with pytest.warns(
+        FutureWarning, match="register_backward_hook is deprecated .* runs as register_full_backward_hook"
+    ):
+        handle = ours.register_backward_hook(lambda module, grad_input, grad_output: seen.append(grad_input))
+    theirs.register_full_backward_hook(lambda module, grad_input, grad_output: seen.append(grad_input))
+    x, tx = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True), torch.arange(6.0, dtype=torch.float64)
+    tx = tx.reshape(2, 3).requires_grad_()
+    (ours(x) ** 2).sum().backward()
+    (theirs(tx) ** 2).sum().backward()
+    (got,), (expected,) = seen
+    np.testing.assert_allclose(np.array(got.data), expected.numpy(), rtol=1e-12)
+    handle.remove()
+    (ours(x) ** 2).sum().backward()
+    assert len(seen) == 2  # removed: it ran no more
