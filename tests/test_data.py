@@ -262,6 +262,15 @@ def test_read_idx_round_trips_other_types(tmp_path, dtype):
     np.testing.assert_array_equal(read_idx(tmp_path / "x.idx"), array)
 
 
+@pytest.mark.parametrize("flatten", [True, False])
+def test_mnist_split_of_zero_images_loads_as_an_empty_array_of_the_image_width(tmp_path, flatten):
+    write_mnist(tmp_path, compress=True, n_train=6, n_test=0, size=5)
+    X_train, X_test, y_train, y_test = load_mnist(tmp_path, flatten=flatten)
+    assert X_test.shape == ((0, 25) if flatten else (0, 1, 5, 5)) and X_test.dtype == np.float32
+    assert y_test.shape == (0,) and y_test.dtype == np.int64
+    assert X_train.shape == ((6, 25) if flatten else (6, 1, 5, 5))
+
+
 def test_mnist_missing_file_error_names_file_and_directory(tmp_path):
     write_mnist(tmp_path, compress=False)
     (tmp_path / "t10k-labels-idx1-ubyte").unlink()

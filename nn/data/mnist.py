@@ -214,6 +214,7 @@ def load_mnist(
 
     def features(images: np.ndarray) -> np.ndarray:
         scaled = images.astype(dtype) / dtype.type(255) if dtype.kind == "f" else images.astype(dtype)
-        return scaled.reshape(len(images), -1) if flatten else scaled[:, None, :, :]
+        rows, cols = images.shape[1:]  # (an explicit width: -1 cannot be inferred for a split of 0 images)
+        return scaled.reshape(len(images), rows * cols) if flatten else scaled[:, None, :, :]
 
     return features(train_images), features(test_images), y_train.astype(np.int64), y_test.astype(np.int64)
