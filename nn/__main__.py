@@ -171,6 +171,29 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[np
         parser.error(message if str(args.data_dir) in message else f"--data-dir {args.data_dir}: {message}")
 
 
+#: The share of the training part the job holds out (stratified) for validation.
+VALIDATION_SHARE = 0.1
+
+
+def _check_data(args: argparse.Namespace, data: tuple[np.ndarray, ...], parser: argparse.ArgumentParser) -> None:
+    """Refuse (a usage error naming ``--data-dir``) data the job cannot train and test on: an empty test part, or a
+    training part too small for the stratified validation split (at least 2 images of every label, and as many
+    images as labels on both sides)."""
+    _, X_test, y_train, _ = data
+    where = f"--data-dir {args.data_dir}: " if args.data_dir is not None else ""
+    if len(X_test) == 0:
+        parser.error(f"{where}the test part holds no images; the job needs some to measure the test accuracy")
+    try:  # the split of train_tensor_network on indices only: same arguments, so the same verdict, without copies
+        nn.data.train_test_split(
+            np.arange(len(y_train)), test_size=VALIDATION_SHARE, random_state=args.seed, stratify=y_train
+        )
+    except ValueError as error:
+        parser.error(
+            f"{where}the training part ({len(y_train)} images, {len(np.unique(y_train))} labels) cannot be split "
+            f"into training and a stratified {VALIDATION_SHARE:.0%} validation part: {' '.join(str(error).split())}"
+        )
+
+
 def _make_optimizer(args: argparse.Namespace, parameters: list, default_lr: float | None = None) -> Any:
     cls, options, lr = OPTIMIZERS[args.optimizer]
     return cls(parameters, lr=args.lr or default_lr or lr, **options)
@@ -218,7 +241,7 @@ def train_tensor_network(args: argparse.Namespace, data: tuple[np.ndarray, ...])
     the test accuracy (unless training diverged: see :func:`_check_finite`)."""
     X_train, X_test, y_train, y_test = data
     X_fit, X_val, y_fit, y_val = nn.data.train_test_split(
-        X_train, y_train, test_size=0.1, random_state=args.seed, stratify=y_train
+        X_train, y_train, test_size=VALIDATION_SHARE, random_state=args.seed, stratify=y_train
     )
     model = build_model(args, in_features=int(np.prod(X_train.shape[1:])))
     optimizer = _make_optimizer(args, model.parameters())
@@ -360,6 +383,8 @@ def run(argv: Sequence[str] | None = None) -> tuple[nn.Module, nn.History, argpa
     args = parser.parse_args(argv)
     _resolve(args, parser)
     data = None if args.dataset == "moons" else _load(args, parser)
+    if data is not None:
+        _check_data(args, data, parser)
     _check_out(args.out, parser)
     try:
         args.run_dir = reserve_run_directory(args.out, f"{args.dataset}_{args.model}")

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
-from test_data import write_mnist
+from test_data import write_idx, write_mnist
 
 pytest.importorskip("sklearn")
 
@@ -99,6 +100,26 @@ def test_damaged_mnist_folder_exits_2_naming_it_without_training(tmp_path, damag
     damage(data)
     result = _job("--dataset", "mnist", "--data-dir", str(data), *FAST, "--out", str(tmp_path / "runs"), cwd=tmp_path)
     _assert_one_line_error(result, 2, str(data))
+    assert "epoch" not in result.stdout and not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize(
+    ("n_train", "n_test", "words"),
+    [
+        (6, 10, ["training part (6 images", "stratified 10% validation"]),  # some label seen once
+        (20, 10, ["training part (20 images", "stratified 10% validation"]),  # 2 validation images for 10 labels
+        (0, 10, ["training part (0 images"]),
+        (200, 0, ["test part holds no images"]),
+    ],
+)
+def test_mnist_files_too_small_to_split_or_test_exit_2_naming_them_without_training(tmp_path, n_train, n_test, words):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    write_mnist(data, compress=True, n_train=n_train, n_test=n_test, size=4)
+    if n_train == 20:  # every label twice: stratifying needs 10 validation images, 10% gives 2
+        write_idx(data / "train-labels-idx1-ubyte.gz", np.arange(20, dtype=np.uint8) % 10, compress=True)
+    result = _job("--dataset", "mnist", "--data-dir", str(data), *FAST, "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 2, str(data), *words)
     assert "epoch" not in result.stdout and not (tmp_path / "runs").exists()
 
 
