@@ -173,14 +173,23 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[np
 
 #: The share of the training part the job holds out (stratified) for validation.
 VALIDATION_SHARE = 0.1
+#: The image shape (channels, rows, cols) each ``--model cnn`` (``nn.models.<dataset>_cnn``) is built for.
+CNN_IMAGE_SHAPES = {"digits": (1, 8, 8), "mnist": (1, 28, 28)}
 
 
 def _check_data(args: argparse.Namespace, data: tuple[np.ndarray, ...], parser: argparse.ArgumentParser) -> None:
-    """Refuse (a usage error naming ``--data-dir``) data the job cannot train and test on: an empty test part, or a
+    """Refuse (a usage error naming ``--data-dir``) data the job cannot train and test on: an empty test part, a
     training part too small for the stratified validation split (at least 2 images of every label, and as many
-    images as labels on both sides)."""
-    _, X_test, y_train, _ = data
+    images as labels on both sides), or images of another size than ``--model cnn`` is built for."""
+    X_train, X_test, y_train, _ = data
     where = f"--data-dir {args.data_dir}: " if args.data_dir is not None else ""
+    expected = CNN_IMAGE_SHAPES.get(args.dataset) if args.model == "cnn" else None
+    if expected is not None and X_train.shape[1:] != expected:
+        rows, cols = X_train.shape[2:]
+        parser.error(
+            f"{where}--model cnn (nn.models.{args.dataset}_cnn) takes {expected[1]}x{expected[2]} images, these are "
+            f"{rows}x{cols}; use --model mlp, which takes any size"
+        )
     if len(X_test) == 0:
         parser.error(f"{where}the test part holds no images; the job needs some to measure the test accuracy")
     try:  # the split of train_tensor_network on indices only: same arguments, so the same verdict, without copies

@@ -123,6 +123,17 @@ def test_mnist_files_too_small_to_split_or_test_exit_2_naming_them_without_train
     assert "epoch" not in result.stdout and not (tmp_path / "runs").exists()
 
 
+def test_mnist_images_of_another_size_than_the_cnn_takes_exit_2_naming_both_sizes(tmp_path):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    write_mnist(data, compress=True, n_train=200, n_test=10, size=4)
+    argv = ["--dataset", "mnist", "--data-dir", str(data), "--epochs", "1", "--no-progress"]
+    result = _job(*argv, "--model", "cnn", "--out", str(tmp_path / "runs"), cwd=tmp_path)
+    _assert_one_line_error(result, 2, str(data), "--model cnn", "28x28", "4x4")
+    assert "epoch" not in result.stdout and not (tmp_path / "runs").exists()
+    assert _job(*argv, "--hidden", "8", "--out", str(tmp_path / "runs"), cwd=tmp_path).returncode == 0  # the MLP
+
+
 def test_diverging_run_exits_1_and_never_touches_earlier_runs(tmp_path):
     out = tmp_path / "runs"
     good = _job(*FAST, "--out", str(out), cwd=tmp_path)
