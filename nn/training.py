@@ -75,10 +75,13 @@ def class_label_accuracy(scores: Any, target: Any, threshold: float = 0.0) -> fl
 def _metric_function(metric: str | Metric | None, loss_fn: Any = None) -> Metric | None:
     """The metric of :func:`fit` and :func:`evaluate`: ``"accuracy"`` is :func:`class_label_accuracy`, whose single
     scores are read as probabilities (class 1 above 0.5) when ``loss_fn`` takes probabilities (``BCELoss``,
-    ``F.binary_cross_entropy``: a model ending in a sigmoid), as logits or margins (class 1 above 0) otherwise."""
+    ``F.binary_cross_entropy``, or a ``functools.partial`` of either: a model ending in a sigmoid), as logits or
+    margins (class 1 above 0) otherwise."""
     if metric is None or callable(metric):
         return metric
     if metric == "accuracy":
+        while isinstance(loss_fn, functools.partial):  # partial(F.binary_cross_entropy, weight=...) still takes them
+            loss_fn = loss_fn.func
         if isinstance(loss_fn, BCELoss) or inspect.unwrap(loss_fn) is inspect.unwrap(binary_cross_entropy):
             return functools.partial(class_label_accuracy, threshold=0.5)
         return class_label_accuracy

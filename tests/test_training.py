@@ -1,5 +1,6 @@
 """Tests for nn.training (fit, evaluate, predict, History, accuracy) and nn.callbacks (stopping criteria)."""
 
+import functools
 import io
 import sys
 import types
@@ -578,7 +579,15 @@ def test_fit_refuses_parts_it_cannot_use_and_changes_nothing(change, error, patt
     np.testing.assert_array_equal(model.w.data, W0)
 
 
-@pytest.mark.parametrize("loss_fn", [nn.BCELoss(), nn.functional.binary_cross_entropy])
+@pytest.mark.parametrize(
+    "loss_fn",
+    [
+        nn.BCELoss(),
+        nn.functional.binary_cross_entropy,
+        functools.partial(nn.functional.binary_cross_entropy, reduction="mean"),  # (how the main job passes options)
+        functools.partial(functools.partial(nn.functional.binary_cross_entropy), weight=None),
+    ],
+)
 def test_accuracy_of_a_sigmoid_output_under_bce_reads_probabilities_above_one_half(loss_fn):
     # with probabilities, class 1 is p > 0.5 (reading them as logits, p > 0, would predict 1 for every sample)
     rng = np.random.default_rng(3)
