@@ -150,6 +150,8 @@ class _Running:
         if target.ndim == 0:  # one unbatched sample (a loader with batch_size=None): a batch of one
             scores, target = scores[None], target[None]
         n = len(target)
+        if n == 0:  # an empty batch weighs nothing (its mean loss, 0 / 0, is nan and would spoil the pass's mean)
+            return
         self.samples += n
         self.loss_sum += loss * n
         if self.metric is not None:

@@ -273,6 +273,26 @@ def test_fit_train_loss_is_the_sample_weighted_mean_of_batch_losses():
     assert history.train_loss[0] == pytest.approx(np.mean((2.0 - y) ** 2))
 
 
+def test_an_empty_batch_weighs_nothing_in_the_epoch_loss_and_accuracy():
+    # its mean loss is nan (0 / 0, as torch's), but with weight 0 it must not turn the epoch's mean into nan
+    model = Constant([2.0, 0.0])
+    X, y = np.zeros((3, 1)), np.array([0, 0, 1])
+    batches = [(X[:2], y[:2]), (X[:0], y[:0]), (X[2:], y[2:])]
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=0.0),
+        nn.CrossEntropyLoss(),
+        batches,
+        batches,
+        epochs=1,
+        progress=False,
+    )
+    log_softmax = np.array([2.0, 0.0]) - np.log(np.exp(2.0) + 1.0)
+    expected = -np.mean(log_softmax[y])
+    assert history.train_loss[0] == pytest.approx(expected) and history.val_loss[0] == pytest.approx(expected)
+    assert history.train_acc == [pytest.approx(2 / 3)] and history.val_acc == [pytest.approx(2 / 3)]
+
+
 def test_fit_clips_the_global_gradient_norm():
     model = Constant(W0)
     fit(
