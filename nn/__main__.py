@@ -419,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the main job with command-line arguments ``argv``; return the exit status.
 
     Expected failures print one line ``python -m nn: error: ...`` on stderr: status 2 for
-    bad flags, 1 for a diverged run or a failed write, 130 for Ctrl-C; a closed output pipe (``| head``) stops the
+    bad flags, 1 for a diverged run, a failed write or too little memory, 130 for Ctrl-C; a closed output pipe (``| head``) stops the
     job quietly with 141.
     """
     previous_handler = _stop_on_sigterm()
@@ -433,6 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141  # 128 + SIGPIPE, the status of a tool a closed pipe stops
     except OSError as error:
         print(f"python -m nn: error: cannot write the results ({error})", file=sys.stderr)
+        return 1
+    except MemoryError as error:  # flags in range can still ask for more than the machine has (--hidden 65536,65536)
+        reason = " ".join(str(error).split()) or "MemoryError"
+        print(f"python -m nn: error: out of memory ({reason}); try a smaller --hidden or --batch-size", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("python -m nn: interrupted", file=sys.stderr)

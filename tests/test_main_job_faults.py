@@ -134,6 +134,33 @@ def test_mnist_images_of_another_size_than_the_cnn_takes_exit_2_naming_both_size
     assert _job(*argv, "--hidden", "8", "--out", str(tmp_path / "runs"), cwd=tmp_path).returncode == 0  # the MLP
 
 
+def test_a_network_too_big_for_memory_exits_1_with_one_line_and_leaves_no_run_directory(tmp_path):
+    resource = pytest.importorskip("resource")  # (POSIX) cap the job's address space at 3 GiB
+    limit = 3 * 2**30
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nn",
+            "--hidden",
+            "65536,65536",
+            "--epochs",
+            "1",
+            "--no-progress",
+            "--out",
+            str(tmp_path / "runs"),
+        ],
+        cwd=tmp_path,
+        env=ENVIRONMENT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
+    )  # its 65536 x 65536 float32 weight needs 16 GiB
+    _assert_one_line_error(result, 1, "out of memory", "--hidden")
+    assert list((tmp_path / "runs").iterdir()) == []
+
+
 def test_diverging_run_exits_1_and_never_touches_earlier_runs(tmp_path):
     out = tmp_path / "runs"
     good = _job(*FAST, "--out", str(out), cwd=tmp_path)
