@@ -419,8 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the main job with command-line arguments ``argv``; return the exit status.
 
     Expected failures print one line ``python -m nn: error: ...`` on stderr: status 2 for
-    bad flags, 1 for a diverged run, a failed write or too little memory, 130 for Ctrl-C; a closed output pipe (``| head``) stops the
-    job quietly with 141.
+    bad flags, 1 for a diverged run, a failed write or too little memory, 130 for Ctrl-C; a closed
+    output pipe (``| head``) stops the job quietly with 141.
     """
     previous_handler = _stop_on_sigterm()
     try:
