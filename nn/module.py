@@ -191,7 +191,8 @@ class Module:
     def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> HookHandle:
         """Call ``hook(module, grad_input, grad_output)`` when the gradients of the module's positional inputs
         are known, as torch: ``grad_input`` has one entry per positional argument of ``forward`` (None for one
-        that is not a Tensor or does not require grad), ``grad_output`` as in
+        that is not a Tensor; zeros of its shape for a Tensor that got no gradient, as torch's, when another input
+        requires grad), ``grad_output`` as in
         :meth:`register_full_backward_pre_hook`; a result other than None replaces ``grad_input`` (the same
         number). When no input requires grad the hook runs with ``grad_input`` all None as soon as the
         outputs' gradients are known, and may only return None. The handle's ``remove()`` unregisters it."""
