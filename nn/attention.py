@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, concatenate, linear
+from autograd import ShapeError, Tensor, concatenate, linear
 
 from . import init as nn_init
 from .checks import ArgumentAssertionError, check_flag, check_positive_int, check_probability, make_generator
@@ -144,7 +144,8 @@ class MultiheadAttention(Module):
 
     def _inputs(self, query: Any, key: Any, value: Any) -> tuple[Tensor, Tensor, Tensor]:
         """query, key and value as Tensors of the parameters' dtype, with checked ranks and sizes (the checks
-        torch asserts raise an ArgumentAssertionError, a ValueError and an AssertionError)."""
+        torch asserts raise an ArgumentAssertionError, a ValueError and an AssertionError; the sizes torch finds
+        wrong only in a matmul or reshape, a RuntimeError there, raise a ShapeError, a ValueError too)."""
         parameter = self.out_proj.weight
         q, k, v = (as_layer_input(_NAME, x, parameter) for x in (query, key, value))
         if q.ndim not in (2, 3):
@@ -161,9 +162,15 @@ class MultiheadAttention(Module):
             raise ArgumentAssertionError(
                 f"{_NAME}: query of shape {q.shape} must have embed_dim={self.embed_dim} features (last axis)"
             )
+        # torch asserts that key and value agree (whole shapes when packed) and the separate projections' shapes;
+        # the packed in_proj_weight fails in its matmul
+        packed_matmul = self._qkv_same_embed_dim and k.shape == v.shape
+        feature_error = ShapeError if packed_matmul else ArgumentAssertionError
         for name, x, option, size in (("key", k, "kdim", self.kdim), ("value", v, "vdim", self.vdim)):
             if x.shape[-1] != size:
-                raise ValueError(f"{_NAME}: {name} of shape {x.shape} must have {option}={size} features (last axis)")
+                raise feature_error(
+                    f"{_NAME}: {name} of shape {x.shape} must have {option}={size} features (last axis)"
+                )
         if k.shape[:-1] != v.shape[:-1]:
             raise ArgumentAssertionError(
                 f"{_NAME}: key and value must agree in sequence length and batch, got key {k.shape} and value {v.shape}"
@@ -171,7 +178,7 @@ class MultiheadAttention(Module):
         if q.ndim == 3:
             batch_axis = 0 if self.batch_first else 1
             if q.shape[batch_axis] != k.shape[batch_axis]:
-                raise ValueError(
+                raise ShapeError(
                     f"{_NAME}: query and key must have the same batch size, got query {q.shape} and key {k.shape}"
                     + (" (batch_first=True: (N, L, E))" if self.batch_first else " ((L, N, E); batch_first=False)")
                 )
@@ -201,8 +208,8 @@ class MultiheadAttention(Module):
                 attention = attention.reshape((1, 1, length, source))
             elif shape == stacked:
                 attention = attention.reshape((batch, self.num_heads, length, source))
-            else:
-                raise ValueError(
+            else:  # torch asserts the shape of an unbatched 3-D mask; any other wrong shape is its RuntimeError
+                raise (ArgumentAssertionError if not batched and len(shape) == 3 else ShapeError)(
                     f"{_NAME}: attn_mask must have shape {(length, source)} (L, S) or {stacked} "
                     f"({'N * num_heads' if batched else 'num_heads'}, L, S), got {shape}"
                 )

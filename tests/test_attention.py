@@ -713,6 +713,45 @@ def test_multihead_attention_input_checks_torch_asserts_raise_assertion_errors(c
         _mha()(*(Tensor(x) for x in args), **kwargs)
 
 
+_SHAPES_TORCH_FINDS_WRONG = {
+    "query and key of different batch sizes": ((4, 3, 8), (5, 2, 8), (5, 2, 8), {}),
+    "key and value without kdim features": ((4, 3, 8), (5, 3, 6), (5, 3, 6), {}),
+    "unbatched key and value without kdim features": ((4, 8), (5, 6), (5, 6), {}),
+    "2-D attn_mask of a wrong shape": ((4, 3, 8), (5, 3, 8), (5, 3, 8), {"attn_mask": (4, 4)}),
+    "3-D attn_mask of a wrong shape": ((4, 3, 8), (5, 3, 8), (5, 3, 8), {"attn_mask": (3, 4, 5)}),
+    "unbatched 2-D attn_mask of a wrong shape": ((4, 8), (5, 8), (5, 8), {"attn_mask": (4, 4)}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_SHAPES_TORCH_FINDS_WRONG))
+def test_multihead_attention_shapes_torch_refuses_with_a_runtime_error_raise_one(case):
+    # torch finds these in a matmul, a reshape or its mask check (a RuntimeError): `except RuntimeError` (and
+    # `except ValueError`) must catch ours
+    torch = pytest.importorskip("torch")
+    *shapes, masks = _SHAPES_TORCH_FINDS_WRONG[case]
+    arrays = [np.zeros(shape, dtype=np.float32) for shape in shapes]
+    mask_arrays = {name: np.zeros(shape, dtype=bool) for name, shape in masks.items()}
+    with pytest.raises(RuntimeError):
+        torch.nn.MultiheadAttention(8, 2)(
+            *(torch.tensor(x) for x in arrays), **{name: torch.tensor(m) for name, m in mask_arrays.items()}
+        )
+    with pytest.raises(RuntimeError):
+        _mha()(*(Tensor(x) for x in arrays), **mask_arrays)
+    with pytest.raises(ValueError):
+        _mha()(*(Tensor(x) for x in arrays), **mask_arrays)
+
+
+def test_multihead_attention_unbatched_3d_attn_mask_of_a_wrong_shape_raises_an_assertion_error():
+    torch = pytest.importorskip("torch")
+    query, key, mask = np.zeros((4, 8), np.float32), np.zeros((5, 8), np.float32), np.zeros((3, 4, 5), bool)
+    with pytest.raises(AssertionError):
+        torch.nn.MultiheadAttention(8, 2)(
+            torch.tensor(query), torch.tensor(key), torch.tensor(key), attn_mask=torch.tensor(mask)
+        )
+    with pytest.raises(AssertionError, match=r"attn_mask must have shape \(4, 5\) .* got \(3, 4, 5\)"):
+        _mha()(Tensor(query), Tensor(key), Tensor(key), attn_mask=mask)
+
+
 @pytest.mark.parametrize("layer", ["TransformerEncoderLayer", "TransformerDecoderLayer"])
 def test_transformer_layer_with_d_model_not_divisible_by_nhead_raises_an_assertion_error(layer):
     torch = pytest.importorskip("torch")
