@@ -71,3 +71,28 @@ def test_pixel_shuffle_matches_torch():
     np.testing.assert_array_equal(F.pixel_unshuffle(y, 2).data, torch.nn.functional.pixel_unshuffle(torch.tensor(y), 2))
     for make in (lambda lib: lib.PixelShuffle(3), lambda lib: lib.PixelUnshuffle(2)):
         assert repr(make(nn)) == repr(make(torch.nn))
+
+
+@pytest.mark.parametrize(
+    "op, shape, factor",
+    [
+        ("pixel_shuffle", (1, 6, 2, 2), 2),
+        ("pixel_shuffle", (4, 2), 2),
+        ("pixel_shuffle", (4, 2, 2), 0),
+        ("pixel_unshuffle", (1, 2, 3, 2), 2),
+        ("pixel_unshuffle", (4, 2), 2),
+        ("pixel_unshuffle", (4, 2, 2), 0),
+        ("channel_shuffle", (2, 5, 3), 2),
+        ("channel_shuffle", (2, 6), 2),
+        ("channel_shuffle", (2, 6, 3), 0),
+    ],
+)
+def test_shapes_and_factors_torch_refuses_are_runtime_errors_as_torch(op, shape, factor):
+    # torch raises a RuntimeError for each: `except RuntimeError` (and `except ValueError`) must catch ours
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.functional, op)(torch.zeros(shape), factor)
+    with pytest.raises(RuntimeError, match=op):
+        getattr(F, op)(np.zeros(shape), factor)
+    with pytest.raises(ValueError, match=op):
+        getattr(F, op)(np.zeros(shape), factor)

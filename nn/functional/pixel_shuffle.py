@@ -8,15 +8,18 @@ With factor r, ``pixel_shuffle`` takes (*, C r^2, H, W) to (*, C, H r, W r):
 
 and ``pixel_unshuffle`` is its inverse, (*, C, H r, W r) to (*, C r^2, H, W). ``channel_shuffle`` with g groups
 keeps the shape (N, C, *) and interleaves the groups (ShuffleNet): out[:, k g + i] = x[:, i (C / g) + k].
+
+An input these cannot rearrange (too few axes, a size the factor or groups do not divide) is a ShapeError, and a
+factor or groups below 1 an ArgumentRangeError: ValueErrors, and the RuntimeErrors torch raises for them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 
-from ..checks import check_integer, check_positive_int
+from ..checks import check_integer
 from .activations import as_float_tensor
 from .padding import unshared
 
@@ -26,18 +29,27 @@ __all__ = ["channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_
 def _input(op: str, input: Any) -> Tensor:
     x = input if isinstance(input, Tensor) else as_float_tensor(input, op)
     if x.ndim < 3:
-        raise ValueError(f"{op}: expected an input of shape (*, C, H, W) with at least 3 axes, got shape {x.shape}")
+        raise ShapeError(f"{op}: expected an input of shape (*, C, H, W) with at least 3 axes, got shape {x.shape}")
     return x
+
+
+def _factor(op: str, name: str, value: Any) -> int:
+    """``value`` as an int >= 1: a TypeError for a non-integer, an ArgumentRangeError (torch's RuntimeError)
+    below 1."""
+    factor = check_integer(op, name, value)
+    if factor < 1:
+        raise ArgumentRangeError(f"{op}: {name} must be a positive integer, got {value!r}")
+    return factor
 
 
 def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
     """(*, C r^2, H, W) -> (*, C, H r, W r) for r = ``upscale_factor``:
     out[..., c, h r + i, w r + j] = x[..., c r^2 + i r + j, h, w]."""
     x = _input("pixel_shuffle", input)
-    r = check_positive_int("pixel_shuffle", "upscale_factor", upscale_factor)
+    r = _factor("pixel_shuffle", "upscale_factor", upscale_factor)
     *batch, channels, height, width = x.shape
     if channels % (r * r):
-        raise ValueError(
+        raise ShapeError(
             f"pixel_shuffle: the channel axis of input of shape {x.shape} ({channels}) is not divisible by "
             f"upscale_factor squared ({r * r})"
         )
@@ -51,10 +63,10 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
     """(*, C, H r, W r) -> (*, C r^2, H, W) for r = ``downscale_factor``, the inverse of :func:`pixel_shuffle`:
     out[..., c r^2 + i r + j, h, w] = x[..., c, h r + i, w r + j]."""
     x = _input("pixel_unshuffle", input)
-    r = check_positive_int("pixel_unshuffle", "downscale_factor", downscale_factor)
+    r = _factor("pixel_unshuffle", "downscale_factor", downscale_factor)
     *batch, channels, height, width = x.shape
     if height % r or width % r:
-        raise ValueError(
+        raise ShapeError(
             f"pixel_unshuffle: the height and width of input of shape {x.shape} must be divisible by "
             f"downscale_factor ({r})"
         )
@@ -68,16 +80,14 @@ def channel_shuffle(input: Any, groups: int) -> Tensor:
     """Interleave ``groups`` blocks of channels of (N, C, *) input (ShuffleNet): view the channels as
     (groups, C / groups), swap the two, flatten back, so out[:, k g + i] = x[:, i (C / g) + k] for g = groups."""
     x = input if isinstance(input, Tensor) else as_float_tensor(input, "channel_shuffle")
-    groups = check_integer("channel_shuffle", "groups", groups)
-    if groups < 1:
-        raise ValueError(f"channel_shuffle: groups must be a positive integer, got {groups}")
+    groups = _factor("channel_shuffle", "groups", groups)
     if x.ndim < 3:
-        raise ValueError(
+        raise ShapeError(
             f"channel_shuffle: expected an input of shape (N, C, *) with at least 3 axes, got shape {x.shape}"
         )
     batch, channels, *spatial = x.shape
     if channels % groups:
-        raise ValueError(
+        raise ShapeError(
             f"channel_shuffle: the channel axis of input of shape {x.shape} ({channels}) is not divisible by "
             f"groups ({groups})"
         )
