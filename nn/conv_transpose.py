@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ArgumentRangeError, Tensor
 from autograd.conv import pair
 
 from . import functional as F
@@ -57,7 +57,7 @@ class _ConvTranspose(Module):
         self.dilation = self._tuple(dilation, "dilation")
         for extra, step, spread in zip(self.output_padding, self.stride, self.dilation):
             if extra >= step and extra >= spread:
-                raise ValueError(
+                raise ArgumentRangeError(
                     f"{name}: output_padding must be smaller than either stride or dilation, got output_padding "
                     f"{self.output_padding}, stride {self.stride}, dilation {self.dilation}"
                 )

@@ -147,3 +147,25 @@ def test_conv_transpose_layer_matches_torch_with_the_same_weights(output_size):
     expected = reference(torch.tensor(x), output_size=output_size).detach().numpy()
     # float64 sums in other orders: a few ulps of the output's scale apart, also where an entry cancels to near 0
     np.testing.assert_allclose(layer(x, output_size=output_size).data, expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [("ConvTranspose1d", (1, 2, 4)), ("ConvTranspose2d", (1, 2, 4, 4)), ("ConvTranspose3d", (1, 2, 3, 3, 3))],
+)
+def test_output_padding_not_below_stride_or_dilation_is_a_runtime_error_as_torch(layer, shape):
+    # torch's RuntimeError (raised by its forward): `except RuntimeError` (and `except ValueError`) catch ours
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn, layer)(2, 3, 3, stride=1, output_padding=1)(torch.zeros(shape))
+    with pytest.raises(RuntimeError, match=f"{layer}: output_padding must be smaller than either stride or dilation"):
+        getattr(nn, layer)(2, 3, 3, stride=1, output_padding=1)
+    with pytest.raises(ValueError, match="output_padding"):
+        getattr(nn, layer)(2, 3, 3, stride=2, dilation=2, output_padding=2)
+
+
+def test_conv_transpose3d_output_padding_not_below_stride_or_dilation_is_a_runtime_error_as_torch():
+    x, weight = np.ones((1, 2, 3, 3, 3)), np.ones((2, 1, 3, 3, 3))
+    with pytest.raises(RuntimeError):
+        TF.conv_transpose3d(torch.tensor(x), torch.tensor(weight), output_padding=1)
+    with pytest.raises(RuntimeError, match="conv_transpose3d: output_padding must be smaller"):
+        F.conv_transpose3d(x, weight, output_padding=1)

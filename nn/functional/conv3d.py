@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import ShapeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold, unfold
 
@@ -124,7 +124,7 @@ def conv_transpose3d(
     padding, output_padding = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
     for extra, step, spread in zip(output_padding, stride, dilation):
         if extra >= step and extra >= spread:
-            raise ValueError(
+            raise ArgumentRangeError(
                 f"{op}: output_padding must be smaller than either stride or dilation, got output_padding "
                 f"{output_padding}, stride {stride}, dilation {dilation}"
             )
