@@ -277,8 +277,8 @@ class RNNBase(_Recurrent):
             x = x.reshape((x.shape[0], 1, x.shape[1]))
         elif self.batch_first:
             x = x.transpose((1, 0, 2))
-        if x.shape[0] == 0:
-            raise ValueError(
+        if x.shape[0] == 0:  # torch's RuntimeError; a ValueError too
+            raise ShapeError(
                 f"{layer}: expected a sequence length larger than 0, got an input of shape {tuple(input_shape)} "
                 "with no time steps"
             )

@@ -22,10 +22,14 @@ def test_an_empty_sequence_is_a_value_error_naming_the_length(cls, batch_first, 
         layer(_zeros(*shape))
 
 
-def test_torch_also_rejects_an_empty_sequence():
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+def test_an_empty_sequence_is_the_runtime_error_torch_raises(cls):
+    # `except RuntimeError`, written for torch, must catch ours too
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError, match="sequence length to be larger than 0"):
-        torch.nn.GRU(3, 4)(torch.zeros(0, 2, 3))
+        getattr(torch.nn, cls)(3, 4)(torch.zeros(0, 2, 3))
+    with pytest.raises(RuntimeError, match=rf"{cls}: expected a sequence length larger than 0"):
+        getattr(nn, cls)(3, 4)(_zeros(0, 2, 3))
 
 
 @pytest.mark.parametrize("cls", ["RNN", "GRU"])
