@@ -345,3 +345,24 @@ def test_embedding_bag_include_last_offset_refuses_a_first_offset_other_than_0_a
         )
     with pytest.raises(ValueError, match="offsets\\[0\\] must be 0"):
         F.embedding_bag(indices, Tensor(weight), np.array(offsets), include_last_offset=True)
+
+
+@pytest.mark.parametrize(
+    "offsets, include_last_offset, message",
+    [
+        ([1], False, "offsets\\[0\\] must be 0"),
+        ([0, 5], False, "at most the input's length 3"),
+        ([0, 4], True, "the last offset must be the input's length 3"),
+        ([], True, "the last offset must be the input's length 3"),
+    ],
+)
+def test_embedding_bag_offsets_torch_refuses_are_its_runtime_error(offsets, include_last_offset, message):
+    # `except RuntimeError`, written for torch, must catch ours (a ValueError too)
+    indices, weight, offsets = np.array([0, 1, 2]), RNG.normal(size=(3, 2)), np.array(offsets, dtype=np.int64)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.embedding_bag(
+            torch.tensor(indices), torch.tensor(weight), torch.tensor(offsets), include_last_offset=include_last_offset
+        )
+    for error in (RuntimeError, ValueError):
+        with pytest.raises(error, match=message):
+            F.embedding_bag(indices, Tensor(weight), offsets, include_last_offset=include_last_offset)

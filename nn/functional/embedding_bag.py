@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import IndexBoundsError, Node, Tensor, where
+from autograd import ArgumentRangeError, IndexBoundsError, Node, Tensor, where
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag, check_real
 from .embedding import padding_row, renormalize_rows
@@ -55,11 +55,14 @@ def _bag_positions(input: np.ndarray, offsets: Any, include_last_offset: bool) -
     if starts.ndim != 1:
         raise ValueError(f"embedding_bag: offsets must be 1-D, got shape {starts.shape}")
     size = input.shape[0]
+    # offsets torch refuses with a RuntimeError are ArgumentRangeErrors (ValueErrors too)
     if starts.size and starts[0] != 0:  # checked before include_last_offset drops the end, as torch
-        raise ValueError(f"embedding_bag: offsets[0] must be 0 (the first bag starts the input), got {starts[0]}")
+        raise ArgumentRangeError(
+            f"embedding_bag: offsets[0] must be 0 (the first bag starts the input), got {starts[0]}"
+        )
     if include_last_offset:
         if starts.size == 0 or starts[-1] != size:
-            raise ValueError(
+            raise ArgumentRangeError(
                 f"embedding_bag: with include_last_offset the last offset must be the input's length {size}, "
                 f"got offsets {starts.tolist()}"
             )
@@ -67,7 +70,7 @@ def _bag_positions(input: np.ndarray, offsets: Any, include_last_offset: bool) -
     else:
         ends = np.append(starts[1:], size)
     if np.any(ends < starts) or (starts.size and starts[-1] > size):
-        raise ValueError(
+        raise ArgumentRangeError(
             f"embedding_bag: offsets must be non-decreasing and at most the input's length {size}, "
             f"got {starts.tolist()}"
         )
