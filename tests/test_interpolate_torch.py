@@ -193,3 +193,29 @@ def test_nearest_by_whole_factors_matches_torch_values_and_gradients(mode, shape
         {"size": (shape[2] * 3,) + tuple(n + 1 for n in shape[3:])},
     ):
         _check(x, tolerance, mode=mode, **resize)
+
+
+_REFUSED_AS_TORCH = {
+    "bilinear on a 3-D input": ((1, 2, 3), {"scale_factor": 2, "mode": "bilinear"}, NotImplementedError),
+    "linear on a 4-D input": ((1, 2, 3, 3), {"scale_factor": 2, "mode": "linear"}, NotImplementedError),
+    "nearest on a 2-D input": ((2, 3), {"scale_factor": 2}, NotImplementedError),
+    "nearest on a 6-D input": ((1, 1, 1, 1, 1, 3), {"scale_factor": 2}, NotImplementedError),
+    "size 0": ((1, 2, 3), {"size": 0}, RuntimeError),
+    "a scale factor giving size 0": ((1, 2, 3), {"scale_factor": 0.1}, RuntimeError),
+    "a negative scale factor": ((1, 2, 3), {"scale_factor": -2.0}, RuntimeError),
+    "an infinite scale factor": ((1, 2, 3), {"scale_factor": float("inf")}, RuntimeError),
+    "an empty spatial axis": ((1, 2, 0), {"size": 3}, RuntimeError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_REFUSED_AS_TORCH))
+def test_interpolate_refuses_with_torchs_error_class(case):
+    # `except NotImplementedError` / `except RuntimeError`, written for torch, must catch ours (a ValueError too)
+    shape, options, error = _REFUSED_AS_TORCH[case]
+    with pytest.raises(error):
+        torch.nn.functional.interpolate(torch.zeros(shape), **options)
+    for expected in (error, ValueError):
+        with pytest.raises(expected, match="interpolate: "):
+            F.interpolate(Tensor(np.zeros(shape, np.float32)), **options)
+        with pytest.raises(expected, match="interpolate: "):
+            nn.Upsample(**options)(Tensor(np.zeros(shape, np.float32)))

@@ -20,6 +20,11 @@ round, see :func:`_nearest_indices`, so borderline positions land on the same en
 average pooling. With ``antialias=True`` (bilinear, bicubic) a downscaling filter is stretched by the scale:
 the triangle or Keys' cubic (a = -0.5) over ``support = 1`` or ``2`` times ``max(s, 1)`` entries around
 ``s (i + 0.5)``, normalised to sum to 1 (torch's, after Pillow).
+
+Errors follow torch's classes (each a ValueError too): an input of a rank the mode has no kernel for is an
+``UnsupportedOptionError`` (torch's NotImplementedError); a size or scale factor that is not positive and finite,
+or gives an output size below 1, an ``ArgumentRangeError``, and an empty spatial axis a ``ShapeError`` (torch's
+RuntimeErrors).
 """
 
 from __future__ import annotations
@@ -32,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, matmul, where
+from autograd import ArgumentRangeError, ShapeError, Tensor, matmul, where
 from autograd.conv import repeat_blocks
 
-from ..checks import check_choice, check_flag
+from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
 from .conv import _adaptive_average
 
@@ -58,7 +63,7 @@ def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: ty
             wanted = "an integer" if kind is numbers.Integral else "a number"
             raise TypeError(f"interpolate: {name} must be {wanted} or a sequence of them, got {value!r}")
         if not (math.isfinite(entry) and entry > 0):
-            raise ValueError(f"interpolate: {name} must be positive and finite, got {value!r}")
+            raise ArgumentRangeError(f"interpolate: {name} must be positive and finite, got {value!r}")
     return tuple(int(v) for v in values) if kind is numbers.Integral else tuple(float(v) for v in values)
 
 
@@ -78,7 +83,9 @@ def _output_geometry(
     scales = _per_axis(scale_factor, "scale_factor", axes, shape, numbers.Real)
     sizes = tuple(math.floor(n * s) for n, s in zip(shape[2:], scales))
     if min(sizes) < 1:
-        raise ValueError(f"interpolate: scale_factor {scale_factor!r} gives output size {sizes} for input {shape}")
+        raise ArgumentRangeError(
+            f"interpolate: scale_factor {scale_factor!r} gives output size {sizes} for input {shape}"
+        )
     return sizes, (None,) * axes if recompute_scale_factor else scales
 
 
@@ -244,11 +251,13 @@ def interpolate(
     check_choice("interpolate", "mode", mode, MODES)
     axes = x.ndim - 2
     if axes not in (1, 2, 3):
-        raise ValueError(
+        raise UnsupportedOptionError(
             f"interpolate: expected an input of shape (N, C, L), (N, C, H, W) or (N, C, D, H, W), got shape {x.shape}"
         )
     if _MODE_AXES.get(mode, axes) != axes:
-        raise ValueError(f"interpolate: mode {mode!r} needs a {_MODE_AXES[mode] + 2}-D input, got shape {x.shape}")
+        raise UnsupportedOptionError(
+            f"interpolate: mode {mode!r} needs a {_MODE_AXES[mode] + 2}-D input, got shape {x.shape}"
+        )
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise ValueError(
@@ -261,7 +270,7 @@ def interpolate(
         raise ValueError(f"interpolate: antialias is for modes 'bilinear' and 'bicubic' only, not {mode!r}")
     sizes, scales = _output_geometry(x.shape, size, scale_factor, recompute_scale_factor)
     if min(x.shape[2:], default=1) < 1:
-        raise ValueError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
+        raise ShapeError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
     precision = np.float32 if x.dtype.itemsize <= 4 else np.float64
     if mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
