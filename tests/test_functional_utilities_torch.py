@@ -103,6 +103,22 @@ def test_pad_rejects_bad_widths_and_modes_naming_pad(call, error, message):
         call()
 
 
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize(("shape", "widths"), [((4, 5), (1, 1, 1, 1)), ((1, 1, 1, 4, 5), (1, 1, 1, 1)), ((5,), (1, 1))])
+def test_pad_of_an_input_rank_a_mode_has_no_kernel_for_is_torchs_not_implemented_error(mode, shape, widths):
+    # `except NotImplementedError` (and so `except RuntimeError`), written for torch, must catch ours
+    torch = pytest.importorskip("torch")
+    with pytest.raises(NotImplementedError):
+        torch.nn.functional.pad(torch.zeros(shape), widths, mode=mode)
+    for error in (NotImplementedError, ValueError):
+        with pytest.raises(error, match=f"pad: mode '{mode}' pads 1 to 3 trailing axes"):
+            F.pad(Tensor(np.zeros(shape)), widths, mode=mode)
+    layer = {"reflect": nn.ReflectionPad2d, "replicate": nn.ReplicationPad2d, "circular": nn.CircularPad2d}[mode]
+    if len(widths) == 4:
+        with pytest.raises(NotImplementedError):
+            layer(1)(Tensor(np.zeros(shape)))
+
+
 # -- dropout --------------------------------------------------------------------------------------------------
 def test_dropout_keeps_entries_with_probability_1_minus_p_and_scales_them():
     x = np.ones((200, 50))

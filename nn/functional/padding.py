@@ -19,7 +19,7 @@ import numpy as np
 from autograd import ShapeError, Tensor
 from autograd.read_padding import SOURCE_INDEX
 
-from ..checks import check_choice, check_real
+from ..checks import UnsupportedOptionError, check_choice, check_real
 
 __all__ = ["PADDING_MODES", "pad", "pad_spatial", "same_padding"]
 
@@ -96,8 +96,9 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
         if value is not None and value != 0:
             raise ValueError(f"pad: mode {mode!r} reads its padding from the input and takes no value, got {value!r}")
         spatial = len(widths)
-        if spatial > 3 or x.ndim not in (spatial + 1, spatial + 2):  # torch's rule: (C, ...) or (N, C, ...) input
-            raise ValueError(
+        # torch's rule: (C, ...) or (N, C, ...) input; it has no kernel for others (its NotImplementedError)
+        if spatial > 3 or x.ndim not in (spatial + 1, spatial + 2):
+            raise UnsupportedOptionError(
                 f"pad: mode {mode!r} pads 1 to 3 trailing axes of a (C, ...) or (N, C, ...) input: padding of "
                 f"{len(pad)} widths ({spatial} axes) needs an input of {spatial + 1} or {spatial + 2} axes, "
                 f"got shape {x.shape}"
