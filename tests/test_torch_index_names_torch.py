@@ -193,3 +193,22 @@ def test_a_leaf_that_requires_grad_refuses_index_twins_as_torch():
             change(torch.ones(2, 2, requires_grad=True))
         with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
             change(Tensor(np.ones((2, 2)), requires_grad=True))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_histc_bins_entries_by_torchs_linear_position_not_by_edges(dtype):
+    """torch.histc puts x in bin floor((x - min) * bins / (max - min)) in the input's dtype: 0.3 and 0.7 of
+    10 bins over [0, 1] land in bins 3 and 7, where np.histogram's edge comparison gives 2 and 6."""
+    data = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.9, 1.0, 1.5, -0.1, np.nan], dtype=dtype)
+    for bins, low, high in [(10, 0, 1), (7, -0.3, 0.9), (3, 0.1, 0.7)]:
+        ours = Tensor(data).histc(bins, low, high)
+        theirs = torch.tensor(data).histc(bins, low, high)
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+        assert ours.dtype == theirs.numpy().dtype
+
+
+def test_histc_range_that_is_not_finite_is_torchs_runtime_error():
+    with pytest.raises(RuntimeError):
+        torch.tensor([1.0, float("inf")]).histc(3)
+    with pytest.raises(RuntimeError, match="histc: range"):
+        Tensor(np.array([1.0, np.inf])).histc(3)
