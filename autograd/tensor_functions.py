@@ -280,8 +280,10 @@ def arange(
     """``numpy.arange``: evenly spaced values in [start, stop), ``arange(stop)``, ``arange(start, stop[, step])``,
     or with torch's keywords ``arange(start=0, end=5, step=2)`` (see :func:`_arange_bounds`). Without ``dtype``,
     int64 for integer bounds and, when one of them is a Python float, the default floating dtype
-    (:func:`autograd.get_default_dtype`), as torch. torch's ``out``, ``layout``, ``device`` as
-    :func:`check_factory_options`."""
+    (:func:`autograd.get_default_dtype`), as torch. With ``dtype=int64`` the bounds are truncated toward zero
+    before counting, as torch's (``arange(0, 3.5, dtype=int64)`` is [0, 1, 2], numpy's [0, 1, 2, 3]; a step that
+    truncates to 0 is an error); other integer dtypes count in floats as both do. torch's ``out``, ``layout``,
+    ``device`` as :func:`check_factory_options`."""
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
     # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
@@ -301,6 +303,11 @@ def arange(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
         )
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
+    if dtype is not None and np.dtype(dtype) == np.int64:  # torch truncates the bounds to int64 first
+        start, stop, step = (int(bound) for bound in (start, stop, step))  # int() truncates toward zero
+        if step == 0:
+            raise ArgumentRangeError(f"arange: step must be nonzero, got {bounds[2]} (0 as an int64)")
+        return Tensor._from_array(np.arange(start, stop, step, dtype=np.int64), requires_grad)
     if (
         dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
     ):  # start + i step computed in float64 and rounded once, as torch's

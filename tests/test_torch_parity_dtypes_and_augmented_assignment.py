@@ -215,6 +215,28 @@ def test_a_float32_arange_is_start_plus_i_steps_rounded_once_as_torchs(bounds, e
     np.testing.assert_array_equal(values.data, np.array(expected, dtype=np.float32))
 
 
+@pytest.mark.parametrize(
+    "bounds",
+    [(0, 3.5), (0, 5, 1.5), (-3.5, 0), (0.5, 3), (2.7, -1.2, -1.5), (0, 0.5), (0, -2.5, -1), (np.float32(2.5),)],
+)
+@pytest.mark.parametrize("dtype", ["int64", "int32"])
+def test_an_integer_arange_of_float_bounds_counts_as_torchs(bounds, dtype):
+    # torch truncates the bounds of an int64 arange before counting ([0, 1, 2] for (0, 3.5)); int32 counts in floats
+    torch = pytest.importorskip("torch")
+    theirs = torch.arange(*bounds, dtype=getattr(torch, dtype))
+    ours = ag.arange(*bounds, dtype=getattr(np, dtype))
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_an_int64_arange_whose_step_truncates_to_zero_is_refused_as_torchs():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="step must be nonzero"):
+        torch.arange(0, 1, 0.25, dtype=torch.int64)
+    with pytest.raises(ValueError, match="step must be nonzero"):
+        ag.arange(0, 1, 0.25, dtype=np.int64)
+
+
 @pytest.mark.parametrize("bounds", [(0, -1), (0, 5, -1), (3.0, 0.0, 0.5)])
 def test_arange_refuses_bounds_against_the_step_sign_as_torch(bounds):
     with pytest.raises(ValueError, match="inconsistent with step sign"):
