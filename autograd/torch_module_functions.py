@@ -179,8 +179,11 @@ def logspace(
 ) -> Tensor:
     """torch.logspace: ``steps`` values base**t for t evenly spaced from start to end (of the default floating
     dtype, ``autograd.get_default_dtype()``, unless ``dtype`` is given, as ``autograd.linspace``); torch's ``out``,
-    ``layout``, ``device`` as ``check_factory_options``."""
+    ``layout``, ``device`` as ``check_factory_options``. A negative ``steps`` is an :class:`ArgumentRangeError`
+    (torch's RuntimeError), as in ``autograd.linspace``."""
     check_factory_options("logspace", device, layout, out)
+    if isinstance(steps, (int, np.integer)) and not isinstance(steps, (bool, np.bool_)) and steps < 0:
+        raise ArgumentRangeError(f"logspace: the number of steps must be >= 0, got {steps}")
     (steps,) = _size(steps, "logspace")
     values = np.logspace(start, end, steps, base=base)
     return Tensor._from_array(quietly(values.astype, float_dtype(dtype), copy=False), requires_grad)  # inf, as torch

@@ -138,6 +138,15 @@ def test_logspace_takes_torchs_steps_and_base():
     np.testing.assert_allclose(autograd.logspace(0, 3, steps=4, base=2).data, [1.0, 2.0, 4.0, 8.0])
 
 
+@pytest.mark.parametrize("factory", ["linspace", "logspace"])
+def test_a_negative_number_of_steps_is_torchs_runtime_error(factory):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="non-negative"):
+        getattr(torch, factory)(0, 1, -1)
+    with pytest.raises(RuntimeError, match=f"{factory}: the number of"):
+        getattr(autograd, factory)(0, 1, -1)
+
+
 # -- autograd.Generator ----------------------------------------------------------------------------------------
 def test_manual_seed_returns_the_generator_itself():
     generator = Generator()
