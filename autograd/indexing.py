@@ -202,13 +202,27 @@ def _one_element_forms(input: Tensor, index: np.ndarray, src: Any) -> tuple[np.n
     return index, src
 
 
+def _into_zero_d(input: Tensor, dim: int, index: np.ndarray) -> bool:
+    """Whether a scatter writes into a 0-d ``input``, which torch reads as one entry along dim 0 (or -1), as
+    ``gather`` does: the scatter runs on its one-element vector, and the result is 0-d again."""
+    return input.ndim == 0 and index.ndim <= 1 and dim in (0, -1)
+
+
+def _vector(src: Any) -> Any:
+    """A scatter source of at most one axis as a vector (a number stays a number)."""
+    return src.reshape(-1) if isinstance(src, Node) and src.ndim <= 1 else src
+
+
 def scatter(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
     """torch.scatter, out of place: a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
     so on); ``src`` may be a number. Where an index repeats, the last write wins (torch leaves it undefined).
+    A 0-d ``input`` is one entry along dim 0, as torch's (``tensor(5.).scatter(0, tensor(0), tensor(2.))`` is 2).
 
     d/dinput = g where nothing was written, else 0; d/dsrc = g at the position each entry was written to.
     """
     input, index = _tensor(input), _integers(index, "scatter")
+    if _into_zero_d(input, dim, index):
+        return scatter(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
     index, src = _one_element_forms(input, index, src)
     dim = _axis(dim, input.ndim, "scatter")
     positions = _scatter_positions(input.shape, index, dim, "scatter")
@@ -217,8 +231,11 @@ def scatter(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
 
 def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
     """torch.scatter_add, out of place: ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
-    so on); repeated indices accumulate. d/dinput = g, d/dsrc = g gathered at the index (``gather``)."""
+    so on); repeated indices accumulate; a 0-d ``input`` is one entry along dim 0, as torch's. d/dinput = g,
+    d/dsrc = g gathered at the index (``gather``)."""
     input, index = _tensor(input), _integers(index, "scatter_add")
+    if _into_zero_d(input, dim, index):
+        return scatter_add(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
     index, src = _one_element_forms(input, index, src)
     dim = _axis(dim, input.ndim, "scatter_add")
     positions = _scatter_positions(input.shape, index, dim, "scatter_add")

@@ -57,6 +57,13 @@ CASES = {
     "fill_diagonal_3d": ([(2, 2, 2)], lambda x: (x * 1).fill_diagonal_(4.0)),
     "index_select_0d": ([()], lambda x: x.index_select(0, index(x, [0]))),
     "index_select_0d_index_0d": ([()], lambda x: x.index_select(-1, index(x, 0))),
+    "scatter_into_0d": ([(), ()], lambda x, s: x.scatter(0, index(x, 0), s)),
+    "scatter_into_0d_vector_index": ([(), (1,)], lambda x, s: x.scatter(-1, index(x, [0]), s)),
+    "scatter_value_into_0d": ([()], lambda x: x.scatter(0, index(x, 0), value=2.5)),
+    "scatter__into_0d": ([(), ()], lambda x, s: (x * 1).scatter_(-1, index(x, 0), s)),
+    "scatter_add_into_0d": ([(), ()], lambda x, s: x.scatter_add(0, index(x, 0), s)),
+    "scatter_add_into_0d_twice": ([(), (2,)], lambda x, s: x.scatter_add(0, index(x, [0, 0]), s)),
+    "scatter_add__into_0d": ([(), ()], lambda x, s: (x * 1).scatter_add_(-1, index(x, 0), s)),
 }
 
 
