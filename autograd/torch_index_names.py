@@ -301,13 +301,17 @@ class TorchIndexNames:
         ``reduce`` = "prod", "mean", "amax" or "amin", starting from self's slice with ``include_self`` (slices
         no index names keep self's). ``scatter_reduce`` with the index spread over the slices: its gradients
         (mean g / count; amax/amin g shared evenly by the entries equal to the result; prod the product of the
-        others)."""
+        others). A 0-d tensor, as torch's, is one slice along dim 0 (a 0-d source), as in ``index_copy``."""
         tensor = _tensor(self)
         op = "index_reduce"
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise ValueError(f"{op}: reduce must be 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
         if tensor.ndim == 0:
-            raise ValueError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
+            source = _operand(tensor, source, op)
+            if source.ndim != 0:
+                raise ShapeError(f"{op}: the source of a 0-d tensor must be 0-d, got shape {source.shape}")
+            single = tensor.reshape(1).index_reduce(dim, index, source.reshape(1), reduce, include_self=include_self)
+            return single.reshape(())
         axis, index = _vector_index(tensor, dim, index, op, negative=False)
         source = _operand(tensor, source, op)
         expected = tensor.shape[:axis] + (index.size,) + tensor.shape[axis + 1 :]

@@ -126,6 +126,16 @@ def test_index_reduce_matches_torch(reduce, include_self):
     check_like_torch([(4, 3), (5, 3)], call)
 
 
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_index_reduce_into_a_0d_tensor_matches_torch(reduce, include_self):
+    def call(x, source):
+        index = torch.tensor([0]) if torch.is_tensor(x) else Tensor(np.array([0]))
+        return x.index_reduce(0, index, source, reduce, include_self=include_self)
+
+    check_like_torch(None, call, values=[np.array(1.5), np.array(-0.5)])
+
+
 def test_index_reduce_prod_gradient_with_zeros_matches_torch():
     x = np.array([[0.0, 2.0], [3.0, 0.0]])
     source = np.array([[5.0, 0.0], [0.0, 7.0], [2.0, 0.0]])
