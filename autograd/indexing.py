@@ -86,7 +86,7 @@ def _along_axis(
     """The integer index that picks ``indices`` along ``axis`` and every position of the other axes (an error for
     an index outside the axis: numpy's bounds, or torch's with ``torch_bounds``, see :func:`_in_bounds`)."""
     if indices.ndim != len(shape):
-        raise ValueError(
+        raise ShapeError(
             f"{op}: indices must have as many dimensions as the array, got {indices.ndim} and {len(shape)}"
         )
     _in_bounds(indices, shape[axis], op, torch_bounds)
@@ -188,7 +188,7 @@ def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
             return Tensor(np.full(index.shape, fill_value_in(src, dtype, op)))
         src = Tensor(src)
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
-        raise ValueError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
+        raise ShapeError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
     return src[tuple(slice(0, i) for i in index.shape)]
 
 
@@ -261,7 +261,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
             f"masked_fill: mask of shape {mask.shape} does not broadcast with the input's shape {input.shape}"
         ) from None
     if isinstance(value, Node) and np.ndim(value._data) != 0:
-        raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
+        raise ShapeError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
     return where(mask, fill_value_in(value, input.dtype, "masked_fill"), input)
 
 

@@ -122,7 +122,7 @@ def _scatter_source(self: Any, src: Any, index: np.ndarray, op: str) -> Any:
         return type(self)._make(np.full(index.shape, src, dtype=self.dtype))
     src = _operand(self, src, op)
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
-        raise ValueError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
+        raise ShapeError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
     return src[tuple(slice(0, n) for n in index.shape)]
 
 
@@ -135,7 +135,7 @@ def _embedded(self: Any, index: tuple, src: Any, op: str) -> Any:
         src = type(self)._make(np.asarray(src, dtype=self.dtype))
     shape = self._data[index].shape
     if src.shape != shape:
-        raise ValueError(f"{op}: expected src of the shape of the slice of self, {shape}, got {src.shape}")
+        raise ShapeError(f"{op}: expected src of the shape of the slice of self, {shape}, got {src.shape}")
     return _index_put(self, index, src, op)
 
 
@@ -181,7 +181,7 @@ class TorchIndexNames:
         source = _operand(tensor, source, op)
         expected = tensor.shape[:axis] + (len(index),) + tensor.shape[axis + 1 :]
         if source.shape != expected and not (source.ndim == 0 and expected == (1,)):
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: source of shape {source.shape} does not fit: self {tensor.shape} with {len(index)} "
                 f"indices along dim {axis} needs {expected}"
             )
@@ -192,7 +192,7 @@ class TorchIndexNames:
         tensor). d/dself = g outside them; d/dvalue = the sum of g over them."""
         tensor = _tensor(self)
         if isinstance(value, Node) and value._data.ndim != 0:
-            raise ValueError(f"index_fill: value must be a number or a 0-D tensor, got shape {value.data.shape}")
+            raise ShapeError(f"index_fill: value must be a number or a 0-D tensor, got shape {value.data.shape}")
         if tensor.ndim == 0:
             return tensor.reshape(1).index_fill(dim, index, value).reshape(())
         axis, index = _vector_index(tensor, dim, index, "index_fill", negative=True)
@@ -316,7 +316,7 @@ class TorchIndexNames:
         source = _operand(tensor, source, op)
         expected = tensor.shape[:axis] + (index.size,) + tensor.shape[axis + 1 :]
         if source.shape != expected:
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: source of shape {source.shape} does not fit self of shape {tensor.shape} and {index.size} "
                 f"indices along dim {dim} (expected {expected})"
             )

@@ -666,6 +666,39 @@ def test_gather_and_scatter_indices_of_another_shape_are_also_torch_runtime_erro
 @pytest.mark.parametrize(
     "call",
     [
+        pytest.param(lambda lib: lib.ones(3, 4).scatter(0, lib.indices([[0] * 4] * 2), lib.ones(1, 4)), id="scatter"),
+        pytest.param(
+            lambda lib: lib.module.scatter_add(lib.ones(3, 4), 0, lib.indices([[0] * 4] * 2), lib.ones(1, 4)),
+            id="scatter_add",
+        ),
+        pytest.param(
+            lambda lib: lib.ones(3, 4).scatter_reduce(0, lib.indices([[0] * 4] * 2), lib.ones(1, 4), "sum"),
+            id="scatter_reduce",
+        ),
+        pytest.param(lambda lib: lib.ones(3, 4).index_copy(0, lib.indices([0, 1]), lib.ones(2, 3)), id="index_copy"),
+        pytest.param(lambda lib: lib.ones(3, 4).index_add(0, lib.indices([0, 1]), lib.ones(3, 4)), id="index_add"),
+        pytest.param(
+            lambda lib: lib.ones(3, 4).index_reduce(0, lib.indices([0, 1]), lib.ones(3, 4), "prod"),
+            id="index_reduce",
+            marks=pytest.mark.filterwarnings("ignore:index_reduce"),
+        ),
+        pytest.param(lambda lib: lib.ones(3, 4).select_scatter(lib.ones(3), 0, 0), id="select_scatter"),
+        pytest.param(lambda lib: lib.ones(3, 4).slice_scatter(lib.ones(3), 0, 0, 1), id="slice_scatter"),
+        pytest.param(lambda lib: lib.ones(3, 4).diagonal_scatter(lib.ones(4)), id="diagonal_scatter"),
+        pytest.param(
+            lambda lib: lib.module.take_along_dim(lib.ones(3, 4), lib.indices([0, 1]), 0), id="take_along_dim"
+        ),
+        pytest.param(lambda lib: lib.ones(3, 4).masked_fill(lib.ones(3, 4) > 0, lib.ones(2)), id="masked_fill"),
+        pytest.param(lambda lib: lib.ones(3, 4).index_fill(0, lib.indices([0]), lib.ones(2)), id="index_fill"),
+    ],
+)
+def test_sources_of_a_shape_an_index_op_cannot_write_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
         pytest.param(lambda lib: lib.ones(4, 3).index_select(0, lib.indices([0, 5])), id="index_select"),
         pytest.param(lambda lib: lib.F.embedding(lib.indices([0, 5]), lib.ones(4, 3)), id="embedding"),
         pytest.param(lambda lib: lib.ones(2, 3).index_copy(1, lib.indices([0, 5]), lib.ones(2, 2)), id="index_copy"),
