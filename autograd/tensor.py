@@ -105,6 +105,18 @@ def _check_real_values(data: Any) -> None:
         raise TypeError(f"Tensor: unsupported dtype {data.dtype} (use real numbers or booleans)")
 
 
+def _beyond_64_bits(value: Any) -> bool:
+    """Whether ``value`` is a Python int neither int64 nor uint64 can hold (numpy keeps it as an object)."""
+    return isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64
+
+
+def _unfit_number(dtype: Any, reason: Any) -> ArgumentRangeError:
+    """The error for a number of the data that ``dtype`` cannot hold (300 in int8, nan or inf in an integer dtype,
+    an int beyond 64 bits): an :class:`ArgumentRangeError`, the ValueError numpy raises and torch's RuntimeError
+    (torch's ValueError for the int beyond 64 bits), naming the constructor instead of numpy's bare conversion."""
+    return ArgumentRangeError(f"Tensor: a value cannot be converted to {np.dtype(dtype)} without overflow ({reason})")
+
+
 def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.ndarray:
     """``array`` if its dtype can live in a Tensor (and require grad, if asked); TypeError otherwise."""
     if array.dtype.kind not in "fiub":
@@ -301,13 +313,19 @@ class Tensor(
             _check_real_values(data)
         try:
             array = quietly(np.array, data, dtype=dtype)  # overflow: inf
+        except OverflowError as error:  # 300 in int8, inf or 1e20 in an integer dtype
+            raise _unfit_number(dtype, error) from None
         except ValueError as error:
+            if "NaN" in str(error):  # numpy's "cannot convert float NaN to integer"
+                raise _unfit_number(dtype, error) from None
             if "inhomogeneous" not in str(error):
                 raise
             raise ValueError(
                 f"Tensor: the nested lists have rows of different lengths (a ragged array), which a tensor cannot "
                 f"hold ({error})"
             ) from None
+        if array.dtype == object and any(_beyond_64_bits(value) for value in array.flat):
+            raise _unfit_number(np.int64, "an integer beyond 64 bits")
         requires_grad = checked_requires_grad(requires_grad, "Tensor")
         self._init_node(_checked_array(in_native_byte_order(array), requires_grad, "Tensor"), requires_grad)
 

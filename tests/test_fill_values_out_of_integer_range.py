@@ -78,3 +78,18 @@ def test_a_factory_refuses_the_fill_values_torch_refuses_and_truncates_the_other
         theirs = torch_factories[factory](getattr(torch, dtype), value)
         assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
         np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize(
+    ("data", "dtype"),
+    [([1, 300], "int8"), ([256], "uint8"), ([1.5e10], "int32"), ([1e20], "int64"), ([np.nan], "int8"),
+     ([[0.0], [np.inf]], "int32"), ([2**64], None), ([1, -(2**70)], None)],
+)  # fmt: skip
+def test_tensor_of_numbers_the_dtype_cannot_hold_is_refused_naming_tensor_as_torch_refuses_it(data, dtype):
+    # numpy raised a bare OverflowError (300 in int8) or ValueError (nan), or made an object array (2**64)
+    torch = pytest.importorskip("torch")
+    with pytest.raises((RuntimeError, ValueError)):
+        torch.tensor(data, dtype=None if dtype is None else getattr(torch, dtype))
+    with pytest.raises(autograd.ArgumentRangeError, match="Tensor: a value cannot be converted to u?int") as caught:
+        autograd.tensor(data, dtype=dtype)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, RuntimeError)
