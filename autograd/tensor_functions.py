@@ -280,10 +280,11 @@ def arange(
     """``numpy.arange``: evenly spaced values in [start, stop), ``arange(stop)``, ``arange(start, stop[, step])``,
     or with torch's keywords ``arange(start=0, end=5, step=2)`` (see :func:`_arange_bounds`). Without ``dtype``,
     int64 for integer bounds and, when one of them is a Python float, the default floating dtype
-    (:func:`autograd.get_default_dtype`), as torch. With ``dtype=int64`` the bounds are truncated toward zero
-    before counting, as torch's (``arange(0, 3.5, dtype=int64)`` is [0, 1, 2], numpy's [0, 1, 2, 3]; a step that
-    truncates to 0 is an error); other integer dtypes count in floats as both do. torch's ``out``, ``layout``,
-    ``device`` as :func:`check_factory_options`."""
+    (:func:`autograd.get_default_dtype`), as torch. An integer ``dtype`` follows torch rather than numpy: the
+    values are trunc(start) + i trunc(step) (numpy's step is the difference of its first two values, 2 for
+    ``arange(-34.1, 0, 1.5)``, torch's 1), as many as ceil((end - start) / step) of the given bounds, or, for int64,
+    of the truncated ones (``arange(0, 3.5, dtype=int64)`` is [0, 1, 2], numpy's [0, 1, 2, 3]; a step that
+    truncates to 0 is an error there). torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
     # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
@@ -303,11 +304,8 @@ def arange(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
         )
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
-    if dtype is not None and np.dtype(dtype) == np.int64:  # torch truncates the bounds to int64 first
-        start, stop, step = (int(bound) for bound in (start, stop, step))  # int() truncates toward zero
-        if step == 0:
-            raise ArgumentRangeError(f"arange: step must be nonzero, got {bounds[2]} (0 as an int64)")
-        return Tensor._from_array(np.arange(start, stop, step, dtype=np.int64), requires_grad)
+    if dtype is not None and np.dtype(dtype).kind in "iu":
+        return Tensor._from_array(_integer_arange(start, stop, step, np.dtype(dtype)), requires_grad)
     if (
         dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
     ):  # start + i step computed in float64 and rounded once, as torch's
@@ -315,6 +313,21 @@ def arange(
         values = (np.arange(count, dtype=np.float64) * step + start).astype(dtype)
         return Tensor._from_array(values, requires_grad)
     return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad)
+
+
+def _integer_arange(start: Any, stop: Any, step: Any, dtype: np.dtype) -> np.ndarray:
+    """torch's arange into the integer ``dtype``: trunc(start) + i trunc(step), computed in int64 and wrapped into
+    ``dtype`` as a C cast, for i below ceil((stop - start) / step) of the given bounds (of the truncated ones for
+    int64, where a step that truncates to 0 is an :class:`ArgumentRangeError`, as torch's)."""
+    whole_start, whole_step = int(start), int(step)  # int() truncates toward zero
+    if dtype == np.int64:
+        if whole_step == 0:
+            raise ArgumentRangeError(f"arange: step must be nonzero, got {step} (0 as an int64)")
+        count = len(range(whole_start, int(stop), whole_step))
+    else:
+        count = max(math.ceil((float(stop) - float(start)) / float(step)), 0)
+    values = whole_start + np.arange(count, dtype=np.int64) * whole_step
+    return values.astype(dtype)
 
 
 def _arange_bounds(args: tuple, start: Any, end: Any, step: Any) -> tuple:
