@@ -140,7 +140,10 @@ def _has_no_elements(tensor: Tensor, function: str) -> bool:
 
 
 def _fan(tensor: Tensor, mode: str, function: str) -> int:
-    check_choice(function, "mode", mode, ("fan_in", "fan_out"))
+    """fan_in or fan_out of ``tensor`` by ``mode``, read case-insensitively as torch's (``"FAN_OUT"`` is fan_out)."""
+    if not isinstance(mode, str) or mode.lower() not in ("fan_in", "fan_out"):
+        check_choice(function, "mode", mode, ("fan_in", "fan_out"))  # raises, naming the mode as given
+    mode = mode.lower()
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:
