@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, from_numpy, no_grad
+from autograd import ArgumentRangeError, Tensor, from_numpy, no_grad
 from autograd.gradient_array import GradientArray
 from autograd.random_state import uniform_draws
 
@@ -169,20 +169,21 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
-    """Draw from U(a, b)."""
+    """Draw from U(a, b). a > b is an :class:`~autograd.ArgumentRangeError` (a ValueError and torch's RuntimeError)."""
     tensor = _float_tensor(tensor, "uniform_")
     a, b = check_real("uniform_", "a", a), check_real("uniform_", "b", b)
     if not a <= b:
-        raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
+        raise ArgumentRangeError(f"uniform_: need a <= b, got a={a}, b={b}")
     return _fill(tensor, _uniform(_random("uniform_", rng, generator), a, b, tensor))
 
 
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
-    """Draw from N(mean, std^2)."""
+    """Draw from N(mean, std^2). std < 0 is an :class:`~autograd.ArgumentRangeError` (a ValueError and torch's
+    RuntimeError)."""
     tensor = _float_tensor(tensor, "normal_")
-    mean, std = check_real("normal_", "mean", mean), check_real("normal_", "std", std, 0)
+    mean, std = check_real("normal_", "mean", mean), check_real("normal_", "std", std, 0, error=ArgumentRangeError)
     return _fill(tensor, _random("normal_", rng, generator).normal(mean, std, tensor.shape))
 
 
@@ -272,13 +273,14 @@ def trunc_normal_(
     beta = (b - mean) / std. Drawn exactly by rejection: from N(mean, std^2) while Z >= 0.1; otherwise (a narrow
     or far-off interval) from the uniform law on [a, b], accepting x with probability exp(-(x - mean)^2 / 2 std^2)
     over its maximum on [a, b]; there a part beyond 40 std^2 / distance of the bound nearest the mean, which holds
-    less than e^-40 of the mass, is left out (finite bounds only then).
+    less than e^-40 of the mass, is left out (finite bounds only then). a >= b is an
+    :class:`~autograd.ArgumentRangeError` (a ValueError and torch's RuntimeError).
     """
     tensor = _float_tensor(tensor, "trunc_normal_")
     mean, std = check_real("trunc_normal_", "mean", mean), check_real("trunc_normal_", "std", std, 0, low_open=True)
     a, b = (check_real("trunc_normal_", name, bound, allow_inf=True) for name, bound in (("a", a), ("b", b)))
     if not a < b or math.isnan(a) or math.isnan(b):
-        raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+        raise ArgumentRangeError(f"trunc_normal_: need a < b, got a={a}, b={b}")
     source = _random("trunc_normal_", rng, generator)
     mass = _standard_normal_cdf((b - mean) / std) - _standard_normal_cdf((a - mean) / std)
     nearest = min(max(mean, a), b)  # the point of [a, b] where the density is highest
@@ -360,12 +362,13 @@ def sparse_(
     tensor: Tensor, sparsity: float, std: float = 0.01, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
     """A 2-D tensor drawn from N(0, std^2) with ceil(sparsity * rows) entries of each column set to 0, at rows
-    chosen at random for each column (Martens, 2010)."""
+    chosen at random for each column (Martens, 2010). std < 0 is an :class:`~autograd.ArgumentRangeError` (a
+    ValueError and torch's RuntimeError)."""
     tensor = _float_tensor(tensor, "sparse_")
     if tensor.ndim != 2:
         raise ValueError(f"sparse_: needs a 2-D tensor, got shape {tensor.shape}")
     sparsity = check_real("sparse_", "sparsity", sparsity, 0, 1)
-    std = check_real("sparse_", "std", std, 0)
+    std = check_real("sparse_", "std", std, 0, error=ArgumentRangeError)
     source = _random("sparse_", rng, generator)
     rows, cols = tensor.shape
     values = source.normal(0.0, std, (rows, cols))

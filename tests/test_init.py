@@ -182,6 +182,24 @@ def test_kaiming_mode_is_read_case_insensitively_as_torchs(name, mode):
         getattr(init, name)(_weight((2, 2)), mode="FAN_AVG")
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda m, w: m.uniform_(w, 2.0, 1.0), "uniform_: need a <= b"),
+        (lambda m, w: m.normal_(w, 0.0, -1.0), "normal_: std must be >= 0"),
+        (lambda m, w: m.trunc_normal_(w, 0.0, 1.0, 2.0, -2.0), "trunc_normal_: need a < b"),
+        (lambda m, w: m.sparse_(w, 0.5, -1.0), "sparse_: std must be >= 0"),
+    ],
+)
+def test_init_arguments_out_of_range_are_runtime_errors_as_torchs(call, message):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        call(torch.nn.init, torch.zeros((3, 3), dtype=torch.float64))
+    with pytest.raises(RuntimeError, match=message) as caught:
+        call(init, _weight((3, 3)))
+    assert isinstance(caught.value, ValueError)  # still the library's class for bad arguments
+
+
 def test_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="unknown nonlinearity 'swishy'"):
         init.calculate_gain("swishy")
