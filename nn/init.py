@@ -59,14 +59,16 @@ _UNIT_GAIN = (
 )
 
 
-def _float_tensor(tensor: Any, function: str) -> Tensor:
+def _float_tensor(tensor: Any, function: str, *, any_dtype: bool = False) -> Tensor:
     """``tensor`` checked; a Tensor's ``.data`` (or ``.grad``), as in torch's ``init.normal_(m.weight.data)``, as a
-    Tensor sharing its memory, so the initialiser writes into the parameter with nothing recorded."""
+    Tensor sharing its memory, so the initialiser writes into the parameter with nothing recorded. Floating-point
+    only, unless ``any_dtype``: the fills of fixed values (zeros_, ones_, constant_, eye_, dirac_) take integer and
+    bool tensors too, as torch's, the value cast to the dtype (constant_(t, 2.7) writes 2 into an int64 t)."""
     if isinstance(tensor, GradientArray):
         tensor = from_numpy(tensor.view(np.ndarray))
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{function}: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    if tensor.dtype.kind != "f":
+    if tensor.dtype.kind != "f" and not any_dtype:
         raise TypeError(f"{function}: only floating-point tensors can be initialised, got dtype {tensor.dtype}")
     return tensor
 
@@ -153,17 +155,19 @@ def _fan(tensor: Tensor, mode: str, function: str) -> int:
 
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with 0."""
-    return _fill(_float_tensor(tensor, "zeros_"), 0)
+    return _fill(_float_tensor(tensor, "zeros_", any_dtype=True), 0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with 1."""
-    return _fill(_float_tensor(tensor, "ones_"), 1)
+    return _fill(_float_tensor(tensor, "ones_", any_dtype=True), 1)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val`` (a real number)."""
-    return _fill(_float_tensor(tensor, "constant_"), check_real("constant_", "val", val, allow_inf=True))
+    return _fill(
+        _float_tensor(tensor, "constant_", any_dtype=True), check_real("constant_", "val", val, allow_inf=True)
+    )
 
 
 def uniform_(
@@ -330,7 +334,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, g
 
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity: 1 where row = column, 0 elsewhere (also when not square)."""
-    tensor = _float_tensor(tensor, "eye_")
+    tensor = _float_tensor(tensor, "eye_", any_dtype=True)
     if tensor.ndim != 2:
         raise ValueError(f"eye_: needs a 2-D tensor, got shape {tensor.shape}")
     return _fill(tensor, np.eye(*tensor.shape))
@@ -343,7 +347,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
 
     weight[g * out_per_group + c, c, k_1 // 2, ..., k_d // 2] = 1 for c < min(out_per_group, in / groups), else 0.
     """
-    tensor = _float_tensor(tensor, "dirac_")
+    tensor = _float_tensor(tensor, "dirac_", any_dtype=True)
     if tensor.ndim not in (3, 4, 5):
         raise ValueError(f"dirac_: needs a conv weight of 3, 4 or 5 dimensions, got shape {tensor.shape}")
     groups = check_positive_int("dirac_", "groups", groups)

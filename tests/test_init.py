@@ -200,6 +200,27 @@ def test_init_arguments_out_of_range_are_runtime_errors_as_torchs(call, message)
     assert isinstance(caught.value, ValueError)  # still the library's class for bad arguments
 
 
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize(
+    ("name", "shape", "args"),
+    [
+        ("zeros_", (2, 3), ()),
+        ("ones_", (2, 3), ()),
+        ("constant_", (2, 3), (2.7,)),
+        ("eye_", (3, 4), ()),
+        ("dirac_", (4, 2, 3), (2,)),
+    ],
+)
+def test_fixed_value_fills_take_integer_and_bool_tensors_as_torchs(name, shape, args, dtype):
+    torch = pytest.importorskip("torch")
+    ours = Tensor(np.full(shape, 5, dtype=dtype))
+    theirs = torch.full(shape, 5, dtype=getattr(torch, dtype))
+    assert getattr(init, name)(ours, *args) is ours
+    getattr(torch.nn.init, name)(theirs, *args)
+    assert ours.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
 def test_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="unknown nonlinearity 'swishy'"):
         init.calculate_gain("swishy")
