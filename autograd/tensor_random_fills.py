@@ -16,6 +16,7 @@ import numpy as np
 
 from .core import Node
 from .random_state import generator_for, uniform_draws
+from .shape_errors import ArgumentRangeError
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -33,14 +34,14 @@ class TensorRandomFills:
         :func:`~autograd.random_state.uniform_draws`); ``generator`` is a numpy Generator, an int seed, or None (the
         library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
         if not a <= b:  # (also a nan bound)
-            raise ValueError(f"uniform_: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
+            raise ArgumentRangeError(f"uniform_: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
         rng = generator_for(generator)
         return self._replace("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from N(mean, std**2) in place; ``generator`` as in :meth:`uniform_`."""
         if not std >= 0:  # (also a nan std)
-            raise ValueError(f"normal_: expects std >= 0, got std={std!r}")
+            raise ArgumentRangeError(f"normal_: expects std >= 0, got std={std!r}")
         rng = generator_for(generator)
         return self._replace("normal_", lambda t: rng.normal(mean, std, size=t.shape))
 
@@ -54,7 +55,7 @@ class TensorRandomFills:
         if high is None:
             high = 2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f" else np.iinfo(self.dtype).max
         if low >= high:
-            raise ValueError(f"random_: expects from < to, got from={low} and to={high}")
+            raise ArgumentRangeError(f"random_: expects from < to, got from={low} and to={high}")
         rng = generator_for(generator)
         return self._replace("random_", lambda t: rng.integers(low, high, size=t.shape))
 
@@ -62,21 +63,21 @@ class TensorRandomFills:
         """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place."""
         chance = np.asarray(p._data if isinstance(p, Node) else p)
         if chance.size and (chance.min() < 0 or chance.max() > 1):
-            raise ValueError("bernoulli_: p must be in [0, 1]")
+            raise ArgumentRangeError("bernoulli_: p must be in [0, 1]")
         rng = generator_for(generator)
         return self._replace("bernoulli_", lambda t: rng.random(t.shape) < chance)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from the exponential distribution of rate ``lambd`` (density lambd e^(-lambd x))."""
         if lambd <= 0:
-            raise ValueError(f"exponential_: lambd must be positive, got {lambd}")
+            raise ArgumentRangeError(f"exponential_: lambd must be positive, got {lambd}")
         rng = generator_for(generator)
         return self._replace("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
 
     def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
         """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...), in place."""
         if not 0 < p <= 1:
-            raise ValueError(f"geometric_: p must be in (0, 1], got {p}")
+            raise ArgumentRangeError(f"geometric_: p must be in (0, 1], got {p}")
         rng = generator_for(generator)
         return self._replace("geometric_", lambda t: rng.geometric(p, size=t.shape))
 

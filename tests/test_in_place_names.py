@@ -328,6 +328,29 @@ def test_random_fills_draw_from_their_distribution_and_repeat_with_a_seed(fill, 
     np.testing.assert_array_equal(again.data, t.data)
 
 
+@pytest.mark.parametrize(
+    "fill",
+    [
+        pytest.param(lambda t: t.uniform_(2, 1), id="uniform_"),
+        pytest.param(lambda t: t.normal_(0, -1), id="normal_"),
+        pytest.param(lambda t: t.random_(5, 2), id="random_"),
+        pytest.param(lambda t: t.bernoulli_(2.0), id="bernoulli_"),
+        pytest.param(lambda t: t.exponential_(-1), id="exponential_"),
+        pytest.param(lambda t: t.geometric_(0), id="geometric_"),
+    ],
+)
+def test_random_fills_refuse_bad_parameters_with_torchs_runtime_error_too(fill):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        fill(torch.zeros(3))
+    ours = Tensor(np.zeros(3))
+    with pytest.raises(RuntimeError) as raised:
+        fill(ours)
+    assert isinstance(raised.value, ValueError)  # the library's class for bad arguments, as before
+    np.testing.assert_array_equal(ours.data, np.zeros(3))
+    assert ours.version == 0
+
+
 def test_random_fills_refuse_bad_parameters_and_recorded_tensors():
     with pytest.raises(ValueError, match="random_: expects from < to"):
         Tensor(np.zeros(3)).random_(3, 3)
