@@ -20,7 +20,9 @@ the result is a node with the op's derivative, exactly as the method or operator
   functions built from the library's ops (``average``, ``nanmax``, ``insert``, ``convolve``, ...) in
   :mod:`autograd.numpy_composites` and :mod:`autograd.numpy_more` (``select``, ``interp``, ``linspace``, ...);
 * ``np.conj`` / ``np.conjugate`` return a node as it is (every node is real); a ufunc the library has no
-  derivative for raises a TypeError when an input requires grad (and computes the plain result otherwise);
+  derivative for raises a TypeError when an input requires grad (and computes the plain result otherwise), as
+  do a ufunc's methods other than the reductions and accumulations above (``np.add.outer``,
+  ``np.maximum.accumulate(x, axis=1)``, ``np.add.reduceat``: on constants, with numpy's options);
   any other numpy function reads the nodes' data: its result is a constant ndarray (``np.allclose``,
   ``np.argmax``, ``np.shape``, ...). When that result holds floating-point numbers while an argument requires
   grad (and grad mode is on), one UserWarning names the function: the gradient through it is lost, so call it
@@ -137,19 +139,18 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
             return _FUNCTIONS[_REDUCTIONS[name]](inputs[0], **{"axis": 0, **kwargs})
         if method == "accumulate" and name in _ACCUMULATIONS and set(kwargs) <= {"axis", "dtype"}:
             return getattr(inputs[0], _ACCUMULATIONS[name])(kwargs.get("axis", 0), kwargs.get("dtype"))
-    if kwargs:
-        called = name if method == "__call__" else f"{name}.{method}"
-        raise TypeError(
-            f"numpy's {called} on a {type(node).__name__}: keyword arguments {sorted(kwargs)} are not supported"
-        )
-    if method != "__call__":
+    if method != "__call__":  # on constants the plain result, with numpy's options (axis=, dtype=, keepdims=, ...)
         if _needs_grad(inputs):
             raise TypeError(
                 f"numpy's {name}.{method} has no derivative here; use the Tensor's methods (sum, prod, max, ...)"
             )
         if method == "at" and isinstance(inputs[0], Node):  # numpy's ufunc.at writes even into a read-only view
             raise _in_place_error(f"{name}.at")
-        return getattr(ufunc, method)(*_plain(inputs))
+        return getattr(ufunc, method)(*_plain(inputs), **kwargs)
+    if kwargs:
+        raise TypeError(
+            f"numpy's {name} on a {type(node).__name__}: keyword arguments {sorted(kwargs)} are not supported"
+        )
     if len(inputs) == 1 and name in _REAL_IDENTITIES:
         return inputs[0]
     if len(inputs) == 1 and name in _UNARY_OPERATORS:

@@ -337,3 +337,24 @@ def test_np_broadcast_arrays_of_tensors_stays_in_the_graph():
     np.testing.assert_array_equal(b.grad, [[6.0, 6.0]])
     _, plain = np.broadcast_arrays(a, np.ones((1, 2)))  # an array beside a Tensor becomes a constant Tensor
     assert isinstance(plain, Tensor) and not plain.requires_grad
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: np.maximum.accumulate(x, axis=1),
+        lambda x: np.logaddexp.reduce(x, axis=1, keepdims=True),
+        lambda x: np.subtract.reduce(x, axis=1),
+        lambda x: np.add.reduceat(x, [0, 2], axis=1),
+        lambda x: np.add.outer(x[0], x[1], dtype=np.float32),
+    ],
+    ids=["maximum-accumulate-axis", "logaddexp-reduce-keepdims", "subtract-reduce-axis", "add-reduceat-axis",
+         "add-outer-dtype"],
+)  # fmt: skip
+def test_numpy_ufunc_methods_with_options_on_a_constant_tensor_give_numpys_plain_result(call):
+    expected = call(X)
+    result = call(Tensor(X))
+    assert isinstance(result, np.ndarray) and result.dtype == expected.dtype
+    np.testing.assert_array_equal(result, expected)
+    with pytest.raises(TypeError, match="has no derivative"):  # on a Tensor that requires grad: no derivative here
+        call(Tensor(X, requires_grad=True))
