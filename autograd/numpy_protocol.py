@@ -308,7 +308,9 @@ def _cast_initial(initial: Any, dtype: np.dtype) -> Any:
 
 
 def spread(method: str) -> Callable[..., Any]:
-    """``np.var``/``np.std`` (a, axis, dtype, out, ddof, keepdims, ...) -> ``a.<method>(axis, ddof, keepdims)``."""
+    """``np.var``/``np.std`` (a, axis, dtype, out, ddof, keepdims, ..., correction) -> ``a.<method>(axis, ddof,
+    keepdims)``. As numpy's: computed in ``dtype`` if given (``a`` cast to it first, so the result is of it), and
+    numpy 2's ``correction`` is another name of ``ddof`` (giving both is a ValueError)."""
 
     def measure(
         a: Any,
@@ -317,9 +319,17 @@ def spread(method: str) -> Callable[..., Any]:
         out: Any = None,
         ddof: float = 0,
         keepdims: bool = False,
+        *,
+        correction: float | None = None,
         **options: Any,
     ) -> Any:
-        refuse_options(method, dtype=dtype, out=out, **options)
+        refuse_options(method, out=out, **options)
+        if correction is not None:
+            if ddof != 0:
+                raise ValueError(f"np.{method} on a Tensor: ddof and correction can't be provided simultaneously")
+            ddof = correction
+        if dtype is not None:
+            a = a.astype(dtype)
         return getattr(a, method)(axis=axis, ddof=ddof, keepdims=keepdims)
 
     return measure

@@ -358,3 +358,27 @@ def test_numpy_ufunc_methods_with_options_on_a_constant_tensor_give_numpys_plain
     np.testing.assert_array_equal(result, expected)
     with pytest.raises(TypeError, match="has no derivative"):  # on a Tensor that requires grad: no derivative here
         call(Tensor(X, requires_grad=True))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: np.std(x, axis=1, correction=1),
+        lambda x: np.var(x, axis=0, correction=2, keepdims=True),
+        lambda x: np.var(x, dtype=np.float64),
+    ],
+    ids=["std-correction", "var-correction-keepdims", "var-dtype"],
+)
+def test_numpy_std_and_var_take_numpy_2s_correction_and_dtype_in_the_graph(call):
+    _check_in_graph_against_numpy(call)
+
+
+def test_numpy_std_and_var_dtype_gives_numpys_dtype_and_both_ddof_and_correction_are_refused():
+    ints = np.array([[3, 1, 4, 1], [5, 9, 2, 6]])
+    for dtype in (np.float32, np.float64):
+        expected = np.std(ints, axis=1, dtype=dtype)
+        result = np.std(Tensor(ints), axis=1, dtype=dtype)
+        assert result.dtype == expected.dtype
+        np.testing.assert_allclose(result.data, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="ddof and correction"):
+        np.var(Tensor(X), ddof=1, correction=1)
