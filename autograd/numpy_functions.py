@@ -127,16 +127,23 @@ class _Unary(_Row):
 
 
 class _Rounding(_Unary):
-    """The row of ``round``: ``x.round()``, or ``x.round(decimals)`` (numpy's and torch's), round(x 10^d) / 10^d."""
+    """The row of ``round``: ``x.round()``, or ``x.round(decimals)`` (numpy's and torch's), round(x 10^d) / 10^d.
+
+    Integers stay integers of their dtype, as numpy's: unchanged for decimals >= 0, and for decimals < 0 rounded
+    (halves to even) to a multiple of 10^-d in floating point and cast back (``np.round(149, -1)`` is 150)."""
 
     def _bind(self, instance: Any) -> Callable[..., Any]:
         def rounded(decimals: int = 0) -> Any:
-            if decimals == 0:
+            dtype = getattr(instance._data, "dtype", None)
+            if decimals == 0 or (decimals > 0 and dtype is not None and dtype.kind in "iu"):
                 return instance._apply_unary(self.op, self.forward)
+            if dtype is not None and dtype.kind in "iu":
+                scale = 10.0**-decimals
+                return ((instance / scale)._apply_unary(self.op, self.forward) * scale).astype(dtype)
             scale = 10.0**decimals
             # float16 is scaled in float32 and rounded back once, as torch's half kernels (x 10^d overflows float16
             # from |x| ~ 6550 with one decimal, and its rounding of x 10^d moves halves)
-            half = getattr(instance._data, "dtype", None) == np.float16
+            half = dtype == np.float16
             x = instance.astype(np.float32) if half else instance
             result = (x * scale)._apply_unary(self.op, self.forward) / scale
             return result.astype(np.float16) if half else result

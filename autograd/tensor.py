@@ -466,10 +466,7 @@ class Tensor(
 
     def __round__(self, ndigits: int | None = None) -> Tensor:
         """``round(t)`` is ``t.round()`` (halves to even, zero gradient); ``round(t, n)`` keeps n decimals (numpy's way)."""
-        if ndigits is None:
-            return self.round()
-        scale = 10.0**ndigits
-        return (self * scale).round() / scale
+        return self.round() if ndigits is None else self.round(ndigits)
 
     def __format__(self, spec: str) -> str:
         """``f"{loss:.4f}"`` formats a one-element tensor's number (as torch); an empty spec gives ``str``."""

@@ -382,3 +382,15 @@ def test_numpy_std_and_var_dtype_gives_numpys_dtype_and_both_ddof_and_correction
         np.testing.assert_allclose(result.data, expected, rtol=1e-6)
     with pytest.raises(ValueError, match="ddof and correction"):
         np.var(Tensor(X), ddof=1, correction=1)
+
+
+@pytest.mark.parametrize("decimals", [-2, -1, 1, 2])
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8])
+def test_numpy_round_of_an_integer_tensor_keeps_numpys_integer_values_and_dtype(decimals, dtype):
+    x = np.array([15, 25, 35, 45, 55, 0, 7, 99, 105 % 128], dtype=dtype)
+    if np.dtype(dtype).kind == "i":
+        x[:3] = -x[:3]  # halves below zero too
+    expected = np.round(x, decimals)  # halves to even: 15 -> 20, 25 -> 20, 45 -> 40 with decimals=-1
+    for result in (np.round(Tensor(x), decimals), round(Tensor(x), decimals), Tensor(x).round(decimals)):
+        assert result.dtype == expected.dtype
+        np.testing.assert_array_equal(result.data, expected)
