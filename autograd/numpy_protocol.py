@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from .broadcasting import normalize_axes
 from .core import Node
 from .grad_mode import is_grad_enabled
 
@@ -294,6 +295,9 @@ def extremum(method: str) -> Callable[..., Any]:
             if initial is None:
                 raise ValueError(f"np.{method} on a Tensor: where= needs initial= (numpy's rule)")
             a = a.where(np.asarray(where, dtype=bool), initial)
+        if initial is not None and 0 in [a.shape[d] for d in normalize_axes(axis, a.ndim, method)]:
+            # nothing to compare along an empty axis: the initial alone, as numpy's (0 * the empty sum keeps the graph)
+            return (a.sum(axis=axis, keepdims=keepdims) * 0).astype(a.dtype) + initial
         result = getattr(a, method)(axis=axis, keepdims=keepdims)
         if initial is None:
             return result

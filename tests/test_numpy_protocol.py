@@ -394,3 +394,24 @@ def test_numpy_round_of_an_integer_tensor_keeps_numpys_integer_values_and_dtype(
     for result in (np.round(Tensor(x), decimals), round(Tensor(x), decimals), Tensor(x).round(decimals)):
         assert result.dtype == expected.dtype
         np.testing.assert_array_equal(result.data, expected)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, x: m.max(x, axis=0, initial=-1.5),
+        lambda m, x: m.min(x, axis=(0, 1), keepdims=True, initial=2.0),
+        lambda m, x: m.maximum.reduce(x, axis=0, initial=0.5),
+        lambda m, x: m.max(x, axis=1, initial=-1.5),  # the axis reduced is not empty: an empty result
+    ],
+    ids=["max-empty-axis", "min-empty-axes-keepdims", "maximum-reduce-empty-axis", "max-nonempty-axis"],
+)  # fmt: skip
+def test_numpy_max_and_min_with_initial_over_an_empty_axis_give_the_initial_as_numpy(call):
+    x = np.zeros((0, 3))
+    expected = call(np, x)
+    tensor = Tensor(x, requires_grad=True)
+    result = call(np, tensor)
+    assert result.dtype == expected.dtype and result.shape == expected.shape
+    np.testing.assert_array_equal(result.data, expected)
+    result.sum().backward()
+    assert tensor.grad.shape == (0, 3)
