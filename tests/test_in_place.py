@@ -168,7 +168,9 @@ def test_optimizer_step_bumps_versions_and_keeps_the_array():
 def test_optimizer_step_between_forward_and_backward_is_caught():
     layer = nn.Linear(2, 1, dtype=np.float64, rng=0)
     optimizer = nn.optim.SGD(layer.parameters(), lr=0.1)
-    loss = layer(tensor([[1.0, 2.0]])).sum()
+    # the input's gradient reads the weight (as torch's, which saves the weight only when the input requires grad:
+    # the weight's own gradient x^T g does not read it, so with a constant input the step is not an error there)
+    loss = layer(tensor([[1.0, 2.0]], requires_grad=True)).sum()
     layer.weight.grad = np.ones((1, 2))
     optimizer.step()
     with pytest.raises(RuntimeError, match="changed in place"):
@@ -239,7 +241,7 @@ def test_increment_version_takes_an_iterable_of_tensors_as_torch():
 def test_an_optimizer_step_bumps_each_updated_parameter_once():
     w, b = nn.Parameter(np.ones((2, 3))), nn.Parameter(np.zeros(2))
     frozen = nn.Parameter(np.ones(2))
-    loss = ((Tensor(np.ones((4, 3))) @ w.T + b) ** 2).sum()
+    loss = ((Tensor(np.ones((4, 3)), requires_grad=True) @ w.T + b) ** 2).sum()  # the input's gradient reads w
     loss.backward()
     nn.optim.SGD([w, b, frozen], lr=0.1).step()  # frozen has no gradient: not updated, not bumped
     assert (w.version, b.version, frozen.version) == (1, 1, 0)
@@ -524,6 +526,55 @@ def test_backward_checks_only_the_inputs_whose_values_a_rule_reads():
         x += 1.0
     with pytest.raises(RuntimeError, match="input 1 of 'mul'"):
         product.sum().backward()
+
+
+@pytest.mark.parametrize(
+    "shapes, changed",
+    [
+        (((3,), (3, 2)), 0),  # (n,) @ (n, m): a's gradient g @ b.T reads b only
+        (((2, 3), (3,)), 1),  # (k, n) @ (n,): b's gradient reads a only
+        (((3,), (3,)), 1),  # a dot product
+        (((3,), (4, 3, 2)), 0),  # a 1-D a against a stack of matrices
+        (((4, 2, 3), (3,)), 1),
+        (((2, 3), (3, 2)), 0),
+    ],
+)
+def test_matmul_lets_an_input_change_in_place_when_only_its_own_gradient_is_wanted_as_torch(shapes, changed):
+    # torch's matmul saves an operand only for the other's gradient: a rule that reads its own input's shape
+    # must not make a change of that input an error
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(shape) for shape in shapes]
+    grads = []
+    for make, guard in ((Tensor, no_grad), (torch.tensor, torch.no_grad)):
+        leaf = make(arrays[changed].copy(), requires_grad=True)
+        inputs = [make(array.copy()) for array in arrays]
+        inputs[changed] = leaf * 1.0
+        product = inputs[0] @ inputs[1]
+        with guard():
+            inputs[changed] += 1.0
+        (product * product).sum().backward()
+        grads.append(np.asarray(leaf.grad))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+def test_linear_lets_its_weight_change_in_place_when_only_the_bias_gradient_is_wanted_as_torch():
+    torch = pytest.importorskip("torch")
+    import nn.functional as F
+
+    x, weight, bias = np.arange(6.0).reshape(2, 3), np.ones((4, 3)), np.zeros(4)
+    grads = []
+    for make, guard, linear in (
+        (Tensor, no_grad, F.linear),
+        (torch.tensor, torch.no_grad, torch.nn.functional.linear),
+    ):
+        w, b = make(weight.copy()), make(bias.copy(), requires_grad=True)
+        out = linear(make(x), w, b)
+        with guard():
+            w += 1.0
+        (out * out).sum().backward()
+        grads.append(np.asarray(b.grad))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
 
 
 def test_many_in_place_changes_read_in_between_give_each_read_the_values_it_saw():

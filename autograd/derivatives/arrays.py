@@ -75,20 +75,24 @@ def _logsumexp_rule(g, out, x, axes, keepdims):
     return g.reshape(kept) * probabilities
 
 
+# Each rule reads its own input's shape only through g's (g has the shape of the product), never the input itself:
+# backward checks the versions of the inputs a rule reads, and torch's matmul keeps only the other operand for a
+# gradient, so changing an input whose own gradient alone is wanted is not an error (a 1-D a gives a g of one
+# axis fewer than b's; a 1-D b one axis fewer than a's).
 def _matmul_rule_a(g, out, a, b):
     if b.ndim == 1:  # (..., n) @ (n,) -> (...)
         return g[..., None] * b
-    if a.ndim == 1:  # (n,) @ (..., n, m) -> (..., m)
+    if g.ndim == b.ndim - 1:  # a is 1-D: (n,) @ (..., n, m) -> (..., m)
         return (b @ g[..., None])[..., 0]
     return g @ b.swapaxes(-1, -2)
 
 
 def _matmul_rule_b(g, out, a, b):
-    if a.ndim == 1 and b.ndim == 1:
-        return g * a
-    if a.ndim == 1:  # (n,) @ (..., n, m)
-        return a[:, None] * g[..., None, :]
-    if b.ndim == 1:  # (..., n) @ (n,)
+    if a.ndim == 1:
+        if g.ndim == 0:  # b is 1-D too: (n,) @ (n,) -> ()
+            return g * a
+        return a[:, None] * g[..., None, :]  # (n,) @ (..., n, m)
+    if g.ndim == a.ndim - 1:  # b is 1-D: (..., n) @ (n,) -> (...)
         return g[..., None] * a
     return a.swapaxes(-1, -2) @ g
 
@@ -112,11 +116,12 @@ def _linear_rule_x(g, out, x, weight, bias=None):
 
 
 def _linear_rule_weight(g, out, x, weight, bias=None):
-    return _rows(g, weight.shape[0]).T @ _rows(x, weight.shape[1])
+    # the shapes come from g and x, not weight: a rule that loads an input is taken to read its values (see matmul)
+    return _rows(g, g.shape[-1]).T @ _rows(x, x.shape[-1])
 
 
 def _linear_rule_bias(g, out, x, weight, bias):
-    return _column_sums(_rows(g, weight.shape[0]))
+    return _column_sums(_rows(g, g.shape[-1]))
 
 
 # linear_relu(x, W, b) = relu(x @ W^T + b), a Linear layer and its ReLU as one node: linear's rules with
