@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd.linalg as la
-from autograd import Tensor, grad, gradcheck, gradgradcheck
+from autograd import Tensor, grad, gradcheck, gradgradcheck, no_grad
 
 SINGULAR = [
     np.array([[1.0, 2.0], [2.0, 4.0]]),  # rank 1: the cofactors are [[4, -2], [-2, 1]]
@@ -231,3 +231,26 @@ def test_linalg_cross_and_vecdot_along_the_last_axis():
     np.testing.assert_allclose(la.cross(Tensor(a), Tensor(b)).data, np.cross(a, b))
     np.testing.assert_allclose(la.vecdot(Tensor(a), Tensor(b)).data, (a * b).sum(-1))
     assert gradcheck(lambda x, y: la.cross(x, y), [a, b])
+
+
+@pytest.mark.parametrize("b_shape", [(2,), (2, 3)])
+def test_solve_lets_b_change_in_place_after_the_solve_as_torch(b_shape):
+    # the gradients of solve(A, b) read A and the solution, never b (torch saves A and the result): a change of b
+    # before backward is not an error, and the gradients are those of the b the solve used
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    matrix, rhs = rng.standard_normal((2, 2)) + 3 * np.eye(2), rng.standard_normal(b_shape)
+    grads = []
+    for make, solve, guard in (
+        (Tensor, la.solve, no_grad),
+        (torch.tensor, torch.linalg.solve, torch.no_grad),
+    ):
+        a, b = make(matrix, requires_grad=True), make(rhs, requires_grad=True)
+        moved = b * 1.0
+        x = solve(a, moved)
+        with guard():
+            moved += 1.0
+        (x * x).sum().backward()
+        grads.append((np.asarray(a.grad), np.asarray(b.grad)))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-12)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-12)

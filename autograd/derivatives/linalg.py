@@ -108,8 +108,10 @@ def _solve_rule_b(g, out, a, b):
 
 
 def _solve_rule_a(g, out, a, b):
-    gb = _solve_rule_b(g, out, a, b)
-    if b.ndim == 1:
+    # b's shape is read from g's (one axis fewer than a's when b is a vector), not from b: backward checks the
+    # inputs a rule reads, and torch's solve keeps A and the solution, not b, so b may change in place
+    gb = _solve_rule_b(g, out, a, None)  # b's gradient A^-T g, which reads A only
+    if g.ndim == a.ndim - 1:
         return -(gb[..., :, None] * out[..., None, :])
     return -(gb @ _t(out))
 
