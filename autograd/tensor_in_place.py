@@ -643,7 +643,8 @@ class TensorInPlace:
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
-        if _is_own_view_at(value, self, index):  # numpy's write-back of ``t[i] += v``: the view already changed t
+        if _is_own_view_at(value, self, index):  # Python's write-back of ``t[i] += v``: the view already changed t;
+            increment_version(self)  # not written again, but counted as torch counts its copy of the view onto t
             return
         value = _without_leading_ones(value)
         raw = _raw_index(index)

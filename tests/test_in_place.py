@@ -612,6 +612,20 @@ def test_underscore_version_is_torchs_int_count_of_in_place_changes_shared_with_
     assert theirs._version == x._version and their_view._version == view._version
 
 
+def test_a_recorded_augmented_assignment_through_an_index_counts_two_versions_as_torch():
+    # t[i] += v changes the view t[i] in place, then Python assigns it back: torch counts both, recorded or not
+    torch = pytest.importorskip("torch")
+    counts = []
+    for make in (Tensor, torch.tensor):
+        w = make(np.ones((2, 3)), requires_grad=True)
+        for t in (w * 1.0, make(np.ones((2, 3)))):
+            t[:, 1] += 2.0
+            t[0][1] *= 3.0
+            t[[0, 1]] += 1.0
+            counts.append(t._version)
+    assert counts[:2] == counts[2:] == [5, 5]
+
+
 @pytest.mark.parametrize(
     ("destination", "source", "expected"),
     [
