@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from autograd.broadcasting import AxisError
 
 __all__ = [
     "ArgumentAssertionError",
+    "MistypedArgumentError",
     "ParameterOverflowError",
     "UnsupportedOptionError",
     "check_axis",
@@ -36,6 +37,7 @@ __all__ = [
     "check_positive_int",
     "check_probability",
     "check_real",
+    "torch_mistyped",
     "make_generator",
 ]
 
@@ -106,6 +108,20 @@ def check_real(
 class ArgumentAssertionError(ValueError, AssertionError):
     """An argument torch checks with ``assert`` (an AssertionError there: MultiheadAttention's embed_dim /
     num_heads and its inputs' ranks and sizes, Embedding's padding_idx); a ValueError here too."""
+
+
+class MistypedArgumentError(ValueError, TypeError):
+    """An argument of the wrong type that torch refuses with a ValueError (a float ``T_0``, a string ``eta_min``): a
+    ValueError as torch raises, and a TypeError as the library's checks raise for a wrong type."""
+
+
+def torch_mistyped(check: Callable[..., Any], owner: str, name: str, value: Any, *args: Any) -> Any:
+    """``check(owner, name, value, *args)``, its TypeError (a wrong type) raised as :class:`MistypedArgumentError`:
+    for the arguments whose type torch checks with a ValueError."""
+    try:
+        return check(owner, name, value, *args)
+    except TypeError as error:
+        raise MistypedArgumentError(str(error)) from None
 
 
 class UnsupportedOptionError(ValueError, NotImplementedError):

@@ -312,3 +312,25 @@ def test_a_param_group_added_mid_training_stops_cosine_annealing_at_its_trough_a
         optimizer.step()
         with pytest.raises(ValueError):
             scheduler.step()
+
+
+@pytest.mark.parametrize(
+    "name, options",
+    [
+        ("CosineAnnealingWarmRestarts", {"T_0": 2.0}),
+        ("CosineAnnealingWarmRestarts", {"T_0": 2, "T_mult": 1.5}),
+        ("CosineAnnealingWarmRestarts", {"T_0": 2, "eta_min": "0"}),
+        ("CosineAnnealingWarmRestarts", {"T_0": 2, "eta_min": None}),
+        ("OneCycleLR", {"max_lr": 0.5, "total_steps": 10.0}),
+        ("OneCycleLR", {"max_lr": 0.5, "epochs": 2.0, "steps_per_epoch": 5}),
+        ("OneCycleLR", {"max_lr": 0.5, "epochs": 2, "steps_per_epoch": 5.0}),
+    ],
+)
+def test_mistyped_schedule_arguments_raise_torchs_value_error(name, options):
+    ours, theirs = _optimizers("sgd")
+    with pytest.raises(ValueError):  # torch's class, checked on torch itself
+        getattr(torch_lib, name)(theirs, **options)
+    with pytest.raises(ValueError) as caught:
+        getattr(ours_lib, name)(ours, **options)
+    assert isinstance(caught.value, TypeError)  # and still the library's class for a wrong type
+    assert name in str(caught.value)

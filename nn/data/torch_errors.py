@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checks import check_flag, check_positive_int
+from ..checks import MistypedArgumentError, check_flag, check_positive_int
 
 __all__ = ["MistypedArgumentError", "RaggedBatchError", "torch_count", "torch_flag"]
-
-
-class MistypedArgumentError(ValueError, TypeError):
-    """An argument of the wrong type: a ValueError as torch raises, and a TypeError as the library's."""
 
 
 class RaggedBatchError(RuntimeError, TypeError):

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_integer, check_positive_int, check_real
+from ..checks import check_integer, check_positive_int, check_real, torch_mistyped
 from .chained import ChainedScheduler
 from .cyclic import CyclicLR
 from .one_cycle import OneCycleLR
@@ -314,9 +314,10 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        self.T_0 = check_positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
-        self.T_mult = check_positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
-        self.eta_min = check_real("CosineAnnealingWarmRestarts", "eta_min", eta_min)
+        # a mistyped T_0, T_mult or eta_min is torch's ValueError (and a TypeError, as the library's checks)
+        self.T_0 = torch_mistyped(check_positive_int, "CosineAnnealingWarmRestarts", "T_0", T_0)
+        self.T_mult = torch_mistyped(check_positive_int, "CosineAnnealingWarmRestarts", "T_mult", T_mult)
+        self.eta_min = torch_mistyped(check_real, "CosineAnnealingWarmRestarts", "eta_min", eta_min)
         self.T_i: int = self.T_0
         self.T_cur: float = last_epoch
         super().__init__(optimizer, last_epoch)

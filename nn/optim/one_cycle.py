@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..checks import check_choice, check_flag, check_positive_int, check_real
+from ..checks import check_choice, check_flag, check_positive_int, check_real, torch_mistyped
 from .optimizer import Optimizer
 from .scheduler import LRScheduler, check_optimizer, per_group
 
@@ -47,10 +47,11 @@ class OneCycleLR(LRScheduler):
         owner = "OneCycleLR"
         groups = check_optimizer(owner, optimizer).param_groups
         if total_steps is not None:
-            self.total_steps = check_positive_int(owner, "total_steps", total_steps)
+            # a mistyped count is torch's ValueError (and a TypeError, as the library's checks)
+            self.total_steps = torch_mistyped(check_positive_int, owner, "total_steps", total_steps)
         elif epochs is not None and steps_per_epoch is not None:
-            epochs = check_positive_int(owner, "epochs", epochs)
-            self.total_steps = epochs * check_positive_int(owner, "steps_per_epoch", steps_per_epoch)
+            epochs = torch_mistyped(check_positive_int, owner, "epochs", epochs)
+            self.total_steps = epochs * torch_mistyped(check_positive_int, owner, "steps_per_epoch", steps_per_epoch)
         else:
             raise ValueError(f"{owner}: give total_steps, or both epochs and steps_per_epoch")
         pct_start = check_real(owner, "pct_start", pct_start, 0, 1)
