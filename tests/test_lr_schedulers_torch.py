@@ -334,3 +334,17 @@ def test_mistyped_schedule_arguments_raise_torchs_value_error(name, options):
         getattr(ours_lib, name)(ours, **options)
     assert isinstance(caught.value, TypeError)  # and still the library's class for a wrong type
     assert name in str(caught.value)
+
+
+def test_plateau_in_cooldown_follows_torch_step_by_step():
+    ours, theirs = _optimizers("sgd")
+    options = {"patience": 1, "cooldown": 2, "factor": 0.5}
+    ours_scheduler = ours_lib.ReduceLROnPlateau(ours, **options)
+    torch_scheduler = torch_lib.ReduceLROnPlateau(theirs, **options)
+    seen = []
+    for metric in [1.0, 2.0, 2.0, 2.0, 2.0, 0.5, 2.0, 2.0, 2.0, 2.0]:
+        ours.step(), theirs.step()
+        ours_scheduler.step(metric), torch_scheduler.step(metric)
+        assert ours_scheduler.in_cooldown == torch_scheduler.in_cooldown
+        seen.append(torch_scheduler.in_cooldown)
+    assert True in seen and False in seen  # both states were reached

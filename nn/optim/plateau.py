@@ -84,6 +84,12 @@ class ReduceLROnPlateau(LRScheduler):
             )
         self.min_lrs = [self.default_min_lr] * groups
 
+    @property
+    def in_cooldown(self) -> bool:
+        """Whether the scheduler is waiting out ``cooldown`` after a reduction (torch's property): no bad step is
+        counted until it ends."""
+        return self.cooldown_counter > 0
+
     def is_better(self, value: float, best: float) -> bool:
         """Whether ``value`` improves on ``best``: torch's tests, best * (1 -+ threshold) or best -+ threshold."""
         if self.threshold_mode == "rel":
@@ -102,7 +108,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.best, self.num_bad_epochs = value, 0
         else:
             self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
+        if self.in_cooldown:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
