@@ -878,11 +878,10 @@ def _backup(owner: Module, attribute: str, target: Any) -> tuple[Module, str, An
 def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any) -> None:
     """Put one state entry back as :func:`_backup` saw it: the same object, array and values. A node's version goes
     up once more (versions only grow, as torch's: the load wrote it, the restore writes it again)."""
-    if isinstance(target, Node):
-        target._data = data
     if isinstance(data, np.ndarray) and data.flags.writeable:
         np.copyto(data, values)
     if isinstance(target, Node):
+        target._data = data
         increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)

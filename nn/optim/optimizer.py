@@ -403,8 +403,7 @@ class Optimizer(OptimizerHooks):
                     state = states.get(parameter)
                     if state is None:
                         state = states[parameter] = {}
-                    data = parameter._data if type(parameter._data) is _ndarray else _parameter_array(parameter)
-                    new_data = update(data, grad, state, group)
+                    new_data = update(_parameter_array(parameter), grad, state, group)
                     if new_data is parameter._data:  # the rule updated the array in place
                         updated_in_place.append(parameter)
                     else:
