@@ -4,7 +4,7 @@ Older tutorials and course code write the SGD step as ``p.data.add_(-lr, p.grad.
 ``add_(alpha, other)`` as ``add_(other, alpha=alpha)`` and warns that the overload is deprecated; likewise
 ``sub``/``sub_`` (alpha first) and ``addcmul``/``addcdiv`` and their in-place forms (``value`` first:
 ``addcmul_(value, tensor1, tensor2)``). The methods of ``Tensor`` and of ``.data``/``.grad`` take those
-forms through the two functions here, with torch's warning.
+forms through the functions here, with torch's warning.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["alpha_first", "is_one", "value_first"]
+__all__ = ["alpha_first", "is_one", "value_first", "value_first_in_place"]
 
 
 def _is_number(x: Any) -> bool:
@@ -68,3 +68,14 @@ def value_first(op: str, first: Any, second: Any, third: Any) -> tuple[Any, Any,
         return first, second, third
     _warn(op, "Number value, Tensor tensor1, Tensor tensor2", "Tensor tensor1, Tensor tensor2, *, Number value = 1")
     return second, third, first
+
+
+def value_first_in_place(op: str, first: Any, second: Any, rest: tuple[Any, ...], value: Any) -> tuple[Any, Any, Any]:
+    """:func:`value_first` for the in-place forms, whose ``value`` is keyword-only: the operands of torch's deprecated
+    ``op(value, tensor1, tensor2)``, called with one positional argument more than ``op(tensor1, tensor2, *,
+    value=1)`` takes (``rest``); anything else is a TypeError, as in torch."""
+    if len(rest) == 1 and is_one(value):
+        tensor1, tensor2, value = value_first(op, first, second, rest[0])
+        if tensor1 is not first:  # the deprecated order (else: three operands, which no form takes)
+            return tensor1, tensor2, value
+    raise TypeError(f"{op}() takes (tensor1, tensor2, *, value=1); got {2 + len(rest)} positional arguments")

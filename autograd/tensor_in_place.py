@@ -35,7 +35,7 @@ import numpy as np
 
 from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version, rebase_history
-from .deprecated_overloads import alpha_first, is_one, value_first
+from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
@@ -622,7 +622,7 @@ class TensorInPlace:
         """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates;
         torch's deprecated ``addcmul_(value, tensor1, tensor2)`` too)."""
         if deprecated:
-            tensor1, tensor2, value = _value_first_in_place("addcmul_", tensor1, tensor2, deprecated, value)
+            tensor1, tensor2, value = value_first_in_place("addcmul_", tensor1, tensor2, deprecated, value)
 
         def addcmul(t: Any, a: Any, b: Any) -> Any:
             return t + value * a * b
@@ -633,7 +633,7 @@ class TensorInPlace:
         """t + value * tensor1 / tensor2 in place (``torch.Tensor.addcdiv_``; torch's deprecated
         ``addcdiv_(value, tensor1, tensor2)`` too)."""
         if deprecated:
-            tensor1, tensor2, value = _value_first_in_place("addcdiv_", tensor1, tensor2, deprecated, value)
+            tensor1, tensor2, value = value_first_in_place("addcdiv_", tensor1, tensor2, deprecated, value)
 
         def addcdiv(t: Any, a: Any, b: Any) -> Any:
             return t + value * a / b
@@ -690,16 +690,6 @@ def _without_leading_ones(value: Any) -> Any:
         return value
     core = shape[len(shape) - kept :]
     return value.reshape(core) if isinstance(value, Node) else np.reshape(value, core)
-
-
-def _value_first_in_place(op: str, first: Any, second: Any, rest: tuple[Any, ...], value: Any) -> tuple[Any, Any, Any]:
-    """The operands of torch's deprecated ``op(value, tensor1, tensor2)``, called with one positional argument more
-    than ``op(tensor1, tensor2, *, value=1)`` takes (``rest``); anything else is a TypeError, as in torch."""
-    if len(rest) == 1 and is_one(value):
-        tensor1, tensor2, value = value_first(op, first, second, rest[0])
-        if tensor1 is not first:  # the deprecated order (else: three operands, which no form takes)
-            return tensor1, tensor2, value
-    raise TypeError(f"{op}() takes (tensor1, tensor2, *, value=1); got {2 + len(rest)} positional arguments")
 
 
 def _scaled(other: Any, alpha: float) -> Any:
