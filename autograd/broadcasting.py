@@ -56,9 +56,12 @@ def _sum(grad: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
 
 def refuse_unbroadcastable(op: str, a: Any, b: Any) -> None:
     """Raise the ShapeError naming ``op`` when the shapes of ``a`` and ``b`` do not broadcast together: for ops
-    that hand their operands to numpy, whose ValueError names neither the op nor is torch's RuntimeError."""
+    that hand their operands to numpy, whose ValueError names neither the op nor is torch's RuntimeError (called
+    while handling that ValueError, the ShapeError stands alone: ``from None``)."""
     if broadcast_shape(np.shape(a), np.shape(b)) is None:
-        raise ShapeError(f"{op}: operands could not be broadcast together with shapes {np.shape(a)} and {np.shape(b)}")
+        raise ShapeError(
+            f"{op}: operands could not be broadcast together with shapes {np.shape(a)} and {np.shape(b)}"
+        ) from None
 
 
 def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int, ...]:

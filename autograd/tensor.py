@@ -242,10 +242,6 @@ def _fits(number: int, dtype: np.dtype) -> bool:
 _node_make = Node._make.__func__  # the graph core's, which Tensor wraps
 
 
-def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
-    return ShapeError(f"{op}: operands could not be broadcast together with shapes {a.shape} and {b.shape}")
-
-
 def _compared(op: str, compare: Callable[[Any, Any], Any], data: np.ndarray, other: Any) -> Tensor:
     """``compare(data, other)`` as a boolean Tensor outside the graph (torch's comparisons); operands that do not
     broadcast are a ShapeError naming torch's ``op``, as an arithmetic op's are."""
@@ -546,10 +542,7 @@ class Tensor(
         try:
             data = quietly(function, a._data, b._data)
         except ValueError as error:
-            try:
-                np.broadcast_shapes(a.shape, b.shape)
-            except ValueError:
-                raise _broadcast_error(op.name, a._data, b._data) from None
+            refuse_unbroadcastable(op.name, a._data, b._data)
             raise ValueError(
                 f"{op.name}: {error} (dtypes {a.dtype} and {b.dtype}, shapes {a.shape} and {b.shape})"
             ) from None
