@@ -166,12 +166,13 @@ def check_integer(owner: str, name: str, value: Any, low: int | None = None) -> 
     return int(value)
 
 
-def check_positive_int(owner: str, name: str, value: Any) -> int:
-    """``value`` as an int >= 1 (a count or a size): a TypeError for a non-integer, a ValueError below 1."""
+def check_positive_int(owner: str, name: str, value: Any, *, error: type[ValueError] = ValueError) -> int:
+    """``value`` as an int >= 1 (a count or a size): a TypeError for a non-integer, an ``error`` (a ValueError; an
+    :class:`~autograd.ArgumentRangeError` where torch raises a RuntimeError) below 1."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {name} must be a positive integer, got {value!r}")
     if value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+        raise error(f"{owner}: {name} must be a positive integer, got {value!r}")
     return int(value)
 
 

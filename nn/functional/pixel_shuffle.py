@@ -19,7 +19,7 @@ from typing import Any
 
 from autograd import ArgumentRangeError, ShapeError, Tensor
 
-from ..checks import check_integer
+from ..checks import check_positive_int
 from .activations import as_float_tensor
 from .padding import unshared
 
@@ -33,20 +33,11 @@ def _input(op: str, input: Any) -> Tensor:
     return x
 
 
-def _factor(op: str, name: str, value: Any) -> int:
-    """``value`` as an int >= 1: a TypeError for a non-integer, an ArgumentRangeError (torch's RuntimeError)
-    below 1."""
-    factor = check_integer(op, name, value)
-    if factor < 1:
-        raise ArgumentRangeError(f"{op}: {name} must be a positive integer, got {value!r}")
-    return factor
-
-
 def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
     """(*, C r^2, H, W) -> (*, C, H r, W r) for r = ``upscale_factor``:
     out[..., c, h r + i, w r + j] = x[..., c r^2 + i r + j, h, w]."""
     x = _input("pixel_shuffle", input)
-    r = _factor("pixel_shuffle", "upscale_factor", upscale_factor)
+    r = check_positive_int("pixel_shuffle", "upscale_factor", upscale_factor, error=ArgumentRangeError)
     *batch, channels, height, width = x.shape
     if channels % (r * r):
         raise ShapeError(
@@ -63,7 +54,7 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
     """(*, C, H r, W r) -> (*, C r^2, H, W) for r = ``downscale_factor``, the inverse of :func:`pixel_shuffle`:
     out[..., c r^2 + i r + j, h, w] = x[..., c, h r + i, w r + j]."""
     x = _input("pixel_unshuffle", input)
-    r = _factor("pixel_unshuffle", "downscale_factor", downscale_factor)
+    r = check_positive_int("pixel_unshuffle", "downscale_factor", downscale_factor, error=ArgumentRangeError)
     *batch, channels, height, width = x.shape
     if height % r or width % r:
         raise ShapeError(
@@ -80,7 +71,7 @@ def channel_shuffle(input: Any, groups: int) -> Tensor:
     """Interleave ``groups`` blocks of channels of (N, C, *) input (ShuffleNet): view the channels as
     (groups, C / groups), swap the two, flatten back, so out[:, k g + i] = x[:, i (C / g) + k] for g = groups."""
     x = input if isinstance(input, Tensor) else as_float_tensor(input, "channel_shuffle")
-    groups = _factor("channel_shuffle", "groups", groups)
+    groups = check_positive_int("channel_shuffle", "groups", groups, error=ArgumentRangeError)
     if x.ndim < 3:
         raise ShapeError(
             f"channel_shuffle: expected an input of shape (N, C, *) with at least 3 axes, got shape {x.shape}"
