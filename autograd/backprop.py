@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import operator
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs, reads_
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
 # slow attribute lookup): the hot paths test against this global instead.
 _ndarray = np.ndarray
+_references = sys.getrefcount  # (counting its own argument)
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -451,7 +453,10 @@ def _backpropagate(
                         continue
                 parents = node.parents
                 if plain and op.accumulate is not None:  # the rule adds into pending itself
-                    op.accumulate(pending, grad, parents, node._data)
+                    # owned: this local is the array's one holder (no seed, stored .grad, hook, pending entry or view
+                    # of it exists, nor is it a view), so the rule may reuse its buffer
+                    owned = type(grad) is _ndarray and grad.base is None and _references(grad) == 2
+                    op.accumulate(pending, grad, parents, node._data, owned and grad.flags.writeable)
                     continue
                 if create_graph:
                     out, args = node, parents

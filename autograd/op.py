@@ -38,11 +38,13 @@ class Op:
     records :meth:`with_constant`'s variant: the number is not a node of the graph
     but kept on the output node (``node.attrs``), and the node has one parent.
 
-    A joint op on scalar nodes (``Value.linear``, ``Value.sum``) may also give ``accumulate``,
+    A joint op (``Value.linear``, ``Value.sum``, a Linear with its ReLU) may also give ``accumulate``,
     the same derivative written for the ordinary pass (no ``create_graph``, no anomaly mode,
-    no ``inputs=``): ``accumulate(pending, grad, parents, out)`` adds each parent's contribution
+    no ``inputs=``): ``accumulate(pending, grad, parents, out, owned)`` adds each parent's contribution
     to ``pending[parent]`` itself (skipping parents that need no gradient), so a node with
-    many parents costs no contribution list and no second loop to deliver it.
+    many parents costs no contribution list and no second loop to deliver it. ``owned`` is True when
+    ``grad`` is an array that nothing else holds (no seed, stored ``.grad``, hook or other pending
+    gradient, and not a view), which the rule may then overwrite instead of making another of its size.
 
     An op whose one call made several output nodes (a custom Function returning a tuple) gives
     ``outputs``: ``outputs(node)`` lists the nodes of that call by output position (None for an

@@ -158,3 +158,75 @@ def test_a_forward_patched_on_the_class_runs_as_written(monkeypatch):
     monkeypatch.setattr(nn.ReLU, "forward", lambda self, x: seen.append(x.shape) or plain(self, x))
     out = _model()(np.ones((2, 3), dtype=np.float32))
     assert seen == [(2, 5), (2, 2)] and out.grad_fn.name == "relu"
+
+
+# -- backward may zero relu's entries in the incoming gradient's own array: only when nothing else holds it ---------
+def _hand_gradients(x, weight, bias, upstream):
+    """Gradients of sum(upstream * relu(x @ weight.T + bias)) by hand: dz = upstream where z > 0."""
+    z = x @ weight.T + bias
+    dz = np.where(z > 0, upstream, 0.0)
+    return dz @ weight, dz.T @ x, dz.sum(axis=0)
+
+
+def _fused_pair(seed=3):
+    rng = np.random.default_rng(seed)
+    x, weight, bias = rng.standard_normal((6, 5)), rng.standard_normal((4, 5)), rng.standard_normal(4)
+    leaves = [Tensor(a, requires_grad=True) for a in (x, weight, bias)]
+    return (x, weight, bias), leaves, rng.standard_normal((6, 4))
+
+
+def test_a_gradient_a_hook_keeps_is_not_zeroed_by_the_relu_behind_it():
+    arrays, leaves, upstream = _fused_pair()
+    kept = []
+    out = linear(*leaves, activation="relu")
+    out.register_hook(lambda g: kept.append(g))
+    (out * 1.0 * Tensor(upstream)).sum().backward()
+    np.testing.assert_array_equal(np.asarray(kept[0]), upstream)  # the gradient of out, relu's zeros not in it
+    for leaf, expected in zip(leaves, _hand_gradients(*arrays, upstream)):
+        np.testing.assert_allclose(leaf.grad, expected, rtol=1e-12)
+
+
+def test_a_retained_gradient_and_a_seed_are_left_as_they_were():
+    arrays, leaves, upstream = _fused_pair(4)
+    out = linear(*leaves, activation="relu")
+    scaled = out * 1.0
+    out.retain_grad()
+    seed = upstream.copy()
+    scaled.backward(seed)
+    np.testing.assert_array_equal(seed, upstream)
+    np.testing.assert_array_equal(out.grad, upstream)
+    for leaf, expected in zip(leaves, _hand_gradients(*arrays, upstream)):
+        np.testing.assert_allclose(leaf.grad, expected, rtol=1e-12)
+
+
+def test_one_gradient_array_passed_to_two_fused_nodes_reaches_both_unchanged():
+    # add hands its one incoming array to both inputs: the first node must not zero entries the second one needs
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((6, 5))
+    w1, b1, w2, b2 = (
+        rng.standard_normal((4, 5)),
+        rng.standard_normal(4),
+        rng.standard_normal((4, 5)),
+        rng.standard_normal(4),
+    )
+    upstream = rng.standard_normal((6, 4))
+    params = [Tensor(a, requires_grad=True) for a in (w1, b1, w2, b2)]
+    x_leaf = Tensor(x, requires_grad=True)
+    first = linear(x_leaf, params[0], params[1], activation="relu")
+    second = linear(x_leaf, params[2], params[3], activation="relu")
+    ((first + second) * Tensor(upstream)).sum().backward()
+    dx1, dw1, db1 = _hand_gradients(x, w1, b1, upstream)
+    dx2, dw2, db2 = _hand_gradients(x, w2, b2, upstream)
+    for leaf, expected in zip(params + [x_leaf], (dw1, db1, dw2, db2, dx1 + dx2)):
+        np.testing.assert_allclose(leaf.grad, expected, rtol=1e-12)
+
+
+def test_backward_twice_through_a_sequential_gives_twice_the_gradients():
+    model = nn.Sequential(nn.Linear(5, 8, rng=0), nn.ReLU(), nn.Linear(8, 3, rng=1), nn.ReLU(), nn.Linear(3, 2, rng=2))
+    x = np.random.default_rng(7).standard_normal((4, 5)).astype(np.float32)
+    loss = F.cross_entropy(model(x), np.array([0, 1, 1, 0]))
+    loss.backward()
+    once = [p.grad.copy() for p in model.parameters()]
+    loss.backward()
+    for p, g in zip(model.parameters(), once):
+        np.testing.assert_allclose(p.grad, 2 * g, rtol=1e-6)

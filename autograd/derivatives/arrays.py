@@ -24,7 +24,7 @@ from ..core import Node
 from ..op import Op
 from ..read_padding import folded_array, padded_array
 from ..shared_math import ONES_ROWS, data_of, exp, ones_vector
-from .elementwise import relu_rule
+from .elementwise import kept_in_place, relu_rule
 
 
 def _spread(g, x_shape, axes, keepdims):
@@ -132,9 +132,10 @@ def _linear_relu_rule(g, out, x, weight, bias=None):
     return contributions if bias is None else [*contributions, _linear_rule_bias(g, out, x, weight, bias)]
 
 
-def _linear_relu_accumulate(pending, g, parents, out):
-    # the ordinary pass: the same contributions, each computed only for a parent that requires grad
-    g = relu_rule(g, out, None)
+def _linear_relu_accumulate(pending, g, parents, out, owned):
+    # the ordinary pass: the same contributions, each computed only for a parent that requires grad; a g that
+    # nothing else holds takes relu's zeros in place (no second array of the output's size during the products)
+    g = kept_in_place(g, out != 0) if owned else relu_rule(g, out, None)
     x, weight = parents[0]._data, parents[1]._data
     for parent, rule in zip(parents, _LINEAR_RULES):
         if parent._requires_grad:

@@ -85,6 +85,20 @@ def kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return bits.view(g.dtype)
 
 
+def kept_in_place(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """:func:`kept_where` written into ``g`` itself, for a gradient array that nothing else holds (see
+    ``Op.accumulate``'s ``owned``): no array of g's size is made. ``keep`` (a bool array of g's shape, the
+    caller's own) is overwritten: as int8, 1 -> -1 (every bit set), and-ed with g's bits, each widened as read."""
+    integer = sm.SAME_WIDTH_INTEGER.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
+    if integer is None or type(keep) is not np.ndarray or g.shape != keep.shape:
+        np.copyto(g, kept_where(g, keep))
+        return g
+    bits = keep.view(np.int8)
+    np.negative(bits, out=bits)
+    np.bitwise_and(g.view(integer), bits, out=g.view(integer))
+    return g
+
+
 def zeros_of(g):
     """0 of g's shape and dtype, also where g is infinite or nan (g * 0 would be nan there): the derivative of a
     step function times g. For a node (under ``create_graph``) a node of g with derivative zero (:func:`flat_of`)."""
