@@ -230,3 +230,15 @@ def test_backward_twice_through_a_sequential_gives_twice_the_gradients():
     loss.backward()
     for p, g in zip(model.parameters(), once):
         np.testing.assert_allclose(p.grad, 2 * g, rtol=1e-6)
+
+
+def test_an_infinite_gradient_where_the_relu_is_off_gives_zeros_not_nan():
+    # the incoming gradient is the product's own new array (zeroed in place): inf and nan there still give +0
+    arrays, leaves, upstream = _fused_pair(8)
+    x, weight, bias = arrays
+    off = x @ weight.T + bias <= 0
+    upstream[off] = np.where(np.arange(off.sum()) % 2, np.inf, np.nan)
+    (linear(*leaves, activation="relu") * Tensor(upstream)).sum().backward()
+    for leaf, expected in zip(leaves, _hand_gradients(*arrays, upstream)):
+        assert np.isfinite(leaf.grad).all()
+        np.testing.assert_allclose(leaf.grad, expected, rtol=1e-12)

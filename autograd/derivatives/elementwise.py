@@ -86,13 +86,13 @@ def kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def kept_in_place(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """:func:`kept_where` written into ``g`` itself, for a gradient array that nothing else holds (see
+    """:func:`kept_where`, written into ``g`` itself for a gradient array that nothing else holds (see
     ``Op.accumulate``'s ``owned``): no array of g's size is made. ``keep`` (a bool array of g's shape, the
-    caller's own) is overwritten: as int8, 1 -> -1 (every bit set), and-ed with g's bits, each widened as read."""
+    caller's own) is overwritten: as int8, 1 -> -1 (every bit set), and-ed with g's bits, each widened as read.
+    Other operands (not floats, a scalar mask, another shape) get kept_where's new array."""
     integer = sm.SAME_WIDTH_INTEGER.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
     if integer is None or type(keep) is not np.ndarray or g.shape != keep.shape:
-        np.copyto(g, kept_where(g, keep))
-        return g
+        return kept_where(g, keep)
     bits = keep.view(np.int8)
     np.negative(bits, out=bits)
     np.bitwise_and(g.view(integer), bits, out=g.view(integer))
