@@ -26,7 +26,9 @@ from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs, reads_
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
 # slow attribute lookup): the hot paths test against this global instead.
 _ndarray = np.ndarray
-_references = sys.getrefcount  # (counting its own argument)
+# the references to an object, counting the argument's own (so 2 for an array held by one local); Python 3.14's
+# interpreter may borrow that reference instead, and there no array counts as held by one local alone
+_references = sys.getrefcount if sys.version_info < (3, 14) else lambda array: 0
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
