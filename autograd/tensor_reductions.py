@@ -101,14 +101,14 @@ class TensorReductions:
             with quiet():
                 mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims, dtype=dtype) / count)
             return _Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
-        if data.dtype.kind == "f" and data.dtype.itemsize >= 4:
-            # numpy's own mean of float32/float64 is this sum / n, behind a slower Python wrapper
-            axes = normalize_axes(axis, data.ndim, "mean")
-            count = math.prod(data.shape[a] for a in axes)
-            with quiet():  # overflow gives inf, and the mean of an empty slice nan, as torch's, without a warning
-                mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims) / count)
-            return _Tensor._from_op(mean, ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
-        return self._reduce(ar.mean, np.mean, axis, keepdims)
+        # numpy's own mean is this sum / n behind a slower Python wrapper, which also warns on an empty slice.
+        # float16 sums in float32 and rounds back once; integers and booleans average in float64, as np.mean
+        wide = COMPUTE_DTYPE.get(data.dtype, None if data.dtype.kind == "f" else np.dtype(np.float64))
+        axes = normalize_axes(axis, data.ndim, "mean")
+        count = math.prod(data.shape[a] for a in axes)
+        with quiet():  # overflow gives inf, and the mean of an empty slice nan, as torch's, without a warning
+            mean = np.asarray(np.add.reduce(data, axis=axes, keepdims=keepdims, dtype=wide) / count)
+        return _Tensor._from_op(in_dtype_of(mean, data), ar.mean, (self,), {"axes": axes, "keepdims": keepdims})
 
     def prod(
         self,
