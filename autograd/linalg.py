@@ -285,10 +285,12 @@ def _pair_or_single(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
 
 
 def _two_norm(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
-    """sqrt(sum x^2) over ``axes``; its gradient x / norm is taken as 0 where the norm is 0 (as torch)."""
-    squares = (x * x).sum(axis=axes, keepdims=keepdims)
-    zero = np.asarray(squares._data == 0)  # sqrt is only differentiated where the norm is positive
-    return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, squares).sqrt())
+    """sqrt(sum x^2) over ``axes``, one node whose gradient is (x / norm) g, taken as 0 where the norm is 0 (as
+    torch): formed from the unit vector, it stays finite at a norm so small that g / norm would overflow."""
+    data = x._data
+    # squares overflow to inf and underflow to 0, as torch's, without numpy's warnings
+    norm = np.sqrt(quietly(np.add.reduce, quietly(np.multiply, data, data), axis=axes, keepdims=keepdims))
+    return Tensor._from_op(np.asarray(norm, dtype=data.dtype), la.two_norm, (x,), {"axes": axes, "keepdims": keepdims})
 
 
 def _p_norm(x: Tensor, p: float, axes: tuple[int, ...], keepdims: bool) -> Tensor:

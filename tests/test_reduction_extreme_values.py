@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 import nn.functional as F
 from autograd import Tensor
 
@@ -44,3 +45,57 @@ def test_float16_mean_accumulates_in_float32_and_l1_loss_of_empty_float16_batche
         loss.backward()
     assert loss.dtype == np.float16 and np.isnan(loss.item())
     assert empty.grad.shape == (0,)
+
+
+TINY = np.array([[3e-160, -4e-160], [6e-161, 8e-161]])  # norms 5e-160, 1e-160: 1 / norm^2 overflows float64
+
+
+def _unit_vector_gradient(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """d/dx sum(weights * x / ||x||) row by row, (w - (w . u) u) / ||x|| with u = x / ||x||, in rescaled numbers."""
+    scaled = x * 1e160
+    norms = np.linalg.norm(scaled, axis=1, keepdims=True)
+    unit = scaled / norms
+    return (weights - (weights * unit).sum(1, keepdims=True) * unit) / norms * 1e160
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda functional, x, w: (x / x.norm(dim=1, keepdim=True) * w).sum(),
+        lambda functional, x, w: (functional.normalize(x, eps=0.0) * w).sum(),
+    ],
+    ids=["x / norm", "normalize(eps=0)"],
+)
+def test_two_norm_gradient_stays_finite_at_norms_whose_square_underflows(call):
+    weights = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    x = Tensor(TINY.copy(), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call(F, x, Tensor(weights)).backward()
+    assert np.isfinite(x.grad).all()
+    np.testing.assert_allclose(x.grad, _unit_vector_gradient(TINY, weights), rtol=1e-4)  # subnormal squares
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(TINY, requires_grad=True)
+    call(torch.nn.functional, t, torch.tensor(weights)).backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_cosine_similarity_without_eps_has_a_finite_gradient_at_tiny_vectors():
+    other = np.array([[1.0, 2.0], [2.0, -1.0]])
+    x = Tensor(TINY.copy(), requires_grad=True)
+    F.cosine_similarity(x, other, eps=0.0).sum().backward()
+    unit_other = other / np.linalg.norm(other, axis=1, keepdims=True)
+    np.testing.assert_allclose(x.grad, _unit_vector_gradient(TINY, unit_other), rtol=1e-4)
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(TINY, requires_grad=True)
+    torch.nn.functional.cosine_similarity(t, torch.tensor(other), eps=0.0).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_two_norm_is_differentiable_twice_and_zero_at_a_zero_vector():
+    x = Tensor(np.array([[3.0, 4.0], [0.0, 0.0]]), requires_grad=True)
+    (first,) = autograd.grad(x.norm(dim=1).sum(), [x], create_graph=True)
+    np.testing.assert_allclose(first.data, [[0.6, 0.8], [0.0, 0.0]])
+    (second,) = autograd.grad((first * Tensor(np.array([[1.0, 0.0], [1.0, 0.0]]))).sum(), [x])
+    # d/dx (x_1 / ||x||) = (e_1 - u_1 u) / ||x|| = ([1, 0] - 0.6 [0.6, 0.8]) / 5 on the first row
+    np.testing.assert_allclose(second, [[0.128, -0.096], [0.0, 0.0]])

@@ -19,6 +19,8 @@ With A^-T the inverse transposed and g the upstream gradient:
 * pinv:     P = A^+ (m x n A),   dA = -P^T g P^T + (I_m - A P) g^T P P^T + P^T P g^T (I_n - P A), the
   derivative of the pseudo-inverse where the rank is locally constant (Golub and Pereyra, "The
   differentiation of pseudo-inverses"); for an invertible A it is inv's rule.
+* two_norm: n = sqrt(sum x^2) over ``axes``, dx = (x / n) g: the unit vector x / n (|x_i / n| <= 1) times g, so a
+  tiny norm does not overflow, as g / n would (n = 5e-160 and g = 1e159, from x / n, say); 0 where n = 0 (as torch)
 
 The inverses inside the rules are recorded with :func:`autograd.shared_math.record`, so
 every rule is differentiable again.
@@ -133,6 +135,16 @@ def _pinv_rule(g, out, a):
     return -(out_t @ g @ out_t) + row_space @ (g_t @ (out @ out_t)) + (out_t @ out) @ (g_t @ column_space)
 
 
+def _two_norm_rule(g, out, x, axes, keepdims):
+    kept = tuple(1 if axis in axes else size for axis, size in enumerate(x.shape))
+    norm = out.reshape(kept)
+    zero = sm.data_of(norm) == 0
+    unit = sm.where(zero, 0.0, x / sm.where(zero, 1.0, norm))
+    if not keepdims:
+        g = g.reshape(kept)
+    return unit * g
+
+
 # fmt: off
 inv = Op("inv", lambda g, out, a: -(_t(out) @ g @ _t(out)))
 solve = Op("solve", _solve_rule_a, _solve_rule_b)
@@ -140,4 +152,5 @@ det = Op("det", _det_rule)
 slogdet = Op("slogdet", _slogdet_rule)
 cholesky = Op("cholesky", _cholesky_rule)
 pinv = Op("pinv", _pinv_rule)
+two_norm = Op("two_norm", _two_norm_rule)
 # fmt: on
