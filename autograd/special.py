@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from .core import Node
-from .shared_math import sigmoid
+from .op import Op
+from .shared_math import exp, sigmoid
 
 #: Python's number types: a special function of one gives a float.
 _PLAIN = (float, int, bool)
@@ -278,13 +279,18 @@ def polygamma(n: int, x: Any) -> Any:
 _FRACTION_DEPTH = 80  # erfc for x >= 2: Laplace's continued fraction has converged to float64 precision by then
 
 
-def _complement(x: np.ndarray) -> np.ndarray:
-    """erfc(x) for x >= 2 from Laplace's continued fraction, evaluated from its tail:
-    erfc(x) = e^(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))."""
+def _laplace_denominator(x: np.ndarray) -> np.ndarray:
+    """sqrt(pi) (x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))) for x >= 2, Laplace's continued fraction evaluated
+    from its tail: erfc(x) = e^(-x^2) / this."""
     tail = np.zeros_like(x)
     for k in range(_FRACTION_DEPTH, 0, -1):
         tail = (k / 2) / (x + tail)
-    return np.exp(-x * x) / (math.sqrt(math.pi) * (x + tail))
+    return math.sqrt(math.pi) * (x + tail)
+
+
+def _complement(x: np.ndarray) -> np.ndarray:
+    """erfc(x) for x >= 2 from Laplace's continued fraction (:func:`_laplace_denominator`)."""
+    return np.exp(-x * x) / _laplace_denominator(x)
 
 
 @_in_float64
@@ -386,9 +392,45 @@ def ndtr(x: Any) -> Any:
     return erfc(-x * _ROOT_HALF if isinstance(x, Node) else -np.asarray(x, dtype=float) * _ROOT_HALF) * 0.5
 
 
+def _log_erfc_and_slope(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log erfc(x) and its derivative -2/sqrt(pi) e^(-x^2) / erfc(x), for x > 0: from Laplace's continued fraction
+    for x >= 2, -x^2 - log(D) and -2 D / sqrt(pi) (:func:`_laplace_denominator`), so neither underflows where
+    erfc(x) does (from x ~ 26.5)."""
+    far = x >= 2
+    near = np.where(far, 1.0, x)
+    complement = _erfc(near)
+    denominator = _laplace_denominator(np.where(far, x, 2.0))
+    value = np.where(far, -x * x - np.log(denominator), np.log(complement))
+    slope = np.where(far, -denominator, np.exp(-near * near) / complement) * _TWO_OVER_ROOT_PI * np.where(far, 1, -1)
+    return value, slope
+
+
+@_in_float64
+def _ndtri(p: np.ndarray) -> np.ndarray:
+    """Phi^-1(p) = sqrt 2 erfinv(2 p - 1) where 2 p - 1 is exact (p >= 1/4, Sterbenz); below, -sqrt 2 x with
+    erfc(x) = 2 p, found by Newton's method on log erfc(x) = log 2 p from the asymptotic x^2 ~ w - log(pi w) / 2,
+    w = -log 2 p, so the lower tail keeps its relative precision down to the smallest subnormal (2 p - 1 rounds
+    to -1 below p ~ 1e-17, whose erfinv is -inf). -inf at 0, inf at 1, nan outside [0, 1]."""
+    lower = p < 0.25
+    upper = math.sqrt(2) * _erfinv(2 * np.where(lower, 0.5, p) - 1)
+    target = np.log(2 * np.where(lower & (p > 0), p, 0.25))
+    x = np.sqrt(np.maximum(-target - 0.5 * np.log(-math.pi * target), 0.25))
+    for _ in range(6):  # log erfc is concave and decreasing: Newton's steps converge, quadratically
+        value, slope = _log_erfc_and_slope(x)
+        x = x - (value - target) / slope
+    tail = np.where(p == 0, -np.inf, np.where(p < 0, np.nan, -math.sqrt(2) * x))
+    return np.where(lower, tail, upper)
+
+
+#: Phi^-1's derivative rule: 1 / phi(Phi^-1(p)) = sqrt(2 pi) e^(out^2 / 2), from the output.
+_NDTRI = Op("ndtri", lambda g, out, p: g * math.sqrt(2 * math.pi) * exp(out * out / 2))
+
+
 def ndtri(p: Any) -> Any:
-    """The standard normal quantile, Phi^-1(p) = sqrt 2 erfinv(2 p - 1) (-inf at 0, inf at 1, nan outside [0, 1])."""
-    return erfinv(2 * p - 1 if isinstance(p, Node) else 2 * np.asarray(p, dtype=float) - 1) * math.sqrt(2)
+    """The standard normal quantile Phi^-1(p) of a number, an array or a node (recorded): -inf at 0, inf at 1, nan
+    outside [0, 1], accurate to float64 precision in the lower tail too (see :func:`_ndtri`); d/dp =
+    sqrt(2 pi) e^(ndtri(p)^2 / 2)."""
+    return p._apply_unary(_NDTRI, _ndtri) if isinstance(p, Node) else _ndtri(p)
 
 
 def xlog1py(x: Any, y: Any) -> Any:

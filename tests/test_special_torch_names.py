@@ -71,3 +71,37 @@ def test_the_names_match_torch_special(name, argument):
     out.sum().backward()
     expected.sum().backward()
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-8)  # (torch's trigamma is off by ~1e-10)
+
+
+TAIL = np.array([1e-12, 1e-20, 1e-100, 1e-300, 1e-310, 5e-324, 0.01, 0.2])
+
+
+def test_ndtri_keeps_the_lower_tails_precision_where_2p_minus_1_rounds_to_minus_1():
+    # 2 p - 1 is -1 in float64 below p ~ 1e-17 (erfinv(-1) = -inf) and loses digits well before: the lower tail
+    # inverts erfc(x) = 2 p instead; ndtr (from erfc, independent of ndtri) takes the quantiles back to p
+    quantiles = special.ndtri(TAIL)
+    assert np.isfinite(quantiles).all()
+    normal = TAIL > 1e-300  # subnormal p: ndtr's own value there has only the digits the subnormal holds
+    np.testing.assert_allclose(special.ndtr(quantiles[normal]), TAIL[normal], rtol=1e-13)
+    np.testing.assert_allclose(special.ndtri(np.array([1e-20, 5e-324])), [-9.262340089798408, -38.467405617144344])
+    assert special.ndtri(np.float32(1e-20)).dtype == np.float32
+    np.testing.assert_array_equal(
+        special.ndtri(np.array([0.0, 1.0, -1e-8, 1.5, np.nan])), [-np.inf, np.inf, *[np.nan] * 3]
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ndtri_tail_values_and_gradients_match_torch(dtype):
+    torch = pytest.importorskip("torch")
+    points = np.array([*TAIL, 3e-39, 1e-45, 0.3, 0.9], dtype=dtype)
+    points = points[points > 0]  # float32 flushes 1e-310 and 5e-324 to 0
+    ours = Tensor(points.copy(), requires_grad=True)
+    theirs = torch.tensor(points, requires_grad=True)
+    out, expected = special.ndtri(ours), torch.special.ndtri(theirs)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(
+        out.data, expected.detach().numpy(), rtol=1e-14 if dtype == np.float64 else 5e-7
+    )  # torch: float32 maths
+    out.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12 if dtype == np.float64 else 2e-6)
