@@ -160,3 +160,23 @@ def test_a_mean_over_only_ignored_targets_is_nan_with_no_gradient_as_torchs(loss
     torch = pytest.importorskip("torch")
     expected = getattr(torch.nn.functional, loss.__name__)(torch.zeros(3, 4), torch.tensor([-100, -100, -100]))
     assert torch.isnan(expected)
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_kept_targets_all_weighted_0_give_a_nan_mean_and_nan_gradients_as_torchs(label_smoothing):
+    # the mean is 0/0 over the kept targets: nan, and so is the gradient of every logit they read (torch's)
+    x = np.random.default_rng(1).normal(size=(4, 4))
+    target, weight = np.array([0, 1, 2, -100]), np.array([0.0, 0.0, 0.0, 1.0])
+    logits = Tensor(x, requires_grad=True)
+    out = F.cross_entropy(logits, target, weight=weight, label_smoothing=label_smoothing)
+    out.backward()
+    assert np.isnan(out.item())
+    assert np.isnan(logits.grad[:3]).all() and (logits.grad[3] == 0).all()  # the ignored row gets no gradient
+    torch = pytest.importorskip("torch")
+    theirs = torch.tensor(x, requires_grad=True)
+    expected = torch.nn.functional.cross_entropy(
+        theirs, torch.tensor(target), weight=torch.tensor(weight), label_smoothing=label_smoothing
+    )
+    expected.backward()
+    assert torch.isnan(expected)
+    np.testing.assert_array_equal(np.isnan(logits.grad), theirs.grad.isnan().numpy())

@@ -254,8 +254,10 @@ def _weighted_class_terms(
     if reduction != "mean":
         return _reduce(terms, reduction)
     total = float(quietly(np.add.reduce, sample_weights[~ignored], axis=None))  # inf when it overflows, as torch
-    if total == 0.0:  # every target ignored or weighted 0 (a batch of padding): torch's 0/0, nan, with no gradient
-        return terms.sum() * 0.0 + math.nan
+    if total == 0.0:  # torch's 0/0: nan
+        if ignored.all():  # every target ignored (a batch of padding): no gradient
+            return terms.sum() * 0.0 + math.nan
+        return terms.sum() / total + math.nan  # kept targets all weighted 0: their gradient is nan too, as torch's
     return terms.sum() / total
 
 
