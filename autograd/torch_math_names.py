@@ -31,9 +31,15 @@ from .random_state import generator_for
 from .shape_errors import ArgumentRangeError, ShapeError
 from .torch_keywords import all_if_empty
 
-__all__ = ["MantissaAndExponent", "MinAndMax", "SignAndLogAbsDet", "TorchMathNames"]
+__all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAndLogAbsDet", "TorchMathNames"]
 
 Self = TypeVar("Self", bound="TorchMathNames")  # the Tensor a method is called on
+
+
+class MultinomialDtypeError(TypeError, RuntimeError):
+    """Integer or boolean weights given to ``multinomial``: a TypeError (the house rule for dtypes) that is also the
+    RuntimeError torch raises ("multinomial only supports floating-point dtypes"), so code written for either
+    catches it."""
 
 
 class MinAndMax(NamedTuple):
@@ -582,20 +588,27 @@ class TorchMathNames:
     def multinomial(self: Self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Self:
         """torch.Tensor.multinomial: ``num_samples`` category indices (int64) drawn from the weights of each row
         of a vector or a matrix; without ``replacement`` each category at most once (zero-weight ones after the
-        others, as torch), by the exponential race: the largest weight / E, E ~ Exp(1), first."""
+        others, as torch), by the exponential race: the largest weight / E, E ~ Exp(1), first.
+
+        Bad weights or counts raise torch's RuntimeError as the library's class that is also one: a non-floating
+        dtype :class:`MultinomialDtypeError` (a TypeError), a shape other than a non-empty vector or matrix
+        ``ShapeError``, a negative, infinite or NaN weight, a row summing to 0 or ``num_samples`` below 1
+        ``ArgumentRangeError`` (ValueErrors); a ``num_samples`` that is not an integer is a TypeError, as torch's."""
         weights = _tensor(self)._data
         if weights.dtype.kind != "f":  # torch refuses counts: a bigram row needs .float() first
-            raise TypeError(f"multinomial: expects floating-point weights, got dtype {weights.dtype}")
+            raise MultinomialDtypeError(f"multinomial: expects floating-point weights, got dtype {weights.dtype}")
         if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
-            raise ValueError(f"multinomial: expects a non-empty vector or matrix of weights, got shape {weights.shape}")
-        if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
-            raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+            raise ShapeError(f"multinomial: expects a non-empty vector or matrix of weights, got shape {weights.shape}")
+        if not isinstance(num_samples, (int, np.integer)) or isinstance(num_samples, bool):
+            raise TypeError(f"multinomial: num_samples must be an integer, got {num_samples!r}")
+        if num_samples <= 0:
+            raise ArgumentRangeError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
         if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-            raise ValueError("multinomial: the weights must be finite and non-negative")
+            raise ArgumentRangeError("multinomial: the weights must be finite and non-negative")
         rows = np.atleast_2d(weights).astype(np.float64)
         totals = rows.sum(axis=-1, keepdims=True)
         if np.any(totals <= 0):
-            raise ValueError("multinomial: every row of weights must have a positive sum")
+            raise ArgumentRangeError("multinomial: every row of weights must have a positive sum")
         if not replacement and num_samples > rows.shape[-1]:
             raise ArgumentRangeError(
                 f"multinomial: cannot draw {num_samples} samples without replacement from {rows.shape[-1]} categories"

@@ -374,6 +374,41 @@ def test_counts_and_sizes_torch_refuses_are_also_torch_runtime_errors(call, erro
     _raises_both(call, error, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2) - 1, 1), A.ArgumentRangeError, id="negative"),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2) / 0, 1), A.ArgumentRangeError, id="nan"),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2), 1), A.ArgumentRangeError, id="zero-sum"),
+        pytest.param(
+            lambda lib: lib.module.multinomial(lib.doubles(2), 1, True), A.ArgumentRangeError, id="zero-sum-replacement"
+        ),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2) + 1, 0), A.ArgumentRangeError, id="no-samples"),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2) + 1, -1), A.ArgumentRangeError, id="negative-n"),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2, 2, 2) + 1, 1), A.ShapeError, id="3d"),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(()) + 1, 1), A.ShapeError, id="0d"),
+        pytest.param(lambda lib: lib.module.multinomial(lib.doubles(2, 0), 1), A.ShapeError, id="no-categories"),
+    ],
+)
+def test_multinomial_weights_and_counts_torch_refuses_are_also_torch_runtime_errors(call, error):
+    _raises_both(call, error, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        pytest.param(lambda lib: lib.indices([3, 0, 1]), id="int64"),  # the bigram lecture's N[0] before .float()
+        pytest.param(lambda lib: lib.indices([3, 0, 1]) > 0, id="bool"),
+    ],
+)
+def test_multinomial_of_non_floating_weights_is_a_type_error_also_torchs_runtime_error(counts):
+    _raises_both(lambda lib: lib.module.multinomial(counts(lib), 1), TypeError, TypeError, RuntimeError)
+
+
+def test_multinomial_of_a_float_count_is_a_type_error_as_torchs():
+    _keeps_its_class(lambda lib: lib.module.multinomial(lib.doubles(2) + 1, 1.0), TypeError, TypeError, ValueError)
+
+
 COMPARISONS_AND_BITS = [
     pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
     pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
