@@ -13,10 +13,11 @@ class IndexBoundsError(IndexError, RuntimeError):
 
 
 class IndexDtypeError(TypeError, RuntimeError):
-    """Indices of a non-integer dtype where an op looks rows up by them (``embedding``, ``nn.Embedding``): a
-    TypeError, as the library has raised it, and the RuntimeError torch raises ("Expected tensor for argument #1
-    'indices' to have one of the following scalar types: Long, Int"), so ``except`` clauses written for either
-    catch it."""
+    """Indices of a non-integer dtype where an op looks entries up or writes them by them (``embedding``,
+    ``nn.Embedding``, ``one_hot``, ``gather``, ``scatter``, ``take``, ``index_add``, ``put``, ...): a TypeError, as
+    the library has raised it, and the RuntimeError torch raises ("Expected tensor for argument #1 'indices' to have
+    one of the following scalar types: Long, Int", "gather(): Expected dtype int32/int64 for index"), so ``except``
+    clauses written for either catch it."""
 
 
 class ClassIndexError(ValueError, IndexError):

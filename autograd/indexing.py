@@ -16,7 +16,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import AxisError
 from .core import Node
-from .index_errors import IndexBoundsError
+from .index_errors import IndexBoundsError, IndexDtypeError
 from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
@@ -42,10 +42,11 @@ def _tensor(x: TensorLike) -> Tensor:
 
 def _integers(indices: Any, op: str) -> np.ndarray:
     """``indices`` as an integer array; a Tensor's data is copied, so changing the Tensor in place later cannot
-    change the gradient of an op that kept the indices."""
+    change the gradient of an op that kept the indices. Another dtype is an :class:`IndexDtypeError` (a TypeError
+    and torch's RuntimeError)."""
     raw = np.array(indices._data) if isinstance(indices, Node) else np.asarray(indices)
     if raw.dtype.kind not in "iu":
-        raise TypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
+        raise IndexDtypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
     return raw
 
 

@@ -26,7 +26,7 @@ from . import shared_math as sm
 from .broadcasting import single_axis
 from .core import Node
 from .derivatives import arrays as ar
-from .index_errors import IndexBoundsError
+from .index_errors import IndexBoundsError, IndexDtypeError
 from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_in_place import fill_value_in, in_place_twin
 
@@ -51,10 +51,11 @@ def _tensor(names: Any) -> Any:
 
 
 def _integers(index: Any, op: str) -> np.ndarray:
-    """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient)."""
+    """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient); another
+    dtype is an :class:`IndexDtypeError` (a TypeError and torch's RuntimeError)."""
     raw = np.array(index._data if isinstance(index, Node) else index)
     if raw.dtype.kind not in "iu" and not (raw.dtype.kind == "f" and raw.size == 0):
-        raise TypeError(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
+        raise IndexDtypeError(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
     return raw.astype(np.int64)
 
 

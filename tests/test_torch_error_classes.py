@@ -194,6 +194,32 @@ def test_embedding_of_float_indices_is_also_torchs_runtime_error(call):
     _raises_both(call, A.IndexDtypeError, TypeError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.F.one_hot(lib.doubles(2)), id="one_hot"),
+        pytest.param(lambda lib: lib.doubles(3, 2).gather(0, lib.doubles(3, 2)), id="gather"),
+        pytest.param(lambda lib: lib.doubles(3, 2).scatter(0, lib.doubles(3, 2), lib.doubles(3, 2)), id="scatter"),
+        pytest.param(
+            lambda lib: lib.doubles(3, 2).scatter_add(0, lib.doubles(3, 2), lib.doubles(3, 2)), id="scatter_add"
+        ),
+        pytest.param(
+            lambda lib: lib.module.take_along_dim(lib.doubles(3, 2), lib.doubles(3, 2), 0), id="take_along_dim"
+        ),
+        pytest.param(lambda lib: lib.module.take(lib.doubles(3, 2), lib.doubles(2)), id="take"),
+        pytest.param(lambda lib: lib.doubles(3, 2).index_add(0, lib.doubles(2), lib.doubles(2, 2)), id="index_add"),
+        pytest.param(lambda lib: lib.doubles(3, 2).index_copy(0, lib.doubles(2), lib.doubles(2, 2)), id="index_copy"),
+        pytest.param(
+            lambda lib: lib.doubles(3, 2).scatter_reduce(0, lib.doubles(3, 2), lib.doubles(3, 2), "sum"),
+            id="scatter_reduce",
+        ),
+        pytest.param(lambda lib: lib.doubles(3, 2).put(lib.doubles(2), lib.doubles(2)), id="put"),
+    ],
+)
+def test_float_indices_of_lookups_and_writes_are_also_torchs_runtime_error(call):
+    _raises_both(call, A.IndexDtypeError, TypeError, RuntimeError)
+
+
 # -- F.pad and the padding layers ------------------------------------------------------------------------------
 PADDING = [
     pytest.param(lambda lib: lib.F.pad(lib.zeros(1, 1, 3), (3, 3), mode="reflect"), id="reflect-width-over-axis"),
