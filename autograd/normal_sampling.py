@@ -17,7 +17,7 @@ import numpy as np
 
 from .default_dtype import float_dtype
 from .quiet import quietly
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, where
 from .tensor_functions import RandomSource, factory_shape, random_source
 from .torch_names import check_factory_options
@@ -86,9 +86,10 @@ def _refuse_number_form_options(size: Any, dtype: Any, requires_grad: bool) -> N
 
 
 def _check_std(std: np.ndarray) -> None:
-    """ValueError unless every standard deviation is >= 0 (NaN included, as torch)."""
+    """ArgumentRangeError (a ValueError and torch's RuntimeError) unless every standard deviation is >= 0 (NaN
+    included, as torch)."""
     if not np.all(std >= 0):
-        raise ValueError(f"normal: std must be >= 0 everywhere, got {std.min() if std.size else std}")
+        raise ArgumentRangeError(f"normal: std must be >= 0 everywhere, got {std.min() if std.size else std}")
 
 
 def _sample_of_tensors(mean: Any, std: Any, source: np.random.Generator) -> Tensor:

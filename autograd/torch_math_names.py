@@ -577,11 +577,12 @@ class TorchMathNames:
     # -- random draws: Tensors outside the graph ---------------------------------------------------------------
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:
         """torch.Tensor.bernoulli: 1 with probability self (or ``p`` for every entry, if given), else 0, in self's
-        dtype; ``generator`` is a numpy Generator, a seed or None (the library's random state)."""
+        dtype; ``generator`` is a numpy Generator, a seed or None (the library's random state). A probability
+        outside [0, 1] (NaN too) is an ``ArgumentRangeError``, a ValueError and torch's RuntimeError."""
         tensor = _tensor(self)
         chance = tensor._data if p is None else _data(p)
         if chance.dtype.kind not in "fiub" or (chance.size and not (chance.min() >= 0 and chance.max() <= 1)):
-            raise ValueError("bernoulli: the probabilities must be in [0, 1]")
+            raise ArgumentRangeError("bernoulli: the probabilities must be in [0, 1]")
         draws = generator_for(generator).random(tensor.shape) < chance
         return _constant(self, draws.astype(tensor.dtype))
 

@@ -53,10 +53,14 @@ def _array(x: Any) -> np.ndarray:
 
 
 def _size(size: Any, op: str) -> tuple[int, ...]:
+    """``size`` (a length or a sequence of them) as a tuple of ints: a length that is not an integer is a
+    ValueError, a negative one an ``ArgumentRangeError`` (also torch's RuntimeError)."""
     sizes = (size,) if np.ndim(size) == 0 else tuple(size)
     for length in sizes:
-        if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 0:
+        if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
             raise ValueError(f"{op}: size must be non-negative integers, got {size!r}")
+        if length < 0:
+            raise ArgumentRangeError(f"{op}: size must be non-negative integers, got {size!r}")
     return tuple(int(length) for length in sizes)
 
 
@@ -90,7 +94,8 @@ def randint(
 ) -> Tensor:
     """torch.randint: integers drawn uniformly from [low, high) (``randint(high, size)`` or ``randint(low, high,
     size)``); int64 by default (also for ``dtype=None``), as torch; ``generator`` a numpy Generator, an int seed
-    or None; torch's ``out``, ``layout``, ``device`` as ``check_factory_options``."""
+    or None; torch's ``out``, ``layout``, ``device`` as ``check_factory_options``. ``low >= high`` is an
+    ``ArgumentRangeError`` (a ValueError and torch's RuntimeError)."""
     check_factory_options("randint", device, layout, out)
     if size is None and high is not None and np.ndim(high) > 0:
         low, high, size = 0, low, high
@@ -99,7 +104,7 @@ def randint(
     if size is None:
         raise TypeError("randint: missing the size (randint(high, size) or randint(low, high, size))")
     if low >= high:
-        raise ValueError(f"randint: needs low < high, got low={low} and high={high}")
+        raise ArgumentRangeError(f"randint: needs low < high, got low={low} and high={high}")
     dtype = np.dtype(np.int64 if dtype is None else dtype)
     _check_drawn_range(low, high - 1, dtype)
     data = generator_for(generator).integers(low, high, size=_size(size, "randint"))

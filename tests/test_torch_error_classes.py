@@ -435,6 +435,26 @@ def test_multinomial_of_a_float_count_is_a_type_error_as_torchs():
     _keeps_its_class(lambda lib: lib.module.multinomial(lib.doubles(2) + 1, 1.0), TypeError, TypeError, ValueError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: (lib.doubles(2) + 2).bernoulli(), id="bernoulli-above-1"),
+        pytest.param(lambda lib: lib.module.bernoulli(lib.doubles(2) - 1), id="bernoulli-below-0"),
+        pytest.param(lambda lib: lib.doubles(2).bernoulli(2.0), id="bernoulli-p"),
+        pytest.param(lambda lib: (lib.doubles(2) / 0).bernoulli(), id="bernoulli-nan"),
+        pytest.param(lambda lib: lib.module.randint(5, 2, (3,)), id="randint-low-above-high"),
+        pytest.param(lambda lib: lib.module.randint(0, (3,)), id="randint-high-0"),
+        pytest.param(lambda lib: lib.module.randint_like(lib.doubles(2), 3, 1), id="randint_like-low-above-high"),
+        pytest.param(lambda lib: lib.module.randint(5, (-1,)), id="randint-negative-size"),
+        pytest.param(lambda lib: lib.module.randperm(-2), id="randperm-negative"),
+        pytest.param(lambda lib: lib.module.normal(0.0, -1.0, (2,)), id="normal-negative-std"),
+        pytest.param(lambda lib: lib.module.normal(lib.doubles(2), lib.doubles(2) - 1), id="normal-tensor-std"),
+    ],
+)
+def test_random_draws_out_of_range_are_also_torchs_runtime_error(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 COMPARISONS_AND_BITS = [
     pytest.param(lambda lib: lib.zeros(3) < lib.zeros(2), id="lt"),
     pytest.param(lambda lib: lib.zeros(3) <= lib.zeros(2, 1, 2), id="le"),
