@@ -64,3 +64,14 @@ def test_a_transformer_layer_with_nn_functional_relu_records_its_activation():
 
     layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, activation=F.relu)
     assert architecture.describe(layer)["config"]["activation"] == "relu"
+
+
+def test_one_hot_takes_its_indices_as_input_as_torchs():
+    torch = pytest.importorskip("torch")
+    ours = F.one_hot(input=Tensor(LABELS), num_classes=4)
+    theirs = torch.nn.functional.one_hot(input=torch.tensor(LABELS), num_classes=4)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(
+        F.one_hot(tensor=Tensor(LABELS), num_classes=4).data, ours.data
+    )  # the docstrings' name still works

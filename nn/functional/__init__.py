@@ -96,8 +96,8 @@ from .with_indices import (
 _TORCH_INPUT_NAMED = (
     "batch_norm binary_cross_entropy binary_cross_entropy_with_logits celu cross_entropy elu gelu hardsigmoid "
     "hardswish hardtanh huber_loss l1_loss leaky_relu linear local_response_norm log_softmax logsigmoid mish "
-    "mse_loss multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss nll_loss prelu relu relu6 selu "
-    "sigmoid silu smooth_l1_loss softmax softmin softplus softsign tanh"
+    "mse_loss multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss nll_loss one_hot prelu relu relu6 "
+    "selu sigmoid silu smooth_l1_loss softmax softmin softplus softsign tanh"
 ).split()
 for _name in _TORCH_INPUT_NAMED:
     globals()[_name] = accepts_input_keyword(globals()[_name])
