@@ -51,7 +51,7 @@ from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
-from .random_state import Generator, generator_for, manual_seed
+from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .shape_errors import ArgumentRangeError, ShapeError
 from .shape_functions import (
     array_split,
@@ -455,6 +455,10 @@ __all__ = [
     "matmul",
     "meshgrid",
     "manual_seed",
+    "get_rng_state",
+    "initial_seed",
+    "seed",
+    "set_rng_state",
     "maximum",
     "minimum",
     "moveaxis",

@@ -22,9 +22,19 @@ import numpy as np
 from . import devices
 from .torch_names import check_device
 
-__all__ = ["Generator", "generator_for", "manual_seed", "uniform_draws", "unit_uniform"]
+__all__ = [
+    "Generator",
+    "generator_for",
+    "get_rng_state",
+    "initial_seed",
+    "manual_seed",
+    "seed",
+    "set_rng_state",
+    "uniform_draws",
+    "unit_uniform",
+]
 
-_seeded: np.random.Generator | None = None
+_seeded: Generator | None = None
 
 #: The seed of a Generator made without one, torch's (``torch.Generator().initial_seed()``).
 DEFAULT_SEED = 67280421310721
@@ -38,13 +48,52 @@ _STATE_FIELDS = (("seed", 8), ("state", 16), ("inc", 16), ("has_uint32", 1), ("u
 _STATE_SIZE = sum(size for _, size in _STATE_FIELDS)
 
 
-def manual_seed(seed: int) -> np.random.Generator:
-    """Seed the library's random state (torch's ``manual_seed``); returns the Generator that now serves
-    every draw made without a generator of its own."""
+def manual_seed(seed: int) -> Generator:
+    """Seed the library's random state (torch's ``manual_seed``); returns the :class:`Generator` that now serves
+    every draw made without a generator of its own (its draws are ``numpy.random.default_rng(seed)``'s)."""
     global _seeded
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"manual_seed: seed must be an int >= 0, got {seed!r}")
-    _seeded = np.random.default_rng(int(seed))
+    _seeded = Generator().manual_seed(int(seed))
+    return _seeded
+
+
+def seed() -> int:
+    """torch.seed: seed the library's random state from fresh entropy and return that seed (a 64-bit int), so
+    ``manual_seed`` with it replays the draws made afterwards."""
+    fresh = secrets.randbits(64)
+    manual_seed(fresh)
+    return fresh
+
+
+def initial_seed() -> int:
+    """torch.initial_seed: the seed of the library's random state, set by ``manual_seed`` or ``seed``. Without
+    either, the state is seeded from fresh entropy first (as torch seeds its default generator at start), so the
+    seed returned replays the unseeded draws made afterwards."""
+    return (_seeded if _seeded is not None else _seed_from_entropy()).initial_seed()
+
+
+def get_rng_state() -> Any:
+    """torch.get_rng_state: the position of the library's random state as a uint8 Tensor (``Generator.get_state``'s
+    bytes, not interchangeable with torch's) that ``set_rng_state`` restores; an unseeded state is seeded from
+    fresh entropy first, as for :func:`initial_seed`."""
+    from .tensor import Tensor  # the tensor module imports this one
+
+    return Tensor(Generator.get_state(_seeded if _seeded is not None else _seed_from_entropy()))
+
+
+def set_rng_state(new_state: Any) -> None:
+    """torch.set_rng_state: put the library's random state at a position ``get_rng_state`` gave (a uint8 Tensor
+    or array): later draws without a generator of their own repeat those made after it was saved."""
+    global _seeded
+    restored = Generator().set_state(new_state._data if hasattr(new_state, "_data") else new_state)
+    _seeded = restored
+
+
+def _seed_from_entropy() -> Generator:
+    """The library's random state, seeded by :func:`seed` (fresh entropy)."""
+    seed()
+    assert _seeded is not None
     return _seeded
 
 

@@ -54,3 +54,46 @@ def test_without_a_seed_draws_are_fresh_and_explicit_generators_win():
     with pytest.raises(ValueError, match="seed must be an int >= 0"):
         autograd.manual_seed(-1)
     assert isinstance(autograd.manual_seed(3), np.random.Generator)
+
+
+def test_manual_seed_returns_a_torch_generator_drawing_as_numpys_default_rng():
+    generator = autograd.manual_seed(11)
+    assert isinstance(generator, autograd.Generator) and generator.initial_seed() == 11
+    np.testing.assert_array_equal(autograd.randn(5).data, np.random.default_rng(11).standard_normal(5))
+
+
+def test_initial_seed_and_seed_as_torchs():
+    autograd.manual_seed(123)
+    assert autograd.initial_seed() == 123
+    fresh = autograd.seed()
+    assert isinstance(fresh, int) and 0 <= fresh < 2**64 and autograd.initial_seed() == fresh
+    first = autograd.randn(4).data
+    autograd.manual_seed(fresh)
+    np.testing.assert_array_equal(autograd.randn(4).data, first)  # seed() seeds every later unseeded draw
+
+
+def test_initial_seed_without_a_seed_seeds_from_fresh_entropy_as_torchs_start():
+    torch = pytest.importorskip("torch")
+    assert isinstance(torch.initial_seed(), int)
+    seed = autograd.initial_seed()
+    assert isinstance(seed, int) and autograd.initial_seed() == seed
+    first = autograd.rand(3).data
+    autograd.manual_seed(seed)
+    np.testing.assert_array_equal(autograd.rand(3).data, first)
+
+
+def test_get_and_set_rng_state_replay_the_draws_as_torchs():
+    torch = pytest.importorskip("torch")
+    theirs = torch.get_rng_state()
+    autograd.manual_seed(5)
+    state = autograd.get_rng_state()
+    assert state.dtype == theirs.numpy().dtype and state.ndim == theirs.ndim == 1  # a uint8 Tensor, as torch's
+    first = autograd.randn(6).data
+    autograd.set_rng_state(state)
+    np.testing.assert_array_equal(autograd.randn(6).data, first)
+    autograd.manual_seed(9)
+    autograd.set_rng_state(state)
+    np.testing.assert_array_equal(autograd.randn(6).data, first)
+    assert autograd.initial_seed() == 5
+    with pytest.raises(ValueError, match="set_state"):
+        autograd.set_rng_state(np.zeros(3, dtype=np.uint8))
