@@ -36,6 +36,10 @@ __all__ = [
 
 _seeded: Generator | None = None
 
+#: ``autograd.Tensor``, the type of :func:`get_rng_state`'s result (set by :mod:`autograd.tensor`, which imports
+#: this module through the random fills)
+_Tensor: Any = None
+
 #: The seed of a Generator made without one, torch's (``torch.Generator().initial_seed()``).
 DEFAULT_SEED = 67280421310721
 
@@ -77,9 +81,7 @@ def get_rng_state() -> Any:
     """torch.get_rng_state: the position of the library's random state as a uint8 Tensor (``Generator.get_state``'s
     bytes, not interchangeable with torch's) that ``set_rng_state`` restores; an unseeded state is seeded from
     fresh entropy first, as for :func:`initial_seed`."""
-    from .tensor import Tensor  # the tensor module imports this one
-
-    return Tensor(Generator.get_state(_seeded if _seeded is not None else _seed_from_entropy()))
+    return _Tensor(Generator.get_state(_seeded if _seeded is not None else _seed_from_entropy()))
 
 
 def set_rng_state(new_state: Any) -> None:

@@ -28,7 +28,15 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import gradient_array, numpy_protocol, shared_math, tensor_in_place, tensor_reductions, tensor_shape
+from . import (
+    gradient_array,
+    numpy_protocol,
+    random_state,
+    shared_math,
+    tensor_in_place,
+    tensor_reductions,
+    tensor_shape,
+)
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import refuse_unbroadcastable, unbroadcast
@@ -971,6 +979,7 @@ class Tensor(
 
 # The mixins' modules create Tensors but cannot import this module, which imports them: hand them the class.
 tensor_in_place._Tensor = tensor_reductions._Tensor = tensor_shape._Tensor = gradient_array._Tensor = Tensor
+random_state._Tensor = Tensor
 tensor_in_place._operand = _operand
 
 
