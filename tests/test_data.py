@@ -47,7 +47,7 @@ def test_loader_yields_each_row_once_per_epoch_in_len_batches(n, batch_size, shu
     rows = np.concatenate([batch_y for _, batch_y in batches]) if batches else np.empty(0, int)
     for batch_x, batch_y in batches:
         assert len(batch_x) == batch_size or (not drop_last and batch_x is batches[-1][0])
-        np.testing.assert_array_equal(batch_x, X[batch_y])
+        np.testing.assert_array_equal(batch_x, X[np.asarray(batch_y)])
     expected_count = n // batch_size * batch_size if drop_last else n
     assert len(rows) == expected_count
     assert len(set(rows.tolist())) == expected_count

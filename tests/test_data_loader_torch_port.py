@@ -90,7 +90,7 @@ def test_tensor_dataset_subclass_single_samples_come_from_its_getitem():
 
 def test_tensor_dataset_subclass_shuffled_batches_come_from_its_getitem():
     for features, labels in DataLoader(ScaledFeatures(X, Y), batch_size=2, shuffle=True, seed=3):
-        np.testing.assert_array_equal(features, X[labels] * 100)
+        np.testing.assert_array_equal(features, X[np.asarray(labels)] * 100)
 
 
 def test_tensor_dataset_subclass_batches_as_torch():
@@ -341,22 +341,25 @@ class Scores(list):
     pass
 
 
-def test_default_convert_keeps_arrays_and_numbers_and_makes_tensors_arrays():
+def test_default_convert_makes_arrays_and_numpy_numbers_tensors_and_keeps_tensors_and_numbers():
     array = np.arange(3)
-    assert default_convert(array) is array
+    converted = default_convert(array)
+    assert type(converted) is Tensor and converted.dtype == np.int64 and np.shares_memory(converted.data, array)
     assert default_convert(3) == 3 and default_convert("text") == "text"
-    converted = default_convert(Tensor(np.ones(2), requires_grad=True))
-    assert type(converted) is np.ndarray and converted.tolist() == [1.0, 1.0]
+    tensor = Tensor(np.ones(2), requires_grad=True)
+    assert default_convert(tensor) is tensor
     scalar = default_convert(np.float32(2.5))
-    assert type(scalar) is np.ndarray and scalar.shape == () and scalar.dtype == np.float32
+    assert type(scalar) is Tensor and scalar.shape == () and scalar.dtype == np.float32 and scalar.item() == 2.5
+    strings = np.array(["a", "b"])
+    assert default_convert(strings) is strings
 
 
 def test_default_convert_keeps_container_types():
     converted = default_convert(NamedScores(a=1, b=np.float64(2.0)))
-    assert type(converted) is NamedScores and converted["a"] == 1 and type(converted["b"]) is np.ndarray
+    assert type(converted) is NamedScores and converted["a"] == 1 and type(converted["b"]) is Tensor
     assert type(default_convert(Scores([1, 2]))) is Scores and default_convert(Scores([1, 2])) == [1, 2]
-    converted_tuple = default_convert((1, Tensor(np.zeros(2))))
-    assert type(converted_tuple) is tuple and type(converted_tuple[1]) is np.ndarray
+    converted_tuple = default_convert((1, np.zeros(2)))
+    assert type(converted_tuple) is tuple and type(converted_tuple[1]) is Tensor
 
 
 def test_default_convert_makes_an_unrebuildable_sequence_a_list():

@@ -95,10 +95,12 @@ def test_batch_size_none_yields_unbatched_samples():
     samples = list(DataLoader(TensorDataset(X, y), batch_size=None))
     assert len(samples) == 5 and len(DataLoader(X, batch_size=None)) == 5
     np.testing.assert_array_equal(samples[3][0], X[3])
-    assert samples[3][1] == 3
+    assert type(samples[3][0]) is Tensor and samples[3][1].item() == 3  # torch's default_convert: tensors
     np.testing.assert_array_equal(next(iter(DataLoader(X, batch_size=None))), X[0])
     records = samples_as_dicts()
-    assert next(iter(DataLoader(records, batch_size=None))) is records[0]
+    first = next(iter(DataLoader(records, batch_size=None)))
+    assert list(first) == list(records[0]) and first["name"] == records[0]["name"]
+    np.testing.assert_array_equal(first["x"], records[0]["x"])
     assert list(DataLoader(records, batch_size=None, collate_fn=lambda sample: sample["label"])) == [0, 1, 2, 3, 4]
 
 
@@ -161,7 +163,7 @@ def test_torch_mnist_example_loop_runs_on_the_loader():
 
 def test_a_list_of_samples_is_a_dataset_collated_field_by_field():
     features, labels = next(iter(DataLoader(samples_as_tuples(), batch_size=3)))
-    assert isinstance(features, np.ndarray) and features.dtype == np.float32
+    assert isinstance(features, Tensor) and features.dtype == np.float32
     np.testing.assert_array_equal(features, [[0, 0], [1, 1], [2, 4]])
     np.testing.assert_array_equal(labels, [0, 1, 2])
     batch = next(iter(DataLoader(samples_as_dicts(), batch_size=2)))
@@ -195,7 +197,7 @@ def test_existing_datasets_keep_their_batch_types():
     (rows,) = next(iter(DataLoader(TensorDataset(X), batch_size=4)))  # a list of one array, as torch's
     np.testing.assert_array_equal(rows, X[:4])
     features, labels = next(iter(DataLoader(TensorDataset(Tensor(X), y), batch_size=4)))
-    assert type(features) is np.ndarray and type(labels) is np.ndarray
+    assert type(features) is Tensor and type(labels) is Tensor
 
 
 def test_a_tensor_dataset_of_one_array_gives_lists_as_torchs():
@@ -666,8 +668,8 @@ def test_default_collate_values_as_torch(samples):
     _, data = torch_data()
     ours, theirs = default_collate(samples), data.default_collate(samples)
     np.testing.assert_equal(as_numpy(ours), as_numpy(theirs))
-    expected = {"Tensor": np.ndarray}.get(type(theirs).__name__, type(theirs))
-    assert type(ours) is expected  # an ndarray where torch gives a tensor, else torch's container
+    expected = {"Tensor": Tensor}.get(type(theirs).__name__, type(theirs))
+    assert type(ours) is expected  # a Tensor where torch gives a tensor, else torch's container
 
 
 def test_every_name_is_exported():
@@ -759,7 +761,7 @@ def test_default_convert_of_a_sample_nested_deeper_than_the_recursion_limit(kind
         if kind == "list":
             assert converted[1] == level
         converted = converted["k"] if kind == "dict" else converted[0]
-    assert type(converted) is np.ndarray and converted.shape == () and converted == 1.5
+    assert type(converted) is Tensor and converted.shape == () and converted.item() == 1.5
 
 
 def test_default_convert_of_nested_samples_matches_torch():
@@ -813,3 +815,34 @@ def test_a_dict_of_samples_by_index_is_a_dataset_as_torchs(batch_size):
     ours = DataLoader(samples, batch_size=batch_size)
     assert len(ours) == len(data.DataLoader(samples, batch_size=batch_size))
     assert_same_batches(list(ours), list(data.DataLoader(samples, batch_size=batch_size)))
+
+
+def test_batches_are_tensors_so_a_torch_training_loops_lines_run():
+    # the lines of torch's tutorials' loops, which numpy batches failed (labels.size(0), images.view, .to(device))
+    X, y = np.arange(40, dtype=np.float32).reshape(10, 1, 2, 2), np.arange(10) % 3
+    total = correct = 0
+    for images, labels in DataLoader(TensorDataset(X, y), batch_size=4):
+        images, labels = images.to("cpu"), labels.to("cpu")
+        flat = images.view(images.size(0), -1)
+        predicted = flat.sum(dim=1).long() % 3
+        total += labels.size(0)
+        correct += (predicted == labels).sum().item()
+        assert flat.shape == (len(labels), 4) and labels.dtype == np.int64 and labels.numel() == len(labels)
+    assert total == 10
+    assert correct == int(((X.reshape(10, -1).sum(axis=1).astype(np.int64) % 3) == y).sum())
+
+
+def test_batch_types_and_dtypes_match_torchs():
+    torch = pytest.importorskip("torch")
+    X, y = np.arange(12.0, dtype=np.float32).reshape(6, 2), np.arange(6)
+    ours = next(iter(DataLoader(TensorDataset(X, y), batch_size=4)))
+    theirs = next(
+        iter(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.tensor(X), torch.tensor(y)), 4))
+    )
+    assert [type(batch) for batch in ours] == [Tensor, Tensor] and type(ours) is type(theirs)
+    for mine, reference in zip(ours, theirs):
+        assert str(mine.dtype) == str(reference.dtype).replace("torch.", "") and mine.shape == tuple(reference.shape)
+        np.testing.assert_array_equal(mine, reference.numpy())
+    sample, their_sample = TensorDataset(X, y)[2], torch.utils.data.TensorDataset(torch.tensor(X), torch.tensor(y))[2]
+    assert [type(field) for field in sample] == [Tensor, Tensor] and sample[1].shape == their_sample[1].shape == ()
+    assert sample[1].item() == their_sample[1].item() == 2

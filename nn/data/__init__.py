@@ -4,8 +4,8 @@
 ``ConcatDataset``, ``StackDataset``, ``random_split``, ``get_worker_info``, ``default_collate``,
 ``default_convert`` and the samplers
 (``SequentialSampler``, ``RandomSampler``, ``SubsetRandomSampler``, ``WeightedRandomSampler``,
-``BatchSampler``) follow ``torch.utils.data``, with numpy arrays for tensors and numpy Generators
-or int seeds for torch's generators.
+``BatchSampler``) follow ``torch.utils.data``: datasets may hold numpy arrays, batches are Tensors (as
+torch's), and numpy Generators or int seeds stand for torch's generators.
 
 ``make_moons``, ``make_circles``, ``make_regression``, ``train_test_split`` and
 ``StandardScaler`` are scikit-learn's own objects, imported on first use (see

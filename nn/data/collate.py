@@ -1,7 +1,8 @@
-"""Collation: a list of samples into one batch, as torch's ``default_collate`` but with numpy arrays.
+"""Collation: a list of samples into one batch of Tensors, as torch's ``default_collate``.
 
 :class:`~nn.data.DataLoader` reads the samples of a batch from its dataset and hands the list to its
-``collate_fn``, :func:`default_collate` unless another is given.
+``collate_fn``, :func:`default_collate` unless another is given (without batching, each sample goes through
+:func:`~nn.data.convert.default_convert`, as in torch).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from autograd import Node, Tensor, as_tensor
 
 from .torch_errors import RaggedBatchError
 
-__all__ = ["collate", "default_collate"]
+__all__ = ["as_batch", "collate", "default_collate"]
 
 #: torch's words for a sample that is neither a number, an array, a string nor a container of those.
 UNSUPPORTED_SAMPLE = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
@@ -34,10 +35,10 @@ def _is_field_sequence(sample: Any) -> bool:
 
 
 def default_collate(samples: Sequence[Any]) -> Any:
-    """Stack a list of samples into one batch, field by field (torch's ``default_collate`` on numpy).
+    """Stack a list of samples into one batch, field by field (torch's ``default_collate``).
 
-    Arrays, numbers and Values/Tensors stack along a new first axis into one ndarray (numbers give
-    int64, float64 or bool arrays, as torch's tensors); sequences give one batch per position: a
+    Arrays, numbers and Values/Tensors stack along a new first axis into one Tensor (numbers give
+    int64, float64 or bool tensors, as torch's; a batch of complex numbers stays an ndarray); sequences give one batch per position: a
     namedtuple the same namedtuple of batches, a tuple (or ``range``, or any sequence that cannot be
     built from a list) a list of them, as torch's, another sequence type (a list, a user's sequence
     class) that type built from the list; dicts (any mapping) give a dict of them; strings and bytes
@@ -93,13 +94,24 @@ def default_collate(samples: Sequence[Any]) -> Any:
 _CLOSE = object()
 
 
-def _stacked(samples: Sequence[Any]) -> np.ndarray:
-    """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis."""
+def _stacked(samples: Sequence[Any]) -> Tensor | np.ndarray:
+    """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis, as a Tensor."""
     arrays = [_numeric_array(sample) for sample in samples]
     shapes = {array.shape for array in arrays}
     if len(shapes) != 1:
         raise ValueError(f"collate: samples of different shapes cannot be stacked into a batch: {sorted(shapes)}")
-    return np.stack(arrays)
+    return as_batch(np.stack(arrays))
+
+
+#: dtype kinds a Tensor holds: bool, signed, unsigned, float (complex batches stay ndarrays)
+TENSOR_KINDS = "biuf"
+
+
+def as_batch(array: np.ndarray) -> Tensor | np.ndarray:
+    """A batch of numbers as a Tensor sharing ``array``'s memory (torch's default_collate and default_convert turn
+    numpy arrays into tensors, so ``labels.size(0)``, ``x.view(n, -1)`` and ``x.to(device)`` work on a batch);
+    an array of another kind as it is."""
+    return as_tensor(array) if array.dtype.kind in TENSOR_KINDS else array
 
 
 def _same_kind_of_sequence(first: Sequence[Any], fields: list[Any]) -> Any:

@@ -1,4 +1,4 @@
-"""Conversion of one sample without batching, as torch's ``default_convert`` but to numpy arrays."""
+"""Conversion of one sample without batching, as torch's ``default_convert``: numpy arrays become Tensors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from autograd import Node, Tensor
+
+from .collate import as_batch
 
 __all__ = ["default_convert"]
 
@@ -16,8 +18,9 @@ __all__ = ["default_convert"]
 def default_convert(data: Any) -> Any:
     """Convert one sample to the loader's batch type, keeping its structure (torch's ``default_convert``).
 
-    What torch makes a tensor becomes an ndarray here: a Value or Tensor becomes its data as an ndarray
-    and a numpy scalar a 0-d ndarray; an ndarray is returned as it is (strings and objects included).
+    What torch makes a tensor becomes a Tensor (sharing an array's memory): an ndarray of numbers or bools, a
+    numpy scalar (a 0-d Tensor) and a Value (a 0-d Tensor of its number); a Tensor is returned as it is, and so
+    is an ndarray of strings, objects or complex numbers.
     Containers are rebuilt around their converted elements with their own type: a dict subclass, a
     namedtuple, a tuple (a tuple, where torch gives a list), a list subclass; a sequence that cannot be
     rebuilt from a list (a ``range``) becomes a list. Python numbers, strings, bytes and anything else
@@ -59,11 +62,15 @@ _CONTAINER: Any = object()
 
 def _converted_leaf(data: Any) -> Any:
     """``data`` converted when it is not a container (see :func:`default_convert`), else :data:`_CONTAINER`."""
+    if isinstance(data, Tensor):
+        return data
     if isinstance(data, Node):
-        return np.asarray(data._data)
+        return as_batch(np.asarray(data._data))
     if isinstance(data, np.generic) and not isinstance(data, (str, bytes)):
-        return np.asarray(data)
-    if isinstance(data, (np.ndarray, str, bytes)):
+        return as_batch(np.asarray(data))
+    if isinstance(data, np.ndarray):
+        return as_batch(data)
+    if isinstance(data, (str, bytes)):
         return data
     if isinstance(data, (Mapping, tuple, Sequence)):
         return _CONTAINER

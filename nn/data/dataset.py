@@ -16,6 +16,8 @@ import numpy as np
 
 from autograd import Node
 
+from .collate import as_batch
+
 __all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
 
 
@@ -36,7 +38,8 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Aligned arrays (or Tensors) read row by row: sample ``i`` is ``(a[i], b[i], ...)``.
+    """Aligned arrays (or Tensors) read row by row: sample ``i`` is ``(a[i], b[i], ...)``, Tensors as torch's
+    (a label a 0-d Tensor) sharing the arrays' memory.
 
     The DataLoader slices the arrays a batch at a time instead of reading each row.
     """
@@ -44,9 +47,9 @@ class TensorDataset(Dataset):
     def __init__(self, *arrays: Any) -> None:
         self.arrays = aligned_arrays("TensorDataset", arrays)
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
+    def __getitem__(self, index: int) -> tuple[Any, ...]:
         try:
-            return tuple(array[index] for array in self.arrays)
+            return tuple(as_batch(np.asarray(array[index])) for array in self.arrays)
         except IndexError as error:
             raise IndexError(f"TensorDataset: index {index!r} for {len(self)} samples: {error}") from None
 

@@ -1,4 +1,4 @@
-"""``DataLoader``: mini-batches of numpy arrays from arrays or a dataset, as torch's ``DataLoader``, with
+"""``DataLoader``: mini-batches of Tensors from arrays or a dataset, as torch's ``DataLoader``, with
 samplers, a ``collate_fn`` and a seed for shuffling."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import numpy as np
 from autograd import Node, generator_for
 
 from ..checks import check_integer
-from .collate import default_collate
+from .collate import as_batch, default_collate
+from .convert import default_convert
 from .dataset import TensorDataset, aligned_arrays, is_map_dataset, samples_at
 from .iterable import IterableDataset
 from .loader_iterator import LoaderIterator
@@ -63,16 +64,18 @@ class DataLoader:
 
     ``loader.dataset`` is the dataset read: ``X`` itself, or a ``TensorDataset`` of ``(X, y)`` or of the
     tuple's arrays. Rows of arrays (and of a ``TensorDataset``) are sliced a batch at a time: each batch is
-    a tuple with one slice per array (a bare array when there is only one; a list for a ``TensorDataset`` given as
-    the dataset, as torch's ``default_collate`` batches its tuple samples). A dataset's samples are read
+    a tuple with one slice per array, as a Tensor (a bare Tensor when there is only one; a list for a
+    ``TensorDataset`` given as the dataset, as torch's ``default_collate`` batches its tuple samples). A dataset's samples are read
     one by one, or by its ``__getitems__(indices)`` for a whole batch when it defines one (as in torch),
-    and the list handed to ``collate_fn`` (:func:`~nn.data.default_collate`: stacked into ndarrays field
-    by field). A ``TensorDataset`` subclass that overrides ``__getitem__`` or defines ``__getitems__`` is
+    and the list handed to ``collate_fn`` (:func:`~nn.data.default_collate`: stacked into Tensors field
+    by field). Batches are Tensors as in torch (``labels.size(0)``, ``x.view(len(x), -1)``, ``x.to(device)``
+    work on them), sharing the memory of the slices they are made of. A ``TensorDataset`` subclass that overrides ``__getitem__`` or defines ``__getitems__`` is
     read through them, like any dataset.
 
     **Batches.** ``batch_size`` (default 1, as torch's) samples per batch; ``drop_last=True`` drops a
     final batch smaller than that. ``batch_size=None`` turns batching off, as in torch: each item is one
-    sample as the dataset gives it (a row of the arrays), passed through ``collate_fn`` if one is given.
+    sample as the dataset gives it (a row of the arrays), passed through ``collate_fn``, by default
+    :func:`~nn.data.default_convert` (numpy arrays and numpy numbers in it become Tensors, as torch's).
     An integer second argument is torch's positional batch size, ``DataLoader(dataset, 16)`` (no targets
     are a bare number), and ``DataLoader(dataset, 16, True)`` shuffles, as torch's third argument; the other
     options then go by keyword. A None second argument is torch's ``batch_size=None`` (``y`` left out means no
@@ -247,9 +250,9 @@ class DataLoader:
         return LoaderIterator(iter(self.batch_sampler), self._batch, self.__len__)
 
     def _stream_sample(self, samples: Iterator[Any]) -> Any:
-        """The next sample of a stream, through ``collate_fn`` if one was given (no batching)."""
+        """The next sample of a stream, through ``collate_fn`` (no batching; :func:`default_convert` by default)."""
         sample = next(samples)
-        return sample if self.collate_fn is None else self.collate_fn(sample)
+        return default_convert(sample) if self.collate_fn is None else self.collate_fn(sample)
 
     def _stream_batch(self, samples: Iterator[Any]) -> Any:
         """The next ``batch_size`` samples of a stream through ``collate_fn``; StopIteration when the
@@ -261,9 +264,9 @@ class DataLoader:
         return self.collate_fn(batch)
 
     def _unbatched(self, index: Any) -> Any:
-        """Sample ``index`` (no batching), through ``collate_fn`` if one was given."""
+        """Sample ``index`` (no batching), through ``collate_fn`` (:func:`default_convert` by default)."""
         sample = self._sample(index)
-        return sample if self.collate_fn is None else self.collate_fn(sample)
+        return default_convert(sample) if self.collate_fn is None else self.collate_fn(sample)
 
     def _sample(self, index: Any) -> Any:
         """Sample ``index``: a row of each array (a bare row for one array), else the dataset's item."""
@@ -280,7 +283,7 @@ class DataLoader:
         when it has one, as in torch, else one by one)."""
         if self.arrays and self.collate_fn is default_collate:
             rows = _checked_rows(indices, len(self.arrays[0]))
-            slices = tuple(array[rows] for array in self.arrays)
+            slices = tuple(as_batch(array[rows]) for array in self.arrays)
             if self._batches_as_lists:  # a TensorDataset, even of one array: a list, as torch's default_collate
                 return list(slices)
             return slices[0] if len(slices) == 1 else slices
