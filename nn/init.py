@@ -42,6 +42,18 @@ __all__ = [
     "xavier_normal_",
     "xavier_uniform_",
     "zeros_",
+    # torch's deprecated spellings (in torch's __all__ too)
+    "constant",
+    "dirac",
+    "eye",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "normal",
+    "orthogonal",
+    "sparse",
+    "uniform",
+    "xavier_normal",
+    "xavier_uniform",
 ]
 
 RandomState = np.random.Generator | int | None
@@ -380,3 +392,36 @@ def sparse_(
     for column in range(cols):
         values[source.permutation(rows)[:zeros], column] = 0.0
     return _fill(tensor, values)
+
+
+def _deprecated(initialiser: Any) -> Any:
+    """torch's deprecated spelling of ``initialiser`` without its trailing underscore (``init.xavier_uniform(w)``, as
+    older tutorials write it): the same fill, after torch's FutureWarning pointing at the caller."""
+    new_name = initialiser.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_initialiser(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(
+            f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+            FutureWarning,
+            stacklevel=user_stacklevel(),
+        )
+        return initialiser(*args, **kwargs)
+
+    deprecated_initialiser.__name__ = deprecated_initialiser.__qualname__ = old_name
+    deprecated_initialiser.__doc__ = f"{old_name}(...): deprecated, as in torch; use :func:`nn.init.{new_name}`."
+    return deprecated_initialiser
+
+
+# torch's deprecated names
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)

@@ -403,3 +403,32 @@ def test_initialisers_given_a_parameters_data_fill_the_parameter_in_place_as_tor
     assert np.abs(weight).max() <= bound and np.abs(weight).max() > 0.9 * bound
     init.zeros_(conv.weight.data)
     assert not weight.any() and conv.weight.requires_grad
+
+
+#: torch's deprecated initialisers without the trailing underscore (old tutorials' ``init.xavier_uniform(m.weight)``)
+DEPRECATED_INITIALISERS = [
+    ("uniform", (-0.5, 0.5)), ("normal", (0.0, 0.02)), ("constant", (0.3,)), ("eye", ()), ("dirac", ()),
+    ("xavier_uniform", ()), ("xavier_normal", ()), ("kaiming_uniform", ()), ("kaiming_normal", ()),
+    ("orthogonal", ()), ("sparse", (0.5,)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "args"), DEPRECATED_INITIALISERS, ids=[name for name, _ in DEPRECATED_INITIALISERS])
+def test_torchs_deprecated_initialisers_fill_as_the_underscored_ones_with_torchs_future_warning(name, args):
+    torch = pytest.importorskip("torch")
+    shape = (4, 4, 3) if name == "dirac" else (6, 5)
+    with pytest.warns(FutureWarning, match=rf"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`"):
+        expected = getattr(torch.nn.init, name)(torch.empty(shape, dtype=torch.float64), *args)
+    weight = Tensor(np.full(shape, 7.0), requires_grad=True)
+    seeded = {} if name in ("constant", "eye", "dirac") else {"rng": 0}
+    with pytest.warns(
+        FutureWarning, match=rf"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`"
+    ) as seen:
+        result = getattr(init, name)(weight, *args, **seeded)
+    assert seen[0].filename == __file__  # the warning points at the caller, as torch's stacklevel=2
+    assert result is weight and weight.requires_grad and weight.grad_fn is None
+    reference = getattr(init, f"{name}_")(Tensor(np.full(shape, 7.0)), *args, **seeded)
+    np.testing.assert_array_equal(weight.data, reference.data)
+    if not seeded:  # the deterministic fills give torch's numbers
+        np.testing.assert_array_equal(weight.data, expected.numpy())
+    assert getattr(init, name).__name__ == name and f"init.{name}_" in getattr(init, name).__doc__
