@@ -32,6 +32,20 @@ def test_clip_grad_norm_is_reached_from_nn_utils_and_returns_torchs_total_norm(n
         np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
 
 
+def test_deprecated_clip_grad_norm_clips_as_clip_grad_norm_with_torchs_future_warning():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _pair(torch)
+    message = r"`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`"
+    with pytest.warns(FutureWarning, match=message):
+        expected = torch.nn.utils.clip_grad_norm(theirs, 1.5, 1.0)  # the old word-language-model example's call
+    with pytest.warns(FutureWarning, match=message) as seen:
+        total = nn.utils.clip_grad_norm(ours, 1.5, 1.0)
+    assert seen[0].filename == __file__
+    assert total.item() == pytest.approx(expected.item(), rel=1e-12)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
+
+
 def test_clip_grad_value_is_reached_from_nn_utils():
     torch = pytest.importorskip("torch")
     ours, theirs = _pair(torch)
