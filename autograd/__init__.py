@@ -47,6 +47,7 @@ from .indexing import (
     take,
     take_along_axis,
 )
+from .legacy_tensor_types import LEGACY_TENSOR_TYPES
 from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
@@ -532,3 +533,5 @@ __all__ = [
 # torch's module-level spellings (autograd.exp(x), autograd.max(x, 1), autograd.float32), beside the names
 # above and not in __all__ (a star import would shadow the builtins max, min, int, float and bool).
 globals().update(torch_functions.module_functions(set(globals())))
+# torch's legacy tensor types (autograd.FloatTensor, autograd.LongTensor, ...), outside __all__ too
+globals().update(LEGACY_TENSOR_TYPES)

@@ -37,7 +37,8 @@ from .shape_errors import ArgumentRangeError, ShapeError
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
 __all__ = [
-    "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device", "size_argument",
+    "TYPE_NAMES", "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device",
+    "size_argument",
 ]  # fmt: skip
 
 Self = TypeVar("Self", bound="TorchNames")  # the Tensor a method is called on
@@ -69,8 +70,9 @@ def _tensor(names: TorchNames) -> Any:
     return names
 
 
-#: torch's names of its tensor types, by dtype (``x.type()``).
-_TYPE_NAMES = {
+#: torch's names of its tensor types, by dtype (``x.type()``; the types themselves:
+#: :mod:`autograd.legacy_tensor_types`).
+TYPE_NAMES = {
     np.dtype(np.float32): "FloatTensor",
     np.dtype(np.float64): "DoubleTensor",
     np.dtype(np.float16): "HalfTensor",
@@ -208,13 +210,16 @@ class TorchNames:
 
     def type(self: Self, dtype: Any = None) -> Any:
         """torch.Tensor.type: with no argument the type's name (``"autograd.FloatTensor"`` for float32, as torch
-        names its types); with a dtype, or a type name such as ``"torch.DoubleTensor"``, ``to(dtype)``."""
+        names its types); with a dtype, a legacy type (``autograd.FloatTensor``) or a type name such as
+        ``"torch.DoubleTensor"``, ``to(dtype)``."""
         tensor = _tensor(self)
         if dtype is None:
-            return f"autograd.{_TYPE_NAMES.get(tensor.data.dtype, tensor.data.dtype.name)}"
+            return f"autograd.{TYPE_NAMES.get(tensor.data.dtype, tensor.data.dtype.name)}"
+        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), np.dtype):  # autograd.FloatTensor
+            dtype = dtype.dtype
         if isinstance(dtype, str):
             name = dtype.rsplit(".", 1)[-1]
-            dtypes = [key for key, value in _TYPE_NAMES.items() if value == name]
+            dtypes = [key for key, value in TYPE_NAMES.items() if value == name]
             if not dtypes:
                 raise ValueError(f"type: unknown tensor type {dtype!r} (expected e.g. 'torch.FloatTensor' or a dtype)")
             dtype = dtypes[0]

@@ -580,6 +580,81 @@ def test_type_names_the_tensor_type_and_converts_like_to():
         x.type("torch.FooTensor")
 
 
+LEGACY_TYPES = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+                "ByteTensor", "BoolTensor"]  # fmt: skip
+LEGACY_DATA = [
+    ([1.7, 2.2, 0.0],),
+    ([-1.7, 0.5],),
+    ((1, 2),),
+    ([[1, 0], [3, 4]],),
+    (np.array([2.5, -0.5]),),
+    ([True, False],),
+    ([],),
+]
+
+
+@pytest.mark.parametrize("name", LEGACY_TYPES)
+def test_legacy_tensor_types_construct_check_and_convert_as_torchs(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = getattr(ag, name), getattr(torch, name)
+    for args in LEGACY_DATA:  # one sequence: the data in the type's dtype (floats truncated into integers)
+        try:
+            expected = theirs(*args)
+        except RuntimeError:  # a negative number into ByteTensor: out of the type's range in both
+            with pytest.raises(RuntimeError, match="without overflow"):
+                ours(*args)
+            continue
+        made = ours(*args)
+        assert made.dtype == np.dtype(str(expected.dtype).removeprefix("torch."))
+        np.testing.assert_array_equal(made.data, expected.numpy())
+    for sizes in [(2, 3), (4,), ()]:  # integers: an uninitialised tensor of that shape (torch's () is shape (0,))
+        assert ours(*sizes).shape == tuple(theirs(*sizes).shape) and ours(*sizes).dtype == made.dtype
+    x = ag.ones(2, 3)
+    converted = x.type(ours)  # old tutorials' dtype = torch.FloatTensor; x.type(dtype)
+    assert converted.dtype == made.dtype and converted.type() == f"autograd.{name}"
+    assert isinstance(converted, ours) and not isinstance(
+        converted.double() if name != "DoubleTensor" else x.float(), ours
+    )
+    assert isinstance(ours(3), ours) == isinstance(theirs(3), theirs) and not isinstance(made.data, ours)
+    assert ours(converted) is converted and repr(ours) == f"<class 'autograd.{name}'>"
+    assert not issubclass(ours, Tensor) and not issubclass(theirs, torch.Tensor)
+
+
+def test_legacy_tensor_types_refuse_what_torchs_refuse():
+    torch = pytest.importorskip("torch")
+    for args in [(2.5,), (ag.ones(2, dtype=ag.float64),), ([1.0], 2)]:
+        with pytest.raises(TypeError):
+            torch.FloatTensor(*[torch.ones(2, dtype=torch.float64) if isinstance(a, Tensor) else a for a in args])
+        with pytest.raises(TypeError, match="FloatTensor: "):
+            ag.FloatTensor(*args)
+    with pytest.raises(ValueError, match="FloatTensor: device 'cuda' is not available"):
+        ag.FloatTensor([1.0], device="cuda")
+    assert ag.FloatTensor([1.0], device="cpu").dtype == np.float32
+
+
+def test_old_learning_pytorch_with_examples_runs_with_legacy_types():
+    """The 2017 tutorial's autograd step (dtype = torch.FloatTensor, Variable, .data updates) as torch runs it."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(shape) for shape in ((8, 5), (8, 2), (5, 4), (4, 2))]
+    results = []
+    for lib, variable in ((torch, torch.autograd.Variable), (ag, ag.Variable)):
+        dtype = lib.FloatTensor
+        x, y = (variable(lib.from_numpy(a).type(dtype), requires_grad=False) for a in arrays[:2])
+        w1, w2 = (variable(lib.from_numpy(a).type(dtype), requires_grad=True) for a in arrays[2:])
+        for _ in range(3):
+            loss = (x.mm(w1).clamp(min=0).mm(w2) - y).pow(2).sum()
+            loss.backward()
+            w1.data -= 1e-3 * w1.grad.data
+            w2.data -= 1e-3 * w2.grad.data
+            w1.grad.data.zero_()
+            w2.grad.data.zero_()
+        results.append([np.asarray(t.detach().numpy()) for t in (w1, w2, loss)])
+    for mine, reference in zip(*results):
+        assert mine.dtype == np.float32
+        np.testing.assert_allclose(mine, reference, rtol=1e-5)
+
+
 @pytest.mark.parametrize(
     ("source", "dtype", "shape"),
     [
