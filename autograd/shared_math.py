@@ -395,12 +395,56 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
         if g.ndim == len(shape) - 1 + positions.ndim:  # the index's axes become one, of its size
             slices = g.reshape(g.shape[:axis] + (positions.size,) + g.shape[axis + positions.ndim :])
             return scatter_add_along(slices, positions.reshape(-1), axis, shape)
+    flat = flat_positions(index, shape)
+    if flat is not None and flat.shape == g.shape:
+        # one integer array per axis (gather, take_along_axis, x[rows, cols]): np.add.at on the flattened array
+        # (the same sums in the same order, 10x faster than np.add.at with a tuple of index arrays)
+        result = np.zeros(math.prod(shape), dtype=g.dtype)
+        np.add.at(result, flat.reshape(-1), g.reshape(-1))
+        return result.reshape(shape)
     result = np.zeros(shape, dtype=g.dtype)
     if is_basic_index(index):
         result[index] = g
     else:
         np.add.at(result, index, g)
     return result
+
+
+def flat_positions(index: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """For an ``index`` of one integer array per axis of ``shape`` (broadcast together), the positions it picks in
+    the flattened C-ordered array, of the arrays' broadcast shape (a negative entry counts from the end); None for
+    any other index, or if an entry is out of range (numpy's own indexing then raises its error)."""
+    if not (
+        isinstance(index, tuple)
+        and len(index) == len(shape) > 0
+        and all(isinstance(part, np.ndarray) and part.dtype.kind in "iu" for part in index)
+    ):
+        return None
+    flat: Any = 0
+    stride = 1
+    for part, length in zip(index[::-1], shape[::-1]):
+        # a broadcast view (np.broadcast_arrays of an arange, as take_along_axis builds) read without its repeats
+        part = part[tuple(slice(0, 1) if step == 0 else slice(None) for step in part.strides)]
+        part = part.astype(np.intp, copy=False)  # (a narrow dtype cannot hold the product with the stride)
+        if part.size:
+            low, high = part.min(), part.max()
+            if low < -length or high >= length:
+                return None
+            if low < 0:
+                part = np.where(part < 0, part + length, part)
+        flat = flat + part * stride
+        stride *= length
+    return np.broadcast_to(flat, np.broadcast_shapes(*(part.shape for part in index)))
+
+
+def take_at(data: Any, index: Any) -> Any:
+    """``data[index]``; for an array and one integer array per axis, read through the flat positions (as
+    :func:`scatter_add`, several times faster than numpy's indexing with a tuple of index arrays)."""
+    if isinstance(data, np.ndarray) and data.flags.c_contiguous:
+        flat = flat_positions(index, data.shape)
+        if flat is not None:
+            return data.reshape(-1)[flat]
+    return data[index]
 
 
 def _one_array_axis(index: Any, ndim: int) -> tuple[int, np.ndarray] | None:

@@ -228,7 +228,7 @@ class TensorShape:
         if split is not None:
             return self[split[0]][split[1]]
         try:
-            data = self._data[index]
+            data = shared_math.take_at(self._data, index)
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
         if not isinstance(data, np.ndarray):  # one entry: numpy gives a scalar copy; a 0-d view, as torch's

@@ -66,3 +66,78 @@ def test_narrow_integer_indices_into_a_longer_axis_give_their_gradient(dtype, po
     index = np.array(positions, dtype=dtype)
     weights[index].sum().backward()
     np.testing.assert_array_equal(weights.grad, _add_at(np.ones((len(positions), 2)), index.astype(np.intp), (rows, 2)))
+
+
+# One integer array per axis (gather, scatter_add, take_along_axis, x[rows, cols]): read and summed through the
+# flat positions; the values and sums must be numpy's, and the gradients torch's.
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8])
+@pytest.mark.parametrize("seed", range(3))
+def test_every_axis_by_integers_equals_numpy_indexing_and_np_add_at(dtype, seed):
+    rng = np.random.default_rng(seed)
+    shape = (5, 7)
+    low = 0 if np.dtype(dtype).kind == "u" else -5
+    rows = rng.integers(low, 5, size=(6, 1)).astype(dtype)  # broadcast against cols, repeats and negatives
+    cols = rng.integers(0 if low == 0 else -7, 7, size=(1, 9)).astype(dtype)
+    data = rng.standard_normal(shape)
+    np.testing.assert_array_equal(shared_math.take_at(data, (rows, cols)), data[rows, cols])
+    g = rng.standard_normal((6, 9)).astype(np.float32)
+    np.testing.assert_array_equal(shared_math.scatter_add(g, (rows, cols), shape), _add_at(g, (rows, cols), shape))
+    broadcast = np.broadcast_arrays(np.arange(5)[:, None], rng.integers(0, 7, size=(5, 4)))
+    np.testing.assert_array_equal(shared_math.take_at(data, tuple(broadcast)), data[tuple(broadcast)])
+    g = rng.standard_normal((5, 4))
+    np.testing.assert_array_equal(
+        shared_math.scatter_add(g, tuple(broadcast), shape), _add_at(g, tuple(broadcast), shape)
+    )
+
+
+def test_every_axis_by_integers_out_of_range_raises_numpy_index_error():
+    with pytest.raises(IndexError):
+        Tensor(np.zeros((3, 4)))[np.array([0, 3]), np.array([1, 1])]
+    with pytest.raises(IndexError):
+        Tensor(np.zeros((3, 4)))[np.array([-4]), np.array([1])]
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gather_and_scatter_add_values_and_gradients_match_torch(dim, dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(dim + 5)
+    x = rng.standard_normal((6, 5)).astype(dtype)
+    index = rng.integers(0, x.shape[dim], size=(4, 3) if dim == 0 else (5, 7))  # smaller, repeats; along dim longer
+    src = rng.standard_normal(index.shape).astype(dtype)
+    weights = rng.standard_normal(index.shape).astype(dtype)
+    tolerance = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-12}
+
+    ours_x = Tensor(x.copy(), requires_grad=True)
+    theirs_x = torch.tensor(x, requires_grad=True)
+    ours = ours_x.gather(dim, Tensor(index))
+    theirs = theirs_x.gather(dim, torch.from_numpy(index))
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), **tolerance)
+    (ours * Tensor(weights)).sum().backward()
+    (theirs * torch.from_numpy(weights)).sum().backward()
+    np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), **tolerance)
+
+    ours_x, ours_src = Tensor(x.copy(), requires_grad=True), Tensor(src.copy(), requires_grad=True)
+    theirs_x, theirs_src = torch.tensor(x, requires_grad=True), torch.tensor(src, requires_grad=True)
+    ours = ours_x.scatter_add(dim, Tensor(index), ours_src)
+    theirs = theirs_x.scatter_add(dim, torch.from_numpy(index), theirs_src)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), **tolerance)
+    out_weights = rng.standard_normal(x.shape).astype(dtype)
+    (ours * Tensor(out_weights)).sum().backward()
+    (theirs * torch.from_numpy(out_weights)).sum().backward()
+    np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), **tolerance)
+    np.testing.assert_allclose(ours_src.grad, theirs_src.grad.numpy(), **tolerance)
+
+
+def test_two_index_arrays_with_negatives_gradient_matches_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 6)).astype(np.float32)
+    rows, cols = rng.integers(-4, 4, size=(8, 1)), rng.integers(-6, 6, size=(1, 5))
+    weights = rng.standard_normal((8, 5)).astype(np.float32)
+    ours_x, theirs_x = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours, theirs = ours_x[rows, cols], theirs_x[torch.from_numpy(rows), torch.from_numpy(cols)]
+    np.testing.assert_array_equal(ours.numpy(), theirs.detach().numpy())
+    (ours * Tensor(weights)).sum().backward()
+    (theirs * torch.from_numpy(weights)).sum().backward()
+    np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-5, atol=1e-6)

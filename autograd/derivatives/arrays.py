@@ -267,7 +267,7 @@ pad = Op("pad", _pad_rule, reads_values=False)
 read_pad = Op("read_pad", _read_pad_rule, reads_values=False)  # np.pad's edge/reflect/symmetric/wrap: d/dx folds g
 fold_pad = Op("fold_pad", _fold_pad_rule, reads_values=False)  # its adjoint: d/dg pads again
 getitem = Op("getitem", lambda g, out, x, index: sm.scatter_add(g, index, x.shape), reads_values=False)
-index_add = Op("index_add", lambda g, out, x, index, shape: g[index], reads_values=False)  # adjoint of getitem
+index_add = Op("index_add", lambda g, out, x, index, shape: sm.take_at(g, index), reads_values=False)  # adjoint of getitem
 index_put = Op("index_put", _index_put_rule_x, _index_put_rule_value, reads_values=False)
 concatenate = Op("concatenate", _concatenate_rule, joint=True, reads_values=False)
 stack = Op("stack", _stack_rule, joint=True, reads_values=False)
