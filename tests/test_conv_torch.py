@@ -53,6 +53,34 @@ def test_conv2d_matches_torch_values_and_gradients(kernel, stride, padding, dila
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
 
 
+# The one-group input gradient runs channels-last (HWNC) or as the NCHW fold of W^T g, by the input's channels, the
+# kernel and the output plane (derivatives.conv._channels_last_is_faster): both sides of the choice, odd sizes too.
+@pytest.mark.parametrize(
+    ("channels", "kernel", "size", "stride", "padding", "dilation"),
+    [
+        (3, 3, 32, 1, 1, 1),  # few channels: NCHW
+        (9, 3, 32, 1, 1, 1),  # a 32x32 output plane: NCHW
+        (9, 3, 23, 1, 0, 1),  # odd, under 512 outputs a plane: HWNC
+        (9, 3, 31, 2, 1, 1),  # stride 2, odd: HWNC
+        (9, 5, 27, 1, 2, 1),  # 5x5: HWNC
+        (3, 5, 27, 1, 2, 1),  # 5x5, few channels: NCHW
+        (8, 3, 30, 1, 2, 2),  # dilated, 30x30 plane: NCHW
+        (8, (3, 1), 25, (1, 2), (1, 0), 1),  # uneven kernel and stride
+    ],
+)
+def test_one_group_conv2d_input_gradient_matches_torch_on_both_layouts(
+    channels, kernel, size, stride, padding, dilation
+):
+    rng = np.random.default_rng(channels * size)
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    arrays = [rng.standard_normal((2, channels, size, size + 1)), rng.standard_normal((4, channels, kh, kw))]
+    ours, theirs = _ours_and_torchs(arrays)
+    out = F.conv2d(*ours, stride=stride, padding=padding, dilation=dilation)
+    expected = TF.conv2d(*theirs, stride=stride, padding=padding, dilation=dilation)
+    upstream = rng.standard_normal(expected.shape)
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
+
+
 def test_conv2d_matches_torch_in_float32():
     rng = np.random.default_rng(1)
     arrays = [rng.standard_normal(s).astype(np.float32) for s in [(8, 1, 28, 28), (8, 1, 3, 3), (8,)]]
