@@ -403,11 +403,19 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
         np.add.at(result, flat.reshape(-1), g.reshape(-1))
         return result.reshape(shape)
     result = np.zeros(shape, dtype=g.dtype)
-    if is_basic_index(index):
+    if is_basic_index(index) or _one_boolean_mask(index):  # no position picked twice: an assignment
         result[index] = g
     else:
         np.add.at(result, index, g)
     return result
+
+
+def _one_boolean_mask(index: Any) -> bool:
+    """True if ``index`` is one boolean array (``x[mask]``, ``x[:, mask]``) beside slices and ints only: it picks
+    every position at most once, so the gradient is assigned (np.add.at with a mask: 2-20x slower)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    masks = [part for part in parts if isinstance(part, np.ndarray) and part.dtype == np.bool_]
+    return len(masks) == 1 and is_basic_index(tuple(part for part in parts if part is not masks[0]))
 
 
 def flat_positions(index: Any, shape: tuple[int, ...]) -> np.ndarray | None:

@@ -141,3 +141,37 @@ def test_two_index_arrays_with_negatives_gradient_matches_torch():
     (ours * Tensor(weights)).sum().backward()
     (theirs * torch.from_numpy(weights)).sum().backward()
     np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+# One boolean mask beside slices and ints picks each position at most once: the gradient is assigned.
+@pytest.mark.parametrize(
+    ("shape", "index_of"),
+    [
+        ((6, 5), lambda m: m),  # the whole mask
+        ((6, 5), lambda m: m[:, 0]),  # rows
+        ((6, 5), lambda m: (slice(None), m[0])),  # columns
+        ((6, 5, 3), lambda m: (m, slice(1, None))),  # a mask, then a slice
+        ((6, 5, 3), lambda m: (2, m[0], slice(None, None, -1))),  # an int, a mask, a reversed slice
+        ((6, 5), lambda m: (Ellipsis, m[0])),
+        ((6, 5), lambda m: np.bool_(True)),  # a 0-d mask
+    ],
+)
+def test_boolean_mask_gradient_equals_np_add_at_and_torch(shape, index_of):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(len(shape))
+    mask = rng.random(shape[:2]) > 0.4
+    index = index_of(mask)
+    raw = index if isinstance(index, tuple) else (index,)
+    x = rng.standard_normal(shape).astype(np.float32)
+    weights = rng.standard_normal(x[index].shape).astype(np.float32)
+    np.testing.assert_array_equal(shared_math.scatter_add(weights, index, shape), _add_at(weights, index, shape))
+    ours_x = Tensor(x.copy(), requires_grad=True)
+    (ours_x[index] * Tensor(weights)).sum().backward()
+    theirs_x = torch.tensor(x, requires_grad=True)
+    torch_index = tuple(torch.from_numpy(np.asarray(p)) if isinstance(p, np.ndarray | np.bool_) else p for p in raw)
+    if any(isinstance(p, slice) and p.step is not None and p.step < 0 for p in raw):  # torch has no negative step
+        expected = _add_at(weights, index, shape)
+    else:
+        (theirs_x[torch_index] * torch.from_numpy(weights)).sum().backward()
+        expected = theirs_x.grad.numpy()
+    np.testing.assert_array_equal(ours_x.grad, expected)
