@@ -1,8 +1,8 @@
 """Running sums, products, extremes and differences: numpy's cumsum, cumprod, diff and torch's cummax, cummin,
 logcumsumexp.
 
-``cumsum`` is a primitive (rule in :mod:`autograd.derivatives.cumulative`); ``cumprod`` and
-``diff`` are composites, so their gradients are those of the ops they are made of, and ``cummax``/``cummin``
+``cumsum`` and ``cumprod`` are primitives (rules in :mod:`autograd.derivatives.cumulative`); ``diff`` is a
+composite, so its gradient is that of the ops it is made of, and ``cummax``/``cummin``
 gather the entries each running extreme was taken from (``take_along_axis``).
 """
 
@@ -71,18 +71,13 @@ def cumprod(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: A
     """Running product out_j = prod_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None;
     of ``a`` cast to ``dtype`` first if given).
 
-    Computed as the product over the last axis of an (..., n, n) stack whose row j holds
-    a_0..a_j and ones after, so the gradient d out_j / d a_k = prod_{i <= j, i != k} a_i is
-    exact where some a_i is 0 (no division); it costs O(n^2) per running product.
+    One node: d out_j / d a_k = prod_{i <= j, i != k} a_i, computed in O(n) per running product and exact where
+    some a_i is 0 (see :mod:`autograd.derivatives.cumulative`).
     """
     axis = _along("cumprod", axis, dim)
     x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumprod")
-    rows = x.swapaxes(along, -1)
-    n = rows.shape[-1]
-    lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
-    prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), np.ones((), rows.dtype))
-    product = prefixes.prod(axis=-1, dtype=rows.dtype if rows.dtype.kind in "biu" else None)  # (an int dtype stays)
-    return _like_input(product.swapaxes(along, -1), a, axis)
+    out = Tensor._from_op(rules.cumprod_data(x._data, along), rules.cumprod, (x,), {"axis": along})
+    return _like_input(out, a, axis)
 
 
 def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> Tensor:

@@ -56,3 +56,64 @@ def test_quantile_of_float32_stays_float32_for_every_interpolation():
         np.testing.assert_allclose(
             result.data, np.quantile(x.data.astype(np.float64), 0.3, method=interpolation), rtol=1e-6
         )
+
+
+def _cumprod_gradient_by_products(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """d/dx_k sum_j g_j prod_{i <= j} x_i = sum_{j >= k} g_j prod_{i <= j, i != k} x_i along the last axis, every
+    product multiplied out (O(n^3), float64)."""
+    n = x.shape[-1]
+    grad = np.zeros_like(x, dtype=np.float64)
+    for k in range(n):
+        for j in range(k, n):
+            with np.errstate(over="ignore"):
+                others = np.prod(np.delete(x[..., : j + 1], k, axis=-1).astype(np.float64), axis=-1)
+            grad[..., k] += g[..., j] * others
+    return grad
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[0.5, -1.5, 2.0, 0.8, -0.3]],  # no zero
+        [[0.0, 2.0, 3.0, 0.5, 1.5]],  # a zero first
+        [[2.0, 0.0, 3.0, 0.0, 4.0], [1.5, 2.0, -1.0, 0.5, 0.0]],  # two zeros; a zero last
+        [[1e-200, 1e-200, 3.0, 2.0, 1e-150]],  # running products underflow; the products of the others do not
+        [[1e300, 1e10, 1e-300, 2.0, 0.5]],  # a running product overflows
+    ],
+)
+def test_cumprod_gradient_equals_the_products_of_the_other_entries(rows):
+    x = np.array(rows)
+    g = np.linspace(-1.0, 2.0, x.size).reshape(x.shape)
+    ours = Tensor(x.copy(), requires_grad=True)
+    (cu.cumprod(ours, axis=1) * Tensor(g)).sum().backward()
+    np.testing.assert_allclose(ours.grad, _cumprod_gradient_by_products(x, g), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, None])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("zeros", [False, True])
+def test_cumprod_values_and_gradient_match_torch(axis, dtype, zeros):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0.5, 1.5, size=(4, 6, 5)) * rng.choice([-1.0, 1.0], size=(4, 6, 5))
+    if zeros:
+        x[rng.random(x.shape) < 0.15] = 0.0
+    x = x.astype(dtype)
+    g = rng.standard_normal(x.shape if axis is not None else (x.size,)).astype(dtype)
+    ours = Tensor(x.copy(), requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    out = ag.cumprod(ours, axis=axis)
+    expected = torch.cumprod(theirs.reshape(-1), 0) if axis is None else torch.cumprod(theirs, axis)
+    tolerance = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-14}
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), **tolerance)
+    (out * Tensor(g)).sum().backward()
+    (expected * torch.from_numpy(g)).sum().backward()
+    assert ours.grad.dtype == dtype
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), **tolerance)
+
+
+@pytest.mark.parametrize(
+    "x", [[[0.5, -1.0, 0.7], [2.0, 0.3, 1.1]], [[0.5, 0.0, 0.7], [0.0, 0.3, 0.0]], [[1e-98, 2.0, 0.5]]]
+)
+def test_cumprod_second_derivatives_match_finite_differences(x):
+    assert ag.gradgradcheck(lambda t: (cu.cumprod(t, 1) ** 2 + cu.cumprod(t, 1)).sum(), [np.array(x)])

@@ -1,9 +1,14 @@
-"""Derivative table of the running sum (cumsum), the only cumulative primitive.
+"""Derivative table of the running sum (cumsum) and the running product (cumprod).
 
 cumsum is linear: out_j = sum_{k <= j} x_k, so d/dx_k = sum_{j >= k} g_j, the running sum
 from the other end (``reverse_cumsum``). Each is the other's adjoint, and each rule applies
 the other through :func:`autograd.shared_math.apply_linear`, so both differentiate again.
-cumprod and diff are composites (see :mod:`autograd.cumulative`).
+
+cumprod: out_j = prod_{i <= j} x_i, so d/dx_k = sum_{j >= k} g_j prod_{i <= j, i != k} x_i. Where every x is finite
+and nonzero that is reverse_cumsum(g out)_k / x_k (torch's rule); elsewhere it is out_{k-1} S_k with
+S_k = g_k + x_{k+1} S_{k+1} (S_{n-1} = g_{n-1}), a product of the other entries without a division, so exact at
+zeros. Both are written with ops that also record nodes, so the rule differentiates again.
+diff is a composite (see :mod:`autograd.cumulative`).
 """
 
 from __future__ import annotations
@@ -31,7 +36,58 @@ def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
     return quietly(lambda: np.cumsum(x, axis, dtype=wide).astype(x.dtype))  # (the rounding may overflow to inf)
 
 
+def cumprod_data(x: np.ndarray, axis: int) -> np.ndarray:
+    """prod_{k <= j} x_k along ``axis``, float32 (float16) multiplied in float64 (float32) and rounded once, as
+    :func:`cumsum_data`; an integer or boolean x keeps its dtype; IEEE inf on overflow, no warning."""
+    wide = ACCUMULATE_DTYPE.get(x.dtype)
+    if wide is None:
+        return quietly(np.cumprod, x, axis, x.dtype if x.dtype.kind in "biu" else None)
+    return quietly(lambda: np.cumprod(x, axis, dtype=wide).astype(x.dtype))
+
+
+def _cumprod_rule(g, out, x, axis):
+    if type(x) is np.ndarray and type(g) is np.ndarray and _divides_exactly(x, out):
+        # every product of the others is out_j / x_k, to a few ulps
+        return quietly(lambda: reverse_cumsum_data(g * out, axis) / x)
+    return quietly(_cumprod_rule_exact, g, out, x, axis)
+
+
+def _divides_exactly(x: np.ndarray, out: np.ndarray) -> bool:
+    """Whether out_j / x_k is prod_{i <= j, i != k} x_i to a few ulps: floats, every x finite and nonzero and every
+    running product finite and normal (one that underflowed lost the digits the division would need). Under
+    create_graph the rule never divides: the derivative of g out / x cancels two terms of size g / x."""
+    if x.dtype.kind != "f" or not x.size:
+        return False
+    magnitudes = np.abs(out)
+    return bool(np.isfinite(x).all() and x.all() and magnitudes.min() >= np.finfo(out.dtype).tiny) and bool(
+        np.isfinite(magnitudes.max())
+    )
+
+
+def _cumprod_rule_exact(g, out, x, axis):
+    """d/dx_k = out_{k-1} S_k with S_k = g_k + x_{k+1} S_{k+1}: one pass from the end over the axis (of arrays or
+    nodes), no division."""
+    gs, xs, outs = (v.swapaxes(axis, -1) for v in (g, x, out))
+    n = xs.shape[-1]
+    if n == 0:
+        return g * x  # (empty)
+    running = gs[..., n - 1]
+    parts = [running]
+    for k in range(n - 2, -1, -1):
+        running = gs[..., k] + xs[..., k + 1] * running
+        parts.append(running if k == 0 else outs[..., k - 1] * running)
+    parts.reverse()
+    if n > 1:
+        parts[-1] = outs[..., n - 2] * parts[-1]
+    if isinstance(x, np.ndarray):
+        return np.stack(parts, axis=-1).swapaxes(axis, -1)
+    from ..tensor_functions import stack  # (a node's gradient under create_graph)
+
+    return stack(parts, axis=-1).swapaxes(axis, -1)
+
+
 # fmt: off
+cumprod = Op("cumprod", _cumprod_rule)
 cumsum = Op("cumsum", lambda g, out, x, axis: sm.apply_linear(reverse_cumsum, reverse_cumsum_data, g, axis=axis),
             reads_values=False)
 reverse_cumsum = Op("reverse_cumsum", lambda g, out, x, axis: sm.apply_linear(cumsum, cumsum_data, g, axis=axis),
