@@ -1,7 +1,7 @@
 """Running sums, products, extremes and differences: numpy's cumsum, cumprod, diff and torch's cummax, cummin,
 logcumsumexp.
 
-``cumsum`` and ``cumprod`` are primitives (rules in :mod:`autograd.derivatives.cumulative`); ``diff`` is a
+``cumsum``, ``cumprod`` and ``logcumsumexp`` are primitives (rules in :mod:`autograd.derivatives.cumulative`); ``diff`` is a
 composite, so its gradient is that of the ops it is made of, and ``cummax``/``cummin``
 gather the entries each running extreme was taken from (``take_along_axis``).
 """
@@ -16,7 +16,7 @@ from .broadcasting import AxisError, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
 from .shape_errors import ArgumentRangeError
-from .tensor import Tensor, TensorLike, where
+from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
@@ -81,16 +81,15 @@ def cumprod(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: A
 
 
 def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> Tensor:
-    """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis`` (or ``dim``), each as a logsumexp of its prefix
-    (an (..., n, n) stack with -inf after position j), so no prefix overflows or underflows; d/da_k =
-    sum_{j >= k} g_j softmax_j(a)_k. O(n^2) per row, as cumprod."""
+    """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis`` (or ``dim``), a running logaddexp, so no
+    prefix overflows or underflows; d/da_k = sum_{j >= k} g_j softmax_j(a)_k, in O(n) per row (see
+    :mod:`autograd.derivatives.cumulative`). Integers are read as float64."""
     axis = _along("logcumsumexp", axis, dim, default=UNSET)
     x, along = _flattened_or_axis(_tensor(a), axis, "logcumsumexp")
-    rows = x.swapaxes(along, -1)
-    n = rows.shape[-1]
-    lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
-    prefixes = where(lower, rows[..., None, :].broadcast_to(rows.shape + (n,)), -np.inf)
-    return _like_input(prefixes.logsumexp(axis=-1).swapaxes(along, -1), a, axis)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)
+    out = Tensor._from_op(rules.logcumsumexp_data(x._data, along), rules.logcumsumexp, (x,), {"axis": along})
+    return _like_input(out, a, axis)
 
 
 def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> ValuesAndIndices:

@@ -117,3 +117,40 @@ def test_cumprod_values_and_gradient_match_torch(axis, dtype, zeros):
 )
 def test_cumprod_second_derivatives_match_finite_differences(x):
     assert ag.gradgradcheck(lambda t: (cu.cumprod(t, 1) ** 2 + cu.cumprod(t, 1)).sum(), [np.array(x)])
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logcumsumexp_values_and_gradient_match_torch(axis, dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    x = (rng.standard_normal((5, 40, 3)) * 30).astype(dtype)  # wide range: e^x over- and underflows
+    g = rng.standard_normal(x.shape).astype(dtype)
+    ours, theirs = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, expected = ag.logcumsumexp(ours, axis), torch.logcumsumexp(theirs, axis)
+    tolerance = {"rtol": 1e-5, "atol": 1e-5} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-12}
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), **tolerance)
+    (out * Tensor(g)).sum().backward()
+    (expected * torch.from_numpy(g)).sum().backward()
+    assert ours.grad.dtype == dtype
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), **tolerance)
+
+
+def test_logcumsumexp_gradient_at_infinities_and_nan_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = np.array(
+        [[-np.inf, -np.inf, 1.0, 2.0, np.inf, 3.0], [np.nan, 1.0, 2.0, 0.0, 0.0, 0.0], [1e3, -1e3, 5.0, 0, 1, 2]]
+    )
+    g = np.linspace(-1.0, 1.5, x.size).reshape(x.shape)
+    ours, theirs = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, expected = ag.logcumsumexp(ours, 1), torch.logcumsumexp(theirs, 1)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, equal_nan=True)
+    (out * Tensor(g)).sum().backward()
+    (expected * torch.from_numpy(g)).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-15, equal_nan=True)
+
+
+def test_logcumsumexp_second_derivatives_match_finite_differences():
+    x = np.array([[0.5, -1.0, 2.0, 0.3], [-3.0, 1.5, 0.0, 0.2]])
+    assert ag.gradgradcheck(lambda t: (ag.logcumsumexp(t, 1) ** 2).sum(), [x])
+    assert ag.gradgradcheck(lambda t: (ag.logcumsumexp(t, 0) * ag.logcumsumexp(t, 0)).sum(), [x])

@@ -8,6 +8,9 @@ cumprod: out_j = prod_{i <= j} x_i, so d/dx_k = sum_{j >= k} g_j prod_{i <= j, i
 and nonzero that is reverse_cumsum(g out)_k / x_k (torch's rule); elsewhere it is out_{k-1} S_k with
 S_k = g_k + x_{k+1} S_{k+1} (S_{n-1} = g_{n-1}), a product of the other entries without a division, so exact at
 zeros. Both are written with ops that also record nodes, so the rule differentiates again.
+logcumsumexp: out_j = log sum_{k <= j} e^{x_k}, so d/dx_k = sum_{j >= k} g_j e^{x_k - out_j}, summed in log space
+(the positive and the negative g apart, each a running logaddexp from the end, as torch's rule), O(n); under
+create_graph, as the (..., n, n) softmax of each prefix, written with ops that record nodes.
 diff is a composite (see :mod:`autograd.cumulative`).
 """
 
@@ -86,8 +89,48 @@ def _cumprod_rule_exact(g, out, x, axis):
     return stack(parts, axis=-1).swapaxes(axis, -1)
 
 
+def logcumsumexp_data(x: np.ndarray, axis: int) -> np.ndarray:
+    """log sum_{k <= j} e^{x_k} along ``axis``: numpy's logaddexp.accumulate (every step a log(e^a + e^b) that
+    neither overflows nor underflows), float32 (float16) in float64 (float32) and rounded once; no warning."""
+    wide = ACCUMULATE_DTYPE.get(x.dtype)
+    if wide is None:
+        return quietly(np.logaddexp.accumulate, x, axis)
+    return quietly(lambda: np.logaddexp.accumulate(x, axis, dtype=wide).astype(x.dtype))
+
+
+def _reverse_logcumsumexp_data(x: np.ndarray, axis: int) -> np.ndarray:
+    """log sum_{j >= k} e^{x_j} along ``axis``: :func:`logcumsumexp_data` from the other end."""
+    return np.flip(logcumsumexp_data(np.flip(x, axis), axis), axis)
+
+
+def _logcumsumexp_rule(g, out, x, axis):
+    if type(g) is np.ndarray and type(x) is np.ndarray:
+        return quietly(_logcumsumexp_gradient_data, g, out, x, axis)
+    return quietly(_logcumsumexp_rule_nodes, g, out, x, axis)
+
+
+def _logcumsumexp_gradient_data(g, out, x, axis):
+    """sum_{j >= k} g_j e^{x_k - out_j} = e^{x_k + log sum_{j >= k} e^{log g_j - out_j}} for the positive g, less the
+    same for the negative g (a nan g is a nan log on both sides, so it reaches every k <= j)."""
+    positive = np.log(np.maximum(g, 0))  # log 0 = -inf: no term
+    negative = np.log(np.maximum(-g, 0))
+    return np.exp(x + _reverse_logcumsumexp_data(positive - out, axis)) - np.exp(
+        x + _reverse_logcumsumexp_data(negative - out, axis)
+    )
+
+
+def _logcumsumexp_rule_nodes(g, out, x, axis):
+    """The same sum as an (..., j, k) stack of e^{x_k - out_j} for k <= j (e^{-inf} = 0 after j, so no inf * 0)."""
+    xs, outs, gs = (v.swapaxes(axis, -1) for v in (x, out, g))
+    n = xs.shape[-1]
+    lower = np.tril(np.ones((n, n), dtype=bool))  # row j keeps entries k <= j
+    exponents = sm.where(lower, xs[..., None, :] - outs[..., :, None], -np.inf)
+    return (gs[..., :, None] * sm.exp(exponents)).sum(axis=-2).swapaxes(axis, -1)
+
+
 # fmt: off
 cumprod = Op("cumprod", _cumprod_rule)
+logcumsumexp = Op("logcumsumexp", _logcumsumexp_rule)
 cumsum = Op("cumsum", lambda g, out, x, axis: sm.apply_linear(reverse_cumsum, reverse_cumsum_data, g, axis=axis),
             reads_values=False)
 reverse_cumsum = Op("reverse_cumsum", lambda g, out, x, axis: sm.apply_linear(cumsum, cumsum_data, g, axis=axis),
