@@ -418,21 +418,29 @@ def _one_boolean_mask(index: Any) -> bool:
     return len(masks) == 1 and is_basic_index(tuple(part for part in parts if part is not masks[0]))
 
 
+#: Index arrays of fewer entries are left to numpy's own indexing, as fast there as the flat positions' checks.
+FLAT_INDEX_ENTRIES = 2048
+
+
 def flat_positions(index: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     """For an ``index`` of one integer array per axis of ``shape`` (broadcast together), the positions it picks in
     the flattened C-ordered array, of the arrays' broadcast shape (a negative entry counts from the end); None for
-    any other index, or if an entry is out of range (numpy's own indexing then raises its error)."""
+    any other index, one of fewer than FLAT_INDEX_ENTRIES entries, or if an entry is out of range (numpy's own
+    indexing then raises its error)."""
     if not (
         isinstance(index, tuple)
         and len(index) == len(shape) > 0
         and all(isinstance(part, np.ndarray) and part.dtype.kind in "iu" for part in index)
+        and max(part.size for part in index) >= FLAT_INDEX_ENTRIES
     ):
         return None
     flat: Any = 0
     stride = 1
+    compacted = False
     for part, length in zip(index[::-1], shape[::-1]):
-        # a broadcast view (np.broadcast_arrays of an arange, as take_along_axis builds) read without its repeats
-        part = part[tuple(slice(0, 1) if step == 0 else slice(None) for step in part.strides)]
+        if 0 in part.strides:  # a broadcast view (take_along_axis's aranges) read without its repeats
+            part = part[tuple(slice(0, 1) if step == 0 else slice(None) for step in part.strides)]
+            compacted = True
         part = part.astype(np.intp, copy=False)  # (a narrow dtype cannot hold the product with the stride)
         if part.size:
             low, high = part.min(), part.max()
@@ -442,13 +450,21 @@ def flat_positions(index: Any, shape: tuple[int, ...]) -> np.ndarray | None:
                 part = np.where(part < 0, part + length, part)
         flat = flat + part * stride
         stride *= length
-    return np.broadcast_to(flat, np.broadcast_shapes(*(part.shape for part in index)))
+    if compacted or isinstance(flat, int):
+        return np.broadcast_to(flat, np.broadcast_shapes(*(part.shape for part in index)))
+    return flat
 
 
 def take_at(data: Any, index: Any) -> Any:
-    """``data[index]``; for an array and one integer array per axis, read through the flat positions (as
-    :func:`scatter_add`, several times faster than numpy's indexing with a tuple of index arrays)."""
-    if isinstance(data, np.ndarray) and data.flags.c_contiguous:
+    """``data[index]``; for an array and one integer array per axis of which some are broadcast views
+    (take_along_axis's and gather's aranges, which numpy's indexing reads entry by entry), read through the flat
+    positions (see :func:`scatter_add`): several times faster."""
+    if (
+        isinstance(data, np.ndarray)
+        and data.flags.c_contiguous
+        and isinstance(index, tuple)
+        and any(isinstance(part, np.ndarray) and 0 in part.strides for part in index)
+    ):
         flat = flat_positions(index, data.shape)
         if flat is not None:
             return data.reshape(-1)[flat]

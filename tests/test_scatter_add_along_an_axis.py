@@ -74,36 +74,39 @@ def test_narrow_integer_indices_into_a_longer_axis_give_their_gradient(dtype, po
 @pytest.mark.parametrize("seed", range(3))
 def test_every_axis_by_integers_equals_numpy_indexing_and_np_add_at(dtype, seed):
     rng = np.random.default_rng(seed)
-    shape = (5, 7)
-    low = 0 if np.dtype(dtype).kind == "u" else -5
-    rows = rng.integers(low, 5, size=(6, 1)).astype(dtype)  # broadcast against cols, repeats and negatives
-    cols = rng.integers(0 if low == 0 else -7, 7, size=(1, 9)).astype(dtype)
+    shape = (50, 70)
+    low = 0 if np.dtype(dtype).kind == "u" else -50
+    rows = rng.integers(low, 50, size=(60, 1)).astype(dtype)  # broadcast against cols, repeats and negatives
+    cols = rng.integers(0 if low == 0 else -70, 70, size=(1, 90)).astype(dtype)
+    assert 60 * 90 >= shared_math.FLAT_INDEX_ENTRIES  # (large enough for the flat positions)
     data = rng.standard_normal(shape)
-    np.testing.assert_array_equal(shared_math.take_at(data, (rows, cols)), data[rows, cols])
-    g = rng.standard_normal((6, 9)).astype(np.float32)
-    np.testing.assert_array_equal(shared_math.scatter_add(g, (rows, cols), shape), _add_at(g, (rows, cols), shape))
-    broadcast = np.broadcast_arrays(np.arange(5)[:, None], rng.integers(0, 7, size=(5, 4)))
-    np.testing.assert_array_equal(shared_math.take_at(data, tuple(broadcast)), data[tuple(broadcast)])
-    g = rng.standard_normal((5, 4))
-    np.testing.assert_array_equal(
-        shared_math.scatter_add(g, tuple(broadcast), shape), _add_at(g, tuple(broadcast), shape)
-    )
+    for index in [(rows, cols), tuple(np.broadcast_arrays(rows, cols))]:  # plain, and broadcast views
+        np.testing.assert_array_equal(shared_math.take_at(data, index), data[index])
+        g = rng.standard_normal((60, 90)).astype(np.float32)
+        np.testing.assert_array_equal(shared_math.scatter_add(g, index, shape), _add_at(g, index, shape))
+    gathered = tuple(np.broadcast_arrays(np.arange(50)[:, None], rng.integers(0, 70, size=(50, 60))))
+    np.testing.assert_array_equal(shared_math.take_at(data, gathered), data[gathered])
+    g = rng.standard_normal((50, 60))
+    np.testing.assert_array_equal(shared_math.scatter_add(g, gathered, shape), _add_at(g, gathered, shape))
 
 
 def test_every_axis_by_integers_out_of_range_raises_numpy_index_error():
-    with pytest.raises(IndexError):
-        Tensor(np.zeros((3, 4)))[np.array([0, 3]), np.array([1, 1])]
-    with pytest.raises(IndexError):
-        Tensor(np.zeros((3, 4)))[np.array([-4]), np.array([1])]
+    many = np.zeros(shared_math.FLAT_INDEX_ENTRIES, dtype=np.int64)
+    for rows in (np.array([0, 3]), np.array([-4])):
+        for index in [(rows, np.array([1])), np.broadcast_arrays(np.concatenate([many, rows])[:, None], many[:4])]:
+            with pytest.raises(IndexError):
+                Tensor(np.zeros((3, 4)))[tuple(index)]
 
 
+@pytest.mark.parametrize("scale", [1, 12])  # (12: past FLAT_INDEX_ENTRIES)
 @pytest.mark.parametrize("dim", [0, 1, -1])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_gather_and_scatter_add_values_and_gradients_match_torch(dim, dtype):
+def test_gather_and_scatter_add_values_and_gradients_match_torch(dim, dtype, scale):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(dim + 5)
-    x = rng.standard_normal((6, 5)).astype(dtype)
-    index = rng.integers(0, x.shape[dim], size=(4, 3) if dim == 0 else (5, 7))  # smaller, repeats; along dim longer
+    x = rng.standard_normal((6 * scale, 5 * scale)).astype(dtype)
+    along = (4 * scale, 3 * scale) if dim == 0 else (5 * scale, 7 * scale)  # smaller, repeats; along dim longer
+    index = rng.integers(0, x.shape[dim], size=along)
     src = rng.standard_normal(index.shape).astype(dtype)
     weights = rng.standard_normal(index.shape).astype(dtype)
     tolerance = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-12}
