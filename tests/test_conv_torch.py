@@ -66,6 +66,9 @@ def test_conv2d_matches_torch_values_and_gradients(kernel, stride, padding, dila
         (3, 5, 27, 1, 2, 1),  # 5x5, few channels: NCHW
         (8, 3, 30, 1, 2, 2),  # dilated, 30x30 plane: NCHW
         (8, (3, 1), 25, (1, 2), (1, 0), 1),  # uneven kernel and stride
+        (6, 5, 12, 1, 0, 1),  # LeNet's second layer, 5x5 on an 8x9 plane, 6 channels: HWNC
+        (2, 5, 11, 1, 0, 1),  # 5x5 on a small plane, 2 channels: HWNC
+        (6, 3, 13, 1, 1, 1),  # 3x3, 6 channels, a 13x14 plane: HWNC
     ],
 )
 def test_one_group_conv2d_input_gradient_matches_torch_on_both_layouts(

@@ -97,10 +97,15 @@ def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, gro
 def _channels_last_is_faster(channels, kernel_size, out_size):
     """Whether :func:`_conv_input_gradient` (HWNC) beats the NCHW fold of W^T g for one group. Its transposes of g
     and of the result cost more than its long adds save when the output planes are large (numpy transposes a
-    32x32 float32 plane, 4 KB strides, 2x slower than a 28x28 one) and its product is thin with few input channels:
-    measured float32 on 3x3 and 5x5 kernels, 3 to 32 channels, 16 to 32 px, one thread, 2-5x faster in NCHW for 3
-    channels or planes of 512 or more with a 3x3 kernel, 1.3-1.5x slower in NCHW for 5x5 kernels or 16 px planes."""
-    return channels >= 8 and (kernel_size[0] * kernel_size[1] > 9 or out_size[0] * out_size[1] < 512)
+    32x32 float32 plane, 4 KB strides, 2x slower than a 28x28 one) and its product is thin with few input channels.
+    Measured in float32 on one thread (batch 32-64, 1-32 input channels, 3x3 and 5x5 kernels, 8-32 px outputs):
+    HWNC is 1.2-2.8x faster for a kernel over 3x3 on planes under 512 (LeNet's second layer: 1.8x) or with 8 or
+    more channels, for 8 or more channels on planes under 512, and for 6 or more on planes under 256; NCHW is
+    1.2-3x faster for 1-3 channels with a 3x3 kernel and for large planes with few channels."""
+    taps, positions = kernel_size[0] * kernel_size[1], out_size[0] * out_size[1]
+    if positions < 512 and (taps > 9 or channels >= 8):
+        return True
+    return (channels >= 8 and taps > 9) or (channels >= 6 and positions < 256)
 
 
 def _conv_input_gradient(g, weight, x_shape, stride, padding, dilation):
