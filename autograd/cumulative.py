@@ -1,9 +1,9 @@
 """Running sums, products, extremes and differences: numpy's cumsum, cumprod, diff and torch's cummax, cummin,
 logcumsumexp.
 
-``cumsum``, ``cumprod`` and ``logcumsumexp`` are primitives (rules in :mod:`autograd.derivatives.cumulative`); ``diff`` is a
-composite, so its gradient is that of the ops it is made of, and ``cummax``/``cummin``
-gather the entries each running extreme was taken from (``take_along_axis``).
+``cumsum``, ``cumprod`` and ``logcumsumexp`` are primitives (rules in :mod:`autograd.derivatives.cumulative`);
+``diff`` is a composite, so its gradient is that of the ops it is made of, and ``cummax``/``cummin`` gather the
+entries each running extreme was taken from (``take_along_axis``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Derivative table of the running sum (cumsum) and the running product (cumprod).
+"""Derivative table of the running sum (cumsum), the running product (cumprod) and logcumsumexp.
 
 cumsum is linear: out_j = sum_{k <= j} x_k, so d/dx_k = sum_{j >= k} g_j, the running sum
 from the other end (``reverse_cumsum``). Each is the other's adjoint, and each rule applies
