@@ -16,6 +16,7 @@ import copy
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -68,6 +69,9 @@ def _is_parameter(obj: Any) -> bool:
         isinstance(obj, Value) and obj.is_leaf and (obj.requires_grad or getattr(obj, _VALUE_PARAMETER, False))
     )
 
+
+#: Attribute types that never hold a module or a parameter (``parameters()`` passes over them).
+_PLAIN_ATTRIBUTES = frozenset({int, float, bool, str, type(None)})
 
 #: The attribute that marks a leaf Value as a module's parameter even while it does not require grad (frozen).
 _VALUE_PARAMETER = "_module_parameter"
@@ -321,14 +325,27 @@ class Module:
             children = []
             contents = module._contents
             for name, value in vars(module).items():
+                kind = type(value)
+                if kind in _PLAIN_ATTRIBUTES:  # a layer's sizes, flags and names: no member to find
+                    continue
+                if kind is Parameter:  # the usual member, tested first
+                    if id(value) not in seen:
+                        seen.add(id(value))
+                        found.append(value)
+                    continue
                 if name == contents and isinstance(value, dict):
                     items: Any = value.values()
                 elif isinstance(value, (list, tuple)):
-                    items = value if not any(isinstance(item, (list, tuple)) for item in value) else _items(value)
+                    items = _items(value) if any(map(isinstance, value, repeat((list, tuple)))) else value
                 else:
                     items = (value,)
                 for member in items:
-                    if isinstance(member, Module):
+                    kind = type(member)
+                    if kind is Parameter or (kind is Value and member.is_leaf and member.requires_grad):  # (usual)
+                        if id(member) not in seen:
+                            seen.add(id(member))
+                            found.append(member)
+                    elif isinstance(member, Module):
                         children.append(member)
                     elif id(member) not in seen and _is_parameter(member):
                         seen.add(id(member))
