@@ -299,7 +299,8 @@ class RNNBase(_Recurrent):
                 f"got {data.shape}"
             )
         check_input_dtype(layer, data, self.weight_ih_l0, TypeError)  # torch's ValueError, as above
-        padded, lengths = pad_packed_sequence(packed._replace(data=data))
+        padded, _ = pad_packed_sequence(packed._replace(data=data))
+        lengths = packed.lengths()
         output, finals = self._run(layer, padded, hx, False, lengths)
         return pack_in_layout(output, lengths, packed.sorted_indices), self._final_states(finals, False)
 

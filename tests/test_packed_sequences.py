@@ -55,6 +55,22 @@ def test_pad_then_pack_round_trips_and_the_padding_takes_padding_value():
         assert np.all(padded.data[b, length:] == -5.0)
 
 
+def test_pad_packed_sequence_gives_the_lengths_as_an_int64_tensor_as_torch():
+    torch = pytest.importorskip("torch")
+    lengths = [3, 1, 2]
+    x = padded_batch(lengths, batch_first=True)
+    _, ours = pad_packed_sequence(pack_padded_sequence(Tensor(x), lengths, batch_first=True, enforce_sorted=False))
+    theirs = torch.nn.utils.rnn.pad_packed_sequence(
+        torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(x), lengths, batch_first=True, enforce_sorted=False)
+    )[1]
+    assert isinstance(ours, Tensor) and not ours.requires_grad
+    assert ours.dtype == np.int64 and str(theirs.dtype) == "torch.int64"
+    # the idioms torch code writes with them: a mask, a mean over the real steps
+    np.testing.assert_array_equal(ours.unsqueeze(1).data, theirs.unsqueeze(1).numpy())
+    np.testing.assert_array_equal((ours.float() - 1).data, (theirs.float() - 1).numpy())
+    assert ours.tolist() == theirs.tolist()
+
+
 def test_pack_sequence_and_unpack_sequence_are_inverse():
     sequences = [Tensor(RNG.normal(size=(n, 3))) for n in (2, 5, 3)]
     unpacked = unpack_sequence(pack_sequence(sequences, enforce_sorted=False))

@@ -161,9 +161,10 @@ def pad_packed_sequence(
     batch_first: bool = False,
     padding_value: float = 0.0,
     total_length: int | None = None,
-) -> tuple[Tensor, np.ndarray]:
-    """The padded batch (T, B, *) ((B, T, *) with ``batch_first``) of a PackedSequence and the lengths (int64,
-    in the batch's own order), as torch; T is the longest length, or ``total_length`` if given (not less)."""
+) -> tuple[Tensor, Tensor]:
+    """The padded batch (T, B, *) ((B, T, *) with ``batch_first``) of a PackedSequence and the lengths (an int64
+    Tensor outside the graph, in the batch's own order), as torch; T is the longest length, or ``total_length`` if
+    given (not less)."""
     if not isinstance(sequence, PackedSequence):
         raise TypeError(f"pad_packed_sequence: expected a PackedSequence, got {type(sequence).__name__}")
     data, batch_sizes = sequence.data, np.asarray(sequence.batch_sizes)
@@ -183,7 +184,7 @@ def pad_packed_sequence(
         source[t, order[:size]] = np.arange(start, start + size)
     padding = full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
     padded = concatenate([data, padding], axis=0)[source]
-    return (padded.swapaxes(0, 1) if batch_first else padded), sequence.lengths()
+    return (padded.swapaxes(0, 1) if batch_first else padded), Tensor(sequence.lengths().astype(np.int64))
 
 
 def pack_sequence(sequences: Sequence[Any], enforce_sorted: bool = True) -> PackedSequence:
