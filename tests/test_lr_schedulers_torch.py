@@ -81,6 +81,9 @@ CASES = {
         lambda lib, o: lib.OneCycleLR(o, max_lr=1.0, total_steps=30, cycle_momentum=False, pct_start=0.5),
         30,
     ),
+    # the word-language-model tutorial's spelling: a whole float period
+    "StepLR_float_step_size": (lambda lib, o: lib.StepLR(o, 1.0, gamma=0.95), 20),
+    "StepLR_float_step_size_3": (lambda lib, o: lib.StepLR(o, step_size=3.0, gamma=0.5), 20),
     "PolynomialLR": (lambda lib, o: lib.PolynomialLR(o, total_iters=12, power=2.0), 30),
     "PolynomialLR_defaults": (lambda lib, o: lib.PolynomialLR(o), 20),
     "PolynomialLR_root": (lambda lib, o: lib.PolynomialLR(o, total_iters=7, power=0.5), 20),

@@ -58,9 +58,12 @@ class StepLR(LRScheduler):
     """Decay by ``gamma`` every ``step_size`` epochs: ``lr = base_lr * gamma^(epoch // step_size)``."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
-        check_positive_int("StepLR", "step_size", step_size)
+        # torch takes any number here; a whole float (torch's word-language-model tutorial writes
+        # StepLR(optimizer, 1.0, gamma=0.95)) is the same period as the int
+        whole_float = isinstance(step_size, (float, np.floating)) and float(step_size).is_integer()
+        check_positive_int("StepLR", "step_size", int(step_size) if whole_float else step_size)
         check_real("StepLR", "gamma", gamma, 0)
-        self.step_size = int(step_size)
+        self.step_size = step_size if whole_float else int(step_size)  # torch keeps 1.0 a float
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
