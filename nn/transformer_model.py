@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.default_dtype import float_dtype
 
 from . import init as nn_init
 from .checks import check_flag, check_integer, check_positive_int, make_generator
@@ -146,11 +147,12 @@ class Transformer(Module):
         )
 
     @staticmethod
-    def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = np.float32) -> Tensor:
+    def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
         """The (sz, sz) causal mask: -inf above the diagonal (a position may not attend to later ones), 0 on
-        and below it, as torch's (float32 unless ``dtype`` says otherwise)."""
+        and below it, as torch's. Its dtype is ``dtype``, else the factories' default
+        (:func:`autograd.get_default_dtype`), as torch's ``torch.full`` gives its default dtype."""
         size = check_integer("Transformer.generate_square_subsequent_mask", "sz", sz)
         if size < 0:
             raise ValueError(f"Transformer.generate_square_subsequent_mask: sz must be at least 0, got {sz}")
-        dtype = factory_dtype("Transformer.generate_square_subsequent_mask", device, dtype)
+        dtype = factory_dtype("Transformer.generate_square_subsequent_mask", device, float_dtype(dtype))
         return Tensor(np.triu(np.full((size, size), -np.inf, dtype=dtype), k=1))

@@ -803,3 +803,13 @@ def test_an_integer_tensor_plus_a_float_beyond_the_default_dtype_is_inf_without_
         warnings.simplefilter("error")
         result = autograd.tensor([1, 2]) + 1e300
     assert result.dtype == np.float32 and np.isinf(result.data).all()
+
+
+@pytest.mark.parametrize("dtype", FLOATING)
+def test_generate_square_subsequent_mask_follows_the_default_dtype_as_torchs(torch, dtype):
+    _same_default(torch, dtype)
+    ours = nn.Transformer.generate_square_subsequent_mask(4)
+    theirs = torch.nn.Transformer.generate_square_subsequent_mask(4)
+    assert ours.dtype == np.dtype(dtype) and _torch_dtype_name(theirs) == np.dtype(dtype).name
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert nn.Transformer.generate_square_subsequent_mask(4, dtype=autograd.float16).dtype == np.float16

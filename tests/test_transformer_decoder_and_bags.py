@@ -126,7 +126,7 @@ def test_transformer_custom_parts_replace_the_defaults():
 
 
 def test_generate_square_subsequent_mask_is_minus_infinity_above_the_diagonal():
-    mask = nn.Transformer.generate_square_subsequent_mask(3)
+    mask = nn.Transformer.generate_square_subsequent_mask(3, dtype=np.float32)
     assert mask.dtype == np.float32
     expected = np.array([[0, -np.inf, -np.inf], [0, 0, -np.inf], [0, 0, 0]], dtype=np.float32)
     np.testing.assert_array_equal(mask.data, expected)
