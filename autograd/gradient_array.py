@@ -22,7 +22,8 @@ torch's tensors that numpy's ndarray lacks (``g.exp_()``, ``g.unsqueeze(0)``) is
 memory, with nothing recorded; numpy's own names (``max``, ``std``, ``reshape``) keep numpy's meaning.
 
 ``DataArray``, the same with a name of its own, is what a Tensor's ``.data`` reads as (``w.data.normal_(0, 0.01)``,
-``p.data.sub_(lr * p.grad)``).
+``p.data.sub_(lr * p.grad)``); its torch out-of-place methods (``div``, ``mul``, ``eq``, ``float``, ...) give Tensors
+outside the graph, as torch's ``.data`` is a tensor, so chains of torch methods run on it.
 """
 
 from __future__ import annotations
@@ -412,8 +413,46 @@ class DataArray(GradientArray):
 
     It is an ndarray: numpy's methods and functions read it as the array it is, arithmetic on it gives plain
     ndarrays, and writes through it (``p.data -= lr * p.grad``, ``w.data[0] = 1``, the in-place methods) change the
-    tensor without recording anything or counting a version, as torch's ``.data`` does.
+    tensor without recording anything or counting a version, as torch's ``.data`` does. torch's out-of-place
+    methods (``add sub mul div pow neg sign sqrt abs clamp``, the comparisons ``lt le gt ge eq ne``, ``to float
+    double``) give what a Tensor's give, a Tensor outside the graph, as torch's ``.data`` is a tensor, so torch's
+    chains of them run (``output.data.view(-1).div(temperature).exp()``, the char-RNN sampling line), as every
+    other torch method borrowed here does (a gradient's give plain arrays, see the module docstring).
     """
 
     #: the array this view was made of (``Tensor.data``'s setter keeps it when handed this view back)
     _source: np.ndarray | None = None
+
+
+def _tensors_method(name: str) -> Callable[..., Any]:
+    """The Tensor method ``name`` on a Tensor sharing the DataArray's memory (nothing recorded)."""
+
+    def method(self: DataArray, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_sharing_tensor(self), name)(*args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"torch's ``{name}``: the Tensor method's result, a Tensor outside the graph."
+    return method
+
+
+for _name in (
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "neg",
+    "sign",
+    "sqrt",
+    "abs",
+    "clamp",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "eq",
+    "ne",
+):
+    setattr(DataArray, _name, _tensors_method(_name))
+for _name in ("to", "float", "double"):
+    setattr(DataArray, _name, _tensors_method(_name))

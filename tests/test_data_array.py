@@ -289,3 +289,25 @@ def test_operators_on_data_and_grad_give_numpys_values_as_plain_arrays_and_write
     assert type(data) is DataArray and type(grad) is type(t.grad)
     np.testing.assert_array_equal(t.numpy(), values - 0.5 * gradient)
     np.testing.assert_array_equal(np.asarray(t.grad), 2 * gradient)
+
+
+def test_torchs_out_of_place_methods_on_data_give_tensors_outside_the_graph_so_chains_run_as_torchs():
+    torch = pytest.importorskip("torch")
+    values = np.array([[-1.0, -0.2, -3.0], [0.5, 2.0, -0.7]])
+    ours, theirs = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    chains = [
+        lambda x: x.data.view(-1).div(0.8).exp(),  # the char-RNN sampling line
+        lambda x: x.data.mul(2).add(1, alpha=0.5).pow(2).sqrt().neg().abs(),
+        lambda x: x.data.sub(x.data.max()).clamp(min=-1.0).sign().unsqueeze(0),
+        lambda x: x.data.gt(0).float().mean(dim=1),
+        lambda x: x.data.eq(x.data).double().sum(dim=0),
+        lambda x: x.data.to(torch.float32 if isinstance(x, torch.Tensor) else np.float32).softmax(dim=1),
+    ]
+    for chain in chains:
+        got, expected = chain(ours), chain(theirs)
+        assert isinstance(got, Tensor) and not got.requires_grad and not expected.requires_grad
+        assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
+    result = ours.data.mul(1)
+    result.fill_(0.0)  # a new tensor: the original keeps its values
+    np.testing.assert_array_equal(ours.numpy(), values)
