@@ -84,6 +84,16 @@ CASES = {
     # the word-language-model tutorial's spelling: a whole float period
     "StepLR_float_step_size": (lambda lib, o: lib.StepLR(o, 1.0, gamma=0.95), 20),
     "StepLR_float_step_size_3": (lambda lib, o: lib.StepLR(o, step_size=3.0, gamma=0.5), 20),
+    # whole floats for the other counts, which torch takes as it takes the ints
+    "CosineAnnealingLR_float_T_max": (lambda lib, o: lib.CosineAnnealingLR(o, T_max=10.0), 30),
+    "MultiStepLR_float_milestones": (lambda lib, o: lib.MultiStepLR(o, milestones=[3.0, 7.0], gamma=0.5), 15),
+    "LinearLR_float_total_iters": (lambda lib, o: lib.LinearLR(o, total_iters=5.0), 10),
+    "ConstantLR_float_total_iters": (lambda lib, o: lib.ConstantLR(o, total_iters=4.0), 10),
+    "PolynomialLR_float_total_iters": (lambda lib, o: lib.PolynomialLR(o, total_iters=6.0, power=2.0), 10),
+    "CyclicLR_float_steps": (
+        lambda lib, o: lib.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4.0, step_size_down=2.0),
+        20,
+    ),
     "PolynomialLR": (lambda lib, o: lib.PolynomialLR(o, total_iters=12, power=2.0), 30),
     "PolynomialLR_defaults": (lambda lib, o: lib.PolynomialLR(o), 20),
     "PolynomialLR_root": (lambda lib, o: lib.PolynomialLR(o, total_iters=7, power=0.5), 20),

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..checks import check_choice, check_flag, check_positive_int, check_real
 from .optimizer import Optimizer
-from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state
+from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state, whole_count
 
 __all__ = ["CYCLIC_MODES", "CyclicLR"]
 
@@ -61,8 +61,10 @@ class CyclicLR(LRScheduler):
             return [check_real(owner, name, item, 0) for item in per_group(owner, name, value, len(groups))]
 
         base_lrs, self.max_lrs = per_group_reals("base_lr", base_lr), per_group_reals("max_lr", max_lr)
-        up = check_positive_int(owner, "step_size_up", step_size_up)
-        down = up if step_size_down is None else check_positive_int(owner, "step_size_down", step_size_down)
+        up = whole_count(check_positive_int, owner, "step_size_up", step_size_up)
+        down = (
+            up if step_size_down is None else whole_count(check_positive_int, owner, "step_size_down", step_size_down)
+        )
         self.total_size = float(up + down)
         self.step_ratio = up / self.total_size
         if scale_fn is None:

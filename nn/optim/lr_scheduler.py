@@ -32,7 +32,7 @@ from .cyclic import CyclicLR
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
-from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state
+from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state, whole_count
 
 __all__ = [
     "ChainedScheduler",
@@ -58,12 +58,9 @@ class StepLR(LRScheduler):
     """Decay by ``gamma`` every ``step_size`` epochs: ``lr = base_lr * gamma^(epoch // step_size)``."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
-        # torch takes any number here; a whole float (torch's word-language-model tutorial writes
-        # StepLR(optimizer, 1.0, gamma=0.95)) is the same period as the int
-        whole_float = isinstance(step_size, (float, np.floating)) and float(step_size).is_integer()
-        check_positive_int("StepLR", "step_size", int(step_size) if whole_float else step_size)
+        # (torch's word-language-model tutorial writes StepLR(optimizer, 1.0, gamma=0.95))
+        self.step_size = whole_count(check_positive_int, "StepLR", "step_size", step_size)
         check_real("StepLR", "gamma", gamma, 0)
-        self.step_size = step_size if whole_float else int(step_size)  # torch keeps 1.0 a float
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -96,9 +93,8 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
-        check_positive_int("CosineAnnealingLR", "T_max", T_max)
+        self.T_max = whole_count(check_positive_int, "CosineAnnealingLR", "T_max", T_max)
         check_real("CosineAnnealingLR", "eta_min", eta_min, 0)
-        self.T_max = int(T_max)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -129,7 +125,7 @@ class MultiStepLR(LRScheduler):
     ) -> None:
         if not isinstance(milestones, (list, tuple, set, frozenset)):
             raise TypeError(f"MultiStepLR: milestones must be a list of epochs, got {type(milestones).__name__}")
-        self.milestones = sorted(check_integer("MultiStepLR", "milestones", m, 0) for m in milestones)
+        self.milestones = sorted(whole_count(check_integer, "MultiStepLR", "milestones", m, 0) for m in milestones)
         self.gamma = check_real("MultiStepLR", "gamma", gamma, 0)
         super().__init__(optimizer, last_epoch)
 
@@ -153,7 +149,9 @@ class MultiStepLR(LRScheduler):
                 "MultiStepLR.load_state_dict: milestones must be a list of epochs or a Counter of them, got "
                 f"{type(milestones).__name__}"
             )
-        state_dict["milestones"] = sorted(check_integer("MultiStepLR", "milestones", m, 0) for m in milestones)
+        state_dict["milestones"] = sorted(
+            whole_count(check_integer, "MultiStepLR", "milestones", m, 0) for m in milestones
+        )
         return state_dict
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
@@ -236,7 +234,7 @@ class LinearLR(LRScheduler):
     ) -> None:
         self.start_factor = check_real("LinearLR", "start_factor", start_factor, 0, 1, low_open=True)
         self.end_factor = check_real("LinearLR", "end_factor", end_factor, 0, 1)
-        self.total_iters = check_positive_int("LinearLR", "total_iters", total_iters)
+        self.total_iters = whole_count(check_positive_int, "LinearLR", "total_iters", total_iters)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
@@ -260,7 +258,7 @@ class ConstantLR(LRScheduler):
         self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
     ) -> None:
         self.factor = check_real("ConstantLR", "factor", factor, 0, 1)
-        self.total_iters = check_integer("ConstantLR", "total_iters", total_iters, 0)
+        self.total_iters = whole_count(check_integer, "ConstantLR", "total_iters", total_iters, 0)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
@@ -282,7 +280,7 @@ class PolynomialLR(LRScheduler):
     ``lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power``."""
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
-        self.total_iters = check_positive_int("PolynomialLR", "total_iters", total_iters)
+        self.total_iters = whole_count(check_positive_int, "PolynomialLR", "total_iters", total_iters)
         self.power = check_real("PolynomialLR", "power", power, 0)
         super().__init__(optimizer, last_epoch)
 

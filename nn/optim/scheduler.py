@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import copy
 import warnings
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from ..checks import check_integer
 from .optimizer import Optimizer
@@ -44,6 +47,16 @@ STEP_ORDER_WARNING = (
     "result in PyTorch skipping the first value of the learning rate schedule. See more details at "
     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
+
+
+def whole_count(check: Callable[..., int], owner: str, name: str, value: Any, *bounds: Any) -> Any:
+    """``check(owner, name, value, *bounds)`` (an integer check of nn.checks) that also takes a whole float, as torch's
+    schedulers take ``T_max=10.0`` or ``StepLR(optimizer, 1.0)`` (they do not check the type): the float is checked
+    as the int it equals and kept as given, as torch's state_dict keeps it; 2.5 stays refused."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        check(owner, name, int(value), *bounds)
+        return value
+    return check(owner, name, value, *bounds)
 
 
 def check_epoch(owner: str, epoch: Any) -> int:
