@@ -4,6 +4,7 @@ gradients over a grid of options)."""
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -129,6 +130,41 @@ def test_grid_sample_on_pixel_centres_and_borders_matches_torch(padding_mode):
         expected.sum().backward()
         got.sum().backward()
         np.testing.assert_allclose(grid_o.grad, grid_t.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "mode, padding_mode", list(itertools.product(["bilinear", "nearest", "bicubic"], ["zeros", "border", "reflection"]))
+)
+def test_grid_sample_at_nan_inf_and_huge_positions_matches_torch(mode, padding_mode):
+    """torch's CPU kernel clamps a nan position to 0 under 'border' and 'reflection' (and reflects +-inf to nan,
+    so to 0), and reads a position beyond the integers as outside; bicubic's fraction is x - floor(x), 0 at
+    1e30. Values without numpy's warnings; gradients at the finite positions (torch's backward crashes at nan)."""
+    image = np.arange(1.0, 13.0).reshape(1, 1, 3, 4)
+
+    def grid_of(specials):
+        return np.array([[x, y] for x in specials for y in specials], dtype=np.float64)[None, None]
+
+    for align_corners in (True, False):
+        grid = grid_of([np.nan, np.inf, -np.inf, 1e30, -1e30, 1e18, -3e9, 0.3])
+        expected = torch_functional.grid_sample(
+            torch.tensor(image), torch.tensor(grid), mode, padding_mode, align_corners
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = grid_sample(image, grid, mode, padding_mode, align_corners)
+        np.testing.assert_allclose(got.data, expected.numpy(), rtol=1e-12)
+
+        grid = grid_of([1e30, -1e30, 1e18, -3e9, 0.3])
+        grid_t, grid_o = torch.tensor(grid, requires_grad=True), Tensor(grid, requires_grad=True)
+        image_t, image_o = torch.tensor(image, requires_grad=True), Tensor(image, requires_grad=True)
+        expected = torch_functional.grid_sample(image_t, grid_t, mode, padding_mode, align_corners)
+        got = grid_sample(image_o, grid_o, mode, padding_mode, align_corners)
+        np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-12)
+        expected.sum().backward()
+        got.sum().backward()
+        np.testing.assert_allclose(image_o.grad, image_t.grad.numpy(), rtol=1e-12)
+        grid_grad = np.zeros(grid.shape) if grid_o.grad is None else grid_o.grad
+        np.testing.assert_allclose(grid_grad, grid_t.grad.numpy(), rtol=1e-12, atol=1e-13)  # bicubic cancels
 
 
 @pytest.mark.parametrize("align_corners", [True, False])

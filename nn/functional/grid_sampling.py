@@ -13,6 +13,11 @@ gradient 0, and 'nearest' passes no gradient to the grid. 'bilinear' reads the f
 position, each by a gather at flat index ``row * W + column`` (0 outside the input for 'zeros'), weighted by
 ``(1 - tx or tx)(1 - ty or ty)``; 'bicubic' reads the 4 x 4 around it with Keys' cubic weights (a = -0.75),
 padding each tap's coordinate.
+
+Positions that are not numbers follow torch's CPU kernel: under 'border' and 'reflection' a nan coordinate is
+clipped to 0 (and +-inf, which reflects to nan, too); a coordinate that is not finite or lies beyond the int32
+range reads as outside (torch's ``safe_downgrade_to_int_range``), with no numpy warning. Bicubic's fraction is
+``x - floor(x)`` in floating point, so 0 at 1e30, and each tap ``floor(x) - 1 + i`` is padded as a float.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ __all__ = ["affine_grid", "grid_sample"]
 GRID_SAMPLE_MODES = ("bilinear", "nearest", "bicubic")
 GRID_PADDING_MODES = ("zeros", "border", "reflection")
 CUBIC_A = -0.75
+#: torch's stand-in for a coordinate outside the int32 range or not finite: a position outside every input.
+OUTSIDE = -100
+INT32_RANGE = (np.iinfo(np.int32).min, np.iinfo(np.int32).max - 1)
 
 
 def _positions(steps: int, align_corners: bool) -> np.ndarray:
@@ -85,9 +93,11 @@ def _unnormalized(coordinate: Tensor, size: int, align_corners: bool) -> Tensor:
 
 
 def _clipped(coordinate: Tensor, size: int) -> Tensor:
-    """The coordinate clipped to [0, size - 1], with gradient 1 strictly inside and 0 elsewhere (as torch)."""
+    """The coordinate clipped to [0, size - 1], with gradient 1 strictly inside and 0 elsewhere (as torch); nan
+    is clipped to 0, as torch's CPU kernel (``clamp_min(0, x)``, its operands in that order for the nan)."""
     inside = (coordinate._data > 0) & (coordinate._data < size - 1)
-    return where(inside, coordinate, np.clip(coordinate._data, 0, size - 1))
+    clipped = np.clip(np.nan_to_num(coordinate._data, nan=0.0), 0, size - 1)
+    return where(inside, coordinate, clipped)
 
 
 def _reflected(coordinate: Tensor, twice_low: int, twice_high: int) -> Tensor:
@@ -97,9 +107,10 @@ def _reflected(coordinate: Tensor, twice_low: int, twice_high: int) -> Tensor:
     low, span = twice_low / 2, (twice_high - twice_low) / 2
     offset = coordinate - low
     distance = where(offset._data < 0, -offset, offset)
-    flips = np.floor(distance._data / span)
-    extra = distance - flips * span
-    return where(flips % 2 == 0, extra + low, (span + low) - extra)
+    with np.errstate(invalid="ignore"):  # inf reflects to nan, as torch's fmod; _clipped makes it 0
+        flips = np.floor(distance._data / span)
+        extra = distance - flips * span
+        return where(flips % 2 == 0, extra + low, (span + low) - extra)
 
 
 def _padded(coordinate: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
@@ -110,6 +121,12 @@ def _padded(coordinate: Tensor, size: int, padding_mode: str, align_corners: boo
         twice = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
         return _clipped(_reflected(coordinate, *twice), size)
     return coordinate
+
+
+def _indices(coordinate: np.ndarray) -> np.ndarray:
+    """Integral float coordinates as int64; those not finite or beyond the int32 range as :data:`OUTSIDE`."""
+    usable = np.isfinite(coordinate) & (coordinate >= INT32_RANGE[0]) & (coordinate <= INT32_RANGE[1])
+    return np.where(usable, coordinate, OUTSIDE).astype(np.int64)
 
 
 def _read(flat_input: Tensor, rows: np.ndarray, columns: np.ndarray, height: int, width: int) -> Tensor:
@@ -138,7 +155,7 @@ def _cubic_weights(t: Tensor) -> list[Tensor]:
 def _tap_coordinates(taps: np.ndarray, size: int, padding_mode: str, align_corners: bool) -> np.ndarray:
     """Integer tap positions after ``padding_mode`` (bicubic pads each tap; torch's ``get_value_bounded``)."""
     padded = _padded(Tensor(taps.astype(np.float64)), size, padding_mode, align_corners)._data
-    return np.trunc(padded).astype(np.int64)
+    return _indices(np.trunc(padded))
 
 
 def grid_sample(
@@ -169,8 +186,8 @@ def grid_sample(
     x = _padded(x, width, padding_mode, align_corners)
     y = _padded(y, height, padding_mode, align_corners)
     if mode == "nearest":
-        return _read(flat_input, np.rint(y._data).astype(np.int64), np.rint(x._data).astype(np.int64), height, width)
-    left, top = np.floor(x._data).astype(np.int64), np.floor(y._data).astype(np.int64)
+        return _read(flat_input, _indices(np.rint(y._data)), _indices(np.rint(x._data)), height, width)
+    left, top = _indices(np.floor(x._data)), _indices(np.floor(y._data))
     tx, ty = (x - left).reshape(batch, 1, *x.shape[1:]), (y - top).reshape(batch, 1, *y.shape[1:])
     return (
         _read(flat_input, top, left, height, width) * ((1 - tx) * (1 - ty))
@@ -186,7 +203,7 @@ def _bicubic(
     """Sum over the 4 x 4 taps around (x, y) of input * w_x * w_y (Keys' weights, taps padded one by one)."""
     height, width = shape
     batch = x.shape[0]
-    left, top = np.floor(x._data).astype(np.int64), np.floor(y._data).astype(np.int64)
+    left, top = np.floor(x._data), np.floor(y._data)  # floats: a tap of 1e30 is padded, not an overflowed int
     x_weights = _cubic_weights((x - left).reshape(batch, 1, *x.shape[1:]))
     y_weights = _cubic_weights((y - top).reshape(batch, 1, *y.shape[1:]))
     total = None
