@@ -254,14 +254,21 @@ def read(path: str | os.PathLike) -> dict[str, Any]:
         return {"model": model, "optimizer": checkpoint.optimizer_state(), "architecture": checkpoint.record}
 
 
-def load(path: str | os.PathLike) -> Module:
+def load(path: str | os.PathLike) -> Module | OrderedDict[str, np.ndarray]:
     """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
+
+    A file saved from a plain state dict (``nn.save(model.state_dict(), path)``, no optimizer) gives that state
+    dict back, name -> array as ``state_dict()``'s, so torch's ``model.load_state_dict(torch.load(path))`` reads
+    ``model.load_state_dict(nn.load(path))``. A module saved without a record asks for :func:`load_into`.
 
     The record's implied state shapes are compared with the file's headers before the
     model is built, so a forged record cannot make it allocate more than the file holds.
     """
     with NpzReader(path) as archive:
         checkpoint = _Checkpoint(archive)
+        saved_from_a_module = _EVALUATING in archive.members  # nn.save writes it for every Module
+        if checkpoint.record is None and not saved_from_a_module and checkpoint.layout is None:
+            return checkpoint.model_arrays()
         if checkpoint.record is None:
             raise archive.error(
                 "records no architecture (saved from a module nn.architecture cannot describe); "

@@ -97,6 +97,22 @@ def test_a_plain_state_dict_can_be_saved(tmp_path):
     assert contents["model"]["w"].dtype == np.int16 and contents["model"]["v"].dtype == np.float32
 
 
+def test_load_of_a_saved_state_dict_gives_it_back_for_load_state_dict(tmp_path):
+    """torch's save/load pattern: torch.save(model.state_dict(), path); model.load_state_dict(torch.load(path))."""
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, rng=0), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(2, 3, rng=1))
+    model[1].running_mean[:] = [0.5, -0.25]
+    path = nn.save(model.state_dict(), tmp_path / "mnist_cnn.pt")
+    state = nn.load(path)
+    assert list(state) == list(model.state_dict())
+    twin = nn.Sequential(nn.Conv2d(1, 2, 3, rng=2), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(2, 3, rng=3))
+    twin.load_state_dict(state)
+    for (name, got), expected in zip(twin.state_dict().items(), model.state_dict().values()):
+        assert got.dtype == expected.dtype, name
+        np.testing.assert_array_equal(got, expected)
+    with pytest.raises(nn.SerializationError, match="records no architecture"):  # weights and an optimizer: load_into
+        nn.load(nn.save(model.state_dict(), tmp_path / "both.npz", optimizer=nn.optim.SGD(model.parameters(), lr=0.1)))
+
+
 def test_file_is_readable_without_pickle(tmp_path):
     path = serialization.save(_model(), tmp_path / "m.npz", optimizer=OPTIMIZER_STATE)
     with np.load(path, allow_pickle=False) as archive:
