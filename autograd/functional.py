@@ -105,7 +105,18 @@ def grad(
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads)
     results = _grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads)
-    return tuple(result.view(GradientArray) if type(result) is np.ndarray else result for result in results)
+    return tuple(_handed_out(result) for result in results)
+
+
+def _handed_out(result: Any) -> Any:
+    """A result of :func:`grad` as the caller gets it: C-contiguous, as torch's gradients of convolutions, pooling
+    and padding are (the backward pass's working arrays may be slices of padded ones or transposed), so
+    ``g.view(g.size(0), -1)`` works as in torch; an ndarray read as a GradientArray."""
+    if type(result) is np.ndarray:
+        return np.ascontiguousarray(result).view(GradientArray)
+    if isinstance(result, Tensor):
+        return result.contiguous()
+    return result
 
 
 def _batched_grad(

@@ -901,13 +901,14 @@ class Tensor(
 
     def _accumulate_leaf(self, total: Any) -> None:
         # .grad is an ndarray (0-d for a 0-d leaf, where numpy sums give scalars) or a node, of the leaf's dtype
-        # (a hook may have returned another dtype, or a plain number)
+        # (a hook may have returned another dtype, or a plain number); a new one is C-contiguous, as torch's
+        # follows its (contiguous) leaf's layout, so x.grad.view(-1) works whatever layout backward worked in
         if type(total) is not np.ndarray and not isinstance(total, Node):
             total = np.asarray(total)  # a new array: no aliasing to undo
         elif (
             isinstance(total, np.ndarray)
             and self._grad is None
-            and (total.base is not None or not total.flags.writeable)
+            and (total.base is not None or not total.flags.writeable or not total.flags.c_contiguous)
         ):
             total = total.copy()
         if total.dtype != self._data.dtype:

@@ -251,3 +251,40 @@ def test_a_gradient_converts_to_a_dtype_as_torchs_to(dtype, expected):
     np.testing.assert_array_equal(converted, [2.0, -6.0])
     assert w.grad.to("cpu").dtype == np.float64 and w.grad.float().dtype == np.float32
     assert w.grad.double().dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda lib: lib.Conv2d(3, 4, 4, 2, 1), (3, 3, 16, 16)),  # DCGAN's discriminator: a padded slice inside
+        (lambda lib: lib.Conv1d(3, 4, 3, padding=2), (2, 3, 9)),
+        (lambda lib: lib.Conv3d(2, 3, 3, padding=1), (2, 2, 5, 5, 5)),
+        (lambda lib: lib.MaxPool2d(3, 2, 1), (2, 3, 8, 8)),
+        (lambda lib: lib.AvgPool2d(3, 2, 1), (2, 3, 8, 8)),
+        (lambda lib: lib.ZeroPad2d((1, 2, 0, 1)), (2, 3, 4, 4)),
+        (lambda lib: lib.MultiheadAttention(4, 2, batch_first=True), (2, 5, 4)),
+    ],
+)
+def test_gradients_handed_out_can_be_viewed_as_torchs(make, shape):
+    """torch's .grad follows its parameter's (contiguous) layout and its conv, pool and pad input gradients are
+    contiguous, so WGAN-GP's ``gradients.view(gradients.size(0), -1)`` and ``x.grad.view(-1)`` work: here too,
+    whatever the layout of the backward pass's working arrays (autograd.grad's results are made contiguous, as
+    torch's are for all but a few ops)."""
+    torch = pytest.importorskip("torch")
+    theirs, ours = make(torch.nn).double(), make(nn).double()
+    ours.load_state_dict({name: value.detach().numpy() for name, value in theirs.state_dict().items()})
+    x_np = np.random.default_rng(0).standard_normal(shape)
+
+    def run(module, x):
+        attention = isinstance(module, (torch.nn.MultiheadAttention, nn.MultiheadAttention))
+        out = module(x, x, x)[0] if attention else module(x)
+        return out.sum() + (out * out).sum()
+
+    x_t = torch.tensor(x_np, requires_grad=True)
+    expected = torch.autograd.grad(run(theirs, x_t), x_t)[0].reshape(len(x_np), -1).numpy()
+    for create_graph in (False, True):
+        x = Tensor(x_np, requires_grad=True)
+        (gradient,) = ag.grad(run(ours, x), x, create_graph=create_graph)
+        np.testing.assert_allclose(np.asarray(gradient.view(gradient.size(0), -1)), expected, rtol=1e-12, atol=1e-14)
+    run(ours, x).backward()
+    np.testing.assert_allclose(np.asarray(x.grad.view(-1)), expected.reshape(-1), rtol=1e-12, atol=1e-14)
