@@ -61,6 +61,17 @@ def test_conv3d_of_an_unbatched_volume_matches_torch():
     _compare(lambda x, w: F.conv3d(x, w, padding=1), lambda x, w: TF.conv3d(x, w, padding=1), VOLUME[0], weight)
 
 
+def test_conv3d_output_views_as_torchs_contiguous_one():
+    """torch's conv3d output is contiguous: a 3-D CNN's ``x.view(x.size(0), -1)`` before its classifier works."""
+    layer_t, layer = torch.nn.Conv3d(3, 4, 3, padding=1).double(), nn.Conv3d(3, 4, 3, padding=1).double()
+    layer.load_state_dict({name: value.detach().numpy() for name, value in layer_t.state_dict().items()})
+    for batched in (VOLUME, VOLUME[0]):
+        expected = layer_t(torch.tensor(batched)).detach()
+        assert expected.is_contiguous()
+        got = layer(Tensor(batched))
+        np.testing.assert_allclose(got.view(got.size(0), -1).data, expected.view(expected.size(0), -1).numpy())
+
+
 TRANSPOSE_GRID = [
     {"stride": stride, "padding": padding, "output_padding": output_padding, "dilation": dilation, "groups": groups}
     for stride, padding, output_padding, dilation, groups in itertools.product(

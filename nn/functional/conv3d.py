@@ -75,7 +75,8 @@ def conv3d(
     images = taps.reshape(n * out_d, groups * kd * c_group, height, width)
     kernels = weight.transpose(0, 2, 1, 3, 4).reshape(c_out, kd * c_group, kh, kw)
     out = convolve(images, kernels, bias, stride[1:], before[1:], dilation[1:], groups)
-    out = out.reshape((n, out_d) + out.shape[1:]).transpose(0, 2, 1, 3, 4)
+    # (N, C_out, D_out, H_out, W_out) laid out contiguously, as torch's output (so view() works on it as there)
+    out = out.reshape((n, out_d) + out.shape[1:]).transpose(0, 2, 1, 3, 4).contiguous()
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
