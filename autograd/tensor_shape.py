@@ -233,6 +233,10 @@ class TensorShape:
             raise IndexError(f"getitem: {error} (tensor shape {self.shape})") from None
         if not isinstance(data, np.ndarray):  # one entry: numpy gives a scalar copy; a 0-d view, as torch's
             data = self._data[(*index, ...) if isinstance(index, tuple) else (index, ...)]
+        elif not data.flags.c_contiguous and not np.may_share_memory(data, self._data):
+            # an array index's copy, which numpy lays out in the input's axis order (x[:, idx] has its indexed
+            # axis outermost in memory); torch's is contiguous, so a view() of it works as there
+            data = np.ascontiguousarray(data)
         return self._view(data, ar.getitem, {"index": index})
 
     def _view(self, data: np.ndarray, op: Any, attrs: dict) -> Tensor:

@@ -219,3 +219,31 @@ def test_histc_range_that_is_not_finite_is_torchs_runtime_error():
         torch.tensor([1.0, float("inf")]).histc(3)
     with pytest.raises(RuntimeError, match="histc: range"):
         Tensor(np.array([1.0, np.inf])).histc(3)
+
+
+@pytest.mark.parametrize(
+    "select",
+    [
+        lambda x, lib: x[:, lib.tensor([2, 0, 1])],
+        lambda x, lib: x[:, :, lib.tensor([4, 0])],
+        lambda x, lib: x[:, lib.tensor([True, False, True, True])],
+        lambda x, lib: x[:, lib.tensor([2, 0, 1]), :2],
+        lambda x, lib: x.index_select(1, lib.tensor([3, 1])),
+        lambda x, lib: x.roll(1, 1),
+        lambda x, lib: x.topk(2, 1).values,
+        lambda x, lib: x.repeat_interleave(2, dim=1),
+    ],
+)
+def test_an_array_index_gives_a_result_that_views_as_torchs_contiguous_one(select):
+    """numpy lays an array index's copy out in the input's axis order (x[:, idx] has the indexed axis outermost in
+    memory), torch's is contiguous: ``x[:, idx].view(n, -1)`` (and roll, index_select, topk, repeat_interleave,
+    built on it) works there, so here too; the gradient is unchanged."""
+    import autograd
+
+    x_np = np.random.default_rng(0).standard_normal((3, 4, 5))
+    x_t, x = torch.tensor(x_np, requires_grad=True), Tensor(x_np, requires_grad=True)
+    expected, got = select(x_t, torch).view(3, -1), select(x, autograd).view(3, -1)
+    np.testing.assert_array_equal(got.data, expected.detach().numpy())
+    (expected * expected).sum().backward()
+    (got * got).sum().backward()
+    np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-14)
