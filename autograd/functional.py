@@ -112,8 +112,8 @@ def _handed_out(result: Any) -> Any:
     """A result of :func:`grad` as the caller gets it: C-contiguous, as torch's gradients of convolutions, pooling
     and padding are (the backward pass's working arrays may be slices of padded ones or transposed), so
     ``g.view(g.size(0), -1)`` works as in torch; an ndarray read as a GradientArray."""
-    if type(result) is np.ndarray:
-        return np.ascontiguousarray(result).view(GradientArray)
+    if type(result) is np.ndarray:  # (a copy, not np.ascontiguousarray, which makes a 0-d array 1-d)
+        return (result if result.flags.c_contiguous else result.copy()).view(GradientArray)
     if isinstance(result, Tensor):
         return result.contiguous()
     return result
