@@ -40,7 +40,7 @@ from . import (
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import refuse_unbroadcastable, unbroadcast
-from .core import Node, RemovableHandle, checked_requires_grad
+from .core import Node, RemovableHandle, RequiresGradTypeError, checked_requires_grad
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
@@ -311,6 +311,13 @@ class Tensor(
 
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
+        if type(requires_grad) is int and isinstance(data, (int, np.integer)) and not isinstance(data, bool):
+            sizes = f"{data}, {requires_grad}"
+            raise RequiresGradTypeError(
+                f"Tensor({sizes}{'' if dtype is None else ', ...'}): the arguments are (data, requires_grad, dtype), "
+                f"as numpy's array, not torch's legacy sizes; for a tensor of shape ({sizes}) use "
+                f"autograd.zeros({sizes}), autograd.empty({sizes}) or autograd.FloatTensor({sizes})"
+            )
         if isinstance(data, Node):
             data = data._data
         if dtype is not None:  # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype

@@ -5,6 +5,7 @@ own and, when torch is installed, against torch."""
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Function, Tensor, Value
 
@@ -129,6 +130,14 @@ def test_constructors_take_only_a_bool_for_requires_grad_as_torch(make, flag):
     with pytest.raises(TypeError, match=f"requires_grad must be a bool, got {type(flag).__name__}"):
         make(flag)
     assert make(np.True_).requires_grad is True
+
+
+def test_torchs_legacy_sizes_form_is_refused_naming_the_factories_that_make_that_shape():
+    # torch.Tensor(5, 3) is an uninitialised 5x3 tensor; here the second argument is requires_grad
+    with pytest.raises(TypeError, match=r"Tensor\(5, 3\): .*autograd.zeros\(5, 3\).*FloatTensor\(5, 3\)"):
+        Tensor(5, 3)
+    assert autograd.zeros(5, 3).shape == autograd.FloatTensor(5, 3).shape == (5, 3)
+    assert Tensor(5).shape == () and Tensor(5, False).item() == 5  # one number (and a bool flag): a 0-d array
 
 
 def test_requires_grad_takes_numpy_bools_and_a_leaf_may_change_both_ways():
