@@ -328,11 +328,6 @@ class Module:
                 kind = type(value)
                 if kind in _PLAIN_ATTRIBUTES:  # a layer's sizes, flags and names: no member to find
                     continue
-                if kind is Parameter:  # the usual member, tested first
-                    if id(value) not in seen:
-                        seen.add(id(value))
-                        found.append(value)
-                    continue
                 if name == contents and isinstance(value, dict):
                     items: Any = value.values()
                 elif isinstance(value, (list, tuple)):
