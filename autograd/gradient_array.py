@@ -435,24 +435,8 @@ def _tensors_method(name: str) -> Callable[..., Any]:
     return method
 
 
-for _name in (
-    "add",
-    "sub",
-    "mul",
-    "div",
-    "pow",
-    "neg",
-    "sign",
-    "sqrt",
-    "abs",
-    "clamp",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "eq",
-    "ne",
-):
-    setattr(DataArray, _name, _tensors_method(_name))
-for _name in ("to", "float", "double"):
+#: The torch out-of-place methods whose GradientArray forms give plain arrays and whose DataArray forms give Tensors.
+_TENSOR_RESULTS = "add sub mul div pow neg sign sqrt abs clamp lt le gt ge eq ne to float double".split()
+
+for _name in _TENSOR_RESULTS:
     setattr(DataArray, _name, _tensors_method(_name))
