@@ -23,7 +23,7 @@ from autograd.gradient_array import GradientArray
 from autograd.random_state import uniform_draws
 
 from .checks import check_choice, check_positive_int, check_real, make_generator
-from .warning_site import user_stacklevel
+from .warning_site import deprecated_alias, user_stacklevel
 
 __all__ = [
     "calculate_gain",
@@ -394,34 +394,15 @@ def sparse_(
     return _fill(tensor, values)
 
 
-def _deprecated(initialiser: Any) -> Any:
-    """torch's deprecated spelling of ``initialiser`` without its trailing underscore (``init.xavier_uniform(w)``, as
-    older tutorials write it): the same fill, after torch's FutureWarning pointing at the caller."""
-    new_name = initialiser.__name__
-    old_name = new_name[:-1]
-
-    def deprecated_initialiser(*args: Any, **kwargs: Any) -> Any:
-        warnings.warn(
-            f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
-            FutureWarning,
-            stacklevel=user_stacklevel(),
-        )
-        return initialiser(*args, **kwargs)
-
-    deprecated_initialiser.__name__ = deprecated_initialiser.__qualname__ = old_name
-    deprecated_initialiser.__doc__ = f"{old_name}(...): deprecated, as in torch; use :func:`nn.init.{new_name}`."
-    return deprecated_initialiser
-
-
 # torch's deprecated names
-uniform = _deprecated(uniform_)
-normal = _deprecated(normal_)
-constant = _deprecated(constant_)
-eye = _deprecated(eye_)
-dirac = _deprecated(dirac_)
-xavier_uniform = _deprecated(xavier_uniform_)
-xavier_normal = _deprecated(xavier_normal_)
-kaiming_uniform = _deprecated(kaiming_uniform_)
-kaiming_normal = _deprecated(kaiming_normal_)
-orthogonal = _deprecated(orthogonal_)
-sparse = _deprecated(sparse_)
+uniform = deprecated_alias(uniform_, "nn.init")
+normal = deprecated_alias(normal_, "nn.init")
+constant = deprecated_alias(constant_, "nn.init")
+eye = deprecated_alias(eye_, "nn.init")
+dirac = deprecated_alias(dirac_, "nn.init")
+xavier_uniform = deprecated_alias(xavier_uniform_, "nn.init")
+xavier_normal = deprecated_alias(xavier_normal_, "nn.init")
+kaiming_uniform = deprecated_alias(kaiming_uniform_, "nn.init")
+kaiming_normal = deprecated_alias(kaiming_normal_, "nn.init")
+orthogonal = deprecated_alias(orthogonal_, "nn.init")
+sparse = deprecated_alias(sparse_, "nn.init")

@@ -8,14 +8,13 @@ conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm``
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
 from autograd import Node, Tensor, cat, no_grad
 
 from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
-from ..warning_site import user_stacklevel
+from ..warning_site import deprecated_alias
 from . import checkpoint, parametrizations, parametrize, rnn
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 from .weight_norm import remove_weight_norm, weight_norm
@@ -41,21 +40,8 @@ __all__ = [
 ]
 
 
-def clip_grad_norm(
-    parameters: Any,
-    max_norm: float,
-    norm_type: float | str = 2.0,
-    error_if_nonfinite: bool = False,
-    foreach: bool | None = None,
-) -> Any:
-    """torch's deprecated name of :func:`clip_grad_norm_` (older examples' ``clip_grad_norm(model.parameters(),
-    clip)``): the same clipping and total norm, after torch's FutureWarning at the caller's line."""
-    warnings.warn(
-        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
-        FutureWarning,
-        stacklevel=user_stacklevel(),
-    )
-    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+#: torch's deprecated name of :func:`clip_grad_norm_` (older examples' ``clip_grad_norm(model.parameters(), clip)``)
+clip_grad_norm = deprecated_alias(clip_grad_norm_, "torch.nn.utils")
 
 
 def _tensors(function: str, parameters: Iterable[Any]) -> list[Tensor]:
