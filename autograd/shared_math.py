@@ -460,10 +460,10 @@ def take_at(data: Any, index: Any) -> Any:
     (take_along_axis's and gather's aranges, which numpy's indexing reads entry by entry), read through the flat
     positions (see :func:`scatter_add`): several times faster."""
     if (
-        isinstance(data, np.ndarray)
-        and data.flags.c_contiguous
-        and isinstance(index, tuple)
+        isinstance(index, tuple)
         and any(isinstance(part, np.ndarray) and 0 in part.strides for part in index)
+        and isinstance(data, np.ndarray)
+        and data.flags.c_contiguous
     ):
         flat = flat_positions(index, data.shape)
         if flat is not None:
