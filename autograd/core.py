@@ -31,6 +31,7 @@ import bisect
 import itertools
 import operator
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Self
 
@@ -340,7 +341,7 @@ class Node(NodeCopying):
         """The backward function of this node, as torch's ``grad_fn`` (None for leaves and constants):
         ``grad_fn.name`` is the op's name, ``grad_fn.op`` the op, and ``grad_fn.next_functions`` the parents'
         backward functions (an ``AccumulateGrad`` for a leaf that requires grad, None for a constant)."""
-        return GradFn(self) if self.op is not None else None
+        return _backward_function(self) if self.op is not None else None
 
     @property
     def grad(self) -> Any:
@@ -547,9 +548,10 @@ class RemovableHandle:
 
 
 class _BackwardFunction:
-    """A view of one node in torch's backward-graph vocabulary; two views of the same node are equal."""
+    """A view of one node in torch's backward-graph vocabulary; two views of the same node are equal, and while one
+    is alive reading the node's view again gives that very object (see :func:`_backward_function`)."""
 
-    __slots__ = ("node",)
+    __slots__ = ("node", "__weakref__")
 
     def __init__(self, node: Node) -> None:
         self.node = node
@@ -633,7 +635,21 @@ class AccumulateGrad(_BackwardFunction):
         return "<AccumulateGrad>"
 
 
+#: The live views of nodes, by (kind, id(node)): torch's graph holds one function object per node, so
+#: ``b.grad_fn.next_functions[0][0] is a.grad_fn`` and ``y.grad_fn is y.grad_fn`` hold. A view holds its node, so
+#: while an entry lives its id names that node; the node does not hold its view (no reference cycle), and the
+#: entry goes when the last reference to the view does.
+_live_views: weakref.WeakValueDictionary[tuple[type, int], _BackwardFunction] = weakref.WeakValueDictionary()
+
+
 def _backward_function(node: Node) -> GradFn | AccumulateGrad | None:
-    if node.op is not None:
-        return GradFn(node)
-    return AccumulateGrad(node) if node._requires_grad else None
+    """The node's backward function, as torch's graph holds it: its ``GradFn`` if an op made it, an
+    ``AccumulateGrad`` for a leaf that requires grad, None for a constant; the same object while one is alive."""
+    kind = GradFn if node.op is not None else AccumulateGrad if node._requires_grad else None
+    if kind is None:
+        return None
+    key = (kind, id(node))
+    view = _live_views.get(key)
+    if view is None:
+        view = _live_views[key] = kind(node)
+    return view

@@ -319,6 +319,36 @@ def test_grad_fn_next_functions_walk_the_graph_as_torchs_do():
     assert _walk(reference.grad_fn) == expected
 
 
+def _identities(x):
+    """Which of torch's identities between backward functions hold in a small graph built from ``x``."""
+    a = x * x
+    b, c = (a + a).exp(), a.sin()
+    (a_from_b, _), (a_again, _) = b.grad_fn.next_functions[0][0].next_functions
+    (x_from_a, _), (x_again, _) = a.grad_fn.next_functions
+    return [
+        a.grad_fn is a.grad_fn,
+        a_from_b is a.grad_fn,
+        a_again is a_from_b,
+        c.grad_fn.next_functions[0][0] is a.grad_fn,
+        x_from_a is x_again,
+        x_from_a is c.grad_fn.next_functions[0][0].next_functions[0][0],
+    ]
+
+
+def test_backward_functions_are_the_same_objects_wherever_they_are_reached_as_torchs():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert _identities(x) == [True] * 6
+    torch = pytest.importorskip("torch")
+    assert _identities(torch.tensor([1.0, 2.0], requires_grad=True)) == [True] * 6
+
+
+def test_a_backward_function_kept_alone_keeps_its_graph():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    function = (x * x).exp().grad_fn
+    ((mul, _),) = function.next_functions
+    assert mul.name == "mul" and mul.next_functions[0][0].variable is x
+
+
 def test_grad_fn_name_called_gives_torchs_backward_names():
     torch = pytest.importorskip("torch")
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
