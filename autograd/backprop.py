@@ -272,6 +272,128 @@ def _gathered_gradients(node: Node, grad: Any, op: Op, pending: dict[Node, Any],
     )
 
 
+class _FunctionPreHook:
+    """A hook registered with ``grad_fn.register_prehook``, kept in the node's hook table (tensor hooks pass it by):
+    torch's ``hook(grad_outputs)``, called as a tensor hook is, with the gradient wrapped in a one-element tuple."""
+
+    __slots__ = ("hook",)
+
+    def __init__(self, hook: Callable[..., Any]) -> None:
+        self.hook = hook
+
+    @property
+    def __name__(self) -> str:
+        return getattr(self.hook, "__name__", type(self.hook).__name__)
+
+    def __call__(self, grad: Any) -> Any:
+        replaced = self.hook((grad,))
+        if replaced is None:
+            return None
+        _check_returned_tuple(replaced, 1, self.__name__)
+        return grad if replaced[0] is None else replaced[0]
+
+
+def _check_returned_tuple(replaced: Any, expected: int, name: str) -> None:
+    """Refuse what a ``grad_fn`` hook returned unless it is a tuple (or list) of ``expected`` gradients, as torch."""
+    if not isinstance(replaced, (tuple, list)):
+        raise TypeError(
+            f"expected tuple, but hook {name!r} returned {type(replaced).__name__!r}: a grad_fn hook returns None or "
+            "a tuple of gradients"
+        )
+    if len(replaced) != expected:
+        raise RuntimeError(
+            f"hook {name!r} has returned an incorrect number of values (got {len(replaced)}, but expected {expected})"
+        )
+
+
+class _FunctionPostHook:
+    """A hook registered with ``grad_fn.register_hook``: torch's ``hook(grad_inputs, grad_outputs)``, called by
+    backward once the node's derivative rules have given the gradients of its inputs (see backprop)."""
+
+    __slots__ = ("hook",)
+
+    def __init__(self, hook: Callable[..., Any]) -> None:
+        self.hook = hook
+
+
+def _through_function_hooks(
+    node: Node,
+    grad: Any,
+    create_graph: bool,
+    relevant: set[Node] | None,
+    anomaly: Any,
+    pending: dict[Node, Any],
+    waiting: dict[Node, Any],
+) -> None:
+    """The step of the backward pass through ``node`` when hooks were registered on its ``grad_fn``, in torch's
+    order: its pre-hooks see (and may replace) ``grad``, the derivative rules give its inputs' gradients, its
+    post-hooks see (and may replace) those, and they are added into ``pending``. The general loop's path, spelled
+    out once here so that the usual pass never tests for these hooks."""
+    grad = node._run_hooks(grad, functions=True)
+    op = node.op
+    grad_outputs: Any = (grad,)
+    if op.outputs is not None:  # (post-hooks are refused on such calls' functions; pre-hooks see their own output)
+        grad = _gathered_gradients(node, grad, op, pending, waiting)
+        if grad is None:
+            return
+    parents, attrs = node.parents, node.attrs
+    if create_graph:
+        out, args = node, parents
+    else:
+        out, args = node._data, tuple([parent._data for parent in parents])
+    needed = [parent._requires_grad and (relevant is None or parent in relevant) for parent in parents]
+    if op.one_rule:
+        contributions = [
+            _call_rule(op.rules[0], *_one_input_arguments(grad, out, args[0], attrs, op.constant_at))
+            if needed[0]
+            else None
+        ]
+    elif op.joint:
+        contributions = list(_call_rule(op.rules[0], (grad, out, *args), attrs))
+    else:
+        contributions = [
+            (
+                _call_rule(op.rules[0], (index, grad, out, *args), attrs)
+                if op.variadic
+                else _call_rule(op.rules[index], (grad, out, *args), attrs)
+            )
+            if needed[index]
+            else None
+            for index in range(len(parents))
+        ]
+    grad_inputs = [  # each of its input's shape, as torch's hooks see them (a broadcast input's summed back)
+        None
+        if contribution is None or not wanted
+        else parent._match_gradient(contribution, create_graph)
+        if create_graph or parent.broadcasts
+        else contribution
+        for parent, contribution, wanted in zip(parents, contributions, needed)
+    ]
+    for hook in [hook for hook in node._hooks.values() if type(hook) is _FunctionPostHook]:
+        replaced = hook.hook(
+            tuple(node._hook_form(g) if g is not None else None for g in grad_inputs),
+            tuple(node._hook_form(g) if g is not None else None for g in grad_outputs),
+        )
+        if replaced is None:
+            continue
+        _check_returned_tuple(replaced, len(grad_inputs), getattr(hook.hook, "__name__", type(hook.hook).__name__))
+        grad_inputs = [
+            None
+            if g is None
+            else node._from_hook_form(g._data if not create_graph and getattr(g, "_data", None) is not None else g)
+            for g in replaced
+        ]
+    for index, (parent, contribution) in enumerate(zip(parents, grad_inputs)):
+        if contribution is None or not needed[index]:
+            continue
+        if create_graph or parent.broadcasts:  # (a hook's replacement too)
+            contribution = parent._match_gradient(contribution, create_graph)
+        if anomaly is not None:
+            anomaly.on_backward(node, index + (op.constant_at == 0), contribution)
+        previous = pending.get(parent)
+        pending[parent] = contribution if previous is None else previous + contribution
+
+
 def _carried_along_line(
     order: list[Node],
     line_length: int,
@@ -351,6 +473,7 @@ def _backpropagate(
     plain = not create_graph and anomaly is None and relevant is None
     last_change = _InPlaceClock.last_change
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
+    hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
     _mode.enabled, _mode.in_backward, _mode.storing = create_graph, True, store
     try:
@@ -370,6 +493,8 @@ def _backpropagate(
                 if type(grad) is _ndarray:  # a hook that changes its argument in place must change no other node's
                     grad = grad.copy()  # gradient: add passes one array on to both its inputs, a stored .grad may be it
                 grad = node._run_hooks(grad)
+                if node.op is not None and node._has_function_hooks():
+                    hooked = node
             op = node.op
             if store or (retained and op is not None and node not in wanted):
                 if op is None:
@@ -390,6 +515,9 @@ def _backpropagate(
             # earlier selves of parents rebased since)
             if node._recorded_at < last_change and op.reads_values:
                 _check_saved_versions(node)
+            if hooked is node:
+                _through_function_hooks(node, grad, create_graph, relevant, anomaly, pending, waiting)
+                continue
             attrs = node.attrs
             rules = op.rules
             if op.one_rule:  # unary ops and Op.with_constant variants: one parent, one rule

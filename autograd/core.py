@@ -37,7 +37,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from .backprop import _unaliased, backpropagate, backward_order, leaf_accumulation
+from .backprop import _FunctionPostHook, _FunctionPreHook, _unaliased, backpropagate, backward_order, leaf_accumulation
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
@@ -476,10 +476,13 @@ class Node(NodeCopying):
         self._hooks[handle.id] = hook
         return handle
 
-    def _run_hooks(self, grad: Any, present: Callable[[Any], Any] | None = None) -> Any:
+    def _run_hooks(self, grad: Any, present: Callable[[Any], Any] | None = None, functions: bool = False) -> Any:
         """Pass ``grad`` through this node's hooks (backward calls this); a hook may return a same-shape replacement.
-        ``present`` (optional) gives the form each hook receives the gradient in (a Tensor's: a GradientArray)."""
+        ``present`` (optional) gives the form each hook receives the gradient in (a Tensor's: a GradientArray).
+        ``functions`` selects the pre-hooks of its ``grad_fn`` instead of its tensor hooks (the table holds both)."""
         for hook in list(self._hooks.values()):
+            if type(hook) is _FunctionPostHook or (type(hook) is _FunctionPreHook) is not functions:
+                continue
             replaced = hook(grad if present is None else present(grad))
             if replaced is not None:
                 name = getattr(hook, "__name__", type(hook).__name__)
@@ -497,6 +500,18 @@ class Node(NodeCopying):
                     )
                 # outside create_graph gradients are raw data: a hook that returns a node gives its data
                 grad = replaced._data if isinstance(replaced, Node) and not isinstance(grad, Node) else replaced
+        return grad
+
+    def _has_function_hooks(self) -> bool:
+        """Whether hooks were registered on this node's ``grad_fn`` (backward then takes its careful path)."""
+        return any(type(hook) in (_FunctionPreHook, _FunctionPostHook) for hook in self._hooks.values())
+
+    def _hook_form(self, grad: Any) -> Any:
+        """How a ``grad_fn`` hook receives a gradient of this kind of node (a Tensor's arrays: GradientArrays)."""
+        return grad
+
+    def _from_hook_form(self, grad: Any) -> Any:
+        """A gradient a ``grad_fn`` hook returned, as backward carries it."""
         return grad
 
     __hash__ = object.__hash__
@@ -606,6 +621,33 @@ class GradFn(_BackwardFunction):
         """One ``(function, 0)`` per parent, in argument order: the parent's ``grad_fn``, an ``AccumulateGrad``
         for a leaf that requires grad, or None for a constant (as torch's)."""
         return tuple((_backward_function(parent), 0) for parent in self.node.parents)
+
+    def register_prehook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(grad_outputs)`` before this function runs in a backward pass, as torch's ``Node.register_prehook``:
+        ``grad_outputs`` is a one-element tuple, the gradient of the node (after its tensor hooks, and after a
+        ``retain_grad()`` has kept it); the hook may return a tuple holding a replacement, or None. The handle's
+        ``remove()`` unregisters it."""
+        return self._registered(_FunctionPreHook(hook))
+
+    def register_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(grad_inputs, grad_outputs)`` after this function has run in a backward pass, as torch's
+        ``Node.register_hook``: ``grad_inputs`` has one gradient per entry of ``next_functions`` (None for one that
+        gets none), ``grad_outputs`` is what :meth:`register_prehook`'s hooks saw; the hook may return a tuple of
+        replacements for ``grad_inputs``, or None."""
+        if self.node.op.outputs is not None:
+            raise NotImplementedError(
+                f"register_hook: {self.name()} is one output's function of a call that returned several (each output "
+                "has its own here, where torch has one for the call); register a hook on the tensors instead"
+            )
+        return self._registered(_FunctionPostHook(hook))
+
+    def _registered(self, hook: Any) -> RemovableHandle:
+        node = self.node
+        if node._hooks is None:
+            node._hooks = {}
+        handle = RemovableHandle(node._hooks)
+        node._hooks[handle.id] = hook
+        return handle
 
     def __getattr__(self, name: str) -> Any:
         """A custom Function's ``ctx`` read through its output's ``grad_fn``, as in torch, where the ``grad_fn`` is

@@ -887,16 +887,22 @@ class Tensor(
             return grad.view(GradientArray)
         return Node.grad.fget(self)  # None (with Node's warning for a non-leaf that keeps none) or a Tensor
 
-    def _run_hooks(self, grad: Any) -> Any:
+    def _run_hooks(self, grad: Any, functions: bool = False) -> Any:  # type: ignore[override]
         # hooks see an array gradient as a GradientArray (torch's methods: lambda g: g.clamp(-1, 1)); what they
         # give back is stored plain
         if isinstance(grad, np.generic):  # a 0-d gradient numpy gave as a scalar
             grad = np.asarray(grad)
         if type(grad) is not np.ndarray:
-            return super()._run_hooks(grad)
+            return super()._run_hooks(grad, functions=functions)
         viewed = grad.view(GradientArray)
-        result = super()._run_hooks(viewed, _as_gradient_array)
+        result = super()._run_hooks(viewed, _as_gradient_array, functions)
         return grad if result is viewed else plain(result)
+
+    def _hook_form(self, grad: Any) -> Any:
+        return np.asarray(grad).view(GradientArray) if isinstance(grad, (np.ndarray, np.generic)) else grad
+
+    def _from_hook_form(self, grad: Any) -> Any:
+        return plain(grad)
 
     @grad.setter
     def grad(self, value: Any) -> None:

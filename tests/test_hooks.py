@@ -319,3 +319,79 @@ def test_a_forward_pre_hook_with_kwargs_must_return_none_or_args_and_kwargs():
     handle.remove()
     layer.register_forward_pre_hook(lambda module, args, kwargs: ((np.zeros(2, np.float32),), {}), with_kwargs=True)
     np.testing.assert_array_equal(layer(np.ones(2, dtype=np.float32)).data, layer.bias.data)
+
+
+def _function_hooks_story(tensor, grad_of):
+    """A product of a matrix and a broadcast row, hooked on its grad_fn as torch's Node hooks are: what the hooks saw,
+    the leaves' gradients after a post-hook scales one input's gradient and drops the other's, and the gradient
+    grad_of gives when a pre-hook triples the gradient of an exp."""
+    a = tensor([[1.0, 2.0], [3.0, 4.0]])
+    b = tensor([0.5, -1.0])
+    c = a * b
+    seen, order = [], []
+    c.register_hook(lambda g: order.append("tensor"))
+    c.grad_fn.register_prehook(lambda grad_outputs: order.append("pre"))
+
+    def post(grad_inputs, grad_outputs):
+        order.append("post")
+        seen.append([np.asarray(g).tolist() for g in (*grad_inputs, *grad_outputs)])
+        return grad_inputs[0] * 10, None
+
+    c.grad_fn.register_hook(post)
+    removed = c.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (None, None))
+    removed.remove()
+    c.sum().backward()
+    x = tensor([0.5, 1.0])
+    y = x.exp()
+    y.retain_grad()
+    y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0] * 3,))
+    (gx,) = grad_of((y * y).sum(), x)
+    y = x.exp()
+    y.retain_grad()
+    y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0] * 3,))
+    (y * y).sum().backward()
+    return order, seen, np.asarray(a.grad).tolist(), b.grad, np.asarray(gx).tolist(), np.asarray(y.grad).tolist()
+
+
+def test_grad_fn_hooks_see_and_replace_gradients_in_torchs_order():
+    def tensor(data):
+        return Tensor(np.array(data), requires_grad=True)
+
+    order, seen, a_grad, b_grad, gx, y_grad = _function_hooks_story(tensor, grad)
+    assert order == ["tensor", "pre", "post"]
+    # d(sum a * b)/da = b broadcast, d/db = the column sums of a (the hook sees it summed back to b's shape)
+    assert seen == [[[[0.5, -1.0], [0.5, -1.0]], [4.0, 6.0], [[1.0, 1.0], [1.0, 1.0]]]]
+    assert a_grad == [[5.0, -10.0], [5.0, -10.0]] and b_grad is None
+    x = np.array([0.5, 1.0])
+    np.testing.assert_allclose(gx, 3 * 2 * np.exp(x) * np.exp(x))  # the pre-hook's 3 reaches x
+    np.testing.assert_allclose(y_grad, 2 * np.exp(x))  # retain_grad kept the gradient before the pre-hook
+    torch = pytest.importorskip("torch")
+    theirs = _function_hooks_story(
+        lambda data: torch.tensor(data, dtype=torch.float64, requires_grad=True), torch.autograd.grad
+    )
+    assert theirs[:3] == (order, seen, a_grad) and theirs[3] is None
+    np.testing.assert_allclose(theirs[4], gx)
+    np.testing.assert_allclose(theirs[5], y_grad)
+
+
+def test_grad_fn_hooks_returning_other_than_a_tuple_of_the_right_length_are_refused_as_torchs():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x.exp()
+    handle = y.grad_fn.register_prehook(lambda grad_outputs: grad_outputs[0])
+    with pytest.raises(TypeError, match="expected tuple, but hook '<lambda>' returned 'GradientArray'"):
+        y.sum().backward()
+    handle.remove()
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0], grad_inputs[0]))
+    with pytest.raises(RuntimeError, match=r"incorrect number of values \(got 2, but expected 1\)"):
+        y.sum().backward()
+    assert x.grad is None
+
+
+def test_a_grad_fn_post_hook_under_create_graph_is_differentiated_through():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * x).sum()
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0] * 2,))
+    (first,) = grad(y, x, create_graph=True)
+    np.testing.assert_allclose(first.data, 2 * 2 * x.data)
+    (second,) = grad(first.sum(), x)
+    np.testing.assert_allclose(second, [4.0, 4.0])
