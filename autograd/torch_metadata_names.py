@@ -353,6 +353,25 @@ class TorchMetadataNames:
         """torch.Tensor.is_nested: False."""
         return False
 
+    @property
+    def _base(self: Any) -> Any:
+        """torch.Tensor._base: the tensor this one is a view of (followed through views of views to the one that
+        is no view: ``x.reshape(2, 2).T._base is x``), or None when it is no view (a copy, ``detach()``, a leaf)."""
+        from .tensor_in_place import _view_recipe
+        from .versions import is_view
+
+        node = self
+        while is_view(node):
+            _, base, _ = _view_recipe(node)
+            if base is None or base._version_counter is not node._version_counter:
+                break
+            node = base
+        return None if node is self else node
+
+    def _is_view(self: Any) -> bool:
+        """torch.Tensor._is_view: whether this tensor is a view of another (see :attr:`_base`)."""
+        return self._base is not None
+
     def is_inference(self) -> bool:
         """torch.Tensor.is_inference: False (there is no inference mode)."""
         return False

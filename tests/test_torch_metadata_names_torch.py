@@ -88,6 +88,35 @@ def test_layout_of_a_view_matches_torch(shape, view):
         assert (ours.data_ptr() - base.data_ptr()) // step == (theirs.data_ptr() - torch_base.data_ptr()) // step
 
 
+NOT_VIEWS = [
+    pytest.param((2, 3), lambda x: x.detach(), id="detach"),
+    pytest.param((2, 3), lambda x: x.clone(), id="clone"),
+    pytest.param((2, 3), lambda x: x * 1, id="product"),
+    pytest.param((2, 3), lambda x: x[[0, 1]], id="integer_array_index"),
+    pytest.param((2, 3), lambda x: x.contiguous(), id="contiguous"),
+]
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize(
+    ("shape", "view"),
+    [
+        *[case for case in VIEW_CASES if case.id != "empty_slice"],  # (an empty slice shares no memory here)
+        pytest.param((2, 3), lambda x: x.reshape(3, 2).T, id="view_of_a_view"),
+        pytest.param((2, 3), lambda x: x[1:].unsqueeze(0)[0, 0, 1:], id="view_of_a_view_of_a_view"),
+        *NOT_VIEWS,
+    ],
+)
+def test_base_and_is_view_name_the_tensor_viewed_as_torchs(shape, view, requires_grad):
+    array = np.arange(float(np.prod(shape))).reshape(shape)
+    ours, theirs = Tensor(array, requires_grad=requires_grad), torch.tensor(array, requires_grad=requires_grad)
+    mine, their_view = view(ours), view(theirs)
+    assert mine._is_view() is their_view._is_view()
+    assert (mine._base is ours) is (their_view._base is theirs)
+    assert (mine._base is None) is (their_view._base is None)
+    assert ours._base is None and not ours._is_view()
+
+
 @pytest.mark.parametrize(("shape", "view"), VIEW_CASES)
 def test_is_set_to_matches_torch(shape, view):
     base, torch_base, ours, theirs = _views(shape, view)
