@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
-from .grad_mode import _anomaly_blocks, _mode
+from .grad_mode import _anomaly_blocks, _mode, checked_mode
 from .shared_math import data_of
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly"]
@@ -88,7 +88,7 @@ class set_detect_anomaly(detect_anomaly):
     thread when called, or, used as a context manager, for a block only (the setting before it comes back)."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        super().__init__(mode, check_nan=check_nan)
+        super().__init__(checked_mode(mode, "set_detect_anomaly", "mode"), check_nan=check_nan)
         self._outside = _mode.anomaly
         _mode.anomaly = (_CHECKER if self._check_nan else _TRACER) if self._enabled else None
         if self._enabled:

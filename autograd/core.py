@@ -534,7 +534,7 @@ def run_backward(
             raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
     found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True)
     handed_out = {id(seed) for seed in seeds}
-    with leaf_accumulation, set_grad_enabled(create_graph):  # (recorded under create_graph, as backpropagate's)
+    with leaf_accumulation, set_grad_enabled(bool(create_graph)):  # (recorded under create_graph, as backpropagate's)
         for node in targets:
             if id(node) in found:
                 gradient = found[id(node)]

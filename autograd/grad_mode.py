@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
+import numpy as np
+
 __all__ = ["enable_grad", "is_grad_enabled", "is_storing_gradients", "no_grad", "set_grad_enabled"]
 
 
@@ -119,6 +121,14 @@ class _GradModeDecorator:
         return wrapper
 
 
+def checked_mode(mode: Any, where: str, argument: str) -> bool:
+    """``mode`` as a bool, or torch's TypeError for anything else (an int, None, a string, which would otherwise
+    count by their truth: ``set_grad_enabled("False")`` would record); a numpy bool is taken as a bool."""
+    if type(mode) is bool or isinstance(mode, np.bool_):
+        return bool(mode)
+    raise TypeError(f"{where}(): argument '{argument}' must be bool, not {type(mode).__name__}")
+
+
 class set_grad_enabled(_GradModeDecorator):
     """Turn graph recording on or off: as a function call, a context manager or a decorator.
 
@@ -128,8 +138,8 @@ class set_grad_enabled(_GradModeDecorator):
     """
 
     def __init__(self, enabled: bool) -> None:
+        self._enabled = checked_mode(enabled, "set_grad_enabled", "enabled")
         self._previous = _mode.enabled
-        self._enabled = bool(enabled)
         _mode.enabled = self._enabled
 
     def __enter__(self) -> None:

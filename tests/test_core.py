@@ -158,6 +158,34 @@ def test_set_grad_enabled_restores_previous_mode():
     assert is_grad_enabled()
 
 
+@pytest.mark.parametrize("mode", [1, 0, None, "False", 1.0])
+def test_set_grad_enabled_and_set_detect_anomaly_refuse_what_is_not_a_bool_as_torchs(mode):
+    from autograd import is_anomaly_enabled, set_detect_anomaly
+
+    torch = pytest.importorskip("torch")
+    for theirs in (torch.set_grad_enabled, torch.autograd.set_detect_anomaly):
+        with pytest.raises(TypeError, match="must be bool"):
+            theirs(mode)
+    with pytest.raises(
+        TypeError, match=f"set_grad_enabled\\(\\): argument 'enabled' must be bool, not {type(mode).__name__}"
+    ):
+        set_grad_enabled(mode)
+    with pytest.raises(
+        TypeError, match=f"set_detect_anomaly\\(\\): argument 'mode' must be bool, not {type(mode).__name__}"
+    ):
+        set_detect_anomaly(mode)
+    assert is_grad_enabled() and not is_anomaly_enabled()  # nothing was switched
+
+
+def test_set_grad_enabled_takes_a_numpy_bool():
+    with set_grad_enabled(np.False_):
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * x).sum().backward(inputs=[x], create_graph=0)  # the library's own switch takes its flags' truth
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+
+
 def test_enable_grad_as_a_decorator_records_inside_no_grad():
     @enable_grad()
     def scaled(v):
