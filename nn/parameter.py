@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, get_default_dtype
 from autograd.torch_names import check_device
 
 from .checks import check_float_dtype
@@ -17,14 +17,17 @@ class Parameter(Tensor, plain_results=True):
     """A learnable Tensor: ``requires_grad`` is True, and Modules list it in ``parameters()``.
 
     The data is always copied (as every ``Tensor(data)``), so updating a Parameter never
-    changes the caller's array.
+    changes the caller's array. Without data (``Parameter()``, torch's default) it is an empty 1-D
+    Parameter of the default dtype, as torch's ``torch.empty(0)``.
 
     Results of operations on a Parameter are plain Tensors.
     """
 
     __slots__ = ()
 
-    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+    def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
+        if data is None:
+            data = np.empty(0, dtype=get_default_dtype() if dtype is None else dtype)
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
 
     def __repr__(self) -> str:

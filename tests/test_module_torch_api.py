@@ -166,6 +166,17 @@ def test_cpu_returns_the_module_and_half_casts_it():
 
 
 # -- containers -----------------------------------------------------------------------------------------------
+def test_a_parameter_without_data_is_empty_as_torch():
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Parameter()
+    for ours in (nn.Parameter(), nn.Parameter(None)):
+        assert isinstance(ours, nn.Parameter) and ours.requires_grad and ours.is_leaf
+        assert ours.shape == tuple(theirs.shape) == (0,)
+        assert ours.dtype == np.float64  # the default dtype (torch's float32 is its default)
+    assert nn.Parameter(dtype=np.float32).dtype == np.float32
+    assert nn.Parameter(requires_grad=False).requires_grad is torch.nn.Parameter(requires_grad=False).requires_grad
+
+
 def test_parameter_list_and_dict_hold_parameters_named_as_torch():
     torch = pytest.importorskip("torch")
 
