@@ -610,12 +610,23 @@ class Module:
         """Alias of :meth:`add_module`."""
         self.add_module(name, module)
 
-    def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Make ``param`` (an ``nn.Parameter``, or None for no parameter) the attribute ``name``."""
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None, got {type(param).__name__}")
-        _check_member_name(self, "register_parameter", name, Parameter)
+    def register_parameter(self, name: str, param: Parameter | Value | None) -> None:
+        """Make ``param`` the attribute ``name``: an ``nn.Parameter``, a leaf ``Value`` (the scalar parameter of
+        the micrograd-style modules, kept as a parameter also while frozen, see :func:`mark_value_parameters`),
+        or None for no parameter. A Value computed from others is a TypeError, as torch refuses a non-leaf."""
+        if isinstance(param, Value):
+            if not param.is_leaf:
+                raise TypeError(
+                    f"register_parameter: {name!r} must be a leaf Value (one not computed from others), got the "
+                    f"output of {param._op or 'an operation'}; register a new Value(x.data) instead"
+                )
+        elif param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter: {name!r} must be an nn.Parameter, a leaf Value or None, got {type(param).__name__}"
+            )
+        _check_member_name(self, "register_parameter", name, (Parameter, Value))
         setattr(self, name, param)
+        mark_value_parameters([param])  # (after the checks: a refused Value stays unmarked)
 
     def get_submodule(self, target: str) -> Module:
         """The sub-module at the dotted path ``target`` ("" is self); AttributeError naming the missing step."""
@@ -851,8 +862,9 @@ def _module_repr(root: Module) -> str:
     return text_of(texts[id(root)])
 
 
-def _check_member_name(module: Module, method: str, name: Any, kind: type) -> None:
-    """``name`` must be a non-empty string without '.', not already an attribute of another kind."""
+def _check_member_name(module: Module, method: str, name: Any, kind: type | tuple[type, ...]) -> None:
+    """``name`` must be a non-empty string without '.', not already an attribute of another kind (of none of
+    the ``kind`` types)."""
     if not isinstance(name, str):
         raise TypeError(f"{method}: the name must be a string, got {type(name).__name__}")
     if not name or "." in name:
@@ -860,7 +872,8 @@ def _check_member_name(module: Module, method: str, name: Any, kind: type) -> No
     if hasattr(module, name):  # a class attribute (a method, ``training``) or a buffer is never replaced
         current = vars(module).get(name, NotImplemented)
         if name in module._buffer_names() or not (current is None or isinstance(current, kind)):
-            raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kind.__name__}")
+            kinds = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kinds}")
 
 
 def _assign_entry(owner: Module, attribute: str, target: Any, value: Any) -> None:

@@ -205,6 +205,23 @@ def test_add_module_and_register_parameter_name_members_like_attributes():
     assert model.get_parameter("head.bias") is model.head.bias and model.get_parameter("scale") is model.scale
 
 
+def test_register_parameter_takes_a_leaf_value_as_attribute_assignment_does():
+    # a scalar module's parameters registered by name in a loop (minitorch's add_parameter, ported)
+    model = nn.Module()
+    model.weight = Value(2.0)
+    for i in range(2):
+        model.register_parameter(f"extra_{i}", Value(float(i)))
+    model.register_parameter("frozen", Value(5.0, requires_grad=False))  # registered: a parameter though frozen
+    assert [name for name, _ in model.named_parameters()] == ["weight", "extra_0", "extra_1", "frozen"]
+    assert model.state_dict()["extra_1"] == 1.0 and model.get_parameter("frozen").data == 5.0
+    (model.weight * model.extra_1 + model.extra_0).backward()
+    assert (model.weight.grad, model.extra_0.grad, model.extra_1.grad) == (1.0, 1.0, 2.0)
+    computed = Value(1.0) * 3
+    with pytest.raises(TypeError, match="register_parameter: 'scaled' must be a leaf Value"):
+        model.register_parameter("scaled", computed)
+    assert not hasattr(model, "scaled")
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [
