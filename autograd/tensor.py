@@ -701,8 +701,9 @@ class Tensor(
         return self._unary(ew.sigmoid, shared_math.sigmoid(self._floating_data()))
 
     def relu(self) -> Tensor:
-        """max(x, 0); d/dx = 1 where x > 0 else 0."""
-        return self._unary(ew.relu, np.maximum(self._data, 0))
+        """max(x, 0); d/dx = 1 where x > 0 else 0. x where it is not below 0, so -0.0 stays -0.0 and nan stays
+        nan, as torch's (numpy's maximum returns its second operand at a tie)."""
+        return self._unary(ew.relu, np.maximum(0, self._data))
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0 else alpha*x."""

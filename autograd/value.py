@@ -386,8 +386,9 @@ class Value(Node, NumpyFunctions):
         return _unary_op_node(shared_math.sigmoid(self._data), ew.sigmoid, self)
 
     def relu(self) -> Value:
-        """max(x, 0); d/dx = 1 for x > 0 else 0."""
-        return _unary_op_node(0.0 if self._data <= 0 else self._data, ew.relu, self)  # nan stays nan
+        """max(x, 0); d/dx = 1 for x > 0 else 0. x where it is not below 0: nan stays nan and -0.0 stays -0.0,
+        as torch's."""
+        return _unary_op_node(0.0 if self._data < 0 else self._data, ew.relu, self)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0 else alpha*x; d/dx = 1 or alpha."""
@@ -496,7 +497,7 @@ class Value(Node, NumpyFunctions):
             if not (isinstance(bias, Value) and all(map(isinstance, row, _ALWAYS_VALUE))):
                 *row, bias = _nodes((*row, bias))
             data = sum(map(operator.mul, map(_data_of, row), x_data), bias._data)  # b + w1 x1 + ...
-            if relu and data <= 0:  # as Value.relu: nan stays nan
+            if relu and data < 0:  # as Value.relu: nan and -0.0 stay
                 data = 0.0
             outputs.append(_op_node(data, op, (*row, *xs, bias)))
         return outputs

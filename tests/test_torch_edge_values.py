@@ -524,3 +524,24 @@ def test_float16_gelu_is_computed_in_float32_so_large_inputs_have_gradient_one(a
     result.sum().backward()
     assert x.grad.dtype == np.float16
     np.testing.assert_array_equal(x.grad[:2], np.array([1.0, 0.0], dtype=np.float16))
+
+
+def test_relu_keeps_the_sign_of_zero_and_nan_as_torch():
+    # relu returns x where x is not below 0: -0.0 stays -0.0 (its sign shows in 1 / relu(x)), nan stays nan
+    x = np.array([-0.0, 0.0, NAN, -1.0, 2.0])
+    expected = np.array([-0.0, 0.0, NAN, 0.0, 2.0])
+    for values in (
+        Tensor(x).relu().data,
+        F.relu(Tensor(x)).data,
+        np.array([autograd.Value(v).relu().data for v in x]),
+        np.array([autograd.Value.linear([autograd.Value(v)], [1.0], -0.0, "relu").data for v in x]),
+    ):
+        np.testing.assert_array_equal(values, expected)
+        np.testing.assert_array_equal(np.signbit(values), np.signbit(expected))
+    value, (gradient,) = _grads(lambda t: t.relu(), x)
+    np.testing.assert_array_equal(gradient, [0.0, 0.0, 1.0, 0.0, 1.0])  # relu'(+-0) = 0; nan passes the gradient
+    torch = pytest.importorskip("torch")
+    theirs, (their_gradient,) = _torch_grads(lambda t: t.relu(), x)
+    np.testing.assert_array_equal(np.signbit(value), np.signbit(theirs))
+    np.testing.assert_array_equal(gradient, their_gradient)
+    assert np.signbit(torch.relu(torch.tensor(-0.0)).item())
