@@ -68,7 +68,8 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
     """Turn an ``axis`` argument into a sorted tuple of non-negative axes (all if None).
 
     A 0-d array accepts axis 0 and -1, as torch's scalars do, and has no axis to give: the result is
-    ``()``, so a reduction over it leaves the value as it is (``torch.tensor(2.).sum(0)`` is 2).
+    ``()``, so a reduction over it leaves the value as it is (``torch.tensor(2.).sum(0)`` is 2). An axis out of
+    range is an :data:`AxisError`, one given twice (``(1, -1)`` of a matrix) a :class:`ShapeError`.
     """
     if axis is None:
         return tuple(range(ndim))
@@ -81,8 +82,8 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
         if not -max(ndim, 1) <= a < max(ndim, 1):
             raise AxisError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
         normalized.append(a % max(ndim, 1))
-    if len(set(normalized)) != len(normalized):
-        raise ValueError(f"{op}: repeated axis in {axis}")
+    if len(set(normalized)) != len(normalized):  # a ShapeError: numpy's ValueError and torch's RuntimeError
+        raise ShapeError(f"{op}: repeated axis in {axis} (each axis of the {ndim}-D tensor may be given once)")
     return tuple(sorted(normalized)) if ndim else ()
 
 

@@ -284,6 +284,23 @@ def test_splits_views_and_permutations_that_do_not_fit_the_shape_are_also_torch_
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
 
 
+REPEATED_DIMS = [
+    pytest.param(lambda lib: lib.doubles(2, 3).sum((1, 1)), id="sum"),
+    pytest.param(lambda lib: lib.doubles(2, 3).mean(dim=(1, -1)), id="mean-negative-alias"),
+    pytest.param(lambda lib: lib.doubles(2, 3).amax((0, 0)), id="amax"),
+    pytest.param(lambda lib: lib.doubles(2, 3).std(dim=(1, 1)), id="std"),
+    pytest.param(lambda lib: lib.doubles(2, 3).var(dim=(0, 0)), id="var"),
+    pytest.param(lambda lib: lib.doubles(2, 3).logsumexp((1, 1)), id="logsumexp"),
+    pytest.param(lambda lib: lib.doubles(2, 3).norm(dim=(1, 1)), id="norm"),
+    pytest.param(lambda lib: lib.doubles(2, 3).flip((1, 1)), id="flip"),
+]
+
+
+@pytest.mark.parametrize("call", REPEATED_DIMS)
+def test_a_dim_given_twice_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
 OPERANDS_THAT_DO_NOT_BROADCAST = [
     pytest.param(lambda lib: lib.doubles(3).lerp(lib.doubles(2), 0.5), id="lerp"),
     pytest.param(lambda lib: lib.module.addcmul(lib.doubles(3), lib.doubles(2), lib.doubles(2)), id="addcmul"),
