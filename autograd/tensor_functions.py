@@ -560,8 +560,8 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
             items = list(items)
         except TypeError:
             raise TypeError(f"{op}: expected a sequence of tensors, got {type(items).__name__}") from None
-    if len(items) == 0:
-        raise ValueError(f"{op}: need at least one tensor")
+    if len(items) == 0:  # numpy's ValueError; torch's stack, hstack and vstack raise a RuntimeError (cat a ValueError)
+        raise ShapeError(f"{op}: need at least one tensor, got an empty {type(items).__name__}")
     like = next((t._data for t in items if isinstance(t, Tensor)), np.asarray(items[0]))
     parts = tuple(_operand(t, like, op) for t in items)
     dtypes = {part._data.dtype for part in parts}

@@ -295,6 +295,24 @@ REPEATED_DIMS = [
     pytest.param(lambda lib: lib.doubles(2, 3).flip((1, 1)), id="flip"),
 ]
 
+NOTHING_TO_JOIN = [
+    pytest.param(lambda lib: lib.module.stack([]), id="stack"),
+    pytest.param(lambda lib: lib.module.hstack([]), id="hstack"),
+    pytest.param(lambda lib: lib.module.vstack(()), id="vstack"),
+]
+
+
+@pytest.mark.parametrize("call", NOTHING_TO_JOIN)
+def test_stacking_no_tensors_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+def test_concatenating_no_tensors_is_a_value_error_as_torchs_cat():
+    with pytest.raises(ValueError, match="need at least one tensor"):
+        A.cat([])
+    with pytest.raises(ValueError):
+        _torch().module.cat([])
+
 
 @pytest.mark.parametrize("call", REPEATED_DIMS)
 def test_a_dim_given_twice_is_also_torchs_runtime_error(call):
