@@ -2,6 +2,8 @@
 suite's ``torch.testing.assert_close(a, b)`` ports as it is written."""
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -99,3 +101,20 @@ def test_assert_close_reads_values_gradients_and_arrays_as_tensor_likes():
 def test_assert_close_needs_both_tolerances_or_neither():
     with pytest.raises(ValueError, match="Both 'rtol' and 'atol' must be either specified or omitted, but got no atol"):
         assert_close(Tensor([1.0]), Tensor([1.0]), rtol=0.1)
+
+
+def test_assert_close_imports_without_hypothesis_and_a_strategy_then_names_hypothesis():
+    # assert_close needs numpy only; the strategies beside it need hypothesis, and say so when it is missing
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "from autograd.testing import assert_close\n"
+        "from autograd import tensor\n"
+        "assert_close(tensor([1.0, 2.0]) * 3, tensor([3.0, 6.0]))\n"
+        "try:\n"
+        "    from autograd.testing import floats\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "install hypothesis" in result.stdout
+    assert "autograd.testing.floats" in result.stdout
