@@ -17,7 +17,10 @@ nothing. While a graph is recorded, as in torch:
   torch replays views); the random fills still raise. A recorded change of a view (basic indexing, a
   reshape or a transpose, or a chain of them) is written through to the tensor it views
   (:meth:`TensorInPlace._write_through_view`); one of a tensor that shares its array otherwise (a broadcast
-  view, ``detach()``, ``copy.copy``) raises.
+  view, ``detach()``, ``copy.copy``) raises;
+* an integer or boolean tensor takes no gradient: a value that requires grad is written into it cast, as a
+  constant, and nothing is recorded (torch's ``t[i] = v`` and ``copy_``), where a float result cannot be stored
+  in it (``+=``) raises.
 
 Each change bumps the tensor's version counter, shared with its views
 (:func:`~autograd.versions.increment_version`), so backward through an op that saved the old data fails.
@@ -41,7 +44,7 @@ from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor_shape import _raw_index, split_at_integers
-from .versions import read_inputs, reads_output
+from .versions import read_inputs, reads_output, takes_gradients
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -824,8 +827,9 @@ def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:
 
 def _records(tensor: Any, *operands: Any) -> bool:
     """Whether an in-place change of ``tensor`` with ``operands`` is recorded (see the module doc): grad mode on,
-    ``tensor`` not a leaf that requires grad (that raises), and it or an operand requires grad."""
-    if not _mode.enabled or (tensor.requires_grad and tensor.op is None):
+    ``tensor`` not a leaf that requires grad (that raises) and of a floating dtype (an integer tensor takes no
+    gradient), and it or an operand requires grad."""
+    if not _mode.enabled or (tensor.requires_grad and tensor.op is None) or not takes_gradients(tensor):
         return False
     return tensor.requires_grad or any(isinstance(x, Node) and x.requires_grad for x in operands)
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 
 __all__ = [
     "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version", "is_view", "rebase_history",
+    "takes_gradients",
 ]  # fmt: skip
 
 
@@ -232,8 +233,17 @@ def _adopt_earlier_parents(node: Node) -> None:
     store_parents(node, tuple(parent._earlier_self(node._recorded_at) for parent in parents))
 
 
+def takes_gradients(node: Node) -> bool:
+    """Whether a gradient can flow into ``node``'s values: floating data. An integer or boolean tensor's values are
+    not differentiable, so writing a value that requires grad into one records nothing (torch's ``t[i] = v`` and
+    ``copy_`` into an integer tensor cast the values and give no gradient)."""
+    dtype = getattr(node._data, "dtype", None)  # a Value holds a Python float
+    return dtype is None or dtype.kind in "fc"
+
+
 def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
-    """Raise RuntimeError if changing ``node`` in place (with ``operand``) would have to be recorded."""
+    """Raise RuntimeError if changing ``node`` in place (with ``operand``) would have to be recorded (an operand
+    that requires grad written into a tensor that cannot take gradients, an integer one, is not)."""
     if not _mode.enabled:
         return
     kind = type(node).__name__
@@ -255,7 +265,7 @@ def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
             "required grad (a view of a leaf Variable that requires grad is being used in an in-place "
             "operation); do the update inside `with no_grad():`"
         )
-    if operand is not None and operand._requires_grad:
+    if operand is not None and operand._requires_grad and takes_gradients(node):
         raise RuntimeError(
             f"{op}: the right-hand side requires grad, but an in-place change cannot record a graph; "
             f"write it out of place (x = x + y)"

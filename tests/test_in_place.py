@@ -664,3 +664,34 @@ def test_setitem_of_a_value_that_is_not_real_numbers_is_a_type_error_and_changes
     if not isinstance(value, complex):  # torch stores a complex value's real part
         with pytest.raises(TypeError):
             torch.tensor([1.0, 2.0])[0] = value
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda t, v: t.__setitem__(0, v[0]),
+        lambda t, v: t.__setitem__(slice(0, 2), v),
+        lambda t, v: t[1:].__setitem__(0, v[1]),  # through a view
+        lambda t, v: t[:2].copy_(v),
+    ],
+    ids=["setitem-int", "setitem-slice", "setitem-of-a-view", "copy_"],
+)
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_a_value_that_requires_grad_written_into_an_integer_tensor_is_cast_and_records_nothing(write, dtype):
+    # an integer tensor takes no gradient: torch's t[i] = v and copy_ cast v's values and record nothing; the
+    # integer tensor came out requiring grad with a grad_fn (an index_put), and copy_ raised a cast error
+    torch = pytest.importorskip("torch")
+    ours, theirs = tensor(np.array([0, 2, 3], dtype=dtype)), torch.tensor(np.array([0, 2, 3], dtype=dtype))
+    value = tensor(np.array([2.7, -1.0]), requires_grad=True)
+    write(ours, value)
+    write(theirs, torch.tensor([2.7, -1.0], dtype=torch.float64, requires_grad=True))
+    assert ours.tolist() == theirs.tolist() and ours.dtype == np.dtype(dtype)
+    assert not ours.requires_grad and ours.grad_fn is None and not theirs.requires_grad
+    assert ours.version == 1
+
+
+def test_a_float_result_that_requires_grad_added_into_an_integer_tensor_is_torchs_cast_error():
+    t = tensor(np.array([0, 2]))
+    with pytest.raises(RuntimeError, match=r"\+=: .*result type Double can't be cast to the desired output type Long"):
+        t += tensor(np.array([0.5, 1.5]), requires_grad=True)
+    assert t.tolist() == [0, 2] and t.version == 0
