@@ -301,6 +301,9 @@ class TensorInPlace:
         low, high = (b._data if isinstance(b, Node) else b for b in (min, max))
         try:
             quietly(np.clip, self._data, low, high, out=self._data, casting="same_kind")
+        except TypeError:  # a float bound of an integer tensor: numpy's UFuncTypeError, in torch's words
+            result = np.result_type(self._data, *(b for b in (low, high) if b is not None))
+            raise _cast_error("clamp_", result, self.dtype) from None
         except ValueError as error:
             raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
         increment_version(self)
@@ -359,8 +362,8 @@ class TensorInPlace:
         value = quietly(compute, self._data, *raw)  # IEEE results, as the out-of-place ops give them
         try:
             quietly(np.copyto, self._data, value, casting=casting)  # a cast out of range gives inf, as torch
-        except TypeError:
-            raise TypeError(f"{op}: cannot store {np.asarray(value).dtype} data in a {self.dtype} tensor") from None
+        except TypeError:  # a float result in an integer tensor (exp_, lerp_, pow_(0.5)): torch's RuntimeError too
+            raise _cast_error(op, np.asarray(value).dtype, self.dtype) from None
         except ValueError:
             if not self._data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None

@@ -486,7 +486,7 @@ def test_in_place_methods_refuse_a_result_of_another_shape_or_kind():
         Tensor(_DATA.copy()).pow_(np.ones((2, 5)))
     with pytest.raises(TypeError, match="masked_fill_: the mask must be boolean"):
         Tensor(_DATA.copy()).masked_fill_(np.ones(5), 0.0)
-    with pytest.raises(TypeError, match="sqrt_: cannot store float64 data in a int64 tensor"):
+    with pytest.raises(TypeError, match="sqrt_: the float64 result cannot be stored in place in a int64 tensor"):
         Tensor(np.arange(5)).sqrt_()
 
 
@@ -695,3 +695,32 @@ def test_a_float_result_that_requires_grad_added_into_an_integer_tensor_is_torch
     with pytest.raises(RuntimeError, match=r"\+=: .*result type Double can't be cast to the desired output type Long"):
         t += tensor(np.array([0.5, 1.5]), requires_grad=True)
     assert t.tolist() == [0, 2] and t.version == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.exp_(),
+        lambda t: t.sqrt_(),
+        lambda t: t.sigmoid_(),
+        lambda t: t.pow_(0.5),
+        lambda t: t.lerp_(t * 2.0, 0.5),
+        lambda t: t.addcmul_(t * 1.0, t * 1.0),
+        lambda t: t.clamp_(0.5),
+        lambda t: t.clamp_(max=1.5),
+        lambda t: t.clip_(t * 0.5),
+    ],
+    ids=["exp_", "sqrt_", "sigmoid_", "pow_", "lerp_", "addcmul_", "clamp_-min", "clamp_-max", "clip_-tensor"],
+)
+def test_a_float_result_of_an_in_place_method_on_an_integer_tensor_is_torchs_runtime_error(change):
+    # torch: RuntimeError "result type Float can't be cast to the desired output type Long"; these raised a bare
+    # TypeError (exp_, lerp_, ...) or numpy's UFuncTypeError (clamp_) where sin_ or mul_ raised torch's error
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        change(torch.tensor([1, 2, 3]))
+    t = tensor(np.array([1, 2, 3]))
+    with pytest.raises(
+        RuntimeError, match=r"_: the float64 result cannot be stored in place in a int64 tensor \(result"
+    ):
+        change(t)
+    assert t.tolist() == [1, 2, 3] and t.version == 0
