@@ -43,7 +43,7 @@ from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
-from .tensor_shape import _raw_index, split_at_integers
+from .tensor_shape import _raw_index, split_at_integers, whole_index_error
 from .versions import read_inputs, reads_output, takes_gradients
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -656,7 +656,16 @@ class TensorInPlace:
         raw = _raw_index(index)
         split = split_at_integers(raw)
         if split is not None:  # torch's reading of integers beside array indices: select first, then assign
-            self[split[0]][split[1]] = value
+            try:
+                self[split[0]][split[1]] = value
+            except IndexError as error:  # named by the whole tensor, not by what the integers selected
+                raise whole_index_error("setitem", self._data, raw, error) from None
+            except ShapeError:
+                shape = np.shape(value._data if isinstance(value, Node) else value)
+                raise ShapeError(
+                    f"setitem: shape mismatch: a value of shape {shape} does not broadcast to the indexing result of "
+                    f"shape {np.shape(self._data[split[0]][split[1]])} (tensor shape {self.shape})"
+                ) from None
             return
         if _records(self, value):
             index, value = _raw_index(index, snapshot=True), _operand(value, self._data, "setitem")

@@ -226,7 +226,10 @@ class TensorShape:
         index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())
         split = split_at_integers(index)
         if split is not None:
-            return self[split[0]][split[1]]
+            try:
+                return self[split[0]][split[1]]
+            except IndexError as error:
+                raise whole_index_error("getitem", self._data, index, error) from None
         try:
             data = shared_math.take_at(self._data, index)
         except IndexError as error:
@@ -291,6 +294,17 @@ def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:
             first.append(part)
             second.append(Ellipsis if part is Ellipsis else slice(None))
     return tuple(first), tuple(second)
+
+
+def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) -> IndexError:
+    """The IndexError of ``index`` read in two steps (:func:`split_at_integers`) raising ``error``, told in numpy's
+    words for the whole index, which has the same bounds: the axis, its size and the shape named are the tensor's,
+    not those of what the integers selected (``x[0, :, [0, 9]]`` of a (4, 5, 6) tensor: index 9 of axis 2)."""
+    try:
+        data[index]
+    except IndexError as whole:
+        return IndexError(f"{op}: {whole} (tensor shape {data.shape})")
+    return error
 
 
 def _raw_index(index: Any, snapshot: bool = False) -> Any:

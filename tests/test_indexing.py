@@ -164,6 +164,24 @@ def test_assigning_through_an_integer_beside_an_array_index_writes_torchs_entrie
     np.testing.assert_array_equal(x.data.reshape(-1), expected)
 
 
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_errors_of_an_integer_beside_an_array_index_name_the_op_and_the_whole_tensors_axis_and_shape(requires_grad):
+    # torch reads x[0, :, [0, 9]] as x[0][:, [0, 9]]; the errors named the second step's axis and shape, (5, 6),
+    # and an integer out of bounds in an assignment was reported by a getitem
+    x = Tensor(np.zeros((4, 5, 6)), requires_grad=requires_grad) * 1.0
+    whole = r"\(tensor shape \(4, 5, 6\)\)"
+    with pytest.raises(IndexError, match=rf"^getitem: index 9 is out of bounds for axis 2 with size 6 {whole}$"):
+        x[0, :, [0, 9]]
+    with pytest.raises(IndexError, match=rf"^setitem: index 9 is out of bounds for axis 2 with size 6 {whole}$"):
+        x[0, :, [0, 9]] = 1.0
+    with pytest.raises(IndexError, match=rf"^setitem: index 7 is out of bounds for axis 0 with size 4 {whole}$"):
+        x[7, :, [0, 2]] = 1.0
+    value = Tensor(np.ones((2, 5)), requires_grad=requires_grad)
+    with pytest.raises(ValueError, match=rf"^setitem: .* of shape \(2, 5\) .* result of shape \(5, 2\) {whole}$"):
+        x[0, :, [0, 2]] = value  # torch's result has shape (5, 2), numpy's (2, 5)
+    assert not x.data.any() and x.version == 0
+
+
 def test_a_0d_tensor_index_beside_an_array_index_selects_a_view_first():
     x = Tensor(np.zeros((2, 3, 4)))
     x[Tensor(np.array(1)), :, [0, 2]] = np.ones((3, 2))
