@@ -31,11 +31,15 @@ the result is a node with the op's derivative, exactly as the method or operator
   ``np.fill_diagonal``, ``np.put``) raises instead of changing a node behind the graph's back, as does a
   ufunc's ``at`` into a node (``np.add.at(x, i, v)``, which numpy runs even on a read-only view);
 * numpy's functions that the library spells as torch does (``median``, ``quantile``, ``cov``,
-  ``nansum``, ``cross``, ...) take numpy's arguments through the adapters at the end of this module.
+  ``nansum``, ``cross``, ...) take numpy's arguments through the adapters at the end of this module;
+* an option given at numpy's default value where the library's function has no such option (``out=None``,
+  ``where=True``, ``mode="raise"``, ...) is numpy's call without it (:func:`without_numpy_defaults`).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import operator
 import warnings
 from collections.abc import Callable
@@ -133,6 +137,8 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
                 "use the in-place operator (x += y) or assign x.data"
             )
         return getattr(ufunc, method)(*_plain(inputs), out=out, **kwargs)
+    if kwargs and method == "__call__":  # numpy's options at their defaults (where=True, dtype=None, ...): none
+        kwargs = without_numpy_defaults(ufunc, _FUNCTIONS.get(ufunc), kwargs)
     if method == "__call__" and ufunc in _FUNCTIONS:  # a generalized ufunc of the table (np.vecdot, ...)
         return _FUNCTIONS[ufunc](*inputs, **kwargs)
     if method in ("reduce", "accumulate") and len(inputs) == 1 and getattr(inputs[0], "holds_arrays", False):
@@ -181,6 +187,8 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
     on the data (a constant result)."""
     implementation = _FUNCTIONS.get(function)
     if implementation is not None:
+        if kwargs:  # numpy's options at their defaults (out=None, ...) where the implementation has no such option
+            kwargs = without_numpy_defaults(function, implementation, kwargs)
         return implementation(*args, **kwargs)
     try:  # on read-only views: a numpy writer (np.copyto, np.fill_diagonal, np.put, ...) cannot change a node
         result = function(*_plain(args, read_only=True), **{key: _plain(value, True) for key, value in kwargs.items()})
@@ -196,6 +204,55 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
             stacklevel=2,
         )
     return result
+
+
+def without_numpy_defaults(
+    function: Callable[..., Any], implementation: Callable[..., Any] | None, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """``kwargs`` less the ones ``implementation`` (None: none) does not take that are given at numpy's default
+    value for ``function``: ``np.cumsum(x, out=None)``, ``np.take(x, i, mode="raise")``, ``np.exp(x, where=True)``
+    and ``np.meshgrid(x, y, sparse=False)`` are numpy's calls without them, which a library function without the
+    option runs as numpy would. An option given at another value stays, to be refused."""
+    defaults, taken = _numpy_defaults(function), _keywords_taken(implementation)
+    if taken is None:  # the implementation takes **kwargs: it reads every option itself
+        return kwargs
+    return {
+        name: value
+        for name, value in kwargs.items()
+        if name in taken or name not in defaults or not _is_default(value, defaults[name])
+    }
+
+
+@functools.cache
+def _numpy_defaults(function: Callable[..., Any]) -> dict[str, Any]:
+    """The keyword parameters of numpy's ``function`` that have a default value, with it (none if numpy gives no
+    signature)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+
+
+@functools.cache
+def _keywords_taken(implementation: Callable[..., Any] | None) -> frozenset[str] | None:
+    """The keyword names ``implementation`` takes, or None when it takes any (``**kwargs``)."""
+    if implementation is None:
+        return frozenset()
+    try:
+        parameters = inspect.signature(implementation).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return frozenset(p.name for p in parameters if p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    """Whether ``value`` is numpy's ``default`` (None, True, "K", ...), not an array or other value equal to it."""
+    if value is default:
+        return True
+    return type(value) in (bool, int, str) and type(value) is type(default) and value == default
 
 
 def _in_place_error(name: str) -> ValueError:

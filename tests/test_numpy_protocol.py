@@ -272,6 +272,40 @@ def test_numpy_options_without_a_meaning_for_tensors_are_refused_by_name():
     np.testing.assert_array_equal(np.spacing(Tensor(X)), np.spacing(X))  # a constant: computed plainly
 
 
+DEFAULT_OPTIONS = [
+    lambda np, x: np.cumsum(x, axis=1, out=None),
+    lambda np, x: np.cumprod(x, axis=0, out=None),
+    lambda np, x: np.dot(x, x.T, out=None),
+    lambda np, x: np.outer(x[0], x[1], out=None),
+    lambda np, x: np.trace(x, dtype=None, out=None),
+    lambda np, x: np.take(x, [2, 0], axis=1, out=None, mode="raise"),
+    lambda np, x: np.sort(x, axis=1, order=None),
+    lambda np, x: np.meshgrid(x[0], x[1], copy=True, sparse=False)[1],
+    lambda np, x: np.quantile(x, 0.3, axis=1, weights=None),
+    lambda np, x: np.linalg.svd(x, compute_uv=False, hermitian=False),
+    lambda np, x: np.vecdot(x, x, keepdims=False, dtype=None, casting="same_kind", order="K", subok=True),
+    lambda np, x: np.exp(x, where=True, casting="same_kind", order="K", dtype=None, subok=True),
+    lambda np, x: np.add(x, x, where=True, dtype=None),
+]
+
+
+@pytest.mark.parametrize("call", DEFAULT_OPTIONS)
+def test_numpy_options_given_at_numpys_defaults_are_numpys_call_without_them(call):
+    # np.cumsum(x, out=None) or np.exp(x, where=True) is a legal numpy call, the same as without the option; it
+    # raised a TypeError ("cumsum() got an unexpected keyword argument 'out'", "keyword arguments ['where'] ...")
+    _check_in_graph_against_numpy(lambda x: call(np, x))
+
+
+def test_numpy_options_at_values_other_than_the_default_are_still_refused():
+    x = Tensor(X, requires_grad=True)
+    with pytest.raises(TypeError, match="where"):
+        np.exp(x, where=X > 0.5)
+    with pytest.raises(TypeError, match="mode"):
+        np.take(x, [2, 0], mode="clip")
+    with pytest.raises(TypeError, match="sparse"):
+        np.meshgrid(x[0], x[1], sparse=True)
+
+
 def test_in_place_numpy_arithmetic_on_an_ndarray_stays_an_ndarray():
     accumulator = np.zeros((3, 4))
     accumulator += Tensor(X, requires_grad=True)  # numpy's += writes into the ndarray: a plain copy of the values
