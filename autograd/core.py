@@ -71,6 +71,27 @@ class RequiresGradTypeError(TypeError, RuntimeError):
     the RuntimeError torch raises for the attribute, so code written for either catches it."""
 
 
+def refuse_nodes_in_sequence(x: list | tuple, op: str) -> None:
+    """Raise a TypeError naming ``op`` when the list or tuple ``x`` holds, at any depth, a node that requires grad
+    while gradients are recorded: numpy reads it as constants (``t + [a, b]``, ``t[0] = [a, b]``), which would
+    lose the nodes' gradients without a word; torch refuses a list there."""
+    if _mode.enabled and _holds_node_requiring_grad(x):
+        raise TypeError(
+            f"{op}: a {type(x).__name__} holding Tensors that require grad would be read as constants, losing their "
+            "gradient; join them into one Tensor first (autograd.stack)"
+        )
+
+
+def _holds_node_requiring_grad(x: list | tuple) -> bool:
+    """Whether ``x`` holds, at any depth of lists and tuples, a node that requires grad."""
+    return any(
+        item.requires_grad
+        if isinstance(item, Node)
+        else isinstance(item, (list, tuple)) and _holds_node_requiring_grad(item)
+        for item in x
+    )
+
+
 def checked_requires_grad(requires_grad: Any, where: str) -> bool:
     """``requires_grad`` as a bool, or the error torch gives for another type (an int, None, a string: True and
     False only; a numpy bool is taken as a bool)."""

@@ -40,7 +40,7 @@ from . import (
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import refuse_unbroadcastable, unbroadcast
-from .core import Node, RemovableHandle, RequiresGradTypeError, checked_requires_grad
+from .core import Node, RemovableHandle, RequiresGradTypeError, checked_requires_grad, refuse_nodes_in_sequence
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
@@ -168,6 +168,8 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
         return x
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
+    if isinstance(x, (list, tuple)):
+        refuse_nodes_in_sequence(x, op)
     try:
         if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
             array = quietly(np.asarray, x, dtype=like.dtype)  # 1e300 in float32 is inf, as torch, without a warning
@@ -771,6 +773,8 @@ class Tensor(
         for name, bound in zip(("low", "high"), bounds):
             if bound is None:
                 continue
+            if isinstance(bound, (list, tuple)):
+                refuse_nodes_in_sequence(bound, op)
             values = np.asarray(shared_math.data_of(bound))
             if values.dtype.kind not in "fiub":
                 raise TypeError(f"{op}: {name} must be a number or a tensor of real numbers, got {bound!r}")

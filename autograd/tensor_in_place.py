@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import shared_math
-from .core import Node, check_in_place_allowed, increment_version, rebase_history
+from .core import Node, check_in_place_allowed, increment_version, rebase_history, refuse_nodes_in_sequence
 from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
@@ -354,6 +354,8 @@ class TensorInPlace:
         *operands)`` where one is given (:meth:`_record_in_place`), else refused. Every operand must broadcast to
         this tensor's shape (a ValueError naming ``op`` and both shapes otherwise)."""
         for operand in operands:
+            if isinstance(operand, (list, tuple)):  # numpy would read a list of nodes as constants: refused
+                refuse_nodes_in_sequence(operand, op)
             _check_broadcasts_to(op, operand, self.shape)
         if graph is not None and _records(self, *operands):
             return self._record_in_place(op, graph, *operands)
@@ -652,6 +654,8 @@ class TensorInPlace:
         if _is_own_view_at(value, self, index):  # Python's write-back of ``t[i] += v``: the view already changed t;
             increment_version(self)  # not written again, but counted as torch counts its copy of the view onto t
             return
+        if isinstance(value, (list, tuple)):  # numpy would read a list of nodes as constants: refused
+            refuse_nodes_in_sequence(value, "setitem")
         value = _without_leading_ones(value)
         raw = _raw_index(index)
         split = split_at_integers(raw)

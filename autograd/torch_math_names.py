@@ -23,7 +23,7 @@ from . import shared_math
 from .accumulation import float16_via_float32
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
-from .core import Node
+from .core import Node, refuse_nodes_in_sequence
 from .deprecated_overloads import value_first
 from .op import Op
 from .quiet import quiet
@@ -76,6 +76,8 @@ def _operand(tensor: Any, x: Any) -> Any:
     """``x`` as a Tensor: a Python number takes ``tensor``'s floating dtype, as in arithmetic."""
     if isinstance(x, Node):
         return x
+    if isinstance(x, (list, tuple)):
+        refuse_nodes_in_sequence(x, "operand")
     like = tensor._data.dtype if isinstance(x, (int, float)) and tensor._data.dtype.kind == "f" else None
     return type(tensor)._make(np.asarray(x, dtype=like))
 

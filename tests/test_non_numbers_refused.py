@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor, Value
 
@@ -101,3 +102,37 @@ def test_a_value_of_another_library_is_refused_naming_its_module():
         Value(1.0) + foreign
     with pytest.raises(TypeError, match=r"expected a real number, got str '1'"):  # builtins keep their short names
         Value(1.0) * "1"
+
+
+LIST_OPERANDS = {
+    "t + [a, b]": lambda t, items: t + items,
+    "[a, b] * t": lambda t, items: items * t,
+    "t ** [a, b]": lambda t, items: t**items,
+    "where": lambda t, items: autograd.where(t > 0, t, items),
+    "clip": lambda t, items: t.clip(items, None),
+    "addcmul": lambda t, items: t.addcmul(items, t),
+    "t[:] = [a, b]": lambda t, items: t.__setitem__(slice(None), items),
+    "copy_": lambda t, items: t.copy_(items),
+    "+=": lambda t, items: t.__iadd__(items),
+    "clamp_": lambda t, items: t.clamp_(items),
+}
+
+
+@pytest.mark.parametrize("use", list(LIST_OPERANDS), ids=list(LIST_OPERANDS))
+@pytest.mark.parametrize("tensor_requires_grad", [False, True])
+def test_a_list_holding_tensors_that_require_grad_is_refused_where_numpy_would_read_constants(
+    use, tensor_requires_grad
+):
+    # numpy reads [a, b] through a and b's data: the result had no path to a and b, whose gradients stayed None
+    # without a word (torch refuses a list operand); a list of plain numbers, or of tensors under no_grad, is fine
+    a, b = Tensor(1.5, requires_grad=True), Tensor(-2.0, requires_grad=True)
+    t = Tensor(np.array([0.5, 3.0]), requires_grad=tensor_requires_grad) * 1.0
+    before = t.data.copy()
+    with pytest.raises(TypeError, match=r"a list holding Tensors that require grad would be read as constants"):
+        LIST_OPERANDS[use](t, [a, b])
+    with pytest.raises(TypeError, match=r"a list holding"):
+        LIST_OPERANDS[use](t, [[a, 2.0]])  # at any depth
+    np.testing.assert_array_equal(t.data, before)
+    LIST_OPERANDS[use](t, [1.5, -2.0])
+    with autograd.no_grad():
+        LIST_OPERANDS[use](t * 1.0, [a, b])
