@@ -183,11 +183,15 @@ def _scatter_positions(shape: tuple[int, ...], index: np.ndarray, dim: int, op: 
 
 
 def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
-    """torch's ``src`` of a scatter, cut to the index's shape (a number fills it, in the input's dtype)."""
+    """torch's ``src`` of a scatter, cut to the index's shape (a number fills it, and an array or list is read, in
+    the input's dtype). A Tensor ``src`` must have the input's dtype, as torch's (and as ``index_add``'s and the
+    other writes' sources here)."""
     if not isinstance(src, Node):
         if np.ndim(src) == 0:
             return Tensor(np.full(index.shape, fill_value_in(src, dtype, op)))
-        src = Tensor(src)
+        src = Tensor(np.asarray(src, dtype=dtype))
+    elif src.dtype != dtype:
+        raise TypeError(f"{op}: self ({dtype}) and source ({src.dtype}) must have the same dtype")
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
         raise ShapeError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
     return src[tuple(slice(0, i) for i in index.shape)]

@@ -145,6 +145,23 @@ def test_bad_arguments_are_refused_naming_the_op(call, error, message):
         call(Tensor(X))
 
 
+@pytest.mark.parametrize("name", ["scatter", "scatter_add", "scatter_", "scatter_add_"])
+def test_a_scatter_source_of_another_dtype_is_refused_as_torch_and_index_adds(name):
+    # torch: "scatter(): Expected self.dtype to be equal to src.dtype"; the float64 source made the float32
+    # tensor's scatter a float64 result (and the in-place one cast it), where index_add & co. refuse it
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="Expected self.dtype to be equal to src.dtype"):
+        getattr(torch.zeros(3), name)(0, torch.tensor([0, 1]), torch.tensor([1.0, 2.0], dtype=torch.float64))
+    x = Tensor(np.zeros(3, dtype=np.float32))
+    with pytest.raises(TypeError, match=r"scatter(_add)?: self \(float32\) and source \(float64\) must have the same"):
+        getattr(x, name)(0, idx(0, 1), Tensor([1.0, 2.0]))
+    assert x.version == 0
+    same = getattr(x, name)(0, idx(0, 1), Tensor(np.array([1.0, 2.0], dtype=np.float32)))
+    assert same.dtype == np.float32 and same.tolist() == [1.0, 2.0, 0.0]
+    listed = getattr(Tensor(np.zeros(3, dtype=np.float32)), name)(0, idx(0, 1), [1.0, 2.0])  # read in self's dtype
+    assert listed.dtype == np.float32 and listed.tolist() == [1.0, 2.0, 0.0]
+
+
 def test_in_place_index_twins_refuse_a_leaf_that_requires_grad_and_integer_float_mixes():
     weight = Tensor(X, requires_grad=True)
     with pytest.raises(RuntimeError, match="index_add_: .*a leaf Variable that requires grad"):
