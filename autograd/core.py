@@ -83,13 +83,17 @@ def refuse_nodes_in_sequence(x: list | tuple, op: str) -> None:
 
 
 def _holds_node_requiring_grad(x: list | tuple) -> bool:
-    """Whether ``x`` holds, at any depth of lists and tuples, a node that requires grad."""
-    return any(
-        item.requires_grad
-        if isinstance(item, Node)
-        else isinstance(item, (list, tuple)) and _holds_node_requiring_grad(item)
-        for item in x
-    )
+    """Whether ``x`` holds, at any depth of lists and tuples, a node that requires grad (an explicit stack: any
+    nesting depth works at the default recursion limit)."""
+    stack = [x]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, Node):
+                if item._requires_grad:
+                    return True
+            elif isinstance(item, (list, tuple)):
+                stack.append(item)
+    return False
 
 
 def checked_requires_grad(requires_grad: Any, where: str) -> bool:

@@ -3,6 +3,8 @@ where numpy would quietly read None as nan and "1.5" as 1.5 on the way to a floa
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -136,3 +138,13 @@ def test_a_list_holding_tensors_that_require_grad_is_refused_where_numpy_would_r
     LIST_OPERANDS[use](t, [1.5, -2.0])
     with autograd.no_grad():
         LIST_OPERANDS[use](t * 1.0, [a, b])
+
+
+def test_a_deeply_nested_list_is_scanned_for_tensors_at_the_default_recursion_limit():
+    # the scan for Tensors that require grad walks the nesting with a stack, so a list nested deeper than the
+    # recursion limit still gets the refusal, not a RecursionError
+    nested: list = [Tensor(1.0, requires_grad=True)]
+    for _ in range(sys.getrecursionlimit() + 100):
+        nested = [nested]
+    with pytest.raises(TypeError, match=r"a list holding Tensors that require grad"):
+        Tensor(np.array([0.5, 3.0])) + nested
