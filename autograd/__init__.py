@@ -9,6 +9,7 @@ higher-order derivatives (``create_graph=True``).
 import numpy as np
 
 from . import (
+    distributions,
     linalg,
     numpy_aliases,
     numpy_composites,
@@ -400,6 +401,7 @@ __all__ = [
     "degrees",
     "detect_anomaly",
     "device",
+    "distributions",
     "diag",
     "diagonal",
     "diff",

@@ -1,0 +1,192 @@
+"""``Categorical`` and ``Bernoulli``: distributions over class indices and over {0, 1}, given by probabilities
+or by logits (torch.distributions.Categorical and Bernoulli).
+
+Either form is kept as given and the other is made from it when first read (so gradients flow to whichever
+was given): logits from probabilities as log p, with p clamped to [eps, 1 - eps] of the dtype (log(p / (1 - p))
+for Bernoulli), probabilities from logits by softmax (sigmoid for Bernoulli).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .core import Node
+from .default_dtype import get_default_dtype
+from .distribution_base import Distribution, broadcast_all
+from .distribution_constraints import Constraint, boolean, integer_interval, real, real_vector, simplex, unit_interval
+from .grad_mode import no_grad
+from .tensor import Tensor
+from .tensor_functions import arange, full
+from .torch_module_functions import broadcast_tensors
+
+__all__ = ["Bernoulli", "Categorical", "clamp_probs"]
+
+
+def clamp_probs(probs: Tensor) -> Tensor:
+    """Probabilities clamped to [eps, 1 - eps] of their dtype, so their logs are finite."""
+    eps = float(np.finfo(probs.dtype).eps)
+    return probs.clamp(eps, 1 - eps)
+
+
+def _one_of(probs: Any, logits: Any) -> None:
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+
+
+def _float_tensor(x: Any) -> Tensor:
+    """A Tensor argument as it is, anything else as a Tensor of the default floating dtype."""
+    if isinstance(x, Node):
+        return x
+    array = np.asarray(x)
+    return Tensor(array if array.dtype.kind == "f" else array.astype(get_default_dtype()))
+
+
+class Categorical(Distribution):
+    """Draws of a class index in [0, K) with probability p_k, for each row of the last axis of ``probs``
+    (normalised to sum to 1) or of ``logits`` (unnormalised log-probabilities: p = softmax(logits)).
+
+    log p(k) = logits_k - logsumexp(logits); entropy -sum_k p_k log p_k; samples are int64 of shape
+    sample_shape + batch_shape (batch_shape: the parameter's shape without its last axis).
+    """
+
+    arg_constraints = {"probs": simplex, "logits": real_vector}
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        _one_of(probs, logits)
+        if probs is not None:
+            probs = _float_tensor(probs)
+            if probs.ndim < 1:
+                raise ValueError("`probs` parameter must be at least one-dimensional.")
+            self.probs = probs / probs.sum(-1, keepdim=True)
+            param = self.probs
+        else:
+            logits = _float_tensor(logits)
+            if logits.ndim < 1:
+                raise ValueError("`logits` parameter must be at least one-dimensional.")
+            self.logits = logits - logits.logsumexp(dim=-1, keepdim=True)
+            param = self.logits
+        self._num_events = param.shape[-1]
+        super().__init__(tuple(param.shape[:-1]), validate_args=validate_args)
+
+    @cached_property
+    def logits(self) -> Tensor:  # type: ignore[override]
+        return clamp_probs(self.probs).log()
+
+    @cached_property
+    def probs(self) -> Tensor:  # type: ignore[override]
+        return self.logits.softmax(-1)
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        return self._batch_shape + (self._num_events,)
+
+    @property
+    def support(self) -> Constraint:  # type: ignore[override]
+        return integer_interval(0, self._num_events - 1)
+
+    @property
+    def mean(self) -> Tensor:
+        return full(self._extended_shape(), math.nan, dtype=self.probs.dtype)
+
+    @property
+    def variance(self) -> Tensor:
+        return full(self._extended_shape(), math.nan, dtype=self.probs.dtype)
+
+    @property
+    def mode(self) -> Tensor:
+        return self.probs.argmax(-1)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        count = math.prod(shape[: len(shape) - len(self._batch_shape)])
+        with no_grad():
+            if count == 0:
+                return Tensor(np.zeros(shape, dtype=np.int64))
+            rows = self.probs.reshape(-1, self._num_events)
+            return rows.multinomial(count, True).T.reshape(shape)
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        value, log_pmf = broadcast_tensors(value.long().unsqueeze(-1), self.logits)
+        return log_pmf.gather(-1, value[..., :1]).squeeze(-1)
+
+    def entropy(self) -> Tensor:
+        logits = self.logits.clamp(min=float(np.finfo(self.logits.dtype).min))  # -inf logits count 0 (0 log 0)
+        return -(logits * self.probs).sum(-1)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every class index, shaped (K,) + (1,) * len(batch_shape), expanded to (K,) + batch_shape."""
+        values = arange(self._num_events, dtype=np.int64).reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + self._batch_shape) if expand else values
+
+
+class Bernoulli(Distribution):
+    """Draws of 1 with probability p and 0 with 1 - p, one per entry of ``probs`` (or of ``logits``:
+    p = sigmoid(logits)).
+
+    log p(y) = y x - softplus(x) for logits x (minus torch's binary cross-entropy with logits, stable at
+    any x); entropy softplus(x) - p x; samples are floats of the parameter's dtype.
+    """
+
+    arg_constraints = {"probs": unit_interval, "logits": real}
+    support = boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        _one_of(probs, logits)
+        given = probs if probs is not None else logits
+        (param,) = broadcast_all(given if isinstance(given, Node) else _float_tensor(given))
+        if probs is not None:
+            self.probs = param
+        else:
+            self.logits = param
+        super().__init__(tuple(param.shape), validate_args=validate_args)
+
+    @cached_property
+    def logits(self) -> Tensor:  # type: ignore[override]
+        clamped = clamp_probs(self.probs)
+        return clamped.log() - (-clamped).log1p()
+
+    @cached_property
+    def probs(self) -> Tensor:  # type: ignore[override]
+        return self.logits.sigmoid()
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        return self._batch_shape
+
+    @property
+    def mean(self) -> Tensor:
+        return self.probs
+
+    @property
+    def mode(self) -> Tensor:
+        p = self.probs._data
+        return Tensor(np.where(p == 0.5, np.nan, (p >= 0.5).astype(p.dtype)))
+
+    @property
+    def variance(self) -> Tensor:
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        with no_grad():
+            return self.probs.expand(self._extended_shape(sample_shape)).bernoulli()
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        logits, value = broadcast_all(self.logits, value)
+        return value * logits - logits.softplus()
+
+    def entropy(self) -> Tensor:
+        return self.logits.softplus() - self.logits * self.probs
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """0 and 1, shaped (2,) + (1,) * len(batch_shape), expanded to (2,) + batch_shape."""
+        values = Tensor(np.array([0.0, 1.0], dtype=self.probs.dtype if "probs" in self.__dict__ else self.logits.dtype))
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + self._batch_shape) if expand else values

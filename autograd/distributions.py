@@ -1,0 +1,29 @@
+"""torch.distributions' core: ``Normal``, ``Uniform``, ``Categorical``, ``Bernoulli``, ``kl_divergence``.
+
+>>> import autograd
+>>> from autograd.distributions import Categorical
+>>> logits = autograd.tensor([[1.0, 2.0, 0.5]], requires_grad=True)
+>>> policy = Categorical(logits=logits)
+>>> action = policy.sample()                      # int64, shape (1,)
+>>> (-policy.log_prob(action)).sum().backward()   # REINFORCE's score-function gradient reaches the logits
+"""
+
+from __future__ import annotations
+
+from . import distribution_constraints as constraints
+from .discrete_distributions import Bernoulli, Categorical
+from .distribution_base import Distribution
+from .kl_divergence import kl_divergence, register_kl
+from .normal_distribution import Normal
+from .uniform_distribution import Uniform
+
+__all__ = [
+    "Bernoulli",
+    "Categorical",
+    "Distribution",
+    "Normal",
+    "Uniform",
+    "constraints",
+    "kl_divergence",
+    "register_kl",
+]

@@ -1,0 +1,80 @@
+"""``kl_divergence(p, q)``: KL(p || q) = E_p[log p(x) - log q(x)] in closed form, for the registered pairs of
+distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .discrete_distributions import Bernoulli, Categorical
+from .distribution_base import Distribution
+from .normal_distribution import Normal
+from .tensor import Tensor, where
+from .uniform_distribution import Uniform
+
+__all__ = ["kl_divergence", "register_kl"]
+
+_KL_REGISTRY: dict[tuple[type, type], Callable[[Any, Any], Tensor]] = {}
+
+
+def register_kl(type_p: type, type_q: type) -> Callable[[Callable[[Any, Any], Tensor]], Callable[[Any, Any], Tensor]]:
+    """Decorator: ``@register_kl(P, Q)`` makes the function give kl_divergence(p, q) for p a P and q a Q."""
+
+    def register(function: Callable[[Any, Any], Tensor]) -> Callable[[Any, Any], Tensor]:
+        _KL_REGISTRY[type_p, type_q] = function
+        return function
+
+    return register
+
+
+def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
+    """KL(p || q), batched over the distributions' batch shape; the closest registered pair of base classes
+    is used, NotImplementedError where none is registered."""
+    for type_p in type(p).__mro__:
+        for type_q in type(q).__mro__:
+            function = _KL_REGISTRY.get((type_p, type_q))
+            if function is not None:
+                return function(p, q)
+    raise NotImplementedError(f"No KL(p || q) is implemented for p {type(p).__name__} and q {type(q).__name__}")
+
+
+@register_kl(Normal, Normal)
+def _kl_normal_normal(p: Normal, q: Normal) -> Tensor:
+    # 1/2 (s^2 + t - 1 - log s^2), s = sigma_p / sigma_q, t = ((mu_p - mu_q) / sigma_q)^2
+    variance_ratio = (p.scale / q.scale) ** 2
+    shift = ((p.loc - q.loc) / q.scale) ** 2
+    return 0.5 * (variance_ratio + shift - 1 - variance_ratio.log())
+
+
+def _with(terms: Tensor, mask: Any, value: float) -> Tensor:
+    """``terms`` with ``value`` where the boolean array ``mask`` is True (no gradient there)."""
+    mask = np.broadcast_to(mask, terms.shape)
+    return where(Tensor(mask), value, terms) if mask.any() else terms
+
+
+@register_kl(Categorical, Categorical)
+def _kl_categorical_categorical(p: Categorical, q: Categorical) -> Tensor:
+    # sum_k p_k (log p_k - log q_k): inf where q_k = 0 < p_k, 0 where p_k = 0
+    terms = p.probs * (p.logits - q.logits)
+    terms = _with(terms, q.probs._data == 0, float("inf"))
+    terms = _with(terms, p.probs._data == 0, 0.0)
+    return terms.sum(-1)
+
+
+@register_kl(Bernoulli, Bernoulli)
+def _kl_bernoulli_bernoulli(p: Bernoulli, q: Bernoulli) -> Tensor:
+    # p log(p/q) + (1-p) log((1-p)/(1-q)), each log-ratio from logits by softplus
+    ones = p.probs * ((-q.logits).softplus() - (-p.logits).softplus())
+    ones = _with(_with(ones, q.probs._data == 0, float("inf")), p.probs._data == 0, 0.0)
+    zeros = (1 - p.probs) * (q.logits.softplus() - p.logits.softplus())
+    zeros = _with(_with(zeros, q.probs._data == 1, float("inf")), p.probs._data == 1, 0.0)
+    return ones + zeros
+
+
+@register_kl(Uniform, Uniform)
+def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
+    # log((b_q - a_q) / (b_p - a_p)) where [a_p, b_p] lies inside [a_q, b_q], else inf
+    result = ((q.high - q.low) / (p.high - p.low)).log()
+    return _with(result, (q.low._data > p.low._data) | (q.high._data < p.high._data), float("inf"))

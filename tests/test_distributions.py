@@ -1,0 +1,251 @@
+"""autograd.distributions against torch.distributions (float64): densities, entropies, moments, KL divergences
+and their gradients, the shapes and frequencies of draws, and torch's argument checks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd.distributions import Bernoulli, Categorical, Distribution, Normal, Uniform, kl_divergence, register_kl
+
+torch = pytest.importorskip("torch")
+td = torch.distributions
+
+
+def _pair(values):
+    """The same float64 values as a leaf of ours and a leaf of torch's, both requiring grad."""
+    array = np.asarray(values, dtype=np.float64)
+    return autograd.tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
+
+
+def _same(ours, theirs, rtol=1e-12):
+    np.testing.assert_allclose(np.asarray(ours.data), theirs.detach().numpy(), rtol=rtol, atol=1e-14)
+
+
+def _same_gradients(ours_out, theirs_out, ours_leaves, theirs_leaves, rtol=1e-10):
+    ours_out.sum().backward()
+    theirs_out.sum().backward()
+    for mine, their in zip(ours_leaves, theirs_leaves):
+        np.testing.assert_allclose(mine.grad, their.grad.numpy(), rtol=rtol, atol=1e-14)
+
+
+# -- Normal -----------------------------------------------------------------------------------------------
+def test_normal_log_prob_cdf_and_entropy_and_their_gradients_match_torch():
+    (loc, t_loc), (scale, t_scale) = _pair([0.0, 1.5, -2.0]), _pair([1.0, 0.3, 4.0])
+    x = np.array([0.7, 1.2, -9.0])
+    ours, theirs = Normal(loc, scale), td.Normal(t_loc, t_scale)
+    for name in ("log_prob", "cdf"):
+        _same(getattr(ours, name)(autograd.tensor(x)), getattr(theirs, name)(torch.tensor(x)))
+    _same(ours.entropy(), theirs.entropy())
+    _same(ours.mean, theirs.mean), _same(ours.stddev, theirs.stddev), _same(ours.variance, theirs.variance)
+    _same(
+        ours.icdf(autograd.tensor([0.1, 0.5, 0.975])), theirs.icdf(torch.tensor([0.1, 0.5, 0.975], dtype=torch.float64))
+    )
+    total = ours.log_prob(autograd.tensor(x)) + ours.entropy() + ours.cdf(autograd.tensor(x))
+    their_total = theirs.log_prob(torch.tensor(x)) + theirs.entropy() + theirs.cdf(torch.tensor(x))
+    _same_gradients(total, their_total, [loc, scale], [t_loc, t_scale])
+
+
+def test_normal_rsample_is_loc_plus_scale_times_a_standard_draw_so_gradients_reach_both():
+    loc, scale = autograd.tensor([1.0, -1.0], requires_grad=True), autograd.tensor([2.0, 0.5], requires_grad=True)
+    autograd.manual_seed(0)
+    x = Normal(loc, scale).rsample((3,))
+    assert x.shape == (3, 2)
+    x.sum().backward()
+    eps = (x.data - loc.data) / scale.data  # the standard draws behind x
+    np.testing.assert_allclose(loc.grad, [3.0, 3.0])
+    np.testing.assert_allclose(scale.grad, eps.sum(axis=0))
+
+
+def test_normal_samples_have_the_given_mean_and_spread_and_no_graph():
+    autograd.manual_seed(1)
+    loc, scale = autograd.tensor(2.0, requires_grad=True), 0.5
+    samples = Normal(loc, scale).sample((40_000,))
+    assert samples.shape == (40_000,) and not samples.requires_grad
+    assert abs(float(samples.data.mean()) - 2.0) < 5 * 0.5 / math.sqrt(40_000)
+    assert abs(float(samples.data.std()) - 0.5) < 0.01
+
+
+def test_normal_refuses_a_scale_that_is_not_positive_as_torch_unless_validation_is_off():
+    with pytest.raises(ValueError, match=r"Expected parameter scale .* GreaterThan\(lower_bound=0\.0\)"):
+        Normal(0.0, autograd.tensor([1.0, 0.0]))
+    with pytest.raises(ValueError):
+        td.Normal(0.0, torch.tensor([1.0, 0.0]))
+    unchecked = Normal(0.0, -1.0, validate_args=False).log_prob(autograd.tensor(0.5))
+    their_unchecked = td.Normal(0.0, -1.0, validate_args=False).log_prob(torch.tensor(0.5, dtype=torch.float64))
+    assert np.isnan(unchecked.item()) and np.isnan(their_unchecked.item())  # log of a negative scale, as torch
+
+
+def test_normal_parameters_broadcast_to_the_batch_shape():
+    ours = Normal(autograd.zeros(3, 1), autograd.ones(4))
+    assert ours.batch_shape == tuple(td.Normal(torch.zeros(3, 1), torch.ones(4)).batch_shape) == (3, 4)
+    assert ours.event_shape == ()
+    assert ours.sample((2,)).shape == (2, 3, 4)
+
+
+# -- Categorical ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["probs", "logits"])
+def test_categorical_log_prob_entropy_and_gradients_match_torch(form):
+    values = [[0.2, 0.5, 0.3], [1.0, 1.0, 2.0]] if form == "probs" else [[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]]
+    param, t_param = _pair(values)
+    ours, theirs = Categorical(**{form: param}), td.Categorical(**{form: t_param})
+    k = np.array([[2, 0], [1, 1], [0, 2]])
+    _same(ours.probs, theirs.probs), _same(ours.logits, theirs.logits)
+    total = ours.log_prob(autograd.tensor(k)) + ours.entropy()
+    their_total = theirs.log_prob(torch.tensor(k)) + theirs.entropy()
+    _same(total, their_total)
+    _same_gradients(total, their_total, [param], [t_param])
+    assert ours.mode.data.tolist() == theirs.mode.tolist()
+    assert ours.batch_shape == tuple(theirs.batch_shape) == (2,)
+
+
+def test_categorical_entropy_of_a_zero_probability_class_is_finite_as_torch():
+    param, t_param = _pair([0.5, 0.5, 0.0])
+    ours, theirs = Categorical(probs=param), td.Categorical(probs=t_param)
+    _same(ours.entropy(), theirs.entropy())
+    logits, t_logits = _pair([0.0, -math.inf, 1.0])
+    _same(Categorical(logits=logits).entropy(), td.Categorical(logits=t_logits).entropy())
+
+
+def test_categorical_samples_are_int64_class_indices_drawn_with_the_given_frequencies():
+    autograd.manual_seed(2)
+    probs = np.array([[0.1, 0.6, 0.3], [0.8, 0.1, 0.1]])
+    draws = Categorical(probs=autograd.tensor(probs)).sample((20_000,))
+    assert draws.shape == (20_000, 2) and draws.dtype == np.int64
+    for row in range(2):
+        frequencies = np.bincount(draws.data[:, row], minlength=3) / 20_000
+        np.testing.assert_allclose(frequencies, probs[row], atol=0.015)
+    assert Categorical(logits=autograd.zeros(4)).sample().shape == ()
+
+
+def test_categorical_checks_its_arguments_and_values_as_torch():
+    with pytest.raises(ValueError, match="Either `probs` or `logits` must be specified, but not both"):
+        Categorical()
+    with pytest.raises(ValueError, match="Either `probs` or `logits`"):
+        Categorical(probs=autograd.ones(2), logits=autograd.ones(2))
+    with pytest.raises(ValueError, match=r"Expected parameter probs .* Simplex\(\)"):
+        Categorical(probs=autograd.tensor([0.5, -0.1, 0.6]))
+    with pytest.raises(ValueError, match=r"within the support \(IntegerInterval\(lower_bound=0, upper_bound=2\)\)"):
+        Categorical(logits=autograd.zeros(3)).log_prob(autograd.tensor(3))
+    with pytest.raises(ValueError):
+        td.Categorical(logits=torch.zeros(3)).log_prob(torch.tensor(3))
+
+
+def test_categorical_enumerate_support_and_nan_moments_are_torchs():
+    ours, theirs = Categorical(logits=autograd.zeros(2, 3)), td.Categorical(logits=torch.zeros(2, 3))
+    assert ours.enumerate_support().data.tolist() == theirs.enumerate_support().tolist()
+    assert ours.enumerate_support(expand=False).shape == tuple(theirs.enumerate_support(expand=False).shape)
+    assert np.isnan(ours.mean.data).all() and ours.mean.shape == tuple(theirs.mean.shape)
+
+
+def test_reinforce_loss_gives_torchs_gradient_to_the_policy_logits():
+    # the score-function estimator of the policy-gradient tutorials: -(log pi(a) * return).sum()
+    logits, t_logits = _pair([[0.3, -1.2, 2.0], [0.0, 0.5, -0.5]])
+    actions, returns = np.array([2, 0]), np.array([1.5, -0.7])
+    loss = -(Categorical(logits=logits).log_prob(autograd.tensor(actions)) * autograd.tensor(returns)).sum()
+    their_loss = -(td.Categorical(logits=t_logits).log_prob(torch.tensor(actions)) * torch.tensor(returns)).sum()
+    _same(loss, their_loss)
+    _same_gradients(loss, their_loss, [logits], [t_logits])
+
+
+# -- Bernoulli --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("form", "values"), [("probs", [0.0, 0.2, 0.5, 1.0]), ("logits", [-40.0, -1.0, 0.0, 3.0])])
+def test_bernoulli_log_prob_entropy_moments_and_gradients_match_torch(form, values):
+    param, t_param = _pair(values)
+    ours, theirs = Bernoulli(**{form: param}), td.Bernoulli(**{form: t_param})
+    y = np.array([1.0, 0.0, 1.0, 1.0])
+    total = ours.log_prob(autograd.tensor(y)) + ours.entropy()
+    their_total = theirs.log_prob(torch.tensor(y)) + theirs.entropy()
+    _same(total, their_total, rtol=1e-9)
+    _same(ours.mean, theirs.mean), _same(ours.variance, theirs.variance)
+    np.testing.assert_array_equal(ours.mode.data, theirs.mode.numpy())
+    _same_gradients(total, their_total, [param], [t_param], rtol=1e-8)
+
+
+def test_bernoulli_draws_zeros_and_ones_with_the_given_frequency():
+    autograd.manual_seed(3)
+    draws = Bernoulli(probs=autograd.tensor([0.1, 0.9])).sample((20_000,))
+    assert draws.shape == (20_000, 2) and draws.dtype == np.float64
+    assert set(np.unique(draws.data)) <= {0.0, 1.0}
+    np.testing.assert_allclose(draws.data.mean(axis=0), [0.1, 0.9], atol=0.015)
+    with pytest.raises(ValueError, match=r"within the support \(Boolean\(\)\)"):
+        Bernoulli(probs=0.3).log_prob(autograd.tensor(0.5))
+
+
+# -- Uniform ----------------------------------------------------------------------------------------------
+def test_uniform_log_prob_entropy_moments_and_rsample_gradients_match_torch():
+    (low, t_low), (high, t_high) = _pair([0.0, -1.0]), _pair([2.0, 3.0])
+    ours, theirs = Uniform(low, high), td.Uniform(t_low, t_high)
+    x = np.array([0.5, 3.0])  # inside, and at the upper bound (in the support, density 0 there as torch's)
+    _same(ours.log_prob(autograd.tensor(x)), theirs.log_prob(torch.tensor(x)))
+    _same(ours.entropy(), theirs.entropy()), _same(ours.mean, theirs.mean), _same(ours.variance, theirs.variance)
+    _same(ours.cdf(autograd.tensor(x)), theirs.cdf(torch.tensor(x)))
+    autograd.manual_seed(4)
+    draw = ours.rsample()
+    draw.sum().backward()
+    u = (draw.data - low.data) / (high.data - low.data)
+    np.testing.assert_allclose(low.grad, 1 - u), np.testing.assert_allclose(high.grad, u)
+    assert ((draw.data >= low.data) & (draw.data < high.data)).all()
+
+
+def test_uniform_refuses_low_not_below_high():
+    with pytest.raises(ValueError, match="Uniform is not defined when low >= high"):
+        Uniform(1.0, 1.0)
+    with pytest.raises(ValueError):
+        td.Uniform(1.0, 1.0)
+
+
+# -- KL divergences ---------------------------------------------------------------------------------------
+def test_kl_divergences_and_their_gradients_match_torch():
+    cases = [
+        (Normal, td.Normal, ([0.0, 1.0], [1.0, 2.0]), ([0.5, -1.0], [0.7, 3.0])),
+        (lambda p: Categorical(probs=p), lambda p: td.Categorical(probs=p), ([[0.2, 0.8, 0.0]],), ([[0.3, 0.3, 0.4]],)),
+        (lambda p: Bernoulli(probs=p), lambda p: td.Bernoulli(probs=p), ([0.2, 0.0, 1.0],), ([0.5, 0.3, 0.9],)),
+        (Uniform, td.Uniform, ([0.0], [1.0]), ([-1.0], [2.0])),
+    ]
+    for make, make_theirs, p_args, q_args in cases:
+        p_pairs = [_pair(v) for v in p_args]
+        q_pairs = [_pair(v) for v in q_args]
+        ours = kl_divergence(make(*[a for a, _ in p_pairs]), make(*[a for a, _ in q_pairs]))
+        theirs = td.kl_divergence(make_theirs(*[b for _, b in p_pairs]), make_theirs(*[b for _, b in q_pairs]))
+        _same(ours, theirs, rtol=1e-10)
+        leaves = [a for a, _ in p_pairs + q_pairs]
+        their_leaves = [b for _, b in p_pairs + q_pairs]
+        _same_gradients(ours, theirs, leaves, their_leaves, rtol=1e-8)
+
+
+def test_kl_is_infinite_where_q_puts_no_mass_on_ps_support_as_torch():
+    ours = kl_divergence(Categorical(probs=autograd.tensor([0.5, 0.5])), Categorical(probs=autograd.tensor([1.0, 0.0])))
+    theirs = td.kl_divergence(
+        td.Categorical(probs=torch.tensor([0.5, 0.5])), td.Categorical(probs=torch.tensor([1.0, 0.0]))
+    )
+    assert float(ours.data) == float(theirs) == math.inf
+    assert float(kl_divergence(Uniform(0.0, 2.0), Uniform(0.0, 1.0)).data) == math.inf
+
+
+def test_register_kl_adds_a_pair_and_an_unregistered_pair_is_not_implemented():
+    class Shifted(Normal):
+        pass
+
+    with pytest.raises(NotImplementedError, match="No KL"):
+        kl_divergence(Normal(0.0, 1.0), Bernoulli(probs=0.5))
+
+    @register_kl(Shifted, Bernoulli)
+    def _kl(p, q):
+        return p.loc * 0 + 7.0
+
+    assert float(kl_divergence(Shifted(0.0, 1.0), Bernoulli(probs=0.5)).data) == 7.0
+    assert float(kl_divergence(Shifted(0.0, 1.0), Normal(0.0, 1.0)).data) == 0.0  # the base pair's rule
+
+
+def test_validation_can_be_switched_off_by_default():
+    Distribution.set_default_validate_args(False)
+    try:
+        assert Normal(0.0, -1.0).scale.item() == -1.0
+    finally:
+        Distribution.set_default_validate_args(True)
+    with pytest.raises(ValueError):
+        Normal(0.0, -1.0)
