@@ -1,4 +1,5 @@
-"""torch.distributions' core: ``Normal``, ``Uniform``, ``Categorical``, ``Bernoulli``, ``kl_divergence``.
+"""torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
+``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -13,7 +14,9 @@ from __future__ import annotations
 from . import distribution_constraints as constraints
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
+from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
+from .multivariate_normal import MultivariateNormal
 from .normal_distribution import Normal
 from .uniform_distribution import Uniform
 
@@ -21,6 +24,8 @@ __all__ = [
     "Bernoulli",
     "Categorical",
     "Distribution",
+    "Independent",
+    "MultivariateNormal",
     "Normal",
     "Uniform",
     "constraints",

@@ -10,8 +10,12 @@ import numpy as np
 
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
+from .independent_distribution import Independent
+from .linalg import solve_triangular
+from .multivariate_normal import MultivariateNormal
 from .normal_distribution import Normal
 from .tensor import Tensor, where
+from .torch_module_functions import broadcast_shapes
 from .uniform_distribution import Uniform
 
 __all__ = ["kl_divergence", "register_kl"]
@@ -78,3 +82,27 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
     # log((b_q - a_q) / (b_p - a_p)) where [a_p, b_p] lies inside [a_q, b_q], else inf
     result = ((q.high - q.low) / (p.high - p.low)).log()
     return _with(result, (q.low._data > p.low._data) | (q.high._data < p.high._data), float("inf"))
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
+    # the bases' KL summed over the reinterpreted axes (both must reinterpret as many)
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError("KL between Independents with different reinterpreted_batch_ndims")
+    return p._summed(kl_divergence(p.base_dist, q.base_dist))
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariate_normal(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
+    # 1/2 (tr(Sq^-1 Sp) + |Lq^-1 (mu_q - mu_p)|^2 - k) + log det Lq - log det Lp, with M = Lq^-1 Lp: tr = |M|_F^2
+    if p.event_shape != q.event_shape:
+        raise ValueError(
+            "KL-divergence between two Multivariate Normals with different event shapes cannot be computed"
+        )
+    shape = tuple(broadcast_shapes(p.batch_shape, q.batch_shape))
+    k = p.event_shape[0]
+    lp = p.scale_tril.expand(shape + (k, k))
+    lq = q.scale_tril.expand(shape + (k, k))
+    m = solve_triangular(lq, lp, upper=False)
+    shift = solve_triangular(lq, (q.loc - p.loc).expand(shape + (k,)).unsqueeze(-1), upper=False).squeeze(-1)
+    return 0.5 * ((m * m).sum((-2, -1)) + (shift * shift).sum(-1) - k) + q._half_log_det() - p._half_log_det()

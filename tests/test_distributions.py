@@ -9,7 +9,17 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Bernoulli, Categorical, Distribution, Normal, Uniform, kl_divergence, register_kl
+from autograd.distributions import (
+    Bernoulli,
+    Categorical,
+    Distribution,
+    Independent,
+    MultivariateNormal,
+    Normal,
+    Uniform,
+    kl_divergence,
+    register_kl,
+)
 
 torch = pytest.importorskip("torch")
 td = torch.distributions
@@ -249,3 +259,69 @@ def test_validation_can_be_switched_off_by_default():
         Distribution.set_default_validate_args(True)
     with pytest.raises(ValueError):
         Normal(0.0, -1.0)
+
+
+# -- Independent and MultivariateNormal -------------------------------------------------------------------
+def test_independent_normal_sums_the_reinterpreted_axes_as_torch():
+    (loc, t_loc), (scale, t_scale) = (
+        _pair([[0.0, 1.0, 2.0], [1.0, -1.0, 0.5]]),
+        _pair([[1.0, 2.0, 0.5], [0.3, 1.0, 4.0]]),
+    )
+    ours, theirs = Independent(Normal(loc, scale), 1), td.Independent(td.Normal(t_loc, t_scale), 1)
+    assert (
+        (ours.batch_shape, ours.event_shape) == (tuple(theirs.batch_shape), tuple(theirs.event_shape)) == ((2,), (3,))
+    )
+    x = np.array([[0.5, 0.5, 0.5], [1.0, 2.0, 3.0]])
+    total = ours.log_prob(autograd.tensor(x)) + ours.entropy()
+    their_total = theirs.log_prob(torch.tensor(x)) + theirs.entropy()
+    _same(total, their_total)
+    other, their_other = Independent(Normal(loc * 0.5, scale), 1), td.Independent(td.Normal(t_loc * 0.5, t_scale), 1)
+    total = total + kl_divergence(ours, other)
+    their_total = their_total + td.kl_divergence(theirs, their_other)
+    _same_gradients(total, their_total, [loc, scale], [t_loc, t_scale])
+    assert ours.sample((4,)).shape == (4, 2, 3)
+
+
+@pytest.mark.parametrize("form", ["covariance_matrix", "precision_matrix", "scale_tril"])
+def test_multivariate_normal_log_prob_entropy_kl_and_gradients_match_torch(form):
+    a = np.array([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 0.5]])
+    matrix = {"covariance_matrix": a, "precision_matrix": np.linalg.inv(a), "scale_tril": np.linalg.cholesky(a)}[form]
+    (loc, t_loc), (m, t_m) = _pair([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]), _pair(matrix)
+    ours, theirs = MultivariateNormal(loc, **{form: m}), td.MultivariateNormal(t_loc, **{form: t_m})
+    assert (ours.batch_shape, ours.event_shape) == (tuple(theirs.batch_shape), tuple(theirs.event_shape))
+    x = np.array([[0.2, 0.4, -0.3], [1.0, 0.0, 2.0]])
+    _same(ours.covariance_matrix, theirs.covariance_matrix, rtol=1e-10)
+    _same(ours.variance, theirs.variance, rtol=1e-10)
+    q_loc = autograd.tensor([1.0, 0.0, 0.0])
+    q_scale = autograd.tensor(np.linalg.cholesky(np.diag([1.0, 2.0, 3.0])))
+    their_q = td.MultivariateNormal(
+        torch.tensor([1.0, 0.0, 0.0], dtype=torch.float64), scale_tril=torch.tensor(q_scale.data)
+    )
+    total = (
+        ours.log_prob(autograd.tensor(x))
+        + ours.entropy()
+        + kl_divergence(ours, MultivariateNormal(q_loc, scale_tril=q_scale))
+    )
+    their_total = theirs.log_prob(torch.tensor(x)) + theirs.entropy() + td.kl_divergence(theirs, their_q)
+    _same(total, their_total, rtol=1e-10)
+    _same_gradients(total, their_total, [loc, m], [t_loc, t_m], rtol=1e-8)
+
+
+def test_multivariate_normal_draws_have_the_given_covariance():
+    autograd.manual_seed(5)
+    cov = np.array([[1.0, 0.8], [0.8, 2.0]])
+    draws = MultivariateNormal(autograd.tensor([1.0, -1.0]), covariance_matrix=autograd.tensor(cov)).sample((40_000,))
+    assert draws.shape == (40_000, 2)
+    np.testing.assert_allclose(draws.data.mean(axis=0), [1.0, -1.0], atol=0.03)
+    np.testing.assert_allclose(np.cov(draws.data.T), cov, atol=0.05)
+
+
+def test_multivariate_normal_refuses_what_torch_refuses():
+    with pytest.raises(ValueError, match="Exactly one of covariance_matrix or precision_matrix or scale_tril"):
+        MultivariateNormal(autograd.zeros(2))
+    with pytest.raises(ValueError, match=r"Expected parameter covariance_matrix .* PositiveDefinite\(\)"):
+        MultivariateNormal(autograd.zeros(2), covariance_matrix=autograd.tensor([[1.0, 2.0], [2.0, 1.0]]))
+    with pytest.raises(ValueError):
+        td.MultivariateNormal(torch.zeros(2), covariance_matrix=torch.tensor([[1.0, 2.0], [2.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"LowerCholesky\(\)"):
+        MultivariateNormal(autograd.zeros(2), scale_tril=autograd.tensor([[1.0, 0.5], [0.0, 1.0]]))

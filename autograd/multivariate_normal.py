@@ -1,0 +1,142 @@
+"""``MultivariateNormal``: the Gaussian over vectors, N(loc, Sigma) (torch.distributions.MultivariateNormal).
+
+Sigma is given as ``covariance_matrix``, ``precision_matrix`` (its inverse) or ``scale_tril`` L (lower
+triangular, positive diagonal, Sigma = L L^T); everything is computed from L: with z = L^-1 (x - loc),
+log p(x) = -(k log 2 pi + |z|^2) / 2 - sum log diag L; entropy k (1 + log 2 pi) / 2 + sum log diag L;
+rsample loc + L eps, eps ~ N(0, I).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .distribution_base import Distribution
+from .distribution_constraints import Constraint, real_vector
+from .linalg import cholesky, inv, solve_triangular
+from .tensor import Tensor
+from .tensor_functions import randn
+from .torch_module_functions import broadcast_shapes
+
+__all__ = ["MultivariateNormal"]
+
+
+class _LowerCholesky(Constraint):
+    """Square lower-triangular matrices with a positive diagonal."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        lower = np.all(np.triu(value, 1) == 0, axis=(-2, -1))
+        return lower & np.all(np.diagonal(value, axis1=-2, axis2=-1) > 0, axis=-1)
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric matrices whose eigenvalues are all positive."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        symmetric = np.all(np.isclose(value, np.swapaxes(value, -1, -2), atol=1e-6), axis=(-2, -1))
+        with np.errstate(all="ignore"):
+            positive = np.all(np.linalg.eigvalsh(value) > 0, axis=-1) if value.size else np.ones(value.shape[:-2], bool)
+        return symmetric & positive
+
+
+class MultivariateNormal(Distribution):
+    """N(loc, Sigma) over vectors of loc's last axis; batch axes broadcast between loc and the matrix."""
+
+    arg_constraints = {
+        "loc": real_vector,
+        "covariance_matrix": _PositiveDefinite(),
+        "precision_matrix": _PositiveDefinite(),
+        "scale_tril": _LowerCholesky(),
+    }
+    support = real_vector
+    has_rsample = True
+
+    def __init__(
+        self,
+        loc: Tensor,
+        covariance_matrix: Tensor | None = None,
+        precision_matrix: Tensor | None = None,
+        scale_tril: Tensor | None = None,
+        validate_args: bool | None = None,
+    ) -> None:
+        if loc.ndim < 1:
+            raise ValueError("loc must be at least one-dimensional.")
+        given = [m for m in (covariance_matrix, precision_matrix, scale_tril) if m is not None]
+        if len(given) != 1:
+            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
+        matrix = given[0]
+        if matrix.ndim < 2:
+            raise ValueError(
+                "scale_tril, covariance_matrix or precision_matrix must be at least two-dimensional, "
+                "with optional leading batch dimensions"
+            )
+        batch_shape = tuple(broadcast_shapes(tuple(matrix.shape[:-2]), tuple(loc.shape[:-1])))
+        event = tuple(loc.shape[-1:])
+        if tuple(matrix.shape[-2:]) != event * 2:
+            raise ValueError(
+                f"MultivariateNormal: the matrix's last two axes {tuple(matrix.shape[-2:])} must be {event * 2}"
+            )
+        self.loc = loc.expand(batch_shape + event)
+        if scale_tril is not None:
+            self.scale_tril = scale_tril.expand(batch_shape + event * 2)
+        elif covariance_matrix is not None:
+            self.covariance_matrix = covariance_matrix.expand(batch_shape + event * 2)
+        else:
+            self.precision_matrix = precision_matrix.expand(batch_shape + event * 2)
+        super().__init__(batch_shape, event, validate_args=validate_args)
+        if scale_tril is None:
+            source = self.covariance_matrix if covariance_matrix is not None else inv(self.precision_matrix)
+            self._unbroadcasted_scale_tril = cholesky(source)
+        else:
+            self._unbroadcasted_scale_tril = self.scale_tril
+        self.__dict__.setdefault("scale_tril", self._unbroadcasted_scale_tril)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        return (self.scale_tril**2).sum(-1)
+
+    def __getattr__(self, name: str) -> Any:
+        # the forms of Sigma not given, made from L when first read
+        if name == "covariance_matrix":
+            value = self.scale_tril @ self.scale_tril.mT
+        elif name == "precision_matrix":
+            value = inv(self.scale_tril @ self.scale_tril.mT)
+        else:
+            raise AttributeError(f"'MultivariateNormal' object has no attribute {name!r}")
+        self.__dict__[name] = value
+        return value
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        eps = randn(self._extended_shape(sample_shape), dtype=self.loc.dtype)
+        return self.loc + (self.scale_tril @ eps.unsqueeze(-1)).squeeze(-1)
+
+    def _half_log_det(self) -> Tensor:
+        """log sqrt(det Sigma) = sum of log diag L."""
+        return self.scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        diff = value - self.loc
+        shape = tuple(broadcast_shapes(tuple(diff.shape[:-1]), self._batch_shape))
+        scale = self.scale_tril.expand(shape + self._event_shape * 2)
+        z = solve_triangular(scale, diff.expand(shape + self._event_shape).unsqueeze(-1), upper=False).squeeze(-1)
+        k = self._event_shape[0]
+        return -0.5 * (k * math.log(2 * math.pi) + (z * z).sum(-1)) - self._half_log_det()
+
+    def entropy(self) -> Tensor:
+        k = self._event_shape[0]
+        return 0.5 * k * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
