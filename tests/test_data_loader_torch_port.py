@@ -480,6 +480,25 @@ def test_a_shuffling_loader_draws_its_order_on_the_first_next():
     assert [batch.item() for batch in second] == from_first
 
 
+def test_a_random_sampler_with_an_endless_num_samples_draws_lazily_as_torch():
+    """minGPT's trainer samples with replacement=True, num_samples=int(1e10): torch draws 32 indices at a time,
+    so the first batch comes at once; drawing every index up front cannot fit in memory."""
+    torch, tdata = torch_data()
+    huge = 10**15
+    for replacement in (True, False):
+        sampler = RandomSampler(range(10), replacement=replacement, num_samples=huge)
+        assert len(sampler) == len(tdata.RandomSampler(range(10), replacement=replacement, num_samples=huge))
+        drawn = list(zip(range(40), sampler))
+        assert [position for position, _ in drawn] == list(range(40))
+        assert all(isinstance(index, int) and 0 <= index < 10 for _, index in drawn)
+        if not replacement:  # whole permutations one after another
+            assert sorted(index for _, index in drawn[:10]) == list(range(10))
+    loader = DataLoader(
+        list(range(10)), sampler=RandomSampler(range(10), replacement=True, num_samples=int(1e10)), batch_size=4
+    )
+    assert next(iter(loader)).shape == (4,)
+
+
 # -- F11: mistyped arguments are torch's ValueErrors ---------------------------------------------------------------
 
 

@@ -128,14 +128,20 @@ class RandomSampler(_RandomPasses):
         """Indices per pass: the given ``num_samples``, else the length of ``data_source``."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
+    #: Indices drawn at a time with ``replacement`` (torch's chunk too), so a huge ``num_samples`` (minGPT's
+    #: ``int(1e10)``, an endless stream) costs memory for one chunk, not for every index at once.
+    _CHUNK = 32
+
     def __iter__(self) -> Iterator[int]:
         n, count, generator = len(self.data_source), self.num_samples, self._next_pass()
         if self.replacement:
-            yield from generator.integers(n, size=count).tolist()
+            for start in range(0, count, self._CHUNK):
+                yield from generator.integers(n, size=min(self._CHUNK, count - start)).tolist()
             return
-        passes = [generator.permutation(n) for _ in range(count // n)] if n else []
-        passes.append(generator.permutation(n)[: count % n] if n else np.empty(0, np.int64))
-        yield from np.concatenate(passes).tolist()
+        for _ in range(count // n if n else 0):  # one permutation at a time, as torch's: the passes are lazy
+            yield from generator.permutation(n).tolist()
+        if n and count % n:
+            yield from generator.permutation(n)[: count % n].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
