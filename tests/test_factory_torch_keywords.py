@@ -418,6 +418,36 @@ def test_accelerator_queries_answer_for_the_cpu():
         autograd.zeros(2).cuda()
 
 
+def test_gpu_switches_of_training_scripts_have_torchs_defaults_and_can_be_set():
+    """nanoGPT's train.py sets torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.allow_tf32
+    before anything else, and checks torch.cuda.is_bf16_supported(); on a CPU they are plain switches."""
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    switches = [
+        ("cuda.matmul", "allow_tf32"),
+        ("cuda.matmul", "allow_fp16_reduced_precision_reduction"),
+        ("cuda.matmul", "allow_bf16_reduced_precision_reduction"),
+        ("cudnn", "enabled"),
+        ("cudnn", "allow_tf32"),
+        ("cudnn", "benchmark"),
+        ("cudnn", "deterministic"),
+    ]
+    for path, name in switches:
+        ours, theirs = autograd.backends, torch.backends
+        for part in path.split("."):
+            ours, theirs = getattr(ours, part), getattr(theirs, part)
+        assert getattr(ours, name) == getattr(theirs, name), (path, name)
+        before = getattr(ours, name)
+        try:
+            setattr(ours, name, not before)
+            assert getattr(ours, name) is (not before)
+        finally:
+            setattr(ours, name, before)
+    assert autograd.backends.cudnn.is_available() == torch.backends.cudnn.is_available() is False
+    assert autograd.cuda.is_bf16_supported() == torch.cuda.is_bf16_supported() is False
+
+
 def test_a_zero_dimensional_index_scatters_into_a_vector_as_torch():
     import autograd
 
