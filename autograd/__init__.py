@@ -8,6 +8,7 @@ higher-order derivatives (``create_graph=True``).
 
 import numpy as np
 
+from . import amp as amp  # torch.amp's GradScaler (it also gives cuda.amp its deprecated spelling)
 from . import (
     distributions,
     linalg,

@@ -184,3 +184,88 @@ def test_data_loader_takes_a_dataset_and_a_positional_batch_size_as_torch():
 def test_data_loader_misuse_with_a_dataset_is_a_clear_error(make, message):
     with pytest.raises(TypeError, match=message):
         make(TensorDataset(np.zeros((50, 2))))
+
+
+def _scaled_steps(torch_like, nn_like, scaler, weights, losses_of):
+    """A few steps of torch's amp loop (scale, backward, unscale_, clip, step, update) on one parameter; a
+    loss given as None puts an inf into the gradient, so that step is skipped and the scale backs off."""
+    p = nn_like.Parameter(torch_like.tensor(weights, dtype=torch_like.float64))
+    optimizer = (torch_like.optim if hasattr(torch_like, "optim") else nn.optim).AdamW([p], lr=0.1)
+    record = []
+    for make_inf in losses_of:
+        loss = (p * p).sum() * (float("inf") if make_inf else 1.0)
+        scaler.scale(loss).backward()
+        scaler.unscale_(optimizer)
+        grad = p.grad.detach().numpy().copy() if hasattr(p.grad, "detach") else np.array(p.grad)
+        nn_like.utils.clip_grad_norm_([p], 1.0)
+        stepped = scaler.step(optimizer)
+        scaler.update()
+        optimizer.zero_grad(set_to_none=True)
+        record.append((grad, stepped, scaler.get_scale(), np.array(p.detach().numpy())))
+    return record, scaler.state_dict()
+
+
+def test_grad_scaler_on_the_cpu_scales_unscales_skips_and_grows_as_torch():
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    pattern = [False, False, True, False, False, False]
+    kwargs = dict(init_scale=2.0**10, growth_interval=2)
+    theirs, their_state = _scaled_steps(torch, torch.nn, torch.amp.GradScaler("cpu", **kwargs), [1.0, -2.0], pattern)
+    ours, our_state = _scaled_steps(autograd, nn, autograd.amp.GradScaler("cpu", **kwargs), [1.0, -2.0], pattern)
+    assert our_state == their_state
+    for (grad, stepped, scale, p), (their_grad, their_stepped, their_scale, their_p) in zip(ours, theirs):
+        np.testing.assert_allclose(grad, their_grad, rtol=1e-12)
+        assert stepped is None and their_stepped is None and scale == their_scale
+        np.testing.assert_allclose(p, their_p, rtol=1e-12)
+    loaded = autograd.amp.GradScaler("cpu")
+    loaded.load_state_dict(their_state)
+    assert loaded.state_dict() == their_state
+
+
+def test_grad_scaler_misuse_raises_as_torch():
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    for lib, scaler_of, param in (
+        (torch, torch.amp.GradScaler, lambda: torch.nn.Parameter(torch.ones(2, dtype=torch.float64))),
+        (autograd, autograd.amp.GradScaler, lambda: nn.Parameter(autograd.ones(2))),
+    ):
+        p = param()
+        optimizer = (torch.optim if lib is torch else nn.optim).SGD([p], lr=0.1)
+        scaler = scaler_of("cpu")
+        scaler.scale(p.sum()).backward()
+        scaler.unscale_(optimizer)
+        with pytest.raises(RuntimeError, match="unscale_\\(\\) has already been called"):
+            scaler.unscale_(optimizer)
+        scaler.step(optimizer)
+        with pytest.raises(RuntimeError, match="step\\(\\) has already been called"):
+            scaler.step(optimizer)
+        with pytest.raises(RuntimeError, match="source state dict is empty"):
+            scaler.load_state_dict({})
+
+
+def test_grad_scaler_for_cuda_without_a_gpu_disables_itself_and_passes_through_as_torch():
+    """nanoGPT's train.py: scaler = torch.cuda.amp.GradScaler(enabled=(dtype == 'float16')), then
+    scaler.scale(loss).backward(), scaler.unscale_, scaler.step(optimizer), scaler.update()."""
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    for lib, p in (
+        (torch, torch.nn.Parameter(torch.ones(2, dtype=torch.float64))),
+        (autograd, nn.Parameter(autograd.ones(2))),
+    ):
+        with pytest.warns(FutureWarning, match="deprecated"), pytest.warns(UserWarning, match="CUDA is not available"):
+            scaler = lib.cuda.amp.GradScaler(enabled=True)
+        optimizer = (torch.optim if lib is torch else nn.optim).SGD([p], lr=0.1)
+        loss = (p * p).sum()
+        assert scaler.scale(loss) is loss
+        loss.backward()
+        scaler.unscale_(optimizer)
+        assert scaler.step(optimizer) is None
+        scaler.update()
+        np.testing.assert_allclose(p.detach().numpy(), [0.8, 0.8])
+        assert not scaler.is_enabled() and scaler.get_scale() == 1.0 and scaler.state_dict() == {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert not lib.amp.GradScaler("cuda", enabled=False).is_enabled()

@@ -1,0 +1,223 @@
+"""torch's ``GradScaler`` (``torch.amp.GradScaler``, and ``torch.cuda.amp.GradScaler``, its deprecated spelling),
+so the mixed-precision training loop of scripts such as nanoGPT's runs as written::
+
+    scaler = autograd.amp.GradScaler("cpu", enabled=True)
+    scaler.scale(loss).backward()
+    scaler.unscale_(optimizer)          # optional: before clipping the true gradients
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    scaler.step(optimizer)              # skipped when a gradient is inf or nan
+    scaler.update()
+
+With ``s`` the scale (``init_scale`` = 2^16 first), ``scale(loss)`` is ``loss * s``, so every gradient is ``s``
+times the true one; ``unscale_`` multiplies the gradients by ``1 / s`` (rounded to float32, as torch's) and
+notes whether any is not finite; ``step`` then runs ``optimizer.step()`` only if all are finite; ``update``
+multiplies ``s`` by ``backoff_factor`` after a step with non-finite gradients (and restarts the count), else
+counts the step and multiplies ``s`` by ``growth_factor`` after ``growth_interval`` finite steps in a row.
+``s`` is a float32 number, as torch's ``_scale``.
+
+There is no GPU here: as torch's on a machine without CUDA, a scaler for ``device="cuda"`` (the default, and
+every ``torch.cuda.amp.GradScaler``) warns and disables itself, and a disabled scaler passes everything through
+(``scale`` returns its input, ``step`` is ``optimizer.step()``, ``get_scale()`` is 1.0, ``state_dict()`` is
+``{}``), so ``GradScaler(enabled=(dtype == "float16"))`` runs unchanged.
+"""
+
+from __future__ import annotations
+
+import warnings
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .accelerators import cuda
+
+__all__ = ["GradScaler"]
+
+_READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
+
+
+class GradScaler:
+    """torch's ``torch.amp.GradScaler(device, init_scale, growth_factor, backoff_factor, growth_interval,
+    enabled)``: dynamic loss scaling (see :mod:`autograd.amp`)."""
+
+    def __init__(
+        self,
+        device: str = "cuda",
+        init_scale: float = 2.0**16,
+        growth_factor: float = 2.0,
+        backoff_factor: float = 0.5,
+        growth_interval: int = 2000,
+        enabled: bool = True,
+    ) -> None:
+        self._device = str(device)
+        if enabled and self._device.split(":")[0] == "cuda" and not cuda.is_available():
+            warnings.warn(
+                "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.", UserWarning, 2
+            )
+            enabled = False
+        self._enabled = bool(enabled)
+        if self._enabled:
+            if not growth_factor > 1.0:
+                raise ValueError(f"GradScaler: growth_factor should be > 1, got {growth_factor}")
+            if not backoff_factor < 1.0:
+                raise ValueError(f"GradScaler: backoff_factor should be < 1, got {backoff_factor}")
+        self._scale = np.float32(init_scale)
+        self._growth_factor = float(growth_factor)
+        self._backoff_factor = float(backoff_factor)
+        self._growth_interval = int(growth_interval)
+        self._growth_tracker = 0
+        self._per_optimizer: dict[int, dict[str, Any]] = {}
+
+    # -- the loop --------------------------------------------------------------------------
+    def scale(self, outputs: Any) -> Any:
+        """``outputs`` (a Tensor, or a list/tuple/iterable of them) times the scale; unchanged when disabled."""
+        if not self._enabled:
+            return outputs
+        if isinstance(outputs, (list, tuple)):
+            return type(outputs)(self.scale(output) for output in outputs)
+        if hasattr(outputs, "shape"):
+            return outputs * self._scale
+        if hasattr(outputs, "__iter__"):
+            return map(self.scale, outputs)
+        raise ValueError("outputs must be a Tensor or an iterable of Tensors")
+
+    def _state(self, optimizer: Any) -> dict[str, Any]:
+        return self._per_optimizer.setdefault(id(optimizer), {"stage": _READY, "found_inf": False})
+
+    def unscale_(self, optimizer: Any) -> None:
+        """Multiply ``optimizer``'s gradients by ``1 / scale`` in place and note whether any is inf or nan.
+        Once per optimizer between two ``update()`` calls, and before its ``step``, as torch (RuntimeError)."""
+        if not self._enabled:
+            return
+        state = self._state(optimizer)
+        if state["stage"] == _UNSCALED:
+            raise RuntimeError("unscale_() has already been called on this optimizer since the last update().")
+        if state["stage"] == _STEPPED:
+            raise RuntimeError("unscale_() is being called after step().")
+        inv_scale = np.float32(1.0 / np.float64(self._scale))  # torch: scale.double().reciprocal().float()
+        found_inf = False
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = p.grad
+                values = np.asarray(getattr(grad, "_data", grad))
+                found_inf = found_inf or not bool(np.isfinite(values).all())
+                scaled = (values * inv_scale).astype(values.dtype, copy=False)
+                p.grad = float(scaled) if isinstance(grad, float) else scaled  # a Value's gradient is a float
+        state["found_inf"], state["stage"] = found_inf, _UNSCALED
+
+    def step(self, optimizer: Any, *args: Any, **kwargs: Any) -> Any:
+        """``optimizer.step(*args, **kwargs)`` unless the (unscaled) gradients hold an inf or nan; unscales first
+        if ``unscale_`` was not called. Returns the step's result, or None when skipped."""
+        if not self._enabled:
+            return optimizer.step(*args, **kwargs)
+        if "closure" in kwargs:
+            raise RuntimeError("Closure use is not currently supported if GradScaler is enabled.")
+        state = self._state(optimizer)
+        if state["stage"] == _STEPPED:
+            raise RuntimeError("step() has already been called since the last update().")
+        if state["stage"] == _READY:
+            self.unscale_(optimizer)
+        result = None if state["found_inf"] else optimizer.step(*args, **kwargs)
+        state["stage"] = _STEPPED
+        return result
+
+    def update(self, new_scale: Any = None) -> None:
+        """Set the scale to ``new_scale`` if given, else back off after non-finite gradients or grow after
+        ``growth_interval`` finite steps in a row; then start the next iteration."""
+        if not self._enabled:
+            return
+        if new_scale is not None:
+            value = new_scale.item() if hasattr(new_scale, "item") else new_scale
+            self._scale = np.float32(value)
+        else:
+            if not self._per_optimizer:
+                raise AssertionError("No inf checks were recorded prior to update.")
+            if any(state["found_inf"] for state in self._per_optimizer.values()):
+                self._scale = np.float32(self._scale * np.float32(self._backoff_factor))
+                self._growth_tracker = 0
+            else:
+                self._growth_tracker += 1
+                if self._growth_tracker == self._growth_interval:
+                    grown = np.float32(self._scale * np.float32(self._growth_factor))
+                    if np.isfinite(grown):
+                        self._scale = grown
+                    self._growth_tracker = 0
+        self._per_optimizer = {}
+
+    # -- queries and state -----------------------------------------------------------------
+    def get_scale(self) -> float:
+        """The current scale as a Python float; 1.0 when disabled."""
+        return float(self._scale) if self._enabled else 1.0
+
+    def is_enabled(self) -> bool:
+        return self._enabled
+
+    def get_growth_factor(self) -> float:
+        return self._growth_factor
+
+    def set_growth_factor(self, new_factor: float) -> None:
+        self._growth_factor = float(new_factor)
+
+    def get_backoff_factor(self) -> float:
+        return self._backoff_factor
+
+    def set_backoff_factor(self, new_factor: float) -> None:
+        self._backoff_factor = float(new_factor)
+
+    def get_growth_interval(self) -> int:
+        return self._growth_interval
+
+    def set_growth_interval(self, new_interval: int) -> None:
+        self._growth_interval = int(new_interval)
+
+    def state_dict(self) -> dict[str, Any]:
+        """torch's keys: scale, growth_factor, backoff_factor, growth_interval, _growth_tracker; ``{}`` when
+        disabled."""
+        if not self._enabled:
+            return {}
+        return {
+            "scale": self.get_scale(),
+            "growth_factor": self._growth_factor,
+            "backoff_factor": self._backoff_factor,
+            "growth_interval": self._growth_interval,
+            "_growth_tracker": self._growth_tracker,
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict`'s values; an empty one (from a disabled scaler) is a RuntimeError."""
+        if not self._enabled:
+            return
+        if len(state_dict) == 0:
+            raise RuntimeError(
+                "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
+            )
+        self._scale = np.float32(state_dict["scale"])
+        self._growth_factor = float(state_dict["growth_factor"])
+        self._backoff_factor = float(state_dict["backoff_factor"])
+        self._growth_interval = int(state_dict["growth_interval"])
+        self._growth_tracker = int(state_dict["_growth_tracker"])
+
+
+def _cuda_grad_scaler(
+    init_scale: float = 2.0**16,
+    growth_factor: float = 2.0,
+    backoff_factor: float = 0.5,
+    growth_interval: int = 2000,
+    enabled: bool = True,
+) -> GradScaler:
+    """torch's deprecated ``torch.cuda.amp.GradScaler(...)``: ``GradScaler("cuda", ...)`` after torch's
+    FutureWarning (so, without a GPU, disabled when enabled, with torch's UserWarning)."""
+    warnings.warn(
+        "`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use `torch.amp.GradScaler('cuda', args...)` "
+        "instead.",
+        FutureWarning,
+        2,
+    )
+    return GradScaler("cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled)
+
+
+#: ``autograd.cuda.amp.GradScaler``, torch's deprecated spelling (``cuda`` lives in :mod:`.accelerators`, which
+#: this module reads, so the name is attached here).
+cuda.amp = SimpleNamespace(GradScaler=_cuda_grad_scaler)
