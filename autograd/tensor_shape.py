@@ -309,9 +309,10 @@ def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) 
 
 def _raw_index(index: Any, snapshot: bool = False) -> Any:
     """Replace Tensors and lists inside an index by ndarrays (copies of the Tensors' data with ``snapshot``,
-    for an index a recorded op keeps)."""
+    for an index a recorded op keeps). A tuple inside the index tuple is a sequence of positions, as a list
+    (numpy's and torch's reading: ``x[1, (2, 0)]`` is ``x[1, [2, 0]]``), so it is an array index here too."""
     if isinstance(index, tuple):
-        return tuple(_raw_index(part, snapshot) for part in index)
+        return tuple(_raw_index(list(part) if isinstance(part, tuple) else part, snapshot) for part in index)
     if isinstance(index, Node):
         return index._data.copy() if snapshot else index._data
     if isinstance(index, list):

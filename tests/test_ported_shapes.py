@@ -308,6 +308,25 @@ def test_getitem_with_masks_and_tensor_indices_matches_torch():
     check_like_torch([(4, 5)], lambda x: x[[0, 3, 0]])
 
 
+@pytest.mark.parametrize(
+    "index",
+    [(1, None, (2, 1, 0)), (1, (2, 1, 0), None, 0, (2, 1, 0)), (1, (2, 1, 0), 0, (2, 1, 0)), (1, ((1,), (0,)), 2)],
+    ids=repr,
+)
+def test_a_tuple_of_positions_beside_an_integer_is_read_as_a_list_as_torch(index):
+    # tinygrad's test_slice_fancy_indexing_tuple_indices: an inner tuple is an array index, so the integer
+    # selects first (torch's reading); it was left a tuple and read as numpy's (axes in another order)
+    check_like_torch([(2, 5, 6, 5, 3)], lambda x: x[index])
+    as_lists = tuple(list(part) if isinstance(part, tuple) else part for part in index)
+    check_like_torch([(2, 5, 6, 5, 3)], lambda x: x[index], lambda x: x[as_lists])
+    ours, theirs = Tensor(np.zeros((3, 4))), torch.zeros((3, 4), dtype=torch.float64)
+    for target in (ours, theirs):
+        target[1, (2, 0)] = (torch if target is theirs else np).arange(
+            2.0, dtype=(torch if target is theirs else np).float64
+        ) + 5
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
 def test_setitem_writes_as_torch_does_under_no_grad():
     ours, theirs = Tensor(np.zeros((3, 4))), torch.zeros((3, 4), dtype=torch.float64)
     for target in (ours, theirs):
