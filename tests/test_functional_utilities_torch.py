@@ -427,3 +427,26 @@ def test_argument_errors_are_also_torchs_exception_classes(call, torch_class):
         call()
     with pytest.raises(ValueError):  # and the library's own ValueError still does
         call()
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize(
+    ("shape", "widths"),
+    [
+        ((1, 1, 5, 5), (0, 0, 0, -5)),
+        ((1, 1, 5, 5), (-5, 0, 1, 0)),
+        ((1, 1, 5, 5), (0, 0, -2, -3)),
+        ((1, 2, 3, 3, 3), (0, 0, -3, 0, 1, 1)),
+    ],
+)
+def test_pad_may_crop_one_of_several_axes_to_nothing_as_torch(mode, shape, widths):
+    # tinygrad's test_pad_reflect_mode: torch refuses only when every padded axis is left empty (or one below 0)
+    torch = pytest.importorskip("torch")
+    data = RNG.normal(size=shape)
+    expected = torch.nn.functional.pad(torch.tensor(data), widths, mode=mode)
+    out = F.pad(Tensor(data), widths, mode=mode)
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_array_equal(out.data, expected.numpy())
+    if mode != "circular":  # both axes emptied: refused, as torch
+        with pytest.raises(ValueError, match=r"too small, the padded axes would have \(0, 0\) entries"):
+            F.pad(Tensor(RNG.normal(size=(1, 1, 5, 5))), (0, -5, -5, 0), mode=mode)

@@ -84,7 +84,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
 
     ``mode`` "constant" fills with ``value`` (default 0); "reflect", "replicate" and "circular" read the input
     (see :func:`pad_spatial`) and take no ``value``. A negative width crops, as torch's: after reflecting or
-    replicating the whole axis, before wrapping it around (circular). The non-constant modes pad 1 to 3
+    replicating the whole axis, before wrapping it around (circular); reflect and replicate may crop a padded axis
+    to 0 entries while another keeps some, as torch. The non-constant modes pad 1 to 3
     trailing axes of an input with one or two more axes (channels, batch), as torch. The gradient
     sums the upstream gradient of every position that read an input entry into it. The result is a new tensor,
     as torch's, even for zero widths.
@@ -103,12 +104,19 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
                 f"{len(pad)} widths ({spatial} axes) needs an input of {spatial + 1} or {spatial + 2} axes, "
                 f"got shape {x.shape}"
             )
-        for (before, after), length in zip(widths, x.shape[x.ndim - spatial :]):
-            if mode != "circular" and length + before + after < 1:
-                raise ShapeError(
-                    f"pad: mode {mode!r} with padding {tuple(pad)}: the input of shape {x.shape} is too small, the "
-                    f"padded axis would have {length + before + after} entries"
+        # torch's rule: no padded axis may be left with fewer than 0 entries, nor every one with fewer than 1
+        # (with one spatial axis, at least 1 entry; of (1, 5, 5), (0, 0, 0, -5) leaves 0 rows of 5: shape (1, 0, 5))
+        lengths = [length + before + after for (before, after), length in zip(widths, x.shape[x.ndim - spatial :])]
+        if mode != "circular" and (min(lengths) < 0 or max(lengths) < 1):
+            raise ShapeError(
+                f"pad: mode {mode!r} with padding {tuple(pad)}: the input of shape {x.shape} is too small, the "
+                + (
+                    f"padded axis would have {lengths[0]}"
+                    if spatial == 1
+                    else f"padded axes would have {tuple(lengths)}"
                 )
+                + " entries"
+            )
         if mode == "circular" and any(width < 0 for pair in widths for width in pair):
             # torch crops first and wraps around what is left
             x = _cropped(x, widths, pad)
