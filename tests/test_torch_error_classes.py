@@ -175,6 +175,18 @@ def test_pool_padding_over_half_the_kernel_is_also_torchs_runtime_error(call):
 @pytest.mark.parametrize(
     "call",
     [
+        pytest.param(lambda lib: lib.F.pad(lib.zeros(3, 3, 3), (3, 0), mode="typo"), id="pad"),
+        pytest.param(lambda lib: lib.F.interpolate(lib.zeros(1, 1, 5, 5), size=(3, 3), mode="typo"), id="interpolate"),
+    ],
+)
+def test_an_unknown_mode_of_pad_or_interpolate_is_also_torchs_not_implemented_error(call):
+    # tinygrad's test_pad: torch raises NotImplementedError (a RuntimeError) for a mode it has no kernel for
+    _raises_both(call, nn.checks.UnsupportedOptionError, ValueError, NotImplementedError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
         pytest.param(lambda lib: lib.F.gelu(lib.zeros(3), approximate="fast"), id="gelu"),
         pytest.param(lambda lib: lib.nn.GELU(approximate="fast")(lib.zeros(3)), id="GELU"),
     ],

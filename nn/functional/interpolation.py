@@ -21,8 +21,8 @@ average pooling. With ``antialias=True`` (bilinear, bicubic) a downscaling filte
 the triangle or Keys' cubic (a = -0.5) over ``support = 1`` or ``2`` times ``max(s, 1)`` entries around
 ``s (i + 0.5)``, normalised to sum to 1 (torch's, after Pillow).
 
-Errors follow torch's classes (each a ValueError too): an input of a rank the mode has no kernel for is an
-``UnsupportedOptionError`` (torch's NotImplementedError); a size or scale factor that is not positive and finite,
+Errors follow torch's classes (each a ValueError too): an unknown mode, or an input of a rank the mode has no
+kernel for, is an ``UnsupportedOptionError`` (torch's NotImplementedError); a size or scale factor that is not positive and finite,
 or gives an output size below 1, an ``ArgumentRangeError``, and an empty spatial axis a ``ShapeError`` (torch's
 RuntimeErrors).
 """
@@ -248,7 +248,7 @@ def interpolate(
     the input through the gathers and weight matrices (any order).
     """
     x = as_float_tensor(input, "interpolate")
-    check_choice("interpolate", "mode", mode, MODES)
+    check_choice("interpolate", "mode", mode, MODES, UnsupportedOptionError)  # torch's NotImplementedError
     axes = x.ndim - 2
     if axes not in (1, 2, 3):
         raise UnsupportedOptionError(

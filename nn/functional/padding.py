@@ -91,7 +91,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     as torch's, even for zero widths.
     """
     x = source = input if isinstance(input, Tensor) else Tensor(input)
-    check_choice("pad", "mode", mode, tuple(_PAD_MODES))
+    check_choice("pad", "mode", mode, tuple(_PAD_MODES), UnsupportedOptionError)  # torch's NotImplementedError
     widths = _torch_widths(pad, x.shape)
     if mode != "constant":
         if value is not None and value != 0:
