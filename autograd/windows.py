@@ -36,6 +36,7 @@ __all__ = [
     "fold_array",
     "gather_windows",
     "geometry",
+    "is_int_sequence",
     "pair",
     "pool_output_size",
     "repeat_blocks_array",
@@ -44,18 +45,35 @@ __all__ = [
     "unfold_array",
     "window_argmax",
     "window_sums_array",
+    "wrong_length",
 ]
 
 Pair = tuple[int, int]
 IntOrPair = int | Sequence[int]
 
 
+def is_int_sequence(value: object) -> bool:
+    """Whether ``value`` is a tuple or list of ints (Python or numpy, not bools): a window geometry's per-axis form."""
+    return isinstance(value, (tuple, list)) and all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value
+    )
+
+
+def wrong_length(op: str, name: str, value: Sequence[int], wanted: str) -> ArgumentRangeError:
+    """The error of ints given for another number of axes than the op's, torch's RuntimeError ("expected padding to
+    be a single integer value or a list of 2 values"): an :class:`ArgumentRangeError`, a ValueError too."""
+    return ArgumentRangeError(f"{op}: {name} must be an int or {wanted}, got {len(value)} values {tuple(value)!r}")
+
+
 def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
     """``value`` as a pair of ints (an int ``k`` gives ``(k, k)``, and so does a one-element sequence ``(k,)`` or
     ``[k]``, as torch expands it), each at least ``minimum``: else an :class:`ArgumentRangeError` (a ValueError and, as
-    torch's stride 0 or negative padding, a RuntimeError)."""
+    torch's stride 0 or negative padding, a RuntimeError), also for a sequence of another number of ints (torch's
+    RuntimeError), and a TypeError for anything but ints."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
+    if is_int_sequence(value) and len(value) != 2:
+        raise wrong_length(op, name, value, "a pair of ints")
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         result = (int(value), int(value))
     elif (

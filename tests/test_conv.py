@@ -312,7 +312,7 @@ def test_conv2d_rejects_bad_weight_and_bias_shapes():
         ({"stride": 0}, ValueError, "stride must be at least 1"),
         ({"padding": -1}, ValueError, "padding must be at least 0"),
         ({"dilation": (1, 0)}, ValueError, "dilation must be at least 1"),
-        ({"stride": (1, 2, 3)}, TypeError, r"stride must be an int or a pair of ints, got \(1, 2, 3\)"),
+        ({"stride": (1, 2, 3)}, RuntimeError, r"stride must be an int or a pair of ints, got 3 values \(1, 2, 3\)"),
         ({"padding": "full"}, ValueError, "padding must be 'valid', 'same', an int or a tuple of ints, got 'full'"),
         ({"padding": "same", "stride": 2}, ValueError, r"conv2d: padding='same' needs stride 1.*got stride \(2, 2\)"),
         ({"padding": 1.5}, TypeError, "padding must be an int or a pair of ints, got 1.5"),

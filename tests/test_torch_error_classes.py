@@ -175,6 +175,31 @@ def test_pool_padding_over_half_the_kernel_is_also_torchs_runtime_error(call):
 @pytest.mark.parametrize(
     "call",
     [
+        pytest.param(
+            lambda lib: lib.F.conv2d(lib.zeros(1, 1, 5, 5), lib.zeros(1, 1, 3, 3), padding=(1, 1, 1)), id="conv2d"
+        ),
+        pytest.param(lambda lib: lib.F.conv1d(lib.zeros(1, 1, 5), lib.zeros(1, 1, 3), stride=(1, 1)), id="conv1d"),
+        pytest.param(
+            lambda lib: lib.F.conv3d(lib.zeros(1, 1, 5, 5, 5), lib.zeros(1, 1, 3, 3, 3), dilation=(1, 1)), id="conv3d"
+        ),
+        pytest.param(
+            lambda lib: lib.F.conv_transpose2d(lib.zeros(1, 1, 5, 5), lib.zeros(1, 1, 3, 3), padding=(1, 1, 1, 1)),
+            id="conv_transpose2d",
+        ),
+        pytest.param(lambda lib: lib.F.max_pool2d(lib.zeros(1, 1, 6, 6), 2, padding=(1, 1, 1)), id="max_pool2d"),
+        pytest.param(lambda lib: lib.F.avg_pool2d(lib.zeros(1, 1, 6, 6), (2, 2, 2)), id="avg_pool2d"),
+        pytest.param(lambda lib: lib.F.avg_pool1d(lib.zeros(1, 1, 6), 2, (1, 2)), id="avg_pool1d"),
+        pytest.param(lambda lib: lib.F.max_pool3d(lib.zeros(1, 1, 4, 4, 4), (2, 2)), id="max_pool3d"),
+    ],
+)
+def test_a_geometry_of_ints_for_another_number_of_axes_is_also_torchs_runtime_error(call):
+    # tinygrad's test_conv2d_errors and test_max_pool2d_padding: padding=(1, 1, 1) of a 2-D op was a TypeError alone
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
         pytest.param(lambda lib: lib.F.pad(lib.zeros(3, 3, 3), (3, 0), mode="typo"), id="pad"),
         pytest.param(lambda lib: lib.F.interpolate(lib.zeros(1, 1, 5, 5), size=(3, 3), mode="typo"), id="interpolate"),
     ],

@@ -27,7 +27,7 @@ from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pai
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
-from autograd.windows import ceil_mode_extra, pool_output_size
+from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
@@ -150,6 +150,8 @@ def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
     (a longer tuple too: a 1-D op has one length per argument)."""
     if isinstance(value, (tuple, list)):
         if len(value) != 1:
+            if is_int_sequence(value):  # ints for another number of axes: torch's RuntimeError
+                raise wrong_length(op, name, value, "a tuple of one int")
             raise TypeError(f"{op}: {name} must be an int or a tuple of one int, got {tuple(value)!r}")
         value = value[0]
     return pair(value, name, op, minimum)[0]
@@ -162,6 +164,8 @@ def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, 
         value = value[0]
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,) * 3
+    if is_int_sequence(value) and len(value) != 3:  # ints for another number of axes: torch's RuntimeError
+        raise wrong_length(op, name, value, "a tuple of three ints")
     if not isinstance(value, (tuple, list)) or len(value) != 3:
         raise TypeError(f"{op}: {name} must be an int or a tuple of three ints, got {value!r}")
     first = pair(value[:2], name, op, minimum)  # pair's checks and messages, on two entries then the third
