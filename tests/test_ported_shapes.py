@@ -542,3 +542,17 @@ SHAPE_EDGES = {
 def test_shape_op_at_edge_shapes_matches_torch(name):
     shape, call = SHAPE_EDGES[name]
     check_like_torch([shape], call)
+
+
+@pytest.mark.parametrize(
+    ("shifts", "dims"),
+    [(1, (0, 1)), (1, [0, 1]), ((1, 2), 0), ((1,), (0, 1))],
+    ids=["int-pair", "int-list", "pair-int", "one-pair"],
+)
+def test_roll_needs_one_shift_per_dim_as_torch(shifts, dims):
+    # tinygrad's test_roll: x.roll(shifts=1, dims=(0, 1)) is torch's RuntimeError; numpy's broadcast of the one
+    # shift over both axes rolled it without a word
+    with pytest.raises(RuntimeError, match="shifts and dimensions must align"):
+        torch.ones(3, 3).roll(shifts, dims)
+    with pytest.raises(RuntimeError, match="roll: .*shifts"):
+        Tensor(np.ones((3, 3))).roll(shifts, dims)
