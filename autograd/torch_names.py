@@ -501,10 +501,13 @@ class TorchNames:
     def roll(self: Self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Self:
         """torch.Tensor.roll: entries shifted cyclically by ``shifts`` along ``dims`` (of the flattened
         tensor if None), as numpy.roll. d/dx rolls g back. As torch's, one shift per dim: a single shift with
-        several dims (numpy's broadcast, ``np.roll(a, 1, axis=(0, 1))``) is a :class:`ShapeError`."""
+        several dims (numpy's broadcast, ``np.roll(a, 1, axis=(0, 1))``) is a :class:`ShapeError`, and no dims,
+        ``dims=()``, rolls the flattened tensor (numpy's empty axis tuple rolled nothing)."""
         several = isinstance(dims, (tuple, list)) and len(dims) > 1
         if several and not isinstance(shifts, (tuple, list, np.ndarray)):
             raise ShapeError(f"roll: shifts and dims must align, got shifts {shifts!r} for dims {tuple(dims)!r}")
+        if isinstance(dims, (tuple, list)) and not dims:  # torch's empty dims: the flattened tensor, as None
+            dims = None
         return array_function("roll")(self, shifts, dims)
 
     def split(

@@ -556,3 +556,10 @@ def test_roll_needs_one_shift_per_dim_as_torch(shifts, dims):
         torch.ones(3, 3).roll(shifts, dims)
     with pytest.raises(RuntimeError, match="roll: .*shifts"):
         Tensor(np.ones((3, 3))).roll(shifts, dims)
+
+
+@pytest.mark.parametrize("dims", [(), []], ids=["tuple", "list"])
+def test_roll_with_empty_dims_rolls_the_flattened_tensor_as_torch(dims):
+    # x.roll(1, ()) rolled nothing (numpy's empty axis tuple); torch reads no dims as the flattened tensor
+    check_like_torch([(3, 4)], lambda x: x.roll(1, dims))
+    check_like_torch([(3, 4)], lambda x: x.roll((-5,), dims=dims))
