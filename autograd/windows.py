@@ -207,15 +207,20 @@ def fold_array(
     return padded[:, :, ph : ph + height, pw : pw + width]
 
 
+def _lowest(dtype: np.dtype) -> float | int:
+    """The value below every other of ``dtype``: -inf, or an integer dtype's minimum."""
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
 def _padded_below(x: np.ndarray, padding: Pair, extra: Pair) -> np.ndarray:
-    """``x`` padded with -inf by ``padding`` on every side and ``extra`` more at the bottom and right;
-    ``x`` itself without padding. -inf is below every number, so the padding can tie only with -inf
-    inputs (:func:`window_argmax` moves those ties onto the input)."""
+    """``x`` padded with -inf (an integer dtype's minimum) by ``padding`` on every side and ``extra`` more at the
+    bottom and right; ``x`` itself without padding. -inf is below every number, so the padding can tie only with
+    -inf inputs (:func:`window_argmax` moves those ties onto the input)."""
     (ph, pw), (eh, ew) = padding, extra
     if not (ph or pw or eh or ew):
         return x
     n, c, height, width = x.shape
-    padded = np.full((n, c, height + 2 * ph + eh, width + 2 * pw + ew), -np.inf, dtype=x.dtype)
+    padded = np.full((n, c, height + 2 * ph + eh, width + 2 * pw + ew), _lowest(x.dtype), dtype=x.dtype)
     padded[:, :, ph : ph + height, pw : pw + width] = x
     return padded
 
@@ -240,7 +245,8 @@ def _offset_dtype(count: int) -> type:
 def window_argmax(
     x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair, extra: Pair = (0, 0)
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The maximum of every window of an ``(N, C, H, W)`` array and where it is, as PyTorch picks it.
+    """The maximum of every window of an ``(N, C, H, W)`` array (floating or integer) and where it is, as PyTorch
+    picks it.
 
     Returns ``(values, offsets)``, both ``(N, C, H_out, W_out)``; ``offsets`` holds the kernel offset
     ``a * kw + b`` of the chosen entry, in the smallest unsigned dtype that fits. PyTorch scans a window's
@@ -265,7 +271,7 @@ def window_argmax(
         for offset, view in enumerate(views):  # a NaN wins over numbers, and a later NaN over an earlier one
             np.putmask(offsets, nan & np.isnan(view), offset)
     if padding != (0, 0):  # an all -inf window ties with the padding at offset 0 (the extra is never first)
-        stuck = np.isneginf(best)
+        stuck = best == _lowest(best.dtype)
         if stuck.any():
             first = _first_inside(out_size, kernel_size, stride, padding, dilation)
             np.copyto(offsets, first.astype(offsets.dtype), where=stuck)

@@ -335,3 +335,28 @@ def test_max_pool2d_nan_windows_pick_torchs_entry_in_either_torch_memory_layout(
         out, indices = F.max_pool2d(Tensor(x), kernel, stride, padding, return_indices=True)
         np.testing.assert_array_equal(out.data, expected.detach().numpy())
         np.testing.assert_array_equal(indices, expected_indices.numpy())
+
+
+# -- integer inputs ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.int8])
+@pytest.mark.parametrize(
+    ("pool", "shape", "options"),
+    [
+        ("max_pool2d", (2, 3, 9, 8), {"kernel_size": 2, "padding": 1}),
+        ("max_pool2d", (2, 3, 9, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+        ("max_pool3d", (1, 2, 5, 6, 5), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+    ],
+)
+def test_max_pool_of_integers_keeps_their_dtype_and_values_as_torch(dtype, pool, shape, options):
+    # tinygrad's test_max_pool2d_padding_int: torch's max pools of int64, int32, uint8 and int8 keep the dtype;
+    # they were computed in float64 (int64 past 2**53 inexact), and the dtype's minimum ties with the padding
+    torch = pytest.importorskip("torch")
+    info = np.iinfo(dtype)
+    data = np.random.default_rng(5).integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
+    data.reshape(-1)[:9] = info.min  # windows of minima next to the padding take their first input entry
+    expected, expected_indices = getattr(torch.nn.functional, pool)(torch.tensor(data), return_indices=True, **options)
+    out, indices = getattr(F, pool)(Tensor(data), return_indices=True, **options)
+    assert out.dtype == data.dtype
+    np.testing.assert_array_equal(out.data, expected.numpy())
+    np.testing.assert_array_equal(indices.data, expected_indices.numpy())
+    np.testing.assert_array_equal(getattr(F, pool)(data, **options).data, expected.numpy())  # an ndarray too

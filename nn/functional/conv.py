@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, ShapeError, Tensor, concatenate, matmul
+from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, matmul
 from autograd.accumulation import float16_via_float32
 from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
 from autograd.conv import conv2d as convolve
@@ -53,9 +53,19 @@ def rank_error(op: str, ndim: int) -> type[ValueError]:
     return ValueError if ndim < 3 and op in ("avg_pool2d", "lp_pool2d", "unfold") else ShapeError
 
 
-def _batched(x: Any, op: str) -> tuple[Tensor, bool]:
-    """``x`` as a float ``(N, C, H, W)`` Tensor, and whether a batch axis was added."""
-    x = as_float_tensor(x, op)
+def as_pooled_tensor(x: Any, op: str) -> Tensor:
+    """``x`` as a Tensor a max pool reads: integer data keeps its dtype (each maximum is one of its entries, as
+    torch's max pools of int64, int32 or uint8 give that dtype); booleans and the rest as :func:`as_float_tensor`."""
+    data = x._data if isinstance(x, Tensor) else None if isinstance(x, Node) else np.asarray(x)
+    if data is not None and data.dtype.kind in "iu":
+        return x if isinstance(x, Tensor) else Tensor(data)
+    return as_float_tensor(x, op)
+
+
+def _batched(x: Any, op: str, keep_integers: bool = False) -> tuple[Tensor, bool]:
+    """``x`` as a float ``(N, C, H, W)`` Tensor (integer data kept with ``keep_integers``: see
+    :func:`as_pooled_tensor`), and whether a batch axis was added."""
+    x = as_pooled_tensor(x, op) if keep_integers else as_float_tensor(x, op)
     if x.ndim == 3:
         return x.reshape((1,) + x.shape), True
     if x.ndim != 4:
@@ -369,7 +379,7 @@ def max_pool2d(
     :mod:`.max_pool_indices`).
     """
     return_indices = check_flag("max_pool2d", "return_indices", return_indices)
-    x, unbatched = _batched(input, "max_pool2d")
+    x, unbatched = _batched(input, "max_pool2d", keep_integers=True)
     kernel, stride, padding, dilation = _pool_geometry(
         "max_pool2d", x, kernel_size, stride, padding, dilation, bool(ceil_mode)
     )

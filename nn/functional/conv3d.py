@@ -22,16 +22,17 @@ from autograd.conv import conv2d as convolve
 from autograd.conv import fold, unfold
 
 from .activations import as_float_tensor
-from .conv import _output_size, check_groups, checked_conv_operands, conv_padding, triple
+from .conv import _output_size, as_pooled_tensor, check_groups, checked_conv_operands, conv_padding, triple
 from .conv_transpose import conv_transpose2d, conv_transpose_output_size
 from .padding import pad
 
 __all__ = ["batched_volumes", "conv3d", "conv_transpose3d"]
 
 
-def batched_volumes(op: str, input: Any) -> tuple[Tensor, bool]:
-    """``input`` as a float ``(N, C, D, H, W)`` Tensor, and whether a batch axis was added."""
-    x = as_float_tensor(input, op)
+def batched_volumes(op: str, input: Any, keep_integers: bool = False) -> tuple[Tensor, bool]:
+    """``input`` as a float ``(N, C, D, H, W)`` Tensor (integer data kept with ``keep_integers``, as a max pool
+    reads it: :func:`~nn.functional.conv.as_pooled_tensor`), and whether a batch axis was added."""
+    x = as_pooled_tensor(input, op) if keep_integers else as_float_tensor(input, op)
     if x.ndim == 4:
         return x.reshape((1,) + x.shape), True
     if x.ndim != 5:

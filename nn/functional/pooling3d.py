@@ -65,7 +65,7 @@ def max_pool3d(
     stride = kernel if stride_unset(stride) else triple(stride, "stride", "max_pool3d")
     padding = triple(padding, "padding", "max_pool3d", minimum=0)
     dilation = triple(dilation, "dilation", "max_pool3d")
-    x, unbatched = batched_volumes("max_pool3d", input)
+    x, unbatched = batched_volumes("max_pool3d", input, keep_integers=True)
     pool_windows("max_pool3d", x.shape, kernel, stride, padding, dilation, ceil_mode)
     n, c, depth, height, width = x.shape
     planes, plane_offsets = max_pool(
