@@ -219,3 +219,19 @@ def test_interpolate_refuses_with_torchs_error_class(case):
             F.interpolate(Tensor(np.zeros(shape, np.float32)), **options)
         with pytest.raises(expected, match="interpolate: "):
             nn.Upsample(**options)(Tensor(np.zeros(shape, np.float32)))
+
+
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+@pytest.mark.parametrize(
+    ("shape", "options"),
+    [((2, 3, 16, 16), {"size": (10, 10)}), ((2, 3, 8, 7), {"scale_factor": 1.7}), ((2, 3, 9), {"size": 4}),
+     ((1, 2, 4, 5, 6), {"size": (8, 3, 7)}), ((1, 2, 4, 4), {"scale_factor": 2})],
+)  # fmt: skip
+def test_nearest_resizing_of_a_uint8_image_stays_uint8_as_torch(mode, shape, options):
+    # tinygrad's TestOpsUint8.test_interpolate_nearest: the copy of a uint8 image came back as float64
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(7).integers(0, 256, shape).astype(np.uint8)
+    expected = torch.nn.functional.interpolate(torch.tensor(data), mode=mode, **options)
+    out = F.interpolate(Tensor(data), mode=mode, **options)
+    assert out.dtype == np.uint8
+    np.testing.assert_array_equal(out.data, expected.numpy())

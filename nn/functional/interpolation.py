@@ -42,7 +42,7 @@ from autograd.conv import repeat_blocks
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
-from .conv import _adaptive_average
+from .conv import _adaptive_average, as_pooled_tensor
 
 __all__ = ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 
@@ -245,10 +245,13 @@ def interpolate(
     corner pixels' centres onto each other. A scale factor also sets the source positions (s = 1 / scale)
     unless ``recompute_scale_factor=True`` (s = n / size). ``antialias`` (bilinear, bicubic) low-pass filters
     when shrinking. The source positions, weights and filters are in the module docstring. Gradients flow to
-    the input through the gathers and weight matrices (any order).
+    the input through the gathers and weight matrices (any order). The nearest modes keep an integer input's
+    dtype (a uint8 image stays uint8, as torch's); the others compute in floating point.
     """
-    x = as_float_tensor(input, "interpolate")
     check_choice("interpolate", "mode", mode, MODES, UnsupportedOptionError)  # torch's NotImplementedError
+    # the nearest modes copy entries: integer data keeps its dtype (torch's uint8 images stay uint8)
+    nearest = mode in ("nearest", "nearest-exact")
+    x = as_pooled_tensor(input, "interpolate") if nearest else as_float_tensor(input, "interpolate")
     axes = x.ndim - 2
     if axes not in (1, 2, 3):
         raise UnsupportedOptionError(
