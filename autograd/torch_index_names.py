@@ -237,7 +237,7 @@ class TorchIndexNames:
         tensor = _tensor(self)
         op = "scatter_reduce"
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
-            raise ValueError(f"{op}: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
+            raise ArgumentRangeError(f"{op}: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
         if tensor.ndim == 0:
             return (
                 tensor.reshape(1)
@@ -306,7 +306,7 @@ class TorchIndexNames:
         tensor = _tensor(self)
         op = "index_reduce"
         if reduce not in ("prod", "mean", "amax", "amin"):
-            raise ValueError(f"{op}: reduce must be 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
+            raise ArgumentRangeError(f"{op}: reduce must be 'prod', 'mean', 'amax' or 'amin', got {reduce!r}")
         if tensor.ndim == 0:
             source = _operand(tensor, source, op)
             if source.ndim != 0:
@@ -653,7 +653,7 @@ class TorchIndexNames:
         if reduce is None:
             return _tensor(self)._twin_in_place("scatter", (dim, index, src), {"value": value})
         if reduce not in _SCATTER_REDUCE:
-            raise ValueError(f"scatter_: reduce must be 'add' or 'multiply', got {reduce!r}")
+            raise ArgumentRangeError(f"scatter_: reduce must be 'add' or 'multiply', got {reduce!r}")
         return _tensor(self)._twin_in_place(
             "scatter_reduce", (dim, index, value if src is None else src, _SCATTER_REDUCE[reduce]), {}
         )

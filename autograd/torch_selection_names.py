@@ -93,7 +93,7 @@ class TorchSelectionNames:
         if reduce is None:
             return array_function("scatter")(self, dim, index, source)
         if reduce not in ("add", "multiply"):
-            raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+            raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(source, Node) and np.ndim(source) == 0:  # a number: one per index entry
             source = np.full(np.shape(index._data if isinstance(index, Node) else index), source, _tensor(self).dtype)
         return _tensor(self).scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")

@@ -9,6 +9,7 @@ so the same input goes to both; torch's side runs where torch is installed.
 from __future__ import annotations
 
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -1069,3 +1070,23 @@ def test_an_empty_dim_of_an_order_statistic_and_a_narrow_start_out_of_range_are_
         call(LIBRARY)
     with pytest.raises(IndexError):
         call(_torch())
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib, x, i: x.scatter_reduce(0, i, x, "INVALID"), id="scatter_reduce"),
+        pytest.param(lambda lib, x, i: x.index_reduce(0, i[0], x, "sum"), id="index_reduce"),
+        pytest.param(lambda lib, x, i: x.scatter(0, i, x, reduce="typo"), id="scatter-src"),
+        pytest.param(lambda lib, x, i: x.scatter(0, i, 1.0, reduce="typo"), id="scatter-value"),
+        pytest.param(lambda lib, x, i: x.clone().scatter_(0, i, 1.0, reduce="typo"), id="scatter_"),
+    ],
+)
+def test_an_unknown_reduce_of_scatter_and_index_reduce_is_also_torchs_runtime_error(call):
+    # tinygrad's test_scatter_reduce_errors and test_scatter: reduce="INVALID" was a ValueError alone
+    def on(lib):
+        return call(lib, lib.doubles(3, 3) + 1, lib.indices([[0, 1, 2], [2, 1, 0], [0, 0, 0]]))
+
+    with warnings.catch_warnings():  # torch's deprecation of scatter's reduce with a Tensor src
+        warnings.simplefilter("ignore", UserWarning)
+        _raises_both(on, A.ArgumentRangeError, ValueError, RuntimeError)
