@@ -92,6 +92,9 @@ SDPA_CASES = {
     "2-D": ((4, 8), (6, 8), (6, 5), {}),
     "broadcast batch": ((2, 4, 4, 8), (2, 1, 6, 8), (1, 6, 5), {}),
     "gqa": ((2, 4, 4, 8), (2, 2, 6, 8), (2, 2, 6, 5), {"enable_gqa": True}),
+    # torch repeats key and value each by its own factor (was refused: value's heads had to be key's)
+    "gqa, value with fewer heads than key": ((2, 4, 4, 8), (2, 2, 6, 8), (2, 1, 6, 5), {"enable_gqa": True}),
+    "gqa, key with fewer heads than value": ((1, 6, 3, 8), (1, 1, 5, 8), (1, 3, 5, 4), {"enable_gqa": True}),
 }
 
 
@@ -641,7 +644,7 @@ ERRORS = [
     (
         lambda: F.scaled_dot_product_attention(_Q, _Q[:3], _Q[:3], enable_gqa=True),
         ValueError,
-        "with enable_gqa, key and value must have the same number of heads",
+        "with enable_gqa, the numbers of heads .axis -3. of key and value must divide the query's 4",
     ),
     (
         lambda: F.scaled_dot_product_attention(_Q, _Q.astype(np.float64), _Q),

@@ -174,19 +174,22 @@ def scaled_dot_product_attention(
 
 
 def _grouped_heads(q: Tensor, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
-    """key and value with each head (axis -3) repeated to match the query's heads (grouped-query attention)."""
+    """key and value with each head (axis -3) repeated to match the query's heads (grouped-query attention): each
+    by its own factor, as torch's, so key and value may have different numbers of heads, each dividing the
+    query's."""
     if min(q.ndim, k.ndim, v.ndim) < 3:
         raise ValueError(
             f"{_NAME}: enable_gqa needs a head axis (-3) in query, key and value, got shapes {q.shape}, {k.shape} "
             f"and {v.shape}"
         )
-    heads, kv_heads = q.shape[-3], k.shape[-3]
-    if v.shape[-3] != kv_heads or heads % kv_heads:
+    heads = q.shape[-3]
+    if heads % k.shape[-3] or heads % v.shape[-3]:
         raise ValueError(
-            f"{_NAME}: with enable_gqa, key and value must have the same number of heads (axis -3), dividing the "
-            f"query's {heads}; got key {k.shape} and value {v.shape}"
+            f"{_NAME}: with enable_gqa, the numbers of heads (axis -3) of key and value must divide the query's "
+            f"{heads}; got key {k.shape} and value {v.shape}"
         )
-    group = heads // kv_heads
-    if group == 1:
-        return k, v
-    return repeat(k, group, axis=k.ndim - 3), repeat(v, group, axis=v.ndim - 3)
+    k_group, v_group = heads // k.shape[-3], heads // v.shape[-3]
+    return (
+        k if k_group == 1 else repeat(k, k_group, axis=k.ndim - 3),
+        v if v_group == 1 else repeat(v, v_group, axis=v.ndim - 3),
+    )
