@@ -762,3 +762,28 @@ def test_transformer_layer_with_d_model_not_divisible_by_nhead_raises_an_asserti
         getattr(torch.nn, layer)(10, 4)
     with pytest.raises(AssertionError, match=f"{layer}: d_model=10 must be divisible by nhead=4"):
         getattr(nn, layer)(10, 4)
+
+
+@pytest.mark.parametrize(
+    ("shapes", "options", "torch_class"),
+    [
+        (((4,), (4,), (4,)), {}, RuntimeError),
+        (((2, 3, 4), (2, 5, 3), (2, 5, 4)), {}, RuntimeError),
+        (((2, 3, 4), (2, 5, 4), (2, 6, 4)), {}, RuntimeError),
+        (((2, 3, 4), (3, 5, 4), (3, 5, 4)), {}, RuntimeError),
+        (((2, 3, 4), (2, 5, 4), (2, 5, 4)), {"attn_mask": np.ones((4, 5))}, RuntimeError),
+        (((1, 7, 3, 4), (1, 2, 5, 4), (1, 2, 5, 4)), {"enable_gqa": True}, RuntimeError),
+        (((1, 8, 3, 4), (1, 2, 5, 4), (1, 2, 5, 4)), {}, RuntimeError),
+        (((3, 4), (5, 4), (5, 4)), {"enable_gqa": True}, IndexError),
+    ],
+)
+def test_sdpa_shape_errors_are_also_torchs_classes(torch, shapes, options, torch_class):
+    # tinygrad's test_scaled_dot_product_attention_gqa_errors: these were ValueErrors alone
+    arrays = [RNG.normal(size=shape) for shape in shapes]
+    with pytest.raises(torch_class):
+        torch.nn.functional.scaled_dot_product_attention(
+            *map(torch.tensor, arrays), **{k: _torch_like(torch, v) for k, v in options.items()}
+        )
+    with pytest.raises(torch_class) as caught:
+        F.scaled_dot_product_attention(*map(Tensor, arrays), **options)
+    assert isinstance(caught.value, ValueError)

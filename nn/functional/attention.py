@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, concatenate, repeat, where
+from autograd import ShapeError, Tensor, concatenate, repeat, where
 from autograd.accumulation import float16_via_float32
-from autograd.broadcasting import broadcast_shape
+from autograd.broadcasting import AxisError, broadcast_shape
 
 from ..checks import check_flag, check_probability, check_real
 from .dropout import dropout
@@ -130,18 +130,18 @@ def scaled_dot_product_attention(
     if scale is not None:
         scale = check_real(_NAME, "scale", scale)
     if min(q.ndim, k.ndim, v.ndim) < 2:
-        raise ValueError(
+        raise ShapeError(
             f"{_NAME}: query, key and value must be at least 2-D, got shapes {q.shape}, {k.shape} and {v.shape}"
         )
     if not q.dtype == k.dtype == v.dtype:
         raise TypeError(f"{_NAME}: query, key and value must share a dtype, got {q.dtype}, {k.dtype} and {v.dtype}")
     if k.shape[-1] != q.shape[-1]:
-        raise ValueError(
+        raise ShapeError(
             f"{_NAME}: query and key must have the same embedding size E (last axis), got query {q.shape} "
             f"and key {k.shape}"
         )
     if v.shape[-2] != k.shape[-2]:
-        raise ValueError(
+        raise ShapeError(
             f"{_NAME}: key and value must have the same sequence length S (axis -2), got key {k.shape} "
             f"and value {v.shape}"
         )
@@ -149,7 +149,7 @@ def scaled_dot_product_attention(
         k, v = _grouped_heads(q, k, v)
     batch = broadcast_shape(q.shape[:-2], k.shape[:-2], v.shape[:-2])
     if batch is None:
-        raise ValueError(
+        raise ShapeError(
             f"{_NAME}: the leading (batch and head) axes of query {q.shape}, key {k.shape} and value {v.shape} "
             "do not broadcast"
         )
@@ -159,7 +159,7 @@ def scaled_dot_product_attention(
     if attn_mask is not None:
         bias = additive_mask(_NAME, "attn_mask", attn_mask, q.dtype, False)
         if broadcast_shape(bias.shape, weights_shape) != weights_shape:
-            raise ValueError(
+            raise ShapeError(
                 f"{_NAME}: attn_mask of shape {tuple(bias.shape)} does not broadcast to the attention weights' "
                 f"shape {weights_shape} (..., L, S)"
             )
@@ -176,15 +176,16 @@ def scaled_dot_product_attention(
 def _grouped_heads(q: Tensor, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
     """key and value with each head (axis -3) repeated to match the query's heads (grouped-query attention): each
     by its own factor, as torch's, so key and value may have different numbers of heads, each dividing the
-    query's."""
+    query's. Without a head axis, numpy's AxisError (torch's IndexError, and a ValueError); heads that do not
+    divide, a :class:`ShapeError` (torch's RuntimeError)."""
     if min(q.ndim, k.ndim, v.ndim) < 3:
-        raise ValueError(
+        raise AxisError(
             f"{_NAME}: enable_gqa needs a head axis (-3) in query, key and value, got shapes {q.shape}, {k.shape} "
             f"and {v.shape}"
         )
     heads = q.shape[-3]
     if heads % k.shape[-3] or heads % v.shape[-3]:
-        raise ValueError(
+        raise ShapeError(
             f"{_NAME}: with enable_gqa, the numbers of heads (axis -3) of key and value must divide the query's "
             f"{heads}; got key {k.shape} and value {v.shape}"
         )
