@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from . import shared_math as sm
-from .broadcasting import single_axis
+from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError
@@ -599,11 +599,14 @@ class TorchIndexNames:
         window's g back where it was read (overlaps accumulate)."""
         tensor = _tensor(self)
         if step <= 0:
-            raise ValueError(f"unfold: step is {step} but must be > 0")
-        if tensor.ndim == 0:
+            raise ArgumentRangeError(f"unfold: step is {step} but must be > 0")
+        if size < 0:
+            raise ArgumentRangeError(f"unfold: size is {size} but must be >= 0")
+        if tensor.ndim == 0:  # torch's scalar: one axis of length 1 (dimension 0 or -1), windows of 0 or 1 entries
+            normalize_axes(dimension, 0, "unfold")
             if size > 1:
-                raise ValueError(f"unfold: maximum size for a 0-d tensor is 1 but size is {size}")
-            return tensor.reshape(1)
+                raise ArgumentRangeError(f"unfold: maximum size for a 0-d tensor is 1 but size is {size}")
+            return tensor.reshape(1)[:size]
         axis = single_axis(dimension, tensor.ndim, "unfold")
         length = tensor.shape[axis]
         if not 0 <= size <= length:

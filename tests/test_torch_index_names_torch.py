@@ -194,6 +194,29 @@ def test_index_select_of_a_0d_tensor_refuses_what_torch_refuses(dim, values, err
                 x.index_select(dim, picks)
 
 
+@pytest.mark.parametrize(("dimension", "size"), [(0, 0), (0, 1), (-1, 1), (-1, 0)])
+def test_unfold_of_a_0d_tensor_gives_torchs_windows(dimension, size):
+    check_like_torch([()], lambda x: x.unfold(dimension, size, 1) * 3.0)
+
+
+@pytest.mark.parametrize(
+    ("shape", "dimension", "size", "step", "error"),
+    [
+        ((), 1, 1, 1, IndexError),  # a scalar's one dimension is 0 (or -1)
+        ((), -2, 1, 1, IndexError),
+        ((), 0, 2, 1, RuntimeError),
+        ((), 0, -1, 1, RuntimeError),
+        ((4,), 0, -1, 1, RuntimeError),
+        ((4,), 0, 2, 0, RuntimeError),
+        ((4,), 0, 2, -1, RuntimeError),
+    ],
+)
+def test_unfold_refuses_what_torch_refuses_with_its_error_class(shape, dimension, size, step, error):
+    for x in (torch.zeros(shape, dtype=torch.float64), Tensor(np.zeros(shape))):
+        with pytest.raises(error):
+            x.unfold(dimension, size, step)
+
+
 def test_a_leaf_that_requires_grad_refuses_index_twins_as_torch():
     for change in (lambda w: w.index_add_(0, index(w, [0]), w[:1].detach()), lambda w: w.fill_diagonal_(1.0)):
         with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
