@@ -587,6 +587,8 @@ class TorchNames:
         ``rounding_mode="floor"``/``"trunc"`` round the quotient (a step function: zero gradient); of two integer
         operands, in integer arithmetic with an integer result, as torch (floor division, or C's truncating one).
         """
+        if rounding_mode not in (None, "floor", "trunc"):  # torch's RuntimeError (and the library's ValueError)
+            raise ArgumentRangeError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
         other_dtype = other.dtype if isinstance(other, Node) else np.asarray(other).dtype
         if rounding_mode in ("floor", "trunc") and _tensor(self).dtype.kind in "iu" and other_dtype.kind in "iu":
             floored = self // other
@@ -600,9 +602,7 @@ class TorchNames:
         # trunc of the true quotient; both flat, so their gradients are 0 everywhere (also where y is 0)
         if rounding_mode == "floor":
             return self // other
-        if rounding_mode == "trunc":
-            return _tensor(self)._trunc_divide(other)
-        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+        return _tensor(self)._trunc_divide(other)
 
     subtract = sub
     multiply = mul

@@ -1051,6 +1051,18 @@ def test_an_integer_tensor_to_a_negative_integer_power_is_also_a_torch_runtime_e
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.doubles(3).div(lib.doubles(3) + 1, rounding_mode="typo"), id="div-float"),
+        pytest.param(lambda lib: lib.indices([4]).div(lib.indices([2]), rounding_mode="round"), id="div-integer"),
+        pytest.param(lambda lib: lib.module.div(lib.doubles(2), 2.0, rounding_mode="Floor"), id="module-div"),
+    ],
+)
+def test_a_rounding_mode_other_than_none_floor_or_trunc_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 @pytest.mark.parametrize("call", FACTORY_RANGES)
 def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
