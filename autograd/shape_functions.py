@@ -337,7 +337,7 @@ def meshgrid(*xi: TensorLike, indexing: str = "xy") -> list[Tensor]:
     numpy (the first two axes swapped: shape (len(x1), len(x0), ...)), or ``"ij"`` (torch.meshgrid's usual
     choice). Each grid is its input reshaped and broadcast, so d/dx_k sums g over the other axes."""
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+        raise ArgumentRangeError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")  # torch's RuntimeError
     if len(xi) == 1 and isinstance(xi[0], (list, tuple)) and all(isinstance(x, Tensor) for x in xi[0]):
         xi = tuple(xi[0])  # torch's meshgrid([x, y]): the tensors in one sequence
     vectors = [_tensor(x).reshape(-1) for x in xi]

@@ -1063,6 +1063,16 @@ def test_a_rounding_mode_other_than_none_floor_or_trunc_is_also_torchs_runtime_e
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize("indexing", ["bad", "IJ", "yx"])
+def test_a_meshgrid_indexing_other_than_ij_or_xy_is_also_torchs_runtime_error(indexing):
+    _raises_both(
+        lambda lib: lib.module.meshgrid(lib.doubles(2), lib.doubles(3), indexing=indexing),
+        A.ArgumentRangeError,
+        ValueError,
+        RuntimeError,
+    )
+
+
 @pytest.mark.parametrize("call", FACTORY_RANGES)
 def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
