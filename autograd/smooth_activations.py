@@ -39,7 +39,8 @@ def gelu_exact(x: Tensor) -> Tensor:
 
 
 def celu(x: Tensor, alpha: float) -> Tensor:
-    """x where x > 0, else alpha (e^(x / alpha) - 1), alpha > 0; d/dx = 1 where x > 0 or nan, else e^(x / alpha)."""
+    """x where x > 0, else alpha (e^(x / alpha) - 1), alpha != 0 (negative too, as torch's); d/dx = 1 where x > 0 or
+    nan, else e^(x / alpha)."""
     data = floating_data(x, "celu")
     with quiet():  # (x / alpha may overflow to -inf, whose e^ is 0)
         negative = np.expm1(select(data > 0, 0, data) / alpha) * alpha

@@ -28,7 +28,7 @@ from .checks import (
     check_real,
     make_generator,
 )
-from .functional.activations import GELU_APPROXIMATIONS, implicit_softmax_axis
+from .functional.activations import GELU_APPROXIMATIONS, check_celu_alpha, implicit_softmax_axis
 from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter, factory_dtype
 
@@ -405,7 +405,7 @@ class CELU(_InPlaceFlag):
     """Continuously differentiable ELU with scale ``alpha``."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        self.alpha = check_real("CELU", "alpha", alpha, 0.0, low_open=True)
+        self.alpha = check_celu_alpha("CELU", alpha)
         super().__init__(inplace)
 
     def forward(self, x: Any) -> Tensor:

@@ -4,12 +4,14 @@ gradients against torch."""
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import pytest
 
 import nn
 import nn.functional as F
-from autograd import Tensor
+from autograd import ArgumentRangeError, Tensor
 
 X = np.random.default_rng(0).normal(size=(3, 4, 2)) * 3
 
@@ -65,6 +67,33 @@ def test_softplus_is_linear_above_its_threshold_as_torch(beta, threshold):
     layer = nn.Softplus(beta, threshold)
     np.testing.assert_array_equal(layer(values).data, ours.data)
     assert repr(layer) == f"Softplus(beta={beta}, threshold={threshold})"
+
+
+@pytest.mark.parametrize("alpha", [-1.0, -0.5, -3.0, 0.5])
+def test_celu_takes_a_negative_alpha_as_torch(alpha):
+    torch = pytest.importorskip("torch")
+    values = np.linspace(-6, 6, 25)
+    x, reference = Tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    ours, theirs = F.celu(x, alpha), torch.nn.functional.celu(reference, alpha)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-300)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-300)
+    np.testing.assert_array_equal(nn.CELU(alpha)(values).data, ours.data)
+    np.testing.assert_array_equal(F.celu_(Tensor(values.copy()), alpha).data, ours.data)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda lib: lib.F.celu(lib.X, 0.0), lambda lib: lib.F.celu_(lib.X, 0.0), lambda lib: lib.nn.CELU(0.0)(lib.X)],
+)
+def test_celu_alpha_0_is_torchs_runtime_error(call):
+    torch = pytest.importorskip("torch")
+    library = types.SimpleNamespace(F=F, nn=nn, X=Tensor(X.copy()))
+    with pytest.raises(ArgumentRangeError, match="alpha must not be 0"):
+        call(library)
+    with pytest.raises(RuntimeError):
+        call(types.SimpleNamespace(F=torch.nn.functional, nn=torch.nn, X=torch.tensor(X)))
 
 
 INPLACE_FUNCTIONS = [

@@ -202,8 +202,12 @@ def _normal_cdf(x):
 def _celu_rule(g, out, x, alpha):
     # e^(x/alpha) where x <= 0 (1 at 0), else 1 (at nan too, as torch's): elu's rule (alpha 1) at x / alpha, whose
     # pieces have the same signs as x's (alpha > 0); under create_graph x / alpha is recorded, so the second
-    # derivative is e^(x/alpha) / alpha, and 0 at x = 0 as elu's
-    return _elu_rule(g, out, x / alpha, 1.0)
+    # derivative is e^(x/alpha) / alpha, and 0 at x = 0 as elu's. A negative alpha (torch takes one) gives x / alpha
+    # the opposite sign of x, so there the pieces are chosen by x itself, e^ taken only where x < 0 as elu's
+    if alpha > 0:
+        return _elu_rule(g, out, x / alpha, 1.0)
+    xd = data_of(x)
+    return where(xd <= 0, g * sm.exp(where(xd < 0, x, flat_of(x, 0.0)) / alpha), g)
 
 
 def _silu_rule(g, out, x):

@@ -386,14 +386,23 @@ def selu(x: Any, inplace: bool = False) -> Tensor:
     return as_float_tensor(x, "selu").elu(_SELU_ALPHA) * _SELU_SCALE
 
 
+def check_celu_alpha(owner: str, alpha: Any) -> float:
+    """CELU's ``alpha`` as a float: any finite real but 0 (a negative one too, as torch's), which it divides by (torch:
+    RuntimeError "alpha cannot be 0 for CELU", here :class:`ArgumentRangeError`)."""
+    alpha = check_real(owner, "alpha", alpha)
+    if alpha == 0:
+        raise ArgumentRangeError(f"{owner}: alpha must not be 0 (it divides x), got {alpha!r}")
+    return alpha
+
+
 @float16_via_float32
 def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """Continuously differentiable ELU: x where x > 0, else alpha (e^(x/alpha) - 1) = alpha elu(x / alpha).
 
     d/dx = 1 where x > 0, else e^(x/alpha) (1 at 0, as torch). The positive piece is x itself, not
-    alpha elu(x / alpha): x / alpha may overflow for a small alpha.
+    alpha elu(x / alpha): x / alpha may overflow for a small alpha. ``alpha`` may be negative (torch's), not 0.
     """
-    alpha = check_real("celu", "alpha", alpha, 0.0, low_open=True)
+    alpha = check_celu_alpha("celu", alpha)
     if writes_in_place("celu", inplace, x):
         return change_in_place("celu", x, lambda t: celu(t, alpha))
     x = as_float_tensor(x, "celu")

@@ -13,7 +13,7 @@ from autograd import Tensor
 
 from ..checks import check_real
 from . import shrinkage
-from .activations import celu, elu, hardtanh, leaky_relu, selu
+from .activations import celu, check_celu_alpha, elu, hardtanh, leaky_relu, selu
 from .in_place_change import change_in_place
 
 __all__ = ["celu_", "change_in_place", "elu_", "hardtanh_", "leaky_relu_", "relu_", "selu_", "threshold_"]
@@ -39,7 +39,7 @@ def selu_(input: Any) -> Tensor:
 
 def celu_(input: Any, alpha: float = 1.0) -> Tensor:
     """:func:`~nn.functional.celu` written into ``input``; d/dx = 1 where x > 0 else e^(x / alpha)."""
-    alpha = check_real("celu_", "alpha", alpha, 0.0, low_open=True)
+    alpha = check_celu_alpha("celu_", alpha)
     return change_in_place("celu_", input, lambda x: celu(x, alpha))
 
 
