@@ -89,8 +89,11 @@ def sort(
     the permutation. ``stable=True`` (numpy 2's and torch's) is ``kind="stable"``.
 
     Called with torch's ``dim`` or ``descending`` it is torch.sort: the pair ``(values, indices)`` of
-    ``Tensor.sort`` (always a stable sort; ``descending`` puts NaN first).
+    ``Tensor.sort`` (always a stable sort; ``descending`` puts NaN first). A bool in ``kind``'s place is torch's
+    positional ``descending`` (``sort(x, 1, True)``).
     """
+    if isinstance(kind, (bool, np.bool_)):
+        kind, descending = None, bool(kind)
     kind = _kind("sort", kind, stable)
     if dim is not UNSET or descending is not UNSET:
         return _tensor(a).sort(axis, dim=dim, descending=descending is not UNSET and bool(descending))

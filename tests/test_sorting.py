@@ -168,3 +168,19 @@ def test_argsort_takes_torchs_positional_descending():
     np.testing.assert_array_equal(so.argsort(Tensor(x), 1, True), largest_first)
     np.testing.assert_array_equal(Tensor(x).argsort(1, False), np.argsort(x, axis=1))
     np.testing.assert_array_equal(Tensor(x).argsort(1, "stable"), np.argsort(x, axis=1, kind="stable"))
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_sort_function_takes_torchs_positional_descending_with_torchs_values_indices_and_gradient(descending):
+    # torch.sort(x, dim, descending): a bool where numpy has ``kind``; the (values, indices) pair, as torch's
+    torch = pytest.importorskip("torch")
+    x = np.array([[3.0, 1.0, np.nan, 2.0], [0.0, 5.0, 4.0, 5.0]])
+    ours, reference = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    values, indices = so.sort(ours, 1, descending)
+    expected = torch.sort(reference, stable=True, dim=1, descending=descending)
+    np.testing.assert_array_equal(values.data, expected.values.detach().numpy())
+    np.testing.assert_array_equal(indices.data, expected.indices.numpy())
+    weights = np.arange(8.0).reshape(2, 4)
+    (values * Tensor(weights)).sum().backward()
+    (expected.values * torch.tensor(weights)).sum().backward()
+    np.testing.assert_array_equal(ours.grad, reference.grad.numpy())
