@@ -18,7 +18,7 @@ import numpy as np
 from . import shared_math
 from .derivatives import arrays as ar
 from .derivatives import contractions as rules
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, torch_alias
 
@@ -30,23 +30,27 @@ def _tensor(x: TensorLike) -> Tensor:
 
 
 def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[tuple[str, ...], str]:
-    """The subscripts as one string of letters per operand and one for the output, ellipses spelled out."""
+    """The subscripts as one string of letters per operand and one for the output, ellipses spelled out. Subscripts
+    naming another number of operands, or of dimensions than an operand has, are a :class:`ShapeError`, ones that
+    are not letters (or a second ellipsis) an :class:`ArgumentRangeError`: ValueErrors and torch's RuntimeError."""
     equation = subscripts.replace(" ", "")
     left, arrow, right = equation.partition("->")
     terms = left.split(",")
     if len(terms) != len(shapes):
-        raise ValueError(f"einsum: the subscripts {subscripts!r} name {len(terms)} operands, got {len(shapes)}")
+        raise ShapeError(f"einsum: the subscripts {subscripts!r} name {len(terms)} operands, got {len(shapes)}")
     for term in [*terms, right]:
         letters = term.replace("...", "", 1)
         if not all(letter in string.ascii_letters for letter in letters):
-            raise ValueError(f"einsum: invalid subscripts {subscripts!r} (letters, commas, '...' and '->' only)")
+            raise ArgumentRangeError(
+                f"einsum: invalid subscripts {subscripts!r} (letters, commas, '...' and '->' only)"
+            )
     free = [letter for letter in string.ascii_letters if letter not in equation]
     widths = []
     for term, shape in zip(terms, shapes):
         named = len(term.replace("...", ""))
         width = len(shape) - named if "..." in term else 0
         if width < 0 or ("..." not in term and named != len(shape)):
-            raise ValueError(f"einsum: subscripts {term!r} do not match an operand of shape {shape}")
+            raise ShapeError(f"einsum: subscripts {term!r} do not match an operand of shape {shape}")
         widths.append(width)
     ellipsis = "".join(free[: max(widths, default=0)])
     terms = [term.replace("...", ellipsis[len(ellipsis) - width :]) for term, width in zip(terms, widths)]

@@ -1063,6 +1063,24 @@ def test_a_rounding_mode_other_than_none_floor_or_trunc_is_also_torchs_runtime_e
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    ("subscripts", "shapes"),
+    [
+        pytest.param("...ik...,...jk->", [(2, 3, 4), (2, 3, 4)], id="two-ellipses"),
+        pytest.param("ij,jk->ij", [(2, 3), (3, 2), (2, 2)], id="more-operands"),
+        pytest.param("ij,jk->ij", [(2, 3)], id="fewer-operands"),
+        pytest.param("ij->i", [(3,)], id="fewer-dimensions"),
+        pytest.param("i->i", [(3, 2)], id="more-dimensions"),
+        pytest.param("i1->i", [(3, 2)], id="not-a-letter"),
+    ],
+)
+def test_einsum_subscripts_that_do_not_fit_the_operands_are_also_torchs_runtime_error(subscripts, shapes):
+    def call(lib):
+        return lib.module.einsum(subscripts, *(lib.doubles(*shape) for shape in shapes))
+
+    _raises_both(call, ValueError, ValueError, RuntimeError)
+
+
 @pytest.mark.parametrize("indexing", ["bad", "IJ", "yx"])
 def test_a_meshgrid_indexing_other_than_ij_or_xy_is_also_torchs_runtime_error(indexing):
     _raises_both(
