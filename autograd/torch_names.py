@@ -737,7 +737,11 @@ class TorchNames:
 
     def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
         """torch.Tensor.isclose: |self - other| <= atol + rtol |other| entrywise (a boolean Tensor, as the
-        comparisons); infinities are close to themselves, NaN only with ``equal_nan``."""
+        comparisons); infinities are close to themselves, NaN only with ``equal_nan``. A negative ``rtol`` or
+        ``atol`` is an :class:`ArgumentRangeError` (torch's RuntimeError)."""
+        for name, tolerance in (("rtol", rtol), ("atol", atol)):
+            if tolerance < 0:
+                raise ArgumentRangeError(f"isclose: {name} must be greater than or equal to zero, got {tolerance}")
         other = other._data if isinstance(other, Node) else other
         tensor = _tensor(self)
         refuse_unbroadcastable("isclose", tensor._data, other)

@@ -1091,6 +1091,20 @@ def test_a_meshgrid_indexing_other_than_ij_or_xy_is_also_torchs_runtime_error(in
     )
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.doubles(3).isclose(lib.doubles(3), rtol=-1e-5), id="isclose-rtol"),
+        pytest.param(lambda lib: lib.doubles(3).isclose(lib.doubles(3), atol=-1.0), id="isclose-atol"),
+        pytest.param(lambda lib: lib.module.isclose(lib.doubles(3), lib.doubles(3), -1.0), id="module-isclose"),
+        pytest.param(lambda lib: lib.doubles(3).allclose(lib.doubles(3), atol=-1e-8), id="allclose-atol"),
+        pytest.param(lambda lib: lib.module.allclose(lib.doubles(3), lib.doubles(3), 1e-5, -1.0), id="module-allclose"),
+    ],
+)
+def test_a_negative_tolerance_of_isclose_and_allclose_is_also_torchs_runtime_error(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
 @pytest.mark.parametrize("call", FACTORY_RANGES)
 def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
