@@ -37,7 +37,7 @@ from .shape_errors import ArgumentRangeError, ShapeError
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
 __all__ = [
-    "TYPE_NAMES", "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device",
+    "TYPE_NAMES", "BitwiseDtypeError", "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device",
     "size_argument",
 ]  # fmt: skip
 
@@ -106,6 +106,12 @@ def check_device(owner: str, device: Any) -> None:
             f"{owner}: device {str(device)!r} is not available; this library computes with numpy on the CPU "
             "(pass device='cpu' or leave it out)"
         )
+
+
+class BitwiseDtypeError(TypeError, NotImplementedError):
+    """A bitwise op (``& | ^ ~ << >>``, ``bitwise_*``) of a floating tensor: a TypeError, as the library has raised
+    it, and the NotImplementedError (a RuntimeError) torch raises ("bitwise_and_cpu" not implemented for 'Float'),
+    so ``except`` clauses written for either catch it."""
 
 
 #: torch's type categories of dtype kinds for bitwise and logical ops beside a 0-d tensor, which takes the other's
@@ -653,7 +659,7 @@ class TorchNames:
             raise
         except TypeError:
             dtypes = f"{np.asarray(a).dtype} and {np.asarray(b).dtype}" if ufunc.nin == 2 else f"{a.dtype}"
-            raise TypeError(f"{op}: needs integer or boolean tensors, got dtypes {dtypes}") from None
+            raise BitwiseDtypeError(f"{op}: needs integer or boolean tensors, got dtypes {dtypes}") from None
         return _tensor(self)._from_array(result, False, op)
 
     def __and__(self: Self, other: Any) -> Self:

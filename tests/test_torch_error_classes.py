@@ -1105,6 +1105,22 @@ def test_a_negative_tolerance_of_isclose_and_allclose_is_also_torchs_runtime_err
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: lib.doubles(2) & lib.indices([1, 2]), id="and"),
+        pytest.param(lambda lib: 1 | lib.doubles(2), id="reflected-or"),
+        pytest.param(lambda lib: lib.doubles(2).bitwise_xor(lib.doubles(2)), id="bitwise_xor"),
+        pytest.param(lambda lib: lib.doubles(2).bitwise_not(), id="bitwise_not"),
+        pytest.param(lambda lib: lib.doubles(2) << 1, id="lshift"),
+        pytest.param(lambda lib: lib.indices([4]) >> lib.doubles(1), id="rshift-by-float"),
+        pytest.param(lambda lib: lib.indices([4]) & 1.5, id="and-float-number"),
+    ],
+)
+def test_bitwise_ops_of_floats_are_type_errors_also_torchs_not_implemented_error(call):
+    _raises_both(call, TypeError, TypeError, NotImplementedError)
+
+
 @pytest.mark.parametrize("call", FACTORY_RANGES)
 def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
