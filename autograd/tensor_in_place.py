@@ -424,8 +424,8 @@ class TensorInPlace:
         result = np.asarray(getattr(self, name)(*args, **kwargs)._data)  # nothing is recorded (see _records)
         if not np.can_cast(result.dtype, self.dtype, "same_kind"):
             raise _cast_error(op, result.dtype, self.dtype)
-        if result.shape != self.shape:
-            raise ValueError(
+        if result.shape != self.shape:  # a ShapeError, torch's RuntimeError, as _check_fits raises when recorded
+            raise ShapeError(
                 f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {self.shape} "
                 f"(torch: output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)})"
             )

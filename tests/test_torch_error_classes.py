@@ -1121,6 +1121,24 @@ def test_bitwise_ops_of_floats_are_type_errors_also_torchs_not_implemented_error
     _raises_both(call, TypeError, TypeError, NotImplementedError)
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda x, y: x.div_(y, rounding_mode="floor"), id="div_-floor"),
+        pytest.param(lambda x, y: x.div_(y, rounding_mode="trunc"), id="div_-trunc"),
+        pytest.param(lambda x, y: x.remainder_(y), id="remainder_"),
+        pytest.param(lambda x, y: x.fmod_(y), id="fmod_"),
+        pytest.param(lambda x, y: x.floor_divide_(y), id="floor_divide_"),
+        pytest.param(lambda x, y: x.copysign_(y), id="copysign_"),
+        pytest.param(lambda x, y: x.__imod__(y), id="imod"),
+        pytest.param(lambda x, y: x.__ifloordiv__(y), id="ifloordiv"),
+        pytest.param(lambda x, y: x.atan2_(y), id="atan2_"),
+    ],
+)
+def test_an_in_place_twin_whose_result_would_not_keep_the_shape_is_also_torchs_runtime_error(change):
+    _raises_both(lambda lib: change(lib.doubles(4) + 1, lib.doubles(3, 4) + 2), A.ShapeError, ValueError, RuntimeError)
+
+
 @pytest.mark.parametrize("call", FACTORY_RANGES)
 def test_factory_sizes_and_ranges_torch_refuses_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
