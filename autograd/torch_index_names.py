@@ -598,6 +598,9 @@ class TorchIndexNames:
         axis (that dimension becomes the window count). A copy, not a view as torch's; d/dself adds each
         window's g back where it was read (overlaps accumulate)."""
         tensor = _tensor(self)
+        for name, value in (("size", size), ("step", step)):
+            if not isinstance(value, (int, np.integer)):  # torch's TypeError (a float size indexed the windows)
+                raise TypeError(f"unfold: {name} must be an integer, got {value!r}")
         if step <= 0:
             raise ArgumentRangeError(f"unfold: step is {step} but must be > 0")
         if size < 0:

@@ -217,6 +217,14 @@ def test_unfold_refuses_what_torch_refuses_with_its_error_class(shape, dimension
             x.unfold(dimension, size, step)
 
 
+@pytest.mark.parametrize(("size", "step"), [(2.5, 1), (2, 1.5), (2.0, 1), (2, np.float64(1.0))])
+def test_unfold_of_a_float_size_or_step_is_a_type_error_naming_it_as_torch(size, step):
+    with pytest.raises(TypeError):
+        torch.zeros(8).unfold(0, size, step)
+    with pytest.raises(TypeError, match=r"unfold: (size|step) must be an integer"):
+        Tensor(np.zeros(8)).unfold(0, size, step)
+
+
 def test_a_leaf_that_requires_grad_refuses_index_twins_as_torch():
     for change in (lambda w: w.index_add_(0, index(w, [0]), w[:1].detach()), lambda w: w.fill_diagonal_(1.0)):
         with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
