@@ -121,6 +121,8 @@ def tile(a: TensorLike, reps: int | Sequence[int]) -> Tensor:
 
 
 def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
+    if not isinstance(k, (int, np.integer)):  # torch's TypeError (numpy's tri took a float k as its floor)
+        raise TypeError(f"{op}: the diagonal offset (k, torch's diagonal) must be an integer, got {k!r}")
     m = _tensor(m)
     _need_dims(m, 1, op)
     rows, columns = m.shape[-2:] if m.ndim >= 2 else (m.shape[0], m.shape[0])

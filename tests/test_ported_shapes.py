@@ -563,3 +563,19 @@ def test_roll_with_empty_dims_rolls_the_flattened_tensor_as_torch(dims):
     # x.roll(1, ()) rolled nothing (numpy's empty axis tuple); torch reads no dims as the flattened tensor
     check_like_torch([(3, 4)], lambda x: x.roll(1, dims))
     check_like_torch([(3, 4)], lambda x: x.roll((-5,), dims=dims))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.tril(1.5),
+        lambda x: x.triu(-0.5),
+        lambda x: x.tril(diagonal=1.0),
+        lambda x: (torch if is_torch(x) else ag).triu(x, 2.0),
+    ],
+)
+def test_a_float_diagonal_of_tril_and_triu_is_a_type_error_as_torch(call):
+    with pytest.raises(TypeError):
+        call(torch.ones(3, 3))
+    with pytest.raises(TypeError, match=r"(tril|triu): the diagonal offset .* must be an integer"):
+        call(Tensor(np.ones((3, 3))))
