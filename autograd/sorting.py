@@ -120,7 +120,9 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
     if not -input.ndim <= dim < input.ndim:
         raise AxisError(f"topk: dim {dim} is out of bounds for an array of dimension {input.ndim}")
     length = input.shape[dim]
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= length:
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):  # a float or a bool: torch's TypeError
+        raise TypeError(f"topk: k must be an integer, got {k!r}")
+    if not 0 <= k <= length:
         raise ArgumentRangeError(
             f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}"
         )

@@ -184,3 +184,13 @@ def test_sort_function_takes_torchs_positional_descending_with_torchs_values_ind
     (values * Tensor(weights)).sum().backward()
     (expected.values * torch.tensor(weights)).sum().backward()
     np.testing.assert_array_equal(ours.grad, reference.grad.numpy())
+
+
+@pytest.mark.parametrize("k", [1.5, 2.0, True, np.float64(1.0)])
+@pytest.mark.parametrize("shape", [(4,), ()])
+def test_topk_of_a_float_or_bool_k_is_a_type_error_as_torch(k, shape):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        torch.zeros(shape).topk(k)
+    with pytest.raises(TypeError, match="topk: k must be an integer"):
+        Tensor(np.zeros(shape)).topk(k)
