@@ -554,7 +554,9 @@ class TorchNames:
     def chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.chunk: at most ``chunks`` pieces along ``dim``, each ceil(length / chunks) long but
         the last (so there may be fewer pieces); ``chunks`` empty pieces for an empty axis, as torch."""
-        if not _integer(chunks) or chunks <= 0:
+        if not _integer(chunks):  # a float or a bool: torch's TypeError
+            raise TypeError(f"chunk: chunks must be an integer, got {chunks!r}")
+        if chunks <= 0:
             raise ArgumentRangeError(f"chunk: chunks must be a positive integer, got {chunks!r}")
         length, _ = self._length_along(dim, "chunk")
         return self.split(-(-length // chunks) if length else [0] * int(chunks), dim)

@@ -579,3 +579,11 @@ def test_a_float_diagonal_of_tril_and_triu_is_a_type_error_as_torch(call):
         call(torch.ones(3, 3))
     with pytest.raises(TypeError, match=r"(tril|triu): the diagonal offset .* must be an integer"):
         call(Tensor(np.ones((3, 3))))
+
+
+@pytest.mark.parametrize("chunks", [1.5, 2.0, True])
+def test_chunk_of_a_float_or_bool_count_is_a_type_error_as_torch(chunks):
+    with pytest.raises(TypeError):
+        torch.zeros(4).chunk(chunks)
+    with pytest.raises(TypeError, match="chunk: chunks must be an integer"):
+        Tensor(np.zeros(4)).chunk(chunks)
