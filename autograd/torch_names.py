@@ -541,7 +541,12 @@ class TorchNames:
             full, rest = divmod(length, size) if size else (0, 0)
             sizes = [size] * full + ([rest] if rest else []) or [0]  # an empty axis gives one empty piece, as torch
         else:
-            sizes = [int(size) for size in sections]
+            sizes = list(sections) if isinstance(sections, (list, tuple)) else [None]
+            if not all(_integer(size) for size in sizes):  # torch's TypeError (a float size was truncated)
+                raise TypeError(
+                    f"split: split_size_or_sections must be an integer or a list of integers, got {sections!r}"
+                )
+            sizes = [int(size) for size in sizes]
             if any(size < 0 for size in sizes) or sum(sizes) != length:
                 raise ShapeError(
                     f"split: sizes {sizes} must be non-negative and add up to {length}, the length of dim {dim} "

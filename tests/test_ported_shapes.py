@@ -587,3 +587,12 @@ def test_chunk_of_a_float_or_bool_count_is_a_type_error_as_torch(chunks):
         torch.zeros(4).chunk(chunks)
     with pytest.raises(TypeError, match="chunk: chunks must be an integer"):
         Tensor(np.zeros(4)).chunk(chunks)
+
+
+@pytest.mark.parametrize("sections", [[2.7, 1.2], [1.0, 2.0], 1.5, True, [True, 2]])
+def test_split_of_float_or_bool_sizes_is_a_type_error_as_torch(sections):
+    # a float size was truncated: split([2.7, 1.2]) of 3 entries gave pieces of 2 and 1
+    with pytest.raises(TypeError):
+        torch.zeros(3).split(sections)
+    with pytest.raises(TypeError, match="split: split_size_or_sections must be an integer or a list of integers"):
+        Tensor(np.zeros(3)).split(sections)
