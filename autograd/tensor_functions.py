@@ -375,8 +375,8 @@ def linspace(
     check_factory_options("linspace", device, layout, out)
     stop = torch_alias("linspace", "stop", stop, "end", end, default=UNSET)
     num = torch_alias("linspace", "num", num, "steps", steps, default=50)
-    if not isinstance(num, (int, np.integer)) or isinstance(num, (bool, np.bool_)):
-        raise ValueError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {num!r}")
+    if not isinstance(num, (int, np.integer)) or isinstance(num, (bool, np.bool_)):  # numpy's and torch's TypeError
+        raise TypeError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {num!r}")
     if num < 0:  # torch's RuntimeError
         raise ArgumentRangeError(f"linspace: the number of samples (num, torch's steps) must be >= 0, got {num}")
     dtype = float_dtype(dtype)

@@ -1178,3 +1178,11 @@ def test_an_unknown_reduce_of_scatter_and_index_reduce_is_also_torchs_runtime_er
     with warnings.catch_warnings():  # torch's deprecation of scatter's reduce with a Tensor src
         warnings.simplefilter("ignore", UserWarning)
         _raises_both(on, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
+@pytest.mark.parametrize("steps", [2.5, 3.0, True])
+def test_linspace_of_a_float_or_bool_number_of_steps_is_a_type_error_as_torchs_and_numpys(steps):
+    with pytest.raises(TypeError, match="linspace: the number of samples"):
+        A.linspace(0, 1, steps)
+    with pytest.raises(TypeError):
+        _torch().module.linspace(0, 1, steps)
