@@ -90,12 +90,9 @@ class MultivariateNormal(Distribution):
         else:
             self.precision_matrix = precision_matrix.expand(batch_shape + event * 2)
         super().__init__(batch_shape, event, validate_args=validate_args)
-        if scale_tril is None:
+        if scale_tril is None:  # L from the given form of Sigma (validated above)
             source = self.covariance_matrix if covariance_matrix is not None else inv(self.precision_matrix)
-            self._unbroadcasted_scale_tril = cholesky(source)
-        else:
-            self._unbroadcasted_scale_tril = self.scale_tril
-        self.__dict__.setdefault("scale_tril", self._unbroadcasted_scale_tril)
+            self.scale_tril = cholesky(source)
 
     @property
     def mean(self) -> Tensor:
