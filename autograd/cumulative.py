@@ -130,7 +130,9 @@ def diff(
     (g_{-1} = g_m = 0)."""
     axis = _along("diff", axis, dim, default=-1)
     a = _tensor(a)
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # a float or a bool: torch's TypeError
+        raise TypeError(f"diff: order n must be an integer, got {n!r}")
+    if n < 0:
         raise ArgumentRangeError(f"diff: order n must be a non-negative integer, got {n!r}")
     if a.ndim == 0:
         raise ValueError("diff: needs at least one dimension, got a 0-d array")

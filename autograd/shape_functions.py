@@ -96,7 +96,9 @@ def repeat(a: TensorLike, repeats: int | Sequence[int], axis: int | None = None)
         a, axis = a.reshape(-1), 0
     axis = single_axis(axis, a.ndim, "repeat")
     counts = np.asarray(repeats) if np.size(repeats) else np.zeros(0, dtype=np.int64)
-    if counts.dtype.kind not in "iu" or np.any(counts < 0):
+    if counts.dtype.kind not in "iu":  # 1.5 repeats: numpy's and torch's TypeError
+        raise TypeError(f"repeat: repeats must be integers, got {repeats!r}")
+    if np.any(counts < 0):
         raise ArgumentRangeError(f"repeat: repeats must be non-negative integers, got {repeats!r}")
     try:
         positions = np.repeat(np.arange(a.shape[axis]), counts)
@@ -161,6 +163,10 @@ def roll(
         return unshared(roll(a.reshape(-1), shift, 0).reshape(a.shape), a)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     shifts = np.broadcast_to(np.asarray(shift), (len(axes),)) if np.ndim(shift) == 0 else np.asarray(shift)
+    if (
+        shifts.dtype.kind not in "iu" and shifts.size
+    ):  # a float shift (1.5) is numpy's and torch's TypeError, not a truncation
+        raise TypeError(f"roll: shifts must be integers, got {shift!r}")
     if len(shifts) != len(axes):
         raise ShapeError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
     offsets = [0] * a.ndim

@@ -90,7 +90,9 @@ class TorchOrderStatistics:
         length = tensor.shape[single_axis(dim, tensor.ndim, "kthvalue")] if tensor.ndim else 1
         if length == 0:
             raise EmptyReductionError(f"kthvalue: dim {dim} of shape {tensor.shape} is empty")
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= length:
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool):  # a float or a bool: torch's TypeError
+            raise TypeError(f"kthvalue: k must be an integer, got {k!r}")
+        if not 1 <= k <= length:
             raise ArgumentRangeError(
                 f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}"
             )

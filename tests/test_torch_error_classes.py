@@ -1186,3 +1186,25 @@ def test_linspace_of_a_float_or_bool_number_of_steps_is_a_type_error_as_torchs_a
         A.linspace(0, 1, steps)
     with pytest.raises(TypeError):
         _torch().module.linspace(0, 1, steps)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda x: x.tensor_split(1.5), id="tensor_split-sections"),
+        pytest.param(lambda x: x.tensor_split([1.0, 2]), id="tensor_split-indices"),
+        pytest.param(lambda x: x.roll(1.5, 0), id="roll"),
+        pytest.param(lambda x: x.kthvalue(1.5), id="kthvalue"),
+        pytest.param(lambda x: x.repeat_interleave(1.5), id="repeat_interleave"),
+        pytest.param(lambda x: x.unflatten(1, (2.5, 2)), id="unflatten"),
+        pytest.param(lambda x: x.select(0, 1.5), id="select"),
+        pytest.param(lambda x: x.diff(1.0), id="diff"),
+    ],
+)
+def test_a_float_where_a_count_or_position_is_an_integer_is_a_type_error_as_torchs(call):
+    # tensor_split(1.5) and roll(1.5) truncated the float without a word and unflatten(1, (2.5, 2)) read (2, 2);
+    # the others raised a ValueError or an IndexError where torch raises TypeError
+    with pytest.raises(TypeError):
+        call(_torch().module.arange(12.0).reshape(3, 4))
+    with pytest.raises(TypeError):
+        call(Tensor(np.arange(12.0).reshape(3, 4)))
