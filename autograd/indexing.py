@@ -275,7 +275,11 @@ def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:
     1 at each index (no gradient)."""
     indices = _integers(indices, "one_hot")
     if num_classes == -1:
-        num_classes = int(indices.max()) + 1 if indices.size else 0
+        if not indices.size:  # no index to read the count from: torch's RuntimeError
+            raise ArgumentRangeError(
+                "one_hot: can not infer the number of classes from an empty tensor; pass num_classes"
+            )
+        num_classes = int(indices.max()) + 1
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) or num_classes < 0:
         raise ValueError(f"one_hot: num_classes must be a non-negative integer or -1, got {num_classes!r}")
     if indices.size and (indices.min() < 0 or indices.max() >= num_classes):

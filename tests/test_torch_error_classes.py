@@ -1208,3 +1208,12 @@ def test_a_float_where_a_count_or_position_is_an_integer_is_a_type_error_as_torc
         call(_torch().module.arange(12.0).reshape(3, 4))
     with pytest.raises(TypeError):
         call(Tensor(np.arange(12.0).reshape(3, 4)))
+
+
+def test_one_hot_of_no_indices_needs_num_classes_as_torchs():
+    # the class count comes from the largest index: an empty tensor has none (it gave shape (0, 0))
+    with pytest.raises(RuntimeError, match="empty tensor"):
+        _torch().module.nn.functional.one_hot(_torch().module.zeros(0, dtype=_torch().module.long))
+    with pytest.raises(RuntimeError, match="one_hot: can not infer the number of classes from an empty tensor"):
+        F.one_hot(Tensor(np.zeros(0, dtype=np.int64)))
+    assert F.one_hot(Tensor(np.zeros(0, dtype=np.int64)), 3).shape == (0, 3)
