@@ -26,7 +26,8 @@ the result is a node with the op's derivative, exactly as the method or operator
   any other numpy function reads the nodes' data: its result is a constant ndarray (``np.allclose``,
   ``np.argmax``, ``np.shape``, ...). When that result holds floating-point numbers while an argument requires
   grad (and grad mode is on), one UserWarning names the function: the gradient through it is lost, so call it
-  on ``x.detach()`` or ``x.data`` to say a constant is meant. Integer and boolean results never warn.
+  on ``x.detach()`` or ``x.data`` to say a constant is meant. Integer and boolean results never warn, nor does
+  ``np.zeros_like(x)`` / ``ones_like`` / ``empty_like`` / ``full_like(x, 2.0)``, which read only ``x``'s shape.
   It reads read-only views, so a numpy function that writes into its argument (``np.copyto``,
   ``np.fill_diagonal``, ``np.put``) raises instead of changing a node behind the graph's back, as does a
   ufunc's ``at`` into a node (``np.add.at(x, i, v)``, which numpy runs even on a read-only view);
@@ -196,7 +197,7 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
         if "read-only" not in str(error):
             raise
         raise _in_place_error(function.__name__) from None
-    if is_grad_enabled() and _holds_floats(result) and _any_needs_grad([args, list(kwargs.values())]):
+    if is_grad_enabled() and _holds_floats(result) and _any_needs_grad(_values_read(function, args, kwargs)):
         warnings.warn(
             f"numpy's {function.__name__} has no derivative in this library: its result is a constant and the "
             f"gradient through it is lost; call it on x.detach() or x.data to say a constant is meant",
@@ -261,6 +262,20 @@ def _in_place_error(name: str) -> ValueError:
         f"numpy's {name} would change a node's data in place, outside the graph and its version counter; "
         "change it through the node (x[...] = v, x.fill_(v), x.copy_(src)) or, knowingly, its .data"
     )
+
+
+#: numpy's functions whose result takes only the shape and dtype of their first argument (the prototype), never its
+#: values: no gradient flows through the prototype, so a prototype that requires grad loses none
+_PROTOTYPE_ONLY = frozenset({np.zeros_like, np.ones_like, np.empty_like, np.full_like})
+
+
+def _values_read(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """The arguments of numpy's ``function`` whose values its result is computed from: all of them, less the
+    prototype of ``np.zeros_like`` / ``ones_like`` / ``empty_like`` / ``full_like`` (``full_like``'s
+    ``fill_value`` is read)."""
+    if function in _PROTOTYPE_ONLY:
+        return [list(args[1:]), [value for key, value in kwargs.items() if key != "a"]]
+    return [list(args), list(kwargs.values())]
 
 
 def _any_needs_grad(value: Any) -> bool:

@@ -2,6 +2,7 @@
 the raw data, gradients against finite differences (autograd.gradcheck, float64)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -449,3 +450,23 @@ def test_numpy_max_and_min_with_initial_over_an_empty_axis_give_the_initial_as_n
     np.testing.assert_array_equal(result.data, expected)
     result.sum().backward()
     assert tensor.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize(
+    "like",
+    [np.zeros_like, np.ones_like, np.empty_like, lambda x: np.full_like(x, 2.5)],
+    ids=["zeros_like", "ones_like", "empty_like", "full_like"],
+)
+def test_numpy_like_factories_of_a_tensor_that_requires_grad_do_not_warn(like):
+    # their result takes only the prototype's shape and dtype (torch.zeros_like(x) of such an x is silent too)
+    x = Tensor(X, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = like(x)
+    assert np.shape(result) == X.shape and result.dtype == X.dtype
+
+
+def test_numpy_full_like_with_a_fill_value_that_requires_grad_still_warns():
+    fill = Tensor(np.array(2.0), requires_grad=True)
+    with pytest.warns(UserWarning, match="numpy's full_like has no derivative in this library"):
+        np.full_like(Tensor(np.zeros(3)), fill)
