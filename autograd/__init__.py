@@ -266,6 +266,7 @@ register_numpy_functions(
         np.real: numpy_more.real,
         np.real_if_close: numpy_more.real_if_close,
         np.imag: numpy_more.imag,
+        np.angle: numpy_more.angle,
         np.select: numpy_more.select,
         np.partition: numpy_more.partition,
         np.compress: numpy_more.compress,

@@ -1,6 +1,6 @@
 """More of numpy's functions built from the library's recorded ops, so that calling them on Tensors keeps the graph:
 ``rollaxis``, ``copy``, ``real``, ``imag``, ``real_if_close``, ``select``, ``partition``, ``compress``, ``extract``,
-``choose``, ``resize``, ``polyval``, ``interp``, ``linspace``, ``logspace``, ``geomspace``, ``unwrap``,
+``choose``, ``resize``, ``polyval``, ``interp``, ``linspace``, ``logspace``, ``geomspace``, ``unwrap``, ``angle``,
 ``apply_along_axis``, ``sinc`` and ``linalg.tensorinv``, ``linalg.tensorsolve``, ``linalg.cond``.
 
 None defines a derivative rule: each is a composite of ops that have one, with numpy's signature and numpy's values
@@ -33,7 +33,7 @@ from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, stack
 
 __all__ = [
-    "apply_along_axis", "choose", "compress", "cond", "copy", "extract", "geomspace", "imag", "interp", "linspace",
+    "angle", "apply_along_axis", "choose", "compress", "cond", "copy", "extract", "geomspace", "imag", "interp", "linspace",
     "logspace", "partition", "polyval", "real", "real_if_close", "resize", "rollaxis", "select", "sinc",
     "tensorinv", "tensorsolve", "unwrap",
 ]  # fmt: skip
@@ -95,6 +95,16 @@ def real_if_close(a: TensorLike, tol: float = 100) -> Tensor:
 def imag(val: TensorLike) -> Tensor:
     """np.imag: zeros of the tensor's shape and dtype, a constant (every Tensor is real)."""
     return Tensor._from_array(np.zeros_like(_tensor(val)._data))
+
+
+def angle(z: TensorLike, deg: bool = False) -> Tensor:
+    """np.angle of a real tensor: arctan2(0, z), so pi (180 with ``deg=True``) where z < 0 or z is -0.0, 0 elsewhere,
+    NaN at NaN. Piecewise constant: it stays in the graph with gradient 0 (as ``Tensor.angle``, torch's)."""
+    x = _tensor(z)
+    values = np.angle(x._data, deg=deg)
+    if x._data.dtype != values.dtype:  # an integer or boolean tensor: numpy's angle is a float64
+        x = x.astype(values.dtype)
+    return x._where(np.ones(values.shape, dtype=bool), values, x)
 
 
 # -- selections ------------------------------------------------------------------------------------------------------

@@ -473,3 +473,19 @@ def test_the_ndarray_methods_a_numpy_student_reaches_for():
     assert filled.fill(2.0) is None
     np.testing.assert_array_equal(filled.data, np.full((2, 3), 2.0))
     assert gradcheck(lambda x: x.copy() * x.ptp(axis=0), [_leaf(values)])
+
+
+@pytest.mark.parametrize("deg", [False, True])
+def test_angle_of_a_tensor_is_numpys_value_in_the_graph_with_gradient_zero(deg):
+    # the angle of a real number is piecewise constant (0 or pi): torch.angle's gradient there is 0
+    data = np.array([-1.5, -0.0, 0.0, 2.0, np.nan, -np.inf])
+    x = Tensor(data, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = np.angle(x, deg=deg)
+    np.testing.assert_array_equal(result.data, np.angle(data, deg=deg))
+    assert isinstance(result, Tensor) and result.requires_grad
+    result.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(6))
+    assert np.angle(Tensor(np.array([-2, 1]))).dtype == np.float64
+    assert np.angle(Tensor(np.array([-2.0], dtype=np.float32))).dtype == np.float32
