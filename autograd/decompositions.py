@@ -211,9 +211,12 @@ class QR(Function):
         return np.concatenate([g_x, g_y], axis=-1), None
 
 
-def svd(a: TensorLike, full_matrices: bool = True, compute_uv: bool = True) -> SVDResult | Tensor:
+def svd(
+    a: TensorLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+) -> SVDResult | Tensor:
     """numpy.linalg.svd: ``(U, S, Vh)`` with A = U diag(S) Vh, S descending; S alone without ``compute_uv``.
-    Differentiable (see the module doc)."""
+    ``hermitian`` (numpy's hint that A is symmetric) is accepted and computes the same factorization, as
+    :func:`autograd.linalg.pinv`'s. Differentiable (see the module doc)."""
     a = checked_matrices(a, "svd", square=False)
     if not compute_uv:
         return SVD.apply(a, False)[1]

@@ -42,6 +42,21 @@ def test_svd_full_matrices_extra_columns_get_no_gradient_as_in_torch():
     np.testing.assert_allclose(x.grad, reduced.grad, rtol=1e-12)
 
 
+@pytest.mark.parametrize("compute_uv", [True, False])
+def test_numpy_svd_takes_numpys_hermitian_hint(compute_uv):
+    # numpy's svd(a, hermitian=True) of a symmetric matrix: the same singular values, which are differentiable
+    base = _separated(3, 3)
+    symmetric = base + base.T
+    x = Tensor(symmetric, requires_grad=True)
+    result = np.linalg.svd(x, compute_uv=compute_uv, hermitian=True)
+    values = result.S if compute_uv else result
+    np.testing.assert_allclose(values.data, np.linalg.svd(symmetric, compute_uv=False, hermitian=True), rtol=1e-12)
+    if compute_uv:
+        u, s, vh = result
+        np.testing.assert_allclose((u * s @ vh).data, symmetric, atol=1e-12)
+    assert gradcheck(lambda m: np.linalg.svd(m + m.T, compute_uv=False, hermitian=True), [base])
+
+
 def test_singular_values_alone_are_differentiable_at_repeated_values():
     # the identity's singular values all equal 1: dS/dA = U V^T stays finite, as torch's svdvals
     x = Tensor(np.eye(3), requires_grad=True)
