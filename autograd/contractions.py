@@ -228,12 +228,13 @@ def _diagonal_positions(rows: int, columns: int, offset: int) -> tuple[np.ndarra
     return np.arange(start_row, start_row + length), np.arange(start_column, start_column + length)
 
 
-def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
-    """Sum of the ``offset`` diagonal (numpy.trace); d/da is g on that diagonal."""
+def trace(a: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None) -> Tensor:
+    """Sum of the ``offset`` diagonal (numpy.trace; ``dtype``: of the diagonal cast to it first, as numpy's sum);
+    d/da is g on that diagonal."""
     a = _tensor(a)
     if a.ndim < 2:
         raise ShapeError(f"trace: needs an array of at least 2 dimensions, got shape {a.shape}")
-    return diagonal(a, offset, axis1, axis2).sum(axis=-1)
+    return diagonal(a, offset, axis1, axis2).sum(axis=-1, dtype=dtype)
 
 
 def diag(v: TensorLike, k: int = 0) -> Tensor:

@@ -134,3 +134,16 @@ def test_a_repeated_labels_gradient_is_zero_off_the_diagonal_even_when_infinite_
     co.einsum(subscripts, x).sqrt().sum().backward()
     torch.einsum(subscripts, t).sqrt().sum().backward()
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_trace_takes_a_dtype_as_numpy(dtype):
+    a = np.arange(12.0).reshape(3, 4) / 7
+    x = Tensor(a, requires_grad=True)
+    result = np.trace(x, 1, dtype=dtype)
+    expected = np.trace(a, 1, dtype=dtype)
+    assert result.dtype == expected.dtype
+    np.testing.assert_allclose(result.data, expected, rtol=1e-6)
+    result.backward()
+    np.testing.assert_array_equal(x.grad, np.eye(3, 4, 1))
+    assert np.trace(Tensor(np.arange(9).reshape(3, 3)), dtype=np.float64).dtype == np.float64
