@@ -68,15 +68,21 @@ def _in_bounds(indices: np.ndarray, length: int, op: str, torch_bounds: bool = F
         raise error(f"{op}: index {bad} is out of bounds for an axis of length {length}")
 
 
-def take(a: TensorLike, indices: Any, axis: int | None = None) -> Tensor:
-    """numpy.take: the entries at ``indices`` along ``axis`` (of the flattened array if None).
+def take(a: TensorLike, indices: Any, axis: int | None = None, mode: str = "raise") -> Tensor:
+    """numpy.take: the entries at ``indices`` along ``axis`` (of the flattened array if None). ``mode``, as
+    numpy's: 'raise' refuses an index out of bounds, 'wrap' takes it modulo the axis' length, 'clip' moves it to
+    the nearest end (a negative index to the first entry).
 
     d/da: g scattered back to the taken positions (repeated indices accumulate).
     """
+    if mode not in ("raise", "wrap", "clip"):
+        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
     a, indices = _tensor(a), _integers(indices, "take")
     if axis is None:
         a, axis = a.reshape(-1), 0
     axis = _axis(axis, a.ndim, "take")
+    if mode != "raise" and a.shape[axis] > 0:  # numpy's own wrapping or clipping of the positions
+        indices = np.take(np.arange(a.shape[axis]), indices, mode=mode)
     _in_bounds(indices, a.shape[axis], "take")
     return a[(slice(None),) * axis + (indices,)]
 

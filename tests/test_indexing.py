@@ -57,6 +57,27 @@ def test_take_rejects_out_of_bounds_and_non_integer_indices():
         ix.take(np.ones(3), np.array([0]), axis=2)
 
 
+@pytest.mark.parametrize("mode", ["wrap", "clip"])
+@pytest.mark.parametrize("axis", [None, 1])
+def test_take_wraps_or_clips_indices_out_of_bounds_as_numpys_mode(mode, axis):
+    a = np.arange(12.0).reshape(3, 4)
+    indices = np.array([[0, -6], [13, 2]])
+    x = Tensor(a, requires_grad=True)
+    result = np.take(x, indices, axis=axis, mode=mode)
+    np.testing.assert_array_equal(result.data, np.take(a, indices, axis=axis, mode=mode))
+    weights = np.arange(1.0, 1.0 + result.data.size).reshape(result.shape)
+    (result * weights).sum().backward()
+    expected = np.zeros_like(a)  # each weight added back at the entry numpy took
+    positions = np.take(np.arange(a.size).reshape(a.shape), indices, axis=axis, mode=mode)
+    np.add.at(expected.reshape(-1), positions.reshape(-1), weights.reshape(-1))
+    np.testing.assert_array_equal(x.grad, expected)
+
+
+def test_take_names_a_mode_it_does_not_know():
+    with pytest.raises(ValueError, match="take: mode must be 'raise', 'wrap' or 'clip', got 'nearest'"):
+        ix.take(np.ones(3), np.array([0]), mode="nearest")
+
+
 def test_take_along_axis_rejects_indices_of_another_dimension_or_shape():
     with pytest.raises(
         ValueError, match="take_along_axis: indices must have as many dimensions as the array, got 1 and 2"
