@@ -141,13 +141,14 @@ class ArrayMethods:
         """
         return _FUNCTIONS["repeat"](self, repeats, axis)
 
-    def ravel(self: Self) -> Self:
-        """ndarray.ravel: the entries as a 1-d Tensor in C order."""
-        return _FUNCTIONS["ravel"](self)
+    def ravel(self: Self, order: str = "C") -> Self:
+        """ndarray.ravel: the entries as a 1-d Tensor in C order (numpy's ``order`` "F": column-major)."""
+        return _FUNCTIONS["ravel"](self, order)
 
-    def take(self: Self, indices: Any, axis: int | None = None) -> Self:
-        """ndarray.take: the entries at ``indices`` along ``axis`` (of the flattened array if None)."""
-        return _FUNCTIONS["take"](self, indices, axis)
+    def take(self: Self, indices: Any, axis: int | None = None, mode: str = "raise") -> Self:
+        """ndarray.take: the entries at ``indices`` along ``axis`` (of the flattened array if None); ``mode``
+        'wrap' or 'clip' as numpy's."""
+        return _FUNCTIONS["take"](self, indices, axis, mode)
 
     # -- contractions -------------------------------------------------------------------------------
     def diagonal(
@@ -157,9 +158,10 @@ class ArrayMethods:
         ``dim2``), moved last; a writable view, as torch's."""
         return _FUNCTIONS["diagonal"](self, offset, axis1, axis2, dim1=dim1, dim2=dim2)
 
-    def trace(self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Self:
-        """ndarray.trace: the sum of ``self.diagonal(offset, axis1, axis2)``; d/da = g on the diagonal."""
-        return _FUNCTIONS["trace"](self, offset, axis1, axis2)
+    def trace(self: Self, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None) -> Self:
+        """ndarray.trace: the sum of ``self.diagonal(offset, axis1, axis2)`` (in ``dtype`` if given); d/da = g on
+        the diagonal."""
+        return _FUNCTIONS["trace"](self, offset, axis1, axis2, dtype)
 
     def dot(self: Self, b: Any) -> Self:
         """ndarray.dot: numpy.dot(self, b) (the last axis of self with the second-to-last of b)."""

@@ -90,3 +90,17 @@ def test_method_errors_name_the_function():
         Tensor([1.0, 2.0]).take(np.array([0.5]))
     with pytest.raises(ValueError, match="cumsum"):
         Tensor([1.0, 2.0]).cumsum(axis=3)
+
+
+def test_trace_take_and_ravel_methods_take_numpys_dtype_mode_and_order():
+    a = np.arange(12.0).reshape(3, 4) / 7
+    x = Tensor(a, requires_grad=True)
+    trace = x.trace(1, dtype=np.float32)
+    assert trace.dtype == a.trace(1, dtype=np.float32).dtype
+    np.testing.assert_allclose(trace.data, a.trace(1, dtype=np.float32), rtol=1e-6)
+    np.testing.assert_array_equal(x.take([0, -20, 13], mode="clip").data, a.take([0, -20, 13], mode="clip"))
+    np.testing.assert_array_equal(x.take([5, -1], axis=1, mode="wrap").data, a.take([5, -1], axis=1, mode="wrap"))
+    raveled = x.ravel("F")
+    np.testing.assert_array_equal(raveled.data, a.ravel("F"))
+    (raveled * np.arange(12.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.arange(12.0).reshape(4, 3).T)
