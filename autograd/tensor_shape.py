@@ -8,7 +8,6 @@ counter too (:meth:`TensorShape._view`), so an in-place change through either is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -176,9 +175,29 @@ class TensorShape:
 
     unsqueeze = expand_dims
 
-    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
-        """Broadcast to ``shape``; the gradient is summed back (unbroadcast)."""
-        shape = tuple(shape)
+    def broadcast_to(self, *shape: Any, size: Any = UNSET) -> Tensor:
+        """Broadcast to ``shape``; the gradient is summed back (unbroadcast).
+
+        numpy's one shape (a sequence, or an int for one axis) and torch's forms, whose ``broadcast_to`` is its
+        ``expand``: the sizes given apart, ``x.broadcast_to(2, 3)``, the keyword ``size=``, and a -1 that keeps
+        that axis's length, ``x.broadcast_to((2, -1, 4))`` of a (3, 1) tensor being (2, 3, 4).
+        """
+        if size is not UNSET:
+            if shape:
+                raise TypeError("broadcast_to: the shape is given twice, positionally and as size=")
+            shape = (size,)
+        if not shape:
+            raise TypeError("broadcast_to: the shape to broadcast to is missing")
+        if len(shape) == 1:
+            shape = (shape[0],) if isinstance(shape[0], (int, np.integer)) else tuple(shape[0])
+        if any(isinstance(length, (int, np.integer)) and length == -1 for length in shape):
+            try:
+                return self.expand(shape)  # resolves every -1 (or raises), so no -1 comes back here
+            except ShapeError as error:
+                message = str(error)
+                raise ShapeError(
+                    message if message.startswith("broadcast_to") else f"broadcast_to: {message}"
+                ) from None
         try:
             data = np.broadcast_to(self._data, shape)
         except ValueError:

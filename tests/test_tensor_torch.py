@@ -183,6 +183,27 @@ def test_shape_ops_match_torch(data):
         assert_matches_torch(ours, theirs, x)
 
 
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda m, t: m.broadcast_to(t, (2, -1, 4)),  # -1 keeps the axis's length, as in expand
+        lambda m, t: t.broadcast_to((2, -1, -1)),
+        lambda m, t: t.broadcast_to(2, 3, 4),  # torch's sizes given apart
+        lambda m, t: m.broadcast_to(t, size=(2, 3, 4)),
+        lambda m, t: t.broadcast_to(size=(-1, 5)),
+    ],
+)
+def test_broadcast_to_takes_torchs_size_forms(spell):
+    assert_matches_torch(lambda t: spell(ag, t), lambda t: spell(torch, t), np.array([[0.5], [-1.0], [2.0]]))
+
+
+def test_broadcast_to_refuses_minus_one_for_a_new_leading_axis_as_torch():
+    with pytest.raises(RuntimeError):
+        torch.ones(3, 1).broadcast_to((-1, 3, 4))
+    with pytest.raises(RuntimeError, match="broadcast_to"):
+        Tensor(np.ones((3, 1))).broadcast_to((-1, 3, 4))
+
+
 @given(data=st.data())
 def test_split_matches_torch_split(data):
     x = data.draw(arrays(shapes(min_dims=1, max_side=6)))
