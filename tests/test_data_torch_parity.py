@@ -48,6 +48,15 @@ def as_numpy(batch):
     return np.asarray(batch)
 
 
+def container_types(batch):
+    """The nesting of a batch's tuples, lists and dicts (ours or torch's), leaves left out."""
+    if isinstance(batch, dict):
+        return {key: container_types(value) for key, value in batch.items()}
+    if isinstance(batch, (tuple, list)):
+        return (type(batch).__name__, [container_types(item) for item in batch])
+    return None
+
+
 def assert_same_batches(ours, theirs):
     assert len(ours) == len(theirs)
     for our_batch, their_batch in zip(ours, theirs, strict=True):
@@ -641,7 +650,7 @@ def test_default_collate_stacks_field_by_field():
     samples = [(np.zeros(2), 1, 2.5, "a", True), (np.ones(2), 2, 3.5, "b", False)]
     arrays, ints, floats, names, flags = default_collate(samples)
     assert arrays.shape == (2, 2) and ints.dtype == np.int64 and floats.dtype == np.float64 and flags.dtype == bool
-    assert names == ["a", "b"]
+    assert names == ("a", "b")  # torch transposes sequence samples with zip: a tuple of the strings
     assert default_collate([Point(1, 2.0), Point(3, 4.0)]).x.tolist() == [1, 3]
     assert isinstance(default_collate([Point(1, 2.0)]), Point)
     assert [batch.tolist() for batch in default_collate([[1, 2], [3, 4]])] == [[1, 3], [2, 4]]
@@ -662,12 +671,17 @@ def test_default_collate_stacks_field_by_field():
         [[1, 2], [3, 4]],
         [range(2), range(1, 3)],
         [np.float32(1.5), np.float32(2.5)],
+        [("a", 1), ("b", 2)],
+        [["a", [("x", "y")]], ["b", [("z", "w")]]],
+        [{"name": "a"}, {"name": "b"}],
+        ["a", "b"],
     ],
 )
 def test_default_collate_values_as_torch(samples):
     _, data = torch_data()
     ours, theirs = default_collate(samples), data.default_collate(samples)
     np.testing.assert_equal(as_numpy(ours), as_numpy(theirs))
+    assert container_types(ours) == container_types(theirs)  # strings too: a tuple where torch's zip gives one
     expected = {"Tensor": Tensor}.get(type(theirs).__name__, type(theirs))
     assert type(ours) is expected  # a Tensor where torch gives a tensor, else torch's container
 

@@ -42,7 +42,8 @@ def default_collate(samples: Sequence[Any]) -> Any:
     namedtuple the same namedtuple of batches, a tuple (or ``range``, or any sequence that cannot be
     built from a list) a list of them, as torch's, another sequence type (a list, a user's sequence
     class) that type built from the list; dicts (any mapping) give a dict of them; strings and bytes
-    stay a list.
+    stay as they come, as torch's: a list of them, but a tuple for a field of sequence samples (torch
+    transposes those with ``zip``), so ``(image, name)`` samples batch their names as ``("a", "b")``.
 
     Errors, as torch's: a sample that is none of these (None, an arbitrary object, an array of strings
     or objects) is a TypeError naming its type or dtype; sequences of different lengths are a
@@ -66,7 +67,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
             continue
         first = group[0]
         if isinstance(first, (str, bytes)):
-            batch[key] = list(group)
+            batch[key] = group if isinstance(group, tuple) else list(group)  # a sequence's field: torch's zip tuple
             continue
         if isinstance(first, Mapping) or _is_field_sequence(first):
             if id(first) in open_fields:
@@ -82,7 +83,9 @@ def default_collate(samples: Sequence[Any]) -> Any:
             _check_equal_lengths(group, first)
             fields = [None] * len(first)
             built.append((first, fields, batch, key))
-            stack.extend(([sample[field] for sample in group], fields, field) for field in reversed(range(len(first))))
+            stack.extend(
+                (tuple(sample[field] for sample in group), fields, field) for field in reversed(range(len(first)))
+            )
         else:
             batch[key] = _stacked(group)
     for first, fields, batch, key in reversed(built):
