@@ -105,18 +105,18 @@ def sort(
     return take_along_axis(a, _sorting_order(a, axis, "stable" if kind is None else kind, False), axis)
 
 
-def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]:
+def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesAndIndices:
     """torch.topk: the k largest (smallest if not ``largest``) entries along ``dim`` and their indices.
 
-    Returns (values, indices): values differentiable (g goes back to the chosen entries), indices an
-    int64 Tensor outside the graph. The entries come in descending (ascending) order; ``sorted`` is accepted for torch's
+    Returns torch's named pair ``(values, indices)`` (``.values``, ``.indices``): values differentiable (g goes
+    back to the chosen entries), indices an int64 Tensor outside the graph. The entries come in descending (ascending) order; ``sorted`` is accepted for torch's
     signature (the order is always sorted). Ties keep the earlier index.
     """
     input = _tensor(input)
     if input.ndim == 0:  # the one entry, for k = 1 and also for k = 0 (torch's answer for a 0-d input)
         input = input.reshape(1)
         values, indices = topk(input, 1 if k == 0 and not isinstance(k, bool) else k, 0, largest, sorted)
-        return values.reshape(()), indices.reshape(())
+        return ValuesAndIndices(values.reshape(()), indices.reshape(()))
     if not -input.ndim <= dim < input.ndim:
         raise AxisError(f"topk: dim {dim} is out of bounds for an array of dimension {input.ndim}")
     length = input.shape[dim]
@@ -127,7 +127,7 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
             f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}"
         )
     indices = _top_indices(input._data, int(k), dim, largest)
-    return take_along_axis(input, indices, dim), Tensor._make(indices)
+    return ValuesAndIndices(take_along_axis(input, indices, dim), Tensor._make(indices))
 
 
 def _top_indices(raw: np.ndarray, k: int, axis: int, largest: bool) -> np.ndarray:

@@ -34,6 +34,19 @@ def test_topk_indices_match_torch():
         np.testing.assert_array_equal(values.data, expected.values.numpy())
 
 
+@pytest.mark.parametrize("shape", [(2, 4), ()])
+def test_topk_function_returns_torchs_named_values_and_indices(shape):
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    x = np.array([[3.0, 1.0, 2.0, 7.0], [0.0, 5.0, -1.0, 4.0]]) if shape else np.array(2.5)
+    k = 2 if shape else 1
+    ours, theirs = autograd.topk(Tensor(x), k), torch.topk(torch.tensor(x), k)
+    np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())  # torch.topk(...).values
+    np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+    assert ours._fields == ("values", "indices")
+
+
 def test_sort_and_topk_reject_bad_arguments():
     with pytest.raises(ValueError, match="sort: axis -1 is out of bounds for a 0-d array"):
         so.sort(np.float64(1.0))
