@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -182,6 +183,17 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
 _PLAIN_FORWARD = {Linear: Linear.forward, ReLU: ReLU.forward, MaxPool2d: MaxPool2d.forward}
 
 
+def _integer_index(owner: str, index: Any) -> int:
+    """A Sequential position as an int: an int, a numpy integer or a one-element integer Tensor (torch's
+    ``operator.index``, so ``seq[torch.tensor(3)]`` reads ``seq[Tensor(3)]``); a bool or a float is a TypeError."""
+    if not isinstance(index, bool):
+        try:
+            return operator.index(index)
+        except TypeError:
+            pass
+    raise TypeError(f"{owner}: indices must be integers or slices, got {type(index).__name__}")
+
+
 def _repeat_count(times: Any) -> int:
     """The factor of ``Sequential * times``: a positive integer (TypeError / ValueError otherwise, as torch)."""
     if isinstance(times, bool) or not isinstance(times, (int, np.integer)):
@@ -245,8 +257,7 @@ class Sequential(Module):
         return x
 
     def _position(self, index: Any) -> int:
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"Sequential: indices must be integers or slices, got {type(index).__name__}")
+        index = _integer_index("Sequential", index)
         if not -len(self._layers) <= index < len(self._layers):
             raise IndexError(f"Sequential: index {index} is out of range for {len(self._layers)} modules")
         return int(index) % len(self._layers)
@@ -343,9 +354,10 @@ class Sequential(Module):
         if not isinstance(module, Module):
             raise TypeError(f"Sequential.insert: expected a Module, got {type(module).__name__}")
         count = len(self._layers)
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not -count <= index <= count:
-            raise IndexError(f"Sequential.insert: index {index!r} is out of range for {count} modules")
-        self._layers.insert(int(index) + count if index < 0 else int(index), module)
+        index = _integer_index("Sequential.insert", index)
+        if not -count <= index <= count:
+            raise IndexError(f"Sequential.insert: index {index} is out of range for {count} modules")
+        self._layers.insert(index + count if index < 0 else index, module)
         self._renumber()
         return self
 

@@ -197,3 +197,25 @@ def test_parameter_dict_reversed_and_union_operators_follow_torch():
     assert list(reversed(theirs)) == ["a", "b"]
     assert list(theirs | {"c": ones[2], "b": ones[2]}) == ["b", "a", "c"]
     assert type({"z": ones[2]} | theirs) is dict and list({"z": ones[2]} | theirs) == ["z", "b", "a"]
+
+
+def test_sequential_takes_a_zero_dim_integer_tensor_as_an_index_as_torch():
+    torch = pytest.importorskip("torch")
+    from autograd import Tensor
+
+    ours = [nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.Identity()]
+    theirs = [torch.nn.ReLU(), torch.nn.Tanh(), torch.nn.Sigmoid(), torch.nn.Identity()]
+    seq, their_seq = nn.Sequential(*ours), torch.nn.Sequential(*theirs)
+    assert seq[Tensor(np.array(3))] is ours[3] and their_seq[torch.tensor(3)] is theirs[3]
+    seq[Tensor(np.array(1, dtype=np.int16))] = ours[0]
+    their_seq[torch.tensor(1, dtype=torch.int16)] = theirs[0]
+    assert seq[1] is ours[0] and their_seq[1] is theirs[0]
+    del seq[Tensor(np.array(-1))]
+    del their_seq[torch.tensor(-1)]
+    assert len(seq) == len(their_seq) == 3
+    seq.insert(Tensor(np.array(1)), nn.ELU())  # as seq.insert(1, ...), torch's operator.index reading
+    assert [type(m).__name__ for m in seq] == ["ReLU", "ELU", "ReLU", "Sigmoid"]
+    with pytest.raises(TypeError):
+        their_seq[torch.tensor(1.0)]
+    with pytest.raises(TypeError, match="Sequential: indices must be integers"):
+        seq[Tensor(np.array(1.0))]
