@@ -104,8 +104,9 @@ class _ListContainer(_Container[Entry]):
 
 
 class _DictContainer(_Container[Entry]):
-    """An ordered mapping from names to entries (insertion order); keys are non-empty strings without '.'. An entry
-    is also an attribute, as in torch."""
+    """An ordered mapping from names to entries (insertion order); keys are non-empty strings without '.' (a key
+    that is not a string is a TypeError, an empty or dotted one a KeyError, as torch's). An entry is also an
+    attribute, as in torch."""
 
     _contents = "_entries"
     #: What an attribute assignment adds as an entry (other values stay plain attributes).
@@ -148,7 +149,9 @@ class _DictContainer(_Container[Entry]):
 
     def __setitem__(self, key: str, value: Any) -> None:
         owner = type(self).__name__
-        if not isinstance(key, str) or not key or "." in key:
+        if not isinstance(key, str):
+            raise TypeError(f"{owner}: keys must be strings, got {type(key).__name__}")
+        if not key or "." in key:
             raise KeyError(f"{owner}: keys must be non-empty strings without '.', got {key!r}")
         self._entries[key] = self._admit(owner, key, value)
 

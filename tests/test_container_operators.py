@@ -219,3 +219,22 @@ def test_sequential_takes_a_zero_dim_integer_tensor_as_an_index_as_torch():
         their_seq[torch.tensor(1.0)]
     with pytest.raises(TypeError, match="Sequential: indices must be integers"):
         seq[Tensor(np.array(1.0))]
+
+
+@pytest.mark.parametrize("container", ["ModuleDict", "ParameterDict"])
+@pytest.mark.parametrize("key", [1, None, ("a",)])
+def test_dict_container_key_that_is_not_a_string_is_a_type_error_as_torch(container, key):
+    torch = pytest.importorskip("torch")
+    entry = {"ModuleDict": (nn.ReLU, torch.nn.ReLU), "ParameterDict": (lambda: np.ones(2), lambda: torch.ones(2))}
+    ours, theirs = getattr(nn, container)(), getattr(torch.nn, container)()
+    with pytest.raises(TypeError):
+        theirs[key] = entry[container][1]()
+    with pytest.raises(TypeError, match=f"{container}: keys must be strings, got"):
+        ours[key] = entry[container][0]()
+    with pytest.raises(TypeError):
+        ours.update([(key, entry[container][0]())])
+    assert len(ours) == 0  # (torch's ParameterDict keeps the refused key, half-changed)
+    with pytest.raises(KeyError):
+        theirs["a.b"] = entry[container][1]()
+    with pytest.raises(KeyError, match="without '.'"):
+        ours["a.b"] = entry[container][0]()
