@@ -99,7 +99,13 @@ class _ListContainer(_Container[Entry]):
         self._items.append(self._admit(f"{type(self).__name__}.append", len(self._items), value))
 
     def _extend(self, values: Iterable[Any]) -> None:
+        """Add every entry of ``values``: an iterable that is not a Tensor or an array (whose rows would each
+        become an entry), else a TypeError, as torch's ``extend`` and ``+=``."""
         owner, start = type(self).__name__, len(self._items)
+        if isinstance(values, (Tensor, np.ndarray)) or not isinstance(values, Iterable):
+            raise TypeError(
+                f"{owner}.extend should be called with an iterable of entries, but got {type(values).__name__}"
+            )
         self._items.extend([self._admit(owner, start + i, value) for i, value in enumerate(values)])
 
 

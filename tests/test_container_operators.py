@@ -238,3 +238,34 @@ def test_dict_container_key_that_is_not_a_string_is_a_type_error_as_torch(contai
         theirs["a.b"] = entry[container][1]()
     with pytest.raises(KeyError, match="without '.'"):
         ours["a.b"] = entry[container][0]()
+
+
+@pytest.mark.parametrize("container", ["ParameterList", "ModuleList"])
+def test_list_container_extended_by_a_single_entry_is_a_type_error_as_torch(container):
+    torch = pytest.importorskip("torch")
+    from autograd import Tensor
+
+    if container == "ParameterList":
+        ours, theirs = nn.ParameterList([np.ones(2)]), torch.nn.ParameterList([torch.ones(2)])
+        single, their_single = nn.Parameter(np.ones((3, 2))), torch.nn.Parameter(torch.ones(3, 2))
+        also = [Tensor(np.ones((3, 2))), np.ones((3, 2))]
+    else:
+        ours, theirs = nn.ModuleList([nn.ReLU()]), torch.nn.ModuleList([torch.nn.ReLU()])
+        single, their_single = nn.ReLU(), torch.nn.ReLU()
+        also = []
+    with pytest.raises(TypeError):
+        theirs.extend(their_single)
+    with pytest.raises(TypeError):
+        theirs += their_single
+    for value in [single, *also]:
+        with pytest.raises(TypeError, match=f"{container}.extend should be called with an iterable"):
+            ours.extend(value)
+        with pytest.raises(TypeError, match=f"{container}.extend should be called with an iterable"):
+            ours += value
+        with pytest.raises(TypeError):
+            type(ours)(value)
+    assert len(ours) == len(theirs) == 1
+    if container == "ModuleList":  # another container of modules is an iterable of them
+        ours.extend(nn.Sequential(nn.Tanh()))
+        ours += nn.ModuleList([nn.Tanh()])
+        assert [type(m).__name__ for m in ours] == ["ReLU", "Tanh", "Tanh"]
