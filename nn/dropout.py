@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 
 from . import functional as F
 from .layers import Dropout
@@ -19,12 +19,16 @@ __all__ = ["AlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaD
 
 class Dropout1d(Dropout):
     """Zero each channel of (N, C, L) or (C, L) input with probability p in training, scaling the kept ones by
-    1 / (1 - p); the identity in eval mode. Another rank is an error in every mode, as torch's."""
+    1 / (1 - p); the identity in eval mode. Another rank is an error in every mode, as torch's (a ShapeError: a
+    ValueError and torch's RuntimeError)."""
 
     def forward(self, x: Any) -> Tensor:
         shape = np.shape(x._data if isinstance(x, Tensor) else x)
         if len(shape) not in (2, 3):
-            raise ValueError(f"Dropout1d: expected a (C, L) or (N, C, L) input, got shape {shape}")
+            raise ShapeError(
+                f"Dropout1d: Expected 2D or 3D input, but received a {len(shape)}D input (expected a (C, L) or "
+                f"(N, C, L) input, got shape {shape})"
+            )
         return super().forward(x)
 
     def mask_shape(self, x: Tensor) -> tuple[int, ...]:

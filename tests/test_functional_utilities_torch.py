@@ -162,7 +162,7 @@ def test_dropout_layers_show_torchs_inplace_flag_and_drop_channels():
     out = layer(np.ones((2, 8, 5))).data
     assert np.all(out.min(axis=-1) == out.max(axis=-1))
     np.testing.assert_array_equal(layer.eval()(np.ones((2, 8, 5))).data, np.ones((2, 8, 5)))
-    with pytest.raises(ValueError, match=r"Dropout1d: expected a \(C, L\) or \(N, C, L\) input"):
+    with pytest.raises(ValueError, match=r"Dropout1d: Expected 2D or 3D input.*\(C, L\) or \(N, C, L\) input"):
         nn.Dropout1d()(np.ones(5))
 
 
@@ -170,6 +170,21 @@ def test_dropout_layers_show_torchs_inplace_flag_and_drop_channels():
 def test_dropout1d_refuses_another_rank_in_every_mode_as_torch(layer):
     with pytest.raises(ValueError, match=r"got shape \(2, 3, 4, 5\)"):
         layer(np.ones((2, 3, 4, 5)))
+
+
+@pytest.mark.parametrize("shape", [(2,), (1, 2, 2, 2)])
+@pytest.mark.parametrize("training", [True, False])
+def test_dropout1d_of_another_rank_is_torchs_runtime_error(shape, training):
+    torch = pytest.importorskip("torch")
+    message = f"Expected 2D or 3D input, but received a {len(shape)}D input"
+    with pytest.raises(RuntimeError, match=message):
+        torch.nn.functional.dropout1d(torch.ones(shape), 0.5, training)
+    with pytest.raises(RuntimeError, match=message):
+        torch.nn.Dropout1d(0.5).train(training)(torch.ones(shape))
+    with pytest.raises(RuntimeError, match=message):
+        F.dropout1d(np.ones(shape), 0.5, training)
+    with pytest.raises(RuntimeError, match=message):
+        nn.Dropout1d(0.5).train(training)(np.ones(shape))
 
 
 # -- linear, normalize, cosine_similarity, pairwise_distance --------------------------------------------------

@@ -157,7 +157,7 @@ def test_batch_norm3d_normalises_each_channel_over_batch_and_volume():
          r"avg_pool3d: padding \(0, 2, 0\) must be at most half the kernel size \(2, 2, 2\)"),
         (lambda: F.adaptive_avg_pool3d(np.ones((1, 1, 4, 4, 4)), (2, 2)), TypeError,
          r"adaptive_avg_pool3d: output_size must be an int or a tuple of three"),
-        (lambda: F.dropout3d(np.ones((2, 3, 4)), 0.5), ValueError, r"dropout3d: expected a 4-D \(unbatched\) or 5-D"),
+        (lambda: F.dropout3d(np.ones((2, 3, 4)), 0.5), ValueError, r"dropout3d: Expected 4D or 5D input, but received a 3D input"),
         (lambda: F.max_unpool3d(np.ones((1, 1, 1, 1, 1)), np.array([[[[[8]]]]]), 2), ValueError,
          r"max_unpool3d: found an invalid max index 8"),
         (lambda: nn.Conv3d(3, 4, (3, 3)), RuntimeError, r"Conv3d: kernel_size must be an int or a tuple of three ints"),

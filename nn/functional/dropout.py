@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 
 from ..checks import check_flag, check_probability, make_generator
 from .in_place_change import change_in_place
@@ -70,8 +70,9 @@ def _channel_dropout(
     p, training, inplace = _options(function, p, training, inplace)
     x = _as_tensor(function, input)
     if x.ndim not in (batched - 1, batched):
-        raise ValueError(
-            f"{function}: expected a {batched - 1}-D (unbatched) or {batched}-D (batched) input, got shape {x.shape}"
+        raise ShapeError(
+            f"{function}: Expected {batched - 1}D or {batched}D input, but received a {x.ndim}D input (expected a "
+            f"{batched - 1}-D (unbatched) or {batched}-D (batched) input, got shape {x.shape})"
         )
     if not training or p == 0:
         return x
