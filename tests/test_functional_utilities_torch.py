@@ -147,10 +147,10 @@ def test_channel_dropout_zeroes_whole_channels(function, shape, mask_axes):
 
 
 def test_dropout2d_reads_a_3d_input_as_channels_of_one_axis_with_torchs_warning():
-    with pytest.warns(UserWarning, match="dropout2d: a 3-D input is read as"):
+    with pytest.warns(UserWarning, match="dropout2d: Received a 3D input.*a 3-D input is read as"):
         out = F.dropout2d(np.ones((3, 4, 5)), 0.5, rng=0).data
     assert np.all(out.min(axis=-1) == out.max(axis=-1))
-    with pytest.warns(UserWarning, match="Dropout2d: a 3-D input is read as"):
+    with pytest.warns(UserWarning, match="Dropout2d: Received a 3D input.*a 3-D input is read as"):
         nn.Dropout2d(0.5, rng=0)(np.ones((3, 4, 5)))
 
 
@@ -162,7 +162,7 @@ def test_dropout_layers_show_torchs_inplace_flag_and_drop_channels():
     out = layer(np.ones((2, 8, 5))).data
     assert np.all(out.min(axis=-1) == out.max(axis=-1))
     np.testing.assert_array_equal(layer.eval()(np.ones((2, 8, 5))).data, np.ones((2, 8, 5)))
-    with pytest.raises(ValueError, match=r"Dropout1d: Expected 2D or 3D input.*\(C, L\) or \(N, C, L\) input"):
+    with pytest.raises(ValueError, match=r"Dropout1d: Expected 2D or 3D input, but received a 1D input"):
         nn.Dropout1d()(np.ones(5))
 
 
@@ -185,6 +185,62 @@ def test_dropout1d_of_another_rank_is_torchs_runtime_error(shape, training):
         F.dropout1d(np.ones(shape), 0.5, training)
     with pytest.raises(RuntimeError, match=message):
         nn.Dropout1d(0.5).train(training)(np.ones(shape))
+
+
+def _mask_groups(out: np.ndarray, mask_shape: tuple[int, ...]) -> np.ndarray:
+    """``out`` (a dropout of ones) as one row per entry of a keep-mask of ``mask_shape``, its entries in columns."""
+    moved = np.moveaxis(
+        out, [axis for axis, size in enumerate(mask_shape) if size == 1], range(-mask_shape.count(1), 0)
+    )
+    return moved.reshape(int(np.prod([size for size in mask_shape if size != 1])), -1)
+
+
+@pytest.mark.parametrize(
+    ("function", "shape", "mask_shape"),
+    [
+        ("dropout2d", (40, 30), (40, 30)),  # torch's feature dropout: axes (N, C), no spatial ones
+        ("dropout2d", (6, 7, 2, 2, 2), (6, 7, 1, 1, 1)),
+        ("dropout3d", (40, 2, 3), (40, 1, 1)),  # one unbatched sample (C, ...)
+        ("dropout3d", (40, 2, 1, 2, 1, 2), (40, 1, 1, 1, 1, 1)),
+        ("dropout3d", (50,), (50,)),
+    ],
+)
+@pytest.mark.parametrize("layer", [False, True])
+def test_channel_dropout_of_a_deprecated_rank_warns_and_reads_it_as_torch(function, shape, mask_shape, layer):
+    torch = pytest.importorskip("torch")
+    message = f"Received a {len(shape)}-D input to {function}, which is deprecated"
+    theirs = getattr(torch.nn.functional, function)
+    ours = getattr(F, function)
+    if layer:
+        name = "Dropout" + function[len("dropout") :]
+        theirs, ours = getattr(torch.nn, name)(0.5), getattr(nn, name)(0.5, rng=0)
+        call_theirs, call_ours = theirs, ours
+    else:
+        call_theirs, call_ours = (lambda x: theirs(x, 0.5)), (lambda x: ours(x, 0.5, rng=0))
+    torch.manual_seed(0)
+    with pytest.warns(UserWarning, match=message):
+        their_out = call_theirs(torch.ones(shape)).numpy()
+    with pytest.warns(UserWarning, match=message):
+        our_out = call_ours(np.ones(shape)).data
+    for out in (their_out, our_out):
+        groups = _mask_groups(out, mask_shape)
+        assert np.all(groups.min(axis=1) == groups.max(axis=1))  # one draw per mask entry
+        assert set(np.unique(groups[:, 0])) == {0.0, 2.0}  # and the draws differ between mask entries
+    if layer:  # torch's layers warn in eval mode too, and give the input back
+        with pytest.warns(UserWarning, match=message):
+            np.testing.assert_array_equal(ours.eval()(np.ones(shape)).data, np.ones(shape))
+
+
+def test_dropout2d_of_a_1d_input_is_an_error_only_while_training_as_torch():
+    torch = pytest.importorskip("torch")
+    with pytest.warns(UserWarning, match="Received a 1-D input to dropout2d"):
+        with pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
+            torch.nn.functional.dropout2d(torch.ones(3), 0.5)
+    with pytest.warns(UserWarning, match="Received a 1-D input to dropout2d"):
+        with pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
+            F.dropout2d(np.ones(3), 0.5)
+    with pytest.warns(UserWarning, match="Received a 1-D input to dropout2d"):
+        np.testing.assert_array_equal(nn.Dropout2d(0.5).eval()(np.ones(3)).data, np.ones(3))
 
 
 # -- linear, normalize, cosine_similarity, pairwise_distance --------------------------------------------------

@@ -19,6 +19,7 @@ import numpy as np
 from autograd import ShapeError, Tensor
 
 from ..checks import check_flag, check_probability, make_generator
+from ..warning_site import user_stacklevel
 from .in_place_change import change_in_place
 
 __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
@@ -64,19 +65,59 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     return _dropped("dropout", x, inplace, lambda t: masked_dropout(t, p, t.shape, generator))
 
 
-def _channel_dropout(
-    function: str, input: Any, p: Any, training: Any, inplace: Any, rng: Any, spatial: int, batched: int
-) -> Tensor:
+def channel_mask_shape(function: str, shape: tuple[int, ...], spatial: int, training: bool) -> tuple[int, ...]:
+    """The keep-mask shape of ``dropout{spatial}d`` for an input of ``shape``, read as torch reads it, with torch's
+    warnings (in every mode, as torch's):
+
+    * 1-D: a (C, L) or (N, C, L) input, mask (..., C, 1); another rank is a ShapeError (torch's RuntimeError).
+    * 2-D: (N, C, H, W) gives mask (N, C, 1, 1); a 3-D input is read as (N, C, L), mask (N, C, 1), with torch's
+      warning; another rank warns (deprecated in torch) and is read as torch's feature dropout reads it, the first
+      two axes (N, C) and the rest spatial, so a 2-D input drops single entries; fewer than 2 axes while training is
+      a ShapeError.
+    * 3-D: (N, C, D, H, W) gives mask (N, C, 1, 1, 1); any other rank is one unbatched sample (C, ...) as torch
+      reads it, mask (C, 1, ...), after torch's deprecation warning for a rank other than 4; a 0-D input while
+      training is a ShapeError.
+    """
+    ndim = len(shape)
+    if spatial == 1:
+        if ndim not in (2, 3):
+            raise ShapeError(
+                f"{function}: Expected 2D or 3D input, but received a {ndim}D input (expected a 2-D (unbatched) "
+                f"or 3-D (batched) input, got shape {shape})"
+            )
+        return shape[:-1] + (1,)
+    if ndim not in (spatial + 1, spatial + 2):
+        warnings.warn(
+            f"{function}: Received a {ndim}-D input to dropout{spatial}d, which is deprecated (torch's warning; torch "
+            f"will make it an error): {function} drops the channels of a {spatial + 1}-D (unbatched) or "
+            f"{spatial + 2}-D (batched) input; use dropout for single entries",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+    if spatial == 2 and ndim == 3:
+        warnings.warn(
+            f"{function}: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired: a 3-D input is read as (N, C, L) and its channels dropped along one axis, as torch does "
+            "(torch will later read it as (C, H, W)); use dropout1d for (N, C, L)",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+    batched = ndim if spatial == 2 else int(ndim == spatial + 2)  # (3-D: an unbatched sample gets a batch axis)
+    if training and (ndim < 2 if spatial == 2 else ndim < 1):
+        raise ShapeError(f"{function}: Feature dropout requires at least 2 dimensions in the input, got shape {shape}")
+    if spatial == 2 or batched:
+        return shape[:2] + (1,) * (ndim - 2)
+    return shape[:1] + (1,) * (ndim - 1)
+
+
+def channel_dropout(function: str, input: Any, p: Any, training: Any, inplace: Any, rng: Any, spatial: int) -> Tensor:
+    """``dropout{spatial}d`` of ``input`` (named ``function`` in messages): whole channels, see
+    :func:`channel_mask_shape`; the Dropout1d/2d/3d layers run this too."""
     p, training, inplace = _options(function, p, training, inplace)
     x = _as_tensor(function, input)
-    if x.ndim not in (batched - 1, batched):
-        raise ShapeError(
-            f"{function}: Expected {batched - 1}D or {batched}D input, but received a {x.ndim}D input (expected a "
-            f"{batched - 1}-D (unbatched) or {batched}-D (batched) input, got shape {x.shape})"
-        )
+    mask_shape = channel_mask_shape(function, x.shape, spatial, training)
     if not training or p == 0:
         return x
-    mask_shape = x.shape[: x.ndim - spatial] + (1,) * spatial
     generator = make_generator(function, "rng", rng)
     return _dropped(function, x, inplace, lambda t: masked_dropout(t, p, mask_shape, generator))
 
@@ -84,29 +125,21 @@ def _channel_dropout(
 def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
     """Zero whole channels of (N, C, L) or (C, L) input with probability ``p``, scaling the rest by
     1 / (1 - p) while ``training``."""
-    return _channel_dropout("dropout1d", input, p, training, inplace, rng, spatial=1, batched=3)
+    return channel_dropout("dropout1d", input, p, training, inplace, rng, spatial=1)
 
 
 def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
     """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability ``p``, scaling the rest by
     1 / (1 - p) while ``training``. As torch (with its warning), a 3-D input is read as (N, C, L): channels
-    of one axis."""
-    x = _as_tensor("dropout2d", input)
-    if x.ndim == 3:
-        warnings.warn(
-            "dropout2d: a 3-D input is read as (N, C, L) and its channels dropped along one axis, as torch does "
-            "(torch will later read it as (C, H, W)); use dropout1d for (N, C, L)",
-            UserWarning,
-            stacklevel=2,
-        )
-        return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=1, batched=3)
-    return _channel_dropout("dropout2d", x, p, training, inplace, rng, spatial=2, batched=4)
+    of one axis; another rank is read as torch reads it, with its deprecation warning (:func:`channel_mask_shape`)."""
+    return channel_dropout("dropout2d", input, p, training, inplace, rng, spatial=2)
 
 
 def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, rng: Any = None) -> Tensor:
     """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability ``p``, scaling the rest by
-    1 / (1 - p) while ``training``."""
-    return _channel_dropout("dropout3d", input, p, training, inplace, rng, spatial=3, batched=5)
+    1 / (1 - p) while ``training``; another rank is read as torch reads it, with its deprecation warning
+    (:func:`channel_mask_shape`)."""
+    return channel_dropout("dropout3d", input, p, training, inplace, rng, spatial=3)
 
 
 #: -SELU's negative saturation value, scale * alpha (torch's ``alpha`` in its alpha dropout kernel).
