@@ -238,3 +238,25 @@ def test_recurrent_layers_on_packed_batches_match_torch(cls, options, enforce_so
         np.testing.assert_allclose(
             getattr(ours, name).grad, parameter.grad.numpy(), rtol=1e-11, atol=1e-13, err_msg=name
         )
+
+
+def test_packed_sequence_converts_its_data_as_torchs():
+    torch = pytest.importorskip("torch")
+    padded = np.random.default_rng(0).standard_normal((3, 2, 4)).astype(np.float32)
+    ours = nn.utils.rnn.pack_padded_sequence(Tensor(padded, requires_grad=True), [3, 2])
+    theirs = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(padded), [3, 2])
+    assert ours.to(np.float32) is ours and theirs.to(torch.float32) is theirs
+    assert ours.cpu() is ours and theirs.cpu() is theirs
+    assert ours.is_cuda is theirs.is_cuda is False and ours.is_pinned() is theirs.is_pinned() is False
+    for method, dtype in [("double", np.float64), ("half", np.float16), ("float", np.float32), ("long", np.int64)]:
+        converted, their_converted = getattr(ours, method)(), getattr(theirs, method)()
+        assert converted.data.dtype == dtype == their_converted.data.numpy().dtype
+        np.testing.assert_array_equal(converted.data.data, their_converted.data.numpy())
+        np.testing.assert_array_equal(converted.batch_sizes, their_converted.batch_sizes.numpy())
+    doubled = ours.to(dtype=np.float64)
+    assert isinstance(doubled, nn.utils.rnn.PackedSequence) and doubled.data.dtype == np.float64
+    doubled.data.sum().backward()  # on the graph: the gradient reaches the padded input
+    unpacked, lengths = nn.utils.rnn.pad_packed_sequence(doubled)
+    their_unpacked, their_lengths = torch.nn.utils.rnn.pad_packed_sequence(theirs.to(torch.float64))
+    np.testing.assert_array_equal(unpacked.data, their_unpacked.numpy())
+    np.testing.assert_array_equal(lengths, their_lengths.numpy())

@@ -94,6 +94,46 @@ class PackedSequence(NamedTuple):
         lengths = (self.batch_sizes[None, :] > np.arange(int(self.batch_sizes[0]))[:, None]).sum(axis=1)
         return lengths if self.unsorted_indices is None else lengths[self.unsorted_indices]
 
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """torch's ``PackedSequence.to``: ``data.to(*args, **kwargs)`` (a dtype, ``"cpu"``, a Tensor to match), on
+        the graph; this PackedSequence itself when that leaves ``data`` as it is, else a new one with the same batch
+        sizes and indices."""
+        data = self.data.to(*args, **kwargs)
+        return self if data is self.data else self._replace(data=data)
+
+    def cpu(self) -> PackedSequence:
+        """Itself: everything lives on the CPU (torch's ``cpu()``)."""
+        return self.to("cpu")
+
+    def double(self) -> PackedSequence:
+        """``data`` as float64 (torch's ``double()``)."""
+        return self.to(np.float64)
+
+    def float(self) -> PackedSequence:
+        """``data`` as float32 (torch's ``float()``)."""
+        return self.to(np.float32)
+
+    def half(self) -> PackedSequence:
+        """``data`` as float16 (torch's ``half()``)."""
+        return self.to(np.float16)
+
+    def long(self) -> PackedSequence:
+        """``data`` as int64 (torch's ``long()``)."""
+        return self.to(np.int64)
+
+    def int(self) -> PackedSequence:
+        """``data`` as int32 (torch's ``int()``)."""
+        return self.to(np.int32)
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: the data lives on the CPU (torch's ``is_cuda``)."""
+        return False
+
+    def is_pinned(self) -> bool:
+        """False: no pinned memory here (torch's ``is_pinned()``)."""
+        return False
+
 
 def _lengths(lengths: Any, batch: int) -> np.ndarray:
     """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked."""
