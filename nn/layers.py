@@ -221,6 +221,8 @@ class Sequential(Module):
     """
 
     _contents = "_layers"
+    #: ``seq.name = module`` with a new name appends the module (see ``__setattr__``); ``set_submodule`` reads this.
+    _appends_named_modules = True
 
     def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
         if len(modules) == 1 and isinstance(modules[0], Mapping):

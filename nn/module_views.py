@@ -39,14 +39,16 @@ def _list_item(owner: Module, name: str) -> tuple[str, int] | None:
 
 def set_member(owner: Module, name: str, value: Any) -> None:
     """Make ``value`` the member ``name`` of ``owner`` as its views name members: a container's entry by
-    key or position (as ``owner[key] = value``), an item of a list/tuple attribute (``"layers.0"``), else the
-    attribute ``name`` itself."""
+    key or position (as ``owner[key] = value``; a new name on a Sequential appends the module, as torch's), an
+    item of a list/tuple attribute (``"layers.0"``), else the attribute ``name`` itself."""
     keys = _container_keys(owner)
     if keys is not None:
         if isinstance(vars(owner)[owner._contents], dict):
             owner[name] = value  # type: ignore[index]
         elif name in keys:
             owner[keys.index(name)] = value  # type: ignore[index]
+        elif getattr(owner, "_appends_named_modules", False):
+            setattr(owner, name, value)  # a Sequential appends it, named, to run last (torch's registration)
         else:
             raise KeyError(f"{type(owner).__name__}: no entry {name!r} to replace (have {keys})")
         return

@@ -681,6 +681,21 @@ def test_set_submodule_errors_match_torch():
         theirs.set_submodule("", torch.nn.ReLU())
 
 
+def test_set_submodule_of_a_new_name_on_a_sequential_appends_it_as_torch():
+    torch = _torch()
+    ours, theirs = nn.Sequential(nn.Linear(2, 2)), torch.nn.Sequential(torch.nn.Linear(2, 2))
+    ours.set_submodule("act", nn.ReLU())
+    theirs.set_submodule("act", torch.nn.ReLU())
+    ours.set_submodule("0", nn.Linear(2, 3))
+    theirs.set_submodule("0", torch.nn.Linear(2, 3))
+    assert [name for name, _ in ours.named_children()] == [name for name, _ in theirs.named_children()] == ["0", "act"]
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs] == ["Linear", "ReLU"]
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["0.weight", "0.bias"]
+    x = np.array([[-1.0, 2.0]], dtype=np.float32)
+    assert ours(x).shape == tuple(theirs(torch.tensor(x)).shape) == (1, 3)  # the appended module runs
+    assert np.all(ours(x).data >= 0)
+
+
 # -- ModuleDict.clear, Module.type ----------------------------------------------------------------------------
 
 
