@@ -261,7 +261,7 @@ class ModuleList(_ListContainer[Module]):
             entry(f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ", text)
             for first, last, text in runs
         ]
-        return block(type(self).__name__, entries)
+        return block(self._get_name(), entries)
 
 
 class ModuleDict(_DictContainer[Module]):

@@ -811,6 +811,10 @@ class Module:
         """The part of the repr inside the parentheses (override in layers)."""
         return ""
 
+    def _get_name(self) -> str:
+        """The name the repr opens with, the class's (torch's ``_get_name``, which a module may override)."""
+        return type(self).__name__
+
     def __repr__(self) -> str:
         """torch's layout: ``Name(extra)`` for a one-line ``extra_repr`` and no children, else the lines of
         ``extra_repr`` then one ``(name): child`` line per sub-module, each indented by two spaces. Written bottom
@@ -827,8 +831,8 @@ class Module:
             if isinstance(member, Module)
         ]
         if len(extra_lines) == 1 and not children:
-            return [(0, f"{type(self).__name__}({extra_lines[0]})")]
-        return block(type(self).__name__, [*(lines_of(line) for line in extra_lines), *children])
+            return [(0, f"{self._get_name()}({extra_lines[0]})")]
+        return block(self._get_name(), [*(lines_of(line) for line in extra_lines), *children])
 
 
 def _module_repr(root: Module) -> str:

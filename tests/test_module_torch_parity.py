@@ -850,3 +850,23 @@ def test_the_deprecated_register_backward_hook_runs_as_the_full_hook_and_warns()
     handle.remove()
     (ours(x) ** 2).sum().backward()
     assert len(seen) == 2  # removed: it ran no more
+
+
+def test_get_name_names_the_module_in_its_repr_as_torch():
+    torch = _torch()
+
+    def renamed(base, name):
+        class Renamed(base):
+            def _get_name(self):
+                return name
+
+        return Renamed
+
+    assert nn.Linear(2, 3)._get_name() == torch.nn.Linear(2, 3)._get_name() == "Linear"
+    ours = renamed(nn.Sequential, "Trunk")(renamed(nn.Linear, "Proj")(2, 3), nn.ReLU())
+    theirs = renamed(torch.nn.Sequential, "Trunk")(renamed(torch.nn.Linear, "Proj")(2, 3), torch.nn.ReLU())
+    assert repr(ours) == repr(theirs)
+    assert repr(ours).startswith("Trunk(\n  (0): Proj(in_features=2")
+    assert repr(renamed(nn.ModuleList, "Heads")([nn.ReLU()] * 2)) == repr(
+        renamed(torch.nn.ModuleList, "Heads")([torch.nn.ReLU()] * 2)
+    )
