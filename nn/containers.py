@@ -154,12 +154,16 @@ class _DictContainer(_Container[Entry]):
             raise KeyError(f"{owner}: no {self._noun} named {key!r} (have {list(self._entries)})") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
+        self._entries[key] = self._checked(key, value)
+
+    def _checked(self, key: Any, value: Any) -> Entry:
+        """``value`` as the entry ``key`` (checked or converted), after checking ``key``; nothing is stored."""
         owner = type(self).__name__
         if not isinstance(key, str):
             raise TypeError(f"{owner}: keys must be strings, got {type(key).__name__}")
         if not key or "." in key:
             raise KeyError(f"{owner}: keys must be non-empty strings without '.', got {key!r}")
-        self._entries[key] = self._admit(owner, key, value)
+        return self._admit(owner, key, value)
 
     def __delitem__(self, key: str) -> None:
         del self._entries[key]
@@ -192,8 +196,22 @@ class _DictContainer(_Container[Entry]):
                 pairs = sorted(pairs)
         else:
             pairs = entries
-        for key, value in pairs:
-            self[key] = value
+        owner = type(self).__name__
+        checked = []  # every pair checked before any is added: a bad one leaves the container as it was
+        for index, pair in enumerate(pairs):
+            try:
+                key, value = pair
+            except TypeError:
+                raise TypeError(
+                    f"{owner} update sequence element #{index} should be a (key, value) pair; is {type(pair).__name__}"
+                ) from None
+            except ValueError:
+                raise ValueError(
+                    f"{owner} update sequence element #{index} has length "
+                    f"{len(pair) if hasattr(pair, '__len__') else 'other than 2'}; 2 is required"
+                ) from None
+            checked.append((key, self._checked(key, value)))
+        self._entries.update(checked)
 
     def pop(self, key: str) -> Entry:
         """Remove the entry ``key`` and return it."""

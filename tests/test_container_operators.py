@@ -269,3 +269,28 @@ def test_list_container_extended_by_a_single_entry_is_a_type_error_as_torch(cont
         ours.extend(nn.Sequential(nn.Tanh()))
         ours += nn.ModuleList([nn.Tanh()])
         assert [type(m).__name__ for m in ours] == ["ReLU", "Tanh", "Tanh"]
+
+
+@pytest.mark.parametrize("container", ["ModuleDict", "ParameterDict"])
+def test_dict_container_update_with_a_bad_pair_changes_nothing(container):
+    torch = pytest.importorskip("torch")
+    make = {"ModuleDict": (nn.ReLU, torch.nn.ReLU), "ParameterDict": (lambda: np.ones(2), lambda: torch.ones(2))}
+    ours, theirs = make[container]
+    mine = getattr(nn, container)({"a": ours()})
+    for bad_pairs, error in [
+        ([("b", ours()), ("c.d", ours())], KeyError),
+        ([("b", ours()), (3, ours())], TypeError),
+        ([("b", ours()), ("c", ours(), 1)], ValueError),
+        ([("b", ours()), ours()], TypeError),
+    ]:
+        with pytest.raises(error):
+            mine.update(bad_pairs)
+        assert list(mine) == ["a"]  # (torch's update keeps the pairs before the bad one)
+    their_dict = getattr(torch.nn, container)({"a": theirs()})
+    with pytest.raises(ValueError, match="update sequence element #1 has length 3; 2 is required"):
+        their_dict.update([("b", theirs()), ("c", theirs(), 1)])
+    with pytest.raises(ValueError, match="update sequence element #1 has length 3; 2 is required"):
+        mine.update([("b", ours()), ("c", ours(), 1)])
+    if container == "ModuleDict":
+        with pytest.raises(TypeError):
+            nn.ModuleDict([("b", nn.ReLU()), ("c", 5)])
