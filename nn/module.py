@@ -478,10 +478,12 @@ class Module:
         whose shape differs, entries that are not numeric arrays or cannot be cast (numpy
         ``same_kind``; floats holding whole numbers into an integer buffer too, as a step count saved as
         ``5.0``) to the target dtype. A second name of a tied parameter or buffer is not
-        missing when another of its names is given.
+        missing when another of its names is given. A 0-D parameter or buffer takes a one-entry 1-D value as its
+        entry, as torch's (checkpoints of torch 0.3 saved scalars with shape (1,)).
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
+        state = self._with_scalars_unwrapped(state)
         targets = self._state_targets()
         given = {id(target) for name, (_, _, target) in targets.items() if name in state}
         missing = [
@@ -522,6 +524,20 @@ class Module:
             raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         return IncompatibleKeys(missing, unexpected)
 
+    def _with_scalars_unwrapped(self, state: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``state`` with a one-entry 1-D value of a 0-D parameter or buffer read as that entry, as torch reads it (its
+        backward compatibility with checkpoints of torch 0.3, which saved scalars with shape (1,)); ``state`` itself
+        when there is none."""
+        unwrapped = {}
+        for name, (_, _, target) in self._state_targets().items():
+            if name not in state or target is EXTRA_STATE or getattr(target, "lazy_placeholder", False):
+                continue
+            if _shape_of(target) == ():
+                array = _numeric_array(state[name])
+                if array is not None and array.shape == (1,):
+                    unwrapped[name] = array.reshape(())
+        return {**state, **unwrapped} if unwrapped else state
+
     def _in_torchs_report_order(self, keys: list[Any]) -> list[Any]:
         """Unexpected ``keys`` in the order torch lists them: by the module whose prefix a key carries (the longest
         one naming a sub-module; the model's own otherwise), modules in ``named_modules`` order, the keys of one
@@ -557,6 +573,8 @@ class Module:
         data uncopied (the Parameter object and its ``requires_grad`` stay; an integer array is cast to the
         parameter's dtype, which must be floating), a buffer becomes the given array or Tensor, dtype and all.
         """
+        if isinstance(state, Mapping):
+            state = self._with_scalars_unwrapped(state)
         result = self.check_state_dict(state, strict)
         targets = [(entry, state[name]) for name, entry in self._state_targets().items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can

@@ -452,3 +452,28 @@ def test_unexpected_keys_are_listed_in_torchs_order_module_by_module():
     assert model.load_state_dict(state, strict=False).unexpected_keys == expected
     with pytest.raises(RuntimeError, match="unexpected keys: " + ", ".join(f"{key} " for key in expected[:1])):
         model.load_state_dict(state)
+
+
+@pytest.mark.parametrize("assign", [False, True])
+def test_a_zero_dim_entry_loads_from_a_one_entry_vector_as_torch(assign):
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3)
+    state = {name: np.array(value) for name, value in ours.state_dict().items()}
+    state["num_batches_tracked"] = np.array([5])
+    their_state = {name: torch.tensor(value) for name, value in state.items()}
+    theirs.load_state_dict(their_state, assign=assign)
+    ours.load_state_dict(state, assign=assign)
+    assert np.shape(ours.num_batches_tracked) == tuple(theirs.num_batches_tracked.shape) == ()
+    assert int(np.asarray(ours.num_batches_tracked)) == int(theirs.num_batches_tracked) == 5
+    scale = nn.utils.weight_norm(nn.Linear(2, 2), dim=None)  # a 0-D parameter, weight_g
+    their_scale = torch.nn.utils.weight_norm(torch.nn.Linear(2, 2), dim=None)
+    scale.load_state_dict({**scale.state_dict(), "weight_g": np.array([3.0], dtype=np.float32)}, assign=assign)
+    their_scale.load_state_dict({**their_scale.state_dict(), "weight_g": torch.tensor([3.0])}, assign=assign)
+    assert scale.weight_g.shape == tuple(their_scale.weight_g.shape) == ()
+    assert float(scale.weight_g.data) == float(their_scale.weight_g) == 3.0
+    for wrong in (np.array([5, 6]), np.array([[5]])):  # only one entry, in one axis
+        with pytest.raises(RuntimeError):
+            theirs.load_state_dict({**their_state, "num_batches_tracked": torch.tensor(wrong)})
+        with pytest.raises(RuntimeError, match="mis-shaped: num_batches_tracked"):
+            ours.load_state_dict({**state, "num_batches_tracked": wrong})
+    assert int(np.asarray(ours.num_batches_tracked)) == 5
