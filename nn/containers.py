@@ -112,7 +112,8 @@ class _ListContainer(_Container[Entry]):
 class _DictContainer(_Container[Entry]):
     """An ordered mapping from names to entries (insertion order); keys are non-empty strings without '.' (a key
     that is not a string is a TypeError, an empty or dotted one a KeyError, as torch's). An entry is also an
-    attribute, as in torch."""
+    attribute, as in torch, so a key naming an existing attribute or method (``"train"``, ``"keys"``) is a KeyError,
+    as torch's."""
 
     _contents = "_entries"
     #: What an attribute assignment adds as an entry (other values stay plain attributes).
@@ -163,6 +164,11 @@ class _DictContainer(_Container[Entry]):
             raise TypeError(f"{owner}: keys must be strings, got {type(key).__name__}")
         if not key or "." in key:
             raise KeyError(f"{owner}: keys must be non-empty strings without '.', got {key!r}")
+        if key not in self._entries and hasattr(self, key):
+            raise KeyError(
+                f"{owner}: attribute {key!r} already exists (a method or attribute of the {owner}, which the entry "
+                "would hide from attribute access): choose another key"
+            )
         return self._admit(owner, key, value)
 
     def __delitem__(self, key: str) -> None:

@@ -294,3 +294,23 @@ def test_dict_container_update_with_a_bad_pair_changes_nothing(container):
     if container == "ModuleDict":
         with pytest.raises(TypeError):
             nn.ModuleDict([("b", nn.ReLU()), ("c", 5)])
+
+
+@pytest.mark.parametrize("container", ["ModuleDict", "ParameterDict"])
+@pytest.mark.parametrize("key", ["train", "forward", "keys", "update", "state_dict"])
+def test_dict_container_key_naming_an_attribute_is_a_key_error_as_torch(container, key):
+    torch = pytest.importorskip("torch")
+    make = {"ModuleDict": (nn.ReLU, torch.nn.ReLU), "ParameterDict": (lambda: np.ones(2), lambda: torch.ones(2))}
+    ours, theirs = getattr(nn, container)(), getattr(torch.nn, container)()
+    with pytest.raises(KeyError, match="already exists"):
+        theirs[key] = make[container][1]()
+    with pytest.raises(KeyError, match=f"attribute '{key}' already exists"):
+        ours[key] = make[container][0]()
+    with pytest.raises(KeyError, match="already exists"):
+        getattr(nn, container)({key: make[container][0]()})
+    assert len(ours) == 0 and callable(ours.train) and ours.training is True
+    with pytest.raises(KeyError, match="already exists"):  # (torch's ParameterDict takes "training", hiding the flag)
+        ours["training"] = make[container][0]()
+    ours["head"] = make[container][0]()
+    ours["head"] = make[container][0]()  # an entry's own key replaces it
+    assert list(ours) == ["head"]
