@@ -618,11 +618,15 @@ class Module:
 
     # -- registration and traversal ----------------------------------------------
     def add_module(self, name: str, module: Module | None) -> None:
-        """Make ``module`` (or None) the sub-module attribute ``name``, as torch's ``add_module``."""
+        """Make ``module`` (or None) the sub-module attribute ``name``, as torch's ``add_module``; on a container, the
+        entry of that key or position (``seq.add_module("x", m)`` replaces the module named x, or appends one)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
         _check_member_name(self, "add_module", name, Module)
-        setattr(self, name, module)
+        if module is None:
+            setattr(self, name, module)
+        else:
+            set_member(self, name, module)
 
     def register_module(self, name: str, module: Module | None) -> None:
         """Alias of :meth:`add_module`."""
@@ -892,7 +896,8 @@ def _check_member_name(module: Module, method: str, name: Any, kind: type | tupl
     if not name or "." in name:
         raise KeyError(f"{method}: the name must be non-empty and contain no '.', got {name!r}")
     if hasattr(module, name):  # a class attribute (a method, ``training``) or a buffer is never replaced
-        current = vars(module).get(name, NotImplemented)
+        # a member by that name (a container's entry too: a Sequential's named module) can be replaced by its kind
+        current = dict(module._direct_members()).get(name, vars(module).get(name, NotImplemented))
         if name in module._buffer_names() or not (current is None or isinstance(current, kind)):
             kinds = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
             raise KeyError(f"{method}: attribute {name!r} already exists and is not a {kinds}")

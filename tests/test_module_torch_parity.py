@@ -870,3 +870,22 @@ def test_get_name_names_the_module_in_its_repr_as_torch():
     assert repr(renamed(nn.ModuleList, "Heads")([nn.ReLU()] * 2)) == repr(
         renamed(torch.nn.ModuleList, "Heads")([torch.nn.ReLU()] * 2)
     )
+
+
+def test_add_module_of_an_existing_name_on_a_container_replaces_the_module_as_torch():
+    torch = _torch()
+    ours, theirs = nn.Sequential(nn.ReLU()), torch.nn.Sequential(torch.nn.ReLU())
+    for model, lib in ((ours, nn), (theirs, torch.nn)):
+        model.add_module("x", lib.ReLU())
+        model.add_module("x", lib.Tanh())
+        model.add_module("0", lib.ELU())
+    assert repr(ours) == repr(theirs)
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs] == ["ELU", "Tanh"]
+    our_list, their_list = nn.ModuleList([nn.ReLU(), nn.ReLU()]), torch.nn.ModuleList([torch.nn.ReLU()] * 2)
+    our_list.add_module("1", nn.Tanh())
+    their_list.add_module("1", torch.nn.Tanh())
+    assert repr(our_list) == repr(their_list) and type(our_list[1]).__name__ == "Tanh"
+    our_dict, their_dict = nn.ModuleDict({"a": nn.ReLU()}), torch.nn.ModuleDict({"a": torch.nn.ReLU()})
+    our_dict.add_module("a", nn.Tanh())
+    their_dict.add_module("a", torch.nn.Tanh())
+    assert repr(our_dict) == repr(their_dict)
