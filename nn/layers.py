@@ -230,6 +230,8 @@ class Sequential(Module):
             for key, _ in named:
                 if not isinstance(key, str) or not key or "." in key:
                     raise KeyError(f"Sequential: names must be non-empty strings without '.', got {key!r}")
+                if hasattr(type(self), key):  # a method or class attribute: the module would hide behind it
+                    raise KeyError(f"Sequential: attribute {key!r} already exists; choose another name")
         else:
             named = [(str(index), module) for index, module in enumerate(modules)]
         for name, module in named:

@@ -314,3 +314,12 @@ def test_dict_container_key_naming_an_attribute_is_a_key_error_as_torch(containe
     ours["head"] = make[container][0]()
     ours["head"] = make[container][0]()  # an entry's own key replaces it
     assert list(ours) == ["head"]
+
+
+@pytest.mark.parametrize("name", ["train", "forward", "training", "append"])
+def test_sequential_named_after_an_attribute_is_a_key_error_as_torch(name):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(KeyError, match="already exists"):
+        torch.nn.Sequential(OrderedDict([(name, torch.nn.ReLU())]))
+    with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
+        nn.Sequential(OrderedDict([(name, nn.ReLU())]))
