@@ -523,8 +523,15 @@ class Tensor(
         return Tensor._from_op(data, ar.astype, (self,), {"dtype": dtype})
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset ``.grad``: to None (default, as PyTorch), or to zeros with ``set_to_none=False``."""
-        self._grad = None if set_to_none or self._grad is None else np.zeros_like(self._data)
+        """Reset ``.grad``: to None (default, as PyTorch), or to zeros with ``set_to_none=False``, written into the
+        gradient in place as torch's ``grad.zero_()`` (a ``.grad`` held from before reads the zeros too)."""
+        grad = self._grad
+        if set_to_none or grad is None:
+            self._grad = None
+        elif isinstance(grad, np.ndarray) and grad.flags.writeable and grad.shape == self._data.shape:
+            grad[...] = 0
+        else:
+            self._grad = np.zeros_like(self._data)
 
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="Tensor(", threshold=50, precision=4)

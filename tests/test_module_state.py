@@ -477,3 +477,21 @@ def test_a_zero_dim_entry_loads_from_a_one_entry_vector_as_torch(assign):
         with pytest.raises(RuntimeError, match="mis-shaped: num_batches_tracked"):
             ours.load_state_dict({**state, "num_batches_tracked": wrong})
     assert int(np.asarray(ours.num_batches_tracked)) == 5
+
+
+def test_zero_grad_keeping_the_gradients_zeroes_them_in_place_as_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    ours(Tensor(np.ones((1, 2), dtype=np.float32))).sum().backward()
+    theirs(torch.ones(1, 2)).sum().backward()
+    held, their_held = ours.weight.grad, theirs.weight.grad
+    ours.zero_grad(set_to_none=False)
+    theirs.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(held, their_held.numpy())  # the gradient held from before reads the zeros
+    np.testing.assert_array_equal(held, np.zeros((2, 2)))
+    ours(Tensor(np.ones((1, 2), dtype=np.float32))).sum().backward()
+    theirs(torch.ones(1, 2)).sum().backward()
+    np.testing.assert_array_equal(held, their_held.numpy())  # and what the next backward accumulates
+    assert held.dtype == np.float32
+    ours.zero_grad()
+    assert ours.weight.grad is None
