@@ -442,7 +442,11 @@ class Module:
         )
 
     def state_dict(
-        self, *, destination: MutableMapping[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
+        self,
+        *args: Any,
+        destination: MutableMapping[str, Any] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
     ) -> Any:
         """Copies of the parameters and persistent buffers as ndarrays, in torch's order (each module's
         parameters, then its buffers, then its sub-modules').
@@ -450,8 +454,23 @@ class Module:
         As torch's, a parameter or buffer reachable under several names (tied weights, a module
         used twice) has an entry under each name. Value parameters become 0-d float64 arrays.
         ``prefix`` starts every key; ``keep_vars=True`` gives the parameters and buffers themselves;
-        ``destination`` (a mapping) receives the entries and is returned, as torch's.
+        ``destination`` (a mapping) receives the entries and is returned, as torch's. As torch's, the three may
+        also come by position, (destination, prefix, keep_vars), with torch's FutureWarning (older code calls
+        ``super().state_dict(destination, prefix, keep_vars)``).
         """
+        if args:
+            if len(args) > 3:
+                raise TypeError(f"state_dict() takes at most 3 positional arguments ({len(args)} given)")
+            warnings.warn(
+                "Positional args are being deprecated, use kwargs instead (as torch's state_dict warns): "
+                "state_dict(destination=..., prefix=..., keep_vars=...)",
+                FutureWarning,
+                stacklevel=2,
+            )
+            given = dict(zip(("destination", "prefix", "keep_vars"), args))
+            destination = given.get("destination", destination)
+            prefix = given.get("prefix", prefix)
+            keep_vars = given.get("keep_vars", keep_vars)
         state: Any = OrderedDict() if destination is None else destination
         for name, owner, _, member in self._state_entries():
             if member is EXTRA_STATE:  # a module's own state beside its tensors (torch's get_extra_state)

@@ -495,3 +495,27 @@ def test_zero_grad_keeping_the_gradients_zeroes_them_in_place_as_torch():
     assert held.dtype == np.float32
     ours.zero_grad()
     assert ours.weight.grad is None
+
+
+def test_state_dict_takes_torchs_deprecated_positional_arguments_with_its_warning():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    mine, their_dict = OrderedDict(), OrderedDict()
+    with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
+        theirs.state_dict(their_dict, "net.", True)
+    with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
+        returned = ours.state_dict(mine, "net.", True)
+    assert returned is mine and list(mine) == list(their_dict) == ["net.weight", "net.bias"]
+    assert mine["net.weight"] is ours.weight  # keep_vars=True, by position
+
+    class Wrapped(nn.Module):  # older code: super().state_dict(destination, prefix, keep_vars)
+        def __init__(self):
+            self.fc = nn.Linear(2, 1)
+
+        def state_dict(self, destination=None, prefix="", keep_vars=False):
+            return super().state_dict(destination, prefix, keep_vars)
+
+    with pytest.warns(FutureWarning):
+        assert list(Wrapped().state_dict()) == ["fc.weight", "fc.bias"]
+    with pytest.raises(TypeError):
+        ours.state_dict(mine, "net.", True, "extra")
