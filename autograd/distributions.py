@@ -1,5 +1,5 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
-``Independent`` and ``kl_divergence``.
+``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from . import distribution_constraints as constraints
+from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -22,9 +23,13 @@ from .uniform_distribution import Uniform
 
 __all__ = [
     "Bernoulli",
+    "Beta",
     "Categorical",
     "Distribution",
+    "Exponential",
+    "Gamma",
     "Independent",
+    "Laplace",
     "MultivariateNormal",
     "Normal",
     "Uniform",

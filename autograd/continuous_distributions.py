@@ -1,0 +1,214 @@
+"""``Exponential``, ``Laplace``, ``Gamma`` and ``Beta`` (torch.distributions' of those names).
+
+Exponential and Laplace draw by inverting their cdf at a uniform draw, so ``rsample`` is differentiable in the
+parameters. Gamma and Beta draw with numpy's samplers (``sample`` only: torch's implicit reparameterisation of the
+gamma draw is not here, so their ``rsample`` is NotImplementedError); their densities, entropies and moments are
+differentiable in the parameters:
+
+    Gamma(a, b):  log p(x) = a log b + (a - 1) log x - b x - lgamma(a)
+    Beta(a, b):   log p(x) = (a - 1) log x + (b - 1) log(1 - x) - lgamma(a) - lgamma(b) + lgamma(a + b)
+
+(with 0 log 0 = 0, as torch's xlogy).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .distribution_base import Distribution, broadcast_all
+from .distribution_constraints import positive, real, unit_interval
+from .grad_mode import no_grad
+from .random_state import generator_for
+from .tensor import Tensor
+from .tensor_functions import rand
+
+__all__ = ["Beta", "Exponential", "Gamma", "Laplace"]
+
+
+class Exponential(Distribution):
+    """Exp(rate): density rate e^(-rate x) on x >= 0; rsample -log(1 - u) / rate, u ~ U[0, 1)."""
+
+    arg_constraints = {"rate": positive}
+    support = None  # x >= 0, checked in _validate_sample (0 is in the support, positive's bound is strict)
+    has_rsample = True
+
+    def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
+        (self.rate,) = broadcast_all(rate)
+        super().__init__(tuple(self.rate.shape), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return 1 / self.rate
+
+    @property
+    def mode(self) -> Tensor:
+        return self.rate * 0
+
+    @property
+    def variance(self) -> Tensor:
+        return self.rate**-2
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        u = rand(self._extended_shape(sample_shape), dtype=self.rate.dtype)
+        return -(-u).log1p() / self.rate
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        return self.rate.log() - self.rate * value
+
+    def cdf(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        return 1 - (-self.rate * value).exp()
+
+    def icdf(self, value: Any) -> Tensor:
+        return -(-value).log1p() / self.rate
+
+    def entropy(self) -> Tensor:
+        return 1.0 - self.rate.log()
+
+    def _validate_sample(self, value: Tensor) -> None:
+        if not np.all(np.asarray(value._data) >= 0):
+            raise ValueError(
+                f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be within the "
+                f"support (GreaterThanEq(lower_bound=0.0)) of the distribution {self!r}, but found invalid "
+                f"values:\n{value}"
+            )
+        super()._validate_sample(value)
+
+
+class Laplace(Distribution):
+    """Laplace(loc, scale): density e^(-|x - loc| / scale) / (2 scale); rsample by the inverse cdf."""
+
+    arg_constraints = {"loc": real, "scale": positive}
+    support = real
+    has_rsample = True
+
+    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(tuple(self.loc.shape), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        return 2 * self.scale**2
+
+    @property
+    def stddev(self) -> Tensor:
+        return math.sqrt(2) * self.scale
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        # u in (-1, 1): loc - scale sign(u) log(1 - |u|), torch's formula
+        eps = float(np.finfo(np.dtype(self.loc.dtype)).eps)
+        u = rand(self._extended_shape(sample_shape), dtype=self.loc.dtype) * (2 - 2 * eps) + (eps - 1)
+        return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        return -(2 * self.scale).log() - (value - self.loc).abs() / self.scale
+
+    def cdf(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        z = value - self.loc
+        return 0.5 - 0.5 * z.sign() * (-z.abs() / self.scale).expm1()
+
+    def icdf(self, value: Any) -> Tensor:
+        term = value - 0.5
+        return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
+
+    def entropy(self) -> Tensor:
+        return 1 + (2 * self.scale).log()
+
+
+class Gamma(Distribution):
+    """Gamma(concentration a, rate b): density b^a x^(a-1) e^(-b x) / Gamma(a) on x > 0."""
+
+    arg_constraints = {"concentration": positive, "rate": positive}
+    support = positive
+
+    def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
+        self.concentration, self.rate = broadcast_all(concentration, rate)
+        super().__init__(tuple(self.rate.shape), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration / self.rate
+
+    @property
+    def mode(self) -> Tensor:
+        return ((self.concentration - 1) / self.rate).clamp(min=0)
+
+    @property
+    def variance(self) -> Tensor:
+        return self.concentration / self.rate**2
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        a, b = (np.broadcast_to(p._data, shape) for p in (self.concentration, self.rate))
+        with no_grad():
+            draws = generator_for(None).standard_gamma(a) / b
+        return Tensor(draws.astype(self.rate.dtype, copy=False))
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        a, b = self.concentration, self.rate
+        return a.xlogy(b) + (a - 1).xlogy(value) - b * value - a.lgamma()  # xlogy: 0 log 0 = 0, as torch's
+
+    def cdf(self, value: Any) -> Tensor:
+        raise NotImplementedError("Gamma.cdf (the regularised incomplete gamma function) is not implemented")
+
+    def entropy(self) -> Tensor:
+        a = self.concentration
+        return a - self.rate.log() + a.lgamma() + (1 - a) * a.digamma()
+
+
+class Beta(Distribution):
+    """Beta(concentration1 a, concentration0 b) on (0, 1): density x^(a-1) (1-x)^(b-1) / B(a, b)."""
+
+    arg_constraints = {"concentration1": positive, "concentration0": positive}
+    support = unit_interval
+
+    def __init__(self, concentration1: Any, concentration0: Any, validate_args: bool | None = None) -> None:
+        self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
+        super().__init__(tuple(self.concentration1.shape), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration1 / (self.concentration1 + self.concentration0)
+
+    @property
+    def mode(self) -> Tensor:
+        return (self.concentration1 - 1) / (self.concentration1 + self.concentration0 - 2)
+
+    @property
+    def variance(self) -> Tensor:
+        total = self.concentration1 + self.concentration0
+        return self.concentration1 * self.concentration0 / (total**2 * (total + 1))
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        a, b = (np.broadcast_to(p._data, shape) for p in (self.concentration1, self.concentration0))
+        with no_grad():
+            draws = generator_for(None).beta(a, b)
+        return Tensor(draws.astype(self.concentration1.dtype, copy=False))
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        a, b = self.concentration1, self.concentration0
+        log_beta = a.lgamma() + b.lgamma() - (a + b).lgamma()
+        return (a - 1).xlogy(value) + (b - 1).xlogy(1 - value) - log_beta  # xlogy: 0 log 0 = 0, as torch's
+
+    def entropy(self) -> Tensor:
+        a, b = self.concentration1, self.concentration0
+        total = a + b
+        log_beta = a.lgamma() + b.lgamma() - total.lgamma()
+        return log_beta - (a - 1) * a.digamma() - (b - 1) * b.digamma() + (total - 2) * total.digamma()
