@@ -165,25 +165,35 @@ def local_gradients(node: Node, grad: Any) -> list[tuple[Node, Any]]:
     op = node.op
     if op is None:
         return []
-    parents, attrs, out = node.parents, node.attrs, node._data
+    parents = node.parents
     with quiet():
-        if op.constant_at is not None:  # one parent; the number kept in attrs takes its place among the inputs
-            x = parents[0]._data
-            contributions = [_call_rule(op.rules[0], *_one_input_arguments(grad, out, x, attrs, op.constant_at))]
-        elif op.joint:
-            contributions = list(_call_rule(op.rules[0], (grad, out, *[p._data for p in parents]), attrs))
-        else:
-            args = tuple(parent._data for parent in parents)
-            contributions = [
-                _call_rule(op.rules[0], (index, grad, out, *args), attrs)
-                if op.variadic
-                else _call_rule(op.rules[index], (grad, out, *args), attrs)
-                for index in range(len(parents))
-            ]
+        contributions = _rule_contributions(op, grad, node._data, tuple(p._data for p in parents), node.attrs)
     return [
         (parent, parent._match_gradient(contribution, False) if parent.broadcasts else contribution)
         for parent, contribution in zip(parents, contributions)
         if contribution is not None and parent._requires_grad
+    ]
+
+
+def _rule_contributions(
+    op: Op, grad: Any, out: Any, args: tuple, attrs: Any, needed: Sequence[bool] | None = None
+) -> list[Any]:
+    """Every input's contribution from ``op``'s rules, given the output's gradient, the output and the inputs (arrays,
+    or nodes under create_graph); None for an input ``needed`` says needs none (where a rule per input makes that
+    cheaper; a joint rule gives them all). The general form of the calls backward writes out inline."""
+    if op.one_rule:  # one parent, one rule; an Op.with_constant variant takes its number from attrs
+        if needed is not None and not needed[0]:
+            return [None]
+        return [_call_rule(op.rules[0], *_one_input_arguments(grad, out, args[0], attrs, op.constant_at))]
+    if op.joint:
+        return list(_call_rule(op.rules[0], (grad, out, *args), attrs))
+    return [
+        None
+        if needed is not None and not needed[index]
+        else _call_rule(op.rules[0], (index, grad, out, *args), attrs)
+        if op.variadic
+        else _call_rule(op.rules[index], (grad, out, *args), attrs)
+        for index in range(len(args))
     ]
 
 
@@ -272,9 +282,8 @@ def _gathered_gradients(node: Node, grad: Any, op: Op, pending: dict[Node, Any],
     )
 
 
-class _FunctionPreHook:
-    """A hook registered with ``grad_fn.register_prehook``, kept in the node's hook table (tensor hooks pass it by):
-    torch's ``hook(grad_outputs)``, called as a tensor hook is, with the gradient wrapped in a one-element tuple."""
+class _FunctionHook:
+    """A hook registered on a ``grad_fn``, kept in its node's hook table beside the tensor hooks (which pass it by)."""
 
     __slots__ = ("hook",)
 
@@ -284,6 +293,13 @@ class _FunctionPreHook:
     @property
     def __name__(self) -> str:
         return getattr(self.hook, "__name__", type(self.hook).__name__)
+
+
+class _FunctionPreHook(_FunctionHook):
+    """``grad_fn.register_prehook``'s: torch's ``hook(grad_outputs)``, called as a tensor hook is, with the gradient
+    wrapped in a one-element tuple."""
+
+    __slots__ = ()
 
     def __call__(self, grad: Any) -> Any:
         replaced = self.hook((grad,))
@@ -306,14 +322,11 @@ def _check_returned_tuple(replaced: Any, expected: int, name: str) -> None:
         )
 
 
-class _FunctionPostHook:
-    """A hook registered with ``grad_fn.register_hook``: torch's ``hook(grad_inputs, grad_outputs)``, called by
-    backward once the node's derivative rules have given the gradients of its inputs (see backprop)."""
+class _FunctionPostHook(_FunctionHook):
+    """``grad_fn.register_hook``'s: torch's ``hook(grad_inputs, grad_outputs)``, called by backward once the node's
+    derivative rules have given the gradients of its inputs (see :func:`_through_function_hooks`)."""
 
-    __slots__ = ("hook",)
-
-    def __init__(self, hook: Callable[..., Any]) -> None:
-        self.hook = hook
+    __slots__ = ()
 
 
 def _through_function_hooks(
@@ -342,25 +355,7 @@ def _through_function_hooks(
     else:
         out, args = node._data, tuple([parent._data for parent in parents])
     needed = [parent._requires_grad and (relevant is None or parent in relevant) for parent in parents]
-    if op.one_rule:
-        contributions = [
-            _call_rule(op.rules[0], *_one_input_arguments(grad, out, args[0], attrs, op.constant_at))
-            if needed[0]
-            else None
-        ]
-    elif op.joint:
-        contributions = list(_call_rule(op.rules[0], (grad, out, *args), attrs))
-    else:
-        contributions = [
-            (
-                _call_rule(op.rules[0], (index, grad, out, *args), attrs)
-                if op.variadic
-                else _call_rule(op.rules[index], (grad, out, *args), attrs)
-            )
-            if needed[index]
-            else None
-            for index in range(len(parents))
-        ]
+    contributions = _rule_contributions(op, grad, out, args, attrs, needed)
     grad_inputs = [  # each of its input's shape, as torch's hooks see them (a broadcast input's summed back)
         None
         if contribution is None or not wanted
@@ -376,7 +371,7 @@ def _through_function_hooks(
         )
         if replaced is None:
             continue
-        _check_returned_tuple(replaced, len(grad_inputs), getattr(hook.hook, "__name__", type(hook.hook).__name__))
+        _check_returned_tuple(replaced, len(grad_inputs), hook.__name__)
         grad_inputs = [
             None
             if g is None

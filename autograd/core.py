@@ -37,7 +37,15 @@ from typing import Any, Self
 
 import numpy as np
 
-from .backprop import _FunctionPostHook, _FunctionPreHook, _unaliased, backpropagate, backward_order, leaf_accumulation
+from .backprop import (
+    _FunctionHook,
+    _FunctionPostHook,
+    _FunctionPreHook,
+    _unaliased,
+    backpropagate,
+    backward_order,
+    leaf_accumulation,
+)
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
@@ -495,6 +503,10 @@ class Node(NodeCopying):
         """
         if not self._requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a node that does not require grad")
+        return self._add_hook(hook)
+
+    def _add_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Put ``hook`` into this node's hook table (tensor hooks and its ``grad_fn``'s); its handle removes it."""
         if self._hooks is None:
             self._hooks = {}
         handle = RemovableHandle(self._hooks)
@@ -529,7 +541,7 @@ class Node(NodeCopying):
 
     def _has_function_hooks(self) -> bool:
         """Whether hooks were registered on this node's ``grad_fn`` (backward then takes its careful path)."""
-        return any(type(hook) in (_FunctionPreHook, _FunctionPostHook) for hook in self._hooks.values())
+        return any(isinstance(hook, _FunctionHook) for hook in self._hooks.values())
 
     def _hook_form(self, grad: Any) -> Any:
         """How a ``grad_fn`` hook receives a gradient of this kind of node (a Tensor's arrays: GradientArrays)."""
@@ -652,7 +664,7 @@ class GradFn(_BackwardFunction):
         ``grad_outputs`` is a one-element tuple, the gradient of the node (after its tensor hooks, and after a
         ``retain_grad()`` has kept it); the hook may return a tuple holding a replacement, or None. The handle's
         ``remove()`` unregisters it."""
-        return self._registered(_FunctionPreHook(hook))
+        return self.node._add_hook(_FunctionPreHook(hook))
 
     def register_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(grad_inputs, grad_outputs)`` after this function has run in a backward pass, as torch's
@@ -664,15 +676,7 @@ class GradFn(_BackwardFunction):
                 f"register_hook: {self.name()} is one output's function of a call that returned several (each output "
                 "has its own here, where torch has one for the call); register a hook on the tensors instead"
             )
-        return self._registered(_FunctionPostHook(hook))
-
-    def _registered(self, hook: Any) -> RemovableHandle:
-        node = self.node
-        if node._hooks is None:
-            node._hooks = {}
-        handle = RemovableHandle(node._hooks)
-        node._hooks[handle.id] = hook
-        return handle
+        return self.node._add_hook(_FunctionPostHook(hook))
 
     def __getattr__(self, name: str) -> Any:
         """A custom Function's ``ctx`` read through its output's ``grad_fn``, as in torch, where the ``grad_fn`` is
