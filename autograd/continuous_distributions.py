@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 
 from .distribution_base import Distribution, broadcast_all
-from .distribution_constraints import positive, real, unit_interval
-from .grad_mode import no_grad
+from .distribution_constraints import nonnegative, positive, real, unit_interval
 from .random_state import generator_for
 from .tensor import Tensor
 from .tensor_functions import rand
@@ -28,11 +27,19 @@ from .tensor_functions import rand
 __all__ = ["Beta", "Exponential", "Gamma", "Laplace"]
 
 
+def _numpy_draws(distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor) -> Tensor:
+    """A draw of ``distribution``'s extended shape made by ``draw(rng, *params)`` with numpy's sampler on the library's
+    random state (``autograd.manual_seed``'s), each parameter broadcast to that shape; in the parameters' dtype."""
+    shape = distribution._extended_shape(sample_shape)
+    draws = draw(generator_for(None), *(np.broadcast_to(p._data, shape) for p in params))
+    return Tensor(draws.astype(params[0].dtype, copy=False))
+
+
 class Exponential(Distribution):
     """Exp(rate): density rate e^(-rate x) on x >= 0; rsample -log(1 - u) / rate, u ~ U[0, 1)."""
 
     arg_constraints = {"rate": positive}
-    support = None  # x >= 0, checked in _validate_sample (0 is in the support, positive's bound is strict)
+    support = nonnegative
     has_rsample = True
 
     def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
@@ -52,8 +59,7 @@ class Exponential(Distribution):
         return self.rate**-2
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        u = rand(self._extended_shape(sample_shape), dtype=self.rate.dtype)
-        return -(-u).log1p() / self.rate
+        return self.icdf(rand(self._extended_shape(sample_shape), dtype=self.rate.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
@@ -68,15 +74,6 @@ class Exponential(Distribution):
 
     def entropy(self) -> Tensor:
         return 1.0 - self.rate.log()
-
-    def _validate_sample(self, value: Tensor) -> None:
-        if not np.all(np.asarray(value._data) >= 0):
-            raise ValueError(
-                f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be within the "
-                f"support (GreaterThanEq(lower_bound=0.0)) of the distribution {self!r}, but found invalid "
-                f"values:\n{value}"
-            )
-        super()._validate_sample(value)
 
 
 class Laplace(Distribution):
@@ -152,19 +149,14 @@ class Gamma(Distribution):
         return self.concentration / self.rate**2
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        a, b = (np.broadcast_to(p._data, shape) for p in (self.concentration, self.rate))
-        with no_grad():
-            draws = generator_for(None).standard_gamma(a) / b
-        return Tensor(draws.astype(self.rate.dtype, copy=False))
+        return _numpy_draws(
+            self, sample_shape, lambda rng, a, b: rng.standard_gamma(a) / b, self.concentration, self.rate
+        )
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
         a, b = self.concentration, self.rate
         return a.xlogy(b) + (a - 1).xlogy(value) - b * value - a.lgamma()  # xlogy: 0 log 0 = 0, as torch's
-
-    def cdf(self, value: Any) -> Tensor:
-        raise NotImplementedError("Gamma.cdf (the regularised incomplete gamma function) is not implemented")
 
     def entropy(self) -> Tensor:
         a = self.concentration
@@ -195,20 +187,19 @@ class Beta(Distribution):
         return self.concentration1 * self.concentration0 / (total**2 * (total + 1))
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        a, b = (np.broadcast_to(p._data, shape) for p in (self.concentration1, self.concentration0))
-        with no_grad():
-            draws = generator_for(None).beta(a, b)
-        return Tensor(draws.astype(self.concentration1.dtype, copy=False))
+        return _numpy_draws(self, sample_shape, np.random.Generator.beta, self.concentration1, self.concentration0)
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
         a, b = self.concentration1, self.concentration0
-        log_beta = a.lgamma() + b.lgamma() - (a + b).lgamma()
-        return (a - 1).xlogy(value) + (b - 1).xlogy(1 - value) - log_beta  # xlogy: 0 log 0 = 0, as torch's
+        return (a - 1).xlogy(value) + (b - 1).xlogy(1 - value) - self._log_beta()  # xlogy: 0 log 0 = 0, as torch's
 
     def entropy(self) -> Tensor:
         a, b = self.concentration1, self.concentration0
         total = a + b
-        log_beta = a.lgamma() + b.lgamma() - total.lgamma()
-        return log_beta - (a - 1) * a.digamma() - (b - 1) * b.digamma() + (total - 2) * total.digamma()
+        return self._log_beta() - (a - 1) * a.digamma() - (b - 1) * b.digamma() + (total - 2) * total.digamma()
+
+    def _log_beta(self) -> Tensor:
+        """log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b)."""
+        a, b = self.concentration1, self.concentration0
+        return a.lgamma() + b.lgamma() - (a + b).lgamma()

@@ -16,7 +16,10 @@ __all__ = [
     "half_open_interval",
     "integer_interval",
     "interval",
+    "lower_cholesky",
+    "nonnegative",
     "positive",
+    "positive_definite",
     "real",
     "real_vector",
     "simplex",
@@ -67,6 +70,14 @@ class _GreaterThan(Constraint):
         return f"GreaterThan(lower_bound={self.lower_bound})"
 
 
+class _GreaterThanEq(_GreaterThan):
+    def check(self, value: np.ndarray) -> np.ndarray:
+        return self.lower_bound <= value
+
+    def __repr__(self) -> str:
+        return f"GreaterThanEq(lower_bound={self.lower_bound})"
+
+
 class _Interval(Constraint):
     """lower_bound <= x <= upper_bound."""
 
@@ -96,6 +107,28 @@ class _IntegerInterval(_Interval):
         return (value % 1 == 0) & super().check(value)
 
 
+class _LowerCholesky(Constraint):
+    """Square lower-triangular matrices with a positive diagonal."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        lower = np.all(np.triu(value, 1) == 0, axis=(-2, -1))
+        return lower & np.all(np.diagonal(value, axis1=-2, axis2=-1) > 0, axis=-1)
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric matrices whose eigenvalues are all positive."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        symmetric = np.all(np.isclose(value, np.swapaxes(value, -1, -2), atol=1e-6), axis=(-2, -1))
+        with np.errstate(all="ignore"):
+            positive = np.all(np.linalg.eigvalsh(value) > 0, axis=-1) if value.size else np.ones(value.shape[:-2], bool)
+        return symmetric & positive
+
+
 class _Simplex(Constraint):
     """Vectors of non-negative entries summing to 1 (within 1e-6, as torch's check)."""
 
@@ -109,6 +142,9 @@ real = _Real()
 real_vector = _RealVector()
 boolean = _Boolean()
 positive = _GreaterThan(0.0)
+nonnegative = _GreaterThanEq(0.0)
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()
 greater_than = _GreaterThan

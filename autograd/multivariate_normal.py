@@ -11,10 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .distribution_base import Distribution
-from .distribution_constraints import Constraint, real_vector
+from .distribution_constraints import lower_cholesky, positive_definite, real_vector
 from .linalg import cholesky, inv, solve_triangular
 from .tensor import Tensor
 from .tensor_functions import randn
@@ -23,36 +21,14 @@ from .torch_module_functions import broadcast_shapes
 __all__ = ["MultivariateNormal"]
 
 
-class _LowerCholesky(Constraint):
-    """Square lower-triangular matrices with a positive diagonal."""
-
-    event_dim = 2
-
-    def check(self, value: np.ndarray) -> np.ndarray:
-        lower = np.all(np.triu(value, 1) == 0, axis=(-2, -1))
-        return lower & np.all(np.diagonal(value, axis1=-2, axis2=-1) > 0, axis=-1)
-
-
-class _PositiveDefinite(Constraint):
-    """Symmetric matrices whose eigenvalues are all positive."""
-
-    event_dim = 2
-
-    def check(self, value: np.ndarray) -> np.ndarray:
-        symmetric = np.all(np.isclose(value, np.swapaxes(value, -1, -2), atol=1e-6), axis=(-2, -1))
-        with np.errstate(all="ignore"):
-            positive = np.all(np.linalg.eigvalsh(value) > 0, axis=-1) if value.size else np.ones(value.shape[:-2], bool)
-        return symmetric & positive
-
-
 class MultivariateNormal(Distribution):
     """N(loc, Sigma) over vectors of loc's last axis; batch axes broadcast between loc and the matrix."""
 
     arg_constraints = {
         "loc": real_vector,
-        "covariance_matrix": _PositiveDefinite(),
-        "precision_matrix": _PositiveDefinite(),
-        "scale_tril": _LowerCholesky(),
+        "covariance_matrix": positive_definite,
+        "precision_matrix": positive_definite,
+        "scale_tril": lower_cholesky,
     }
     support = real_vector
     has_rsample = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .distribution_base import Distribution, broadcast_all
-from .distribution_constraints import Constraint, real
+from .distribution_constraints import Constraint, interval, real
 from .tensor import Tensor
 from .tensor_functions import rand
 
@@ -32,7 +32,7 @@ class Uniform(Distribution):
 
     @property
     def support(self) -> Constraint:  # type: ignore[override]
-        return _Between(self.low._data, self.high._data)
+        return interval(self.low._data, self.high._data)  # closed, as torch's
 
     @property
     def mean(self) -> Tensor:
@@ -51,8 +51,7 @@ class Uniform(Distribution):
         return (self.high - self.low) ** 2 / 12
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        u = rand(self._extended_shape(sample_shape), dtype=self.low.dtype)
-        return self.low + u * (self.high - self.low)
+        return self.icdf(rand(self._extended_shape(sample_shape), dtype=self.low.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)
@@ -68,16 +67,3 @@ class Uniform(Distribution):
 
     def entropy(self) -> Tensor:
         return (self.high - self.low).log()
-
-
-class _Between(Constraint):
-    """low <= x <= high, with the bounds of each entry (a Uniform's support, closed as torch's)."""
-
-    def __init__(self, low: Any, high: Any) -> None:
-        self.low, self.high = low, high
-
-    def check(self, value: Any) -> Any:
-        return (self.low <= value) & (value <= self.high)
-
-    def __repr__(self) -> str:
-        return f"Interval(lower_bound={self.low}, upper_bound={self.high})"
