@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes
-from .core import Node
+from .core import Node, holds_node_requiring_grad
 from .grad_mode import is_grad_enabled
 
 __all__ = ["array_function", "array_ufunc", "register_numpy_functions"]
@@ -197,7 +197,7 @@ def array_function(node: Node, function: Any, types: Any, args: tuple[Any, ...],
         if "read-only" not in str(error):
             raise
         raise _in_place_error(function.__name__) from None
-    if is_grad_enabled() and _holds_floats(result) and _any_needs_grad(_values_read(function, args, kwargs)):
+    if is_grad_enabled() and _holds_floats(result) and holds_node_requiring_grad(_values_read(function, args, kwargs)):
         warnings.warn(
             f"numpy's {function.__name__} has no derivative in this library: its result is a constant and the "
             f"gradient through it is lost; call it on x.detach() or x.data to say a constant is meant",
@@ -276,13 +276,6 @@ def _values_read(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -
     if function in _PROTOTYPE_ONLY:
         return [list(args[1:]), [value for key, value in kwargs.items() if key != "a"]]
     return [list(args), list(kwargs.values())]
-
-
-def _any_needs_grad(value: Any) -> bool:
-    """Whether ``value`` is a node that requires grad, or a list or tuple holding one (at any depth)."""
-    if isinstance(value, Node):
-        return value.requires_grad
-    return isinstance(value, (list, tuple)) and any(_any_needs_grad(item) for item in value)
 
 
 def _holds_floats(result: Any) -> bool:
