@@ -102,10 +102,9 @@ def channel_mask_shape(function: str, shape: tuple[int, ...], spatial: int, trai
             UserWarning,
             stacklevel=user_stacklevel(),
         )
-    batched = ndim if spatial == 2 else int(ndim == spatial + 2)  # (3-D: an unbatched sample gets a batch axis)
-    if training and (ndim < 2 if spatial == 2 else ndim < 1):
+    if training and ndim < (2 if spatial == 2 else 1):
         raise ShapeError(f"{function}: Feature dropout requires at least 2 dimensions in the input, got shape {shape}")
-    if spatial == 2 or batched:
+    if spatial == 2 or ndim == spatial + 2:  # (N, C, ...); 3-D's other ranks are one unbatched sample (C, ...)
         return shape[:2] + (1,) * (ndim - 2)
     return shape[:1] + (1,) * (ndim - 1)
 
