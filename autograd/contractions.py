@@ -18,7 +18,7 @@ import numpy as np
 from . import shared_math
 from .derivatives import arrays as ar
 from .derivatives import contractions as rules
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, torch_alias
 
@@ -213,8 +213,7 @@ def diagonal(
     first, second = _axes((axis1, axis2), a.ndim, "diagonal")
     if first == second:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
-    if not isinstance(offset, (int, np.integer)) or isinstance(offset, (bool, np.bool_)):
-        raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
+    require_integer("diagonal", "offset", offset)
     data = a._data.diagonal(int(offset), first, second)
     if a._data.flags.writeable:
         data.flags.writeable = True

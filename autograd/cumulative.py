@@ -15,7 +15,7 @@ import numpy as np
 from .broadcasting import AxisError, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
-from .shape_errors import ArgumentRangeError
+from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
@@ -130,8 +130,7 @@ def diff(
     (g_{-1} = g_m = 0)."""
     axis = _along("diff", axis, dim, default=-1)
     a = _tensor(a)
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # a float or a bool: torch's TypeError
-        raise TypeError(f"diff: order n must be an integer, got {n!r}")
+    require_integer("diff", "order n", n)
     if n < 0:
         raise ArgumentRangeError(f"diff: order n must be a non-negative integer, got {n!r}")
     if a.ndim == 0:

@@ -19,6 +19,7 @@ from .core import Node
 from .default_dtype import get_default_dtype
 from .distribution_constraints import Constraint
 from .grad_mode import no_grad
+from .shape_errors import is_integer
 from .tensor import Tensor
 from .torch_module_functions import broadcast_tensors
 
@@ -45,7 +46,7 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
 
 def _shape(sample_shape: Any) -> tuple[int, ...]:
     """``sample_shape`` (a tuple/list of ints, or an int) as a tuple."""
-    if isinstance(sample_shape, (int, np.integer)) and not isinstance(sample_shape, bool):
+    if is_integer(sample_shape):
         return (int(sample_shape),)
     return tuple(int(n) for n in sample_shape)
 

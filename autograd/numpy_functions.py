@@ -29,6 +29,7 @@ from . import shared_math as sm
 from . import special
 from .derivatives import elementwise as ew
 from .op import Op
+from .shape_errors import require_integer
 from .shared_math import data_of, where
 from .special import erf as erf_function
 
@@ -357,8 +358,7 @@ class NumpyFunctions:
     def polygamma(self: Self, n: int) -> Self:
         """psi^(n)(x), the n-th derivative of digamma (torch.Tensor.polygamma(n): n = 0 is digamma, 1 trigamma);
         (-1)^(n+1) inf at the poles 0, -1, ...; d/dx = polygamma(n + 1, x)."""
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"polygamma: n must be an integer, got {n!r}")
+        require_integer("polygamma", "n", n)
         if n < 0:
             raise ValueError(f"polygamma: n must be non-negative, got {n}")
         if n == 0:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, stack
 from .torch_keywords import UNSET, torch_alias
@@ -123,8 +123,7 @@ def tile(a: TensorLike, reps: int | Sequence[int]) -> Tensor:
 
 
 def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
-    if not isinstance(k, (int, np.integer)):  # torch's TypeError (numpy's tri took a float k as its floor)
-        raise TypeError(f"{op}: the diagonal offset (k, torch's diagonal) must be an integer, got {k!r}")
+    require_integer(op, "the diagonal offset (k, torch's diagonal)", k, bools=True)  # numpy's tri floored a float
     m = _tensor(m)
     _need_dims(m, 1, op)
     rows, columns = m.shape[-2:] if m.ndim >= 2 else (m.shape[0], m.shape[0])

@@ -14,7 +14,7 @@ import numpy as np
 
 from .broadcasting import AxisError
 from .indexing import take_along_axis
-from .shape_errors import ArgumentRangeError
+from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
@@ -120,8 +120,7 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
     if not -input.ndim <= dim < input.ndim:
         raise AxisError(f"topk: dim {dim} is out of bounds for an array of dimension {input.ndim}")
     length = input.shape[dim]
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):  # a float or a bool: torch's TypeError
-        raise TypeError(f"topk: k must be an integer, got {k!r}")
+    require_integer("topk", "k", k)
     if not 0 <= k <= length:
         raise ArgumentRangeError(
             f"topk: k must be an integer in [0, {length}] for dim {dim} of shape {input.shape}, got {k!r}"

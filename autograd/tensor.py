@@ -47,7 +47,7 @@ from .derivatives import elementwise as ew
 from .gradient_array import DataArray, GradientArray, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .tensor_in_place import TensorInPlace
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
@@ -313,7 +313,7 @@ class Tensor(
 
     def __init__(self, data: TensorLike, requires_grad: bool = False, dtype: Any = None) -> None:
         """A leaf holding a copy of ``data`` (converted to ``dtype`` if given)."""
-        if type(requires_grad) is int and isinstance(data, (int, np.integer)) and not isinstance(data, bool):
+        if type(requires_grad) is int and is_integer(data):
             sizes = f"{data}, {requires_grad}"
             raise RequiresGradTypeError(
                 f"Tensor({sizes}{'' if dtype is None else ', ...'}): the arguments are (data, requires_grad, dtype), "

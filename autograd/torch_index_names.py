@@ -27,7 +27,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 
 __all__ = ["Histogram", "TorchIndexNames"]
@@ -600,9 +600,8 @@ class TorchIndexNames:
         axis (that dimension becomes the window count). A copy, not a view as torch's; d/dself adds each
         window's g back where it was read (overlaps accumulate)."""
         tensor = _tensor(self)
-        for name, value in (("size", size), ("step", step)):
-            if not isinstance(value, (int, np.integer)):  # torch's TypeError (a float size indexed the windows)
-                raise TypeError(f"unfold: {name} must be an integer, got {value!r}")
+        require_integer("unfold", "size", size, bools=True)  # (a float size indexed the windows)
+        require_integer("unfold", "step", step, bools=True)
         if step <= 0:
             raise ArgumentRangeError(f"unfold: step is {step} but must be > 0")
         if size < 0:

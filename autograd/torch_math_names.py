@@ -28,7 +28,7 @@ from .deprecated_overloads import value_first
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAndLogAbsDet", "TorchMathNames"]
@@ -602,8 +602,7 @@ class TorchMathNames:
             raise MultinomialDtypeError(f"multinomial: expects floating-point weights, got dtype {weights.dtype}")
         if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
             raise ShapeError(f"multinomial: expects a non-empty vector or matrix of weights, got shape {weights.shape}")
-        if not isinstance(num_samples, (int, np.integer)) or isinstance(num_samples, bool):
-            raise TypeError(f"multinomial: num_samples must be an integer, got {num_samples!r}")
+        require_integer("multinomial", "num_samples", num_samples)
         if num_samples <= 0:
             raise ArgumentRangeError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
         if not np.all(np.isfinite(weights)) or np.any(weights < 0):
@@ -767,8 +766,7 @@ class TorchMathNames:
         (gradient 0) and a negative n powers the inverse."""
         tensor = _tensor(self)
         _square_matrices(tensor, "matrix_power")
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"matrix_power: n must be an integer, got {n!r}")
+        require_integer("matrix_power", "n", n)
         if n == 0:
             return _zero_gradient(tensor, np.broadcast_to(np.eye(tensor.shape[-1]), tensor.shape))
         base = tensor.inverse() if n < 0 else tensor

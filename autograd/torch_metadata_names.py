@@ -23,6 +23,7 @@ import numpy as np
 from .broadcasting import normalize_axes
 from .core import Node, increment_version
 from .quiet import quietly
+from .shape_errors import is_integer
 
 __all__ = ["AmbiguousTruthValueError", "TorchMetadataNames"]
 
@@ -43,10 +44,6 @@ _UNSUPPORTED_DTYPES = {
 class AmbiguousTruthValueError(ValueError, RuntimeError):
     """The truth value of a tensor without exactly one element: a ValueError (the house rule, as ``bool(x)``
     raises) that is also the RuntimeError torch raises, so code written for either catches it."""
-
-
-def _integer(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _address(data: np.ndarray) -> int:
@@ -146,7 +143,7 @@ def _resize_shape(sizes: tuple[Any, ...]) -> tuple[int, ...]:
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     for position, size in enumerate(sizes):
-        if not _integer(size):
+        if not is_integer(size):
             raise TypeError(f"resize_: sizes must be integers, got {type(size).__name__} at position {position}")
     shape = tuple(int(size) for size in sizes)
     if any(size < 0 for size in shape):
@@ -262,7 +259,7 @@ class TorchMetadataNames:
         strides = _element_strides(self._data)
         if dim is None:
             return strides
-        if not _integer(dim):
+        if not is_integer(dim):
             raise TypeError(f"stride: dim must be an integer, got {type(dim).__name__}")
         if not strides:
             raise IndexError(f"stride: Dimension specified as {dim} but tensor has no dimensions")

@@ -33,7 +33,7 @@ from .deprecated_overloads import alpha_first
 from .derivatives import arrays as ar
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
 
 __all__ = [
@@ -83,10 +83,6 @@ TYPE_NAMES = {
     np.dtype(np.uint8): "ByteTensor",
     np.dtype(np.bool_): "BoolTensor",
 }
-
-
-def _integer(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 #: torch's names of the CPU: "cpu", or "cpu:N" (torch accepts any index and ignores it); every array lives there.
@@ -532,7 +528,7 @@ class TorchNames:
             split_size_or_sections = split_size
         tensor, (length, axis) = _tensor(self), self._length_along(dim, "split")
         sections: Any = split_size_or_sections
-        if _integer(sections):
+        if is_integer(sections):
             size = int(sections)
             if size < 0 or (size == 0 and length):
                 raise ArgumentRangeError(
@@ -542,7 +538,7 @@ class TorchNames:
             sizes = [size] * full + ([rest] if rest else []) or [0]  # an empty axis gives one empty piece, as torch
         else:
             sizes = list(sections) if isinstance(sections, (list, tuple)) else [None]
-            if not all(_integer(size) for size in sizes):  # torch's TypeError (a float size was truncated)
+            if not all(is_integer(size) for size in sizes):  # torch's TypeError (a float size was truncated)
                 raise TypeError(
                     f"split: split_size_or_sections must be an integer or a list of integers, got {sections!r}"
                 )
@@ -559,8 +555,7 @@ class TorchNames:
     def chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.chunk: at most ``chunks`` pieces along ``dim``, each ceil(length / chunks) long but
         the last (so there may be fewer pieces); ``chunks`` empty pieces for an empty axis, as torch."""
-        if not _integer(chunks):  # a float or a bool: torch's TypeError
-            raise TypeError(f"chunk: chunks must be an integer, got {chunks!r}")
+        require_integer("chunk", "chunks", chunks)
         if chunks <= 0:
             raise ArgumentRangeError(f"chunk: chunks must be a positive integer, got {chunks!r}")
         length, _ = self._length_along(dim, "chunk")
@@ -570,7 +565,7 @@ class TorchNames:
         shape = _tensor(self)._data.shape
         if not shape:
             raise ShapeError(f"{op}: needs a tensor of at least 1 dimension, got a 0-d tensor")
-        if not _integer(dim):
+        if not is_integer(dim):
             raise TypeError(f"{op}: dim must be an integer, got {dim!r}")
         (axis,) = normalize_axes(dim, len(shape), op)
         return shape[axis], axis
@@ -908,7 +903,7 @@ class TorchNames:
         """torch's ``max(dim=)``/``min(dim=)``: the values and int64 indices of the first extremum (or nan)
         along ``dim``. The values are gathered at those indices, so a tie sends the gradient to the
         returned index only, as torch (``max(axis=)`` splits it between the tied entries)."""
-        if not _integer(dim):
+        if not is_integer(dim):
             raise TypeError(f"{op}: dim must be an integer (torch's {op}(dim=) reduces one axis), got {dim!r}")
         tensor: Any = self
         if tensor.ndim == 0:  # torch's scalars take dim 0 or -1 only: an AxisError (torch's IndexError) for others

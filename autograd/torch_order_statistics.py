@@ -17,7 +17,7 @@ from .array_methods import array_function
 from .broadcasting import single_axis
 from .core import Node
 from .index_errors import EmptyReductionError
-from .shape_errors import ArgumentRangeError
+from .shape_errors import ArgumentRangeError, require_integer
 from .torch_keywords import ValuesAndIndices
 
 __all__ = ["TorchOrderStatistics"]
@@ -90,8 +90,7 @@ class TorchOrderStatistics:
         length = tensor.shape[single_axis(dim, tensor.ndim, "kthvalue")] if tensor.ndim else 1
         if length == 0:
             raise EmptyReductionError(f"kthvalue: dim {dim} of shape {tensor.shape} is empty")
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool):  # a float or a bool: torch's TypeError
-            raise TypeError(f"kthvalue: k must be an integer, got {k!r}")
+        require_integer("kthvalue", "k", k)
         if not 1 <= k <= length:
             raise ArgumentRangeError(
                 f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}"

@@ -18,7 +18,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .index_errors import IndexBoundsError
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 
 __all__ = ["TorchSelectionNames"]
 
@@ -64,8 +64,7 @@ class TorchSelectionNames:
     def select(self: Self, dim: int, index: int) -> Self:
         """torch.Tensor.select: the slice at ``index`` along ``dim``, that axis removed (``x[:, index]``)."""
         axis = single_axis(dim, _tensor(self).ndim, "select")
-        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
-            raise TypeError(f"select: index must be an integer, got {index!r}")
+        require_integer("select", "index", index)
         return _tensor(self)[(slice(None),) * axis + (index,)]
 
     def narrow(self: Self, dim: int, start: int, length: int) -> Self:
@@ -110,7 +109,7 @@ class TorchSelectionNames:
         """torch.Tensor.unflatten: axis ``dim`` split into axes of ``sizes`` (one may be -1)."""
         shape = _tensor(self).shape
         axis = single_axis(dim, len(shape), "unflatten")
-        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes):
+        if not all(is_integer(n) for n in sizes):
             raise TypeError(f"unflatten: sizes must be integers, got {tuple(sizes)!r}")  # (2.5, 2) is not (2, 2)
         sizes = tuple(int(n) for n in sizes)
         known = int(np.prod([n for n in sizes if n != -1], dtype=np.int64))
