@@ -162,9 +162,8 @@ def roll(
         return unshared(roll(a.reshape(-1), shift, 0).reshape(a.shape), a)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     shifts = np.broadcast_to(np.asarray(shift), (len(axes),)) if np.ndim(shift) == 0 else np.asarray(shift)
-    if (
-        shifts.dtype.kind not in "iu" and shifts.size
-    ):  # a float shift (1.5) is numpy's and torch's TypeError, not a truncation
+    # a float shift (1.5) is numpy's and torch's TypeError, not a truncation
+    if shifts.dtype.kind not in "iu" and shifts.size:
         raise TypeError(f"roll: shifts must be integers, got {shift!r}")
     if len(shifts) != len(axes):
         raise ShapeError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
