@@ -9,6 +9,7 @@ rsample loc + L eps, eps ~ N(0, I).
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import Any
 
 from .distribution_base import Distribution
@@ -82,16 +83,14 @@ class MultivariateNormal(Distribution):
     def variance(self) -> Tensor:
         return (self.scale_tril**2).sum(-1)
 
-    def __getattr__(self, name: str) -> Any:
-        # the forms of Sigma not given, made from L when first read
-        if name == "covariance_matrix":
-            value = self.scale_tril @ self.scale_tril.mT
-        elif name == "precision_matrix":
-            value = inv(self.scale_tril @ self.scale_tril.mT)
-        else:
-            raise AttributeError(f"'MultivariateNormal' object has no attribute {name!r}")
-        self.__dict__[name] = value
-        return value
+    # the forms of Sigma not given, made from L when first read (a given one is an instance attribute already)
+    @cached_property
+    def covariance_matrix(self) -> Tensor:
+        return self.scale_tril @ self.scale_tril.mT
+
+    @cached_property
+    def precision_matrix(self) -> Tensor:
+        return inv(self.covariance_matrix)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         eps = randn(self._extended_shape(sample_shape), dtype=self.loc.dtype)
