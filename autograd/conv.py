@@ -20,7 +20,7 @@ import numpy as np
 from .derivatives import conv as cv
 from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
-from .shape_errors import ShapeError
+from .shape_errors import ShapeError, is_integer
 from .tensor import Tensor
 from .windows import (
     IntOrPair,
@@ -117,7 +117,7 @@ def fold(
 def _block(x: Tensor, block: Sequence[int], op: str) -> tuple[int, ...]:
     """``block`` as a tuple of positive ints, one per trailing axis of ``x``; else a ValueError naming ``op``."""
     block = tuple(block)
-    if not all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) and r >= 1 for r in block):
+    if not all(is_integer(r) and r >= 1 for r in block):
         raise ValueError(f"{op}: block must hold positive integers, got {block!r}")
     if len(block) > x.ndim:
         raise ValueError(f"{op}: block {block} has more axes than the tensor of shape {x.shape}")

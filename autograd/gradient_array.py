@@ -38,6 +38,7 @@ from .default_dtype import real_dtype
 from .deprecated_overloads import alpha_first
 from .element_count import ElementCount
 from .quiet import quietly
+from .shape_errors import is_integer
 
 __all__ = ["DataArray", "GradientArray", "plain", "stored_gradient"]
 
@@ -158,7 +159,7 @@ class GradientArray(np.ndarray):
         """torch's ``g.view(-1)``/``g.view(2, 3)`` (integers: the same memory in another shape, a RuntimeError if
         the strides do not allow one); numpy's ``view(dtype)``/``view(type)`` otherwise."""
         shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-        if kwargs or not shape or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
+        if kwargs or not shape or not all(is_integer(n) for n in shape):
             return super().view(*args, **kwargs)
         reshaped = np.ndarray.view(self, np.ndarray).reshape(tuple(shape))
         if reshaped.size and not np.shares_memory(reshaped, self):

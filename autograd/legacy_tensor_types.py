@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .shape_errors import is_integer
 from .tensor import Tensor
 from .tensor_functions import empty, tensor
 from .torch_names import TYPE_NAMES, check_device
@@ -40,7 +41,7 @@ class LegacyTensorType(type):
     def __call__(cls, *args: Any, device: Any = None) -> Tensor:
         name = cls.__name__
         check_device(name, device)
-        if all(isinstance(arg, (int, np.integer)) and not isinstance(arg, (bool, np.bool_)) for arg in args):
+        if all(is_integer(arg) for arg in args):
             return empty(*args, dtype=cls.dtype) if args else empty(0, dtype=cls.dtype)
         if len(args) > 1:
             raise TypeError(f"{name}: expected sizes (integers) or one sequence of data, got {args!r}"[:200])

@@ -18,6 +18,7 @@ import numpy as np
 
 from .core import Node
 from .row_scatter import scatter_add_along
+from .shape_errors import is_integer
 
 _PLAIN = (float, int, bool)
 
@@ -376,13 +377,7 @@ def products_of_others(rows: Any) -> Any:
 def is_basic_index(index: Any) -> bool:
     """True if ``index`` selects by slices/ints only, so no element is picked twice."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        part is None
-        or part is Ellipsis
-        or isinstance(part, slice)
-        or (isinstance(part, (int, np.integer)) and not isinstance(part, bool))
-        for part in parts
-    )
+    return all(part is None or part is Ellipsis or isinstance(part, slice) or is_integer(part) for part in parts)
 
 
 def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:

@@ -18,7 +18,7 @@ from .core import Node
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .read_padding import SOURCE_INDEX, foldable, padded_array
-from .shape_errors import ShapeError
+from .shape_errors import ShapeError, is_integer
 from .torch_keywords import UNSET, torch_dim
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -80,7 +80,7 @@ class TensorShape:
             axes = (dim0, dim1)
         if len(axes) == 1 and axes[0] is None:
             axes = ()
-        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        if len(axes) == 2 and all(is_integer(a) for a in axes):
             return self._swapped(axes[0], axes[1], "transpose")
         return self._permuted(axes, "transpose")
 
@@ -282,7 +282,7 @@ def _is_integer(part: Any) -> bool:
     """An integer index entry: a Python or numpy int, or a 0-d integer array (a 0-d Tensor's data), not a bool."""
     if isinstance(part, np.ndarray):
         return part.ndim == 0 and part.dtype.kind in "iu"
-    return isinstance(part, (int, np.integer)) and not isinstance(part, (bool, np.bool_))
+    return is_integer(part)
 
 
 def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:

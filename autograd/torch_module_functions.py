@@ -30,7 +30,7 @@ from .default_dtype import float_dtype
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .quiet import quietly
 from .random_state import generator_for
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate, stack
@@ -187,7 +187,7 @@ def logspace(
     ``layout``, ``device`` as ``check_factory_options``. A negative ``steps`` is an :class:`ArgumentRangeError`
     (torch's RuntimeError), as in ``autograd.linspace``."""
     check_factory_options("logspace", device, layout, out)
-    if isinstance(steps, (int, np.integer)) and not isinstance(steps, (bool, np.bool_)) and steps < 0:
+    if is_integer(steps) and steps < 0:
         raise ArgumentRangeError(f"logspace: the number of steps must be >= 0, got {steps}")
     (steps,) = _size(steps, "logspace")
     values = np.logspace(start, end, steps, base=base)

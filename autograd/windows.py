@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 
 __all__ = [
     "IntOrPair",
@@ -54,9 +54,7 @@ IntOrPair = int | Sequence[int]
 
 def is_int_sequence(value: object) -> bool:
     """Whether ``value`` is a tuple or list of ints (Python or numpy, not bools): a window geometry's per-axis form."""
-    return isinstance(value, (tuple, list)) and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value
-    )
+    return isinstance(value, (tuple, list)) and all(is_integer(v) for v in value)
 
 
 def wrong_length(op: str, name: str, value: Sequence[int], wanted: str) -> ArgumentRangeError:
@@ -74,13 +72,9 @@ def pair(value: IntOrPair, name: str, op: str, minimum: int = 1) -> Pair:
         value = value[0]
     if is_int_sequence(value) and len(value) != 2:
         raise wrong_length(op, name, value, "a pair of ints")
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if is_integer(value):
         result = (int(value), int(value))
-    elif (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
-    ):
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_integer(v) for v in value):
         result = (int(value[0]), int(value[1]))
     else:
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")

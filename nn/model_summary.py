@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.shape_errors import is_integer
 
 from .module import Module
 
@@ -98,11 +99,9 @@ def _output_shape(output: Any) -> Any:
 
 
 def _check_input_shape(input_shape: Any) -> tuple[int, ...]:
-    if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
+    if is_integer(input_shape):
         input_shape = (input_shape,)
-    if not isinstance(input_shape, (tuple, list)) or not all(
-        isinstance(size, (int, np.integer)) and not isinstance(size, bool) for size in input_shape
-    ):
+    if not isinstance(input_shape, (tuple, list)) or not all(is_integer(size) for size in input_shape):
         raise TypeError(f"summary: input_shape must be a tuple of ints (batch axis included), got {input_shape!r}")
     if any(size < 1 for size in input_shape):
         raise ValueError(f"summary: input_shape sizes must be positive, got {tuple(input_shape)}")

@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.shape_errors import is_integer
+
 from . import architecture
 from .archive import NpzReader, SerializationError, write_npz
 from .module import Module, StateDictError
@@ -89,7 +91,7 @@ def _optimizer_arrays(state_dict: Any) -> dict[str, np.ndarray]:
         if not isinstance(group, Mapping) or not all(isinstance(key, str) for key in group):
             raise TypeError(f"save: optimizer param group {number} must be a dict with str keys")
         params = group.get("params", [])
-        if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in params):
+        if not all(is_integer(i) for i in params):
             raise TypeError(f"save: optimizer param group {number} params must be int indices, got {params!r}")
         packed = {key: _group_option(value, f"{key!r} of group {number}") for key, value in group.items()}
         groups.append({**packed, "params": [int(i) for i in params]})

@@ -14,6 +14,8 @@ import numbers
 
 import numpy as np
 
+from autograd.shape_errors import is_integer
+
 from ..checks import check_positive_int, check_real
 
 RandomStateLike = int | np.integer | np.random.RandomState | None
@@ -32,7 +34,7 @@ def _random_state(random_state: RandomStateLike, function: str) -> np.random.Ran
     """scikit-learn's ``check_random_state``, except that None gives a freshly seeded generator."""
     if isinstance(random_state, np.random.RandomState):
         return random_state
-    if random_state is None or (isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)):
+    if random_state is None or is_integer(random_state):
         return np.random.RandomState(random_state)
     raise TypeError(f"{function}: random_state must be an int, a numpy RandomState or None, got {random_state!r}")
 

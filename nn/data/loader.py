@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, generator_for
+from autograd.shape_errors import is_integer
 
 from ..checks import check_integer
 from .collate import as_batch, default_collate
@@ -44,11 +45,6 @@ _NO_TARGETS: Any = _Unset("None")
 
 #: Attributes torch refuses to change once a DataLoader is made: its batches would silently not follow.
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
-
-
-def _is_integer(value: Any) -> bool:
-    """Whether ``value`` is a Python or numpy integer (not a bool): never an array of targets."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 class DataLoader:
@@ -145,10 +141,10 @@ class DataLoader:
         if y is None and not batch_size_given:  # torch's DataLoader(dataset, None): batching off
             batch_size, batch_size_given = None, True
         y = None if y is _NO_TARGETS else y
-        if _is_integer(y) and type(batch_size) is bool and shuffle is False:
+        if is_integer(y) and type(batch_size) is bool and shuffle is False:
             # torch's DataLoader(dataset, batch_size, shuffle): the third argument is the shuffle flag
             shuffle, batch_size, batch_size_given = batch_size, _DEFAULT_BATCH_SIZE, False
-        if _is_integer(y):  # torch's DataLoader(dataset, batch_size)
+        if is_integer(y):  # torch's DataLoader(dataset, batch_size)
             if batch_size_given:
                 raise TypeError(
                     f"DataLoader: batch size given twice, {y!r} after the data (torch's DataLoader(dataset, "

@@ -27,6 +27,7 @@ from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pai
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
 from autograd.conv import unfold as unfold_windows
+from autograd.shape_errors import is_integer
 from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size, wrong_length
 
 from ..checks import check_flag, check_positive_int
@@ -172,7 +173,7 @@ def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, 
     expands it), each at least ``minimum``; errors name ``op`` and ``name``."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if is_integer(value):
         value = (value,) * 3
     if is_int_sequence(value) and len(value) != 3:  # ints for another number of axes: torch's RuntimeError
         raise wrong_length(op, name, value, "a tuple of three ints")

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor, standardize
 from autograd.accumulation import float16_via_float32
+from autograd.shape_errors import is_integer
 from autograd.standardization import standardize_with_statistics
 
 from ..checks import check_positive_int, check_real
@@ -181,7 +182,7 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
 
 def as_normalized_shape(owner: str, shape: Any) -> tuple[int, ...]:
     """torch's ``normalized_shape``: an int or a sequence of positive ints, as a tuple."""
-    sizes = (shape,) if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool) else shape
+    sizes = (shape,) if is_integer(shape) else shape
     if not isinstance(sizes, (tuple, list)) or not sizes:
         raise TypeError(f"{owner}: normalized_shape must be an int or a non-empty sequence of ints, got {shape!r}")
     return tuple(check_positive_int(owner, "normalized_shape", size) for size in sizes)
