@@ -500,6 +500,10 @@ class Module:
         missing when another of its names is given. A 0-D parameter or buffer takes a one-entry 1-D value as its
         entry, as torch's (checkpoints of torch 0.3 saved scalars with shape (1,)).
         """
+        return self._checked(state, strict)[0]
+
+    def _checked(self, state: Mapping[str, Any], strict: bool) -> tuple[IncompatibleKeys, Mapping[str, Any]]:
+        """:meth:`check_state_dict`'s report and ``state`` as it is read (one-entry values of 0-D targets unwrapped)."""
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
         state = self._with_scalars_unwrapped(state)
@@ -541,7 +545,7 @@ class Module:
             problems.append("wrong type: " + ", ".join(bad_type))
         if problems:
             raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
-        return IncompatibleKeys(missing, unexpected)
+        return IncompatibleKeys(missing, unexpected), state
 
     def _with_scalars_unwrapped(self, state: Mapping[str, Any]) -> Mapping[str, Any]:
         """``state`` with a one-entry 1-D value of a 0-D parameter or buffer read as that entry, as torch reads it (its
@@ -592,9 +596,7 @@ class Module:
         data uncopied (the Parameter object and its ``requires_grad`` stay; an integer array is cast to the
         parameter's dtype, which must be floating), a buffer becomes the given array or Tensor, dtype and all.
         """
-        if isinstance(state, Mapping):
-            state = self._with_scalars_unwrapped(state)
-        result = self.check_state_dict(state, strict)
+        result, state = self._checked(state, strict)
         targets = [(entry, state[name]) for name, entry in self._state_targets().items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
         # fail after the writes, so what it would leave half-changed is backed up (only when there is extra state)
