@@ -28,7 +28,7 @@ from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs, reads_
 _ndarray = np.ndarray
 # the references to an object, counting the argument's own (so 2 for an array held by one local); Python 3.14's
 # interpreter may borrow that reference instead, and there no array counts as held by one local alone
-_references = sys.getrefcount if sys.version_info < (3, 14) else lambda array: 0
+references = sys.getrefcount if sys.version_info < (3, 14) else lambda array: 0
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -519,6 +519,9 @@ def _backpropagate(
                 parent = node._inputs
                 if not parent._requires_grad or (relevant is not None and parent not in relevant):
                     continue
+                if plain and op.accumulate is not None:  # (getitem: a slice's gradient added in place)
+                    op.accumulate(pending, grad, (parent,), node._data, False, attrs)
+                    continue
                 if create_graph:
                     out, x = node, parent
                 else:
@@ -580,8 +583,8 @@ def _backpropagate(
                 if plain and op.accumulate is not None:  # the rule adds into pending itself
                     # owned: this local is the array's one holder (no seed, stored .grad, hook, pending entry or view
                     # of it exists, nor is it a view), so the rule may reuse its buffer
-                    owned = type(grad) is _ndarray and grad.base is None and _references(grad) == 2
-                    op.accumulate(pending, grad, parents, node._data, owned and grad.flags.writeable)
+                    owned = type(grad) is _ndarray and grad.base is None and references(grad) == 2
+                    op.accumulate(pending, grad, parents, node._data, owned and grad.flags.writeable, attrs)
                     continue
                 if create_graph:
                     out, args = node, parents

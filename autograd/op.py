@@ -38,13 +38,14 @@ class Op:
     records :meth:`with_constant`'s variant: the number is not a node of the graph
     but kept on the output node (``node.attrs``), and the node has one parent.
 
-    A joint op (``Value.linear``, ``Value.sum``, a Linear with its ReLU) may also give ``accumulate``,
-    the same derivative written for the ordinary pass (no ``create_graph``, no anomaly mode,
-    no ``inputs=``): ``accumulate(pending, grad, parents, out, owned)`` adds each parent's contribution
-    to ``pending[parent]`` itself (skipping parents that need no gradient), so a node with
-    many parents costs no contribution list and no second loop to deliver it. ``owned`` is True when
-    ``grad`` is an array that nothing else holds (no seed, stored ``.grad``, hook or other pending
-    gradient, and not a view), which the rule may then overwrite instead of making another of its size.
+    A joint op (``Value.linear``, ``Value.sum``, a Linear with its ReLU) or an op of one input (getitem) may
+    also give ``accumulate``, the same derivative written for the ordinary pass (no ``create_graph``, no
+    anomaly mode, no ``inputs=``): ``accumulate(pending, grad, parents, out, owned, attrs)`` adds each
+    parent's contribution to ``pending[parent]`` itself (skipping parents that need no gradient), so a node
+    with many parents costs no contribution list and no second loop to deliver it, and a slice's gradient
+    can be added into its parent's pending one in place. ``owned`` is True when ``grad`` is an array that
+    nothing else holds (no seed, stored ``.grad``, hook or other pending gradient, and not a view), which the
+    rule may then overwrite instead of making another of its size (always False for an op of one input).
 
     An op whose one call made several output nodes (a custom Function returning a tuple) gives
     ``outputs``: ``outputs(node)`` lists the nodes of that call by output position (None for an
@@ -86,8 +87,8 @@ class Op:
         outputs: Callable | None = None,
         saved: Callable | None = None,
     ) -> None:
-        if accumulate is not None and not joint:
-            raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule; pass joint=True")
+        if accumulate is not None and not joint and (variadic or len(rules) != 1):
+            raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule or of one input's rule")
         if outputs is not None and not joint:
             raise ValueError(f"Op {name!r}: outputs gathers the gradients of one joint rule; pass joint=True")
         self.name = name

@@ -398,11 +398,16 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
         np.add.at(result, flat.reshape(-1), g.reshape(-1))
         return result.reshape(shape)
     result = np.zeros(shape, dtype=g.dtype)
-    if is_basic_index(index) or _one_boolean_mask(index):  # no position picked twice: an assignment
+    if picks_each_once(index):  # no position picked twice: an assignment
         result[index] = g
     else:
         np.add.at(result, index, g)
     return result
+
+
+def picks_each_once(index: Any) -> bool:
+    """True if ``index`` picks no position twice: slices and ints only, or with them one boolean mask."""
+    return is_basic_index(index) or _one_boolean_mask(index)
 
 
 def _one_boolean_mask(index: Any) -> bool:

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .. import shared_math as sm
+from ..backprop import references
 from ..broadcasting import reduced_shape
 from ..core import Node
 from ..op import Op
@@ -132,7 +133,7 @@ def _linear_relu_rule(g, out, x, weight, bias=None):
     return contributions if bias is None else [*contributions, _linear_rule_bias(g, out, x, weight, bias)]
 
 
-def _linear_relu_accumulate(pending, g, parents, out, owned):
+def _linear_relu_accumulate(pending, g, parents, out, owned, attrs=None):
     # the ordinary pass: the same contributions, each computed only for a parent that requires grad; a g that
     # nothing else holds takes relu's zeros in place (no second array of the output's size during the products)
     g = kept_in_place(g, out != 0) if owned else relu_rule(g, out, None)
@@ -151,6 +152,33 @@ def _linear_relu_saved(node):
     # what backward reads: x for W's gradient, W for x's, and the output (the ReLU's mask), as torch saves them
     x, weight = node.parents[:2]
     return tuple(position for position, reader in ((0, weight), (1, x)) if reader._requires_grad), True
+
+
+# getitem(x, index) = x[index]: d/dx scatters g back to the picked positions, into zeros of x's shape (repeats add)
+def _getitem_rule(g, out, x, index):
+    return sm.scatter_add(g, index, x.shape)
+
+
+def _getitem_accumulate(pending, g, parents, out, owned, attrs):
+    # the ordinary pass: where x's pending gradient is an array nothing but the pending table holds (not a view, of
+    # a dtype g does not widen) and the index picks no position twice, g is added into it in place, so a loop over
+    # x[t] (an RNN's steps, unbind, chunk) costs one array of x's size, not one per slice
+    (x,) = parents
+    index = attrs["index"]
+    previous = pending.get(x)
+    if (
+        type(previous) is np.ndarray
+        and type(g) is np.ndarray
+        and previous.base is None
+        and references(previous) == 3  # the table's, this local's and the call's own
+        and previous.flags.writeable
+        and np.result_type(previous, g) == previous.dtype
+        and sm.picks_each_once(index)
+    ):
+        previous[index] += g
+        return
+    contribution = sm.scatter_add(g, index, x.shape)
+    pending[x] = contribution if previous is None else previous + contribution
 
 
 def _diagonal_rule(g, out, x, offset, axis1, axis2):
@@ -266,7 +294,7 @@ broadcast_to = Op("broadcast_to", lambda g, out, x, shape: g, reads_values=False
 pad = Op("pad", _pad_rule, reads_values=False)
 read_pad = Op("read_pad", _read_pad_rule, reads_values=False)  # np.pad's edge/reflect/symmetric/wrap: d/dx folds g
 fold_pad = Op("fold_pad", _fold_pad_rule, reads_values=False)  # its adjoint: d/dg pads again
-getitem = Op("getitem", lambda g, out, x, index: sm.scatter_add(g, index, x.shape), reads_values=False)
+getitem = Op("getitem", _getitem_rule, reads_values=False, accumulate=_getitem_accumulate)  # g scattered back
 index_add = Op("index_add", lambda g, out, x, index, shape: sm.take_at(g, index), reads_values=False)  # adjoint of getitem
 index_put = Op("index_put", _index_put_rule_x, _index_put_rule_value, reads_values=False)
 concatenate = Op("concatenate", _concatenate_rule, joint=True, reads_values=False)

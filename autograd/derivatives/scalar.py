@@ -30,7 +30,7 @@ def _linear_rule(g, out, *inputs):
 # stored as it is, with no test for "nothing pending yet".
 
 
-def _linear_accumulate(pending, g, parents, out=None, owned=False):
+def _linear_accumulate(pending, g, parents, out=None, owned=False, attrs=None):
     # pending[w_i] += g x_i, pending[x_i] += g w_i, pending[b] += g (only for parents that require grad)
     get = pending.get
     n = (len(parents) - 1) // 2
@@ -48,7 +48,7 @@ def _sum_rule(g, out, *inputs):
     return [g] * len(inputs)
 
 
-def _sum_accumulate(pending, g, parents, out=None, owned=False):
+def _sum_accumulate(pending, g, parents, out=None, owned=False, attrs=None):
     # pending[x] += g for every input x that requires grad
     get = pending.get
     for x in parents:
@@ -61,7 +61,7 @@ def _linear_relu_rule(g, out, *inputs):
     return _linear_rule(relu_rule(g, out, None), out, *inputs)
 
 
-def _linear_relu_accumulate(pending, g, parents, out, owned=False):
+def _linear_relu_accumulate(pending, g, parents, out, owned=False, attrs=None):
     _linear_accumulate(pending, g if out != 0 else 0.0, parents)
 
 
