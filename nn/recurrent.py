@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, ShapeError, Tensor, concatenate, linear, stack, where
+from autograd.recurrent_cells import gru_cell, lstm_cell
 
 from . import init as nn_init
 from .checks import check_positive_int, check_real, make_generator
@@ -40,20 +41,12 @@ def _step(mode: str, x: Tensor, state: Any, weights: tuple[Any, ...], nonlineari
     w_ih, w_hh, b_ih, b_hh = weights
     hidden = state[0] if mode == "LSTM" else state
     from_input, from_hidden = linear(x, w_ih, b_ih), linear(hidden, w_hh, b_hh)
-    size = w_hh.shape[1]
     if mode == "RNN":
         total = from_input + from_hidden
         return total.tanh() if nonlinearity == "tanh" else total.relu()
     if mode == "LSTM":
-        gates = from_input + from_hidden
-        i, f = gates[..., 0:size].sigmoid(), gates[..., size : 2 * size].sigmoid()
-        g, o = gates[..., 2 * size : 3 * size].tanh(), gates[..., 3 * size :].sigmoid()
-        cell = f * state[1] + i * g
-        return o * cell.tanh(), cell
-    r = (from_input[..., 0:size] + from_hidden[..., 0:size]).sigmoid()
-    z = (from_input[..., size : 2 * size] + from_hidden[..., size : 2 * size]).sigmoid()
-    n = (from_input[..., 2 * size :] + r * from_hidden[..., 2 * size :]).tanh()
-    return (1.0 - z) * n + z * hidden
+        return lstm_cell(from_input + from_hidden, state[1])
+    return gru_cell(from_input, from_hidden, hidden)
 
 
 def parameter_shapes(mode: str, config: dict[str, Any]) -> dict[str, tuple[int, ...]]:
