@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
+import nn
 from autograd import Tensor
 from nn.functional.ctc import ctc_loss
 from nn.functional.grid_sampling import affine_grid, grid_sample
@@ -94,6 +95,18 @@ def test_ctc_unbatched_matches_torch():
         torch.tensor(log_probs), torch.tensor([1, 3]), torch.tensor(5), torch.tensor(2)
     )
     assert ctc_loss(log_probs, np.array([1, 3]), 5, 2).item() == pytest.approx(expected.item(), rel=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(6, 0, 4), (0, 2, 4), (6, 2, 0)], ids=["no samples", "no frames", "no classes"])
+def test_ctc_refuses_empty_log_probs_as_torch_with_a_shape_error(shape):
+    batch = shape[1]
+    arguments = (np.ones((batch, 1), dtype=np.int64), np.full(batch, shape[0]), np.ones(batch, dtype=np.int64))
+    with pytest.raises(RuntimeError, match="log_probs tensor must not be empty"):
+        torch_functional.ctc_loss(torch.zeros(shape), *(torch.tensor(a) for a in arguments))
+    with pytest.raises(RuntimeError, match=rf"ctc_loss: log_probs must not be empty, got shape \({shape[0]}, {batch}"):
+        ctc_loss(Tensor(np.zeros(shape)), *arguments)
+    with pytest.raises(ValueError, match="must not be empty"):
+        nn.CTCLoss()(Tensor(np.zeros(shape)), *arguments)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Tensor, concatenate, stack, take_along_axis, where
 from autograd.accumulation import float16_via_float32
+from autograd.shape_errors import ShapeError
 
 from ..checks import check_choice, check_flag, check_integer
 from .activations import as_float_tensor
@@ -140,6 +141,8 @@ def ctc_loss(
     if not batched:
         log_probs = log_probs.reshape(log_probs.shape[0], 1, log_probs.shape[1])
     frames, batch, classes = log_probs.shape
+    if log_probs.size == 0:  # no frames, no samples or no classes: torch's RuntimeError, never numpy's reshape error
+        raise ShapeError(f"ctc_loss: log_probs must not be empty, got shape {log_probs.shape}")
     blank = check_integer("ctc_loss", "blank", blank)
     if not 0 <= blank < classes:
         raise ValueError(f"ctc_loss: blank={blank} is not a class index in [0, {classes})")
@@ -147,8 +150,6 @@ def ctc_loss(
     target_lengths = _lengths(target_lengths, batch, "target_lengths")
     if (input_lengths > frames).any():
         raise ValueError(f"ctc_loss: input_lengths {input_lengths.tolist()} exceed the {frames} frames of log_probs")
-    if frames == 0:
-        raise ValueError("ctc_loss: log_probs has no time frames")
     extended = _extended_labels(_padded_targets(targets, target_lengths, batched), target_lengths, blank, classes)
     safe_log_probs = where(log_probs._data < LOG_ZERO, LOG_ZERO, log_probs)  # log 0 = -inf becomes LOG_ZERO
     alpha = _log_likelihoods(safe_log_probs, extended, input_lengths)
