@@ -32,7 +32,7 @@ from .functional.attention import (
     scaled_dot_product_attention,
 )
 from .functional.dropout import dropout as dropout_function
-from .layers import Linear
+from .layers import NonDynamicallyQuantizableLinear
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
 
@@ -47,8 +47,8 @@ class MultiheadAttention(Module):
     Parameters, by torch's names: ``in_proj_weight`` (3E, E) holding W_q, W_k, W_v one above the other, or,
     when ``kdim``/``vdim`` differ from E, ``q_proj_weight`` (E, E), ``k_proj_weight`` (E, kdim) and
     ``v_proj_weight`` (E, vdim) (``in_proj_weight`` is then None); ``in_proj_bias`` (3E,) unless
-    ``bias=False``; ``out_proj``, a :class:`Linear` (E -> E); ``bias_k``, ``bias_v`` (1, 1, E) with
-    ``add_bias_kv``. Initialised as torch's: xavier_uniform_ in-projection weights, zero biases (in and
+    ``bias=False``; ``out_proj``, a :class:`Linear` (E -> E) of torch's class name NonDynamicallyQuantizableLinear;
+    ``bias_k``, ``bias_v`` (1, 1, E) with ``add_bias_kv``. Initialised as torch's: xavier_uniform_ in-projection weights, zero biases (in and
     out), out_proj.weight as Linear's default, xavier_normal_ ``bias_k``/``bias_v``, drawn from ``rng``
     (a Generator, an int seed or None: the library's random state), which also draws the dropout masks.
 
@@ -105,7 +105,7 @@ class MultiheadAttention(Module):
             self.k_proj_weight = Parameter(np.zeros((size, self.kdim), dtype=dtype))
             self.v_proj_weight = Parameter(np.zeros((size, self.vdim), dtype=dtype))
         self.in_proj_bias = Parameter(np.zeros(3 * size, dtype=dtype)) if bias else None
-        self.out_proj = Linear(size, size, bias=bias, dtype=dtype, rng=generator)
+        self.out_proj = NonDynamicallyQuantizableLinear(size, size, bias=bias, dtype=dtype, rng=generator)
         self.bias_k: Parameter | None = None
         self.bias_v: Parameter | None = None
         if add_bias_kv:

@@ -36,7 +36,16 @@ from .module import Module, as_layer_input, check_input_dtype
 from .module_hooks import HOOKED
 from .parameter import Parameter, factory_dtype
 
-__all__ = ["Dropout", "Flatten", "Identity", "Linear", "Residual", "Sequential", "Unflatten"]
+__all__ = [
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "Linear",
+    "NonDynamicallyQuantizableLinear",
+    "Residual",
+    "Sequential",
+    "Unflatten",
+]
 
 
 def _as_tensor(x: Any, layer: str) -> Tensor:
@@ -151,6 +160,11 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A :class:`Linear` under the name torch gives ``MultiheadAttention.out_proj`` (``torch.nn.modules.linear``;
+    torch.nn does not export it), so the attention layers print as torch's; it computes exactly as Linear."""
 
 
 def _fused_pair(module: Module, following: Module, x: Any) -> str | None:

@@ -787,3 +787,18 @@ def test_sdpa_shape_errors_are_also_torchs_classes(torch, shapes, options, torch
     with pytest.raises(torch_class) as caught:
         F.scaled_dot_product_attention(*map(Tensor, arrays), **options)
     assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.MultiheadAttention(4, 2, bias=False, kdim=3, vdim=5),
+        lambda lib: lib.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0),
+        lambda lib: lib.TransformerDecoderLayer(4, 2, dim_feedforward=6, dropout=0.0),
+    ],
+)
+def test_attention_reprs_name_out_proj_by_torchs_class_and_it_still_is_a_linear(torch, make):
+    ours = make(nn)
+    assert repr(ours) == repr(make(torch.nn))
+    attention = ours if isinstance(ours, nn.MultiheadAttention) else ours.self_attn
+    assert isinstance(attention.out_proj, nn.Linear)
