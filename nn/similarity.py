@@ -1,4 +1,5 @@
-"""Layers around :mod:`nn.functional.distance`: torch's ``CosineSimilarity`` and ``PairwiseDistance``."""
+"""Layers around :mod:`nn.functional.distance`: torch's ``CosineSimilarity`` and ``PairwiseDistance``. As torch's,
+they print without their options (``CosineSimilarity()``)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,6 @@ class CosineSimilarity(Module):
     def forward(self, x1: Any, x2: Any) -> Tensor:
         return F.cosine_similarity(x1, x2, self.dim, self.eps)
 
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}, eps={self.eps}"
-
 
 class PairwiseDistance(Module):
     """p-norm distance of two inputs along the last axis (see :func:`nn.functional.pairwise_distance`)."""
@@ -37,6 +35,3 @@ class PairwiseDistance(Module):
 
     def forward(self, x1: Any, x2: Any) -> Tensor:
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
-
-    def extra_repr(self) -> str:
-        return f"p={self.norm}, eps={self.eps}, keepdim={self.keepdim}"

@@ -285,6 +285,18 @@ def test_similarity_layers_match_torch():
     assert nn.PairwiseDistance(3.0).norm == torch.nn.PairwiseDistance(3.0).norm == 3.0
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.CosineSimilarity(dim=0, eps=1e-6),
+        lambda lib: lib.PairwiseDistance(p=1.0, eps=1e-5, keepdim=True),
+    ],
+)
+def test_similarity_layers_print_without_their_options_as_torchs(make):
+    torch = pytest.importorskip("torch")
+    assert repr(make(nn)) == repr(make(torch.nn))
+
+
 @pytest.mark.parametrize("p", [0.0, -1.0, -2.5, -np.inf])
 def test_pairwise_distance_layer_takes_any_real_order_as_torch(p):
     torch = pytest.importorskip("torch")
