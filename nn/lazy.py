@@ -288,7 +288,7 @@ class _LazyNorm:
         with no_grad():
             for parameter in (self.weight, self.bias):
                 if parameter is not None:
-                    parameter.materialize(np.empty(channels))
+                    parameter.materialize(np.zeros(channels, dtype=parameter.dtype))  # no cast: no overflow warning
         if self.track_running_stats:
             self.running_mean = np.empty(channels, dtype=self.running_mean.dtype)
             self.running_var = np.empty(channels, dtype=self.running_var.dtype)

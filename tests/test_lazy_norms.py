@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -203,6 +204,23 @@ def test_lazy_norm_cast_before_the_first_input_sizes_in_that_dtype():
         np.dtype(np.float64)
     }
     assert layer.num_batches_tracked.dtype == np.int64 and int(layer.num_batches_tracked) == 1
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_lazy_norm_sizes_its_parameters_without_numpys_overflow_warning(dtype):
+    """Sizing once drew the affine parameters from uninitialised float64 memory and cast it to the layer's dtype:
+    numpy warned of an overflow whenever that memory held a huge number (freed here on purpose), torch never does."""
+    for _ in range(10):
+        layer = nn.LazyBatchNorm1d(dtype=dtype)
+        x = Tensor(np.ones((2, 4), dtype=dtype))
+        for _ in range(8):
+            freed = np.full(4, 1e300)  # a freed float64 buffer of the size the layer allocates, for numpy to reuse
+            del freed
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = layer(x)
+        assert np.array_equal(layer.weight.data, np.ones(4, dtype)) and np.array_equal(layer.bias.data, np.zeros(4))
+        assert out.dtype == dtype
 
 
 @pytest.mark.parametrize(
