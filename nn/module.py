@@ -23,7 +23,7 @@ import numpy as np
 
 from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 from autograd.gradient_array import plain, stored_gradient
-from autograd.quiet import quietly
+from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
 from autograd.torch_names import is_device
 
@@ -777,21 +777,22 @@ class Module:
         target = np.dtype(dtype)
         if target.kind != "f":
             raise TypeError(f"Module.to: parameters need a floating-point dtype, got {target}")
-        for parameter in self.parameters():
-            if isinstance(parameter, Tensor) and parameter.dtype != target:
-                parameter._data = parameter._data.astype(target)
-                grad = stored_gradient(parameter)
-                if isinstance(grad, np.ndarray):
-                    parameter.grad = grad.astype(target)
-                increment_version(parameter)
-        for module in self.modules():
-            for name in module._buffer_names():
-                buffer = getattr(module, name)
-                if isinstance(buffer, Tensor) and buffer.dtype.kind == "f" and buffer.dtype != target:
-                    buffer._data = buffer._data.astype(target)
-                    increment_version(buffer)
-                elif isinstance(buffer, np.ndarray) and buffer.dtype.kind == "f":
-                    setattr(module, name, buffer.astype(target))
+        with quiet():  # a value beyond the target's range becomes inf without numpy's warning, as torch casts
+            for parameter in self.parameters():
+                if isinstance(parameter, Tensor) and parameter.dtype != target:
+                    parameter._data = parameter._data.astype(target)
+                    grad = stored_gradient(parameter)
+                    if isinstance(grad, np.ndarray):
+                        parameter.grad = grad.astype(target)
+                    increment_version(parameter)
+            for module in self.modules():
+                for name in module._buffer_names():
+                    buffer = getattr(module, name)
+                    if isinstance(buffer, Tensor) and buffer.dtype.kind == "f" and buffer.dtype != target:
+                        buffer._data = buffer._data.astype(target)
+                        increment_version(buffer)
+                    elif isinstance(buffer, np.ndarray) and buffer.dtype.kind == "f":
+                        setattr(module, name, buffer.astype(target))
         return self
 
     def cpu(self) -> Module:

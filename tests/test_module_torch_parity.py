@@ -6,6 +6,7 @@ Each behaviour is checked without torch; where torch is installed the same case 
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -718,6 +719,23 @@ def test_module_type_casts_parameters_and_every_buffer():
     assert layer.weight.dtype == np.float32
     with pytest.raises(TypeError):
         layer.type(np.int64)
+
+
+@pytest.mark.parametrize("cast", ["half", "float"])
+def test_module_cast_overflows_to_inf_silently_as_torch(cast):
+    torch = _torch()
+    ours, theirs = nn.BatchNorm1d(2).double(), torch.nn.BatchNorm1d(2).double()
+    for layer in (ours, theirs):
+        layer.weight.data[0] = 1e300
+        layer.running_var[1] = -1e300
+    ours.weight.grad = np.full(2, 1e300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        getattr(ours, cast)()
+        getattr(theirs, cast)()
+    np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
+    np.testing.assert_array_equal(ours.running_var, theirs.running_var.numpy())
+    assert np.isposinf(ours.weight.grad).all() and ours.weight.dtype == ours.weight.grad.dtype
 
 
 # -- load_state_dict(assign=True) ------------------------------------------------------------------------------
