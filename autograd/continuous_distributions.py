@@ -127,10 +127,10 @@ class Laplace(Distribution):
 
 
 class Gamma(Distribution):
-    """Gamma(concentration a, rate b): density b^a x^(a-1) e^(-b x) / Gamma(a) on x > 0."""
+    """Gamma(concentration a, rate b): density b^a x^(a-1) e^(-b x) / Gamma(a) on x >= 0."""
 
     arg_constraints = {"concentration": positive, "rate": positive}
-    support = positive
+    support = nonnegative  # x = 0 included, as torch's: density inf (a < 1), b (a = 1), 0 (a > 1) there
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
         self.concentration, self.rate = broadcast_all(concentration, rate)
