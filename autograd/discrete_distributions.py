@@ -9,14 +9,13 @@ for Bernoulli), probabilities from logits by softmax (sigmoid for Bernoulli).
 from __future__ import annotations
 
 import math
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from .core import Node
 from .default_dtype import get_default_dtype
-from .distribution_base import Distribution, broadcast_all
+from .distribution_base import Distribution, broadcast_all, lazy_property
 from .distribution_constraints import Constraint, boolean, integer_interval, real, real_vector, simplex, unit_interval
 from .grad_mode import no_grad
 from .tensor import Tensor
@@ -73,11 +72,11 @@ class Categorical(Distribution):
         self._num_events = param.shape[-1]
         super().__init__(tuple(param.shape[:-1]), validate_args=validate_args)
 
-    @cached_property
+    @lazy_property
     def logits(self) -> Tensor:  # type: ignore[override]
         return clamp_probs(self.probs).log()
 
-    @cached_property
+    @lazy_property
     def probs(self) -> Tensor:  # type: ignore[override]
         return self.logits.softmax(-1)
 
@@ -147,12 +146,12 @@ class Bernoulli(Distribution):
             self.logits = param
         super().__init__(tuple(param.shape), validate_args=validate_args)
 
-    @cached_property
+    @lazy_property
     def logits(self) -> Tensor:  # type: ignore[override]
         clamped = clamp_probs(self.probs)
         return clamped.log() - (-clamped).log1p()
 
-    @cached_property
+    @lazy_property
     def probs(self) -> Tensor:  # type: ignore[override]
         return self.logits.sigmoid()
 

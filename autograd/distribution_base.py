@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,25 @@ import numpy as np
 from .core import Node
 from .default_dtype import get_default_dtype
 from .distribution_constraints import Constraint
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 from .shape_errors import is_integer
 from .tensor import Tensor
 from .torch_module_functions import broadcast_tensors
 
-__all__ = ["Distribution", "broadcast_all"]
+__all__ = ["Distribution", "broadcast_all", "lazy_property"]
+
+
+class lazy_property(cached_property):  # noqa: N801 (torch.distributions.utils' name)
+    """A parameter's other form (a Categorical's logits from its probs, a covariance from scale_tril), made
+    when first read and then kept, as torch.distributions.utils.lazy_property: made with gradients enabled, so
+    a first read under no_grad (``sample`` reads the probabilities there) does not keep a form cut from the
+    graph that every later ``entropy``/``mean``/``log_prob`` would use."""
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        with enable_grad():
+            return super().__get__(instance, owner)
 
 
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:

@@ -9,10 +9,9 @@ rsample loc + L eps, eps ~ N(0, I).
 from __future__ import annotations
 
 import math
-from functools import cached_property
 from typing import Any
 
-from .distribution_base import Distribution
+from .distribution_base import Distribution, lazy_property
 from .distribution_constraints import lower_cholesky, positive_definite, real_vector
 from .linalg import cholesky, inv, solve_triangular
 from .tensor import Tensor
@@ -84,11 +83,11 @@ class MultivariateNormal(Distribution):
         return (self.scale_tril**2).sum(-1)
 
     # the forms of Sigma not given, made from L when first read (a given one is an instance attribute already)
-    @cached_property
+    @lazy_property
     def covariance_matrix(self) -> Tensor:
         return self.scale_tril @ self.scale_tril.mT
 
-    @cached_property
+    @lazy_property
     def precision_matrix(self) -> Tensor:
         return inv(self.covariance_matrix)
 

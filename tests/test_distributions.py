@@ -191,6 +191,33 @@ def test_reinforce_loss_gives_torchs_gradient_to_the_policy_logits(torch, td):
     _same_gradients(loss, their_loss, [logits], [t_logits])
 
 
+@pytest.mark.parametrize(
+    ("name", "param"), [("Categorical", [[1.0, 0.5, -2.0], [0.0, 2.0, 1.0]]), ("Bernoulli", [1.0, 0.5, -2.0])]
+)
+def test_a_draw_before_entropy_and_mean_leaves_their_gradients_to_the_logits_as_torchs(torch, td, name, param):
+    # sample reads the probabilities under no_grad; they must not be kept cut from the graph (torch's
+    # lazy_property makes them with gradients enabled)
+    logits, t_logits = _pair(param)
+    ours, theirs = getattr(autograd.distributions, name)(logits=logits), getattr(td, name)(logits=t_logits)
+    ours.sample((3,)), theirs.sample((3,))
+    total, their_total = ours.entropy(), theirs.entropy()
+    if name == "Bernoulli":
+        total, their_total = total + ours.mean, their_total + theirs.mean
+    _same(total, their_total)
+    _same_gradients(total, their_total, [logits], [t_logits])
+    assert np.abs(logits.grad).sum() > 0
+
+
+def test_covariance_read_first_under_no_grad_still_reaches_scale_tril():
+    tril = autograd.tensor([[1.0, 0.0], [0.5, 2.0]], requires_grad=True)
+    mvn = MultivariateNormal(autograd.zeros(2), scale_tril=tril)
+    with autograd.no_grad():
+        mvn.covariance_matrix  # noqa: B018 (the first read, kept)
+    mvn.covariance_matrix.sum().backward()
+    # d/dL sum(L L^T) = (1 1^T) L + (1 1^T)^T L = 2 * column sums of L broadcast over rows
+    np.testing.assert_allclose(tril.grad, 2 * np.ones((2, 2)) @ tril.data)
+
+
 # -- Bernoulli --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("form", "values"), [("probs", [0.0, 0.2, 0.5, 1.0]), ("logits", [-40.0, -1.0, 0.0, 3.0])])
 def test_bernoulli_log_prob_entropy_moments_and_gradients_match_torch(torch, td, form, values):
