@@ -108,6 +108,26 @@ class Distribution:
     def event_shape(self) -> tuple[int, ...]:
         return self._event_shape
 
+    def expand(self, batch_shape: Sequence[int], _instance: Any = None) -> Distribution:
+        """A distribution of the same type whose parameters are these expanded to ``batch_shape`` (torch's
+        Distribution.expand): each parameter of shape batch_shape + p becomes new_batch_shape + p (p: its own
+        trailing axes, a Categorical's classes, a MultivariateNormal's event and matrix axes) by Tensor.expand,
+        so no copy is made and gradients flow back to the parameters; ``validate_args`` is kept, no check is
+        made again. Where a parameter's batch axis is neither 1 nor the new length, expand's ShapeError (a
+        RuntimeError, as torch's) is raised and this distribution is unchanged."""
+        new_batch = _shape(batch_shape)
+        n = len(self._batch_shape)
+        expanded = {
+            name: value.expand(new_batch + tuple(value.shape[n:]))
+            for name, value in self.__dict__.items()
+            if isinstance(value, Node)
+        }
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(expanded)
+        new._batch_shape = new_batch
+        return new
+
     def _extended_shape(self, sample_shape: Any = ()) -> tuple[int, ...]:
         """sample_shape + batch_shape + event_shape: the shape of a draw."""
         return _shape(sample_shape) + self._batch_shape + self._event_shape

@@ -61,6 +61,12 @@ class Independent(Distribution):
     def variance(self) -> Tensor:
         return self.base_dist.variance
 
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Independent:
+        """The base expanded to batch_shape + the reinterpreted axes, read as this one (torch's expand)."""
+        batch_shape = tuple(batch_shape)
+        base = self.base_dist.expand(batch_shape + self._event_shape[: self.reinterpreted_batch_ndims])
+        return Independent(base, self.reinterpreted_batch_ndims, validate_args=self._validate_args)
+
     def sample(self, sample_shape: Any = ()) -> Tensor:
         return self.base_dist.sample(sample_shape)
 

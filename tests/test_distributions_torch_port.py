@@ -10,7 +10,11 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Gamma
+from autograd.distributions import (
+    Categorical,
+    Gamma,
+    Normal,
+)
 
 
 @pytest.fixture
@@ -29,6 +33,62 @@ def _values(t):
     return t.detach().numpy()
 
 
+# Each distribution with batch shape (3,): its name, a maker from float64 arrays, the arrays, and a value of
+# its support (event shape included) at which to read log_prob.
+_TRIL = np.array([[1.0, 0.0], [0.5, 2.0]])
+BATCHED = [
+    ("Normal", lambda m, a, b: m.Normal(a, b), ([0.0, 1.0, -1.0], [1.0, 0.5, 2.0]), [0.3, 0.2, 0.1]),
+    ("Laplace", lambda m, a, b: m.Laplace(a, b), ([0.0, 1.0, -1.0], [1.0, 0.5, 2.0]), [0.3, 0.2, 0.1]),
+    ("Uniform", lambda m, a, b: m.Uniform(a, b), ([0.0, 1.0, -1.0], [1.0, 1.5, 2.0]), [0.3, 1.2, 0.1]),
+    ("Exponential", lambda m, a: m.Exponential(a), ([0.5, 1.0, 2.0],), [0.3, 0.2, 0.1]),
+    ("Gamma", lambda m, a, b: m.Gamma(a, b), ([0.5, 1.0, 2.0], [1.0, 0.5, 2.0]), [0.3, 0.2, 0.1]),
+    ("Beta", lambda m, a, b: m.Beta(a, b), ([0.5, 1.0, 2.0], [1.0, 0.5, 2.0]), [0.3, 0.2, 0.1]),
+    ("Bernoulli(probs)", lambda m, p: m.Bernoulli(probs=p), ([0.1, 0.5, 0.9],), [1.0, 0.0, 1.0]),
+    ("Bernoulli(logits)", lambda m, x: m.Bernoulli(logits=x), ([-1.0, 0.5, 3.0],), [1.0, 0.0, 1.0]),
+    (
+        "Categorical(probs)",
+        lambda m, p: m.Categorical(probs=p),
+        ([[0.2, 0.8], [0.5, 0.5], [0.9, 0.1]],),
+        [1, 0, 1],
+    ),
+    (
+        "Categorical(logits)",
+        lambda m, x: m.Categorical(logits=x),
+        ([[0.2, -0.8], [0.0, 3.0], [1.0, 0.1]],),
+        [1, 0, 1],
+    ),
+    (
+        "MultivariateNormal",
+        lambda m, loc, tril: m.MultivariateNormal(loc, scale_tril=tril),
+        ([[0.0, 1.0], [1.0, 0.0], [-1.0, 2.0]], [_TRIL, _TRIL * 2, _TRIL * 0.5]),
+        [[0.5, 0.5], [0.0, 1.0], [1.0, 1.0]],
+    ),
+    (
+        "Independent(Normal)",
+        lambda m, a, b: m.Independent(m.Normal(a, b), 1),
+        ([[0.0, 1.0], [1.0, 0.0], [-1.0, 2.0]], [[1.0, 2.0], [0.5, 1.0], [3.0, 1.0]]),
+        [[0.5, 0.5], [0.0, 1.0], [1.0, 1.0]],
+    ),
+]
+
+
+def _both(torch, make, params):
+    """The distribution made from the params by ours and by torch's, and the leaves of each."""
+    ours_leaves = [autograd.tensor(np.asarray(p, dtype=np.float64), requires_grad=True) for p in params]
+    their_leaves = [torch.tensor(np.asarray(p, dtype=np.float64), requires_grad=True) for p in params]
+    return (
+        make(autograd.distributions, *ours_leaves),
+        make(torch.distributions, *their_leaves),
+        ours_leaves,
+        their_leaves,
+    )
+
+
+def _as_value(module_tensor, value):
+    array = np.asarray(value)
+    return module_tensor(array if array.dtype.kind == "i" else array.astype(np.float64))
+
+
 # -- support boundaries -----------------------------------------------------------------------------------
 def test_gamma_log_prob_at_zero_is_in_the_support_as_torchs(torch, td):
     # torch's Gamma support is nonnegative: at x = 0 the density is inf (a < 1), b (a = 1) or 0 (a > 1)
@@ -43,3 +103,37 @@ def test_gamma_log_prob_at_zero_is_in_the_support_as_torchs(torch, td):
     assert repr(Gamma(1.0, 1.0).support) == repr(td.Gamma(1.0, 1.0).support) == "GreaterThanEq(lower_bound=0.0)"
     with pytest.raises(ValueError, match="support"):
         Gamma(1.0, 1.0).log_prob(autograd.tensor(-1e-300))
+
+
+# -- expand -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "make", "params", "value"), BATCHED, ids=[b[0] for b in BATCHED])
+def test_expand_gives_torchs_batch_shape_log_prob_draw_shape_and_gradients(torch, name, make, params, value):
+    ours, theirs, ours_leaves, their_leaves = _both(torch, make, params)
+    mine, their = ours.expand((4, 3)), theirs.expand(torch.Size([4, 3]))
+    assert type(mine) is type(ours)
+    assert (mine.batch_shape, mine.event_shape) == (tuple(their.batch_shape), tuple(their.event_shape))
+    assert mine.sample((2,)).shape == tuple(their.sample((2,)).shape)
+    if their.has_enumerate_support:
+        assert mine.enumerate_support().shape == tuple(their.enumerate_support().shape)
+    lp = mine.log_prob(_as_value(autograd.tensor, value))
+    their_lp = their.log_prob(_as_value(torch.tensor, value))
+    np.testing.assert_allclose(lp.data, _values(their_lp), rtol=1e-12)
+    total, their_total = lp.sum() + mine.mean.sum(), their_lp.sum() + their.mean.sum()
+    if name.startswith("Categorical"):  # torch's Categorical mean is nan
+        total, their_total = lp.sum(), their_lp.sum()
+    total.backward()
+    their_total.backward()
+    for leaf, their_leaf in zip(ours_leaves, their_leaves):
+        np.testing.assert_allclose(leaf.grad, their_leaf.grad.numpy(), rtol=1e-10, atol=1e-14)
+    assert ours.batch_shape == (3,)  # the original is left as it was
+
+
+def test_expand_keeps_validate_args_and_refuses_a_batch_shape_that_does_not_broadcast(torch, td):
+    unchecked = Normal(autograd.zeros(3), 1.0, validate_args=False).expand((2, 3))
+    assert unchecked._validate_args is False
+    assert np.isnan(unchecked.log_prob(autograd.tensor(math.nan)).data).all()
+    with pytest.raises(RuntimeError):
+        td.Normal(torch.zeros(3), 1.0).expand((4,))
+    with pytest.raises(RuntimeError, match="expand"):
+        Normal(autograd.zeros(3), 1.0).expand((4,))
+    assert Categorical(logits=autograd.zeros(1, 5)).expand((6,)).batch_shape == (6,)
