@@ -1,5 +1,6 @@
 """``kl_divergence(p, q)``: KL(p || q) = E_p[log p(x) - log q(x)] in closed form, for the registered pairs of
-distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair."""
+distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair. Every distribution here has
+its same-type pair; pairs of different types are NotImplementedError unless registered."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -106,3 +108,45 @@ def _kl_multivariate_normal(p: MultivariateNormal, q: MultivariateNormal) -> Ten
     m = solve_triangular(lq, lp, upper=False)
     shift = solve_triangular(lq, (q.loc - p.loc).expand(shape + (k,)).unsqueeze(-1), upper=False).squeeze(-1)
     return 0.5 * ((m * m).sum((-2, -1)) + (shift * shift).sum(-1) - k) + q._half_log_det() - p._half_log_det()
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p: Exponential, q: Exponential) -> Tensor:
+    # log(r_p / r_q) + r_q / r_p - 1
+    ratio = q.rate / p.rate
+    return ratio - ratio.log() - 1
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Tensor:
+    # log(b_q / b_p) + |mu_p - mu_q| / b_q + (b_p / b_q) exp(-|mu_p - mu_q| / b_p) - 1
+    ratio = p.scale / q.scale
+    distance = (p.loc - q.loc).abs()
+    return -ratio.log() + distance / q.scale + ratio * (-distance / p.scale).exp() - 1
+
+
+@register_kl(Gamma, Gamma)
+def _kl_gamma_gamma(p: Gamma, q: Gamma) -> Tensor:
+    # (a_p - a_q) digamma(a_p) - lgamma(a_p) + lgamma(a_q) + a_q log(b_p / b_q) + a_p (b_q - b_p) / b_p
+    a_p, b_p, a_q, b_q = p.concentration, p.rate, q.concentration, q.rate
+    return (
+        (a_p - a_q) * a_p.digamma()
+        - a_p.lgamma()
+        + a_q.lgamma()
+        + a_q * (b_p.log() - b_q.log())
+        + a_p * (b_q / b_p - 1)
+    )
+
+
+@register_kl(Beta, Beta)
+def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
+    # log B(a_q, b_q) - log B(a_p, b_p) + (a_p - a_q) digamma(a_p) + (b_p - b_q) digamma(b_p)
+    #   + (a_q - a_p + b_q - b_p) digamma(a_p + b_p)
+    a_p, b_p, a_q, b_q = p.concentration1, p.concentration0, q.concentration1, q.concentration0
+    return (
+        q._log_beta()
+        - p._log_beta()
+        + (a_p - a_q) * a_p.digamma()
+        + (b_p - b_q) * b_p.digamma()
+        + (a_q - a_p + b_q - b_p) * (a_p + b_p).digamma()
+    )
