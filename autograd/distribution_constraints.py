@@ -13,18 +13,33 @@ __all__ = [
     "Constraint",
     "boolean",
     "greater_than",
+    "greater_than_eq",
     "half_open_interval",
+    "independent",
     "integer_interval",
     "interval",
+    "less_than",
     "lower_cholesky",
+    "lower_triangular",
     "nonnegative",
+    "nonnegative_integer",
     "positive",
     "positive_definite",
+    "positive_integer",
+    "positive_semidefinite",
     "real",
     "real_vector",
     "simplex",
+    "square",
+    "symmetric",
     "unit_interval",
 ]
+
+
+def _whole(value: np.ndarray) -> np.ndarray:
+    """True where ``value`` is a whole number (False at inf and nan, without numpy's invalid-value warning)."""
+    with np.errstate(invalid="ignore"):
+        return value % 1 == 0
 
 
 class Constraint:
@@ -45,11 +60,37 @@ class _Real(Constraint):
         return value == value  # anything but nan
 
 
-class _RealVector(_Real):
-    event_dim = 1
+class _IndependentConstraint(Constraint):
+    """``base_constraint`` holding for every entry of the last ``reinterpreted_batch_ndims`` axes at once (one
+    verdict per whole block): torch's constraints.independent, the support of an Independent distribution."""
+
+    def __init__(self, base_constraint: Constraint, reinterpreted_batch_ndims: int) -> None:
+        if not isinstance(base_constraint, Constraint):
+            raise TypeError(f"independent: expected a Constraint, got {type(base_constraint).__name__}")
+        if not isinstance(reinterpreted_batch_ndims, int) or reinterpreted_batch_ndims < 0:
+            raise ValueError(
+                f"independent: reinterpreted_batch_ndims must be a non-negative int, got {reinterpreted_batch_ndims!r}"
+            )
+        self.base_constraint = base_constraint
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return self.base_constraint.is_discrete
 
     def check(self, value: np.ndarray) -> np.ndarray:
-        return np.all(value == value, axis=-1)
+        valid = np.asarray(self.base_constraint.check(value))
+        n = self.reinterpreted_batch_ndims
+        if valid.ndim < n:
+            raise ValueError(f"independent: expected a value of at least {self.event_dim} dimensions, got {valid.ndim}")
+        return np.all(valid, axis=tuple(range(-n, 0))) if n else valid
+
+    def __repr__(self) -> str:
+        return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
 class _Boolean(Constraint):
@@ -68,6 +109,34 @@ class _GreaterThan(Constraint):
 
     def __repr__(self) -> str:
         return f"GreaterThan(lower_bound={self.lower_bound})"
+
+
+class _IntegerGreaterThan(Constraint):
+    """The whole numbers k >= lower_bound."""
+
+    is_discrete = True
+
+    def __init__(self, lower_bound: int) -> None:
+        self.lower_bound = lower_bound
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        return _whole(value) & (value >= self.lower_bound)
+
+    def __repr__(self) -> str:
+        return f"IntegerGreaterThan(lower_bound={self.lower_bound})"
+
+
+class _LessThan(Constraint):
+    """x < upper_bound."""
+
+    def __init__(self, upper_bound: float) -> None:
+        self.upper_bound = upper_bound
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        return value < self.upper_bound
+
+    def __repr__(self) -> str:
+        return f"LessThan(upper_bound={self.upper_bound})"
 
 
 class _GreaterThanEq(_GreaterThan):
@@ -104,7 +173,49 @@ class _IntegerInterval(_Interval):
     is_discrete = True
 
     def check(self, value: np.ndarray) -> np.ndarray:
-        return (value % 1 == 0) & super().check(value)
+        return _whole(value) & super().check(value)
+
+
+class _Square(Constraint):
+    """Square matrices (one verdict per matrix of the last two axes)."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        value = np.asarray(value)
+        return np.full(value.shape[:-2], value.shape[-2] == value.shape[-1], dtype=bool)
+
+
+class _Symmetric(_Square):
+    """Square matrices equal to their transpose (within 1e-6, as torch's check)."""
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        square = super().check(value)
+        if not square.all():
+            return square
+        value = np.asarray(value)
+        return np.all(np.isclose(value, np.swapaxes(value, -1, -2), atol=1e-6), axis=(-2, -1))
+
+
+class _PositiveSemidefinite(_Symmetric):
+    """Symmetric matrices whose eigenvalues are all >= 0."""
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        symmetric = super().check(value)
+        if not symmetric.any():
+            return symmetric
+        with np.errstate(all="ignore"):
+            eigenvalues = np.linalg.eigvalsh(np.where(symmetric[..., None, None], np.asarray(value), 0.0))
+        return symmetric & np.all(eigenvalues >= 0, axis=-1)
+
+
+class _LowerTriangular(Constraint):
+    """Square matrices with zeros above the diagonal."""
+
+    event_dim = 2
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        return np.all(np.tril(value) == value, axis=(-2, -1))
 
 
 class _LowerCholesky(Constraint):
@@ -138,16 +249,25 @@ class _Simplex(Constraint):
         return np.all(value >= 0, axis=-1) & (np.abs(value.sum(axis=-1) - 1) < 1e-6)
 
 
+independent = _IndependentConstraint
 real = _Real()
-real_vector = _RealVector()
+real_vector = independent(real, 1)
 boolean = _Boolean()
 positive = _GreaterThan(0.0)
 nonnegative = _GreaterThanEq(0.0)
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+square = _Square()
+symmetric = _Symmetric()
+positive_semidefinite = _PositiveSemidefinite()
+lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()
 greater_than = _GreaterThan
+greater_than_eq = _GreaterThanEq
+less_than = _LessThan
 interval = _Interval
 half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .distribution_base import Distribution
+from .distribution_constraints import independent
 from .tensor import Tensor
 
 __all__ = ["Independent"]
@@ -47,7 +48,10 @@ class Independent(Distribution):
 
     @property
     def support(self) -> Any:  # type: ignore[override]
-        return self.base_dist.support
+        """The base's support holding over the reinterpreted axes at once (torch's independent constraint)."""
+        support = self.base_dist.support
+        n = self.reinterpreted_batch_ndims
+        return independent(support, n) if n and support is not None else support
 
     @property
     def mean(self) -> Tensor:

@@ -16,6 +16,7 @@ from autograd.distributions import (
     Gamma,
     Laplace,
     Normal,
+    constraints,
 )
 
 
@@ -173,3 +174,94 @@ def test_kl_divergence_of_different_types_is_not_implemented_unless_registered()
         autograd.distributions.kl_divergence(Exponential(1.0), Gamma(1.0, 1.0))
     with pytest.raises(NotImplementedError, match="No KL"):
         autograd.distributions.kl_divergence(Normal(0.0, 1.0), Laplace(0.0, 1.0))
+
+
+# -- constraints (test_constraints.py's examples) ---------------------------------------------------------
+_MATRIX_EXAMPLES = [
+    ("symmetric", False, [[2.0, 0], [2.0, 2]]),
+    ("positive_semidefinite", False, [[2.0, 0], [2.0, 2]]),
+    ("positive_definite", False, [[2.0, 0], [2.0, 2]]),
+    ("symmetric", True, [[3.0, -5], [-5.0, 3]]),
+    ("positive_semidefinite", False, [[3.0, -5], [-5.0, 3]]),
+    ("positive_definite", False, [[3.0, -5], [-5.0, 3]]),
+    ("symmetric", True, [[1.0, 2], [2.0, 4]]),
+    ("positive_semidefinite", True, [[1.0, 2], [2.0, 4]]),
+    ("positive_definite", False, [[1.0, 2], [2.0, 4]]),
+    ("symmetric", True, [[[1.0, -2], [-2.0, 1]], [[2.0, 3], [3.0, 2]]]),
+    ("positive_semidefinite", False, [[[1.0, -2], [-2.0, 1]], [[2.0, 3], [3.0, 2]]]),
+    ("positive_definite", False, [[[1.0, -2], [-2.0, 1]], [[2.0, 3], [3.0, 2]]]),
+    ("symmetric", True, [[[1.0, -2], [-2.0, 4]], [[1.0, -1], [-1.0, 1]]]),
+    ("positive_semidefinite", True, [[[1.0, -2], [-2.0, 4]], [[1.0, -1], [-1.0, 1]]]),
+    ("positive_definite", False, [[[1.0, -2], [-2.0, 4]], [[1.0, -1], [-1.0, 1]]]),
+    ("symmetric", True, [[[4.0, 2], [2.0, 4]], [[3.0, -1], [-1.0, 3]]]),
+    ("positive_semidefinite", True, [[[4.0, 2], [2.0, 4]], [[3.0, -1], [-1.0, 3]]]),
+    ("positive_definite", True, [[[4.0, 2], [2.0, 4]], [[3.0, -1], [-1.0, 3]]]),
+]
+
+
+@pytest.mark.parametrize(("name", "expected", "value"), _MATRIX_EXAMPLES)
+def test_matrix_constraints_hold_where_torchs_examples_say(name, expected, value):
+    # the eigenvalues of [[a, b], [b, a]] are a +- b: hand-checkable
+    assert bool(np.all(getattr(constraints, name).check(np.asarray(value)))) is expected
+
+
+_ELEMENTS = np.array([-2.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, math.inf, math.nan])
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("greater_than_eq", (0.5,)),
+        ("less_than", (1.0,)),
+        ("nonnegative_integer", ()),
+        ("positive_integer", ()),
+        ("greater_than", (-0.5,)),
+        ("interval", (-0.5, 1.0)),
+        ("half_open_interval", (-0.5, 1.0)),
+        ("integer_interval", (0, 2)),
+    ],
+)
+def test_torchs_elementwise_constraint_names_check_and_print_as_torchs(torch, name, args):
+    ours, theirs = getattr(constraints, name), getattr(torch.distributions.constraints, name)
+    ours, theirs = (ours(*args), theirs(*args)) if args else (ours, theirs)
+    np.testing.assert_array_equal(ours.check(_ELEMENTS), theirs.check(torch.tensor(_ELEMENTS)).numpy())
+    assert repr(ours) == repr(theirs)
+    assert (ours.event_dim, ours.is_discrete) == (theirs.event_dim, theirs.is_discrete)
+
+
+def test_matrix_constraint_names_check_as_torchs(torch):
+    tc = torch.distributions.constraints
+    matrices = np.array([[[1.0, 0.0], [0.5, 2.0]], [[1.0, 0.3], [0.3, 1.0]], [[0.0, 0.0], [0.0, 0.0]]])
+    symmetric = np.array([[[1.0, 0.3], [0.3, 1.0]], [[0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [2.0, 1.0]]])
+    for name in ("lower_triangular", "lower_cholesky", "symmetric", "positive_semidefinite", "positive_definite"):
+        ours, theirs = getattr(constraints, name), getattr(tc, name)
+        # (torch's semidefinite and definite checks give a whole batch the symmetry verdicts when any matrix
+        # is not symmetric, so they are compared on symmetric batches)
+        for batch in (symmetric,) if "definite" in name else (matrices, symmetric):
+            their_check = theirs.check(torch.tensor(batch)).numpy()
+            np.testing.assert_array_equal(ours.check(batch), their_check, err_msg=name)
+        assert ours.event_dim == theirs.event_dim == 2
+    assert constraints.positive_semidefinite.check(matrices).tolist() == [False, True, True]  # 0 is semidefinite
+    assert constraints.positive_definite.check(matrices).tolist() == [False, True, False]
+    assert (
+        not constraints.square.check(np.zeros((3, 2, 3))).any() and constraints.square.check(np.zeros((4, 2, 2))).all()
+    )
+
+
+def test_independent_constraint_checks_whole_blocks_as_torchs(torch):
+    tc = torch.distributions.constraints
+    values = np.array([[[1.0, 2.0], [3.0, -1.0]], [[1.0, 2.0], [3.0, 4.0]]])
+    for n in (0, 1, 2):
+        ours, theirs = constraints.independent(constraints.positive, n), tc.independent(tc.positive, n)
+        np.testing.assert_array_equal(ours.check(values), theirs.check(torch.tensor(values)).numpy())
+        assert (repr(ours), ours.event_dim) == (repr(theirs), theirs.event_dim)
+    assert repr(constraints.real_vector) == repr(tc.real_vector) == "IndependentConstraint(Real(), 1)"
+
+
+def test_independent_distributions_support_is_the_independent_constraint_as_torchs(torch):
+    base = Normal(autograd.zeros(4, 3, 2), 1.0)
+    their_base = torch.distributions.Normal(torch.zeros(4, 3, 2), 1.0)
+    for n in (0, 1, 2):
+        ours = autograd.distributions.Independent(base, n).support
+        theirs = torch.distributions.Independent(their_base, n).support
+        assert (repr(ours), ours.event_dim) == (repr(theirs), theirs.event_dim)
