@@ -27,12 +27,21 @@ from .tensor_functions import rand
 __all__ = ["Beta", "Exponential", "Gamma", "Laplace"]
 
 
-def _numpy_draws(distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor) -> Tensor:
+def _numpy_draws(
+    distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor, below_one: bool = False
+) -> Tensor:
     """A draw of ``distribution``'s extended shape made by ``draw(rng, *params)`` with numpy's sampler on the library's
-    random state (``autograd.manual_seed``'s), each parameter broadcast to that shape; in the parameters' dtype."""
+    random state (``autograd.manual_seed``'s), each parameter broadcast to that shape; in the parameters' dtype.
+
+    Draws are kept strictly inside the support as torch's: at least the dtype's smallest normal number (tiny), and,
+    with ``below_one``, at most the float below 1. With a small concentration the sampler underflows to 0 (or to 1
+    for Beta), where log_prob of the draw would be infinite; torch's Gamma clamps to tiny the same way."""
     shape = distribution._extended_shape(sample_shape)
     draws = draw(generator_for(None), *(np.broadcast_to(p._data, shape) for p in params))
-    return Tensor(draws.astype(params[0].dtype, copy=False))
+    dtype = np.dtype(params[0].dtype)
+    draws = draws.astype(dtype, copy=False)
+    upper = np.nextafter(dtype.type(1), dtype.type(0)) if below_one else None
+    return Tensor(np.clip(draws, np.finfo(dtype).tiny, upper).astype(dtype, copy=False))
 
 
 class Exponential(Distribution):
@@ -187,7 +196,9 @@ class Beta(Distribution):
         return self.concentration1 * self.concentration0 / (total**2 * (total + 1))
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
-        return _numpy_draws(self, sample_shape, np.random.Generator.beta, self.concentration1, self.concentration0)
+        return _numpy_draws(
+            self, sample_shape, np.random.Generator.beta, self.concentration1, self.concentration0, below_one=True
+        )
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._value_tensor(value)

@@ -11,6 +11,7 @@ import pytest
 
 import autograd
 from autograd.distributions import (
+    Beta,
     Categorical,
     Exponential,
     Gamma,
@@ -265,3 +266,28 @@ def test_independent_distributions_support_is_the_independent_constraint_as_torc
         ours = autograd.distributions.Independent(base, n).support
         theirs = torch.distributions.Independent(their_base, n).support
         assert (repr(ours), ours.event_dim) == (repr(theirs), theirs.event_dim)
+
+
+# -- extreme parameters -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gamma_and_beta_draws_with_tiny_concentrations_stay_inside_the_support_as_torchs(dtype):
+    # numpy's samplers underflow to 0 (and Beta's to 1) here; torch clamps its draws to [tiny, 1 - eps], so
+    # log_prob of a draw is finite
+    autograd.manual_seed(0)
+    tiny, below_one = np.finfo(dtype).tiny, np.nextafter(dtype(1), dtype(0))
+    small = autograd.tensor(np.array([1e-3, 1e-2, 0.5], dtype=dtype))
+    gamma = Gamma(small, 1.0)
+    draws = gamma.sample((2000,))
+    assert draws.dtype == dtype and draws.data.min() >= tiny
+    assert np.isfinite(gamma.log_prob(draws).data).all()
+    beta = Beta(small, autograd.tensor(np.array([1e-3, 0.5, 1e-2], dtype=dtype)))
+    draws = beta.sample((2000,))
+    assert draws.dtype == dtype and draws.data.min() >= tiny and draws.data.max() <= below_one
+    assert np.isfinite(beta.log_prob(draws).data).all()
+
+
+def test_gamma_draws_are_clamped_at_torchs_floor(torch):
+    their_floor = torch.distributions.Gamma(torch.tensor([1e-3], dtype=torch.float64), 1.0).sample((2000,)).min()
+    autograd.manual_seed(1)
+    ours = Gamma(autograd.tensor([1e-3]), 1.0).sample((2000,))
+    assert ours.data.min() == float(their_floor) == np.finfo(np.float64).tiny
