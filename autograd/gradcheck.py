@@ -119,18 +119,37 @@ def _as_array(g: Any, leaf: Node) -> np.ndarray:
 
 
 def _compare(
-    analytic: np.ndarray, numeric: np.ndarray, leaf: Node, position: int, row: int, what: str, atol: float, rtol: float
+    analytic: np.ndarray,
+    numeric: np.ndarray,
+    leaf: Node,
+    position: int,
+    row: tuple[int, tuple[int, ...]],
+    what: str,
+    atol: float,
+    rtol: float,
 ) -> None:
+    """Raise torch's "Jacobian mismatch for output k with respect to input j" unless the row of the analytic
+    Jacobian (the derivatives of output element ``row`` = (output k, its element index)) is close to the numeric
+    one, naming the element of the input where they differ and both numbers in full."""
     close = np.isclose(analytic, numeric, atol=atol, rtol=rtol)  # a nan on either side fails, as torch's
     if not np.all(close):
+        output, output_element = row
         element = (
             tuple(int(i) for i in np.unravel_index(int(np.argmin(close)), np.shape(close))) if np.ndim(close) else ()
         )
         raise GradcheckError(
-            f"gradcheck: {what} of output element {row} with respect to {_describe(leaf, position)}"
-            f"{f' at index {element}' if element else ''}: analytic {float(np.asarray(analytic)[element])!r} "
-            f"vs numeric {float(np.asarray(numeric)[element])!r} (atol={atol}, rtol={rtol})"
+            f"gradcheck: Jacobian mismatch for output {output} with respect to {_describe(leaf, position)}: {what} of "
+            f"{f'its element {output_element}' if output_element else 'it'} with respect to the input"
+            f"{f' at index {element}' if element else ''}: analytic {float(np.asarray(analytic)[element])!r} vs "
+            f"numeric {float(np.asarray(numeric)[element])!r} (atol={atol}, rtol={rtol})"
         )
+
+
+def _row_positions(outputs: list[Node]) -> list[tuple[int, tuple[int, ...]]]:
+    """(output position, element index) of each row of the Jacobian, the outputs' elements flattened in order."""
+    return [
+        (k, tuple(int(i) for i in index)) for k, o in enumerate(outputs) for index in np.ndindex(*np.shape(o._data))
+    ]
 
 
 def _numeric_columns(evaluate: Callable[[], np.ndarray], leaf: Node, eps: float) -> np.ndarray:
@@ -246,12 +265,14 @@ def gradcheck(
     def evaluate() -> np.ndarray:
         return _output_vector(_flat_outputs(f(*arguments)))
 
+    where = _row_positions(outputs)
     for column, (position, leaf) in enumerate(zip(positions, leaves)):
         numeric = _numeric_columns(evaluate, leaf, eps)
         for row_index, row in enumerate(rows):
             _compare(
-                _as_array(row[column], leaf), numeric[row_index], leaf, position, row_index, "derivative", atol, rtol
-            )
+                _as_array(row[column], leaf), numeric[row_index], leaf, position, where[row_index], "derivative", atol,
+                rtol,
+            )  # fmt: skip
     return True
 
 
