@@ -88,6 +88,8 @@ def _flat_outputs(result: Any) -> list[Node]:
 
 
 def _output_vector(outputs: list[Node]) -> np.ndarray:
+    if not outputs:
+        return np.zeros(0)
     return np.concatenate([np.ravel(np.asarray(o._data, dtype=np.float64)) for o in outputs])
 
 
@@ -247,6 +249,14 @@ def gradcheck(
     _check_torch_options("gradcheck", forward_modes, "check_backward_ad", torch_options)
     if not raise_exception:
         return _verdict(gradcheck, f, inputs, eps, atol, rtol)
+    return _check(f, inputs, eps, atol, rtol, every_output=False)
+
+
+def _check(f: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: float, every_output: bool) -> bool:
+    """:func:`gradcheck`'s comparison. The outputs compared are, as torch's, those that require grad (the others
+    have no Jacobian to check); when none does, f must be numerically constant in the inputs (torch's "Numerical
+    gradient for function expected to be zero"). ``every_output`` compares every output, a constant one as a zero
+    Jacobian: :func:`gradgradcheck`'s, whose gradients may have lost their graph by a bug."""
     arguments, positions = _arguments(inputs)
     leaves = [arguments[position] for position in positions]
     try:
@@ -260,12 +270,17 @@ def gradcheck(
                 "with model.double() before gradcheck"
             )
         raise
-    rows = _analytic_jacobian(outputs, leaves, create_graph=False)
+    compared = [k for k, output in enumerate(outputs) if every_output or output.requires_grad]
+    where = [row for row in _row_positions(outputs) if row[0] in compared] if compared else _row_positions(outputs)
 
     def evaluate() -> np.ndarray:
-        return _output_vector(_flat_outputs(f(*arguments)))
+        fresh = _flat_outputs(f(*arguments))
+        return _output_vector([fresh[k] for k in compared] if compared else fresh)
 
-    where = _row_positions(outputs)
+    if not compared:
+        _check_constant(evaluate, leaves, positions, where, eps)
+        return True
+    rows = _analytic_jacobian([outputs[k] for k in compared], leaves, create_graph=False)
     for column, (position, leaf) in enumerate(zip(positions, leaves)):
         numeric = _numeric_columns(evaluate, leaf, eps)
         for row_index, row in enumerate(rows):
@@ -274,6 +289,29 @@ def gradcheck(
                 rtol,
             )  # fmt: skip
     return True
+
+
+def _check_constant(
+    evaluate: Callable[[], np.ndarray],
+    leaves: list[Node],
+    positions: list[int],
+    where: list[tuple[int, tuple[int, ...]]],
+    eps: float,
+) -> None:
+    """Raise unless every central difference of f (none of whose outputs requires grad) is exactly zero."""
+    for position, leaf in zip(positions, leaves):
+        numeric = _numeric_columns(evaluate, leaf, eps)
+        changed = np.argwhere(numeric != 0)  # a nan is a change too
+        if changed.size:
+            row, *element = (int(i) for i in changed[0])
+            output, output_element = where[row]
+            raise GradcheckError(
+                f"gradcheck: Numerical gradient for function expected to be zero: no output of f requires grad (none "
+                f"is computed from the inputs by differentiable operations), yet output {output}"
+                f"{f' at {output_element}' if output_element else ''} changes with {_describe(leaf, position)}"
+                f"{f' at index {tuple(element)}' if element else ''}: analytic 0.0 vs numeric "
+                f"{float(numeric[(row, *element)])!r}"
+            )
 
 
 def gradgradcheck(
@@ -327,7 +365,7 @@ def gradgradcheck(
             result.append(g)
         return result
 
-    return gradcheck(gradient_outputs, arguments, eps=eps, atol=atol, rtol=rtol)
+    return _check(gradient_outputs, arguments, eps, atol, rtol, every_output=True)
 
 
 def _grad_output_seeds(outputs: list[Node]) -> list[Any]:

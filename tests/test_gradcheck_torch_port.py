@@ -49,3 +49,45 @@ def test_a_jacobian_mismatch_names_the_output_and_the_input_in_torchs_words(fast
     with pytest.raises(RuntimeError, match="Jacobian mismatch for output 0 with respect to input 0"):
         gradcheck(_off_by_a_hundredth, _ours(data), fast_mode=fast_mode)
     assert gradcheck(two_outputs, (_ours(data), _ours(data)), raise_exception=False, fast_mode=fast_mode) is False
+
+
+# -- outputs that do not require grad --------------------------------------------------------------------------
+
+
+def _detached_copy(x):
+    return x.detach() * 3.0
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        lambda x: (x * 2.0, _detached_copy(x)),
+        lambda x: (_detached_copy(x), x.sin()),
+        lambda x: (x.exp(), x.argmax()),
+        lambda x: x.argmax(),
+    ],
+    ids=["detached second", "detached first", "integer beside", "integer alone"],
+)
+def test_outputs_that_do_not_require_grad_are_not_compared_as_in_torch(function):
+    data = [0.5, 2.0, -1.0]
+    assert torch.autograd.gradcheck(function, _theirs(data)) is True
+    assert gradcheck(function, _ours(data)) is True
+
+
+def test_a_function_no_output_of_which_requires_grad_must_be_numerically_constant_as_in_torch():
+    def detached_only(x):
+        return _detached_copy(x), x.detach().sum()
+
+    words = "Numerical gradient for function expected to be zero"
+    with pytest.raises(RuntimeError, match=words):
+        torch.autograd.gradcheck(detached_only, _theirs([1.0, 2.0]))
+    with pytest.raises(GradcheckError, match=words) as caught:
+        gradcheck(detached_only, _ours([1.0, 2.0]))
+    assert "numeric 2.99999" in str(caught.value)  # d(3 x_0)/dx_0 by central differences
+    assert torch.autograd.gradcheck(detached_only, _theirs([1.0, 2.0]), raise_exception=False) is False
+    assert gradcheck(detached_only, _ours([1.0, 2.0]), raise_exception=False) is False
+
+
+def test_a_function_returning_no_outputs_passes_as_in_torch():
+    assert torch.autograd.gradcheck(lambda x: (), (_theirs([1.0]),)) is True
+    assert gradcheck(lambda x: (), (_ours([1.0]),)) is True
