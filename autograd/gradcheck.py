@@ -200,10 +200,10 @@ def _verdict(check: Callable[..., bool], *arguments: Any, **options: Any) -> boo
         return False
 
 
-#: torch's options of gradcheck and gradgradcheck that change nothing here: backward is deterministic
-#: (``nondet_tol``), the full Jacobian is always compared (torch's ``fast_mode=False``), and there is no vmap.
+#: torch's options of gradcheck and gradgradcheck that change nothing here: the full Jacobian is always compared
+#: (torch's ``fast_mode=False``), and there is no vmap.
 _ACCEPTED_TORCH_OPTIONS = frozenset(
-    {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_backward_ad",
+    {"check_undefined_grad", "check_grad_dtypes", "check_batched_grad", "check_backward_ad",
      "check_rev_over_rev", "fast_mode", "masked", "gen_non_contig_grad_outputs"}
 )  # fmt: skip
 
@@ -233,6 +233,7 @@ def gradcheck(
     rtol: float = 1e-3,
     *,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
     check_forward_ad: bool = False,
     check_batched_forward_grad: bool = False,
     **torch_options: Any,
@@ -242,21 +243,27 @@ def gradcheck(
     ``inputs`` is a sequence of inputs, or one Tensor/Value/array/number. ``f(*inputs)`` must
     return a Value, a Tensor, or a list/tuple of them. Returns True, or raises
     :class:`GradcheckError` naming the input, the analytic and the numeric value (with
-    ``raise_exception=False``, as torch's, returns False instead). torch's other keyword options are
-    accepted (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
+    ``raise_exception=False``, as torch's, returns False instead). Outputs that do not require grad are not
+    compared, as torch's. The backward passes are run twice and must agree within ``nondet_tol`` (torch's
+    "Backward is not reentrant" otherwise). torch's other keyword options are accepted
+    (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
     """
     forward_modes = {"check_forward_ad": check_forward_ad, "check_batched_forward_grad": check_batched_forward_grad}
     _check_torch_options("gradcheck", forward_modes, "check_backward_ad", torch_options)
     if not raise_exception:
-        return _verdict(gradcheck, f, inputs, eps, atol, rtol)
-    return _check(f, inputs, eps, atol, rtol, every_output=False)
+        return _verdict(gradcheck, f, inputs, eps, atol, rtol, nondet_tol=nondet_tol)
+    return _check(f, inputs, eps, atol, rtol, nondet_tol, every_output=False)
 
 
-def _check(f: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: float, every_output: bool) -> bool:
+def _check(
+    f: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: float, nondet_tol: float, every_output: bool
+) -> bool:
     """:func:`gradcheck`'s comparison. The outputs compared are, as torch's, those that require grad (the others
     have no Jacobian to check); when none does, f must be numerically constant in the inputs (torch's "Numerical
     gradient for function expected to be zero"). ``every_output`` compares every output, a constant one as a zero
-    Jacobian: :func:`gradgradcheck`'s, whose gradients may have lost their graph by a bug."""
+    Jacobian: :func:`gradgradcheck`'s, whose gradients may have lost their graph by a bug. Once the Jacobians
+    agree, the backward passes are run again and must give the same numbers within ``nondet_tol`` (torch's
+    reentrancy check, for a Function whose backward is not deterministic)."""
     arguments, positions = _arguments(inputs)
     leaves = [arguments[position] for position in positions]
     try:
@@ -288,7 +295,23 @@ def _check(f: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: fl
                 _as_array(row[column], leaf), numeric[row_index], leaf, position, where[row_index], "derivative", atol,
                 rtol,
             )  # fmt: skip
+    _check_reentrant(rows, _analytic_jacobian([outputs[k] for k in compared], leaves, False), leaves, nondet_tol)
     return True
+
+
+def _check_reentrant(rows: list[Any], again: list[Any], leaves: list[Node], nondet_tol: float) -> None:
+    """Raise torch's "Backward is not reentrant" where two backward passes over the same graph, with the same
+    seeds, differ by more than ``nondet_tol``."""
+    for first, second in zip(rows, again):
+        for gradient, repeated, leaf in zip(first, second, leaves):
+            difference = np.abs(_as_array(gradient, leaf) - _as_array(repeated, leaf))
+            if np.any(difference > nondet_tol):
+                raise GradcheckError(
+                    "gradcheck: Backward is not reentrant, i.e., running backward with same input and grad_output "
+                    "multiple times gives different values, although analytical gradient matches numerical gradient. "
+                    f"The tolerance for nondeterminism was {nondet_tol} (the largest difference here: "
+                    f"{float(np.max(difference))!r}); pass nondet_tol to allow a backward that is not deterministic"
+                )
 
 
 def _check_constant(
@@ -323,12 +346,13 @@ def gradgradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
     check_fwd_over_rev: bool = False,
     **torch_options: Any,
 ) -> bool:
     """Check second derivatives: finite differences of the analytic gradient
-    (first order) against the gradient of the gradient (``create_graph=True``); ``inputs`` and
-    ``raise_exception`` as in :func:`gradcheck`, torch's signature.
+    (first order) against the gradient of the gradient (``create_graph=True``); ``inputs``,
+    ``raise_exception`` and ``nondet_tol`` as in :func:`gradcheck`, torch's signature.
 
     What is differentiated twice is the vector-Jacobian product sum_k v_k * d out_k / d inputs, with ``v``
     given as ``grad_outputs`` (one per output, of its shape), as in torch; by default the seed 1 for a single
@@ -338,7 +362,7 @@ def gradgradcheck(
         "gradgradcheck", {"check_fwd_over_rev": check_fwd_over_rev}, "check_rev_over_rev", torch_options
     )
     if not raise_exception:
-        return _verdict(gradgradcheck, f, inputs, grad_outputs, eps=eps, atol=atol, rtol=rtol)
+        return _verdict(gradgradcheck, f, inputs, grad_outputs, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol)
     arguments, positions = _arguments(inputs)
     seeds: list[Any] = []  # drawn at the first call and kept, so every evaluation differentiates the same product
     if grad_outputs is not None:
@@ -365,7 +389,7 @@ def gradgradcheck(
             result.append(g)
         return result
 
-    return _check(gradient_outputs, arguments, eps, atol, rtol, every_output=True)
+    return _check(gradient_outputs, arguments, eps, atol, rtol, nondet_tol, every_output=True)
 
 
 def _grad_output_seeds(outputs: list[Node]) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd import GradcheckError, Tensor, gradcheck
+from autograd import GradcheckError, Tensor, gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
 
@@ -91,3 +91,57 @@ def test_a_function_no_output_of_which_requires_grad_must_be_numerically_constan
 def test_a_function_returning_no_outputs_passes_as_in_torch():
     assert torch.autograd.gradcheck(lambda x: (), (_theirs([1.0]),)) is True
     assert gradcheck(lambda x: (), (_ours([1.0]),)) is True
+
+
+# -- a backward that is not deterministic ------------------------------------------------------------------------
+
+
+def _jittery_identity(function_class, randoms):
+    """torch's NonDetFunc for the library ``function_class`` comes from: the identity whose backward scales the
+    gradient by 1 + jitter * U(0, 1), calling itself so that double backward jitters too."""
+
+    class Jittery(function_class):
+        @staticmethod
+        def forward(ctx, x, jitter=0.0):
+            ctx.jitter = jitter
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            noise = randoms(grad_output)
+            return Jittery.apply(grad_output, ctx.jitter) * (1 + noise * ctx.jitter), None
+
+    return Jittery
+
+
+def _both_jittery():
+    from autograd.function import Function
+
+    rng = np.random.default_rng(0)
+    ours = _jittery_identity(Function, lambda g: Tensor(rng.random(g.shape)))
+    theirs = _jittery_identity(torch.autograd.Function, torch.rand_like)
+    return ours, theirs
+
+
+def _assert_jitter_is_caught(run, jittery, x, second_order):
+    """``run`` (a gradcheck or gradgradcheck) passes the deterministic identity, and catches one jittered by more
+    than ``nondet_tol``; squared for gradgradcheck, so that the gradient goes through the jittery backward again."""
+    jitter = 1e-12 if second_order else 1e-6
+
+    def function(t, jitter):
+        return jittery.apply(t, jitter) ** 2 if second_order else jittery.apply(t, jitter)
+
+    assert run(lambda t: function(t, 0.0), x, check_batched_grad=False) is True
+    with pytest.raises(RuntimeError, match="Backward is not reentrant"):
+        run(lambda t: function(t, jitter), x, check_batched_grad=False)
+    assert run(lambda t: function(t, jitter), x, raise_exception=False) is False
+    assert run(lambda t: function(t, jitter), x, nondet_tol=1e-5) is True
+
+
+@pytest.mark.parametrize("second_order", [False, True], ids=["gradcheck", "gradgradcheck"])
+def test_a_backward_that_is_not_deterministic_fails_unless_nondet_tol_allows_it_as_in_torch(second_order):
+    ours, theirs = _both_jittery()
+    data = np.random.default_rng(1).standard_normal((3, 3))
+    torch_check = torch.autograd.gradgradcheck if second_order else torch.autograd.gradcheck
+    _assert_jitter_is_caught(torch_check, theirs, _theirs(data), second_order)
+    _assert_jitter_is_caught(gradgradcheck if second_order else gradcheck, ours, _ours(data), second_order)
