@@ -245,7 +245,8 @@ def gradcheck(
     :class:`GradcheckError` naming the input, the analytic and the numeric value (with
     ``raise_exception=False``, as torch's, returns False instead). Outputs that do not require grad are not
     compared, as torch's. The backward passes are run twice and must agree within ``nondet_tol`` (torch's
-    "Backward is not reentrant" otherwise). torch's other keyword options are accepted
+    "Backward is not reentrant" otherwise), and zero grad_outputs must give zero gradients (torch's "backward not
+    multiplied by grad_output"). torch's other keyword options are accepted
     (:data:`_ACCEPTED_TORCH_OPTIONS`); its forward-mode checks are refused.
     """
     forward_modes = {"check_forward_ad": check_forward_ad, "check_batched_forward_grad": check_batched_forward_grad}
@@ -296,7 +297,26 @@ def _check(
                 rtol,
             )  # fmt: skip
     _check_reentrant(rows, _analytic_jacobian([outputs[k] for k in compared], leaves, False), leaves, nondet_tol)
+    _check_multiplied_by_grad_output([outputs[k] for k in compared], leaves, positions)
     return True
+
+
+def _check_multiplied_by_grad_output(outputs: list[Node], leaves: list[Node], positions: list[int]) -> None:
+    """Raise torch's "backward not multiplied by grad_output" unless zero seeds give zero gradients: a backward that
+    adds to, or ignores, the incoming gradient can still match the Jacobian within atol, not this."""
+    roots = [output for output in outputs if output.requires_grad]
+    if not roots:
+        return
+    seeds = [0.0 if isinstance(root, Value) else np.zeros(np.shape(root._data)) for root in roots]
+    gradients = grad(roots, leaves, grad_outputs=seeds, allow_unused=True)
+    for gradient, leaf, position in zip(gradients, leaves, positions):
+        values = _as_array(gradient, leaf)
+        if np.any(values != 0):  # a nan too
+            raise GradcheckError(
+                f"gradcheck: backward not multiplied by grad_output: with every grad_output zero, the gradient with "
+                f"respect to {_describe(leaf, position)} is not zero (largest magnitude "
+                f"{float(np.max(np.abs(values)))!r}); a backward must scale what it returns by the incoming gradient"
+            )
 
 
 def _check_reentrant(rows: list[Any], again: list[Any], leaves: list[Node], nondet_tol: float) -> None:

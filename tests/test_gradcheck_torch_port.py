@@ -145,3 +145,16 @@ def test_a_backward_that_is_not_deterministic_fails_unless_nondet_tol_allows_it_
     torch_check = torch.autograd.gradgradcheck if second_order else torch.autograd.gradcheck
     _assert_jitter_is_caught(torch_check, theirs, _theirs(data), second_order)
     _assert_jitter_is_caught(gradgradcheck if second_order else gradcheck, ours, _ours(data), second_order)
+
+
+# -- a backward that does not scale by the incoming gradient --------------------------------------------------------
+
+
+def test_a_backward_that_adds_to_the_gradient_fails_even_within_atol_as_in_torch():
+    data = [[1.0, 2.0], [3.0, 4.0]]
+    with pytest.raises(RuntimeError, match="backward not multiplied by grad_output"):
+        torch.autograd.gradcheck(_off_by_a_hundredth, _theirs(data), atol=0.1)
+    with pytest.raises(GradcheckError, match="backward not multiplied by grad_output"):
+        gradcheck(_off_by_a_hundredth, _ours(data), atol=0.1)
+    assert gradcheck(_off_by_a_hundredth, _ours(data), atol=0.1, raise_exception=False) is False
+    assert gradcheck(lambda x: x.clone() * 1.005, _ours(data), atol=0.1) is True  # within atol and linear in g
