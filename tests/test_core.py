@@ -18,6 +18,7 @@ from autograd import (
     no_grad,
     set_grad_enabled,
 )
+from autograd import grad as autograd_grad
 from autograd.op import Op
 
 
@@ -458,9 +459,30 @@ def test_core_still_exports_each_graph_core_name_from_its_own_module():
         assert getattr(core, name) is getattr(homes[name], name), name
 
 
-def test_an_op_accumulate_form_is_refused_without_a_joint_rule():
-    with pytest.raises(ValueError, match="accumulate is the plain-pass form of a joint rule"):
-        Op("scale", lambda g, out, x: 2 * g, accumulate=lambda pending, g, parents: None)
+def test_an_op_accumulate_form_is_refused_beside_a_rule_per_input():
+    with pytest.raises(ValueError, match="accumulate is the plain-pass form of a joint rule or of one input's rule"):
+        Op("mul", lambda g, out, x, y: g * y, lambda g, out, x, y: g * x, accumulate=lambda *arguments: None)
+    with pytest.raises(ValueError, match="accumulate is the plain-pass form"):
+        Op("sum", lambda index, g, out, *xs: g, variadic=True, accumulate=lambda *arguments: None)
+
+
+def test_an_op_of_one_input_may_give_an_accumulate_form_which_the_ordinary_pass_uses():
+    calls = []
+
+    def accumulate(pending, g, parents, out, owned, attrs):
+        calls.append(attrs)
+        (x,) = parents
+        pending[x] = pending.get(x, 0.0) + 3.0 * g
+
+    triple = Op("triple", lambda g, out, x, k: 3.0 * g, accumulate=accumulate)
+    x = Value(2.0)
+    y = Value._from_op(6.0, triple, (x,), {"k": 1}) * x  # (the product: no one-parent line to carry it along)
+    y.backward()
+    assert calls == [{"k": 1}] and x.grad == 3.0 * 2.0 + 6.0
+    x.grad = 0.0
+    y = Value._from_op(6.0, triple, (x,), {"k": 1}) * x
+    (gx,) = autograd_grad(y, [x], create_graph=True)  # the rule under create_graph, not the accumulate form
+    assert len(calls) == 1 and gx.data == 12.0
 
 
 def test_an_op_outputs_gatherer_is_refused_without_a_joint_rule():
