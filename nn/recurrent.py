@@ -36,11 +36,12 @@ _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 _NONLINEARITIES = ("tanh", "relu")
 
 
-def _step(mode: str, x: Tensor, state: Any, weights: tuple[Any, ...], nonlinearity: str = "tanh") -> Any:
-    """One step of the cell ``mode`` from state ``state`` (h, or (h, c) for the LSTM); returns the new state."""
-    w_ih, w_hh, b_ih, b_hh = weights
+def _step(mode: str, from_input: Tensor, state: Any, weights: tuple[Any, ...], nonlinearity: str = "tanh") -> Any:
+    """One step of the cell ``mode`` from state ``state`` (h, or (h, c) for the LSTM), given the step's input
+    already projected (``from_input`` = x W_ih^T + b_ih); returns the new state."""
+    _, w_hh, _, b_hh = weights
     hidden = state[0] if mode == "LSTM" else state
-    from_input, from_hidden = linear(x, w_ih, b_ih), linear(hidden, w_hh, b_hh)
+    from_hidden = linear(hidden, w_hh, b_hh)
     if mode == "RNN":
         total = from_input + from_hidden
         return total.tanh() if nonlinearity == "tanh" else total.relu()
@@ -144,7 +145,8 @@ class RNNCellBase(_Recurrent):
         check_input_dtype(layer, x, self.weight_ih)
         batch = x.shape[:-1]
         state = _initial_state(layer, self.mode, hx, self._zeros(batch), batch, self.hidden_size)
-        return _step(self.mode, x, state, self._weights(""), self.nonlinearity)
+        weights = self._weights("")
+        return _step(self.mode, linear(x, weights[0], weights[2]), state, weights, self.nonlinearity)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -309,7 +311,7 @@ class RNNBase(_Recurrent):
         states = self._initial_states(layer, hx, batch, directions, unbatched)
         running = None if lengths is None else (np.arange(steps)[:, None] < lengths[None, :])[..., None]
         finals: list[Any] = []
-        sequence = [x[t] for t in range(steps)]
+        layer_input = x  # (L, N, features): the input, then each layer's outputs
         for index in range(self.num_layers):
             outputs = []
             for direction, suffix in enumerate(("", "_reverse")[:directions]):
@@ -317,21 +319,21 @@ class RNNBase(_Recurrent):
                 order = range(steps - 1, -1, -1) if direction else range(steps)
                 hidden: list[Any] = [None] * steps
                 weights = self._weights(f"_l{index}{suffix}")
+                projected = linear(layer_input, weights[0], weights[2])  # every step's input at once: one product
                 for t in order:
-                    update = _step(self.mode, sequence[t], state, weights, self.nonlinearity)
+                    update = _step(self.mode, projected[t], state, weights, self.nonlinearity)
                     if running is not None and not running[t].all():
                         update = _carried(running[t], update, state)
                     state = update
                     hidden[t] = state[0] if self.mode == "LSTM" else state
                 finals.append(state)
                 outputs.append(hidden)
-            sequence = [
-                outputs[0][t] if directions == 1 else concatenate([outputs[0][t], outputs[1][t]], axis=-1)
-                for t in range(steps)
-            ]
+            layer_input = (
+                stack(outputs[0]) if directions == 1 else concatenate([stack(outputs[0]), stack(outputs[1])], -1)
+            )
             if self.dropout and self.training and index < self.num_layers - 1:
-                sequence = [dropout(step, self.dropout) for step in sequence]
-        return stack(sequence), finals
+                layer_input = dropout(layer_input, self.dropout)
+        return layer_input, finals
 
     def _initial_states(self, layer: str, hx: Any, batch: int, directions: int, unbatched: bool) -> list[Any]:
         """One starting state per layer and direction, from ``hx`` ((num_layers * D, N, H), or (num_layers * D,
