@@ -157,14 +157,16 @@ def _affine_shapes(c: dict[str, Any], affine: str, shape: tuple[int, ...]) -> Sh
 _SEQUENCE_OPTIONS = ("num_layers", "bias", "batch_first", "dropout", "bidirectional")
 
 
-def _recurrent(cls: type, *options: str) -> Blueprint:
-    """A recurrent layer: its sizes, ``options`` and dtype; parameter shapes by torch's names."""
+def _recurrent(cls: type, *options: str, **later_options: Any) -> Blueprint:
+    """A recurrent layer: its sizes, ``options`` and dtype; parameter shapes by torch's names. Each of
+    ``later_options`` (name=default, as :func:`_stateless`'s) is recorded only when it differs from its default."""
 
     def config(m: Any) -> dict[str, Any]:
         recorded = {"input_size": m.input_size, "hidden_size": m.hidden_size}
         return {
             **recorded,
             **{name: getattr(m, name) for name in options},
+            **{name: getattr(m, name) for name, default in later_options.items() if getattr(m, name) != default},
             "dtype": _dtype(m, "weight_hh" if hasattr(m, "weight_hh") else "weight_hh_l0"),
         }
 
@@ -366,7 +368,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
     "LSTMCell": _recurrent(recurrent.LSTMCell, "bias"),
     "GRUCell": _recurrent(recurrent.GRUCell, "bias"),
     "RNN": _recurrent(recurrent.RNN, *_SEQUENCE_OPTIONS, "nonlinearity"),
-    "LSTM": _recurrent(recurrent.LSTM, *_SEQUENCE_OPTIONS),
+    "LSTM": _recurrent(recurrent.LSTM, *_SEQUENCE_OPTIONS, proj_size=0),
     "GRU": _recurrent(recurrent.GRU, *_SEQUENCE_OPTIONS),
     "Residual": Blueprint(layers.Residual, lambda m: {"module": m.module}, state_shapes=_no_state),
     "MultiheadAttention": Blueprint(attention.MultiheadAttention, _attention_config, state_shapes=_attention_shapes),

@@ -22,6 +22,7 @@ import numpy as np
 
 from autograd import Node, ShapeError, Tensor, concatenate, linear, stack, where
 from autograd.recurrent_cells import gru_cell, lstm_cell
+from autograd.shape_errors import is_integer
 
 from . import init as nn_init
 from .checks import check_positive_int, check_real, make_generator
@@ -38,22 +39,28 @@ _NONLINEARITIES = ("tanh", "relu")
 
 def _step(mode: str, from_input: Tensor, state: Any, weights: tuple[Any, ...], nonlinearity: str = "tanh") -> Any:
     """One step of the cell ``mode`` from state ``state`` (h, or (h, c) for the LSTM), given the step's input
-    already projected (``from_input`` = x W_ih^T + b_ih); returns the new state."""
-    _, w_hh, _, b_hh = weights
+    already projected (``from_input`` = x W_ih^T + b_ih); returns the new state. An LSTM with ``weight_hr`` (torch's
+    ``proj_size``) projects its hidden state: h = (o tanh(c)) W_hr^T."""
+    _, w_hh, _, b_hh, w_hr = weights
     hidden = state[0] if mode == "LSTM" else state
     from_hidden = linear(hidden, w_hh, b_hh)
     if mode == "RNN":
         total = from_input + from_hidden
         return total.tanh() if nonlinearity == "tanh" else total.relu()
     if mode == "LSTM":
-        return lstm_cell(from_input + from_hidden, state[1])
+        hidden, cell = lstm_cell(from_input + from_hidden, state[1])
+        return (hidden, cell) if w_hr is None else (linear(hidden, w_hr), cell)
     return gru_cell(from_input, from_hidden, hidden)
 
 
 def parameter_shapes(mode: str, config: dict[str, Any]) -> dict[str, tuple[int, ...]]:
     """The shapes of the parameters of a recurrent layer (``mode`` RNN, LSTM or GRU) built from ``config``
-    (its constructor arguments; a cell has no ``num_layers``), by torch's names."""
-    rows, hidden = _GATES[mode] * config["hidden_size"], config["hidden_size"]
+    (its constructor arguments; a cell has no ``num_layers``), by torch's names. An LSTM's ``proj_size`` P > 0
+    makes its hidden state P wide (``weight_hh`` (4H, P), the next layer's input D P) and adds ``weight_hr`` (P, H)
+    after the biases."""
+    rows, cell_size = _GATES[mode] * config["hidden_size"], config["hidden_size"]
+    projection = config.get("proj_size", 0)
+    hidden = projection or cell_size
     layers, directions = config.get("num_layers"), 2 if config.get("bidirectional") else 1
     suffixes = (
         [("", config["input_size"])]
@@ -69,6 +76,8 @@ def parameter_shapes(mode: str, config: dict[str, Any]) -> dict[str, tuple[int, 
         shapes.update({f"weight_ih{suffix}": (rows, width), f"weight_hh{suffix}": (rows, hidden)})
         if config.get("bias", True):
             shapes.update({f"bias_ih{suffix}": (rows,), f"bias_hh{suffix}": (rows,)})
+        if projection:
+            shapes[f"weight_hr{suffix}"] = (projection, cell_size)
     return shapes
 
 
@@ -106,14 +115,23 @@ class _Recurrent(Module):
             nn_init.uniform_(parameter, -bound, bound, rng=generator)
 
     def _weights(self, suffix: str) -> tuple[Any, ...]:
-        return tuple(getattr(self, name + suffix, None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        """(weight_ih, weight_hh, bias_ih, bias_hh, weight_hr) of one layer and direction, None for those it lacks."""
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        return tuple(getattr(self, name + suffix, None) for name in names)
 
-    def _zeros(self, leading: tuple[int, ...]) -> Tensor:
-        """The zero starting state, in the dtype the weights have now (``.double()`` and ``.to(dtype)`` change it)."""
+    def _state_sizes(self) -> tuple[int, ...]:
+        """The widths of the state's parts: (h, c) for the LSTM (h projected to ``proj_size`` when it is set), (h,)."""
+        if self.mode != "LSTM":
+            return (self.hidden_size,)
+        return (getattr(self, "proj_size", 0) or self.hidden_size, self.hidden_size)
+
+    def _zeros(self, leading: tuple[int, ...], size: int) -> Tensor:
+        """A zero starting state of ``size`` columns, in the dtype the weights have now (``.double()`` and
+        ``.to(dtype)`` change it)."""
         first_weight = getattr(self, "weight_ih", None)
         if first_weight is None:
             first_weight = self.weight_ih_l0
-        return Tensor(np.zeros((*leading, self.hidden_size), dtype=first_weight.dtype))
+        return Tensor(np.zeros((*leading, size), dtype=first_weight.dtype))
 
 
 class RNNCellBase(_Recurrent):
@@ -144,7 +162,7 @@ class RNNCellBase(_Recurrent):
             )
         check_input_dtype(layer, x, self.weight_ih)
         batch = x.shape[:-1]
-        state = _initial_state(layer, self.mode, hx, self._zeros(batch), batch, self.hidden_size)
+        state = _initial_state(layer, self.mode, hx, self, batch)
         weights = self._weights("")
         return _step(self.mode, linear(x, weights[0], weights[2]), state, weights, self.nonlinearity)
 
@@ -167,23 +185,27 @@ def _holds_tensors(hx: Any) -> bool:
     return isinstance(hx, tuple) or (isinstance(hx, list) and any(isinstance(part, (Node, np.ndarray)) for part in hx))
 
 
-def _initial_state(layer: str, mode: str, hx: Any, zeros: Tensor, leading: tuple[int, ...], size: int) -> Any:
-    """The starting state ``hx`` checked against (*leading, size), or zeros; a pair (h, c) for the LSTM."""
+def _initial_state(layer: str, mode: str, hx: Any, module: _Recurrent, leading: tuple[int, ...]) -> Any:
+    """The starting state ``hx`` of ``module`` checked against (*leading, width), each part's width, or zeros; a pair
+    (h, c) for the LSTM."""
+    sizes = module._state_sizes()
+    zeros = [module._zeros(leading, size) for size in sizes]
     if hx is None:
-        return (zeros, zeros) if mode == "LSTM" else zeros
+        return tuple(zeros) if mode == "LSTM" else zeros[0]
     if mode == "LSTM" and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
         raise TypeError(f"{layer}: hx must be a pair (h_0, c_0) of tensors, got {type(hx).__name__}")
     if mode != "LSTM" and _holds_tensors(hx):
         raise TypeError(
-            f"{layer}: hx must be a single hidden-state tensor of shape {(*leading, size)}, not a "
+            f"{layer}: hx must be a single hidden-state tensor of shape {(*leading, sizes[0])}, not a "
             f"{type(hx).__name__} of {len(hx)} (a pair (h_0, c_0) is the LSTM's state)"
         )
     checked = []
-    for part in hx if mode == "LSTM" else (hx,):
-        part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zeros.dtype))
-        check_input_dtype(f"{layer} (initial hidden state)", part, zeros)
+    for position, (part, size, zero) in enumerate(zip(hx if mode == "LSTM" else (hx,), sizes, zeros)):
+        part = part if isinstance(part, Tensor) else Tensor(np.asarray(part, dtype=zero.dtype))
+        check_input_dtype(f"{layer} (initial hidden state)", part, zero)
         if part.shape != (*leading, size):
-            raise ShapeError(f"{layer}: the initial hidden state must have shape {(*leading, size)}, got {part.shape}")
+            what = "cell" if position else "hidden"
+            raise ShapeError(f"{layer}: the initial {what} state must have shape {(*leading, size)}, got {part.shape}")
         checked.append(part)
     return tuple(checked) if mode == "LSTM" else checked[0]
 
@@ -222,11 +244,28 @@ class GRUCell(_GatedCell):
     mode = "GRU"
 
 
+def _checked_projection(layer: str, mode: str, proj_size: Any, hidden_size: int) -> int:
+    """``proj_size`` checked as torch checks it: an int, 0 (no projection) or below ``hidden_size``, LSTM's only."""
+    if not is_integer(proj_size):
+        raise TypeError(f"{layer}: proj_size must be an int, got {type(proj_size).__name__} {proj_size!r}")
+    if proj_size < 0:
+        raise ValueError(
+            f"{layer}: proj_size should be a positive integer or zero to disable projections, got {proj_size!r}"
+        )
+    if proj_size and mode != "LSTM":
+        raise ValueError(f"{layer}: proj_size argument is only supported for LSTM, not RNN or GRU")
+    if proj_size >= hidden_size:
+        raise ValueError(f"{layer}: proj_size has to be smaller than hidden_size, got {proj_size} >= {hidden_size}")
+    return int(proj_size)
+
+
 class RNNBase(_Recurrent):
     """A recurrent layer over a sequence: ``layer(input, hx=None)`` returns (output, h_n) ((output, (h_n, c_n))
     for the LSTM). input is (L, N, input_size) ((N, L, input_size) with ``batch_first``) or unbatched
     (L, input_size); output has the last axis ``D * hidden_size`` (D = 2 when ``bidirectional``), h_n is
-    (num_layers * D, N, hidden_size). ``dropout`` applies between layers while training. A
+    (num_layers * D, N, hidden_size); an LSTM's ``proj_size`` P > 0 projects h to P columns (torch's ``weight_hr``),
+    so the output is D * P wide and h_n (num_layers * D, N, P), c_n staying H wide. ``dropout`` applies between
+    layers while training. A
     :class:`~nn.utils.rnn.PackedSequence` input gives a PackedSequence output, and each sequence's h_n is its
     state at its own last step, as torch's. The common base of RNN, LSTM and GRU, under torch's name
     (``isinstance(m, nn.RNNBase)``; it is built through those three, not with torch's ``RNNBase(mode, ...)``)."""
@@ -245,6 +284,7 @@ class RNNBase(_Recurrent):
         rng: np.random.Generator | int | None = None,
         *,
         device: Any = None,
+        proj_size: int = 0,
     ) -> None:
         layer = type(self).__name__
         dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
@@ -252,8 +292,11 @@ class RNNBase(_Recurrent):
         self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
         self.bidirectional = bool(bidirectional)
+        self.proj_size = _checked_projection(layer, self.mode, proj_size, self.hidden_size)
         generator = make_generator(layer, "rng", rng)
-        self._make_parameters(dtype, generator, num_layers=self.num_layers, bidirectional=self.bidirectional)
+        self._make_parameters(
+            dtype, generator, num_layers=self.num_layers, bidirectional=self.bidirectional, proj_size=self.proj_size
+        )
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__
@@ -340,9 +383,10 @@ class RNNBase(_Recurrent):
         H) unbatched; a pair for the LSTM) or zeros."""
         count = self.num_layers * directions
         leading = (count,) if unbatched else (count, batch)
-        state = _initial_state(layer, self.mode, hx, self._zeros(leading), leading, self.hidden_size)
+        state = _initial_state(layer, self.mode, hx, self, leading)
         parts = [
-            part.reshape((count, batch, self.hidden_size)) for part in (state if self.mode == "LSTM" else (state,))
+            part.reshape((count, batch, size))
+            for part, size in zip(state if self.mode == "LSTM" else (state,), self._state_sizes())
         ]
         if self.mode == "LSTM":
             return [(parts[0][k], parts[1][k]) for k in range(count)]
@@ -372,6 +416,8 @@ class RNNBase(_Recurrent):
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False)):
@@ -406,8 +452,6 @@ class LSTM(RNNBase):
         *,
         device: Any = None,
     ) -> None:
-        if proj_size:
-            raise NotImplementedError("LSTM: proj_size (projected hidden states) is not supported")
         super().__init__(
             input_size,
             hidden_size,
@@ -420,6 +464,7 @@ class LSTM(RNNBase):
             dtype,
             rng,
             device=device,
+            proj_size=proj_size,
         )
 
 
@@ -441,6 +486,7 @@ class GRU(RNNBase):
         rng: np.random.Generator | int | None = None,
         *,
         device: Any = None,
+        proj_size: int = 0,
     ) -> None:
         options = (bias, batch_first, dropout, bidirectional, dtype, rng)
-        super().__init__(input_size, hidden_size, num_layers, "tanh", *options, device=device)
+        super().__init__(input_size, hidden_size, num_layers, "tanh", *options, device=device, proj_size=proj_size)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn
 from autograd import Tensor, gradcheck
 
@@ -81,8 +82,16 @@ def test_dropout_acts_between_layers_only_while_training():
 def test_bad_arguments_and_inputs_are_refused_by_name():
     with pytest.raises(ValueError, match="unknown nonlinearity 'sigmoid'"):
         nn.RNN(3, 4, nonlinearity="sigmoid")
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        nn.LSTM(3, 4, proj_size=4)
+    with pytest.raises(ValueError, match="proj_size should be a positive integer or zero"):
+        nn.LSTM(3, 4, proj_size=-1)
+    with pytest.raises(TypeError, match="proj_size must be an int"):
+        nn.LSTM(3, 4, proj_size=2.0)
+    with pytest.raises(ValueError, match="only supported for LSTM"):
+        nn.GRU(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match=r"initial cell state must have shape \(1, 2, 4\), got \(1, 2, 2\)"):
+        nn.LSTM(3, 4, proj_size=2)(np.zeros((3, 2, 3), dtype=np.float32), (np.zeros((1, 2, 2)), np.zeros((1, 2, 2))))
     with pytest.raises(ValueError, match=r"expected an input of shape \(L, N, 3\)"):
         nn.GRU(3, 4)(np.zeros((2, 2, 5), dtype=np.float32))
     with pytest.raises(ValueError, match=r"initial hidden state must have shape \(2, 2, 4\), got \(1, 2, 4\)"):
@@ -226,3 +235,40 @@ def test_a_converted_layer_computes_in_its_new_dtype(cls, built, converted):
     with_state = layer(x, (h0, h0) if is_lstm else h0)
     with_state = with_state[0] if isinstance(with_state, tuple) else with_state
     assert with_state.dtype == converted
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_lstm_with_proj_size_matches_torch_values_gradients_and_names(bidirectional, num_layers):
+    torch = pytest.importorskip("torch")
+    options = {"num_layers": num_layers, "proj_size": 3, "bidirectional": bidirectional, "batch_first": True}
+    ours = nn.LSTM(5, 6, dtype=np.float64, rng=0, **options)
+    theirs = torch.nn.LSTM(5, 6, dtype=torch.float64, **options)
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
+    assert repr(ours) == repr(theirs)
+    with torch.no_grad():
+        for mine, other in zip(ours.parameters(), theirs.parameters()):
+            other.copy_(torch.from_numpy(np.array(mine.data)))
+    rng = np.random.default_rng(4)
+    directions = 2 if bidirectional else 1
+    x = rng.standard_normal((4, 7, 5))
+    h0, c0 = rng.standard_normal((directions * num_layers, 4, 3)), rng.standard_normal((directions * num_layers, 4, 6))
+    x_ours, x_theirs = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, (h, c) = ours(x_ours, (ag.tensor(h0), ag.tensor(c0)))
+    out_t, (h_t, c_t) = theirs(x_theirs, (torch.tensor(h0), torch.tensor(c0)))
+    assert out.shape == tuple(out_t.shape) == (4, 7, directions * 3) and h.shape == tuple(h_t.shape)
+    ((out**2).sum() + h.sum() + (c**2).sum()).backward()
+    ((out_t**2).sum() + h_t.sum() + (c_t**2).sum()).backward()
+    for mine, other in [(out.data, out_t), (c.data, c_t), (x_ours.grad, x_theirs.grad)]:
+        np.testing.assert_allclose(mine, other.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for mine, other in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(mine.grad, other.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_lstm_with_proj_size_saves_and_loads_its_architecture(tmp_path):
+    layer = nn.LSTM(5, 6, proj_size=2, num_layers=2, rng=1)
+    nn.save(layer, tmp_path / "lstm.npz")
+    loaded = nn.load(tmp_path / "lstm.npz")
+    x = ag.tensor(np.random.default_rng(0).standard_normal((3, 2, 5)).astype(np.float32))
+    assert loaded.proj_size == 2 and loaded.weight_hr_l1.shape == (2, 6)
+    np.testing.assert_array_equal(loaded(x)[0].data, layer(x)[0].data)
