@@ -25,7 +25,7 @@ from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
 from autograd.gradient_array import plain, stored_gradient
 from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
-from autograd.torch_names import is_device
+from autograd.torch_names import check_factory_options, is_device
 
 from .buffer import Buffer
 from .module_hooks import HOOKED, HookHandle, add_hook, call_with_hooks
@@ -752,14 +752,24 @@ class Module:
             parameter.zero_grad(set_to_none=set_to_none)
 
     # -- dtype ------------------------------------------------------------------
-    def to(self, *targets: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False) -> Module:
+    def to(
+        self,
+        *targets: Any,
+        dtype: Any = None,
+        device: Any = None,
+        non_blocking: bool = False,
+        memory_format: Any = None,
+    ) -> Module:
         """Cast every Tensor parameter, gradient and floating buffer to a dtype, in place; returns self.
 
         torch's overloads: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its dtype),
         ``to(device=..., dtype=...)`` (an array counts as a tensor); the device must be the CPU (None, ``"cpu"``), where everything lives, and
-        ``non_blocking`` changes nothing. The Parameter objects stay the same (an optimizer built before keeps
-        working) and their versions go up. Value parameters are Python floats and stay so.
+        ``non_blocking`` changes nothing; ``memory_format`` may be torch's preserve or contiguous format (arrays
+        here are C-ordered; channels_last is refused by name, as by ``Tensor.contiguous``). The Parameter objects
+        stay the same (an optimizer built before keeps working) and their versions go up. Value parameters are
+        Python floats and stay so.
         """
+        check_factory_options("Module.to", memory_format=memory_format)
         for target in targets:
             if isinstance(target, bool):  # torch's positional non_blocking
                 continue
@@ -798,6 +808,16 @@ class Module:
     def cpu(self) -> Module:
         """Returns self: everything already lives in main memory (torch's ``module.cpu()``)."""
         return self
+
+    def share_memory(self) -> Module:
+        """torch's ``share_memory`` moves parameters to shared memory for processes that train one model (Hogwild
+        with torch.multiprocessing). numpy arrays cannot be shared so; a silent no-op would let such processes
+        train separate copies, so this raises, naming the threaded alternative."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.share_memory: parameters cannot be moved to memory shared between processes "
+            "here; to train one model from several workers use threads (concurrent backward passes add into the "
+            "shared .grad under one lock), as Hogwild does with processes in torch"
+        )
 
     def half(self) -> Module:
         """Cast parameters and floating buffers to float16 in place (``to(np.float16)``)."""

@@ -317,3 +317,17 @@ def test_pairwise_distance_layer_takes_any_real_order_as_torch(p):
 def test_bad_arguments_are_errors_naming_the_function(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_module_to_takes_torchs_plain_memory_formats_and_refuses_channels_last_by_name():
+    torch = pytest.importorskip("torch")
+    layer = nn.Conv2d(2, 3, 3)
+    assert layer.to(memory_format=torch.contiguous_format) is layer
+    assert layer.to(np.float64, memory_format=torch.preserve_format).weight.dtype == np.float64
+    with pytest.raises(ValueError, match="Module.to: memory_format torch.channels_last is not available"):
+        layer.to(memory_format=torch.channels_last)
+
+
+def test_share_memory_refuses_by_name_instead_of_leaving_processes_separate_copies():
+    with pytest.raises(NotImplementedError, match="Linear.share_memory: .* use threads"):
+        nn.Linear(2, 3).share_memory()
