@@ -16,6 +16,7 @@ Every weight and bias starts uniform in [-1/sqrt(hidden_size), 1/sqrt(hidden_siz
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from .functional.dropout import dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
 from .utils.rnn import PackedSequence, pack_in_layout, pad_packed_sequence
+from .warning_site import user_stacklevel
 
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
@@ -291,6 +293,13 @@ class RNNBase(_Recurrent):
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
         self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
+        if self.dropout > 0 and self.num_layers == 1:  # torch's warning: the dropout between layers has no effect
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
+                f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
         self.bidirectional = bool(bidirectional)
         self.proj_size = _checked_projection(layer, self.mode, proj_size, self.hidden_size)
         generator = make_generator(layer, "rng", rng)

@@ -2,6 +2,7 @@
 shapes, errors, checkpoints, and torch (when installed) on values, every gradient, names and repr."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -77,6 +78,22 @@ def test_dropout_acts_between_layers_only_while_training():
     layer.train()
     trained, _ = layer(x)
     assert not np.allclose(trained.data, first.data)
+
+
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
+def test_dropout_on_a_single_layer_warns_as_torch(layer):
+    """torch warns that its dropout (between layers) does nothing with one layer; two layers, or no dropout, are quiet."""
+    torch = pytest.importorskip("torch")
+    with pytest.warns(UserWarning) as expected:
+        getattr(torch.nn, layer)(3, 4, 1, dropout=0.5)
+    with pytest.warns(UserWarning) as got:
+        getattr(nn, layer)(3, 4, 1, dropout=0.5)
+    assert [str(w.message) for w in got] == [str(w.message) for w in expected]
+    assert got[0].filename == __file__  # points at the line that built the layer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        getattr(nn, layer)(3, 4, 2, dropout=0.5)
+        getattr(nn, layer)(3, 4, 1)
 
 
 def test_bad_arguments_and_inputs_are_refused_by_name():
