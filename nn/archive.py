@@ -7,7 +7,9 @@ name), flushed and fsynced, then ``os.replace``d over the target. Readers see th
 file or the new one, never a mixture; concurrent writers to one path all succeed (the
 last rename wins); a failed write leaves the target byte-identical and removes its
 temporary file. Errors name the target, not the temporary file: a missing directory is a
-:class:`MissingDirectoryError` (a FileNotFoundError, and torch's RuntimeError).
+:class:`MissingDirectoryError` (a FileNotFoundError, and torch's RuntimeError). An open binary
+file (or ``io.BytesIO``) is written where it stands and left open, as ``torch.save(obj, f)`` writes
+(atomic only as the caller makes it).
 
 Reading (:class:`NpzReader`): the zip directory and every member's ``.npy`` header
 (dtype, shape, byte count) are read first and checked against each other and against
@@ -15,7 +17,8 @@ the file's real length. Only stored (uncompressed) members of numeric or string 
 are accepted, so the data a file can make us allocate never exceeds the file's size,
 and a header claiming a terabyte is refused before anything is allocated. Data is then
 read in chunks into arrays of exactly the announced size, and the zip CRC is verified.
-Every problem is one :class:`SerializationError` naming the file.
+Every problem is one :class:`SerializationError` naming the file. An open binary file is read from
+its current position and left open, as ``torch.load(f)`` reads.
 """
 
 from __future__ import annotations
@@ -92,8 +95,17 @@ def _sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-def write_npz(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> Path:
-    """Write ``arrays`` as an uncompressed ``.npz`` at ``path``, atomically (see the module docstring)."""
+def is_binary_file(target: Any) -> bool:
+    """Whether ``target`` is an open file object (``open(path, "wb")``, ``io.BytesIO``) rather than a path."""
+    return not isinstance(target, (str, bytes, os.PathLike)) and (hasattr(target, "write") or hasattr(target, "read"))
+
+
+def write_npz(path: str | os.PathLike | BinaryIO, arrays: Mapping[str, np.ndarray]) -> Path | None:
+    """Write ``arrays`` as an uncompressed ``.npz`` at ``path``, atomically (see the module docstring), and return
+    the path; into an open binary file where it stands (left open), returning None as ``torch.save`` does."""
+    if is_binary_file(path):
+        np.savez(path, allow_pickle=False, **arrays)  # type: ignore[arg-type]
+        return None
     path = Path(path)
     try:
         descriptor, temporary = _create_exclusively(path, temporary_name)
@@ -144,16 +156,29 @@ class NpzReader:
     :class:`SerializationError` for anything else that is wrong.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike | BinaryIO) -> None:
+        self._owned = not is_binary_file(path)
+        if self._owned:
+            self.path: Path | str = Path(path)  # type: ignore[arg-type]
+            try:
+                self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (closed by close())
+            except FileNotFoundError:
+                raise
+            except OSError as error:
+                raise SerializationError(f"{self.path}: cannot be opened ({error.strerror or error})") from None
+        else:  # an open file: read from where it stands, and leave it open (torch.load(f))
+            self._file = path  # type: ignore[assignment]
+            self.path = str(getattr(path, "name", None) or f"<{type(path).__name__}>")
         try:
-            self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 (closed by close())
-        except FileNotFoundError:
-            raise
-        except OSError as error:
-            raise SerializationError(f"{self.path}: cannot be opened ({error.strerror or error})") from None
-        try:
-            self._length = os.fstat(self._file.fileno()).st_size
+            if self._owned:
+                self._length = os.fstat(self._file.fileno()).st_size
+            else:
+                try:
+                    start = self._file.tell()
+                    self._length = self._file.seek(0, os.SEEK_END)
+                    self._file.seek(start)
+                except (OSError, AttributeError, ValueError) as error:
+                    raise self.error(f"cannot be read as a state file: the file must be seekable ({error})") from None
             try:
                 self._zip = zipfile.ZipFile(self._file)
             except _READ_ERRORS as error:
@@ -165,7 +190,8 @@ class NpzReader:
                     raise self.error(f"member {info.filename!r} appears twice")
                 self.members[member.key] = member
         except BaseException:
-            self._file.close()
+            if self._owned:
+                self._file.close()
             raise
 
     def error(self, message: str) -> SerializationError:
@@ -242,9 +268,10 @@ class NpzReader:
         return iter(self.members)
 
     def close(self) -> None:
-        """Close the file."""
+        """Close the file (one the caller opened stays open)."""
         self._zip.close()
-        self._file.close()
+        if self._owned:
+            self._file.close()
 
     def __enter__(self) -> NpzReader:
         return self

@@ -30,11 +30,12 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from autograd.shape_errors import is_integer
+from autograd.torch_names import check_device
 
 from . import architecture
 from .archive import NpzReader, SerializationError, write_npz
@@ -244,7 +245,7 @@ class _Checkpoint:
         return {"state": state, "param_groups": groups}
 
 
-def read(path: str | os.PathLike) -> dict[str, Any]:
+def read(path: str | os.PathLike | BinaryIO) -> dict[str, Any]:
     """The contents of a checkpoint: ``{"model": OrderedDict name -> array, "optimizer": state dict or None,
     "architecture": record or None}`` (memory: at most the file's size)."""
     with NpzReader(path) as archive:
@@ -256,16 +257,27 @@ def read(path: str | os.PathLike) -> dict[str, Any]:
         return {"model": model, "optimizer": checkpoint.optimizer_state(), "architecture": checkpoint.record}
 
 
-def load(path: str | os.PathLike) -> Module | OrderedDict[str, np.ndarray]:
+def load(
+    path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None
+) -> Module | OrderedDict[str, np.ndarray]:
     """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
 
     A file saved from a plain state dict (``nn.save(model.state_dict(), path)``, no optimizer) gives that state
     dict back, name -> array as ``state_dict()``'s, so torch's ``model.load_state_dict(torch.load(path))`` reads
     ``model.load_state_dict(nn.load(path))``. A module saved without a record asks for :func:`load_into`.
+    ``path`` may be an open binary file (``with open(path, "rb") as f: nn.load(f)``), read from where it stands
+    and left open. torch's ``map_location`` may be None or the CPU (the only device here; anything else is a
+    ValueError), and ``weights_only`` is accepted and changes nothing: no pickle is ever read, so every load is
+    as safe as torch's ``weights_only=True``.
 
     The record's implied state shapes are compared with the file's headers before the
     model is built, so a forged record cannot make it allocate more than the file holds.
     """
+    if not isinstance(map_location, (dict, str)) and callable(map_location):
+        raise TypeError("load: a callable map_location is not supported; pass None or 'cpu' (the only device here)")
+    devices = map_location.values() if isinstance(map_location, dict) else (map_location,)
+    for device in devices:
+        check_device("load: map_location", device)
     with NpzReader(path) as archive:
         checkpoint = _Checkpoint(archive)
         saved_from_a_module = _EVALUATING in archive.members  # nn.save writes it for every Module
@@ -301,7 +313,9 @@ def load(path: str | os.PathLike) -> Module | OrderedDict[str, np.ndarray]:
         return module
 
 
-def load_into(module: Module, path: str | os.PathLike, optimizer: Any = None, strict: bool = True) -> dict[str, Any]:
+def load_into(
+    module: Module, path: str | os.PathLike | BinaryIO, optimizer: Any = None, strict: bool = True
+) -> dict[str, Any]:
     """Restore ``module`` (and ``optimizer``) from ``path``, all or nothing.
 
     With ``strict`` a file whose record names another architecture (e.g. Tanh where the
@@ -387,9 +401,13 @@ def _record_of(module_or_state: Module | Mapping[str, Any], state: Mapping[str, 
     return record
 
 
-def save(module_or_state: Module | Mapping[str, Any], path: str | os.PathLike, optimizer: Any = None) -> Path:
+def save(
+    module_or_state: Module | Mapping[str, Any], path: str | os.PathLike | BinaryIO, optimizer: Any = None
+) -> Path | None:
     """Write a module's weights and architecture record (or a plain state dict) and optionally an
-    optimizer's state to ``path`` (used as given, no suffix added); return the path.
+    optimizer's state to ``path`` (used as given, no suffix added); return the path. ``path`` may be an open
+    binary file (``with open(path, "wb") as f: nn.save(model, f)``, torch's spelling, or ``io.BytesIO``): the
+    checkpoint is written where the file stands, the file is left open, and None is returned, as torch's.
 
     ``optimizer`` is an object with ``state_dict()`` (e.g. ``nn.optim.Adam``) or a state
     dict in PyTorch's layout. Everything is checked before the file is touched (TypeError

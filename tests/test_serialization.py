@@ -466,3 +466,46 @@ def test_an_extra_state_the_module_refuses_leaves_the_optimizer_as_it_was(tmp_pa
         serialization.load_into(fresh, path, optimizer=fresh_optimizer)
     _assert_states_equal(fresh.state_dict(), before)
     assert fresh_optimizer.state_dict()["state"] == {} and fresh_optimizer.param_groups[0]["lr"] == 0.5
+
+
+def test_save_and_load_take_open_binary_files_and_torchs_load_keywords(tmp_path):
+    """word_language_model's ``with open(path, 'wb') as f: torch.save(model, f)`` and generate.py's
+    ``with open(path, 'rb') as f: model = torch.load(f, map_location=device)`` (also in memory, as torch's)."""
+    import io
+
+    torch = pytest.importorskip("torch")
+    buffer = io.BytesIO()
+    torch.save({"w": torch.ones(2)}, buffer)
+    buffer.seek(0)
+    assert torch.load(buffer, map_location="cpu", weights_only=True)["w"].tolist() == [1.0, 1.0]
+
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1))
+    model[2].eval()
+    path = tmp_path / "model.pt"
+    with open(path, "wb") as f:
+        assert nn.save(model, f) is None  # as torch.save; the file stays open for the caller
+        assert not f.closed
+    with open(path, "rb") as f:
+        rebuilt = nn.load(f, map_location=torch.device("cpu"), weights_only=False)
+        assert not f.closed
+    _assert_states_equal(rebuilt.state_dict(), model.state_dict())
+    assert [m.training for m in rebuilt.modules()] == [m.training for m in model.modules()]
+
+    buffer = io.BytesIO()
+    nn.save(model.state_dict(), buffer)
+    buffer.seek(0)
+    state = nn.load(buffer, map_location="cpu")
+    _assert_states_equal(state, model.state_dict())
+
+    buffer = io.BytesIO()
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    nn.save(model, buffer, optimizer=optimizer)
+    buffer.seek(0)
+    twin = nn.Sequential(nn.Linear(3, 4, rng=2), nn.Tanh(), nn.Linear(4, 2, rng=3))
+    serialization.load_into(twin, buffer, optimizer=nn.optim.SGD(twin.parameters(), lr=0.1))
+    _assert_states_equal(twin.state_dict(), model.state_dict())
+
+    with pytest.raises(ValueError, match="map_location"):
+        nn.load(io.BytesIO(), map_location="cuda")
+    with pytest.raises(nn.SerializationError, match="not a readable .npz"):
+        nn.load(io.BytesIO(b"not a zip file"))
