@@ -10,7 +10,9 @@ File layout (an uncompressed ``.npz``; no pickle anywhere):
   ``optimizer/layout`` is JSON ``{"param_groups": [{option: value, "params": [int, ...]}, ...],
   "state": {"<index>": {"<key>": number | "array" | "scalar"}}}``, where ``"array"`` and
   ``"scalar"`` (a numpy scalar) mean the value is the member ``optimizer/state/<index>/<key>``.
-  Group options are JSON scalars or flat tuples of them (``betas``).
+  Group options are JSON scalars or flat tuples of them (``betas``);
+* or, for an array saved alone (``nn.save(ndarray, f)``, as ``torch.save(data, f)``), only ``format`` and
+  ``array`` (an ndarray) or ``tensor`` (a Tensor), which :func:`load` gives back as that kind of object.
 
 :func:`save` writes atomically (see :mod:`nn.archive`). :func:`load` rebuilds the model
 from the record and its weights (``nn.load``); :func:`load_into` fills an existing module
@@ -34,6 +36,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from autograd import Tensor
 from autograd.shape_errors import is_integer
 from autograd.torch_names import check_device
 
@@ -49,6 +52,8 @@ _MODEL = "model/"
 _LAYOUT = "optimizer/layout"
 #: The entry listing the sub-modules (by ``named_modules`` name, "" for the model) saved in eval mode.
 _EVALUATING = "evaluating"
+#: The entries of an array saved alone: an ndarray, or a Tensor (given back as such).
+_ALONE = ("array", "tensor")
 _STATE = "optimizer/state/"
 _STATE_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
 _INDEX = re.compile(r"[0-9]{1,18}")
@@ -179,6 +184,12 @@ class _Checkpoint:
             raise error(f"holds optimizer state in the nested layout of {_FORMAT_1}, which is no longer read")
         self.model = {key[len(_MODEL) :]: m for key, m in archive.members.items() if key.startswith(_MODEL)}
         known = {"format", "architecture", _LAYOUT, _EVALUATING, *(_MODEL + name for name in self.model)}
+        alone = [key for key in _ALONE if key in archive.members]
+        if alone and (len(archive.members) != 2 or len(alone) != 1):
+            raise error(f"an array saved alone ({alone[0]!r}) must be the file's only entry beside the format")
+        #: The entry of an array saved alone (``array`` or ``tensor``), else None.
+        self.alone: str | None = alone[0] if alone else None
+        known.update(alone)
         layout = None
         if _LAYOUT in archive.members:
             layout = _check_layout(_parse_json(archive.read_text(_LAYOUT), "optimizer layout", error), error)
@@ -201,6 +212,14 @@ class _Checkpoint:
         self.record = None
         if "architecture" in archive.members:
             self.record = _parse_json(archive.read_text("architecture"), "architecture record", error)
+
+    def refuse_alone(self, reader: str) -> None:
+        """A :class:`SerializationError` for ``reader`` (read, load_into), which need a model's state, if the file
+        holds an array saved alone."""
+        if self.alone is not None:
+            raise self.archive.error(
+                f"holds an array saved alone, not a model's state; {reader} needs one (use nn.load)"
+            )
 
     def check_module(self, module: Module, strict: bool) -> None:
         """Raise :class:`CheckpointMismatchError` unless the model part fits ``module`` (headers only)."""
@@ -250,6 +269,7 @@ def read(path: str | os.PathLike | BinaryIO) -> dict[str, Any]:
     "architecture": record or None}`` (memory: at most the file's size)."""
     with NpzReader(path) as archive:
         checkpoint = _Checkpoint(archive)
+        checkpoint.refuse_alone("read")
         for name, member in checkpoint.model.items():
             if member.dtype.kind not in "biufc":
                 raise archive.error(f"model entry {name!r} has dtype {member.dtype}, not a number")
@@ -259,7 +279,7 @@ def read(path: str | os.PathLike | BinaryIO) -> dict[str, Any]:
 
 def load(
     path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None
-) -> Module | OrderedDict[str, np.ndarray]:
+) -> Module | OrderedDict[str, np.ndarray] | np.ndarray | Tensor:
     """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
 
     A file saved from a plain state dict (``nn.save(model.state_dict(), path)``, no optimizer) gives that state
@@ -268,7 +288,7 @@ def load(
     ``path`` may be an open binary file (``with open(path, "rb") as f: nn.load(f)``), read from where it stands
     and left open. torch's ``map_location`` may be None or the CPU (the only device here; anything else is a
     ValueError), and ``weights_only`` is accepted and changes nothing: no pickle is ever read, so every load is
-    as safe as torch's ``weights_only=True``.
+    as safe as torch's ``weights_only=True``. An array saved alone comes back as the ndarray or Tensor it was.
 
     The record's implied state shapes are compared with the file's headers before the
     model is built, so a forged record cannot make it allocate more than the file holds.
@@ -280,6 +300,11 @@ def load(
         check_device("load: map_location", device)
     with NpzReader(path) as archive:
         checkpoint = _Checkpoint(archive)
+        if checkpoint.alone is not None:  # torch.save(data, f) of an array: that array back, as torch.load's
+            array = archive.read(checkpoint.alone)
+            if array.dtype.kind not in "biufc":
+                raise archive.error(f"the array saved alone has dtype {array.dtype}, not a number")
+            return Tensor(array) if checkpoint.alone == "tensor" else array
         saved_from_a_module = _EVALUATING in archive.members  # nn.save writes it for every Module
         if checkpoint.record is None and not saved_from_a_module and checkpoint.layout is None:
             return checkpoint.model_arrays()
@@ -328,6 +353,7 @@ def load_into(
     """
     with NpzReader(path) as archive:
         checkpoint = _Checkpoint(archive)
+        checkpoint.refuse_alone("load_into")
         if strict and checkpoint.record is not None:
             _check_same_architecture(archive, checkpoint.record, module)
         checkpoint.check_module(module, strict)
@@ -402,12 +428,15 @@ def _record_of(module_or_state: Module | Mapping[str, Any], state: Mapping[str, 
 
 
 def save(
-    module_or_state: Module | Mapping[str, Any], path: str | os.PathLike | BinaryIO, optimizer: Any = None
+    module_or_state: Module | Mapping[str, Any] | np.ndarray | Tensor,
+    path: str | os.PathLike | BinaryIO,
+    optimizer: Any = None,
 ) -> Path | None:
     """Write a module's weights and architecture record (or a plain state dict) and optionally an
     optimizer's state to ``path`` (used as given, no suffix added); return the path. ``path`` may be an open
     binary file (``with open(path, "wb") as f: nn.save(model, f)``, torch's spelling, or ``io.BytesIO``): the
     checkpoint is written where the file stands, the file is left open, and None is returned, as torch's.
+    A numeric ndarray or Tensor may be saved alone (``torch.save(data, f)``); :func:`load` gives it back.
 
     ``optimizer`` is an object with ``state_dict()`` (e.g. ``nn.optim.Adam``) or a state
     dict in PyTorch's layout. Everything is checked before the file is touched (TypeError
@@ -415,6 +444,14 @@ def save(
     previous file at ``path`` stays byte-identical.
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
+    if isinstance(module_or_state, (np.ndarray, Tensor)):  # torch.save(data, f) of an array alone
+        if optimizer is not None:
+            raise TypeError("save: an optimizer's state is saved beside a model's, not beside an array saved alone")
+        array = np.array(module_or_state.data if isinstance(module_or_state, Tensor) else module_or_state)
+        if array.dtype.kind not in "biufc":
+            raise TypeError(f"save: an array saved alone must be numeric, got dtype {array.dtype}")
+        arrays["tensor" if isinstance(module_or_state, Tensor) else "array"] = array
+        return write_npz(path, arrays)
     state = _model_state(module_or_state)
     arrays["architecture"] = np.array(json.dumps(_record_of(module_or_state, state)))
     if isinstance(module_or_state, Module):  # the modes nn.load gives back, as unpickling a torch module does

@@ -509,3 +509,31 @@ def test_save_and_load_take_open_binary_files_and_torchs_load_keywords(tmp_path)
         nn.load(io.BytesIO(), map_location="cuda")
     with pytest.raises(nn.SerializationError, match="not a readable .npz"):
         nn.load(io.BytesIO(b"not a zip file"))
+
+
+def test_an_array_saved_alone_loads_back_as_that_array(tmp_path):
+    """time_sequence_prediction's generate_sine_wave.py saves its data with ``torch.save(data, f)`` (a numpy
+    array) and train.py reads it with ``torch.from_numpy(torch.load('traindata.pt'))``."""
+    torch = pytest.importorskip("torch")
+    data = np.sin(np.arange(12).reshape(3, 4) / 20.0)
+    with open(tmp_path / "torch.pt", "wb") as f:
+        torch.save(data, f)
+    expected = torch.load(tmp_path / "torch.pt", weights_only=False)
+    with open(tmp_path / "traindata.pt", "wb") as f:
+        nn.save(data, f)
+    got = nn.load(tmp_path / "traindata.pt")
+    assert type(got) is type(expected) is np.ndarray
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+    tensor = Tensor(np.arange(6, dtype=np.int32).reshape(2, 3))
+    loaded = nn.load(nn.save(tensor, tmp_path / "tensor.pt"))
+    assert isinstance(loaded, Tensor) and loaded.dtype == np.int32
+    np.testing.assert_array_equal(loaded.data, tensor.data)
+
+    with pytest.raises(nn.SerializationError, match="holds an array saved alone"):
+        serialization.load_into(nn.Linear(4, 3), tmp_path / "traindata.pt")
+    with pytest.raises(TypeError, match="optimizer"):
+        nn.save(data, tmp_path / "x.pt", optimizer=nn.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1))
+    with pytest.raises(TypeError, match="numeric"):
+        nn.save(np.array(["a", "b"]), tmp_path / "x.pt")
