@@ -82,22 +82,22 @@ class _InPlaceFlag(Module):
 class Sigmoid(Module):
     """Logistic sigmoid 1 / (1 + e^-x)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.sigmoid(x)
+    def forward(self, input: Any) -> Tensor:
+        return F.sigmoid(input)
 
 
 class Tanh(Module):
     """Hyperbolic tangent."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.tanh(x)
+    def forward(self, input: Any) -> Tensor:
+        return F.tanh(input)
 
 
 class ReLU(_InPlaceFlag):
     """max(x, 0)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.relu(x, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.relu(input, self.inplace)
 
 
 class LeakyReLU(_InPlaceFlag):
@@ -107,8 +107,8 @@ class LeakyReLU(_InPlaceFlag):
         self.negative_slope = check_real("LeakyReLU", "negative_slope", negative_slope)
         super().__init__(inplace)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"negative_slope={self.negative_slope}")
@@ -132,8 +132,8 @@ class PReLU(Module):
         """``weight`` back to ``init``, in place, as the constructor does (torch's)."""
         nn_init.constant_(self.weight, self.init)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.prelu(input_for("PReLU", x, self.weight), self.weight)
+    def forward(self, input: Any) -> Tensor:
+        return F.prelu(input_for("PReLU", input, self.weight), self.weight)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.weight.shape[0]}"
@@ -146,8 +146,8 @@ class ELU(_InPlaceFlag):
         self.alpha = check_real("ELU", "alpha", alpha)
         super().__init__(inplace)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.elu(x, self.alpha, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"alpha={self.alpha}")
@@ -164,8 +164,8 @@ class Softplus(Module):
             raise ValueError("Softplus: beta must not be 0 (the curve is log(1 + e^(beta x)) / beta)")
         self.threshold = check_real("Softplus", "threshold", threshold, allow_inf=True)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.softplus(x, self.beta, self.threshold)
+    def forward(self, input: Any) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -181,8 +181,8 @@ class Swish(Module):
             Parameter(np.array(beta, dtype=check_float_dtype("Swish", "dtype", dtype))) if learnable else beta
         )
 
-    def forward(self, x: Any) -> Tensor:
-        return F.swish(x, self.beta)
+    def forward(self, input: Any) -> Tensor:
+        return F.swish(input, self.beta)
 
     def extra_repr(self) -> str:
         beta = self.beta.item() if isinstance(self.beta, Tensor) else self.beta
@@ -192,22 +192,22 @@ class Swish(Module):
 class SiLU(_InPlaceFlag):
     """x * sigmoid(x)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.silu(x, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.silu(input, self.inplace)
 
 
 class Mish(_InPlaceFlag):
     """x * tanh(softplus(x))."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.mish(x, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.mish(input, self.inplace)
 
 
 class Step(Module):
     """Heaviside step: 1 where x > 0 else 0 (zero gradient)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.step(x)
+    def forward(self, input: Any) -> Tensor:
+        return F.step(input)
 
 
 class Maxout(Module):
@@ -244,14 +244,14 @@ class Maxout(Module):
             self.weight[...] = generator.uniform(-bound, bound, self.weight.shape).astype(self.weight.dtype)
             self.bias[...] = generator.uniform(-bound, bound, self.bias.shape).astype(self.bias.dtype)
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_layer_input("Maxout", x, self.weight)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+    def forward(self, input: Any) -> Tensor:
+        input = as_layer_input("Maxout", input, self.weight)
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
             raise ValueError(
-                f"Maxout: expected input with last axis of size in_features={self.in_features}, got shape {x.shape}"
+                f"Maxout: expected input with last axis of size in_features={self.in_features}, got shape {input.shape}"
             )
-        check_input_dtype("Maxout", x, self.weight)
-        return F.maxout(x @ self.weight.T + self.bias, self.pieces, axis=-1)
+        check_input_dtype("Maxout", input, self.weight)
+        return F.maxout(input @ self.weight.T + self.bias, self.pieces, axis=-1)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, pieces={self.pieces}"
@@ -282,8 +282,8 @@ class ACONC(Module):
                 p[...] = generator.standard_normal(p.shape).astype(p.dtype)
             self.beta[...] = 1
 
-    def forward(self, x: Any) -> Tensor:
-        return F.acon_c(input_for("ACONC", x, self.beta), self.p1, self.p2, self.beta)
+    def forward(self, input: Any) -> Tensor:
+        return F.acon_c(input_for("ACONC", input, self.beta), self.p1, self.p2, self.beta)
 
     def extra_repr(self) -> str:
         return f"num_features={self.beta.shape[0]}"
@@ -306,11 +306,11 @@ class _SoftmaxLike(Module):
         """torch's name of ``axis``."""
         return self.axis
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         axis = self.axis
         if axis is None:  # warns at the frame that called the module (forward, __call__, caller)
-            axis = implicit_softmax_axis(self._function.__name__, _ndim(x))
-        return self._function(x, axis)
+            axis = implicit_softmax_axis(self._function.__name__, _ndim(input))
+        return self._function(input, axis)
 
     def extra_repr(self) -> str:
         return f"dim={self.axis}"
@@ -341,10 +341,10 @@ class Softmin(_SoftmaxLike):
 class Softmax2d(Module):
     """Softmax over the channels at each location of (N, C, H, W) or (C, H, W) input (axis -3), as torch's."""
 
-    def forward(self, x: Any) -> Tensor:
-        if _ndim(x) not in (3, 4):
-            raise ValueError(f"Softmax2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got {_ndim(x)}-D")
-        return F.softmax(x, -3)
+    def forward(self, input: Any) -> Tensor:
+        if _ndim(input) not in (3, 4):
+            raise ValueError(f"Softmax2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got {_ndim(input)}-D")
+        return F.softmax(input, -3)
 
 
 class RReLU(_InPlaceFlag):
@@ -366,8 +366,8 @@ class RReLU(_InPlaceFlag):
         super().__init__(inplace)
         self._rng = make_generator("RReLU", "rng", rng)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.rrelu(x, self.lower, self.upper, self.training, self.inplace, rng=self._rng)
+    def forward(self, input: Any) -> Tensor:
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace, rng=self._rng)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"lower={self.lower}, upper={self.upper}")
@@ -379,8 +379,8 @@ class GELU(Module):
     def __init__(self, approximate: str = "none") -> None:
         self.approximate = check_choice("GELU", "approximate", approximate, GELU_APPROXIMATIONS, ArgumentRangeError)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.gelu(x, self.approximate)
+    def forward(self, input: Any) -> Tensor:
+        return F.gelu(input, self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -394,8 +394,8 @@ class Hardtanh(_InPlaceFlag):
         self.min_val, self.max_val = float(min_val), float(max_val)
         super().__init__(inplace)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"min_val={self.min_val}, max_val={self.max_val}")
@@ -408,8 +408,8 @@ class CELU(_InPlaceFlag):
         self.alpha = check_celu_alpha("CELU", alpha)
         super().__init__(inplace)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.celu(x, self.alpha, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"alpha={self.alpha}")
@@ -419,11 +419,11 @@ def _stateless(name: str, function: Any, doc: str, inplace_flag: bool = False) -
     """A Module class without hyper-parameters whose forward is ``function`` (with torch's ``inplace`` flag
     if ``inplace_flag``)."""
 
-    def forward(self: Module, x: Any) -> Tensor:
-        return function(x)
+    def forward(self: Module, input: Any) -> Tensor:
+        return function(input)
 
-    def forward_with_flag(self: _InPlaceFlag, x: Any) -> Tensor:
-        return function(x, self.inplace)
+    def forward_with_flag(self: _InPlaceFlag, input: Any) -> Tensor:
+        return function(input, self.inplace)
 
     base, forward = (_InPlaceFlag, forward_with_flag) if inplace_flag else (Module, forward)
     return type(name, (base,), {"forward": forward, "__doc__": doc, "__module__": __name__})

@@ -31,8 +31,8 @@ class AdaptiveMaxPool2d(Module):
         self.output_size = (rows, columns) if isinstance(output_size, (tuple, list)) else rows
         self.return_indices = check_flag("AdaptiveMaxPool2d", "return_indices", return_indices)
 
-    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
-        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
+    def forward(self, input: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -47,8 +47,8 @@ class AdaptiveMaxPool1d(Module):
         self.output_size = output_size
         self.return_indices = check_flag("AdaptiveMaxPool1d", "return_indices", return_indices)
 
-    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
-        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+    def forward(self, input: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -75,8 +75,8 @@ class AdaptiveMaxPool3d(Module):
         self.output_size = adaptive_output_size("AdaptiveMaxPool3d", output_size)
         self.return_indices = check_flag("AdaptiveMaxPool3d", "return_indices", return_indices)
 
-    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
-        return F.adaptive_max_pool3d(x, self.output_size, self.return_indices)
+    def forward(self, input: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

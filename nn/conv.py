@@ -93,10 +93,10 @@ class _ConvNd(Module):
         """Draw ``weight`` and ``bias`` again, in place, as the constructor does (``rng`` as its)."""
         reset_conv_parameters(self.weight, self.bias, make_generator(self._name, "rng", rng))
 
-    def forward(self, x: Any) -> Tensor:
-        x = input_for(self._name, x, self.weight)
-        x, padding = self._padded(x)
-        return self._convolve(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+    def forward(self, input: Any) -> Tensor:
+        input = input_for(self._name, input, self.weight)
+        input, padding = self._padded(input)
+        return self._convolve(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
     def _padded(self, x: Tensor) -> tuple[Tensor, Any]:
         """The input and the ``padding`` for the functional convolution: with ``padding_mode`` 'zeros' the layer's
@@ -275,9 +275,9 @@ class MaxPool2d(Module):
         self.dilation = kept_as_given(dilation, "dilation", "MaxPool2d")
         _check_pool_padding("MaxPool2d", self.padding, self.kernel_size)
 
-    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+    def forward(self, input: Any) -> Tensor | tuple[Tensor, np.ndarray]:
         return F.max_pool2d(
-            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
         )
 
     def extra_repr(self) -> str:
@@ -312,9 +312,9 @@ class AvgPool2d(Module):
         )
         _check_pool_padding("AvgPool2d", self.padding, self.kernel_size)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         return F.avg_pool2d(
-            x,
+            input,
             self.kernel_size,
             self.stride,
             self.padding,
@@ -343,8 +343,8 @@ class AdaptiveAvgPool2d(Module):
         rows, columns = (None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d")[0] for size in sizes)
         self.output_size = (rows, columns) if isinstance(output_size, (tuple, list)) else rows
 
-    def forward(self, x: Any) -> Tensor:
-        return F.adaptive_avg_pool2d(x, self.output_size)
+    def forward(self, input: Any) -> Tensor:
+        return F.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

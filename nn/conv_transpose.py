@@ -97,11 +97,11 @@ class _ConvTranspose(Module):
             )
         return tuple(size - low for size, low in zip(sizes, smallest))
 
-    def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Tensor:
-        x = input_for(type(self).__name__, x, self.weight)
-        output_padding = self._output_padding(x, output_size)
+    def forward(self, input: Any, output_size: Sequence[int] | None = None) -> Tensor:
+        input = input_for(type(self).__name__, input, self.weight)
+        output_padding = self._output_padding(input, output_size)
         return self._conv_transpose(
-            x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+            input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
         )
 
     def extra_repr(self) -> str:

@@ -21,8 +21,10 @@ class _ChannelDropout(Dropout):
 
     _spatial = 0
 
-    def forward(self, x: Any) -> Tensor:
-        return channel_dropout(type(self).__name__, x, self.p, self.training, self.inplace, self._rng, self._spatial)
+    def forward(self, input: Any) -> Tensor:
+        return channel_dropout(
+            type(self).__name__, input, self.p, self.training, self.inplace, self._rng, self._spatial
+        )
 
 
 class Dropout1d(_ChannelDropout):
@@ -54,13 +56,13 @@ class AlphaDropout(Dropout):
     map that keeps an input of mean 0 and variance 1 so (``nn.functional.alpha_dropout``); the identity in eval
     mode. The draws come from ``rng`` (a Generator, a seed, or None for the library's random state)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.alpha_dropout(x, self.p, self.training, self.inplace, rng=self._rng)
+    def forward(self, input: Any) -> Tensor:
+        return F.alpha_dropout(input, self.p, self.training, self.inplace, rng=self._rng)
 
 
 class FeatureAlphaDropout(Dropout):
     """Alpha dropout of whole channels of (N, C, *) input in training, one draw per (N, C) pair
     (``nn.functional.feature_alpha_dropout``); the identity in eval mode."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.feature_alpha_dropout(x, self.p, self.training, self.inplace, rng=self._rng)
+    def forward(self, input: Any) -> Tensor:
+        return F.feature_alpha_dropout(input, self.p, self.training, self.inplace, rng=self._rng)

@@ -117,9 +117,9 @@ class Embedding(Module):
         with no_grad():
             self.weight.copy_(table.astype(self.weight.dtype))
 
-    def forward(self, indices: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         return F.embedding(
-            indices,
+            input,
             self.weight,
             self.padding_idx,
             self.max_norm,

@@ -57,9 +57,9 @@ class LayerNorm(Module):
         """``weight`` to ones and ``bias`` to zeros, in place, as the constructor does (torch's)."""
         reset_affine(self.weight, self.bias)
 
-    def forward(self, x: Any) -> Tensor:
-        x = _input("LayerNorm", x, self.weight)
-        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+    def forward(self, input: Any) -> Tensor:
+        input = _input("LayerNorm", input, self.weight)
+        return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (
@@ -92,7 +92,7 @@ class RMSNorm(Module):
         """``weight`` to ones, in place, as the constructor does (torch's)."""
         reset_affine(self.weight, None)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, x: Any) -> Tensor:  # (torch's RMSNorm names its input x)
         # torch's rms_norm takes an input of another dtype than the weight, so no RuntimeError to match
         return rms_norm(_input("RMSNorm", x, self.weight, TypeError), self.normalized_shape, self.weight, self.eps)
 
@@ -132,13 +132,13 @@ class GroupNorm(Module):
         """``weight`` to ones and ``bias`` to zeros, in place, as the constructor does (torch's)."""
         reset_affine(self.weight, self.bias)
 
-    def forward(self, x: Any) -> Tensor:
-        x = _input("GroupNorm", x, self.weight)
-        shape = np.shape(x._data if isinstance(x, Tensor) else x)
+    def forward(self, input: Any) -> Tensor:
+        input = _input("GroupNorm", input, self.weight)
+        shape = np.shape(input._data if isinstance(input, Tensor) else input)
         # without affine parameters nothing is per channel: any count divisible by num_groups goes, as torch's
         if len(shape) < 2 or (shape[1] != self.num_channels and self.weight is not None):
             raise ShapeError(f"GroupNorm: expected an input (N, {self.num_channels}, ...), got shape {shape}")
-        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"

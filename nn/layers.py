@@ -137,9 +137,9 @@ class Linear(Module):
             else:
                 nn_init.zeros_(self.bias)
 
-    def forward(self, x: Any) -> Tensor:
-        out = plain_linear(x, self.weight, self.bias)  # the usual input, without the checks below
-        return out if out is not None else linear(self._checked_input(x), self.weight, self.bias)
+    def forward(self, input: Any) -> Tensor:
+        out = plain_linear(input, self.weight, self.bias)  # the usual input, without the checks below
+        return out if out is not None else linear(self._checked_input(input), self.weight, self.bias)
 
     def forward_relu(self, x: Any) -> Tensor:
         """relu(forward(x)) as one node (``autograd.linear(..., activation="relu")``): ``Sequential`` runs a
@@ -257,22 +257,22 @@ class Sequential(Module):
     def _content_items(self, contents: Any) -> Iterator[tuple[str, Any]]:
         return zip(self._names, contents)
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, input: Any) -> Any:
         layers = self._layers
         index, count = 0, len(layers)
         while index < count:
             module = layers[index]
-            fused = _fused_pair(module, layers[index + 1], x) if index + 1 < count else None
+            fused = _fused_pair(module, layers[index + 1], input) if index + 1 < count else None
             if fused == "linear_relu":
-                x = module.forward_relu(x)
+                input = module.forward_relu(input)
                 index += 2
             elif fused == "pool_then_relu":
-                x = module.forward(layers[index + 1].forward(x))
+                input = module.forward(layers[index + 1].forward(input))
                 index += 2
             else:
-                x = module(x)
+                input = module(input)
                 index += 1
-        return x
+        return input
 
     def _position(self, index: Any) -> int:
         index = _integer_index("Sequential", index)
@@ -438,8 +438,8 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def forward(self, x: Any) -> Any:
-        return x
+    def forward(self, input: Any) -> Any:
+        return input
 
 
 class Flatten(Module):
@@ -449,22 +449,22 @@ class Flatten(Module):
         self.start_dim = check_integer("Flatten", "start_dim", start_dim)
         self.end_dim = check_integer("Flatten", "end_dim", end_dim)
 
-    def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x, "Flatten")
-        ndim = max(x.ndim, 1)  # as torch: a 0-d input is flattened like a 1-d one, to shape (1,)
+    def forward(self, input: Any) -> Tensor:
+        input = _as_tensor(input, "Flatten")
+        ndim = max(input.ndim, 1)  # as torch: a 0-d input is flattened like a 1-d one, to shape (1,)
         start = self.start_dim + ndim if self.start_dim < 0 else self.start_dim
         end = self.end_dim + ndim if self.end_dim < 0 else self.end_dim
         if not (0 <= start < ndim and 0 <= end < ndim):  # (torch's IndexError: an AxisError is one, and a ValueError)
             raise AxisError(
-                f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do not fit an input of shape {x.shape}"
+                f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do not fit an input of shape {input.shape}"
             )
         if start > end:
             raise ShapeError(
                 f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim}: start_dim comes after end_dim (an input "
-                f"of shape {x.shape})"
+                f"of shape {input.shape})"
             )
-        shape = (*x.shape[:start], math.prod(x.shape[start : end + 1]), *x.shape[end + 1 :])
-        return x.reshape(shape)
+        shape = (*input.shape[:start], math.prod(input.shape[start : end + 1]), *input.shape[end + 1 :])
+        return input.reshape(shape)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -485,20 +485,20 @@ class Unflatten(Module):
             raise ValueError(f"Unflatten: at most one size may be -1, got {sizes}")
         self.unflattened_size = sizes
 
-    def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x, "Unflatten")
-        dim = self.dim + x.ndim if self.dim < 0 else self.dim
-        if not 0 <= dim < x.ndim:
-            raise ValueError(f"Unflatten: dim={self.dim} is out of range for an input of shape {x.shape}")
+    def forward(self, input: Any) -> Tensor:
+        input = _as_tensor(input, "Unflatten")
+        dim = self.dim + input.ndim if self.dim < 0 else self.dim
+        if not 0 <= dim < input.ndim:
+            raise ValueError(f"Unflatten: dim={self.dim} is out of range for an input of shape {input.shape}")
         sizes = self.unflattened_size
         known = math.prod(size for size in sizes if size != -1)
-        length = x.shape[dim]
+        length = input.shape[dim]
         if (-1 in sizes and (known == 0 or length % known)) or (-1 not in sizes and known != length):
             raise ShapeError(
-                f"Unflatten: axis {dim} of the input of shape {x.shape} (size {length}) cannot be split into {sizes}"
+                f"Unflatten: axis {dim} of the input of shape {input.shape} (size {length}) cannot be split into {sizes}"
             )
         sizes = tuple(length // known if size == -1 else size for size in sizes)
-        return x.reshape(x.shape[:dim] + sizes + x.shape[dim + 1 :])
+        return input.reshape(input.shape[:dim] + sizes + input.shape[dim + 1 :])
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
@@ -519,14 +519,16 @@ class Dropout(Module):
         self.inplace = check_flag(owner, "inplace", inplace)
         self._rng = make_generator(owner, "rng", rng)
 
-    def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x, type(self).__name__)
+    def forward(self, input: Any) -> Tensor:
+        input = _as_tensor(input, type(self).__name__)
         if not self.training or self.p == 0:
-            return x
-        mask_shape = self.mask_shape(x)
+            return input
+        mask_shape = self.mask_shape(input)
         if self.inplace:
-            return change_in_place(type(self).__name__, x, lambda t: masked_dropout(t, self.p, mask_shape, self._rng))
-        return masked_dropout(x, self.p, mask_shape, self._rng)
+            return change_in_place(
+                type(self).__name__, input, lambda t: masked_dropout(t, self.p, mask_shape, self._rng)
+            )
+        return masked_dropout(input, self.p, mask_shape, self._rng)
 
     def mask_shape(self, x: Tensor) -> tuple[int, ...]:
         """The shape of the keep-mask for input ``x``: one draw per element."""
@@ -544,12 +546,12 @@ class Residual(Module):
             raise TypeError(f"Residual: expected a Module, got {type(module).__name__}")
         self.module = module
 
-    def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x, "Residual")
-        y = self.module(x)
-        if tuple(np.shape(y._data if isinstance(y, Tensor) else y)) != x.shape:
+    def forward(self, input: Any) -> Tensor:
+        input = _as_tensor(input, "Residual")
+        y = self.module(input)
+        if tuple(np.shape(y._data if isinstance(y, Tensor) else y)) != input.shape:
             raise ValueError(
-                f"Residual: the wrapped {type(self.module).__name__} maps shape {x.shape} to "
+                f"Residual: the wrapped {type(self.module).__name__} maps shape {input.shape} to "
                 f"{tuple(np.shape(y.data if isinstance(y, Tensor) else y))}; a skip connection needs equal shapes"
             )
-        return x + y
+        return input + y

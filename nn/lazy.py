@@ -110,10 +110,10 @@ class LazyLinear(Linear):
     def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
         """Nothing to draw before the first input (torch's); the drawn layer is a ``Linear`` and resets as one."""
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         if isinstance(self.weight, UninitializedParameter):
-            self.initialize_parameters(x)
-        return Linear.forward(self, x)  # not super(): the class is Linear from the first call on
+            self.initialize_parameters(input)
+        return Linear.forward(self, input)  # not super(): the class is Linear from the first call on
 
     def initialize_parameters(self, x: Any) -> None:
         """Draw ``weight`` (and ``bias``) for inputs like ``x`` (``in_features = x.shape[-1]``) and become a
@@ -159,10 +159,10 @@ class _LazyConv:
     def reset_parameters(self, rng: np.random.Generator | int | None = None) -> None:
         """Nothing to draw before the first input (torch's); the drawn layer is ``cls_to_become`` and resets as one."""
 
-    def forward(self, x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    def forward(self, input: Any, *args: Any, **kwargs: Any) -> Tensor:
         if isinstance(self.weight, UninitializedParameter):
-            self.initialize_parameters(x)
-        return type(self).forward(self, x, *args, **kwargs)  # the class is cls_to_become from the first call on
+            self.initialize_parameters(input)
+        return type(self).forward(self, input, *args, **kwargs)  # the class is cls_to_become from the first call on
 
     def initialize_parameters(self, x: Any) -> None:
         """Draw ``weight`` (and ``bias``) for inputs like ``x`` (``in_channels`` from axis 1 of a batched input,
@@ -265,10 +265,10 @@ class _LazyNorm:
         """Nothing to fill before the first input (torch's); the sized layer is ``cls_to_become`` and resets as
         one."""
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         if self.num_features == 0:
-            self.initialize_parameters(x)
-        return type(self).forward(self, x)  # the class is cls_to_become from the first call on
+            self.initialize_parameters(input)
+        return type(self).forward(self, input)  # the class is cls_to_become from the first call on
 
     def _channel_axis(self, x: Tensor) -> int:
         """The axis of ``x`` holding the channels (1); a ValueError naming the layer if ``x`` has the wrong rank."""

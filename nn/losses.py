@@ -66,8 +66,8 @@ class MSELoss(_Loss):
         reduction = legacy_reduction("MSELoss", size_average, reduce, reduction)
         super().__init__(reduction)
 
-    def forward(self, prediction: Any, target: Any) -> Tensor:
-        return F.mse_loss(prediction, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
@@ -79,15 +79,15 @@ class L1Loss(_Loss):
         reduction = legacy_reduction("L1Loss", size_average, reduce, reduction)
         super().__init__(reduction)
 
-    def forward(self, prediction: Any, target: Any) -> Tensor:
-        return F.l1_loss(prediction, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.l1_loss(input, target, self.reduction)
 
 
 class MeanBiasError(_Loss):
     """Mean of target - prediction (see :func:`nn.functional.mean_bias_error`)."""
 
-    def forward(self, prediction: Any, target: Any) -> Tensor:
-        return F.mean_bias_error(prediction, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.mean_bias_error(input, target, self.reduction)
 
 
 class MAPELoss(_Loss):
@@ -97,8 +97,8 @@ class MAPELoss(_Loss):
         super().__init__(reduction)
         self.eps = check_real("MAPELoss", "eps", eps, 0, low_open=True)
 
-    def forward(self, prediction: Any, target: Any) -> Tensor:
-        return F.mape(prediction, target, self.reduction, self.eps)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.mape(input, target, self.reduction, self.eps)
 
     def extra_repr(self) -> str:
         return f"eps={self.eps}, {super().extra_repr()}"
@@ -111,8 +111,8 @@ class HuberLoss(_Loss):
         super().__init__(reduction)
         self.delta = check_real("HuberLoss", "delta", delta, 0, low_open=True)
 
-    def forward(self, prediction: Any, target: Any) -> Tensor:
-        return F.huber_loss(prediction, target, self.reduction, self.delta)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.huber_loss(input, target, self.reduction, self.delta)
 
     def extra_repr(self) -> str:
         return f"delta={self.delta}, {super().extra_repr()}"
@@ -133,8 +133,8 @@ class SmoothL1Loss(_Loss):
         super().__init__(reduction)
         self.beta = check_real("SmoothL1Loss", "beta", beta, 0)
 
-    def forward(self, prediction: Any, target: Any) -> Tensor:
-        return F.smooth_l1_loss(prediction, target, self.reduction, self.beta)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, {super().extra_repr()}"
@@ -170,8 +170,8 @@ class BCELoss(_Loss):
         super().__init__(reduction)
         self.register_buffer("weight", buffer)
 
-    def forward(self, probabilities: Any, target: Any) -> Tensor:
-        return F.binary_cross_entropy(probabilities, target, self.weight, reduction=self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -196,9 +196,9 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("weight", buffer)
         self.register_buffer("pos_weight", _weight_buffer("BCEWithLogitsLoss", "pos_weight", pos_weight))
 
-    def forward(self, logits: Any, target: Any) -> Tensor:
+    def forward(self, input: Any, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(
-            logits, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
+            input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
 
 
@@ -240,9 +240,9 @@ class CrossEntropyLoss(_Loss):
         self.ignore_index = check_integer("CrossEntropyLoss", "ignore_index", ignore_index)
         self.register_buffer("weight", _class_weight_buffer("CrossEntropyLoss", weight))
 
-    def forward(self, logits: Any, target: Any) -> Tensor:
+    def forward(self, input: Any, target: Any) -> Tensor:
         return F.cross_entropy(
-            logits,
+            input,
             target,
             self.weight,
             ignore_index=self.ignore_index,
@@ -279,9 +279,9 @@ class NLLLoss(_Loss):
         self.ignore_index = check_integer("NLLLoss", "ignore_index", ignore_index)
         self.register_buffer("weight", _class_weight_buffer("NLLLoss", weight))
 
-    def forward(self, log_probs: Any, target: Any) -> Tensor:
+    def forward(self, input: Any, target: Any) -> Tensor:
         return F.nll_loss(
-            log_probs, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction, axis=self.axis
+            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction, axis=self.axis
         )
 
     def extra_repr(self) -> str:
@@ -343,8 +343,8 @@ class HingeLoss(_Loss):
         super().__init__(reduction)
         self.margin = check_real("HingeLoss", "margin", margin, 0)
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.hinge_loss(scores, target, self.margin, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.hinge_loss(input, target, self.margin, self.reduction)
 
     def extra_repr(self) -> str:
         return f"margin={self.margin}, {super().extra_repr()}"
@@ -353,8 +353,8 @@ class HingeLoss(_Loss):
 class PerceptronLoss(_Loss):
     """Rosenblatt's criterion max(0, -y f) for targets in {-1, +1} (see :func:`nn.functional.perceptron_loss`)."""
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.perceptron_loss(scores, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.perceptron_loss(input, target, self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_Loss):
@@ -381,8 +381,8 @@ class MultiLabelSoftMarginLoss(_Loss):
         super().__init__(reduction)
         self.register_buffer("weight", _class_weight_buffer("MultiLabelSoftMarginLoss", weight))
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.multilabel_soft_margin_loss(scores, target, self.weight, reduction=self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
 
 
 class MultiLabelMarginLoss(_Loss):
@@ -395,8 +395,8 @@ class MultiLabelMarginLoss(_Loss):
         reduction = legacy_reduction("MultiLabelMarginLoss", size_average, reduce, reduction)
         super().__init__(reduction)
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.multilabel_margin_loss(scores, target, reduction=self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiMarginLoss(_Loss):
@@ -426,8 +426,8 @@ class MultiMarginLoss(_Loss):
         self.margin = check_real("MultiMarginLoss", "margin", margin)
         self.register_buffer("weight", _class_weight_buffer("MultiMarginLoss", weight))
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.multi_margin_loss(scores, target, self.p, self.margin, self.weight, reduction=self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.multi_margin_loss(input, target, self.p, self.margin, self.weight, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, margin={self.margin}, {super().extra_repr()}"
@@ -436,8 +436,8 @@ class MultiMarginLoss(_Loss):
 class ExponentialLoss(_Loss):
     """exp(-y f) for targets in {-1, +1} (see :func:`nn.functional.exponential_loss`)."""
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.exponential_loss(scores, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.exponential_loss(input, target, self.reduction)
 
 
 class SmoothHingeLoss(_Loss):
@@ -447,8 +447,8 @@ class SmoothHingeLoss(_Loss):
         super().__init__(reduction)
         self.alpha = check_real("SmoothHingeLoss", "alpha", alpha, 0, low_open=True)
 
-    def forward(self, scores: Any, target: Any) -> Tensor:
-        return F.smooth_hinge_loss(scores, target, self.alpha, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.smooth_hinge_loss(input, target, self.alpha, self.reduction)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}, {super().extra_repr()}"

@@ -42,8 +42,8 @@ class LPPool1d(_LPPool):
 
     _geometry = staticmethod(single)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.lp_pool1d(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+    def forward(self, input: Any) -> Tensor:
+        return F.lp_pool1d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
 
 
 class LPPool2d(_LPPool):
@@ -52,8 +52,8 @@ class LPPool2d(_LPPool):
 
     _geometry = staticmethod(pair)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.lp_pool2d(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+    def forward(self, input: Any) -> Tensor:
+        return F.lp_pool2d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
 
 
 class LPPool3d(_LPPool):
@@ -62,5 +62,5 @@ class LPPool3d(_LPPool):
 
     _geometry = staticmethod(triple)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.lp_pool3d(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+    def forward(self, input: Any) -> Tensor:
+        return F.lp_pool3d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)

@@ -97,22 +97,22 @@ class _BatchNorm(Module):
         reference = self.weight if self.weight is not None else self.running_mean
         return input_for(layer, x, reference) if reference is not None else as_tensor(x)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         layer = type(self).__name__
-        x = self._input(layer, x)
-        if x.ndim not in self.accepted_ndims:
-            raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {x.shape}")
-        if x.shape[1] != self.num_features:
+        input = self._input(layer, input)
+        if input.ndim not in self.accepted_ndims:
+            raise ValueError(f"{layer}: expected {self.expected_input} input, got shape {input.shape}")
+        if input.shape[1] != self.num_features:
             # torch's RuntimeError comes from the per-channel weight or running statistics; without them it has none
             error = ShapeError if self.weight is not None or self.running_mean is not None else ValueError
             raise error(
-                f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
+                f"{layer}: input of shape {input.shape} has {input.shape[1]} channels (axis 1), expected {self.num_features}"
             )
         if not self.training and self.track_running_stats:
-            return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, eps=self.eps)
+            return batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias, False, eps=self.eps)
         update = self.training and self.track_running_stats
         y = batch_norm(
-            x,
+            input,
             self.running_mean if update else None,
             self.running_var if update else None,
             self.weight,
@@ -180,32 +180,32 @@ class _InstanceNorm(_BatchNorm):
     ) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias, device=device)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         layer = type(self).__name__
-        x = self._input(layer, x)
-        if x.ndim not in (self.positions + 1, self.positions + 2):
+        input = self._input(layer, input)
+        if input.ndim not in (self.positions + 1, self.positions + 2):
             raise ValueError(
                 f"{layer}: expected a {self.positions + 2}-D batched or {self.positions + 1}-D unbatched input, "
-                f"got shape {x.shape}"
+                f"got shape {input.shape}"
             )
-        unbatched = x.ndim == self.positions + 1
+        unbatched = input.ndim == self.positions + 1
         if unbatched:
-            x = x.reshape((1, *x.shape))
-        if x.shape[1] != self.num_features:
+            input = input.reshape((1, *input.shape))
+        if input.shape[1] != self.num_features:
             if self.weight is not None or self.running_mean is not None:  # per-channel state of num_features
                 # torch's own check of an affine layer is a ValueError; the running statistics' a RuntimeError
                 error = ValueError if self.weight is not None else ShapeError
                 raise error(
-                    f"{layer}: input of shape {x.shape} has {x.shape[1]} channels (axis 1), expected {self.num_features}"
+                    f"{layer}: input of shape {input.shape} has {input.shape[1]} channels (axis 1), expected {self.num_features}"
                 )
             warnings.warn(  # nothing per channel: torch normalises any channel count, with this warning
-                f"{layer}: input's size at dim=1 ({x.shape[1]}) does not match num_features ({self.num_features}). "
+                f"{layer}: input's size at dim=1 ({input.shape[1]}) does not match num_features ({self.num_features}). "
                 "You can silence this warning by not passing in num_features, which is not used because affine=False",
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
         y = instance_norm(
-            x,
+            input,
             self.running_mean,
             self.running_var,
             self.weight,
@@ -249,8 +249,8 @@ class LocalResponseNorm(Module):
         self.beta = check_real("LocalResponseNorm", "beta", beta)
         self.k = check_real("LocalResponseNorm", "k", k)
 
-    def forward(self, x: Any) -> Tensor:
-        return local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+    def forward(self, input: Any) -> Tensor:
+        return local_response_norm(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -52,8 +52,8 @@ class _Pad(Module):
             raise TypeError(f"{layer}: padding must be an int or a tuple of {sides} ints, got {padding!r}")
         self.padding = tuple(int(width) for width in padding)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.pad(x, self.padding, self.mode, self.value if self.mode == "constant" else None)
+    def forward(self, input: Any) -> Tensor:
+        return F.pad(input, self.padding, self.mode, self.value if self.mode == "constant" else None)
 
     def extra_repr(self) -> str:
         return f"{self.padding}"

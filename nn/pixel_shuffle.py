@@ -19,8 +19,8 @@ class PixelShuffle(Module):
     def __init__(self, upscale_factor: int) -> None:
         self.upscale_factor = check_positive_int("PixelShuffle", "upscale_factor", upscale_factor)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.pixel_shuffle(x, self.upscale_factor)
+    def forward(self, input: Any) -> Tensor:
+        return F.pixel_shuffle(input, self.upscale_factor)
 
     def extra_repr(self) -> str:
         return f"upscale_factor={self.upscale_factor}"
@@ -32,8 +32,8 @@ class PixelUnshuffle(Module):
     def __init__(self, downscale_factor: int) -> None:
         self.downscale_factor = check_positive_int("PixelUnshuffle", "downscale_factor", downscale_factor)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.pixel_unshuffle(x, self.downscale_factor)
+    def forward(self, input: Any) -> Tensor:
+        return F.pixel_unshuffle(input, self.downscale_factor)
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
@@ -47,8 +47,8 @@ class ChannelShuffle(Module):
     def __init__(self, groups: int) -> None:
         self.groups = check_positive_int("ChannelShuffle", "groups", groups)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.channel_shuffle(x, self.groups)
+    def forward(self, input: Any) -> Tensor:
+        return F.channel_shuffle(input, self.groups)
 
     def extra_repr(self) -> str:
         return f"groups={self.groups}"

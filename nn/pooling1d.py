@@ -41,9 +41,9 @@ class MaxPool1d(Module):
         self.return_indices = return_indices
         self.ceil_mode = check_flag("MaxPool1d", "ceil_mode", ceil_mode)
 
-    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+    def forward(self, input: Any) -> Tensor | tuple[Tensor, np.ndarray]:
         return F.max_pool1d(
-            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
         )
 
     def extra_repr(self) -> str:
@@ -72,8 +72,8 @@ class AvgPool1d(Module):
         self.ceil_mode = check_flag("AvgPool1d", "ceil_mode", ceil_mode)
         self.count_include_pad = check_flag("AvgPool1d", "count_include_pad", count_include_pad)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+    def forward(self, input: Any) -> Tensor:
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -86,8 +86,8 @@ class AdaptiveAvgPool1d(Module):
         single(output_size, "output_size", "AdaptiveAvgPool1d")
         self.output_size = output_size
 
-    def forward(self, x: Any) -> Tensor:
-        return F.adaptive_avg_pool1d(x, self.output_size)
+    def forward(self, input: Any) -> Tensor:
+        return F.adaptive_avg_pool1d(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

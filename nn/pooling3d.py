@@ -53,9 +53,9 @@ class MaxPool3d(Module):
         self.dilation = kept_as_given(dilation, "dilation", "MaxPool3d", as_tuple=triple)
         _check_padding("MaxPool3d", self.padding, self.kernel_size)
 
-    def forward(self, x: Any) -> Tensor | tuple[Tensor, np.ndarray]:
+    def forward(self, input: Any) -> Tensor | tuple[Tensor, np.ndarray]:
         return F.max_pool3d(
-            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
         )
 
     def extra_repr(self) -> str:
@@ -90,9 +90,9 @@ class AvgPool3d(Module):
         )
         _check_padding("AvgPool3d", self.padding, self.kernel_size)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         return F.avg_pool3d(
-            x,
+            input,
             self.kernel_size,
             self.stride,
             self.padding,
@@ -112,8 +112,8 @@ class AdaptiveAvgPool3d(Module):
     def __init__(self, output_size: int | None | tuple[int | None, int | None, int | None]) -> None:
         self.output_size = adaptive_output_size("AdaptiveAvgPool3d", output_size)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.adaptive_avg_pool3d(x, self.output_size)
+    def forward(self, input: Any) -> Tensor:
+        return F.adaptive_avg_pool3d(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

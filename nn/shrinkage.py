@@ -23,8 +23,8 @@ class Threshold(_InPlaceFlag):
         self.value = check_real("Threshold", "value", value, allow_inf=True)
         super().__init__(inplace)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.threshold(x, self.threshold, self.value, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"threshold={self.threshold}, value={self.value}")
@@ -36,8 +36,8 @@ class Hardshrink(Module):
     def __init__(self, lambd: float = 0.5) -> None:
         self.lambd = check_real("Hardshrink", "lambd", lambd)  # any real, as torch (see F.hardshrink)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.hardshrink(x, self.lambd)
+    def forward(self, input: Any) -> Tensor:
+        return F.hardshrink(input, self.lambd)
 
     def extra_repr(self) -> str:
         return f"{self.lambd}"
@@ -49,8 +49,8 @@ class Softshrink(Module):
     def __init__(self, lambd: float = 0.5) -> None:
         self.lambd = check_real("Softshrink", "lambd", lambd, 0)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.softshrink(x, self.lambd)
+    def forward(self, input: Any) -> Tensor:
+        return F.softshrink(input, self.lambd)
 
     def extra_repr(self) -> str:
         return f"{self.lambd}"
@@ -59,8 +59,8 @@ class Softshrink(Module):
 class Tanhshrink(Module):
     """x - tanh(x)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.tanhshrink(x)
+    def forward(self, input: Any) -> Tensor:
+        return F.tanhshrink(input)
 
 
 class GLU(Module):
@@ -69,8 +69,8 @@ class GLU(Module):
     def __init__(self, dim: int = -1) -> None:
         self.dim = check_integer("GLU", "dim", dim)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.glu(x, self.dim)
+    def forward(self, input: Any) -> Tensor:
+        return F.glu(input, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

@@ -49,9 +49,9 @@ class Upsample(Module):
             recompute_scale_factor = check_flag(name, "recompute_scale_factor", recompute_scale_factor)
         self.recompute_scale_factor = recompute_scale_factor
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, input: Any) -> Tensor:
         return F.interpolate(
-            x, self.size, self.scale_factor, self.mode, self.align_corners, self.recompute_scale_factor
+            input, self.size, self.scale_factor, self.mode, self.align_corners, self.recompute_scale_factor
         )
 
     def extra_repr(self) -> str:

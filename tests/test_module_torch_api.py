@@ -4,6 +4,8 @@ Threshold/shrink/GLU activations and the CosineSimilarity/PairwiseDistance layer
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -331,3 +333,26 @@ def test_module_to_takes_torchs_plain_memory_formats_and_refuses_channels_last_b
 def test_share_memory_refuses_by_name_instead_of_leaving_processes_separate_copies():
     with pytest.raises(NotImplementedError, match="Linear.share_memory: .* use threads"):
         nn.Linear(2, 3).share_memory()
+
+
+def test_modules_take_their_input_by_torchs_keyword_name():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype(np.float32)
+    y = np.array([1, 2])
+    for ours, theirs in [
+        (nn.Conv2d(3, 4, 3), torch.nn.Conv2d(3, 4, 3)),
+        (nn.ReLU(), torch.nn.ReLU()),
+        (nn.BatchNorm2d(3), torch.nn.BatchNorm2d(3)),
+        (nn.MaxPool2d(2), torch.nn.MaxPool2d(2)),
+        (nn.Flatten(), torch.nn.Flatten()),
+        (nn.Dropout(0.0), torch.nn.Dropout(0.0)),
+    ]:
+        assert list(inspect.signature(ours.forward).parameters)[0] == "input"
+        assert list(inspect.signature(theirs.forward).parameters)[0] == "input"
+        np.testing.assert_array_equal(ours(input=x).data, ours(x).data)
+    logits = np.random.default_rng(1).standard_normal((2, 4)).astype(np.float32)
+    for loss in (nn.CrossEntropyLoss(), nn.NLLLoss(), nn.MultiMarginLoss()):
+        assert float(loss(input=logits, target=y).data) == float(loss(logits, y).data)
+    assert float(nn.MSELoss()(input=logits, target=logits * 2).data) == float(np.mean(logits**2))
+    embedding = nn.Embedding(5, 2)
+    np.testing.assert_array_equal(embedding(input=y).data, embedding(y).data)
