@@ -73,14 +73,39 @@ def tensor(
     """A new leaf holding a copy of ``data``, as ``Tensor(data, requires_grad, dtype)``, except that Python floats
     (and lists of them) without a ``dtype`` give the default floating dtype (:func:`autograd.get_default_dtype`,
     float64 unless changed), as torch.tensor; numpy arrays and scalars and Tensors keep their dtype, and lists
-    mixing them with numbers take torch's dtype (:func:`listed_dtype`). torch's ``device`` and ``pin_memory`` as
+    mixing them with numbers take torch's dtype (:func:`listed_dtype`). A one-element Tensor inside a list is a
+    number, as torch's (:func:`listed_tensors_as_scalars`). torch's ``device`` and ``pin_memory`` as
     :func:`check_factory_options`."""
     check_factory_options("tensor", device, pin_memory=pin_memory)
+    data = listed_tensors_as_scalars(data)
     if dtype is not None:
         return Tensor(data, requires_grad=requires_grad, dtype=dtype)
     made = Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data))
     listed = listed_dtype(data, made._data.dtype)
     return made if listed is None else Tensor(data, requires_grad=requires_grad, dtype=listed)
+
+
+def listed_tensors_as_scalars(data: Any) -> Any:
+    """``data`` with every one-element Tensor inside its nested lists/tuples replaced by its 0-d array, so it counts
+    as a number, as torch.tensor reads one (``torch.tensor([t, u])`` of two (1,)-shaped tensors has shape (2,), where
+    numpy's ``np.array`` would give (2, 1)); the dtype stays the tensor's. Tensors of more elements stay arrays (numpy's
+    stacking; torch refuses them). ``data`` itself is returned when there is nothing to replace."""
+    if not isinstance(data, (list, tuple)):
+        return data
+    replaced = False
+    items = []
+    for item in data:
+        if isinstance(item, (list, tuple)):
+            new = listed_tensors_as_scalars(item)
+        elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
+            new = item._data.reshape(())
+        else:
+            new = item
+        replaced = replaced or new is not item
+        items.append(new)
+    if not replaced:
+        return data
+    return items if isinstance(data, list) else tuple(items)
 
 
 def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
@@ -142,13 +167,15 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
     as torch's: the gradient flows back between floating dtypes); an ndarray of the right dtype is
     shared (see :func:`from_numpy`; one in the other byte order is copied into the native one); anything else is
     converted, Python floats without a ``dtype`` to the default
-    floating dtype (as :func:`tensor`). ``device`` is torch's (the CPU).
+    floating dtype and one-element Tensors inside lists to numbers (as :func:`tensor`). ``device`` is torch's (the
+    CPU).
     """
     check_device("as_tensor", device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, Node):
         data = data._data
+    data = listed_tensors_as_scalars(data)
     if dtype is None:
         array = quietly(np.asarray, data, dtype=python_float_dtype(data))
         listed = listed_dtype(data, array.dtype)

@@ -616,7 +616,11 @@ SAME_CALLS = {
     "tensor of numpy float32 and int64 scalars": lambda m: m.tensor([np.float32(1.5), np.int64(2)]),
     "tensor of a numpy int64 and a float": lambda m: m.tensor([[np.int64(1)], [2.5]]),
     "tensor of a float32 array and a list of ints": lambda m: m.tensor([np.ones(2, np.float32), [1, 2]]),
+    "tensor of one-element tensors": lambda m: m.tensor([m.tensor([1.0]), m.tensor([2.0])]),
+    "tensor of a (1, 1) float32 tensor and an int": lambda m: m.tensor([m.tensor([[1.0]], dtype=m.float32), 2]),
+    "tensor of rows of one-element tensors": lambda m: m.tensor([[m.tensor([1.0])], [m.tensor([[3.0]])]]),
     "as_tensor of floats": lambda m: m.as_tensor([1.0]),
+    "as_tensor of one-element int tensors": lambda m: m.as_tensor((m.tensor([1]), m.tensor([2]))),
     "as_tensor of a float32 tensor and an int": lambda m: m.as_tensor([m.tensor(1.0, dtype=m.float32), 2]),
     "as_tensor of a float64 array": lambda m: m.as_tensor(np.array([1.0])),
     "randint": lambda m: m.randint(5, (2,)),
@@ -642,6 +646,16 @@ def test_factory_dtypes_and_shapes_match_torch_under_each_default(torch, name, d
 def test_deterministic_factory_values_match_torch_under_float32(torch, name):
     _same_default(torch, np.float32)
     np.testing.assert_allclose(SAME_CALLS[name](autograd).data, SAME_CALLS[name](torch).numpy(), rtol=1e-6)
+
+
+def test_one_element_tensors_in_a_list_are_numbers_as_torchs(torch):
+    """torch.tensor([R]) of an R of shape (1,) (an actor-critic's value target) has shape (1,), not numpy's (1, 1)."""
+    _same_default(torch, np.float64)
+    for m in (autograd, torch):
+        made = m.tensor([m.tensor([1.5]), m.tensor([[2.5]]), m.tensor(3.5)])
+        assert tuple(made.shape) == (3,)
+        assert made.tolist() == [1.5, 2.5, 3.5]
+    assert autograd.tensor([autograd.tensor([1.0, 2.0]), autograd.tensor([3.0, 4.0])]).shape == (2, 2)  # numpy's
 
 
 def test_arange_keyword_clashes_are_errors_in_torch_too(torch):
