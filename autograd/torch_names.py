@@ -297,6 +297,33 @@ class TorchNames:
         check_factory_options("new_tensor", device, layout, pin_memory=pin_memory)
         return type(_tensor(self))(data, requires_grad=requires_grad, dtype=self._dtype_or_own(dtype))
 
+    def new(self: Self, *args: Any, device: Any = None) -> Self:
+        """torch.Tensor.new, the legacy constructor of old PyTorch code (``std.data.new(std.size()).normal_()``): a
+        new leaf of this tensor's dtype. ``new()`` is empty, shape (0,); ``new(2, 3)`` or ``new(x.size())`` (sizes:
+        integers, or one tuple of them, since ``size()`` here is a plain tuple where torch's is a ``torch.Size``)
+        is uninitialised in torch, zeros here (as :meth:`new_empty`); ``new([1, 2])`` (a list: data) is a copy
+        converted to this dtype (as :meth:`new_tensor`). ``new(t)`` of a Tensor ``t`` of the same dtype is ``t``'s
+        data under a new name that keeps ``t``'s graph, as torch's alias; another dtype is a TypeError, as is a
+        number, as torch's. torch's only keyword is ``device`` (the CPU)."""
+        if len(args) == 1 and isinstance(args[0], tuple) and all(is_integer(n) for n in args[0]):
+            args = args[0]
+        if all(is_integer(n) for n in args):
+            return self._new_filled("new", args or (0,), 0, None, False, device, None, False)
+        check_factory_options("new", device)
+        if len(args) > 1:
+            raise TypeError(f"new: the arguments are sizes (integers) or one sequence of data, got {args!r}")
+        (data,) = args
+        if isinstance(data, Node):
+            if not isinstance(data, type(_tensor(self))) or data.dtype != self.dtype:
+                raise TypeError(
+                    f"new: a Tensor argument must have this tensor's dtype {self.dtype}, got "
+                    f"{getattr(data, 'dtype', type(data).__name__)} (convert it, or use new_tensor for a copy)"
+                )
+            return data.view(data.shape)
+        if not isinstance(data, (Sequence, np.ndarray)) or isinstance(data, (str, bytes)):
+            raise TypeError(f"new: data must be a sequence (got {type(data).__name__})")
+        return self.new_tensor(data)
+
     def new_zeros(
         self: Self,
         *sizes: Any,

@@ -457,6 +457,39 @@ def test_long_int_and_bool_convert_like_torch_and_carry_no_gradient():
     assert math.isclose(F.cross_entropy(scores, labels).item(), expected / 2, rel_tol=1e-12)
 
 
+def test_legacy_new_makes_tensors_of_this_dtype_as_torchs():
+    torch = pytest.importorskip("torch")
+    ours = Tensor(np.array([[1.0, 2.0]]), requires_grad=True)
+    theirs = torch.tensor([[1.0, 2.0]], dtype=torch.float64, requires_grad=True)
+    forms = {  # arguments of ours, of torch (torch's size() is a torch.Size, ours a tuple)
+        "nothing": ((), ()),
+        "sizes": ((2, 3), (2, 3)),
+        "a size()": ((ours.size(),), (theirs.size(),)),
+        "no sizes": ((0,), (0,)),
+        "data": (([1, 2],), ([1, 2],)),
+        "nested data": (([[1, 2]],), ([[1, 2]],)),
+    }
+    for name, (ours_args, theirs_args) in forms.items():
+        made, expected = ours.new(*ours_args), theirs.new(*theirs_args)
+        assert made.shape == tuple(expected.shape) and str(made.dtype) == str(expected.dtype)[6:], name
+        assert made.is_leaf and not made.requires_grad, name
+        if name.endswith("data"):
+            assert made.tolist() == expected.tolist(), name
+    assert ours.data.new(ours.size()).normal_().shape == (1, 2)  # old PyTorch's std.data.new(std.size()).normal_()
+    assert Tensor(np.zeros(2, np.int32)).new([1.7, 2]).tolist() == [1, 2]  # converted to int32, as torch's
+    alias = ours.new(ours)
+    assert alias.requires_grad and not alias.is_leaf and np.shares_memory(alias.data, ours.data)
+    for call in (lambda x, m: x.new(2.5), lambda x, m: x.new(m.tensor([1, 2]))):
+        with pytest.raises(TypeError):
+            call(theirs, torch)
+        with pytest.raises(TypeError, match="new"):
+            call(ours, ag)
+    with pytest.raises(RuntimeError):
+        theirs.new(-1)
+    with pytest.raises(RuntimeError, match="new: negative dimension"):
+        ours.new(-1)
+
+
 def test_clone_copies_the_data_and_stays_in_the_graph():
     x = Tensor(X.copy(), requires_grad=True)
     cloned = x.clone()
