@@ -89,23 +89,37 @@ def listed_tensors_as_scalars(data: Any) -> Any:
     """``data`` with every one-element Tensor inside its nested lists/tuples replaced by its 0-d array, so it counts
     as a number, as torch.tensor reads one (``torch.tensor([t, u])`` of two (1,)-shaped tensors has shape (2,), where
     numpy's ``np.array`` would give (2, 1)); the dtype stays the tensor's. Tensors of more elements stay arrays (numpy's
-    stacking; torch refuses them). ``data`` itself is returned when there is nothing to replace."""
-    if not isinstance(data, (list, tuple)):
+    stacking; torch refuses them). ``data`` itself is returned when there is nothing to replace; else the same
+    nesting as lists (numpy reads lists and tuples alike). Explicit stacks: any nesting depth works at Python's
+    default recursion limit (numpy then refuses what is too deep)."""
+    if not isinstance(data, (list, tuple)) or not _holds_one_element_tensor(data):
         return data
-    replaced = False
-    items = []
-    for item in data:
-        if isinstance(item, (list, tuple)):
-            new = listed_tensors_as_scalars(item)
-        elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
-            new = item._data.reshape(())
-        else:
-            new = item
-        replaced = replaced or new is not item
-        items.append(new)
-    if not replaced:
-        return data
-    return items if isinstance(data, list) else tuple(items)
+    copied: list[Any] = []
+    stack = [(data, copied)]
+    while stack:
+        source, target = stack.pop()
+        for item in source:
+            if isinstance(item, (list, tuple)):
+                inner: list[Any] = []
+                target.append(inner)  # filled when popped; its place among the items is kept
+                stack.append((item, inner))
+            elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
+                target.append(item._data.reshape(()))
+            else:
+                target.append(item)
+    return copied
+
+
+def _holds_one_element_tensor(data: list | tuple) -> bool:
+    """Whether a one-element Tensor of at least one axis sits anywhere inside the nested lists/tuples ``data``."""
+    stack = [data]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+            elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
+                return True
+    return False
 
 
 def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
