@@ -21,7 +21,7 @@ import numpy as np
 from .grad_mode import _mode
 from .op import Op, OutputGradients
 from .quiet import quiet
-from .versions import _adopt_earlier_parents, _InPlaceClock, read_inputs, reads_output
+from .versions import _adopt_earlier_parents, _InPlaceClock, _StaleViews, read_inputs, reads_output, refresh_views
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
 # slow attribute lookup): the hot paths test against this global instead.
@@ -225,6 +225,10 @@ def backpropagate(
     # The graph holds no reference cycles (rules never capture nodes), so the cyclic
     # collector would only re-scan the graph again and again; pause it for the pass.
     # Rules meet the IEEE edge cases (1/0, inf - inf, overflow) without numpy's warnings, as in torch.
+    if _StaleViews.possible:  # a view used as a root or an input after its base changed: its present history
+        refresh_views(roots)
+        if inputs is not None:
+            refresh_views(inputs)
     collector_was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -49,7 +49,16 @@ from .backprop import (
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node_copying import NodeCopying
 from .op import Op
-from .versions import VersionCounter, _ticks, forget_history, increment_version, is_view, rebase_history
+from .versions import (
+    VersionCounter,
+    _StaleViews,
+    _ticks,
+    forget_history,
+    increment_version,
+    is_view,
+    rebase_history,
+    refresh_views,
+)
 from .versions import check_in_place_allowed as check_in_place_allowed  # tensor_in_place.py imports it from here
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
@@ -186,6 +195,12 @@ class Node(NodeCopying):
     _history: list[tuple[int, Node]] | None = None
     #: ``(op, base, attrs)`` of a view that recorded nothing when made (see ``Tensor._view``).
     _view_of: tuple[Any, Node, Any] | None = None
+    #: What this node is to its version counter's array, when it is not the array's owner: "view", "detached" or
+    #: "copy" (see :meth:`VersionCounter.add_holder`).
+    _holder_kind: str | None = None
+    #: Of a view: the tick its history as a view dates from; it is stale once its base has taken a new history
+    #: since (see :func:`autograd.versions.refresh_view`). 0 for every other node.
+    _based_at = 0
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
@@ -226,6 +241,8 @@ class Node(NodeCopying):
         # numpy's result on 0-d data is a scalar; array-holding nodes wrap it (type tests first: they are cheaper)
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
+        if _StaleViews.possible:  # a view whose base changed in place since is brought up to date before it is read
+            refresh_views(parents)
         node = _new_object(cls)
         node._data = data
         node._grad = cls._zero_grad_value
@@ -256,6 +273,8 @@ class Node(NodeCopying):
         one-input ops and of a number operand (``y * 1.0001``)."""
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
+        if _StaleViews.possible:
+            refresh_views((parent,))
         node = _new_object(cls)
         node._data = data
         node._grad = cls._zero_grad_value
@@ -277,6 +296,8 @@ class Node(NodeCopying):
         on two scalar nodes."""
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
+        if _StaleViews.possible:
+            refresh_views((first, second))
         node = _new_object(cls)
         node._data = data
         node._grad = cls._zero_grad_value
@@ -317,6 +338,8 @@ class Node(NodeCopying):
     @property
     def is_leaf(self) -> bool:
         """True for nodes not produced by a recorded operation."""
+        if _StaleViews.possible:
+            refresh_views((self,))
         return self.op is None
 
     # The flag lives in the ``_requires_grad`` slot, which the engine's hot paths read directly; the public
@@ -324,6 +347,8 @@ class Node(NodeCopying):
     @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to this node: set on a leaf, True on every node recorded from one."""
+        if _StaleViews.possible:
+            refresh_views((self,))
         return self._requires_grad
 
     @requires_grad.setter
@@ -378,6 +403,8 @@ class Node(NodeCopying):
         """The backward function of this node, as torch's ``grad_fn`` (None for leaves and constants):
         ``grad_fn.name`` is the op's name, ``grad_fn.op`` the op, and ``grad_fn.next_functions`` the parents'
         backward functions (an ``AccumulateGrad`` for a leaf that requires grad, None for a constant)."""
+        if _StaleViews.possible:
+            refresh_views((self,))
         return _backward_function(self) if self.op is not None else None
 
     @property
@@ -436,6 +463,8 @@ class Node(NodeCopying):
             if grad is not None:
                 raise TypeError("backward: got both grad and gradient (torch's name for it); pass one")
             grad = gradient
+        if _StaleViews.possible:
+            refresh_views((self,))
         if not self._requires_grad:
             raise RuntimeError(
                 f"backward: this {type(self).__name__} does not require grad and has no graph "
@@ -491,6 +520,8 @@ class Node(NodeCopying):
     def retain_grad(self) -> None:
         """Keep this intermediate node's ``.grad`` after backward (leaves always do); a node that does not require
         grad has no gradient to keep (a RuntimeError, as torch's)."""
+        if _StaleViews.possible:
+            refresh_views((self,))
         if not self._requires_grad:
             raise RuntimeError(
                 f"retain_grad: can't retain_grad on {type(self).__name__} that has requires_grad=False (it is a "
@@ -505,12 +536,16 @@ class Node(NodeCopying):
         The hook may return a replacement gradient (or None to keep it). The
         returned handle's ``remove()`` unregisters the hook.
         """
+        if _StaleViews.possible:
+            refresh_views((self,))
         if not self._requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a node that does not require grad")
         return self._add_hook(hook)
 
     def _add_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Put ``hook`` into this node's hook table (tensor hooks and its ``grad_fn``'s); its handle removes it."""
+        if _StaleViews.possible:  # (a stale view's hooks would go with the history it had before the change)
+            refresh_views((self,))
         if self._hooks is None:
             self._hooks = {}
         handle = RemovableHandle(self._hooks)

@@ -44,7 +44,7 @@ from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error
-from .versions import read_inputs, reads_output, takes_gradients
+from .versions import read_inputs, reads_output, takes_gradients, views_go_stale
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -168,9 +168,8 @@ class TensorInPlace:
         result's op (:func:`~autograd.versions.rebase_history`), so it keeps its identity and its array while its
         old history moves to an earlier self. When the op's rule reads its input's values, the earlier self gets
         a copy of the old values (torch saves the original ``self`` likewise)."""
-        holders = self._version_counter.live_holders() if self._version_counter is not None else []
-        if any(node is self or kind == "copy" for kind, node in holders):
-            base = _viewed_base(self, holders)
+        if self._shares_data():  # (the owner of an array that only views share need not read its holders)
+            base = _viewed_base(self, self._version_counter.live_holders())
             if base is None:
                 raise _shared_data_error(op)
             return self._write_through_view(base, op, graph, *operands)
@@ -192,16 +191,35 @@ class TensorInPlace:
         snapshot = self._data.copy() if keep_old else None
         quietly(np.copyto, self._data, result._data, casting="same_kind")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
-        for kind, view in holders:  # live views now show the new values: each becomes its view of the new self
-            if kind != "view":
-                continue
-            if view.op is not None:
-                rebase_history(view, view.op, view.parents, view.attrs, bump=False)  # (their counter is self's)
-            elif view._view_of is not None:  # a view made while nothing was recorded joins the graph now
-                view_op, viewed, view_attrs = view._view_of
-                view._view_of = None
-                rebase_history(view, view_op, (viewed,), view_attrs, bump=False)
+        views_go_stale(self)  # live views show the new values: each becomes its view of the new self when next used
         return self
+
+    def _shares_data(self) -> bool:
+        """Whether this tensor is a view, a detached tensor or a copy of another, or shares its array with a copy
+        (``copy.copy``, a custom Function's output): a recorded in-place change must then take the way of
+        :meth:`_record_in_place` that writes through views or refuses."""
+        counter = self._version_counter
+        if counter is None or (self._holder_kind is None and not counter.copies):
+            return False
+        return any(node is self or kind == "copy" for kind, node in counter.live_holders())
+
+    def _record_index_put(self, index: Any, value: Tensor) -> None:
+        """``self[index] = value`` recorded as :meth:`_record_in_place` records it (``index_put`` of this tensor's
+        earlier self and ``value``), with the entries written into this tensor's array directly: index_put's rules
+        read no values, so the earlier self needs the old ones only when the op that made this tensor reads its
+        output (a copy then), and an assignment costs the entries it writes, not a copy of the whole tensor."""
+        if not self._data.flags.writeable:
+            raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})")
+        snapshot = self._data.copy() if reads_output(self) else None
+        try:
+            with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
+                self._data[index] = value._data
+        except IndexError as error:
+            raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
+        except ValueError as error:
+            raise _setitem_error(error, self.shape) from None
+        rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
+        views_go_stale(self)
 
     def _write_through_view(self, base: Tensor, op: str, graph: Callable[..., Tensor], *operands: Any) -> Tensor:
         """An in-place change of a view ``self`` of ``base`` (basic indexing, a reshape or a transpose) while
@@ -673,6 +691,9 @@ class TensorInPlace:
             return
         if _records(self, value):
             index, value = _raw_index(index, snapshot=True), _operand(value, self._data, "setitem")
+            if not self._shares_data():  # written where it stands: no copy of the whole tensor per assignment
+                self._record_index_put(index, value)
+                return
             self._record_in_place("setitem", lambda t, v: _index_put(t, index, v), value)
             return
         if not isinstance(value, Node):

@@ -8,7 +8,9 @@ change, so backward can tell that an input was changed after the op that saved i
 ``mark_dirty``, a Tensor's recorded in-place op), and :func:`check_in_place_allowed` refuses the
 in-place changes that would have to be recorded but cannot be (a leaf that requires grad, as in
 torch; an op with no recorded form). A counter also knows the live nodes that hold its array besides
-its owner (views, detached tensors, copies): a recorded change rebases the views and refuses the rest.
+its owner (views, detached tensors, copies): a recorded change refuses the rest, and makes the views stale:
+each takes its new history (a view of the changed tensor) when it is next used (:func:`refresh_view`), as torch
+regenerates a view's ``grad_fn`` lazily, so a change costs the same however many views of the array live.
 """
 
 from __future__ import annotations
@@ -39,11 +41,16 @@ class VersionCounter:
     tick each node was recorded at.
     """
 
-    __slots__ = ("count", "changed_at", "_holders", "_prune_at")
+    __slots__ = ("count", "changed_at", "_holders", "_prune_at", "views_rebased_at", "copies")
 
     def __init__(self) -> None:
         self.count = 0
         self.changed_at = 0
+        #: The tick at which the tensor that owns the array took a new history (a recorded in-place change) while
+        #: views of it were alive: a view whose own history is older is stale (see :func:`refresh_view`).
+        self.views_rebased_at = 0
+        #: How many "copy" holders were ever added (copy.copy, a custom Function's output sharing an input's array).
+        self.copies = 0
         # (kind, weak reference) of the other nodes that hold this array through this counter: "view" (a shape
         # op's output), "detached" (detach()) or "copy" (copy.copy); None while there are none
         self._holders: list[tuple[str, weakref.ref]] | None = None
@@ -51,6 +58,13 @@ class VersionCounter:
 
     def add_holder(self, node: Any, kind: str) -> None:
         """Note that ``node`` holds this counter's array too, as a ``kind``: "view", "detached" or "copy"."""
+        node._holder_kind = kind
+        if kind == "view":
+            node._based_at = node._recorded_at or next(_ticks)  # the tick its history as a view dates from
+        else:
+            node._based_at = 0  # (a copy of a view copies its fields: it is no view)
+            if kind == "copy":
+                self.copies += 1
         holders = self._holders
         if holders is None:
             self._holders = [(kind, weakref.ref(node))]
@@ -93,6 +107,58 @@ class _InPlaceClock:
 
     last_change = 0
     last_rebase = 0
+
+
+class _StaleViews:
+    """Whether views may be stale anywhere (False until the first recorded in-place change of a tensor with live
+    views): until then, making a node checks none of its parents."""
+
+    possible = False
+
+
+def views_go_stale(node: Node) -> None:
+    """After ``node`` took a new history by a recorded in-place change: its live views (they share its counter)
+    are stale from now on, each rebased when next used (:func:`refresh_view`); nothing is done to them here."""
+    counter = node._version_counter
+    if counter is not None and counter._holders:
+        counter.views_rebased_at = node._recorded_at
+        _StaleViews.possible = True
+
+
+def refresh_view(node: Node) -> None:
+    """Give a stale view (see :func:`views_go_stale`) its history as a view of the tensor it views now, as the
+    in-place change that made it stale would have: recorded again (``rebase_history``, its earlier history kept
+    for the nodes recorded before, which backward points at it), or, made while nothing was recorded, joined to
+    the graph. A view of a view is refreshed after the view it views (a loop, so chains of any length work).
+    Nothing is done while a backward pass runs: the nodes it reaches were recorded before, and need the history
+    the view had then."""
+    if _mode.in_backward:
+        return
+    chain = []
+    while node._based_at and node._version_counter.views_rebased_at > node._based_at:
+        chain.append(node)
+        if node.op is not None:
+            node = node._inputs if type(node._inputs) is not tuple else node._inputs[0]
+        elif node._view_of is not None:
+            node = node._view_of[1]
+        else:
+            break
+    for view in reversed(chain):
+        if view.op is not None:
+            rebase_history(view, view.op, view.parents, view.attrs, bump=False)  # (its counter is its base's)
+        elif view._view_of is not None:  # a view made while nothing was recorded joins the graph now
+            view_op, viewed, view_attrs = view._view_of
+            view._view_of = None
+            rebase_history(view, view_op, (viewed,), view_attrs, bump=False)
+        view._based_at = view._recorded_at if view.op is not None else next(_ticks)
+
+
+def refresh_views(nodes: Iterable[Node]) -> None:
+    """:func:`refresh_view` for each of ``nodes`` that is a stale view."""
+    for node in nodes:
+        based_at = node._based_at
+        if based_at and node._version_counter.views_rebased_at > based_at:
+            refresh_view(node)
 
 
 def increment_version(node: Node | Iterable[Node]) -> None:
