@@ -254,6 +254,34 @@ def _index_put_rule_value(g, out, x, value, index):
     return g[index]
 
 
+def _index_put_rule(g, out, x, value, index):
+    return [_index_put_rule_x(g, out, x, value, index), _index_put_rule_value(g, out, x, value, index)]
+
+
+def _index_put_accumulate(pending, g, parents, out, owned, attrs):
+    # the ordinary pass: a g that nothing else holds has the written entries zeroed in place for x (after value's
+    # entries are taken from it), so a chain of assignments into one tensor (buf[i] = f(buf[i - 1])) costs the
+    # entries written per step, not a mask and a copy of the whole tensor
+    x, value = parents
+    index = attrs["index"]
+    in_place = owned and x._requires_grad
+    if value._requires_grad:
+        taken = g[index]
+        if in_place and type(taken) is np.ndarray and taken.base is not None:
+            taken = taken.copy()  # (a view of g, which is about to change)
+        contribution = value._match_gradient(taken, False) if value.broadcasts else taken
+        previous = pending.get(value)
+        pending[value] = contribution if previous is None else previous + contribution
+    if x._requires_grad:
+        if in_place:
+            g[index] = 0
+            contribution = g
+        else:
+            contribution = _index_put_rule_x(g, out, x._data, value._data, index)
+        previous = pending.get(x)
+        pending[x] = contribution if previous is None else previous + contribution
+
+
 def _standardize_rule(g, out, x, axes, eps, inverse_std):
     # y = (x - mean) / sqrt(var + eps) over ``axes`` (var biased): dL/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps).
     # On raw data the forward pass's 1 / sqrt(var + eps) is reused; under create_graph it is recorded again from x.
@@ -296,7 +324,7 @@ read_pad = Op("read_pad", _read_pad_rule, reads_values=False)  # np.pad's edge/r
 fold_pad = Op("fold_pad", _fold_pad_rule, reads_values=False)  # its adjoint: d/dg pads again
 getitem = Op("getitem", _getitem_rule, reads_values=False, accumulate=_getitem_accumulate)  # g scattered back
 index_add = Op("index_add", lambda g, out, x, index, shape: sm.take_at(g, index), reads_values=False)  # adjoint of getitem
-index_put = Op("index_put", _index_put_rule_x, _index_put_rule_value, reads_values=False)
+index_put = Op("index_put", _index_put_rule, joint=True, reads_values=False, accumulate=_index_put_accumulate)
 concatenate = Op("concatenate", _concatenate_rule, joint=True, reads_values=False)
 stack = Op("stack", _stack_rule, joint=True, reads_values=False)
 where = Op("where", lambda g, out, x, y, condition: sm.where(condition, g, 0.0),
