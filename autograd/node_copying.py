@@ -126,8 +126,10 @@ class NodeCopying:
         if copied is None:
             copied = memo[key] = VersionCounter()
             copied.count, copied.changed_at = counter.count, counter.changed_at
+            copied.views_rebased_at = counter.views_rebased_at  # (a stale view's copy is stale among the copies)
             if counter._holders is not None:  # its copied holders are not known here: always shared
                 copied._holders = list(ALWAYS_SHARED)
+                copied.copies = len(ALWAYS_SHARED)
             memo.setdefault(id(memo), []).extend((counter, data))
         return copied
 

@@ -461,3 +461,15 @@ def test_copies_of_a_view_of_a_constant_view_nothing():
     for copied in (copy.deepcopy(row), pickle.loads(pickle.dumps(row))):
         np.testing.assert_array_equal(copied.data, [1.0, 1.0])
         assert copied._view_of is None
+
+
+def test_a_recorded_write_into_a_deep_copy_of_a_tensor_with_views_is_refused():
+    # the copy's holders are unknown (its views were not copied with it), so it counts as shared, as before the
+    # owner of an array only views share stopped reading its holders on a recorded write
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    base = w * 2.0
+    view = base[1:]
+    twin = copy.deepcopy(base)
+    with pytest.raises(RuntimeError, match="shares its data with another one"):
+        twin[0] = w[0] * 5.0
+    assert view.shape == (2,)
