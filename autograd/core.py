@@ -201,6 +201,8 @@ class Node(NodeCopying):
     #: Of a view: the tick its history as a view dates from; it is stale once its base has taken a new history
     #: since (see :func:`autograd.versions.refresh_view`). 0 for every other node.
     _based_at = 0
+    #: Of a view: the tensor it views (a backward pass may point its parent at an earlier self of that tensor).
+    _view_base: Node | None = None
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:

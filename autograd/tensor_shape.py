@@ -268,6 +268,7 @@ class TensorShape:
         out = _Tensor._from_op(data, op, (self,), attrs)
         if np.may_share_memory(data, self._data):
             out._version_counter = self._shared_version()
+            out._view_base = self  # (its parent, until a backward pass points it at an earlier self of this one)
             out._version_counter.add_holder(out, "view")
             if out.op is None:
                 out._view_of = (op, self, attrs)

@@ -137,15 +137,12 @@ def refresh_view(node: Node) -> None:
     chain = []
     while node._based_at and node._version_counter.views_rebased_at > node._based_at:
         chain.append(node)
-        if node.op is not None:
-            node = node._inputs if type(node._inputs) is not tuple else node._inputs[0]
-        elif node._view_of is not None:
-            node = node._view_of[1]
-        else:
+        node = node._view_base
+        if node is None:
             break
     for view in reversed(chain):
-        if view.op is not None:
-            rebase_history(view, view.op, view.parents, view.attrs, bump=False)  # (its counter is its base's)
+        if view.op is not None:  # a view of the tensor it views, not of the earlier self a backward pass gave it
+            rebase_history(view, view.op, (view._view_base,), view.attrs, bump=False)  # (its counter is its base's)
         elif view._view_of is not None:  # a view made while nothing was recorded joins the graph now
             view_op, viewed, view_attrs = view._view_of
             view._view_of = None

@@ -179,3 +179,37 @@ def test_a_view_whose_base_changed_after_it_was_used_is_not_an_input_of_what_it_
             grad(out, [view])
         (unused,) = grad(out, [view], allow_unused=True)
         assert unused is None
+
+
+def test_a_view_backward_passed_through_before_it_was_used_again_views_the_changed_tensor():
+    # backward reaches the stale view from a node recorded before the change, which points its parent at the
+    # earlier self of the base; a later use must still make it a view of the base as it is now
+    (w, w_t), (u, u_t) = _pair([1.0, 2.0, 3.0], True), _pair([5.0], True)
+    for a, b in ((w, u), (w_t, u_t)):
+        base = a * 2.0
+        view = base[1:]
+        early = view.sum()
+        base[2:] = b * 3.0
+        early.backward(retain_graph=True)
+        a.grad = None
+        (view * view).sum().backward()
+    _close(w.grad, w_t.grad)
+    _close(u.grad, u_t.grad)
+
+
+def test_a_deep_copy_of_a_stale_view_views_the_copied_tensor_as_it_is_now():
+    import copy
+
+    from autograd.backprop import backward_order
+
+    w, u = ag.tensor([1.0, 2.0, 3.0], requires_grad=True), ag.tensor([5.0], requires_grad=True)
+    base = w * 2.0
+    view = base[1:]
+    base[2:] = u * 3.0
+    twin = copy.deepcopy(view)
+    backward_order([twin])  # a walk before the copy is used (points its parent at an earlier self)
+    loss = (twin * twin).sum()
+    loss.backward()
+    leaves = {tuple(np.asarray(leaf.data)): leaf.grad for leaf in backward_order([loss]) if leaf.op is None}
+    np.testing.assert_array_equal(leaves[(1.0, 2.0, 3.0)], [0.0, 16.0, 0.0])  # entry 2 overwritten: no gradient
+    np.testing.assert_array_equal(leaves[(5.0,)], [90.0])
