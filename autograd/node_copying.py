@@ -33,7 +33,18 @@ class NodeCopying:
 
     #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
     _GRAPH_STATE = frozenset(
-        {"_hooks", "_post_accumulate_grad_hooks", "_origin", "_version_counter", "retains_grad", "_history", "_view_of"}
+        {
+            "_hooks",
+            "_post_accumulate_grad_hooks",
+            "_origin",
+            "_version_counter",
+            "retains_grad",
+            "_history",
+            "_view_of",
+            "_view_base",
+            "_based_at",
+            "_holder_kind",
+        }
     )
 
     def __deepcopy__(self, memo: dict[Any, Any]) -> Node:

@@ -473,3 +473,14 @@ def test_a_recorded_write_into_a_deep_copy_of_a_tensor_with_views_is_refused():
     with pytest.raises(RuntimeError, match="shares its data with another one"):
         twin[0] = w[0] * 5.0
     assert view.shape == (2,)
+
+
+def test_a_pickled_view_is_a_plain_leaf_after_its_base_changed():
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    base = w * 2.0
+    view = base[1:]
+    base[2:] = w[:1] * 3.0
+    leaf = pickle.loads(pickle.dumps(view))
+    assert leaf.is_leaf and leaf.requires_grad
+    (leaf * leaf).sum().backward()
+    np.testing.assert_array_equal(leaf.grad, [8.0, 6.0])
