@@ -44,7 +44,7 @@ from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error
-from .versions import read_inputs, reads_output, takes_gradients, views_go_stale
+from .versions import _StaleViews, read_inputs, reads_output, refresh_views, takes_gradients, views_go_stale
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -669,6 +669,8 @@ class TensorInPlace:
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
+        if _StaleViews.possible and isinstance(value, Node):  # a view whose base changed since: its present history
+            refresh_views((value,))  # (``t[i] += v`` hands back the view it just changed, stale until it is used)
         if _is_own_view_at(value, self, index):  # Python's write-back of ``t[i] += v``: the view already changed t;
             increment_version(self)  # not written again, but counted as torch counts its copy of the view onto t
             return

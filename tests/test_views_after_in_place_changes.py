@@ -213,3 +213,19 @@ def test_a_deep_copy_of_a_stale_view_views_the_copied_tensor_as_it_is_now():
     leaves = {tuple(np.asarray(leaf.data)): leaf.grad for leaf in backward_order([loss]) if leaf.op is None}
     np.testing.assert_array_equal(leaves[(1.0, 2.0, 3.0)], [0.0, 16.0, 0.0])  # entry 2 overwritten: no gradient
     np.testing.assert_array_equal(leaves[(5.0,)], [90.0])
+
+
+@pytest.mark.parametrize(
+    "shape, index",
+    [((3,), np.s_[0:2]), ((3,), 1), ((3,), np.s_[...]), ((3, 2), np.s_[0:2, 0]), ((2, 3, 2), np.s_[0, 0:2, :])],
+)
+def test_augmented_assignment_into_a_constant_buffer_matches_torch(shape, index):
+    # out[i] += v: Python changes the view out[i] in place (which makes it stale) and hands it back to
+    # out.__setitem__; the gradient of v was lost when the stale view was taken for a constant there.
+    (d, d_t) = _pair(2.0, requires_grad=True)
+    for lib, value in ((ag, d), (torch, d_t)):
+        out = lib.zeros(shape, dtype=lib.float64)
+        out[index] += value
+        out[index] += value * value
+        (out**2).sum().backward()
+    _close(d.grad, d_t.grad)
