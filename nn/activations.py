@@ -26,6 +26,7 @@ from .checks import (
     check_integer,
     check_positive_int,
     check_real,
+    drawing_generator,
     make_generator,
 )
 from .functional.activations import GELU_APPROXIMATIONS, check_celu_alpha, implicit_softmax_axis
@@ -352,6 +353,8 @@ class RReLU(_InPlaceFlag):
     training and a = (lower + upper) / 2 in eval mode (``nn.functional.rrelu``). The draws come from ``rng``
     (a Generator, a seed, or None for the library's random state), as ``Dropout``'s."""
 
+    _follows_seed = False  # (True when made without rng=; see nn.checks.drawing_generator)
+
     def __init__(
         self,
         lower: float = 1.0 / 8,
@@ -365,9 +368,11 @@ class RReLU(_InPlaceFlag):
             raise ValueError(f"RReLU: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
         super().__init__(inplace)
         self._rng = make_generator("RReLU", "rng", rng)
+        self._follows_seed = rng is None
 
     def forward(self, input: Any) -> Tensor:
-        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace, rng=self._rng)
+        rng = drawing_generator(self._rng, self._follows_seed)  # without rng=: the seeded state at this call
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace, rng=rng)
 
     def extra_repr(self) -> str:
         return self._with_flag(f"lower={self.lower}, upper={self.upper}")

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, generator_for
+from autograd import Node, generator_for, random_state
 from autograd.broadcasting import AxisError
 
 __all__ = [
@@ -221,6 +221,16 @@ def check_float_dtype(owner: str, name: str, value: Any) -> np.dtype:
     if dtype.kind != "f":
         raise TypeError(f"{owner}: {name} must be a floating-point dtype, got {dtype}")
     return dtype
+
+
+def drawing_generator(held: np.random.Generator, follows_seed: bool) -> np.random.Generator:
+    """The Generator a random layer draws from at a call: ``held``, the one it was made with, unless it was made
+    without ``rng=`` (``follows_seed``) and ``autograd.manual_seed`` has been called, when it is the library's
+    seeded state as that call left it, so reseeding replays the layer's draws however long ago it was made (torch's
+    layers draw from torch's default generator at each call)."""
+    if follows_seed and random_state._seeded is not None:
+        return random_state._seeded
+    return held
 
 
 def make_generator(owner: str, name: str, value: Any) -> np.random.Generator:

@@ -23,7 +23,7 @@ class _ChannelDropout(Dropout):
 
     def forward(self, input: Any) -> Tensor:
         return channel_dropout(
-            type(self).__name__, input, self.p, self.training, self.inplace, self._rng, self._spatial
+            type(self).__name__, input, self.p, self.training, self.inplace, self._generator(), self._spatial
         )
 
 
@@ -57,7 +57,7 @@ class AlphaDropout(Dropout):
     mode. The draws come from ``rng`` (a Generator, a seed, or None for the library's random state)."""
 
     def forward(self, input: Any) -> Tensor:
-        return F.alpha_dropout(input, self.p, self.training, self.inplace, rng=self._rng)
+        return F.alpha_dropout(input, self.p, self.training, self.inplace, rng=self._generator())
 
 
 class FeatureAlphaDropout(Dropout):
@@ -65,4 +65,4 @@ class FeatureAlphaDropout(Dropout):
     (``nn.functional.feature_alpha_dropout``); the identity in eval mode."""
 
     def forward(self, input: Any) -> Tensor:
-        return F.feature_alpha_dropout(input, self.p, self.training, self.inplace, rng=self._rng)
+        return F.feature_alpha_dropout(input, self.p, self.training, self.inplace, rng=self._generator())

@@ -26,6 +26,7 @@ from .checks import (
     check_integer,
     check_positive_int,
     check_probability,
+    drawing_generator,
     make_generator,
 )
 from .conv import MaxPool2d
@@ -512,23 +513,29 @@ class Dropout(Module):
     """
 
     inplace: bool = False
+    _follows_seed = False  # (True when made without rng=; a layer pickled before this field draws from its own)
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | int | None = None) -> None:
         owner = type(self).__name__
         self.p = check_probability(owner, "p", p)
         self.inplace = check_flag(owner, "inplace", inplace)
         self._rng = make_generator(owner, "rng", rng)
+        self._follows_seed = rng is None
+
+    def _generator(self) -> np.random.Generator:
+        """The Generator of this call's draws: ``rng``'s, or without it the seeded state (see
+        :func:`nn.checks.drawing_generator`)."""
+        return drawing_generator(self._rng, self._follows_seed)
 
     def forward(self, input: Any) -> Tensor:
         input = _as_tensor(input, type(self).__name__)
         if not self.training or self.p == 0:
             return input
         mask_shape = self.mask_shape(input)
+        rng = self._generator()
         if self.inplace:
-            return change_in_place(
-                type(self).__name__, input, lambda t: masked_dropout(t, self.p, mask_shape, self._rng)
-            )
-        return masked_dropout(input, self.p, mask_shape, self._rng)
+            return change_in_place(type(self).__name__, input, lambda t: masked_dropout(t, self.p, mask_shape, rng))
+        return masked_dropout(input, self.p, mask_shape, rng)
 
     def mask_shape(self, x: Tensor) -> tuple[int, ...]:
         """The shape of the keep-mask for input ``x``: one draw per element."""

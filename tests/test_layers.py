@@ -302,6 +302,33 @@ def test_dropout_is_identity_in_eval_mode_and_seeded_in_training():
     np.testing.assert_array_equal(first, second)
 
 
+@pytest.fixture
+def reseeded_afterwards():
+    import autograd
+
+    saved = autograd.random_state._seeded
+    yield
+    autograd.random_state._seeded = saved
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: nn.Dropout(0.5), lambda: nn.Dropout2d(0.5), lambda: nn.AlphaDropout(0.5), lambda: nn.RReLU()]
+)
+def test_random_layers_made_before_manual_seed_replay_their_draws_after_it(make, reseeded_afterwards):
+    # torch's idiom: build the model, then torch.manual_seed(s) before each run gives the same masks; the layer
+    # used to keep the stream it saw when it was made, so the seed had no effect on it
+    import autograd
+
+    x = np.random.default_rng(0).normal(size=(4, 3, 5, 5))
+    layer = make()
+    autograd.manual_seed(7)
+    first = layer(x).data
+    autograd.manual_seed(7)
+    np.testing.assert_array_equal(layer(x).data, first)
+    autograd.manual_seed(8)
+    assert not np.array_equal(layer(x).data, first)
+
+
 def test_dropout_edge_probabilities():
     x = np.random.default_rng(0).normal(size=(4, 4))
     np.testing.assert_array_equal(nn.Dropout(0.0)(x).data, x)
