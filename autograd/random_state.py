@@ -29,6 +29,7 @@ __all__ = [
     "initial_seed",
     "manual_seed",
     "seed",
+    "seeded_state",
     "set_rng_state",
     "uniform_draws",
     "unit_uniform",
@@ -96,6 +97,11 @@ def _seed_from_entropy() -> Generator:
     """The library's random state, seeded by :func:`seed` (fresh entropy)."""
     seed()
     assert _seeded is not None
+    return _seeded
+
+
+def seeded_state() -> Generator | None:
+    """The library's random state if ``manual_seed`` (or ``seed``, ``set_rng_state``) has set it, else None."""
     return _seeded
 
 

@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, generator_for, random_state
+from autograd import Node, generator_for
 from autograd.broadcasting import AxisError
+from autograd.random_state import seeded_state
 
 __all__ = [
     "ArgumentAssertionError",
@@ -228,9 +229,8 @@ def drawing_generator(held: np.random.Generator, follows_seed: bool) -> np.rando
     without ``rng=`` (``follows_seed``) and ``autograd.manual_seed`` has been called, when it is the library's
     seeded state as that call left it, so reseeding replays the layer's draws however long ago it was made (torch's
     layers draw from torch's default generator at each call)."""
-    if follows_seed and random_state._seeded is not None:
-        return random_state._seeded
-    return held
+    seeded = seeded_state() if follows_seed else None
+    return held if seeded is None else seeded
 
 
 def make_generator(owner: str, name: str, value: Any) -> np.random.Generator:
