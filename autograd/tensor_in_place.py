@@ -829,8 +829,9 @@ def _shared_data_error(op: str, which: str = "") -> RuntimeError:
 def _view_recipe(view: Any) -> tuple[Any, Any, Any]:
     """``(op, base, attrs)`` of how ``view`` was made from its base: its recorded op, or, for a view made while
     nothing was recorded, the op it kept (``_view_of``); ``(None, None, None)`` when it is neither."""
-    if view.op is not None:
-        return view.op, view.parents[0] if len(view.parents) == 1 else None, view.attrs
+    if view.op is not None:  # (the tensor it views, which a backward pass may have swapped for an earlier self)
+        base = view._view_base if view._view_base is not None else view.parents[0] if len(view.parents) == 1 else None
+        return view.op, base, view.attrs
     return view._view_of if view._view_of is not None else (None, None, None)
 
 

@@ -229,3 +229,18 @@ def test_augmented_assignment_into_a_constant_buffer_matches_torch(shape, index)
         out[index] += value * value
         (out**2).sum().backward()
     _close(d.grad, d_t.grad)
+
+
+def test_an_in_place_change_through_a_view_a_backward_pass_went_through_reaches_the_tensor_it_views():
+    (w, w_t), (u, u_t) = _pair([1.0, 2.0, 3.0], True), _pair([5.0], True)
+    for a, b in ((w, u), (w_t, u_t)):
+        base = a * 2.0
+        view = base[1:]
+        early = view.sum()
+        base[2:] = b * 3.0
+        early.backward(retain_graph=True)
+        a.grad = None
+        view.mul_(b)
+        (base * base).sum().backward()
+    _close(w.grad, w_t.grad)
+    _close(u.grad, u_t.grad)
