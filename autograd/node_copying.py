@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .parents import store_parents
-from .versions import ALWAYS_SHARED, VersionCounter
+from .versions import ALWAYS_SHARED, VersionCounter, _StaleViews, refresh_views
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -31,7 +31,9 @@ class NodeCopying:
     # copy.copy and copy.deepcopy look for __copy__ and __deepcopy__ before __reduce_ex__, so only
     # pickle uses the leaf-only __reduce_ex__ below.
 
-    #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them.
+    #: ``__dict__`` entries that describe a node's place in a graph, not its value: pickle drops them (a view's
+    #: ``_view_base``, ``_holder_kind`` and ``_based_at`` too: the leaf it comes back as views nothing and has no version
+    #: counter).
     _GRAPH_STATE = frozenset(
         {
             "_hooks",
@@ -73,6 +75,8 @@ class NodeCopying:
         calls this method again for that graph: the nesting grows with the order of derivative,
         never with the depth of a graph.
         """
+        if _StaleViews.possible:  # a view whose base changed in place is copied with its history as a view of it now
+            refresh_views((self,))
         # The copies form no reference cycles, so the cyclic collector would only re-scan them
         # again and again while they are made (as in backpropagate); pause it meanwhile.
         collector_was_enabled = gc.isenabled()
@@ -153,6 +157,8 @@ class NodeCopying:
         shares its version counter too, as a view does, so an in-place change through either is
         seen by both; a Value's number cannot be changed in place, so its copy counts on its own.
         """
+        if _StaleViews.possible:  # (see __deepcopy__)
+            refresh_views((self,))
         twin = object.__new__(type(self))
         twin._data = self._data
         twin._grad = self._grad
@@ -185,6 +191,8 @@ class NodeCopying:
         data. The graph is not visited, so nodes of any depth pickle. ``copy.copy`` and
         ``copy.deepcopy`` do not come here (see :meth:`__copy__` and :meth:`__deepcopy__`).
         """
+        if _StaleViews.possible:  # a view whose base changed in place requires grad as a view of it now
+            refresh_views((self,))
         state = {key: value for key, value in self.__dict__.items() if key not in NodeCopying._GRAPH_STATE}
         return NodeCopying._rebuild_leaf, (type(self), self._data, self._requires_grad, self._grad, state or None)
 

@@ -484,3 +484,57 @@ def test_a_pickled_view_is_a_plain_leaf_after_its_base_changed():
     assert leaf.is_leaf and leaf.requires_grad
     (leaf * leaf).sum().backward()
     np.testing.assert_array_equal(leaf.grad, [8.0, 6.0])
+
+
+def test_a_pickled_view_is_a_leaf_that_can_be_used_after_its_base_changed_in_place():
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (autograd, torch):
+        weight = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        buffer = lib.zeros(4, dtype=lib.float64)
+        view = buffer[1:]
+        buffer[1:3] = weight * 3.0  # a recorded change: the live view goes stale
+        restored = pickle.loads(pickle.dumps(view))
+        total = (restored * buffer[1:]).sum()  # a leaf of its own, with the new values
+        total.backward()
+        results.append(
+            [t.detach().tolist() for t in (restored, buffer, weight.grad, restored.grad)] + [restored.is_leaf]
+        )
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_copies_of_a_view_whose_base_changed_in_place_have_its_new_history():
+    torch = pytest.importorskip("torch")
+    grads = []
+    for lib in (autograd, torch):
+        weight = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        buffer = lib.zeros(4, dtype=lib.float64)
+        view = buffer[1:]
+        buffer[1:3] = weight * 3.0  # the view now depends on weight
+        copied = copy.copy(view) if lib is autograd else view.clone()  # (torch copies leaves only)
+        assert copied.requires_grad and not copied.is_leaf
+        (copied * copied).sum().backward()
+        grads.append(weight.grad.tolist())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    # a deep copy copies the new history too (its own leaves): d(sum(3 w)^2)/dw = 18 w
+    weight = Tensor([1.0, 2.0], requires_grad=True)
+    buffer = autograd.zeros(4)
+    view = buffer[1:]
+    buffer[1:3] = weight * 3.0
+    copied = copy.deepcopy(view)
+    assert copied.requires_grad and not copied.is_leaf
+    (copied * copied).sum().backward()
+    assert weight.grad is None
+    (leaf,) = [node for node in _graph_nodes(copied) if node.is_leaf and node.requires_grad]
+    np.testing.assert_array_equal(leaf.grad, [18.0, 36.0])
+
+
+def _graph_nodes(node):
+    seen, stack = {id(node): node}, [node]
+    while stack:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen[id(parent)] = parent
+                stack.append(parent)
+    return list(seen.values())
