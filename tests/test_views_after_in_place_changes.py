@@ -240,6 +240,22 @@ def test_an_in_place_change_through_a_view_a_backward_pass_went_through_reaches_
         base[2:] = b * 3.0
         early.backward(retain_graph=True)
         a.grad = None
+
+
+def test_a_view_is_rebased_onto_its_base_as_it_stands_after_a_backward_pass_went_through_its_old_history():
+    # the second backward reaches the view's old history and points its edge at the base's earlier self: the
+    # view, used afterwards (an op's input, a chain's middle, a write through it), is still a view of the base now
+    (w, w_t), (u, u_t) = _pair([1.0, 2.0, 3.0, 4.0], True), _pair([9.0], True)
+    for a, b in ((w, u), (w_t, u_t)):
+        base = a * 1.0
+        view = base[1:3]
+        inner = view[1:]
+        early = (view * 3.0).sum()
+        early.backward(retain_graph=True)
+        base[2] = b[0] * 2.0
+        early.backward(retain_graph=True)
+        late = (view * 3.0).sum() + (inner * 5.0).sum()
+        late.backward(retain_graph=True)
         view.mul_(b)
         (base * base).sum().backward()
     _close(w.grad, w_t.grad)
