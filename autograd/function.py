@@ -54,7 +54,7 @@ from .op import Op, OutputGradients
 from .tensor import Tensor
 from .tensor_in_place import view_takes
 from .value import Value
-from .versions import increment_version, is_view, rebase_history
+from .versions import increment_version, is_view, rebase_history, views_go_stale
 
 __all__ = ["Function", "FunctionCallError", "FunctionContext", "once_differentiable"]
 
@@ -439,6 +439,7 @@ def _changed_in_place(
         view_takes(node, recorded, function.__name__)
         return node, recorded
     rebase_history(node, function._op(), parents, attrs)
+    views_go_stale(node)  # its live views show the new values: each becomes a view of the new node when next used
     return node, node
 
 

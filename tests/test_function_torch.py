@@ -851,3 +851,14 @@ def test_calling_a_function_instance_raises_torch_s_runtime_error_and_says_to_ca
     with pytest.raises(RuntimeError, match=r"call Double\.apply\(\*inputs\)") as caught:
         ours()(Tensor(np.ones(2), requires_grad=True))
     assert isinstance(caught.value, TypeError)
+
+
+def test_mark_dirty_on_a_tensor_with_live_views_makes_them_views_of_the_changed_tensor_as_in_torch():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    a, torch_a = _pair(np.array([1.0, 2.0, 3.0, 4.0]))
+    for fn, leaf in ((ours_fn, a), (theirs_fn, torch_a)):
+        b = leaf * 1.0
+        view = b[1:3]
+        fn.apply(b)  # the view shows the doubled values, and its gradient goes through the Function's backward
+        (view * view).sum().backward()
+    _close(a.grad, torch_a.grad)
