@@ -434,9 +434,12 @@ def _changed_in_place(
         increment_version(node)
         return node, None
     if isinstance(node, Tensor) and is_view(node):
-        increment_version(node)  # forward changed the shared memory: what read the old values is now stale
         recorded = Tensor._from_op(node._data.copy(), function._op(), parents, attrs)
-        view_takes(node, recorded, function.__name__)
+        try:  # the write through to the base bumps the shared version once, as torch counts mark_dirty on a view
+            view_takes(node, recorded, function.__name__)
+        except Exception:
+            increment_version(node)  # forward changed the shared memory all the same: what read it is now stale
+            raise
         return node, recorded
     rebase_history(node, function._op(), parents, attrs)
     views_go_stale(node)  # its live views show the new values: each becomes a view of the new node when next used

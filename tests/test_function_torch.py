@@ -862,3 +862,17 @@ def test_mark_dirty_on_a_tensor_with_live_views_makes_them_views_of_the_changed_
         fn.apply(b)  # the view shows the doubled values, and its gradient goes through the Function's backward
         (view * view).sum().backward()
     _close(a.grad, torch_a.grad)
+
+
+def test_mark_dirty_on_a_view_counts_one_version_for_the_change_as_in_torch():
+    ours_fn, theirs_fn = _twins(_double_in_place)
+    a, torch_a = _pair(np.array([1.0, 2.0, 3.0, 4.0]))
+    versions = []
+    for fn, leaf in ((ours_fn, a), (theirs_fn, torch_a)):
+        b = leaf * 1.0
+        view = b[1:3]
+        fn.apply(view)  # mul_ inside forward, and the Function's change recorded on b
+        versions.append((b._version, view._version))
+        (b * b).sum().backward()
+    assert versions[0] == versions[1]
+    _close(a.grad, torch_a.grad)
