@@ -50,6 +50,7 @@ from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_
 from .node_copying import NodeCopying
 from .op import Op
 from .versions import (
+    StaleNoGradViewError,
     VersionCounter,
     _StaleViews,
     _ticks,
@@ -203,6 +204,9 @@ class Node(NodeCopying):
     _based_at = 0
     #: Of a view: the tensor it views (a backward pass may point its parent at an earlier self of that tensor).
     _view_base: Node | None = None
+    #: Of a view made while grad mode was off, or of a view of such a view (torch's NO_GRAD_MODE creation meta): a
+    #: recorded in-place change of it, or its use once its base has taken a new history, is refused, as torch's.
+    _made_in_no_grad = False
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
@@ -350,7 +354,10 @@ class Node(NodeCopying):
     def requires_grad(self) -> bool:
         """Whether gradients flow to this node: set on a leaf, True on every node recorded from one."""
         if _StaleViews.possible:
-            refresh_views((self,))
+            try:
+                refresh_views((self,))
+            except StaleNoGradViewError:  # its base took a recorded history, as torch's view: True, using it raises
+                return True
         return self._requires_grad
 
     @requires_grad.setter
@@ -523,7 +530,10 @@ class Node(NodeCopying):
         """Keep this intermediate node's ``.grad`` after backward (leaves always do); a node that does not require
         grad has no gradient to keep (a RuntimeError, as torch's)."""
         if _StaleViews.possible:
-            refresh_views((self,))
+            try:
+                refresh_views((self,))
+            except StaleNoGradViewError:  # as torch's: nothing here; using the view raises
+                return
         if not self._requires_grad:
             raise RuntimeError(
                 f"retain_grad: can't retain_grad on {type(self).__name__} that has requires_grad=False (it is a "

@@ -46,6 +46,7 @@ class NodeCopying:
             "_view_base",
             "_based_at",
             "_holder_kind",
+            "_made_in_no_grad",
         }
     )
 
@@ -123,7 +124,7 @@ class NodeCopying:
                 twin._origin = value
             elif key == "_version_counter":
                 twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
-            elif key == "_view_of":  # the copy holds an array of its own: it views nothing
+            elif key in ("_view_of", "_made_in_no_grad"):  # the copy holds an array of its own: no refusal to make
                 continue
             else:
                 setattr(twin, key, copy.deepcopy(value, memo))
@@ -191,10 +192,10 @@ class NodeCopying:
         data. The graph is not visited, so nodes of any depth pickle. ``copy.copy`` and
         ``copy.deepcopy`` do not come here (see :meth:`__copy__` and :meth:`__deepcopy__`).
         """
-        if _StaleViews.possible:  # a view whose base changed in place requires grad as a view of it now
-            refresh_views((self,))
+        # (the flag as read: a view whose base changed in place requires grad as a view of it now)
+        requires_grad = self.requires_grad if _StaleViews.possible else self._requires_grad
         state = {key: value for key, value in self.__dict__.items() if key not in NodeCopying._GRAPH_STATE}
-        return NodeCopying._rebuild_leaf, (type(self), self._data, self._requires_grad, self._grad, state or None)
+        return NodeCopying._rebuild_leaf, (type(self), self._data, requires_grad, self._grad, state or None)
 
     @staticmethod
     def _rebuild_leaf(kind: type[Node], data: Any, requires_grad: bool, grad: Any, state: dict | None) -> Node:

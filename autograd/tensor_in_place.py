@@ -44,7 +44,15 @@ from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error
-from .versions import _StaleViews, read_inputs, reads_output, refresh_views, takes_gradients, views_go_stale
+from .versions import (
+    _StaleViews,
+    no_grad_view_change_error,
+    read_inputs,
+    reads_output,
+    refresh_views,
+    takes_gradients,
+    views_go_stale,
+)
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -242,6 +250,8 @@ class TensorInPlace:
     def _view_takes(self, base: Tensor, op: str, values: Tensor) -> Tensor:
         """Make the recorded ``values`` the new values of the view ``self`` of ``base``: written into each base of
         the chain in turn, up to the tensor that views nothing (see :meth:`_write_through_view`)."""
+        if self._made_in_no_grad:  # (a view of such a view inherits the mark, as torch's creation meta)
+            raise RuntimeError(no_grad_view_change_error(op))
         view = self
         # every tensor of the chain shares one version counter (_viewed_base checks it), whose holders are read
         # once: reading them at each step took time quadratic in the chain's length

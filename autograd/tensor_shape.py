@@ -270,6 +270,8 @@ class TensorShape:
             out._version_counter = self._shared_version()
             out._view_base = self  # (its parent, until a backward pass points it at an earlier self of this one)
             out._version_counter.add_holder(out, "view")
+            if self._made_in_no_grad or not is_grad_enabled():  # torch's NO_GRAD_MODE views (see Node)
+                out._made_in_no_grad = True
             if out.op is None:
                 out._view_of = (op, self, attrs)
         return out

@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
 __all__ = [
-    "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version", "is_view", "rebase_history",
-    "takes_gradients",
+    "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
+    "is_view", "rebase_history", "takes_gradients",
 ]  # fmt: skip
 
 
@@ -116,6 +116,20 @@ class _StaleViews:
     possible = False
 
 
+class StaleNoGradViewError(RuntimeError):
+    """The use of a view made under ``no_grad`` after its base took a new history by a recorded in-place change
+    (torch refuses it: whether the view should see that history is ambiguous)."""
+
+
+def no_grad_view_change_error(op: str) -> str:
+    """The refusal of a recorded in-place change (``op``) of a view made under ``no_grad``, in torch's words."""
+    return (
+        f"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled; this is "
+        "ambiguous, so it is refused, as torch does: make the view and the change both inside the no_grad block "
+        "(not recorded) or both outside it (recorded)"
+    )
+
+
 def views_go_stale(node: Node) -> None:
     """After ``node`` took a new history by a recorded in-place change: its live views (they share its counter)
     are stale from now on, each rebased when next used (:func:`refresh_view`); nothing is done to them here."""
@@ -141,6 +155,15 @@ def refresh_view(node: Node) -> None:
         if node is None:
             break
     for view in reversed(chain):
+        if view._made_in_no_grad:
+            if not _mode.enabled:  # read while nothing is recorded (torch reads no grad_fn then): it stays stale
+                return
+            raise StaleNoGradViewError(
+                "A view was created in no_grad mode and its base or another view of its base has been modified "
+                "inplace with grad mode enabled (a recorded in-place change since); this use is ambiguous, so it is "
+                "refused, as torch does: make the view and the change both inside the no_grad block (not recorded) "
+                "or both outside it (recorded)"
+            )
         if view.op is not None:  # a view of the tensor it views, not of the earlier self a backward pass gave it
             rebase_history(view, view.op, (view._view_base,), view.attrs, bump=False)  # (its counter is its base's)
         elif view._view_of is not None:  # a view made while nothing was recorded joins the graph now
@@ -323,6 +346,8 @@ def check_in_place_allowed(node: Node, operand: Node | None, op: str) -> None:
     while base._view_of is not None:  # a view made while nothing was recorded, of a tensor that may since require grad
         base = base._view_of[1]
     if base is not node and base._requires_grad:  # the root's flag, set after the view was made (as torch checks it)
+        if node._made_in_no_grad:
+            raise RuntimeError(no_grad_view_change_error(op))
         raise RuntimeError(
             f"{op}: in-place change of a view of a {type(base).__name__} that requires grad, made before it "
             "required grad (a view of a leaf Variable that requires grad is being used in an in-place "

@@ -3,6 +3,9 @@ they are next used, as torch regenerates a view's grad_fn lazily: a change does 
 a buffer step by step (``buf[i] = f(buf[i - 1])``) takes time and memory linear in the steps, and every gradient
 is the one torch gives."""
 
+import operator
+import pickle
+
 import numpy as np
 import pytest
 
@@ -260,3 +263,45 @@ def test_a_view_is_rebased_onto_its_base_as_it_stands_after_a_backward_pass_went
         (base * base).sum().backward()
     _close(w.grad, w_t.grad)
     _close(u.grad, u_t.grad)
+
+
+@pytest.mark.parametrize("base_requires_grad", [False, True])
+def test_a_view_made_under_no_grad_is_refused_once_its_base_took_a_recorded_change_as_in_torch(base_requires_grad):
+    for lib in (ag, torch):
+        weight = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=base_requires_grad)
+        u = lib.tensor([7.0], dtype=lib.float64, requires_grad=True)
+        base = weight * 1.0
+        with lib.no_grad():
+            view = base[1:3]
+            inner = view[1:]  # a view of it inherits the mark
+        late = view[:1]  # (made with grad mode on, of a view made under no_grad: marked too)
+        base[1:2] = u * u  # recorded
+        assert view.requires_grad  # (torch: the base's flag)
+        view.retain_grad()  # (torch: nothing, no error)
+        uses = [
+            (view, operator.mul, 2.0), (view, getattr, "grad_fn"), (view, getattr, "is_leaf"),
+            (inner, operator.methodcaller("sum")), (late, operator.methodcaller("exp")),
+            (view, operator.methodcaller("register_hook", print)),
+        ]  # fmt: skip
+        for node, use, *arguments in uses:
+            with pytest.raises(RuntimeError, match="created in no_grad mode"):
+                use(node, *arguments)
+        np.testing.assert_array_equal(np.asarray(view.detach()), [49.0, 3.0])  # its values are readable
+        restored = pickle.loads(pickle.dumps(view))  # and it pickles, as a leaf that requires grad
+        assert restored.requires_grad and restored.is_leaf
+        with lib.no_grad():  # and it is an input like any other while nothing is recorded
+            np.testing.assert_array_equal(np.asarray((view * 2.0).detach()), [98.0, 6.0])
+
+
+def test_a_recorded_change_of_a_view_made_under_no_grad_is_refused_as_in_torch():
+    for lib in (ag, torch):
+        buffer = lib.zeros(4, dtype=lib.float64)
+        u = lib.tensor([7.0], dtype=lib.float64, requires_grad=True)
+        with lib.no_grad():
+            view = buffer[1:3]
+        with pytest.raises(RuntimeError, match="created in no_grad mode and is being modified inplace"):
+            view[0:1] = u * u
+        with pytest.raises(RuntimeError, match="created in no_grad mode and is being modified inplace"):
+            view.mul_(u)
+        view[0] = 5.0  # unrecorded: fine
+        assert buffer.tolist() == [0.0, 5.0, 0.0, 0.0]
