@@ -22,7 +22,14 @@ from . import (
 from . import (
     malloc_tuning as malloc_tuning,  # sets malloc's thresholds as the package loads (see its docstring)
 )
-from .accelerators import accelerator, backends, cuda
+from .accelerators import (
+    accelerator,
+    are_deterministic_algorithms_enabled,
+    backends,
+    cuda,
+    is_deterministic_algorithms_warn_only_enabled,
+    use_deterministic_algorithms,
+)
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -363,8 +370,11 @@ register_array_functions(
 __all__ = [
     "Variable",
     "accelerator",
+    "are_deterministic_algorithms_enabled",
     "backends",
     "cuda",
+    "is_deterministic_algorithms_warn_only_enabled",
+    "use_deterministic_algorithms",
     "AnomalyError",
     "ArgumentRangeError",
     "arange",

@@ -6,6 +6,11 @@ run and choose the CPU, and torch's GPU switches (``torch.backends.cuda.matmul.a
 
 ``cuda.manual_seed``/``manual_seed_all`` do nothing, as torch's do without a GPU (seed the library with
 ``autograd.manual_seed``).
+
+``use_deterministic_algorithms(mode, warn_only=False)`` (the first line of many seeding helpers, fast.ai's
+``set_seed``) keeps torch's switch and its two queries (``are_deterministic_algorithms_enabled``,
+``is_deterministic_algorithms_warn_only_enabled``): every op here is already deterministic (numpy on one
+CPU), so the switch changes no result.
 """
 
 from __future__ import annotations
@@ -13,7 +18,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["accelerator", "backends", "cuda"]
+__all__ = [
+    "accelerator",
+    "are_deterministic_algorithms_enabled",
+    "backends",
+    "cuda",
+    "is_deterministic_algorithms_warn_only_enabled",
+    "use_deterministic_algorithms",
+]
 
 
 def _false() -> bool:
@@ -52,3 +64,28 @@ backends = SimpleNamespace(
     ),
     cudnn=SimpleNamespace(is_available=_false, enabled=True, allow_tf32=True, benchmark=False, deterministic=False),
 )
+
+#: torch's deterministic-algorithms switch: (mode, warn_only), both off by default as torch's.
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """torch's ``use_deterministic_algorithms``: records the switch, which changes nothing here (every op is
+    deterministic already). ``mode`` and ``warn_only`` must be bools, as torch requires (TypeError otherwise)."""
+    for name, value in (("mode", mode), ("warn_only", warn_only)):
+        if not isinstance(value, bool):
+            raise TypeError(
+                f"use_deterministic_algorithms(): argument '{name}' must be bool, not {type(value).__name__}"
+            )
+    _deterministic.update(mode=mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    """Whether ``use_deterministic_algorithms(True)`` is in force (torch's query)."""
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    """The ``warn_only`` of the last ``use_deterministic_algorithms`` call (torch's query, which reports it
+    whether the switch is on or off)."""
+    return _deterministic["warn_only"]

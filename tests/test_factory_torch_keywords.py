@@ -448,6 +448,31 @@ def test_gpu_switches_of_training_scripts_have_torchs_defaults_and_can_be_set():
     assert autograd.cuda.is_bf16_supported() == torch.cuda.is_bf16_supported() is False
 
 
+def test_deterministic_algorithms_switch_and_queries_follow_torch():
+    """fast.ai's set_seed starts with torch.use_deterministic_algorithms(deterministic)."""
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    calls = [((True,), {}), ((True,), {"warn_only": True}), ((False,), {"warn_only": True}), ((False,), {})]
+    try:
+        for args, kwargs in calls:
+            for lib in (torch, autograd):
+                assert lib.use_deterministic_algorithms(*args, **kwargs) is None
+            assert autograd.are_deterministic_algorithms_enabled() == torch.are_deterministic_algorithms_enabled()
+            assert (
+                autograd.is_deterministic_algorithms_warn_only_enabled()
+                == torch.is_deterministic_algorithms_warn_only_enabled()
+            ), (args, kwargs)
+        for args, kwargs in [((1,), {}), ((True,), {"warn_only": 1})]:
+            for lib in (torch, autograd):
+                with pytest.raises(TypeError, match="must be bool"):
+                    lib.use_deterministic_algorithms(*args, **kwargs)
+        assert autograd.are_deterministic_algorithms_enabled() is False
+    finally:
+        torch.use_deterministic_algorithms(False)
+        autograd.use_deterministic_algorithms(False)
+
+
 def test_a_zero_dimensional_index_scatters_into_a_vector_as_torch():
     import autograd
 
