@@ -5,7 +5,8 @@ run and choose the CPU, and torch's GPU switches (``torch.backends.cuda.matmul.a
 ``torch.backends.cudnn.allow_tf32``/``benchmark``/``deterministic``) can be read and set, without effect.
 
 ``cuda.manual_seed``/``manual_seed_all`` do nothing, as torch's do without a GPU (seed the library with
-``autograd.manual_seed``).
+``autograd.manual_seed``); ``cuda.empty_cache()`` (fast.ai's ``clean_mem``) does nothing and
+``cuda.memory_allocated()`` is 0, as torch's without a GPU.
 
 ``use_deterministic_algorithms(mode, warn_only=False)`` (the first line of many seeding helpers, fast.ai's
 ``set_seed``) keeps torch's switch and its two queries (``are_deterministic_algorithms_enabled``,
@@ -47,6 +48,8 @@ cuda = SimpleNamespace(
     manual_seed_all=_ignore_seed,
     is_initialized=_false,
     is_bf16_supported=_false,
+    empty_cache=lambda: None,
+    memory_allocated=lambda device=None: 0,
 )
 accelerator = SimpleNamespace(is_available=_false, device_count=_zero, current_accelerator=lambda: None)
 #: torch's switches for GPU kernels, with torch's defaults, so the set-up lines of training scripts

@@ -448,6 +448,15 @@ def test_gpu_switches_of_training_scripts_have_torchs_defaults_and_can_be_set():
     assert autograd.cuda.is_bf16_supported() == torch.cuda.is_bf16_supported() is False
 
 
+def test_cuda_cache_and_memory_queries_answer_as_torch_without_a_gpu():
+    """fast.ai's clean_mem ends with torch.cuda.empty_cache(), which torch runs without a GPU."""
+    torch = pytest.importorskip("torch")
+    import autograd
+
+    assert autograd.cuda.empty_cache() is None is torch.cuda.empty_cache()
+    assert autograd.cuda.memory_allocated() == torch.cuda.memory_allocated() == 0
+
+
 def test_deterministic_algorithms_switch_and_queries_follow_torch():
     """fast.ai's set_seed starts with torch.use_deterministic_algorithms(deterministic)."""
     torch = pytest.importorskip("torch")
