@@ -22,6 +22,7 @@ from . import (
 from . import (
     malloc_tuning as malloc_tuning,  # sets malloc's thresholds as the package loads (see its docstring)
 )
+from . import torch_autograd as autograd  # torch.autograd's namespace (torch.autograd.grad, ...)
 from .accelerators import (
     accelerator,
     are_deterministic_algorithms_enabled,
@@ -370,6 +371,7 @@ register_array_functions(
 __all__ = [
     "Variable",
     "accelerator",
+    "autograd",
     "are_deterministic_algorithms_enabled",
     "backends",
     "cuda",

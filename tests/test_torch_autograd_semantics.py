@@ -533,3 +533,46 @@ def test_max_and_min_with_torchs_keepdim_give_torchs_pair(name, keepdim):
 
 def test_max_with_a_positional_axis_alone_stays_numpys():
     assert type(t([[1.0, 5.0], [4.0, 2.0]]).max(1)) is Tensor
+
+
+# -- torch.autograd's namespace -------------------------------------------------------------------------------------
+
+
+def _through_torch_autograd_namespace(torch_):
+    """Second derivatives, a custom Function and a jacobian, all spelled through ``torch.autograd``."""
+
+    class Cube(torch_.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            return grad_output * 3 * x**2
+
+    x = torch_.tensor([0.5, -1.5, 2.0], dtype=torch_.float64, requires_grad=True)
+    (first,) = torch_.autograd.grad((x.sin() * x).sum(), x, create_graph=True)
+    (second,) = torch_.autograd.grad(first.sum(), x)
+    y = Cube.apply(x).sum()
+    torch_.autograd.backward([y])
+    jacobian = torch_.autograd.functional.jacobian(lambda v: v.exp() * v[0], x.detach())
+    with torch_.autograd.no_grad():
+        untracked = x * 2
+    with torch_.autograd.set_grad_enabled(False):
+        also_untracked = x * 2
+    return [first.detach(), second, x.grad, jacobian, untracked.requires_grad, also_untracked.requires_grad]
+
+
+def test_torch_autograd_namespace_spells_grad_function_and_functional_as_torch():
+    torch = pytest.importorskip("torch")
+    expected = _through_torch_autograd_namespace(torch)
+    got = _through_torch_autograd_namespace(autograd)
+    for theirs, ours in zip(expected, got, strict=True):
+        if isinstance(theirs, bool):
+            assert ours is theirs
+        else:
+            np.testing.assert_allclose(np.asarray(ours), theirs.numpy(), rtol=1e-12)
+    assert autograd.autograd.grad is autograd.grad and autograd.autograd.Function is Function
+    assert {name for name in autograd.autograd.__all__} <= set(dir(torch.autograd))

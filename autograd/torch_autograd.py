@@ -1,0 +1,32 @@
+"""``torch.autograd``'s namespace, so ``torch.autograd.grad(...)``, ``torch.autograd.Function`` and
+``torch.autograd.functional.jacobian(...)`` run with ``import autograd as torch``: the package is read as
+``autograd.autograd``, holding the names of torch's ``torch.autograd`` that this library has, each the
+package's own object (``autograd.autograd.grad is autograd.grad``)."""
+
+from __future__ import annotations
+
+from . import function, functional, grad_mode
+from .anomaly import detect_anomaly, set_detect_anomaly
+from .function import Function
+from .functional import Variable, backward, grad
+from .grad_mode import enable_grad, no_grad, set_grad_enabled
+from .gradcheck import gradcheck, gradgradcheck
+from .torch_module_functions import inference_mode
+
+__all__ = [
+    "Function",
+    "Variable",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "function",
+    "functional",
+    "grad",
+    "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
+    "inference_mode",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]
