@@ -243,6 +243,10 @@ def test_an_in_place_change_through_a_view_a_backward_pass_went_through_reaches_
         base[2:] = b * 3.0
         early.backward(retain_graph=True)
         a.grad = None
+        view.mul_(b)
+        (base * base).sum().backward()
+    _close(w.grad, w_t.grad)
+    _close(u.grad, u_t.grad)
 
 
 def test_a_view_is_rebased_onto_its_base_as_it_stands_after_a_backward_pass_went_through_its_old_history():
