@@ -170,6 +170,28 @@ class _Running:
         return None if self.metric is None else self.metric_sum / self.samples
 
 
+def _check_evaluate_parts(model: Any, loader: Any, loss_fn: Any) -> None:
+    """Refuse, with the argument's name, what evaluate cannot use, as :func:`fit` does: a model that is not a
+    Module, a loader that is not iterable, a loss that is not callable or is a class. A loss and a loader given the
+    other way round (``fit``'s order, loss before loader) are named as swapped."""
+    if not isinstance(model, Module):
+        raise TypeError(f"evaluate: model must be an nn.Module, got {type(model).__name__}")
+    loader_is_iterable = isinstance(loader, Iterable) or hasattr(loader, "__getitem__")
+    if callable(loss_fn) and not isinstance(loss_fn, type) and loader_is_iterable:
+        return
+    if callable(loader) and (isinstance(loss_fn, Iterable) or hasattr(loss_fn, "__getitem__")):
+        raise TypeError(
+            f"evaluate: the loader and the loss look swapped (got {type(loader).__name__} as loader, "
+            f"{type(loss_fn).__name__} as loss_fn); the order is evaluate(model, loader, loss_fn), "
+            "while fit takes (model, optimizer, loss_fn, train_loader)"
+        )
+    if not loader_is_iterable:
+        raise TypeError(f"evaluate: loader must be an iterable of (x, y) batches, got {type(loader).__name__}")
+    if isinstance(loss_fn, type):
+        raise TypeError(f"evaluate: loss_fn is the class {loss_fn.__name__}; pass an instance, {loss_fn.__name__}()")
+    raise TypeError(f"evaluate: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
+
+
 def evaluate(
     model: Module,
     loader: Iterable[Any],
@@ -181,6 +203,7 @@ def evaluate(
     Returns ``(loss, accuracy)`` (the metric is None when ``metric=None``); the
     training flags of all modules are restored afterwards.
     """
+    _check_evaluate_parts(model, loader, loss_fn)
     running = _Running(_metric_function(metric, loss_fn))
     with _evaluation_mode(model):
         for batch in loader:

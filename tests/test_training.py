@@ -621,3 +621,27 @@ def test_accuracy_of_a_sigmoid_output_under_bce_reads_probabilities_above_one_ha
     assert measured == pytest.approx(expected)
     history = fit(model, nn.optim.SGD(model.parameters(), lr=0.0), loss_fn, DataLoader(x, y, batch_size=40), epochs=1)
     assert history.train_acc[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "pattern"),
+    [
+        (
+            lambda model, loader: (model, mse_loss, loader),
+            r"evaluate: the loader and the loss look swapped .*fit takes",
+        ),
+        (lambda model, loader: (model, loader, nn.MSELoss), r"evaluate: loss_fn is the class MSELoss; .*MSELoss\(\)"),
+        (lambda model, loader: (model, loader, "mse_loss"), "evaluate: loss_fn must be callable"),
+        (lambda model, loader: (model, None, mse_loss), "evaluate: loader must be an iterable"),
+        (lambda model, loader: (loader, model, mse_loss), "evaluate: model must be an nn.Module"),
+    ],
+)
+def test_evaluate_names_the_argument_it_cannot_use(arguments, pattern):
+    # fit takes (model, optimizer, loss_fn, loader) and evaluate (model, loader, loss_fn): a student passing the loss
+    # first got numpy's "'function' object is not iterable", or CrossEntropyLoss.__init__'s complaint for the class
+    model = nn.Linear(2, 1, rng=0)
+    loader = DataLoader(np.ones((4, 2), dtype=np.float32), np.zeros((4, 1), dtype=np.float32), batch_size=2)
+    with pytest.raises(TypeError, match=pattern):
+        evaluate(*arguments(model, loader))
+    loss, metric = evaluate(model, loader, mse_loss, metric=None)  # the right order still works
+    assert metric is None and loss == pytest.approx(float(np.mean(model(np.ones((4, 2), dtype=np.float32)).data ** 2)))
