@@ -89,6 +89,17 @@ class RequiresGradTypeError(TypeError, RuntimeError):
     the RuntimeError torch raises for the attribute, so code written for either catches it."""
 
 
+def mixed_kinds_error(kind: str, other: Any) -> TypeError:
+    """The TypeError for a ``kind`` node ("Tensor" or "Value") meeting ``other``, a node of the other kind: the
+    scalar engine (Value) and the array engine (Tensor) build separate graphs, so the message says how to stay in one."""
+    other_kind = type(other).__name__
+    return TypeError(
+        f"cannot combine a {kind} with a {other_kind}: Values (the scalar engine) and Tensors (the array engine) "
+        "make separate graphs; compute with Tensors throughout (a 0-d Tensor is a scalar: "
+        "Tensor(2.0, requires_grad=True)), or use the other node's number as a constant (value.data, tensor.item())"
+    )
+
+
 def refuse_nodes_in_sequence(x: list | tuple, op: str) -> None:
     """Raise a TypeError naming ``op`` when the list or tuple ``x`` holds, at any depth, a node that requires grad
     while gradients are recorded: numpy reads it as constants (``t + [a, b]``, ``t[0] = [a, b]``), which would

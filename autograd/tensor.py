@@ -40,7 +40,14 @@ from . import (
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
 from .broadcasting import refuse_unbroadcastable, unbroadcast
-from .core import Node, RemovableHandle, RequiresGradTypeError, checked_requires_grad, refuse_nodes_in_sequence
+from .core import (
+    Node,
+    RemovableHandle,
+    RequiresGradTypeError,
+    checked_requires_grad,
+    mixed_kinds_error,
+    refuse_nodes_in_sequence,
+)
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
@@ -109,8 +116,20 @@ def _check_real_values(data: Any) -> None:
             data = quietly(np.asarray, data)
         except (ValueError, OverflowError):
             return  # a ragged list or a huge int: numpy's own conversion says so
+    _refuse_values(data)
     if data.dtype.kind not in "fiub":
         raise TypeError(f"Tensor: unsupported dtype {data.dtype} (use real numbers or booleans)")
+
+
+def _refuse_values(array: np.ndarray) -> None:
+    """TypeError when the object array ``array`` (what numpy makes of a list) holds a Value: numpy's "unsupported
+    dtype object" would not say that the scalar engine's nodes cannot be a Tensor's numbers, nor what to do."""
+    if array.dtype == object and any(isinstance(item, Node) for item in array.flat):
+        raise TypeError(
+            "Tensor: the data holds Values (the scalar engine's nodes), and a Tensor is made of numbers: "
+            "Tensor([v.data for v in values]) makes a constant, or compute with Tensors throughout "
+            "(autograd.stack joins Tensors and keeps their gradients)"
+        )
 
 
 def _beyond_64_bits(value: Any) -> bool:
@@ -167,7 +186,7 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Node):
-        raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
+        raise mixed_kinds_error("Tensor", x)
     if isinstance(x, (list, tuple)):
         refuse_nodes_in_sequence(x, op)
     try:
@@ -337,6 +356,7 @@ class Tensor(
                 f"Tensor: the nested lists have rows of different lengths (a ragged array), which a tensor cannot "
                 f"hold ({error})"
             ) from None
+        _refuse_values(array)
         if array.dtype == object and any(_beyond_64_bits(value) for value in array.flat):
             raise _unfit_number(np.int64, "an integer beyond 64 bits")
         requires_grad = checked_requires_grad(requires_grad, "Tensor")

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import numpy_protocol, shared_math
 from .backprop import local_gradients
-from .core import Node, _new_object, _unrecorded, checked_requires_grad
+from .core import Node, _new_object, _unrecorded, checked_requires_grad, mixed_kinds_error
 from .derivatives import elementwise as ew
 from .derivatives import scalar as scalar_ops
 from .grad_mode import _anomaly_blocks, _mode, is_grad_enabled
@@ -52,7 +52,7 @@ def _number(x: Any) -> float:
     if type(x) is int and -_INT_LIMIT < x < _INT_LIMIT:
         return float(x)
     if isinstance(x, Node):
-        raise TypeError(f"cannot combine a Value with a {type(x).__name__}")
+        raise mixed_kinds_error("Value", x)
     return _real_number(x, "Value")
 
 

@@ -212,6 +212,29 @@ def test_tensor_and_value_do_not_mix():
         Tensor([1.0]) + Value(2.0)
 
 
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (
+            lambda: Tensor([1.0]) * Value(2.0),
+            r"cannot combine a Tensor with a Value: .*compute with Tensors throughout",
+        ),
+        (lambda: Value(2.0) + Tensor([1.0]), r"cannot combine a Value with a Tensor: .*value\.data, tensor\.item\(\)"),
+        (lambda: ag.stack([Value(1.0), Value(2.0)]), r"cannot combine a Tensor with a Value: .*separate graphs"),
+        (
+            lambda: Tensor([Value(1.0), Value(2.0)]),
+            r"Tensor: the data holds Values .*Tensor\(\[v\.data for v in values\]\)",
+        ),
+        (lambda: Tensor([[Value(1.0)]], dtype=np.float64), r"Tensor: the data holds Values"),
+    ],
+)
+def test_mixing_values_and_tensors_says_how_to_stay_in_one_engine(call, pattern):
+    # a student moving from the micrograd lecture to Tensors meets these first; "unsupported dtype object" and a
+    # bare "cannot combine" said neither why nor what to write instead
+    with pytest.raises(TypeError, match=pattern):
+        call()
+
+
 # -- mixing with ndarrays and Python numbers ------------------------------------------------------------
 OPERATORS = {
     "+": operator.add,
