@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Tensor, no_grad
+from autograd import Tensor, Value, no_grad
 from autograd.shape_errors import is_integer
 
 from .module import Module
@@ -121,6 +121,13 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = None) -> Mod
     """
     if not isinstance(model, Module):
         raise TypeError(f"summary: model must be an nn.Module, got {type(model).__name__}")
+    scalars = [p for p in model.parameters() if isinstance(p, Value)]
+    if scalars:
+        raise TypeError(
+            f"summary: {type(model).__name__} is a network of scalar Values (nn.MLP, nn.Layer, nn.Neuron take a list "
+            "of numbers, not a Tensor batch), and summary runs Tensor models; print(model) lists its layers and "
+            f"len(model.parameters()) counts its {len(scalars)} parameters"
+        )
     input_shape = _check_input_shape(input_shape)
     dtype = _input_dtype(model, dtype)
     modules = list(model.named_modules())

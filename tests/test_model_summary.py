@@ -177,3 +177,12 @@ def test_a_parameter_shared_by_two_layers_counts_in_one_row_so_the_rows_add_up()
     second.weight = first.weight
     table = nn.summary(nn.Sequential(first, second), (1, 3))
     assert [row.params for row in table.rows] == [12, 3] and table.total_params == 15
+
+
+def test_a_scalar_value_network_is_refused_with_what_to_use_instead():
+    # nn.MLP of the micrograd lecture takes a list of numbers: summary's Tensor batch reached the parameters' dtype
+    # and failed with AttributeError: 'float' object has no attribute 'dtype'
+    model = nn.MLP(3, [4, 4, 1], seed=0)
+    with pytest.raises(TypeError, match=r"summary: MLP is a network of scalar Values .* counts its 41 parameters"):
+        nn.summary(model, (1, 3))
+    assert len(model.parameters()) == 3 * 4 + 4 + 4 * 4 + 4 + 4 + 1  # the count the message gives, by hand
