@@ -1068,3 +1068,34 @@ def test_robust_losses_take_the_outer_slope_at_the_bounds_and_nan_at_nan(loss):
     np.testing.assert_allclose(grad.data, [-outer, outer, -outer, 0.25 * inner, np.nan, 0.0])
     (curvature,) = autograd.grad(grad.sum(), d)
     np.testing.assert_allclose(curvature[[0, 1, 2, 3, 5]], [0.0, 0.0, 0.0, inner, inner])
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (
+            lambda: F.mse_loss(np.ones((4, 1)), np.arange(4.0)),
+            r"mse_loss: target shape \(4,\) does not match prediction shape \(4, 1\); torch would broadcast them to "
+            r"\(4, 4\).*reshape one: target\.reshape\(prediction\.shape\)",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits(np.ones((5, 1)), np.ones(5)),
+            r"target shape \(5,\) does not match logits shape \(5, 1\); both hold the same 5 value\(s\), so reshape one: "
+            r"target\.reshape\(logits\.shape\)$",  # torch refuses this pair too (sizes first): no broadcast remark
+        ),
+    ],
+)
+def test_a_column_against_a_vector_says_to_reshape(call, pattern):
+    # (N, 1) predictions against (N,) targets is the classic student slip; the error now says what to write
+    with pytest.raises(ValueError, match=pattern):
+        call()
+    prediction, target = np.ones((4, 1)), np.arange(4.0)
+    fixed = F.mse_loss(prediction, target.reshape(prediction.shape)).item()
+    assert fixed == pytest.approx(np.mean((1.0 - np.arange(4.0)) ** 2))
+
+
+def test_mismatches_other_than_axes_of_one_get_no_reshape_hint():
+    for prediction, target in [(np.ones((2, 3)), np.ones((3, 2))), (np.ones(3), np.ones(4))]:
+        with pytest.raises(ValueError, match="does not match") as caught:
+            F.mse_loss(prediction, target)
+        assert "reshape" not in str(caught.value)

@@ -122,8 +122,26 @@ def _paired(
     if target.shape != prediction.shape:
         torch_refuses = torch_broadcasts and broadcast_shape(target.shape, prediction.shape) is None
         error = ShapeError if torch_refuses else ValueError
-        raise error(f"{loss}: {other} shape {target.shape} does not match {what} shape {prediction.shape}")
+        raise error(
+            f"{loss}: {other} shape {target.shape} does not match {what} shape {prediction.shape}"
+            + _mismatch_hint(target.shape, prediction.shape, what, other, torch_broadcasts)
+        )
     return prediction, target
+
+
+def _mismatch_hint(
+    other_shape: tuple[int, ...], shape: tuple[int, ...], what: str, other: str, torch_broadcasts: bool
+) -> str:
+    """What to do about two shapes a loss refuses that differ only by axes of size 1, the usual (N,) against (N, 1):
+    they hold the same values, so a reshape is the fix (where torch's loss broadcasts, it would pair every sample with
+    every other, (N, N), and only warn). Other mismatches get no hint: which axis is wrong cannot be told."""
+    if tuple(n for n in other_shape if n != 1) != tuple(n for n in shape if n != 1):
+        return ""
+    joint = broadcast_shape(other_shape, shape)
+    size = int(np.prod(shape))
+    blows_up = torch_broadcasts and joint is not None and int(np.prod(joint)) > size
+    broadcast = f"; torch would broadcast them to {joint}, pairing every value with every other" if blows_up else ""
+    return f"{broadcast}; both hold the same {size} value(s), so reshape one: {other}.reshape({what}.shape)"
 
 
 def _target_shape_error(expected: tuple[int, ...], found: tuple[int, ...]) -> type[ValueError]:
