@@ -21,7 +21,15 @@ import numpy as np
 from .grad_mode import _mode
 from .op import Op, OutputGradients
 from .quiet import quiet
-from .versions import _adopt_earlier_parents, _InPlaceClock, _StaleViews, read_inputs, reads_output, refresh_views
+from .versions import (
+    _adopt_earlier_parents,
+    _InPlaceClock,
+    _StaleViews,
+    _ticks,
+    read_inputs,
+    reads_output,
+    refresh_views,
+)
 
 # numpy's module has a __getattr__, so CPython 3.11 never specializes ``np.ndarray`` (each use is a
 # slow attribute lookup): the hot paths test against this global instead.
@@ -474,7 +482,9 @@ def _backpropagate(
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
+    previous_began_at = _mode.backward_began_at
     _mode.enabled, _mode.in_backward, _mode.storing = create_graph, True, store
+    _mode.backward_began_at = next(_ticks)
     try:
         if plain and line_length > 1:  # the lone root's one-parent line: each gradient goes straight to the next node
             start, grad = _carried_along_line(
@@ -636,6 +646,7 @@ def _backpropagate(
         raise
     finally:
         _mode.enabled, _mode.in_backward, _mode.storing = previous_mode, previous_in_backward, previous_storing
+        _mode.backward_began_at = previous_began_at
     with leaf_accumulation:
         # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
         # backward was called inside no_grad()

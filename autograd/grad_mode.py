@@ -27,6 +27,10 @@ class _GradMode(threading.local):
     anomaly: Any = None
     #: True while a backward pass runs (its rules may record nodes under ``create_graph``).
     in_backward = False
+    #: The tick of the global clock at which the innermost running backward pass began (0: none runs). Views made
+    #: after it (by a rule, or by a forward pass run inside backward, as checkpoint's second run) are brought up to
+    #: date as any; the views the pass reaches, made before it, keep the history they had.
+    backward_began_at = 0
     #: True while the running pass stores gradients into ``.grad`` (``backward()``; not ``autograd.grad``): a custom
     #: Function whose backward finds leaves outside its inputs (a checkpointed closure's) adds into theirs then.
     storing = False

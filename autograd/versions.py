@@ -144,12 +144,11 @@ def refresh_view(node: Node) -> None:
     in-place change that made it stale would have: recorded again (``rebase_history``, its earlier history kept
     for the nodes recorded before, which backward points at it), or, made while nothing was recorded, joined to
     the graph. A view of a view is refreshed after the view it views (a loop, so chains of any length work).
-    Nothing is done while a backward pass runs: the nodes it reaches were recorded before, and need the history
-    the view had then."""
-    if _mode.in_backward:
-        return
+    While a backward pass runs, only views made since it began are (a forward pass run inside it, as checkpoint's
+    second run): the nodes the pass reaches were recorded before, and need the history the view had then."""
+    began = _mode.backward_began_at if _mode.in_backward else 0
     chain = []
-    while node._based_at and node._version_counter.views_rebased_at > node._based_at:
+    while node._based_at > began and node._version_counter.views_rebased_at > node._based_at:
         chain.append(node)
         node = node._view_base
         if node is None:

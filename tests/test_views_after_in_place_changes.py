@@ -309,3 +309,25 @@ def test_a_recorded_change_of_a_view_made_under_no_grad_is_refused_as_in_torch()
             view.mul_(u)
         view[0] = 5.0  # unrecorded: fine
         assert buffer.tolist() == [0.0, 5.0, 0.0, 0.0]
+
+
+def test_a_view_made_and_changed_in_place_inside_a_backward_pass_takes_its_new_history_as_in_torch():
+    # checkpoint's second run happens inside backward: there a block that adds into a view of its own
+    # intermediate (a residual into a reshaped BatchNorm output, say) must give the gradient of the added term
+    import torch.utils.checkpoint as torch_checkpoint
+
+    from nn.utils.checkpoint import checkpoint
+
+    (x, x_t), (y, y_t) = _pair(np.arange(6.0).reshape(2, 3), True), _pair([10.0, 20.0, 30.0], True)
+
+    def block(a, b):
+        z = (a * 2).reshape(3, 2)
+        z[:, 0] += b
+        z[1:].mul_(b[:2, None])
+        return z
+
+    (checkpoint(block, x, y, use_reentrant=False) ** 3).sum().backward()
+    (torch_checkpoint.checkpoint(block, x_t, y_t, use_reentrant=False) ** 3).sum().backward()
+    _close(x.grad, x_t.grad)
+    assert y.grad is not None
+    _close(y.grad, y_t.grad)
