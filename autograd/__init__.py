@@ -549,5 +549,7 @@ __all__ = [
 # torch's module-level spellings (autograd.exp(x), autograd.max(x, 1), autograd.float32), beside the names
 # above and not in __all__ (a star import would shadow the builtins max, min, int, float and bool).
 globals().update(torch_functions.module_functions(set(globals())))
+# torch's keyword names (input=, other=, dims=, ...) on the functions that keep numpy's: autograd.cumsum(input=x, dim=1)
+globals().update(torch_functions.with_torch_keyword_names(globals()))
 # torch's legacy tensor types (autograd.FloatTensor, autograd.LongTensor, ...), outside __all__ too
 globals().update(LEGACY_TENSOR_TYPES)

@@ -13,6 +13,7 @@ else (a temporary Tensor made from an array would take the change and be thrown 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,7 @@ import numpy as np
 from .core import Node
 from .out_argument import written_to_out
 from .tensor import Tensor, _operand
-from .torch_keywords import UNSET
+from .torch_keywords import UNSET, torch_keyword_names
 
 __all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min"]
 
@@ -173,6 +174,45 @@ def _extremum(name: str, elementwise: str) -> Callable[..., Any]:
 
 max = _extremum("max", "maximum")
 min = _extremum("min", "minimum")
+
+
+#: torch's keyword names for the arguments of autograd's functions that keep numpy's (or their own) names: torch's
+#: ``input`` names the first argument of each, and the others are listed (torch's name: autograd's).
+TORCH_KEYWORD_NAMES: dict[str, dict[str, str]] = {
+    **dict.fromkeys(
+        (
+            "argmax", "argmin", "argsort", "cummax", "cummin", "cumprod", "cumsum", "diagonal", "diff", "flip",
+            "fliplr", "flipud", "full_like", "logcumsumexp", "moveaxis", "ones_like", "rand_like", "randn_like",
+            "ravel", "roll", "sort", "trace", "tril", "triu", "zeros_like",
+        ),
+        {},
+    ),
+    "diag": {"diagonal": "k"},
+    "dot": {"tensor": "b"},
+    "inner": {"other": "b"},
+    "kron": {"other": "b"},
+    "outer": {"vec2": "b"},
+    "maximum": {"other": "y"},
+    "minimum": {"other": "y"},
+    "rot90": {"dims": "axes"},
+    "tile": {"dims": "reps"},
+    "take": {"index": "indices"},
+    **dict.fromkeys(("hsplit", "vsplit", "dsplit"), {"sections": "indices_or_sections", "indices": "indices_or_sections"}),
+    **dict.fromkeys(("column_stack", "dstack", "hstack", "vstack"), {"tensors": "tup", "input": ""}),
+    "from_numpy": {"ndarray": "array", "input": ""},
+}  # fmt: skip
+
+
+def with_torch_keyword_names(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The functions of ``namespace`` named in :data:`TORCH_KEYWORD_NAMES`, each taking torch's keyword names
+    too (``autograd.cumsum(input=x, dim=1)``, ``autograd.maximum(input=a, other=b)``, as torch's)."""
+    functions = {}
+    for name, aliases in TORCH_KEYWORD_NAMES.items():
+        function = namespace[name]
+        first = next(iter(inspect.signature(function).parameters))
+        aliases = {"input": first, **aliases}
+        functions[name] = torch_keyword_names(function, **{k: v for k, v in aliases.items() if v})
+    return functions
 
 
 def module_functions(existing: set[str]) -> dict[str, Any]:

@@ -8,6 +8,9 @@ together with its numpy name (with a value other than the numpy default) is a Ty
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -17,6 +20,7 @@ __all__ = [
     "torch_alias",
     "torch_dim",
     "torch_keepdim",
+    "torch_keyword_names",
     "torch_reduction",
     "variance_arguments",
 ]
@@ -131,3 +135,33 @@ def torch_alias(op: str, name: str, value: Any, torch_name: str, torch_value: An
             f"{name}); pass one"
         )
     return tuple(torch_value) if isinstance(torch_value, list) else torch_value
+
+
+def torch_keyword_names(function: Callable[..., Any], **aliases: str) -> Callable[..., Any]:
+    """``function`` also taking torch's keyword names for its arguments: ``aliases`` maps torch's name to the
+    function's own (``autograd.cumsum(input=x, dim=1)`` is ``cumsum(a=x, dim=1)``, ``x.expand(size=(2, 3))`` is
+    ``x.expand((2, 3))``: a starred parameter takes the value as its one argument). Giving an argument under
+    both names (by position or keyword) is a TypeError naming both. A call without torch's names pays one test."""
+    parameters = list(inspect.signature(function).parameters.values())
+    position = {parameter.name: index for index, parameter in enumerate(parameters)}
+    starred = {parameter.name for parameter in parameters if parameter.kind is parameter.VAR_POSITIONAL}
+    op = function.__name__
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and not kwargs.keys().isdisjoint(aliases):
+            for torch_name, own in aliases.items():
+                if torch_name not in kwargs:
+                    continue
+                if own in kwargs or len(args) > position[own]:
+                    raise TypeError(
+                        f"{op}: got both {own} and {torch_name}= ({torch_name} is torch's name for {own}); pass one"
+                    )
+                value = kwargs.pop(torch_name)
+                if own in starred:
+                    args = (*args, value)
+                else:
+                    kwargs[own] = value
+        return function(*args, **kwargs)
+
+    return wrapper

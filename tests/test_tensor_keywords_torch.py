@@ -1,0 +1,110 @@
+"""torch's keyword names on autograd's functions and Tensor methods that keep numpy's (or their own) names: each
+call spelled as in torch, with torch's keywords, gives torch's values, shapes, dtypes and gradients."""
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(0)
+X = RNG.uniform(0.2, 0.8, (3, 4))
+Y = RNG.uniform(0.2, 0.8, (3, 4))
+V = RNG.uniform(0.2, 0.8, (4,))
+
+
+def _pair(array):
+    return torch.tensor(array, requires_grad=True), Tensor(np.array(array), requires_grad=True)
+
+
+def _results(result):
+    return list(result) if isinstance(result, (tuple, list)) else [result]
+
+
+def _check(expected, got, torch_inputs, our_inputs):
+    expected, got = _results(expected), _results(got)
+    assert len(expected) == len(got)
+    for want, have in zip(expected, got):
+        have_array = np.asarray(have.data)
+        assert tuple(want.shape) == have_array.shape
+        assert str(want.dtype).removeprefix("torch.") == str(have_array.dtype)
+        np.testing.assert_allclose(have_array, want.detach().numpy(), rtol=1e-9)
+    floating = [(w, h) for w, h in zip(expected, got) if w.dtype.is_floating_point and w.requires_grad]
+    if floating:
+        sum(w.sum() for w, _ in floating).backward()
+        sum(h.sum() for _, h in floating).backward()
+        for want, have in zip(torch_inputs, our_inputs):
+            np.testing.assert_allclose(np.asarray(have.grad), want.grad.numpy(), rtol=1e-9)
+
+
+# (name, torch's keyword arguments besides the tensors, the tensors by torch's keyword)
+FUNCTION_CALLS = [
+    ("argmax", {"dim": 1, "keepdim": True}, {"input": X}),
+    ("argmin", {"dim": 0}, {"input": X}),
+    ("argsort", {"dim": 1, "descending": True}, {"input": X}),
+    ("cummax", {"dim": 1}, {"input": X}),
+    ("cummin", {"dim": 0}, {"input": X}),
+    ("cumprod", {"dim": 1}, {"input": X}),
+    ("cumsum", {"dim": 0}, {"input": X}),
+    ("logcumsumexp", {"dim": 1}, {"input": X}),
+    ("diag", {"diagonal": 1}, {"input": X}),
+    ("diagonal", {"offset": 1}, {"input": X}),
+    ("diff", {"dim": 0}, {"input": X}),
+    ("flip", {"dims": (0, 1)}, {"input": X}),
+    ("fliplr", {}, {"input": X}),
+    ("flipud", {}, {"input": X}),
+    ("moveaxis", {"source": 0, "destination": 1}, {"input": X}),
+    ("ravel", {}, {"input": X}),
+    ("roll", {"shifts": 1, "dims": 1}, {"input": X}),
+    ("rot90", {"k": 1, "dims": (0, 1)}, {"input": X}),
+    ("sort", {"dim": 1, "descending": True}, {"input": X}),
+    ("trace", {}, {"input": X}),
+    ("tril", {"diagonal": -1}, {"input": X}),
+    ("triu", {"diagonal": 1}, {"input": X}),
+    ("tile", {"dims": (2, 1)}, {"input": X}),
+    ("hsplit", {"sections": 2}, {"input": X}),
+    ("vsplit", {"indices": [1]}, {"input": X}),
+    ("zeros_like", {}, {"input": X}),
+    ("ones_like", {}, {"input": X}),
+    ("full_like", {"fill_value": 0.5}, {"input": X}),
+    ("maximum", {}, {"input": X, "other": Y}),
+    ("minimum", {}, {"input": X, "other": Y}),
+    ("inner", {}, {"input": X, "other": Y}),
+    ("kron", {}, {"input": X, "other": Y}),
+    ("dot", {}, {"input": V, "tensor": V[::-1].copy()}),
+    ("outer", {}, {"input": V, "vec2": V[:3].copy()}),
+    ("hstack", {}, {}),
+    ("vstack", {}, {}),
+]
+
+
+@pytest.mark.parametrize(("name", "options", "tensors"), FUNCTION_CALLS, ids=[call[0] for call in FUNCTION_CALLS])
+def test_functions_take_torchs_keyword_names(name, options, tensors):
+    if name in ("hstack", "vstack"):
+        (tx, ox), (ty, oy) = _pair(X), _pair(Y)
+        _check(getattr(torch, name)(tensors=[tx, ty]), getattr(autograd, name)(tensors=[ox, oy]), [tx, ty], [ox, oy])
+        return
+    pairs = {key: _pair(value) for key, value in tensors.items()}
+    expected = getattr(torch, name)(**{key: pair[0] for key, pair in pairs.items()}, **options)
+    got = getattr(autograd, name)(**{key: pair[1] for key, pair in pairs.items()}, **options)
+    _check(expected, got, [pair[0] for pair in pairs.values()], [pair[1] for pair in pairs.values()])
+
+
+def test_take_and_tensor_keywords_of_take():
+    tx, ox = _pair(X)
+    index = np.array([0, 5, 11])
+    _check(torch.take(input=tx, index=torch.tensor(index)), autograd.take(input=ox, index=Tensor(index)), [tx], [ox])
+
+
+def test_a_function_argument_given_under_both_names_is_a_type_error():
+    with pytest.raises(TypeError, match="input"):
+        autograd.cumsum(Tensor(X), input=Tensor(X), dim=1)
+    with pytest.raises(TypeError, match="other"):
+        autograd.maximum(Tensor(X), Tensor(Y), other=Tensor(Y))
+
+
+def test_numpys_keyword_names_still_work():
+    np.testing.assert_array_equal(autograd.cumsum(a=Tensor(X), axis=1).data, np.cumsum(X, axis=1))
+    np.testing.assert_array_equal(autograd.tile(Tensor(X), reps=(2, 1)).data, np.tile(X, (2, 1)))
