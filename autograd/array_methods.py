@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .broadcasting import normalize_axes
-from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
+from .torch_keywords import UNSET, ValuesAndIndices, torch_dim, torch_keyword_names
 
 __all__ = ["ArrayMethods", "array_function", "register_array_functions"]
 
@@ -145,6 +145,7 @@ class ArrayMethods:
         """ndarray.ravel: the entries as a 1-d Tensor in C order (numpy's ``order`` "F": column-major)."""
         return _FUNCTIONS["ravel"](self, order)
 
+    @torch_keyword_names(index="indices")
     def take(self: Self, indices: Any, axis: int | None = None, mode: str = "raise") -> Self:
         """ndarray.take: the entries at ``indices`` along ``axis`` (of the flattened array if None); ``mode``
         'wrap' or 'clip' as numpy's."""
@@ -163,6 +164,7 @@ class ArrayMethods:
         the diagonal."""
         return _FUNCTIONS["trace"](self, offset, axis1, axis2, dtype)
 
+    @torch_keyword_names(tensor="b")
     def dot(self: Self, b: Any) -> Self:
         """ndarray.dot: numpy.dot(self, b) (the last axis of self with the second-to-last of b)."""
         return _FUNCTIONS["dot"](self, b)

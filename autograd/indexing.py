@@ -123,10 +123,11 @@ def take_along_axis(arr: TensorLike, indices: Any, axis: int | None) -> Tensor:
     return arr[_along_axis(arr.shape, indices, axis, "take_along_axis")]
 
 
-def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
+def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
     """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
     than ``input`` on the other axes, which are then cut to its shape (no broadcasting). An index of another
-    shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors."""
+    shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors.
+    torch's ``sparse_grad`` only chooses how torch stores the gradient: it holds the same numbers, dense here."""
     input, index = _tensor(input), _integers(index, "gather")
     if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1 and dim in (0, -1):
         # torch reads a 0-d input or index as one entry along dim 0 (x.gather(0, tensor(2)) is x[2], 0-d; a 0-d

@@ -190,9 +190,9 @@ def moveaxis(a: TensorLike, source: int | Sequence[int], destination: int | Sequ
     return a.transpose(order)
 
 
-def swapaxes(a: TensorLike, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
-    return _tensor(a).swapaxes(axis1, axis2)
+def swapaxes(a: TensorLike, axis1: int = UNSET, axis2: int = UNSET, *, axis0: int = UNSET) -> Tensor:
+    """Exchange two axes: numpy's ``swapaxes(a, axis1, axis2)`` or torch's keywords ``(axis0=, axis1=)``."""
+    return _tensor(a).swapaxes(axis1, axis2, axis0=axis0)
 
 
 def ravel(a: TensorLike, order: str = "C") -> Tensor:

@@ -44,6 +44,7 @@ from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error
+from .torch_keywords import torch_keyword_names
 from .versions import (
     _StaleViews,
     no_grad_view_change_error,
@@ -359,11 +360,13 @@ class TensorInPlace:
         increment_version(self)
         return self
 
-    def copy_(self, source: TensorLike) -> Tensor:
+    @torch_keyword_names(other="source")
+    def copy_(self, source: TensorLike, non_blocking: bool = False) -> Tensor:
         """Copy ``source`` into this tensor's data in place (broadcast, cast to this tensor's dtype whatever the
         source's, as torch's: floats into an integer tensor are truncated toward 0). A source that is not real
         numbers or booleans (None, a string, complex numbers) is a TypeError: the unsafe cast would write nan for
-        None, parse "1.5" and drop an imaginary part."""
+        None, parse "1.5" and drop an imaginary part. torch's ``non_blocking`` (a device copy's option) changes
+        nothing on the CPU."""
         if not isinstance(source, Node):
             _check_real_source("copy_", source)
         return self._replace("copy_", lambda data, source: source, source, graph=_copied, casting="unsafe")

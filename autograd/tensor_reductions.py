@@ -193,6 +193,8 @@ class TensorReductions:
     def max(self, position: int, /, keepdims: bool = False, *, keepdim: bool) -> ValuesAndIndices: ...
     @overload
     def max(self, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
+    @overload
+    def max(self, *, other: Node) -> Tensor: ...
     def max(
         self,
         position: Any = None,
@@ -202,6 +204,7 @@ class TensorReductions:
         axis: Any = UNSET,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
+        other: Any = UNSET,
     ) -> Tensor | ValuesAndIndices:
         """Maximum over ``axis``; tied maxima share the gradient evenly (as ``torch.amax``).
 
@@ -210,6 +213,8 @@ class TensorReductions:
         the returned index only, as torch's ``max(dim)``. ``max(d)`` and ``max(axis=d)`` are numpy's spelling:
         the values (``keepdim=`` beside numpy's ``axis=`` only keeps the axis).
         """
+        if other is not UNSET:
+            position = self._extreme_other("max", position, other)
         return self._extreme("max", ar.max_, np.maximum.reduce, position, axis, keepdims, dim, keepdim)
 
     @overload
@@ -220,6 +225,8 @@ class TensorReductions:
     def min(self, position: int, /, keepdims: bool = False, *, keepdim: bool) -> ValuesAndIndices: ...
     @overload
     def min(self, *, dim: int, keepdim: bool = ...) -> ValuesAndIndices: ...
+    @overload
+    def min(self, *, other: Node) -> Tensor: ...
     def min(
         self,
         position: Any = None,
@@ -229,13 +236,25 @@ class TensorReductions:
         axis: Any = UNSET,
         dim: Any = UNSET,
         keepdim: Any = UNSET,
+        other: Any = UNSET,
     ) -> Tensor | ValuesAndIndices:
         """Minimum over ``axis``; tied minima share the gradient evenly (as ``torch.amin``).
 
         torch's spelling ``min(dim=d, keepdim=False)`` (or ``min(d, keepdim=...)``) returns torch's pair ``(values,
         indices)``, the gradient going to the returned index only, as ``max(dim=)``.
         """
+        if other is not UNSET:
+            position = self._extreme_other("min", position, other)
         return self._extreme("min", ar.min_, np.minimum.reduce, position, axis, keepdims, dim, keepdim)
+
+    @staticmethod
+    def _extreme_other(name: str, position: Any, other: Any) -> Node:
+        """torch's ``x.max(other=y)`` (``min``): ``y``, a Tensor, in the place of ``x.max(y)``'s first argument."""
+        if position is not None:
+            raise TypeError(f"{name}: got both a first argument {position!r} and other= ; pass one")
+        if not isinstance(other, Node):
+            raise TypeError(f"{name}(other=): other must be a Tensor, got {type(other).__name__}")
+        return other
 
     def _extreme(
         self, name: str, op: Any, reduce: Any, position: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any

@@ -104,8 +104,15 @@ class TensorShape:
         axes = tuple(a % self.ndim for a in axes)
         return self._view(self._data.transpose(axes), ar.transpose, {"axes": axes})
 
-    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Exchange two axes (torch's ``transpose(dim0, dim1)``)."""
+    def swapaxes(self, axis1: int = UNSET, axis2: int = UNSET, *, axis0: int = UNSET) -> Tensor:
+        """Exchange two axes (torch's ``transpose(dim0, dim1)``): numpy's ``swapaxes(axis1, axis2)`` or torch's
+        keywords ``swapaxes(axis0=, axis1=)``."""
+        if axis0 is not UNSET:  # torch's names for the two axes: axis0 and axis1
+            if axis2 is not UNSET:
+                raise TypeError(f"swapaxes: got axis0={axis0!r} (torch's) and axis2={axis2!r} (numpy's); pass one pair")
+            axis1, axis2 = axis0, axis1
+        if axis1 is UNSET or axis2 is UNSET:
+            raise TypeError("swapaxes: needs two axes, swapaxes(axis1, axis2) (torch's axis0=, axis1=)")
         return self._swapped(axis1, axis2, "swapaxes")
 
     def _swapped(self, axis1: int, axis2: int, op: str) -> Tensor:

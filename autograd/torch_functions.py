@@ -183,7 +183,7 @@ TORCH_KEYWORD_NAMES: dict[str, dict[str, str]] = {
         (
             "argmax", "argmin", "argsort", "cummax", "cummin", "cumprod", "cumsum", "diagonal", "diff", "flip",
             "fliplr", "flipud", "full_like", "logcumsumexp", "moveaxis", "ones_like", "rand_like", "randn_like",
-            "ravel", "roll", "sort", "trace", "tril", "triu", "zeros_like",
+            "ravel", "roll", "sort", "swapaxes", "trace", "tril", "triu", "zeros_like",
         ),
         {},
     ),

@@ -29,6 +29,7 @@ from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
+from .torch_keywords import torch_keyword_names
 
 __all__ = ["Histogram", "TorchIndexNames"]
 
@@ -534,6 +535,9 @@ class TorchIndexNames:
         return Histogram(make(hist.astype(tensor.dtype)), make(bin_edges.astype(tensor.dtype)))
 
     # -- pieces and windows ------------------------------------------------------------------------------
+    @torch_keyword_names(
+        sections="indices_or_sections", indices="indices_or_sections", tensor_indices_or_sections="indices_or_sections"
+    )
     def tensor_split(self: Self, indices_or_sections: Any, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.tensor_split: ``n`` pieces along ``dim`` (the first ``length % n`` one longer), or the
         pieces between the listed indices (numpy's array_split). Each piece is a slice: d/dself puts its g back."""
@@ -569,16 +573,19 @@ class TorchIndexNames:
         """torch.Tensor.unsafe_chunk: ``chunk``."""
         return _tensor(self).chunk(chunks, dim)
 
+    @torch_keyword_names(sections="indices_or_sections", indices="indices_or_sections")
     def hsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
         """torch.Tensor.hsplit: ``tensor_split`` along dim 1 (dim 0 of a vector); a number of sections must
         divide that length."""
         return self._split_along(1 if _tensor(self).ndim > 1 else 0, indices_or_sections, "hsplit")
 
+    @torch_keyword_names(sections="indices_or_sections", indices="indices_or_sections")
     def vsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
         """torch.Tensor.vsplit: ``tensor_split`` along dim 0 of a tensor of at least 2 dimensions; a number of
         sections must divide that length."""
         return self._split_along(0, indices_or_sections, "vsplit", least=2)
 
+    @torch_keyword_names(sections="indices_or_sections", indices="indices_or_sections")
     def dsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
         """torch.Tensor.dsplit: ``tensor_split`` along dim 2 of a tensor of at least 3 dimensions; a number of
         sections must divide that length."""
@@ -625,6 +632,7 @@ class TorchIndexNames:
         """torch.Tensor.narrow_copy: ``narrow(dim, start, length)`` copied (no memory shared)."""
         return _tensor(self).narrow(dim, start, length).clone()
 
+    @torch_keyword_names(size="size")
     def sum_to_size(self: Self, *size: Any) -> Self:
         """torch.Tensor.sum_to_size: summed down to ``size``, a shape this tensor's shape broadcasts from (the
         gradient of a broadcast); d/dself spreads g back."""

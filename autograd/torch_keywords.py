@@ -137,11 +137,14 @@ def torch_alias(op: str, name: str, value: Any, torch_name: str, torch_value: An
     return tuple(torch_value) if isinstance(torch_value, list) else torch_value
 
 
-def torch_keyword_names(function: Callable[..., Any], **aliases: str) -> Callable[..., Any]:
+def torch_keyword_names(function: Callable[..., Any] | None = None, **aliases: str) -> Any:
     """``function`` also taking torch's keyword names for its arguments: ``aliases`` maps torch's name to the
     function's own (``autograd.cumsum(input=x, dim=1)`` is ``cumsum(a=x, dim=1)``, ``x.expand(size=(2, 3))`` is
     ``x.expand((2, 3))``: a starred parameter takes the value as its one argument). Giving an argument under
-    both names (by position or keyword) is a TypeError naming both. A call without torch's names pays one test."""
+    both names (by position or keyword) is a TypeError naming both. A call without torch's names pays one test.
+    Without ``function``, the decorator that does this (``@torch_keyword_names(size="sizes")``)."""
+    if function is None:
+        return functools.partial(torch_keyword_names, **aliases)
     parameters = list(inspect.signature(function).parameters.values())
     position = {parameter.name: index for index, parameter in enumerate(parameters)}
     starred = {parameter.name for parameter in parameters if parameter.kind is parameter.VAR_POSITIONAL}
@@ -153,7 +156,7 @@ def torch_keyword_names(function: Callable[..., Any], **aliases: str) -> Callabl
             for torch_name, own in aliases.items():
                 if torch_name not in kwargs:
                     continue
-                if own in kwargs or len(args) > position[own]:
+                if (own != torch_name and own in kwargs) or len(args) > position[own]:
                     raise TypeError(
                         f"{op}: got both {own} and {torch_name}= ({torch_name} is torch's name for {own}); pass one"
                     )

@@ -24,6 +24,7 @@ from .broadcasting import normalize_axes
 from .core import Node, increment_version
 from .quiet import quietly
 from .shape_errors import is_integer
+from .torch_keywords import torch_keyword_names
 
 __all__ = ["AmbiguousTruthValueError", "TorchMetadataNames"]
 
@@ -457,6 +458,7 @@ class TorchMetadataNames:
         data[...] = quietly(np.asarray(values).astype, data.dtype).reshape(data.shape)
         increment_version(self)
 
+    @torch_keyword_names(size="sizes")
     def resize_(self: Self, *sizes: Any, memory_format: Any = _CONTIGUOUS_FORMAT) -> Self:
         """torch.Tensor.resize_: give the tensor the shape ``sizes``, in place, reading its memory from where its
         data starts, in memory order (so a contiguous tensor keeps its elements in order); returns the tensor.
@@ -485,6 +487,7 @@ class TorchMetadataNames:
         increment_version(tensor)
         return self
 
+    @torch_keyword_names(the_template="tensor")
     def resize_as_(self: Self, tensor: Any, memory_format: Any = _CONTIGUOUS_FORMAT) -> Self:
         """torch.Tensor.resize_as_: ``resize_(tensor.shape)`` (``tensor`` a Tensor or an ndarray)."""
         return self.resize_(_other_array(tensor, "resize_as_").shape, memory_format=memory_format)

@@ -34,7 +34,14 @@ from .derivatives import arrays as ar
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
-from .torch_keywords import UNSET, ValuesAndIndices, all_if_empty, numpy_reduction, torch_reduction
+from .torch_keywords import (
+    UNSET,
+    ValuesAndIndices,
+    all_if_empty,
+    numpy_reduction,
+    torch_keyword_names,
+    torch_reduction,
+)
 
 __all__ = [
     "TYPE_NAMES", "BitwiseDtypeError", "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device",
@@ -210,10 +217,11 @@ class TorchNames:
         """torch.Tensor.half: ``astype(np.float16)`` (itself if already float16; differentiable)."""
         return _tensor(self).astype(np.float16, copy=False)
 
-    def type(self: Self, dtype: Any = None) -> Any:
+    def type(self: Self, dtype: Any = None, non_blocking: bool = False) -> Any:
         """torch.Tensor.type: with no argument the type's name (``"autograd.FloatTensor"`` for float32, as torch
         names its types); with a dtype, a legacy type (``autograd.FloatTensor``) or a type name such as
-        ``"torch.DoubleTensor"``, ``to(dtype)``."""
+        ``"torch.DoubleTensor"``, ``to(dtype)`` (torch's ``non_blocking``, a device copy's option, changes
+        nothing on the CPU)."""
         tensor = _tensor(self)
         if dtype is None:
             return f"autograd.{TYPE_NAMES.get(tensor.data.dtype, tensor.data.dtype.name)}"
@@ -482,6 +490,7 @@ class TorchNames:
         """torch.Tensor.mm: the product of two matrices (2-D only; ``matmul`` broadcasts)."""
         return self._checked_matmul(mat2, "mm", 2)
 
+    @torch_keyword_names(mat2="other")
     def bmm(self: Self, other: Any) -> Self:
         """torch.Tensor.bmm: batched matrix products of two 3-D tensors (``matmul`` broadcasts)."""
         return self._checked_matmul(other, "bmm", 3)
@@ -502,6 +511,7 @@ class TorchNames:
 
     reshape_as = view_as
 
+    @torch_keyword_names(size="sizes")
     def expand(self: Self, *sizes: Any) -> Self:
         """torch.Tensor.expand: ``broadcast_to`` the shape ``sizes``, where -1 keeps an axis's length and new
         axes go in front; only length-1 axes stretch. d/dx sums g over the copies."""

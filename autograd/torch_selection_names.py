@@ -36,8 +36,9 @@ class TorchSelectionNames:
     __slots__ = ()
 
     # -- picking entries ------------------------------------------------------------------------------
-    def gather(self: Self, dim: int, index: Any) -> Self:
-        """torch.Tensor.gather: out[i][j] = self[index[i][j]][j] for dim 0 (and so on); see autograd.gather."""
+    def gather(self: Self, dim: int, index: Any, *, sparse_grad: bool = False) -> Self:
+        """torch.Tensor.gather: out[i][j] = self[index[i][j]][j] for dim 0 (and so on); see autograd.gather
+        (torch's ``sparse_grad`` only chooses how torch stores the gradient: the same numbers, dense here)."""
         return array_function("gather")(self, dim, index)
 
     def take_along_dim(self: Self, indices: Any, dim: int | None = None) -> Self:

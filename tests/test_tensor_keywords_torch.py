@@ -36,7 +36,7 @@ def _check(expected, got, torch_inputs, our_inputs):
         sum(w.sum() for w, _ in floating).backward()
         sum(h.sum() for _, h in floating).backward()
         for want, have in zip(torch_inputs, our_inputs):
-            np.testing.assert_allclose(np.asarray(have.grad), want.grad.numpy(), rtol=1e-9)
+            np.testing.assert_allclose(np.asarray(have.grad), want.grad.to_dense().numpy(), rtol=1e-9)
 
 
 # (name, torch's keyword arguments besides the tensors, the tensors by torch's keyword)
@@ -108,3 +108,82 @@ def test_a_function_argument_given_under_both_names_is_a_type_error():
 def test_numpys_keyword_names_still_work():
     np.testing.assert_array_equal(autograd.cumsum(a=Tensor(X), axis=1).data, np.cumsum(X, axis=1))
     np.testing.assert_array_equal(autograd.tile(Tensor(X), reps=(2, 1)).data, np.tile(X, (2, 1)))
+
+
+A3 = RNG.uniform(0.2, 0.8, (2, 3, 3))
+B3 = RNG.uniform(0.2, 0.8, (2, 3, 3))
+INDEX = np.array([[0, 3], [1, 1], [2, 0]])
+
+# (method, torch's keyword arguments, Tensor arguments among them, the receiver)
+METHOD_CALLS = [
+    ("expand", {"size": (2, 3, 4)}, {}, X),
+    ("sum_to_size", {"size": (1, 4)}, {}, X),
+    ("tensor_split", {"sections": 3, "dim": 1}, {}, X),
+    ("tensor_split", {"indices": [1, 3], "dim": 1}, {}, X),
+    ("hsplit", {"sections": 2}, {}, X),
+    ("hsplit", {"indices": [1]}, {}, X),
+    ("vsplit", {"indices": [1]}, {}, X),
+    ("dsplit", {"sections": 3}, {}, A3),
+    ("max", {}, {"other": Y}, X),
+    ("min", {}, {"other": Y}, X),
+    ("bmm", {}, {"mat2": B3}, A3),
+    ("dot", {}, {"tensor": V[::-1].copy()}, V),
+    ("swapaxes", {"axis0": 0, "axis1": 2}, {}, A3),
+    ("gather", {"dim": 1, "sparse_grad": True}, {}, X),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "tensors", "receiver"),
+    METHOD_CALLS,
+    ids=[f"{call[0]}-{'-'.join(call[1]) or '-'.join(call[2])}" for call in METHOD_CALLS],
+)
+def test_methods_take_torchs_keyword_names(name, options, tensors, receiver):
+    pairs = {key: _pair(value) for key, value in tensors.items()}
+    if name == "gather":
+        pairs["index"] = (torch.tensor(INDEX), Tensor(INDEX))
+    tx, ox = _pair(receiver)
+    expected = getattr(tx, name)(**{key: pair[0] for key, pair in pairs.items()}, **options)
+    got = getattr(ox, name)(**{key: pair[1] for key, pair in pairs.items()}, **options)
+    floating = [pair for pair in pairs.values() if pair[0].dtype.is_floating_point]
+    _check(expected, got, [tx] + [pair[0] for pair in floating], [ox] + [pair[1] for pair in floating])
+
+
+def test_module_swapaxes_and_gather_take_torchs_keywords():
+    tx, ox = _pair(A3)
+    _check(torch.swapaxes(input=tx, axis0=2, axis1=0), autograd.swapaxes(input=ox, axis0=2, axis1=0), [tx], [ox])
+    tx, ox = _pair(X)
+    expected = torch.gather(input=tx, dim=1, index=torch.tensor(INDEX), sparse_grad=False)
+    _check(expected, autograd.gather(input=ox, dim=1, index=Tensor(INDEX), sparse_grad=False), [tx], [ox])
+
+
+def test_take_copy_and_resize_take_torchs_keywords():
+    index = np.array([0, 5, 11])
+    tx, ox = _pair(X)
+    _check(tx.take(index=torch.tensor(index)), ox.take(index=Tensor(index)), [tx], [ox])
+    target, ours = torch.zeros(3, 4, dtype=torch.float64), Tensor(np.zeros((3, 4)))
+    target.copy_(other=torch.tensor(Y), non_blocking=True)
+    ours.copy_(other=Tensor(Y), non_blocking=True)
+    np.testing.assert_array_equal(ours.data, target.numpy())
+    target, ours = torch.tensor(X), Tensor(X.copy())
+    target.resize_(size=(2, 6))
+    ours.resize_(size=(2, 6))
+    np.testing.assert_array_equal(ours.data, target.numpy())
+    target.resize_as_(the_template=torch.zeros(12))
+    ours.resize_as_(the_template=Tensor(np.zeros(12)))
+    np.testing.assert_array_equal(ours.data, target.numpy())
+    assert Tensor(X).type(dtype=None, non_blocking=True) == "autograd.DoubleTensor"
+
+
+def test_numpys_method_spellings_keep_their_meaning():
+    x = Tensor(A3)
+    np.testing.assert_array_equal(x.swapaxes(0, 2).data, np.swapaxes(A3, 0, 2))
+    np.testing.assert_array_equal(x.swapaxes(axis1=0, axis2=1).data, np.swapaxes(A3, 0, 1))
+    np.testing.assert_array_equal(Tensor(X).take(indices=[0, 5]).data, np.take(X, [0, 5]))
+    np.testing.assert_array_equal(Tensor(X).max(1).data, X.max(1))
+    with pytest.raises(TypeError, match="axis0"):
+        x.swapaxes(axis0=0, axis1=1, axis2=2)
+    with pytest.raises(TypeError, match="sizes"):
+        Tensor(X).expand(2, 3, 4, size=(2, 3, 4))
+    with pytest.raises(TypeError, match="other"):
+        Tensor(X).max(Tensor(Y), other=Tensor(Y))
