@@ -566,15 +566,24 @@ class TorchMathNames:
         return MantissaAndExponent(recorded, _constant(self, exponent.astype(np.int32)))
 
     def nextafter(self: Self, other: Any) -> Self:
-        """torch.Tensor.nextafter: the next float after self towards other, in self's dtype; outside the graph
-        (torch has no derivative of nextafter)."""
-        mine, theirs = _tensor(self)._data, _data(other)
+        """torch.Tensor.nextafter: the next float after self towards other, in self's dtype. As torch's,
+        d/dself = 1 where self != other (0 where equal: the result is other) and ``other`` gets no gradient: the
+        result is self plus the constant step (exact, one unit in the last place), or the constant next float where
+        self or it is not finite (there torch's d/dself is 1, here 0)."""
+        tensor = _tensor(self)
+        mine, theirs = tensor._data, _data(other)
         if mine.dtype.kind != "f":
             raise TypeError(f"nextafter: expects a floating-point tensor, got dtype {mine.dtype}")
         try:
-            return _constant(self, np.nextafter(mine, theirs.astype(mine.dtype)))
+            with quiet():  # the float past the largest is inf, as torch's, without numpy's overflow warning
+                after = np.nextafter(mine, theirs.astype(mine.dtype))
         except ValueError:
             raise ShapeError(f"nextafter: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
+        finite = np.isfinite(after) & np.isfinite(mine) & (mine != theirs)  # torch: no gradient where self == other
+        with quiet():
+            step = np.where(finite, after - mine, 0).astype(mine.dtype)
+        stepped = tensor + _constant(tensor, step)
+        return stepped if finite.all() else tensor._where(finite, stepped, _constant(tensor, after))
 
     # -- random draws: Tensors outside the graph ---------------------------------------------------------------
     def bernoulli(self: Self, p: Any = None, *, generator: Any = None) -> Self:

@@ -187,3 +187,17 @@ def test_numpys_method_spellings_keep_their_meaning():
         Tensor(X).expand(2, 3, 4, size=(2, 3, 4))
     with pytest.raises(TypeError, match="other"):
         Tensor(X).max(Tensor(Y), other=Tensor(Y))
+
+
+def test_nextafter_passes_the_gradient_to_its_input_as_torchs():
+    values = np.array([0.0, 3.0, -5.5, 1e-310, np.finfo(np.float64).max, np.inf, 1.0])
+    towards = np.array([1.0, 4.0, -6.0, 0.0, np.inf, 0.0, 1.0])
+    tx, ox = _pair(values)
+    expected, got = torch.nextafter(tx, torch.tensor(towards)), autograd.nextafter(ox, other=Tensor(towards))
+    np.testing.assert_array_equal(np.asarray(got.data), expected.detach().numpy())
+    assert got.dtype == np.float64 and got.requires_grad
+    expected.sum().backward()
+    got.sum().backward()
+    finite = np.isfinite(expected.detach().numpy()) & np.isfinite(values)  # elsewhere the result is a constant here
+    assert tx.grad[-1] == 0  # at self == other, as torch's
+    np.testing.assert_array_equal(np.asarray(ox.grad)[finite], tx.grad.numpy()[finite])
