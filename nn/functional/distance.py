@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
+from autograd.out_argument import written_to_out
 
 from ..checks import check_axis, check_flag, check_real
 from .activations import as_float_tensor
@@ -40,17 +41,29 @@ def broadcast_pair(function: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
     return (x1 if x1.dtype == dtype else x1.astype(dtype)), (x2 if x2.dtype == dtype else x2.astype(dtype))
 
 
-@float16_via_float32
-def normalize(input: Any, p: float = 2.0, dim: int | tuple[int, ...] = 1, eps: float = 1e-12) -> Tensor:
+def normalize(
+    input: Any, p: float = 2.0, dim: int | tuple[int, ...] = 1, eps: float = 1e-12, out: Tensor | None = None
+) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (torch's ``F.normalize``; a tuple of axes normalises over them
     together): unit vectors, and a vector shorter than ``eps`` divided by ``eps``. d/dx through both the
-    numerator and the norm (0 where the norm is clamped)."""
+    numerator and the norm (0 where the norm is clamped).
+
+    ``out`` (torch's) is a Tensor the result is written into (cast to its dtype, resized to the result's
+    shape) and that is returned; as torch's, such a call is not differentiable (a RuntimeError while an input
+    that requires grad is recorded)."""
+    result = _normalized(input, p, dim, eps)
+    return result if out is None else written_to_out("normalize", result, out)
+
+
+@float16_via_float32
+def _normalized(input: Any, p: float, dim: int | tuple[int, ...], eps: float) -> Tensor:
+    """:func:`normalize` without ``out`` (float16 computed in float32, rounded once)."""
     p = _order("normalize", p)
     eps = check_real("normalize", "eps", eps, 0)
     x = as_float_tensor(input, "normalize")
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     if x.ndim == 0 and dims in ((0,), (-1,)):  # torch reads a scalar as a one-entry vector along dim 0
-        return normalize(x.reshape(1), p, 0, eps).reshape(())
+        return _normalized(x.reshape(1), p, 0, eps).reshape(())
     axes = tuple(check_axis("normalize", "dim", d, x.ndim) for d in dims)
     if len(set(axes)) != len(axes):
         raise ValueError(f"normalize: dim {dims} names an axis twice")
