@@ -8,6 +8,7 @@ the layer's input and returns it, as torch's (see :mod:`nn.functional.in_place_c
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,7 @@ from .checks import (
 from .functional.activations import GELU_APPROXIMATIONS, check_celu_alpha, implicit_softmax_axis
 from .module import Module, as_layer_input, check_input_dtype, input_for
 from .parameter import Parameter, factory_dtype
+from .warning_site import user_stacklevel
 
 __all__ = [
     "ACONC",
@@ -392,9 +394,33 @@ class GELU(Module):
 
 
 class Hardtanh(_InPlaceFlag):
-    """x clipped to [min_val, max_val]."""
+    """x clipped to [min_val, max_val].
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    torch's deprecated ``min_value`` and ``max_value``, when given, replace ``min_val`` and ``max_val`` (with
+    torch's FutureWarning)."""
+
+    def __init__(
+        self,
+        min_val: float = -1.0,
+        max_val: float = 1.0,
+        inplace: bool = False,
+        min_value: float | None = None,
+        max_value: float | None = None,
+    ) -> None:
+        if min_value is not None:
+            warnings.warn(
+                "keyword argument `min_value` is deprecated and renamed to `min_val`",
+                FutureWarning,
+                stacklevel=user_stacklevel(),
+            )
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn(
+                "keyword argument `max_value` is deprecated and renamed to `max_val`",
+                FutureWarning,
+                stacklevel=user_stacklevel(),
+            )
+            max_val = max_value
         F.hardtanh(np.zeros(0), min_val, max_val)  # checks the bounds now, not at the first forward
         self.min_val, self.max_val = float(min_val), float(max_val)
         super().__init__(inplace)

@@ -3,9 +3,12 @@ parameter name and compared with torch's result (float64, rtol 1e-9): the ones t
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F
 from autograd import Tensor
 
@@ -53,3 +56,42 @@ def test_normalize_into_out_refuses_an_input_that_requires_grad_as_torch():
     with pytest.raises(RuntimeError, match="normalize.*don't support automatic differentiation"):
         F.normalize(Tensor(x, requires_grad=True), out=out)
     np.testing.assert_array_equal(out.data, 0.0)
+
+
+# -- nn.Hardtanh(min_value=, max_value=) ----------------------------------------------------------------------
+def _hardtanh_pair(torch, *args, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours = nn.Hardtanh(*args, **kwargs)
+    with warnings.catch_warnings(record=True) as their_caught:
+        warnings.simplefilter("always")
+        theirs = torch.nn.Hardtanh(*args, **kwargs)
+    return ours, theirs, caught, their_caught
+
+
+def test_hardtanh_takes_torchs_deprecated_min_value_and_max_value_with_its_future_warning():
+    torch = pytest.importorskip("torch")
+    x = RNG.normal(size=(3, 4))
+    ours, theirs, caught, their_caught = _hardtanh_pair(
+        torch, min_val=-0.5, max_val=0.7, inplace=False, min_value=-0.2, max_value=0.3
+    )
+    assert [(w.category, str(w.message)) for w in caught] == [(w.category, str(w.message)) for w in their_caught]
+    assert [w.category for w in caught] == [FutureWarning, FutureWarning]
+    assert all(w.filename == __file__ for w in caught)  # the warning points at the user's line
+    assert (ours.min_val, ours.max_val) == (theirs.min_val, theirs.max_val) == (-0.2, 0.3)
+    assert repr(ours) == repr(theirs)
+    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.tensor(x)).numpy(), rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [((-2.0, 2.0, False, None, 0.5), {}), ((), {"max_value": 0.5}), ((-3.0,), {"min_value": -0.25})],
+    ids=["positional", "max_value-only", "min_value-only"],
+)
+def test_hardtanh_min_value_and_max_value_by_position_or_alone_clip_as_torchs(args, kwargs):
+    torch = pytest.importorskip("torch")
+    x = 3 * RNG.normal(size=(2, 5))
+    ours, theirs, caught, their_caught = _hardtanh_pair(torch, *args, **kwargs)
+    assert [str(w.message) for w in caught] == [str(w.message) for w in their_caught]
+    assert (ours.min_val, ours.max_val) == (theirs.min_val, theirs.max_val)
+    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.tensor(x)).numpy(), rtol=1e-9)
