@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
+from .count_distributions import Poisson
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -150,3 +151,9 @@ def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
         + (b_p - b_q) * b_p.digamma()
         + (a_q - a_p + b_q - b_p) * (a_p + b_p).digamma()
     )
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Tensor:
+    # r_p (log r_p - log r_q) - (r_p - r_q)
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)

@@ -1,0 +1,123 @@
+"""autograd.distributions' Poisson, Binomial, Geometric, OneHotCategorical, Multinomial and Dirichlet against
+torch.distributions (float64): densities, entropies, moments, KL divergences and their gradients in the parameters,
+the shapes of draws and of expand, torch's argument checks; the draws' moments are checked statistically.
+
+The tests of draws and argument checks run without torch; those comparing with torch take the ``torch``/``td``
+fixtures and are skipped when it is not installed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd.distributions import Poisson, kl_divergence
+
+
+@pytest.fixture
+def torch():
+    """torch, the oracle; the tests that take it are skipped when it is not installed."""
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture
+def td(torch):
+    """torch.distributions (skipped without torch)."""
+    return torch.distributions
+
+
+def _pair(values):
+    """The same float64 values as a leaf of ours and a leaf of torch's, both requiring grad."""
+    import torch
+
+    array = np.asarray(values, dtype=np.float64)
+    return autograd.tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
+
+
+def _same(ours, theirs, rtol=1e-12):
+    np.testing.assert_allclose(np.asarray(ours.data), theirs.detach().numpy(), rtol=rtol, atol=1e-13)
+
+
+def _same_gradients(ours_out, theirs_out, ours_leaves, theirs_leaves, rtol=1e-10):
+    ours_out.sum().backward()
+    theirs_out.sum().backward()
+    for mine, their in zip(ours_leaves, theirs_leaves):
+        np.testing.assert_allclose(mine.grad, their.grad.numpy(), rtol=rtol, atol=1e-13)
+
+
+def _moments_agree(samples, mean, variance, n):
+    """The draws' mean within 5 standard errors of ``mean`` and their variance within 5% of ``variance``."""
+    draws = np.asarray(samples.data)
+    np.testing.assert_array_less(np.abs(draws.mean(0) - mean), 5 * np.sqrt(np.asarray(variance) / n) + 1e-12)
+    np.testing.assert_allclose(draws.var(0), variance, rtol=0.05, atol=1e-12)
+
+
+# -- Poisson ------------------------------------------------------------------------------------------------
+def test_poisson_log_prob_moments_and_gradients_match_torch(torch, td):
+    rate, t_rate = _pair([0.5, 3.0, 12.0, 0.0])
+    k = np.array([0.0, 2.0, 15.0, 0.0])
+    ours, theirs = Poisson(rate), td.Poisson(t_rate)
+    out, their_out = ours.log_prob(autograd.tensor(k)), theirs.log_prob(torch.tensor(k))
+    _same(out, their_out)  # a rate of 0 gives log p(0) = 0 (xlogy)
+    for name in ("mean", "variance", "mode", "stddev"):
+        _same(getattr(ours, name), getattr(theirs, name))
+    (rate, t_rate), k = _pair([0.5, 3.0, 12.0]), k[:3]  # at rate 0 torch's gradient is xlogy's 0/0 (nan)
+    out, their_out = Poisson(rate).log_prob(autograd.tensor(k)), td.Poisson(t_rate).log_prob(torch.tensor(k))
+    _same_gradients(out, their_out, [rate], [t_rate])
+
+
+def test_poisson_log_prob_broadcasts_values_against_the_batch_as_torch(torch, td):
+    rate, t_rate = _pair([[1.0], [4.0]])
+    k = np.array([0.0, 1.0, 6.0])
+    _same(Poisson(rate).log_prob(autograd.tensor(k)), td.Poisson(t_rate).log_prob(torch.tensor(k)))
+
+
+def test_poisson_kl_and_its_gradients_match_torch(torch, td):
+    (a, t_a), (b, t_b) = _pair([0.5, 2.0, 7.0]), _pair([1.5, 2.0, 3.0])
+    ours = kl_divergence(Poisson(a), Poisson(b))
+    theirs = td.kl_divergence(td.Poisson(t_a), td.Poisson(t_b))
+    _same(ours, theirs)
+    _same_gradients(ours, theirs, [a, b], [t_a, t_b])
+
+
+def test_poisson_draws_are_whole_numbers_with_the_rate_as_mean_and_variance():
+    autograd.manual_seed(3)
+    rate = autograd.tensor([0.3, 4.0, 25.0], requires_grad=True)
+    samples = Poisson(rate).sample((40_000,))
+    assert samples.shape == (40_000, 3) and samples.dtype == np.float64 and not samples.requires_grad
+    assert np.all(samples.data == np.floor(samples.data)) and np.all(samples.data >= 0)
+    _moments_agree(samples, rate.data, rate.data, 40_000)
+
+
+def test_poisson_draws_repeat_under_the_same_seed_and_a_rate_of_zero_draws_zero():
+    autograd.manual_seed(11)
+    first = Poisson(autograd.tensor([0.0, 2.0])).sample((5,))
+    autograd.manual_seed(11)
+    again = Poisson(autograd.tensor([0.0, 2.0])).sample((5,))
+    np.testing.assert_array_equal(first.data, again.data)
+    assert np.all(first.data[:, 0] == 0)
+
+
+def test_poisson_shapes_and_expand_are_torch_shapes(torch, td):
+    ours, theirs = Poisson(autograd.tensor([1.0, 2.0])), td.Poisson(torch.tensor([1.0, 2.0]))
+    assert ours.batch_shape == tuple(theirs.batch_shape) == (2,) and ours.event_shape == ()
+    assert Poisson(2.0).batch_shape == tuple(td.Poisson(2.0).batch_shape) == ()
+    assert ours.sample((4, 3)).shape == tuple(theirs.sample((4, 3)).shape)
+    wide, their_wide = ours.expand((5, 2)), theirs.expand((5, 2))
+    assert wide.batch_shape == tuple(their_wide.batch_shape) and wide.sample().shape == (5, 2)
+    with pytest.raises(RuntimeError):
+        theirs.expand((3,))
+    with pytest.raises(RuntimeError):
+        ours.expand((3,))
+
+
+def test_poisson_refuses_a_negative_rate_and_a_value_outside_the_whole_numbers_as_torch(torch, td):
+    for make in (lambda: Poisson(autograd.tensor([1.0, -0.5])), lambda: td.Poisson(torch.tensor([1.0, -0.5]))):
+        with pytest.raises(ValueError, match="rate"):
+            make()
+    for value in (-1.0, 1.5):
+        with pytest.raises(ValueError, match="support"):
+            Poisson(autograd.tensor(2.0)).log_prob(autograd.tensor(value))
+        with pytest.raises(ValueError, match="support"):
+            td.Poisson(torch.tensor(2.0)).log_prob(torch.tensor(value))
+    assert np.isnan(Poisson(autograd.tensor(-1.0), validate_args=False).log_prob(autograd.tensor(1.0)).item())
