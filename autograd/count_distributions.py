@@ -15,12 +15,22 @@ from typing import Any
 
 import numpy as np
 
-from .distribution_base import Distribution, broadcast_all
-from .distribution_constraints import Constraint, nonnegative, nonnegative_integer
+from .core import Node
+from .discrete_distributions import _float_tensor, _one_of, clamp_probs
+from .distribution_base import Distribution, broadcast_all, lazy_property
+from .distribution_constraints import (
+    Constraint,
+    integer_interval,
+    nonnegative,
+    nonnegative_integer,
+    real,
+    unit_interval,
+)
 from .random_state import generator_for
 from .tensor import Tensor
+from .tensor_functions import arange, minimum
 
-__all__ = ["Poisson"]
+__all__ = ["Binomial", "Poisson"]
 
 
 def _draws(distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor) -> Tensor:
@@ -64,3 +74,98 @@ class Poisson(Distribution):
         value = self._value_tensor(value)
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - (value + 1).lgamma()
+
+
+class Binomial(Distribution):
+    """Binomial(total_count n, probs p | logits x): the number of successes in n independent trials, each a
+    success with probability p = sigmoid(x), one per entry of the broadcast parameters (n a whole number >= 0).
+
+    log p(k) = k x - n max(x, 0) - n log1p(e^(-|x|)) + lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1), torch's
+    form, stable at any logit (n softplus(x) with softplus split at 0, whose gradient there is n / 2); mean n p,
+    variance n p (1 - p); the entropy sums over the support {0, ..., n}, so it and ``enumerate_support`` need one n
+    for the whole batch (NotImplementedError otherwise, as torch's). ``total_count`` is kept in the parameters' dtype.
+    """
+
+    arg_constraints = {"total_count": nonnegative_integer, "probs": unit_interval, "logits": real}
+    has_enumerate_support = True
+
+    def __init__(
+        self, total_count: Any = 1, probs: Any = None, logits: Any = None, validate_args: bool | None = None
+    ) -> None:
+        _one_of(probs, logits)
+        given = probs if probs is not None else logits
+        count, param = broadcast_all(total_count, given if isinstance(given, Node) else _float_tensor(given))
+        self.total_count = count.type_as(param)
+        if probs is not None:
+            self.probs = param
+        else:
+            self.logits = param
+        super().__init__(tuple(param.shape), validate_args=validate_args)
+
+    @lazy_property
+    def logits(self) -> Tensor:  # type: ignore[override]
+        clamped = clamp_probs(self.probs)
+        return clamped.log() - (-clamped).log1p()
+
+    @lazy_property
+    def probs(self) -> Tensor:  # type: ignore[override]
+        return self.logits.sigmoid()
+
+    @property
+    def _param(self) -> Tensor:
+        """The parameter given (probs or logits)."""
+        return self.__dict__["probs"] if "probs" in self.__dict__ else self.logits
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        return tuple(self._param.shape)
+
+    @property
+    def support(self) -> Constraint:  # type: ignore[override]
+        return integer_interval(0, self.total_count._data)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.total_count * self.probs
+
+    @property
+    def mode(self) -> Tensor:
+        return minimum(((self.total_count + 1) * self.probs).floor(), self.total_count)
+
+    @property
+    def variance(self) -> Tensor:
+        return self.total_count * self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        def draw(rng: np.random.Generator, p: np.ndarray, n: np.ndarray) -> np.ndarray:
+            return rng.binomial(n.astype(np.int64), p).astype(self._param.dtype)
+
+        return _draws(self, sample_shape, draw, self.probs, self.total_count)  # probs first: the dtype
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        n, x = self.total_count, self.logits
+        positive_part = (x.clamp(min=0) + x - x.clamp(max=0)) / 2  # max(x, 0), gradient 1/2 at 0 as torch's
+        normalizer = n * positive_part + n * (-x.abs()).exp().log1p() - (n + 1).lgamma()
+        return value * x - (value + 1).lgamma() - (n - value + 1).lgamma() - normalizer
+
+    def _uniform_count(self, name: str) -> int:
+        """The one total_count of the batch, NotImplementedError (torch's) when they differ."""
+        counts = self.total_count._data
+        n = int(counts.max())
+        if counts.min() != n:
+            raise NotImplementedError(f"Inhomogeneous total count not supported by `{name}`.")
+        return n
+
+    def entropy(self) -> Tensor:
+        """-sum_k p(k) log p(k) over k = 0..n."""
+        self._uniform_count("entropy")
+        log_pmf = self.log_prob(self.enumerate_support(False))
+        return -(log_pmf.exp() * log_pmf).sum(0)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """0, 1, ..., n in the parameters' dtype, shaped (n + 1,) + (1,) * len(batch_shape), expanded to
+        (n + 1,) + batch_shape."""
+        n = self._uniform_count("enumerate_support")
+        values = arange(1 + n, dtype=self._param.dtype).reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + self._batch_shape) if expand else values

@@ -1,5 +1,5 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
-``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Independent`` and ``kl_divergence``.
+``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``, ``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from . import distribution_constraints as constraints
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
-from .count_distributions import Poisson
+from .count_distributions import Binomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -24,6 +24,7 @@ from .uniform_distribution import Uniform
 
 __all__ = [
     "Bernoulli",
+    "Binomial",
     "Beta",
     "Categorical",
     "Distribution",

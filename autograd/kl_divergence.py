@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
-from .count_distributions import Poisson
+from .count_distributions import Binomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -157,3 +157,12 @@ def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
 def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Tensor:
     # r_p (log r_p - log r_q) - (r_p - r_q)
     return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
+
+
+@register_kl(Binomial, Binomial)
+def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
+    # n (p_p (x_p - x_q) + log(1 - p_p) - log(1 - p_q)) for equal n; inf where n_p > n_q, not implemented for n_p < n_q
+    if (p.total_count._data < q.total_count._data).any():
+        raise NotImplementedError("KL between Binomials where q.total_count > p.total_count is not implemented")
+    kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
+    return _with(kl, p.total_count._data > q.total_count._data, float("inf"))

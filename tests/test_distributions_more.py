@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Poisson, kl_divergence
+from autograd.distributions import Binomial, Poisson, kl_divergence
 
 
 @pytest.fixture
@@ -121,3 +121,88 @@ def test_poisson_refuses_a_negative_rate_and_a_value_outside_the_whole_numbers_a
         with pytest.raises(ValueError, match="support"):
             td.Poisson(torch.tensor(2.0)).log_prob(torch.tensor(value))
     assert np.isnan(Poisson(autograd.tensor(-1.0), validate_args=False).log_prob(autograd.tensor(1.0)).item())
+
+
+# -- Binomial -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["probs", "logits"])
+def test_binomial_log_prob_entropy_moments_and_gradients_match_torch(torch, td, form):
+    values = [0.2, 0.5, 0.9, 0.03] if form == "probs" else [-1.5, 0.0, 2.0, 4.0]
+    (param, t_param), k = _pair(values), np.array([0.0, 3.0, 5.0, 6.0])
+    ours, theirs = Binomial(6.0, **{form: param}), td.Binomial(6.0, **{form: t_param})
+    out, their_out = ours.log_prob(autograd.tensor(k)), theirs.log_prob(torch.tensor(k))
+    _same(out, their_out)
+    _same(ours.entropy(), theirs.entropy())
+    for name in ("mean", "variance", "mode", "probs", "logits"):
+        _same(getattr(ours, name), getattr(theirs, name))
+    _same_gradients(out + ours.entropy(), their_out + theirs.entropy(), [param], [t_param])
+
+
+def test_binomial_with_a_total_count_per_entry_and_probs_at_the_ends_matches_torch(torch, td):
+    counts, probs = np.array([[0.0], [3.0], [10.0]]), np.array([0.0, 0.4, 1.0])
+    k = np.array([[0.0, 0.0, 0.0], [0.0, 2.0, 3.0], [1.0, 2.0, 10.0]])
+    ours = Binomial(autograd.tensor(counts), autograd.tensor(probs))
+    theirs = td.Binomial(torch.tensor(counts), torch.tensor(probs))
+    assert ours.batch_shape == tuple(theirs.batch_shape) == (3, 3)
+    _same(ours.log_prob(autograd.tensor(k)), theirs.log_prob(torch.tensor(k)))
+    _same(ours.mean, theirs.mean), _same(ours.variance, theirs.variance), _same(ours.mode, theirs.mode)
+    for name in ("entropy", "enumerate_support"):
+        with pytest.raises(NotImplementedError, match="Inhomogeneous total count"):
+            getattr(theirs, name)()
+        with pytest.raises(NotImplementedError, match="Inhomogeneous total count"):
+            getattr(ours, name)()
+
+
+def test_binomial_enumerate_support_is_torchs(torch, td):
+    ours, theirs = Binomial(3, autograd.tensor([[0.1, 0.2]])), td.Binomial(3, torch.tensor([[0.1, 0.2]]).double())
+    for expand in (True, False):
+        mine, their = ours.enumerate_support(expand), theirs.enumerate_support(expand)
+        assert mine.shape == tuple(their.shape) and mine.dtype == np.float64
+        np.testing.assert_array_equal(mine.data, their.numpy())
+
+
+def test_binomial_kl_and_its_gradients_match_torch_and_a_larger_q_count_is_refused(torch, td):
+    (a, t_a), (b, t_b) = _pair([0.1, 0.5, 0.8]), _pair([0.3, 0.5, 0.05])
+    ours = kl_divergence(Binomial(5, a), Binomial(5, b))
+    theirs = td.kl_divergence(td.Binomial(5, t_a), td.Binomial(5, t_b))
+    _same(ours, theirs)
+    _same_gradients(ours, theirs, [a, b], [t_a, t_b])
+    more = kl_divergence(Binomial(7, autograd.tensor([0.5])), Binomial(5, autograd.tensor([0.5])))
+    assert more.item() == td.kl_divergence(td.Binomial(7, torch.tensor([0.5])), td.Binomial(5, torch.tensor([0.5])))
+    with pytest.raises(NotImplementedError, match="q.total_count > p.total_count"):
+        kl_divergence(Binomial(5, autograd.tensor([0.5])), Binomial(7, autograd.tensor([0.5])))
+
+
+def test_binomial_draws_count_successes_with_mean_np_and_variance_npq():
+    autograd.manual_seed(5)
+    counts, probs = autograd.tensor([1.0, 10.0, 40.0, 8.0]), autograd.tensor([0.5, 0.3, 0.9, 1.0])
+    samples = Binomial(counts, probs).sample((30_000,))
+    assert samples.shape == (30_000, 4) and samples.dtype == np.float64
+    assert np.all(samples.data == np.floor(samples.data)) and np.all(samples.data <= counts.data)
+    _moments_agree(samples, counts.data * probs.data, counts.data * probs.data * (1 - probs.data), 30_000)
+    autograd.manual_seed(5)
+    logits_samples = Binomial(counts, logits=autograd.tensor([0.0, 0.0, 0.0, 0.0])).sample((30_000,))
+    _moments_agree(logits_samples, counts.data / 2, counts.data / 4, 30_000)
+
+
+def test_binomial_shapes_expand_and_checks_are_torchs(torch, td):
+    ours, theirs = Binomial(4, autograd.tensor([0.5, 0.1])), td.Binomial(4, torch.tensor([0.5, 0.1]))
+    wide = ours.expand((3, 2))
+    assert wide.batch_shape == tuple(theirs.expand((3, 2)).batch_shape) == (3, 2)
+    assert wide.sample((5,)).shape == tuple(theirs.expand((3, 2)).sample((5,)).shape) == (5, 3, 2)
+    assert wide.total_count.shape == (3, 2)
+    cases = [
+        ({"total_count": 2.5, "probs": [0.5]}, "total_count"),
+        ({"total_count": -1, "probs": [0.5]}, "total_count"),
+        ({"total_count": 3, "probs": [1.5]}, "probs"),
+        ({"total_count": 3, "probs": [0.5], "logits": [0.0]}, "Either `probs` or `logits`"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ValueError, match=message):
+            Binomial(**{k: autograd.tensor(v) if isinstance(v, list) else v for k, v in kwargs.items()})
+        with pytest.raises(ValueError, match=message):
+            td.Binomial(**{k: torch.tensor(v) if isinstance(v, list) else v for k, v in kwargs.items()})
+    for value in (4.0 + 1, 1.5, -1.0):  # above total_count, not whole, negative
+        with pytest.raises(ValueError, match="support"):
+            ours.log_prob(autograd.tensor([value, 0.0]))
+        with pytest.raises(ValueError, match="support"):
+            theirs.log_prob(torch.tensor([value, 0.0]))
