@@ -26,11 +26,11 @@ from .distribution_constraints import (
     real,
     unit_interval,
 )
-from .random_state import generator_for
-from .tensor import Tensor
+from .random_state import generator_for, unit_uniform
+from .tensor import Tensor, where
 from .tensor_functions import arange, minimum
 
-__all__ = ["Binomial", "Poisson"]
+__all__ = ["Binomial", "Geometric", "Poisson"]
 
 
 def _draws(distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor) -> Tensor:
@@ -169,3 +169,71 @@ class Binomial(Distribution):
         n = self._uniform_count("enumerate_support")
         values = arange(1 + n, dtype=self._param.dtype).reshape((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + self._batch_shape) if expand else values
+
+
+class Geometric(Distribution):
+    """Geometric(probs p | logits x): the number k = 0, 1, ... of failures before the first success in trials each
+    a success with probability p = sigmoid(x) in (0, 1] (torch's convention; Tensor.geometric_ counts the trials).
+
+    log p(k) = k log(1 - p) + log p (with 0 log 0 = 0 at p = 1, k = 0, as torch's), mean 1/p - 1, variance
+    (1/p - 1)/p, entropy (softplus(x) - x p) / p (binary cross-entropy of p with itself, over p); draws
+    floor(log u / log(1 - p)), u uniform on [tiny, 1), floats of the parameter's dtype.
+    """
+
+    arg_constraints = {"probs": unit_interval, "logits": real}
+    support: Constraint = nonnegative_integer
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        _one_of(probs, logits)
+        given = probs if probs is not None else logits
+        (param,) = broadcast_all(given if isinstance(given, Node) else _float_tensor(given))
+        if probs is not None:
+            self.probs = param
+        else:
+            self.logits = param
+        super().__init__(tuple(param.shape), validate_args=validate_args)
+        if self._validate_args and probs is not None and not np.all(param._data > 0):  # p = 0: no success ever
+            raise ValueError(
+                f"Expected parameter probs ({type(param).__name__} of shape {tuple(param.shape)}) of distribution "
+                f"{self!r} to be positive but found invalid values:\n{param._data[~(param._data > 0)]}"
+            )
+
+    @lazy_property
+    def logits(self) -> Tensor:  # type: ignore[override]
+        clamped = clamp_probs(self.probs)
+        return clamped.log() - (-clamped).log1p()
+
+    @lazy_property
+    def probs(self) -> Tensor:  # type: ignore[override]
+        return self.logits.sigmoid()
+
+    @property
+    def mean(self) -> Tensor:
+        return 1.0 / self.probs - 1.0
+
+    @property
+    def mode(self) -> Tensor:
+        return self.probs * 0
+
+    @property
+    def variance(self) -> Tensor:
+        return (1.0 / self.probs - 1.0) / self.probs
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        probs = self.probs._data
+        dtype = np.dtype(probs.dtype)
+        shape = self._extended_shape(sample_shape)
+        u = np.maximum(unit_uniform(generator_for(None), shape, dtype), np.finfo(dtype).tiny)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return Tensor(np.floor(np.log(u) / np.log1p(-probs)).astype(dtype, copy=False))
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        value, probs = broadcast_all(value, self.probs)
+        certain = (probs._data == 1) & (value._data == 0)  # 0 log 0 = 0: log p(0) = 0 when p = 1
+        if certain.any():
+            probs = where(Tensor(certain), 0.0, probs)
+        return value * (-probs).log1p() + self.probs.log()
+
+    def entropy(self) -> Tensor:
+        return (self.logits.softplus() - self.logits * self.probs) / self.probs

@@ -1,5 +1,6 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
-``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``, ``Independent`` and ``kl_divergence``.
+``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``,
+``Geometric``, ``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from . import distribution_constraints as constraints
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
-from .count_distributions import Binomial, Poisson
+from .count_distributions import Binomial, Geometric, Poisson
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -30,6 +31,7 @@ __all__ = [
     "Distribution",
     "Exponential",
     "Gamma",
+    "Geometric",
     "Independent",
     "Laplace",
     "MultivariateNormal",

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
-from .count_distributions import Binomial, Poisson
+from .count_distributions import Binomial, Geometric, Poisson
 from .discrete_distributions import Bernoulli, Categorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -166,3 +166,9 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
         raise NotImplementedError("KL between Binomials where q.total_count > p.total_count is not implemented")
     kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
     return _with(kl, p.total_count._data > q.total_count._data, float("inf"))
+
+
+@register_kl(Geometric, Geometric)
+def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Tensor:
+    # -H(p) - log(1 - q) / p - logit q  (E_p[k] log(1 - q) + log q, with E_p[k] = 1/p - 1)
+    return -p.entropy() - (-q.probs).log1p() / p.probs - q.logits

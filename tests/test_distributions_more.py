@@ -7,11 +7,13 @@ fixtures and are skipped when it is not installed."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Binomial, Poisson, kl_divergence
+from autograd.distributions import Binomial, Geometric, Poisson, kl_divergence
 
 
 @pytest.fixture
@@ -206,3 +208,65 @@ def test_binomial_shapes_expand_and_checks_are_torchs(torch, td):
             ours.log_prob(autograd.tensor([value, 0.0]))
         with pytest.raises(ValueError, match="support"):
             theirs.log_prob(torch.tensor([value, 0.0]))
+
+
+# -- Geometric ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["probs", "logits"])
+def test_geometric_log_prob_entropy_moments_and_gradients_match_torch(torch, td, form):
+    values = [0.2, 0.5, 0.9, 0.03] if form == "probs" else [-1.5, 0.0, 2.0, -4.0]
+    (param, t_param), k = _pair(values), np.array([0.0, 3.0, 7.0, 40.0])
+    ours, theirs = Geometric(**{form: param}), td.Geometric(**{form: t_param})
+    out, their_out = ours.log_prob(autograd.tensor(k)), theirs.log_prob(torch.tensor(k))
+    _same(out, their_out)
+    _same(ours.entropy(), theirs.entropy())
+    for name in ("mean", "variance", "mode", "probs", "logits"):
+        _same(getattr(ours, name), getattr(theirs, name))
+    _same_gradients(out + ours.entropy(), their_out + theirs.entropy(), [param], [t_param])
+
+
+def test_geometric_with_probs_one_has_log_prob_zero_at_zero_failures_as_torch(torch, td):
+    (probs, t_probs), k = _pair([1.0, 1.0, 0.5]), np.array([0.0, 2.0, 0.0])
+    out, their_out = Geometric(probs).log_prob(autograd.tensor(k)), td.Geometric(t_probs).log_prob(torch.tensor(k))
+    _same(out, their_out)  # 0, -inf, log 0.5
+    _same_gradients(out[[0, 2]], their_out[[0, 2]], [probs], [t_probs])
+
+
+def test_geometric_kl_and_its_gradients_match_torch(torch, td):
+    (a, t_a), (b, t_b) = _pair([0.1, 0.5, 0.8]), _pair([0.3, 0.5, 0.05])
+    ours = kl_divergence(Geometric(a), Geometric(b))
+    theirs = td.kl_divergence(td.Geometric(t_a), td.Geometric(t_b))
+    _same(ours, theirs)
+    _same_gradients(ours, theirs, [a, b], [t_a, t_b])
+
+
+def test_geometric_draws_count_failures_before_the_first_success():
+    autograd.manual_seed(7)
+    probs = autograd.tensor([0.9, 0.3, 0.05, 1.0])
+    samples = Geometric(probs).sample((40_000,))
+    assert samples.shape == (40_000, 4) and samples.dtype == np.float64
+    assert np.all(samples.data == np.floor(samples.data)) and np.all(samples.data >= 0)
+    assert np.all(samples.data[:, 3] == 0)  # a sure success: no failures
+    p = probs.data
+    _moments_agree(samples, 1 / p - 1, (1 / p - 1) / p, 40_000)
+    assert abs(np.mean(samples.data[:, 1] == 0) - 0.3) < 5 * np.sqrt(0.3 * 0.7 / 40_000)  # P(k = 0) = p
+
+
+def test_geometric_shapes_expand_and_checks_are_torchs(torch, td):
+    ours, theirs = Geometric(autograd.tensor([0.5, 0.1])), td.Geometric(torch.tensor([0.5, 0.1]))
+    wide, their_wide = ours.expand((3, 2)), theirs.expand((3, 2))
+    assert wide.batch_shape == tuple(their_wide.batch_shape) == (3, 2)
+    assert wide.sample((5,)).shape == tuple(their_wide.sample((5,)).shape) == (5, 3, 2)
+    assert Geometric(logits=0.0).batch_shape == tuple(td.Geometric(logits=0.0).batch_shape) == ()
+    for probs, message in (([0.5, 0.0], "to be positive"), ([1.2], "probs")):
+        with pytest.raises(ValueError, match=message):
+            Geometric(autograd.tensor(probs))
+        with pytest.raises(ValueError, match=message):
+            td.Geometric(torch.tensor(probs))
+    with pytest.raises(ValueError, match="Either `probs` or `logits`"):
+        Geometric()
+    for value in (1.5, -1.0):
+        with pytest.raises(ValueError, match="support"):
+            ours.log_prob(autograd.tensor([value, 0.0]))
+        with pytest.raises(ValueError, match="support"):
+            theirs.log_prob(torch.tensor([value, 0.0]))
+    assert Geometric(autograd.tensor([0.0]), validate_args=False).mean.item() == math.inf
