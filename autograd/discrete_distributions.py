@@ -1,5 +1,5 @@
-"""``Categorical`` and ``Bernoulli``: distributions over class indices and over {0, 1}, given by probabilities
-or by logits (torch.distributions.Categorical and Bernoulli).
+"""``Categorical``, ``OneHotCategorical`` and ``Bernoulli``: distributions over class indices (as such or one-hot)
+and over {0, 1}, given by probabilities or by logits (torch.distributions' of those names).
 
 Either form is kept as given and the other is made from it when first read (so gradients flow to whichever
 was given): logits from probabilities as log p, with p clamped to [eps, 1 - eps] of the dtype (log(p / (1 - p))
@@ -16,13 +16,22 @@ import numpy as np
 from .core import Node
 from .default_dtype import get_default_dtype
 from .distribution_base import Distribution, broadcast_all, lazy_property
-from .distribution_constraints import Constraint, boolean, integer_interval, real, real_vector, simplex, unit_interval
+from .distribution_constraints import (
+    Constraint,
+    boolean,
+    integer_interval,
+    one_hot,
+    real,
+    real_vector,
+    simplex,
+    unit_interval,
+)
 from .grad_mode import no_grad
 from .tensor import Tensor
 from .tensor_functions import arange, full
 from .torch_module_functions import broadcast_tensors
 
-__all__ = ["Bernoulli", "Categorical", "clamp_probs"]
+__all__ = ["Bernoulli", "Categorical", "OneHotCategorical", "clamp_probs"]
 
 
 def clamp_probs(probs: Tensor) -> Tensor:
@@ -122,6 +131,80 @@ class Categorical(Distribution):
         """Every class index, shaped (K,) + (1,) * len(batch_shape), expanded to (K,) + batch_shape."""
         values = arange(self._num_events, dtype=np.int64).reshape((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + self._batch_shape) if expand else values
+
+
+class OneHotCategorical(Distribution):
+    """A Categorical's draws as one-hot vectors of K entries (torch.distributions.OneHotCategorical), given by
+    ``probs`` (normalised along the last axis) or ``logits``: event_shape (K,), batch_shape the parameter's shape
+    without its last axis.
+
+    log p(x) = log p_k for the one-hot x of class k; entropy, probs and logits are the Categorical's; mean p,
+    variance p (1 - p), mode the one-hot of the most likely class. The inner Categorical checks its parameter
+    whatever ``validate_args`` is, as torch's; ``validate_args`` governs the checks of values (one-hot vectors).
+    """
+
+    arg_constraints = {"probs": simplex, "logits": real_vector}
+    support: Constraint = one_hot
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        self._categorical = Categorical(probs, logits)
+        categorical = self._categorical
+        super().__init__(categorical.batch_shape, (categorical._num_events,), validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> OneHotCategorical:
+        """The inner Categorical expanded to ``batch_shape`` (its rows shared, no copy)."""
+        categorical = self._categorical.expand(batch_shape)
+        new = object.__new__(OneHotCategorical)
+        new.__dict__.update(self.__dict__)
+        new._categorical = categorical
+        new._batch_shape = categorical.batch_shape
+        return new
+
+    @property
+    def probs(self) -> Tensor:
+        return self._categorical.probs
+
+    @property
+    def logits(self) -> Tensor:
+        return self._categorical.logits
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        return self._categorical.param_shape
+
+    def _dtype(self) -> Any:
+        return self._categorical._dtype()
+
+    @property
+    def mean(self) -> Tensor:
+        return self.probs
+
+    @property
+    def mode(self) -> Tensor:
+        probs = self.probs._data
+        return Tensor(np.eye(probs.shape[-1], dtype=probs.dtype)[probs.argmax(-1)])
+
+    @property
+    def variance(self) -> Tensor:
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        indices = self._categorical.sample(sample_shape)._data
+        return Tensor(np.eye(self._event_shape[0], dtype=self._dtype())[indices])
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        return self._categorical.log_prob(value.argmax(-1))
+
+    def entropy(self) -> Tensor:
+        return self._categorical.entropy()
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """The K one-hot vectors, shaped (K,) + (1,) * len(batch_shape) + (K,), expanded to (K,) + batch_shape + (K,)."""
+        n = self._event_shape[0]
+        values = Tensor(np.eye(n, dtype=self._dtype())).reshape((n,) + (1,) * len(self._batch_shape) + (n,))
+        return values.expand((n,) + self._batch_shape + (n,)) if expand else values
 
 
 class Bernoulli(Distribution):

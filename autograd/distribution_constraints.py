@@ -23,6 +23,7 @@ __all__ = [
     "lower_triangular",
     "nonnegative",
     "nonnegative_integer",
+    "one_hot",
     "positive",
     "positive_definite",
     "positive_integer",
@@ -249,6 +250,16 @@ class _Simplex(Constraint):
         return np.all(value >= 0, axis=-1) & (np.abs(value.sum(axis=-1) - 1) < 1e-6)
 
 
+class _OneHot(Constraint):
+    """Vectors of zeros with a single one (one verdict per last-axis vector)."""
+
+    event_dim = 1
+    is_discrete = True
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        return np.all((value == 0) | (value == 1), axis=-1) & (value.sum(axis=-1) == 1)
+
+
 independent = _IndependentConstraint
 real = _Real()
 real_vector = independent(real, 1)
@@ -265,6 +276,7 @@ lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
 unit_interval = _Interval(0.0, 1.0)
 simplex = _Simplex()
+one_hot = _OneHot()
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
 less_than = _LessThan

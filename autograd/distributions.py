@@ -1,6 +1,6 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
 ``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``,
-``Geometric``, ``Independent`` and ``kl_divergence``.
+``Geometric``, ``OneHotCategorical``, ``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -15,7 +15,7 @@ from __future__ import annotations
 from . import distribution_constraints as constraints
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Poisson
-from .discrete_distributions import Bernoulli, Categorical
+from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
@@ -36,6 +36,7 @@ __all__ = [
     "Laplace",
     "MultivariateNormal",
     "Normal",
+    "OneHotCategorical",
     "Poisson",
     "Uniform",
     "constraints",

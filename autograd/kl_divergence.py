@@ -11,7 +11,7 @@ import numpy as np
 
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Poisson
-from .discrete_distributions import Bernoulli, Categorical
+from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
 from .linalg import solve_triangular
@@ -172,3 +172,9 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
 def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Tensor:
     # -H(p) - log(1 - q) / p - logit q  (E_p[k] log(1 - q) + log q, with E_p[k] = 1/p - 1)
     return -p.entropy() - (-q.probs).log1p() / p.probs - q.logits
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehotcategorical_onehotcategorical(p: OneHotCategorical, q: OneHotCategorical) -> Tensor:
+    # the inner Categoricals' KL
+    return _kl_categorical_categorical(p._categorical, q._categorical)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Binomial, Geometric, Poisson, kl_divergence
+from autograd.distributions import Binomial, Geometric, OneHotCategorical, Poisson, kl_divergence
 
 
 @pytest.fixture
@@ -270,3 +270,74 @@ def test_geometric_shapes_expand_and_checks_are_torchs(torch, td):
         with pytest.raises(ValueError, match="support"):
             theirs.log_prob(torch.tensor([value, 0.0]))
     assert Geometric(autograd.tensor([0.0]), validate_args=False).mean.item() == math.inf
+
+
+# -- OneHotCategorical --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["probs", "logits"])
+def test_one_hot_categorical_log_prob_entropy_moments_and_gradients_match_torch(torch, td, form):
+    values = [[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]] if form == "probs" else [[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]]
+    (param, t_param), x = _pair(values), np.array([[[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], [[0.0, 0.0, 1.0]] * 2])
+    ours, theirs = OneHotCategorical(**{form: param}), td.OneHotCategorical(**{form: t_param})
+    assert ours.batch_shape == tuple(theirs.batch_shape) == (2,) and ours.event_shape == tuple(theirs.event_shape)
+    out, their_out = ours.log_prob(autograd.tensor(x)), theirs.log_prob(torch.tensor(x))
+    assert out.shape == tuple(their_out.shape) == (2, 2)
+    _same(out, their_out)
+    _same(ours.entropy(), theirs.entropy())
+    for name in ("mean", "variance", "mode", "probs", "logits"):
+        _same(getattr(ours, name), getattr(theirs, name))
+    _same_gradients(out.sum(0) + ours.entropy(), their_out.sum(0) + theirs.entropy(), [param], [t_param])
+
+
+def test_one_hot_categorical_kl_and_its_gradients_match_torch(torch, td):
+    (a, t_a), (b, t_b) = _pair([[0.2, 0.3, 0.5], [0.5, 0.5, 0.0]]), _pair([[0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+    ours = kl_divergence(OneHotCategorical(a), OneHotCategorical(b))
+    theirs = td.kl_divergence(td.OneHotCategorical(t_a), td.OneHotCategorical(t_b))
+    _same(ours, theirs)
+    _same_gradients(ours, theirs, [a, b], [t_a, t_b])
+
+
+def test_one_hot_categorical_enumerate_support_and_expand_are_torchs(torch, td):
+    probs = [[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]
+    ours, theirs = (
+        OneHotCategorical(autograd.tensor(probs)),
+        td.OneHotCategorical(torch.tensor(probs, dtype=torch.float64)),
+    )
+    for expand in (True, False):
+        mine, their = ours.enumerate_support(expand), theirs.enumerate_support(expand)
+        assert mine.shape == tuple(their.shape)
+        np.testing.assert_array_equal(mine.data, their.numpy())
+    wide, their_wide = ours.expand((4, 2)), theirs.expand((4, 2))
+    assert wide.batch_shape == tuple(their_wide.batch_shape) and wide.event_shape == (3,)
+    assert wide.sample((5,)).shape == tuple(their_wide.sample((5,)).shape) == (5, 4, 2, 3)
+    _same(wide.log_prob(autograd.tensor([0.0, 0.0, 1.0])), their_wide.log_prob(torch.tensor([0.0, 0.0, 1.0]).double()))
+    _same(wide.entropy(), their_wide.entropy())
+
+
+def test_one_hot_categorical_draws_are_one_hot_with_the_class_frequencies():
+    autograd.manual_seed(2)
+    probs = np.array([0.1, 0.2, 0.7])
+    samples = OneHotCategorical(autograd.tensor(probs)).sample((30_000,))
+    assert samples.shape == (30_000, 3) and samples.dtype == np.float64
+    assert np.all(samples.data.sum(-1) == 1) and set(np.unique(samples.data)) == {0.0, 1.0}
+    _moments_agree(samples, probs, probs * (1 - probs), 30_000)
+
+
+def test_one_hot_categorical_checks_values_and_parameters_as_torch(torch, td):
+    ours, theirs = OneHotCategorical(autograd.tensor([0.5, 0.5])), td.OneHotCategorical(torch.tensor([0.5, 0.5]))
+    for value in ([1.0, 1.0], [0.5, 0.5], [0.0, 0.0]):
+        with pytest.raises(ValueError, match="support"):
+            ours.log_prob(autograd.tensor(value))
+        with pytest.raises(ValueError, match="support"):
+            theirs.log_prob(torch.tensor(value))
+    with pytest.raises(ValueError, match="right-most size"):
+        ours.log_prob(autograd.tensor([0.0, 0.0, 1.0]))
+    with pytest.raises(ValueError, match="right-most size"):
+        theirs.log_prob(torch.tensor([0.0, 0.0, 1.0]))
+    for make in (OneHotCategorical, td.OneHotCategorical):  # the inner Categorical checks whatever validate_args
+        tensor = autograd.tensor if make is OneHotCategorical else torch.tensor
+        with pytest.raises(ValueError, match="probs"):
+            make(tensor([-0.5, 1.5]), validate_args=False)
+        with pytest.raises(ValueError, match="one-dimensional"):
+            make(logits=tensor(1.0))
+    unchecked = OneHotCategorical(autograd.tensor([0.25, 0.75]), validate_args=False)
+    assert unchecked.log_prob(autograd.tensor([0.0, 2.0])).item() == pytest.approx(math.log(0.75))
