@@ -11,26 +11,30 @@ parameters:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from .core import Node
-from .discrete_distributions import _float_tensor, _one_of, clamp_probs
+from .discrete_distributions import Categorical, _float_tensor, _one_of, clamp_probs
 from .distribution_base import Distribution, broadcast_all, lazy_property
 from .distribution_constraints import (
     Constraint,
     integer_interval,
+    multinomial,
     nonnegative,
     nonnegative_integer,
     real,
+    real_vector,
+    simplex,
     unit_interval,
 )
 from .random_state import generator_for, unit_uniform
 from .tensor import Tensor, where
 from .tensor_functions import arange, minimum
 
-__all__ = ["Binomial", "Geometric", "Poisson"]
+__all__ = ["Binomial", "Geometric", "Multinomial", "Poisson"]
 
 
 def _draws(distribution: Distribution, sample_shape: Any, draw: Any, *params: Tensor) -> Tensor:
@@ -237,3 +241,86 @@ class Geometric(Distribution):
 
     def entropy(self) -> Tensor:
         return (self.logits.softplus() - self.logits * self.probs) / self.probs
+
+
+class Multinomial(Distribution):
+    """Multinomial(total_count n, probs p | logits): the counts of each of K classes in n independent draws of a
+    Categorical(p) (torch.distributions.Multinomial); event_shape (K,), batch_shape the parameter's shape without
+    its last axis. n is one int for the whole batch (NotImplementedError otherwise, as torch's); ``sample`` needs it,
+    ``log_prob`` reads n off the value (sum of its counts).
+
+    log p(x) = lgamma(sum_k x_k + 1) - sum_k lgamma(x_k + 1) + sum_k x_k log p_k (0 log 0 = 0 at p_k = 0);
+    mean n p, variance n p (1 - p); entropy n H(p) - lgamma(n + 1) + sum_k E[lgamma(x_k + 1)] over each count's
+    Binomial(n, p_k), torch's form. Draws are numpy's multinomial sampler's, floats of the parameter's dtype.
+    """
+
+    arg_constraints = {"probs": simplex, "logits": real_vector}
+
+    def __init__(
+        self, total_count: int = 1, probs: Any = None, logits: Any = None, validate_args: bool | None = None
+    ) -> None:
+        if not isinstance(total_count, int):
+            raise NotImplementedError("inhomogeneous total_count is not supported")
+        self.total_count = total_count
+        self._categorical = Categorical(probs=probs, logits=logits)
+        self._binomial = Binomial(total_count=total_count, probs=self.probs)
+        categorical = self._categorical
+        super().__init__(categorical.batch_shape, (categorical._num_events,), validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Multinomial:
+        """The inner Categorical (and the per-class Binomial) expanded to ``batch_shape``, no copy."""
+        categorical = self._categorical.expand(batch_shape)
+        binomial = self._binomial.expand(categorical.batch_shape + self._event_shape)
+        new = object.__new__(Multinomial)
+        new.__dict__.update(self.__dict__)
+        new._categorical, new._binomial, new._batch_shape = categorical, binomial, categorical.batch_shape
+        return new
+
+    @property
+    def support(self) -> Constraint:  # type: ignore[override]
+        return multinomial(self.total_count)
+
+    @property
+    def probs(self) -> Tensor:
+        return self._categorical.probs
+
+    @property
+    def logits(self) -> Tensor:
+        return self._categorical.logits
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        return self._categorical.param_shape
+
+    def _dtype(self) -> Any:
+        return self._categorical._dtype()
+
+    @property
+    def mean(self) -> Tensor:
+        return self.probs * self.total_count
+
+    @property
+    def variance(self) -> Tensor:
+        return self.total_count * self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        probs = np.broadcast_to(self.probs._data.astype(np.float64), shape)
+        probs = probs / probs.sum(-1, keepdims=True)  # numpy's sampler wants the first K - 1 to sum to <= 1
+        draws = generator_for(None).multinomial(self.total_count, probs) if math.prod(shape) else np.zeros(shape)
+        return Tensor(np.asarray(draws).astype(self._dtype(), copy=False))
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        logits, value = broadcast_all(self.logits, value)
+        absent = (value._data == 0) & (logits._data == -math.inf)  # 0 log 0 = 0
+        if absent.any():
+            logits = where(Tensor(absent), 0.0, logits)
+        return (value.sum(-1) + 1).lgamma() - (value + 1).lgamma().sum(-1) + (logits * value).sum(-1)
+
+    def entropy(self) -> Tensor:
+        n = self.total_count
+        term = n * self._categorical.entropy() - math.lgamma(n + 1)
+        counts = self._binomial.enumerate_support(expand=False)[1:]
+        weights = (counts + 1).lgamma()
+        return term + (self._binomial.log_prob(counts).exp() * weights).sum((0, -1))

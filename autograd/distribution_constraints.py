@@ -21,6 +21,7 @@ __all__ = [
     "less_than",
     "lower_cholesky",
     "lower_triangular",
+    "multinomial",
     "nonnegative",
     "nonnegative_integer",
     "one_hot",
@@ -260,6 +261,23 @@ class _OneHot(Constraint):
         return np.all((value == 0) | (value == 1), axis=-1) & (value.sum(axis=-1) == 1)
 
 
+class _Multinomial(Constraint):
+    """Vectors of non-negative entries summing to at most ``upper_bound`` (torch's check: integrality is not
+    tested), one verdict per last-axis vector."""
+
+    event_dim = 1
+    is_discrete = True
+
+    def __init__(self, upper_bound: int) -> None:
+        self.upper_bound = upper_bound
+
+    def check(self, value: np.ndarray) -> np.ndarray:
+        return np.all(value >= 0, axis=-1) & (value.sum(axis=-1) <= self.upper_bound)
+
+    def __repr__(self) -> str:
+        return f"Multinomial(upper_bound={self.upper_bound})"
+
+
 independent = _IndependentConstraint
 real = _Real()
 real_vector = independent(real, 1)
@@ -283,3 +301,4 @@ less_than = _LessThan
 interval = _Interval
 half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval
+multinomial = _Multinomial

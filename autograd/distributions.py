@@ -1,6 +1,7 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
 ``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``,
-``Geometric``, ``OneHotCategorical``, ``Independent`` and ``kl_divergence``.
+``Geometric``, ``OneHotCategorical``, ``Multinomial``,
+``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from . import distribution_constraints as constraints
 from .continuous_distributions import Beta, Exponential, Gamma, Laplace
-from .count_distributions import Binomial, Geometric, Poisson
+from .count_distributions import Binomial, Geometric, Multinomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
 from .independent_distribution import Independent
@@ -34,6 +35,7 @@ __all__ = [
     "Geometric",
     "Independent",
     "Laplace",
+    "Multinomial",
     "MultivariateNormal",
     "Normal",
     "OneHotCategorical",

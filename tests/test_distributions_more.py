@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Binomial, Geometric, OneHotCategorical, Poisson, kl_divergence
+from autograd.distributions import Binomial, Geometric, Multinomial, OneHotCategorical, Poisson, kl_divergence
 
 
 @pytest.fixture
@@ -341,3 +341,72 @@ def test_one_hot_categorical_checks_values_and_parameters_as_torch(torch, td):
             make(logits=tensor(1.0))
     unchecked = OneHotCategorical(autograd.tensor([0.25, 0.75]), validate_args=False)
     assert unchecked.log_prob(autograd.tensor([0.0, 2.0])).item() == pytest.approx(math.log(0.75))
+
+
+# -- Multinomial --------------------------------------------------------------------------------------------
+@pytest.fixture
+def td64(torch):
+    """torch.distributions with float64 as torch's default dtype, this library's: torch's Multinomial.entropy takes
+    lgamma(n + 1) of an int64 tensor, which is in the default dtype (float32 off by ~1e-7 otherwise)."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield torch.distributions
+    torch.set_default_dtype(previous)
+
+
+@pytest.mark.parametrize("form", ["probs", "logits"])
+def test_multinomial_log_prob_entropy_moments_and_gradients_match_torch(torch, td64, form):
+    values = [[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]] if form == "probs" else [[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]]
+    (param, t_param), x = _pair(values), np.array([[[0.0, 4.0, 2.0], [6.0, 0.0, 0.0]], [[1.0, 2.0, 3.0]] * 2])
+    ours, theirs = Multinomial(6, **{form: param}), td64.Multinomial(6, **{form: t_param})
+    assert ours.batch_shape == tuple(theirs.batch_shape) == (2,) and ours.event_shape == tuple(theirs.event_shape)
+    out, their_out = ours.log_prob(autograd.tensor(x)), theirs.log_prob(torch.tensor(x))
+    assert out.shape == tuple(their_out.shape) == (2, 2)
+    _same(out, their_out)
+    _same(ours.entropy(), theirs.entropy())
+    for name in ("mean", "variance", "probs", "logits"):
+        _same(getattr(ours, name), getattr(theirs, name))
+    _same_gradients(out.sum(0) + ours.entropy(), their_out.sum(0) + theirs.entropy(), [param], [t_param])
+
+
+def test_multinomial_with_a_class_of_probability_zero_matches_torch(torch, td64):
+    (probs, t_probs), x = _pair([0.0, 0.25, 0.75]), np.array([[0.0, 1.0, 3.0], [1.0, 1.0, 2.0]])
+    ours, theirs = Multinomial(4, probs), td64.Multinomial(4, t_probs)
+    _same(ours.log_prob(autograd.tensor(x)), theirs.log_prob(torch.tensor(x)))  # finite, then -inf
+    _same(ours.entropy(), theirs.entropy())
+    logits = Multinomial(4, logits=autograd.tensor([-math.inf, 0.0, 1.0]))
+    their_logits = td64.Multinomial(4, logits=torch.tensor([-math.inf, 0.0, 1.0], dtype=torch.float64))
+    _same(logits.log_prob(autograd.tensor(x)), their_logits.log_prob(torch.tensor(x)))
+
+
+def test_multinomial_draws_sum_to_the_total_count_with_binomial_margins():
+    autograd.manual_seed(4)
+    probs = np.array([[0.1, 0.2, 0.7], [0.5, 0.5, 0.0]])
+    samples = Multinomial(10, autograd.tensor(probs)).sample((20_000,))
+    assert samples.shape == (20_000, 2, 3) and samples.dtype == np.float64
+    assert np.all(samples.data.sum(-1) == 10) and np.all(samples.data[:, 1, 2] == 0)
+    _moments_agree(samples, 10 * probs, 10 * probs * (1 - probs), 20_000)
+
+
+def test_multinomial_shapes_expand_and_checks_are_torchs(torch, td64):
+    probs = [[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]
+    ours, theirs = Multinomial(3, autograd.tensor(probs)), td64.Multinomial(3, torch.tensor(probs, dtype=torch.float64))
+    wide, their_wide = ours.expand((4, 2)), theirs.expand((4, 2))
+    assert wide.batch_shape == tuple(their_wide.batch_shape) and wide.event_shape == (3,)
+    assert wide.sample((5,)).shape == tuple(their_wide.sample((5,)).shape) == (5, 4, 2, 3)
+    _same(wide.log_prob(autograd.tensor([1.0, 0.0, 2.0])), their_wide.log_prob(torch.tensor([1.0, 0.0, 2.0]).double()))
+    _same(wide.entropy(), theirs.entropy().expand(4, 2))  # torch's expanded Multinomial loses its entropy
+    assert Multinomial(3, autograd.tensor(probs)).sample((0,)).shape == (0, 2, 3)
+    for value in ([1.0, 1.0, 2.0], [-1.0, 0.0, 1.0]):  # more than total_count, a negative count
+        with pytest.raises(ValueError, match="support"):
+            ours.log_prob(autograd.tensor(value))
+        with pytest.raises(ValueError, match="support"):
+            theirs.log_prob(torch.tensor(value, dtype=torch.float64))
+    with pytest.raises(NotImplementedError, match="inhomogeneous total_count"):
+        Multinomial(autograd.tensor([3.0, 4.0]), autograd.tensor(probs))
+    with pytest.raises(NotImplementedError, match="inhomogeneous total_count"):
+        td64.Multinomial(torch.tensor([3.0, 4.0]), torch.tensor(probs))
+    with pytest.raises(ValueError, match="Either `probs` or `logits`"):
+        Multinomial(3)
+    with pytest.raises(ValueError, match="probs"):
+        Multinomial(3, autograd.tensor([-0.5, 1.5]))
