@@ -1,12 +1,13 @@
-"""``Exponential``, ``Laplace``, ``Gamma`` and ``Beta`` (torch.distributions' of those names).
+"""``Exponential``, ``Laplace``, ``Gamma``, ``Beta`` and ``Dirichlet`` (torch.distributions' of those names).
 
 Exponential and Laplace draw by inverting their cdf at a uniform draw, so ``rsample`` is differentiable in the
-parameters. Gamma and Beta draw with numpy's samplers (``sample`` only: torch's implicit reparameterisation of the
-gamma draw is not here, so their ``rsample`` is NotImplementedError); their densities, entropies and moments are
+parameters. Gamma, Beta and Dirichlet draw with numpy's samplers (``sample`` only: torch's implicit reparameterisation
+of the gamma draw is not here, so their ``rsample`` is NotImplementedError); their densities, entropies and moments are
 differentiable in the parameters:
 
     Gamma(a, b):  log p(x) = a log b + (a - 1) log x - b x - lgamma(a)
     Beta(a, b):   log p(x) = (a - 1) log x + (b - 1) log(1 - x) - lgamma(a) - lgamma(b) + lgamma(a + b)
+    Dirichlet(a): log p(x) = sum_k (a_k - 1) log x_k + lgamma(sum_k a_k) - sum_k lgamma(a_k)
 
 (with 0 log 0 = 0, as torch's xlogy).
 """
@@ -18,13 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from .core import Node
+from .default_dtype import get_default_dtype
 from .distribution_base import Distribution, broadcast_all
-from .distribution_constraints import nonnegative, positive, real, unit_interval
+from .distribution_constraints import independent, nonnegative, positive, real, simplex, unit_interval
 from .random_state import generator_for
-from .tensor import Tensor
+from .tensor import Tensor, where
 from .tensor_functions import rand
 
-__all__ = ["Beta", "Exponential", "Gamma", "Laplace"]
+__all__ = ["Beta", "Dirichlet", "Exponential", "Gamma", "Laplace"]
 
 
 def _numpy_draws(
@@ -214,3 +217,71 @@ class Beta(Distribution):
         """log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b)."""
         a, b = self.concentration1, self.concentration0
         return a.lgamma() + b.lgamma() - (a + b).lgamma()
+
+
+class Dirichlet(Distribution):
+    """Dirichlet(concentration a): probability vectors x on the simplex of the last axis (K entries), density
+    prod_k x_k^(a_k - 1) / B(a), B(a) = prod_k Gamma(a_k) / Gamma(sum_k a_k); event_shape (K,), batch_shape the
+    concentration's shape without its last axis (a_k > 0).
+
+    mean a / a0, variance a (a0 - a) / (a0^2 (a0 + 1)) (a0 = sum_k a_k), entropy
+    log B(a) + (a0 - K) digamma(a0) - sum_k (a_k - 1) digamma(a_k); draws normalise independent Gamma(a_k, 1)
+    draws made with numpy's sampler (each at least the dtype's tiny, as torch's). ``rsample`` is not implemented:
+    torch differentiates the gamma draws implicitly, which is not here (``has_rsample`` False).
+    """
+
+    arg_constraints = {"concentration": independent(positive, 1)}
+    support = simplex
+
+    def __init__(self, concentration: Any, validate_args: bool | None = None) -> None:
+        if not isinstance(concentration, Node):
+            array = np.asarray(concentration)
+            concentration = Tensor(array if array.dtype.kind == "f" else array.astype(get_default_dtype()))
+        if concentration.ndim < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        shape = tuple(concentration.shape)
+        super().__init__(shape[:-1], shape[-1:], validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration / self.concentration.sum(-1, keepdim=True)
+
+    @property
+    def mode(self) -> Tensor:
+        """(a - 1)+ / sum (a - 1)+; where every a_k < 1, the one-hot vertex of the largest of those (torch's)."""
+        shifted = (self.concentration - 1).clamp(min=0.0)
+        mode = shifted / shifted.sum(-1, keepdim=True)
+        below_one = np.all(self.concentration._data < 1, axis=-1)
+        if not below_one.any():
+            return mode
+        k = self._event_shape[0]
+        vertex = np.eye(k, dtype=mode.dtype)[np.argmax(mode._data, axis=-1)]
+        return where(Tensor(below_one[..., None]), Tensor(vertex), mode)
+
+    @property
+    def variance(self) -> Tensor:
+        a = self.concentration
+        total = a.sum(-1, keepdim=True)
+        return a * (total - a) / (total**2 * (total + 1))
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        gammas = _numpy_draws(self, sample_shape, np.random.Generator.standard_gamma, self.concentration)._data
+        return Tensor(gammas / gammas.sum(-1, keepdims=True))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        raise NotImplementedError(
+            "Dirichlet.rsample is not implemented: torch's implicit reparameterisation of the gamma draws is not "
+            "here (has_rsample is False); use sample, or a score-function (log_prob) estimator"
+        )
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._value_tensor(value)
+        a = self.concentration
+        return (a - 1).xlogy(value).sum(-1) + a.sum(-1).lgamma() - a.lgamma().sum(-1)
+
+    def entropy(self) -> Tensor:
+        a = self.concentration
+        k = self._event_shape[0]
+        total = a.sum(-1)
+        return a.lgamma().sum(-1) - total.lgamma() - (k - total) * total.digamma() - ((a - 1) * a.digamma()).sum(-1)

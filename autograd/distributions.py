@@ -1,7 +1,7 @@
 """torch.distributions' core: ``Normal``, ``MultivariateNormal``, ``Uniform``, ``Categorical``, ``Bernoulli``,
 ``Exponential``, ``Laplace``, ``Gamma``, ``Beta``, ``Poisson``, ``Binomial``,
 ``Geometric``, ``OneHotCategorical``, ``Multinomial``,
-``Independent`` and ``kl_divergence``.
+``Dirichlet``, ``Independent`` and ``kl_divergence``.
 
 >>> import autograd
 >>> from autograd.distributions import Categorical
@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from . import distribution_constraints as constraints
-from .continuous_distributions import Beta, Exponential, Gamma, Laplace
+from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Multinomial, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
@@ -29,6 +29,7 @@ __all__ = [
     "Binomial",
     "Beta",
     "Categorical",
+    "Dirichlet",
     "Distribution",
     "Exponential",
     "Gamma",

@@ -1,6 +1,6 @@
 """``kl_divergence(p, q)``: KL(p || q) = E_p[log p(x) - log q(x)] in closed form, for the registered pairs of
-distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair. Every distribution here has
-its same-type pair; pairs of different types are NotImplementedError unless registered."""
+distribution types (torch.distributions.kl_divergence); ``register_kl`` adds a pair. Every distribution here but
+Multinomial (as torch's) has its same-type pair; pairs of different types are NotImplementedError unless registered."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .continuous_distributions import Beta, Exponential, Gamma, Laplace
+from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
 from .count_distributions import Binomial, Geometric, Poisson
 from .discrete_distributions import Bernoulli, Categorical, OneHotCategorical
 from .distribution_base import Distribution
@@ -178,3 +178,16 @@ def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Tensor:
 def _kl_onehotcategorical_onehotcategorical(p: OneHotCategorical, q: OneHotCategorical) -> Tensor:
     # the inner Categoricals' KL
     return _kl_categorical_categorical(p._categorical, q._categorical)
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
+    # lgamma(a0) - lgamma(b0) - sum_k (lgamma(a_k) - lgamma(b_k)) + sum_k (a_k - b_k) (digamma(a_k) - digamma(a0))
+    a, b = p.concentration, q.concentration
+    a0, b0 = a.sum(-1), b.sum(-1)
+    return (
+        a0.lgamma()
+        - b0.lgamma()
+        - (a.lgamma() - b.lgamma()).sum(-1)
+        + ((a - b) * (a.digamma() - a0.digamma().unsqueeze(-1))).sum(-1)
+    )

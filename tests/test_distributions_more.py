@@ -13,7 +13,15 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.distributions import Binomial, Geometric, Multinomial, OneHotCategorical, Poisson, kl_divergence
+from autograd.distributions import (
+    Binomial,
+    Dirichlet,
+    Geometric,
+    Multinomial,
+    OneHotCategorical,
+    Poisson,
+    kl_divergence,
+)
 
 
 @pytest.fixture
@@ -410,3 +418,69 @@ def test_multinomial_shapes_expand_and_checks_are_torchs(torch, td64):
         Multinomial(3)
     with pytest.raises(ValueError, match="probs"):
         Multinomial(3, autograd.tensor([-0.5, 1.5]))
+
+
+# -- Dirichlet ----------------------------------------------------------------------------------------------
+def test_dirichlet_log_prob_entropy_moments_and_gradients_match_torch(torch, td):
+    concentration, t_concentration = _pair([[0.5, 2.0, 3.0], [0.2, 0.3, 0.9], [1.0, 1.0, 1.0]])
+    x = np.array([[[0.2, 0.3, 0.5]] * 3, [[0.01, 0.01, 0.98], [0.7, 0.2, 0.1], [0.5, 0.5, 0.0]]])
+    ours, theirs = Dirichlet(concentration), td.Dirichlet(t_concentration)
+    assert ours.batch_shape == tuple(theirs.batch_shape) == (3,) and ours.event_shape == tuple(theirs.event_shape)
+    out, their_out = ours.log_prob(autograd.tensor(x[:1])), theirs.log_prob(torch.tensor(x[:1]))
+    _same(out, their_out)
+    _same(ours.entropy(), theirs.entropy())
+    for name in ("mean", "variance", "mode", "stddev"):
+        _same(getattr(ours, name), getattr(theirs, name))
+    total, their_total = out.sum(0) + ours.entropy(), their_out.sum(0) + theirs.entropy()
+    _same_gradients(total, their_total, [concentration], [t_concentration], rtol=1e-8)  # torch's trigamma: ~5e-10
+    _same(ours.log_prob(autograd.tensor(x[1])), theirs.log_prob(torch.tensor(x[1])))  # x_k = 0 at a_k = 1: xlogy
+
+
+def test_dirichlet_kl_and_its_gradients_match_torch(torch, td):
+    (a, t_a), (b, t_b) = _pair([[0.5, 2.0, 3.0], [4.0, 0.3, 0.9]]), _pair([[1.0, 1.0, 1.0], [2.0, 2.0, 0.1]])
+    ours = kl_divergence(Dirichlet(a), Dirichlet(b))
+    theirs = td.kl_divergence(td.Dirichlet(t_a), td.Dirichlet(t_b))
+    _same(ours, theirs)
+    _same_gradients(ours, theirs, [a, b], [t_a, t_b], rtol=1e-8)  # torch's trigamma is good to ~5e-10
+
+
+def test_dirichlet_draws_lie_on_the_simplex_with_the_dirichlet_moments():
+    autograd.manual_seed(6)
+    a = np.array([[0.5, 2.0, 3.0], [0.05, 0.05, 0.05]])
+    samples = Dirichlet(autograd.tensor(a)).sample((30_000,))
+    assert samples.shape == (30_000, 2, 3) and samples.dtype == np.float64
+    np.testing.assert_allclose(samples.data.sum(-1), 1.0, rtol=1e-12)
+    assert np.all(samples.data > 0)  # small concentrations underflow: kept at least tiny, as torch's
+    total = a.sum(-1, keepdims=True)
+    _moments_agree(samples[:, 0], a[0] / total[0], a[0] * (total[0] - a[0]) / (total[0] ** 2 * (total[0] + 1)), 30_000)
+    assert np.all(np.isfinite(Dirichlet(autograd.tensor(a)).log_prob(samples).data))
+
+
+def test_dirichlet_shapes_expand_rsample_and_checks_are_torchs(torch, td):
+    a = [[0.5, 2.0, 3.0], [4.0, 0.3, 0.9]]
+    ours, theirs = Dirichlet(autograd.tensor(a)), td.Dirichlet(torch.tensor(a, dtype=torch.float64))
+    wide, their_wide = ours.expand((4, 2)), theirs.expand((4, 2))
+    assert wide.batch_shape == tuple(their_wide.batch_shape) and wide.event_shape == (3,)
+    assert wide.sample((5,)).shape == tuple(their_wide.sample((5,)).shape) == (5, 4, 2, 3)
+    value = [0.2, 0.3, 0.5]
+    _same(wide.log_prob(autograd.tensor(value)), their_wide.log_prob(torch.tensor(value, dtype=torch.float64)))
+    assert not Dirichlet.has_rsample
+    with pytest.raises(NotImplementedError, match="Dirichlet.rsample"):
+        ours.rsample()
+    for bad in ([0.2, 0.3, 0.6], [-0.2, 0.7, 0.5]):  # not summing to 1, a negative entry
+        with pytest.raises(ValueError, match="support"):
+            ours.log_prob(autograd.tensor(bad))
+        with pytest.raises(ValueError, match="support"):
+            theirs.log_prob(torch.tensor(bad, dtype=torch.float64))
+    with pytest.raises(ValueError, match="right-most size"):
+        ours.log_prob(autograd.tensor([0.5, 0.5]))
+    with pytest.raises(ValueError, match="right-most size"):
+        theirs.log_prob(torch.tensor([0.5, 0.5], dtype=torch.float64))
+    with pytest.raises(ValueError, match="concentration"):
+        Dirichlet(autograd.tensor([1.0, 0.0]))
+    with pytest.raises(ValueError, match="concentration"):
+        td.Dirichlet(torch.tensor([1.0, 0.0]))
+    with pytest.raises(ValueError, match="at least one-dimensional"):
+        Dirichlet(autograd.tensor(2.0))
+    with pytest.raises(ValueError, match="at least one-dimensional"):
+        td.Dirichlet(torch.tensor(2.0))
