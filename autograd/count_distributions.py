@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from .core import Node
-from .discrete_distributions import Categorical, _float_tensor, _one_of, clamp_probs
-from .distribution_base import Distribution, broadcast_all, lazy_property
+from .discrete_distributions import BinaryParameter, Categorical, CategoricalBacked, _float_tensor, _one_of
+from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import (
     Constraint,
     integer_interval,
@@ -80,7 +80,7 @@ class Poisson(Distribution):
         return value.xlogy(rate) - rate - (value + 1).lgamma()
 
 
-class Binomial(Distribution):
+class Binomial(BinaryParameter, Distribution):
     """Binomial(total_count n, probs p | logits x): the number of successes in n independent trials, each a
     success with probability p = sigmoid(x), one per entry of the broadcast parameters (n a whole number >= 0).
 
@@ -105,15 +105,6 @@ class Binomial(Distribution):
         else:
             self.logits = param
         super().__init__(tuple(param.shape), validate_args=validate_args)
-
-    @lazy_property
-    def logits(self) -> Tensor:  # type: ignore[override]
-        clamped = clamp_probs(self.probs)
-        return clamped.log() - (-clamped).log1p()
-
-    @lazy_property
-    def probs(self) -> Tensor:  # type: ignore[override]
-        return self.logits.sigmoid()
 
     @property
     def _param(self) -> Tensor:
@@ -175,7 +166,7 @@ class Binomial(Distribution):
         return values.expand((-1,) + self._batch_shape) if expand else values
 
 
-class Geometric(Distribution):
+class Geometric(BinaryParameter, Distribution):
     """Geometric(probs p | logits x): the number k = 0, 1, ... of failures before the first success in trials each
     a success with probability p = sigmoid(x) in (0, 1] (torch's convention; Tensor.geometric_ counts the trials).
 
@@ -201,15 +192,6 @@ class Geometric(Distribution):
                 f"Expected parameter probs ({type(param).__name__} of shape {tuple(param.shape)}) of distribution "
                 f"{self!r} to be positive but found invalid values:\n{param._data[~(param._data > 0)]}"
             )
-
-    @lazy_property
-    def logits(self) -> Tensor:  # type: ignore[override]
-        clamped = clamp_probs(self.probs)
-        return clamped.log() - (-clamped).log1p()
-
-    @lazy_property
-    def probs(self) -> Tensor:  # type: ignore[override]
-        return self.logits.sigmoid()
 
     @property
     def mean(self) -> Tensor:
@@ -243,7 +225,7 @@ class Geometric(Distribution):
         return (self.logits.softplus() - self.logits * self.probs) / self.probs
 
 
-class Multinomial(Distribution):
+class Multinomial(CategoricalBacked, Distribution):
     """Multinomial(total_count n, probs p | logits): the counts of each of K classes in n independent draws of a
     Categorical(p) (torch.distributions.Multinomial); event_shape (K,), batch_shape the parameter's shape without
     its last axis. n is one int for the whole batch (NotImplementedError otherwise, as torch's); ``sample`` needs it,
@@ -279,21 +261,6 @@ class Multinomial(Distribution):
     @property
     def support(self) -> Constraint:  # type: ignore[override]
         return multinomial(self.total_count)
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def param_shape(self) -> tuple[int, ...]:
-        return self._categorical.param_shape
-
-    def _dtype(self) -> Any:
-        return self._categorical._dtype()
 
     @property
     def mean(self) -> Tensor:

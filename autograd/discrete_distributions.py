@@ -133,7 +133,44 @@ class Categorical(Distribution):
         return values.expand((-1,) + self._batch_shape) if expand else values
 
 
-class OneHotCategorical(Distribution):
+class BinaryParameter:
+    """The two forms of a probability p in (0, 1) a distribution is given by one of (Bernoulli's, Binomial's,
+    Geometric's): logits = log p - log(1 - p) of the clamped probs, probs = sigmoid(logits), the other made when
+    first read (lazy_property: kept, with its graph)."""
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        clamped = clamp_probs(self.probs)
+        return clamped.log() - (-clamped).log1p()
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        return self.logits.sigmoid()
+
+
+class CategoricalBacked:
+    """A distribution over the classes of an inner ``Categorical`` (``_categorical``; OneHotCategorical's,
+    Multinomial's): its parameters, their shape and dtype are that Categorical's."""
+
+    _categorical: Categorical
+
+    @property
+    def probs(self) -> Tensor:
+        return self._categorical.probs
+
+    @property
+    def logits(self) -> Tensor:
+        return self._categorical.logits
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        return self._categorical.param_shape
+
+    def _dtype(self) -> Any:
+        return self._categorical._dtype()
+
+
+class OneHotCategorical(CategoricalBacked, Distribution):
     """A Categorical's draws as one-hot vectors of K entries (torch.distributions.OneHotCategorical), given by
     ``probs`` (normalised along the last axis) or ``logits``: event_shape (K,), batch_shape the parameter's shape
     without its last axis.
@@ -160,21 +197,6 @@ class OneHotCategorical(Distribution):
         new._categorical = categorical
         new._batch_shape = categorical.batch_shape
         return new
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def param_shape(self) -> tuple[int, ...]:
-        return self._categorical.param_shape
-
-    def _dtype(self) -> Any:
-        return self._categorical._dtype()
 
     @property
     def mean(self) -> Tensor:
@@ -207,7 +229,7 @@ class OneHotCategorical(Distribution):
         return values.expand((n,) + self._batch_shape + (n,)) if expand else values
 
 
-class Bernoulli(Distribution):
+class Bernoulli(BinaryParameter, Distribution):
     """Draws of 1 with probability p and 0 with 1 - p, one per entry of ``probs`` (or of ``logits``:
     p = sigmoid(logits)).
 
@@ -228,15 +250,6 @@ class Bernoulli(Distribution):
         else:
             self.logits = param
         super().__init__(tuple(param.shape), validate_args=validate_args)
-
-    @lazy_property
-    def logits(self) -> Tensor:  # type: ignore[override]
-        clamped = clamp_probs(self.probs)
-        return clamped.log() - (-clamped).log1p()
-
-    @lazy_property
-    def probs(self) -> Tensor:  # type: ignore[override]
-        return self.logits.sigmoid()
 
     @property
     def param_shape(self) -> tuple[int, ...]:
