@@ -195,6 +195,7 @@ TORCH_KEYWORD_NAMES: dict[str, dict[str, str]] = {
     "maximum": {"other": "y"},
     "minimum": {"other": "y"},
     "rot90": {"dims": "axes"},
+    "scatter": {"value": "src"},
     "tile": {"dims": "reps"},
     "take": {"index": "indices"},
     **dict.fromkeys(("hsplit", "vsplit", "dsplit"), {"sections": "indices_or_sections", "indices": "indices_or_sections"}),

@@ -201,3 +201,17 @@ def test_nextafter_passes_the_gradient_to_its_input_as_torchs():
     finite = np.isfinite(expected.detach().numpy()) & np.isfinite(values)  # elsewhere the result is a constant here
     assert tx.grad[-1] == 0  # at self == other, as torch's
     np.testing.assert_array_equal(np.asarray(ox.grad)[finite], tx.grad.numpy()[finite])
+
+
+def test_scatter_takes_torchs_value_keyword():
+    index = np.array([[0, 3], [1, 1], [2, 0]])
+    tx, ox = _pair(X)
+    expected = torch.scatter(input=tx, dim=1, index=torch.tensor(index), value=0.25)
+    _check(expected, autograd.scatter(input=ox, dim=1, index=Tensor(index), value=0.25), [tx], [ox])
+    rows = index % 3
+    tx, ox = _pair(X)
+    _check(tx.scatter(0, torch.tensor(rows), value=-1.5), ox.scatter(0, Tensor(rows), value=-1.5), [tx], [ox])
+    tx, ox = _pair(X)
+    _check(torch.scatter(tx, 0, torch.tensor(rows), value=3.0), autograd.scatter(ox, 0, rows, value=3.0), [tx], [ox])
+    with pytest.raises(TypeError, match="src"):
+        autograd.scatter(Tensor(X), 1, Tensor(index), Tensor(Y), value=1.0)
