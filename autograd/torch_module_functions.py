@@ -339,7 +339,8 @@ def isin(
     elements: TensorLike, test_elements: TensorLike, *, assume_unique: bool = False, invert: bool = False
 ) -> Tensor:
     """torch.isin: a boolean tensor of ``elements``' shape, True where the entry is among ``test_elements``
-    (either may be a number; ``invert`` negates it); outside the graph."""
+    (either may be a number, which torch's overloads name ``element=`` and ``test_element=``, also taken here;
+    ``invert`` negates it); outside the graph."""
     found = np.isin(_array(elements), _array(test_elements), assume_unique=assume_unique, invert=invert)
     return Tensor._from_array(np.asarray(found, dtype=bool), False)
 

@@ -215,3 +215,22 @@ def test_scatter_takes_torchs_value_keyword():
     _check(torch.scatter(tx, 0, torch.tensor(rows), value=3.0), autograd.scatter(ox, 0, rows, value=3.0), [tx], [ox])
     with pytest.raises(TypeError, match="src"):
         autograd.scatter(Tensor(X), 1, Tensor(index), Tensor(Y), value=1.0)
+
+
+def test_isin_takes_torchs_keywords_of_each_overload():
+    elements, tests = np.array([[1, 2, 3], [4, 5, 6]]), np.array([2, 5, 7])
+    cases = [
+        ({"elements": elements, "test_elements": tests}, {}),
+        ({"elements": elements, "test_elements": tests}, {"invert": True, "assume_unique": True}),
+        ({"element": 5, "test_elements": tests}, {}),
+        ({"elements": elements, "test_element": 4}, {"invert": True}),
+    ]
+    for tensors, options in cases:
+        expected = torch.isin(
+            **{k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in tensors.items()}, **options
+        )
+        got = autograd.isin(**{k: Tensor(v) if isinstance(v, np.ndarray) else v for k, v in tensors.items()}, **options)
+        np.testing.assert_array_equal(np.asarray(got.data), expected.numpy())
+        assert np.asarray(got.data).shape == tuple(expected.shape) and got.dtype == np.bool_
+    with pytest.raises(TypeError, match="element"):
+        autograd.isin(Tensor(elements), element=2, test_elements=Tensor(tests))
