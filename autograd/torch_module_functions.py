@@ -34,6 +34,7 @@ from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate, stack
+from .torch_keywords import UNSET
 from .torch_names import check_factory_options
 
 __all__ = [
@@ -520,12 +521,33 @@ def _dtype_of(x: Any) -> Any:
     return x.dtype if isinstance(x, Tensor) else x._data if isinstance(x, Node) else x
 
 
-def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
+#: The keyword names of torch.result_type's overloads: (Tensor tensor, Tensor other), (Number scalar, Tensor tensor),
+#: (Tensor tensor, Number other) and (Number scalar1, Number scalar2).
+_RESULT_TYPE_KEYWORDS = ({"tensor", "other"}, {"scalar", "tensor"}, {"scalar1", "scalar2"})
+
+
+def result_type(
+    tensor: Any = UNSET,
+    other: Any = UNSET,
+    *,
+    scalar: Any = UNSET,
+    scalar1: Any = UNSET,
+    scalar2: Any = UNSET,
+) -> np.dtype:
     """torch.result_type with numpy's rules (``numpy.result_type``): the dtype of an operation on the two
-    (Tensors, arrays, Python numbers or dtypes). Python numbers are weak, as torch's, but a float number with an
-    integer tensor gives float64 (torch: its default float32), and numpy's promotions differ from torch's for
-    mixed sizes (int64 with float16 is float64 here, float16 in torch)."""
-    return np.result_type(_dtype_of(tensor1), _dtype_of(tensor2))
+    (Tensors, arrays, Python numbers or dtypes), named as torch's overloads name them (``tensor``/``other``,
+    ``scalar``/``tensor``, ``scalar1``/``scalar2``; the order does not matter). Python numbers are weak, as
+    torch's, but a float number with an integer tensor gives float64 (torch: its default float32), and numpy's
+    promotions differ from torch's for mixed sizes (int64 with float16 is float64 here, float16 in torch)."""
+    given = {"tensor": tensor, "other": other, "scalar": scalar, "scalar1": scalar1, "scalar2": scalar2}
+    given = {name: value for name, value in given.items() if value is not UNSET}
+    if set(given) not in _RESULT_TYPE_KEYWORDS:
+        raise TypeError(
+            f"result_type: takes two operands, tensor and other (or torch's scalar and tensor, or scalar1 and "
+            f"scalar2), got {', '.join(given) or 'none'}"
+        )
+    first, second = given.values()
+    return np.result_type(_dtype_of(first), _dtype_of(second))
 
 
 def promote_types(type1: Any, type2: Any) -> np.dtype:

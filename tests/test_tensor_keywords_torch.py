@@ -234,3 +234,24 @@ def test_isin_takes_torchs_keywords_of_each_overload():
         assert np.asarray(got.data).shape == tuple(expected.shape) and got.dtype == np.bool_
     with pytest.raises(TypeError, match="element"):
         autograd.isin(Tensor(elements), element=2, test_elements=Tensor(tests))
+
+
+def test_result_type_takes_torchs_keywords_of_each_overload():
+    float32, int32 = np.ones(2, np.float32), np.ones(2, np.int32)
+    cases = [
+        {"tensor": int32, "other": np.ones(2)},
+        {"tensor": float32, "other": 2},
+        {"scalar": 2.5, "tensor": float32},
+        {"scalar": 7, "tensor": int32},
+        {"scalar1": 2, "scalar2": True},
+    ]
+    for arguments in cases:
+        expected = torch.result_type(
+            **{k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in arguments.items()}
+        )
+        got = autograd.result_type(**{k: Tensor(v) if isinstance(v, np.ndarray) else v for k, v in arguments.items()})
+        assert str(got) == str(expected).removeprefix("torch.")
+    with pytest.raises(TypeError, match="result_type"):
+        autograd.result_type(tensor=Tensor(float32), scalar2=1)
+    with pytest.raises(TypeError, match="result_type"):
+        autograd.result_type(Tensor(float32))
