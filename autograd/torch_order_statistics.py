@@ -37,6 +37,15 @@ def _lower_median_position(sorted_data: np.ndarray, ignore_nan: bool) -> np.ndar
     return np.where(valid < sorted_data.shape[-1], valid, (sorted_data.shape[-1] - 1) // 2)
 
 
+def _weights_of_q(q: Any, spans: np.ndarray, below: np.ndarray, ranked_by_q: np.ndarray, weights: np.ndarray) -> Any:
+    """The 'linear' quantile's interpolation weights f = q (n - 1) - floor(q (n - 1)) as a function of a ``q``
+    that requires grad (as torch's): df/dq = n - 1 (the floor is a constant), so the quantile's derivative is
+    (x_above - x_below) (n - 1). A slice whose rank does not follow q (a NaN in quantile's, none but NaNs in
+    nanquantile's) keeps its constant ``weights`` and sends q no gradient (0, not its NaN difference times 0)."""
+    levels = q.astype(weights.dtype).reshape(-1)
+    return (levels * spans - below.astype(weights.dtype)).where(ranked_by_q, weights)
+
+
 def _data(x: Any) -> np.ndarray:
     return np.asarray(x._data if isinstance(x, Node) else x)
 
@@ -156,7 +165,8 @@ class TorchOrderStatistics:
         """torch.Tensor.quantile: the q-th quantiles (q a number or a 1-D tensor in [0, 1]; its length leads the
         result) of all entries or along ``dim``, at rank q (n - 1) of the sorted entries; ``interpolation``
         'linear' mixes the neighbours below and above with weights 1 - f and f (f the rank's fraction, the
-        gradient likewise), 'midpoint' halves, 'lower'/'higher'/'nearest' pick one (half to even). NaN where a
+        gradient likewise; a q that requires grad gets (above - below) (n - 1), as torch's), 'midpoint' halves,
+        'lower'/'higher'/'nearest' pick one (half to even; q is a constant of these, as torch's). NaN where a
         slice holds a NaN."""
         return self._quantile("quantile", q, dim, keepdim, interpolation, ignore_nan=False)
 
@@ -188,9 +198,13 @@ class TorchOrderStatistics:
         last = ordered.shape[-1] - 1
         nan = np.isnan(ordered._data)
         if ignore_nan:
-            ranks = np.maximum(levels.reshape(-1) * ((~nan).sum(axis=-1, keepdims=True) - 1).astype(dtype), 0)
+            spans = ((~nan).sum(axis=-1, keepdims=True) - 1).astype(dtype)  # n - 1 of each slice's numbers
+            ranks = np.maximum(levels.reshape(-1) * spans, 0)
+            ranked_by_q = spans >= 0
         else:
-            ranks = np.where(nan.any(axis=-1, keepdims=True), last, levels.reshape(-1) * last).astype(dtype)
+            spans = np.full(nan.shape[:-1] + (1,), last, dtype)
+            ranked_by_q = ~nan.any(axis=-1, keepdims=True)
+            ranks = np.where(ranked_by_q, levels.reshape(-1) * last, last).astype(dtype)
         rounding: dict[str, Any] = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}
         if interpolation in rounding:
             ranks = rounding[interpolation](ranks)
@@ -199,6 +213,8 @@ class TorchOrderStatistics:
         result = take(ordered, below, -1)
         if interpolation in ("linear", "midpoint"):
             weights = np.full_like(ranks, 0.5) if interpolation == "midpoint" else (ranks - below).astype(dtype)
+            if interpolation == "linear" and isinstance(q, type(tensor)) and q.requires_grad:
+                weights = _weights_of_q(q, spans, below, ranked_by_q, weights)
             result = result.lerp(take(ordered, np.ceil(ranks).astype(np.int64), -1), weights)
         result = result.squeeze(-1) if levels.ndim == 0 else result.moveaxis(-1, 0)
         if not keepdim:

@@ -255,3 +255,37 @@ def test_result_type_takes_torchs_keywords_of_each_overload():
         autograd.result_type(tensor=Tensor(float32), scalar2=1)
     with pytest.raises(TypeError, match="result_type"):
         autograd.result_type(Tensor(float32))
+
+
+QUANTILE_INPUT = RNG.uniform(-1.0, 1.0, (3, 6))
+QUANTILE_INPUT_NAN = QUANTILE_INPUT.copy()
+QUANTILE_INPUT_NAN[0, 2] = QUANTILE_INPUT_NAN[2, 1:] = np.nan
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "midpoint", "nearest"])
+@pytest.mark.parametrize("name", ["quantile", "nanquantile"])
+@pytest.mark.parametrize(
+    ("data", "levels", "dim"),
+    [
+        (QUANTILE_INPUT, [0.1, 0.5, 0.83, 1.0], 1),
+        (QUANTILE_INPUT, 0.37, None),
+        (QUANTILE_INPUT, [0.0, 0.25, 0.9], 0),
+        (QUANTILE_INPUT_NAN, [0.1, 0.5, 0.83], 1),
+    ],
+    ids=["rows", "zero-d-q-all", "columns", "nan-rows"],
+)
+def test_quantile_gives_a_q_that_requires_grad_torchs_gradient(name, interpolation, data, levels, dim):
+    (tx, ox), (tq, oq) = _pair(data), _pair(np.array(levels))
+    expected = getattr(torch, name)(tx, tq, dim=dim, keepdim=True, interpolation=interpolation)
+    got = getattr(ox, name)(oq, dim=dim, keepdim=True, interpolation=interpolation)
+    np.testing.assert_allclose(np.asarray(got.data), expected.detach().numpy(), rtol=1e-12)
+    assert got.requires_grad
+    weights = np.linspace(0.5, 1.5, expected.numel()).reshape(tuple(expected.shape))
+    finite = ~np.isnan(weights * expected.detach().numpy())  # a NaN result's gradient is NaN in either
+    (expected[torch.tensor(finite)] * torch.tensor(weights[finite])).sum().backward()
+    (got[finite] * Tensor(weights[finite])).sum().backward()
+    np.testing.assert_allclose(np.asarray(ox.grad), tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+    if tq.grad is None:  # torch's q is a constant of every mode but 'linear'
+        assert oq.grad is None or not np.asarray(oq.grad).any()
+    else:
+        np.testing.assert_allclose(np.asarray(oq.grad), tq.grad.numpy(), rtol=1e-12, atol=1e-15)
