@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import Node
-from .discrete_distributions import BinaryParameter, Categorical, CategoricalBacked, _float_tensor, _one_of
+from .discrete_distributions import BinaryParameter, Categorical, CategoricalBacked
 from .distribution_base import Distribution, broadcast_all
 from .distribution_constraints import (
     Constraint,
@@ -96,14 +95,8 @@ class Binomial(BinaryParameter, Distribution):
     def __init__(
         self, total_count: Any = 1, probs: Any = None, logits: Any = None, validate_args: bool | None = None
     ) -> None:
-        _one_of(probs, logits)
-        given = probs if probs is not None else logits
-        count, param = broadcast_all(total_count, given if isinstance(given, Node) else _float_tensor(given))
+        count, param = self._take_probability(probs, logits, total_count)
         self.total_count = count.type_as(param)
-        if probs is not None:
-            self.probs = param
-        else:
-            self.logits = param
         super().__init__(tuple(param.shape), validate_args=validate_args)
 
     @property
@@ -179,13 +172,7 @@ class Geometric(BinaryParameter, Distribution):
     support: Constraint = nonnegative_integer
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        _one_of(probs, logits)
-        given = probs if probs is not None else logits
-        (param,) = broadcast_all(given if isinstance(given, Node) else _float_tensor(given))
-        if probs is not None:
-            self.probs = param
-        else:
-            self.logits = param
+        (param,) = self._take_probability(probs, logits)
         super().__init__(tuple(param.shape), validate_args=validate_args)
         if self._validate_args and probs is not None and not np.all(param._data > 0):  # p = 0: no success ever
             raise ValueError(

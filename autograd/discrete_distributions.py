@@ -147,6 +147,18 @@ class BinaryParameter:
     def probs(self) -> Tensor:
         return self.logits.sigmoid()
 
+    def _take_probability(self, probs: Any, logits: Any, *others: Any) -> tuple[Tensor, ...]:
+        """Keep the one form given (exactly one of ``probs`` and ``logits``, a float Tensor), broadcast with
+        ``others`` (Binomial's total_count); returns the broadcast ``others``, then the parameter."""
+        _one_of(probs, logits)
+        given = probs if probs is not None else logits
+        *broadcast, param = broadcast_all(*others, given if isinstance(given, Node) else _float_tensor(given))
+        if probs is not None:
+            self.probs = param
+        else:
+            self.logits = param
+        return (*broadcast, param)
+
 
 class CategoricalBacked:
     """A distribution over the classes of an inner ``Categorical`` (``_categorical``; OneHotCategorical's,
@@ -242,13 +254,7 @@ class Bernoulli(BinaryParameter, Distribution):
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        _one_of(probs, logits)
-        given = probs if probs is not None else logits
-        (param,) = broadcast_all(given if isinstance(given, Node) else _float_tensor(given))
-        if probs is not None:
-            self.probs = param
-        else:
-            self.logits = param
+        (param,) = self._take_probability(probs, logits)
         super().__init__(tuple(param.shape), validate_args=validate_args)
 
     @property
