@@ -31,6 +31,15 @@ def _check_projection(op: str, name: str, shape: tuple[int, ...], expected: tupl
         raise ShapeError(f"{op}: {name} must have shape {expected}, got {shape}")
 
 
+def _hidden_size(op: str, name: str, projection: Tensor, gates: int) -> int:
+    """H of a step's ``projection`` (..., gates * H), the gates side by side on its last axis; a ShapeError
+    naming ``op`` and ``name`` for a 0-d one or a last axis ``gates`` does not divide."""
+    width = projection.shape[-1] if projection.ndim else 0
+    if not projection.ndim or width % gates:
+        raise ShapeError(f"{op}: {name} must have a last axis of {gates} * hidden_size, got shape {projection.shape}")
+    return width // gates
+
+
 def lstm_cell(gates: Tensor, c_prev: Tensor) -> tuple[Tensor, Tensor]:
     """One LSTM step from its gate pre-activations: (h, c) with c = f c' + i g and h = o tanh(c).
 
@@ -40,10 +49,7 @@ def lstm_cell(gates: Tensor, c_prev: Tensor) -> tuple[Tensor, Tensor]:
     """
     gates = _float_tensor(gates, "lstm_cell", "gates")
     c_prev = _float_tensor(c_prev, "lstm_cell", "c_prev")
-    width = gates.shape[-1] if gates.ndim else 0
-    if not gates.ndim or width % 4:
-        raise ShapeError(f"lstm_cell: gates must have a last axis of 4 * hidden_size, got shape {gates.shape}")
-    size = width // 4
+    size = _hidden_size("lstm_cell", "gates", gates, 4)
     _check_projection("lstm_cell", "c_prev", c_prev.shape, gates.shape[:-1] + (size,))
     recording = is_grad_enabled() and (gates.requires_grad or c_prev.requires_grad)
     a = gates._data
@@ -72,10 +78,7 @@ def gru_cell(from_input: Tensor, from_hidden: Tensor, h_prev: Tensor) -> Tensor:
     from_input = _float_tensor(from_input, "gru_cell", "from_input")
     from_hidden = _float_tensor(from_hidden, "gru_cell", "from_hidden")
     h_prev = _float_tensor(h_prev, "gru_cell", "h_prev")
-    width = from_input.shape[-1] if from_input.ndim else 0
-    if not from_input.ndim or width % 3:
-        raise ShapeError(f"gru_cell: from_input must have a last axis of 3 * hidden_size, got shape {from_input.shape}")
-    size = width // 3
+    size = _hidden_size("gru_cell", "from_input", from_input, 3)
     _check_projection("gru_cell", "from_hidden", from_hidden.shape, from_input.shape)
     _check_projection("gru_cell", "h_prev", h_prev.shape, from_input.shape[:-1] + (size,))
     with quiet():
