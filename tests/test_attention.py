@@ -21,12 +21,6 @@ TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 
 
 @pytest.fixture
-def torch():
-    """torch, the oracle; the tests that take it are skipped when it is not installed."""
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture
 def unseeded_afterwards():
     yield
     autograd.random_state._seeded = None  # later tests keep fresh entropy

@@ -29,18 +29,6 @@ from autograd.distributions import (
 )
 
 
-@pytest.fixture
-def torch():
-    """torch, the oracle; the tests that take it are skipped when it is not installed."""
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture
-def td(torch):
-    """torch.distributions (skipped without torch)."""
-    return torch.distributions
-
-
 def _pair(values):
     """The same float64 values as a leaf of ours and a leaf of torch's, both requiring grad."""
     import torch

@@ -21,18 +21,6 @@ from autograd.distributions import (
 )
 
 
-@pytest.fixture
-def torch():
-    """torch, the oracle; the tests that take it are skipped when it is not installed."""
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture
-def td(torch):
-    """torch.distributions (skipped without torch)."""
-    return torch.distributions
-
-
 def _values(t):
     return t.detach().numpy()
 
