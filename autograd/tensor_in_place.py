@@ -220,13 +220,7 @@ class TensorInPlace:
         if not self._data.flags.writeable:
             raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})")
         snapshot = self._data.copy() if reads_output(self) else None
-        try:
-            with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
-                self._data[index] = value._data
-        except IndexError as error:
-            raise IndexError(f"setitem: {error} (tensor shape {self.shape})") from None
-        except ValueError as error:
-            raise _setitem_error(error, self.shape) from None
+        _assign(self._data, index, value._data)
         rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
         views_go_stale(self)
 
@@ -890,14 +884,20 @@ def _records(tensor: Any, *operands: Any) -> bool:
 def _index_put(tensor: Tensor, index: Any, value: Tensor) -> Tensor:
     """A copy of ``tensor`` with ``value`` written at ``index``, recorded (the out-of-place ``t[index] = v``)."""
     data = tensor._data.copy()
-    try:
-        with quiet():  # a value out of the dtype's range is stored as inf, as torch, without numpy's warning
-            data[index] = value._data
-    except IndexError as error:
-        raise IndexError(f"setitem: {error} (tensor shape {tensor.shape})") from None
-    except ValueError as error:
-        raise _setitem_error(error, tensor.shape) from None
+    _assign(data, index, value._data)
     return _Tensor._from_op(data, ar.index_put, (tensor, value), {"index": index})
+
+
+def _assign(data: np.ndarray, index: Any, values: Any) -> None:
+    """``data[index] = values``, a value out of the dtype's range stored as inf (as torch, without numpy's
+    warning); numpy's errors as setitem's, naming the array's shape."""
+    try:
+        with quiet():
+            data[index] = values
+    except IndexError as error:
+        raise IndexError(f"setitem: {error} (tensor shape {data.shape})") from None
+    except ValueError as error:
+        raise _setitem_error(error, data.shape) from None
 
 
 def _setitem_error(error: ValueError, shape: tuple[int, ...]) -> ValueError:
