@@ -517,8 +517,31 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
-def _dtype_of(x: Any) -> Any:
-    return x.dtype if isinstance(x, Tensor) else x._data if isinstance(x, Node) else x
+def _promotion_operand(x: Any) -> Any:
+    """``x`` as an operand of the addition whose dtype :func:`result_type` reports: a Tensor or an array as a
+    tensor of its dtype and number of axes (0-d stays 0-d: it promotes as a number does), a dtype as a 1-d
+    tensor of it, a Value as its number, a number as itself."""
+    if isinstance(x, (Tensor, np.ndarray)):
+        return Tensor(np.zeros((1,) * np.ndim(x), dtype=x.dtype))
+    if isinstance(x, Node):
+        return x._data
+    if isinstance(x, (bool, int, float, np.generic)):
+        return x
+    try:
+        dtype = np.dtype(x)
+    except TypeError:
+        raise TypeError(f"result_type: expected Tensors, numbers or dtypes, got {type(x).__name__}") from None
+    if dtype.kind not in "biuf":
+        raise TypeError(f"result_type: unsupported dtype {dtype} (use real numbers or booleans)")
+    return Tensor(np.zeros(1, dtype=dtype))
+
+
+def _promoted_dtype(first: Any, second: Any) -> np.dtype:
+    """The dtype of ``first + second`` as this library computes it (torch's promotion, by category first)."""
+    a, b = _promotion_operand(first), _promotion_operand(second)
+    if not isinstance(a, Tensor):
+        a = Tensor(a)
+    return (a + b).dtype  # (zeros that require no grad: nothing is recorded)
 
 
 #: The keyword names of torch.result_type's overloads: (Tensor tensor, Tensor other), (Number scalar, Tensor tensor),
@@ -534,11 +557,12 @@ def result_type(
     scalar1: Any = UNSET,
     scalar2: Any = UNSET,
 ) -> np.dtype:
-    """torch.result_type with numpy's rules (``numpy.result_type``): the dtype of an operation on the two
-    (Tensors, arrays, Python numbers or dtypes), named as torch's overloads name them (``tensor``/``other``,
-    ``scalar``/``tensor``, ``scalar1``/``scalar2``; the order does not matter). Python numbers are weak, as
-    torch's, but a float number with an integer tensor gives float64 (torch: its default float32), and numpy's
-    promotions differ from torch's for mixed sizes (int64 with float16 is float64 here, float16 in torch)."""
+    """torch.result_type: the dtype of an operation on the two (Tensors, arrays, Python numbers or dtypes), as this
+    library's own arithmetic promotes them, which is torch's: by category first (bool < integer < floating: int64
+    with float32 is float32, int64 with float16 float16), a 0-d tensor as a number beside a dimensioned one of its
+    category, Python numbers weak; a float number with an integer tensor gives the default float dtype (float64
+    unless set, torch's float32). Named as torch's overloads name them (``tensor``/``other``, ``scalar``/``tensor``,
+    ``scalar1``/``scalar2``; the order does not matter)."""
     given = {"tensor": tensor, "other": other, "scalar": scalar, "scalar1": scalar1, "scalar2": scalar2}
     given = {name: value for name, value in given.items() if value is not UNSET}
     if set(given) not in _RESULT_TYPE_KEYWORDS:
@@ -547,13 +571,14 @@ def result_type(
             f"scalar2), got {', '.join(given) or 'none'}"
         )
     first, second = given.values()
-    return np.result_type(_dtype_of(first), _dtype_of(second))
+    return _promoted_dtype(first, second)
 
 
 def promote_types(type1: Any, type2: Any) -> np.dtype:
-    """torch.promote_types with numpy's rules (``numpy.promote_types``): the smallest dtype both cast to safely
-    (int64 with float16 is float64 here, float16 in torch)."""
-    return np.promote_types(type1, type2)
+    """torch.promote_types: the dtype this library's arithmetic gives two tensors of these dtypes (torch's rule:
+    the higher category's dtype, bool < integer < floating, so int64 with float16 is float16; within a category
+    the smallest dtype both cast to safely, as numpy's)."""
+    return _promoted_dtype(np.dtype(type1), np.dtype(type2))
 
 
 def can_cast(from_: Any, to: Any) -> bool:

@@ -404,7 +404,7 @@ def test_dtype_queries_follow_numpy():
     assert autograd.is_tensor(Tensor(1.0)) and not autograd.is_tensor(Value(1.0)) and not autograd.is_tensor([1.0])
     assert autograd.result_type(Tensor(np.ones(2, np.float32)), 1.0) == np.float32
     assert autograd.result_type(Tensor(np.ones(2, np.int32)), Tensor(np.ones(2, np.int64))) == np.int64
-    assert autograd.promote_types(autograd.int64, autograd.float16) == np.float64  # torch: float16
+    assert autograd.promote_types(autograd.int64, autograd.float16) == np.float16  # by category first, as torch
     assert autograd.can_cast(autograd.int32, autograd.float32) and not autograd.can_cast(
         autograd.float32, autograd.int32
     )

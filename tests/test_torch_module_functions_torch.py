@@ -407,6 +407,34 @@ def test_result_type_of_tensors_agrees_with_torch():
         assert str(ours) == str(theirs).removeprefix("torch.")
 
 
+_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
+
+
+@pytest.mark.parametrize("first", _DTYPES)
+def test_promote_types_and_result_type_agree_with_torch_and_with_our_arithmetic(first):
+    # every pair of real dtypes, dimensioned and 0-d (a 0-d tensor promotes as a number beside a dimensioned one)
+    for second in _DTYPES:
+        theirs = torch.promote_types(getattr(torch, first), getattr(torch, second))
+        assert str(autograd.promote_types(np.dtype(first), np.dtype(second))) == str(theirs).removeprefix("torch.")
+        for first_shape, second_shape in (((2,), (2,)), ((), (2,)), ((2,), ())):
+            a, b = np.zeros(first_shape, first), np.zeros(second_shape, second)
+            theirs = torch.result_type(torch.from_numpy(a), torch.from_numpy(b))
+            ours = autograd.result_type(Tensor(a), Tensor(b))
+            assert str(ours) == str(theirs).removeprefix("torch.")
+            assert (Tensor(a) + Tensor(b)).dtype == ours  # it says what the library's own addition gives
+
+
+def test_result_type_refuses_operands_that_name_no_real_dtype():
+    for operand, named in (
+        ("abc", "got str"),
+        ("S1", "unsupported dtype"),
+        (np.complex64, "complex64"),
+        (object(), "object"),
+    ):
+        with pytest.raises(TypeError, match=named):
+            autograd.result_type(operand, 1)
+
+
 def test_is_tensor_and_inference_mode_behave_as_torchs():
     assert autograd.is_tensor(Tensor(1.0)) and torch.is_tensor(torch.tensor(1.0))
     assert not autograd.is_tensor(np.ones(2)) and not torch.is_tensor(np.ones(2))
