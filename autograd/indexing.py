@@ -225,20 +225,39 @@ def _vector(src: Any) -> Any:
     return src.reshape(-1) if isinstance(src, Node) and src.ndim <= 1 else src
 
 
-def scatter(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
+def scatter(
+    input: TensorLike,  # noqa: A002
+    dim: int,
+    index: Any,
+    src: Any = None,
+    *,
+    value: Any = None,
+    reduce: str | None = None,
+) -> Tensor:
     """torch.scatter, out of place: a copy of ``input`` with out[index[i][j]][j] = src[i][j] for dim 0 (and
-    so on); ``src`` may be a number. Where an index repeats, the last write wins (torch leaves it undefined).
-    A 0-d ``input`` is one entry along dim 0, as torch's (``tensor(5.).scatter(0, tensor(0), tensor(2.))`` is 2).
+    so on); ``src`` may be a number, or given as torch's ``value=``. Where an index repeats, the last write wins
+    (torch leaves it undefined). A 0-d ``input`` is one entry along dim 0, as torch's
+    (``tensor(5.).scatter(0, tensor(0), tensor(2.))`` is 2). torch's ``reduce`` 'add' or 'multiply' combines
+    src with the entries instead (``scatter_reduce`` with 'sum' or 'prod', the entries included).
 
     d/dinput = g where nothing was written, else 0; d/dsrc = g at the position each entry was written to.
     """
+    if (src is None) == (value is None):
+        raise TypeError("scatter: give exactly one of src and value")
+    source = value if src is None else src
     input, index = _tensor(input), _integers(index, "scatter")
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        if not isinstance(source, Node) and np.ndim(source) == 0:  # a number: one per index entry
+            source = np.full(index.shape, source, input.dtype)
+        return input.scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
     if _into_zero_d(input, dim, index):
-        return scatter(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
-    index, src = _one_element_forms(input, index, src)
+        return scatter(input.reshape(1), 0, index.reshape(-1), _vector(source)).reshape(())
+    index, source = _one_element_forms(input, index, source)
     dim = _axis(dim, input.ndim, "scatter")
     positions = _scatter_positions(input.shape, index, dim, "scatter")
-    return _put(input, positions, _source(src, index, input.dtype, "scatter"), "scatter")
+    return _put(input, positions, _source(source, index, input.dtype, "scatter"), "scatter")
 
 
 def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:

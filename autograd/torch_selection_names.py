@@ -89,16 +89,7 @@ class TorchSelectionNames:
         """torch.Tensor.scatter: a copy with out[index[i][j]][j] = src[i][j] (dim 0; or ``value``); see
         autograd.indexing.scatter. torch's ``reduce`` 'add' or 'multiply' combines src with the entries instead
         (``scatter_reduce`` with 'sum' or 'prod', the entries included)."""
-        if (src is None) == (value is None):
-            raise TypeError("scatter: give exactly one of src and value")
-        source = value if src is None else src
-        if reduce is None:
-            return array_function("scatter")(self, dim, index, source)
-        if reduce not in ("add", "multiply"):
-            raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
-        if not isinstance(source, Node) and np.ndim(source) == 0:  # a number: one per index entry
-            source = np.full(np.shape(index._data if isinstance(index, Node) else index), source, _tensor(self).dtype)
-        return _tensor(self).scatter_reduce(dim, index, source, "sum" if reduce == "add" else "prod")
+        return array_function("scatter")(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self: Self, dim: int, index: Any, src: Any) -> Self:
         """torch.Tensor.scatter_add: a copy with src[i][j] added at out[index[i][j]][j] (dim 0); see

@@ -67,6 +67,23 @@ def test_scatter_with_reduce_combines_with_the_entries_as_torch(reduce):
     )
 
 
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+@pytest.mark.parametrize("reduce", [None, "add", "multiply"])
+def test_the_scatter_function_takes_torchs_value_and_reduce_keywords_as_the_method(reduce):
+    torch = pytest.importorskip("torch")
+    base, source = np.arange(12.0).reshape(3, 4), np.arange(1.0, 13.0).reshape(3, 4)
+    index = np.array([[0, 1, 2, 0], [2, 0, 1, 1]])
+    options = {} if reduce is None else {"reduce": reduce}  # (torch takes no reduce=None)
+    ours = ag.scatter(Tensor(base), 0, index, src=Tensor(source[:2]), reduce=reduce)
+    theirs = torch.scatter(torch.tensor(base), 0, torch.tensor(index), src=torch.tensor(source[:2]), **options)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    ours = ag.scatter(Tensor(base), 0, index, value=2.5, reduce=reduce)
+    theirs = torch.scatter(torch.tensor(base), 0, torch.tensor(index), value=2.5, **options)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    with pytest.raises(TypeError, match="exactly one of src and value"):
+        ag.scatter(Tensor(base), 0, index, reduce=reduce)
+
+
 @pytest.mark.parametrize("reduce", ["add", "multiply"])
 def test_scatter_with_reduce_has_a_gradient_checked_by_finite_differences(reduce):
     # (torch gives none: "derivative for aten::scatter is not implemented")
