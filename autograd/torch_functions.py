@@ -31,7 +31,7 @@ __all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min"]
 TORCH_METHOD_FUNCTIONS = (
     "abs", "absolute", "acos", "acosh", "add", "addbmm", "addcdiv", "addcmul", "addmm", "addmv", "addr", "adjoint",
     "all", "allclose", "amax", "amin", "aminmax", "angle", "any", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
-    "arctan2", "arctanh", "argwhere", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bernoulli", "bincount",
+    "arctan2", "arctanh", "argwhere", "as_strided", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bernoulli", "bincount",
     "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm",
     "broadcast_to", "ceil", "cholesky", "cholesky_inverse", "cholesky_solve", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "conj",
     "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "deg2rad", "det", "detach", "diag_embed",

@@ -628,6 +628,44 @@ class TorchIndexNames:
         windows = tensor[(slice(None),) * axis + (starts[:, None] + np.arange(size),)]
         return windows.moveaxis(axis + 1, -1)
 
+    def as_strided(self: Self, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Self:
+        """torch.Tensor.as_strided: entry (i_0, ..., i_k) is element ``storage_offset + sum_d i_d * stride[d]`` of
+        the memory this tensor's data lies in (its storage, as :meth:`storage_offset` counts it; the tensor's own
+        offset there when ``storage_offset`` is None). Every element read must be one of this tensor's own (torch
+        would also read a view's neighbours in the storage). A copy, not a view as torch's; d/dself adds each
+        entry's g back onto the element it was read from (overlapping windows accumulate), as torch's."""
+        tensor = _tensor(self)
+        size, stride = _int_tuple("as_strided", "size", size), _int_tuple("as_strided", "stride", stride)
+        if len(size) != len(stride):
+            raise ShapeError(f"as_strided: size {size} and stride {stride} must have the same length")
+        if any(n < 0 for n in size) or any(s < 0 for s in stride):
+            raise ArgumentRangeError(f"as_strided: sizes and strides must be >= 0, got size {size}, stride {stride}")
+        data = tensor._data
+        own_offset, own_strides = _storage_geometry(data)
+        offset = (
+            own_offset if storage_offset is None else _int_tuple("as_strided", "storage_offset", [storage_offset])[0]
+        )
+        if offset < 0:
+            raise ArgumentRangeError(f"as_strided: storage_offset must be >= 0, got {offset}")
+        read = np.full(size, offset, dtype=np.intp)  # the storage element each entry reads
+        for axis, (n, s) in enumerate(zip(size, stride)):
+            read += (np.arange(n, dtype=np.intp) * s).reshape((n,) + (1,) * (len(size) - axis - 1))
+        # each storage element this tensor holds -> its position in the tensor's row-major order
+        held = np.full(data.shape, own_offset, dtype=np.intp)
+        for axis, (n, s) in enumerate(zip(data.shape, own_strides)):
+            held += (np.arange(n, dtype=np.intp) * s).reshape((n,) + (1,) * (data.ndim - axis - 1))
+        flat_index = np.full(int(held.max(initial=-1)) + 1, -1, dtype=np.intp)
+        flat_index[held.reshape(-1)] = np.arange(held.size)
+        if read.size:
+            outside = (read >= flat_index.size) | (flat_index[np.minimum(read, flat_index.size - 1)] < 0)
+            if flat_index.size == 0 or outside.any():
+                raise ArgumentRangeError(
+                    f"as_strided: size {size}, stride {stride} and storage offset {offset} read storage elements "
+                    f"outside this tensor's own {data.size} (shape {data.shape}, storage offset {own_offset})"
+                )
+            return tensor.reshape(-1)[flat_index[read]]
+        return tensor.reshape(-1)[np.zeros(size, dtype=np.intp)]
+
     def narrow_copy(self: Self, dim: int, start: int, length: int) -> Self:
         """torch.Tensor.narrow_copy: ``narrow(dim, start, length)`` copied (no memory shared)."""
         return _tensor(self).narrow(dim, start, length).clone()
@@ -729,3 +767,23 @@ def _values_inverse_counts(
     if return_counts:
         result.append(make(np.asarray(counts, dtype=np.int64)))
     return result[0] if len(result) == 1 else tuple(result)
+
+
+def _int_tuple(op: str, name: str, values: Any) -> tuple[int, ...]:
+    """``values`` (a sequence of integers, or a Tensor of them) as a tuple of ints; TypeError naming ``op``."""
+    values = values.tolist() if isinstance(values, Node) else values
+    values = tuple(values) if isinstance(values, (tuple, list, np.ndarray)) else (values,)
+    for value in values:
+        require_integer(op, name, value, bools=True)
+    return tuple(int(value) for value in values)
+
+
+def _storage_geometry(data: np.ndarray) -> tuple[int, tuple[int, ...]]:
+    """Where ``data``'s first element lies in its storage and its strides there, in elements (torch's
+    ``storage_offset()`` and ``stride()``); an array whose memory is not one dense block is its own storage."""
+    from .torch_metadata_names import _storage  # (a sibling mixin of Tensor: imported when first used)
+
+    memory, offset = _storage(data)
+    if memory is None or any(stride % data.itemsize for stride in data.strides):
+        return 0, tuple(int(n) for n in np.cumprod((1,) + data.shape[:0:-1])[::-1])
+    return offset, tuple(stride // data.itemsize for stride in data.strides)
