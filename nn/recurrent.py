@@ -414,6 +414,31 @@ class RNNBase(_Recurrent):
             for suffix in directions
         ]
 
+    @property
+    def _flat_weights_names(self) -> list[str]:
+        """torch's ``_flat_weights_names``: the parameters' names, layer by layer and direction by direction
+        (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr each), which code such as d2l's ``init_seq2seq``
+        walks to reach ``module._parameters[name]``."""
+        return [name for group in self._flat_weight_groups() for name, _ in group]
+
+    @property
+    def _flat_weights(self) -> list[Parameter]:
+        """torch's ``_flat_weights``: the parameters in the order of :attr:`_flat_weights_names`."""
+        return [weight for group in self._flat_weight_groups() for _, weight in group]
+
+    def _flat_weight_groups(self) -> list[list[tuple[str, Parameter]]]:
+        """(name, parameter) of each layer and direction, in torch's order."""
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        directions = ("", "_reverse")[: 2 if self.bidirectional else 1]
+        groups = []
+        for index in range(self.num_layers):
+            for suffix in directions:
+                present = (name + f"_l{index}{suffix}" for name in names)
+                groups.append(
+                    [(name, getattr(self, name)) for name in present if getattr(self, name, None) is not None]
+                )
+        return groups
+
     def _final_states(self, finals: list[Any], unbatched: bool) -> Any:
         def gathered(items: list[Tensor]) -> Tensor:
             result = stack(items)

@@ -78,3 +78,29 @@ def test_all_weights_and_flatten_parameters_as_torchs():
     assert len(groups) == 4 and all(len(group) == 4 for group in groups)
     assert groups[1][0] is lstm.weight_ih_l0_reverse and groups[2][3] is lstm.bias_hh_l1
     assert [len(group) for group in nn.GRU(3, 4, bias=False).all_weights] == [2]
+
+
+@pytest.mark.parametrize(
+    ("cls", "options"),
+    [
+        ("GRU", {"num_layers": 2}),
+        ("LSTM", {"num_layers": 2, "bidirectional": True}),
+        ("LSTM", {"proj_size": 2}),
+        ("RNN", {"bias": False, "bidirectional": True}),
+    ],
+)
+def test_flat_weights_names_list_the_parameters_in_torchs_order(cls, options):
+    torch = pytest.importorskip("torch")
+    ours, theirs = getattr(nn, cls)(3, 4, **options), getattr(torch.nn, cls)(3, 4, **options)
+    assert ours._flat_weights_names == theirs._flat_weights_names
+    assert [tuple(w.shape) for w in ours._flat_weights] == [tuple(w.shape) for w in theirs._flat_weights]
+    assert all(w is ours._parameters[name] for name, w in zip(ours._flat_weights_names, ours._flat_weights))
+
+
+def test_d2l_init_seq2seq_reaches_every_weight_through_flat_weights_names():
+    gru = nn.GRU(3, 4, num_layers=2)
+    for name in gru._flat_weights_names:
+        if "weight" in name:
+            nn.init.constant_(gru._parameters[name], 0.5)
+    assert all(np.all(w.data == 0.5) for name, w in gru.named_parameters() if "weight" in name)
+    assert not any(np.all(w.data == 0.5) for name, w in gru.named_parameters() if "bias" in name)
