@@ -37,6 +37,8 @@ __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "R
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 _NONLINEARITIES = ("tanh", "relu")
+#: the parameters of one layer and direction, in torch's order (weight_hr: LSTM with proj_size)
+_WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
 
 
 def _step(mode: str, from_input: Tensor, state: Any, weights: tuple[Any, ...], nonlinearity: str = "tanh") -> Any:
@@ -118,8 +120,7 @@ class _Recurrent(Module):
 
     def _weights(self, suffix: str) -> tuple[Any, ...]:
         """(weight_ih, weight_hh, bias_ih, bias_hh, weight_hr) of one layer and direction, None for those it lacks."""
-        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
-        return tuple(getattr(self, name + suffix, None) for name in names)
+        return tuple(getattr(self, name + suffix, None) for name in _WEIGHT_NAMES)
 
     def _state_sizes(self) -> tuple[int, ...]:
         """The widths of the state's parts: (h, c) for the LSTM (h projected to ``proj_size`` when it is set), (h,)."""
@@ -407,12 +408,7 @@ class RNNBase(_Recurrent):
     @property
     def all_weights(self) -> list[list[Parameter]]:
         """torch's ``all_weights``: for each layer and direction, [weight_ih, weight_hh] (and [bias_ih, bias_hh])."""
-        directions = ("", "_reverse")[: 2 if self.bidirectional else 1]
-        return [
-            [weight for weight in self._weights(f"_l{index}{suffix}") if weight is not None]
-            for index in range(self.num_layers)
-            for suffix in directions
-        ]
+        return [[weight for _, weight in group] for group in self._flat_weight_groups()]
 
     @property
     def _flat_weights_names(self) -> list[str]:
@@ -427,16 +423,13 @@ class RNNBase(_Recurrent):
         return [weight for group in self._flat_weight_groups() for _, weight in group]
 
     def _flat_weight_groups(self) -> list[list[tuple[str, Parameter]]]:
-        """(name, parameter) of each layer and direction, in torch's order."""
-        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        """(name, parameter) of each layer and direction, in torch's order (those it lacks left out)."""
         directions = ("", "_reverse")[: 2 if self.bidirectional else 1]
         groups = []
         for index in range(self.num_layers):
             for suffix in directions:
-                present = (name + f"_l{index}{suffix}" for name in names)
-                groups.append(
-                    [(name, getattr(self, name)) for name in present if getattr(self, name, None) is not None]
-                )
+                names = (name + f"_l{index}{suffix}" for name in _WEIGHT_NAMES)
+                groups.append([(name, getattr(self, name)) for name in names if getattr(self, name, None) is not None])
         return groups
 
     def _final_states(self, finals: list[Any], unbatched: bool) -> Any:
