@@ -12,7 +12,12 @@ File layout (an uncompressed ``.npz``; no pickle anywhere):
   ``"scalar"`` (a numpy scalar) mean the value is the member ``optimizer/state/<index>/<key>``.
   Group options are JSON scalars or flat tuples of them (``betas``);
 * or, for an array saved alone (``nn.save(ndarray, f)``, as ``torch.save(data, f)``), only ``format`` and
-  ``array`` (an ndarray) or ``tensor`` (a Tensor), which :func:`load` gives back as that kind of object.
+  ``array`` (an ndarray) or ``tensor`` (a Tensor), which :func:`load` gives back as that kind of object;
+* or, for any other object ``torch.save`` takes (a checkpoint dict ``{"epoch": 5, "model": model.state_dict(),
+  "optimizer": optimizer.state_dict(), "loss": 0.1}``, a list of tensors), only ``format``, ``object`` (its JSON
+  skeleton) and ``object/<i>`` (its arrays): see :mod:`nn.saved_objects`;
+* a plain state dict holding Tensors lists their names in ``tensors`` (JSON), and :func:`load` gives those back
+  as Tensors.
 
 :func:`save` writes atomically (see :mod:`nn.archive`). :func:`load` rebuilds the model
 from the record and its weights (``nn.load``); :func:`load_into` fills an existing module
@@ -40,7 +45,7 @@ from autograd import Tensor
 from autograd.shape_errors import is_integer
 from autograd.torch_names import check_device
 
-from . import architecture
+from . import architecture, saved_objects
 from .archive import NpzReader, SerializationError, write_npz
 from .module import Module, StateDictError
 
@@ -54,6 +59,9 @@ _LAYOUT = "optimizer/layout"
 _EVALUATING = "evaluating"
 #: The entries of an array saved alone: an ndarray, or a Tensor (given back as such).
 _ALONE = ("array", "tensor")
+#: The entry listing a plain state dict's entries that were Tensors (JSON), which nn.load gives back as Tensors.
+_TENSORS = "tensors"
+_OBJECT_MEMBER = re.compile(re.escape(saved_objects.MEMBER_PREFIX) + r"(0|[1-9][0-9]{0,17})")
 _STATE = "optimizer/state/"
 _STATE_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
 _INDEX = re.compile(r"[0-9]{1,18}")
@@ -150,19 +158,19 @@ def _check_layout(layout: Any, problem: Any) -> dict[str, Any]:
     return layout
 
 
-def _parse_json(text: str, what: str, problem: Any) -> Any:
-    """``json.loads`` that refuses nesting deeper than :data:`MAX_JSON_DEPTH` (no RecursionError escapes)."""
+def _parse_json(text: str, what: str, problem: Any, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` that refuses nesting deeper than ``max_depth`` (no RecursionError escapes)."""
     try:
         value = json.loads(text)
     except RecursionError:
-        raise problem(f"{what} nests deeper than {MAX_JSON_DEPTH} levels") from None
+        raise problem(f"{what} nests deeper than {max_depth} levels") from None
     except ValueError as error:
         raise problem(f"{what} is not valid JSON ({error})") from None
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise problem(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+        if depth > max_depth:
+            raise problem(f"{what} nests deeper than {max_depth} levels")
         children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         stack.extend((child, depth + 1) for child in children)
     return value
@@ -190,6 +198,23 @@ class _Checkpoint:
         #: The entry of an array saved alone (``array`` or ``tensor``), else None.
         self.alone: str | None = alone[0] if alone else None
         known.update(alone)
+        #: The JSON skeleton of a saved object (:mod:`nn.saved_objects`), else None.
+        self.skeleton: Any = None
+        objects = [key for key in archive.members if key == saved_objects.SKELETON or _OBJECT_MEMBER.fullmatch(key)]
+        if objects:
+            if saved_objects.SKELETON not in archive.members or len(objects) + 1 != len(archive.members):
+                raise error("a saved object's entries must be the file's only ones beside the format")
+            text = archive.read_text(saved_objects.SKELETON)
+            self.skeleton = _parse_json(text, "saved object", error, saved_objects.MAX_JSON_LEVELS)
+            known.update(objects)
+        #: The names of a plain state dict's entries that were saved from Tensors.
+        self.tensors: list[str] = []
+        if _TENSORS in archive.members:
+            names = _parse_json(archive.read_text(_TENSORS), "list of Tensor entries", error)
+            if not isinstance(names, list) or not set(names) <= set(self.model):
+                raise error("the list of Tensor entries names entries the state dict does not have")
+            self.tensors = names
+            known.add(_TENSORS)
         layout = None
         if _LAYOUT in archive.members:
             layout = _check_layout(_parse_json(archive.read_text(_LAYOUT), "optimizer layout", error), error)
@@ -215,11 +240,25 @@ class _Checkpoint:
 
     def refuse_alone(self, reader: str) -> None:
         """A :class:`SerializationError` for ``reader`` (read, load_into), which need a model's state, if the file
-        holds an array saved alone."""
-        if self.alone is not None:
-            raise self.archive.error(
-                f"holds an array saved alone, not a model's state; {reader} needs one (use nn.load)"
-            )
+        holds an array saved alone or another saved object."""
+        held = (
+            "an array saved alone" if self.alone is not None else "a saved object" if self.skeleton is not None else ""
+        )
+        if held:
+            raise self.archive.error(f"holds {held}, not a model's state; {reader} needs one (use nn.load)")
+
+    def saved_object(self) -> Any:
+        """The object a file of a saved object holds (:func:`nn.saved_objects.decode`), its arrays checked."""
+
+        def member(index: int) -> np.ndarray:
+            key = f"{saved_objects.MEMBER_PREFIX}{index}"
+            if key not in self.archive.members:
+                raise self.archive.error(f"the saved object refers to a missing array {key!r}")
+            if self.archive.members[key].dtype.kind not in "biufc":
+                raise self.archive.error(f"the saved object's array {key!r} is not numeric")
+            return self.archive.read(key)
+
+        return saved_objects.decode(self.skeleton, member, self.archive.error)
 
     def check_module(self, module: Module, strict: bool) -> None:
         """Raise :class:`CheckpointMismatchError` unless the model part fits ``module`` (headers only)."""
@@ -277,9 +316,7 @@ def read(path: str | os.PathLike | BinaryIO) -> dict[str, Any]:
         return {"model": model, "optimizer": checkpoint.optimizer_state(), "architecture": checkpoint.record}
 
 
-def load(
-    path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None
-) -> Module | OrderedDict[str, np.ndarray] | np.ndarray | Tensor:
+def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
     """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
 
     A file saved from a plain state dict (``nn.save(model.state_dict(), path)``, no optimizer) gives that state
@@ -288,7 +325,10 @@ def load(
     ``path`` may be an open binary file (``with open(path, "rb") as f: nn.load(f)``), read from where it stands
     and left open. torch's ``map_location`` may be None or the CPU (the only device here; anything else is a
     ValueError), and ``weights_only`` is accepted and changes nothing: no pickle is ever read, so every load is
-    as safe as torch's ``weights_only=True``. An array saved alone comes back as the ndarray or Tensor it was.
+    as safe as torch's ``weights_only=True``. An array saved alone comes back as the ndarray or Tensor it was,
+    and a saved object (a checkpoint dict, a list of tensors) as that object: its Tensors as Tensors (Parameters
+    as Parameters, requires_grad kept), its arrays, numbers and containers as they were (a dict as a dict, a
+    tuple as a tuple); a Tensor it held twice comes back as one Tensor held twice.
 
     The record's implied state shapes are compared with the file's headers before the
     model is built, so a forged record cannot make it allocate more than the file holds.
@@ -305,9 +345,14 @@ def load(
             if array.dtype.kind not in "biufc":
                 raise archive.error(f"the array saved alone has dtype {array.dtype}, not a number")
             return Tensor(array) if checkpoint.alone == "tensor" else array
+        if checkpoint.skeleton is not None:  # torch.save(obj, f) of a checkpoint dict, a list of tensors, ...
+            return checkpoint.saved_object()
         saved_from_a_module = _EVALUATING in archive.members  # nn.save writes it for every Module
         if checkpoint.record is None and not saved_from_a_module and checkpoint.layout is None:
-            return checkpoint.model_arrays()
+            state = checkpoint.model_arrays()
+            for name in checkpoint.tensors:  # saved from Tensors: given back as Tensors, as torch.load's
+                state[name] = Tensor(state[name])
+            return state
         if checkpoint.record is None:
             raise archive.error(
                 "records no architecture (saved from a module nn.architecture cannot describe); "
@@ -393,12 +438,18 @@ def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str
         return OrderedDict(
             (name, _check_entry(name, np.asarray(value))) for name, value in module_or_state.state_dict().items()
         )
-    if not isinstance(module_or_state, Mapping):
-        raise TypeError(f"save: expected a Module or a state dict, got {type(module_or_state).__name__}")
-    state = OrderedDict()
+    state = OrderedDict()  # a plain state dict (_is_state_dict): arrays and Tensors, copied
     for name, value in module_or_state.items():
         state[name] = _check_entry(name, np.array(getattr(value, "data", value)))
     return state
+
+
+def _is_state_dict(obj: Any) -> bool:
+    """Whether ``obj`` is a plain state dict (str names of arrays or Tensors, as ``state_dict()`` gives), saved
+    as a model's state that :func:`load_into` and :func:`read` take; any other object is saved as an object."""
+    return isinstance(obj, Mapping) and all(
+        isinstance(name, str) and isinstance(value, (np.ndarray, Tensor)) for name, value in obj.items()
+    )
 
 
 def _check_entry(name: Any, array: np.ndarray) -> np.ndarray:
@@ -428,7 +479,7 @@ def _record_of(module_or_state: Module | Mapping[str, Any], state: Mapping[str, 
 
 
 def save(
-    module_or_state: Module | Mapping[str, Any] | np.ndarray | Tensor,
+    module_or_state: Any,
     path: str | os.PathLike | BinaryIO,
     optimizer: Any = None,
 ) -> Path | None:
@@ -436,7 +487,11 @@ def save(
     optimizer's state to ``path`` (used as given, no suffix added); return the path. ``path`` may be an open
     binary file (``with open(path, "wb") as f: nn.save(model, f)``, torch's spelling, or ``io.BytesIO``): the
     checkpoint is written where the file stands, the file is left open, and None is returned, as torch's.
-    A numeric ndarray or Tensor may be saved alone (``torch.save(data, f)``); :func:`load` gives it back.
+    A numeric ndarray or Tensor may be saved alone (``torch.save(data, f)``); :func:`load` gives it back. So is
+    any other object ``torch.save`` is given in practice: lists, tuples and dicts (keys str, int, float, bool or
+    None) of Tensors, arrays, numbers, strings and None, nested, as a training checkpoint
+    ``{"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "loss": loss}``
+    (:mod:`nn.saved_objects`, no pickle); a module inside one is a TypeError that says to save its state_dict().
 
     ``optimizer`` is an object with ``state_dict()`` (e.g. ``nn.optim.Adam``) or a state
     dict in PyTorch's layout. Everything is checked before the file is touched (TypeError
@@ -444,6 +499,13 @@ def save(
     previous file at ``path`` stays byte-identical.
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
+    if not isinstance(module_or_state, (np.ndarray, Tensor, Module)) and not _is_state_dict(module_or_state):
+        if optimizer is not None:
+            raise TypeError("save: an optimizer's state is saved beside a model's; put it in the saved object instead")
+        skeleton, members = saved_objects.encode(module_or_state)  # a checkpoint dict, a list of tensors, ...
+        arrays[saved_objects.SKELETON] = np.array(json.dumps(skeleton))
+        arrays.update((f"{saved_objects.MEMBER_PREFIX}{index}", array) for index, array in enumerate(members))
+        return write_npz(path, arrays)
     if isinstance(module_or_state, (np.ndarray, Tensor)):  # torch.save(data, f) of an array alone
         if optimizer is not None:
             raise TypeError("save: an optimizer's state is saved beside a model's, not beside an array saved alone")
@@ -459,6 +521,10 @@ def save(
         arrays[_EVALUATING] = np.array(json.dumps(evaluating))
     for name, array in state.items():
         arrays[_MODEL + name] = array
+    if not isinstance(module_or_state, Module):
+        tensors = [name for name, value in module_or_state.items() if isinstance(value, Tensor)]
+        if tensors:
+            arrays[_TENSORS] = np.array(json.dumps(tensors))
     if optimizer is not None:
         arrays.update(_optimizer_arrays(optimizer.state_dict() if hasattr(optimizer, "state_dict") else optimizer))
     return write_npz(path, arrays)

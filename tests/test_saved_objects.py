@@ -1,0 +1,205 @@
+"""nn.save / nn.load of the general objects torch.save takes: training checkpoints, lists and dicts of tensors."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+from nn import serialization
+
+
+def _round_trip(obj):
+    buffer = io.BytesIO()
+    assert nn.save(obj, buffer) is None
+    buffer.seek(0)
+    return nn.load(buffer)
+
+
+def _train(model, optimizer, steps, seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(steps):
+        x = rng.standard_normal((8, 3)).astype(np.float32)
+        y = rng.integers(0, 2, 8)
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+
+
+def test_a_list_of_tensors_comes_back_as_a_list_of_tensors():
+    # d2l 6.6: torch.save([x, y], 'x-files'); x2, y2 = torch.load('x-files')
+    x, y = Tensor(np.arange(4.0)), Tensor(np.zeros(4, np.float32))
+    x2, y2 = _round_trip([x, y])
+    assert type(x2) is Tensor and type(y2) is Tensor and y2.dtype == np.float32
+    np.testing.assert_array_equal(x2.data, x.data)
+    np.testing.assert_array_equal(y2.data, y.data)
+
+
+def test_a_dict_of_tensors_comes_back_with_tensors_and_still_reads_as_a_state_dict(tmp_path):
+    saved = {"x": Tensor(np.arange(3.0)), "w": np.ones(2, np.int16)}
+    loaded = _round_trip(saved)
+    assert type(loaded["x"]) is Tensor and type(loaded["w"]) is np.ndarray and loaded["w"].dtype == np.int16
+    path = nn.save(saved, tmp_path / "state.npz")
+    assert sorted(serialization.read(path)["model"]) == ["w", "x"]
+
+
+def test_a_training_checkpoint_resumes_training_exactly_where_it_stopped(tmp_path):
+    # the "saving and loading a general checkpoint" recipe: epoch, model and optimizer state dicts, loss
+    uninterrupted = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=1))
+    optimizer = nn.optim.Adam(uninterrupted.parameters(), lr=0.01, betas=(0.8, 0.99))
+    _train(uninterrupted, optimizer, 3, seed=0)
+    path = nn.save(
+        {"epoch": 3, "model": uninterrupted.state_dict(), "optimizer": optimizer.state_dict(), "loss": 0.25},
+        tmp_path / "checkpoint.pt",
+    )
+    _train(uninterrupted, optimizer, 2, seed=1)
+
+    checkpoint = nn.load(path)
+    assert checkpoint["epoch"] == 3 and checkpoint["loss"] == 0.25
+    resumed = nn.Sequential(nn.Linear(3, 4, rng=5), nn.ReLU(), nn.Linear(4, 2, rng=6))
+    resumed.load_state_dict(checkpoint["model"])
+    resumed_optimizer = nn.optim.Adam(resumed.parameters(), lr=0.5)
+    resumed_optimizer.load_state_dict(checkpoint["optimizer"])
+    assert resumed_optimizer.param_groups[0]["betas"] == (0.8, 0.99)  # a tuple stays a tuple
+    _train(resumed, resumed_optimizer, 2, seed=1)
+    for ours, theirs in zip(resumed.parameters(), uninterrupted.parameters()):
+        np.testing.assert_array_equal(ours.data, theirs.data)
+
+
+def test_kinds_of_leaves_and_keys_come_back_as_they_were():
+    parameter = nn.Parameter(np.ones(2, np.float32))
+    frozen = Tensor(np.ones(2), requires_grad=False)
+    obj = {
+        1: (parameter, frozen, np.float32(2.5), np.arange(3)),
+        "numbers": [0, -1.5, float("inf"), True, None, "text"],
+        None: {2.5: []},
+    }
+    loaded = _round_trip(obj)
+    first = loaded[1]
+    assert type(first) is tuple and type(first[0]) is nn.Parameter and first[0].requires_grad
+    assert not first[1].requires_grad and type(first[2]) is np.float32 and first[2] == 2.5
+    np.testing.assert_array_equal(first[3], np.arange(3))
+    assert loaded["numbers"] == [0, -1.5, float("inf"), True, None, "text"]
+    assert type(loaded["numbers"][0]) is int and type(loaded["numbers"][3]) is bool
+    assert loaded[None] == {2.5: []}
+
+
+def test_a_tensor_held_twice_is_stored_once_and_comes_back_as_one_tensor(tmp_path):
+    shared = Tensor(np.arange(5.0), requires_grad=True)
+    path = nn.save({"a": shared, "b": [shared]}, tmp_path / "shared.pt")
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == ["format.npy", "object.npy", "object/0.npy"]
+    loaded = nn.load(path)
+    assert loaded["a"] is loaded["b"][0] and loaded["a"].requires_grad
+
+
+def test_the_file_holds_the_values_of_the_moment_it_was_saved():
+    weights = np.ones(3)
+    buffer = io.BytesIO()
+    nn.save([weights], buffer)
+    weights[:] = 7.0
+    buffer.seek(0)
+    np.testing.assert_array_equal(nn.load(buffer)[0], np.ones(3))
+
+
+def test_what_comes_back_has_the_structure_torch_load_gives():
+    torch = pytest.importorskip("torch")
+    values = [np.arange(3.0), np.ones((2, 2), np.float32)]
+
+    def build(make_tensor):
+        a, b = (make_tensor(v) for v in values)
+        return {"epoch": 2, "pair": (a, [b, 1.5]), 7: {"nested": (None, "s")}, "flag": False}
+
+    theirs_buffer = io.BytesIO()
+    torch.save(build(torch.tensor), theirs_buffer)
+    theirs_buffer.seek(0)
+    theirs = torch.load(theirs_buffer)
+    ours = _round_trip(build(Tensor))
+
+    def shape_of(obj):  # the structure with every tensor replaced by its values, its type by a name
+        stack, out = [(obj, None, None)], [None]
+        out_holder = out
+        stack = [(obj, out_holder, 0)]
+        while stack:
+            value, holder, slot = stack.pop()
+            if isinstance(value, dict):
+                holder[slot] = {}
+                for key, item in value.items():
+                    holder[slot][key] = None
+                    stack.append((item, holder[slot], key))
+            elif isinstance(value, (list, tuple)):
+                items = [None] * len(value)
+                holder[slot] = (type(value).__name__, items)
+                for index, item in enumerate(value):
+                    stack.append((item, items, index))
+            elif hasattr(value, "shape") and not isinstance(value, np.generic):
+                holder[slot] = ("tensor", np.asarray(value.detach() if hasattr(value, "detach") else value).tolist())
+            else:
+                holder[slot] = value
+        return out[0]
+
+    assert shape_of(ours) == shape_of(theirs)
+
+
+def test_what_cannot_be_saved_is_a_type_error_naming_where_it_was():
+    with pytest.raises(TypeError, match=r"object\['model'\], a Linear \(save its state_dict\(\)"):
+        nn.save({"model": nn.Linear(2, 2)}, io.BytesIO())
+    with pytest.raises(TypeError, match=r"object\[0\], a builtin_function_or_method"):
+        nn.save([print], io.BytesIO())
+    with pytest.raises(TypeError, match="a key of type tuple"):
+        nn.save({(1, 2): 3}, io.BytesIO())
+    with pytest.raises(TypeError, match="dtype <U1"):
+        nn.save([np.array(["a"])], io.BytesIO())
+    with pytest.raises(TypeError, match="optimizer's state is saved beside a model's"):
+        nn.save([Tensor(1.0)], io.BytesIO(), optimizer=nn.optim.SGD([Tensor(1.0, requires_grad=True)], lr=0.1))
+
+
+def test_deep_nesting_is_refused_by_name_not_by_recursion():
+    nested = []
+    for _ in range(5000):
+        nested = [nested]
+    with pytest.raises(TypeError, match="nests deeper than 100 containers"):
+        nn.save(nested, io.BytesIO())
+    shallow = []
+    for _ in range(serialization.saved_objects.MAX_NESTING):
+        shallow = [shallow]
+    loaded = _round_trip(shallow)
+    for _ in range(serialization.saved_objects.MAX_NESTING):
+        loaded = loaded[0]
+    assert loaded == []
+
+
+def _with_entries(tmp_path, entries):
+    path = tmp_path / "forged.npz"
+    np.savez(path, format=np.array(serialization.FORMAT), **entries)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("entries", "problem"),
+    [
+        ({"object": np.array(json.dumps({"$": "array", "member": 3}))}, "missing array 'object/3'"),
+        ({"object": np.array(json.dumps({"$": "pickle", "items": []}))}, "unexpected node"),
+        ({"object": np.array(json.dumps({"$": "dict", "items": [[[1], 2]]}))}, "scalar keys"),
+        ({"object": np.array(json.dumps({"$": "tensor", "member": 0})), "object/0": np.ones(2)}, "unexpected tensor"),
+        ({"object": np.array(json.dumps({"$": "array", "member": 0})), "object/0": np.array("x")}, "not numeric"),
+        ({"object": np.array("[" * 5000 + "]" * 5000)}, "nests deeper"),
+        ({"object": np.array("1"), "model/w": np.ones(2)}, "only ones beside the format"),
+        ({"object/0": np.ones(2)}, "only ones beside the format"),
+    ],
+)
+def test_a_damaged_or_forged_object_file_is_a_serialization_error(tmp_path, entries, problem):
+    path = _with_entries(tmp_path, entries)
+    with pytest.raises(nn.SerializationError, match=problem):
+        nn.load(path)
+
+
+def test_model_readers_refuse_a_saved_object_and_say_to_use_load(tmp_path):
+    path = nn.save([Tensor(np.ones(2))], tmp_path / "list.pt")
+    with pytest.raises(nn.SerializationError, match="holds a saved object, not a model's state; read needs one"):
+        serialization.read(path)
+    with pytest.raises(nn.SerializationError, match="load_into needs one"):
+        serialization.load_into(nn.Linear(2, 2), path)
