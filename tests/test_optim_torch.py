@@ -524,6 +524,22 @@ def test_clip_grad_value_matches_torch():
         np.testing.assert_array_equal(our_param.grad, torch_param.grad.numpy())
 
 
+@pytest.mark.parametrize("clip_value", [np.float64(0.7), np.int64(1), 0.7], ids=["np.float64", "np.int64", "float"])
+def test_clip_grad_value_keeps_float32_gradients_float32_as_torch(clip_value):
+    """A NumPy clip value (np.float64(0.7), a config's number) clamps float32 gradients in float32, as torch's."""
+    grads = [g.astype(np.float32) for g in gradient_sets()]
+    ours = [nn.Parameter(np.zeros(g.shape, dtype=np.float32)) for g in grads]
+    theirs = [torch.zeros(g.shape, requires_grad=True) for g in grads]
+    for our_param, torch_param, grad in zip(ours, theirs, grads):
+        our_param.grad = grad.copy()
+        torch_param.grad = torch.tensor(grad)
+    nn.utils.clip_grad_value_(ours, clip_value)
+    torch.nn.utils.clip_grad_value_(theirs, clip_value)
+    for our_param, torch_param in zip(ours, theirs):
+        assert our_param.grad.dtype == np.float32
+        np.testing.assert_array_equal(our_param.grad, torch_param.grad.numpy())
+
+
 def test_adagrad_with_a_groups_own_initial_accumulator_matches_torch():
     """torch starts every sum at the constructor's initial_accumulator_value, whatever a group says."""
     ours, theirs = start_both()

@@ -172,8 +172,9 @@ def clip_grad_norm_(
 
 def clip_grad_value_(parameters: ParametersLike, clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every gradient entry into ``[-clip_value, clip_value]`` (``clip_value >= 0``); torch's ``foreach``
-    is accepted and changes nothing."""
+    is accepted and changes nothing. The clip value is a number whatever its type (a NumPy ``float64`` or a 0-d
+    Tensor too), so each gradient keeps its dtype, as torch's."""
     _check_foreach("clip_grad_value_", foreach)
-    check_real("clip_grad_value_", "clip_value", clip_value, 0, allow_inf=True)
+    clip_value = check_real("clip_grad_value_", "clip_value", clip_value, 0, allow_inf=True)  # a Python float
     for parameter, grad in _with_gradients("clip_grad_value_", parameters):
         _set_gradient(parameter, np.clip(grad, -clip_value, clip_value))
