@@ -778,7 +778,8 @@ class Tensor(
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
         Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
         low > high the result is high, as ``minimum(maximum(x, low), high)``; a nan in x or a bound gives nan and no
-        gradient there, as torch's.
+        gradient there, as torch's. A number bound (a NumPy float64 too) is taken in a floating tensor's dtype, as a
+        number beside a tensor is: ``x32.clip(np.float64(0.5))`` is float32, as torch's clamp.
         """
         if min is not None or max is not None:
             low, high = _bound_alias("low", low, "min", min), _bound_alias("high", high, "max", max)
@@ -791,6 +792,8 @@ class Tensor(
         data = self._data
         if data.dtype.kind in "biu" and (type(low) is float or type(high) is float):
             data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float
+        if data.dtype.kind == "f":  # a number bound (np.float64 too, as in x * np.float64(2)) in the tensor's dtype
+            low, high = _number_in(low, data.dtype), _number_in(high, data.dtype)
         return self._unary(ew.clip, np.clip(data, low, high), {"low": low, "high": high})
 
     clamp = clip
@@ -1084,6 +1087,15 @@ def where(
     except ValueError:
         raise ShapeError(f"where: shapes {condition.shape}, {a.shape} and {b.shape} do not broadcast") from None
     return Tensor._from_op(data, ar.where, (a, b), {"condition": condition})
+
+
+def _number_in(bound: Any, dtype: np.dtype) -> Any:
+    """A bound that is a Python int or float (a NumPy float64 is one) as a scalar of the floating ``dtype``, as
+    :func:`_operand` makes such a number beside a tensor (1e300 in float32 is inf, silently, as torch's); any
+    other bound (None, an array, another NumPy scalar) as given, for numpy's promotion."""
+    if isinstance(bound, (int, float)) and not isinstance(bound, bool):
+        return quietly(np.asarray, bound, dtype=dtype)[()]
+    return bound
 
 
 def _bound_alias(name: str, value: Any, alias: str, alias_value: Any) -> Any:

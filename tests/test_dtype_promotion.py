@@ -4,6 +4,7 @@ widen a dimensioned one of its category (float32 with a 0-d float64 stays float3
 against torch."""
 
 import operator
+import warnings
 
 import numpy as np
 import pytest
@@ -78,6 +79,38 @@ def test_numbers_and_arrays_beside_a_tensor_keep_numpys_rules():
     assert (x * 2.0).dtype == np.float32
     n = Tensor(np.array([127, 0], dtype=np.int8))
     assert (n + 128).dtype == np.int64  # a Python int outside the dtype's range promotes
+
+
+@pytest.mark.parametrize(
+    ("ours", "torchs"),
+    [
+        (lambda t, b: t.clip(-b, b), lambda t, b: t.clip(-b, b)),
+        (lambda t, b: t.clamp(min=b), lambda t, b: t.clamp(min=b)),
+        (lambda t, b: np.clip(t, -b, b), lambda t, b: t.clamp(-b, b)),
+    ],
+    ids=["clip", "clamp_min", "np.clip"],
+)
+def test_a_numpy_float64_bound_clips_a_float32_tensor_in_float32_as_torch(ours, torchs):
+    """np.float64(0.5) is a number beside a tensor (as in x * np.float64(2)): clip keeps float32, as torch's clamp."""
+    torch = pytest.importorskip("torch")
+    data = np.array([-2.0, -0.25, 0.1, 3.0], dtype=np.float32)
+    x = Tensor(data, requires_grad=True)
+    result = ours(x, np.float64(0.5))
+    expected = torchs(torch.tensor(data), np.float64(0.5))
+    assert result.dtype == np.float32 and expected.dtype == torch.float32
+    np.testing.assert_array_equal(result.data, expected.numpy())
+    result.sum().backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_a_bound_beyond_float32_clips_a_float32_tensor_without_a_warning():
+    """1e300 in float32 is inf, silently, as for x * 1e300 (numpy's cast warns)."""
+    x = Tensor(np.array([-3e38, 1.0, 3e38], dtype=np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = x.clip(-1e300, 1e300)
+    assert result.dtype == np.float32
+    np.testing.assert_array_equal(result.data, x.data)
 
 
 @pytest.mark.parametrize(
