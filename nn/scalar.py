@@ -102,10 +102,14 @@ def _checked_inputs(owner: str, x: Any) -> Sequence[Value | float]:
         return x.tolist()
     if isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
         return list(x)
-    raise TypeError(
-        f"{owner}: expected a list of input numbers or Values (one per input, micrograd's x = [2.0, 3.0]), got "
-        f"{type(x).__name__}" + (f" {x!r}" if isinstance(x, (int, float, Value)) else "")
-    )
+    expected = f"{owner}: expected a list of input numbers or Values (one per input, micrograd's x = [2.0, 3.0])"
+    shape = getattr(x, "shape", None)
+    if isinstance(shape, tuple):  # an array or Tensor (a column vector, say): its shape and how to pass it
+        raise TypeError(
+            f"{expected}, got a {len(shape)}-d {type(x).__name__} of shape {shape}; pass its numbers as one list: "
+            "x.ravel().tolist()"
+        )
+    raise TypeError(f"{expected}, got {type(x).__name__}" + (f" {x!r}" if isinstance(x, (int, float, Value)) else ""))
 
 
 class Neuron(Module):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value, gradcheck
+from autograd import Tensor, Value, gradcheck
 
 
 def test_parameters_are_ordered_layer_by_layer_weights_then_bias():
@@ -253,6 +253,16 @@ def test_a_constant_value_held_by_a_module_is_not_a_parameter():
         (lambda: nn.MLP(3, [4, 1], seed=0)({1: 1, 2: 2, 3: 3}), TypeError, "got dict"),
         (lambda: nn.MLP(3, [4, 1], seed=0)({1.0, 2.0, 3.0}), TypeError, "got set"),
         (lambda: nn.Neuron(2)(Value(1.0)), TypeError, "Neuron: expected a list.*got Value"),
+        (  # Nielsen's column vectors
+            lambda: nn.MLP(3, [4, 1], seed=0)(np.ones((3, 1))),
+            TypeError,
+            r"got a 2-d ndarray of shape \(3, 1\); pass its numbers as one list: x.ravel\(\).tolist\(\)",
+        ),
+        (
+            lambda: nn.Layer(3, 2)(Tensor(np.ones(3))),
+            TypeError,
+            r"Layer: .*got a 1-d Tensor of shape \(3,\); pass its numbers as one list: x.ravel\(\).tolist\(\)",
+        ),
         (
             lambda: nn.Neuron(3, False),
             TypeError,
