@@ -213,6 +213,8 @@ def _build(
     )
     # shown inline by Jupyter; without dot, the install help and the DOT source instead of graphviz's traceback
     graph._repr_mimebundle_ = functools.partial(_shown_or_explained, graph)
+    for method in _RENDERING_METHODS:  # graph.render("gout") as in micrograd's notebooks: the same help without dot
+        setattr(graph, method, _explaining_missing_dot(graph, method))
     index = {node: i for i, node in enumerate(values)}
     for i, node in enumerate(values):
         title = " ".join(part for part in (f"#{positions[node]}" if node in positions else "", node.label) if part)
@@ -378,8 +380,30 @@ def _shown_or_explained(graph: Any, include: Any = None, exclude: Any = None, **
 
     try:
         return type(graph)._repr_mimebundle_(graph, include, exclude, **options)
-    except graphviz.ExecutableNotFound:
+    except (graphviz.ExecutableNotFound, GraphvizNotFoundError):  # the latter from the graph's own pipe
         return {"text/plain": "draw_graph: " + _INSTALL_HELP.format(format="svg") + "\n\n" + graph.source}
+
+
+#: The Digraph methods that run the ``dot`` program (``view`` calls ``render``).
+_RENDERING_METHODS = ("render", "pipe")
+
+
+def _explaining_missing_dot(graph: Any, method: str) -> Callable[..., Any]:
+    """``graph.method`` (one of :data:`_RENDERING_METHODS`), raising :class:`GraphvizNotFoundError` with the
+    installation help instead of graphviz's ``ExecutableNotFound`` when the ``dot`` program is missing."""
+    unbound = getattr(type(graph), method)
+
+    @functools.wraps(unbound)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        import graphviz
+
+        try:
+            return unbound(graph, *args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            format = kwargs.get("format") or graph.format
+            raise GraphvizNotFoundError(f"{method}: " + _INSTALL_HELP.format(format=format)) from error
+
+    return call
 
 
 def render(graph: Any, path: str | os.PathLike, format: str | None = None, **draw_options: Any) -> str:
@@ -407,7 +431,8 @@ def render(graph: Any, path: str | os.PathLike, format: str | None = None, **dra
     if not suffix:
         path = path.with_name(f"{path.name}.{format}")
     try:
-        picture = graph.pipe(format=format)  # in memory: graphviz's render() writes (and deletes) a .gv beside
+        # in memory: graphviz's render() writes (and deletes) a .gv beside; the class's pipe, whose error is caught here
+        picture = type(graph).pipe(graph, format=format)
     except graphviz.ExecutableNotFound as error:
         raise GraphvizNotFoundError("render: " + _INSTALL_HELP.format(format=format)) from error
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")

@@ -321,6 +321,25 @@ def test_missing_dot_raises_install_instructions_and_source_stays_available(lect
     assert "mul" in open(saved, encoding="utf-8").read()
 
 
+def test_missing_dot_in_the_graphs_own_render_pipe_and_view_says_how_to_install(lecture_graph, tmp_path, monkeypatch):
+    # micrograd's notebooks call the returned graph's methods: dot = draw_dot(loss); dot.render("gout")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    graph = draw_graph(lecture_graph[0], format="png")
+    calls = [
+        ("render", lambda: graph.render(tmp_path / "gout")),
+        ("pipe", lambda: graph.pipe(format="pdf")),
+        ("render", lambda: graph.view(tmp_path / "shown")),  # view renders first
+    ]
+    for method, call in calls:
+        with pytest.raises(GraphvizNotFoundError, match=f"^{method}: .*apt-get install graphviz") as caught:
+            call()
+        assert isinstance(caught.value.__cause__, graphviz.ExecutableNotFound)
+    assert "rendered to pdf" in str(pytest.raises(GraphvizNotFoundError, graph.pipe, format="pdf").value)
+    assert "rendered to png" in str(pytest.raises(GraphvizNotFoundError, graph.render, tmp_path / "gout").value)
+
+
 def test_number_operand_is_drawn_as_a_constant_in_its_place():
     x = Value(3.0, label="x")
     y = 2.0 - x
