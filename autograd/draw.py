@@ -412,7 +412,8 @@ def render(graph: Any, path: str | os.PathLike, format: str | None = None, **dra
     ``format`` defaults to the suffix of ``path`` (``.svg``, ``.png``, ``.PNG``, ...) or "svg";
     a path without a suffix gets one. Raises :class:`GraphvizNotFoundError` with
     installation instructions when the ``dot`` program is missing. Only ``path`` is written (whole, or not at all:
-    no DOT source file is left beside it, nor one of that name overwritten).
+    no DOT source file is left beside it, nor one of that name overwritten). A path that cannot be written (a
+    directory that does not exist, no permission) raises the OSError the system gives, naming ``path``.
     """
     import graphviz
 
@@ -439,6 +440,11 @@ def render(graph: Any, path: str | os.PathLike, format: str | None = None, **dra
     try:
         partial.write_bytes(picture)
         os.replace(partial, path)  # whole or not at all
+    except OSError as error:  # named by the user's path, not the hidden partial file's
+        parent = path.parent
+        reason = f"the directory '{parent}' does not exist" if not parent.exists() else error.strerror
+        raise type(error)(error.errno, f"render: cannot write the picture ({reason})", str(path)) from None
     finally:
-        partial.unlink(missing_ok=True)
+        if partial.exists():  # (unlink would raise again where the parent is a file)
+            partial.unlink()
     return str(path)

@@ -380,6 +380,36 @@ def test_render_writes_only_its_picture_and_leaves_a_gv_file_of_the_same_name_al
 
 
 @needs_dot
+def test_render_errors_name_the_path_asked_for_and_write_nothing(lecture_graph, tmp_path):
+    (tmp_path / "a_file").write_text("")
+    (tmp_path / "a_directory.svg").mkdir()
+    cases = [
+        (tmp_path / "missing" / "graph.png", FileNotFoundError, "the directory '.*missing' does not exist"),
+        (tmp_path / "a_file" / "graph.svg", NotADirectoryError, "Not a directory"),
+        (tmp_path / "a_directory.svg", IsADirectoryError, "Is a directory"),
+    ]
+    for path, error, reason in cases:
+        with pytest.raises(error, match=f"render: cannot write the picture \\({reason}\\)") as caught:
+            render(lecture_graph[0], path)
+        assert caught.value.filename == str(path) and ".partial" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_directory.svg", "a_file"]
+    assert list((tmp_path / "a_directory.svg").iterdir()) == []
+
+
+@needs_dot
+def test_render_into_a_directory_without_write_permission_names_the_path(lecture_graph, tmp_path, monkeypatch):
+    # (tests may run as root, who may write anywhere: the refusal a read-only directory gives is simulated)
+    def refused(self, data):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(tmp_path), "write_bytes", refused)
+    with pytest.raises(PermissionError, match=r"render: cannot write the picture \(Permission denied\)") as caught:
+        render(lecture_graph[0], tmp_path / "graph.svg")
+    assert caught.value.filename == str(tmp_path / "graph.svg")
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_dot
 def test_render_reads_an_upper_case_suffix_and_draw_graph_a_numpy_max_nodes(lecture_graph, tmp_path):
     path = render(lecture_graph[0], tmp_path / "graph.PNG")
     assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
