@@ -291,7 +291,8 @@ def draw_graph(
     ``number_backward``: prefix ``#k``, the position in backward order (1 = root).
     ``max_nodes``: draw only the ``max_nodes`` values closest to the root (breadth-first)
     and one ``… N more nodes`` marker feeding the operations at the cut; None draws all.
-    ``format``: the default output format of ``.render()``/``.pipe()``.
+    ``format``: the default output format of ``.render()``/``.pipe()`` and of :func:`render` to a path
+    without a suffix.
     """
     _check_options(root, rankdir, max_nodes, format)
     if compute_grad:
@@ -409,7 +410,8 @@ def _explaining_missing_dot(graph: Any, method: str) -> Callable[..., Any]:
 def render(graph: Any, path: str | os.PathLike, format: str | None = None, **draw_options: Any) -> str:
     """Render a Digraph (or a node, drawn with ``draw_options``) to ``path``; return the file's path.
 
-    ``format`` defaults to the suffix of ``path`` (``.svg``, ``.png``, ``.PNG``, ...) or "svg";
+    ``format`` defaults to the suffix of ``path`` (``.svg``, ``.png``, ``.PNG``, ...), or else the graph's own
+    format (``draw_graph(..., format="png")``; "svg" by default);
     a path without a suffix gets one. Raises :class:`GraphvizNotFoundError` with
     installation instructions when the ``dot`` program is missing. Only ``path`` is written (whole, or not at all:
     no DOT source file is left beside it, nor one of that name overwritten). A path that cannot be written (a
@@ -424,7 +426,7 @@ def render(graph: Any, path: str | os.PathLike, format: str | None = None, **dra
     path = Path(path)
     suffix = path.suffix.lstrip(".").lower()
     if format is None:
-        format = suffix or "svg"
+        format = suffix or getattr(graph, "format", None) or "svg"
     elif suffix and suffix != format.lower():
         raise ValueError(f"render: path suffix {path.suffix!r} does not match format {format!r}")
     if format not in graphviz.FORMATS:

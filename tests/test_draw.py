@@ -288,6 +288,15 @@ def test_backward_step_pictures_render(lecture_graph, tmp_path):
     assert "grad ?" in svg and "#3" in svg
 
 
+@needs_dot
+def test_render_to_a_path_without_suffix_keeps_the_format_the_graph_was_drawn_with(lecture_graph, tmp_path):
+    # micrograd's draw_dot(root, format="png"), then written without naming the format again
+    path = render(draw_graph(lecture_graph[0], format="png"), tmp_path / "graph")
+    assert path.endswith("graph.png") and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert render(lecture_graph[0], tmp_path / "default").endswith("default.svg")  # drawn here: svg
+    assert render(draw_graph(lecture_graph[0], format="png"), tmp_path / "named.svg").endswith("named.svg")
+
+
 def test_render_rejects_suffix_format_mismatch_and_stray_options(lecture_graph, tmp_path):
     with pytest.raises(ValueError, match="does not match format"):
         render(lecture_graph[0], tmp_path / "graph.svg", format="png")
