@@ -73,10 +73,11 @@ def _record_label(body: str, rankdir: str) -> str:
 
 
 def _escape(text: str) -> str:
-    """Escape the characters that structure a Graphviz record label."""
+    """Escape the characters that structure a Graphviz record label; a line break stays one (Graphviz drops a raw
+    newline or tab from a label), a tab becomes a space."""
     for char in "\\{}|<>":
         text = text.replace(char, "\\" + char)
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").replace("\t", " ")
 
 
 def _data_text(node: Node) -> str:

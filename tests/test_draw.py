@@ -245,6 +245,14 @@ def test_record_special_characters_in_labels_are_escaped():
     assert find(nodes, "a\\|b\\{c\\}\\<d\\> |")
 
 
+@needs_dot
+def test_a_line_break_in_a_label_is_drawn_as_two_lines():
+    x = Value(1.0, label="first line\nsecond\tline")
+    svg = draw_graph(x * 2.0).pipe(format="svg").decode()
+    texts = [html.unescape(text) for text in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+    assert "first line" in texts and "second line" in texts
+
+
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
