@@ -9,7 +9,8 @@
 Legend (the same for ``Value`` and ``Tensor`` graphs):
 
 * a record per value: ``label | data | grad``. Scalars show numbers (``%.4g``);
-  tensors show shape, dtype and min/mean/max of the data and the norm of the gradient;
+  tensors show shape, dtype and min/mean/max of the data (min and max of its numbers, and ``(k nan)``
+  counting its NaNs) and the norm of the gradient;
   ``grad None`` means no gradient has been computed or kept (a Tensor intermediate keeps
   its gradient only after ``retain_grad()``; ``compute_grad=True`` computes them all);
 * light-blue fill, bold border: leaves that require grad (parameters, inputs);
@@ -90,9 +91,14 @@ def _data_text(node: Node) -> str:
     values = data.astype(np.float64)
     if data.size == 1:
         return header + f"\\nvalue {_number(values.reshape(()))}"
+    nans = np.isnan(values)
+    count = int(np.count_nonzero(nans))
+    if count == data.size:
+        return header + f"\\nall {count} nan"
+    present = values[~nans] if count else values  # min and max of the numbers; how many NaNs, said apart
     with np.errstate(all="ignore"):
-        summary = f"min {_number(values.min())} mean {_number(values.mean())} max {_number(values.max())}"
-    return header + "\\n" + summary
+        summary = f"min {_number(present.min())} mean {_number(values.mean())} max {_number(present.max())}"
+    return header + "\\n" + summary + (f" ({count} nan)" if count else "")
 
 
 def _grad_text(grad: Any) -> str:

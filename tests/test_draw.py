@@ -137,6 +137,18 @@ def test_tensor_records_show_shape_dtype_summary_and_gradient_norm():
     assert "grad None" in product  # not retained: intermediate tensors drop their gradient
 
 
+def test_tensor_summary_counts_nans_apart_from_the_smallest_and_largest_numbers():
+    def summary(data):
+        t = Tensor(np.array(data), requires_grad=True)
+        t.label = "t"
+        nodes, _ = parse(draw_graph(t * 2.0))
+        return nodes[find(nodes, "t |")]["label"]
+
+    assert "min -inf mean nan max inf (2 nan) |" in summary([np.nan, np.inf, -np.inf, 1.0, np.nan, -2.0])
+    assert "\\nall 3 nan |" in summary([np.nan] * 3)
+    assert "\\nmin 1 mean 2.5 max 4 |" in summary([1.0, 4.0])  # no count without NaNs
+
+
 def test_compute_grad_shows_intermediate_gradients_without_touching_grad():
     w = Tensor(np.array([1.0, -2.0, 2.0]), requires_grad=True)
     product = w * w
