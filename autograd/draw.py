@@ -56,7 +56,28 @@ _PENDING = object()  # gradient not computed yet (backward_steps)
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """The Graphviz ``dot`` program is not installed, so a graph cannot be rendered."""
+    """The Graphviz ``dot`` program is not installed, so a graph cannot be rendered. What rendering raises is also
+    graphviz's own ``ExecutableNotFound`` (:func:`_missing_dot`), so code written to catch that still does."""
+
+
+@functools.cache
+def _missing_dot_class() -> type:
+    """GraphvizNotFoundError that is also ``graphviz.ExecutableNotFound`` (made on first use: graphviz is imported
+    only when a graph is drawn)."""
+    import graphviz
+
+    class MissingDotError(GraphvizNotFoundError, graphviz.ExecutableNotFound):
+        def __init__(self, message: str) -> None:
+            RuntimeError.__init__(self, message)  # (ExecutableNotFound's own takes the failed command)
+
+    MissingDotError.__name__ = MissingDotError.__qualname__ = "GraphvizNotFoundError"
+    MissingDotError.__module__ = __name__
+    return MissingDotError
+
+
+def _missing_dot(where: str, format: str) -> GraphvizNotFoundError:
+    """The error for rendering (by ``where``) without the ``dot`` program: the install help, in both classes."""
+    return _missing_dot_class()(f"{where}: " + _INSTALL_HELP.format(format=format))
 
 
 # -- formatting -----------------------------------------------------------------
@@ -409,7 +430,7 @@ def _explaining_missing_dot(graph: Any, method: str) -> Callable[..., Any]:
             return unbound(graph, *args, **kwargs)
         except graphviz.ExecutableNotFound as error:
             format = kwargs.get("format") or graph.format
-            raise GraphvizNotFoundError(f"{method}: " + _INSTALL_HELP.format(format=format)) from error
+            raise _missing_dot(method, format) from error
 
     return call
 
@@ -444,7 +465,7 @@ def render(graph: Any, path: str | os.PathLike, format: str | None = None, **dra
         # in memory: graphviz's render() writes (and deletes) a .gv beside; the class's pipe, whose error is caught here
         picture = type(graph).pipe(graph, format=format)
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFoundError("render: " + _INSTALL_HELP.format(format=format)) from error
+        raise _missing_dot("render", format) from error
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         partial.write_bytes(picture)

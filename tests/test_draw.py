@@ -367,6 +367,10 @@ def test_missing_dot_in_the_graphs_own_render_pipe_and_view_says_how_to_install(
         assert isinstance(caught.value.__cause__, graphviz.ExecutableNotFound)
     assert "rendered to pdf" in str(pytest.raises(GraphvizNotFoundError, graph.pipe, format="pdf").value)
     assert "rendered to png" in str(pytest.raises(GraphvizNotFoundError, graph.render, tmp_path / "gout").value)
+    # code written for graphviz's own error (micrograd users' `except graphviz.ExecutableNotFound`) still catches it
+    for call in (lambda: graph.render(tmp_path / "gout"), lambda: render(graph, tmp_path / "out.svg")):
+        with pytest.raises(graphviz.ExecutableNotFound, match="apt-get install graphviz"):
+            call()
 
 
 def test_number_operand_is_drawn_as_a_constant_in_its_place():
