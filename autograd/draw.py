@@ -16,7 +16,8 @@ Legend (the same for ``Value`` and ``Tensor`` graphs):
 * light-blue fill, bold border: leaves that require grad (parameters, inputs);
   white: intermediates made by an operation; dashed grey: constants (no gradient);
   double border: the root the picture was drawn from;
-* a small grey ellipse per operation (its op name), edges ``parent -> op -> result``;
+* a small grey ellipse per operation (its op name; arithmetic as micrograd draws it: ``+ - * / ** @``), edges
+  ``parent -> op -> result``;
 * ``color_by_grad=True``: the fill runs from pale to dark blue with ``log10 |grad|``
   (tensors: the gradient's norm) between 1e-8 (vanishing: pale) and 10; red means a
   non-finite gradient. Borders keep the leaf / constant styles;
@@ -81,6 +82,10 @@ def _missing_dot(where: str, format: str) -> GraphvizNotFoundError:
 
 
 # -- formatting -----------------------------------------------------------------
+#: The arithmetic operators drawn as micrograd's pictures (and the lectures' gates) show them; other ops by name.
+_OP_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
+
+
 def _number(x: Any) -> str:
     return f"{float(x):.4g}"
 
@@ -277,7 +282,13 @@ def _build(
         if node.op is None:
             continue
         graph.node(
-            f"o{i}", node.op.name, shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="9", height="0.3"
+            f"o{i}",
+            _OP_SYMBOLS.get(node.op.name, node.op.name),
+            shape="ellipse",
+            style="filled",
+            fillcolor="#eeeeee",
+            fontsize="9",
+            height="0.3",
         )
         graph.edge(f"o{i}", f"v{i}")
         frontier = False

@@ -75,10 +75,10 @@ def test_edges_run_parent_to_op_to_result(lecture_graph):
     nodes, edges = parse(draw_graph(f))
     pairs = {(tail, head) for tail, head, _ in edges}
     ops = {key: attrs["label"] for key, attrs in nodes.items() if attrs.get("shape") == "ellipse"}
-    assert sorted(ops.values()) == ["add", "mul", "mul"]
+    assert sorted(ops.values()) == ["*", "*", "+"]  # micrograd's (and the lecture's) operator symbols
     q, z, f_id = find(nodes, "q |"), find(nodes, "z |"), find(nodes, "f |")
     into_f = [op for op in ops if (op, f_id) in pairs]
-    assert len(into_f) == 1 and ops[into_f[0]] == "mul"
+    assert len(into_f) == 1 and ops[into_f[0]] == "*"
     assert (q, into_f[0]) in pairs and (z, into_f[0]) in pairs
     for tail, head, _ in edges:  # every edge joins a value and an op, never value-value or op-op
         assert (tail in ops) != (head in ops)
@@ -228,7 +228,7 @@ def test_two_four_one_mlp_loss_graph_shows_every_parameter():
     leaves = [attrs for attrs in values_of(nodes).values() if attrs.get("style") == "filled,bold"]
     assert len(leaves) == len(model.parameters()) == 17
     ops = [attrs["label"] for attrs in nodes.values() if attrs.get("shape") == "ellipse"]
-    assert ops.count("tanh") == 4 and ops.count("linear") == 5 and ops.count("pow") == 1
+    assert ops.count("tanh") == 4 and ops.count("linear") == 5 and ops.count("**") == 1
 
 
 def test_backward_steps_reveal_one_gradient_per_picture(lecture_graph):
@@ -289,7 +289,7 @@ def test_render_svg_contains_the_labels(lecture_graph, tmp_path):
     path = render(lecture_graph[0], tmp_path / "graph.svg", number_backward=True)
     text = html.unescape(open(path, encoding="utf-8").read())  # dot writes '-' as &#45;
     assert path.endswith("graph.svg") and text.lstrip().startswith(("<?xml", "<svg"))
-    for expected in ("#1 f", "data -72", "grad -8", "mul", "add"):
+    for expected in ("#1 f", "data -72", "grad -8", ">*<", ">+<"):
         assert expected in text
 
 
@@ -347,7 +347,7 @@ def test_missing_dot_raises_install_instructions_and_source_stays_available(lect
     assert list(shown) == ["text/plain"] and "apt-get install graphviz" in shown["text/plain"]
     assert graph.source in shown["text/plain"]
     saved = graph.save(tmp_path / "graph.gv")
-    assert "mul" in open(saved, encoding="utf-8").read()
+    assert "data -72" in open(saved, encoding="utf-8").read()
 
 
 def test_missing_dot_in_the_graphs_own_render_pipe_and_view_says_how_to_install(lecture_graph, tmp_path, monkeypatch):
