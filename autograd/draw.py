@@ -34,7 +34,7 @@ import functools
 import math
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +235,7 @@ def _build(
     grad_of: Callable[[Node], Any],
     highlight: Node | None = None,
     walked: tuple[tuple[list[Node], int], dict[Node, int]] | None = None,
+    names: dict[Node, str] | None = None,
 ) -> Any:
     import graphviz
 
@@ -250,7 +251,8 @@ def _build(
         setattr(graph, method, _explaining_missing_dot(graph, method))
     index = {node: i for i, node in enumerate(values)}
     for i, node in enumerate(values):
-        title = " ".join(part for part in (f"#{positions[node]}" if node in positions else "", node.label) if part)
+        label = names.get(node, node.label) if names else node.label
+        title = " ".join(part for part in (f"#{positions[node]}" if node in positions else "", label) if part)
         fields = [_escape(title)] if title else []
         fields.append(_data_text(node))
         grad = grad_of(node) if node.requires_grad else None
@@ -319,6 +321,7 @@ def draw_graph(
     max_nodes: int | None = 200,
     format: str = "svg",
     compute_grad: bool = False,
+    params: Mapping[str, Node] | None = None,
 ) -> Any:
     """Return a ``graphviz.Digraph`` of the graph that computed ``root`` (see the module legend).
 
@@ -332,8 +335,11 @@ def draw_graph(
     and one ``… N more nodes`` marker feeding the operations at the cut; None draws all.
     ``format``: the default output format of ``.render()``/``.pipe()`` and of :func:`render` to a path
     without a suffix.
+    ``params``: names for values, as torchviz's ``make_dot(y, params=dict(model.named_parameters()))``: each
+    value given is labelled with its name (in place of its own ``label``).
     """
     _check_options(root, rankdir, max_nodes, format)
+    names = _parameter_names(params)
     if compute_grad:
         gradients = _computed_gradients(root)
         grad_of: Callable[[Node], Any] = gradients.get
@@ -348,7 +354,22 @@ def draw_graph(
         max_nodes=max_nodes,
         format=format,
         grad_of=grad_of,
+        names=names,
     )
+
+
+def _parameter_names(params: Any) -> dict[Node, str] | None:
+    """``params`` (name -> Value or Tensor, or None) as node -> name; TypeError naming a bad entry."""
+    if params is None:
+        return None
+    if not isinstance(params, Mapping):
+        raise TypeError(f"draw_graph: params must map names to Values or Tensors, got {type(params).__name__}")
+    names = {}
+    for name, node in params.items():
+        if not isinstance(node, Node):
+            raise TypeError(f"draw_graph: params[{name!r}] is a {type(node).__name__}, not a Value or Tensor")
+        names[node] = str(name)
+    return names
 
 
 def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", **options: Any) -> Any:

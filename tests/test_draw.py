@@ -231,6 +231,19 @@ def test_two_four_one_mlp_loss_graph_shows_every_parameter():
     assert ops.count("tanh") == 4 and ops.count("linear") == 5 and ops.count("**") == 1
 
 
+def test_params_name_a_modules_parameters_as_torchviz_does():
+    model = nn.Sequential(nn.Linear(3, 2, rng=0), nn.Tanh(), nn.Linear(2, 1, rng=1))
+    loss = model(np.ones((4, 3), np.float32)).sum()
+    nodes, _ = parse(draw_graph(loss, params=dict(model.named_parameters())))
+    titles = {attrs["label"].split(" | ")[0].lstrip("{ ") for attrs in values_of(nodes).values()}
+    assert {"0.weight", "0.bias", "2.weight", "2.bias"} <= titles
+    x = Value(2.0, label="x")
+    nodes, _ = parse(draw_graph(x * 3.0, params={"renamed": x}))
+    assert any(attrs["label"].startswith("{ renamed |") for attrs in values_of(nodes).values())
+    with pytest.raises(TypeError, match=r"params\['w'\] is a ndarray"):
+        draw_graph(x * 3.0, params={"w": np.ones(2)})
+
+
 def test_backward_steps_reveal_one_gradient_per_picture(lecture_graph):
     f, *_ = lecture_graph
     pictures = backward_steps(f)
