@@ -109,7 +109,7 @@ def fold(
             f"{geometry[0]}, stride {geometry[1]}, padding {geometry[2]}, dilation {geometry[3]} "
             f"(expected (N, C) + {expected + geometry[0]})"
         )
-    data = fold_array(windows._data, output_size, *geometry)
+    data = quietly(fold_array, windows._data, output_size, *geometry)  # (inf + -inf landing on one pixel: nan)
     attrs = dict(zip(("kernel_size", "stride", "padding", "dilation"), geometry), output_size=output_size)
     return Tensor._from_op(data, cv.fold, (windows,), attrs)
 
@@ -144,7 +144,8 @@ def block_sums(x: Tensor, block: Sequence[int]) -> Tensor:
     block = _block(x, block, "block_sums")
     if any(n % r for n, r in zip(x.shape[x.ndim - len(block) :], block)):
         raise ShapeError(f"block_sums: blocks {block} do not tile the last axes of a tensor of shape {x.shape}")
-    return Tensor._from_op(block_sums_array(x._data, block), cv.block_sums, (x,), {"block": block})
+    data = quietly(block_sums_array, x._data, block)  # (inf + -inf in a block gives nan, as torch's, silently)
+    return Tensor._from_op(data, cv.block_sums, (x,), {"block": block})
 
 
 def window_sums(x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> Tensor:

@@ -443,3 +443,39 @@ def test_polygamma_overflowing_the_dtype_is_inf_without_a_warning(order, dtype, 
     expected = torch.polygamma(order, torch.from_numpy(x)).numpy()
     assert got.dtype == dtype
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f, x, w: f.conv_transpose1d(x.reshape(2, 3, 8), w.reshape(3, 2, 4)[:, :, :3], stride=2),
+        lambda f, x, w: f.conv_transpose2d(x.reshape(2, 3, 4, 2), w.reshape(3, 2, 2, 2), stride=1),
+        lambda f, x, w: f.conv_transpose3d(x.reshape(1, 3, 2, 4, 2), w.reshape(3, 2, 2, 2, 1)),
+        lambda f, x, w: f.avg_pool2d(x.reshape(3, 4, 4), 2),
+        lambda f, x, w: f.avg_pool3d(x.reshape(1, 3, 2, 4, 2), 2),
+        lambda f, x, w: f.lp_pool2d(x.reshape(3, 4, 4), 3.0, 2),
+        lambda f, x, w: f.lp_pool1d(x.reshape(3, 16), 3.0, 2),
+    ],
+    ids=[
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+        "avg_pool2d",
+        "avg_pool3d",
+        "lp_pool2d",
+        "lp_pool1d",
+    ],
+)
+def test_windows_summing_opposite_infinities_give_torchs_nan_without_warnings(call):
+    torch = _torch()
+    data = np.resize([np.inf, -np.inf, 1.0, -2.0, 1e300, -1e300], 48).reshape(3, 16)
+    weight = np.random.default_rng(0).normal(size=24)
+    x = Tensor(data, requires_grad=True)
+    with no_warnings():
+        out = call(nn.functional, x, Tensor(weight))
+        out.sum().backward()
+    reference = torch.tensor(data, requires_grad=True)
+    expected = call(torch.nn.functional, reference, torch.tensor(weight))
+    expected.sum().backward()
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad, reference.grad.numpy(), rtol=1e-12)
