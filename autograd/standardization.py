@@ -44,7 +44,12 @@ def standardize_with_statistics(
     axes = normalize_axes(axis, x._data.ndim, "standardize")
     data = x._floating_data()
     wide = ACCUMULATE_DTYPE.get(data.dtype)
-    with quiet():  # an empty slice's mean, or a constant one's 0/0, gives numpy's IEEE values silently
+    if any(data.shape[axis] == 0 for axis in axes):  # empty slices: nan statistics (numpy's mean would warn)
+        statistics_shape = tuple(1 if axis in axes else length for axis, length in enumerate(data.shape))
+        mean = variance = inverse_std = np.full(statistics_shape, np.nan, dtype=data.dtype)
+        attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
+        return Tensor._from_op(in_dtype_of(data.copy(), x._data), ar.standardize, (x,), attrs), mean, variance
+    with quiet():  # a constant slice's 0/0 (or a nan) gives numpy's IEEE values silently
         mean = data.mean(axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)
         centred = data - mean
         variance = np.mean(np.square(centred), axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)

@@ -116,3 +116,16 @@ def test_slices_whose_squares_overflow_standardize_as_their_scaled_down_copies(d
     np.testing.assert_allclose(results[1][1] * magnitude, results[0][1], rtol=tolerance * 10, atol=tolerance * 10)
     layer = F.layer_norm(Tensor(large), (5,)).data
     np.testing.assert_allclose(layer, results[0][0], rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize(("shape", "axis"), [((3, 0), 1), ((0, 4), 0), ((2, 0, 3), (1, 2)), ((0,), None)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_empty_slices_standardize_to_an_empty_result_and_gradient_without_warnings(shape, axis, dtype):
+    x = Tensor(np.zeros(shape, dtype=dtype), requires_grad=True)
+    y = ag.standardize(x, axis, 1e-5)
+    assert y.shape == shape and y.dtype == dtype
+    (first,) = ag.grad(y.sum(), [x], create_graph=True)
+    assert first.shape == shape and first.dtype == dtype
+    y.sum().backward()
+    assert x.grad.shape == shape and x.grad.dtype == dtype

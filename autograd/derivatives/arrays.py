@@ -285,6 +285,9 @@ def _index_put_accumulate(pending, g, parents, out, owned, attrs):
 def _standardize_rule(g, out, x, axes, eps, inverse_std):
     # y = (x - mean) / sqrt(var + eps) over ``axes`` (var biased): dL/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps).
     # On raw data the forward pass's 1 / sqrt(var + eps) is reused; under create_graph it is recorded again from x.
+    # Empty slices make an empty x, whose gradient is g itself (empty), without the warning of a mean over nothing.
+    if any(x.shape[axis] == 0 for axis in axes):
+        return g * 0
     if isinstance(x, Node):
         centred = x - x.mean(axis=axes, keepdims=True)
         inverse_std = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
