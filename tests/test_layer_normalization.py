@@ -105,7 +105,7 @@ def test_layers_match_torch_in_training_and_evaluation_with_torchs_state_and_rep
     [
         (lambda: F.layer_norm(X, (4, 5)), ValueError, r"layer_norm: input of shape \(3, 4, 2, 5\) does not end with"),
         (lambda: F.layer_norm(X, 5, weight=np.ones(4)), ValueError, r"layer_norm: weight must have shape \(5,\)"),
-        (lambda: F.layer_norm(X, 0), ValueError, "layer_norm: normalized_shape must be a positive integer"),
+        (lambda: F.layer_norm(X, -1), ValueError, "layer_norm: normalized_shape must be an integer >= 0"),
         (lambda: F.group_norm(X, 3), ValueError, r"group_norm: 4 channels .* do not split into 3 groups"),
         (lambda: nn.GroupNorm(3, 4), ValueError, "GroupNorm: num_channels=4 must be divisible by num_groups=3"),
         (
@@ -131,3 +131,29 @@ def test_group_norm_without_affine_parameters_takes_any_channel_count_that_split
         nn.GroupNorm(4, 4, affine=False)(np.ones((3, 6), np.float32))
     with pytest.raises(ValueError, match=r"expected an input \(N, 4, ...\)"):
         nn.GroupNorm(4, 4)(x)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize(("shape", "normalized_shape"), [((4, 0), (0,)), ((4, 3, 0), (3, 0)), ((2, 0, 3), (0, 3))])
+@pytest.mark.parametrize("name", ["layer_norm", "rms_norm"])
+def test_an_empty_normalized_shape_normalises_an_empty_input_as_torch(shape, normalized_shape, name):
+    torch = pytest.importorskip("torch")
+    x = Tensor(np.zeros(shape), requires_grad=True)
+    weight = Tensor(np.ones(normalized_shape), requires_grad=True)
+    out = getattr(F, name)(x, normalized_shape, weight)
+    out.sum().backward()
+    x_t = torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    weight_t = torch.ones(normalized_shape, dtype=torch.float64, requires_grad=True)
+    expected = getattr(torch.nn.functional, name)(x_t, normalized_shape, weight_t)
+    expected.sum().backward()
+    assert out.shape == tuple(expected.shape) and x.grad.shape == tuple(x_t.grad.shape)
+    assert weight.grad.shape == tuple(weight_t.grad.shape)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("layer", ["LayerNorm", "RMSNorm"])
+def test_a_norm_layer_of_zero_features_maps_an_empty_batch_row_as_torch(layer):
+    torch = pytest.importorskip("torch")
+    module = getattr(nn, layer)(0)
+    assert module.weight.shape == tuple(getattr(torch.nn, layer)(0).weight.shape) == (0,)
+    assert module(Tensor(np.zeros((3, 0), dtype=np.float32))).shape == (3, 0)

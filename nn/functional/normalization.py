@@ -14,7 +14,7 @@ from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import is_integer
 from autograd.standardization import standardize_with_statistics
 
-from ..checks import check_positive_int, check_real
+from ..checks import check_integer, check_positive_int, check_real
 from .activations import as_float_tensor
 
 __all__ = [
@@ -181,11 +181,12 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
 
 
 def as_normalized_shape(owner: str, shape: Any) -> tuple[int, ...]:
-    """torch's ``normalized_shape``: an int or a sequence of positive ints, as a tuple."""
+    """torch's ``normalized_shape``: an int or a sequence of ints >= 0, as a tuple (a 0 normalises the empty
+    trailing axes of an empty input into an empty output, as torch)."""
     sizes = (shape,) if is_integer(shape) else shape
     if not isinstance(sizes, (tuple, list)) or not sizes:
         raise TypeError(f"{owner}: normalized_shape must be an int or a non-empty sequence of ints, got {shape!r}")
-    return tuple(check_positive_int(owner, "normalized_shape", size) for size in sizes)
+    return tuple(check_integer(owner, "normalized_shape", size, 0) for size in sizes)
 
 
 def _trailing_axes(function: str, x: Tensor, shape: tuple[int, ...]) -> tuple[int, ...]:
