@@ -155,9 +155,9 @@ class _DictContainer(_Container[Entry]):
             raise KeyError(f"{owner}: no {self._noun} named {key!r} (have {list(self._entries)})") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._entries[key] = self._checked(key, value)
+        self._entries[key] = self._checked_entry(key, value)
 
-    def _checked(self, key: Any, value: Any) -> Entry:
+    def _checked_entry(self, key: Any, value: Any) -> Entry:
         """``value`` as the entry ``key`` (checked or converted), after checking ``key``; nothing is stored."""
         owner = type(self).__name__
         if not isinstance(key, str):
@@ -216,7 +216,7 @@ class _DictContainer(_Container[Entry]):
                     f"{owner} update sequence element #{index} has length "
                     f"{len(pair) if hasattr(pair, '__len__') else 'other than 2'}; 2 is required"
                 ) from None
-            checked.append((key, self._checked(key, value)))
+            checked.append((key, self._checked_entry(key, value)))
         self._entries.update(checked)
 
     def pop(self, key: str) -> Entry:

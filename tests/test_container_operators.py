@@ -323,3 +323,18 @@ def test_sequential_named_after_an_attribute_is_a_key_error_as_torch(name):
         torch.nn.Sequential(OrderedDict([(name, torch.nn.ReLU())]))
     with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
         nn.Sequential(OrderedDict([(name, nn.ReLU())]))
+
+
+def test_module_dict_and_parameter_dict_load_their_state_dict_as_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.ModuleDict({"fc": nn.Linear(2, 3, rng=0, dtype=np.float64)})
+    params = nn.ParameterDict({"w": nn.Parameter(np.zeros(2))})
+    theirs = torch.nn.ModuleDict({"fc": torch.nn.Linear(2, 3, dtype=torch.float64)})
+    their_params = torch.nn.ParameterDict({"w": torch.nn.Parameter(torch.tensor([1.5, -2.0], dtype=torch.float64))})
+    assert str(ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})) == str(
+        theirs.load_state_dict(theirs.state_dict())
+    )
+    assert list(params.load_state_dict({"w": their_params["w"].detach().numpy()})) == [[], []]
+    np.testing.assert_array_equal(ours["fc"].weight.data, theirs["fc"].weight.detach().numpy())
+    np.testing.assert_array_equal(params["w"].data, [1.5, -2.0])
+    assert ours.check_state_dict(ours.state_dict()) == ([], [])
