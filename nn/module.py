@@ -215,6 +215,22 @@ class Module:
         )
         return self.register_full_backward_hook(hook)
 
+    # -- copying -------------------------------------------------------------
+    def __deepcopy__(self, memo: dict[int, Any]) -> Module:
+        """A deep copy of this module and its sub-modules, with no recursion over the nesting (any depth works at
+        Python's default recursion limit): the sub-modules are copied children first, each as ``copy.deepcopy``
+        copies an object without ``__deepcopy__`` (its ``__reduce_ex__``, its state through ``memo``), so a
+        module's state meets its sub-modules already copied in ``memo``. Shared sub-modules stay shared."""
+        tree = [module for module in self.modules() if id(module) not in memo]
+        for module in reversed(tree):  # modules() lists a module before its descendants
+            if id(module) in memo:  # copied already: a module's state held an ancestor of it
+                continue
+            if type(module).__deepcopy__ is Module.__deepcopy__:
+                _copy_module_state(module, memo)
+            else:  # a class's own deep copy
+                copy.deepcopy(module, memo)
+        return memo[id(self)]
+
     # -- discovery -----------------------------------------------------------
     #: The attribute whose items a container (Sequential, ModuleList, ModuleDict) exposes by
     #: index or key alone (``0.weight`` rather than ``_layers.0.weight``), as torch names them.
@@ -928,6 +944,32 @@ def _module_repr(root: Module) -> str:
             else:
                 stack.append((child, False))
     return text_of(texts[id(root)])
+
+
+def _copy_module_state(module: Module, memo: dict[int, Any]) -> None:
+    """Deep-copy ``module`` into ``memo`` as ``copy.deepcopy`` does for an object without ``__deepcopy__``: the
+    object its ``__reduce_ex__(4)`` rebuilds, entered in ``memo`` before its state is copied (so a state that
+    reaches the module again finds the copy), then given the copied state (``__setstate__``, or the
+    ``(dict, slots)`` pair ``object.__getstate__`` gives)."""
+    func, args, state, *items = module.__reduce_ex__(4)
+    twin = func(*copy.deepcopy(args, memo))
+    memo[id(module)] = twin
+    memo.setdefault(id(memo), []).append(module)  # kept alive, as copy.deepcopy keeps what it copies
+    list_items, dict_items = (items + [None, None])[:2]
+    if state is not None:
+        state = copy.deepcopy(state, memo)
+        if hasattr(twin, "__setstate__"):
+            twin.__setstate__(state)
+        else:
+            state, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+            if state:
+                twin.__dict__.update(state)
+            for name, value in (slots or {}).items():
+                setattr(twin, name, value)
+    for item in list_items or ():
+        twin.append(copy.deepcopy(item, memo))
+    for key, value in dict_items or ():
+        twin[copy.deepcopy(key, memo)] = copy.deepcopy(value, memo)
 
 
 def _check_member_name(module: Module, method: str, name: Any, kind: type | tuple[type, ...]) -> None:

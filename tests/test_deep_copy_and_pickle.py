@@ -441,6 +441,37 @@ def test_deepcopy_of_a_model_after_a_forward_pass_has_independent_parameters():
     assert np.any(next(iter(model.parameters())).data != 0.0)
 
 
+def _nested_sequential(depth: int) -> tuple[nn.Module, nn.Linear]:
+    inner = nn.Linear(2, 2, rng=0)
+    model = inner
+    for _ in range(depth):
+        model = nn.Sequential(model)
+    return model, inner
+
+
+def test_deepcopy_of_a_deeply_nested_model_works_at_the_default_recursion_limit():
+    assert sys.getrecursionlimit() == 1000
+    model, inner = _nested_sequential(3000)
+    clone = copy.deepcopy(model)
+    copied = clone.get_submodule(".".join(["0"] * 3000))
+    assert type(copied) is nn.Linear and copied is not inner
+    assert len(list(clone.modules())) == 3001
+    for original, twin in zip(inner.parameters(), copied.parameters()):
+        assert type(twin) is nn.Parameter and not np.may_share_memory(original.data, twin.data)
+        np.testing.assert_array_equal(twin.data, original.data)
+    batch = Tensor(np.array([[1.0, -2.0]], dtype=inner.weight.data.dtype))
+    np.testing.assert_array_equal(copied(batch).data, batch.data @ inner.weight.data.T + inner.bias.data)
+
+
+def test_deepcopy_of_a_model_keeps_a_shared_sub_module_shared_and_a_back_reference_to_the_copy():
+    shared = nn.Linear(2, 2, rng=0)
+    model = nn.Sequential(nn.Sequential(shared), shared)
+    model.note = {"owner": model, "layer": shared}  # a plain attribute reaching back into the tree
+    clone = copy.deepcopy(model)
+    assert clone[0][0] is clone[1] and clone[1] is not shared
+    assert clone.note["owner"] is clone and clone.note["layer"] is clone[1]
+
+
 def test_pickled_model_computes_the_same_outputs():
     model, batch = _model_and_batch()
     restored = pickle.loads(pickle.dumps(model))
