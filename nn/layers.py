@@ -194,6 +194,19 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
     return kind
 
 
+def _runs_inline(module: Module) -> bool:
+    """Whether ``module`` is a Sequential whose call is its modules' calls in order: no hook (which would see its
+    input or output), no ``forward`` replaced on the instance or on the class, no ``__call__`` of its own."""
+    cls = type(module)
+    return (
+        isinstance(module, Sequential)
+        and cls.forward is Sequential.forward
+        and cls.__call__ is Module.__call__
+        and "forward" not in module.__dict__
+        and HOOKED not in module.__dict__
+    )
+
+
 #: The forward methods the fused pairs stand for (a class whose forward was patched since runs as written).
 _PLAIN_FORWARD = {Linear: Linear.forward, ReLU: ReLU.forward, MaxPool2d: MaxPool2d.forward}
 
@@ -259,20 +272,28 @@ class Sequential(Module):
         return zip(self._names, contents)
 
     def forward(self, input: Any) -> Any:
-        layers = self._layers
-        index, count = 0, len(layers)
-        while index < count:
-            module = layers[index]
-            fused = _fused_pair(module, layers[index + 1], input) if index + 1 < count else None
-            if fused == "linear_relu":
-                input = module.forward_relu(input)
-                index += 2
-            elif fused == "pool_then_relu":
-                input = module.forward(layers[index + 1].forward(input))
-                index += 2
-            else:
-                input = module(input)
-                index += 1
+        """The modules applied in order. A plain ``Sequential`` inside (no hook, no ``forward`` or call of its own)
+        runs its modules from here, as the calls would (an explicit stack of the unfinished sequences): models
+        nested thousands deep run at Python's default recursion limit."""
+        unfinished = [(self._layers, 0)]
+        while unfinished:
+            layers, index = unfinished.pop()
+            count = len(layers)
+            while index < count:
+                module = layers[index]
+                if _runs_inline(module):
+                    unfinished += [(layers, index + 1), (module._layers, 0)]
+                    break
+                fused = _fused_pair(module, layers[index + 1], input) if index + 1 < count else None
+                if fused == "linear_relu":
+                    input = module.forward_relu(input)
+                    index += 2
+                elif fused == "pool_then_relu":
+                    input = module.forward(layers[index + 1].forward(input))
+                    index += 2
+                else:
+                    input = module(input)
+                    index += 1
         return input
 
     def _position(self, index: Any) -> int:

@@ -3,6 +3,7 @@
 import functools
 import math
 import re
+import sys
 from collections import OrderedDict
 
 import numpy as np
@@ -546,3 +547,45 @@ def test_a_tensor_assigned_to_a_weights_data_gives_the_weight_its_values_as_torc
     np.testing.assert_array_equal(layer.weight.numpy(), expected)
     x = np.array([[1.0, -2.0, 0.5]], np.float32)
     np.testing.assert_allclose(layer(x).numpy(), x @ expected.T + layer.bias.numpy(), rtol=1e-6)
+
+
+def _nested_sequential(depth: int) -> tuple[nn.Sequential, list[nn.Module]]:
+    """Sequential(Linear, ReLU, Sequential(Linear, ReLU, ... Sequential(Linear, Tanh))), and its leaves in order."""
+    model: nn.Module = nn.Sequential(nn.Linear(2, 2, rng=depth, dtype=np.float64), nn.Tanh())
+    for level in range(depth):
+        model = nn.Sequential(nn.Linear(2, 2, rng=level, dtype=np.float64), nn.ReLU(), model)
+    leaves = [module for module in model.modules() if not isinstance(module, nn.Sequential)]
+    return model, leaves
+
+
+def test_sequential_nested_thousands_deep_runs_at_the_default_recursion_limit_as_torch():
+    torch = pytest.importorskip("torch")
+    assert sys.getrecursionlimit() == 1000
+    model, leaves = _nested_sequential(2000)
+    x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]]), requires_grad=True)
+    model(x).sum().backward()
+    theirs = torch.tensor(x.data, requires_grad=True)
+    y = theirs
+    for leaf in leaves:  # the same layers, run flat by torch
+        if isinstance(leaf, nn.Linear):
+            y = y @ torch.tensor(leaf.weight.data).T + torch.tensor(leaf.bias.data)
+        else:
+            y = torch.relu(y) if isinstance(leaf, nn.ReLU) else torch.tanh(y)
+    y.sum().backward()
+    np.testing.assert_allclose(model(x).data, y.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad, theirs.grad.numpy(), rtol=1e-12)
+    assert len(nn.summary(model, (1, 2), dtype=np.float64).rows) == len(leaves)
+
+
+def test_hooked_inner_sequential_still_sees_its_own_input_and_output():
+    inner = nn.Sequential(nn.Linear(2, 2, rng=0, dtype=np.float64), nn.Tanh())
+    model = nn.Sequential(nn.ReLU(), inner, nn.Sigmoid())
+    seen = []
+    inner.register_forward_hook(lambda module, args, output: seen.append((args[0].data, output.data)))
+    x = Tensor(np.array([[0.5, -1.0]]))
+    out = model(x)
+    hidden = np.maximum(x.data, 0.0)
+    expected = np.tanh(hidden @ inner[0].weight.data.T + inner[0].bias.data)
+    np.testing.assert_array_equal(seen[0][0], hidden)
+    np.testing.assert_allclose(seen[0][1], expected, rtol=1e-15)
+    np.testing.assert_allclose(out.data, 1.0 / (1.0 + np.exp(-expected)), rtol=1e-15)
