@@ -194,13 +194,12 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
     return kind
 
 
-def _runs_inline(module: Module) -> bool:
-    """Whether ``module`` is a Sequential whose call is its modules' calls in order: no hook (which would see its
+def _runs_inline(module: Sequential) -> bool:
+    """Whether the Sequential ``module``'s call is its modules' calls in order: no hook (which would see its
     input or output), no ``forward`` replaced on the instance or on the class, no ``__call__`` of its own."""
     cls = type(module)
     return (
-        isinstance(module, Sequential)
-        and cls.forward is Sequential.forward
+        cls.forward is Sequential.forward
         and cls.__call__ is Module.__call__
         and "forward" not in module.__dict__
         and HOOKED not in module.__dict__
@@ -281,7 +280,7 @@ class Sequential(Module):
             count = len(layers)
             while index < count:
                 module = layers[index]
-                if _runs_inline(module):
+                if isinstance(module, Sequential) and _runs_inline(module):  # (isinstance first: the usual layer)
                     unfinished += [(layers, index + 1), (module._layers, 0)]
                     break
                 fused = _fused_pair(module, layers[index + 1], input) if index + 1 < count else None
