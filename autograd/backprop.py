@@ -9,11 +9,12 @@ receives from all of its children: dL/dx = sum over children c of dL/dc * dc/dx.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import operator
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -221,6 +222,7 @@ def backpropagate(
     store: bool = True,
     inputs: Sequence[Node] | None = None,
     retained: bool = False,
+    free: bool = False,
 ) -> dict[int, Any]:
     """Apply the chain rule from ``roots`` (with gradients ``seeds``) to their ancestors.
 
@@ -241,7 +243,7 @@ def backpropagate(
     gc.disable()
     try:
         with quiet():
-            return _backpropagate(roots, seeds, create_graph, store, inputs, retained)
+            return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free)
     finally:
         if collector_was_enabled:
             gc.enable()
@@ -460,8 +462,10 @@ def _backpropagate(
     store: bool,
     inputs: Sequence[Node] | None,
     retained: bool = False,
+    free: bool = False,
 ) -> dict[int, Any]:
     order, line_length = _ordered(roots)
+    passed = order  # every node of the pass (order itself loses the line's nodes below)
     relevant = _reaches(order, inputs) if inputs is not None else None
     pending: dict[Node, Any] = {}
     for root, seed in zip(roots, seeds):
@@ -658,4 +662,34 @@ def _backpropagate(
                 node._accumulate_leaf(grad)
         finally:
             _mode.enabled = previous_mode
+    if free:
+        _free_saved(passed if relevant is None else [node for node in passed if node in relevant])
     return results
+
+
+@contextlib.contextmanager
+def saved_values_kept(nodes: Iterable[Node]) -> Iterator[None]:
+    """Inside the block, ``nodes`` freed by an earlier pass take their ops back (their values never left them),
+    for the library's own pictures of a graph after backward (``backward_steps``); freed again on leaving."""
+    freed = [(node, node.op) for node in nodes if node.op is not None and node.op.unfreed is not None]
+    for node, op in freed:
+        node.op = op.unfreed
+    try:
+        yield
+    finally:
+        for node, op in freed:
+            node.op = op
+
+
+def _free_saved(nodes: list[Node]) -> None:
+    """After a pass that does not retain the graph: the nodes whose op saved values (torch's saved tensors) take
+    the op's freed twin, so a second pass through them raises torch's error (the values stay: they are nodes')."""
+    for node in nodes:  # (slots read first: this loop runs once per node of every pass)
+        op = node.op
+        if op is None:
+            continue
+        saves = op._saves
+        if saves is None:
+            saves = op.saves
+        if saves:
+            node.op = op._freed or op.freed

@@ -22,7 +22,12 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
   with the gradient of the most recent backward pass through them, so a second
   call never doubles them. Every ``Value`` keeps it (micrograd's teaching
   view); a ``Tensor`` keeps it only after ``retain_grad()`` (as in PyTorch), so
-  large intermediate gradients are freed as soon as they have been used.
+  large intermediate gradients are freed as soon as they have been used;
+* a pass that does not retain the graph (``retain_graph`` unset and no ``create_graph``) frees what its nodes
+  saved, as torch's: each node whose rules read values (an input's or its output) takes its op's freed twin
+  (:attr:`Op.freed`), whose rules raise torch's "backward through the graph a second time" error; nodes whose
+  rules read no values may be passed again. The values are not dropped (they are the nodes' own data), so the
+  library's pictures of a graph after backward still compute through it (:func:`saved_values_kept`).
 """
 
 from __future__ import annotations
@@ -470,10 +475,10 @@ class Node(NodeCopying):
         ``grad`` (or torch's name ``gradient``; the arguments come in torch's order) is the
         seed dL/dself (1 for a one-element output). With
         ``create_graph=True`` the gradients are themselves graph nodes and can be
-        differentiated again. ``retain_graph`` is accepted for PyTorch
-        compatibility: graphs are never freed by backward, so a second backward
-        through the same graph is always allowed (see module docs for how
-        ``.grad`` then behaves). If anything raises during the pass (a hook,
+        differentiated again. ``retain_graph`` (default: ``create_graph``) keeps the graph for another
+        pass, as torch's: without it, the nodes whose derivatives read saved values are freed, and a
+        second pass through one of them raises torch's RuntimeError (see the module docs for how ``.grad``
+        behaves over repeated passes). If anything raises during the pass (a hook,
         anomaly mode, a custom Function, a version check), no ``.grad`` changes.
 
         ``inputs`` (as torch's): accumulate gradients into these nodes' ``.grad`` only (leaves or
@@ -490,7 +495,8 @@ class Node(NodeCopying):
                 f"backward: this {type(self).__name__} does not require grad and has no graph "
                 "(it was created from constants or inside no_grad())"
             )
-        run_backward([self], [self._seed_gradient(grad, create_graph)], create_graph, inputs)
+        free = not (create_graph if retain_graph is None else retain_graph)
+        run_backward([self], [self._seed_gradient(grad, create_graph)], create_graph, inputs, free)
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:
         raise NotImplementedError
@@ -617,13 +623,17 @@ class Node(NodeCopying):
 
 
 def run_backward(
-    roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, inputs: Node | Sequence[Node] | None
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create_graph: bool,
+    inputs: Node | Sequence[Node] | None,
+    free: bool = False,
 ) -> None:
     """Backpropagate from ``roots`` (seeded, checked) into ``.grad``: of every node that needs it, or, given
     ``inputs`` (as torch's), of those nodes only (leaves or not; one the roots do not depend on gets none) and of the
     intermediates that retain their gradient on the way to them."""
     if inputs is None:
-        backpropagate(roots, seeds, create_graph=create_graph, store=True)
+        backpropagate(roots, seeds, create_graph=create_graph, store=True, free=free)
         return
     targets = list({id(node): node for node in ((inputs,) if isinstance(inputs, Node) else inputs)}.values())
     if not targets:
@@ -631,7 +641,9 @@ def run_backward(
     for position, node in enumerate(targets):
         if not isinstance(node, Node) or not node._requires_grad:
             raise RuntimeError(f"backward: inputs[{position}] is not a node that requires grad")
-    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True)
+    found = backpropagate(
+        roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True, free=free
+    )
     handed_out = {id(seed) for seed in seeds}
     with leaf_accumulation, set_grad_enabled(bool(create_graph)):  # (recorded under create_graph, as backpropagate's)
         for node in targets:

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from .backprop import backward_order
+from .backprop import backward_order, saved_values_kept
 from .core import Node
 from .functional import grad
 from .shared_math import safe_norm
@@ -203,7 +203,8 @@ def _computed_gradients(root: Node) -> dict[Node, Any]:
             f"draw_graph: gradients can be computed only from a one-element root, got shape {np.shape(root.data)}"
         )
     nodes = backward_order([root])
-    return dict(zip(nodes, grad(root, nodes, allow_unused=True)))
+    with saved_values_kept(nodes):  # drawn after root.backward() freed them, as the lectures draw it
+        return dict(zip(nodes, grad(root, nodes, retain_graph=True, allow_unused=True)))
 
 
 # -- building the picture -------------------------------------------------------

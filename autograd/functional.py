@@ -57,7 +57,8 @@ def backward(
 ) -> None:
     """torch.autograd.backward: ``.grad`` of sum_k d(tensors[k])/d(node) seeded by ``grad_tensors[k]`` (default 1
     for one-element outputs), in one pass; ``x.backward(g)`` is ``backward([x], [g])``. ``inputs`` limits the
-    nodes that accumulate, as in :meth:`Node.backward`; ``retain_graph`` is accepted (graphs are never freed);
+    nodes that accumulate, as in :meth:`Node.backward`; ``retain_graph`` (default: ``create_graph``) keeps the graph
+    for another pass, as torch's (without it the nodes that saved values are freed);
     ``grad_variables`` is torch's old name for ``grad_tensors``."""
     if grad_variables is not None:
         if grad_tensors is not None:
@@ -75,7 +76,7 @@ def backward(
                 f"backward: element {position} of tensors does not require grad and does not have a grad_fn"
             )
     seeds = [root._seed_gradient(seed, create_graph) for root, seed in zip(roots, seeds_in)]
-    run_backward(roots, seeds, create_graph, inputs)
+    run_backward(roots, seeds, create_graph, inputs, not (create_graph if retain_graph is None else retain_graph))
 
 
 def grad(
@@ -99,12 +100,14 @@ def grad(
     ``materialize_grads=True``, which returns zeros of its shape.
     ``is_grads_batched=True``: the first axis of every seed is a batch of seeds, and each result stacks the
     gradients for them along a new first axis (one pass per seed; torch vectorizes it).
-    ``retain_graph`` and ``only_inputs`` are accepted for PyTorch compatibility (graphs are never
-    freed by a backward pass; only the inputs' gradients are ever returned).
+    ``retain_graph`` (default: ``create_graph``) keeps the graph for another pass, as torch's: without it the
+    nodes whose derivatives read saved values are freed (see :meth:`Node.backward`). ``only_inputs`` is accepted
+    for PyTorch compatibility (only the inputs' gradients are ever returned).
     """
+    free = not (create_graph if retain_graph is None else retain_graph)
     if is_grads_batched:
-        return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads)
-    results = _grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads)
+        return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)
+    results = _grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)
     return tuple(_handed_out(result) for result in results)
 
 
@@ -120,7 +123,13 @@ def _handed_out(result: Any) -> Any:
 
 
 def _batched_grad(
-    outputs: Any, inputs: Any, grad_outputs: Any, create_graph: bool, allow_unused: Any, materialize_grads: bool
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any,
+    create_graph: bool,
+    allow_unused: Any,
+    materialize_grads: bool,
+    free: bool = False,
 ) -> tuple[Any, ...]:
     """``grad`` with ``is_grads_batched``: one pass per seed along the seeds' first axis, the results stacked."""
     if grad_outputs is None:
@@ -138,7 +147,7 @@ def _batched_grad(
     (count,) = sizes
     passes = [
         _grad(outputs, inputs, tuple(None if seed is None else seed[i] for seed in seeds), create_graph,
-              allow_unused, materialize_grads)
+              allow_unused, materialize_grads, free and i == count - 1)
         for i in range(count)
     ]  # fmt: skip
     stacked = []
@@ -153,7 +162,13 @@ def _batched_grad(
 
 
 def _grad(
-    outputs: Any, inputs: Any, grad_outputs: Any, create_graph: bool, allow_unused: Any, materialize_grads: bool
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any,
+    create_graph: bool,
+    allow_unused: Any,
+    materialize_grads: bool,
+    free: bool = False,
 ) -> tuple[Any, ...]:
     """``grad``'s results as backward gives them (plain arrays), for the library's own callers too."""
     if allow_unused is None:
@@ -185,7 +200,7 @@ def _grad(
             )
         roots.append(output)
         seeds.append(output._seed_gradient(seed, create_graph))
-    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=inputs)
+    found = backpropagate(roots, seeds, create_graph=create_graph, store=False, inputs=inputs, free=free)
     results = []
     for position, node in enumerate(inputs):
         if id(node) not in found:

@@ -110,7 +110,18 @@ def _analytic_jacobian(outputs: list[Node], leaves: list[Node], create_graph: bo
             seed = np.zeros(shape, dtype=np.float64)
             seed[index] = 1.0
             seed_arg = float(seed) if isinstance(output, Value) else seed
-            rows.append(list(grad(output, leaves, grad_outputs=seed_arg, create_graph=create_graph, allow_unused=True)))
+            rows.append(
+                list(
+                    grad(
+                        output,
+                        leaves,
+                        grad_outputs=seed_arg,
+                        retain_graph=True,
+                        create_graph=create_graph,
+                        allow_unused=True,
+                    )
+                )
+            )
     return rows
 
 
@@ -308,7 +319,7 @@ def _check_multiplied_by_grad_output(outputs: list[Node], leaves: list[Node], po
     if not roots:
         return
     seeds = [0.0 if isinstance(root, Value) else np.zeros(np.shape(root._data)) for root in roots]
-    gradients = grad(roots, leaves, grad_outputs=seeds, allow_unused=True)
+    gradients = grad(roots, leaves, grad_outputs=seeds, retain_graph=True, allow_unused=True)
     for gradient, leaf, position in zip(gradients, leaves, positions):
         values = _as_array(gradient, leaf)
         if np.any(values != 0):  # a nan too

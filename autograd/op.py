@@ -74,6 +74,9 @@ class Op:
         "rule_per_input",
         "_variants",
         "_input_reads",
+        "_saves",
+        "_freed",
+        "unfreed",
     )
 
     def __init__(
@@ -109,6 +112,10 @@ class Op:
         self.rule_per_input = len(rules) > 1 and not variadic and not joint
         self._variants: dict[int, Op] = {}
         self._input_reads: dict[tuple[int, int], bool] = {}
+        self._saves: bool | None = None
+        self._freed: Op | None = None
+        #: Of a freed twin (:attr:`freed`), the op it stands in for; None for an op whose node holds its values.
+        self.unfreed: Op | None = None
 
     def rule_reads(self, rule: int, position: int) -> bool:
         """Whether rule ``rule`` (the one for input ``rule``) may read the values of input ``position`` (both
@@ -128,6 +135,43 @@ class Op:
                 reads = _reads_argument(self.rules[rule], 2 + position)
             self._input_reads[key] = reads
         return reads
+
+    @property
+    def saves(self) -> bool:
+        """Whether backward reads values this op's nodes hold (an input's or the output's): what torch calls the
+        node's saved tensors, freed by a backward pass that does not retain the graph."""
+        saves = self._saves
+        if saves is None:
+            if not self.reads_values:
+                saves = False
+            elif self.variadic or self.joint or self.saved is not None or self.reads_output:
+                saves = True
+            elif self.constant_at is not None:  # the number counts as saved, as torch saves ``x * 2.0``'s 2.0
+                constant = 3 if self.constant_at == 1 else 2  # its place among the rule's arguments
+                saves = self.rule_reads(0, 0) or _reads_argument(self.rules[0], constant)
+            else:
+                count = len(self.rules)
+                saves = any(self.rule_reads(rule, position) for rule in range(count) for position in range(count))
+            self._saves = saves
+        return saves
+
+    @property
+    def freed(self) -> Op:
+        """This op after a backward pass freed what its node saved: the same name and form, whose rules raise
+        torch's error for a second backward through the graph (``retain_graph=True`` keeps the graph)."""
+        twin = self._freed
+        if twin is None:
+            twin = Op.__new__(Op)
+            for slot in Op.__slots__:
+                setattr(twin, slot, getattr(self, slot))
+            twin.rules = tuple(_backward_after_free for _ in self.rules)
+            twin.accumulate = None if self.accumulate is None else _backward_after_free
+            twin.reads_values = twin.reads_output = False
+            twin.saved = None
+            twin._variants, twin._input_reads, twin._saves, twin._freed = {}, {}, False, twin
+            twin.unfreed = self
+            self._freed = twin
+        return twin
 
     def with_constant(self, position: int) -> Op:
         """This binary op with input ``position`` (0 or 1) a plain number instead of a node.
@@ -151,6 +195,19 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+#: torch's message for a backward pass through nodes whose saved values an earlier pass freed.
+FREED_GRAPH_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
+    "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
+    "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access "
+    "saved tensors after calling backward."
+)
+
+
+def _backward_after_free(*args: object, **kwargs: object) -> None:
+    raise RuntimeError(FREED_GRAPH_MESSAGE)
 
 
 def _reads_argument(rule: Callable, position: int) -> bool:

@@ -85,7 +85,7 @@ def test_a_second_pass_along_a_line_overwrites_intermediate_gradients_and_adds_i
     x = Value(2.0)
     h = x * 3.0
     out = h + 1.0
-    out.backward()
+    out.backward(retain_graph=True)  # (x * 3.0 keeps its 3.0 for backward, as torch's: a second pass needs it)
     out.backward()
     assert (h.grad, x.grad) == (1.0, 6.0)
 
@@ -95,7 +95,7 @@ def test_a_pass_that_fails_past_a_line_restores_the_gradients_stored_along_it():
     h = x * 3.0
     k = h.tanh()
     out = k * 2.0
-    out.backward()
+    out.backward(retain_graph=True)  # (k * 5.0) below goes through the same tanh and h again
     before = (out.grad, k.grad, h.grad, x.grad)
     x.register_hook(lambda g: 1 / 0)  # the leaf ends the line: the general loop runs it, and it raises
     with pytest.raises(ZeroDivisionError):

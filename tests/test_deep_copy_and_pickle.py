@@ -186,7 +186,7 @@ def test_copied_value_graph_gradients_match_the_original_and_finite_differences(
     point = np.array([0.7, -1.3, 0.2])
     leaves = [Value(v) for v in point]
     out = _value_function(*leaves)
-    expected = autograd.grad(out, leaves)
+    expected = autograd.grad(out, leaves, retain_graph=True)  # (a freed graph's copy is freed too)
     *leaf_copies, out_copy = copy.deepcopy([*leaves, out])
     out_copy.backward()
     copied = [leaf.grad for leaf in leaf_copies]
@@ -207,7 +207,7 @@ def test_copied_tensor_graph_gradients_match_the_original_and_finite_differences
     x = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
     w = Tensor(rng.normal(size=(2, 4)), requires_grad=True)
     out = _tensor_function(x, w)
-    expected_x, expected_w = autograd.grad(out, [x, w])
+    expected_x, expected_w = autograd.grad(out, [x, w], retain_graph=True)
     x_copy, w_copy, out_copy = copy.deepcopy([x, w, out])
     out_copy.backward()
     np.testing.assert_allclose(x_copy.grad, expected_x, rtol=1e-12)

@@ -390,10 +390,10 @@ def test_grad_takes_torchs_arguments_in_torchs_order():
     np.testing.assert_array_equal(plain, [2.0, 4.0])
     (graphed,) = grad(out, x, None, True, True)
     assert isinstance(graphed, Tensor) and graphed.requires_grad
-    used, unused = grad(out, [x, y], materialize_grads=True)  # zeros for y, as torch
+    used, unused = grad(out, [x, y], retain_graph=True, materialize_grads=True)  # zeros for y, as torch
     np.testing.assert_array_equal(used, [2.0, 4.0])
     np.testing.assert_array_equal(unused, [0.0])
-    assert grad(out, [x, y], allow_unused=True)[1] is None
+    assert grad(out, [x, y], retain_graph=True, allow_unused=True)[1] is None
     (_, unused_node) = grad(out, [x, y], create_graph=True, materialize_grads=True)
     assert isinstance(unused_node, Tensor) and unused_node.requires_grad and unused_node.shape == (1,)  # as torch's
     np.testing.assert_array_equal(unused_node.data, [0.0])

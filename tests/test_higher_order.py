@@ -319,7 +319,7 @@ def test_rosenbrock_hessian_matches_closed_form_for_tensor_and_value(point):
 
     x, y = Value(point[0]), Value(point[1])
     gx, gy = grad((1 - x) ** 2 + 100 * (y - x**2) ** 2, [x, y], create_graph=True)
-    rows = [[0.0 if h is None else h for h in grad(g, [x, y], allow_unused=True)] for g in (gx, gy)]
+    rows = [[0.0 if h is None else h for h in grad(g, [x, y], retain_graph=True, allow_unused=True)] for g in (gx, gy)]
     np.testing.assert_allclose(rows, expected, rtol=1e-12)
 
 

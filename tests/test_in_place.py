@@ -242,7 +242,7 @@ def test_an_optimizer_step_bumps_each_updated_parameter_once():
     w, b = nn.Parameter(np.ones((2, 3))), nn.Parameter(np.zeros(2))
     frozen = nn.Parameter(np.ones(2))
     loss = ((Tensor(np.ones((4, 3)), requires_grad=True) @ w.T + b) ** 2).sum()  # the input's gradient reads w
-    loss.backward()
+    loss.backward(retain_graph=True)
     nn.optim.SGD([w, b, frozen], lr=0.1).step()  # frozen has no gradient: not updated, not bumped
     assert (w.version, b.version, frozen.version) == (1, 1, 0)
     with pytest.raises(RuntimeError, match="changed in place"):

@@ -225,7 +225,7 @@ def test_backward_twice_through_a_sequential_gives_twice_the_gradients():
     model = nn.Sequential(nn.Linear(5, 8, rng=0), nn.ReLU(), nn.Linear(8, 3, rng=1), nn.ReLU(), nn.Linear(3, 2, rng=2))
     x = np.random.default_rng(7).standard_normal((4, 5)).astype(np.float32)
     loss = F.cross_entropy(model(x), np.array([0, 1, 1, 0]))
-    loss.backward()
+    loss.backward(retain_graph=True)
     once = [p.grad.copy() for p in model.parameters()]
     loss.backward()
     for p, g in zip(model.parameters(), once):

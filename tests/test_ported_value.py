@@ -113,7 +113,7 @@ def test_value_at_edge_points_matches_torch(function, x):
 def test_value_backward_twice_accumulates_as_torch_with_retain_graph():
     x = ag.Value(3.0)
     y = x * x
-    y.backward()
+    y.backward(retain_graph=True)
     y.backward()
     t = torch.tensor(3.0, requires_grad=True)
     s = t * t

@@ -81,8 +81,8 @@ def test_backward_on_constant_tensor_is_an_error():
 def test_second_backward_accumulates_into_leaves():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()
-    y.backward()
-    y.backward()
+    y.backward(retain_graph=True)  # (without it the graph's saved values are freed, as torch's)
+    y.backward(retain_graph=True)
     np.testing.assert_array_equal(x.grad, [4.0, 8.0])
     x.zero_grad()
     assert x.grad is None
@@ -96,7 +96,7 @@ def test_retained_intermediate_is_overwritten_not_accumulated():
     hidden.retain_grad()
     other = x * 5
     out = (hidden * hidden).sum() + other.sum()
-    out.backward()
+    out.backward(retain_graph=True)
     out.backward()
     np.testing.assert_array_equal(hidden.grad, 2 * hidden.data)
     with pytest.warns(UserWarning, match="retain_grad"):

@@ -368,7 +368,7 @@ def test_value_seed_that_requires_grad_stays_in_the_gradient_graph():
     x, u = Value(3.0), Value(2.0)
     (gx,) = grad(x * x, [x], grad_outputs=[u], create_graph=True)
     assert gx.data == 12.0
-    assert grad(gx, [u]) == (6.0,)
+    assert grad(gx, [u], retain_graph=True) == (6.0,)
     assert grad(gx, [x]) == (4.0,)
 
 
@@ -464,8 +464,8 @@ def test_a_relu_neuron_node_equals_a_linear_node_then_relu_to_second_order(z_bia
     first_f = grad(out_f, list(leaves_f), create_graph=True)
     first_u = grad(out_u, list(leaves_u), create_graph=True)
     assert [g.data for g in first_f] == [g.data for g in first_u]
-    second_f = [grad(g, list(leaves_f), allow_unused=True) for g in first_f]
-    second_u = [grad(g, list(leaves_u), allow_unused=True) for g in first_u]
+    second_f = [grad(g, list(leaves_f), retain_graph=True, allow_unused=True) for g in first_f]
+    second_u = [grad(g, list(leaves_u), retain_graph=True, allow_unused=True) for g in first_u]
     assert second_f == second_u
 
 

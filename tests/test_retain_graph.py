@@ -1,0 +1,117 @@
+"""A backward pass that does not retain the graph frees what its nodes saved, as torch's: a second pass through a
+node whose derivative reads saved values raises torch's RuntimeError; retain_graph=True keeps the graph."""
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from autograd import Tensor, Value, backward_steps, draw_graph
+from autograd.op import FREED_GRAPH_MESSAGE
+
+SECOND_TIME = "Trying to backward through the graph a second time"
+
+
+def _programs(module):
+    """(name, build): build(x) gives a one-element output of x, in the library's or torch's spelling."""
+    return [
+        ("x * x", lambda x: (x * x).sum()),
+        ("exp", lambda x: x.exp().sum()),
+        ("tanh then * 2.0", lambda x: (x.tanh() * 2.0).sum()),
+        ("x * 2.0", lambda x: (x * 2.0).sum()),
+        ("x + 2.0", lambda x: (x + 2.0).sum()),
+        ("x + x", lambda x: (x + x).sum()),
+        ("sum then reshape", lambda x: x.reshape(2, 2).sum()),
+        ("matmul", lambda x: (x.reshape(2, 2) @ x.reshape(2, 2)).sum()),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_a_second_pass_raises_exactly_where_torchs_does(index):
+    torch = pytest.importorskip("torch")
+    name, ours = _programs(autograd)[index]
+    _, theirs = _programs(torch)[index]
+    data = np.array([0.5, -1.0, 2.0, 0.25])
+    t = torch.tensor(data, requires_grad=True)
+    out_t = theirs(t)
+    out_t.backward()
+    try:
+        out_t.backward()
+        torch_raises = False
+    except RuntimeError as error:
+        assert SECOND_TIME in str(error)
+        torch_raises = True
+    x = Tensor(data, requires_grad=True)
+    out = ours(x)
+    out.backward()
+    first = x.grad.copy()
+    if torch_raises:
+        with pytest.raises(RuntimeError, match=SECOND_TIME):
+            out.backward()
+        np.testing.assert_array_equal(x.grad, first)  # nothing changed by the pass that raised
+    else:
+        out.backward()
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_retain_graph_keeps_the_graph_and_create_graph_retains_by_default():
+    torch = pytest.importorskip("torch")
+    data = np.array([0.5, -1.0])
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    y, s = (x * x.exp()).sum(), (t * t.exp()).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    s.backward(retain_graph=True)
+    s.backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+    z = (x.tanh() ** 3).sum()
+    (g,) = autograd.grad(z, x, create_graph=True)
+    (again,) = autograd.grad(z, x)  # create_graph retained the graph
+    np.testing.assert_allclose(again, g.data, rtol=1e-15)
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        autograd.grad(z, x)  # the pass before did not retain it
+
+
+def test_the_error_is_torchs_message_for_values_and_tensors():
+    a = Value(3.0)
+    b = a * a
+    b.backward()
+    with pytest.raises(RuntimeError) as error:
+        b.backward()
+    assert str(error.value) == FREED_GRAPH_MESSAGE and "retain_graph=True" in str(error.value)
+    assert a.grad == 6.0
+
+
+def test_an_rnn_whose_state_is_not_detached_stops_at_the_second_step_as_torchs():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    inputs = rng.standard_normal((3, 2, 4))
+
+    def train(cell, optimizer, tensor, detach):
+        hidden = None
+        for step in range(len(inputs)):
+            hidden = cell(tensor(inputs[step]), hidden)
+            loss = (hidden**2).sum()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if detach:
+                hidden = hidden.detach()
+
+    ours = nn.RNNCell(4, 3, dtype=np.float64)
+    theirs = torch.nn.RNNCell(4, 3).double()
+    for make, cell, tensor in ((nn.optim.SGD, ours, Tensor), (torch.optim.SGD, theirs, torch.tensor)):
+        with pytest.raises(RuntimeError, match=SECOND_TIME):
+            train(cell, make(cell.parameters(), lr=0.1), tensor, detach=False)
+        train(cell, make(cell.parameters(), lr=0.1), tensor, detach=True)  # truncated backpropagation runs
+
+
+def test_pictures_of_a_graph_are_computed_after_backward_freed_it():
+    x, y = Value(2.0, label="x"), Value(-1.0, label="y")
+    f = (x * y).tanh() * x
+    f.backward()
+    pictures = backward_steps(f)  # gradients computed afresh through the freed graph
+    assert len(pictures) == len(autograd.backward_order([f]))
+    assert "grad" in draw_graph(f, compute_grad=True).source
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        f.backward()  # still freed for the user's own passes
