@@ -40,7 +40,13 @@ def accuracy(scores: Any, target: Any, threshold: float = 0.0) -> float:
     targets use the labels {-1, +1}.
     """
     scores = np.asarray(scores._data if isinstance(scores, Tensor) else scores)
-    target = np.asarray(target).reshape(-1)
+    given = np.asarray(target._data if isinstance(target, Tensor) else target)
+    if scores.ndim == 2 and scores.shape[1] > 1 and given.shape == scores.shape:
+        raise ValueError(
+            f"accuracy: targets of shape {given.shape}, the scores' own: one-hot rows or probabilities, where one "
+            "class label per sample is expected; pass target.argmax(1)"
+        )
+    target = given.reshape(-1)
     if scores.ndim >= 2 and scores.shape[1] > 1:
         predicted = scores.argmax(axis=1).reshape(-1)
     else:

@@ -493,6 +493,13 @@ def test_accuracy_handles_class_scores_logits_and_signed_labels():
         accuracy(np.zeros((3, 2)), np.zeros(2))
 
 
+def test_accuracy_of_one_hot_targets_says_to_take_their_argmax():
+    scores = np.array([[0.1, 0.9, 0.0], [2.0, -1.0, 0.5]])
+    with pytest.raises(ValueError, match=r"targets of shape \(2, 3\).*one-hot.*target.argmax\(1\)"):
+        accuracy(scores, np.eye(3)[[1, 0]])
+    assert accuracy(scores, np.eye(3)[[1, 0]].argmax(1)) == 1.0
+
+
 def test_the_accuracy_metric_leaves_out_targets_that_are_not_class_labels():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(16, 4)).astype(np.float32)
