@@ -8,7 +8,7 @@ The skeleton is the object with every container and array replaced by a tagged J
   ``Infinity``/``NaN``);
 * ``{"$": "list" | "tuple", "items": [node, ...]}``;
 * ``{"$": "dict", "items": [[key, node], ...]}``, keys numbers, strings, booleans or null (an optimizer
-  state dict's int keys stay ints);
+  state dict's int keys stay ints; a NumPy scalar key is saved as the Python number it holds);
 * ``{"$": "tensor", "member": i, "requires_grad": bool, "parameter": bool}``, ``{"$": "array", "member": i}`` and
   ``{"$": "scalar", "member": i}`` (a numpy scalar): the object is the file's member ``object/<i>``. One
   object met twice (a tensor in two places) is one member, and comes back as one object, as torch keeps sharing.
@@ -66,6 +66,8 @@ def encode(obj: Any) -> tuple[Any, list[np.ndarray]]:
         if isinstance(value, Mapping):
             items = []
             for key, item in value.items():
+                if isinstance(key, np.generic) and type(key.item()) in _KEY_TYPES:  # np.int64(3) as 3
+                    key = key.item()
                 if type(key) not in _KEY_TYPES:
                     raise TypeError(
                         f"save: {_where(path)} has a key of type {type(key).__name__}; "

@@ -85,6 +85,7 @@ def test_kinds_of_leaves_and_keys_come_back_as_they_were():
     assert loaded["numbers"] == [0, -1.5, float("inf"), True, None, "text"]
     assert type(loaded["numbers"][0]) is int and type(loaded["numbers"][3]) is bool
     assert loaded[None] == {2.5: []}
+    assert _round_trip({np.int64(3): "three"}) == {3: "three"}  # a NumPy scalar key as its number
 
 
 def test_a_tensor_held_twice_is_stored_once_and_comes_back_as_one_tensor(tmp_path):
