@@ -499,14 +499,17 @@ def save(
     previous file at ``path`` stays byte-identical.
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
-    if not isinstance(module_or_state, (np.ndarray, Tensor, Module)) and not _is_state_dict(module_or_state):
+    alone = isinstance(module_or_state, np.ndarray) or (
+        type(module_or_state) is Tensor and not module_or_state.requires_grad  # (else kept as it is, an object)
+    )
+    if not alone and not isinstance(module_or_state, Module) and not _is_state_dict(module_or_state):
         if optimizer is not None:
             raise TypeError("save: an optimizer's state is saved beside a model's; put it in the saved object instead")
         skeleton, members = saved_objects.encode(module_or_state)  # a checkpoint dict, a list of tensors, ...
         arrays[saved_objects.SKELETON] = np.array(json.dumps(skeleton))
         arrays.update((f"{saved_objects.MEMBER_PREFIX}{index}", array) for index, array in enumerate(members))
         return write_npz(path, arrays)
-    if isinstance(module_or_state, (np.ndarray, Tensor)):  # torch.save(data, f) of an array alone
+    if alone:  # torch.save(data, f) of an array alone
         if optimizer is not None:
             raise TypeError("save: an optimizer's state is saved beside a model's, not beside an array saved alone")
         array = np.array(module_or_state.data if isinstance(module_or_state, Tensor) else module_or_state)

@@ -88,6 +88,15 @@ def test_kinds_of_leaves_and_keys_come_back_as_they_were():
     assert _round_trip({np.int64(3): "three"}) == {3: "three"}  # a NumPy scalar key as its number
 
 
+def test_a_parameter_or_a_tensor_that_requires_grad_saved_alone_comes_back_so():
+    parameter = _round_trip(nn.Parameter(np.ones(2, np.float32)))
+    assert type(parameter) is nn.Parameter and parameter.requires_grad and parameter.dtype == np.float32
+    leaf = _round_trip(Tensor(np.arange(3.0), requires_grad=True))
+    assert type(leaf) is Tensor and leaf.requires_grad
+    plain = _round_trip(Tensor(np.arange(3.0)))
+    assert type(plain) is Tensor and not plain.requires_grad
+
+
 def test_a_tensor_held_twice_is_stored_once_and_comes_back_as_one_tensor(tmp_path):
     shared = Tensor(np.arange(5.0), requires_grad=True)
     path = nn.save({"a": shared, "b": [shared]}, tmp_path / "shared.pt")
