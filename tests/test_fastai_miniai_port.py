@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from nested_results import assert_same
 
 import autograd
 import nn
@@ -52,28 +53,8 @@ IMAGES = _RNG.random((160, 784))
 LABELS = (IMAGES[:, :10].argmax(1) + (IMAGES[:, 10:20].sum(1) > 5)) % 10
 
 
-def _as_array(x: Any) -> Any:
-    if isinstance(x, torch.Tensor):
-        return x.detach().numpy()
-    return np.asarray(x)
-
-
-def _assert_same(expected: Any, got: Any, where: str = "") -> None:
-    """Nested lists/dicts of tensors, numbers and strings: equal to rounding, tensors also in shape."""
-    if isinstance(expected, dict):
-        assert list(expected) == list(got), where
-        for key in expected:
-            _assert_same(expected[key], got[key], f"{where}.{key}")
-    elif isinstance(expected, (list, tuple)):
-        assert len(expected) == len(got), where
-        for index, (a, b) in enumerate(zip(expected, got)):
-            _assert_same(a, b, f"{where}[{index}]")
-    elif isinstance(expected, (str, bool, type(None))):
-        assert expected == got, where
-    else:
-        a, b = _as_array(expected), _as_array(got)
-        assert a.shape == b.shape, where
-        np.testing.assert_allclose(b, a, rtol=RTOL, atol=ATOL, err_msg=where)
+def _assert_same(expected: Any, got: Any) -> None:
+    assert_same(expected, got, RTOL, ATOL)
 
 
 def _twin(build: Any) -> tuple[Any, Any]:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from nested_results import assert_same
 
 import autograd
 import nn
@@ -68,25 +69,8 @@ def _libs(torch: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return theirs, ours
 
 
-def _array(x: Any) -> np.ndarray:
-    return x.detach().numpy() if hasattr(x, "detach") and not isinstance(x, np.ndarray) else np.asarray(x)
-
-
-def _assert_same(expected: Any, got: Any, where: str = "") -> None:
-    if isinstance(expected, dict):
-        assert list(expected) == list(got), where
-        for key in expected:
-            _assert_same(expected[key], got[key], f"{where}.{key}")
-    elif isinstance(expected, (list, tuple)):
-        assert len(expected) == len(got), where
-        for index, (a, b) in enumerate(zip(expected, got)):
-            _assert_same(a, b, f"{where}[{index}]")
-    elif isinstance(expected, (str, bool, type(None))):
-        assert expected == got, where
-    else:
-        a, b = _array(expected), _array(got)
-        assert a.shape == b.shape, where
-        np.testing.assert_allclose(b, a, rtol=RTOL, atol=ATOL, err_msg=where)
+def _assert_same(expected: Any, got: Any) -> None:
+    assert_same(expected, got, RTOL, ATOL)
 
 
 def _synced(lib: dict[str, Any], model: Any, store: dict[str, Any], key: str) -> Any:
