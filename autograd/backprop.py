@@ -671,19 +671,24 @@ def _backpropagate(
 def saved_values_kept(nodes: Iterable[Node]) -> Iterator[None]:
     """Inside the block, ``nodes`` freed by an earlier pass take their ops back (their values never left them),
     for the library's own pictures of a graph after backward (``backward_steps``); freed again on leaving."""
-    freed = [(node, node.op) for node in nodes if node.op is not None and node.op.unfreed is not None]
+    nodes = [node for node in nodes if node.op is not None]
+    freed = [(node, node.op) for node in nodes if node.op.unfreed is not None]
     for node, op in freed:
         node.op = op.unfreed
+    released = [node for node in nodes if node.op.release is not None and node.op.release(node, False)]
     try:
         yield
     finally:
         for node, op in freed:
             node.op = op
+        for node in released:
+            node.op.release(node, True)
 
 
 def _free_saved(nodes: list[Node]) -> None:
     """After a pass that does not retain the graph: the nodes whose op saved values (torch's saved tensors) take
-    the op's freed twin, so a second pass through them raises torch's error (the values stay: they are nodes')."""
+    the op's freed twin, so a second pass through them raises torch's error (the values stay: they are nodes');
+    an op that keeps them elsewhere (a custom Function's ``ctx``) releases them itself (:attr:`Op.release`)."""
     for node in nodes:  # (slots read first: this loop runs once per node of every pass)
         op = node.op
         if op is None:
@@ -692,4 +697,7 @@ def _free_saved(nodes: list[Node]) -> None:
         if saves is None:
             saves = op.saves
         if saves:
-            node.op = op._freed or op.freed
+            if op.release is None:
+                node.op = op._freed or op.freed
+            else:
+                op.release(node, True)

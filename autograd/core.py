@@ -26,7 +26,9 @@ Repeated ``backward()`` semantics (as in PyTorch for leaves):
 * a pass that does not retain the graph (``retain_graph`` unset and no ``create_graph``) frees what its nodes
   saved, as torch's: each node whose rules read values (an input's or its output) takes its op's freed twin
   (:attr:`Op.freed`), whose rules raise torch's "backward through the graph a second time" error; nodes whose
-  rules read no values may be passed again. The values are not dropped (they are the nodes' own data), so the
+  rules read no values may be passed again. A custom Function's call frees what its ``ctx.save_for_backward`` kept
+  (for all its outputs, torch's one node per call), so its ``ctx.saved_tensors`` raise that error and a call
+  that saved nothing may be passed again (:attr:`Op.release`). The values are not dropped (they are the nodes' own data), so the
   library's pictures of a graph after backward still compute through it (:func:`saved_values_kept`).
 """
 

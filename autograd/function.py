@@ -50,7 +50,7 @@ import numpy as np
 
 from .core import Node
 from .grad_mode import is_grad_enabled, no_grad
-from .op import Op, OutputGradients
+from .op import FREED_GRAPH_MESSAGE, Op, OutputGradients
 from .tensor import Tensor
 from .tensor_in_place import view_takes
 from .value import Value
@@ -110,6 +110,8 @@ class FunctionContext:
         self._running: tuple[int, Any] | None = None
         #: The positions, among the call's node arguments, of those saved for backward (their versions are checked).
         self._saved_inputs: list[int] = []
+        #: Whether a backward pass that did not retain the graph freed what ``save_for_backward`` kept (torch's).
+        self._freed = False
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (inputs, outputs, other nodes or arrays, or None) for ``backward``.
@@ -139,7 +141,11 @@ class FunctionContext:
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
-        """What ``save_for_backward`` kept, in the same order (outputs resolved to their nodes)."""
+        """What ``save_for_backward`` kept, in the same order (outputs resolved to their nodes). After a backward
+        pass through the call that did not retain the graph, torch's RuntimeError: the pass freed them (a call that
+        saved nothing, or only None, may be passed again, as torch's)."""
+        if self._freed and any(item is not None for item in self._saved):
+            raise RuntimeError(FREED_GRAPH_MESSAGE)
         return tuple(self._saved_output(item.index) if isinstance(item, _SavedOutput) else item for item in self._saved)
 
     def _saved_output(self, index: int) -> Any:
@@ -343,7 +349,14 @@ class Function:
         """The Op of this Function class (made once; its single joint rule calls ``backward``)."""
         op = cls.__dict__.get("_function_op")
         if op is None:
-            op = Op(cls.__name__, _run_backward, joint=True, outputs=_call_outputs, saved=_saved_by_ctx)
+            op = Op(
+                cls.__name__,
+                _run_backward,
+                joint=True,
+                outputs=_call_outputs,
+                saved=_saved_by_ctx,
+                release=_release_ctx,
+            )
             cls._function_op = op
         return op
 
@@ -366,8 +379,19 @@ def _saved_by_ctx(node: Node) -> tuple[list[int], bool]:
     """The parents of a Function's output ``node`` that its ``ctx`` saved (by position), and whether it saved that
     output: the values backward must find unchanged (torch checks the versions of saved tensors only)."""
     ctx = node.attrs["ctx"]
+    if ctx._freed:  # nothing left to check: reading them raises torch's error for a second pass
+        return [], False
     index = node.attrs["index"]
     return ctx._saved_inputs, any(isinstance(item, _SavedOutput) and item.index == index for item in ctx._saved)
+
+
+def _release_ctx(node: Node, freed: bool) -> bool:
+    """Mark what the call of ``node`` saved freed (or kept again), for every output of the call (one ``ctx``, as
+    torch's one node per call); whether it was freed before (:attr:`Op.release`)."""
+    ctx = node.attrs["ctx"]
+    before = ctx._freed
+    ctx._freed = freed
+    return before
 
 
 def _saved_marker(item: Any, results: tuple[Any, ...]) -> Any:

@@ -57,6 +57,11 @@ class Op:
     ``saved`` (custom Functions), when given, says per node which values backward must find unchanged:
     ``saved(node)`` gives the positions among the node's parents and whether the output itself (what the
     call's ``ctx`` saved, as torch checks only saved tensors); it replaces the reading of the rules' code.
+
+    ``release`` (custom Functions), when given, frees what a node saved where its own values live (the call's
+    ``ctx``) instead of giving the node the :attr:`freed` twin: ``release(node, freed)`` marks them freed (True) or
+    kept (False) and returns whether they were freed before. A pass that does not retain the graph calls it for each
+    node it went through, as torch's frees what each node saved (nothing, for a call that saved nothing).
     """
 
     __slots__ = (
@@ -74,6 +79,7 @@ class Op:
         "rule_per_input",
         "_variants",
         "_input_reads",
+        "release",
         "_saves",
         "_freed",
         "unfreed",
@@ -89,6 +95,7 @@ class Op:
         accumulate: Callable | None = None,
         outputs: Callable | None = None,
         saved: Callable | None = None,
+        release: Callable | None = None,
     ) -> None:
         if accumulate is not None and not joint and (variadic or len(rules) != 1):
             raise ValueError(f"Op {name!r}: accumulate is the plain-pass form of a joint rule or of one input's rule")
@@ -104,6 +111,7 @@ class Op:
         self.accumulate = accumulate
         self.outputs = outputs
         self.saved = saved
+        self.release = release
         #: For a variant made by :meth:`with_constant`: which input (0 or 1) is the plain number.
         self.constant_at: int | None = None
         #: One input and one rule (unary ops and with_constant variants): backward's shortest path.

@@ -115,3 +115,122 @@ def test_pictures_of_a_graph_are_computed_after_backward_freed_it():
     assert "grad" in draw_graph(f, compute_grad=True).source
     with pytest.raises(RuntimeError, match=SECOND_TIME):
         f.backward()  # still freed for the user's own passes
+
+
+def _functions(base):
+    """Custom Functions in the library's or torch's spelling: what each saves decides whether a second pass runs."""
+
+    class KeptOnCtx(base):  # saves nothing with save_for_backward: torch frees nothing
+        @staticmethod
+        def forward(ctx, x):
+            ctx.x = x.detach()
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return 2 * ctx.x * grad
+
+    class Saved(base):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    class TwoOutputs(base):  # one call, one node in torch: a pass through either output frees it
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x, x * 3
+
+        @staticmethod
+        def backward(ctx, grad_square, grad_triple):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad_square + 3 * grad_triple
+
+    class Dirty(base):  # changes its input in place, saves nothing
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    return {
+        "kept on ctx": lambda x: (KeptOnCtx.apply(x).sum(), None),
+        "saved": lambda x: (Saved.apply(x).sum(), None),
+        "two outputs, one then the other": lambda x: tuple(y.sum() for y in TwoOutputs.apply(x)),
+        "mark_dirty": lambda x: (Dirty.apply(x.clone()).sum(), None),
+    }
+
+
+@pytest.mark.parametrize("name", ["kept on ctx", "saved", "two outputs, one then the other", "mark_dirty"])
+def test_a_custom_function_is_freed_as_torchs_by_what_it_saved(name):
+    torch = pytest.importorskip("torch")
+    data = np.array([0.5, -1.0, 2.0])
+    t = torch.tensor(data, requires_grad=True)
+    first_t, second_t = _functions(torch.autograd.Function)[name](t)
+    first_t.backward()
+    second_t = first_t if second_t is None else second_t
+    try:
+        second_t.backward()
+        torch_raises = False
+    except RuntimeError as error:
+        assert SECOND_TIME in str(error)
+        torch_raises = True
+    x = Tensor(data, requires_grad=True)
+    first, second = _functions(autograd.Function)[name](x)
+    first.backward()
+    second = first if second is None else second
+    before = x.grad.copy()
+    if torch_raises:
+        with pytest.raises(RuntimeError, match=SECOND_TIME):
+            second.backward()
+        np.testing.assert_array_equal(x.grad, before)
+    else:
+        second.backward()
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_max_unpool_saves_its_indices_as_torchs():
+    torch = pytest.importorskip("torch")
+    data = np.arange(16.0).reshape(1, 1, 4, 4) / 7
+    pooled, indices = torch.nn.functional.max_pool2d(torch.tensor(data), 2, return_indices=True)
+    t = pooled.requires_grad_()
+    out_t = torch.nn.functional.max_unpool2d(t, indices, 2).sum()
+    out_t.backward()
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        out_t.backward()
+    x = Tensor(pooled.detach().numpy(), requires_grad=True)
+    out = nn.functional.max_unpool2d(x, Tensor(indices.numpy()), 2).sum()
+    out.backward()
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        out.backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+def test_pictures_of_a_graph_with_a_custom_function_are_computed_after_backward_freed_it():
+    class Square(autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    x = Value(3.0, label="x")
+    f = Square.apply(x) + x
+    f.backward()
+    assert "grad 7 " in draw_graph(f, compute_grad=True).source  # d(x*x + x)/dx at 3
+    with pytest.raises(RuntimeError, match=SECOND_TIME):
+        f.backward()  # still freed for the user's own passes

@@ -57,14 +57,15 @@ class _Unpool(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, flat_index: np.ndarray, area: int) -> np.ndarray:
-        ctx.flat_index = flat_index
+        ctx.save_for_backward(flat_index)  # as torch saves the indices (a second backward needs retain_graph)
         out = np.zeros((*x.shape[:2], area), dtype=x.dtype)
         np.put_along_axis(out, flat_index, x._data, axis=2)
         return out
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Tensor, None, None]:
-        return take_along_axis(grad, ctx.flat_index, axis=2), None, None
+        (flat_index,) = ctx.saved_tensors
+        return take_along_axis(grad, flat_index, axis=2), None, None
 
 
 def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Tensor:
