@@ -53,8 +53,8 @@ class LinearCrossEntropyOptions:
     "aspect_ratio", "aspect_ratio:N" (N >= 1) or None; ``acc_policy`` one of "auto", "accurate", "balanced",
     "compact"; ``acc_dtype`` None or a float dtype; ``allow_retain_graph`` whether backward may run twice.
     The chunked algorithm gives the reference computation's values (up to rounding), and this library
-    always runs the reference computation, so these choices change nothing here; backward may always run
-    again (as after ``retain_graph=True`` in torch).
+    always runs the reference computation, so these choices change nothing here; a second backward needs
+    ``retain_graph=True`` on the first, as through any graph (``allow_retain_graph`` is not needed for it).
     """
 
     allow_retain_graph: bool = False
