@@ -31,6 +31,7 @@ from .core import Node
 from .default_dtype import real_dtype
 from .deprecated_overloads import alpha_first
 from .derivatives import arrays as ar
+from .derivatives import elementwise as ew
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
@@ -613,14 +614,14 @@ class TorchNames:
         ``add(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("add", other, deprecated, alpha)
-        return self + (other if alpha == 1 else other * alpha)
+        return self + (other if alpha == 1 else _times_alpha(other, alpha))
 
     def sub(self: Self, other: Any, *deprecated: Any, alpha: Any = 1) -> Self:
         """torch.Tensor.sub (alias subtract): ``self - alpha * other``; d/dx = 1, d/dother = -alpha (torch's
         deprecated ``sub(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub", other, deprecated, alpha)
-        return self - (other if alpha == 1 else other * alpha)
+        return self - (other if alpha == 1 else _times_alpha(other, alpha))
 
     def mul(self: Self, other: Any) -> Self:
         """torch.Tensor.mul (alias multiply): ``self * other``; d/dx = other, d/dother = x."""
@@ -955,3 +956,20 @@ class TorchNames:
         if not keepdim:
             values, indices = values.squeeze(axis), indices.squeeze(axis)
         return ValuesAndIndices(values, type(tensor)._make(indices))
+
+
+def _times_alpha(other: Any, alpha: Any) -> Any:
+    """``alpha * other`` for add's and sub's ``alpha``: of a floating Tensor and a real number, one ``scaled`` node
+    keeping alpha as an attribute (so nothing is saved, as torch's); anything else as ``other * alpha``."""
+    tensor = _tensor(other) if isinstance(other, Node) else None
+    if (
+        tensor is None
+        or tensor._data.dtype.kind != "f"
+        or isinstance(alpha, (bool, np.bool_))
+        or not isinstance(alpha, (int, float, np.integer, np.floating))
+    ):
+        return other * alpha
+    dtype = tensor._data.dtype
+    with np.errstate(over="ignore"):  # (1e300 in float32 is inf, as torch's)
+        scale = dtype.type(alpha)
+        return tensor._unary(ew.scaled, tensor._data * scale, {"alpha": scale})

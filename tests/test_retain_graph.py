@@ -21,12 +21,14 @@ def _programs(module):
         ("x * 2.0", lambda x: (x * 2.0).sum()),
         ("x + 2.0", lambda x: (x + 2.0).sum()),
         ("x + x", lambda x: (x + x).sum()),
+        ("add with alpha", lambda x: x.add(x, alpha=2.5).sum()),
+        ("sub with alpha", lambda x: x.sub(x, alpha=2.0).sum()),
         ("sum then reshape", lambda x: x.reshape(2, 2).sum()),
         ("matmul", lambda x: (x.reshape(2, 2) @ x.reshape(2, 2)).sum()),
     ]
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_a_second_pass_raises_exactly_where_torchs_does(index):
     torch = pytest.importorskip("torch")
     name, ours = _programs(autograd)[index]

@@ -263,6 +263,9 @@ mul = Op("mul", lambda g, out, x, y: g * y, lambda g, out, x, y: g * x)
 div = Op("div", lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y)
 pow = Op("pow", _base_rule, _exponent_rule)
 neg = Op("neg", lambda g, out, x: -g, reads_values=False)
+# alpha * y of add's and sub's alpha= (torch's AddBackward keeps alpha as an attribute, not a saved value: a second
+# pass through x.add(y, alpha=2) is allowed, as through x + y)
+scaled = Op("scaled", lambda g, out, x, alpha: g * alpha, reads_values=False)
 # + - * / ** with a plain number operand (x * 2.0, 1 - x): the variants that keep the number on the node, made once;
 # op -> (the number first, the number second). Value's and Tensor's operators both take them from here.
 NUMBER_VARIANTS = {op: (op.with_constant(0), op.with_constant(1)) for op in (add, sub, mul, div, pow)}
