@@ -58,6 +58,10 @@ class Op:
     ``saved(node)`` gives the positions among the node's parents and whether the output itself (what the
     call's ``ctx`` saved, as torch checks only saved tensors); it replaces the reading of the rules' code.
 
+    A backward pass that does not retain the graph frees what its nodes saved, as torch's: a node whose op
+    :attr:`saves` (its rules read an input's values, its output, or the number a :meth:`with_constant` variant
+    keeps) takes the op's :attr:`freed` twin, whose rules raise torch's error for a second pass.
+
     ``release`` (custom Functions), when given, frees what a node saved where its own values live (the call's
     ``ctx``) instead of giving the node the :attr:`freed` twin: ``release(node, freed)`` marks them freed (True) or
     kept (False) and returns whether they were freed before. A pass that does not retain the graph calls it for each
