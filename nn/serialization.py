@@ -198,7 +198,9 @@ class _Checkpoint:
         #: The entry of an array saved alone (``array`` or ``tensor``), else None.
         self.alone: str | None = alone[0] if alone else None
         known.update(alone)
-        #: The JSON skeleton of a saved object (:mod:`nn.saved_objects`), else None.
+        #: Whether the file holds a saved object (:mod:`nn.saved_objects`), and its JSON skeleton (``null`` for
+        #: ``nn.save(None, f)``, so the skeleton alone cannot tell).
+        self.holds_object = False
         self.skeleton: Any = None
         objects = [key for key in archive.members if key == saved_objects.SKELETON or _OBJECT_MEMBER.fullmatch(key)]
         if objects:
@@ -206,6 +208,7 @@ class _Checkpoint:
                 raise error("a saved object's entries must be the file's only ones beside the format")
             text = archive.read_text(saved_objects.SKELETON)
             self.skeleton = _parse_json(text, "saved object", error, saved_objects.MAX_JSON_LEVELS)
+            self.holds_object = True
             known.update(objects)
         #: The names of a plain state dict's entries that were saved from Tensors.
         self.tensors: list[str] = []
@@ -241,9 +244,7 @@ class _Checkpoint:
     def refuse_alone(self, reader: str) -> None:
         """A :class:`SerializationError` for ``reader`` (read, load_into), which need a model's state, if the file
         holds an array saved alone or another saved object."""
-        held = (
-            "an array saved alone" if self.alone is not None else "a saved object" if self.skeleton is not None else ""
-        )
+        held = "an array saved alone" if self.alone is not None else "a saved object" if self.holds_object else ""
         if held:
             raise self.archive.error(f"holds {held}, not a model's state; {reader} needs one (use nn.load)")
 
@@ -345,7 +346,7 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weight
             if array.dtype.kind not in "biufc":
                 raise archive.error(f"the array saved alone has dtype {array.dtype}, not a number")
             return Tensor(array) if checkpoint.alone == "tensor" else array
-        if checkpoint.skeleton is not None:  # torch.save(obj, f) of a checkpoint dict, a list of tensors, ...
+        if checkpoint.holds_object:  # torch.save(obj, f) of a checkpoint dict, a list of tensors, ...
             return checkpoint.saved_object()
         saved_from_a_module = _EVALUATING in archive.members  # nn.save writes it for every Module
         if checkpoint.record is None and not saved_from_a_module and checkpoint.layout is None:

@@ -88,6 +88,16 @@ def test_kinds_of_leaves_and_keys_come_back_as_they_were():
     assert _round_trip({np.int64(3): "three"}) == {3: "three"}  # a NumPy scalar key as its number
 
 
+def test_none_and_other_json_scalars_saved_alone_come_back_as_themselves(tmp_path):
+    # torch.load(f) of torch.save(None, f) is None (its skeleton is JSON null, not "no object")
+    for value in (None, 0, 2.5, "text", False):
+        loaded = _round_trip(value)
+        assert loaded == value and type(loaded) is type(value)
+    path = nn.save(None, tmp_path / "none.pt")
+    with pytest.raises(nn.SerializationError, match="holds a saved object, not a model's state; read needs one"):
+        serialization.read(path)
+
+
 def test_a_parameter_or_a_tensor_that_requires_grad_saved_alone_comes_back_so():
     parameter = _round_trip(nn.Parameter(np.ones(2, np.float32)))
     assert type(parameter) is nn.Parameter and parameter.requires_grad and parameter.dtype == np.float32
