@@ -116,7 +116,7 @@ def decode(skeleton: Any, read: Callable[[int], np.ndarray], problem: Callable[[
     """The object ``skeleton`` describes, its arrays read by member number with ``read``; ``problem(message)``
     makes the error raised for a skeleton that does not describe an object (a damaged or forged file)."""
     made: dict[int, Any] = {}  # id of a tagged node -> its object (the skeleton holds every node alive)
-    leaves: dict[int, Any] = {}  # member -> the object made of it (one object met twice stays one)
+    leaves: dict[int, Any] = {}  # member -> (its node's kind, the object made of it): one object met twice stays one
     stack: list[tuple[Any, bool]] = [(skeleton, False)]
     while stack:
         node, children_made = stack.pop()
@@ -147,24 +147,31 @@ def decode(skeleton: Any, read: Callable[[int], np.ndarray], problem: Callable[[
 
 
 def _decoded_leaf(node: dict, read: Callable[[int], np.ndarray], leaves: dict[int, Any], problem: Callable) -> Any:
+    """The object of a leaf node, made once per member: a member met again must be met as the same kind of object
+    (``encode`` writes one node per object), else the file is refused rather than giving one object for both."""
     tag, member = node["$"], node.get("member")
     keys = {"$", "member", "requires_grad", "parameter"} if tag == "tensor" else {"$", "member"}
     if type(member) is not int or set(node) != keys:
         raise problem(f"saved object: unexpected {tag} node {str(node)[:80]}")
-    if member not in leaves:
-        array = read(member)
-        if tag == "scalar":
-            if array.shape != ():
-                raise problem(f"saved object: the scalar in member {member} has shape {array.shape}")
-            leaves[member] = array[()]
-        elif tag == "array":
-            leaves[member] = array
-        else:
-            requires_grad = node["requires_grad"]
-            if not isinstance(requires_grad, bool) or not isinstance(node["parameter"], bool):
-                raise problem(f"saved object: unexpected tensor node {str(node)[:80]}")
-            if node["parameter"]:
-                leaves[member] = Parameter(array, requires_grad=requires_grad)
-            else:
-                leaves[member] = Tensor(array, requires_grad=requires_grad and array.dtype.kind == "f")
-    return leaves[member]
+    if tag == "tensor" and not (isinstance(node["requires_grad"], bool) and isinstance(node["parameter"], bool)):
+        raise problem(f"saved object: unexpected tensor node {str(node)[:80]}")
+    kind = tag if tag != "tensor" else f"tensor (requires_grad={node['requires_grad']}, parameter={node['parameter']})"
+    if member in leaves:
+        first, made = leaves[member]
+        if first != kind:
+            raise problem(f"saved object: member {member} is met both as {first} and as {kind}")
+        return made
+    array = read(member)
+    if tag == "scalar":
+        if array.shape != ():
+            raise problem(f"saved object: the scalar in member {member} has shape {array.shape}")
+        made = array[()]
+    elif tag == "array":
+        made = array
+    else:
+        try:
+            made = (Parameter if node["parameter"] else Tensor)(array, requires_grad=node["requires_grad"])
+        except (TypeError, ValueError) as error:  # a dtype a Tensor cannot hold, or gradients for an int
+            raise problem(f"saved object: member {member} cannot be a Tensor ({error})") from None
+    leaves[member] = (kind, made)
+    return made

@@ -192,6 +192,14 @@ def test_deep_nesting_is_refused_by_name_not_by_recursion():
     assert loaded == []
 
 
+_ARRAY = {"$": "array", "member": 0}
+_TENSOR = {"$": "tensor", "member": 0, "requires_grad": False, "parameter": False}
+
+
+def _list(*nodes):
+    return {"$": "list", "items": list(nodes)}
+
+
 def _with_entries(tmp_path, entries):
     path = tmp_path / "forged.npz"
     np.savez(path, format=np.array(serialization.FORMAT), **entries)
@@ -209,6 +217,23 @@ def _with_entries(tmp_path, entries):
         ({"object": np.array("[" * 5000 + "]" * 5000)}, "nests deeper"),
         ({"object": np.array("1"), "model/w": np.ones(2)}, "only ones beside the format"),
         ({"object/0": np.ones(2)}, "only ones beside the format"),
+        # one member under two kinds of node (encode writes one node per object): refused, not one object for both
+        ({"object": np.array(json.dumps(_list(_ARRAY, _TENSOR))), "object/0": np.ones(2)}, "both"),
+        ({"object": np.array(json.dumps(_list(_TENSOR, _ARRAY))), "object/0": np.ones(2)}, "both"),
+        (
+            {"object": np.array(json.dumps(_list(_TENSOR, {**_TENSOR, "parameter": True}))), "object/0": np.ones(2)},
+            "both",
+        ),
+        # a Tensor node over an array no Tensor holds: the file's error, not the Tensor constructor's
+        ({"object": np.array(json.dumps({**_TENSOR, "requires_grad": True})), "object/0": np.arange(2)}, "a Tensor"),
+        (
+            {
+                "object": np.array(json.dumps({**_TENSOR, "parameter": True, "requires_grad": True})),
+                "object/0": np.arange(2),
+            },
+            "a Tensor",
+        ),
+        ({"object": np.array(json.dumps(_TENSOR)), "object/0": np.array([1j])}, "cannot be a Tensor"),
     ],
 )
 def test_a_damaged_or_forged_object_file_is_a_serialization_error(tmp_path, entries, problem):
