@@ -120,6 +120,8 @@ def decode(skeleton: Any, read: Callable[[int], np.ndarray], problem: Callable[[
     stack: list[tuple[Any, bool]] = [(skeleton, False)]
     while stack:
         node, children_made = stack.pop()
+        if isinstance(node, list):  # encode writes every list as a tagged node: a bare one is not an object's
+            raise problem(f"saved object: unexpected bare JSON list {str(node)[:80]}")
         if not isinstance(node, dict):
             continue  # a JSON scalar stands for itself
         tag = node.get("$")
@@ -136,7 +138,7 @@ def decode(skeleton: Any, read: Callable[[int], np.ndarray], problem: Callable[[
         values = [pair[1] for pair in items] if tag == "dict" else items
         if not children_made:
             stack.append((node, True))
-            stack.extend((child, False) for child in values if isinstance(child, dict))
+            stack.extend((child, False) for child in values if isinstance(child, (dict, list)))
             continue
         objects = [made[id(child)] if isinstance(child, dict) else child for child in values]
         if tag == "dict":

@@ -217,6 +217,10 @@ def _with_entries(tmp_path, entries):
         ({"object": np.array("[" * 5000 + "]" * 5000)}, "nests deeper"),
         ({"object": np.array("1"), "model/w": np.ones(2)}, "only ones beside the format"),
         ({"object/0": np.ones(2)}, "only ones beside the format"),
+        # a bare JSON list is no node encode writes (its items would come back unchecked)
+        ({"object": np.array(json.dumps([1, {"$": "pickle"}]))}, "bare JSON list"),
+        ({"object": np.array(json.dumps(_list([{"$": "pickle"}])))}, "bare JSON list"),
+        ({"object": np.array(json.dumps({"$": "dict", "items": [["k", []]]}))}, "bare JSON list"),
         # one member under two kinds of node (encode writes one node per object): refused, not one object for both
         ({"object": np.array(json.dumps(_list(_ARRAY, _TENSOR))), "object/0": np.ones(2)}, "both"),
         ({"object": np.array(json.dumps(_list(_TENSOR, _ARRAY))), "object/0": np.ones(2)}, "both"),
