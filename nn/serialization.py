@@ -446,10 +446,12 @@ def _model_state(module_or_state: Module | Mapping[str, Any]) -> OrderedDict[str
 
 
 def _is_state_dict(obj: Any) -> bool:
-    """Whether ``obj`` is a plain state dict (str names of arrays or Tensors, as ``state_dict()`` gives), saved
-    as a model's state that :func:`load_into` and :func:`read` take; any other object is saved as an object."""
+    """Whether ``obj`` is a plain state dict (str names of arrays or plain Tensors, as ``state_dict()`` gives), saved
+    as a model's state that :func:`load_into` and :func:`read` take; any other object is saved as an object (a dict
+    of Parameters or of Tensors that require grad, whose kind and ``requires_grad`` come back as torch.load's)."""
     return isinstance(obj, Mapping) and all(
-        isinstance(name, str) and isinstance(value, (np.ndarray, Tensor)) for name, value in obj.items()
+        isinstance(name, str) and (isinstance(value, np.ndarray) or (type(value) is Tensor and not value.requires_grad))
+        for name, value in obj.items()
     )
 
 

@@ -46,6 +46,20 @@ def test_a_dict_of_tensors_comes_back_with_tensors_and_still_reads_as_a_state_di
     assert sorted(serialization.read(path)["model"]) == ["w", "x"]
 
 
+def test_a_dict_of_parameters_comes_back_with_parameters_that_require_grad_as_torch_load_gives():
+    # d2l's hand-made weights: torch.save({"w": w, "b": b}, f) of leaves that require grad
+    torch = pytest.importorskip("torch")
+    buffer = io.BytesIO()
+    torch.save({"w": torch.nn.Parameter(torch.ones(2)), "b": torch.zeros(2, requires_grad=True)}, buffer)
+    buffer.seek(0)
+    theirs = torch.load(buffer, weights_only=True)
+    ours = _round_trip({"w": nn.Parameter(np.ones(2)), "b": Tensor(np.zeros(2), requires_grad=True)})
+    for name in ("w", "b"):
+        assert (type(ours[name]) is nn.Parameter) == (type(theirs[name]) is torch.nn.Parameter)
+        assert ours[name].requires_grad == theirs[name].requires_grad
+        np.testing.assert_array_equal(ours[name].data, theirs[name].detach().numpy())
+
+
 def test_a_training_checkpoint_resumes_training_exactly_where_it_stopped(tmp_path):
     # the "saving and loading a general checkpoint" recipe: epoch, model and optimizer state dicts, loss
     uninterrupted = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=1))
