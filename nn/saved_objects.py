@@ -7,7 +7,8 @@ The skeleton is the object with every container and array replaced by a tagged J
 * a JSON number, string, true/false or null stands for itself (floats keep inf and nan as JSON's
   ``Infinity``/``NaN``);
 * ``{"$": "list" | "tuple", "items": [node, ...]}``;
-* ``{"$": "dict", "items": [[key, node], ...]}``, keys numbers, strings, booleans or null (an optimizer
+* ``{"$": "dict" | "odict", "items": [[key, node], ...]}`` (an ``OrderedDict``, as ``state_dict()`` gives, is
+  "odict" and comes back as one), keys numbers, strings, booleans or null (an optimizer
   state dict's int keys stay ints; a NumPy scalar key is saved as the Python number it holds);
 * ``{"$": "tensor", "member": i, "requires_grad": bool, "parameter": bool}``, ``{"$": "array", "member": i}`` and
   ``{"$": "scalar", "member": i}`` (a numpy scalar): the object is the file's member ``object/<i>``. One
@@ -19,6 +20,7 @@ Both directions walk the object with an explicit stack (no recursion), and refus
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -40,6 +42,7 @@ MAX_JSON_LEVELS = 3 * MAX_NESTING + 1
 
 _KEY_TYPES = (str, int, float, bool, type(None))
 _LEAF_TAGS = ("tensor", "array", "scalar")
+_CONTAINER_TAGS = ("list", "tuple", "dict", "odict")
 
 
 def _where(path: list[Any]) -> str:
@@ -76,7 +79,7 @@ def encode(obj: Any) -> tuple[Any, list[np.ndarray]]:
                 pair = [key, None]
                 items.append(pair)
                 stack.append((item, pair, 1, [*path, key]))
-            holder[slot] = {"$": "dict", "items": items}
+            holder[slot] = {"$": "odict" if isinstance(value, OrderedDict) else "dict", "items": items}
             continue
         if isinstance(value, (list, tuple)):
             items = [None] * len(value)
@@ -129,20 +132,23 @@ def decode(skeleton: Any, read: Callable[[int], np.ndarray], problem: Callable[[
             made[id(node)] = _decoded_leaf(node, read, leaves, problem)
             continue
         items = node.get("items")
-        if tag not in ("list", "tuple", "dict") or not isinstance(items, list) or set(node) != {"$", "items"}:
+        if tag not in _CONTAINER_TAGS or not isinstance(items, list) or set(node) != {"$", "items"}:
             raise problem(f"saved object: unexpected node {str(node)[:80]}")
-        if tag == "dict" and not all(
+        mapping = tag in ("dict", "odict")
+        if mapping and not all(
             isinstance(pair, list) and len(pair) == 2 and type(pair[0]) in _KEY_TYPES for pair in items
         ):
             raise problem("saved object: a dict's items must be [key, value] pairs with scalar keys")
-        values = [pair[1] for pair in items] if tag == "dict" else items
+        values = [pair[1] for pair in items] if mapping else items
         if not children_made:
             stack.append((node, True))
             stack.extend((child, False) for child in values if isinstance(child, (dict, list)))
             continue
         objects = [made[id(child)] if isinstance(child, dict) else child for child in values]
-        if tag == "dict":
-            made[id(node)] = {pair[0]: value for pair, value in zip(items, objects)}
+        if mapping:
+            made[id(node)] = (OrderedDict if tag == "odict" else dict)(
+                (pair[0], value) for pair, value in zip(items, objects)
+            )
         else:
             made[id(node)] = objects if tag == "list" else tuple(objects)
     return made[id(skeleton)] if isinstance(skeleton, dict) else skeleton

@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -100,6 +101,9 @@ def test_kinds_of_leaves_and_keys_come_back_as_they_were():
     assert type(loaded["numbers"][0]) is int and type(loaded["numbers"][3]) is bool
     assert loaded[None] == {2.5: []}
     assert _round_trip({np.int64(3): "three"}) == {3: "three"}  # a NumPy scalar key as its number
+    ordered = _round_trip({"model": nn.Linear(2, 1, rng=0).state_dict(), "plain": {"b": 1, "a": 2}})
+    assert type(ordered["model"]) is OrderedDict and list(ordered["model"]) == ["weight", "bias"]  # as torch.load's
+    assert type(ordered["plain"]) is dict and list(ordered["plain"]) == ["b", "a"]
 
 
 def test_none_and_other_json_scalars_saved_alone_come_back_as_themselves(tmp_path):
