@@ -42,7 +42,7 @@ references = sys.getrefcount if sys.version_info < (3, 14) else lambda array: 0
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
-__all__ = ["backpropagate", "backward_order", "leaf_accumulation", "local_gradients"]
+__all__ = ["backpropagate", "backward_order", "frees_graph", "leaf_accumulation", "local_gradients"]
 
 #: Held while a backward pass adds its gradients into leaves' ``.grad``: threads that run backward into shared
 #: leaves (Hogwild-style training of one model) then add, never overwrite, each other's gradients (numpy lets go
@@ -683,6 +683,11 @@ def saved_values_kept(nodes: Iterable[Node]) -> Iterator[None]:
             node.op = op
         for node in released:
             node.op.release(node, True)
+
+
+def frees_graph(retain_graph: bool | None, create_graph: bool) -> bool:
+    """Whether a pass frees what its nodes saved: torch's ``retain_graph``, which defaults to ``create_graph``."""
+    return not (create_graph if retain_graph is None else retain_graph)
 
 
 def _free_saved(nodes: list[Node]) -> None:

@@ -51,6 +51,7 @@ from .backprop import (
     _unaliased,
     backpropagate,
     backward_order,
+    frees_graph,
     leaf_accumulation,
 )
 from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -497,7 +498,7 @@ class Node(NodeCopying):
                 f"backward: this {type(self).__name__} does not require grad and has no graph "
                 "(it was created from constants or inside no_grad())"
             )
-        free = not (create_graph if retain_graph is None else retain_graph)
+        free = frees_graph(retain_graph, create_graph)
         run_backward([self], [self._seed_gradient(grad, create_graph)], create_graph, inputs, free)
 
     def _seed_gradient(self, grad: Any, create_graph: bool) -> Any:

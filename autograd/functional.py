@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from . import functional_conventions as conventions
-from .backprop import backpropagate, backward_order
+from .backprop import backpropagate, backward_order, frees_graph
 from .core import Node, run_backward
 from .grad_mode import enable_grad, is_grad_enabled
 from .gradient_array import GradientArray
@@ -76,7 +76,7 @@ def backward(
                 f"backward: element {position} of tensors does not require grad and does not have a grad_fn"
             )
     seeds = [root._seed_gradient(seed, create_graph) for root, seed in zip(roots, seeds_in)]
-    run_backward(roots, seeds, create_graph, inputs, not (create_graph if retain_graph is None else retain_graph))
+    run_backward(roots, seeds, create_graph, inputs, frees_graph(retain_graph, create_graph))
 
 
 def grad(
@@ -104,7 +104,7 @@ def grad(
     nodes whose derivatives read saved values are freed (see :meth:`Node.backward`). ``only_inputs`` is accepted
     for PyTorch compatibility (only the inputs' gradients are ever returned).
     """
-    free = not (create_graph if retain_graph is None else retain_graph)
+    free = frees_graph(retain_graph, create_graph)
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)
     results = _grad(outputs, inputs, grad_outputs, create_graph, allow_unused, materialize_grads, free)
