@@ -442,7 +442,7 @@ def _shown_or_explained(graph: Any, include: Any = None, exclude: Any = None, **
 
     try:
         return type(graph)._repr_mimebundle_(graph, include, exclude, **options)
-    except (graphviz.ExecutableNotFound, GraphvizNotFoundError):  # the latter from the graph's own pipe
+    except graphviz.ExecutableNotFound:  # (also what the graph's own pipe raises: _missing_dot's class derives from it)
         return {"text/plain": "draw_graph: " + _INSTALL_HELP.format(format="svg") + "\n\n" + graph.source}
 
 
