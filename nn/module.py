@@ -221,8 +221,7 @@ class Module:
         Python's default recursion limit): the sub-modules are copied children first, each as ``copy.deepcopy``
         copies an object without ``__deepcopy__`` (its ``__reduce_ex__``, its state through ``memo``), so a
         module's state meets its sub-modules already copied in ``memo``. Shared sub-modules stay shared."""
-        tree = [module for module in self.modules() if id(module) not in memo]
-        for module in reversed(tree):  # modules() lists a module before its descendants
+        for module in reversed(list(self.modules())):  # modules() lists a module before its descendants
             if id(module) in memo:  # copied already: a module's state held an ancestor of it
                 continue
             if type(module).__deepcopy__ is Module.__deepcopy__:
