@@ -328,7 +328,7 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weight
     ValueError), and ``weights_only`` is accepted and changes nothing: no pickle is ever read, so every load is
     as safe as torch's ``weights_only=True``. An array saved alone comes back as the ndarray or Tensor it was,
     and a saved object (a checkpoint dict, a list of tensors) as that object: its Tensors as Tensors (Parameters
-    as Parameters, requires_grad kept), its arrays, numbers and containers as they were (a dict as a dict, a
+    as Parameters, requires_grad kept), its arrays, numbers and containers as they were (an OrderedDict as one, a
     tuple as a tuple); a Tensor it held twice comes back as one Tensor held twice.
 
     The record's implied state shapes are compared with the file's headers before the
