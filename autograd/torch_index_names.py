@@ -647,13 +647,9 @@ class TorchIndexNames:
         )
         if offset < 0:
             raise ArgumentRangeError(f"as_strided: storage_offset must be >= 0, got {offset}")
-        read = np.full(size, offset, dtype=np.intp)  # the storage element each entry reads
-        for axis, (n, s) in enumerate(zip(size, stride)):
-            read += (np.arange(n, dtype=np.intp) * s).reshape((n,) + (1,) * (len(size) - axis - 1))
+        read = _storage_positions(size, stride, offset)  # the storage element each entry reads
+        held = _storage_positions(data.shape, own_strides, own_offset)  # the storage elements this tensor holds
         # each storage element this tensor holds -> its position in the tensor's row-major order
-        held = np.full(data.shape, own_offset, dtype=np.intp)
-        for axis, (n, s) in enumerate(zip(data.shape, own_strides)):
-            held += (np.arange(n, dtype=np.intp) * s).reshape((n,) + (1,) * (data.ndim - axis - 1))
         flat_index = np.full(int(held.max(initial=-1)) + 1, -1, dtype=np.intp)
         flat_index[held.reshape(-1)] = np.arange(held.size)
         if read.size:
@@ -778,12 +774,20 @@ def _int_tuple(op: str, name: str, values: Any) -> tuple[int, ...]:
     return tuple(int(value) for value in values)
 
 
+def _storage_positions(shape: Sequence[int], strides: Sequence[int], offset: int) -> np.ndarray:
+    """The storage element (in elements) of each entry of a layout: ``offset + sum_d i_d * strides[d]``."""
+    positions = np.full(tuple(shape), offset, dtype=np.intp)
+    for axis, (n, s) in enumerate(zip(shape, strides)):
+        positions += (np.arange(n, dtype=np.intp) * s).reshape((n,) + (1,) * (len(shape) - axis - 1))
+    return positions
+
+
 def _storage_geometry(data: np.ndarray) -> tuple[int, tuple[int, ...]]:
     """Where ``data``'s first element lies in its storage and its strides there, in elements (torch's
     ``storage_offset()`` and ``stride()``); an array whose memory is not one dense block is its own storage."""
-    from .torch_metadata_names import _storage  # (a sibling mixin of Tensor: imported when first used)
+    from .torch_metadata_names import _element_strides, _storage  # (a sibling mixin of Tensor: imported when used)
 
     memory, offset = _storage(data)
     if memory is None or any(stride % data.itemsize for stride in data.strides):
         return 0, tuple(int(n) for n in np.cumprod((1,) + data.shape[:0:-1])[::-1])
-    return offset, tuple(stride // data.itemsize for stride in data.strides)
+    return offset, _element_strides(data)
