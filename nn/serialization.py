@@ -214,7 +214,7 @@ class _Checkpoint:
         self.tensors: list[str] = []
         if _TENSORS in archive.members:
             names = _parse_json(archive.read_text(_TENSORS), "list of Tensor entries", error)
-            if not isinstance(names, list) or not set(names) <= set(self.model):
+            if not isinstance(names, list) or not all(isinstance(name, str) and name in self.model for name in names):
                 raise error("the list of Tensor entries names entries the state dict does not have")
             self.tensors = names
             known.add(_TENSORS)

@@ -235,6 +235,8 @@ def _with_entries(tmp_path, entries):
         ({"object": np.array("[" * 5000 + "]" * 5000)}, "nests deeper"),
         ({"object": np.array("1"), "model/w": np.ones(2)}, "only ones beside the format"),
         ({"object/0": np.ones(2)}, "only ones beside the format"),
+        ({"model/w": np.ones(2), "tensors": np.array(json.dumps([[1]]))}, "Tensor entries names entries"),
+        ({"model/w": np.ones(2), "tensors": np.array(json.dumps(["v"]))}, "Tensor entries names entries"),
         # a bare JSON list is no node encode writes (its items would come back unchecked)
         ({"object": np.array(json.dumps([1, {"$": "pickle"}]))}, "bare JSON list"),
         ({"object": np.array(json.dumps(_list([{"$": "pickle"}])))}, "bare JSON list"),
