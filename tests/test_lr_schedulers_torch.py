@@ -3,6 +3,8 @@ two-group optimizer give torch's learning rates (and OneCycleLR's momenta) at ev
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -361,3 +363,62 @@ def test_plateau_in_cooldown_follows_torch_step_by_step():
         assert ours_scheduler.in_cooldown == torch_scheduler.in_cooldown
         seen.append(torch_scheduler.in_cooldown)
     assert True in seen and False in seen  # both states were reached
+
+
+RESUMED_CASES = {
+    "StepLR": lambda lib, o, last_epoch: lib.StepLR(o, step_size=3, gamma=0.5, last_epoch=last_epoch),
+    "MultiStepLR": lambda lib, o, last_epoch: lib.MultiStepLR(o, [2, 5, 9], gamma=0.3, last_epoch=last_epoch),
+    "ExponentialLR": lambda lib, o, last_epoch: lib.ExponentialLR(o, gamma=0.9, last_epoch=last_epoch),
+    "CosineAnnealingLR": lambda lib, o, last_epoch: lib.CosineAnnealingLR(o, 7, eta_min=0.01, last_epoch=last_epoch),
+    "LinearLR": lambda lib, o, last_epoch: lib.LinearLR(o, 0.25, 0.75, total_iters=6, last_epoch=last_epoch),
+    "ConstantLR": lambda lib, o, last_epoch: lib.ConstantLR(o, factor=0.5, total_iters=4, last_epoch=last_epoch),
+    "PolynomialLR": lambda lib, o, last_epoch: lib.PolynomialLR(o, total_iters=8, power=2.0, last_epoch=last_epoch),
+    "MultiplicativeLR": lambda lib, o, last_epoch: lib.MultiplicativeLR(o, lambda e: 0.9, last_epoch=last_epoch),
+    "LambdaLR": lambda lib, o, last_epoch: lib.LambdaLR(o, lambda e: 0.95**e, last_epoch=last_epoch),
+}
+
+
+@pytest.mark.parametrize("steps_before", [1, 3, 6, 11])
+@pytest.mark.parametrize("name", sorted(RESUMED_CASES))
+def test_a_scheduler_built_with_last_epoch_on_a_resumed_optimizer_goes_on_as_torchs(name, steps_before):
+    """torch's resumption: the optimizer's state dict (its rates and initial_lr) loads into a new optimizer and
+    the schedule is built with ``last_epoch`` = the steps taken. torch 2.13 keeps the loaded rates for the
+    schedules it chains from the current rate with a first step of its own (ExponentialLR, CosineAnnealingLR,
+    LinearLR, PolynomialLR, MultiplicativeLR), and steps the others on from the loaded rates; both then go on."""
+    build = RESUMED_CASES[name]
+    records = []
+    for lib, which in ((ours_lib, 0), (torch_lib, 1)):
+        optimizer = _optimizers("sgd")[which]
+        scheduler = build(lib, optimizer, -1)
+        for _ in range(steps_before):
+            optimizer.step()
+            scheduler.step()
+        resumed_optimizer = _optimizers("sgd")[which]
+        resumed_optimizer.load_state_dict(copy.deepcopy(optimizer.state_dict()))
+        resumed = build(lib, resumed_optimizer, steps_before)
+        rows = [[float(group["lr"]) for group in resumed_optimizer.param_groups] + [resumed.last_epoch]]
+        for _ in range(10):
+            resumed_optimizer.step()
+            resumed.step()
+            rows.append([float(lr) for lr in resumed.get_last_lr()] + [resumed.last_epoch])
+        records.append(np.array(rows))
+    np.testing.assert_allclose(records[0], records[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", sorted(RESUMED_CASES))
+def test_a_scheduler_built_with_last_epoch_steps_from_the_groups_rates_as_torchs(name):
+    """With ``initial_lr`` given by hand and rates that are not the schedule's (a changed lr, a second
+    schedule), the first step of a resumed build moves the current rates as torch's does."""
+    records = []
+    for lib, which in ((ours_lib, 0), (torch_lib, 1)):
+        optimizer = _optimizers("sgd")[which]
+        for group in optimizer.param_groups:
+            group["initial_lr"] = group["lr"] * 2
+        scheduler = RESUMED_CASES[name](lib, optimizer, 3)
+        rows = [[float(group["lr"]) for group in optimizer.param_groups] + [scheduler.last_epoch]]
+        for _ in range(6):
+            optimizer.step()
+            scheduler.step()
+            rows.append([float(lr) for lr in scheduler.get_last_lr()] + [scheduler.last_epoch])
+        records.append(np.array(rows))
+    np.testing.assert_allclose(records[0], records[1], rtol=1e-12, atol=1e-15)

@@ -74,6 +74,8 @@ class StepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Decay by ``gamma`` every epoch: ``lr = base_lr * gamma^epoch``."""
 
+    keeps_rates_when_resumed = True
+
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         check_real("ExponentialLR", "gamma", gamma, 0)
         self.gamma = gamma
@@ -91,6 +93,8 @@ class CosineAnnealingLR(LRScheduler):
 
     ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``
     """
+
+    keeps_rates_when_resumed = True
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
         self.T_max = whole_count(check_positive_int, "CosineAnnealingLR", "T_max", T_max)
@@ -224,6 +228,8 @@ class LinearLR(LRScheduler):
     """Scale the base rate by a factor moving linearly from ``start_factor`` to ``end_factor`` over
     ``total_iters`` epochs, then kept: ``lr = base_lr * (s + (e - s) * min(epoch, T) / T)``."""
 
+    keeps_rates_when_resumed = True
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -278,6 +284,8 @@ class ConstantLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """Decay to 0 over ``total_iters`` epochs along a polynomial, then stay there:
     ``lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power``."""
+
+    keeps_rates_when_resumed = True
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = whole_count(check_positive_int, "PolynomialLR", "total_iters", total_iters)

@@ -117,14 +117,25 @@ class LRScheduler:
         self.initial_step()
         self._step_count = 1
 
+    #: Whether a build with ``last_epoch=k`` (resuming) leaves every group's rate as it is, only counting epoch
+    #: k + 1: torch 2.13's ExponentialLR, CosineAnnealingLR, LinearLR and PolynomialLR (and MultiplicativeLR), whose
+    #: first step keeps the rates an optimizer's state dict brought back.
+    keeps_rates_when_resumed = False
+
     def initial_step(self) -> None:
         """Apply the first epoch: called when the scheduler is built (and by ``SequentialLR`` for its first one).
 
-        A fresh scheduler steps to epoch 0; one built with ``last_epoch=k`` sets the closed-form rate of k + 1
-        (a ``get_lr()``-only schedule, which has no closed form, steps to k + 1 with ``get_lr()``, as torch).
+        A fresh scheduler steps to epoch 0. One built with ``last_epoch=k``, as torch's, goes to epoch k + 1 from
+        the groups' current rates (those of the optimizer's loaded state dict): kept as they are where
+        ``keeps_rates_when_resumed``, else moved by the step a schedule that chains takes (StepLR halves them at
+        its step), else set to the closed form of k + 1 (LambdaLR's; a ``get_lr()``-only schedule steps to k + 1
+        with ``get_lr()``).
         """
         self._step_count = 0  # this step is not the user's: it never warns (see ``step``)
-        if self.last_epoch == -1 or not self._has_closed_form():
+        if self.last_epoch != -1 and self.keeps_rates_when_resumed:
+            self.last_epoch += 1
+            self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        elif self.last_epoch == -1 or not self._has_closed_form() or self.chained_lr is not None:
             self.step()
         else:
             self.step_to(self.last_epoch + 1)
