@@ -176,10 +176,12 @@ def ones_(tensor: Tensor) -> Tensor:
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with ``val`` (a real number)."""
-    return _fill(
-        _float_tensor(tensor, "constant_", any_dtype=True), check_real("constant_", "val", val, allow_inf=True)
-    )
+    """Fill with ``val``, as torch's ``tensor.fill_(val)``: a number (nan, +-inf and bools too) or a 0-d tensor,
+    cast to the tensor's dtype as :meth:`Tensor.fill_` casts it (2**62 + 1 stays exact in int64, not rounded
+    through a float; 2.7 fills an integer tensor with 2; a value the dtype cannot hold is a ValueError)."""
+    tensor = _float_tensor(tensor, "constant_", any_dtype=True)
+    with no_grad():
+        return tensor._fill(val, "constant_")
 
 
 def uniform_(

@@ -221,6 +221,39 @@ def test_fixed_value_fills_take_integer_and_bool_tensors_as_torchs(name, shape, 
     np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
+@pytest.mark.parametrize(
+    ("dtype", "val"),
+    [
+        ("float32", float("nan")),
+        ("float64", float("-inf")),
+        ("float32", True),
+        ("bool", True),
+        ("bool", False),
+        ("int64", 2**62 + 1),  # exact: not through a float, which rounds it to 2**62
+        ("int64", -(2**63)),
+        ("float64", "tensor"),  # a 0-d tensor, as torch's fill_ takes
+    ],
+)
+def test_constant_fills_every_value_torchs_fill_takes_exactly(dtype, val):
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.init.constant_(torch.zeros(3, dtype=getattr(torch, dtype)), 2.5 if val == "tensor" else val)
+    ours = Tensor(np.zeros(3, dtype=dtype))
+    assert init.constant_(ours, Tensor(2.5) if val == "tensor" else val) is ours
+    assert ours.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize(("dtype", "val"), [("int64", float("nan")), ("int8", 300), ("int64", 2**64)])
+def test_constant_of_a_value_the_dtype_cannot_hold_is_an_error_naming_constant(dtype, val):
+    torch = pytest.importorskip("torch")
+    with pytest.raises((RuntimeError, OverflowError)):
+        torch.nn.init.constant_(torch.zeros(3, dtype=getattr(torch, dtype)), val)
+    ours = Tensor(np.zeros(3, dtype=dtype))
+    with pytest.raises(ValueError, match=f"constant_: value .* cannot be converted to {dtype}"):
+        init.constant_(ours, val)
+    assert not ours.data.any()
+
+
 def test_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="unknown nonlinearity 'swishy'"):
         init.calculate_gain("swishy")

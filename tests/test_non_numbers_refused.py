@@ -36,7 +36,7 @@ def test_fills_refuse_what_is_not_a_number(value):
     t = Tensor(np.ones(3))
     with pytest.raises(TypeError, match="fill_: the value must be a number or a one-element tensor"):
         t.fill_(value)
-    with pytest.raises(TypeError, match="constant_: val must be a real number"):
+    with pytest.raises(TypeError, match="constant_: the value must be a number or a one-element tensor"):
         nn.init.constant_(nn.Parameter(Tensor(np.ones(3))), value)
     np.testing.assert_array_equal(t.data, np.ones(3))
 
