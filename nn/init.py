@@ -1,7 +1,8 @@
 """Weight initialisers (``nn.init``), named and shaped like ``torch.nn.init``.
 
 Every ``*_`` function fills a Tensor/Parameter **in place** (its ``.data`` array
-keeps its identity, shape and dtype), records no graph, and returns the tensor.
+keeps its identity, shape and dtype), records no graph, and returns what it was given (a Parameter's
+``.data`` or ``.grad`` array too, as torch's).
 Random ones take ``rng`` (or ``generator=``, torch's name): a ``numpy.random.Generator``, an int
 seed, or None for fresh entropy; the same seed always gives the same numbers.
 
@@ -11,10 +12,12 @@ Fans of a weight of shape (out, in, *kernel): ``fan_in = in * prod(kernel)``,
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -57,6 +60,7 @@ __all__ = [
 ]
 
 RandomState = np.random.Generator | int | None
+_Initialiser = TypeVar("_Initialiser", bound=Callable[..., Any])
 
 _UNIT_GAIN = (
     "linear",
@@ -83,6 +87,19 @@ def _float_tensor(tensor: Any, function: str, *, any_dtype: bool = False) -> Ten
     if tensor.dtype.kind != "f" and not any_dtype:
         raise TypeError(f"{function}: only floating-point tensors can be initialised, got dtype {tensor.dtype}")
     return tensor
+
+
+def _returns_its_argument(function: _Initialiser) -> _Initialiser:
+    """``function`` returning the object it was given, as torch's initialisers return their tensor: a Parameter's
+    ``.data`` or ``.grad`` array is filled through a Tensor sharing its memory (:func:`_float_tensor`), and the
+    array itself, not that Tensor, comes back (``init.normal_(w.data) is w.data``)."""
+
+    @functools.wraps(function)
+    def initialise(tensor: Any, *args: Any, **kwargs: Any) -> Any:
+        filled = function(tensor, *args, **kwargs)
+        return tensor if isinstance(tensor, GradientArray) else filled
+
+    return initialise  # type: ignore[return-value]
 
 
 def _random(function: str, rng: RandomState, generator: RandomState) -> np.random.Generator:
@@ -165,16 +182,19 @@ def _fan(tensor: Tensor, mode: str, function: str) -> int:
     return fan
 
 
+@_returns_its_argument
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with 0."""
     return _fill(_float_tensor(tensor, "zeros_", any_dtype=True), 0)
 
 
+@_returns_its_argument
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with 1."""
     return _fill(_float_tensor(tensor, "ones_", any_dtype=True), 1)
 
 
+@_returns_its_argument
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val``, as torch's ``tensor.fill_(val)``: a number (nan, +-inf and bools too) or a 0-d tensor,
     cast to the tensor's dtype as :meth:`Tensor.fill_` casts it (2**62 + 1 stays exact in int64, not rounded
@@ -184,6 +204,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
         return tensor._fill(val, "constant_")
 
 
+@_returns_its_argument
 def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
@@ -195,6 +216,7 @@ def uniform_(
     return _fill(tensor, _uniform(_random("uniform_", rng, generator), a, b, tensor))
 
 
+@_returns_its_argument
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
@@ -205,6 +227,7 @@ def normal_(
     return _fill(tensor, _random("normal_", rng, generator).normal(mean, std, tensor.shape))
 
 
+@_returns_its_argument
 def lecun_normal_(tensor: Tensor, rng: RandomState = None, *, generator: RandomState = None) -> Tensor:
     """Draw from N(0, 1 / fan_in) (LeCun; the course's default scaling)."""
     tensor = _float_tensor(tensor, "lecun_normal_")
@@ -214,6 +237,7 @@ def lecun_normal_(tensor: Tensor, rng: RandomState = None, *, generator: RandomS
     return _fill(tensor, _random("lecun_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
 
+@_returns_its_argument
 def xavier_uniform_(
     tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
@@ -224,6 +248,7 @@ def xavier_uniform_(
     return _fill(tensor, _uniform(_random("xavier_uniform_", rng, generator), -bound, bound, tensor))
 
 
+@_returns_its_argument
 def xavier_normal_(
     tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:
@@ -234,6 +259,7 @@ def xavier_normal_(
     return _fill(tensor, _random("xavier_normal_", rng, generator).normal(0.0, std, tensor.shape))
 
 
+@_returns_its_argument
 def kaiming_uniform_(
     tensor: Tensor,
     a: float = 0.0,
@@ -254,6 +280,7 @@ def kaiming_uniform_(
     return _fill(tensor, _uniform(_random("kaiming_uniform_", rng, generator), -bound, bound, tensor))
 
 
+@_returns_its_argument
 def kaiming_normal_(
     tensor: Tensor,
     a: float = 0.0,
@@ -275,6 +302,7 @@ def _standard_normal_cdf(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0))) if math.isfinite(z) else float(z > 0)
 
 
+@_returns_its_argument
 def trunc_normal_(
     tensor: Tensor,
     mean: float = 0.0,
@@ -322,6 +350,7 @@ def trunc_normal_(
     return _fill(tensor, np.clip(values.astype(tensor.dtype), a, b))
 
 
+@_returns_its_argument
 def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, generator: RandomState = None) -> Tensor:
     """A (semi-)orthogonal matrix times ``gain``, from the QR decomposition of a Gaussian matrix (Saxe et al.).
 
@@ -346,6 +375,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, rng: RandomState = None, *, g
     return _fill(tensor, (gain * matrix).reshape(tensor.shape))
 
 
+@_returns_its_argument
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity: 1 where row = column, 0 elsewhere (also when not square)."""
     tensor = _float_tensor(tensor, "eye_", any_dtype=True)
@@ -354,6 +384,7 @@ def eye_(tensor: Tensor) -> Tensor:
     return _fill(tensor, np.eye(*tensor.shape))
 
 
+@_returns_its_argument
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """Fill a conv weight (out, in / groups, *kernel) of 3 to 5 dimensions with the Dirac delta: the convolution
     passes input channel c of each group to its output channel c, read at the kernel's centre, so with padding
@@ -376,6 +407,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return _fill(tensor, values)
 
 
+@_returns_its_argument
 def sparse_(
     tensor: Tensor, sparsity: float, std: float = 0.01, rng: RandomState = None, *, generator: RandomState = None
 ) -> Tensor:

@@ -438,6 +438,32 @@ def test_initialisers_given_a_parameters_data_fill_the_parameter_in_place_as_tor
     assert not weight.any() and conv.weight.requires_grad
 
 
+INITIALISER_CALLS = [
+    ("zeros_", ()), ("ones_", ()), ("constant_", (0.5,)), ("eye_", ()), ("dirac_", ()), ("uniform_", ()),
+    ("normal_", ()), ("trunc_normal_", ()), ("xavier_uniform_", ()), ("xavier_normal_", ()),
+    ("kaiming_uniform_", ()), ("kaiming_normal_", ()), ("orthogonal_", ()), ("sparse_", (0.5,)),
+    ("lecun_normal_", ()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "args"), INITIALISER_CALLS, ids=[name for name, _ in INITIALISER_CALLS])
+@pytest.mark.parametrize("part", ["data", "grad"])
+def test_initialisers_return_the_parameters_data_or_grad_they_were_given_as_torchs(name, args, part):
+    torch = pytest.importorskip("torch")
+    shape = (4, 4, 3) if name == "dirac_" else (6, 5)
+    reference = torch.nn.Parameter(torch.ones(shape))
+    reference.grad = torch.ones(shape)
+    given = getattr(reference, part)
+    if name != "lecun_normal_":
+        assert getattr(torch.nn.init, name)(given, *args) is given
+    weight = nn.Parameter(np.ones(shape))
+    weight.grad = np.ones(shape)
+    given = getattr(weight, part)
+    result = getattr(init, name)(given, *args)
+    assert result is given
+    assert np.shares_memory(np.asarray(result), getattr(weight, part)) and result.shape == shape
+
+
 #: torch's deprecated initialisers without the trailing underscore (old tutorials' ``init.xavier_uniform(m.weight)``)
 DEPRECATED_INITIALISERS = [
     ("uniform", (-0.5, 0.5)), ("normal", (0.0, 0.02)), ("constant", (0.3,)), ("eye", ()), ("dirac", ()),
