@@ -150,11 +150,12 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     )
 
 
-def _calculate_fan_in_and_fan_out(tensor: Any) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight shaped (out, in) or (out, in, *kernel)."""
+def _calculate_fan_in_and_fan_out(tensor: Any, *, function: str = "_calculate_fan_in_and_fan_out") -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shaped (out, in) or (out, in, *kernel); fewer than 2 dimensions is a
+    ValueError, as torch's, naming ``function`` (the initialiser that asked)."""
     shape = tuple(np.shape(tensor._data if isinstance(tensor, Tensor) else tensor))
     if len(shape) < 2:
-        raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, got shape {shape}")
+        raise ValueError(f"{function}: fan in and fan out need a tensor with at least 2 dimensions, got shape {shape}")
     receptive_field = math.prod(shape[2:])
     return shape[1] * receptive_field, shape[0] * receptive_field
 
@@ -175,7 +176,7 @@ def _fan(tensor: Tensor, mode: str, function: str) -> int:
     if not isinstance(mode, str) or mode.lower() not in ("fan_in", "fan_out"):
         check_choice(function, "mode", mode, ("fan_in", "fan_out"))  # raises, naming the mode as given
     mode = mode.lower()
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, function=function)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:
         raise ValueError(f"{function}: cannot initialise a tensor with a zero {mode} (shape {tensor.shape})")
@@ -243,7 +244,7 @@ def xavier_uniform_(
 ) -> Tensor:
     """Draw from U(-bound, bound), bound = gain * sqrt(6 / (fan_in + fan_out)) (Glorot)."""
     tensor = _float_tensor(tensor, "xavier_uniform_")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, function="xavier_uniform_")
     bound = gain * math.sqrt(6.0 / max(fan_in + fan_out, 1))
     return _fill(tensor, _uniform(_random("xavier_uniform_", rng, generator), -bound, bound, tensor))
 
@@ -254,7 +255,7 @@ def xavier_normal_(
 ) -> Tensor:
     """Draw from N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)) (Glorot)."""
     tensor = _float_tensor(tensor, "xavier_normal_")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor, function="xavier_normal_")
     std = gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
     return _fill(tensor, _random("xavier_normal_", rng, generator).normal(0.0, std, tensor.shape))
 

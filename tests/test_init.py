@@ -2,6 +2,7 @@
 seeding, in-place filling with dtype preserved, fan computation and errors."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -130,6 +131,22 @@ def test_fan_computation_rejects_tensors_below_2d(shape):
         init.kaiming_uniform_(_weight(shape), rng=0)
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         init.xavier_normal_(_weight(shape), rng=0)
+
+
+@pytest.mark.parametrize("name", ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"])
+@pytest.mark.parametrize("shape", [(), (5,)])
+def test_fan_based_initialisers_below_2d_are_value_errors_naming_the_initialiser(name, shape):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError):
+        getattr(torch.nn.init, name)(torch.zeros(shape))
+    weight = _weight(shape)
+    with pytest.raises(ValueError, match=rf"^{name}: .*at least 2 dimensions, got shape {re.escape(str(shape))}"):
+        getattr(init, name)(weight)
+    assert not weight.data.any()
+    with pytest.raises(ValueError, match=r"^lecun_normal_: .*at least 2 dimensions"):
+        init.lecun_normal_(weight)
+    with pytest.raises(ValueError, match=r"^_calculate_fan_in_and_fan_out: .*at least 2 dimensions"):
+        init._calculate_fan_in_and_fan_out(weight)
 
 
 def test_conv_weight_fans_drive_the_kaiming_scale():
