@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, generator_for
+from autograd import Node
 from autograd.shape_errors import is_integer
 
 from ..checks import check_integer
@@ -82,8 +82,9 @@ class DataLoader:
     a fresh permutation every pass (epoch): pass k draws from ``numpy.random.default_rng((seed, k))``, so
     the same ``seed`` repeats the same sequence of epochs. ``generator`` is torch's name for that seed
     source: an int seed (as ``seed``) or a ``numpy.random.Generator`` (each pass draws from it). Without
-    either, a seed is drawn once at construction from the library's random state (seeded by
-    ``autograd.manual_seed``, else fresh entropy). As in torch, ``sampler`` excludes ``shuffle``, and
+    either, each pass draws its order from the library's random state when its first batch is asked for
+    (seeded by ``autograd.manual_seed``, else fresh entropy), as torch's draws from its global generator: seeding
+    before a pass replays it, and making a loader draws nothing. As in torch, ``sampler`` excludes ``shuffle``, and
     ``batch_sampler`` excludes ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``.
 
     **Streams.** An :class:`~nn.data.IterableDataset` is read as torch reads one: each pass takes
@@ -386,7 +387,8 @@ def _checked_batch_size(
 
 
 def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.random.Generator | int | None]:
-    """The shuffling seed (None when a Generator is the source) and the ``generator`` as given (checked)."""
+    """The shuffling seed (None when a Generator is the source, or when neither is given: each pass then draws from
+    the library's random state) and the ``generator`` as given (checked)."""
     generator = check_generator("DataLoader", generator)
     if generator is not None and seed is not None:
         raise TypeError(
@@ -399,7 +401,7 @@ def _seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, np.rando
         return generator, generator
     if seed is not None:
         return check_integer("DataLoader", "seed", seed, 0), None
-    return int(generator_for().integers(2**63)), None  # fresh, or from the state autograd.manual_seed seeded
+    return None, None
 
 
 def _has_length(dataset: Any) -> bool:
