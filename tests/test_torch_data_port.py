@@ -4,12 +4,15 @@ tests (without worker processes) found it differing from torch.utils.data.
 Each behaviour is asserted on its own and, where torch's result is deterministic or its random-number contract
 allows, compared with torch itself (skipped without torch)."""
 
+from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
+
 import numpy as np
 import pytest
 
 import autograd
 import autograd.random_state
-from nn.data import DataLoader
+from nn.data import DataLoader, default_collate
 
 
 def torch_data():
@@ -64,3 +67,82 @@ def test_making_a_loader_draws_nothing_from_the_global_random_state(unseeded_aft
     DataLoader(np.zeros((6, 1)), batch_size=2)
     DataLoader(list(range(6)), batch_size=2, shuffle=True)
     assert autograd.randn(3).tolist() == expected
+
+
+# -- default_collate gives each container back in the sample's own type, as torch's --------------------------------
+
+
+class TaggedDict(dict):
+    """A dict with an attribute its constructor sets: rebuilding it from a dict would lose the tag."""
+
+    def __init__(self, *args, tag="none", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag = tag
+
+
+class TaggedList(list):
+    def __init__(self, items, tag="none"):
+        super().__init__(items)
+        self.tag = tag
+
+
+class ReadOnlyMapping(Mapping):
+    def __init__(self, items):
+        self._items = dict(items)
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+
+def _mapping_samples():
+    return {
+        "OrderedDict": [OrderedDict(b=1, a=2.0), OrderedDict(b=3, a=4.0)],
+        "defaultdict": [defaultdict(list, b=1, a=2.0), defaultdict(list, b=3, a=4.0)],
+        "TaggedDict": [TaggedDict(b=1, a=2.0, tag="t"), TaggedDict(b=3, a=4.0, tag="t")],
+        "ReadOnlyMapping": [ReadOnlyMapping({"b": 1, "a": 2.0}), ReadOnlyMapping({"b": 3, "a": 4.0})],
+    }
+
+
+@pytest.mark.parametrize("kind", _mapping_samples())
+def test_default_collate_keeps_a_samples_mapping_type(kind):
+    batch = default_collate(_mapping_samples()[kind])
+    assert type(batch).__name__ == kind
+    assert list(batch) == ["b", "a"]
+    assert batch["b"].tolist() == [1, 3] and batch["b"].dtype == "int64"
+    assert batch["a"].tolist() == [2.0, 4.0] and batch["a"].dtype == "float64"
+    if kind == "TaggedDict":
+        assert batch.tag == "t"
+    if kind == "defaultdict":
+        assert batch.default_factory is list
+
+
+@pytest.mark.parametrize("kind", _mapping_samples())
+def test_default_collate_mapping_types_as_torch(kind):
+    torch, data = torch_data()
+    ours, theirs = default_collate(_mapping_samples()[kind]), data.default_collate(_mapping_samples()[kind])
+    assert type(ours) is type(theirs)
+    assert {key: value.tolist() for key, value in ours.items()} == {
+        key: value.tolist() for key, value in theirs.items()
+    }
+
+
+def test_default_collate_keeps_a_list_subclasses_attributes_as_torch():
+    samples = [TaggedList([1, 2.0], tag="t"), TaggedList([3, 4.0], tag="t")]
+    batch = default_collate(samples)
+    assert type(batch) is TaggedList and batch.tag == "t"
+    assert [field.tolist() for field in batch] == [[1, 3], [2.0, 4.0]]
+    _, data = torch_data()
+    assert data.default_collate(samples).tag == "t"
+
+
+def test_a_loader_over_ordered_dict_samples_batches_them_as_ordered_dicts():
+    loader = DataLoader([OrderedDict(x=np.full(2, float(i)), y=i) for i in range(5)], batch_size=2)
+    batches = list(loader)
+    assert [type(batch) for batch in batches] == [OrderedDict] * 3
+    assert batches[0]["x"].shape == (2, 2) and batches[-1]["y"].tolist() == [4]

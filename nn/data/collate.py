@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+from collections.abc import Mapping, MutableMapping, MutableSequence, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from autograd import Node, Tensor, as_tensor
 
 from .torch_errors import RaggedBatchError
 
-__all__ = ["as_batch", "collate", "default_collate"]
+__all__ = ["as_batch", "collate", "default_collate", "rebuilt_mapping", "rebuilt_sequence"]
 
 #: torch's words for a sample that is neither a number, an array, a string nor a container of those.
 UNSUPPORTED_SAMPLE = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
@@ -40,8 +41,10 @@ def default_collate(samples: Sequence[Any]) -> Any:
     Arrays, numbers and Values/Tensors stack along a new first axis into one Tensor (numbers give
     int64, float64 or bool tensors, as torch's; a batch of complex numbers stays an ndarray); sequences give one batch per position: a
     namedtuple the same namedtuple of batches, a tuple (or ``range``, or any sequence that cannot be
-    built from a list) a list of them, as torch's, another sequence type (a list, a user's sequence
-    class) that type built from the list; dicts (any mapping) give a dict of them; strings and bytes
+    rebuilt) a list of them, as torch's, another sequence type (a list, a user's sequence class) that
+    type (:func:`rebuilt_sequence`); a mapping gives one batch per key in the sample's own mapping type
+    (:func:`rebuilt_mapping`: an OrderedDict, a defaultdict, a dict subclass keep their type and
+    attributes, as torch's); strings and bytes
     stay as they come, as torch's: a list of them, but a tuple for a field of sequence samples (torch
     transposes those with ``zip``), so ``(image, name)`` samples batch their names as ``("a", "b")``.
 
@@ -53,12 +56,12 @@ def default_collate(samples: Sequence[Any]) -> Any:
     if len(samples) == 0:
         raise ValueError("default_collate: the batch holds no samples")
     # An explicit stack of (the samples' values of one field, where its batch goes, under which key), so samples
-    # nested to any depth collate at Python's default recursion limit. Sequences are built once their fields are
+    # nested to any depth collate at Python's default recursion limit. Containers are built once their fields are
     # (``built``, in reverse: inner ones first); ``open_fields`` holds the first sample's containers being
     # collated, so a sample that contains itself is refused instead of collated forever.
     result: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(samples, result, 0)]
-    built: list[tuple[Sequence[Any], list[Any], Any, Any]] = []
+    built: list[tuple[Any, Any, Any, Any]] = []
     open_fields: set[int] = set()
     while stack:
         group, batch, key = stack.pop()
@@ -77,7 +80,8 @@ def default_collate(samples: Sequence[Any]) -> Any:
         if isinstance(first, Mapping):
             if any(not isinstance(sample, Mapping) or sample.keys() != first.keys() for sample in group):
                 raise TypeError(f"collate: samples have different keys; the first has {sorted(first)}")
-            batch[key] = fields = dict.fromkeys(first)
+            fields = dict.fromkeys(first)
+            built.append((first, fields, batch, key))
             stack.extend(([sample[name] for sample in group], fields, name) for name in reversed(list(first)))
         elif _is_field_sequence(first):
             _check_equal_lengths(group, first)
@@ -89,7 +93,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
         else:
             batch[key] = _stacked(group)
     for first, fields, batch, key in reversed(built):
-        batch[key] = _same_kind_of_sequence(first, fields)
+        batch[key] = rebuilt_mapping(first, fields) if isinstance(first, Mapping) else _batch_sequence(first, fields)
     return result[0]
 
 
@@ -117,16 +121,43 @@ def as_batch(array: np.ndarray) -> Tensor | np.ndarray:
     return as_tensor(array) if array.dtype.kind in TENSOR_KINDS else array
 
 
-def _same_kind_of_sequence(first: Sequence[Any], fields: list[Any]) -> Any:
-    """The collated ``fields`` in the container torch's ``default_collate`` gives for samples like ``first``."""
+def _batch_sequence(first: Sequence[Any], fields: list[Any]) -> Any:
+    """The collated ``fields`` in the container torch's ``default_collate`` gives for samples like ``first``: the
+    namedtuple, a list for a tuple, else :func:`rebuilt_sequence`."""
     if _is_namedtuple(first):
         return type(first)(*fields)
     if isinstance(first, tuple):
         return fields  # torch's: a list of batches for tuple samples
+    return rebuilt_sequence(first, fields)
+
+
+def rebuilt_mapping(data: Mapping[Any, Any], values: dict[Any, Any]) -> Mapping[Any, Any]:
+    """``data``'s mapping type holding ``values``, as torch's collate and convert rebuild one: a mutable mapping is
+    copied and updated (so a defaultdict keeps its factory, a dict subclass its attributes), another built from the
+    dict, and a type that cannot be either gives the plain dict."""
     try:
-        return type(first)(fields)
-    except TypeError:  # a sequence type that is not built from a list (range, say)
-        return fields
+        if isinstance(data, MutableMapping):
+            clone = copy.copy(data)
+            clone.update(values)
+            return clone
+        return type(data)(values)  # type: ignore[call-arg]
+    except TypeError:
+        return values
+
+
+def rebuilt_sequence(data: Sequence[Any], values: list[Any]) -> Sequence[Any]:
+    """``data``'s sequence type holding ``values``, as torch's collate and convert rebuild one: a mutable sequence is
+    copied and its items replaced (a list subclass keeps its attributes), another built from the list, and a type
+    that cannot be either (a ``range``) gives the list."""
+    try:
+        if isinstance(data, MutableSequence):
+            clone = copy.copy(data)
+            for position, value in enumerate(values):
+                clone[position] = value
+            return clone
+        return type(data)(values)  # type: ignore[call-arg]
+    except TypeError:
+        return values
 
 
 def _check_equal_lengths(samples: Sequence[Any], first: Sequence[Any]) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping, MutableMapping, MutableSequence, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd import Node, Tensor
 
-from .collate import as_batch
+from .collate import as_batch, rebuilt_mapping, rebuilt_sequence
 
 __all__ = ["default_convert"]
 
@@ -85,32 +84,7 @@ def _elements(container: Any) -> list[Any]:
 def _rebuilt(container: Any, converted: list[Any]) -> Any:
     """``container`` rebuilt around the ``converted`` values of :func:`_elements`."""
     if isinstance(container, Mapping):
-        return _converted_mapping(container, dict(zip(container.keys(), converted)))
+        return rebuilt_mapping(container, dict(zip(container.keys(), converted)))
     if isinstance(container, tuple):
         return type(container)(*converted) if hasattr(container, "_fields") else tuple(converted)
-    return _converted_sequence(container, converted)
-
-
-def _converted_mapping(data: Mapping[Any, Any], converted: dict[Any, Any]) -> Mapping[Any, Any]:
-    """``data`` with its values ``converted``, in its own mapping type when that type can be rebuilt."""
-    try:
-        if isinstance(data, MutableMapping):
-            clone = copy.copy(data)
-            clone.update(converted)
-            return clone
-        return type(data)(converted)  # type: ignore[call-arg]
-    except TypeError:
-        return converted
-
-
-def _converted_sequence(data: Sequence[Any], converted: list[Any]) -> Sequence[Any]:
-    """``data`` with its elements ``converted``, in its own sequence type when that type can be rebuilt."""
-    try:
-        if isinstance(data, MutableSequence):
-            clone = copy.copy(data)
-            for position, element in enumerate(converted):
-                clone[position] = element
-            return clone
-        return type(data)(converted)  # type: ignore[call-arg]
-    except TypeError:
-        return converted
+    return rebuilt_sequence(container, converted)
