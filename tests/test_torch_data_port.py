@@ -12,7 +12,7 @@ import pytest
 
 import autograd
 import autograd.random_state
-from nn.data import DataLoader, default_collate
+from nn.data import DataLoader, Dataset, default_collate
 
 
 def torch_data():
@@ -146,3 +146,44 @@ def test_a_loader_over_ordered_dict_samples_batches_them_as_ordered_dicts():
     batches = list(loader)
     assert [type(batch) for batch in batches] == [OrderedDict] * 3
     assert batches[0]["x"].shape == (2, 2) and batches[-1]["y"].tolist() == [4]
+
+
+# -- default_collate stacks Tensors as torch.stack does, keeping their graph ------------------------------------------
+
+
+def test_default_collate_of_tensors_that_need_gradients_keeps_the_graph():
+    weight = autograd.tensor([1.0, 2.0], requires_grad=True)
+    batch = default_collate([{"x": weight * 2.0, "y": 1}, {"x": weight * 3.0, "y": 2}])
+    assert batch["x"].requires_grad and batch["x"].tolist() == [[2.0, 4.0], [3.0, 6.0]]
+    (batch["x"] * autograd.tensor([[1.0, 10.0], [100.0, 1000.0]])).sum().backward()
+    assert weight.grad.tolist() == [2.0 + 300.0, 20.0 + 3000.0]  # d/dw of 2w·(1, 10) + 3w·(100, 1000)
+
+
+def test_default_collate_keeps_the_graph_as_torch():
+    torch, data = torch_data()
+    weight = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    batch = data.default_collate([weight * 2.0, weight * 3.0])
+    (batch * torch.tensor([[1.0, 10.0], [100.0, 1000.0]], dtype=torch.float64)).sum().backward()
+    assert batch.requires_grad and weight.grad.tolist() == [302.0, 3020.0]
+
+
+def test_a_loader_over_a_dataset_of_differentiable_samples_backpropagates_to_them():
+    weight = autograd.tensor([0.5, -1.0, 2.0], requires_grad=True)
+
+    class Scaled(Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, index):
+            return weight * float(index)
+
+    total = sum(batch.sum() for batch in DataLoader(Scaled(), batch_size=3))
+    total.backward()
+    assert weight.grad.tolist() == [6.0, 6.0, 6.0]  # 0 + 1 + 2 + 3 per element
+
+
+def test_default_collate_of_tensors_without_gradients_is_unchanged():
+    batch = default_collate(
+        [autograd.tensor([1.0, 2.0], dtype="float32"), autograd.tensor([3.0, 4.0], dtype="float32")]
+    )
+    assert not batch.requires_grad and batch.dtype == "float32" and batch.tolist() == [[1.0, 2.0], [3.0, 4.0]]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, as_tensor
+from autograd import Node, Tensor, as_tensor, stack
 
 from .torch_errors import RaggedBatchError
 
@@ -38,7 +38,8 @@ def _is_field_sequence(sample: Any) -> bool:
 def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into one batch, field by field (torch's ``default_collate``).
 
-    Arrays, numbers and Values/Tensors stack along a new first axis into one Tensor (numbers give
+    Arrays, numbers and Values/Tensors stack along a new first axis into one Tensor (in the graph of Tensors
+    that require grad, as torch's ``torch.stack``; numbers give
     int64, float64 or bool tensors, as torch's; a batch of complex numbers stays an ndarray); sequences give one batch per position: a
     namedtuple the same namedtuple of batches, a tuple (or ``range``, or any sequence that cannot be
     rebuilt) a list of them, as torch's, another sequence type (a list, a user's sequence class) that
@@ -102,11 +103,16 @@ _CLOSE = object()
 
 
 def _stacked(samples: Sequence[Any]) -> Tensor | np.ndarray:
-    """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis, as a Tensor."""
+    """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis, as a Tensor. When a sample
+    is a Tensor that requires grad, the batch is their ``stack`` (torch's ``torch.stack``), so gradients reach them."""
     arrays = [_numeric_array(sample) for sample in samples]
     shapes = {array.shape for array in arrays}
     if len(shapes) != 1:
         raise ValueError(f"collate: samples of different shapes cannot be stacked into a batch: {sorted(shapes)}")
+    if any(isinstance(sample, Tensor) and sample.requires_grad for sample in samples):
+        return stack(
+            [sample if isinstance(sample, Tensor) else as_tensor(array) for sample, array in zip(samples, arrays)]
+        )
     return as_batch(np.stack(arrays))
 
 
