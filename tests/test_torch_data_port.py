@@ -187,3 +187,27 @@ def test_default_collate_of_tensors_without_gradients_is_unchanged():
         [autograd.tensor([1.0, 2.0], dtype="float32"), autograd.tensor([3.0, 4.0], dtype="float32")]
     )
     assert not batch.requires_grad and batch.dtype == "float32" and batch.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+# -- samples of different shapes: torch's RuntimeError from torch.stack (and the library's ValueError) ----------------
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [[np.zeros(2), np.zeros(3)], [autograd.zeros(2, 2), autograd.zeros(2, 3)], [(np.zeros(1), 0), (np.zeros(2), 1)]],
+    ids=["arrays", "tensors", "fields_of_tuples"],
+)
+def test_default_collate_of_samples_of_different_shapes_is_a_runtime_error_as_torchs(samples):
+    with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size, but got shape"):
+        default_collate(samples)
+    with pytest.raises(ValueError, match="different shapes"):  # the library's earlier class still catches it
+        default_collate(samples)
+
+
+def test_a_loader_over_samples_of_different_shapes_raises_what_torchs_raises():
+    torch, data = torch_data()
+    samples = [np.zeros(2), np.zeros(3)]
+    with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
+        next(iter(data.DataLoader(samples, batch_size=2)))
+    with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
+        next(iter(DataLoader(samples, batch_size=2)))

@@ -15,7 +15,7 @@ import numpy as np
 
 from autograd import Node, Tensor, as_tensor, stack
 
-from .torch_errors import RaggedBatchError
+from .torch_errors import RaggedBatchError, UnequalShapesError
 
 __all__ = ["as_batch", "collate", "default_collate", "rebuilt_mapping", "rebuilt_sequence"]
 
@@ -52,7 +52,8 @@ def default_collate(samples: Sequence[Any]) -> Any:
     Errors, as torch's: a sample that is none of these (None, an arbitrary object, an array of strings
     or objects) is a TypeError naming its type or dtype; sequences of different lengths are a
     RuntimeError "each element in list of batch should be of equal size" (also a TypeError); other
-    structure mismatches are a TypeError and arrays of different shapes a ValueError.
+    structure mismatches are a TypeError, and arrays of different shapes a RuntimeError "stack expects each
+    tensor to be equal size" (also a ValueError, the library's earlier class).
     """
     if len(samples) == 0:
         raise ValueError("default_collate: the batch holds no samples")
@@ -106,9 +107,12 @@ def _stacked(samples: Sequence[Any]) -> Tensor | np.ndarray:
     """Samples that are arrays, numbers or Values/Tensors stacked along a new first axis, as a Tensor. When a sample
     is a Tensor that requires grad, the batch is their ``stack`` (torch's ``torch.stack``), so gradients reach them."""
     arrays = [_numeric_array(sample) for sample in samples]
-    shapes = {array.shape for array in arrays}
-    if len(shapes) != 1:
-        raise ValueError(f"collate: samples of different shapes cannot be stacked into a batch: {sorted(shapes)}")
+    odd = next((entry for entry, array in enumerate(arrays) if array.shape != arrays[0].shape), None)
+    if odd is not None:
+        raise UnequalShapesError(
+            f"default_collate: stack expects each tensor to be equal size, but got shape {arrays[0].shape} at entry 0 "
+            f"and {arrays[odd].shape} at entry {odd}: samples of different shapes cannot be stacked into a batch"
+        )
     if any(isinstance(sample, Tensor) and sample.requires_grad for sample in samples):
         return stack(
             [sample if isinstance(sample, Tensor) else as_tensor(array) for sample, array in zip(samples, arrays)]

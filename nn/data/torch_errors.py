@@ -2,7 +2,8 @@
 argument checks that raise them.
 
 torch refuses a mistyped ``batch_size``, ``drop_last``, ``num_samples`` or ``replacement`` with a
-ValueError and a ragged batch of sequences with a RuntimeError; the library gave a TypeError for both.
+ValueError and a ragged batch of sequences with a RuntimeError; the library gave a TypeError for both. A batch
+of samples of different shapes is torch's RuntimeError (from ``torch.stack``) and was the library's ValueError.
 These errors belong to both classes, so an ``except`` written for torch and one written for the
 library's earlier error catch them alike (as numpy's ``AxisError`` is both a ValueError and an
 IndexError).
@@ -14,11 +15,16 @@ from typing import Any
 
 from ..checks import MistypedArgumentError, check_flag, check_positive_int
 
-__all__ = ["MistypedArgumentError", "RaggedBatchError", "torch_count", "torch_flag"]
+__all__ = ["MistypedArgumentError", "RaggedBatchError", "UnequalShapesError", "torch_count", "torch_flag"]
 
 
 class RaggedBatchError(RuntimeError, TypeError):
     """Samples whose sequences differ in length: torch's RuntimeError, and a TypeError as the library's."""
+
+
+class UnequalShapesError(RuntimeError, ValueError):
+    """Samples whose arrays differ in shape, so they cannot be stacked into a batch: torch's RuntimeError (from
+    ``torch.stack``), and a ValueError as the library's."""
 
 
 def torch_count(owner: str, name: str, value: Any) -> int:
