@@ -12,7 +12,7 @@ import pytest
 
 import autograd
 import autograd.random_state
-from nn.data import DataLoader, Dataset, default_collate
+from nn.data import ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset, TensorDataset, default_collate
 
 
 def torch_data():
@@ -211,3 +211,75 @@ def test_a_loader_over_samples_of_different_shapes_raises_what_torchs_raises():
         next(iter(data.DataLoader(samples, batch_size=2)))
     with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
         next(iter(DataLoader(samples, batch_size=2)))
+
+
+# -- the refusals torch raises as AssertionError are AssertionErrors too (and the library's earlier classes) --------
+
+
+class Counting(IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+    def __len__(self):
+        return self.n
+
+
+def _refusals():
+    pairs = TensorDataset(np.zeros((7, 3)), np.arange(7))
+    return {
+        "concat_of_a_stream": (
+            TypeError,
+            "does not support IterableDataset",
+            lambda: ConcatDataset([pairs, Counting(3)]),
+        ),
+        "concat_of_only_a_stream": (
+            TypeError,
+            "does not support IterableDataset",
+            lambda: ConcatDataset([Counting(3)]),
+        ),
+        "concat_of_nothing": (ValueError, "datasets should not be an empty iterable", lambda: ConcatDataset([])),
+        "chain_with_a_map_dataset": (
+            TypeError,
+            "ChainDataset only supports IterableDataset",
+            lambda: list(ChainDataset([Counting(2), pairs])),
+        ),
+        "stream_plus_a_map_dataset": (
+            TypeError,
+            "ChainDataset only supports IterableDataset",
+            lambda: list(iter(Counting(2) + pairs)),
+        ),
+        "tensor_dataset_of_mismatched_sizes": (
+            ValueError,
+            "Size mismatch between tensors",
+            lambda: TensorDataset(np.zeros((7, 3)), np.arange(6)),
+        ),
+    }
+
+
+@pytest.mark.parametrize("case", _refusals())
+def test_refusals_that_torch_raises_as_assertion_errors(case):
+    earlier_class, words, refused = _refusals()[case]
+    with pytest.raises(AssertionError, match=words) as raised:
+        refused()
+    assert isinstance(raised.value, earlier_class)
+
+
+def test_the_same_refusals_are_assertion_errors_in_torch():
+    torch, data = torch_data()
+
+    class TorchCounting(data.IterableDataset):
+        def __iter__(self):
+            return iter(range(2))
+
+    pairs = data.TensorDataset(torch.zeros(7, 3), torch.arange(7))
+    for refused, words in [
+        (lambda: data.ConcatDataset([pairs, TorchCounting()]), "does not support IterableDataset"),
+        (lambda: data.ConcatDataset([]), "datasets should not be an empty iterable"),
+        (lambda: list(TorchCounting() + pairs), "ChainDataset only supports IterableDataset"),
+        (lambda: data.TensorDataset(torch.zeros(7, 3), torch.arange(6)), "Size mismatch between tensors"),
+    ]:
+        with pytest.raises(AssertionError, match=words):
+            refused()

@@ -17,6 +17,7 @@ import numpy as np
 from autograd import Node
 
 from .collate import as_batch
+from .torch_errors import DatasetAssertionError
 
 __all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
 
@@ -64,7 +65,8 @@ class TensorDataset(Dataset):
 
 def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[np.ndarray, ...]:
     """``arrays`` (arrays, Tensors or array-likes) as ndarrays with one row per sample each, all of one
-    length; a ValueError naming ``owner`` otherwise."""
+    length; a ValueError naming ``owner`` otherwise (for mismatched lengths a
+    :class:`~nn.data.torch_errors.DatasetAssertionError`, also torch's AssertionError)."""
     converted = tuple(np.asarray(a._data if isinstance(a, Node) else a) for a in arrays)
     if not converted:
         raise ValueError(f"{owner}: the dataset holds no arrays")
@@ -72,7 +74,10 @@ def aligned_arrays(owner: str, arrays: Sequence[Any]) -> tuple[np.ndarray, ...]:
         raise ValueError(f"{owner}: arrays need a sample axis; got shapes {[a.shape for a in converted]}")
     lengths = [len(array) for array in converted]
     if len(set(lengths)) != 1:
-        raise ValueError(f"{owner}: arrays have mismatched lengths {lengths}; every array needs one row per sample")
+        raise DatasetAssertionError(
+            f"{owner}: Size mismatch between tensors: arrays have mismatched lengths {lengths}; every array needs one "
+            "row per sample"
+        )
     return converted
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .dataset import Dataset
+from .torch_errors import UnsupportedDatasetError
 
 __all__ = ["ChainDataset", "IterableDataset", "get_worker_info"]
 
@@ -44,8 +45,8 @@ class IterableDataset(Dataset):
 class ChainDataset(IterableDataset):
     """Several iterable datasets one after another, read lazily: each pass iterates each in turn.
 
-    Each must be an ``IterableDataset`` (checked when iterated or measured, as torch); the length, when
-    asked, is the sum of theirs.
+    Each must be an ``IterableDataset`` (checked when iterated or measured, as torch, with torch's AssertionError,
+    also a TypeError); the length, when asked, is the sum of theirs.
     """
 
     def __init__(self, datasets: Iterable[Any]) -> None:
@@ -58,12 +59,12 @@ class ChainDataset(IterableDataset):
         return sum(len(dataset) for dataset in self._checked())
 
     def _checked(self) -> list[IterableDataset]:
-        """The datasets, after checking that each is an IterableDataset (a TypeError naming the first that is not)."""
+        """The datasets, after checking that each is an IterableDataset (an :class:`UnsupportedDatasetError`, torch's
+        AssertionError and a TypeError, naming the first that is not)."""
         for position, dataset in enumerate(self.datasets):
             if not isinstance(dataset, IterableDataset):
-                raise TypeError(
-                    f"ChainDataset: dataset {position} is a {type(dataset).__name__}; only IterableDatasets "
-                    "can be chained"
+                raise UnsupportedDatasetError(
+                    f"ChainDataset only supports IterableDataset: dataset {position} is a {type(dataset).__name__}"
                 )
         return self.datasets
 

@@ -21,6 +21,7 @@ import numpy as np
 from ..checks import make_generator
 from .dataset import Dataset, is_map_dataset, samples_at
 from .iterable import IterableDataset
+from .torch_errors import DatasetAssertionError, UnsupportedDatasetError
 
 __all__ = ["ConcatDataset", "StackDataset", "Subset", "random_split"]
 
@@ -64,17 +65,18 @@ class ConcatDataset(Dataset):
 
     ``cumulative_sizes[k]`` is the number of samples in the first k + 1 datasets. Negative indices count
     from the end; an index outside ``[-len, len)`` is an IndexError. An :class:`~nn.data.IterableDataset`
-    has no indices, so it is refused when the ConcatDataset is made, as in torch (a TypeError;
-    :class:`~nn.data.ChainDataset` chains streams).
+    has no indices, so it is refused when the ConcatDataset is made, as in torch (torch's AssertionError, also a
+    TypeError; :class:`~nn.data.ChainDataset` chains streams), and so is an empty list of datasets (an
+    AssertionError, also a ValueError).
     """
 
     def __init__(self, datasets: Iterable[Any]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
-            raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+            raise DatasetAssertionError("ConcatDataset: datasets should not be an empty iterable")
         for position, dataset in enumerate(self.datasets):
             if isinstance(dataset, IterableDataset):
-                raise TypeError(
+                raise UnsupportedDatasetError(
                     f"ConcatDataset does not support IterableDataset: dataset {position} is a {type(dataset).__name__}"
                 )
         self.cumulative_sizes = list(itertools.accumulate(len(dataset) for dataset in self.datasets))

@@ -4,6 +4,9 @@ argument checks that raise them.
 torch refuses a mistyped ``batch_size``, ``drop_last``, ``num_samples`` or ``replacement`` with a
 ValueError and a ragged batch of sequences with a RuntimeError; the library gave a TypeError for both. A batch
 of samples of different shapes is torch's RuntimeError (from ``torch.stack``) and was the library's ValueError.
+torch refuses a TensorDataset of tensors of different lengths, an empty ConcatDataset, a ConcatDataset of a
+stream and a ChainDataset of a map-style dataset with an AssertionError; the library gave a ValueError or a
+TypeError.
 These errors belong to both classes, so an ``except`` written for torch and one written for the
 library's earlier error catch them alike (as numpy's ``AxisError`` is both a ValueError and an
 IndexError).
@@ -15,11 +18,29 @@ from typing import Any
 
 from ..checks import MistypedArgumentError, check_flag, check_positive_int
 
-__all__ = ["MistypedArgumentError", "RaggedBatchError", "UnequalShapesError", "torch_count", "torch_flag"]
+__all__ = [
+    "DatasetAssertionError",
+    "MistypedArgumentError",
+    "RaggedBatchError",
+    "UnequalShapesError",
+    "UnsupportedDatasetError",
+    "torch_count",
+    "torch_flag",
+]
 
 
 class RaggedBatchError(RuntimeError, TypeError):
     """Samples whose sequences differ in length: torch's RuntimeError, and a TypeError as the library's."""
+
+
+class DatasetAssertionError(AssertionError, ValueError):
+    """A dataset made of parts that do not fit (arrays of different lengths, no datasets at all): torch's
+    AssertionError, and a ValueError as the library's."""
+
+
+class UnsupportedDatasetError(AssertionError, TypeError):
+    """A dataset of the wrong kind inside another (a stream in a ConcatDataset, a map-style dataset in a
+    ChainDataset): torch's AssertionError, and a TypeError as the library's."""
 
 
 class UnequalShapesError(RuntimeError, ValueError):
