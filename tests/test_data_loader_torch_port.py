@@ -393,10 +393,10 @@ def test_stack_dataset_batches_field_by_field_in_the_loader():
 @pytest.mark.parametrize(
     ("args", "kwargs", "match"),
     [
-        ((np.arange(3), np.arange(4)), {}, "size mismatch"),
-        ((), {"a": np.arange(3), "b": np.arange(2)}, "size mismatch"),
+        ((np.arange(3), np.arange(4)), {}, "Size mismatch"),
+        ((), {"a": np.arange(3), "b": np.arange(2)}, "Size mismatch"),
         ((np.arange(3),), {"b": np.arange(3)}, "not both"),
-        ((), {}, "at least one dataset"),
+        ((), {}, "At least one dataset"),
     ],
 )
 def test_stack_dataset_refuses_what_torch_refuses(args, kwargs, match):

@@ -371,9 +371,9 @@ def test_worker_options_are_accepted_and_batches_are_read_in_process():
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"num_workers": -1}, ValueError, "DataLoader: num_workers must be an integer >= 0, got -1"),
+        ({"num_workers": -1}, ValueError, r"DataLoader: num_workers option should be non-negative.*got -1\)"),
         ({"num_workers": 1.5}, TypeError, "DataLoader: num_workers must be an integer, got 1.5"),
-        ({"timeout": -1}, ValueError, "DataLoader: timeout must be >= 0, got -1"),
+        ({"timeout": -1}, ValueError, r"DataLoader: timeout option should be non-negative.*got -1\)"),
         ({"num_workers": 1, "prefetch_factor": -1}, ValueError, "DataLoader: prefetch_factor must be an integer >= 0"),
         ({"worker_init_fn": 3}, TypeError, "DataLoader: worker_init_fn must be callable or None, got 3"),
         ({"collate_fn": "stack"}, TypeError, "DataLoader: collate_fn must be callable or None, got 'stack'"),

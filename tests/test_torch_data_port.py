@@ -12,6 +12,7 @@ import pytest
 
 import autograd
 import autograd.random_state
+import nn.data
 from nn.data import ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset, TensorDataset, default_collate
 
 
@@ -283,3 +284,49 @@ def test_the_same_refusals_are_assertion_errors_in_torch():
     ]:
         with pytest.raises(AssertionError, match=words):
             refused()
+
+
+# -- refusals carry torch's words, so the assertRaisesRegex of torch's own tests match ------------------------------
+
+
+class ShortBatches(Dataset):
+    """A dataset whose __getitems__ gives one sample too few."""
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        return index
+
+    def __getitems__(self, indices):
+        return list(indices)[:-1]
+
+
+def _worded_refusals(data, arrays):
+    return [
+        (lambda: data.DataLoader(arrays, num_workers=-1), "num_workers option should be non-negative"),
+        (lambda: data.DataLoader(arrays, timeout=-1), "timeout option should be non-negative"),
+        (lambda: data.StackDataset(), "At least one dataset should be passed"),
+        (lambda: data.StackDataset(arrays, a=arrays), "Supported either"),
+        (lambda: data.StackDataset(arrays, [1, 2]), "Size mismatch between datasets"),
+        (lambda: data.StackDataset(a=arrays, b=[1, 2]), "Size mismatch between datasets"),
+    ]
+
+
+@pytest.mark.parametrize("position", range(6))
+def test_data_refusals_carry_torchs_words(position):
+    refused, words = _worded_refusals(nn.data, TensorDataset(np.zeros((4, 2))))[position]
+    with pytest.raises(ValueError, match=words):
+        refused()
+
+
+def test_the_same_refusals_carry_these_words_in_torch():
+    torch, data = torch_data()
+    for refused, words in _worded_refusals(data, data.TensorDataset(torch.zeros(4, 2))):
+        with pytest.raises(ValueError, match=words):
+            refused()
+
+
+def test_a_nested_getitems_giving_too_few_samples_is_torchs_size_mismatch():
+    with pytest.raises(ValueError, match="Nested dataset's output size mismatch. Expected 4, got 3"):
+        nn.data.StackDataset(ShortBatches(), [1, 2, 3, 4]).__getitems__([0, 1, 2, 3])

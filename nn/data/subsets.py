@@ -107,16 +107,17 @@ class StackDataset(Dataset):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and kwargs:
             raise ValueError(
-                "StackDataset: give the datasets either by position (samples are tuples) or by keyword "
-                "(samples are dicts), not both"
+                "StackDataset: Supported either tuple- (via args) or dict- (via kwargs) like input/output, but both "
+                "types are given: give the datasets either by position (samples are tuples) or by keyword (samples "
+                "are dicts), not both"
             )
         if not args and not kwargs:
-            raise ValueError("StackDataset: at least one dataset should be passed")
+            raise ValueError("StackDataset: At least one dataset should be passed")
         self.datasets: tuple[Any, ...] | dict[str, Any] = args if args else kwargs
         named = dict(enumerate(args)) if args else kwargs
         lengths = {name: len(dataset) for name, dataset in named.items()}
         if len(set(lengths.values())) != 1:
-            raise ValueError(f"StackDataset: size mismatch between datasets, lengths {lengths}")
+            raise ValueError(f"StackDataset: Size mismatch between datasets, lengths {lengths}")
         self._length = next(iter(lengths.values()))
 
     def __getitem__(self, index: Any) -> tuple[Any, ...] | dict[str, Any]:
@@ -141,7 +142,8 @@ def _samples_at(dataset: Any, indices: list[Any]) -> list[Any]:
     samples = list(samples_at(dataset, indices))
     if len(samples) != len(indices):
         raise ValueError(
-            f"StackDataset: a dataset's __getitems__ gave {len(samples)} samples for {len(indices)} indices"
+            f"StackDataset: Nested dataset's output size mismatch. Expected {len(indices)}, got {len(samples)} "
+            "(a dataset's __getitems__ gave too few or too many samples for the indices)"
         )
     return samples
 

@@ -48,8 +48,17 @@ class WorkerOptions:
         pin_memory_device: Any,
     ) -> WorkerOptions:
         """The options checked: errors name the option, in torch's words where torch refuses it too."""
-        num_workers = check_integer("DataLoader", "num_workers", num_workers, 0)
-        timeout = check_real("DataLoader", "timeout", timeout, 0)
+        num_workers = check_integer("DataLoader", "num_workers", num_workers)
+        if num_workers < 0:
+            raise ValueError(
+                "DataLoader: num_workers option should be non-negative; use num_workers=0 to disable multiprocessing "
+                f"(num_workers must be an integer >= 0, got {num_workers})"
+            )
+        timeout = check_real("DataLoader", "timeout", timeout)
+        if timeout < 0:
+            raise ValueError(
+                f"DataLoader: timeout option should be non-negative (timeout must be >= 0, got {timeout:g})"
+            )
         if worker_init_fn is not None and not callable(worker_init_fn):
             raise TypeError(f"DataLoader: worker_init_fn must be callable or None, got {worker_init_fn!r}")
         if prefetch_factor is not None:
