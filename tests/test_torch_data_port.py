@@ -330,3 +330,72 @@ def test_the_same_refusals_carry_these_words_in_torch():
 def test_a_nested_getitems_giving_too_few_samples_is_torchs_size_mismatch():
     with pytest.raises(ValueError, match="Nested dataset's output size mismatch. Expected 4, got 3"):
         nn.data.StackDataset(ShortBatches(), [1, 2, 3, 4]).__getitems__([0, 1, 2, 3])
+
+
+def _sampler_refusals(data):
+    return [
+        (
+            TypeError,
+            "replacement should be a boolean value, but got replacement=0",
+            lambda: data.RandomSampler(range(4), replacement=0),
+        ),
+        (
+            ValueError,
+            "num_samples should be a positive integer value, but got num_samples=0",
+            lambda: data.RandomSampler(range(4), num_samples=0),
+        ),
+        (
+            ValueError,
+            "num_samples should be a positive integer value, but got num_samples=-1",
+            lambda: data.WeightedRandomSampler([1.0, 2.0], -1),
+        ),
+        (
+            ValueError,
+            "num_samples should be a positive integer value, but got num_samples=2.0",
+            lambda: data.WeightedRandomSampler([1.0, 2.0], 2.0),
+        ),
+        (
+            ValueError,
+            "replacement should be a boolean value, but got replacement=1",
+            lambda: data.WeightedRandomSampler([1.0, 2.0], 2, replacement=1),
+        ),
+        (
+            ValueError,
+            "batch_size should be a positive integer value, but got batch_size=0",
+            lambda: data.BatchSampler(range(4), 0, False),
+        ),
+        (
+            ValueError,
+            "batch_size should be a positive integer value, but got batch_size=True",
+            lambda: data.BatchSampler(range(4), True, False),
+        ),
+        (
+            ValueError,
+            "drop_last should be a boolean value, but got drop_last=0",
+            lambda: data.BatchSampler(range(4), 2, 0),
+        ),
+        (
+            ValueError,
+            "batch_size should be a positive integer value, but got batch_size=-2",
+            lambda: data.DataLoader(list(range(4)), batch_size=-2),
+        ),
+        (
+            ValueError,
+            "drop_last should be a boolean value, but got drop_last=no",
+            lambda: data.DataLoader(list(range(4)), batch_size=2, drop_last="no"),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("position", range(10))
+def test_sampler_refusals_carry_torchs_words(position):
+    error, words, refused = _sampler_refusals(nn.data)[position]
+    with pytest.raises(error, match=words):
+        refused()
+
+
+def test_the_same_sampler_refusals_carry_these_words_in_torch():
+    _, data = torch_data()
+    for error, words, refused in _sampler_refusals(data):
+        with pytest.raises(error, match=words):
+            refused()

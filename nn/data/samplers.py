@@ -21,7 +21,6 @@ import numpy as np
 
 from autograd import generator_for
 
-from ..checks import check_flag
 from .torch_errors import torch_count, torch_flag
 
 __all__ = [
@@ -115,7 +114,7 @@ class RandomSampler(_RandomPasses):
         self, data_source: Sized, replacement: bool = False, num_samples: int | None = None, generator: Any = None
     ) -> None:
         super().__init__(data_source, generator, "RandomSampler")
-        self.replacement = check_flag("RandomSampler", "replacement", replacement)
+        self.replacement = torch_flag("RandomSampler", "replacement", replacement, error=TypeError)
         self._num_samples = None if num_samples is None else torch_count("RandomSampler", "num_samples", num_samples)
         if num_samples is None and len(data_source) == 0:  # torch's check of its default num_samples
             raise ValueError(

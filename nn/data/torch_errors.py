@@ -50,17 +50,26 @@ class UnequalShapesError(RuntimeError, ValueError):
 
 def torch_count(owner: str, name: str, value: Any) -> int:
     """``value`` as an int >= 1 (a size or a count), as torch's samplers check it: a ValueError below 1 and
-    a :class:`MistypedArgumentError` for a bool, a float, a string or None (``check_positive_int``'s checks)."""
+    a :class:`MistypedArgumentError` for a bool, a float, a string or None (``check_positive_int``'s checks), both
+    followed by torch's words ("num_samples should be a positive integer value, but got num_samples=0")."""
     try:
         return check_positive_int(owner, name, value)
     except TypeError as error:
-        raise MistypedArgumentError(str(error)) from None
+        raise MistypedArgumentError(_in_torchs_words(name, "a positive integer value", value, error)) from None
+    except ValueError as error:
+        raise ValueError(_in_torchs_words(name, "a positive integer value", value, error)) from None
 
 
-def torch_flag(owner: str, name: str, value: Any) -> bool:
-    """``value`` as a bool (a Python or numpy bool only); anything else, 0 and 1 included, is a
-    :class:`MistypedArgumentError`, as torch's ValueError (``check_flag``'s checks)."""
+def torch_flag(owner: str, name: str, value: Any, error: type[Exception] = MistypedArgumentError) -> bool:
+    """``value`` as a bool (a Python or numpy bool only); anything else, 0 and 1 included, is an ``error`` (a
+    :class:`MistypedArgumentError`, as torch's ValueError; RandomSampler's ``replacement`` is torch's TypeError)
+    followed by torch's words ("drop_last should be a boolean value, but got drop_last=0"; ``check_flag``'s checks)."""
     try:
         return check_flag(owner, name, value)
-    except TypeError as error:
-        raise MistypedArgumentError(str(error)) from None
+    except TypeError as refusal:
+        raise error(_in_torchs_words(name, "a boolean value", value, refusal)) from None
+
+
+def _in_torchs_words(name: str, kind: str, value: Any, refusal: Exception) -> str:
+    """``refusal``'s message ("owner: name must be ..., got value"), then torch's words for it in parentheses."""
+    return f"{refusal} ({name} should be {kind}, but got {name}={value})"
