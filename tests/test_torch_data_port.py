@@ -399,3 +399,103 @@ def test_the_same_sampler_refusals_carry_these_words_in_torch():
     for error, words, refused in _sampler_refusals(data):
         with pytest.raises(error, match=words):
             refused()
+
+
+# -- behaviour torch's tests check that nn.data already matched (kept as coverage of the port) ---------------------
+
+ROWS = np.arange(100 * 6, dtype=np.float64).reshape(100, 2, 3)
+LABELS = np.tile(np.arange(50), 2)
+
+
+@pytest.mark.parametrize(("batch_size", "batches"), [(1, 100), (2, 50), (3, 34), (None, 100)])
+def test_sequential_loader_lengths_and_contents(batch_size, batches):
+    loader = DataLoader(TensorDataset(ROWS, LABELS), batch_size=batch_size)
+    seen = list(loader)
+    assert len(loader) == len(seen) == batches
+    step = batch_size or 1
+    for position, (rows, labels) in enumerate(seen):
+        expected = slice(position * step, (position + 1) * step) if batch_size else position
+        np.testing.assert_array_equal(np.asarray(rows), ROWS[expected])
+        np.testing.assert_array_equal(np.asarray(labels), LABELS[expected])
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 2])
+def test_a_seeded_shuffle_reads_every_row_once_and_repeats_with_the_same_seed(batch_size):
+    def rows_read(loader):
+        return [int(row[0, 0]) // 6 for rows, _ in loader for row in np.asarray(rows).reshape(-1, 2, 3)]
+
+    make = lambda: DataLoader(  # noqa: E731
+        TensorDataset(ROWS, LABELS), batch_size=batch_size, shuffle=True, generator=autograd.Generator().manual_seed(42)
+    )
+    first, second = make(), make()
+    epochs = [rows_read(first), rows_read(first)]
+    assert all(sorted(epoch) == list(range(100)) for epoch in epochs)
+    assert epochs[0] != epochs[1]  # a new order each epoch
+    assert [rows_read(second), rows_read(second)] == epochs  # the same seed, the same epochs
+
+
+def test_a_range_sampler_and_a_list_of_tuple_batches_choose_the_rows():
+    loader = DataLoader(TensorDataset(ROWS, LABELS), sampler=range(2, 12), batch_size=2)
+    assert len(loader) == 5
+    for position, (rows, _) in enumerate(loader):
+        np.testing.assert_array_equal(np.asarray(rows), ROWS[2 + 2 * position : 4 + 2 * position])
+    batches = [tuple(range(start, start + size)) for start, size in [(0, 2), (2, 3), (5, 2), (7, 3)]]
+    loader = DataLoader(TensorDataset(ROWS, LABELS), batch_sampler=batches)
+    assert len(loader) == 4
+    for indices, (rows, _) in zip(batches, loader, strict=True):
+        np.testing.assert_array_equal(np.asarray(rows), ROWS[list(indices)])
+
+
+@pytest.mark.parametrize(("num_samples", "replacement"), [(105, True), (105, False), (99, False), (200, False)])
+def test_random_sampler_counts_and_loader_lengths(num_samples, replacement):
+    from collections import Counter
+
+    from nn.data import RandomSampler
+
+    sampler = RandomSampler(range(100), replacement=replacement, num_samples=num_samples, generator=3)
+    counts = Counter(sampler)
+    assert sum(counts.values()) == len(sampler) == num_samples
+    assert min(counts) >= 0 and max(counts) < 100
+    if not replacement:  # whole permutations, the last cut short
+        assert max(counts.values()) - min(counts.values()) <= 1 and sum(v > 1 for v in counts.values()) == max(
+            0, num_samples - 100
+        )
+    for batch_size in (1, 6):
+        assert len(DataLoader(list(range(100)), batch_size=batch_size, sampler=sampler)) == -(
+            -num_samples // batch_size
+        )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8, np.uint8])
+def test_numpy_scalar_samples_batch_in_their_dtype(dtype):
+    class Scalars(Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, index):
+            return dtype(index)
+
+    batch = next(iter(DataLoader(Scalars(), batch_size=2)))
+    assert batch.dtype == np.dtype(dtype) and batch.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "drop_last", "expected"), [(1, False, 10), (2, True, 5), (3, False, 4), (3, True, 3)]
+)
+def test_a_sized_streams_loader_length(batch_size, drop_last, expected):
+    assert len(DataLoader(Counting(10), batch_size=batch_size, drop_last=drop_last)) == expected
+    assert len(list(DataLoader(Counting(10), batch_size=batch_size, drop_last=drop_last))) == expected
+
+
+def test_random_split_sizes_and_reproducibility():
+    from nn.data import random_split
+
+    assert [len(part) for part in random_split(range(106), [0.1, 0.2, 0.3, 0.4], generator=1)] == [11, 22, 31, 42]
+    assert [len(part) for part in random_split([1, 2, 3, 4, 5, 6], [0.5, 0.5])] == [3, 3]
+    for lengths in ([60, 40], [0.5, 0.5], [0.33, 0.33, 0.34]):
+        first = random_split(range(100), lengths, generator=autograd.Generator().manual_seed(42))
+        second = random_split(range(100), lengths, generator=autograd.Generator().manual_seed(42))
+        assert [part.indices for part in first] == [part.indices for part in second]
+    for lengths in ([1, 2], [0.1], [1.1]):
+        with pytest.raises(ValueError):
+            random_split([1, 2, 3, 4], lengths)
