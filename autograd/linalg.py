@@ -458,8 +458,15 @@ def cond(a: TensorLike, p: Any = None) -> Tensor:
     """The condition number |A|_p |A^-1|_p (torch.linalg.cond): for p None or 2 the largest singular value over the
     smallest (-2: the smallest over the largest), from :func:`svdvals`; for 'fro', 'nuc', inf, -inf, 1, -1 the
     product of the two matrix norms (A square), inf for a singular A (LAPACK's LU finds a zero pivot) as
-    numpy's and torch's, with gradient 0 there. Differentiable through either."""
-    a = checked_matrices(a, "cond", square=p not in (None, 2, -2))
+    numpy's and torch's, with gradient 0 there. Differentiable through either. Empty matrices (0 x 0, or m x 0
+    for the orders that take any shape) have condition number 0, as torch's (numpy leaves it undefined)."""
+    if not any(p is order or p == order for order in _COND_ORDERS):
+        raise ValueError(f"cond: invalid norm order {p!r}: None, 2, -2, 'fro', 'nuc', 1, -1, inf or -inf")
+    a = checked_matrices(a, "cond", square=isinstance(p, str))
+    if a.size == 0:  # torch's 0, checked before the square shape for a numeric order as torch's
+        return a.sum(axis=(-2, -1)) * 0.0
+    if p not in (None, 2, -2):
+        checked_matrices(a, "cond")
     if p in (None, 2, -2):
         values = svdvals(a)
         largest, smallest = values[..., 0], values[..., -1]
@@ -470,6 +477,10 @@ def cond(a: TensorLike, p: Any = None) -> Tensor:
     identity = np.eye(a.shape[-1], dtype=a.dtype)
     inverse = inv(shared_math.where(invertible[..., None, None], a, identity))
     return shared_math.where(invertible, matrix_norm(a, p) * matrix_norm(inverse, p), np.inf)
+
+
+#: The orders cond takes: those of matrix_norm, and None (the 2-norm's).
+_COND_ORDERS = (None, 2, -2, "fro", "nuc", 1, -1, np.inf, -np.inf)
 
 
 def _invertible(a: np.ndarray) -> np.ndarray:

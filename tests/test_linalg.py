@@ -254,3 +254,25 @@ def test_solve_lets_b_change_in_place_after_the_solve_as_torch(b_shape):
         grads.append((np.asarray(a.grad), np.asarray(b.grad)))
     np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-12)
     np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, np.inf, -np.inf])
+@pytest.mark.parametrize("shape", [(0, 0), (2, 0, 0), (0, 3, 3)])
+def test_cond_of_empty_matrices_is_zero_as_torch(p, shape):
+    """torch.linalg.cond returns 0 for 0 x 0 matrices (numpy leaves it undefined), with a zero gradient."""
+    torch = pytest.importorskip("torch")
+    expected = torch.linalg.cond(torch.zeros(shape, dtype=torch.float64), p).numpy()
+    x = Tensor(np.zeros(shape), requires_grad=True)
+    result = la.cond(x, p)
+    assert result.shape == expected.shape and result.dtype == expected.dtype
+    np.testing.assert_array_equal(result.data, expected)
+    result.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(shape))
+
+
+@pytest.mark.parametrize("p", [None, 2, -2])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 3, 0)])
+def test_cond_of_empty_rectangular_matrices_is_zero_as_torch(p, shape):
+    torch = pytest.importorskip("torch")
+    expected = torch.linalg.cond(torch.zeros(shape, dtype=torch.float64), p).numpy()
+    np.testing.assert_array_equal(la.cond(Tensor(np.zeros(shape)), p).data, expected)
