@@ -493,13 +493,15 @@ class TorchNames:
 
     @torch_keyword_names(mat2="other")
     def bmm(self: Self, other: Any) -> Self:
-        """torch.Tensor.bmm: batched matrix products of two 3-D tensors (``matmul`` broadcasts)."""
+        """torch.Tensor.bmm: batched matrix products of two 3-D tensors of one batch size (``matmul`` broadcasts)."""
         return self._checked_matmul(other, "bmm", 3)
 
     def _checked_matmul(self: Self, other: Any, op: str, ndim: int) -> Self:
         shapes = (np.shape(_tensor(self)._data), np.shape(other._data if isinstance(other, Node) else other))
         if any(len(shape) != ndim for shape in shapes):
             raise ShapeError(f"{op}: expects two {ndim}-D tensors, got shapes {shapes[0]} and {shapes[1]}")
+        if shapes[0][:-2] != shapes[1][:-2]:  # torch's bmm does not broadcast a batch of one
+            raise ShapeError(f"{op}: batch sizes differ, got shapes {shapes[0]} and {shapes[1]}")
         return _tensor(self) @ other
 
     def expand_as(self: Self, other: Any) -> Self:
