@@ -882,7 +882,7 @@ class TorchNames:
         if dtype is not None:
             return _tensor(self).astype(real_dtype(dtype, "norm")).norm(p, dim, keepdim)
         if p == "nuc":  # the sum of the singular values of the matrices in dim (the last two axes by default)
-            axes = (-2, -1) if dim is None else tuple(dim)
+            axes = (-2, -1) if dim is None else dim  # one axis: the vector norm's ValueError for 'nuc'
             return np.linalg.norm(self, "nuc", axis=axes, keepdims=keepdim)  # autograd.linalg.norm's
         if p is None or isinstance(p, str):  # None, as torch's: the 2-norm
             if p not in (None, "fro"):

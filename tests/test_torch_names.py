@@ -383,6 +383,7 @@ def test_split_gives_torch_sizes_not_numpy_sections(length, split, sizes):
         (lambda x: x[0].mT, ValueError, r"mT: needs at least 2 dimensions, got shape \(4,\)"),
         (lambda x: x.norm(p="max"), ValueError, r"norm: p must be a number, 'fro' or 'nuc', got 'max'"),
         (lambda x: x.norm(p=True), TypeError, r"norm: p must be a number, 'fro' or 'nuc', got bool"),
+        (lambda x: x.norm(p="nuc", dim=1), ValueError, r"norm: invalid norm order 'nuc' for vectors"),
         (lambda x: x.to("cuda"), ValueError, r"to: only the 'cpu' device exists .* got 'cuda'"),
         (lambda x: x.to(np.float32, np.float16), TypeError, r"to: got two dtypes"),
         (lambda x: x.all(axis=3), ValueError, r"all: axis 3 is out of bounds"),
