@@ -9,6 +9,7 @@ of the ops they are made of.
 
 from __future__ import annotations
 
+import operator
 import string
 from collections.abc import Sequence
 from typing import Any
@@ -150,6 +151,8 @@ def tensordot(a: TensorLike, b: TensorLike, axes: int | Sequence[Any] = 2, *, di
     (axes_a, axes_b)."""
     axes = torch_alias("tensordot", "axes", axes, "dims", dims, default=2)
     a, b = _tensor(a), _tensor(b)
+    if not isinstance(axes, (int, np.integer)) and np.ndim(axes) == 0 and hasattr(axes, "__index__"):
+        axes = operator.index(axes)  # a 0-d integer array or Tensor, as numpy's and torch's
     if isinstance(axes, (int, np.integer)):
         if not 0 <= axes <= min(a.ndim, b.ndim):
             raise ValueError(

@@ -53,6 +53,25 @@ def test_einsum_names_the_subscripts_and_shapes_when_sizes_disagree():
         co.einsum("ij,jk", np.ones((2, 3)), np.ones((4, 2)))
 
 
+@pytest.mark.parametrize("count", [lambda n: np.array(n), lambda n: Tensor(np.array(n))], ids=["ndarray", "Tensor"])
+def test_tensordot_takes_its_axis_count_as_a_0d_integer_array_as_torch_and_numpy(count):
+    """torch.tensordot(a, b, dims=torch.tensor(2)) and numpy.tensordot(a, b, np.array(2)) read a 0-d integer array
+    as the count of axes summed."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(2, 3, 4)), rng.normal(size=(3, 4, 5))
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    result = co.tensordot(x, y, dims=count(2))
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    expected = torch.tensordot(ta, tb, dims=torch.tensor(2))
+    np.testing.assert_allclose(result.data, expected.detach().numpy(), rtol=1e-12)
+    weights = rng.normal(size=expected.shape)
+    (result * weights).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(x.grad, ta.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad, tb.grad.numpy(), rtol=1e-12)
+
+
 def test_tensordot_rejects_misaligned_axes_and_a_bad_axes_count():
     with pytest.raises(ValueError, match=r"tensordot: shapes \(2, 3\) and \(2, 3\) not aligned"):
         co.tensordot(np.ones((2, 3)), np.ones((2, 3)), axes=1)
