@@ -182,7 +182,8 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
 def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None, atol: Any = None) -> Tensor:
     """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
     below the cutoff count as zero, as numpy.linalg.pinv (``rcond`` or ``rtol``: relative to the largest) and
-    torch.linalg.pinv (``atol``/``rtol``: the cutoff is max(atol, rtol * largest)). ``hermitian`` is
+    torch.linalg.pinv (``atol``/``rtol``: the cutoff is max(atol, rtol * largest), rtol by default 0 for a positive
+    atol, else eps * max(m, n), as torch's). ``hermitian`` is
     accepted for both signatures and computes the same result. The gradient is the pseudo-inverse's
     derivative at a constant rank (see :mod:`autograd.derivatives.linalg`): exact for full-rank matrices,
     and torch's formula at rank-deficient ones, where the pseudo-inverse jumps when the rank changes."""
@@ -192,7 +193,7 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
             relative = rcond if rtol is None else rtol
             data = np.linalg.pinv(a._data) if relative is None else np.linalg.pinv(a._data, relative)  # numpy's rcond
         else:
-            data = _pseudo_inverse(a._data, float(atol), 0.0 if rtol is None else float(rtol))[0]
+            data = _pseudo_inverse(a._data, *_tolerances(a, atol, rtol))[0]
     return _recorded_pinv(a, data)
 
 
@@ -209,6 +210,15 @@ def _pseudo_inverse(a: np.ndarray, atol: float, rtol: float) -> tuple[np.ndarray
     keep = s > np.maximum(atol, rtol * largest)
     inverse = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
     return (_swap(vt) * inverse[..., None, :]) @ _swap(u), s, keep.sum(axis=-1)
+
+
+def _tolerances(a: Tensor, atol: Any, rtol: Any) -> tuple[float, float]:
+    """torch's (atol, rtol) of the cutoff max(atol, rtol * the largest singular value) of the matrices ``a``: atol 0
+    if None; rtol, if None, 0 where atol > 0 and else eps * max(m, n) of a's dtype (torch's default)."""
+    absolute = 0.0 if atol is None else float(atol)
+    if rtol is not None:
+        return absolute, float(rtol)
+    return absolute, 0.0 if absolute > 0 else float(np.finfo(a.dtype).eps * max(a.shape[-2:]))
 
 
 def _swap(x: np.ndarray) -> np.ndarray:

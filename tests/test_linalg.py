@@ -276,3 +276,13 @@ def test_cond_of_empty_rectangular_matrices_is_zero_as_torch(p, shape):
     torch = pytest.importorskip("torch")
     expected = torch.linalg.cond(torch.zeros(shape, dtype=torch.float64), p).numpy()
     np.testing.assert_array_equal(la.cond(Tensor(np.zeros(shape)), p).data, expected)
+
+
+@pytest.mark.parametrize("atol", [0.0, -1.0, 1e-30, 0.5])
+def test_pinv_with_atol_alone_takes_torchs_default_rtol_unless_atol_is_positive(atol):
+    """torch.linalg.pinv(A, atol=t): rtol is 0 for t > 0, else eps * max(m, n) (the default), so atol=0 still cuts off
+    singular values at rounding level."""
+    torch = pytest.importorskip("torch")
+    a = np.diag([1.0, 1e-17, 3.0, 0.3])[:, :3]
+    expected = torch.linalg.pinv(torch.tensor(a), atol=atol).numpy()
+    np.testing.assert_allclose(la.pinv(Tensor(a), atol=atol).data, expected, rtol=1e-12, atol=1e-15)
