@@ -182,8 +182,8 @@ def cholesky(a: TensorLike, *, upper: bool = False) -> Tensor:
 def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any = None, atol: Any = None) -> Tensor:
     """The Moore-Penrose pseudo-inverse A^+ of (batched) m x n matrices, from the SVD: singular values at or
     below the cutoff count as zero, as numpy.linalg.pinv (``rcond`` or ``rtol``: relative to the largest) and
-    torch.linalg.pinv (``atol``/``rtol``: the cutoff is max(atol, rtol * largest), rtol by default 0 for a positive
-    atol, else eps * max(m, n), as torch's). ``hermitian`` is
+    torch.linalg.pinv (``atol``/``rtol``, numbers or one per matrix: the cutoff is max(atol, rtol * largest), rtol by
+    default 0 for a positive atol, else eps * max(m, n), as torch's). ``hermitian`` is
     accepted for both signatures and computes the same result. The gradient is the pseudo-inverse's
     derivative at a constant rank (see :mod:`autograd.derivatives.linalg`): exact for full-rank matrices,
     and torch's formula at rank-deficient ones, where the pseudo-inverse jumps when the rank changes."""
@@ -212,13 +212,21 @@ def _pseudo_inverse(a: np.ndarray, atol: float, rtol: float) -> tuple[np.ndarray
     return (_swap(vt) * inverse[..., None, :]) @ _swap(u), s, keep.sum(axis=-1)
 
 
-def _tolerances(a: Tensor, atol: Any, rtol: Any) -> tuple[float, float]:
-    """torch's (atol, rtol) of the cutoff max(atol, rtol * the largest singular value) of the matrices ``a``: atol 0
-    if None; rtol, if None, 0 where atol > 0 and else eps * max(m, n) of a's dtype (torch's default)."""
-    absolute = 0.0 if atol is None else float(atol)
+def _tolerances(a: Tensor, atol: Any, rtol: Any) -> tuple[np.ndarray, np.ndarray]:
+    """torch's (atol, rtol) of the cutoff max(atol, rtol * the largest singular value) of the matrices ``a``, each a
+    number or one per matrix (arrays or Tensors broadcast against a's batch shape), returned with a trailing axis of
+    length 1 to compare with the singular values: atol 0 if None; rtol, if None, 0 where atol > 0 and else
+    eps * max(m, n) of a's dtype (torch's default)."""
+    absolute = np.zeros(()) if atol is None else _tolerance(atol, a.dtype)
     if rtol is not None:
-        return absolute, float(rtol)
-    return absolute, 0.0 if absolute > 0 else float(np.finfo(a.dtype).eps * max(a.shape[-2:]))
+        relative = _tolerance(rtol, a.dtype)
+    else:
+        relative = np.where(absolute > 0, 0.0, np.finfo(a.dtype).eps * max(a.shape[-2:])).astype(a.dtype)
+    return absolute[..., None], relative[..., None]
+
+
+def _tolerance(value: Any, dtype: np.dtype) -> np.ndarray:
+    return np.asarray(value._data if isinstance(value, Tensor) else value, dtype=dtype)
 
 
 def _swap(x: np.ndarray) -> np.ndarray:
@@ -449,18 +457,17 @@ def matrix_norm(
 
 
 def matrix_rank(
-    a: TensorLike, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False, tol: Any = None
+    a: TensorLike, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, tol: Any = None
 ) -> Tensor:
     """The number of singular values of each matrix above max(atol, rtol * the largest) (torch.linalg.matrix_rank;
-    ``tol`` is its older name of ``atol``): an int64 Tensor, outside the graph. Without either tolerance rtol is
-    eps * max(m, n) of the dtype, as torch's; ``hermitian`` is accepted and computes the same result."""
+    ``tol`` is its older name of ``atol``; either may be one per matrix): an int64 Tensor, outside the graph. Without
+    rtol it is eps * max(m, n) of the dtype (0 for a positive atol), as torch's; ``hermitian`` is accepted and
+    computes the same result."""
     a = checked_matrices(a, "matrix_rank", square=False)
-    atol = tol if atol is None else atol
-    if rtol is None:
-        rtol = np.finfo(a.dtype).eps * max(a.shape[-2:]) if atol is None or atol <= 0 else 0.0
+    atol, rtol = _tolerances(a, tol if atol is None else atol, rtol)
     values = np.linalg.svd(a._data, compute_uv=False) if a._data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
     largest = values.max(axis=-1, keepdims=True) if values.shape[-1] else np.zeros(values.shape[:-1] + (1,))
-    cutoff = np.maximum(0.0 if atol is None else atol, rtol * largest)
+    cutoff = np.maximum(atol, rtol * largest)
     return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))
 
 

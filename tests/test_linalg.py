@@ -286,3 +286,23 @@ def test_pinv_with_atol_alone_takes_torchs_default_rtol_unless_atol_is_positive(
     a = np.diag([1.0, 1e-17, 3.0, 0.3])[:, :3]
     expected = torch.linalg.pinv(torch.tensor(a), atol=atol).numpy()
     np.testing.assert_allclose(la.pinv(Tensor(a), atol=atol).data, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("tensor", [np.asarray, Tensor], ids=["ndarray", "Tensor"])
+@pytest.mark.parametrize(
+    "tolerances", [{"atol": [0.5, 0.05]}, {"rtol": [0.5, 0.01]}, {"atol": [0.0, 0.5], "rtol": [0.01, 0.0]}]
+)
+def test_pinv_and_matrix_rank_take_a_tolerance_per_matrix_as_torch(tensor, tolerances):
+    """torch's atol and rtol may be tensors, one tolerance per matrix of the batch (broadcast against its shape)."""
+    torch = pytest.importorskip("torch")
+    a = np.stack([np.diag([1.0, 0.2, 3.0]), np.diag([2.0, 0.001, 0.1])])
+    ours = {name: tensor(np.array(value)) for name, value in tolerances.items()}
+    theirs = {name: torch.tensor(value, dtype=torch.float64) for name, value in tolerances.items()}
+    expected = torch.linalg.pinv(torch.tensor(a), **theirs).numpy()
+    x = Tensor(a, requires_grad=True)
+    inverse = la.pinv(x, **ours)
+    np.testing.assert_allclose(inverse.data, expected, rtol=1e-12)
+    inverse.sum().backward()
+    assert x.grad.shape == a.shape
+    ranks = torch.linalg.matrix_rank(torch.tensor(a), **theirs).numpy()
+    np.testing.assert_array_equal(la.matrix_rank(Tensor(a), **ours).data, ranks)
