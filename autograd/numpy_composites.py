@@ -22,6 +22,7 @@ from .broadcasting import normalize_axes, single_axis
 from .contractions import dot
 from .core import Node
 from .numpy_protocol import extremum, reduction, refuse_options
+from .shape_errors import ShapeError
 from .shape_functions import flip
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
@@ -77,9 +78,15 @@ def multi_dot(arrays: Sequence[TensorLike], *, out: Any = None) -> Tensor:
     refuse_options("linalg.multi_dot", out=out)
     if len(arrays) < 2:
         raise ValueError(f"multi_dot: needs at least two arrays, got {len(arrays)}")
-    if len(arrays) == 2:
-        return dot(arrays[0], arrays[1])
     matrices = [_tensor(array) for array in arrays]
+    for index, (left, right) in enumerate(zip(matrices, matrices[1:])):
+        if left.ndim in (1, 2) and right.ndim in (1, 2) and left.shape[-1] != right.shape[0]:
+            raise ShapeError(
+                f"multi_dot: arrays {index} and {index + 1} of shapes {left.shape} and {right.shape} cannot be "
+                f"multiplied ({left.shape[-1]} != {right.shape[0]})"
+            )
+    if len(arrays) == 2:
+        return dot(matrices[0], matrices[1])
     row, column = matrices[0].ndim == 1, matrices[-1].ndim == 1
     if row:
         matrices[0] = matrices[0].reshape(1, -1)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import Tensor, Value, gradcheck
+from autograd import ShapeError, Tensor, Value, gradcheck
 
 RNG = np.random.default_rng(11)
 A = RNG.uniform(0.2, 0.9, (3, 4))
@@ -295,6 +295,25 @@ def test_multi_dot_multiplies_in_the_cheapest_order_to_the_same_value():
     np.testing.assert_allclose(np.linalg.multi_dot(chain).data, tall @ (wide @ tall), rtol=1e-12)
     with pytest.raises(ValueError, match="multi_dot: needs at least two arrays"):
         np.linalg.multi_dot([Tensor(A)])
+
+
+@pytest.mark.parametrize(
+    ("shapes", "message"),
+    [
+        ([(2, 3), (4, 5), (5, 2)], r"multi_dot: arrays 0 and 1 of shapes \(2, 3\) and \(4, 5\) cannot be multiplied"),
+        ([(2, 3), (3, 4), (5, 2)], r"multi_dot: arrays 1 and 2 of shapes \(3, 4\) and \(5, 2\) cannot be multiplied"),
+        ([(3,), (4, 5), (5,)], r"multi_dot: arrays 0 and 1 of shapes \(3,\) and \(4, 5\) cannot be multiplied"),
+        ([(2, 3), (4, 5)], r"multi_dot: arrays 0 and 1 of shapes \(2, 3\) and \(4, 5\) cannot be multiplied"),
+    ],
+)
+def test_multi_dot_of_arrays_that_do_not_multiply_names_them_and_their_shapes(shapes, message):
+    """As torch's "multi_dot(): tensors 0 and 1 with shapes [2, 3] and [4, 5] cannot be multiplied" (the error named
+    an intermediate product's shape, or dot)."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.linalg.multi_dot([torch.ones(shape) for shape in shapes])
+    with pytest.raises(ShapeError, match=message):
+        np.linalg.multi_dot([Tensor(np.ones(shape)) for shape in shapes])
 
 
 def test_insert_gives_each_broadcast_copy_of_a_value_its_gradient():
