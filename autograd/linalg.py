@@ -262,6 +262,10 @@ def lstsq(a: TensorLike, b: TensorLike, rcond: Any = None, *, driver: str | None
             f"lstsq: b must have {rows} rows to match a of shape {a.shape} (shape (..., {rows}) or (..., {rows}, k)), "
             f"got shape {b.shape}"
         )
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[: -1 if vector else -2])
+    except ValueError:
+        raise ShapeError(f"lstsq: batch shapes of a {a.shape} and b {b.shape} do not broadcast") from None
     if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise ValueError(f"lstsq: driver must be one of gels, gelsy, gelsd or gelss, got {driver!r}")
     if rcond is None:

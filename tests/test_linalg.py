@@ -58,6 +58,14 @@ def test_slogdet_sign_is_a_plain_array():
         (lambda: la.solve(np.eye(2), np.ones(3)), r"solve: b must be a vector \(2,\) for a single matrix"),
         (lambda: la.cholesky(-np.eye(2)), r"cholesky: the matrix is not positive definite"),
         (lambda: la.lstsq(np.eye(3, 2), np.ones(2)), r"lstsq: b must have 3 rows to match a of shape \(3, 2\)"),
+        (
+            lambda: la.lstsq(np.ones((2, 5, 3)), np.ones((3, 5, 2))),
+            r"lstsq: batch shapes of a \(2, 5, 3\) and b \(3, 5, 2\) do not broadcast",
+        ),
+        (
+            lambda: la.lstsq(np.ones((2, 5, 3)), np.ones((3, 5))),
+            r"lstsq: batch shapes of a \(2, 5, 3\) and b \(3, 5\) do not broadcast",
+        ),
         (lambda: la.norm(np.ones((2, 2)), ord="nuc2"), r"norm: invalid norm order 'nuc2' for matrices"),
     ],
 )
