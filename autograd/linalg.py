@@ -530,4 +530,8 @@ def cross(a: TensorLike, b: TensorLike, *, dim: int = -1) -> Tensor:
 def vecdot(x: TensorLike, y: TensorLike, *, dim: int = -1) -> Tensor:
     """The dot product of real vectors along ``dim`` (torch.linalg.vecdot; the other axes broadcast): sum x * y."""
     x, y = _as_tensor(x), _as_tensor(y)
+    try:
+        np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise ShapeError(f"vecdot: shapes {x.shape} and {y.shape} do not broadcast") from None
     return (x * y).sum(axis=dim)

@@ -67,6 +67,7 @@ def test_slogdet_sign_is_a_plain_array():
             r"lstsq: batch shapes of a \(2, 5, 3\) and b \(3, 5\) do not broadcast",
         ),
         (lambda: la.norm(np.ones((2, 2)), ord="nuc2"), r"norm: invalid norm order 'nuc2' for matrices"),
+        (lambda: la.vecdot(np.ones((2, 3)), np.ones(4)), r"vecdot: shapes \(2, 3\) and \(4,\) do not broadcast"),
     ],
 )
 def test_bad_arguments_are_errors_naming_the_function(call, message):
