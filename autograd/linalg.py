@@ -297,6 +297,19 @@ def _floating(x: TensorLike) -> Tensor:
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
+def _in_dtype(x: Tensor, dtype: Any, op: str) -> Tensor:
+    """``x`` converted (differentiably) to torch's ``dtype`` argument of the norms, if given: a floating dtype
+    at least as wide as x's (TypeError naming ``op`` otherwise, as torch refuses it)."""
+    if dtype is None:
+        return x
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{op}: dtype must be a floating dtype, got {dtype}")
+    if dtype.itemsize < x.dtype.itemsize:
+        raise TypeError(f"{op}: dtype would narrow the input from {x.dtype} to {dtype} (as torch, it may not)")
+    return x.astype(dtype)
+
+
 def _pair_or_single(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     """The axes of ``axis`` (an int or a tuple), non-negative and in the given order (a matrix norm's rows,
     then columns); ValueError naming ``op`` for a repeated axis."""
@@ -382,8 +395,10 @@ def norm(
     *,
     dim: Any = UNSET,
     keepdim: Any = UNSET,
+    dtype: Any = None,
 ) -> Tensor:
-    """Vector and matrix norms as numpy.linalg.norm (torch.linalg.norm's ``dim``/``keepdim`` are aliases).
+    """Vector and matrix norms as numpy.linalg.norm (torch.linalg.norm's ``dim``/``keepdim`` are aliases, and its
+    ``dtype``: computed in that floating dtype, which may not be narrower than the input's).
 
     ``axis`` None with ``ord`` None: the 2-norm of all entries. Otherwise one axis (an int, or None for a
     1-D array) gives the vector norm ``ord`` and two axes (rows, columns; None for a 2-D array) the matrix
@@ -391,7 +406,7 @@ def norm(
     in the module doc.
     """
     axis, keepdims = torch_reduction("norm", axis, keepdims, dim, keepdim)
-    x = _floating(x)
+    x = _in_dtype(_floating(x), dtype, "norm")
     if axis is None and ord is None:
         return _two_norm(x, tuple(range(x.ndim)), keepdims)
     axes = tuple(range(x.ndim)) if axis is None else _pair_or_single(axis, x.ndim, "norm")
@@ -421,16 +436,7 @@ def vector_norm(
     that floating dtype, which may not be narrower than the input's, as torch). The orders and their
     gradients are in the module doc."""
     axis, keepdims = torch_reduction("vector_norm", axis, keepdims, dim, keepdim)
-    x = _floating(x)
-    if dtype is not None:
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"vector_norm: dtype must be a floating dtype, got {dtype}")
-        if dtype.itemsize < x.dtype.itemsize:
-            raise TypeError(
-                f"vector_norm: dtype would narrow the input from {x.dtype} to {dtype} (as torch, it may not)"
-            )
-        x = x.astype(dtype)
+    x = _in_dtype(_floating(x), dtype, "vector_norm")
     return _vector_norm(x, ord, normalize_axes(axis, x.ndim, "vector_norm"), keepdims, "vector_norm")
 
 
@@ -443,15 +449,16 @@ def matrix_norm(
     *,
     dim: Any = UNSET,
     keepdim: Any = UNSET,
+    dtype: Any = None,
 ) -> Tensor:
     """The matrix norm ``ord`` of the matrices in ``axis`` (rows, columns), as numpy 2's
-    numpy.linalg.matrix_norm and torch.linalg.matrix_norm (``dim``/``keepdim``). The orders and their
-    gradients are in the module doc."""
+    numpy.linalg.matrix_norm and torch.linalg.matrix_norm (``dim``/``keepdim``; ``dtype`` as
+    :func:`vector_norm`'s). The orders and their gradients are in the module doc."""
     if dim is not UNSET:
         axis = torch_dim("matrix_norm", axis, dim, default=(-2, -1))
     if keepdim is not UNSET:
         keepdims = torch_keepdim("matrix_norm", keepdims, keepdim)
-    x = _floating(x)
+    x = _in_dtype(_floating(x), dtype, "matrix_norm")
     if x.ndim < 2:
         raise ShapeError(f"matrix_norm: expected matrices (at least 2 dimensions), got shape {x.shape}")
     axes = () if axis is None or isinstance(axis, (int, np.integer)) else _pair_or_single(axis, x.ndim, "matrix_norm")

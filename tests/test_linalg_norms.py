@@ -163,6 +163,24 @@ def test_vector_norm_matches_torch_spelling_and_dtype():
         torch.linalg.vector_norm(torch.tensor(x, dtype=torch.float64), dtype=torch.float32)
 
 
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [("matrix_norm", {}), ("matrix_norm", {"ord": "nuc"}), ("norm", {}), ("norm", {"ord": 2}), ("norm", {"dim": 1})],
+)
+def test_norm_and_matrix_norm_take_torchs_dtype(name, arguments):
+    """torch.linalg.norm and matrix_norm, as vector_norm, compute in ``dtype`` (which may not narrow the input)."""
+    torch = pytest.importorskip("torch")
+    x = _distinct_magnitudes((3, 4), seed=5).astype(np.float32)
+    expected = getattr(torch.linalg, name)(torch.tensor(x), dtype=torch.float64, **arguments)
+    ours = getattr(la, name)(x, dtype=np.float64, **arguments)
+    assert ours.dtype == np.float64 and ours.shape == tuple(expected.shape)
+    np.testing.assert_allclose(ours.data, expected.numpy(), rtol=1e-12)
+    with pytest.raises(TypeError, match=rf"{name}: .*float64 to float32"):
+        getattr(la, name)(x.astype(np.float64), dtype=np.float32, **arguments)
+    with pytest.raises(TypeError, match=rf"{name}: dtype must be a floating"):
+        getattr(la, name)(x, dtype=np.int64, **arguments)
+
+
 @needs_numpy_2
 def test_matrix_norm_matches_numpy_2():
     x = np.random.default_rng(9).normal(size=(2, 3, 4))
