@@ -139,7 +139,8 @@ class _Recurrent(Module):
 
 class RNNCellBase(_Recurrent):
     """A single step: ``cell(input, hx=None)``; input (N, input_size) or unbatched (input_size,). The common
-    base of RNNCell, LSTMCell and GRUCell, under torch's name (``isinstance(m, nn.RNNCellBase)``)."""
+    base of RNNCell, LSTMCell and GRUCell, under torch's name (``isinstance(m, nn.RNNCellBase)``). With
+    ``bias=False``, ``bias_ih`` and ``bias_hh`` are None, as torch's."""
 
     def __init__(
         self,
@@ -155,6 +156,9 @@ class RNNCellBase(_Recurrent):
         layer = type(self).__name__
         dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
         self._make_parameters(dtype, make_generator(layer, "rng", rng))
+        if not self.bias:  # torch's cells keep the attributes, as None (its layers have no bias_ih_l0 at all)
+            self.bias_ih: Parameter | None = None
+            self.bias_hh: Parameter | None = None
 
     def forward(self, input: Any, hx: Any = None) -> Any:
         layer = type(self).__name__

@@ -217,6 +217,23 @@ def test_cells_match_torch(cls):
     assert repr(ours) == repr(theirs)
 
 
+@pytest.mark.parametrize("cls", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_a_cell_without_bias_has_its_biases_as_none_as_torchs(cls):
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.nn, cls)(3, 4, bias=False, dtype=torch.float64)
+    ours = getattr(nn, cls)(3, 4, bias=False, dtype=np.float64)
+    assert (theirs.bias_ih, theirs.bias_hh) == (None, None)
+    assert (ours.bias_ih, ours.bias_hh) == (None, None)
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    _copy_weights(ours, theirs)
+    x = RNG.normal(size=(2, 3))
+    ours_out, theirs_out = ours(Tensor(x)), theirs(torch.tensor(x))
+    if cls == "LSTMCell":
+        ours_out, theirs_out = ours_out[0] * ours_out[1], theirs_out[0] * theirs_out[1]
+    np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
 def test_layers_and_cells_share_torchs_base_classes():
     layers = [nn.RNN(3, 2), nn.LSTM(3, 2), nn.GRU(3, 2)]
     cells = [nn.RNNCell(3, 2), nn.LSTMCell(3, 2), nn.GRUCell(3, 2)]
