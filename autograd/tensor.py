@@ -55,7 +55,7 @@ from .gradient_array import DataArray, GradientArray, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer
-from .tensor_in_place import TensorInPlace
+from .tensor_in_place import TensorInPlace, refuse_bool_negation
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
@@ -632,6 +632,7 @@ class Tensor(
         return self._binary(other, ew.pow, shared_math.array_power, reflected=True)
 
     def __neg__(self) -> Tensor:
+        refuse_bool_negation("neg", self)
         return Tensor._from_op(-self._data, ew.neg, (self,))
 
     def __pos__(self) -> Tensor:

@@ -127,6 +127,21 @@ def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
     return fill_value_in(value, dtype, op)
 
 
+class BoolNegationError(TypeError, RuntimeError):
+    """``-t`` of a boolean Tensor: a TypeError (the house rule for dtypes) that is also the RuntimeError torch
+    raises, so code written for either catches it."""
+
+
+def refuse_bool_negation(op: str, tensor: Tensor) -> None:
+    """Raise :class:`BoolNegationError` naming ``op`` if ``tensor`` is boolean (numpy's own TypeError named neither
+    the op nor the dtype)."""
+    if tensor._data.dtype == np.bool_:
+        raise BoolNegationError(
+            f"{op}: negation, the `-` operator, is not supported on a bool tensor (shape {tensor.shape}); "
+            "use `~` or logical_not() to invert a mask"
+        )
+
+
 class InPlaceCastError(TypeError, RuntimeError):
     """An in-place result the tensor's dtype cannot hold: a TypeError (the house rule for dtypes) that is also
     the RuntimeError torch raises, so code written for either catches it."""
@@ -402,6 +417,7 @@ class TensorInPlace:
 
     def neg_(self) -> Tensor:
         """-t in place."""
+        refuse_bool_negation("neg_", self)
         return self._replace("neg_", np.negative, graph=operator.neg)
 
     def abs_(self) -> Tensor:

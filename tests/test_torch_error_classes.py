@@ -1219,3 +1219,27 @@ def test_one_hot_of_no_indices_needs_num_classes_as_torchs():
     with pytest.raises(RuntimeError, match="one_hot: can not infer the number of classes from an empty tensor"):
         F.one_hot(Tensor(np.zeros(0, dtype=np.int64)))
     assert F.one_hot(Tensor(np.zeros(0, dtype=np.int64)), 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda lib: -lib.module.tensor([True, False]), id="operator"),
+        pytest.param(lambda lib: lib.module.tensor([True, False]).neg(), id="neg"),
+        pytest.param(lambda lib: lib.module.tensor([True, False]).negative(), id="negative"),
+        pytest.param(lambda lib: lib.module.neg(lib.module.tensor([True, False])), id="module-neg"),
+        pytest.param(lambda lib: lib.module.tensor([True, False]).neg_(), id="neg_"),
+    ],
+)
+def test_negating_a_bool_tensor_names_neg_and_is_also_torchs_runtime_error(call):
+    # numpy's own TypeError ("The numpy boolean negative ...") came through, naming neither the op nor the dtype
+    with pytest.raises(RuntimeError, match="bool"):
+        call(_torch())
+    with pytest.raises(TypeError, match=r"^neg_?: .*bool.*~") as caught:
+        call(LIBRARY)
+    assert isinstance(caught.value, RuntimeError)
+
+
+def test_np_negative_of_a_bool_tensor_names_neg():
+    with pytest.raises(TypeError, match=r"^neg: .*bool.*~"):
+        np.negative(A.tensor([True, False]))
