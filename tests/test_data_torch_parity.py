@@ -726,6 +726,27 @@ def test_a_dataset_without_len_reads_through_a_sampler_of_its_own_as_torchs():
         DataLoader(Doubling(), batch_size=2)  # the default sampler counts the samples
 
 
+def test_len_of_a_dataset_without_len_is_the_type_error_torchs_is():
+    """torch's Dataset has no ``__len__``, so ``len()`` of a subclass without one is Python's TypeError; ours is that
+    TypeError too (and the NotImplementedError it was), so ``try: len(ds) except TypeError`` works alike."""
+    torch = pytest.importorskip("torch")
+
+    class TorchDoubling(torch.utils.data.Dataset):
+        def __getitem__(self, index):
+            return index
+
+    class Doubling(nn.data.Dataset):
+        def __getitem__(self, index):
+            return index
+
+    with pytest.raises(TypeError):
+        len(TorchDoubling())
+    with pytest.raises(TypeError, match="'Doubling' has no len"):
+        len(Doubling())
+    with pytest.raises(NotImplementedError, match="must define __len__"):
+        len(Doubling())
+
+
 # -- samples nested deeper than the recursion limit ----------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from autograd import Node
 
 from .collate import as_batch
-from .torch_errors import DatasetAssertionError
+from .torch_errors import DatasetAssertionError, MissingLengthError
 
 __all__ = ["Dataset", "TensorDataset", "aligned_arrays", "is_map_dataset", "samples_at"]
 
@@ -29,7 +29,7 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
 
     def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must define __len__()")
+        raise MissingLengthError(f"object of type {type(self).__name__!r} has no len(): it must define __len__()")
 
     def __add__(self, other: Any) -> Any:
         """``a + b`` is ``ConcatDataset([a, b])``, as in torch: the samples of ``a``, then those of ``b``."""

@@ -20,6 +20,7 @@ from ..checks import MistypedArgumentError, check_flag, check_positive_int
 
 __all__ = [
     "DatasetAssertionError",
+    "MissingLengthError",
     "MistypedArgumentError",
     "RaggedBatchError",
     "UnequalShapesError",
@@ -31,6 +32,11 @@ __all__ = [
 
 class RaggedBatchError(RuntimeError, TypeError):
     """Samples whose sequences differ in length: torch's RuntimeError, and a TypeError as the library's."""
+
+
+class MissingLengthError(NotImplementedError, TypeError):
+    """``len()`` of a Dataset subclass that defines no ``__len__``: the library's NotImplementedError, and the
+    TypeError Python (and so torch, whose Dataset has no ``__len__``) raises for an object without a length."""
 
 
 class DatasetAssertionError(AssertionError, ValueError):
