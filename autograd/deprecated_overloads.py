@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["alpha_first", "is_one", "value_first", "value_first_in_place"]
+__all__ = ["alpha_first", "is_one", "user_stacklevel", "value_first", "value_first_in_place"]
 
 
 def _is_number(x: Any) -> bool:
@@ -34,16 +34,22 @@ def is_one(x: Any) -> bool:
 _PACKAGE = os.path.dirname(__file__) + os.sep
 
 
-def _warn(op: str, deprecated: str, instead: str) -> None:
-    """torch's warning for a deprecated overload, pointing at the user's call (past the method and its wrappers)."""
-    frame, level = sys._getframe(), 1  # this frame: warn's stacklevel 1
+def user_stacklevel() -> int:
+    """The ``stacklevel`` at which the function calling this, warning, points at the first frame outside this
+    package (the user's call, past the method and its wrappers, however many there are)."""
+    frame, level = sys._getframe(1), 1  # the caller's frame: warn's stacklevel 1
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
+    return level
+
+
+def _warn(op: str, deprecated: str, instead: str) -> None:
+    """torch's warning for a deprecated overload, pointing at the user's call (past the method and its wrappers)."""
     warnings.warn(
         f"This overload of {op} is deprecated:\n\t{op}({deprecated})\n"
         f"Consider using one of the following signatures instead:\n\t{op}({instead})",
         UserWarning,
-        stacklevel=level,
+        stacklevel=user_stacklevel(),
     )
 
 

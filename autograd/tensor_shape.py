@@ -8,6 +8,7 @@ counter too (:meth:`TensorShape._view`), so an in-place change through either is
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import AxisError, normalize_axes
 from .core import Node
+from .deprecated_overloads import user_stacklevel
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .read_padding import SOURCE_INDEX, foldable, padded_array
@@ -248,7 +250,8 @@ class TensorShape:
         """numpy's indexing (slices with a negative step too, ``x[::-1]``, a view as numpy's, where torch raises);
         d/dself scatters g back to the picked positions (repeats accumulate). An index
         Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient.
-        An integer beside an array index selects first, as torch's (see :func:`split_at_integers`)."""
+        An integer beside an array index selects first, as torch's (see :func:`split_at_integers`), and a uint8
+        index Tensor is a boolean mask, as torch's (a uint8 ndarray is integer positions, as numpy's)."""
         index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())
         split = split_at_integers(index)
         if split is not None:
@@ -343,12 +346,28 @@ def _raw_index(index: Any, snapshot: bool = False) -> Any:
     if isinstance(index, tuple):
         return tuple(_raw_index(list(part) if isinstance(part, tuple) else part, snapshot) for part in index)
     if isinstance(index, Node):
-        return index._data.copy() if snapshot else index._data
+        return tensor_index_array(index, snapshot)
     if isinstance(index, list):
         array = np.asarray(index)
         # an empty list selects nothing, as in numpy (np.asarray([]) is float64, which numpy refuses as an index)
         return array.astype(np.intp) if array.size == 0 and array.dtype.kind == "f" else array
     return index
+
+
+def tensor_index_array(index: Node, copy: bool = False) -> np.ndarray:
+    """The array an index Tensor stands for, as torch reads it (a copy with ``copy``): a uint8 (byte) tensor is a
+    boolean mask, its nonzero entries selected (torch warns that this reading is deprecated, and so does this), where
+    numpy would read a uint8 array as integer positions."""
+    data = index._data
+    if data.dtype == np.uint8:
+        warnings.warn(
+            "indexing with a uint8 tensor reads it as a boolean mask, as torch's (deprecated there); "
+            "use a bool tensor instead",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+        return data != 0
+    return data.copy() if copy else data
 
 
 def _sizes_or_keyword(op: str, given: tuple, keyword: str, value: Any) -> tuple:

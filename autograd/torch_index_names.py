@@ -29,6 +29,7 @@ from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
+from .tensor_shape import tensor_index_array
 from .torch_keywords import torch_keyword_names
 
 __all__ = ["Histogram", "TorchIndexNames"]
@@ -209,7 +210,7 @@ class TorchIndexNames:
         tensor = _tensor(self)
         if not isinstance(indices, (tuple, list)):
             raise TypeError(f"index_put: indices must be a tuple of index tensors, got {type(indices).__name__}")
-        index = tuple(np.array(i._data if isinstance(i, Node) else i) for i in indices)
+        index = tuple(tensor_index_array(i, copy=True) if isinstance(i, Node) else np.array(i) for i in indices)
         for part in index:
             if part.dtype.kind not in "iub":
                 raise TypeError(f"index_put: indices must be integer or boolean tensors, got dtype {part.dtype}")

