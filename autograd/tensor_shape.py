@@ -251,7 +251,8 @@ class TensorShape:
         d/dself scatters g back to the picked positions (repeats accumulate). An index
         Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient.
         An integer beside an array index selects first, as torch's (see :func:`split_at_integers`), and a uint8
-        index Tensor is a boolean mask, as torch's (a uint8 ndarray is integer positions, as numpy's)."""
+        index Tensor is a boolean mask and a 0-d integer Tensor an integer (a view), as torch's (a uint8 ndarray is
+        integer positions and a 0-d one copies, as numpy's)."""
         index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())
         split = split_at_integers(index)
         if split is not None:
@@ -341,12 +342,14 @@ def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) 
 
 def _raw_index(index: Any, snapshot: bool = False) -> Any:
     """Replace Tensors and lists inside an index by ndarrays (copies of the Tensors' data with ``snapshot``,
-    for an index a recorded op keeps). A tuple inside the index tuple is a sequence of positions, as a list
+    for an index a recorded op keeps), and a 0-d integer Tensor by its integer. A tuple inside the index tuple is a sequence of positions, as a list
     (numpy's and torch's reading: ``x[1, (2, 0)]`` is ``x[1, [2, 0]]``), so it is an array index here too."""
     if isinstance(index, tuple):
         return tuple(_raw_index(list(part) if isinstance(part, tuple) else part, snapshot) for part in index)
     if isinstance(index, Node):
-        return tensor_index_array(index, snapshot)
+        array = tensor_index_array(index, snapshot)
+        # a 0-d integer Tensor is the integer it holds, as torch's (a view), where numpy copies for a 0-d array
+        return int(array) if array.ndim == 0 and array.dtype.kind in "iu" else array
     if isinstance(index, list):
         array = np.asarray(index)
         # an empty list selects nothing, as in numpy (np.asarray([]) is float64, which numpy refuses as an index)

@@ -72,3 +72,24 @@ def test_index_put_reads_a_uint8_index_tensor_as_a_mask_as_torchs():
         expected = torch.from_numpy(x).index_put((torch.from_numpy(mask),), torch.from_numpy(values)).numpy()
         got = Tensor(x).index_put((Tensor(mask),), Tensor(values))
     np.testing.assert_array_equal(got.data, expected)
+
+
+def test_a_0d_integer_index_tensor_selects_a_view_as_an_integer_does_as_torchs():
+    # torch reads a 0-d integer index tensor as the integer it holds (basic indexing: a view of the tensor); the
+    # library made a copy, as numpy does for a 0-d array, so writing through the result did not reach the tensor
+    theirs, mine = torch.zeros(3, 4, dtype=torch.float64), Tensor(np.zeros((3, 4)))
+    for index in [np.array(1), np.array(2, dtype=np.int32), (np.array(1), np.array(2)), (slice(None), np.array(-1))]:
+        expected, got = theirs[_theirs(index)], mine[_ours(index)]
+        assert expected._base is theirs
+        expected.fill_(7.0)
+        got.fill_(7.0)
+        np.testing.assert_array_equal(mine.data, theirs.numpy())
+    row = mine[Tensor(np.array(0))]
+    mine[0, 0] = -1.0  # and a change of the tensor shows in the row read before it
+    assert row.data[0] == -1.0
+
+
+def test_gradients_through_a_0d_index_tensor_are_torchs():
+    _getitem_like_torch((3, 4), np.array(1))
+    _getitem_like_torch((3, 4), (np.array(1), slice(None), None))
+    _getitem_like_torch((2, 3, 4), (np.array(1), slice(None), np.array([0, 3, 3])))
