@@ -2,8 +2,8 @@
 scatter_add, masked_fill, one_hot, argmax, argmin.
 
 The differentiable ones are built on indexing (``getitem``, whose gradient scatters g back
-and accumulates repeated indices) and ``where``, so they need no rules of their own and are
-differentiable to any order. ``one_hot`` returns an integer array and ``argmax``/``argmin`` integer
+and accumulates repeated indices), ``index_put`` (the recorded ``t[index] = v``) and ``where``, so they need no
+rules of their own and are differentiable to any order. ``one_hot`` returns an integer array and ``argmax``/``argmin`` integer
 indices (an int64 Tensor for a Tensor, as torch's), without gradient.
 """
 
@@ -240,7 +240,8 @@ def scatter(
     (``tensor(5.).scatter(0, tensor(0), tensor(2.))`` is 2). torch's ``reduce`` 'add' or 'multiply' combines
     src with the entries instead (``scatter_reduce`` with 'sum' or 'prod', the entries included).
 
-    d/dinput = g where nothing was written, else 0; d/dsrc = g at the position each entry was written to.
+    d/dinput = g where nothing was written, else 0; d/dsrc = g at the position each entry was written to, an
+    overwritten entry's too (torch's ``grad.gather(dim, index)``).
     """
     if (src is None) == (value is None):
         raise TypeError("scatter: give exactly one of src and value")
@@ -257,7 +258,7 @@ def scatter(
     index, source = _one_element_forms(input, index, source)
     dim = _axis(dim, input.ndim, "scatter")
     positions = _scatter_positions(input.shape, index, dim, "scatter")
-    return _put(input, positions, _source(source, index, input.dtype, "scatter"), "scatter")
+    return input.index_put(positions, _source(source, index, input.dtype, "scatter"))
 
 
 def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:

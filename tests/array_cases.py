@@ -156,10 +156,18 @@ def put_along_axis_inputs(draw: st.DrawFn) -> tuple[tuple[np.ndarray, ...], dict
 
 
 @st.composite
-def scatter_inputs(draw: st.DrawFn, src_larger: bool = True) -> tuple[tuple[np.ndarray, ...], dict]:
+def scatter_inputs(
+    draw: st.DrawFn, src_larger: bool = True, distinct: bool = False
+) -> tuple[tuple[np.ndarray, ...], dict]:
     """torch.scatter's input, src (as large as the index, or larger when ``src_larger``), dim and index (no
-    larger than the input off ``dim``; repeated positions included)."""
+    larger than the input off ``dim``; repeated positions included, unless ``distinct``: then no two entries write
+    to one position, where torch's gradient of an overwritten src entry is not the derivative)."""
     a, index, dim = draw(along_axis_inputs(negative=False, smaller=True))
+    if distinct:  # each lane along dim: the first positions of a permutation of the axis
+        count = min(index.shape[dim], a.shape[dim])
+        lanes = np.moveaxis(index, dim, -1)[..., :count]
+        picks = [draw(st.permutations(range(a.shape[dim])))[:count] for _ in range(lanes[..., 0:1].size)]
+        index = np.moveaxis(np.array(picks, dtype=np.int64).reshape(lanes.shape), -1, dim)
     src_shape = tuple(i + (draw(st.integers(0, 1)) if src_larger else 0) for i in index.shape)
     return (a, draw(arrays(src_shape))), {"dim": dim, "index": index}
 

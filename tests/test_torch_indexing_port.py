@@ -93,3 +93,26 @@ def test_gradients_through_a_0d_index_tensor_are_torchs():
     _getitem_like_torch((3, 4), np.array(1))
     _getitem_like_torch((3, 4), (np.array(1), slice(None), None))
     _getitem_like_torch((2, 3, 4), (np.array(1), slice(None), np.array([0, 3, 3])))
+
+
+@pytest.mark.parametrize("form", ["function", "method", "in_place"])
+def test_scatter_gives_every_source_entry_the_gradient_at_its_target_as_torchs(form):
+    # torch's scatter backward is grad_src = grad.gather(dim, index): an entry whose write a later one with the same
+    # index overwrote gets the gradient at that target too; the library gave it 0
+    import autograd
+
+    index = np.array([[0, 0, 2], [1, 1, 1]])
+    src, base, weights = np.arange(1.0, 7.0).reshape(2, 3), np.zeros((2, 3)), np.arange(1.0, 7.0).reshape(2, 3) ** 2
+    t_src, t_base = torch.tensor(src, requires_grad=True), torch.tensor(base, requires_grad=True)
+    (t_base * 1).scatter(1, torch.from_numpy(index), t_src).mul(torch.from_numpy(weights)).sum().backward()
+    m_src, m_base = Tensor(src, requires_grad=True), Tensor(base, requires_grad=True)
+    scatter = {
+        "function": lambda x: autograd.scatter(x, 1, index, m_src),
+        "method": lambda x: x.scatter(1, Tensor(index), m_src),
+        "in_place": lambda x: x.scatter_(1, Tensor(index), m_src),
+    }[form]
+    out = scatter(m_base * 1)
+    np.testing.assert_array_equal(out.data[:, :3], [[2.0, 0.0, 3.0], [0.0, 6.0, 0.0]])
+    (out * weights).sum().backward()
+    np.testing.assert_array_equal(m_src.grad, t_src.grad.numpy())
+    np.testing.assert_array_equal(m_base.grad, t_base.grad.numpy())
