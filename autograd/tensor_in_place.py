@@ -735,7 +735,7 @@ class TensorInPlace:
         except ValueError as error:
             if not self._data.flags.writeable:
                 raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
-            raise _setitem_error(error, self.shape) from None
+            raise _setitem_error(error, self.shape, value._data if isinstance(value, Node) else value) from None
         increment_version(self)
 
 
@@ -913,12 +913,18 @@ def _assign(data: np.ndarray, index: Any, values: Any) -> None:
     except IndexError as error:
         raise IndexError(f"setitem: {error} (tensor shape {data.shape})") from None
     except ValueError as error:
-        raise _setitem_error(error, data.shape) from None
+        raise _setitem_error(error, data.shape, values) from None
 
 
-def _setitem_error(error: ValueError, shape: tuple[int, ...]) -> ValueError:
+def _setitem_error(error: ValueError, shape: tuple[int, ...], value: Any) -> ValueError:
     """numpy's ValueError from ``data[index] = value`` naming the op: a :class:`ShapeError` (torch's RuntimeError)
-    where the value does not broadcast to the indexed entries, else a ValueError (a value numpy cannot convert)."""
+    where the value does not broadcast to the indexed entries (numpy's "setting an array element with a sequence"
+    where the index selects one entry and the value holds more), else a ValueError (a value numpy cannot convert)."""
+    if "setting an array element with a sequence" in str(error) and np.size(value) > 1:
+        return ShapeError(
+            f"setitem: a value of shape {np.shape(value)} does not broadcast to the one entry the index selects "
+            f"(tensor shape {shape})"
+        )
     kind = ShapeError if "broadcast" in str(error) else ValueError
     return kind(f"setitem: {error} (tensor shape {shape})")
 

@@ -116,3 +116,19 @@ def test_scatter_gives_every_source_entry_the_gradient_at_its_target_as_torchs(f
     (out * weights).sum().backward()
     np.testing.assert_array_equal(m_src.grad, t_src.grad.numpy())
     np.testing.assert_array_equal(m_base.grad, t_base.grad.numpy())
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("value", [np.array([1.0, 2.0]), [1.0, 2.0], np.ones((2, 2))], ids=["array", "list", "matrix"])
+def test_a_value_of_more_entries_than_the_one_entry_an_index_selects_is_a_shape_error(value, requires_grad):
+    # torch: RuntimeError (expand to size [] fails); the library raised numpy's bare ValueError "setting an array
+    # element with a sequence", which is not the ShapeError (a ValueError and RuntimeError) its other mismatches are
+    from autograd import ShapeError
+
+    with pytest.raises(RuntimeError):
+        torch.zeros(3)[0] = torch.tensor(value)
+    x = Tensor(np.zeros(3), requires_grad=requires_grad) * 1.0
+    for source in (value, Tensor(np.asarray(value), requires_grad=requires_grad)):
+        with pytest.raises(ShapeError, match=r"^setitem: .*shape \(2,( 2)?\).* \(tensor shape \(3,\)\)$"):
+            x[0] = source
+    assert not x.data.any() and x.version == 0
