@@ -43,7 +43,7 @@ from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
 from .shape_errors import ShapeError
-from .tensor_shape import _raw_index, split_at_integers, whole_index_error
+from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
     _StaleViews,
@@ -700,7 +700,7 @@ class TensorInPlace:
         if isinstance(value, (list, tuple)):  # numpy would read a list of nodes as constants: refused
             refuse_nodes_in_sequence(value, "setitem")
         value = _without_leading_ones(value)
-        raw = _raw_index(index)
+        raw = without_empty_ellipsis(_raw_index(index), self.ndim)
         split = split_at_integers(raw)
         if split is not None:  # torch's reading of integers beside array indices: select first, then assign
             try:
@@ -715,7 +715,8 @@ class TensorInPlace:
                 ) from None
             return
         if _records(self, value):
-            index, value = _raw_index(index, snapshot=True), _operand(value, self._data, "setitem")
+            index = without_empty_ellipsis(_raw_index(index, snapshot=True), self.ndim)
+            value = _operand(value, self._data, "setitem")
             if not self._shares_data():  # written where it stands: no copy of the whole tensor per assignment
                 self._record_index_put(index, value)
                 return

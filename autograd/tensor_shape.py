@@ -250,10 +250,11 @@ class TensorShape:
         """numpy's indexing (slices with a negative step too, ``x[::-1]``, a view as numpy's, where torch raises);
         d/dself scatters g back to the picked positions (repeats accumulate). An index
         Tensor is copied when the op is recorded, so changing it in place later cannot change the gradient.
-        An integer beside an array index selects first, as torch's (see :func:`split_at_integers`), and a uint8
+        An integer beside an array index selects first, as torch's (see :func:`split_at_integers`), an Ellipsis of
+        no axis does not separate array indices (:func:`without_empty_ellipsis`), and a uint8
         index Tensor is a boolean mask and a 0-d integer Tensor an integer (a view), as torch's (a uint8 ndarray is
         integer positions and a 0-d one copies, as numpy's)."""
-        index = _raw_index(index, snapshot=self.requires_grad and is_grad_enabled())
+        index = without_empty_ellipsis(_raw_index(index, snapshot=self.requires_grad and is_grad_enabled()), self.ndim)
         split = split_at_integers(index)
         if split is not None:
             try:
@@ -327,6 +328,30 @@ def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:
             first.append(part)
             second.append(Ellipsis if part is Ellipsis else slice(None))
     return tuple(first), tuple(second)
+
+
+def without_empty_ellipsis(index: Any, ndim: int) -> Any:
+    """torch's reading of an Ellipsis that stands for no axis between array indices: as if it were not there.
+
+    numpy counts it as separating the array indices on either side, so their axis goes first: ``x[:, i, ..., j]``
+    of a (5, 1, 3) tensor, i and j of shape (2,), has numpy's shape (2, 5), where torch reads ``x[:, i, j]``,
+    shape (5, 2). Any other index is returned as it is."""
+    if not isinstance(index, tuple) or not any(part is Ellipsis for part in index):
+        return index
+    if sum(isinstance(part, np.ndarray) and part.ndim >= 1 for part in index) < 2:
+        return index
+    if sum(_axes_taken(part) for part in index) != ndim:  # the Ellipsis stands for some axes (or numpy's error)
+        return index
+    return tuple(part for part in index if part is not Ellipsis)
+
+
+def _axes_taken(part: Any) -> int:
+    """How many of the indexed tensor's axes one part of an index reads (a boolean array: its number of axes)."""
+    if part is None or part is Ellipsis or isinstance(part, (bool, np.bool_)):
+        return 0
+    if isinstance(part, np.ndarray) and part.dtype == np.bool_:
+        return part.ndim
+    return 1
 
 
 def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) -> IndexError:

@@ -132,3 +132,32 @@ def test_a_value_of_more_entries_than_the_one_entry_an_index_selects_is_a_shape_
         with pytest.raises(ShapeError, match=r"^setitem: .*shape \(2,( 2)?\).* \(tensor shape \(3,\)\)$"):
             x[0] = source
     assert not x.data.any() and x.version == 0
+
+
+ELLIPSIS_OF_NO_AXIS = [
+    ((5, 1, 3), (slice(None), np.array([0, 0]), Ellipsis, np.array([1, 2]))),
+    ((5, 3, 4), (slice(None), np.array([0, 2]), Ellipsis, np.array([[1, 2, 3]]).T)),
+    ((2, 1, 3), (slice(None, None, 2), np.array([[-1, 0], [0, 0]]), Ellipsis, np.array([[-3, -2], [-1, -2]]))),
+    ((4, 3, 2), (slice(1, 3), np.array([True, False, True]), Ellipsis, np.array([1, 0]))),
+    ((4, 3, 2), (1, np.array([2, 0]), Ellipsis, np.array([1, 0]))),
+]
+
+
+@pytest.mark.parametrize(("shape", "index"), ELLIPSIS_OF_NO_AXIS)
+def test_an_ellipsis_of_no_axis_between_array_indices_does_not_separate_them_as_torchs(shape, index):
+    # numpy counts an Ellipsis standing for no axis as separating the array indices on either side, and puts their
+    # axes first: x[:, i, ..., j] of a (5, 1, 3) tensor had shape (2, 5); torch reads x[:, i, j], shape (5, 2)
+    _getitem_like_torch(shape, index)
+
+
+@pytest.mark.parametrize(("shape", "index"), ELLIPSIS_OF_NO_AXIS)
+def test_assigning_through_an_ellipsis_of_no_axis_between_array_indices_writes_torchs_entries(shape, index):
+    data = np.arange(float(np.prod(shape))).reshape(shape)
+    expected = torch.tensor(data)
+    selected = tuple(expected[_theirs(index)].shape)
+    values = np.arange(100.0, 100.0 + np.prod(selected)).reshape(selected)
+    expected[_theirs(index)] = torch.from_numpy(values)
+    for requires_grad in (False, True):
+        x = Tensor(data.copy(), requires_grad=requires_grad) * 1.0
+        x[_ours(index)] = Tensor(values)
+        np.testing.assert_array_equal(x.data, expected.numpy())
