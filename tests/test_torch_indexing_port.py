@@ -5,6 +5,7 @@ torch, values and gradients."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -161,3 +162,199 @@ def test_assigning_through_an_ellipsis_of_no_axis_between_array_indices_writes_t
         x = Tensor(data.copy(), requires_grad=requires_grad) * 1.0
         x[_ours(index)] = Tensor(values)
         np.testing.assert_array_equal(x.data, expected.numpy())
+
+
+# -- the port: torch's and numpy's indexing rules, values and gradients ------------------------------------------
+A = np.array
+GETITEM = [
+    ((5,), 2),
+    ((5,), -1),
+    ((5,), slice(1, 4)),
+    ((5,), slice(None, None, 2)),
+    ((5,), slice(-3, None)),
+    ((5,), slice(10, 20)),
+    ((5,), slice(-100, 100)),
+    ((3, 4), (slice(None), 1)),
+    ((3, 4), (None, 1, None)),
+    ((3, 4), Ellipsis),
+    ((2, 3, 4), (1, Ellipsis, 2)),
+    ((2, 3, 4), (None, Ellipsis, None)),
+    ((5,), A([0, 2, 2])),  # a repeated index: its gradient accumulates
+    ((5,), A([0, 2, 2], dtype=np.int32)),
+    ((5,), [0, 4, -1]),
+    ((5,), A([[0, 1], [4, 4]])),
+    ((5,), A([True, False, True, False, True])),
+    ((3, 4), A([[True, False, True, False]] * 3)),
+    ((3, 4), (A([0, 2]), A([1, 3]))),
+    ((3, 4), (slice(None), A([0, 2, 0]))),
+    ((3, 4, 5), (A([0, 2]), slice(None), A([1, 3]))),  # separated: the indexed axis goes first
+    ((3, 4, 5), (slice(None), A([0, 2]), A([1, 3]))),  # adjacent: it stays in place
+    ((3, 4, 5), (A([[0], [2]]), slice(None), A([1, 3]))),  # broadcast index arrays
+    ((3, 4, 5), (None, A([0, 2]), None, A([1, 3]))),
+    ((2, 3, 4), (0, slice(None), [0, 2])),  # torch's integer-first reading
+    ((2, 3, 4), (slice(None), 1, A([[0, 1], [2, 3]]))),
+    ((2, 3, 4), (A([True, False]), A([0, 1]), slice(None))),
+    ((3, 4), (A([True, False, True]), slice(1, 3))),
+    ((3, 4), A(True)),
+    ((3, 4), A(False)),
+    ((3, 4), (None, True, Ellipsis, False)),
+    ((3, 4), A([], dtype=np.int64)),
+    ((3, 4), (slice(None), [])),
+    ((3, 4), A([False, False, False])),
+    ((3, 4), (slice(1, 1),)),
+]
+
+
+@pytest.mark.parametrize(("shape", "index"), GETITEM, ids=[repr(case[1])[:40] for case in GETITEM])
+def test_getitem_values_and_gradients_match_torch(shape, index):
+    _getitem_like_torch(shape, index)
+
+
+SETITEM = [
+    ((5,), 2, A(9.0)),
+    ((5,), slice(1, 4), A([7.0, 8.0, 9.0])),
+    ((5,), slice(None, None, 2), A(7.0)),  # broadcast: the value's gradient sums
+    ((5,), A([0, 3]), A([7.0, 8.0])),
+    ((5,), A([True, False, True, False, True]), A([7.0, 8.0, 9.0])),
+    ((3, 4), 1, A([[7.0, 8.0, 9.0, 10.0]])),  # leading axes of 1 dropped, as torch's
+    ((3, 4), (slice(None), 1), A([7.0, 8.0, 9.0])),
+    ((3, 4), (A([0, 2]), slice(None)), A([1.0, 2.0, 3.0, 4.0])),
+    ((3, 4), (slice(None), A([0, 2])), A([[1.0], [2.0], [3.0]])),
+    ((3, 4), A([[True, False, True, False]] * 3), A([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])),
+    ((2, 3, 4), (A([0, 1]), slice(None), A([1, 3])), A([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])),
+    ((2, 3, 4), (0, slice(None), A([1, 3])), A([[1.0, 2.0]] * 3)),
+    ((2, 3, 4), (None, 1), A([1.0, 2.0, 3.0, 4.0])),
+    ((3, 4), A(1), A([1.0, 2.0, 3.0, 4.0])),
+    ((3, 4), A([], dtype=np.int64), A(5.0)),
+]
+
+
+@pytest.mark.parametrize(("shape", "index", "value"), SETITEM, ids=[repr(case[1])[:40] for case in SETITEM])
+def test_setitem_with_a_value_that_requires_grad_matches_torch(shape, index, value):
+    # the gradient flows to the target (0 where overwritten) and to the value (summed where it broadcast)
+    data = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
+    weights = data**2
+    theirs, their_value = torch.tensor(data, requires_grad=True), torch.tensor(value, requires_grad=True)
+    target = theirs * 1.0
+    target[_theirs(index)] = their_value * 2.0
+    (target * torch.from_numpy(weights)).sum().backward()
+    mine, my_value = Tensor(data, requires_grad=True), Tensor(value, requires_grad=True)
+    written = mine * 1.0
+    written[_ours(index)] = my_value * 2.0
+    (written * weights).sum().backward()
+    np.testing.assert_array_equal(written.data, target.detach().numpy())
+    np.testing.assert_array_equal(mine.grad, theirs.grad.numpy())
+    np.testing.assert_array_equal(my_value.grad, their_value.grad.numpy())
+
+
+def test_setitem_on_a_view_is_seen_by_its_base_and_the_gradients_are_torchs():
+    results = []
+    for lib in (torch, None):
+        make = (lambda a: torch.tensor(a, requires_grad=True)) if lib else (lambda a: Tensor(a, requires_grad=True))
+        x, value = make(np.arange(12.0).reshape(3, 4)), make(np.array([10.0, 20.0]))
+        base = x * 1.0
+        view = base[:, 1:3]
+        view[0:2] = value  # broadcast over the view's first two rows
+        row = base[2]
+        row[1] = -1.0
+        (base * (torch.arange(12.0, dtype=torch.float64) if lib else np.arange(12.0)).reshape(3, 4)).sum().backward()
+        results.append([np.asarray(t.detach() if lib else t.data) for t in (base, x.grad, value.grad)])
+    for theirs, mine in zip(*results):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def _method_like_torch(call, arrays, indices):
+    """``call(tensor, *others, *index_tensors)`` here and in torch: values, and the gradients of every float input."""
+    outcomes = []
+    for side in ("torch", "ours"):
+        if side == "torch":
+            inputs = [torch.tensor(a, requires_grad=True) for a in arrays]
+            extra = [torch.from_numpy(np.array(i)) for i in indices]
+        else:
+            inputs = [Tensor(np.array(a), requires_grad=True) for a in arrays]
+            extra = [Tensor(np.array(i)) for i in indices]
+        out = call(*inputs, *extra)
+        weights = np.arange(1.0, 1.0 + np.prod(tuple(out.shape))).reshape(tuple(out.shape)) ** 2
+        (out * (torch.from_numpy(weights) if side == "torch" else weights)).sum().backward()
+        grads = [np.zeros(np.shape(a)) if t.grad is None else np.asarray(t.grad) for t, a in zip(inputs, arrays)]
+        outcomes.append((np.asarray(out.detach() if side == "torch" else out.data), grads))
+    (expected, expected_grads), (got, got_grads) = outcomes
+    np.testing.assert_array_equal(got, expected)
+    for mine, theirs in zip(got_grads, expected_grads):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12)
+
+
+X = np.arange(1.0, 13.0).reshape(3, 4)
+METHODS = {
+    "index_select": (lambda x, i: x.index_select(1, i), [X], [[2, 0, 2]]),
+    "index_select_int32": (lambda x, i: x.index_select(0, i), [X], [np.array([2, 2], dtype=np.int32)]),
+    "index_add": (lambda x, s, i: x.index_add(0, i, s, alpha=3), [X, np.ones((3, 4)) * 2], [[2, 0, 2]]),
+    "index_add_": (lambda x, s, i: (x * 1).index_add_(1, i, s), [X, np.ones((3, 2))], [[3, 3]]),
+    "index_copy": (lambda x, s, i: x.index_copy(1, i, s), [X, np.arange(6.0).reshape(3, 2)], [[3, 0]]),
+    "index_copy_": (lambda x, s, i: (x * 1).index_copy_(0, i, s), [X, np.arange(4.0).reshape(1, 4)], [[1]]),
+    "index_fill": (
+        lambda x, v, i: x.index_fill(1, i, v),
+        [X, np.array(5.0)],
+        [[2, 0, 3]],
+    ),  # (torch's backward fails for -1)
+    "index_put": (lambda x, v, i, j: x.index_put((i, j), v), [X, np.array([5.0, 6.0, 7.0])], [[2, 0, 2], [1, 1, 3]]),
+    "index_put_accumulate": (
+        lambda x, v, i, j: x.index_put((i, j), v, accumulate=True),
+        [X, np.array([5.0, 6.0, 7.0])],
+        [[2, 0, 2], [1, 1, 1]],  # a repeated position: both values add
+    ),
+    "index_put_broadcast": (lambda x, v, i: x.index_put((i,), v), [X, np.array([5.0, 6.0, 7.0, 8.0])], [[0, 1]]),
+    "index_put_mask": (lambda x, v, m: x.index_put((m,), v, accumulate=True), [X, np.arange(6.0)], [X > 6]),
+    "index_put_": (lambda x, v, i: (x * 1).index_put_((i,), v, accumulate=True), [X, np.array(2.0)], [[1, 1]]),
+    "masked_fill": (lambda x, v, m: x.masked_fill(m, v), [X, np.array(2.0)], [X > 6]),
+    "masked_fill_broadcast": (lambda x, m: x.masked_fill(m, -1.0), [X], [[True, False, True, False]]),
+    "masked_fill_": (lambda x, v, m: (x * 1).masked_fill_(m, v), [X, np.array(2.0)], [X > 6]),
+    "masked_scatter": (lambda x, s, m: x.masked_scatter(m, s), [X, np.arange(20.0, 32.0).reshape(3, 4)], [X > 6]),
+    "masked_scatter_": (lambda x, s, m: (x * 1).masked_scatter_(m, s), [X, np.arange(20.0, 32.0)], [X < 3]),
+    "masked_select": (lambda x, m: x.masked_select(m), [X], [X > 6]),
+    "masked_select_broadcast": (lambda x, m: x.masked_select(m), [X[0]], [X > 6]),
+    "take": (lambda x, i: x.take(i), [X], [[[0, 11], [-1, 5]]]),
+    "put": (lambda x, s, i: x.put(i, s, accumulate=True), [X, np.array([7.0, 8.0, 9.0])], [[0, 5, 5]]),
+    "put_": (lambda x, s, i: (x * 1).put_(i, s), [X, np.array([[7.0, 8.0]])], [[[-1, 3]]]),
+    "take_along_dim": (lambda x, i: x.take_along_dim(i, 1), [X], [[[0, 1]]]),
+    "gather": (lambda x, i: x.gather(1, i), [X], [[[0, 0], [3, 1], [2, 2]]]),
+}
+
+
+@pytest.mark.parametrize("name", list(METHODS))
+def test_index_methods_match_torch(name):
+    call, arrays, indices = METHODS[name]
+    _method_like_torch(call, arrays, indices)
+
+
+ERRORS = [
+    ((3, 4), 3, IndexError, r"index 3 is out of bounds for axis 0 with size 3"),
+    ((3, 4), (0, -5), IndexError, r"index -5 is out of bounds for axis 1 with size 4"),
+    ((3, 4), A([0, 5]), IndexError, r"index 5 is out of bounds for axis 0 with size 3"),
+    ((3, 4), (slice(None), A([4])), IndexError, r"index 4 is out of bounds for axis 1 with size 4"),
+    ((3, 4), 1.0, IndexError, r"only integers, slices"),
+    ((3, 4), A([1.0]), IndexError, r"integer \(or boolean\) type"),
+    ((3, 4), (slice(None), 1.5), IndexError, r"only integers, slices"),
+    ((3, 4), A([True, False]), IndexError, r"boolean index did not match"),
+    ((3, 4), A([[True, False]] * 3), IndexError, r"boolean index did not match"),
+    ((3, 4), (0, 1, 2), IndexError, r"too many indices"),
+    ((3, 4), (A([0, 1]), A([0, 1, 2])), IndexError, r"could not be broadcast"),
+]
+
+
+@pytest.mark.parametrize(("shape", "index", "error", "message"), ERRORS, ids=[repr(e[1])[:40] for e in ERRORS])
+def test_bad_indices_raise_torchs_error_class_naming_the_op_and_the_size(shape, index, error, message):
+    with pytest.raises(error):
+        torch.zeros(shape)[_theirs(index)]
+    for requires_grad in (False, True):
+        x = Tensor(np.zeros(shape), requires_grad=requires_grad)
+        with pytest.raises(error, match=rf"^getitem: .*{message}.*\(tensor shape {re_shape(shape)}\)$"):
+            x[_ours(index)]
+        y = x * 1.0
+        with pytest.raises(error, match=rf"^setitem: .*{message}"):
+            y[_ours(index)] = 1.0
+        assert not y.data.any()
+
+
+def re_shape(shape):
+    return re.escape(str(tuple(shape)))
