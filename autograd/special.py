@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from . import shared_math
 from .core import Node
 from .op import Op
 from .shared_math import exp, sigmoid
@@ -433,14 +434,47 @@ def ndtri(p: Any) -> Any:
     return p._apply_unary(_NDTRI, _ndtri) if isinstance(p, Node) else _ndtri(p)
 
 
-def xlog1py(x: Any, y: Any) -> Any:
-    """x log(1 + y), 0 where x = 0 (unless y is nan), as torch.special.xlog1py; the gradient as ``xlogy``'s."""
-    if isinstance(x, Node) or isinstance(y, Node):
-        other = y if isinstance(y, Node) else type(x)._wrap_constant(np.asarray(y, dtype=float))
-        return (x if isinstance(x, Node) else type(y)._wrap_constant(np.asarray(x, dtype=float))).xlogy(other + 1)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+def _xlog1py_values(x: Any, y: Any) -> Any:
+    """torch's xlog1py kernel: nan where y is nan, else 0 where x = 0, else x log1p(y), in the result's dtype."""
+    x, y = np.asarray(x), np.asarray(y)
+    dtype = np.result_type(x, y)
+    if dtype.kind == "f":  # log1p y in the result's precision (a float16 y beside a float64 x)
+        x, y = x.astype(dtype, copy=False), y.astype(dtype, copy=False)
     with np.errstate(all="ignore"):
-        return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log1p(y))[()]
+        product = x * np.log1p(y)
+    return np.where(np.isnan(y), np.nan, np.where(x == 0, 0, product)).astype(product.dtype, copy=False)[()]
+
+
+def _xlog1py_x_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
+    """torch's d/dx: xlog1py(g, y), 0 where x = 0 and y <= -1 (there y is replaced by 0 inside, for higher orders)."""
+    flat = (shared_math.data_of(x) == 0) & (shared_math.data_of(y) <= -1)
+    if not np.any(flat):
+        return shared_math.record(_XLOG1PY, _xlog1py_values, g, y)
+    return shared_math.where(
+        flat, 0.0, shared_math.record(_XLOG1PY, _xlog1py_values, g, shared_math.where(flat, 0.0, y))
+    )
+
+
+def _xlog1py_y_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
+    """torch's d/dy: g x / (1 + y), but 0 where x = 0 and y = -1 (torch's 0 / 0 = nan, as ``xlogy``'s d/dy)."""
+    undefined = (shared_math.data_of(x) == 0) & (shared_math.data_of(y) == -1)
+    if not np.any(undefined):
+        return g * x / (y + 1)
+    return shared_math.where(undefined, 0.0, g * x / (shared_math.where(undefined, 0.0, y) + 1))
+
+
+_XLOG1PY = Op("xlog1py", _xlog1py_x_rule, _xlog1py_y_rule)
+
+
+def xlog1py(x: Any, y: Any) -> Any:
+    """x log(1 + y), 0 where x = 0 (unless y is nan), as torch.special.xlog1py, with log1p: a tiny y keeps its
+    digits (1 + y would round to 1). d/dx = log(1 + y) (0 where x = 0 and y <= -1), d/dy = x / (1 + y) (0 where
+    x = 0 and y = -1, where torch gives nan), as ``xlogy``'s with y shifted by 1."""
+    if isinstance(x, Node):
+        return x._apply_binary(y, _XLOG1PY, _xlog1py_values)
+    if isinstance(y, Node):
+        return y._apply_binary(x, _XLOG1PY, _xlog1py_values, reflected=True)
+    return _xlog1py_values(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
 def entr(x: Any) -> Any:

@@ -40,6 +40,36 @@ def test_xlog1py_is_x_log1p_y_and_zero_where_x_is_zero():
     assert gradcheck(lambda a, b: special.xlog1py(a, b), [x[1:], y[1:]])
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_xlog1py_keeps_a_tiny_y_in_value_and_gradients_as_torch(dtype):
+    # log1p(y), not log(1 + y): 1 + 1e-20 rounds to 1, which gave 0 (and inf * log(1) = nan)
+    torch = pytest.importorskip("torch")
+    tiny = float(np.finfo(dtype).smallest_subnormal)
+    x = np.array([1.0, 3.0, 1e30, -2.0, math.inf, 0.0, 2.0, 0.0, 1.5], dtype=dtype)
+    y = np.array([1e-20, -1e-30, tiny, 1e-10, tiny, -1.0, -1.0, 0.5, 0.5], dtype=dtype)
+    ours = [Tensor(a.copy(), requires_grad=True) for a in (x, y)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, y)]
+    out, expected = special.xlog1py(*ours), torch.special.xlog1py(*theirs)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-6, equal_nan=True)
+    out.sum().backward()
+    expected.sum().backward()
+    for mine, reference in zip(ours, theirs):
+        want = reference.grad.numpy()
+        # d/dy where x = 0 and y = -1 is 0 here (torch: 0 / 0 = nan), as xlogy's
+        want = np.where(np.isnan(want) & (x == 0) & (y == -1), 0.0, want)
+        np.testing.assert_allclose(mine.grad, want, rtol=1e-6)
+
+
+def test_xlog1py_of_values_is_recorded():
+    from autograd import Value
+
+    x, y = Value(2.0), Value(1e-20)
+    out = special.xlog1py(x, y)
+    out.backward()
+    assert (out.data, x.grad, y.grad) == (2e-20, 1e-20, 2.0)
+
+
 def test_entr_is_minus_x_log_x_with_its_limits():
     x = np.array([0.0, 0.3, 1.7, -0.5])
     out = special.entr(Tensor(x, requires_grad=True))
