@@ -304,7 +304,8 @@ class NumpyFunctions:
 
     # -- gamma and Bessel functions ---------------------------------------------------------------
     lgamma = _Unary(special.lgamma, lambda g, out, x: g * special.digamma(x),
-                    doc="log |Gamma(x)| (the C library's lgamma; inf at the poles 0, -1, ...); d/dx = digamma(x).")
+                    doc="log |Gamma(x)| (float64 precision, relative near the zeros at 1 and 2 too, as the C library's "
+                        "lgamma; inf at the poles 0, -1, ...); d/dx = digamma(x).")
     digamma = _Unary(special.digamma, lambda g, out, x: g * special.polygamma(1, x),
                      doc="psi(x) = Gamma'(x) / Gamma(x) (float64 precision; NaN at -1, -2, ..., -inf at 0, as torch); "
                          "d/dx = polygamma(1, x).")

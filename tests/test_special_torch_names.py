@@ -135,3 +135,26 @@ def test_ndtri_tail_values_and_gradients_match_torch(dtype):
     out.sum().backward()
     expected.sum().backward()
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12 if dtype == np.float64 else 2e-6)
+
+
+LGAMMA_ZEROS = np.array(
+    [1 - 2**-53, 1 + 2**-52, 1 + 1e-12, 1 - 1e-8, 1.1, 0.9, 2 - 2**-52, 2 + 2**-51, 2 - 1e-12, 2.1, 1.9]
+)
+
+
+def test_lgamma_keeps_its_relative_precision_near_its_zeros_at_1_and_2_as_torchs():
+    # CPython's math.lgamma (a Lanczos sum, not the C library's) is only accurate to ~1e-16 absolutely there:
+    # lgamma(1 + 2^-52) came out 2.6 times too large and lgamma(2 - 2^-52) as 0
+    torch = pytest.importorskip("torch")
+    x = Tensor(LGAMMA_ZEROS.copy(), requires_grad=True)
+    expected = torch.lgamma(torch.tensor(LGAMMA_ZEROS)).numpy()
+    np.testing.assert_allclose(x.lgamma().data, expected, rtol=1e-14)
+    np.testing.assert_allclose(special.lgamma(LGAMMA_ZEROS), expected, rtol=1e-14)
+    # near 1 + z: -euler_gamma z + pi^2 / 12 z^2, by hand
+    z = LGAMMA_ZEROS[:4] - 1
+    np.testing.assert_allclose(
+        special.lgamma(LGAMMA_ZEROS[:4]), -np.euler_gamma * z + math.pi**2 / 12 * z * z, rtol=1e-7
+    )
+    assert special.lgamma(Tensor(np.float32([1 + 2**-23]))).data[0] == np.float32(
+        torch.lgamma(torch.tensor(1 + 2**-23))
+    )
