@@ -514,21 +514,32 @@ def xlog1py(x: Any, y: Any) -> Any:
     return _xlog1py_values(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
-def entr(x: Any) -> Any:
-    """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) for x > 0,
-    and 0 at x <= 0 (where torch gives the one-sided inf at 0 and nan below)."""
-    if isinstance(x, Node):
-        data = x._data
-        positive = data > 0
-        safe = x._where(positive, x, 1.0)  # log of the chosen entries only, so no nan reaches the gradient
-        inside = -(safe * safe.log())
-        outside = np.where(data == 0, 0.0, np.where(np.isnan(data), np.nan, -np.inf)).astype(np.asarray(data).dtype)
-        return x._where(positive, inside, outside)
-    x = np.asarray(x, dtype=float)
+def _entr_values(x: Any) -> Any:
+    """-x log x for x > 0, 0 at 0, -inf below, nan at nan (torch.special.entr's values)."""
     with np.errstate(all="ignore"):
-        return np.where(
-            x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x))
-        )[()]
+        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x < 0, -np.inf, np.where(x == 0, 0, x)))
+
+
+def _entr_rule(g: Any, out: Any, x: Any) -> Any:
+    """d/dx = -(log x + 1) for x > 0 (-inf at +inf; the log of the chosen entries only), nan at nan, else 0."""
+    data = shared_math.data_of(x)
+    positive = data > 0
+    if np.all(positive):
+        return -g * (shared_math.log(x) + 1)
+    elsewhere = np.where(np.isnan(data), np.nan, 0.0).astype(np.asarray(data).dtype)
+    return shared_math.where(positive, -g * (shared_math.log(shared_math.where(positive, x, 1.0)) + 1), elsewhere)
+
+
+_ENTR = Op("entr", _entr_rule)
+
+
+def entr(x: Any) -> Any:
+    """The entropy term -x log x: 0 at x = 0, -inf for x < 0 (torch.special.entr); d/dx = -(log x + 1) for x > 0
+    (-inf at +inf, as torch's), nan at nan, and 0 at x <= 0 (where torch gives the one-sided inf at 0 and nan
+    below)."""
+    if isinstance(x, Node):
+        return x._apply_unary(_ENTR, _entr_values)
+    return _entr_values(np.asarray(x, dtype=float))[()]
 
 
 def multigammaln(a: Any, p: int) -> Any:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd.special as special
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(5)
 X = RNG.normal(size=6) * 3
@@ -75,6 +75,20 @@ def test_entr_is_minus_x_log_x_with_its_limits():
     out = special.entr(Tensor(x, requires_grad=True))
     np.testing.assert_allclose(out.data, [0.0, -0.3 * math.log(0.3), -1.7 * math.log(1.7), -math.inf])
     assert gradcheck(special.entr, [np.array([0.3, 1.7, 2.5])])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_entr_gradient_at_infinity_and_nan_is_torchs(dtype):
+    torch = pytest.importorskip("torch")
+    x = np.array([math.inf, math.nan, 0.5, 2.0, 1e-30], dtype=dtype)
+    ours, theirs = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, expected = special.entr(ours), torch.special.entr(theirs)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-6, equal_nan=True)
+    out.sum().backward()
+    expected.sum().backward()
+    assert ours.grad.dtype == dtype
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-6)  # -inf at inf (was nan), nan at nan
+    assert gradgradcheck(special.entr, [np.array([0.3, 1.7, 2.5])])
 
 
 def test_multigammaln_is_the_log_of_the_multivariate_gamma_function():
