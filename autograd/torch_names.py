@@ -34,6 +34,7 @@ from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
+from .numpy_functions import IntegerDivisionByZeroError
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .torch_keywords import (
     UNSET,
@@ -639,7 +640,12 @@ class TorchNames:
             raise ArgumentRangeError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
         other_dtype = other.dtype if isinstance(other, Node) else np.asarray(other).dtype
         if rounding_mode in ("floor", "trunc") and _tensor(self).dtype.kind in "iu" and other_dtype.kind in "iu":
-            floored = self // other
+            try:
+                floored = self // other
+            except IntegerDivisionByZeroError:  # (it named floor_divide, which the caller did not write)
+                raise IntegerDivisionByZeroError(
+                    f"div (rounding_mode={rounding_mode!r}): ZeroDivisionError (an integer divisor is 0)"
+                ) from None
             if rounding_mode == "floor":
                 return floored
             inexact_negative = ((self % other) != 0) & ((self < 0) ^ (np.asarray(0) > other))

@@ -123,6 +123,13 @@ def test_integer_division_and_remainder_by_zero_raise_as_torch(call):
         call()
 
 
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_integer_div_with_a_rounding_mode_by_zero_names_div_and_its_mode(mode):
+    """It named floor_divide, the step div takes inside, which the caller never wrote."""
+    with pytest.raises(ZeroDivisionError, match=rf"div \(rounding_mode='{mode}'\)"):
+        Tensor(np.array([5, -6])).div(Tensor(np.array([0, 2])), rounding_mode=mode)
+
+
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
