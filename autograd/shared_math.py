@@ -96,7 +96,7 @@ def cos(x: Any) -> Any:
 
 
 def sigmoid(x: Any) -> Any:
-    """Logistic function 1 / (1 + e**-x), split by sign so exp never overflows."""
+    """Logistic function 1 / (1 + e**-x), split by sign so exp never overflows: e^x / (1 + e^x) for x < 0."""
     if isinstance(x, Node):
         return x.sigmoid()
     if type(x) in _PLAIN:
@@ -106,12 +106,16 @@ def sigmoid(x: Any) -> Any:
             return math.nan
         z = math.exp(x)
         return z / (1.0 + z)
+    # both sides at once, with no choice per entry: e^min(x, 0) / (1 + e^-|x|) is 1 / (1 + e^-x) where x >= 0 and
+    # e^x / (1 + e^x) where x < 0 (there e^-|x| is e^x), and neither exp can overflow
     x = np.asarray(x)
-    z = np.exp(-np.abs(x))  # float16/32 kept; ints as exp gives them
-    denominator = 1 + z
-    negative_side = z / denominator
-    positive_side = 1 / denominator
-    return select(x >= 0, positive_side, negative_side)  # (np.where branches on every sign)
+    denominator = np.exp(-np.abs(x))  # float16/32 kept; ints as exp gives them
+    numerator = np.exp(np.minimum(x, 0))
+    if x.ndim:  # (in place: of a 0-d array, exp gives a numpy scalar)
+        denominator += 1
+        numerator /= denominator
+        return numerator
+    return np.asarray(numerator / (1 + denominator))
 
 
 def softplus(x: Any) -> Any:
