@@ -27,7 +27,9 @@ decorated with :func:`once_differentiable` it runs without recording instead.
 
 Each output is a graph node of its own, all sharing ``ctx``; as in torch, ``backward`` is
 called once per call of ``apply`` and pass, with every output's gradient: backward waits
-until the last of the outputs that receive a gradient is reached (``Op(outputs=...)``).
+until the last of the outputs that receive a gradient is reached (``Op(outputs=...)``). A new node returned at
+several positions (``return y, y``) is one output, as torch's: ``apply`` returns that one object at each, recorded
+at the last position (``backward`` gets zeros, or None, for the others); an input returned twice is two outputs.
 
 ``ctx.mark_dirty(x)`` declares that ``forward`` changed the input ``x`` in place and
 returns it: ``apply`` then returns ``x`` itself, its version is bumped, and its history
@@ -320,8 +322,19 @@ class Function:
             if recorded is item:  # its history rebased: the earlier self holds the values the call read
                 earlier = item._history[-1][1]
                 parents = tuple(earlier if parent is item else parent for parent in parents)
+        # a new node returned at several positions is one output, as torch's: the same object at each, recorded at
+        # the last position (backward gets zeros, or None, for the others); an input returned twice is two outputs
+        last_at = {id(item): index for index, item in enumerate(results) if isinstance(item, Node)}
+        repeated = [
+            index
+            for index, item in enumerate(results)
+            if isinstance(item, Node)
+            and last_at[id(item)] != index
+            and not any(item is parent for parent in parents)
+            and not any(item is dirty for dirty in ctx._dirty)
+        ]
         for index, (item, data) in enumerate(zip(results, ctx._output_data)):
-            if data is None or any(item is dirty for dirty in ctx._dirty):
+            if data is None or index in repeated or any(item is dirty for dirty in ctx._dirty):
                 continue
             if differentiable(item, data):
                 output = kind._from_op(data, cls._op(), parents, attrs(index))
@@ -331,6 +344,8 @@ class Function:
             if output.requires_grad:
                 ctx._output_refs[index] = weakref.ref(output)
             outputs[index] = output
+        for index in repeated:
+            outputs[index] = outputs[last_at[id(results[index])]]
         ctx._saved = tuple(_saved_marker(item, results) for item in ctx._saved)
         return tuple(outputs) if several else outputs[0]
 

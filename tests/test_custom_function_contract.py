@@ -1,0 +1,73 @@
+"""torch's custom-Function contract (test_autograd.py's custom Function tests), checked against torch itself.
+
+Each test writes the same Function on ``autograd.Function`` and on ``torch.autograd.Function`` (``_twins`` builds
+both from one body) and compares what ``apply`` returns, what ``backward`` receives and the gradients.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor, once_differentiable
+
+torch = pytest.importorskip("torch")
+
+
+def _twins(body):
+    """``body(base, once)`` returns a Function class built on ``base``; one on ours and one on torch's."""
+    return body(autograd.Function, once_differentiable), body(
+        torch.autograd.Function, torch.autograd.function.once_differentiable
+    )
+
+
+def _pair(array, requires_grad=True):
+    return Tensor(np.array(array, dtype=np.float64), requires_grad=requires_grad), torch.tensor(
+        np.array(array, dtype=np.float64), requires_grad=requires_grad
+    )
+
+
+def _numbers(item):
+    """A gradient as a list of numbers (None stays None), for comparing ours with torch's."""
+    if item is None:
+        return None
+    if isinstance(item, torch.Tensor):
+        return item.detach().numpy().tolist()
+    return np.asarray(item.data if isinstance(item, Tensor) else item).tolist()
+
+
+# -- an output returned at several positions ----------------------------------------------------------------
+
+
+def _twice_returned(base, once):
+    class TwiceReturned(base):
+        """Returns one new tensor at the first and last positions (torch's test_return_duplicate)."""
+
+        @staticmethod
+        def forward(ctx, x, materialize):
+            ctx.set_materialize_grads(materialize)
+            doubled = x * 2
+            return doubled, x * 3, doubled
+
+        @staticmethod
+        def backward(ctx, grad_first, grad_middle, grad_last):
+            ctx.received = [grad_first, grad_middle, grad_last]
+            total = grad_middle * 3 if grad_middle is not None else 0
+            return total + grad_last * 2, None
+
+    return TwiceReturned
+
+
+@pytest.mark.parametrize("materialize", [True, False])
+def test_a_new_tensor_returned_twice_is_one_output_recorded_at_the_last_position_as_torchs(materialize):
+    ours_fn, theirs_fn = _twins(_twice_returned)
+    x, torch_x = _pair([1.0, -2.0])
+    results = []
+    for fn, argument in ((ours_fn, x), (theirs_fn, torch_x)):
+        first, middle, last = fn.apply(argument, materialize)
+        assert first is last and middle is not last
+        (first * 5 + middle).sum().backward()
+        results.append(([_numbers(g) for g in first.grad_fn.received], _numbers(argument.grad)))
+    assert results[0] == results[1]
+    assert results[0][1] == [13.0, 13.0]  # d/dx (5 * 2x + 3x) by hand
