@@ -108,6 +108,9 @@ class FunctionContext:
         self._output_data: list[Any] = []
         #: Per output: a weak reference to its node (None for constants), for saved outputs under create_graph.
         self._output_refs: list[Any] = []
+        #: Per output node: the tick at which it took this call's history (outputs marked dirty take it one after
+        #: the other), so each is found as it stood then, even after a later in-place change (:func:`_call_outputs`).
+        self._output_ticks: list[int] = []
         #: While backward runs for output ``index``: (index, that output as given to the rule).
         self._running: tuple[int, Any] | None = None
         #: The positions, among the call's node arguments, of those saved for backward (their versions are checked).
@@ -174,6 +177,7 @@ class FunctionContext:
         )
         twin._recorded_at = sibling._recorded_at  # one call's outputs: backward gathers them as siblings
         self._output_refs[index] = weakref.ref(twin)
+        self._output_ticks[index] = twin._recorded_at
         return twin
 
     def __deepcopy__(self, memo: dict) -> FunctionContext:
@@ -296,6 +300,7 @@ class Function:
         recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
         ctx._output_data = [_output_data(cls, kind, item) for item in results]
         ctx._output_refs = [None] * len(results)
+        ctx._output_ticks = [0] * len(results)
         _check_dirty_view(cls, ctx, results, recording)
 
         def differentiable(item: Any, data: Any) -> bool:
@@ -319,6 +324,7 @@ class Function:
             )
             if recorded is not None and recorded.requires_grad:
                 ctx._output_refs[index] = weakref.ref(recorded)
+                ctx._output_ticks[index] = recorded._recorded_at
             if recorded is item:  # its history rebased: the earlier self holds the values the call read
                 earlier = item._history[-1][1]
                 parents = tuple(earlier if parent is item else parent for parent in parents)
@@ -343,6 +349,7 @@ class Function:
             _share_input_memory(output, parents, ctx._dirty)
             if output.requires_grad:
                 ctx._output_refs[index] = weakref.ref(output)
+                ctx._output_ticks[index] = output._recorded_at
             outputs[index] = output
         for index in repeated:
             outputs[index] = outputs[last_at[id(results[index])]]
@@ -509,9 +516,9 @@ def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any
 def _call_outputs(node: Node) -> list[Node | None]:
     """The output nodes of the Function call that made ``node``, by position (None: gone or without a graph); an
     output changed in place since stands as its earlier self, the node that holds this call's history."""
-    outputs = [None if reference is None else reference() for reference in node.attrs["ctx"]._output_refs]
-    tick = node._recorded_at
-    return [None if output is None else output._earlier_self(tick) for output in outputs]
+    ctx = node.attrs["ctx"]
+    outputs = [None if reference is None else reference() for reference in ctx._output_refs]
+    return [None if output is None else output._earlier_self(tick) for output, tick in zip(outputs, ctx._output_ticks)]
 
 
 def _output_gradients(ctx: FunctionContext, grads: OutputGradients, kind: type[Node]) -> list[Any]:

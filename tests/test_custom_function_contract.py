@@ -71,3 +71,38 @@ def test_a_new_tensor_returned_twice_is_one_output_recorded_at_the_last_position
         results.append(([_numbers(g) for g in first.grad_fn.received], _numbers(argument.grad)))
     assert results[0] == results[1]
     assert results[0][1] == [13.0, 13.0]  # d/dx (5 * 2x + 3x) by hand
+
+
+# -- several inputs changed in place (mark_dirty) -----------------------------------------------------------
+
+
+def _two_changed_in_place(base, once):
+    class ShiftAndDouble(base):
+        """Changes both inputs in place and returns them, with or without a new output besides."""
+
+        @staticmethod
+        def forward(ctx, x, y, with_product):
+            x.add_(1)
+            y.mul_(2)
+            ctx.mark_dirty(x, y)
+            return (x, y, x * y) if with_product else (x, y)
+
+        @staticmethod
+        def backward(ctx, grad_x, grad_y, *grad_product):
+            ctx.received = [grad_x, grad_y]
+            return grad_x, grad_y * 2, None
+
+    return ShiftAndDouble
+
+
+@pytest.mark.parametrize("with_product", [False, True])
+def test_two_inputs_changed_in_place_each_pass_their_gradient_to_backward_as_torchs(with_product):
+    ours_fn, theirs_fn = _twins(_two_changed_in_place)
+    results = []
+    for fn, z in zip((ours_fn, theirs_fn), _pair([1.0, 2.0])):
+        first, second = fn.apply(z * 1, z * 3, with_product)[:2]
+        (first * second).sum().backward()
+        results.append(([_numbers(g) for g in first.grad_fn.received], _numbers(z.grad)))
+    assert results[0] == results[1]
+    # by hand: first = z + 1, second = 6z, loss = sum (z + 1) 6z: d/dz = 12z + 6
+    assert results[0][1] == [18.0, 30.0]
