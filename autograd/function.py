@@ -317,10 +317,20 @@ class Function:
         # the inputs changed in place first: each takes this call's history at the last position it is returned at
         # (torch's: ``return x, x`` gives the gradient of x to the second), and its earlier self stands for it among
         # the call's parents, on which the other outputs are then recorded
-        for index in _changed_input_positions(ctx, results):
+        changed = _changed_input_positions(ctx, results)
+        # several inputs changed: each takes its new version before any takes the call's history (a later one's bump
+        # would count, for those recorded before it, as a change after the call of an input it read); a view is
+        # the only one changed (_check_dirty_view), its write through to its base bumps the version
+        bumped = len(changed) > 1
+        if bumped:
+            for index in changed:
+                _check_changeable(cls, results[index], differentiable(results[index], ctx._output_data[index]))
+            for index in changed:
+                increment_version(results[index])
+        for index in changed:
             item = results[index]
             _, recorded = _changed_in_place(
-                cls, item, differentiable(item, ctx._output_data[index]), parents, attrs(index)
+                cls, item, differentiable(item, ctx._output_data[index]), parents, attrs(index), bumped
             )
             if recorded is not None and recorded.requires_grad:
                 ctx._output_refs[index] = weakref.ref(recorded)
@@ -464,20 +474,32 @@ def _check_dirty(function: type[Function], ctx: FunctionContext, results: tuple[
             )
 
 
-def _changed_in_place(
-    function: type[Function], node: Node, differentiable: bool, parents: tuple[Node, ...], attrs: dict
-) -> tuple[Node, Node | None]:
-    """The input ``node`` that forward changed in place, returned as the output, and the node that holds this
-    call's history for it (None when nothing is recorded): its version is bumped, and, when recording, its history
-    rebased onto this Function's node; a view (``x[1]``) instead takes the Function's result as a new node,
-    written through to the tensor it views, as torch's, and that node holds the call's history."""
+def _check_changeable(function: type[Function], node: Node, differentiable: bool) -> None:
+    """Refuse, as torch does, a recorded change in place of a leaf that requires grad."""
     if differentiable and node.is_leaf and node.requires_grad:
         raise RuntimeError(
             f"{function.__name__}: a leaf Variable that requires grad has been used in an in-place operation "
             f"(mark_dirty on a leaf {type(node).__name__} that requires grad); change a copy (x.clone()) instead"
         )
+
+
+def _changed_in_place(
+    function: type[Function],
+    node: Node,
+    differentiable: bool,
+    parents: tuple[Node, ...],
+    attrs: dict,
+    bumped: bool = False,
+) -> tuple[Node, Node | None]:
+    """The input ``node`` that forward changed in place, returned as the output, and the node that holds this
+    call's history for it (None when nothing is recorded): its version is bumped (unless ``bumped``: the caller did),
+    and, when recording, its history rebased onto this Function's node; a view (``x[1]``) instead takes the
+    Function's result as a new node, written through to the tensor it views, as torch's, and that node holds the
+    call's history."""
+    _check_changeable(function, node, differentiable)
     if not differentiable:
-        increment_version(node)
+        if not bumped:
+            increment_version(node)
         return node, None
     if isinstance(node, Tensor) and is_view(node):
         recorded = Tensor._from_op(node._data.copy(), function._op(), parents, attrs)
@@ -487,7 +509,7 @@ def _changed_in_place(
             increment_version(node)  # forward changed the shared memory all the same: what read it is now stale
             raise
         return node, recorded
-    rebase_history(node, function._op(), parents, attrs)
+    rebase_history(node, function._op(), parents, attrs, bump=not bumped)
     views_go_stale(node)  # its live views show the new values: each becomes a view of the new node when next used
     return node, node
 

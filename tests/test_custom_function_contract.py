@@ -106,3 +106,39 @@ def test_two_inputs_changed_in_place_each_pass_their_gradient_to_backward_as_tor
     assert results[0] == results[1]
     # by hand: first = z + 1, second = 6z, loss = sum (z + 1) 6z: d/dz = 12z + 6
     assert results[0][1] == [18.0, 30.0]
+
+
+def _two_changed_and_saved(base, once):
+    class ScaleByAndDouble(base):
+        """x *= y, y *= 2, both marked dirty and saved (as outputs: their values after the change)."""
+
+        @staticmethod
+        def forward(ctx, x, y):
+            x.mul_(y)
+            y.mul_(2)
+            ctx.mark_dirty(x, y)
+            ctx.save_for_backward(x, y)
+            return x, y
+
+        @staticmethod
+        def backward(ctx, grad_x, grad_y):
+            x, y = ctx.saved_tensors
+            y_before = y / 2
+            return grad_x * y_before, grad_x * x / y_before + grad_y * 2
+
+    return ScaleByAndDouble
+
+
+@pytest.mark.parametrize("use", ["both", "first", "second"])
+def test_two_inputs_changed_in_place_and_saved_differentiate_twice_as_torchs(use):
+    ours_fn, theirs_fn = _twins(_two_changed_and_saved)
+    results = []
+    for fn, grad, z, w in zip(
+        (ours_fn, theirs_fn), (autograd.grad, torch.autograd.grad), _pair([1.0, 2.0]), _pair([3.0, -1.0])
+    ):
+        first, second = fn.apply(z * 1, w * 3)
+        loss = {"both": first * first * second, "first": first * 5, "second": second * second}[use].sum()
+        grad_z, grad_w = grad(loss, (z, w), create_graph=True)
+        (second_z,) = grad((grad_z * grad_z).sum() + grad_w.sum(), z)
+        results.append([_numbers(g) for g in (grad_z, grad_w, second_z)])
+    assert results[0] == results[1]
