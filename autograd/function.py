@@ -44,6 +44,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -298,6 +299,8 @@ class Function:
             position for position, parent in enumerate(parents) if any(x is parent for x in ctx._saved)
         ]
         recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
+        if recording:
+            _warn_dirty_non_inputs(cls, ctx, parents)
         ctx._output_data = [_output_data(cls, kind, item) for item in results]
         ctx._output_refs = [None] * len(results)
         ctx._output_ticks = [0] * len(results)
@@ -460,9 +463,9 @@ def _check_dirty_view(
 
 
 def _check_dirty(function: type[Function], ctx: FunctionContext, results: tuple[Any, ...], parents: tuple) -> None:
-    """Every input marked dirty must be an input node and returned (torch's rule)."""
+    """Every node marked dirty must be returned (torch's rule)."""
     for item in ctx._dirty:
-        if not any(item is parent for parent in parents):
+        if not isinstance(item, Node):
             raise TypeError(
                 f"{function.__name__}.forward: mark_dirty takes inputs of forward that are Values or Tensors, "
                 f"got a {type(item).__name__}"
@@ -471,6 +474,19 @@ def _check_dirty(function: type[Function], ctx: FunctionContext, results: tuple[
             raise RuntimeError(
                 f"{function.__name__}.forward: Some elements marked as dirty during the forward method were not "
                 "returned as output. The inputs that are modified inplace must all be outputs of the Function."
+            )
+
+
+def _warn_dirty_non_inputs(function: type[Function], ctx: FunctionContext, parents: tuple) -> None:
+    """torch's UserWarning, while recording, for a node marked dirty that is not an input of the call: it is taken
+    as changed in place all the same (its version is bumped, its history becomes the call's)."""
+    for item in ctx._dirty:
+        if not any(item is parent for parent in parents):
+            warnings.warn(
+                f"{function.__name__}.forward: ctx.mark_dirty() received a {type(item).__name__} that was not an "
+                "input. Only input Tensors that have been mutated should be passed to ctx.mark_dirty().",
+                UserWarning,
+                stacklevel=3,
             )
 
 

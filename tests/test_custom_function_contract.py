@@ -6,6 +6,8 @@ both from one body) and compares what ``apply`` returns, what ``backward`` recei
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -142,3 +144,41 @@ def test_two_inputs_changed_in_place_and_saved_differentiate_twice_as_torchs(use
         (second_z,) = grad((grad_z * grad_z).sum() + grad_w.sum(), z)
         results.append([_numbers(g) for g in (grad_z, grad_w, second_z)])
     assert results[0] == results[1]
+
+
+def _new_tensor_marked_dirty(base, once):
+    class DoubleMarkedDirty(base):
+        """Marks dirty a tensor it made itself, not an input (torch warns, and takes it as changed in place)."""
+
+        @staticmethod
+        def forward(ctx, x, y):
+            x.add_(1)
+            doubled = y * 2
+            ctx.mark_dirty(x, doubled)
+            return x, doubled
+
+        @staticmethod
+        def backward(ctx, grad_x, grad_doubled):
+            return grad_x, grad_doubled * 2
+
+    return DoubleMarkedDirty
+
+
+def test_a_new_tensor_marked_dirty_warns_and_is_taken_as_changed_in_place_as_torchs():
+    ours_fn, theirs_fn = _twins(_new_tensor_marked_dirty)
+    results = []
+    for fn, z in zip((ours_fn, theirs_fn), _pair([1.0, 2.0])):
+        shifted = z * 1
+        with pytest.warns(UserWarning, match="mark_dirty.*not an input") as caught:
+            first, doubled = fn.apply(shifted, z)
+        assert len(caught) == 1
+        if fn is ours_fn:
+            assert caught[0].filename == __file__  # the warning points at the apply call
+        assert first is shifted
+        (first * doubled).sum().backward()
+        results.append((shifted._version, doubled._version, doubled.requires_grad, _numbers(z.grad)))
+        with warnings.catch_warnings():  # nothing recorded: no warning, as torch's
+            warnings.simplefilter("error")
+            fn.apply(shifted.detach(), z.detach())
+    assert results[0] == results[1]
+    assert results[0][3] == [6.0, 10.0]  # by hand: d/dz sum (z + 1) 2z = 4z + 2
