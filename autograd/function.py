@@ -533,8 +533,12 @@ def _changed_in_place(
 def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any:
     """The raw data of one result of ``forward``, checked to be a ``kind`` value; None for an object that is not an
     output (None, a list, a dict, a string...), alone or in a tuple: it passes through ``apply`` unchanged, as
-    torch's (a list of Tensors is not one output: torch returns it as it is, recording nothing)."""
+    torch's (a list of Tensors is not one output: torch returns it as it is, recording nothing). So does a Python int
+    or bool of a Tensor Function (``return x * scale, scale``): it can carry no gradient, and ``backward`` gets None
+    for it, as torch's (a Value Function's numbers are its outputs)."""
     if not isinstance(result, (Node, np.ndarray, np.generic, int, float)):
+        return None
+    if kind is Tensor and isinstance(result, int):  # (bool is an int)
         return None
     data = result._data if isinstance(result, Node) else result
     if kind is Value:

@@ -182,3 +182,51 @@ def test_a_new_tensor_marked_dirty_warns_and_is_taken_as_changed_in_place_as_tor
             fn.apply(shifted.detach(), z.detach())
     assert results[0] == results[1]
     assert results[0][3] == [6.0, 10.0]  # by hand: d/dz sum (z + 1) 2z = 4z + 2
+
+
+# -- objects that are not outputs ---------------------------------------------------------------------------
+
+
+def _with_numbers_among_outputs(base, once):
+    class ScaledWithExtras(base):
+        """torch's test_custom_function_non_tensor_inputs_outputs: numbers, None, True and a string among the
+        outputs come back as they are and get None for a gradient."""
+
+        @staticmethod
+        def forward(ctx, t1, t2, scale, t3):
+            ctx.scale = scale
+            ctx.save_for_backward(t1, t2, t3)
+            return scale, (t1 + t2 * t3) * scale, None, True, (t1 * t2 + t3) * scale, "bar", t1
+
+        @staticmethod
+        @once
+        def backward(ctx, *grads):
+            ctx.received_none = [grad is None for grad in grads]
+            scale = ctx.scale
+            var1, var2, var3 = ctx.saved_tensors
+            return (
+                grads[1] * scale + grads[4] * var2 * scale + grads[6],
+                grads[1] * var3 * scale + grads[4] * var1 * scale,
+                None,
+                grads[1] * var2 * scale + grads[4] * scale,
+            )
+
+    return ScaledWithExtras
+
+
+def test_python_numbers_and_true_among_the_outputs_pass_through_with_none_gradients_as_torchs():
+    ours_fn, theirs_fn = _twins(_with_numbers_among_outputs)
+    rng = np.random.default_rng(5)
+    t1, t2, t3 = rng.random(4), rng.random(4), rng.random(4)
+    results = []
+    pairs = _pair(t1), _pair(t2), _pair(t3, requires_grad=False)
+    for fn, backward, (a, b, c) in zip((ours_fn, theirs_fn), (autograd.backward, torch.autograd.backward), zip(*pairs)):
+        res = fn.apply(a, b, 4, c)
+        assert res[0] == 4 and type(res[0]) is int and res[2] is None and res[3] is True and res[5] == "bar"
+        backward([res[1].sum(), res[4].sum(), res[6].sum()])
+        received = res[1].grad_fn.received_none
+        results.append((received, _numbers(a.grad), _numbers(b.grad), c.grad))
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-12)
+    assert results[0][0] == results[1][0] == [True, False, True, True, False, True, False]
+    assert results[0][3] is results[1][3] is None
