@@ -790,10 +790,27 @@ class AccumulateGrad(_BackwardFunction):
 _live_views: weakref.WeakValueDictionary[tuple[type, int], _BackwardFunction] = weakref.WeakValueDictionary()
 
 
+#: The ``GradFn`` subclass of each op, by the op's name: named as torch names its backward function ("ExpBackward0",
+#: a custom Function's "MyFnBackward"), so ``type(y.grad_fn).__name__`` reads as torch's; made once per name.
+_grad_fn_classes: dict[str, type[GradFn]] = {}
+
+
+def _grad_fn_class(op: Op) -> type[GradFn]:
+    """The ``GradFn`` subclass named after ``op``'s backward function (see :data:`_grad_fn_classes`)."""
+    kind = _grad_fn_classes.get(op.name)
+    if kind is None:
+        kind = _grad_fn_classes[op.name] = type(
+            _torch_backward_name(op), (GradFn,), {"__slots__": (), "__module__": __name__}
+        )
+    return kind
+
+
 def _backward_function(node: Node) -> GradFn | AccumulateGrad | None:
-    """The node's backward function, as torch's graph holds it: its ``GradFn`` if an op made it, an
-    ``AccumulateGrad`` for a leaf that requires grad, None for a constant; the same object while one is alive."""
-    kind = GradFn if node.op is not None else AccumulateGrad if node._requires_grad else None
+    """The node's backward function, as torch's graph holds it: its ``GradFn`` (of the class named after its op) if
+    an op made it, an ``AccumulateGrad`` for a leaf that requires grad, None for a constant; the same object while
+    one is alive (a node changed in place since has a new one, as torch's)."""
+    op = node.op
+    kind = _grad_fn_class(op) if op is not None else AccumulateGrad if node._requires_grad else None
     if kind is None:
         return None
     key = (kind, id(node))

@@ -230,3 +230,35 @@ def test_python_numbers_and_true_among_the_outputs_pass_through_with_none_gradie
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-12)
     assert results[0][0] == results[1][0] == [True, False, True, True, False, True, False]
     assert results[0][3] is results[1][3] is None
+
+
+# -- the grad_fn of an output -------------------------------------------------------------------------------
+
+
+def _local_in_place(base, once):
+    class MyFn(base):
+        """torch's test_custom_function_local_inplace: a view made and changed inside forward."""
+
+        @staticmethod
+        def forward(ctx, inp, inplace):
+            view = inp.clone()[:3]
+            if inplace:
+                view += 2
+            return view
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, None
+
+    return MyFn
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_the_grad_fn_of_a_functions_output_is_of_a_class_named_after_it_as_torchs(inplace):
+    ours_fn, theirs_fn = _twins(_local_in_place)
+    names = []
+    for fn, base in zip((ours_fn, theirs_fn), _pair(np.arange(5.0))):
+        output = fn.apply(base, inplace)
+        exp = base.exp()
+        names.append((type(output.grad_fn).__name__, output.grad_fn.name(), type(exp.grad_fn).__name__))
+    assert names[0] == names[1] == ("MyFnBackward", "MyFnBackward", "ExpBackward0")
