@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ShapeError, Tensor
 from autograd.default_dtype import float_dtype
 
 from . import init as nn_init
@@ -125,12 +125,12 @@ class Transformer(Module):
         src_shape, tgt_shape = np.shape(src), np.shape(tgt)
         batch_axis = 0 if self.batch_first else 1
         if len(src_shape) == 3 and (len(tgt_shape) != 3 or src_shape[batch_axis] != tgt_shape[batch_axis]):
-            raise ValueError(
+            raise ShapeError(
                 f"{owner}: src and tgt must have the same batch size, got src {src_shape} and tgt {tgt_shape} "
                 + ("(batch_first=True: (N, S, E))" if self.batch_first else "((S, N, E); batch_first=False)")
             )
         if src_shape[-1:] != (self.d_model,) or tgt_shape[-1:] != (self.d_model,):
-            raise ValueError(
+            raise ShapeError(
                 f"{owner}: src and tgt must have d_model={self.d_model} features (last axis), "
                 f"got src {src_shape} and tgt {tgt_shape}"
             )

@@ -1,0 +1,39 @@
+"""Port of the behaviour PyTorch's tests check for nn.MultiheadAttention, F.scaled_dot_product_attention and
+nn.Transformer* (test/test_nn.py's attention tests, test/test_transformers.py): the errors torch raises for inputs
+it refuses, each a class torch's callers catch, next to the library's own class. Values and gradients are compared
+with torch in tests/test_attention.py and tests/test_transformer_decoder_and_bags_torch.py."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _both_raise(call, library_class, torch_class, match=None):
+    """``call(nn)`` raises an instance of ``library_class`` and of ``torch_class``; ``call(torch.nn)`` raises
+    ``torch_class``. ``call`` gets the namespace and a factory of zero float32 arrays of the given shape."""
+    with pytest.raises(torch_class):
+        call(torch.nn, lambda *shape: torch.zeros(shape))
+    with pytest.raises(library_class, match=match) as caught:
+        call(nn, lambda *shape: Tensor(np.zeros(shape, dtype=np.float32)))
+    assert isinstance(caught.value, torch_class)
+
+
+def _transformer(lib):
+    return lib.Transformer(8, 2, 1, 1, 16, dropout=0.0)
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "match"),
+    [
+        ((4, 3, 8), (5, 2, 8), r"Transformer: src and tgt must have the same batch size, got src \(4, 3, 8\)"),
+        ((4, 3, 8), (5, 8), r"Transformer: src and tgt must have the same batch size, got src \(4, 3, 8\) and tgt"),
+        ((4, 3, 6), (5, 3, 6), r"Transformer: src and tgt must have d_model=8 features .* got src \(4, 3, 6\)"),
+    ],
+    ids=["batch sizes differ", "unbatched tgt", "features not d_model"],
+)
+def test_transformer_src_and_tgt_that_do_not_fit_raise_torchs_runtime_error(src, tgt, match):
+    _both_raise(lambda lib, zeros: _transformer(lib)(zeros(*src), zeros(*tgt)), ValueError, RuntimeError, match)
