@@ -35,16 +35,27 @@ from .layers import Dropout, Linear
 from .module import Module, as_layer_input
 from .parameter import factory_dtype
 
-__all__ = ["LayerOptions", "TransformerEncoder", "TransformerEncoderLayer", "checked_layer_options"]
+__all__ = [
+    "ActivationNameError",
+    "LayerOptions",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
+    "checked_layer_options",
+]
 
 _ACTIVATIONS: dict[str, Callable[..., Tensor]] = {"relu": relu, "gelu": gelu}
+
+
+class ActivationNameError(ValueError, RuntimeError):
+    """An activation named by a string other than "relu" or "gelu": a ValueError, the library's class for a bad
+    argument, and a RuntimeError, as torch's transformer layers raise it."""
 
 
 def resolve_activation(owner: str, activation: str | Callable[..., Any]) -> Callable[..., Any]:
     """The feed-forward activation: "relu" or "gelu" as the function, a callable (or Module) as given."""
     if isinstance(activation, str):
         if activation not in _ACTIVATIONS:
-            raise ValueError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {activation!r}")
+            raise ActivationNameError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {activation!r}")
         return _ACTIVATIONS[activation]
     if not callable(activation):
         raise TypeError(f"{owner}: activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}")

@@ -37,3 +37,16 @@ def _transformer(lib):
 )
 def test_transformer_src_and_tgt_that_do_not_fit_raise_torchs_runtime_error(src, tgt, match):
     _both_raise(lambda lib, zeros: _transformer(lib)(zeros(*src), zeros(*tgt)), ValueError, RuntimeError, match)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.TransformerEncoderLayer(8, 2, 16, activation="tanh"),
+        lambda lib: lib.TransformerDecoderLayer(8, 2, 16, activation="tanh"),
+        lambda lib: lib.Transformer(8, 2, 1, 1, 16, activation="tanh"),
+    ],
+    ids=["encoder layer", "decoder layer", "transformer"],
+)
+def test_an_activation_named_other_than_relu_or_gelu_raises_torchs_runtime_error(make):
+    _both_raise(lambda lib, _: make(lib), ValueError, RuntimeError, "activation must be 'relu', 'gelu' or a callable")
