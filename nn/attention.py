@@ -36,9 +36,14 @@ from .layers import NonDynamicallyQuantizableLinear
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
 
-__all__ = ["MultiheadAttention"]
+__all__ = ["MissingCausalMaskError", "MultiheadAttention"]
 
 _NAME = "MultiheadAttention"
+
+
+class MissingCausalMaskError(ValueError, RuntimeError):
+    """``is_causal=True`` without the ``attn_mask`` it hints at: a ValueError, the library's class for a bad
+    argument, and a RuntimeError, as torch raises it."""
 
 
 class MultiheadAttention(Module):
@@ -229,7 +234,7 @@ class MultiheadAttention(Module):
         need_weights = check_flag(_NAME, "need_weights", need_weights)
         average_attn_weights = check_flag(_NAME, "average_attn_weights", average_attn_weights)
         if check_flag(_NAME, "is_causal", is_causal) and attn_mask is None:
-            raise ValueError(
+            raise MissingCausalMaskError(
                 f"{_NAME}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask (as torch)"
             )
         q, k, v = self._inputs(query, key, value)

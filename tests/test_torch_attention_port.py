@@ -50,3 +50,19 @@ def test_transformer_src_and_tgt_that_do_not_fit_raise_torchs_runtime_error(src,
 )
 def test_an_activation_named_other_than_relu_or_gelu_raises_torchs_runtime_error(make):
     _both_raise(lambda lib, _: make(lib), ValueError, RuntimeError, "activation must be 'relu', 'gelu' or a callable")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, zeros: lib.MultiheadAttention(8, 2)(zeros(4, 3, 8), zeros(4, 3, 8), zeros(4, 3, 8), is_causal=True),
+        lambda lib, zeros: lib.TransformerEncoderLayer(8, 2, 16)(zeros(4, 3, 8), is_causal=True),
+        lambda lib, zeros: lib.TransformerDecoderLayer(8, 2, 16)(zeros(4, 3, 8), zeros(5, 3, 8), tgt_is_causal=True),
+        lambda lib, zeros: lib.TransformerDecoder(lib.TransformerDecoderLayer(8, 2, 16), 1)(
+            zeros(4, 3, 8), zeros(5, 3, 8), tgt_is_causal=True
+        ),
+    ],
+    ids=["attention", "encoder layer", "decoder layer", "decoder"],
+)
+def test_is_causal_without_a_mask_raises_torchs_runtime_error(call):
+    _both_raise(call, ValueError, RuntimeError, r"MultiheadAttention: is_causal=True .* needs attn_mask")
