@@ -36,9 +36,14 @@ from .layers import NonDynamicallyQuantizableLinear
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
 
-__all__ = ["MissingCausalMaskError", "MultiheadAttention"]
+__all__ = ["MaskDtypeError", "MissingCausalMaskError", "MultiheadAttention"]
 
 _NAME = "MultiheadAttention"
+
+
+class MaskDtypeError(TypeError, AssertionError):
+    """A mask neither boolean nor floating-point (integers, uint8): a TypeError, the library's class for a wrong
+    dtype, and an AssertionError, as torch asserts the masks' dtypes."""
 
 
 class MissingCausalMaskError(ValueError, RuntimeError):
@@ -196,7 +201,7 @@ class MultiheadAttention(Module):
         L, S), key_padding_mask as (N, 1, 1, S); None stays None."""
         padding = None
         if key_padding_mask is not None:
-            padding = additive_mask(_NAME, "key_padding_mask", key_padding_mask, dtype, True)
+            padding = additive_mask(_NAME, "key_padding_mask", key_padding_mask, dtype, True, MaskDtypeError)
             expected = (batch, source) if batched else (source,)
             if tuple(padding.shape) != expected:
                 raise ArgumentAssertionError(
@@ -206,7 +211,7 @@ class MultiheadAttention(Module):
             padding = padding.reshape((batch, 1, 1, source))
         attention = None
         if attn_mask is not None:
-            attention = additive_mask(_NAME, "attn_mask", attn_mask, dtype, True)
+            attention = additive_mask(_NAME, "attn_mask", attn_mask, dtype, True, MaskDtypeError)
             shape = tuple(attention.shape)
             stacked = (batch * self.num_heads, length, source) if batched else (self.num_heads, length, source)
             if shape == (length, source):

@@ -66,3 +66,31 @@ def test_an_activation_named_other_than_relu_or_gelu_raises_torchs_runtime_error
 )
 def test_is_causal_without_a_mask_raises_torchs_runtime_error(call):
     _both_raise(call, ValueError, RuntimeError, r"MultiheadAttention: is_causal=True .* needs attn_mask")
+
+
+def _integer_mask(lib, dtype, *shape):
+    """Zeros of the integer ``dtype`` ("int64", "uint8"): a torch tensor for torch, else an ndarray."""
+    return torch.zeros(shape, dtype=getattr(torch, dtype)) if lib is torch.nn else np.zeros(shape, dtype=dtype)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (
+            lambda lib, zeros: lib.MultiheadAttention(8, 2)(
+                zeros(4, 3, 8), zeros(4, 3, 8), zeros(4, 3, 8), attn_mask=_integer_mask(lib, "int64", 4, 4)
+            ),
+            "MultiheadAttention: attn_mask must be a boolean or floating-point mask, got dtype int64",
+        ),
+        (
+            # test_transformers.py's test_train_with_pad_and_catch_error catches this with `except AssertionError`
+            lambda lib, zeros: lib.TransformerEncoder(lib.TransformerEncoderLayer(2, 2, 4, batch_first=True), 2)(
+                zeros(1, 4, 2), src_key_padding_mask=_integer_mask(lib, "uint8", 1, 4)
+            ),
+            "MultiheadAttention: key_padding_mask must be a boolean or floating-point mask, got dtype uint8",
+        ),
+    ],
+    ids=["int64 attn_mask", "uint8 src_key_padding_mask"],
+)
+def test_multihead_attention_masks_neither_bool_nor_float_raise_torchs_assertion_error(call, match):
+    _both_raise(call, TypeError, AssertionError, match)

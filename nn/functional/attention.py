@@ -43,10 +43,13 @@ def as_float_input(owner: str, name: str, x: Any) -> Tensor:
     return x
 
 
-def additive_mask(owner: str, name: str, mask: Any, dtype: np.dtype, masked_value: bool) -> Any:
+def additive_mask(
+    owner: str, name: str, mask: Any, dtype: np.dtype, masked_value: bool, error: type[TypeError] = TypeError
+) -> Any:
     """``mask`` as an additive bias of ``dtype``: a boolean mask becomes -inf where it equals ``masked_value``
     (sdpa masks out False, MultiheadAttention True) and 0 elsewhere, an ndarray; a float mask is kept as it
-    is, cast to ``dtype`` (a float Tensor stays in the graph and receives a gradient)."""
+    is, cast to ``dtype`` (a float Tensor stays in the graph and receives a gradient). A mask of another dtype
+    raises ``error``, a TypeError (the caller's subclass, as torch's class for it)."""
     if isinstance(mask, Tensor):
         if mask.dtype == np.bool_:
             mask = mask._data
@@ -57,7 +60,7 @@ def additive_mask(owner: str, name: str, mask: Any, dtype: np.dtype, masked_valu
         return np.where(array == masked_value, -np.inf, 0.0).astype(dtype)
     if array.dtype.kind == "f":
         return array.astype(dtype, copy=False)
-    raise TypeError(f"{owner}: {name} must be a boolean or floating-point mask, got dtype {array.dtype}")
+    raise error(f"{owner}: {name} must be a boolean or floating-point mask, got dtype {array.dtype}")
 
 
 def append_zero_column(mask: Any) -> Any:
