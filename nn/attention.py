@@ -218,8 +218,10 @@ class MultiheadAttention(Module):
                 attention = attention.reshape((1, 1, length, source))
             elif shape == stacked:
                 attention = attention.reshape((batch, self.num_heads, length, source))
-            else:  # torch asserts the shape of an unbatched 3-D mask; any other wrong shape is its RuntimeError
-                raise (ArgumentAssertionError if not batched and len(shape) == 3 else ShapeError)(
+            else:  # torch asserts the rank, and the shape of an unbatched 3-D mask; any other wrong shape is its
+                # RuntimeError
+                asserted = len(shape) not in (2, 3) or (not batched and len(shape) == 3)
+                raise (ArgumentAssertionError if asserted else ShapeError)(
                     f"{_NAME}: attn_mask must have shape {(length, source)} (L, S) or {stacked} "
                     f"({'N * num_heads' if batched else 'num_heads'}, L, S), got {shape}"
                 )

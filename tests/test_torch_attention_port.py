@@ -3,6 +3,8 @@ nn.Transformer* (test/test_nn.py's attention tests, test/test_transformers.py): 
 it refuses, each a class torch's callers catch, next to the library's own class. Values and gradients are compared
 with torch in tests/test_attention.py and tests/test_transformer_decoder_and_bags_torch.py."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -94,3 +96,21 @@ def _integer_mask(lib, dtype, *shape):
 )
 def test_multihead_attention_masks_neither_bool_nor_float_raise_torchs_assertion_error(call, match):
     _both_raise(call, TypeError, AssertionError, match)
+
+
+@pytest.mark.parametrize(
+    ("query", "mask"),
+    [((4, 3, 8), (3, 2, 4, 4)), ((4, 3, 8), (4,)), ((4, 8), (1, 2, 4, 4)), ((4, 8), ())],
+    ids=["batched, 4-D", "batched, 1-D", "unbatched, 4-D", "unbatched, 0-D"],
+)
+def test_multihead_attention_attn_mask_of_a_rank_other_than_2_or_3_raises_torchs_assertion_error(query, mask):
+    def call(lib, zeros):
+        attn_mask = torch.zeros(mask, dtype=torch.bool) if lib is torch.nn else np.zeros(mask, dtype=bool)
+        return lib.MultiheadAttention(8, 2)(zeros(*query), zeros(*query), zeros(*query), attn_mask=attn_mask)
+
+    _both_raise(
+        call,
+        ValueError,
+        AssertionError,
+        r"MultiheadAttention: attn_mask must have shape .* got " + re.escape(str(mask)),
+    )
