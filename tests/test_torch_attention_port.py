@@ -114,3 +114,33 @@ def test_multihead_attention_attn_mask_of_a_rank_other_than_2_or_3_raises_torchs
         AssertionError,
         r"MultiheadAttention: attn_mask must have shape .* got " + re.escape(str(mask)),
     )
+
+
+def _sdpa_call(dtypes, mask_dtype=None):
+    """scaled_dot_product_attention on zeros of the numpy ``dtypes`` (query, key, value), with an attn_mask of
+    ``mask_dtype`` if given."""
+
+    def call(lib, _):
+        shapes = ((2, 3, 4), (2, 5, 4), (2, 5, 4))
+        if lib is torch.nn:
+            arrays = [torch.from_numpy(np.zeros(shape, dtype)) for shape, dtype in zip(shapes, dtypes, strict=True)]
+            mask = None if mask_dtype is None else torch.from_numpy(np.zeros((3, 5), mask_dtype))
+            return torch.nn.functional.scaled_dot_product_attention(*arrays, attn_mask=mask)
+        arrays = [Tensor(np.zeros(shape, dtype)) for shape, dtype in zip(shapes, dtypes, strict=True)]
+        mask = None if mask_dtype is None else np.zeros((3, 5), mask_dtype)
+        return nn.functional.scaled_dot_product_attention(*arrays, attn_mask=mask)
+
+    return call
+
+
+@pytest.mark.parametrize(
+    ("dtypes", "mask_dtype", "match"),
+    [
+        (("int64",) * 3, None, "query must have a floating-point dtype, got int64"),
+        (("float32", "float64", "float32"), None, "query, key and value must share a dtype"),
+        (("float32",) * 3, "int64", "attn_mask must be a boolean or floating-point mask, got dtype int64"),
+    ],
+    ids=["integer inputs", "mixed float dtypes", "integer mask"],
+)
+def test_sdpa_dtypes_it_cannot_use_raise_torchs_runtime_error(dtypes, mask_dtype, match):
+    _both_raise(_sdpa_call(dtypes, mask_dtype), TypeError, RuntimeError, "scaled_dot_product_attention: " + match)

@@ -26,9 +26,15 @@ from autograd.broadcasting import AxisError, broadcast_shape
 from ..checks import check_flag, check_probability, check_real
 from .dropout import dropout
 
-__all__ = ["scaled_dot_product_attention"]
+__all__ = ["AttentionDtypeError", "scaled_dot_product_attention"]
 
 _NAME = "scaled_dot_product_attention"
+
+
+class AttentionDtypeError(TypeError, RuntimeError):
+    """scaled_dot_product_attention's inputs of dtypes it cannot use (query, key or value not floating-point or not
+    of one dtype, a mask neither boolean nor float): a TypeError, the library's class for a wrong dtype, and a
+    RuntimeError, as torch raises it."""
 
 
 def as_float_input(owner: str, name: str, x: Any) -> Tensor:
@@ -39,7 +45,7 @@ def as_float_input(owner: str, name: str, x: Any) -> Tensor:
         except (TypeError, ValueError) as error:
             raise TypeError(f"{owner}: {name} must be a Tensor or an array, got {type(x).__name__}") from error
     if x.dtype.kind != "f":
-        raise TypeError(f"{owner}: {name} must have a floating-point dtype, got {x.dtype}")
+        raise AttentionDtypeError(f"{owner}: {name} must have a floating-point dtype, got {x.dtype}")
     return x
 
 
@@ -137,7 +143,9 @@ def scaled_dot_product_attention(
             f"{_NAME}: query, key and value must be at least 2-D, got shapes {q.shape}, {k.shape} and {v.shape}"
         )
     if not q.dtype == k.dtype == v.dtype:
-        raise TypeError(f"{_NAME}: query, key and value must share a dtype, got {q.dtype}, {k.dtype} and {v.dtype}")
+        raise AttentionDtypeError(
+            f"{_NAME}: query, key and value must share a dtype, got {q.dtype}, {k.dtype} and {v.dtype}"
+        )
     if k.shape[-1] != q.shape[-1]:
         raise ShapeError(
             f"{_NAME}: query and key must have the same embedding size E (last axis), got query {q.shape} "
@@ -160,7 +168,7 @@ def scaled_dot_product_attention(
     weights_shape = (*batch, length, source)
     bias = None
     if attn_mask is not None:
-        bias = additive_mask(_NAME, "attn_mask", attn_mask, q.dtype, False)
+        bias = additive_mask(_NAME, "attn_mask", attn_mask, q.dtype, False, AttentionDtypeError)
         if broadcast_shape(bias.shape, weights_shape) != weights_shape:
             raise ShapeError(
                 f"{_NAME}: attn_mask of shape {tuple(bias.shape)} does not broadcast to the attention weights' "
