@@ -147,12 +147,13 @@ def check_fits_dtype(owner: str, name: str, value: float, dtype: Any) -> float:
     return value
 
 
-def check_probability(owner: str, name: str, value: Any) -> float:
-    """``value`` as a float in [0, 1]."""
+def check_probability(owner: str, name: str, value: Any, error: type[ValueError] = ValueError) -> float:
+    """``value`` as a float in [0, 1]; a number outside raises ``error`` (:class:`ArgumentRangeError` where torch
+    raises a RuntimeError)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{owner}: {name} must be a probability in [0, 1], got {value!r}")
     if not 0 <= value <= 1:
-        raise ValueError(f"{owner}: {name} must be a probability in [0, 1], got {value!r}")
+        raise error(f"{owner}: {name} must be a probability in [0, 1], got {value!r}")
     return float(value)
 
 

@@ -144,3 +144,13 @@ def _sdpa_call(dtypes, mask_dtype=None):
 )
 def test_sdpa_dtypes_it_cannot_use_raise_torchs_runtime_error(dtypes, mask_dtype, match):
     _both_raise(_sdpa_call(dtypes, mask_dtype), TypeError, RuntimeError, "scaled_dot_product_attention: " + match)
+
+
+def test_sdpa_dropout_p_above_1_raises_torchs_runtime_error():
+    def call(lib, zeros):
+        functional = torch.nn.functional if lib is torch.nn else nn.functional
+        return functional.scaled_dot_product_attention(zeros(2, 3, 4), zeros(2, 5, 4), zeros(2, 5, 4), dropout_p=1.5)
+
+    _both_raise(
+        call, ValueError, RuntimeError, r"scaled_dot_product_attention: dropout_p must be a probability in \[0, 1\]"
+    )

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, concatenate, repeat, where
+from autograd import ArgumentRangeError, ShapeError, Tensor, concatenate, repeat, where
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import AxisError, broadcast_shape
 
@@ -133,7 +133,7 @@ def scaled_dot_product_attention(
     q = as_float_input(_NAME, "query", query)
     k = as_float_input(_NAME, "key", key)
     v = as_float_input(_NAME, "value", value)
-    dropout_p = check_probability(_NAME, "dropout_p", dropout_p)
+    dropout_p = check_probability(_NAME, "dropout_p", dropout_p, ArgumentRangeError)  # torch's RuntimeError
     is_causal = check_flag(_NAME, "is_causal", is_causal)
     enable_gqa = check_flag(_NAME, "enable_gqa", enable_gqa)
     if scale is not None:
