@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 from autograd.default_dtype import float_dtype
 
 from . import init as nn_init
@@ -153,6 +153,8 @@ class Transformer(Module):
         (:func:`autograd.get_default_dtype`), as torch's ``torch.full`` gives its default dtype."""
         size = check_integer("Transformer.generate_square_subsequent_mask", "sz", sz)
         if size < 0:
-            raise ValueError(f"Transformer.generate_square_subsequent_mask: sz must be at least 0, got {sz}")
+            raise ArgumentRangeError(  # torch's RuntimeError (a tensor of negative size)
+                f"Transformer.generate_square_subsequent_mask: sz must be at least 0, got {sz}"
+            )
         dtype = factory_dtype("Transformer.generate_square_subsequent_mask", device, float_dtype(dtype))
         return Tensor(np.triu(np.full((size, size), -np.inf, dtype=dtype), k=1))

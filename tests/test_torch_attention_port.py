@@ -154,3 +154,12 @@ def test_sdpa_dropout_p_above_1_raises_torchs_runtime_error():
     _both_raise(
         call, ValueError, RuntimeError, r"scaled_dot_product_attention: dropout_p must be a probability in \[0, 1\]"
     )
+
+
+def test_generate_square_subsequent_mask_of_a_negative_size_raises_torchs_runtime_error():
+    _both_raise(
+        lambda lib, _: lib.Transformer.generate_square_subsequent_mask(-1),
+        ValueError,
+        RuntimeError,
+        "Transformer.generate_square_subsequent_mask: sz must be at least 0, got -1",
+    )
