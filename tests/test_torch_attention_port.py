@@ -13,6 +13,9 @@ from autograd import Tensor
 
 torch = pytest.importorskip("torch")
 
+# torch's Transformer warns that its nested-tensor fast path is off (batch_first=False); that path is not compared
+pytestmark = pytest.mark.filterwarnings("ignore:enable_nested_tensor is True:UserWarning")
+
 
 def _both_raise(call, library_class, torch_class, match=None):
     """``call(nn)`` raises an instance of ``library_class`` and of ``torch_class``; ``call(torch.nn)`` raises
@@ -163,3 +166,20 @@ def test_generate_square_subsequent_mask_of_a_negative_size_raises_torchs_runtim
         RuntimeError,
         "Transformer.generate_square_subsequent_mask: sz must be at least 0, got -1",
     )
+
+
+def test_sdpa_with_an_empty_embedding_gives_torchs_uniform_weights_and_gradients():
+    # E = 0: every score is an empty sum, 0, so each query averages the values (was a ZeroDivisionError from 1/sqrt(0))
+    rng = np.random.default_rng(0)
+    arrays = [np.zeros((2, 4, 0)), np.zeros((2, 6, 0)), rng.normal(size=(2, 6, 5))]
+    ours = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    got = nn.functional.scaled_dot_product_attention(*ours)
+    expected = torch.nn.functional.scaled_dot_product_attention(*theirs)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-12)
+    seed = rng.normal(size=got.shape)
+    (got * seed).sum().backward()
+    (expected * torch.tensor(seed)).sum().backward()
+    for mine, reference in zip(ours, theirs, strict=True):
+        assert mine.grad.shape == tuple(reference.grad.shape)
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)

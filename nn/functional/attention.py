@@ -177,7 +177,10 @@ def scaled_dot_product_attention(
     if is_causal:  # with attn_mask too, both apply (their biases add), as torch 2.13's fused kernels
         causal = additive_mask(_NAME, "attn_mask", np.tri(length, source, dtype=bool), q.dtype, False)
         bias = causal if bias is None else add_masks(bias, causal)
-    factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    if scale is None:  # E = 0: torch's 1/sqrt(0) = inf scales no terms, the scores are empty sums, 0
+        factor = 1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else math.inf
+    else:
+        factor = scale
     weights = attention_weights(q, k, bias, factor, safe=True)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, training=True, rng=rng)
