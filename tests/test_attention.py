@@ -456,6 +456,23 @@ def test_state_dict_keys_are_torchs():
     assert keys[-2:] == ["norm.weight", "norm.bias"]
 
 
+def test_encoder_with_cosine_weights_gives_torchs_published_square_input_output():
+    # test_transformers.py's test_transformerencoder_square_input: batch size == sequence length, every parameter
+    # cos(0, 1, 2, ...) in its own shape, a boolean src_mask; the same output in training (dropout 0) and eval
+    model = nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(4, 2, dim_feedforward=16, dropout=0.0, batch_first=True, dtype=np.float64), 2
+    )
+    for parameter in model.parameters():
+        parameter.data[...] = np.cos(np.arange(parameter.size)).reshape(parameter.shape)
+    first = [2.420306205749512, 0.017629241570830, -0.607857942581177, -0.085519507527351]
+    second = [2.419836044311523, 0.017548924311996, -0.608187675476074, -0.085347734391689]
+    expected = np.array([[first, first], [second, second]])
+    for training in (True, False):
+        model.train(training)
+        output = model(np.arange(16.0).reshape(2, 2, 4), mask=np.array([[False, True], [False, False]]))
+        np.testing.assert_allclose(output.data, expected, atol=1e-6)
+
+
 def test_encoder_layers_are_deep_copies():
     layer = nn.TransformerEncoderLayer(8, 2, 16, rng=3)
     encoder = nn.TransformerEncoder(layer, 3)

@@ -1,7 +1,8 @@
 """Port of the behaviour PyTorch's tests check for nn.MultiheadAttention, F.scaled_dot_product_attention and
 nn.Transformer* (test/test_nn.py's attention tests, test/test_transformers.py): the errors torch raises for inputs
-it refuses, each a class torch's callers catch, next to the library's own class. Values and gradients are compared
-with torch in tests/test_attention.py and tests/test_transformer_decoder_and_bags_torch.py."""
+it refuses, each a class torch's callers catch, next to the library's own class; then values, weights and gradients
+against torch in float64 for the mask combinations tests/test_attention.py leaves out (rows with every key masked,
+mixed mask dtypes, -inf float masks), with torch's state_dict loaded as it is."""
 
 import re
 
@@ -183,3 +184,64 @@ def test_sdpa_with_an_empty_embedding_gives_torchs_uniform_weights_and_gradients
     for mine, reference in zip(ours, theirs, strict=True):
         assert mine.grad.shape == tuple(reference.grad.shape)
         np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
+
+
+# -- values and gradients in the cases test_attention.py does not cover -------------------------------------------
+
+E, H, L, S, N = 8, 2, 4, 5, 3
+RNG = np.random.default_rng(11)
+_MINUS_INF_ROW = RNG.normal(size=(L, S))
+_MINUS_INF_ROW[1] = -np.inf  # query 1 may attend to nothing
+_WHOLE_SEQUENCE_PADDED = np.zeros((N, S), dtype=bool)
+_WHOLE_SEQUENCE_PADDED[1] = True  # batch element 1 has no key
+
+MHA_CASES = {
+    "float attn_mask with a -inf row": ({}, {"attn_mask": _MINUS_INF_ROW}),
+    "key_padding_mask padding a whole sequence": ({}, {"key_padding_mask": _WHOLE_SEQUENCE_PADDED}),
+    "bool key_padding_mask, float attn_mask": (
+        {},
+        {"key_padding_mask": RNG.random((N, S)) > 0.6, "attn_mask": RNG.normal(size=(L, S))},
+    ),
+    "float key_padding_mask, bool attn_mask": (
+        {},
+        {"key_padding_mask": RNG.normal(size=(N, S)), "attn_mask": RNG.random((L, S)) > 0.3},
+    ),
+    "-inf float 3-D mask per head": ({}, {"attn_mask": np.where(RNG.random((N * H, L, S)) > 0.5, -np.inf, 0.0)}),
+    "bias=False with add_bias_kv": ({"bias": False, "add_bias_kv": True}, {}),
+    "kdim, vdim, bias_kv, zero_attn, both masks": (
+        {"kdim": 3, "vdim": 5, "add_bias_kv": True, "add_zero_attn": True},
+        {"key_padding_mask": RNG.random((N, S)) > 0.5, "attn_mask": RNG.random((N * H, L, S)) > 0.5},
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Support for mismatched key_padding_mask and attn_mask is deprecated")
+@pytest.mark.parametrize("need_weights", [True, False], ids=["weights", "no weights"])
+@pytest.mark.parametrize("case", list(MHA_CASES))
+def test_multihead_attention_masks_and_options_match_torch(case, need_weights):
+    # need_weights=True: torch's plain softmax, nan in a row with every key masked; False: its weights 0 there
+    options, call = MHA_CASES[case]
+    theirs = torch.nn.MultiheadAttention(E, H, dtype=torch.float64, **options)
+    ours = nn.MultiheadAttention(E, H, dtype=np.float64, **options)
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for parameter in theirs.parameters():
+            parameter.add_(0.3 * torch.randn(parameter.shape, generator=generator, dtype=parameter.dtype))
+    ours.load_state_dict(theirs.state_dict())  # torch's tensors, by torch's keys
+    arrays = [RNG.normal(size=(L, N, E)), RNG.normal(size=(S, N, ours.kdim)), RNG.normal(size=(S, N, ours.vdim))]
+    mine = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    reference = [torch.tensor(a, requires_grad=True) for a in arrays]
+    got = ours(*mine, need_weights=need_weights, **call)
+    expected = theirs(*reference, need_weights=need_weights, **{k: torch.tensor(v) for k, v in call.items()})
+    close = {"rtol": 1e-10, "atol": 1e-12, "equal_nan": True}
+    np.testing.assert_allclose(got[0].data, expected[0].detach().numpy(), **close)
+    assert (got[1] is None) == (expected[1] is None)
+    if need_weights:
+        np.testing.assert_allclose(got[1].data, expected[1].detach().numpy(), **close)
+    seed = RNG.normal(size=got[0].shape)
+    (got[0] * seed).sum().backward()
+    (expected[0] * torch.tensor(seed)).sum().backward()
+    for a, b in zip(mine, reference, strict=True):
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), **close)
+    for name, parameter in theirs.named_parameters():
+        np.testing.assert_allclose(ours.get_parameter(name).grad, parameter.grad.numpy(), err_msg=name, **close)
