@@ -25,6 +25,7 @@ from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node, refuse_nodes_in_sequence
 from .deprecated_overloads import value_first
+from .index_errors import EmptyReductionError
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
@@ -736,12 +737,16 @@ class TorchMathNames:
 
     def aminmax(self: Self, *, dim: int | None = None, keepdim: bool = False) -> MinAndMax:
         """torch.Tensor.aminmax: ``(min, max)`` over ``dim`` (all if None), as ``amin`` and ``amax`` (tied extremes
-        share the gradient evenly)."""
+        share the gradient evenly); an empty dim to reduce is an EmptyReductionError (torch's IndexError or
+        RuntimeError), an empty tensor reduced over a non-empty dim gives empty results."""
         tensor = _tensor(self)
         if dim is not None and not isinstance(dim, (int, np.integer)):
             raise TypeError(f"aminmax: dim must be an integer or None, got {dim!r}")
-        if tensor.size == 0:
-            raise ValueError(f"aminmax: cannot reduce an empty tensor of shape {tensor.shape}")
+        if tensor.size == 0 and any(tensor.shape[a] == 0 for a in normalize_axes(dim, tensor.ndim, "aminmax")):
+            # an empty slice has no extremes; a non-empty dim of an empty tensor reduces to empty results, as torch's
+            raise EmptyReductionError(
+                f"aminmax: cannot reduce an empty tensor of shape {tensor.shape} over dim {dim} (no identity)"
+            )
         return MinAndMax(tensor.min(axis=dim, keepdims=keepdim), tensor.max(axis=dim, keepdims=keepdim))
 
     # -- linear algebra: autograd.linalg by numpy's protocol ------------------------------------------------

