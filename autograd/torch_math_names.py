@@ -742,7 +742,8 @@ class TorchMathNames:
         tensor = _tensor(self)
         if dim is not None and not isinstance(dim, (int, np.integer)):
             raise TypeError(f"aminmax: dim must be an integer or None, got {dim!r}")
-        if tensor.size == 0 and any(tensor.shape[a] == 0 for a in normalize_axes(dim, tensor.ndim, "aminmax")):
+        axes = normalize_axes(dim, tensor.ndim, "aminmax")  # an axis out of range names aminmax, not min
+        if tensor.size == 0 and any(tensor.shape[a] == 0 for a in axes):
             # an empty slice has no extremes; a non-empty dim of an empty tensor reduces to empty results, as torch's
             raise EmptyReductionError(
                 f"aminmax: cannot reduce an empty tensor of shape {tensor.shape} over dim {dim} (no identity)"

@@ -79,6 +79,15 @@ def _tensor(names: TorchNames) -> Any:
     return names
 
 
+def _extreme_axes(names: TorchNames, op: str, dim: Any) -> tuple[int, ...]:
+    """``dim`` of ``amax``/``amin`` (``op``) as the axes max/min reduce, checked in ``op``'s name: an axis out of
+    range or repeated, and an empty axis to reduce (an EmptyReductionError, as torch's IndexError/RuntimeError)."""
+    tensor = _tensor(names)
+    axes = normalize_axes(dim, tensor.ndim, op)
+    tensor._check_nonempty(op, axes)
+    return axes
+
+
 #: torch's names of its tensor types, by dtype (``x.type()``; the types themselves:
 #: :mod:`autograd.legacy_tensor_types`).
 TYPE_NAMES = {
@@ -916,13 +925,13 @@ class TorchNames:
         """torch.Tensor.amax: the maximum over ``dim`` (an int or a tuple; all if None; numpy's ``axis``/``keepdims``
         too); tied maxima share the gradient evenly (``max(axis=)``)."""
         dim, keepdim = numpy_reduction("amax", dim, keepdim, axis, keepdims)
-        return _tensor(self).max(axis=dim, keepdims=keepdim)
+        return _tensor(self).max(axis=_extreme_axes(self, "amax", dim), keepdims=keepdim)
 
     def amin(self: Self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Self:
         """torch.Tensor.amin: the minimum over ``dim`` (numpy's ``axis``/``keepdims`` too); tied minima share the
         gradient evenly (``min(axis=)``)."""
         dim, keepdim = numpy_reduction("amin", dim, keepdim, axis, keepdims)
-        return _tensor(self).min(axis=dim, keepdims=keepdim)
+        return _tensor(self).min(axis=_extreme_axes(self, "amin", dim), keepdims=keepdim)
 
     def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.all / torch.Tensor.all: whether every entry (along ``axis``/``dim``) is non-zero, as a

@@ -33,3 +33,22 @@ def test_aminmax_over_an_empty_dim_raises_torch_s_errors_naming_aminmax(shape, d
         torch.zeros(shape).aminmax(dim=dim)
     with pytest.raises((RuntimeError, IndexError), match=rf"aminmax: .*empty.*{re.escape(str(shape))}"):
         Tensor(np.zeros(shape)).aminmax(dim=dim)
+
+
+# -- errors name the op: amax/amin are not max/min ------------------------------------------------------------------
+AMAX_ERRORS = [
+    ("amax", (0, 3), None),
+    ("amin", (2, 0, 3), 1),
+    ("amax", (2, 3), 2),  # out of range
+    ("amin", (2, 3), (0, -2)),  # repeated
+    ("aminmax", (2, 3), 2),
+]
+
+
+@pytest.mark.parametrize(("name", "shape", "dim"), AMAX_ERRORS)
+def test_amax_amin_and_aminmax_errors_name_the_op_not_max_or_min(name, shape, dim):
+    call = (lambda x: x.aminmax(dim=dim)) if name == "aminmax" else (lambda x: getattr(x, name)(dim))
+    with pytest.raises((RuntimeError, IndexError)):
+        call(torch.zeros(shape))
+    with pytest.raises((RuntimeError, IndexError), match=rf"^{name}: "):
+        call(Tensor(np.zeros(shape)))
