@@ -336,7 +336,7 @@ class TensorReductions:
         constant int64 Tensor (no gradient), as torch's."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmax", axis, keepdims, dim, keepdim)
-        self._check_nonempty("argmax", axis)
+        self._check_nonempty("argmax", self._index_axis("argmax", axis))
         return _Tensor._make(np.asarray(np.argmax(self._data, axis=axis, keepdims=keepdims), dtype=np.int64))
 
     def argmin(
@@ -346,8 +346,17 @@ class TensorReductions:
         constant int64 Tensor (no gradient), as torch's."""
         if dim is not UNSET or keepdim is not UNSET:
             axis, keepdims = torch_reduction("argmin", axis, keepdims, dim, keepdim)
-        self._check_nonempty("argmin", axis)
+        self._check_nonempty("argmin", self._index_axis("argmin", axis))
         return _Tensor._make(np.asarray(np.argmin(self._data, axis=axis, keepdims=keepdims), dtype=np.int64))
+
+    def _index_axis(self, op: str, axis: Any) -> Any:
+        """``axis`` of ``argmax``/``argmin`` (``op``) checked in its name, as torch's ``dim``: None or one integer (a
+        TypeError otherwise) in range (an AxisError, torch's IndexError, otherwise; a 0-d tensor takes 0 and -1)."""
+        if axis is not None:
+            if not hasattr(axis, "__index__") or isinstance(axis, (bool, np.bool_)):
+                raise TypeError(f"{op}: dim must be an integer or None, got {axis!r}")
+            normalize_axes(axis, self._data.ndim, op)
+        return axis
 
     def _check_nonempty(self, op: str, axis: Any) -> None:
         """EmptyReductionError if a slice to reduce is empty (an empty tensor reduced along axes of non-zero length is

@@ -52,3 +52,22 @@ def test_amax_amin_and_aminmax_errors_name_the_op_not_max_or_min(name, shape, di
         call(torch.zeros(shape))
     with pytest.raises((RuntimeError, IndexError), match=rf"^{name}: "):
         call(Tensor(np.zeros(shape)))
+
+
+# -- argmax/argmin: a dim out of range is torch's IndexError naming the op; a dim must be one integer ----------------
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize(("shape", "dim"), [((2, 3), 2), ((2, 3), -3), ((), 1), ((4,), -2)])
+def test_argmax_and_argmin_of_a_dim_out_of_range_raise_index_error_naming_the_op(name, shape, dim):
+    with pytest.raises(IndexError):
+        getattr(torch.zeros(shape), name)(dim)
+    with pytest.raises(IndexError, match=rf"^{name}: axis {dim} is out of bounds"):
+        getattr(Tensor(np.zeros(shape)), name)(dim)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("dim", [(0, 1), 1.5, True])
+def test_argmax_and_argmin_refuse_a_dim_that_is_not_one_integer_naming_the_op(name, dim):
+    with pytest.raises(TypeError):
+        getattr(torch.zeros(2, 3), name)(dim)
+    with pytest.raises(TypeError, match=rf"^{name}: "):
+        getattr(Tensor(np.zeros((2, 3))), name)(dim)
