@@ -822,10 +822,11 @@ class TorchNames:
         return mine.shape == theirs.shape and bool(np.all(mine == theirs))
 
     def count_nonzero(self: Self, dim: Any = None) -> Self:
-        """torch.Tensor.count_nonzero: the number of non-zero entries (along ``dim``, an int or a tuple), an
-        int64 Tensor outside the graph."""
+        """torch.Tensor.count_nonzero: the number of non-zero entries (along ``dim``, an int or a tuple; an empty
+        tuple counts them all, as torch's), an int64 Tensor outside the graph."""
         tensor = _tensor(self)
         data = tensor._data
+        dim = all_if_empty(dim)
         axes = None if dim is None else normalize_axes(dim, data.ndim, "count_nonzero")
         return type(tensor)._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
 

@@ -71,3 +71,12 @@ def test_argmax_and_argmin_refuse_a_dim_that_is_not_one_integer_naming_the_op(na
         getattr(torch.zeros(2, 3), name)(dim)
     with pytest.raises(TypeError, match=rf"^{name}: "):
         getattr(Tensor(np.zeros((2, 3))), name)(dim)
+
+
+@pytest.mark.parametrize("dim", [(), []])
+def test_count_nonzero_over_an_empty_dim_list_counts_every_entry_as_torch(dim):
+    data = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]])
+    expected = torch.count_nonzero(torch.tensor(data), dim=dim)
+    got = Tensor(data).count_nonzero(dim)
+    assert got.shape == tuple(expected.shape)
+    assert got.item() == expected.item()
