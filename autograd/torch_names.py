@@ -936,16 +936,19 @@ class TorchNames:
 
     def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.all / torch.Tensor.all: whether every entry (along ``axis``/``dim``) is non-zero, as a
-        boolean Tensor (no gradient)."""
+        boolean Tensor (no gradient); an empty ``dim`` reduces no axis, as torch's (sum's reduces them all)."""
         return self._test_reduction(np.all, "all", axis, keepdims, dim, keepdim)
 
     def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.any / torch.Tensor.any: whether some entry (along ``axis``/``dim``) is non-zero, as a
-        boolean Tensor (no gradient)."""
+        boolean Tensor (no gradient); an empty ``dim`` reduces no axis, as torch's."""
         return self._test_reduction(np.any, "any", axis, keepdims, dim, keepdim)
 
     def _test_reduction(self, test: Any, op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
+        # torch's all/any read an empty dim as no axis at all (unlike its sum's every axis), as numpy's axis=()
+        empty_dim = isinstance(dim, (tuple, list)) and not dim
         axis, keepdims = torch_reduction(op, axis, keepdims, dim, keepdim)
+        axis = () if empty_dim else axis
         tensor = _tensor(self)
         data = tensor._data
         return type(tensor)._make(np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims)))

@@ -80,3 +80,14 @@ def test_count_nonzero_over_an_empty_dim_list_counts_every_entry_as_torch(dim):
     got = Tensor(data).count_nonzero(dim)
     assert got.shape == tuple(expected.shape)
     assert got.item() == expected.item()
+
+
+@pytest.mark.parametrize("name", ["all", "any"])
+@pytest.mark.parametrize("dim", [(), []])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_all_and_any_over_an_empty_dim_list_reduce_no_axis_as_torch(name, dim, keepdim):
+    data = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]])
+    expected = getattr(torch.tensor(data), name)(dim=dim, keepdim=keepdim)
+    got = getattr(Tensor(data), name)(dim=dim, keepdim=keepdim)
+    assert got.dtype == np.bool_
+    np.testing.assert_array_equal(got.data, expected.numpy())
