@@ -13,6 +13,16 @@ AxisError = np.exceptions.AxisError
 IndexError torch raises for a dimension out of range, so code written for either catches it."""
 
 
+def axis_out_of_range(op: str, axis: Any, ndim: int, name: str = "axis") -> np.exceptions.AxisError:
+    """The AxisError (torch's IndexError) of ``op`` for an ``axis`` out of range of an array of ``ndim`` dimensions,
+    naming the range of axes it has: [-ndim, ndim - 1], and [-1, 0] for a 0-d array (torch's scalars take 0 and
+    -1)."""
+    n = max(ndim, 1)
+    return AxisError(
+        f"{op}: {name} {axis} is out of bounds for an array of dimension {ndim} (expected in range [{-n}, {n - 1}])"
+    )
+
+
 def broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...] | None:
     """The shape ``shapes`` broadcast to (numpy's rule), or None when they do not broadcast together."""
     try:
@@ -80,7 +90,7 @@ def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tu
     for a in axes:
         a = int(a)
         if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise AxisError(f"{op}: axis {a} is out of bounds for an array of dimension {ndim}")
+            raise axis_out_of_range(op, a, ndim)
         normalized.append(a % max(ndim, 1))
     if len(set(normalized)) != len(normalized):  # a ShapeError: numpy's ValueError and torch's RuntimeError
         raise ShapeError(f"{op}: repeated axis in {axis} (each axis of the {ndim}-D tensor may be given once)")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import AxisError, normalize_axes
+from .broadcasting import axis_out_of_range, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
 from .shape_errors import ArgumentRangeError, require_integer
@@ -37,7 +37,7 @@ def _flattened_or_axis(x: Tensor, axis: int | None, op: str) -> tuple[Tensor, in
         raise TypeError(f"{op}: axis must be an integer or None, got {type(axis).__name__}")
     if x.ndim == 0:
         if axis not in (0, -1):
-            raise AxisError(f"{op}: axis {axis} is out of bounds for a 0-d array")
+            raise axis_out_of_range(op, axis, 0)
         return x.reshape(1), 0
     (axis,) = normalize_axes(axis, x.ndim, op)
     return x, axis

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
-from .broadcasting import AxisError
+from .broadcasting import axis_out_of_range
 from .core import Node
 from .index_errors import IndexBoundsError, IndexDtypeError
 from .shape_errors import ArgumentRangeError, ShapeError
@@ -54,7 +54,7 @@ def _axis(axis: int, ndim: int, op: str) -> int:
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{op}: axis must be an integer or None, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
-        raise AxisError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}")
+        raise axis_out_of_range(op, axis, ndim)
     return int(axis) % ndim
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import AxisError
+from .broadcasting import AxisError, axis_out_of_range
 from .indexing import take_along_axis
 from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
@@ -73,7 +73,7 @@ def _sorting_order(a: TensorLike, axis: int | None, kind: str | None, descending
         # lexsort sorts by its last key first: NaN (False) before the rest, then by -x, stably
         return np.lexsort((-raw, ~np.isnan(raw)), axis=axis).astype(np.int64, copy=False)
     except np.exceptions.AxisError:
-        raise AxisError(f"argsort: axis {axis} is out of bounds for an array of dimension {raw.ndim}") from None
+        raise axis_out_of_range("argsort", axis, raw.ndim) from None
 
 
 def sort(
@@ -118,7 +118,7 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
         values, indices = topk(input, 1 if k == 0 and not isinstance(k, bool) else k, 0, largest, sorted)
         return ValuesAndIndices(values.reshape(()), indices.reshape(()))
     if not -input.ndim <= dim < input.ndim:
-        raise AxisError(f"topk: dim {dim} is out of bounds for an array of dimension {input.ndim}")
+        raise axis_out_of_range("topk", dim, input.ndim, "dim")
     length = input.shape[dim]
     require_integer("topk", "k", k)
     if not 0 <= k <= length:

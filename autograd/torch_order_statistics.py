@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .array_methods import array_function
-from .broadcasting import single_axis
+from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .index_errors import EmptyReductionError
 from .shape_errors import ArgumentRangeError, require_integer
@@ -44,6 +44,13 @@ def _weights_of_q(q: Any, spans: np.ndarray, below: np.ndarray, ranked_by_q: np.
     nanquantile's) keeps its constant ``weights`` and sends q no gradient (0, not its NaN difference times 0)."""
     levels = q.astype(weights.dtype).reshape(-1)
     return (levels * spans - below.astype(weights.dtype)).where(ranked_by_q, weights)
+
+
+def _scalar_dim(dim: Any, op: str) -> int:
+    """The axis 0 of a 0-d tensor read as one entry, for a ``dim`` it takes (0 or -1, as torch's scalars); the
+    AxisError naming ``op`` and the 0-d tensor's range otherwise."""
+    normalize_axes(dim, 0, op)
+    return 0
 
 
 def _data(x: Any) -> np.ndarray:
@@ -111,7 +118,7 @@ class TorchOrderStatistics:
         order (NaN last), with its int64 index; the values gathered there, so the gradient goes to that index."""
         tensor = _tensor(self)
         if tensor.ndim == 0:
-            values, indices = tensor.reshape(1)._selected(op, single_axis(dim, 1, op), keepdim, position)
+            values, indices = tensor.reshape(1)._selected(op, _scalar_dim(dim, op), keepdim, position)
             return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         axis = single_axis(dim, tensor.ndim, op)
         if tensor.shape[axis] == 0:
@@ -133,7 +140,7 @@ class TorchOrderStatistics:
         equally frequent ones, and the index of its last occurrence (as torch); the gradient goes to that index."""
         tensor = _tensor(self)
         if tensor.ndim == 0:
-            values, indices = tensor.reshape(1).mode(single_axis(dim, 1, "mode"), keepdim)
+            values, indices = tensor.reshape(1).mode(_scalar_dim(dim, "mode"), keepdim)
             return ValuesAndIndices(values.reshape(()), indices.reshape(()))
         axis = single_axis(dim, tensor.ndim, "mode")
         if tensor.shape[axis] == 0:
@@ -193,7 +200,7 @@ class TorchOrderStatistics:
         source = tensor.reshape(-1) if dim is None or tensor.ndim == 0 else tensor
         axis = 0 if source is not tensor else single_axis(dim, tensor.ndim, op)
         if dim is not None and tensor.ndim == 0:
-            single_axis(dim, 1, op)
+            _scalar_dim(dim, op)
         ordered = source.sort(axis).values.moveaxis(axis, -1)
         last = ordered.shape[-1] - 1
         nan = np.isnan(ordered._data)

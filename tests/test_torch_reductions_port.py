@@ -91,3 +91,32 @@ def test_all_and_any_over_an_empty_dim_list_reduce_no_axis_as_torch(name, dim, k
     got = getattr(Tensor(data), name)(dim=dim, keepdim=keepdim)
     assert got.dtype == np.bool_
     np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+# -- a dim out of range: torch's IndexError, naming the op and the range of dims the tensor has -----------------
+OUT_OF_RANGE = {
+    "sum": lambda x, d: x.sum(dim=d),
+    "mean": lambda x, d: x.mean(d),
+    "var": lambda x, d: x.var(dim=d),
+    "logsumexp": lambda x, d: x.logsumexp(d),
+    "max": lambda x, d: x.max(dim=d),
+    "argmin": lambda x, d: x.argmin(d),
+    "median": lambda x, d: x.median(d),
+    "kthvalue": lambda x, d: x.kthvalue(1, d),
+    "cumsum": lambda x, d: x.cumsum(d),
+    "cummax": lambda x, d: x.cummax(d),
+    "count_nonzero": lambda x, d: x.count_nonzero(d),
+    "all": lambda x, d: x.all(dim=d),
+}
+
+
+@pytest.mark.parametrize("name", OUT_OF_RANGE)
+@pytest.mark.parametrize(
+    ("shape", "dim", "bounds"), [((2, 3), 2, "[-2, 1]"), ((2, 3), -3, "[-2, 1]"), ((), 1, "[-1, 0]")]
+)
+def test_a_dim_out_of_range_is_an_index_error_naming_the_op_and_the_range(name, shape, dim, bounds):
+    call = OUT_OF_RANGE[name]
+    with pytest.raises(IndexError):
+        call(torch.ones(shape), dim)
+    with pytest.raises(IndexError, match=rf"^{name}: .*{dim}.* dimension {len(shape)} .*{re.escape(bounds)}"):
+        call(Tensor(np.ones(shape)), dim)
