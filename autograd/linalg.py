@@ -45,6 +45,7 @@ from .decompositions import (
 )
 from .derivatives import elementwise as ew
 from .derivatives import linalg as la
+from .index_errors import EmptyReductionError
 from .numpy_composites import multi_dot
 from .quiet import quietly
 from .shape_errors import ShapeError
@@ -348,6 +349,11 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
         return _two_norm(x, axes, keepdims)
     if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float, np.integer, np.floating)) or np.isnan(ord):
         raise ValueError(f"{op}: invalid norm order {ord!r} for vectors: a real number, inf or -inf")
+    if ord in (np.inf, -np.inf) and x.size == 0 and any(x.shape[a] == 0 for a in axes):
+        # the max (min) of no |x| has no value: torch's error, naming the norm rather than the max it reduces with
+        raise EmptyReductionError(
+            f"{op}: cannot compute the {ord} norm of shape {x.shape} over axes {axes}: an axis to reduce is empty"
+        )
     if ord == np.inf:
         return x.abs().max(axes, keepdims)
     if ord == -np.inf:

@@ -120,3 +120,17 @@ def test_a_dim_out_of_range_is_an_index_error_naming_the_op_and_the_range(name, 
         call(torch.ones(shape), dim)
     with pytest.raises(IndexError, match=rf"^{name}: .*{dim}.* dimension {len(shape)} .*{re.escape(bounds)}"):
         call(Tensor(np.ones(shape)), dim)
+
+
+@pytest.mark.parametrize("order", [np.inf, -np.inf])
+@pytest.mark.parametrize(("shape", "dim"), [((0, 2, 3), 0), ((0, 2, 3), (0, 2)), ((0, 3), None)])
+def test_the_inf_norm_over_an_empty_dim_is_an_error_naming_the_norm(order, shape, dim):
+    with pytest.raises(RuntimeError, match="vector_norm"):
+        torch.linalg.vector_norm(torch.zeros(shape), order, dim)
+    with pytest.raises(RuntimeError, match=r"^vector_norm: .*inf norm.*empty"):
+        Tensor(np.zeros(shape)).norm(order, dim)
+
+
+def test_the_inf_norm_over_a_non_empty_dim_of_an_empty_tensor_is_empty():
+    expected = torch.linalg.vector_norm(torch.zeros(0, 2, 3), np.inf, (1, 2))
+    assert Tensor(np.zeros((0, 2, 3))).norm(np.inf, (1, 2)).shape == tuple(expected.shape)
