@@ -4,6 +4,7 @@ repeated dims, and their gradients at ties, zeros and infinities, each checked a
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -134,3 +135,96 @@ def test_the_inf_norm_over_an_empty_dim_is_an_error_naming_the_norm(order, shape
 def test_the_inf_norm_over_a_non_empty_dim_of_an_empty_tensor_is_empty():
     expected = torch.linalg.vector_norm(torch.zeros(0, 2, 3), np.inf, (1, 2))
     assert Tensor(np.zeros((0, 2, 3))).norm(np.inf, (1, 2)).shape == tuple(expected.shape)
+
+
+# -- gradients against torch's float64 conventions at ties, zeros and infinities -----------------------------------
+TIES = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0], [-1.0, 5.0, -1.0, 5.0]])
+ZEROS = np.array([[1.0, 0.0, 3.0, 2.0], [0.0, 2.0, 0.0, 2.0], [1.0, 2.0, 3.0, 4.0]])  # one zero, two, none
+INFINITIES = np.array([[0.0, -np.inf, 1.0], [-np.inf, -np.inf, -np.inf], [np.inf, 0.0, 1.0], [-np.inf, 2.0, -1.0]])
+GRADIENT_CASES = {
+    "amax ties split evenly": (lambda x: x.amax(1), TIES),
+    "amin over a dim tuple": (lambda x: x.amin((0, 1)), TIES),
+    "max() ties split evenly": (lambda x: x.max(), TIES),
+    "max(dim) to the returned index": (lambda x: x.max(dim=1).values, TIES),
+    "min(dim, keepdim) to the returned index": (lambda x: x.min(dim=0, keepdim=True).values, TIES),
+    "aminmax": (lambda x: x.aminmax(dim=1).max * 2 + x.aminmax(dim=1).min, TIES),
+    "median() ties split evenly": (lambda x: x.median(), TIES),
+    "median(dim) to the returned index": (lambda x: x.median(1).values, TIES),
+    "mode to the returned index": (lambda x: x.mode(1).values, TIES),
+    "cummax ties": (lambda x: x.cummax(1).values, TIES),
+    "cummin ties": (lambda x: x.cummin(0).values, TIES),
+    "prod with one and two zeros": (lambda x: x.prod(1), ZEROS),
+    "prod of all with three zeros": (lambda x: x.prod(), ZEROS),
+    "prod(dim=0) with zeros": (lambda x: x.prod(0, keepdim=True), ZEROS),
+    "cumprod with zeros": (lambda x: x.cumprod(1), ZEROS),
+    "cumprod(dim=0) with zeros": (lambda x: x.cumprod(0), ZEROS),
+    "logsumexp with -inf and inf": (lambda x: x.logsumexp(1), INFINITIES),
+    "logsumexp of a row of -inf": (lambda x: x.logsumexp(1, keepdim=True), INFINITIES[[1]]),
+    "logcumsumexp with -inf": (lambda x: x.logcumsumexp(1), INFINITIES[[0, 3]]),
+    "var(correction=0) of a constant row": (lambda x: x.var(dim=1, correction=0), TIES),
+    "std over a dim tuple": (lambda x: x.std(dim=(0, 1)), TIES),
+    "norm of a zero row": (lambda x: x.norm(dim=1), np.array([[0.0, 0.0], [3.0, 4.0]])),
+}
+
+
+@pytest.mark.parametrize("name", GRADIENT_CASES)
+def test_reduction_gradients_follow_torch_at_ties_zeros_and_infinities(name):
+    call, data = GRADIENT_CASES[name]
+    ours, theirs = _both(data)
+    got, expected = call(ours), call(theirs)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), rtol=1e-12)
+    weights = np.arange(1.0, expected.numel() + 1).reshape(tuple(expected.shape))
+    (got * Tensor(weights)).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+# -- test_empty_tensor_empty_slice / _nonempty_slice: the identity, nan, or an error; or an empty result -----------
+EMPTY_SLICE = {
+    "nansum": lambda x, d: x.nansum(d),
+    "nanmean": lambda x, d: x.nanmean(d),
+    "var": lambda x, d: x.var(dim=d),
+    "std": lambda x, d: x.std(dim=d, correction=0),
+    "norm": lambda x, d: x.norm(dim=d),
+    "norm1": lambda x, d: x.norm(1, d),
+    "count_nonzero": lambda x, d: x.count_nonzero(d),
+    "all": lambda x, d: x.all(dim=d),
+    "any": lambda x, d: x.any(dim=d),
+    "logsumexp": lambda x, d: x.logsumexp(d),
+}
+
+
+@pytest.mark.parametrize("name", EMPTY_SLICE)
+@pytest.mark.parametrize("dim", [0, (0, 2), 1, (1, 2)])
+def test_reducing_an_empty_tensor_gives_torch_s_identity_nan_or_empty_result(name, dim):
+    call = EMPTY_SLICE[name]
+    with warnings.catch_warnings():  # torch warns of no degrees of freedom left (var, std); the result is nan
+        warnings.simplefilter("ignore", UserWarning)
+        expected = call(torch.zeros(0, 2, 3, dtype=torch.float64), dim)
+    got = call(Tensor(np.zeros((0, 2, 3))), dim)
+    assert got.shape == tuple(expected.shape)
+    np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+NON_EMPTY_SLICE = {
+    "max(dim)": lambda x: x.max(dim=1),
+    "argmax": lambda x: x.argmax(1, keepdim=True),
+    "median": lambda x: x.median(2),
+    "nanmedian": lambda x: x.nanmedian(1),
+    "mode": lambda x: x.mode(1),
+    "kthvalue": lambda x: x.kthvalue(1, 2, True),
+    "cummax": lambda x: x.cummax(0),
+    "logcumsumexp": lambda x: x.logcumsumexp(1),
+    "cumprod": lambda x: x.cumprod(2),
+}
+
+
+@pytest.mark.parametrize("name", NON_EMPTY_SLICE)
+def test_selections_over_a_non_empty_dim_of_an_empty_tensor_are_empty_as_torch(name):
+    expected = NON_EMPTY_SLICE[name](torch.zeros(0, 2, 3, dtype=torch.float64))
+    got = NON_EMPTY_SLICE[name](Tensor(np.zeros((0, 2, 3))))
+    for mine, reference in zip(
+        got if isinstance(got, tuple) else (got,), expected if isinstance(expected, tuple) else (expected,)
+    ):
+        assert mine.shape == tuple(reference.shape)
+        assert mine.dtype == {torch.int64: np.int64, torch.float64: np.float64}[reference.dtype]
