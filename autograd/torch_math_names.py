@@ -650,6 +650,7 @@ class TorchMathNames:
         """torch.Tensor.nansum: the sum over ``dim`` (all if None) with NaNs counted as 0; gradient 0 at NaNs."""
         tensor = _tensor(self) if dtype is None else _tensor(self).astype(dtype)
         dim = all_if_empty(tuple(dim) if isinstance(dim, list) else dim)  # dim=() is every axis, as torch's
+        dim = normalize_axes(dim, tensor.ndim, "nansum")  # a bad dim names nansum, not the sum it reduces with
         nan = np.isnan(tensor._data) if tensor._data.dtype.kind == "f" else None
         present = tensor if nan is None else tensor._where(nan, 0.0, tensor)
         return present.sum(axis=dim, keepdims=keepdim, dtype=None if dtype is None else tensor.dtype)

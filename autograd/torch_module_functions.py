@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
-from .broadcasting import single_axis
+from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .default_dtype import float_dtype
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
@@ -34,7 +34,7 @@ from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate, stack
-from .torch_keywords import UNSET
+from .torch_keywords import UNSET, all_if_empty
 from .torch_names import check_factory_options
 
 __all__ = [
@@ -264,6 +264,8 @@ def _spread_and_mean(op: str, input: TensorLike, dim: Any, unbiased: Any, keepdi
     x = _tensor(input)
     if isinstance(dim, bool):  # torch's std_mean(input, unbiased)
         dim, unbiased = None, dim
+    # a bad dim names std_mean/var_mean, not the std/var it reduces with (an empty dim: every axis, as torch's)
+    dim = normalize_axes(all_if_empty(tuple(dim) if isinstance(dim, list) else dim), x.ndim, f"{op}_mean")
     spread = getattr(x, op)(dim=dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
     return spread, x.mean(dim=dim, keepdim=keepdim)
 

@@ -228,3 +228,22 @@ def test_selections_over_a_non_empty_dim_of_an_empty_tensor_are_empty_as_torch(n
     ):
         assert mine.shape == tuple(reference.shape)
         assert mine.dtype == {torch.int64: np.int64, torch.float64: np.float64}[reference.dtype]
+
+
+NAMED_BY_THEMSELVES = {
+    "nansum": lambda m, x, d: x.nansum(d),
+    "var_mean": lambda m, x, d: m.var_mean(x, d),
+    "std_mean": lambda m, x, d: m.std_mean(x, dim=d, correction=0),
+}
+
+
+@pytest.mark.parametrize("name", NAMED_BY_THEMSELVES)
+@pytest.mark.parametrize("dim", [2, (0, -2)])
+def test_composite_reductions_name_themselves_in_dim_errors(name, dim):
+    import autograd
+
+    call = NAMED_BY_THEMSELVES[name]
+    with pytest.raises((IndexError, RuntimeError)):
+        call(torch, torch.zeros(2, 3), dim)
+    with pytest.raises((IndexError, RuntimeError), match=rf"^{name}: "):
+        call(autograd, Tensor(np.zeros((2, 3))), dim)
