@@ -26,7 +26,9 @@ def test_cumulative_ops_reject_a_bad_axis():
         cu.cumsum(np.ones((2, 2)), axis=2)
     with pytest.raises(TypeError, match="cumprod: axis must be an integer or None, got float"):
         cu.cumprod(np.ones(2), axis=0.0)
-    with pytest.raises(ValueError, match=r"cumsum: axis 1 is out of bounds for an array of dimension 0 \(expected in range \[-1, 0\]\)"):
+    with pytest.raises(
+        ValueError, match=r"cumsum: axis 1 is out of bounds for an array of dimension 0 \(expected in range \[-1, 0\]\)"
+    ):
         cu.cumsum(np.float64(1.0), axis=1)  # axis 0 and -1 of a 0-d array are the array itself, as in torch
 
 
