@@ -1,10 +1,10 @@
 """torch's ``out=`` argument of the module-level functions: ``autograd.mul(a, b, out=c)`` writes ``a * b``
 into ``c``, as ``torch.mul(a, b, out=c)`` does (the Tensors tutorial's ``torch.matmul(t, t.T, out=y3)``).
 
-As torch's: the result is cast into ``out``'s dtype when its kind allows (an integer result into a float
-tensor, float64 into float32; a float result into an integer tensor is an :class:`InPlaceCastError`), an
-``out`` of another shape is resized to the result's (with torch's warning unless it was empty), and while
-gradients are recorded a result or ``out`` that requires grad is a RuntimeError: a write into ``out`` is not
+As torch's: the result is cast into ``out``'s dtype unless it is of a higher category (an integer result into
+a float tensor, float64 into float32, int16 into uint8; a float result into an integer tensor is an
+:class:`InPlaceCastError`), an ``out`` of another shape is resized to the result's (with torch's warning unless
+it was empty), and while gradients are recorded a result or ``out`` that requires grad is a RuntimeError: a write into ``out`` is not
 differentiable. The function returns ``out``.
 """
 
@@ -13,11 +13,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import numpy as np
-
 from .grad_mode import is_grad_enabled, no_grad
 from .tensor import Tensor
-from .tensor_in_place import _cast_error
+from .tensor_in_place import _cast_error, can_store
 
 __all__ = ["written_to_out"]
 
@@ -33,7 +31,7 @@ def written_to_out(op: str, result: Any, out: Any) -> Tensor:
             f"{op}(): functions with out=... arguments don't support automatic differentiation, but one of the "
             "arguments requires grad."
         )
-    if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+    if not can_store(result.dtype, out.dtype):
         raise _cast_error(op, result.dtype, out.dtype)
     if out.shape != result.shape:
         if out._data.size:

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import shared_math
 from .core import Node, check_in_place_allowed, increment_version, rebase_history, refuse_nodes_in_sequence
+from .default_dtype import get_default_dtype
 from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
@@ -147,6 +148,19 @@ class InPlaceCastError(TypeError, RuntimeError):
     the RuntimeError torch raises, so code written for either catches it."""
 
 
+#: torch's type categories of numpy's dtype kinds (bool < integer < floating)
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def can_store(result: Any, target: Any) -> bool:
+    """Whether an in-place op (or ``out=``) writes a ``result``-dtype result into a ``target``-dtype tensor: torch's
+    rule (``canCast``), by category only, bool < integer < floating. A result of a higher category is refused (a
+    float into an integer or bool tensor, an integer into a bool one); any other is cast, as torch casts it,
+    int16 into uint8 included (wrapping): numpy's ``same_kind`` refuses a signed integer into an unsigned one,
+    which torch's ``uint8_tensor *= int16_tensor`` allows."""
+    return _CATEGORY.get(np.dtype(result).kind, 3) <= _CATEGORY.get(np.dtype(target).kind, -1)
+
+
 def _cast_error(op: str, result: np.dtype, target: np.dtype) -> InPlaceCastError:
     """The error for storing a ``result``-dtype result in place in a ``target``-dtype tensor, in torch's words."""
     theirs, ours = (_TORCH_DTYPE_NAMES.get(np.dtype(d).name, np.dtype(d).name) for d in (result, target))
@@ -167,15 +181,20 @@ class TensorInPlace:
         if _records(self, other):
             return self._record_in_place(op, _OUT_OF_PLACE[ufunc], other)
         check_in_place_allowed(self, other, op)
-        try:
-            quietly(ufunc, self._data, other._data, out=self._data, casting="same_kind")  # IEEE results, no warnings
-        except TypeError:
-            result = np.result_type(self._data, other._data) if op != "div_" and op != "/=" else np.dtype(np.float64)
-            theirs, ours = (_TORCH_DTYPE_NAMES.get(d.name, d.name) for d in (result, self.dtype))
-            raise InPlaceCastError(
-                f"{op}: the result of {self.dtype} {op} {other.dtype} cannot be stored in place in a "
-                f"{self.dtype} tensor (result type {theirs} can't be cast to the desired output type {ours})"
-            ) from None
+        result = np.result_type(self._data, other._data)
+        if ufunc is np.true_divide and result.kind != "f":
+            result = get_default_dtype()
+        theirs, ours = (_TORCH_DTYPE_NAMES.get(d.name, d.name) for d in (result, self.dtype))
+        refusal = InPlaceCastError(
+            f"{op}: the result of {self.dtype} {op} {other.dtype} cannot be stored in place in a "
+            f"{self.dtype} tensor (result type {theirs} can't be cast to the desired output type {ours})"
+        )
+        if not can_store(result, self.dtype):  # a result of a higher category (torch's rule, not numpy's same_kind)
+            raise refusal
+        try:  # cast as torch casts (int16 into uint8 too); IEEE results, no warnings
+            quietly(ufunc, self._data, other._data, out=self._data, casting="unsafe")
+        except TypeError:  # no loop for these dtypes (bool - bool)
+            raise refusal from None
         except ValueError as error:
             if not self._data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
@@ -204,7 +223,7 @@ class TensorInPlace:
         if result.op is None and self.requires_grad:  # values that depend on nothing differentiable (x.eq_(y)):
             result = _copied(self, result)  # recorded with self as an input that gets no gradient, as torch's
         if result.op is None:  # nothing was recorded (the graph function gave a constant)
-            quietly(np.copyto, self._data, result._data, casting="same_kind")
+            quietly(np.copyto, self._data, result._data, casting="unsafe")  # (_check_fits checked the category)
             increment_version(self)
             return self
         # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
@@ -213,7 +232,7 @@ class TensorInPlace:
         position = next((index for index, parent in enumerate(result.parents) if parent is self), None)
         keep_old = position is None or position in read_inputs(result) or reads_output(self)
         snapshot = self._data.copy() if keep_old else None
-        quietly(np.copyto, self._data, result._data, casting="same_kind")  # a cast out of range gives inf, as torch
+        quietly(np.copyto, self._data, result._data, casting="unsafe")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
         views_go_stale(self)  # live views show the new values: each becomes its view of the new self when next used
         return self
@@ -338,12 +357,17 @@ class TensorInPlace:
         check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
         low, high = (b._data if isinstance(b, Node) else b for b in (min, max))
         try:
-            quietly(np.clip, self._data, low, high, out=self._data, casting="same_kind")
-        except TypeError:  # a float bound of an integer tensor: numpy's UFuncTypeError, in torch's words
-            result = np.result_type(self._data, *(b for b in (low, high) if b is not None))
-            raise _cast_error("clamp_", result, self.dtype) from None
+            value = quietly(np.clip, self._data, low, high)
         except ValueError as error:
             raise ValueError(f"clamp_: {error} (tensor shape {self.shape})") from None
+        if value.shape != self.shape:
+            raise ShapeError(
+                f"clamp_: the result has shape {value.shape}, which does not fit the tensor's shape {self.shape} "
+                "(an in-place change cannot change the shape)"
+            )
+        if not can_store(value.dtype, self.dtype):  # a float bound of an integer tensor
+            raise _cast_error("clamp_", value.dtype, self.dtype)
+        quietly(np.copyto, self._data, value, casting="unsafe")
         increment_version(self)
         return self
 
@@ -378,7 +402,7 @@ class TensorInPlace:
         nothing on the CPU."""
         if not isinstance(source, Node):
             _check_real_source("copy_", source)
-        return self._replace("copy_", lambda data, source: source, source, graph=_copied, casting="unsafe")
+        return self._replace("copy_", lambda data, source: source, source, graph=_copied, any_dtype=True)
 
     # -- torch's other in-place methods: the out-of-place value written into this tensor's array ----------------
     def _replace(
@@ -387,12 +411,13 @@ class TensorInPlace:
         compute: Any,
         *operands: Any,
         graph: Callable[..., Tensor] | None = None,
-        casting: str = "same_kind",
+        any_dtype: bool = False,
     ) -> Tensor:
-        """Write ``compute(data, *raw operands)`` into this tensor's array in place, cast by numpy's ``casting``
-        rule (``same_kind`` unless given), the version bumped. While a graph is recorded for it or an operand: recorded as ``graph(self,
-        *operands)`` where one is given (:meth:`_record_in_place`), else refused. Every operand must broadcast to
-        this tensor's shape (a ValueError naming ``op`` and both shapes otherwise)."""
+        """Write ``compute(data, *raw operands)`` into this tensor's array in place, cast to its dtype as torch
+        casts an in-place result (:func:`can_store`; whatever its dtype with ``any_dtype``), the version bumped.
+        While a graph is recorded for it or an operand: recorded as ``graph(self, *operands)`` where one is given
+        (:meth:`_record_in_place`), else refused. Every operand must broadcast to this tensor's shape (a ValueError
+        naming ``op`` and both shapes otherwise)."""
         for operand in operands:
             if isinstance(operand, (list, tuple)):  # numpy would read a list of nodes as constants: refused
                 refuse_nodes_in_sequence(operand, op)
@@ -402,10 +427,11 @@ class TensorInPlace:
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
         raw = [x._data if isinstance(x, Node) else x for x in operands]
         value = quietly(compute, self._data, *raw)  # IEEE results, as the out-of-place ops give them
+        if not any_dtype and not can_store(np.asarray(value).dtype, self.dtype):
+            # a float result in an integer tensor (exp_, lerp_, pow_(0.5)): torch's RuntimeError too
+            raise _cast_error(op, np.asarray(value).dtype, self.dtype)
         try:
-            quietly(np.copyto, self._data, value, casting=casting)  # a cast out of range gives inf, as torch
-        except TypeError:  # a float result in an integer tensor (exp_, lerp_, pow_(0.5)): torch's RuntimeError too
-            raise _cast_error(op, np.asarray(value).dtype, self.dtype) from None
+            quietly(np.copyto, self._data, value, casting="unsafe")  # a cast out of range gives inf, as torch
         except ValueError:
             if not self._data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
@@ -463,7 +489,7 @@ class TensorInPlace:
             return self._record_in_place(op, lambda t: getattr(t, name)(*args, **kwargs))
         check_in_place_allowed(self, next((x for x in operands if isinstance(x, Node) and x.requires_grad), None), op)
         result = np.asarray(getattr(self, name)(*args, **kwargs)._data)  # nothing is recorded (see _records)
-        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+        if not can_store(result.dtype, self.dtype):
             raise _cast_error(op, result.dtype, self.dtype)
         if result.shape != self.shape:  # a ShapeError, torch's RuntimeError, as _check_fits raises when recorded
             raise ShapeError(
@@ -472,7 +498,7 @@ class TensorInPlace:
             )
         if not self._data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
-        quietly(np.copyto, self._data, result, casting="same_kind")  # a cast out of range gives inf, as torch
+        quietly(np.copyto, self._data, result, casting="unsafe")  # a cast out of range gives inf, as torch
         increment_version(self)
         return self
 
@@ -819,13 +845,13 @@ def _check_broadcasts_to(op: str, operand: Any, shape: tuple[int, ...]) -> None:
 
 def _check_fits(op: str, result: Tensor, tensor: Tensor) -> None:
     """Raise unless the out-of-place ``result`` of an in-place ``op`` can be stored in ``tensor`` (its shape, and
-    a dtype that casts to ``tensor``'s of the same kind)."""
+    a dtype that :func:`can_store` casts to ``tensor``'s)."""
     if result.shape != tensor.shape:
         raise ShapeError(
             f"{op}: the result has shape {result.shape}, which does not fit the tensor's shape {tensor.shape} "
             "(an in-place change cannot change the shape)"
         )
-    if not np.can_cast(result.dtype, tensor.dtype, "same_kind"):
+    if not can_store(result.dtype, tensor.dtype):
         raise _cast_error(op, result.dtype, tensor.dtype)
 
 

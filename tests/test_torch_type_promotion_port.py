@@ -1,0 +1,102 @@
+"""The behaviour PyTorch's ``test/test_type_promotion.py`` checks, ported: the dtype (and values) of binary ops,
+in-place ops and ``out=`` between tensors of every real dtype, 0-d tensors and Python numbers, against torch.
+
+torch runs with float64 as its default dtype here, as this library's documented default (``autograd.get_default_dtype``
+is numpy's float64): a Python float beside an integer tensor then gives float64 in both.
+"""
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor
+from autograd.tensor_in_place import InPlaceCastError
+
+torch = pytest.importorskip("torch")
+
+INTEGERS = ["uint8", "int8", "int16", "int32", "int64"]
+
+
+@pytest.fixture(autouse=True)
+def _torch_default_float64():
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+def _pair(values, dtype):
+    """The same numbers as a Tensor and as a torch tensor of ``dtype`` (a numpy name)."""
+    array = np.asarray(values).astype(dtype)
+    return Tensor(array), torch.from_numpy(array.copy())
+
+
+def _assert_same(ours, theirs):
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+# -- in-place ops and out= store any integer result in any integer tensor, as torch's canCast ----------------------
+IN_PLACE = {
+    "+=": lambda t, o: t.__iadd__(o),
+    "-=": lambda t, o: t.__isub__(o),
+    "*=": lambda t, o: t.__imul__(o),
+    "add_": lambda t, o: t.add_(o),
+    "sub_": lambda t, o: t.sub_(o),
+    "mul_": lambda t, o: t.mul_(o),
+    "clamp_": lambda t, o: t.clamp_(min=o),
+    "pow_": lambda t, o: t.pow_(o),
+    "remainder_": lambda t, o: t.remainder_(o),
+    "floor_divide_": lambda t, o: t.floor_divide_(o),
+    "bitwise_or_": lambda t, o: t.bitwise_or_(o),
+    "bitwise_and_": lambda t, o: t.bitwise_and_(o),
+}
+
+
+@pytest.mark.parametrize("op", list(IN_PLACE))
+@pytest.mark.parametrize("other", ["int8", "int16", "int64", "0-d int32", "-1"])
+def test_an_unsigned_tensor_takes_a_signed_integer_result_in_place_as_torch(op, other):
+    # torch's test_inplace: "We allow demotion from signed to unsigned, unlike numpy" (uint8_tensor *= int16_tensor);
+    # numpy's same_kind rule refused it with an InPlaceCastError
+    ours, theirs = _pair([7, 200, 3], "uint8")
+    if other == "-1":
+        if op in ("pow_", "floor_divide_", "remainder_", "clamp_"):
+            pytest.skip("torch wraps -1 into uint8 first; a number the dtype cannot hold is promoted here")
+        operand, torch_operand = -1, -1
+    else:
+        dtype = other.split()[-1]
+        operand, torch_operand = _pair(2 if other.startswith("0-d") else [2, 3, 1], dtype)
+    result = IN_PLACE[op](ours, operand)
+    IN_PLACE[op](theirs, torch_operand)
+    assert result is ours
+    _assert_same(ours, theirs)
+
+
+@pytest.mark.parametrize("target", ["uint8", "int8"])
+def test_out_takes_an_integer_result_of_another_signedness_as_torch(target):
+    a, ta = _pair([100, -3, 7], "int8" if target == "uint8" else "uint8")
+    out, theirs = _pair([0, 0, 0], target)
+    assert autograd.add(a, a, out=out) is out
+    torch.add(ta, ta, out=theirs)
+    _assert_same(out, theirs)
+
+
+@pytest.mark.parametrize(
+    ("target", "operand"),
+    [("int32", 1.5), ("uint8", 0.5), ("bool", 1), ("bool", "uint8"), ("int64", "float16"), ("int16", "true divide")],
+)
+def test_in_place_still_refuses_a_result_of_a_higher_category_as_torch(target, operand):
+    # torch's test_inplace: int_tensor.add_(1.5) and bool_tensor.add_(uint8_tensor) can't be cast
+    ours, theirs = _pair([1, 1, 1], target)
+    if operand == "true divide":
+        do = lambda t, o: t.div_(o)  # noqa: E731
+        operand = 2
+    else:
+        do = lambda t, o: t.add_(o)  # noqa: E731
+    theirs_operand = _pair([1, 1, 1], operand)[1] if isinstance(operand, str) else operand
+    ours_operand = _pair([1, 1, 1], operand)[0] if isinstance(operand, str) else operand
+    with pytest.raises(RuntimeError, match="can't be cast to"):
+        do(theirs, theirs_operand)
+    with pytest.raises(InPlaceCastError, match="can't be cast to"):
+        do(ours, ours_operand)
+    np.testing.assert_array_equal(ours.data, np.ones(3, dtype=target))  # nothing half-changed
