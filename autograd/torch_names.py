@@ -643,12 +643,13 @@ class TorchNames:
         """torch.Tensor.div (alias true_divide): ``self / other``; d/dx = 1/other, d/dother = -x/other^2.
 
         ``rounding_mode="floor"``/``"trunc"`` round the quotient (a step function: zero gradient); of two integer
-        operands, in integer arithmetic with an integer result, as torch (floor division, or C's truncating one).
+        (or boolean) operands, in integer arithmetic with an integer result, as torch (floor division, or C's
+        truncating one).
         """
         if rounding_mode not in (None, "floor", "trunc"):  # torch's RuntimeError (and the library's ValueError)
             raise ArgumentRangeError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
         other_dtype = other.dtype if isinstance(other, Node) else np.asarray(other).dtype
-        if rounding_mode in ("floor", "trunc") and _tensor(self).dtype.kind in "iu" and other_dtype.kind in "iu":
+        if rounding_mode in ("floor", "trunc") and _tensor(self).dtype.kind in "iub" and other_dtype.kind in "iub":
             try:
                 floored = self // other
             except IntegerDivisionByZeroError:  # (it named floor_divide, which the caller did not write)

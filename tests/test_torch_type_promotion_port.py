@@ -100,3 +100,24 @@ def test_in_place_still_refuses_a_result_of_a_higher_category_as_torch(target, o
     with pytest.raises(InPlaceCastError, match="can't be cast to"):
         do(ours, ours_operand)
     np.testing.assert_array_equal(ours.data, np.ones(3, dtype=target))  # nothing half-changed
+
+
+# -- division: true division of integers is floating, rounded division of integers stays integer ------------------
+@pytest.mark.parametrize("rounding_mode", ["floor", "trunc"])
+@pytest.mark.parametrize(
+    ("dividend", "divisor"),
+    [("bool", -2), ("bool", "int8"), ("int32", "bool"), ("int16", True), ("uint8", "bool"), ("int64", "int32")],
+)
+def test_rounded_division_with_a_boolean_operand_stays_integer_as_torch(rounding_mode, dividend, divisor):
+    # div(bool_tensor, -2, rounding_mode="trunc") was float64 [-0.0, ...], where "floor" and torch give int64
+    ours, theirs = _pair([1, 0, 1, 1] if dividend == "bool" else [7, -7, 0, 5], dividend)
+    if dividend == "uint8":
+        ours, theirs = _pair([7, 200, 0, 5], dividend)
+    if isinstance(divisor, str):
+        ours_divisor, theirs_divisor = _pair([1, 1, 1, 1] if divisor == "bool" else [-2, 3, -1, 2], divisor)
+    else:
+        ours_divisor = theirs_divisor = divisor
+    _assert_same(
+        autograd.div(ours, ours_divisor, rounding_mode=rounding_mode),
+        torch.div(theirs, theirs_divisor, rounding_mode=rounding_mode),
+    )
