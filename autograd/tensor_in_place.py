@@ -328,12 +328,14 @@ class TensorInPlace:
         """``t += alpha * other`` in place (``torch.Tensor.add_``; torch's deprecated ``add_(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("add_", other, deprecated, alpha)
+        check_alpha("add_", self, other, alpha)
         return self._in_place(_scaled(other, alpha), np.add, "add_")
 
     def sub_(self, other: TensorLike, *deprecated: TensorLike, alpha: float = 1) -> Tensor:
         """``t -= alpha * other`` in place (``torch.Tensor.sub_``; torch's deprecated ``sub_(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub_", other, deprecated, alpha)
+        check_alpha("sub_", self, other, alpha)
         return self._in_place(_scaled(other, alpha), np.subtract, "sub_")
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -782,6 +784,30 @@ def _without_leading_ones(value: Any) -> Any:
         return value
     core = shape[len(shape) - kept :]
     return value.reshape(core) if isinstance(value, Node) else np.reshape(value, core)
+
+
+class AlphaDtypeError(TypeError, RuntimeError):
+    """An ``alpha`` of ``add``/``sub`` whose type the result's dtype does not take (torch's ``alpha_check``): a
+    TypeError that is also the RuntimeError torch raises."""
+
+
+def check_alpha(op: str, tensor: Any, other: Any, alpha: Any) -> None:
+    """Raise :class:`AlphaDtypeError` naming ``op`` unless ``alpha`` suits the dtype of ``tensor <op> other`` as
+    torch's: a float alpha needs a floating result (``add(int_t, int_t, alpha=1.5)`` would otherwise turn floating,
+    where torch refuses: "For integral input tensors, argument alpha must not be a floating point number"), a
+    bool alpha a boolean one. The result's category (bool < integer < floating) is the higher of the operands'."""
+    alpha_kind = np.asarray(alpha._data if isinstance(alpha, Node) else alpha).dtype.kind
+    if alpha_kind not in "bf":
+        return
+    kinds = [np.asarray(x._data if isinstance(x, Node) else x).dtype.kind for x in (tensor, other)]
+    result = max(_CATEGORY.get(kind, 3) for kind in kinds)
+    if alpha_kind == "f" and result < _CATEGORY["f"]:
+        raise AlphaDtypeError(
+            f"{op}: alpha {alpha!r} is a floating point number, and the operands (dtypes {' and '.join(kinds)}) are "
+            "integral: for integral input tensors, argument alpha must not be a floating point number (torch's)"
+        )
+    if alpha_kind == "b" and result != _CATEGORY["b"]:
+        raise AlphaDtypeError(f"{op}: alpha {alpha!r} is a bool: boolean alpha only supported for boolean results")
 
 
 def _scaled(other: Any, alpha: float) -> Any:

@@ -626,6 +626,7 @@ class TorchNames:
         ``add(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("add", other, deprecated, alpha)
+        tensor_in_place.check_alpha("add", self, other, alpha)
         return self + (other if alpha == 1 else _times_alpha(other, alpha))
 
     def sub(self: Self, other: Any, *deprecated: Any, alpha: Any = 1) -> Self:
@@ -633,6 +634,7 @@ class TorchNames:
         deprecated ``sub(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub", other, deprecated, alpha)
+        tensor_in_place.check_alpha("sub", self, other, alpha)
         return self - (other if alpha == 1 else _times_alpha(other, alpha))
 
     def mul(self: Self, other: Any) -> Self:
