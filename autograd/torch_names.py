@@ -627,7 +627,7 @@ class TorchNames:
         if deprecated:
             other, alpha = alpha_first("add", other, deprecated, alpha)
         tensor_in_place.check_alpha("add", self, other, alpha)
-        return self + (other if alpha == 1 else _times_alpha(other, alpha))
+        return self + (other if alpha == 1 else _times_alpha(self, other, alpha))
 
     def sub(self: Self, other: Any, *deprecated: Any, alpha: Any = 1) -> Self:
         """torch.Tensor.sub (alias subtract): ``self - alpha * other``; d/dx = 1, d/dother = -alpha (torch's
@@ -635,7 +635,7 @@ class TorchNames:
         if deprecated:
             other, alpha = alpha_first("sub", other, deprecated, alpha)
         tensor_in_place.check_alpha("sub", self, other, alpha)
-        return self - (other if alpha == 1 else _times_alpha(other, alpha))
+        return self - (other if alpha == 1 else _times_alpha(self, other, alpha))
 
     def mul(self: Self, other: Any) -> Self:
         """torch.Tensor.mul (alias multiply): ``self * other``; d/dx = other, d/dother = x."""
@@ -982,9 +982,24 @@ class TorchNames:
         return ValuesAndIndices(values, type(tensor)._make(indices))
 
 
-def _times_alpha(other: Any, alpha: Any) -> Any:
-    """``alpha * other`` for add's and sub's ``alpha``: of a floating Tensor and a real number, one ``scaled`` node
-    keeping alpha as an attribute (so nothing is saved, as torch's); anything else as ``other * alpha``."""
+def _times_alpha(first: Any, other: Any, alpha: Any) -> Any:
+    """``alpha * other`` for add's and sub's ``alpha`` (``first + alpha * other``), in the dtype torch computes it:
+    the number alpha takes no part in promotion (an integer tensor beside a float32 ``first`` is scaled in
+    float32, an int16 one by ``np.int64(3)`` stays int16, two bools take alpha as a bool). Of a floating Tensor and
+    a real number, one ``scaled`` node keeping alpha as an attribute (so nothing is saved, as torch's); anything
+    else as ``other * alpha``."""
+    if isinstance(alpha, np.generic):
+        alpha = alpha.item()  # a Python number: weak, as torch's Scalar alpha
+    if not isinstance(alpha, Node):
+        dtype = _tensor(first)._data.dtype
+        kind = np.asarray(other._data if isinstance(other, Node) else other).dtype.kind
+        category = tensor_in_place._CATEGORY
+        if dtype.kind == kind == "b":
+            alpha = bool(alpha)
+            if not isinstance(other, Node):  # (Python's True * True is the int 1)
+                return np.logical_and(other, alpha)
+        elif isinstance(other, Node) and category.get(kind, 3) < category.get(dtype.kind, 3):
+            other = _tensor(other).astype(dtype)  # (first's dtype is the common one)
     tensor = _tensor(other) if isinstance(other, Node) else None
     if (
         tensor is None

@@ -149,3 +149,26 @@ def test_an_alpha_the_result_dtype_cannot_take_is_refused_as_torch(name, first, 
     with pytest.raises(RuntimeError, match="alpha"):
         getattr(ours, name)(ours_other, alpha=alpha)
     np.testing.assert_array_equal(ours.data, before)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "alpha"),
+    [
+        ("int64", "float32", 1.5),
+        ("int64", 2.5, 1.5),
+        ("float32", "int64", 0.5),
+        ("bool", "bool", True),
+        ("bool", "bool", 2),
+        ("int16", "int16", 3),
+        ("int16", "int16", np.int64(3)),
+        ("int32", "bool", 2),
+        ("bool", True, 2),
+        ("float16", "int64", 0.25),
+    ],
+)
+def test_an_alpha_the_result_dtype_takes_scales_as_torch(first, second, alpha):
+    # alpha took part in promotion: add(float32, int64, alpha=0.5) was float64, add(bool, bool, alpha=2) int64
+    ours, theirs = _pair([1, 2, 3], first)
+    ours_other, theirs_other = _pair([1, 0, 1], second) if isinstance(second, str) else (second, second)
+    _assert_same(autograd.add(ours, ours_other, alpha=alpha), torch.add(theirs, theirs_other, alpha=alpha))
+    assert torch.add(True, True).item() is autograd.add(True, True).item() is True  # torch's test_booleans
