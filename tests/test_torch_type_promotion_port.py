@@ -172,3 +172,55 @@ def test_an_alpha_the_result_dtype_takes_scales_as_torch(first, second, alpha):
     ours_other, theirs_other = _pair([1, 0, 1], second) if isinstance(second, str) else (second, second)
     _assert_same(autograd.add(ours, ours_other, alpha=alpha), torch.add(theirs, theirs_other, alpha=alpha))
     assert torch.add(True, True).item() is autograd.add(True, True).item() is True  # torch's test_booleans
+
+
+# -- subtraction with a bool operand is refused, as torch's (numpy's int - bool worked, its bool - bool was a bare
+# TypeError) -----------------------------------------------------------------------------------------------------
+SUBTRACTIONS = {
+    "a - b": lambda a, b: a - b,
+    "b - a": lambda a, b: b - a,
+    "sub": lambda a, b: a.sub(b) if hasattr(a, "sub") else b.rsub(a),
+    "np.subtract": lambda a, b: np.subtract(a, b),
+}
+
+
+@pytest.mark.parametrize("spelling", list(SUBTRACTIONS))
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("bool", "bool"),
+        ("int64", "bool"),
+        ("float32", "bool"),
+        ("bool", 3),
+        ("bool", 2.5),
+        ("int32", True),
+        ("float64", True),
+    ],
+)
+def test_subtraction_with_a_bool_operand_is_refused_as_torch(spelling, first, second):
+    ours, theirs = _pair([1, 0, 1], first)
+    ours_other, theirs_other = _pair([1, 1, 0], second) if isinstance(second, str) else (second, second)
+    if spelling == "np.subtract" and not isinstance(second, str):
+        ours_other, theirs_other = ours, theirs  # (np.subtract of a torch tensor and a number is numpy's)
+        ours, theirs = second, second
+    with pytest.raises(RuntimeError, match="Subtraction, the `-` operator, with .*bool"):
+        SUBTRACTIONS[spelling](theirs, theirs_other) if spelling != "np.subtract" else torch.sub(theirs, theirs_other)
+    with pytest.raises(TypeError, match=r"^sub: .*bool") as caught:
+        SUBTRACTIONS[spelling](ours, ours_other)
+    assert isinstance(caught.value, RuntimeError)
+
+
+@pytest.mark.parametrize("spelling", ["-=", "sub_"])
+@pytest.mark.parametrize(("first", "second"), [("int64", "bool"), ("bool", "bool"), ("float32", True)])
+def test_subtracting_a_bool_in_place_is_refused_as_torch(spelling, first, second):
+    ours, theirs = _pair([1, 0, 1], first)
+    ours_other, theirs_other = _pair([1, 1, 0], second) if isinstance(second, str) else (second, second)
+    with pytest.raises(RuntimeError, match="with .*bool"):
+        theirs.sub_(theirs_other)
+    with pytest.raises(TypeError, match=r"^(sub_|-=): .*bool") as caught:
+        if spelling == "-=":
+            ours -= ours_other
+        else:
+            ours.sub_(ours_other)
+    assert isinstance(caught.value, RuntimeError)
+    np.testing.assert_array_equal(ours.data, np.array([1, 0, 1]).astype(first))
