@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ArgumentRangeError", "ShapeError", "is_integer", "require_integer"]
+__all__ = ["ArgumentRangeError", "ShapeError", "is_integer", "refuse_negative_sizes", "require_integer"]
 
 
 class ShapeError(ValueError, RuntimeError):
@@ -32,3 +32,14 @@ def require_integer(op: str, what: str, value: Any, *, bools: bool = False) -> N
     only with ``bools``): a float count, size or position (1.5) is refused, not truncated."""
     if not (is_integer(value) or (bools and isinstance(value, bool))):
         raise TypeError(f"{op}: {what} must be an integer, got {value!r}")
+
+
+def refuse_negative_sizes(op: str, shape: Any) -> None:
+    """Raise a :class:`ShapeError` naming ``op`` and ``shape`` for a size below -1 in the target ``shape`` of a
+    reshape or view, as torch does (numpy reads any negative size as the one to infer: -2 passed for -1)."""
+    for position, size in enumerate(shape):
+        if is_integer(size) and size < -1:
+            raise ShapeError(
+                f"{op}: invalid size {size} at position {position} of shape {tuple(shape)} (only one size, -1, "
+                f"is inferred)"
+            )

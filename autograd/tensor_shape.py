@@ -20,7 +20,7 @@ from .deprecated_overloads import user_stacklevel
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
 from .read_padding import SOURCE_INDEX, foldable, padded_array
-from .shape_errors import ShapeError, is_integer
+from .shape_errors import ShapeError, is_integer, refuse_negative_sizes
 from .torch_keywords import UNSET, torch_dim
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -46,6 +46,7 @@ class TensorShape:
         shape = _sizes_or_keyword("reshape", sizes, "shape", shape)
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
+        refuse_negative_sizes("reshape", shape)
         if order != "C":
             kind = order.upper() if isinstance(order, str) else order
             if kind == "A":

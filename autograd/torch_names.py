@@ -35,7 +35,7 @@ from .derivatives import elementwise as ew
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
 from .numpy_functions import IntegerDivisionByZeroError
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer, refuse_negative_sizes, require_integer
 from .torch_keywords import (
     UNSET,
     ValuesAndIndices,
@@ -448,11 +448,12 @@ class TorchNames:
             return self._bytes_as(shape[0] if dtype is None else dtype)
         if any(isinstance(size, (type, np.dtype, str)) for size in shape):
             raise TypeError(f"view: takes sizes, or one dtype alone; got {shape!r}")
-        data = _tensor(self)._data
+        data, sizes = _tensor(self)._data, _sizes(shape, "view")
+        refuse_negative_sizes("view", sizes)
         try:
-            viewed = data.reshape(_sizes(shape, "view"))
+            viewed = data.reshape(sizes)
         except ValueError:
-            raise ShapeError(f"view: cannot view a tensor of shape {data.shape} as {_sizes(shape, 'view')}") from None
+            raise ShapeError(f"view: cannot view a tensor of shape {data.shape} as {sizes}") from None
         if viewed.size > 1 and not np.may_share_memory(viewed, data):
             raise ShapeError(
                 f"view: a tensor of shape {data.shape} and strides {data.strides} cannot be viewed as "

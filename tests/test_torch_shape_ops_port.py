@@ -1,0 +1,39 @@
+"""PyTorch's shape-op tests (test/test_shape_ops.py, the shape parts of test/test_torch.py and the OpInfo sample
+inputs of these ops), written for this library's Tensor: each case runs in torch and here, and the values, dtypes,
+gradients and error classes are compared."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _raises_like_torch(call, *inputs, words=()):
+    """``call`` on torch tensors and on ours of ``inputs`` both raise, ours an instance of torch's class, its message
+    naming each of ``words``."""
+    with pytest.raises(Exception) as theirs:
+        call(*(torch.tensor(x) for x in inputs))
+    with pytest.raises(theirs.type) as ours:
+        call(*(Tensor(x) for x in inputs))
+    for word in words:
+        assert word in str(ours.value)
+
+
+# -- reshape and view ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("op", "call"),
+    [
+        ("reshape", lambda x: x.reshape(-2, 12)),
+        ("view", lambda x: x.view(-2, 12)),
+        ("reshape", lambda x: x.reshape((4, -3))),
+        ("view", lambda x: x.view(2, 3, -4)),
+        ("reshape", lambda x: (torch if isinstance(x, torch.Tensor) else ag).reshape(x, (-6, 4))),
+    ],
+)
+def test_reshape_and_view_refuse_a_negative_size_other_than_minus_one_as_torch(op, call):
+    _raises_like_torch(call, np.zeros((2, 3, 4)), words=[op, "-"])
