@@ -124,12 +124,21 @@ class TorchSelectionNames:
         return _tensor(self).swapaxes(dim0, dim1)
 
     def tril(self: Self, diagonal: int = 0) -> Self:
-        """torch.Tensor.tril: entries above the ``diagonal``-th diagonal of the last two axes set to 0."""
-        return array_function("tril")(self, diagonal)
+        """torch.Tensor.tril: entries above the ``diagonal``-th diagonal of the last two axes set to 0 (a tensor of
+        fewer than 2 dimensions is a :class:`ShapeError`, as torch's; numpy's ``autograd.tril`` makes a vector
+        the rows of a square matrix)."""
+        return array_function("tril")(self._matrices("tril"), diagonal)
 
     def triu(self: Self, diagonal: int = 0) -> Self:
-        """torch.Tensor.triu: entries below the ``diagonal``-th diagonal of the last two axes set to 0."""
-        return array_function("triu")(self, diagonal)
+        """torch.Tensor.triu: entries below the ``diagonal``-th diagonal of the last two axes set to 0 (a tensor of
+        fewer than 2 dimensions is a :class:`ShapeError`, as torch's)."""
+        return array_function("triu")(self._matrices("triu"), diagonal)
+
+    def _matrices(self: Self, op: str) -> Self:
+        """This tensor, a stack of matrices, or torch's error naming ``op`` if it has fewer than 2 dimensions."""
+        if _tensor(self).ndim < 2:
+            raise ShapeError(f"{op}: input tensor must have at least 2 dimensions, got shape {_tensor(self).shape}")
+        return self
 
     def repeat_interleave(
         self: Self, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None

@@ -37,3 +37,11 @@ def _raises_like_torch(call, *inputs, words=()):
 )
 def test_reshape_and_view_refuse_a_negative_size_other_than_minus_one_as_torch(op, call):
     _raises_like_torch(call, np.zeros((2, 3, 4)), words=[op, "-"])
+
+
+# -- triangles -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("op", ["tril", "triu"])
+@pytest.mark.parametrize("shape", [(4,), ()])
+def test_tril_and_triu_methods_refuse_fewer_than_two_dimensions_as_torch(op, shape):
+    _raises_like_torch(lambda x: getattr(x, op)(), np.ones(shape), words=[op, str(shape)])
+    _raises_like_torch(lambda x: getattr(x, f"{op}_")(), np.ones(shape), words=[op])
