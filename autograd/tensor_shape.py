@@ -134,7 +134,9 @@ class TensorShape:
         """
         if isinstance(start_dim, str):
             return self._flattened_in_order(start_dim)
-        if self.ndim == 0:
+        if self.ndim == 0:  # torch's scalars take dims 0 and -1, as a tensor of one dimension
+            normalize_axes(start_dim, 1, "flatten")
+            normalize_axes(end_dim, 1, "flatten")
             return self.reshape(1)
         (start,) = normalize_axes(start_dim, self.ndim, "flatten")
         (end,) = normalize_axes(end_dim, self.ndim, "flatten")

@@ -45,3 +45,15 @@ def test_reshape_and_view_refuse_a_negative_size_other_than_minus_one_as_torch(o
 def test_tril_and_triu_methods_refuse_fewer_than_two_dimensions_as_torch(op, shape):
     _raises_like_torch(lambda x: getattr(x, op)(), np.ones(shape), words=[op, str(shape)])
     _raises_like_torch(lambda x: getattr(x, f"{op}_")(), np.ones(shape), words=[op])
+
+
+# -- flatten and unflatten -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dims", [(0, -1), (-1, 0), (0, 0)])
+def test_flatten_of_a_0d_tensor_takes_dims_0_and_minus_1_as_torch(dims):
+    theirs, ours = torch.tensor(2.5).flatten(*dims), Tensor(2.5).flatten(*dims)
+    assert ours.shape == tuple(theirs.shape) == (1,)
+
+
+@pytest.mark.parametrize("dims", [(1,), (0, 1), (-2,), (0, -2)])
+def test_flatten_of_a_0d_tensor_refuses_other_dims_as_torch(dims):
+    _raises_like_torch(lambda x: x.flatten(*dims), np.array(2.5), words=["flatten"])
