@@ -395,18 +395,40 @@ def combinations(input: TensorLike, r: int = 2, with_replacement: bool = False) 
     return x[rows]
 
 
+def _joined_result_type(tensors: Sequence[Tensor]) -> np.dtype:
+    """torch.result_type of several tensors (its ``ResultTypeState``): the promotion of the dimensioned ones, then
+    of the 0-d ones, the 0-d result counting only where it is of a higher category (a float beside integers, an
+    integer beside bools), so float32 beside a 0-d float64 stays float32 and int8 beside a 0-d float64 is float64."""
+
+    def promoted(dtypes: list[np.dtype]) -> np.dtype | None:
+        result = dtypes[0] if dtypes else None
+        for dtype in dtypes[1:]:
+            result = _promoted_dtype(result, dtype)
+        return result
+
+    def combined(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+        if higher is None or lower is None:
+            return lower if higher is None else higher
+        if higher.kind == "f":
+            return higher
+        return _promoted_dtype(higher, lower) if higher.kind == "b" or lower.kind == "f" else higher
+
+    dimensioned = promoted([t.dtype for t in tensors if t.ndim])
+    return combined(dimensioned, promoted([t.dtype for t in tensors if not t.ndim]))
+
+
 def block_diag(*tensors: TensorLike) -> Tensor:
     """torch.block_diag: the 0-, 1- or 2-D tensors (a 0-D as 1 x 1, a 1-D as one row) down the diagonal of a
-    matrix of zeros; each block's gradient is its window of g."""
-    blocks = []
-    for t in tensors:
-        block = _tensor(t)
+    matrix of zeros, in the dtype torch's promotion gives them all (a 0-D tensor as a number beside the others of
+    its category); each block's gradient is its window of g."""
+    given = [_tensor(t) for t in tensors]
+    for block in given:
         if block.ndim > 2:
             raise ShapeError(f"block_diag: expects tensors of at most 2 dimensions, got shape {block.shape}")
-        blocks.append(block.reshape(1, -1) if block.ndim < 2 else block)
-    if not blocks:
+    if not given:
         return Tensor._from_array(np.zeros((1, 0)), False)
-    dtype = np.result_type(*(block.dtype for block in blocks))
+    dtype = _joined_result_type(given)
+    blocks = [block.reshape(1, -1) if block.ndim < 2 else block for block in given]
     width = sum(block.shape[1] for block in blocks)
     rows, left = [], 0
     for block in blocks:

@@ -57,3 +57,34 @@ def test_flatten_of_a_0d_tensor_takes_dims_0_and_minus_1_as_torch(dims):
 @pytest.mark.parametrize("dims", [(1,), (0, 1), (-2,), (0, -2)])
 def test_flatten_of_a_0d_tensor_refuses_other_dims_as_torch(dims):
     _raises_like_torch(lambda x: x.flatten(*dims), np.array(2.5), words=["flatten"])
+
+
+# -- block_diag ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [((2, 2), np.float32), ((), np.float64)],
+        [((), np.float64), ((2, 2), np.float32)],
+        [((2, 2), np.int64), ((3,), np.float32)],
+        [((2, 2), np.int32), ((), np.int64)],
+        [((2,), np.bool_), ((), np.int64)],
+        [((2, 2), np.int8), ((), np.float16), ((), np.float64)],
+        [((2,), np.uint8), ((1, 2), np.int8)],
+    ],
+)
+def test_block_diag_promotes_the_blocks_dtypes_as_torch(blocks):
+    arrays = [np.arange(1, 1 + int(np.prod(shape))).reshape(shape).astype(dtype) for shape, dtype in blocks]
+    theirs = torch.block_diag(*(torch.from_numpy(np.array(a)) for a in arrays))
+    ours = ag.block_diag(*(Tensor(a) for a in arrays))
+    assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_block_diag_of_mixed_dtypes_sends_each_float_block_its_window_of_the_gradient_as_torch():
+    rng = np.random.default_rng(0)
+    matrix, count, weights = rng.normal(size=(2, 3)), np.arange(4).reshape(2, 2), rng.normal(size=(5, 6))
+    theirs = torch.tensor(matrix, requires_grad=True)
+    (torch.block_diag(theirs, torch.tensor(count), torch.tensor(1.5)) * torch.tensor(weights)).sum().backward()
+    ours = Tensor(matrix, requires_grad=True)
+    (ag.block_diag(ours, Tensor(count), Tensor(1.5)) * Tensor(weights)).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy())
