@@ -250,8 +250,17 @@ def dsplit(ary: TensorLike, indices_or_sections: int | Sequence[int]) -> list[Te
 
 
 # -- at least n dimensions, and stacks -------------------------------------------------------------------------
-def _at_least(arys: tuple[TensorLike, ...], expand: Any) -> Tensor | list[Tensor]:
-    results = [expand(_tensor(a)) for a in arys]
+def _at_least(arys: tuple[TensorLike, ...], expand: Any) -> Tensor | tuple[Tensor, ...]:
+    """``expand`` of each input: one Tensor for one input, a tuple for several (numpy 2's and torch's), and a tuple
+    for one list or tuple of Tensors, torch's ``atleast_1d([x, y])`` (numpy would make it one constant array)."""
+    if (
+        len(arys) == 1
+        and isinstance(arys[0], (list, tuple))
+        and arys[0]
+        and all(isinstance(a, Tensor) for a in arys[0])
+    ):
+        return tuple(expand(a) for a in arys[0])
+    results = tuple(expand(_tensor(a)) for a in arys)
     return results[0] if len(results) == 1 else results
 
 
@@ -260,17 +269,17 @@ def expand_dims(a: TensorLike, axis: int | Sequence[int]) -> Tensor:
     return _tensor(a).expand_dims(axis)
 
 
-def atleast_1d(*arys: TensorLike) -> Tensor | list[Tensor]:
+def atleast_1d(*arys: TensorLike) -> Tensor | tuple[Tensor, ...]:
     """Each input with at least one dimension (a 0-d array becomes shape (1,))."""
     return _at_least(arys, lambda a: a.reshape(1) if a.ndim == 0 else a)
 
 
-def atleast_2d(*arys: TensorLike) -> Tensor | list[Tensor]:
+def atleast_2d(*arys: TensorLike) -> Tensor | tuple[Tensor, ...]:
     """Each input with at least two dimensions: () -> (1, 1), (n,) -> (1, n)."""
     return _at_least(arys, lambda a: a.reshape((1,) * (2 - a.ndim) + a.shape) if a.ndim < 2 else a)
 
 
-def atleast_3d(*arys: TensorLike) -> Tensor | list[Tensor]:
+def atleast_3d(*arys: TensorLike) -> Tensor | tuple[Tensor, ...]:
     """Each input with at least three dimensions: () -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
     shapes = {0: lambda s: (1, 1, 1), 1: lambda s: (1, s[0], 1), 2: lambda s: s + (1,)}
     return _at_least(arys, lambda a: a.reshape(shapes[a.ndim](a.shape)) if a.ndim < 3 else a)

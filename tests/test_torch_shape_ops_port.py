@@ -88,3 +88,35 @@ def test_block_diag_of_mixed_dtypes_sends_each_float_block_its_window_of_the_gra
     ours = Tensor(matrix, requires_grad=True)
     (ag.block_diag(ours, Tensor(count), Tensor(1.5)) * Tensor(weights)).sum().backward()
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy())
+
+
+# -- atleast_1d/2d/3d ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("op", ["atleast_1d", "atleast_2d", "atleast_3d"])
+@pytest.mark.parametrize("form", ["list", "tuple", "several"])
+def test_atleast_nd_of_several_tensors_gives_a_tuple_in_the_graph_as_torch(op, form):
+    rng = np.random.default_rng(1)
+    arrays = [rng.normal(size=shape) for shape in [(), (3,), (2, 3)]]
+
+    def call(namespace, tensors):
+        if form == "several":
+            return getattr(namespace, op)(*tensors)
+        return getattr(namespace, op)(list(tensors) if form == "list" else tuple(tensors))
+
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    ours_in = [Tensor(a, requires_grad=True) for a in arrays]
+    theirs, ours = call(torch, theirs_in), call(ag, ours_in)
+    assert isinstance(ours, tuple) and len(ours) == len(theirs)
+    for t, o in zip(theirs, ours):
+        np.testing.assert_array_equal(o.data, t.detach().numpy())
+    weights = [rng.normal(size=tuple(t.shape)) for t in theirs]
+    sum((t * torch.tensor(w)).sum() for t, w in zip(theirs, weights)).backward()
+    sum((o * Tensor(w)).sum() for o, w in zip(ours, weights)).backward()
+    for t, o in zip(theirs_in, ours_in):
+        np.testing.assert_allclose(o.grad, t.grad.numpy())
+
+
+def test_atleast_nd_of_one_tensor_in_a_sequence_is_a_tuple_of_one_as_torch():
+    x = Tensor(np.ones(3), requires_grad=True)
+    (row,) = ag.atleast_2d([x])
+    assert row.shape == tuple(torch.atleast_2d([torch.ones(3)])[0].shape) == (1, 3)
+    assert row.requires_grad
