@@ -156,12 +156,32 @@ class TorchSelectionNames:
                 )
             result = array_function("repeat")(type(self)(np.arange(counts.shape[0])), counts, None)
         else:
+            self._check_repeats(repeats, dim)
             result = array_function("repeat")(self, repeats, dim)
         if output_size is not None:
             length = result.shape[0 if dim is None or repeats is None else dim]
             if length != output_size:
                 raise ShapeError(f"repeat_interleave: output_size={output_size!r}, but the result's length is {length}")
         return result
+
+    def _check_repeats(self: Self, repeats: Any, dim: int | None) -> None:
+        """torch's checks of repeat_interleave's ``repeats``, named after it: integers (a TypeError), at least 0, and
+        one count, or one per entry along ``dim`` (of the flattened tensor if None), in a tensor of at most 1-d."""
+        counts = repeats._data if isinstance(repeats, Node) else np.asarray(repeats)
+        shape = _tensor(self).shape
+        if counts.dtype.kind not in "iu" and counts.size:
+            raise TypeError(f"repeat_interleave: repeats must be integers, got {counts.dtype} {repeats!r}")
+        if counts.ndim > 1:
+            raise ShapeError(f"repeat_interleave: repeats must be a 0-d or 1-d tensor, got shape {counts.shape}")
+        if np.any(counts < 0):
+            raise ArgumentRangeError(f"repeat_interleave: repeats must be non-negative, got {repeats!r}")
+        length = int(np.prod(shape)) if dim is None else shape[single_axis(dim, len(shape), "repeat_interleave")]
+        if counts.ndim == 1 and counts.size not in (1, length):
+            where = "the flattened tensor" if dim is None else f"dim {dim}"
+            raise ShapeError(
+                f"repeat_interleave: {counts.size} repeats for {where} of length {length}, shape {shape} (give one "
+                f"count, or one per entry)"
+            )
 
     def tile(self: Self, *sizes: Any, dims: Any = None) -> Self:
         """torch.Tensor.tile (torch's ``repeat``): copies of the tensor laid side by side ``dims`` times, given as

@@ -120,3 +120,42 @@ def test_atleast_nd_of_one_tensor_in_a_sequence_is_a_tuple_of_one_as_torch():
     (row,) = ag.atleast_2d([x])
     assert row.shape == tuple(torch.atleast_2d([torch.ones(3)])[0].shape) == (1, 3)
     assert row.requires_grad
+
+
+# -- repeat_interleave -----------------------------------------------------------------------------------------
+def _counts(x, values):
+    return (torch.tensor if isinstance(x, torch.Tensor) else lambda v: Tensor(np.array(v)))(values)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.repeat_interleave(-1),
+        lambda x: x.repeat_interleave(_counts(x, [1, -2, 0]), dim=0),
+        lambda x: x.repeat_interleave(_counts(x, [1, 2]), dim=0),
+        lambda x: x.repeat_interleave(_counts(x, [1, 2, 3])),
+        lambda x: x.repeat_interleave(_counts(x, [[1, 0, 2]]), dim=0),
+        lambda x: x.repeat_interleave(_counts(x, [1, 0, 2]), dim=2),
+    ],
+)
+def test_repeat_interleave_errors_name_the_op_as_torch(call):
+    _raises_like_torch(call, np.ones((3, 4)), words=["repeat_interleave"])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.repeat_interleave(_counts(x, [2]), dim=1),
+        lambda x: x.repeat_interleave(_counts(x, 3)),
+        lambda x: x.repeat_interleave(_counts(x, [1, 0, 2]), dim=-2, output_size=3),
+        lambda x: x.repeat_interleave(_counts(x, list(range(12)))),
+    ],
+)
+def test_repeat_interleave_of_tensor_counts_matches_torch_values_and_gradients(call):
+    values = np.random.default_rng(2).normal(size=(3, 4))
+    theirs, ours = torch.tensor(values, requires_grad=True), Tensor(values, requires_grad=True)
+    expected, got = call(theirs), call(ours)
+    np.testing.assert_array_equal(got.data, expected.detach().numpy())
+    (expected**2).sum().backward()
+    (got**2).sum().backward()
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy())
