@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import shared_math
+from .broadcasting import AxisError
 from .derivatives import arrays as ar
 from .derivatives import contractions as rules
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
@@ -212,10 +213,10 @@ def diagonal(
     axis2 = torch_alias("diagonal", "axis2", axis2, "dim2", dim2, default=1)
     a = _tensor(a)
     if a.ndim < 2:
-        raise ValueError(f"diagonal: needs at least 2 dimensions, got shape {a.shape}")
+        raise AxisError(f"diagonal: needs at least 2 dimensions, got shape {a.shape}")  # torch: a dim out of range
     first, second = _axes((axis1, axis2), a.ndim, "diagonal")
     if first == second:
-        raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
+        raise ShapeError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2} for shape {a.shape}")
     require_integer("diagonal", "offset", offset)
     data = a._data.diagonal(int(offset), first, second)
     if a._data.flags.writeable:

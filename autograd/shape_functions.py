@@ -73,10 +73,10 @@ def rot90(m: TensorLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane ``axes``, from the first axis towards the second."""
     m = _tensor(m)
     if len(axes) != 2:
-        raise ValueError(f"rot90: axes must name two axes, got {tuple(axes)}")
+        raise ShapeError(f"rot90: axes must name two axes, got {tuple(axes)} for shape {m.shape}")
     first, second = single_axis(axes[0], m.ndim, "rot90"), single_axis(axes[1], m.ndim, "rot90")
     if first == second:
-        raise ValueError(f"rot90: the axes must differ, got {tuple(axes)} for shape {m.shape}")
+        raise ShapeError(f"rot90: the axes must differ, got {tuple(axes)} for shape {m.shape}")
     k %= 4
     if k == 0:
         return m.clone()
@@ -183,7 +183,10 @@ def moveaxis(a: TensorLike, source: int | Sequence[int], destination: int | Sequ
     source = [single_axis(s, a.ndim, "moveaxis") for s in np.atleast_1d(source)]
     destination = [single_axis(d, a.ndim, "moveaxis") for d in np.atleast_1d(destination)]
     if len(source) != len(destination) or len(set(source)) != len(source) or len(set(destination)) != len(destination):
-        raise ValueError(f"moveaxis: source {source} and destination {destination} must be distinct axes, as many")
+        raise ShapeError(
+            f"moveaxis (movedim): source {source} and destination {destination} must be distinct axes, as many, "
+            f"for shape {a.shape}"
+        )
     order = [n for n in range(a.ndim) if n not in source]
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
@@ -208,7 +211,7 @@ def array_split(ary: TensorLike, indices_or_sections: int | Sequence[int], axis:
     length = ary.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         if indices_or_sections <= 0:
-            raise ValueError(f"array_split: the number of sections must be positive, got {indices_or_sections}")
+            raise ArgumentRangeError(f"array_split: the number of sections must be positive, got {indices_or_sections}")
         size, extra = divmod(length, int(indices_or_sections))
         sizes = [size + 1] * extra + [size] * (int(indices_or_sections) - extra)
         bounds = [0, *np.cumsum(sizes).tolist()]
@@ -222,7 +225,7 @@ def _split(ary: Tensor, indices_or_sections: int | Sequence[int], axis: int, op:
     if isinstance(indices_or_sections, (int, np.integer)) and (
         indices_or_sections <= 0 or ary.shape[axis] % indices_or_sections
     ):
-        raise ValueError(
+        raise ShapeError(
             f"{op}: axis {axis} of length {ary.shape[axis]} does not split into {indices_or_sections} equal parts"
         )
     return array_split(ary, indices_or_sections, axis)

@@ -551,7 +551,7 @@ class TorchIndexNames:
         if np.ndim(sections) == 0:
             count = int(sections)
             if count <= 0:
-                raise ValueError(f"tensor_split: the number of sections must be positive, got {count}")
+                raise ArgumentRangeError(f"tensor_split: the number of sections must be positive, got {count}")
             size, extra = divmod(length, count)
             bounds = [0, *np.cumsum([size + (i < extra) for i in range(count)]).tolist()]
         else:

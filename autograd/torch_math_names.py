@@ -22,7 +22,7 @@ import numpy as np
 from . import shared_math
 from .accumulation import float16_via_float32
 from .array_methods import array_function
-from .broadcasting import normalize_axes, single_axis
+from .broadcasting import AxisError, normalize_axes, single_axis
 from .core import Node, refuse_nodes_in_sequence
 from .deprecated_overloads import value_first
 from .index_errors import EmptyReductionError
@@ -317,10 +317,10 @@ class TorchMathNames:
         (dim1, dim2) of a result with one more dimension, zeros elsewhere (and their gradient)."""
         tensor = _tensor(self)
         if tensor.ndim == 0:
-            raise ValueError("diag_embed: needs at least 1 dimension, got shape ()")
+            raise AxisError("diag_embed: needs at least 1 dimension, got shape ()")  # torch: dim -1 out of range
         first, second = (single_axis(dim, tensor.ndim + 1, "diag_embed") for dim in (dim1, dim2))
         if first == second:
-            raise ValueError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2}")
+            raise ShapeError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2} for shape {tensor.shape}")
         length = tensor.shape[-1]
         size = length + abs(int(offset))
         rows = np.arange(length) + max(-int(offset), 0)
@@ -341,7 +341,7 @@ class TorchMathNames:
         """torch.Tensor.rot90: rotated by 90 degrees ``k`` times in the plane ``dims``, from the first towards the
         second; see autograd.rot90."""
         if _tensor(self).ndim < 2:
-            raise ValueError(f"rot90: needs at least 2 dimensions, got shape {_tensor(self).shape}")
+            raise ShapeError(f"rot90: needs at least 2 dimensions, got shape {_tensor(self).shape}")
         return array_function("rot90")(self, k, dims)
 
     def fliplr(self: Self) -> Self:

@@ -367,7 +367,7 @@ def _vectors(op: str, tensors: Sequence[TensorLike]) -> list[Tensor]:
     parts = [_tensor(t) for t in tensors]
     for part in parts:
         if part.ndim != 1:
-            raise ValueError(f"{op}: expects 1-D tensors, got shapes {[p.shape for p in parts]}")
+            raise ShapeError(f"{op}: expects 1-D tensors, got shapes {[p.shape for p in parts]}")
     return parts
 
 
@@ -387,7 +387,7 @@ def combinations(input: TensorLike, r: int = 2, with_replacement: bool = False) 
     rows of a (C, r) tensor; empty of shape (0,) for r = 0. The rows are gathered entries, so d/dx sums g."""
     (x,) = _vectors("combinations", [input])
     if not isinstance(r, (int, np.integer)) or isinstance(r, bool) or r < 0:
-        raise ValueError(f"combinations: r must be a non-negative integer, got {r!r}")
+        raise ArgumentRangeError(f"combinations: r must be a non-negative integer, got {r!r}")
     if r == 0:
         return x[:0]
     choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations

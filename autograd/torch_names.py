@@ -486,7 +486,7 @@ class TorchNames:
             warnings.warn("mT is deprecated on 0-D tensors (as in torch); it returns the tensor", UserWarning, 2)
             return self
         if tensor.ndim < 2:
-            raise ValueError(f"mT: needs at least 2 dimensions, got shape {tensor.shape}")
+            raise ShapeError(f"mT: needs at least 2 dimensions, got shape {tensor.shape}")
         return tensor.swapaxes(-2, -1)
 
     def t(self: Self) -> Self:

@@ -316,7 +316,40 @@ SPLITS_VIEWS_AND_PERMUTATIONS = [
     pytest.param(lambda lib: lib.module.cat([lib.module.zeros(()), lib.module.zeros(())]), id="cat-0d"),
     pytest.param(lambda lib: lib.zeros(2, 2, 2).cov(), id="cov-3d"),
     pytest.param(lambda lib: lib.module.block_diag(lib.zeros(1, 1, 1)), id="block_diag-3d"),
+    pytest.param(lambda lib: lib.zeros(2, 3).rot90(1, (1, 1)), id="rot90-same-dims"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).rot90(1, (0, 1, 2)), id="rot90-three-dims"),
+    pytest.param(lambda lib: lib.zeros(3).rot90(), id="rot90-1d"),
+    pytest.param(lambda lib: lib.module.rot90(lib.zeros(2, 3), 1, (0, 0)), id="rot90-fn-same-dims"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).movedim((0, 0), (1, 2)), id="movedim-repeated-dim"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).movedim((0, 1), (1,)), id="movedim-unpaired-dims"),
+    pytest.param(lambda lib: lib.zeros(3).mT, id="mT-1d"),
+    pytest.param(lambda lib: lib.zeros(2, 3, 4).diagonal(0, 1, -2), id="diagonal-same-dims"),
+    pytest.param(lambda lib: lib.zeros(2, 3).diag_embed(0, 1, 1), id="diag_embed-same-dims"),
+    pytest.param(lambda lib: lib.module.hsplit(lib.zeros(2, 6), 4), id="hsplit-fn-not-dividing"),
+    pytest.param(lambda lib: lib.module.cartesian_prod(lib.zeros(2, 2)), id="cartesian_prod-2d"),
+    pytest.param(lambda lib: lib.module.combinations(lib.zeros(2, 2)), id="combinations-2d"),
 ]
+
+ARGUMENTS_OUT_OF_RANGE = [
+    pytest.param(lambda lib: lib.zeros(5).tensor_split(0), id="tensor_split-no-sections"),
+    pytest.param(lambda lib: lib.module.combinations(lib.zeros(3), -1), id="combinations-negative-r"),
+]
+
+
+@pytest.mark.parametrize("call", ARGUMENTS_OUT_OF_RANGE)
+def test_shape_op_arguments_out_of_range_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ArgumentRangeError, ValueError, RuntimeError)
+
+
+MISSING_DIMS = [
+    pytest.param(lambda lib: lib.zeros(3).diagonal(), id="diagonal-1d"),
+    pytest.param(lambda lib: lib.module.zeros(()).diag_embed(), id="diag_embed-0d"),
+]
+
+
+@pytest.mark.parametrize("call", MISSING_DIMS)
+def test_a_dim_the_tensor_lacks_is_an_axis_error_as_torchs_index_error(call):
+    _raises_both(call, np.exceptions.AxisError, ValueError, IndexError)
 
 
 @pytest.mark.parametrize("call", SPLITS_VIEWS_AND_PERMUTATIONS)
