@@ -548,6 +548,11 @@ class TorchIndexNames:
         sections = indices_or_sections._data if isinstance(indices_or_sections, Node) else indices_or_sections
         if np.asarray(sections).dtype.kind not in "iu" and np.size(sections):  # 1.5 sections, a float index: TypeError
             raise TypeError(f"tensor_split: indices_or_sections must be an integer or integers, got {sections!r}")
+        if np.ndim(sections) > 1:
+            raise ShapeError(
+                f"tensor_split: indices_or_sections must be a number or a 1-d list of indices, got shape "
+                f"{np.shape(sections)} (tensor shape {tensor.shape})"
+            )
         if np.ndim(sections) == 0:
             count = int(sections)
             if count <= 0:

@@ -159,3 +159,23 @@ def test_repeat_interleave_of_tensor_counts_matches_torch_values_and_gradients(c
     (expected**2).sum().backward()
     (got**2).sum().backward()
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy())
+
+
+# -- tensor_split ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("indices", [[[1, 3]], [[1], [3]]])
+def test_tensor_split_refuses_a_2d_tensor_of_indices_as_torch(indices):
+    _raises_like_torch(
+        lambda x: x.tensor_split((torch.tensor if isinstance(x, torch.Tensor) else Tensor)(np.array(indices))),
+        np.arange(6.0),
+        words=["tensor_split", str(np.shape(indices))],
+    )
+
+
+@pytest.mark.parametrize("indices", [3, [1, 4], [4, 1], [-2], [0, 0, 6], [10]])
+def test_tensor_split_by_a_tensor_of_sections_or_indices_matches_torch(indices):
+    values = np.arange(12.0).reshape(6, 2)
+    theirs = torch.tensor(values).tensor_split(torch.tensor(indices))
+    ours = Tensor(values).tensor_split(Tensor(np.array(indices)))
+    assert [piece.shape for piece in ours] == [tuple(piece.shape) for piece in theirs]
+    for t, o in zip(theirs, ours):
+        np.testing.assert_array_equal(o.data, t.numpy())
