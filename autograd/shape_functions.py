@@ -17,7 +17,7 @@ import numpy as np
 from .broadcasting import normalize_axes, single_axis
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike, where
-from .tensor_functions import concatenate, stack
+from .tensor_functions import concatenate, joined, stack
 from .torch_keywords import UNSET, torch_alias
 
 __all__ = [
@@ -331,23 +331,23 @@ def numpy_stack(
 def hstack(tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
     """Join along the columns: axis 1, or axis 0 for 1-d arrays (cast to ``dtype`` under ``casting``, as numpy)."""
     parts = _each(tup, atleast_1d)
-    return concatenate(cast_to_join(parts, dtype, casting, "hstack"), axis=0 if parts and parts[0].ndim == 1 else 1)
+    return joined(cast_to_join(parts, dtype, casting, "hstack"), 0 if parts and parts[0].ndim == 1 else 1, "hstack")
 
 
 def vstack(tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
     """Join along the rows (axis 0), 1-d arrays as rows (cast to ``dtype`` under ``casting``, as numpy; np.row_stack
     is this)."""
-    return concatenate(cast_to_join(_each(tup, atleast_2d), dtype, casting, "vstack"), axis=0)
+    return joined(cast_to_join(_each(tup, atleast_2d), dtype, casting, "vstack"), 0, "vstack")
 
 
 def dstack(tup: Sequence[TensorLike]) -> Tensor:
     """Join along the depth (axis 2), after atleast_3d."""
-    return concatenate(_each(tup, atleast_3d), axis=2)
+    return joined(_each(tup, atleast_3d), 2, "dstack")
 
 
 def column_stack(tup: Sequence[TensorLike]) -> Tensor:
     """Join 1-d arrays as columns (and 2-d arrays as they are) along axis 1."""
-    return concatenate(_each(tup, lambda a: a.reshape(-1, 1) if a.ndim < 2 else a), axis=1)
+    return joined(_each(tup, lambda a: a.reshape(-1, 1) if a.ndim < 2 else a), 1, "column_stack")
 
 
 def meshgrid(*xi: TensorLike, indexing: str = "xy") -> list[Tensor]:

@@ -617,19 +617,25 @@ def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSE
     joins them flattened, as numpy's."""
     if dim is not UNSET:
         axis = torch_dim("concatenate", axis, dim, default=0)
-    parts = _tensors(tensors, "concatenate")
+    return joined(tensors, axis, "concatenate")
+
+
+def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
+    """:func:`concatenate` of ``tensors`` along ``axis`` for the join ``op`` (``hstack``, ``vstack``, ...), which its
+    errors name."""
+    parts = _tensors(tensors, op)
     if axis is None:
         parts, axis = tuple(part.reshape(-1) for part in parts), 0
     elif any(part.shape == (0,) for part in parts) and any(part.ndim != 1 for part in parts):
         parts = tuple(part for part in parts if part.shape != (0,))  # torch skips its legacy empty 1-D tensors
     ndim = parts[0].ndim
     if ndim == 0:
-        raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated")
-    (axis,) = normalize_axes(axis, ndim, "concatenate")
+        raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated")
+    (axis,) = normalize_axes(axis, ndim, op)
     try:
         data = np.concatenate([p._data for p in parts], axis=axis)
     except ValueError:
-        raise ShapeError(f"concatenate: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
+        raise ShapeError(f"{op}: shapes {[p.shape for p in parts]} do not match outside axis {axis}") from None
     return Tensor._from_op(data, ar.concatenate, parts, {"axis": axis})
 
 

@@ -177,15 +177,20 @@ class TensorShape:
 
     def expand_dims(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
         """Insert length-1 axes at ``axis`` (torch's ``dim``; alias ``unsqueeze``)."""
-        if dim is not UNSET:
-            axis = torch_dim("expand_dims", axis, dim)
-        if axis is None:
-            raise TypeError("expand_dims: the axis (torch: dim) to insert is missing")
-        count = len(axis) if isinstance(axis, (tuple, list)) else 1
-        normalize_axes(axis, self.ndim + count, "expand_dims")  # the op named for a bad or out-of-range axis
-        return self.reshape(np.expand_dims(self._data, axis).shape)
+        return self._with_new_axes(axis, dim, "expand_dims")
 
-    unsqueeze = expand_dims
+    def unsqueeze(self, axis: int | tuple[int, ...] | None = None, *, dim: Any = UNSET) -> Tensor:
+        """torch's name of :meth:`expand_dims`: a length-1 axis inserted at ``dim`` (errors name unsqueeze)."""
+        return self._with_new_axes(axis, dim, "unsqueeze")
+
+    def _with_new_axes(self, axis: Any, dim: Any, op: str) -> Tensor:
+        if dim is not UNSET:
+            axis = torch_dim(op, axis, dim)
+        if axis is None:
+            raise TypeError(f"{op}: the axis (torch: dim) to insert is missing")
+        count = len(axis) if isinstance(axis, (tuple, list)) else 1
+        normalize_axes(axis, self.ndim + count, op)  # the op named for a bad or out-of-range axis
+        return self.reshape(np.expand_dims(self._data, axis).shape)
 
     def broadcast_to(self, *shape: Any, size: Any = UNSET) -> Tensor:
         """Broadcast to ``shape``; the gradient is summed back (unbroadcast).

@@ -536,6 +536,8 @@ class TorchNames:
         target = []
         for position, size in enumerate(sizes):
             own = shape[position - added] if position >= added else None
+            if size < -1:
+                raise ShapeError(f"expand: invalid size {size} at position {position} of {sizes} for shape {shape}")
             if size == -1 and own is None:
                 raise ShapeError(f"expand: -1 is not allowed for the new leading dimension {position} in {sizes}")
             if own is not None and size not in (-1, own) and own != 1:

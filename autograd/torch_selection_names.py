@@ -105,6 +105,8 @@ class TorchSelectionNames:
             raise TypeError(f"unflatten: sizes must be integers, got {tuple(sizes)!r}")  # (2.5, 2) is not (2, 2)
         sizes = tuple(int(n) for n in sizes)
         known = int(np.prod([n for n in sizes if n != -1], dtype=np.int64))
+        if -1 in sizes and not known:  # torch's: the -1 of a dim of 0 entries beside a 0 could be any length
+            raise ShapeError(f"unflatten: sizes {sizes} leave -1 ambiguous for dim {dim} of shape {shape}")
         if sizes.count(-1) > 1 or (-1 not in sizes and known != shape[axis]) or (known and shape[axis] % known):
             raise ShapeError(f"unflatten: sizes {sizes} do not multiply to {shape[axis]}, dim {dim} of shape {shape}")
         return _tensor(self).reshape(shape[:axis] + sizes + shape[axis + 1 :])

@@ -18,7 +18,7 @@ CASES = [
     (lambda: A.sum(axis="a"), TypeError, r"sum: axis must be an integer"),
     (lambda: F.softmax(A, dim=1.0), TypeError, r"softmax: axis must be an integer"),
     (lambda: ag.cat([A, A], dim=1.0), TypeError, r"concatenate: axis must be an integer"),
-    (lambda: A.unsqueeze(1.0), TypeError, r"expand_dims: axis must be an integer"),
+    (lambda: A.unsqueeze(1.0), TypeError, r"unsqueeze: axis must be an integer"),
     (lambda: A.clamp(Tensor(np.ones(4))), ValueError, r"clip: low of shape \(4,\) does not broadcast with .*\(2, 3\)"),
     (lambda: Tensor(np.ones(3)).clamp_("a", "b"), TypeError, r"clamp_: low must be a number or a tensor of real"),
     (lambda: ag.arange(0, 10, 0), ValueError, r"arange: step must be nonzero"),

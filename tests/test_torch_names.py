@@ -387,7 +387,7 @@ def test_split_gives_torch_sizes_not_numpy_sections(length, split, sizes):
         (lambda x: x.to("cuda"), ValueError, r"to: only the 'cpu' device exists .* got 'cuda'"),
         (lambda x: x.to(np.float32, np.float16), TypeError, r"to: got two dtypes"),
         (lambda x: x.all(axis=3), ValueError, r"all: axis 3 is out of bounds"),
-        (lambda x: x.unsqueeze(), TypeError, r"expand_dims: the axis \(torch: dim\) to insert is missing"),
+        (lambda x: x.unsqueeze(), TypeError, r"unsqueeze: the axis \(torch: dim\) to insert is missing"),
     ],
 )
 def test_bad_arguments_name_the_method_and_the_argument(call, error, message):

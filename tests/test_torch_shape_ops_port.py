@@ -179,3 +179,35 @@ def test_tensor_split_by_a_tensor_of_sections_or_indices_matches_torch(indices):
     assert [piece.shape for piece in ours] == [tuple(piece.shape) for piece in theirs]
     for t, o in zip(theirs, ours):
         np.testing.assert_array_equal(o.data, t.numpy())
+
+
+# -- errors name the op the user called ------------------------------------------------------------------------
+def _namespace(x):
+    return torch if isinstance(x, torch.Tensor) else ag
+
+
+@pytest.mark.parametrize(
+    ("op", "call", "shapes"),
+    [
+        ("unsqueeze", lambda x: x.unsqueeze(3), [(2, 3)]),
+        ("unsqueeze", lambda x: x.unsqueeze(-4), [(2, 3)]),
+        ("unsqueeze", lambda x: _namespace(x).unsqueeze(x, 5), [(2, 3)]),
+        ("hstack", lambda x, y: _namespace(x).hstack([x, y]), [(2, 3), (4, 3)]),
+        ("vstack", lambda x, y: _namespace(x).vstack([x, y]), [(2, 3), (2, 4)]),
+        ("dstack", lambda x, y: _namespace(x).dstack([x, y]), [(2, 3), (2, 4)]),
+        ("column_stack", lambda x, y: _namespace(x).column_stack([x, y]), [(2, 3), (4,)]),
+        ("unflatten", lambda x: x.unflatten(1, (0, -1)), [(2, 0, 3)]),
+        ("expand", lambda x: x.expand(3, -2, 4), [(3, 1, 4)]),
+        ("movedim", lambda x: x.movedim((0, 0), (1, 2)), [(2, 3, 4)]),
+    ],
+)
+def test_shape_errors_name_the_op_called_as_torch(op, call, shapes):
+    _raises_like_torch(call, *(np.zeros(shape) for shape in shapes), words=[op])
+
+
+@pytest.mark.parametrize("op", ["hstack", "vstack", "dstack", "column_stack"])
+def test_stacking_nothing_names_the_stack(op):
+    with pytest.raises(RuntimeError, match=op):
+        getattr(torch, op)([])
+    with pytest.raises(RuntimeError, match=op):
+        getattr(ag, op)([])
