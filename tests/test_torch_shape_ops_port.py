@@ -211,3 +211,71 @@ def test_stacking_nothing_names_the_stack(op):
         getattr(torch, op)([])
     with pytest.raises(RuntimeError, match=op):
         getattr(ag, op)([])
+
+
+# -- values, gradients and shared memory against torch (float64) -----------------------------------------------
+def _start(x, value):
+    return torch.tensor(value) if isinstance(x, torch.Tensor) else Tensor(np.array(value))
+
+
+PORTED = {
+    "rot90(-3, (2, 0))": ((3, 4, 5), lambda x: x.rot90(-3, (2, 0))),
+    "rot90(6, (-1, -2))": ((3, 4, 5), lambda x: x.rot90(6, (-1, -2))),
+    "roll(-7) flattened": ((3, 4, 5), lambda x: x.roll(-7)),
+    "roll((5, -9), (1, 2))": ((3, 4, 5), lambda x: x.roll((5, -9), (1, 2))),
+    "fliplr": ((3, 4, 5), lambda x: x.fliplr()),
+    "flipud of a vector": ((5,), lambda x: x.flipud()),
+    "narrow(1, Tensor(-3), 2)": ((3, 4, 5), lambda x: x.narrow(1, _start(x, -3), 2)),
+    "chunk(10) of 7": ((7, 2), lambda x: x.chunk(10)),
+    "chunk(4) of 6": ((6, 2), lambda x: x.chunk(4)),
+    "tensor_split(4) of 7": ((7, 3), lambda x: x.tensor_split(4)),
+    "tensor_split([-10, 20])": ((7, 3), lambda x: x.tensor_split([-10, 20])),
+    "dsplit([1])": ((2, 2, 3), lambda x: x.dsplit([1])),
+    "unbind(-1)": ((3, 4, 5), lambda x: x.unbind(-1)),
+    "squeeze(dim=(0, 1)) with a non-1 dim": ((1, 3, 1), lambda x: x.squeeze(dim=(0, 1))),
+    "movedim((-1, 0), (0, -1))": ((2, 3, 4), lambda x: x.movedim((-1, 0), (0, -1))),
+    "mH": ((2, 3, 4), lambda x: x.mH),
+    "unflatten(1, (-1, 1))": ((2, 3, 4), lambda x: x.unflatten(1, (-1, 1))),
+    "view(2, -1, 3) of 0 entries": ((2, 0, 3), lambda x: x.view(2, -1, 3)),
+    "diagonal(-1, -1, -3)": ((2, 3, 4), lambda x: x.diagonal(-1, -1, -3)),
+    "diag_embed(1, 0, 2)": ((3, 4), lambda x: x.diag_embed(1, 0, 2)),
+    "triu(-5) batched": ((2, 3, 4), lambda x: x.triu(-5)),
+    "expand(2, 3, 5, 4)": ((3, 1, 4), lambda x: x.expand(2, 3, 5, 4)),
+    "tile(0, 2)": ((3, 4), lambda x: x.tile((0, 2))),
+    "repeat_interleave(Tensor([1, 0, 2]), 0, output_size=3)": (
+        (3, 4),
+        lambda x: x.repeat_interleave(_counts(x, [1, 0, 2]), dim=0, output_size=3),
+    ),
+    "combinations(3, with_replacement)": ((4,), lambda x: _namespace(x).combinations(x, 3, with_replacement=True)),
+    "cartesian_prod": ((3,), lambda x: _namespace(x).cartesian_prod(x, x * 2)),
+    "meshgrid ij": ((3,), lambda x: _namespace(x).meshgrid(x, x[:2], indexing="ij")),
+    "cat with torch's legacy (0,) tensor": ((2, 3), lambda x: _namespace(x).cat([x, x.new_zeros(0), x], 1)),
+    "column_stack of a vector and a matrix": ((2, 3), lambda x: _namespace(x).column_stack([x[:, 0], x])),
+}
+
+
+@pytest.mark.parametrize("name", PORTED)
+def test_shape_op_values_gradients_and_memory_sharing_match_torch(name):
+    shape, call = PORTED[name]
+    values = np.random.default_rng(3).uniform(-2, 2, shape)
+    theirs_in, ours_in = torch.tensor(values, requires_grad=True), Tensor(values, requires_grad=True)
+    theirs, ours = call(theirs_in), call(ours_in)
+    theirs, ours = (theirs, ours) if isinstance(theirs, (tuple, list)) else ((theirs,), (ours,))
+    assert len(ours) == len(theirs)
+    weights = [np.random.default_rng(4).normal(size=tuple(t.shape)) for t in theirs]
+    for t, o in zip(theirs, ours):
+        assert o.shape == tuple(t.shape) and o.dtype == np.float64
+        np.testing.assert_array_equal(o.data, t.detach().numpy())
+    sum((t * torch.tensor(w)).sum() for t, w in zip(theirs, weights)).backward()
+    sum((o * Tensor(w)).sum() for o, w in zip(ours, weights)).backward()
+    np.testing.assert_allclose(ours_in.grad, theirs_in.grad.numpy(), rtol=1e-12)
+    # a write into the first result shows in the input exactly where torch's does (views), else nowhere
+    theirs_base, ours_base = torch.tensor(values), Tensor(values)
+    first_theirs, first_ours = [
+        (r if isinstance(r, (tuple, list)) else (r,))[0] for r in (call(theirs_base), call(ours_base))
+    ]
+    if not first_theirs.numel() or 0 in first_theirs.stride():
+        return  # nothing to write, or an expanded view: torch refuses the write
+    first_theirs.add_(100.0)
+    first_ours.add_(100.0)
+    np.testing.assert_array_equal(ours_base.data, theirs_base.numpy())
