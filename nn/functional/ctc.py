@@ -45,19 +45,23 @@ def _lengths(values: Any, batch: int, name: str) -> np.ndarray:
 
 
 def _padded_targets(targets: Any, target_lengths: np.ndarray, batched: bool) -> np.ndarray:
-    """The targets as an (N, max(target_lengths)) int64 array, from torch's padded (N, S) or concatenated form."""
+    """The targets as an (N, max(target_lengths)) int64 array, from torch's padded (N, S) or concatenated form.
+
+    Padded targets must have one row per sample (an unbatched sample's may be (S,) or (1, S)): a
+    :class:`ShapeError` otherwise, torch's RuntimeError, never rows read across samples."""
     array = np.asarray(targets._data if isinstance(targets, Tensor) else targets)
     if array.dtype.kind not in "iu":
         raise TypeError(f"ctc_loss: targets must hold integer class indices, got dtype {array.dtype}")
     array = array.astype(np.int64)
     longest = int(target_lengths.max(initial=0))
     rows = np.zeros((target_lengths.size, longest), dtype=np.int64)
-    if array.ndim == 2 and batched or array.ndim == 1 and not batched and array.size >= longest:
-        array = array.reshape(target_lengths.size, -1)
+    if array.ndim == 2 or array.ndim == 1 and not batched and array.size >= longest:
+        array = array.reshape(1, -1) if array.ndim == 1 else array
         if array.shape[0] != target_lengths.size or array.shape[1] < longest:
-            raise ValueError(
-                f"ctc_loss: padded targets of shape {array.shape} are too short for target_lengths "
-                f"{target_lengths.tolist()}"
+            raise ShapeError(
+                f"ctc_loss: padded targets of shape {array.shape} do not fit target_lengths "
+                f"{target_lengths.tolist()}: they need one row per sample ({target_lengths.size}) of at least "
+                f"{longest} entries"
             )
         for n, length in enumerate(target_lengths):
             rows[n, :length] = array[n, :length]

