@@ -87,3 +87,36 @@ def test_ctc_loss_takes_an_unbatched_samples_padded_target_as_one_row():
         lambda x: F.ctc_loss(x.log_softmax(axis=1), np.array([[1, 2, 0]]), np.array(6), np.array(2), reduction="none"),
         [logits],
     )
+
+
+# -- gaussian_nll_loss -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    "input_shape, target_shape, var_shape",
+    [((4, 3), (4, 1), (4, 3)), ((4, 3), (1, 3), (4,)), ((2, 3, 4), (2, 1, 4), (2, 3, 1)), ((2, 3, 4), (1, 3, 1), ())],
+)
+def test_gaussian_nll_loss_broadcasts_a_target_with_axes_of_one_as_torch_documents(
+    input_shape, target_shape, var_shape, reduction
+):
+    rng = np.random.default_rng(2)
+    x, t = rng.normal(size=input_shape), rng.normal(size=target_shape)
+    var = rng.uniform(0.2, 2.0, var_shape) if var_shape else 0.7
+    if var_shape:
+        check_against_torch(
+            lambda a, b, v: TF.gaussian_nll_loss(a, b, v, reduction=reduction),
+            lambda a, b, v: F.gaussian_nll_loss(a, b, v, reduction=reduction),
+            [x, t, var],
+        )
+    else:
+        check_against_torch(
+            lambda a, b: TF.gaussian_nll_loss(a, b, var, reduction=reduction),
+            lambda a, b: F.gaussian_nll_loss(a, b, var, reduction=reduction),
+            [x, t],
+        )
+
+
+def test_gaussian_nll_loss_still_refuses_a_target_that_would_widen_the_input():
+    with pytest.raises(ValueError, match="does not match"):  # (N,) against (N, 1): torch would give (N, N)
+        F.gaussian_nll_loss(np.zeros((4, 1)), np.zeros(4), np.ones((4, 1)))
+    with pytest.raises(ValueError, match="does not match"):  # the target's axis of 3 against the input's 1
+        F.gaussian_nll_loss(np.zeros((4, 1)), np.zeros((4, 3)), np.ones((4, 1)))

@@ -13,6 +13,7 @@ from autograd import Node, Tensor, where
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_fits_dtype, check_flag, check_real
+from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 from .losses import REDUCTIONS, _paired, _reduce
 
@@ -52,6 +53,16 @@ def poisson_nll_loss(
     return _reduce(terms, reduction)
 
 
+def _broadcast_along(target: Any, shape: tuple[int, ...]) -> Any:
+    """``target`` broadcast to ``shape`` when it has as many axes, each of ``shape``'s size or 1 (its expansion
+    recorded for a Tensor, so the gradient sums back); any other target is returned as it is, for ``_paired`` to
+    check. So the result keeps the input's shape: (N,) against (N, 1) is still refused, not paired all with all."""
+    array = target._data if isinstance(target, Node) else np.asarray(target)
+    if array.shape == shape or array.ndim != len(shape) or any(n not in (1, m) for n, m in zip(array.shape, shape)):
+        return target
+    return target.broadcast_to(shape) if isinstance(target, Tensor) else np.broadcast_to(array, shape)
+
+
 def _variance(var: Any, x: Tensor, loss: str) -> Tensor:
     """``var`` shaped to broadcast along ``x`` by torch's rules: x's shape; x's shape without its last axis
     (one variance per sample, given a trailing axis of 1); or x's number of axes with exactly one of size 1
@@ -86,6 +97,8 @@ def gaussian_nll_loss(
     """Gaussian negative log-likelihood of ``target`` under mean ``input`` and variance ``var``:
     (log v + (x - t)^2 / v) / 2, plus log(2 pi) / 2 with ``full``.
 
+    ``target`` has the input's shape or, as torch documents, that shape with axes of size 1 where the input's are
+    not, broadcast along them (a Tensor target's gradient is summed back over them).
     As torch, ``var`` (a number or an array of the input's shape, or one it broadcasts from, see
     :func:`_variance`) is raised to ``eps`` where smaller, and the gradient passes to it as if it were not:
     d/dv = (1 / v - (x - t)^2 / v^2) / 2 at the raised v; d/dx = (x - t) / v. Entries of var must be >= 0.
@@ -94,7 +107,8 @@ def gaussian_nll_loss(
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     full = check_flag(loss, "full", full)
     eps = check_real(loss, "eps", eps, 0)
-    x, t = _paired(input, target, loss, "input")
+    x = as_float_tensor(input, loss)
+    x, t = _paired(x, _broadcast_along(target, x.shape), loss, "input")
     check_fits_dtype(loss, "eps", eps, x.dtype)
     variance = _variance(var, x, loss)
     shortfall = np.maximum(eps - variance._data, 0.0)  # not max(v, eps) - v: that is inf - inf = nan at v = inf
