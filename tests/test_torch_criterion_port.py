@@ -120,3 +120,45 @@ def test_gaussian_nll_loss_still_refuses_a_target_that_would_widen_the_input():
         F.gaussian_nll_loss(np.zeros((4, 1)), np.zeros(4), np.ones((4, 1)))
     with pytest.raises(ValueError, match="does not match"):  # the target's axis of 3 against the input's 1
         F.gaussian_nll_loss(np.zeros((4, 1)), np.zeros((4, 3)), np.ones((4, 1)))
+
+
+def _ctc_refusal_cases():
+    padded, lengths = np.array([[1, 2], [1, 2]]), np.array([2, 2])
+    frames = np.array([6, 6])
+    return {
+        "target_lengths beyond the padded targets": (padded, frames, np.array([3, 2]), {}),
+        "a negative input length": (padded, np.array([-1, 6]), lengths, {}),
+        "a negative target length": (padded, frames, np.array([-1, 2]), {}),
+        "input_lengths beyond the frames": (padded, np.array([7, 6]), lengths, {}),
+        "one input length for two samples": (padded, np.array([6]), lengths, {}),
+        "one target length for two samples": (padded, frames, np.array([2]), {}),
+        "concatenated targets too short": (np.array([1, 2, 3]), frames, lengths, {}),
+        "3-d targets": (np.ones((2, 2, 1), dtype=np.int64), frames, lengths, {}),
+        "blank past the classes": (padded, frames, lengths, {"blank": 4}),
+        "a negative blank": (padded, frames, lengths, {"blank": -1}),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_ctc_refusal_cases()))
+def test_ctc_loss_refuses_what_torch_refuses_with_its_runtime_error(case):
+    targets, input_lengths, target_lengths, options = _ctc_refusal_cases()[case]
+    log_probs = _ctc_log_probs()
+    with pytest.raises(RuntimeError):
+        TF.ctc_loss(
+            torch.tensor(log_probs),
+            torch.tensor(targets),
+            torch.tensor(input_lengths),
+            torch.tensor(target_lengths),
+            **options,
+        )
+    with pytest.raises(RuntimeError, match="ctc_loss"):
+        F.ctc_loss(Tensor(log_probs), targets, input_lengths, target_lengths, **options)
+
+
+def test_ctc_loss_refuses_log_probs_of_four_axes_with_torchs_runtime_error():
+    log_probs = _ctc_log_probs()[None]
+    args = (np.array([[1, 2], [1, 2]]), np.array([6, 6]), np.array([2, 2]))
+    with pytest.raises(RuntimeError):
+        TF.ctc_loss(torch.tensor(log_probs), *map(torch.tensor, args))
+    with pytest.raises(RuntimeError, match="ctc_loss"):
+        F.ctc_loss(Tensor(log_probs), *args)

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd import Tensor, concatenate, stack, take_along_axis, where
 from autograd.accumulation import float16_via_float32
-from autograd.shape_errors import ShapeError
+from autograd.shape_errors import ArgumentRangeError, ShapeError
 
 from ..checks import check_choice, check_flag, check_integer
 from .activations import as_float_tensor
@@ -38,9 +38,9 @@ def _lengths(values: Any, batch: int, name: str) -> np.ndarray:
         raise TypeError(f"ctc_loss: {name} must hold integers, got dtype {array.dtype}")
     array = array.reshape(-1).astype(np.int64)
     if array.shape != (batch,):
-        raise ValueError(f"ctc_loss: {name} must have {batch} entries (one per sample), got {array.size}")
+        raise ShapeError(f"ctc_loss: {name} must have {batch} entries (one per sample), got {array.size}")
     if (array < 0).any():
-        raise ValueError(f"ctc_loss: {name} must be non-negative, got {array.tolist()}")
+        raise ArgumentRangeError(f"ctc_loss: {name} must be non-negative, got {array.tolist()}")
     return array
 
 
@@ -67,7 +67,7 @@ def _padded_targets(targets: Any, target_lengths: np.ndarray, batched: bool) -> 
             rows[n, :length] = array[n, :length]
     elif array.ndim == 1:
         if array.size != target_lengths.sum():
-            raise ValueError(
+            raise ShapeError(
                 f"ctc_loss: concatenated targets have {array.size} entries but target_lengths sum to "
                 f"{int(target_lengths.sum())}"
             )
@@ -75,7 +75,7 @@ def _padded_targets(targets: Any, target_lengths: np.ndarray, batched: bool) -> 
         for n, length in enumerate(target_lengths):
             rows[n, :length] = array[starts[n] : starts[n] + length]
     else:
-        raise ValueError(f"ctc_loss: targets must be 2-D (padded) or 1-D (concatenated), got shape {array.shape}")
+        raise ShapeError(f"ctc_loss: targets must be 2-D (padded) or 1-D (concatenated), got shape {array.shape}")
     return rows
 
 
@@ -135,13 +135,16 @@ def ctc_loss(
     one per sample. ``reduction='mean'`` divides each loss by its target length (at least 1), then averages over
     the batch, as torch. A target no alignment fits has infinite loss, or 0 (and 0 gradient) with
     ``zero_infinity``. d/dlog_probs comes from the recorded recursion (see the module docstring).
+    What torch refuses with a RuntimeError (shapes, lengths, ``blank``) is a :class:`ShapeError` or an
+    :class:`ArgumentRangeError` here, RuntimeErrors and ValueErrors both; a label out of range or equal to
+    ``blank``, which torch takes unchecked, is a plain ValueError.
     """
     reduction = check_choice("ctc_loss", "reduction", reduction, ("mean", "sum", "none"))
     zero_infinity = check_flag("ctc_loss", "zero_infinity", zero_infinity)
     log_probs = as_float_tensor(log_probs, "ctc_loss")
     batched = log_probs.ndim == 3
     if log_probs.ndim not in (2, 3):
-        raise ValueError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got shape {log_probs.shape}")
+        raise ShapeError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got shape {log_probs.shape}")
     if not batched:
         log_probs = log_probs.reshape(log_probs.shape[0], 1, log_probs.shape[1])
     frames, batch, classes = log_probs.shape
@@ -149,11 +152,13 @@ def ctc_loss(
         raise ShapeError(f"ctc_loss: log_probs must not be empty, got shape {log_probs.shape}")
     blank = check_integer("ctc_loss", "blank", blank)
     if not 0 <= blank < classes:
-        raise ValueError(f"ctc_loss: blank={blank} is not a class index in [0, {classes})")
+        raise ArgumentRangeError(f"ctc_loss: blank={blank} is not a class index in [0, {classes})")
     input_lengths = _lengths(input_lengths, batch, "input_lengths")
     target_lengths = _lengths(target_lengths, batch, "target_lengths")
     if (input_lengths > frames).any():
-        raise ValueError(f"ctc_loss: input_lengths {input_lengths.tolist()} exceed the {frames} frames of log_probs")
+        raise ArgumentRangeError(
+            f"ctc_loss: input_lengths {input_lengths.tolist()} exceed the {frames} frames of log_probs"
+        )
     extended = _extended_labels(_padded_targets(targets, target_lengths, batched), target_lengths, blank, classes)
     safe_log_probs = where(log_probs._data < LOG_ZERO, LOG_ZERO, log_probs)  # log 0 = -inf becomes LOG_ZERO
     alpha = _log_likelihoods(safe_log_probs, extended, input_lengths)
