@@ -162,3 +162,15 @@ def test_ctc_loss_refuses_log_probs_of_four_axes_with_torchs_runtime_error():
         TF.ctc_loss(torch.tensor(log_probs), *map(torch.tensor, args))
     with pytest.raises(RuntimeError, match="ctc_loss"):
         F.ctc_loss(Tensor(log_probs), *args)
+
+
+# -- triplet losses ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss", ["triplet_margin_loss", "triplet_margin_with_distance_loss"])
+@pytest.mark.parametrize("odd_one", [0, 1, 2])
+def test_triplet_losses_refuse_inputs_of_other_ranks_with_torchs_runtime_error(loss, odd_one):
+    arrays = [np.ones((4, 3)) for _ in range(3)]
+    arrays[odd_one] = np.ones(3)  # broadcasts against (4, 3), but torch checks the ranks first
+    with pytest.raises(RuntimeError):
+        getattr(TF, loss)(*map(torch.tensor, arrays))
+    with pytest.raises(RuntimeError, match="same number of axes"):
+        getattr(F, loss)(*map(Tensor, arrays))

@@ -162,6 +162,20 @@ def cosine_embedding_loss(
     return _reduce(terms, reduction)
 
 
+def _check_one_rank(loss: str, anchor: Any, positive: Any, negative: Any) -> None:
+    """A triplet loss's three inputs must have one number of axes, which torch checks first: a
+    :class:`ShapeError` otherwise (torch's RuntimeError)."""
+    try:
+        shapes = [np.shape(x._data if isinstance(x, Node) else x) for x in (anchor, positive, negative)]
+    except ValueError:  # a ragged sequence: left to the conversion's error, which names it
+        return
+    if len({len(shape) for shape in shapes}) != 1:
+        raise ShapeError(
+            f"{loss}: the anchor, positive and negative inputs must have the same number of axes, got shapes "
+            f"{shapes[0]}, {shapes[1]} and {shapes[2]}"
+        )
+
+
 @float16_via_float32
 def triplet_margin_loss(
     anchor: Any,
@@ -186,6 +200,7 @@ def triplet_margin_loss(
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin, 0, low_open=True)  # as torch's: a margin > 0
     swap = check_flag(loss, "swap", swap)
+    _check_one_rank(loss, anchor, positive, negative)
     a, positive = _paired(anchor, positive, loss, "anchor", "positive")
     _, negative = _paired(a, negative, loss, "anchor", "negative")
     to_positive = pairwise_distance(a, positive, p, eps)
@@ -219,11 +234,7 @@ def triplet_margin_with_distance_loss(
     if distance_function is not None and not callable(distance_function):
         raise TypeError(f"{loss}: distance_function must be callable or None, got {type(distance_function).__name__}")
     a, positive, negative = (as_float_tensor(x, loss) for x in (anchor, positive, negative))
-    if not a.ndim == positive.ndim == negative.ndim:
-        raise ValueError(
-            f"{loss}: the anchor, positive and negative inputs must have the same number of axes, got shapes "
-            f"{a.shape}, {positive.shape} and {negative.shape}"
-        )
+    _check_one_rank(loss, a, positive, negative)
     distance = pairwise_distance if distance_function is None else distance_function
     to_positive = as_float_tensor(distance(a, positive), loss)
     to_negative = as_float_tensor(distance(a, negative), loss)
