@@ -174,3 +174,23 @@ def test_triplet_losses_refuse_inputs_of_other_ranks_with_torchs_runtime_error(l
         getattr(TF, loss)(*map(torch.tensor, arrays))
     with pytest.raises(RuntimeError, match="same number of axes"):
         getattr(F, loss)(*map(Tensor, arrays))
+
+
+# -- margin losses over classes ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "loss, target",
+    [
+        ("multi_margin_loss", np.array([0, 1, 3, 0])),
+        ("multi_margin_loss", np.array([0, -1, 2, 0])),
+        ("multilabel_margin_loss", np.array([[0, 3, -1], [1, -1, 0], [2, 1, 0], [-1, 0, 0]])),
+        ("multilabel_margin_loss", np.array([[0, -2, -1], [1, -1, 0], [2, 1, 0], [-1, 0, 0]])),
+    ],
+)
+def test_class_margin_losses_refuse_a_class_out_of_range_with_torchs_runtime_error(loss, target):
+    scores = np.random.default_rng(3).normal(size=(4, 3))
+    with pytest.raises(RuntimeError):
+        getattr(TF, loss)(torch.tensor(scores), torch.tensor(target))
+    with pytest.raises(RuntimeError, match=loss):
+        getattr(F, loss)(Tensor(scores), target)
+    with pytest.raises(ValueError):  # still the ValueError it was
+        getattr(F, loss)(Tensor(scores), target)

@@ -178,7 +178,8 @@ def _class_axis(scores: Tensor, axis: Any, loss: str) -> int:
 def _class_indices(target: Any, scores: Tensor, axis: int, loss: str) -> np.ndarray:
     """``target`` as an integer array of ``scores``' shape without ``axis``, entries in [0, C): multi_margin_loss's.
     torch raises a RuntimeError for its target of another shape, whatever the batch size (a :class:`ShapeError`
-    here), and for a class out of range (left the library's plain ValueError, not cross-entropy's IndexError)."""
+    here), and for a class out of range (an :class:`ArgumentRangeError`, also a ValueError; not cross-entropy's
+    IndexError)."""
     indices, _ = _class_indices_or_ignored(target, scores, axis, loss, None, like_nll_loss=False)
     return indices
 
@@ -208,7 +209,7 @@ def _class_indices_or_ignored(
         return indices, ignore_index is not None and 0 <= ignore_index < classes and bool(
             (indices == ignore_index).any()
         )
-    out_of_range = ClassIndexError if like_nll_loss else ValueError
+    out_of_range = ClassIndexError if like_nll_loss else ArgumentRangeError
     if ignore_index is None:
         check_class_range(indices, classes, loss, out_of_range)
     ignored = indices == ignore_index

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, ShapeError, Tensor, take_along_axis
+from autograd import ArgumentRangeError, Node, ShapeError, Tensor, take_along_axis
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import AxisError
 
@@ -92,8 +92,8 @@ def multilabel_margin_loss(
     classes = scores.shape[-1]
     listed = np.cumprod(indices != -1, axis=-1).astype(bool)  # the entries before each row's first -1
     bad = indices[listed & ((indices < 0) | (indices >= classes))]
-    if bad.size:
-        raise ValueError(
+    if bad.size:  # torch's RuntimeError
+        raise ArgumentRangeError(
             f"{loss}: class indices must lie in [0, {classes - 1}] (or be -1 to end a list), got {np.unique(bad)[:5].tolist()}"
         )
     positions = np.where(listed, indices, 0)
