@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import ArgumentRangeError, Tensor
 
 from . import functional as F
 from .checks import check_choice, check_flag, check_integer, check_real
@@ -235,7 +235,9 @@ class CrossEntropyLoss(_Loss):
         check_weight_not_reduction("CrossEntropyLoss", weight)
         reduction = legacy_reduction("CrossEntropyLoss", size_average, reduce, reduction)
         super().__init__(reduction)
-        self.label_smoothing = check_real("CrossEntropyLoss", "label_smoothing", label_smoothing, 0, 1)
+        self.label_smoothing = check_real(  # out of range: torch's RuntimeError (at the call), as cross_entropy's
+            "CrossEntropyLoss", "label_smoothing", label_smoothing, 0, 1, error=ArgumentRangeError
+        )
         self.axis = check_integer("CrossEntropyLoss", "axis", axis)
         self.ignore_index = check_integer("CrossEntropyLoss", "ignore_index", ignore_index)
         self.register_buffer("weight", _class_weight_buffer("CrossEntropyLoss", weight))

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F
 from autograd import ShapeError, Tensor
 
@@ -194,3 +195,14 @@ def test_class_margin_losses_refuse_a_class_out_of_range_with_torchs_runtime_err
         getattr(F, loss)(Tensor(scores), target)
     with pytest.raises(ValueError):  # still the ValueError it was
         getattr(F, loss)(Tensor(scores), target)
+
+
+# -- cross_entropy -------------------------------------------------------------------------------------------------
+def test_cross_entropy_loss_refuses_label_smoothing_above_one_with_torchs_runtime_error_as_the_function_does():
+    logits, target = np.zeros((2, 3)), np.array([0, 1])
+    with pytest.raises(RuntimeError):
+        torch.nn.CrossEntropyLoss(label_smoothing=1.5)(torch.tensor(logits), torch.tensor(target))
+    with pytest.raises(RuntimeError, match="label_smoothing"):
+        F.cross_entropy(Tensor(logits), target, label_smoothing=1.5)
+    with pytest.raises(RuntimeError, match="CrossEntropyLoss: label_smoothing"):
+        nn.CrossEntropyLoss(label_smoothing=1.5)
