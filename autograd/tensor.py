@@ -55,7 +55,7 @@ from .gradient_array import DataArray, GradientArray, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer
-from .tensor_in_place import TensorInPlace, refuse_bool_negation, refuse_bool_subtraction
+from .tensor_in_place import TensorInPlace, refuse_bool_negation
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
@@ -577,8 +577,6 @@ class Tensor(
         both_tensors = type(other) is Tensor or isinstance(other, Tensor)
         other = _operand(other, self._data, op.name)
         a, b = (other, self) if reflected else (self, other)
-        if op is ew.sub:
-            refuse_bool_subtraction(op.name, a._data, b._data)
         # (true division of two integer or boolean operands is done in floating point: no integer promotion first,
         # which would wrap a wider 0-d divisor into the other's dtype)
         if a._data.dtype != b._data.dtype and not (

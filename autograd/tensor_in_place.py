@@ -129,8 +129,8 @@ def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
 
 
 class BoolNegationError(TypeError, RuntimeError):
-    """``-t`` of a boolean Tensor, or a subtraction with one: a TypeError (the house rule for dtypes) that is also
-    the RuntimeError torch raises, so code written for either catches it."""
+    """``-t`` of a boolean Tensor: a TypeError (the house rule for dtypes) that is also the RuntimeError torch
+    raises, so code written for either catches it."""
 
 
 def refuse_bool_negation(op: str, tensor: Tensor) -> None:
@@ -140,18 +140,6 @@ def refuse_bool_negation(op: str, tensor: Tensor) -> None:
         raise BoolNegationError(
             f"{op}: negation, the `-` operator, is not supported on a bool tensor (shape {tensor.shape}); "
             "use `~` or logical_not() to invert a mask"
-        )
-
-
-def refuse_bool_subtraction(op: str, first: np.ndarray, second: np.ndarray) -> None:
-    """Raise :class:`BoolNegationError` naming ``op`` if either operand of a subtraction is boolean (a bool
-    tensor, or a Python bool made one), as torch refuses it ("Subtraction, the `-` operator, with a bool tensor is
-    not supported"): numpy computes ``int_array - bool_array`` and refuses only two bools, with a TypeError that
-    named neither the op nor torch's way."""
-    if first.dtype == np.bool_ or second.dtype == np.bool_:
-        raise BoolNegationError(
-            f"{op}: Subtraction, the `-` operator, with a bool operand is not supported (dtypes {first.dtype} and "
-            f"{second.dtype}); use `~` or logical_not() to invert a mask, `^` or logical_xor() for two masks"
         )
 
 
@@ -193,8 +181,6 @@ class TensorInPlace:
         if _records(self, other):
             return self._record_in_place(op, _OUT_OF_PLACE[ufunc], other)
         check_in_place_allowed(self, other, op)
-        if ufunc is np.subtract:
-            refuse_bool_subtraction(op, self._data, other._data)
         result = np.result_type(self._data, other._data)
         if ufunc is np.true_divide and result.kind != "f":
             result = get_default_dtype()
