@@ -42,13 +42,32 @@ references = sys.getrefcount if sys.version_info < (3, 14) else lambda array: 0
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
-__all__ = ["backpropagate", "backward_order", "frees_graph", "leaf_accumulation", "local_gradients"]
+__all__ = [
+    "PostAccumulateHooks", "backpropagate", "backward_order", "frees_graph", "leaf_accumulation", "local_gradients",
+]  # fmt: skip
 
 #: Held while a backward pass adds its gradients into leaves' ``.grad``: threads that run backward into shared
 #: leaves (Hogwild-style training of one model) then add, never overwrite, each other's gradients (numpy lets go
 #: of the GIL inside a large ``grad + total``, and a float's read-add-write can be cut by a thread switch too).
 #: Reentrant, so a post-accumulate hook may itself run backward.
 leaf_accumulation = threading.RLock()
+
+
+class PostAccumulateHooks(dict):
+    """A leaf's post-accumulate-grad hooks (``{handle id: hook}``) and the leaf's own lock (torch's AccumulateGrad
+    mutex), held while one thread adds its gradient into that leaf and runs the hooks: another thread's gradient
+    for the same leaf comes after them, never in between, while threads backpropagating into other leaves go on
+    (a hook may wait for them: an all-reduce across replicas trained in threads). Reentrant: a hook may itself
+    run backward. Copies get their own lock."""
+
+    __slots__ = ("lock",)
+
+    def __init__(self, hooks: Iterable[tuple[int, Callable[..., Any]]] = ()) -> None:
+        super().__init__(hooks)
+        self.lock = threading.RLock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return PostAccumulateHooks, (list(self.items()),)
 
 
 def backward_order(roots: Iterable[Node]) -> list[Node]:
@@ -651,20 +670,41 @@ def _backpropagate(
     finally:
         _mode.enabled, _mode.in_backward, _mode.storing = previous_mode, previous_in_backward, previous_storing
         _mode.backward_began_at = previous_began_at
-    with leaf_accumulation:
-        # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
-        # backward was called inside no_grad()
-        _mode.enabled = create_graph
-        try:
-            for node, grad in finished_leaves:
-                if type(grad) is _ndarray:
-                    grad = _unaliased(grad, handed_out)
-                node._accumulate_leaf(grad)
-        finally:
-            _mode.enabled = previous_mode
+    # adding into a .grad is recorded under create_graph (as torch's engine runs in that grad mode), also when
+    # backward was called inside no_grad()
+    _mode.enabled = create_graph
+    try:
+        _store_leaf_gradients(finished_leaves, handed_out)
+    finally:
+        _mode.enabled = previous_mode
     if free:
         _free_saved(passed if relevant is None else [node for node in passed if node in relevant])
     return results
+
+
+def _store_leaf_gradients(finished_leaves: list[tuple[Node, Any]], handed_out: set[int]) -> None:
+    """Add each finished leaf's gradient into its ``.grad``, in order, under :data:`leaf_accumulation`, taken once
+    for a run of leaves without post-accumulate-grad hooks; a leaf with such hooks takes its own lock for its
+    addition and its hooks (``Node._accumulate_leaf``), so its hooks run while other threads may add into other
+    leaves, as torch's."""
+    held = False
+    try:
+        for node, grad in finished_leaves:
+            if type(grad) is _ndarray:
+                grad = _unaliased(grad, handed_out)
+            if node._post_accumulate_grad_hooks:
+                if held:
+                    leaf_accumulation.release()
+                    held = False
+                node._accumulate_leaf(grad)
+                continue
+            if not held:
+                leaf_accumulation.acquire()
+                held = True
+            node._add_to_grad(grad)
+    finally:
+        if held:
+            leaf_accumulation.release()
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ from typing import Any, Self
 import numpy as np
 
 from .backprop import (
+    PostAccumulateHooks,
     _FunctionHook,
     _FunctionPostHook,
     _FunctionPreHook,
@@ -165,7 +166,8 @@ class Node(NodeCopying):
     The interface the graph core relies on, which ``Value`` and ``Tensor`` define:
 
     * ``_seed_gradient(grad, create_graph)``: the seed dL/dself for ``backward(grad)``;
-    * ``_accumulate_leaf(total)``: add a finished gradient into a leaf's ``.grad``;
+    * ``_add_to_grad(total)``: add a finished gradient into a leaf's ``.grad`` (``_accumulate_leaf`` calls it
+      under the accumulation lock, then runs the post-accumulate-grad hooks);
     * ``_match_gradient(contribution, create_graph)``: bring a rule's result to this
       node's shape and dtype (a graph node under ``create_graph``);
     * ``_wrap_constant(data)``: a constant node of this kind around raw data.
@@ -209,6 +211,9 @@ class Node(NodeCopying):
     #: A name shown in graph pictures.
     label = ""
     _hooks: dict | None = None
+    #: ``{handle id: hook}`` of a Tensor's ``register_post_accumulate_grad_hook``, stored per instance once one is
+    #: added (with the leaf's lock: a :class:`~autograd.backprop.PostAccumulateHooks`).
+    _post_accumulate_grad_hooks: PostAccumulateHooks | None = None
     _origin: Any = None
     _version_counter: VersionCounter | None = None
     #: ``[(tick, earlier self), ...]`` once :func:`rebase_history` has given this node a new history.
@@ -505,6 +510,24 @@ class Node(NodeCopying):
         raise NotImplementedError
 
     def _accumulate_leaf(self, total: Any) -> None:
+        """Add ``total``, a finished gradient, into this leaf's ``.grad`` (under :data:`leaf_accumulation`: threads
+        backpropagating into one leaf add, never overwrite, each other's gradients), then run its
+        post-accumulate-grad hooks, the whole under the leaf's own lock (see
+        :class:`~autograd.backprop.PostAccumulateHooks`), never under the lock of all leaves."""
+        hooks = self._post_accumulate_grad_hooks
+        if not hooks:
+            with leaf_accumulation:
+                self._add_to_grad(total)
+            return
+        with hooks.lock:
+            with leaf_accumulation:
+                self._add_to_grad(total)
+            for hook in list(hooks.values()):
+                if hook(self) is not None:
+                    name = getattr(hook, "__name__", type(hook).__name__)
+                    raise RuntimeError(f"post-accumulate-grad hook {name!r} returned a value: such hooks return None")
+
+    def _add_to_grad(self, total: Any) -> None:
         raise NotImplementedError
 
     def _grad_plus(self, total: Any) -> Any:
@@ -648,7 +671,7 @@ def run_backward(
         roots, seeds, create_graph=create_graph, store=False, inputs=targets, retained=True, free=free
     )
     handed_out = {id(seed) for seed in seeds}
-    with leaf_accumulation, set_grad_enabled(bool(create_graph)):  # (recorded under create_graph, as backpropagate's)
+    with set_grad_enabled(bool(create_graph)):  # (recorded under create_graph, as backpropagate's)
         for node in targets:
             if id(node) in found:
                 gradient = found[id(node)]

@@ -174,7 +174,7 @@ class NodeCopying:
             if self._hooks is not None:
                 twin._hooks = dict(self._hooks)
             if state.get("_post_accumulate_grad_hooks") is not None:
-                twin._post_accumulate_grad_hooks = dict(state["_post_accumulate_grad_hooks"])
+                twin._post_accumulate_grad_hooks = copy.copy(state["_post_accumulate_grad_hooks"])  # (its own lock)
             if state.get("_history") is not None:  # its own list: a later in-place change of either appends to it
                 twin._history = list(state["_history"])
         if isinstance(self._data, np.ndarray):

@@ -39,6 +39,7 @@ from . import (
 )
 from .accumulation import computing_data, float16_via_float32, in_dtype_of
 from .array_methods import ArrayMethods
+from .backprop import PostAccumulateHooks, leaf_accumulation
 from .broadcasting import refuse_unbroadcastable, unbroadcast
 from .core import (
     Node,
@@ -316,8 +317,6 @@ class Tensor(
     holds_arrays = True
     retains_grad = False
     _zero_grad_value = None
-    #: ``{handle id: hook}`` of :meth:`register_post_accumulate_grad_hook`, stored per instance once one is added.
-    _post_accumulate_grad_hooks: dict | None = None
     # numpy's functions and ``ndarray <op> Tensor`` run the library's ops (autograd.numpy_protocol)
     __array_ufunc__ = numpy_protocol.array_ufunc
     __array_function__ = numpy_protocol.array_function
@@ -948,7 +947,7 @@ class Tensor(
     def grad(self) -> None:
         Node.grad.fdel(self)
 
-    def _accumulate_leaf(self, total: Any) -> None:
+    def _add_to_grad(self, total: Any) -> None:
         # .grad is an ndarray (0-d for a 0-d leaf, where numpy sums give scalars) or a node, of the leaf's dtype
         # (a hook may have returned another dtype, or a plain number); a new one is C-contiguous, as torch's
         # follows its (contiguous) leaf's layout, so x.grad.view(-1) works whatever layout backward worked in
@@ -976,11 +975,6 @@ class Tensor(
         else:
             total = self._grad_plus(total)
             self._grad = total if isinstance(total, (np.ndarray, Node)) else np.asarray(total)
-        if self._post_accumulate_grad_hooks:
-            for hook in list(self._post_accumulate_grad_hooks.values()):
-                if hook(self) is not None:
-                    name = getattr(hook, "__name__", type(hook).__name__)
-                    raise RuntimeError(f"post-accumulate-grad hook {name!r} returned a value: such hooks return None")
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call ``hook(tensor)`` each time ``backward()`` has accumulated this leaf's ``.grad`` (torch's method of
@@ -996,8 +990,9 @@ class Tensor(
                 "register_post_accumulate_grad_hook: post accumulate grad hooks cannot be registered "
                 "on non-leaf tensors"
             )
-        if self._post_accumulate_grad_hooks is None:
-            self._post_accumulate_grad_hooks = {}
+        with leaf_accumulation:  # (two threads registering the first hooks of one leaf make one table)
+            if self._post_accumulate_grad_hooks is None:
+                self._post_accumulate_grad_hooks = PostAccumulateHooks()
         handle = RemovableHandle(self._post_accumulate_grad_hooks)
         self._post_accumulate_grad_hooks[handle.id] = hook
         return handle

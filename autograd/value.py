@@ -615,7 +615,7 @@ class Value(Node, NumpyFunctions):
             return value
         raise TypeError(f"assigned grad of a Value must be a number, a Value or None, got {type(value).__name__}")
 
-    def _accumulate_leaf(self, total: Any) -> None:
+    def _add_to_grad(self, total: Any) -> None:
         previous = self._grad
         if isinstance(total, Node):
             self._grad = total if previous is None else previous + total

@@ -60,3 +60,62 @@ def test_threads_backpropagating_into_one_value_add_every_gradient_under_frequen
     finally:
         sys.setswitchinterval(previous)
     assert v.grad == 4 * 2000 * 2.0
+
+
+def test_post_accumulate_grad_hooks_of_replicas_in_two_threads_can_wait_for_each_other():
+    # simulated data parallelism: each thread backpropagates into its own replica's parameter, whose
+    # post-accumulate-grad hook waits for the other replica's gradient and averages them (an all-reduce). torch
+    # runs a hook under its own leaf's lock only, so replicas never block each other
+    replicas = [Tensor(np.ones(3), requires_grad=True) for _ in range(2)]
+    reduced = threading.Barrier(2, timeout=10)
+    seen: dict[int, np.ndarray] = {}
+    failures: list[BaseException] = []
+
+    def all_reduce(parameter):
+        seen[id(parameter)] = parameter.grad.copy()
+        reduced.wait()  # both replicas' gradients are in
+        parameter.grad = (seen[id(replicas[0])] + seen[id(replicas[1])]) / 2
+
+    def work(k):
+        try:
+            replicas[k].register_post_accumulate_grad_hook(all_reduce)
+            (replicas[k] * float(k + 1)).sum().backward()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+
+    workers = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    for replica in replicas:
+        np.testing.assert_array_equal(replica.grad, [1.5, 1.5, 1.5])
+
+
+def test_a_post_accumulate_grad_hook_sees_its_own_threads_gradient_alone():
+    # torch holds the leaf's lock while its hooks run: another thread's backward into the same leaf adds its
+    # gradient after the hook (here an optimizer-like step that consumes .grad and clears it), never in between
+    w = Tensor(np.zeros(2), requires_grad=True)
+    consumed: list[np.ndarray] = []
+    inside, other_started = threading.Event(), threading.Event()
+
+    def consume(parameter):
+        if not consumed:  # the first hook to run waits while the other thread's backward starts
+            inside.set()
+            other_started.wait(timeout=10)
+        consumed.append(parameter.grad.copy())
+        parameter.grad = None
+
+    w.register_post_accumulate_grad_hook(consume)
+    first = threading.Thread(target=lambda: (w + 1.0).sum().backward())
+    first.start()
+    inside.wait(timeout=10)
+    second = threading.Thread(target=lambda: (other_started.set(), (w * 3.0).sum().backward()))
+    second.start()
+    first.join()
+    second.join()
+    assert len(consumed) == 2
+    np.testing.assert_array_equal(consumed[0], [1.0, 1.0])
+    np.testing.assert_array_equal(consumed[1], [3.0, 3.0])
+    assert w.grad is None
