@@ -27,6 +27,7 @@ from .versions import (
     _InPlaceClock,
     _StaleViews,
     _ticks,
+    last_change,
     read_inputs,
     reads_output,
     refresh_views,
@@ -426,7 +427,6 @@ def _carried_along_line(
     order: list[Node],
     line_length: int,
     grad: Any,
-    last_change: int,
     store: bool,
     overwritten_nodes: list[Node],
     overwritten_grads: list[Any],
@@ -446,7 +446,7 @@ def _carried_along_line(
             break
         node = order[index]
         op = node.op
-        if node._hooks or not op.one_rule or (node._recorded_at < last_change and op.reads_values):
+        if node._hooks or not op.one_rule or (node._recorded_at < last_change[0] and op.reads_values):
             break
         if store and node.retains_grad:
             if type(grad) is not float:  # (an array is made distinct from the others stored: the general loop's job)
@@ -501,7 +501,6 @@ def _backpropagate(
     handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store or retained else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
-    last_change = _InPlaceClock.last_change
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
     hooked = None  # the node being passed, when its grad_fn has hooks (it takes _through_function_hooks)
     previous_mode, previous_in_backward, previous_storing = _mode.enabled, _mode.in_backward, _mode.storing
@@ -511,7 +510,7 @@ def _backpropagate(
     try:
         if plain and line_length > 1:  # the lone root's one-parent line: each gradient goes straight to the next node
             start, grad = _carried_along_line(
-                order, line_length, pending.pop(order[0]), last_change, store, overwritten_nodes, overwritten_grads
+                order, line_length, pending.pop(order[0]), store, overwritten_nodes, overwritten_grads
             )
             if grad is not None:
                 pending[order[start]] = grad
@@ -543,9 +542,9 @@ def _backpropagate(
                 results[id(node)] = np.asarray(grad) if node.broadcasts and isinstance(grad, np.generic) else grad
             if op is None:
                 continue
-            # something changed in place since node was recorded (backward_order has already pointed it at the
-            # earlier selves of parents rebased since)
-            if node._recorded_at < last_change and op.reads_values:
+            # something changed in place since node was recorded, before the pass or during it (backward_order has
+            # already pointed it at the earlier selves of parents rebased since)
+            if node._recorded_at < last_change[0] and op.reads_values:
                 _check_saved_versions(node)
             if hooked is node:
                 _through_function_hooks(node, grad, create_graph, relevant, anomaly, pending, waiting)

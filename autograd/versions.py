@@ -102,11 +102,16 @@ _ticks = itertools.count(1)
 
 
 class _InPlaceClock:
-    """The tick of the latest in-place change made anywhere (0: none yet), and of the latest
-    :func:`rebase_history` (0: none yet)."""
+    """The tick of the latest :func:`rebase_history` (0: none yet)."""
 
-    last_change = 0
     last_rebase = 0
+
+
+#: ``[the tick of the latest in-place change made anywhere]`` (0: none yet). Backward reads it again at every node
+#: it might check, as torch checks a saved tensor's version when the node that saved it runs: a change made during
+#: the pass (by a hook, or by another thread) is caught too. An item of a one-item list is the cheapest value of
+#: another module's to read there, where the pass of a long chain reads it per node.
+last_change = [0]
 
 
 class _StaleViews:
@@ -192,7 +197,7 @@ def increment_version(node: Node | Iterable[Node]) -> None:
     if shared_version is not None:
         counter = shared_version()
         counter.count += 1
-        counter.changed_at = _InPlaceClock.last_change = next(_ticks)
+        counter.changed_at = last_change[0] = next(_ticks)
         return
     try:
         counters = [each._shared_version() for each in node]
@@ -201,7 +206,7 @@ def increment_version(node: Node | Iterable[Node]) -> None:
             f"increment_version: expected a Tensor, a Value or an iterable of them, got {type(node).__name__}"
         ) from None
     if counters:
-        tick = _InPlaceClock.last_change = next(_ticks)
+        tick = last_change[0] = next(_ticks)
         for counter in counters:
             counter.count += 1
             counter.changed_at = tick

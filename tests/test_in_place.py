@@ -724,3 +724,92 @@ def test_a_float_result_of_an_in_place_method_on_an_integer_tensor_is_torchs_run
     ):
         change(t)
     assert t.tolist() == [1, 2, 3] and t.version == 0
+
+
+def test_a_hook_changing_a_saved_input_in_place_during_backward_is_caught_as_torch():
+    # torch checks a saved tensor's version when the node that saved it runs, so a change made by a hook of a
+    # node reached earlier in the same pass raises; computing on would give w a gradient from the new values
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = Tensor([0.5, 0.5, 0.5])
+    y = (w * x).exp()  # mul saves x for w's gradient
+
+    def doubles_x(grad):
+        with no_grad():
+            x.mul_(2.0)
+
+    y.register_hook(doubles_x)
+    with pytest.raises(RuntimeError, match=r"input 1 of 'mul' .* changed in place"):
+        y.sum().backward()
+    assert w.grad is None
+
+
+def test_an_in_place_change_by_another_thread_during_backward_is_caught_as_torch():
+    import threading
+
+    w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = Tensor([0.5, 0.5, 0.5])
+    y = (w * x).exp()
+    in_pass, changed = threading.Event(), threading.Event()
+
+    def waits_for_the_change(grad):
+        in_pass.set()
+        changed.wait(timeout=10)
+
+    y.register_hook(waits_for_the_change)
+    errors: list[BaseException] = []
+
+    def backward():
+        try:
+            y.sum().backward()
+        except RuntimeError as error:
+            errors.append(error)
+
+    pass_thread = threading.Thread(target=backward)
+    pass_thread.start()
+    in_pass.wait(timeout=10)
+    with no_grad():
+        x.mul_(2.0)  # after the pass began, before it reaches mul
+    changed.set()
+    pass_thread.join()
+    assert len(errors) == 1 and re.search(r"input 1 of 'mul' .* changed in place", str(errors[0]))
+    assert w.grad is None
+
+
+def test_an_in_place_change_by_another_thread_while_backward_walks_a_line_is_caught():
+    # the first stretch of a pass (a lone root's one-parent line, carried without hooks) checks versions too
+    import sys
+    import threading
+
+    import autograd.backprop
+
+    w = Tensor([0.5, 1.0], requires_grad=True)
+    e = w.exp()
+    y = e.sin().cos()  # sin's rule reads its input, e
+    in_line, changed = threading.Event(), threading.Event()
+
+    def pause_in_the_line(frame, event, arg):
+        if frame.f_code is autograd.backprop._carried_along_line.__code__ and not in_line.is_set():
+            in_line.set()
+            changed.wait(timeout=10)
+        return None
+
+    errors: list[BaseException] = []
+
+    def backward():
+        sys.settrace(pause_in_the_line)
+        try:
+            y.sum().backward()
+        except RuntimeError as error:
+            errors.append(error)
+        finally:
+            sys.settrace(None)
+
+    pass_thread = threading.Thread(target=backward)
+    pass_thread.start()
+    in_line.wait(timeout=10)
+    with no_grad():
+        e.mul_(2.0)
+    changed.set()
+    pass_thread.join()
+    assert len(errors) == 1 and re.search(r"input 0 of 'sin' .* changed in place", str(errors[0]))
+    assert w.grad is None
