@@ -168,9 +168,12 @@ class BackwardHookCall:
 
 
 def backward_hook_call(module: Any) -> BackwardHookCall | None:
-    """The backward hooks for one call of ``module`` (a snapshot of those registered now), or None if it has none."""
-    hooks = [hook for hook, _ in module.__dict__.get("_backward_hooks", {}).values()]
-    pre_hooks = [hook for hook, _ in module.__dict__.get("_backward_pre_hooks", {}).values()]
+    """The backward hooks for one call of ``module`` (a snapshot of those registered now), or None if it has none.
+
+    Each table is copied by one ``list()`` call, which no other thread can interleave with (torch copies them
+    at once too): another thread may register or remove hooks of the module while this one calls it."""
+    hooks = [hook for hook, _ in list(module.__dict__.get("_backward_hooks", {}).values())]
+    pre_hooks = [hook for hook, _ in list(module.__dict__.get("_backward_pre_hooks", {}).values())]
     if not hooks and not pre_hooks:
         return None
     return BackwardHookCall(module, hooks, pre_hooks)
