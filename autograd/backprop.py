@@ -398,7 +398,7 @@ def _through_function_hooks(
         else contribution
         for parent, contribution, wanted in zip(parents, contributions, needed)
     ]
-    for hook in [hook for hook in node._hooks.values() if type(hook) is _FunctionPostHook]:
+    for hook in [hook for hook in list(node._hooks.values()) if type(hook) is _FunctionPostHook]:  # (copied at once)
         replaced = hook.hook(
             tuple(node._hook_form(g) if g is not None else None for g in grad_inputs),
             tuple(node._hook_form(g) if g is not None else None for g in grad_outputs),

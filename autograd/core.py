@@ -634,8 +634,9 @@ class Node(NodeCopying):
         return grad
 
     def _has_function_hooks(self) -> bool:
-        """Whether hooks were registered on this node's ``grad_fn`` (backward then takes its careful path)."""
-        return any(isinstance(hook, _FunctionHook) for hook in self._hooks.values())
+        """Whether hooks were registered on this node's ``grad_fn`` (backward then takes its careful path). The table
+        is copied at once (``list``), as every reading of it is: another thread may register or remove a hook."""
+        return any(isinstance(hook, _FunctionHook) for hook in list(self._hooks.values()))
 
     def _hook_form(self, grad: Any) -> Any:
         """How a ``grad_fn`` hook receives a gradient of this kind of node (a Tensor's arrays: GradientArrays)."""

@@ -3,10 +3,12 @@ model, as torch allows): every pass's gradient is added to ``.grad``, none overw
 
 from __future__ import annotations
 
+import linecache
 import sys
 import threading
 
 import numpy as np
+import pytest
 
 import nn
 from autograd import Tensor, Value
@@ -119,3 +121,65 @@ def test_a_post_accumulate_grad_hook_sees_its_own_threads_gradient_alone():
     np.testing.assert_array_equal(consumed[0], [1.0, 1.0])
     np.testing.assert_array_equal(consumed[1], [3.0, 3.0])
     assert w.grad is None
+
+
+def _pause_in(function_code, paused: threading.Event, resume: threading.Event):
+    """A trace function that pauses the thread, once, as a comprehension or generator expression of
+    ``function_code`` over a node's hook table (``_hooks.values()``) starts: its iterator made, no item read yet
+    (they have frames of their own up to CPython 3.11, the Python this project pins)."""
+
+    def local(frame, event, arg):
+        if event == "line" and not paused.is_set():
+            paused.set()
+            resume.wait(timeout=10)
+        return local
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name.startswith("<") and frame.f_back.f_code is function_code:
+            if "_hooks.values()" in linecache.getline(frame.f_code.co_filename, frame.f_lineno):
+                return local
+        return None
+
+    return tracer
+
+
+@pytest.mark.parametrize("reader", ["_has_function_hooks", "_through_function_hooks"])
+def test_backward_through_a_node_while_another_thread_registers_a_hook_on_it(reader):
+    # the pass reads the node's hook table (tensor hooks and its grad_fn's) while another thread adds one: it
+    # must take them as they were (torch's hook lists are copied at once), not fail with "changed size"
+    import autograd.backprop
+    import autograd.core
+
+    w = Tensor(np.ones(3), requires_grad=True)
+    h = w * 2.0
+    seen: list[str] = []
+    h.register_hook(lambda grad: seen.append("tensor hook"))
+    h.register_hook(lambda grad: seen.append("tensor hook"))
+    h.grad_fn.register_hook(lambda grad_inputs, grad_outputs: seen.append("function hook"))
+    code = (
+        autograd.core.Node._has_function_hooks.__code__
+        if reader == "_has_function_hooks"
+        else autograd.backprop._through_function_hooks.__code__
+    )
+    paused, resume = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def backward():
+        sys.settrace(_pause_in(code, paused, resume))
+        try:
+            (h * 3.0).sum().backward()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+        finally:
+            sys.settrace(None)
+
+    worker = threading.Thread(target=backward)
+    worker.start()
+    paused.wait(timeout=10)
+    h.register_hook(lambda grad: None)
+    resume.set()
+    worker.join()
+    assert paused.is_set()
+    assert failures == []
+    assert seen == ["tensor hook", "tensor hook", "function hook"]
+    np.testing.assert_array_equal(w.grad, [6.0, 6.0, 6.0])
