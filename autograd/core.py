@@ -344,10 +344,13 @@ class Node(NodeCopying):
         return _unrecorded(node)
 
     def _shared_version(self) -> VersionCounter:
-        """This node's version counter (created on first use; views share their base's)."""
-        if self._version_counter is None:
-            self._version_counter = VersionCounter()
-        return self._version_counter
+        """This node's version counter (created on first use; views share their base's). Two threads making the
+        first one at once share one: ``dict.setdefault`` keeps the counter stored first (a thread switch between
+        a test and a store would let one thread's counter, and the changes and views it counted, be replaced)."""
+        counter = self._version_counter
+        if counter is None:
+            counter = self.__dict__.setdefault("_version_counter", VersionCounter())
+        return counter
 
     @property
     def version(self) -> int:

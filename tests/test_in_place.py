@@ -813,3 +813,43 @@ def test_an_in_place_change_by_another_thread_while_backward_walks_a_line_is_cau
     pass_thread.join()
     assert len(errors) == 1 and re.search(r"input 0 of 'sin' .* changed in place", str(errors[0]))
     assert w.grad is None
+
+
+def test_two_threads_making_the_first_version_counter_of_a_tensor_share_one():
+    # a view made in one thread while another changes the tensor in place: both need its counter, made on first
+    # use; torch's tensors are born with one, so the change counts for the tensor and for the view
+    import sys
+    import threading
+
+    from autograd.versions import VersionCounter
+
+    x = Tensor([1.0, 2.0, 3.0])
+    making, changed = threading.Event(), threading.Event()
+
+    def pause_while_making_the_counter(frame, event, arg):
+        if event == "call" and frame.f_code is VersionCounter.__init__.__code__ and not making.is_set():
+            making.set()
+            changed.wait(timeout=10)
+        return None
+
+    views = []
+
+    def view():
+        sys.settrace(pause_while_making_the_counter)
+        try:
+            views.append(x[:2])
+        finally:
+            sys.settrace(None)
+
+    viewer = threading.Thread(target=view)
+    viewer.start()
+    making.wait(timeout=10)
+    with no_grad():
+        x.add_(1.0)  # makes a counter too, and bumps it
+    changed.set()
+    viewer.join()
+    assert x._version == 1
+    assert views[0]._version == x._version
+    with no_grad():
+        x.mul_(2.0)
+    assert views[0]._version == x._version == 2
