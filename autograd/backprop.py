@@ -10,7 +10,6 @@ receives from all of its children: dL/dx = sum over children c of dL/dc * dc/dx.
 from __future__ import annotations
 
 import contextlib
-import gc
 import operator
 import sys
 import threading
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .collector import collector_paused
 from .grad_mode import _mode
 from .op import Op, OutputGradients
 from .quiet import quiet
@@ -253,20 +253,14 @@ def backpropagate(
     overwrites the ``.grad`` of the retaining intermediates the pass goes through, as ``store`` does.
     """
     # The graph holds no reference cycles (rules never capture nodes), so the cyclic
-    # collector would only re-scan the graph again and again; pause it for the pass.
+    # collector would only re-scan the graph again and again; pause it for the pass (autograd.collector).
     # Rules meet the IEEE edge cases (1/0, inf - inf, overflow) without numpy's warnings, as in torch.
     if _StaleViews.possible:  # a view used as a root or an input after its base changed: its present history
         refresh_views(roots)
         if inputs is not None:
             refresh_views(inputs)
-    collector_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with quiet():
-            return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free)
-    finally:
-        if collector_was_enabled:
-            gc.enable()
+    with collector_paused, quiet():
+        return _backpropagate(roots, seeds, create_graph, store, inputs, retained, free)
 
 
 def _check_saved_versions(node: Node) -> None:

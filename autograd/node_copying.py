@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import copy
-import gc
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .collector import collector_paused
 from .parents import store_parents
 from .versions import ALWAYS_SHARED, VersionCounter, _StaleViews, refresh_views
 
@@ -79,16 +79,11 @@ class NodeCopying:
         if _StaleViews.possible:  # a view whose base changed in place is copied with its history as a view of it now
             refresh_views((self,))
         # The copies form no reference cycles, so the cyclic collector would only re-scan them
-        # again and again while they are made (as in backpropagate); pause it meanwhile.
-        collector_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # again and again while they are made (as in backpropagate); pause it meanwhile (autograd.collector).
+        with collector_paused:
             originals = self._uncopied_graph(memo)
             for original in originals:
                 original._fill_copy(memo[id(original)], memo)
-        finally:
-            if collector_was_enabled:
-                gc.enable()
         return memo[id(self)]
 
     def _uncopied_graph(self, memo: dict[Any, Any]) -> list[Node]:

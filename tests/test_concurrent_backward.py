@@ -183,3 +183,55 @@ def test_backward_through_a_node_while_another_thread_registers_a_hook_on_it(rea
     assert failures == []
     assert seen == ["tensor hook", "tensor hook", "function hook"]
     np.testing.assert_array_equal(w.grad, [6.0, 6.0, 6.0])
+
+
+def test_the_collector_runs_again_once_passes_overlapping_in_two_threads_have_ended():
+    # a pass in thread Y stops the collector; a pass in thread X begins meanwhile and finds it stopped; Y ends
+    # before X stops it too (X paused there): the collector must still run once both have ended (torch never
+    # stops it at all)
+    import gc
+
+    assert gc.isenabled()
+    y_in_pass, y_go, x_waiting, x_go = (threading.Event() for _ in range(4))
+
+    def y_waits(grad):
+        y_in_pass.set()
+        y_go.wait(timeout=10)
+
+    def x_waits(*_):
+        x_waiting.set()
+        x_go.wait(timeout=10)
+
+    def pause_before_stopping_the_collector(frame, event, arg):
+        if event == "c_call" and arg is gc.disable and not x_waiting.is_set():
+            x_waits()
+
+    a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
+    y_loss, x_loss = (a * 2.0).sum(), (b * 3.0).sum()
+    y_loss.register_hook(y_waits)
+    x_loss.register_hook(x_waits)
+
+    def x_backward():
+        sys.setprofile(pause_before_stopping_the_collector)
+        try:
+            x_loss.backward()
+        finally:
+            sys.setprofile(None)
+
+    y, x = threading.Thread(target=y_loss.backward), threading.Thread(target=x_backward)
+    try:
+        y.start()
+        y_in_pass.wait(timeout=10)
+        x.start()
+        x_waiting.wait(timeout=10)  # X paused before stopping the collector, or (not stopping it) inside its pass
+        y_go.set()
+        y.join()
+        x_go.set()
+        x.join()
+        assert gc.isenabled()
+        np.testing.assert_array_equal(a.grad, [2.0, 2.0])
+        np.testing.assert_array_equal(b.grad, [3.0, 3.0])
+    finally:
+        y_go.set()
+        x_go.set()
+        gc.enable()
