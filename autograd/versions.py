@@ -16,6 +16,7 @@ regenerates a view's ``grad_fn`` lazily, so a change costs the same however many
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -65,14 +66,18 @@ class VersionCounter:
             node._based_at = 0  # (a copy of a view copies its fields: it is no view)
             if kind == "copy":
                 self.copies += 1
+        entry = (kind, weakref.ref(node))
         holders = self._holders
-        if holders is None:
-            self._holders = [(kind, weakref.ref(node))]
-            return
+        if holders is None:  # the first holder: two threads noting one each at once make one list of both
+            with _first_holders:
+                holders = self._holders
+                if holders is None:
+                    self._holders = [entry]
+                    return
         if len(holders) >= self._prune_at:  # views made and dropped every step (w.T) must not pile up
             holders[:] = [(k, ref) for k, ref in holders if ref() is not None]
             self._prune_at = max(_FIRST_PRUNE, 2 * len(holders))  # many live views: prune less often (linear time)
-        holders.append((kind, weakref.ref(node)))
+        holders.append(entry)
 
     def live_holders(self) -> list[tuple[str, Any]]:
         """``(kind, node)`` of the holders still alive, in the order they were made."""
@@ -83,6 +88,10 @@ class VersionCounter:
 
 #: :meth:`VersionCounter.add_holder` first drops its dead references once it holds this many.
 _FIRST_PRUNE = 16
+
+#: Held while :meth:`VersionCounter.add_holder` makes a counter's list of holders, so that views of one tensor made
+#: in two threads at once are both noted (a thread switch between the test and the store lost one).
+_first_holders = threading.Lock()
 
 
 class _Pinned:

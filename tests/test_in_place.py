@@ -853,3 +853,45 @@ def test_two_threads_making_the_first_version_counter_of_a_tensor_share_one():
     with no_grad():
         x.mul_(2.0)
     assert views[0]._version == x._version == 2
+
+
+def test_views_of_one_tensor_made_in_two_threads_at_once_are_both_known_as_views():
+    # the first views of a tensor: each thread notes its view among the holders of the tensor's counter; a note
+    # lost would let a recorded in-place change of that view skip its base (torch's views always know theirs)
+    import linecache
+    import sys
+    import threading
+
+    from autograd.versions import VersionCounter
+
+    x = Tensor([1.0, 2.0, 3.0, 4.0])
+    x._shared_version()  # (the counter exists: the views race for its first holder entry only)
+    noting, noted = threading.Event(), threading.Event()
+    add_holder = VersionCounter.add_holder.__code__
+
+    def pause_once_the_holders_are_read(frame, event, arg):
+        if frame.f_code is not add_holder:
+            return None
+        if event == "line" and not noting.is_set():
+            if linecache.getline(add_holder.co_filename, frame.f_lineno).strip() == "if holders is None:":
+                noting.set()
+                noted.wait(timeout=10)
+        return pause_once_the_holders_are_read
+
+    views = []
+
+    def view():
+        sys.settrace(pause_once_the_holders_are_read)
+        try:
+            views.append(x[:2])
+        finally:
+            sys.settrace(None)
+
+    viewer = threading.Thread(target=view)
+    viewer.start()
+    noting.wait(timeout=10)
+    other = x[2:]
+    noted.set()
+    viewer.join()
+    assert noting.is_set()
+    assert views[0]._is_view() and other._is_view()
