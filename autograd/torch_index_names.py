@@ -9,9 +9,10 @@ write the out-of-place result into the tensor's array as the other in-place meth
 
 Where an index repeats in a write without accumulation (``index_copy``, ``index_put``, ``put``, ``scatter``),
 torch leaves the result undefined; here the last write wins (numpy's order), and every written entry of the
-source gets the gradient at its target, as torch's backward gives it. The ``amax``, ``amin`` and ``prod``
-reductions of ``scatter_reduce`` give torch's gradient (ties share it evenly; the product of the others) to
-first order: their slopes are constants, so a second derivative through them is not the true one.
+source gets the gradient at its target, as torch's backward gives it. The ``amax`` and ``amin`` reductions of
+``scatter_reduce`` give torch's gradient (ties share it evenly) through constant slopes, as their second derivative
+is 0; its ``prod`` is a tree of recorded products, so its gradient (the product of the others) is differentiable
+again.
 """
 
 from __future__ import annotations
@@ -266,7 +267,8 @@ class TorchIndexNames:
     def _scatter_extreme_or_product(
         self, src: Any, positions: tuple, written: np.ndarray, reduce: str, include_self: bool
     ) -> Any:
-        """scatter_reduce's amax, amin and prod: the value computed in numpy, the gradient by each entry's slope."""
+        """scatter_reduce's amax, amin and prod: the value computed in numpy; the gradient of amax and amin by each
+        entry's constant slope, that of prod through a tree of recorded products (:func:`_scatter_product`)."""
         tensor = _tensor(self)
         data, values = tensor._data, src._data
         ufunc = {"amax": np.maximum, "amin": np.minimum, "prod": np.multiply}[reduce]
@@ -277,20 +279,17 @@ class TorchIndexNames:
         constant = type(tensor)._make(result)
         if not (tensor.requires_grad or src.requires_grad):
             return constant
-        own = written & include_self  # self's entries that take part in a reduction
         if reduce == "prod":
-            nonzero_product = np.where(own & (data != 0), data, 1).astype(data.dtype)
-            np.multiply.at(nonzero_product, positions, np.where(values != 0, values, 1))
-            zeros = (own & (data == 0)).astype(np.int64)
-            np.add.at(zeros, positions, values == 0)
-            self_slope = np.where(own, _others_product(data, nonzero_product, zeros), 0.0)
-            src_slope = _others_product(values, nonzero_product[positions], zeros[positions])
-        else:
-            ties = (own & (data == result)).astype(np.int64)
-            np.add.at(ties, positions, values == result[positions])
-            share = 1 / np.maximum(ties, 1)
-            self_slope = np.where(own & (data == result), share, 0.0)
-            src_slope = np.where(values == result[positions], share[positions], 0.0)
+            product = _scatter_product(tensor, src, positions, written, include_self)
+            # the value is ufunc.at's (its order of products): p - (p - r) is r exactly, p and r being ulps apart
+            offset = np.subtract(product._data, result, out=np.zeros_like(result), where=np.isfinite(product._data))
+            return product - type(tensor)._make(offset)
+        own = written & include_self  # self's entries that take part in a reduction
+        ties = (own & (data == result)).astype(np.int64)
+        np.add.at(ties, positions, values == result[positions])
+        share = 1 / np.maximum(ties, 1)
+        self_slope = np.where(own & (data == result), share, 0.0)
+        src_slope = np.where(values == result[positions], share[positions], 0.0)
         self_slope = np.where(written, self_slope, 1.0)
         return (
             constant
@@ -744,11 +743,28 @@ def _identity(ufunc: np.ufunc, dtype: np.dtype) -> Any:
     return extreme if ufunc is np.maximum else -extreme if dtype.kind == "f" else info.max
 
 
-def _others_product(values: np.ndarray, nonzero_product: np.ndarray, zeros: np.ndarray) -> np.ndarray:
-    """The product of the other entries of each entry's reduction, from the product of its non-zero entries and
-    its count of zeros (no division by zero: torch's rule for prod)."""
-    safe = np.where(values != 0, values, 1)
-    return np.where(zeros == 0, nonzero_product / safe, np.where((zeros == 1) & (values == 0), nonzero_product, 0))
+def _scatter_product(tensor: Any, src: Any, positions: tuple, written: np.ndarray, include_self: bool) -> Any:
+    """scatter_reduce's "prod" as recorded ops: out_t = (self_t, if it takes part) * prod of the src entries sent to
+    t. Each target's factors are multiplied in pairs, round after round (a tree of depth log2 of the most factors
+    of a target), by gathers and products, so d out_t / d x_i is the product of t's other factors (exact at
+    zeros, never a division: torch's rule) and differentiable again: d2 out_t / dx_i dx_j is the product of the
+    factors other than x_i and x_j."""
+    from .tensor_functions import concatenate  # (tensor_functions imports the Tensor class, which uses this module)
+
+    kept = np.flatnonzero(~written.reshape(-1) | include_self)  # self's entries in the result
+    targets = np.concatenate([kept, np.ravel_multi_index(positions, tensor.shape).reshape(-1)])
+    order = np.argsort(targets, kind="stable")  # grouped by target, self's entry first
+    groups = targets[order]
+    factors = concatenate([tensor.reshape(-1)[kept], src.reshape(-1)])[order]
+    while groups.size > tensor.size:  # some target still has more than one factor
+        rank = np.arange(groups.size) - np.searchsorted(groups, groups)  # position inside the target's group
+        left = np.flatnonzero(rank % 2 == 0)
+        right = np.minimum(left + 1, groups.size - 1)
+        paired = (left + 1 < groups.size) & (groups[right] == groups[left])
+        partners = factors[right]
+        factors = factors[left] * partners._where(paired, partners, 1)
+        groups = groups[left]
+    return factors.reshape(tensor.shape)
 
 
 def _mask(mask: Any, op: str) -> np.ndarray:

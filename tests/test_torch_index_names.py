@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(11)
 X = RNG.uniform(-1.5, 1.5, (4, 3))
@@ -222,3 +222,20 @@ def test_positions_and_counts_are_constants_written_out_by_hand():
     weighted = Tensor(np.array([0, 2, 2])).bincount(Tensor(np.array([0.5, 1.0, 2.0], dtype=np.float32)))
     assert weighted.tolist() == [0.5, 0.0, 3.0] and weighted.dtype == np.float32
     assert Tensor(np.array([0.0, 0.25, 1.0, 3.0])).histc(bins=2, min=0, max=1).tolist() == [2.0, 1.0]
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_prod_second_derivatives_with_several_zeros_per_target_match_finite_differences(include_self):
+    # torch refuses this double backward ("more than one zero scattered to the same position"); the product of the
+    # factors other than the two differentiated is still the exact second derivative
+    rng = np.random.default_rng(4)
+    targets = rng.integers(0, 3, (7, 4))
+    src = rng.uniform(-1.5, 1.5, (7, 4))
+    src[0, 0] = src[3, 1] = src[4, 1] = src[5, 1] = 0.0  # three zeros meet at target (2, 1)
+    base = rng.uniform(-1.5, 1.5, (5, 4))
+    base[1, 2] = 0.0
+
+    def call(x, s):
+        return x.scatter_reduce(0, Tensor(targets), s, "prod", include_self=include_self) ** 2
+
+    assert gradgradcheck(call, [base, src])

@@ -278,3 +278,37 @@ def test_an_array_index_gives_a_result_that_views_as_torchs_contiguous_one(selec
     (expected * expected).sum().backward()
     (got * got).sum().backward()
     np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-14)
+
+
+def _second_derivatives(grad, lib_tensor, call, arrays):
+    """The gradient, with respect to every input and to the seed, of <u, d<w, call(inputs)>/dinputs>: the
+    Hessian-vector products and the mixed second derivatives (torch's gradgradcheck, one random direction)."""
+    rng = np.random.default_rng(3)
+    inputs = [lib_tensor(a, requires_grad=True) for a in arrays]
+    out = call(*inputs)
+    seed = lib_tensor(rng.uniform(-1.0, 1.0, tuple(out.shape)), requires_grad=True)
+    firsts = grad(out, inputs, seed, create_graph=True)
+    projected = sum((g * lib_tensor(rng.uniform(-1.0, 1.0, tuple(g.shape)))).sum() for g in firsts)
+    return [np.asarray(s.detach().numpy() if is_torch(s) else s) for s in grad(projected, [*inputs, seed])]
+
+
+@pytest.mark.filterwarnings(r"ignore:index_reduce\(\) is in beta:UserWarning")
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("method", ["scatter_reduce", "index_reduce"])
+def test_prod_reductions_second_derivatives_match_torch(method, include_self):
+    from autograd import grad
+
+    base = np.array([[1.5, -2.0, 0.0], [0.5, 0.75, 2.0], [-1.25, 1.0, -1.0]])
+    src = np.array([[3.0, 0.0, -0.5], [1.0, 0.5, 2.0], [0.25, -0.5, 1.0], [-1.0, 0.25, 0.75]])
+    targets = [[0, 1, 0], [0, 1, 2], [0, 1, 0], [2, 1, 0]]  # at most one zero per target (torch's double backward)
+
+    def call(x, s):
+        if method == "index_reduce":
+            return x.index_reduce(0, index(x, [0, 2, 0, 0]), s, "prod", include_self=include_self)
+        return x.scatter_reduce(0, index(x, targets), s, "prod", include_self=include_self)
+
+    ours = _second_derivatives(grad, Tensor, call, [base, src])
+    theirs = _second_derivatives(torch.autograd.grad, torch.tensor, call, [base, src])
+    assert max(np.abs(reference).max() for reference in theirs[:2]) > 0.1  # second derivatives that are not 0
+    for position, (mine, reference) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12, err_msg=f"input {position}")
