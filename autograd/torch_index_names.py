@@ -749,13 +749,12 @@ def _scatter_product(tensor: Any, src: Any, positions: tuple, written: np.ndarra
     of a target), by gathers and products, so d out_t / d x_i is the product of t's other factors (exact at
     zeros, never a division: torch's rule) and differentiable again: d2 out_t / dx_i dx_j is the product of the
     factors other than x_i and x_j."""
-    from .tensor_functions import concatenate  # (tensor_functions imports the Tensor class, which uses this module)
-
     kept = np.flatnonzero(~written.reshape(-1) | include_self)  # self's entries in the result
     targets = np.concatenate([kept, np.ravel_multi_index(positions, tensor.shape).reshape(-1)])
     order = np.argsort(targets, kind="stable")  # grouped by target, self's entry first
     groups = targets[order]
-    factors = concatenate([tensor.reshape(-1)[kept], src.reshape(-1)])[order]
+    # (np.concatenate of Tensors is the library's recorded one, through __array_function__)
+    factors = np.concatenate([tensor.reshape(-1)[kept], src.reshape(-1)])[order]
     while groups.size > tensor.size:  # some target still has more than one factor
         rank = np.arange(groups.size) - np.searchsorted(groups, groups)  # position inside the target's group
         left = np.flatnonzero(rank % 2 == 0)
