@@ -27,7 +27,9 @@ class AdaptiveMaxPool2d(Module):
         sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
         if len(sizes) != 2:
             raise TypeError(f"AdaptiveMaxPool2d: output_size must be an int or a pair, got {output_size!r}")
-        rows, columns = (None if size is None else pair(size, "output_size", "AdaptiveMaxPool2d")[0] for size in sizes)
+        rows, columns = (
+            None if size is None else pair(size, "output_size", "AdaptiveMaxPool2d", minimum=0)[0] for size in sizes
+        )
         self.output_size = (rows, columns) if isinstance(output_size, (tuple, list)) else rows
         self.return_indices = check_flag("AdaptiveMaxPool2d", "return_indices", return_indices)
 
@@ -43,7 +45,7 @@ class AdaptiveMaxPool1d(Module):
     input; with ``return_indices`` the layer returns ``(values, indices)``."""
 
     def __init__(self, output_size: int | tuple[int], return_indices: bool = False) -> None:
-        single(output_size, "output_size", "AdaptiveMaxPool1d")
+        single(output_size, "output_size", "AdaptiveMaxPool1d", minimum=0)
         self.output_size = output_size
         self.return_indices = check_flag("AdaptiveMaxPool1d", "return_indices", return_indices)
 
@@ -60,7 +62,7 @@ def adaptive_output_size(layer: str, output_size: Any) -> Any:
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 3
     if len(sizes) != 3:
         raise TypeError(f"{layer}: output_size must be an int or a tuple of three, got {output_size!r}")
-    checked = tuple(None if size is None else triple(size, "output_size", layer)[0] for size in sizes)
+    checked = tuple(None if size is None else triple(size, "output_size", layer, minimum=0)[0] for size in sizes)
     return checked if isinstance(output_size, (tuple, list)) else checked[0]
 
 

@@ -340,7 +340,9 @@ class AdaptiveAvgPool2d(Module):
         sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
         if len(sizes) != 2:
             raise TypeError(f"AdaptiveAvgPool2d: output_size must be an int or a pair, got {output_size!r}")
-        rows, columns = (None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d")[0] for size in sizes)
+        rows, columns = (
+            None if size is None else pair(size, "output_size", "AdaptiveAvgPool2d", minimum=0)[0] for size in sizes
+        )
         self.output_size = (rows, columns) if isinstance(output_size, (tuple, list)) else rows
 
     def forward(self, input: Any) -> Tensor:

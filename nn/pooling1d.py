@@ -83,7 +83,7 @@ class AdaptiveAvgPool1d(Module):
     """Mean over torch's adaptive windows to ``output_size`` entries along the last axis."""
 
     def __init__(self, output_size: int | tuple[int]) -> None:
-        single(output_size, "output_size", "AdaptiveAvgPool1d")
+        single(output_size, "output_size", "AdaptiveAvgPool1d", minimum=0)
         self.output_size = output_size
 
     def forward(self, input: Any) -> Tensor:

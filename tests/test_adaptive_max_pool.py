@@ -70,7 +70,7 @@ def test_adaptive_max_pool1d_gradients_and_second_derivatives_match_finite_diffe
     "call, error, message",
     [
         (lambda: F.adaptive_max_pool2d(np.ones((4, 4)), 2), ValueError, r"adaptive_max_pool2d: expected.*\(4, 4\)"),
-        (lambda: F.adaptive_max_pool2d(np.ones((1, 1, 4, 4)), 0), ValueError, "adaptive_max_pool2d: output_size"),
+        (lambda: F.adaptive_max_pool2d(np.ones((1, 1, 4, 4)), -1), ValueError, "adaptive_max_pool2d: output_size"),
         (lambda: F.adaptive_max_pool2d(np.ones((1, 1, 4, 4)), (1, 2, 3)), TypeError, "adaptive_max_pool2d"),
         (lambda: F.adaptive_max_pool1d(np.ones((1, 1, 4)), 2.5), TypeError, "adaptive_max_pool1d: output_size"),
         (lambda: F.adaptive_max_pool1d(np.ones((1, 1, 1, 4)), 2), ValueError, "adaptive_max_pool1d: expected"),

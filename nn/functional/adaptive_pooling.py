@@ -19,7 +19,7 @@ from autograd import ShapeError, Tensor, take_along_axis
 
 from ..checks import check_flag
 from .activations import as_float_tensor
-from .conv import adaptive_windows, pair, single
+from .conv import adaptive_windows, no_adaptive_cells, pair, single
 from .max_pool_indices import index_tensor
 
 __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d"]
@@ -46,6 +46,8 @@ def _chosen_offsets(windows: np.ndarray) -> np.ndarray:
 def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, Tensor]:
     """Adaptive max pooling of (N, C, H, W) ``x`` to ``sizes`` cells: (values, flat indices in each plane)."""
     n, c, height, width = x.shape
+    if 0 in sizes:  # output_size 0: no windows, an empty output (and indices)
+        return no_adaptive_cells(x, sizes), np.zeros((n, c) + sizes, dtype=np.int64)
     rows, columns = _window_cells(height, sizes[0]), _window_cells(width, sizes[1])
     windows = x._data[:, :, rows][..., columns]  # (N, C, H_out, kh, W_out, kw)
     window_size = rows.shape[1] * columns.shape[1]  # explicit, not -1: an empty batch cannot infer it
@@ -66,7 +68,8 @@ def adaptive_max_pool2d(
 
     out[n, c, i, j] = max of x[n, c, floor(i H / H_out) : ceil((i + 1) H / H_out), floor(j W / W_out) : ...].
     With ``return_indices`` also returns the int64 Tensor of the chosen entries' indices ``row * W + column``.
-    The gradient of a cell goes to its chosen entry (see the module docstring).
+    The gradient of a cell goes to its chosen entry (see the module docstring). An output size 0 gives torch's
+    empty output (and indices; the input's gradient is 0).
     """
     x = as_float_tensor(input, "adaptive_max_pool2d")
     return_indices = check_flag("adaptive_max_pool2d", "return_indices", return_indices)
@@ -76,7 +79,7 @@ def adaptive_max_pool2d(
     if len(sizes) != 2:
         raise TypeError(f"adaptive_max_pool2d: output_size must be an int or a pair, got {output_size!r}")
     sizes = tuple(
-        length if size is None else pair(size, "output_size", "adaptive_max_pool2d")[0]
+        length if size is None else pair(size, "output_size", "adaptive_max_pool2d", minimum=0)[0]
         for size, length in zip(sizes, x.shape[-2:])
     )
     if min(x.shape[-2:]) < 1:
@@ -95,7 +98,7 @@ def adaptive_max_pool1d(
     out[n, c, i] = max of x[n, c, floor(i L / L_out) : ceil((i + 1) L / L_out)]; with ``return_indices`` also the
     int64 Tensor of the chosen entries' positions along L. See :func:`adaptive_max_pool2d`."""
     x = as_float_tensor(input, "adaptive_max_pool1d")
-    size = single(output_size, "output_size", "adaptive_max_pool1d")
+    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
     return_indices = check_flag("adaptive_max_pool1d", "return_indices", return_indices)
     if x.ndim not in (2, 3):
         raise ShapeError(f"adaptive_max_pool1d: expected an input of shape (N, C, L) or (C, L), got {x.shape}")

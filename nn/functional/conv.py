@@ -482,6 +482,13 @@ def adaptive_windows(length: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
+def no_adaptive_cells(x: Tensor, sizes: tuple[int, ...]) -> Tensor:
+    """The empty output of an adaptive pool of (N, C, *spatial) ``x`` to ``sizes`` cells, one of them 0 (torch's
+    output_size 0): no window reads x, so its gradient is 0 (a slice of nothing, as a Tensor of x's graph)."""
+    n, c = x.shape[:2]
+    return x.reshape(n, c, int(np.prod(x.shape[2:])))[..., :0].reshape((n, c) + tuple(sizes))
+
+
 def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
     """The ``(count, length)`` matrix whose row i averages the cells of adaptive window i (:func:`adaptive_windows`)."""
     starts, ends = adaptive_windows(length, count)
@@ -509,14 +516,14 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
     alike); ``None`` keeps that input size. A window is a product of a row range and a column
     range, so the output is A_H x A_W^T with the averaging matrices A (two matmuls; the
     gradient is A_H^T g A_W); a 1x1 output (global average pooling) is the mean over H and W (the two
-    matmuls of a (1, H) row cost four times that).
+    matmuls of a (1, H) row cost four times that). An output size 0 gives torch's empty output (gradient 0).
     """
     x, unbatched = _batched(input, "adaptive_avg_pool2d")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     if len(sizes) != 2:
         raise TypeError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
     out_h, out_w = (
-        n if size is None else pair(size, "output_size", "adaptive_avg_pool2d")[0]
+        n if size is None else pair(size, "output_size", "adaptive_avg_pool2d", minimum=0)[0]
         for size, n in zip(sizes, x.shape[2:])
     )
     if 0 in x.shape[2:]:

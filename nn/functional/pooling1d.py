@@ -81,5 +81,5 @@ def avg_pool1d(
 def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int]) -> Tensor:
     """Mean over torch's adaptive windows to ``output_size`` entries along the last axis; see
     ``adaptive_avg_pool2d``."""
-    size = single(output_size, "output_size", "adaptive_avg_pool1d")
+    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=0)
     return _line(adaptive_avg_pool2d(_plane(_line_input("adaptive_avg_pool1d", input)), (1, size)))

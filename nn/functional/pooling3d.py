@@ -22,7 +22,7 @@ from autograd.conv import max_pool
 
 from ..checks import check_flag, check_positive_int
 from .adaptive_pooling import adaptive_max_pool2d
-from .conv import adaptive_avg_pool2d, avg_pool2d, pool_windows, stride_unset, triple
+from .conv import adaptive_avg_pool2d, avg_pool2d, no_adaptive_cells, pool_windows, stride_unset, triple
 from .conv3d import batched_volumes
 from .max_pool_indices import index_tensor, max_pool2d_indices
 
@@ -133,7 +133,8 @@ def _adaptive_sizes(op: str, output_size: Any, spatial: tuple[int, ...]) -> tupl
     if 0 in spatial:
         raise ShapeError(f"{op}: input with spatial size {spatial} has an empty spatial axis")
     checked = tuple(
-        length if size is None else triple(size, "output_size", op)[0] for size, length in zip(sizes, spatial)
+        length if size is None else triple(size, "output_size", op, minimum=0)[0]
+        for size, length in zip(sizes, spatial)
     )
     return checked[0], checked[1], checked[2]
 
@@ -144,6 +145,9 @@ def adaptive_avg_pool3d(input: Any, output_size: int | None | tuple[int | None, 
     ceil((t + 1) D / D_out) - 1, and alike along H and W. See :func:`~nn.functional.adaptive_avg_pool2d`."""
     x, unbatched = batched_volumes("adaptive_avg_pool3d", input)
     out_d, out_h, out_w = _adaptive_sizes("adaptive_avg_pool3d", output_size, x.shape[2:])
+    if 0 in (out_d, out_h, out_w):
+        out = no_adaptive_cells(x, (out_d, out_h, out_w))
+        return out[0] if unbatched else out
     n, c = x.shape[:2]
     planes = adaptive_avg_pool2d(_slices(x), (out_h, out_w))
     out = adaptive_avg_pool2d(_depth_lines(planes, c), (out_d, None)).reshape(n, c, out_d, out_h, out_w)
@@ -161,6 +165,12 @@ def adaptive_max_pool3d(
     return_indices = check_flag("adaptive_max_pool3d", "return_indices", return_indices)
     x, unbatched = batched_volumes("adaptive_max_pool3d", input)
     out_d, out_h, out_w = _adaptive_sizes("adaptive_max_pool3d", output_size, x.shape[2:])
+    if 0 in (out_d, out_h, out_w):
+        out = no_adaptive_cells(x, (out_d, out_h, out_w))
+        indices = index_tensor(np.zeros(out.shape, dtype=np.int64))
+        if not return_indices:
+            return out[0] if unbatched else out
+        return (out[0], indices[0]) if unbatched else (out, indices)
     n, c, _, height, width = x.shape
     planes, plane_index = adaptive_max_pool2d(_slices(x), (out_h, out_w), True)
     out, line_index = adaptive_max_pool2d(_depth_lines(planes, c), (out_d, None), True)

