@@ -69,3 +69,32 @@ def test_adaptive_pool_layers_take_output_size_zero_as_torchs(layer, output_size
     pool = getattr(nn, layer)(output_size)
     assert pool(Tensor(x)).shape == tuple(expected.shape)
     assert repr(pool) == repr(getattr(torch.nn, layer)(output_size))
+
+
+@pytest.mark.parametrize("name", ["adaptive_avg_pool3d", "adaptive_max_pool3d"])
+def test_adaptive_3d_pools_of_an_unbatched_input_without_channels_are_torchs_empty_output(name):
+    x = np.zeros((0, 4, 5, 3))
+    expected = getattr(TF, name)(torch.tensor(x), 2)
+    assert getattr(F, name)(Tensor(x), 2).shape == tuple(expected.shape) == (0, 2, 2, 2)
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        lambda x: F.max_pool3d(x, 2),
+        lambda x: F.max_pool3d(x, 2, return_indices=True)[0],
+        lambda x: F.avg_pool3d(x, 2),
+        lambda x: F.lp_pool3d(x, 2, 2),
+        lambda x: F.adaptive_avg_pool3d(x, 2),
+        lambda x: F.adaptive_max_pool3d(x, 2, return_indices=True)[0],
+    ],
+)
+def test_3d_pools_of_no_channels_give_an_empty_output_as_the_2d_pools(pool):
+    # torch refuses C = 0 for these (a RuntimeError); this library's 1-D and 2-D pools give the empty output, and so
+    # do the 3-D ones: 2 x 2 x 2 windows over (4, 4, 4), none of them in any channel
+    for shape, out_shape in [((2, 0, 4, 4, 4), (2, 0, 2, 2, 2)), ((0, 4, 4, 4), (0, 2, 2, 2))]:
+        x = Tensor(np.zeros(shape), requires_grad=True)
+        out = pool(x)
+        assert out.shape == out_shape
+        out.sum().backward()
+        np.testing.assert_array_equal(x.grad, np.zeros(shape))

@@ -35,11 +35,11 @@ def _slices(x: Tensor) -> Tensor:
     return x.reshape(n, c * depth, height, width)
 
 
-def _depth_lines(planes: Any, channels: int) -> Any:
+def _depth_lines(planes: Any, channels: int, depth: int) -> Any:
     """(N, C*D, H_out, W_out) pooled slices (a Tensor or an array) as (N, C, D, H_out*W_out): depth becomes the
-    height to pool along."""
-    n, slices, out_h, out_w = planes.shape
-    return planes.reshape(n, channels, slices // channels, out_h * out_w)
+    height to pool along (C and D given: C*D = 0 for no channels tells neither)."""
+    n, _, out_h, out_w = planes.shape
+    return planes.reshape(n, channels, depth, out_h * out_w)
 
 
 def max_pool3d(
@@ -72,14 +72,14 @@ def max_pool3d(
         _slices(x), kernel[1:], stride[1:], padding[1:], dilation[1:], ceil_mode, return_offsets=True
     )
     depth_geometry = ((kernel[0], 1), (stride[0], 1), (padding[0], 0), (dilation[0], 1))
-    out, depth_offsets = max_pool(_depth_lines(planes, c), *depth_geometry, ceil_mode, return_offsets=True)
+    out, depth_offsets = max_pool(_depth_lines(planes, c, depth), *depth_geometry, ceil_mode, return_offsets=True)
     out = out.reshape((n, c, out.shape[2]) + planes.shape[2:])
     if return_indices:
         plane_index = max_pool2d_indices(plane_offsets, width, kernel[1:], stride[1:], padding[1:], dilation[1:])
         # the depth slice each box chose: tap a of box t reads slice t*sd + a*dd - pd
         taps = depth_offsets.astype(np.int64)
         slice_index = np.arange(taps.shape[2])[:, None] * stride[0] + taps * dilation[0] - padding[0]
-        in_plane = np.take_along_axis(_depth_lines(plane_index, c), slice_index, axis=2)
+        in_plane = np.take_along_axis(_depth_lines(plane_index, c, depth), slice_index, axis=2)
         indices = index_tensor((slice_index * (height * width) + in_plane).reshape(out.shape))
         return (out[0], indices[0]) if unbatched else (out, indices)
     return out[0] if unbatched else out
@@ -109,11 +109,11 @@ def avg_pool3d(
         divisor_override = check_positive_int("avg_pool3d", "divisor_override", divisor_override)
     x, unbatched = batched_volumes("avg_pool3d", input)
     pool_windows("avg_pool3d", x.shape, kernel, stride, padding, (1, 1, 1), ceil_mode)
-    n, c = x.shape[:2]
+    n, c, depth = x.shape[:3]
     in_plane_divisor = None if divisor_override is None else 1  # then sums, divided once along depth
     planes = avg_pool2d(_slices(x), kernel[1:], stride[1:], padding[1:], ceil_mode, count_include_pad, in_plane_divisor)
     out = avg_pool2d(
-        _depth_lines(planes, c),
+        _depth_lines(planes, c, depth),
         (kernel[0], 1),
         (stride[0], 1),
         (padding[0], 0),
@@ -148,9 +148,9 @@ def adaptive_avg_pool3d(input: Any, output_size: int | None | tuple[int | None, 
     if 0 in (out_d, out_h, out_w):
         out = no_adaptive_cells(x, (out_d, out_h, out_w))
         return out[0] if unbatched else out
-    n, c = x.shape[:2]
+    n, c, depth = x.shape[:3]
     planes = adaptive_avg_pool2d(_slices(x), (out_h, out_w))
-    out = adaptive_avg_pool2d(_depth_lines(planes, c), (out_d, None)).reshape(n, c, out_d, out_h, out_w)
+    out = adaptive_avg_pool2d(_depth_lines(planes, c, depth), (out_d, None)).reshape(n, c, out_d, out_h, out_w)
     return out[0] if unbatched else out
 
 
@@ -171,13 +171,13 @@ def adaptive_max_pool3d(
         if not return_indices:
             return out[0] if unbatched else out
         return (out[0], indices[0]) if unbatched else (out, indices)
-    n, c, _, height, width = x.shape
+    n, c, depth, height, width = x.shape
     planes, plane_index = adaptive_max_pool2d(_slices(x), (out_h, out_w), True)
-    out, line_index = adaptive_max_pool2d(_depth_lines(planes, c), (out_d, None), True)
+    out, line_index = adaptive_max_pool2d(_depth_lines(planes, c, depth), (out_d, None), True)
     out = out.reshape(n, c, out_d, out_h, out_w)
     if not return_indices:
         return out[0] if unbatched else out
     slice_index = line_index._data // (out_h * out_w)  # line_index = depth * (H_out * W_out) + cell
-    in_plane = np.take_along_axis(_depth_lines(plane_index._data, c), slice_index, axis=2)
+    in_plane = np.take_along_axis(_depth_lines(plane_index._data, c, depth), slice_index, axis=2)
     indices = index_tensor((slice_index * (height * width) + in_plane).reshape(out.shape))
     return (out[0], indices[0]) if unbatched else (out, indices)
