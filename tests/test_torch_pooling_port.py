@@ -98,3 +98,13 @@ def test_3d_pools_of_no_channels_give_an_empty_output_as_the_2d_pools(pool):
         assert out.shape == out_shape
         out.sum().backward()
         np.testing.assert_array_equal(x.grad, np.zeros(shape))
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 0, 5), (2, 3, 4, 0)])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+def test_grid_sample_refuses_an_input_with_an_empty_spatial_axis_naming_the_op(shape, mode):
+    x, grid = np.zeros(shape), np.zeros((2, 3, 3, 2))
+    with pytest.raises(RuntimeError, match="non-empty spatial dimensions"):
+        TF.grid_sample(torch.tensor(x), torch.tensor(grid), mode=mode, align_corners=False)
+    with pytest.raises(ValueError, match=r"grid_sample: input of shape \(2, 3, \d, \d\) has an empty spatial axis"):
+        F.grid_sample(Tensor(x), Tensor(grid), mode=mode, align_corners=False)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, take_along_axis, where
+from autograd import ShapeError, Tensor, take_along_axis, where
 
 from ..checks import check_choice, check_flag
 from .activations import as_float_tensor
@@ -177,6 +177,8 @@ def grid_sample(
         raise ValueError(
             f"grid_sample: grid must be (N, H_out, W_out, 2) with N = {input.shape[0]}, got shape {grid.shape}"
         )
+    if 0 in input.shape[2:]:  # torch's RuntimeError: there is no pixel to read, not even a border one
+        raise ShapeError(f"grid_sample: input of shape {input.shape} has an empty spatial axis")
     batch, channels, height, width = input.shape
     flat_input = input.reshape(batch, channels, height * width)
     x = _unnormalized(grid[..., 0], width, align_corners)
