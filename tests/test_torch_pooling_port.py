@@ -108,3 +108,11 @@ def test_grid_sample_refuses_an_input_with_an_empty_spatial_axis_naming_the_op(s
         TF.grid_sample(torch.tensor(x), torch.tensor(grid), mode=mode, align_corners=False)
     with pytest.raises(ValueError, match=r"grid_sample: input of shape \(2, 3, \d, \d\) has an empty spatial axis"):
         F.grid_sample(Tensor(x), Tensor(grid), mode=mode, align_corners=False)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 0), (3, 0)])
+def test_adaptive_avg_pool1d_refuses_an_empty_line_naming_itself_and_the_callers_shape(shape):
+    with pytest.raises(RuntimeError, match="non-zero size for non-batch dimensions"):
+        TF.adaptive_avg_pool1d(torch.zeros(shape), 2)
+    with pytest.raises(ValueError, match=rf"^adaptive_avg_pool1d: input of shape \({shape[0]}, .*\) has an empty"):
+        F.adaptive_avg_pool1d(Tensor(np.zeros(shape)), 2)

@@ -82,4 +82,7 @@ def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int]) -> Tensor:
     """Mean over torch's adaptive windows to ``output_size`` entries along the last axis; see
     ``adaptive_avg_pool2d``."""
     size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=0)
-    return _line(adaptive_avg_pool2d(_plane(_line_input("adaptive_avg_pool1d", input)), (1, size)))
+    line = _line_input("adaptive_avg_pool1d", input)
+    if line.shape[-1] < 1:  # checked on the line, as the module docstring promises: the plane's error names 2d
+        raise ShapeError(f"adaptive_avg_pool1d: input of shape {line.shape} has an empty spatial axis")
+    return _line(adaptive_avg_pool2d(_plane(line), (1, size)))
