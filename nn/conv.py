@@ -16,7 +16,7 @@ from autograd.shape_errors import ArgumentRangeError
 from . import functional as F
 from . import init as nn_init
 from .checks import check_choice, check_flag, check_positive_int, make_generator
-from .functional.conv import check_groups, conv_padding, single, stride_unset, triple
+from .functional.conv import check_divisor_override, check_groups, conv_padding, single, stride_unset, triple
 from .functional.padding import PADDING_MODES, pad_spatial
 from .module import Module, input_for
 from .parameter import Parameter, factory_dtype
@@ -308,7 +308,7 @@ class AvgPool2d(Module):
         self.ceil_mode = bool(ceil_mode)
         self.count_include_pad = bool(count_include_pad)
         self.divisor_override = (
-            None if divisor_override is None else check_positive_int("AvgPool2d", "divisor_override", divisor_override)
+            None if divisor_override is None else check_divisor_override("AvgPool2d", divisor_override)
         )
         _check_pool_padding("AvgPool2d", self.padding, self.kernel_size)
 

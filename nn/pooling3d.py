@@ -13,9 +13,9 @@ from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
 from .adaptive_pooling import adaptive_output_size
-from .checks import check_flag, check_positive_int
+from .checks import check_flag
 from .conv import kept_as_given
-from .functional.conv import stride_unset, triple
+from .functional.conv import check_divisor_override, stride_unset, triple
 from .module import Module
 
 __all__ = ["AdaptiveAvgPool3d", "AvgPool3d", "MaxPool3d"]
@@ -86,7 +86,7 @@ class AvgPool3d(Module):
         self.ceil_mode = check_flag("AvgPool3d", "ceil_mode", ceil_mode)
         self.count_include_pad = check_flag("AvgPool3d", "count_include_pad", count_include_pad)
         self.divisor_override = (
-            None if divisor_override is None else check_positive_int("AvgPool3d", "divisor_override", divisor_override)
+            None if divisor_override is None else check_divisor_override("AvgPool3d", divisor_override)
         )
         _check_padding("AvgPool3d", self.padding, self.kernel_size)
 

@@ -116,3 +116,51 @@ def test_adaptive_avg_pool1d_refuses_an_empty_line_naming_itself_and_the_callers
         TF.adaptive_avg_pool1d(torch.zeros(shape), 2)
     with pytest.raises(ValueError, match=rf"^adaptive_avg_pool1d: input of shape \({shape[0]}, .*\) has an empty"):
         F.adaptive_avg_pool1d(Tensor(np.zeros(shape)), 2)
+
+
+def _compare(torch_fn, our_fn, *arrays, atol=1e-10):
+    """Values and the gradients of sum(out * g) for a random g, here and in torch (float64, the arrays as given)."""
+    theirs = [torch.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    ours = [Tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    expected, got = torch_fn(*theirs), our_fn(*ours)
+    expected, got = (expected[0], got[0]) if isinstance(expected, tuple) else (expected, got)
+    assert got.shape == tuple(expected.shape)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=atol, rtol=1e-8, equal_nan=True)
+    if expected.numel() == 0 or not expected.requires_grad:
+        return
+    upstream = np.random.default_rng(1).standard_normal(got.shape)
+    (expected * torch.tensor(upstream)).sum().backward()
+    (got * Tensor(upstream)).sum().backward()
+    for mine, reference in zip(ours, theirs):
+        if reference.requires_grad:
+            want = np.zeros(mine.shape) if reference.grad is None else reference.grad.numpy()
+            np.testing.assert_allclose(mine.grad, want, atol=atol * 10, rtol=1e-7, equal_nan=True)
+
+
+@pytest.mark.parametrize("divisor", [-2, -1, 3])
+@pytest.mark.parametrize(
+    "name, shape, options",
+    [
+        ("avg_pool2d", (1, 1, 4, 4), dict(kernel_size=(2, 2), stride=(), padding=(0,))),
+        ("avg_pool2d", (2, 3, 5, 6), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)),
+        ("avg_pool3d", (1, 1, 4, 5, 4), dict(kernel_size=(2, 2, 3), stride=(2, 2, 1))),
+        ("avg_pool3d", (2, 5, 4, 3), dict(kernel_size=2, stride=1, padding=1, count_include_pad=False)),
+    ],
+)
+def test_avg_pools_divide_by_any_non_zero_divisor_override_as_torch(name, shape, options, divisor):
+    options = dict(options, divisor_override=divisor)
+    _compare(lambda x: getattr(TF, name)(x, **options), lambda x: getattr(F, name)(x, **options), _random(shape))
+    layer = name.replace("avg_pool", "AvgPool")
+    module_options = {key: value for key, value in options.items() if key != "stride" or value != ()}
+    _compare(getattr(torch.nn, layer)(**module_options), getattr(nn, layer)(**module_options), _random(shape))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: F.avg_pool2d(np.ones((1, 1, 4, 4)), 2, divisor_override=0), lambda: nn.AvgPool3d(2, divisor_override=0)],
+)
+def test_avg_pools_refuse_a_zero_divisor_override_as_torch(make):
+    with pytest.raises(RuntimeError, match="divisor must be not zero"):
+        TF.avg_pool2d(torch.ones(1, 1, 4, 4), 2, divisor_override=0)
+    with pytest.raises(ValueError, match=r"(avg_pool2d|AvgPool3d): divisor_override must be a non-zero integer, got 0"):
+        make()

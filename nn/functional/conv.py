@@ -392,6 +392,16 @@ def max_pool2d(
     return (out.reshape(out.shape[1:]), indices[0]) if unbatched else (out, indices)
 
 
+def check_divisor_override(owner: str, value: Any) -> int:
+    """An average pool's ``divisor_override`` as a non-zero int, as torch's (which divides by a negative one too):
+    a TypeError for a non-integer, an :class:`ArgumentRangeError` (torch's RuntimeError) for 0."""
+    if not is_integer(value):
+        raise TypeError(f"{owner}: divisor_override must be a non-zero integer, got {value!r}")
+    if value == 0:
+        raise ArgumentRangeError(f"{owner}: divisor_override must be a non-zero integer, got {value!r}")
+    return int(value)
+
+
 @float16_via_float32
 def avg_pool2d(
     input: Any,
@@ -415,7 +425,7 @@ def avg_pool2d(
     x, unbatched = _batched(input, "avg_pool2d")
     kernel, stride, padding, _ = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1, bool(ceil_mode))
     if divisor_override is not None:
-        divisor_override = check_positive_int("avg_pool2d", "divisor_override", divisor_override)
+        divisor_override = check_divisor_override("avg_pool2d", divisor_override)
     lengths = x.shape[2:]
     extra = [ceil_mode_extra(n, kernel[a], padding[a], stride[a]) if ceil_mode else 0 for a, n in enumerate(lengths)]
     if stride == kernel and padding == (0, 0) and not any(extra):  # the windows tile the input

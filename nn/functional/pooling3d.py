@@ -20,9 +20,17 @@ import numpy as np
 from autograd import ShapeError, Tensor
 from autograd.conv import max_pool
 
-from ..checks import check_flag, check_positive_int
+from ..checks import check_flag
 from .adaptive_pooling import adaptive_max_pool2d
-from .conv import adaptive_avg_pool2d, avg_pool2d, no_adaptive_cells, pool_windows, stride_unset, triple
+from .conv import (
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    check_divisor_override,
+    no_adaptive_cells,
+    pool_windows,
+    stride_unset,
+    triple,
+)
 from .conv3d import batched_volumes
 from .max_pool_indices import index_tensor, max_pool2d_indices
 
@@ -106,7 +114,7 @@ def avg_pool3d(
     stride = kernel if stride_unset(stride) else triple(stride, "stride", "avg_pool3d")
     padding = triple(padding, "padding", "avg_pool3d", minimum=0)
     if divisor_override is not None:
-        divisor_override = check_positive_int("avg_pool3d", "divisor_override", divisor_override)
+        divisor_override = check_divisor_override("avg_pool3d", divisor_override)
     x, unbatched = batched_volumes("avg_pool3d", input)
     pool_windows("avg_pool3d", x.shape, kernel, stride, padding, (1, 1, 1), ceil_mode)
     n, c, depth = x.shape[:3]
