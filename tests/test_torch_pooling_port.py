@@ -164,3 +164,22 @@ def test_avg_pools_refuse_a_zero_divisor_override_as_torch(make):
         TF.avg_pool2d(torch.ones(1, 1, 4, 4), 2, divisor_override=0)
     with pytest.raises(ValueError, match=r"(avg_pool2d|AvgPool3d): divisor_override must be a non-zero integer, got 0"):
         make()
+
+
+@pytest.mark.parametrize(
+    "call, shown",
+    [
+        (lambda x: F.max_pool3d(x, 2, stride=0), "stride must be at least 1, got 0"),
+        (lambda x: F.avg_pool3d(x, 2, padding=-1), "padding must be at least 0, got -1"),
+        (lambda x: F.avg_pool3d(x, (2, 2, 2), padding=(1, 0, -1)), r"padding must be at least 0, got \(1, 0, -1\)"),
+        (lambda x: F.lp_pool3d(x, 2, (2, 0, 2)), r"kernel_size must be at least 1, got \(2, 0, 2\)"),
+        (lambda x: F.adaptive_max_pool3d(x, (2, -1, 2)), "output_size must be at least 0, got -1"),
+        (
+            lambda x: F.max_pool3d(x, (2, 2.5, 2)),
+            r"kernel_size must be an int or a tuple of three ints, got \(2, 2.5, 2\)",
+        ),
+    ],
+)
+def test_3d_pool_argument_errors_show_the_value_the_caller_gave(call, shown):
+    with pytest.raises((ValueError, TypeError), match=rf"^\w+3d: {shown}$"):
+        call(Tensor(np.zeros((1, 1, 4, 4, 4))))

@@ -171,6 +171,7 @@ def single(value: Any, name: str, op: str, minimum: int = 1) -> int:
 def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, int]:
     """``value`` as three ints (an int ``k`` gives ``(k, k, k)``, torch's ``_triple``, and so does ``(k,)``, as torch
     expands it), each at least ``minimum``; errors name ``op`` and ``name``."""
+    given = value
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
     if is_integer(value):
@@ -179,8 +180,11 @@ def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, 
         raise wrong_length(op, name, value, "a tuple of three ints")
     if not isinstance(value, (tuple, list)) or len(value) != 3:
         raise TypeError(f"{op}: {name} must be an int or a tuple of three ints, got {value!r}")
-    first = pair(value[:2], name, op, minimum)  # pair's checks and messages, on two entries then the third
-    return first + (pair(value[2], name, op, minimum)[0],)
+    if not all(is_integer(entry) for entry in value):
+        raise TypeError(f"{op}: {name} must be an int or a tuple of three ints, got {given!r}")
+    if min(value) < minimum:  # the message shows what the caller gave, not the expanded triple
+        raise ArgumentRangeError(f"{op}: {name} must be at least {minimum}, got {given!r}")
+    return int(value[0]), int(value[1]), int(value[2])
 
 
 def conv1d(
