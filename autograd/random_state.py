@@ -20,10 +20,12 @@ from typing import Any, SupportsIndex
 import numpy as np
 
 from . import devices
+from .shape_errors import ArgumentRangeError
 from .torch_names import check_device
 
 __all__ = [
     "Generator",
+    "check_drawn_range",
     "generator_for",
     "get_rng_state",
     "initial_seed",
@@ -134,6 +136,26 @@ def uniform_draws(source: np.random.Generator, low: float, high: float, shape: A
     draws = draws.astype(dtype, copy=False)
     draws[draws == np.asarray(high).astype(dtype)] = low
     return draws
+
+
+def check_drawn_range(op: str, first: int, last: int, dtype: Any, names: tuple[str, str] = ("from", "to - 1")) -> None:
+    """ArgumentRangeError unless ``dtype`` holds every integer from ``first`` to ``last``, the range integer draws
+    come from (``randint``'s low and high - 1, ``random_``'s from and to - 1; ``names`` name the two in the
+    message), as torch checks them: numpy's cast would wrap the draws (randint(0, 200) in int8 gave negative
+    numbers, randint(0, 5) in bool only True). A bool holds 0 and 1, a float dtype up to its largest finite value."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        lowest, highest = 0, 1
+    elif dtype.kind in "iu":
+        lowest, highest = int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
+    else:
+        highest = float(np.finfo(dtype).max)
+        lowest = -highest
+    for name, bound in zip(names, (first, last), strict=True):
+        if not lowest <= bound <= highest:
+            raise ArgumentRangeError(
+                f"{op}: {name} = {bound} is out of bounds for {dtype} (which holds {lowest} to {highest})"
+            )
 
 
 class Generator(np.random.Generator):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .core import Node
-from .random_state import generator_for, uniform_draws
+from .random_state import check_drawn_range, generator_for, uniform_draws
 from .shape_errors import ArgumentRangeError
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -48,7 +48,9 @@ class TensorRandomFills:
     def random_(self, *bounds: int, generator: Any = None) -> Tensor:
         """Fill with integers drawn uniformly in place (``torch.Tensor.random_``): ``random_(to)`` from [0, to),
         ``random_(from, to)`` from [from, to), ``random_()`` from [0, 2**mantissa] for a float tensor (every
-        integer it holds exactly) or the dtype's non-negative range; ``generator`` as in :meth:`uniform_`."""
+        integer it holds exactly) or the dtype's non-negative range; ``generator`` as in :meth:`uniform_`. A bound
+        outside the range of the tensor's dtype is an ``ArgumentRangeError`` (torch's RuntimeError): the draws
+        would wrap around when written."""
         if len(bounds) > 2:
             raise TypeError(f"random_: takes at most 2 bounds (from, to), got {len(bounds)}")
         low, high = bounds if len(bounds) == 2 else (0, bounds[0] if bounds else None)
@@ -56,6 +58,7 @@ class TensorRandomFills:
             high = 2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f" else np.iinfo(self.dtype).max
         if low >= high:
             raise ArgumentRangeError(f"random_: expects from < to, got from={low} and to={high}")
+        check_drawn_range("random_", low, high - 1, self.dtype)  # (an int8 tensor's random_(1000) would wrap)
         rng = generator_for(generator)
         return self._replace("random_", lambda t: rng.integers(low, high, size=t.shape))
 

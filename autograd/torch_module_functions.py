@@ -29,7 +29,7 @@ from .core import Node
 from .default_dtype import float_dtype
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .quiet import quietly
-from .random_state import generator_for
+from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
@@ -107,27 +107,9 @@ def randint(
     if low >= high:
         raise ArgumentRangeError(f"randint: needs low < high, got low={low} and high={high}")
     dtype = np.dtype(np.int64 if dtype is None else dtype)
-    _check_drawn_range(low, high - 1, dtype)
+    check_drawn_range("randint", low, high - 1, dtype, ("low", "high - 1"))
     data = generator_for(generator).integers(low, high, size=_size(size, "randint"))
     return Tensor._from_array(data.astype(dtype, copy=False), requires_grad)
-
-
-def _check_drawn_range(first: int, last: int, dtype: np.dtype) -> None:
-    """ArgumentRangeError unless ``dtype`` holds every integer from ``first`` to ``last`` (randint's low and
-    high - 1), as torch checks them: numpy's cast would wrap the draws (randint(0, 200) in int8 gave negative
-    numbers, randint(0, 5) in bool only True)."""
-    if dtype.kind == "b":
-        lowest, highest = 0, 1
-    elif dtype.kind in "iu":
-        lowest, highest = np.iinfo(dtype).min, np.iinfo(dtype).max
-    else:
-        highest = float(np.finfo(dtype).max)
-        lowest = -highest
-    for name, bound in (("low", first), ("high - 1", last)):
-        if not lowest <= bound <= highest:
-            raise ArgumentRangeError(
-                f"randint: {name} = {bound} is out of bounds for {dtype} (which holds {lowest} to {highest})"
-            )
 
 
 def randint_like(

@@ -363,3 +363,24 @@ def test_random_fills_refuse_bad_parameters_and_recorded_tensors():
     counts = Tensor(np.zeros(4, dtype=np.int64))
     counts.random_(2, 4, generator=1)
     assert counts.dtype == np.int64 and set(np.unique(counts.data)) <= {2, 3}
+
+
+@pytest.mark.parametrize(
+    ("dtype", "bounds"),
+    [("int8", (1000,)), ("int8", (-200, 0)), ("uint8", (-1, 5)), ("uint8", (257,)), ("int16", (0, 40000))],
+)
+def test_random_refuses_bounds_its_dtype_cannot_hold_as_torch(dtype, bounds):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        torch.zeros(3, dtype=getattr(torch, dtype)).random_(*bounds)
+    ours = Tensor(np.zeros(3, dtype=dtype))
+    with pytest.raises(ValueError, match="random_: .* is out of bounds for " + dtype):
+        ours.random_(*bounds)
+    np.testing.assert_array_equal(ours.data, np.zeros(3))  # nothing written: the draws would have wrapped
+
+
+def test_random_draws_up_to_the_largest_value_of_a_small_dtype():
+    filled = Tensor(np.zeros(5000, dtype=np.uint8)).random_(256, generator=0)
+    assert filled.dtype == np.uint8 and filled.data.min() == 0 and filled.data.max() == 255
+    signed = Tensor(np.zeros(5000, dtype=np.int8)).random_(-128, 128, generator=0)
+    assert signed.data.min() == -128 and signed.data.max() == 127
