@@ -47,20 +47,32 @@ class TensorRandomFills:
 
     def random_(self, *bounds: int, generator: Any = None) -> Tensor:
         """Fill with integers drawn uniformly in place (``torch.Tensor.random_``): ``random_(to)`` from [0, to),
-        ``random_(from, to)`` from [from, to), ``random_()`` from [0, 2**mantissa] for a float tensor (every
-        integer it holds exactly) or the dtype's non-negative range; ``generator`` as in :meth:`uniform_`. A bound
+        ``random_(from, to)`` from [from, to), ``random_()`` (or ``random_(from, None)``) from [0 (or from),
+        2**mantissa] for a float tensor (every integer it holds exactly) or from the dtype's non-negative range, its
+        largest value included (0 and 1 for bool), as torch's; ``generator`` as in :meth:`uniform_`. A bound
         outside the range of the tensor's dtype is an ``ArgumentRangeError`` (torch's RuntimeError): the draws
         would wrap around when written."""
         if len(bounds) > 2:
             raise TypeError(f"random_: takes at most 2 bounds (from, to), got {len(bounds)}")
         low, high = bounds if len(bounds) == 2 else (0, bounds[0] if bounds else None)
-        if high is None:
-            high = 2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f" else np.iinfo(self.dtype).max
-        if low >= high:
+        if high is None:  # torch's: up to the largest value, included
+            kind = self.dtype.kind
+            last = 2 ** (np.finfo(self.dtype).nmant + 1) if kind == "f" else 1 if kind == "b" else None
+            last = int(np.iinfo(self.dtype).max) if last is None else last
+        elif low >= high:
             raise ArgumentRangeError(f"random_: expects from < to, got from={low} and to={high}")
-        check_drawn_range("random_", low, high - 1, self.dtype)  # (an int8 tensor's random_(1000) would wrap)
+        else:
+            last = high - 1
+        check_drawn_range("random_", low, last, self.dtype)  # (an int8 tensor's random_(1000) would wrap)
+        if low > last:
+            raise ArgumentRangeError(f"random_: expects from <= {last} (the largest value drawn), got from={low}")
+        drawn = np.uint64 if last > np.iinfo(np.int64).max else np.int64
         rng = generator_for(generator)
-        return self._replace("random_", lambda t: rng.integers(low, high, size=t.shape))
+
+        def draws(t: Tensor) -> np.ndarray:  # in the tensor's dtype, which holds them all (a bool tensor too)
+            return rng.integers(low, last, size=t.shape, dtype=drawn, endpoint=True).astype(t.dtype, copy=False)
+
+        return self._replace("random_", draws)
 
     def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place."""

@@ -384,3 +384,14 @@ def test_random_draws_up_to_the_largest_value_of_a_small_dtype():
     assert filled.dtype == np.uint8 and filled.data.min() == 0 and filled.data.max() == 255
     signed = Tensor(np.zeros(5000, dtype=np.int8)).random_(-128, 128, generator=0)
     assert signed.data.min() == -128 and signed.data.max() == 127
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint8"])
+def test_random_without_bounds_draws_the_dtypes_whole_non_negative_range_as_torch(dtype):
+    torch = pytest.importorskip("torch")
+    theirs = torch.zeros(5000, dtype=getattr(torch, dtype)).random_().numpy()
+    ours = Tensor(np.zeros(5000, dtype=dtype)).random_(generator=0)
+    assert ours.dtype == np.dtype(dtype)
+    expected = (0, 1) if dtype == "bool" else (0, np.iinfo(dtype).max)
+    assert (theirs.min(), theirs.max()) == expected  # torch's range: the largest value included
+    assert (ours.data.min(), ours.data.max()) == expected
