@@ -146,10 +146,20 @@ def randperm(
     pin_memory: bool = False,
 ) -> Tensor:
     """torch.randperm: a random permutation of 0, ..., n - 1 (int64 by default, also for ``dtype=None``);
-    torch's other keywords as ``check_factory_options``."""
+    torch's other keywords as ``check_factory_options``. A ``dtype`` that cannot hold n - 1 exactly (an integer
+    dtype's largest value, a float's 2**(mantissa bits + 1): 2048 for float16) is an ``ArgumentRangeError``, torch's
+    RuntimeError: the cast would repeat numbers (wrapped, or rounded)."""
     check_factory_options("randperm", device, layout, out, pin_memory)
     (n,) = _size(n, "randperm")
-    data = generator_for(generator).permutation(n).astype(np.int64 if dtype is None else dtype, copy=False)
+    dtype = np.dtype(np.int64 if dtype is None else dtype)
+    if dtype.kind == "f" and n - 1 > 2 ** (np.finfo(dtype).nmant + 1):
+        raise ArgumentRangeError(
+            f"randperm: n = {n} is too large for {dtype}: n - 1 must be at most {2 ** (np.finfo(dtype).nmant + 1)}, "
+            "up to which it holds every integer exactly"
+        )
+    if n:
+        check_drawn_range("randperm", 0, n - 1, dtype, ("0", "n - 1"))
+    data = generator_for(generator).permutation(n).astype(dtype, copy=False)
     return Tensor._from_array(data, requires_grad)
 
 

@@ -445,3 +445,18 @@ def test_is_tensor_and_inference_mode_behave_as_torchs():
         assert not (torch.ones(2, requires_grad=True) * 2).requires_grad
     with autograd.inference_mode(False):
         assert (x * 2).requires_grad
+
+
+@pytest.mark.parametrize(
+    ("dtype", "fits", "too_many"),
+    [("int8", 128, 129), ("uint8", 256, 257), ("int16", 32768, 32769), ("float16", 2049, 2050)],
+)
+def test_randperm_refuses_a_dtype_that_cannot_hold_n_minus_1_as_torch(dtype, fits, too_many):
+    assert sorted(torch.randperm(fits, dtype=getattr(torch, dtype)).tolist()) == list(range(fits))
+    with pytest.raises(RuntimeError):
+        torch.randperm(too_many, dtype=getattr(torch, dtype))
+    permutation = autograd.randperm(fits, dtype=dtype, generator=0)
+    assert permutation.dtype == np.dtype(dtype) and sorted(permutation.data.tolist()) == list(range(fits))
+    with pytest.raises(ValueError, match=f"randperm: n.* {dtype}") as refused:
+        autograd.randperm(too_many, dtype=dtype)
+    assert isinstance(refused.value, RuntimeError)  # torch's class too
