@@ -75,10 +75,12 @@ class TensorRandomFills:
         return self._replace("random_", draws)
 
     def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
-        """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place."""
+        """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place. A ``p``
+        outside [0, 1], NaN included, is an ``ArgumentRangeError`` (torch's RuntimeError)."""
         chance = np.asarray(p._data if isinstance(p, Node) else p)
-        if chance.size and (chance.min() < 0 or chance.max() > 1):
-            raise ArgumentRangeError("bernoulli_: p must be in [0, 1]")
+        if chance.size and not (chance.min() >= 0 and chance.max() <= 1):  # (NaN fails both)
+            given = chance.item() if chance.ndim == 0 else f"values from {chance.min()} to {chance.max()}"
+            raise ArgumentRangeError(f"bernoulli_: p must be in [0, 1], got {given}")
         rng = generator_for(generator)
         return self._replace("bernoulli_", lambda t: rng.random(t.shape) < chance)
 
