@@ -99,7 +99,10 @@ class TensorRandomFills:
         return self._replace("geometric_", lambda t: rng.geometric(p, size=t.shape))
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with draws from the Cauchy distribution median + sigma tan(pi (U - 1/2)), in place."""
+        """Fill with draws from the Cauchy distribution median + sigma tan(pi (U - 1/2)), in place. ``sigma`` must
+        be positive (torch's check; 0, negative or NaN is an ``ArgumentRangeError``, torch's RuntimeError)."""
+        if not sigma > 0:  # (also a NaN sigma)
+            raise ArgumentRangeError(f"cauchy_: expects sigma > 0, got sigma={sigma!r}")
         rng = generator_for(generator)
         return self._replace("cauchy_", lambda t: median + sigma * rng.standard_cauchy(size=t.shape))
 
