@@ -107,6 +107,10 @@ class TensorRandomFills:
         return self._replace("cauchy_", lambda t: median + sigma * rng.standard_cauchy(size=t.shape))
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
-        """Fill with e^X for X ~ N(mean, std**2) in place (torch's parameters are those of the underlying normal)."""
+        """Fill with e^X for X ~ N(mean, std**2) in place (torch's parameters are those of the underlying normal).
+        ``std`` must be positive (torch's check; 0, negative or NaN is an ``ArgumentRangeError``, torch's
+        RuntimeError)."""
+        if not std > 0:  # (also a NaN std; numpy's own refusal of a negative one was a bare ValueError)
+            raise ArgumentRangeError(f"log_normal_: expects std > 0, got std={std!r}")
         rng = generator_for(generator)
         return self._replace("log_normal_", lambda t: rng.lognormal(mean, std, size=t.shape))

@@ -341,6 +341,9 @@ def test_random_fills_draw_from_their_distribution_and_repeat_with_a_seed(fill, 
         pytest.param(lambda t: t.cauchy_(0.0, -1.0), id="cauchy_-negative"),
         pytest.param(lambda t: t.cauchy_(0.0, 0.0), id="cauchy_-zero"),
         pytest.param(lambda t: t.cauchy_(0.0, float("nan")), id="cauchy_-nan"),
+        pytest.param(lambda t: t.log_normal_(0.0, -1.0), id="log_normal_-negative"),
+        pytest.param(lambda t: t.log_normal_(0.0, 0.0), id="log_normal_-zero"),
+        pytest.param(lambda t: t.log_normal_(0.0, float("nan")), id="log_normal_-nan"),
     ],
 )
 def test_random_fills_refuse_bad_parameters_with_torchs_runtime_error_too(fill):
