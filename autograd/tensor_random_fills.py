@@ -86,7 +86,7 @@ class TensorRandomFills:
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from the exponential distribution of rate ``lambd`` (density lambd e^(-lambd x))."""
-        if lambd <= 0:
+        if not lambd > 0:  # (also a NaN rate, which filled NaNs)
             raise ArgumentRangeError(f"exponential_: lambd must be positive, got {lambd}")
         rng = generator_for(generator)
         return self._replace("exponential_", lambda t: rng.exponential(1 / lambd, size=t.shape))
