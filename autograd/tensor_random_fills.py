@@ -32,9 +32,19 @@ class TensorRandomFills:
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with draws from U[a, b) in place (a draw that rounds up to b in this dtype is a, as torch's:
         :func:`~autograd.random_state.uniform_draws`); ``generator`` is a numpy Generator, an int seed, or None (the
-        library's random state, see ``autograd.manual_seed``), as in ``nn.init``."""
+        library's random state, see ``autograd.manual_seed``), as in ``nn.init``. As torch's, a > b, a bound
+        outside the tensor's floating dtype (an infinite one too) or a width b - a past it is an
+        ``ArgumentRangeError`` (torch's RuntimeError)."""
         if not a <= b:  # (also a nan bound)
             raise ArgumentRangeError(f"uniform_: expects a range [a, b) with a <= b, got a={a!r}, b={b!r}")
+        largest = float(np.finfo(self.dtype if self.dtype.kind == "f" else np.float64).max)
+        for name, bound in (("a", a), ("b", b)):
+            if not -largest <= bound <= largest:  # (an infinite one too)
+                raise ArgumentRangeError(f"uniform_: {name} = {bound!r} is out of bounds for {self.dtype}")
+        if b - a > largest:
+            raise ArgumentRangeError(
+                f"uniform_: expects b - a <= {largest} (the largest {self.dtype}), got a={a!r} and b={b!r}"
+            )
         rng = generator_for(generator)
         return self._replace("uniform_", lambda t: uniform_draws(rng, a, b, t.shape, t.dtype))
 
