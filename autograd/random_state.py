@@ -57,10 +57,12 @@ _STATE_SIZE = sum(size for _, size in _STATE_FIELDS)
 
 def manual_seed(seed: int) -> Generator:
     """Seed the library's random state (torch's ``manual_seed``); returns the :class:`Generator` that now serves
-    every draw made without a generator of its own (its draws are ``numpy.random.default_rng(seed)``'s)."""
+    every draw made without a generator of its own (for a seed >= 0 its draws are
+    ``numpy.random.default_rng(seed)``'s). The seeds are torch's, :meth:`Generator.manual_seed`'s: any int in
+    [-2**63, 2**64), a negative one counting modulo 2**64 (``manual_seed(-1)`` is ``manual_seed(2**64 - 1)``)."""
     global _seeded
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"manual_seed: seed must be an int >= 0, got {seed!r}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed not in _SEEDS:
+        raise ValueError(f"manual_seed: seed must be an int in [-2**63, 2**64), got {seed!r}")
     _seeded = Generator().manual_seed(int(seed))
     return _seeded
 

@@ -51,9 +51,23 @@ def test_without_a_seed_draws_are_fresh_and_explicit_generators_win():
     seeded = nn.Linear(4, 3, rng=5).weight.data
     autograd.manual_seed(2)
     np.testing.assert_array_equal(nn.Linear(4, 3, rng=5).weight.data, seeded)  # rng= is used as given
-    with pytest.raises(ValueError, match="seed must be an int >= 0"):
-        autograd.manual_seed(-1)
+    with pytest.raises(ValueError, match="seed must be an int in"):
+        autograd.manual_seed(1.5)
     assert isinstance(autograd.manual_seed(3), np.random.Generator)
+
+
+def test_manual_seed_takes_torchs_negative_seeds_modulo_2_to_the_64():
+    torch = pytest.importorskip("torch")
+    assert autograd.manual_seed(-1).initial_seed() == torch.manual_seed(-1).initial_seed() == 2**64 - 1
+    negative = autograd.randn(3).data
+    autograd.manual_seed(2**64 - 1)
+    np.testing.assert_array_equal(autograd.randn(3).data, negative)
+    assert autograd.manual_seed(-(2**63)).initial_seed() == torch.manual_seed(-(2**63)).initial_seed()
+    for seed in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError):
+            torch.manual_seed(seed)
+        with pytest.raises(ValueError, match=r"manual_seed: seed must be an int in \[-2\*\*63, 2\*\*64\)"):
+            autograd.manual_seed(seed)
 
 
 def test_manual_seed_returns_a_torch_generator_drawing_as_numpys_default_rng():
