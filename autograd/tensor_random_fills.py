@@ -16,7 +16,7 @@ import numpy as np
 
 from .core import Node
 from .random_state import check_drawn_range, generator_for, uniform_draws
-from .shape_errors import ArgumentRangeError
+from .shape_errors import ArgumentRangeError, ShapeError
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor, TensorLike
@@ -86,11 +86,18 @@ class TensorRandomFills:
 
     def bernoulli_(self, p: TensorLike = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0, in place. A ``p``
-        outside [0, 1], NaN included, is an ``ArgumentRangeError`` (torch's RuntimeError)."""
+        outside [0, 1], NaN included, is an ``ArgumentRangeError``, one that does not broadcast to this tensor's
+        shape a ``ShapeError`` (both torch's RuntimeError)."""
         chance = np.asarray(p._data if isinstance(p, Node) else p)
         if chance.size and not (chance.min() >= 0 and chance.max() <= 1):  # (NaN fails both)
             given = chance.item() if chance.ndim == 0 else f"values from {chance.min()} to {chance.max()}"
             raise ArgumentRangeError(f"bernoulli_: p must be in [0, 1], got {given}")
+        try:
+            fits = np.broadcast_shapes(chance.shape, self.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:  # (numpy's comparison raised its bare ValueError, or wrote a larger shape's draws)
+            raise ShapeError(f"bernoulli_: p of shape {chance.shape} does not broadcast to the tensor's {self.shape}")
         rng = generator_for(generator)
         return self._replace("bernoulli_", lambda t: rng.random(t.shape) < chance)
 

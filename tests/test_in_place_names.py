@@ -408,3 +408,19 @@ def test_random_without_bounds_draws_the_dtypes_whole_non_negative_range_as_torc
     expected = (0, 1) if dtype == "bool" else (0, np.iinfo(dtype).max)
     assert (theirs.min(), theirs.max()) == expected  # torch's range: the largest value included
     assert (ours.data.min(), ours.data.max()) == expected
+
+
+@pytest.mark.parametrize("p_shape", [(2,), (2, 3)])
+def test_bernoulli_refuses_a_p_tensor_that_does_not_broadcast_to_the_tensor_as_torch(p_shape):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.zeros(3).bernoulli_(torch.full(p_shape, 0.5))
+    ours = Tensor(np.zeros(3))
+    with pytest.raises(
+        RuntimeError, match=r"bernoulli_: p of shape .* does not broadcast to the tensor's \(3,\)"
+    ) as raised:
+        ours.bernoulli_(Tensor(np.full(p_shape, 0.5)))
+    assert isinstance(raised.value, ValueError)  # the library's class for bad arguments too
+    np.testing.assert_array_equal(ours.data, np.zeros(3))
+    rows = Tensor(np.zeros((2, 3))).bernoulli_(Tensor([0.0, 1.0, 0.0]), generator=0)  # broadcasting p is fine
+    np.testing.assert_array_equal(rows.data, [[0, 1, 0], [0, 1, 0]])
