@@ -62,6 +62,7 @@ from .normal_sampling import normal
 from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
+from .poisson_sampling import poisson
 from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .shape_errors import ArgumentRangeError, ShapeError
 from .shape_functions import (
@@ -482,6 +483,7 @@ __all__ = [
     "no_grad",
     "Node",
     "normal",
+    "poisson",
     "once_differentiable",
     "one_hot",
     "ones",

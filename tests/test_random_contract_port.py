@@ -1,0 +1,70 @@
+"""Port of the contract torch's random tests check (test_torch's random tests, test_distributions' samplers): the
+numbers differ from torch's (other generators), so shapes, dtypes, ranges, errors, reproducibility under a seed
+and sample statistics are compared with torch 2.13's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+import autograd.random_state
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(autouse=True)
+def unseeded_afterwards():
+    yield
+    autograd.random_state._seeded = None  # other tests keep fresh entropy, as a program that never seeds
+
+
+# -- poisson ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_poisson_keeps_shape_and_dtype_and_draws_counts_of_mean_and_variance_rate(dtype):
+    rates = np.array([[0.0, 0.5], [3.5, 20.0]], dtype=dtype)
+    theirs = torch.poisson(torch.from_numpy(rates))
+    ours = autograd.poisson(Tensor(rates), generator=0)
+    assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    assert np.all(ours.data == np.round(ours.data)) and np.all(ours.data[0, 0] == 0)
+    many = autograd.poisson(Tensor(np.full((200_000,), 3.5, dtype)), generator=1).data.astype(np.float64)
+    assert abs(many.mean() - 3.5) < 0.03 and abs(many.var() - 3.5) < 0.05  # 3.5 +- 4 standard errors
+    assert autograd.poisson(Tensor(np.float64(2.0))).shape == () == tuple(torch.poisson(torch.tensor(2.0)).shape)
+
+
+def test_poisson_repeats_with_a_seed_or_generator():
+    rates = Tensor(np.full(50, 4.0))
+    autograd.manual_seed(3)
+    first = autograd.poisson(rates).data
+    autograd.manual_seed(3)
+    np.testing.assert_array_equal(autograd.poisson(rates).data, first)
+    generator = autograd.Generator().manual_seed(5)
+    again = autograd.Generator().manual_seed(5)
+    np.testing.assert_array_equal(autograd.poisson(rates, generator).data, autograd.poisson(rates, again).data)
+
+
+@pytest.mark.parametrize("rate", [-1.0, float("nan")])
+def test_poisson_refuses_a_negative_or_nan_rate_as_torch(rate):
+    with pytest.raises(RuntimeError, match="invalid Poisson rate"):
+        torch.poisson(torch.tensor([1.0, rate]))
+    with pytest.raises(RuntimeError, match="poisson: invalid Poisson rate") as raised:
+        autograd.poisson(Tensor([1.0, rate]))
+    assert isinstance(raised.value, ValueError)
+
+
+def test_poisson_of_integer_rates_is_refused_as_torch():
+    with pytest.raises(NotImplementedError):
+        torch.poisson(torch.tensor([1, 2]))
+    with pytest.raises(TypeError, match="poisson: expects a floating-point tensor"):
+        autograd.poisson(Tensor(np.array([1, 2])))
+
+
+def test_poisson_sample_is_in_the_graph_with_a_zero_gradient_as_torch():
+    theirs = torch.tensor([1.0, 2.0], requires_grad=True)
+    torch.poisson(theirs).sum().backward()
+    ours = Tensor([1.0, 2.0], requires_grad=True)
+    sample = autograd.poisson(ours)
+    assert sample.requires_grad
+    sample.sum().backward()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
