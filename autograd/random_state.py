@@ -13,8 +13,10 @@ Generator with torch's seeding methods, so every function that takes a numpy Gen
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import secrets
+from collections.abc import Iterator
 from typing import Any, SupportsIndex
 
 import numpy as np
@@ -26,6 +28,7 @@ from .torch_names import check_device
 __all__ = [
     "Generator",
     "check_drawn_range",
+    "fork_rng",
     "generator_for",
     "get_rng_state",
     "initial_seed",
@@ -95,6 +98,26 @@ def set_rng_state(new_state: Any) -> None:
     global _seeded
     restored = Generator().set_state(new_state._data if hasattr(new_state, "_data") else new_state)
     _seeded = restored
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, device_type: Any = None) -> Iterator[None]:
+    """torch.random.fork_rng: a context in which the library's random state may be drawn from or reseeded
+    (``manual_seed``, ``set_rng_state``) freely; on leaving it, even by an exception, the state is put back where it
+    was on entering, so the draws after the block are those that would have come without it. An unseeded state
+    (fresh entropy, no ``manual_seed`` yet) is unseeded again afterwards. ``enabled=False`` leaves the state alone
+    (torch's switch). ``devices`` and ``device_type`` are torch's accelerators' and have nothing to fork here (the
+    CPU state is always forked, as torch's); generators passed explicitly are not the library's state and are not
+    forked, as torch's."""
+    global _seeded
+    if not enabled:
+        yield
+        return
+    saved = None if _seeded is None else _seeded.get_state()
+    try:
+        yield
+    finally:
+        _seeded = None if saved is None else Generator().set_state(saved)
 
 
 def _seed_from_entropy() -> Generator:

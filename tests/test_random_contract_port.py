@@ -68,3 +68,52 @@ def test_poisson_sample_is_in_the_graph_with_a_zero_gradient_as_torch():
     assert sample.requires_grad
     sample.sum().backward()
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+# -- fork_rng --------------------------------------------------------------------------------------------------
+def _forked_stream(module, draw):
+    """The draws after a fork_rng block that draws and reseeds, and those of the same program without it."""
+    module.manual_seed(0)
+    draw()
+    with module.random.fork_rng():
+        draw()
+        module.manual_seed(123)
+        draw()
+    after = (draw(), module.initial_seed())
+    module.manual_seed(0)
+    draw()
+    return after, (draw(), module.initial_seed())
+
+
+def test_fork_rng_puts_the_stream_back_as_torch():
+    theirs, theirs_unforked = _forked_stream(torch, lambda: torch.rand(3).numpy())
+    np.testing.assert_array_equal(theirs[0], theirs_unforked[0])
+    assert theirs[1] == theirs_unforked[1] == 0
+    ours, ours_unforked = _forked_stream(autograd, lambda: autograd.rand(3).data)
+    np.testing.assert_array_equal(ours[0], ours_unforked[0])
+    assert ours[1] == ours_unforked[1] == 0
+
+
+def test_fork_rng_restores_on_an_exception_and_enabled_false_does_not_fork():
+    autograd.manual_seed(4)
+    state = autograd.get_rng_state().data
+    with pytest.raises(KeyError), autograd.random.fork_rng():
+        autograd.randn(5)
+        raise KeyError("inside")
+    np.testing.assert_array_equal(autograd.get_rng_state().data, state)
+    with autograd.random.fork_rng(enabled=False):
+        autograd.randn(5)
+    assert not np.array_equal(autograd.get_rng_state().data, state)  # the draw moved the stream
+
+
+def test_fork_rng_leaves_an_unseeded_state_unseeded():
+    autograd.random_state._seeded = None
+    with autograd.random.fork_rng():
+        autograd.manual_seed(9)
+    assert autograd.random_state.seeded_state() is None  # fresh entropy afterwards, as before the block
+
+
+def test_random_namespace_is_torchs():
+    for name in ("fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state", "Generator"):
+        assert hasattr(torch.random, name) and hasattr(autograd.random, name)
+    assert autograd.random.manual_seed is autograd.manual_seed
