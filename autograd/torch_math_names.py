@@ -627,7 +627,9 @@ class TorchMathNames:
             )
         rng = generator_for(generator)
         if replacement:
-            cumulative = np.cumsum(rows / totals, axis=-1)
+            cumulative = np.cumsum(rows, axis=-1)
+            cumulative /= cumulative[:, -1:]  # 1.0 exactly from the last positive weight on (a cumsum of the
+            # normalised weights could end below 1, and a draw above that end picked a trailing zero-weight category)
             uniform = rng.random((rows.shape[0], int(num_samples)))
             picks = np.stack([np.searchsorted(c, u, side="right") for c, u in zip(cumulative, uniform)])
             picks = np.minimum(picks, rows.shape[-1] - 1)

@@ -117,3 +117,20 @@ def test_random_namespace_is_torchs():
     for name in ("fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state", "Generator"):
         assert hasattr(torch.random, name) and hasattr(autograd.random, name)
     assert autograd.random.manual_seed is autograd.manual_seed
+
+
+# -- multinomial -----------------------------------------------------------------------------------------------
+class _LargestUniform(autograd.Generator):
+    """A generator whose uniform draws are all the largest double below 1, the edge of [0, 1)."""
+
+    def random(self, size=None, dtype=np.float64, out=None):
+        return np.full(size, 1 - 2**-53)
+
+
+def test_multinomial_with_replacement_never_draws_a_trailing_zero_weight_category():
+    weights = [0.1] * 10 + [0.0]  # the normalised weights' cumulative sum ends at 0.9999999999999999, below 1
+    assert set(torch.multinomial(torch.tensor(weights, dtype=torch.float64), 1000, True).tolist()) <= set(range(10))
+    drawn = autograd.multinomial(Tensor(weights), 5, True, generator=_LargestUniform())
+    np.testing.assert_array_equal(drawn.data, [9] * 5)  # the last category that has weight
+    rows = autograd.multinomial(Tensor([weights, [0.0] * 10 + [1.0]]), 2, True, generator=_LargestUniform())
+    np.testing.assert_array_equal(rows.data, [[9, 9], [10, 10]])
