@@ -134,3 +134,103 @@ def test_multinomial_with_replacement_never_draws_a_trailing_zero_weight_categor
     np.testing.assert_array_equal(drawn.data, [9] * 5)  # the last category that has weight
     rows = autograd.multinomial(Tensor([weights, [0.0] * 10 + [1.0]]), 2, True, generator=_LargestUniform())
     np.testing.assert_array_equal(rows.data, [[9, 9], [10, 10]])
+
+
+# -- every draw: a seed repeats it, get/set_rng_state replays it, a generator leaves the library's state alone -------
+def _fill(name, *args):
+    return lambda: getattr(Tensor(np.zeros(6)), name)(*args).data
+
+
+DRAWS = {
+    "rand": lambda: autograd.rand(2, 3).data,
+    "randn": lambda: autograd.randn(size=(2, 3)).data,
+    "randint": lambda: autograd.randint(-5, 5, (6,)).data,
+    "randperm": lambda: autograd.randperm(8).data,
+    "rand_like": lambda: autograd.rand_like(Tensor(np.zeros(4))).data,
+    "randn_like": lambda: autograd.randn_like(Tensor(np.zeros(4))).data,
+    "randint_like": lambda: autograd.randint_like(Tensor(np.zeros(4)), 50).data,
+    "normal-tensors": lambda: autograd.normal(Tensor(np.zeros((2, 1))), Tensor(np.ones(3))).data,
+    "normal-numbers": lambda: autograd.normal(1.0, 2.0, (4,)).data,
+    "bernoulli": lambda: autograd.bernoulli(Tensor(np.full(12, 0.5))).data,
+    "multinomial": lambda: autograd.multinomial(Tensor(np.ones(10)), 4).data,
+    "multinomial-replacement": lambda: autograd.multinomial(Tensor(np.ones((2, 10))), 6, True).data,
+    "poisson": lambda: autograd.poisson(Tensor(np.full(6, 3.0))).data,
+    "uniform_": _fill("uniform_", -1, 1),
+    "normal_": _fill("normal_"),
+    "random_": _fill("random_", 100),
+    "bernoulli_": _fill("bernoulli_", 0.5),
+    "exponential_": _fill("exponential_"),
+    "geometric_": _fill("geometric_", 0.3),
+    "cauchy_": _fill("cauchy_"),
+    "log_normal_": _fill("log_normal_"),
+}
+
+
+@pytest.mark.parametrize("name", list(DRAWS))
+def test_every_draw_repeats_under_manual_seed_and_replays_from_a_saved_state(name):
+    draw = DRAWS[name]
+    autograd.manual_seed(21)
+    first, second = draw(), draw()
+    autograd.manual_seed(21)
+    np.testing.assert_array_equal(draw(), first)
+    state = autograd.get_rng_state()
+    np.testing.assert_array_equal(draw(), second)
+    autograd.set_rng_state(state)
+    np.testing.assert_array_equal(draw(), second)
+    with autograd.random.fork_rng():
+        draw()
+    autograd.set_rng_state(state)
+    np.testing.assert_array_equal(draw(), second)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda: autograd.randint(3, (2, 2)), lambda: torch.randint(3, (2, 2))),
+        (
+            lambda: autograd.randint(1, 3, size=(2,), dtype=np.int16),
+            lambda: torch.randint(1, 3, size=(2,), dtype=torch.int16),
+        ),
+        (lambda: autograd.rand(2, 3, dtype=np.float32), lambda: torch.rand(2, 3, dtype=torch.float32)),
+        (lambda: autograd.randn((4,), dtype=np.float32), lambda: torch.randn((4,), dtype=torch.float32)),
+        (lambda: autograd.randperm(5, dtype=np.float32), lambda: torch.randperm(5, dtype=torch.float32)),
+        (
+            lambda: autograd.bernoulli(Tensor(np.full(3, 0.5, np.float32))),
+            lambda: torch.bernoulli(torch.full((3,), 0.5)),
+        ),
+        (
+            lambda: autograd.multinomial(Tensor(np.ones((2, 4), np.float32)), 3),
+            lambda: torch.multinomial(torch.ones(2, 4), 3),
+        ),
+        (lambda: autograd.normal(Tensor(np.zeros(3, np.float32)), 1.0), lambda: torch.normal(torch.zeros(3), 1.0)),
+        (
+            lambda: autograd.randint_like(Tensor(np.zeros(3, np.int32)), 7),
+            lambda: torch.randint_like(torch.zeros(3, dtype=torch.int32), 7),
+        ),
+    ],
+)
+def test_random_factories_give_torchs_shapes_and_dtypes(ours, theirs):
+    mine, reference = ours(), theirs()
+    assert mine.shape == tuple(reference.shape) and str(mine.dtype) == str(reference.dtype).removeprefix("torch.")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, t: m.randint(5, 5, (3,)),
+        lambda m, t: m.multinomial(t([1.0, -1.0]), 1),
+        lambda m, t: m.multinomial(t([1.0, float("inf")]), 1),
+        lambda m, t: m.multinomial(t([1.0, float("nan")]), 1),
+        lambda m, t: m.multinomial(t([0.0, 0.0]), 1, True),
+        lambda m, t: m.multinomial(t([1.0, 1.0]), 3),
+        lambda m, t: m.bernoulli(t([0.5, 1.5])),
+        lambda m, t: m.normal(t([0.0, 0.0]), t([1.0, -1.0])),
+        lambda m, t: m.normal(0.0, -1.0, (2,)),
+        lambda m, t: m.randperm(-1),
+    ],
+)
+def test_bad_random_arguments_are_torchs_runtime_error(call):
+    with pytest.raises(RuntimeError):
+        call(torch, lambda values: torch.tensor(values))
+    with pytest.raises(RuntimeError):
+        call(autograd, lambda values: Tensor(values))
