@@ -285,13 +285,20 @@ def _check_saved_versions(node: Node) -> None:
         )
 
 
-def _unaliased(grad: np.ndarray, handed_out: set[int]) -> np.ndarray:
-    """``grad``, copied if that very array is a seed or was already stored, so no two ``.grad``
-    share memory; records the array stored."""
+def _unaliased(grad: Any, handed_out: set[int]) -> Any:
+    """``grad`` (an array, or a node under create_graph), copied if that very object is a seed or was already
+    stored, so no two ``.grad`` share memory or are one node (rules pass one gradient on to several inputs, as
+    add's; torch's AccumulateGrad stores a clone of a create_graph gradient); records the object stored. A node's
+    copy is recorded (:meth:`~autograd.core.Node._copy_in_graph`), so it differentiates as the original."""
     if id(grad) in handed_out:
-        grad = grad.copy()
+        grad = grad.copy() if type(grad) is _ndarray else grad._copy_in_graph()
     handed_out.add(id(grad))
     return grad
+
+
+def _shareable(grad: Any) -> bool:
+    """Whether ``grad`` is an object two ``.grad`` could share: an array, or a node (not a number)."""
+    return type(grad) is _ndarray or hasattr(grad, "_copy_in_graph")
 
 
 def _gathered_gradients(node: Node, grad: Any, op: Op, pending: dict[Node, Any], waiting: dict[Node, Any]) -> Any:
@@ -492,7 +499,7 @@ def _backpropagate(
     # retained intermediates' gradients are stored as the pass goes; their earlier ones, kept here, come back if it fails
     overwritten_nodes: list[Node] = []
     overwritten_grads: list[Any] = []
-    handed_out = {id(seed) for seed in seeds if type(seed) is _ndarray} if store or retained else set()
+    handed_out = {id(seed) for seed in seeds if _shareable(seed)} if store or retained else set()
     anomaly = _mode.anomaly
     plain = not create_graph and anomaly is None and relevant is None
     waiting: dict[Node, Any] = {}  # gradients of outputs whose call waits for a sibling output's gradient
@@ -667,7 +674,7 @@ def _backpropagate(
     # backward was called inside no_grad()
     _mode.enabled = create_graph
     try:
-        _store_leaf_gradients(finished_leaves, handed_out)
+        _store_leaf_gradients(finished_leaves, handed_out, create_graph)
     finally:
         _mode.enabled = previous_mode
     if free:
@@ -675,7 +682,7 @@ def _backpropagate(
     return results
 
 
-def _store_leaf_gradients(finished_leaves: list[tuple[Node, Any]], handed_out: set[int]) -> None:
+def _store_leaf_gradients(finished_leaves: list[tuple[Node, Any]], handed_out: set[int], create_graph: bool) -> None:
     """Add each finished leaf's gradient into its ``.grad``, in order, under :data:`leaf_accumulation`, taken once
     for a run of leaves without post-accumulate-grad hooks; a leaf with such hooks takes its own lock for its
     addition and its hooks (``Node._accumulate_leaf``), so its hooks run while other threads may add into other
@@ -683,7 +690,7 @@ def _store_leaf_gradients(finished_leaves: list[tuple[Node, Any]], handed_out: s
     held = False
     try:
         for node, grad in finished_leaves:
-            if type(grad) is _ndarray:
+            if type(grad) is _ndarray or (create_graph and _shareable(grad)):
                 grad = _unaliased(grad, handed_out)
             if node._post_accumulate_grad_hooks:
                 if held:

@@ -49,6 +49,7 @@ from .backprop import (
     _FunctionHook,
     _FunctionPostHook,
     _FunctionPreHook,
+    _shareable,
     _unaliased,
     backpropagate,
     backward_order,
@@ -549,6 +550,12 @@ class Node(NodeCopying):
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
         raise NotImplementedError
 
+    def _copy_in_graph(self) -> Node:
+        """A new node holding a copy of this one's data, recorded as the identity (d/dself = 1) while grad mode is
+        on: what backward stores as ``.grad`` when a create_graph gradient is already another ``.grad`` (torch's
+        clone)."""
+        raise NotImplementedError
+
     @classmethod
     def _wrap_constant(cls, data: Any) -> Node:
         raise NotImplementedError
@@ -679,7 +686,7 @@ def run_backward(
         for node in targets:
             if id(node) in found:
                 gradient = found[id(node)]
-                node._accumulate_leaf(_unaliased(gradient, handed_out) if type(gradient) is _ndarray else gradient)
+                node._accumulate_leaf(_unaliased(gradient, handed_out) if _shareable(gradient) else gradient)
 
 
 class RemovableHandle:

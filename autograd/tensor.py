@@ -1001,6 +1001,9 @@ class Tensor(
     def _wrap_constant(cls, data: Any) -> Tensor:
         return _wrap(np.asarray(data))
 
+    def _copy_in_graph(self) -> Tensor:
+        return self.clone()
+
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
         data = self._data
         if (

@@ -626,6 +626,9 @@ class Value(Node, NumpyFunctions):
     def _wrap_constant(cls, data: Any) -> Value:
         return cls._make(float(data))
 
+    def _copy_in_graph(self) -> Value:
+        return self * 1.0  # exact for every float (signed zeros, infinities, nan), and recorded as d/dx = 1
+
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:
         if create_graph and not isinstance(contribution, Node):
             return _constant(contribution)

@@ -493,3 +493,27 @@ def test_plain_backward_into_a_grad_from_create_graph_keeps_its_graph_as_torchs(
     (ours,) = grad(x.grad if kind == "Value" else x.grad.sum(), [x])
     (theirs,) = torch.autograd.grad(t.grad.sum(), [t])
     np.testing.assert_allclose(np.asarray(getattr(ours, "data", ours)), theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")  # torch's, on a cycle
+@pytest.mark.parametrize("inputs", [None, "leaves"])
+def test_create_graph_gradients_of_different_leaves_are_distinct_tensors_as_torchs(inputs):
+    # x + y hands one gradient node to both x and y, and a leaf root gets the seed itself: torch's AccumulateGrad
+    # stores a clone under create_graph, so changing x.grad (or v.grad) in place leaves y.grad (the seed) alone
+    torch = pytest.importorskip("torch")
+    data = {"x": [0.5, -1.0], "y": [1.5, 2.0], "w": [3.0, -0.5], "v": [1.0, 4.0]}
+    ours = {name: Tensor(np.array(v), requires_grad=True) for name, v in data.items()}
+    theirs = {name: torch.tensor(v, dtype=torch.float64, requires_grad=True) for name, v in data.items()}
+    seeds = []
+    for leaves in (ours, theirs):
+        x, y, w, v = leaves["x"], leaves["y"], leaves["w"], leaves["v"]
+        ((x + y) * w).sum().backward(create_graph=True, inputs=None if inputs is None else [x, y, w])
+        seed = w * 2
+        v.backward(seed, create_graph=True, inputs=None if inputs is None else [v])
+        seeds.append(seed)
+        with no_grad() if leaves is ours else torch.no_grad():
+            x.grad.mul_(10)
+            v.grad.mul_(10)
+    for name in "xyv":
+        np.testing.assert_allclose(ours[name].grad.data, theirs[name].grad.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(seeds[0].data, seeds[1].detach().numpy(), rtol=1e-12)
