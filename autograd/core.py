@@ -537,14 +537,18 @@ class Node(NodeCopying):
     def _grad_plus(self, total: Any) -> Any:
         """``.grad + total``, for ``_accumulate_leaf`` when the leaf has a gradient already.
 
-        A ``.grad`` that is a graph (left by ``backward(create_graph=True)``) stays one when a pass without
-        ``create_graph`` adds a plain gradient to it: the sum is recorded, the plain part being a constant of it,
-        as torch's in-place accumulation keeps the history of such a ``.grad`` (so ``x.grad`` can still be
-        differentiated, its derivative that of the graph part)."""
+        A ``.grad`` that is a graph (left by ``backward(create_graph=True)``) stays that very node when a pass
+        without ``create_graph`` adds a plain gradient to it, as torch's in-place accumulation under no-grad: the
+        sum becomes its data (its version goes up) and its history stays as it was, so ``x.grad`` can still be
+        differentiated, its derivative that of the graph part (the plain part is a constant), and a loop of plain
+        passes adds nothing to its graph (recording each sum chained a node per pass onto it)."""
         existing = self._grad
         if isinstance(existing, Node) and existing._requires_grad and not _mode.enabled:
-            with enable_grad():
-                return existing + total
+            data = existing._data + total
+            # a new array, not written into the old: the graph may share that one (a view of another node's data)
+            existing._data = np.asarray(data) if existing.holds_arrays else data
+            increment_version(existing)
+            return existing
         return existing + total
 
     def _match_gradient(self, contribution: Any, create_graph: bool) -> Any:

@@ -21,7 +21,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from op_table import score, weights
 
-from autograd import Tensor, Value, concatenate, grad, gradgradcheck, no_grad, pad, split, stack, where
+from autograd import Tensor, Value, backward_order, concatenate, grad, gradgradcheck, no_grad, pad, split, stack, where
 from autograd.functional import derivative, hessian, hvp, jacobian
 from autograd.testing import arrays, axes_for, broadcastable_shapes, floats, indices_for, shapes
 
@@ -517,3 +517,32 @@ def test_create_graph_gradients_of_different_leaves_are_distinct_tensors_as_torc
     for name in "xyv":
         np.testing.assert_allclose(ours[name].grad.data, theirs[name].grad.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(seeds[0].data, seeds[1].detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")  # torch's, on a cycle
+@pytest.mark.parametrize("kind", ["Value", "Tensor"])
+def test_plain_backwards_into_a_grad_from_create_graph_add_in_place_without_growing_its_graph(kind):
+    # a training loop that ran one backward(create_graph=True) and then plain ones without zero_grad: torch adds
+    # each gradient into that .grad in place, unrecorded, so it stays one tensor with one history (memory stays
+    # flat); recording every sum chained a node per step onto it, each holding a gradient-sized array
+    torch = pytest.importorskip("torch")
+    data = np.array([0.5, -1.0, 2.0]) if kind == "Tensor" else np.array(0.7)
+    x = Tensor(data.copy(), requires_grad=True) if kind == "Tensor" else Value(float(data))
+    t = torch.tensor(data, requires_grad=True)
+    graph_sizes, versions = [], []
+    for node in (x, t):
+        total = (lambda y: y) if isinstance(node, Value) else (lambda y: y.sum())
+        total(node**3).backward(create_graph=True)
+        first, version = node.grad, node.grad._version
+        for step in range(30):
+            total(node.tanh()).backward()
+            assert node.grad is first, step
+            if node is x:
+                graph_sizes.append(len(backward_order([x.grad])))
+        versions.append(node.grad._version - version)
+    assert graph_sizes == [graph_sizes[0]] * 30  # no node added per step
+    assert versions[0] == versions[1] == 30  # each addition is an in-place change of it
+    np.testing.assert_allclose(np.asarray(x.grad.data), t.grad.detach().numpy(), rtol=1e-12)
+    (ours,) = grad(x.grad if kind == "Value" else x.grad.sum(), [x])
+    (theirs,) = torch.autograd.grad(t.grad.sum(), [t])
+    np.testing.assert_allclose(np.asarray(getattr(ours, "data", ours)), theirs.numpy(), rtol=1e-12)
