@@ -536,6 +536,8 @@ def _backpropagate(
                         grad = _unaliased(grad if grad.base is None else grad.copy(), handed_out)
                     elif node.broadcasts and isinstance(grad, np.generic):  # a sum of 0-d arrays is a numpy scalar
                         grad = np.asarray(grad)
+                    elif create_graph and _shareable(grad):  # a node that is a seed or is stored already: a copy
+                        grad = _unaliased(grad, handed_out)
                     overwritten_nodes.append(node)  # (two lists: no tuple to allocate per node)
                     overwritten_grads.append(node._grad)
                     node._grad = grad

@@ -546,3 +546,19 @@ def test_plain_backwards_into_a_grad_from_create_graph_add_in_place_without_grow
     (ours,) = grad(x.grad if kind == "Value" else x.grad.sum(), [x])
     (theirs,) = torch.autograd.grad(t.grad.sum(), [t])
     np.testing.assert_allclose(np.asarray(getattr(ours, "data", ours)), theirs.numpy(), rtol=1e-12)
+
+
+def test_create_graph_gradient_of_a_retained_intermediate_is_not_its_leafs_tensor_as_torchs():
+    # z = x + y hands z's gradient node on to x unchanged: torch stores clones in z.grad (retain_grad) and x.grad,
+    # so changing x.grad in place leaves z.grad alone
+    torch = pytest.importorskip("torch")
+    retained = []
+    for leaf in (Tensor, lambda v: torch.tensor(v, dtype=torch.float64)):
+        x, y, w = (leaf(np.array(v)).requires_grad_() for v in ([0.5, -1.0], [1.5, 2.0], [3.0, 2.0]))
+        z = x + y
+        z.retain_grad()
+        (z * w).sum().backward(create_graph=True)
+        with no_grad() if isinstance(x, Tensor) else torch.no_grad():
+            x.grad.mul_(10)
+        retained.append(z.grad)
+    np.testing.assert_allclose(retained[0].data, retained[1].detach().numpy(), rtol=1e-12)
