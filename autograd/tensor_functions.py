@@ -77,7 +77,7 @@ def tensor(
     number, as torch's (:func:`listed_tensors_as_scalars`). torch's ``device`` and ``pin_memory`` as
     :func:`check_factory_options`."""
     check_factory_options("tensor", device, pin_memory=pin_memory)
-    data = listed_tensors_as_scalars(data)
+    data = listed_tensors_as_scalars(data, "tensor")
     if dtype is not None:
         return Tensor(data, requires_grad=requires_grad, dtype=dtype)
     made = Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data))
@@ -85,24 +85,27 @@ def tensor(
     return made if listed is None else Tensor(data, requires_grad=requires_grad, dtype=listed)
 
 
-def listed_tensors_as_scalars(data: Any) -> Any:
+def listed_tensors_as_scalars(data: Any, op: str = "tensor") -> Any:
     """``data`` with every one-element Tensor inside its nested lists/tuples replaced by its 0-d array, so it counts
     as a number, as torch.tensor reads one (``torch.tensor([t, u])`` of two (1,)-shaped tensors has shape (2,), where
     numpy's ``np.array`` would give (2, 1)); the dtype stays the tensor's. Tensors of more elements stay arrays (numpy's
     stacking; torch refuses them). ``data`` itself is returned when there is nothing to replace; else the same
     nesting as lists (numpy reads lists and tuples alike). Explicit stacks: any nesting depth works at Python's
-    default recursion limit (numpy then refuses what is too deep)."""
-    if not isinstance(data, (list, tuple)) or not _holds_one_element_tensor(data):
+    default recursion limit (numpy then refuses what is too deep). A list that holds itself (``z = [0]; z += [z]``)
+    is a TypeError naming ``op``, torch's (the scan would never end)."""
+    if not isinstance(data, (list, tuple)) or not _holds_one_element_tensor(data, op):
         return data
     copied: list[Any] = []
-    stack = [(data, copied)]
+    stack = [(data, copied, (id(data),))]
     while stack:
-        source, target = stack.pop()
+        source, target, holders = stack.pop()
         for item in source:
             if isinstance(item, (list, tuple)):
+                if id(item) in holders:  # (past the first one-element tensor, where the scan below stopped)
+                    raise _self_referential(op)
                 inner: list[Any] = []
                 target.append(inner)  # filled when popped; its place among the items is kept
-                stack.append((item, inner))
+                stack.append((item, inner, (*holders, id(item))))
             elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
                 target.append(item._data.reshape(()))
             else:
@@ -110,16 +113,28 @@ def listed_tensors_as_scalars(data: Any) -> Any:
     return copied
 
 
-def _holds_one_element_tensor(data: list | tuple) -> bool:
-    """Whether a one-element Tensor of at least one axis sits anywhere inside the nested lists/tuples ``data``."""
-    stack = [data]
+def _holds_one_element_tensor(data: list | tuple, op: str) -> bool:
+    """Whether a one-element Tensor of at least one axis sits anywhere inside the nested lists/tuples ``data``; a
+    TypeError naming ``op`` if a list holds itself, directly or further down (each list is scanned with the ids of
+    the lists that hold it; a list held twice side by side, ``[row, row]``, is not one)."""
+    stack = [(data, (id(data),))]
     while stack:
-        for item in stack.pop():
+        items, holders = stack.pop()
+        for item in items:
             if isinstance(item, (list, tuple)):
-                stack.append(item)
+                if id(item) in holders:
+                    raise _self_referential(op)
+                stack.append((item, (*holders, id(item))))
             elif isinstance(item, Node) and item._data.size == 1 and item._data.ndim > 0:
                 return True
     return False
+
+
+def _self_referential(op: str) -> TypeError:
+    """The error for data that is a list holding itself: torch's TypeError, naming ``op``."""
+    return TypeError(
+        f"{op}: the data is a self-referential list (a list that holds itself), which a tensor cannot hold"
+    )
 
 
 def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
@@ -189,7 +204,7 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
         return data if dtype is None else data.to(dtype)
     if isinstance(data, Node):
         data = data._data
-    data = listed_tensors_as_scalars(data)
+    data = listed_tensors_as_scalars(data, "as_tensor")
     if dtype is None:
         array = quietly(np.asarray, data, dtype=python_float_dtype(data))
         listed = listed_dtype(data, array.dtype)

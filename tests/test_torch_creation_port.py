@@ -1,0 +1,52 @@
+"""Port of the behaviour PyTorch's test/test_tensor_creation_ops.py checks, for this library's creation functions
+(tensor, as_tensor, from_numpy, zeros/ones/full/empty and their *_like, arange, linspace, logspace, eye and the
+triangle indices), compared with torch 2.13 where it is installed and with hand-derived numbers otherwise. The
+library's default floating dtype is float64 (torch's is float32): torch runs here with float64 as its default."""
+
+import threading
+
+import pytest
+
+import autograd as ag
+
+
+@pytest.fixture
+def torch():
+    """torch with float64 as its default dtype, the library's."""
+    torch = pytest.importorskip("torch")
+    saved = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield torch
+    torch.set_default_dtype(saved)
+
+
+def _self_referential_lists():
+    direct = [0]
+    direct += [direct]
+    deeper = [[1, 2]]
+    deeper[0].append(deeper)
+    return [direct, [[1, 2], direct], deeper, [ag.tensor([1.0]), direct]]
+
+
+@pytest.mark.parametrize("factory", [ag.tensor, ag.as_tensor])
+@pytest.mark.parametrize("data", _self_referential_lists())
+def test_self_referential_lists_are_a_type_error_naming_the_function_as_torchs(factory, data):
+    raised = []
+
+    def make():
+        try:
+            factory(data)
+        except Exception as error:  # noqa: BLE001 (checked below)
+            raised.append(error)
+
+    worker = threading.Thread(target=make, daemon=True)  # (the scan of the nesting never ended)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), f"{factory.__name__} of a self-referential list did not return"
+    assert len(raised) == 1 and type(raised[0]) is TypeError
+    assert f"{factory.__name__}: the data is a self-referential list" in str(raised[0])
+
+
+def test_a_list_held_twice_side_by_side_is_not_self_referential():
+    row = [ag.tensor([1.0]), 2.0]
+    assert ag.tensor([row, row]).data.tolist() == [[1.0, 2.0], [1.0, 2.0]]
