@@ -133,6 +133,54 @@ def _refuse_values(array: np.ndarray) -> None:
         )
 
 
+def ragged_error(where: str, data: Any, error: ValueError) -> ValueError:
+    """The error for nested lists numpy found ragged (its ``error``), naming ``where`` and, as torch's, the first
+    dim whose sequences differ in length (:func:`_ragged_place`), e.g. "expected a sequence of length 2 at dim 1
+    (got 1)" for ``[[1, 2], [3]]``; numpy's own words where no such dim is found (a list that holds itself)."""
+    place = _ragged_place(data)
+    detail = f"({error})" if place is None else place
+    return ValueError(
+        f"{where}: the nested lists have rows of different lengths (a ragged array), which a tensor cannot hold: "
+        f"{detail}"
+    )
+
+
+def _sequence_length(item: Any) -> int | None:
+    """The length of ``item`` as one level of nested data (a list, a tuple, an array or Tensor of at least one
+    axis), None for a number."""
+    if isinstance(item, Node):
+        item = item._data
+    if isinstance(item, (list, tuple)):
+        return len(item)
+    if isinstance(item, np.ndarray) and item.ndim > 0:
+        return item.shape[0]
+    return None
+
+
+def _ragged_place(data: Any) -> str | None:
+    """Where the nested ``data`` stops being rectangular, as torch words it: the items at depth d (dim d) are
+    compared level by level with the first of them, so the shallowest ragged dim is named, with the length
+    expected there and what was found. None if every level is even (up to numpy's 64 dims: a list holding
+    itself)."""
+    level = [data]
+    for dim in range(64):
+        lengths = [_sequence_length(item) for item in level]
+        expected = lengths[0]
+        for item, length in zip(level, lengths):
+            if length == expected:
+                continue
+            if expected is None:
+                return f"expected a number at dim {dim} (got a sequence of length {length})"
+            got = length if length is not None else f"the number {item!r}"
+            return f"expected a sequence of length {expected} at dim {dim} (got {got})"
+        if expected is None:
+            return None
+        level = [child for item in level for child in (item._data if isinstance(item, Node) else item)]
+        if not level:
+            return None
+    return None
+
+
 def _beyond_64_bits(value: Any) -> bool:
     """Whether ``value`` is a Python int neither int64 nor uint64 can hold (numpy keeps it as an object)."""
     return isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64
@@ -351,10 +399,7 @@ class Tensor(
                 raise _unfit_number(dtype, error) from None
             if "inhomogeneous" not in str(error):
                 raise
-            raise ValueError(
-                f"Tensor: the nested lists have rows of different lengths (a ragged array), which a tensor cannot "
-                f"hold ({error})"
-            ) from None
+            raise ragged_error("Tensor", data, error) from None
         _refuse_values(array)
         if array.dtype == object and any(_beyond_64_bits(value) for value in array.flat):
             raise _unfit_number(np.int64, "an integer beyond 64 bits")

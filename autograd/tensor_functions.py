@@ -31,7 +31,15 @@ from .quiet import quiet, quietly
 from .random_state import generator_for, unit_uniform
 from .shape_errors import ArgumentRangeError, ShapeError
 from .shared_math import data_of, softmax_parts
-from .tensor import Tensor, TensorLike, _operand, _wrap, category_result_type, in_native_byte_order
+from .tensor import (
+    Tensor,
+    TensorLike,
+    _operand,
+    _wrap,
+    category_result_type,
+    in_native_byte_order,
+    ragged_error,
+)
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
 from .torch_names import check_device, check_factory_options, size_argument
@@ -205,13 +213,18 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
     if isinstance(data, Node):
         data = data._data
     data = listed_tensors_as_scalars(data, "as_tensor")
-    if dtype is None:
-        array = quietly(np.asarray, data, dtype=python_float_dtype(data))
-        listed = listed_dtype(data, array.dtype)
-        if listed is not None:
-            array = quietly(np.asarray, data, dtype=listed)
-    else:
-        array = quietly(np.asarray, data, dtype=dtype)
+    try:
+        if dtype is None:
+            array = quietly(np.asarray, data, dtype=python_float_dtype(data))
+            listed = listed_dtype(data, array.dtype)
+            if listed is not None:
+                array = quietly(np.asarray, data, dtype=listed)
+        else:
+            array = quietly(np.asarray, data, dtype=dtype)
+    except ValueError as error:
+        if "inhomogeneous" not in str(error):
+            raise
+        raise ragged_error("as_tensor", data, error) from None
     return Tensor._from_array(in_native_byte_order(array), False, "as_tensor")
 
 

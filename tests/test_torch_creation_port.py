@@ -50,3 +50,28 @@ def test_self_referential_lists_are_a_type_error_naming_the_function_as_torchs(f
 def test_a_list_held_twice_side_by_side_is_not_self_referential():
     row = [ag.tensor([1.0]), 2.0]
     assert ag.tensor([row, row]).data.tolist() == [[1.0, 2.0], [1.0, 2.0]]
+
+
+_RAGGED = [
+    ([[1, 2], [3]], 1, "expected a sequence of length 2 at dim 1 (got 1)"),
+    ([[1], [2, 3]], 1, "expected a sequence of length 1 at dim 1 (got 2)"),
+    ([[[1, 2], [3, 4]], [[1, 2], [3]]], 2, "expected a sequence of length 2 at dim 2 (got 1)"),
+    ([[1, 2], 3], 1, "expected a sequence of length 2 at dim 1 (got the number 3)"),
+    ([1, [2, 3]], 1, "expected a number at dim 1 (got a sequence of length 2)"),
+]
+
+
+@pytest.mark.parametrize(("data", "dim", "place"), _RAGGED)
+@pytest.mark.parametrize(
+    ("factory", "name"), [(ag.tensor, "Tensor"), (ag.as_tensor, "as_tensor"), (ag.Tensor, "Tensor")]
+)
+def test_ragged_lists_are_refused_naming_the_function_and_the_ragged_dim(factory, name, data, dim, place):
+    with pytest.raises(ValueError, match=rf"^{name}: the nested lists have rows of different lengths") as caught:
+        factory(data)
+    assert str(caught.value).endswith(place)
+
+
+@pytest.mark.parametrize(("data", "dim", "place"), _RAGGED[:3])
+def test_the_ragged_dim_named_is_torchs(torch, data, dim, place):
+    with pytest.raises(ValueError, match=rf"at dim {dim} "):
+        torch.tensor(data)
