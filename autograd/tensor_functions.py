@@ -87,10 +87,13 @@ def tensor(
     check_factory_options("tensor", device, pin_memory=pin_memory)
     data = listed_tensors_as_scalars(data, "tensor")
     if dtype is not None:
-        return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-    made = Tensor(data, requires_grad=requires_grad, dtype=python_float_dtype(data))
-    listed = listed_dtype(data, made._data.dtype)
-    return made if listed is None else Tensor(data, requires_grad=requires_grad, dtype=listed)
+        made = Tensor(data, dtype=dtype)
+    else:
+        made = Tensor(data, dtype=python_float_dtype(data))
+        listed = listed_dtype(data, made._data.dtype)
+        if listed is not None:
+            made = Tensor(data, dtype=listed)
+    return Tensor._from_array(made._data, requires_grad, "tensor")  # (its requires_grad errors name tensor)
 
 
 def listed_tensors_as_scalars(data: Any, op: str = "tensor") -> Any:
@@ -241,7 +244,9 @@ def zeros(
     ``zeros((2, 3))`` or ``zeros(size=(2, 3))``; torch's ``out``, ``layout``, ``device`` as
     :func:`check_factory_options`."""
     check_factory_options("zeros", device, layout, out)
-    return Tensor._from_array(np.zeros(factory_shape(shape, "zeros", size), dtype=float_dtype(dtype)), requires_grad)
+    return Tensor._from_array(
+        np.zeros(factory_shape(shape, "zeros", size), dtype=float_dtype(dtype)), requires_grad, "zeros"
+    )
 
 
 def ones(
@@ -257,7 +262,9 @@ def ones(
     ``ones((2, 3))`` or ``ones(size=(2, 3))``; torch's ``out``, ``layout``, ``device`` as
     :func:`check_factory_options`."""
     check_factory_options("ones", device, layout, out)
-    return Tensor._from_array(np.ones(factory_shape(shape, "ones", size), dtype=float_dtype(dtype)), requires_grad)
+    return Tensor._from_array(
+        np.ones(factory_shape(shape, "ones", size), dtype=float_dtype(dtype)), requires_grad, "ones"
+    )
 
 
 def full(
@@ -280,7 +287,7 @@ def full(
     dtype = python_float_dtype(fill_value) if dtype is None else dtype
     if dtype is not None:  # (None: numpy's dtype of the value, which holds it)
         fill_value = fitting_fill_value("full", fill_value, np.dtype(dtype))
-    return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad)
+    return Tensor._from_array(quietly(np.full, sizes, fill_value, dtype=dtype), requires_grad, "full")
 
 
 def _sample_dtype(op: str, dtype: Any) -> np.dtype:
@@ -311,7 +318,7 @@ def randn(
     source = random_source("randn", rng, generator)
     data = source.standard_normal(factory_shape(shape, "randn", size))
     data = data.astype(_sample_dtype("randn", float_dtype(dtype)), copy=False)
-    return Tensor._from_array(data, requires_grad)
+    return Tensor._from_array(data, requires_grad, "randn")
 
 
 def rand(
@@ -332,7 +339,7 @@ def rand(
     check_factory_options("rand", device, layout, out, pin_memory)
     source = random_source("rand", rng, generator)
     data = unit_uniform(source, factory_shape(shape, "rand", size), _sample_dtype("rand", float_dtype(dtype)))
-    return Tensor._from_array(data, requires_grad)
+    return Tensor._from_array(data, requires_grad, "rand")
 
 
 def arange(
@@ -374,14 +381,14 @@ def arange(
         )
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
     if dtype is not None and np.dtype(dtype).kind in "iu":
-        return Tensor._from_array(_integer_arange(start, stop, step, np.dtype(dtype)), requires_grad)
+        return Tensor._from_array(_integer_arange(start, stop, step, np.dtype(dtype)), requires_grad, "arange")
     if (
         dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
     ):  # start + i step computed in float64 and rounded once, as torch's
         count = max(math.ceil((stop - start) / step), 0)
         values = (np.arange(count, dtype=np.float64) * step + start).astype(dtype)
-        return Tensor._from_array(values, requires_grad)
-    return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad)
+        return Tensor._from_array(values, requires_grad, "arange")
+    return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad, "arange")
 
 
 def _integer_arange(start: Any, stop: Any, step: Any, dtype: np.dtype) -> np.ndarray:
@@ -453,15 +460,15 @@ def linspace(
         return _linspace_of_tensors(start, stop, num, dtype)
     integer = np.dtype(dtype)
     if integer.kind not in "iu":
-        return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
+        return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad, "linspace")
     count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
     first, last = (_integer_endpoint(value, integer) for value in (start, stop))
     if count == 1:
-        return Tensor._from_array(np.full(1, first, dtype=integer), requires_grad)
+        return Tensor._from_array(np.full(1, first, dtype=integer), requires_grad, "linspace")
     step = (float(last) - float(first)) / max(count - 1, 1)
     index = np.arange(count)
     values = np.where(index < count // 2, float(first) + step * index, float(last) - step * (count - 1 - index))
-    return Tensor._from_array(np.trunc(values).astype(integer), requires_grad)
+    return Tensor._from_array(np.trunc(values).astype(integer), requires_grad, "linspace")
 
 
 def _linspace_of_tensors(start: Any, stop: Any, num: int, dtype: Any) -> Tensor:
@@ -507,7 +514,9 @@ def empty(
     computation that reads them anyway is reproducible), of the default floating dtype unless ``dtype`` is given;
     the shape as in :func:`zeros` (``size=`` too); torch's other keywords as :func:`check_factory_options`."""
     check_factory_options("empty", device, layout, out, pin_memory, memory_format)
-    return Tensor._from_array(np.zeros(factory_shape(shape, "empty", size), dtype=float_dtype(dtype)), requires_grad)
+    return Tensor._from_array(
+        np.zeros(factory_shape(shape, "empty", size), dtype=float_dtype(dtype)), requires_grad, "empty"
+    )
 
 
 def eye(
@@ -524,7 +533,7 @@ def eye(
     ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("eye", device, layout, out)
     factory_shape((n,) if m is None else (n, m), "eye")
-    return Tensor._from_array(np.eye(n, m, dtype=float_dtype(dtype)), requires_grad)
+    return Tensor._from_array(np.eye(n, m, dtype=float_dtype(dtype)), requires_grad, "eye")
 
 
 def zeros_like(
@@ -539,7 +548,7 @@ def zeros_like(
     """Zeros with the shape (and dtype) of ``x``; torch's ``layout``, ``device``, ``memory_format`` as
     :func:`check_factory_options`."""
     check_factory_options("zeros_like", device, layout, memory_format=memory_format)
-    return Tensor._from_array(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad, "zeros_like")
 
 
 def ones_like(
@@ -554,7 +563,7 @@ def ones_like(
     """Ones with the shape (and dtype) of ``x``; torch's ``layout``, ``device``, ``memory_format`` as
     :func:`check_factory_options`."""
     check_factory_options("ones_like", device, layout, memory_format=memory_format)
-    return Tensor._from_array(np.ones_like(np.asarray(x), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.ones_like(np.asarray(x), dtype=dtype), requires_grad, "ones_like")
 
 
 def full_like(
@@ -573,7 +582,7 @@ def full_like(
     _check_fill_value("full_like", fill_value)
     array = np.asarray(x)
     fill_value = fitting_fill_value("full_like", fill_value, array.dtype if dtype is None else np.dtype(dtype))
-    return Tensor._from_array(np.full_like(array, fill_value, dtype=dtype), requires_grad)
+    return Tensor._from_array(np.full_like(array, fill_value, dtype=dtype), requires_grad, "full_like")
 
 
 def _check_fill_value(op: str, value: Any) -> None:
@@ -599,7 +608,7 @@ def randn_like(
     array = np.asarray(x)
     sampled = _sample_dtype("randn_like", array.dtype if dtype is None else dtype)
     data = random_source("randn_like", rng, generator).standard_normal(array.shape)
-    return Tensor._from_array(data.astype(sampled, copy=False), requires_grad)
+    return Tensor._from_array(data.astype(sampled, copy=False), requires_grad, "randn_like")
 
 
 def rand_like(
@@ -619,7 +628,7 @@ def rand_like(
     array = np.asarray(x)
     sampled = _sample_dtype("rand_like", array.dtype if dtype is None else dtype)
     data = unit_uniform(random_source("rand_like", rng, generator), array.shape, sampled)
-    return Tensor._from_array(data, requires_grad)
+    return Tensor._from_array(data, requires_grad, "rand_like")
 
 
 def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:

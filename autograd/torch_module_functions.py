@@ -78,7 +78,7 @@ def empty_like(
     """torch.empty_like: a tensor with the shape (and dtype) of ``input`` whose values are not to be read before
     they are set (zeros here, as ``autograd.empty``); torch's other keywords as ``check_factory_options``."""
     check_factory_options("empty_like", device, layout, memory_format=memory_format)
-    return Tensor._from_array(np.zeros_like(_array(input), dtype=dtype), requires_grad)
+    return Tensor._from_array(np.zeros_like(_array(input), dtype=dtype), requires_grad, "empty_like")
 
 
 def randint(
@@ -109,7 +109,7 @@ def randint(
     dtype = np.dtype(np.int64 if dtype is None else dtype)
     check_drawn_range("randint", low, high - 1, dtype, ("low", "high - 1"))
     data = generator_for(generator).integers(low, high, size=_size(size, "randint"))
-    return Tensor._from_array(data.astype(dtype, copy=False), requires_grad)
+    return Tensor._from_array(data.astype(dtype, copy=False), requires_grad, "randint")
 
 
 def randint_like(
@@ -160,7 +160,7 @@ def randperm(
     if n:
         check_drawn_range("randperm", 0, n - 1, dtype, ("0", "n - 1"))
     data = generator_for(generator).permutation(n).astype(dtype, copy=False)
-    return Tensor._from_array(data, requires_grad)
+    return Tensor._from_array(data, requires_grad, "randperm")
 
 
 def logspace(
@@ -184,7 +184,9 @@ def logspace(
         raise ArgumentRangeError(f"logspace: the number of steps must be >= 0, got {steps}")
     (steps,) = _size(steps, "logspace")
     values = np.logspace(start, end, steps, base=base)
-    return Tensor._from_array(quietly(values.astype, float_dtype(dtype), copy=False), requires_grad)  # inf, as torch
+    return Tensor._from_array(
+        quietly(values.astype, float_dtype(dtype), copy=False), requires_grad, "logspace"
+    )  # inf, as torch
 
 
 concat = concatenate

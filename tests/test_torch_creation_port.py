@@ -75,3 +75,56 @@ def test_ragged_lists_are_refused_naming_the_function_and_the_ragged_dim(factory
 def test_the_ragged_dim_named_is_torchs(torch, data, dim, place):
     with pytest.raises(ValueError, match=rf"at dim {dim} "):
         torch.tensor(data)
+
+
+_INTEGER_FACTORIES = [
+    ("tensor", lambda **kw: ag.tensor([1, 2], **kw)),
+    ("zeros", lambda **kw: ag.zeros(2, dtype=ag.int64, **kw)),
+    ("ones", lambda **kw: ag.ones(2, dtype=ag.int32, **kw)),
+    ("empty", lambda **kw: ag.empty(2, dtype=ag.bool, **kw)),
+    ("full", lambda **kw: ag.full((2,), 1, **kw)),
+    ("arange", lambda **kw: ag.arange(5, **kw)),
+    ("linspace", lambda **kw: ag.linspace(0, 5, 6, dtype=ag.int64, **kw)),
+    ("logspace", lambda **kw: ag.logspace(0, 2, 3, dtype=ag.int64, **kw)),
+    ("eye", lambda **kw: ag.eye(2, dtype=ag.int64, **kw)),
+    ("zeros_like", lambda **kw: ag.zeros_like(ag.tensor([1, 2]), **kw)),
+    ("ones_like", lambda **kw: ag.ones_like(ag.tensor([1.0]), dtype=ag.int64, **kw)),
+    ("full_like", lambda **kw: ag.full_like(ag.tensor([1, 2]), 3, **kw)),
+    ("empty_like", lambda **kw: ag.empty_like(ag.tensor([True]), **kw)),
+    ("randint", lambda **kw: ag.randint(0, 5, (2,), **kw)),
+    ("randperm", lambda **kw: ag.randperm(3, **kw)),
+]
+
+
+@pytest.mark.parametrize(("name", "make"), _INTEGER_FACTORIES, ids=[name for name, _ in _INTEGER_FACTORIES])
+def test_integer_and_bool_results_cannot_require_grad_and_the_error_names_the_function(name, make):
+    assert not make().requires_grad
+    with pytest.raises(RuntimeError, match=rf"^{name}: only Tensors of floating point dtype can require gradients"):
+        make(requires_grad=True)
+
+
+@pytest.mark.parametrize(("name", "make"), _INTEGER_FACTORIES, ids=[name for name, _ in _INTEGER_FACTORIES])
+def test_torch_refuses_requires_grad_on_the_same_integer_results(torch, name, make):
+    result = make()
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point"):
+        torch.tensor(result.data, requires_grad=True)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ag.tensor([1.0, 2.0], requires_grad=True),
+        lambda: ag.tensor([1, 2], dtype=ag.float32, requires_grad=True),
+        lambda: ag.zeros(2, requires_grad=True),
+        lambda: ag.full((2,), 1.0, requires_grad=True),
+        lambda: ag.arange(3.0, requires_grad=True),
+        lambda: ag.linspace(0, 1, 3, requires_grad=True),
+        lambda: ag.logspace(0, 1, 3, requires_grad=True),
+        lambda: ag.eye(2, requires_grad=True),
+        lambda: ag.zeros_like(ag.tensor([1, 2]), dtype=ag.float32, requires_grad=True),
+        lambda: ag.full_like(ag.tensor([1, 2]), 2.5, dtype=ag.float64, requires_grad=True),
+    ],
+)
+def test_floating_results_may_require_grad_and_are_leaves(make):
+    made = make()
+    assert made.requires_grad and made.is_leaf and made.dtype.kind == "f"
