@@ -366,8 +366,10 @@ def arange(
     # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
     bounds = tuple(bound.item() if isinstance(bound, Node) and bound._data.size == 1 else bound for bound in bounds)
     for bound in bounds:
-        if isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (numbers.Real, np.generic)):
+        if not isinstance(bound, (numbers.Real, np.bool_, np.integer, np.floating)):
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
+    # a bool bound is the int it stands for, as numpy's and torch's (arange(True) is [0], of int64)
+    bounds = tuple(int(bound) if isinstance(bound, (bool, np.bool_)) else bound for bound in bounds)
     if len(bounds) == 3 and bounds[2] == 0:
         raise ArgumentRangeError("arange: step must be nonzero")
     if not 1 <= len(bounds) <= 3:

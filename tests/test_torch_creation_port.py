@@ -5,6 +5,7 @@ library's default floating dtype is float64 (torch's is float32): torch runs her
 
 import threading
 
+import numpy as np
 import pytest
 
 import autograd as ag
@@ -128,3 +129,17 @@ def test_torch_refuses_requires_grad_on_the_same_integer_results(torch, name, ma
 def test_floating_results_may_require_grad_and_are_leaves(make):
     made = make()
     assert made.requires_grad and made.is_leaf and made.dtype.kind == "f"
+
+
+@pytest.mark.parametrize("bounds", [(True,), (False,), (True, 5), (0, 5, True), (np.bool_(True), 3)])
+def test_arange_reads_bool_bounds_as_the_ints_they_stand_for_as_torch_and_numpy(torch, bounds):
+    made = ag.arange(*bounds)
+    expected = torch.arange(*(bool(b) if isinstance(b, np.bool_) else b for b in bounds))
+    assert made.dtype == np.int64 and str(expected.dtype) == "torch.int64"
+    assert made.data.tolist() == expected.tolist() == np.arange(*bounds).tolist()
+
+
+@pytest.mark.parametrize("bound", ["10", None, 1 + 2j, np.complex128(1)])
+def test_arange_refuses_bounds_that_are_not_real_numbers_naming_itself(bound):
+    with pytest.raises(TypeError, match="arange: the bounds must be real numbers"):
+        ag.arange(0, bound)
