@@ -360,7 +360,9 @@ def arange(
     values are trunc(start) + i trunc(step) (numpy's step is the difference of its first two values, 2 for
     ``arange(-34.1, 0, 1.5)``, torch's 1), as many as ceil((end - start) / step) of the given bounds, or, for int64,
     of the truncated ones (``arange(0, 3.5, dtype=int64)`` is [0, 1, 2], numpy's [0, 1, 2, 3]; a step that
-    truncates to 0 is an error there). torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
+    truncates to 0 is an error there). A floating result is torch's too: start + i step in float64, rounded once
+    into the dtype, for i below ceil((end - start) / step) (numpy adds i times the difference of its first two values,
+    whose rounding error grows with i). torch's ``out``, ``layout``, ``device`` as :func:`check_factory_options`."""
     check_factory_options("arange", device, layout, out)
     bounds = _arange_bounds(args, start, end, step)
     # a one-element Tensor bound (torch.arange(t.shape[0]) written as arange(n_tensor)) is its number
@@ -382,13 +384,16 @@ def arange(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
         )
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
+    if dtype is None and any(isinstance(bound, (float, np.floating)) for bound in bounds):
+        dtype = np.float64  # numpy's for a float bound (the default dtype when it is a Python float, above)
     if dtype is not None and np.dtype(dtype).kind in "iu":
         return Tensor._from_array(_integer_arange(start, stop, step, np.dtype(dtype)), requires_grad, "arange")
-    if (
-        dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
-    ):  # start + i step computed in float64 and rounded once, as torch's
+    if dtype is not None and np.dtype(dtype).kind == "f":
+        # start + i step computed in float64 and rounded once into dtype, as torch's; numpy's start + i delta, with
+        # delta = (start + step) - start, drifts by i times delta's rounding error (200 ulps at the end of
+        # arange(1e4, 1e4 + 1, 1e-3))
         count = max(math.ceil((stop - start) / step), 0)
-        values = (np.arange(count, dtype=np.float64) * step + start).astype(dtype)
+        values = (np.arange(count, dtype=np.float64) * step + start).astype(dtype, copy=False)
         return Tensor._from_array(values, requires_grad, "arange")
     return Tensor._from_array(np.arange(*bounds, dtype=dtype), requires_grad, "arange")
 

@@ -143,3 +143,15 @@ def test_arange_reads_bool_bounds_as_the_ints_they_stand_for_as_torch_and_numpy(
 def test_arange_refuses_bounds_that_are_not_real_numbers_naming_itself(bound):
     with pytest.raises(TypeError, match="arange: the bounds must be real numbers"):
         ag.arange(0, bound)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step"), [(1e4, 1e4 + 1, 1e-3), (1e6, 1e6 + 10, 0.01), (-1.0, 1.0, 0.2), (10.0, -5.0, -0.7)]
+)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_arange_of_a_float_step_is_start_plus_i_step_as_torchs_without_numpys_drift(torch, start, end, step, dtype):
+    made = ag.arange(start, end, step, dtype=getattr(ag, dtype)).data
+    expected = torch.arange(start, end, step, dtype=getattr(torch, dtype)).numpy()
+    assert made.dtype == expected.dtype and made.shape == expected.shape
+    ulp = np.spacing(np.maximum(abs(start), abs(end)).astype(dtype))
+    np.testing.assert_allclose(made, expected, rtol=0, atol=2 * ulp)  # (numpy's way: 100 ulps off at 1e4)
