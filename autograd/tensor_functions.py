@@ -489,7 +489,7 @@ def _linspace_of_tensors(start: Any, stop: Any, num: int, dtype: Any) -> Tensor:
     return start * (1 - weights) + stop * weights
 
 
-def _integer_endpoint(value: Any, dtype: np.dtype) -> int:
+def _integer_endpoint(value: Any, dtype: np.dtype, op: str = "linspace") -> int:
     """``value`` converted to the integer ``dtype`` as torch converts a Scalar: a float truncated toward zero
     (ValueError outside the dtype's range), an integer wrapped modulo 2^bits into an unsigned dtype if negative
     (ValueError outside -max..max there, outside the range for a signed dtype)."""
@@ -502,7 +502,7 @@ def _integer_endpoint(value: Any, dtype: np.dtype) -> int:
         fits = info.min <= number <= info.max  # False at NaN
         whole = int(number) if fits else 0
     if not fits:
-        raise ValueError(f"linspace: {value!r} cannot be converted to {dtype} without overflow")
+        raise ValueError(f"{op}: {value!r} cannot be converted to {dtype} without overflow")
     return whole % (1 << info.bits) if info.min == 0 else whole
 
 

@@ -33,7 +33,7 @@ from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
-from .tensor_functions import concatenate, stack
+from .tensor_functions import _integer_endpoint, concatenate, stack
 from .torch_keywords import UNSET, all_if_empty
 from .torch_names import check_factory_options
 
@@ -178,15 +178,31 @@ def logspace(
     """torch.logspace: ``steps`` values base**t for t evenly spaced from start to end (of the default floating
     dtype, ``autograd.get_default_dtype()``, unless ``dtype`` is given, as ``autograd.linspace``); torch's ``out``,
     ``layout``, ``device`` as ``check_factory_options``. A negative ``steps`` is an :class:`ArgumentRangeError`
-    (torch's RuntimeError), as in ``autograd.linspace``."""
+    (torch's RuntimeError), as in ``autograd.linspace``.
+
+    As torch computes it: start and end are first converted to ``dtype`` (truncated toward zero for an integer
+    dtype, so ``logspace(0.5, 2.5, 5, dtype=int64)`` is 10**[0, 0.5, 1, 1.5, 2] = [1, 3, 10, 31, 100]; rounded for
+    float32), then t_i = start + i step for the first half and end - (steps - 1 - i) step for the rest, step =
+    (end - start) / (steps - 1) (the difference taken in dtype), so both ends are exact; base**t_i is computed in float64 and converted to ``dtype``
+    (inf where it overflows, as torch's). One step is base**start of the start as given."""
     check_factory_options("logspace", device, layout, out)
     if is_integer(steps) and steps < 0:
         raise ArgumentRangeError(f"logspace: the number of steps must be >= 0, got {steps}")
     (steps,) = _size(steps, "logspace")
-    values = np.logspace(start, end, steps, base=base)
-    return Tensor._from_array(
-        quietly(values.astype, float_dtype(dtype), copy=False), requires_grad, "logspace"
-    )  # inf, as torch
+    dtype = np.dtype(float_dtype(dtype))
+    if steps == 1:
+        exponents = np.array([float(start)])
+    else:
+        if dtype.kind in "iu":
+            first, last = (_integer_endpoint(end_, dtype, "logspace") for end_ in (start, end))
+        else:
+            first, last = (quietly(dtype.type, float(end_)) for end_ in (start, end))
+        step = float(last - first) / (steps - 1)  # the difference in dtype, as torch's
+        first, last = float(first), float(last)
+        index = np.arange(steps)
+        exponents = np.where(index < steps // 2, first + step * index, last - step * (steps - 1 - index))
+    values = quietly(np.power, float(base), exponents)
+    return Tensor._from_array(quietly(values.astype, dtype, copy=False), requires_grad, "logspace")  # inf, as torch
 
 
 concat = concatenate

@@ -155,3 +155,47 @@ def test_arange_of_a_float_step_is_start_plus_i_step_as_torchs_without_numpys_dr
     assert made.dtype == expected.dtype and made.shape == expected.shape
     ulp = np.spacing(np.maximum(abs(start), abs(end)).astype(dtype))
     np.testing.assert_allclose(made, expected, rtol=0, atol=2 * ulp)  # (numpy's way: 100 ulps off at 1e4)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "steps", "base"),
+    [
+        (0.5, 2.5, 5, 10.0),
+        (-0.7, 3.9, 6, 2.0),
+        (1.9, 0.2, 4, 10.0),
+        (0.5, 2.5, 1, 10.0),
+        (0, 6, 49, 2.0),
+        (1, 0, 2, 10.0),
+    ],
+)
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "uint8"])
+def test_logspace_into_an_integer_dtype_converts_the_ends_first_as_torch(torch, start, end, steps, base, dtype):
+    if base ** max(start, end) > np.iinfo(dtype).max:
+        pytest.skip("beyond the dtype (torch's cast is undefined there)")
+    try:
+        expected = torch.logspace(start, end, steps, base, dtype=getattr(torch, dtype))
+    except RuntimeError:  # an end the dtype cannot hold (-0.7 in uint8)
+        with pytest.raises(ValueError, match="logspace: .* cannot be converted to"):
+            ag.logspace(start, end, steps, base, dtype=getattr(ag, dtype))
+        return
+    made = ag.logspace(start, end, steps, base, dtype=getattr(ag, dtype))
+    assert made.dtype == np.dtype(dtype) and made.data.tolist() == expected.tolist()
+
+
+def test_logspace_of_fractional_ends_into_int64_is_the_powers_of_the_truncated_ends():
+    # 10 ** [0, 0.5, 1, 1.5, 2] (ends 0.5 and 2.5 truncated to 0 and 2) truncated: torch's [1, 3, 10, 31, 100]
+    assert ag.logspace(0.5, 2.5, 5, dtype=ag.int64).data.tolist() == [1, 3, 10, 31, 100]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "steps", "base"),
+    [
+        (-0.0316082797944545745849609375, 0.0315315723419189453125, 257, 10.0),
+        (0.1, 2.3, 33, 10.0),
+        (-2.9, 1.7, 100, 2.0),
+        (1, 1.1, 10, 2.0),
+    ],
+)
+def test_logspace_in_float32_equals_torchs_exactly(torch, start, end, steps, base):
+    made = ag.logspace(start, end, steps, base, dtype=ag.float32).data
+    np.testing.assert_array_equal(made, torch.logspace(start, end, steps, base, dtype=torch.float32).numpy())
