@@ -383,6 +383,7 @@ def arange(
         raise ArgumentRangeError(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
         )
+    refuse_bool_range("arange", dtype)
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
     if dtype is None and any(isinstance(bound, (float, np.floating)) for bound in bounds):
         dtype = np.float64  # numpy's for a float bound (the default dtype when it is a Python float, above)
@@ -411,6 +412,13 @@ def _integer_arange(start: Any, stop: Any, step: Any, dtype: np.dtype) -> np.nda
         count = max(math.ceil((float(stop) - float(start)) / float(step)), 0)
     values = whole_start + np.arange(count, dtype=np.int64) * whole_step
     return values.astype(dtype)
+
+
+def refuse_bool_range(op: str, dtype: Any) -> None:
+    """torch's NotImplementedError, naming ``op``, for a range (arange, linspace, logspace) asked for in bool: its
+    values would all be True but the first (numpy's arange refuses most lengths, its linspace gives all True)."""
+    if dtype is not None and np.dtype(dtype) == np.bool_:
+        raise NotImplementedError(f"{op}: not implemented for bool (evenly spaced values need a number dtype)")
 
 
 def _arange_bounds(args: tuple, start: Any, end: Any, step: Any) -> tuple:
@@ -462,6 +470,7 @@ def linspace(
         raise TypeError(f"linspace: the number of samples (num, torch's steps) must be an integer >= 0, got {num!r}")
     if num < 0:  # torch's RuntimeError
         raise ArgumentRangeError(f"linspace: the number of samples (num, torch's steps) must be >= 0, got {num}")
+    refuse_bool_range("linspace", dtype)
     dtype = float_dtype(dtype)
     if isinstance(start, Tensor) or isinstance(stop, Tensor):  # in the graph: start (1 - w) + stop w, w in [0, 1]
         return _linspace_of_tensors(start, stop, num, dtype)

@@ -33,7 +33,7 @@ from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
-from .tensor_functions import _integer_endpoint, concatenate, stack
+from .tensor_functions import _integer_endpoint, concatenate, refuse_bool_range, stack
 from .torch_keywords import UNSET, all_if_empty
 from .torch_names import check_factory_options
 
@@ -189,6 +189,7 @@ def logspace(
     if is_integer(steps) and steps < 0:
         raise ArgumentRangeError(f"logspace: the number of steps must be >= 0, got {steps}")
     (steps,) = _size(steps, "logspace")
+    refuse_bool_range("logspace", dtype)
     dtype = np.dtype(float_dtype(dtype))
     if steps == 1:
         exponents = np.array([float(start)])

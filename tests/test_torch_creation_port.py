@@ -199,3 +199,13 @@ def test_logspace_of_fractional_ends_into_int64_is_the_powers_of_the_truncated_e
 def test_logspace_in_float32_equals_torchs_exactly(torch, start, end, steps, base):
     made = ag.logspace(start, end, steps, base, dtype=ag.float32).data
     np.testing.assert_array_equal(made, torch.logspace(start, end, steps, base, dtype=torch.float32).numpy())
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [("arange", (1, 2)), ("arange", (0, 5)), ("linspace", (1, 3, 5)), ("logspace", (0, 2, 3))]
+)
+def test_ranges_in_bool_are_refused_naming_the_function_as_torchs(torch, name, args):
+    with pytest.raises(NotImplementedError):
+        getattr(torch, name)(*args, dtype=torch.bool)
+    with pytest.raises(NotImplementedError, match=rf"^{name}: not implemented for bool"):
+        getattr(ag, name)(*args, dtype=ag.bool)
