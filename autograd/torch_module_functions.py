@@ -517,8 +517,13 @@ def vander(x: TensorLike, N: int | None = None, increasing: bool = False) -> Ten
 def _triangle_indices(
     op: str, numpy_indices: Callable, row: int, col: int, offset: int, dtype: Any, device: Any, layout: Any
 ) -> Tensor:
+    """The (2, K) indices of a triangle (``numpy_indices`` is numpy's tril/triu_indices), in int64 or int32 only, as
+    torch's (NotImplementedError naming ``op`` for another dtype: int8 would wrap indices past 127, a float or bool
+    one is no index)."""
     check_factory_options(op, device, layout)
-    dtype = np.int64 if dtype is None else dtype
+    dtype = np.dtype(np.int64 if dtype is None else dtype)
+    if dtype not in (np.int64, np.int32):
+        raise NotImplementedError(f"{op}: not implemented for {dtype} (indices are int64 or int32)")
     row, col = _size((row, col), op)
     rows, columns = numpy_indices(row, offset, col)
     return Tensor._from_array(np.stack([rows, columns]).astype(dtype, copy=False).reshape(2, -1), False)

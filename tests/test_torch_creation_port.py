@@ -209,3 +209,12 @@ def test_ranges_in_bool_are_refused_naming_the_function_as_torchs(torch, name, a
         getattr(torch, name)(*args, dtype=torch.bool)
     with pytest.raises(NotImplementedError, match=rf"^{name}: not implemented for bool"):
         getattr(ag, name)(*args, dtype=ag.bool)
+
+
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "uint8", "float32", "float64", "bool"])
+def test_triangle_indices_refuse_dtypes_other_than_int64_and_int32_as_torch(torch, name, dtype):
+    with pytest.raises(NotImplementedError):
+        getattr(torch, name)(3, 3, dtype=getattr(torch, dtype))
+    with pytest.raises(NotImplementedError, match=rf"^{name}: not implemented for {dtype}"):
+        getattr(ag, name)(200, 200, dtype=getattr(ag, dtype))  # (int8 wrapped the indices past 127)
