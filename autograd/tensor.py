@@ -118,8 +118,15 @@ def _check_real_values(data: Any) -> None:
         except (ValueError, OverflowError):
             return  # a ragged list or a huge int: numpy's own conversion says so
     _refuse_values(data)
+    if data.dtype == object and all(_real_number(value) for value in data.flat):
+        return  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides (bool, float: fine)
     if data.dtype.kind not in "fiub":
         raise TypeError(f"Tensor: unsupported dtype {data.dtype} (use real numbers or booleans)")
+
+
+def _real_number(value: Any) -> bool:
+    """Whether ``value`` is a real number or a boolean, Python's or numpy's."""
+    return isinstance(value, (numbers.Real, np.bool_)) and not isinstance(value, Node)
 
 
 def _refuse_values(array: np.ndarray) -> None:

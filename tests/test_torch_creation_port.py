@@ -218,3 +218,36 @@ def test_triangle_indices_refuse_dtypes_other_than_int64_and_int32_as_torch(torc
         getattr(torch, name)(3, 3, dtype=getattr(torch, dtype))
     with pytest.raises(NotImplementedError, match=rf"^{name}: not implemented for {dtype}"):
         getattr(ag, name)(200, 200, dtype=getattr(ag, dtype))  # (int8 wrapped the indices past 127)
+
+
+_INT64_MAX, _INT64_MIN = 2**63 - 1, -(2**63)
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+_BEYOND_64_BITS = [
+    (float("nan"), 0, _INT64_MIN, _INT64_MAX, _INT64_MIN - 1),
+    (_INT64_MAX + 1, 0, (_INT64_MAX + 1) * 2, (_INT64_MAX + 1) * 2 + 1, -_FLOAT64_MAX),
+    [2**70, 1.5, -(2**80)],
+]
+
+
+@pytest.mark.parametrize("data", _BEYOND_64_BITS)
+@pytest.mark.parametrize("dtype", ["bool", "float64", "float32"])
+def test_ints_beyond_64_bits_convert_into_bool_and_float_dtypes_as_torchs(torch, data, dtype):
+    made = ag.tensor(data, dtype=getattr(ag, dtype))
+    expected = torch.tensor(data, dtype=getattr(torch, dtype))
+    np.testing.assert_array_equal(made.data, expected.numpy())
+    assert made.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("data", _BEYOND_64_BITS)
+@pytest.mark.parametrize("dtype", ["int64", "uint8"])
+def test_ints_beyond_64_bits_into_an_integer_dtype_are_a_value_error_as_torchs(torch, data, dtype):
+    with pytest.raises((ValueError, RuntimeError)):
+        torch.tensor(data, dtype=getattr(torch, dtype))
+    with pytest.raises(ValueError, match=rf"cannot be converted to {dtype} without overflow"):
+        ag.tensor(data, dtype=getattr(ag, dtype))
+
+
+@pytest.mark.parametrize("data", [[2**70, None], [2**70, "a"]])
+def test_ints_beyond_64_bits_beside_what_is_no_number_are_still_refused(data):
+    with pytest.raises(TypeError, match="unsupported dtype object"):
+        ag.tensor(data, dtype=ag.float64)
