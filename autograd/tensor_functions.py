@@ -383,6 +383,11 @@ def arange(
         raise ArgumentRangeError(
             f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
         )
+    if math.ceil((stop - start) / step) > np.iinfo(np.intp).max // 8:  # numpy's "Maximum allowed size exceeded"
+        raise ArgumentRangeError(
+            f"arange: invalid size, possible overflow: ceil((end - start) / step) values for start {start}, end "
+            f"{stop}, step {step}, more than an array can hold"
+        )
     refuse_bool_range("arange", dtype)
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
     if dtype is None and any(isinstance(bound, (float, np.floating)) for bound in bounds):

@@ -251,3 +251,13 @@ def test_ints_beyond_64_bits_into_an_integer_dtype_are_a_value_error_as_torchs(t
 def test_ints_beyond_64_bits_beside_what_is_no_number_are_still_refused(data):
     with pytest.raises(TypeError, match="unsupported dtype object"):
         ag.tensor(data, dtype=ag.float64)
+
+
+@pytest.mark.parametrize(
+    "bounds", [(1.175494351e-38, 3.402823466e38), (0, 1e20), (0.0, 1.0, 1e-300), (0, 2**62, 1), (-(2**62), 2**62)]
+)
+def test_arange_of_more_values_than_an_array_holds_is_an_error_naming_arange_as_torchs_overflow(torch, bounds):
+    with pytest.raises(RuntimeError, match="overflow"):
+        torch.arange(*bounds)
+    with pytest.raises(RuntimeError, match=r"^arange: invalid size, possible overflow"):
+        ag.arange(*bounds)
