@@ -261,3 +261,417 @@ def test_arange_of_more_values_than_an_array_holds_is_an_error_naming_arange_as_
         torch.arange(*bounds)
     with pytest.raises(RuntimeError, match=r"^arange: invalid size, possible overflow"):
         ag.arange(*bounds)
+
+
+# -- the port's coverage: behaviour that already matched torch ---------------------------------------------------
+def _same(made, expected):
+    """``made`` (ours) equals torch's ``expected`` in shape, dtype and values."""
+    assert made.shape == tuple(expected.shape)
+    assert made.dtype == expected.numpy().dtype
+    np.testing.assert_array_equal(made.data, expected.numpy())
+
+
+_SHAPES = [(2, 3), ((2, 3),), ([2, 3],), ((),), ([],), (0,), (2, 0, 3), ((5, 0, 1),), ((0, 0, 1, 0, 2, 0, 0),)]
+
+
+@pytest.mark.parametrize("shape", _SHAPES)
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+@pytest.mark.parametrize("dtype", [None, "float32", "int64", "uint8", "bool"])
+def test_shape_factories_take_ints_tuples_lists_and_empty_shapes_as_torch(torch, name, shape, dtype):
+    made = getattr(ag, name)(*shape, dtype=None if dtype is None else getattr(ag, dtype))
+    expected = getattr(torch, name)(*shape, dtype=None if dtype is None else getattr(torch, dtype))
+    if name == "empty":
+        assert made.shape == tuple(expected.shape) and made.dtype == expected.numpy().dtype
+    else:
+        _same(made, expected)
+    like = getattr(ag, f"{name}_like")(made)
+    assert like.shape == made.shape and like.dtype == made.dtype and not like.requires_grad
+
+
+def test_zeros_take_the_shape_of_a_torch_size(torch):
+    assert ag.zeros(torch.Size([2, 3])).shape == (2, 3) and ag.ones(torch.Size([])).shape == ()
+
+
+@pytest.mark.parametrize("shape", [(-1,), (2, -3)])
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+def test_negative_sizes_are_refused_naming_the_function_as_torchs_runtime_error(torch, name, shape):
+    with pytest.raises(RuntimeError):
+        getattr(torch, name)(*shape)
+    with pytest.raises(RuntimeError, match=rf"^{name}: negative dimension"):
+        getattr(ag, name)(*shape)
+
+
+@pytest.mark.parametrize(
+    "fill", [1, True, False, 1.5, -7, float("inf"), float("nan"), np.float64(2.5), np.int64(3)]
+)  # (a numpy scalar keeps its own dtype here, as documented: torch makes np.bool_(True) its default float)
+@pytest.mark.parametrize("size", [(2, 2), (), (0, 3), [3]])
+def test_full_infers_bool_int64_and_the_default_float_from_the_fill_value_as_torch(torch, fill, size):
+    _same(ag.full(size, fill), torch.full(size, fill))
+
+
+@pytest.mark.parametrize(
+    ("fill", "dtype"), [(2.7, "int64"), (-2.7, "int32"), (3, "float32"), (0, "bool"), (5, "uint8")]
+)
+def test_full_and_full_like_convert_the_fill_value_into_a_given_dtype_as_torch(torch, fill, dtype):
+    _same(ag.full((2, 3), fill, dtype=getattr(ag, dtype)), torch.full((2, 3), fill, dtype=getattr(torch, dtype)))
+    base = ag.zeros(2, 3, dtype=ag.float32)
+    _same(
+        ag.full_like(base, fill, dtype=getattr(ag, dtype)),
+        torch.full_like(torch.zeros(2, 3, dtype=torch.float32), fill, dtype=getattr(torch, dtype)),
+    )
+
+
+@pytest.mark.parametrize("source_dtype", ["float64", "float32", "int64", "int32", "bool"])
+@pytest.mark.parametrize("dtype", [None, "float32", "int64", "bool"])
+@pytest.mark.parametrize("name", ["zeros_like", "ones_like"])
+def test_like_factories_keep_shape_and_dtype_unless_dtype_is_given_as_torch(torch, source_dtype, dtype, name):
+    source = np.arange(6).reshape(2, 3).astype(source_dtype)
+    kw = {} if dtype is None else {"dtype": getattr(ag, dtype)}
+    torch_kw = {} if dtype is None else {"dtype": getattr(torch, dtype)}
+    _same(getattr(ag, name)(ag.tensor(source), **kw), getattr(torch, name)(torch.tensor(source), **torch_kw))
+    _same(ag.full_like(ag.tensor(source), 1, **kw), torch.full_like(torch.tensor(source), 1, **torch_kw))
+
+
+def test_like_factories_of_a_tensor_requiring_grad_give_a_constant_unless_asked(torch):
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    for name in ("zeros_like", "ones_like", "empty_like", "rand_like", "randn_like"):
+        assert not getattr(ag, name)(x).requires_grad
+        assert getattr(ag, name)(x, requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [1, 2],
+        [1, 2.0],
+        [True, False],
+        [True, 1],
+        [True, 1, 2.5],
+        [[True, 1], [2.5, 0]],
+        ((7, 5), (9, 5.0)),
+        ((5, 3), (3, 5)),
+        [],
+        [[]],
+        [[[]]],
+        (),
+        5.0,
+        5,
+        True,
+        range(5),
+        [[1, 2], [3, 4]],
+    ],
+)
+def test_tensor_infers_torchs_dtype_from_nested_python_numbers(torch, data):
+    _same(ag.tensor(data), torch.tensor(data))
+    _same(ag.as_tensor(data), torch.as_tensor(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        np.array(()),
+        np.array(5.0),
+        np.array(5),
+        np.array(3, dtype=np.uint8),
+        np.float32(1.5),
+        np.int32(2),
+        np.float16(2.5),
+        np.bool_(True),
+        [np.float32(1.5), 2.0],
+        [np.float32(1.5), 2],
+        [np.int32(1), np.int16(2)],
+        [np.uint8(1), 2],
+        ((7, np.array(5)), (np.array(9), 5.0)),
+        ((7, 5), (9, np.array(5.0))),
+        ((5, np.array(3)), (np.array(3), 5)),
+    ],
+    ids=repr,
+)
+@pytest.mark.filterwarnings("ignore:Creating a tensor from a list of numpy.ndarrays:UserWarning")
+def test_tensor_of_numpy_arrays_and_scalars_takes_torchs_dtype(torch, data):
+    _same(ag.tensor(data), torch.tensor(data))
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [(1.0, "float64"), (2.0, "float64")],
+        [(1, "int64"), (2.0, "float64")],
+        [(1.0, "float32"), (2, "int64")],
+        [(True, "bool"), (1.5, "float64")],
+        [(1, "int32"), (2, "int32")],
+    ],
+)
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+def test_tensor_of_a_list_of_one_element_tensors_reads_them_as_numbers_as_torch(torch, parts, shape):
+    made = ag.tensor([ag.tensor(value, dtype=getattr(ag, dtype)).reshape(shape) for value, dtype in parts])
+    expected = torch.tensor([torch.tensor(value, dtype=getattr(torch, dtype)).reshape(shape) for value, dtype in parts])
+    _same(made, expected)
+
+
+def test_tensor_copies_its_data_and_as_tensor_and_from_numpy_share_an_array_of_the_right_dtype():
+    for dtype in (np.float64, np.float32, np.int64, np.int8, np.uint8, np.bool_):
+        array = np.ones((2, 3), dtype=dtype)
+        copied, shared, from_numpy = ag.tensor(array), ag.as_tensor(array), ag.from_numpy(array)
+        array[0, 0] = 0
+        assert copied.data[0, 0] == 1 and shared.data[0, 0] == 0 and from_numpy.data[0, 0] == 0
+        from_numpy.data[1, 2] = 0  # writes into the tensor show in the array
+        assert array[1, 2] == 0 and shared.data[1, 2] == 0
+        assert copied.dtype == shared.dtype == from_numpy.dtype == dtype
+    array = np.random.default_rng(0).random((5, 6)).astype(np.float32)
+    converted = ag.as_tensor(array, dtype=ag.float64)  # a dtype change copies
+    converted.data[0, 1] = 250.8
+    assert array[0, 1] != 250.8 and converted.dtype == np.float64
+
+
+def test_tensor_of_a_tensor_is_a_detached_leaf_copy_and_as_tensor_returns_the_tensor_itself():
+    source = ag.randn(5, 5, requires_grad=True)
+    copy = ag.tensor(source)
+    assert copy.is_leaf and not copy.requires_grad and not np.shares_memory(copy.data, source.data)
+    assert ag.tensor(source, requires_grad=True).requires_grad
+    assert ag.as_tensor(source) is source
+    converted = ag.as_tensor(source, dtype=ag.float32)  # a copy that keeps the graph, as torch's
+    assert converted is not source and converted.requires_grad and not converted.is_leaf
+
+
+def test_tensor_of_a_read_only_array_copies_it_without_a_warning():
+    array = np.arange(5.0)
+    array.flags.writeable = False
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        made = ag.tensor(array)
+    made.data[0] = 7.0
+    assert array[0] == 0.0
+
+
+@pytest.mark.parametrize("data", [[0, "torch"], "abc", [None], {1, 2}])
+def test_tensor_refuses_data_that_is_no_number_with_a_type_error(data):
+    with pytest.raises(TypeError):
+        ag.tensor(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [[-1, -1.1, 0, 1, 1.1], [-0.1, -1.1, 0, 1, 0.1], (-0.3, 0, 0.3, 1, 3 / 7), (1e323, -1e323, float("inf"), -np.inf)],
+)
+def test_tensor_into_bool_is_true_for_every_nonzero_number_as_torch(torch, data):
+    _same(ag.tensor(data, dtype=ag.bool), torch.tensor(data, dtype=torch.bool))
+
+
+# -- arange ---------------------------------------------------------------------------------------------------------
+_ARANGES = [
+    (5,),
+    (0,),
+    (0, 10),
+    (0, 5, 2),
+    (1, -1, -1),
+    (1, 0, -1),
+    (1, 2, 1),
+    (10, 0, -3),
+    (1.0,),
+    (0.0, 1.0, 0.1),
+    (1, 2.5),
+    (1, 3, 1.0),
+    (0.6, 0.89, 0.1),
+    (1, 10, 0.3),
+    (0, 5 + 1e-6),
+    (0, 5 - 1e-6),
+    (10, -1 + 1e-6, -1),
+    (10, -1 - 1e-6, -1),
+    (-1, 1, 2.0 / 49),
+    (-4.0, 4.0, 0.01),
+    (1.0, 1.3, 0.1),
+    (0.0, 0.6, 0.2),
+    (0, 1, 1 / 3),
+]
+
+
+@pytest.mark.parametrize("bounds", _ARANGES)
+def test_arange_has_torchs_length_dtype_and_values(torch, bounds):
+    made, expected = ag.arange(*bounds), torch.arange(*bounds)
+    assert made.shape == tuple(expected.shape) and made.dtype == expected.numpy().dtype
+    np.testing.assert_allclose(made.data, expected.numpy(), rtol=0, atol=4e-16 * max(1, *map(abs, bounds)))
+
+
+@pytest.mark.parametrize("bounds", _ARANGES)
+@pytest.mark.parametrize("dtype", ["float32", "int64", "int32", "int16"])
+def test_arange_into_a_given_dtype_has_torchs_length_and_values(torch, bounds, dtype):
+    try:
+        expected = torch.arange(*bounds, dtype=getattr(torch, dtype))
+    except (RuntimeError, ValueError):  # a step that truncates to 0 in int64
+        with pytest.raises(ValueError, match="arange: step must be nonzero"):
+            ag.arange(*bounds, dtype=getattr(ag, dtype))
+        return
+    made = ag.arange(*bounds, dtype=getattr(ag, dtype))
+    if dtype != "float32":
+        _same(made, expected)
+        return
+    # torch's vectorized float32 kernel adds the step in float32 within a chunk of 8 or 16 values: 1 ulp apart at most
+    assert made.shape == tuple(expected.shape) and made.dtype == np.float32
+    np.testing.assert_allclose(made.data, expected.numpy(), rtol=0, atol=np.spacing(np.float32(max(map(abs, bounds)))))
+
+
+def test_arange_length_rule_is_ceil_of_end_minus_start_over_step():
+    assert ag.arange(-4.0, 4.0, 0.01, dtype=ag.float32).shape == (800,)
+    assert ag.arange(-1, 1, 2.0 / 49, dtype=ag.float32).shape == (50,)
+    r1, r2, r3 = ag.arange(0, 5 + 1e-6), ag.arange(0, 5, dtype=ag.float32), ag.arange(0, 5 - 1e-6)
+    assert r1.shape == (6,) and r2.shape == r3.shape == (5,)
+    np.testing.assert_array_equal(r1.data[:-1], r2.data)
+    assert ag.arange(1, 10, 0.3).shape == (30,) and abs(ag.arange(1, 10, 0.3).data[29] - 9.7) < 1e-12
+
+
+@pytest.mark.parametrize(
+    ("bounds", "dtype"),
+    [((1.0,), "float64"), ((1,), "int64"), ((1.0, 3), "float64"), ((1, 3.0), "float64"), ((1, 3, 1.0), "float64"),
+     ((1, 3), "int64"), ((1, 3, 1), "int64")],
+)  # fmt: skip
+def test_arange_infers_int64_from_ints_and_the_default_float_otherwise_tensors_too(bounds, dtype):
+    assert ag.arange(*bounds).dtype == dtype
+    assert ag.arange(*(ag.tensor(bound) for bound in bounds)).dtype == dtype
+    assert ag.arange(ag.tensor(1.0, dtype=ag.float32)).dtype == np.float64  # a float bound: the default dtype
+    assert ag.arange(ag.tensor(1, dtype=ag.int16)).dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ((0, 10, 0), "step must be nonzero"),
+        ((0, -10, 1), "upper bound and lower bound inconsistent with step sign"),
+        ((-5,), "upper bound and lower bound inconsistent with step sign"),
+        ((0, float("inf")), "unsupported range"),
+        ((float("inf"),), "unsupported range"),
+        ((-5, float("nan")), "unsupported range"),
+        ((0, float("-inf"), -1), "unsupported range"),
+        ((float("-inf"), 10), "unsupported range"),
+        ((float("nan"), 10), "unsupported range"),
+    ],
+)
+def test_arange_refuses_bad_bounds_with_torchs_runtime_error_naming_arange(torch, bounds, message):
+    with pytest.raises(RuntimeError, match=message):
+        torch.arange(*bounds)
+    with pytest.raises(RuntimeError, match=rf"^arange: {message}"):
+        ag.arange(*bounds)
+
+
+# -- linspace and logspace ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "int16", "int8", "uint8"])
+def test_linspace_follows_torch_in_every_real_dtype(torch, dtype):
+    ours, theirs = getattr(ag, dtype), getattr(torch, dtype)
+    start = 0 if dtype == "uint8" else -100
+    np.testing.assert_array_equal(
+        ag.linspace(start, start + 200, 401, dtype=ours).data,
+        np.array([start + 0.5 * i for i in range(401)]).astype(dtype),
+    )
+    _same(ag.linspace(10, 20, 11, dtype=ours), torch.tensor(list(range(10, 21)), dtype=theirs))
+    _same(ag.linspace(2, 0, 3, dtype=ours), torch.tensor((2, 1, 0), dtype=theirs))
+    _same(ag.linspace(0, 1, 1, dtype=ours), torch.zeros(1, dtype=theirs))  # steps = 1: the start
+    assert ag.linspace(0, 1, 0, dtype=ours).shape == (0,)  # steps = 0
+    if dtype not in ("int8", "uint8"):
+        _same(ag.linspace(10, 2000, 1991, dtype=ours), torch.tensor(list(range(10, 2001)), dtype=theirs))
+    with pytest.raises(RuntimeError, match="linspace"):
+        ag.linspace(0, 1, -1, dtype=ours)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 5, 11, 256, 257])
+def test_linspace_and_logspace_keep_their_ends_exact_and_follow_torch(torch, steps):
+    start, end = -0.0316082797944545745849609375, 0.0315315723419189453125
+    for name in ("linspace", "logspace"):
+        made, expected = getattr(ag, name)(start, end, steps), getattr(torch, name)(start, end, steps)
+        assert made.dtype == np.float64 and made.shape == (steps,)
+        np.testing.assert_allclose(made.data, expected.numpy(), rtol=1e-15, atol=1e-17)
+        assert made.data[0] == expected[0].item() and made.data[-1] == expected[-1].item()
+
+
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+@pytest.mark.parametrize(("start", "end"), [(1, 2), (1.0, 2), (1.0, -2.0)])
+def test_linspace_and_logspace_of_any_real_ends_give_the_default_float(name, start, end):
+    assert getattr(ag, name)(start, end, steps=100).dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int32", "int16", "uint8"])
+def test_logspace_follows_torch_in_every_real_dtype(torch, dtype):
+    ours, theirs = getattr(ag, dtype), getattr(torch, dtype)
+    _same(
+        ag.logspace(0, 6, steps=49, base=2, dtype=ours),
+        torch.tensor([2.0 ** (i / 8.0) for i in range(49)], dtype=theirs),
+    )
+    _same(ag.logspace(1, 1, 1, 2, dtype=ours), torch.ones(1, dtype=theirs) * 2)
+    _same(ag.logspace(0, 2, 3, 2, dtype=ours), torch.tensor((1, 2, 4), dtype=theirs))
+    _same(ag.logspace(1, 0, 2, dtype=ours), torch.tensor((10, 1), dtype=theirs))
+    _same(ag.logspace(0, 1, 1, dtype=ours), torch.ones(1, dtype=theirs))
+    _same(ag.logspace(0, 3, 4, base=2, dtype=ours), torch.tensor((1, 2, 4, 8), dtype=theirs))
+    assert ag.logspace(1, 1, 0, dtype=ours).shape == (0,)
+    with pytest.raises(RuntimeError, match="logspace"):
+        ag.logspace(0, 1, -1, dtype=ours)
+    with pytest.raises(TypeError):
+        ag.logspace(0, 1, dtype=ours)  # steps not given
+
+
+@pytest.mark.parametrize("steps", [0, 1, 10])
+@pytest.mark.parametrize("base", [10.0, 2.0, 0.5])
+def test_logspace_with_special_steps_and_bases_matches_torch(torch, steps, base):
+    made, expected = ag.logspace(1, 1.1, steps=steps, base=base), torch.logspace(1, 1.1, steps=steps, base=base)
+    assert made.shape == tuple(expected.shape)
+    np.testing.assert_allclose(made.data, expected.numpy(), rtol=1e-15)
+
+
+# -- eye and the triangle indices -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("n", "m"), [(3, None), (5, None), (3, 5), (7, 3), (0, None), (0, 0), (5, 0), (0, 5)])
+@pytest.mark.parametrize("dtype", [None, "float32", "int64", "uint8", "bool"])
+def test_eye_is_torchs_identity_of_n_by_m(torch, n, m, dtype):
+    kw_ours = {} if dtype is None else {"dtype": getattr(ag, dtype)}
+    kw_torch = {} if dtype is None else {"dtype": getattr(torch, dtype)}
+    made = ag.eye(n, **kw_ours) if m is None else ag.eye(n, m, **kw_ours)
+    _same(made, torch.eye(n, **kw_torch) if m is None else torch.eye(n, m, **kw_torch))
+
+
+@pytest.mark.parametrize(("n", "m"), [(-1, 1), (1, -1), (-1, -1)])
+def test_eye_refuses_negative_sizes_naming_eye(torch, n, m):
+    with pytest.raises(RuntimeError, match="must be greater or equal to"):
+        torch.eye(n, m)
+    with pytest.raises(RuntimeError, match="^eye: negative dimension"):
+        ag.eye(n, m)
+
+
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+@pytest.mark.parametrize("row", [0, 1, 3, 5])
+@pytest.mark.parametrize("col", [0, 1, 3, 7])
+@pytest.mark.parametrize("offset", [-10, -2, -1, 0, 1, 2, 10])
+def test_triangle_indices_are_torchs_2_by_k_int64_over_shapes_and_offsets(torch, name, row, col, offset):
+    _same(getattr(ag, name)(row, col, offset), getattr(torch, name)(row, col, offset))
+    _same(
+        getattr(ag, name)(row, col, offset, dtype=ag.int32), getattr(torch, name)(row, col, offset, dtype=torch.int32)
+    )
+
+
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+def test_triangle_indices_refuse_negative_sizes(name):
+    with pytest.raises(RuntimeError, match=name):
+        getattr(ag, name)(-1, 3)
+
+
+# -- joining what the factories made ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: [m.zeros(2, 3), m.ones(0, 3), m.full((1, 3), 7.0)],
+        lambda m: [m.arange(3), m.arange(2.0)],
+        lambda m: [m.full((2,), True), m.full((1,), 1)],
+        lambda m: [m.zeros(2, dtype=m.int64), m.ones(3)],
+        lambda m: [m.eye(2), m.zeros(0, 2), m.linspace(0, 1, 2).reshape(1, 2)],
+        lambda m: [m.tensor([[1, 2], [3, 4]], dtype=dtype) for dtype in (m.uint8, m.uint8)],
+        lambda m: [m.tensor([[True, False]]), m.tensor([[False, True]])],
+    ],
+)
+def test_cat_of_created_tensors_matches_torch(torch, make):
+    _same(ag.cat(make(ag)), torch.cat(make(torch)))
+
+
+def test_cat_of_mismatched_created_tensors_is_torchs_runtime_error_naming_the_join(torch):
+    with pytest.raises(RuntimeError):
+        torch.cat([torch.zeros(2, 3), torch.ones(2, 2)])
+    with pytest.raises(RuntimeError, match="concatenate"):
+        ag.cat([ag.zeros(2, 3), ag.ones(2, 2)])
+    _same(ag.cat([ag.zeros(2, 3), ag.ones(2, 2)], dim=1), torch.cat([torch.zeros(2, 3), torch.ones(2, 2)], dim=1))
