@@ -43,7 +43,7 @@ from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .quiet import quiet, quietly
-from .shape_errors import ShapeError
+from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
@@ -100,27 +100,28 @@ _TORCH_DTYPE_NAMES = {
 def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     """A masked fill's ``value`` in the input's ``dtype``, as torch casts it (the result keeps the input's dtype:
     2.7 fills an integer tensor with 2, 1 a boolean one with True); a 0-d Tensor is cast as a node (its gradient
-    kept), a number an integer dtype cannot hold is a ValueError."""
+    kept), a number an integer dtype cannot hold is an :class:`ArgumentRangeError` (a ValueError and torch's
+    RuntimeError)."""
     if isinstance(value, Node):
         return value if value._data.dtype == dtype else value.astype(dtype)
     number = np.asarray(value)
     if number.dtype == object and isinstance(value, int) and not isinstance(value, bool):  # beyond 64 bits
-        raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
+        raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     if number.ndim != 0 or number.dtype.kind not in "biuf":
         raise TypeError(f"{op}: value must be a real number or a 0-d tensor, got {value!r}")
     if dtype.kind in "iu":
         if not np.isfinite(number):
-            raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
+            raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
         limits = np.iinfo(dtype)
         if not limits.min <= number <= limits.max:
-            raise ValueError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
+            raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     with np.errstate(all="ignore"):  # a float beyond float32 becomes inf, as torch's cast gives it
         return number.astype(dtype)
 
 
 def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
-    """A factory's number ``value`` in ``dtype`` (2.7 fills an integer tensor with 2, as torch's), or a ValueError
-    naming ``op`` when the dtype cannot hold it (inf, nan or 1e20 in an integer dtype, 300 in int8), as torch's
+    """A factory's number ``value`` in ``dtype`` (2.7 fills an integer tensor with 2, as torch's), or an
+    :class:`ArgumentRangeError` (torch's RuntimeError) naming ``op`` when the dtype cannot hold it (inf, nan or 1e20 in an integer dtype, 300 in int8), as torch's
     ``full`` refuses it (numpy would store garbage such as INT_MIN, or raise a bare OverflowError); a tensor or
     array value is left to numpy (:func:`fill_value_in` for the number)."""
     if isinstance(value, (Node, np.ndarray)):

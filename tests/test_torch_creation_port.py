@@ -675,3 +675,17 @@ def test_cat_of_mismatched_created_tensors_is_torchs_runtime_error_naming_the_jo
     with pytest.raises(RuntimeError, match="concatenate"):
         ag.cat([ag.zeros(2, 3), ag.ones(2, 2)])
     _same(ag.cat([ag.zeros(2, 3), ag.ones(2, 2)], dim=1), torch.cat([torch.zeros(2, 3), torch.ones(2, 2)], dim=1))
+
+
+@pytest.mark.parametrize(("fill", "dtype"), [(300, "uint8"), (-129, "int8"), (float("nan"), "int64"), (1e20, "int32")])
+@pytest.mark.parametrize("name", ["full", "full_like"])
+def test_a_fill_value_the_dtype_cannot_hold_is_torchs_runtime_error_naming_the_function(torch, name, fill, dtype):
+    def call(module):
+        if name == "full":
+            return module.full((2,), fill, dtype=getattr(module, dtype))
+        return module.full_like(module.zeros(2, dtype=getattr(module, dtype)), fill)
+
+    with pytest.raises(RuntimeError, match="cannot be converted to"):
+        call(torch)
+    with pytest.raises(RuntimeError, match=rf"^{name}: value .* cannot be converted to {dtype}"):
+        call(ag)
