@@ -505,8 +505,9 @@ def _linspace_of_tensors(start: Any, stop: Any, num: int, dtype: Any) -> Tensor:
 
 def _integer_endpoint(value: Any, dtype: np.dtype, op: str = "linspace") -> int:
     """``value`` converted to the integer ``dtype`` as torch converts a Scalar: a float truncated toward zero
-    (ValueError outside the dtype's range), an integer wrapped modulo 2^bits into an unsigned dtype if negative
-    (ValueError outside -max..max there, outside the range for a signed dtype)."""
+    (:class:`ArgumentRangeError`, torch's RuntimeError, outside the dtype's range), an integer wrapped modulo 2^bits
+    into an unsigned dtype if negative (the same error outside -max..max there, outside the range for a signed
+    dtype)."""
     info = np.iinfo(dtype)
     if isinstance(value, (int, np.integer)):
         whole = int(value)
@@ -516,7 +517,7 @@ def _integer_endpoint(value: Any, dtype: np.dtype, op: str = "linspace") -> int:
         fits = info.min <= number <= info.max  # False at NaN
         whole = int(number) if fits else 0
     if not fits:
-        raise ValueError(f"{op}: {value!r} cannot be converted to {dtype} without overflow")
+        raise ArgumentRangeError(f"{op}: {value!r} cannot be converted to {dtype} without overflow")
     return whole % (1 << info.bits) if info.min == 0 else whole
 
 

@@ -689,3 +689,16 @@ def test_a_fill_value_the_dtype_cannot_hold_is_torchs_runtime_error_naming_the_f
         call(torch)
     with pytest.raises(RuntimeError, match=rf"^{name}: value .* cannot be converted to {dtype}"):
         call(ag)
+
+
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+@pytest.mark.parametrize(
+    ("start", "end", "dtype"), [(-0.7, 3.0, "uint8"), (0, 300, "int8"), (float("nan"), 1, "int32")]
+)
+def test_range_ends_the_integer_dtype_cannot_hold_are_torchs_runtime_error_naming_the_function(
+    torch, name, start, end, dtype
+):
+    with pytest.raises(RuntimeError, match="cannot be converted to"):
+        getattr(torch, name)(start, end, 5, dtype=getattr(torch, dtype))
+    with pytest.raises(RuntimeError, match=rf"^{name}: .* cannot be converted to {dtype} without overflow"):
+        getattr(ag, name)(start, end, 5, dtype=getattr(ag, dtype))
