@@ -30,7 +30,7 @@ from .default_dtype import float_dtype
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .quiet import quietly
 from .random_state import check_drawn_range, generator_for
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer
+from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .shape_functions import meshgrid
 from .tensor import Tensor, TensorLike
 from .tensor_functions import _integer_endpoint, concatenate, refuse_bool_range, stack
@@ -524,6 +524,7 @@ def _triangle_indices(
     dtype = np.dtype(np.int64 if dtype is None else dtype)
     if dtype not in (np.int64, np.int32):
         raise NotImplementedError(f"{op}: not implemented for {dtype} (indices are int64 or int32)")
+    require_integer(op, "offset", offset)  # (numpy compares column - row with it: 1.5 gave the triangle of 1)
     row, col = _size((row, col), op)
     rows, columns = numpy_indices(row, offset, col)
     return Tensor._from_array(np.stack([rows, columns]).astype(dtype, copy=False).reshape(2, -1), False)

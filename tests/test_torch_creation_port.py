@@ -702,3 +702,12 @@ def test_range_ends_the_integer_dtype_cannot_hold_are_torchs_runtime_error_namin
         getattr(torch, name)(start, end, 5, dtype=getattr(torch, dtype))
     with pytest.raises(RuntimeError, match=rf"^{name}: .* cannot be converted to {dtype} without overflow"):
         getattr(ag, name)(start, end, 5, dtype=getattr(ag, dtype))
+
+
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+@pytest.mark.parametrize("offset", [1.5, -0.5, "1", None, True])
+def test_triangle_indices_refuse_an_offset_that_is_no_integer_as_torchs_type_error(torch, name, offset):
+    with pytest.raises(TypeError):
+        getattr(torch, name)(3, 3, offset)
+    with pytest.raises(TypeError, match=rf"^{name}: offset must be an integer"):
+        getattr(ag, name)(3, 3, offset)
