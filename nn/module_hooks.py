@@ -117,14 +117,15 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
 def _run_always_called_hooks(
     module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any, called: set[int]
 ) -> None:
-    """Run, after an error in a forward call, its ``always_call`` forward hooks that have not run; an error in one
-    of them becomes a warning, so the first error is the one that propagates (torch's rule)."""
+    """Run, after an error in a forward call, its ``always_call`` forward hooks that have not run, each seeing the
+    output the previous one returned (if not None); an error in one of them becomes a warning, so the first error is
+    the one that propagates (torch's rule)."""
     always_called = module.__dict__[ALWAYS_CALLED]
     for hook_id, (hook, with_kwargs) in list(module.__dict__.get("_forward_hooks", {}).items()):
         if hook_id not in always_called or hook_id in called:
             continue
         try:
-            hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
+            result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
         except Exception as error:
             warnings.warn(
                 "module forward hook with always_call=True raised an exception that was silenced as another error "
@@ -132,3 +133,6 @@ def _run_always_called_hooks(
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
+            continue
+        if result is not None:  # as torch's: a replacement output is what the next always-called hook sees
+            output = result

@@ -105,6 +105,24 @@ def test_always_call_hooks_match_torchs_calls():
     assert calls_of(_Failing(), np.ones(1)) == calls_of(TorchFailing(), torch.ones(1)) == [True]
 
 
+def test_an_always_call_hook_after_a_failed_forward_sees_the_output_an_earlier_one_returned_as_torch():
+    torch = pytest.importorskip("torch")
+
+    def outputs_seen(module, x):
+        seen = []
+        module.register_forward_hook(lambda m, args, output: seen.append(output) or "replaced", always_call=True)
+        module.register_forward_hook(lambda m, args, output: seen.append(output), always_call=True)
+        with pytest.raises(ValueError):
+            module(x)
+        return seen
+
+    class TorchFailing(torch.nn.Module):
+        def forward(self, x):
+            raise ValueError("forward failed")
+
+    assert outputs_seen(_Failing(), np.ones(1)) == outputs_seen(TorchFailing(), torch.ones(1)) == [None, "replaced"]
+
+
 def test_a_pre_hook_returning_one_value_makes_it_the_only_input_as_torch():
     torch = pytest.importorskip("torch")
     ours, theirs = nn.Identity(), torch.nn.Identity()
