@@ -215,6 +215,20 @@ class Module:
         )
         return self.register_full_backward_hook(hook)
 
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> HookHandle:
+        """Call ``hook(module, incompatible_keys)`` at the end of each ``load_state_dict`` of this module or of a
+        model holding it, as torch: ``incompatible_keys`` holds the whole load's ``missing_keys`` and
+        ``unexpected_keys`` (full names), lists the hook may change in place (clearing one lets a ``strict`` load
+        pass; ``strict`` is checked after the hooks). A sub-module's hooks run before its parent's. The hook must
+        return None (torch's AssertionError otherwise). When a hook raises, or the strict check fails after them,
+        the module is left as it was before the load. The handle's ``remove()`` unregisters it."""
+        if not callable(hook):
+            raise TypeError(f"register_load_state_dict_post_hook: the hook must be callable, got {type(hook).__name__}")
+        hooks = self.__dict__.setdefault(_LOAD_POST_HOOKS, OrderedDict())
+        handle = HookHandle(hooks)
+        hooks[handle.id] = (hook, False)
+        return handle
+
     # -- copying -------------------------------------------------------------
     def __deepcopy__(self, memo: dict[int, Any]) -> Module:
         """A deep copy of this module and its sub-modules, with no recursion over the nesting (any depth works at
@@ -531,11 +545,7 @@ class Module:
             and attribute not in owner.optional_state
         ]
         unexpected = self._in_torchs_report_order([name for name in state if name not in targets])
-        problems = []
-        if strict and missing:
-            problems.append("missing keys: " + ", ".join(f"{k} {_shape_of(targets[k][2])}" for k in missing))
-        if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(f"{k} {_describe_entry(state[k])}" for k in unexpected))
+        problems = _key_problems(missing, unexpected, targets, state) if strict else []
         mis_shaped, bad_type = [], []
         for name, (_, _, target) in targets.items():
             if name not in state or target is EXTRA_STATE:  # extra state is whatever set_extra_state takes
@@ -611,13 +621,16 @@ class Module:
         data uncopied (the Parameter object and its ``requires_grad`` stay; an integer array is cast to the
         parameter's dtype, which must be floating), a buffer becomes the given array or Tensor, dtype and all.
         """
-        result, state = self._checked(state, strict)
-        targets = [(entry, state[name]) for name, entry in self._state_targets().items() if name in state]
+        post_hooks = _load_post_hooks(self)
+        # with post hooks, which may clear missing and unexpected keys, those are checked after the hooks (torch's)
+        result, state = self._checked(state, strict and not post_hooks)
+        all_targets = self._state_targets()
+        targets = [(entry, state[name]) for name, entry in all_targets.items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
         # fail after the writes, so what it would leave half-changed is backed up (only when there is extra state)
         extra = [(owner, value) for (owner, _, target), value in targets if target is EXTRA_STATE]
         targets = [(entry, value) for entry, value in targets if entry[2] is not EXTRA_STATE]
-        backups = [_backup(*entry) for entry, _ in targets] if extra else []
+        backups = [_backup(*entry) for entry, _ in targets] if extra or post_hooks else []
         extra_before = [copy.deepcopy(owner.get_extra_state()) for owner, _ in extra]
         with no_grad():
             if assign:
@@ -644,6 +657,16 @@ class Module:
             for owner, value in extra:
                 owner.set_extra_state(value)
                 done += 1
+            for module, hook in post_hooks:
+                if hook(module, result) is not None:
+                    raise AssertionError(
+                        f"load_state_dict: a hook registered with register_load_state_dict_post_hook on "
+                        f"{type(module).__name__} returned a value; it must return None and change "
+                        "incompatible_keys in place"
+                    )
+            problems = _key_problems(result.missing_keys, result.unexpected_keys, all_targets, state)
+            if strict and problems:
+                raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         except BaseException:  # nothing half-changed: the tensors, their versions and the extra states set so far
             for backup in backups:
                 _restore(*backup)
@@ -1020,6 +1043,46 @@ def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any)
         increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)
+
+
+#: The attribute holding a Module's ``register_load_state_dict_post_hook`` hooks.
+_LOAD_POST_HOOKS = "_load_state_dict_post_hooks"
+
+
+def _load_post_hooks(root: Module) -> list[tuple[Module, Callable[..., Any]]]:
+    """(module, hook) for the load-state-dict post hooks of ``root``'s modules, in torch's order: each module's
+    after its sub-modules' (a post-order walk; a loop, so any nesting depth works), a module's own in order of
+    registration."""
+    found: list[tuple[Module, Callable[..., Any]]] = []
+    seen: set[int] = set()
+    stack: list[tuple[Module, bool]] = [(root, False)]
+    while stack:
+        module, children_done = stack.pop()
+        if children_done:
+            found.extend((module, hook) for hook, _ in list(module.__dict__.get(_LOAD_POST_HOOKS, {}).values()))
+        elif id(module) not in seen:
+            seen.add(id(module))
+            stack.append((module, True))
+            stack.extend((child, False) for _, child in reversed(list(module.named_children())))
+    return found
+
+
+def _key_problems(
+    missing: list[Any], unexpected: list[Any], targets: Mapping[str, tuple[Module, str, Any]], state: Mapping[str, Any]
+) -> list[str]:
+    """The texts of a strict load's failures: the ``missing`` keys with their shapes, the ``unexpected`` ones with
+    what the state gives (a key a post hook added may be neither a target nor in the state: its name alone)."""
+    problems = []
+    if missing:
+        problems.append(
+            "missing keys: " + ", ".join(f"{k} {_shape_of(targets[k][2])}" if k in targets else str(k) for k in missing)
+        )
+    if unexpected:
+        problems.append(
+            "unexpected keys: "
+            + ", ".join(f"{k} {_describe_entry(state[k])}" if k in state else str(k) for k in unexpected)
+        )
+    return problems
 
 
 def _named_items(name: str, sequence: list | tuple) -> Iterator[tuple[str, Any]]:

@@ -185,6 +185,87 @@ def test_cpu_returns_the_module_and_half_casts_it():
     assert layer.half() is layer and layer.weight.dtype == np.float16
 
 
+def _nested(library, torch=None):
+    """A model with a hooked sub-module: (model, calls), each call of a post hook recorded with the keys it saw."""
+    model = library.Sequential(library.Linear(2, 3), library.Sequential(library.Linear(3, 1)))
+    calls = []
+
+    def record(name):
+        return lambda module, keys: calls.append((name, list(keys.missing_keys), list(keys.unexpected_keys)))
+
+    model.register_load_state_dict_post_hook(record("outer"))
+    model[1].register_load_state_dict_post_hook(record("inner"))
+    model[1][0].register_load_state_dict_post_hook(record("leaf"))
+    return model, calls
+
+
+def test_load_state_dict_post_hooks_see_the_whole_loads_keys_innermost_first_as_torch():
+    torch = pytest.importorskip("torch")
+    ours, our_calls = _nested(nn)
+    theirs, their_calls = _nested(torch.nn)
+    our_state = {name: value for name, value in ours.state_dict().items() if name != "1.0.bias"}
+    their_state = {name: value for name, value in theirs.state_dict().items() if name != "1.0.bias"}
+    our_state["extra"], their_state["extra"] = np.ones(1), torch.ones(1)
+    our_result = ours.load_state_dict(our_state, strict=False)
+    their_result = theirs.load_state_dict(their_state, strict=False)
+    assert (their_result.missing_keys, their_result.unexpected_keys) == (["1.0.bias"], ["extra"])
+    assert (
+        our_calls
+        == their_calls
+        == [("leaf", ["1.0.bias"], ["extra"])] + [(name, ["1.0.bias"], ["extra"]) for name in ("inner", "outer")]
+    )
+    assert (our_result.missing_keys, our_result.unexpected_keys) == (["1.0.bias"], ["extra"])
+
+
+def test_a_load_state_dict_post_hook_clearing_the_keys_lets_a_strict_load_pass_as_torch():
+    torch = pytest.importorskip("torch")
+
+    def forgiving(library):
+        model = library.Linear(2, 1)
+        model.register_load_state_dict_post_hook(lambda module, keys: keys.missing_keys.clear())
+        return model
+
+    ours, theirs = forgiving(nn), forgiving(torch.nn)
+    ours.load_state_dict({"weight": np.full((1, 2), 3.0)})
+    theirs.load_state_dict({"weight": torch.full((1, 2), 3.0)})
+    np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
+
+
+def test_a_strict_load_still_failing_after_the_post_hooks_changes_nothing():
+    model = nn.Linear(2, 1)
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    calls = []
+    model.register_load_state_dict_post_hook(lambda module, keys: calls.append(list(keys.missing_keys)))
+    with pytest.raises(RuntimeError, match="missing keys: bias"):
+        model.load_state_dict({"weight": np.full((1, 2), 3.0)})
+    assert calls == [["bias"]]
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_a_load_state_dict_post_hook_returning_a_value_is_torchs_assertion_error_and_changes_nothing():
+    torch = pytest.importorskip("torch")
+    for library, make in ((nn, np.zeros), (torch.nn, torch.zeros)):
+        model = library.Linear(2, 1)
+        model.register_load_state_dict_post_hook(lambda module, keys: keys)
+        with pytest.raises(AssertionError):
+            model.load_state_dict({"weight": make((1, 2)), "bias": make(1)})
+    ours = nn.Linear(2, 1, rng=0)
+    before = ours.weight.data.copy()
+    ours.register_load_state_dict_post_hook(lambda module, keys: keys)
+    with pytest.raises(AssertionError, match="must return None"):
+        ours.load_state_dict({"weight": np.zeros((1, 2)), "bias": np.zeros(1)})
+    np.testing.assert_array_equal(ours.weight.data, before)
+
+
+def test_a_removed_load_state_dict_post_hook_is_not_called():
+    model = nn.Linear(2, 1)
+    calls = []
+    model.register_load_state_dict_post_hook(calls.append).remove()
+    model.load_state_dict(model.state_dict())
+    assert calls == []
+
+
 # -- containers -----------------------------------------------------------------------------------------------
 def test_a_parameter_without_data_is_empty_as_torch():
     torch = pytest.importorskip("torch")
