@@ -260,3 +260,19 @@ def test_packed_sequence_converts_its_data_as_torchs():
     their_unpacked, their_lengths = torch.nn.utils.rnn.pad_packed_sequence(theirs.to(torch.float64))
     np.testing.assert_array_equal(unpacked.data, their_unpacked.numpy())
     np.testing.assert_array_equal(lengths, their_lengths.numpy())
+
+
+def test_a_packed_sequence_built_with_sorted_indices_only_gets_their_inverse_as_torchs():
+    torch = pytest.importorskip("torch")
+    data = np.arange(6.0)
+    sorted_indices = [2, 0, 1]  # lengths 1, 2, 3 in batch order
+    ours = PackedSequence(Tensor(data), np.array([3, 2, 1]), np.array(sorted_indices))
+    theirs = torch.nn.utils.rnn.PackedSequence(
+        torch.tensor(data), torch.tensor([3, 2, 1]), torch.tensor(sorted_indices)
+    )
+    np.testing.assert_array_equal(ours.unsorted_indices, theirs.unsorted_indices.numpy())
+    padded, lengths = pad_packed_sequence(ours, batch_first=True)
+    their_padded, their_lengths = torch.nn.utils.rnn.pad_packed_sequence(theirs, batch_first=True)
+    np.testing.assert_array_equal(padded.data, their_padded.numpy())
+    np.testing.assert_array_equal(lengths, their_lengths.numpy())
+    assert PackedSequence(Tensor(data), np.array([3, 2, 1])).unsorted_indices is None

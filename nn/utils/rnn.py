@@ -77,17 +77,42 @@ def pad_sequence(
     return stack(padded, axis=0 if batch_first else 1)
 
 
-class PackedSequence(NamedTuple):
-    """A batch of sequences without their padding (see the module docstring for the layout).
-
-    ``data`` (sum of the lengths, *) is a Tensor; ``batch_sizes`` (int64, one entry per step of the longest
-    sequence), ``sorted_indices`` and ``unsorted_indices`` (int64, or None) are numpy arrays.
-    """
-
+class _PackedSequenceFields(NamedTuple):
     data: Tensor
     batch_sizes: np.ndarray
     sorted_indices: np.ndarray | None = None
     unsorted_indices: np.ndarray | None = None
+
+
+class PackedSequence(_PackedSequenceFields):
+    """A batch of sequences without their padding (see the module docstring for the layout).
+
+    ``data`` (sum of the lengths, *) is a Tensor; ``batch_sizes`` (int64, one entry per step of the longest
+    sequence), ``sorted_indices`` and ``unsorted_indices`` (int64, or None) are numpy arrays. As torch's, a
+    PackedSequence built with ``sorted_indices`` but no ``unsorted_indices`` gets their inverse permutation,
+    ``unsorted_indices[sorted_indices[k]] = k``.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        data: Tensor,
+        batch_sizes: Any,
+        sorted_indices: Any = None,
+        unsorted_indices: Any = None,
+    ) -> PackedSequence:
+        if sorted_indices is not None:
+            sorted_indices = np.asarray(
+                sorted_indices._data if isinstance(sorted_indices, Node) else sorted_indices, dtype=np.int64
+            )
+            if unsorted_indices is None:
+                unsorted_indices = np.argsort(sorted_indices).astype(np.int64)
+        if unsorted_indices is not None:
+            unsorted_indices = np.asarray(
+                unsorted_indices._data if isinstance(unsorted_indices, Node) else unsorted_indices, dtype=np.int64
+            )
+        return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def lengths(self) -> np.ndarray:
         """The length of every sequence, in the batch's own order."""
