@@ -111,7 +111,7 @@ def test_packing_is_differentiable_by_finite_differences():
         ([2, 0], {}, RuntimeError, "greater than 0"),
         ([2], {}, RuntimeError, r"equal to batch_size, but got 1 \(batch_size=2\)"),
         ([5, 1], {}, ValueError, "a length of 5 exceeds the 3 time steps"),
-        ([2.0, 1.0], {}, ValueError, "1-D sequence of integers"),
+        ([2.5, 1.0], {}, ValueError, "1-D sequence of integers"),
     ],
 )
 def test_bad_lengths_are_refused(lengths, options, error, message):
@@ -276,3 +276,21 @@ def test_a_packed_sequence_built_with_sorted_indices_only_gets_their_inverse_as_
     np.testing.assert_array_equal(padded.data, their_padded.numpy())
     np.testing.assert_array_equal(lengths, their_lengths.numpy())
     assert PackedSequence(Tensor(data), np.array([3, 2, 1])).unsorted_indices is None
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_lengths_of_a_float_dtype_holding_whole_numbers_pack_as_torchs(as_tensor):
+    torch = pytest.importorskip("torch")
+    x = padded_batch([3, 1, 2])
+    mask = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]])  # lengths summed from a float mask
+    lengths = mask.sum(axis=1)
+    ours = pack_padded_sequence(Tensor(x), Tensor(lengths) if as_tensor else list(lengths), enforce_sorted=False)
+    their_lengths = torch.tensor(lengths) if as_tensor else list(lengths)
+    theirs = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(x), their_lengths, enforce_sorted=False)
+    np.testing.assert_array_equal(ours.data.data, theirs.data.numpy())
+    np.testing.assert_array_equal(ours.batch_sizes, theirs.batch_sizes.numpy())
+    np.testing.assert_array_equal(ours.sorted_indices, theirs.sorted_indices.numpy())
+    unpadded = unpad_sequence(Tensor(x), Tensor(lengths) if as_tensor else list(lengths))
+    their_unpadded = torch.nn.utils.rnn.unpad_sequence(torch.tensor(x), torch.tensor(lengths))
+    for mine, reference in zip(unpadded, their_unpadded, strict=True):
+        np.testing.assert_array_equal(mine.data, reference.numpy())

@@ -161,8 +161,13 @@ class PackedSequence(_PackedSequenceFields):
 
 
 def _lengths(lengths: Any, batch: int) -> np.ndarray:
-    """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked."""
+    """``lengths`` (a list, array or Tensor of integers, one per sequence) as an int64 vector, checked. Whole
+    numbers of a float dtype count too (lengths summed from a float mask), as torch's ``as_tensor(lengths,
+    dtype=int64)`` reads them; fractional ones are refused (torch truncates them)."""
     array = np.asarray(lengths._data if isinstance(lengths, Node) else lengths)
+    if array.ndim == 1 and array.size and array.dtype.kind == "f" and np.all(np.isfinite(array)):
+        if np.array_equal(array, np.trunc(array)):
+            array = array.astype(np.int64)
     if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
         raise ValueError(f"pack_padded_sequence: lengths must be a 1-D sequence of integers, got {array!r}")
     if array.size != batch:
