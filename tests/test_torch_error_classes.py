@@ -1276,3 +1276,21 @@ def test_negating_a_bool_tensor_names_neg_and_is_also_torchs_runtime_error(call)
 def test_np_negative_of_a_bool_tensor_names_neg():
     with pytest.raises(TypeError, match=r"^neg: .*bool.*~"):
         np.negative(A.tensor([True, False]))
+
+
+# -- nn.utils ---------------------------------------------------------------------------------------------------
+NN_UTILS_SHAPES = [
+    pytest.param(
+        lambda lib: lib.nn.utils.vector_to_parameters(lib.doubles(5), [lib.doubles(3, 4)]), id="vector-too-short"
+    ),
+    pytest.param(lambda lib: lib.nn.utils.vector_to_parameters(lib.doubles(5, 5), [lib.doubles(3, 4)]), id="vector-2d"),
+    pytest.param(
+        lambda lib: lib.nn.utils.rnn.pad_sequence([lib.zeros(2, 3), lib.zeros(2, 4)]), id="pad-sequence-trailing"
+    ),
+    pytest.param(lambda lib: lib.nn.utils.rnn.pad_sequence([]), id="pad-sequence-empty"),
+]
+
+
+@pytest.mark.parametrize("call", NN_UTILS_SHAPES)
+def test_nn_utils_shapes_that_do_not_fit_are_also_torch_runtime_errors(call):
+    _raises_both(call, A.ShapeError, ValueError, RuntimeError)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from autograd import Node, Tensor, cat, no_grad
+from autograd import Node, ShapeError, Tensor, cat, no_grad
 
 from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from ..warning_site import deprecated_alias
@@ -62,15 +62,17 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Copy consecutive slices of the 1-D ``vec`` into the parameters' data, in place (no graph), as torch."""
+    """Copy consecutive slices of the 1-D ``vec`` into the parameters' data, in place (no graph), as torch. A
+    vector of another ndim or another length than the parameters' total size is a ShapeError (a ValueError and
+    torch's RuntimeError; torch ignores a longer vector's tail, refused here)."""
     if not isinstance(vec, Node):
         raise TypeError(f"vector_to_parameters: expected a Tensor, got {type(vec).__name__}")
     if vec.ndim != 1:
-        raise ValueError(f"vector_to_parameters: expected a 1-D vector, got shape {vec.shape}")
+        raise ShapeError(f"vector_to_parameters: expected a 1-D vector, got shape {vec.shape}")
     tensors = _tensors("vector_to_parameters", parameters)
     needed = sum(tensor.size for tensor in tensors)
     if vec.shape[0] != needed:
-        raise ValueError(f"vector_to_parameters: the vector has {vec.shape[0]} entries, the parameters hold {needed}")
+        raise ShapeError(f"vector_to_parameters: the vector has {vec.shape[0]} entries, the parameters hold {needed}")
     start = 0
     with no_grad():
         for tensor in tensors:

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Node, Tensor, concatenate, full, stack
+from autograd import Node, ShapeError, Tensor, concatenate, full, stack
 
 __all__ = [
     "PackedSequence",
@@ -53,17 +53,18 @@ def pad_sequence(
 
     Every sequence must have the same trailing shape ``*``; the result has the first sequence's dtype. The
     gradient of the result reaches each sequence (the padding gets none). Sequences may be Tensors, arrays or
-    lists; an empty collection, a 0-d sequence or mismatched trailing shapes are ValueErrors.
+    lists; a 0-d sequence is a ValueError, an empty collection or mismatched trailing shapes a ShapeError (a
+    ValueError and torch's RuntimeError).
     """
     if padding_side not in ("left", "right"):
         raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     tensors = [_as_sequence(index, sequence) for index, sequence in enumerate(sequences)]
     if not tensors:
-        raise ValueError("pad_sequence: received an empty list of sequences")
+        raise ShapeError("pad_sequence: received an empty list of sequences")
     trailing, dtype = tensors[0].shape[1:], tensors[0].dtype
     for index, tensor in enumerate(tensors):
         if tensor.shape[1:] != trailing:
-            raise ValueError(
+            raise ShapeError(
                 f"pad_sequence: sequence {index} has shape {tensor.shape}, whose trailing axes differ from the "
                 f"first sequence's {trailing}"
             )
