@@ -162,11 +162,13 @@ def can_store(result: Any, target: Any) -> bool:
     return _CATEGORY.get(np.dtype(result).kind, 3) <= _CATEGORY.get(np.dtype(target).kind, -1)
 
 
-def _cast_error(op: str, result: np.dtype, target: np.dtype) -> InPlaceCastError:
-    """The error for storing a ``result``-dtype result in place in a ``target``-dtype tensor, in torch's words."""
+def _cast_error(op: str, result: np.dtype, target: np.dtype, other: np.dtype | None = None) -> InPlaceCastError:
+    """The error for storing a ``result``-dtype result in place in a ``target``-dtype tensor, in torch's words (naming
+    the operation ``target <op> other`` when the other operand's dtype is given)."""
     theirs, ours = (_TORCH_DTYPE_NAMES.get(np.dtype(d).name, np.dtype(d).name) for d in (result, target))
+    what = f"the {result} result" if other is None else f"the result of {target} {op} {other}"
     return InPlaceCastError(
-        f"{op}: the {result} result cannot be stored in place in a {target} tensor (result type {theirs} can't be "
+        f"{op}: {what} cannot be stored in place in a {target} tensor (result type {theirs} can't be "
         f"cast to the desired output type {ours})"
     )
 
@@ -185,17 +187,12 @@ class TensorInPlace:
         result = np.result_type(self._data, other._data)
         if ufunc is np.true_divide and result.kind != "f":
             result = get_default_dtype()
-        theirs, ours = (_TORCH_DTYPE_NAMES.get(d.name, d.name) for d in (result, self.dtype))
-        refusal = InPlaceCastError(
-            f"{op}: the result of {self.dtype} {op} {other.dtype} cannot be stored in place in a "
-            f"{self.dtype} tensor (result type {theirs} can't be cast to the desired output type {ours})"
-        )
         if not can_store(result, self.dtype):  # a result of a higher category (torch's rule, not numpy's same_kind)
-            raise refusal
+            raise _cast_error(op, result, self.dtype, other.dtype)
         try:  # cast as torch casts (int16 into uint8 too); IEEE results, no warnings
             quietly(ufunc, self._data, other._data, out=self._data, casting="unsafe")
         except TypeError:  # no loop for these dtypes (bool - bool)
-            raise refusal from None
+            raise _cast_error(op, result, self.dtype, other.dtype) from None
         except ValueError as error:
             if not self._data.flags.writeable:
                 raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
