@@ -664,9 +664,10 @@ class Module:
                         f"{type(module).__name__} returned a value; it must return None and change "
                         "incompatible_keys in place"
                     )
-            problems = _key_problems(result.missing_keys, result.unexpected_keys, all_targets, state)
-            if strict and problems:
-                raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+            if strict and post_hooks:  # the keys as the hooks left them (without hooks, _checked checked them)
+                problems = _key_problems(result.missing_keys, result.unexpected_keys, all_targets, state)
+                if problems:
+                    raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         except BaseException:  # nothing half-changed: the tensors, their versions and the extra states set so far
             for backup in backups:
                 _restore(*backup)
