@@ -203,7 +203,9 @@ def _log_gamma(x: np.ndarray) -> np.ndarray:
     """log |Gamma(x)|: by math.lgamma (inf at the poles and at +-inf, as torch's std::lgamma), except for x in
     [1/2, 5/2], around the zeros at 1 and 2, where it is the power series above about the nearer of them (z = x - 1
     or x - 2 is exact there)."""
-    result = np.array([_log_gamma_of(v) for v in x.reshape(-1).tolist()], dtype=np.float64).reshape(x.shape)
+    result = np.empty(x.shape, dtype=np.float64)
+    by_library = ~((x >= 0.5) & (x < 2.5))  # (nan too) math.lgamma's entries: the others take a series below
+    result[by_library] = [_log_gamma_of(v) for v in x[by_library].tolist()]
     for centre, coefficients in _LGAMMA_SERIES.items():
         near = (x >= centre - 0.5) & (x < centre + 0.5)
         if np.any(near):
