@@ -25,7 +25,7 @@ from .quiet import quiet
 from .versions import (
     _adopt_earlier_parents,
     _InPlaceClock,
-    _StaleViews,
+    _ParentWatch,
     _ticks,
     last_change,
     read_inputs,
@@ -255,7 +255,7 @@ def backpropagate(
     # The graph holds no reference cycles (rules never capture nodes), so the cyclic
     # collector would only re-scan the graph again and again; pause it for the pass (autograd.collector).
     # Rules meet the IEEE edge cases (1/0, inf - inf, overflow) without numpy's warnings, as in torch.
-    if _StaleViews.possible:  # a view used as a root or an input after its base changed: its present history
+    if _ParentWatch.on:  # a view used as a root or an input after its base changed: its present history
         refresh_views(roots)
         if inputs is not None:
             refresh_views(inputs)

@@ -62,11 +62,12 @@ from .op import Op
 from .versions import (
     StaleNoGradViewError,
     VersionCounter,
-    _StaleViews,
+    _ParentWatch,
     _ticks,
     forget_history,
     increment_version,
     is_view,
+    note_child,
     rebase_history,
     refresh_views,
 )
@@ -77,7 +78,7 @@ from .versions import check_in_place_allowed as check_in_place_allowed  # tensor
 _ndarray = np.ndarray
 
 _new_object = object.__new__  # a node without running __init__ (one global name for the hot path)
-_rebase_tick = operator.itemgetter(0)  # the tick of a ``_history`` entry (tick, earlier self)
+_rebase_tick = operator.itemgetter(0)  # the tick of a ``_history`` entry (tick, earlier self, its children)
 
 __all__ = [
     "Node",
@@ -217,8 +218,13 @@ class Node(NodeCopying):
     _post_accumulate_grad_hooks: PostAccumulateHooks | None = None
     _origin: Any = None
     _version_counter: VersionCounter | None = None
-    #: ``[(tick, earlier self), ...]`` once :func:`rebase_history` has given this node a new history.
-    _history: list[tuple[int, Node]] | None = None
+    #: ``[(tick, earlier self, its children), ...]`` once :func:`rebase_history` has given this node a new history:
+    #: the earlier selves still reachable from a node recorded before the change at ``tick`` (see
+    #: :func:`autograd.versions._keep_earlier_self`; ``its children``: weak references, None when unknown).
+    _history: list[tuple[int, Node, list[weakref.ref] | None]] | None = None
+    #: Weak references to the nodes recorded from this one since its last in-place change, once it has had one
+    #: (None before, and for a Value: see :func:`autograd.versions.note_child`).
+    _children_since: list[weakref.ref] | None = None
     #: ``(op, base, attrs)`` of a view that recorded nothing when made (see ``Tensor._view``).
     _view_of: tuple[Any, Node, Any] | None = None
     #: What this node is to its version counter's array, when it is not the array's owner: "view", "detached" or
@@ -272,7 +278,8 @@ class Node(NodeCopying):
         # numpy's result on 0-d data is a scalar; array-holding nodes wrap it (type tests first: they are cheaper)
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
-        if _StaleViews.possible:  # a view whose base changed in place since is brought up to date before it is read
+        watched = _ParentWatch.on
+        if watched:  # a view whose base changed in place since is brought up to date before it is read
             refresh_views(parents)
         node = _new_object(cls)
         node._data = data
@@ -293,6 +300,8 @@ class Node(NodeCopying):
                     node.op = op
                     node.attrs = attrs
                     node._recorded_at = next(_ticks)
+                    if watched:
+                        note_child(node, parents)
                     if _anomaly_blocks.open and _mode.anomaly is not None:
                         _mode.anomaly.on_record(node)
                     return node
@@ -304,7 +313,8 @@ class Node(NodeCopying):
         one-input ops and of a number operand (``y * 1.0001``)."""
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
-        if _StaleViews.possible:
+        watched = _ParentWatch.on
+        if watched:
             refresh_views((parent,))
         node = _new_object(cls)
         node._data = data
@@ -316,6 +326,8 @@ class Node(NodeCopying):
             node.op = op
             node.attrs = attrs
             node._recorded_at = next(_ticks)
+            if watched:
+                note_child(node, (parent,))
             if _anomaly_blocks.open and _mode.anomaly is not None:
                 _mode.anomaly.on_record(node)
             return node
@@ -327,7 +339,8 @@ class Node(NodeCopying):
         on two scalar nodes."""
         if type(data) is not _ndarray and type(data) is not float and cls.holds_arrays:
             data = np.asarray(data)
-        if _StaleViews.possible:
+        watched = _ParentWatch.on
+        if watched:
             refresh_views((first, second))
         node = _new_object(cls)
         node._data = data
@@ -339,6 +352,8 @@ class Node(NodeCopying):
             node.op = op
             node.attrs = None
             node._recorded_at = next(_ticks)
+            if watched:
+                note_child(node, (first, second))
             if _anomaly_blocks.open and _mode.anomaly is not None:
                 _mode.anomaly.on_record(node)
             return node
@@ -372,7 +387,7 @@ class Node(NodeCopying):
     @property
     def is_leaf(self) -> bool:
         """True for nodes not produced by a recorded operation."""
-        if _StaleViews.possible:
+        if _ParentWatch.on:
             refresh_views((self,))
         return self.op is None
 
@@ -381,7 +396,7 @@ class Node(NodeCopying):
     @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to this node: set on a leaf, True on every node recorded from one."""
-        if _StaleViews.possible:
+        if _ParentWatch.on:
             try:
                 refresh_views((self,))
             except StaleNoGradViewError:  # its base took a recorded history, as torch's view: True, using it raises
@@ -440,7 +455,7 @@ class Node(NodeCopying):
         """The backward function of this node, as torch's ``grad_fn`` (None for leaves and constants):
         ``grad_fn.name`` is the op's name, ``grad_fn.op`` the op, and ``grad_fn.next_functions`` the parents'
         backward functions (an ``AccumulateGrad`` for a leaf that requires grad, None for a constant)."""
-        if _StaleViews.possible:
+        if _ParentWatch.on:
             refresh_views((self,))
         return _backward_function(self) if self.op is not None else None
 
@@ -500,7 +515,7 @@ class Node(NodeCopying):
             if grad is not None:
                 raise TypeError("backward: got both grad and gradient (torch's name for it); pass one")
             grad = gradient
-        if _StaleViews.possible:
+        if _ParentWatch.on:
             refresh_views((self,))
         if not self._requires_grad:
             raise RuntimeError(
@@ -586,7 +601,7 @@ class Node(NodeCopying):
     def retain_grad(self) -> None:
         """Keep this intermediate node's ``.grad`` after backward (leaves always do); a node that does not require
         grad has no gradient to keep (a RuntimeError, as torch's)."""
-        if _StaleViews.possible:
+        if _ParentWatch.on:
             try:
                 refresh_views((self,))
             except StaleNoGradViewError:  # as torch's: nothing here; using the view raises
@@ -605,7 +620,7 @@ class Node(NodeCopying):
         The hook may return a replacement gradient (or None to keep it). The
         returned handle's ``remove()`` unregisters the hook.
         """
-        if _StaleViews.possible:
+        if _ParentWatch.on:
             refresh_views((self,))
         if not self._requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a node that does not require grad")
@@ -613,7 +628,7 @@ class Node(NodeCopying):
 
     def _add_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Put ``hook`` into this node's hook table (tensor hooks and its ``grad_fn``'s); its handle removes it."""
-        if _StaleViews.possible:  # (a stale view's hooks would go with the history it had before the change)
+        if _ParentWatch.on:  # (a stale view's hooks would go with the history it had before the change)
             refresh_views((self,))
         if self._hooks is None:
             self._hooks = {}

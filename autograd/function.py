@@ -332,14 +332,13 @@ class Function:
                 increment_version(results[index])
         for index in changed:
             item = results[index]
-            _, recorded = _changed_in_place(
+            recorded, earlier = _changed_in_place(
                 cls, item, differentiable(item, ctx._output_data[index]), parents, attrs(index), bumped
             )
             if recorded is not None and recorded.requires_grad:
                 ctx._output_refs[index] = weakref.ref(recorded)
                 ctx._output_ticks[index] = recorded._recorded_at
-            if recorded is item:  # its history rebased: the earlier self holds the values the call read
-                earlier = item._history[-1][1]
+            if earlier is not None:  # its history rebased: the earlier self holds the values the call read
                 parents = tuple(earlier if parent is item else parent for parent in parents)
         # a new node returned at several positions is one output, as torch's: the same object at each, recorded at
         # the last position (backward gets zeros, or None, for the others); an input returned twice is two outputs
@@ -506,17 +505,17 @@ def _changed_in_place(
     parents: tuple[Node, ...],
     attrs: dict,
     bumped: bool = False,
-) -> tuple[Node, Node | None]:
-    """The input ``node`` that forward changed in place, returned as the output, and the node that holds this
-    call's history for it (None when nothing is recorded): its version is bumped (unless ``bumped``: the caller did),
-    and, when recording, its history rebased onto this Function's node; a view (``x[1]``) instead takes the
-    Function's result as a new node, written through to the tensor it views, as torch's, and that node holds the
-    call's history."""
+) -> tuple[Node | None, Node | None]:
+    """For the input ``node`` that forward changed in place and returned as an output: the node that holds this
+    call's history for it (None when nothing is recorded), and ``node``'s earlier self when that is ``node`` itself
+    (else None). Its version is bumped (unless ``bumped``: the caller did), and, when recording, its history rebased
+    onto this Function's node; a view (``x[1]``) instead takes the Function's result as a new node, written through
+    to the tensor it views, as torch's, and that node holds the call's history."""
     _check_changeable(function, node, differentiable)
     if not differentiable:
         if not bumped:
             increment_version(node)
-        return node, None
+        return None, None
     if isinstance(node, Tensor) and is_view(node):
         recorded = Tensor._from_op(node._data.copy(), function._op(), parents, attrs)
         try:  # the write through to the base bumps the shared version once, as torch counts mark_dirty on a view
@@ -524,10 +523,10 @@ def _changed_in_place(
         except Exception:
             increment_version(node)  # forward changed the shared memory all the same: what read it is now stale
             raise
-        return node, recorded
-    rebase_history(node, function._op(), parents, attrs, bump=not bumped)
+        return recorded, None
+    earlier = rebase_history(node, function._op(), parents, attrs, bump=not bumped)
     views_go_stale(node)  # its live views show the new values: each becomes a view of the new node when next used
-    return node, node
+    return node, earlier
 
 
 def _output_data(function: type[Function], kind: type[Node], result: Any) -> Any:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .collector import collector_paused
 from .parents import store_parents
-from .versions import ALWAYS_SHARED, VersionCounter, _StaleViews, refresh_views
+from .versions import ALWAYS_SHARED, VersionCounter, _adopt_earlier_parents, _ParentWatch, note_child, refresh_views
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -42,6 +42,7 @@ class NodeCopying:
             "_version_counter",
             "retains_grad",
             "_history",
+            "_children_since",
             "_view_of",
             "_view_base",
             "_based_at",
@@ -76,7 +77,7 @@ class NodeCopying:
         calls this method again for that graph: the nesting grows with the order of derivative,
         never with the depth of a graph.
         """
-        if _StaleViews.possible:  # a view whose base changed in place is copied with its history as a view of it now
+        if _ParentWatch.on:  # a view whose base changed in place is copied with its history as a view of it now
             refresh_views((self,))
         # The copies form no reference cycles, so the cyclic collector would only re-scan them
         # again and again while they are made (as in backpropagate); pause it meanwhile (autograd.collector).
@@ -121,6 +122,10 @@ class NodeCopying:
                 twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
             elif key in ("_view_of", "_made_in_no_grad"):  # the copy holds an array of its own: no refusal to make
                 continue
+            elif key == "_history":  # whose children are the copies of its children: unknown, so every entry is kept
+                twin._history = [(tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value]
+            elif key == "_children_since":
+                twin._children_since = None
             else:
                 setattr(twin, key, copy.deepcopy(value, memo))
 
@@ -153,7 +158,7 @@ class NodeCopying:
         shares its version counter too, as a view does, so an in-place change through either is
         seen by both; a Value's number cannot be changed in place, so its copy counts on its own.
         """
-        if _StaleViews.possible:  # (see __deepcopy__)
+        if _ParentWatch.on:  # (see __deepcopy__)
             refresh_views((self,))
         twin = object.__new__(type(self))
         twin._data = self._data
@@ -172,11 +177,16 @@ class NodeCopying:
                 twin._post_accumulate_grad_hooks = copy.copy(state["_post_accumulate_grad_hooks"])  # (its own lock)
             if state.get("_history") is not None:  # its own list: a later in-place change of either appends to it
                 twin._history = list(state["_history"])
+            if state.get("_children_since") is not None:  # the nodes recorded from the copy will be its own
+                twin._children_since = []
         if isinstance(self._data, np.ndarray):
             twin._version_counter = self._shared_version()
             twin._version_counter.add_holder(twin, "copy")
         elif self._version_counter is not None:
             twin._version_counter = NodeCopying._copied_counter(self._version_counter, twin._data, {})
+        if _ParentWatch.on and twin.op is not None:  # a new child of its parents, recorded when the original was:
+            _adopt_earlier_parents(twin)  # it takes the parents the original had then (those still changed since),
+            note_child(twin, twin.parents)  # and the rest note it, as every recorded node is noted
         return twin
 
     def __reduce_ex__(self, protocol: int) -> tuple:
@@ -188,7 +198,7 @@ class NodeCopying:
         ``copy.deepcopy`` do not come here (see :meth:`__copy__` and :meth:`__deepcopy__`).
         """
         # (the flag as read: a view whose base changed in place requires grad as a view of it now)
-        requires_grad = self.requires_grad if _StaleViews.possible else self._requires_grad
+        requires_grad = self.requires_grad if _ParentWatch.on else self._requires_grad
         state = {key: value for key, value in self.__dict__.items() if key not in NodeCopying._GRAPH_STATE}
         return NodeCopying._rebuild_leaf, (type(self), self._data, requires_grad, self._grad, state or None)
 

@@ -47,7 +47,7 @@ from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
-    _StaleViews,
+    _ParentWatch,
     no_grad_view_change_error,
     read_inputs,
     reads_output,
@@ -718,7 +718,7 @@ class TensorInPlace:
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
         as torch's ``index_put_``, on a tensor that is not a parameter when it or ``value`` requires grad)."""
-        if _StaleViews.possible and isinstance(value, Node):  # a view whose base changed since: its present history
+        if _ParentWatch.on and isinstance(value, Node):  # a view whose base changed since: its present history
             refresh_views((value,))  # (``t[i] += v`` hands back the view it just changed, stale until it is used)
         if _is_own_view_at(value, self, index):  # Python's write-back of ``t[i] += v``: the view already changed t;
             increment_version(self)  # not written again, but counted as torch counts its copy of the view onto t

@@ -123,11 +123,14 @@ class _InPlaceClock:
 last_change = [0]
 
 
-class _StaleViews:
-    """Whether views may be stale anywhere (False until the first recorded in-place change of a tensor with live
-    views): until then, making a node checks none of its parents."""
+class _ParentWatch:
+    """Whether making a node must look at its parents: False until the first recorded in-place change anywhere (a
+    node taking a new history), so until then it looks at none. From then on, a stale view among the parents is
+    brought up to date first (:func:`refresh_views`), and a recorded node is noted as a child of each parent that
+    has taken a new history (:func:`note_child`), so that parent keeps an earlier self only while a child
+    recorded before the change that made it lives (see :func:`_keep_earlier_self`)."""
 
-    possible = False
+    on = False
 
 
 class StaleNoGradViewError(RuntimeError):
@@ -150,7 +153,7 @@ def views_go_stale(node: Node) -> None:
     counter = node._version_counter
     if counter is not None and counter._holders:
         counter.views_rebased_at = node._recorded_at
-        _StaleViews.possible = True
+        _ParentWatch.on = True
 
 
 def refresh_view(node: Node) -> None:
@@ -223,7 +226,7 @@ def increment_version(node: Node | Iterable[Node]) -> None:
 
 def rebase_history(
     node: Node, op: Op, parents: tuple[Node, ...], attrs: Any = None, earlier_data: Any = None, bump: bool = True
-) -> None:
+) -> Node:
     """Make ``node`` the output of ``op`` applied to ``parents``, in place (torch's rebase_history).
 
     For an operation that changed ``node``'s data in place and returns ``node`` itself (a custom
@@ -239,6 +242,8 @@ def rebase_history(
 
     ``bump=False`` leaves the version alone: for a view of a tensor just changed, whose shared counter that
     change has bumped already (one in-place change is one version, as in torch).
+
+    Returns the earlier self.
     """
     earlier = _keep_earlier_self(node, earlier_data)
     if bump:
@@ -249,8 +254,10 @@ def rebase_history(
     node.op = op
     node.attrs = attrs
     node._recorded_at = next(_ticks)
+    note_child(node, parents)
     if _mode.anomaly is not None:
         _mode.anomaly.on_record(node)
+    return earlier
 
 
 def forget_history(node: Node) -> None:
@@ -267,10 +274,18 @@ def forget_history(node: Node) -> None:
 
 
 def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
-    """Move ``node``'s history (op, parents, tick, requires_grad) and its hooks to a new node, its earlier self,
-    appended to ``node._history`` with the tick of this change (see :func:`rebase_history`), and return it. Hooks
-    registered before an in-place change act on the gradient of the values they saw, as torch's: they go with the
-    earlier self."""
+    """Move ``node``'s history (op, parents, tick, requires_grad) and its hooks to a new node, its earlier self, and
+    return it. Hooks registered before an in-place change act on the gradient of the values they saw, as torch's:
+    they go with the earlier self.
+
+    The nodes recorded from ``node`` before this change (its children since the last one) still hold ``node``: a
+    backward pass points them at this earlier self (:meth:`Node._earlier_self`), found in ``node._history`` by the
+    tick of this change. The entry is made only if one of those children still lives (torch's old ``grad_fn`` lives
+    exactly as long as the edges of the nodes recorded before): they were noted, weakly, in
+    ``node._children_since`` (:func:`note_child`); before ``node``'s first change nobody noted them, so that entry
+    is always kept. Entries whose children have all died since are dropped here too, so a tensor changed in place
+    every step does not keep every step's graph.
+    """
     earlier = object.__new__(type(node))
     if earlier_data is None:
         earlier._data = node._data
@@ -288,10 +303,33 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     if node._hooks:
         earlier._hooks, node._hooks = node._hooks, None
     rebased_at = _InPlaceClock.last_rebase = next(_ticks)
-    if node._history is None:
-        node._history = []
-    node._history.append((rebased_at, earlier))  # in tick order, so _earlier_self can bisect (copies get their own)
+    _ParentWatch.on = True
+    children = node._children_since
+    history = node._history
+    if history is None:
+        history = node._history = []
+    else:
+        history[:] = [entry for entry in history if _may_be_needed(entry[2])]
+    if _may_be_needed(children):
+        history.append((rebased_at, earlier, children))  # in tick order, so _earlier_self can bisect
+    # (a Value's operators note no children, to keep the scalar hot path free of the test: its entries are all kept)
+    node._children_since = [] if node.holds_arrays else None
     return earlier
+
+
+def _may_be_needed(children: list[weakref.ref] | None) -> bool:
+    """Whether an earlier self may still be reached: its children are unknown (None) or one of them lives."""
+    return children is None or any(child() is not None for child in children)
+
+
+def note_child(child: Node, parents: Iterable[Node]) -> None:
+    """Note ``child``, just recorded, as a child of each of ``parents`` that has taken a new history in place (it
+    then holds a list of the children recorded since; see :func:`_keep_earlier_self`). Called only while
+    ``_ParentWatch.on``."""
+    for parent in parents:
+        children = parent._children_since
+        if children is not None:
+            children.append(weakref.ref(child))
 
 
 def is_view(node: Node) -> bool:
