@@ -11,7 +11,7 @@
 ``python -m nn`` runs the main job (see ``nn/__main__.py``).
 """
 
-from . import data, functional, init, models, optim, serialization, utils
+from . import data, functional, init, models, modules, optim, serialization, utils
 from .activations import (
     ACONC,
     CELU,
@@ -273,6 +273,7 @@ __all__ = [
     "Mish",
     "MLP",
     "models",
+    "modules",
     "ModelSummary",
     "Module",
     "ModuleDict",

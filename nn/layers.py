@@ -34,6 +34,7 @@ from .functional.bilinear import bilinear
 from .functional.dropout import masked_dropout
 from .functional.in_place_change import change_in_place
 from .module import Module, as_layer_input, check_input_dtype
+from .module_global_hooks import GLOBAL_CALL_HOOKS
 from .module_hooks import HOOKED
 from .parameter import Parameter, factory_dtype
 
@@ -189,20 +190,26 @@ def _fused_pair(module: Module, following: Module, x: Any) -> str | None:
         return None
     for part in (module, following):
         own = part.__dict__
-        if "forward" in own or HOOKED in own or type(part).forward is not _PLAIN_FORWARD[type(part)]:
+        if (
+            "forward" in own
+            or HOOKED in own
+            or GLOBAL_CALL_HOOKS
+            or type(part).forward is not _PLAIN_FORWARD[type(part)]
+        ):
             return None
     return kind
 
 
 def _runs_inline(module: Sequential) -> bool:
     """Whether the Sequential ``module``'s call is its modules' calls in order: no hook (which would see its
-    input or output), no ``forward`` replaced on the instance or on the class, no ``__call__`` of its own."""
+    input or output; a global one too), no ``forward`` replaced on the instance or on the class, no ``__call__`` of its own."""
     cls = type(module)
     return (
         cls.forward is Sequential.forward
         and cls.__call__ is Module.__call__
         and "forward" not in module.__dict__
         and HOOKED not in module.__dict__
+        and not GLOBAL_CALL_HOOKS
     )
 
 

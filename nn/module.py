@@ -28,7 +28,8 @@ from autograd.tensor import in_native_byte_order
 from autograd.torch_names import check_factory_options, is_device
 
 from .buffer import Buffer
-from .module_hooks import HOOKED, HookHandle, add_hook, call_with_hooks
+from .module_global_hooks import GLOBAL_CALL_HOOKS
+from .module_hooks import HOOKED, HookHandle, add_global_hook, add_hook, call_with_hooks, registration_hooks
 from .module_repr import Lines, block, entry, lines_of, text_of
 from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
@@ -118,7 +119,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if HOOKED in self.__dict__:  # some hook table exists (one dict lookup on every call)
+        if HOOKED in self.__dict__ or GLOBAL_CALL_HOOKS:  # a hook table of its own, or a global hook
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -400,6 +401,10 @@ class Module:
             raise TypeError(
                 f"register_buffer: buffer {name!r} must be an ndarray, a Tensor or None, got {type(array).__name__}"
             )
+        for hook in registration_hooks("buffer"):  # torch's global ones, after the checks (their result unchecked)
+            result = hook(self, name, array)
+            if result is not None:
+                array = result
         self.__dict__.setdefault("_buffer_keys", {})[name] = None
         transient = self.__dict__.setdefault("_non_persistent_buffers", set())
         if persistent:
@@ -683,6 +688,10 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
         _check_member_name(self, "add_module", name, Module)
+        for hook in registration_hooks("module"):  # torch's global ones
+            result = hook(self, name, module)
+            if result is not None:
+                module = result
         if module is None:
             setattr(self, name, module)
         else:
@@ -707,6 +716,11 @@ class Module:
                 f"register_parameter: {name!r} must be an nn.Parameter, a leaf Value or None, got {type(param).__name__}"
             )
         _check_member_name(self, "register_parameter", name, (Parameter, Value))
+        if param is not None:
+            for hook in registration_hooks("parameter"):  # torch's global ones
+                result = hook(self, name, param)
+                if result is not None:
+                    param = result
         setattr(self, name, param)
         mark_value_parameters([param])  # (after the checks: a refused Value stays unmarked)
 
@@ -1183,3 +1197,55 @@ def _whole_numbers_for(array: np.ndarray, target_dtype: np.dtype) -> bool:
     limits = np.iinfo(target_dtype)
     with np.errstate(invalid="ignore"):
         return bool(np.all((array == np.trunc(array)) & (array >= limits.min) & (array <= limits.max)))
+
+
+# -- hooks common to all modules (torch's nn.modules.module.register_module_*) ----------------------------------
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> HookHandle:
+    """Call ``hook(module, args)`` before the forward of every module, as torch's: before the module's own
+    forward pre-hooks; a result other than None replaces the positional inputs (a non-tuple becomes the one
+    input). Keyword arguments go to ``forward`` only. The handle's ``remove()`` unregisters it (also on leaving
+    a ``with`` block). While no global hook is registered, calling a module costs nothing more."""
+    return add_global_hook("register_module_forward_pre_hook", "_forward_pre_hooks", hook)
+
+
+def register_module_forward_hook(
+    hook: Callable[..., Any], *, with_kwargs: bool = False, always_call: bool = False
+) -> HookHandle:
+    """Call ``hook(module, args, output)`` after the forward of every module, as torch's: before the module's own
+    forward hooks; a result other than None replaces the output (``with_kwargs``: ``hook(module, args, kwargs,
+    output)``). ``always_call`` runs it also when the call raises (output None if the forward itself did), before
+    the module's own always-called hooks, then the error propagates. The handle's ``remove()`` unregisters it."""
+    return add_global_hook("register_module_forward_hook", "_forward_hooks", hook, with_kwargs, always_call)
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> HookHandle:
+    """Call ``hook(module, grad_output)`` for every module, as :meth:`Module.register_full_backward_pre_hook`
+    does for one, before the module's own. The handle's ``remove()`` unregisters it."""
+    return add_global_hook("register_module_full_backward_pre_hook", "_backward_pre_hooks", hook)
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> HookHandle:
+    """Call ``hook(module, grad_input, grad_output)`` for every module, as :meth:`Module.register_full_backward_hook`
+    does for one, before the module's own. The handle's ``remove()`` unregisters it."""
+    return add_global_hook("register_module_full_backward_hook", "_backward_hooks", hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable[..., Any]) -> HookHandle:
+    """Call ``hook(module, name, buffer)`` each time ``register_buffer`` registers a buffer, as torch's; a result
+    other than None is registered instead. The handle's ``remove()`` unregisters it. Unlike torch's, assigning an
+    array to a buffer's attribute does not call it (only ``register_buffer`` and assigning an ``nn.Buffer`` do)."""
+    return add_global_hook("register_module_buffer_registration_hook", "_buffer_registration_hooks", hook)
+
+
+def register_module_module_registration_hook(hook: Callable[..., Any]) -> HookHandle:
+    """Call ``hook(module, name, submodule)`` each time ``add_module`` / ``register_module`` adds a sub-module, as
+    torch's; a result other than None is added instead. The handle's ``remove()`` unregisters it. Unlike torch's,
+    assigning a module to an attribute (``self.fc = nn.Linear(...)``) or building a container does not call it."""
+    return add_global_hook("register_module_module_registration_hook", "_module_registration_hooks", hook)
+
+
+def register_module_parameter_registration_hook(hook: Callable[..., Any]) -> HookHandle:
+    """Call ``hook(module, name, param)`` each time ``register_parameter`` registers a parameter (not None), as
+    torch's; a result other than None is registered instead. The handle's ``remove()`` unregisters it. Unlike
+    torch's, assigning an ``nn.Parameter`` to an attribute does not call it."""
+    return add_global_hook("register_module_parameter_registration_hook", "_parameter_registration_hooks", hook)

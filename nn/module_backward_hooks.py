@@ -23,6 +23,8 @@ import numpy as np
 from autograd import Tensor, Value, is_grad_enabled
 from autograd.function import Function, FunctionContext
 
+from .module_global_hooks import hooks_of
+
 __all__ = ["BackwardHookCall", "backward_hook_call"]
 
 
@@ -171,9 +173,10 @@ def backward_hook_call(module: Any) -> BackwardHookCall | None:
     """The backward hooks for one call of ``module`` (a snapshot of those registered now), or None if it has none.
 
     Each table is copied by one ``list()`` call, which no other thread can interleave with (torch copies them
-    at once too): another thread may register or remove hooks of the module while this one calls it."""
-    hooks = [hook for hook, _ in list(module.__dict__.get("_backward_hooks", {}).values())]
-    pre_hooks = [hook for hook, _ in list(module.__dict__.get("_backward_pre_hooks", {}).values())]
+    at once too): another thread may register or remove hooks of the module while this one calls it. The global
+    hooks (``register_module_full_backward_hook``, ``register_module_full_backward_pre_hook``) come first."""
+    hooks = [hook for _, (hook, _) in hooks_of(module, "_backward_hooks")]
+    pre_hooks = [hook for _, (hook, _) in hooks_of(module, "_backward_pre_hooks")]
     if not hooks and not pre_hooks:
         return None
     return BackwardHookCall(module, hooks, pre_hooks)

@@ -1,6 +1,7 @@
 """torch's hooks of a Module: ``register_forward_pre_hook``, ``register_forward_hook`` and the full backward
 hooks (:mod:`nn.module_backward_hooks`) keep their hooks here, and :func:`call_with_hooks` runs a forward
-between them."""
+between them. The hooks common to all modules (torch's ``nn.modules.module.register_module_forward_hook`` and
+kin) live here too, in :data:`GLOBAL_HOOKS`: they run before each module's own."""
 
 from __future__ import annotations
 
@@ -10,14 +11,22 @@ from collections import OrderedDict
 from typing import Any
 
 from .module_backward_hooks import backward_hook_call
+from .module_global_hooks import GLOBAL_ALWAYS_CALLED, GLOBAL_CALL_HOOKS, GLOBAL_HOOKS, HOOK_TABLES, hooks_of
 from .warning_site import user_stacklevel
 
-__all__ = ["ALWAYS_CALLED", "HOOKED", "HOOK_TABLES", "HookHandle", "add_hook", "call_with_hooks"]
+__all__ = [
+    "ALWAYS_CALLED",
+    "GLOBAL_CALL_HOOKS",
+    "GLOBAL_HOOKS",
+    "HOOKED",
+    "HOOK_TABLES",
+    "HookHandle",
+    "add_global_hook",
+    "add_hook",
+    "call_with_hooks",
+]
 
 _ids = itertools.count()
-
-#: The attributes of a Module holding its hook tables.
-HOOK_TABLES = frozenset({"_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks"})
 
 #: The attribute :func:`add_hook` sets on a Module once it has any hook table; a module without it is called
 #: directly (``Module.__call__`` tests this one key instead of each table's).
@@ -30,16 +39,16 @@ ALWAYS_CALLED = "_forward_hooks_always_called"
 class HookHandle:
     """What registering a hook returns: ``remove()`` unregisters it (also on leaving a ``with`` block)."""
 
-    def __init__(self, hooks: OrderedDict[int, tuple[Any, bool]], always_called: set[int] | None = None) -> None:
+    def __init__(self, hooks: OrderedDict[int, tuple[Any, bool]], *id_sets: set[int] | None) -> None:
         self._table = hooks
-        self._always_called = always_called
+        self._id_sets = [ids for ids in id_sets if ids is not None]  # (always-called ids, global ones) holding it
         self.id = next(_ids)
 
     def remove(self) -> None:
         """Unregister the hook (again: nothing happens)."""
         self._table.pop(self.id, None)
-        if self._always_called is not None:
-            self._always_called.discard(self.id)
+        for ids in self._id_sets:
+            ids.discard(self.id)
 
     def __enter__(self) -> HookHandle:
         return self
@@ -69,18 +78,45 @@ def add_hook(
     return handle
 
 
+def add_global_hook(
+    function: str, kind: str, hook: Any, with_kwargs: bool = False, always_call: bool = False
+) -> HookHandle:
+    """Register ``hook`` in the global ``kind`` table (see :data:`GLOBAL_HOOKS`) for ``function`` (the
+    ``register_module_*`` function, named in errors); ``always_call`` (forward hooks) as in :func:`add_hook`."""
+    if not callable(hook):
+        raise TypeError(f"{function}: the hook must be callable, got {type(hook).__name__}")
+    hooks = GLOBAL_HOOKS[kind]
+    handle = HookHandle(
+        hooks, GLOBAL_CALL_HOOKS if kind in HOOK_TABLES else None, GLOBAL_ALWAYS_CALLED if always_call else None
+    )
+    hooks[handle.id] = (hook, bool(with_kwargs))
+    if kind in HOOK_TABLES:
+        GLOBAL_CALL_HOOKS.add(handle.id)
+    if always_call:
+        GLOBAL_ALWAYS_CALLED.add(handle.id)
+    return handle
+
+
+def registration_hooks(kind: str) -> list[Any]:
+    """The global registration hooks of ``kind`` (``"buffer"``, ``"module"`` or ``"parameter"``), in order."""
+    return [hook for hook, _ in list(GLOBAL_HOOKS[f"_{kind}_registration_hooks"].values())]
+
+
 def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """``module.forward(*args, **kwargs)`` run as torch's ``Module.__call__``: each forward pre-hook may
     replace the inputs (a non-tuple result becomes the one positional input; with ``with_kwargs`` a pair
     (args, kwargs)), each forward hook may replace the output (None keeps it). With full backward hooks the
     positional Tensor inputs (after the pre-hooks) and the outputs (after the hooks) are wrapped for them.
     When a pre-hook, the forward or a hook raises, the forward hooks registered with ``always_call=True`` that
-    have not run yet still run (output None if the forward itself failed), then the error propagates."""
-    always_called = module.__dict__.get(ALWAYS_CALLED, ())
+    have not run yet still run (output None if the forward itself failed), then the error propagates. The global
+    hooks (:data:`GLOBAL_HOOKS`) of each kind run before the module's own."""
+    always_called = module.__dict__.get(ALWAYS_CALLED, set())
+    if GLOBAL_ALWAYS_CALLED:
+        always_called = always_called | GLOBAL_ALWAYS_CALLED
     called: set[int] = set()
     output = None
     try:
-        for hook, with_kwargs in list(module.__dict__.get("_forward_pre_hooks", {}).values()):
+        for _, (hook, with_kwargs) in hooks_of(module, "_forward_pre_hooks"):
             if with_kwargs:
                 result = hook(module, args, kwargs)
                 if result is not None:
@@ -99,7 +135,7 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
         if backward_hooks is not None:
             args = backward_hooks.wrap_inputs(args)
         output = module.forward(*args, **kwargs)
-        for hook_id, (hook, with_kwargs) in list(module.__dict__.get("_forward_hooks", {}).items()):
+        for hook_id, (hook, with_kwargs) in hooks_of(module, "_forward_hooks"):
             if hook_id in always_called:
                 called.add(hook_id)
             result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
@@ -107,7 +143,7 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
                 output = result
     except Exception:
         if always_called:
-            _run_always_called_hooks(module, args, kwargs, output, called)
+            _run_always_called_hooks(module, args, kwargs, output, always_called, called)
         raise
     if backward_hooks is not None:
         output = backward_hooks.wrap_outputs(output)
@@ -115,20 +151,20 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
 
 
 def _run_always_called_hooks(
-    module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any, called: set[int]
+    module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any, always_called: set[int], called: set[int]
 ) -> None:
     """Run, after an error in a forward call, its ``always_call`` forward hooks that have not run, each seeing the
     output the previous one returned (if not None); an error in one of them becomes a warning, so the first error is
-    the one that propagates (torch's rule)."""
-    always_called = module.__dict__[ALWAYS_CALLED]
-    for hook_id, (hook, with_kwargs) in list(module.__dict__.get("_forward_hooks", {}).items()):
+    the one that propagates (torch's rule). The global ones (``always_called`` holds their ids too) run first."""
+    for hook_id, (hook, with_kwargs) in hooks_of(module, "_forward_hooks"):
         if hook_id not in always_called or hook_id in called:
             continue
         try:
             result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
         except Exception as error:
             warnings.warn(
-                "module forward hook with always_call=True raised an exception that was silenced as another error "
+                ("global " if hook_id in GLOBAL_ALWAYS_CALLED else "")
+                + "module forward hook with always_call=True raised an exception that was silenced as another error "
                 f"was raised in forward: {error}",
                 UserWarning,
                 stacklevel=user_stacklevel(),

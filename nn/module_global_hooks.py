@@ -1,0 +1,34 @@
+"""The hooks common to all modules (torch's ``nn.modules.module.register_module_forward_hook`` and kin): their
+tables, which :mod:`nn.module_hooks` and :mod:`nn.module_backward_hooks` read before each module's own."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+__all__ = ["GLOBAL_ALWAYS_CALLED", "GLOBAL_CALL_HOOKS", "GLOBAL_HOOKS", "HOOK_TABLES", "hooks_of"]
+
+#: The attributes of a Module holding its hook tables.
+HOOK_TABLES = frozenset({"_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks"})
+
+#: The hooks common to all modules, by table: the four of :data:`HOOK_TABLES` (run around every module's call,
+#: before the module's own) and the registration hooks of ``register_buffer``, ``register_parameter`` and
+#: ``add_module``. Each maps a hook's id to (hook, with_kwargs).
+GLOBAL_HOOKS: dict[str, OrderedDict[int, tuple[Any, bool]]] = {
+    kind: OrderedDict()
+    for kind in (*sorted(HOOK_TABLES), *(f"_{kind}_registration_hooks" for kind in ("buffer", "module", "parameter")))
+}
+
+#: The ids of the global hooks of :data:`HOOK_TABLES`: while it is empty (falsy) a module without hooks of its
+#: own is called directly (``Module.__call__`` tests it and one dict key).
+GLOBAL_CALL_HOOKS: set[int] = set()
+
+#: The ids of the global forward hooks registered with ``always_call=True``.
+GLOBAL_ALWAYS_CALLED: set[int] = set()
+
+
+def hooks_of(module: Any, kind: str) -> list[tuple[int, tuple[Any, bool]]]:
+    """(id, (hook, with_kwargs)) for the ``kind`` hooks a call of ``module`` runs: the global ones, then its own
+    (each table copied at once: another thread may add or remove hooks meanwhile)."""
+    own = list(module.__dict__.get(kind, {}).items())
+    return [*GLOBAL_HOOKS[kind].items(), *own] if GLOBAL_CALL_HOOKS else own

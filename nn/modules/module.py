@@ -1,0 +1,26 @@
+"""torch's ``torch.nn.modules.module``: :class:`~nn.Module` and the functions that register hooks common to all
+modules (defined in :mod:`nn.module`)."""
+
+from ..module import (
+    Module,
+    register_module_buffer_registration_hook,
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+    register_module_full_backward_hook,
+    register_module_full_backward_pre_hook,
+    register_module_module_registration_hook,
+    register_module_parameter_registration_hook,
+)
+from ..module_hooks import HookHandle as RemovableHandle
+
+__all__ = [
+    "Module",
+    "RemovableHandle",
+    "register_module_buffer_registration_hook",
+    "register_module_forward_hook",
+    "register_module_forward_pre_hook",
+    "register_module_full_backward_hook",
+    "register_module_full_backward_pre_hook",
+    "register_module_module_registration_hook",
+    "register_module_parameter_registration_hook",
+]
