@@ -230,6 +230,51 @@ class Module:
         hooks[handle.id] = (hook, False)
         return handle
 
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> HookHandle:
+        """Call ``hook(module, prefix, keep_vars)`` at the start of each ``state_dict`` of this module or of a model
+        holding it, before the module's own entries are written, as torch's (a module's before its sub-modules';
+        ``prefix`` starts the module's keys, ``"0."`` for a Sequential's first). The handle's ``remove()``
+        unregisters it."""
+        return _add_state_hook(self, _STATE_PRE_HOOKS, hook, "register_state_dict_pre_hook")
+
+    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> HookHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata)`` in each ``state_dict`` of this module or of a
+        model holding it, once the module's entries and its sub-modules' are written, as torch's (a sub-module's
+        hooks before its parent's): it may change ``state_dict`` in place (add, remove or replace entries) and
+        must return None (torch's RuntimeError otherwise). ``local_metadata`` is ``{"version": 1}``, the module's
+        ``_version``. The handle's ``remove()`` unregisters it."""
+        handle = _add_state_hook(self, _STATE_POST_HOOKS, hook, "register_state_dict_post_hook", public=True)
+        try:
+            hook._from_public_api = True  # as torch marks it: _register_state_dict_hook refuses it then
+        except (AttributeError, TypeError):  # a bound method or a builtin takes no attribute
+            pass
+        return handle
+
+    def _register_state_dict_hook(self, hook: Callable[..., Any]) -> HookHandle:
+        """torch's older, private :meth:`register_state_dict_post_hook`: the same call, but a result other than None
+        replaces the state dict, when the hook is the outer module's (the one ``state_dict`` is called on; a
+        sub-module's hook's result is ignored, as torch's). A function registered with the public method is
+        refused (torch's RuntimeError)."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError(
+                "Cannot register the same function as the state dict post hook that was previously registered via "
+                "register_state_dict_post_hook"
+            )
+        return _add_state_hook(self, _STATE_POST_HOOKS, hook, "_register_state_dict_hook", public=False)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> HookHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` at the start of each ``load_state_dict`` of this module or of a model holding it, as torch's:
+        a module's before its sub-modules'. ``state_dict`` is a copy holding the keys that start with ``prefix``
+        (the module's, ``"0."`` for a Sequential's first; all keys for the outer module): the hook may rename, add
+        or remove entries, which the module and its sub-modules then load (the caller's dict is not changed).
+        ``local_metadata`` is the module's entry of a torch state dict's ``_metadata`` ({} without one; with
+        ``assign`` it holds ``assign_to_params_buffers``), ``strict`` is True (torch passes True); keys appended to
+        ``missing_keys`` / ``unexpected_keys`` are reported as the load's own (a strict load refuses them), and a
+        message appended to ``error_msgs`` fails the load. All pre-hooks run before anything is written: when one
+        raises or reports an error the module is unchanged. The handle's ``remove()`` unregisters it."""
+        return _add_state_hook(self, _LOAD_PRE_HOOKS, hook, "register_load_state_dict_pre_hook")
+
     # -- copying -------------------------------------------------------------
     def __deepcopy__(self, memo: dict[int, Any]) -> Module:
         """A deep copy of this module and its sub-modules, with no recursion over the nesting (any depth works at
@@ -447,17 +492,7 @@ class Module:
         module (depth first, each under every name it has), its own parameters, then its own persistent
         buffers that are not None."""
         for module_name, module in self.named_modules(remove_duplicate=False):
-            prefix = f"{module_name}." if module_name else ""
-            for name, member in module._direct_members():
-                if _is_parameter(member):
-                    yield prefix + name, module, name, member
-            transient = module.__dict__.get("_non_persistent_buffers", ())
-            for name in module._buffer_names():
-                buffer = getattr(module, name)
-                if buffer is not None and name not in transient:
-                    yield prefix + name, module, name, buffer
-            if type(module).get_extra_state is not Module.get_extra_state:
-                yield prefix + EXTRA_STATE_KEY, module, EXTRA_STATE_KEY, EXTRA_STATE
+            yield from _own_state_entries(module, f"{module_name}." if module_name else "")
 
     def get_extra_state(self) -> Any:
         """The module's state beside its parameters and buffers, for ``state_dict`` (its ``_extra_state`` entry):
@@ -488,7 +523,8 @@ class Module:
         As torch's, a parameter or buffer reachable under several names (tied weights, a module
         used twice) has an entry under each name. Value parameters become 0-d float64 arrays.
         ``prefix`` starts every key; ``keep_vars=True`` gives the parameters and buffers themselves;
-        ``destination`` (a mapping) receives the entries and is returned, as torch's. As torch's, the three may
+        ``destination`` (a mapping) receives the entries and is returned, as torch's. The hooks of
+        :meth:`register_state_dict_pre_hook` and :meth:`register_state_dict_post_hook` run in torch's order. As torch's, the three may
         also come by position, (destination, prefix, keep_vars), with torch's FutureWarning (older code calls
         ``super().state_dict(destination, prefix, keep_vars)``).
         """
@@ -506,15 +542,47 @@ class Module:
             prefix = given.get("prefix", prefix)
             keep_vars = given.get("keep_vars", keep_vars)
         state: Any = OrderedDict() if destination is None else destination
+        if any(_STATE_PRE_HOOKS in m.__dict__ or _STATE_POST_HOOKS in m.__dict__ for m in self.modules()):
+            return self._state_dict_with_hooks(state, prefix, keep_vars)
         for name, owner, _, member in self._state_entries():
-            if member is EXTRA_STATE:  # a module's own state beside its tensors (torch's get_extra_state)
-                state[prefix + name] = owner.get_extra_state()
-            elif keep_vars:
-                state[prefix + name] = member
-            elif isinstance(member, Value):
-                state[prefix + name] = np.array(member._data, dtype=np.float64)
-            else:
-                state[prefix + name] = np.array(member._data if isinstance(member, Tensor) else member)
+            state[prefix + name] = _state_value(owner, member, keep_vars)
+        return state
+
+    def _state_dict_with_hooks(self, state: Any, prefix: str, keep_vars: bool) -> Any:
+        """:meth:`state_dict` with its hooks run in torch's order: a module's pre-hooks before its own entries are
+        written, its post-hooks after its sub-modules' entries (and post-hooks), with the prefix of its keys. A loop
+        over ``named_modules``: a module's sub-tree ends where the next name stops starting with its own."""
+        open_modules: list[tuple[str, Module]] = []  # the modules whose sub-tree is being written, outermost first
+
+        def close(until: str | None) -> Any:
+            nonlocal state
+            while open_modules and (
+                until is None or not until.startswith(f"{open_modules[-1][0]}.") and open_modules[-1][0]
+            ):
+                name, module = open_modules.pop()
+                module_prefix = f"{prefix}{name}." if name else prefix
+                metadata = {"version": getattr(module, "_version", 1)}
+                for hook, public in list(module.__dict__.get(_STATE_POST_HOOKS, {}).values()):
+                    result = hook(module, state, module_prefix, metadata)
+                    if public and result is not None:
+                        raise RuntimeError(
+                            f"state_dict post-hook must return None (a hook registered with "
+                            f"register_state_dict_post_hook on {type(module).__name__} returned a "
+                            f"{type(result).__name__}; change the state dict in place)"
+                        )
+                    if result is not None and module is self:  # torch's private hook: its result, at the root only
+                        state = result
+
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            if module_name:
+                close(module_name)
+            module_prefix = f"{prefix}{module_name}." if module_name else prefix
+            for hook in list(module.__dict__.get(_STATE_PRE_HOOKS, {}).values()):
+                hook(module, module_prefix, keep_vars)
+            for name, owner, _, member in _own_state_entries(module, module_prefix):
+                state[name] = _state_value(owner, member, keep_vars)
+            open_modules.append((module_name, module))
+        close(None)
         return state
 
     def _state_targets(self) -> OrderedDict[str, tuple[Module, str, Any]]:
@@ -611,6 +679,68 @@ class Module:
 
         return sorted(keys, key=owner)  # stable: each module's keys keep their order
 
+    def _state_after_load_pre_hooks(
+        self, state: Mapping[str, Any], assign: bool
+    ) -> tuple[OrderedDict[Any, Any], tuple[list[Any], list[Any]]]:
+        """The state each module loads once the ``register_load_state_dict_pre_hook`` hooks ran, as torch's: each
+        module (outer first, a loop over the nesting) gets a copy of its parent's keys under its prefix, its hooks
+        change it, and it keeps the keys that name no sub-module's (its own entries, or unexpected ones); with the
+        missing and unexpected keys the hooks appended. Messages they append to ``error_msgs`` are a
+        :class:`StateDictError`, raised before anything is written."""
+        metadata = getattr(state, "_metadata", None)
+        missing: list[Any] = []
+        unexpected: list[Any] = []
+        error_msgs: list[str] = []
+        kept: OrderedDict[Any, Any] = OrderedDict()
+        computed: tuple[list[Any], list[Any]] = ([], [])  # the missing and unexpected keys found here, not the hooks'
+        stack: list[tuple[str, Module, OrderedDict[Any, Any], frozenset[int]]] = [
+            ("", self, OrderedDict(state), frozenset())
+        ]
+        while stack:
+            prefix, module, local, ancestors = stack.pop()
+            inside = ancestors | {id(module)}  # a module inside itself is not entered again (named_modules' rule)
+            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
+            for hook in list(module.__dict__.get(_LOAD_PRE_HOOKS, {}).values()):
+                hook(module, local, prefix, local_metadata, True, missing, unexpected, error_msgs)
+            children = [
+                (f"{prefix}{name}.", child)
+                for name, child in module._direct_members()
+                if isinstance(child, Module) and id(child) not in inside
+            ]
+            starts = tuple(child_prefix for child_prefix, _ in children)
+            own = {
+                name: attribute
+                for name, _, attribute, _ in _own_state_entries(module, prefix)
+                if attribute not in module.optional_state
+            }
+            found_missing = [name for name in own if name not in local]
+            found_unexpected = []
+            for key, value in local.items():
+                if not (isinstance(key, str) and key.startswith(starts)):  # the module's own key, or an unexpected one
+                    kept[key] = value
+                    if key not in own:
+                        found_unexpected.append(key)
+            for found, reported, keys in zip(computed, (missing, unexpected), (found_missing, found_unexpected)):
+                found.extend(keys)
+                reported.extend(keys)  # what the next hooks see, as torch's
+            stack.extend(
+                (
+                    child_prefix,
+                    child,
+                    OrderedDict((k, v) for k, v in local.items() if isinstance(k, str) and k.startswith(child_prefix)),
+                    inside,
+                )
+                for child_prefix, child in reversed(children)
+            )
+        if error_msgs:
+            raise StateDictError(
+                f"load_state_dict into {type(self).__name__}: a load_state_dict pre-hook reported: "
+                + "; ".join(error_msgs)
+            )
+        return kept, (_without(missing, computed[0]), _without(unexpected, computed[1]))
+
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True, assign: bool = False) -> IncompatibleKeys:
         """Copy ``state`` into the parameters and buffers, all or nothing.
 
@@ -625,10 +755,21 @@ class Module:
         ``nn.Parameter`` value becomes the attribute itself, another array or Tensor becomes the parameter's
         data uncopied (the Parameter object and its ``requires_grad`` stay; an integer array is cast to the
         parameter's dtype, which must be floating), a buffer becomes the given array or Tensor, dtype and all.
+
+        Hooks, as torch's: :meth:`register_load_state_dict_pre_hook` hooks run first (and may edit a copy of
+        ``state``), :meth:`register_load_state_dict_post_hook` hooks after the writes.
         """
         post_hooks = _load_post_hooks(self)
+        added: tuple[list[Any], list[Any]] = ([], [])  # missing and unexpected keys the pre-hooks reported
+        if isinstance(state, Mapping) and any(_LOAD_PRE_HOOKS in module.__dict__ for module in self.modules()):
+            state, added = self._state_after_load_pre_hooks(state, assign)
         # with post hooks, which may clear missing and unexpected keys, those are checked after the hooks (torch's)
         result, state = self._checked(state, strict and not post_hooks)
+        if added[0] or added[1]:
+            result = IncompatibleKeys([*added[0], *result.missing_keys], [*added[1], *result.unexpected_keys])
+            if strict and not post_hooks:
+                problems = _key_problems(result.missing_keys, result.unexpected_keys, self._state_targets(), state)
+                raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         all_targets = self._state_targets()
         targets = [(entry, state[name]) for name, entry in all_targets.items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
@@ -1058,6 +1199,60 @@ def _restore(owner: Module, attribute: str, target: Any, data: Any, values: Any)
         increment_version(target)
     if dict(owner._direct_members()).get(attribute, target) is not target:  # replaced (assign=True)
         set_member(owner, attribute, target)
+
+
+def _own_state_entries(module: Module, prefix: str) -> Iterator[tuple[str, Module, str, Any]]:
+    """(``prefix`` + name, module, attribute, object) of ``module``'s own ``state_dict`` entries (see
+    :meth:`Module._state_entries`)."""
+    for name, member in module._direct_members():
+        if _is_parameter(member):
+            yield prefix + name, module, name, member
+    transient = module.__dict__.get("_non_persistent_buffers", ())
+    for name in module._buffer_names():
+        buffer = getattr(module, name)
+        if buffer is not None and name not in transient:
+            yield prefix + name, module, name, buffer
+    if type(module).get_extra_state is not Module.get_extra_state:
+        yield prefix + EXTRA_STATE_KEY, module, EXTRA_STATE_KEY, EXTRA_STATE
+
+
+def _state_value(owner: Module, member: Any, keep_vars: bool) -> Any:
+    """What ``state_dict`` holds for one entry: a copy of its values as an ndarray (0-d float64 for a Value), the
+    member itself with ``keep_vars``, the owner's extra state for its ``_extra_state`` entry."""
+    if member is EXTRA_STATE:  # a module's own state beside its tensors (torch's get_extra_state)
+        return owner.get_extra_state()
+    if keep_vars:
+        return member
+    if isinstance(member, Value):
+        return np.array(member._data, dtype=np.float64)
+    return np.array(member._data if isinstance(member, Tensor) else member)
+
+
+#: The attributes holding a Module's ``register_state_dict_pre_hook`` hooks, its state dict post hooks
+#: (``register_state_dict_post_hook``, and torch's private ``_register_state_dict_hook``: hook, public), and its
+#: ``register_load_state_dict_pre_hook`` hooks.
+_STATE_PRE_HOOKS = "_state_dict_pre_hooks"
+_STATE_POST_HOOKS = "_state_dict_hooks"
+_LOAD_PRE_HOOKS = "_load_state_dict_pre_hooks"
+
+
+def _without(keys: list[Any], found: list[Any]) -> list[Any]:
+    """``keys`` without one occurrence of each of ``found`` (the keys a load found itself: the rest a hook added)."""
+    rest = list(keys)
+    for key in found:
+        if key in rest:
+            rest.remove(key)
+    return rest
+
+
+def _add_state_hook(module: Module, table: str, hook: Any, method: str, public: bool | None = None) -> HookHandle:
+    """Register ``hook`` in ``module``'s ``table`` of state dict hooks (as (hook, public) for the post hooks)."""
+    if not callable(hook):
+        raise TypeError(f"{method}: the hook must be callable, got {type(hook).__name__}")
+    hooks = module.__dict__.setdefault(table, OrderedDict())
+    handle = HookHandle(hooks)
+    hooks[handle.id] = hook if public is None else (hook, public)
+    return handle
 
 
 #: The attribute holding a Module's ``register_load_state_dict_post_hook`` hooks.
