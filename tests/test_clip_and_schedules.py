@@ -125,7 +125,7 @@ def test_the_zero_norm_counts_non_zero_entries_as_torch():
     ("call", "message"),
     [
         (lambda p: clip_grad_norm_(p, -1.0), "max_norm must be >= 0, got -1.0"),
-        (lambda p: clip_grad_norm_(p, 1.0, norm_type=-1), "norm_type must be >= 0"),
+        (lambda p: clip_grad_norm_(p, 1.0, norm_type=float("nan")), "norm_type must be finite"),
         (lambda p: clip_grad_value_(p, -0.1), "clip_value must be >= 0, got -0.1"),
         (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be finite, got nan"),
     ],

@@ -110,3 +110,39 @@ def test_get_total_norm_refuses_nonfinite_when_asked_and_bad_items():
         nn.utils.get_total_norm([np.zeros(2), "grad"])
     with pytest.raises(TypeError, match="clip_grads_with_norm_: total_norm must be a number"):
         nn.utils.clip_grads_with_norm_([nn.Parameter(np.zeros(2))], 1.0, np.zeros(3))
+
+
+def _with_grads(torch, *grads):
+    """Ours and torch's parameters holding ``grads`` (arrays, their dtypes kept)."""
+    ours, theirs = [], []
+    for grad in grads:
+        mine, reference = nn.Parameter(np.zeros_like(grad)), torch.zeros(grad.shape, dtype=torch.from_numpy(grad).dtype)
+        mine.grad, reference.grad = grad.copy(), torch.tensor(grad)
+        ours.append(mine)
+        theirs.append(reference.requires_grad_())
+    return ours, theirs
+
+
+@pytest.mark.parametrize("norm_type", [-np.inf, "-inf", -1.0, -2.5, -0.5])
+@pytest.mark.parametrize("with_a_zero", [False, True], ids=["no zero", "a zero entry"])
+def test_clip_grad_norm_of_a_negative_order_is_torchs_minimum_like_norm(norm_type, with_a_zero):
+    torch = pytest.importorskip("torch")
+    grads = [np.array([3.0, -4.0, 0.5]), np.array([[1.5, -2.0], [0.0 if with_a_zero else 1.0, 0.25]])]
+    ours, theirs = _with_grads(torch, *grads)
+    total = nn.utils.clip_grad_norm_(ours, 0.1, norm_type=norm_type)
+    expected = torch.nn.utils.clip_grad_norm_(theirs, 0.1, norm_type=norm_type)
+    assert total.item() == pytest.approx(expected.item(), rel=1e-12, abs=0)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
+    assert nn.utils.get_total_norm(grads, norm_type) == pytest.approx(expected.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("norm_type", [-np.inf, -1.0])
+def test_clip_grad_norm_of_a_negative_order_refuses_an_empty_gradient_as_torch(norm_type):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _with_grads(torch, np.array([1.0, 2.0]), np.zeros(0))
+    with pytest.raises(RuntimeError, match="empty"):
+        torch.nn.utils.clip_grad_norm_(theirs, 1.0, norm_type=norm_type)
+    with pytest.raises(RuntimeError, match=r"clip_grad_norm_: cannot compute the norm of order .* empty gradient"):
+        nn.utils.clip_grad_norm_(ours, 1.0, norm_type=norm_type)
+    np.testing.assert_array_equal(ours[0].grad, [1.0, 2.0])

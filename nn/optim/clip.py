@@ -52,12 +52,19 @@ def _set_gradient(parameter: Node, grad: np.ndarray) -> None:
 
 def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     """``(sum |x|^p)^(1/p)`` (``max |x|`` for p = inf, the count of non-zero entries for p = 0, as torch's
-    vector_norm: nan counts), scaled by max |x| so it cannot overflow."""
+    vector_norm: nan counts), scaled by max |x| so it cannot overflow. For p < 0, as torch's, ``min |x|`` for
+    p = -inf, and 0 when an entry is 0 (``|0|^p`` is inf), scaled by min |x|; no entry is refused by the
+    callers (:func:`_total_norm`), as torch refuses: the empty sum of ``|x|^p`` has no p-th root."""
     magnitudes = np.abs(np.asarray(values, dtype=np.float64)).ravel()
     if magnitudes.size == 0:
         return 0.0
     if norm_type == 0:
         return float(np.count_nonzero(magnitudes))
+    if norm_type < 0:
+        smallest = float(magnitudes.min())  # NaN if any entry is NaN
+        if norm_type == -math.inf or smallest == 0 or not math.isfinite(smallest):
+            return smallest
+        return smallest * float(np.sum((magnitudes / smallest) ** norm_type)) ** (1.0 / norm_type)
     largest = float(magnitudes.max())  # NaN if any entry is NaN
     if norm_type == math.inf or largest == 0 or not math.isfinite(largest):
         return largest
@@ -76,9 +83,15 @@ def _norm_order(function: str, norm_type: Any) -> Any:
 
 def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error_if_nonfinite: bool) -> float:
     """The ``norm_type``-norm of all ``arrays`` seen as one vector (0 for none), checked as ``function``'s."""
-    check_real(function, "norm_type", norm_type, 0, allow_inf=True)
+    norm_type = check_real(function, "norm_type", norm_type, allow_inf=True)
     if not arrays:
         return 0.0
+    if norm_type < 0 and any(np.size(array) == 0 for array in arrays):
+        raise RuntimeError(
+            f"{function}: cannot compute the norm of order {norm_type} of an empty gradient (shape "
+            f"{next(np.shape(array) for array in arrays if np.size(array) == 0)}): the minimum over no entries is "
+            "undefined (torch's linalg.vector_norm refuses it too)"
+        )
     total_norm = _vector_norm(np.array([_vector_norm(array, norm_type) for array in arrays]), norm_type)
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
@@ -150,7 +163,8 @@ def clip_grad_norm_(
 
     The total norm is the ``norm_type``-norm of the concatenation of all gradients,
     ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``; for 0, as torch's, the count of gradients
-    with a non-zero entry: the 0-norm of their 0-norms). Every gradient is
+    with a non-zero entry: the 0-norm of their 0-norms). A negative ``p`` is taken as torch takes it: ``min_i |g_i|``
+    for ``-inf``, 0 when some entry is 0, and an empty gradient is a RuntimeError. Every gradient is
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
     the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). ``norm_type`` may
     be a string torch reads as a number (``"inf"``). With
@@ -161,7 +175,7 @@ def clip_grad_norm_(
     _check_foreach("clip_grad_norm_", foreach)
     norm_type = _norm_order("clip_grad_norm_", norm_type)
     check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
-    check_real("clip_grad_norm_", "norm_type", norm_type, 0, allow_inf=True)
+    check_real("clip_grad_norm_", "norm_type", norm_type, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
         return np.float64(0.0)
