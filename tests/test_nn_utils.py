@@ -146,3 +146,19 @@ def test_clip_grad_norm_of_a_negative_order_refuses_an_empty_gradient_as_torch(n
     with pytest.raises(RuntimeError, match=r"clip_grad_norm_: cannot compute the norm of order .* empty gradient"):
         nn.utils.clip_grad_norm_(ours, 1.0, norm_type=norm_type)
     np.testing.assert_array_equal(ours[0].grad, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "dtypes", [("float32", "float32"), ("float32", "float64"), ("float16", "float16")], ids=["f32", "mixed", "f16"]
+)
+def test_the_total_norm_has_the_gradients_promoted_dtype_as_torchs(dtypes):
+    torch = pytest.importorskip("torch")
+    grads = [np.array([3.0, -4.0, 0.5], dtypes[0]), np.array([[1.5, -2.0], [1.0, 0.25]], dtypes[1])]
+    ours, theirs = _with_grads(torch, *grads)
+    total = nn.utils.clip_grad_norm_(ours, 1.0)
+    expected = torch.nn.utils.clip_grad_norm_(theirs, 1.0)
+    assert str(total.dtype) == str(expected.dtype).removeprefix("torch.")
+    assert total.item() == pytest.approx(expected.item(), rel=1e-3 if "float16" in dtypes else 1e-6)
+    tensor_norm = torch.nn.utils.get_total_norm([torch.tensor(grad) for grad in grads])
+    assert str(nn.utils.get_total_norm(grads).dtype) == str(tensor_norm.dtype).removeprefix("torch.")
+    assert nn.utils.clip_grad_norm_([], 1.0).dtype == np.float64  # none: the library's default dtype

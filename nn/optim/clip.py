@@ -101,6 +101,14 @@ def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error
     return total_norm
 
 
+def _as_norm_dtype(total_norm: float, arrays: list[np.ndarray]) -> np.floating:
+    """The total norm (computed in float64) as a NumPy float of the dtype torch gives it: the promoted dtype of the
+    ``arrays`` (float32 for float32 gradients, float64 when one is float64); float64 for none or non-float ones."""
+    dtype = np.result_type(*arrays) if arrays else np.dtype(np.float64)
+    with np.errstate(over="ignore"):  # beyond float16's range: inf, as torch's float16 norm, without a warning
+        return (dtype if dtype.kind == "f" else np.dtype(np.float64)).type(total_norm)
+
+
 def _scale_gradients(pairs: list[tuple[Node, np.ndarray]], max_norm: float, total_norm: float) -> None:
     """Replace every gradient by itself times ``min(1, max_norm / (total_norm + 1e-6))``."""
     coefficient = math.nan if math.isnan(total_norm) else min(max_norm / (total_norm + 1e-6), 1.0)
@@ -115,10 +123,10 @@ def get_total_norm(
     norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
-) -> np.float64:
+) -> np.floating:
     r"""The ``norm_type``-norm of ``tensors`` (one, or an iterable of Tensors, arrays or numbers, usually the
     gradients) seen as one concatenated vector: ``(sum_i |x_i|^p)^(1/p)``, ``max_i |x_i|`` for ``inf``; 0.0 for
-    none. A NumPy float (torch returns a 0-d tensor; ``.item()`` works on both). With ``error_if_nonfinite`` a
+    none. A NumPy float of the tensors' promoted dtype, as torch's 0-d tensor (``.item()`` works on both). With ``error_if_nonfinite`` a
     NaN/inf norm raises RuntimeError. torch's ``foreach`` is accepted and changes nothing."""
     _check_foreach("get_total_norm", foreach)
     norm_type = _norm_order("get_total_norm", norm_type)
@@ -131,7 +139,7 @@ def get_total_norm(
         if isinstance(tensor, (bool, np.bool_)) or not isinstance(tensor, (np.ndarray, numbers.Real)):
             raise TypeError(f"get_total_norm: item {index} is a {type(tensor).__name__}, not a Tensor or an array")
         arrays.append(np.asarray(tensor))
-    return np.float64(_total_norm("get_total_norm", arrays, norm_type, error_if_nonfinite))
+    return _as_norm_dtype(_total_norm("get_total_norm", arrays, norm_type, error_if_nonfinite), arrays)
 
 
 def clip_grads_with_norm_(
@@ -158,7 +166,7 @@ def clip_grad_norm_(
     norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
-) -> np.float64:
+) -> np.floating:
     r"""Rescale all gradients together so that their joint norm is at most ``max_norm``.
 
     The total norm is the ``norm_type``-norm of the concatenation of all gradients,
@@ -166,7 +174,8 @@ def clip_grad_norm_(
     with a non-zero entry: the 0-norm of their 0-norms). A negative ``p`` is taken as torch takes it: ``min_i |g_i|``
     for ``-inf``, 0 when some entry is 0, and an empty gradient is a RuntimeError. Every gradient is
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
-    the total norm before clipping, a float (a NumPy one, so torch's ``.item()`` works too). ``norm_type`` may
+    the total norm before clipping, a NumPy float (so torch's ``.item()`` works too) of the gradients' dtype, as
+    torch's (float32 for float32 gradients; computed in float64). ``norm_type`` may
     be a string torch reads as a number (``"inf"``). With
     ``error_if_nonfinite`` a NaN/inf total norm raises RuntimeError and no gradient changes. torch's
     ``foreach`` is accepted and changes nothing. The same as :func:`get_total_norm` of the gradients
@@ -179,9 +188,10 @@ def clip_grad_norm_(
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
         return np.float64(0.0)
-    total_norm = _total_norm("clip_grad_norm_", [grad for _, grad in pairs], norm_type, error_if_nonfinite)
+    grads = [grad for _, grad in pairs]
+    total_norm = _total_norm("clip_grad_norm_", grads, norm_type, error_if_nonfinite)
     _scale_gradients(pairs, max_norm, total_norm)
-    return np.float64(total_norm)
+    return _as_norm_dtype(total_norm, grads)
 
 
 def clip_grad_value_(parameters: ParametersLike, clip_value: float, foreach: bool | None = None) -> None:
