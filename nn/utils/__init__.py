@@ -2,7 +2,8 @@
 activation checkpointing (``nn.utils.checkpoint.checkpoint``, as torch.utils.checkpoint's), gradient clipping
 (``clip_grad_norm_``, ``clip_grad_value_``, ``get_total_norm``, ``clip_grads_with_norm_``, from
 :mod:`nn.optim.clip`, and torch's deprecated ``clip_grad_norm``), ``parameters_to_vector`` and ``vector_to_parameters`` (here), eval-mode
-conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`), parametrizations (:mod:`.parametrize`,
+conv/linear + batch-norm fusion (:mod:`.fusion`), the hook-based ``weight_norm`` (:mod:`.weight_norm`) and ``spectral_norm``
+(:mod:`.spectral_norm`), parametrizations (:mod:`.parametrize`,
 :mod:`.parametrizations`) and
 ``nn.utils.rnn``'s padded and packed batches of sequences (:mod:`.rnn`)."""
 
@@ -17,6 +18,7 @@ from ..optim.clip import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm
 from ..warning_site import deprecated_alias
 from . import checkpoint, parametrizations, parametrize, rnn
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
+from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
@@ -33,8 +35,10 @@ __all__ = [
     "parameters_to_vector",
     "parametrizations",
     "parametrize",
+    "remove_spectral_norm",
     "remove_weight_norm",
     "rnn",
+    "spectral_norm",
     "vector_to_parameters",
     "weight_norm",
 ]
