@@ -295,3 +295,16 @@ def test_weight_norms_refuse_a_dim_out_of_range_and_leave_the_module_as_it_was(r
 def test_weight_norm_reads_dims_as_torch(dim, g_shape):
     assert weight_norm(nn.Linear(3, 4, rng=0), dim=dim).parametrizations.weight.original0.shape == g_shape
     assert nn.utils.weight_norm(nn.Linear(3, 4, rng=0), dim=dim).weight_g.shape == g_shape
+
+
+def test_spectral_norm_parametrization_draws_its_start_from_the_seeded_random_state():
+    import autograd
+
+    def start():
+        autograd.manual_seed(0)
+        layer = nn.utils.parametrizations.spectral_norm(nn.Linear(3, 4, rng=0))
+        return layer.parametrizations.weight[0]._u.copy(), layer.parametrizations.weight[0]._v.copy()
+
+    first, second = start(), start()
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Tensor, as_tensor
+from autograd import Tensor, as_tensor, generator_for
 from autograd.broadcasting import AxisError
 
 from ..module import Module
@@ -62,7 +62,7 @@ class _SpectralNorm(Module):
         self.n_power_iterations = n_power_iterations
         if weight.ndim > 1:
             matrix = self._matrix(weight._data)
-            generator = np.random.default_rng(rng)
+            generator = generator_for(rng)  # None: the library's random state, seeded by autograd.manual_seed
             u = generator.standard_normal(matrix.shape[0]).astype(weight.dtype)
             v = generator.standard_normal(matrix.shape[1]).astype(weight.dtype)
             self.register_buffer("_u", self._normalized(u))
@@ -107,7 +107,7 @@ def spectral_norm(
     """Spectral normalisation as a parametrization (torch's ``nn.utils.parametrizations.spectral_norm``):
     ``module.<name>`` reads as W / sigma(W), sigma its largest singular value estimated by ``n_power_iterations``
     steps of power iteration per training-mode read (the vectors in the buffers ``_u``, ``_v``; 15 steps at
-    registration; ``rng`` seeds their start). ``dim`` (default 0, or 1 for the ConvTranspose layers, as torch's)
+    registration; ``rng`` seeds their start, by default the library's random state). ``dim`` (default 0, or 1 for the ConvTranspose layers, as torch's)
     is the axis of the matrix's rows. The gradient goes through W and sigma with u and v held constant."""
     weight = getattr(module, name)
     if dim is None:
