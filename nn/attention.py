@@ -15,23 +15,15 @@ zeros to the per-head K and V; both give one more key that every query may atten
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, concatenate, linear
+from autograd import ShapeError, Tensor
 
 from . import init as nn_init
 from .checks import ArgumentAssertionError, check_flag, check_positive_int, check_probability, make_generator
-from .functional.attention import (
-    add_masks,
-    additive_mask,
-    append_zero_column,
-    attention_weights,
-    scaled_dot_product_attention,
-)
-from .functional.dropout import dropout as dropout_function
+from .functional.multi_head_attention import MaskDtypeError, MissingCausalMaskError, attend, check_causal_hint
 from .layers import NonDynamicallyQuantizableLinear
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
@@ -39,16 +31,6 @@ from .parameter import Parameter, factory_dtype
 __all__ = ["MaskDtypeError", "MissingCausalMaskError", "MultiheadAttention"]
 
 _NAME = "MultiheadAttention"
-
-
-class MaskDtypeError(TypeError, AssertionError):
-    """A mask neither boolean nor floating-point (integers, uint8): a TypeError, the library's class for a wrong
-    dtype, and an AssertionError, as torch asserts the masks' dtypes."""
-
-
-class MissingCausalMaskError(ValueError, RuntimeError):
-    """``is_causal=True`` without the ``attn_mask`` it hints at: a ValueError, the library's class for a bad
-    argument, and a RuntimeError, as torch raises it."""
 
 
 class MultiheadAttention(Module):
@@ -194,39 +176,6 @@ class MultiheadAttention(Module):
                 )
         return q, k, v
 
-    def _masks(
-        self, key_padding_mask: Any, attn_mask: Any, batch: int, length: int, source: int, batched: bool, dtype: Any
-    ) -> tuple[Any, Any]:
-        """The two masks as additive biases shaped to broadcast over (N, H, L, S): attn_mask as (1 or N, 1 or H,
-        L, S), key_padding_mask as (N, 1, 1, S); None stays None."""
-        padding = None
-        if key_padding_mask is not None:
-            padding = additive_mask(_NAME, "key_padding_mask", key_padding_mask, dtype, True, MaskDtypeError)
-            expected = (batch, source) if batched else (source,)
-            if tuple(padding.shape) != expected:
-                raise ArgumentAssertionError(
-                    f"{_NAME}: key_padding_mask must have shape {expected} ((N, S) batched, (S,) unbatched), "
-                    f"got {tuple(padding.shape)}"
-                )
-            padding = padding.reshape((batch, 1, 1, source))
-        attention = None
-        if attn_mask is not None:
-            attention = additive_mask(_NAME, "attn_mask", attn_mask, dtype, True, MaskDtypeError)
-            shape = tuple(attention.shape)
-            stacked = (batch * self.num_heads, length, source) if batched else (self.num_heads, length, source)
-            if shape == (length, source):
-                attention = attention.reshape((1, 1, length, source))
-            elif shape == stacked:
-                attention = attention.reshape((batch, self.num_heads, length, source))
-            else:  # torch asserts the rank, and the shape of an unbatched 3-D mask; any other wrong shape is its
-                # RuntimeError
-                asserted = len(shape) not in (2, 3) or (not batched and len(shape) == 3)
-                raise (ArgumentAssertionError if asserted else ShapeError)(
-                    f"{_NAME}: attn_mask must have shape {(length, source)} (L, S) or {stacked} "
-                    f"({'N * num_heads' if batched else 'num_heads'}, L, S), got {shape}"
-                )
-        return padding, attention
-
     def forward(
         self,
         query: Any,
@@ -240,57 +189,34 @@ class MultiheadAttention(Module):
     ) -> tuple[Tensor, Tensor | None]:
         need_weights = check_flag(_NAME, "need_weights", need_weights)
         average_attn_weights = check_flag(_NAME, "average_attn_weights", average_attn_weights)
-        if check_flag(_NAME, "is_causal", is_causal) and attn_mask is None:
-            raise MissingCausalMaskError(
-                f"{_NAME}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask (as torch)"
-            )
+        check_causal_hint(_NAME, is_causal, attn_mask)
         q, k, v = self._inputs(query, key, value)
         batched = q.ndim == 3
         if not batched:
             q, k, v = (x.reshape((x.shape[0], 1, x.shape[1])) for x in (q, k, v))
         elif self.batch_first:
             q, k, v = (x.swapaxes(0, 1) for x in (q, k, v))
-        length, batch, size = q.shape
-        source = k.shape[0]
-        padding, attention = self._masks(key_padding_mask, attn_mask, batch, length, source, batched, q.dtype)
-        w_q, w_k, w_v, b_q, b_k, b_v = self._projections()
-        q, k, v = linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
-        if self.bias_k is not None and self.bias_v is not None:
-            zeros = np.zeros((1, batch, size), dtype=q.dtype)
-            k = concatenate([k, self.bias_k + zeros], axis=0)
-            v = concatenate([v, self.bias_v + zeros], axis=0)
-            padding, attention = _with_open_key(padding), _with_open_key(attention)
-        heads, depth = self.num_heads, self.head_dim
-        # (T, N, E) -> (N, H, T, d): head h holds the features h*d .. (h+1)*d, as torch splits them
-        q, k, v = (x.reshape((x.shape[0], batch, heads, depth)).permute(1, 2, 0, 3) for x in (q, k, v))
-        if self.add_zero_attn:
-            zeros = np.zeros((batch, heads, 1, depth), dtype=q.dtype)
-            k, v = concatenate([k, Tensor(zeros)], axis=2), concatenate([v, Tensor(zeros)], axis=2)
-            padding, attention = _with_open_key(padding), _with_open_key(attention)
-        mask = add_masks(attention, padding)
-        p = self.dropout if self.training else 0.0
-        weights = None
-        if need_weights:
-            weights = attention_weights(q, k, mask, math.sqrt(1.0 / depth), safe=False)
-            if p > 0:
-                weights = dropout_function(weights, p, training=True, rng=self._rng)
-            heads_out = weights @ v
-        else:
-            heads_out = scaled_dot_product_attention(q, k, v, mask, p, rng=self._rng)
-        output = heads_out.permute(2, 0, 1, 3).reshape((length, batch, size))
-        output = self.out_proj(output)
+        output, weights = attend(
+            _NAME,
+            q,
+            k,
+            v,
+            batched,
+            self.num_heads,
+            self._projections(),
+            self.out_proj,
+            bias_k=self.bias_k if self.bias_v is not None else None,
+            bias_v=self.bias_v if self.bias_k is not None else None,
+            add_zero_attn=self.add_zero_attn,
+            dropout_p=self.dropout if self.training else 0.0,
+            key_padding_mask=key_padding_mask,
+            need_weights=need_weights,
+            attn_mask=attn_mask,
+            average_attn_weights=average_attn_weights,
+            rng=self._rng,
+        )
         if not batched:
-            output = output.reshape((length, size))
+            output = output.reshape((output.shape[0], self.embed_dim))
         elif self.batch_first:
             output = output.swapaxes(0, 1)
-        if weights is not None:
-            if average_attn_weights:
-                weights = weights.mean(axis=1)
-            if not batched:
-                weights = weights.reshape(weights.shape[1:])
         return output, weights
-
-
-def _with_open_key(mask: Any) -> Any:
-    """``mask`` with one more key every query may attend to (None stays None)."""
-    return None if mask is None else append_zero_column(mask)

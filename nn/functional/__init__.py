@@ -67,6 +67,7 @@ from .losses import (
 )
 from .lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
 from .max_unpool import max_unpool1d, max_unpool2d, max_unpool3d
+from .multi_head_attention import multi_head_attention_forward
 from .multilabel_losses import multilabel_margin_loss, multilabel_soft_margin_loss
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .padding import pad
@@ -192,6 +193,7 @@ __all__: list[str] = [
     "mean_bias_error",
     "mish",
     "mse_loss",
+    "multi_head_attention_forward",
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
