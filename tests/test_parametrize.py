@@ -308,3 +308,34 @@ def test_spectral_norm_parametrization_draws_its_start_from_the_seeded_random_st
     first, second = start(), start()
     np.testing.assert_array_equal(first[0], second[0])
     np.testing.assert_array_equal(first[1], second[1])
+
+
+def test_a_right_inverse_raising_not_implemented_is_the_identity_at_registration_as_torch():
+    torch = pytest.importorskip("torch")
+
+    class NoInverse(nn.Module):
+        def forward(self, x):
+            return x * 3.0
+
+        def right_inverse(self, a):
+            raise NotImplementedError
+
+    class TorchNoInverse(torch.nn.Module):
+        def forward(self, x):
+            return x * 3.0
+
+        def right_inverse(self, a):
+            raise NotImplementedError
+
+    layer = _square_layer()
+    mirror = torch.nn.Linear(3, 3).double()
+    with torch.no_grad():
+        mirror.weight.copy_(torch.from_numpy(layer.weight.data))
+    parametrize.register_parametrization(layer, "weight", NoInverse())
+    torch.nn.utils.parametrize.register_parametrization(mirror, "weight", TorchNoInverse())
+    np.testing.assert_array_equal(
+        layer.parametrizations.weight.original.data, mirror.parametrizations.weight.original.detach().numpy()
+    )
+    np.testing.assert_array_equal(layer.weight.data, mirror.weight.detach().numpy())
+    with pytest.raises(NotImplementedError):
+        layer.weight = Tensor(np.eye(3))

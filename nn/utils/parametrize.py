@@ -3,7 +3,8 @@ by a function of stored tensors: after ``register_parametrization(layer, "weight
 computes ``P()(layer.parametrizations.weight.original)``, recorded, so the gradient reaches ``original`` through P.
 
 As torch's: the module's class becomes a subclass named ``Parametrized<Class>`` whose ``weight`` is a property;
-``original`` keeps the Parameter object (its data replaced by ``P.right_inverse(weight)`` when P defines one), or
+``original`` keeps the Parameter object (its data replaced by ``P.right_inverse(weight)`` when P defines one and it
+does not raise NotImplementedError), or
 ``original0``, ``original1``, ... when ``right_inverse`` returns several tensors; several parametrizations of one
 tensor run in registration order; assigning ``layer.weight = value`` stores ``right_inverse(value)``;
 ``remove_parametrizations`` puts a Parameter back (the parametrized value, or ``original``).
@@ -45,7 +46,8 @@ class ParametrizationList(ModuleList):
             for module in reversed(list(self)):
                 inverse = getattr(module, "right_inverse", None)
                 if inverse is not None:
-                    stored = inverse(stored)
+                    with contextlib.suppress(NotImplementedError):  # torch's reading: right_inverse is the identity
+                        stored = inverse(stored)
         self.is_tensor = isinstance(stored, Node) or not isinstance(stored, (tuple, list))
         if self.is_tensor:
             stored = as_tensor(stored)
