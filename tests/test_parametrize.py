@@ -339,3 +339,78 @@ def test_a_right_inverse_raising_not_implemented_is_the_identity_at_registration
     np.testing.assert_array_equal(layer.weight.data, mirror.weight.detach().numpy())
     with pytest.raises(NotImplementedError):
         layer.weight = Tensor(np.eye(3))
+
+
+ORTHOGONAL_CASES = [
+    (shape, orthogonal_map, trivialization)
+    for shape in [(4, 4), (5, 3), (3, 5), (2, 4, 3)]
+    for orthogonal_map in ["matrix_exp", "cayley", "householder", None]
+    for trivialization in [True, False]
+]
+
+
+def _orthogonal_pair(torch, shape, orthogonal_map, trivialization, seed=0):
+    weight = np.random.default_rng(seed).normal(size=shape)
+    ours, theirs = nn.Module(), torch.nn.Module()
+    ours.weight = nn.Parameter(weight.copy())
+    theirs.weight = torch.nn.Parameter(torch.from_numpy(weight.copy()))
+    nn.utils.parametrizations.orthogonal(ours, orthogonal_map=orthogonal_map, use_trivialization=trivialization)
+    torch.nn.utils.parametrizations.orthogonal(theirs, orthogonal_map=orthogonal_map, use_trivialization=trivialization)
+    return ours, theirs
+
+
+@pytest.mark.parametrize(("shape", "orthogonal_map", "trivialization"), ORTHOGONAL_CASES)
+def test_orthogonal_parametrization_matches_torch_values_and_gradients(shape, orthogonal_map, trivialization):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _orthogonal_pair(torch, shape, orthogonal_map, trivialization)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    tall = shape[-2] >= shape[-1]
+    if tall and shape[-2] == shape[-1] or not trivialization:  # no random completion of the base: the same start
+        np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-10, atol=1e-12)
+    q = ours.weight.data
+    gram = q.swapaxes(-1, -2) @ q if tall else q @ q.swapaxes(-1, -2)
+    np.testing.assert_allclose(gram, np.broadcast_to(np.eye(gram.shape[-1]), gram.shape), atol=1e-12)
+    # any stored X (here random, the diagonal near +-1 and 0 for householder's sign) and the torch's base
+    state = {name: value.numpy() for name, value in theirs.state_dict().items()}
+    x = np.random.default_rng(1).normal(size=state["parametrizations.weight.original"].shape)
+    state["parametrizations.weight.original"] = x
+    ours.load_state_dict(state)
+    with torch.no_grad():
+        theirs.parametrizations.weight.original.copy_(torch.from_numpy(x))
+    g = np.random.default_rng(2).normal(size=shape)
+    (ours.weight * Tensor(g)).sum().backward()
+    (theirs.weight * torch.from_numpy(g)).sum().backward()
+    np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        ours.parametrizations.weight.original.grad,
+        theirs.parametrizations.weight.original.grad.numpy(),
+        rtol=1e-9,
+        atol=1e-12,
+    )
+
+
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+def test_assigning_an_orthogonal_weight_stores_it_as_torch(orthogonal_map):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _orthogonal_pair(torch, (4, 4), orthogonal_map, True)
+    target = np.linalg.qr(np.random.default_rng(3).normal(size=(4, 4)))[0]
+    ours.weight = Tensor(target)
+    with torch.no_grad():
+        theirs.weight = torch.from_numpy(target)
+    np.testing.assert_allclose(ours.weight.data, target, atol=1e-12)
+    np.testing.assert_allclose(ours.parametrizations.weight[0].base, theirs.parametrizations.weight[0].base.numpy())
+    np.testing.assert_allclose(
+        ours.parametrizations.weight.original.data, theirs.parametrizations.weight.original.detach().numpy()
+    )
+
+
+def test_orthogonal_refuses_as_torch():
+    with pytest.raises(ValueError, match="got a tensor of 1 dimensions"):
+        nn.utils.parametrizations.orthogonal(nn.Linear(3, 4), name="bias")
+    with pytest.raises(ValueError, match="orthogonal_map has to be one of"):
+        nn.utils.parametrizations.orthogonal(nn.Linear(3, 4), orthogonal_map="qr")
+    layer = nn.utils.parametrizations.orthogonal(nn.Linear(3, 3), use_trivialization=False)
+    with pytest.raises(NotImplementedError, match="use_trivialization=False"):
+        layer.weight = Tensor(np.eye(3, dtype=np.float32))
+    with pytest.raises(ValueError, match="of shape \\(3, 3\\), got shape \\(2, 2\\)"):
+        nn.utils.parametrizations.orthogonal(nn.Linear(3, 3)).weight = Tensor(np.eye(2, dtype=np.float32))

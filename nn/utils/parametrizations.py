@@ -1,7 +1,8 @@
 """``nn.utils.parametrizations``: torch's ready-made parametrizations, registered with
 :func:`nn.utils.parametrize.register_parametrization`. ``weight_norm`` stores a weight as a magnitude
 ``original0`` (g) and a direction ``original1`` (v), the weight being g v / ||v|| (the norm over every axis but
-``dim``); ``spectral_norm`` divides a weight by its largest singular value, estimated by power iteration."""
+``dim``); ``spectral_norm`` divides a weight by its largest singular value, estimated by power iteration;
+``orthogonal`` makes a matrix (or a batch of them) orthogonal: orthonormal columns, or rows when it is wide."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Tensor, as_tensor, generator_for
+from autograd import Tensor, as_tensor, concatenate, generator_for, linalg
 from autograd.broadcasting import AxisError
 
 from ..module import Module
 from .parametrize import register_parametrization
 from .weight_norm import checked_dim, norm_except_dim
 
-__all__ = ["spectral_norm", "weight_norm"]
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 ModuleT = TypeVar("ModuleT", bound=Module)
 
@@ -113,3 +114,142 @@ def spectral_norm(
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     return register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps, rng))
+
+
+_ORTHOGONAL_MAPS = ("matrix_exp", "cayley", "householder")
+
+
+def _is_orthogonal(q: np.ndarray) -> bool:
+    """Whether each tall matrix of ``q`` has orthonormal columns, to torch's tolerance (10 n eps)."""
+    n, k = q.shape[-2:]
+    return bool(np.allclose(q.swapaxes(-1, -2) @ q, np.eye(k), atol=10.0 * n * np.finfo(q.dtype).eps))
+
+
+def _make_orthogonal(a: np.ndarray) -> np.ndarray:
+    """The Q factor of each tall matrix a = QR with diag(R) >= 0 (torch's ``_make_orthogonal``)."""
+    q, r = np.linalg.qr(a)
+    return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+
+
+def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
+    """The first k columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i column i of ``a`` (n, k) below the
+    diagonal with 1 on it (torch's ``linalg.householder_product``), built from the engine's ops (so differentiable
+    in ``a`` and ``tau``): Q <- Q - tau_i (Q v_i) v_i^T from Q = I."""
+    n, k = a.shape[-2:]
+    q: Tensor = Tensor(np.broadcast_to(np.eye(n, dtype=a.dtype), (*a.shape[:-2], n, n)).copy())
+    unit = np.eye(n, k, dtype=a.dtype)
+    for i in range(k):
+        v = (a + Tensor(unit))[..., :, i : i + 1]  # (..., n, 1): a's strict lower part of column i, 1 at row i
+        q = q - (q @ v) * tau[..., None, i : i + 1] @ v.mT
+    return q[..., :, :k]
+
+
+class _Orthogonal(Module):
+    """An orthogonal Q of the weight's shape (..., m, n) from the stored X (see :func:`orthogonal`); with
+    ``use_trivialization`` the buffer ``base`` (..., max, max) multiplies the map's result: Q = base @ map(X)."""
+
+    def __init__(self, weight: Tensor, orthogonal_map: str, *, use_trivialization: bool = True) -> None:
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        n, k = x.shape[-2:]
+        transposed = n < k
+        if transposed:
+            x = x.mT
+            n, k = k, n
+        if self.orthogonal_map in ("matrix_exp", "cayley"):
+            x = x.tril()
+            if n != k:
+                x = concatenate([x, Tensor(np.zeros((*x.shape[:-2], n, n - k), dtype=x.dtype))], axis=-1)
+            skew = x - x.mT  # A = -A^T
+            if self.orthogonal_map == "matrix_exp":
+                q = linalg.matrix_exp(skew)  # e^A
+            else:  # (I - A/2)^-1 (I + A/2)
+                identity = np.eye(n, dtype=x.dtype)
+                q = linalg.solve(identity - skew * 0.5, identity + skew * 0.5)
+            if n != k:
+                q = q[..., :k]
+        else:
+            a = x.tril(-1)
+            tau = 2.0 / (1.0 + (a * a).sum(axis=-2))
+            # torch's .int() of the diagonal: its sign, truncated toward 0, without gradient
+            signs = np.trunc(np.diagonal(x._data, axis1=-2, axis2=-1))[..., None, :]
+            q = _householder_product(a, tau) * signs.astype(x.dtype)
+        if "base" in self._buffer_names():
+            q = as_tensor(self.base) @ q
+        return q.mT if transposed else q
+
+    def right_inverse(self, value: Any) -> Tensor:
+        """The stored X whose Q is ``value`` (an orthogonal matrix, or one made so by QR): with trivialization
+        ``base`` becomes that Q (a tall one completed with normal columns) and X = -I; without it (householder only)
+        X holds ``value``'s Householder reflectors, its diagonal the signs."""
+        q = as_tensor(value).detach()._data
+        if q.shape != tuple(self.shape):
+            raise ValueError(
+                f"orthogonal: expected a matrix or batch of matrices of shape {tuple(self.shape)}, got shape {q.shape}"
+            )
+        n, k = q.shape[-2:]
+        transposed = n < k
+        if transposed:
+            q = q.swapaxes(-1, -2)
+            n, k = k, n
+        if "base" not in self._buffer_names():
+            if self.orthogonal_map != "householder":
+                raise NotImplementedError(
+                    f"orthogonal: cannot assign to the {self.orthogonal_map} parametrization when "
+                    "use_trivialization=False"
+                )
+            stored = np.empty_like(q)
+            for index in np.ndindex(q.shape[:-2]):
+                raw, tau = np.linalg.qr(q[index], mode="raw")  # LAPACK geqrf: raw is its result, transposed
+                reflectors = raw.T.copy()
+                diagonal = np.sign(np.diagonal(reflectors)) * np.where(tau == 0.0, -1.0, 1.0)
+                np.fill_diagonal(reflectors, diagonal)
+                stored[index] = reflectors
+            return Tensor(stored.swapaxes(-1, -2) if transposed else stored)
+        if n == k:
+            base = q.copy() if _is_orthogonal(q) else _make_orthogonal(q)
+        else:
+            completion = generator_for().standard_normal((*q.shape[:-2], n, n - k)).astype(q.dtype)
+            base = _make_orthogonal(np.concatenate([q, completion], axis=-1))
+        self.base = base
+        negative_identity = -np.eye(*self.shape[-2:], dtype=q.dtype)  # -1 on the main diagonal, as torch's
+        return Tensor(np.broadcast_to(negative_identity, self.shape).copy())
+
+
+def orthogonal(
+    module: ModuleT, name: str = "weight", orthogonal_map: str | None = None, *, use_trivialization: bool = True
+) -> ModuleT:
+    r"""An orthogonal parametrization of ``module.<name>`` (torch's ``nn.utils.parametrizations.orthogonal``): the
+    weight, a matrix (m, n) or a batch of them, reads as Q with Q^T Q = I_n (m >= n) or Q Q^T = I_m (m < n),
+    computed from the stored X (``parametrizations.<name>.original``) by ``orthogonal_map``:
+
+    - ``"matrix_exp"``: Q = e^A, ``"cayley"``: Q = (I - A/2)^-1 (I + A/2), A = L - L^T skew-symmetric from the lower
+      triangle L of X (zero-padded to square when X is not);
+    - ``"householder"``: Q = H_1 ... H_n, H_i = I - tau_i v_i v_i^T the reflectors of X's strict lower triangle,
+      tau_i = 2 / |v_i|^2 (v_i with 1 on the diagonal), times the diagonal of X truncated to an integer (its sign).
+
+    (worked on the transpose when the matrix is wide). The default is ``"matrix_exp"`` for a square matrix,
+    ``"householder"`` otherwise. With ``use_trivialization`` (the default) the buffer
+    ``parametrizations.<name>.0.base`` holds an orthogonal B and Q = B map(X): at registration B is the weight
+    (made orthogonal by QR if it is not, a tall one completed with normal columns) and X = -I, so Q starts at the
+    weight. Without it, assigning (and registering) stores X's Householder reflectors (householder only; the
+    other maps keep X as it is at registration, and refuse assignment with NotImplementedError)."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"orthogonal: {type(module).__name__} has no parameter or buffer named {name!r}")
+    if weight.ndim < 2:
+        raise ValueError(
+            f"orthogonal: expected a matrix or batch of matrices, got a tensor of {weight.ndim} dimensions"
+        )
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] else "householder"
+    if orthogonal_map not in _ORTHOGONAL_MAPS:
+        raise ValueError(
+            f'orthogonal: orthogonal_map has to be one of "matrix_exp", "cayley", "householder", got {orthogonal_map!r}'
+        )
+    parametrization = _Orthogonal(weight, orthogonal_map, use_trivialization=use_trivialization)
+    return register_parametrization(module, name, parametrization, unsafe=True)
