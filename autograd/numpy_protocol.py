@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from . import shared_math
 from .broadcasting import normalize_axes
 from .core import Node, holds_node_requiring_grad
 from .grad_mode import is_grad_enabled
@@ -455,9 +456,10 @@ def quantile(
     method: str = "linear",
     keepdims: bool = False,
 ) -> Any:
-    """np.quantile(a, q, axis, method=, keepdims=) as the Tensor's ``quantile`` (torch's), an axis tuple too."""
+    """np.quantile(a, q, axis, method=, keepdims=) as the Tensor's ``quantile`` (torch's), an axis tuple too; integers
+    and booleans in float64, as numpy's (torch's ``quantile`` refuses them)."""
     refuse_options("quantile", out=out)
-    a = _node(a, q)
+    a = shared_math.floating(_node(a, q))
     if not isinstance(axis, (tuple, list)):
         return a.quantile(q, axis, keepdim=keepdims, interpolation=method)
     axes = sorted(axis_ % a.ndim for axis_ in axis)

