@@ -492,10 +492,13 @@ def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = Fa
 
 
 def nan_reduction(method: str) -> Callable[..., Any]:
-    """``np.nansum``-style function (a, axis, dtype, out, keepdims) -> ``a.<method>(axis, keepdim)``."""
+    """``np.nansum``-style function (a, axis, dtype, out, keepdims) -> ``a.<method>(axis, keepdim)``; the mean of
+    integers or booleans in float64, as numpy's ``nanmean`` (torch's refuses them)."""
 
     def reduce(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
         refuse_options(method, dtype=dtype, out=out)
+        if method == "nanmean":
+            a = shared_math.floating(a)
         return getattr(a, method)(axis, keepdim=keepdims)
 
     return reduce

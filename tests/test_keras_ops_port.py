@@ -144,3 +144,14 @@ def test_median_quantile_percentile_of_integers_and_booleans_are_numpys_float64(
     x = _array((2, 3, 4), dtype)
     for axis, keepdims in _axis_cases(x.shape):
         _same(function(Tensor(x), axis=axis, keepdims=keepdims), function(x, axis=axis, keepdims=keepdims))
+
+
+@pytest.mark.parametrize("dtype", INTEGERS)
+def test_nanmean_of_integers_and_booleans_is_numpys_float64(dtype):
+    """numpy_test.py test_nanmean's dtypes: numpy's mean of integers is float64 (torch's ``nanmean`` refuses them,
+    and the method keeps torch's refusal)."""
+    x = _array((2, 3, 4), dtype)
+    for axis, keepdims in _axis_cases(x.shape):
+        _same(np.nanmean(Tensor(x), axis=axis, keepdims=keepdims), np.nanmean(x, axis=axis, keepdims=keepdims))
+    with pytest.raises(TypeError, match="nanmean"):
+        Tensor(x).nanmean()
