@@ -358,6 +358,7 @@ register_array_functions(
     outer=outer,
     ravel=ravel,
     repeat=repeat,
+    result_type=result_type,
     roll=roll,
     scatter=scatter,
     scatter_add=scatter_add,

@@ -567,17 +567,24 @@ class TorchMathNames:
         return MantissaAndExponent(recorded, _constant(self, exponent.astype(np.int32)))
 
     def nextafter(self: Self, other: Any) -> Self:
-        """torch.Tensor.nextafter: the next float after self towards other, in self's dtype. As torch's,
-        d/dself = 1 where self != other (0 where equal: the result is other) and ``other`` gets no gradient: the
-        result is self plus the constant step (exact, one unit in the last place), or the constant next float where
-        self or it is not finite (there torch's d/dself is 1, here 0)."""
+        """torch.Tensor.nextafter: the next float after self towards other, in the dtype the two promote to as in
+        arithmetic (torch's: float16 beside float32 is float32, an integer beside a float the float's dtype); that
+        dtype must be floating. As torch's, d/dself = 1 where self != other (0 where equal: the result is other)
+        and ``other`` gets no gradient: the result is self plus the constant step (exact, one unit in the last
+        place), or the constant next float where self or it is not finite (there torch's d/dself is 1, here 0)."""
         tensor = _tensor(self)
-        mine, theirs = tensor._data, _data(other)
-        if mine.dtype.kind != "f":
-            raise TypeError(f"nextafter: expects a floating-point tensor, got dtype {mine.dtype}")
+        theirs = _data(other)
+        dtype = np.dtype(array_function("result_type")(tensor, other if isinstance(other, Node) else theirs))
+        if dtype.kind != "f":
+            raise TypeError(
+                f"nextafter: expects floating-point tensors, got dtypes {tensor._data.dtype} and {theirs.dtype}"
+            )
+        if tensor._data.dtype != dtype:
+            tensor = tensor.astype(dtype)
+        mine, theirs = tensor._data, theirs.astype(dtype)
         try:
             with quiet():  # the float past the largest is inf, as torch's, without numpy's overflow warning
-                after = np.nextafter(mine, theirs.astype(mine.dtype))
+                after = np.nextafter(mine, theirs)
         except ValueError:
             raise ShapeError(f"nextafter: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
         finite = np.isfinite(after) & np.isfinite(mine) & (mine != theirs)  # torch: no gradient where self == other

@@ -155,3 +155,39 @@ def test_nanmean_of_integers_and_booleans_is_numpys_float64(dtype):
         _same(np.nanmean(Tensor(x), axis=axis, keepdims=keepdims), np.nanmean(x, axis=axis, keepdims=keepdims))
     with pytest.raises(TypeError, match="nanmean"):
         Tensor(x).nanmean()
+
+
+# -- binary ops over Keras's mixed-dtype pairs (numpy_test.py's dtype tests): torch's promotion ----------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("float16", "float32"),
+        ("float32", "float64"),
+        ("float16", "float64"),
+        ("int64", "float32"),
+        ("bool", "float16"),
+        ("float64", "float32"),
+    ],
+)
+def test_nextafter_of_mixed_dtypes_steps_in_the_promoted_dtype_as_torchs(first, second, torch):
+    x, y = _array((2, 3), first), _array((2, 3), second)
+    expected = torch.nextafter(torch.from_numpy(x), torch.from_numpy(y))
+    got = Tensor(x).nextafter(Tensor(y))
+    assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(got.data, expected.numpy())
+    if first.startswith("float"):  # (an integer beside a float: the float's dtype, by category, as torch's)
+        _same(np.nextafter(Tensor(x), Tensor(y)), np.nextafter(x, y))
+
+
+def test_nextafter_of_a_float16_tensor_towards_float32_passes_gradient_one_in_float16(torch):
+    x = Tensor(np.array([1.0, 2.0, 3.0], np.float16), requires_grad=True)
+    x.nextafter(Tensor(np.array([2.0, 2.0, 0.0], np.float32))).sum().backward()
+    assert x.grad.dtype == np.float16
+    np.testing.assert_array_equal(x.grad, [1.0, 0.0, 1.0])  # 0 where x == other, as torch's
+
+
+def test_nextafter_of_two_integer_tensors_is_refused_as_torch():
+    with pytest.raises(TypeError, match="nextafter.*int64 and int64"):
+        Tensor(np.ones(2, np.int64)).nextafter(Tensor(np.ones(2, np.int64)))
