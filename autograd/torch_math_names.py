@@ -646,11 +646,14 @@ class TorchMathNames:
         return _constant(self, picks.reshape(weights.shape[:-1] + (int(num_samples),)).astype(np.int64))
 
     def _integer_function(self, other: Any, function: Any, op: str) -> Any:
+        """``function`` (gcd, lcm) of the two in the integer dtype they promote to, as torch's (a bool tensor beside
+        an int8 one is int8; two bool tensors or a float one are refused)."""
         mine, theirs = _tensor(self)._data, _data(other)
-        if mine.dtype.kind not in "iu" or theirs.dtype.kind not in "iu":
+        dtype = np.dtype(array_function("result_type")(self, other if isinstance(other, Node) else theirs))
+        if dtype.kind not in "iu" or mine.dtype.kind not in "iub" or theirs.dtype.kind not in "iub":
             raise TypeError(f"{op}: expects integer tensors, got dtypes {mine.dtype} and {theirs.dtype}")
         try:
-            return _constant(self, function(mine, theirs))
+            return _constant(self, function(mine.astype(dtype, copy=False), theirs.astype(dtype, copy=False)))
         except ValueError:
             raise ShapeError(f"{op}: shapes {mine.shape} and {theirs.shape} do not broadcast") from None
 

@@ -191,3 +191,23 @@ def test_nextafter_of_a_float16_tensor_towards_float32_passes_gradient_one_in_fl
 def test_nextafter_of_two_integer_tensors_is_refused_as_torch():
     with pytest.raises(TypeError, match="nextafter.*int64 and int64"):
         Tensor(np.ones(2, np.int64)).nextafter(Tensor(np.ones(2, np.int64)))
+
+
+@pytest.mark.parametrize("name", ["gcd", "lcm"])
+@pytest.mark.parametrize(
+    ("first", "second"), [("bool", "int8"), ("int16", "bool"), ("bool", "uint8"), ("uint8", "int8"), ("int32", "int64")]
+)
+def test_gcd_and_lcm_of_a_bool_beside_an_integer_tensor_promote_as_torchs(name, first, second, torch):
+    x, y = (np.abs(_array((2, 3), dtype)) if dtype != "bool" else _array((2, 3), dtype) for dtype in (first, second))
+    expected = getattr(torch, name)(torch.from_numpy(x), torch.from_numpy(y))
+    got = getattr(Tensor(x), name)(Tensor(y))
+    assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(got.data, expected.numpy())
+    _same(getattr(np, name)(Tensor(x), Tensor(y)), getattr(np, name)(x, y))
+
+
+@pytest.mark.parametrize("name", ["gcd", "lcm"])
+@pytest.mark.parametrize(("first", "second"), [("bool", "bool"), ("float32", "int8"), ("int8", "float64")])
+def test_gcd_and_lcm_refuse_two_bools_or_a_float_as_torch(name, first, second):
+    with pytest.raises(TypeError, match=f"{name}: expects integer tensors, got dtypes {first} and {second}"):
+        getattr(Tensor(_array((2,), first)), name)(Tensor(_array((2,), second)))
