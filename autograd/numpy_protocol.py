@@ -487,7 +487,9 @@ def percentile(
 
 def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """np.median: the 0.5 quantile, so the mean of the two middle values of an even count (torch's ``median``
-    takes the lower one)."""
+    takes the lower one); of an empty array NaN, as the mean of no entries (numpy's, where the quantile refuses)."""
+    if a.size == 0:
+        return shared_math.floating(a).mean(axis=axis, keepdims=keepdims)
     return quantile(a, 0.5, axis, out=out, keepdims=keepdims)
 
 

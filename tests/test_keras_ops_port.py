@@ -211,3 +211,18 @@ def test_gcd_and_lcm_of_a_bool_beside_an_integer_tensor_promote_as_torchs(name, 
 def test_gcd_and_lcm_refuse_two_bools_or_a_float_as_torch(name, first, second):
     with pytest.raises(TypeError, match=f"{name}: expects integer tensors, got dtypes {first} and {second}"):
         getattr(Tensor(_array((2,), first)), name)(Tensor(_array((2,), second)))
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0, 3), (0, 3)], ids=str)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
+def test_median_of_an_empty_array_is_numpys_nan(shape, dtype):
+    """numpy_test.py's empty-array cases: numpy's median of no entries is NaN (with a RuntimeWarning), in the
+    reduced shape (empty where another axis is empty)."""
+    x = np.zeros(shape, dtype)
+    for axis, keepdims in _axis_cases(shape):
+        if axis is not None and isinstance(axis, int) and axis >= len(shape):
+            continue
+        _same(
+            _numpy(np.median, Tensor(x), axis=axis, keepdims=keepdims),
+            _numpy(np.median, x, axis=axis, keepdims=keepdims),
+        )
