@@ -5,7 +5,8 @@ As torch's: the result is cast into ``out``'s dtype unless it is of a higher cat
 a float tensor, float64 into float32, int16 into uint8; a float result into an integer tensor is an
 :class:`InPlaceCastError`), an ``out`` of another shape is resized to the result's (with torch's warning unless
 it was empty), and while gradients are recorded a result or ``out`` that requires grad is a RuntimeError: a write into ``out`` is not
-differentiable. The function returns ``out``.
+differentiable. The function returns ``out``. Some of torch's functions (``tril``, ``triu``) take no cast at all: for
+them (``same_dtype=True``) an ``out`` of another dtype is torch's RuntimeError.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from .tensor_in_place import _cast_error, can_store
 __all__ = ["written_to_out"]
 
 
-def written_to_out(op: str, result: Any, out: Any) -> Tensor:
-    """Store ``result`` (the value of ``op``) into the Tensor ``out`` in place and return ``out``."""
+def written_to_out(op: str, result: Any, out: Any, *, same_dtype: bool = False) -> Tensor:
+    """Store ``result`` (the value of ``op``) into the Tensor ``out`` in place and return ``out``; with
+    ``same_dtype``, ``out`` must have the result's dtype."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{op}(): argument 'out' must be a Tensor, not {type(out).__name__}")
     if not isinstance(result, Tensor):
@@ -31,6 +33,8 @@ def written_to_out(op: str, result: Any, out: Any) -> Tensor:
             f"{op}(): functions with out=... arguments don't support automatic differentiation, but one of the "
             "arguments requires grad."
         )
+    if same_dtype and out.dtype != result.dtype:
+        raise RuntimeError(f"{op}(): expected the out tensor to have dtype {result.dtype}, but got {out.dtype}")
     if not can_store(result.dtype, out.dtype):
         raise _cast_error(op, result.dtype, out.dtype)
     if out.shape != result.shape:

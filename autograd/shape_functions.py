@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .broadcasting import normalize_axes, single_axis
+from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, joined, stack
@@ -132,16 +133,20 @@ def _triangle(m: TensorLike, k: int, lower: bool, op: str) -> Tensor:
     return where(mask, m, zero) if lower else where(mask, zero, m)
 
 
-def tril(m: TensorLike, k: int = 0, *, diagonal: int = UNSET) -> Tensor:
+def tril(m: TensorLike, k: int = 0, *, diagonal: int = UNSET, out: Tensor | None = None) -> Tensor:
     """The lower triangle: entries above the k-th (torch's ``diagonal``) diagonal of the last two axes set to 0
-    (and their gradient)."""
-    return _triangle(m, torch_alias("tril", "k", k, "diagonal", diagonal, default=0), True, "tril")
+    (and their gradient). ``out=`` (of the result's dtype, as torch's) receives the result
+    (:mod:`autograd.out_argument`)."""
+    result = _triangle(m, torch_alias("tril", "k", k, "diagonal", diagonal, default=0), True, "tril")
+    return result if out is None else written_to_out("tril", result, out, same_dtype=True)
 
 
-def triu(m: TensorLike, k: int = 0, *, diagonal: int = UNSET) -> Tensor:
+def triu(m: TensorLike, k: int = 0, *, diagonal: int = UNSET, out: Tensor | None = None) -> Tensor:
     """The upper triangle: entries below the k-th (torch's ``diagonal``) diagonal of the last two axes set to 0
-    (and their gradient)."""
-    return _triangle(m, torch_alias("triu", "k", k, "diagonal", diagonal, default=0), False, "triu")
+    (and their gradient). ``out=`` (of the result's dtype, as torch's) receives the result
+    (:mod:`autograd.out_argument`)."""
+    result = _triangle(m, torch_alias("triu", "k", k, "diagonal", diagonal, default=0), False, "triu")
+    return result if out is None else written_to_out("triu", result, out, same_dtype=True)
 
 
 # -- rolls and axis moves --------------------------------------------------------------------------------

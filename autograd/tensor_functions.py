@@ -671,12 +671,13 @@ def _tensors(items: Sequence[TensorLike], op: str) -> tuple[Tensor, ...]:
     return tuple(part.astype(target, copy=False) for part in parts)
 
 
-def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET, out: Tensor | None = None) -> Tensor:
     """Join tensors along an existing axis (alias ``cat``; torch's ``dim`` is an alias of ``axis``); ``axis=None``
-    joins them flattened, as numpy's."""
+    joins them flattened, as numpy's. ``out=`` receives the result as torch's (:mod:`autograd.out_argument`)."""
     if dim is not UNSET:
         axis = torch_dim("concatenate", axis, dim, default=0)
-    return joined(tensors, axis, "concatenate")
+    result = joined(tensors, axis, "concatenate")
+    return result if out is None else written_to_out("cat", result, out)
 
 
 def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
@@ -701,8 +702,9 @@ def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
 cat = concatenate
 
 
-def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> Tensor:
-    """Join same-shaped tensors along a new axis (torch's ``dim`` is an alias of ``axis``)."""
+def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET, out: Tensor | None = None) -> Tensor:
+    """Join same-shaped tensors along a new axis (torch's ``dim`` is an alias of ``axis``); ``out=`` receives the
+    result as torch's (:mod:`autograd.out_argument`)."""
     if dim is not UNSET:
         axis = torch_dim("stack", axis, dim, default=0)
     parts = _tensors(tensors, "stack")
@@ -711,7 +713,8 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET) -> 
         data = np.stack([p._data for p in parts], axis=axis)
     except ValueError:
         raise ShapeError(f"stack: all tensors must have the same shape, got {[p.shape for p in parts]}") from None
-    return Tensor._from_op(data, ar.stack, parts, {"axis": axis})
+    result = Tensor._from_op(data, ar.stack, parts, {"axis": axis})
+    return result if out is None else written_to_out("stack", result, out)
 
 
 def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:

@@ -63,3 +63,45 @@ def test_out_refuses_a_result_that_requires_grad_while_recording_as_torch() -> N
         autograd.mul(w, 2.0, out=out)
     assert not out.requires_grad
     np.testing.assert_allclose(out.data, 2.0 * a)
+
+
+def test_cat_stack_tril_triu_write_into_out_like_torch() -> None:
+    a, _ = _pair()
+    ours_x, theirs_x = autograd.tensor(a), torch.tensor(a)
+    for name, ours_args, theirs_args in [
+        ("cat", ([ours_x, ours_x],), ([theirs_x, theirs_x],)),
+        ("stack", ([ours_x, ours_x],), ([theirs_x, theirs_x],)),
+        ("tril", (ours_x,), (theirs_x,)),
+        ("triu", (ours_x,), (theirs_x,)),
+    ]:
+        ours_out, theirs_out = autograd.empty(0, dtype=np.float32), torch.empty(0)
+        assert getattr(autograd, name)(*ours_args, out=ours_out) is ours_out
+        getattr(torch, name)(*theirs_args, out=theirs_out)
+        assert ours_out.shape == tuple(theirs_out.shape), name
+        np.testing.assert_array_equal(ours_out.data, theirs_out.numpy(), err_msg=name)
+        with pytest.warns(UserWarning, match="resized"):
+            getattr(autograd, name)(*ours_args, out=autograd.zeros(5, dtype=np.float32))
+        w = autograd.tensor(a, requires_grad=True)
+        grad_args = ([w, ours_x],) if name in ("cat", "stack") else (w,)
+        with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+            getattr(autograd, name)(*grad_args, out=autograd.empty(0, dtype=np.float32))
+        with autograd.no_grad():
+            getattr(autograd, name)(*grad_args, out=autograd.empty(0, dtype=np.float32))
+
+
+def test_cat_casts_into_out_but_tril_needs_out_of_the_result_dtype_as_torch() -> None:
+    a, _ = _pair()
+    out64 = autograd.empty(0, dtype=np.float64)
+    autograd.cat([autograd.tensor(a)], out=out64)
+    assert out64.dtype == np.float64
+    torch.cat([torch.tensor(a)], out=torch.empty(0, dtype=torch.float64))
+    with pytest.raises(TypeError):
+        torch.cat([torch.tensor(a)], out=torch.empty(0, dtype=torch.long))
+    with pytest.raises(TypeError):
+        autograd.cat([autograd.tensor(a)], out=autograd.empty(0, dtype=np.int64))
+    with pytest.raises(RuntimeError, match="dtype"):
+        torch.tril(torch.tensor(a), out=torch.empty(0, dtype=torch.float64))
+    kept = autograd.zeros(2, dtype=np.float64)
+    with pytest.raises(RuntimeError, match="dtype"):
+        autograd.tril(autograd.tensor(a), out=kept)
+    assert kept.shape == (2,)
