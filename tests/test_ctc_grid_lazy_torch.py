@@ -232,3 +232,47 @@ def test_lazy_convolution_matches_torch(ours, theirs, shape, options):
     got.sum().backward()
     np.testing.assert_allclose(x_o.grad, x_t.grad.numpy(), atol=1e-12)
     np.testing.assert_allclose(layer.weight.grad, reference.weight.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "mode, padding_mode, align_corners",
+    list(itertools.product(["bilinear", "nearest"], ["zeros", "border", "reflection"], [True, False])),
+)
+def test_volumetric_grid_sample_matches_torch(mode, padding_mode, align_corners):
+    rng = np.random.default_rng(10)
+    volume, grid = rng.normal(size=(2, 3, 4, 3, 5)), rng.uniform(-1.3, 1.3, size=(2, 2, 3, 4, 3))
+    grid[0, 0, 0] = [-1.0, 0.0, 1.0]  # on voxel centres / clip limits
+    volume_t, grid_t = torch.tensor(volume, requires_grad=True), torch.tensor(grid, requires_grad=True)
+    volume_o, grid_o = Tensor(volume, requires_grad=True), Tensor(grid, requires_grad=True)
+    expected = torch_functional.grid_sample(volume_t, grid_t, mode, padding_mode, align_corners)
+    got = grid_sample(volume_o, grid_o, mode, padding_mode, align_corners)
+    assert got.shape == tuple(expected.shape) == (2, 3, 2, 3, 4)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=1e-12)
+    ((expected + 1) ** 2).sum().backward()
+    ((got + 1) ** 2).sum().backward()
+    np.testing.assert_allclose(volume_o.grad, volume_t.grad.numpy(), atol=1e-12)
+    grid_grad = np.zeros(grid.shape) if grid_o.grad is None else grid_o.grad
+    np.testing.assert_allclose(grid_grad, grid_t.grad.numpy(), atol=1e-11)
+
+
+def test_volumetric_grid_sample_of_an_affine_grid_matches_torch():
+    rng = np.random.default_rng(11)
+    volume, theta = rng.normal(size=(2, 1, 3, 4, 5)), np.eye(3, 4) + rng.normal(scale=0.2, size=(2, 3, 4))
+    theta_t, theta_o = torch.tensor(theta, requires_grad=True), Tensor(theta, requires_grad=True)
+    expected = torch_functional.grid_sample(
+        torch.tensor(volume), torch_functional.affine_grid(theta_t, (2, 1, 3, 2, 4), False), align_corners=False
+    )
+    got = grid_sample(volume, affine_grid(theta_o, (2, 1, 3, 2, 4), False), align_corners=False)
+    np.testing.assert_allclose(got.data, expected.detach().numpy(), atol=1e-12)
+    expected.sum().backward()
+    got.sum().backward()
+    np.testing.assert_allclose(theta_o.grad, theta_t.grad.numpy(), atol=1e-11)
+
+
+def test_volumetric_grid_sample_refuses_bicubic_and_a_2d_grid_as_torch():
+    volume = np.zeros((1, 1, 2, 2, 2))
+    for grid, mode in [(np.zeros((1, 1, 1, 1, 3)), "bicubic"), (np.zeros((1, 1, 1, 1, 2)), "bilinear")]:
+        with pytest.raises(RuntimeError, match="grid_sampler"):
+            torch_functional.grid_sample(torch.tensor(volume), torch.tensor(grid), mode, align_corners=False)
+        with pytest.raises(RuntimeError, match="grid_sample"):
+            grid_sample(volume, grid, mode, align_corners=False)

@@ -2,7 +2,7 @@
 ``grid_sample`` (an input read at those positions).
 
 Both are recorded ops, so gradients reach ``theta``, ``grid`` and ``input``. A grid holds normalised positions
-in [-1, 1] (x along the width first, then y); the source coordinate in pixels along an axis of ``n`` entries is
+in [-1, 1] (x along the width first, then y, then z along the depth of a volume); the source coordinate in pixels along an axis of ``n`` entries is
 
 * ``align_corners=True``: ``(c + 1) / 2 * (n - 1)`` (-1 and 1 are the centres of the corner pixels);
 * otherwise ``((c + 1) n - 1) / 2`` (-1 and 1 are the outer edges of the corner pixels).
@@ -10,8 +10,8 @@ in [-1, 1] (x along the width first, then y); the source coordinate in pixels al
 ``padding_mode`` says what lies outside: 'zeros', 'border' (the coordinate clipped to [0, n - 1]) or
 'reflection' (the coordinate reflected at the borders, then clipped). As torch's, a clipped coordinate has
 gradient 0, and 'nearest' passes no gradient to the grid. 'bilinear' reads the four pixels around the source
-position, each by a gather at flat index ``row * W + column`` (0 outside the input for 'zeros'), weighted by
-``(1 - tx or tx)(1 - ty or ty)``; 'bicubic' reads the 4 x 4 around it with Keys' cubic weights (a = -0.75),
+position (a volume's eight voxels: trilinear), each by a gather at flat index ``row * W + column`` (0 outside the
+input for 'zeros'), weighted by ``(1 - tx or tx)(1 - ty or ty)`` (``(1 - tz or tz)``); 'bicubic' reads the 4 x 4 around it with Keys' cubic weights (a = -0.75),
 padding each tap's coordinate.
 
 Positions that are not numbers follow torch's CPU kernel: under 'border' and 'reflection' a nan coordinate is
@@ -22,6 +22,7 @@ range reads as outside (torch's ``safe_downgrade_to_int_range``), with no numpy 
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -129,15 +130,19 @@ def _indices(coordinate: np.ndarray) -> np.ndarray:
     return np.where(usable, coordinate, OUTSIDE).astype(np.int64)
 
 
-def _read(flat_input: Tensor, rows: np.ndarray, columns: np.ndarray, height: int, width: int) -> Tensor:
-    """input[n, :, rows, columns] as (N, C, *rows.shape[1:]), 0 where (rows, columns) lies outside."""
+def _read(flat_input: Tensor, coordinates: Sequence[np.ndarray], sizes: Sequence[int]) -> Tensor:
+    """input[n, :, *coordinates] (one integer array per spatial axis, outermost first, each (N, *out)) as
+    (N, C, *out), 0 where the position lies outside."""
     batch, channels = flat_input.shape[:2]
-    inside = (rows >= 0) & (rows < height) & (columns >= 0) & (columns < width)
-    flat = (np.clip(rows, 0, height - 1) * width + np.clip(columns, 0, width - 1)).astype(np.int64)
+    inside = np.ones(coordinates[0].shape, dtype=bool)
+    flat = np.zeros(coordinates[0].shape, dtype=np.int64)
+    for coordinate, size in zip(coordinates, sizes):
+        inside &= (coordinate >= 0) & (coordinate < size)
+        flat = flat * size + np.clip(coordinate, 0, size - 1)
     points = flat[0].size if batch else 0  # (explicit: an empty batch cannot infer it)
     values = take_along_axis(flat_input, flat.reshape(batch, 1, points), axis=2)
     values = values * inside.reshape(batch, 1, points).astype(flat_input.dtype)
-    return values.reshape((batch, channels, *rows.shape[1:]))
+    return values.reshape((batch, channels, *coordinates[0].shape[1:]))
 
 
 def _cubic_weights(t: Tensor) -> list[Tensor]:
@@ -161,8 +166,11 @@ def _tap_coordinates(taps: np.ndarray, size: int, padding_mode: str, align_corne
 def grid_sample(
     input: Any, grid: Any, mode: str = "bilinear", padding_mode: str = "zeros", align_corners: bool | None = None
 ) -> Tensor:
-    """torch.nn.functional.grid_sample on a 4-D ``input`` (N, C, H, W) at ``grid`` (N, H_out, W_out, 2):
-    (N, C, H_out, W_out), see the module docstring. ``align_corners`` None means False, as torch's default.
+    """torch.nn.functional.grid_sample: a 4-D ``input`` (N, C, H, W) read at ``grid`` (N, H_out, W_out, 2) gives
+    (N, C, H_out, W_out); a volumetric (5-D) ``input`` (N, C, D, H, W) read at ``grid`` (N, D_out, H_out, W_out, 3)
+    of positions (x, y, z) gives (N, C, D_out, H_out, W_out), where 'bilinear' is trilinear (the 8 voxels around
+    the position) and 'bicubic' is refused, as torch's. See the module docstring. ``align_corners`` None means
+    False, as torch's default.
 
     d/dinput adds each output's gradient, times its weight, to the pixels read; d/dgrid (bilinear, bicubic) is
     the sum over the pixels read of value * d weight / d coordinate.
@@ -171,32 +179,40 @@ def grid_sample(
     padding_mode = check_choice("grid_sample", "padding_mode", padding_mode, GRID_PADDING_MODES)
     align_corners = False if align_corners is None else check_flag("grid_sample", "align_corners", align_corners)
     input, grid = as_float_tensor(input, "grid_sample"), as_float_tensor(grid, "grid_sample")
-    if input.ndim != 4:
-        raise ValueError(f"grid_sample: input must be (N, C, H, W) (4-D only here), got shape {input.shape}")
-    if grid.ndim != 4 or grid.shape[0] != input.shape[0] or grid.shape[3] != 2:
-        raise ValueError(
-            f"grid_sample: grid must be (N, H_out, W_out, 2) with N = {input.shape[0]}, got shape {grid.shape}"
+    if input.ndim not in (4, 5):
+        raise ShapeError(f"grid_sample: input must be (N, C, H, W) or (N, C, D, H, W), got shape {input.shape}")
+    dims = input.ndim - 2
+    if grid.ndim != input.ndim or grid.shape[0] != input.shape[0] or grid.shape[-1] != dims:
+        wanted = "(N, H_out, W_out, 2)" if dims == 2 else "(N, D_out, H_out, W_out, 3)"
+        raise ShapeError(
+            f"grid_sample: grid must be {wanted} with N = {input.shape[0]} for an input of shape {input.shape}, "
+            f"got shape {grid.shape}"
         )
+    if mode == "bicubic" and dims == 3:
+        raise ShapeError(f"grid_sample: mode 'bicubic' needs a 4-D input (as torch's), got shape {input.shape}")
     if 0 in input.shape[2:]:  # torch's RuntimeError: there is no pixel to read, not even a border one
         raise ShapeError(f"grid_sample: input of shape {input.shape} has an empty spatial axis")
-    batch, channels, height, width = input.shape
-    flat_input = input.reshape(batch, channels, height * width)
-    x = _unnormalized(grid[..., 0], width, align_corners)
-    y = _unnormalized(grid[..., 1], height, align_corners)
+    batch, channels, *sizes = input.shape
+    flat_input = input.reshape(batch, channels, int(np.prod(sizes)))
+    # the grid's last axis lists x (the last spatial axis) first: axis i of sizes is component dims - 1 - i
+    coordinates = [_unnormalized(grid[..., dims - 1 - i], size, align_corners) for i, size in enumerate(sizes)]
     if mode == "bicubic":
-        return _bicubic(flat_input, x, y, (height, width), padding_mode, align_corners)
-    x = _padded(x, width, padding_mode, align_corners)
-    y = _padded(y, height, padding_mode, align_corners)
+        y, x = coordinates
+        return _bicubic(flat_input, x, y, tuple(sizes), padding_mode, align_corners)
+    coordinates = [_padded(c, size, padding_mode, align_corners) for c, size in zip(coordinates, sizes)]
     if mode == "nearest":
-        return _read(flat_input, _indices(np.rint(y._data)), _indices(np.rint(x._data)), height, width)
-    left, top = _indices(np.floor(x._data)), _indices(np.floor(y._data))
-    tx, ty = (x - left).reshape(batch, 1, *x.shape[1:]), (y - top).reshape(batch, 1, *y.shape[1:])
-    return (
-        _read(flat_input, top, left, height, width) * ((1 - tx) * (1 - ty))
-        + _read(flat_input, top, left + 1, height, width) * (tx * (1 - ty))
-        + _read(flat_input, top + 1, left, height, width) * ((1 - tx) * ty)
-        + _read(flat_input, top + 1, left + 1, height, width) * (tx * ty)
-    )
+        return _read(flat_input, [_indices(np.rint(c._data)) for c in coordinates], sizes)
+    lows = [_indices(np.floor(c._data)) for c in coordinates]
+    fractions = [(c - low).reshape(batch, 1, *c.shape[1:]) for c, low in zip(coordinates, lows)]
+    total = None
+    for corner in itertools.product((0, 1), repeat=dims):  # weight: the product of t or 1 - t, x's first
+        weight = None
+        for step, t in reversed(list(zip(corner, fractions))):
+            factor = t if step else 1 - t
+            weight = factor if weight is None else weight * factor
+        term = _read(flat_input, [low + step for low, step in zip(lows, corner)], sizes) * weight
+        total = term if total is None else total + term
+    return total
 
 
 def _bicubic(
@@ -213,6 +229,6 @@ def _bicubic(
         rows = _tap_coordinates(top - 1 + i, height, padding_mode, align_corners)
         for j, x_weight in enumerate(x_weights):
             columns = _tap_coordinates(left - 1 + j, width, padding_mode, align_corners)
-            term = _read(flat_input, rows, columns, height, width) * (x_weight * y_weight)
+            term = _read(flat_input, (rows, columns), shape) * (x_weight * y_weight)
             total = term if total is None else total + term
     return total
