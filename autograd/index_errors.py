@@ -3,7 +3,12 @@ error is both."""
 
 from __future__ import annotations
 
-__all__ = ["ClassIndexError", "EmptyReductionError", "IndexBoundsError", "IndexDtypeError"]
+import numpy as np
+
+__all__ = ["ClassIndexError", "EmptyReductionError", "IndexBoundsError", "IndexDtypeError", "refuse_index_dtype"]
+
+#: The integer dtypes of index tensors torch takes: int64 (long), int32 (int) and uint8 (byte, a mask to indexing).
+INDEX_DTYPES = frozenset(np.dtype(t) for t in (np.int64, np.int32, np.uint8))
 
 
 class IndexBoundsError(IndexError, RuntimeError):
@@ -31,3 +36,11 @@ class EmptyReductionError(ValueError, IndexError, RuntimeError):
     size 0): a ValueError, as numpy and the library raise it, the IndexError torch raises for a ``dim`` ("Expected
     reduction dim 0 to have non-zero size") and the RuntimeError it raises without one, so ``except`` clauses written
     for any of them catch it."""
+
+
+def refuse_index_dtype(op: str, dtype: np.dtype, error: type[Exception] = IndexDtypeError) -> None:
+    """Refuse an index Tensor of another integer dtype than :data:`INDEX_DTYPES` (int8, int16, uint16, uint32,
+    uint64), as torch refuses one ("tensors used as indices must be long, int, byte or bool tensors"): an ``error``
+    naming ``op``. Other dtypes are left to the caller (bool is a mask to indexing, a float is refused there)."""
+    if dtype.kind in "iu" and dtype not in INDEX_DTYPES:
+        raise error(f"{op}: tensors used as indices must be long, int, byte or bool tensors, got dtype {dtype}")

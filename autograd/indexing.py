@@ -16,7 +16,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import axis_out_of_range
 from .core import Node
-from .index_errors import IndexBoundsError, IndexDtypeError
+from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
@@ -47,6 +47,8 @@ def _integers(indices: Any, op: str) -> np.ndarray:
     raw = np.array(indices._data) if isinstance(indices, Node) else np.asarray(indices)
     if raw.dtype.kind not in "iu":
         raise IndexDtypeError(f"{op}: indices must be integers, got dtype {raw.dtype}")
+    if isinstance(indices, Node):
+        refuse_index_dtype(op, raw.dtype)
     return raw
 
 

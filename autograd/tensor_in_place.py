@@ -726,7 +726,7 @@ class TensorInPlace:
         if isinstance(value, (list, tuple)):  # numpy would read a list of nodes as constants: refused
             refuse_nodes_in_sequence(value, "setitem")
         value = _without_leading_ones(value)
-        raw = without_empty_ellipsis(_raw_index(index), self.ndim)
+        raw = without_empty_ellipsis(_raw_index(index, op="setitem"), self.ndim)
         split = split_at_integers(raw)
         if split is not None:  # torch's reading of integers beside array indices: select first, then assign
             try:
@@ -741,7 +741,7 @@ class TensorInPlace:
                 ) from None
             return
         if _records(self, value):
-            index = without_empty_ellipsis(_raw_index(index, snapshot=True), self.ndim)
+            index = without_empty_ellipsis(_raw_index(index, snapshot=True, op="setitem"), self.ndim)
             value = _operand(value, self._data, "setitem")
             if not self._shares_data():  # written where it stands: no copy of the whole tensor per assignment
                 self._record_index_put(index, value)

@@ -19,6 +19,7 @@ from .core import Node
 from .deprecated_overloads import user_stacklevel
 from .derivatives import arrays as ar
 from .grad_mode import is_grad_enabled
+from .index_errors import refuse_index_dtype
 from .read_padding import SOURCE_INDEX, foldable, padded_array
 from .shape_errors import ShapeError, is_integer, refuse_negative_sizes
 from .torch_keywords import UNSET, torch_dim
@@ -261,7 +262,8 @@ class TensorShape:
         An integer beside an array index selects first, as torch's (see :func:`split_at_integers`), an Ellipsis of
         no axis does not separate array indices (:func:`without_empty_ellipsis`), and a uint8
         index Tensor is a boolean mask and a 0-d integer Tensor an integer (a view), as torch's (a uint8 ndarray is
-        integer positions and a 0-d one copies, as numpy's)."""
+        integer positions and a 0-d one copies, as numpy's); an index Tensor of int8, int16, uint16, uint32 or uint64
+        is torch's IndexError (:func:`tensor_index_array`)."""
         index = without_empty_ellipsis(_raw_index(index, snapshot=self.requires_grad and is_grad_enabled()), self.ndim)
         split = split_at_integers(index)
         if split is not None:
@@ -373,14 +375,14 @@ def whole_index_error(op: str, data: np.ndarray, index: Any, error: IndexError) 
     return error
 
 
-def _raw_index(index: Any, snapshot: bool = False) -> Any:
+def _raw_index(index: Any, snapshot: bool = False, op: str = "getitem") -> Any:
     """Replace Tensors and lists inside an index by ndarrays (copies of the Tensors' data with ``snapshot``,
     for an index a recorded op keeps), and a 0-d integer Tensor by its integer. A tuple inside the index tuple is a sequence of positions, as a list
     (numpy's and torch's reading: ``x[1, (2, 0)]`` is ``x[1, [2, 0]]``), so it is an array index here too."""
     if isinstance(index, tuple):
-        return tuple(_raw_index(list(part) if isinstance(part, tuple) else part, snapshot) for part in index)
+        return tuple(_raw_index(list(part) if isinstance(part, tuple) else part, snapshot, op) for part in index)
     if isinstance(index, Node):
-        array = tensor_index_array(index, snapshot)
+        array = tensor_index_array(index, snapshot, op=op, integer_scalar=True)
         # a 0-d integer Tensor is the integer it holds, as torch's (a view), where numpy copies for a 0-d array
         return int(array) if array.ndim == 0 and array.dtype.kind in "iu" else array
     if isinstance(index, list):
@@ -390,11 +392,17 @@ def _raw_index(index: Any, snapshot: bool = False) -> Any:
     return index
 
 
-def tensor_index_array(index: Node, copy: bool = False) -> np.ndarray:
+def tensor_index_array(
+    index: Node, copy: bool = False, *, op: str = "getitem", integer_scalar: bool = False
+) -> np.ndarray:
     """The array an index Tensor stands for, as torch reads it (a copy with ``copy``): a uint8 (byte) tensor is a
     boolean mask, its nonzero entries selected (torch warns that this reading is deprecated, and so does this), where
-    numpy would read a uint8 array as integer positions."""
+    numpy would read a uint8 array as integer positions. An integer tensor of another dtype than int64, int32 and
+    uint8 is torch's IndexError naming ``op`` (numpy takes them), unless it is 0-d and ``integer_scalar`` (the
+    integer it holds, as torch's ``x[t]``)."""
     data = index._data
+    if data.ndim or not integer_scalar:
+        refuse_index_dtype(op, data.dtype, IndexError)
     if data.dtype == np.uint8:
         warnings.warn(
             "indexing with a uint8 tensor reads it as a boolean mask, as torch's (deprecated there); "

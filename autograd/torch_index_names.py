@@ -27,7 +27,7 @@ from . import shared_math as sm
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
-from .index_errors import IndexBoundsError, IndexDtypeError
+from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
@@ -59,6 +59,8 @@ def _integers(index: Any, op: str) -> np.ndarray:
     raw = np.array(index._data if isinstance(index, Node) else index)
     if raw.dtype.kind not in "iu" and not (raw.dtype.kind == "f" and raw.size == 0):
         raise IndexDtypeError(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
+    if isinstance(index, Node):
+        refuse_index_dtype(op, raw.dtype)
     return raw.astype(np.int64)
 
 
@@ -211,7 +213,9 @@ class TorchIndexNames:
         tensor = _tensor(self)
         if not isinstance(indices, (tuple, list)):
             raise TypeError(f"index_put: indices must be a tuple of index tensors, got {type(indices).__name__}")
-        index = tuple(tensor_index_array(i, copy=True) if isinstance(i, Node) else np.array(i) for i in indices)
+        index = tuple(
+            tensor_index_array(i, copy=True, op="index_put") if isinstance(i, Node) else np.array(i) for i in indices
+        )
         for part in index:
             if part.dtype.kind not in "iub":
                 raise TypeError(f"index_put: indices must be integer or boolean tensors, got dtype {part.dtype}")

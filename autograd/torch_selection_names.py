@@ -17,7 +17,7 @@ import numpy as np
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
-from .index_errors import IndexBoundsError
+from .index_errors import IndexBoundsError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 
 __all__ = ["TorchSelectionNames"]
@@ -50,6 +50,8 @@ class TorchSelectionNames:
         gradients accumulate). A 0-d tensor, as torch's, is one entry along dim 0 (or -1): its index holds one 0,
         and the result is 0-d."""
         raw = np.array(index._data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
+        if isinstance(index, Node):
+            refuse_index_dtype("index_select", raw.dtype)
         if raw.ndim > 1:
             raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         raw = raw.reshape(-1)

@@ -312,3 +312,72 @@ def test_prod_reductions_second_derivatives_match_torch(method, include_self):
     assert max(np.abs(reference).max() for reference in theirs[:2]) > 0.1  # second derivatives that are not 0
     for position, (mine, reference) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12, err_msg=f"input {position}")
+
+
+NARROW_INDEX_DTYPES = ["int8", "int16", "uint16", "uint32", "uint64"]
+INDEXING_ENTRY_POINTS = {
+    "getitem": (IndexError, lambda lib, x, i: x[i]),
+    "getitem_beside_a_slice": (IndexError, lambda lib, x, i: x.reshape(1, 3)[:, i]),
+    "setitem": (IndexError, lambda lib, x, i: x.__setitem__(i, 1.0)),
+    "index_put": (IndexError, lambda lib, x, i: x.index_put((i,), lib.tensor(1.0, dtype=x.dtype))),
+    "index_select": (RuntimeError, lambda lib, x, i: lib.index_select(x, 0, i)),
+    "gather": (RuntimeError, lambda lib, x, i: lib.gather(x, 0, i)),
+    "scatter": (RuntimeError, lambda lib, x, i: lib.scatter(x, 0, i, x)),
+    "scatter_add": (RuntimeError, lambda lib, x, i: lib.scatter_add(x, 0, i, x)),
+    "scatter_reduce": (RuntimeError, lambda lib, x, i: x.scatter_reduce(0, i, x, "sum")),
+    "take": (RuntimeError, lambda lib, x, i: lib.take(x, i)),
+    "take_along_dim": (RuntimeError, lambda lib, x, i: lib.take_along_dim(x, i, 0)),
+    "index_add": (RuntimeError, lambda lib, x, i: x.index_add(0, i, x)),
+    "index_copy": (RuntimeError, lambda lib, x, i: x.index_copy(0, i, x)),
+    "put": (RuntimeError, lambda lib, x, i: x.put(i, x)),
+    "embedding": (RuntimeError, lambda lib, x, i: _functional(lib).embedding(i, x.reshape(3, 1))),
+    "embedding_bag": (RuntimeError, lambda lib, x, i: _functional(lib).embedding_bag(i[None], x.reshape(3, 1))),
+}
+
+
+def _functional(lib):
+    import nn
+
+    return torch.nn.functional if lib is torch else nn.functional
+
+
+@pytest.mark.parametrize("dtype", NARROW_INDEX_DTYPES)
+@pytest.mark.parametrize("entry", sorted(INDEXING_ENTRY_POINTS))
+def test_index_tensors_of_narrow_integer_dtypes_are_refused_as_torch(entry, dtype):
+    """torch takes int64, int32 (and uint8, bool) index tensors only: int8, int16, uint16, ... are its IndexError
+    (indexing) or RuntimeError (the index functions), where numpy would read them as positions."""
+    import autograd
+
+    error, call = INDEXING_ENTRY_POINTS[entry]
+    with pytest.raises(error):
+        call(torch, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2, 0, 1], dtype=getattr(torch, dtype)))
+    ours = Tensor(np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(error, match="must be long, int, byte or bool"):
+        call(autograd, ours, Tensor(np.array([2, 0, 1], dtype=dtype)))
+    np.testing.assert_array_equal(ours.data, [1.0, 2.0, 3.0])  # nothing half-written
+
+
+@pytest.mark.parametrize("entry", sorted(INDEXING_ENTRY_POINTS))
+def test_int64_and_int32_index_tensors_still_index_as_torch(entry):
+    import autograd
+
+    _, call = INDEXING_ENTRY_POINTS[entry]
+    for dtype in ("int64", "int32"):
+        if entry in ("take", "take_along_dim", "index_copy", "put") and dtype == "int32":
+            continue  # torch takes int64 alone there; the library also takes int32
+        theirs_x, ours_x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64), Tensor(np.array([1.0, 2.0, 3.0]))
+        theirs = call(torch, theirs_x, torch.tensor([2, 0, 1], dtype=getattr(torch, dtype)))
+        ours = call(autograd, ours_x, Tensor(np.array([2, 0, 1], dtype=dtype)))
+        theirs, ours = (theirs_x, ours_x) if theirs is None else (theirs, ours)
+        np.testing.assert_array_equal(ours.data, theirs.numpy(), err_msg=f"{entry} {dtype}")
+
+
+def test_a_0d_narrow_integer_tensor_is_an_integer_to_getitem_as_torch():
+    x = torch.tensor([1.0, 2.0, 3.0])
+    assert x[torch.tensor(2, dtype=torch.int8)].item() == 3.0
+    with pytest.raises(IndexError):
+        x.index_put((torch.tensor(2, dtype=torch.int8),), torch.tensor(0.0))
+    ours = Tensor(np.array([1.0, 2.0, 3.0]))
+    assert ours[Tensor(np.int8(2))].item() == 3.0
+    with pytest.raises(IndexError):
+        ours.index_put((Tensor(np.int8(2)),), Tensor(0.0))

@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import IndexDtypeError, Node, Tensor, increment_version, no_grad
 from autograd import one_hot as one_hot_array
+from autograd.index_errors import refuse_index_dtype
 
 from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
 
@@ -39,6 +40,8 @@ def _indices(input: Any, rows: int) -> np.ndarray:
     indices = np.asarray(input._data if isinstance(input, Node) else input)
     if indices.dtype.kind not in "iu":
         raise IndexDtypeError(f"embedding: indices must be integers, got dtype {indices.dtype} (shape {indices.shape})")
+    if isinstance(input, Node):
+        refuse_index_dtype("embedding", indices.dtype)
     if indices.size and (indices.min() < 0 or indices.max() >= rows):
         raise IndexError(
             f"embedding: indices must be in [0, {rows - 1}] for a weight of {rows} rows, "
