@@ -320,9 +320,25 @@ def _pair_or_single(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     return axes
 
 
+def _one_entry_each(shape: tuple[int, ...], axes: tuple[int, ...]) -> bool:
+    """Whether each norm over ``axes`` reads one entry (every axis reduced has length 1)."""
+    return all(shape[axis] == 1 for axis in axes)
+
+
+def _magnitudes(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
+    """|x| as the norm of one entry over ``axes`` (all of length 1), as torch's: the norm of any order but 0 is
+    |x| exactly, where squaring (or raising to p) would overflow beyond 1e154 (or underflow); d/dx = sign(x)."""
+    magnitudes = x.abs()
+    reduced = {axis % x.ndim for axis in axes}
+    return magnitudes if keepdims else magnitudes.reshape(tuple(n for i, n in enumerate(x.shape) if i not in reduced))
+
+
 def _two_norm(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
     """sqrt(sum x^2) over ``axes``, one node whose gradient is (x / norm) g, taken as 0 where the norm is 0 (as
-    torch): formed from the unit vector, it stays finite at a norm so small that g / norm would overflow."""
+    torch): formed from the unit vector, it stays finite at a norm so small that g / norm would overflow. Over
+    axes of length 1 it is |x| (:func:`_magnitudes`)."""
+    if _one_entry_each(x.shape, axes):
+        return _magnitudes(x, axes, keepdims)
     data = x._data
     # squares overflow to inf and underflow to 0, as torch's, without numpy's warnings
     norm = np.sqrt(quietly(np.add.reduce, quietly(np.multiply, data, data), axis=axes, keepdims=keepdims))
@@ -354,6 +370,8 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
         raise EmptyReductionError(
             f"{op}: cannot compute the {ord} norm of shape {x.shape} over axes {axes}: an axis to reduce is empty"
         )
+    if ord != 0 and _one_entry_each(x.shape, axes):
+        return _magnitudes(x, axes, keepdims)
     if ord == np.inf:
         return x.abs().max(axes, keepdims)
     if ord == -np.inf:

@@ -262,3 +262,31 @@ def test_matrix_norms_of_empty_matrices_are_zero_as_torch(ord, shape):
     np.testing.assert_array_equal(result.data, expected)
     result.sum().backward()
     np.testing.assert_array_equal(x.grad, np.zeros(shape))
+
+
+@pytest.mark.parametrize("ord", [2, 3, 0.5, -2, 1, np.inf])
+def test_norm_over_axes_of_length_one_is_the_magnitude_beyond_the_square_range_as_torch(ord):
+    """torch's norm of one entry is |x| for every order but 0: no square (or power) to overflow beyond 1e154 or
+    underflow below 1e-154. Gradients against sign(x), as torch's wherever its formula does not overflow."""
+    torch = pytest.importorskip("torch")
+    data = np.array([[3e200], [-4e160], [1e-200], [-2.5], [0.0]])
+    magnitudes = np.abs(data[:, 0])
+    calls = {
+        "Tensor.norm": lambda lib, x: x.norm(p=ord, dim=1),
+        "vector_norm": lambda lib, x: lib.linalg.vector_norm(x, ord, dim=1),
+        "vector_norm over two axes": lambda lib, x: lib.linalg.vector_norm(x.reshape(5, 1, 1), ord, dim=(1, 2)),
+        "linalg.norm keepdim": lambda lib, x: lib.linalg.norm(x, ord, dim=1, keepdim=True).reshape(5),
+    }
+    import autograd
+
+    for name, call in calls.items():
+        theirs = call(torch, torch.tensor(data))
+        np.testing.assert_array_equal(theirs.numpy(), magnitudes, err_msg=name)
+        x = Tensor(data, requires_grad=True)
+        ours = call(autograd, x)
+        np.testing.assert_array_equal(ours.data, magnitudes, err_msg=name)
+        ours.sum().backward()
+        np.testing.assert_array_equal(x.grad[:, 0], np.sign(data[:, 0]), err_msg=name)
+    frobenius = torch.linalg.matrix_norm(torch.tensor(data).reshape(5, 1, 1))
+    np.testing.assert_array_equal(la.matrix_norm(data.reshape(5, 1, 1)).data, frobenius.numpy())
+    np.testing.assert_array_equal(la.norm(data[:1]).data, torch.linalg.norm(torch.tensor(data[:1])).numpy())
