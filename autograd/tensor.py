@@ -793,8 +793,9 @@ class Tensor(
         return self._unary(ew.leaky_relu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def elu(self, alpha: float = 1.0) -> Tensor:
-        """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha."""
-        negative = alpha * np.expm1(np.minimum(self._data, 0))
+        """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At -0.0 it is alpha * expm1(-0.0), -0.0
+        for a positive alpha, as torch's (numpy's minimum returns its second operand, x, at a tie)."""
+        negative = alpha * np.expm1(np.minimum(0, self._data))
         return self._unary(ew.elu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def softplus(self) -> Tensor:

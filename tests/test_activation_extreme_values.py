@@ -206,3 +206,14 @@ def test_silu_and_mish_near_the_largest_value_pass_an_incoming_gradient_above_on
     x = Tensor(points, requires_grad=True)
     getattr(F, name)(x).backward(incoming)
     np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-3 if dtype == np.float16 else 1e-6)
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "celu"])
+def test_elu_family_keeps_the_sign_of_negative_zero_as_torch(name):
+    torch = pytest.importorskip("torch")
+    zeros = np.array([-0.0, 0.0])
+    theirs = getattr(torch.nn.functional, name)(torch.tensor(zeros)).numpy()
+    ours = getattr(F, name)(Tensor(zeros)).data
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+    assert np.signbit(theirs).tolist() == [True, False]
+    assert np.signbit(getattr(F, name)(Tensor(zeros), inplace=True).data).tolist() == [True, False]
