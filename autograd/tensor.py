@@ -831,7 +831,8 @@ class Tensor(
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
         Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
         low > high the result is high, as ``minimum(maximum(x, low), high)``; a nan in x or a bound gives nan and no
-        gradient there, as torch's. A number bound (a NumPy float64 too) is taken in a floating tensor's dtype, as a
+        gradient there, as torch's. With one number bound a float32 or float64 x equal to it is kept, so
+        ``clamp(-0.0, min=0)`` is -0.0, as torch's. A number bound (a NumPy float64 too) is taken in a floating tensor's dtype, as a
         number beside a tensor is: ``x32.clip(np.float64(0.5))`` is float32, as torch's clamp.
         """
         if min is not None or max is not None:
@@ -847,7 +848,14 @@ class Tensor(
             data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float
         if data.dtype.kind == "f":  # a number bound (np.float64 too, as in x * np.float64(2)) in the tensor's dtype
             low, high = _number_in(low, data.dtype), _number_in(high, data.dtype)
-        return self._unary(ew.clip, np.clip(data, low, high), {"low": low, "high": high})
+        # one bound on floats: numpy's maximum / minimum return their second operand, x, at a tie (float32 and
+        # float64), so clamp(-0.0, min=0) is -0.0, as torch's (np.clip returns the bound); two bounds keep np.clip's
+        # single pass, and integers np.clip's reading of a bound outside their range
+        if data.dtype.kind == "f" and (low is None or high is None):
+            clipped = np.maximum(low, data) if high is None else np.minimum(high, data)
+        else:
+            clipped = np.clip(data, low, high)
+        return self._unary(ew.clip, clipped, {"low": low, "high": high})
 
     clamp = clip
 

@@ -545,3 +545,21 @@ def test_relu_keeps_the_sign_of_zero_and_nan_as_torch():
     np.testing.assert_array_equal(np.signbit(value), np.signbit(theirs))
     np.testing.assert_array_equal(gradient, their_gradient)
     assert np.signbit(torch.relu(torch.tensor(-0.0)).item())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("bounds", [{"min": 0.0}, {"max": 0.0}, {"min": -0.0}, {"max": -0.0}, {"min": 0}])
+def test_clamp_by_one_bound_keeps_an_entry_equal_to_it_signed_zero_included_as_torch(bounds, dtype):
+    torch = pytest.importorskip("torch")
+
+    data = np.array([-0.0, 0.0, -1.5, 2.0, np.nan], dtype=dtype)
+    theirs = torch.clamp(torch.tensor(data), **bounds).numpy()
+    x = autograd.tensor(data, requires_grad=True)
+    ours = autograd.clamp(x, **bounds)
+    np.testing.assert_array_equal(ours.data, theirs)
+    np.testing.assert_array_equal(np.signbit(ours.data), np.signbit(theirs))
+    assert ours.dtype == theirs.dtype
+    ours.sum().backward()
+    expected = torch.tensor(data, requires_grad=True)
+    torch.clamp(expected, **bounds).sum().backward()
+    np.testing.assert_array_equal(x.grad, expected.grad.numpy())
