@@ -563,3 +563,17 @@ def test_clamp_by_one_bound_keeps_an_entry_equal_to_it_signed_zero_included_as_t
     expected = torch.tensor(data, requires_grad=True)
     torch.clamp(expected, **bounds).sum().backward()
     np.testing.assert_array_equal(x.grad, expected.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_square_root_power_has_sqrts_slope_at_negative_zero_as_torch(dtype):
+    """x ** 0.5 is sqrt x (-0.0 at -0.0): its slope 1 / (2 sqrt x) is -inf there, as torch's and as sqrt's."""
+    torch = pytest.importorskip("torch")
+    data = np.array([-0.0, 0.0, 4.0, -1.0, np.inf, 1e-300], dtype=dtype)
+    expected = torch.tensor(data, requires_grad=True)
+    (expected**0.5).sum().backward()
+    for call in (lambda t: t**0.5, lambda t: autograd.pow(t, 0.5), autograd.sqrt):
+        x = autograd.tensor(data, requires_grad=True)
+        call(x).sum().backward()
+        np.testing.assert_array_equal(x.grad, expected.grad.numpy())
+    assert gradgradcheck(lambda t: t**0.5, [autograd.tensor([4.0, 0.25, 9.0])])
