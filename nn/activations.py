@@ -366,8 +366,8 @@ class RReLU(_InPlaceFlag):
     ) -> None:
         self.lower = check_real("RReLU", "lower", lower)
         self.upper = check_real("RReLU", "upper", upper)
-        if self.lower > self.upper:
-            raise ValueError(f"RReLU: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
+        if self.lower > self.upper:  # torch's forward raises a RuntimeError; refused here at construction
+            raise ArgumentRangeError(f"RReLU: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
         super().__init__(inplace)
         self._rng = make_generator("RReLU", "rng", rng)
         self._follows_seed = rng is None

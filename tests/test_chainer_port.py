@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+import nn
 import nn.functional as F
 import nn.utils.rnn as rnn
 from autograd import gradgradcheck
@@ -498,3 +499,24 @@ NON_CONTIGUOUS = [
 def test_non_contiguous_inputs_like_torch(name):
     call, arrays = CASES[name]
     assert_like_torch(call, arrays, 2, non_contiguous=True)
+
+
+# -- chainer's type-check tests: an argument out of range is torch's error class --------------------------------------
+def _raises_like_torch(ours: Callable[[], Any], theirs: Callable[[], Any]) -> Exception:
+    """The exception ours raises, which must be an instance of the class torch raises for the same call."""
+    with pytest.raises(Exception) as torch_error:
+        theirs()
+    with pytest.raises(torch_error.type) as our_error:
+        ours()
+    return our_error.value
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_rrelu_lower_above_upper_is_torchs_runtime_error(training):
+    error = _raises_like_torch(
+        lambda: F.rrelu(ag.tensor(np.ones(3)), 0.5, 0.1, training=training),
+        lambda: torch.nn.functional.rrelu(torch.ones(3), 0.5, 0.1, training=training),
+    )
+    assert isinstance(error, ValueError) and "rrelu: lower must not exceed upper" in str(error)
+    with pytest.raises(RuntimeError, match="RReLU: lower must not exceed upper"):  # torch's at the call, ours earlier
+        nn.RReLU(0.5, 0.1)(ag.tensor(np.ones(3)))

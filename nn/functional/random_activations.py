@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, where
+from autograd.shape_errors import ArgumentRangeError
 
 from ..checks import check_axis, check_flag, check_real, make_generator
 from .activations import as_float_tensor, writes_in_place
@@ -22,9 +23,11 @@ __all__ = ["gumbel_softmax", "rrelu", "rrelu_"]
 
 
 def _bounds(function: str, lower: Any, upper: Any) -> tuple[float, float]:
+    """The bounds of the slopes' uniform draw as floats; lower above upper is an ArgumentRangeError (a ValueError, and
+    torch's RuntimeError)."""
     lower, upper = check_real(function, "lower", lower), check_real(function, "upper", upper)
     if lower > upper:
-        raise ValueError(f"{function}: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
+        raise ArgumentRangeError(f"{function}: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
     return lower, upper
 
 
