@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, as_tensor, no_grad
+from autograd.shape_errors import ArgumentRangeError
 
 from .checks import check_positive_int, check_real
 from .functional.normalization import batch_norm, instance_norm, local_response_norm
@@ -244,7 +245,7 @@ class LocalResponseNorm(Module):
     """
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
-        self.size = check_positive_int("LocalResponseNorm", "size", size)
+        self.size = check_positive_int("LocalResponseNorm", "size", size, error=ArgumentRangeError)
         self.alpha = check_real("LocalResponseNorm", "alpha", alpha)
         self.beta = check_real("LocalResponseNorm", "beta", beta)
         self.k = check_real("LocalResponseNorm", "k", k)

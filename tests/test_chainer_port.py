@@ -520,3 +520,17 @@ def test_rrelu_lower_above_upper_is_torchs_runtime_error(training):
     assert isinstance(error, ValueError) and "rrelu: lower must not exceed upper" in str(error)
     with pytest.raises(RuntimeError, match="RReLU: lower must not exceed upper"):  # torch's at the call, ours earlier
         nn.RReLU(0.5, 0.1)(ag.tensor(np.ones(3)))
+
+
+@pytest.mark.parametrize("size", [0, -1])
+@pytest.mark.parametrize("shape", [(1, 3, 2), (1, 3, 2, 2), (1, 3, 2, 2, 2)])
+def test_local_response_norm_size_below_one_is_torchs_runtime_error(size, shape):
+    error = _raises_like_torch(
+        lambda: F.local_response_norm(ag.tensor(np.ones(shape)), size),
+        lambda: torch.nn.functional.local_response_norm(torch.ones(shape), size),
+    )
+    assert isinstance(error, ValueError) and f"local_response_norm: size must be a positive integer, got {size}" in str(
+        error
+    )
+    with pytest.raises(RuntimeError, match="LocalResponseNorm: size must be a positive integer"):
+        nn.LocalResponseNorm(size)(ag.tensor(np.ones(shape)))  # torch's at the call, ours at construction

@@ -11,7 +11,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor, standardize
 from autograd.accumulation import float16_via_float32
-from autograd.shape_errors import is_integer
+from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import standardize_with_statistics
 
 from ..checks import check_integer, check_positive_int, check_real
@@ -168,7 +168,7 @@ def local_response_norm(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.
         raise ValueError(
             f"local_response_norm: expected an input of shape (N, C, ...) with 3 or more axes, got {x.shape}"
         )
-    size = check_positive_int("local_response_norm", "size", size)
+    size = check_positive_int("local_response_norm", "size", size, error=ArgumentRangeError)
     alpha, beta, k = (
         check_real("local_response_norm", name, value) for value, name in ((alpha, "alpha"), (beta, "beta"), (k, "k"))
     )
