@@ -534,3 +534,15 @@ def test_local_response_norm_size_below_one_is_torchs_runtime_error(size, shape)
     )
     with pytest.raises(RuntimeError, match="LocalResponseNorm: size must be a positive integer"):
         nn.LocalResponseNorm(size)(ag.tensor(np.ones(shape)))  # torch's at the call, ours at construction
+
+
+@pytest.mark.parametrize("given", ["neither", "mean", "var"])
+def test_batch_norm_evaluation_without_running_statistics_is_torchs_runtime_error(given):
+    def call(lib):
+        x = lib.T.tensor(np.zeros((4, 3)))
+        mean = lib.T.tensor(np.zeros(3)) if given == "mean" else None
+        var = lib.T.tensor(np.ones(3)) if given == "var" else None
+        return lib.F.batch_norm(x, mean, var, training=False)
+
+    error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
+    assert isinstance(error, ValueError) and str(error).startswith("batch_norm: ")

@@ -69,8 +69,8 @@ def batch_norm(
         (bias, "bias"),
     ):
         _channel_vector(value, name, channels)
-    if (running_mean is None) != (running_var is None):
-        raise ValueError("batch_norm: give both running_mean and running_var, or neither")
+    if (running_mean is None) != (running_var is None):  # torch's ValueError in training, RuntimeError in evaluation
+        raise ArgumentRangeError("batch_norm: give both running_mean and running_var, or neither")
     momentum = check_real("batch_norm", "momentum", momentum)  # (torch's too: None is nn.BatchNorm's option only)
     axes = (0, *range(2, x.ndim))
     stat_shape = (1, channels) + (1,) * (x.ndim - 2)
@@ -89,8 +89,8 @@ def batch_norm(
             running_var *= 1 - momentum
             running_var += momentum * unbiased_var
     else:
-        if running_mean is None:
-            raise ValueError("batch_norm: evaluation mode needs running_mean and running_var")
+        if running_mean is None:  # torch's RuntimeError
+            raise ArgumentRangeError("batch_norm: evaluation mode needs running_mean and running_var")
         mean = np.asarray(running_mean, dtype=x.dtype).reshape(stat_shape)
         inverse_std = 1.0 / np.sqrt(np.asarray(running_var, dtype=x.dtype).reshape(stat_shape) + eps)
         normalised = (x - mean) * inverse_std
