@@ -546,3 +546,17 @@ def test_batch_norm_evaluation_without_running_statistics_is_torchs_runtime_erro
 
     error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
     assert isinstance(error, ValueError) and str(error).startswith("batch_norm: ")
+
+
+@pytest.mark.parametrize("bad", [16, -1])
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_max_unpool_invalid_index_is_torchs_runtime_error(bad, dims):
+    shape = (1, 1) + (2,) * dims
+    indices = np.zeros(shape, np.int64)
+    indices.flat[-1] = bad * 4 if bad > 0 else bad  # past the end of the (4,) * dims output planes, or negative
+
+    def call(lib, index):
+        return getattr(lib.F, f"max_unpool{dims}d")(lib.T.tensor(np.ones(shape)), index, 2)
+
+    error = _raises_like_torch(lambda: call(OURS, ag.tensor(indices)), lambda: call(THEIRS, torch.tensor(indices)))
+    assert isinstance(error, ValueError) and "invalid max index" in str(error)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, ShapeError, Tensor, take_along_axis
+from autograd.shape_errors import ArgumentRangeError
 from autograd.windows import IntOrPair, Pair, pair
 
 from .activations import as_float_tensor
@@ -76,8 +77,10 @@ def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Te
         raise ShapeError(f"{op}: indices of shape {index.shape} must have the input's shape {x.shape}")
     area = int(np.prod(plane))
     if index.size and (index.min() < 0 or index.max() >= area):
-        bad = index[(index < 0) | (index >= area)].flat[0]
-        raise ValueError(f"{op}: found an invalid max index {bad} (the output planes are {plane}, {area} entries)")
+        bad = index[(index < 0) | (index >= area)].flat[0]  # a ValueError, and torch's RuntimeError
+        raise ArgumentRangeError(
+            f"{op}: found an invalid max index {bad} (the output planes are {plane}, {area} entries)"
+        )
     n, c = x.shape[:2]
     length = int(np.prod(x.shape[2:]))  # not -1: an empty batch cannot infer it
     flat_index = index.astype(np.intp).reshape(n, c, length)  # a copy: changing the caller's indices later is harmless
