@@ -560,3 +560,27 @@ def test_max_unpool_invalid_index_is_torchs_runtime_error(bad, dims):
 
     error = _raises_like_torch(lambda: call(OURS, ag.tensor(indices)), lambda: call(THEIRS, torch.tensor(indices)))
     assert isinstance(error, ValueError) and "invalid max index" in str(error)
+
+
+@pytest.mark.parametrize("eps", [0.0, -1.0])
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_eps_range_as_torchs(eps, training):
+    """torch 2.13's batch_norm refuses eps <= 0 in training (var + eps may be 0) and eps < 0 in evaluation (a
+    ValueError), and takes eps = 0 in evaluation; instance_norm, which normalises through batch_norm, takes 0."""
+
+    def call(lib):
+        x = lib.T.tensor(np.arange(6.0).reshape(2, 3))
+        return lib.F.batch_norm(x, lib.T.zeros(3, dtype=lib.T.float64), lib.T.ones(3, dtype=lib.T.float64), training=training, eps=eps)  # fmt: skip
+
+    if training or eps < 0:
+        error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
+        assert str(error).startswith("batch_norm: eps must be")
+    else:
+        np.testing.assert_allclose(_numpy(call(OURS)), _numpy(call(THEIRS)), rtol=1e-12)
+    x = U(2, 3, 4)
+    np.testing.assert_allclose(
+        _numpy(F.instance_norm(ag.tensor(x), eps=0.0)),
+        _numpy(torch.nn.functional.instance_norm(torch.tensor(x), eps=0.0)),
+        rtol=1e-9,
+        atol=1e-12,
+    )

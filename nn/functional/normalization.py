@@ -55,7 +55,28 @@ def batch_norm(
     UNBIASED batch variance (n / (n - 1) var) for ``running_var``, like torch.
     Evaluation: mu and var are the running statistics (constants). An empty input gives an empty
     output and leaves the running statistics unchanged (torch's behaviour).
+
+    ``eps`` must be positive in training (a variance of 0 would divide by 0) and non-negative in evaluation, as
+    torch 2.13's (a ValueError).
     """
+    if training and eps <= 0.0:  # plain comparisons, as torch's: a nan eps passes
+        raise ValueError(f"batch_norm: eps must be positive in training, got {eps!r}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm: eps must be non-negative, got {eps!r}")
+    return _batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _batch_norm(
+    x: Any,
+    running_mean: np.ndarray | None,
+    running_var: np.ndarray | None,
+    weight: Tensor | None,
+    bias: Tensor | None,
+    training: bool,
+    momentum: float,
+    eps: float,
+) -> Tensor:
+    """:func:`batch_norm` for any ``eps`` (instance_norm's, which torch does not check)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim < 2:
         raise ShapeError(f"batch_norm: expected an input with a channel axis (N, C, ...), got shape {x.shape}")
@@ -135,14 +156,14 @@ def instance_norm(
             )
         as_channels = x.reshape((1, n * channels) + x.shape[2:])
         tiled = [None if r is None else np.tile(np.asarray(r), n) for r in (running_mean, running_var)]
-        y = batch_norm(as_channels, tiled[0], tiled[1], training=True, momentum=momentum, eps=eps).reshape(x.shape)
+        y = _batch_norm(as_channels, tiled[0], tiled[1], None, None, True, momentum, eps).reshape(x.shape)
         for running, updated in zip((running_mean, running_var), tiled):
             if running is not None:
                 running[...] = updated.reshape(n, channels).mean(axis=0)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("instance_norm: use_input_stats=False needs running_mean and running_var")
-        y = batch_norm(x, running_mean, running_var, training=False, eps=eps)
+        y = _batch_norm(x, running_mean, running_var, None, None, False, momentum, eps)
     y = _affine("instance_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))
     return _affine("instance_norm", y, "bias", bias, (channels,), lambda a, b: a + b.reshape(per_channel))
 
