@@ -584,3 +584,25 @@ def test_batch_norm_eps_range_as_torchs(eps, training):
         rtol=1e-9,
         atol=1e-12,
     )
+
+
+_CONVOLUTIONS = {  # op: (input shape, weight shape with 2 input and 3 output channels)
+    "conv1d": ((1, 2, 5), (3, 2, 2)),
+    "conv2d": ((1, 2, 5, 5), (3, 2, 2, 2)),
+    "conv3d": ((1, 2, 5, 5, 5), (3, 2, 2, 2, 2)),
+    "conv_transpose1d": ((1, 2, 5), (2, 3, 2)),
+    "conv_transpose2d": ((1, 2, 5, 5), (2, 3, 2, 2)),
+    "conv_transpose3d": ((1, 2, 3, 3, 3), (2, 3, 2, 2, 2)),
+}
+
+
+@pytest.mark.parametrize("groups", [0, -1])
+@pytest.mark.parametrize("op", sorted(_CONVOLUTIONS))
+def test_convolution_groups_below_one_is_torchs_runtime_error(op, groups):
+    x, w = _CONVOLUTIONS[op]
+
+    def call(lib):
+        return getattr(lib.F, op)(lib.T.ones(x, dtype=lib.T.float64), lib.T.ones(w, dtype=lib.T.float64), groups=groups)
+
+    error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
+    assert isinstance(error, ValueError) and f"{op}: groups must be a positive integer, got {groups}" in str(error)

@@ -234,7 +234,7 @@ def checked_conv_operands(
     weight = as_float_tensor(weight, op)
     if weight.ndim != x.ndim:
         raise ShapeError(f"{op}: weight must have shape {layout}, got shape {weight.shape}")
-    groups = check_groups(op, groups, x.shape[1], weight.shape[0], ShapeError)
+    groups = check_groups(op, groups, x.shape[1], weight.shape[0], ShapeError, ArgumentRangeError)
     c_out, c_group = weight.shape[:2]
     if x.shape[1] != c_group * groups:
         raise ShapeError(
@@ -251,13 +251,20 @@ def checked_conv_operands(
 
 
 def check_groups(
-    op: str, groups: Any, in_channels: int, out_channels: int, error: type[ValueError] = ValueError
+    op: str,
+    groups: Any,
+    in_channels: int,
+    out_channels: int,
+    error: type[ValueError] = ValueError,
+    range_error: type[ValueError] = ValueError,
 ) -> int:
     """``groups`` as a positive int dividing both channel counts, or a TypeError/ValueError naming ``op``.
 
     ``error`` is the class for channel counts that do not divide: a layer's arguments are a ValueError, as torch's
-    constructors raise; a function's operands pass :class:`ShapeError`, as torch raises a RuntimeError there."""
-    groups = check_positive_int(op, "groups", groups)
+    constructors raise; a function's operands pass :class:`ShapeError`, as torch raises a RuntimeError there.
+    ``range_error`` is the class for groups below 1: a function passes :class:`ArgumentRangeError` (a ValueError,
+    and torch's RuntimeError)."""
+    groups = check_positive_int(op, "groups", groups, error=range_error)
     for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
         if channels % groups:
             raise error(f"{op}: {name} ({channels}) must be divisible by groups ({groups})")

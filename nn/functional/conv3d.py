@@ -108,7 +108,7 @@ def conv_transpose3d(
     if weight.ndim != 5:
         raise ShapeError(f"{op}: weight must have shape (C_in, C_out / groups, kd, kh, kw), got shape {weight.shape}")
     c_in, c_group, kd, kh, kw = weight.shape
-    groups = check_groups(op, groups, c_in, c_in, ShapeError)
+    groups = check_groups(op, groups, c_in, c_in, ShapeError, ArgumentRangeError)
     if x.shape[1] != c_in:
         raise ShapeError(
             f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "

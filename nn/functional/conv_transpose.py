@@ -74,7 +74,9 @@ def _conv_transpose(
     if unbatched:
         x = x.reshape((1,) + x.shape)
     c_in, c_group = weight.shape[:2]
-    groups = check_groups(op, groups, c_in, c_in, ShapeError)  # C_out = (C_out / groups) * groups: always divisible
+    groups = check_groups(
+        op, groups, c_in, c_in, ShapeError, ArgumentRangeError
+    )  # C_out = (C_out / groups) * groups: always divisible
     if x.shape[1] != c_in:
         raise ShapeError(
             f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
