@@ -606,3 +606,17 @@ def test_convolution_groups_below_one_is_torchs_runtime_error(op, groups):
 
     error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
     assert isinstance(error, ValueError) and f"{op}: groups must be a positive integer, got {groups}" in str(error)
+
+
+@pytest.mark.parametrize("axis", [-1, 2])
+@pytest.mark.parametrize("op", sorted(_CONVOLUTIONS))
+def test_convolution_kernel_of_size_zero_is_torchs_runtime_error_naming_the_op(op, axis):
+    x, w = _CONVOLUTIONS[op]
+    w = list(w)
+    w[axis] = 0
+
+    def call(lib):
+        return getattr(lib.F, op)(lib.T.ones(x, dtype=lib.T.float64), lib.T.ones(w, dtype=lib.T.float64))
+
+    error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
+    assert isinstance(error, ValueError) and str(error).startswith(f"{op}: ") and "kernel" in str(error)

@@ -225,6 +225,16 @@ def conv1d(
     return out.reshape(out.shape[:-2] + (out.shape[-1],))
 
 
+def check_kernel(op: str, weight: Tensor) -> None:
+    """A :class:`ShapeError` (a ValueError, and torch's RuntimeError) naming ``op`` for a weight whose kernel (the
+    axes after the two channel axes) has a size of 0: no window position is defined."""
+    if 0 in weight.shape[2:]:
+        raise ShapeError(
+            f"{op}: weight of shape {weight.shape} has a kernel of size {weight.shape[2:]}: every kernel size must be "
+            "at least 1"
+        )
+
+
 def checked_conv_operands(
     op: str, x: Tensor, weight: Any, bias: Any, groups: Any, layout: str
 ) -> tuple[Tensor, Tensor | None, int]:
@@ -234,6 +244,7 @@ def checked_conv_operands(
     weight = as_float_tensor(weight, op)
     if weight.ndim != x.ndim:
         raise ShapeError(f"{op}: weight must have shape {layout}, got shape {weight.shape}")
+    check_kernel(op, weight)
     groups = check_groups(op, groups, x.shape[1], weight.shape[0], ShapeError, ArgumentRangeError)
     c_out, c_group = weight.shape[:2]
     if x.shape[1] != c_group * groups:

@@ -22,7 +22,15 @@ from autograd.conv import conv2d as convolve
 from autograd.conv import fold, unfold
 
 from .activations import as_float_tensor
-from .conv import _output_size, as_pooled_tensor, check_groups, checked_conv_operands, conv_padding, triple
+from .conv import (
+    _output_size,
+    as_pooled_tensor,
+    check_groups,
+    check_kernel,
+    checked_conv_operands,
+    conv_padding,
+    triple,
+)
 from .conv_transpose import conv_transpose2d, conv_transpose_output_size
 from .padding import pad
 
@@ -107,6 +115,7 @@ def conv_transpose3d(
     weight = as_float_tensor(weight, op)
     if weight.ndim != 5:
         raise ShapeError(f"{op}: weight must have shape (C_in, C_out / groups, kd, kh, kw), got shape {weight.shape}")
+    check_kernel(op, weight)
     c_in, c_group, kd, kh, kw = weight.shape
     groups = check_groups(op, groups, c_in, c_in, ShapeError, ArgumentRangeError)
     if x.shape[1] != c_in:

@@ -20,7 +20,7 @@ from autograd import ArgumentRangeError, ShapeError, Tensor, matmul
 from autograd.conv import fold, pair
 
 from .activations import as_float_tensor
-from .conv import check_groups, single
+from .conv import check_groups, check_kernel, single
 from .padding import pad
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose_output_size"]
@@ -73,10 +73,10 @@ def _conv_transpose(
     unbatched = x.ndim == dims + 1
     if unbatched:
         x = x.reshape((1,) + x.shape)
+    check_kernel(op, weight)
     c_in, c_group = weight.shape[:2]
-    groups = check_groups(
-        op, groups, c_in, c_in, ShapeError, ArgumentRangeError
-    )  # C_out = (C_out / groups) * groups: always divisible
+    # C_out = (C_out / groups) * groups: always divisible
+    groups = check_groups(op, groups, c_in, c_in, ShapeError, ArgumentRangeError)
     if x.shape[1] != c_in:
         raise ShapeError(
             f"{op}: input of shape {x.shape} has {x.shape[1]} channels, but weight of shape {weight.shape} "
