@@ -620,3 +620,12 @@ def test_convolution_kernel_of_size_zero_is_torchs_runtime_error_naming_the_op(o
 
     error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
     assert isinstance(error, ValueError) and str(error).startswith(f"{op}: ") and "kernel" in str(error)
+
+
+@pytest.mark.parametrize("weight_shape", [(5,), (5, 2, 2), ()])
+def test_embedding_weight_not_2d_is_torchs_runtime_error(weight_shape):
+    def call(lib):
+        return lib.F.embedding(lib.T.tensor(np.array([0, 1])), lib.T.tensor(np.ones(weight_shape)))
+
+    error = _raises_like_torch(lambda: call(OURS), lambda: call(THEIRS))
+    assert isinstance(error, ValueError) and str(error).startswith("embedding: weight must be 2-D")

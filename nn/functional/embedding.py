@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import IndexDtypeError, Node, Tensor, increment_version, no_grad
+from autograd import IndexDtypeError, Node, ShapeError, Tensor, increment_version, no_grad
 from autograd import one_hot as one_hot_array
 from autograd.index_errors import refuse_index_dtype
 
@@ -81,7 +81,7 @@ def embedding(
     if not isinstance(weight, Tensor):
         weight = Tensor(weight)
     if weight.ndim != 2:
-        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
+        raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
     rows = weight.shape[0]
     padding_idx = padding_row("embedding", padding_idx, rows)
     check_flag("embedding", "scale_grad_by_freq", scale_grad_by_freq)
