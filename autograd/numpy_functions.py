@@ -176,6 +176,16 @@ class _Binary(_Row):
         return lambda other: instance._apply_binary(other, self.op, self.forward, self.reflected)
 
 
+def remainder(x: Any, y: Any) -> Any:
+    """x - floor(x / y) y (numpy's mod: the sign of y), except that a zero result keeps the sign of x, as torch's
+    (which adds y to C's fmod only where that is nonzero and of the other sign): remainder(-0.0, 1) is -0.0 and
+    remainder(0.0, -1) is 0.0, where numpy's mod gives the sign of y."""
+    result = np.mod(x, y)
+    if result.dtype.kind != "f":
+        return result
+    return np.where(result == 0, np.fmod(x, y), result)[()]
+
+
 def _first_kept(x, y, larger):
     """Where fmax(x, y) (``larger``) or fmin(x, y) passes its gradient to x, as torch's: where x wins or ties, or
     y is nan (two nans included); y gets it everywhere else."""
@@ -330,8 +340,9 @@ class NumpyFunctions:
                        "first (torch's).")
 
     # -- remainders -------------------------------------------------------------------------------
-    mod = _Binary(_integer_checked(np.mod), lambda g, out, x, y: g, lambda g, out, x, y: -g * _floor_quotient(x, y),
-                  doc="x - floor(x / y) y, the sign of y (Python's %); d/dx = 1, d/dy = -floor(x / y).")
+    mod = _Binary(_integer_checked(remainder), lambda g, out, x, y: g, lambda g, out, x, y: -g * _floor_quotient(x, y),
+                  doc="x - floor(x / y) y, the sign of y (Python's %), a zero the sign of x (torch's); "
+                      "d/dx = 1, d/dy = -floor(x / y).")
     __mod__ = mod
     __rmod__ = mod.mirrored()
     fmod = _Binary(_integer_checked(np.fmod), lambda g, out, x, y: g, lambda g, out, x, y: -g * _quotient(x, y, np.trunc),

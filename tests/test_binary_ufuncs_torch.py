@@ -1,0 +1,67 @@
+"""Binary elementwise ops against torch 2.13, after PyTorch's test/test_binary_ufuncs.py: values (signed zeros,
+inf, nan), dtypes and gradients of the torch-named functions, methods and operators on grids of special values.
+
+Integer-only inputs of true division and the other floating ops give float64 here (this library's default dtype,
+torch's float32): the grids compare them in floating inputs only.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 2.5, -2.5, 3.0, -7.0, np.inf, -np.inf, np.nan, 0.5, 100.0]
+INTEGERS = [0, 1, -1, 2, -3, 7, -8, 5, 64]
+
+
+def _grid(values: list, dtype: str) -> tuple[np.ndarray, np.ndarray]:
+    pairs = list(itertools.product(values, values))
+    return np.array([p[0] for p in pairs], dtype=dtype), np.array([p[1] for p in pairs], dtype=dtype)
+
+
+def _assert_same(ours: Tensor, theirs) -> None:
+    """Equal values (nan where torch's is, and the same sign of every zero) and dtype."""
+    want = theirs.detach().numpy()
+    assert str(ours.dtype) == str(want.dtype)
+    np.testing.assert_array_equal(ours.data, want)
+    zeros = want == 0
+    np.testing.assert_array_equal(np.signbit(ours.data[zeros]), np.signbit(want[zeros]), err_msg="sign of a zero")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda lib, a, b: lib.remainder(a, b),
+        lambda lib, a, b: a.remainder(b),
+        lambda lib, a, b: a % b,
+    ],
+)
+def test_remainder_zero_takes_the_sign_of_the_dividend_as_torch(dtype, spelling):
+    x, y = _grid(SPECIAL, dtype)
+    _assert_same(spelling(ag, Tensor(x), Tensor(y)), spelling(torch, torch.from_numpy(x), torch.from_numpy(y)))
+
+
+@pytest.mark.parametrize("number", [1, -1, 2.5, -2.5, True, np.inf, -np.inf])
+def test_remainder_with_a_number_on_either_side_matches_torch(number):
+    x = np.array(SPECIAL)
+    _assert_same(Tensor(x) % number, torch.from_numpy(x) % number)
+    _assert_same(number % Tensor(x), number % torch.from_numpy(x))
+
+
+def test_remainder_gradients_match_torch():
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-5, 5, 20), rng.choice([-3.0, -1.5, 2.0, 0.75], 20)
+    a, b = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
+    ta, tb = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
+    (a % b).sum().backward()
+    (ta % tb).sum().backward()
+    np.testing.assert_allclose(a.grad, ta.grad.numpy())
+    np.testing.assert_allclose(b.grad, tb.grad.numpy())
