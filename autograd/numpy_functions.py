@@ -186,6 +186,24 @@ def remainder(x: Any, y: Any) -> Any:
     return np.where(result == 0, np.fmod(x, y), result)[()]
 
 
+def _tie_to_first(chosen: Any, x: Any, y: Any) -> Any:
+    """``chosen`` (numpy's fmax or fmin of x and y) with x where x == y, as torch's: of the signed zeros, numpy
+    returns either operand (the first on short arrays, the second on long ones), torch the first."""
+    if chosen.dtype.kind != "f":
+        return chosen
+    return np.where(np.equal(x, y), x, chosen).astype(chosen.dtype, copy=False)[()]
+
+
+def _fmax_value(x: Any, y: Any) -> Any:
+    """fmax(x, y): the larger, nan only where both are; of two equal (0.0 and -0.0), x."""
+    return _tie_to_first(np.fmax(x, y), x, y)
+
+
+def _fmin_value(x: Any, y: Any) -> Any:
+    """fmin(x, y): the smaller, nan only where both are; of two equal (0.0 and -0.0), x."""
+    return _tie_to_first(np.fmin(x, y), x, y)
+
+
 def _first_kept(x, y, larger):
     """Where fmax(x, y) (``larger``) or fmin(x, y) passes its gradient to x, as torch's: where x wins or ties, or
     y is nan (two nans included); y gets it everywhere else."""
@@ -330,11 +348,11 @@ class NumpyFunctions:
                         doc="1 / x (floating for integer x, as torch's); d/dx = -1 / x^2.")
 
     # -- comparisons that choose an input ---------------------------------------------------------
-    fmax = _Binary(np.fmax, lambda g, out, x, y: _fmax_share(g, x, y, True),
+    fmax = _Binary(_fmax_value, lambda g, out, x, y: _fmax_share(g, x, y, True),
                    lambda g, out, x, y: _fmax_share(g, x, y, False),
                    doc="Elementwise maximum that ignores nan; the gradient goes to the chosen input, a tie's to the "
                        "first (torch's).")
-    fmin = _Binary(np.fmin, lambda g, out, x, y: _fmax_share(g, x, y, True, larger=False),
+    fmin = _Binary(_fmin_value, lambda g, out, x, y: _fmax_share(g, x, y, True, larger=False),
                    lambda g, out, x, y: _fmax_share(g, x, y, False, larger=False),
                    doc="Elementwise minimum that ignores nan; the gradient goes to the chosen input, a tie's to the "
                        "first (torch's).")

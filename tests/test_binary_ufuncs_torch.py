@@ -65,3 +65,35 @@ def test_remainder_gradients_match_torch():
     (ta % tb).sum().backward()
     np.testing.assert_allclose(a.grad, ta.grad.numpy())
     np.testing.assert_allclose(b.grad, tb.grad.numpy())
+
+
+@pytest.mark.parametrize("name", ["fmax", "fmin"])  # (torch's maximum picks by the length, not asserted)
+@pytest.mark.parametrize("length", [2, 40])  # numpy's fmax picks a different zero on short and on long arrays
+def test_fmax_fmin_tie_of_signed_zeros_gives_the_first_operand_as_torch(name, length):
+    x = np.array([0.0, -0.0] * (length // 2))
+    y = -x
+    for a, b in ((x, y), (y, x)):
+        _assert_same(
+            getattr(ag, name)(Tensor(a), Tensor(b)), getattr(torch, name)(torch.from_numpy(a), torch.from_numpy(b))
+        )
+        _assert_same(getattr(Tensor(a), name)(Tensor(b)), getattr(torch.from_numpy(a), name)(torch.from_numpy(b)))
+
+
+@pytest.mark.parametrize("name", ["fmax", "fmin"])
+@pytest.mark.parametrize("dtypes", [("float64", "float64"), ("float32", "float32"), ("float32", "int64")])
+def test_fmax_fmin_values_and_gradients_match_torch_on_special_values(name, dtypes):
+    x, _ = _grid(SPECIAL, "float64")
+    _, y = _grid(SPECIAL, "float64")
+    x = x.astype(dtypes[0])
+    y = np.where(np.isfinite(y), y, 0).astype(dtypes[1]) if dtypes[1] == "int64" else y.astype(dtypes[1])
+    _assert_same(
+        getattr(ag, name)(Tensor(x), Tensor(y)), getattr(torch, name)(torch.from_numpy(x), torch.from_numpy(y))
+    )
+    if dtypes != ("float64", "float64"):
+        return
+    a, b = Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)
+    ta, tb = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
+    getattr(ag, name)(a, b).sum().backward()
+    getattr(torch, name)(ta, tb).sum().backward()
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())
