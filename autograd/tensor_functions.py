@@ -748,13 +748,22 @@ def _as_tensor(x: TensorLike, other: TensorLike) -> Tensor:
     return _operand(x, other._data if isinstance(other, Tensor) else np.asarray(x))
 
 
-def pad(x: TensorLike, pad_width: Any, mode: Any = "constant", *, constant_values: float = 0) -> Tensor:
-    """numpy.pad: ``mode`` "constant" (with ``constant_values``), "edge", "reflect", "symmetric" or "wrap" (see
-    Tensor.pad). A number in ``mode``'s place is the constant (this function's older order)."""
+def pad(
+    x: TensorLike,
+    pad_width: Any,
+    mode: Any = "constant",
+    *,
+    constant_values: float = 0,
+    stat_length: Any = None,
+    end_values: Any = None,
+) -> Tensor:
+    """numpy.pad: ``mode`` "constant" (with ``constant_values``), "empty", "edge", "reflect", "symmetric", "wrap",
+    "maximum", "minimum", "mean", "median" (with ``stat_length``) or "linear_ramp" (with ``end_values``); see
+    Tensor.pad. A number in ``mode``'s place is the constant (this function's older order)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     if not isinstance(mode, str):
         mode, constant_values = "constant", mode
-    return x.pad(pad_width, constant_values, mode=mode)
+    return x.pad(pad_width, constant_values, mode=mode, stat_length=stat_length, end_values=end_values)
 
 
 def matmul(

@@ -22,6 +22,7 @@ from .grad_mode import is_grad_enabled
 from .index_errors import refuse_index_dtype
 from .read_padding import SOURCE_INDEX, foldable, padded_array
 from .shape_errors import ShapeError, is_integer, refuse_negative_sizes
+from .stat_padding import STATISTIC_MODES, statistic_padded
 from .torch_keywords import UNSET, torch_dim
 
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
@@ -222,14 +223,32 @@ class TensorShape:
             raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
         return self._view(data, ar.broadcast_to, {"shape": shape})
 
-    def pad(self, pad_width: Any, constant_values: float = 0, *, mode: str = "constant") -> Tensor:
+    def pad(
+        self,
+        pad_width: Any,
+        constant_values: float = 0,
+        *,
+        mode: str = "constant",
+        stat_length: Any = None,
+        end_values: Any = None,
+    ) -> Tensor:
         """numpy.pad with numpy's ``pad_width``: ``mode`` "constant" (``constant_values``; the gradient is the
-        un-padded window), or "edge", "reflect", "symmetric", "wrap", which read the input: gathers whose
-        gradient adds up each read entry's upstream gradients."""
+        un-padded window) or "empty" (zeros here: numpy leaves the pad unset; the same gradient), "edge", "reflect",
+        "symmetric", "wrap", which read the input: gathers whose gradient adds up each read entry's upstream
+        gradients, or "maximum", "minimum", "mean", "median" (of ``stat_length`` entries at each end) and
+        "linear_ramp" (to ``end_values``), whose gradient goes to the entries each statistic or ramp was computed
+        from (:mod:`autograd.stat_padding`)."""
         widths = tuple(tuple(int(w) for w in pair) for pair in np.broadcast_to(np.asarray(pad_width), (self.ndim, 2)))
         if any(w < 0 for pair in widths for w in pair):
             raise ValueError(f"pad: pad widths must be non-negative, got {pad_width}")
-        if mode != "constant":
+        for keyword, value in (("stat_length", stat_length), ("end_values", end_values)):
+            if value is not None and STATISTIC_MODES.get(mode) != keyword:
+                raise ValueError(f"pad: mode {mode!r} takes no keyword {keyword}")
+        if mode in STATISTIC_MODES:
+            return statistic_padded(self, widths, mode, stat_length if end_values is None else end_values)
+        if mode == "empty":
+            constant_values = 0
+        elif mode != "constant":
             return self._padded_from_itself(widths, mode)
         data = np.pad(self._data, widths, constant_values=constant_values)
         return _Tensor._from_op(data, ar.pad, (self,), {"pad_width": widths})
@@ -238,7 +257,8 @@ class TensorShape:
         """numpy.pad's modes that repeat the input's entries: one ``read_pad`` node (numpy's pad; its gradient folds
         g back), or, for pads wide enough to read an entry twice from one side, one gather per padded axis."""
         if mode not in SOURCE_INDEX:
-            raise ValueError(f"pad: mode must be 'constant', {', '.join(map(repr, SOURCE_INDEX))}, got {mode!r}")
+            modes = ", ".join(map(repr, [*SOURCE_INDEX, *STATISTIC_MODES, "empty"]))
+            raise ValueError(f"pad: mode must be 'constant', {modes}, got {mode!r}")
         if not any(before or after for before, after in widths):
             return self.clone()  # numpy's pad copies
         if foldable(self.shape, widths, mode):

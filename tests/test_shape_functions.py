@@ -72,9 +72,51 @@ def test_pad_keeps_the_constant_as_third_argument_and_names_bad_modes():
 
     np.testing.assert_array_equal(ag.pad(np.ones((2, 2)), 1, 7.0).data, np.pad(np.ones((2, 2)), 1, constant_values=7.0))
     with pytest.raises(ValueError, match=r"pad: mode must be 'constant', 'edge', 'reflect', 'symmetric', 'wrap'"):
-        ag.pad(np.ones(3), 1, "mean")
+        ag.pad(np.ones(3), 1, "nearest")
     with pytest.raises(ValueError, match=r"pad: mode 'edge' cannot pad the empty axis 0"):
         ag.pad(np.ones(0), 1, "edge")
+
+
+STATISTIC_PADS = [
+    ("maximum", {}),
+    ("minimum", {"stat_length": 2}),
+    ("mean", {"stat_length": ((1, 2), (3, 1))}),
+    ("mean", {}),
+    ("median", {}),
+    ("median", {"stat_length": (2, 3)}),
+    ("linear_ramp", {}),
+    ("linear_ramp", {"end_values": (5, -4)}),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+@pytest.mark.parametrize(("mode", "keywords"), [*STATISTIC_PADS, ("empty", {})])
+def test_pad_modes_that_compute_the_pad_match_numpy(mode, keywords, dtype):
+    a = (np.random.default_rng(2).standard_normal((3, 5)) * 10).astype(dtype)
+    widths = ((2, 1), (1, 3))
+    result = np.pad(Tensor(a), widths, mode=mode, **keywords)
+    expected = np.pad(a, widths, mode=mode, **keywords)
+    assert result.dtype == expected.dtype and result.shape == expected.shape
+    if mode == "empty":  # numpy leaves the pad unset: only the centre is defined
+        expected, result = expected[2:-1, 1:-3], result.data[2:-1, 1:-3]
+    np.testing.assert_allclose(result.data if isinstance(result, Tensor) else result, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("mode", "keywords"), [*STATISTIC_PADS, ("empty", {})])
+def test_pad_modes_that_compute_the_pad_route_the_gradient_to_the_entries_they_read(mode, keywords):
+    a = np.random.default_rng(3).standard_normal((3, 4))
+    widths = ((2, 1), (1, 3))
+    weights = np.random.default_rng(4).standard_normal(np.pad(a, widths).shape)
+    assert gradcheck(lambda t: np.pad(t, widths, mode=mode, **keywords) * weights, [a])
+
+
+def test_pad_statistics_refuse_what_numpy_refuses():
+    with pytest.raises(ValueError, match="pad: a stat_length of 0 gives mode 'maximum' no entry"):
+        np.pad(Tensor(np.ones(3)), 1, mode="maximum", stat_length=0)
+    with pytest.raises(ValueError, match="pad: mode 'edge' takes no keyword stat_length"):
+        np.pad(Tensor(np.ones(3)), 1, mode="edge", stat_length=1)
+    with pytest.raises(ValueError, match="pad: mode 'mean' cannot pad the empty axis 0"):
+        np.pad(Tensor(np.ones(0)), 1, mode="mean")
 
 
 @given(
