@@ -39,6 +39,7 @@ the result is a node with the op's derivative, exactly as the method or operator
 
 from __future__ import annotations
 
+import builtins
 import functools
 import inspect
 import operator
@@ -380,7 +381,8 @@ def _cast_initial(initial: Any, dtype: np.dtype) -> Any:
 def spread(method: str) -> Callable[..., Any]:
     """``np.var``/``np.std`` (a, axis, dtype, out, ddof, keepdims, ..., correction) -> ``a.<method>(axis, ddof,
     keepdims)``. As numpy's: computed in ``dtype`` if given (``a`` cast to it first, so the result is of it), and
-    numpy 2's ``correction`` is another name of ``ddof`` (giving both is a ValueError)."""
+    numpy 2's ``correction`` is another name of ``ddof`` (giving both is a ValueError); numpy 2's ``mean=`` is the
+    mean to spread about (:func:`_spread_about`)."""
 
     def measure(
         a: Any,
@@ -393,6 +395,7 @@ def spread(method: str) -> Callable[..., Any]:
         correction: float | None = None,
         **options: Any,
     ) -> Any:
+        mean = options.pop("mean", None)
         refuse_options(method, out=out, **options)
         if correction is not None:
             if ddof != 0:
@@ -400,9 +403,23 @@ def spread(method: str) -> Callable[..., Any]:
             ddof = correction
         if dtype is not None:
             a = a.astype(dtype)
+        if mean is not None:
+            return _spread_about(method, a, mean, axis, ddof, keepdims)
         return getattr(a, method)(axis=axis, ddof=ddof, keepdims=keepdims)
 
     return measure
+
+
+def _spread_about(method: str, a: Any, mean: Any, axis: Any, ddof: float, keepdims: bool) -> Any:
+    """numpy 2's ``np.var(a, mean=m)``: sum((a - m)^2) / max(n - ddof, 0) over ``axis`` with numpy's given mean ``m``
+    (shaped as the keepdims result, a node too), its square root for ``std``; d/da = 2 (a - m) / (n - ddof) and
+    d/dm = -sum of that, through the recorded ops."""
+    a, mean = _as_nodes(a, mean)
+    axes = tuple(range(a.ndim)) if axis is None else normalize_axes(axis, a.ndim, f"np.{method}")
+    count = int(np.prod([a.shape[axis_] for axis_ in axes]))
+    deviation = a - mean
+    variance = (deviation * deviation).sum(axis=axes, keepdims=keepdims) / builtins.max(count - ddof, 0)
+    return variance.sqrt() if method == "std" else variance
 
 
 def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None, max: Any = None) -> Any:

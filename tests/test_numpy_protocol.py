@@ -408,6 +408,33 @@ def test_numpy_std_and_var_take_numpy_2s_correction_and_dtype_in_the_graph(call)
     _check_in_graph_against_numpy(call)
 
 
+MEANS = X.mean(axis=1, keepdims=True) + 0.25
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: np.var(x, axis=1, mean=MEANS),
+        lambda x: np.std(x, axis=1, mean=MEANS, keepdims=True),
+        lambda x: np.std(x, axis=1, mean=MEANS, ddof=1),
+        lambda x: np.var(x, mean=0.5, correction=2),
+    ],
+    ids=["var-mean", "std-mean-keepdims", "std-mean-ddof", "var-scalar-mean-correction"],
+)
+def test_numpy_std_and_var_take_numpy_2s_mean_in_the_graph(call):
+    _check_in_graph_against_numpy(call)
+
+
+def test_numpy_var_with_a_mean_tensor_differentiates_the_mean_too():
+    torch = pytest.importorskip("torch")
+    x, m = Tensor(X, requires_grad=True), Tensor(MEANS, requires_grad=True)
+    np.std(x, axis=1, mean=m, ddof=1).sum().backward()
+    tx, tm = torch.tensor(X, requires_grad=True), torch.tensor(MEANS, requires_grad=True)
+    ((tx - tm) ** 2).sum(dim=1).div(X.shape[1] - 1).sqrt().sum().backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(m.grad, tm.grad.numpy(), rtol=1e-12)
+
+
 def test_numpy_std_and_var_dtype_gives_numpys_dtype_and_both_ddof_and_correction_are_refused():
     ints = np.array([[3, 1, 4, 1], [5, 9, 2, 6]])
     for dtype in (np.float32, np.float64):
