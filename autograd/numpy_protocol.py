@@ -172,6 +172,9 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
         if result is NotImplemented:
             raise TypeError(f"numpy's {name}: unsupported operands {type(a).__name__} and {type(b).__name__}")
         return result
+    # integers are whole already: np.rint only casts them to its float dtype (float16 for 8 bits, ...)
+    if name == "rint" and len(inputs) == 1 and getattr(inputs[0], "dtype", np.dtype(float)).kind in "biu":
+        return inputs[0].astype(ufunc.resolve_dtypes((inputs[0].dtype, None))[-1])
     bound = None  # the node method named after the ufunc, bound to the first input
     if len(inputs) in (1, 2):
         first = inputs[0] if isinstance(inputs[0], Node) else type(node)._wrap_constant(inputs[0])

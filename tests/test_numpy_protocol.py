@@ -446,6 +446,14 @@ def test_numpy_std_and_var_dtype_gives_numpys_dtype_and_both_ddof_and_correction
         np.var(Tensor(X), ddof=1, correction=1)
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int16, np.int8, np.uint8, np.uint32, np.bool_])
+def test_numpy_rint_of_an_integer_tensor_gives_numpys_float_dtype(dtype):
+    x = np.array([3, 0, 1, 7], dtype=dtype)
+    result, expected = np.rint(Tensor(x)), np.rint(x)
+    assert isinstance(result, Tensor) and result.dtype == expected.dtype
+    np.testing.assert_array_equal(result.data, expected)
+
+
 @pytest.mark.parametrize("decimals", [-2, -1, 1, 2])
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8])
 def test_numpy_round_of_an_integer_tensor_keeps_numpys_integer_values_and_dtype(decimals, dtype):
