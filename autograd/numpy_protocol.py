@@ -477,8 +477,15 @@ def quantile(
     keepdims: bool = False,
 ) -> Any:
     """np.quantile(a, q, axis, method=, keepdims=) as the Tensor's ``quantile`` (torch's), an axis tuple too; integers
-    and booleans in float64, as numpy's (torch's ``quantile`` refuses them)."""
+    and booleans in float64, as numpy's (torch's ``quantile`` refuses them). The result is of numpy's dtype: a's
+    promoted with q's, a Python number weakly (a float32 tensor's quantiles at a list of q are float64)."""
     refuse_options("quantile", out=out)
+    result = _quantile(a, q, axis, method, keepdims)
+    dtype = np.result_type(result.dtype, q if type(q) in (int, float) else np.asarray(shared_math.data_of(q)))
+    return result if dtype == result.dtype else result.astype(dtype)
+
+
+def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool) -> Any:
     a = shared_math.floating(_node(a, q))
     if not isinstance(axis, (tuple, list)):
         return a.quantile(q, axis, keepdim=keepdims, interpolation=method)
@@ -501,8 +508,9 @@ def percentile(
     method: str = "linear",
     keepdims: bool = False,
 ) -> Any:
-    """np.percentile: :func:`quantile` at q / 100."""
-    return quantile(_node(a, q), np.asarray(q, dtype=np.float64) / 100, axis, out, overwrite_input, method, keepdims)
+    """np.percentile: :func:`quantile` at q / 100 (a Python number stays one: its dtype does not count)."""
+    fractions = q / 100 if type(q) in (int, float) else np.asarray(shared_math.data_of(q)) / 100
+    return quantile(_node(a, q), fractions, axis, out, overwrite_input, method, keepdims)
 
 
 def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False) -> Any:

@@ -454,6 +454,21 @@ def test_numpy_rint_of_an_integer_tensor_gives_numpys_float_dtype(dtype):
     np.testing.assert_array_equal(result.data, expected)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64, np.int32])
+@pytest.mark.parametrize(
+    ("function", "q"),
+    [(np.quantile, [0.2, 0.5]), (np.quantile, 0.5), (np.quantile, np.float32(0.5)), (np.quantile, np.array(0.3)),
+     (np.quantile, np.array([0.3], np.float32)), (np.percentile, [20, 50]), (np.percentile, 50),
+     (np.percentile, 50.0), (np.percentile, np.float64(50)), (np.percentile, np.float32(50)), (np.median, None)],
+)  # fmt: skip
+def test_numpy_quantiles_are_of_numpys_dtype_for_each_kind_of_q(function, q, dtype):
+    a = (np.arange(12).reshape(3, 4) * 1.5).astype(dtype)
+    args = () if q is None else (q,)
+    result, expected = function(Tensor(a), *args, axis=1), function(a, *args, axis=1)
+    assert result.dtype == expected.dtype
+    np.testing.assert_allclose(result.data, expected, rtol=1e-3)
+
+
 @pytest.mark.parametrize("decimals", [-2, -1, 1, 2])
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8])
 def test_numpy_round_of_an_integer_tensor_keeps_numpys_integer_values_and_dtype(decimals, dtype):
