@@ -52,6 +52,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import normalize_axes
 from .core import Node, holds_node_requiring_grad
+from .deprecated_overloads import user_stacklevel
 from .grad_mode import is_grad_enabled
 
 __all__ = ["array_function", "array_ufunc", "register_numpy_functions"]
@@ -587,13 +588,26 @@ def _as_nodes(*values: Any) -> list[Any]:
 
 def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Any:
     """np.cross of 3-vectors along ``axisa`` of a and ``axisb`` of b (both moved last, the rest broadcast), the
-    result's vectors along ``axisc``; ``axis`` sets all three."""
+    result's vectors along ``axisc``; ``axis`` sets all three. 2-vectors, as numpy 2's (with its DeprecationWarning):
+    of two, the z component a_0 b_1 - a_1 b_0 of their cross product (no vector axis); of one beside a 3-vector, it
+    taken as (x, y, 0)."""
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = _as_nodes(a, b)
     a, b = a.moveaxis(axisa, -1), b.moveaxis(axisb, -1)
     lead = max(a.ndim, b.ndim)  # the broadcast's leading axes, as numpy's
     a, b = (x.reshape((1,) * (lead - x.ndim) + x.shape) for x in (a, b))
+    sizes = (a.shape[-1], b.shape[-1])
+    if 2 in sizes and set(sizes) <= {2, 3}:
+        warnings.warn(
+            "Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional vectors instead. "
+            "(deprecated in NumPy 2.0)",
+            DeprecationWarning,
+            stacklevel=user_stacklevel(),
+        )
+        if sizes == (2, 2):
+            return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+        a, b = (x.pad(((0, 0),) * (lead - 1) + ((0, 1),)) if x.shape[-1] == 2 else x for x in (a, b))
     return a.cross(b, dim=-1).moveaxis(-1, axisc)
 
 

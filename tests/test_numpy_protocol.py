@@ -469,6 +469,25 @@ def test_numpy_quantiles_are_of_numpys_dtype_for_each_kind_of_q(function, q, dty
     np.testing.assert_allclose(result.data, expected, rtol=1e-3)
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(X[0, :2], X[1, :2]), (X[:, :2], X[0, 2:]), (X[0, :2], X[1, :3]), (X[:, 1:4], X[:, :2])],
+    ids=["2-by-2", "batched-2-by-2", "2-by-3", "batched-3-by-2"],
+)
+def test_numpy_cross_of_2_vectors_computes_as_numpy_2_with_its_deprecation_warning(a, b):
+    with pytest.warns(DeprecationWarning, match="2-dimensional vectors are deprecated"):
+        expected = np.cross(a, b)
+    with pytest.warns(DeprecationWarning, match="2-dimensional vectors are deprecated"):
+        result = np.cross(Tensor(a), Tensor(b))
+    assert result.shape == expected.shape
+    np.testing.assert_allclose(result.data, expected, rtol=1e-14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert gradcheck(
+            lambda s, t: np.cross(s, t) * np.arange(1.0, expected.size + 1).reshape(expected.shape), [a, b]
+        )
+
+
 @pytest.mark.parametrize("decimals", [-2, -1, 1, 2])
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8])
 def test_numpy_round_of_an_integer_tensor_keeps_numpys_integer_values_and_dtype(decimals, dtype):
