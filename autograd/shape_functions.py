@@ -24,7 +24,7 @@ from .torch_keywords import UNSET, torch_alias
 __all__ = [
     "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dsplit", "dstack", "expand_dims", "flip",
     "fliplr", "flipud", "hsplit", "hstack", "meshgrid", "moveaxis", "ravel", "repeat", "roll", "rot90", "swapaxes",
-    "tile", "tril", "triu", "vsplit", "vstack",
+    "row_stack", "tile", "tril", "triu", "vsplit", "vstack",
 ]  # fmt: skip
 
 
@@ -333,26 +333,39 @@ def numpy_stack(
     return stack(cast_to_join(arrays, dtype, casting, "stack"), axis=axis)
 
 
-def hstack(tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
-    """Join along the columns: axis 1, or axis 0 for 1-d arrays (cast to ``dtype`` under ``casting``, as numpy)."""
+def hstack(
+    tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind", out: Tensor | None = None
+) -> Tensor:
+    """Join along the columns: axis 1, or axis 0 for 1-d arrays (cast to ``dtype`` under ``casting``, as numpy);
+    ``out=`` receives the result as torch's (:mod:`autograd.out_argument`)."""
     parts = _each(tup, atleast_1d)
-    return joined(cast_to_join(parts, dtype, casting, "hstack"), 0 if parts and parts[0].ndim == 1 else 1, "hstack")
+    result = joined(cast_to_join(parts, dtype, casting, "hstack"), 0 if parts and parts[0].ndim == 1 else 1, "hstack")
+    return result if out is None else written_to_out("hstack", result, out)
 
 
-def vstack(tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind") -> Tensor:
+def vstack(
+    tup: Sequence[TensorLike], *, dtype: Any = None, casting: str = "same_kind", out: Tensor | None = None
+) -> Tensor:
     """Join along the rows (axis 0), 1-d arrays as rows (cast to ``dtype`` under ``casting``, as numpy; np.row_stack
-    is this)."""
-    return joined(cast_to_join(_each(tup, atleast_2d), dtype, casting, "vstack"), 0, "vstack")
+    and torch.row_stack are this); ``out=`` receives the result as torch's (:mod:`autograd.out_argument`)."""
+    result = joined(cast_to_join(_each(tup, atleast_2d), dtype, casting, "vstack"), 0, "vstack")
+    return result if out is None else written_to_out("vstack", result, out)
 
 
-def dstack(tup: Sequence[TensorLike]) -> Tensor:
-    """Join along the depth (axis 2), after atleast_3d."""
-    return joined(_each(tup, atleast_3d), 2, "dstack")
+row_stack = vstack
 
 
-def column_stack(tup: Sequence[TensorLike]) -> Tensor:
-    """Join 1-d arrays as columns (and 2-d arrays as they are) along axis 1."""
-    return joined(_each(tup, lambda a: a.reshape(-1, 1) if a.ndim < 2 else a), 1, "column_stack")
+def dstack(tup: Sequence[TensorLike], *, out: Tensor | None = None) -> Tensor:
+    """Join along the depth (axis 2), after atleast_3d; ``out=`` receives the result as torch's."""
+    result = joined(_each(tup, atleast_3d), 2, "dstack")
+    return result if out is None else written_to_out("dstack", result, out)
+
+
+def column_stack(tup: Sequence[TensorLike], *, out: Tensor | None = None) -> Tensor:
+    """Join 1-d arrays as columns (and 2-d arrays as they are) along axis 1; ``out=`` receives the result as
+    torch's."""
+    result = joined(_each(tup, lambda a: a.reshape(-1, 1) if a.ndim < 2 else a), 1, "column_stack")
+    return result if out is None else written_to_out("column_stack", result, out)
 
 
 def meshgrid(*xi: TensorLike, indexing: str = "xy") -> list[Tensor]:

@@ -199,7 +199,7 @@ TORCH_KEYWORD_NAMES: dict[str, dict[str, str]] = {
     "tile": {"dims": "reps"},
     "take": {"index": "indices"},
     **dict.fromkeys(("hsplit", "vsplit", "dsplit"), {"sections": "indices_or_sections", "indices": "indices_or_sections"}),
-    **dict.fromkeys(("column_stack", "dstack", "hstack", "vstack"), {"tensors": "tup", "input": ""}),
+    **dict.fromkeys(("column_stack", "dstack", "hstack", "row_stack", "vstack"), {"tensors": "tup", "input": ""}),
     "from_numpy": {"ndarray": "array", "input": ""},
     "isin": {"input": "", "element": "elements", "test_element": "test_elements"},
 }  # fmt: skip

@@ -89,6 +89,23 @@ def test_cat_stack_tril_triu_write_into_out_like_torch() -> None:
             getattr(autograd, name)(*grad_args, out=autograd.empty(0, dtype=np.float32))
 
 
+@pytest.mark.parametrize("name", ["hstack", "vstack", "dstack", "column_stack", "row_stack"])
+@pytest.mark.parametrize("shape", [(4,), (3, 4)])
+def test_hstack_vstack_dstack_column_stack_row_stack_write_into_out_like_torch(name, shape) -> None:
+    a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    ours_x, theirs_x = autograd.tensor(a), torch.tensor(a)
+    ours_out, theirs_out = autograd.empty(0, dtype=np.float64), torch.empty(0, dtype=torch.float64)
+    assert getattr(autograd, name)([ours_x, ours_x * 2], out=ours_out) is ours_out
+    getattr(torch, name)([theirs_x, theirs_x * 2], out=theirs_out)
+    assert ours_out.shape == tuple(theirs_out.shape) and ours_out.dtype == np.float64
+    np.testing.assert_array_equal(ours_out.data, theirs_out.numpy())
+    w = autograd.tensor(a, requires_grad=True)
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        getattr(autograd, name)([w, ours_x], out=autograd.empty(0, dtype=np.float32))
+    with pytest.raises(TypeError):
+        getattr(autograd, name)(tensors=[ours_x], out=autograd.empty(0, dtype=np.int64))
+
+
 def test_cat_casts_into_out_but_tril_needs_out_of_the_result_dtype_as_torch() -> None:
     a, _ = _pair()
     out64 = autograd.empty(0, dtype=np.float64)
