@@ -179,7 +179,8 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
     bound = None  # the node method named after the ufunc, bound to the first input
     if len(inputs) in (1, 2):
         first = inputs[0] if isinstance(inputs[0], Node) else type(node)._wrap_constant(inputs[0])
-        bound = getattr(first, _METHOD_NAMES.get(name, name), None)
+        # (np.maximum / np.minimum keep their second operand's zero at a tie of +-0.0: the method keeps torch's first)
+        bound = getattr(first, f"_numpy_{name}", None) or getattr(first, _METHOD_NAMES.get(name, name), None)
     if callable(bound):
         return bound(*inputs[1:])
     if _needs_grad(inputs):

@@ -296,6 +296,16 @@ def _true_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
+def _maximum_keeping_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.maximum(a, b) but a at a tie (of +0.0 and -0.0), as torch's: numpy's keeps its second operand there."""
+    return np.maximum(b, a)
+
+
+def _minimum_keeping_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.minimum(a, b) but a at a tie (of +0.0 and -0.0), as torch's: numpy's keeps its second operand there."""
+    return np.minimum(b, a)
+
+
 def _with_number(tensor: Tensor, number: float | int, variant: Any, function: Any) -> Tensor | None:
     """``tensor <op> number`` (``number <op> tensor`` when ``variant.constant_at`` is 0) for a floating ``tensor`` and a
     Python float or int: the number in the tensor's dtype (as :func:`_operand` makes it: torch's and numpy 2's weak
@@ -877,11 +887,21 @@ class Tensor(
                 ) from None
 
     def maximum(self, other: TensorLike) -> Tensor:
-        """Elementwise larger value; ties split the gradient evenly."""
-        return self._binary(other, ew.maximum, np.maximum)
+        """Elementwise larger value; ties split the gradient evenly. Of +0.0 and -0.0 this tensor's zero, as
+        torch's (numpy's np.maximum keeps the second operand's: :meth:`_numpy_maximum`)."""
+        return self._binary(other, ew.maximum, _maximum_keeping_first)
 
     def minimum(self, other: TensorLike) -> Tensor:
-        """Elementwise smaller value; ties split the gradient evenly."""
+        """Elementwise smaller value; ties split the gradient evenly; of +0.0 and -0.0 this tensor's zero, as
+        torch's (numpy's np.minimum keeps the second operand's: :meth:`_numpy_minimum`)."""
+        return self._binary(other, ew.minimum, _minimum_keeping_first)
+
+    def _numpy_maximum(self, other: TensorLike) -> Tensor:
+        """np.maximum(self, other): :meth:`maximum` keeping ``other``'s zero at a tie of +0.0 and -0.0, as numpy's."""
+        return self._binary(other, ew.maximum, np.maximum)
+
+    def _numpy_minimum(self, other: TensorLike) -> Tensor:
+        """np.minimum(self, other): :meth:`minimum` keeping ``other``'s zero at a tie of +0.0 and -0.0, as numpy's."""
         return self._binary(other, ew.minimum, np.minimum)
 
     @staticmethod

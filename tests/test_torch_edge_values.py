@@ -577,3 +577,22 @@ def test_square_root_power_has_sqrts_slope_at_negative_zero_as_torch(dtype):
         call(x).sum().backward()
         np.testing.assert_array_equal(x.grad, expected.grad.numpy())
     assert gradgradcheck(lambda t: t**0.5, [autograd.tensor([4.0, 0.25, 9.0])])
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum", "fmax", "fmin"])
+def test_maximum_and_minimum_of_opposite_zeros_keep_the_first_as_torch_and_the_second_as_numpy(name):
+    """At a tie of +0.0 and -0.0 torch's maximum / minimum (and fmax / fmin) return the first operand's zero; numpy's
+    np.maximum / np.minimum the second's (np.fmax / np.fmin the first's), and np.f of a Tensor is numpy's."""
+    torch = pytest.importorskip("torch")
+    first, second = np.array([0.0, -0.0, 1.0]), np.array([-0.0, 0.0, 2.0])
+    expected = getattr(torch, name)(torch.tensor(first), torch.tensor(second)).numpy()
+    for result in (getattr(autograd, name)(first, second), getattr(autograd.tensor(first), name)(second)):
+        np.testing.assert_array_equal(np.signbit(result.data), np.signbit(expected))
+        np.testing.assert_array_equal(result.data, expected)
+    numpys = getattr(np, name)(first, second)
+    np.testing.assert_array_equal(
+        np.signbit(getattr(np, name)(autograd.tensor(first), second).data), np.signbit(numpys)
+    )
+    np.testing.assert_array_equal(
+        np.signbit(getattr(np, name)(first, autograd.tensor(second)).data), np.signbit(numpys)
+    )
