@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+import autograd
 import nn
 from autograd import Value
 from autograd.testing import arrays, floats, shapes
@@ -270,3 +271,22 @@ def test_plateau_state_saved_after_a_group_was_added_loads_again():
     restored.load_state_dict(scheduler.state_dict())
     restored.step(2.0)
     assert [group["lr"] for group in restored.optimizer.param_groups] == [0.1 * 0.1, 1.0 * 0.1]
+
+
+def test_clip_grad_norm_of_float16_gradients_takes_the_norm_in_float16_as_torch():
+    """torch's total norm of float16 gradients is a float16: beyond 65504 it is inf, which error_if_nonfinite refuses
+    and which otherwise scales the gradients by max_norm / inf = 0."""
+    torch = pytest.importorskip("torch")
+    grad = np.full(4, 60000, np.float16)
+    ours = nn.Parameter(autograd.zeros(4, dtype=np.float16))
+    ours.grad = grad.copy()
+    theirs = torch.nn.Parameter(torch.zeros(4, dtype=torch.float16))
+    theirs.grad = torch.tensor(grad)
+    with pytest.raises(RuntimeError):
+        torch.nn.utils.clip_grad_norm_([theirs], 1.0, error_if_nonfinite=True)
+    with pytest.raises(RuntimeError, match="total norm of order 2.0 of the gradients is inf"):
+        nn.utils.clip_grad_norm_([ours], 1.0, error_if_nonfinite=True)
+    np.testing.assert_array_equal(ours.grad, grad)  # nothing changed on the error
+    expected = torch.nn.utils.clip_grad_norm_([theirs], 1.0)
+    assert nn.utils.clip_grad_norm_([ours], 1.0) == expected.item()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())

@@ -93,6 +93,8 @@ def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error
             "undefined (torch's linalg.vector_norm refuses it too)"
         )
     total_norm = _vector_norm(np.array([_vector_norm(array, norm_type) for array in arrays]), norm_type)
+    # in the gradients' dtype, as torch's (float16 gradients' norm beyond 65504 is inf), for the check and the scale
+    total_norm = float(_as_norm_dtype(total_norm, arrays))
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
             f"{function}: the total norm of order {norm_type} of the gradients is {total_norm}, "
