@@ -125,7 +125,6 @@ def test_the_zero_norm_counts_non_zero_entries_as_torch():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: clip_grad_norm_(p, -1.0), "max_norm must be >= 0, got -1.0"),
         (lambda p: clip_grad_norm_(p, 1.0, norm_type=float("nan")), "norm_type must be finite"),
         (lambda p: clip_grad_value_(p, -0.1), "clip_value must be >= 0, got -0.1"),
         (lambda p: clip_grad_value_(p, float("nan")), "clip_value must be finite, got nan"),
@@ -290,3 +289,17 @@ def test_clip_grad_norm_of_float16_gradients_takes_the_norm_in_float16_as_torch(
     expected = torch.nn.utils.clip_grad_norm_([theirs], 1.0)
     assert nn.utils.clip_grad_norm_([ours], 1.0) == expected.item()
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("max_norm", [-1.0, -10.0])
+def test_clip_grad_norm_with_a_negative_max_norm_scales_by_the_negative_coefficient_as_torch(max_norm):
+    """torch checks no sign: the coefficient max_norm / (norm + 1e-6), clamped to at most 1, is negative."""
+    torch = pytest.importorskip("torch")
+    grad = np.array([3.0, 4.0, 0.0])
+    ours = nn.Parameter(autograd.zeros(3))
+    ours.grad = grad.copy()
+    theirs = torch.nn.Parameter(torch.zeros(3, dtype=torch.float64))
+    theirs.grad = torch.tensor(grad)
+    assert clip_grad_norm_([ours], max_norm) == torch.nn.utils.clip_grad_norm_([theirs], max_norm).item()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    np.testing.assert_array_equal(np.signbit(ours.grad), np.signbit(theirs.grad.numpy()))

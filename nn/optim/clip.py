@@ -152,7 +152,7 @@ def clip_grads_with_norm_(
     :func:`clip_grad_norm_`. ``total_norm`` is a number or a 0-d Tensor/array; torch's ``foreach`` is
     accepted and changes nothing."""
     _check_foreach("clip_grads_with_norm_", foreach)
-    check_real("clip_grads_with_norm_", "max_norm", max_norm, 0, allow_inf=True)
+    check_real("clip_grads_with_norm_", "max_norm", max_norm, allow_inf=True)
     if isinstance(total_norm, Node):
         total_norm = total_norm._data
     if isinstance(total_norm, np.ndarray) and total_norm.size == 1:
@@ -175,7 +175,8 @@ def clip_grad_norm_(
     ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``; for 0, as torch's, the count of gradients
     with a non-zero entry: the 0-norm of their 0-norms). A negative ``p`` is taken as torch takes it: ``min_i |g_i|``
     for ``-inf``, 0 when some entry is 0, and an empty gradient is a RuntimeError. Every gradient is
-    multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does). Returns
+    multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does; a negative ``max_norm`` too, as torch
+    takes it unchecked: a negative coefficient, which flips the gradients). Returns
     the total norm before clipping, a NumPy float (so torch's ``.item()`` works too) of the gradients' dtype, as
     torch's (float32 for float32 gradients; computed in float64). ``norm_type`` may
     be a string torch reads as a number (``"inf"``). With
@@ -185,7 +186,7 @@ def clip_grad_norm_(
     """
     _check_foreach("clip_grad_norm_", foreach)
     norm_type = _norm_order("clip_grad_norm_", norm_type)
-    check_real("clip_grad_norm_", "max_norm", max_norm, 0, allow_inf=True)
+    check_real("clip_grad_norm_", "max_norm", max_norm, allow_inf=True)
     check_real("clip_grad_norm_", "norm_type", norm_type, allow_inf=True)
     pairs = _with_gradients("clip_grad_norm_", parameters)
     if not pairs:
