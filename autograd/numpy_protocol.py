@@ -96,7 +96,15 @@ _UNARY_OPERATORS: dict[str, Callable[[Any], Any]] = {
 _REAL_IDENTITIES = frozenset({"conjugate"})
 
 #: numpy's ufunc names whose method on the nodes has another name
-_METHOD_NAMES = {"degrees": "rad2deg", "radians": "deg2rad", "rint": "round"}
+_METHOD_NAMES = {
+    "degrees": "rad2deg",
+    "radians": "deg2rad",
+    "rint": "round",
+    # np.maximum / np.minimum keep their second operand's zero at a tie of +-0.0; a Tensor's methods keep torch's
+    # first
+    "maximum": "_numpy_maximum",
+    "minimum": "_numpy_minimum",
+}
 
 #: ufunc.reduce -> the numpy function of the same reduction, whose adapter takes reduce's options (np.add.reduce is
 #: np.sum with axis 0 by default)
@@ -179,8 +187,10 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
     bound = None  # the node method named after the ufunc, bound to the first input
     if len(inputs) in (1, 2):
         first = inputs[0] if isinstance(inputs[0], Node) else type(node)._wrap_constant(inputs[0])
-        # (np.maximum / np.minimum keep their second operand's zero at a tie of +-0.0: the method keeps torch's first)
-        bound = getattr(first, f"_numpy_{name}", None) or getattr(first, _METHOD_NAMES.get(name, name), None)
+        method = _METHOD_NAMES.get(name, name)
+        bound = getattr(first, method, None)
+        if bound is None and method != name:  # (a Value has no _numpy_maximum: its maximum is numpy's)
+            bound = getattr(first, name, None)
     if callable(bound):
         return bound(*inputs[1:])
     if _needs_grad(inputs):
