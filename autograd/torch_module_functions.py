@@ -28,6 +28,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .default_dtype import float_dtype
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
+from .index_errors import IndexBoundsError, IndexDtypeError
 from .quiet import quietly
 from .random_state import check_drawn_range, generator_for
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
@@ -298,13 +299,34 @@ def var_mean(
 
 # -- sorted search ---------------------------------------------------------------------------------------------
 def _search_side(op: str, right: bool, side: str | None) -> str:
+    """'left' or 'right' from torch's ``right`` and ``side``; an ``ArgumentRangeError`` (torch's RuntimeError) for
+    another side or for side='left' with right=True."""
     if side is None:
         return "right" if right else "left"
     if side not in ("left", "right"):
-        raise ValueError(f"{op}: side must be 'left' or 'right', got {side!r}")
+        raise ArgumentRangeError(f"{op}: side must be 'left' or 'right', got {side!r}")
     if right and side == "left":
-        raise ValueError(f"{op}: got side='left' and right=True, which contradict each other")
+        raise ArgumentRangeError(f"{op}: got side='left' and right=True, which contradict each other")
     return side
+
+
+def _sorted_by(sequence: np.ndarray, sorter: Any) -> np.ndarray:
+    """``sequence`` reordered along its last axis by searchsorted's ``sorter`` (per row, as torch): refused as
+    torch refuses it (its RuntimeError) unless it is an integer tensor of the sequence's shape whose entries lie in
+    [0, length): a float ``sorter`` an ``IndexDtypeError``, another shape a ``ShapeError``, an entry outside the
+    row (a negative one too, which numpy would count from the end) an ``IndexBoundsError``."""
+    order = _array(sorter)
+    if order.dtype.kind not in "iu":
+        raise IndexDtypeError(f"searchsorted: sorter must be an integer tensor, got dtype {order.dtype}")
+    if order.shape != sequence.shape:
+        raise ShapeError(
+            f"searchsorted: sorter of shape {order.shape} must have sorted_sequence's shape {sequence.shape}"
+        )
+    if order.size and (order.min() < 0 or order.max() >= sequence.shape[-1]):
+        raise IndexBoundsError(
+            f"searchsorted: sorter entries must lie in [0, {sequence.shape[-1]}), got {order.min()} to {order.max()}"
+        )
+    return np.take_along_axis(sequence, order.astype(np.intp), axis=-1)
 
 
 def searchsorted(
@@ -324,9 +346,9 @@ def searchsorted(
     side = _search_side("searchsorted", right, side)
     sequence, values = _array(sorted_sequence), _array(input)
     if sequence.ndim == 0:
-        raise ValueError("searchsorted: sorted_sequence must have at least one dimension")
+        raise ShapeError("searchsorted: sorted_sequence must have at least one dimension, got a 0-d one")
     if sorter is not None:
-        sequence = np.take_along_axis(sequence, _array(sorter).astype(np.intp), axis=-1)
+        sequence = _sorted_by(sequence, sorter)
     if sequence.ndim == 1:
         found = np.searchsorted(sequence, values, side=side)
     else:
