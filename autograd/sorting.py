@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcasting import AxisError, axis_out_of_range
+from .broadcasting import AxisError, axis_out_of_range, normalize_axes
 from .indexing import take_along_axis
 from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
@@ -50,12 +50,17 @@ def argsort(
     ``descending=True`` (torch.argsort's) orders from the largest, NaN first as torch ranks it above +inf;
     equal entries keep their order (stable), as in the ascending sort, where NaN comes last. The indices
     are an int64 Tensor outside the graph for a Tensor (as torch's), an ndarray for array input (as numpy's).
-    A bool in ``kind``'s place is torch's positional ``descending`` (``argsort(x, 1, True)``).
+    A bool in ``kind``'s place is torch's positional ``descending`` (``argsort(x, 1, True)``). A 0-d Tensor sorted
+    along dim 0 or -1 is its own order: the 0-d index 0, as torch's (and as ``Tensor.sort``'s indices), where
+    numpy's argsort of a 0-d array gives shape (1,).
     """
     if isinstance(kind, (bool, np.bool_)):
         kind, descending = None, bool(kind) or descending
     if dim is not UNSET:
         axis = torch_dim("argsort", axis, dim, default=-1)
+    if isinstance(a, Tensor) and a.ndim == 0 and axis is not None:
+        normalize_axes(axis, 0, "argsort")  # AxisError (an IndexError, as torch's) for any other axis
+        return Tensor._make(np.zeros((), dtype=np.int64))
     order = _sorting_order(a, axis, _kind("argsort", kind, stable), descending)
     return Tensor._make(order) if isinstance(a, Tensor) else order
 

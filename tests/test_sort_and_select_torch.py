@@ -94,6 +94,13 @@ def test_sort_of_a_zero_d_tensor_matches_torch():
     ours, theirs = _pair(np.array(2.5))
     _same(ours.sort(), theirs.sort())
     _same(ours.sort(dim=0, descending=True), theirs.sort(dim=0, descending=True))
+    _same(ours.argsort(), theirs.argsort())
+    _same(ours.argsort(dim=0, descending=True), theirs.argsort(dim=0, descending=True))
+    _same(ag.argsort(ours, dim=-1, stable=True), torch.argsort(theirs, dim=-1, stable=True))
+    with pytest.raises(IndexError):
+        theirs.argsort(dim=1)
+    with pytest.raises(IndexError):
+        ours.argsort(dim=1)
 
 
 def test_sort_out_of_range_dim_is_an_index_error_as_torch():
