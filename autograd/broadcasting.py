@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .shape_errors import ShapeError
+from .shape_errors import NoAxisError, ShapeError
 
 AxisError = np.exceptions.AxisError
 """An axis out of range: numpy's AxisError, a ValueError (the library's rule for bad arguments) that is also the
@@ -104,9 +104,10 @@ def _is_axis_number(axis: Any) -> bool:
 
 def single_axis(axis: int, ndim: int, op: str) -> int:
     """One ``axis`` of an array of ``ndim`` dimensions, made non-negative (ValueError naming ``op`` for a 0-d
-    array, which has no axis to give, and for an axis out of bounds)."""
+    array, which has no axis to give: a :class:`NoAxisError`, torch's IndexError too; and for an axis out of
+    bounds: an AxisError, also an IndexError)."""
     if ndim == 0:
-        raise ShapeError(f"{op}: needs an array of at least 1 dimension, got a 0-d array (axis {axis})")
+        raise NoAxisError(f"{op}: needs an array of at least 1 dimension, got a 0-d array (axis {axis})")
     (axis,) = normalize_axes(axis, ndim, op)
     return axis
 

@@ -7,13 +7,19 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ArgumentRangeError", "ShapeError", "is_integer", "refuse_negative_sizes", "require_integer"]
+__all__ = ["ArgumentRangeError", "NoAxisError", "ShapeError", "is_integer", "refuse_negative_sizes", "require_integer"]
 
 
 class ShapeError(ValueError, RuntimeError):
     """Shapes an op cannot use (operands that do not broadcast, a matmul whose inner sizes differ, a reshape to
     another number of elements, ``item()`` of several elements): a ValueError, as the library has always raised
     them, and a RuntimeError, as torch raises them, so ``except`` clauses written for either catch it."""
+
+
+class NoAxisError(ShapeError, IndexError):
+    """An axis asked of a 0-d array by an op that needs one (``unique(dim=0)``, ``unbind``, ``roll``, ``select``,
+    ``split``, ...): a :class:`ShapeError`, as the library has raised it, and the IndexError torch raises for most of
+    them ("Dimension specified as 0 but tensor has no dimensions"), so ``except`` clauses written for any catch it."""
 
 
 class ArgumentRangeError(ValueError, RuntimeError):

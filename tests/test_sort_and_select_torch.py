@@ -538,3 +538,22 @@ def test_cummax_values_indices_and_gradient_with_ties_match_torch(op, dim, data)
         (got.values * Tensor(weights)).sum().backward()
         (expected.values * torch.tensor(weights)).sum().backward()
         _same_grad(ours, theirs)
+
+
+A_DIM_OF_A_ZERO_D_TENSOR = [
+    lambda m, t: m.unique(t, dim=0),
+    lambda m, t: t.unique(dim=-1, return_counts=True),
+    lambda m, t: m.unique_consecutive(t, dim=0),
+    lambda m, t: t.unique_consecutive(dim=0, return_inverse=True),
+    lambda m, t: t.unbind(0),
+    lambda m, t: t.roll(1, 0),
+]
+
+
+@pytest.mark.parametrize("call", A_DIM_OF_A_ZERO_D_TENSOR)
+def test_a_dim_of_a_zero_d_tensor_to_unique_unbind_or_roll_is_an_index_error_as_torch(call):
+    ours, theirs = _pair(np.array(2.0))
+    with pytest.raises(IndexError):
+        call(torch, theirs)
+    with pytest.raises(IndexError):
+        call(ag, ours)
