@@ -357,8 +357,11 @@ def searchsorted(
                 f"searchsorted: input {values.shape} must match sorted_sequence {sequence.shape} in every axis "
                 "but the last"
             )
-        rows, columns = sequence.reshape(-1, sequence.shape[-1]), values.reshape(-1, values.shape[-1])
-        found = np.stack([np.searchsorted(row, column, side=side) for row, column in zip(rows, columns)])
+        count = math.prod(values.shape[:-1])  # rows, explicitly: -1 cannot be inferred when a size is 0
+        rows, columns = sequence.reshape(count, sequence.shape[-1]), values.reshape(count, values.shape[-1])
+        found = np.zeros(columns.shape, dtype=np.int64)
+        for position, (row, column) in enumerate(zip(rows, columns)):
+            found[position] = np.searchsorted(row, column, side=side)
         found = found.reshape(values.shape)
     return Tensor._from_array(np.asarray(found, dtype=np.int32 if out_int32 else np.int64), False)
 

@@ -461,6 +461,16 @@ def test_searchsorted_of_rows_and_sorter_match_torch():
         )
 
 
+@pytest.mark.parametrize(
+    ("sequence_shape", "values_shape"), [((2, 3), (2, 0)), ((2, 0), (2, 3)), ((0, 3), (0, 2)), ((2, 0, 3), (2, 0, 2))]
+)
+def test_searchsorted_of_rows_with_a_size_zero_matches_torch(sequence_shape, values_shape):
+    s_ours, s_theirs = _pair(np.ones(sequence_shape))
+    v_ours, v_theirs = _pair(np.ones(values_shape))
+    for right in (False, True):
+        _same(ag.searchsorted(s_ours, v_ours, right=right), torch.searchsorted(s_theirs, v_theirs, right=right))
+
+
 SEARCH_ERRORS = [
     (lambda m, s, v: m.searchsorted(s, v, right=True, side="left"), RuntimeError),
     (lambda m, s, v: m.searchsorted(s, v, side="middle"), RuntimeError),
