@@ -329,6 +329,27 @@ def _sorted_by(sequence: np.ndarray, sorter: Any) -> np.ndarray:
     return np.take_along_axis(sequence, order.astype(np.intp), axis=-1)
 
 
+def _bisected(rows: np.ndarray, columns: np.ndarray, side: str) -> np.ndarray:
+    """searchsorted of each row of ``columns`` in the matching row of ``rows`` by torch's binary search (its CPU
+    kernel's ``cus_lower_bound``/``cus_upper_bound``), all values at once: [start, end) halves at
+    mid = start + (end - start) // 2 and start moves past mid while not rows[mid] >= value ('left'; > for 'right').
+
+    Without NaN in the rows that is numpy's searchsorted; a NaN compares false, so a NaN value goes past every
+    entry (to the row's length, as numpy's) and a NaN of the row, which torch.sort puts last, counts as below every
+    value where the halving meets it: in [1, 2, nan], 3 goes to index 3 (numpy: 2, NaN its largest), 1.5 to 1."""
+    length = rows.shape[-1]
+    start = np.zeros(columns.shape, dtype=np.int64)
+    end = np.full(columns.shape, length, dtype=np.int64)
+    line = np.arange(rows.shape[0])[:, None]
+    while (active := start < end).any():
+        middle = start + (end - start) // 2
+        entry = rows[line, np.minimum(middle, length - 1)]
+        past = ~(entry >= columns) if side == "left" else ~(entry > columns)
+        start = np.where(active & past, middle + 1, start)
+        end = np.where(active & ~past, middle, end)
+    return start
+
+
 def searchsorted(
     sorted_sequence: TensorLike,
     input: TensorLike,
@@ -342,27 +363,24 @@ def searchsorted(
     (along its last axis) to keep it sorted: the first such index (``side='left'``) or the last (``right=True``
     or ``side='right'``). An N-D ``sorted_sequence`` searches each last-axis row with the matching row of
     ``input``; ``sorter`` gives the indices that sort an unsorted sequence. int64 (int32 with ``out_int32``),
-    outside the graph."""
+    outside the graph. Rows, and a sequence holding NaN, are searched by torch's binary search (see
+    :func:`_bisected`), whose answer around a NaN differs from numpy's."""
     side = _search_side("searchsorted", right, side)
     sequence, values = _array(sorted_sequence), _array(input)
     if sequence.ndim == 0:
         raise ShapeError("searchsorted: sorted_sequence must have at least one dimension, got a 0-d one")
     if sorter is not None:
         sequence = _sorted_by(sequence, sorter)
-    if sequence.ndim == 1:
+    if sequence.ndim > 1 and values.shape[:-1] != sequence.shape[:-1]:
+        raise ShapeError(
+            f"searchsorted: input {values.shape} must match sorted_sequence {sequence.shape} in every axis but the last"
+        )
+    if sequence.ndim == 1 and not (sequence.dtype.kind in "fc" and np.isnan(sequence).any()):
         found = np.searchsorted(sequence, values, side=side)
-    else:
-        if values.shape[:-1] != sequence.shape[:-1]:
-            raise ShapeError(
-                f"searchsorted: input {values.shape} must match sorted_sequence {sequence.shape} in every axis "
-                "but the last"
-            )
-        count = math.prod(values.shape[:-1])  # rows, explicitly: -1 cannot be inferred when a size is 0
-        rows, columns = sequence.reshape(count, sequence.shape[-1]), values.reshape(count, values.shape[-1])
-        found = np.zeros(columns.shape, dtype=np.int64)
-        for position, (row, column) in enumerate(zip(rows, columns)):
-            found[position] = np.searchsorted(row, column, side=side)
-        found = found.reshape(values.shape)
+    else:  # rows, or NaN in the sequence: torch's own binary search; sizes explicit, as -1 is not inferred beside a 0
+        count, width = (math.prod(values.shape[:-1]), values.shape[-1]) if sequence.ndim > 1 else (1, values.size)
+        rows = sequence.reshape(count, sequence.shape[-1])
+        found = _bisected(rows, values.reshape(count, width), side).reshape(values.shape)
     return Tensor._from_array(np.asarray(found, dtype=np.int32 if out_int32 else np.int64), False)
 
 

@@ -461,6 +461,37 @@ def test_searchsorted_of_rows_and_sorter_match_torch():
         )
 
 
+def test_searchsorted_of_nan_and_integers_matches_torch():
+    s_ours, s_theirs = _pair(np.array([1.0, 2.0, NAN]))
+    v_ours, v_theirs = _pair(np.array([NAN, 1.5, 3.0]))
+    for right in (False, True):
+        _same(ag.searchsorted(s_ours, v_ours, right=right), torch.searchsorted(s_theirs, v_theirs, right=right))
+    i_ours, i_theirs = _pair(np.array([1, 4, 9], dtype=np.int64))
+    _same(ag.searchsorted(i_ours, v_ours[1:]), torch.searchsorted(i_theirs, v_theirs[1:]))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_searchsorted_in_sequences_sorted_by_torch_with_nan_last_matches_torch(seed):
+    rng = np.random.default_rng(seed)
+    rows, length = int(rng.integers(1, 4)), int(rng.integers(0, 10))
+    data = rng.choice([NAN, -INF, INF, -1.0, 0.0, 1.0, 2.0, 2.5], size=(rows, length))
+    values = rng.choice([NAN, -INF, INF, -1.0, 0.0, 0.5, 1.0, 2.0, 3.0], size=(rows, 6))
+    s_ours, s_theirs = _pair(data)
+    v_ours, v_theirs = _pair(values)
+    order = s_theirs.argsort(dim=-1, stable=True)
+    for right in (False, True):
+        sorted_ours, sorted_theirs = s_ours.sort(dim=-1).values, s_theirs.sort(dim=-1).values
+        _same(
+            ag.searchsorted(sorted_ours, v_ours, right=right), torch.searchsorted(sorted_theirs, v_theirs, right=right)
+        )
+        _same(ag.searchsorted(sorted_ours[0], v_ours), torch.searchsorted(sorted_theirs[0], v_theirs))
+        _same(ag.searchsorted(sorted_ours[0], 2.0, right=right), torch.searchsorted(sorted_theirs[0], 2.0, right=right))
+        _same(
+            ag.searchsorted(s_ours, v_ours, right=right, sorter=Tensor(order.numpy())),
+            torch.searchsorted(s_theirs, v_theirs, right=right, sorter=order),
+        )
+
+
 @pytest.mark.parametrize(
     ("sequence_shape", "values_shape"), [((2, 3), (2, 0)), ((2, 0), (2, 3)), ((0, 3), (0, 2)), ((2, 0, 3), (2, 0, 2))]
 )
