@@ -118,12 +118,14 @@ def topk(input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted:
     signature (the order is always sorted). Ties keep the earlier index.
     """
     input = _tensor(input)
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"topk: dim must be an integer, got {dim!r}")
+    normalize_axes(dim, input.ndim, "topk")  # TypeError for a bool or float, AxisError (IndexError) out of range
     if input.ndim == 0:  # the one entry, for k = 1 and also for k = 0 (torch's answer for a 0-d input)
         input = input.reshape(1)
         values, indices = topk(input, 1 if k == 0 and not isinstance(k, bool) else k, 0, largest, sorted)
         return ValuesAndIndices(values.reshape(()), indices.reshape(()))
-    if not -input.ndim <= dim < input.ndim:
-        raise axis_out_of_range("topk", dim, input.ndim, "dim")
+    dim = int(dim)
     length = input.shape[dim]
     require_integer("topk", "k", k)
     if not 0 <= k <= length:

@@ -199,6 +199,43 @@ def test_topk_errors_match_torch():
         ours.topk(1, dim=2)
 
 
+TOPK_DIMS = [
+    (lambda t: t.topk(1, True), TypeError),  # torch's test_topk_arguments: True is not dim 1
+    (lambda t: t.topk(1, 1.0), TypeError),
+    (lambda t: t.topk(1, (1,)), TypeError),
+    (lambda t: t[0, 0].topk(1, 5), IndexError),
+    (lambda t: t[0, 0].topk(1, 1), IndexError),
+    (lambda t: t[0, 0].topk(1, -2), IndexError),
+]
+
+
+@pytest.mark.parametrize(("call", "error"), TOPK_DIMS)
+def test_topk_refuses_a_dim_as_torch(call, error):
+    ours, theirs = _pair(TIES)
+    with pytest.raises(error):
+        call(theirs)
+    with pytest.raises(error):
+        call(ours)
+
+
+def test_topk_of_a_zero_d_tensor_takes_dim_0_and_minus_1_as_torch():
+    ours, theirs = _pair(np.array(2.5))
+    for dim in (0, -1):
+        _same(ours.topk(1, dim), theirs.topk(1, dim))
+        _same(ag.topk(ours, 0, dim=dim), torch.topk(theirs, 0, dim=dim))
+
+
+def test_topk_of_nonfinite_values_matches_torchs_test():
+    ours, theirs = _pair(np.array([NAN, INF, 1e4, 0, -1e4, -INF]))
+    _same(ours.topk(4), theirs.topk(4))
+    _same(ours.topk(4, largest=False), theirs.topk(4, largest=False))
+    x = np.ones((2, 3072, 2, 2))
+    x[:, 1] *= 2.0
+    x[:, 10] *= 1.5
+    ours, theirs = _pair(x)
+    _same(ag.topk(ours, k=2, dim=1), torch.topk(theirs, k=2, dim=1))
+
+
 # -- kthvalue ---------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("keepdim", [False, True])
 @pytest.mark.parametrize("dim", [0, 1, -1])
