@@ -436,7 +436,7 @@ class TorchIndexNames:
         ``dim``), with the int64 inverse (where each entry went) and counts if asked; no gradient. Each NaN is
         distinct (NaN != NaN), as in torch, where numpy 2's ``np.unique`` makes them one value."""
         tensor = _tensor(self)
-        axis = None if dim is None else single_axis(dim, tensor.ndim, "unique")
+        axis = _unique_axis(tensor.shape, dim, "unique")
         values, inverse, counts = np.unique(
             tensor._data, return_inverse=True, return_counts=True, axis=axis, equal_nan=False
         )
@@ -449,19 +449,16 @@ class TorchIndexNames:
         """torch.Tensor.unique_consecutive: each run of equal consecutive entries (slices along ``dim``) kept
         once, with the int64 inverse and run lengths if asked; no gradient."""
         tensor = _tensor(self)
-        data = (
-            tensor._data.reshape(-1)
-            if dim is None
-            else np.moveaxis(tensor._data, single_axis(dim, tensor.ndim, "unique_consecutive"), 0)
-        )
+        axis = _unique_axis(tensor.shape, dim, "unique_consecutive")
+        data = tensor._data.reshape(-1) if axis is None else np.moveaxis(tensor._data, axis, 0)
         changed = np.ones(len(data), dtype=bool)
         if len(data) > 1:
             differs = data[1:] != data[:-1]
             changed[1:] = differs.reshape(len(data) - 1, -1).any(axis=1)
         run = np.cumsum(changed) - 1
         values = data[changed]
-        if dim is not None:
-            values = np.moveaxis(values, 0, single_axis(dim, tensor.ndim, "unique_consecutive"))
+        if axis is not None:
+            values = np.moveaxis(values, 0, axis)
         counts = np.diff(np.flatnonzero(np.append(changed, True)))
         inverse = run.reshape(tensor.shape) if dim is None else run
         return _values_inverse_counts(tensor, values, inverse, counts, return_inverse, return_counts)
@@ -775,6 +772,21 @@ def _mask(mask: Any, op: str) -> np.ndarray:
     if mask.dtype != np.bool_:
         raise TypeError(f"{op}: mask must be boolean, got dtype {mask.dtype}")
     return mask
+
+
+def _unique_axis(shape: tuple[int, ...], dim: int | None, op: str) -> int | None:
+    """The axis of unique's (unique_consecutive's) ``dim``, None for none. Of an empty tensor, as torch, only the
+    one axis of length 0 may be asked: slices along another axis have no entries to tell them apart, so two
+    axes of length 0, or one that is not ``dim``, are a ShapeError (torch's RuntimeError)."""
+    if dim is None:
+        return None
+    axis = single_axis(dim, len(shape), op)
+    if 0 in shape and (shape.count(0) > 1 or shape[axis] != 0):
+        raise ShapeError(
+            f"{op}: dim {dim} of a tensor of shape {shape} can't be uniqued: of an empty tensor, dim must be its one "
+            "axis of length 0"
+        )
+    return axis
 
 
 def _values_inverse_counts(

@@ -408,6 +408,46 @@ def test_unique_along_a_dim_matches_torch(dim, inverse, counts):
     )
 
 
+UNIQUE_DIM_X = [
+    [[1.0, 1.0], [0.0, 1.0], [2.0, 1.0], [0.0, 1.0]],
+    [[1.0, 1.0], [0.0, 1.0], [2.0, 1.0], [0.0, 1.0]],
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.uint8, np.bool_])
+@pytest.mark.parametrize("op", ["unique", "unique_consecutive"])
+def test_unique_along_a_dim_matches_torchs_test_unique_dim(dtype, op):
+    ours, theirs = _pair(np.array(UNIQUE_DIM_X).astype(dtype))
+    for dim in (0, 1, 2, -1):
+        _same(
+            getattr(ours, op)(dim=dim, return_inverse=True, return_counts=True),
+            getattr(theirs, op)(dim=dim, return_inverse=True, return_counts=True),
+        )
+    y = np.array([[0, 1], [0, 1], [0, 1], [1, 2], [1, 2], [3, 4], [0, 1], [0, 1], [3, 4], [1, 2]]).astype(dtype)
+    ours, theirs = _pair(y)
+    _same(
+        getattr(ag, op)(ours, return_inverse=True, return_counts=True, dim=0),
+        getattr(torch, op)(theirs, return_inverse=True, return_counts=True, dim=0),
+    )
+    ours, theirs = _pair(np.zeros((5, 0), dtype=dtype))
+    _same(
+        getattr(ours, op)(dim=1, return_inverse=True, return_counts=True),
+        getattr(theirs, op)(dim=1, return_inverse=True, return_counts=True),
+    )
+
+
+@pytest.mark.parametrize("op", ["unique", "unique_consecutive"])
+@pytest.mark.parametrize(("shape", "dim"), [((5, 0, 0), 1), ((5, 0, 5), 2), ((5, 0), 0), ((0, 0), 0), ((2, 0, 3), -1)])
+def test_unique_along_a_dim_of_an_ill_formed_empty_tensor_is_a_runtime_error_as_torch(op, shape, dim):
+    ours, theirs = _pair(np.zeros(shape))
+    with pytest.raises(RuntimeError):
+        getattr(theirs, op)(dim=dim, return_inverse=True, return_counts=True)
+    with pytest.raises(RuntimeError):
+        getattr(ours, op)(dim=dim, return_inverse=True, return_counts=True)
+    with pytest.raises(RuntimeError):
+        getattr(ag, op)(ours, dim=dim)
+
+
 @pytest.mark.parametrize("data", UNIQUE_CASES + [np.array([1, 1, 2, 2, 3, 1, 1, 2], dtype=np.int64)])
 @pytest.mark.parametrize("inverse", [False, True])
 @pytest.mark.parametrize("counts", [False, True])
