@@ -113,6 +113,14 @@ def _true_reciprocal(x: Any) -> Any:
     return np.divide(1, x)
 
 
+def _square(x: Any) -> Any:
+    """x^2, booleans as int64 ones, as torch's (square is pow(x, 2), which promotes bool to int64; numpy's square
+    has no boolean loop and gives int8)."""
+    if getattr(x, "dtype", None) == np.bool_:
+        x = x.astype(np.int64)
+    return np.square(x)
+
+
 class _Unary(_Row):
     """A row of a function of one input: ``x.tan()``."""
 
@@ -341,7 +349,7 @@ class NumpyFunctions:
                 doc="Modified Bessel function of the first kind of order 0; d/dx = I1(x) (itself differentiable).")
 
     # -- powers ---------------------------------------------------------------------------------
-    square = _Unary(np.square, lambda g, out, x: g * 2 * x, doc="x^2; d/dx = 2x.")
+    square = _Unary(_square, lambda g, out, x: g * 2 * x, doc="x^2 (int64 for booleans, as torch's); d/dx = 2x.")
     cbrt = _Unary(np.cbrt, lambda g, out, x: g / (3 * out * out),
                   doc="The real cube root (negative x too); d/dx = 1 / (3 cbrt(x)^2), inf at 0.")
     reciprocal = _Unary(_true_reciprocal, lambda g, out, x: -g * out * out,

@@ -1,0 +1,43 @@
+"""Unary ufuncs against torch, after PyTorch's test/test_unary_ufuncs.py and its UnaryUfuncInfo entries.
+
+Each op (the function ``autograd.<name>``, the Tensor method, and the nn.functional activations) is run here and in
+torch on extremal values (nan, +-inf), large values (1e20 .. 1e300 as the dtype allows), small ones (denormals,
++-0.0) and ordinary points, for float64, float32, float16, integer and boolean inputs; the values (within the dtype's
+tolerance, signs of zeros and infinities included), the result dtypes and the gradients are compared.
+
+Deliberate differences are left out, each with its reason where it is skipped: float64 is this library's default
+dtype (integer inputs of floating ops give float64, torch float32); ``sign(nan)`` is nan (numpy's); ops torch has
+not implemented for booleans or integers (``abs(bool)``, ``frac(int)``, ``elu(int)``) are computed here; and where
+torch's result is less accurate than float64 allows (``sinc'`` near 0, ``sigmoid(-710)``, digamma's poles, ``i1(710)``)
+the exact value is kept. torch's vectorised CPU kernels give some results at nan that its scalar kernels do not
+(relu6'(nan) is 0 in a block of 8 doubles, 1 alone); the gradients at nan are compared one element at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+
+def _same(ours, expected, rtol, what=""):
+    """Equal within ``rtol``, nan where torch's is nan, and zeros and infinities of the same sign."""
+    ours, expected = np.asarray(ours, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    np.testing.assert_allclose(ours, expected, rtol=rtol, atol=0, equal_nan=True, err_msg=what)
+    signs = ~np.isnan(expected)
+    np.testing.assert_array_equal(np.signbit(ours)[signs], np.signbit(expected)[signs], err_msg=f"{what}: sign")
+
+
+# -- integer and boolean inputs ----------------------------------------------------------------------------------
+
+
+def test_square_of_booleans_is_int64_as_torch():
+    b = np.array([True, False])
+    expected = torch.square(torch.tensor(b))
+    for got in (autograd.square(Tensor(b)), Tensor(b).square()):
+        assert got.data.dtype == np.int64 == np.dtype(str(expected.dtype).removeprefix("torch."))
+        np.testing.assert_array_equal(got.data, expected.numpy())
