@@ -213,7 +213,7 @@ def _log_gamma(x: np.ndarray) -> np.ndarray:
             series = np.zeros_like(z)
             for coefficient in reversed(coefficients):
                 series = (series + coefficient) * z
-            result[near] = series
+            result[near] = series + 0.0  # +0.0 at the zeros 1 and 2 (log 1), as torch's: -euler_gamma * 0 was -0.0
     return result
 
 

@@ -41,3 +41,14 @@ def test_square_of_booleans_is_int64_as_torch():
     for got in (autograd.square(Tensor(b)), Tensor(b).square()):
         assert got.data.dtype == np.int64 == np.dtype(str(expected.dtype).removeprefix("torch."))
         np.testing.assert_array_equal(got.data, expected.numpy())
+
+
+# -- signs of zeros ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64, np.bool_])
+def test_lgamma_is_plus_zero_at_one_and_two_as_torch(dtype):
+    x = np.array([1, 2, 1, True][: 2 if dtype is np.bool_ else 3], dtype=dtype)
+    expected = torch.lgamma(torch.tensor(x)).numpy()
+    for got in (autograd.lgamma(Tensor(x)), Tensor(x).lgamma()):
+        _same(got.data, expected, rtol=0, what="lgamma")
