@@ -52,3 +52,40 @@ def test_lgamma_is_plus_zero_at_one_and_two_as_torch(dtype):
     expected = torch.lgamma(torch.tensor(x)).numpy()
     for got in (autograd.lgamma(Tensor(x)), Tensor(x).lgamma()):
         _same(got.data, expected, rtol=0, what="lgamma")
+
+
+INTEGER_CLIPS = [
+    ("relu", {}),
+    ("relu6", {}),
+    ("hardtanh", {}),
+    ("hardtanh", {"min_val": -0.5, "max_val": 2.5}),
+    ("hardtanh", {"min_val": -3.0, "max_val": 100.0}),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int16, np.int8])
+@pytest.mark.parametrize(("name", "kwargs"), INTEGER_CLIPS)
+def test_relu_relu6_hardtanh_keep_integer_dtypes_as_torch(name, kwargs, dtype):
+    import nn.functional as F
+
+    x = np.array([-100, -3, -1, 0, 1, 2, 3, 6, 7, 100], dtype=dtype)
+    expected = getattr(torch.nn.functional, name)(torch.tensor(x), **kwargs).numpy()
+    got = getattr(F, name)(Tensor(x), **kwargs)
+    assert got.data.dtype == expected.dtype
+    np.testing.assert_array_equal(got.data, expected)
+
+
+def test_relu6_of_uint8_keeps_uint8_and_negative_hardtanh_limits_are_refused_as_torch():
+    import nn.functional as F
+    from autograd import ArgumentRangeError
+
+    x = np.array([0, 3, 200], dtype=np.uint8)
+    for name in ("relu", "relu6"):
+        expected = getattr(torch.nn.functional, name)(torch.tensor(x)).numpy()
+        got = getattr(F, name)(Tensor(x))
+        assert got.data.dtype == np.uint8
+        np.testing.assert_array_equal(got.data, expected)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.hardtanh(torch.tensor(x))
+    with pytest.raises(ArgumentRangeError, match="hardtanh"):
+        F.hardtanh(Tensor(x))

@@ -100,6 +100,28 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
     return tensor
 
 
+def as_clipping_tensor(x: Any, function: str) -> Tensor:
+    """``x`` as a Tensor for the activations that only select and clip (relu, relu6, hardtanh): integer Tensors
+    keep their dtype, as torch's; anything else as :func:`as_float_tensor` (array-likes are float64 constants)."""
+    if isinstance(x, Tensor) and x._data.dtype.kind in "iu":
+        return x
+    return as_float_tensor(x, function)
+
+
+def clipped_integers(x: Tensor, low: float, high: float, function: str) -> Tensor:
+    """The integer tensor ``x`` clipped to [low, high], the bounds cast to its dtype as torch's (towards zero, so
+    hardtanh(x, -0.5, 2.5) clips to [0, 2]; an infinite bound clips nothing): a constant, integers carry no
+    gradient. A negative bound of an unsigned dtype is an :class:`ArgumentRangeError` (torch's RuntimeError)."""
+    if x.dtype.kind == "u" and min(low, high) < 0:
+        raise ArgumentRangeError(
+            f"{function}: cannot clip an unsigned {x.dtype} tensor to negative limits, got [{low!r}, {high!r}]"
+        )
+    limits = np.iinfo(x.dtype)
+    low_int = int(low) if math.isfinite(low) else limits.min
+    high_int = int(high) if math.isfinite(high) else limits.max
+    return Tensor(np.clip(x._data, max(low_int, limits.min), min(high_int, limits.max)))
+
+
 def per_channel(parameter: ParameterLike, x: Tensor, function: str, name: str) -> float | Tensor:
     """Shape a per-channel parameter so it broadcasts along axis 1 of ``x``.
 
@@ -134,10 +156,10 @@ def tanh(x: Any) -> Tensor:
 
 
 def relu(x: Any, inplace: bool = False) -> Tensor:
-    """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0."""
+    """Rectified linear unit max(x, 0); d/dx = 1 where x > 0 else 0. Integer tensors keep their dtype (torch's)."""
     if writes_in_place("relu", inplace, x):
         return change_in_place("relu", x, relu)
-    return as_float_tensor(x, "relu").relu()
+    return as_clipping_tensor(x, "relu").relu()
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -355,24 +377,28 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
 
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; d/dx = 1 strictly between the bounds, 0 elsewhere (at the
-    bounds too, as torch)."""
+    bounds too, as torch). Integer tensors keep their dtype, the bounds cast to it (torch's)."""
     low = check_real("hardtanh", "min_val", min_val, allow_inf=True)  # infinite bounds clip nothing, as torch
     high = check_real("hardtanh", "max_val", max_val, allow_inf=True)
     if low > high:
         raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r}, max_val={max_val!r}")
     if writes_in_place("hardtanh", inplace, x):
         return change_in_place("hardtanh", x, lambda t: hardtanh(t, low, high))
-    x = as_float_tensor(x, "hardtanh")
+    x = as_clipping_tensor(x, "hardtanh")
+    if x._data.dtype.kind != "f":
+        return clipped_integers(x, low, high, "hardtanh")
     return clipped_inside(
         x, check_fits_dtype("hardtanh", "min_val", low, x.dtype), check_fits_dtype("hardtanh", "max_val", high, x.dtype)
     )
 
 
 def relu6(x: Any, inplace: bool = False) -> Tensor:
-    """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch)."""
+    """min(max(x, 0), 6); d/dx = 1 on (0, 6), else 0 (0 at both kinks, as torch). Integer tensors keep their
+    dtype (torch's)."""
     if writes_in_place("relu6", inplace, x):
         return change_in_place("relu6", x, relu6)
-    return clipped_inside(as_float_tensor(x, "relu6"), 0.0, 6.0)
+    x = as_clipping_tensor(x, "relu6")
+    return clipped_inside(x, 0.0, 6.0) if x._data.dtype.kind == "f" else clipped_integers(x, 0.0, 6.0, "relu6")
 
 
 @float16_via_float32
