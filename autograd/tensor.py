@@ -793,8 +793,9 @@ class Tensor(
 
     def relu(self) -> Tensor:
         """max(x, 0); d/dx = 1 where x > 0 else 0. x where it is not below 0, so -0.0 stays -0.0 and nan stays
-        nan, as torch's (numpy's maximum returns its second operand at a tie)."""
-        return self._unary(ew.relu, np.maximum(0, self._data))
+        nan, as torch's (numpy's maximum returns its second operand at a tie: float16 is compared in float32, where
+        numpy's float16 loop returns the first)."""
+        return self._unary(ew.relu, np.maximum(0, computing_data(self._data)))
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0 else alpha*x."""
@@ -805,7 +806,7 @@ class Tensor(
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At -0.0 it is alpha * expm1(-0.0), -0.0
         for a positive alpha, as torch's (numpy's minimum returns its second operand, x, at a tie)."""
-        negative = alpha * np.expm1(np.minimum(0, self._data))
+        negative = alpha * np.expm1(np.minimum(0, computing_data(self._data)))  # float16 in float32, as relu
         return self._unary(ew.elu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def softplus(self) -> Tensor:
@@ -841,7 +842,7 @@ class Tensor(
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
         Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
         low > high the result is high, as ``minimum(maximum(x, low), high)``; a nan in x or a bound gives nan and no
-        gradient there, as torch's. With one number bound a float32 or float64 x equal to it is kept, so
+        gradient there, as torch's. With one number bound an x equal to it is kept, so
         ``clamp(-0.0, min=0)`` is -0.0, as torch's. A number bound (a NumPy float64 too) is taken in a floating tensor's dtype, as a
         number beside a tensor is: ``x32.clip(np.float64(0.5))`` is float32, as torch's clamp.
         """
@@ -859,10 +860,12 @@ class Tensor(
         if data.dtype.kind == "f":  # a number bound (np.float64 too, as in x * np.float64(2)) in the tensor's dtype
             low, high = _number_in(low, data.dtype), _number_in(high, data.dtype)
         # one bound on floats: numpy's maximum / minimum return their second operand, x, at a tie (float32 and
-        # float64), so clamp(-0.0, min=0) is -0.0, as torch's (np.clip returns the bound); two bounds keep np.clip's
+        # float64; float16 is compared in float32, where numpy's float16 loop returns the first), so
+        # clamp(-0.0, min=0) is -0.0, as torch's (np.clip returns the bound); two bounds keep np.clip's
         # single pass, and integers np.clip's reading of a bound outside their range
         if data.dtype.kind == "f" and (low is None or high is None):
-            clipped = np.maximum(low, data) if high is None else np.minimum(high, data)
+            wide = computing_data(data)
+            clipped = np.maximum(low, wide) if high is None else np.minimum(high, wide)
         else:
             clipped = np.clip(data, low, high)
         return self._unary(ew.clip, clipped, {"low": low, "high": high})

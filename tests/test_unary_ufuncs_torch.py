@@ -89,3 +89,23 @@ def test_relu6_of_uint8_keeps_uint8_and_negative_hardtanh_limits_are_refused_as_
         torch.nn.functional.hardtanh(torch.tensor(x))
     with pytest.raises(ArgumentRangeError, match="hardtanh"):
         F.hardtanh(Tensor(x))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(
+    "name",
+    ["relu", "elu", "clamp_min_zero", "clamp_max_zero"],
+)
+def test_relu_elu_and_one_bound_clamp_keep_minus_zero_in_every_float_dtype_as_torch(name, dtype):
+    # numpy's float16 maximum / minimum return their first operand at a tie (float32 and float64 the second)
+    x = np.array([-0.0, 0.0, -1.5, 2.0, np.nan], dtype=dtype)
+    ours_of, torch_of = {
+        "relu": (lambda t: t.relu(), torch.relu),
+        "elu": (lambda t: t.elu(), torch.nn.functional.elu),
+        "clamp_min_zero": (lambda t: t.clamp(min=0.0), lambda t: torch.clamp(t, min=0.0)),
+        "clamp_max_zero": (lambda t: t.clamp(max=-0.0), lambda t: torch.clamp(t, max=-0.0)),
+    }[name]
+    expected = torch_of(torch.tensor(x)).numpy()
+    got = ours_of(Tensor(x))
+    assert got.data.dtype == expected.dtype
+    _same(got.data, expected, rtol=1e-3, what=name)
