@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .derivatives import arrays as ar
 from .quiet import quietly
 
 if TYPE_CHECKING:
@@ -79,12 +80,16 @@ def _ramp(edge: Tensor, end: Any, width: int, axis: int, reverse: bool) -> Tenso
     return step * steps + end
 
 
+def _joined(parts: list[Tensor], axis: int) -> Tensor:
+    """``concatenate(parts, axis)`` of parts of one dtype that fit (the pads beside the array): recorded as its op
+    (this module sits below autograd.tensor_functions, which imports the Tensor class)."""
+    data = np.concatenate([part._data for part in parts], axis=axis)
+    return type(parts[0])._from_op(data, ar.concatenate, tuple(parts), {"axis": axis})
+
+
 def statistic_padded(x: Tensor, widths: tuple[tuple[int, int], ...], mode: str, option: Any) -> Tensor:
     """``np.pad(x, widths, mode, stat_length=option)`` (or ``end_values=option`` for "linear_ramp"), one axis at a
     time from the axis padded before, of recorded ops (see the module's docstring)."""
-    from .tensor import Tensor
-    from .tensor_functions import concatenate
-
     ramp = mode == "linear_ramp"
     if ramp:
         option = 0 if option is None else option
@@ -94,7 +99,7 @@ def statistic_padded(x: Tensor, widths: tuple[tuple[int, int], ...], mode: str, 
             if length == 0 and any(pair):
                 raise ValueError(f"pad: mode {mode!r} cannot pad the empty axis {axis} (shape {x.shape})")
         keyword = {STATISTIC_MODES[mode]: option}
-        return Tensor(np.pad(x._data, widths, mode=mode, **keyword))
+        return type(x)(np.pad(x._data, widths, mode=mode, **keyword))
     if mode in ("maximum", "minimum") and any(length == 0 for pair in options for length in pair):
         raise ValueError(f"pad: a stat_length of 0 gives mode {mode!r} no entry to take, got {option}")
     out = x
@@ -122,5 +127,5 @@ def statistic_padded(x: Tensor, widths: tuple[tuple[int, int], ...], mode: str, 
                 shape[axis] = after
                 stat = _statistic(out[(*lead, slice(length - last, length))], mode, axis)
                 parts.append(stat.broadcast_to(tuple(shape)))
-        out = concatenate(parts, axis=axis)
+        out = _joined(parts, axis)
     return out if out is not x else x.clone()

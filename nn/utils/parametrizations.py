@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import Tensor, as_tensor, concatenate, generator_for, linalg
+from autograd import Tensor, as_tensor, concatenate, generator_for
 from autograd.broadcasting import AxisError
+from autograd.linalg import matrix_exp, solve
 
 from ..module import Module
 from .parametrize import register_parametrization
@@ -166,10 +167,10 @@ class _Orthogonal(Module):
                 x = concatenate([x, Tensor(np.zeros((*x.shape[:-2], n, n - k), dtype=x.dtype))], axis=-1)
             skew = x - x.mT  # A = -A^T
             if self.orthogonal_map == "matrix_exp":
-                q = linalg.matrix_exp(skew)  # e^A
+                q = matrix_exp(skew)  # e^A
             else:  # (I - A/2)^-1 (I + A/2)
                 identity = np.eye(n, dtype=x.dtype)
-                q = linalg.solve(identity - skew * 0.5, identity + skew * 0.5)
+                q = solve(identity - skew * 0.5, identity + skew * 0.5)
             if n != k:
                 q = q[..., :k]
         else:

@@ -23,6 +23,7 @@ from autograd.broadcasting import AxisError
 
 from ..module import Module
 from ..parameter import Parameter
+from .weight_norm import remove_weight_hook
 
 __all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
 
@@ -125,10 +126,4 @@ def spectral_norm(
 def remove_spectral_norm(module: ModuleT, name: str = "weight") -> ModuleT:
     """Undo :func:`spectral_norm`: ``module.<name>`` is a Parameter again (holding W / sigma with the stored u and v,
     no power step) and the hook is gone. A module without spectral norm on ``name`` raises ValueError."""
-    hooks = module.__dict__.get("_forward_pre_hooks", {})
-    for key, (hook, _) in list(hooks.items()):
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            hook.remove(module)
-            del hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of {name!r} not found in {type(module).__name__}")
+    return remove_weight_hook(module, SpectralNorm, name, "spectral_norm")

@@ -107,10 +107,16 @@ def weight_norm(module: ModuleT, name: str = "weight", dim: int | None = 0) -> M
 def remove_weight_norm(module: ModuleT, name: str = "weight") -> ModuleT:
     """Undo :func:`weight_norm`: ``module.<name>`` is a Parameter again (holding g * v / ||v||) and the hook
     is gone. A module without weight norm on ``name`` raises ValueError. Returns the module."""
+    return remove_weight_hook(module, WeightNorm, name, "weight_norm")
+
+
+def remove_weight_hook(module: ModuleT, kind: type, name: str, what: str) -> ModuleT:
+    """Remove the forward pre-hook of class ``kind`` that recomputes ``module.<name>`` (its ``remove`` makes the
+    weight a Parameter again) and return the module; ValueError naming ``what`` if there is none."""
     hooks = module.__dict__.get("_forward_pre_hooks", {})
     for key, (hook, _) in list(hooks.items()):
-        if isinstance(hook, WeightNorm) and hook.name == name:
+        if isinstance(hook, kind) and hook.name == name:
             hook.remove(module)
             del hooks[key]
             return module
-    raise ValueError(f"weight_norm of {name!r} not found in {type(module).__name__}")
+    raise ValueError(f"{what} of {name!r} not found in {type(module).__name__}")
