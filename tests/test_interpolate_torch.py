@@ -235,3 +235,44 @@ def test_nearest_resizing_of_a_uint8_image_stays_uint8_as_torch(mode, shape, opt
     out = F.interpolate(Tensor(data), mode=mode, **options)
     assert out.dtype == np.uint8
     np.testing.assert_array_equal(out.data, expected.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "resize",
+    [{"size": (2, 3)}, {"size": (7, 13)}, {"size": (1, 1)}, {"size": (9, 4)}, {"scale_factor": 0.3},
+     {"scale_factor": (1.05, 0.5)}, {"scale_factor": 2.5}, {"scale_factor": 0.45, "recompute_scale_factor": True}],
+)  # fmt: skip
+def test_lanczos_mode_matches_torchs_lanczos3_antialiasing_filter(resize, dtype):
+    # torch 2.13's mode='lanczos' (4-D input, antialias=True): Pillow's Lanczos-3 filter stretched by the scale
+    x = np.random.default_rng(8).standard_normal((2, 2, 9, 10)).astype(dtype)
+    tolerance = {"rtol": 1e-12, "atol": 1e-12} if dtype == np.float64 else {"rtol": 1e-5, "atol": 1e-5}
+    _check(x, tolerance, mode="lanczos", antialias=True, **resize)
+    _check(x, tolerance, mode="lanczos", antialias=True, align_corners=False, **resize)
+
+
+_LANCZOS_REFUSED = {
+    "without antialias": ((1, 1, 4, 4), {"antialias": False}, ValueError),
+    "with align_corners=True": ((1, 1, 4, 4), {"antialias": True, "align_corners": True}, ValueError),
+    "on a 3-D input": ((1, 1, 4), {"antialias": False}, NotImplementedError),
+    "on a 5-D input": ((1, 1, 2, 4, 4), {"antialias": False}, NotImplementedError),
+    "antialiased on a 3-D input": ((1, 1, 4), {"antialias": True}, ValueError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_LANCZOS_REFUSED))
+def test_lanczos_mode_refuses_what_torch_refuses(case):
+    shape, options, error = _LANCZOS_REFUSED[case]
+    with pytest.raises(error):
+        TF.interpolate(torch.zeros(shape), size=2, mode="lanczos", **options)
+    with pytest.raises(error, match="interpolate: "):
+        F.interpolate(Tensor(np.zeros(shape)), size=2, mode="lanczos", **options)
+
+
+def test_upsample_layer_takes_mode_lanczos_and_refuses_it_in_forward_as_torch():
+    # Upsample has no antialias argument, so torch's Upsample(mode='lanczos') builds, prints, and fails when called
+    assert repr(nn.Upsample(size=3, mode="lanczos")) == repr(torch.nn.Upsample(size=3, mode="lanczos"))
+    with pytest.raises(ValueError, match="antialias"):
+        torch.nn.Upsample(size=3, mode="lanczos")(torch.zeros(1, 1, 4, 4))
+    with pytest.raises(ValueError, match="antialias"):
+        nn.Upsample(size=3, mode="lanczos")(Tensor(np.zeros((1, 1, 4, 4))))

@@ -1,5 +1,5 @@
-"""Resizing of (N, C, *spatial) Tensors, torch's ``interpolate``: nearest, nearest-exact, (bi/tri)linear, bicubic
-and area modes, each separable, one spatial axis at a time.
+"""Resizing of (N, C, *spatial) Tensors, torch's ``interpolate``: nearest, nearest-exact, (bi/tri)linear, bicubic,
+lanczos and area modes, each separable, one spatial axis at a time.
 
 Nearest modes read the input at an index array per axis (a gather; the gradient adds g back at the entries read),
 or, when every axis reads each entry r times in turn (a whole scale factor), repeat each entry as a block (one
@@ -17,9 +17,10 @@ the last entry repeated at the end; an axis whose length is kept is copied); bic
 ``floor(src) - 1 .. floor(src) + 2`` (read clamped to the axis) with Keys' cubic convolution, a = -0.75.
 ``nearest`` reads ``floor(i s)`` and ``nearest-exact`` ``floor((i + 0.5) s)`` (rounded as torch's kernels
 round, see :func:`_nearest_indices`, so borderline positions land on the same entry). ``area`` is adaptive
-average pooling. With ``antialias=True`` (bilinear, bicubic) a downscaling filter is stretched by the scale:
-the triangle or Keys' cubic (a = -0.5) over ``support = 1`` or ``2`` times ``max(s, 1)`` entries around
-``s (i + 0.5)``, normalised to sum to 1 (torch's, after Pillow).
+average pooling. With ``antialias=True`` (bilinear, bicubic, lanczos) a downscaling filter is stretched by the
+scale: the triangle, Keys' cubic (a = -0.5) or Lanczos-3 ``sinc(x) sinc(x / 3)`` over ``support = 1``, ``2`` or
+``3`` times ``max(s, 1)`` entries around ``s (i + 0.5)``, normalised to sum to 1 (torch's, after Pillow).
+``lanczos`` (4-D input) exists only so: it needs ``antialias=True`` and refuses ``align_corners=True``.
 
 Errors follow torch's classes (each a ValueError too): an unknown mode, or an input of a rank the mode has no
 kernel for, is an ``UnsupportedOptionError`` (torch's NotImplementedError); a size or scale factor that is not positive and finite,
@@ -46,9 +47,11 @@ from .conv import _adaptive_average, as_pooled_tensor
 
 __all__ = ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 
-MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "lanczos", "area")
 #: The one number of spatial axes each interpolating mode works on (the others work on 1, 2 or 3).
-_MODE_AXES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+_MODE_AXES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3, "lanczos": 2}
+#: Each antialiasing filter's reach (in input entries, before stretching by the scale).
+_ANTIALIAS_SUPPORT = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}
 
 
 def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: type) -> tuple:
@@ -163,15 +166,20 @@ def _cubic_weights(length: int, size: int, scale: float | None, align_corners: b
     return matrix
 
 
-def _antialias_weights(length: int, size: int, scale: float | None, align_corners: bool, cubic: bool) -> np.ndarray:
+def _lanczos3(x: np.ndarray) -> np.ndarray:
+    """Lanczos-3 window L(x) = sinc(x) sinc(x / 3) on [-3, 3) (Pillow's half-open interval), 0 beyond."""
+    return np.where((x >= -3.0) & (x < 3.0), np.sinc(x) * np.sinc(x / 3.0), 0.0)
+
+
+def _antialias_weights(length: int, size: int, scale: float | None, align_corners: bool, mode: str) -> np.ndarray:
     """(size, length) matrix of torch's antialiasing filter: row i weighs the entries j whose centres lie within
-    ``support`` of ``center = s (i + 0.5)`` by filter((j + 0.5 - center) / max(s, 1)), normalised to sum 1.
+    ``support`` of ``center = s (i + 0.5)`` by filter((j + 0.5 - center) / max(s, 1)), normalised to sum 1; the
+    filter is ``mode``'s: triangle (bilinear), Keys' cubic with a = -0.5 (bicubic) or Lanczos-3 (lanczos).
     An axis whose length is kept is copied, as torch's (whatever the scale factor: 1.1 on 5 entries keeps 5)."""
     if size == length:
         return np.eye(length)
     step = _inverse_scale(length, size, scale, align_corners, np.float64)
-    reach = 2.0 if cubic else 1.0
-    support = reach * max(step, 1.0)
+    support = _ANTIALIAS_SUPPORT[mode] * max(step, 1.0)
     stretch = 1.0 / step if step >= 1.0 else 1.0
     matrix = np.zeros((size, length))
     for row in range(size):
@@ -179,7 +187,12 @@ def _antialias_weights(length: int, size: int, scale: float | None, align_corner
         low = max(int(center - support + 0.5), 0)
         high = min(int(center + support + 0.5), length)
         offsets = (np.arange(low, high) - center + 0.5) * stretch
-        weights = _keys_cubic(offsets, -0.5) if cubic else np.maximum(1.0 - np.abs(offsets), 0.0)
+        if mode == "lanczos":
+            weights = _lanczos3(offsets)
+        elif mode == "bicubic":
+            weights = _keys_cubic(offsets, -0.5)
+        else:
+            weights = np.maximum(1.0 - np.abs(offsets), 0.0)
         total = weights.sum()
         matrix[row, low:high] = weights / total if total != 0 else weights
     return matrix
@@ -240,13 +253,14 @@ def interpolate(
     """Resize the spatial axes of ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)`` input, as torch's.
 
     Give ``size`` (an int or one per spatial axis) or ``scale_factor`` (output size floor(n * scale)); ``mode``
-    is "nearest", "nearest-exact", "area" (any of 1-3 spatial axes), "linear" (3-D input), "bilinear" or
-    "bicubic" (4-D), "trilinear" (5-D). ``align_corners`` (interpolating modes only; default False) maps the
-    corner pixels' centres onto each other. A scale factor also sets the source positions (s = 1 / scale)
-    unless ``recompute_scale_factor=True`` (s = n / size). ``antialias`` (bilinear, bicubic) low-pass filters
-    when shrinking. The source positions, weights and filters are in the module docstring. Gradients flow to
-    the input through the gathers and weight matrices (any order). The nearest modes keep an integer input's
-    dtype (a uint8 image stays uint8, as torch's); the others compute in floating point.
+    is "nearest", "nearest-exact", "area" (any of 1-3 spatial axes), "linear" (3-D input), "bilinear",
+    "bicubic" or "lanczos" (4-D), "trilinear" (5-D). ``align_corners`` (interpolating modes only; default False)
+    maps the corner pixels' centres onto each other. A scale factor also sets the source positions (s = 1 / scale)
+    unless ``recompute_scale_factor=True`` (s = n / size). ``antialias`` (bilinear, bicubic, lanczos; lanczos
+    needs it) low-pass filters when shrinking. The source positions, weights and filters are in the module
+    docstring. Gradients flow to the input through the gathers and weight matrices (any order). The nearest
+    modes keep an integer input's dtype (a uint8 image stays uint8, as torch's); the others compute in floating
+    point.
     """
     check_choice("interpolate", "mode", mode, MODES, UnsupportedOptionError)  # torch's NotImplementedError
     # the nearest modes copy entries: integer data keeps its dtype (torch's uint8 images stay uint8)
@@ -269,8 +283,13 @@ def interpolate(
             )
         align_corners = False
     align_corners = False if align_corners is None else check_flag("interpolate", "align_corners", align_corners)
-    if check_flag("interpolate", "antialias", antialias) and mode not in ("bilinear", "bicubic"):
-        raise ValueError(f"interpolate: antialias is for modes 'bilinear' and 'bicubic' only, not {mode!r}")
+    antialias = check_flag("interpolate", "antialias", antialias)
+    if antialias and mode not in _ANTIALIAS_SUPPORT:
+        raise ValueError(f"interpolate: antialias is for modes 'bilinear', 'bicubic' and 'lanczos' only, not {mode!r}")
+    if mode == "lanczos" and align_corners:
+        raise ValueError("interpolate: mode 'lanczos' does not support align_corners=True")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("interpolate: mode 'lanczos' requires antialias=True")
     sizes, scales = _output_geometry(x.shape, size, scale_factor, recompute_scale_factor)
     if min(x.shape[2:], default=1) < 1:
         raise ShapeError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
@@ -287,7 +306,7 @@ def interpolate(
         if mode == "area":
             matrix = _adaptive_average(length, out, np.float64)
         elif antialias:
-            matrix = _antialias_weights(length, out, scale, align_corners, cubic=mode == "bicubic")
+            matrix = _antialias_weights(length, out, scale, align_corners, mode)
         elif mode == "bicubic":
             matrix = _cubic_weights(length, out, scale, align_corners)
         else:
