@@ -276,3 +276,29 @@ def test_upsample_layer_takes_mode_lanczos_and_refuses_it_in_forward_as_torch():
         torch.nn.Upsample(size=3, mode="lanczos")(torch.zeros(1, 1, 4, 4))
     with pytest.raises(ValueError, match="antialias"):
         nn.Upsample(size=3, mode="lanczos")(Tensor(np.zeros((1, 1, 4, 4))))
+
+
+_UINT8_IMAGE_RESIZES = [
+    {"size": (7, 9)}, {"size": (37, 29)}, {"size": (20, 9)}, {"size": (5, 40)}, {"size": (2, 2)},
+    {"scale_factor": 0.45}, {"scale_factor": (1.7, 0.6)}, {"scale_factor": 0.45, "recompute_scale_factor": True},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("channels", [3, 8])
+@pytest.mark.parametrize(
+    ("mode", "antialias", "align_corners"),
+    [("bilinear", False, False), ("bilinear", False, True), ("bilinear", True, False), ("bilinear", True, True),
+     ("bicubic", False, False), ("bicubic", False, True), ("bicubic", True, False), ("bicubic", True, True),
+     ("lanczos", True, False)],
+)  # fmt: skip
+def test_uint8_image_resized_by_an_image_filter_is_torchs_uint8_image(mode, antialias, align_corners, channels):
+    # torch's uint8 kernels (its test_upsamplingBiMode2d_consistency): int16 fixed-point weights, the width pass
+    # first, each pass saturated to 0..255; the float64 result had come back instead
+    data = np.random.default_rng(9).integers(0, 256, (2, channels, 20, 20)).astype(np.uint8)
+    options = {"mode": mode, "antialias": antialias, "align_corners": align_corners}
+    for resize in _UINT8_IMAGE_RESIZES:
+        expected = TF.interpolate(torch.tensor(data), **options, **resize).numpy()
+        out = F.interpolate(Tensor(data), **options, **resize)
+        assert out.dtype == np.uint8
+        np.testing.assert_array_equal(out.data, expected, str(resize))
+        assert F.interpolate(data, **options, **resize).dtype == np.uint8

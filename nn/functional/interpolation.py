@@ -198,6 +198,45 @@ def _antialias_weights(length: int, size: int, scale: float | None, align_corner
     return matrix
 
 
+def _weight_matrix(
+    mode: str, antialias: bool, length: int, size: int, scale: float | None, align_corners: bool
+) -> np.ndarray:
+    """The (size, length) float64 matrix ``mode`` resizes one axis of ``length`` entries to ``size`` with."""
+    if mode == "area":
+        return _adaptive_average(length, size, np.float64)
+    if antialias:
+        return _antialias_weights(length, size, scale, align_corners, mode)
+    if mode == "bicubic":
+        return _cubic_weights(length, size, scale, align_corners)
+    return _linear_weights(length, size, scale, align_corners)
+
+
+def _resize_uint8(
+    data: np.ndarray, sizes: tuple[int, ...], scales: tuple, mode: str, antialias: bool, align_corners: bool
+) -> np.ndarray:
+    """torch's uint8 image kernels (bilinear, bicubic, lanczos of (N, C, H, W) uint8, Pillow-SIMD's arithmetic).
+
+    Separable passes, the width first, then the height (a pass skipped where the length is kept). Each pass
+    rounds the float weights to int16 fixed point, ``round(w 2^p)`` with p the most bits (at most 22) keeping the
+    largest ``|w| 2^(p+1)`` below 2^15, sums ``2^(p-1) + sum_j w_j x_j`` in integers, shifts it right by p and
+    saturates the result to 0..255, so the second pass reads the first one's uint8 values.
+    """
+    out = data.astype(np.int64)
+    for axis in (3, 2):
+        length, size, scale = out.shape[axis], sizes[axis - 2], scales[axis - 2]
+        if size == length:
+            continue
+        matrix = _weight_matrix(mode, antialias, length, size, scale, align_corners)
+        largest, bits = np.abs(matrix).max(), 0
+        while bits < 22 and int(0.5 + largest * (1 << (bits + 1))) < (1 << 15):
+            bits += 1
+        scaled = matrix * (1 << bits)
+        fixed = np.trunc(np.where(scaled < 0, scaled - 0.5, scaled + 0.5)).astype(np.int64)
+        summed = np.moveaxis(np.tensordot(fixed, np.moveaxis(out, axis, 0), axes=1), 0, axis)
+        out = np.clip((summed + (1 << (bits - 1))) >> bits, 0, 255)
+    return out.astype(np.uint8)
+
+
 def _along_axis(x: Tensor, matrix: np.ndarray, axis: int) -> Tensor:
     """``matrix`` (out, n) applied along ``axis`` of ``x``: y[..., i, ...] = sum_j matrix[i, j] x[..., j, ...]."""
     if axis == x.ndim - 1:
@@ -259,13 +298,18 @@ def interpolate(
     unless ``recompute_scale_factor=True`` (s = n / size). ``antialias`` (bilinear, bicubic, lanczos; lanczos
     needs it) low-pass filters when shrinking. The source positions, weights and filters are in the module
     docstring. Gradients flow to the input through the gathers and weight matrices (any order). The nearest
-    modes keep an integer input's dtype (a uint8 image stays uint8, as torch's); the others compute in floating
-    point.
+    modes keep an integer input's dtype (a uint8 image stays uint8, as torch's), and bilinear, bicubic and
+    lanczos resize a uint8 image to uint8 with torch's fixed-point kernels (:func:`_resize_uint8`); the others
+    compute in floating point.
     """
     check_choice("interpolate", "mode", mode, MODES, UnsupportedOptionError)  # torch's NotImplementedError
-    # the nearest modes copy entries: integer data keeps its dtype (torch's uint8 images stay uint8)
+    # the nearest modes copy entries: integer data keeps its dtype (torch's uint8 images stay uint8), as do the
+    # image filters' uint8 kernels
     nearest = mode in ("nearest", "nearest-exact")
-    x = as_pooled_tensor(input, "interpolate") if nearest else as_float_tensor(input, "interpolate")
+    if nearest or mode in _ANTIALIAS_SUPPORT:
+        x = as_pooled_tensor(input, "interpolate")
+    else:
+        x = as_float_tensor(input, "interpolate")
     axes = x.ndim - 2
     if axes not in (1, 2, 3):
         raise UnsupportedOptionError(
@@ -301,17 +345,13 @@ def interpolate(
             for length, out, scale in zip(x.shape[2:], sizes, scales)
         ]
         return _read_nearest(x, per_axis)
+    if x.dtype == np.uint8:  # bilinear, bicubic or lanczos: torch's uint8 image kernels, no gradient
+        return Tensor(_resize_uint8(x._data, sizes, scales, mode, antialias, align_corners))
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
     for offset, (length, out, scale) in enumerate(zip(x.shape[2:], sizes, scales)):
-        axis = 2 + offset
-        if mode == "area":
-            matrix = _adaptive_average(length, out, np.float64)
-        elif antialias:
-            matrix = _antialias_weights(length, out, scale, align_corners, mode)
-        elif mode == "bicubic":
-            matrix = _cubic_weights(length, out, scale, align_corners)
-        else:
-            matrix = _linear_weights(length, out, scale, align_corners)
-        x = _along_axis(x, matrix.astype(x.dtype), axis)
+        matrix = _weight_matrix(mode, antialias, length, out, scale, align_corners)
+        x = _along_axis(x, matrix.astype(x.dtype), 2 + offset)
     return x
 
 
