@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import Tensor
@@ -302,3 +303,26 @@ def test_uint8_image_resized_by_an_image_filter_is_torchs_uint8_image(mode, anti
         assert out.dtype == np.uint8
         np.testing.assert_array_equal(out.data, expected, str(resize))
         assert F.interpolate(data, **options, **resize).dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "size",
+    [lambda lib: lib.tensor(3), lambda lib: (lib.tensor(3), 2), lambda lib: np.array(3), lambda lib: np.int32(3)],
+    ids=["0-d tensor", "0-d tensor in a tuple", "0-d array", "numpy integer"],
+)
+def test_size_may_be_any_integer_with_index_as_torchs(size):
+    # torch's size takes whatever has __index__ (a 0-d integer tensor from x.shape arithmetic); ours refused it
+    x = np.random.default_rng(10).standard_normal((1, 2, 4, 5))
+    expected = TF.interpolate(torch.tensor(x), size=size(torch), mode="bilinear")
+    out = F.interpolate(Tensor(x), size=size(autograd), mode="bilinear")
+    np.testing.assert_allclose(out.data, expected.numpy(), rtol=1e-12, atol=1e-12)
+    assert F.interpolate(Tensor(x), size=size(torch), mode="bilinear").shape == tuple(expected.shape)
+
+
+@pytest.mark.parametrize("options", [{"size": 3.0}, {"size": (True, 2)}, {"scale_factor": np.array([1.5])}])
+def test_sizes_and_scale_factors_of_the_wrong_type_are_type_errors_as_torchs(options):
+    x = np.zeros((1, 1, 4, 4))
+    with pytest.raises(TypeError):
+        TF.interpolate(torch.tensor(x), **options)
+    with pytest.raises(TypeError, match="interpolate: "):
+        F.interpolate(Tensor(x), **options)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -55,19 +56,32 @@ _ANTIALIAS_SUPPORT = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}
 
 
 def _per_axis(value: Any, name: str, axes: int, shape: tuple[int, ...], kind: type) -> tuple:
-    """``value`` (one number, or one per spatial axis) as a tuple of ``axes`` checked positive numbers."""
+    """``value`` (one number, or one per spatial axis) as a tuple of ``axes`` checked positive numbers.
+
+    An integer is anything with ``__index__`` but a bool (as torch's sizes: a numpy integer, a 0-d integer
+    array or tensor); a number any real number but a bool."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * axes
     if len(values) != axes:
         raise ValueError(
             f"interpolate: {name} must give one entry per spatial axis, got {value!r} for input of shape {shape}"
         )
+    checked = []
     for entry in values:
-        if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, kind):
-            wanted = "an integer" if kind is numbers.Integral else "a number"
-            raise TypeError(f"interpolate: {name} must be {wanted} or a sequence of them, got {value!r}")
+        wanted = "an integer" if kind is numbers.Integral else "a number"
+        refused = TypeError(f"interpolate: {name} must be {wanted} or a sequence of them, got {value!r}")
+        if isinstance(entry, (bool, np.bool_)) or getattr(entry, "dtype", None) == np.bool_:
+            raise refused
+        if kind is numbers.Integral:
+            try:
+                entry = operator.index(entry)
+            except TypeError:
+                raise refused from None
+        elif not isinstance(entry, numbers.Real):
+            raise refused
         if not (math.isfinite(entry) and entry > 0):
             raise ArgumentRangeError(f"interpolate: {name} must be positive and finite, got {value!r}")
-    return tuple(int(v) for v in values) if kind is numbers.Integral else tuple(float(v) for v in values)
+        checked.append(entry if kind is numbers.Integral else float(entry))
+    return tuple(checked)
 
 
 def _output_geometry(
