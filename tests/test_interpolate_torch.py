@@ -326,3 +326,13 @@ def test_sizes_and_scale_factors_of_the_wrong_type_are_type_errors_as_torchs(opt
         TF.interpolate(torch.tensor(x), **options)
     with pytest.raises(TypeError, match="interpolate: "):
         F.interpolate(Tensor(x), **options)
+
+
+@pytest.mark.parametrize("scale_factor", [1e20, -1e20, (1e20, 1.0)])
+def test_a_scale_factor_giving_an_output_size_beyond_int64_is_a_runtime_error_as_torchs(scale_factor):
+    # torch's test_interpolate_undefined_behavior_casting; 1e20 was numpy's bare 'Maximum allowed dimension exceeded'
+    x = np.ones((1, 1, 16, 16), np.float32)
+    with pytest.raises(RuntimeError):
+        TF.interpolate(torch.tensor(x), scale_factor=scale_factor, mode="bilinear")
+    with pytest.raises(RuntimeError, match="interpolate: "):
+        F.interpolate(Tensor(x), scale_factor=scale_factor, mode="bilinear")

@@ -99,7 +99,7 @@ def _output_geometry(
         return _per_axis(size, "size", axes, shape, numbers.Integral), (None,) * axes
     scales = _per_axis(scale_factor, "scale_factor", axes, shape, numbers.Real)
     sizes = tuple(math.floor(n * s) for n, s in zip(shape[2:], scales))
-    if min(sizes) < 1:
+    if min(sizes) < 1 or max(sizes) > np.iinfo(np.int64).max:  # torch's RuntimeError: no int64 output size
         raise ArgumentRangeError(
             f"interpolate: scale_factor {scale_factor!r} gives output size {sizes} for input {shape}"
         )
