@@ -336,3 +336,49 @@ def test_a_scale_factor_giving_an_output_size_beyond_int64_is_a_runtime_error_as
         TF.interpolate(torch.tensor(x), scale_factor=scale_factor, mode="bilinear")
     with pytest.raises(RuntimeError, match="interpolate: "):
         F.interpolate(Tensor(x), scale_factor=scale_factor, mode="bilinear")
+
+
+@pytest.mark.parametrize(
+    ("shape", "options"),
+    [((1, 2, 7), {"size": 3, "mode": "area"}), ((1, 2, 5, 7), {"size": (3, 2), "mode": "area"}),
+     ((1, 1, 3, 4, 5), {"size": (2, 3, 2), "mode": "area"}),
+     ((1, 2, 9, 10), {"size": (4, 3), "mode": "lanczos", "antialias": True}),
+     ((1, 2, 9, 10), {"size": (4, 13), "mode": "bicubic", "antialias": True, "align_corners": True}),
+     ((1, 2, 5, 6), {"scale_factor": 0.6, "mode": "nearest-exact"}),
+     ((1, 2, 5, 6), {"size": (1, 1), "mode": "bicubic", "align_corners": True}),
+     ((1, 2, 5, 6), {"size": (1, 1), "mode": "bilinear"}),
+     ((1, 2, 3, 4, 5), {"scale_factor": 1.7, "mode": "trilinear", "align_corners": True})],
+)  # fmt: skip
+def test_gradients_match_torchs_backward_where_no_length_is_kept(shape, options):
+    # torch's own backward (not the adjoint read off its forward): the same wherever no axis keeps its length
+    x = np.random.default_rng(11).standard_normal(shape)
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, expected = F.interpolate(ours, **options), TF.interpolate(theirs, **options)
+    upstream = np.random.default_rng(12).standard_normal(out.shape)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "bilinear", "bicubic", "area"])
+def test_strided_and_channels_last_inputs_resize_as_torchs(mode):
+    # torch's memory_format parametrizations: a transposed (channels-last) or sliced input reads the same values
+    rng = np.random.default_rng(13)
+    for x in (
+        rng.standard_normal((2, 5, 6, 3)).transpose(0, 3, 1, 2),
+        rng.standard_normal((2, 3, 12, 10))[..., ::2, 1::3],
+    ):
+        expected = TF.interpolate(torch.tensor(x).contiguous(memory_format=torch.channels_last), size=(7, 5), mode=mode)
+        np.testing.assert_allclose(
+            F.interpolate(Tensor(x), size=(7, 5), mode=mode).data, expected.numpy(), rtol=1e-12, atol=1e-12
+        )
+
+
+@pytest.mark.parametrize(("mode", "align_corners"), [("bilinear", False), ("bilinear", True), ("bicubic", False),
+                                                      ("bicubic", True), ("lanczos", False)])  # fmt: skip
+def test_float32_antialiased_interpolate_matches_torch(mode, align_corners):
+    x = np.random.default_rng(14).standard_normal((2, 3, 17, 13)).astype(np.float32)
+    for resize in ({"size": (5, 4)}, {"scale_factor": 0.37}, {"size": (30, 7)}):
+        options = {"mode": mode, "antialias": True, "align_corners": align_corners, **resize}
+        _check(x, {"rtol": 1e-5, "atol": 2e-6}, **options)
