@@ -125,7 +125,12 @@ def _padded(coordinate: Tensor, size: int, padding_mode: str, align_corners: boo
 
 
 def _indices(coordinate: np.ndarray) -> np.ndarray:
-    """Integral float coordinates as int64; those not finite or beyond the int32 range as :data:`OUTSIDE`."""
+    """Integral float coordinates as int64; those not finite or beyond the int32 range as :data:`OUTSIDE`.
+
+    The range test is made in float64: the int32 bounds exceed float16's largest value (65504), so compared in a
+    float16 grid's own dtype they would overflow to inf (numpy's RuntimeWarning); every float16 value widens
+    exactly."""
+    coordinate = np.asarray(coordinate, dtype=np.float64)
     usable = np.isfinite(coordinate) & (coordinate >= INT32_RANGE[0]) & (coordinate <= INT32_RANGE[1])
     return np.where(usable, coordinate, OUTSIDE).astype(np.int64)
 
