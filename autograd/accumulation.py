@@ -66,14 +66,22 @@ def in_dtype_of(result: np.ndarray, data: np.ndarray) -> np.ndarray:
         return result.astype(data.dtype)
 
 
-def float16_via_float32(function: Function) -> Function:
+def float16_via_float32(function: Function | None = None, *, float32_parameters: bool = False) -> Any:
     """Decorate a function whose first argument is its input tensor (a Tensor or an array): when that input is
     float16 and so is every other floating tensor among the arguments, the input and the other float16 Tensors
     (arrays stay as they are: batch norm changes its running statistics in place) are computed in float32 and
     the result (a Tensor, or a tuple of them) is rounded to float16 once at the end, as torch's half kernels.
     Anything else runs unchanged: other dtypes, a mixed call (a float32 target promotes the result, as in torch),
     a call that names its own ``dtype``, and one with ``inplace=True`` (that changes the float16 tensor itself,
-    through the function called out of place)."""
+    through the function called out of place).
+
+    ``@float16_via_float32(float32_parameters=True)``: the other floating tensors may be float32 as well, and the
+    result is still float16: torch's CPU normalisations' "mixed type" (a float16 input with float32 weights and
+    statistics, as a model that keeps its norms in float32 feeds them), computed in float32 and rounded once;
+    the float32 tensors' gradients stay float32."""
+    if function is None:
+        return functools.partial(float16_via_float32, float32_parameters=float32_parameters)
+    others_fit = _float16_or_float32_or_not_floating if float32_parameters else _float16_or_not_floating
     names = list(inspect.signature(function).parameters)
     first = names[0]
     inplace_at = names.index("inplace") if "inplace" in names else None
@@ -85,7 +93,7 @@ def float16_via_float32(function: Function) -> Function:
             getattr(x, "dtype", None) != _FLOAT16
             or kwargs.get("dtype") is not None
             or (inplace_at is not None and kwargs.get("inplace", len(args) > inplace_at and args[inplace_at]))
-            or not all(_float16_or_not_floating(value) for value in (*args, *kwargs.values()))
+            or not all(others_fit(value) for value in (*args, *kwargs.values()))
         ):
             return function(*args, **kwargs)
         args = tuple(x.astype(np.float32) if position == 0 else _widened(value) for position, value in enumerate(args))
@@ -105,6 +113,11 @@ def _float16_or_not_floating(value: Any) -> bool:
     if not isinstance(value, (Node, np.ndarray)):
         return True
     return value.dtype.kind != "f" or value.dtype == _FLOAT16
+
+
+def _float16_or_float32_or_not_floating(value: Any) -> bool:
+    """Whether ``value`` is no floating tensor other than a float16 or a float32 one."""
+    return _float16_or_not_floating(value) or value.dtype == _FLOAT32
 
 
 def _widened(value: Any) -> Any:

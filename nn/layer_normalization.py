@@ -27,7 +27,9 @@ def reset_affine(weight: Parameter | None, bias: Parameter | None) -> None:
 
 
 def _input(layer: str, x: Any, parameter: Parameter | None, dtype_error: type[TypeError] = DtypeMismatchError) -> Any:
-    return x if parameter is None else input_for(layer, x, parameter, dtype_error)
+    """``x`` for a norm with ``parameter`` (see :func:`input_for`): of its dtype, or float16 to float32 parameters
+    (torch's CPU mixed type, answered in float16)."""
+    return x if parameter is None else input_for(layer, x, parameter, dtype_error, mixed_float16=True)
 
 
 class LayerNorm(Module):

@@ -1343,16 +1343,20 @@ def _describe_entry(value: Any) -> str:
     return f"{array.shape} {array.dtype}"
 
 
-def input_for(layer: str, x: Any, parameter: Tensor, error: type[TypeError] = DtypeMismatchError) -> Tensor:
+def input_for(
+    layer: str, x: Any, parameter: Tensor, error: type[TypeError] = DtypeMismatchError, *, mixed_float16: bool = False
+) -> Tensor:
     """``x`` as a Tensor of ``parameter``'s dtype, for a layer's forward.
 
     Lists and numbers are converted to the parameters' dtype (they have none of
     their own); an array or Tensor of another dtype is an ``error`` naming both
     dtypes and the two fixes, as PyTorch raises instead of silently changing the
-    network's precision (see :func:`check_input_dtype`).
+    network's precision (see :func:`check_input_dtype`). With ``mixed_float16`` a float16 input to float32
+    parameters passes: torch's CPU normalisations take it (their "mixed type"), answering in float16.
     """
     tensor = as_layer_input(layer, x, parameter)
-    check_input_dtype(layer, tensor, parameter, error)
+    if not (mixed_float16 and tensor.dtype == np.float16 and parameter.dtype == np.float32):
+        check_input_dtype(layer, tensor, parameter, error)
     return tensor
 
 

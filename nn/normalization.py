@@ -94,9 +94,10 @@ class _BatchNorm(Module):
 
     def _input(self, layer: str, x: Any) -> Tensor:
         """``x`` as a Tensor of the weights' dtype, or of the running statistics' without weights (torch's "mixed
-        dtype" error); any float input when the layer has neither."""
+        dtype" error; a float16 input to float32 ones is torch's mixed type, answered in float16); any float input
+        when the layer has neither."""
         reference = self.weight if self.weight is not None else self.running_mean
-        return input_for(layer, x, reference) if reference is not None else as_tensor(x)
+        return input_for(layer, x, reference, mixed_float16=True) if reference is not None else as_tensor(x)
 
     def forward(self, input: Any) -> Tensor:
         layer = type(self).__name__

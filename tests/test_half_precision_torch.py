@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F
 from autograd import Tensor
 
@@ -57,3 +58,74 @@ def test_grid_sample_of_a_float16_or_float32_grid_matches_torch_without_warnings
         got.sum().backward()
     assert_close_to_torch(got, expected, dtype, scale=1.5)
     assert_close_to_torch(ours_x.grad, theirs_x.grad, dtype, scale=2.5)
+
+
+# -- normalisations: a float16 input to float32 weights (torch's CPU "mixed type") ---------------------------
+
+
+def _mixed_norms():
+    """(name, torch module, our module, input shape) for every norm layer with float32 parameters."""
+    return [
+        ("BatchNorm1d", torch.nn.BatchNorm1d(4), nn.BatchNorm1d(4), (6, 4)),
+        ("BatchNorm2d", torch.nn.BatchNorm2d(4), nn.BatchNorm2d(4), (3, 4, 2, 3)),
+        ("InstanceNorm1d", torch.nn.InstanceNorm1d(4, affine=True), nn.InstanceNorm1d(4, affine=True), (3, 4, 5)),
+        ("LayerNorm", torch.nn.LayerNorm(4), nn.LayerNorm(4), (3, 5, 4)),
+        ("GroupNorm", torch.nn.GroupNorm(2, 4), nn.GroupNorm(2, 4), (3, 4, 5)),
+        ("RMSNorm", torch.nn.RMSNorm(4), nn.RMSNorm(4), (3, 5, 4)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_mixed_norms())))
+def test_a_float32_norm_layer_takes_a_float16_input_and_answers_in_float16_as_torch(case):
+    name, theirs, ours, shape = _mixed_norms()[case]
+    rng = np.random.default_rng(case)
+    state = {key: value.detach().numpy() for key, value in theirs.state_dict().items()}
+    for value in state.values():
+        if value.dtype.kind == "f":
+            value[...] = rng.uniform(0.5, 1.5, value.shape)
+    theirs.load_state_dict({key: torch.tensor(value) for key, value in state.items()})
+    ours.load_state_dict(state)
+    x = rng.standard_normal(shape) * 3 + 1
+    theirs_x = torch.tensor(x, dtype=torch.float16, requires_grad=True)
+    ours_x = Tensor(x.astype(np.float16), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's rms_norm warns of the mismatch; it answers all the same
+        expected = theirs(theirs_x)
+    got = ours(ours_x)
+    assert_close_to_torch(got, expected, "float16")
+    expected.float().sum().backward()
+    got.sum().backward()
+    assert_close_to_torch(ours_x.grad, theirs_x.grad, "float16", scale=2.5)
+    for parameter, reference in zip(ours.parameters(), theirs.parameters()):
+        assert_close_to_torch(parameter.grad, reference.grad, "float32", scale=100)  # float16 inputs' accuracy
+    for key, buffer in theirs.named_buffers():
+        if buffer.dtype.is_floating_point:  # BatchNorm's running statistics: float32, updated from the batch
+            assert_close_to_torch(getattr(ours, key), buffer, "float32", scale=100)
+
+
+@pytest.mark.parametrize("function", ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"])
+def test_functional_norms_of_a_float16_input_with_float32_weights_answer_in_float16_as_torch(function):
+    rng = np.random.default_rng(1)
+    x, weight, bias = rng.standard_normal((3, 4, 4)) * 2, rng.uniform(0.5, 1.5, 4), rng.standard_normal(4)
+
+    def call(module, tensor, as_input, as_parameter):
+        xs, w, b = as_input(x), as_parameter(weight), as_parameter(bias)
+        return {
+            "batch_norm": lambda: module.batch_norm(xs, None, None, w, b, training=True),
+            "instance_norm": lambda: module.instance_norm(xs, weight=w, bias=b),
+            "layer_norm": lambda: module.layer_norm(xs, (4,), w, b),
+            "group_norm": lambda: module.group_norm(xs, 2, w, b),
+            "rms_norm": lambda: module.rms_norm(xs, (4,), w),
+        }[function]()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = call(
+            torch.nn.functional,
+            torch,
+            lambda a: torch.tensor(a, dtype=torch.float16),
+            lambda a: torch.tensor(a, dtype=torch.float32),
+        )
+    got = call(F, Tensor, lambda a: Tensor(a.astype(np.float16)), lambda a: Tensor(a.astype(np.float32)))
+    assert expected.dtype == torch.float16
+    assert_close_to_torch(got, expected, "float16")

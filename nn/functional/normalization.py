@@ -36,7 +36,7 @@ def _channel_vector(value: Any, name: str, channels: int) -> Any:
     return value
 
 
-@float16_via_float32
+@float16_via_float32(float32_parameters=True)
 def batch_norm(
     x: Any,
     running_mean: np.ndarray | None,
@@ -122,7 +122,7 @@ def _batch_norm(
     return normalised
 
 
-@float16_via_float32
+@float16_via_float32(float32_parameters=True)
 def instance_norm(
     input: Any,
     running_mean: np.ndarray | None = None,
@@ -227,7 +227,7 @@ def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, .
     return combine(y, value)
 
 
-@float16_via_float32
+@float16_via_float32(float32_parameters=True)
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` axes: ``(x - mean) / sqrt(var + eps) * weight + bias``
     with the biased variance (ddof 0), each sample on its own; ``weight``/``bias`` have ``normalized_shape``.
@@ -243,7 +243,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     return _affine("layer_norm", y, "bias", bias, shape, lambda a, b: a + b)
 
 
-@float16_via_float32
+@float16_via_float32(float32_parameters=True)
 def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float | None = None) -> Tensor:
     """Root-mean-square norm over the trailing ``normalized_shape`` axes: ``x / sqrt(mean(x^2) + eps) * weight``
     (no centring); ``eps`` None is the machine epsilon of the input's dtype, as torch.
@@ -258,7 +258,7 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float |
     return _affine("rms_norm", y, "weight", weight, shape, lambda a, b: a * b)
 
 
-@float16_via_float32
+@float16_via_float32(float32_parameters=True)
 def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
     """Split the C channels of (N, C, ...) input into ``num_groups`` groups of consecutive channels and
     normalise each sample's group over its channels and positions, ``(x - mean) / sqrt(var + eps)`` (biased
