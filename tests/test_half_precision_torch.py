@@ -129,3 +129,24 @@ def test_functional_norms_of_a_float16_input_with_float32_weights_answer_in_floa
     got = call(F, Tensor, lambda a: Tensor(a.astype(np.float16)), lambda a: Tensor(a.astype(np.float32)))
     assert expected.dtype == torch.float16
     assert_close_to_torch(got, expected, "float16")
+
+
+@pytest.mark.parametrize(("input_dtype", "weight_dtype"), [("float32", "float64"), ("float16", "float64")])
+def test_rms_norm_answers_in_its_inputs_dtype_whatever_the_weights_as_torch(input_dtype, weight_dtype):
+    rng = np.random.default_rng(2)
+    x, weight = rng.standard_normal((3, 5)), rng.uniform(0.5, 1.5, 5)
+    theirs_x = torch.tensor(x, dtype=torch_dtype(input_dtype), requires_grad=True)
+    theirs_weight = torch.tensor(weight, dtype=torch_dtype(weight_dtype), requires_grad=True)
+    expected = torch.nn.functional.rms_norm(theirs_x, (5,), theirs_weight)
+    expected.sum().backward()
+    ours_x = Tensor(x.astype(input_dtype), requires_grad=True)
+    ours_weight = Tensor(weight.astype(weight_dtype), requires_grad=True)
+    got = F.rms_norm(ours_x, (5,), ours_weight)
+    got.sum().backward()
+    assert expected.dtype == torch_dtype(input_dtype)
+    assert_close_to_torch(got, expected, input_dtype)
+    assert_close_to_torch(ours_x.grad, theirs_x.grad, input_dtype, scale=2)
+    weight_grad = np.asarray(ours_weight.grad)
+    assert weight_grad.dtype == np.dtype(weight_dtype)  # a parameter's gradient has its dtype
+    tolerance = TOLERANCE[input_dtype] * 2
+    np.testing.assert_allclose(weight_grad, theirs_weight.grad.numpy(), rtol=tolerance, atol=tolerance)

@@ -248,6 +248,9 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float |
     """Root-mean-square norm over the trailing ``normalized_shape`` axes: ``x / sqrt(mean(x^2) + eps) * weight``
     (no centring); ``eps`` None is the machine epsilon of the input's dtype, as torch.
 
+    The result has the input's dtype whatever the weight's, as torch's (``type_as(input)``): a float32 input
+    with a float64 weight answers in float32, the product rounded once.
+
     d/dx = (g - x_hat mean(g x_hat)) / sqrt(mean(x^2) + eps), g the gradient at x_hat.
     """
     shape = as_normalized_shape("rms_norm", normalized_shape)
@@ -255,7 +258,8 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: float |
     eps = float(np.finfo(x.dtype).eps) if eps is None else check_real("rms_norm", "eps", eps, 0)
     axes = _trailing_axes("rms_norm", x, shape)
     y = x / ((x * x).mean(axis=axes, keepdims=True) + eps).sqrt()
-    return _affine("rms_norm", y, "weight", weight, shape, lambda a, b: a * b)
+    y = _affine("rms_norm", y, "weight", weight, shape, lambda a, b: a * b)
+    return y if y.dtype == x.dtype else y.astype(x.dtype)
 
 
 @float16_via_float32(float32_parameters=True)
