@@ -150,3 +150,127 @@ def test_rms_norm_answers_in_its_inputs_dtype_whatever_the_weights_as_torch(inpu
     assert weight_grad.dtype == np.dtype(weight_dtype)  # a parameter's gradient has its dtype
     tolerance = TOLERANCE[input_dtype] * 2
     np.testing.assert_allclose(weight_grad, theirs_weight.grad.numpy(), rtol=tolerance, atol=tolerance)
+
+
+# -- end to end: layers, losses, optimizers keep the model's dtype -------------------------------------------
+
+LAYERS = [
+    ("Linear", (4, 3), {}, (2, 4)),
+    ("Conv1d", (2, 3, 3), {}, (2, 2, 7)),
+    ("Conv2d", (2, 3, 3), {"padding": 1}, (2, 2, 5, 5)),
+    ("Conv3d", (2, 3, 2), {}, (1, 2, 3, 3, 3)),
+    ("ConvTranspose2d", (2, 3, 3), {"stride": 2}, (2, 2, 3, 3)),
+    ("MaxPool2d", (2,), {}, (2, 3, 4, 4)),
+    ("AvgPool2d", (2,), {}, (2, 3, 4, 4)),
+    ("AdaptiveAvgPool2d", (3,), {}, (2, 3, 7, 7)),
+    ("BatchNorm2d", (3,), {}, (4, 3, 3, 3)),
+    ("LayerNorm", (5,), {}, (4, 5)),
+    ("GroupNorm", (2, 4), {}, (3, 4, 5)),
+    ("RNN", (4, 5), {}, (3, 2, 4)),
+    ("LSTM", (4, 5), {}, (3, 2, 4)),
+    ("GRU", (4, 5), {}, (3, 2, 4)),
+    ("TransformerEncoderLayer", (8, 2, 16), {"dropout": 0.0}, (3, 2, 8)),
+    ("Dropout", (0.5,), {}, (3, 4)),
+    ("GELU", (), {}, (3, 4)),
+    ("Softmax", (-1,), {}, (3, 4)),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("name", "args", "kwargs", "shape"), LAYERS, ids=[layer[0] for layer in LAYERS])
+def test_a_layer_converted_to_float16_or_float32_answers_and_differentiates_in_that_dtype_as_torch(
+    dtype, name, args, kwargs, shape
+):
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, name)(*args, **kwargs).eval()
+    ours = getattr(nn, name)(*args, **kwargs).eval()
+    ours.load_state_dict({key: value.detach().double().numpy() for key, value in theirs.state_dict().items()})
+    theirs.to(torch_dtype(dtype))
+    ours.half() if dtype == "float16" else ours.float()
+    x = np.random.default_rng(0).standard_normal(shape)
+    theirs_x = torch.tensor(x, dtype=torch_dtype(dtype), requires_grad=True)
+    ours_x = Tensor(x.astype(dtype), requires_grad=True)
+    expected, got = theirs(theirs_x), ours(ours_x)
+    expected, got = (expected[0], got[0]) if isinstance(expected, tuple) else (expected, got)
+    expected.sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got.sum().backward()
+    assert_close_to_torch(got, expected, dtype, scale=2)
+    assert_close_to_torch(ours_x.grad, theirs_x.grad, dtype, scale=3)
+    for parameter, reference in zip(ours.parameters(), theirs.parameters()):
+        assert_close_to_torch(parameter.grad, reference.grad, dtype, scale=5)
+
+
+LOSSES = [
+    ("mse_loss", "float"),
+    ("l1_loss", "float"),
+    ("smooth_l1_loss", "float"),
+    ("huber_loss", "float"),
+    ("binary_cross_entropy_with_logits", "unit"),
+    ("cross_entropy", "class"),
+    ("nll_loss", "class"),
+    ("multilabel_soft_margin_loss", "unit"),
+    ("poisson_nll_loss", "float"),
+    ("soft_margin_loss", "sign"),
+    ("hinge_embedding_loss", "sign"),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("loss", "target_kind"), LOSSES, ids=[loss[0] for loss in LOSSES])
+def test_a_loss_of_a_float16_or_float32_prediction_is_of_that_dtype_as_torch(dtype, loss, target_kind):
+    rng = np.random.default_rng(3)
+    prediction = rng.standard_normal((4, 5))
+    target = {
+        "float": lambda: rng.standard_normal((4, 5)).astype(dtype),
+        "unit": lambda: (rng.random((4, 5)) > 0.5).astype(dtype),
+        "sign": lambda: np.where(rng.random((4, 5)) > 0.5, 1, -1).astype(dtype),
+        "class": lambda: np.array([0, 3, 1, 4]),  # int64 class indices
+    }[target_kind]()
+    theirs_x = torch.tensor(prediction, dtype=torch_dtype(dtype), requires_grad=True)
+    ours_x = Tensor(prediction.astype(dtype), requires_grad=True)
+    expected = getattr(torch.nn.functional, loss)(theirs_x, torch.tensor(target))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = getattr(F, loss)(ours_x, Tensor(target))
+        got.backward()
+    expected.backward()
+    assert_close_to_torch(got, expected, dtype)
+    assert_close_to_torch(ours_x.grad, theirs_x.grad, dtype)
+
+
+OPTIMIZERS = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+    ("Adam", {"lr": 0.01, "amsgrad": True}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("name", "options"), OPTIMIZERS, ids=[optimizer[0] for optimizer in OPTIMIZERS])
+def test_an_optimizer_keeps_float16_or_float32_parameters_and_state_in_their_dtype_as_torch(dtype, name, options):
+    rng = np.random.default_rng(4)
+    weight, x, y = rng.standard_normal((3, 4)), rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
+    theirs_weight = torch.nn.Parameter(torch.tensor(weight, dtype=torch_dtype(dtype)))
+    ours_weight = nn.Parameter(Tensor(weight.astype(dtype)))
+    theirs_optimizer = getattr(torch.optim, name)([theirs_weight], **options)
+    ours_optimizer = getattr(nn.optim, name)([ours_weight], **options)
+    theirs_x, theirs_y = (torch.tensor(a, dtype=torch_dtype(dtype)) for a in (x, y))
+    ours_x, ours_y = (Tensor(a.astype(dtype)) for a in (x, y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(5):
+            theirs_optimizer.zero_grad()
+            ((theirs_x @ theirs_weight.T - theirs_y) ** 2).mean().backward()
+            theirs_optimizer.step()
+            ours_optimizer.zero_grad()
+            ((ours_x @ ours_weight.T - ours_y) ** 2).mean().backward()
+            ours_optimizer.step()
+    assert_close_to_torch(ours_weight, theirs_weight, dtype)
+    assert np.asarray(ours_weight.grad).dtype == np.dtype(dtype)
+    for key, value in theirs_optimizer.state[theirs_weight].items():
+        if key != "step":  # torch keeps the count as a float32 tensor; here it is an int (see nn.optim)
+            assert_close_to_torch(ours_optimizer.state[ours_weight][key], value, dtype, scale=2)
