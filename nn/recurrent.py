@@ -26,7 +26,7 @@ from autograd.recurrent_cells import gru_cell, lstm_cell
 from autograd.shape_errors import is_integer
 
 from . import init as nn_init
-from .checks import check_positive_int, check_real, make_generator
+from .checks import check_flag, check_positive_int, check_real, make_generator
 from .functional.dropout import dropout
 from .module import Module, as_layer_input, check_input_dtype
 from .parameter import Parameter, factory_dtype
@@ -294,9 +294,11 @@ class RNNBase(_Recurrent):
         proj_size: int = 0,
     ) -> None:
         layer = type(self).__name__
+        # torch's layers (not its cells) take only a bool bias and batch_first: 0, 1 or 'False' is a TypeError
+        check_flag(layer, "bias", bias)
+        self.batch_first = check_flag(layer, "batch_first", batch_first)
         dtype = self._set_sizes(layer, input_size, hidden_size, nonlinearity, bias, dtype, device)
         self.num_layers = check_positive_int(layer, "num_layers", num_layers)
-        self.batch_first = bool(batch_first)
         self.dropout = check_real(layer, "dropout", dropout, 0, 1)
         if self.dropout > 0 and self.num_layers == 1:  # torch's warning: the dropout between layers has no effect
             warnings.warn(

@@ -104,3 +104,16 @@ def test_d2l_init_seq2seq_reaches_every_weight_through_flat_weights_names():
             nn.init.constant_(gru._parameters[name], 0.5)
     assert all(np.all(w.data == 0.5) for name, w in gru.named_parameters() if "weight" in name)
     assert not any(np.all(w.data == 0.5) for name, w in gru.named_parameters() if "bias" in name)
+
+
+@pytest.mark.parametrize("layer", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize(
+    "option", [{"bias": 0}, {"bias": 1}, {"bias": "True"}, {"batch_first": 1}, {"batch_first": "False"}]
+)
+def test_recurrent_layers_take_only_a_bool_bias_and_batch_first_as_torch(layer, option):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        getattr(torch.nn, layer)(3, 5, **option)
+    with pytest.raises(TypeError, match=next(iter(option))):
+        getattr(nn, layer)(3, 5, **option)
+    assert getattr(nn, layer)(3, 5, bias=False, batch_first=True).batch_first is True
