@@ -110,7 +110,7 @@ class _ConvNd(Module):
         """Channels, kernel and stride, then the options that differ from their defaults (as torch prints them)."""
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if isinstance(self.padding, str):
-            text += f", padding={self.padding!r}"
+            text += f", padding={self.padding}"
         elif any(self.padding):
             text += f", padding={self.padding}"
         if any(d != 1 for d in self.dilation):

@@ -237,7 +237,7 @@ def test_padding_wider_than_the_input_allows_is_an_error_naming_the_mode_and_sha
 def test_padding_string_and_mode_are_kept_shown_and_survive_save_and_load(tmp_path):
     layer = nn.Conv2d(2, 3, 3, padding="same", padding_mode="reflect", rng=0)
     assert layer.padding == "same" and layer.padding_mode == "reflect"
-    assert "padding='same'" in repr(layer) and "padding_mode=reflect" in repr(layer)
+    assert "padding=same" in repr(layer) and "padding_mode=reflect" in repr(layer)
     model = nn.Sequential(layer, nn.ReLU())
     rebuilt = nn.load(nn.save(model, tmp_path / "same.npz"))
     assert repr(rebuilt) == repr(model)
@@ -267,3 +267,12 @@ def test_a_one_element_size_sequence_is_expanded_as_torch():
     )
     cube = Tensor(np.random.default_rng(2).standard_normal((1, 1, 4, 4, 4)))
     np.testing.assert_array_equal(F.max_pool3d(cube, (2,)).data, F.max_pool3d(cube, 2).data)
+
+
+@pytest.mark.parametrize("layer", ["Conv1d", "Conv2d", "Conv3d"])
+@pytest.mark.parametrize(
+    "options", [{"padding": "same"}, {"padding": "valid"}, {"padding": "same", "padding_mode": "reflect"}]
+)
+def test_padding_string_is_printed_unquoted_as_torch_prints_it(layer, options):
+    torch = pytest.importorskip("torch")
+    assert repr(getattr(nn, layer)(2, 3, 3, **options)) == repr(getattr(torch.nn, layer)(2, 3, 3, **options))
