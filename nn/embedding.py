@@ -8,15 +8,26 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, no_grad
+from autograd.shape_errors import ArgumentRangeError
 
 from . import functional as F
-from .checks import check_choice, check_flag, check_positive_int, check_real, make_generator
+from .checks import check_choice, check_flag, check_integer, check_real, make_generator
 from .functional.embedding import padding_row
 from .functional.embedding_bag import MODES, embedding_bag
 from .module import Module
 from .parameter import Parameter, factory_dtype
 
 __all__ = ["Embedding", "EmbeddingBag"]
+
+
+def _table_size(owner: str, name: str, value: Any) -> int:
+    """A table's ``num_embeddings`` or ``embedding_dim`` as torch takes it: an integer >= 0 (0 makes an empty
+    table); a non-integer is a TypeError, a negative size an :class:`ArgumentRangeError` (torch's RuntimeError,
+    'Trying to create tensor with negative dimension')."""
+    size = check_integer(owner, name, value)
+    if size < 0:
+        raise ArgumentRangeError(f"{owner}: {name} must be an integer >= 0, got {value!r}")
+    return size
 
 
 def _normal_table(owner: str, shape: tuple[int, ...], padding_idx: int | None, rng: Any) -> np.ndarray:
@@ -74,8 +85,8 @@ class Embedding(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.num_embeddings = check_positive_int("Embedding", "num_embeddings", num_embeddings)
-        self.embedding_dim = check_positive_int("Embedding", "embedding_dim", embedding_dim)
+        self.num_embeddings = _table_size("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = _table_size("Embedding", "embedding_dim", embedding_dim)
         self.padding_idx = padding_row("Embedding", padding_idx, self.num_embeddings)
         self.max_norm = None if max_norm is None else check_real("Embedding", "max_norm", max_norm, 0)
         self.norm_type = check_real("Embedding", "norm_type", norm_type, 0, low_open=True, allow_inf=True)
@@ -172,8 +183,8 @@ class EmbeddingBag(Module):
         _freeze: bool = False,
     ) -> None:
         owner = "EmbeddingBag"
-        self.num_embeddings = check_positive_int(owner, "num_embeddings", num_embeddings)
-        self.embedding_dim = check_positive_int(owner, "embedding_dim", embedding_dim)
+        self.num_embeddings = _table_size(owner, "num_embeddings", num_embeddings)
+        self.embedding_dim = _table_size(owner, "embedding_dim", embedding_dim)
         self.max_norm = None if max_norm is None else check_real(owner, "max_norm", max_norm, 0)
         self.norm_type = check_real(owner, "norm_type", norm_type, 0, low_open=True, allow_inf=True)
         self.scale_grad_by_freq = check_flag(owner, "scale_grad_by_freq", scale_grad_by_freq)

@@ -366,3 +366,20 @@ def test_embedding_bag_offsets_torch_refuses_are_its_runtime_error(offsets, incl
     for error in (RuntimeError, ValueError):
         with pytest.raises(error, match=message):
             F.embedding_bag(indices, Tensor(weight), offsets, include_last_offset=include_last_offset)
+
+
+@pytest.mark.parametrize("layer", ["Embedding", "EmbeddingBag"])
+@pytest.mark.parametrize("sizes", [(0, 3), (3, 0), (0, 0)])
+def test_embedding_tables_of_size_zero_are_built_as_torch_builds_them(layer, sizes):
+    ours, theirs = getattr(nn, layer)(*sizes), getattr(torch.nn, layer)(*sizes)
+    assert ours.weight.shape == tuple(theirs.weight.shape)
+    assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize("layer", ["Embedding", "EmbeddingBag"])
+@pytest.mark.parametrize("sizes", [(-1, 3), (3, -2)])
+def test_a_negative_embedding_table_size_is_torchs_runtime_error(layer, sizes):
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn, layer)(*sizes)
+    with pytest.raises(RuntimeError, match=f"{layer}: (num_embeddings|embedding_dim) must be an integer >= 0"):
+        getattr(nn, layer)(*sizes)
