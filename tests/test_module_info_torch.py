@@ -2,7 +2,8 @@
 module both libraries have, built from the constructor arguments and run on the inputs of torch's
 ``module_inputs_torch_nn_<Name>`` (shapes, value ranges, targets and options as there; ``no_batch_dim`` cases
 included), with torch 2.13 as the oracle. Both modules are built alike, torch's state_dict is copied into ours, and
-the generic checks of test_modules.py are run: forward values and gradients (inputs and parameters, train and eval),
+the generic checks of test_modules.py are run: forward values, gradients and second derivatives (gradcheck and
+gradgradcheck there; inputs and parameters, train and eval),
 parameter and buffer names and shapes, repr, pickle and state_dict round trips, non-contiguous inputs, ``to(float32)``,
 factory keywords, and the errors of ``module_error_inputs_torch_nn_*``.
 
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor
 
@@ -957,6 +959,46 @@ def test_forward_and_gradients_match_torch(case, training):
         _assert_close(_numpy(dict(ours.named_buffers())[n]), _numpy(b), f"buffer {n} after the call")
 
 
+def _second_derivatives(module: Any, forward: tuple, side: str) -> list:
+    """d/d(leaves) of sum(v_i * dL/dleaf_i), L = sum(out_i * w_i), for the float inputs and the parameters (fixed
+    v, w): test_modules.py's gradgradcheck, against torch instead of finite differences."""
+    grad = torch.autograd.grad if side == "torch" else autograd.grad
+    fargs, fkwargs = _convert(forward[0], side, True), _convert(forward[1], side, True)
+    outs = _flat(module(*fargs, **fkwargs))
+    leaves = [t for t in _flat([fargs, list(fkwargs.values())]) if getattr(t, "requires_grad", False)]
+    leaves += [p for _, p in module.named_parameters()]
+    rng = np.random.default_rng(1)
+    wrap = torch.from_numpy if side == "torch" else Tensor
+    total = sum((o * wrap(rng.uniform(-1, 1, tuple(o.shape)))).sum() for o in outs if _numpy(o).dtype.kind == "f")
+    firsts = grad(total, leaves, create_graph=True, allow_unused=True)
+    inner = [(g * wrap(rng.uniform(-1, 1, tuple(g.shape)))).sum() for g in firsts if g is not None and g.requires_grad]
+    if not inner:  # the first derivatives do not depend on the leaves (a linear map): no second ones
+        return [None] * len(leaves)
+    seconds = grad(sum(inner), leaves, allow_unused=True)
+    return [None if g is None else _numpy(g) for g in seconds]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_second_derivatives_match_torch(case):
+    if isinstance(case[3].get("options"), Options):
+        pytest.skip("torch's chunked LinearCrossEntropyLoss gives first derivatives without a graph (create_graph)")
+    theirs, ours, forward = _build(case)
+    theirs.eval()
+    ours.eval()
+    try:
+        expected = _second_derivatives(theirs, forward, "torch")
+    except RuntimeError as error:  # torch's double backward is not implemented for every op
+        pytest.skip(f"torch: {error}")
+    got = _second_derivatives(ours, forward, "ours")
+    assert len(got) == len(expected)
+    for i, (g, t) in enumerate(zip(got, expected)):
+        if t is None and g is not None and not np.any(g):
+            continue  # zeros where torch answers None (no path)
+        if g is None and t is not None and not np.any(t):
+            continue
+        _assert_close(g, t, f"second derivative {i}")
+
+
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_parameter_and_buffer_names_and_shapes_match_torch(case):
     theirs, ours, _ = _build(case)
@@ -1001,8 +1043,10 @@ def test_non_contiguous_inputs_give_the_contiguous_results(case):
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_to_float32_gives_float32_outputs_as_torch(case):
     theirs, ours, forward = _build(case)
+    before = [id(p) for p in ours.parameters()]
     theirs.eval().to(torch.float32)
     ours.eval().to(np.float32)
+    assert [id(p) for p in ours.parameters()] == before  # the Parameter objects are kept, as torch's to()
     as32 = lambda v: v.astype(np.float32) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v  # noqa: E731
     forward32 = (_walk(forward[0], as32), _walk(forward[1], as32))
     got = [
