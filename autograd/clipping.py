@@ -28,7 +28,15 @@ from .derivatives import elementwise as ew
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["clipped_inside", "floating_data", "hard_shrunk", "huber_terms", "smooth_l1_terms", "soft_shrunk"]
+__all__ = [
+    "clipped_inside",
+    "floating_data",
+    "hard_shrunk",
+    "huber_terms",
+    "smooth_l1_terms",
+    "soft_shrunk",
+    "thresholded",
+]
 
 
 def floating_data(x: Tensor, op: str) -> np.ndarray:
@@ -85,3 +93,12 @@ def soft_shrunk(x: Tensor, lambd: float) -> Tensor:
     (and at nan), 0 in it."""
     data = floating_data(x, "soft_shrunk")
     return Tensor._from_op(data - np.clip(data, -lambd, lambd), ew.soft_shrunk, (x,), {"lambd": lambd})
+
+
+def thresholded(x: Tensor, threshold: float, value: float) -> Tensor:
+    """``value`` where x <= ``threshold``, else x (nan too); d/dx = 0 where x <= threshold, else 1 (torch's
+    ``threshold``). One node, so under ``create_graph`` its gradient stays a function of x (second derivative 0,
+    as torch's), where a ``where`` of x and a constant gave a gradient that no longer depended on x."""
+    data = floating_data(x, "thresholded")
+    filled = np.where(data <= threshold, np.asarray(value, dtype=data.dtype), data)
+    return Tensor._from_op(filled, ew.thresholded, (x,), {"threshold": threshold})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F
 from autograd import Tensor, Value, grad
 
@@ -21,6 +22,8 @@ CONNECTED_TENSOR = {
     "leaky_relu": (lambda t: t.leaky_relu(0.2), lambda torch, t: torch.nn.functional.leaky_relu(t, 0.2)),
     "abs": (lambda t: t.abs(), lambda torch, t: torch.abs(t)),
     "hardsigmoid": (lambda t: F.hardsigmoid(t), lambda torch, t: torch.nn.functional.hardsigmoid(t)),
+    "threshold": (lambda t: F.threshold(t, 0.1, -2.0), lambda torch, t: torch.nn.functional.threshold(t, 0.1, -2.0)),
+    "Threshold": (lambda t: nn.Threshold(0.1, -2.0)(t), lambda torch, t: torch.nn.Threshold(0.1, -2.0)(t)),
 }
 
 UNCONNECTED_TENSOR = {

@@ -163,6 +163,15 @@ def _shrunk_rule(g, out, x, lambd):
     return kept_where(g, beyond_band(x, lambd))
 
 
+def _threshold_rule(g, out, x, threshold):
+    # 1 where x is not <= threshold (nan included), 0 where it is: g there is 0 even if infinite; under
+    # create_graph the zeros stay connected to x (_kept_node), so a second derivative is 0, as torch's
+    keep = ~(data_of(x) <= threshold)
+    if isinstance(x, Node):
+        return _kept_node(g, x, keep)
+    return kept_where(g, keep)
+
+
 def _huber_terms_rule(g, out, x, delta):
     # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.clipping)
     return g * _clipped_inside(x, delta)
@@ -295,6 +304,7 @@ huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d,
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 hard_shrunk = Op("hard_shrunk", _shrunk_rule)                      # 1 beyond the band
 soft_shrunk = Op("soft_shrunk", _shrunk_rule)                      # 1 beyond the band
+thresholded = Op("thresholded", _threshold_rule)                   # 1 where x > threshold (or nan)
 step = Op("step", lambda g, out, x: zeros_of(g), reads_values=False)                    # Heaviside: flat
 locally_constant = Op("locally_constant", lambda g, out, x: zeros_of(g), reads_values=False)  # see flat_of
 maximum = Op("maximum", lambda g, out, x, y: _tie_split(g, x, y), lambda g, out, x, y: _tie_split(g, y, x))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import ShapeError, Tensor, where
+from autograd import ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
-from autograd.clipping import hard_shrunk, soft_shrunk
+from autograd.clipping import hard_shrunk, soft_shrunk, thresholded
 
 from ..checks import check_axis, check_fits_dtype, check_real
 from .activations import as_float_tensor, writes_in_place
@@ -25,14 +25,10 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
     limit = check_real("threshold", "threshold", threshold, allow_inf=True)
     fill = check_real("threshold", "value", value, allow_inf=True)
     if writes_in_place("threshold", inplace, input):
-        return change_in_place("threshold", input, lambda x: _thresholded(x, limit, fill))
+        return change_in_place("threshold", input, lambda x: thresholded(x, limit, fill))
     x = as_float_tensor(input, "threshold")
     check_fits_dtype("threshold", "threshold", limit, x.dtype)
-    return _thresholded(x, limit, check_fits_dtype("threshold", "value", fill, x.dtype))
-
-
-def _thresholded(x: Tensor, limit: float, fill: float) -> Tensor:
-    return where(x._data <= limit, fill, x)
+    return thresholded(x, limit, check_fits_dtype("threshold", "value", fill, x.dtype))
 
 
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
