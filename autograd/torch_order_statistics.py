@@ -137,7 +137,10 @@ class TorchOrderStatistics:
 
     def mode(self: Self, dim: int = -1, keepdim: bool = False) -> ValuesAndIndices:
         """torch.Tensor.mode: ``(values, indices)`` of the most frequent entry along ``dim``, the smallest of
-        equally frequent ones, and the index of its last occurrence (as torch); the gradient goes to that index."""
+        equally frequent ones (as torch), and the index of its last occurrence (of its first for a NaN mode); the
+        gradient goes to that index. torch's CPU index is the last occurrence too in rows of up to 16 entries; in
+        longer rows it comes from an unstable sort and may be any occurrence of the value, so there the indices
+        (and the entry given the gradient) can differ from torch's while the values agree."""
         tensor = _tensor(self)
         if tensor.ndim == 0:
             values, indices = tensor.reshape(1).mode(_scalar_dim(dim, "mode"), keepdim)

@@ -235,6 +235,21 @@ def test_kthvalue_and_median_ties_give_the_gradient_to_an_entry_of_the_chosen_va
     assert np.all((x.grad == 0) | (TIES == expected[:, None]))
 
 
+@pytest.mark.parametrize("length", [5, 16, 17, 40])
+def test_mode_index_is_the_last_occurrence_which_is_torchs_in_rows_of_up_to_16(length):
+    """The documented contract: values as torch's; the index is the last occurrence of the value, which torch's
+    is in short rows (longer rows: torch's is any occurrence, from an unstable sort)."""
+    rows = np.random.default_rng(length).integers(0, 3, (50, length)).astype(float)
+    ours, theirs = Tensor(rows).mode(), torch.tensor(rows).mode()
+    np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+    last = [np.flatnonzero(row == value).max() for row, value in zip(rows, ours.values.data)]
+    np.testing.assert_array_equal(ours.indices.data, last)
+    picked = np.take_along_axis(rows, theirs.indices.numpy()[:, None], 1)[:, 0]
+    np.testing.assert_array_equal(picked, theirs.values.numpy())  # torch's index holds the value
+    if length <= 16:
+        np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+
+
 @pytest.mark.parametrize(
     "call",
     [
