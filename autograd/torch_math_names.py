@@ -83,6 +83,16 @@ def _operand(tensor: Any, x: Any) -> Any:
     return type(tensor)._make(np.asarray(x, dtype=like))
 
 
+def _scaled_by_power_of_two(tensor: Any, exponent: np.ndarray) -> Any:
+    """``tensor`` (floating) times 2^``exponent`` (an integer array), exact, as one node of :data:`_LDEXP`."""
+    shape = np.broadcast_shapes(tensor.shape, exponent.shape)
+    if tensor.shape != shape:
+        tensor = tensor.broadcast_to(shape)  # (recorded: the gradient is summed back to the input's shape)
+    limit = _LDEXP_EXPONENT_LIMIT
+    exponent = np.broadcast_to(np.clip(exponent, -limit, limit).astype(np.int64), shape)
+    return type(tensor)._from_op(_ldexp_values(tensor._data, exponent), _LDEXP, (tensor,), {"exponent": exponent})
+
+
 def _zero_gradient(tensor: Any, values: Any) -> Any:
     """``values`` (broadcast to ``tensor``'s shape) as a result that stays in ``tensor``'s graph with gradient 0."""
     values = np.asarray(values, dtype=tensor._data.dtype)
@@ -192,6 +202,25 @@ def _xlogy_y_rule(g: Any, out: Any, x: Any, y: Any) -> Any:
 
 
 _XLOGY = Op("xlogy", _xlogy_x_rule, _xlogy_y_rule)
+
+#: Integer exponents of ``ldexp`` beyond this size scale every finite nonzero float to 0 or inf (float64's range
+#: spans 2^-1074..2^1024), so they are clipped to it before numpy's ldexp, which takes 32-bit ones.
+_LDEXP_EXPONENT_LIMIT = 1 << 16
+
+
+def _ldexp_values(x: Any, exponent: np.ndarray) -> Any:
+    """x 2^exponent for an integer ``exponent``, exact (the scaling of IEEE's ldexp: no power of two is formed, so
+    0 2^255 is 0 in float32, not 0 inf = NaN; a subnormal scaled up keeps its bits)."""
+    with quiet():
+        return np.ldexp(x, exponent)
+
+
+def _ldexp_rule(g: Any, out: Any, x: Any, exponent: np.ndarray) -> Any:
+    """d/dx x 2^e = 2^e: g 2^e, again by ldexp (recorded under create_graph, so every order is available)."""
+    return shared_math.record(_LDEXP, _ldexp_values, g, exponent=exponent)
+
+
+_LDEXP = Op("ldexp", _ldexp_rule)
 
 
 class TorchMathNames:
@@ -401,11 +430,20 @@ class TorchMathNames:
         return tensor._where(tensor._data > 0, tensor, slope * tensor)
 
     def ldexp(self: Self, other: Any) -> Self:
-        """torch.Tensor.ldexp: self 2^other (a float); d/dself = 2^other, d/dother = self 2^other ln 2."""
+        """torch.Tensor.ldexp: self 2^other; d/dself = 2^other, d/dother = self 2^other ln 2.
+
+        An integer ``other`` (a Python int too) scales exactly, as torch's kernel for integer exponents: no power
+        of two is formed, so ldexp(0.0, 255) in float32 is 0 (not 0 inf = NaN) and 1e-45 2^150 is 2; the gradient
+        is g 2^other in the result's dtype (torch's forms 2^other in the integer dtype, 0 for a negative
+        exponent). A float ``other`` gives self 2.0^other, as torch's, so there 2^other may overflow first."""
         tensor = _tensor(self)
-        exponent = _operand(tensor, other)
+        exponent = other if isinstance(other, (int, np.integer)) and not isinstance(other, bool) else None
+        exponent = _operand(tensor, other) if exponent is None else type(tensor)._make(np.asarray(exponent))
+        kind = exponent._data.dtype.kind
+        if kind in "iu":
+            return _scaled_by_power_of_two(shared_math.floating(tensor), exponent._data)
         # torch's promotion: integers (or booleans) beside a float take its dtype; of two, the default float dtype
-        tensor_float, exponent_float = tensor._data.dtype.kind == "f", exponent._data.dtype.kind == "f"
+        tensor_float, exponent_float = tensor._data.dtype.kind == "f", kind == "f"
         if not tensor_float:
             tensor = tensor.astype(exponent._data.dtype) if exponent_float else shared_math.floating(tensor)
         if not exponent_float:

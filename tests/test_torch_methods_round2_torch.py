@@ -92,6 +92,44 @@ def test_elementwise_composites_match_torch():
     check_like_torch([(5,), (5,)], lambda a, b: a.vdot(b))
 
 
+def _same_floats(ours: np.ndarray, expected: np.ndarray) -> None:
+    assert ours.dtype == expected.dtype
+    np.testing.assert_array_equal(ours, expected)  # nan where nan, inf where inf
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(expected))
+
+
+@pytest.mark.parametrize("exponent_dtype", [np.int64, np.int32, "float"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ldexp_over_extreme_mantissas_and_exponents_matches_torch(dtype, exponent_dtype):
+    """An integer exponent scales exactly, as torch's (0 2^255 is 0 in float32, 1e-45 2^150 is 2), with gradient
+    2^e (torch's own is formed in the integer dtype, 0 for e < 0, so the exact power is the reference there); a
+    float exponent is x 2.0^e, as torch's, values and gradients."""
+    tiny = np.finfo(dtype).smallest_subnormal
+    mantissas = np.array([0.0, -0.0, tiny, -tiny, 1.0, -1.0, 3.5, np.inf, -np.inf, np.nan], dtype=dtype)
+    exponents = np.arange(-300, 301, 10)
+    exponent_dtype = dtype if exponent_dtype == "float" else exponent_dtype
+    m, e = (grid.ravel() for grid in np.meshgrid(mantissas, exponents.astype(exponent_dtype), indexing="ij"))
+    x = Tensor(m, requires_grad=True)
+    y = x.ldexp(Tensor(e))
+    y.sum().backward()
+    t = torch.tensor(m, requires_grad=True)
+    expected = torch.ldexp(t, torch.tensor(e))
+    expected.sum().backward()
+    _same_floats(y.data, expected.detach().numpy())
+    if np.dtype(exponent_dtype).kind == "f":
+        _same_floats(np.asarray(x.grad), t.grad.numpy())
+    else:
+        with np.errstate(over="ignore"):  # 2^e beyond float32: inf
+            _same_floats(np.asarray(x.grad), (2.0 ** e.astype(np.float64)).astype(dtype))
+
+
+def test_ldexp_by_a_python_int_scales_exactly():
+    x = Tensor(np.array([0.0, -0.0, 1.5], dtype=np.float32), requires_grad=True)
+    y = x.ldexp(255)
+    np.testing.assert_array_equal(y.data, np.array([0.0, -0.0, np.inf], dtype=np.float32))
+    assert y.dtype == np.float32 and np.signbit(y.data[1])
+
+
 def test_frexp_and_nextafter_match_torch():
     x = np.array([0.0, 3.0, -5.5, 1e-310, np.inf, 0.1])
     mantissa, exponent = Tensor(x).frexp()
