@@ -18,6 +18,7 @@ import numpy as np
 from autograd import Tensor
 
 from .module import Module
+from .module_hooks import registered
 from .module_repr import Lines, block, entry
 from .parameter import Parameter
 
@@ -60,6 +61,12 @@ class _Container(Module, Generic[Entry]):
     _noun = ""
     _forward_hint = ""
     _admit = staticmethod(_checked_module)
+    #: The global registration hooks an entry runs (torch's containers register each entry as a member).
+    _registers = "module"
+
+    def _registered(self, name: Any, entry: Entry) -> Entry:
+        """``entry`` (admitted) after the global registration hooks of its kind, as torch's containers run them."""
+        return registered(self._registers, self, str(name), entry)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward: {self._forward_hint}")
@@ -87,7 +94,13 @@ class _ListContainer(_Container[Entry]):
             raise TypeError(f"{owner}: indices must be integers or slices, got {type(index).__name__}") from None
 
     def __setitem__(self, index: int, value: Any) -> None:
-        self._items[index] = self._admit(type(self).__name__, index, value)
+        owner = type(self).__name__
+        entry = self._admit(owner, index, value)
+        try:
+            position = range(len(self._items))[index]  # (checked before any hook runs)
+        except IndexError:
+            raise IndexError(f"{owner}: index {index} is out of range for {len(self._items)} {self._noun}s") from None
+        self._items[position] = self._registered(position, entry)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -96,7 +109,8 @@ class _ListContainer(_Container[Entry]):
         return iter(self._items)
 
     def _append(self, value: Any) -> None:
-        self._items.append(self._admit(f"{type(self).__name__}.append", len(self._items), value))
+        position = len(self._items)
+        self._items.append(self._registered(position, self._admit(f"{type(self).__name__}.append", position, value)))
 
     def _extend(self, values: Iterable[Any]) -> None:
         """Add every entry of ``values``: an iterable that is not a Tensor or an array (whose rows would each
@@ -106,7 +120,8 @@ class _ListContainer(_Container[Entry]):
             raise TypeError(
                 f"{owner}.extend should be called with an iterable of entries, but got {type(values).__name__}"
             )
-        self._items.extend([self._admit(owner, start + i, value) for i, value in enumerate(values)])
+        admitted = [self._admit(owner, start + i, value) for i, value in enumerate(values)]
+        self._items.extend([self._registered(start + i, entry) for i, entry in enumerate(admitted)])
 
 
 class _DictContainer(_Container[Entry]):
@@ -155,7 +170,7 @@ class _DictContainer(_Container[Entry]):
             raise KeyError(f"{owner}: no {self._noun} named {key!r} (have {list(self._entries)})") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._entries[key] = self._checked_entry(key, value)
+        self._entries[key] = self._registered(key, self._checked_entry(key, value))
 
     def _checked_entry(self, key: Any, value: Any) -> Entry:
         """``value`` as the entry ``key`` (checked or converted), after checking ``key``; nothing is stored."""
@@ -217,7 +232,7 @@ class _DictContainer(_Container[Entry]):
                     f"{len(pair) if hasattr(pair, '__len__') else 'other than 2'}; 2 is required"
                 ) from None
             checked.append((key, self._checked_entry(key, value)))
-        self._entries.update(checked)
+        self._entries.update([(key, self._registered(key, entry)) for key, entry in checked])
 
     def pop(self, key: str) -> Entry:
         """Remove the entry ``key`` and return it."""
@@ -309,6 +324,7 @@ class ParameterList(_ListContainer[Parameter]):
     _noun = "parameter"
     _forward_hint = "use its parameters"
     _admit = staticmethod(_as_parameter)
+    _registers = "parameter"
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         self._start(values)
@@ -339,6 +355,7 @@ class ParameterDict(_DictContainer[Parameter]):
     _noun = "parameter"
     _forward_hint = "look up its parameters by name"
     _admit = staticmethod(_as_parameter)
+    _registers = "parameter"
     _entry_type = Parameter
     _sorts_plain_dicts = True
 

@@ -35,7 +35,7 @@ from .functional.dropout import masked_dropout
 from .functional.in_place_change import change_in_place
 from .module import Module, as_layer_input, check_input_dtype
 from .module_global_hooks import GLOBAL_CALL_HOOKS
-from .module_hooks import HOOKED
+from .module_hooks import HOOKED, registered
 from .parameter import Parameter, factory_dtype
 
 __all__ = [
@@ -271,7 +271,7 @@ class Sequential(Module):
         for name, module in named:
             if not isinstance(module, Module):
                 raise TypeError(f"Sequential: argument {name} is a {type(module).__name__}, not a Module")
-        self._layers = [module for _, module in named]
+        self._layers = [registered("module", self, name, module) for name, module in named]  # torch's global hooks
         self._names = [name for name, _ in named]
 
     def _content_items(self, contents: Any) -> Iterator[tuple[str, Any]]:
@@ -316,7 +316,8 @@ class Sequential(Module):
     def __setitem__(self, index: int, module: Module) -> None:
         if not isinstance(module, Module):
             raise TypeError(f"Sequential: can only hold Modules, got {type(module).__name__}")
-        self._layers[self._position(index)] = module
+        position = self._position(index)
+        self._layers[position] = registered("module", self, self._names[position], module)
 
     def __delitem__(self, index: int | slice) -> None:
         if isinstance(index, slice):
@@ -340,7 +341,9 @@ class Sequential(Module):
         names = self.__dict__.get("_names")
         if names is None or name.startswith("_") or not isinstance(value, Module):
             super().__setattr__(name, value)
-        elif name in names:
+            return
+        value = registered("module", self, name, value)  # torch's global hooks
+        if name in names:
             self._layers[names.index(name)] = value
         else:
             names.append(name)
@@ -373,7 +376,12 @@ class Sequential(Module):
 
     def __imul__(self, times: int) -> Sequential:
         """``seq *= n``: repeat the modules in place (the same objects), renamed by position."""
-        self._layers *= _repeat_count(times)
+        count = len(self._layers)
+        layers = self._layers * _repeat_count(times)
+        # the added copies as torch's add_module(str(position), module) registers them, hooks and all
+        self._layers = layers[:count] + [
+            registered("module", self, str(count + i), m) for i, m in enumerate(layers[count:])
+        ]
         self._renumber()
         return self
 
@@ -381,7 +389,9 @@ class Sequential(Module):
         """Add ``module`` at the end (named by its position); returns self."""
         if not isinstance(module, Module):
             raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
-        self._names.append(str(len(self._layers)))
+        name = str(len(self._layers))
+        module = registered("module", self, name, module)  # torch's global hooks
+        self._names.append(name)
         self._layers.append(module)
         return self
 

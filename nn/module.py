@@ -28,8 +28,8 @@ from autograd.tensor import in_native_byte_order
 from autograd.torch_names import check_factory_options, is_device
 
 from .buffer import Buffer
-from .module_global_hooks import GLOBAL_CALL_HOOKS
-from .module_hooks import HOOKED, HookHandle, add_global_hook, add_hook, call_with_hooks, registration_hooks
+from .module_global_hooks import GLOBAL_CALL_HOOKS, GLOBAL_REGISTRATION_HOOKS
+from .module_hooks import HOOKED, HookHandle, add_global_hook, add_hook, call_with_hooks, registered
 from .module_repr import Lines, block, entry, lines_of, text_of
 from .module_views import BufferView, ModuleView, ParameterView, set_member
 from .parameter import Parameter, check_device
@@ -127,7 +127,12 @@ class Module:
         """Set an attribute. As torch, an attribute holding an ``nn.Parameter`` takes only a Parameter or None:
         a plain Tensor would silently stop being a parameter (and drop out of ``parameters()``); a buffer's name
         takes an array, a Tensor or None (or a Parameter or Module, which replaces the buffer); a sub-module's
-        name takes a Module or None (or a Parameter, or a list or tuple, which may hold modules here)."""
+        name takes a Module or None (or a Parameter, or a list or tuple, which may hold modules here).
+
+        As torch's, the assignment runs the global registration hooks (``register_module_*_registration_hook``)
+        of what it registers: the parameter hooks for an ``nn.Parameter``, the module hooks for a Module (and for
+        None over a sub-module), the buffer hooks for an array, a Tensor or None over a buffer (not None over a
+        parameter); a hook's result other than None is stored instead."""
         if value is not None and isinstance(self.__dict__.get(name), Parameter) and not isinstance(value, Parameter):
             raise TypeError(
                 f"{type(self).__name__}: cannot assign a {type(value).__name__} as parameter {name!r} "
@@ -149,7 +154,9 @@ class Module:
                 f"{type(self).__name__}: cannot assign a {type(value).__name__} as sub-module {name!r} "
                 "(a Module or None expected)"
             )
-        if isinstance(value, (Parameter, Module)):  # as torch, a parameter or sub-module replaces a buffer
+        if GLOBAL_REGISTRATION_HOOKS:  # one falsy set while there is no registration hook: no hook work then
+            value = self._after_registration_hooks(name, value)
+        if isinstance(value, (Parameter, Module)):  # _store_member's steps, inline on this hot path
             self.__dict__.get("_buffer_keys", {}).pop(name, None)
             self.__dict__.get("_non_persistent_buffers", set()).discard(name)
         elif value is not None and name in self.__dict__.get("_buffer_keys", ()):
@@ -159,6 +166,26 @@ class Module:
                     "(an ndarray, a Tensor or None expected)"
                 )
             value = plain(value)  # a Tensor's .data is kept as the array it views (the view would slow every op)
+        object.__setattr__(self, name, value)
+
+    def _after_registration_hooks(self, name: str, value: Any) -> Any:
+        """``value`` after the global registration hooks that assigning it to ``name`` runs (see ``__setattr__``,
+        whose checks have passed): none for an assignment that registers nothing."""
+        if isinstance(value, Parameter):
+            return registered("parameter", self, name, value)
+        if isinstance(value, Module) or (value is None and isinstance(self.__dict__.get(name), Module)):
+            return registered("module", self, name, value)
+        if name in self.__dict__.get("_buffer_keys", ()) and (value is None or isinstance(value, _BUFFERS)):
+            return registered("buffer", self, name, value)
+        return value
+
+    def _store_member(self, name: str, value: Parameter | Value | Module | None) -> None:
+        """The storing part of ``__setattr__`` for a parameter, a sub-module or None, its checks passed and its
+        registration hooks run: what ``register_parameter`` and ``add_module`` call after running theirs, so no
+        hook runs twice. As torch, a parameter or sub-module replaces a buffer of that name."""
+        if isinstance(value, (Parameter, Module)):
+            self.__dict__.get("_buffer_keys", {}).pop(name, None)
+            self.__dict__.get("_non_persistent_buffers", set()).discard(name)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -446,10 +473,7 @@ class Module:
             raise TypeError(
                 f"register_buffer: buffer {name!r} must be an ndarray, a Tensor or None, got {type(array).__name__}"
             )
-        for hook in registration_hooks("buffer"):  # torch's global ones, after the checks (their result unchecked)
-            result = hook(self, name, array)
-            if result is not None:
-                array = result
+        array = registered("buffer", self, name, array)  # torch's global hooks, after the checks (result unchecked)
         self.__dict__.setdefault("_buffer_keys", {})[name] = None
         transient = self.__dict__.setdefault("_non_persistent_buffers", set())
         if persistent:
@@ -829,14 +853,10 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
         _check_member_name(self, "add_module", name, Module)
-        for hook in registration_hooks("module"):  # torch's global ones
-            result = hook(self, name, module)
-            if result is not None:
-                module = result
-        if module is None:
-            setattr(self, name, module)
-        else:
-            set_member(self, name, module)
+        if module is not None and self._contents is not None:
+            set_member(self, name, module)  # a container's entry: storing it runs the hooks (once), as its [] = does
+            return
+        self._store_member(name, registered("module", self, name, module))  # torch's global hooks
 
     def register_module(self, name: str, module: Module | None) -> None:
         """Alias of :meth:`add_module`."""
@@ -857,12 +877,10 @@ class Module:
                 f"register_parameter: {name!r} must be an nn.Parameter, a leaf Value or None, got {type(param).__name__}"
             )
         _check_member_name(self, "register_parameter", name, (Parameter, Value))
-        if param is not None:
-            for hook in registration_hooks("parameter"):  # torch's global ones
-                result = hook(self, name, param)
-                if result is not None:
-                    param = result
-        setattr(self, name, param)
+        if isinstance(param, Parameter) and self._contents is not None:
+            setattr(self, name, param)  # a container's assignment (a ParameterDict's entry) stores it, hooks run once
+        else:
+            self._store_member(name, param if param is None else registered("parameter", self, name, param))
         mark_value_parameters([param])  # (after the checks: a refused Value stays unmarked)
 
     def get_submodule(self, target: str) -> Module:
@@ -1430,21 +1448,26 @@ def register_module_full_backward_hook(hook: Callable[..., Any]) -> HookHandle:
 
 
 def register_module_buffer_registration_hook(hook: Callable[..., Any]) -> HookHandle:
-    """Call ``hook(module, name, buffer)`` each time ``register_buffer`` registers a buffer, as torch's; a result
-    other than None is registered instead. The handle's ``remove()`` unregisters it. Unlike torch's, assigning an
-    array to a buffer's attribute does not call it (only ``register_buffer`` and assigning an ``nn.Buffer`` do)."""
+    """Call ``hook(module, name, buffer)`` each time a buffer is registered, as torch's: by ``register_buffer``, by
+    assigning an ``nn.Buffer``, and by assigning an array, a Tensor or None to a buffer's attribute; a result other
+    than None is registered instead. The handle's ``remove()`` unregisters it."""
     return add_global_hook("register_module_buffer_registration_hook", "_buffer_registration_hooks", hook)
 
 
 def register_module_module_registration_hook(hook: Callable[..., Any]) -> HookHandle:
-    """Call ``hook(module, name, submodule)`` each time ``add_module`` / ``register_module`` adds a sub-module, as
-    torch's; a result other than None is added instead. The handle's ``remove()`` unregisters it. Unlike torch's,
-    assigning a module to an attribute (``self.fc = nn.Linear(...)``) or building a container does not call it."""
+    """Call ``hook(module, name, submodule)`` each time a sub-module is registered, as torch's: by ``add_module`` /
+    ``register_module`` (None too), by assigning a Module to an attribute (``self.fc = nn.Linear(...)``) or None
+    to a sub-module's, and for each entry a Sequential, ModuleList or ModuleDict is built with or given (``[i] =``,
+    ``append``, ``extend``, ``update``; not ``insert``, as torch's); a result other than None is added instead.
+    The handle's ``remove()`` unregisters it. Unlike torch's, assigning None to an attribute already None does not
+    call it (a sub-module set to None leaves a plain None attribute here, not an empty sub-module slot)."""
     return add_global_hook("register_module_module_registration_hook", "_module_registration_hooks", hook)
 
 
 def register_module_parameter_registration_hook(hook: Callable[..., Any]) -> HookHandle:
-    """Call ``hook(module, name, param)`` each time ``register_parameter`` registers a parameter (not None), as
-    torch's; a result other than None is registered instead. The handle's ``remove()`` unregisters it. Unlike
-    torch's, assigning an ``nn.Parameter`` to an attribute does not call it."""
+    """Call ``hook(module, name, param)`` each time a parameter (not None) is registered, as torch's: by
+    ``register_parameter``, by assigning an ``nn.Parameter`` to an attribute (a layer's own weight and bias in its
+    ``__init__``), and for each entry a ParameterList or ParameterDict is built with or given (made a Parameter
+    first); a result other than None is registered instead. The handle's ``remove()`` unregisters it. A leaf
+    ``Value`` assigned to an attribute (the micrograd-style parameters, which torch has not) does not call it."""
     return add_global_hook("register_module_parameter_registration_hook", "_parameter_registration_hooks", hook)

@@ -6,22 +6,36 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-__all__ = ["GLOBAL_ALWAYS_CALLED", "GLOBAL_CALL_HOOKS", "GLOBAL_HOOKS", "HOOK_TABLES", "hooks_of"]
+__all__ = [
+    "GLOBAL_ALWAYS_CALLED",
+    "GLOBAL_CALL_HOOKS",
+    "GLOBAL_HOOKS",
+    "GLOBAL_REGISTRATION_HOOKS",
+    "HOOK_TABLES",
+    "REGISTRATION_TABLES",
+    "hooks_of",
+]
 
 #: The attributes of a Module holding its hook tables.
 HOOK_TABLES = frozenset({"_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks"})
+
+#: The tables of the global registration hooks (``register_buffer``, ``add_module``, ``register_parameter``).
+REGISTRATION_TABLES = frozenset(f"_{kind}_registration_hooks" for kind in ("buffer", "module", "parameter"))
 
 #: The hooks common to all modules, by table: the four of :data:`HOOK_TABLES` (run around every module's call,
 #: before the module's own) and the registration hooks of ``register_buffer``, ``register_parameter`` and
 #: ``add_module``. Each maps a hook's id to (hook, with_kwargs).
 GLOBAL_HOOKS: dict[str, OrderedDict[int, tuple[Any, bool]]] = {
-    kind: OrderedDict()
-    for kind in (*sorted(HOOK_TABLES), *(f"_{kind}_registration_hooks" for kind in ("buffer", "module", "parameter")))
+    kind: OrderedDict() for kind in (*sorted(HOOK_TABLES), *sorted(REGISTRATION_TABLES))
 }
 
 #: The ids of the global hooks of :data:`HOOK_TABLES`: while it is empty (falsy) a module without hooks of its
 #: own is called directly (``Module.__call__`` tests it and one dict key).
 GLOBAL_CALL_HOOKS: set[int] = set()
+
+#: The ids of the live global registration hooks (of :data:`REGISTRATION_TABLES`): while it is empty (falsy)
+#: ``Module.__setattr__`` and the containers store a member without looking for hooks to run.
+GLOBAL_REGISTRATION_HOOKS: set[int] = set()
 
 #: The ids of the global forward hooks registered with ``always_call=True``.
 GLOBAL_ALWAYS_CALLED: set[int] = set()

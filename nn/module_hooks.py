@@ -11,7 +11,15 @@ from collections import OrderedDict
 from typing import Any
 
 from .module_backward_hooks import backward_hook_call
-from .module_global_hooks import GLOBAL_ALWAYS_CALLED, GLOBAL_CALL_HOOKS, GLOBAL_HOOKS, HOOK_TABLES, hooks_of
+from .module_global_hooks import (
+    GLOBAL_ALWAYS_CALLED,
+    GLOBAL_CALL_HOOKS,
+    GLOBAL_HOOKS,
+    GLOBAL_REGISTRATION_HOOKS,
+    HOOK_TABLES,
+    REGISTRATION_TABLES,
+    hooks_of,
+)
 from .warning_site import user_stacklevel
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "add_global_hook",
     "add_hook",
     "call_with_hooks",
+    "registered",
 ]
 
 _ids = itertools.count()
@@ -86,20 +95,29 @@ def add_global_hook(
     if not callable(hook):
         raise TypeError(f"{function}: the hook must be callable, got {type(hook).__name__}")
     hooks = GLOBAL_HOOKS[kind]
-    handle = HookHandle(
-        hooks, GLOBAL_CALL_HOOKS if kind in HOOK_TABLES else None, GLOBAL_ALWAYS_CALLED if always_call else None
+    live = (
+        GLOBAL_CALL_HOOKS if kind in HOOK_TABLES else GLOBAL_REGISTRATION_HOOKS if kind in REGISTRATION_TABLES else None
     )
+    handle = HookHandle(hooks, live, GLOBAL_ALWAYS_CALLED if always_call else None)
     hooks[handle.id] = (hook, bool(with_kwargs))
-    if kind in HOOK_TABLES:
-        GLOBAL_CALL_HOOKS.add(handle.id)
+    if live is not None:
+        live.add(handle.id)
     if always_call:
         GLOBAL_ALWAYS_CALLED.add(handle.id)
     return handle
 
 
-def registration_hooks(kind: str) -> list[Any]:
-    """The global registration hooks of ``kind`` (``"buffer"``, ``"module"`` or ``"parameter"``), in order."""
-    return [hook for hook, _ in list(GLOBAL_HOOKS[f"_{kind}_registration_hooks"].values())]
+def registered(kind: str, module: Any, name: str, member: Any) -> Any:
+    """``member`` after torch's global registration hooks of ``kind`` (``"buffer"``, ``"module"`` or
+    ``"parameter"``): each is called as ``hook(module, name, member)``, in order, and a result other than None
+    replaces the member the next one sees. Without any registration hook (the usual case) ``member`` itself."""
+    if not GLOBAL_REGISTRATION_HOOKS:
+        return member
+    for hook, _ in list(GLOBAL_HOOKS[f"_{kind}_registration_hooks"].values()):  # (a copy: a hook may remove one)
+        result = hook(module, name, member)
+        if result is not None:
+            member = result
+    return member
 
 
 def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

@@ -209,3 +209,139 @@ def test_global_registration_hooks_see_and_may_replace_what_register_calls_regis
 def test_a_global_hook_must_be_callable():
     with pytest.raises(TypeError, match="register_module_forward_hook"):
         nn.modules.module.register_module_forward_hook("not a hook")
+
+
+def _assignment_registrations(lib, register_global):
+    """(kind, owner class, name, member class) for each registration hook call, step by step, when a model is
+    built and changed by plain assignments and container operations (no register_* call), in ``lib``."""
+    seen = []
+
+    def logger(kind):
+        return lambda module, name, member: seen.append((kind, type(module).__name__, name, type(member).__name__))
+
+    def ones(*shape):
+        return _as_tensor(lib, np.ones(shape))
+
+    class Model(lib.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = lib.Linear(2, 3)  # the parameter hooks for its weight and bias, then the module hook for fc
+            self.scale = lib.Parameter(ones(3))
+            self.register_buffer("count", ones(1))
+            self.note = "not a member"
+
+    made = {}  # what the steps build: the model and the containers the later steps change
+
+    def make(key, build):
+        return lambda: made.__setitem__(key, build())
+
+    steps = {
+        "build": make("model", Model),
+        "fc = None": lambda: setattr(made["model"], "fc", None),
+        "scale = None": lambda: setattr(made["model"], "scale", None),
+        "scale = Parameter": lambda: setattr(made["model"], "scale", lib.Parameter(ones(2))),
+        "count = tensor": lambda: setattr(made["model"], "count", ones(1)),
+        "count = None": lambda: setattr(made["model"], "count", None),
+        "plain = 3": lambda: setattr(made["model"], "plain", 3),
+        "Sequential": make("sequential", lambda: lib.Sequential(lib.ReLU(), lib.Tanh())),
+        "Sequential[0] =": lambda: made["sequential"].__setitem__(0, lib.Tanh()),
+        "Sequential.append": lambda: made["sequential"].append(lib.ReLU()),
+        "Sequential.extend": lambda: made["sequential"].extend([lib.ReLU()]),
+        "Sequential.insert": lambda: made["sequential"].insert(0, lib.ReLU()),
+        "Sequential.name =": lambda: setattr(made["sequential"], "head", lib.ReLU()),
+        "ModuleList": make("modules", lambda: lib.ModuleList([lib.ReLU()])),
+        "ModuleList.append": lambda: made["modules"].append(lib.ReLU()),
+        "ModuleList.extend": lambda: made["modules"].extend([lib.ReLU(), lib.Tanh()]),
+        "ModuleList.insert": lambda: made["modules"].insert(0, lib.ReLU()),
+        "ModuleList[1] =": lambda: made["modules"].__setitem__(1, lib.Tanh()),
+        "ModuleList +=": lambda: made["modules"].__iadd__([lib.ReLU()]),
+        "ModuleDict": make("named", lambda: lib.ModuleDict({"a": lib.ReLU()})),
+        "ModuleDict[b] =": lambda: made["named"].__setitem__("b", lib.ReLU()),
+        "ModuleDict.update": lambda: made["named"].update({"c": lib.Tanh()}),
+        "ParameterList": make("parameters", lambda: lib.ParameterList([lib.Parameter(ones(1)), ones(2)])),
+        "ParameterList.append": lambda: made["parameters"].append(ones(1)),
+        "ParameterList[0] =": lambda: made["parameters"].__setitem__(0, ones(3)),
+        "ParameterDict": make("parameter_dict", lambda: lib.ParameterDict({"a": ones(1)})),
+        "ParameterDict[b] =": lambda: made["parameter_dict"].__setitem__("b", lib.Parameter(ones(1))),
+        "ParameterDict.update": lambda: made["parameter_dict"].update({"c": ones(1)}),
+    }
+    handles = [
+        register_global.register_module_buffer_registration_hook(logger("buffer")),
+        register_global.register_module_parameter_registration_hook(logger("parameter")),
+        register_global.register_module_module_registration_hook(logger("module")),
+    ]
+    log = {}
+    try:
+        for step, action in steps.items():
+            action()
+            log[step], seen[:] = list(seen), []
+    finally:
+        for handle in handles:
+            handle.remove()
+    return log
+
+
+def test_assignments_and_containers_run_the_global_registration_hooks_as_torchs():
+    ours = _assignment_registrations(nn, nn.modules.module)
+    theirs = _assignment_registrations(torch.nn, torch.nn.modules.module)
+    assert ours.keys() == theirs.keys()
+    for step in theirs:
+        assert ours[step] == theirs[step], step
+
+
+def _replaced_by_hooks(lib, register_global):
+    """What plain assignments store when the registration hooks return replacements."""
+
+    def ones(*shape):
+        return _as_tensor(lib, np.ones(shape))
+
+    handles = [
+        register_global.register_module_parameter_registration_hook(lambda m, n, p: lib.Parameter(ones(1) * 7)),
+        register_global.register_module_module_registration_hook(lambda m, n, s: lib.Tanh()),
+        register_global.register_module_buffer_registration_hook(lambda m, n, b: ones(1) * 9),
+    ]
+    try:
+        model = lib.Module()
+        model.w = lib.Parameter(ones(3))
+        model.act = lib.ReLU()
+        model.register_buffer("count", None)
+        model.count = ones(2)
+        listed = lib.ModuleList([lib.ReLU()])
+        sequential = lib.Sequential(lib.ReLU())
+        parameters = lib.ParameterList([ones(2)])
+    finally:
+        for handle in handles:
+            handle.remove()
+    return (
+        _values(model.w).tolist(),
+        type(model.act).__name__,
+        np.asarray(_values(model.count)).tolist(),
+        type(listed[0]).__name__,
+        type(sequential[0]).__name__,
+        _values(parameters[0]).tolist(),
+    )
+
+
+def test_a_registration_hooks_result_replaces_an_assigned_member_as_torchs():
+    assert _replaced_by_hooks(nn, nn.modules.module) == _replaced_by_hooks(torch.nn, torch.nn.modules.module)
+
+
+def test_register_calls_and_add_module_on_a_container_run_each_hook_once():
+    calls = []
+    handles = [
+        nn.modules.module.register_module_parameter_registration_hook(lambda m, n, p: calls.append(("p", n))),
+        nn.modules.module.register_module_module_registration_hook(lambda m, n, s: calls.append(("m", n))),
+    ]
+    try:
+        model = nn.Module()
+        model.register_parameter("w", nn.Parameter(Tensor(np.ones(2))))
+        model.add_module("act", nn.ReLU())
+        sequential = nn.Sequential()
+        sequential.add_module("first", nn.ReLU())
+        listed = nn.ModuleList([nn.ReLU()])
+        listed.add_module("0", nn.Tanh())
+        nn.ParameterDict().register_parameter("a", nn.Parameter(Tensor(np.ones(1))))
+    finally:
+        for handle in handles:
+            handle.remove()
+    assert calls == [("p", "w"), ("m", "act"), ("m", "first"), ("m", "0"), ("m", "0"), ("p", "a")]
