@@ -67,7 +67,7 @@ _OPERATORS: dict[str, tuple[str, str]] = {
     "floor_divide": ("__floordiv__", "__rfloordiv__"),
     "remainder": ("__mod__", "__rmod__"),
     "mod": ("__mod__", "__rmod__"),
-    "power": ("__pow__", "__rpow__"),
+    "power": ("_numpy_power", "__rpow__"),  # (a Tensor's ** takes torch's rsqrt for the exponent -0.5)
     "matmul": ("__matmul__", "__rmatmul__"),
     "greater": ("__gt__", "__lt__"),
     "greater_equal": ("__ge__", "__le__"),

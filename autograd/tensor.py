@@ -321,6 +321,12 @@ def _with_number(tensor: Tensor, number: float | int, variant: Any, function: An
     return Tensor._from_unary_op(out, variant, tensor, scalar)
 
 
+def _reciprocal_square_root(x: np.ndarray, exponent: Any) -> np.ndarray:
+    """x ** -0.5 (``exponent``) as torch's pow computes it, 1 / sqrt(x): -inf at -0.0 (sqrt(-0.0) is -0.0), nan at
+    -inf."""
+    return np.reciprocal(np.sqrt(x))
+
+
 def category_result_type(dtypes: Any) -> np.dtype:
     """The dtype torch gives tensors of ``dtypes`` joined (``cat``): the widest of those in the highest category
     (bool < integer < floating), so float32 beside int64 is float32 (numpy would give float64)."""
@@ -682,6 +688,14 @@ class Tensor(
         return self._binary(other, ew.div, _true_divide, reflected=True)
 
     def __pow__(self, other: TensorLike) -> Tensor:
+        """self ** other; of a number -0.5, 1 / sqrt(self), as torch computes it (its rsqrt): -inf at -0.0 and nan
+        at -inf, where IEEE pow, and numpy's np.power (:meth:`_numpy_power`), give +inf and 0."""
+        if type(other) is float and other == -0.5:
+            return self._binary(other, ew.pow, _reciprocal_square_root)
+        return self._numpy_power(other)
+
+    def _numpy_power(self, other: TensorLike) -> Tensor:
+        """np.power(self, other): ``**`` with IEEE pow's values for every exponent, as numpy's."""
         if type(other) is int and other < 0 and self._data.dtype.kind in "iu":  # torch refuses a negative number here
             raise ArgumentRangeError(
                 f"pow: Integers to negative integer powers are not allowed ({self.data.dtype} tensor ** {other}); "

@@ -287,6 +287,8 @@ class Value(Node, NumpyFunctions):
     def __pow__(self, other: ValueLike) -> Value:
         return _record(ew.pow, shared_math.power, self, other)
 
+    _numpy_power = __pow__  # np.power(value, y): IEEE pow's values, as ** gives them
+
     def __rpow__(self, other: ValueLike) -> Value:
         return _record(ew.pow, shared_math.power, other, self)
 
