@@ -37,7 +37,7 @@ from .array_methods import register_array_functions
 from .backprop import backward_order
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
-from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
+from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp, numpy_cumsum
 from .default_dtype import finfo, get_default_dtype, iinfo, set_default_dtype
 from .devices import device
 from .draw import GraphvizNotFoundError, backward_steps, draw_dot, draw_graph, render
@@ -203,7 +203,7 @@ register_numpy_functions(
         np.trace: trace,
         np.diagonal: diagonal,
         np.diag: diag,
-        np.cumsum: cumsum,
+        np.cumsum: numpy_cumsum,  # (a leading -0.0 stays -0.0, as numpy's; torch's cumsum gives +0.0)
         np.cumprod: cumprod,
         np.diff: diff,
         np.sort: sort,

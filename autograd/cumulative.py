@@ -20,7 +20,7 @@ from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
 from .torch_keywords import UNSET, ValuesAndIndices, torch_dim
 
-__all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp"]
+__all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp", "numpy_cumsum"]
 
 
 def _tensor(x: TensorLike) -> Tensor:
@@ -60,10 +60,26 @@ def _like_input(result: Tensor, a: TensorLike, axis: int | None) -> Tensor:
 
 def cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
     """Running sum out_j = sum_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None; of
-    ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j."""
-    axis = _along("cumsum", axis, dim)
-    x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumsum")
-    out = Tensor._from_op(rules.cumsum_data(x._data, along), rules.cumsum, (x,), {"axis": along})
+    ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j.
+
+    As torch's, the sum starts from +0.0, so a leading run of -0.0 sums to +0.0 (numpy's ``np.cumsum`` of a Tensor,
+    :func:`numpy_cumsum`, keeps numpy's -0.0 there)."""
+    return _cumsum(a, _along("cumsum", axis, dim), dtype, from_zero=True)
+
+
+def numpy_cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None) -> Tensor:
+    """``np.cumsum`` (and ``np.add.accumulate``) of a Tensor: :func:`cumsum` as numpy's, whose running sum starts
+    from the first entry, so a leading -0.0 stays -0.0."""
+    return _cumsum(a, axis, dtype, from_zero=False)
+
+
+def _cumsum(a: TensorLike, axis: int | None, dtype: Any, from_zero: bool) -> Tensor:
+    tensor = _tensor(a)
+    x, along = _flattened_or_axis(tensor._summand(dtype), axis, "cumsum")
+    data = rules.cumsum_data(x._data, along)
+    if from_zero and tensor.ndim:  # (torch's cumsum of a 0-d tensor is a copy: -0.0 stays)
+        data = rules.from_positive_zero(data, x._data, along)
+    out = Tensor._from_op(data, rules.cumsum, (x,), {"axis": along})
     return _like_input(out, a, axis)
 
 

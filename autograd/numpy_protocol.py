@@ -110,8 +110,8 @@ _METHOD_NAMES = {
 #: np.sum with axis 0 by default)
 _REDUCTIONS: dict[str, Callable[..., Any]] = {"add": np.sum, "multiply": np.prod, "maximum": np.max, "minimum": np.min}
 
-#: ufunc.accumulate -> the running method
-_ACCUMULATIONS = {"add": "cumsum", "multiply": "cumprod"}
+#: ufunc.accumulate -> the numpy function of the same running result (np.add.accumulate is np.cumsum along axis 0)
+_ACCUMULATIONS: dict[str, Callable[..., Any]] = {"add": np.cumsum, "multiply": np.cumprod}
 
 _FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
 
@@ -157,7 +157,7 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
         if method == "reduce" and name in _REDUCTIONS:  # dtype=, initial=, where= as np.sum & co. take them
             return _FUNCTIONS[_REDUCTIONS[name]](inputs[0], **{"axis": 0, **kwargs})
         if method == "accumulate" and name in _ACCUMULATIONS and set(kwargs) <= {"axis", "dtype"}:
-            return getattr(inputs[0], _ACCUMULATIONS[name])(kwargs.get("axis", 0), kwargs.get("dtype"))
+            return _FUNCTIONS[_ACCUMULATIONS[name]](inputs[0], kwargs.get("axis", 0), kwargs.get("dtype"))
     if method != "__call__":  # on constants the plain result, with numpy's options (axis=, dtype=, keepdims=, ...)
         if _needs_grad(inputs):
             raise TypeError(

@@ -156,3 +156,27 @@ def test_logcumsumexp_second_derivatives_match_finite_differences():
     x = np.array([[0.5, -1.0, 2.0, 0.3], [-3.0, 1.5, 0.0, 0.2]])
     assert ag.gradgradcheck(lambda t: (ag.logcumsumexp(t, 1) ** 2).sum(), [x])
     assert ag.gradgradcheck(lambda t: (ag.logcumsumexp(t, 0) * ag.logcumsumexp(t, 0)).sum(), [x])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_torch_named_cumsum_starts_from_positive_zero_as_torchs(dtype):
+    """torch's running sum starts from +0.0: a leading run of -0.0 sums to +0.0 (a 0-d tensor is copied)."""
+    torch = pytest.importorskip("torch")
+    data = np.array([[-0.0, -0.0, 1.0, -0.0], [-0.0, 2.0, -0.0, -0.0], [1.0, -0.0, -0.0, np.nan]], dtype=dtype)
+    for dim in (0, 1, -1):
+        expected = torch.tensor(data).cumsum(dim).numpy()
+        for got in (Tensor(data).cumsum(dim), ag.cumsum(Tensor(data), dim=dim), Tensor(data).clone().cumsum_(dim)):
+            np.testing.assert_array_equal(got.data, expected)
+            np.testing.assert_array_equal(np.signbit(got.data), np.signbit(expected))
+    zero = np.array(-0.0, dtype=dtype)
+    assert np.signbit(Tensor(zero).cumsum(0).data) == np.signbit(torch.tensor(zero).cumsum(0).numpy())
+
+
+def test_numpys_cumsum_of_a_tensor_keeps_numpys_leading_negative_zero():
+    data = np.array([[-0.0, -0.0, 1.0], [-0.0, 2.0, -0.0]])
+    for axis in (0, 1):
+        for got, expected in (
+            (np.cumsum(Tensor(data), axis), np.cumsum(data, axis)),
+            (np.add.accumulate(Tensor(data), axis), np.add.accumulate(data, axis)),
+        ):
+            np.testing.assert_array_equal(np.signbit(got.data), np.signbit(expected))

@@ -39,6 +39,18 @@ def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
     return quietly(lambda: np.cumsum(x, axis, dtype=wide).astype(x.dtype))  # (the rounding may overflow to inf)
 
 
+def from_positive_zero(out: np.ndarray, x: np.ndarray, axis: int) -> np.ndarray:
+    """``out`` = cumsum_data(x, axis) as torch's running sum gives it, which starts from +0.0: where it is still
+    -0.0 (a leading run of -0.0 entries: +0.0 + -0.0 is +0.0) it is +0.0, every other entry as it is. Only a first
+    entry -0.0 starts such a run, so only the first slice is looked at (``out`` is changed in place)."""
+    if out.dtype.kind != "f" or x.shape[axis] == 0:
+        return out
+    first = np.take(x, 0, axis)
+    if np.any(np.signbit(first) & (first == 0)):
+        out += 0.0  # -0.0 + 0.0 is +0.0; nan, inf and every other value stay
+    return out
+
+
 def cumprod_data(x: np.ndarray, axis: int) -> np.ndarray:
     """prod_{k <= j} x_k along ``axis``, float32 (float16) multiplied in float64 (float32) and rounded once, as
     :func:`cumsum_data`; an integer or boolean x keeps its dtype; IEEE inf on overflow, no warning."""
