@@ -140,6 +140,14 @@ def _refuse_values(array: np.ndarray) -> None:
         )
 
 
+VALUE_NOT_TENSOR = (
+    "Values (the scalar engine's nodes) and Tensors make separate graphs: Tensor(value.data) makes a constant "
+    "(no gradient reaches the Value), or compute with Tensors throughout (a 0-d Tensor is a scalar: "
+    "Tensor(2.0, requires_grad=True))"
+)
+"""What to do with a Value given where a Tensor is expected: copying its number would silently cut the graph."""
+
+
 def ragged_error(where: str, data: Any, error: ValueError) -> ValueError:
     """The error for nested lists numpy found ragged (its ``error``), naming ``where`` and, as torch's, the first
     dim whose sequences differ in length (:func:`_ragged_place`), e.g. "expected a sequence of length 2 at dim 1
@@ -410,6 +418,8 @@ class Tensor(
                 f"autograd.zeros({sizes}), autograd.empty({sizes}) or autograd.FloatTensor({sizes})"
             )
         if isinstance(data, Node):
+            if not isinstance(data, Tensor):  # a Value: its number as a constant would cut the graph silently
+                raise TypeError(f"Tensor: got a {type(data).__name__}, not numbers; {VALUE_NOT_TENSOR}")
             data = data._data
         if dtype is not None:  # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype
             _check_real_values(data)

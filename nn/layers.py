@@ -56,7 +56,7 @@ def _as_tensor(x: Any, layer: str) -> Tensor:
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{layer}: expected a Tensor or array-like input, got {type(x).__name__}") from error
+        raise TypeError(f"{layer}: expected a Tensor or array-like input, got {type(x).__name__} ({error})") from error
 
 
 def _accepts_rng(function: Callable[..., Any]) -> bool:

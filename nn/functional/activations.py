@@ -30,6 +30,7 @@ from autograd.clipping import clipped_inside
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
+from autograd.tensor import VALUE_NOT_TENSOR
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import (
@@ -89,7 +90,7 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
     if isinstance(x, Tensor):
         tensor = x
     elif isinstance(x, Node):
-        raise TypeError(f"{function}: expected a Tensor or an array-like, got a {type(x).__name__}")
+        raise TypeError(f"{function}: expected a Tensor or an array-like, got a {type(x).__name__}; {VALUE_NOT_TENSOR}")
     else:
         array = np.asarray(x)
         if array.dtype.kind not in "fiub":

@@ -31,7 +31,9 @@ def _as_tensor(function: str, x: Any) -> Tensor:
     try:
         return Tensor(x)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{function}: expected a Tensor or array-like input, got {type(x).__name__}") from error
+        raise TypeError(
+            f"{function}: expected a Tensor or array-like input, got {type(x).__name__} ({error})"
+        ) from error
 
 
 def masked_dropout(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: np.random.Generator) -> Tensor:

@@ -1,0 +1,59 @@
+"""The mistakes students of the course make with the library, and what they get: an error that names the problem
+and the fix, or torch's own behaviour where torch accepts the code (compared with torch when it is installed)."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value
+
+F = nn.functional
+
+
+# -- a Value (the scalar engine) where a Tensor is expected --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda v: nn.Linear(1, 1, dtype=np.float64)(v),
+        lambda v: nn.Sequential(nn.Linear(1, 1, dtype=np.float64), nn.Tanh())(v),
+        lambda v: nn.Dropout(0.5)(v),
+        lambda v: F.dropout(v, 0.5),
+        lambda v: nn.PReLU(dtype=np.float64)(v),
+        lambda v: nn.Flatten(0)(v),
+        lambda v: nn.LayerNorm(1)(v),
+        lambda v: nn.Conv2d(1, 1, 1)(v),
+        lambda v: F.mse_loss(v, 1.0),
+        lambda v: F.relu(v),
+        lambda v: Tensor(v),
+    ],
+    ids=[
+        "Linear",
+        "Sequential",
+        "Dropout",
+        "dropout",
+        "PReLU",
+        "Flatten",
+        "LayerNorm",
+        "Conv2d",
+        "mse_loss",
+        "relu",
+        "Tensor",
+    ],
+)
+def test_a_value_given_to_a_tensor_layer_is_refused_with_the_way_out(call):
+    # before, Dropout and PReLU returned a Tensor that silently cut the graph (no gradient reached the Value), and
+    # Linear, Conv2d, LayerNorm, Flatten said "input of shape ()" without naming the Value
+    v = Value(0.5)
+    with pytest.raises(TypeError, match=r"Value.*separate graphs.*Tensor\(value\.data\)"):
+        call(v)
+    assert v.grad == 0
+
+
+def test_a_tensor_of_a_tensor_still_copies_its_numbers():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    copy = Tensor(x)  # torch.tensor(t) copies t's numbers, outside the graph
+    assert copy.tolist() == [1.0, 2.0] and not copy.requires_grad
+    copy.data[0] = 5.0
+    assert x.tolist() == [1.0, 2.0]
