@@ -117,7 +117,7 @@ def _check_real_values(data: Any) -> None:
             data = quietly(np.asarray, data)
         except (ValueError, OverflowError):
             return  # a ragged list or a huge int: numpy's own conversion says so
-    _refuse_values(data)
+    refuse_values(data)
     if data.dtype == object and all(_real_number(value) for value in data.flat):
         return  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides (bool, float: fine)
     if data.dtype.kind not in "fiub":
@@ -129,14 +129,17 @@ def _real_number(value: Any) -> bool:
     return isinstance(value, (numbers.Real, np.bool_)) and not isinstance(value, Node)
 
 
-def _refuse_values(array: np.ndarray) -> None:
+def refuse_values(array: np.ndarray, where: str = "Tensor") -> None:
     """TypeError when the object array ``array`` (what numpy makes of a list) holds a Value: numpy's "unsupported
-    dtype object" would not say that the scalar engine's nodes cannot be a Tensor's numbers, nor what to do."""
+    dtype object" would not say that the scalar engine's nodes cannot be a Tensor's numbers, nor what to do.
+    ``where`` names the function that was given the list (a layer or a loss of a list of the scalar MLP's
+    outputs)."""
     if array.dtype == object and any(isinstance(item, Node) for item in array.flat):
         raise TypeError(
-            "Tensor: the data holds Values (the scalar engine's nodes), and a Tensor is made of numbers: "
+            f"{where}: the data holds Values (the scalar engine's nodes), and a Tensor is made of numbers: "
             "Tensor([v.data for v in values]) makes a constant, or compute with Tensors throughout "
-            "(autograd.stack joins Tensors and keeps their gradients)"
+            "(autograd.stack joins Tensors and keeps their gradients), or with Values throughout (a loss of "
+            "Values: Value.sum([(y - t) ** 2 for y, t in zip(outputs, targets)]))"
         )
 
 
@@ -433,7 +436,7 @@ class Tensor(
             if "inhomogeneous" not in str(error):
                 raise
             raise ragged_error("Tensor", data, error) from None
-        _refuse_values(array)
+        refuse_values(array)
         if array.dtype == object and any(_beyond_64_bits(value) for value in array.flat):
             raise _unfit_number(np.int64, "an integer beyond 64 bits")
         requires_grad = checked_requires_grad(requires_grad, "Tensor")

@@ -57,3 +57,33 @@ def test_a_tensor_of_a_tensor_still_copies_its_numbers():
     assert copy.tolist() == [1.0, 2.0] and not copy.requires_grad
     copy.data[0] = 5.0
     assert x.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda outputs: F.mse_loss(outputs, [1.0, -1.0]),
+        lambda outputs: F.l1_loss(Tensor([1.0, -1.0]), outputs),
+        lambda outputs: F.binary_cross_entropy_with_logits(outputs, [1.0, 0.0]),
+        lambda outputs: F.cross_entropy([outputs], [0]),
+        lambda outputs: F.relu(outputs),
+    ],
+    ids=["mse_loss", "l1_loss target", "bce_with_logits", "cross_entropy", "relu"],
+)
+def test_a_list_of_scalar_mlp_outputs_given_to_a_loss_names_the_values(loss):
+    # before: "expected real numbers, got an array of dtype object", which named neither the Values nor the fix
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    outputs = [mlp([0.5, -1.0]), mlp([1.0, 2.0])]
+    with pytest.raises(TypeError, match=r"holds Values.*Value\.sum\("):
+        loss(outputs)
+
+
+def test_the_scalar_loss_the_hint_suggests_trains_the_scalar_mlp():
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    inputs, targets = [[0.5, -1.0], [1.0, 2.0]], [1.0, -1.0]
+    outputs = [mlp(x) for x in inputs]
+    loss = Value.sum([(y - t) ** 2 for y, t in zip(outputs, targets)])
+    loss.backward()
+    by_hand = sum((y.data - t) ** 2 for y, t in zip(outputs, targets))
+    assert loss.data == pytest.approx(by_hand, rel=1e-12)
+    assert any(p.grad != 0 for p in mlp.parameters())

@@ -30,7 +30,7 @@ from autograd.clipping import clipped_inside
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
-from autograd.tensor import VALUE_NOT_TENSOR
+from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
 from autograd.torch_keywords import UNSET, torch_dim
 
 from ..checks import (
@@ -94,6 +94,7 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
     else:
         array = np.asarray(x)
         if array.dtype.kind not in "fiub":
+            refuse_values(array, function)
             raise TypeError(f"{function}: expected real numbers, got an array of dtype {array.dtype}")
         tensor = Tensor(array)
     if tensor.dtype.kind != "f":

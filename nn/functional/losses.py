@@ -38,6 +38,7 @@ from autograd.clipping import huber_terms, smooth_l1_terms
 from autograd.quiet import quiet, quietly
 from autograd.shape_errors import ArgumentRangeError
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
+from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
 from autograd.tensor_functions import in_class_range
 
 from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
@@ -113,10 +114,13 @@ def _paired(
     """
     prediction = as_float_tensor(prediction, loss)
     if isinstance(target, Node) and not isinstance(target, Tensor):
-        raise TypeError(f"{loss}: {other} must be a Tensor or an array-like, got a {type(target).__name__}")
+        raise TypeError(
+            f"{loss}: {other} must be a Tensor or an array-like, got a {type(target).__name__}; {VALUE_NOT_TENSOR}"
+        )
     if not (isinstance(target, Tensor) and target.dtype.kind == "f"):
         array = np.asarray(target._data if isinstance(target, Tensor) else target)
         if array.dtype.kind not in "fiub":
+            refuse_values(array, f"{loss} ({other})")
             raise TypeError(f"{loss}: {other} must hold real numbers, got dtype {array.dtype}")
         target = Tensor(array, dtype=prediction.dtype)
     if target.shape != prediction.shape:
