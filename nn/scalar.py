@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, generator_for
+from autograd import Tensor, Value, generator_for
 
 from .checks import check_positive_int
 from .module import Module, mark_value_parameters
@@ -95,21 +95,36 @@ def _chosen_activation(owner: str, activation: str | None, nonlin: bool | None) 
 
 def _checked_inputs(owner: str, x: Any) -> Sequence[Value | float]:
     """A neuron's or layer's inputs as a list or tuple: lists and tuples as they are, a 1-d array or another
-    ordered sequence as a list; a bare number, a dict, a set or a string is refused by name."""
+    ordered sequence as a list; a bare number, a dict, a set or a string is refused by name, and so is a batch
+    (a list of lists, or a 2-d array with more than one row and column), which the scalar engine takes one sample
+    per call (only the first item is looked at, so a sample costs nothing more)."""
     if type(x) is list or type(x) is tuple:
+        first = x[0] if x else None
+        if isinstance(first, (list, tuple)) or (isinstance(first, (np.ndarray, Tensor)) and first.ndim):
+            raise TypeError(
+                f"{_ONE_SAMPLE.format(owner=owner)}, got a batch of {len(x)} samples (a {type(x).__name__} "
+                f"of {type(x[0]).__name__}s); {_PER_SAMPLE}"
+            )
         return x
     if isinstance(x, np.ndarray) and x.ndim == 1:
         return x.tolist()
     if isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
         return list(x)
-    expected = f"{owner}: expected a list of input numbers or Values (one per input, micrograd's x = [2.0, 3.0])"
+    expected = _ONE_SAMPLE.format(owner=owner)
     shape = getattr(x, "shape", None)
     if isinstance(shape, tuple):  # an array or Tensor (a column vector, say): its shape and how to pass it
-        raise TypeError(
-            f"{expected}, got a {len(shape)}-d {type(x).__name__} of shape {shape}; pass its numbers as one list: "
-            "x.ravel().tolist()"
-        )
+        got = f"{expected}, got a {len(shape)}-d {type(x).__name__} of shape {shape}"
+        if sum(size > 1 for size in shape) > 1:  # rows of samples: ravelling them would mix the samples
+            raise TypeError(f"{got}, a batch of {shape[0]} samples; {_PER_SAMPLE.replace('xs', 'xs.tolist()')}")
+        raise TypeError(f"{got}; pass its numbers as one list: x.ravel().tolist()")
     raise TypeError(f"{expected}, got {type(x).__name__}" + (f" {x!r}" if isinstance(x, (int, float, Value)) else ""))
+
+
+_ONE_SAMPLE = "{owner}: expected a list of input numbers or Values (one per input, micrograd's x = [2.0, 3.0])"
+_PER_SAMPLE = (
+    "the scalar engine takes one sample per call: outputs = [model(x) for x in xs] (nn.Linear and nn.Sequential "
+    "take a batch as one Tensor)"
+)
 
 
 class Neuron(Module):

@@ -87,3 +87,29 @@ def test_the_scalar_loss_the_hint_suggests_trains_the_scalar_mlp():
     by_hand = sum((y.data - t) ** 2 for y, t in zip(outputs, targets))
     assert loss.data == pytest.approx(by_hand, rel=1e-12)
     assert any(p.grad != 0 for p in mlp.parameters())
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [[0.5, -1.0], [1.0, 2.0]],  # as many samples as inputs: each row went into Value(...) ("use Tensor")
+        [[0.5, -1.0], [1.0, 2.0], [0.0, 1.0]],  # "expected 2 inputs, got 3"
+        np.array([[0.5, -1.0], [1.0, 2.0], [0.0, 1.0]]),  # "pass its numbers as one list: x.ravel().tolist()"
+    ],
+    ids=["list of 2 lists", "list of 3 lists", "(3, 2) array"],
+)
+def test_a_batch_given_to_the_scalar_mlp_says_one_sample_per_call(batch):
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"batch of \d samples.*one sample per call: outputs = \[model\(x\) for x"):
+        mlp(batch)
+    rows = batch.tolist() if isinstance(batch, np.ndarray) else batch
+    outputs = [mlp(x) for x in rows]  # what the message says to write
+    assert len(outputs) == len(rows)
+
+
+def test_a_column_or_row_array_given_to_the_scalar_mlp_still_says_ravel():
+    mlp = nn.MLP(2, [1], seed=0)
+    for x in (np.array([[0.5], [-1.0]]), np.array([[0.5, -1.0]])):
+        with pytest.raises(TypeError, match=r"x\.ravel\(\)\.tolist\(\)"):
+            mlp(x)
+    assert mlp(np.array([[0.5], [-1.0]]).ravel().tolist()).data == mlp([0.5, -1.0]).data
