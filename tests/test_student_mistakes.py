@@ -113,3 +113,16 @@ def test_a_column_or_row_array_given_to_the_scalar_mlp_still_says_ravel():
         with pytest.raises(TypeError, match=r"x\.ravel\(\)\.tolist\(\)"):
             mlp(x)
     assert mlp(np.array([[0.5], [-1.0]]).ravel().tolist()).data == mlp([0.5, -1.0]).data
+
+
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy", "multi_margin_loss"])
+def test_float_class_labels_are_torch_runtime_error_with_the_conversion(loss):
+    torch = pytest.importorskip("torch")
+    scores, labels = np.zeros((4, 3)), np.array([0.0, 1.0, 2.0, 1.0])  # labels read from a float array
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.functional, loss)(torch.tensor(scores), torch.tensor(labels))
+    with pytest.raises(RuntimeError, match=r"target\.astype\(np\.int64\)"):
+        getattr(F, loss)(Tensor(scores), labels)
+    converted = getattr(F, loss)(Tensor(scores), labels.astype(np.int64)).item()
+    expected = getattr(torch.nn.functional, loss)(torch.tensor(scores), torch.tensor(labels).long()).item()
+    assert converted == pytest.approx(expected, rel=1e-12)

@@ -35,6 +35,7 @@ from autograd import (
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import broadcast_shape
 from autograd.clipping import huber_terms, smooth_l1_terms
+from autograd.index_errors import IndexDtypeError
 from autograd.quiet import quiet, quietly
 from autograd.shape_errors import ArgumentRangeError
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
@@ -197,10 +198,11 @@ def _class_indices_or_ignored(
     :class:`ClassIndexError` (torch's IndexError)."""
     indices = target._data if isinstance(target, Node) else np.asarray(target)
     expected = scores.shape[:axis] + scores.shape[axis + 1 :]
-    if indices.dtype.kind not in "iu":
-        raise TypeError(
+    if indices.dtype.kind not in "iu":  # torch's RuntimeError ("expected scalar type Long but found Float")
+        raise IndexDtypeError(
             f"{loss}: class-index targets must be integers, got dtype {indices.dtype} "
-            f"(target shape {indices.shape}, input shape {scores.shape})"
+            f"(target shape {indices.shape}, input shape {scores.shape}); convert them: target.astype(np.int64) "
+            "(target.long() for a Tensor)"
         )
     if indices.shape != expected:
         error = _target_shape_error(expected, indices.shape) if like_nll_loss else ShapeError
@@ -687,11 +689,17 @@ def cross_entropy(
     target_array = np.asarray(target._data if isinstance(target, Node) else target)
     if target_array.dtype.kind not in "iu":
         if target_array.shape != logits.shape:  # torch reads such a target as class indices: their error class
-            error = _target_shape_error(logits.shape[:axis] + logits.shape[axis + 1 :], target_array.shape)
+            index_shape = logits.shape[:axis] + logits.shape[axis + 1 :]
+            error = _target_shape_error(index_shape, target_array.shape)
             raise error(
                 f"cross_entropy: target must be integer class indices of shape "
-                f"{logits.shape[:axis] + logits.shape[axis + 1 :]} or class probabilities of the input's shape "
+                f"{index_shape} or class probabilities of the input's shape "
                 f"{logits.shape}; got a {target_array.dtype} target of shape {target_array.shape}"
+                + (
+                    "; class indices held as floats: target.astype(np.int64) (target.long() for a Tensor)"
+                    if target_array.shape == index_shape and target_array.dtype.kind == "f"
+                    else ""
+                )
             )
         if ignore_index >= 0:  # torch's test: its default -100, or any negative index, passes unused
             raise UnsupportedOptionError(
