@@ -104,8 +104,12 @@ class GradientDtypeError(TypeError, RuntimeError):
 
 
 def _no_gradient_dtype(where: str, dtype: np.dtype) -> GradientDtypeError:
-    """The error for ``requires_grad`` on a ``dtype`` Tensor, in torch's words."""
-    return GradientDtypeError(f"{where}: only Tensors of floating point dtype can require gradients, got dtype {dtype}")
+    """The error for ``requires_grad`` on a ``dtype`` Tensor, in torch's words, and the fix (weights written as
+    Python ints, ``Tensor([1, 2], requires_grad=True)``, make an int64 Tensor)."""
+    return GradientDtypeError(
+        f"{where}: only Tensors of floating point dtype can require gradients, got dtype {dtype}; make the numbers "
+        "floats: write 1.0 for 1, pass dtype=np.float64 (or np.float32), or convert with .double()/.float()"
+    )
 
 
 def _check_real_values(data: Any) -> None:

@@ -126,3 +126,23 @@ def test_float_class_labels_are_torch_runtime_error_with_the_conversion(loss):
     converted = getattr(F, loss)(Tensor(scores), labels.astype(np.int64)).item()
     expected = getattr(torch.nn.functional, loss)(torch.tensor(scores), torch.tensor(labels).long()).item()
     assert converted == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Tensor([1, 2, 3], requires_grad=True),
+        lambda: nn.Parameter(np.array([[1, 2]])),
+        lambda: Tensor([1, 2, 3]).requires_grad_(),
+    ],
+    ids=["Tensor", "Parameter", "requires_grad_"],
+)
+def test_weights_written_as_python_ints_are_refused_as_torch_with_the_fix(make):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="floating point"):
+        torch.tensor([1, 2, 3], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"got dtype int64; make the numbers floats.*dtype=np\.float64"):
+        make()
+    fixed = Tensor([1, 2, 3], dtype=np.float64, requires_grad=True)
+    (fixed * fixed).sum().backward()
+    assert fixed.grad.tolist() == [2.0, 4.0, 6.0]
