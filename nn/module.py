@@ -1398,12 +1398,17 @@ def check_input_dtype(layer: str, x: Tensor, parameter: Tensor, error: type[Type
     The default :class:`DtypeMismatchError` is also torch's RuntimeError; a layer for which torch raises another
     class, or none, passes ``TypeError``."""
     if x.dtype != parameter.dtype:
-        model_fix = "model.double()" if x.dtype == np.float64 else "model.float()"
+        # the model can take the input's dtype only if it is a float one (integer images: convert the input)
+        model_fix = _MODEL_DTYPE_METHODS.get(x.dtype.name)
         raise error(
             f"{layer}: input dtype {x.dtype} (input shape {x.shape}) does not match the layer's parameters "
-            f"({parameter.dtype}); convert the "
-            f"input (x.astype(np.{parameter.dtype.name})) or the model ({model_fix})"
+            f"({parameter.dtype}); convert the input (x.astype(np.{parameter.dtype.name}))"
+            + (f" or the model ({model_fix})" if model_fix else "")
         )
+
+
+#: The Module method that gives a model the parameters of a float input's dtype.
+_MODEL_DTYPE_METHODS = {"float64": "model.double()", "float32": "model.float()", "float16": "model.half()"}
 
 
 def _whole_numbers_for(array: np.ndarray, target_dtype: np.dtype) -> bool:

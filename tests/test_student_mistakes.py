@@ -146,3 +146,22 @@ def test_weights_written_as_python_ints_are_refused_as_torch_with_the_fix(make):
     fixed = Tensor([1, 2, 3], dtype=np.float64, requires_grad=True)
     (fixed * fixed).sum().backward()
     assert fixed.grad.tolist() == [2.0, 4.0, 6.0]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "model_fix"),
+    [(np.uint8, None), (np.int64, None), (np.float16, "model.half()"), (np.float64, "model.double()")],
+)
+def test_an_input_of_another_dtype_is_told_only_the_fixes_that_work(dtype, model_fix):
+    # before, uint8 images (and int64, bool) were told "or the model (model.float())", which the float32 model
+    # already is, and a float16 input the same instead of model.half()
+    model = nn.Linear(4, 2)  # float32
+    images = np.arange(8).reshape(2, 4).astype(dtype)
+    with pytest.raises(RuntimeError, match=r"convert the input \(x\.astype\(np\.float32\)\)") as caught:
+        model(images)
+    assert ("or the model" in str(caught.value)) == (model_fix is not None)
+    if model_fix is not None:
+        assert model_fix in str(caught.value)
+        getattr(model, model_fix.removeprefix("model.").removesuffix("()"))()
+        assert model(images).dtype == np.dtype(dtype)
+    assert model.float()(images.astype(np.float32)).dtype == np.float32
