@@ -165,3 +165,16 @@ def test_an_input_of_another_dtype_is_told_only_the_fixes_that_work(dtype, model
         getattr(model, model_fix.removeprefix("model.").removesuffix("()"))()
         assert model(images).dtype == np.dtype(dtype)
     assert model.float()(images.astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, nn.CrossEntropyLoss()], ids=["function", "module"])
+def test_cross_entropy_with_labels_and_logits_swapped_asks_whether_they_are(loss):
+    torch = pytest.importorskip("torch")
+    logits, labels = np.random.default_rng(0).standard_normal((4, 3)), np.array([0, 1, 2, 1])
+    with pytest.raises(NotImplementedError):  # torch: "log_softmax_lastdim_kernel_impl" not implemented for 'Long'
+        torch.nn.functional.cross_entropy(torch.tensor(labels), torch.tensor(logits))
+    with pytest.raises(ValueError, match=r"the input holds integers: are the arguments swapped\?"):
+        loss(labels, Tensor(logits))
+    with pytest.raises(ValueError) as caught:  # float input, a target of the wrong shape: no such guess
+        loss(Tensor(logits[:, :2].T.copy()), logits)
+    assert "swapped" not in str(caught.value)

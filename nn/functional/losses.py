@@ -624,6 +624,14 @@ def binary_cross_entropy_with_logits(
 
 
 # -- multi-class classification --------------------------------------------------------
+def _swapped_hint(given_logits: Any, target: np.ndarray) -> str:
+    """The hint for cross_entropy(labels, logits): an integer input and a float target of one more axis."""
+    given = np.asarray(given_logits._data if isinstance(given_logits, Node) else given_logits)
+    if given.dtype.kind in "iub" and target.ndim == given.ndim + 1:
+        return "; the input holds integers: are the arguments swapped? cross_entropy(logits, labels)"
+    return ""
+
+
 @float16_via_float32
 def cross_entropy(
     logits: Any,
@@ -682,7 +690,7 @@ def cross_entropy(
     reduction = check_choice("cross_entropy", "reduction", reduction, REDUCTIONS)
     label_smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, 0, 1, error=ArgumentRangeError)
     ignore_index = check_integer("cross_entropy", "ignore_index", ignore_index)
-    logits = as_float_tensor(logits, "cross_entropy")
+    given_logits, logits = logits, as_float_tensor(logits, "cross_entropy")
     axis = _class_axis(logits, axis, "cross_entropy")
     given_weight, weight = weight, _class_weights(weight, logits, axis, "cross_entropy")
     classes = logits.shape[axis]
@@ -698,7 +706,7 @@ def cross_entropy(
                 + (
                     "; class indices held as floats: target.astype(np.int64) (target.long() for a Tensor)"
                     if target_array.shape == index_shape and target_array.dtype.kind == "f"
-                    else ""
+                    else _swapped_hint(given_logits, target_array)
                 )
             )
         if ignore_index >= 0:  # torch's test: its default -100, or any negative index, passes unused
