@@ -75,10 +75,33 @@ def _operand_array(x: Any) -> Any:
     return plain(getattr(x, "data", x))  # a Tensor's array, a Value's number
 
 
-def _scaled(other: Any, alpha: Any) -> Any:
+NONE_OPERAND = (
+    "got None as an operand, where a Tensor, an array or a number is expected; a parameter's .grad is None until "
+    "backward() reaches it (call loss.backward() before the update, or skip the parameters whose .grad is None)"
+)
+"""Why an update such as ``p.data -= p.grad`` met None, and what to do: numpy's words would be "Cannot cast ufunc
+'subtract' output from dtype('O')"."""
+
+
+def none_operand_error(op: str) -> TypeError:
+    """The TypeError for None given to ``op`` (torch's class: "unsupported operand type(s) ... 'NoneType'")."""
+    return TypeError(f"{op}: {NONE_OPERAND}")
+
+
+def _scaled(other: Any, alpha: Any, op: str) -> Any:
     """``alpha * other`` for torch's ``alpha=`` of add and sub (``other``'s array; itself for alpha 1)."""
+    if other is None:
+        raise none_operand_error(op)
     other = _operand_array(other)
     return other if alpha == 1 else np.multiply(other, alpha)
+
+
+_SYMBOLS = {
+    f"__{prefix}{name}__": symbol + ("=" if prefix == "i" else "")
+    for name, symbol in (("add", "+"), ("sub", "-"), ("mul", "*"), ("truediv", "/"))
+    for prefix in ("", "r", "i")
+}
+"""The operator each dunder method stands for, as errors name it (``__isub__``: ``-=``)."""
 
 
 def _on_plain(name: str, in_place: bool = False) -> Callable[..., Any]:
@@ -87,6 +110,8 @@ def _on_plain(name: str, in_place: bool = False) -> Callable[..., Any]:
     operator = getattr(np.ndarray, name)
 
     def method(self: np.ndarray, other: Any) -> Any:
+        if other is None:
+            raise none_operand_error(_SYMBOLS.get(name, name))
         result = operator(
             _view_as(self, _ndarray), _view_as(other, _ndarray) if isinstance(other, GradientArray) else other
         )
@@ -240,7 +265,7 @@ class GradientArray(np.ndarray):
         """``g += alpha * other``, in place (torch's deprecated ``add_(alpha, other)`` too: ``p.data.add_(-lr, g)``)."""
         if deprecated:
             other, alpha = alpha_first("add_", other, deprecated, alpha)
-        np.add(self, _scaled(other, alpha), out=self.view(np.ndarray))
+        np.add(self, _scaled(other, alpha, "add_"), out=self.view(np.ndarray))
         return self
 
     @_quiet
@@ -248,7 +273,7 @@ class GradientArray(np.ndarray):
         """``g -= alpha * other``, in place (torch's deprecated ``sub_(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub_", other, deprecated, alpha)
-        np.subtract(self, _scaled(other, alpha), out=self.view(np.ndarray))
+        np.subtract(self, _scaled(other, alpha, "sub_"), out=self.view(np.ndarray))
         return self
 
     @_quiet
@@ -292,14 +317,14 @@ class GradientArray(np.ndarray):
         """g + alpha * other (torch's deprecated ``add(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("add", other, deprecated, alpha)
-        return np.add(self, _scaled(other, alpha))
+        return np.add(self, _scaled(other, alpha, "add"))
 
     @_quiet
     def sub(self, other: Any, *deprecated: Any, alpha: Any = 1) -> np.ndarray:
         """g - alpha * other (torch's deprecated ``sub(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub", other, deprecated, alpha)
-        return np.subtract(self, _scaled(other, alpha))
+        return np.subtract(self, _scaled(other, alpha, "sub"))
 
     @_quiet
     def mul(self, other: Any) -> np.ndarray:

@@ -52,7 +52,7 @@ from .core import (
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
-from .gradient_array import DataArray, GradientArray, plain
+from .gradient_array import DataArray, GradientArray, none_operand_error, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer
@@ -258,6 +258,8 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
         return x
     if isinstance(x, Node):
         raise mixed_kinds_error("Tensor", x)
+    if x is None:  # numpy's would be an object array: "unsupported operand dtype object"
+        raise none_operand_error(op)
     if isinstance(x, (list, tuple)):
         refuse_nodes_in_sequence(x, op)
     try:

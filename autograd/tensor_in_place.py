@@ -42,6 +42,7 @@ from .default_dtype import get_default_dtype
 from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
+from .gradient_array import none_operand_error
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
@@ -327,14 +328,14 @@ class TensorInPlace:
         if deprecated:
             other, alpha = alpha_first("add_", other, deprecated, alpha)
         check_alpha("add_", self, other, alpha)
-        return self._in_place(_scaled(other, alpha), np.add, "add_")
+        return self._in_place(_scaled(other, alpha, "add_"), np.add, "add_")
 
     def sub_(self, other: TensorLike, *deprecated: TensorLike, alpha: float = 1) -> Tensor:
         """``t -= alpha * other`` in place (``torch.Tensor.sub_``; torch's deprecated ``sub_(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub_", other, deprecated, alpha)
         check_alpha("sub_", self, other, alpha)
-        return self._in_place(_scaled(other, alpha), np.subtract, "sub_")
+        return self._in_place(_scaled(other, alpha, "sub_"), np.subtract, "sub_")
 
     def mul_(self, other: TensorLike) -> Tensor:
         """``t *= other`` in place (``torch.Tensor.mul_``)."""
@@ -808,8 +809,10 @@ def check_alpha(op: str, tensor: Any, other: Any, alpha: Any) -> None:
         raise AlphaDtypeError(f"{op}: alpha {alpha!r} is a bool: boolean alpha only supported for boolean results")
 
 
-def _scaled(other: Any, alpha: float) -> Any:
+def _scaled(other: Any, alpha: float, op: str) -> Any:
     """``alpha * other`` for the ``alpha=`` of ``add_`` and ``sub_`` (a recorded node for a node operand)."""
+    if other is None:  # p.add_(p.grad, alpha=-lr) before backward: say so, not "float * NoneType"
+        raise none_operand_error(op)
     if alpha == 1:
         return other
     return other * alpha if isinstance(other, Node) else alpha * np.asarray(other)

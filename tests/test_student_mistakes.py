@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, Value
+from autograd import Tensor, Value, no_grad
 
 F = nn.functional
 
@@ -178,3 +178,32 @@ def test_cross_entropy_with_labels_and_logits_swapped_asks_whether_they_are(loss
     with pytest.raises(ValueError) as caught:  # float input, a target of the wrong shape: no such guess
         loss(Tensor(logits[:, :2].T.copy()), logits)
     assert "swapped" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        lambda p: p.data.__isub__(p.grad),  # p.data -= p.grad: numpy's "Cannot cast ufunc 'subtract' output"
+        lambda p: p.data.add_(p.grad, alpha=-0.1),  # "unsupported operand type(s) for *: 'NoneType' and 'float'"
+        lambda p: p.data.sub_(p.grad),
+        lambda p: p.add_(p.grad, alpha=-0.1),  # under no_grad
+        lambda p: p.__isub__(p.grad),  # p -= p.grad under no_grad: "unsupported operand dtype object"
+        lambda p: p - p.grad,
+    ],
+    ids=["data -=", "data.add_", "data.sub_", "add_", "-=", "-"],
+)
+def test_an_update_before_backward_says_the_grad_is_none(update):
+    torch = pytest.importorskip("torch")
+    model = nn.Linear(2, 1)
+    torch_model = torch.nn.Linear(2, 1)
+    with pytest.raises(TypeError), torch.no_grad():  # torch: a TypeError naming NoneType
+        torch_model.weight.data.add_(torch_model.weight.grad, alpha=-0.1)
+    with pytest.raises(TypeError, match=r"got None as an operand.*\.grad is None until backward\(\)"), no_grad():
+        update(model.weight)
+    assert model.weight.grad is None
+
+
+def test_none_stays_a_comparison_and_clip_bound():
+    x = Tensor([1.0, 3.0])
+    assert (x == None) is False and (x != None) is True  # noqa: E711 (the operator under test)
+    assert x.clip(None, 2.0).tolist() == [1.0, 2.0] and x.data.clip(None, 2.0).tolist() == [1.0, 2.0]
