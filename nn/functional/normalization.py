@@ -15,6 +15,7 @@ from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import standardize_with_statistics
 
 from ..checks import check_integer, check_positive_int, check_real
+from ..module import DtypeMismatchError
 from .activations import as_float_tensor
 
 __all__ = [
@@ -28,11 +29,22 @@ __all__ = [
 ]
 
 
-def _channel_vector(value: Any, name: str, channels: int) -> Any:
-    """Check that a per-channel statistic/parameter has shape (C,) (a :class:`ShapeError`, torch's RuntimeError)."""
+def _channel_vector(value: Any, name: str, channels: int, *, running: bool = False) -> Any:
+    """Check that a per-channel statistic/parameter has shape (C,) (a :class:`ShapeError`, torch's RuntimeError);
+    a running statistic, updated in place, must also be floating-point (a :class:`DtypeMismatchError`, torch's
+    RuntimeError), so an integer one is refused before either statistic changes."""
     if value is not None and np.shape(value._data if isinstance(value, Tensor) else value) != (channels,):
         shape = np.shape(value._data if isinstance(value, Tensor) else value)
         raise ShapeError(f"batch_norm: {name} must have shape ({channels},) for {channels} channels, got {shape}")
+    if (
+        running
+        and value is not None
+        and np.asarray(value._data if isinstance(value, Tensor) else value).dtype.kind != "f"
+    ):
+        dtype = np.asarray(value._data if isinstance(value, Tensor) else value).dtype
+        raise DtypeMismatchError(
+            f"batch_norm: {name} must be floating-point (it is updated in place), got dtype {dtype}"
+        )
     return value
 
 
@@ -83,12 +95,9 @@ def _batch_norm(
     if x.dtype.kind != "f":
         raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
     channels = x.shape[1]
-    for value, name in (
-        (running_mean, "running_mean"),
-        (running_var, "running_var"),
-        (weight, "weight"),
-        (bias, "bias"),
-    ):
+    for value, name in ((running_mean, "running_mean"), (running_var, "running_var")):
+        _channel_vector(value, name, channels, running=True)
+    for value, name in ((weight, "weight"), (bias, "bias")):
         _channel_vector(value, name, channels)
     if (running_mean is None) != (running_var is None):  # torch's ValueError in training, RuntimeError in evaluation
         raise ArgumentRangeError("batch_norm: give both running_mean and running_var, or neither")
