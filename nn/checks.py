@@ -83,7 +83,8 @@ def check_real(
 
     Finite unless ``allow_inf`` (then +-inf pass when the interval reaches them); nan only with ``allow_nan`` (a fill
     value: torch pads with nan). A number outside
-    the interval raises ``error`` (:class:`ArgumentRangeError` where torch raises a RuntimeError).
+    the interval, or a nan or inf that may not pass, raises ``error`` (:class:`ArgumentRangeError` where torch raises
+    a RuntimeError).
     """
     if (  # a finite float inside the interval: the common case, checked without the ABC lookups
         type(value) is float
@@ -98,7 +99,7 @@ def check_real(
     if math.isnan(number) and allow_nan:
         return number
     if math.isnan(number) or (math.isinf(number) and not allow_inf):
-        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
+        raise error(f"{owner}: {name} must be finite, got {value!r}")
     below = number <= low if low_open else number < low
     above = number >= high if high_open else number > high
     if below or above:

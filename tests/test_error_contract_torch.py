@@ -65,3 +65,41 @@ def test_batch_norm_refuses_an_integer_running_statistic_before_updating_either(
         call(LIBRARY, stats)
     np.testing.assert_array_equal(stats["running_mean"], 0)  # neither statistic moved
     np.testing.assert_array_equal(stats["running_var"], 1)
+
+
+# ------------------------------------------------------------------ numbers out of range: torch's RuntimeError
+
+X = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
+
+OUT_OF_RANGE = {
+    "softshrink_negative_lambd": ("softshrink", lambda m: m.F.softshrink(m.tensor(X), -1.0)),
+    "softshrink_nan_lambd": ("softshrink", lambda m: m.F.softshrink(m.tensor(X), float("nan"))),
+    "softshrink_inf_lambd": ("softshrink", lambda m: m.F.softshrink(m.tensor(X), float("inf"))),
+    "rrelu_nan_lower": ("rrelu", lambda m: m.F.rrelu(m.tensor(X), lower=float("nan"), upper=0.3)),
+    "rrelu_inf_upper": ("rrelu", lambda m: m.F.rrelu(m.tensor(X), lower=0.1, upper=float("inf"))),
+    "dropout_nan_p": ("dropout", lambda m: m.F.dropout(m.tensor(X), p=float("nan"))),
+    "dropout2d_nan_p": ("dropout2d", lambda m: m.F.dropout2d(m.tensor([[X]]), p=float("nan"))),
+    "alpha_dropout_nan_p": ("alpha_dropout", lambda m: m.F.alpha_dropout(m.tensor(X), p=float("nan"), training=True)),
+    "cosine_similarity_negative_eps": (
+        "cosine_similarity",
+        lambda m: m.F.cosine_similarity(m.tensor(X), m.tensor(X), eps=-1.0),
+    ),
+    "cosine_similarity_nan_eps": (
+        "cosine_similarity",
+        lambda m: m.F.cosine_similarity(m.tensor(X), m.tensor(X), eps=float("nan")),
+    ),
+    "pdist_negative_p": ("pdist", lambda m: m.F.pdist(m.tensor(X), p=-1.0)),
+    "pdist_nan_p": ("pdist", lambda m: m.F.pdist(m.tensor(X), p=float("nan"))),
+    "group_norm_negative_groups": ("group_norm", lambda m: m.F.group_norm(m.tensor([X]), -1)),
+    "cross_entropy_inf_label_smoothing": (
+        "cross_entropy",
+        lambda m: m.F.cross_entropy(m.tensor(X), m.tensor([0, 2], "int64"), label_smoothing=float("inf")),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUT_OF_RANGE))
+def test_a_number_out_of_range_raises_torchs_class_too(case: str) -> None:
+    name, call = OUT_OF_RANGE[case]
+    error = _raises_as_torch(call, name)
+    assert isinstance(error, ValueError)  # and the library's class for a bad argument

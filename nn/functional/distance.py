@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 from autograd.out_argument import written_to_out
 
@@ -77,7 +77,7 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tens
 
     The inputs broadcast against each other. d/dx1 = x2 / (n1 n2) - cos x1 / n1^2 (unclamped norms).
     """
-    eps = check_real("cosine_similarity", "eps", eps, 0)
+    eps = check_real("cosine_similarity", "eps", eps, 0, error=ArgumentRangeError)
     x1, x2 = broadcast_pair("cosine_similarity", x1, x2)
     shape = np.broadcast_shapes(x1.shape, x2.shape)
     axis = check_axis("cosine_similarity", "dim", dim, len(shape))
@@ -118,7 +118,7 @@ def pdist(input: Any, p: float = 2.0) -> Tensor:
     d/dx_i = sign(d) |d|^(p-1) / ||d||_p^(p-1) for d = x_i - x_j (and the opposite for x_j); 0 where a
     difference, or a whole distance, is 0, as torch.
     """
-    p = check_real("pdist", "p", p, 0, allow_inf=True)
+    p = check_real("pdist", "p", p, 0, allow_inf=True, error=ArgumentRangeError)
     x = as_float_tensor(input, "pdist")
     if x.ndim != 2:
         raise ValueError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 
 from ..checks import check_flag, check_probability, make_generator
 from ..warning_site import user_stacklevel
@@ -47,7 +47,7 @@ def masked_dropout(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: np.ran
 
 
 def _options(function: str, p: Any, training: Any, inplace: Any) -> tuple[float, bool, bool]:
-    p = check_probability(function, "p", p)
+    p = check_probability(function, "p", p, ArgumentRangeError)  # torch: ValueError, RuntimeError for nan
     return p, check_flag(function, "training", training), check_flag(function, "inplace", inplace)
 
 

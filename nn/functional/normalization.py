@@ -278,7 +278,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     variance); then ``* weight + bias`` per channel ((C,) each). One group is layer norm over (C, ...); C
     groups is instance norm.
     """
-    groups = check_positive_int("group_norm", "num_groups", num_groups)
+    groups = check_positive_int("group_norm", "num_groups", num_groups, error=ArgumentRangeError)
     eps = check_real("group_norm", "eps", eps, 0)
     x = as_float_tensor(input, "group_norm")
     if x.ndim < 2:

@@ -23,9 +23,10 @@ __all__ = ["gumbel_softmax", "rrelu", "rrelu_"]
 
 
 def _bounds(function: str, lower: Any, upper: Any) -> tuple[float, float]:
-    """The bounds of the slopes' uniform draw as floats; lower above upper is an ArgumentRangeError (a ValueError, and
-    torch's RuntimeError)."""
-    lower, upper = check_real(function, "lower", lower), check_real(function, "upper", upper)
+    """The bounds of the slopes' uniform draw as floats; a nan or inf bound, or lower above upper, is an
+    ArgumentRangeError (a ValueError, and torch's RuntimeError)."""
+    lower = check_real(function, "lower", lower, error=ArgumentRangeError)
+    upper = check_real(function, "upper", upper, error=ArgumentRangeError)
     if lower > upper:
         raise ArgumentRangeError(f"{function}: lower must not exceed upper, got lower={lower!r}, upper={upper!r}")
     return lower, upper

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import ShapeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import hard_shrunk, soft_shrunk, thresholded
 
@@ -50,7 +50,7 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
     nan lies in neither interval and stays nan with d/dx = 1, as in :func:`hardshrink`.
     """
-    lambd = check_real("softshrink", "lambd", lambd, 0)
+    lambd = check_real("softshrink", "lambd", lambd, 0, error=ArgumentRangeError)
     x = as_float_tensor(input, "softshrink")
     check_fits_dtype("softshrink", "lambd", lambd, x.dtype)
     return soft_shrunk(x, lambd)
