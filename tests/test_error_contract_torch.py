@@ -103,3 +103,55 @@ def test_a_number_out_of_range_raises_torchs_class_too(case: str) -> None:
     name, call = OUT_OF_RANGE[case]
     error = _raises_as_torch(call, name)
     assert isinstance(error, ValueError)  # and the library's class for a bad argument
+
+
+# ------------------------------------------------------------------ floats where integer indices are needed
+
+FLOAT_INDICES = {
+    "nll_loss_float_target": ("nll_loss", lambda m: m.F.nll_loss(m.tensor(X), m.tensor([0.0, 2.0]))),
+    "cross_entropy_float_target_of_index_shape": (
+        "cross_entropy",
+        lambda m: m.F.cross_entropy(m.tensor(X), m.tensor([0.0, 2.0])),
+    ),
+    "multi_margin_loss_float_target": (
+        "multi_margin_loss",
+        lambda m: m.F.multi_margin_loss(m.tensor(X), m.tensor([0.0, 2.0])),
+    ),
+    "ctc_loss_float_input_lengths": (
+        "ctc_loss",
+        lambda m: m.F.ctc_loss(
+            m.tensor(np.full((4, 1, 3), np.log(1 / 3))),
+            m.tensor([[1, 2]], "int64"),
+            m.tensor([4.0]),
+            m.tensor([2], "int64"),
+        ),
+    ),
+    "ctc_loss_float_target_lengths": (
+        "ctc_loss",
+        lambda m: m.F.ctc_loss(
+            m.tensor(np.full((4, 1, 3), np.log(1 / 3))),
+            m.tensor([[1, 2]], "int64"),
+            m.tensor([4], "int64"),
+            m.tensor([2.0]),
+        ),
+    ),
+    "embedding_bag_float_offsets": (
+        "embedding_bag",
+        lambda m: m.F.embedding_bag(m.tensor([0, 2, 1], "int64"), m.tensor(np.ones((3, 2))), m.tensor([0.0, 1.0])),
+    ),
+    "max_unpool1d_float_indices": (
+        "max_unpool1d",
+        lambda m: m.F.max_unpool1d(m.tensor([[[1.0, 2.0]]]), m.tensor([[[0.0, 3.0]]]), 2),
+    ),
+    "max_unpool2d_float_indices": (
+        "max_unpool2d",
+        lambda m: m.F.max_unpool2d(m.tensor([[[[1.0]]]]), m.tensor([[[[0.0]]]]), 2),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FLOAT_INDICES))
+def test_float_indices_raise_torchs_runtime_error_too(case: str) -> None:
+    name, call = FLOAT_INDICES[case]
+    error = _raises_as_torch(call, name)
+    assert isinstance(error, RuntimeError)

@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Tensor, concatenate, stack, take_along_axis, where
 from autograd.accumulation import float16_via_float32
+from autograd.index_errors import IndexDtypeError
 from autograd.shape_errors import ArgumentRangeError, ShapeError
 
 from ..checks import check_choice, check_flag, check_integer
@@ -35,7 +36,7 @@ def _lengths(values: Any, batch: int, name: str) -> np.ndarray:
     """``input_lengths`` or ``target_lengths`` as a (batch,) int64 array of non-negative integers."""
     array = np.asarray(values._data if isinstance(values, Tensor) else values)
     if array.dtype.kind not in "iu":
-        raise TypeError(f"ctc_loss: {name} must hold integers, got dtype {array.dtype}")
+        raise IndexDtypeError(f"ctc_loss: {name} must hold integers, got dtype {array.dtype}")
     array = array.reshape(-1).astype(np.int64)
     if array.shape != (batch,):
         raise ShapeError(f"ctc_loss: {name} must have {batch} entries (one per sample), got {array.size}")

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ArgumentRangeError, IndexBoundsError, Node, Tensor, where
-from autograd.index_errors import refuse_index_dtype
+from autograd.index_errors import IndexDtypeError, refuse_index_dtype
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag, check_real
 from .embedding import padding_row, renormalize_rows
@@ -33,7 +33,7 @@ MODES = ("sum", "mean", "max")
 def _integer_array(name: str, value: Any) -> np.ndarray:
     array = np.asarray(value._data if isinstance(value, Node) else value)
     if array.dtype.kind not in "iu":
-        raise TypeError(f"embedding_bag: {name} must hold integers, got dtype {array.dtype} (shape {array.shape})")
+        raise IndexDtypeError(f"embedding_bag: {name} must hold integers, got dtype {array.dtype} (shape {array.shape})")
     if isinstance(value, Node):
         refuse_index_dtype(f"embedding_bag ({name})", array.dtype)
     return array.astype(np.int64)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, ShapeError, Tensor, take_along_axis
+from autograd.index_errors import IndexDtypeError
 from autograd.shape_errors import ArgumentRangeError
 from autograd.windows import IntOrPair, Pair, pair
 
@@ -72,7 +73,7 @@ class _Unpool(Function):
 def _unpool(op: str, x: Tensor, index: np.ndarray, plane: tuple[int, ...]) -> Tensor:
     """x's values written at ``index`` in zero planes of shape ``plane`` (x: (N, C, ...) batched)."""
     if index.dtype.kind not in "iu":
-        raise TypeError(f"{op}: indices must be integers (int64, as max pooling returns them), got {index.dtype}")
+        raise IndexDtypeError(f"{op}: indices must be integers (int64, as max pooling returns them), got {index.dtype}")
     if index.shape != x.shape:
         raise ShapeError(f"{op}: indices of shape {index.shape} must have the input's shape {x.shape}")
     area = int(np.prod(plane))
