@@ -155,3 +155,41 @@ def test_float_indices_raise_torchs_runtime_error_too(case: str) -> None:
     name, call = FLOAT_INDICES[case]
     error = _raises_as_torch(call, name)
     assert isinstance(error, RuntimeError)
+
+
+# ------------------------------------------------------------------ shapes an op cannot use: torch's RuntimeError
+
+BAD_SHAPES = {
+    "bilinear_4d_weight": (
+        "bilinear",
+        lambda m: m.F.bilinear(m.tensor(X), m.tensor(X), m.tensor(np.ones((1, 4, 3, 3)))),
+    ),
+    "pdist_1d_input": ("pdist", lambda m: m.F.pdist(m.tensor([1.0, 2.0, 3.0]))),
+    "pdist_3d_input": ("pdist", lambda m: m.F.pdist(m.tensor([X]))),
+    "max_unpool1d_4d_input": (
+        "max_unpool1d",
+        lambda m: m.F.max_unpool1d(m.tensor([[[[1.0, 2.0]]]]), m.tensor([[[[0, 3]]]], "int64"), 2),
+    ),
+    "max_unpool2d_5d_input": (
+        "max_unpool2d",
+        lambda m: m.F.max_unpool2d(m.tensor(np.ones((1, 1, 1, 1, 1))), m.tensor(np.zeros((1, 1, 1, 1, 1)), "int64"), 2),
+    ),
+    "affine_grid_theta_of_another_batch": (
+        "affine_grid",
+        lambda m: m.F.affine_grid(m.tensor(np.zeros((3, 2, 3))), (2, 1, 4, 4), align_corners=False),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SHAPES))
+def test_a_shape_the_op_cannot_use_raises_torchs_runtime_error_too(case: str) -> None:
+    name, call = BAD_SHAPES[case]
+    error = _raises_as_torch(call, name)
+    assert isinstance(error, ValueError) and isinstance(error, RuntimeError)
+
+
+def test_affine_grid_of_a_3d_size_raises_torchs_not_implemented_error_too() -> None:
+    error = _raises_as_torch(
+        lambda m: m.F.affine_grid(m.tensor(np.zeros((2, 2, 3))), (2, 1, 4), align_corners=False), "affine_grid"
+    )
+    assert isinstance(error, ValueError)

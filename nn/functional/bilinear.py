@@ -21,7 +21,7 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     x1, x2 = as_float_tensor(input1, "bilinear"), as_float_tensor(input2, "bilinear")
     w = as_float_tensor(weight, "bilinear")
     if w.ndim != 3:
-        raise ValueError(f"bilinear: weight must be 3-D (out, in1, in2), got shape {w.shape}")
+        raise ShapeError(f"bilinear: weight must be 3-D (out, in1, in2), got shape {w.shape}")
     if x1.ndim == 0 or x1.shape[-1] != w.shape[1] or x2.ndim == 0 or x2.shape[-1] != w.shape[2]:
         raise ShapeError(
             f"bilinear: inputs of shapes {x1.shape} and {x2.shape} do not fit a weight of shape {w.shape} "

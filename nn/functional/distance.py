@@ -121,7 +121,7 @@ def pdist(input: Any, p: float = 2.0) -> Tensor:
     p = check_real("pdist", "p", p, 0, allow_inf=True, error=ArgumentRangeError)
     x = as_float_tensor(input, "pdist")
     if x.ndim != 2:
-        raise ValueError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
+        raise ShapeError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
     first, second = np.triu_indices(x.shape[0], 1)
     order = p if x.shape[1] else 1.0  # rows without features are 0 apart in every norm (a max over none is not)
     return vector_norm(x[first] - x[second], order, -1)

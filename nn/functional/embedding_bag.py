@@ -33,7 +33,9 @@ MODES = ("sum", "mean", "max")
 def _integer_array(name: str, value: Any) -> np.ndarray:
     array = np.asarray(value._data if isinstance(value, Node) else value)
     if array.dtype.kind not in "iu":
-        raise IndexDtypeError(f"embedding_bag: {name} must hold integers, got dtype {array.dtype} (shape {array.shape})")
+        raise IndexDtypeError(
+            f"embedding_bag: {name} must hold integers, got dtype {array.dtype} (shape {array.shape})"
+        )
     if isinstance(value, Node):
         refuse_index_dtype(f"embedding_bag ({name})", array.dtype)
     return array.astype(np.int64)

@@ -31,7 +31,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor, take_along_axis, where
 
-from ..checks import check_choice, check_flag
+from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
 
 __all__ = ["affine_grid", "grid_sample"]
@@ -73,11 +73,11 @@ def affine_grid(theta: Any, size: Sequence[int], align_corners: bool = False) ->
     align_corners = check_flag("affine_grid", "align_corners", align_corners)
     theta = as_float_tensor(theta, "affine_grid")
     size = _output_size(size)
-    if len(size) not in (4, 5):
-        raise ValueError(f"affine_grid: size must be (N, C, H, W) or (N, C, D, H, W), got {size}")
+    if len(size) not in (4, 5):  # torch's NotImplementedError
+        raise UnsupportedOptionError(f"affine_grid: size must be (N, C, H, W) or (N, C, D, H, W), got {size}")
     dims = len(size) - 2
     if theta.shape != (size[0], dims, dims + 1):
-        raise ValueError(
+        raise ShapeError(
             f"affine_grid: theta must have shape {(size[0], dims, dims + 1)} for size {size}, got {theta.shape}"
         )
     spatial = size[2:]

@@ -95,7 +95,7 @@ def _batched(op: str, input: Any, indices: Any, spatial_axes: int) -> tuple[Tens
     if x.ndim == spatial_axes + 1:
         return x.reshape((1, *x.shape)), index.reshape((1, *index.shape)), True
     if x.ndim != spatial_axes + 2:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: expected an input of {spatial_axes + 2} axes (N, C, ...) or {spatial_axes + 1} (C, ...), "
             f"got shape {x.shape}"
         )
