@@ -193,3 +193,12 @@ def test_affine_grid_of_a_3d_size_raises_torchs_not_implemented_error_too() -> N
         lambda m: m.F.affine_grid(m.tensor(np.zeros((2, 2, 3))), (2, 1, 4), align_corners=False), "affine_grid"
     )
     assert isinstance(error, ValueError)
+
+
+@pytest.mark.parametrize("groups", [1.5, float("nan"), "2"])
+def test_conv1d_names_itself_for_a_groups_that_is_not_an_integer(groups) -> None:
+    def call(m):
+        return m.F.conv1d(m.tensor(np.ones((1, 2, 5))), m.tensor(np.ones((2, 2, 3))), groups=groups)
+
+    error = _raises_as_torch(call, "conv1d")
+    assert "conv2d" not in str(error)

@@ -219,7 +219,7 @@ def conv1d(
     kernel = weight.reshape(weight.shape[:2] + (1, weight.shape[2]))
     try:
         out = conv2d(image, kernel, bias, (1, stride), (0, before), (1, dilation), groups)
-    except ValueError as error:  # a ShapeError stays one
+    except (ValueError, TypeError) as error:  # a ShapeError stays one; a float groups is conv1d's TypeError too
         message = str(error).replace("conv2d", "conv1d")
         raise type(error)(f"{message} (input {x.shape}, weight {weight.shape}, seen as height-1 images)") from None
     return out.reshape(out.shape[:-2] + (out.shape[-1],))
