@@ -202,3 +202,30 @@ def test_conv1d_names_itself_for_a_groups_that_is_not_an_integer(groups) -> None
 
     error = _raises_as_torch(call, "conv1d")
     assert "conv2d" not in str(error)
+
+
+# ------------------------------------------------------------------ a wrong type: torch's TypeError
+
+
+def _normalization_calls(bad):
+    """A normalization call per (function, argument) with ``bad`` in that argument's place."""
+    x2, x3, ones = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], [X, X], [1.0, 1.0, 1.0]
+    return {
+        ("batch_norm", "running_mean"): lambda m: m.F.batch_norm(m.tensor(x2), bad, m.tensor(ones), training=True),
+        ("batch_norm", "running_var"): lambda m: m.F.batch_norm(m.tensor(x2), m.tensor([0.0] * 3), bad, training=True),
+        ("batch_norm", "weight"): lambda m: m.F.batch_norm(m.tensor(x2), None, None, bad, training=True),
+        ("batch_norm", "bias"): lambda m: m.F.batch_norm(m.tensor(x2), None, None, None, bad, training=True),
+        ("layer_norm", "weight"): lambda m: m.F.layer_norm(m.tensor(x2), (3,), bad),
+        ("layer_norm", "bias"): lambda m: m.F.layer_norm(m.tensor(x2), (3,), None, bad),
+        ("rms_norm", "weight"): lambda m: m.F.rms_norm(m.tensor(x2), (3,), bad),
+        ("group_norm", "weight"): lambda m: m.F.group_norm(m.tensor(x3), 1, bad),
+        ("group_norm", "bias"): lambda m: m.F.group_norm(m.tensor(x3), 1, None, bad),
+    }
+
+
+@pytest.mark.parametrize("bad", ["abc", {}, ["a", "b", "c"]], ids=["str", "dict", "list_of_str"])
+@pytest.mark.parametrize("which", sorted(_normalization_calls(None)))
+def test_a_normalization_parameter_of_a_wrong_type_is_torchs_type_error(which, bad) -> None:
+    function, name = which
+    error = _raises_as_torch(_normalization_calls(bad)[which], f"{function}: {name}")
+    assert isinstance(error, TypeError)

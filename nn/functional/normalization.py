@@ -29,10 +29,24 @@ __all__ = [
 ]
 
 
+def _refuse_non_numbers(function: str, name: str, value: Any) -> None:
+    """Raise torch's TypeError, naming ``function`` and ``name``, for a statistic or parameter that is no Tensor or
+    array of numbers (a string, a dict, a list of strings): not a shape error that reads its shape as ()."""
+    if value is None or isinstance(value, (Tensor, np.ndarray)):
+        return
+    try:
+        kind = np.asarray(value).dtype.kind
+    except ValueError:  # a ragged sequence
+        kind = "O"
+    if kind not in "biuf":
+        raise TypeError(f"{function}: {name} must be a Tensor, got {type(value).__name__} {value!r}")
+
+
 def _channel_vector(value: Any, name: str, channels: int, *, running: bool = False) -> Any:
     """Check that a per-channel statistic/parameter has shape (C,) (a :class:`ShapeError`, torch's RuntimeError);
     a running statistic, updated in place, must also be floating-point (a :class:`DtypeMismatchError`, torch's
     RuntimeError), so an integer one is refused before either statistic changes."""
+    _refuse_non_numbers("batch_norm", name, value)
     if value is not None and np.shape(value._data if isinstance(value, Tensor) else value) != (channels,):
         shape = np.shape(value._data if isinstance(value, Tensor) else value)
         raise ShapeError(f"batch_norm: {name} must have shape ({channels},) for {channels} channels, got {shape}")
@@ -230,6 +244,7 @@ def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, .
     torch's RuntimeError)."""
     if value is None:
         return y
+    _refuse_non_numbers(function, name, value)
     found = np.shape(value._data if isinstance(value, Tensor) else value)
     if found != shape:
         raise ShapeError(f"{function}: {name} must have shape {shape}, got {found}")
