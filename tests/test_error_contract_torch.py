@@ -229,3 +229,46 @@ def test_a_normalization_parameter_of_a_wrong_type_is_torchs_type_error(which, b
     function, name = which
     error = _raises_as_torch(_normalization_calls(bad)[which], f"{function}: {name}")
     assert isinstance(error, TypeError)
+
+
+BAD_NORMALIZATION_OPTIONS = {
+    "batch_norm_string_eps": (
+        "batch_norm: eps",
+        lambda m: m.F.batch_norm(m.tensor(X), None, None, training=True, eps="1e-5"),
+    ),
+    "batch_norm_none_eps": (
+        "batch_norm: eps",
+        lambda m: m.F.batch_norm(m.tensor(X), None, None, training=True, eps=None),
+    ),
+    "batch_norm_string_training": (
+        "batch_norm: training",
+        lambda m: m.F.batch_norm(m.tensor(X), None, None, training="yes"),
+    ),
+    "batch_norm_none_training": (
+        "batch_norm: training",
+        lambda m: m.F.batch_norm(m.tensor(X), None, None, training=None),
+    ),
+    "instance_norm_string_eps": ("instance_norm: eps", lambda m: m.F.instance_norm(m.tensor([X]), eps="1e-5")),
+    "instance_norm_none_eps": ("instance_norm: eps", lambda m: m.F.instance_norm(m.tensor([X]), eps=None)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_NORMALIZATION_OPTIONS))
+def test_a_normalization_option_of_a_wrong_type_is_torchs_type_error_naming_it(case: str) -> None:
+    name, call = BAD_NORMALIZATION_OPTIONS[case]
+    error = _raises_as_torch(call, name)
+    assert isinstance(error, TypeError)
+
+
+def test_instance_norm_keeps_an_inf_eps_as_torch() -> None:
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(1).standard_normal((1, 2, 3))
+    expected = torch.nn.functional.instance_norm(torch.tensor(x), eps=float("inf")).numpy()
+    np.testing.assert_array_equal(F.instance_norm(A.tensor(x), eps=float("inf")).numpy(), expected)
+
+
+def test_instance_norm_names_itself_for_an_integer_running_statistic() -> None:
+    running_mean, running_var = np.zeros(2, np.int64), np.ones(2)
+    with pytest.raises(RuntimeError, match="instance_norm: running_mean"):
+        F.instance_norm(A.tensor(np.ones((1, 2, 3))), running_mean, running_var)
+    np.testing.assert_array_equal(running_var, 1)

@@ -14,7 +14,7 @@ from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import standardize_with_statistics
 
-from ..checks import check_integer, check_positive_int, check_real
+from ..checks import check_flag, check_integer, check_positive_int, check_real
 from ..module import DtypeMismatchError
 from .activations import as_float_tensor
 
@@ -42,14 +42,16 @@ def _refuse_non_numbers(function: str, name: str, value: Any) -> None:
         raise TypeError(f"{function}: {name} must be a Tensor, got {type(value).__name__} {value!r}")
 
 
-def _channel_vector(value: Any, name: str, channels: int, *, running: bool = False) -> Any:
+def _channel_vector(
+    value: Any, name: str, channels: int, *, running: bool = False, function: str = "batch_norm"
+) -> Any:
     """Check that a per-channel statistic/parameter has shape (C,) (a :class:`ShapeError`, torch's RuntimeError);
     a running statistic, updated in place, must also be floating-point (a :class:`DtypeMismatchError`, torch's
     RuntimeError), so an integer one is refused before either statistic changes."""
-    _refuse_non_numbers("batch_norm", name, value)
+    _refuse_non_numbers(function, name, value)
     if value is not None and np.shape(value._data if isinstance(value, Tensor) else value) != (channels,):
         shape = np.shape(value._data if isinstance(value, Tensor) else value)
-        raise ShapeError(f"batch_norm: {name} must have shape ({channels},) for {channels} channels, got {shape}")
+        raise ShapeError(f"{function}: {name} must have shape ({channels},) for {channels} channels, got {shape}")
     if (
         running
         and value is not None
@@ -57,7 +59,7 @@ def _channel_vector(value: Any, name: str, channels: int, *, running: bool = Fal
     ):
         dtype = np.asarray(value._data if isinstance(value, Tensor) else value).dtype
         raise DtypeMismatchError(
-            f"batch_norm: {name} must be floating-point (it is updated in place), got dtype {dtype}"
+            f"{function}: {name} must be floating-point (it is updated in place), got dtype {dtype}"
         )
     return value
 
@@ -85,6 +87,8 @@ def batch_norm(
     ``eps`` must be positive in training (a variance of 0 would divide by 0) and non-negative in evaluation, as
     torch 2.13's (a ValueError).
     """
+    training = check_flag("batch_norm", "training", training)  # torch's TypeError for a non-bool
+    eps = check_real("batch_norm", "eps", eps, allow_inf=True, allow_nan=True)  # a number, named (a TypeError)
     if training and eps <= 0.0:  # plain comparisons, as torch's: a nan eps passes
         raise ValueError(f"batch_norm: eps must be positive in training, got {eps!r}")
     if eps < 0.0:
@@ -164,12 +168,13 @@ def instance_norm(
     statistics (ndarrays (C,), updated in place when given) move towards their averages over the batch,
     the variance unbiased, as in torch; without it the running statistics normalise.
     """
+    eps = check_real("instance_norm", "eps", eps, 0, allow_inf=True)  # named here, not by the standardize it runs
     x = as_float_tensor(input, "instance_norm")
     if x.ndim < 3:
         raise ValueError(f"instance_norm: expected an input of shape (N, C, ...) with positions, got {x.shape}")
     n, channels = x.shape[:2]
     for value, name in ((running_mean, "running_mean"), (running_var, "running_var")):
-        _channel_vector(value, name, channels)
+        _channel_vector(value, name, channels, running=True, function="instance_norm")
     per_channel = (channels,) + (1,) * (x.ndim - 2)
     if use_input_stats:
         if 0 < math.prod(x.shape[2:]) < 2:  # one position: each instance's variance is undefined (torch refuses too)
