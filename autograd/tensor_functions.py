@@ -797,7 +797,11 @@ def linear(
     """
     if activation is not None and activation != "relu":
         raise ValueError(f"linear: activation must be None or 'relu', got {activation!r}")
-    weight = weight if isinstance(weight, Tensor) else Tensor(weight)
+    if not isinstance(weight, Tensor):
+        try:
+            weight = Tensor(weight)
+        except TypeError as error:  # a string, a dict, None: named, as torch's TypeError
+            raise TypeError(f"linear: weight must be a Tensor of real numbers, got {type(weight).__name__}") from error
     w = weight._data
     x = _operand(x, w, "linear")
     x_shape, w_shape = x._data.shape, w.shape

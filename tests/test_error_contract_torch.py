@@ -272,3 +272,34 @@ def test_instance_norm_names_itself_for_an_integer_running_statistic() -> None:
     with pytest.raises(RuntimeError, match="instance_norm: running_mean"):
         F.instance_norm(A.tensor(np.ones((1, 2, 3))), running_mean, running_var)
     np.testing.assert_array_equal(running_var, 1)
+
+
+def _non_tensor_calls(bad):
+    """One call per (function, argument) with ``bad`` in place of a Tensor."""
+    return {
+        ("linear", "weight"): lambda m: m.F.linear(m.tensor(X), bad),
+        ("pad", "input"): lambda m: m.F.pad(bad, (1, 1)),
+        ("embedding", "weight"): lambda m: m.F.embedding(m.tensor([0, 1], "int64"), bad),
+        ("gaussian_nll_loss", "var"): lambda m: m.F.gaussian_nll_loss(m.tensor(X), m.tensor(X), bad),
+    }
+
+
+@pytest.mark.parametrize("bad", ["abc", {}, ["a", "b"]], ids=["str", "dict", "list_of_str"])
+@pytest.mark.parametrize("which", sorted(_non_tensor_calls(None)))
+def test_a_string_or_dict_for_a_tensor_is_torchs_type_error_naming_the_function(which, bad) -> None:
+    function, name = which
+    error = _raises_as_torch(_non_tensor_calls(bad)[which], f"{function}: {name}")
+    assert isinstance(error, TypeError)
+
+
+@pytest.mark.parametrize("bad", ["abc", {}, ["a", "b"]], ids=["str", "dict", "list_of_str"])
+@pytest.mark.parametrize("call", ["batch_norm", "embedding_bag"])
+def test_batch_norm_and_embedding_bag_name_themselves_for_a_string_tensor(call: str, bad) -> None:
+    # torch raises an AttributeError of its own internals here ('str' object has no attribute 'dim'): the library a
+    # TypeError naming the function
+    calls = {
+        "batch_norm": lambda: F.batch_norm(bad, None, None, training=True),
+        "embedding_bag": lambda: F.embedding_bag(A.tensor(np.array([0, 1])), bad, A.tensor(np.array([0]))),
+    }
+    with pytest.raises(TypeError, match=call):
+        calls[call]()

@@ -102,6 +102,18 @@ def as_float_tensor(x: Any, function: str) -> Tensor:
     return tensor
 
 
+def as_tensor(x: Any, function: str, name: str = "input") -> Tensor:
+    """``x`` as a Tensor of its own dtype: Tensors pass through, array-likes of real numbers or booleans become
+    constants; anything else (a string, a dict, None, a list of strings) is torch's TypeError naming ``function``
+    and ``name``."""
+    if isinstance(x, Tensor):
+        return x
+    array = None if isinstance(x, Node) else np.asarray(x)
+    if array is None or array.dtype.kind not in "fiub":
+        raise TypeError(f"{function}: {name} must be a Tensor of real numbers, got {type(x).__name__} {x!r:.60}")
+    return Tensor(array)
+
+
 def as_clipping_tensor(x: Any, function: str) -> Tensor:
     """``x`` as a Tensor for the activations that only select and clip (relu, relu6, hardtanh): integer Tensors
     keep their dtype, as torch's; anything else as :func:`as_float_tensor` (array-likes are float64 constants)."""

@@ -12,6 +12,7 @@ from autograd import one_hot as one_hot_array
 from autograd.index_errors import refuse_index_dtype
 
 from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
+from .activations import as_tensor
 
 __all__ = ["embedding", "one_hot", "padding_row"]
 
@@ -78,8 +79,7 @@ def embedding(
     whose ``norm_type``-norm exceeds it; ``scale_grad_by_freq`` divides a row's gradient by the number of
     times the batch reads it. ``sparse`` is accepted, but the gradient is always a dense array.
     """
-    if not isinstance(weight, Tensor):
-        weight = Tensor(weight)
+    weight = as_tensor(weight, "embedding", "weight")
     if weight.ndim != 2:
         raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
     rows = weight.shape[0]

@@ -23,6 +23,7 @@ from autograd import ArgumentRangeError, IndexBoundsError, Node, Tensor, where
 from autograd.index_errors import IndexDtypeError, refuse_index_dtype
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag, check_real
+from .activations import as_tensor
 from .embedding import padding_row, renormalize_rows
 
 __all__ = ["embedding_bag"]
@@ -103,8 +104,7 @@ def embedding_bag(
     """The sum, mean or maximum of the ``weight`` rows each bag of ``input`` reads (see the module docstring):
     a (B, embedding_dim) Tensor. Arguments as torch's; ``sparse`` is accepted, the gradient is always dense.
     """
-    if not isinstance(weight, Tensor):
-        weight = Tensor(weight)
+    weight = as_tensor(weight, "embedding_bag", "weight")
     if weight.ndim != 2:
         raise ValueError(f"embedding_bag: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}")
     rows = weight.shape[0]

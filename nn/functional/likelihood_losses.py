@@ -13,7 +13,7 @@ from autograd import Node, Tensor, where
 from autograd.accumulation import float16_via_float32
 
 from ..checks import check_choice, check_fits_dtype, check_flag, check_real
-from .activations import as_float_tensor
+from .activations import as_float_tensor, as_tensor
 from .deprecated_reduction import legacy_reduction
 from .losses import REDUCTIONS, _paired, _reduce
 
@@ -74,7 +74,7 @@ def _variance(var: Any, x: Tensor, loss: str) -> Tensor:
     elif isinstance(var, Node):
         raise TypeError(f"{loss}: var must be a Tensor, an array-like or a number, got a {type(var).__name__}")
     else:
-        variance = Tensor(np.asarray(var), dtype=x.dtype)
+        variance = as_tensor(var, loss, "var").astype(x.dtype)
     if np.any(variance._data < 0) or np.isnan(variance._data).any():
         raise ValueError(f"{loss}: var must be >= 0, got negative or nan entries (var shape {variance.shape})")
     if variance.shape == x.shape:

@@ -16,7 +16,7 @@ from autograd.standardization import standardize_with_statistics
 
 from ..checks import check_flag, check_integer, check_positive_int, check_real
 from ..module import DtypeMismatchError
-from .activations import as_float_tensor
+from .activations import as_float_tensor, as_tensor
 
 __all__ = [
     "as_normalized_shape",
@@ -107,7 +107,7 @@ def _batch_norm(
     eps: float,
 ) -> Tensor:
     """:func:`batch_norm` for any ``eps`` (instance_norm's, which torch does not check)."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = as_tensor(x, "batch_norm")
     if x.ndim < 2:
         raise ShapeError(f"batch_norm: expected an input with a channel axis (N, C, ...), got shape {x.shape}")
     if x.dtype.kind != "f":

@@ -20,6 +20,7 @@ from autograd import ShapeError, Tensor
 from autograd.read_padding import SOURCE_INDEX
 
 from ..checks import UnsupportedOptionError, check_choice, check_real
+from .activations import as_tensor
 
 __all__ = ["PADDING_MODES", "pad", "pad_spatial", "same_padding"]
 
@@ -90,7 +91,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     sums the upstream gradient of every position that read an input entry into it. The result is a new tensor,
     as torch's, even for zero widths.
     """
-    x = source = input if isinstance(input, Tensor) else Tensor(input)
+    x = source = as_tensor(input, "pad")
     check_choice("pad", "mode", mode, tuple(_PAD_MODES), UnsupportedOptionError)  # torch's NotImplementedError
     widths = _torch_widths(pad, x.shape)
     if mode != "constant":
