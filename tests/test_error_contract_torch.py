@@ -303,3 +303,13 @@ def test_batch_norm_and_embedding_bag_name_themselves_for_a_string_tensor(call: 
     }
     with pytest.raises(TypeError, match=call):
         calls[call]()
+
+
+@pytest.mark.parametrize("option", ["p", "eps"])
+@pytest.mark.parametrize("bad", ["abc", None])
+def test_triplet_margin_loss_names_itself_for_a_bad_p_or_eps(option: str, bad) -> None:
+    def call(m):
+        return m.F.triplet_margin_loss(m.tensor(X), m.tensor(X), m.tensor(X), **{option: bad})
+
+    error = _raises_as_torch(call, f"triplet_margin_loss: {option}")
+    assert "pairwise_distance" not in str(error)

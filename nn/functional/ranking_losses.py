@@ -23,7 +23,7 @@ from autograd.broadcasting import broadcast_shape
 from ..checks import check_choice, check_flag, check_real
 from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
-from .distance import pairwise_distance
+from .distance import _order, pairwise_distance
 from .losses import REDUCTIONS, _check_signs, _paired, _reduce
 
 __all__ = [
@@ -200,6 +200,8 @@ def triplet_margin_loss(
     reduction = check_choice(loss, "reduction", reduction, REDUCTIONS)
     margin = check_real(loss, "margin", margin, 0, low_open=True)  # as torch's: a margin > 0
     swap = check_flag(loss, "swap", swap)
+    p = _order(loss, p)  # named here, not by the pairwise_distance it runs
+    eps = check_real(loss, "eps", eps)
     _check_one_rank(loss, anchor, positive, negative)
     a, positive = _paired(anchor, positive, loss, "anchor", "positive")
     _, negative = _paired(a, negative, loss, "anchor", "negative")
