@@ -313,3 +313,103 @@ def test_triplet_margin_loss_names_itself_for_a_bad_p_or_eps(option: str, bad) -
 
     error = _raises_as_torch(call, f"triplet_margin_loss: {option}")
     assert "pairwise_distance" not in str(error)
+
+
+# ------------------------------------------------------------------ optimizers: refused input leaves them unchanged
+
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Adamax", "Adagrad", "Adadelta", "ASGD", "NAdam", "RAdam", "RMSprop", "Rprop"]
+
+
+def _parameters(namespace, count: int = 2):
+    if namespace == "torch":
+        torch = pytest.importorskip("torch")
+        return [torch.nn.Parameter(torch.ones(2, 2, dtype=torch.float64) * (i + 1)) for i in range(count)]
+    import nn
+
+    return [nn.Parameter(A.tensor(np.ones((2, 2)) * (i + 1))) for i in range(count)]
+
+
+def _optimizer(namespace, name: str, params, **options):
+    if namespace == "torch":
+        return getattr(pytest.importorskip("torch").optim, name)(params, **options)
+    import nn
+
+    return getattr(nn.optim, name)(params, **options)
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("arrangement", ["twice_in_one_group", "in_two_groups"])
+def test_an_optimizer_treats_a_parameter_given_twice_as_torch(name: str, arrangement: str) -> None:
+    def build(namespace):
+        p = _parameters(namespace)
+        groups = [p[0], p[0]] if arrangement == "twice_in_one_group" else [{"params": [p[0]]}, {"params": p}]
+        return _optimizer(namespace, name, groups, lr=0.01)
+
+    if arrangement == "in_two_groups":
+        with pytest.raises(ValueError):
+            build("torch")
+        with pytest.raises(ValueError, match=name):
+            build("lib")
+    else:  # torch warns and keeps the list as given
+        with pytest.warns(UserWarning, match="duplicate parameters"):
+            kept = len(build("lib").param_groups[0]["params"])
+        with pytest.warns(UserWarning, match="duplicate parameters"):
+            assert kept == len(build("torch").param_groups[0]["params"])
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_an_optimizer_refuses_a_non_leaf_tensor_as_torch(name: str) -> None:
+    with pytest.raises(ValueError):
+        _optimizer("torch", name, [_parameters("torch")[0] * 2], lr=0.01)
+    with pytest.raises(ValueError, match=name):
+        _optimizer("lib", name, [_parameters("lib")[0] * 2], lr=0.01)
+
+
+@pytest.mark.parametrize("name", [n for n in OPTIMIZERS if n != "SGD"])
+@pytest.mark.parametrize("option", [("lr", -1.0), ("eps", -1e-8), ("weight_decay", -0.1)])
+def test_an_optimizer_refuses_a_negative_hyperparameter_as_torch(name: str, option) -> None:
+    import inspect
+
+    import nn
+
+    key, value = option
+    if key not in inspect.signature(getattr(nn.optim, name)).parameters:
+        pytest.skip(f"{name} has no {key}")
+    with pytest.raises(ValueError):
+        _optimizer("torch", name, _parameters("torch"), **{key: value})
+    with pytest.raises(ValueError, match=f"{name}.*{key}"):
+        _optimizer("lib", name, _parameters("lib"), **{key: value})
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("kind", ["another_optimizer", "fewer_parameters", "not_a_dict"])
+def test_a_refused_load_state_dict_leaves_the_optimizer_unchanged(name: str, kind: str) -> None:
+    import copy
+
+    def stepped(params, optimizer_name, **options):
+        optimizer = _optimizer("lib", optimizer_name, params, lr=0.01, **options)
+        for p in params:
+            p.grad = A.tensor(np.full(p.shape, 0.5))
+        optimizer.step()
+        return optimizer
+
+    optimizer = stepped(_parameters("lib"), name)
+    if kind == "another_optimizer":
+        other = "Adam" if name == "SGD" else "SGD"
+        state = stepped(_parameters("lib"), other, **({"momentum": 0.9} if other == "SGD" else {})).state_dict()
+    elif kind == "fewer_parameters":
+        state = stepped(_parameters("lib", 1), name).state_dict()
+    else:
+        state = "state"
+    before = copy.deepcopy(optimizer.state_dict())
+    with pytest.raises((ValueError, TypeError), match=name):
+        optimizer.load_state_dict(state)
+    after = optimizer.state_dict()
+    assert after["param_groups"] == before["param_groups"]
+    assert after["state"].keys() == before["state"].keys()
+    for key, values in before["state"].items():
+        for entry, value in values.items():
+            np.testing.assert_array_equal(
+                np.asarray(getattr(after["state"][key][entry], "data", after["state"][key][entry])),
+                np.asarray(getattr(value, "data", value)),
+            )
