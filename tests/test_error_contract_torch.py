@@ -425,3 +425,12 @@ def test_a_refused_load_state_dict_leaves_the_optimizer_unchanged(name: str, kin
                 np.asarray(getattr(after["state"][key][entry], "data", after["state"][key][entry])),
                 np.asarray(getattr(value, "data", value)),
             )
+
+
+def test_a_nan_eps_gives_nan_in_batch_norm_as_torch() -> None:
+    # (it was refused by the standardisation batch_norm runs, in an error that named "standardize")
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(3).normal(size=(4, 3))
+    ours = F.batch_norm(A.tensor(data), None, None, training=True, eps=float("nan"))
+    theirs = torch.nn.functional.batch_norm(torch.tensor(data), None, None, training=True, eps=float("nan"))
+    assert np.isnan(ours.data).all() and torch.isnan(theirs).all()
