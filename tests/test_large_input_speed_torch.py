@@ -1,0 +1,84 @@
+"""Ops on medium-sized inputs (1e5-1e6 entries) against torch's CPU kernels on one thread: the forward and
+backward of each must stay within a few times torch's (the best of several runs of each, so the machine's load
+cancels out), and compute torch's values and gradients. Each op here was once pathologically slower (a tuple
+of index arrays given to np.ufunc.at, a search per entry, a Python loop over rows or windows); its commit gives
+the times before and after."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from torch_oracle import torch
+
+import autograd as ag
+
+
+def _best_time(run: Callable[[], Any], repeat: int = 5) -> float:
+    run()  # warm up
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _forward_backward(lib: Any, call: Callable[..., Any], arrays: list[np.ndarray], integers: list[np.ndarray]):
+    """``call``'s output, and the gradients of the weighted sum of it, for ``lib`` (ag or torch)."""
+    weights = np.random.default_rng(1)
+
+    def run():
+        leaves = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = call(lib, *leaves, *[lib.tensor(i) for i in integers])
+        out = out[0] if isinstance(out, tuple) else out
+        seed = lib.tensor(weights.standard_normal(tuple(out.shape)).astype(arrays[0].dtype))
+        (out * seed).sum().backward()
+        return out, [leaf.grad for leaf in leaves]
+
+    return run
+
+
+def _numpy(x: Any) -> np.ndarray:
+    return x.detach().numpy() if isinstance(x, torch.Tensor) else np.asarray(x.data)
+
+
+def check_speed_and_values(call, arrays, integers=(), *, slower=5.0, rtol=1e-6, atol=1e-6):
+    """``call(lib, *float_leaves, *integer_tensors)`` here and in torch (one thread): the same values and
+    gradients, and ours at most ``slower`` times torch's time."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        ours, theirs = (
+            _forward_backward(ag, call, arrays, list(integers)),
+            _forward_backward(torch, call, arrays, list(integers)),
+        )
+        (our_out, our_grads), (their_out, their_grads) = ours(), theirs()
+        np.testing.assert_allclose(_numpy(our_out), _numpy(their_out), rtol=rtol, atol=atol, err_msg="value")
+        for our_grad, their_grad in zip(our_grads, their_grads):
+            np.testing.assert_allclose(_numpy(our_grad), _numpy(their_grad), rtol=rtol, atol=atol, err_msg="grad")
+        ratio = _best_time(ours) / _best_time(theirs)
+    finally:
+        torch.set_num_threads(threads)
+    assert ratio < slower, f"{ratio:.1f}x torch's time (at most {slower}x expected)"
+
+
+RNG = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize("reduce", ["prod", "amax"])
+def test_scatter_reduce_of_a_million_entries_is_within_a_few_times_torch(reduce):
+    x = RNG.uniform(0.5, 1.5, (1000, 1000)).astype(np.float32)
+    x[:, ::97] = 1.0  # ties with self for amax/amin
+    index = RNG.integers(0, 1000, (1000, 1000))
+    check_speed_and_values(
+        lambda lib, a, s, i: a.scatter_reduce(1, i, s, reduce),
+        [x, x[::-1].copy()],
+        [index],
+        slower=10.0,
+        rtol=1e-5,
+        atol=1e-5,
+    )
