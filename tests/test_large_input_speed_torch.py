@@ -15,6 +15,7 @@ import pytest
 from torch_oracle import torch
 
 import autograd as ag
+import nn.functional
 
 
 def _best_time(run: Callable[[], Any], repeat: int = 5) -> float:
@@ -69,6 +70,11 @@ def check_speed_and_values(call, arrays, integers=(), *, slower=5.0, rtol=1e-6, 
 RNG = np.random.default_rng(0)
 
 
+def functional(lib: Any) -> Any:
+    """``nn.functional`` of ``lib``: ours for autograd, torch's for torch."""
+    return nn.functional if lib is ag else torch.nn.functional
+
+
 @pytest.mark.parametrize("reduce", ["prod", "amax"])
 def test_scatter_reduce_of_a_million_entries_is_within_a_few_times_torch(reduce):
     x = RNG.uniform(0.5, 1.5, (1000, 1000)).astype(np.float32)
@@ -81,4 +87,13 @@ def test_scatter_reduce_of_a_million_entries_is_within_a_few_times_torch(reduce)
         slower=10.0,
         rtol=1e-5,
         atol=1e-5,
+    )
+
+
+def test_multilabel_margin_loss_of_a_few_labels_in_many_classes_is_within_a_few_times_torch():
+    scores = RNG.standard_normal((2000, 200)).astype(np.float32)
+    labels = RNG.integers(0, 200, (2000, 200))
+    target = np.where(np.arange(200) < RNG.integers(0, 8, (2000, 1)), labels, -1)  # up to 7 labels, then -1
+    check_speed_and_values(
+        lambda lib, x, t: functional(lib).multilabel_margin_loss(x, t, reduction="none"), [scores], [target]
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, Node, ShapeError, Tensor, take_along_axis
+from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, take_along_axis
 from autograd.accumulation import float16_via_float32
 from autograd.broadcasting import AxisError
 
@@ -97,9 +97,34 @@ def multilabel_margin_loss(
             f"{loss}: class indices must lie in [0, {classes - 1}] (or be -1 to end a list), got {np.unique(bad)[:5].tolist()}"
         )
     positions = np.where(listed, indices, 0)
-    has_class = ((positions[..., :, None] == np.arange(classes)) & listed[..., :, None]).any(axis=-2)
-    listed_scores = take_along_axis(scores, positions, -1)  # (..., C): the score of each listed class
+    has_class = np.zeros(scores.shape, dtype=bool)
+    has_class[np.nonzero(listed)[:-1] + (positions[listed],)] = True
+    # the lists are prefixes: only the first ``width`` (the longest list) columns name classes, so the pairs
+    # are (..., width, C), not (..., C, C) (100x less work for a few labels out of 100 classes)
+    width = int(listed.sum(axis=-1).max(initial=0))
+    listed, positions = listed[..., :width], positions[..., :width]
+    listed_scores = take_along_axis(scores, positions, -1)  # (..., width): the score of each listed class
     hinges = (1.0 - listed_scores.unsqueeze(-1) + scores.unsqueeze(-2)).relu()  # [j, i]: 1 - (x_j - x_i)
     pairs = listed[..., :, None] & ~has_class[..., None, :]
-    terms = hinges.where(pairs, 0.0).sum(axis=(-2, -1)) / classes
+    chosen = hinges.where(pairs, 0.0).reshape(scores.shape[:-1] + (width * classes,))
+    length = _pairwise_prefix(width * classes, classes * classes)
+    if length > width * classes:  # zeros up to that length: the sum of all C * C pairs' terms, bit for bit
+        chosen = concatenate(
+            [chosen, Tensor(np.zeros(scores.shape[:-1] + (length - width * classes,), chosen.dtype))], -1
+        )
+    terms = chosen.sum(axis=-1) / classes
     return _reduce(terms, reduction)
+
+
+def _pairwise_prefix(needed: int, length: int) -> int:
+    """The length of the shortest leading part of ``length`` entries whose sum numpy's pairwise summation takes
+    as one of its partial sums, among those holding the first ``needed`` entries: the rest being zeros, the sum of
+    that part is the sum of all ``length`` entries bit for bit. (numpy sums up to 128 entries by 8 running sums
+    and halves longer runs at a multiple of 8.)"""
+    while length > 128:
+        half = length // 2
+        half -= half % 8
+        if needed > half:
+            break
+        length = half
+    return length
