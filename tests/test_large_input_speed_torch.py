@@ -97,3 +97,14 @@ def test_multilabel_margin_loss_of_a_few_labels_in_many_classes_is_within_a_few_
     check_speed_and_values(
         lambda lib, x, t: functional(lib).multilabel_margin_loss(x, t, reduction="none"), [scores], [target]
     )
+
+
+def test_multivariate_normal_log_prob_of_many_samples_is_within_a_few_times_torch():
+    root = RNG.standard_normal((32, 32))
+    scale_tril = np.linalg.cholesky(root @ root.T + 32 * np.eye(32)).astype(np.float32)
+    samples = RNG.standard_normal((10_000, 32)).astype(np.float32)
+
+    def log_prob(lib, loc, tril, value):
+        return lib.distributions.MultivariateNormal(loc, scale_tril=tril).log_prob(value)
+
+    check_speed_and_values(log_prob, [np.zeros(32, np.float32), scale_tril, samples], rtol=1e-4, atol=1e-4)
