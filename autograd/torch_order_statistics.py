@@ -111,7 +111,10 @@ class TorchOrderStatistics:
             raise ArgumentRangeError(
                 f"kthvalue: k must be an integer in [1, {length}] for dim {dim} of shape {tensor.shape}"
             )
-        return self._selected("kthvalue", dim, keepdim, lambda ordered: np.full(ordered.shape[:-1] + (1,), k - 1))
+        if tensor.ndim == 0:
+            return self._selected("kthvalue", dim, keepdim, lambda ordered: np.full(ordered.shape[:-1] + (1,), k - 1))
+        axis = single_axis(dim, tensor.ndim, "kthvalue")
+        return self._gathered(_kth_index(tensor._data, k, axis), axis, keepdim)
 
     def _selected(self, op: str, dim: int, keepdim: bool, position: Any) -> ValuesAndIndices:
         """The entry of each slice along ``dim`` at ``position(sorted slices, last axis)`` of its stable ascending
@@ -233,3 +236,20 @@ class TorchOrderStatistics:
         if dim is None:
             return result.reshape(lead + (1,) * tensor.ndim)
         return result.expand_dims(len(lead) + axis) if tensor.ndim else result
+
+
+def _kth_index(data: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """The index along ``axis`` (kept, of length 1) of each slice's k-th smallest entry in its stable ascending
+    order, NaN last: of the entries equal to the k-th value v (found by np.partition, O(n)), the (k - #{< v})-th
+    in index order; the same index as a stable argsort's (O(n log n)). -0.0 and 0.0 are equal, NaNs all equal."""
+    rows = np.moveaxis(data, axis, -1)
+    value = np.partition(rows, k - 1, axis=-1)[..., k - 1 : k]
+    if rows.dtype.kind in "fc":
+        nan = np.isnan(value)
+        equal = np.where(nan, np.isnan(rows), rows == value)
+        smaller = np.where(nan, ~np.isnan(rows), rows < value)
+    else:
+        equal, smaller = rows == value, rows < value
+    rank = k - np.count_nonzero(smaller, axis=-1, keepdims=True)  # which of the equal entries, from 1
+    index = np.argmax(np.cumsum(equal, axis=-1) >= rank, axis=-1, keepdims=True)
+    return np.moveaxis(index, -1, axis).astype(np.int64)

@@ -108,3 +108,8 @@ def test_multivariate_normal_log_prob_of_many_samples_is_within_a_few_times_torc
         return lib.distributions.MultivariateNormal(loc, scale_tril=tril).log_prob(value)
 
     check_speed_and_values(log_prob, [np.zeros(32, np.float32), scale_tril, samples], rtol=1e-4, atol=1e-4)
+
+
+def test_kthvalue_of_a_million_entries_is_within_a_few_times_torch():
+    x = RNG.standard_normal(1_000_000).astype(np.float32)
+    check_speed_and_values(lambda lib, a: lib.kthvalue(a, 1000), [x], slower=4.0)
