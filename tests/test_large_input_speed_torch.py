@@ -113,3 +113,17 @@ def test_multivariate_normal_log_prob_of_many_samples_is_within_a_few_times_torc
 def test_kthvalue_of_a_million_entries_is_within_a_few_times_torch():
     x = RNG.standard_normal(1_000_000).astype(np.float32)
     check_speed_and_values(lambda lib, a: lib.kthvalue(a, 1000), [x], slower=4.0)
+
+
+@pytest.mark.parametrize(
+    "resize",
+    [
+        lambda lib, x: functional(lib).interpolate(x, scale_factor=2, mode="linear"),
+        lambda lib, x: functional(lib).interpolate(x, scale_factor=0.7, mode="linear"),
+        lambda lib, x: functional(lib).adaptive_avg_pool1d(x, 3000),
+    ],
+    ids=["linear_up", "linear_down", "adaptive_avg_pool1d"],
+)
+def test_resizing_a_long_axis_is_within_a_few_times_torch(resize):
+    # the weights form a band: the (size, length) matrix is 2e8 entries here, its band 1e5
+    check_speed_and_values(resize, [RNG.standard_normal((8, 4, 10_000))], slower=12.0, rtol=1e-9, atol=1e-12)

@@ -32,6 +32,7 @@ from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size,
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
+from .banded import blocks_from_windows, resample, worth_banding
 from .max_pool_indices import index_tensor, max_pool2d_indices
 from .padding import same_padding
 
@@ -529,6 +530,16 @@ def _adaptive_average(length: int, count: int, dtype: np.dtype) -> np.ndarray:
     return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
+def _adaptive_means(x: Tensor, count: int, axis: int) -> Tensor:
+    """The means over the ``count`` adaptive windows along ``axis`` (2 or 3 of 4): the averaging matrix times x,
+    in row blocks on a long axis (:mod:`.banded`: the whole matrix's work and memory grow as its length squared)."""
+    length = x.shape[axis]
+    if worth_banding(length, count):
+        return resample(x, blocks_from_windows(*adaptive_windows(length, count), x.dtype), axis, count)
+    matrix = _adaptive_average(length, count, x.dtype)
+    return matmul(matrix, x) if axis == 2 else matmul(x, matrix.T)
+
+
 def _adaptive_window_means(x: Tensor, count: int, axis: int) -> Tensor:
     """The means over the ``count`` adaptive windows along ``axis``, one slice each: slower than the averaging
     matrix, but an inf or nan reaches only its own windows (in the matrix, 0 * inf is nan in every other)."""
@@ -546,8 +557,8 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
 
     Output row i averages input rows floor(i H / H_out) to ceil((i + 1) H / H_out) - 1 (columns
     alike); ``None`` keeps that input size. A window is a product of a row range and a column
-    range, so the output is A_H x A_W^T with the averaging matrices A (two matmuls; the
-    gradient is A_H^T g A_W); a 1x1 output (global average pooling) is the mean over H and W (the two
+    range, so the output is A_H x A_W^T with the averaging matrices A (two matmuls, by row blocks of A on a
+    long axis, :mod:`.banded`; the gradient is A_H^T g A_W); a 1x1 output (global average pooling) is the mean over H and W (the two
     matmuls of a (1, H) row cost four times that). An output size 0 gives torch's empty output (gradient 0).
     """
     x, unbatched = _batched(input, "adaptive_avg_pool2d")
@@ -564,9 +575,7 @@ def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, 
     if (out_h, out_w) == (1, 1):  # global average pooling: one mean
         out = x.mean(axis=(2, 3), keepdims=True)
     else:
-        rows = _adaptive_average(height, out_h, x.dtype)
-        columns = _adaptive_average(width, out_w, x.dtype)
-        out = matmul(matmul(rows, x), columns.T)
+        out = _adaptive_means(_adaptive_means(x, out_h, 2), out_w, 3)
         if np.isnan(out._data).any():  # an inf or nan in the input: each window alone, as torch's sums give them
             out = _adaptive_window_means(_adaptive_window_means(x, out_h, 2), out_w, 3)
     return out.reshape(out.shape[1:]) if unbatched else out

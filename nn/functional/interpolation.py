@@ -44,7 +44,8 @@ from autograd.conv import repeat_blocks
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
-from .conv import _adaptive_average, as_pooled_tensor
+from .banded import blocks_from_taps, blocks_from_windows, resample, worth_banding
+from .conv import _adaptive_average, adaptive_windows, as_pooled_tensor
 
 __all__ = ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 
@@ -145,18 +146,29 @@ def _source_positions(length: int, size: int, scale: float | None, align_corners
     return source if cubic else np.maximum(source, 0.0)
 
 
-def _linear_weights(length: int, size: int, scale: float | None, align_corners: bool) -> np.ndarray:
-    """(size, length) matrix: row i weighs entries floor(src) and floor(src) + 1 (clamped) by 1 - t and t."""
-    matrix = np.zeros((size, length))
-    if size == length:  # torch copies the input whatever the scale factor
-        return np.eye(length)
+def _from_taps(taps: list[tuple[np.ndarray, np.ndarray]], size: int, length: int) -> np.ndarray:
+    """The (size, length) matrix summing each tap's weights[i] at (i, columns[i]), the taps in turn."""
+    matrix, rows = np.zeros((size, length)), np.arange(size)
+    for columns, weights in taps:
+        np.add.at(matrix, (rows, columns), weights)
+    return matrix
+
+
+def _linear_taps(
+    length: int, size: int, scale: float | None, align_corners: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Output i weighs entries floor(src) and floor(src) + 1 (clamped) by 1 - t and t: (columns, weights) per tap."""
     source = _source_positions(length, size, scale, align_corners, cubic=False)
     first = np.minimum(np.floor(source).astype(np.int64), length - 1)
     fraction = np.clip(source - first, 0.0, 1.0)
-    rows = np.arange(size)
-    np.add.at(matrix, (rows, first), 1.0 - fraction)
-    np.add.at(matrix, (rows, np.minimum(first + 1, length - 1)), fraction)
-    return matrix
+    return [(first, 1.0 - fraction), (np.minimum(first + 1, length - 1), fraction)]
+
+
+def _linear_weights(length: int, size: int, scale: float | None, align_corners: bool) -> np.ndarray:
+    """(size, length) matrix: row i weighs entries floor(src) and floor(src) + 1 (clamped) by 1 - t and t."""
+    if size == length:  # torch copies the input whatever the scale factor
+        return np.eye(length)
+    return _from_taps(_linear_taps(length, size, scale, align_corners), size, length)
 
 
 def _keys_cubic(x: np.ndarray, a: float) -> np.ndarray:
@@ -168,16 +180,24 @@ def _keys_cubic(x: np.ndarray, a: float) -> np.ndarray:
     return np.where(x <= 1, near, np.where(x < 2, far, 0.0))
 
 
-def _cubic_weights(length: int, size: int, scale: float | None, align_corners: bool) -> np.ndarray:
-    """(size, length) matrix: row i weighs entries floor(src) - 1 .. floor(src) + 2 (read clamped) by W(t + 1),
-    W(t), W(1 - t), W(2 - t) with a = -0.75."""
+def _cubic_taps(
+    length: int, size: int, scale: float | None, align_corners: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Output i weighs entries floor(src) - 1 .. floor(src) + 2 (read clamped) by W(t + 1), W(t), W(1 - t),
+    W(2 - t) with a = -0.75: (columns, weights) per tap."""
     source = _source_positions(length, size, scale, align_corners, cubic=True)
     first = np.minimum(np.floor(source).astype(np.int64), length - 1)
     fraction = np.clip(source - first, 0.0, 1.0)
-    matrix, rows = np.zeros((size, length)), np.arange(size)
-    for offset, distance in zip(range(-1, 3), (fraction + 1, fraction, 1 - fraction, 2 - fraction)):
-        np.add.at(matrix, (rows, np.clip(first + offset, 0, length - 1)), _keys_cubic(distance, -0.75))
-    return matrix
+    return [
+        (np.clip(first + offset, 0, length - 1), _keys_cubic(distance, -0.75))
+        for offset, distance in zip(range(-1, 3), (fraction + 1, fraction, 1 - fraction, 2 - fraction))
+    ]
+
+
+def _cubic_weights(length: int, size: int, scale: float | None, align_corners: bool) -> np.ndarray:
+    """(size, length) matrix: row i weighs entries floor(src) - 1 .. floor(src) + 2 (read clamped) by W(t + 1),
+    W(t), W(1 - t), W(2 - t) with a = -0.75."""
+    return _from_taps(_cubic_taps(length, size, scale, align_corners), size, length)
 
 
 def _lanczos3(x: np.ndarray) -> np.ndarray:
@@ -223,6 +243,19 @@ def _weight_matrix(
     if mode == "bicubic":
         return _cubic_weights(length, size, scale, align_corners)
     return _linear_weights(length, size, scale, align_corners)
+
+
+def _weight_blocks(
+    mode: str, antialias: bool, length: int, size: int, scale: float | None, align_corners: bool, dtype: Any
+) -> tuple | None:
+    """:func:`_weight_matrix`'s matrix in row blocks (:mod:`.banded`), in ``dtype``, for a long axis whose
+    weights are a band (linear, cubic, area); None where the whole matrix serves."""
+    if antialias or not worth_banding(length, size) or (mode not in ("area", "bicubic") and size == length):
+        return None
+    if mode == "area":
+        return blocks_from_windows(*adaptive_windows(length, size), dtype)
+    taps = (_cubic_taps if mode == "bicubic" else _linear_taps)(length, size, scale, align_corners)
+    return blocks_from_taps(taps, size, dtype)
 
 
 def _resize_uint8(
@@ -364,6 +397,12 @@ def interpolate(
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     for offset, (length, out, scale) in enumerate(zip(x.shape[2:], sizes, scales)):
+        blocks = _weight_blocks(mode, antialias, length, out, scale, align_corners, x.dtype)
+        if blocks is not None:  # a long axis: the band's blocks (an inf or nan in x: each tap alone, below)
+            resampled = resample(x, blocks, 2 + offset, out)
+            if not np.isnan(resampled._data).any():
+                x = resampled
+                continue
         matrix = _weight_matrix(mode, antialias, length, out, scale, align_corners)
         x = _along_axis(x, matrix.astype(x.dtype), 2 + offset)
     return x
