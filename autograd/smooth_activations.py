@@ -10,7 +10,8 @@ nan, as torch), else e^(x / alpha) (1 at 0, with a second derivative of 0 there,
 
 Each was a composite of four or five recorded operations (a scaling, erf or elu, sums and products, a where);
 as one node each with its rule (:mod:`autograd.derivatives.elementwise`) it costs a forward pass and one rule,
-and the rule is differentiable again. The values are the composites', bit for bit.
+and the rule is differentiable again. The values are the composites', bit for bit (gelu's from x = -3 up; below, its
+Phi is erfc(-x / sqrt 2) / 2, where 1 + erf cancelled).
 """
 
 from __future__ import annotations
@@ -29,13 +30,34 @@ from .tensor import Tensor
 __all__ = ["celu", "gelu_exact"]
 
 
+#: Below this x, 1 + erf(x / sqrt 2) cancels (Phi(-3) = 1.3e-3: it keeps only the last 13 digits of float64), and
+#: 2 Phi(x) is taken as erfc(-x / sqrt 2) instead.
+_GELU_LEFT_TAIL = -3.0
+
+
+def _twice_left_tail(x: np.ndarray) -> list[float]:
+    """2 Phi(x) = erfc(-x / sqrt 2) of the (few) entries x < -3, in float64, by the C library's erfc (math.erfc,
+    within an ulp); one at a time, which costs less than a vectorised erfc's fixed passes for a typical handful and
+    no more than them for a whole array of such values."""
+    return [math.erfc(value) for value in (x.astype(np.float64) * -(1 / math.sqrt(2))).tolist()]
+
+
 def gelu_exact(x: Tensor) -> Tensor:
-    """x Phi(x) = x (1 + erf(x / sqrt 2)) / 2; d/dx = Phi(x) + x phi(x) (phi the standard normal density)."""
+    """x Phi(x) = x (1 + erf(x / sqrt 2)) / 2; d/dx = Phi(x) + x phi(x) (phi the standard normal density).
+
+    Where x < -3, 2 Phi(x) = erfc(-x / sqrt 2) (:func:`_twice_left_tail`), without 1 + erf's cancellation (at
+    x = -7 that lost 4e-5 of the value; torch's float64 loses 2e-6 there, and gives 0 from x = -8.3, where ours
+    follows Phi down to the subnormals)."""
     data = floating_data(x, "gelu_exact")
     with quiet():  # (inf * 0 at x = -inf is nan, as torch's)
-        twice_cdf = 1 + special.erf(data * (1 / math.sqrt(2)))
-        out = (0.5 * data) * twice_cdf
-    return Tensor._from_op(out, ew.gelu_exact, (x,), {"cdf": 0.5 * twice_cdf})
+        cdf = np.asarray(special.erf(data * (1 / math.sqrt(2))))
+        cdf += 1
+        tail = np.flatnonzero(data < _GELU_LEFT_TAIL)
+        if tail.size:
+            cdf.reshape(-1)[tail] = _twice_left_tail(data.reshape(-1)[tail])
+        cdf *= 0.5
+        out = data * cdf
+    return Tensor._from_op(out, ew.gelu_exact, (x,), {"cdf": cdf})
 
 
 def celu(x: Tensor, alpha: float) -> Tensor:

@@ -25,12 +25,17 @@ def _inputs(dtype):
 def test_gelu_is_its_formula_bit_for_bit_and_its_gradient_is_phi_plus_x_density(dtype):
     x = _inputs(dtype)
     with quiet():
-        expected = 0.5 * x * (1 + erf(x * (1 / math.sqrt(2))))
+        twice_cdf = np.where(
+            x < -3,
+            [math.erfc(v * -(1 / math.sqrt(2))) for v in x.astype(np.float64).tolist()],
+            1 + erf(x * (1 / math.sqrt(2))),
+        )
+        expected = x * (0.5 * twice_cdf).astype(dtype)
         t = Tensor(x, requires_grad=True)
         out = gelu_exact(t)
         out.backward(np.ones_like(x))
         wide = x.astype(np.float64)
-        cdf = 0.5 * (1 + erf(wide / math.sqrt(2)))
+        cdf = 0.5 * np.array([math.erfc(-v / math.sqrt(2)) for v in wide.tolist()])
         slope = cdf + wide * np.exp(-0.5 * wide * wide) / math.sqrt(2 * math.pi)
     np.testing.assert_array_equal(out.data, expected)
     np.testing.assert_array_equal(np.signbit(out.data), np.signbit(expected))
@@ -77,6 +82,26 @@ def test_gelu_and_celu_match_torch_values_and_gradients_at_edges(dtype):
         # (at nan, torch's celu gradient is 1 in its scalar loop and nan in its vector loop; ours is 1, gelu's nan)
         known = ~np.isnan(x)
         np.testing.assert_allclose(t.grad[known], reference.grad.numpy()[known], **tolerance)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_gelu_far_left_value_and_gradient_keep_their_relative_precision(create_graph):
+    mpmath = pytest.importorskip("mpmath")
+    torch = pytest.importorskip("torch")
+    x = np.array([-3.5, -5.0, -7.0, -10.0, -20.0])
+    t = Tensor(x, requires_grad=True)
+    out = F.gelu(t)
+    (slope,) = __import__("autograd").grad(out.sum(), [t], create_graph=create_graph)
+    with mpmath.workdps(40):
+        cdf = [mpmath.ncdf(mpmath.mpf(v)) for v in x.tolist()]
+        value = np.array([float(v * c) for v, c in zip(x.tolist(), cdf)])
+        derivative = np.array([float(c + v * mpmath.npdf(mpmath.mpf(v))) for v, c in zip(x.tolist(), cdf)])
+    np.testing.assert_allclose(out.data, value, rtol=1e-13)  # (1 + erf cancelled: 4e-5 at -7, all from -8.3)
+    np.testing.assert_allclose(slope.data, derivative, rtol=1e-13)
+    reference = torch.tensor(x[2], requires_grad=True)
+    torch.nn.functional.gelu(reference).backward()  # torch's float64 loses 2e-6 at -7; ours is at least as close
+    assert abs(out.data[2] - value[2]) <= abs(torch.nn.functional.gelu(reference).item() - value[2])
+    assert abs(slope.data[2] - derivative[2]) <= abs(reference.grad.item() - derivative[2])
 
 
 def test_gelu_and_celu_derivatives_match_finite_differences_to_the_second_order():

@@ -209,7 +209,8 @@ def _gelu_exact_rule(g, out, x, cdf):
 
 
 def _normal_cdf(x):
-    return (1 + (x * (1 / math.sqrt(2))).erf()) * 0.5
+    # erfc(-x / sqrt 2) / 2: 1 + erf(x / sqrt 2) exactly where -x / sqrt 2 < 2, without its cancellation below
+    return (x * -(1 / math.sqrt(2))).erfc() * 0.5
 
 
 def _celu_rule(g, out, x, alpha):
