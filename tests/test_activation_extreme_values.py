@@ -217,3 +217,21 @@ def test_elu_family_keeps_the_sign_of_negative_zero_as_torch(name):
     np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
     assert np.signbit(theirs).tolist() == [True, False]
     assert np.signbit(getattr(F, name)(Tensor(zeros), inplace=True).data).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logsigmoid_is_plus_zero_and_silu_slope_minus_zero_where_they_vanish_as_torchs(dtype):
+    torch = pytest.importorskip("torch")
+    x = np.array([1e20, 800.0, INF, -1e20, -800.0, 3.0], dtype=dtype)
+    for ours, theirs in ((F.logsigmoid, torch.nn.functional.logsigmoid), (F.silu, torch.nn.functional.silu)):
+        t, reference = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        out = ours(t)
+        out.sum().backward()
+        expected = theirs(reference)
+        expected.sum().backward()
+        known = ~np.isnan(expected.detach().numpy())
+        np.testing.assert_allclose(out.data[known], expected.detach().numpy()[known], rtol=1e-6)
+        np.testing.assert_array_equal(np.signbit(out.data), np.signbit(expected.detach().numpy()))
+        finite = np.isfinite(x)
+        np.testing.assert_allclose(t.grad[finite], reference.grad.numpy()[finite], rtol=1e-6)
+        np.testing.assert_array_equal(np.signbit(t.grad[finite]), np.signbit(reference.grad.numpy()[finite]))

@@ -227,9 +227,10 @@ def _celu_rule(g, out, x, alpha):
 def _silu_rule(g, out, x):
     # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x), as torch's silu_backward. x multiplies s (1 - s), which is 0
     # where x is near the dtype's largest value, before g does: the composite x * sigmoid(x) formed g * x first,
-    # which overflows there for |g| > 1 (inf * 0 = nan; torch's gradient is g)
+    # which overflows there for |g| > 1 (inf * 0 = nan; torch's gradient is g). Grouped as torch's,
+    # s (1 + x (1 - s)), whose roundings it matches, and whose sign at x << 0 (s = 0) is x's: -0.0, as torch's
     s = sm.sigmoid(x)
-    return g * (s + x * (s * (1 - s)))
+    return g * (s * (1 + x * (1 - s)))
 
 
 def _mish_rule(g, out, x):
