@@ -5,7 +5,8 @@ As torch's: the result is cast into ``out``'s dtype unless it is of a higher cat
 a float tensor, float64 into float32, int16 into uint8; a float result into an integer tensor is an
 :class:`InPlaceCastError`), an ``out`` of another shape is resized to the result's (with torch's warning unless
 it was empty), and while gradients are recorded a result or ``out`` that requires grad is a RuntimeError: a write into ``out`` is not
-differentiable. The function returns ``out``. Some of torch's functions (``tril``, ``triu``) take no cast at all: for
+differentiable. The function returns ``out``. Some of torch's functions (``tril``, ``triu``, and abs, round, sign and the
+others of :data:`autograd.torch_functions.SAME_DTYPE_OUT`) take no cast at all: for
 them (``same_dtype=True``) an ``out`` of another dtype is torch's RuntimeError.
 """
 

@@ -68,6 +68,13 @@ TORCH_IN_PLACE_FUNCTIONS = (
 )
 # fmt: on
 
+#: The functions whose ``out=`` torch takes only in the result's own dtype (its RuntimeError "Found dtype Half but
+#: expected Float"; signbit's "does not support non-boolean outputs"), where the others cast into ``out``.
+SAME_DTYPE_OUT = frozenset(
+    ("abs", "absolute", "ceil", "clamp", "clip", "fix", "floor", "frac", "nan_to_num", "neg", "negative", "round",
+     "sgn", "sign", "signbit", "trunc")
+)  # fmt: skip
+
 #: The Tensor properties that torch also spells as functions of the module (``autograd.real(x)`` is ``x.real``).
 TORCH_PROPERTY_FUNCTIONS = ("imag", "real")
 
@@ -99,7 +106,7 @@ def _method_function(name: str) -> Callable[..., Any]:
         if method is None:
             raise TypeError(f"{name}: not defined for a {type(node).__name__} (it is a Tensor method)")
         result = method(*args, **kwargs)
-        return result if out is None else written_to_out(name, result, out)
+        return result if out is None else written_to_out(name, result, out, same_dtype=name in SAME_DTYPE_OUT)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): ``input.{name}(...)`` (see Tensor.{name})."

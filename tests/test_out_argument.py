@@ -122,3 +122,24 @@ def test_cat_casts_into_out_but_tril_needs_out_of_the_result_dtype_as_torch() ->
     with pytest.raises(RuntimeError, match="dtype"):
         autograd.tril(autograd.tensor(a), out=kept)
     assert kept.shape == (2,)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["abs", "absolute", "ceil", "floor", "trunc", "fix", "frac", "neg", "negative", "round", "sign", "sgn",
+     "nan_to_num", "signbit"],
+)  # fmt: skip
+@pytest.mark.parametrize("out_dtype", [np.float16, np.float64, np.int64])
+def test_rounding_and_sign_functions_take_out_only_in_the_result_dtype_as_torch(name, out_dtype) -> None:
+    x = np.array([1.5, -2.25, 3.0], dtype=np.float32)
+    with pytest.raises(RuntimeError):  # torch: "Found dtype Half but expected Float"
+        getattr(torch, name)(torch.tensor(x), out=torch.empty(3, dtype=getattr(torch, np.dtype(out_dtype).name)))
+    out = autograd.Tensor(np.full(3, 7, dtype=out_dtype))
+    with pytest.raises(RuntimeError, match=name):
+        getattr(autograd, name)(autograd.Tensor(x), out=out)
+    np.testing.assert_array_equal(out.data, np.full(3, 7))  # untouched
+    result_dtype = np.bool_ if name == "signbit" else np.float32
+    same = autograd.Tensor(np.zeros(3, dtype=result_dtype))
+    getattr(autograd, name)(autograd.Tensor(x), out=same)
+    expected = getattr(torch, name)(torch.tensor(x))
+    np.testing.assert_array_equal(same.data, expected.numpy())
