@@ -124,8 +124,24 @@ def test_grid_sample_matches_torch(mode, padding_mode, align_corners):
     ((expected + 1) ** 2).sum().backward()
     ((got + 1) ** 2).sum().backward()
     np.testing.assert_allclose(image_o.grad, image_t.grad.numpy(), atol=1e-12)
-    grid_grad = np.zeros(grid.shape) if grid_o.grad is None else grid_o.grad
-    np.testing.assert_allclose(grid_grad, grid_t.grad.numpy(), atol=1e-11)
+    assert grid_o.grad is not None  # zeros for 'nearest', as torch's
+    np.testing.assert_allclose(grid_o.grad, grid_t.grad.numpy(), atol=1e-11)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_nearest_grid_sample_gives_the_grid_a_zero_gradient_as_torch(padding_mode):
+    rng = np.random.default_rng(3)
+    volume, grid = rng.normal(size=(2, 2, 3, 4, 4)), rng.uniform(-1.2, 1.2, size=(2, 2, 3, 3, 3))
+    volume[0, 0] = -0.0
+    grid_t, grid_o = torch.tensor(grid, requires_grad=True), Tensor(grid, requires_grad=True)
+    expected = torch_functional.grid_sample(torch.tensor(volume), grid_t, "nearest", padding_mode, False)
+    got = grid_sample(Tensor(volume), grid_o, "nearest", padding_mode, False)
+    np.testing.assert_array_equal(got.data, expected.detach().numpy())
+    unrecorded = grid_sample(Tensor(volume), Tensor(grid), "nearest", padding_mode, False)
+    np.testing.assert_array_equal(np.signbit(got.data), np.signbit(unrecorded.data))  # (the zero term adds -0.0)
+    expected.sum().backward()
+    got.sum().backward()
+    np.testing.assert_array_equal(grid_o.grad, grid_t.grad.numpy())
 
 
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
@@ -251,8 +267,8 @@ def test_volumetric_grid_sample_matches_torch(mode, padding_mode, align_corners)
     ((expected + 1) ** 2).sum().backward()
     ((got + 1) ** 2).sum().backward()
     np.testing.assert_allclose(volume_o.grad, volume_t.grad.numpy(), atol=1e-12)
-    grid_grad = np.zeros(grid.shape) if grid_o.grad is None else grid_o.grad
-    np.testing.assert_allclose(grid_grad, grid_t.grad.numpy(), atol=1e-11)
+    assert grid_o.grad is not None  # zeros for 'nearest', as torch's
+    np.testing.assert_allclose(grid_o.grad, grid_t.grad.numpy(), atol=1e-11)
 
 
 def test_volumetric_grid_sample_of_an_affine_grid_matches_torch():

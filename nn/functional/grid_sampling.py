@@ -9,7 +9,7 @@ in [-1, 1] (x along the width first, then y, then z along the depth of a volume)
 
 ``padding_mode`` says what lies outside: 'zeros', 'border' (the coordinate clipped to [0, n - 1]) or
 'reflection' (the coordinate reflected at the borders, then clipped). As torch's, a clipped coordinate has
-gradient 0, and 'nearest' passes no gradient to the grid. 'bilinear' reads the four pixels around the source
+gradient 0, and 'nearest' passes the grid a gradient of zeros. 'bilinear' reads the four pixels around the source
 position (a volume's eight voxels: trilinear), each by a gather at flat index ``row * W + column`` (0 outside the
 input for 'zeros'), weighted by ``(1 - tx or tx)(1 - ty or ty)`` (``(1 - tz or tz)``); 'bicubic' reads the 4 x 4 around it with Keys' cubic weights (a = -0.75),
 padding each tap's coordinate.
@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor, take_along_axis, where
+from autograd.derivatives.elementwise import flat_of
+from autograd.grad_mode import is_grad_enabled
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
@@ -206,7 +208,11 @@ def grid_sample(
         return _bicubic(flat_input, x, y, tuple(sizes), padding_mode, align_corners)
     coordinates = [_padded(c, size, padding_mode, align_corners) for c, size in zip(coordinates, sizes)]
     if mode == "nearest":
-        return _read(flat_input, [_indices(np.rint(c._data)) for c in coordinates], sizes)
+        nearest = _read(flat_input, [_indices(np.rint(c._data)) for c in coordinates], sizes)
+        if not (grid.requires_grad and is_grad_enabled()):
+            return nearest
+        # the grid's gradient is zeros (torch's), not None: -0.0 of derivative zero added (x + -0.0 is x, -0.0 too)
+        return nearest + flat_of(grid[..., 0], -0.0).reshape(batch, 1, *grid.shape[1:-1])
     lows = [_indices(np.floor(c._data)) for c in coordinates]
     fractions = [(c - low).reshape(batch, 1, *c.shape[1:]) for c, low in zip(coordinates, lows)]
     total = None
