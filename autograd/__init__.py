@@ -65,7 +65,7 @@ from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .poisson_sampling import poisson
 from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .shape_functions import (
     array_split,
     atleast_1d,
@@ -383,6 +383,7 @@ __all__ = [
     "use_deterministic_algorithms",
     "AnomalyError",
     "ArgumentRangeError",
+    "DtypeKernelError",
     "arange",
     "argmax",
     "argmin",

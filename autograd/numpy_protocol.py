@@ -52,6 +52,7 @@ import numpy as np
 from . import shared_math
 from .broadcasting import normalize_axes
 from .core import Node, holds_node_requiring_grad
+from .default_dtype import get_default_dtype
 from .deprecated_overloads import user_stacklevel
 from .grad_mode import is_grad_enabled
 
@@ -105,6 +106,20 @@ _METHOD_NAMES = {
     "maximum": "_numpy_maximum",
     "minimum": "_numpy_minimum",
 }
+
+#: ufuncs whose torch-named methods refuse two integer or boolean Tensors (torch's NotImplementedError) where numpy
+#: computes a float: numpy's spelling computes them in the default float dtype, as the library's other such ufuncs.
+_FLOAT_RESULTS_OF_INTEGERS = ("hypot", "logaddexp", "logaddexp2")
+
+
+def _floating_operands(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Two operands of which none is floating, as the default float dtype (Tensors stay Tensors); others as given."""
+    kinds = [(x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype).kind for x in inputs]
+    if any(kind not in "iub" for kind in kinds):
+        return inputs
+    dtype = get_default_dtype()
+    return tuple(x.astype(dtype) if hasattr(x, "astype") else np.asarray(x, dtype=dtype) for x in inputs)
+
 
 #: ufunc.reduce -> the numpy function of the same reduction, whose adapter takes reduce's options (np.add.reduce is
 #: np.sum with axis 0 by default)
@@ -184,6 +199,8 @@ def array_ufunc(node: Node, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs
     # integers are whole already: np.rint only casts them to its float dtype (float16 for 8 bits, ...)
     if name == "rint" and len(inputs) == 1 and getattr(inputs[0], "dtype", np.dtype(float)).kind in "biu":
         return inputs[0].astype(ufunc.resolve_dtypes((inputs[0].dtype, None))[-1])
+    if name in _FLOAT_RESULTS_OF_INTEGERS and len(inputs) == 2:
+        inputs = _floating_operands(inputs)
     bound = None  # the node method named after the ufunc, bound to the first input
     if len(inputs) in (1, 2):
         first = inputs[0] if isinstance(inputs[0], Node) else type(node)._wrap_constant(inputs[0])

@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ArgumentRangeError", "NoAxisError", "ShapeError", "is_integer", "refuse_negative_sizes", "require_integer"]
+__all__ = [
+    "ArgumentRangeError",
+    "DtypeKernelError",
+    "NoAxisError",
+    "ShapeError",
+    "is_integer",
+    "refuse_negative_sizes",
+    "require_integer",
+]
 
 
 class ShapeError(ValueError, RuntimeError):
@@ -26,6 +34,13 @@ class ArgumentRangeError(ValueError, RuntimeError):
     """A number outside the range an op accepts (a loss's beta or delta, label smoothing, probabilities, topk's k,
     a convolution's or pooling's stride, padding, dilation or kernel size), or a bound missing where one is needed,
     where torch raises a RuntimeError: a ValueError too, the library's class for bad arguments."""
+
+
+class DtypeKernelError(TypeError, NotImplementedError):
+    """An op of a dtype it has no computation for (gcd and lcm of floats, nextafter of integers, hypot and logaddexp
+    of integers, ldexp by a boolean exponent): a TypeError, as the library has raised it, and the NotImplementedError
+    (a RuntimeError) torch raises ("gcd_cpu" not implemented for 'Float'), so ``except`` clauses written for either
+    catch it."""
 
 
 def is_integer(value: Any) -> bool:

@@ -55,7 +55,7 @@ from .derivatives import elementwise as ew
 from .gradient_array import DataArray, GradientArray, none_operand_error, plain
 from .numpy_functions import NumpyFunctions
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
 from .tensor_in_place import TensorInPlace, refuse_bool_negation
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
@@ -311,6 +311,10 @@ def _true_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 #: torch's type categories of numpy's dtype kinds
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+#: Binary functions torch computes only in a floating dtype: of two integer or boolean operands they are its
+#: NotImplementedError, not the default float dtype's result as atan2's or copysign's (:class:`DtypeKernelError`).
+_FLOAT_KERNELS = (np.hypot, np.logaddexp, np.logaddexp2)
 
 
 def _maximum_keeping_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -972,6 +976,11 @@ class Tensor(
                 probes = (np.ones(1, self._data.dtype), np.ones(1, other_data.dtype))
                 first = quietly(function, *(probes[::-1] if reflected else probes))
                 if np.asarray(first).dtype.kind == "f":
+                    if function in _FLOAT_KERNELS:  # torch's NotImplementedError ("hypot_cpu" not implemented ...)
+                        raise DtypeKernelError(
+                            f"{function.__name__}: expects a floating-point tensor, got dtypes {self._data.dtype} "
+                            f"and {other_data.dtype}"
+                        )
                     floating = Tensor._make(self._floating_data())
                     if isinstance(other, Tensor):
                         other = Tensor._make(other._floating_data())

@@ -29,7 +29,7 @@ from .index_errors import EmptyReductionError
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
-from .shape_errors import ArgumentRangeError, ShapeError, require_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, require_integer
 from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAndLogAbsDet", "TorchMathNames"]
@@ -440,6 +440,8 @@ class TorchMathNames:
         exponent = other if isinstance(other, (int, np.integer)) and not isinstance(other, bool) else None
         exponent = _operand(tensor, other) if exponent is None else type(tensor)._make(np.asarray(exponent))
         kind = exponent._data.dtype.kind
+        if kind == "b":  # torch's NotImplementedError ("ldexp_cpu_exp" not implemented for 'Bool')
+            raise DtypeKernelError(f"ldexp: the exponent must be a number, not a bool tensor (dtype {exponent.dtype})")
         if kind in "iu":
             return _scaled_by_power_of_two(shared_math.floating(tensor), exponent._data)
         # torch's promotion: integers (or booleans) beside a float take its dtype; of two, the default float dtype
@@ -614,7 +616,7 @@ class TorchMathNames:
         theirs = _data(other)
         dtype = np.dtype(array_function("result_type")(tensor, other if isinstance(other, Node) else theirs))
         if dtype.kind != "f":
-            raise TypeError(
+            raise DtypeKernelError(
                 f"nextafter: expects floating-point tensors, got dtypes {tensor._data.dtype} and {theirs.dtype}"
             )
         if tensor._data.dtype != dtype:
@@ -689,7 +691,7 @@ class TorchMathNames:
         mine, theirs = _tensor(self)._data, _data(other)
         dtype = np.dtype(array_function("result_type")(self, other if isinstance(other, Node) else theirs))
         if dtype.kind not in "iu" or mine.dtype.kind not in "iub" or theirs.dtype.kind not in "iub":
-            raise TypeError(f"{op}: expects integer tensors, got dtypes {mine.dtype} and {theirs.dtype}")
+            raise DtypeKernelError(f"{op}: expects integer tensors, got dtypes {mine.dtype} and {theirs.dtype}")
         try:
             return _constant(self, function(mine.astype(dtype, copy=False), theirs.astype(dtype, copy=False)))
         except ValueError:

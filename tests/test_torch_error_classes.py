@@ -1294,3 +1294,41 @@ NN_UTILS_SHAPES = [
 @pytest.mark.parametrize("call", NN_UTILS_SHAPES)
 def test_nn_utils_shapes_that_do_not_fit_are_also_torch_runtime_errors(call):
     _raises_both(call, A.ShapeError, ValueError, RuntimeError)
+
+
+# -- ops of a dtype they have no computation for: torch's NotImplementedError, the library's TypeError ------------
+def _integers(lib, values):
+    return lib.module.tensor(np.array(values, dtype=np.int64))
+
+
+def _floats(lib, values):
+    return lib.module.tensor(np.array(values, dtype=np.float64))
+
+
+DTYPE_KERNELS = [
+    pytest.param(lambda lib: lib.module.gcd(_floats(lib, [4.0]), _floats(lib, [2.0])), id="gcd-floats"),
+    pytest.param(lambda lib: lib.module.lcm(_floats(lib, [4.0]), _floats(lib, [2.0])), id="lcm-floats"),
+    pytest.param(lambda lib: lib.module.nextafter(_integers(lib, [4]), _integers(lib, [2])), id="nextafter-integers"),
+    pytest.param(
+        lambda lib: lib.module.ldexp(_floats(lib, [4.0]), lib.module.tensor(np.array([True]))), id="ldexp-bool"
+    ),
+    pytest.param(lambda lib: lib.module.hypot(_integers(lib, [3]), _integers(lib, [4])), id="hypot-integers"),
+    pytest.param(lambda lib: lib.module.logaddexp(_integers(lib, [3]), _integers(lib, [4])), id="logaddexp-integers"),
+    pytest.param(
+        lambda lib: lib.module.logaddexp2(_integers(lib, [3]), lib.module.tensor(np.array([True]))),
+        id="logaddexp2-integer-and-bool",
+    ),
+]
+
+
+@pytest.mark.parametrize("call", DTYPE_KERNELS)
+def test_an_op_of_a_dtype_it_does_not_compute_is_a_type_error_and_torchs_not_implemented_error(call):
+    _raises_both(call, TypeError, TypeError, NotImplementedError)
+
+
+def test_numpys_hypot_and_logaddexp_of_integer_tensors_stay_numpys_float_results():
+    three, four = A.tensor(np.array([3])), A.tensor(np.array([4]))
+    np.testing.assert_allclose(np.hypot(three, four).data, [5.0])
+    np.testing.assert_allclose(np.logaddexp(three, four).data, np.logaddexp(3.0, 4.0))
+    np.testing.assert_allclose(np.logaddexp2(three, np.array([4])).data, np.logaddexp2(3.0, 4.0))
+    np.testing.assert_allclose(A.hypot(three, A.tensor([4.0])).data, [5.0])  # (a float operand: torch's too)

@@ -111,12 +111,14 @@ def test_diff_of_booleans_is_xor_as_numpy():
 
 
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.int64, np.bool_])
-@pytest.mark.parametrize("name", ["atan2", "copysign", "hypot", "logaddexp"])
+@pytest.mark.parametrize("name", ["atan2", "copysign"])
 def test_floating_functions_of_integers_give_the_default_float(dtype, name):
+    # (hypot and logaddexp of two integer tensors are torch's NotImplementedError: test_torch_error_classes; numpy's
+    # np.hypot / np.logaddexp of them give the default float, as here)
     data = np.array([1, 2]).astype(dtype)
     out = getattr(Tensor(data), name)(Tensor(data))
     assert out.dtype == get_default_dtype()
-    reference = {"atan2": np.arctan2, "copysign": np.copysign, "hypot": np.hypot, "logaddexp": np.logaddexp}[name]
+    reference = {"atan2": np.arctan2, "copysign": np.copysign}[name]
     as_float = data.astype(np.float64)
     np.testing.assert_allclose(out.data, reference(as_float, as_float), rtol=1e-15)
     kept = Tensor(data.astype(np.int64)).fmod(Tensor(np.array([2, 2])))
