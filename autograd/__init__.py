@@ -65,7 +65,7 @@ from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .poisson_sampling import poisson
 from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
-from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError
 from .shape_functions import (
     array_split,
     atleast_1d,
@@ -384,6 +384,7 @@ __all__ = [
     "AnomalyError",
     "ArgumentRangeError",
     "DtypeKernelError",
+    "DtypeMismatchError",
     "arange",
     "argmax",
     "argmin",

@@ -43,6 +43,12 @@ class DtypeKernelError(TypeError, NotImplementedError):
     catch it."""
 
 
+class DtypeMismatchError(TypeError, RuntimeError):
+    """Two tensors of different dtypes where an op takes only one (``heaviside``, ``isclose``, ``allclose``): a
+    TypeError, the library's class for a dtype an op cannot use, and the RuntimeError torch raises ("Float did not
+    match Double"), so ``except`` clauses written for either catch it."""
+
+
 def is_integer(value: Any) -> bool:
     """Whether ``value`` is a Python or numpy integer (a bool is not)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

@@ -29,7 +29,7 @@ from .index_errors import EmptyReductionError
 from .op import Op
 from .quiet import quiet
 from .random_state import generator_for
-from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, require_integer
+from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError, require_integer
 from .torch_keywords import all_if_empty
 
 __all__ = ["MantissaAndExponent", "MinAndMax", "MultinomialDtypeError", "SignAndLogAbsDet", "TorchMathNames"]
@@ -513,8 +513,12 @@ class TorchMathNames:
 
     def heaviside(self: Self, values: Any) -> Self:
         """torch.Tensor.heaviside: 0 where x < 0, ``values`` where x == 0, 1 where x > 0 (and 0 at NaN, as torch);
-        a Tensor outside the graph (its derivative is 0 or undefined everywhere)."""
+        a Tensor outside the graph (its derivative is 0 or undefined everywhere). A Tensor ``values`` of another dtype
+        is a :class:`DtypeMismatchError` (torch's RuntimeError: "not yet implemented for tensors with different
+        dtypes")."""
         data, chosen = _tensor(self)._data, _data(values)
+        if isinstance(values, Node) and chosen.dtype != data.dtype:
+            raise DtypeMismatchError(f"heaviside: the tensors must have one dtype, got {data.dtype} and {chosen.dtype}")
         try:
             result = np.where(data == 0, chosen, (data > 0).astype(np.result_type(data, chosen)))
         except ValueError:

@@ -35,7 +35,14 @@ from .derivatives import elementwise as ew
 from .element_count import ElementCount
 from .index_errors import EmptyReductionError
 from .numpy_functions import IntegerDivisionByZeroError
-from .shape_errors import ArgumentRangeError, ShapeError, is_integer, refuse_negative_sizes, require_integer
+from .shape_errors import (
+    ArgumentRangeError,
+    DtypeMismatchError,
+    ShapeError,
+    is_integer,
+    refuse_negative_sizes,
+    require_integer,
+)
 from .torch_keywords import (
     UNSET,
     ValuesAndIndices,
@@ -807,12 +814,18 @@ class TorchNames:
     def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
         """torch.Tensor.isclose: |self - other| <= atol + rtol |other| entrywise (a boolean Tensor, as the
         comparisons); infinities are close to themselves, NaN only with ``equal_nan``. A negative ``rtol`` or
-        ``atol`` is an :class:`ArgumentRangeError` (torch's RuntimeError)."""
+        ``atol`` is an :class:`ArgumentRangeError` (torch's RuntimeError); a Tensor ``other`` of another dtype is a
+        :class:`DtypeMismatchError` (torch's RuntimeError "Float did not match Double"; numpy's np.isclose of the data
+        promotes)."""
         for name, tolerance in (("rtol", rtol), ("atol", atol)):
             if tolerance < 0:
                 raise ArgumentRangeError(f"isclose: {name} must be greater than or equal to zero, got {tolerance}")
-        other = other._data if isinstance(other, Node) else other
         tensor = _tensor(self)
+        if isinstance(other, Node) and other._data.dtype != tensor._data.dtype:
+            raise DtypeMismatchError(
+                f"isclose: the tensors must have one dtype, got {tensor._data.dtype} and {other._data.dtype}"
+            )
+        other = other._data if isinstance(other, Node) else other
         refuse_unbroadcastable("isclose", tensor._data, other)
         return type(tensor)._make(
             np.asarray(np.isclose(tensor._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))

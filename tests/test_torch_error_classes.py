@@ -1332,3 +1332,17 @@ def test_numpys_hypot_and_logaddexp_of_integer_tensors_stay_numpys_float_results
     np.testing.assert_allclose(np.logaddexp(three, four).data, np.logaddexp(3.0, 4.0))
     np.testing.assert_allclose(np.logaddexp2(three, np.array([4])).data, np.logaddexp2(3.0, 4.0))
     np.testing.assert_allclose(A.hypot(three, A.tensor([4.0])).data, [5.0])  # (a float operand: torch's too)
+
+
+DTYPE_MISMATCHES = [
+    pytest.param(lambda lib: lib.module.heaviside(lib.zeros(2), lib.doubles(2)), id="heaviside-float32-float64"),
+    pytest.param(lambda lib: lib.module.heaviside(_integers(lib, [0, 1]), lib.doubles(2)), id="heaviside-int-float"),
+    pytest.param(lambda lib: lib.module.isclose(lib.zeros(2), lib.doubles(2)), id="isclose-float32-float64"),
+    pytest.param(lambda lib: lib.module.isclose(_integers(lib, [0, 1]), lib.doubles(2)), id="isclose-int-float"),
+    pytest.param(lambda lib: lib.module.allclose(lib.zeros(2), lib.doubles(2)), id="allclose-float32-float64"),
+]
+
+
+@pytest.mark.parametrize("call", DTYPE_MISMATCHES)
+def test_tensors_of_two_dtypes_where_one_is_taken_are_a_type_error_and_torchs_runtime_error(call):
+    _raises_both(call, TypeError, TypeError, RuntimeError)
