@@ -158,14 +158,17 @@ def check_probability(owner: str, name: str, value: Any, error: type[ValueError]
     return float(value)
 
 
-def check_integer(owner: str, name: str, value: Any, low: int | None = None) -> int:
-    """``value`` as a Python int (numpy integers accepted, booleans and floats refused), at least ``low``."""
+def check_integer(
+    owner: str, name: str, value: Any, low: int | None = None, *, error: type[ValueError] = ValueError
+) -> int:
+    """``value`` as a Python int (numpy integers accepted, booleans and floats refused), at least ``low`` (below it,
+    ``error``: :class:`~autograd.ArgumentRangeError` where torch raises a RuntimeError)."""
     if type(value) is int and (low is None or value >= low):  # the common case, without the ABC lookups
         return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {name} must be an integer, got {value!r}")
     if low is not None and value < low:
-        raise ValueError(f"{owner}: {name} must be an integer >= {low}, got {value!r}")
+        raise error(f"{owner}: {name} must be an integer >= {low}, got {value!r}")
     return int(value)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, linear
+from autograd import ArgumentRangeError, ShapeError, Tensor, linear
 from autograd.broadcasting import AxisError
 from autograd.tensor_functions import plain_linear
 
@@ -109,8 +109,9 @@ class Linear(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.in_features = check_integer("Linear", "in_features", in_features, 0)  # 0 allowed, as torch's
-        self.out_features = check_integer("Linear", "out_features", out_features, 0)
+        # 0 allowed, as torch's; a negative size is torch's RuntimeError (a tensor of negative dimension)
+        self.in_features = check_integer("Linear", "in_features", in_features, 0, error=ArgumentRangeError)
+        self.out_features = check_integer("Linear", "out_features", out_features, 0, error=ArgumentRangeError)
         dtype = factory_dtype("Linear", device, dtype)
         if isinstance(init, str) and init not in LINEAR_INITS:
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(LINEAR_INITS)} or pass a callable")
@@ -439,9 +440,9 @@ class Bilinear(Module):
         *,
         device: Any = None,
     ) -> None:
-        self.in1_features = check_positive_int("Bilinear", "in1_features", in1_features)
-        self.in2_features = check_positive_int("Bilinear", "in2_features", in2_features)
-        self.out_features = check_positive_int("Bilinear", "out_features", out_features)
+        self.in1_features = check_positive_int("Bilinear", "in1_features", in1_features, error=ArgumentRangeError)
+        self.in2_features = check_positive_int("Bilinear", "in2_features", in2_features, error=ArgumentRangeError)
+        self.out_features = check_positive_int("Bilinear", "out_features", out_features, error=ArgumentRangeError)
         dtype = factory_dtype("Bilinear", device, dtype)
         self.weight = Parameter(np.zeros((self.out_features, self.in1_features, self.in2_features), dtype=dtype))
         self.bias: Parameter | None = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None

@@ -1346,3 +1346,16 @@ DTYPE_MISMATCHES = [
 @pytest.mark.parametrize("call", DTYPE_MISMATCHES)
 def test_tensors_of_two_dtypes_where_one_is_taken_are_a_type_error_and_torchs_runtime_error(call):
     _raises_both(call, TypeError, TypeError, RuntimeError)
+
+
+LAYER_SIZES = [
+    pytest.param(lambda lib: lib.nn.Linear(3, -1), ValueError, RuntimeError, id="Linear-negative-out"),
+    pytest.param(lambda lib: lib.nn.Linear(-1, 3), ValueError, RuntimeError, id="Linear-negative-in"),
+    pytest.param(lambda lib: lib.nn.Bilinear(3, 3, -1), ValueError, RuntimeError, id="Bilinear-negative-out"),
+    pytest.param(lambda lib: lib.nn.Embedding(0, 3, padding_idx=0), AssertionError, IndexError, id="Embedding-empty"),
+]
+
+
+@pytest.mark.parametrize("call, old, torch_class", LAYER_SIZES)
+def test_layer_sizes_torch_cannot_allocate_raise_the_library_class_and_torchs(call, old, torch_class):
+    _raises_both(call, torch_class, old, torch_class)

@@ -14,7 +14,13 @@ from autograd.index_errors import refuse_index_dtype
 from ..checks import ArgumentAssertionError, check_flag, check_integer, check_real
 from .activations import as_tensor
 
-__all__ = ["embedding", "one_hot", "padding_row"]
+__all__ = ["EmptyPaddingRowError", "embedding", "one_hot", "padding_row"]
+
+
+class EmptyPaddingRowError(ArgumentAssertionError, IndexError):
+    """``padding_idx=0`` of an embedding with no rows: the library's :class:`ArgumentAssertionError` for a
+    ``padding_idx`` outside the rows, and the IndexError torch raises there (it checks no bound for 0, then indexes
+    row 0 of an empty weight), so ``except`` clauses written for either catch it."""
 
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
@@ -28,6 +34,8 @@ def padding_row(owner: str, padding_idx: Any, num_embeddings: int) -> int | None
     if padding_idx is None:
         return None
     row = check_integer(owner, "padding_idx", padding_idx)
+    if row == 0 and num_embeddings == 0:  # torch asserts nothing of 0, then fails to zero row 0: its IndexError
+        raise EmptyPaddingRowError(f"{owner}: padding_idx 0 is not a row of an embedding with num_embeddings=0")
     if not -num_embeddings <= row < num_embeddings:
         raise ArgumentAssertionError(
             f"{owner}: padding_idx must be within num_embeddings={num_embeddings}, got {padding_idx!r}"
