@@ -382,3 +382,21 @@ def test_float32_antialiased_interpolate_matches_torch(mode, align_corners):
     for resize in ({"size": (5, 4)}, {"scale_factor": 0.37}, {"size": (30, 7)}):
         options = {"mode": mode, "antialias": True, "align_corners": align_corners, **resize}
         _check(x, {"rtol": 1e-5, "atol": 2e-6}, **options)
+
+
+@pytest.mark.parametrize(
+    "mode, shape",
+    [("nearest", (1, 0, 3)), ("nearest-exact", (2, 0, 3, 3)), ("linear", (1, 0, 3)), ("bilinear", (1, 0, 3, 3)),
+     ("bicubic", (1, 0, 3, 3)), ("trilinear", (1, 0, 3, 3, 3)), ("nearest", (1, 0, 3, 3, 3)), ("area", (1, 0, 3)),
+     ("area", (1, 0, 3, 3)), ("area", (1, 0, 3, 3, 3)), ("bilinear", (0, 2, 3, 3))],
+)  # fmt: skip
+def test_an_input_of_no_channels_is_refused_in_the_modes_torch_refuses_it(mode, shape):
+    x = np.zeros(shape)
+    options = {"align_corners": False} if mode in ("linear", "bilinear", "bicubic", "trilinear") else {}
+    try:
+        expected = TF.interpolate(torch.tensor(x), scale_factor=2, mode=mode, **options)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="no channels"):
+            F.interpolate(Tensor(x), scale_factor=2, mode=mode, **options)
+        return
+    assert F.interpolate(Tensor(x), scale_factor=2, mode=mode, **options).shape == tuple(expected.shape)

@@ -347,7 +347,8 @@ def interpolate(
     docstring. Gradients flow to the input through the gathers and weight matrices (any order). The nearest
     modes keep an integer input's dtype (a uint8 image stays uint8, as torch's), and bilinear, bicubic and
     lanczos resize a uint8 image to uint8 with torch's fixed-point kernels (:func:`_resize_uint8`); the others
-    compute in floating point.
+    compute in floating point. An input of no channels is a :class:`ShapeError` (torch's RuntimeError), except in
+    mode "area" of 1 or 2 spatial axes, which torch's adaptive average pooling resizes.
     """
     check_choice("interpolate", "mode", mode, MODES, UnsupportedOptionError)  # torch's NotImplementedError
     # the nearest modes copy entries: integer data keeps its dtype (torch's uint8 images stay uint8), as do the
@@ -384,6 +385,11 @@ def interpolate(
     sizes, scales = _output_geometry(x.shape, size, scale_factor, recompute_scale_factor)
     if min(x.shape[2:], default=1) < 1:
         raise ShapeError(f"interpolate: input of shape {x.shape} has an empty spatial axis")
+    if x.shape[1] == 0 and not (mode == "area" and axes < 3):  # torch's adaptive_avg_pool1d/2d take no channels
+        raise ShapeError(
+            f"interpolate: input of shape {x.shape} has no channels, which mode {mode!r} does not take (torch's "
+            "'Non-empty data tensor expected')"
+        )
     precision = np.float32 if x.dtype.itemsize <= 4 else np.float64
     if mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
