@@ -292,3 +292,14 @@ def test_volumetric_grid_sample_refuses_bicubic_and_a_2d_grid_as_torch():
             torch_functional.grid_sample(torch.tensor(volume), torch.tensor(grid), mode, align_corners=False)
         with pytest.raises(RuntimeError, match="grid_sample"):
             grid_sample(volume, grid, mode, align_corners=False)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear", "bicubic"])
+def test_grid_sample_reads_plus_zero_outside_a_negative_or_infinite_image_as_torch(mode):
+    image = -np.abs(np.random.default_rng(4).normal(size=(1, 2, 4, 4)))
+    image[0, 1, :, -1] = -np.inf  # (the column a point beyond the right edge would clip to)
+    grid = np.array([[[[5.0, 5.0], [-3.0, 0.2], [0.1, 0.1], [1.1, 0.0], [1.6, -0.2]]]])
+    expected = torch_functional.grid_sample(torch.tensor(image), torch.tensor(grid), mode, "zeros", False).numpy()
+    got = grid_sample(Tensor(image), Tensor(grid), mode, "zeros", False).data
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))

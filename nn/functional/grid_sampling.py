@@ -139,7 +139,7 @@ def _indices(coordinate: np.ndarray) -> np.ndarray:
 
 def _read(flat_input: Tensor, coordinates: Sequence[np.ndarray], sizes: Sequence[int]) -> Tensor:
     """input[n, :, *coordinates] (one integer array per spatial axis, outermost first, each (N, *out)) as
-    (N, C, *out), 0 where the position lies outside."""
+    (N, C, *out), +0.0 where the position lies outside."""
     batch, channels = flat_input.shape[:2]
     inside = np.ones(coordinates[0].shape, dtype=bool)
     flat = np.zeros(coordinates[0].shape, dtype=np.int64)
@@ -148,7 +148,8 @@ def _read(flat_input: Tensor, coordinates: Sequence[np.ndarray], sizes: Sequence
         flat = flat * size + np.clip(coordinate, 0, size - 1)
     points = flat[0].size if batch else 0  # (explicit: an empty batch cannot infer it)
     values = take_along_axis(flat_input, flat.reshape(batch, 1, points), axis=2)
-    values = values * inside.reshape(batch, 1, points).astype(flat_input.dtype)
+    if not inside.all():  # +0.0 outside, as torch's (a product by the mask gave -0.0 of negative entries, nan of inf)
+        values = values._where(inside.reshape(batch, 1, points), values, 0.0)
     return values.reshape((batch, channels, *coordinates[0].shape[1:]))
 
 
