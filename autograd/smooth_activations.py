@@ -54,7 +54,7 @@ def gelu_exact(x: Tensor) -> Tensor:
         cdf += 1
         tail = np.flatnonzero(data < _GELU_LEFT_TAIL)
         if tail.size:
-            cdf.reshape(-1)[tail] = _twice_left_tail(data.reshape(-1)[tail])
+            np.put(cdf, tail, _twice_left_tail(data.reshape(-1)[tail]))  # (C-order flat positions, any layout)
         cdf *= 0.5
         out = data * cdf
     return Tensor._from_op(out, ew.gelu_exact, (x,), {"cdf": cdf})
