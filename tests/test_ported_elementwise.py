@@ -243,7 +243,7 @@ def test_float_functions_of_an_integer_tensor_give_floats(name):
     [
         (lambda: Tensor(np.ones(2)) * "a", TypeError, r"mul: unsupported operand dtype <U1"),
         (lambda: "a" + Tensor(np.ones(2)), TypeError, r"add: unsupported operand dtype <U1"),
-        (lambda: Tensor(np.ones(2)).maximum(None), TypeError, r"maximum: unsupported operand dtype object"),
+        (lambda: Tensor(np.ones(2)).maximum(None), TypeError, r"maximum: got None as an operand"),
         (lambda: Tensor(np.array([1, 2])) + 10**30, TypeError, r"add: unsupported operand dtype object"),
         (lambda: Tensor(np.ones(2)) + 10**400, ValueError, r"add: cannot make an array of the operand 1000"),
         (lambda: Tensor(np.ones(2)) - [[1.0], [1.0, 2.0]], ValueError, r"sub: cannot make an array of the operand"),

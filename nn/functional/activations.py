@@ -27,7 +27,6 @@ import numpy as np
 from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside
-from autograd.derivatives import elementwise as ew
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
@@ -455,10 +454,9 @@ def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def logsigmoid(x: Any) -> Tensor:
     """log(sigmoid(x)) = 0 - softplus(-x), stable for every finite x; d/dx = 1 - sigmoid(x).
 
-    The negation is a subtraction from +0.0 (recorded as a negation), so where softplus(-x) is 0 (x >= 745 in
-    float64, and +inf) the result is +0.0, as torch's min(x, 0) - log1p(e^-|x|), not -0.0."""
-    softplus = (-as_float_tensor(x, "logsigmoid")).softplus()
-    return Tensor._from_op(np.subtract(0.0, softplus._data), ew.neg, (softplus,))
+    The negation is a subtraction from +0.0, so where softplus(-x) is 0 (x >= 745 in float64, and +inf) the
+    result is +0.0, as torch's min(x, 0) - log1p(e^-|x|), not -0.0."""
+    return 0.0 - (-as_float_tensor(x, "logsigmoid")).softplus()
 
 
 @float16_via_float32

@@ -23,6 +23,7 @@ import numpy as np
 
 from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, matmul
 from autograd.accumulation import float16_via_float32
+from autograd.banded import blocks_from_windows, resample, worth_banding
 from autograd.conv import IntOrPair, block_sums, conv_output_size, max_pool, pair, window_sums
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold as fold_windows
@@ -32,7 +33,6 @@ from autograd.windows import ceil_mode_extra, is_int_sequence, pool_output_size,
 
 from ..checks import check_flag, check_positive_int
 from .activations import as_float_tensor
-from .banded import blocks_from_windows, resample, worth_banding
 from .max_pool_indices import index_tensor, max_pool2d_indices
 from .padding import same_padding
 

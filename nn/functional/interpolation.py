@@ -40,11 +40,11 @@ from typing import Any
 import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor, matmul, where
+from autograd.banded import blocks_from_taps, blocks_from_windows, resample, worth_banding
 from autograd.conv import repeat_blocks
 
 from ..checks import UnsupportedOptionError, check_choice, check_flag
 from .activations import as_float_tensor
-from .banded import blocks_from_taps, blocks_from_windows, resample, worth_banding
 from .conv import _adaptive_average, adaptive_windows, as_pooled_tensor
 
 __all__ = ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]

@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Op
-from autograd import shared_math as sm
+from . import shared_math as sm
+from .op import Op
+
+__all__ = ["Block", "blocks_from_taps", "blocks_from_windows", "resample", "worth_banding"]
 
 #: Output rows per block.
 ROW_BLOCK = 256
