@@ -27,6 +27,7 @@ from . import shared_math
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .default_dtype import float_dtype
+from .derivatives import distances as distance_rules
 from .grad_mode import _GradModeDecorator, is_grad_enabled, set_grad_enabled
 from .index_errors import IndexBoundsError, IndexDtypeError
 from .quiet import quietly
@@ -250,9 +251,10 @@ _CDIST_COMPUTE_MODES = (
 
 def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
     """torch.cdist: the p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape
-    (..., P, R) with the leading (batch) axes broadcast. The distance is ``(x1_i - x2_j).norm(p)``, so its
-    gradient is the norm's (0 at distance 0, as torch); ``compute_mode`` takes torch's values and changes nothing
-    (one method), anything else is a ValueError, as torch's."""
+    (..., P, R) with the leading (batch) axes broadcast. The distance is ``(x1_i - x2_j).norm(p)`` exactly, its
+    gradient torch's (0 at distance 0; see :mod:`autograd.derivatives.distances`), computed by blocks of rows
+    without the whole (P, R, M) difference array; ``compute_mode`` takes torch's values and changes nothing
+    (one method, never the Gram-matrix expansion), anything else is a ValueError, as torch's."""
     if compute_mode not in _CDIST_COMPUTE_MODES:
         raise ValueError(
             f"cdist: {compute_mode!r} is not a valid value for compute_mode (one of {_CDIST_COMPUTE_MODES})"
@@ -269,7 +271,10 @@ def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | No
     except ValueError:
         raise ShapeError(f"cdist: the batch shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
     # torch refuses integers; a float difference does not wrap as an unsigned one would
-    return (shared_math.floating(x1).unsqueeze(-2) - x2.unsqueeze(-3)).norm(p, dim=-1)
+    x1 = shared_math.floating(x1)
+    dtype = promote_types(x1.dtype, x2.dtype)
+    x1, x2 = (x if x.dtype == dtype else x.astype(dtype) for x in (x1, x2))
+    return shared_math.record(distance_rules.cdist, distance_rules.distances, x1, x2, p=float(p))
 
 
 def _spread_and_mean(op: str, input: TensorLike, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:

@@ -1,5 +1,6 @@
 """Norms, similarities and distances between vectors along an axis, torch's ``normalize``,
-``cosine_similarity``, ``pairwise_distance`` and ``pdist``: composites of Tensor ops, differentiable to any order."""
+``cosine_similarity``, ``pairwise_distance`` and ``pdist``: composites of Tensor ops (pdist: cdist's blocked op,
+autograd.derivatives.distances), differentiable to any order."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, ShapeError, Tensor
+from autograd import ArgumentRangeError, ShapeError, Tensor, shared_math
 from autograd.accumulation import float16_via_float32
+from autograd.derivatives import distances as distance_rules
 from autograd.out_argument import written_to_out
 
 from ..checks import check_axis, check_flag, check_real
@@ -116,12 +118,14 @@ def pdist(input: Any, p: float = 2.0) -> Tensor:
     differing entries, p = inf takes the largest difference.
 
     d/dx_i = sign(d) |d|^(p-1) / ||d||_p^(p-1) for d = x_i - x_j (and the opposite for x_j); 0 where a
-    difference, or a whole distance, is 0, as torch.
+    difference, or a whole distance, is 0, as torch: the upper triangle of :func:`autograd.cdist` (x, x), computed
+    by blocks of rows (see :mod:`autograd.derivatives.distances`).
     """
     p = check_real("pdist", "p", p, 0, allow_inf=True, error=ArgumentRangeError)
     x = as_float_tensor(input, "pdist")
     if x.ndim != 2:
         raise ShapeError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
     first, second = np.triu_indices(x.shape[0], 1)
-    order = p if x.shape[1] else 1.0  # rows without features are 0 apart in every norm (a max over none is not)
-    return vector_norm(x[first] - x[second], order, -1)
+    # cdist's blocks of rows (each against the rows after it), without the (N, N, M) differences
+    distances = shared_math.record(distance_rules.cdist, distance_rules.distances, x, x, p=float(p), upper=True)
+    return distances[first, second]

@@ -1,0 +1,177 @@
+"""Derivative table of the pairwise distances (torch's ``cdist``; ``pdist`` reads its upper triangle).
+
+For rows x_i of x1 (..., P, M) and y_j of x2 (..., R, M), with d = x_i - y_j and n_ij = ||d||_p, the distance is
+computed by rows of x1 in blocks of at most :data:`BLOCK_ENTRIES` differences, so the (P, R, M) difference array
+never exists whole, forward or backward. Each block's distances are the ones the whole array's norm gives (the
+same differences, reduced the same way along M: bit for bit). With g the upstream gradient, as torch:
+
+* dx_i = sum_j g_ij s(d), dy_j = -sum_i g_ij s(d), s(d) the slope of ||d||_p:
+* p = 2: d / n; p = 1: sign(d); p = inf: sign(d) on the entries with |d_k| = n (each tie in full, as torch);
+  p = 0 (the count of differing entries): 0; other p: sign(d) |d|^(p-1) / n^(p-1);
+* 0 where n = 0, and for the other p, where d_k = 0 (the slope of |d|^p is 0 or, for p < 1, infinite there);
+  one feature (M = 1): sign(d), since n = |d|.
+
+The blocks' gradients are summed one after another (dy over the blocks of rows: a last-bit difference from
+one sum over all rows, now and then). Under create_graph the rule is the same formula in recorded ops on the whole
+difference (n the recorded distance itself), so it is differentiable again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import shared_math as sm
+from ..broadcasting import unbroadcast
+from ..core import Node
+from ..op import Op
+from ..quiet import quietly
+
+#: The largest number of differences (rows x columns x features) a block computes at once (2 MB of float64).
+BLOCK_ENTRIES = 1 << 18
+
+
+def batched(x1: np.ndarray, x2: np.ndarray) -> tuple[tuple[int, ...], np.ndarray, np.ndarray]:
+    """The broadcast batch shape of (..., P, M) and (..., R, M) arrays, and both as (batch, P, M), (batch, R, M)."""
+    batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    size = int(np.prod(batch, dtype=np.int64))
+    return (
+        batch,
+        np.broadcast_to(x1, batch + x1.shape[-2:]).reshape((size,) + x1.shape[-2:]),
+        np.broadcast_to(x2, batch + x2.shape[-2:]).reshape((size,) + x2.shape[-2:]),
+    )
+
+
+def blocks(size: int, rows: int, columns: int, features: int, upper: bool) -> list[tuple[slice, int, int, int]]:
+    """The blocks (matrices, start, stop, low): rows start:stop of x1's matrices whose differences with x2's rows
+    low: fit in BLOCK_ENTRIES (several whole matrices of a batch of small ones at once); low is 0, or with ``upper``
+    (pdist: only pairs i < j are read) the block's first row + 1."""
+    per_matrix = max(1, rows * columns * features)
+    if per_matrix <= BLOCK_ENTRIES and not upper:
+        step = BLOCK_ENTRIES // per_matrix
+        return [(slice(k, k + step), 0, rows, 0) for k in range(0, size, step)]
+    step = max(1, BLOCK_ENTRIES // max(1, columns * features))
+    starts = range(0, rows, step)
+    return [
+        (slice(k, k + 1), start, min(start + step, rows), start + 1 if upper else 0)
+        for k in range(size)
+        for start in starts
+    ]
+
+
+def _difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a_i - b_j for every pair of (matrices, rows, M) and (matrices, columns, M): (matrices, rows, columns, M);
+    float16 differences (rounded in float16) are read in float32, as the norm of a float16 array is computed."""
+    difference = a[:, :, None, :] - b[:, None, :, :]
+    return difference.astype(np.float32) if difference.dtype == np.float16 else difference
+
+
+def _norms(d: np.ndarray, p: float) -> np.ndarray:
+    """||d||_p along the last axis (M > 0), computed as the vector norms compute it (autograd.linalg)."""
+    if d.shape[-1] == 1 and p != 0:
+        return np.abs(d[..., 0])
+    if p == 2:  # d is the block's own: squared in place
+        return np.sqrt(quietly(np.add.reduce, quietly(np.multiply, d, d, out=d), axis=-1))
+    if p == 0:
+        return np.add.reduce((d != 0).astype(d.dtype), axis=-1)
+    magnitudes = np.abs(d, out=d)
+    if p == np.inf:
+        return np.max(magnitudes, axis=-1)
+    if p == 1:
+        return np.add.reduce(magnitudes, axis=-1)
+    nonzero = magnitudes != 0
+    powers = sm.select(nonzero, quietly(sm.array_power, sm.select(nonzero, magnitudes, 1.0), p), 0.0)
+    total = np.add.reduce(powers, axis=-1)
+    zero = total == 0
+    return sm.select(zero, 0.0, quietly(sm.array_power, sm.select(zero, 1.0, total), 1 / p))
+
+
+def distances(x1: np.ndarray, x2: np.ndarray, p: float, upper: bool = False) -> np.ndarray:
+    """||x1_i - x2_j||_p for (..., P, M) and (..., R, M) arrays of one float dtype: (batch..., P, R), block by
+    block; featureless rows (M = 0) are 0 apart in every norm, as torch's. With ``upper`` only the entries above the
+    diagonal are sure to be computed (pdist's; the others may be 0)."""
+    batch, a, b = batched(x1, x2)
+    rows, columns, features = a.shape[1], b.shape[1], a.shape[2]
+    out = np.zeros((a.shape[0], rows, columns), dtype=np.result_type(a.dtype, b.dtype))
+    if features:
+        for k, start, stop, low in blocks(a.shape[0], rows, columns, features, upper):
+            out[k, start:stop, low:] = _norms(_difference(a[k, start:stop], b[k, low:]), p)
+    return out.reshape(batch + (rows, columns))
+
+
+def _block_slopes(d: np.ndarray, g: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """:func:`_slopes` of a block's own differences ``d``, written over them for p = 1, 2 and inf (the same values)."""
+    if d.shape[-1] == 1 or p not in (1, 2, np.inf):
+        return _slopes(d, g, n, p)
+    if p == 2:  # d / n, 0 at n = 0, then times g
+        zero = n == 0
+        d /= np.where(zero, 1.0, n)[..., None]
+        if zero.any():
+            d[zero] = 0.0
+    else:
+        # sign(d) as +-1 with 0 at 0 and (the slope of |x| there, as torch's) at nan; np.sign is 3x slower
+        flat = d != 0
+        if p == np.inf:
+            flat &= np.abs(d) == n[..., None]
+        if not np.isfinite(np.add.reduce(d, axis=None)):  # an inf or nan difference: clear the nan ones too
+            flat &= ~np.isnan(d)
+        np.copysign(1.0, d, out=d)
+        d *= flat
+    d *= g[..., None]
+    return d
+
+
+def _slopes(d: Any, g: Any, n: Any, p: float) -> Any:
+    """g_ij times the slope of ||d||_p at each entry of d (see the module doc), for arrays or nodes alike: d the
+    differences (..., M), g and n the gradients and distances (...)."""
+    raw = sm.data_of(d)
+    if raw.shape[-1] == 1 and p != 0:
+        return sm.abs_slope(d) * g[..., None]
+    if p == 0:
+        return g[..., None] * np.zeros(raw.shape, dtype=raw.dtype)
+    if p == 1:
+        return sm.abs_slope(d) * g[..., None]
+    zero = sm.data_of(n) == 0
+    if p == 2:  # d / n, then times g, as the 2-norm's rule
+        return sm.where(zero[..., None], 0.0, d / sm.where(zero, 1.0, n)[..., None]) * g[..., None]
+    if p == np.inf:
+        return sm.where(np.abs(raw) == sm.data_of(n)[..., None], sm.abs_slope(d), 0.0) * g[..., None]
+    scale = sm.where(zero, 0.0, g / sm.where(zero, 1.0, n) ** (p - 1))
+    nonzero = raw != 0
+    magnitudes = abs(d)
+    return sm.abs_slope(d) * sm.where(nonzero, sm.where(nonzero, magnitudes, 1.0) ** (p - 1), 0.0) * scale[..., None]
+
+
+def _blocked_gradients(g: np.ndarray, out: np.ndarray, x1: np.ndarray, x2: np.ndarray, p: float, upper: bool) -> tuple:
+    batch, a, b = batched(x1, x2)
+    rows, columns, features = a.shape[1], b.shape[1], a.shape[2]
+    dtype = np.result_type(a.dtype, b.dtype, np.float32 if a.dtype == np.float16 else a.dtype)
+    g = np.broadcast_to(g, batch + (rows, columns)).reshape((-1, rows, columns)).astype(dtype, copy=False)
+    out = out.reshape((-1, rows, columns)).astype(dtype, copy=False)
+    ga, gb = np.zeros(a.shape, dtype=dtype), np.zeros(b.shape, dtype=dtype)
+    if features and p != 0:
+        with np.errstate(all="ignore"):
+            for k, start, stop, low in blocks(a.shape[0], rows, columns, features, upper):
+                d = _difference(a[k, start:stop], b[k, low:])
+                # float16 distances were computed in float32 and rounded: the slopes take the unrounded ones
+                norms = _norms(d.copy(), p) if a.dtype == np.float16 else out[k, start:stop, low:]
+                slopes = _block_slopes(d, g[k, start:stop, low:], norms, p)
+                ga[k, start:stop] = np.add.reduce(slopes, axis=2)
+                gb[k, low:] += np.add.reduce(slopes, axis=1)
+    ga = unbroadcast(ga.reshape(batch + a.shape[1:]), x1.shape).astype(x1.dtype, copy=False)
+    gb = unbroadcast(np.negative(gb).reshape(batch + b.shape[1:]), x2.shape).astype(x2.dtype, copy=False)
+    return ga, gb
+
+
+def _cdist_rule(g, out, x1, x2, p, upper=False):
+    if not any(isinstance(x, Node) for x in (g, out, x1, x2)):
+        return _blocked_gradients(g, out, x1, x2, p, upper)
+    # (with ``upper``, g is 0 below the diagonal, where the distances may not have been computed)
+    slopes = _slopes(x1[..., :, None, :] - x2[..., None, :, :], g, out, p)
+    return unbroadcast(slopes.sum(axis=-2), x1.shape), unbroadcast(-slopes.sum(axis=-3), x2.shape)
+
+
+# fmt: off
+cdist = Op("cdist", _cdist_rule, joint=True)
+# fmt: on
