@@ -274,7 +274,7 @@ def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | No
     x1 = shared_math.floating(x1)
     dtype = promote_types(x1.dtype, x2.dtype)
     x1, x2 = (x if x.dtype == dtype else x.astype(dtype) for x in (x1, x2))
-    return shared_math.record(distance_rules.cdist, distance_rules.distances, x1, x2, p=float(p))
+    return distance_rules.recorded_distances(x1, x2, p)
 
 
 def _spread_and_mean(op: str, input: TensorLike, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:

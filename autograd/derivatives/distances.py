@@ -175,3 +175,9 @@ def _cdist_rule(g, out, x1, x2, p, upper=False):
 # fmt: off
 cdist = Op("cdist", _cdist_rule, joint=True)
 # fmt: on
+
+
+def recorded_distances(x1: Any, x2: Any, p: float, upper: bool = False) -> Any:
+    """:func:`distances` of two nodes (or arrays), recorded as a :data:`cdist` node when one of them is a node
+    (``upper``: only the pairs i < j are computed, as pdist needs)."""
+    return sm.record(cdist, distances, x1, x2, p=float(p), upper=upper)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ArgumentRangeError, ShapeError, Tensor, shared_math
+from autograd import ArgumentRangeError, ShapeError, Tensor
 from autograd.accumulation import float16_via_float32
 from autograd.derivatives import distances as distance_rules
 from autograd.out_argument import written_to_out
@@ -127,5 +127,5 @@ def pdist(input: Any, p: float = 2.0) -> Tensor:
         raise ShapeError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
     first, second = np.triu_indices(x.shape[0], 1)
     # cdist's blocks of rows (each against the rows after it), without the (N, N, M) differences
-    distances = shared_math.record(distance_rules.cdist, distance_rules.distances, x, x, p=float(p), upper=True)
+    distances = distance_rules.recorded_distances(x, x, p, upper=True)
     return distances[first, second]
