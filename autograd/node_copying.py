@@ -15,7 +15,15 @@ import numpy as np
 
 from .collector import collector_paused
 from .parents import store_parents
-from .versions import ALWAYS_SHARED, VersionCounter, _adopt_earlier_parents, _ParentWatch, note_child, refresh_views
+from .versions import (
+    ALWAYS_SHARED,
+    History,
+    VersionCounter,
+    _adopt_earlier_parents,
+    _ParentWatch,
+    note_child,
+    refresh_views,
+)
 
 if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
@@ -123,7 +131,7 @@ class NodeCopying:
             elif key in ("_view_of", "_made_in_no_grad"):  # the copy holds an array of its own: no refusal to make
                 continue
             elif key == "_history":  # whose children are the copies of its children: unknown, so every entry is kept
-                twin._history = [(tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value]
+                twin._history = History((tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value)
             elif key == "_children_since":
                 twin._children_since = None
             else:
@@ -176,7 +184,7 @@ class NodeCopying:
             if state.get("_post_accumulate_grad_hooks") is not None:
                 twin._post_accumulate_grad_hooks = copy.copy(state["_post_accumulate_grad_hooks"])  # (its own lock)
             if state.get("_history") is not None:  # its own list: a later in-place change of either appends to it
-                twin._history = list(state["_history"])
+                twin._history = History(state["_history"])
             if state.get("_children_since") is not None:  # the nodes recorded from the copy will be its own
                 twin._children_since = []
         if isinstance(self._data, np.ndarray):

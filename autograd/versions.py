@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
     from .core import Node
 
 __all__ = [
-    "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
+    "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
     "is_view", "rebase_history", "takes_gradients",
 ]  # fmt: skip
 
@@ -307,14 +307,24 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     children = node._children_since
     history = node._history
     if history is None:
-        history = node._history = []
-    else:
+        history = node._history = History()
+    elif len(history) >= history.looked_through_at:  # (each time it has doubled: a change costs O(1) on average)
         history[:] = [entry for entry in history if _may_be_needed(entry[2])]
+        history.looked_through_at = max(History.looked_through_at, 2 * len(history))
     if _may_be_needed(children):
         history.append((rebased_at, earlier, children))  # in tick order, so _earlier_self can bisect
     # (a Value's operators note no children, to keep the scalar hot path free of the test: its entries are all kept)
     node._children_since = [] if node.holds_arrays else None
     return earlier
+
+
+class History(list):
+    """A node's ``_history``: ``(tick, earlier self, its children)`` in tick order (see :func:`_keep_earlier_self`).
+    Its entries are looked through for earlier selves no child needs any more when it reaches ``looked_through_at``
+    entries, which then becomes twice the entries kept: a tensor changed in place many times while the nodes
+    recorded before each change live (a buffer filled entry by entry) is not looked through at every change."""
+
+    looked_through_at = 8
 
 
 def _may_be_needed(children: list[weakref.ref] | None) -> bool:
