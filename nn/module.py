@@ -250,12 +250,7 @@ class Module:
         pass; ``strict`` is checked after the hooks). A sub-module's hooks run before its parent's. The hook must
         return None (torch's AssertionError otherwise). When a hook raises, or the strict check fails after them,
         the module is left as it was before the load. The handle's ``remove()`` unregisters it."""
-        if not callable(hook):
-            raise TypeError(f"register_load_state_dict_post_hook: the hook must be callable, got {type(hook).__name__}")
-        hooks = self.__dict__.setdefault(_LOAD_POST_HOOKS, OrderedDict())
-        handle = HookHandle(hooks)
-        hooks[handle.id] = (hook, False)
-        return handle
+        return _add_state_hook(self, _LOAD_POST_HOOKS, hook, "register_load_state_dict_post_hook")
 
     def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> HookHandle:
         """Call ``hook(module, prefix, keep_vars)`` at the start of each ``state_dict`` of this module or of a model
@@ -1248,10 +1243,11 @@ def _state_value(owner: Module, member: Any, keep_vars: bool) -> Any:
 
 #: The attributes holding a Module's ``register_state_dict_pre_hook`` hooks, its state dict post hooks
 #: (``register_state_dict_post_hook``, and torch's private ``_register_state_dict_hook``: hook, public), and its
-#: ``register_load_state_dict_pre_hook`` hooks.
+#: ``register_load_state_dict_pre_hook`` and ``register_load_state_dict_post_hook`` hooks.
 _STATE_PRE_HOOKS = "_state_dict_pre_hooks"
 _STATE_POST_HOOKS = "_state_dict_hooks"
 _LOAD_PRE_HOOKS = "_load_state_dict_pre_hooks"
+_LOAD_POST_HOOKS = "_load_state_dict_post_hooks"
 
 
 def _without(keys: list[Any], found: list[Any]) -> list[Any]:
@@ -1273,10 +1269,6 @@ def _add_state_hook(module: Module, table: str, hook: Any, method: str, public: 
     return handle
 
 
-#: The attribute holding a Module's ``register_load_state_dict_post_hook`` hooks.
-_LOAD_POST_HOOKS = "_load_state_dict_post_hooks"
-
-
 def _load_post_hooks(root: Module) -> list[tuple[Module, Callable[..., Any]]]:
     """(module, hook) for the load-state-dict post hooks of ``root``'s modules, in torch's order: each module's
     after its sub-modules' (a post-order walk; a loop, so any nesting depth works), a module's own in order of
@@ -1287,7 +1279,7 @@ def _load_post_hooks(root: Module) -> list[tuple[Module, Callable[..., Any]]]:
     while stack:
         module, children_done = stack.pop()
         if children_done:
-            found.extend((module, hook) for hook, _ in list(module.__dict__.get(_LOAD_POST_HOOKS, {}).values()))
+            found.extend((module, hook) for hook in list(module.__dict__.get(_LOAD_POST_HOOKS, {}).values()))
         elif id(module) not in seen:
             seen.add(id(module))
             stack.append((module, True))
