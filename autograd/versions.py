@@ -75,8 +75,7 @@ class VersionCounter:
                     self._holders = [entry]
                     return
         if len(holders) >= self._prune_at:  # views made and dropped every step (w.T) must not pile up
-            holders[:] = [(k, ref) for k, ref in holders if ref() is not None]
-            self._prune_at = max(_FIRST_PRUNE, 2 * len(holders))  # many live views: prune less often (linear time)
+            self._prune_at = kept_alive(holders, _holder_lives, _FIRST_PRUNE)
         holders.append(entry)
 
     def live_holders(self) -> list[tuple[str, Any]]:
@@ -88,6 +87,19 @@ class VersionCounter:
 
 #: :meth:`VersionCounter.add_holder` first drops its dead references once it holds this many.
 _FIRST_PRUNE = 16
+
+
+def kept_alive(entries: list, alive: Any, first: int) -> int:
+    """Drop, in place, the ``entries`` that ``alive(entry)`` finds dead, and return the length at which to look
+    through them again: twice the entries kept, at least ``first``. A list appended to for ever and looked through
+    at that length costs O(1) per append on average, whether its entries die young or live on."""
+    entries[:] = [entry for entry in entries if alive(entry)]
+    return max(first, 2 * len(entries))
+
+
+def _holder_lives(entry: tuple[str, weakref.ref]) -> bool:
+    return entry[1]() is not None
+
 
 #: Held while :meth:`VersionCounter.add_holder` makes a counter's list of holders, so that views of one tensor made
 #: in two threads at once are both noted (a thread switch between the test and the store lost one).
@@ -283,8 +295,8 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     tick of this change. The entry is made only if one of those children still lives (torch's old ``grad_fn`` lives
     exactly as long as the edges of the nodes recorded before): they were noted, weakly, in
     ``node._children_since`` (:func:`note_child`); before ``node``'s first change nobody noted them, so that entry
-    is always kept. Entries whose children have all died since are dropped here too, so a tensor changed in place
-    every step does not keep every step's graph.
+    is always kept. Entries whose children have all died since are dropped here too, each time the history has
+    doubled (:class:`History`), so a tensor changed in place every step does not keep every step's graph.
     """
     earlier = object.__new__(type(node))
     if earlier_data is None:
@@ -308,9 +320,8 @@ def _keep_earlier_self(node: Node, earlier_data: Any) -> Node:
     history = node._history
     if history is None:
         history = node._history = History()
-    elif len(history) >= history.looked_through_at:  # (each time it has doubled: a change costs O(1) on average)
-        history[:] = [entry for entry in history if _may_be_needed(entry[2])]
-        history.looked_through_at = max(History.looked_through_at, 2 * len(history))
+    elif len(history) >= history.looked_through_at:
+        history.looked_through_at = kept_alive(history, _entry_needed, History.looked_through_at)
     if _may_be_needed(children):
         history.append((rebased_at, earlier, children))  # in tick order, so _earlier_self can bisect
     # (a Value's operators note no children, to keep the scalar hot path free of the test: its entries are all kept)
@@ -330,6 +341,10 @@ class History(list):
 def _may_be_needed(children: list[weakref.ref] | None) -> bool:
     """Whether an earlier self may still be reached: its children are unknown (None) or one of them lives."""
     return children is None or any(child() is not None for child in children)
+
+
+def _entry_needed(entry: tuple[int, Node, list[weakref.ref] | None]) -> bool:
+    return _may_be_needed(entry[2])
 
 
 def note_child(child: Node, parents: Iterable[Node]) -> None:
