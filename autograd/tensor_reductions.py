@@ -33,6 +33,15 @@ __all__ = ["TensorReductions"]
 _Tensor: Any = None
 
 
+def _pair_field_missing(name: str) -> str:
+    """Why a Tensor has no ``name`` (``values``/``indices``): the line that reads it, torch's
+    ``F.one_hot(logits.max(1).indices, ...)``, got numpy's maxima from ``max(1)``, not torch's pair."""
+    return (
+        f"'Tensor' object has no attribute '{name}': x.max(1) and x.min(1) are numpy's spelling here and return the "
+        "values only; torch's (values, indices) pair comes from torch's, x.max(dim=1) or x.max(1, keepdim=False)"
+    )
+
+
 class TensorReductions:
     """Tensor's reductions and softmax (a mixin: :class:`~autograd.tensor.Tensor` inherits them)."""
 
@@ -246,6 +255,16 @@ class TensorReductions:
         if other is not UNSET:
             position = self._extreme_other("min", position, other)
         return self._extreme("min", ar.min_, np.minimum.reduce, position, axis, keepdims, dim, keepdim)
+
+    @property
+    def values(self) -> Any:
+        """Not an attribute of a Tensor: raises the AttributeError that says where torch's ``.values`` comes from."""
+        raise AttributeError(_pair_field_missing("values"))
+
+    @property
+    def indices(self) -> Any:
+        """Not an attribute of a Tensor: raises the AttributeError that says where torch's ``.indices`` comes from."""
+        raise AttributeError(_pair_field_missing("indices"))
 
     @staticmethod
     def _extreme_other(name: str, position: Any, other: Any) -> Node:

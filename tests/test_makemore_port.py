@@ -948,3 +948,19 @@ def test_part5_wavenet_training_steps_match_torch():
             if ix == 0 or len(out) > 30:
                 break
         assert all(isinstance(i, int) and 0 <= i < VOCAB_SIZE for i in out)
+
+
+def test_the_lectures_max_1_indices_names_torchs_spelling():
+    """Part 4's ``F.one_hot(logits.max(1).indices, num_classes=...)``: ``x.max(1)`` is numpy's spelling here (the
+    values only, a documented difference), so ``.indices`` cannot work; the error says how to get torch's pair."""
+    logits = ag.tensor([[0.5, 2.0, -1.0], [3.0, 0.0, 1.0]], requires_grad=True)
+    for name in ("indices", "values"):
+        with pytest.raises(AttributeError, match=r"max\(dim=1\)") as info:
+            getattr(logits.max(1), name)
+        assert f"'Tensor' object has no attribute '{name}'" in str(info.value)
+        assert not hasattr(logits, name)
+    t = torch.tensor([[0.5, 2.0, -1.0], [3.0, 0.0, 1.0]])
+    assert np.array_equal(logits.max(dim=1).indices.numpy(), t.max(1).indices.numpy())
+    assert_same(
+        F.one_hot(logits.max(dim=1).indices, num_classes=3), torch.nn.functional.one_hot(t.max(1).indices, 3), "one_hot"
+    )
