@@ -878,7 +878,8 @@ class Tensor(
 
         ``min``/``max`` (the names of ``ndarray.clip`` and ``torch.clamp``) are aliases of ``low``/``high``.
         Tensor bounds (torch's ``clamp(min=t)``) broadcast and receive the gradient where they bind; where
-        low > high the result is high, as ``minimum(maximum(x, low), high)``; a nan in x or a bound gives nan and no
+        low > high the result is high, as ``minimum(maximum(x, low), high)``; where x < low == high no input gets
+        the gradient (torch's: low takes it only where low < high, high only where x > high or high < low); a nan in x or a bound gives nan and no
         gradient there, as torch's. With one number bound an x equal to it is kept, so
         ``clamp(-0.0, min=0)`` is -0.0, as torch's. A number bound (a NumPy float64 too) is taken in a floating tensor's dtype, as a
         number beside a tensor is: ``x32.clip(np.float64(0.5))`` is float32, as torch's clamp.
@@ -890,7 +891,16 @@ class Tensor(
         self._check_bounds("clip", low, high)
         if isinstance(low, Node) or isinstance(high, Node):  # each entry from x, from the bound it passes, or nan
             raised = self if low is None else _bounded(self, low, np.greater_equal, np.less)
-            return raised if high is None else _bounded(raised, high, np.less_equal, np.greater)
+            if high is None:
+                return raised
+            clipped = _bounded(raised, high, np.less_equal, np.greater)
+            if low is None:
+                return clipped
+            # torch's clamp: min gets the gradient where x < min < max, max where x > max or max < min, so an x
+            # below min == max sends it nowhere (the low bound would otherwise have taken it)
+            low_data, high_data = shared_math.data_of(low), shared_math.data_of(high)
+            stuck = (self._data < low_data) & (low_data == high_data)
+            return where(stuck, clipped.detach(), clipped) if stuck.any() else clipped
         data = self._data
         if data.dtype.kind in "biu" and (type(low) is float or type(high) is float):
             data = data.astype(get_default_dtype())  # integers clamped by a Python float: torch's default float

@@ -158,6 +158,38 @@ def test_clamp_with_tensor_bounds_gives_nan_and_no_gradient_where_x_or_a_bound_i
     np.testing.assert_array_equal(high.grad, [0, 0, 0, 0, 0, 1])
 
 
+@pytest.mark.parametrize("call", ["clamp", "clip", "clamp_", "np.clip"])
+def test_clamp_with_equal_tensor_bounds_gives_no_input_the_gradient_below_them_as_torch(call):
+    torch = pytest.importorskip("torch")
+    data, low_bound, high_bound = (
+        np.array([-1.0, 0.5, 2.0, 0.5, -3.0]),
+        [0.5, 0.5, 0.5, 1.0, 1.0],
+        [0.5, 0.5, 0.5, 1.0, 2.0],
+    )
+
+    def grads(library, make, run):
+        x, low, high = make(data.copy()), make(np.array(low_bound)), make(np.array(high_bound))
+        result = run(x, low, high)
+        result.backward(library.ones(5, dtype=library.float64))
+        return result.detach(), [np.asarray(t.grad) for t in (x, low, high)]
+
+    def ours(x, low, high):
+        if call == "np.clip":
+            return np.clip(x, low, high)
+        if call == "clamp_":
+            y = x * 1
+            y.clamp_(low, high)
+            return y
+        return getattr(x, call)(low, high)
+
+    theirs = grads(torch, lambda a: torch.tensor(a, requires_grad=True), lambda x, lo, hi: x.clamp(lo, hi))
+    mine = grads(ag, lambda a: Tensor(a, requires_grad=True), ours)
+    np.testing.assert_array_equal(mine[0].data, theirs[0].numpy())
+    for got, expected in zip(mine[1], theirs[1]):  # x below low == high: no gradient for x, low or high
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(mine[1][1], [0, 0, 0, 0, 1])  # low takes it only where x < low < high
+
+
 def test_lerp_gives_its_ends_exactly_at_weights_zero_and_one():
     start, end = np.array([1e30, 3.0, -2.5]), np.array([1.0, 1e-17, 7.0])
     for weight in (1.0, np.ones(3), Tensor(np.ones(3))):
