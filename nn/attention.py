@@ -50,7 +50,8 @@ class MultiheadAttention(Module):
     ``average_attn_weights=False`` ((L, S) / (H, L, S) unbatched), or None unless ``need_weights``.
     ``dropout`` acts on the attention weights while training. As torch, a query whose keys are all masked
     gives nan with ``need_weights=True`` (a plain softmax) and weights 0 otherwise (the fused path);
-    ``is_causal`` is a hint that ``attn_mask`` is the causal mask and needs that mask, which is applied.
+    ``is_causal`` is a hint that ``attn_mask`` is the causal mask and needs that mask, which is applied, except
+    with ``need_weights=False`` and no ``key_padding_mask``, where the causal rule replaces it, as in torch.
     """
 
     def __init__(
@@ -189,7 +190,7 @@ class MultiheadAttention(Module):
     ) -> tuple[Tensor, Tensor | None]:
         need_weights = check_flag(_NAME, "need_weights", need_weights)
         average_attn_weights = check_flag(_NAME, "average_attn_weights", average_attn_weights)
-        check_causal_hint(_NAME, is_causal, attn_mask)
+        is_causal = check_causal_hint(_NAME, is_causal, attn_mask)
         q, k, v = self._inputs(query, key, value)
         batched = q.ndim == 3
         if not batched:
@@ -213,6 +214,7 @@ class MultiheadAttention(Module):
             need_weights=need_weights,
             attn_mask=attn_mask,
             average_attn_weights=average_attn_weights,
+            is_causal=is_causal,
             rng=self._rng,
         )
         if not batched:

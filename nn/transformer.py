@@ -212,7 +212,8 @@ class TransformerEncoder(Module):
     with the same masks (see :class:`TransformerEncoderLayer`) and applies ``norm``. torch's
     ``enable_nested_tensor`` and ``mask_check`` are accepted and kept; they steer torch's nested-tensor
     inference path, which this library does not have (a padded position's output is computed like any other).
-    ``is_causal`` is a hint that ``mask`` is causal; the mask given is always applied.
+    ``is_causal`` is a hint that ``mask`` is causal, read as :class:`MultiheadAttention` reads it (without a
+    padding mask the causal rule stands in for the mask, as torch's: the same result when the hint is true).
     """
 
     def __init__(

@@ -46,7 +46,9 @@ class TransformerDecoderLayer(Module):
     (S, N, E), (N, T, E) and (N, S, E) with ``batch_first``, or unbatched (T, E) and (S, E); ``tgt_mask``
     (T, T) or (N * nhead, T, T), ``memory_mask`` (T, S) or (N * nhead, T, S), the padding masks (N, T) and
     (N, S) ((T,), (S,) unbatched), boolean (True = masked out) or float (added), as :class:`MultiheadAttention`
-    reads them. The ``is_causal`` flags are hints that the mask given is causal; the mask is always applied.
+    reads them. The ``is_causal`` flags are hints that the mask given is causal, read as
+    :class:`MultiheadAttention` reads them (without a padding mask the causal rule stands in for the mask, as
+    torch's: the same result when the hint is true).
     """
 
     def __init__(
@@ -137,8 +139,8 @@ class TransformerDecoder(Module):
     ``forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
     memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False)`` passes tgt through every layer
     with the same memory and masks (see :class:`TransformerDecoderLayer`) and applies ``norm``.
-    ``tgt_is_causal`` is a hint that ``tgt_mask`` is causal (None: torch would detect it); the mask given is
-    always applied, so the hint does not change the result.
+    ``tgt_is_causal`` is a hint that ``tgt_mask`` is causal (None: torch would detect it, here False), read as
+    :class:`TransformerDecoderLayer` reads it: a true hint does not change the result.
     """
 
     def __init__(self, decoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:

@@ -149,3 +149,39 @@ def test_multi_head_attention_forward_refuses_as_torch_asserts():
         nn.functional.multi_head_attention_forward(
             arrays["query"], arrays["key"], arrays["value"], E, H, *args, is_causal=True
         )
+
+
+@pytest.mark.parametrize("extra_key", ["none", "bias_kv", "zero_attn"])
+@pytest.mark.parametrize("mask", ["causal", "causal_float", "not_causal"])
+@pytest.mark.parametrize("padding", [False, True])
+def test_is_causal_without_weights_or_padding_mask_attends_as_torch(extra_key, mask, padding):
+    # torch sets the mask aside for its causal rule there (query i sees keys 0..i of the final keys, a bias_k or
+    # zero key included); with a padding mask (or need_weights) the mask is applied
+    kwargs = {"add_bias_kv": extra_key == "bias_kv", "add_zero_attn": extra_key == "zero_attn"}
+    theirs = torch.nn.MultiheadAttention(E, H, dtype=torch.float64, **kwargs)
+    ours = nn.MultiheadAttention(E, H, dtype=np.float64, **kwargs)
+    ours.load_state_dict({name: value.detach().numpy() for name, value in theirs.state_dict().items()})
+    rng = np.random.default_rng(5)
+    q, k = rng.normal(size=(L, N, E)), rng.normal(size=(L, N, E))
+    attn_mask = {
+        "causal": np.triu(np.ones((L, L), bool), 1),
+        "causal_float": np.triu(np.full((L, L), -np.inf), 1),
+        "not_causal": np.zeros((L, L), bool),
+    }[mask]
+    key_padding_mask = np.array([[False] * (L - 1) + [True], [False] * L]) if padding else None
+
+    def run(module, as_tensor):
+        inputs = [as_tensor(q), as_tensor(k), as_tensor(k)]
+        padding_mask = None if key_padding_mask is None else as_tensor(key_padding_mask)
+        out, weights = module(
+            *inputs, key_padding_mask=padding_mask, need_weights=False, attn_mask=as_tensor(attn_mask), is_causal=True
+        )
+        assert weights is None
+        out.sum().backward()
+        return out.detach().numpy(), [p.grad.numpy() for p in module.parameters()]
+
+    got, got_grads = run(ours, lambda a: Tensor(a, requires_grad=a.dtype != bool))
+    expected, expected_grads = run(theirs, torch.tensor)
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+    for got_grad, expected_grad in zip(got_grads, expected_grads):
+        np.testing.assert_allclose(got_grad, expected_grad, rtol=1e-9, atol=1e-11)

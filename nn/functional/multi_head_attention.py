@@ -32,12 +32,15 @@ class MissingCausalMaskError(ValueError, RuntimeError):
     argument, and a RuntimeError, as torch raises it."""
 
 
-def check_causal_hint(owner: str, is_causal: bool, attn_mask: Any) -> None:
-    """``is_causal=True`` is a hint that ``attn_mask`` is the causal mask: it needs that mask (as torch)."""
-    if check_flag(owner, "is_causal", is_causal) and attn_mask is None:
+def check_causal_hint(owner: str, is_causal: bool, attn_mask: Any) -> bool:
+    """``is_causal`` checked: ``True`` is a hint that ``attn_mask`` is the causal mask, so it needs that mask (as
+    torch)."""
+    is_causal = check_flag(owner, "is_causal", is_causal)
+    if is_causal and attn_mask is None:
         raise MissingCausalMaskError(
             f"{owner}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask (as torch)"
         )
+    return is_causal
 
 
 def _masks(
@@ -117,11 +120,18 @@ def attend(
     static_k: Any = None,
     static_v: Any = None,
     average_attn_weights: bool = True,
+    is_causal: bool = False,
     rng: Any = None,
 ) -> tuple[Tensor, Tensor | None]:
     """Multi-head attention of checked inputs q (L, N, E), k (S, N, kdim), v (S, N, vdim) (``batched`` False:
     N = 1 stands for no batch axis): ``projections`` = (W_q, W_k, W_v, b_q, b_k, b_v), ``out_projection`` the
-    output's Linear map. Returns (output (L, N, E), weights or None), the weights in the caller's batching."""
+    output's Linear map. Returns (output (L, N, E), weights or None), the weights in the caller's batching.
+
+    ``is_causal`` (checked: it comes with an ``attn_mask``) acts as torch's: without ``key_padding_mask`` and
+    with ``need_weights=False`` the mask (checked) is set aside and each query i attends to keys 0..i of the
+    final keys (``bias_k`` and the zero key of ``add_zero_attn`` included, which the mask would have let every
+    query see), as torch hands scaled_dot_product_attention the hint in place of the mask; otherwise the mask
+    is applied."""
     length, batch, size = q.shape
     depth = size // heads
     if static_k is not None:
@@ -132,6 +142,9 @@ def attend(
         raise ArgumentAssertionError(f"{owner}: bias_k and bias_v cannot be added to a static key or value")
     source = k.shape[0] if static_k is None else static_k.shape[2]
     padding, attention = _masks(owner, key_padding_mask, attn_mask, heads, (batch, length, source), batched, q.dtype)
+    causal = is_causal and padding is None and not need_weights
+    if causal:  # torch's hint in place of the mask
+        attention = None
     w_q, w_k, w_v, b_q, b_k, b_v = projections
     q = linear(q, w_q, b_q)
     if static_k is None:
@@ -161,7 +174,7 @@ def attend(
             weights = dropout_function(weights, dropout_p, training=True, rng=rng)
         heads_out = weights @ v
     else:
-        heads_out = scaled_dot_product_attention(q, k, v, mask, dropout_p, rng=rng)
+        heads_out = scaled_dot_product_attention(q, k, v, mask, dropout_p, causal, rng=rng)
     output = out_projection(heads_out.permute(2, 0, 1, 3).reshape((length, batch, size)))
     if weights is not None:
         if average_attn_weights:
@@ -208,13 +221,14 @@ def multi_head_attention_forward(
     ``dropout_p`` acts on the weights when ``training``, drawn from ``rng`` (the library's random state by
     default). Returns (output (L, N, E), weights (N, L, S) averaged over heads, (N, H, L, S) with
     ``average_attn_weights=False``, or None unless ``need_weights``). ``is_causal`` is a hint that ``attn_mask``
-    is the causal mask; it needs that mask, which is applied (as the module)."""
+    is the causal mask; it needs that mask, which is applied, except with ``need_weights=False`` and no
+    ``key_padding_mask``, where the causal rule replaces it, as in torch (see :func:`attend`)."""
     heads = check_positive_int(_NAME, "num_heads", num_heads)
     dropout_p = check_probability(_NAME, "dropout_p", dropout_p)
     need_weights = check_flag(_NAME, "need_weights", need_weights)
     average_attn_weights = check_flag(_NAME, "average_attn_weights", average_attn_weights)
     use_separate_proj_weight = check_flag(_NAME, "use_separate_proj_weight", use_separate_proj_weight)
-    check_causal_hint(_NAME, is_causal, attn_mask)
+    is_causal = check_causal_hint(_NAME, is_causal, attn_mask)
     q, k, v = (as_layer_input(_NAME, x, out_proj_weight) for x in (query, key, value))
     if q.ndim not in (2, 3) or k.ndim != q.ndim or v.ndim != q.ndim:
         raise ArgumentAssertionError(
@@ -272,6 +286,7 @@ def multi_head_attention_forward(
         static_k=static_k,
         static_v=static_v,
         average_attn_weights=average_attn_weights,
+        is_causal=is_causal,
         rng=rng,
     )
     return (output if batched else output.reshape((output.shape[0], size))), attention
