@@ -64,14 +64,11 @@ class detect_anomaly:
         self._previous: list[Any] = []
 
     def __enter__(self) -> detect_anomaly:
-        self._previous.append(_mode.anomaly)
-        _mode.anomaly = (_CHECKER if self._check_nan else _TRACER) if self._enabled else None
-        _anomaly_blocks.enter()
+        self._previous.append(_switch((_CHECKER if self._check_nan else _TRACER) if self._enabled else None))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _mode.anomaly = self._previous.pop()
-        _anomaly_blocks.exit()
+        _switch(self._previous.pop())
 
     def __call__(self, function: Callable) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -89,20 +86,28 @@ class set_detect_anomaly(detect_anomaly):
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         super().__init__(checked_mode(mode, "set_detect_anomaly", "mode"), check_nan=check_nan)
-        self._outside = _mode.anomaly
-        _mode.anomaly = (_CHECKER if self._check_nan else _TRACER) if self._enabled else None
-        if self._enabled:
-            _anomaly_blocks.enter()
-        self._counted = self._enabled
+        self._outside = _switch((_CHECKER if self._check_nan else _TRACER) if self._enabled else None)
 
     def __enter__(self) -> set_detect_anomaly:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _mode.anomaly = self._outside
-        if self._counted:
-            _anomaly_blocks.exit()
-            self._counted = False
+        _switch(self._outside)
+
+
+def _switch(checker: _AnomalyChecker | None) -> _AnomalyChecker | None:
+    """Put ``checker`` (None: anomaly mode off) in force in this thread and return the one it replaces.
+
+    ``_anomaly_blocks`` counts the threads whose checker is not None, so that while none has one the core skips
+    reading it: every change of the checker goes through here, and a plain ``set_detect_anomaly(True)`` followed
+    by ``set_detect_anomaly(False)`` (or a block left) gives the count back."""
+    previous = _mode.anomaly
+    _mode.anomaly = checker
+    if previous is None and checker is not None:
+        _anomaly_blocks.enter()
+    elif previous is not None and checker is None:
+        _anomaly_blocks.exit()
+    return previous
 
 
 def is_anomaly_enabled() -> bool:

@@ -40,10 +40,11 @@ _mode = _GradMode()
 
 
 class _AnomalyBlocks:
-    """How many ``detect_anomaly`` blocks are open, in all threads together.
+    """How many threads have anomaly mode on (a checker in ``_mode.anomaly``, set by ``detect_anomaly``
+    or ``set_detect_anomaly``: see ``autograd.anomaly._switch``).
 
     Reading the thread-local ``_mode`` costs several times a plain attribute, and the core
-    creates a node on every recorded operation: while no block is open anywhere (the usual
+    creates a node on every recorded operation: while no thread has anomaly mode on (the usual
     case) it skips reading ``_mode.anomaly`` altogether.
     """
 

@@ -417,6 +417,31 @@ def test_set_detect_anomaly_switches_the_mode_or_scopes_it():
     assert not autograd.is_anomaly_enabled()
 
 
+def test_set_detect_anomaly_called_plainly_stays_on_until_turned_off_and_then_costs_nothing():
+    import autograd
+    from autograd.grad_mode import _anomaly_blocks
+
+    open_before = _anomaly_blocks.open
+    autograd.set_detect_anomaly(True)
+    autograd.set_detect_anomaly(True)  # twice on, once off: off, as torch's (a switch, not a counter)
+    try:
+        with autograd.detect_anomaly(False):
+            assert not autograd.is_anomaly_enabled()
+        assert autograd.is_anomaly_enabled()  # the block gives back the mode it found
+        with pytest.raises(autograd.AnomalyError):
+            Value(0.0).log()
+    finally:
+        autograd.set_detect_anomaly(False)
+    assert not autograd.is_anomaly_enabled()
+    Value(0.0).log()  # no check
+    # the core's cheap test that skips the per-thread lookup holds again (it stayed failing for good)
+    assert _anomaly_blocks.open == open_before
+    with autograd.set_detect_anomaly(True):
+        autograd.set_detect_anomaly(False)
+        assert not autograd.is_anomaly_enabled()
+    assert _anomaly_blocks.open == open_before
+
+
 def test_detect_anomaly_without_nan_checks_only_traces():
     import autograd
 
