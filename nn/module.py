@@ -28,6 +28,7 @@ from autograd.tensor import in_native_byte_order
 from autograd.torch_names import check_factory_options, is_device
 
 from .buffer import Buffer
+from .module_class_call import class_called_on_input
 from .module_global_hooks import GLOBAL_CALL_HOOKS, GLOBAL_REGISTRATION_HOOKS
 from .module_hooks import HOOKED, HookHandle, add_global_hook, add_hook, call_with_hooks, registered
 from .module_repr import Lines, block, entry, lines_of, text_of
@@ -114,6 +115,17 @@ class Module:
     training: bool = True
     #: Buffer names a state dict may leave out (kept as they are), as torch's old-checkpoint rules allow.
     optional_state: tuple[str, ...] = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        """A new module; ``nn.ReLU(x)``, the class called on its input, is a TypeError saying so (see
+        :mod:`nn.module_class_call`), as is any argument given to a module class without a constructor."""
+        if args and isinstance(args[0], (Node, np.ndarray)):
+            error = class_called_on_input(cls, args)
+            if error is not None:
+                raise error
+        if (args or kwargs) and cls.__init__ is object.__init__:  # object's own error, which __new__ turns off
+            raise TypeError(f"{cls.__name__}() takes no arguments")
+        return super().__new__(cls)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")

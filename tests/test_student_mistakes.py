@@ -207,3 +207,47 @@ def test_none_stays_a_comparison_and_clip_bound():
     x = Tensor([1.0, 3.0])
     assert (x == None) is False and (x != None) is True  # noqa: E711 (the operator under test)
     assert x.clip(None, 2.0).tolist() == [1.0, 2.0] and x.data.clip(None, 2.0).tolist() == [1.0, 2.0]
+
+
+# -- a module class called on the input, nn.ReLU(x) for nn.ReLU()(x) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, inputs, expected",
+    [
+        (nn.ReLU, 1, r"nn\.ReLU is a module class: create it first, nn\.ReLU\(\)\(x\), or use F\.relu\(x\)"),
+        (nn.Sigmoid, 1, r"nn\.Sigmoid\(\)\(x\), or use F\.sigmoid\(x\)"),
+        (nn.LeakyReLU, 1, r"nn\.LeakyReLU\(\)\(x\), or use F\.leaky_relu\(x\)"),
+        (nn.Hardtanh, 1, r"nn\.Hardtanh\(\)\(x\), or use F\.hardtanh\(x\)"),
+        (nn.LogSoftmax, 1, r"nn\.LogSoftmax\(\)\(x\), or use F\.log_softmax\(x\)"),
+        (nn.MSELoss, 2, r"nn\.MSELoss\(\)\(input, target\), or use F\.mse_loss\(input, target\)"),
+        (nn.Linear, 1, r"nn\.Linear is a module class: create it first, nn\.Linear\(in_features, out_features\)\(x\)"),
+    ],
+    ids=["ReLU", "Sigmoid", "LeakyReLU", "Hardtanh", "LogSoftmax", "MSELoss", "Linear"],
+)
+@pytest.mark.parametrize(
+    "kind", [Tensor, np.asarray, lambda data: Value(float(data[0]))], ids=["Tensor", "array", "Value"]
+)
+def test_a_module_class_called_on_the_input_says_to_create_it_first(make, inputs, expected, kind):
+    data = [kind(np.array([-1.0, 2.0])) for _ in range(inputs)]
+    with pytest.raises(TypeError, match=expected):
+        make(*data)
+    # torch's answer, for comparison: a complaint about an option or an argument, never the slip itself
+    torch = pytest.importorskip("torch")
+    with pytest.raises((TypeError, RuntimeError)) as theirs:
+        getattr(torch.nn, make.__name__)(*(torch.tensor([-1.0, 2.0]) for _ in range(inputs)))(torch.ones(2))
+    assert "module class" not in str(theirs.value)
+
+
+def test_a_module_class_whose_first_argument_may_be_a_tensor_is_made_as_before():
+    weight = Tensor(np.array([1.0, 2.0]))
+    assert nn.CrossEntropyLoss(weight).weight is not None  # torch's weight=, positionally
+    assert nn.Identity(weight)(weight) is weight
+    with pytest.raises(TypeError, match=r"Sigmoid\(\) takes no arguments"):
+        nn.Sigmoid(3)  # not an input: Python's own words, as before
+
+    class Mine(nn.Module):  # a user's class is not judged
+        def __init__(self, anything):
+            self.anything = anything
+
+    assert Mine(weight).anything is weight
