@@ -3,12 +3,12 @@ model, as torch allows): every pass's gradient is added to ``.grad``, none overw
 
 from __future__ import annotations
 
-import linecache
 import sys
 import threading
 
 import numpy as np
 import pytest
+from thread_pause import Pause, before_c_call, in_comprehension, paused_thread
 
 import nn
 from autograd import Tensor, Value
@@ -123,26 +123,6 @@ def test_a_post_accumulate_grad_hook_sees_its_own_threads_gradient_alone():
     assert w.grad is None
 
 
-def _pause_in(function_code, paused: threading.Event, resume: threading.Event):
-    """A trace function that pauses the thread, once, as a comprehension or generator expression of
-    ``function_code`` over a node's hook table (``_hooks.values()``) starts: its iterator made, no item read yet
-    (they have frames of their own up to CPython 3.11, the Python this project pins)."""
-
-    def local(frame, event, arg):
-        if event == "line" and not paused.is_set():
-            paused.set()
-            resume.wait(timeout=10)
-        return local
-
-    def tracer(frame, event, arg):
-        if frame.f_code.co_name.startswith("<") and frame.f_back.f_code is function_code:
-            if "_hooks.values()" in linecache.getline(frame.f_code.co_filename, frame.f_lineno):
-                return local
-        return None
-
-    return tracer
-
-
 @pytest.mark.parametrize("reader", ["_has_function_hooks", "_through_function_hooks"])
 def test_backward_through_a_node_while_another_thread_registers_a_hook_on_it(reader):
     # the pass reads the node's hook table (tensor hooks and its grad_fn's) while another thread adds one: it
@@ -161,25 +141,11 @@ def test_backward_through_a_node_while_another_thread_registers_a_hook_on_it(rea
         if reader == "_has_function_hooks"
         else autograd.backprop._through_function_hooks.__code__
     )
-    paused, resume = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-
-    def backward():
-        sys.settrace(_pause_in(code, paused, resume))
-        try:
-            (h * 3.0).sum().backward()
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            failures.append(error)
-        finally:
-            sys.settrace(None)
-
-    worker = threading.Thread(target=backward)
-    worker.start()
-    paused.wait(timeout=10)
-    h.register_hook(lambda grad: None)
-    resume.set()
-    worker.join()
-    assert paused.is_set()
+    paused = Pause()
+    tracer = in_comprehension(paused, code, "_hooks.values()")
+    with paused_thread(lambda: (h * 3.0).sum().backward(), tracer, paused) as failures:
+        h.register_hook(lambda grad: None)
+    assert paused.reached.is_set()
     assert failures == []
     assert seen == ["tensor hook", "tensor hook", "function hook"]
     np.testing.assert_array_equal(w.grad, [6.0, 6.0, 6.0])
@@ -192,46 +158,24 @@ def test_the_collector_runs_again_once_passes_overlapping_in_two_threads_have_en
     import gc
 
     assert gc.isenabled()
-    y_in_pass, y_go, x_waiting, x_go = (threading.Event() for _ in range(4))
-
-    def y_waits(grad):
-        y_in_pass.set()
-        y_go.wait(timeout=10)
-
-    def x_waits(*_):
-        x_waiting.set()
-        x_go.wait(timeout=10)
-
-    def pause_before_stopping_the_collector(frame, event, arg):
-        if event == "c_call" and arg is gc.disable and not x_waiting.is_set():
-            x_waits()
-
+    y_in_pass, x_waiting = Pause(), Pause()
     a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
     y_loss, x_loss = (a * 2.0).sum(), (b * 3.0).sum()
-    y_loss.register_hook(y_waits)
-    x_loss.register_hook(x_waits)
-
-    def x_backward():
-        sys.setprofile(pause_before_stopping_the_collector)
-        try:
-            x_loss.backward()
-        finally:
-            sys.setprofile(None)
-
-    y, x = threading.Thread(target=y_loss.backward), threading.Thread(target=x_backward)
+    y_loss.register_hook(lambda grad: y_in_pass.hold())
+    x_loss.register_hook(lambda grad: x_waiting.hold())
+    pause_before_stopping_the_collector = before_c_call(x_waiting, gc.disable)
+    y = threading.Thread(target=y_loss.backward)
     try:
         y.start()
-        y_in_pass.wait(timeout=10)
-        x.start()
-        x_waiting.wait(timeout=10)  # X paused before stopping the collector, or (not stopping it) inside its pass
-        y_go.set()
-        y.join()
-        x_go.set()
-        x.join()
+        y_in_pass.reached.wait(timeout=10)
+        # X paused before stopping the collector, or (not stopping it) inside its pass
+        with paused_thread(x_loss.backward, pause_before_stopping_the_collector, x_waiting, catch=(), profile=True):
+            y_in_pass.go_on.set()
+            y.join()
         assert gc.isenabled()
         np.testing.assert_array_equal(a.grad, [2.0, 2.0])
         np.testing.assert_array_equal(b.grad, [3.0, 3.0])
     finally:
-        y_go.set()
-        x_go.set()
+        y_in_pass.go_on.set()
+        x_waiting.go_on.set()
         gc.enable()

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from thread_pause import Pause, at_line, on_call, paused_thread
 
 import nn
 from autograd import Tensor, Value, as_tensor, from_numpy, increment_version, no_grad, tensor
@@ -777,40 +778,16 @@ def test_an_in_place_change_by_another_thread_during_backward_is_caught_as_torch
 
 def test_an_in_place_change_by_another_thread_while_backward_walks_a_line_is_caught():
     # the first stretch of a pass (a lone root's one-parent line, carried without hooks) checks versions too
-    import sys
-    import threading
-
     import autograd.backprop
 
     w = Tensor([0.5, 1.0], requires_grad=True)
     e = w.exp()
     y = e.sin().cos()  # sin's rule reads its input, e
-    in_line, changed = threading.Event(), threading.Event()
-
-    def pause_in_the_line(frame, event, arg):
-        if frame.f_code is autograd.backprop._carried_along_line.__code__ and not in_line.is_set():
-            in_line.set()
-            changed.wait(timeout=10)
-        return None
-
-    errors: list[BaseException] = []
-
-    def backward():
-        sys.settrace(pause_in_the_line)
-        try:
-            y.sum().backward()
-        except RuntimeError as error:
-            errors.append(error)
-        finally:
-            sys.settrace(None)
-
-    pass_thread = threading.Thread(target=backward)
-    pass_thread.start()
-    in_line.wait(timeout=10)
-    with no_grad():
-        e.mul_(2.0)
-    changed.set()
-    pass_thread.join()
+    in_line = Pause()
+    tracer = on_call(in_line, autograd.backprop._carried_along_line.__code__)
+    with paused_thread(lambda: y.sum().backward(), tracer, in_line, catch=RuntimeError) as errors:
+        with no_grad():
+            e.mul_(2.0)
     assert len(errors) == 1 and re.search(r"input 0 of 'sin' .* changed in place", str(errors[0]))
     assert w.grad is None
 
@@ -818,36 +795,15 @@ def test_an_in_place_change_by_another_thread_while_backward_walks_a_line_is_cau
 def test_two_threads_making_the_first_version_counter_of_a_tensor_share_one():
     # a view made in one thread while another changes the tensor in place: both need its counter, made on first
     # use; torch's tensors are born with one, so the change counts for the tensor and for the view
-    import sys
-    import threading
-
     from autograd.versions import VersionCounter
 
     x = Tensor([1.0, 2.0, 3.0])
-    making, changed = threading.Event(), threading.Event()
-
-    def pause_while_making_the_counter(frame, event, arg):
-        if event == "call" and frame.f_code is VersionCounter.__init__.__code__ and not making.is_set():
-            making.set()
-            changed.wait(timeout=10)
-        return None
-
+    making = Pause()
     views = []
-
-    def view():
-        sys.settrace(pause_while_making_the_counter)
-        try:
-            views.append(x[:2])
-        finally:
-            sys.settrace(None)
-
-    viewer = threading.Thread(target=view)
-    viewer.start()
-    making.wait(timeout=10)
-    with no_grad():
-        x.add_(1.0)  # makes a counter too, and bumps it
-    changed.set()
-    viewer.join()
+    tracer = on_call(making, VersionCounter.__init__.__code__)
+    with paused_thread(lambda: views.append(x[:2]), tracer, making, catch=()):
+        with no_grad():
+            x.add_(1.0)  # makes a counter too, and bumps it
     assert x._version == 1
     assert views[0]._version == x._version
     with no_grad():
@@ -858,40 +814,14 @@ def test_two_threads_making_the_first_version_counter_of_a_tensor_share_one():
 def test_views_of_one_tensor_made_in_two_threads_at_once_are_both_known_as_views():
     # the first views of a tensor: each thread notes its view among the holders of the tensor's counter; a note
     # lost would let a recorded in-place change of that view skip its base (torch's views always know theirs)
-    import linecache
-    import sys
-    import threading
-
     from autograd.versions import VersionCounter
 
     x = Tensor([1.0, 2.0, 3.0, 4.0])
     x._shared_version()  # (the counter exists: the views race for its first holder entry only)
-    noting, noted = threading.Event(), threading.Event()
-    add_holder = VersionCounter.add_holder.__code__
-
-    def pause_once_the_holders_are_read(frame, event, arg):
-        if frame.f_code is not add_holder:
-            return None
-        if event == "line" and not noting.is_set():
-            if linecache.getline(add_holder.co_filename, frame.f_lineno).strip() == "if holders is None:":
-                noting.set()
-                noted.wait(timeout=10)
-        return pause_once_the_holders_are_read
-
+    noting = Pause()
     views = []
-
-    def view():
-        sys.settrace(pause_once_the_holders_are_read)
-        try:
-            views.append(x[:2])
-        finally:
-            sys.settrace(None)
-
-    viewer = threading.Thread(target=view)
-    viewer.start()
-    noting.wait(timeout=10)
-    other = x[2:]
-    noted.set()
-    viewer.join()
-    assert noting.is_set()
+    tracer = at_line(noting, VersionCounter.add_holder.__code__, "if holders is None:")
+    with paused_thread(lambda: views.append(x[:2]), tracer, noting, catch=()):
+        other = x[2:]
+    assert noting.reached.is_set()
     assert views[0]._is_view() and other._is_view()

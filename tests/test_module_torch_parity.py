@@ -11,6 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
+from thread_pause import Pause, at_line_number, paused_thread
 
 import nn
 from autograd import Tensor
@@ -913,51 +914,22 @@ def test_add_module_of_an_existing_name_on_a_container_replaces_the_module_as_to
 def test_a_module_called_while_another_thread_registers_a_backward_hook_runs_the_hooks_it_found():
     # torch copies a module's backward hooks at once when it is called; iterating the live table would fail with
     # "mutated during iteration" if another thread registers (or removes) one meanwhile
-    import sys
-    import threading
-
     import nn.module_backward_hooks
 
     layer = nn.Linear(2, 2).double()
     calls: list[str] = []
     for name in ("first", "second"):
         layer.register_full_backward_hook(lambda module, grad_input, grad_output, name=name: calls.append(name))
-    reading, registered = threading.Event(), threading.Event()
-    code = nn.module_backward_hooks.backward_hook_call.__code__
-    lines_run = [0]
-
-    def pause_once_the_hooks_are_being_read(frame, event, arg):
-        # the first line event of backward_hook_call is its first statement's, where it reads the hooks; the second
-        # comes once their iterator is made (the comprehension's own frame starting, before Python 3.12)
-        if frame.f_code is code or (frame.f_code.co_name == "<listcomp>" and frame.f_back.f_code is code):
-            return pause_at_the_second_line
-        return None
-
-    def pause_at_the_second_line(frame, event, arg):
-        if event == "line" and not reading.is_set():
-            lines_run[0] += 1
-            if lines_run[0] == 2:
-                reading.set()
-                registered.wait(timeout=10)
-        return pause_at_the_second_line
-
-    failures: list[BaseException] = []
+    reading = Pause()
+    # the first line run in backward_hook_call is its first statement's, where it reads the hooks; the second comes
+    # once their iterator is made (the comprehension's own frame starting, before Python 3.12)
+    tracer = at_line_number(reading, nn.module_backward_hooks.backward_hook_call.__code__, 2)
 
     def call():
-        sys.settrace(pause_once_the_hooks_are_being_read)
-        try:
-            layer(Tensor(np.ones((1, 2)), requires_grad=True)).sum().backward()
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            failures.append(error)
-        finally:
-            sys.settrace(None)
+        layer(Tensor(np.ones((1, 2)), requires_grad=True)).sum().backward()
 
-    caller = threading.Thread(target=call)
-    caller.start()
-    reading.wait(timeout=10)
-    layer.register_full_backward_hook(lambda module, grad_input, grad_output: calls.append("late"))
-    registered.set()
-    caller.join()
-    assert reading.is_set()
+    with paused_thread(call, tracer, reading) as failures:
+        layer.register_full_backward_hook(lambda module, grad_input, grad_output: calls.append("late"))
+    assert reading.reached.is_set()
     assert failures == []
     assert calls == ["first", "second"]  # the hooks of the call: those registered when it began, as torch's
