@@ -814,6 +814,7 @@ def test_two_threads_making_the_first_version_counter_of_a_tensor_share_one():
 def test_views_of_one_tensor_made_in_two_threads_at_once_are_both_known_as_views():
     # the first views of a tensor: each thread notes its view among the holders of the tensor's counter; a note
     # lost would let a recorded in-place change of that view skip its base (torch's views always know theirs)
+    import autograd.versions
     from autograd.versions import VersionCounter
 
     x = Tensor([1.0, 2.0, 3.0, 4.0])
@@ -822,6 +823,9 @@ def test_views_of_one_tensor_made_in_two_threads_at_once_are_both_known_as_views
     views = []
     tracer = at_line(noting, VersionCounter.add_holder.__code__, "if holders is None:")
     with paused_thread(lambda: views.append(x[:2]), tracer, noting, catch=()):
+        # paused at the check before the lock, where the race is (paused under it, this thread's view would wait
+        # for the pause's timeout)
+        assert not autograd.versions._first_holders.locked()
         other = x[2:]
     assert noting.reached.is_set()
     assert views[0]._is_view() and other._is_view()

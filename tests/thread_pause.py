@@ -54,13 +54,14 @@ def on_call(pause: Pause, code: CodeType) -> Tracer:
 
 
 def at_line(pause: Pause, code: CodeType, text: str) -> Tracer:
-    """A trace function holding ``pause`` before the line of ``code`` whose source, stripped, is ``text`` runs."""
+    """A trace function holding ``pause`` before the first line of ``code`` whose statement is ``text`` runs: the
+    line's source without its comment (from the first ``#``), stripped."""
 
     def local(frame: Any, event: str, arg: Any) -> Tracer | None:
         if frame.f_code is not code:
             return None
         if event == "line" and not pause.reached.is_set():
-            if linecache.getline(code.co_filename, frame.f_lineno).strip() == text:
+            if linecache.getline(code.co_filename, frame.f_lineno).partition("#")[0].strip() == text:
                 pause.hold()
         return local
 
