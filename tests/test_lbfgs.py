@@ -155,3 +155,24 @@ def test_an_invalid_saved_state_raises_and_changes_nothing():
     after = optimizer.state_dict()
     assert after["param_groups"] == before["param_groups"]
     np.testing.assert_array_equal(after["state"][0]["d"], before["state"][0]["d"])
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_a_read_only_parameter_is_refused_before_any_parameter_changes(line_search_fn):
+    # LBFGS wrote the first parameter and then failed on the second with numpy's bare "output array is read-only"
+    import autograd
+
+    first = nn.Parameter(np.ones(3))
+    read_only = autograd.from_numpy(np.broadcast_to(np.ones(1), (2,))).requires_grad_()
+    optimizer = nn.optim.LBFGS([first, read_only], line_search_fn=line_search_fn)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (first * first).sum() + (read_only * read_only).sum()
+        loss.backward()
+        return loss
+
+    with pytest.raises(ValueError, match=r"LBFGS.step: a parameter of shape \(2,\) holds a read-only array"):
+        optimizer.step(closure)
+    np.testing.assert_array_equal(first.data, np.ones(3))
+    assert not optimizer.state

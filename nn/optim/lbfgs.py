@@ -13,7 +13,15 @@ from autograd.quiet import quiet
 
 from ..checks import check_positive_int, check_real
 from .line_search import strong_wolfe
-from .optimizer import Optimizer, ParamsLike, _gradient_array, _parameter_array, _write_parameter, check_step_count
+from .optimizer import (
+    Optimizer,
+    ParamsLike,
+    _check_writable,
+    _gradient_array,
+    _parameter_array,
+    _write_parameter,
+    check_step_count,
+)
 
 __all__ = ["LBFGS"]
 
@@ -135,9 +143,12 @@ class LBFGS(Optimizer):
     # -- the step -----------------------------------------------------------------------------------
     def step(self, closure: Callable[[], Any] | None = None) -> Any:  # noqa: C901 - torch's one loop, kept whole
         """Run up to ``max_iter`` L-BFGS iterations; ``closure`` (required) re-evaluates the loss with its
-        gradients. Returns the closure's first result."""
+        gradients. Returns the closure's first result. A parameter that cannot take an update in place (a read-only
+        array) is refused before any parameter or the state changes, as the other optimizers refuse it."""
         if closure is None or not callable(closure):
             raise TypeError("LBFGS.step: a closure that re-evaluates the model and returns the loss is required")
+        for parameter in self._params:
+            _check_writable("LBFGS", parameter)
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
