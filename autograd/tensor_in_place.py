@@ -98,6 +98,14 @@ _TORCH_DTYPE_NAMES = {
 }  # fmt: skip
 
 
+def _refuse_read_only(tensor: Any, op: str) -> None:
+    """ValueError naming ``op`` when ``tensor`` holds a read-only array (``from_numpy`` of a broadcast view or of an
+    array made non-writeable), before anything is written: numpy's own "assignment destination is read-only"
+    names neither the op nor the tensor."""
+    if not tensor._data.flags.writeable:
+        raise ValueError(f"{op}: this tensor's data is read-only (shape {tensor.shape})")
+
+
 def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     """A masked fill's ``value`` in the input's ``dtype``, as torch casts it (the result keeps the input's dtype:
     2.7 fills an integer tensor with 2, 1 a boolean one with True); a 0-d Tensor is cast as a node (its gradient
@@ -356,6 +364,7 @@ class TensorInPlace:
         if _records(self, min, max):
             return self._record_in_place("clamp_", lambda t: t.clip(min, max))
         check_in_place_allowed(self, next((b for b in (min, max) if isinstance(b, Node)), None), "clamp_")
+        _refuse_read_only(self, "clamp_")
         low, high = (b._data if isinstance(b, Node) else b for b in (min, max))
         try:
             value = quietly(np.clip, self._data, low, high)
@@ -388,6 +397,7 @@ class TensorInPlace:
         if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
             return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
+        _refuse_read_only(self, op)
         if not isinstance(value, Node):  # as torch: inf, nan or 300 in an int8 tensor is an error, 2.7 fills 2
             value = fill_value_in(value, self.dtype, op)
         quietly(self._data.fill, value.item() if isinstance(value, _Tensor) else value)  # 1e300 in float16: inf
