@@ -125,7 +125,7 @@ def _check_real_values(data: Any) -> None:
     if data.dtype == object and all(_real_number(value) for value in data.flat):
         return  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides (bool, float: fine)
     if data.dtype.kind not in "fiub":
-        raise TypeError(f"Tensor: unsupported dtype {data.dtype} (use real numbers or booleans)")
+        raise unsupported_dtype_error("Tensor", data)
 
 
 def _real_number(value: Any) -> bool:
@@ -215,10 +215,33 @@ def _unfit_number(dtype: Any, reason: Any) -> ArgumentRangeError:
     return ArgumentRangeError(f"Tensor: a value cannot be converted to {np.dtype(dtype)} without overflow ({reason})")
 
 
+_NOTHING = object()  # (what a search that found nothing gives, where None would be a value found)
+
+
+def unsupported_dtype_error(where: str, array: np.ndarray, what: str = "dtype") -> TypeError:
+    """The TypeError for data of a dtype a Tensor cannot hold (``what`` names it: "operand dtype" for an operand).
+    numpy makes an object array of anything it cannot read as numbers, so for one the error names the first
+    element that is no real number (a generator, numpy reads as one object, None, a Decimal), or the int beyond 64
+    bits, instead of a dtype the caller never asked for."""
+    detail = "use real numbers or booleans"
+    if array.dtype == object:
+        odd = next((value for value in array.flat if not _real_number(value)), _NOTHING)
+        big = next((value for value in array.flat if _beyond_64_bits(value)), None)
+        if isinstance(odd, Iterator):
+            detail = f"numpy reads a {type(odd).__name__} as one object, not as numbers: make a list of it, list(...)"
+        elif odd is not _NOTHING:
+            detail = f"the data holds a value of type {type(odd).__name__}, not a real number or a boolean"
+        elif big is not None:
+            detail = f"the integer {str(big)[:40]} is beyond 64 bits"
+        else:  # numbers held as objects (a Fraction, an object array of floats)
+            detail = "numbers held as Python objects: convert them first, np.asarray(data, dtype=np.float64)"
+    return TypeError(f"{where}: unsupported {what} {array.dtype} ({detail})")
+
+
 def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.ndarray:
     """``array`` if its dtype can live in a Tensor (and require grad, if asked); TypeError otherwise."""
     if array.dtype.kind not in "fiub":
-        raise TypeError(f"{where}: unsupported dtype {array.dtype} (use real numbers or booleans)")
+        raise unsupported_dtype_error(where, array)
     if requires_grad and array.dtype.kind != "f":
         raise _no_gradient_dtype(where, array.dtype)
     return array
@@ -276,7 +299,7 @@ def _operand(x: Any, like: np.ndarray, op: str = "Tensor") -> Tensor:
     except (OverflowError, ValueError) as error:
         raise ValueError(f"{op}: cannot make an array of the operand {str(x)[:60]} ({error})") from None
     if array.dtype.kind not in "fiub":
-        raise TypeError(f"{op}: unsupported operand dtype {array.dtype} (use real numbers or booleans)")
+        raise unsupported_dtype_error(op, array, "operand dtype")
     return _wrap(array)
 
 

@@ -39,3 +39,47 @@ def test_an_in_place_fill_or_clamp_of_a_read_only_array_names_the_op(kind, op, c
         change(tensor)
     np.testing.assert_array_equal(array, np.full((2, 3), 0.5))
     assert tensor._version == 0
+
+
+def _numbers():
+    return (float(i) for i in range(3))
+
+
+@pytest.mark.parametrize(
+    ("make", "where"),
+    [
+        (lambda: autograd.Tensor(_numbers()), "Tensor: unsupported dtype object"),
+        (lambda: autograd.as_tensor(_numbers()), "as_tensor: unsupported dtype object"),
+        (lambda: autograd.Tensor(np.ones(3)) + _numbers(), "add: unsupported operand dtype object"),
+        (lambda: np.multiply(autograd.Tensor(np.ones(3)), iter([1.0, 2.0, 3.0])), "mul: unsupported operand dtype"),
+        (lambda: nn.Linear(3, 1)(_numbers()), "Linear: expected a Tensor or an array-like of real numbers"),
+    ],
+)
+def test_a_generator_or_iterator_is_refused_with_the_fix_named(make, where):
+    # numpy holds a generator as one object: the error said "unsupported dtype object", a dtype nobody asked for
+    with pytest.raises(
+        TypeError, match=rf"{where}.*numpy reads a (generator|list_iterator) as one object.*list\(\.\.\.\)"
+    ):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (None, "holds a value of type NoneType"),
+        ([1.0, None], "holds a value of type NoneType"),
+        ({"a": 1}, "holds a value of type dict"),
+        (np.array([1.0, "a"], dtype=object), "holds a value of type str"),
+        (np.array([1.0, 2.0], dtype=object), r"numbers held as Python objects.*np.asarray\(data, dtype=np.float64\)"),
+    ],
+)
+def test_data_numpy_holds_as_objects_is_refused_naming_what_it_holds(data, detail):
+    with pytest.raises(TypeError, match=rf"^Tensor: unsupported dtype object \(.*{detail}"):
+        autograd.Tensor(data)
+
+
+def test_an_int_operand_beyond_64_bits_is_named_beside_an_integer_tensor():
+    with pytest.raises(
+        TypeError, match=r"^add: unsupported operand dtype object \(the integer 10{30} is beyond 64 bits"
+    ):
+        autograd.Tensor(np.array([1, 2])) + 10**30
