@@ -31,7 +31,7 @@ import numpy as np
 
 from .function import Function, FunctionContext
 from .grad_mode import is_grad_enabled
-from .shape_errors import ShapeError
+from .shape_errors import DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
 
 __all__ = ["EighResult", "QRResult", "SVDResult", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
@@ -59,12 +59,23 @@ class QRResult(NamedTuple):
     R: Tensor
 
 
+#: The floating dtypes numpy's linalg computes in.
+_LINALG_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def checked_matrices(a: TensorLike, op: str, square: bool = True) -> Tensor:
     """``a`` as a floating-point Tensor of (batched) matrices, square unless ``square=False``; ShapeError naming
-    ``op`` and the shape otherwise (the check of every function of :mod:`autograd.linalg`)."""
+    ``op`` and the shape otherwise (the check of every function of :mod:`autograd.linalg`). numpy's linalg computes
+    in float32 and float64 only: float16 (which torch's refuses too) and longdouble are a
+    :class:`~autograd.DtypeKernelError` naming ``op``, not numpy's "array type float16 is unsupported in linalg"."""
     a = a if isinstance(a, Tensor) else Tensor(a)
     if a.dtype.kind != "f":
         a = a.astype(np.float64)
+    elif a.dtype not in _LINALG_DTYPES:
+        raise DtypeKernelError(
+            f"{op}: no linear-algebra computation for dtype {a.dtype} (input shape {a.shape}): numpy's works in "
+            "float32 and float64 only (torch's refuses float16 too); convert the input first, a.float() or a.double()"
+        )
     if a.ndim < 2 or (square and a.shape[-1] != a.shape[-2]):
         kind = "square matrices" if square else "matrices"
         raise ShapeError(f"{op}: expected {kind} in the last two axes, got shape {a.shape}")

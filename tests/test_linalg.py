@@ -315,3 +315,33 @@ def test_pinv_and_matrix_rank_take_a_tolerance_per_matrix_as_torch(tensor, toler
     assert x.grad.shape == a.shape
     ranks = torch.linalg.matrix_rank(torch.tensor(a), **theirs).numpy()
     np.testing.assert_array_equal(la.matrix_rank(Tensor(a), **ours).data, ranks)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble])
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("inv", la.inv),
+        ("inv", np.linalg.inv),
+        ("det", la.det),
+        ("slogdet", la.slogdet),
+        ("solve", lambda a: la.solve(a, np.ones(3))),
+        ("cholesky", la.cholesky),
+        ("eigh", la.eigh),
+        ("svd", la.svd),
+        ("qr", la.qr),
+        ("pinv", la.pinv),
+        ("lstsq", lambda a: la.lstsq(a, np.ones(3))),
+        ("matrix_rank", la.matrix_rank),
+    ],
+)
+def test_a_dtype_numpys_linalg_cannot_compute_in_is_refused_naming_the_function(dtype, name, call):
+    # numpy's bare "array type float16 is unsupported in linalg" named neither the function nor the shape
+    # (torch refuses float16 too: "lu_cpu" not implemented for 'Half')
+    from autograd import DtypeKernelError
+
+    a = Tensor(np.eye(3, dtype=dtype) * 2)
+    with pytest.raises(DtypeKernelError, match=rf"^{name}: no linear-algebra computation for dtype float(16|128)"):
+        call(a)
+    with pytest.raises(NotImplementedError):  # torch's error class
+        call(a)
