@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from . import shared_math
+from .accumulation import float16_via_float32
 from .core import Node
 from .quiet import quietly
 from .shape_errors import ShapeError
@@ -86,10 +87,12 @@ class TorchLinalgNames:
 
     __slots__ = ()
 
+    @float16_via_float32  # the Pade coefficients (up to 6.5e16) overflow float16, and numpy's solve refuses it
     def matrix_exp(self: Self) -> Self:
         """torch.Tensor.matrix_exp: e^A = sum_k A^k / k! of each square matrix, by scaling and squaring with the
         [13/13] Pade approximant (Higham 2005): r(A / 2^s)^(2^s) with ||A / 2^s||_1 <= 5.37. Differentiated through
-        those products and the solve, which gives the Frechet derivative L(A^T, g) to float64 precision."""
+        those products and the solve, which gives the Frechet derivative L(A^T, g) to float64 precision. float16
+        is computed in float32 and rounded once, as torch's."""
         tensor = _matrices(_tensor(self), "matrix_exp")
         size = tensor.shape[-1]
         if tensor.size == 0:

@@ -5,6 +5,7 @@ values the methods are defined by."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -363,6 +364,35 @@ def test_matrix_exp_values_and_derivatives():
     np.testing.assert_allclose(Tensor(nilpotent).matrix_exp().data, expected, rtol=1e-14, atol=1e-15)
     assert ag.gradcheck(lambda t: t.matrix_exp(), (a[0],))
     assert ag.gradgradcheck(lambda t: t.matrix_exp(), (a[0] / 8,))
+
+
+def test_matrix_exp_of_float16_is_computed_in_float32_and_rounded_once():
+    # the [13/13] Pade coefficients (up to 6.5e16) overflowed float16 to inf and numpy's solve refused float16;
+    # torch 2.13's own float16 matrix_exp gives -20896 for e, so the reference is the power series in float64
+    a = np.array([[0.5, -1.25, 0.25], [-1.0, 1.0, 0.75], [0.5, 0.75, -2.0]])
+
+    def expm(m):
+        total, term = np.eye(3), np.eye(3)
+        for k in range(1, 60):
+            term = term @ m / k
+            total = total + term
+        return total
+
+    x = Tensor(a.astype(np.float16), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning on the way
+        result = x.matrix_exp()
+        result.sum().backward()
+    assert result.dtype == np.float16 and x.grad.dtype == np.float16
+    exact = a.astype(np.float16).astype(np.float64)
+    np.testing.assert_allclose(result.data.astype(np.float64), expm(exact), rtol=2e-3, atol=2e-3)
+    # d sum(e^A) / dA by central differences of the float64 reference
+    step, slope = 1e-6, np.zeros((3, 3))
+    for i, j in np.ndindex(3, 3):
+        bump = np.zeros((3, 3))
+        bump[i, j] = step
+        slope[i, j] = (expm(exact + bump).sum() - expm(exact - bump).sum()) / (2 * step)
+    np.testing.assert_allclose(np.asarray(x.grad, np.float64), slope, rtol=5e-3, atol=5e-3)
 
 
 def test_cholesky_solve_inverse_and_triangular_solve():
