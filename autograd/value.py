@@ -82,8 +82,9 @@ def _record(op: Op, forward: Callable[[float, float], float], left: Any, right: 
 
 
 def _real_number(x: Any, where: str) -> float:
-    """``float(x)`` for real numbers (bool, int, float, numpy scalars); TypeError for anything else (complex
-    numbers too: numpy's would otherwise lose their imaginary part with only a warning)."""
+    """``float(x)`` for real numbers (bool, int, float, numpy's number and bool scalars); TypeError for anything
+    else (complex numbers too: numpy's would otherwise lose their imaginary part with only a warning; a numpy void
+    scalar, raw bytes that ``float`` would parse as text, b"1" as 1.0)."""
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
         return float(x)
     if isinstance(x, (complex, np.complexfloating)) or (isinstance(x, np.ndarray) and x.dtype.kind == "c"):
@@ -93,7 +94,7 @@ def _real_number(x: Any, where: str) -> float:
             f"{where}: a Value holds one number, got {type(x).__name__}; use autograd.Tensor for arrays "
             "(Values and arrays do not mix)"
         )
-    if isinstance(x, (str, bytes)) or not isinstance(x, (numbers.Real, np.generic)):
+    if isinstance(x, (str, bytes)) or not isinstance(x, (numbers.Real, np.number, np.bool_)):  # (np.void: bytes)
         raise TypeError(f"{where}: expected a real number, got {_type_name(x)} {x!r}")
     try:
         return float(x)

@@ -148,3 +148,20 @@ def test_a_deeply_nested_list_is_scanned_for_tensors_at_the_default_recursion_li
         nested = [nested]
     with pytest.raises(TypeError, match=r"a list holding Tensors that require grad"):
         Tensor(np.array([0.5, 3.0])) + nested
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Value(np.void(b"1")),
+        lambda: Value(1.0) * np.void(b"2"),
+        lambda: np.void(b"2") - Value(1.0),
+        lambda: Value(np.datetime64("2020-01-01")),
+        lambda: Value(np.timedelta64(3, "s")),
+    ],
+    ids=["void", "void operand", "void on the left", "datetime64", "timedelta64"],
+)
+def test_a_value_refuses_numpy_scalars_that_are_not_numbers(make):
+    # float(np.void(b"1")) parses the raw bytes as text: Value(np.void(b"1")) held 1.0
+    with pytest.raises(TypeError, match=r"expected a real number, got (numpy\.)?(void|datetime64|timedelta64)"):
+        make()
