@@ -1,0 +1,143 @@
+"""Benchmark: the smaller numbers the README's Speed prose quotes, each measured on the current code.
+
+* ``linear``: ``nn.Linear`` on its usual input (an ndarray, or a Tensor, of the weight's dtype and width), which
+  goes straight to one fused node, against the checked way every other input takes
+  (``Linear._checked_input`` and ``autograd.linear``), 32x64 float32 into 64 -> 32, forward only;
+* ``row-maxima``: numpy's maximum along the rows of a 128x10 float32 batch of logits against a transposed copy
+  and a maximum down its columns (what the fused cross-entropy does for narrow rows);
+* ``chain``: the scalar chain of ``chain.py`` (1e5 steps), in a fresh worker process: its backward, and the
+  ordering of its nodes inside it (``autograd.backprop._ordered``), timed apart;
+* ``objects``: the objects the cyclic garbage collector tracks in a process that imports only this library,
+  and in one that also imports torch, scikit-learn, micrograd and ``nn`` (``chain.LOADED_MODULES``).
+
+Times are medians of repeated runs (``timeit.repeat``); ratios are taken in the same process.
+Run by hand: ``python bench/details.py [--only NAME]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MEASURES = ("linear", "row-maxima", "chain", "objects")
+
+
+def _microseconds(call: Callable[[], Any], number: int = 20000, repeat: int = 9) -> float:
+    return statistics.median(timeit.repeat(call, number=number, repeat=repeat)) / number * 1e6
+
+
+def linear() -> None:
+    import nn
+    from autograd import Tensor, linear
+
+    rng = np.random.default_rng(0)
+    layer = nn.Linear(64, 32, rng=0, dtype=np.float32)
+    array = rng.standard_normal((32, 64)).astype(np.float32)
+    tensor = Tensor(array)
+    for name, x in (("ndarray", array), ("Tensor", tensor)):
+        usual = _microseconds(lambda x=x: layer(x))
+        checked = _microseconds(lambda x=x: linear(layer._checked_input(x), layer.weight, layer.bias))
+        print(f"linear, {name} input: the usual way {usual:.2f} us, the checked way {checked:.2f} us, "
+              f"{checked - usual:.2f} us more")  # fmt: skip
+
+
+def row_maxima() -> None:
+    logits = np.random.default_rng(0).standard_normal((128, 10)).astype(np.float32)
+    if not np.array_equal(logits.max(axis=1), np.ascontiguousarray(logits.T).max(axis=0)):
+        raise SystemExit("row-maxima: the two ways disagree")
+    along_rows = _microseconds(lambda: np.maximum.reduce(logits, axis=1))
+    down_columns = _microseconds(lambda: np.maximum.reduce(np.ascontiguousarray(logits.T), axis=0))
+    print(f"row-maxima, 128x10 float32: along the rows {along_rows:.2f} us, "
+          f"a transposed copy and down its columns {down_columns:.2f} us")  # fmt: skip
+
+
+def _chain_worker(steps: int, repeats: int) -> dict[str, float]:
+    from autograd import Value, backprop
+
+    ordering, backward = [], []
+    for _ in range(repeats + 1):  # the first run warms up
+        x = y = Value(1.0)
+        for _ in range(steps):
+            y = y * 1.0001 + 0.0001
+        gc.collect()
+        start = time.perf_counter()
+        backprop._ordered([y])
+        ordering.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        y.backward()
+        backward.append(time.perf_counter() - start)
+        if abs(x.grad - 1.0001**steps) > 1e-9 * 1.0001**steps:
+            raise SystemExit(f"chain: dy/dx = {x.grad!r}, expected {1.0001**steps!r}")
+        del x, y
+    return {"ordering": statistics.median(ordering[1:]), "backward": statistics.median(backward[1:])}
+
+
+def _objects_worker(loaded: bool) -> dict[str, float]:
+    import importlib
+
+    import autograd  # noqa: F401
+
+    if loaded:
+        from chain import LOADED_MODULES
+
+        for module in LOADED_MODULES:
+            importlib.import_module(module)
+    gc.collect()
+    return {"objects": len(gc.get_objects())}
+
+
+def _in_worker(name: str, *arguments: str) -> dict[str, float]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", name, *arguments]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"details worker {name} failed:\n{done.stderr.strip()}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def chain(steps: int = 100_000, repeats: int = 5) -> None:
+    result = _in_worker("chain", str(steps), str(repeats))
+    print(f"chain, {steps:,} steps, a fresh process: backward {result['backward'] * 1e3:.1f} ms, of which the "
+          f"ordering of the nodes {result['ordering'] * 1e3:.1f} ms (timed apart)")  # fmt: skip
+
+
+def objects() -> None:
+    fresh = _in_worker("objects", "fresh")["objects"]
+    text = f"objects the collector tracks: {fresh / 1e3:.0f} k in a process that imports only autograd"
+    try:
+        loaded = _in_worker("objects", "loaded")["objects"]
+        text += f", {loaded / 1e3:.0f} k with torch, scikit-learn, micrograd and nn imported too"
+    except SystemExit:
+        text += " (torch, scikit-learn or micrograd missing: no loaded count)"
+    print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=MEASURES, action="append", help="default: all")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        name, *rest = args.worker
+        if name == "chain":
+            print(json.dumps(_chain_worker(int(rest[0]), int(rest[1]))))
+        else:
+            print(json.dumps(_objects_worker(rest[0] == "loaded")))
+        return
+    measures = {"linear": linear, "row-maxima": row_maxima, "chain": chain, "objects": objects}
+    for name in args.only or MEASURES:
+        measures[name]()
+
+
+if __name__ == "__main__":
+    main()
