@@ -240,24 +240,23 @@ def numpy_broadcast_arrays(*arrays: TensorLike, subok: bool = False) -> tuple[Te
 
 
 # -- distances and spreads -------------------------------------------------------------------------------------
-#: torch.cdist's compute modes (the Gram-matrix way for p = 2 or not; here every mode is the difference's norm).
-_CDIST_COMPUTE_MODES = (
-    None,
-    "use_mm_for_euclid_dist_if_necessary",
-    "use_mm_for_euclid_dist",
-    "donot_use_mm_for_euclid_dist",
-)
-
-
-def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+def cdist(
+    x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+) -> Tensor:
     """torch.cdist: the p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M), shape
-    (..., P, R) with the leading (batch) axes broadcast. The distance is ``(x1_i - x2_j).norm(p)`` exactly, its
-    gradient torch's (0 at distance 0; see :mod:`autograd.derivatives.distances`), computed by blocks of rows
-    without the whole (P, R, M) difference array; ``compute_mode`` takes torch's values and changes nothing
-    (one method, never the Gram-matrix expansion), anything else is a ValueError, as torch's."""
-    if compute_mode not in _CDIST_COMPUTE_MODES:
+    (..., P, R) with the leading (batch) axes broadcast, by torch's way for ``compute_mode``:
+
+    * p = 2 with ``"use_mm_for_euclid_dist"``, or with the default ``"use_mm_for_euclid_dist_if_necessary"`` when
+      P or R > 25: torch's matrix product sqrt(max(|x1_i|^2 + |x2_j|^2 - 2 x1_i . x2_j, 0)), whose rounding is the
+      product's (a distance of equal rows may come out a little above 0), with the derivative torch gives it;
+    * otherwise (and always with ``"donot_use_mm_for_euclid_dist"``) ``(x1_i - x2_j).norm(p)`` exactly, its
+      gradient torch's (0 at distance 0), by blocks of rows without the whole (P, R, M) difference array.
+
+    See :mod:`autograd.derivatives.distances`. Another ``compute_mode`` (None too) is a ValueError, as torch's."""
+    if not isinstance(compute_mode, str) or compute_mode not in distance_rules.COMPUTE_MODES:
         raise ValueError(
-            f"cdist: {compute_mode!r} is not a valid value for compute_mode (one of {_CDIST_COMPUTE_MODES})"
+            f"cdist: {compute_mode!r} is not a valid value for compute_mode "
+            f"(one of {', '.join(map(repr, distance_rules.COMPUTE_MODES))})"
         )
     x1, x2 = _tensor(x1), _tensor(x2)
     if x1.ndim < 2 or x2.ndim < 2:
@@ -274,6 +273,8 @@ def cdist(x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | No
     x1 = shared_math.floating(x1)
     dtype = promote_types(x1.dtype, x2.dtype)
     x1, x2 = (x if x.dtype == dtype else x.astype(dtype) for x in (x1, x2))
+    if distance_rules.uses_products(x1.shape, x2.shape, p, compute_mode):
+        return distance_rules.recorded_euclidean_distances(x1, x2)
     return distance_rules.recorded_distances(x1, x2, p)
 
 

@@ -14,6 +14,17 @@ same differences, reduced the same way along M: bit for bit). With g the upstrea
 The blocks' gradients are summed one after another (dy over the blocks of rows: a last-bit difference from
 one sum over all rows, now and then). Under create_graph the rule is the same formula in recorded ops on the whole
 difference (n the recorded distance itself), so it is differentiable again.
+
+torch's matrix-product way for p = 2 (:data:`euclidean`, its ``_euclidean_dist``; which of the two ways a call
+takes is :func:`uses_products`'s choice, torch's) is another op: with the rows extended to
+a_i = (-2 x_i, |x_i|^2, 1) and b_j = (y_j, 1, |y_j|^2),
+
+* n_ij = sqrt(max(a_i . b_j, 0)): one matrix product (the rounding is the product's: 0 at x_i = y_j only when
+  it cancels exactly, as torch's), and no (P, R, M) array, forward or backward;
+* with the ratio r_ij = g_ij / n_ij (0 where n_ij = 0), the derivative torch gives of that composite:
+  dx_i = x_i sum_j r_ij - sum_j r_ij y_j and dy_j = y_j sum_i r_ij - sum_i r_ij x_i (two matrix products);
+  near n = 0 the ratio is as large as the rounded distance is small, as torch's. The same formula in recorded
+  ops under create_graph.
 """
 
 from __future__ import annotations
@@ -176,8 +187,82 @@ def _cdist_rule(g, out, x1, x2, p, upper=False):
 cdist = Op("cdist", _cdist_rule, joint=True)
 # fmt: on
 
+#: torch.cdist's compute modes, and the number torch's _VF.cdist takes for each (0: the product way for p = 2 when
+#: either input has more than :data:`PRODUCT_ROWS` rows; 1: always for p = 2; 2: never).
+COMPUTE_MODES = {
+    "use_mm_for_euclid_dist_if_necessary": 0,
+    "use_mm_for_euclid_dist": 1,
+    "donot_use_mm_for_euclid_dist": 2,
+}
+#: The number of rows (of either input) above which the default mode takes the product way, torch's.
+PRODUCT_ROWS = 25
+
+
+def uses_products(shape1: tuple[int, ...], shape2: tuple[int, ...], p: float, compute_mode: str) -> bool:
+    """Whether torch's cdist takes the matrix-product way (:data:`euclidean`) for inputs of shapes (..., P, M) and
+    (..., R, M): p = 2, neither input empty, and the mode ``use_mm_for_euclid_dist``, or the default mode with
+    P or R > :data:`PRODUCT_ROWS`."""
+    mode = COMPUTE_MODES[compute_mode]
+    if p != 2 or mode == 2 or 0 in shape1 or 0 in shape2:
+        return False
+    return mode == 1 or shape1[-2] > PRODUCT_ROWS or shape2[-2] > PRODUCT_ROWS
+
+
+def _extended(x: np.ndarray, first: float, square_last: bool) -> np.ndarray:
+    """The rows of x (..., N, M) as (first x, |x|^2, 1) or, with ``square_last``, (first x, 1, |x|^2): (..., N, M + 2)."""
+    features = x.shape[-1]
+    rows = np.empty(x.shape[:-1] + (features + 2,), dtype=x.dtype)
+    np.multiply(x, first, out=rows[..., :features])
+    squares = np.add.reduce(x * x, axis=-1)
+    rows[..., features + (1 if square_last else 0)] = squares
+    rows[..., features + (0 if square_last else 1)] = 1
+    return rows
+
+
+def _wide(x: np.ndarray) -> np.ndarray:
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
+def euclidean_distances(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    """torch's matrix-product distances sqrt(max(|x_i|^2 + |y_j|^2 - 2 x_i . y_j, 0)) of (..., P, M) and (..., R, M)
+    arrays of one float dtype: (batch..., P, R), one product of the extended rows (see the module doc); float16
+    in float32, rounded once."""
+    a, b = _extended(_wide(x1), -2.0, False), _extended(_wide(x2), 1.0, True)
+    out = np.matmul(a, b.swapaxes(-1, -2))
+    np.maximum(out, 0, out=out)  # (a nan stays nan, as torch's clamp_min)
+    np.sqrt(out, out=out)
+    return out.astype(x1.dtype, copy=False)
+
+
+def _euclidean_rule(g, out, x1, x2):
+    if not any(isinstance(x, Node) for x in (g, out, x1, x2)):
+        dtype = x1.dtype
+        g, out, x1, x2 = (_wide(np.asarray(x)) for x in (g, out, x1, x2))
+        with np.errstate(all="ignore"):
+            ratio = np.divide(g, out, dtype=out.dtype)
+        np.copyto(ratio, 0, where=out == 0)
+        g1 = x1 * np.add.reduce(ratio, axis=-1)[..., None] - np.matmul(ratio, x2)
+        g2 = x2 * np.add.reduce(ratio, axis=-2)[..., None] - np.matmul(ratio.swapaxes(-1, -2), x1)
+        return unbroadcast(g1, x1.shape).astype(dtype, copy=False), unbroadcast(g2, x2.shape).astype(dtype, copy=False)
+    zero = sm.data_of(out) == 0
+    ratio = sm.where(zero, 0.0, g / sm.where(zero, 1.0, out))
+    g1 = x1 * ratio.sum(axis=-1, keepdims=True) - ratio @ x2
+    g2 = x2 * ratio.sum(axis=-2)[..., None] - ratio.swapaxes(-1, -2) @ x1
+    return unbroadcast(g1, x1.shape), unbroadcast(g2, x2.shape)
+
+
+# fmt: off
+euclidean = Op("euclidean_dist", _euclidean_rule, joint=True)
+# fmt: on
+
 
 def recorded_distances(x1: Any, x2: Any, p: float, upper: bool = False) -> Any:
     """:func:`distances` of two nodes (or arrays), recorded as a :data:`cdist` node when one of them is a node
     (``upper``: only the pairs i < j are computed, as pdist needs)."""
     return sm.record(cdist, distances, x1, x2, p=float(p), upper=upper)
+
+
+def recorded_euclidean_distances(x1: Any, x2: Any) -> Any:
+    """:func:`euclidean_distances` of two nodes (or arrays), recorded as a :data:`euclidean` node when one of them
+    is a node."""
+    return sm.record(euclidean, euclidean_distances, x1, x2)
