@@ -133,3 +133,42 @@ def test_cdist_of_large_sets_keeps_its_blocks_small(monkeypatch):
     x2 = autograd.tensor(rng.normal(size=(1000, 100)), requires_grad=True)
     autograd.cdist(x1, x2, compute_mode=EXACT).sum().backward()
     assert max(largest) <= 1 << 18
+
+
+@pytest.mark.parametrize("bad", [np.inf, np.nan], ids=["inf", "nan"])
+def test_p2_gradients_of_a_non_finite_entry_match_torch(bad):
+    """A row with an inf or nan entry: its distances are inf or nan, and the p = 2 gradients (the weighted sums
+    of finite blocks, the slopes' way otherwise) are torch's, nan where torch's are."""
+    x = _points(np.random.default_rng(7), (9, 3))
+    x[4, 1] = bad
+    y = _points(np.random.default_rng(8), (6, 3))
+    _compare(lambda a: F.pdist(a), lambda a: torch.nn.functional.pdist(a), [x])
+    _compare(lambda a, b: autograd.cdist(a, b), lambda a, b: torch.cdist(a, b, compute_mode=EXACT), [x, y])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_p2_pdist_and_cdist_of_many_rows_match_torch(dtype, monkeypatch):
+    """Blocks of several rows against hundreds of columns (the default block size), float32 and float64."""
+    monkeypatch.setattr(distances, "BLOCK_ENTRIES", 1 << 18)
+    rng = np.random.default_rng(9)
+    x, y = rng.normal(size=(300, 40)).astype(dtype), rng.normal(size=(200, 40)).astype(dtype)
+    x[7] = x[3]  # a zero distance
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    for ours_fn, theirs_fn, arrays in [
+        (F.pdist, torch.nn.functional.pdist, [x]),
+        (
+            lambda a, b: autograd.cdist(a, b, compute_mode=EXACT),
+            lambda a, b: torch.cdist(a, b, compute_mode=EXACT),
+            [x, y],
+        ),
+    ]:
+        ours_in = [autograd.tensor(a, requires_grad=True) for a in arrays]
+        theirs_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+        ours, theirs = ours_fn(*ours_in), theirs_fn(*theirs_in)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=tolerance)
+        weight = rng.normal(size=ours.shape).astype(dtype)
+        ours.backward(autograd.tensor(weight))
+        theirs.backward(torch.tensor(weight))
+        for mine, reference in zip(ours_in, theirs_in):
+            reference = reference.grad.numpy()
+            np.testing.assert_allclose(mine.grad, reference, rtol=tolerance, atol=tolerance * np.abs(reference).max())

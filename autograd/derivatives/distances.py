@@ -154,6 +154,20 @@ def _slopes(d: Any, g: Any, n: Any, p: float) -> Any:
     return sm.abs_slope(d) * sm.where(nonzero, sm.where(nonzero, magnitudes, 1.0) ** (p - 1), 0.0) * scale[..., None]
 
 
+def _weighted_sums(d: np.ndarray, g: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For p = 2 and finite distances n: sum_j w_ij d_ij and sum_i w_ij d_ij of a block's differences d
+    (matrices, rows, columns, M), with w = g / n (0 where n = 0): the rows' sums one matrix-vector product per row,
+    no slope array; then d is overwritten. The same terms as :func:`_block_slopes`' d / n * g, each rounded once
+    fewer, and summed in another order (last bits)."""
+    zero = n == 0
+    weights = np.divide(g, np.where(zero, 1, n), dtype=d.dtype)
+    if zero.any():
+        weights[zero] = 0
+    rows = np.matmul(weights[..., None, :], d)[..., 0, :]
+    d *= weights[..., None]
+    return rows, np.add.reduce(d, axis=1)
+
+
 def _blocked_gradients(g: np.ndarray, out: np.ndarray, x1: np.ndarray, x2: np.ndarray, p: float, upper: bool) -> tuple:
     batch, a, b = batched(x1, x2)
     rows, columns, features = a.shape[1], b.shape[1], a.shape[2]
@@ -167,6 +181,10 @@ def _blocked_gradients(g: np.ndarray, out: np.ndarray, x1: np.ndarray, x2: np.nd
                 d = _difference(a[k, start:stop], b[k, low:])
                 # float16 distances were computed in float32 and rounded: the slopes take the unrounded ones
                 norms = _norms(d.copy(), p) if a.dtype == np.float16 else out[k, start:stop, low:]
+                if p == 2 and features > 1 and np.isfinite(norms).all():
+                    ga[k, start:stop], columns_sum = _weighted_sums(d, g[k, start:stop, low:], norms)
+                    gb[k, low:] += columns_sum
+                    continue
                 slopes = _block_slopes(d, g[k, start:stop, low:], norms, p)
                 ga[k, start:stop] = np.add.reduce(slopes, axis=2)
                 gb[k, low:] += np.add.reduce(slopes, axis=1)

@@ -125,7 +125,7 @@ def pdist(input: Any, p: float = 2.0) -> Tensor:
     x = as_float_tensor(input, "pdist")
     if x.ndim != 2:
         raise ShapeError(f"pdist: expected a 2-D (N, M) input, got shape {x.shape}")
-    first, second = np.triu_indices(x.shape[0], 1)
-    # cdist's blocks of rows (each against the rows after it), without the (N, N, M) differences
+    # cdist's blocks of rows (each against the rows after it), without the (N, N, M) differences; the pairs i < j
+    # read by a mask (row-major, as numpy's triu_indices), whose gradient is assigned, not added up entry by entry
     distances = distance_rules.recorded_distances(x, x, p, upper=True)
-    return distances[first, second]
+    return distances[np.triu(np.ones((x.shape[0],) * 2, dtype=bool), 1)]
