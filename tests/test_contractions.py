@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
+import autograd
 import autograd.contractions as co
-from autograd import Tensor, gradcheck
+from autograd import ShapeError, Tensor, gradcheck
 
 
 def test_implicit_einsum_output_puts_the_ellipsis_first_then_single_labels_alphabetically():
@@ -166,3 +169,53 @@ def test_numpy_trace_takes_a_dtype_as_numpy(dtype):
     result.backward()
     np.testing.assert_array_equal(x.grad, np.eye(3, 4, 1))
     assert np.trace(Tensor(np.arange(9).reshape(3, 3)), dtype=np.float64).dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "subscripts,shape",
+    [
+        ("ii->", (6, 6)),
+        ("ii->i", (6, 6)),
+        ("...ii->...i", (2, 3, 4, 4)),
+        ("...ii->...", (2, 3, 4, 4)),
+        ("iij->j", (3, 3, 4)),
+        ("iji->ji", (3, 4, 3)),
+        ("iiii->i", (2, 2, 2, 2)),
+    ],
+)
+def test_einsum_diagonals_values_and_gradients_match_torch(subscripts, shape):
+    """Traces and diagonals of one operand: torch's values and gradient (g on the diagonals, exact zeros off
+    them, also where g is inf or nan)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=shape)
+    for bad in (None, np.inf, np.nan):
+        ours_in, theirs_in = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ours, theirs = autograd.einsum(subscripts, ours_in), torch.einsum(subscripts, theirs_in)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-14)
+        g = rng.normal(size=ours.shape)
+        if bad is not None:
+            g.reshape(-1)[0] = bad
+        ours.backward(Tensor(g))
+        theirs.backward(torch.tensor(g))
+        np.testing.assert_array_equal(ours_in.grad, theirs_in.grad.numpy())
+
+
+@pytest.mark.parametrize("subscripts", ["ii->", "ii->i", "...ii->...i"])
+def test_einsum_diagonal_of_a_non_square_operand_is_a_shape_error(subscripts):
+    with pytest.raises(ShapeError, match="einsum: .*'i'.*2 != 3"):
+        autograd.einsum(subscripts, Tensor(np.ones((2, 3))))
+
+
+def test_einsum_trace_gradient_makes_no_array_beyond_the_operands_size():
+    """The trace's gradient of a 2000 x 2000 operand: zeros with g on the diagonal, no identity-matrix product
+    or mask of the operand's size beside it."""
+    x = Tensor(np.random.default_rng(1).normal(size=(2000, 2000)), requires_grad=True)
+    out = autograd.einsum("ii->", x)
+    tracemalloc.start()
+    try:
+        out.backward()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * 2000 * 2000 * 8

@@ -22,6 +22,7 @@ import string
 import numpy as np
 
 from .. import shared_math as sm
+from ..core import Node
 from ..op import Op
 
 #: The work (the product of every label's length) above which an einsum of several operands is handed to
@@ -53,8 +54,25 @@ def _worth_planning(arrays: tuple[np.ndarray, ...], terms: tuple[str, ...]) -> b
     return math.prod(lengths.values()) >= PLANNED_WORK
 
 
+def _diagonal_gradient(g: np.ndarray, target: str, shape: tuple[int, ...], output: str) -> np.ndarray:
+    """The gradient of a one-operand einsum ``target -> output`` with a repeated label (a trace "ii->", a diagonal
+    "ii->i", "...ii->...i"): zeros of the operand's shape with g (broadcast over the labels it summed) written onto
+    the diagonals, through numpy's writable diagonal view; nothing of more entries than the gradient itself."""
+    labels = "".join(dict.fromkeys(target))  # each label once, in order of first place
+    gradient = np.zeros(shape, dtype=g.dtype)
+    diagonal = np.einsum(f"{target}->{labels}", gradient)
+    present = [letter for letter in labels if letter in output]
+    arranged = np.transpose(g, [output.index(letter) for letter in present])
+    diagonal[...] = arranged.reshape(
+        [length if letter in output else 1 for letter, length in zip(labels, diagonal.shape)]
+    )
+    return gradient
+
+
 def _einsum_rule(index, g, out, *operands, terms, output):
     target, shape = terms[index], operands[index].shape
+    if len(operands) == 1 and len(set(target)) < len(target) and not isinstance(g, Node):
+        return _diagonal_gradient(np.asarray(g), target, shape, output)
     used = set("".join(terms) + output)
     fresh = (letter for letter in string.ascii_letters if letter not in used)
     dtype = sm.data_of(g).dtype
