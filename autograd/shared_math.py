@@ -537,6 +537,34 @@ def _slice_sums(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     return np.add.reduce(x, axis=axes, keepdims=True)
 
 
+def axis_sums(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """x.sum(axis=axes, keepdims=True) of an array, in its dtype. For a C-contiguous float32/float64 ``x`` the
+    reduced axes at its end (a slice of at most ONES_ROWS entries) are summed as rows @ ones and those at its
+    start (at most ONES_ROWS rows) as ones @ rows, one BLAS call each (numpy's sum over (0, 2, 3) of a
+    (32, 16, 14, 14) array costs about 7 times the two products; over the last axis of (128, 256), 3 times);
+    reduced axes between kept ones are summed by numpy, on those partial sums."""
+    shape = x.shape
+    if type(x) is not np.ndarray or x.dtype.char not in "fd" or not x.flags.c_contiguous or x.size == 0:
+        return np.add.reduce(x, axis=axes, keepdims=True)
+    end = x.ndim
+    while end - 1 in axes and math.prod(shape[end - 1 :]) <= ONES_ROWS:
+        end -= 1
+    start = 0
+    while start < end and start in axes and math.prod(shape[: start + 1]) <= ONES_ROWS:
+        start += 1
+    if start == 0 and end == x.ndim:
+        return np.add.reduce(x, axis=axes, keepdims=True)
+    inner, outer, middle = math.prod(shape[end:]), math.prod(shape[:start]), shape[start:end]
+    sums = x.reshape(-1, inner) @ ones_vector(inner, x.dtype) if end < x.ndim else x
+    if start:
+        sums = ones_vector(outer, x.dtype) @ sums.reshape(outer, -1)
+    sums = sums.reshape(middle)
+    rest = tuple(axis - start for axis in axes if start <= axis < end)
+    if rest:
+        sums = np.add.reduce(sums, axis=rest, keepdims=True)
+    return sums.reshape(tuple(1 if axis in axes else length for axis, length in enumerate(shape)))
+
+
 #: Rows at most this wide have their maxima taken down a transposed copy (see :func:`_slice_maxima`).
 NARROW_ROWS = 16
 

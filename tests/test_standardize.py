@@ -129,3 +129,26 @@ def test_empty_slices_standardize_to_an_empty_result_and_gradient_without_warnin
     assert first.shape == shape and first.dtype == dtype
     y.sum().backward()
     assert x.grad.shape == shape and x.grad.dtype == dtype
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 4), (4, 3, 2, 5), (32, 16, 14, 14), (2, 5000), (5000, 2)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_axis_sums_over_every_set_of_axes_match_float64_sums(shape, dtype):
+    """axis_sums (BLAS products for the reduced axes at either end) gives numpy's keepdims sums, in x's dtype."""
+    import itertools
+
+    from autograd.shared_math import axis_sums
+
+    x = np.random.default_rng(3).standard_normal(shape).astype(dtype)
+    for count in range(1, len(shape) + 1):
+        for axes in itertools.combinations(range(len(shape)), count):
+            expected = x.astype(np.float64).sum(axis=axes, keepdims=True)
+            got = axis_sums(x, axes)
+            assert got.dtype == dtype and got.shape == expected.shape
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4 * np.sqrt(x.size))
+            np.testing.assert_allclose(
+                axis_sums(x.T, axes),
+                x.T.astype(np.float64).sum(axis=axes, keepdims=True),
+                rtol=1e-5,
+                atol=1e-4 * np.sqrt(x.size),
+            )  # (a non-contiguous view)

@@ -24,7 +24,7 @@ from ..broadcasting import reduced_shape
 from ..core import Node
 from ..op import Op
 from ..read_padding import folded_array, padded_array
-from ..shared_math import ONES_ROWS, data_of, exp, ones_vector
+from ..shared_math import ONES_ROWS, axis_sums, data_of, exp, ones_vector
 from .elementwise import kept_in_place, relu_rule
 
 
@@ -292,10 +292,13 @@ def _standardize_rule(g, out, x, axes, eps, inverse_std):
         centred = x - x.mean(axis=axes, keepdims=True)
         inverse_std = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
         return (g - g.mean(axis=axes, keepdims=True) - out * (g * out).mean(axis=axes, keepdims=True)) * inverse_std
-    along = np.multiply(g, out)
-    result = out * along.mean(axis=axes, keepdims=True)
+    # the two means as BLAS sums (axis_sums), the rest in one buffer: g y, then y mean(g y) + mean(g), g - that
+    count = math.prod(x.shape[axis] for axis in axes)
+    result = np.multiply(g, out)
+    mean_of_products = axis_sums(result, axes) / count
+    np.multiply(out, mean_of_products, out=result)
+    result += axis_sums(g, axes) / count
     np.subtract(g, result, out=result)
-    result -= g.mean(axis=axes, keepdims=True)
     result *= inverse_std
     return result
 
