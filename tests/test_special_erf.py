@@ -74,3 +74,25 @@ def test_erf_of_a_tensor_stays_in_the_graph():
     assert isinstance(y, Tensor) and y.requires_grad
     y.sum().backward()
     np.testing.assert_allclose(x.grad, 2 / np.sqrt(np.pi) * np.exp(-(x.data**2)), rtol=1e-14)
+
+
+def test_erf_of_float32_is_within_one_ulp_around_its_split_at_one_and_out_to_saturation():
+    # float32 takes x P(x^2) below |x| = 1 and 1 - e^(-x^2) Q(t) from 1: both sides of the split, the tails where
+    # erf rounds to +-1, and nan, +-inf, +-0 and the largest float32
+    edge = np.float32(1.0)
+    around = np.array([np.nextafter(edge, np.float32(0)), edge, np.nextafter(edge, np.float32(2))], dtype=np.float32)
+    x = np.concatenate(
+        [
+            around,
+            -around,
+            np.linspace(-12, 12, 100_001, dtype=np.float32),
+            np.geomspace(1e-45, 1, 2000, dtype=np.float32),
+        ]
+    )
+    ours = erf(x)
+    rounded = _reference(x.astype(np.float64)).astype(np.float32)
+    assert ours.dtype == np.float32
+    assert np.max(np.abs(ours.astype(np.float64) - rounded) / np.spacing(np.abs(rounded))) <= 1
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 3.4e38, -3.4e38], dtype=np.float32)
+    got = erf(specials)
+    assert np.isnan(got[0]) and list(got[1:]) == [1, -1, 0, 0, 1, -1] and np.signbit(got[4])
