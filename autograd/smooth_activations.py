@@ -35,11 +35,11 @@ __all__ = ["celu", "gelu_exact"]
 _GELU_LEFT_TAIL = -3.0
 
 
-def _twice_left_tail(x: np.ndarray) -> list[float]:
-    """2 Phi(x) = erfc(-x / sqrt 2) of the (few) entries x < -3, in float64, by the C library's erfc (math.erfc,
-    within an ulp); one at a time, which costs less than a vectorised erfc's fixed passes for a typical handful and
-    no more than them for a whole array of such values."""
-    return [math.erfc(value) for value in (x.astype(np.float64) * -(1 / math.sqrt(2))).tolist()]
+def _twice_left_tail(x: np.ndarray) -> np.ndarray:
+    """2 Phi(x) = erfc(-x / sqrt 2) of the entries x < -3, computed in float64 to the precision of x's dtype:
+    Laplace's continued fraction for float64 (as deep as the largest of these x needs), a polynomial for float32
+    and below (:func:`autograd.special._far_complement`); all in one pass, not entry by entry."""
+    return special._far_complement(x.astype(np.float64) * -(1 / math.sqrt(2)), x.dtype.itemsize >= 8)
 
 
 def gelu_exact(x: Tensor) -> Tensor:
@@ -50,11 +50,14 @@ def gelu_exact(x: Tensor) -> Tensor:
     follows Phi down to the subnormals)."""
     data = floating_data(x, "gelu_exact")
     with quiet():  # (inf * 0 at x = -inf is nan, as torch's)
-        cdf = np.asarray(special.erf(data * (1 / math.sqrt(2))))
-        cdf += 1
         tail = np.flatnonzero(data < _GELU_LEFT_TAIL)
-        if tail.size:
-            np.put(cdf, tail, _twice_left_tail(data.reshape(-1)[tail]))  # (C-order flat positions, any layout)
+        if tail.size and tail.size == data.size:  # (no erf to overwrite)
+            cdf = _twice_left_tail(data).astype(data.dtype, copy=False)
+        else:
+            cdf = np.asarray(special.erf(data * (1 / math.sqrt(2))))
+            cdf += 1
+            if tail.size:
+                np.put(cdf, tail, _twice_left_tail(data.reshape(-1)[tail]))  # (C-order flat positions, any layout)
         cdf *= 0.5
         out = data * cdf
     return Tensor._from_op(out, ew.gelu_exact, (x,), {"cdf": cdf})

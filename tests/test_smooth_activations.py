@@ -23,7 +23,7 @@ def _inputs(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_gelu_is_its_formula_bit_for_bit_and_its_gradient_is_phi_plus_x_density(dtype):
+def test_gelu_is_its_formula_and_its_gradient_is_phi_plus_x_density(dtype):
     x = _inputs(dtype)
     with quiet():
         twice_cdf = np.where(
@@ -38,7 +38,11 @@ def test_gelu_is_its_formula_bit_for_bit_and_its_gradient_is_phi_plus_x_density(
         wide = x.astype(np.float64)
         cdf = 0.5 * np.array([math.erfc(-v / math.sqrt(2)) for v in wide.tolist()])
         slope = cdf + wide * np.exp(-0.5 * wide * wide) / math.sqrt(2 * math.pi)
-    np.testing.assert_array_equal(out.data, expected)
+    # bit for bit from -3 up; below, erfc is computed in one vectorised pass: within 4 ulps of the C library's
+    left = (x < -3) & np.isfinite(x)
+    np.testing.assert_array_equal(out.data[~left], expected[~left])
+    ulps = np.abs(out.data[left].astype(np.float64) - expected[left]) / np.spacing(np.abs(expected[left]))
+    assert ulps.max() <= (4 if dtype == np.float64 else 1)
     np.testing.assert_array_equal(np.signbit(out.data), np.signbit(expected))
     assert out.dtype == dtype and t.grad.dtype == dtype
     tolerance = 1e-13 if dtype == np.float64 else 2e-6
@@ -154,3 +158,20 @@ def test_gelu_exact_and_celu_need_floating_point_tensors():
         gelu_exact(Tensor(np.array([1, 2])))
     with pytest.raises(TypeError, match="celu: needs a floating-point tensor, got int64"):
         celu(Tensor(np.array([1, 2])), 1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gelu_of_an_array_all_in_its_far_left_tail_keeps_its_relative_precision(dtype):
+    # every entry below -3 (erfc(-x / sqrt 2) over the whole array, no erf), against 50-digit references
+    x = np.concatenate([np.linspace(-3.01, -8, 40), np.linspace(-8, -20, 25)]).astype(dtype)
+    t = Tensor(x, requires_grad=True)
+    out = F.gelu(t)
+    out.backward(np.ones_like(x))
+    value, derivative = (np.array(column) for column in zip(*[_far_left_gelu(v) for v in x.astype(float).tolist()]))
+    assert out.dtype == dtype
+    if dtype == np.float32:  # (Phi rounded to float32: absolute below its smallest normal, 1e-38, times |x| <= 20)
+        np.testing.assert_allclose(out.data, value, rtol=2e-7, atol=3e-44)
+        np.testing.assert_allclose(t.grad, derivative, rtol=2e-6, atol=3e-44)
+    else:
+        np.testing.assert_allclose(out.data, value, rtol=1e-13)  # (x / sqrt 2 is rounded: x^2 ulps of Phi)
+        np.testing.assert_allclose(t.grad, derivative, rtol=1e-13)
