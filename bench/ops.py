@@ -288,6 +288,16 @@ CASES = [
         atol=1e-4,
     ),
     Case(
+        "conv2d grouped 3x3",
+        "32x32x28x28, groups=4, padding 1",
+        arrays(normal(32, 32, 28, 28), normal(32, 8, 3, 3)),
+        functional(
+            lambda x, w: F.conv2d(x, w, padding=1, groups=4),
+            lambda t: lambda x, w: t.nn.functional.conv2d(x, w, padding=1, groups=4),
+        ),
+        atol=1e-4,
+    ),
+    Case(
         "LSTM 64 -> 128",
         "50 steps, batch 32",
         arrays(normal(50, 32, 64)),
