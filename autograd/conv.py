@@ -224,17 +224,8 @@ def conv2d(
     if x.shape[1] != c_group * groups or c_out % groups:
         raise ShapeError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
     geometry = _geometry((kh, kw), stride, padding, dilation, "conv2d")
-    n = x.shape[0]
     windows = unfold_array(x._data, *geometry)
-    out_h, out_w = windows.shape[2:4]
-    if cv.is_depthwise(weight.shape, groups):  # one input channel per group: k*k shifted products, no im2col copy
-        cols = None
-        with quiet():
-            data = cv.depthwise_forward(windows, weight._data)
-    else:
-        cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
-        data = quietly(np.matmul, weight._data.reshape(groups, c_out // groups, c_group * kh * kw), cols)
-        data = data.reshape(n, c_out, out_h, out_w)
+    data, cols = quietly(cv.correlate, windows, weight._data, groups)
     parents: tuple[Tensor, ...] = (x, weight)
     if bias is not None:
         data += bias._data.reshape(c_out, 1, 1)

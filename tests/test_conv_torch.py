@@ -119,6 +119,27 @@ def test_grouped_conv2d_matches_torch_values_and_gradients(channels, stride, pad
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
 
 
+@pytest.mark.parametrize("groups", [2, 4, 8])
+@pytest.mark.parametrize("padding, dilation", [(0, 1), ((2, 1), 1), ((3, 1), (2, 1)), ((4, 2), (2, 2)), (3, 1)])
+def test_grouped_input_gradient_by_correlation_matches_torch(groups, padding, dilation, monkeypatch):
+    # stride 1, C_out <= C_in: dx is the convolution of g with the flipped kernels (padding over d (k - 1), (3, 1)
+    # here, falls back to the fold of W^T g); both must give torch's gradients
+    from autograd.derivatives import conv as cv
+
+    calls = []
+    original = cv._input_gradient_by_correlation
+    monkeypatch.setattr(cv, "_input_gradient_by_correlation", lambda *a: calls.append(a) or original(*a))
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal((3, 16, 9, 8)), rng.standard_normal((8, 16 // groups, 3, 2)), rng.standard_normal(8)]
+    arrays = [a.astype(np.float32) for a in arrays]
+    ours, theirs = _ours_and_torchs(arrays)
+    out = F.conv2d(*ours, padding=padding, dilation=dilation, groups=groups)
+    expected = TF.conv2d(*theirs, padding=padding, dilation=dilation, groups=groups)
+    upstream = rng.standard_normal(tuple(expected.shape)).astype(np.float32)
+    _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-4, "atol": 1e-4})
+    assert len(calls) == (0 if padding == 3 else 1)
+
+
 def test_grouped_conv2d_module_matches_torch_with_the_same_weights():
     layer = nn.Conv2d(6, 4, 3, padding=1, groups=2, rng=0)
     reference = torch.nn.Conv2d(6, 4, 3, padding=1, groups=2)
