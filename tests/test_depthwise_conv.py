@@ -88,3 +88,23 @@ def test_an_empty_batch_gives_zero_weight_and_bias_gradients(multiplier):
     assert x.grad.shape == x.shape
     np.testing.assert_array_equal(weight.grad, np.zeros(weight.shape))
     np.testing.assert_array_equal(bias.grad, np.zeros(bias.shape))
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES)
+@pytest.mark.parametrize("multiplier", [1, 2])
+def test_a_batch_run_a_few_samples_at_a_time_matches_torch(geometry, multiplier, monkeypatch):
+    # the forward and input gradient pass over chunks of samples: 5 samples of 3x7x8 in chunks of 2-4, the last short
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(cv, "_DEPTHWISE_CHUNK_BYTES", 2 * 3 * multiplier * 9 * 10 * 8)
+    rng = np.random.default_rng(4)
+    arrays = [rng.standard_normal((5, 3, 7, 8)), rng.standard_normal((3 * multiplier, 1, 3, 3))]
+    ours = [Tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out = F.conv2d(*ours, groups=3, **geometry)
+    expected = torch.nn.functional.conv2d(*theirs, groups=3, **geometry)
+    upstream = rng.standard_normal(out.shape)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-12)

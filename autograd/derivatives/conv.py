@@ -190,10 +190,22 @@ def _conv_rule_weight(g, out, x, weight, bias=None, *, stride, padding, dilation
 
 # A depthwise convolution (one input channel per group; C_out = m C_in) is, per kernel offset (a, b), a product of
 # each channel's shifted window with its m weights: k*k passes over the output instead of one tiny matrix product per
-# (sample, group), which numpy runs one by one.
+# (sample, group), which numpy runs one by one. The passes run over a few samples at a time, into one accumulator and
+# one scratch array of about _DEPTHWISE_CHUNK_BYTES that stay in the cache across the k*k passes (no temporary per
+# offset): over the whole batch each pass streams the output through memory, 1.4x slower in float32 on one thread
+# (32x16x28x28, 3x3; 1 to 8 samples at a time all within 5% of each other).
+_DEPTHWISE_CHUNK_BYTES = 1 << 18
+
+
 def is_depthwise(weight_shape, groups):
     """Whether a convolution of weights of ``weight_shape`` in ``groups`` groups has one input channel per group."""
     return groups > 1 and weight_shape[1] == 1
+
+
+def _samples_per_chunk(n, sample_shape, dtype):
+    """How many samples of ``sample_shape`` fill about ``_DEPTHWISE_CHUNK_BYTES`` (at least 1, at most ``n``)."""
+    sample_bytes = max(1, int(np.prod(sample_shape)) * np.dtype(dtype).itemsize)
+    return max(1, min(n, _DEPTHWISE_CHUNK_BYTES // sample_bytes))
 
 
 def depthwise_forward(windows, weight):
@@ -202,12 +214,17 @@ def depthwise_forward(windows, weight):
     n, c, out_h, out_w, kh, kw = windows.shape
     per_channel = weight.reshape(c, -1, kh, kw)  # (C, m, kh, kw)
     multiplier = per_channel.shape[1]
-    out = np.zeros((n, c, multiplier, out_h, out_w), dtype=np.result_type(windows, weight))
-    share = np.empty_like(out)
-    for a in range(kh):
-        for b in range(kw):
-            np.multiply(windows[:, :, None, :, :, a, b], per_channel[:, :, a, b, None, None], out=share)
-            out += share
+    out = np.empty((n, c, multiplier, out_h, out_w), dtype=np.result_type(windows, weight))
+    chunk = _samples_per_chunk(n, out.shape[1:], out.dtype)
+    scratch = np.empty((chunk,) + out.shape[1:], dtype=out.dtype)
+    for start in range(0, n, chunk):
+        total, part = out[start : start + chunk], windows[start : start + chunk, :, None]
+        share = scratch[: len(total)]
+        np.multiply(part[..., 0, 0], per_channel[:, :, 0, 0, None, None], out=total)
+        for offset in range(1, kh * kw):
+            a, b = divmod(offset, kw)
+            np.multiply(part[..., a, b], per_channel[:, :, a, b, None, None], out=share)
+            np.add(total, share, out=total)
     return out.reshape(n, c * multiplier, out_h, out_w)
 
 
@@ -220,16 +237,26 @@ def depthwise_input_gradient(g, weight, x_shape, stride, padding, dilation):
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     per_channel = weight.reshape(c, -1, kh, kw)
     by_channel = g.reshape(n, c, per_channel.shape[1], out_h, out_w)
-    padded = np.zeros((n, c, height + 2 * ph, width + 2 * pw), dtype=np.result_type(g, weight))
+    dtype = np.result_type(g, weight)
+    grad = np.empty((n, c, height, width), dtype=dtype)
+    chunk = _samples_per_chunk(n, (c, height + 2 * ph, width + 2 * pw), dtype)
+    padded = np.empty((chunk, c, height + 2 * ph, width + 2 * pw), dtype=dtype)
+    scratch = np.empty((chunk, c, out_h, out_w), dtype=dtype)
     rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
-    for a in range(kh):
-        for b in range(kw):
-            if per_channel.shape[1] == 1:
-                share = by_channel[:, :, 0] * per_channel[:, 0, a, b, None, None]
-            else:
-                share = np.einsum("ncjhw,cj->nchw", by_channel, per_channel[:, :, a, b])
-            padded[:, :, a * dh : a * dh + rows_span : sh, b * dw : b * dw + cols_span : sw] += share
-    return padded[:, :, ph : ph + height, pw : pw + width]
+    for start in range(0, n, chunk):
+        part = by_channel[start : start + chunk]
+        image, share = padded[: len(part)], scratch[: len(part)]
+        image.fill(0)
+        for a in range(kh):
+            for b in range(kw):
+                if per_channel.shape[1] == 1:
+                    np.multiply(part[:, :, 0], per_channel[:, 0, a, b, None, None], out=share)
+                else:
+                    np.einsum("ncjhw,cj->nchw", part, per_channel[:, :, a, b], out=share)
+                window = image[:, :, a * dh : a * dh + rows_span : sh, b * dw : b * dw + cols_span : sw]
+                np.add(window, share, out=window)
+        grad[start : start + chunk] = image[:, :, ph : ph + height, pw : pw + width]
+    return grad
 
 
 def depthwise_weight_gradient(g, windows, weight_shape):
