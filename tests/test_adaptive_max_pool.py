@@ -113,6 +113,21 @@ def test_adaptive_max_pool2d_matches_torch_values_indices_and_gradients(input_si
     np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-6)
 
 
+@pytest.mark.parametrize("input_size, output_size", [((7, 9), (3, 4)), ((9, 7), (4, 3)), ((5, 5), (8, 8))])
+def test_adaptive_max_pool2d_picks_torchs_entry_among_ties_nans_and_infinities(input_size, output_size):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    x = np.round(rng.standard_normal((4, 5) + input_size)).astype(np.float32)  # few values: ties across rows too
+    draw = rng.random(x.shape)
+    x[draw < 0.08], x[(draw >= 0.08) & (draw < 0.12)], x[draw >= 0.97] = np.nan, np.inf, -np.inf
+    x[0, 0] = np.inf  # a window of ties at infinity, and one all NaN
+    x[0, 1] = np.nan
+    values, indices = F.adaptive_max_pool2d(x, output_size, return_indices=True)
+    expected, expected_indices = torch.nn.functional.adaptive_max_pool2d(torch.tensor(x), output_size, True)
+    np.testing.assert_array_equal(values.data, expected.numpy())
+    np.testing.assert_array_equal(indices, expected_indices.numpy())
+
+
 def test_adaptive_max_pool1d_and_layers_match_torch():
     torch = pytest.importorskip("torch")
     x = np.random.default_rng(5).standard_normal((2, 3, 11))

@@ -33,13 +33,44 @@ def _window_cells(length: int, count: int) -> np.ndarray:
     return np.minimum(starts[:, None] + np.arange(width), ends[:, None] - 1)
 
 
-def _chosen_offsets(windows: np.ndarray) -> np.ndarray:
-    """Index along the last axis of each window's first maximum, or of its last NaN if it holds one."""
-    chosen = np.argmax(windows, axis=-1)  # numpy's argmax takes the first NaN: those windows are redone below
-    nan = np.isnan(windows)
+def _first_rows(mask: np.ndarray, last: bool = False) -> np.ndarray:
+    """Index along axis 3 of the first (or last) True of ``mask``, by one max-reduction of weighted flags (no
+    argmax: numpy's argmax along a short axis costs a call per row); kh where a column holds no True."""
+    kh = mask.shape[3]
+    dtype = np.min_scalar_type(kh + 1)
+    if last:  # weights 1 .. kh: the largest weight held is the last True, plus one (0 where none)
+        held = (mask * np.arange(1, kh + 1, dtype=dtype)[:, None]).max(axis=3)
+        return np.where(held == 0, kh, held - 1).astype(dtype)
+    held = (mask * np.arange(kh, 0, -1, dtype=dtype)[:, None]).max(axis=3)  # kh - first row, 0 where none
+    return np.subtract(kh, held, dtype=dtype)
+
+
+def _chosen_offsets(x: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Offset ``r * kw + c`` in each (kh, kw) window of (N, C, H, W) ``x`` of its first maximum in row-major order,
+    or of its last NaN if it holds one; rows (H_out, kh) and columns (W_out, kw) from :func:`_window_cells`.
+
+    Two reductions instead of one argmax over every window's kh * kw entries: within each band of rows
+    (H_out, kh), each column's maximum and the first row reaching it; then within each window, the maximum M of
+    its kw columns' maxima, and among the columns reaching M the smallest key (row reaching M) * kw + column:
+    the first maximum in row-major order. A NaN window takes the largest key among its NaN entries' (each
+    column's last NaN row): the last NaN, as torch. The padding entries repeat a window's last row or column,
+    so they come after the entry they repeat and are never chosen over it (and map back to it anyway).
+    """
+    kh, kw = rows.shape[1], columns.shape[1]
+    bands = x[:, :, rows]  # (N, C, H_out, kh, W)
+    column_max = bands.max(axis=3)  # NaN where the column holds a NaN
+    cells = column_max[..., columns]  # (N, C, H_out, W_out, kw)
+    peak = cells.max(axis=-1)
+    dtype = np.min_scalar_type(3 * kh * kw)  # keys below kh * kw (kh * kw + kw of a NaN column), plus kh * kw
+    keys = _first_rows(bands == column_max[:, :, :, None])[..., columns] * dtype.type(kw)
+    keys += np.arange(kw, dtype=dtype)
+    keys += (cells != peak[..., None]) * dtype.type(kh * kw)  # columns not reaching the peak lose the minimum
+    chosen = keys.min(axis=-1)
+    nan = np.isnan(peak)
     if nan.any():
-        last_nan = windows.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
-        chosen = np.where(nan.any(axis=-1), last_nan, chosen)
+        nan_keys = _first_rows(np.isnan(bands), last=True)[..., columns].astype(np.intp) * kw + np.arange(kw)
+        nan_keys = np.where(np.isnan(cells), nan_keys, -1).max(axis=-1)
+        chosen = np.where(nan, nan_keys, chosen)
     return chosen
 
 
@@ -49,13 +80,9 @@ def _pool(x: Tensor, sizes: tuple[int, int]) -> tuple[Tensor, Tensor]:
     if 0 in sizes:  # output_size 0: no windows, an empty output (and indices)
         return no_adaptive_cells(x, sizes), np.zeros((n, c) + sizes, dtype=np.int64)
     rows, columns = _window_cells(height, sizes[0]), _window_cells(width, sizes[1])
-    windows = x._data[:, :, rows][..., columns]  # (N, C, H_out, kh, W_out, kw)
-    window_size = rows.shape[1] * columns.shape[1]  # explicit, not -1: an empty batch cannot infer it
-    windows = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, sizes[0], sizes[1], window_size)
-    chosen = _chosen_offsets(windows)
-    row, column = np.divmod(chosen, columns.shape[1])
+    row, column = np.divmod(_chosen_offsets(x._data, rows, columns), columns.shape[1])
     flat = rows[np.arange(sizes[0])[:, None], row] * width + columns[np.arange(sizes[1]), column]
-    flat = flat.astype(np.int64)
+    flat = np.ascontiguousarray(flat, dtype=np.int64)  # fancy indexing may lay it out otherwise
     values = take_along_axis(x.reshape(n, c, height * width), flat.reshape(n, c, sizes[0] * sizes[1]), axis=2)
     return values.reshape(n, c, sizes[0], sizes[1]), flat
 
