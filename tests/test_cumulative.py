@@ -180,3 +180,23 @@ def test_numpys_cumsum_of_a_tensor_keeps_numpys_leading_negative_zero():
             (np.add.accumulate(Tensor(data), axis), np.add.accumulate(data, axis)),
         ):
             np.testing.assert_array_equal(np.signbit(got.data), np.signbit(expected))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_cumsum_gradient_matches_torch_and_its_rule_gives_it_contiguous(axis, dtype):
+    """d/dx_k = sum_{j >= k} g_j, accumulated wide as torch's; the rule runs along a flipped view and stores
+    through one, so its result is C-contiguous in x's order (no flipped view for the leaf to copy)."""
+    torch = pytest.importorskip("torch")
+    from autograd.derivatives.cumulative import reverse_cumsum_data
+
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((5, 40, 3)).astype(dtype)
+    g = rng.standard_normal(x.shape).astype(dtype)
+    g[1, 7, 2], g[3, 30, 0] = np.inf, -np.inf
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ag.cumsum(ours, dim=axis).backward(g)
+    torch.cumsum(theirs, axis).backward(torch.from_numpy(g))
+    assert ours.grad.dtype == dtype
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    assert reverse_cumsum_data(g, axis).flags.c_contiguous

@@ -25,18 +25,28 @@ from ..quiet import quietly
 
 
 def reverse_cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
-    """sum_{j >= k} x_j along ``axis``: the running sum from the end (as :func:`cumsum_data`)."""
-    return np.flip(cumsum_data(np.flip(x, axis), axis), axis)
+    """sum_{j >= k} x_j along ``axis``: the running sum from the end (as :func:`cumsum_data`), run along a flipped
+    view of x and stored through a flipped view of a new float array, so it comes out C-contiguous in x's order
+    (a flipped view of the result would cost a leaf's gradient a copy)."""
+    if type(x) is not np.ndarray or x.dtype.kind != "f":
+        return np.flip(cumsum_data(np.flip(x, axis), axis), axis)
+    out = np.empty(x.shape, x.dtype)
+    cumsum_data(np.flip(x, axis), axis, out=np.flip(out, axis))
+    return out
 
 
-def cumsum_data(x: np.ndarray, axis: int) -> np.ndarray:
+def cumsum_data(x: np.ndarray, axis: int, out: np.ndarray | None = None) -> np.ndarray:
     """sum_{k <= j} x_k along ``axis``, accumulated in float64 for float32 and float32 for float16 (as torch's
     CPU kernel: a float32 running sum drifts, a float16 one stalls at 256 for steps of 0.1) and rounded once; IEEE
-    inf on overflow, no warning."""
+    inf on overflow, no warning. ``out`` (an array or view of x's float dtype and shape) receives the sums."""
     wide = ACCUMULATE_DTYPE.get(x.dtype) if isinstance(x, np.ndarray) else None
     if wide is None:  # (an integer x keeps its dtype: numpy's would turn uint8 into uint64)
-        return quietly(np.cumsum, x, axis, x.dtype if isinstance(x, np.ndarray) and x.dtype.kind in "iu" else None)
-    return quietly(lambda: np.cumsum(x, axis, dtype=wide).astype(x.dtype))  # (the rounding may overflow to inf)
+        dtype = x.dtype if isinstance(x, np.ndarray) and x.dtype.kind in "iu" else None
+        return quietly(np.cumsum, x, axis, dtype) if out is None else quietly(np.cumsum, x, axis, dtype, out)
+    if out is None:
+        return quietly(lambda: np.cumsum(x, axis, dtype=wide).astype(x.dtype))  # (the rounding may overflow to inf)
+    quietly(lambda: np.copyto(out, np.cumsum(x, axis, dtype=wide), casting="same_kind"))
+    return out
 
 
 def from_positive_zero(out: np.ndarray, x: np.ndarray, axis: int) -> np.ndarray:
