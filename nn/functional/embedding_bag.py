@@ -134,7 +134,9 @@ def embedding_bag(
     bag_indices = flat[positions] if flat.size else np.zeros(positions.shape, dtype=np.int64)
     if padding_idx is not None:
         filled = filled & (bag_indices != padding_idx)
-    picked = where(filled[..., None], weight[bag_indices], 0.0)  # (B, longest, dim); gaps are zero, no gradient
+    picked = weight[bag_indices]  # (B, longest, dim)
+    if not filled.all():  # gaps (shorter bags, padding_idx) are zero, no gradient
+        picked = where(filled[..., None], picked, 0.0)
     if scale_grad_by_freq and picked.requires_grad:
         counts = np.bincount(flat, minlength=rows)
         scale = (1.0 / counts[bag_indices])[..., None].astype(weight.dtype)
