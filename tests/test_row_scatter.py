@@ -55,6 +55,16 @@ def test_the_levels_add_each_targets_slices_in_their_order_as_np_add_at(form):
     np.testing.assert_allclose(result[0], [1.5])
 
 
+@pytest.mark.parametrize("targets", [7, 300, 70_000])  # positions sorted as uint8, uint16 and uint32 keys
+def test_the_levels_keep_np_add_ats_order_bit_for_bit_on_many_repeats(targets):
+    rng = np.random.default_rng(targets)
+    positions = rng.integers(-targets, targets, size=3000)
+    positions[:400] = 5  # one target repeated hundreds of times: levels past 255
+    g = rng.standard_normal((positions.size, 2)) * 10.0 ** rng.integers(-8, 9, size=(positions.size, 1))
+    result = rs._by_levels(g, positions % targets, np.bincount(positions % targets, minlength=targets), 0, (targets, 2))
+    np.testing.assert_array_equal(result, _add_at(g, positions, 0, (targets, 2)))
+
+
 def test_non_finite_slices_reach_only_their_own_targets(form):
     g = np.array([[np.inf, 1.0], [2.0, np.nan], [1.0, 1.0], [-np.inf, 0.0]])
     positions = np.array([1, 3, 1, 0])
