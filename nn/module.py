@@ -17,7 +17,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 
@@ -116,7 +116,7 @@ class Module:
     #: Buffer names a state dict may leave out (kept as they are), as torch's old-checkpoint rules allow.
     optional_state: tuple[str, ...] = ()
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         """A new module; ``nn.ReLU(x)``, the class called on its input, is a TypeError saying so (see
         :mod:`nn.module_class_call`), as is any argument given to a module class without a constructor."""
         if args and isinstance(args[0], (Node, np.ndarray)):
