@@ -60,13 +60,15 @@ class Case:
     output: int | None = None  # which of a tuple of outputs is back-propagated (topk's values, an RNN's sequence)
 
 
-def normal(*shape: int, low: float | None = None, high: float | None = None) -> Callable[..., np.ndarray]:
-    """A seeded float32 array: standard normal, or uniform in [low, high)."""
+def normal(
+    *shape: int, low: float | None = None, high: float | None = None, dtype: type = np.float32
+) -> Callable[..., np.ndarray]:
+    """A seeded float32 (or ``dtype``) array: standard normal, or uniform in [low, high)."""
 
     def draw(rng: np.random.Generator) -> np.ndarray:
         if low is not None and high is not None:
-            return rng.uniform(low, high, size=shape).astype(np.float32)
-        return rng.standard_normal(shape).astype(np.float32)
+            return rng.uniform(low, high, size=shape).astype(dtype)
+        return rng.standard_normal(shape).astype(dtype)
 
     return draw
 
@@ -208,9 +210,22 @@ CASES = [
         functional(F.gelu, lambda t: t.nn.functional.gelu),
     ),
     Case(
+        "gelu (exact), float64",
+        "128x1024 float64",
+        arrays(normal(128, 1024, dtype=np.float64)),
+        functional(F.gelu, lambda t: t.nn.functional.gelu),
+    ),
+    Case(
         "gelu (exact), all below -3",
         "128x1024 in [-8, -3)",
         arrays(normal(128, 1024, low=-8, high=-3)),
+        functional(F.gelu, lambda t: t.nn.functional.gelu),
+        atol=1e-6,
+    ),
+    Case(
+        "gelu (exact) f64, below -3",
+        "128x1024 float64 in [-8, -3)",
+        arrays(normal(128, 1024, low=-8, high=-3, dtype=np.float64)),
         functional(F.gelu, lambda t: t.nn.functional.gelu),
         atol=1e-6,
     ),
