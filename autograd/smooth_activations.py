@@ -36,9 +36,9 @@ _GELU_LEFT_TAIL = -3.0
 
 
 def _twice_left_tail(x: np.ndarray) -> np.ndarray:
-    """2 Phi(x) = erfc(-x / sqrt 2) of the entries x < -3, computed in float64 to the precision of x's dtype:
-    Laplace's continued fraction for float64 (as deep as the largest of these x needs), a polynomial for float32
-    and below (:func:`autograd.special._far_complement`); all in one pass, not entry by entry."""
+    """2 Phi(x) = erfc(-x / sqrt 2) of the entries x < -3, computed in float64 to the precision of x's dtype: e^(-z^2)
+    times a polynomial in 1 / (z + 2) or 1 / (z + 5/2) (z = -x / sqrt 2), for float64 or for float32 and below
+    (:func:`autograd.special._far_complement`); all in one pass, not entry by entry."""
     return special._far_complement(x.astype(np.float64) * -(1 / math.sqrt(2)), x.dtype.itemsize >= 8)
 
 

@@ -1,24 +1,23 @@
 """Special functions to float64 precision, without scipy: the error function erf (below), and erfc, erfinv,
 lgamma, digamma, polygamma, i0 and I1 (after it; each says how it is computed).
 
-erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt is odd, so it is computed for |x|, by Taylor series short
-enough that each element costs a dozen or two multiply-adds (an array is split by |x|, and each piece runs
-its own polynomial, by Horner's rule, in float64):
+erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt is odd, and is computed by two polynomials, in float64, with no
+sort (sorting an array by interval, with its gather and scatter, cost more than the polynomials):
 
-* |x| < 1/2: the Maclaurin series erf(x) = x * 2/sqrt(pi) * sum_n (-1)^n t^n / (n! (2n+1)), t = x^2, whose
-  terms fall by at least 4n each (the relative error stays within an ulp or two, down to subnormal x);
-* 1/2 <= |x| < 6: the Taylor series about the centre c of the interval [c - 1/4, c + 1/4) holding |x|,
-  erf(c + d) = erf(c) + sum_{n >= 1} erf^(n)(c) d^n / n!, with erf^(n)(c) = 2/sqrt(pi) (-1)^(n-1)
-  H_(n-1)(c) e^(-c^2) (H the Hermite polynomials, H_(m+1) = 2c H_m - 2m H_(m-1)); by Cramer's bound
-  |H_m(c)| e^(-c^2/2) <= 1.09 sqrt(2^m m!), the n-th term is below 2^(n/2) (1/4)^n / sqrt(n!), so 19
-  terms reach float64 precision (erf >= 0.52 there, so absolute and relative error agree);
-* |x| >= 6: erf(x) = +-1 exactly in float64 (erfc(6) = 2.2e-17 is below half an ulp of 1).
+* |x| < 1: erf(x) = x + x R(x^2), over the whole array (R(t) = erf(sqrt t) / sqrt t - 1, between -0.16 and 0.13,
+  so the leading x is exact and R's error counts only at a seventh of the value);
+* |x| >= 1: erf(x) = +-(1 - erfc(|x|)), erfc(x) = e^(-x^2) P(u) / x with u = K / (x + 2) - M, an affine
+  function of 2 / (2 + x) mapping x in [1, 27.5] onto [-1, 1] (P(u) = x e^(x^2) erfc(x) is smooth, and between 0.42
+  and 1/sqrt(pi) up to x = inf, so erfc keeps its relative precision as it underflows, from x ~ 26.5), over the entries
+  |x| >= 1 only (taken by their flat positions). erf rounds to +-1 from |x| = 6 (erfc(6) = 2.2e-17 is below half an
+  ulp of 1).
 
-A float32 or float16 input needs only its own precision (6e-8), and takes two polynomials instead, in float64,
-with no sort (a sort and its gather and scatter cost more than the polynomials): erf(x) = x P(x^2) for |x| < 1, and
-erfc(|x|) = e^(-x^2) Q(t), t = 5/2 / (5/2 + |x|), for |x| >= 1 (Q(t) is the smooth, slowly varying e^(x^2) erfc(x));
-their relative errors are below 4e-11 and 6e-12 (so the result, rounded once from float64, is the correctly rounded
-value but for 1 in ~10^3). The first runs over the whole array, the second over the (few) entries |x| >= 1 only.
+For float64 (the default dtype) R has 13 terms and P 21, fitted in 50-digit arithmetic (mpmath, offline: the
+polynomial interpolating at the Chebyshev nodes, near the best uniform fit): erf is within an ulp of the correctly
+rounded value, and erfc (x >= 1) within 3. A float32 or float16 input needs only its own precision (6e-8), and takes
+shorter polynomials (x P(x^2) for |x| < 1, 8 terms; e^(-x^2) Q(t), t = 5/2 / (5/2 + |x|), 12 terms): their relative
+errors are below 4e-11 and 6e-12 (so the result, rounded once from float64, is the correctly rounded value but for
+1 in ~10^3).
 d/dx erf(x) = 2/sqrt(pi) * e^(-x^2).
 """
 
@@ -43,18 +42,31 @@ __all__ = [
     "ndtri", "polygamma", "psi", "xlog1py",
 ]  # fmt: skip
 
-_WIDTH = 0.5  # |x| < 1/2: the odd series in x^2; above, intervals [c - 1/4, c + 1/4), c = 0.75, 1.25, ..., 5.75
-_SATURATED = 12  # |x| >= 12 * 1/2 = 6: erf is +-1 in float64
-_CENTRES = tuple(_WIDTH * (interval + 0.5) for interval in range(_SATURATED))  # (the first is unused)
 _TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
-#: Maclaurin terms and centred terms for float64 precision
-_TERMS = (13, 19)
+_SPLIT = 1.0  # |x| < 1: erf by its series; above, by erfc
+
+#: float64: R(t) = erf(sqrt t) / sqrt t - 1 for 0 <= t <= 1 (erf(x) = x + x R(x^2), |x| < 1), and
+#: P(u) = x e^(x^2) erfc(x) for 1 <= x <= 27.5, u = K / (x + 2) - M in [-1, 1] (erfc(x) = e^(-x^2) P(u) / x),
+#: each the polynomial interpolating the function at the Chebyshev nodes of its interval (13 and 21 of them), in
+#: 50-digit arithmetic (mpmath; K and M are the float64 constants below, as the code uses them), coefficients from
+#: u^0 up rounded to float64; beyond 27.5, where erfc underflows to 0, P(u) stays finite (u >= -M). erf rounded from
+#: them is within an ulp of the correctly rounded value; P(u) / x, e^(x^2) erfc(x), within 2.6 units of 2^-53 of its
+#: value (P is flat, so the rounding of x + 2 in u moves it little).
+_DOUBLE_SERIES = (0.1283791670955126, -0.3761263890318375, 0.11283791670954879, -0.026866170645076792,
+                  0.0052239776248180145, -0.000854832698083379, 0.0001205533111164271, -1.4925595266831182e-05,
+                  1.6461000484121368e-06, -1.6350312701054695e-07, 1.4659775274047436e-08, -1.1372848856791674e-09,
+                  5.957176147748911e-11)  # fmt: skip
+_DOUBLE_SHIFT = 2.0
+_DOUBLE_VARIABLE = (
+    6.679245283018869,
+    1.2264150943396228,
+)  # K = 4 / (2/3 - 2/29.5), M = (2/3 + 2/29.5) / (2/3 - 2/29.5)
+_DOUBLE_SCALED_COMPLEMENT = (0.5429419009971944, -0.04931203943027874, -0.043155932360013104, -0.018763952517510514, -0.004303842244379334, -6.442856141235648e-05, 0.00023295823284188178, 2.5544607438598998e-05, -1.5980727670332345e-05, -2.0879385000093574e-06, 1.4787476126927932e-06, 9.327893509610118e-08, -1.5788166019893069e-07, 1.0487486011846099e-08, 1.5998071570365052e-08, -4.019534529704307e-09, -1.1563021778799268e-09, 6.947895246156807e-10, 1.4751431929033206e-12, -6.196305086040064e-11, 9.186454616170192e-12)  # fmt: skip
 
 #: float32 and below: least-squares fits (on 2000 Chebyshev nodes, against mpmath's erf and erfc to 30 digits) of
 #: erf(x) / x as a polynomial in x^2 for |x| < 1 (relative error < 4e-11), and of e^(x^2) erfc(x) as a polynomial in
 #: t = 5/2 / (5/2 + x) for 1 <= x <= 21/2 (relative error < 6e-12); beyond, where erfc(x) < 1e-49 is 0 in float32,
 #: Q stays between 8e-8 and 0.06 (0 < t < 0.2), so e^(-x^2) Q(t) rounds to +0. Coefficients from t^0 up.
-_SINGLE_SPLIT = 1.0
 _SINGLE_SERIES = (1.128379167062361, -0.37612638475991444, 0.11283782622063662, -0.026865438310588616,
                   0.005221053412729094, -0.0008484396553326861, 0.00011268253914166365, -9.673590870519048e-06)  # fmt: skip
 _SINGLE_SCALE = 2.5
@@ -62,27 +74,6 @@ _SINGLE_SCALED_COMPLEMENT = (8.196350706479727e-08, 0.22567240072344036, 0.22573
                              0.17625531467047623, 0.09879115808390612, 0.1448845366533896, -0.17073482358857878,
                              0.30405628422368114, -0.3772274150430647, 0.20948496269968425,
                              -0.04387318993897005)  # fmt: skip
-
-
-def _maclaurin_coefficients(terms: int) -> tuple[float, ...]:
-    """2/sqrt(pi) (-1)^n / (n! (2n+1)), n = 0..terms-1: erf(x) / x as a polynomial in x^2."""
-    return tuple(_TWO_OVER_ROOT_PI * (-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(terms))
-
-
-def _centred_coefficients(centre: float, terms: int) -> tuple[float, ...]:
-    """erf^(n)(centre) / n!, n = 0..terms-1: erf(centre + d) as a polynomial in d."""
-    coefficients = [math.erf(centre)]
-    scale = _TWO_OVER_ROOT_PI * math.exp(-centre * centre)
-    previous, hermite = 0.0, 1.0  # H_(m-1)(centre), H_m(centre), from m = 0
-    for n in range(1, terms):
-        m = n - 1  # erf^(n) = 2/sqrt(pi) (-1)^m H_m e^(-c^2)
-        coefficients.append(scale * (-1) ** m * hermite / math.factorial(n))
-        previous, hermite = hermite, 2 * centre * hermite - 2 * m * previous
-    return tuple(coefficients)
-
-
-#: the polynomial of each interval of |x| (by its index |x| // 1/2): Maclaurin's first, then centred
-_POLYNOMIALS = [_maclaurin_coefficients(_TERMS[0])] + [_centred_coefficients(c, _TERMS[1]) for c in _CENTRES[1:]]
 
 
 def _horner(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
@@ -94,35 +85,33 @@ def _horner(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
     return total
 
 
-def _erf_of_interval(interval: int, x: np.ndarray) -> np.ndarray:
-    """erf of float64 values ``x`` whose |x| all lie in ``interval`` (its index, |x| // 1/2), to float64 precision."""
-    if interval == 0:
-        return x * _horner(_POLYNOMIALS[0], x * x)
-    if interval < _SATURATED:
-        return np.copysign(_horner(_POLYNOMIALS[interval], np.abs(x) - _CENTRES[interval]), x)
-    return np.where(np.isnan(x), x, np.copysign(1.0, x))
+def _scaled_complement(magnitude: np.ndarray) -> np.ndarray:
+    """e^(x^2) erfc(x) = P(u) / x, u = K / (x + 2) - M, of float64 values x >= 1 (nan too, and inf: 0), to float64
+    precision (:data:`_DOUBLE_SCALED_COMPLEMENT`), in a new array."""
+    variable = np.asarray(magnitude + _DOUBLE_SHIFT)  # (an array, for 0-d input too: it is written in place)
+    np.divide(_DOUBLE_VARIABLE[0], variable, out=variable)
+    variable -= _DOUBLE_VARIABLE[1]
+    scaled = _horner(_DOUBLE_SCALED_COMPLEMENT, variable)
+    scaled /= magnitude
+    return scaled
 
 
-def _erf_float64(x: np.ndarray) -> np.ndarray:
-    """erf of a float64 array to float64 precision (see the module docstring): the values are sorted by interval
-    (a stable sort of small integers, linear in their number), each interval's run gets its polynomial, and the
-    results go back to their places."""
-    flat = x.reshape(-1)
-    intervals = np.fmin(np.abs(flat) * (1 / _WIDTH), _SATURATED).astype(np.uint8)  # (fmin: nan goes last)
-    counts = np.bincount(intervals, minlength=_SATURATED + 1)
-    if counts.max() == flat.size:  # one interval holds every value
-        return _erf_of_interval(int(intervals[0]) if flat.size else 0, x)
-    order = np.argsort(intervals, kind="stable")
-    ordered = flat[order]
-    computed = np.empty_like(ordered)
-    start = 0
-    for interval, end in enumerate(np.cumsum(counts).tolist()):
-        if end > start:
-            computed[start:end] = _erf_of_interval(interval, ordered[start:end])
-        start = end
-    result = np.empty_like(flat)
-    result[order] = computed
-    return result.reshape(x.shape)
+def _double_complement(magnitude: np.ndarray) -> np.ndarray:
+    """erfc(|x|) of float64 values |x| >= 1 to float64 precision where it is above 2^-53 (|x| < 6, where erf needs it:
+    e^(-x^2) carries x^2's rounding error, x^2 ulps, which :func:`_gaussian` avoids), in a new array."""
+    complement = _scaled_complement(magnitude)
+    gaussian = np.square(magnitude)
+    np.negative(gaussian, out=gaussian)
+    complement *= np.exp(gaussian, out=gaussian)
+    return complement
+
+
+def _double_series(x: np.ndarray, square: np.ndarray) -> np.ndarray:
+    """erf(x) = x + x R(x^2) of float64 values |x| < 1 (given x^2 too), to float64 precision, in a new array."""
+    result = _horner(_DOUBLE_SERIES, square)
+    result *= x
+    result += x
+    return result
 
 
 def _single_complement(magnitude: np.ndarray) -> np.ndarray:
@@ -137,40 +126,49 @@ def _single_complement(magnitude: np.ndarray) -> np.ndarray:
     return complement
 
 
-def _erf_single(x: np.ndarray) -> np.ndarray:
-    """erf of a float64 array to float32's precision (see the module docstring): x P(x^2) over the whole array,
-    unless every |x| >= 1, and 1 - erfc(|x|) with x's sign put over the entries |x| >= 1 (or nan)."""
+def _single_series(x: np.ndarray, square: np.ndarray) -> np.ndarray:
+    """erf(x) = x P(x^2) of float64 values |x| < 1 (given x^2 too), to float32's precision, in a new array."""
+    result = _horner(_SINGLE_SERIES, square)
+    result *= x
+    return result
+
+
+def _erf_by_regions(x: np.ndarray, full_precision: bool) -> np.ndarray:
+    """erf of a float64 array to float64 precision or, if not ``full_precision``, to float32's (see the module
+    docstring): the series over the whole array, unless every |x| >= 1, and 1 - erfc(|x|) with x's sign put over the
+    entries |x| >= 1 (or nan)."""
+    series, complement = (
+        (_double_series, _double_complement) if full_precision else (_single_series, _single_complement)
+    )
     flat = x.reshape(-1)
     square = flat * flat
-    far = np.flatnonzero(~(square < _SINGLE_SPLIT * _SINGLE_SPLIT))  # (nan here, and |x| > 1e154, whose x^2 is inf)
+    far = np.flatnonzero(~(square < _SPLIT * _SPLIT))  # (nan here, and |x| > 1e154, whose x^2 is inf)
     if far.size == flat.size:
-        result = -_single_complement(np.abs(flat))
+        result = -complement(np.abs(flat))
         result += 1
         return np.copysign(result, flat, out=result).reshape(x.shape)
-    result = _horner(_SINGLE_SERIES, square)
-    result *= flat
+    result = series(flat, square)
     if far.size:
         outside = flat.take(far)
-        near_one = -_single_complement(np.abs(outside))
+        near_one = -complement(np.abs(outside))
         near_one += 1
         result[far] = np.copysign(near_one, outside, out=near_one)
     return result.reshape(x.shape)
 
 
-_CHUNK = 1 << 18  # erf runs over a large array in pieces of this many values, whose sort stays in cache
+_CHUNK = 1 << 18  # erf runs over a large array in pieces of this many values, whose temporaries stay in cache
 
 
 def _erf_in_chunks(x: np.ndarray, full_precision: bool) -> np.ndarray:
-    """erf of a float64 array to float64 precision (:func:`_erf_float64`) or, if not ``full_precision``, to
-    float32's (:func:`_erf_single`), a cache-sized piece at a time."""
-    function = _erf_float64 if full_precision else _erf_single
+    """erf of a float64 array to float64 precision or, if not ``full_precision``, to float32's
+    (:func:`_erf_by_regions`), a cache-sized piece at a time."""
     with np.errstate(all="ignore"):  # (x^2 overflows to inf for |x| > 1e154, as it should)
         if x.size <= _CHUNK:
-            return np.asarray(function(x))
+            return np.asarray(_erf_by_regions(x, full_precision))
         flat = x.reshape(-1)
         result = np.empty_like(flat)
         for start in range(0, flat.size, _CHUNK):
-            result[start : start + _CHUNK] = function(flat[start : start + _CHUNK])
+            result[start : start + _CHUNK] = _erf_by_regions(flat[start : start + _CHUNK], full_precision)
     return result.reshape(x.shape)
 
 
@@ -364,7 +362,9 @@ def polygamma(n: int, x: Any) -> Any:
     return x.polygamma(n) if isinstance(x, Node) else _polygamma(x, n)
 
 
-_FRACTION_DEPTH = 80  # erfc for x >= 2: Laplace's continued fraction has converged to float64 precision by then
+_FRACTION_DEPTH = (
+    80  # log erfc for x >= 2 (ndtri): Laplace's continued fraction has converged to float64 precision by then
+)
 
 
 def _fraction_depth(lowest: float) -> int:
@@ -386,20 +386,25 @@ def _laplace_denominator(x: np.ndarray) -> np.ndarray:
 
 def _gaussian(x: np.ndarray) -> np.ndarray:
     """e^(-x^2) for x >= 0 to within an ulp or two where x^2 is large: x = h + l, h on a grid of 2^-12 (h^2 exact
-    for h < 32), e^(-h^2) e^(-l (x + h)); a rounded x^2 would carry its rounding error, x^2 ulps of e^(-x^2)
+    for h < 32), e^(-h^2) (1 + expm1(-l (x + h))) (e^ of the small
+    exponent, near 1, would add its own ulp); a rounded x^2 would carry its rounding error, x^2 ulps of e^(-x^2)
     (3.5e-15 at x = 28). x is taken as at most 40 (e^-1600 is 0), so inf gives 0, not inf - inf."""
     x = np.minimum(x, 40.0)
     high = np.round(x * 4096) * (1 / 4096)
-    return np.exp(-high * high) * np.exp((high - x) * (x + high))
+    gaussian = np.exp(-high * high)
+    return gaussian + gaussian * np.expm1((high - x) * (x + high))
 
 
 def _complement(x: np.ndarray) -> np.ndarray:
-    """erfc(x) for x >= 2 from Laplace's continued fraction (:func:`_laplace_denominator`)."""
-    return _gaussian(x) / _laplace_denominator(x)
+    """erfc(x) for x >= 1 (or inf, nan), to within a few ulps as it underflows: e^(-x^2) (:func:`_gaussian`) times
+    e^(x^2) erfc(x) (:func:`_scaled_complement`)."""
+    complement = _scaled_complement(x)
+    complement *= _gaussian(x)
+    return complement
 
 
 def _far_complement(x: np.ndarray, full_precision: bool) -> np.ndarray:
-    """erfc(x) of float64 values x >= 2 (or inf, nan), to float64 precision (:func:`_complement`) or, if not
+    """erfc(x) of float64 values x >= 1 (or inf, nan), to float64 precision (:func:`_complement`) or, if not
     ``full_precision``, to float32's (:func:`_single_complement`), keeping its relative precision as it underflows."""
     with np.errstate(all="ignore"):
         return _complement(x) if full_precision else _single_complement(x)
@@ -407,10 +412,10 @@ def _far_complement(x: np.ndarray, full_precision: bool) -> np.ndarray:
 
 @_in_float64
 def _erfc(x: np.ndarray) -> np.ndarray:
-    """1 - erf(x) without cancellation: erf's own complement (Laplace's continued fraction) for x >= 2."""
+    """1 - erf(x) without cancellation: erf's own complement, e^(-x^2) P(u) / x (:func:`_complement`), for x >= 1."""
 
-    far = x >= 2
-    return np.where(far, _complement(np.where(far, x, 2.0)), 1 - erf(np.where(far, 0.0, x)))
+    far = x >= _SPLIT
+    return np.where(far, _complement(np.where(far, x, _SPLIT)), 1 - erf(np.where(far, 0.0, x)))
 
 
 def erfc(x: Any) -> Any:
