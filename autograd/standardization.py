@@ -8,6 +8,10 @@ standardized values):
     dL/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps),
 
 one pass of a handful of array operations instead of the eight recorded ops of the composite.
+
+``standardize_affine`` is the same node with the norms' weight and bias (torch's native_layer_norm,
+native_group_norm, native_batch_norm): y = x_hat * weight + bias, whose backward takes d/dweight, d/dbias and d/dx
+from the same two sums of g and g (x - mean). The norms without parameters keep ``standardize``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from .derivatives import arrays as ar
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["standardize", "standardize_with_statistics"]
+__all__ = ["standardize", "standardize_affine", "standardize_with_statistics"]
 
 
 def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 0.0) -> Tensor:
@@ -44,12 +48,78 @@ def standardize_with_statistics(
     x = x if isinstance(x, Tensor) else Tensor(x)
     axes = normalize_axes(axis, x._data.ndim, "standardize")
     data = x._floating_data()
-    wide = ACCUMULATE_DTYPE.get(data.dtype)
     if any(data.shape[axis] == 0 for axis in axes):  # empty slices: nan statistics (numpy's mean would warn)
         statistics_shape = tuple(1 if axis in axes else length for axis, length in enumerate(data.shape))
         mean = variance = inverse_std = np.full(statistics_shape, np.nan, dtype=data.dtype)
         attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
         return Tensor._from_op(in_dtype_of(data.copy(), x._data), ar.standardize, (x,), attrs), mean, variance
+    mean, variance, inverse_std, centred = _statistics(data, axes, eps)
+    with quiet():
+        centred *= inverse_std
+    attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
+    return Tensor._from_op(in_dtype_of(centred, x._data), ar.standardize, (x,), attrs), mean, variance
+
+
+def standardize_affine(
+    x: Tensor,
+    shape: tuple[int, ...],
+    axes: tuple[int, ...],
+    eps: float,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    parameter_shape: tuple[int, ...] | None = None,
+) -> tuple[Tensor, np.ndarray, np.ndarray]:
+    """(x - mean) / sqrt(var + eps) * weight + bias as one node (torch's native_layer_norm, native_group_norm and
+    native_batch_norm), with the mean and the biased variance it used (arrays of x's dtype, ``shape`` with the
+    reduced axes kept).
+
+    ``x`` (a float32 or float64 Tensor) is seen as an array of ``shape`` (as many entries), its statistics taken
+    over ``axes`` of that shape; ``weight`` and ``bias`` (float Tensors, or None) are seen as ``parameter_shape``,
+    which broadcasts against ``shape``: layer norm is (N, D) over axis 1 with (1, D), group norm (N, G, C/G, M)
+    over (2, 3) with (1, G, C/G, 1), batch norm (N, C, M) over (0, 2) with (1, C, 1). The result has x's shape and
+    the dtype x, weight and bias promote to. Forward: y = (x - mean) * a + bias with a = weight / sqrt(var + eps)
+    (a per-channel a for batch and group norm: two passes over x after the statistics). Backward (see
+    ``autograd.derivatives.arrays``) shares its reductions between the three gradients."""
+    data = x._data.reshape(shape)
+    dtype = np.result_type(data, *(p._data for p in (weight, bias) if p is not None))
+    wide = (1,) * len(shape) if parameter_shape is None else parameter_shape
+    w = None if weight is None else weight._data.reshape(wide)
+    b = None if bias is None else bias._data.reshape(wide)
+    if data.size == 0:  # nothing to normalise (nan statistics for empty slices, as standardize's)
+        statistics_shape = tuple(1 if axis in axes else length for axis, length in enumerate(shape))
+        mean = variance = inverse_std = np.full(statistics_shape, np.nan, dtype=data.dtype)
+        centred, result = data, np.empty(shape, dtype)
+    else:
+        mean, variance, inverse_std, centred = _statistics(data, axes, eps)
+        with quiet():
+            if w is None or inverse_std.size * w.size > data.size:  # (layer norm's r w would be of x's size)
+                result = np.multiply(centred, inverse_std, dtype=dtype)
+                if w is not None:
+                    result *= w
+            else:  # a per-channel scale a = r w (batch norm, group norm)
+                result = np.multiply(centred, inverse_std * w, dtype=dtype)
+            if b is not None:
+                result += b
+    attrs = {
+        "shape": shape,
+        "axes": axes,
+        "parameter_shape": wide,
+        "eps": eps,
+        "inverse_std": inverse_std,
+        "centred": centred,
+        "has_weight": weight is not None,
+    }
+    parents = (x,) + tuple(p for p in (weight, bias) if p is not None)
+    node = Tensor._from_op(result.reshape(x._data.shape), ar.standardize_affine, parents, attrs)
+    return node, mean, variance
+
+
+def _statistics(
+    data: np.ndarray, axes: tuple[int, ...], eps: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The mean, the biased variance and 1 / sqrt(var + eps) over ``axes`` (kept, in the data's dtype; the sums
+    accumulated in float64 for float32 data) and the centred data x - mean (a new array), of non-empty slices."""
+    wide = ACCUMULATE_DTYPE.get(data.dtype)
     with quiet():  # a constant slice's 0/0 (or a nan) gives numpy's IEEE values silently
         mean = data.mean(axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)
         centred = data - mean
@@ -57,9 +127,7 @@ def standardize_with_statistics(
         inverse_std = 1 / np.sqrt(variance + eps)
         if np.isinf(variance).any():  # the squares overflowed (|x| ~ 1e20 in float32): see _inverse_std_of_large
             inverse_std = _inverse_std_of_large(centred, axes, eps, variance, inverse_std)
-        centred *= inverse_std
-    attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
-    return Tensor._from_op(in_dtype_of(centred, x._data), ar.standardize, (x,), attrs), mean, variance
+    return mean, variance, inverse_std, centred
 
 
 def _inverse_std_of_large(

@@ -23,6 +23,7 @@ from ..backprop import references
 from ..broadcasting import reduced_shape
 from ..core import Node
 from ..op import Op
+from ..quiet import quiet
 from ..read_padding import folded_array, padded_array
 from ..shared_math import ONES_ROWS, axis_sums, data_of, exp, ones_vector
 from .elementwise import kept_in_place, relu_rule
@@ -303,6 +304,163 @@ def _standardize_rule(g, out, x, axes, eps, inverse_std):
     return result
 
 
+# standardize_affine(x, weight, bias) = x_hat * w + b with x_hat = (x - mean) r, r = 1 / sqrt(var + eps), the
+# statistics over ``axes`` of x seen as ``shape``, w and b seen as ``parameter_shape`` (weight and bias optional:
+# the parents are x, then those given). With n the entries of a slice and g_hat = g w:
+#     d/db = sum(g), d/dw = sum(g x_hat) over the axes w does not vary along,
+#     d/dx = r (g_hat - mean(g_hat) - x_hat mean(g_hat x_hat)).
+# The ordinary pass takes the two sums once over the axes that are reduced for the statistics but not for w (K),
+# s = sum_K g (x - mean) and d = sum_K g, and derives everything from them: sum_K g x_hat = r s, the parameters'
+# gradients sum those over the remaining axes, mean(g_hat) = sum(w d) / n and mean(g_hat x_hat) = r sum(w s) / n
+# over the axes both vary along (none for batch norm, whose per-channel sums are then the parameters' own), and
+# d/dx = g (r w) - (x - mean) (r^2 mean(g_hat x_hat)) - r mean(g_hat), per-slice coefficients. The centred input
+# x - mean is the forward pass's (kept on the node). Under create_graph the formula is recorded from x.
+def _standardize_affine_rule(
+    g, out, x, *parameters, shape, axes, parameter_shape, eps, inverse_std, centred, has_weight
+):
+    if isinstance(g, Node):
+        return _standardize_affine_recorded(g, x, parameters, shape, axes, parameter_shape, eps, has_weight)
+    wanted = (True,) * (1 + len(parameters))
+    parameter_shapes = [np.shape(parameter) for parameter in parameters]
+    return _standardize_affine_sums(
+        g, parameters, parameter_shapes, wanted, shape, axes, parameter_shape, inverse_std, centred, has_weight
+    )
+
+
+def _standardize_affine_accumulate(pending, g, parents, out, owned, attrs):
+    # the ordinary pass: only the gradients of the parents that require one
+    wanted = [parent._requires_grad for parent in parents]
+    parameters = [parent._data for parent in parents[1:]]
+    contributions = _standardize_affine_sums(
+        g,
+        parameters,
+        [parameter.shape for parameter in parameters],
+        wanted,
+        attrs["shape"],
+        attrs["axes"],
+        attrs["parameter_shape"],
+        attrs["inverse_std"],
+        attrs["centred"],
+        attrs["has_weight"],
+    )
+    for parent, contribution in zip(parents, contributions):
+        if contribution is not None:
+            contribution = parent._match_gradient(contribution, False)
+            previous = pending.get(parent)
+            pending[parent] = contribution if previous is None else previous + contribution
+
+
+def _standardize_affine_saved(node):
+    # what backward reads: x (its centred values) and the weight, as torch's native norms save them (not the bias)
+    return ((0, 1) if node.attrs["has_weight"] else (0,)), False
+
+
+def _standardize_affine_sums(
+    g, parameters, parameter_shapes, wanted, shape, axes, parameter_shape, inverse_std, centred, has_weight
+):
+    x_shape, g = g.shape, g.reshape(shape)
+    weight = parameters[0].reshape(parameter_shape) if has_weight else None
+    results = [None] * len(wanted)
+    if g.size == 0:  # nothing normalised: zero gradients (a sum over no entries)
+        dtypes = [g.dtype] + [np.result_type(g, parameter) for parameter in parameters]
+        return [np.zeros(s, d) if want else None for s, d, want in zip([x_shape, *parameter_shapes], dtypes, wanted)]
+    varying = {axis for axis, length in enumerate(parameter_shape) if length != 1}
+    summed = [axis for axis, length in enumerate(shape) if length != 1]  # (a sum over an axis of 1 is no sum)
+    inner = tuple(axis for axis in summed if axis in axes and axis not in varying)  # K: reduced for the statistics
+    outer = tuple(axis for axis in summed if axis not in varying)  # summed for w's and b's gradients
+    both = tuple(axis for axis in summed if axis in axes and axis in varying)  # reduced for the statistics, w varies
+    count = math.prod(shape[axis] for axis in axes)
+    if not inner and axes == (1,) and len(shape) == 2:  # layer norm: rows, each its own statistics
+        return _layer_norm_sums(g, weight, parameter_shapes, wanted, inverse_std, centred, has_weight, x_shape)
+    with quiet():
+        product = np.multiply(g, centred)
+        centred_sums = axis_sums(product, inner) if inner else product
+        sums = axis_sums(g, inner) if inner else g
+        del product
+        scaled_sums = centred_sums * inverse_std  # sum_K g x_hat
+        for position, want in enumerate(wanted[1:], 1):
+            if want:
+                total = scaled_sums if has_weight and position == 1 else sums
+                results[position] = axis_sums(np.ascontiguousarray(total), outer).reshape(
+                    parameter_shapes[position - 1]
+                )
+        if not wanted[0]:
+            return results
+        mean_of_gradients = _weighted_sums(sums, weight, both) / count  # mean(g_hat)
+        mean_of_products = _weighted_sums(scaled_sums, weight, both) / count  # mean(g_hat x_hat)
+        if weight is None or inverse_std.size * weight.size > g.size:  # (layer norm's r w would be of x's size)
+            gradient = np.multiply(g, inverse_std)
+            if weight is not None:
+                gradient *= weight
+        else:
+            gradient = np.multiply(g, inverse_std * weight)
+        gradient -= centred * (inverse_std * inverse_std * mean_of_products)
+        gradient -= inverse_std * mean_of_gradients
+    results[0] = gradient.reshape(x_shape)
+    return results
+
+
+def _layer_norm_sums(g, weight, parameter_shapes, wanted, inverse_std, centred, has_weight, x_shape):
+    # standardize_affine's sums for rows (N, D) normalised each on its own with parameters (1, D): with P = g (x -
+    # mean), d/dw = r^T P, d/db = 1^T g, mean(g_hat) = g w / D and mean(g_hat x_hat) = r (P w) / D, as
+    # matrix-vector products (no array r P of x's size)
+    results = [None] * len(wanted)
+    rows, features = g.shape
+    with quiet():
+        product = np.multiply(g, centred)
+        if has_weight and wanted[1]:
+            results[1] = (inverse_std.reshape(-1).astype(product.dtype, copy=False) @ product).reshape(
+                parameter_shapes[0]
+            )
+        if len(wanted) > 1 + has_weight and wanted[-1]:
+            results[-1] = axis_sums(np.ascontiguousarray(g), (0,)).reshape(parameter_shapes[-1])
+        if not wanted[0]:
+            return results
+        mean_of_gradients = _weighted_sums(g, weight, (1,)) / features
+        mean_of_products = _weighted_sums(product, weight, (1,)) * inverse_std / features
+        del product
+        gradient = np.multiply(g, weight) if weight is not None else np.array(g, dtype=np.result_type(g, centred))
+        gradient -= centred * (inverse_std * mean_of_products)
+        gradient -= mean_of_gradients
+        gradient *= inverse_std
+    results[0] = gradient.reshape(x_shape)
+    return results
+
+
+def _weighted_sums(array, weight, axes):
+    """sum(array * weight) over ``axes`` (kept); rows @ weight for a matrix weighted along its rows (layer norm)."""
+    if weight is None:
+        return axis_sums(array, axes) if axes else array
+    if axes == (1,) and array.ndim == 2 and array.flags.c_contiguous and array.dtype == weight.dtype:
+        return (array @ weight.reshape(-1))[:, None]
+    product = array * weight
+    return np.add.reduce(product, axis=axes, keepdims=True) if axes else product
+
+
+def _standardize_affine_recorded(g, x, parameters, shape, axes, parameter_shape, eps, has_weight):
+    # the same derivative in recorded ops (x_hat and r recorded again from x), for create_graph
+    kept = tuple(axis for axis, length in enumerate(parameter_shape) if length == 1)
+    g = g.reshape(shape)
+    if math.prod(shape) == 0:
+        return [(g * 0).reshape(x.shape)] + [g.sum(axis=kept).reshape(p.shape) * 0 for p in parameters]
+    data = x.reshape(shape)
+    centred = data - data.mean(axis=axes, keepdims=True)
+    inverse_std = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
+    normalised = centred * inverse_std
+    scaled = g * parameters[0].reshape(parameter_shape) if has_weight else g
+    gradient = (
+        scaled
+        - scaled.mean(axis=axes, keepdims=True)
+        - normalised * (scaled * normalised).mean(axis=axes, keepdims=True)
+    ) * inverse_std
+    results = [gradient.reshape(x.shape)]
+    if has_weight:
+        results.append((g * normalised).sum(axis=kept).reshape(parameters[0].shape))
+    if len(parameters) > has_weight:
+        results.append(g.sum(axis=kept).reshape(parameters[-1].shape))
+    return results
+
+
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
@@ -318,6 +476,13 @@ logsumexp = Op("logsumexp", _logsumexp_rule)
 softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=axes, keepdims=True)))
 log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
 standardize = Op("standardize", _standardize_rule)  # (x - mean) / sqrt(var + eps) over axes, fused
+standardize_affine = Op(  # (x - mean) / sqrt(var + eps) * weight + bias, fused
+    "standardize_affine",
+    _standardize_affine_rule,
+    joint=True,
+    accumulate=_standardize_affine_accumulate,
+    saved=_standardize_affine_saved,
+)
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward

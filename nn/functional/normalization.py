@@ -12,7 +12,7 @@ import numpy as np
 from autograd import ShapeError, Tensor, standardize
 from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import ArgumentRangeError, is_integer
-from autograd.standardization import standardize_with_statistics
+from autograd.standardization import standardize_affine, standardize_with_statistics
 
 from ..checks import check_flag, check_integer, check_positive_int, check_real
 from ..module import DtypeMismatchError
@@ -128,14 +128,18 @@ def _batch_norm(
         count = x.size // channels
         if count < 2:
             raise ValueError(f"batch_norm: training needs more than 1 value per channel, got input shape {x.shape}")
-        normalised, mean, var = standardize_with_statistics(x, axes, eps)  # one node, its backward fused
-        if running_mean is not None:
-            batch_mean = mean.reshape(channels)
-            unbiased_var = var.reshape(channels) * (count / (count - 1))
-            running_mean *= 1 - momentum
-            running_mean += momentum * batch_mean
-            running_var *= 1 - momentum
-            running_var += momentum * unbiased_var
+        parameters = _fusable(x, weight, bias)
+        if parameters is None:
+            normalised, mean, var = standardize_with_statistics(x, axes, eps)  # one node, its backward fused
+        else:  # the affine step too: one node (torch's native_batch_norm)
+            positions = count // x.shape[0]  # (none after the channels: a matrix, reduced down its columns)
+            layout = (x.shape[0], channels) if positions == 1 else (x.shape[0], channels, positions)
+            reduced = (0,) if positions == 1 else (0, 2)
+            per_channel = (1, channels) if positions == 1 else (1, channels, 1)
+            normalised, mean, var = standardize_affine(x, layout, reduced, eps, *parameters, per_channel)
+        _update_running(running_mean, running_var, mean, var, count, momentum)
+        if parameters is not None:
+            return normalised
     else:
         if running_mean is None:  # torch's RuntimeError
             raise ArgumentRangeError("batch_norm: evaluation mode needs running_mean and running_var")
@@ -147,6 +151,41 @@ def _batch_norm(
     if bias is not None:
         normalised = normalised + bias.reshape(stat_shape)
     return normalised
+
+
+def _update_running(
+    running_mean: np.ndarray | None,
+    running_var: np.ndarray | None,
+    mean: np.ndarray,
+    var: np.ndarray,
+    count: int,
+    momentum: float,
+) -> None:
+    """Move the running statistics (changed in place, when given) towards the batch's: r <- (1 - momentum) r +
+    momentum * stat, the variance made unbiased (``count`` values per statistic)."""
+    if running_mean is None:
+        return
+    channels = running_mean.size
+    running_mean *= 1 - momentum
+    running_mean += momentum * mean.reshape(channels)
+    running_var *= 1 - momentum
+    running_var += momentum * (var.reshape(channels) * (count / (count - 1)))
+
+
+def _fusable(x: Tensor, weight: Any, bias: Any) -> tuple[Tensor | None, Tensor | None] | None:
+    """``weight`` and ``bias`` as Tensors (or None) for :func:`autograd.standardization.standardize_affine`, or None
+    when the affine step takes the separate ops: no weight and no bias, a float16 input (a mixed call, which the
+    separate ops round as before) or a parameter that is no floating Tensor or array (whose promotion is the
+    ops')."""
+    if (weight is None and bias is None) or x._data.dtype.char not in "fd":
+        return None
+    fused = []
+    for value in (weight, bias):
+        data = value._data if isinstance(value, Tensor) else value
+        if value is not None and (not isinstance(data, np.ndarray) or data.dtype.kind != "f"):
+            return None
+        fused.append(value if value is None or isinstance(value, Tensor) else Tensor._make(value))
+    return fused[0], fused[1]
 
 
 @float16_via_float32(float32_parameters=True)
@@ -182,12 +221,26 @@ def instance_norm(
                 f"instance_norm: normalising each instance needs more than 1 position per channel, got input shape "
                 f"{x.shape}"
             )
-        as_channels = x.reshape((1, n * channels) + x.shape[2:])
         tiled = [None if r is None else np.tile(np.asarray(r), n) for r in (running_mean, running_var)]
-        y = _batch_norm(as_channels, tiled[0], tiled[1], None, None, True, momentum, eps).reshape(x.shape)
+        _affine("instance_norm", x, "weight", weight, (channels,), None)  # (the checks, before anything changes)
+        _affine("instance_norm", x, "bias", bias, (channels,), None)
+        parameters = _fusable(x, weight, bias) if x.size else None
+        if parameters is None:
+            as_channels = x.reshape((1, n * channels) + x.shape[2:])
+            y = _batch_norm(as_channels, tiled[0], tiled[1], None, None, True, momentum, eps).reshape(x.shape)
+        else:  # the affine step too: one node, each instance's statistics with per-channel parameters
+            if (running_mean is None) != (running_var is None):  # (_batch_norm's checks)
+                raise ArgumentRangeError("batch_norm: give both running_mean and running_var, or neither")
+            momentum = check_real("batch_norm", "momentum", momentum)
+            count = x.size // (n * channels)
+            layout, per_channel = (n, channels, count), (1, channels, 1)
+            y, mean, var = standardize_affine(x, layout, (2,), eps, *parameters, per_channel)
+            _update_running(tiled[0], tiled[1], mean, var, count, momentum)
         for running, updated in zip((running_mean, running_var), tiled):
             if running is not None:
                 running[...] = updated.reshape(n, channels).mean(axis=0)
+        if parameters is not None:
+            return y
     else:
         if running_mean is None or running_var is None:
             raise ValueError("instance_norm: use_input_stats=False needs running_mean and running_var")
@@ -246,14 +299,14 @@ def _trailing_axes(function: str, x: Tensor, shape: tuple[int, ...]) -> tuple[in
 
 def _affine(function: str, y: Tensor, name: str, value: Any, shape: tuple[int, ...], combine: Any) -> Tensor:
     """``combine(y, value)`` after checking that ``value`` (a Tensor or an array) has ``shape`` (a :class:`ShapeError`,
-    torch's RuntimeError)."""
+    torch's RuntimeError); ``combine`` None: the checks only, ``y`` as it is."""
     if value is None:
         return y
     _refuse_non_numbers(function, name, value)
     found = np.shape(value._data if isinstance(value, Tensor) else value)
     if found != shape:
         raise ShapeError(f"{function}: {name} must have shape {shape}, got {found}")
-    return combine(y, value)
+    return y if combine is None else combine(y, value)
 
 
 @float16_via_float32(float32_parameters=True)
@@ -267,7 +320,15 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     shape = as_normalized_shape("layer_norm", normalized_shape)
     eps = check_real("layer_norm", "eps", eps, 0)
     x = as_float_tensor(input, "layer_norm")
-    y = standardize(x, _trailing_axes("layer_norm", x, shape), eps)
+    axes = _trailing_axes("layer_norm", x, shape)
+    _affine("layer_norm", x, "weight", weight, shape, None)  # (the checks)
+    _affine("layer_norm", x, "bias", bias, shape, None)
+    parameters = _fusable(x, weight, bias)
+    if parameters is not None:  # one node with its affine step (torch's native_layer_norm)
+        features = math.prod(shape)
+        layout = (x.size // features if features else math.prod(x.shape[: axes[0]]), features)
+        return standardize_affine(x, layout, (1,), eps, *parameters, (1, features))[0]
+    y = standardize(x, axes, eps)
     y = _affine("layer_norm", y, "weight", weight, shape, lambda a, b: a * b)
     return _affine("layer_norm", y, "bias", bias, shape, lambda a, b: a + b)
 
@@ -307,6 +368,13 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     if channels % groups:
         raise ShapeError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
     group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
+    _affine("group_norm", x, "weight", weight, (channels,), None)  # (the checks)
+    _affine("group_norm", x, "bias", bias, (channels,), None)
+    parameters = _fusable(x, weight, bias)
+    if parameters is not None:  # one node with its per-channel affine step (torch's native_group_norm)
+        positions = math.prod(x.shape[2:])
+        layout = (x.shape[0], groups, channels // groups, positions)
+        return standardize_affine(x, layout, (2, 3), eps, *parameters, (1, groups, channels // groups, 1))[0]
     y = standardize(x.reshape((x.shape[0], groups, group_size)), 2, eps).reshape(x.shape)
     per_channel = (channels,) + (1,) * (x.ndim - 2)
     y = _affine("group_norm", y, "weight", weight, (channels,), lambda a, b: a * b.reshape(per_channel))
