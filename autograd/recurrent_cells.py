@@ -1,11 +1,17 @@
-"""The pointwise halves of an LSTM and a GRU step, each one node (see :mod:`autograd.derivatives.recurrent`).
+"""The pointwise halves of an LSTM and a GRU step, each one node, and a whole sequence of either as one node (see
+:mod:`autograd.derivatives.recurrent`).
 
 ``nn.LSTM`` and ``nn.GRU`` make a step's projections with two ``linear`` nodes and hand them to these: an LSTM
 step is then six nodes instead of seventeen (four gate slices, three sigmoids and four tanh, products and sums),
-a GRU step four instead of fifteen, with the same values and gradients.
+a GRU step four instead of fifteen, with the same values and gradients. ``nn.LSTM`` and ``nn.GRU`` run each layer
+and direction of an unpacked sequence through ``lstm_sequence`` / ``gru_sequence`` instead: the steps are a numpy
+loop, and backward is backpropagation through time in numpy, with the recurrent weight's gradient one product over
+every step (under ``create_graph`` it records the steps above again and differentiates them).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +22,7 @@ from .shape_errors import ShapeError
 from .shared_math import sigmoid
 from .tensor import Tensor
 
-__all__ = ["gru_cell", "lstm_cell"]
+__all__ = ["gru_cell", "gru_sequence", "lstm_cell", "lstm_sequence"]
 
 
 def _float_tensor(x: object, op: str, name: str) -> Tensor:
@@ -90,3 +96,128 @@ def gru_cell(from_input: Tensor, from_hidden: Tensor, h_prev: Tensor) -> Tensor:
     recording = is_grad_enabled() and (from_input.requires_grad or from_hidden.requires_grad or h_prev.requires_grad)
     attrs = {"activations": activations if recording else None}
     return Tensor._from_op(hidden, rec.gru_cell, (from_input, from_hidden, h_prev), attrs)
+
+
+def _sequence_parts(
+    op: str, gates: int, projected: Any, states: tuple[Any, ...], weight_hh: Any, bias_hh: Any
+) -> tuple[list[Tensor], int]:
+    """The sequence op's parents (projected, *states, weight_hh[, bias_hh]) as float tensors checked against the
+    projection's (L, N, gates * H), and H; a ShapeError naming ``op`` and the part otherwise."""
+    projected = _float_tensor(projected, op, "projected")
+    if projected.ndim != 3 or not projected.shape[0]:
+        raise ShapeError(
+            f"{op}: projected must have shape (L, N, {gates} * hidden_size) with L > 0, got {projected.shape}"
+        )
+    size = _hidden_size(op, "projected", projected, gates)
+    steps, batch, width = projected.shape
+    names = ("h0", "c0")[: len(states)]
+    parts = [projected]
+    for name, state in zip(names, states):
+        state = _float_tensor(state, op, name)
+        _check_projection(op, name, state.shape, (batch, size))
+        parts.append(state)
+    weight_hh = _float_tensor(weight_hh, op, "weight_hh")
+    _check_projection(op, "weight_hh", weight_hh.shape, (width, size))
+    parts.append(weight_hh)
+    if bias_hh is not None:
+        bias_hh = _float_tensor(bias_hh, op, "bias_hh")
+        _check_projection(op, "bias_hh", bias_hh.shape, (width,))
+        parts.append(bias_hh)
+    dtypes = [part.dtype for part in parts]
+    if len(set(dtypes)) > 1:
+        named = ", ".join(
+            f"{name} {dtype}" for name, dtype in zip(("projected", *names, "weight_hh", "bias_hh"), dtypes)
+        )
+        raise TypeError(f"{op}: every part must have one dtype, got {named}")
+    return parts, size
+
+
+def lstm_sequence(
+    projected: Any, h0: Any, c0: Any, weight_hh: Any, bias_hh: Any = None, reverse: bool = False
+) -> tuple[Tensor, Tensor, Tensor]:
+    """An LSTM layer's pass over a sequence, one node: (output (L, N, H), h_n (N, H), c_n (N, H)).
+
+    ``projected`` (L, N, 4H) holds every step's x_t W_ih^T + b_ih; from (h0, c0), step t makes
+    a = projected[t] + h' W_hh^T + b_hh and then (h, c) as :func:`lstm_cell` does; ``reverse`` runs t = L - 1, ..., 0.
+    output[t] is step t's h; the three are views of the node's one output (L + 1, N, H) (the last row: c_n).
+    """
+    parents, size = _sequence_parts("lstm_sequence", 4, projected, (h0, c0), weight_hh, bias_hh)
+    recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
+    data = [parent._data for parent in parents]
+    steps, batch, width = data[0].shape
+    dtype = np.result_type(*data)
+    inputs = data[0] + data[4] if len(data) > 4 else data[0]
+    transposed = np.ascontiguousarray(data[3].T, dtype=dtype)  # h' W_hh^T: a C-contiguous W_hh^T is the faster GEMM
+    out = np.empty((steps + 1, batch, size), dtype=dtype)
+    activations = np.empty((steps, batch, width), dtype=dtype) if recording else None
+    cells = np.empty((steps, batch, size), dtype=dtype) if recording else None
+    tanh_cells = np.empty((steps, batch, size), dtype=dtype) if recording else None
+    hidden, cell = data[1], data[2]
+    scratch = np.empty((batch, width), dtype=dtype)
+    with quiet():  # (1 / (1 + e^-a) overflows to 1 / inf = 0 for a very negative a: no warning)
+        for t in range(steps - 1, -1, -1) if reverse else range(steps):
+            a = hidden @ transposed
+            a += inputs[t]
+            active = scratch if activations is None else activations[t]
+            np.negative(a, out=active)  # sigmoid of every gate in place, then tanh for g
+            np.exp(active, out=active)
+            active += 1
+            np.reciprocal(active, out=active)
+            np.tanh(a[:, 2 * size : 3 * size], out=active[:, 2 * size : 3 * size])
+            i, f, candidate, o = (active[:, k * size : (k + 1) * size] for k in range(4))
+            cell = f * cell if cells is None else np.multiply(f, cell, out=cells[t])
+            cell += i * candidate
+            tanh_cell = np.tanh(cell) if tanh_cells is None else np.tanh(cell, out=tanh_cells[t])
+            hidden = np.multiply(o, tanh_cell, out=out[t])
+        out[steps] = cell
+    saved = (activations, cells, tanh_cells) if recording else None
+    node = Tensor._from_op(out, rec.lstm_sequence, tuple(parents), {"saved": saved, "reverse": bool(reverse)})
+    return node[:steps], node[0 if reverse else steps - 1], node[steps]
+
+
+def gru_sequence(
+    projected: Any, h0: Any, weight_hh: Any, bias_hh: Any = None, reverse: bool = False
+) -> tuple[Tensor, Tensor]:
+    """A GRU layer's pass over a sequence, one node: (output (L, N, H), h_n (N, H)).
+
+    ``projected`` (L, N, 3H) holds every step's x_t W_ih^T + b_ih; from h0, step t makes y = h' W_hh^T + b_hh and
+    then h as :func:`gru_cell` does; ``reverse`` runs t = L - 1, ..., 0. output[t] is step t's h, h_n a view of it.
+    """
+    parents, size = _sequence_parts("gru_sequence", 3, projected, (h0,), weight_hh, bias_hh)
+    recording = is_grad_enabled() and any(parent.requires_grad for parent in parents)
+    data = [parent._data for parent in parents]
+    steps, batch, width = data[0].shape
+    dtype = np.result_type(*data)
+    inputs = data[0]
+    transposed = np.ascontiguousarray(data[2].T, dtype=dtype)
+    bias = data[3] if len(data) > 3 else None
+    out = np.empty((steps, batch, size), dtype=dtype)
+    activations = np.empty((steps, batch, width), dtype=dtype) if recording else None
+    hidden_n = np.empty((steps, batch, size), dtype=dtype) if recording else None
+    hidden = data[1]
+    with quiet():  # (e^-(x + y) may overflow: 1 / inf = 0, no warning)
+        for t in range(steps - 1, -1, -1) if reverse else range(steps):
+            from_hidden = hidden @ transposed
+            if bias is not None:
+                from_hidden += bias
+            step = inputs[t]
+            active = np.empty((batch, width), dtype=dtype) if activations is None else activations[t]
+            gates = active[:, : 2 * size]  # r and z: 1 / (1 + e^-(x + y)) in place
+            np.add(step[:, : 2 * size], from_hidden[:, : 2 * size], out=gates)
+            np.negative(gates, out=gates)
+            np.exp(gates, out=gates)
+            gates += 1
+            np.reciprocal(gates, out=gates)
+            n = active[:, 2 * size :]
+            np.multiply(active[:, :size], from_hidden[:, 2 * size :], out=n)
+            n += step[:, 2 * size :]
+            np.tanh(n, out=n)
+            new = np.subtract(hidden, n, out=out[t])
+            new *= active[:, size : 2 * size]
+            new += n
+            hidden = new
+            if hidden_n is not None:
+                hidden_n[t] = from_hidden[:, 2 * size :]
+    saved = (activations, hidden_n) if recording else None
+    node = Tensor._from_op(out, rec.gru_sequence, tuple(parents), {"saved": saved, "reverse": bool(reverse)})
+    return node, node[0 if reverse else steps - 1]

@@ -1,8 +1,10 @@
 """Recurrent layers with torch's arguments, parameter names and gate layouts: ``RNNCell``, ``LSTMCell``,
 ``GRUCell`` (one step) and ``RNN``, ``LSTM``, ``GRU`` (a sequence, stacked layers, both directions).
 
-Each step is built from the library's ops (the fused ``linear`` node, ``sigmoid``, ``tanh``, slicing),
-so the gradient through time is backpropagation over the unrolled graph. With the input x_t and the
+A cell's step is built from the library's ops (the fused ``linear`` node, the fused ``lstm_cell`` / ``gru_cell``),
+and so are the steps of an RNN, of a PackedSequence and of an LSTM with ``proj_size``: the gradient through time is
+backpropagation over the unrolled graph. Each layer and direction of another LSTM or GRU is one node
+(``lstm_sequence`` / ``gru_sequence``), whose backward is the same backpropagation through time in numpy. With the input x_t and the
 previous hidden state h (and cell state c for the LSTM), gates stacked as torch stacks them:
 
 * RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act tanh or relu;
@@ -22,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, ShapeError, Tensor, concatenate, linear, stack, where
-from autograd.recurrent_cells import gru_cell, lstm_cell
+from autograd.anomaly import is_anomaly_enabled
+from autograd.recurrent_cells import gru_cell, gru_sequence, lstm_cell, lstm_sequence
 from autograd.shape_errors import is_integer
 
 from . import init as nn_init
@@ -83,6 +86,11 @@ def parameter_shapes(mode: str, config: dict[str, Any]) -> dict[str, tuple[int, 
         if projection:
             shapes[f"weight_hr{suffix}"] = (projection, cell_size)
     return shapes
+
+
+def _state_parts(state: Any) -> tuple[Any, ...]:
+    """A layer's state as a tuple: (h, c) for the LSTM, (h,) otherwise."""
+    return state if isinstance(state, tuple) else (state,)
 
 
 class _Recurrent(Module):
@@ -369,16 +377,25 @@ class RNNBase(_Recurrent):
         directions = 2 if self.bidirectional else 1
         states = self._initial_states(layer, hx, batch, directions, unbatched)
         running = None if lengths is None else (np.arange(steps)[:, None] < lengths[None, :])[..., None]
+        # each layer and direction of an unpacked LSTM or GRU (no proj_size) is one node; anomaly mode keeps the
+        # step-by-step graph, whose nodes it can name
+        fused = self.mode != "RNN" and running is None and not self.proj_size and not is_anomaly_enabled()
         finals: list[Any] = []
         layer_input = x  # (L, N, features): the input, then each layer's outputs
         for index in range(self.num_layers):
             outputs = []
             for direction, suffix in enumerate(("", "_reverse")[:directions]):
                 state = states[index * directions + direction]
-                order = range(steps - 1, -1, -1) if direction else range(steps)
-                hidden: list[Any] = [None] * steps
                 weights = self._weights(f"_l{index}{suffix}")
                 projected = linear(layer_input, weights[0], weights[2])  # every step's input at once: one product
+                if fused:
+                    sequence = lstm_sequence if self.mode == "LSTM" else gru_sequence
+                    output, *final = sequence(projected, *_state_parts(state), weights[1], weights[3], bool(direction))
+                    finals.append(tuple(final) if self.mode == "LSTM" else final[0])
+                    outputs.append(output)
+                    continue
+                order = range(steps - 1, -1, -1) if direction else range(steps)
+                hidden: list[Any] = [None] * steps
                 for t in order:
                     update = _step(self.mode, projected[t], state, weights, self.nonlinearity)
                     if running is not None and not running[t].all():
@@ -386,10 +403,8 @@ class RNNBase(_Recurrent):
                     state = update
                     hidden[t] = state[0] if self.mode == "LSTM" else state
                 finals.append(state)
-                outputs.append(hidden)
-            layer_input = (
-                stack(outputs[0]) if directions == 1 else concatenate([stack(outputs[0]), stack(outputs[1])], -1)
-            )
+                outputs.append(stack(hidden))
+            layer_input = outputs[0] if directions == 1 else concatenate(outputs, -1)
             if self.dropout and self.training and index < self.num_layers - 1:
                 layer_input = dropout(layer_input, self.dropout)
         return layer_input, finals

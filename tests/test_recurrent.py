@@ -306,3 +306,161 @@ def test_lstm_with_proj_size_saves_and_loads_its_architecture(tmp_path):
     x = ag.tensor(np.random.default_rng(0).standard_normal((3, 2, 5)).astype(np.float32))
     assert loaded.proj_size == 2 and loaded.weight_hr_l1.shape == (2, 6)
     np.testing.assert_array_equal(loaded(x)[0].data, layer(x)[0].data)
+
+
+# -- each layer and direction of an LSTM or GRU as one node --------------------------------------------------------
+
+
+def _sequence_pair(torch, cls, dtype, options):
+    theirs = getattr(torch.nn, cls)(3, 4, dtype=torch.float64 if dtype == np.float64 else torch.float32, **options)
+    ours = getattr(nn, cls)(3, 4, dtype=dtype, **options)
+    _copy_weights(ours, theirs)
+    return ours, theirs
+
+
+def test_each_layer_and_direction_of_an_lstm_or_gru_is_one_sequence_node():
+    x = Tensor(RNG.normal(size=(5, 2, 3)), requires_grad=True)
+    output, (h_n, c_n) = nn.LSTM(3, 4, num_layers=2, bidirectional=True, dtype=np.float64, rng=0)(x)
+    names = {node.op.name for node in ag.backward_order([output, h_n, c_n]) if node.op is not None}
+    assert "lstm_sequence" in names and not names & {"lstm_cell_state", "lstm_hidden"}
+    assert sum(node.op is not None and node.op.name == "lstm_sequence" for node in ag.backward_order([h_n])) == 4
+    output, h_n = nn.GRU(3, 4, dtype=np.float64, rng=0)(x)
+    assert [node.op.name for node in ag.backward_order([output]) if node.op is not None].count("gru_sequence") == 1
+    assert all(node.op is None or node.op.name != "gru_cell" for node in ag.backward_order([output]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("used", ["output", "last output", "h_n", "c_n"])
+@pytest.mark.parametrize(
+    ("cls", "options"),
+    [
+        ("LSTM", {}),
+        ("LSTM", {"num_layers": 2, "bidirectional": True, "bias": False}),
+        ("GRU", {"batch_first": True}),
+        ("GRU", {"num_layers": 2, "bidirectional": True}),
+    ],
+    ids=str,
+)
+def test_sequence_nodes_match_torch_on_the_gradients_of_x_the_initial_states_and_every_weight(
+    cls, options, used, dtype
+):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _sequence_pair(torch, cls, dtype, options)
+    states = options.get("num_layers", 1) * (2 if options.get("bidirectional") else 1)
+    batch_first = options.get("batch_first", False)
+    arrays = [RNG.normal(size=(2, 6, 3) if batch_first else (6, 2, 3)).astype(dtype)]
+    arrays += [RNG.normal(size=(states, 2, 4)).astype(dtype) for _ in range(2 if cls == "LSTM" else 1)]
+    ours_in = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+
+    def loss(layer, inputs, wrap):
+        output, final = layer(inputs[0], (inputs[1], inputs[2]) if cls == "LSTM" else inputs[1])
+        h_n, c_n = final if cls == "LSTM" else (final, final)
+        if not batch_first:
+            output = output.transpose(0, 1)
+        chosen = {"output": output, "last output": output[:, -1], "h_n": h_n, "c_n": c_n}[used]
+        seed = np.random.default_rng(7).normal(size=tuple(chosen.shape)).astype(dtype)  # the same for both
+        return (chosen * wrap(seed)).sum()
+
+    loss(ours, ours_in, Tensor).backward()
+    loss(theirs, theirs_in, torch.tensor).backward()
+    tolerance = {"rtol": 1e-10, "atol": 1e-12} if dtype == np.float64 else {"rtol": 2e-4, "atol": 2e-5}
+    for mine, reference in zip(ours_in, theirs_in, strict=True):
+        expected = np.zeros(reference.shape) if reference.grad is None else reference.grad.numpy()
+        np.testing.assert_allclose(np.zeros(expected.shape) if mine.grad is None else mine.grad, expected, **tolerance)
+    for name, parameter in theirs.named_parameters():
+        expected = np.zeros(parameter.shape) if parameter.grad is None else parameter.grad.numpy()
+        got = getattr(ours, name).grad
+        assert got is None or got.dtype == dtype
+        np.testing.assert_allclose(
+            np.zeros(expected.shape) if got is None else got, expected, err_msg=name, **tolerance
+        )
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_sequence_nodes_with_frozen_weights_give_the_initial_states_gradient_as_torch(cls):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _sequence_pair(torch, cls, np.float64, {"bidirectional": True})
+    for parameter in [*ours.parameters(), *theirs.parameters()]:
+        parameter.requires_grad_(False)
+    x = RNG.normal(size=(5, 2, 3))
+    h0 = RNG.normal(size=(2, 2, 4))
+    ours_h0, theirs_h0 = Tensor(h0.copy(), requires_grad=True), torch.tensor(h0, requires_grad=True)
+    c0 = np.zeros((2, 2, 4))
+    ours_out, _ = ours(Tensor(x), (ours_h0, Tensor(c0)) if cls == "LSTM" else ours_h0)
+    theirs_out, _ = theirs(torch.tensor(x), (theirs_h0, torch.tensor(c0)) if cls == "LSTM" else theirs_h0)
+    (ours_out * ours_out).sum().backward()
+    (theirs_out * theirs_out).sum().backward()
+    np.testing.assert_allclose(ours_h0.grad, theirs_h0.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert all(parameter.grad is None for parameter in ours.parameters())
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_second_derivatives_through_sequence_nodes_match_torch(cls):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _sequence_pair(torch, cls, np.float64, {"num_layers": 2, "bidirectional": True})
+    x = RNG.normal(size=(4, 2, 3))
+    ours_x, theirs_x = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+
+    def penalty(layer, x, grad):
+        output, final = layer(x)
+        h_n = final[0] if cls == "LSTM" else final
+        (dx,) = grad([(output * output).sum() + (h_n**3).sum()], [x], create_graph=True)
+        return (dx * dx).sum()
+
+    penalty(ours, ours_x, ag.grad).backward()
+    penalty(theirs, theirs_x, torch.autograd.grad).backward()
+    np.testing.assert_allclose(ours_x.grad, theirs_x.grad.numpy(), rtol=1e-9, atol=1e-12)
+    for name, parameter in theirs.named_parameters():
+        np.testing.assert_allclose(
+            getattr(ours, name).grad, parameter.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name
+        )
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_sequence_nodes_values_match_the_step_graph_under_no_grad_and_anomaly_mode(cls):
+    layer = getattr(nn, cls)(3, 4, num_layers=2, bidirectional=True, dtype=np.float64, rng=5)
+    x = Tensor(RNG.normal(size=(5, 2, 3)), requires_grad=True)
+    fused = layer(x)[0]
+    with ag.no_grad():
+        untracked = layer(x)[0]
+    with ag.detect_anomaly():
+        stepped = layer(x)[0]
+        assert "lstm_sequence" not in {node.op.name for node in ag.backward_order([stepped]) if node.op is not None}
+        stepped.sum().backward()
+    anomaly_grad = x.grad.copy()
+    x.grad = None
+    fused.sum().backward()
+    np.testing.assert_array_equal(untracked.data, fused.data)
+    np.testing.assert_allclose(stepped.data, fused.data, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(x.grad, anomaly_grad, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_sequence_nodes_free_their_graph_and_check_recurrent_weights_changed_in_place_as_torch(cls):
+    layer = getattr(nn, cls)(3, 4, dtype=np.float64, rng=6)
+    x = Tensor(RNG.normal(size=(5, 2, 3)), requires_grad=True)
+    output = layer(x)[0]
+    output.sum().backward(retain_graph=True)
+    first = x.grad.copy()
+    output.sum().backward()
+    np.testing.assert_allclose(x.grad, 2 * first, rtol=1e-14)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        output.sum().backward()
+    output = layer(x)[0]
+    with ag.no_grad():
+        layer.weight_hh_l0.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        output.sum().backward()
+
+
+def test_sequence_ops_refuse_mismatched_shapes_and_dtypes_by_name():
+    from autograd.recurrent_cells import gru_sequence, lstm_sequence
+
+    projected, state, weight = np.zeros((5, 2, 16)), np.zeros((2, 4)), np.zeros((16, 4))
+    with pytest.raises(ag.ShapeError, match=r"lstm_sequence: c0 must have shape \(2, 4\), got \(3, 4\)"):
+        lstm_sequence(projected, state, np.zeros((3, 4)), weight)
+    with pytest.raises(ag.ShapeError, match="gru_sequence: projected must have a last axis of 3 \\* hidden_size"):
+        gru_sequence(projected, state, weight)
+    with pytest.raises(TypeError, match="lstm_sequence: every part must have one dtype, got .*h0 float32"):
+        lstm_sequence(projected, state.astype(np.float32), state, weight)
