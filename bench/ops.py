@@ -58,6 +58,7 @@ class Case:
     rtol: float = 1e-4
     atol: float = 1e-5  # relative to the largest magnitude of the reference
     output: int | None = None  # which of a tuple of outputs is back-propagated (topk's values, an RNN's sequence)
+    random: float | None = None  # dropout's p: outputs are checked for shape and statistics, not values
 
 
 def normal(
@@ -103,6 +104,10 @@ def module(build: Callable[[], nn.Module], build_torch: Callable[[Any], Any]) ->
 
     return make
 
+
+# batch_norm2d (eval)'s running statistics, fixed and not learned
+RUNNING_MEAN = np.random.default_rng(1).standard_normal(64).astype(np.float32)
+RUNNING_VAR = np.random.default_rng(2).uniform(0.5, 2.0, 64).astype(np.float32)
 
 CASES = [
     Case(
@@ -328,6 +333,297 @@ CASES = [
         atol=1e-4,
         output=0,
     ),
+    # The ops users run most, at realistic shapes (float32 unless the line says float64).
+    Case(
+        "conv2d 3x3",
+        "32x64x32x32 -> 64, padding 1",
+        arrays(normal(32, 64, 32, 32), normal(64, 64, 3, 3), normal(64)),
+        functional(
+            lambda x, w, b: F.conv2d(x, w, b, padding=1),
+            lambda t: lambda x, w, b: t.nn.functional.conv2d(x, w, b, padding=1),
+        ),
+        atol=1e-4,
+    ),
+    Case(
+        "conv2d 3x3 stride 2",
+        "32x64x32x32 -> 64, padding 1",
+        arrays(normal(32, 64, 32, 32), normal(64, 64, 3, 3), normal(64)),
+        functional(
+            lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+            lambda t: lambda x, w, b: t.nn.functional.conv2d(x, w, b, stride=2, padding=1),
+        ),
+        atol=1e-4,
+    ),
+    Case(
+        "conv2d 1x1",
+        "32x64x32x32 -> 64",
+        arrays(normal(32, 64, 32, 32), normal(64, 64, 1, 1), normal(64)),
+        functional(F.conv2d, lambda t: t.nn.functional.conv2d),
+        atol=1e-4,
+    ),
+    Case(
+        "conv2d 3x3, float64",
+        "16x32x32x32 float64 -> 32, padding 1",
+        arrays(normal(16, 32, 32, 32, dtype=np.float64), normal(32, 32, 3, 3, dtype=np.float64)),
+        functional(
+            lambda x, w: F.conv2d(x, w, padding=1),
+            lambda t: lambda x, w: t.nn.functional.conv2d(x, w, padding=1),
+        ),
+        atol=1e-4,
+    ),
+    Case(
+        "conv_transpose2d stride 2",
+        "32x64x16x16 -> 32, 4x4, padding 1",
+        arrays(normal(32, 64, 16, 16), normal(64, 32, 4, 4), normal(32)),
+        functional(
+            lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1),
+            lambda t: lambda x, w, b: t.nn.functional.conv_transpose2d(x, w, b, stride=2, padding=1),
+        ),
+        atol=1e-4,
+    ),
+    Case(
+        "max_pool2d 2x2",
+        "32x64x32x32",
+        arrays(normal(32, 64, 32, 32)),
+        functional(lambda x: F.max_pool2d(x, 2), lambda t: lambda x: t.nn.functional.max_pool2d(x, 2)),
+    ),
+    Case(
+        "max_pool2d 3x3 stride 2",
+        "32x64x32x32, padding 1",
+        arrays(normal(32, 64, 32, 32)),
+        functional(lambda x: F.max_pool2d(x, 3, 2, 1), lambda t: lambda x: t.nn.functional.max_pool2d(x, 3, 2, 1)),
+    ),
+    Case(
+        "avg_pool2d 2x2",
+        "32x64x32x32",
+        arrays(normal(32, 64, 32, 32)),
+        functional(lambda x: F.avg_pool2d(x, 2), lambda t: lambda x: t.nn.functional.avg_pool2d(x, 2)),
+    ),
+    Case(
+        "avg_pool2d 3x3 stride 2",
+        "32x64x32x32, padding 1",
+        arrays(normal(32, 64, 32, 32)),
+        functional(lambda x: F.avg_pool2d(x, 3, 2, 1), lambda t: lambda x: t.nn.functional.avg_pool2d(x, 3, 2, 1)),
+    ),
+    Case(
+        "batch_norm2d (eval)",
+        "32x64x32x32, running stats",
+        arrays(normal(32, 64, 32, 32), normal(64), normal(64)),
+        lambda torch: (
+            lambda x, w, b: F.batch_norm(x, RUNNING_MEAN, RUNNING_VAR, w, b, training=False),
+            lambda x, w, b: torch.nn.functional.batch_norm(
+                x, torch.from_numpy(RUNNING_MEAN), torch.from_numpy(RUNNING_VAR), w, b, training=False
+            ),
+        ),
+    ),
+    Case(
+        "matmul",
+        "256x1024 @ 1024x1024",
+        arrays(normal(256, 1024), normal(1024, 1024)),
+        functional(autograd.matmul, lambda t: t.matmul),
+        atol=1e-4,
+    ),
+    Case(
+        "matmul, float64",
+        "256x1024 @ 1024x1024 float64",
+        arrays(normal(256, 1024, dtype=np.float64), normal(1024, 1024, dtype=np.float64)),
+        functional(autograd.matmul, lambda t: t.matmul),
+    ),
+    Case(
+        "Linear(1024, 1024)",
+        "256x1024",
+        arrays(normal(256, 1024)),
+        module(lambda: nn.Linear(1024, 1024), lambda t: t.nn.Linear(1024, 1024)),
+        atol=1e-4,
+    ),
+    Case(
+        "bmm",
+        "32x128x64 @ 32x64x128",
+        arrays(normal(32, 128, 64), normal(32, 64, 128)),
+        functional(autograd.bmm, lambda t: t.bmm),
+        atol=1e-4,
+    ),
+    Case(
+        "softmax, last axis",
+        "128x1000",
+        arrays(normal(128, 1000)),
+        functional(lambda x: F.softmax(x, dim=-1), lambda t: lambda x: t.softmax(x, dim=-1)),
+    ),
+    Case(
+        "log_softmax, last axis",
+        "128x1000",
+        arrays(normal(128, 1000)),
+        functional(lambda x: F.log_softmax(x, dim=-1), lambda t: lambda x: t.log_softmax(x, dim=-1)),
+    ),
+    Case(
+        "log_softmax, float64",
+        "128x1000 float64",
+        arrays(normal(128, 1000, dtype=np.float64)),
+        functional(lambda x: F.log_softmax(x, dim=-1), lambda t: lambda x: t.log_softmax(x, dim=-1)),
+    ),
+    Case(
+        "cross_entropy",
+        "128x1000, class indices",
+        lambda rng: [normal(128, 1000)(rng), indices(1000, 128)(rng)],
+        functional(F.cross_entropy, lambda t: t.nn.functional.cross_entropy),
+    ),
+    Case(
+        "cross_entropy, float64",
+        "128x1000 float64, class indices",
+        lambda rng: [normal(128, 1000, dtype=np.float64)(rng), indices(1000, 128)(rng)],
+        functional(F.cross_entropy, lambda t: t.nn.functional.cross_entropy),
+    ),
+    Case(
+        "cross_entropy smoothing 0.1",
+        "128x1000, class indices",
+        lambda rng: [normal(128, 1000)(rng), indices(1000, 128)(rng)],
+        functional(
+            lambda x, y: F.cross_entropy(x, y, label_smoothing=0.1),
+            lambda t: lambda x, y: t.nn.functional.cross_entropy(x, y, label_smoothing=0.1),
+        ),
+    ),
+    Case(
+        "nll_loss",
+        "128x1000, class indices",
+        lambda rng: [normal(128, 1000)(rng), indices(1000, 128)(rng)],
+        functional(F.nll_loss, lambda t: t.nn.functional.nll_loss),
+    ),
+    Case(
+        "mse_loss",
+        "128x1000",
+        arrays(normal(128, 1000), normal(128, 1000)),
+        functional(F.mse_loss, lambda t: t.nn.functional.mse_loss),
+    ),
+    Case(
+        "l1_loss",
+        "128x1000",
+        arrays(normal(128, 1000), normal(128, 1000)),
+        functional(F.l1_loss, lambda t: t.nn.functional.l1_loss),
+    ),
+    Case(
+        "bce_with_logits",
+        "128x1000, targets in [0, 1)",
+        arrays(normal(128, 1000), normal(128, 1000, low=0, high=1)),
+        functional(F.binary_cross_entropy_with_logits, lambda t: t.nn.functional.binary_cross_entropy_with_logits),
+    ),
+    Case(
+        "dropout (training)",
+        "128x1024, p=0.5",
+        arrays(normal(128, 1024)),
+        functional(
+            lambda x: F.dropout(x, 0.5, training=True),
+            lambda t: lambda x: t.nn.functional.dropout(x, 0.5, training=True),
+        ),
+        random=0.5,
+    ),
+    Case(
+        "embedding (lookup)",
+        "16x64 indices into 10000x256",
+        lambda rng: [indices(10000, 16, 64)(rng), normal(10000, 256)(rng)],
+        functional(F.embedding, lambda t: t.nn.functional.embedding),
+    ),
+    Case(
+        "sdpa causal",
+        "32x8x128x64",
+        arrays(normal(32, 8, 128, 64), normal(32, 8, 128, 64), normal(32, 8, 128, 64)),
+        functional(
+            lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+            lambda t: lambda q, k, v: t.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True),
+        ),
+        atol=1e-4,
+    ),
+    Case(
+        "TransformerEncoderLayer",
+        "d_model 256, 4 heads, 16x64x256",
+        arrays(normal(16, 64, 256)),
+        module(
+            lambda: nn.TransformerEncoderLayer(256, 4, dropout=0.0, batch_first=True, rng=0),
+            lambda t: t.nn.TransformerEncoderLayer(256, 4, dropout=0.0, batch_first=True),
+        ),
+        atol=1e-4,
+    ),
+    Case(
+        "sum, dim=1",
+        "512x1024",
+        arrays(normal(512, 1024)),
+        functional(lambda x: x.sum(dim=1), lambda t: lambda x: x.sum(dim=1)),
+        atol=1e-4,
+    ),
+    Case(
+        "mean, dim=0",
+        "512x1024",
+        arrays(normal(512, 1024)),
+        functional(lambda x: x.mean(dim=0), lambda t: lambda x: x.mean(dim=0)),
+    ),
+    Case(
+        "var, dim=1",
+        "512x1024",
+        arrays(normal(512, 1024)),
+        functional(lambda x: x.var(dim=1), lambda t: lambda x: x.var(dim=1)),
+    ),
+    Case(
+        "split heads (contiguous)",
+        "16x64x256 -> 16x4x64x64",
+        arrays(normal(16, 64, 256)),
+        functional(
+            lambda x: x.reshape(16, 64, 4, 64).transpose(1, 2).contiguous(),
+            lambda t: lambda x: x.reshape(16, 64, 4, 64).transpose(1, 2).contiguous(),
+        ),
+    ),
+    Case(
+        "NCHW -> NHWC reshape",
+        "32x64x32x32 -> 32768x64",
+        arrays(normal(32, 64, 32, 32)),
+        functional(
+            lambda x: x.permute(0, 2, 3, 1).reshape(-1, 64),
+            lambda t: lambda x: x.permute(0, 2, 3, 1).reshape(-1, 64),
+        ),
+    ),
+    Case(
+        "cat, dim=1",
+        "3 x 128x1024",
+        arrays(normal(128, 1024), normal(128, 1024), normal(128, 1024)),
+        functional(lambda *xs: autograd.cat(xs, dim=1), lambda t: lambda *xs: t.cat(xs, dim=1)),
+    ),
+    Case(
+        "stack",
+        "8 x 64x1024",
+        arrays(*[normal(64, 1024)] * 8),
+        functional(lambda *xs: autograd.stack(xs), lambda t: lambda *xs: t.stack(xs)),
+    ),
+    Case(
+        "x[idx], repeated rows",
+        "20000 indices into 10000x128",
+        lambda rng: [normal(10000, 128)(rng), indices(10000, 20000)(rng)],
+        functional(lambda x, i: x[i], lambda t: lambda x, i: x[i]),
+    ),
+    Case(
+        "where",
+        "1e6",
+        lambda rng: [rng.random(1_000_000) < 0.5, normal(1_000_000)(rng), normal(1_000_000)(rng)],
+        functional(autograd.where, lambda t: t.where),
+    ),
+    Case(
+        "clamp(-0.5, 0.5)",
+        "1e6",
+        arrays(normal(1_000_000)),
+        functional(lambda x: x.clamp(-0.5, 0.5), lambda t: lambda x: x.clamp(-0.5, 0.5)),
+    ),
+    Case("exp", "1e6", arrays(normal(1_000_000)), functional(autograd.exp, lambda t: t.exp)),
+    Case(
+        "log",
+        "1e6 in [0.1, 10)",
+        arrays(normal(1_000_000, low=0.1, high=10)),
+        functional(autograd.log, lambda t: t.log),
+    ),
+    Case("tanh", "1e6", arrays(normal(1_000_000)), functional(autograd.tanh, lambda t: t.tanh)),
+    Case("sigmoid", "1e6", arrays(normal(1_000_000)), functional(autograd.sigmoid, lambda t: t.sigmoid)),
+    Case(
+        "exp, float64",
+        "1e6 float64",
+        arrays(normal(1_000_000, dtype=np.float64)),
+        functional(autograd.exp, lambda t: t.exp),
+    ),
 ]
 
 
@@ -361,7 +657,7 @@ def contenders(case: Case, torch: Any) -> tuple[Contender, Contender]:
     with torch.no_grad():
         out = torch_op(*torch_inputs)
         shape = tuple((out if case.output is None else out[case.output]).shape)
-    upstream = rng.standard_normal(shape).astype(np.float32)
+    upstream = np.asarray(rng.standard_normal(shape), dtype=np.float32)  # an array also for a scalar loss
     ours_leaves = [t for t in ours_inputs if isinstance(t, Tensor)]
     torch_leaves = [t for t in torch_inputs if t.requires_grad]
     if isinstance(ours_op, nn.Module):
@@ -382,11 +678,30 @@ def check_agreement(case: Case, ours: Contender, theirs: Contender) -> None:
         check_close(case.name, what, got, expected, rtol=case.rtol, atol=case.atol * max(1.0, scale))
 
     out, expected = ours.step(), theirs.step()
+    if case.random is not None:
+        check_dropout(case, ours, np.asarray(out.numpy()), expected.detach().numpy())
+        return
     close("output", np.asarray(out.numpy()), expected.detach().numpy())
     for i, (mine, reference) in enumerate(zip(ours.leaves, theirs.leaves)):
         if mine.grad is None or reference.grad is None:
             raise MismatchError(f"{case.name}: leaf {i} has gradient {mine.grad!r}, torch's {reference.grad!r}")
         close(f"gradient of leaf {i}", np.asarray(mine.grad), reference.grad.numpy())
+
+
+def check_dropout(case: Case, ours: Contender, out: np.ndarray, expected: np.ndarray) -> None:
+    """A random op (dropout with p = ``case.random``): ours must have torch's shape and dtype, zero
+    about a fraction p of the entries, scale the others by 1 / (1 - p), and pass the upstream
+    gradient through the same mask with the same scale."""
+    if out.shape != expected.shape or out.dtype != expected.dtype:
+        raise MismatchError(f"{case.name}: output {out.shape} {out.dtype}, torch's {expected.shape} {expected.dtype}")
+    p = case.random
+    x = np.asarray(ours.inputs[0].data)
+    kept = out != 0
+    if abs(1 - kept.mean() - p) > 5 * np.sqrt(p * (1 - p) / out.size):
+        raise MismatchError(f"{case.name}: zeroed {1 - kept.mean():.4f} of the entries, p = {p}")
+    check_close(case.name, "kept entries", out[kept], x[kept] / (1 - p), rtol=case.rtol, atol=case.atol)
+    grad = np.asarray(ours.leaves[0].grad)
+    check_close(case.name, "gradient", grad, np.where(kept, ours.upstream / (1 - p), 0), rtol=case.rtol, atol=case.atol)
 
 
 @dataclass
