@@ -16,6 +16,7 @@ from the same two sums of g and g (x - mean). The norms without parameters keep 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ from .derivatives import arrays as ar
 from .quiet import quiet
 from .tensor import Tensor
 
-__all__ = ["standardize", "standardize_affine", "standardize_with_statistics"]
+__all__ = ["affine_normalize", "standardize", "standardize_affine", "standardize_with_statistics"]
 
 
 def standardize(x: Any, axis: int | tuple[int, ...] | None = None, eps: float = 0.0) -> Tensor:
@@ -112,6 +113,34 @@ def standardize_affine(
     parents = (x,) + tuple(p for p in (weight, bias) if p is not None)
     node = Tensor._from_op(result.reshape(x._data.shape), ar.standardize_affine, parents, attrs)
     return node, mean, variance
+
+
+def affine_normalize(
+    x: Tensor, mean: np.ndarray, variance: np.ndarray, eps: float, weight: Tensor | None, bias: Tensor | None
+) -> Tensor:
+    """(x - mean) / sqrt(variance + eps) * weight + bias per channel (axis 1) with given, constant statistics, as
+    one node: batch norm in evaluation (torch's native_batch_norm with training=False).
+
+    ``x`` is a float32 or float64 Tensor (N, C, ...); ``mean`` and ``variance`` arrays of C entries (x's dtype);
+    ``weight`` and ``bias`` float Tensors of C entries or None. Forward, as torch's: y = x a + (b - mean a) with
+    a = weight / sqrt(variance + eps), per channel, two passes over x. Backward: d/dx = g a, d/dweight =
+    sum(g (x - mean)) / sqrt(variance + eps), d/dbias = sum(g) (see ``autograd.derivatives.arrays``). The result
+    has x's shape and the dtype x, weight and bias promote to."""
+    shape = (x._data.shape[0], x._data.shape[1], math.prod(x._data.shape[2:]))
+    channels = shape[1]
+    per_channel = (1, channels, 1)
+    data = x._data.reshape(shape)
+    dtype = np.result_type(data, *(p._data for p in (weight, bias) if p is not None))
+    mean = np.asarray(mean, dtype=data.dtype).reshape(per_channel)
+    with quiet():
+        inverse_std = 1.0 / np.sqrt(np.asarray(variance, dtype=data.dtype).reshape(per_channel) + eps)
+        scale = inverse_std if weight is None else inverse_std * weight._data.reshape(per_channel)
+        shift = -mean * scale if bias is None else bias._data.reshape(per_channel) - mean * scale
+        result = np.multiply(data, scale, dtype=dtype)
+        result += shift
+    attrs = {"shape": shape, "mean": mean, "inverse_std": inverse_std, "has_weight": weight is not None}
+    parents = (x,) + tuple(p for p in (weight, bias) if p is not None)
+    return Tensor._from_op(result.reshape(x._data.shape), ar.affine_normalize, parents, attrs)
 
 
 def _statistics(

@@ -125,3 +125,86 @@ def test_float32_data_far_from_zero_keeps_float64_accuracy_through_the_affine_st
     np.testing.assert_allclose(y.data, reference.data, atol=2e-3)
     for mine, exact in ((x32, x64), (w32, w64), (b32, b64)):
         np.testing.assert_allclose(mine.grad, exact.grad, rtol=1e-3, atol=2e-3)
+
+
+EVALUATION_SHAPES = {"1d": (16, 4), "2d": (6, 4, 5, 3), "3d": (3, 4, 2, 3, 2)}
+
+
+def _evaluation_arrays(shape, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(shape) * 3 + 1).astype(dtype)
+    weight, bias, mean = (rng.standard_normal(shape[1]).astype(dtype) for _ in range(3))
+    var = rng.uniform(0.5, 2.0, shape[1]).astype(dtype)
+    return x, weight, bias, mean, var, rng.standard_normal(shape).astype(dtype)
+
+
+@pytest.mark.parametrize("shape", list(EVALUATION_SHAPES.values()), ids=list(EVALUATION_SHAPES))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("given", ["both", "weight", "bias"])
+def test_batch_norm_in_evaluation_is_one_node_whose_values_and_gradients_are_torchs(shape, dtype, given):
+    x, weight, bias, mean, var, g = _evaluation_arrays(shape, dtype)
+    weight, bias = (weight if given != "bias" else None), (bias if given != "weight" else None)
+    ours_in = [Tensor(a, requires_grad=True) if a is not None else None for a in (x, weight, bias)]
+    theirs_in = [torch.tensor(a, requires_grad=True) if a is not None else None for a in (x, weight, bias)]
+    y = F.batch_norm(ours_in[0], mean.copy(), var.copy(), ours_in[1], ours_in[2], training=False)
+    assert y.op.name == "affine_normalize" and y.dtype == dtype
+    y.backward(g)
+    expected = TF.batch_norm(theirs_in[0], torch.tensor(mean), torch.tensor(var), *theirs_in[1:], training=False)
+    expected.backward(torch.tensor(g))
+    tolerance = {"rtol": 1e-5, "atol": 1e-5} if dtype == np.float32 else {"rtol": 1e-10, "atol": 1e-12}
+    np.testing.assert_allclose(y.data, expected.detach().numpy(), **tolerance)
+    for mine, torchs in zip(ours_in, theirs_in):
+        if mine is not None:
+            assert mine.grad.dtype == dtype
+            np.testing.assert_allclose(mine.grad, torchs.grad.numpy(), **tolerance)
+
+
+def test_batch_norm_in_evaluation_computes_only_the_gradients_asked_for_and_takes_arrays_as_parameters():
+    x, weight, bias, mean, var, g = _evaluation_arrays((6, 4, 5), np.float32, seed=1)
+    expected_x = torch.tensor(x, requires_grad=True)
+    expected = TF.batch_norm(
+        expected_x, torch.tensor(mean), torch.tensor(var), torch.tensor(weight), torch.tensor(bias), training=False
+    )
+    expected.backward(torch.tensor(g))
+    for parameters in ((weight, bias), (Tensor(weight), Tensor(bias)), (Tensor(weight, requires_grad=True), bias)):
+        x_in = Tensor(x, requires_grad=True)
+        y = F.batch_norm(x_in, mean, var, *parameters, training=False)
+        y.backward(g)
+        np.testing.assert_allclose(y.data, expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(x_in.grad, expected_x.grad.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_second_derivatives_of_batch_norm_in_evaluation_are_torchs(with_bias):
+    x, weight, bias, mean, var, g = _evaluation_arrays((5, 3, 4), np.float64, seed=2)
+    bias = bias if with_bias else None
+    rng = np.random.default_rng(3)
+    leaves = [a for a in (x, weight, bias) if a is not None]
+    directions = [rng.standard_normal(a.shape) for a in leaves]
+    ours_in = [Tensor(a, requires_grad=True) for a in leaves]
+    y = F.batch_norm(ours_in[0], mean, var, *(ours_in[1:] + [None])[:2], training=False)
+    firsts = grad(y, ours_in, grad_outputs=Tensor(g), create_graph=True)
+    total = sum((first * Tensor(v)).sum() for first, v in zip(firsts, directions))
+    seconds = grad(total, ours_in, allow_unused=True, materialize_grads=True)
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in leaves]
+    expected = TF.batch_norm(
+        theirs_in[0], torch.tensor(mean), torch.tensor(var), *(theirs_in[1:] + [None])[:2], training=False
+    )
+    t_firsts = torch.autograd.grad(expected, theirs_in, torch.tensor(g), create_graph=True)
+    t_total = sum((first * torch.tensor(v)).sum() for first, v in zip(t_firsts, directions))
+    t_seconds = torch.autograd.grad(t_total, theirs_in, allow_unused=True, materialize_grads=True)
+    for mine, torchs in zip(firsts + seconds, list(t_firsts) + list(t_seconds)):
+        np.testing.assert_allclose(np.asarray(mine.data), torchs.detach().numpy(), rtol=1e-9, atol=1e-10)
+
+
+def test_batch_norm_in_evaluation_weight_gradient_of_float32_data_far_from_zero_centres_before_summing():
+    # d/dweight = sum(g (x - mean)) / sqrt(var + eps): with x and the running mean near 12345, summing g x and
+    # subtracting mean sum(g) would lose about four digits more than float32 rounding; compared with float64
+    x, weight, bias, mean, var, g = _evaluation_arrays((64, 4, 32), np.float64, seed=4)
+    x, mean = x + 12345.678, mean + 12345.678
+    x, weight, bias, mean, var, g = (a.astype(np.float32) for a in (x, weight, bias, mean, var, g))
+    w32 = Tensor(weight, requires_grad=True)
+    F.batch_norm(Tensor(x), mean, var, w32, Tensor(bias), training=False).backward(g)
+    exact = np.einsum("ncm,ncm->c", g.astype(np.float64), x.astype(np.float64) - mean.astype(np.float64)[:, None])
+    exact /= np.sqrt(var.astype(np.float64) + 1e-5)
+    np.testing.assert_allclose(w32.grad, exact, rtol=1e-5, atol=1e-4)

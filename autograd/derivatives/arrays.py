@@ -461,6 +461,68 @@ def _standardize_affine_recorded(g, x, parameters, shape, axes, parameter_shape,
     return results
 
 
+# affine_normalize(x, weight, bias) = (x - mean) r w + b with constant statistics (batch norm in evaluation: the
+# running mean and r = 1 / sqrt(running_var + eps)), x seen as (N, C, M) and mean, r, w, b as (1, C, 1); the
+# forward pass computes it as x a + (b - mean a) with a = r w, as torch's. Nothing flows through the statistics:
+#     d/dx = g a,  d/dw = r sum(g (x - mean)),  d/db = sum(g),
+# the sums over N and M. sum(g (x - mean)) takes the centred x, not sum(g x) - mean sum(g) (which cancels when
+# |mean| is large next to the spread), each (n, c) row's dot product in x's dtype and the N of them in float64.
+def _affine_normalize_rule(g, out, x, *parameters, shape, mean, inverse_std, has_weight):
+    wanted = (True,) * (1 + len(parameters))
+    return _affine_normalize_gradients(g, x, parameters, wanted, shape, mean, inverse_std, has_weight)
+
+
+def _affine_normalize_accumulate(pending, g, parents, out, owned, attrs):
+    # the ordinary pass: only the gradients of the parents that require one
+    wanted = [parent._requires_grad for parent in parents]
+    x, parameters = parents[0]._data, [parent._data for parent in parents[1:]]
+    contributions = _affine_normalize_gradients(
+        g, x, parameters, wanted, attrs["shape"], attrs["mean"], attrs["inverse_std"], attrs["has_weight"]
+    )
+    for parent, contribution in zip(parents, contributions):
+        if contribution is not None:
+            contribution = parent._match_gradient(contribution, False)
+            previous = pending.get(parent)
+            pending[parent] = contribution if previous is None else previous + contribution
+
+
+def _affine_normalize_saved(node):
+    # what backward reads: x and the weight (not the bias, not the output)
+    return ((0, 1) if node.attrs["has_weight"] else (0,)), False
+
+
+def _affine_normalize_gradients(g, x, parameters, wanted, shape, mean, inverse_std, has_weight):
+    parameter_shape = mean.shape
+    x_shape, g = x.shape, g.reshape(shape)
+    weight = parameters[0].reshape(parameter_shape) if has_weight else None
+    scale = inverse_std if weight is None else inverse_std * weight
+    results = [None] * len(wanted)
+    if isinstance(g, Node):  # create_graph: the same formulas in recorded ops
+        if wanted[0]:
+            results[0] = (g * scale).reshape(x_shape)
+        if has_weight and wanted[1]:
+            centred = x.reshape(shape) - mean
+            results[1] = ((g * centred).sum(axis=(0, 2), keepdims=True) * inverse_std).reshape(parameters[0].shape)
+        if len(parameters) > has_weight and wanted[-1]:
+            results[-1] = g.sum(axis=(0, 2)).reshape(parameters[-1].shape)
+        return results
+    with quiet():
+        if wanted[0]:  # in x's own shape: a new array, not a view of one (which a leaf's .grad would copy)
+            scale_of_x = scale.reshape(scale.shape[:2] + (1,) * (len(x_shape) - 2))
+            results[0] = np.multiply(g.reshape(x_shape), scale_of_x, dtype=np.result_type(g, scale))
+        if has_weight and wanted[1]:
+            centred = np.subtract(x.reshape(shape), mean, dtype=np.result_type(x, g))
+            rows = np.einsum("ncm,ncm->nc", centred, g.astype(centred.dtype, copy=False))
+            dots = rows.sum(axis=0, dtype=np.float64).reshape(parameter_shape)
+            results[1] = (
+                (dots * inverse_std).astype(np.result_type(g, parameters[0]), copy=False).reshape(parameters[0].shape)
+            )
+        if len(parameters) > has_weight and wanted[-1]:
+            sums = axis_sums(np.ascontiguousarray(g), (0, 2)) if g.size else np.zeros(parameter_shape, g.dtype)
+            results[-1] = sums.astype(np.result_type(g, parameters[-1]), copy=False).reshape(parameters[-1].shape)
+    return results
+
+
 # fmt: off
 matmul = Op("matmul", _matmul_rule_a, _matmul_rule_b)
 linear = Op("linear", _linear_rule_x, _linear_rule_weight, _linear_rule_bias)  # x @ W^T + b, one node
@@ -482,6 +544,13 @@ standardize_affine = Op(  # (x - mean) / sqrt(var + eps) * weight + bias, fused
     joint=True,
     accumulate=_standardize_affine_accumulate,
     saved=_standardize_affine_saved,
+)
+affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with constant statistics, fused
+    "affine_normalize",
+    _affine_normalize_rule,
+    joint=True,
+    accumulate=_affine_normalize_accumulate,
+    saved=_affine_normalize_saved,
 )
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 

@@ -12,7 +12,7 @@ import numpy as np
 from autograd import ShapeError, Tensor, standardize
 from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import ArgumentRangeError, is_integer
-from autograd.standardization import standardize_affine, standardize_with_statistics
+from autograd.standardization import affine_normalize, standardize_affine, standardize_with_statistics
 
 from ..checks import check_flag, check_integer, check_positive_int, check_real
 from ..module import DtypeMismatchError
@@ -143,6 +143,9 @@ def _batch_norm(
     else:
         if running_mean is None:  # torch's RuntimeError
             raise ArgumentRangeError("batch_norm: evaluation mode needs running_mean and running_var")
+        parameters = _fusable(x, weight, bias)
+        if parameters is not None:  # the affine step too: one node, y = x a + (b - mean a) (torch's native_batch_norm)
+            return affine_normalize(x, running_mean, running_var, eps, *parameters)
         mean = np.asarray(running_mean, dtype=x.dtype).reshape(stat_shape)
         inverse_std = 1.0 / np.sqrt(np.asarray(running_var, dtype=x.dtype).reshape(stat_shape) + eps)
         normalised = (x - mean) * inverse_std
