@@ -24,7 +24,7 @@ from . import special
 from .clipping import floating_data
 from .derivatives import elementwise as ew
 from .quiet import quiet
-from .shared_math import select
+from .shared_math import exponential_linear, select
 from .tensor import Tensor
 
 __all__ = ["celu", "gelu_exact"]
@@ -68,7 +68,9 @@ def celu(x: Tensor, alpha: float) -> Tensor:
     nan, else e^(x / alpha)."""
     data = floating_data(x, "celu")
     with quiet():  # (x / alpha may overflow to -inf, whose e^ is 0)
-        negative = np.expm1(select(data > 0, 0, data) / alpha) * alpha
-    return Tensor._from_op(
-        select(data > 0, data, negative).astype(data.dtype, copy=False), ew.celu, (x,), {"alpha": alpha}
-    )
+        if alpha > 0:  # the same values without a select (see exponential_linear)
+            out = exponential_linear(data, alpha, alpha)
+        else:
+            negative = np.expm1(select(data > 0, 0, data) / alpha) * alpha
+            out = select(data > 0, data, negative)
+    return Tensor._from_op(out.astype(data.dtype, copy=False), ew.celu, (x,), {"alpha": alpha})

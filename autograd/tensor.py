@@ -865,8 +865,12 @@ class Tensor(
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0 else alpha*(e**x - 1); d/dx = 1 or elu(x) + alpha. At -0.0 it is alpha * expm1(-0.0), -0.0
-        for a positive alpha, as torch's (numpy's minimum returns its second operand, x, at a tie)."""
-        negative = alpha * np.expm1(np.minimum(0, computing_data(self._data)))  # float16 in float32, as relu
+        for a positive alpha, as torch's. A positive alpha takes :func:`shared_math.exponential_linear` (the same
+        values in fewer passes); another keeps the select (numpy's minimum returns its second operand, x, at a tie)."""
+        data = computing_data(self._data)  # float16 in float32, as relu
+        if alpha > 0 and data.dtype.kind == "f":
+            return self._unary(ew.elu, shared_math.exponential_linear(data, alpha), {"alpha": alpha})
+        negative = alpha * np.expm1(np.minimum(0, data))
         return self._unary(ew.elu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})
 
     def softplus(self) -> Tensor:

@@ -197,8 +197,42 @@ def _elu_rule(g, out, x, alpha):
     # only where x < 0 (of a flat 0 elsewhere), so a large positive x does not overflow, and the rule's own
     # derivative, the second derivative, is 0 at x = 0 (and at nan), as torch's elu_double_backward, which tests
     # x < 0; the flat 0 keeps that zero connected to x (see flat_of), as torch's.
+    if _same_float_arrays(g, x):
+        return _elu_slope_times(g, x, alpha)
     xd = data_of(x)
     return where(xd <= 0, g * alpha * sm.exp(where(xd < 0, x, flat_of(x, 0.0))), g)
+
+
+def _same_float_arrays(g, x) -> bool:
+    """Whether g and x are plain float32 or float64 arrays of one shape and dtype, not 0-d (the plain pass's usual
+    operands; a ufunc gives a 0-d array's result as a numpy scalar, which takes no out=)."""
+    return (
+        type(x) is np.ndarray
+        and type(g) is np.ndarray
+        and x.dtype == g.dtype
+        and x.dtype.kind == "f"
+        and x.dtype.itemsize in (4, 8)
+        and x.shape == g.shape
+        and x.ndim > 0
+    )
+
+
+def _elu_slope_times(g: np.ndarray, x: np.ndarray, alpha: float) -> np.ndarray:
+    """_elu_rule on raw arrays, the same values in fewer passes: e = e^fmin(x, 0) is e^x where x <= 0 and 1 where
+    x > 0 or nan (fmin takes 0 over nan), so for alpha = 1 the rule is g e (g * 1 is g, inf and nan included). For
+    another alpha, g is first multiplied by a factor alpha where x <= 0 and 1 elsewhere, made from the mask's bits
+    (1 * (a - b) + b of the two floats' bits, as unsigned integers), as the rule's (g alpha) e, not a select."""
+    slope = np.fmin(x, 0)
+    np.exp(slope, out=slope)
+    if alpha == 1:
+        return np.multiply(g, slope, out=slope)
+    unsigned = np.uint32 if x.dtype.itemsize == 4 else np.uint64
+    one, scale = (int(np.array(value, dtype=x.dtype).view(unsigned)) for value in (1, alpha))
+    factor = np.less_equal(x, 0).astype(unsigned)
+    factor *= unsigned((scale - one) % (1 << (8 * x.dtype.itemsize)))  # (wraps, as the sum below)
+    factor += unsigned(one)
+    scaled = np.multiply(g, factor.view(x.dtype))
+    return np.multiply(scaled, slope, out=scaled)
 
 
 def _gelu_exact_rule(g, out, x, cdf):

