@@ -63,22 +63,32 @@ def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray
 def huber_terms(difference: Tensor, delta: float) -> Tensor:
     """m (d - m / 2) for d = ``difference``, m = d clipped to [-delta, delta] (delta > 0); d/dd = m."""
     d = _checked(difference, delta, "delta", "huber_terms")
+    shape = d.shape
+    d = d.reshape(1) if d.ndim == 0 else d  # (an array: numpy gives 0-d results as scalars, which take no out=)
     with quiet():
         clipped = np.clip(d, -delta, delta)
-        terms = clipped * (d - 0.5 * clipped)
-    return Tensor._from_op(terms.astype(d.dtype, copy=False), ew.huber_terms, (difference,), {"delta": delta})
+        terms = np.multiply(clipped, 0.5)  # (d - m / 2) m in one buffer
+        np.subtract(d, terms, out=terms)
+        terms *= clipped
+    terms = terms.reshape(shape).astype(d.dtype, copy=False)
+    return Tensor._from_op(terms, ew.huber_terms, (difference,), {"delta": delta})
 
 
 def smooth_l1_terms(difference: Tensor, beta: float) -> Tensor:
     """m (m / (2 beta)) + max(|d| - beta, 0) for d = ``difference``, m = d clipped to [-beta, beta] (beta > 0);
     d/dd = m / beta. Where 2 beta overflows the dtype, m / (2 beta) is (m / beta) / 2."""
     d = _checked(difference, beta, "beta", "smooth_l1_terms")
+    shape = d.shape
+    d = d.reshape(1) if d.ndim == 0 else d  # (an array: numpy gives 0-d results as scalars, which take no out=)
     with quiet():
         clipped = np.clip(d, -beta, beta)
-        half_ratio = clipped / (2 * beta) if beta <= float(np.finfo(d.dtype).max) / 2 else (clipped / beta) * 0.5
-        terms = clipped * half_ratio
-        terms += np.maximum(np.abs(d) - beta, 0)  # (nan where d is nan: maximum propagates it)
-    return Tensor._from_op(terms.astype(d.dtype, copy=False), ew.smooth_l1_terms, (difference,), {"beta": beta})
+        terms = clipped / (2 * beta) if beta <= float(np.finfo(d.dtype).max) / 2 else (clipped / beta) * 0.5
+        terms *= clipped
+        beyond = np.abs(d)  # max(|d| - beta, 0) in one buffer, the maximum as a clip (half numpy's maximum's time)
+        beyond -= beta
+        terms += np.clip(beyond, 0, np.inf, out=beyond)  # (nan where d is nan: clip propagates it)
+    terms = terms.reshape(shape).astype(d.dtype, copy=False)
+    return Tensor._from_op(terms, ew.smooth_l1_terms, (difference,), {"beta": beta})
 
 
 def hard_shrunk(x: Tensor, lambd: float) -> Tensor:

@@ -73,3 +73,27 @@ EXPONENTIAL = {
 def test_exponential_linear_units_match_torch_on_edge_values_and_gradients(name, dtype):
     ours, theirs = EXPONENTIAL[name]
     _check(ours, theirs, dtype, exact=False)
+
+
+LOSSES = {
+    "smooth_l1_loss": (F.smooth_l1_loss, TF.smooth_l1_loss, {}),
+    "smooth_l1_loss(beta=0.25)": (F.smooth_l1_loss, TF.smooth_l1_loss, {"beta": 0.25}),
+    "huber_loss": (F.huber_loss, TF.huber_loss, {}),
+    "huber_loss(delta=2)": (F.huber_loss, TF.huber_loss, {"delta": 2.0}),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_smooth_l1_and_huber_terms_match_torch_on_edge_values_and_gradients(name, dtype):
+    ours, theirs, options = LOSSES[name]
+
+    def target_of(t):
+        return t.detach() * 0.0 + 0.75  # (nan where the input is nan or infinite, as in both libraries)
+
+    _check(
+        lambda t: ours(t, target_of(t), reduction="none", **options),
+        lambda t: theirs(t, target_of(t), reduction="none", **options),
+        dtype,
+        exact=False,
+    )

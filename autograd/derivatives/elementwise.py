@@ -173,13 +173,20 @@ def _threshold_rule(g, out, x, threshold):
 
 
 def _huber_terms_rule(g, out, x, delta):
-    # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.clipping)
+    # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.clipping); on raw arrays in m's buffer
+    if _same_float_arrays(g, x):
+        clipped = np.clip(x, -delta, delta)
+        return np.multiply(g, clipped, out=clipped)
     return g * _clipped_inside(x, delta)
 
 
 def _smooth_l1_terms_rule(g, out, x, beta):
     # d/dd [m (m / (2 beta)) + max(|d| - beta, 0)] = m / beta: d / beta inside, sign(d) beyond (the ratio clipped,
     # not m / beta, so a beta so small that d / beta overflows still gives sign(d))
+    if _same_float_arrays(g, x):  # (in one buffer)
+        ratio = np.divide(x, beta)
+        np.clip(ratio, -1.0, 1.0, out=ratio)
+        return np.multiply(g, ratio, out=ratio)
     if not isinstance(x, Node):
         return g * np.clip(x / beta, -1.0, 1.0)
     return g * _clipped_inside(x, beta) / beta
