@@ -94,15 +94,17 @@ def smooth_l1_terms(difference: Tensor, beta: float) -> Tensor:
 def hard_shrunk(x: Tensor, lambd: float) -> Tensor:
     """x where |x| > lambd (or nan), +0 where |x| <= lambd; d/dx = 1 outside the band (and at nan), 0 in it."""
     data = floating_data(x, "hard_shrunk")
-    kept = ew.beyond_band(data, lambd)
-    return Tensor._from_op(ew.kept_where(data, kept), ew.hard_shrunk, (x,), {"lambd": lambd})
+    return Tensor._from_op(ew.dropped_where(data, ew.in_band(data, lambd)), ew.hard_shrunk, (x,), {"lambd": lambd})
 
 
 def soft_shrunk(x: Tensor, lambd: float) -> Tensor:
     """x - clip(x, -lambd, lambd): x - lambd above the band, x + lambd below, +0 in it; d/dx = 1 outside the band
     (and at nan), 0 in it."""
     data = floating_data(x, "soft_shrunk")
-    return Tensor._from_op(data - np.clip(data, -lambd, lambd), ew.soft_shrunk, (x,), {"lambd": lambd})
+    if not data.ndim:  # (numpy gives a 0-d result as a scalar, which takes no out=)
+        return Tensor._from_op(data - np.clip(data, -lambd, lambd), ew.soft_shrunk, (x,), {"lambd": lambd})
+    shrunk = np.clip(data, -lambd, lambd)
+    return Tensor._from_op(np.subtract(data, shrunk, out=shrunk), ew.soft_shrunk, (x,), {"lambd": lambd})
 
 
 def thresholded(x: Tensor, threshold: float, value: float) -> Tensor:

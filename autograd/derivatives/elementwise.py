@@ -89,6 +89,20 @@ def kept_where(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return bits.view(g.dtype)
 
 
+def dropped_where(g: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    """g where ``drop`` is False, +0 where it is True (:func:`kept_where` of the negated mask, inf and nan too), for a
+    bool mask the caller made and holds no further: its negation costs no pass, the bits come as drop - 1 (0 or all
+    ones) in the integer array that becomes the result. Other operands (not float32/float64 arrays of drop's shape)
+    get kept_where's."""
+    integer = sm.SAME_WIDTH_INTEGER.get(g.dtype.itemsize) if type(g) is np.ndarray and g.dtype.kind == "f" else None
+    if integer is None or type(drop) is not np.ndarray or g.shape != drop.shape:
+        return kept_where(g, ~drop)
+    bits = drop.astype(integer)
+    bits -= 1  # 1 -> 0, 0 -> -1: every bit set
+    np.bitwise_and(bits, g.view(integer), out=bits)
+    return bits.view(g.dtype)
+
+
 def kept_in_place(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """:func:`kept_where`, written into ``g`` itself for a gradient array that nothing else holds (see
     ``Op.accumulate``'s ``owned``): no array of g's size is made. ``keep`` (a bool array of g's shape, the
@@ -141,6 +155,10 @@ def _clipped_inside_rule(g, out, x, low, high):
     # 1 strictly inside (and at nan), 0 at and beyond the bounds: g there is 0 even if infinite (not g * 0 = nan)
     if isinstance(x, Node):
         return _kept_node(g, x, _strictly_inside(x, low, high))
+    if type(x) is np.ndarray and x.ndim:  # the mask of the zeros, in place, not negated
+        at_or_beyond = np.less_equal(x, low)
+        np.logical_or(at_or_beyond, np.greater_equal(x, high), out=at_or_beyond)
+        return dropped_where(g, at_or_beyond)
     return kept_where(g, _strictly_inside(x, low, high))
 
 
@@ -153,14 +171,22 @@ def _clipped_inside(x, bound):
 
 def beyond_band(x, lambd):
     """The mask of the entries of x outside the closed band [-lambd, lambd], or nan (raw data)."""
-    return ~((x >= -lambd) & (x <= lambd))
+    return ~in_band(x, lambd)
+
+
+def in_band(x, lambd):
+    """The mask of the entries of x in the closed band [-lambd, lambd] (not nan; raw data), made in one array."""
+    inside = np.greater_equal(x, -lambd)
+    if type(inside) is not np.ndarray:  # (0-d)
+        return inside & (x <= lambd)
+    return np.logical_and(inside, np.less_equal(x, lambd), out=inside)
 
 
 def _shrunk_rule(g, out, x, lambd):
     # 1 outside the closed band [-lambd, lambd] (and at nan), 0 in it: g there is 0 even if infinite
     if isinstance(x, Node):
         return _kept_node(g, x, beyond_band(x._data, lambd))
-    return kept_where(g, beyond_band(x, lambd))
+    return dropped_where(g, in_band(x, lambd))
 
 
 def _threshold_rule(g, out, x, threshold):
