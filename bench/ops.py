@@ -209,6 +209,22 @@ CASES = [
     Case("ELU", "128x1024", arrays(normal(128, 1024)), module(lambda: nn.ELU(), lambda t: t.nn.ELU())),
     Case("SELU", "128x1024", arrays(normal(128, 1024)), module(lambda: nn.SELU(), lambda t: t.nn.SELU())),
     Case(
+        "leaky_relu",
+        "128x1024",
+        arrays(normal(128, 1024)),
+        functional(F.leaky_relu, lambda t: t.nn.functional.leaky_relu),
+    ),
+    Case("sigmoid", "128x1024", arrays(normal(128, 1024)), functional(F.sigmoid, lambda t: t.sigmoid)),
+    Case("tanh", "128x1024", arrays(normal(128, 1024)), functional(F.tanh, lambda t: t.tanh)),
+    Case("silu", "128x1024", arrays(normal(128, 1024)), functional(F.silu, lambda t: t.nn.functional.silu)),
+    Case("softplus", "128x1024", arrays(normal(128, 1024)), functional(F.softplus, lambda t: t.nn.functional.softplus)),
+    Case(
+        "hardswish",
+        "128x1024",
+        arrays(normal(128, 1024, low=-5, high=5)),
+        functional(F.hardswish, lambda t: t.nn.functional.hardswish),
+    ),
+    Case(
         "gelu (exact)",
         "128x1024",
         arrays(normal(128, 1024)),
