@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .core import Node
 from .derivatives import recurrent as rec
 from .grad_mode import is_grad_enabled
 from .quiet import quiet
@@ -171,7 +172,12 @@ def lstm_sequence(
             hidden = np.multiply(o, tanh_cell, out=out[t])
         out[steps] = cell
     saved = (activations, cells, tanh_cells) if recording else None
-    node = Tensor._from_op(out, rec.lstm_sequence, tuple(parents), {"saved": saved, "reverse": bool(reverse)})
+    node = Tensor._from_op(
+        out,
+        rec.lstm_sequence,
+        tuple(parents),
+        {"saved": saved, "reverse": bool(reverse), "rebuilt": rebuilt_sequence_gradients},
+    )
     return node[:steps], node[0 if reverse else steps - 1], node[steps]
 
 
@@ -219,5 +225,38 @@ def gru_sequence(
             if hidden_n is not None:
                 hidden_n[t] = from_hidden[:, 2 * size :]
     saved = (activations, hidden_n) if recording else None
-    node = Tensor._from_op(out, rec.gru_sequence, tuple(parents), {"saved": saved, "reverse": bool(reverse)})
+    node = Tensor._from_op(
+        out,
+        rec.gru_sequence,
+        tuple(parents),
+        {"saved": saved, "reverse": bool(reverse), "rebuilt": rebuilt_sequence_gradients},
+    )
     return node, node[0 if reverse else steps - 1]
+
+
+def rebuilt_sequence_gradients(mode: str, g: Any, parents: tuple, reverse: bool) -> list:
+    """The gradients of the sequence node's parents, under create_graph: its steps recorded again from the parent
+    nodes and differentiated with create_graph, as the step-by-step graph would be."""
+    from .functional import grad  # (a gradient recorded as a graph)
+    from .tensor_functions import concatenate, linear, stack
+
+    projected, h0 = parents[0], parents[1]
+    c0 = parents[2] if mode == "LSTM" else None
+    w_hh = parents[3 if mode == "LSTM" else 2]
+    b_hh = parents[4 if mode == "LSTM" else 3] if len(parents) > (4 if mode == "LSTM" else 3) else None
+    steps = projected.shape[0]
+    hidden, cell = h0, c0
+    states = [None] * steps
+    for t in rec.sequence_order(steps, reverse):
+        from_hidden = linear(hidden, w_hh, b_hh)
+        if mode == "LSTM":
+            hidden, cell = lstm_cell(projected[t] + from_hidden, cell)
+        else:
+            hidden = gru_cell(projected[t], from_hidden, hidden)
+        states[t] = hidden
+    rebuilt = stack(states)
+    if mode == "LSTM":
+        rebuilt = concatenate([rebuilt, cell.reshape((1, *cell.shape))], axis=0)
+    wanted = [parent for parent in parents if isinstance(parent, Node) and parent.requires_grad]
+    found = iter(grad([rebuilt], wanted, grad_outputs=[g], create_graph=True, allow_unused=True)) if wanted else None
+    return [next(found) if isinstance(parent, Node) and parent.requires_grad else None for parent in parents]

@@ -158,10 +158,12 @@ gru_cell = Op("gru_cell", _gru_rule, joint=True)
 # the cell state's, each step makes dA_t (the gate pre-activations' gradient), then dh' = dA_t W_hh. The gradients of
 # W_hh and b_hh are sums over the steps, taken after the loop as one product dA^T H' and one column sum, and dP is
 # dA itself. Under create_graph the rule records the steps again from its input nodes (``linear``, ``lstm_cell`` /
-# ``gru_cell``) and differentiates that graph, so derivatives of every order follow the step-by-step ones.
+# ``gru_cell``) and differentiates that graph, so derivatives of every order follow the step-by-step ones: that is
+# :func:`autograd.recurrent_cells.rebuilt_sequence_gradients`, which the node's attrs carry (``rebuilt``), as the
+# recording functions it needs live there.
 
 
-def _sequence_order(steps, reverse):
+def sequence_order(steps, reverse):
     return range(steps - 1, -1, -1) if reverse else range(steps)
 
 
@@ -184,35 +186,6 @@ def _recurrent_weight_gradients(d_gates, hidden, start, reverse, size, needs):
     if needs[1]:
         d_bias = d_gates.reshape(steps * batch, -1).sum(axis=0)
     return d_weight, d_bias
-
-
-def _rebuilt_sequence_gradients(mode, g, parents, reverse):
-    """The gradients of the sequence node's parents, under create_graph: its steps recorded again from the parent
-    nodes and differentiated with create_graph, as the step-by-step graph would be."""
-    from ..functional import grad  # (a gradient recorded as a graph)
-    from ..recurrent_cells import gru_cell, lstm_cell
-    from ..tensor_functions import concatenate, linear, stack
-
-    projected, h0 = parents[0], parents[1]
-    c0 = parents[2] if mode == "LSTM" else None
-    w_hh = parents[3 if mode == "LSTM" else 2]
-    b_hh = parents[4 if mode == "LSTM" else 3] if len(parents) > (4 if mode == "LSTM" else 3) else None
-    steps = projected.shape[0]
-    hidden, cell = h0, c0
-    states = [None] * steps
-    for t in _sequence_order(steps, reverse):
-        from_hidden = linear(hidden, w_hh, b_hh)
-        if mode == "LSTM":
-            hidden, cell = lstm_cell(projected[t] + from_hidden, cell)
-        else:
-            hidden = gru_cell(projected[t], from_hidden, hidden)
-        states[t] = hidden
-    rebuilt = stack(states)
-    if mode == "LSTM":
-        rebuilt = concatenate([rebuilt, cell.reshape((1, *cell.shape))], axis=0)
-    wanted = [parent for parent in parents if isinstance(parent, Node) and parent.requires_grad]
-    found = iter(grad([rebuilt], wanted, grad_outputs=[g], create_graph=True, allow_unused=True)) if wanted else None
-    return [next(found) if isinstance(parent, Node) and parent.requires_grad else None for parent in parents]
 
 
 def _lstm_sequence_gradients(g, out, parents, saved, reverse, needs):
@@ -255,7 +228,7 @@ def _lstm_sequence_gradients(g, out, parents, saved, reverse, needs):
     d_cell = np.array(g[steps], dtype=dtype)
     w = np.asarray(w_hh, dtype=dtype)
     scratch = np.empty((batch, size), dtype=dtype)
-    order = list(_sequence_order(steps, not reverse))  # the pass's steps, last first
+    order = list(sequence_order(steps, not reverse))  # the pass's steps, last first
     for position, t in enumerate(order):
         if position:
             d_hidden = d_gates[order[position - 1]].reshape(batch, width) @ w
@@ -300,7 +273,7 @@ def _gru_sequence_gradients(g, out, parents, saved, reverse, needs):
     d_from_hidden = np.empty((steps, batch, 3, size), dtype=dtype)
     w = np.asarray(w_hh, dtype=dtype)
     d_hidden = None
-    order = list(_sequence_order(steps, not reverse))  # the pass's steps, last first
+    order = list(sequence_order(steps, not reverse))  # the pass's steps, last first
     for t in order:
         if d_hidden is None:
             d_hidden = np.array(g[t], dtype=dtype)
@@ -319,9 +292,9 @@ def _gru_sequence_gradients(g, out, parents, saved, reverse, needs):
 
 
 def _sequence_rule(mode, gradients):
-    def rule(g, out, *parents, saved, reverse):
-        if any(isinstance(x, Node) for x in (g, out, *parents)):
-            return _rebuilt_sequence_gradients(mode, g, parents, reverse)
+    def rule(g, out, *parents, saved, reverse, rebuilt):
+        if any(isinstance(x, Node) for x in (g, out, *parents)):  # create_graph: the steps recorded again
+            return rebuilt(mode, g, parents, reverse)
         return gradients(g, out, parents, saved, reverse, [True] * len(parents))
 
     def accumulate(pending, g, parents, out, owned, attrs):

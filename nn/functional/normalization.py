@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, standardize
+from autograd import ShapeError, Tensor, from_numpy, standardize
 from autograd.accumulation import float16_via_float32
 from autograd.shape_errors import ArgumentRangeError, is_integer
 from autograd.standardization import affine_normalize, standardize_affine, standardize_with_statistics
@@ -187,7 +187,7 @@ def _fusable(x: Tensor, weight: Any, bias: Any) -> tuple[Tensor | None, Tensor |
         data = value._data if isinstance(value, Tensor) else value
         if value is not None and (not isinstance(data, np.ndarray) or data.dtype.kind != "f"):
             return None
-        fused.append(value if value is None or isinstance(value, Tensor) else Tensor._make(value))
+        fused.append(value if value is None or isinstance(value, Tensor) else from_numpy(value))
     return fused[0], fused[1]
 
 
