@@ -53,27 +53,33 @@ def test_conv2d_matches_torch_values_and_gradients(kernel, stride, padding, dila
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
 
 
-# The one-group input gradient runs channels-last (HWNC) or as the NCHW fold of W^T g, by the input's channels, the
-# kernel and the output plane (derivatives.conv._channels_last_is_faster): both sides of the choice, odd sizes too.
+# The one-group input gradient runs channels-last (HWNC) or as the NCHW fold of W^T g, as
+# derivatives.conv._channels_last_is_faster picks: each geometry is run both ways (odd sizes, uneven kernels and
+# strides, dilation, LeNet's second layer) and each must give torch's gradients.
+@pytest.mark.parametrize("channels_last", [True, False])
 @pytest.mark.parametrize(
     ("channels", "kernel", "size", "stride", "padding", "dilation"),
     [
-        (3, 3, 32, 1, 1, 1),  # few channels: NCHW
-        (9, 3, 32, 1, 1, 1),  # a 32x32 output plane: NCHW
-        (9, 3, 23, 1, 0, 1),  # odd, under 512 outputs a plane: HWNC
-        (9, 3, 31, 2, 1, 1),  # stride 2, odd: HWNC
-        (9, 5, 27, 1, 2, 1),  # 5x5: HWNC
-        (3, 5, 27, 1, 2, 1),  # 5x5, few channels: NCHW
-        (8, 3, 30, 1, 2, 2),  # dilated, 30x30 plane: NCHW
-        (8, (3, 1), 25, (1, 2), (1, 0), 1),  # uneven kernel and stride
-        (6, 5, 12, 1, 0, 1),  # LeNet's second layer, 5x5 on an 8x9 plane, 6 channels: HWNC
-        (2, 5, 11, 1, 0, 1),  # 5x5 on a small plane, 2 channels: HWNC
-        (6, 3, 13, 1, 1, 1),  # 3x3, 6 channels, a 13x14 plane: HWNC
+        (3, 3, 32, 1, 1, 1),
+        (9, 3, 32, 1, 1, 1),
+        (9, 3, 23, 1, 0, 1),
+        (9, 3, 31, 2, 1, 1),
+        (9, 5, 27, 1, 2, 1),
+        (3, 5, 27, 1, 2, 1),
+        (8, 3, 30, 1, 2, 2),
+        (8, (3, 1), 25, (1, 2), (1, 0), 1),
+        (6, 5, 12, 1, 0, 1),
+        (2, 5, 11, 1, 0, 1),
+        (6, 3, 13, 1, 1, 1),
+        (5, 1, 9, 2, 0, 1),
     ],
 )
 def test_one_group_conv2d_input_gradient_matches_torch_on_both_layouts(
-    channels, kernel, size, stride, padding, dilation
+    channels, kernel, size, stride, padding, dilation, channels_last, monkeypatch
 ):
+    from autograd.derivatives import conv as cv
+
+    monkeypatch.setattr(cv, "_channels_last_is_faster", lambda *shapes: channels_last)
     rng = np.random.default_rng(channels * size)
     kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
     arrays = [rng.standard_normal((2, channels, size, size + 1)), rng.standard_normal((4, channels, kh, kw))]
@@ -82,6 +88,31 @@ def test_one_group_conv2d_input_gradient_matches_torch_on_both_layouts(
     expected = TF.conv2d(*theirs, stride=stride, padding=padding, dilation=dilation)
     upstream = rng.standard_normal(expected.shape)
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-10, "atol": 1e-10})
+
+
+# Which path runs, for shapes timed on one thread (HWNC / fold ms, float32, result made contiguous): the stride-2
+# 3x3 convolution of bench/ops.py, 32x64x32x32 -> 64 (21.8 / 14.0); 32x32x32x32 -> 32 stride 2 (10.3 / 5.8); 1x1
+# kernels (fold: one copy; HWNC 2-10x slower); LeNet's second layer, 64x6x12x12 5x5 -> 16 (HWNC 1.8x faster); 5x5
+# stride 2 over 32x64x32x32 -> 64 (43 / 48); 3x3 over 16x64x14x14 -> 16 (1.27 / 3.0).
+@pytest.mark.parametrize(
+    ("x_shape", "weight_shape", "stride", "padding", "channels_last"),
+    [
+        ((32, 64, 32, 32), (64, 64, 3, 3), 2, 1, False),
+        ((32, 32, 32, 32), (32, 32, 3, 3), 2, 1, False),
+        ((32, 64, 14, 14), (64, 64, 1, 1), 1, 0, False),
+        ((64, 6, 12, 12), (16, 6, 5, 5), 1, 0, True),
+        ((32, 64, 32, 32), (64, 64, 5, 5), 2, 2, True),
+        ((16, 64, 14, 14), (16, 64, 3, 3), 1, 1, True),
+    ],
+)
+def test_one_group_input_gradient_takes_the_faster_layout(x_shape, weight_shape, stride, padding, channels_last):
+    from autograd.derivatives import conv as cv
+    from nn.functional import conv_output_size
+
+    out_shape = (x_shape[0], weight_shape[0]) + tuple(
+        conv_output_size(size, k, padding, stride) for size, k in zip(x_shape[2:], weight_shape[2:])
+    )
+    assert cv._channels_last_is_faster(x_shape, weight_shape, out_shape, (stride, stride)) is channels_last
 
 
 def test_conv2d_matches_torch_in_float32():
