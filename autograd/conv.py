@@ -216,7 +216,8 @@ def conv2d(
     out[n, o] = bias[o] + W_o . im2col(x)[n, group of o]: one (batched) matrix product of the
     weights with the im2col matrix (N, G, C_in/G*kh*kw, H_out*W_out), whose result is already
     in NCHW order (no transpose around the product). The im2col matrix is kept for the weight
-    gradient when the weights need one. Arguments are checked by ``nn.functional.conv2d``;
+    gradient when the weights need one, unless it is large (``im2col_in_chunks``): then it is built, multiplied
+    and rebuilt by the weight gradient a few samples at a time. Arguments are checked by ``nn.functional.conv2d``;
     here only that the shapes fit.
     """
     _check_image(x, "conv2d")
@@ -225,7 +226,8 @@ def conv2d(
         raise ShapeError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
     geometry = _geometry((kh, kw), stride, padding, dilation, "conv2d")
     windows = unfold_array(x._data, *geometry)
-    data, cols = quietly(cv.correlate, windows, weight._data, groups)
+    in_chunks = cv.im2col_in_chunks(windows.shape, windows.dtype, geometry[1], geometry[3], groups)
+    data, cols = quietly(cv.correlate, windows, weight._data, groups, in_chunks)
     parents: tuple[Tensor, ...] = (x, weight)
     if bias is not None:
         data += bias._data.reshape(c_out, 1, 1)

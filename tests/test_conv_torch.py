@@ -6,6 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Tensor
@@ -123,6 +124,74 @@ def test_conv2d_matches_torch_in_float32():
     assert out.dtype == np.float32
     upstream = rng.standard_normal(tuple(expected.shape)).astype(np.float32)
     _compare(out, expected, upstream, ours, theirs, {"rtol": 1e-4, "atol": 1e-4})
+
+
+# A large one-group stride-1 conv2d builds its im2col matrix a few samples at a time (derivatives.conv.im2col_in_chunks)
+# and its weight gradient rebuilds it chunk by chunk: forced here on a small batch of 5 in chunks of 2, 2 and 1.
+@pytest.mark.parametrize("dtype, tolerance", [(np.float32, 1e-4), (np.float64, 1e-10)])
+@pytest.mark.parametrize("padding, bias", [((1, 1), True), ((0, 0), False), ((2, 0), True)])
+def test_conv2d_im2col_in_chunks_with_a_short_last_chunk_matches_torch(dtype, tolerance, padding, bias, monkeypatch):
+    from autograd.derivatives import conv as cv
+
+    x_shape, weight_shape = (5, 3, 7, 6), (4, 3, 3, 2)
+    sample = 3 * 3 * 2 * (7 + 2 * padding[0] - 2) * (6 + 2 * padding[1] - 1)  # im2col entries per sample
+    monkeypatch.setattr(cv, "_IM2COL_CHUNKED_ABOVE_BYTES", 0)
+    monkeypatch.setattr(cv, "_IM2COL_CHUNK_BYTES", 2 * sample * np.dtype(dtype).itemsize)
+    chunks = []
+    original = cv._im2col_chunks
+    monkeypatch.setattr(cv, "_im2col_chunks", lambda *a: ((s, chunks.append(len(c)) or c) for s, c in original(*a)))
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(weight_shape).astype(dtype)]
+    if bias:
+        arrays.append(rng.standard_normal(4).astype(dtype))
+    ours, theirs = _ours_and_torchs(arrays)
+    out, expected = F.conv2d(*ours, padding=padding), TF.conv2d(*theirs, padding=padding)
+    assert chunks == [2, 2, 1] and out.dtype == dtype
+    upstream = rng.standard_normal(tuple(expected.shape)).astype(dtype)
+    _compare(out, expected, upstream, ours, theirs, {"rtol": tolerance, "atol": tolerance})
+    assert chunks == [2, 2, 1] * 2  # the weight gradient rebuilt the same chunks
+
+
+def test_conv2d_im2col_in_chunks_keeps_second_derivatives_of_torch(monkeypatch):
+    from autograd.derivatives import conv as cv
+
+    monkeypatch.setattr(cv, "_IM2COL_CHUNKED_ABOVE_BYTES", 0)
+    monkeypatch.setattr(cv, "_IM2COL_CHUNK_BYTES", 1)  # one sample a chunk
+    rng = np.random.default_rng(6)
+    ours, theirs = _ours_and_torchs([rng.standard_normal((3, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))])
+    upstream = rng.standard_normal((3, 3, 5, 5))
+    (mine,) = ag.grad(F.conv2d(*ours, padding=1), [ours[1]], Tensor(upstream), create_graph=True)
+    (reference,) = torch.autograd.grad(
+        TF.conv2d(*theirs, padding=1), [theirs[1]], torch.tensor(upstream), create_graph=True
+    )
+    np.testing.assert_allclose(mine.data, reference.detach().numpy(), rtol=1e-10, atol=1e-10)
+    (mine_x,) = ag.grad((mine * mine).sum(), [ours[0]])
+    (reference_x,) = torch.autograd.grad((reference * reference).sum(), [theirs[0]])
+    np.testing.assert_allclose(mine_x.data, reference_x.numpy(), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "x_shape, weight_shape, dtype, stride, in_chunks",
+    [
+        ((32, 64, 32, 32), (64, 64, 3, 3), np.float32, 1, True),  # bench/ops.py conv2d 3x3: 75 MB
+        ((64, 32, 28, 28), (64, 32, 3, 3), np.float32, 1, True),  # 58 MB
+        ((64, 32, 28, 28), (64, 32, 3, 3), np.float64, 1, True),  # 116 MB
+        ((16, 64, 32, 32), (64, 64, 3, 3), np.float32, 1, False),  # 38 MB: a tie
+        ((32, 64, 32, 32), (64, 64, 3, 3), np.float32, 2, False),  # stride 2: 19 MB
+        ((16, 32, 32, 32), (32, 32, 3, 3), np.float64, 1, False),  # bench/ops.py conv2d 3x3 float64: 38 MB
+        ((32, 1, 28, 28), (8, 1, 3, 3), np.float32, 1, False),  # bench/users_path.py small CNN
+        ((64, 1, 28, 28), (6, 1, 5, 5), np.float32, 1, False),  # LeNet
+        ((64, 6, 12, 12), (16, 6, 5, 5), np.float32, 1, False),
+    ],
+)
+def test_conv2d_builds_only_large_im2col_matrices_in_chunks(x_shape, weight_shape, dtype, stride, in_chunks):
+    from autograd.derivatives import conv as cv
+    from nn.functional import conv_output_size
+
+    padding = weight_shape[2] // 2 if x_shape[2] > 12 else 0
+    out = [conv_output_size(size, k, padding, stride) for size, k in zip(x_shape[2:], weight_shape[2:])]
+    windows_shape = tuple(x_shape[:2]) + tuple(out) + tuple(weight_shape[2:])
+    assert cv.im2col_in_chunks(windows_shape, dtype, (stride, stride), (1, 1), 1) is in_chunks
 
 
 GROUP_GRID = list(

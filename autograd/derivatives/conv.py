@@ -70,21 +70,87 @@ def _im2col(x, kernel_size, stride, padding, dilation, groups):
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c // groups * kh * kw, out_h * out_w)
 
 
-def correlate(windows, weight, groups):
+def correlate(windows, weight, groups, in_chunks=False):
     """The convolution of the windows ``(N, C_in, H_out, W_out, kh, kw)`` of a (padded) input with ``weight``
     ``(C_out, C_in / G, kh, kw)`` in ``groups`` G, on arrays: ``(out, cols)``, out ``(N, C_out, H_out, W_out)``.
 
     out[n, o] = W_o . cols[n, group of o], one batched matrix product of the weights as (G, C_out/G, C_in/G*kh*kw)
     with the im2col matrix cols (N, G, C_in/G*kh*kw, H_out*W_out), whose result is already in NCHW order; cols is
-    None for a depthwise convolution (:func:`depthwise_forward`, no im2col copy).
+    None for a depthwise convolution (:func:`depthwise_forward`, no im2col copy) and ``in_chunks``
+    (:func:`im2col_in_chunks`: cols built a few samples at a time and not kept).
     """
     n, c, out_h, out_w, kh, kw = windows.shape
     c_out, c_group = weight.shape[:2]
     if is_depthwise(weight.shape, groups):
         return depthwise_forward(windows, weight), None
+    if in_chunks:
+        return _correlate_in_chunks(windows, weight, groups), None
     cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, c_group * kh * kw, out_h * out_w)
     data = np.matmul(weight.reshape(groups, c_out // groups, c_group * kh * kw), cols)
     return data.reshape(n, c_out, out_h, out_w), cols
+
+
+# A large im2col matrix costs more to materialise (a fresh array of tens of MB: page faults on first touch) than to
+# build a few samples at a time into one reused buffer: the forward multiplies each chunk as it is built and keeps
+# nothing, and the weight gradient rebuilds the chunks (sum over chunks of g_n cols_n^T). Measured forward + weight
+# gradient on one thread, 3x3 stride 1 padding 1 (whole matrix -> in chunks, ms): float32 64x32x28x28 -> 64 (58 MB)
+# 44-48 -> 38-40, 32x64x32x32 -> 64 (75 MB) 57-60 -> 48-54, 16x32x56x56 -> 32 (58 MB) 32-35 -> 29-30; float64
+# 64x32x28x28 (116 MB) 93-96 -> 75-77, 32x64x32x32 (151 MB) 115 -> 93-102. At 38 MB and below it is a tie or a loss
+# (float32 16x64x32x32 24-25 -> 25-27, 32x32x28x28 -> 32 12.3 -> 13.3-13.9, LeNet's and the small CNN's 1-6 MB
+# 1.1-2x slower); 1 to 8 samples a chunk are within noise of each other. Measured for one group, stride 1 and
+# dilation 1 only, so only those take it.
+_IM2COL_CHUNKED_ABOVE_BYTES = 48 << 20
+_IM2COL_CHUNK_BYTES = 2 << 20
+
+
+def im2col_in_chunks(windows_shape, dtype, stride, dilation, groups):
+    """Whether conv2d builds the im2col matrix of windows ``(N, C_in, H_out, W_out, kh, kw)`` of ``dtype`` a few
+    samples at a time (:func:`_correlate_in_chunks`): one group, stride 1, dilation 1 and more than 48 MB of it."""
+    size = int(np.prod(windows_shape)) * np.dtype(dtype).itemsize
+    return groups == 1 and stride == (1, 1) and dilation == (1, 1) and size > _IM2COL_CHUNKED_ABOVE_BYTES
+
+
+def _im2col_chunks(windows, groups, dtype):
+    """(start, cols) for each run of a few samples of the windows ``(N, C_in, H_out, W_out, kh, kw)``, cols their
+    im2col matrix (n_chunk, G, C_in/G*kh*kw, H_out*W_out) of ``dtype`` in one buffer of about 2 MB reused by every
+    chunk (each cols is overwritten by the next)."""
+    n, c, out_h, out_w, kh, kw = windows.shape
+    sample_bytes = max(1, c * kh * kw * out_h * out_w * np.dtype(dtype).itemsize)
+    chunk = max(1, min(n, _IM2COL_CHUNK_BYTES // sample_bytes))
+    buffer = np.empty((chunk, c, kh, kw, out_h, out_w), dtype=dtype)
+    for start in range(0, n, chunk):
+        part = windows[start : start + chunk]
+        cols = buffer[: len(part)]
+        np.copyto(cols, part.transpose(0, 1, 4, 5, 2, 3))
+        yield start, cols.reshape(len(part), groups, c // groups * kh * kw, out_h * out_w)
+
+
+def _correlate_in_chunks(windows, weight, groups):
+    """:func:`correlate`'s out = W3 @ cols with cols built and multiplied a few samples at a time."""
+    n, c, out_h, out_w, kh, kw = windows.shape
+    c_out, c_group = weight.shape[:2]
+    weight3 = weight.reshape(groups, c_out // groups, c_group * kh * kw)
+    out = np.empty((n, groups, c_out // groups, out_h * out_w), dtype=np.result_type(windows, weight))
+    for start, cols in _im2col_chunks(windows, groups, windows.dtype):
+        np.matmul(weight3, cols, out=out[start : start + len(cols)])
+    return out.reshape(n, c_out, out_h, out_w)
+
+
+def _weight_gradient_in_chunks(g, windows, weight_shape, groups):
+    """dL/dW = sum over the batch of g_n cols_n^T (as W3), the im2col matrix rebuilt a few samples at a time."""
+    n, c, out_h, out_w, kh, kw = windows.shape
+    c_out = weight_shape[0]
+    g4 = g.reshape(n, groups, c_out // groups, out_h * out_w)
+    dtype = np.result_type(g, windows)
+    grad = np.zeros((groups, c_out // groups, c // groups * kh * kw), dtype=dtype)
+    products = None
+    for start, cols in _im2col_chunks(windows, groups, windows.dtype):
+        if products is None:
+            products = np.empty((len(cols),) + grad.shape, dtype=dtype)
+        part = products[: len(cols)]
+        np.matmul(g4[start : start + len(cols)], cols.swapaxes(-1, -2), out=part)
+        grad += part.sum(axis=0)
+    return grad.reshape(weight_shape)
 
 
 def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
@@ -190,6 +256,9 @@ def _conv_rule_weight(g, out, x, weight, bias=None, *, stride, padding, dilation
     if type(g) is np.ndarray and type(x) is np.ndarray and is_depthwise(weight.shape, groups):
         windows = unfold_array(x, weight.shape[2:], stride, padding, dilation)
         return depthwise_weight_gradient(g, windows, weight.shape)
+    if type(x) is np.ndarray and cols is None:  # the forward built im2col in chunks (im2col_in_chunks)
+        windows = unfold_array(x, weight.shape[2:], stride, padding, dilation)
+        return _weight_gradient_in_chunks(g, windows, weight.shape, groups)
     c_out = weight.shape[0]
     columns = sm.saved_unless_node(x, cols, lambda x: _im2col(x, weight.shape[2:], stride, padding, dilation, groups))
     g4 = g.reshape(x.shape[0], groups, c_out // groups, out.shape[2] * out.shape[3])
