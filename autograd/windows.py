@@ -183,13 +183,11 @@ def fold_array(
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     height, width = output_size
     padded_shape = (n, c, height + 2 * ph, width + 2 * pw)
-    if (sh, sw) == (kh, kw) and (dh, dw) == (1, 1):  # windows tile the image: one transposed copy
-        tiles = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, out_h * kh, out_w * kw)
-        if tiles.shape == padded_shape:
-            padded = tiles
-        else:
-            padded = np.zeros(padded_shape, dtype=windows.dtype)
-            padded[:, :, : out_h * kh, : out_w * kw] = tiles
+    if (sh, sw) == (kh, kw) and (dh, dw) == (1, 1):  # windows tile the image: one transposed copy into it
+        covered = (out_h * kh, out_w * kw) == padded_shape[2:]
+        padded = (np.empty if covered else np.zeros)(padded_shape, dtype=windows.dtype)
+        tiles = padded[:, :, : out_h * kh, : out_w * kw].reshape(n, c, out_h, kh, out_w, kw)  # (a view: axes split)
+        tiles[...] = windows.transpose(0, 1, 2, 4, 3, 5)
     else:
         padded = np.zeros(padded_shape, dtype=windows.dtype)
         rows_span, cols_span = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
@@ -198,6 +196,8 @@ def fold_array(
                 rows = slice(a * dh, a * dh + rows_span, sh)
                 cols = slice(b * dw, b * dw + cols_span, sw)
                 padded[:, :, rows, cols] += windows[:, :, :, :, a, b]
+    if not (ph or pw):  # the whole array, not a full-slice view of it (a leaf's .grad would copy a view)
+        return padded
     return padded[:, :, ph : ph + height, pw : pw + width]
 
 

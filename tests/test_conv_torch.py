@@ -311,6 +311,20 @@ def test_unfold_and_fold_match_torch_layout_values_and_gradients(kernel, dilatio
     _compare(out, folded, rng.standard_normal((2, 3, 7, 6)), ours, theirs, {"rtol": 1e-12, "atol": 1e-12})
 
 
+@pytest.mark.parametrize(
+    "size, kernel, stride", [((7, 6), (3, 2), (1, 1)), ((8, 6), (2, 2), (2, 2)), ((9, 7), (2, 3), (2, 3))]
+)
+def test_fold_without_padding_gives_torchs_values_in_a_fresh_contiguous_array(size, kernel, stride):
+    from autograd.windows import fold_array
+
+    out_h, out_w = [(s - k) // st + 1 for s, k, st in zip(size, kernel, stride)]
+    windows = np.random.default_rng(7).standard_normal((2, 3, out_h, out_w) + kernel)
+    folded = fold_array(windows, size, kernel, stride, (0, 0), (1, 1))
+    columns = torch.tensor(windows.transpose(0, 1, 4, 5, 2, 3).reshape(2, -1, out_h * out_w))
+    np.testing.assert_array_equal(folded, TF.fold(columns, size, kernel, stride=stride).numpy())
+    assert folded.base is None and folded.flags.c_contiguous  # a leaf takes it as its .grad without a copy
+
+
 ILLEGAL_GEOMETRY = [
     ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), stride=0)),
     ("conv2d", lambda f, x, w: f.conv2d(x, w((2, 3, 3, 3)), padding=-1)),
