@@ -150,6 +150,32 @@ def exponential_linear(x: np.ndarray, alpha: float, divisor: float = 1.0) -> np.
     return positive
 
 
+def two_valued(mask: np.ndarray, if_true: float, if_false: float, dtype: Any) -> np.ndarray:
+    """An array of ``dtype`` (a float dtype) that is ``if_true`` where ``mask`` (a bool array, not 0-d) holds and
+    ``if_false`` elsewhere, without a choice per entry: the bits of if_false plus ``mask`` times (if_true's bits -
+    if_false's), as unsigned integers (the difference wraps, and so does the sum, back to if_true's bits), in two
+    passes. A product with a factor 1 or s made so is exactly x or x * s, inf, nan and the sign of zero included
+    (x * 1 is x), in three passes besides the mask's, where a select of x and x * s took six."""
+    dtype = np.dtype(dtype)
+    unsigned = np.dtype(f"u{dtype.itemsize}")
+    true_bits, false_bits = (int(np.array(value, dtype=dtype).view(unsigned)) for value in (if_true, if_false))
+    bits = np.multiply(mask, unsigned.type((true_bits - false_bits) % (1 << (8 * dtype.itemsize))), dtype=unsigned)
+    bits += unsigned.type(false_bits)
+    return bits.view(dtype)
+
+
+def leaky_linear(x: np.ndarray, slope: float) -> np.ndarray:
+    """x where x > 0, else x * slope (leaky_relu's forward), of a float array: x times a factor 1 where x > 0 and
+    ``slope`` elsewhere (:func:`two_valued`), written into the factor's array. x * 1 is x, so the values are a
+    select's bit for bit (-0.0, nan and a product that underflows included), for every slope, negative and 0 too,
+    and nothing overflows where x > 0 (x * slope is not formed there)."""
+    if x.ndim == 0:  # (a comparison of a 0-d array gives a numpy bool, which has no view)
+        return leaky_linear(x.reshape(1), slope).reshape(())
+    factor = two_valued(np.greater(x, 0), 1, slope, x.dtype)
+    with np.errstate(over="ignore"):  # (x * slope may overflow to inf silently, as torch's)
+        return np.multiply(x, factor, out=factor)
+
+
 def numpy_scalar(function: Any, *args: Any) -> float:
     """Evaluate a numpy ufunc on float64 scalars, silently, for IEEE edge cases."""
     with np.errstate(all="ignore"):

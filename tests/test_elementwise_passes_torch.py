@@ -117,3 +117,19 @@ def test_clips_and_shrinks_match_torch_bit_for_bit_on_edge_values_and_gradients(
     ours, theirs = PIECEWISE_LINEAR[name]
     # at nan these pass the gradient (torch's scalar rules; its vectorised ones give 0 in whole SIMD blocks)
     _check(ours, theirs, dtype, exact=True, gradient_at_nan=False)
+
+
+LEAKY = {
+    "leaky_relu": (F.leaky_relu, TF.leaky_relu),
+    "leaky_relu(0.2)": (lambda t: F.leaky_relu(t, 0.2), lambda t: TF.leaky_relu(t, 0.2)),
+    "leaky_relu(0)": (lambda t: F.leaky_relu(t, 0.0), lambda t: TF.leaky_relu(t, 0.0)),
+    "leaky_relu(-0.3)": (lambda t: F.leaky_relu(t, -0.3), lambda t: TF.leaky_relu(t, -0.3)),
+    "leaky_relu(3)": (lambda t: F.leaky_relu(t, 3.0), lambda t: TF.leaky_relu(t, 3.0)),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(LEAKY))
+def test_leaky_relu_matches_torch_bit_for_bit_on_edge_values_and_gradients(name, dtype):
+    ours, theirs = LEAKY[name]
+    _check(ours, theirs, dtype, exact=True)

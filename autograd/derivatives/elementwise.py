@@ -219,8 +219,13 @@ def _smooth_l1_terms_rule(g, out, x, beta):
 
 
 def _leaky_relu_rule(g, out, x, alpha):
+    # g where x > 0, else g alpha (at nan too, as torch's leaky_relu_backward); on raw arrays g times a factor 1 or
+    # alpha (sm.two_valued), in the factor's array: g * 1 is g, inf and nan included, so the same values as a select
     if isinstance(x, Node):
         return g * flat_of(x, where(x._data > 0, 1.0, alpha))
+    if _same_float_arrays(g, x):
+        factor = sm.two_valued(np.greater(x, 0), 1, alpha, x.dtype)
+        return np.multiply(g, factor, out=factor)
     return where(x > 0, g, g * alpha)
 
 
@@ -254,17 +259,13 @@ def _elu_slope_times(g: np.ndarray, x: np.ndarray, alpha: float) -> np.ndarray:
     """_elu_rule on raw arrays, the same values in fewer passes: e = e^fmin(x, 0) is e^x where x <= 0 and 1 where
     x > 0 or nan (fmin takes 0 over nan), so for alpha = 1 the rule is g e (g * 1 is g, inf and nan included). For
     another alpha, g is first multiplied by a factor alpha where x <= 0 and 1 elsewhere, made from the mask's bits
-    (1 * (a - b) + b of the two floats' bits, as unsigned integers), as the rule's (g alpha) e, not a select."""
+    (sm.two_valued), as the rule's (g alpha) e, not a select."""
     slope = np.fmin(x, 0)
     np.exp(slope, out=slope)
     if alpha == 1:
         return np.multiply(g, slope, out=slope)
-    unsigned = np.uint32 if x.dtype.itemsize == 4 else np.uint64
-    one, scale = (int(np.array(value, dtype=x.dtype).view(unsigned)) for value in (1, alpha))
-    factor = np.less_equal(x, 0).astype(unsigned)
-    factor *= unsigned((scale - one) % (1 << (8 * x.dtype.itemsize)))  # (wraps, as the sum below)
-    factor += unsigned(one)
-    scaled = np.multiply(g, factor.view(x.dtype))
+    scaled = sm.two_valued(np.less_equal(x, 0), alpha, 1, x.dtype)
+    np.multiply(g, scaled, out=scaled)
     return np.multiply(scaled, slope, out=scaled)
 
 
