@@ -887,9 +887,11 @@ class Tensor(
 
     @float16_via_float32
     def silu(self) -> Tensor:
-        """x * sigmoid(x), one node; d/dx = s + x s (1 - s), finite for every incoming gradient at finite x."""
+        """x * sigmoid(x), one node; d/dx = s + x s (1 - s), finite for every incoming gradient at finite x. The node
+        keeps s = sigmoid(x) for its rule (as gelu keeps its cdf), which then takes no exp."""
         data = self._floating_data()
-        return self._unary(ew.silu, quietly(np.multiply, data, shared_math.sigmoid(data)))  # (-inf * 0 is nan)
+        s = shared_math.sigmoid(data)
+        return self._unary(ew.silu, quietly(np.multiply, data, s), {"sigmoid": s})  # (-inf * 0 is nan)
 
     @float16_via_float32
     def mish(self) -> Tensor:

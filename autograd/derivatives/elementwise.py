@@ -292,12 +292,20 @@ def _celu_rule(g, out, x, alpha):
     return where(xd <= 0, g * sm.exp(where(xd < 0, x, flat_of(x, 0.0)) / alpha), g)
 
 
-def _silu_rule(g, out, x):
+def _silu_rule(g, out, x, sigmoid=None):
     # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x), as torch's silu_backward. x multiplies s (1 - s), which is 0
     # where x is near the dtype's largest value, before g does: the composite x * sigmoid(x) formed g * x first,
     # which overflows there for |g| > 1 (inf * 0 = nan; torch's gradient is g). Grouped as torch's,
-    # s (1 + x (1 - s)), whose roundings it matches, and whose sign at x << 0 (s = 0) is x's: -0.0, as torch's
-    s = sm.sigmoid(x)
+    # s (1 + x (1 - s)), whose roundings it matches, and whose sign at x << 0 (s = 0) is x's: -0.0, as torch's.
+    # s is the forward's (a Tensor's node keeps it; rebuilt from x under create_graph, so it differentiates again);
+    # on raw arrays the factor is formed in one buffer, in the same order
+    s = sm.sigmoid(x) if sigmoid is None else sm.saved_unless_node(x, sigmoid, sm.sigmoid)
+    if _same_float_arrays(g, x) and _same_float_arrays(s, x):
+        factor = np.subtract(1, s)
+        factor *= x
+        factor += 1
+        factor *= s
+        return np.multiply(g, factor, out=factor)
     return g * (s * (1 + x * (1 - s)))
 
 
