@@ -5,7 +5,8 @@ smooth-L1 losses built on it, and the shrinkages that keep what the clip removes
 passes through) and 0 at and beyond the bounds: torch's hardtanh (relu6 is clipped_inside(x, 0, 6)).
 ``hard_shrunk(x, lambd)`` is x where |x| > lambd (or nan), +0 elsewhere, and ``soft_shrunk(x, lambd)`` is
 x - clip(x, -lambd, lambd) (x -+ lambd beyond the band, +0 in it); both have slope 1 outside the closed band
-[-lambd, lambd] and at nan, 0 in it (torch's hardshrink and softshrink). With
+[-lambd, lambd] and at nan, 0 in it (torch's hardshrink and softshrink). ``hard_swished(x)`` is torch's hardswish,
+x clip(x + 3, 0, 6) / 6, with slope 0, x / 3 + 1/2 and 1 on its three pieces. With
 d = prediction - target, m = d clipped to [-b, b] (b: the Huber loss's delta, the smooth-L1 loss's beta):
 
 * huber(d; delta) = m (d - m / 2): 0.5 d^2 where |d| <= delta, delta (|d| - delta / 2) beyond;
@@ -32,6 +33,7 @@ __all__ = [
     "clipped_inside",
     "floating_data",
     "hard_shrunk",
+    "hard_swished",
     "huber_terms",
     "smooth_l1_terms",
     "soft_shrunk",
@@ -51,6 +53,22 @@ def clipped_inside(x: Tensor, low: float, high: float) -> Tensor:
     inside and at nan, 0 at and beyond the bounds (also for an infinite or nan incoming gradient, as torch's)."""
     data = np.clip(floating_data(x, "clipped_inside"), low, high)
     return Tensor._from_op(data, ew.clipped_inside, (x,), {"low": low, "high": high})
+
+
+def hard_swished(x: Tensor) -> Tensor:
+    """hardswish as one node: x relu6(x + 3) / 6, computed as torch's, x * min(max(x + 3, 0), 6) / 6 (so the same
+    numbers, bit for bit: nan at x = -inf, -0.0 at and below -3); d/dx = 0 at and below -3, x / 3 + 1/2 strictly
+    between -3 and 3, 1 from 3 on and at nan (see :func:`autograd.derivatives.elementwise._hardswish_rule`)."""
+    data = floating_data(x, "hardswish")
+    with quiet():  # (-inf * 0 is nan, as torch's)
+        if data.ndim:  # in one array (of a 0-d array, clip gives a numpy scalar, which takes no out=)
+            out = np.add(data, 3.0)
+            np.clip(out, 0.0, 6.0, out=out)
+            out *= data
+            out /= 6.0
+        else:
+            out = np.asarray(data * np.clip(data + 3.0, 0.0, 6.0) / 6.0)
+    return Tensor._from_op(out, ew.hard_swished, (x,))
 
 
 def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray:

@@ -198,6 +198,24 @@ def _threshold_rule(g, out, x, threshold):
     return kept_where(g, keep)
 
 
+def _hardswish_rule(g, out, x):
+    # torch's hardswish_backward: 0 where x <= -3 (even for an infinite or nan g), g (x / 3 + 1/2) where -3 < x < 3,
+    # g where x >= 3, and at nan (which fails both tests; torch's scalar loop passes g there, its vectorised one
+    # gives g (nan / 3 + 1/2)). Under create_graph the middle piece is recorded (second derivative g / 3 there, as
+    # torch's) and the zeros stay connected to x
+    if _same_float_arrays(g, x):  # the middle piece in one buffer, chosen with masks, not np.where
+        middle = np.divide(x, 3)
+        middle += 0.5
+        middle *= g
+        return dropped_where(sm.select(np.less(x, 3), middle, g), np.less_equal(x, -3))
+    xd = data_of(x)
+    middle = g * (x / 3 + 0.5)
+    if isinstance(x, Node):
+        zeros = flat_of(x, 0.0)
+        return where(xd <= -3, zeros, where(xd < 3, middle, g * flat_of(x, 1.0)))
+    return where(xd <= -3, zeros_of(g * xd), where(xd < 3, middle, g))
+
+
 def _huber_terms_rule(g, out, x, delta):
     # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.clipping); on raw arrays in m's buffer
     if _same_float_arrays(g, x):
@@ -378,6 +396,7 @@ gelu_exact = Op("gelu_exact", _gelu_exact_rule)                      # Phi(x) + 
 silu = Op("silu", _silu_rule)                                        # s + x s (1 - s)
 mish = Op("mish", _mish_rule)                                        # t + x (1 - t^2) s, t = tanh(softplus x)
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
+hard_swished = Op("hard_swished", _hardswish_rule)                # 0, x / 3 + 1/2, 1 (at -3 and 3 the outer ones)
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 hard_shrunk = Op("hard_shrunk", _shrunk_rule)                      # 1 beyond the band

@@ -26,7 +26,7 @@ import numpy as np
 
 from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
-from autograd.clipping import clipped_inside
+from autograd.clipping import clipped_inside, hard_swished
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
@@ -477,15 +477,12 @@ def hardsigmoid(x: Any, inplace: bool = False) -> Tensor:
 def hardswish(x: Any, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (MobileNetV3); d/dx = 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on: at -3 and 3
     the outer pieces' derivatives, 0 and 1, as torch 2.1 and later (older torch took -1/2 and 3/2). At nan, which
-    fails both of torch's tests x < -3 and x <= 3, the slope is 1 (the gradient passes), as torch's."""
+    fails both of torch's tests x <= -3 and x < 3, the slope is 1 (the gradient passes), as torch's scalar loop.
+    One node (autograd.clipping.hard_swished), whose value and slope are torch's formulas, bit for bit: where g is
+    infinite or nan the gradient is 0 at and below -3 and g times the slope elsewhere, not a product rule's nan."""
     if writes_in_place("hardswish", inplace, x):
         return change_in_place("hardswish", x, hardswish)
-    x = as_float_tensor(x, "hardswish")
-    unordered = np.isnan(x._data)
-    if not unordered.any():
-        return x * clipped_inside(x + 3.0, 0.0, 6.0) * (1 / 6)
-    ordered = where(unordered, 0.0, x)  # (the product's gradient at nan would be 0 * nan)
-    return where(unordered, x, ordered * clipped_inside(ordered + 3.0, 0.0, 6.0) * (1 / 6))
+    return hard_swished(as_float_tensor(x, "hardswish"))
 
 
 @float16_via_float32
