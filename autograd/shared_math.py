@@ -126,6 +126,16 @@ def softplus(x: Any) -> Any:
         if x != x:
             return math.nan
         return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim:  # in two arrays, not six
+        tail = np.abs(x)
+        np.negative(tail, out=tail)
+        np.exp(tail, out=tail)
+        np.log1p(tail, out=tail)
+        # clip to [0, inf), not numpy's maximum (twice a clip's time): the same numbers but the sign of a zero (at
+        # x = -0.0), which the sum with log1p(1) does not keep; nan stays nan
+        positive = np.clip(x, 0, None)
+        positive += tail
+        return positive
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 

@@ -1,9 +1,12 @@
-"""GELU (exact, erf form) and CELU as one graph node each.
+"""GELU (exact, erf form), CELU and softplus (with beta and threshold) as one graph node each.
 
 ``gelu_exact(x) = x Phi(x)``, Phi(x) = (1 + erf(x / sqrt 2)) / 2 the standard normal distribution function;
 d/dx = Phi(x) + x phi(x), phi(x) = e^(-x^2 / 2) / sqrt(2 pi) its density. The forward's Phi is kept on the node
 for the backward (a second erf would cost as much as the whole forward), and recomputed from the graph under
 ``create_graph``.
+
+``softplus(x; beta, threshold) = log(1 + e^(beta x)) / beta``, and x where beta x > threshold (torch's); d/dx =
+sigmoid(beta x), 1 on the linear piece.
 
 ``celu(x; alpha) = x`` where x > 0, else ``alpha (e^(x / alpha) - 1)`` (alpha > 0); d/dx = 1 where x > 0 (and at
 nan, as torch), else e^(x / alpha) (1 at 0, with a second derivative of 0 there, as torch's).
@@ -25,9 +28,10 @@ from .clipping import floating_data
 from .derivatives import elementwise as ew
 from .quiet import quiet
 from .shared_math import exponential_linear, select
+from .shared_math import softplus as shared_softplus
 from .tensor import Tensor
 
-__all__ = ["celu", "gelu_exact"]
+__all__ = ["celu", "gelu_exact", "softplus"]
 
 
 #: Below this x, 1 + erf(x / sqrt 2) cancels (Phi(-3) = 1.3e-3: it keeps only the last 13 digits of float64), and
@@ -74,3 +78,20 @@ def celu(x: Tensor, alpha: float) -> Tensor:
             negative = np.expm1(select(data > 0, 0, data) / alpha) * alpha
             out = select(data > 0, data, negative)
     return Tensor._from_op(out.astype(data.dtype, copy=False), ew.celu, (x,), {"alpha": alpha})
+
+
+def softplus(x: Tensor, beta: float, threshold: float) -> Tensor:
+    """torch's softplus(x; beta, threshold) as one node (the op ``softplus``, whose rule reads beta and threshold):
+    log(1 + e^z) / beta, z = beta x (``shared_math.softplus(z) / beta``), and x itself where z > threshold; d/dx =
+    s(z), and 1 on the linear piece, where the incoming gradient passes as it is (-0.0 included: a where of the two
+    pieces summed its other branch's +0 into it, and gave +0)."""
+    data = floating_data(x, "softplus")
+    with quiet():  # beta x may overflow to inf, which is above any threshold
+        z = data if beta == 1 else data * beta
+        smooth = np.asarray(shared_softplus(z))
+        if beta != 1:
+            smooth = smooth / beta
+        linear = z > threshold
+    if np.any(linear):
+        smooth = select(linear, data, smooth)
+    return Tensor._from_op(smooth, ew.softplus, (x,), {"beta": beta, "threshold": threshold})

@@ -149,6 +149,11 @@ SIGMOID_FAMILY = {
     "sigmoid": (F.sigmoid, torch.sigmoid),
     "silu": (F.silu, TF.silu),
     "logsigmoid": (F.logsigmoid, TF.logsigmoid),
+    # one node: x on the linear piece (beta x > threshold), with the incoming gradient passed as it is (-0.0 too;
+    # a where of the two pieces summed +0 into it)
+    "softplus": (F.softplus, TF.softplus),
+    "softplus(beta=0.3)": (lambda t: F.softplus(t, 0.3), lambda t: TF.softplus(t, 0.3)),
+    "softplus(beta=-2, threshold=5)": (lambda t: F.softplus(t, -2.0, 5.0), lambda t: TF.softplus(t, -2.0, 5.0)),
 }
 
 

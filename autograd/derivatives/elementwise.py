@@ -310,6 +310,20 @@ def _celu_rule(g, out, x, alpha):
     return where(xd <= 0, g * sm.exp(where(xd < 0, x, flat_of(x, 0.0)) / alpha), g)
 
 
+def _softplus_rule(g, out, x, beta=1.0, threshold=math.inf):
+    # d/dx log(1 + e^(beta x)) / beta = s(beta x), and 1 where beta x > threshold (x itself there, torch's linear
+    # piece; g passes as it is, -0.0 and inf included). Under create_graph beta x is recorded, so the second
+    # derivative is beta s (1 - s), as torch's
+    z = x if beta == 1 else x * beta
+    slope = sm.sigmoid(z)
+    if not _same_float_arrays(g, x):
+        smooth = g * slope
+        return smooth if threshold == math.inf else where(data_of(z) > threshold, g, smooth)
+    np.multiply(g, slope, out=slope)
+    linear = np.greater(z, threshold)
+    return sm.select(linear, g, slope) if linear.any() else slope
+
+
 def _silu_rule(g, out, x, sigmoid=None):
     # d/dx x s(x) = s + x s (1 - s), s = sigmoid(x), as torch's silu_backward. x multiplies s (1 - s), which is 0
     # where x is near the dtype's largest value, before g does: the composite x * sigmoid(x) formed g * x first,
@@ -387,7 +401,7 @@ sin = Op("sin", lambda g, out, x: g * sm.cos(x))
 cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
 tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
 sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
-softplus = Op("softplus", lambda g, out, x: g * sm.sigmoid(x))         # d sm.log(1+e^x) = s(x)
+softplus = Op("softplus", _softplus_rule)                             # d sm.log(1+e^x) = s(x)
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1

@@ -30,6 +30,7 @@ from autograd.clipping import clipped_inside, hard_swished
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
+from autograd.smooth_activations import softplus as softplus_node
 from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
 from autograd.torch_keywords import UNSET, torch_dim
 
@@ -228,17 +229,14 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     x = as_float_tensor(x, "softplus")
     check_fits_dtype("softplus", "beta", beta, x.dtype)
     check_fits_dtype("softplus", "threshold", threshold, x.dtype)
-    if beta == 1:
-        smooth = x.softplus()
-    elif x.dtype != np.float64 and abs(beta) < 1 / float(np.finfo(x.dtype).max):
+    if x.dtype != np.float64 and abs(beta) < 1 / float(np.finfo(x.dtype).max):
         # 1/beta overflows the input's dtype, and the gradient's division by beta with it: computed in float64
         # (d/dx = sigmoid(beta x) stays finite), rounded back once
         smooth = ((x.astype(np.float64) * beta).softplus() / beta).astype(x.dtype)
-    else:
-        smooth = (x * beta).softplus() / beta
-    with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
-        linear = x._data * beta > threshold
-    return where(linear, x, smooth) if linear.any() else smooth
+        with np.errstate(over="ignore"):  # beta x may overflow to inf, which is above any threshold
+            linear = x._data * beta > threshold
+        return where(linear, x, smooth) if linear.any() else smooth
+    return softplus_node(x, beta, threshold)
 
 
 @float16_via_float32
