@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import shared_math
 from .derivatives import elementwise as ew
 from .quiet import quiet
 from .tensor import Tensor
@@ -34,6 +35,7 @@ __all__ = [
     "floating_data",
     "hard_shrunk",
     "hard_swished",
+    "parametric_relu",
     "huber_terms",
     "smooth_l1_terms",
     "soft_shrunk",
@@ -69,6 +71,21 @@ def hard_swished(x: Tensor) -> Tensor:
         else:
             out = np.asarray(data * np.clip(data + 3.0, 0.0, 6.0) / 6.0)
     return Tensor._from_op(out, ew.hard_swished, (x,))
+
+
+def parametric_relu(x: Tensor, weight: Tensor) -> Tensor:
+    """torch's prelu as one node (the op ``prelu``): x where x > 0, else weight x, for a ``weight`` of x's dtype
+    that is 0-d or broadcasts along x's channels; d/dx = 1 or weight, d/dweight = 0 or x (summed by backward over
+    the broadcast axes). Each entry's derivatives come from its own piece (the other piece's are +0, not 0 times an
+    infinite or nan value), and the incoming gradient passes as it is where x > 0, -0.0 included."""
+    data = floating_data(x, "prelu")
+    w = weight._data
+    with quiet():  # (x w may overflow, silently as torch's)
+        if w.ndim == 0 and data.ndim:
+            out = shared_math.leaky_linear(data, w)
+        else:
+            out = shared_math.select(data > 0, data, data * w)
+    return Tensor._from_op(np.asarray(out), ew.prelu, (x, weight))
 
 
 def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray:

@@ -170,3 +170,38 @@ def test_hardswish_matches_torch_bit_for_bit_with_infinite_incoming_gradients(dt
     # below -3 and g from 3 on even where g is inf or nan (a product rule gave inf * 0 = nan at x = 0 and x < -3)
     # (at nan ours passes g, torch's scalar rule; its vectorised one gives nan)
     _check(F.hardswish, TF.hardswish, dtype, exact=True, gradient_at_nan=False)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weights", [[0.25], [0.25, -0.5, 2.0]])
+def test_prelu_matches_torch_with_infinite_and_signed_zero_incoming_gradients(weights, dtype):
+    # one node: the input's gradient is g where x > 0 and g w elsewhere, -0.0 included (a where of the two pieces
+    # summed +0 into it); the weight's is x g summed where x <= 0 (or nan), with no inf * 0 from the other piece
+    x, g = _inputs(dtype)
+    x, g = x.reshape(4, 3, -1), g.reshape(4, 3, -1)
+    w = np.array(weights, dtype)
+    mine, my_weight = Tensor(x.copy(), requires_grad=True), Tensor(w.copy(), requires_grad=True)
+    with np.errstate(all="ignore"):
+        out = F.prelu(mine, my_weight)
+        out.backward(g)
+    theirs, their_weight = (torch.from_numpy(a.copy()).requires_grad_(True) for a in (x, w))
+    expected = TF.prelu(theirs, their_weight)
+    expected.backward(torch.from_numpy(g.copy()))
+    _assert_same(out.numpy(), expected.detach().numpy(), True, "value")
+    _assert_same(mine.grad, theirs.grad.numpy(), True, "input's gradient")
+    _assert_same(my_weight.grad, their_weight.grad.numpy(), False, "weight's gradient", scale=0.0)
+
+
+def test_prelu_gradient_with_a_constant_weight_can_be_differentiated_again_as_torch():
+    import autograd
+
+    x0, w0, g0 = np.array([[-2.0, 0.5, 3.0], [1.5, -0.5, -4.0]]), np.array([0.25, -0.5, 2.0]), np.arange(1.0, 7.0)
+    x = Tensor(x0, requires_grad=True)
+    (slope,) = autograd.grad(F.prelu(x, Tensor(w0)), x, Tensor(g0.reshape(2, 3)), create_graph=True)
+    (second,) = autograd.grad((slope * slope).sum(), x)  # raised: the gradient was not connected to x
+    theirs = torch.from_numpy(x0).requires_grad_(True)
+    out = TF.prelu(theirs, torch.from_numpy(w0))
+    (their_slope,) = torch.autograd.grad(out, theirs, torch.from_numpy(g0.reshape(2, 3)), create_graph=True)
+    (their_second,) = torch.autograd.grad((their_slope * their_slope).sum(), theirs)
+    np.testing.assert_array_equal(slope.numpy(), their_slope.detach().numpy())
+    np.testing.assert_array_equal(second.numpy(), their_second.numpy())

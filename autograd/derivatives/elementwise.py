@@ -216,6 +216,28 @@ def _hardswish_rule(g, out, x):
     return where(xd <= -3, zeros_of(g * xd), where(xd < 3, middle, g))
 
 
+def _prelu_input_rule(g, out, x, weight):
+    # g where x > 0, else g w (at nan too, as torch's x > 0 ? g : w g); a one-weight node's plain pass multiplies g by
+    # a factor 1 or w (sm.two_valued: g * 1 is g, inf and nan included), another takes the select of g and g w
+    # (broadcast over the channels)
+    if _same_float_arrays(g, x) and type(weight) is np.ndarray and weight.ndim == 0 and weight.dtype == x.dtype:
+        factor = sm.two_valued(np.greater(x, 0), 1, weight, x.dtype)
+        return np.multiply(g, factor, out=factor)
+    if isinstance(x, Node):  # g times a factor 1 or w that is a node of x (and of w), so the result stays connected
+        ones = flat_of(x, 1.0)  # to x (a second derivative through a constant weight gives zeros, as torch's)
+        return g * where(x._data > 0, ones, weight * ones)
+    return where(data_of(x) > 0, g, g * weight)
+
+
+def _prelu_weight_rule(g, out, x, weight):
+    # x g where x <= 0 (or nan), +0 where x > 0 even for an infinite g, as torch's; summed over the broadcast axes by
+    # backward; under create_graph the zeros are a node of x (flat_of), so the result stays connected to it
+    if _same_float_arrays(g, x):
+        return dropped_where(np.multiply(g, x), np.greater(x, 0))
+    positive = data_of(x) > 0
+    return where(positive, flat_of(x, 0.0) if isinstance(x, Node) else zeros_of(g * x), g * x)
+
+
 def _huber_terms_rule(g, out, x, delta):
     # d/dd [m (d - m/2)] = m, m = d clipped to [-delta, delta] (autograd.clipping); on raw arrays in m's buffer
     if _same_float_arrays(g, x):
@@ -411,6 +433,7 @@ silu = Op("silu", _silu_rule)                                        # s + x s (
 mish = Op("mish", _mish_rule)                                        # t + x (1 - t^2) s, t = tanh(softplus x)
 clipped_inside = Op("clipped_inside", _clipped_inside_rule)     # 1 strictly inside the bounds
 hard_swished = Op("hard_swished", _hardswish_rule)                # 0, x / 3 + 1/2, 1 (at -3 and 3 the outer ones)
+prelu = Op("prelu", _prelu_input_rule, _prelu_weight_rule)          # 1 or w; 0 or x (x > 0 or not)
 huber_terms = Op("huber_terms", _huber_terms_rule)                 # m = clip(d, -delta, delta)
 smooth_l1_terms = Op("smooth_l1_terms", _smooth_l1_terms_rule)     # m / beta
 hard_shrunk = Op("hard_shrunk", _shrunk_rule)                      # 1 beyond the band

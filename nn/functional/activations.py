@@ -26,7 +26,7 @@ import numpy as np
 
 from autograd import Node, ShapeError, Tensor, where
 from autograd.accumulation import float16_via_float32
-from autograd.clipping import clipped_inside, hard_swished
+from autograd.clipping import clipped_inside, hard_swished, parametric_relu
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
 from autograd.smooth_activations import gelu_exact
@@ -197,6 +197,8 @@ def prelu(x: Any, weight: ParameterLike) -> Tensor:
     """
     x = as_float_tensor(x, "prelu")
     slope = per_channel(weight, x, "prelu", "weight")
+    if isinstance(slope, Tensor) and slope.dtype == x.dtype:
+        return parametric_relu(x, slope)  # one node
     positive = x._data > 0
     return where(positive, x, where(positive, 0.0, x) * slope)
 
