@@ -31,7 +31,7 @@ from .shared_math import exponential_linear, select
 from .shared_math import softplus as shared_softplus
 from .tensor import Tensor
 
-__all__ = ["celu", "gelu_exact", "softplus"]
+__all__ = ["celu", "gelu_exact", "scaled_elu", "softplus"]
 
 
 #: Below this x, 1 + erf(x / sqrt 2) cancels (Phi(-3) = 1.3e-3: it keeps only the last 13 digits of float64), and
@@ -78,6 +78,17 @@ def celu(x: Tensor, alpha: float) -> Tensor:
             negative = np.expm1(select(data > 0, 0, data) / alpha) * alpha
             out = select(data > 0, data, negative)
     return Tensor._from_op(out.astype(data.dtype, copy=False), ew.celu, (x,), {"alpha": alpha})
+
+
+def scaled_elu(x: Tensor, alpha: float, scale: float) -> Tensor:
+    """scale elu(x; alpha) as one node (the op ``elu`` with a ``scale``; selu's), alpha > 0: elu's values
+    (:func:`exponential_linear`) times scale, in their array, and the rule elu's of g scale: the numbers of the
+    product node scale * elu(x) bit for bit, with one node and one array fewer."""
+    data = floating_data(x, "elu")
+    with quiet():  # (x scale may overflow to inf, silently as torch's)
+        out = exponential_linear(data, alpha)
+        out *= scale
+    return Tensor._from_op(out, ew.elu, (x,), {"alpha": alpha, "scale": scale})
 
 
 def softplus(x: Tensor, beta: float, threshold: float) -> Tensor:

@@ -269,12 +269,15 @@ def _leaky_relu_rule(g, out, x, alpha):
     return where(x > 0, g, g * alpha)
 
 
-def _elu_rule(g, out, x, alpha):
+def _elu_rule(g, out, x, alpha, scale=1.0):
     # alpha e^x where x <= 0, else 1: at nan too, which is not <= 0, as torch's elu_backward (so g passes, not
     # nan). alpha e^x, not elu(x) + alpha: that sum cancels to 0 below x = -37 (float64). e^x is taken of x
     # only where x < 0 (of a flat 0 elsewhere), so a large positive x does not overflow, and the rule's own
     # derivative, the second derivative, is 0 at x = 0 (and at nan), as torch's elu_double_backward, which tests
-    # x < 0; the flat 0 keeps that zero connected to x (see flat_of), as torch's.
+    # x < 0; the flat 0 keeps that zero connected to x (see flat_of), as torch's. A scale (selu's) multiplies g first,
+    # as the product node of scale * elu(x) did
+    if scale != 1:
+        g = g * scale
     if _same_float_arrays(g, x):
         return _elu_slope_times(g, x, alpha)
     xd = data_of(x)

@@ -29,7 +29,7 @@ from autograd.accumulation import float16_via_float32
 from autograd.clipping import clipped_inside, hard_swished, parametric_relu
 from autograd.shape_errors import ArgumentRangeError
 from autograd.smooth_activations import celu as celu_node
-from autograd.smooth_activations import gelu_exact
+from autograd.smooth_activations import gelu_exact, scaled_elu
 from autograd.smooth_activations import softplus as softplus_node
 from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
 from autograd.torch_keywords import UNSET, torch_dim
@@ -423,7 +423,7 @@ def selu(x: Any, inplace: bool = False) -> Tensor:
     """
     if writes_in_place("selu", inplace, x):
         return change_in_place("selu", x, selu)
-    return as_float_tensor(x, "selu").elu(_SELU_ALPHA) * _SELU_SCALE
+    return scaled_elu(as_float_tensor(x, "selu"), _SELU_ALPHA, _SELU_SCALE)  # one node
 
 
 def check_celu_alpha(owner: str, alpha: Any) -> float:
