@@ -427,6 +427,10 @@ class TorchMathNames:
             slope = weight.reshape(())
         else:
             slope = weight.reshape((1, -1) + (1,) * (tensor.ndim - 2)) if weight.size > 1 else weight.reshape(-1)
+        if slope.dtype == tensor.dtype and tensor.dtype.kind == "f":
+            from .clipping import parametric_relu  # (imports the Tensor class)
+
+            return parametric_relu(tensor, slope)  # one node, as F.prelu's
         return tensor._where(tensor._data > 0, tensor, slope * tensor)
 
     def ldexp(self: Self, other: Any) -> Self:

@@ -172,9 +172,10 @@ def test_hardswish_matches_torch_bit_for_bit_with_infinite_incoming_gradients(dt
     _check(F.hardswish, TF.hardswish, dtype, exact=True, gradient_at_nan=False)
 
 
+@pytest.mark.parametrize("method", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("weights", [[0.25], [0.25, -0.5, 2.0]])
-def test_prelu_matches_torch_with_infinite_and_signed_zero_incoming_gradients(weights, dtype):
+def test_prelu_matches_torch_with_infinite_and_signed_zero_incoming_gradients(weights, dtype, method):
     # one node: the input's gradient is g where x > 0 and g w elsewhere, -0.0 included (a where of the two pieces
     # summed +0 into it); the weight's is x g summed where x <= 0 (or nan), with no inf * 0 from the other piece
     x, g = _inputs(dtype)
@@ -182,10 +183,10 @@ def test_prelu_matches_torch_with_infinite_and_signed_zero_incoming_gradients(we
     w = np.array(weights, dtype)
     mine, my_weight = Tensor(x.copy(), requires_grad=True), Tensor(w.copy(), requires_grad=True)
     with np.errstate(all="ignore"):
-        out = F.prelu(mine, my_weight)
+        out = mine.prelu(my_weight) if method else F.prelu(mine, my_weight)  # (torch.Tensor.prelu too)
         out.backward(g)
     theirs, their_weight = (torch.from_numpy(a.copy()).requires_grad_(True) for a in (x, w))
-    expected = TF.prelu(theirs, their_weight)
+    expected = theirs.prelu(their_weight) if method else TF.prelu(theirs, their_weight)
     expected.backward(torch.from_numpy(g.copy()))
     _assert_same(out.numpy(), expected.detach().numpy(), True, "value")
     _assert_same(mine.grad, theirs.grad.numpy(), True, "input's gradient")
