@@ -654,23 +654,50 @@ def softmax_parts(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.
         shift = np.zeros(tuple(1 if a in axes else n for a, n in enumerate(x.shape)), dtype=x.dtype)
         exponentials = np.exp(x)
         return shift, x, exponentials, np.add.reduce(exponentials, axis=axes, keepdims=True)
-    shift = _slice_maxima(x, axes)
-    # One reduction tells whether every maximum is finite (a sum that overflows only sends finite
-    # maxima down the careful path, which keeps them).
-    if not math.isfinite(np.add.reduce(shift, axis=None)):
-        shift = np.where(shift == -np.inf, 0, shift).astype(x.dtype, copy=False)
+    shift = _softmax_shift(x, axes)
     shifted = x - shift
     exponentials = np.exp(shifted)
     return shift, shifted, exponentials, _slice_sums(exponentials, axes)
 
 
+def _softmax_shift(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The maximum m of each slice of a non-empty ``x`` along ``axes`` (keepdims), 0 for a slice of -inf only
+    (see :func:`softmax_parts`)."""
+    shift = _slice_maxima(x, axes)
+    # One reduction tells whether every maximum is finite (a sum that overflows only sends finite
+    # maxima down the careful path, which keeps them).
+    if not math.isfinite(np.add.reduce(shift, axis=None)):
+        shift = np.where(shift == -np.inf, 0, shift).astype(x.dtype, copy=False)
+    return shift
+
+
 def softmax(x: Any, axes: tuple[int, ...]) -> Any:
-    """e^x / sum(e^x) along ``axes``, stable (see :func:`softmax_parts`); recorded for a node."""
+    """e^x / sum(e^x) along ``axes``, stable (see :func:`softmax_parts`); recorded for a node.
+
+    For an array, e^(x - m) and its quotient by the sum are written into the one result array (the difference's):
+    three passes over x besides the maximum and the sum, one array.
+    """
     if isinstance(x, Node):
         return x.softmax(axis=axes)
     with np.errstate(all="ignore"):  # softmax_parts' guards; an all -inf or +inf slice gives nan, as in numpy
-        _, _, exponentials, total = softmax_parts(x, axes)
-        return exponentials / total
+        if x.size == 0 or x.ndim == 0:  # (0-d: x - m is a numpy scalar, not an array to write into)
+            _, _, exponentials, total = softmax_parts(x, axes)
+            return exponentials / total
+        exponentials = np.subtract(x, _softmax_shift(x, axes))
+        np.exp(exponentials, out=exponentials)
+        exponentials /= _slice_sums(exponentials, axes)
+        return exponentials
+
+
+def log_softmax(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """x - m - log(sum e^(x - m)) along ``axes`` of an array, stable (see :func:`softmax_parts`): the log of the
+    sum is subtracted in place from x - m, whose array is the result (e^(x - m) is a temporary)."""
+    with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
+        _, shifted, _, total = softmax_parts(x, axes)
+        if shifted is x or shifted.ndim == 0:  # (an empty input is returned as x; a 0-d difference is a scalar)
+            return shifted - np.log(total)
+        shifted -= np.log(total)
+        return shifted
 
 
 def softmax_minus_one_hot(x: Any, index: np.ndarray, axis: int, probabilities: Any, scale: Any) -> Any:

@@ -343,9 +343,7 @@ class TensorReductions:
         if dim is not UNSET:
             axis = torch_dim("log_softmax", axis, dim, default=-1)
         axes = normalize_axes(axis, self._data.ndim, "log_softmax")
-        with np.errstate(all="ignore"):  # softmax_parts' guards, and log 0 = -inf in empty or -inf slices
-            _, shifted, _, total = shared_math.softmax_parts(self._floating_data(), axes)
-            data = in_dtype_of(shifted - np.log(total), self._data)
+        data = in_dtype_of(shared_math.log_softmax(self._floating_data(), axes), self._data)
         return _Tensor._from_op(data, ar.log_softmax, (self,), {"axes": axes})
 
     def argmax(

@@ -77,6 +77,44 @@ def _logsumexp_rule(g, out, x, axes, keepdims):
     return g.reshape(kept) * probabilities
 
 
+def _in_place_operands(g, out):
+    """Whether g and out are float32/float64 arrays of one dtype and shape: a rule may then build its result in
+    one new array with ufuncs' out= (not so for nodes, under create_graph, nor for mixed dtypes)."""
+    return (
+        type(g) is np.ndarray
+        and type(out) is np.ndarray
+        and g.dtype == out.dtype
+        and g.dtype.char in "fd"
+        and g.shape == out.shape
+        and g.ndim
+    )
+
+
+def _softmax_rule(g, out, x, axes):
+    # d/dx_i = s_i (g_i - sum_j g_j s_j), s the forward's output. For arrays: the sums as one dot product per
+    # slice (np.vecdot along one axis, no product array; axis_sums of the products along several), then the
+    # difference and the product in one array.
+    if not _in_place_operands(g, out):
+        return out * (g - (g * out).sum(axis=axes, keepdims=True))
+    if len(axes) == 1:
+        sums = np.expand_dims(np.vecdot(g, out, axis=axes[0]), axes)
+    else:
+        sums = axis_sums(np.multiply(g, out), axes)
+    gradient = np.subtract(g, sums)
+    gradient *= out
+    return gradient
+
+
+def _log_softmax_rule(g, out, x, axes):
+    # d/dx_i = g_i - e^(y_i) sum_j g_j, y the forward's output (e^y the softmax). For arrays: e^y, its product
+    # with the sums and the difference in one array, the sums as BLAS products where axis_sums makes them.
+    if not _in_place_operands(g, out):
+        return g - exp(out) * g.sum(axis=axes, keepdims=True)
+    gradient = np.exp(out)
+    gradient *= axis_sums(g, axes)
+    return np.subtract(g, gradient, out=gradient)
+
+
 # Each rule reads its own input's shape only through g's (g has the shape of the product), never the input itself:
 # backward checks the versions of the inputs a rule reads, and torch's matmul keeps only the other operand for a
 # gradient, so changing an input whose own gradient alone is wanted is not an error (a 1-D a gives a g of one
@@ -535,8 +573,8 @@ max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
 logsumexp = Op("logsumexp", _logsumexp_rule)
-softmax = Op("softmax", lambda g, out, x, axes: out * (g - (g * out).sum(axis=axes, keepdims=True)))
-log_softmax = Op("log_softmax", lambda g, out, x, axes: g - exp(out) * g.sum(axis=axes, keepdims=True))
+softmax = Op("softmax", _softmax_rule)
+log_softmax = Op("log_softmax", _log_softmax_rule)
 standardize = Op("standardize", _standardize_rule)  # (x - mean) / sqrt(var + eps) over axes, fused
 standardize_affine = Op(  # (x - mean) / sqrt(var + eps) * weight + bias, fused
     "standardize_affine",
