@@ -965,20 +965,39 @@ def _row_starts(rows: int, columns: int) -> np.ndarray:
     return starts
 
 
+def _target_offsets(shape: tuple[int, ...], target: np.ndarray, axis: int) -> np.ndarray:
+    """The flat C-order offsets, in an array of ``target``'s shape, of the entries that the class indices
+    ``target`` pick along ``axis`` (non-negative) of an array of ``shape``."""
+    target = target.astype(np.intp, copy=False)  # an unsigned target would make the offsets float
+    if target.ndim == 1:  # (N, C) with axis 1, or (C, N) with axis 0
+        return _row_starts(shape[0], shape[1]) + target if axis == 1 else target * shape[1] + np.arange(shape[1])
+    position = list(np.indices(target.shape, sparse=True))
+    position.insert(axis, target)
+    return np.ravel_multi_index(tuple(position), shape)
+
+
+def negative_log_likelihood(log_probs: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
+    """-log_probs[target] along ``axis`` per sample, or their mean or sum (``reduction``), as one node: the
+    unweighted nll_loss of ``nn.functional``, which has checked everything (``target`` integer class indices in
+    range, of the input's shape without the non-negative ``axis``, at least one; ``log_probs`` float32/float64).
+
+    One gather by flat offsets; d/dlog_probs = -g at the picked entries, 0 elsewhere (one scatter)."""
+    index = _target_offsets(log_probs._data.shape, target, axis)
+    data = np.asarray(-log_probs._data.reshape(-1)[index])  # (one unbatched sample: a 0-d array, not a scalar)
+    if reduction == "mean":
+        data = np.asarray(np.add.reduce(data, axis=None) / data.size)
+    elif reduction == "sum":
+        data = np.asarray(np.add.reduce(data, axis=None))
+    return Tensor._from_op(data, ar.nll_loss, (log_probs,), {"index": index, "reduction": reduction})
+
+
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
     """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``).
 
     The target entries are addressed by their flat C-order offsets in the logits (one index
     array: one gather here, one scatter in the backward pass)."""
     x = logits._data
-    shape = x.shape
-    target = target.astype(np.intp, copy=False)  # an unsigned target would make the offsets float
-    if target.ndim == 1:  # (N, C) with axis 1, or (C, N) with axis 0
-        index = _row_starts(shape[0], shape[1]) + target if axis == 1 else target * shape[1] + np.arange(shape[1])
-    else:
-        position = list(np.indices(target.shape, sparse=True))
-        position.insert(axis, target)
-        index = np.ravel_multi_index(tuple(position), shape)
+    index = _target_offsets(x.shape, target, axis)
     needs_grad = logits.requires_grad and is_grad_enabled()
     with quiet():  # softmax_parts' guards; empty or non-finite rows give IEEE -inf/nan, as numpy
         _, shifted, exponentials, total = softmax_parts(x, (axis,))

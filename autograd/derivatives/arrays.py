@@ -281,6 +281,21 @@ def _softmax_cross_entropy_rule(g, out, x, index, axis, probabilities, reduction
     return sm.softmax_minus_one_hot(x, index, axis, probabilities, g)
 
 
+def _nll_loss_rule(g, out, x, index, reduction):
+    # d/dx of -x at the flat offsets ``index`` (one entry per sample): -g there, 0 elsewhere, written into zeros;
+    # a mean or sum over the samples spreads the scalar g to every sample (divided by their count for a mean).
+    shape = x.shape
+    if reduction == "mean":
+        g = g / index.size
+    if not isinstance(g, Node):  # (an array, or the numpy scalar a 0-d array's quotient is)
+        gradient = np.zeros(shape, dtype=data_of(x).dtype)
+        gradient.reshape(-1)[index] = -g
+        return gradient
+    if reduction != "none":
+        g = sm.expand(g, index.shape)
+    return sm.scatter_add(-g.reshape(-1), (index.reshape(-1),), (math.prod(shape),)).reshape(shape)
+
+
 # index_put(x, index, v) = x with v written at index (``t[index] = v`` recorded): d/dx = g with the written
 # positions zeroed; d/dv = g[index] (summed back to v's shape when v broadcast, as torch's index_put_ gives it)
 def _index_put_rule_x(g, out, x, value, index):
@@ -591,6 +606,7 @@ affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with cons
     saved=_affine_normalize_saved,
 )
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
+nll_loss = Op("nll_loss", _nll_loss_rule, reads_values=False)  # -x[t] per sample (and their mean or sum), fused
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward
 reshape = Op("reshape", lambda g, out, x, shape: g.reshape(x.shape), reads_values=False)

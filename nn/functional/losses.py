@@ -40,7 +40,7 @@ from autograd.quiet import quiet, quietly
 from autograd.shape_errors import ArgumentRangeError
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
-from autograd.tensor_functions import in_class_range
+from autograd.tensor_functions import in_class_range, negative_log_likelihood
 
 from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
@@ -769,6 +769,8 @@ def nll_loss(
     indices, some_ignored = _class_indices_or_ignored(target, log_probs, axis, "nll_loss", ignore_index)
     if weight is not None or some_ignored:
         return _weighted_class_terms(log_probs, indices, axis, weight, ignore_index, reduction, "nll_loss")
+    if indices.size and log_probs.dtype.char in "fd":  # one node (an empty batch's nan mean is left to _reduce)
+        return negative_log_likelihood(log_probs, indices, axis, reduction)
     return _reduce(-_pick(log_probs, indices, axis), reduction)
 
 
