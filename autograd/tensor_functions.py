@@ -991,6 +991,39 @@ def negative_log_likelihood(log_probs: Tensor, target: np.ndarray, axis: int, re
     return Tensor._from_op(data, ar.nll_loss, (log_probs,), {"index": index, "reduction": reduction})
 
 
+def logistic_loss_terms(logits: Tensor, target: Tensor) -> Tensor:
+    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)) per element, as one node: binary_cross_entropy_with_logits'
+    terms without pos_weight, for float32/float64 logits x and a target y of their shape and dtype
+    (``nn.functional`` has checked it), y a constant or differentiated.
+
+    c x + softplus(-|x|), c = 1[x >= 0] - y (see nn.functional.losses._logistic_terms), with c x = 0 where x is
+    infinite and c is 0; softplus(-|x|) = log1p(e^-|x|) (its max(-|x|, 0) is 0). d/dy = -x (0 where c x is
+    taken as 0). The derivative d/dx = c - s sigmoid(-|x|) (s = +1 where x >= 0, else -1) = sigmoid(x) - y is
+    made here from the same e^-|x|, as |sigmoid(-|x|) - 1[x >= 0]| - y, when the logits need a gradient: the
+    rule multiplies it by g (on nodes it records (sigmoid(x) - y) g)."""
+    x, y, shape = logits._data, target._data, logits._data.shape
+    if not x.ndim:  # (numpy's ufuncs give a 0-d array's result as a scalar, which out= cannot take)
+        x, y = x.reshape(1), y.reshape(1)
+    positive = x >= 0
+    with quiet():  # c x is 0 inf = nan where x is infinite (fixed below) and nan where x is
+        exponentials = np.abs(x)
+        np.negative(exponentials, out=exponentials)
+        np.exp(exponentials, out=exponentials)  # e^-|x|, in (0, 1]: no overflow
+        coefficient = np.subtract(positive, y, dtype=x.dtype)
+        data = np.multiply(x, coefficient)
+        infinite = np.isinf(x)
+        if infinite.any():
+            data[infinite & (coefficient == 0)] = 0
+        data += np.log1p(exponentials)
+        slope = None
+        if logits.requires_grad and is_grad_enabled():  # (c's array is free: the denominator goes there)
+            sigmoids = np.divide(exponentials, np.add(exponentials, 1, out=coefficient), out=exponentials)
+            np.subtract(sigmoids, positive, out=sigmoids)  # sigmoid(-|x|) - 1 = -sigmoid(x) where x >= 0
+            np.abs(sigmoids, out=sigmoids)  # sigmoid(x) on both sides (a select with where= costs 30 passes)
+            slope = np.subtract(sigmoids, y, out=sigmoids).reshape(shape)
+    return Tensor._from_op(data.reshape(shape), ar.logistic_loss, (logits, target), {"slope": slope})
+
+
 def _softmax_cross_entropy(logits: Tensor, target: np.ndarray, axis: int, reduction: str) -> Tensor:
     """:func:`softmax_cross_entropy` on arguments already checked (a non-negative ``axis``).
 

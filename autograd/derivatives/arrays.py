@@ -296,6 +296,26 @@ def _nll_loss_rule(g, out, x, index, reduction):
     return sm.scatter_add(-g.reshape(-1), (index.reshape(-1),), (math.prod(shape),)).reshape(shape)
 
 
+def _logistic_loss_rule(g, out, x, y, slope):
+    # d/dx [c x + softplus(-|x|)] = c - s sigmoid(-|x|) = sigmoid(x) - y: ``slope``, made by the forward pass
+    if isinstance(x, Node) or isinstance(g, Node):
+        return (sm.sigmoid(x) - y) * g
+    return g * slope
+
+
+def _logistic_loss_rule_target(g, out, x, y, slope):
+    # d/dy [c x + softplus(-|x|)] = -x, c = 1[x >= 0] - y; 0 where x is infinite and c is 0 (c x is 0 there)
+    xd = data_of(x)
+    infinite = np.isinf(xd)
+    if infinite.any():
+        with quiet():
+            x = sm.where(infinite & (np.subtract(xd >= 0, data_of(y)) == 0), 0.0, x)
+    if isinstance(x, Node) or isinstance(g, Node):
+        return -(g * x)
+    gradient = np.multiply(g, x)
+    return np.negative(gradient, out=gradient)
+
+
 # index_put(x, index, v) = x with v written at index (``t[index] = v`` recorded): d/dx = g with the written
 # positions zeroed; d/dv = g[index] (summed back to v's shape when v broadcast, as torch's index_put_ gives it)
 def _index_put_rule_x(g, out, x, value, index):
@@ -606,6 +626,7 @@ affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with cons
     saved=_affine_normalize_saved,
 )
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
+logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target)  # bce of logits, fused
 nll_loss = Op("nll_loss", _nll_loss_rule, reads_values=False)  # -x[t] per sample (and their mean or sum), fused
 
 astype = Op("astype", lambda g, out, x, dtype: g, reads_values=False)                       # cast back in backward

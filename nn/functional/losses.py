@@ -40,7 +40,7 @@ from autograd.quiet import quiet, quietly
 from autograd.shape_errors import ArgumentRangeError
 from autograd.shared_math import where as select_either  # a Tensor's where or numpy's, by the operands
 from autograd.tensor import VALUE_NOT_TENSOR, refuse_values
-from autograd.tensor_functions import in_class_range, negative_log_likelihood
+from autograd.tensor_functions import in_class_range, logistic_loss_terms, negative_log_likelihood
 
 from ..checks import UnsupportedOptionError, check_axis, check_choice, check_integer, check_real
 from .activations import as_float_tensor
@@ -619,7 +619,10 @@ def binary_cross_entropy_with_logits(
     weight = _element_weights(weight, target, loss, "weight")
     pos_weight = _element_weights(pos_weight, target, loss, "pos_weight")
     _check_unit_interval(target._data, loss, "targets")
-    terms = _logistic_terms(logits, target, pos_weight)
+    if pos_weight is None and logits.dtype.char in "fd" and target.dtype == logits.dtype:
+        terms = logistic_loss_terms(logits, target)  # one node
+    else:
+        terms = _logistic_terms(logits, target, pos_weight)
     return _reduce(terms if weight is None else terms * weight, reduction)
 
 
