@@ -90,14 +90,18 @@ def _in_place_operands(g, out):
     )
 
 
+#: numpy 2's np.vecdot (a dot product per slice, no product array); numpy 1.x takes axis_sums of the products
+_VECDOT = getattr(np, "vecdot", None)
+
+
 def _softmax_rule(g, out, x, axes):
     # d/dx_i = s_i (g_i - sum_j g_j s_j), s the forward's output. For arrays: the sums as one dot product per
     # slice (np.vecdot along one axis, no product array; axis_sums of the products along several), then the
     # difference and the product in one array.
     if not _in_place_operands(g, out):
         return out * (g - (g * out).sum(axis=axes, keepdims=True))
-    if len(axes) == 1:
-        sums = np.expand_dims(np.vecdot(g, out, axis=axes[0]), axes)
+    if len(axes) == 1 and _VECDOT is not None:
+        sums = np.expand_dims(_VECDOT(g, out, axis=axes[0]), axes)
     else:
         sums = axis_sums(np.multiply(g, out), axes)
     gradient = np.subtract(g, sums)
