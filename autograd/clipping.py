@@ -78,14 +78,8 @@ def parametric_relu(x: Tensor, weight: Tensor) -> Tensor:
     that is 0-d or broadcasts along x's channels; d/dx = 1 or weight, d/dweight = 0 or x (summed by backward over
     the broadcast axes). Each entry's derivatives come from its own piece (the other piece's are +0, not 0 times an
     infinite or nan value), and the incoming gradient passes as it is where x > 0, -0.0 included."""
-    data = floating_data(x, "prelu")
-    w = weight._data
-    with quiet():  # (x w may overflow, silently as torch's)
-        if w.ndim == 0 and data.ndim:
-            out = shared_math.leaky_linear(data, w)
-        else:
-            out = shared_math.select(data > 0, data, data * w)
-    return Tensor._from_op(np.asarray(out), ew.prelu, (x, weight))
+    out = shared_math.prelu_values(floating_data(x, "prelu"), weight._data)
+    return Tensor._from_op(out, ew.prelu, (x, weight))
 
 
 def _checked(difference: Tensor, bound: float, name: str, op: str) -> np.ndarray:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .core import Node
+from .quiet import quiet
 from .row_scatter import scatter_add_along
 from .shape_errors import is_integer
 
@@ -172,6 +173,15 @@ def two_valued(mask: np.ndarray, if_true: float, if_false: float, dtype: Any) ->
     bits = np.multiply(mask, unsigned.type((true_bits - false_bits) % (1 << (8 * dtype.itemsize))), dtype=unsigned)
     bits += unsigned.type(false_bits)
     return bits.view(dtype)
+
+
+def prelu_values(data: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """torch's prelu on arrays: data where data > 0, else weight * data, for a ``weight`` of data's dtype that is
+    0-d or broadcasts along its channels (x w may overflow, silently, as torch's); the op ``prelu``'s forward."""
+    with quiet():
+        if weight.ndim == 0 and data.ndim:
+            return np.asarray(leaky_linear(data, weight))
+        return np.asarray(select(data > 0, data, data * weight))
 
 
 def leaky_linear(x: np.ndarray, slope: float) -> np.ndarray:

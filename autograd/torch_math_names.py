@@ -428,9 +428,9 @@ class TorchMathNames:
         else:
             slope = weight.reshape((1, -1) + (1,) * (tensor.ndim - 2)) if weight.size > 1 else weight.reshape(-1)
         if slope.dtype == tensor.dtype and tensor.dtype.kind == "f":
-            from .clipping import parametric_relu  # (imports the Tensor class)
+            from .derivatives import elementwise as ew
 
-            return parametric_relu(tensor, slope)  # one node, as F.prelu's
+            return type(tensor)._from_op(shared_math.prelu_values(tensor._data, slope._data), ew.prelu, (tensor, slope))
         return tensor._where(tensor._data > 0, tensor, slope * tensor)
 
     def ldexp(self: Self, other: Any) -> Self:
