@@ -7,9 +7,9 @@ every node it produces; backward (:mod:`autograd.backprop`) calls its rules.
 from __future__ import annotations
 
 import dis
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-__all__ = ["Op", "OutputGradients"]
+__all__ = ["Op", "OutputGradients", "add_contributions"]
 
 
 class Op:
@@ -239,3 +239,15 @@ class OutputGradients(tuple):
     gradient reached that output): the ``grad`` its joint rule receives (see ``Op(outputs=...)``)."""
 
     __slots__ = ()
+
+
+def add_contributions(pending: dict, parents: Sequence, contributions: Sequence) -> None:
+    """What an ``accumulate`` form does with the gradients it computed: each parent's contribution (None: it has
+    none), brought to the parent's shape where the parent broadcasts, added into ``pending`` (the pass's table of
+    gradients by node) beside what other children gave it. A parent that requires no gradient gets nothing."""
+    for parent, contribution in zip(parents, contributions):
+        if contribution is not None and parent._requires_grad:
+            if parent.broadcasts:
+                contribution = parent._match_gradient(contribution, False)
+            previous = pending.get(parent)
+            pending[parent] = contribution if previous is None else previous + contribution

@@ -22,7 +22,7 @@ from .. import shared_math as sm
 from ..backprop import references
 from ..broadcasting import reduced_shape
 from ..core import Node
-from ..op import Op
+from ..op import Op, add_contributions
 from ..quiet import quiet
 from ..read_padding import folded_array, padded_array
 from ..shared_math import ONES_ROWS, axis_sums, data_of, exp, ones_vector
@@ -420,11 +420,7 @@ def _standardize_affine_accumulate(pending, g, parents, out, owned, attrs):
         attrs["centred"],
         attrs["has_weight"],
     )
-    for parent, contribution in zip(parents, contributions):
-        if contribution is not None:
-            contribution = parent._match_gradient(contribution, False)
-            previous = pending.get(parent)
-            pending[parent] = contribution if previous is None else previous + contribution
+    add_contributions(pending, parents, contributions)
 
 
 def _standardize_affine_saved(node):
@@ -556,11 +552,7 @@ def _affine_normalize_accumulate(pending, g, parents, out, owned, attrs):
     contributions = _affine_normalize_gradients(
         g, x, parameters, wanted, attrs["shape"], attrs["mean"], attrs["inverse_std"], attrs["has_weight"]
     )
-    for parent, contribution in zip(parents, contributions):
-        if contribution is not None:
-            contribution = parent._match_gradient(contribution, False)
-            previous = pending.get(parent)
-            pending[parent] = contribution if previous is None else previous + contribution
+    add_contributions(pending, parents, contributions)
 
 
 def _affine_normalize_saved(node):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Node
-from ..op import Op
+from ..op import Op, add_contributions
 from ..shared_math import sigmoid
 
 
@@ -300,12 +300,7 @@ def _sequence_rule(mode, gradients):
     def accumulate(pending, g, parents, out, owned, attrs):
         needs = [parent._requires_grad for parent in parents]
         found = gradients(g, out, [parent._data for parent in parents], attrs["saved"], attrs["reverse"], needs)
-        for parent, contribution in zip(parents, found):
-            if contribution is not None and parent._requires_grad:
-                if parent.broadcasts:
-                    contribution = parent._match_gradient(contribution, False)
-                previous = pending.get(parent)
-                pending[parent] = contribution if previous is None else previous + contribution
+        add_contributions(pending, parents, found)
 
     return rule, accumulate
 
