@@ -3,6 +3,9 @@
 * ``linear``: ``nn.Linear`` on its usual input (an ndarray, or a Tensor, of the weight's dtype and width), which
   goes straight to one fused node, against the checked way every other input takes
   (``Linear._checked_input`` and ``autograd.linear``), 32x64 float32 into 64 -> 32, forward only;
+* ``first-product``: the large MLP's first layer, a 128x784 float32 batch times a 784 -> 256 weight, stored
+  (out, in) as ``nn.Linear`` (torch's layout) keeps it (``x @ w.T``), and stored (in, out) as the numpy floor keeps
+  it (``x @ w``);
 * ``row-maxima``: numpy's maximum along the rows of a 128x10 float32 batch of logits against a transposed copy
   and a maximum down its columns (what the fused cross-entropy does for narrow rows);
 * ``chain``: the scalar chain of ``chain.py`` (1e5 steps), in a fresh worker process: its backward, and the
@@ -30,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-MEASURES = ("linear", "row-maxima", "chain", "objects")
+MEASURES = ("linear", "first-product", "row-maxima", "chain", "objects")
 
 
 def _microseconds(call: Callable[[], Any], number: int = 20000, repeat: int = 9) -> float:
@@ -50,6 +53,19 @@ def linear() -> None:
         checked = _microseconds(lambda x=x: linear(layer._checked_input(x), layer.weight, layer.bias))
         print(f"linear, {name} input: the usual way {usual:.2f} us, the checked way {checked:.2f} us, "
               f"{checked - usual:.2f} us more")  # fmt: skip
+
+
+def first_product() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((128, 784)).astype(np.float32)
+    weight = rng.standard_normal((256, 784)).astype(np.float32)  # (out, in)
+    weight_in_out = np.ascontiguousarray(weight.T)
+    if not np.allclose(x @ weight.T, x @ weight_in_out, rtol=1e-5, atol=1e-4):
+        raise SystemExit("first-product: the two layouts disagree")
+    torch_layout = _microseconds(lambda: x @ weight.T, number=200)
+    floor_layout = _microseconds(lambda: x @ weight_in_out, number=200)
+    print(f"first-product, 128x784 @ 784->256 float32: weight (out, in) {torch_layout:.0f} us, "
+          f"weight (in, out) {floor_layout:.0f} us, ratio {torch_layout / floor_layout:.2f}")  # fmt: skip
 
 
 def row_maxima() -> None:
@@ -134,7 +150,13 @@ def main() -> None:
         else:
             print(json.dumps(_objects_worker(rest[0] == "loaded")))
         return
-    measures = {"linear": linear, "row-maxima": row_maxima, "chain": chain, "objects": objects}
+    measures = {
+        "linear": linear,
+        "first-product": first_product,
+        "row-maxima": row_maxima,
+        "chain": chain,
+        "objects": objects,
+    }
     for name in args.only or MEASURES:
         measures[name]()
 
