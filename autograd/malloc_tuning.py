@@ -6,7 +6,8 @@ the system once more than its trim threshold (also 128 KiB at start) is free the
 thresholds as it sees large blocks freed, but only up to the size of the largest one. A step whose
 temporaries are a few hundred KiB to a few MiB each (a LeNet batch, a 256 x 1024 activation) so keeps
 getting fresh pages from the system, and the first write to each page costs a fault: on this project's
-benchmark machine a LeNet step took 12 ms with about 2,000 faults, and 6 ms with none.
+benchmark machine (``bench/freed_memory.py``) a LeNet step took 6.9 ms with about 2,300 faults without it, and
+4.5 ms with none.
 
 :func:`keep_freed_memory` sets the two thresholds where glibc's own rule ends up after it has seen a block
 of its largest adjustable size freed: blocks below 32 MiB come from the heap, and up to 64 MiB of freed

@@ -3,9 +3,9 @@
 The chain builds 1e5 steps' worth of nodes that all stay alive until backward: CPython's cyclic
 garbage collector runs full collections while it grows, and each one traverses every object the
 process holds, the libraries loaded beside the chain included. Timed in the same process as the
-other benches (torch, scikit-learn and micrograd loaded: about 235 k tracked objects), those full
-collections took 0.30 s of every run, ours and the floor's alike; a student's script that imports
-only this library holds about 36 k. So each contender runs in a worker process of its own, as
+other benches (torch, scikit-learn and micrograd loaded: 237 k tracked objects, ``details.py``), those full
+collections make every run slower, ours and the floor's alike (the ``loaded`` times below); a student's script
+that imports only this library holds 29 k. So each contender runs in a worker process of its own, as
 ``pyperf`` runs benchmarks, started fresh for every round (rounds interleaved, the order rotated):
 
 * ``fresh``: the worker imports numpy and ``autograd`` (and torch for torch's run), as a script
