@@ -49,17 +49,14 @@ def _channel_vector(
     a running statistic, updated in place, must also be floating-point (a :class:`DtypeMismatchError`, torch's
     RuntimeError), so an integer one is refused before either statistic changes."""
     _refuse_non_numbers(function, name, value)
-    if value is not None and np.shape(value._data if isinstance(value, Tensor) else value) != (channels,):
-        shape = np.shape(value._data if isinstance(value, Tensor) else value)
-        raise ShapeError(f"{function}: {name} must have shape ({channels},) for {channels} channels, got {shape}")
-    if (
-        running
-        and value is not None
-        and np.asarray(value._data if isinstance(value, Tensor) else value).dtype.kind != "f"
-    ):
-        dtype = np.asarray(value._data if isinstance(value, Tensor) else value).dtype
+    if value is None:
+        return value
+    array = np.asarray(value._data if isinstance(value, Tensor) else value)
+    if array.shape != (channels,):
+        raise ShapeError(f"{function}: {name} must have shape ({channels},) for {channels} channels, got {array.shape}")
+    if running and array.dtype.kind != "f":
         raise DtypeMismatchError(
-            f"{function}: {name} must be floating-point (it is updated in place), got dtype {dtype}"
+            f"{function}: {name} must be floating-point (it is updated in place), got dtype {array.dtype}"
         )
     return value
 
