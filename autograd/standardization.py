@@ -50,8 +50,7 @@ def standardize_with_statistics(
     axes = normalize_axes(axis, x._data.ndim, "standardize")
     data = x._floating_data()
     if any(data.shape[axis] == 0 for axis in axes):  # empty slices: nan statistics (numpy's mean would warn)
-        statistics_shape = tuple(1 if axis in axes else length for axis, length in enumerate(data.shape))
-        mean = variance = inverse_std = np.full(statistics_shape, np.nan, dtype=data.dtype)
+        mean = variance = inverse_std = _empty_statistics(data, axes)
         attrs = {"axes": axes, "eps": eps, "inverse_std": inverse_std}
         return Tensor._from_op(in_dtype_of(data.copy(), x._data), ar.standardize, (x,), attrs), mean, variance
     mean, variance, inverse_std, centred = _statistics(data, axes, eps)
@@ -87,8 +86,7 @@ def standardize_affine(
     w = None if weight is None else weight._data.reshape(wide)
     b = None if bias is None else bias._data.reshape(wide)
     if data.size == 0:  # nothing to normalise (nan statistics for empty slices, as standardize's)
-        statistics_shape = tuple(1 if axis in axes else length for axis, length in enumerate(shape))
-        mean = variance = inverse_std = np.full(statistics_shape, np.nan, dtype=data.dtype)
+        mean = variance = inverse_std = _empty_statistics(data, axes)
         centred, result = data, np.empty(shape, dtype)
     else:
         mean, variance, inverse_std, centred = _statistics(data, axes, eps)
@@ -141,6 +139,12 @@ def affine_normalize(
     attrs = {"shape": shape, "mean": mean, "inverse_std": inverse_std, "has_weight": weight is not None}
     parents = (x,) + tuple(p for p in (weight, bias) if p is not None)
     return Tensor._from_op(result.reshape(x._data.shape), ar.affine_normalize, parents, attrs)
+
+
+def _empty_statistics(data: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The statistics of slices with no entries: nan, in the data's dtype, the reduced axes kept."""
+    shape = tuple(1 if axis in axes else length for axis, length in enumerate(data.shape))
+    return np.full(shape, np.nan, dtype=data.dtype)
 
 
 def _statistics(

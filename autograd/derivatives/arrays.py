@@ -423,8 +423,9 @@ def _standardize_affine_accumulate(pending, g, parents, out, owned, attrs):
     add_contributions(pending, parents, contributions)
 
 
-def _standardize_affine_saved(node):
-    # what backward reads: x (its centred values) and the weight, as torch's native norms save them (not the bias)
+def _x_and_weight_saved(node):
+    # what the fused norms' backward reads: x (standardize_affine its centred values) and the weight when there is
+    # one, as torch's native norms save them (not the bias, not the output)
     return ((0, 1) if node.attrs["has_weight"] else (0,)), False
 
 
@@ -555,11 +556,6 @@ def _affine_normalize_accumulate(pending, g, parents, out, owned, attrs):
     add_contributions(pending, parents, contributions)
 
 
-def _affine_normalize_saved(node):
-    # what backward reads: x and the weight (not the bias, not the output)
-    return ((0, 1) if node.attrs["has_weight"] else (0,)), False
-
-
 def _affine_normalize_gradients(g, x, parameters, wanted, shape, mean, inverse_std, has_weight):
     parameter_shape = mean.shape
     x_shape, g = x.shape, g.reshape(shape)
@@ -612,14 +608,14 @@ standardize_affine = Op(  # (x - mean) / sqrt(var + eps) * weight + bias, fused
     _standardize_affine_rule,
     joint=True,
     accumulate=_standardize_affine_accumulate,
-    saved=_standardize_affine_saved,
+    saved=_x_and_weight_saved,
 )
 affine_normalize = Op(  # (x - mean) / sqrt(var + eps) * weight + bias with constant statistics, fused
     "affine_normalize",
     _affine_normalize_rule,
     joint=True,
     accumulate=_affine_normalize_accumulate,
-    saved=_affine_normalize_saved,
+    saved=_x_and_weight_saved,
 )
 softmax_cross_entropy = Op("softmax_cross_entropy", _softmax_cross_entropy_rule)  # -log_softmax(x)[t], fused
 logistic_loss = Op("logistic_loss", _logistic_loss_rule, _logistic_loss_rule_target)  # bce of logits, fused
