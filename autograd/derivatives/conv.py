@@ -115,8 +115,7 @@ def _im2col_chunks(windows, groups, dtype):
     im2col matrix (n_chunk, G, C_in/G*kh*kw, H_out*W_out) of ``dtype`` in one buffer of about 2 MB reused by every
     chunk (each cols is overwritten by the next)."""
     n, c, out_h, out_w, kh, kw = windows.shape
-    sample_bytes = max(1, c * kh * kw * out_h * out_w * np.dtype(dtype).itemsize)
-    chunk = max(1, min(n, _IM2COL_CHUNK_BYTES // sample_bytes))
+    chunk = _samples_per_chunk(n, (c, kh, kw, out_h, out_w), dtype, _IM2COL_CHUNK_BYTES)
     buffer = np.empty((chunk, c, kh, kw, out_h, out_w), dtype=dtype)
     for start in range(0, n, chunk):
         part = windows[start : start + chunk]
@@ -279,10 +278,10 @@ def is_depthwise(weight_shape, groups):
     return groups > 1 and weight_shape[1] == 1
 
 
-def _samples_per_chunk(n, sample_shape, dtype):
-    """How many samples of ``sample_shape`` fill about ``_DEPTHWISE_CHUNK_BYTES`` (at least 1, at most ``n``)."""
+def _samples_per_chunk(n, sample_shape, dtype, budget=_DEPTHWISE_CHUNK_BYTES):
+    """How many samples of ``sample_shape`` fill about ``budget`` bytes (at least 1, at most ``n``)."""
     sample_bytes = max(1, int(np.prod(sample_shape)) * np.dtype(dtype).itemsize)
-    return max(1, min(n, _DEPTHWISE_CHUNK_BYTES // sample_bytes))
+    return max(1, min(n, budget // sample_bytes))
 
 
 def depthwise_forward(windows, weight):
