@@ -156,7 +156,7 @@ def lstm_sequence(
     hidden, cell = data[1], data[2]
     scratch = np.empty((batch, width), dtype=dtype)
     with quiet():  # (1 / (1 + e^-a) overflows to 1 / inf = 0 for a very negative a: no warning)
-        for t in range(steps - 1, -1, -1) if reverse else range(steps):
+        for t in rec.sequence_order(steps, reverse):
             a = hidden @ transposed
             a += inputs[t]
             active = scratch if activations is None else activations[t]
@@ -202,7 +202,7 @@ def gru_sequence(
     hidden_n = np.empty((steps, batch, size), dtype=dtype) if recording else None
     hidden = data[1]
     with quiet():  # (e^-(x + y) may overflow: 1 / inf = 0, no warning)
-        for t in range(steps - 1, -1, -1) if reverse else range(steps):
+        for t in rec.sequence_order(steps, reverse):
             from_hidden = hidden @ transposed
             if bias is not None:
                 from_hidden += bias

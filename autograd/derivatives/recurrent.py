@@ -164,6 +164,7 @@ gru_cell = Op("gru_cell", _gru_rule, joint=True)
 
 
 def sequence_order(steps, reverse):
+    """The steps t of a pass over a sequence of ``steps``, in the order it runs them (from the end if ``reverse``)."""
     return range(steps - 1, -1, -1) if reverse else range(steps)
 
 
