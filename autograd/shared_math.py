@@ -191,9 +191,17 @@ def leaky_linear(x: np.ndarray, slope: float) -> np.ndarray:
     and nothing overflows where x > 0 (x * slope is not formed there)."""
     if x.ndim == 0:  # (a comparison of a 0-d array gives a numpy bool, which has no view)
         return leaky_linear(x.reshape(1), slope).reshape(())
+    return leaky_product(x, x, slope)
+
+
+def leaky_product(values: np.ndarray, x: np.ndarray, slope: Any) -> np.ndarray:
+    """``values`` where x > 0, else values * slope (at nan too), for float arrays of one dtype and shape (not 0-d):
+    values times a factor 1 or ``slope`` made from the mask's bits (:func:`two_valued`), written into the factor's
+    array; leaky_linear's forward (values = x) and the slopes' rules (values = g). values * 1 is values, inf, nan and
+    -0.0 included, and values * slope may overflow to inf silently, as torch's."""
     factor = two_valued(np.greater(x, 0), 1, slope, x.dtype)
-    with np.errstate(over="ignore"):  # (x * slope may overflow to inf silently, as torch's)
-        return np.multiply(x, factor, out=factor)
+    with np.errstate(over="ignore"):
+        return np.multiply(values, factor, out=factor)
 
 
 def numpy_scalar(function: Any, *args: Any) -> float:

@@ -218,11 +218,10 @@ def _hardswish_rule(g, out, x):
 
 def _prelu_input_rule(g, out, x, weight):
     # g where x > 0, else g w (at nan too, as torch's x > 0 ? g : w g); a one-weight node's plain pass multiplies g by
-    # a factor 1 or w (sm.two_valued: g * 1 is g, inf and nan included), another takes the select of g and g w
+    # a factor 1 or w (sm.leaky_product: g * 1 is g, inf and nan included), another takes the select of g and g w
     # (broadcast over the channels)
     if _same_float_arrays(g, x) and type(weight) is np.ndarray and weight.ndim == 0 and weight.dtype == x.dtype:
-        factor = sm.two_valued(np.greater(x, 0), 1, weight, x.dtype)
-        return np.multiply(g, factor, out=factor)
+        return sm.leaky_product(g, x, weight)
     if isinstance(x, Node):  # g times a factor 1 or w that is a node of x (and of w), so the result stays connected
         ones = flat_of(x, 1.0)  # to x (a second derivative through a constant weight gives zeros, as torch's)
         return g * where(x._data > 0, ones, weight * ones)
@@ -260,12 +259,11 @@ def _smooth_l1_terms_rule(g, out, x, beta):
 
 def _leaky_relu_rule(g, out, x, alpha):
     # g where x > 0, else g alpha (at nan too, as torch's leaky_relu_backward); on raw arrays g times a factor 1 or
-    # alpha (sm.two_valued), in the factor's array: g * 1 is g, inf and nan included, so the same values as a select
+    # alpha (sm.leaky_product), in the factor's array: g * 1 is g, inf and nan included, so the same values as a select
     if isinstance(x, Node):
         return g * flat_of(x, where(x._data > 0, 1.0, alpha))
     if _same_float_arrays(g, x):
-        factor = sm.two_valued(np.greater(x, 0), 1, alpha, x.dtype)
-        return np.multiply(g, factor, out=factor)
+        return sm.leaky_product(g, x, alpha)
     return where(x > 0, g, g * alpha)
 
 
