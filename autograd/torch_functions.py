@@ -1,6 +1,6 @@
 """torch's module-level spellings of the Tensor methods: ``autograd.exp(x)`` is ``x.exp()``, as
-``torch.exp(x)`` is ``x.exp()`` in torch (``autograd.real(x)`` is the property ``x.real``), and torch's dtype
-names (``autograd.float32``).
+``torch.exp(x)`` is ``x.exp()`` in torch (``autograd.real(x)`` is the property ``x.real``), torch's dtype
+names (``autograd.float32``) and its constants (``autograd.inf``, ``nan``, ``pi``, ``e``, ``newaxis``).
 
 Each function hands its input to the method of the same name, with the remaining arguments
 unchanged (torch's ``out=`` then receives the result: :mod:`autograd.out_argument`), so it records
@@ -14,6 +14,7 @@ else (a temporary Tensor made from an array would take the change and be thrown 
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +85,11 @@ DTYPES = {
     "float64": np.float64, "double": np.float64, "int8": np.int8, "uint8": np.uint8, "int16": np.int16,
     "short": np.int16, "int32": np.int32, "int": np.int32, "int64": np.int64, "long": np.int64, "bool": np.bool_,
 }  # fmt: skip
+
+
+#: torch's module-level constants (``-torch.inf`` as a mask's fill, ``torch.pi`` in a hand-written GELU), numpy's and
+#: Python's values: ``inf``, ``nan``, ``pi`` and ``e`` are floats, ``newaxis`` is None (an index that adds an axis).
+CONSTANTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "newaxis": None}
 
 
 def _node(input: Any) -> Node:
@@ -225,9 +231,9 @@ def with_torch_keyword_names(namespace: dict[str, Any]) -> dict[str, Any]:
 
 
 def module_functions(existing: set[str]) -> dict[str, Any]:
-    """The functions and dtype names above that ``autograd`` does not already define (``existing``)."""
+    """The functions, dtype names and constants above that ``autograd`` does not already define (``existing``)."""
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}
     functions.update({name: _in_place_function(name) for name in TORCH_IN_PLACE_FUNCTIONS})
     functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
-    functions.update(max=max, min=min, **DTYPES)
+    functions.update(max=max, min=min, **DTYPES, **CONSTANTS)
     return {name: value for name, value in functions.items() if name not in existing}

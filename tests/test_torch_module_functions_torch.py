@@ -460,3 +460,22 @@ def test_randperm_refuses_a_dtype_that_cannot_hold_n_minus_1_as_torch(dtype, fit
     with pytest.raises(ValueError, match=f"randperm: n.* {dtype}") as refused:
         autograd.randperm(too_many, dtype=dtype)
     assert isinstance(refused.value, RuntimeError)  # torch's class too
+
+
+@pytest.mark.parametrize("name", ["inf", "nan", "pi", "e", "newaxis"])
+def test_torchs_module_constants_have_torchs_values(name):
+    """``-torch.inf`` fills a causal mask, ``torch.pi`` a hand-written GELU (LLMs from scratch, ch03/ch04)."""
+    ours, theirs = getattr(autograd, name), getattr(torch, name)
+    assert type(ours) is type(theirs)
+    if name == "nan":
+        assert np.isnan(ours)
+    else:
+        assert ours == theirs
+
+
+def test_torch_inf_fills_a_causal_mask_as_torchs():
+    scores = RNG.standard_normal((3, 3))
+    mask = np.triu(np.ones((3, 3)), 1).astype(bool)
+    ours = autograd.softmax(Tensor(scores).masked_fill(Tensor(mask), -autograd.inf), dim=-1)
+    theirs = torch.softmax(torch.tensor(scores).masked_fill(torch.tensor(mask), -torch.inf), dim=-1)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=0)
