@@ -64,6 +64,7 @@ from .numpy_aliases import cbrt, degrees, fabs, radians
 from .numpy_protocol import register_numpy_functions
 from .op import Op
 from .poisson_sampling import poisson
+from .print_options import set_printoptions
 from .random_state import Generator, generator_for, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .shape_errors import ArgumentRangeError, DtypeKernelError, DtypeMismatchError, ShapeError
 from .shape_functions import (
@@ -521,6 +522,7 @@ __all__ = [
     "set_default_dtype",
     "set_detect_anomaly",
     "set_grad_enabled",
+    "set_printoptions",
     "softmax_cross_entropy",
     "sort",
     "standardize",

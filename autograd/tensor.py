@@ -54,6 +54,7 @@ from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
 from .gradient_array import DataArray, GradientArray, none_operand_error, plain
 from .numpy_functions import NumpyFunctions
+from .print_options import array_text
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
 from .tensor_in_place import TensorInPlace, refuse_bool_negation
@@ -667,7 +668,7 @@ class Tensor(
             self._grad = np.zeros_like(self._data)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="Tensor(", threshold=50, precision=4)
+        body = array_text(self._data, prefix="Tensor(")
         extras = []
         if self._data.size == 0 and self._data.ndim != 1:  # "[]" alone would not tell (2, 0) from (0, 3), as torch
             extras.append(f"size={self.shape}")
