@@ -23,6 +23,7 @@ from . import (
     malloc_tuning as malloc_tuning,  # sets malloc's thresholds as the package loads (see its docstring)
 )
 from . import random as random  # torch.random's namespace (fork_rng, manual_seed, get_rng_state, ...)
+from . import testing as testing  # torch.testing's namespace (autograd.testing.assert_close after import autograd)
 from . import torch_autograd as autograd  # torch.autograd's namespace (torch.autograd.grad, ...)
 from .accelerators import (
     accelerator,

@@ -118,3 +118,15 @@ def test_assert_close_imports_without_hypothesis_and_a_strategy_then_names_hypot
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "install hypothesis" in result.stdout
     assert "autograd.testing.floats" in result.stdout
+
+
+def test_testing_is_an_attribute_after_import_autograd_as_torch_testing_after_import_torch():
+    """The book's tests (LLMs from scratch, ch05/07) call ``torch.testing.assert_close`` after ``import torch``."""
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "import autograd\n"
+        "autograd.testing.assert_close(autograd.tensor([1.0, 2.0]) * 3, autograd.tensor([3.0, 6.0]))\n"
+        "print('hypothesis' in sys.modules and sys.modules['hypothesis'] is not None)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"  # and the strategies' hypothesis is still imported only when asked for
