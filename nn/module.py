@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 
-from autograd import Node, Tensor, Value, from_numpy, increment_version, no_grad
+from autograd import Node, Tensor, Value, from_numpy, get_default_dtype, increment_version, no_grad
 from autograd.gradient_array import plain, stored_gradient
 from autograd.quiet import quiet, quietly
 from autograd.tensor import in_native_byte_order
@@ -1404,10 +1404,19 @@ def check_input_dtype(layer: str, x: Tensor, parameter: Tensor, error: type[Type
     if x.dtype != parameter.dtype:
         # the model can take the input's dtype only if it is a float one (integer images: convert the input)
         model_fix = _MODEL_DTYPE_METHODS.get(x.dtype.name)
+        # a float64 input next to float32 layers usually comes from the factories' float64 default (torch's is
+        # float32): a script written for torch runs as it does there once the default is torch's
+        default_fix = (
+            "; autograd's factories (ones, randn, tensor of Python floats) make float64 unless "
+            "autograd.set_default_dtype(autograd.float32), torch's default"
+            if x.dtype == np.float64 and parameter.dtype == np.float32 and get_default_dtype() == np.float64
+            else ""
+        )
         raise error(
             f"{layer}: input dtype {x.dtype} (input shape {x.shape}) does not match the layer's parameters "
             f"({parameter.dtype}); convert the input (x.astype(np.{parameter.dtype.name}))"
             + (f" or the model ({model_fix})" if model_fix else "")
+            + default_fix
         )
 
 

@@ -4,6 +4,7 @@ and the fix, or torch's own behaviour where torch accepts the code (compared wit
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor, Value, no_grad
 
@@ -251,3 +252,21 @@ def test_a_module_class_whose_first_argument_may_be_a_tensor_is_made_as_before()
             self.anything = anything
 
     assert Mine(weight).anything is weight
+
+
+def test_a_float64_input_from_the_factories_is_told_the_default_dtype_that_makes_them_float32():
+    # a script written for torch (float32 factories) builds its layer norm weights with ones(): float64 here, so
+    # the product reaching the next float32 Linear is float64; the error names the switch that makes it run as torch
+    model = nn.Linear(4, 2)
+    scaled = autograd.randn(3, 4)
+    with pytest.raises(RuntimeError, match=r"autograd\.set_default_dtype\(autograd\.float32\)"):
+        model(scaled)
+    previous = autograd.get_default_dtype()
+    autograd.set_default_dtype(autograd.float32)
+    try:
+        assert model(autograd.randn(3, 4)).shape == (3, 2)
+    finally:
+        autograd.set_default_dtype(previous)
+    with pytest.raises(RuntimeError) as caught:  # an input whose dtype is not the factories' is not told it
+        model(np.zeros((3, 4), np.float16))
+    assert "set_default_dtype" not in str(caught.value)
