@@ -440,8 +440,13 @@ class Value(Node, NumpyFunctions):
     #: ``x.min(y)`` is ``x.minimum(y)``.
     min = minimum
 
-    def clip(self, low: float | None = None, high: float | None = None) -> Value:
-        """Clamp into [low, high]; the gradient passes where low <= x <= high."""
+    def clip(self, low: float | None = None, high: float | None = None, *, out: None = None) -> Value:
+        """Clamp into [low, high]; the gradient passes where low <= x <= high.
+
+        ``np.clip(v, low, high)`` calls ``v.clip(low, high, out=None)``: numpy's ``out=`` is taken at its default
+        only (a Value is no array to write into)."""
+        if out is not None:
+            raise TypeError(f"Value.clip: out= must be None (a Value holds one number), got {type(out).__name__}")
         low = None if low is None else _real_number(low, "clip: low")
         high = None if high is None else _real_number(high, "clip: high")
         data = self._data

@@ -362,6 +362,15 @@ def test_numpy_ufuncs_of_a_value_are_its_methods():
         np.ones(2) + Value(1.0)
 
 
+def test_numpy_clip_of_a_value_is_its_clip_method():
+    for x, expected, slope in ((3.0, 1.0, 0.0), (-2.0, 0.0, 0.0), (0.25, 0.25, 1.0)):
+        v = Value(x)
+        clipped = np.clip(v, 0, 1)  # numpy calls v.clip(0, 1, out=None)
+        assert isinstance(clipped, Value) and type(clipped.data) is float and clipped.data == expected
+        clipped.backward()
+        assert v.grad == slope
+
+
 def test_np_broadcast_arrays_of_tensors_stays_in_the_graph():
     a = Tensor(np.array([[1.0], [2.0], [3.0]]), requires_grad=True)
     b = Tensor(np.array([[10.0, 20.0]]), requires_grad=True)
