@@ -626,7 +626,15 @@ def test_10_3_2d_convolution_by_hand_matches_conv2d(torch):
                 out[:, :, c_y, c_x] = np.einsum("bihw,oihw->bo", window, weights)
         return out
 
+    def conv_pytorch(image, conv_weights, stride=1, pad=1):
+        """The notebook's conv_pytorch, torch.from_numpy / torch.nn.functional.conv2d / .numpy() spelled here."""
+        image_tensor = autograd.from_numpy(image)
+        conv_weights_tensor = autograd.from_numpy(conv_weights)
+        output_tensor = nn.functional.conv2d(image_tensor, conv_weights_tensor, stride=stride, padding=pad)
+        return output_tensor.numpy()
+
     for pad, stride in ((1, 1), (0, 1), (1, 2), (2, 3)):
+        _close(conv_pytorch(image, weights, stride, pad), conv_numpy(image, weights, pad, stride))
         layer = nn.Conv2d(3, 4, kernel_size=3, stride=stride, padding=pad, bias=False).double()
         layer.weight.data = weights.copy()
         x = _leaf(image)
