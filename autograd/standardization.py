@@ -1,8 +1,9 @@
 """``standardize``: (x - mean) / sqrt(var + eps) over some axes, as one node: what layer norm and group norm
 compute before their affine step (and what torch's ``native_layer_norm`` fuses).
 
-The mean and the (biased) variance are accumulated in float64 for float32 data (torch's CPU accumulator), then
-used in the data's dtype. Backward reuses the forward pass's 1 / sqrt(var + eps) and the output itself (the
+The mean and the (biased) variance are a corrected two-pass in the data's dtype (``_statistics``: BLAS sums,
+accurate for a large mean and a small spread too), falling back to float64 accumulation for slices with an inf or
+a nan, or that overflow. Backward reuses the forward pass's 1 / sqrt(var + eps) and the output itself (the
 standardized values):
 
     dL/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps),
@@ -25,6 +26,7 @@ from .accumulation import ACCUMULATE_DTYPE, in_dtype_of
 from .broadcasting import normalize_axes
 from .derivatives import arrays as ar
 from .quiet import quiet
+from .shared_math import axis_sums
 from .tensor import Tensor
 
 __all__ = ["affine_normalize", "standardize", "standardize_affine", "standardize_with_statistics"]
@@ -150,8 +152,53 @@ def _empty_statistics(data: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 def _statistics(
     data: np.ndarray, axes: tuple[int, ...], eps: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The mean, the biased variance and 1 / sqrt(var + eps) over ``axes`` (kept, in the data's dtype; the sums
-    accumulated in float64 for float32 data) and the centred data x - mean (a new array), of non-empty slices."""
+    """The mean, the biased variance and 1 / sqrt(var + eps) over ``axes`` (kept, in the data's dtype) and the
+    centred data x - mean (a new array), of non-empty slices.
+
+    A corrected two-pass in the data's dtype, its sums BLAS products with ones (:func:`axis_sums`), not numpy's
+    float64 means: with m = sum(x) / n, centred = x - m (exact for entries within a factor 2 of m, so a large
+    mean costs nothing: 1e4 + 1e-2 randn keeps its spread, where x minus the mean rounded to float32 loses it),
+    then r = mean(x - m), what m got wrong, is taken out of the variance, var = mean((x - m)^2) - r^2, and out of
+    the centred values when it exceeds their rounding (eps_dtype std; a third pass only for such slices' data);
+    a constant slice so centres to exact zeros. The mean is m + r, rounded once. Where the variance is not finite
+    (an inf or nan entry, a sum or squares overflowing the dtype) every statistic comes from
+    :func:`_wide_statistics`, numpy's float64 accumulation."""
+    if data.dtype.char not in "fd":
+        return _wide_statistics(data, axes, eps)
+    shape, ndim = data.shape, data.ndim
+    count = math.prod(shape[axis] for axis in axes)
+    if axes == tuple(range(ndim - len(axes), ndim)) and data.flags.c_contiguous:  # slices as rows
+        rows, reduced = data.reshape(-1, count), (1,)
+    else:
+        rows, reduced = data, axes
+    with quiet():
+        guess = axis_sums(rows, reduced) / count
+        centred = rows - guess
+        residual = axis_sums(centred, reduced) / count
+        variance = axis_sums(np.square(centred), reduced) / count
+        variance -= np.square(residual)
+        if not np.isfinite(variance).all():
+            return _wide_statistics(data, axes, eps)
+        np.maximum(variance, 0, out=variance)
+        if (np.abs(residual) > np.finfo(data.dtype).eps * np.sqrt(variance)).any():
+            centred -= residual
+        mean = np.add(guess, residual, dtype=np.float64).astype(data.dtype)
+        inverse_std = 1 / np.sqrt(variance + eps)
+    kept = tuple(1 if axis in axes else length for axis, length in enumerate(shape))
+    return (
+        mean.reshape(kept),
+        variance.reshape(kept),
+        inverse_std.astype(data.dtype, copy=False).reshape(kept),
+        centred.reshape(shape),
+    )
+
+
+def _wide_statistics(
+    data: np.ndarray, axes: tuple[int, ...], eps: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_statistics` by numpy's means accumulated in float64 for float32 data (x - mean with the mean rounded
+    to the data's dtype): for slices with an inf or a nan, and those whose squares overflow (|x| ~ 1e20 in
+    float32), where the rescue of :func:`_inverse_std_of_large` applies."""
     wide = ACCUMULATE_DTYPE.get(data.dtype)
     with quiet():  # a constant slice's 0/0 (or a nan) gives numpy's IEEE values silently
         mean = data.mean(axis=axes, keepdims=True, dtype=wide).astype(data.dtype, copy=False)

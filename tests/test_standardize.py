@@ -152,3 +152,33 @@ def test_axis_sums_over_every_set_of_axes_match_float64_sums(shape, dtype):
                 rtol=1e-5,
                 atol=1e-4 * np.sqrt(x.size),
             )  # (a non-contiguous view)
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"), [((16, 300), -1), ((6, 5, 40), (1, 2)), ((200, 3, 7), (0, 2)), ((5000,), None)]
+)
+def test_float32_slices_with_a_large_mean_and_a_small_spread_keep_float32_accuracy_and_statistics(shape, axis):
+    # 1e4 + 1e-2 randn: the mean rounded to float32 is off by up to a twentieth of the spread, and E[x^2] - E[x]^2
+    # cancels every digit; the values, the mean and the variance stay within float32's rounding of the float64 ones
+    x = (1e4 + 1e-2 * np.random.default_rng(6).standard_normal(shape)).astype(np.float32)
+    axes = ag.broadcasting.normalize_axes(axis, len(shape), "test")
+    y, mean, variance = ag.standardization.standardize_with_statistics(x, axis, 1e-12)
+    assert y.dtype == mean.dtype == variance.dtype == np.float32
+    np.testing.assert_allclose(y.data, _reference(x, axes, 1e-12), rtol=1e-5, atol=1e-5)
+    exact = x.astype(np.float64)
+    np.testing.assert_allclose(mean, exact.mean(axis=axes, keepdims=True), rtol=1e-7)
+    np.testing.assert_allclose(variance, exact.var(axis=axes, keepdims=True), rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("value", [0.1, 12345.678, -3.3e-7, 7e30])
+@pytest.mark.parametrize("length", [1, 3, 257, 5000])
+def test_constant_slices_centre_to_exact_zeros_whatever_their_value_and_length(dtype, value, length):
+    # as torch's layer_norm: 0 with eps > 0, 0/0 = nan with eps = 0; the mean is the value, the variance 0
+    x = np.full((2, length), value, dtype=dtype)
+    y, mean, variance = ag.standardization.standardize_with_statistics(x, -1, 1e-5)
+    np.testing.assert_array_equal(y.data, np.zeros_like(x))
+    np.testing.assert_array_equal(mean, np.full((2, 1), value, dtype=dtype))
+    np.testing.assert_array_equal(variance, np.zeros((2, 1), dtype=dtype))
+    with np.errstate(all="raise"):
+        assert np.isnan(ag.standardize(x, -1, 0.0).data).all()

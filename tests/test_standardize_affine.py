@@ -208,3 +208,26 @@ def test_batch_norm_in_evaluation_weight_gradient_of_float32_data_far_from_zero_
     exact = np.einsum("ncm,ncm->c", g.astype(np.float64), x.astype(np.float64) - mean.astype(np.float64)[:, None])
     exact /= np.sqrt(var.astype(np.float64) + 1e-5)
     np.testing.assert_allclose(w32.grad, exact, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("name", list(NORMS))
+@pytest.mark.parametrize("location, spread", [(1e4, 1e-2), (-3e3, 0.1), (1e5, 1.0)])
+def test_float32_data_with_a_large_mean_and_a_small_spread_matches_float64_torch_within_float32_tolerances(
+    name, location, spread
+):
+    # a naive E[x^2] - E[x]^2, or x minus the mean rounded to float32 (half an ulp of 1e4 is 5e-4, a twentieth of
+    # the spread), is off by percents here; the reference is torch in float64 on the same float32 data
+    _, _, ours, theirs, options = NORMS[name]
+    x, weight, bias, g = _arrays(name, np.float32, seed=5)
+    x = (location + spread * x.astype(np.float64)).astype(np.float32)
+    leaves = [Tensor(array, requires_grad=True) for array in (x, weight, bias)]
+    y = _call(ours, *leaves, options, True)
+    y.backward(g)
+    exact = [torch.tensor(array.astype(np.float64), requires_grad=True) for array in (x, weight, bias)]
+    expected = _call(theirs, *exact, options, True)
+    expected.backward(torch.tensor(g.astype(np.float64)))
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+    for mine, reference in zip(leaves, exact):
+        scale = np.abs(reference.grad.numpy()).max()
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-5, atol=1e-5 * scale)
