@@ -26,7 +26,15 @@ import numpy as np
 
 from .core import Node
 
-__all__ = ["ACCUMULATE_DTYPE", "COMPUTE_DTYPE", "computing_data", "float16_via_float32", "in_dtype_of", "summed_dtype"]
+__all__ = [
+    "ACCUMULATE_DTYPE",
+    "COMPUTE_DTYPE",
+    "computing_data",
+    "float16_via_float32",
+    "in_dtype_of",
+    "rounded_to",
+    "summed_dtype",
+]
 
 _FLOAT16 = np.dtype(np.float16)
 _FLOAT32 = np.dtype(np.float32)
@@ -60,10 +68,18 @@ def in_dtype_of(result: np.ndarray, data: np.ndarray) -> np.ndarray:
     """``result``, computed from ``computing_data(data)``, rounded back to ``data``'s dtype where that was widened
     (any other result, an integer input's floating one say, stays as it is); an overflow of the rounding gives
     inf without numpy's warning (e^20 in float16)."""
-    if data.dtype not in COMPUTE_DTYPE or result.dtype == data.dtype:
+    return rounded_to(result, data.dtype)
+
+
+def rounded_to(result: np.ndarray, dtype: Any) -> np.ndarray:
+    """``result``, computed in ``COMPUTE_DTYPE[dtype]``, rounded once to ``dtype`` where that is a widened dtype
+    (float16); any other ``dtype`` leaves it as it is. An overflow of the rounding gives inf without numpy's
+    warning."""
+    dtype = np.dtype(dtype)
+    if dtype not in COMPUTE_DTYPE or result.dtype == dtype:
         return result
     with np.errstate(over="ignore"):
-        return result.astype(data.dtype)
+        return result.astype(dtype)
 
 
 def float16_via_float32(function: Function | None = None, *, float32_parameters: bool = False) -> Any:

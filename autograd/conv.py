@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .accumulation import computing_data, in_dtype_of, rounded_to
 from .derivatives import conv as cv
 from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
@@ -226,12 +227,16 @@ def conv2d(
         raise ShapeError(f"conv2d: input {x.shape}, weight {weight.shape} and groups={groups} do not fit")
     geometry = _geometry((kh, kw), stride, padding, dilation, "conv2d")
     windows = unfold_array(x._data, *geometry)
-    in_chunks = cv.im2col_in_chunks(windows.shape, windows.dtype, geometry[1], geometry[3], groups)
-    data, cols = quietly(cv.correlate, windows, weight._data, groups, in_chunks)
+    # float16 runs in float32, the product and the bias, and is rounded once (torch's half kernels); the im2col
+    # matrix kept for the weight gradient goes back to the input's dtype (exactly: it holds input entries)
+    wide = computing_data(windows)
+    in_chunks = cv.im2col_in_chunks(wide.shape, wide.dtype, geometry[1], geometry[3], groups)
+    data, cols = quietly(cv.correlate, wide, computing_data(weight._data), groups, in_chunks)
     parents: tuple[Tensor, ...] = (x, weight)
     if bias is not None:
-        data += bias._data.reshape(c_out, 1, 1)
+        data += computing_data(bias._data).reshape(c_out, 1, 1)
         parents = (x, weight, bias)
-    keep = weight.requires_grad and is_grad_enabled()
+    data = rounded_to(data, np.result_type(windows, weight._data))
+    keep = weight.requires_grad and is_grad_enabled() and cols is not None
     attrs = {"stride": geometry[1], "padding": geometry[2], "dilation": geometry[3], "groups": groups}
-    return Tensor._from_op(data, cv.conv2d, parents, {**attrs, "cols": cols if keep else None})
+    return Tensor._from_op(data, cv.conv2d, parents, {**attrs, "cols": in_dtype_of(cols, windows) if keep else None})

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .accumulation import COMPUTE_DTYPE, computing_data, rounded_to
 from .broadcasting import broadcast_shape, normalize_axes, single_axis
 from .core import Node
 from .default_dtype import float_dtype, get_default_dtype, python_float_dtype
@@ -814,7 +815,9 @@ def linear(
             f"linear: input of shape {x_shape} does not match weight of shape {w_shape} "
             f"(the input's last axis must have size {w_shape[1]})"
         )
-    data = quietly(np.matmul, x._data, w.T)
+    # float16 runs in float32, the product and the bias, and is rounded once (torch's half kernels)
+    data = quietly(np.matmul, computing_data(x._data), computing_data(w).T)
+    dtype = np.result_type(x._data, w)
     if bias is None:
         parents: tuple[Tensor, ...] = (x, weight)
     else:
@@ -822,11 +825,14 @@ def linear(
         b = bias._data
         if b.shape != (w_shape[0],):
             raise ShapeError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
+        dtype = np.result_type(dtype, b)
+        b = computing_data(b)
         if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
             np.add(data, b, out=data)
         else:
             data = data + b
         parents = (x, weight, bias)
+    data = rounded_to(data, dtype)
     if activation is None:
         return Tensor._from_op(data, ar.linear, parents)
     np.maximum(data, 0, out=data)  # the ReLU, on the product's own array
@@ -851,9 +857,15 @@ def plain_linear(x: Any, weight: Tensor, bias: Tensor | None, activation: str | 
         if type(b) is not _ndarray or b.dtype != w.dtype or b.shape != w.shape[:1]:
             return None
     with quiet():  # an overflowing product gives inf, without numpy's warning
-        data = np.matmul(a, w.T)
-        if b is not None:
-            np.add(data, b, out=data)
+        if w.dtype in COMPUTE_DTYPE:  # float16 in float32, rounded once, as linear
+            data = np.matmul(computing_data(a), computing_data(w).T)
+            if b is not None:
+                np.add(data, computing_data(b), out=data)
+            data = rounded_to(data, w.dtype)
+        else:
+            data = np.matmul(a, w.T)
+            if b is not None:
+                np.add(data, b, out=data)
         if activation is not None:
             np.maximum(data, 0, out=data)
     if x_node is None:

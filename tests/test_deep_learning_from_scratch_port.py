@@ -1261,6 +1261,50 @@ def test_deep_convnet_shapes_he_scales_and_eval_output_against_the_books_layers(
         assert conv.weight.grad.shape == conv.weight.shape and np.isfinite(conv.weight.grad.data).all()
 
 
+def _rounded_once(values64):
+    """The float16 a float16 kernel that computes in float32 and rounds once gives (torch's CPU kernels): the exact
+    result rounded to float16 (a float32 accumulation can differ from it in a rare last bit)."""
+    return np.asarray(values64, dtype=F64).astype(np.float16)
+
+
+def test_half_float_network_conv_and_affine_layers_with_bias_round_once_as_torch():
+    """half_float_network.py: the trained network's parameters and the images cast to float16. torch's half
+    conv and linear kernels add the bias in float32 and round the output once; rounding the product first and
+    the sum again puts about a fifth of the outputs one float16 step off."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(19)
+    x = rng.random((2, 3, 10, 10)).astype(np.float16)
+    w = (0.3 * rng.standard_normal((4, 3, 3, 3))).astype(np.float16)
+    b = (0.5 * rng.standard_normal(4)).astype(np.float16)
+    for padding in (0, 1):
+        ours = F.conv2d(Tensor(x), Tensor(w), Tensor(b), padding=padding)
+        assert ours.dtype == np.float16
+        exact = torch.nn.functional.conv2d(
+            torch.tensor(x, dtype=torch.float64),
+            torch.tensor(w, dtype=torch.float64),
+            torch.tensor(b, dtype=torch.float64),
+            padding=padding,
+        ).numpy()
+        theirs = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), torch.tensor(b), padding=padding).numpy()
+        assert np.mean(theirs != _rounded_once(exact)) < 0.01
+        assert np.mean(ours.data != _rounded_once(exact)) < 0.01
+    h = rng.random((6, 40)).astype(np.float16)
+    W, bias = (
+        (0.3 * rng.standard_normal((10, 40))).astype(np.float16),
+        (0.5 * rng.standard_normal(10)).astype(np.float16),
+    )
+    exact = h.astype(F64) @ W.astype(F64).T + bias.astype(F64)
+    layer = nn.Linear(40, 10).half()
+    with autograd.no_grad():
+        layer.weight.data[...] = W
+        layer.bias.data[...] = bias
+    for ours in (F.linear(Tensor(h), Tensor(W), Tensor(bias)), layer(Tensor(h)), layer(h)):
+        assert ours.dtype == np.float16
+        assert np.mean(ours.data != _rounded_once(exact)) < 0.01
+    theirs = torch.nn.functional.linear(torch.tensor(h), torch.tensor(W), torch.tensor(bias)).numpy()
+    assert np.mean(theirs != _rounded_once(exact)) < 0.01
+
+
 def test_half_float_network_keeps_the_float64_predictions_and_differentiates_in_float16():
     rng = np.random.default_rng(20)
     params = _simple_convnet(rng, channels=1, size=12, filters=6, kernel=3, hidden=16, classes=5)
