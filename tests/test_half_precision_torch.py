@@ -274,3 +274,38 @@ def test_an_optimizer_keeps_float16_or_float32_parameters_and_state_in_their_dty
     for key, value in theirs_optimizer.state[theirs_weight].items():
         if key != "step":  # torch keeps the count as a float32 tensor; here it is an int (see nn.optim)
             assert_close_to_torch(ours_optimizer.state[ours_weight][key], value, dtype, scale=2)
+
+
+# -- products with a bias, rounded once -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_bias", [False, True])
+@pytest.mark.parametrize(
+    "op, x_shape, w_shape, kwargs",
+    [
+        ("conv_transpose2d", (2, 3, 5, 5), (3, 4, 3, 3), {}),
+        ("conv_transpose2d", (2, 3, 5, 5), (3, 4, 3, 3), {"stride": 2, "padding": 1}),
+        ("conv_transpose1d", (2, 3, 6), (3, 4, 3), {"stride": 2}),
+        ("conv2d", (2, 3, 6, 6), (4, 3, 3, 3), {"padding": 1}),
+        ("linear", (5, 30), (4, 30), {}),
+    ],
+)
+def test_a_float16_product_layer_computes_in_float32_and_rounds_once_as_torch(op, x_shape, w_shape, kwargs, with_bias):
+    """torch's half kernels multiply, add up the overlaps and the bias in float32 and round the output once:
+    every entry is the exact result rounded to float16 but for a rare last bit of the float32 accumulation.
+    Rounding each step to float16 puts a good share of the outputs one float16 step off."""
+    rng = np.random.default_rng(21)
+    x = rng.random(x_shape).astype(np.float16)
+    w = (0.3 * rng.standard_normal(w_shape)).astype(np.float16)
+    channels = w_shape[0] if op in ("conv2d", "linear") else w_shape[1]
+    b = (0.5 * rng.standard_normal(channels)).astype(np.float16) if with_bias else None
+    ours = getattr(F, op)(Tensor(x), Tensor(w), None if b is None else Tensor(b), **kwargs)
+    assert ours.dtype == np.float16
+
+    def torch_call(dtype):
+        tb = None if b is None else torch.tensor(b).to(dtype)
+        return getattr(torch.nn.functional, op)(torch.tensor(x).to(dtype), torch.tensor(w).to(dtype), tb, **kwargs)
+
+    exact = torch_call(torch.float64).numpy().astype(np.float16)
+    assert np.mean(torch_call(torch.float16).numpy() != exact) < 0.02
+    assert np.mean(ours.numpy() != exact) < 0.02

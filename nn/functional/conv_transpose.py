@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import ArgumentRangeError, ShapeError, Tensor, matmul
+from autograd.accumulation import float16_via_float32
 from autograd.conv import fold, pair
 
 from .activations import as_float_tensor
@@ -47,8 +48,8 @@ def _geometry(op: str, dims: int, stride: Any, padding: Any, output_padding: Any
     return stride, padding, output_padding, dilation
 
 
+@float16_via_float32
 def _conv_transpose(
-    op: str,
     input: Any,
     weight: Any,
     bias: Any,
@@ -57,9 +58,14 @@ def _conv_transpose(
     output_padding: Any,
     groups: int,
     dilation: Any,
+    *,
+    op: str,
     dims: int,
 ) -> Tensor:
-    """The transposed convolution over the last ``dims`` (1 or 2) axes; errors name ``op`` and the shapes."""
+    """The transposed convolution over the last ``dims`` (1 or 2) axes; errors name ``op`` and the shapes.
+
+    float16 runs in float32 (the products, the overlaps' sums and the bias) and is rounded once at the end, as
+    torch's half kernels."""
     x = as_float_tensor(input, op)
     weight = as_float_tensor(weight, op)
     layout = "(N, C, L) or (C, L)" if dims == 1 else "(N, C, H, W) or (C, H, W)"
@@ -155,7 +161,7 @@ def conv_transpose2d(
     gradient of ``conv2d`` with the same geometry, and differentiable to any order (matmul, fold, crop).
     """
     return _conv_transpose(
-        "conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation, dims=2
+        input, weight, bias, stride, padding, output_padding, groups, dilation, op="conv_transpose2d", dims=2
     )
 
 
@@ -174,5 +180,5 @@ def conv_transpose1d(
     ``bias[o]``; L_out = (L - 1) s - 2p + d (k - 1) + output_padding + 1. :func:`conv_transpose2d` on height-1
     images."""
     return _conv_transpose(
-        "conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation, dims=1
+        input, weight, bias, stride, padding, output_padding, groups, dilation, op="conv_transpose1d", dims=1
     )
