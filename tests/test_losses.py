@@ -795,6 +795,11 @@ def test_the_mean_of_an_empty_batch_is_nan_with_an_empty_gradient_and_its_sum_ze
             ValueError,
             r"cross_entropy: class-index target shape \(3,\) does not match input shape \(2, 3\)",
         ),
+        (  # an integer one-hot target (the book's t built as integers): torch's RuntimeError names the dtype
+            lambda: F.cross_entropy(np.ones((2, 3)), np.eye(3, dtype=np.int64)[[0, 2]]),
+            RuntimeError,
+            r"cross_entropy: .* class probabilities, which must be floating point, not int64: target.astype",
+        ),
         (
             lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), label_smoothing=1.5),
             ValueError,

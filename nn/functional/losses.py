@@ -206,9 +206,16 @@ def _class_indices_or_ignored(
         )
     if indices.shape != expected:
         error = _target_shape_error(expected, indices.shape) if like_nll_loss else ShapeError
+        probabilities_hint = (
+            f"; a target of the input's shape is read as class probabilities, which must be floating point, not "
+            f"{indices.dtype}: target.astype(np.float64) (target.double() for a Tensor), or class indices "
+            f"target.argmax({axis})"
+            if loss == "cross_entropy" and indices.shape == scores.shape
+            else ""
+        )
         raise error(
             f"{loss}: class-index target shape {indices.shape} does not match input shape {scores.shape} "
-            f"without its class axis {axis}, i.e. {expected}"
+            f"without its class axis {axis}, i.e. {expected}{probabilities_hint}"
         )
     classes = scores.shape[axis]
     if in_class_range(indices, classes):  # one pass; an ignore_index among the classes still has to be looked for
