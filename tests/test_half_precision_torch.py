@@ -309,3 +309,35 @@ def test_a_float16_product_layer_computes_in_float32_and_rounds_once_as_torch(op
     exact = torch_call(torch.float64).numpy().astype(np.float16)
     assert np.mean(torch_call(torch.float16).numpy() != exact) < 0.02
     assert np.mean(ours.numpy() != exact) < 0.02
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, kwargs",
+    [
+        ((4, 3, 10, 10), (5, 3, 3, 3), {"padding": 1}),  # the fold of W^T g
+        ((4, 3, 9, 9), (5, 3, 3, 3), {"stride": 2}),
+        ((2, 32, 6, 6), (8, 32, 3, 3), {"padding": 1}),  # many input channels: the channels-last input gradient
+        ((2, 4, 8, 8), (8, 2, 3, 3), {"groups": 2}),
+        ((2, 4, 8, 8), (4, 1, 3, 3), {"groups": 4, "padding": 1}),  # depthwise
+    ],
+)
+def test_float16_conv2d_gradients_add_up_in_float32_and_round_once_as_torch(x_shape, w_shape, kwargs):
+    """The input gradient adds every window's share (k*k overlapping terms), the weight and bias gradients sum over
+    the batch and the positions: torch adds them in float32 and rounds each gradient once."""
+    rng = np.random.default_rng(22)
+    x = rng.random(x_shape).astype(np.float16)
+    w = (0.3 * rng.standard_normal(w_shape)).astype(np.float16)
+    b = (0.5 * rng.standard_normal(w_shape[0])).astype(np.float16)
+    ours = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    out = F.conv2d(*ours, **kwargs)
+    g = rng.standard_normal(out.shape).astype(np.float16)
+    out.backward(Tensor(g))
+    exact = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, w, b)]
+    torch.nn.functional.conv2d(*exact, **kwargs).backward(torch.tensor(g, dtype=torch.float64))
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    torch.nn.functional.conv2d(*theirs, **kwargs).backward(torch.tensor(g))
+    for mine, reference, torch_half in zip(ours, exact, theirs):
+        rounded = reference.grad.numpy().astype(np.float16)
+        assert mine.grad.dtype == np.float16
+        assert np.mean(torch_half.grad.numpy() != rounded) < 0.02
+        assert np.mean(mine.grad.numpy() != rounded) < 0.02
