@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .accumulation import computing_data, in_dtype_of, rounded_to
+from .accumulation import COMPUTE_DTYPE, computing_data, in_dtype_of, rounded_to
 from .derivatives import conv as cv
 from .grad_mode import is_grad_enabled
 from .quiet import quiet, quietly
@@ -236,7 +236,8 @@ def conv2d(
     if bias is not None:
         data += computing_data(bias._data).reshape(c_out, 1, 1)
         parents = (x, weight, bias)
-    data = rounded_to(data, np.result_type(windows, weight._data))
+    if wide is not windows or weight._data.dtype in COMPUTE_DTYPE:
+        data = rounded_to(data, np.result_type(windows, weight._data))
     keep = weight.requires_grad and is_grad_enabled() and cols is not None
     attrs = {"stride": geometry[1], "padding": geometry[2], "dilation": geometry[3], "groups": groups}
     return Tensor._from_op(data, cv.conv2d, parents, {**attrs, "cols": in_dtype_of(cols, windows) if keep else None})

@@ -816,8 +816,10 @@ def linear(
             f"(the input's last axis must have size {w_shape[1]})"
         )
     # float16 runs in float32, the product and the bias, and is rounded once (torch's half kernels)
-    data = quietly(np.matmul, computing_data(x._data), computing_data(w).T)
-    dtype = np.result_type(x._data, w)
+    half = x._data.dtype in COMPUTE_DTYPE or w.dtype in COMPUTE_DTYPE
+    data = (
+        quietly(np.matmul, computing_data(x._data), computing_data(w).T) if half else quietly(np.matmul, x._data, w.T)
+    )
     if bias is None:
         parents: tuple[Tensor, ...] = (x, weight)
     else:
@@ -825,14 +827,15 @@ def linear(
         b = bias._data
         if b.shape != (w_shape[0],):
             raise ShapeError(f"linear: bias must have shape ({w_shape[0]},), got {b.shape}")
-        dtype = np.result_type(dtype, b)
-        b = computing_data(b)
+        if half:
+            b = computing_data(b)
         if data.dtype == b.dtype or data.dtype == np.result_type(data, b):
             np.add(data, b, out=data)
         else:
             data = data + b
         parents = (x, weight, bias)
-    data = rounded_to(data, dtype)
+    if half:
+        data = rounded_to(data, np.result_type(*(parent._data for parent in parents)))
     if activation is None:
         return Tensor._from_op(data, ar.linear, parents)
     np.maximum(data, 0, out=data)  # the ReLU, on the product's own array
