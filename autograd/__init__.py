@@ -46,6 +46,7 @@ from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .inclusive_range import range  # noqa: A004 - torch.range (its module says why)
 from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError, IndexDtypeError
 from .indexing import (
     argmax,
@@ -509,6 +510,7 @@ __all__ = [
     "randn",
     "randn_like",
     "randperm",
+    "range",
     "ravel",
     "render",
     "repeat",

@@ -717,3 +717,30 @@ def test_triangle_indices_refuse_an_offset_that_is_no_integer_as_torchs_type_err
         getattr(torch, name)(3, 3, offset)
     with pytest.raises(TypeError, match=rf"^{name}: offset must be an integer"):
         getattr(ag, name)(3, 3, offset)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [((0, 10), {}), ((1, 4, 0.5), {}), ((3, 1, -0.5), {}), ((0, 1, 0.1), {}), ((0, 0), {}), ((), {"start": 1, "end": 3}),
+     ((0, 3.5, 1), {"dtype": "int64"}), ((0, 2), {"requires_grad": True})],
+)  # fmt: skip
+def test_deprecated_range_includes_the_end_and_warns_as_torchs(torch, args, kwargs):
+    ours_kwargs = {**kwargs, "dtype": getattr(ag, kwargs["dtype"])} if "dtype" in kwargs else kwargs
+    theirs_kwargs = {**kwargs, "dtype": getattr(torch, kwargs["dtype"])} if "dtype" in kwargs else kwargs
+    with pytest.warns(UserWarning, match="range is deprecated"):
+        ours = ag.range(*args, **ours_kwargs)
+    with pytest.warns(UserWarning, match="range is deprecated"):
+        theirs = torch.range(*args, **theirs_kwargs)
+    assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+    assert ours.requires_grad == theirs.requires_grad
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+
+
+@pytest.mark.parametrize("args", [(3, 1), (0, 1, 0), (0, float("inf"))])
+def test_deprecated_range_refuses_torchs_bad_bounds(torch, args):
+    with pytest.raises(RuntimeError), pytest.warns(UserWarning):
+        torch.range(*args)
+    with pytest.raises(RuntimeError, match="range"):
+        ag.range(*args)
+    with pytest.raises(TypeError, match="end"):
+        ag.range(5)
