@@ -43,6 +43,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.shape_errors import is_integer
+from autograd.torch_keywords import torch_keyword_names
 from autograd.torch_names import check_device
 
 from . import architecture, saved_objects
@@ -317,6 +318,7 @@ def read(path: str | os.PathLike | BinaryIO) -> dict[str, Any]:
         return {"model": model, "optimizer": checkpoint.optimizer_state(), "architecture": checkpoint.record}
 
 
+@torch_keyword_names(f="path")
 def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
     """Rebuild the model a checkpoint records (class and config) and load its weights (``nn.load``).
 
@@ -326,7 +328,7 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, *, weight
     ``path`` may be an open binary file (``with open(path, "rb") as f: nn.load(f)``), read from where it stands
     and left open. torch's ``map_location`` may be None or the CPU (the only device here; anything else is a
     ValueError), and ``weights_only`` is accepted and changes nothing: no pickle is ever read, so every load is
-    as safe as torch's ``weights_only=True``. An array saved alone comes back as the ndarray or Tensor it was,
+    as safe as torch's ``weights_only=True``; torch's keyword name ``f=`` is ``path``'s. An array saved alone comes back as the ndarray or Tensor it was,
     and a saved object (a checkpoint dict, a list of tensors) as that object: its Tensors as Tensors (Parameters
     as Parameters, requires_grad kept), its arrays, numbers and containers as they were (an OrderedDict as one, a
     tuple as a tuple); a Tensor it held twice comes back as one Tensor held twice.
@@ -481,6 +483,7 @@ def _record_of(module_or_state: Module | Mapping[str, Any], state: Mapping[str, 
     return record
 
 
+@torch_keyword_names(obj="module_or_state", f="path")
 def save(
     module_or_state: Any,
     path: str | os.PathLike | BinaryIO,
@@ -499,7 +502,8 @@ def save(
     ``optimizer`` is an object with ``state_dict()`` (e.g. ``nn.optim.Adam``) or a state
     dict in PyTorch's layout. Everything is checked before the file is touched (TypeError
     for state that the layout cannot hold); the write is atomic, so on any failure the
-    previous file at ``path`` stays byte-identical.
+    previous file at ``path`` stays byte-identical. torch's keyword names work too:
+    ``nn.save(obj=model.state_dict(), f=path)``.
     """
     arrays: dict[str, np.ndarray] = {"format": np.array(FORMAT)}
     alone = isinstance(module_or_state, np.ndarray) or (

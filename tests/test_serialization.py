@@ -537,3 +537,20 @@ def test_an_array_saved_alone_loads_back_as_that_array(tmp_path):
         nn.save(data, tmp_path / "x.pt", optimizer=nn.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1))
     with pytest.raises(TypeError, match="numeric"):
         nn.save(np.array(["a", "b"]), tmp_path / "x.pt")
+
+
+def test_save_and_load_take_torchs_keyword_names_obj_and_f(tmp_path):
+    # Zero to Mastery's workflow: torch.save(obj=model.state_dict(), f=MODEL_SAVE_PATH), torch.load(f=MODEL_SAVE_PATH)
+    model = nn.Linear(1, 1, rng=0)
+    path = tmp_path / "01_pytorch_workflow_model_0.pth"
+    nn.save(obj=model.state_dict(), f=path)
+    loaded = nn.Linear(1, 1, rng=1)
+    loaded.load_state_dict(nn.load(f=path))
+    np.testing.assert_array_equal(loaded.weight.data, model.weight.data)
+    np.testing.assert_array_equal(loaded.bias.data, model.bias.data)
+    with pytest.raises(TypeError, match="f= .*torch's name for path"):
+        nn.save(model.state_dict(), path, f=path)
+    with pytest.raises(TypeError, match="obj= .*torch's name for module_or_state"):
+        nn.save(model.state_dict(), obj=model.state_dict(), f=path)
+    with pytest.raises(TypeError, match="f= .*torch's name for path"):
+        nn.load(path, f=path)
