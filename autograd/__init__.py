@@ -6,6 +6,9 @@ and :class:`Tensor` (a numpy array). ``backward()`` fills ``.grad``;
 higher-order derivatives (``create_graph=True``).
 """
 
+#: The package's version, pyproject.toml's (torch's ``torch.__version__``, which course notebooks print first).
+__version__ = "0.1.0"
+
 import numpy as np
 
 from . import amp as amp  # torch.amp's GradScaler (it also gives cuda.amp its deprecated spelling)

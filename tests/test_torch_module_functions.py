@@ -488,3 +488,14 @@ def test_cdist_takes_torchs_compute_modes_and_refuses_others():
         np.testing.assert_allclose(autograd.cdist(x1, x2, compute_mode=mode).data, _distances(x1, x2, 2), rtol=1e-12)
     with pytest.raises(ValueError, match="cdist: 'x' is not a valid value for compute_mode"):
         autograd.cdist(x1, x2, compute_mode="x")
+
+
+def test_the_package_version_is_pyprojects_as_torch_version():
+    # Zero to Mastery's notebooks start with print(f"PyTorch version: {torch.__version__}")
+    import pathlib
+
+    import autograd
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    pyproject = tomllib.loads((pathlib.Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert autograd.__version__ == pyproject["project"]["version"]
