@@ -49,7 +49,7 @@ from .function import Function, FunctionContext, once_differentiable
 from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .inclusive_range import range  # noqa: A004 - torch.range (its module says why)
+from .inclusive_range import range as range  # noqa: A004 - torch.range; not in __all__: a star import keeps the builtin
 from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError, IndexDtypeError
 from .indexing import (
     argmax,
@@ -513,7 +513,6 @@ __all__ = [
     "randn",
     "randn_like",
     "randperm",
-    "range",
     "ravel",
     "render",
     "repeat",

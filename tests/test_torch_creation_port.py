@@ -744,3 +744,11 @@ def test_deprecated_range_refuses_torchs_bad_bounds(torch, args):
         ag.range(*args)
     with pytest.raises(TypeError, match="end"):
         ag.range(5)
+
+
+def test_a_star_import_of_autograd_keeps_pythons_range():
+    # autograd.range is torch's deprecated inclusive range; a star import must not replace the builtin every loop uses
+    namespace: dict = {}
+    exec("from autograd import *", namespace)
+    assert "range" not in namespace
+    assert list(range(3)) == [0, 1, 2]
