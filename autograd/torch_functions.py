@@ -6,7 +6,8 @@ Each function hands its input to the method of the same name, with the remaining
 unchanged (torch's ``out=`` then receives the result: :mod:`autograd.out_argument`), so it records
 the same op and has the same derivative (one place for each op's maths: the method). A :class:`Value` input uses the Value's method; anything else becomes a Tensor first.
 ``max``/``min`` follow torch: ``max(x)`` is the maximum, ``max(x, dim)`` the ``(values, indices)``
-pair and ``max(x, other)`` the elementwise maximum. The in-place spellings (``autograd.relu_(x)``, as
+pair and ``max(x, other)`` the elementwise maximum; so do ``std``/``var``: ``std(x)`` and ``std(x, 0)`` are
+torch's unbiased estimates (the method ``x.std()`` is numpy's ddof=0 unless given torch's keywords). The in-place spellings (``autograd.relu_(x)``, as
 ``torch.relu_(x)``) change their Tensor argument through its method and return it; they refuse anything
 else (a temporary Tensor made from an array would take the change and be thrown away).
 """
@@ -25,7 +26,7 @@ from .out_argument import written_to_out
 from .tensor import Tensor, _operand
 from .torch_keywords import UNSET, torch_keyword_names
 
-__all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min"]
+__all__ = ["TORCH_METHOD_FUNCTIONS", "TORCH_PROPERTY_FUNCTIONS", "max", "min", "std", "var"]
 
 # fmt: off
 #: The Tensor methods that torch also spells as functions of the module.
@@ -50,10 +51,10 @@ TORCH_METHOD_FUNCTIONS = (
     "pinverse", "positive", "pow", "prelu", "prod", "put", "qr", "quantile", "rad2deg", "reciprocal", "relu",
     "remainder", "renorm", "repeat_interleave", "reshape", "resolve_conj", "resolve_neg", "round", "rsqrt",
     "scatter_reduce", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
-    "slice_scatter", "slogdet", "softmax", "split_with_sizes", "sqrt", "square", "squeeze", "std", "sub", "subtract",
+    "slice_scatter", "slogdet", "softmax", "split_with_sizes", "sqrt", "square", "squeeze", "sub", "subtract",
     "sum", "svd", "swapdims", "t", "take_along_dim", "tan", "tanh", "tensor_split", "transpose", "triangular_solve",
     "true_divide", "trunc", "unbind", "unflatten", "unique", "unique_consecutive", "unsafe_chunk", "unsafe_split",
-    "unsafe_split_with_sizes", "unsqueeze", "var", "vdot", "xlogy",
+    "unsafe_split_with_sizes", "unsqueeze", "vdot", "xlogy",
 )
 # fmt: on
 
@@ -189,6 +190,54 @@ max = _extremum("max", "maximum")
 min = _extremum("min", "minimum")
 
 
+def _spread(name: str) -> Callable[..., Any]:
+    def function(
+        input: Any,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+        axis: Any = UNSET,
+        ddof: Any = UNSET,
+        keepdims: Any = UNSET,
+        out: Any = None,
+    ) -> Any:
+        node = _node(input)
+        if axis is not UNSET or ddof is not UNSET or keepdims is not UNSET:  # numpy's spelling: numpy's ddof=0
+            if dim is not None or unbiased is not None or keepdim or correction is not None:
+                raise TypeError(
+                    f"{name}: got numpy's axis=/ddof=/keepdims= with torch's dim/unbiased/keepdim/correction; "
+                    f"pass one kind"
+                )
+            result = getattr(node, name)(
+                axis=None if axis is UNSET else axis,
+                ddof=0 if ddof is UNSET else ddof,
+                keepdims=keepdims is True,
+            )
+        else:
+            if isinstance(dim, bool):  # torch's overload std(input, unbiased)
+                if unbiased is not None:
+                    raise TypeError(f"{name}: got unbiased={unbiased!r} and a bool dim {dim!r}, which is unbiased")
+                dim, unbiased = None, dim
+            result = getattr(node, name)(dim=dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
+        return result if out is None else written_to_out(name, result, out)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (
+        f"torch.{name}: ``{name}(x)`` over every entry, ``{name}(x, dim, unbiased=None, keepdim=False, *, "
+        f"correction=None)`` along ``dim``, with torch's correction: 1 (the unbiased estimate, n - 1 in the "
+        f"divisor) unless ``unbiased=False`` or another ``correction``; ``{name}(x, unbiased)`` too. numpy's "
+        f"``{name}(x, axis=, ddof=, keepdims=)`` keeps numpy's ddof=0. (The method ``x.{name}()`` without torch's "
+        f"keywords is numpy's.)"
+    )
+    return function
+
+
+std = _spread("std")
+var = _spread("var")
+
+
 #: torch's keyword names for the arguments of autograd's functions that keep numpy's (or their own) names: torch's
 #: ``input`` names the first argument of each, and the others are listed (torch's name: autograd's).
 TORCH_KEYWORD_NAMES: dict[str, dict[str, str]] = {
@@ -235,5 +284,5 @@ def module_functions(existing: set[str]) -> dict[str, Any]:
     functions: dict[str, Any] = {name: _method_function(name) for name in TORCH_METHOD_FUNCTIONS}
     functions.update({name: _in_place_function(name) for name in TORCH_IN_PLACE_FUNCTIONS})
     functions.update({name: _property_function(name) for name in TORCH_PROPERTY_FUNCTIONS})
-    functions.update(max=max, min=min, **DTYPES, **CONSTANTS)
+    functions.update(max=max, min=min, std=std, var=var, **DTYPES, **CONSTANTS)
     return {name: value for name, value in functions.items() if name not in existing}

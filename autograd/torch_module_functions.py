@@ -292,7 +292,7 @@ def std_mean(
     input: TensorLike, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: Any = None
 ) -> tuple[Tensor, Tensor]:
     """torch.std_mean: ``(std, mean)`` over ``dim`` (all entries if None) with torch's correction, 1 by default
-    (0 for ``unbiased=False``), unlike ``autograd.std(x)``, which is numpy's ``ddof=0``."""
+    (0 for ``unbiased=False``), as ``autograd.std(x)`` (the method ``x.std()`` is numpy's ``ddof=0``)."""
     return _spread_and_mean("std", input, dim, unbiased, keepdim, correction)
 
 

@@ -266,6 +266,7 @@ NEW_FUNCTIONS = [
     ("std_mean", lambda m, x: (m.std_mean(x), m.std_mean(x, dim=1), m.std_mean(x, 0, keepdim=True, correction=0)), [_uniform(3, 4)]),
     ("std_mean_unbiased", lambda m, x: (m.std_mean(x, False), m.std_mean(x, (0, 1), False, True)), [_uniform(3, 4)]),
     ("var_mean", lambda m, x: (m.var_mean(x), m.var_mean(x, 1, unbiased=False), m.var_mean(x, dim=0, correction=2)), [_uniform(3, 4)]),
+    ("std_var_unbiased_by_default", lambda m, x: (m.std(x), m.var(x), m.std(x, 0), m.var(x, 1, True, True), m.std(x, False), m.var(x, dim=0, correction=0)), [_uniform(3, 4)]),
     ("cartesian_prod", lambda m, a, b, c: m.cartesian_prod(a, b, c), [_uniform(2), _uniform(3), _uniform(2)]),
     ("cartesian_prod_one", lambda m, a: m.cartesian_prod(a), [_uniform(3)]),
     ("combinations", lambda m, x: (m.combinations(x), m.combinations(x, r=3), m.combinations(x, 2, with_replacement=True)), [_uniform(4)]),
@@ -292,6 +293,14 @@ NEW_FUNCTIONS = [
 @pytest.mark.parametrize("call,arrays", [case[1:] for case in NEW_FUNCTIONS], ids=[case[0] for case in NEW_FUNCTIONS])
 def test_new_module_functions_give_torchs_values_and_gradients(call, arrays):
     _run_both(call, arrays)
+
+
+def test_std_and_var_in_numpys_spelling_keep_numpys_ddof():
+    x = _uniform(3, 4)
+    np.testing.assert_allclose(autograd.std(Tensor(x), axis=0).numpy(), np.std(x, axis=0))
+    np.testing.assert_allclose(autograd.var(Tensor(x), ddof=1, keepdims=True).numpy(), np.var(x, ddof=1, keepdims=True))
+    with pytest.raises(TypeError, match="std: got numpy's axis="):
+        autograd.std(Tensor(x), 0, axis=0)
 
 
 def test_vander_gives_torchs_values_and_the_gradient_of_its_powers():
