@@ -24,6 +24,7 @@ from .broadcasting import normalize_axes
 from .core import Node, increment_version
 from .quiet import quietly
 from .shape_errors import is_integer
+from .storage import TypedStorage, UntypedStorage
 from .torch_keywords import torch_keyword_names
 
 __all__ = ["AmbiguousTruthValueError", "TorchMetadataNames"]
@@ -271,6 +272,29 @@ class TorchMetadataNames:
         """torch.Tensor.storage_offset: where the first element is, in elements from the start of the
         memory the data lies in (the array it is a numpy view of; 0 for an array that owns its memory)."""
         return _storage(self._data)[1]
+
+    def storage(self: Any) -> TypedStorage:
+        """torch.Tensor.storage: the memory the data lies in, as a 1-D sequence of elements of its dtype that
+        shares it (:mod:`autograd.storage`): a view's storage is its base's, in memory order, so
+        ``points.t().storage()`` lists ``points``'s elements in their order. Refused (a RuntimeError naming
+        ``contiguous()``) for an array whose memory is not one dense block (numpy's ``as_strided`` can make one)."""
+        return TypedStorage(self._storage_memory("storage"), self)
+
+    def untyped_storage(self: Any) -> UntypedStorage:
+        """torch.Tensor.untyped_storage: :meth:`storage` counted in bytes."""
+        return UntypedStorage(self._storage_memory("untyped_storage").view(np.uint8), self)
+
+    def _storage_memory(self: Any, op: str) -> np.ndarray:
+        memory, _ = _storage(self._data)
+        if memory is None:
+            raise RuntimeError(
+                f"{op}: the memory of this tensor (shape {self._data.shape}, byte strides {self._data.strides}) is "
+                f"not one dense block (an array whose own strides leave gaps or run backwards, as as_strided's can); "
+                f"call .contiguous() first"
+            )
+        memory = memory.view()
+        memory.flags.writeable = bool(self._data.flags.writeable)
+        return memory
 
     def data_ptr(self: Any) -> int:
         """torch.Tensor.data_ptr: the address of the first element."""

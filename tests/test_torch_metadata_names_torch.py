@@ -358,3 +358,68 @@ def test_indexing_down_to_one_element_views_it_as_torch():
     assert element.shape == () and element.storage_offset() == 5
     assert element.data_ptr() == ours.data_ptr() + 5 * ours.data.itemsize
     assert np.shares_memory(element.data, ours.data) and element.item() == 5.0
+
+
+@pytest.mark.parametrize(("shape", "view"), VIEW_CASES)
+def test_storage_of_a_view_is_its_bases_memory_as_torch(shape, view):
+    _, _, ours, theirs = _views(shape, view)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's "TypedStorage is deprecated"
+        storage = theirs.storage()
+    assert ours.storage().tolist() == storage.tolist()
+    assert len(ours.storage()) == len(storage) and ours.storage().size() == storage.size()
+    assert ours.storage().element_size() == storage.element_size()
+    assert ours.untyped_storage().nbytes() == theirs.untyped_storage().nbytes() == len(ours.untyped_storage())
+    assert ours.storage().data_ptr() == ours.untyped_storage().data_ptr() == ours.data_ptr() - 4 * ours.storage_offset()
+
+
+def test_storage_reads_and_writes_the_tensors_memory_as_torch():
+    """Deep Learning with PyTorch, p1ch3: a storage indexed and written, its repr, the same storage for a
+    transpose, a new one for its contiguous copy."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        results = []
+        for lib in (torch, ag):
+            points = lib.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]], dtype=lib.float32)
+            points_storage = points.storage()
+            first = points_storage[0]
+            points_storage[0] = 2.0
+            points_storage[-1] = 7.0
+            points_t = points.t()
+            results.append(
+                [
+                    first,
+                    type(first),
+                    points.tolist(),
+                    repr(points.storage()),
+                    points_t.storage().tolist(),
+                    points_t.storage().data_ptr() == points.storage().data_ptr(),
+                    points_t.contiguous().storage().tolist(),
+                    points[1].storage().size(),
+                    points.untyped_storage()[0],
+                    len(points.untyped_storage()[4:8]),
+                    repr(lib.tensor([1, 2], dtype=lib.int16).storage()),
+                ]
+            )
+            for bad in (slice(0, 2), 1.0):
+                with pytest.raises((RuntimeError, TypeError)):
+                    points_storage[bad]
+            with pytest.raises(IndexError):
+                points_storage[6]
+    assert results[1] == results[0]
+
+
+def test_storage_write_bumps_the_version_and_is_refused_under_a_graph():
+    x = Tensor(np.array([1.0, 2.0, 3.0]))
+    version = x._version
+    x.storage()[1] = 5.0
+    assert x._version == version + 1 and x.tolist() == [1.0, 5.0, 3.0]
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert w.storage()[0] == 1.0
+    with pytest.raises(RuntimeError, match="storage of a tensor that requires grad"):
+        w.storage()[0] = 3.0
+    assert w.tolist() == [1.0, 2.0]
+    with pytest.raises(RuntimeError, match=r"not one dense block.*contiguous\(\)"):
+        ag.from_numpy(np.lib.stride_tricks.as_strided(np.arange(6.0), (3,), (16,))).storage()
+    reversed_view = ag.from_numpy(np.arange(6.0)[::-1])  # a view of a dense array: that array is its storage
+    assert reversed_view.storage().tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and reversed_view.storage_offset() == 5
