@@ -616,9 +616,11 @@ class Tensor(
         return self.round() if ndigits is None else self.round(ndigits)
 
     def __format__(self, spec: str) -> str:
-        """``f"{loss:.4f}"`` formats a one-element tensor's number (as torch); an empty spec gives ``str``."""
+        """``f"{loss:.4f}"`` formats a one-element tensor's number (as torch). An empty spec formats a 0-d tensor's
+        number too, as torch's (``f"{torch.tensor(1234)}"`` is ``1234``, so the MIT lab's
+        ``print(f"`integer` is a {integer.ndim}-d Tensor: {integer}")`` reads the same); any other shape gives ``str``."""
         if not spec:
-            return str(self)
+            return format(self.item()) if self._data.ndim == 0 else str(self)
         if self._data.size != 1:
             raise TypeError(
                 f"format: the format spec {spec!r} applies to one-element tensors, got shape {self.shape} "

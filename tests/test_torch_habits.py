@@ -269,6 +269,19 @@ def test_values_format_round_and_convert_like_python_numbers():
     assert f"loss {loss:.3f}" == f"loss {2.345**2:.3f}"  # the usual progress line, straight from a Value
 
 
+def test_zero_dim_tensors_format_as_their_number_with_an_empty_spec_like_torch():
+    torch = pytest.importorskip("torch")
+    # the MIT 6.S191 lab's print(f"`integer` is a {integer.ndim}-d Tensor: {integer}") prints the number
+    for ours, theirs in [
+        (Tensor(np.array(1234)), torch.tensor(1234)),
+        (Tensor(np.array(3.5, dtype=np.float32)), torch.tensor(3.5)),
+        (Tensor(np.array(True)), torch.tensor(True)),
+        (Tensor(np.array(-0.25), requires_grad=True), torch.tensor(-0.25, dtype=torch.float64, requires_grad=True)),
+    ]:
+        assert f"{ours}" == f"{theirs}" and format(ours) == format(theirs)
+    assert f"{Tensor(np.array([1, 2]))}" == str(Tensor(np.array([1, 2])))  # other shapes keep str, as torch's
+
+
 def test_one_element_tensors_format_as_numbers_and_round_like_numpy():
     t = Tensor(np.array([[2.5]]))
     assert f"{t:.3f}" == "2.500" and f"{t}" == str(t)
