@@ -6,6 +6,7 @@ import copy
 import inspect
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ FACTORIES = {
     "tensor": lambda m, **options: m.tensor([1.0, 2.0], **options),
     "as_tensor": lambda m, **options: m.as_tensor([1.0, 2.0], **options),
     "arange": lambda m, **options: m.arange(0, 4, **options),
+    "range": lambda m, **options: _without_deprecation_warning(m.range, 0, 3, **options),
     "randn": lambda m, **options: m.randn(2, 3, **options),
     "rand": lambda m, **options: m.rand(2, 3, **options),
     "randint": lambda m, **options: m.randint(0, 5, (2, 3), **options),
@@ -43,6 +45,14 @@ FACTORIES = {
     "randn_like": lambda m, **options: m.randn_like(m.ones(2, 3), **options),
     "randint_like": lambda m, **options: m.randint_like(m.ones(2, 3), 5, **options),
 }
+
+
+def _without_deprecation_warning(factory, *args, **options):
+    """``factory(*args, **options)`` with torch's deprecation warning of ``range`` caught (it warns on every call)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return factory(*args, **options)
+
 
 #: torch's factory keywords that change nothing here at their defaults, and a value of each that is refused.
 HARMLESS = {
