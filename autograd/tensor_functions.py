@@ -718,8 +718,30 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: Any = UNSET, out
     return result if out is None else written_to_out("stack", result, out)
 
 
-def split(x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
-    """Split into pieces along ``axis`` as ``numpy.split`` does (each piece is a slice)."""
+def split(
+    x: Tensor,
+    indices_or_sections: int | Sequence[int] = UNSET,
+    axis: int = 0,
+    *,
+    split_size_or_sections: Any = UNSET,
+    dim: Any = UNSET,
+) -> list[Tensor] | tuple[Tensor, ...]:
+    """Split into pieces along ``axis`` as ``numpy.split`` does (each piece is a slice).
+
+    torch's keywords choose torch's meaning: ``split(x, split_size_or_sections=[3, 2])`` or ``split(x, 2, dim=0)``
+    is ``torch.split``, pieces of that many entries (the last one shorter) or of the listed sizes, as the method
+    ``x.split``; positional ``split(x, [3, 2])`` stays numpy's split indices.
+    """
+    if split_size_or_sections is not UNSET or dim is not UNSET:
+        if (split_size_or_sections is UNSET) == (indices_or_sections is UNSET):
+            raise TypeError(
+                "split: give the sizes once, as split_size_or_sections= (torch's) or positionally, "
+                f"got {indices_or_sections!r} and split_size_or_sections={split_size_or_sections!r}"
+            )
+        sizes = indices_or_sections if split_size_or_sections is UNSET else split_size_or_sections
+        return x.split(sizes, axis if dim is UNSET else torch_dim("split", axis, dim, default=0))
+    if indices_or_sections is UNSET:
+        raise TypeError("split: missing indices_or_sections (numpy's) or split_size_or_sections= (torch's)")
     axis = single_axis(axis, x.ndim, "split")
     length = x.shape[axis]
     if isinstance(indices_or_sections, int):
