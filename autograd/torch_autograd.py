@@ -1,9 +1,12 @@
 """``torch.autograd``'s namespace, so ``torch.autograd.grad(...)``, ``torch.autograd.Function`` and
 ``torch.autograd.functional.jacobian(...)`` run with ``import autograd as torch``: the package is read as
 ``autograd.autograd``, holding the names of torch's ``torch.autograd`` that this library has, each the
-package's own object (``autograd.autograd.grad is autograd.grad``)."""
+package's own object (``autograd.autograd.grad is autograd.grad``). It is importable under that name too, so
+``from torch.autograd import grad`` ports as ``from autograd.autograd import grad``."""
 
 from __future__ import annotations
+
+import sys
 
 from . import function, functional, grad_mode
 from .anomaly import detect_anomaly, set_detect_anomaly
@@ -30,3 +33,7 @@ __all__ = [
     "set_detect_anomaly",
     "set_grad_enabled",
 ]
+
+# ``from autograd.autograd import grad`` (torch's ``from torch.autograd import grad``): the import system finds a
+# submodule by its name in sys.modules, not as the package's attribute, so this module is registered under it.
+sys.modules.setdefault(f"{__name__.rpartition('.')[0]}.autograd", sys.modules[__name__])
