@@ -9,9 +9,16 @@
 >>> policy = Categorical(logits=logits)
 >>> action = policy.sample()                      # int64, shape (1,)
 >>> (-policy.log_prob(action)).sum().backward()   # REINFORCE's score-function gradient reaches the logits
+
+torch's submodules import by their names too: ``from autograd.distributions.categorical import Categorical`` (torch's
+``from torch.distributions.categorical import Categorical``), ``autograd.distributions.normal.Normal``, ...
 """
 
 from __future__ import annotations
+
+import sys
+import types
+from typing import Any
 
 from . import distribution_constraints as constraints
 from .continuous_distributions import Beta, Dirichlet, Exponential, Gamma, Laplace
@@ -46,3 +53,33 @@ __all__ = [
     "kl_divergence",
     "register_kl",
 ]
+
+
+def _torch_submodule(name: str, **members: Any) -> types.ModuleType:
+    """torch.distributions' submodule ``name`` (``categorical``, ``normal``, ...) holding its classes, this
+    package's own objects; registered in sys.modules so ``from autograd.distributions.<name> import ...`` works."""
+    module = types.ModuleType(f"{__name__}.{name}", f"torch.distributions.{name}'s names: {', '.join(members)}.")
+    module.__dict__.update(members, __all__=list(members))
+    sys.modules[module.__name__] = module
+    return module
+
+
+bernoulli = _torch_submodule("bernoulli", Bernoulli=Bernoulli)
+beta = _torch_submodule("beta", Beta=Beta)
+binomial = _torch_submodule("binomial", Binomial=Binomial)
+categorical = _torch_submodule("categorical", Categorical=Categorical)
+dirichlet = _torch_submodule("dirichlet", Dirichlet=Dirichlet)
+distribution = _torch_submodule("distribution", Distribution=Distribution)
+exponential = _torch_submodule("exponential", Exponential=Exponential)
+gamma = _torch_submodule("gamma", Gamma=Gamma)
+geometric = _torch_submodule("geometric", Geometric=Geometric)
+independent = _torch_submodule("independent", Independent=Independent)
+kl = _torch_submodule("kl", kl_divergence=kl_divergence, register_kl=register_kl)
+laplace = _torch_submodule("laplace", Laplace=Laplace)
+multinomial = _torch_submodule("multinomial", Multinomial=Multinomial)
+multivariate_normal = _torch_submodule("multivariate_normal", MultivariateNormal=MultivariateNormal)
+normal = _torch_submodule("normal", Normal=Normal)
+one_hot_categorical = _torch_submodule("one_hot_categorical", OneHotCategorical=OneHotCategorical)
+poisson = _torch_submodule("poisson", Poisson=Poisson)
+uniform = _torch_submodule("uniform", Uniform=Uniform)
+sys.modules.setdefault(f"{__name__}.constraints", constraints)
