@@ -134,11 +134,19 @@ class ArrayMethods:
         return self._data.strides  # type: ignore[attr-defined]
 
     # -- shape and indexing -------------------------------------------------------------------------
-    def repeat(self: Self, repeats: int | Sequence[int], axis: int | None = None) -> Self:
+    def repeat(self: Self, repeats: int | Sequence[int], axis: int | None = None, *more_sizes: int) -> Self:
         """ndarray.repeat: each entry ``repeats`` times along ``axis`` (flattened if None).
 
-        This is numpy's method, not ``torch.Tensor.repeat`` (which tiles: use ``autograd.tile``).
+        This is numpy's method, not ``torch.Tensor.repeat`` (which tiles: use ``autograd.tile``). Three or more
+        sizes, torch's ``x.repeat(8, 1, 1)``, can only mean torch's tiling: a TypeError that names ``x.tile``.
         """
+        if more_sizes:
+            sizes = ", ".join(repr(size) for size in (repeats, axis, *more_sizes))
+            raise TypeError(
+                f"repeat: x.repeat({sizes}) on a Tensor of shape {tuple(self.shape)} is torch's tiling, but this "
+                f"library's repeat is numpy's (each entry `repeats` times along `axis`); for torch's use "
+                f"x.tile({sizes})"
+            )
         return _FUNCTIONS["repeat"](self, repeats, axis)
 
     def ravel(self: Self, order: str = "C") -> Self:

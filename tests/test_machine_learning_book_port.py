@@ -1196,6 +1196,17 @@ def test_ch16_self_attention_scaled_dot_product_and_multi_head_by_stacking(torch
         _close(ours[name], theirs[name], rtol=1e-5, atol=1e-5)
 
 
+def test_ch16_stacking_inputs_with_torch_repeat_names_tile(torch):
+    embedded = np.random.default_rng(161).standard_normal((8, 16)).astype(np.float32)
+    ours, theirs = autograd.tensor(embedded), torch.tensor(embedded)
+    with pytest.raises(TypeError, match=r"x\.tile\(8, 1, 1\)") as error:
+        ours.T.repeat(8, 1, 1)  # the book's spelling: torch's repeat tiles, numpy's (this library's) does not
+    assert "(16, 8)" in str(error.value)
+    stacked = ours.T.tile(8, 1, 1)
+    _close(stacked, theirs.T.repeat(8, 1, 1))
+    assert tuple(stacked.shape) == (8, 16, 8)
+
+
 # ---- ch15: RNNs by hand, the LSTM sentiment model, the character-level language model ---------------------------
 
 
