@@ -1248,6 +1248,47 @@ def test_ch15_simple_rnn_checked_by_hand_through_its_weights(torch):
         _close(ours["grads"][name], grad, rtol=1e-4, atol=1e-6)
 
 
+def _ch15_two_layer_rnn(nn: Any, cell: str) -> Any:
+    class RNN(nn.Module):
+        def __init__(self, input_size, hidden_size):
+            super().__init__()
+            # the book's nn.RNN, and the nn.GRU its comment offers
+            self.rnn = getattr(nn, cell)(input_size, hidden_size, num_layers=2, batch_first=True)
+            self.fc = nn.Linear(hidden_size, 1)
+
+        def forward(self, x):
+            _, hidden = self.rnn(x)
+            out = hidden[-1, :, :]
+            out = self.fc(out)
+            return out
+
+    return RNN(8, 6)
+
+
+@pytest.mark.parametrize("cell", ["RNN", "GRU"])
+def test_ch15_two_layer_rnn_model_reads_the_last_layers_hidden_state(torch, cell):
+    x = np.random.default_rng(152).standard_normal((5, 3, 8)).astype(np.float32)
+
+    def run(lib: dict[str, Any], state: dict[str, np.ndarray]) -> dict[str, Any]:
+        torch = lib["torch"]
+        model = _ch15_two_layer_rnn(lib["nn"], cell)
+        _load(torch, model, state)
+        out = model(torch.tensor(x))
+        out.pow(2).sum().backward()
+        return {"repr": repr(model), "out": out, "grads": {n: _array(p.grad) for n, p in model.named_parameters()}}
+
+    theirs_lib, ours_lib = _libs(torch)
+    torch.manual_seed(1)
+    (state,) = _state_dicts(_ch15_two_layer_rnn(torch.nn, cell))
+    theirs, ours = run(theirs_lib, state), run(ours_lib, state)
+    assert ours["repr"] == theirs["repr"]
+    assert tuple(ours["out"].shape) == tuple(theirs["out"].shape) == (5, 1)
+    _close(ours["out"], theirs["out"])
+    assert ours["grads"].keys() == theirs["grads"].keys()
+    for name, grad in theirs["grads"].items():
+        np.testing.assert_allclose(ours["grads"][name], grad, rtol=1e-4, atol=1e-6, err_msg=name)
+
+
 def _ch15_sentiment_rnn(nn: Any, torch: Any, bidirectional: bool) -> Any:
     class RNN(nn.Module):
         def __init__(self, vocab_size, embed_dim, rnn_hidden_size, fc_hidden_size):
