@@ -380,10 +380,30 @@ def test_ch13_xavier_init_on_empty_tensors_and_the_l1_penalty(torch):
         l1_penalty = 0.01 * model[2].weight.abs().sum()
         l1_penalty.backward()
         weight = _array(model[2].weight)
-        return [tuple(w.shape), w2.requires_grad, w2.is_leaf, model[2].weight.grad, weight, _array(model[0].weight)]
+
+        class MyModule(nn.Module):  # plain tensors as attributes: not parameters
+            def __init__(self):
+                super().__init__()
+                self.w1 = torch.empty(2, 3, requires_grad=True)
+                nn.init.xavier_normal_(self.w1)
+                self.w2 = torch.empty(1, 2, requires_grad=True)
+                nn.init.xavier_normal_(self.w2)
+
+        plain = MyModule()
+        registered = [len(list(plain.parameters())), list(plain.state_dict()), tuple(plain.w2.shape)]
+        return [
+            tuple(w.shape),
+            w2.requires_grad,
+            w2.is_leaf,
+            model[2].weight.grad,
+            weight,
+            _array(model[0].weight),
+            registered,
+        ]
 
     theirs, ours = (run(lib) for lib in _libs(torch))
     assert ours[:3] == theirs[:3] == [(2, 3), True, True]
+    assert ours[6] == theirs[6] == [0, [], (1, 2)]
     for result in (ours, theirs):  # d/dW of 0.01 * |W|.sum() is 0.01 * sign(W), W each library's own draw
         _close(result[3], 0.01 * np.sign(result[4]))
         assert np.abs(result[5]).max() <= np.sqrt(6 / 20)  # xavier_uniform's bound for a 16x4 weight
@@ -1003,7 +1023,7 @@ def _ch14_mnist_cnn(nn: Any) -> Any:
     return model
 
 
-def test_ch14_mnist_cnn_shapes_training_with_dropout_and_evaluation(torch):
+def test_ch14_mnist_cnn_shapes_training_with_dropout_and_evaluation(torch, tmp_path):
     rng = np.random.default_rng(14)
     images = rng.random((6, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, size=6)
@@ -1044,6 +1064,7 @@ def test_ch14_mnist_cnn_shapes_training_with_dropout_and_evaluation(torch):
         with torch.no_grad():
             out["eval"] = model(torch.tensor(images[:2, 0]).unsqueeze(1) / 255.0)
             out["single"] = torch.argmax(model(torch.tensor(images[0, 0]).unsqueeze(0).unsqueeze(1))).item()
+        out["model"] = model
         return out
 
     theirs_lib, ours_lib = _libs(torch)
@@ -1058,6 +1079,13 @@ def test_ch14_mnist_cnn_shapes_training_with_dropout_and_evaluation(torch):
     assert ours["accuracy"] == theirs["accuracy"]
     _close(ours["eval"], theirs["eval"], rtol=1e-5)
     assert ours["single"] == theirs["single"]
+    # the book's torch.save(model, path) of the whole model (torch 2.13's torch.load refuses it by default, as
+    # weights_only=True; nn.load rebuilds the library's layers without a pickle)
+    path = str(tmp_path / "mnist-cnn.ph")
+    nn.save(ours["model"], path)
+    reloaded = nn.load(path)
+    reloaded.eval()
+    _close(reloaded(autograd.tensor(images[:2])), ours["model"](autograd.tensor(images[:2])))
 
 
 def _ch14_smile_cnn(nn: Any) -> Any:
