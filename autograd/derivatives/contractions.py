@@ -22,6 +22,7 @@ import string
 import numpy as np
 
 from .. import shared_math as sm
+from ..accumulation import COMPUTE_DTYPE, computing_data, rounded_to
 from ..core import Node
 from ..op import Op
 
@@ -33,12 +34,18 @@ PLANNED_WORK = 1 << 16
 
 def einsum_data(*arrays: np.ndarray, terms: tuple[str, ...], output: str) -> np.ndarray:
     """numpy's einsum of ``arrays`` with explicit subscripts ``terms`` -> ``output`` (planned into BLAS
-    contractions when that pays, see :data:`PLANNED_WORK`)."""
-    return np.asarray(
+    contractions when that pays, see :data:`PLANNED_WORK`). float16 operands are multiplied and added up in
+    float32 and the result rounded once, as torch's half kernels (numpy's float16 einsum rounds every product
+    and partial sum: three in four entries of a 30-term contraction come out a float16 step off)."""
+    dtype = np.result_type(*arrays)
+    if dtype in COMPUTE_DTYPE:
+        arrays = tuple(computing_data(np.asarray(array)) for array in arrays)
+    result = np.asarray(
         np.einsum(
             ",".join(terms) + "->" + output, *arrays, optimize="greedy" if _worth_planning(arrays, terms) else False
         )
     )
+    return rounded_to(result, dtype)
 
 
 def _worth_planning(arrays: tuple[np.ndarray, ...], terms: tuple[str, ...]) -> bool:
