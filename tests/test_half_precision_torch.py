@@ -380,6 +380,8 @@ FLOAT16_SWEEP = [
     ("mul", lambda m, f, x, y: x * y, [_normal(16, 24), _normal(16, 24)]),
     ("div", lambda m, f, x, y: x / y, [_normal(16, 24), _positive(16, 24)]),
     ("hypot", lambda m, f, x, y: m.hypot(x, y), [_normal(16, 24), _normal(16, 24)]),
+    ("add a broadcast bias", lambda m, f, x, b: x + b, [_normal(300, 8), _normal(8)]),
+    ("mul a broadcast column", lambda m, f, x, c: x * c, [_normal(6, 200), _normal(6, 1)]),
     ("sum", lambda m, f, x: x.sum(), [_normal(64, 48)]),
     ("mean(dim=0)", lambda m, f, x: x.mean(dim=0), [_normal(64, 48)]),
     ("var(dim=1)", lambda m, f, x: x.var(dim=1), [_normal(64, 48)]),
