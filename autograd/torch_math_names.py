@@ -229,12 +229,14 @@ class TorchMathNames:
     __slots__ = ()
 
     # -- scaled sums of products ------------------------------------------------------------------
+    @float16_via_float32
     def addcmul(self: Self, tensor1: Any, tensor2: Any, value: Any = 1) -> Self:
         """torch.Tensor.addcmul: self + value t1 t2 (broadcast); d/dt1 = value t2, d/dt2 = value t1 (torch's
         deprecated ``addcmul(value, tensor1, tensor2)`` too)."""
         tensor1, tensor2, value = value_first("addcmul", tensor1, tensor2, value)
         return self._pointwise_sum("addcmul", tensor1, tensor2, value, lambda a, b: a * b)
 
+    @float16_via_float32
     def addcdiv(self: Self, tensor1: Any, tensor2: Any, value: Any = 1) -> Self:
         """torch.Tensor.addcdiv: self + value t1 / t2 (broadcast); d/dt1 = value / t2, d/dt2 = -value t1 / t2^2
         (torch's deprecated ``addcdiv(value, tensor1, tensor2)`` too)."""
@@ -253,6 +255,7 @@ class TorchMathNames:
         term = combine(first, second)
         return tensor + (term if value == 1 else term * value)
 
+    @float16_via_float32
     def addmm(self: Self, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
         """torch.Tensor.addmm: beta self + alpha mat1 @ mat2 (self broadcast to the product's shape); beta = 0
         ignores self, NaN and inf included."""
@@ -260,6 +263,7 @@ class TorchMathNames:
         product = _matrices_product("addmm", _operand(tensor, mat1), _operand(tensor, mat2), 2)
         return _scaled_sum("addmm", tensor, product, beta, alpha)
 
+    @float16_via_float32
     def addmv(self: Self, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
         """torch.Tensor.addmv: beta self + alpha mat @ vec for a matrix and a vector; beta = 0 ignores self."""
         tensor = _tensor(self)
@@ -270,6 +274,7 @@ class TorchMathNames:
             )
         return _scaled_sum("addmv", tensor, mat @ vec, beta, alpha)
 
+    @float16_via_float32
     def addr(self: Self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
         """torch.Tensor.addr: beta self + alpha outer(vec1, vec2) of two vectors; beta = 0 ignores self."""
         tensor = _tensor(self)
@@ -278,12 +283,14 @@ class TorchMathNames:
             raise ValueError(f"addr: expects two vectors, got shapes {vec1.shape} and {vec2.shape}")
         return _scaled_sum("addr", tensor, vec1.reshape(-1, 1) * vec2.reshape(1, -1), beta, alpha)
 
+    @float16_via_float32
     def baddbmm(self: Self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
         """torch.Tensor.baddbmm: beta self + alpha batch1 @ batch2 for two 3-D batches of matrices."""
         tensor = _tensor(self)
         product = _matrices_product("baddbmm", _operand(tensor, batch1), _operand(tensor, batch2), 3)
         return _scaled_sum("baddbmm", tensor, product, beta, alpha)
 
+    @float16_via_float32
     def addbmm(self: Self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
         """torch.Tensor.addbmm: beta self + alpha sum_b batch1[b] @ batch2[b] (the products summed over the batch)."""
         tensor = _tensor(self)

@@ -399,6 +399,23 @@ FLOAT16_SWEEP = [
     ),
     ("tensordot", lambda m, f, x, y: m.tensordot(x, y, dims=2), [_normal(5, 6, 7), _normal(6, 7, 8)]),
     ("linear", lambda m, f, x, w, b: f.linear(x, w, b), [_normal(10, 30), _normal(8, 30), _normal(8)]),
+    ("addmm", lambda m, f, c, x, y: c.addmm(x, y), [_normal(20, 25), _normal(20, 30), _normal(30, 25)]),
+    (
+        "baddbmm",
+        lambda m, f, c, x, y: c.baddbmm(x, y, beta=0.5, alpha=2.0),
+        [_normal(3, 20, 25), _normal(3, 20, 30), _normal(3, 30, 25)],
+    ),
+    ("addmv", lambda m, f, c, x, v: c.addmv(x, v), [_normal(20), _normal(20, 30), _normal(30)]),
+    (
+        "addcmul",
+        lambda m, f, x, y, z: x.addcmul(y, z, value=0.3),
+        [_normal(16, 24), _normal(16, 24), _normal(16, 24)],
+    ),
+    (
+        "addcdiv",
+        lambda m, f, x, y, z: x.addcdiv(y, z, value=0.3),
+        [_normal(16, 24), _normal(16, 24), _positive(16, 24)],
+    ),
     ("mse_loss", lambda m, f, x, y: f.mse_loss(x, y), [_normal(64, 48), _normal(64, 48)]),
     ("l1_loss", lambda m, f, x, y: f.l1_loss(x, y), [_normal(64, 48), _normal(64, 48)]),
     ("huber_loss", lambda m, f, x, y: f.huber_loss(x, y), [_normal(64, 48), _normal(64, 48)]),
