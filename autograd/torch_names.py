@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import devices, shared_math, tensor_in_place
+from .accumulation import float16_via_float32
 from .array_methods import array_function
 from .broadcasting import normalize_axes, refuse_unbroadcastable
 from .core import Node
@@ -877,10 +878,12 @@ class TorchNames:
         """torch.Tensor.pow: ``self ** exponent``; d/dx = exponent x^(exponent - 1), d/dexponent = x^e log x."""
         return self**exponent
 
+    @float16_via_float32
     def rsqrt(self: Self) -> Self:
         """torch.Tensor.rsqrt: 1 / sqrt(x); d/dx = -x^(-3/2) / 2."""
         return _tensor(self).sqrt().reciprocal()
 
+    @float16_via_float32
     def lerp(self: Self, end: Any, weight: Any) -> Self:
         """torch.Tensor.lerp: x + weight (end - x) (exactly ``end`` at weight 1, as torch's); d/dx = 1 - weight,
         d/dend = weight, d/dweight = end - x."""
