@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import shared_math
+from .accumulation import computing_data
 from .core import Node, check_in_place_allowed, increment_version, rebase_history, refuse_nodes_in_sequence
 from .default_dtype import get_default_dtype
 from .deprecated_overloads import alpha_first, value_first_in_place
@@ -701,8 +702,9 @@ class TensorInPlace:
         )
 
     def lerp_(self, end: TensorLike, weight: TensorLike) -> Tensor:
-        """t + weight * (end - t) in place (``torch.Tensor.lerp_``)."""
-        return self._replace("lerp_", lerp, end, weight, graph=lerp)
+        """t + weight * (end - t) in place (``torch.Tensor.lerp_``; float16 computed in float32 and rounded once,
+        by the write, as torch's kernel)."""
+        return self._replace("lerp_", _computed_wide(lerp), end, weight, graph=lambda t, e, w: t.lerp(e, w))
 
     def addcmul_(self, tensor1: TensorLike, tensor2: TensorLike, *deprecated: TensorLike, value: float = 1) -> Tensor:
         """t + value * tensor1 * tensor2 in place (``torch.Tensor.addcmul_``, as in optimizers' moment updates;
@@ -713,7 +715,8 @@ class TensorInPlace:
         def addcmul(t: Any, a: Any, b: Any) -> Any:
             return t + value * a * b
 
-        return self._replace("addcmul_", addcmul, tensor1, tensor2, graph=addcmul)
+        graph = lambda t, a, b: t.addcmul(a, b, value=value)  # noqa: E731
+        return self._replace("addcmul_", _computed_wide(addcmul), tensor1, tensor2, graph=graph)
 
     def addcdiv_(self, tensor1: TensorLike, tensor2: TensorLike, *deprecated: TensorLike, value: float = 1) -> Tensor:
         """t + value * tensor1 / tensor2 in place (``torch.Tensor.addcdiv_``; torch's deprecated
@@ -724,7 +727,8 @@ class TensorInPlace:
         def addcdiv(t: Any, a: Any, b: Any) -> Any:
             return t + value * a / b
 
-        return self._replace("addcdiv_", addcdiv, tensor1, tensor2, graph=addcdiv)
+        graph = lambda t, a, b: t.addcdiv(a, b, value=value)  # noqa: E731
+        return self._replace("addcdiv_", _computed_wide(addcdiv), tensor1, tensor2, graph=graph)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` in place, with numpy's indexing (same rule as the in-place operators; recorded,
@@ -1001,6 +1005,17 @@ def _copied(tensor: Tensor, source: Any) -> Tensor:
 def _relu(t: Any, zero: Any) -> Any:
     """``t.relu()`` (relu_ hands its compute function the bound 0 as well)."""
     return t.relu()
+
+
+def _computed_wide(compute: Callable[..., Any]) -> Callable[..., Any]:
+    """``compute`` of raw operands, float16 arrays among them computed in float32 (:func:`computing_data`): the
+    write into the tensor rounds the result once, as torch's fused half kernels (a float16 Adam's
+    ``exp_avg_sq.addcmul_(g, g, value=1 - beta2)`` rounded the product and the sum apart)."""
+
+    def wide(*operands: Any) -> Any:
+        return compute(*(computing_data(x) if isinstance(x, np.ndarray) else x for x in operands))
+
+    return wide
 
 
 def lerp(t: Any, end: Any, weight: Any) -> Any:

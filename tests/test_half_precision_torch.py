@@ -490,3 +490,26 @@ def test_a_float16_op_and_its_gradients_round_no_more_often_than_torchs(name, ca
         assert mine.dtype == np.float16, (what, mine.dtype)
         ours_share, torch_share = _mismatch(mine, rounded), _mismatch(theirs.numpy(), rounded)
         assert ours_share <= torch_share + 0.02, f"{name}: {what} misses {ours_share:.0%}, torch's {torch_share:.0%}"
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("lerp_", lambda t, a, b: t.lerp_(a, 0.3)),
+        ("lerp_ by a tensor", lambda t, a, b: t.lerp_(a, b / 4)),
+        ("addcmul_", lambda t, a, b: t.addcmul_(a, b, value=0.3)),
+        ("addcdiv_", lambda t, a, b: t.addcdiv_(a, b, value=0.3)),
+    ],
+)
+def test_a_float16_fused_in_place_update_rounds_once_as_torchs(name, call):
+    """torch's lerp_/addcmul_/addcdiv_ (an optimizer's moment updates) compute in float32 and round once on the
+    write: every entry is the float64 result of the same float16 values, rounded to float16."""
+    rng = np.random.default_rng(31)
+    t, a = (rng.standard_normal((40, 50)).astype(np.float16) for _ in range(2))
+    b = rng.uniform(0.5, 2.0, (40, 50)).astype(np.float16)
+    exact = call(*(torch.tensor(x, dtype=torch.float64) for x in (t, a, b))).numpy().astype(np.float16)
+    half = call(*(torch.tensor(x) for x in (t, a, b))).numpy()
+    ours = call(*(Tensor(x.copy()) for x in (t, a, b)))
+    assert ours.dtype == np.float16
+    assert _mismatch(half, exact) < 0.02
+    assert _mismatch(ours.numpy(), exact) < 0.02
