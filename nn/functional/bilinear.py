@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import ShapeError, Tensor, einsum
+from autograd.accumulation import float16_via_float32
 
 from .activations import as_float_tensor
 
 __all__ = ["bilinear"]
 
 
+@float16_via_float32  # the einsum and the bias add in float32, rounded once
 def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     """``y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o]``.
 
