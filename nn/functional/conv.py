@@ -552,6 +552,7 @@ def _adaptive_window_means(x: Tensor, count: int, axis: int) -> Tensor:
     return concatenate(means, axis=axis)
 
 
+@float16_via_float32  # the window means in float32, rounded once
 def adaptive_avg_pool2d(input: Any, output_size: int | None | tuple[int | None, int | None]) -> Tensor:
     """Mean over PyTorch's adaptive windows: ``output_size`` (H_out, W_out) whatever the input size.
 

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ArgumentRangeError, ShapeError, Tensor, matmul, where
+from autograd.accumulation import float16_via_float32
 from autograd.banded import blocks_from_taps, blocks_from_windows, resample, worth_banding
 from autograd.conv import repeat_blocks
 
@@ -327,6 +328,7 @@ def _read_nearest(x: Tensor, per_axis: list[np.ndarray]) -> Tensor:
     return x
 
 
+@float16_via_float32  # the passes along each axis in float32, rounded once
 def interpolate(
     input: Any,
     size: int | Sequence[int] | None = None,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ShapeError, Tensor
+from autograd.accumulation import float16_via_float32
 from autograd.conv import max_pool
 
 from ..checks import check_flag
@@ -147,6 +148,7 @@ def _adaptive_sizes(op: str, output_size: Any, spatial: tuple[int, ...]) -> tupl
     return checked[0], checked[1], checked[2]
 
 
+@float16_via_float32  # its two passes in float32, rounded once
 def adaptive_avg_pool3d(input: Any, output_size: int | None | tuple[int | None, int | None, int | None]) -> Tensor:
     """Mean over torch's adaptive windows to ``output_size`` (D_out, H_out, W_out) cells whatever the input size
     (an int for all three; ``None`` keeps that axis): output cell t averages input slices floor(t D / D_out) to
