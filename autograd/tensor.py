@@ -863,8 +863,9 @@ class Tensor(
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0 else alpha*x. Float data takes :func:`shared_math.leaky_linear` (the same values, x times
         a factor 1 or alpha, without a select)."""
-        if self._data.dtype.kind == "f":
-            return self._unary(ew.leaky_relu, shared_math.leaky_linear(self._data, alpha), {"alpha": alpha})
+        if self._data.dtype.kind == "f":  # float16 in float32 (alpha x rounded once, as torch's)
+            data = shared_math.leaky_linear(computing_data(self._data), alpha)
+            return self._unary(ew.leaky_relu, data, {"alpha": alpha})
         # quietly: alpha * x may overflow where x > 0 (the piece not taken), and numpy would warn
         negative = quietly(np.multiply, self._data, alpha)
         return self._unary(ew.leaky_relu, shared_math.select(self._data > 0, self._data, negative), {"alpha": alpha})

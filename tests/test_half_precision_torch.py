@@ -478,6 +478,9 @@ FLOAT16_SWEEP = [
     ("softplus", lambda m, f, x: f.softplus(x, beta=2.0), [_normal(16, 24)]),
     ("hardswish", lambda m, f, x: f.hardswish(x), [_normal(16, 24)]),
     ("logsigmoid", lambda m, f, x: f.logsigmoid(x), [_normal(16, 24)]),
+    ("leaky_relu", lambda m, f, x: f.leaky_relu(x), [_normal(16, 24)]),
+    ("leaky_relu(0.3)", lambda m, f, x: f.leaky_relu(x, 0.3), [_normal(16, 24)]),
+    ("rrelu (eval)", lambda m, f, x: f.rrelu(x, training=False), [_normal(16, 24)]),
 ]
 
 

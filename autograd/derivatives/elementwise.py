@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import shared_math as sm
 from .. import special
+from ..accumulation import COMPUTE_DTYPE, computing_data, rounded_to
 from ..core import Node
 from ..op import Op
 from ..shared_math import data_of, where
@@ -264,6 +265,8 @@ def _leaky_relu_rule(g, out, x, alpha):
         return g * flat_of(x, where(x._data > 0, 1.0, alpha))
     if _same_float_arrays(g, x):
         return sm.leaky_product(g, x, alpha)
+    if type(g) is np.ndarray and g.dtype in COMPUTE_DTYPE:  # float16: g alpha in float32, rounded once, as torch's
+        return where(x > 0, g, rounded_to(computing_data(g) * alpha, g.dtype))
     return where(x > 0, g, g * alpha)
 
 
