@@ -394,6 +394,8 @@ FLOAT16_SWEEP = [
     ("cumsum", lambda m, f, x: x.cumsum(dim=1), [_normal(64, 48)]),
     ("log_softmax", lambda m, f, x: f.log_softmax(x, dim=1), [_normal(16, 24)]),
     ("matmul", lambda m, f, x, y: x @ y, [_normal(20, 30), _normal(30, 25)]),
+    ("matrix @ vector", lambda m, f, x, v: x @ v, [_normal(300, 20), _normal(20)]),
+    ("batch @ vector", lambda m, f, x, v: x @ v, [_normal(3, 100, 20), _normal(20)]),
     ("einsum ij,jk->ik", lambda m, f, x, y: m.einsum("ij,jk->ik", x, y), [_normal(20, 30), _normal(30, 25)]),
     (
         "einsum bij,bjk->bik",

@@ -136,8 +136,9 @@ def _matmul_rule_b(g, out, a, b):
         if g.ndim == 0:  # b is 1-D too: (n,) @ (n,) -> ()
             return g * a
         return a[:, None] * g[..., None, :]  # (n,) @ (..., n, m)
-    if g.ndim == a.ndim - 1:  # b is 1-D: (..., n) @ (n,) -> (...)
-        return g[..., None] * a
+    if g.ndim == a.ndim - 1:  # b is 1-D: (..., n) @ (n,) -> (...); g^T a over every row of every matrix at once,
+        return g.reshape(-1) @ a.reshape(-1, a.shape[-1])  # one product (a float16 one adds up in float32 and
+        # rounds once, as torch's, where a product per entry, or per matrix, then summed rounds twice)
     return a.swapaxes(-1, -2) @ g
 
 
