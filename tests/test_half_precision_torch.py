@@ -452,6 +452,16 @@ FLOAT16_SWEEP = [
     ("instance_norm", lambda m, f, x: f.instance_norm(x), [_normal(4, 6, 5, 5)]),
     ("avg_pool2d", lambda m, f, x: f.avg_pool2d(x, 3, 2, 1), [_normal(2, 3, 10, 10)]),
     ("max_pool2d", lambda m, f, x: f.max_pool2d(x, 2), [_normal(2, 3, 10, 10)]),
+    (
+        "conv3d",
+        lambda m, f, x, w, b: f.conv3d(x, w, b, stride=2, padding=1),
+        [_normal(2, 3, 6, 6, 6), _normal(4, 3, 3, 3, 3), _normal(4)],
+    ),
+    (
+        "conv_transpose3d",
+        lambda m, f, x, w, b: f.conv_transpose3d(x, w, b, stride=2),
+        [_normal(2, 3, 3, 3, 3), _normal(3, 4, 3, 3, 3), _normal(4)],
+    ),
     ("adaptive_avg_pool1d", lambda m, f, x: f.adaptive_avg_pool1d(x, 4), [_normal(2, 3, 11)]),
     ("adaptive_avg_pool2d", lambda m, f, x: f.adaptive_avg_pool2d(x, (3, 4)), [_normal(2, 3, 10, 11)]),
     ("interpolate nearest", lambda m, f, x: f.interpolate(x, size=(7, 9)), [_normal(2, 3, 5, 6)]),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd import ArgumentRangeError, ShapeError, Tensor
+from autograd.accumulation import float16_via_float32
 from autograd.conv import conv2d as convolve
 from autograd.conv import fold, unfold
 
@@ -48,6 +49,7 @@ def batched_volumes(op: str, input: Any, keep_integers: bool = False) -> tuple[T
     return x, False
 
 
+@float16_via_float32  # the depth windows' conv2d and their fold in float32, rounded once
 def conv3d(
     input: Any,
     weight: Any,
@@ -89,6 +91,7 @@ def conv3d(
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
+@float16_via_float32  # the depth windows' conv2d and their fold in float32, rounded once
 def conv_transpose3d(
     input: Any,
     weight: Any,
