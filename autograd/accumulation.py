@@ -33,6 +33,7 @@ __all__ = [
     "float16_via_float32",
     "in_dtype_of",
     "rounded_to",
+    "rule_in_float32",
     "summed_dtype",
 ]
 
@@ -80,6 +81,22 @@ def rounded_to(result: np.ndarray, dtype: Any) -> np.ndarray:
         return result
     with np.errstate(over="ignore"):
         return result.astype(dtype)
+
+
+def rule_in_float32(rule: Function) -> Function:
+    """Decorate a derivative rule ``rule(g, out, *inputs, **attrs)`` written as several steps (g (1 - out^2) of
+    tanh, s (g - sum(g s)) of softmax): given a float16 gradient array, it runs on float32 copies of its float16
+    arrays and its result is rounded to float16 once, as torch's half backward kernels (which read the same
+    float16 output); anything else (other dtypes, nodes under create_graph) runs unchanged."""
+
+    @functools.wraps(rule)
+    def wide(g: Any, out: Any, *inputs: Any, **attrs: Any) -> Any:
+        if type(g) is not np.ndarray or g.dtype != _FLOAT16:
+            return rule(g, out, *inputs, **attrs)
+        widened = [computing_data(x) if type(x) is np.ndarray else x for x in (g, out, *inputs)]
+        return rounded_to(np.asarray(rule(*widened, **attrs)), _FLOAT16)
+
+    return wide  # type: ignore[return-value]
 
 
 def float16_via_float32(function: Function | None = None, *, float32_parameters: bool = False) -> Any:

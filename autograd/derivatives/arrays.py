@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .. import shared_math as sm
+from ..accumulation import rule_in_float32
 from ..backprop import references
 from ..broadcasting import reduced_shape
 from ..core import Node
@@ -601,8 +602,8 @@ max_ = Op("max", _extreme_rule)
 min_ = Op("min", _extreme_rule)
 prod = Op("prod", lambda g, out, x, axes, keepdims: _spread(g, x.shape, axes, keepdims) * _product_of_others(x, axes))
 logsumexp = Op("logsumexp", _logsumexp_rule)
-softmax = Op("softmax", _softmax_rule)
-log_softmax = Op("log_softmax", _log_softmax_rule)
+softmax = Op("softmax", rule_in_float32(_softmax_rule))
+log_softmax = Op("log_softmax", rule_in_float32(_log_softmax_rule))
 standardize = Op("standardize", _standardize_rule)  # (x - mean) / sqrt(var + eps) over axes, fused
 standardize_affine = Op(  # (x - mean) / sqrt(var + eps) * weight + bias, fused
     "standardize_affine",

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import shared_math as sm
 from .. import special
-from ..accumulation import COMPUTE_DTYPE, computing_data, rounded_to
+from ..accumulation import COMPUTE_DTYPE, computing_data, rounded_to, rule_in_float32
 from ..core import Node
 from ..op import Op
 from ..shared_math import data_of, where
@@ -425,8 +425,8 @@ sqrt = Op("sqrt", lambda g, out, x: g * 0.5 / out)                  # d sqrt x =
 abs_ = Op("abs", lambda g, out, x: g * flat_of(x, sm.abs_slope(x)))    # d |x| = sign x (0 at nan, as torch)
 sin = Op("sin", lambda g, out, x: g * sm.cos(x))
 cos = Op("cos", lambda g, out, x: -g * sm.sin(x))
-tanh = Op("tanh", lambda g, out, x: g * (1 - out * out))            # 1 - tanh^2
-sigmoid = Op("sigmoid", lambda g, out, x: g * out * (1 - out))     # s (1 - s)
+tanh = Op("tanh", rule_in_float32(lambda g, out, x: g * (1 - out * out)))         # 1 - tanh^2
+sigmoid = Op("sigmoid", rule_in_float32(lambda g, out, x: g * out * (1 - out)))  # s (1 - s)
 softplus = Op("softplus", _softplus_rule)                             # d sm.log(1+e^x) = s(x)
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
 leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
