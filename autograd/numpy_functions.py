@@ -27,6 +27,7 @@ import numpy as np
 
 from . import shared_math as sm
 from . import special
+from .accumulation import rule_in_float32
 from .derivatives import elementwise as ew
 from .op import Op
 from .shape_errors import require_integer
@@ -84,7 +85,9 @@ class _Row:
         if self.op is None and self.source is not None:  # a mirrored row (``__rmod__``) records its source's op
             self.op = self.source.op
         if self.op is None:  # the first name given (``__mod__ = mod`` reuses the row of ``mod``), or ``op_name``
-            self.op = Op(self.op_name or name, *self.rules, reads_values=self.reads_values)
+            # float16 gradients computed in float32 and rounded once (g 2^x ln 2, g / (x ln 2): torch's half kernels)
+            rules = [rule_in_float32(rule) for rule in self.rules]
+            self.op = Op(self.op_name or name, *rules, reads_values=self.reads_values)
         if not self._name:
             self._name = name
 

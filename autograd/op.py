@@ -225,6 +225,7 @@ def _backward_after_free(*args: object, **kwargs: object) -> None:
 def _reads_argument(rule: Callable, position: int) -> bool:
     """Whether ``rule`` may read its positional argument ``position``: False only when its code is readable
     and never loads that argument (nor hands it to a nested function)."""
+    rule = getattr(rule, "__wrapped__", rule)  # a decorated rule (accumulation.rule_in_float32) reads what it wraps
     code = getattr(rule, "__code__", None)
     if code is None or position >= code.co_argcount:  # not a plain function, or the argument lands in *args
         return True
