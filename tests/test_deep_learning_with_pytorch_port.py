@@ -18,58 +18,24 @@ import warnings
 from collections import OrderedDict
 from typing import Any
 
+import book_ports
 import numpy as np
 import pytest
+from book_ports import as_array as _array
+from book_ports import assert_close as _close
+from book_ports import copy_weights as _copy_weights
+from book_ports import libraries as _libs
 
 import autograd
 import nn
 import nn.functional as F
 
+#: the fixtures the tests take (tests/book_ports.py): float32 as both libraries' default dtype, torch under it
+float32, torch = book_ports.float32, book_ports.torch
+
 # p1ch5's thermometer readings: Celsius and unknown units
 T_C = [0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0]
 T_U = [35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4]
-
-
-@pytest.fixture
-def float32():
-    """autograd's factories (and torch's, when installed) make float32, the book's dtype; restored afterwards."""
-    previous = autograd.get_default_dtype()
-    autograd.set_default_dtype(autograd.float32)
-    yield
-    autograd.set_default_dtype(previous)
-
-
-@pytest.fixture
-def torch(float32):
-    torch = pytest.importorskip("torch")
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float32)
-    yield torch
-    torch.set_default_dtype(previous)
-
-
-def _libs(torch: Any) -> list[dict[str, Any]]:
-    """The names the book's code uses, for torch and for this library."""
-    theirs = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "optim": torch.optim}
-    theirs.update(data=torch.utils.data, init=torch.nn.init, save=torch.save, load=torch.load)
-    ours = {"torch": autograd, "nn": nn, "F": F, "optim": nn.optim}
-    ours.update(data=nn.data, init=nn.init, save=nn.save, load=nn.load)
-    return [theirs, ours]
-
-
-def _array(x: Any) -> np.ndarray:
-    if hasattr(x, "detach"):
-        x = x.detach()
-    return np.array(x.numpy() if hasattr(x, "numpy") else x, dtype=np.float64)
-
-
-def _close(ours: Any, theirs: Any, rtol: float = 1e-5, atol: float = 1e-6) -> None:
-    np.testing.assert_allclose(_array(ours), _array(theirs), rtol=rtol, atol=atol)
-
-
-def _copy_weights(source: Any, target: Any) -> None:
-    """torch's module's state (weights and buffers) copied into ours, by name."""
-    target.load_state_dict({name: value.detach().numpy().copy() for name, value in source.state_dict().items()})
 
 
 # ---- p1ch3: tensors ---------------------------------------------------------------------------------------

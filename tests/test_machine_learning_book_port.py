@@ -19,52 +19,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import book_ports
 import numpy as np
 import pytest
+from book_ports import as_array as _array
+from book_ports import assert_close as _close
+from book_ports import libraries as _libs
 
 import autograd
 import nn
-import nn.functional as F
 
-
-@pytest.fixture
-def float32():
-    """autograd's factories (and torch's, when installed) make float32, the book's dtype; restored afterwards."""
-    previous = autograd.get_default_dtype()
-    autograd.set_default_dtype(autograd.float32)
-    yield
-    autograd.set_default_dtype(previous)
-
-
-@pytest.fixture
-def torch(float32):
-    torch = pytest.importorskip("torch")
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float32)
-    yield torch
-    torch.set_default_dtype(previous)
-
-
-def _libs(torch: Any) -> list[dict[str, Any]]:
-    """The names the book's code uses, for torch and for this library."""
-    theirs = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "optim": torch.optim, "data": torch.utils.data}
-    ours = {"torch": autograd, "nn": nn, "F": F, "optim": nn.optim, "data": nn.data}
-    return [theirs, ours]
-
-
-def _array(x: Any) -> np.ndarray:
-    if hasattr(x, "detach"):
-        x = x.detach()
-    return np.array(x.numpy() if hasattr(x, "numpy") else x, dtype=np.float64)
-
-
-def _close(ours: Any, theirs: Any, rtol: float = 1e-5, atol: float = 1e-6) -> None:
-    np.testing.assert_allclose(_array(ours), _array(theirs), rtol=rtol, atol=atol)
-
-
-def _copy_weights(source: Any, target: Any) -> None:
-    """torch's module's state (weights and buffers) copied into ours, by name."""
-    target.load_state_dict({name: value.detach().numpy().copy() for name, value in source.state_dict().items()})
+#: the fixtures the tests take (tests/book_ports.py): float32 as both libraries' default dtype, torch under it
+float32, torch = book_ports.float32, book_ports.torch
 
 
 def _state_dicts(*models: Any) -> tuple[dict[str, np.ndarray], ...]:
