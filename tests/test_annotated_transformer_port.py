@@ -627,7 +627,9 @@ def test_adam_with_the_lambda_lr_schedule_trains_as_torch(capsys):
     assert o_opt.param_groups[0]["lr"] == pytest.approx(0.5 * 16**-0.5 * 6 * 400**-1.5, rel=1e-12)  # by hand
     theirs_by_name = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
-        np.testing.assert_allclose(array(p), array(theirs_by_name[name]), rtol=1e-9, atol=1e-11, err_msg=name)
+        # atol: the key projections' biases have a gradient of rounding noise only (softmax ignores a shift), which
+        # Adam's eps=1e-9 scales up to lr * noise / eps, ~1e-10 here
+        np.testing.assert_allclose(array(p), array(theirs_by_name[name]), rtol=1e-9, atol=1e-9, err_msg=name)
         assert p.grad is None  # zero_grad(set_to_none=True)
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 4 and all(line.startswith("Epoch Step:      1 | Accumulation Step:   2") for line in printed)
