@@ -27,6 +27,7 @@ depends on a node that requires grad: its argument, another argument or a node i
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -217,7 +218,15 @@ def _grad(
 
 def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # noqa: N802 - torch's name
     """torch's deprecated ``autograd.Variable(t, requires_grad=...)``: a Tensor (torch merged the two in 0.4)
-    sharing ``data``'s array, a leaf with the ``requires_grad`` given. ``volatile`` is ignored, as torch's."""
+    sharing ``data``'s array, a leaf with the ``requires_grad`` given. ``volatile`` is ignored, as torch's, and
+    ``volatile=True`` warns as torch's does (a UserWarning pointing to ``no_grad``)."""
+    if volatile:
+        warnings.warn(
+            "Variable: volatile was removed and now has no effect. Use `with autograd.no_grad():` instead "
+            "(as torch warns)",
+            UserWarning,
+            stacklevel=2,
+        )
     leaf = data.detach() if isinstance(data, Tensor) else Tensor(data)
     return leaf.requires_grad_(requires_grad)
 

@@ -426,6 +426,20 @@ def test_a_variable_is_a_leaf_tensor_sharing_the_data_as_torchs():
     assert not Variable(np.ones(2)).requires_grad
 
 
+def test_a_volatile_variable_warns_that_volatile_was_removed_as_torchs():
+    """Old tutorials' ``Variable(images, volatile=True)`` (yunjey's captioning sample): torch 2.13 ignores the flag
+    with a UserWarning naming ``no_grad``; ``volatile=False`` is silent."""
+    from autograd import Variable
+
+    data = Tensor(np.array([1.0, 2.0]))
+    with pytest.warns(UserWarning, match=r"Variable: volatile was removed and now has no effect.*no_grad"):
+        v = Variable(data, volatile=True)
+    assert not v.requires_grad and np.shares_memory(v.data, data.data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not Variable(data, volatile=False).requires_grad
+
+
 def test_a_tensor_compared_with_none_is_a_plain_bool_as_torch():
     t = Tensor(np.array([1.0, 2.0]))
     assert (t == None) is False  # noqa: E711 - the comparison itself is what is tested
