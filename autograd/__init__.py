@@ -33,7 +33,9 @@ from .accelerators import (
     are_deterministic_algorithms_enabled,
     backends,
     cuda,
+    get_float32_matmul_precision,
     is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
     use_deterministic_algorithms,
 )
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
@@ -385,7 +387,9 @@ __all__ = [
     "are_deterministic_algorithms_enabled",
     "backends",
     "cuda",
+    "get_float32_matmul_precision",
     "is_deterministic_algorithms_warn_only_enabled",
+    "set_float32_matmul_precision",
     "use_deterministic_algorithms",
     "AnomalyError",
     "ArgumentRangeError",

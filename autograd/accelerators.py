@@ -12,10 +12,16 @@ run and choose the CPU, and torch's GPU switches (``torch.backends.cuda.matmul.a
 ``set_seed``) keeps torch's switch and its two queries (``are_deterministic_algorithms_enabled``,
 ``is_deterministic_algorithms_warn_only_enabled``): every op here is already deterministic (numpy on one
 CPU), so the switch changes no result.
+
+``set_float32_matmul_precision(precision)`` / ``get_float32_matmul_precision()`` (build-nanogpt's
+``torch.set_float32_matmul_precision('high')``) keep torch's setting, ``"highest"`` by default, tied to
+``backends.cuda.matmul.allow_tf32`` as torch's ("high" turns it on, "highest" off, and the other way round). It
+changes no result: numpy's float32 products always use full float32 precision, whatever the setting.
 """
 
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +30,9 @@ __all__ = [
     "are_deterministic_algorithms_enabled",
     "backends",
     "cuda",
+    "get_float32_matmul_precision",
     "is_deterministic_algorithms_warn_only_enabled",
+    "set_float32_matmul_precision",
     "use_deterministic_algorithms",
 ]
 
@@ -51,6 +59,47 @@ cuda = SimpleNamespace(
     empty_cache=lambda: None,
     memory_allocated=lambda device=None: 0,
 )
+#: torch's float32 matmul precision ("highest", "high" or "medium"); "highest" by default, as torch's.
+_matmul_precision = {"value": "highest"}
+_MATMUL_PRECISIONS = ("highest", "high", "medium")
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """torch's ``set_float32_matmul_precision``: records ``precision`` ("highest", "high" or "medium"), which
+    :func:`get_float32_matmul_precision` returns. Nothing is computed differently: float32 products here are
+    always full float32 precision (numpy has no TensorFloat32 or bfloat16 kernels). As torch's, a value that is no
+    str is a RuntimeError, and another string warns (UserWarning) and changes nothing."""
+    if not isinstance(precision, str):
+        raise RuntimeError(f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}")
+    if precision not in _MATMUL_PRECISIONS:
+        warnings.warn(
+            f"{precision} is not one of 'highest', 'high', or 'medium'; the current setFloat32MatmulPrecision call "
+            "has no effect.",
+            UserWarning,
+            2,
+        )
+        return
+    _matmul_precision["value"] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    """The precision :func:`set_float32_matmul_precision` last recorded, "highest" by default (torch's query)."""
+    return _matmul_precision["value"]
+
+
+class _MatmulSwitches(SimpleNamespace):
+    """``backends.cuda.matmul``: plain switches, except ``allow_tf32``, which is torch's other spelling of the
+    float32 matmul precision (True when it is not "highest"; setting True records "high", False "highest")."""
+
+    @property
+    def allow_tf32(self) -> bool:
+        return _matmul_precision["value"] != "highest"
+
+    @allow_tf32.setter
+    def allow_tf32(self, value: bool) -> None:
+        _matmul_precision["value"] = "high" if value else "highest"
+
+
 accelerator = SimpleNamespace(is_available=_false, device_count=_zero, current_accelerator=lambda: None)
 #: torch's switches for GPU kernels, with torch's defaults, so the set-up lines of training scripts
 #: (``torch.backends.cuda.matmul.allow_tf32 = True``, ``torch.backends.cudnn.benchmark = True``, nanoGPT's
@@ -59,8 +108,7 @@ backends = SimpleNamespace(
     mps=SimpleNamespace(is_available=_false, is_built=_false),
     cuda=SimpleNamespace(
         is_built=_false,
-        matmul=SimpleNamespace(
-            allow_tf32=False,
+        matmul=_MatmulSwitches(
             allow_fp16_reduced_precision_reduction=True,
             allow_bf16_reduced_precision_reduction=True,
         ),
