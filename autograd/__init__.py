@@ -41,6 +41,7 @@ from .accelerators import (
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
+from .compiling import compile as compile  # noqa: A004 - torch.compile; not in __all__: a star import keeps the builtin
 from .contractions import diag, diagonal, dot, einsum, inner, kron, outer, tensordot, trace
 from .core import Node
 from .cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp, numpy_cumsum

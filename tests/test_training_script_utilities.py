@@ -74,3 +74,81 @@ def test_float32_matmul_precision_changes_no_float32_product():
     product = (autograd.tensor(a) @ autograd.tensor(b)).numpy()
     np.testing.assert_allclose(product, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-5, atol=1e-5)
     assert product.dtype == np.float32
+
+
+# -- compile ----------------------------------------------------------------------------------------------------
+def test_compile_signature_is_torchs(torch):
+    import inspect
+
+    ours, theirs = inspect.signature(autograd.compile), inspect.signature(torch.compile)
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in theirs.parameters.values()
+    ]
+
+
+def test_compile_returns_the_model_and_changes_no_result():
+    import nn
+
+    autograd.manual_seed(0)
+    model = nn.Linear(3, 2)
+    x = autograd.tensor(np.arange(6.0).reshape(2, 3)).to(model.weight.dtype)
+    expected = x.numpy() @ model.weight.numpy().T + model.bias.numpy()
+    compiled = autograd.compile(model)
+    assert compiled is model
+    np.testing.assert_allclose(compiled(x).numpy(), expected, rtol=1e-12)
+    assert list(compiled.state_dict()) == ["weight", "bias"]
+    assert autograd.compile(model, mode="max-autotune", fullgraph=True, dynamic=False) is model
+    assert autograd.compile(model, backend="eager", options=None) is model
+
+
+def test_compile_decorates_functions_with_and_without_arguments():
+    @autograd.compile
+    def double(x):
+        return x * 2
+
+    @autograd.compile(fullgraph=True, mode="reduce-overhead")
+    def square(x):
+        return x * x
+
+    assert double(3) == 6 and square(3) == 9
+    assert double.__name__ == "double" and square.__name__ == "square"
+
+
+@pytest.mark.parametrize(
+    ("model", "keywords"),
+    [
+        (1, {}),
+        ("f", {}),
+        (1, {"disable": True}),
+        (len, {"mode": "max-autotune", "options": {"a": 1}}),
+        (len, {"mode": "foo"}),
+        (len, {"mode": 1}),
+        (len, {"backend": "foo"}),
+        (len, {"backend": "foo", "disable": True}),
+        (len, {"mode": "foo", "disable": True}),
+        (len, {"backend": "eager", "mode": "foo"}),
+        (len, {"dynamic": "x"}),
+        (len, {"dynamic": 1}),
+        (len, {"dynamic": "x", "disable": True}),
+        (1, {"dynamic": "x"}),
+        (1, {"backend": "foo"}),
+        (len, {"fullgraph": "x", "name": 1}),
+    ],
+)
+def test_bad_compile_arguments_fail_as_torchs(torch, model, keywords):
+    ours = _outcome(lambda: autograd.compile(model, **keywords))
+    theirs = _outcome(lambda: torch.compile(model, **keywords))
+    assert ours[1] == theirs[1] or (ours[1], theirs[1]) == ("RuntimeError", "InvalidBackend")
+    if ours[1] is None:
+        assert ours[0] is model
+
+
+def test_compile_errors_name_the_problem_as_torchs(torch):
+    for keywords in ({"mode": "foo"}, {"backend": "foo"}, {"mode": "high", "options": {}}, {"dynamic": "x"}):
+        with pytest.raises(Exception) as theirs:
+            torch.compile(len, **keywords)
+        with pytest.raises(Exception) as ours:
+            autograd.compile(len, **keywords)
+        assert str(ours.value) == str(theirs.value)
+    with pytest.raises(RuntimeError, match="Model can't be None"):
+        autograd.compile()(None)
