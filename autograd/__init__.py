@@ -38,6 +38,7 @@ from .accelerators import (
     set_float32_matmul_precision,
     use_deterministic_algorithms,
 )
+from .amp import autocast
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .array_methods import register_array_functions
 from .backprop import backward_order
@@ -405,6 +406,7 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "autocast",
     "backward",
     "backward_order",
     "backward_steps",

@@ -19,19 +19,32 @@ There is no GPU here: as torch's on a machine without CUDA, a scaler for ``devic
 every ``torch.cuda.amp.GradScaler``) warns and disables itself, and a disabled scaler passes everything through
 (``scale`` returns its input, ``step`` is ``optimizer.step()``, ``get_scale()`` is 1.0, ``state_dict()`` is
 ``{}``), so ``GradScaler(enabled=(dtype == "float16"))`` runs unchanged.
+
+:class:`autocast` (``torch.autocast``, ``torch.amp.autocast``), the ``with torch.autocast(device_type=device,
+dtype=...)`` around a training script's forward pass, is a context manager and a decorator that runs everything
+in full precision: no op changes the dtype of its inputs inside it (float32 stays float32, where torch's CPU
+autocast computes matmuls and linear layers in bfloat16 or float16). It checks its arguments as torch's and
+disables itself where torch's does, with torch's warnings: for ``"cuda"`` (there is no GPU) and for a CPU dtype
+other than float16 (torch's CPU autocast takes bfloat16 and float16; numpy has no bfloat16, so
+``autograd.bfloat16`` does not exist). ``autocast("cpu", dtype=autograd.float16)`` is enabled and still computes
+in full precision.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import warnings
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .accelerators import cuda
+from .devices import DEVICE_TYPES
 
-__all__ = ["GradScaler"]
+__all__ = ["GradScaler", "autocast"]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
 
@@ -198,6 +211,94 @@ class GradScaler:
         self._backoff_factor = float(state_dict["backoff_factor"])
         self._growth_interval = int(state_dict["growth_interval"])
         self._growth_tracker = int(state_dict["_growth_tracker"])
+
+
+_DEVICE_STRING = re.compile(r"(?P<type>[a-z_]+)(?::\d+)?")
+
+
+class autocast:
+    """torch's ``autocast(device_type, dtype=None, enabled=True, cache_enabled=None)``, a context manager and a
+    decorator inside which everything runs in full precision (see :mod:`autograd.amp`).
+
+    ``device_type`` is "cpu" or "cuda" (with an index, "cuda:0", as torch takes): a device_type that is no str is
+    a ValueError, an unknown device string a RuntimeError, and torch's other device types ("mps", "xpu", ...) a
+    RuntimeError too, since this library computes on the CPU only. As torch's, ``"cuda"`` warns that CUDA is not
+    available and disables the region, and on the CPU a dtype other than float16 warns and disables it. As
+    torch's, ``enabled`` and ``cache_enabled`` must be bools and ``dtype`` a dtype when the region is entered
+    (TypeError). ``device``, ``fast_dtype`` (float16 for "cuda"; None, where torch's is bfloat16, for "cpu"
+    without a dtype) and ``_enabled`` are torch's attributes.
+    """
+
+    def __init__(
+        self, device_type: str, dtype: Any = None, enabled: bool = True, cache_enabled: bool | None = None
+    ) -> None:
+        if not isinstance(device_type, str):
+            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        if not device_type:
+            raise RuntimeError("Device string must not be empty")
+        if device_type.partition(":")[0] not in DEVICE_TYPES:
+            raise RuntimeError(
+                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {device_type}"
+            )
+        found = _DEVICE_STRING.fullmatch(device_type)
+        if found is None:
+            raise RuntimeError(f"Invalid device string: '{device_type}'")
+        kind = found["type"]
+        if kind not in ("cpu", "cuda"):
+            raise RuntimeError(
+                f"autocast: device_type {device_type!r} is not available here: this library computes on the CPU "
+                "only (use 'cpu', or 'cuda', which disables the region as torch's does without a GPU)"
+            )
+        self.device = device_type
+        self.fast_dtype = dtype if dtype is not None else (np.float16 if kind == "cuda" else None)
+        self._enabled = enabled
+        self._cache_enabled = cache_enabled
+        if kind == "cuda" and enabled:
+            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", UserWarning, 2)
+            self._enabled = False
+        elif kind == "cpu" and enabled and dtype is not None and not _is_float16(dtype):
+            warnings.warn(
+                "In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
+                "CPU Autocast only supports dtypes of bfloat16 (which numpy lacks), float16 currently.",
+                UserWarning,
+                2,
+            )
+            self._enabled = False
+
+    def __enter__(self) -> autocast:
+        if not isinstance(self._enabled, bool):
+            raise TypeError(f"autocast: argument 'enabled' must be bool, not {type(self._enabled).__name__}")
+        if self._cache_enabled is not None and not isinstance(self._cache_enabled, bool):
+            raise TypeError(
+                f"autocast: argument 'cache_enabled' must be bool, not {type(self._cache_enabled).__name__}"
+            )
+        if self.fast_dtype is not None and not _is_dtype(self.fast_dtype):
+            raise TypeError(
+                f"autocast: argument 'dtype' must be a dtype (autograd.float16, ...), not {type(self.fast_dtype).__name__}"
+            )
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        return None
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """``function`` run inside this region at every call (``@autocast("cpu")``)."""
+
+        @functools.wraps(function)
+        def run_in_region(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return function(*args, **kwargs)
+
+        return run_in_region
+
+
+def _is_dtype(value: Any) -> bool:
+    """Whether ``value`` is one of autograd's dtypes (a numpy dtype or scalar type; not a string, as torch)."""
+    return isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic))
+
+
+def _is_float16(value: Any) -> bool:
+    return _is_dtype(value) and np.dtype(value) == np.float16
 
 
 def _cuda_grad_scaler(

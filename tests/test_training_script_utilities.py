@@ -152,3 +152,103 @@ def test_compile_errors_name_the_problem_as_torchs(torch):
         assert str(ours.value) == str(theirs.value)
     with pytest.raises(RuntimeError, match="Model can't be None"):
         autograd.compile()(None)
+
+
+# -- autocast ---------------------------------------------------------------------------------------------------
+def _autocast_region(module, device_type, dtype_name, enabled, cache_enabled):
+    """(device, enabled) of ``module.autocast(...)`` after entering and leaving it."""
+    dtype = getattr(module, dtype_name) if dtype_name in ("float16", "float32", "float64", "int64") else dtype_name
+    region = module.autocast(device_type, dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)
+    with region:
+        pass
+    return region.device, region._enabled
+
+
+@pytest.mark.parametrize(
+    ("device_type", "dtype", "enabled", "cache_enabled"),
+    [
+        ("cpu", None, True, None),
+        ("cpu:0", None, True, None),
+        ("cpu", "float16", True, None),
+        ("cpu", "float16", False, True),
+        ("cpu", "float32", True, None),
+        ("cpu", "float64", True, None),
+        ("cpu", "int64", True, None),
+        ("cpu", "float32", False, None),
+        ("cpu", "float16", "x", None),
+        ("cpu", "float16", 1, None),
+        ("cpu", "float32", 1, None),
+        ("cpu", "float16", True, "x"),
+        ("cpu", "float16", True, 1),
+        ("cpu", "float16x", True, None),
+        ("cuda", None, True, None),
+        ("cuda", "float32", False, None),
+        ("cuda", None, "x", None),
+        ("foo", None, True, None),
+        ("CPU", None, True, None),
+        ("cpu ", None, True, None),
+        ("", None, True, None),
+        (1, None, True, None),
+        (None, None, True, None),
+    ],
+)
+def test_autocast_arguments_are_checked_and_disabled_as_torchs(torch, device_type, dtype, enabled, cache_enabled):
+    arguments = (device_type, dtype, enabled, cache_enabled)
+    ours = _outcome(lambda: _autocast_region(autograd, *arguments))
+    theirs = _outcome(lambda: _autocast_region(torch, *arguments))
+    assert ours[:2] == theirs[:2]
+    assert [m.splitlines()[0] for m in ours[2]] == [m.splitlines()[0] for m in theirs[2]]
+
+
+def test_autocast_on_an_indexed_cuda_device_is_disabled_too():
+    """torch compares device_type with "cuda" exactly and leaves "cuda:0" enabled; there is no GPU here either way."""
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        region = autograd.autocast("cuda:0", dtype=autograd.float16)
+    assert region._enabled is False
+
+
+@pytest.mark.parametrize("device_type", ["mps", "xpu", "hpu", "meta"])
+def test_autocast_refuses_device_types_this_library_lacks(device_type):
+    with pytest.raises(RuntimeError, match=f"device_type '{device_type}' is not available here"):
+        autograd.autocast(device_type)
+
+
+def test_autocast_fast_dtype_is_torchs_where_torch_has_it(torch):
+    assert autograd.autocast("cpu", dtype=autograd.float16).fast_dtype is autograd.float16
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        assert autograd.autocast("cuda").fast_dtype is autograd.float16
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        assert torch.autocast("cuda").fast_dtype is torch.float16
+    assert autograd.autocast("cpu").fast_dtype is None  # torch's is bfloat16, which numpy lacks
+
+
+def test_autocast_computes_in_full_precision_as_a_context_and_as_a_decorator():
+    import nn
+
+    autograd.manual_seed(0)
+    model = nn.Linear(4, 3)
+    x = autograd.randn(2, 4, dtype=autograd.float32)
+    expected = x.numpy().astype(np.float64) @ model.weight.numpy().astype(np.float64).T + model.bias.numpy()
+
+    @autograd.autocast("cpu", dtype=autograd.float16)
+    def forward(x):
+        return model(x)
+
+    with autograd.autocast(device_type="cpu", dtype=autograd.float16):
+        inside = model(x)
+    for y in (inside, forward(x)):
+        assert y.dtype == autograd.float32
+        np.testing.assert_allclose(y.numpy(), expected, rtol=1e-6, atol=1e-6)
+    assert forward.__name__ == "forward"
+    inside.sum().backward()
+    assert model.weight.grad.dtype == autograd.float32
+
+
+def test_autocast_signature_is_torchs(torch):
+    import inspect
+
+    ours, theirs = inspect.signature(autograd.autocast), inspect.signature(torch.autocast)
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in theirs.parameters.values()
+    ]
+    assert autograd.amp.autocast is autograd.autocast
