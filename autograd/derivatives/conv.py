@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shared_math as sm
-from ..accumulation import COMPUTE_DTYPE, computing_data, rounded_to
+from ..accumulation import rule_in_float32
 from ..op import Op
 from ..shared_math import ONES_ROWS, ones_vector
 from ..windows import (
@@ -153,17 +153,7 @@ def _weight_gradient_in_chunks(g, windows, weight_shape, groups):
     return grad.reshape(weight_shape)
 
 
-def _half(g, *arrays):
-    """Whether ``g`` and ``arrays`` are arrays and ``g`` is float16: conv2d's rules then compute in float32 and round
-    once, as torch's half kernels (their products, the fold's overlapping windows and the sums over the batch and
-    the positions add up in float32; in float16 a good share of the gradient's entries came out a step off)."""
-    return type(g) is np.ndarray and g.dtype in COMPUTE_DTYPE and all(type(a) is np.ndarray for a in arrays)
-
-
 def _conv_rule_x(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
-    if _half(g, weight):
-        geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups, "cols": None}
-        return rounded_to(_conv_rule_x(computing_data(g), out, x, computing_data(weight), **geometry), g.dtype)
     if type(g) is np.ndarray and groups == 1 and _channels_last_is_faster(x.shape, weight.shape, g.shape, stride):
         return _conv_input_gradient(g, weight, x.shape, stride, padding, dilation)
     if type(g) is np.ndarray and _correlates_back(weight.shape, groups, stride, padding, dilation):
@@ -263,11 +253,6 @@ def _conv_input_gradient(g, weight, x_shape, stride, padding, dilation):
 
 
 def _conv_rule_weight(g, out, x, weight, bias=None, *, stride, padding, dilation, groups, cols):
-    if _half(g, x):  # (the kept im2col matrix holds float16 entries of x: widened exactly)
-        geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
-        wide_cols = None if cols is None else computing_data(cols)
-        wide = _conv_rule_weight(computing_data(g), out, computing_data(x), weight, cols=wide_cols, **geometry)
-        return rounded_to(wide, g.dtype)
     if type(g) is np.ndarray and type(x) is np.ndarray and is_depthwise(weight.shape, groups):
         windows = unfold_array(x, weight.shape[2:], stride, padding, dilation)
         return depthwise_weight_gradient(g, windows, weight.shape)
@@ -363,13 +348,7 @@ def depthwise_weight_gradient(g, windows, weight_shape):
 
 
 def _conv_rule_bias(g, out, x, weight, bias, *, stride, padding, dilation, groups, cols):
-    if _half(g):
-        return rounded_to(_summed_over_positions(computing_data(g)), g.dtype)
-    return _summed_over_positions(g)
-
-
-def _summed_over_positions(g):
-    """The sum of g (N, C, H_out, W_out) over N, H_out and W_out: the bias gradient."""
+    # the sum of g (N, C, H_out, W_out) over N, H_out and W_out
     n, c, height, width = g.shape
     if type(g) is np.ndarray and g.dtype.kind == "f" and g.flags.c_contiguous and max(n, height * width) <= ONES_ROWS:
         # sum over N, H, W as two BLAS products with ones: 3x faster than numpy's sum over three axes
@@ -403,5 +382,7 @@ repeat_blocks = Op("repeat_blocks", _repeat_blocks_rule, reads_values=False)  # 
 block_sums = Op("block_sums", _block_sums_rule, reads_values=False)           # d/dx sums(x)^T g = g repeated
 window_sums = Op("window_sums", _window_sums_rule, reads_values=False)                    # d/dx: spread(g)
 spread_over_windows = Op("spread_over_windows", _spread_over_windows_rule, reads_values=False)  # d/dg: sums(g)
-conv2d = Op("conv2d", _conv_rule_x, _conv_rule_weight, _conv_rule_bias)   # one node per convolution
+# one node per convolution; float16 gradients are computed in float32 and rounded once (rule_in_float32), as torch's
+# half kernels: their products, the overlapping windows and the sums over batch and positions add up in float32
+conv2d = Op("conv2d", *[rule_in_float32(rule) for rule in (_conv_rule_x, _conv_rule_weight, _conv_rule_bias)])
 # fmt: on
