@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import shared_math as sm
 from .. import special
-from ..accumulation import COMPUTE_DTYPE, computing_data, rounded_to, rule_in_float32
+from ..accumulation import rule_in_float32
 from ..core import Node
 from ..op import Op
 from ..shared_math import data_of, where
@@ -265,8 +265,6 @@ def _leaky_relu_rule(g, out, x, alpha):
         return g * flat_of(x, where(x._data > 0, 1.0, alpha))
     if _same_float_arrays(g, x):
         return sm.leaky_product(g, x, alpha)
-    if type(g) is np.ndarray and g.dtype in COMPUTE_DTYPE:  # float16: g alpha in float32, rounded once, as torch's
-        return where(x > 0, g, rounded_to(computing_data(g) * alpha, g.dtype))
     return where(x > 0, g, g * alpha)
 
 
@@ -429,7 +427,7 @@ tanh = Op("tanh", rule_in_float32(lambda g, out, x: g * (1 - out * out)))       
 sigmoid = Op("sigmoid", rule_in_float32(lambda g, out, x: g * out * (1 - out)))  # s (1 - s)
 softplus = Op("softplus", _softplus_rule)                             # d sm.log(1+e^x) = s(x)
 relu = Op("relu", relu_rule)                                        # 1 where x > 0
-leaky_relu = Op("leaky_relu", _leaky_relu_rule)                     # 1 where x > 0, else alpha
+leaky_relu = Op("leaky_relu", rule_in_float32(_leaky_relu_rule))    # 1 where x > 0, else alpha
 elu = Op("elu", _elu_rule)                                           # alpha e^x where x <= 0, else 1
 celu = Op("celu", _celu_rule)                                        # e^(x/alpha) where x <= 0, else 1
 gelu_exact = Op("gelu_exact", _gelu_exact_rule)                      # Phi(x) + x phi(x)
