@@ -64,3 +64,13 @@ def assert_close(ours: Any, theirs: Any, rtol: float = 1e-5, atol: float = 1e-6)
 def copy_weights(source: Any, target: Any) -> None:
     """torch's module's state (weights and buffers) copied into ours, by name."""
     target.load_state_dict({name: value.detach().numpy().copy() for name, value in source.state_dict().items()})
+
+
+def assert_results_match(ours: dict[str, Any], theirs: dict[str, Any], rtol: float = 1e-5, atol: float = 1e-6) -> None:
+    """Every result torch's run gave, by name, from ours: arrays and tensors within :func:`assert_close`'s
+    tolerances, anything else (shapes, strides, numbers) equal."""
+    for name, value in theirs.items():
+        if hasattr(value, "shape"):
+            assert_close(ours[name], value, rtol=rtol, atol=atol)
+        else:
+            assert ours[name] == value, name

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from book_ports import as_array as _array
 from book_ports import assert_close as _close
+from book_ports import assert_results_match as _results_match
 from book_ports import copy_weights as _copy_weights
 from book_ports import libraries as _libs
 
@@ -65,11 +66,7 @@ def test_p1ch3_indexing_strides_transpose_and_contiguous(torch):
         return out
 
     theirs, ours = (run(lib["torch"]) for lib in _libs(torch))
-    for name, value in theirs.items():
-        if hasattr(value, "shape"):
-            _close(ours[name], value)
-        else:
-            assert ours[name] == value, name
+    _results_match(ours, theirs)
 
 
 def test_p1ch3_storage_is_shared_indexed_and_written(torch):
@@ -177,11 +174,7 @@ def test_p1ch4_wine_one_hot_masks_and_normalization(torch):
         return out
 
     theirs, ours = (run(lib["torch"]) for lib in _libs(torch))
-    for name, value in theirs.items():
-        if hasattr(value, "shape"):
-            _close(ours[name], value)
-        else:
-            assert ours[name] == value, name
+    _results_match(ours, theirs)
     assert type(ours["matches"]) is int
 
 
@@ -212,11 +205,7 @@ def test_p1ch4_bikes_view_transpose_one_hot_and_cat(torch):
         return out
 
     theirs, ours = (run(lib["torch"]) for lib in _libs(torch))
-    for name, value in theirs.items():
-        if hasattr(value, "shape"):
-            _close(ours[name], value)
-        else:
-            assert ours[name] == value, name
+    _results_match(ours, theirs)
 
 
 def test_p1ch4_image_batch_normalization_per_channel(torch):
@@ -550,11 +539,7 @@ def test_p1ch8_conv_weight_shapes_blur_and_edge_kernel_set_by_hand(torch):
         return out
 
     theirs, ours = (run(lib) for lib in _libs(torch))
-    for name, value in theirs.items():
-        if hasattr(value, "shape"):
-            _close(ours[name], value, rtol=1e-4, atol=1e-5)
-        else:
-            assert ours[name] == value, name
+    _results_match(ours, theirs, rtol=1e-4, atol=1e-5)
     # the blur is the 3x3 mean over all three channels, zero-padded: its centre pixel by hand
     np.testing.assert_allclose(ours["blur"].numpy()[0, 0, 5, 7], images[0][:, 4:7, 6:9].sum() / 9, rtol=1e-5)
 
