@@ -1353,3 +1353,53 @@ def test_captioning_rnn_loss_against_the_reference_and_torch(cell: str) -> None:
         assert rel_error(out_o.data, hs_ref) < 1e-12 and rel_error(out_t.detach().numpy(), hs_ref) < 1e-12
         assert rel_error(ox.grad, tx.grad.numpy()) < 1e-10
         assert rel_error(ours.weight_hh_l0.grad, theirs.weight_hh_l0.grad.numpy()) < 1e-10
+
+
+def test_part_five_sequential_with_batchnorm_trains_as_torchs(torch: Any) -> None:
+    """Part V's kind of model: conv - BatchNorm2d - relu - pool - nn.Flatten - linear, trained with Nesterov SGD,
+    then evaluated from the running statistics. (With Adam the two runs drift apart by about lr: the conv bias
+    before a batch norm has a gradient of rounding noise only, which Adam's g / sqrt(v) turns into full steps.)"""
+    rng = np.random.default_rng(23)
+    x_np, y_np = rng.standard_normal((4, 3, 6, 6)).astype(np.float32), rng.integers(10, size=4)
+    results = []
+    models = []
+    for lib in libraries(torch):
+        nn_ = lib["nn"]
+        models.append(
+            nn_.Sequential(
+                nn_.Conv2d(3, 4, 3, padding=1),
+                nn_.BatchNorm2d(4),
+                nn_.ReLU(),
+                nn_.MaxPool2d(2),
+                nn_.Flatten(),
+                nn_.Linear(36, 10),
+            )
+        )
+    models[1].load_state_dict({k: v.detach().numpy().copy() for k, v in models[0].state_dict().items()})
+    for lib, model in zip(libraries(torch), models):
+        optimizer = lib["optim"].SGD(model.parameters(), lr=1e-1, momentum=0.9, nesterov=True)
+        x, y, losses = lib["torch"].tensor(x_np), lib["torch"].tensor(y_np), []
+        model.train()
+        for _ in range(3):
+            loss = lib["F"].cross_entropy(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        model.eval()
+        with lib["torch"].no_grad():
+            scores = model(x)
+        results.append(
+            (
+                losses,
+                scores,
+                book_ports.as_array(model[1].running_var),
+                [p.detach().numpy() for p in model.parameters()],
+            )
+        )
+    (losses_t, scores_t, var_t, params_t), (losses_o, scores_o, var_o, params_o) = results
+    np.testing.assert_allclose(losses_o, losses_t, rtol=1e-5)
+    assert_close(scores_o, scores_t, rtol=1e-5, atol=1e-5)
+    assert_close(var_o, var_t)
+    for o, t in zip(params_o, params_t):
+        assert_close(o, t)
