@@ -165,7 +165,7 @@ def test_scheduler_state_round_trips_resume_the_sequence():
     first = build(_sgd())
     _lrs(first, 4)
     saved = first.state_dict()
-    assert "lr_lambdas" not in saved["schedulers"][0]
+    assert saved["schedulers"][0]["lr_lambdas"] == [None, None]  # one per group: a lambda is not state (torch: None)
     resumed_optimizer = _sgd()
     resumed = build(resumed_optimizer)
     resumed.load_state_dict(saved)
@@ -353,3 +353,54 @@ def test_one_cycle_phases_saved_by_torch_load_as_its_phases():
     other = schedules.OneCycleLR(_sgd(0.9), max_lr=1.0, total_steps=10)
     other.load_state_dict(torch_saved)
     assert other.phases == scheduler.phases and other.three_phase and other.anneal_strategy == "linear"
+
+
+def test_a_callable_lr_lambdas_attributes_round_trip_through_the_state_dict():
+    decay = _Decay()
+    scheduler = schedules.LambdaLR(_sgd(), [decay, lambda epoch: 1.0])
+    _lrs(scheduler, 2)
+    decay.rate = 0.5  # the object adjusted during training
+    saved = scheduler.state_dict()
+    assert saved["lr_lambdas"] == [{"rate": 0.5}, None]
+    decay.rate = 0.7  # the saved state is a copy, not the live attributes
+    assert saved["lr_lambdas"][0] == {"rate": 0.5}
+    fresh_decay = _Decay()
+    resumed = schedules.LambdaLR(_sgd(), [fresh_decay, lambda epoch: 1.0])
+    resumed.load_state_dict(saved)
+    assert fresh_decay.rate == 0.5 and resumed.last_epoch == 2
+
+
+def test_a_callable_multiplicative_and_cyclic_functions_attributes_round_trip():
+    decay = _Decay()
+    multiplicative = schedules.MultiplicativeLR(_sgd(), decay)
+    decay.rate = 0.25
+    fresh = _Decay()
+    schedules.MultiplicativeLR(_sgd(), fresh).load_state_dict(multiplicative.state_dict())
+    assert fresh.rate == 0.25
+    scale = _Decay()
+    cyclic = schedules.CyclicLR(_sgd(0.9), 0.01, 0.1, scale_fn=scale)
+    scale.rate = 0.125
+    assert cyclic.state_dict()["_scale_fn_custom"] == {"rate": 0.125}
+    fresh_scale = _Decay()
+    schedules.CyclicLR(_sgd(0.9), 0.01, 0.1, scale_fn=fresh_scale).load_state_dict(cyclic.state_dict())
+    assert fresh_scale.rate == 0.125
+    assert schedules.CyclicLR(_sgd(0.9), 0.01, 0.1).state_dict()["_scale_fn_custom"] is None
+
+
+def test_function_states_in_the_state_dict_are_torchs():
+    torch = pytest.importorskip("torch")
+    weights = [torch.nn.Parameter(torch.zeros(2)) for _ in range(2)]
+    theirs = torch.optim.SGD([{"params": [weights[0]]}, {"params": [weights[1]]}], lr=0.1, momentum=0.9)
+    ours = nn.optim.SGD([{"params": [nn.Parameter(np.zeros(2))]} for _ in range(2)], lr=0.1, momentum=0.9)
+    builds = [
+        lambda library, optimizer: library.LambdaLR(optimizer, [_Decay(), lambda epoch: 1.0]),
+        lambda library, optimizer: library.MultiplicativeLR(optimizer, [_Decay(), lambda epoch: 1.0]),
+        lambda library, optimizer: library.CyclicLR(optimizer, 0.01, 0.1, scale_fn=_Decay()),
+        lambda library, optimizer: library.CyclicLR(optimizer, 0.01, 0.1),
+    ]
+    for build in builds:
+        torch_state = build(torch.optim.lr_scheduler, theirs).state_dict()
+        our_state = build(schedules, ours).state_dict()
+        assert set(torch_state) - set(our_state) == set(TORCH_FLAGS) and set(our_state) <= set(torch_state)
+        for key in ("lr_lambdas", "_scale_fn_custom"):
+            assert our_state.get(key) == torch_state.get(key)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..checks import check_choice, check_flag, check_positive_int, check_real
 from .optimizer import Optimizer
-from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state, whole_count
+from .scheduler import LRScheduler, check_optimizer, function_state, per_group, restore_function_state, whole_count
 
 __all__ = ["CYCLIC_MODES", "CyclicLR"]
 
@@ -31,8 +31,8 @@ class CyclicLR(LRScheduler):
     from ``max_momentum`` down to ``base_momentum`` and back. ``base_lr``, ``max_lr`` and the momenta may be
     given per group. As torch's, building it sets each group's ``lr`` to its ``base_lr`` (and its momentum
     to ``max_momentum``, recording ``max_momentum`` and ``base_momentum`` in the group). ``scale_fn`` is not
-    state: ``state_dict()`` leaves it out and ``load_state_dict`` keeps the current one (a state dict saved by
-    torch gives a ``scale_fn`` that is a callable object the attributes torch saved, its ``_scale_fn_custom``).
+    state (``load_state_dict`` keeps the current one), but, as torch's, ``state_dict()`` saves the attributes
+    of a ``scale_fn`` that is a callable object under ``_scale_fn_custom``, and ``load_state_dict`` gives them back.
     """
 
     not_state = ("optimizer", "scale_fn")
@@ -93,6 +93,13 @@ class CyclicLR(LRScheduler):
                     group["base_momentum"] = self.base_momentums[number]
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's state, with torch's ``_scale_fn_custom``: the attributes of a ``scale_fn`` that is a
+        callable object (None for a plain function, or without one)."""
+        state = super().state_dict()
+        state["_scale_fn_custom"] = None if self.scale_fn is None else function_state(self.scale_fn)
+        return state
 
     def restore_torch_extras(self, state_dict: Any) -> None:
         saved = state_dict.get("_scale_fn_custom") if isinstance(state_dict, dict) else None

@@ -32,7 +32,14 @@ from .cyclic import CyclicLR
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
-from .scheduler import LRScheduler, check_optimizer, per_group, restore_function_state, whole_count
+from .scheduler import (
+    LRScheduler,
+    check_optimizer,
+    function_state,
+    per_group,
+    restore_function_state,
+    whole_count,
+)
 
 __all__ = [
     "ChainedScheduler",
@@ -176,14 +183,19 @@ def _lambdas(owner: str, lr_lambda: Any, optimizer: Any) -> list[Callable[[int],
 
 
 class _ScheduleOfFunctions(LRScheduler):
-    """What LambdaLR and MultiplicativeLR share: their functions ``lr_lambdas`` are not state (``state_dict()``
-    leaves them out, ``load_state_dict`` keeps the current ones), but a state dict saved by torch, whose
-    ``lr_lambdas`` entry holds the attributes of each function that is a callable object (None for a plain
-    function), gives those attributes back (:meth:`restore_torch_extras`), as torch's ``load_state_dict`` does."""
+    """What LambdaLR and MultiplicativeLR share: their functions ``lr_lambdas`` are not state (``load_state_dict``
+    keeps the current ones), but, as torch's, ``state_dict()`` saves under ``lr_lambdas`` the attributes of each
+    function that is a callable object (None for a plain function), and ``load_state_dict`` gives them back
+    (:meth:`restore_torch_extras`), from a state dict saved here or by torch."""
 
     not_state = ("optimizer", "lr_lambdas")
     torch_derived = frozenset({"lr_lambdas"})
     lr_lambdas: list[Callable[[int], float]]
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state["lr_lambdas"] = [function_state(function) for function in self.lr_lambdas]
+        return state
 
     def restore_torch_extras(self, state_dict: Any) -> None:
         if isinstance(state_dict, dict) and "lr_lambdas" in state_dict:
@@ -193,7 +205,8 @@ class _ScheduleOfFunctions(LRScheduler):
 class LambdaLR(_ScheduleOfFunctions):
     """``lr = base_lr * lr_lambda(epoch)``; ``lr_lambda`` is one function or a list of one per param group.
 
-    The functions are not state: ``state_dict()`` leaves them out and ``load_state_dict`` keeps the current ones.
+    The functions are not state (``load_state_dict`` keeps the current ones); a callable object's attributes are,
+    as in torch (see ``state_dict``).
     """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:

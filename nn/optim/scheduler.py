@@ -12,6 +12,7 @@ compose, as ``ChainedScheduler`` relies on) also gives that move as ``chained_lr
 from __future__ import annotations
 
 import copy
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -237,7 +238,7 @@ class LRScheduler:
         """Raise ValueError unless ``state_dict`` has this scheduler's keys and one entry per group in its lists
         (a state dict saved by torch is read as :meth:`own_names` reads it)."""
         state_dict = self.own_names(state_dict)
-        expected = set(self.state_dict())
+        expected = set(self.state_dict()) - self.torch_derived  # (read by restore_torch_extras, not restored as state)
         missing = sorted(expected - set(state_dict) - set(self.optional_state))
         unexpected = sorted(set(state_dict) - expected, key=str)
         if missing or unexpected:
@@ -277,6 +278,16 @@ class LRScheduler:
 #: inside step(), whether the first step is still to come): nothing here corresponds to them, so a state dict
 #: saved by torch loads without them.
 TORCH_BOOKKEEPING = frozenset({"_get_lr_called_within_step", "_is_initial"})
+
+
+def function_state(function: Any) -> dict[str, Any] | None:
+    """What a state dict saves of a schedule's function, as torch's: None for a plain function (a ``def`` or a
+    lambda: its code is not state), a copy of the attributes (``__dict__``, one level deep, as torch copies it) of
+    a callable object, whose attributes may change as training goes (a decay rate it adjusts)."""
+    if isinstance(function, types.FunctionType):
+        return None
+    attributes = getattr(function, "__dict__", None)
+    return dict(attributes) if attributes is not None else None
 
 
 def restore_function_state(owner: str, functions: list[Any], saved: Any) -> None:
