@@ -324,12 +324,9 @@ class AvgPool2d(Module):
         )
 
     def extra_repr(self) -> str:
-        text = (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"count_include_pad={self.count_include_pad}"
-        )
-        text += ", ceil_mode=True" if self.ceil_mode else ""
-        return text + (f", divisor_override={self.divisor_override}" if self.divisor_override is not None else "")
+        """torch 2.13's: the geometry only (``ceil_mode``, ``count_include_pad`` and ``divisor_override`` are not
+        shown, as in ``AvgPool1d``/``AvgPool3d``), so a printed model reads as torch's."""
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AdaptiveAvgPool2d(Module):

@@ -399,3 +399,19 @@ MODULE_CASES = [
 def test_pooling_padding_and_resampling_layers_match_torch(layer, arguments, shape):
     args, kwargs = ((), arguments) if isinstance(arguments, dict) else (arguments, {})
     _compare(getattr(torch.nn, layer)(*args, **kwargs), getattr(nn, layer)(*args, **kwargs), _random(shape))
+
+
+@pytest.mark.parametrize(
+    "layer, arguments",
+    [
+        ("AvgPool2d", dict(kernel_size=2)),
+        ("AvgPool2d", dict(kernel_size=(2, 3), stride=(2, 3), padding=(0, 1))),
+        ("AvgPool2d", dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)),
+        ("AvgPool2d", dict(kernel_size=2, divisor_override=3)),
+        ("AvgPool1d", dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)),
+        ("AvgPool3d", dict(kernel_size=2, ceil_mode=True, divisor_override=2)),
+    ],
+)
+def test_avg_pool_layer_reprs_are_torchs(layer, arguments):
+    """d2l's printed LeNet: ``AvgPool2d(kernel_size=2, stride=2, padding=0)``, the options left out, as torch's."""
+    assert repr(getattr(nn, layer)(**arguments)) == repr(getattr(torch.nn, layer)(**arguments))
