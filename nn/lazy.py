@@ -77,7 +77,8 @@ class UninitializedParameter(Parameter):
         return self
 
     def __repr__(self) -> str:
-        return f"<UninitializedParameter dtype={self.dtype}>"
+        """torch's: the class name alone (d2l's ``net[0].weight`` before the first forward shows this)."""
+        return "<UninitializedParameter>"
 
 
 class LazyLinear(Linear):

@@ -330,3 +330,11 @@ def test_lazy_instance_norm_sizes_an_unbatched_input_as_torchs_non_lazy_layer_of
     assert repr(layer) == repr(theirs)
     for key, value in theirs.state_dict().items():
         np.testing.assert_allclose(layer.state_dict()[key], value.numpy(), rtol=1e-10, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize("name, arguments", [("LazyLinear", (4,)), ("LazyConv2d", (4, 3)), ("LazyBatchNorm2d", ())])
+def test_uninitialized_parameters_print_as_torchs(name, arguments):
+    torch = pytest.importorskip("torch")
+    ours, theirs = getattr(nn, name)(*arguments), getattr(torch.nn, name)(*arguments)
+    assert repr(ours.weight) == str(ours.weight) == repr(theirs.weight) == "<UninitializedParameter>"
+    assert repr(ours.parameters()) == repr(list(theirs.parameters()))
