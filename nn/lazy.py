@@ -20,8 +20,13 @@ as the layer's ``reset_parameters`` does and the module becomes ``BatchNorm2d`` 
 instance-norm input gives its channels (torch takes its first position axis and then rejects the input), and a
 layer with neither affine parameters nor running statistics learns ``num_features`` too (torch's stays 0).
 
-Unlike torch, ``load_state_dict`` does not materialize the placeholders (it reports the shape mismatch and says to run one
-forward first, as torch's documentation advises for lazy modules anyway).
+``load_state_dict`` sizes a lazy module from the state it is given, as torch's materializes the placeholders (a
+model of lazy layers saved after its first forward loads into a fresh copy of itself, d2l's way): ``size_from_state``
+reads the size the first input would have given from the entries' shapes (``in_features`` from the ``weight``'s second
+axis, say), ``become_sized`` draws the layer at that size, and the load then writes the values, checked as any other
+(a ``weight`` of the wrong ``out_features`` is mis-shaped); a load that fails leaves the module lazy. One departure:
+torch's module stays a ``LazyLinear`` with ``in_features=0`` until its first forward, this one is a ``Linear`` of the
+loaded size at once.
 """
 
 from __future__ import annotations
@@ -122,8 +127,18 @@ class LazyLinear(Linear):
         x = as_layer_input("LazyLinear", x, self.weight)
         if x.ndim == 0 or x.shape[-1] == 0:
             raise ValueError(f"LazyLinear: cannot infer in_features from an input of shape {x.shape}")
+        self.become_sized(x.shape[-1])
+
+    def size_from_state(self, shapes: dict[str, tuple[int, ...]]) -> int | None:
+        """The ``in_features`` a state dict's entries give (``shapes``: entry name -> shape): the second axis of a
+        2-D ``weight``; None without one (see :func:`sized_by_state`)."""
+        shape = shapes.get("weight")
+        return shape[1] if shape is not None and len(shape) == 2 and shape[1] > 0 else None
+
+    def become_sized(self, in_features: int) -> None:
+        """Draw ``weight`` (and ``bias``) for ``in_features`` inputs and become a ``Linear``."""
         drawn = Linear(
-            x.shape[-1], self.out_features, self.bias is not None, self._lazy_init, self.weight.dtype, self._lazy_rng
+            in_features, self.out_features, self.bias is not None, self._lazy_init, self.weight.dtype, self._lazy_rng
         )
         with no_grad():
             self.weight.materialize(drawn.weight._data)
@@ -181,6 +196,20 @@ class _LazyConv:
                 f"{name}: in_channels {channels} (from an input of shape {x.shape}) must be a positive multiple of "
                 f"groups={self.groups}"
             )
+        self.become_sized(channels)
+
+    def size_from_state(self, shapes: dict[str, tuple[int, ...]]) -> int | None:
+        """The ``in_channels`` a state dict's entries give (``shapes``: entry name -> shape), from a ``weight`` of
+        the kernel's rank: (out_channels, in_channels / groups, *kernel), or a transposed convolution's
+        (in_channels, out_channels / groups, *kernel); None without one (see :func:`sized_by_state`)."""
+        shape = shapes.get("weight")
+        if shape is None or len(shape) != len(self.kernel_size) + 2:
+            return None
+        channels = shape[0] if issubclass(self.cls_to_become, _TRANSPOSED) else shape[1] * self.groups
+        return channels if channels > 0 and channels % self.groups == 0 else None
+
+    def become_sized(self, channels: int) -> None:
+        """Draw ``weight`` (and ``bias``) for ``channels`` input channels and become ``cls_to_become``."""
         drawn = self.cls_to_become(channels, **{**self._lazy_arguments, "dtype": self.weight.dtype})
         with no_grad():
             self.weight.materialize(drawn.weight._data)
@@ -189,6 +218,9 @@ class _LazyConv:
         self.in_channels = channels
         del self._lazy_arguments
         self.__class__ = self.cls_to_become
+
+
+_TRANSPOSED = (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)
 
 
 class LazyConv1d(_LazyConv, Conv1d):
@@ -286,6 +318,20 @@ class _LazyNorm:
         channels = x.shape[self._channel_axis(x)]
         if channels == 0:
             raise ValueError(f"{name}: cannot infer num_features from an input of shape {x.shape} (no channels)")
+        self.become_sized(channels)
+
+    def size_from_state(self, shapes: dict[str, tuple[int, ...]]) -> int | None:
+        """The ``num_features`` a state dict's entries give (``shapes``: entry name -> shape): the length of a 1-D
+        ``weight``, ``bias``, ``running_mean`` or ``running_var``; None without one (see :func:`sized_by_state`)."""
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            shape = shapes.get(name)
+            if shape is not None and len(shape) == 1 and shape[0] > 0:
+                return shape[0]
+        return None
+
+    def become_sized(self, channels: int) -> None:
+        """Size ``weight``, ``bias`` and the running statistics for ``channels`` features, fill them as
+        ``reset_parameters`` does and become ``cls_to_become``."""
         with no_grad():
             for parameter in (self.weight, self.bias):
                 if parameter is not None:

@@ -633,9 +633,16 @@ class Module:
         missing when another of its names is given. A 0-D parameter or buffer takes a one-entry 1-D value as its
         entry, as torch's (checkpoints of torch 0.3 saved scalars with shape (1,)).
         """
-        return self._checked(state, strict)[0]
+        owner = type(self).__name__  # (a lazy module sized below changes class)
+        unsized = _size_lazy_modules(self, state)  # (checked at the size a load would give them, then put back)
+        try:
+            return self._checked(state, strict, owner)[0]
+        finally:
+            _unsize(unsized)
 
-    def _checked(self, state: Mapping[str, Any], strict: bool) -> tuple[IncompatibleKeys, Mapping[str, Any]]:
+    def _checked(
+        self, state: Mapping[str, Any], strict: bool, owner: str | None = None
+    ) -> tuple[IncompatibleKeys, Mapping[str, Any]]:
         """:meth:`check_state_dict`'s report and ``state`` as it is read (one-entry values of 0-D targets unwrapped)."""
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of name -> array, got {type(state).__name__}")
@@ -673,7 +680,7 @@ class Module:
         if bad_type:
             problems.append("wrong type: " + ", ".join(bad_type))
         if problems:
-            raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+            raise StateDictError(f"load_state_dict into {owner or type(self).__name__}: " + "; ".join(problems))
         return IncompatibleKeys(missing, unexpected), state
 
     def _with_scalars_unwrapped(self, state: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -794,13 +801,32 @@ class Module:
         added: tuple[list[Any], list[Any]] = ([], [])  # missing and unexpected keys the pre-hooks reported
         if isinstance(state, Mapping) and any(_LOAD_PRE_HOOKS in module.__dict__ for module in self.modules()):
             state, added = self._state_after_load_pre_hooks(state, assign)
+        owner = type(self).__name__  # (a lazy module sized below changes class)
+        unsized = _size_lazy_modules(self, state)  # (lazy layers the state sizes; put back if the load fails)
+        try:
+            return self._load_checked(state, strict, assign, post_hooks, added, owner)
+        except BaseException:
+            _unsize(unsized)
+            raise
+
+    def _load_checked(
+        self,
+        state: Mapping[str, Any],
+        strict: bool,
+        assign: bool,
+        post_hooks: list[tuple[Module, Any]],
+        added: tuple[list[Any], list[Any]],
+        owner: str,
+    ) -> IncompatibleKeys:
+        """:meth:`load_state_dict` once the pre-hooks ran and the lazy layers are sized: check, then write (errors
+        name the module as ``owner``, its class before the sizing)."""
         # with post hooks, which may clear missing and unexpected keys, those are checked after the hooks (torch's)
-        result, state = self._checked(state, strict and not post_hooks)
+        result, state = self._checked(state, strict and not post_hooks, owner)
         if added[0] or added[1]:
             result = IncompatibleKeys([*added[0], *result.missing_keys], [*added[1], *result.unexpected_keys])
             if strict and not post_hooks:
                 problems = _key_problems(result.missing_keys, result.unexpected_keys, self._state_targets(), state)
-                raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+                raise StateDictError(f"load_state_dict into {owner}: " + "; ".join(problems))
         all_targets = self._state_targets()
         targets = [(entry, state[name]) for name, entry in all_targets.items() if name in state]
         # the tensors first; extra state last, since set_extra_state is the module's own code: the one step that can
@@ -844,7 +870,7 @@ class Module:
             if strict and post_hooks:  # the keys as the hooks left them (without hooks, _checked checked them)
                 problems = _key_problems(result.missing_keys, result.unexpected_keys, all_targets, state)
                 if problems:
-                    raise StateDictError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+                    raise StateDictError(f"load_state_dict into {owner}: " + "; ".join(problems))
         except BaseException:  # nothing half-changed: the tensors, their versions and the extra states set so far
             for backup in backups:
                 _restore(*backup)
@@ -1342,6 +1368,50 @@ def _dtype_of(target: Any) -> np.dtype:
     if isinstance(target, Value):
         return np.dtype(np.float64)
     return np.asarray(target._data if isinstance(target, Node) else target).dtype
+
+
+def _size_lazy_modules(model: Module, state: Any) -> list[tuple[Any, ...]]:
+    """Size every lazy module of ``model`` (one with ``size_from_state``: ``nn.LazyLinear`` and the like, see
+    :mod:`nn.lazy`) whose entries ``state`` holds, as torch's load materializes them: its ``size_from_state`` reads
+    the size from the entries' shapes, its ``become_sized`` draws the layer at that size (the values are written
+    after). Returns what :func:`_unsize` needs to make them lazy again (its class, attributes and placeholders)."""
+    sized: list[tuple[Any, ...]] = []
+    if not isinstance(state, Mapping):
+        return sized
+    for name, module in model.named_modules():
+        size_from_state = getattr(module, "size_from_state", None)
+        if size_from_state is None:
+            continue
+        prefix = f"{name}." if name else ""
+        shapes = {}
+        for key, value in state.items():
+            if isinstance(key, str) and key.startswith(prefix) and "." not in key[len(prefix) :]:
+                array = _numeric_array(value)
+                if array is not None:
+                    shapes[key[len(prefix) :]] = array.shape
+        size = size_from_state(shapes)
+        if size is None:
+            continue
+        placeholders = [(p, type(p), p._data) for p in vars(module).values() if getattr(p, "lazy_placeholder", False)]
+        sized.append((module, type(module), dict(vars(module)), placeholders))
+        try:
+            module.become_sized(size)
+        except BaseException:
+            _unsize(sized)
+            raise
+    return sized
+
+
+def _unsize(sized: list[tuple[Any, ...]]) -> None:
+    """Put the modules :func:`_size_lazy_modules` sized back as they were: lazy, with their placeholders (the same
+    Parameter objects, which an optimizer may hold)."""
+    for module, cls, attributes, placeholders in reversed(sized):
+        module.__class__ = cls
+        vars(module).clear()
+        vars(module).update(attributes)
+        for parameter, parameter_class, data in placeholders:
+            parameter.__class__ = parameter_class
+            parameter._data = data
 
 
 def _numeric_array(value: Any) -> np.ndarray | None:

@@ -171,17 +171,27 @@ def test_lazy_norm_trains_with_an_optimizer_built_after_the_first_input():
     _assert_same_state(layer, twin)
 
 
-def test_load_state_dict_into_an_uninitialised_lazy_norm_reports_the_shapes_and_changes_nothing():
+def test_load_state_dict_sizes_an_uninitialised_lazy_norm_as_torchs_load_materializes_it():
     layer, trained = nn.LazyBatchNorm1d(), nn.BatchNorm1d(CHANNELS)
     trained(np.random.default_rng(0).normal(size=(5, CHANNELS)).astype(np.float32))
-    with pytest.raises(nn.StateDictError, match=r"LazyBatchNorm1d: mis-shaped: weight \(expected \(0,\), got \(3,\)\)"):
-        layer.load_state_dict(trained.state_dict())
-    with pytest.raises(nn.StateDictError, match=r"run one forward pass \(model\(example_input\)\) before loading"):
-        layer.load_state_dict(trained.state_dict())
-    assert type(layer) is nn.LazyBatchNorm1d and layer.running_mean.shape == (0,)
-    layer(np.zeros((2, CHANNELS), dtype=np.float32))
     layer.load_state_dict(trained.state_dict())
+    assert type(layer) is nn.BatchNorm1d and layer.num_features == CHANNELS
     _assert_same_state(layer, trained)
+
+
+def test_a_failed_load_into_a_lazy_norm_leaves_it_lazy():
+    layer, trained = nn.LazyBatchNorm1d(), nn.BatchNorm1d(CHANNELS)
+    placeholder = layer.weight
+    bad = {**trained.state_dict(), "bias": np.zeros(CHANNELS + 1, dtype=np.float32)}
+    with pytest.raises(nn.StateDictError, match=r"LazyBatchNorm1d: mis-shaped: bias \(expected \(3,\), got \(4,\)\)"):
+        layer.load_state_dict(bad)
+    with pytest.raises(nn.StateDictError, match="unexpected keys"):
+        layer.load_state_dict({**trained.state_dict(), "extra": np.zeros(1)})
+    assert type(layer) is nn.LazyBatchNorm1d and layer.num_features == 0 and layer.running_mean.shape == (0,)
+    assert layer.weight is placeholder and type(placeholder) is nn.UninitializedParameter
+    assert layer.weight.shape == (0,)
+    layer(np.zeros((2, CHANNELS), dtype=np.float32))  # still sized by its first input
+    assert type(layer) is nn.BatchNorm1d and layer.weight is placeholder
 
 
 def test_reset_parameters_does_nothing_before_the_first_input_and_resets_the_sized_layer_after():
