@@ -18,6 +18,7 @@ from typing import Any
 from .grad_mode import is_grad_enabled, no_grad
 from .tensor import Tensor
 from .tensor_in_place import _cast_error, can_store
+from .torch_metadata_names import resize_data
 
 __all__ = ["written_to_out"]
 
@@ -46,7 +47,7 @@ def written_to_out(op: str, result: Any, out: Any, *, same_dtype: bool = False) 
                 UserWarning,
                 stacklevel=3,
             )
-        out.resize_(*result.shape)
+        resize_data(out, result.shape)  # not bumping the version: the write below bumps it once, as torch's
     with no_grad():
         out.copy_(result)
     return out

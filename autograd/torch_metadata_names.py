@@ -27,7 +27,7 @@ from .shape_errors import is_integer
 from .storage import TypedStorage, UntypedStorage
 from .torch_keywords import torch_keyword_names
 
-__all__ = ["AmbiguousTruthValueError", "TorchMetadataNames"]
+__all__ = ["AmbiguousTruthValueError", "TorchMetadataNames", "resize_data"]
 
 Self = TypeVar("Self", bound="TorchMetadataNames")  # the Tensor a method is called on
 
@@ -138,6 +138,23 @@ def _other_array(other: Any, op: str) -> np.ndarray:
     if isinstance(other, np.ndarray):
         return other
     raise TypeError(f"{op}: argument 'other' must be a Tensor, not {type(other).__name__}")
+
+
+def resize_data(tensor: Any, shape: tuple[int, ...]) -> None:
+    """Give ``tensor`` the shape ``shape`` (another than its own), reading its memory from where its data starts,
+    in memory order; growing past the end gives it a new array that starts with the old memory, the rest zeros.
+    The version is not bumped: ``resize_`` bumps it, an ``out=`` write bumps it once for the resize and the
+    write together (as torch's)."""
+    data = tensor._data
+    memory, offset = _storage(data)
+    if memory is None:
+        memory, offset = data.ravel(), 0
+    count = math.prod(shape)
+    if offset + count > memory.size:
+        grown = np.zeros(offset + count, dtype=data.dtype)
+        grown[: memory.size] = memory
+        memory = grown
+    tensor._data = memory[offset : offset + count].reshape(shape)
 
 
 def _resize_shape(sizes: tuple[Any, ...]) -> tuple[int, ...]:
@@ -496,19 +513,10 @@ class TorchMetadataNames:
             raise RuntimeError("resize_: cannot resize variables that require grad")
         if str(memory_format) != _CONTIGUOUS_FORMAT:
             raise ValueError(f"resize_: only memory_format=torch.contiguous_format is supported, got {memory_format}")
-        shape, data = _resize_shape(sizes), tensor._data
-        if shape == data.shape:
-            return self
-        memory, offset = _storage(data)
-        if memory is None:
-            memory, offset = data.ravel(), 0
-        count = math.prod(shape)
-        if offset + count > memory.size:
-            grown = np.zeros(offset + count, dtype=data.dtype)
-            grown[: memory.size] = memory
-            memory = grown
-        tensor._data = memory[offset : offset + count].reshape(shape)
-        increment_version(tensor)
+        shape = _resize_shape(sizes)
+        if shape != tensor._data.shape:
+            resize_data(tensor, shape)
+            increment_version(tensor)
         return self
 
     @torch_keyword_names(the_template="tensor")

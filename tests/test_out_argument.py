@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -143,3 +145,23 @@ def test_rounding_and_sign_functions_take_out_only_in_the_result_dtype_as_torch(
     getattr(autograd, name)(autograd.Tensor(x), out=same)
     expected = getattr(torch, name)(torch.tensor(x))
     np.testing.assert_array_equal(same.data, expected.numpy())
+
+
+def test_a_resized_out_takes_one_version_bump_as_torch() -> None:
+    # torch counts the resize of ``out`` and the write into it as one in-place change (version 1); the library
+    # bumped the version for each (2). An out that requires grad is resized and written inside no_grad, as torch's.
+    x = np.array([1.0, 2.0, 3.0])
+    for shape in [(0,), (2,), (3,)]:
+        ours_out, theirs_out = autograd.zeros(*shape, dtype=np.float64), torch.zeros(shape, dtype=torch.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the resize of a non-empty out warns in both
+            autograd.exp(autograd.tensor(x), out=ours_out)
+            torch.exp(torch.tensor(x), out=theirs_out)
+        np.testing.assert_allclose(ours_out.data, theirs_out.numpy())
+        assert ours_out._version == theirs_out._version == 1
+    ours_out, theirs_out = autograd.zeros(0, requires_grad=True), torch.zeros(0, requires_grad=True)
+    with autograd.no_grad(), torch.no_grad():
+        autograd.exp(autograd.ones(3), out=ours_out)
+        torch.exp(torch.ones(3), out=theirs_out)
+    np.testing.assert_allclose(ours_out.data, theirs_out.detach().numpy(), rtol=1e-6)
+    assert (ours_out._version, ours_out.requires_grad) == (theirs_out._version, theirs_out.requires_grad) == (1, True)
