@@ -22,6 +22,7 @@ import numpy as np
 
 from .broadcasting import normalize_axes
 from .core import Node, increment_version
+from .grad_mode import is_grad_enabled
 from .quiet import quietly
 from .shape_errors import is_integer
 from .storage import TypedStorage, UntypedStorage
@@ -498,6 +499,34 @@ class TorchMetadataNames:
     def _store_in_place(self: Any, data: np.ndarray, values: list[Any]) -> None:
         data[...] = quietly(np.asarray(values).astype, data.dtype).reshape(data.shape)
         increment_version(self)
+
+    def set_(self: Self, source: Any = None) -> Self:
+        """torch.Tensor.set_: make the tensor hold ``source``'s data (a Tensor of its dtype: the same memory, so a
+        change of either shows in both), or no data (shape ``(0,)``) without one; an in-place change of the tensor
+        (its version is bumped, ``source``'s is not); returns the tensor.
+
+        Not differentiable: refused while the graph is recorded if the tensor or ``source`` requires grad (torch
+        refuses a leaf that requires grad, and gives anything else a history that cannot be backpropagated)."""
+        tensor: Any = self
+        if source is None:
+            array = np.empty((0,), dtype=tensor.dtype)
+        elif isinstance(source, Node) and hasattr(source, "_version_counter") and hasattr(source._data, "dtype"):
+            if source.dtype != tensor.dtype:
+                raise RuntimeError(
+                    f"set_: Could not set a tensor of dtype {tensor.dtype} to a tensor of {source.dtype}"
+                )
+            array = source._data
+        else:
+            raise TypeError(f"set_: source must be a Tensor, not {type(source).__name__}")
+        if is_grad_enabled() and (tensor.requires_grad or getattr(source, "requires_grad", False)):
+            leaf = " (a leaf Variable that requires grad is being used in an in-place operation)"
+            raise RuntimeError(
+                f"set_: a Tensor that requires grad{leaf if tensor.requires_grad and tensor.is_leaf else ''} cannot "
+                "take another's data while the graph is being recorded; do it inside `with no_grad():`"
+            )
+        tensor.data = array
+        increment_version(tensor)
+        return self
 
     @torch_keyword_names(size="sizes")
     def resize_(self: Self, *sizes: Any, memory_format: Any = _CONTIGUOUS_FORMAT) -> Self:

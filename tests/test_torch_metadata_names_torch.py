@@ -423,3 +423,31 @@ def test_storage_write_bumps_the_version_and_is_refused_under_a_graph():
         ag.from_numpy(np.lib.stride_tricks.as_strided(np.arange(6.0), (3,), (16,))).storage()
     reversed_view = ag.from_numpy(np.arange(6.0)[::-1])  # a view of a dense array: that array is its storage
     assert reversed_view.storage().tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and reversed_view.storage_offset() == 5
+
+
+def test_set_shares_the_source_data_and_bumps_only_its_own_version_as_torch() -> None:
+    # torch's x.set_(y): x holds y's memory (a change of either shows in both), x's version goes up, y's does not;
+    # set_() without a source empties it. The library had no set_ (AttributeError).
+    def run(lib):
+        x, y = lib.zeros(2, dtype=lib.float64), lib.ones(3, dtype=lib.float64)
+        got = [x.set_(y) is x, x._version, y._version]
+        y.add_(1)
+        got += [x.numpy().tolist(), x._version, y._version]
+        x.mul_(3)
+        got += [y.numpy().tolist(), x._version, y._version, tuple(x.shape)]
+        z = lib.zeros(4, dtype=lib.float64)
+        z.set_()
+        got += [tuple(z.shape), z._version]
+        w = lib.zeros(4, dtype=lib.float64)
+        w.set_(lib.arange(6.0, dtype=lib.float64).view(2, 3)[:, 1:])
+        got += [w.numpy().tolist(), tuple(w.shape)]
+        with lib.no_grad():
+            p = lib.zeros(2, dtype=lib.float64, requires_grad=True)
+            p.set_(lib.ones(3, dtype=lib.float64))
+        got += [p.detach().numpy().tolist(), p._version, p.requires_grad]
+        return got
+
+    assert run(ag) == run(torch)
+    for lib in (ag, torch):  # a leaf that requires grad, while recording: RuntimeError in both
+        with pytest.raises(RuntimeError, match="leaf Variable"):
+            lib.zeros(2, requires_grad=True).set_(lib.ones(2))
