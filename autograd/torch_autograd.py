@@ -7,6 +7,7 @@ package's own object (``autograd.autograd.grad is autograd.grad``). It is import
 from __future__ import annotations
 
 import sys
+import types
 
 from . import function, functional, grad_mode
 from .anomaly import detect_anomaly, set_detect_anomaly
@@ -15,6 +16,7 @@ from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
 from .torch_module_functions import inference_mode
+from .versions import increment_version
 
 __all__ = [
     "Function",
@@ -28,6 +30,7 @@ __all__ = [
     "grad_mode",
     "gradcheck",
     "gradgradcheck",
+    "graph",
     "inference_mode",
     "no_grad",
     "set_detect_anomaly",
@@ -37,3 +40,13 @@ __all__ = [
 # ``from autograd.autograd import grad`` (torch's ``from torch.autograd import grad``): the import system finds a
 # submodule by its name in sys.modules, not as the package's attribute, so this module is registered under it.
 sys.modules.setdefault(f"{__name__.rpartition('.')[0]}.autograd", sys.modules[__name__])
+
+#: ``torch.autograd.graph``, holding what this library has of it: ``increment_version`` (so
+#: ``torch.autograd.graph.increment_version(t)`` ports as ``autograd.autograd.graph.increment_version(t)``, and
+#: ``from autograd.autograd.graph import increment_version`` imports).
+graph = types.ModuleType(
+    f"{__name__.rpartition('.')[0]}.autograd.graph", "torch.autograd.graph's names that this library has."
+)
+graph.increment_version = increment_version  # type: ignore[attr-defined]
+graph.__all__ = ["increment_version"]  # type: ignore[attr-defined]
+sys.modules.setdefault(graph.__name__, graph)

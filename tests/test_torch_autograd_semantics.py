@@ -601,3 +601,23 @@ def test_torch_autograd_namespace_spells_grad_function_and_functional_as_torch()
             np.testing.assert_allclose(np.asarray(ours), theirs.numpy(), rtol=1e-12)
     assert autograd.autograd.grad is autograd.grad and autograd.autograd.Function is Function
     assert {name for name in autograd.autograd.__all__} <= set(dir(torch.autograd))
+
+
+def test_autograd_graph_increment_version_as_torchs() -> None:
+    # torch.autograd.graph.increment_version(t) (and its import from torch.autograd.graph) bumps t's version, so a
+    # backward through an op that saved t raises; the library had it only as autograd.increment_version
+    torch = pytest.importorskip("torch")
+    from autograd.autograd.graph import increment_version
+
+    assert increment_version is autograd.autograd.graph.increment_version
+    for lib in (autograd, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x
+        lib.autograd.graph.increment_version(x)
+        assert x._version == 1
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+        z = x * 3  # an op that saved no x: backward runs
+        lib.autograd.graph.increment_version(x)
+        z.sum().backward()
+        np.testing.assert_array_equal(np.asarray(x.grad), [3.0, 3.0])
