@@ -238,6 +238,10 @@ class Node(NodeCopying):
     #: Of a view made while grad mode was off, or of a view of such a view (torch's NO_GRAD_MODE creation meta): a
     #: recorded in-place change of it, or its use once its base has taken a new history, is refused, as torch's.
     _made_in_no_grad = False
+    #: Of an output of ``split``/``chunk``/``unbind`` made while recording, or of a view of one (torch's
+    #: MULTI_OUTPUT_NODE creation meta): the op's name and the output's position; a recorded in-place change of it is
+    #: refused, as torch's (see :func:`autograd.versions.multi_output_views`).
+    _multi_output_view: tuple[str, int] | None = None
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:

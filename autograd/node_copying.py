@@ -56,6 +56,7 @@ class NodeCopying:
             "_based_at",
             "_holder_kind",
             "_made_in_no_grad",
+            "_multi_output_view",
         }
     )
 
@@ -128,7 +129,11 @@ class NodeCopying:
                 twin._origin = value
             elif key == "_version_counter":
                 twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
-            elif key in ("_view_of", "_made_in_no_grad"):  # the copy holds an array of its own: no refusal to make
+            elif key in (
+                "_view_of",
+                "_made_in_no_grad",
+                "_multi_output_view",
+            ):  # the copy holds an array of its own: no refusal to make
                 continue
             elif key == "_history":  # whose children are the copies of its children: unknown, so every entry is kept
                 twin._history = History((tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value)

@@ -50,6 +50,7 @@ from .tensor_shape import _raw_index, split_at_integers, whole_index_error, with
 from .torch_keywords import torch_keyword_names
 from .versions import (
     _ParentWatch,
+    multi_output_view_change_error,
     no_grad_view_change_error,
     read_inputs,
     reads_output,
@@ -289,6 +290,8 @@ class TensorInPlace:
         the chain in turn, up to the tensor that views nothing (see :meth:`_write_through_view`)."""
         if self._made_in_no_grad:  # (a view of such a view inherits the mark, as torch's creation meta)
             raise RuntimeError(no_grad_view_change_error(op))
+        if self._multi_output_view is not None:  # a piece of split/chunk/unbind (or a view of one), as torch's
+            raise RuntimeError(multi_output_view_change_error(self, op))
         view = self
         # every tensor of the chain shares one version counter (_viewed_base checks it), whose holders are read
         # once: reading them at each step took time quadratic in the chain's length

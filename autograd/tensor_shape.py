@@ -314,6 +314,8 @@ class TensorShape:
             out._version_counter.add_holder(out, "view")
             if self._made_in_no_grad or not is_grad_enabled():  # torch's NO_GRAD_MODE views (see Node)
                 out._made_in_no_grad = True
+            elif self._multi_output_view is not None:  # a view of a split's piece is refused a change as the piece
+                out._multi_output_view = self._multi_output_view
             if out.op is None:
                 out._view_of = (op, self, attrs)
         return out

@@ -571,15 +571,18 @@ class TorchIndexNames:
         length); ``split`` with a list."""
         return _tensor(self).split([int(size) for size in split_sizes], dim)
 
-    unsafe_split_with_sizes = split_with_sizes
+    def unsafe_split_with_sizes(self: Self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Self, ...]:
+        """torch.Tensor.unsafe_split_with_sizes: ``split_with_sizes`` whose pieces may be changed in place."""
+        return _unsafe(_tensor(self).split([int(size) for size in split_sizes], dim))
 
     def unsafe_split(self: Self, split_size: Any, dim: int = 0) -> tuple[Self, ...]:
-        """torch.Tensor.unsafe_split: ``split`` (the pieces are slices here too, each with its own gradient)."""
-        return _tensor(self).split(split_size, dim)
+        """torch.Tensor.unsafe_split: ``split`` whose pieces may be changed in place (slices here too, each with
+        its own gradient, so a recorded change of one is written back into the tensor, as any view's)."""
+        return _unsafe(_tensor(self).split(split_size, dim))
 
     def unsafe_chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
-        """torch.Tensor.unsafe_chunk: ``chunk``."""
-        return _tensor(self).chunk(chunks, dim)
+        """torch.Tensor.unsafe_chunk: ``chunk`` whose pieces may be changed in place."""
+        return _unsafe(_tensor(self).chunk(chunks, dim))
 
     @torch_keyword_names(sections="indices_or_sections", indices="indices_or_sections")
     def hsplit(self: Self, indices_or_sections: Any) -> tuple[Self, ...]:
@@ -833,3 +836,11 @@ def _storage_geometry(data: np.ndarray) -> tuple[int, tuple[int, ...]]:
     if memory is None or any(stride % data.itemsize for stride in data.strides):
         return 0, tuple(int(n) for n in np.cumprod((1,) + data.shape[:0:-1])[::-1])
     return offset, _element_strides(data)
+
+
+def _unsafe(pieces: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``pieces`` of a split without its mark (see :func:`autograd.versions.multi_output_views`): torch's unsafe_
+    forms allow an in-place change of a piece."""
+    for piece in pieces:
+        piece._multi_output_view = None
+    return pieces

@@ -52,6 +52,7 @@ from .torch_keywords import (
     torch_keyword_names,
     torch_reduction,
 )
+from .versions import multi_output_views
 
 __all__ = [
     "TYPE_NAMES", "BitwiseDtypeError", "ElementCount", "TorchNames", "check_device", "check_factory_options", "is_cpu", "is_device",
@@ -611,7 +612,8 @@ class TorchNames:
                 )
         bounds = np.cumsum([0, *sizes]).tolist()
         lead = (slice(None),) * axis
-        return tuple(tensor[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:]))
+        pieces = tuple(tensor[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:]))
+        return multi_output_views(pieces, "split")  # refused a recorded in-place change, as torch's
 
     def chunk(self: Self, chunks: int, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.chunk: at most ``chunks`` pieces along ``dim``, each ceil(length / chunks) long but

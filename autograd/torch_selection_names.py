@@ -19,6 +19,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .index_errors import IndexBoundsError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
+from .versions import multi_output_views
 
 __all__ = ["TorchSelectionNames"]
 
@@ -84,7 +85,8 @@ class TorchSelectionNames:
     def unbind(self: Self, dim: int = 0) -> tuple[Self, ...]:
         """torch.Tensor.unbind: the slices along ``dim``, each without that axis."""
         axis = single_axis(dim, _tensor(self).ndim, "unbind")
-        return tuple(self.select(axis, i) for i in range(_tensor(self).shape[axis]))
+        pieces = tuple(self.select(axis, i) for i in range(_tensor(self).shape[axis]))
+        return multi_output_views(pieces, "unbind")  # refused a recorded in-place change, as torch's
 
     # -- writing entries (out of place) ---------------------------------------------------------------
     def scatter(self: Self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Self:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # for annotations only: core imports this module
 
 __all__ = [
     "History", "StaleNoGradViewError", "VersionCounter", "check_in_place_allowed", "forget_history", "increment_version",
-    "is_view", "rebase_history", "takes_gradients",
+    "is_view", "multi_output_view_change_error", "multi_output_views", "rebase_history", "takes_gradients",
 ]  # fmt: skip
 
 
@@ -156,6 +156,29 @@ def no_grad_view_change_error(op: str) -> str:
         f"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled; this is "
         "ambiguous, so it is refused, as torch does: make the view and the change both inside the no_grad block "
         "(not recorded) or both outside it (recorded)"
+    )
+
+
+def multi_output_views(pieces: tuple[Node, ...], op: str) -> tuple[Node, ...]:
+    """Mark ``pieces``, the outputs of ``op`` (``split``, ``chunk``, ``unbind``), made while recording, that are views:
+    torch refuses a recorded in-place change of one (or of a view of one): it returns several views of one tensor,
+    and its backward cannot take one changed piece. Made under ``no_grad``, they are no-grad views instead."""
+    if _mode.enabled:
+        for position, piece in enumerate(pieces):
+            if piece._view_base is not None and not piece._made_in_no_grad:
+                piece._multi_output_view = (op, position)
+    return pieces
+
+
+def multi_output_view_change_error(node: Node, op: str) -> str:
+    """The refusal of a recorded in-place change (``op``) of a marked output of split/chunk/unbind (see
+    :func:`multi_output_views`), in torch's words."""
+    name, position = node._multi_output_view or ("split", 0)
+    return (
+        f"{op}: Output {position} of {name} is a view and is being modified inplace. This view is the output of a "
+        "function that returns multiple views. Such functions do not allow the output views to be modified inplace "
+        "while the graph is recorded (as torch refuses): replace the inplace operation by an out-of-place one, "
+        "clone() the piece first, or use unsafe_split/unsafe_chunk"
     )
 
 

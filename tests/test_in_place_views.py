@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Tensor, gradcheck, no_grad
 from autograd.versions import VersionCounter
 
@@ -288,3 +289,61 @@ def test_a_recorded_change_of_one_entry_reaches_the_tensor_and_its_gradient_as_t
         y[2][0].add_(source[0, 0] * 3.0)
         (y * y).sum().backward()
     np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-14)
+
+
+def test_split_chunk_unbind_pieces_refuse_a_recorded_in_place_change_as_torchs():
+    # torch refuses a recorded in-place change of an output of split/split_with_sizes/chunk/unbind (or of a view of
+    # one), not of tensor_split/hsplit or the unsafe_ forms, and allows it inside no_grad; the library changed the
+    # piece and the tensor it views
+    torch = pytest.importorskip("torch")
+    cases = {
+        "split": lambda a, w: a.split(2)[0].mul_(w),
+        "split one piece": lambda a, w: a.split(5)[0].mul_(2),
+        "split_with_sizes": lambda a, w: a.split_with_sizes([1, 3])[1].add_(1),
+        "chunk": lambda a, w: a.chunk(2)[1].mul_(w[0]),
+        "unbind": lambda a, w: a.unbind(1)[2].mul_(w),
+        "a view of a piece": lambda a, w: a.split(2)[0][1].zero_(),
+        "a transposed piece": lambda a, w: a.split(2)[1].t().mul_(2),
+        "setitem of a piece": lambda a, w: a.unbind()[0].__setitem__(0, 5.0),
+        "+= on a piece": lambda a, w: a.chunk(4)[3].__iadd__(w[None]),
+        "tensor_split": lambda a, w: a.tensor_split(2)[0].mul_(w),
+        "hsplit": lambda a, w: a.hsplit(2)[1].mul_(2),
+    }
+    # the unsafe_ forms change the tensor in both; torch's gradient then misses the change (that is what "unsafe"
+    # means), ours has it: compared with torch's run of the same change through a slice
+    unsafe = {
+        "unsafe_split": (lambda a, w: a.unsafe_split(2)[0].mul_(w), lambda a, w: a[:2].mul_(w)),
+        "unsafe_chunk": (lambda a, w: a.unsafe_chunk(2)[1].add_(1), lambda a, w: a[2:].add_(1)),
+        "unsafe_split_with_sizes": (
+            lambda a, w: a.unsafe_split_with_sizes([3, 1])[0].mul_(2),
+            lambda a, w: a[:3].mul_(2),
+        ),
+    }
+    data, weights = np.arange(1.0, 17.0).reshape(4, 4), np.array([2.0, 3.0, 4.0, 5.0])
+
+    def run(lib, change, how):
+        x = lib.tensor(data.copy(), requires_grad=True)
+        w = lib.tensor(weights.copy(), requires_grad=True)
+        a = x * 1
+        if how == "no_grad":
+            with lib.no_grad():
+                change(a, w.detach())
+        else:
+            try:
+                change(a, w)
+            except RuntimeError:
+                return "RuntimeError"
+        (a * a).sum().backward()
+        return a.detach().numpy().tolist(), x.grad.numpy().tolist()
+
+    for name, change in cases.items():
+        for how in ("recorded", "no_grad"):
+            assert run(autograd, change, how) == run(torch, change, how), (name, how)
+    for name, (change, through_a_slice) in unsafe.items():
+        for how in ("recorded", "no_grad"):
+            assert run(autograd, change, how) == run(torch, through_a_slice, how), (name, how)
+    constant = Tensor(np.ones(4))  # a constant's piece with an operand that requires grad: refused in both
+    with pytest.raises(RuntimeError):
+        constant.split(2)[0].mul_(Tensor(np.ones(2), requires_grad=True))
+    with pytest.raises(RuntimeError):
+        torch.ones(4).split(2)[0].mul_(torch.ones(2, requires_grad=True))
