@@ -138,14 +138,15 @@ def _matmul_rule_b(g, out, a, b):
             return g * a
         return a[:, None] * g[..., None, :]  # (n,) @ (..., n, m)
     if g.ndim == a.ndim - 1:  # b is 1-D: (..., n) @ (n,) -> (...); g^T a over every row of every matrix at once,
-        return g.reshape(-1) @ a.reshape(-1, a.shape[-1])  # one product (a float16 one adds up in float32 and
+        return g.reshape(-1) @ a.reshape(g.size, a.shape[-1])  # one product (a float16 one adds up in float32 and
         # rounds once, as torch's, where a product per entry, or per matrix, then summed rounds twice)
     return a.swapaxes(-1, -2) @ g
 
 
 def _rows(array, width):
     """``array`` as a matrix of rows of ``width`` (all leading axes merged)."""
-    return array if array.ndim == 2 else array.reshape(-1, width)
+    # the row count spelled out: -1 is ambiguous when width is 0 (an empty row, as torch allows)
+    return array if array.ndim == 2 else array.reshape(math.prod(array.shape[:-1]), width)
 
 
 def _column_sums(rows):

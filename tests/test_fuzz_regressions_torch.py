@@ -1,0 +1,47 @@
+"""Minimised failures of the differential fuzzer (tests/test_differential_fuzz_torch.py), each checked against
+torch's values and gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as A
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape"),
+    [((2, 0), (0,)), ((3, 2, 0), (0,)), ((0,), (0, 3)), ((2, 0), (0, 3)), ((0, 0), (0,))],
+)
+def test_matmul_with_an_empty_inner_axis_has_torch_gradients(a_shape, b_shape) -> None:
+    # (2, 0) @ (0,) is the zero vector of length 2; its gradients are empty arrays (b's rule reshaped a with -1)
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    ours = [A.tensor(a, requires_grad=True), A.tensor(b, requires_grad=True)]
+    theirs = [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
+    out, expected = ours[0] @ ours[1], theirs[0] @ theirs[1]
+    weights = rng.standard_normal(tuple(expected.shape))
+    (out * A.tensor(weights)).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    for mine, reference in zip(ours, theirs):
+        assert mine.grad.shape == tuple(reference.grad.shape)
+        np.testing.assert_array_equal(mine.grad, reference.grad.numpy())
+
+
+def test_linear_with_no_input_features_has_torch_gradients() -> None:
+    # x (3, 2, 0) and W (4, 0): the output is the bias everywhere; W's rule merged x's rows with reshape(-1, 0)
+    import nn
+
+    rng = np.random.default_rng(1)
+    arrays = [np.zeros((3, 2, 0)), np.zeros((4, 0)), rng.standard_normal(4)]
+    ours = [A.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    weights = rng.standard_normal((3, 2, 4))
+    (nn.functional.linear(*ours) * A.tensor(weights)).sum().backward()
+    (torch.nn.functional.linear(*theirs) * torch.tensor(weights)).sum().backward()
+    for mine, reference in zip(ours, theirs):
+        assert mine.grad.shape == tuple(reference.grad.shape)
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
