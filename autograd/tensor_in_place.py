@@ -942,7 +942,9 @@ def _writable_base(view: Any) -> Any:
     """The tensor that ``view`` is a writable view of, by how it was made (see :func:`_viewed_base`, which also
     looks at what else holds its data); else None."""
     op, base, _ = _view_recipe(view)
-    if op not in _WRITABLE_VIEWS:
+    if op is ar.broadcast_to and base is not None and view._data.size == base._data.size:
+        pass  # an expand that repeats no entry (x.expand(x.shape), new axes of length 1): a reshape, as torch allows
+    elif op not in _WRITABLE_VIEWS:
         return None
     return base if base._version_counter is view._version_counter else None
 
@@ -952,7 +954,7 @@ def _into_base(base: Tensor, values: Tensor, view: Tensor) -> Tensor:
     op, _, attrs = _view_recipe(view)
     if op is ar.getitem:
         return _index_put(base, attrs["index"], values)
-    if op is ar.reshape:
+    if op is ar.reshape or op is ar.broadcast_to:  # (a broadcast that repeats no entry: see _writable_base)
         return values.reshape(base.shape)
     if op is ar.diagonal:
         return base.diagonal_scatter(values, attrs["offset"], attrs["axis1"], attrs["axis2"])

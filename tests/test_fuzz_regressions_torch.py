@@ -45,3 +45,29 @@ def test_linear_with_no_input_features_has_torch_gradients() -> None:
     for mine, reference in zip(ours, theirs):
         assert mine.grad.shape == tuple(reference.grad.shape)
         np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("shape", "sizes"), [((2,), (2,)), ((1, 3), (1, 1, 3)), ((2, 1), (-1, 1)), ((), (1, 1))])
+def test_in_place_change_of_an_expand_that_repeats_no_entry_is_recorded_as_torchs(shape, sizes) -> None:
+    # torch refuses an in-place change only where the expand repeats an entry; here the change raised
+    rng = np.random.default_rng(2)
+    data = rng.standard_normal(shape)
+    results = {}
+    for lib in (torch, A):
+        x = lib.tensor(data, requires_grad=True)
+        y = x * 1.5
+        view = y.expand(*sizes)
+        view.clamp_(-0.5, 0.75)
+        view.mul_(lib.tensor(np.full(view.shape, 3.0)))
+        weights = lib.tensor(np.arange(1.0, 1.0 + view.numel()).reshape(tuple(view.shape)))
+        (view * weights).sum().backward()
+        results[lib] = [np.array(v.detach().numpy()) for v in (view, y)] + [x.grad.numpy()]
+    for ours, theirs in zip(results[A], results[torch]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_in_place_change_of_an_expand_that_repeats_entries_still_raises() -> None:
+    for lib in (torch, A):
+        y = lib.tensor(np.array([1.0]), requires_grad=True) * 1
+        with pytest.raises(RuntimeError):
+            y.expand(3).add_(1.0)
