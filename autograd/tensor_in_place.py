@@ -225,14 +225,17 @@ class TensorInPlace:
             if base is None:
                 raise _shared_data_error(op)
             return self._write_through_view(base, op, graph, *operands)
-        if not self._data.flags.writeable:
+        # an empty tensor has no entry to write: an empty expand (read-only, and sharing no memory, so not seen as
+        # a view) takes a change as torch's does
+        if not self._data.flags.writeable and self._data.size:
             raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
         result = graph(self, *operands)
         _check_fits(op, result, self)
         if result.op is None and self.requires_grad:  # values that depend on nothing differentiable (x.eq_(y)):
             result = _copied(self, result)  # recorded with self as an input that gets no gradient, as torch's
         if result.op is None:  # nothing was recorded (the graph function gave a constant)
-            quietly(np.copyto, self._data, result._data, casting="unsafe")  # (_check_fits checked the category)
+            if self._data.size:
+                quietly(np.copyto, self._data, result._data, casting="unsafe")  # (_check_fits checked the category)
             increment_version(self)
             return self
         # the old values are kept (a copy) when a rule will read them: the new op's rule for this input, or
@@ -241,7 +244,8 @@ class TensorInPlace:
         position = next((index for index, parent in enumerate(result.parents) if parent is self), None)
         keep_old = position is None or position in read_inputs(result) or reads_output(self)
         snapshot = self._data.copy() if keep_old else None
-        quietly(np.copyto, self._data, result._data, casting="unsafe")  # a cast out of range gives inf, as torch
+        if self._data.size:
+            quietly(np.copyto, self._data, result._data, casting="unsafe")  # a cast out of range gives inf, as torch
         rebase_history(self, result.op, result.parents, result.attrs, earlier_data=snapshot)
         views_go_stale(self)  # live views show the new values: each becomes its view of the new self when next used
         return self

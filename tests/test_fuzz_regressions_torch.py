@@ -71,3 +71,18 @@ def test_in_place_change_of_an_expand_that_repeats_entries_still_raises() -> Non
         y = lib.tensor(np.array([1.0]), requires_grad=True) * 1
         with pytest.raises(RuntimeError):
             y.expand(3).add_(1.0)
+
+
+@pytest.mark.parametrize(("shape", "sizes"), [((0, 3, 4), (-1, -1, 4)), ((0, 2), (1, 0, 2)), ((1, 0), (3, 0))])
+def test_in_place_change_of_an_empty_expand_is_recorded_as_torchs(shape, sizes) -> None:
+    # an empty expand shares no memory with its base (numpy says so), so it was not seen as a view, and its
+    # read-only data was refused: torch changes nothing and records the op
+    results = {}
+    for lib in (torch, A):
+        x = lib.tensor(np.zeros(shape), requires_grad=True)
+        view = (x * 2).expand(*sizes)
+        view.add_(1.0)
+        view.relu_()
+        (view * 3).sum().backward()
+        results[lib] = (tuple(view.shape), x.grad.numpy().shape, view.requires_grad)
+    assert results[A] == results[torch]
