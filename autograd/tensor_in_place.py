@@ -264,10 +264,11 @@ class TensorInPlace:
         earlier self and ``value``), with the entries written into this tensor's array directly: index_put's rules
         read no values, so the earlier self needs the old ones only when the op that made this tensor reads its
         output (a copy then), and an assignment costs the entries it writes, not a copy of the whole tensor."""
-        if not self._data.flags.writeable:
+        if not self._data.flags.writeable and self._data.size:  # (an empty expand: see _record_in_place)
             raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})")
         snapshot = self._data.copy() if reads_output(self) else None
-        _assign(self._data, index, value._data)
+        if self._data.size:
+            _assign(self._data, index, value._data)
         rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
         views_go_stale(self)
 

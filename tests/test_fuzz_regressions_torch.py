@@ -86,3 +86,15 @@ def test_in_place_change_of_an_empty_expand_is_recorded_as_torchs(shape, sizes) 
         (view * 3).sum().backward()
         results[lib] = (tuple(view.shape), x.grad.numpy().shape, view.requires_grad)
     assert results[A] == results[torch]
+
+
+def test_assignment_into_an_empty_expand_is_recorded_as_torchs() -> None:
+    results = {}
+    for lib in (torch, A):
+        x = lib.tensor(np.zeros(1), requires_grad=True)
+        view = x.abs().expand(0)
+        view[view < 0] = 0.5
+        view[:] = lib.tensor(np.zeros(0), requires_grad=True) * 2
+        (view * 3).sum().backward()
+        results[lib] = (tuple(view.shape), x.grad.numpy().tolist(), view.requires_grad)
+    assert results[A] == results[torch]
