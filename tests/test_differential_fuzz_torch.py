@@ -88,7 +88,18 @@ class Program:
         # finite for a negative divisor that its forward clamps to 0; prod over inf or nan entries has the product
         # of the others as its gradient here, where torch's result / x is inf / inf (or a ratio of rounded
         # subnormals, or an overflowed product over x)
-        self.uncompared_grads = False  # not a view of a leaf (so torch allows in-place changes of it)
+        self.uncompared_grads = False
+        # a sum (sum, mean, matmul, cumsum, ...) over entries near 1e30 of both signs cancels them in an order
+        # of its own: torch's and numpy's orders give different (both rounded) results, so only the shapes,
+        # dtypes and that both run are compared
+        self.cancellation = False
+
+    def summed(self, *indices: int) -> None:
+        """The next step sums the entries of these values: note whether it may cancel huge ones."""
+        for k in indices:
+            t = self.env[k].detach()
+            if bool(((t.abs() > 1e15) & t.isfinite()).any()):
+                self.cancellation = True  # not a view of a leaf (so torch allows in-place changes of it)
 
     def add(self, label: str, fn, owned: bool | None = None) -> int:
         with warnings.catch_warnings():
@@ -223,6 +234,7 @@ def b_binary(p, i):
 
 
 def b_reduce(p, i):
+    p.summed(i)
     n = p.env[i].dim()
     kd = p.draw(st.booleans())
     name = p.draw(
@@ -238,14 +250,16 @@ def b_reduce(p, i):
     if name == "prod":
         d = pick_dim(p, n)
         magnitudes = p.env[i].abs()
-        awkward = (magnitudes > 0) & (magnitudes < 1e-290) | (magnitudes > 1e15)
+        tiny = 1e-290 if p.dtype == np.float64 else 1e-30
+        awkward = (magnitudes > 0) & (magnitudes < tiny) | (magnitudes > 1e15)
         if not bool(magnitudes.isfinite().all()) or bool(awkward.any()):
             p.uncompared_grads = True
         return p.add(f"x{i}.prod(dim={d}, keepdim={kd})", lambda lib, e: e[i].prod(dim=d, keepdim=kd))
     if name == "norm":
         dims = pick_dims(p, n)
         magnitudes = p.env[i].abs()
-        if not bool(magnitudes.isfinite().all()) or bool(((magnitudes > 0) & (magnitudes < 1e-60)).any()):
+        tiny = 1e-100 if p.dtype == np.float64 else 1e-12  # |x|^3 underflows below about its cube
+        if not bool(magnitudes.isfinite().all()) or bool(((magnitudes > 0) & (magnitudes < tiny)).any()):
             p.uncompared_grads = True
         pp = p.draw(st.sampled_from([1, 2, 3]))
         return p.add(
@@ -318,6 +332,7 @@ def b_matmul(p, i):
             batch = p.bshape(batch)
         other = p.draw(st.sampled_from([(shape[-1],), batch + (shape[-1], m), (shape[-1], m)]))
     j = p.fresh(other)
+    p.summed(i, j)
     if p.draw(st.booleans()) and len(other) >= 2:
         # (other^T) @ (x^T): the drawn value on the right
         return p.add(f"x{j}.mT @ x{i}.mT", lambda lib, e: e[j].transpose(-1, -2) @ e[i].transpose(-1, -2))
@@ -456,6 +471,7 @@ def b_index(p, i):
     if name == "gather":
         return p.add(f"x{i}.gather({d}, idx{g.tolist()})", lambda lib, e: e[i].gather(d, const(lib, g)))
     src = p.fresh(tuple(gshape))
+    p.summed(i, src)
     return p.add(
         f"x{i}.scatter_add({d}, idx{g.tolist()}, x{src})", lambda lib, e: e[i].scatter_add(d, const(lib, g), e[src])
     )
@@ -468,7 +484,36 @@ def b_inplace(p, i):
         t = p.env[i]
     shape = tuple(t.shape)
     n = len(shape)
-    name = p.draw(st.sampled_from(["add_", "mul_", "clamp_", "relu_", "setitem", "setmask", "sub_view"]))
+    name = p.draw(
+        st.sampled_from(["add_", "mul_", "clamp_", "relu_", "setitem", "setmask", "sub_view", "through_view"])
+    )
+    if name == "through_view":
+        views = {
+            "x.mT": lambda x: x.transpose(-1, -2),
+            "x.diagonal(0, -2, -1)": lambda x: x.diagonal(0, -2, -1),
+            "x[1:]": lambda x: x[1:],
+            "x.unsqueeze(0)": lambda x: x.unsqueeze(0),
+            "x.flatten()": lambda x: x.flatten(),
+            "x.permute(reversed)": lambda x: x.permute(*range(x.dim() - 1, -1, -1)),
+        }
+        view = p.draw(st.sampled_from(sorted(views)))
+        changes = {
+            "add_(1.5)": lambda v: v.add_(1.5),
+            "mul_(-2.0)": lambda v: v.mul_(-2.0),
+            "clamp_(-0.25, 0.5)": lambda v: v.clamp_(-0.25, 0.5),
+            "relu_()": lambda v: v.relu_(),
+        }
+        change = p.draw(st.sampled_from(sorted(changes)))
+        make, apply = views[view], changes[change]
+
+        def through_view(lib, e):
+            v = make(e[i])
+            if v.dim() < 1 or (view == "x.flatten()" and not e[i].is_contiguous()):
+                raise RuntimeError("not a view here")
+            apply(v)
+            return e[i]
+
+        return p.add(f"{view.replace('x', f'x{i}', 1)}.{change}", through_view)
     if name in ("add_", "mul_"):
         if p.draw(st.booleans()):
             j = p.fresh(p.bshape(shape)[-n:] if n else ())
@@ -572,6 +617,8 @@ def check(p: Program) -> None:
         assert isinstance(o, A.Tensor), f"x{k}: ours is {type(o)}"
         assert ov.shape == tv.shape, f"x{k}: shape {ov.shape} vs torch {tv.shape}"
         assert ov.dtype == tv.dtype, f"x{k}: dtype {ov.dtype} vs torch {tv.dtype}"
+        if p.cancellation:
+            continue
         np.testing.assert_allclose(ov, tv, equal_nan=True, err_msg=f"x{k} value", **vtol)
         assert o.requires_grad == t.requires_grad, f"x{k}: requires_grad {o.requires_grad} vs {t.requires_grad}"
     rng = np.random.default_rng(7)
@@ -584,7 +631,7 @@ def check(p: Program) -> None:
         w = rng.standard_normal(tuple(t.shape)).astype(p.dtype)
         tl = tl + (t * torch.tensor(w)).sum()
         ol = ol + (o * A.tensor(w)).sum()
-    if isinstance(tl, int) or p.uncompared_grads:
+    if isinstance(tl, int) or p.uncompared_grads or p.cancellation:
         return
     try:
         tl.backward()
@@ -624,13 +671,13 @@ def run_checked(p: Program) -> None:
         raise AssertionError(f"program:\n{describe(p)}\nraised {type(error).__name__}: {error}") from error
 
 
-@settings(max_examples=5000, **SETTINGS)
+@settings(max_examples=4000, **SETTINGS)
 @given(programs(np.float64))
 def test_float64_compositions_match_torch(p: Program) -> None:
     run_checked(p)
 
 
-@settings(max_examples=500, **SETTINGS)
+@settings(max_examples=400, **SETTINGS)
 @given(programs(np.float32, kinds=("plain", "ties", "special")))
 def test_float32_compositions_match_torch(p: Program) -> None:
     run_checked(p)
