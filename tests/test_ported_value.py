@@ -3,6 +3,7 @@ tests/torch_oracle.py)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -157,3 +158,18 @@ def test_value_exposes_micrograds_prev_and_op_for_graph_walks():
 def test_value_of_an_int_beyond_float64_is_a_value_error(call):
     with pytest.raises(ValueError, match=r"Value(\(data\))?: the int of 1329 bits is too large for a float"):
         call()
+
+
+def test_pow_base_gradient_multiplies_as_torch_where_the_slope_overflows():
+    """d/dx x**y at a subnormal x: y * x**(y-1) overflows to inf while g * y underflows to 0, so the order of the
+    products decides between torch's inf and nan; torch forms g * (y * x**(y-1))."""
+    x = 5e-324
+    for function in (lambda v: (v**v) * 0.5, lambda v: -((v**v).tanh())):
+        value = ag.Value(x)
+        function(value).backward()
+        array = ag.tensor([x], dtype="float64", requires_grad=True)
+        function(array).sum().backward()
+        expected = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        function(expected).backward()
+        assert value.grad == expected.grad.item() and math.isinf(value.grad)
+        assert array.grad[0] == expected.grad.item()

@@ -44,7 +44,7 @@ def _base_rule(g, out, x, y):
         return g * 0.5 / out
     exponent_zero = data_of(y) == 0
     if not np.any(exponent_zero):  # the usual case (x**2, a constant exponent): no masks needed
-        return g * y * sm.power(x, y - 1)
+        return g * (y * sm.power(x, y - 1))  # (torch's order: y x**(y-1) may overflow where g y underflows)
     singular = exponent_zero & ~np.isfinite(sm.power(data_of(x), data_of(y) - 1))
     slope = g * where(singular, 0.0, y * sm.power(where(singular, 1.0, x), y - 1))
     flat = exponent_zero & ~np.isfinite(data_of(g))
