@@ -340,18 +340,21 @@ def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:
     their axis first: shape (2, 3) for x of shape (2, 3, 4). torch selects with the integers first and indexes
     what is left, ``x[0][:, [0, 2]]``: shape (3, 2). The first index keeps the integers, slices, None and
     Ellipsis (an array index becomes full slices over its axes); the second keeps the array indices, in their
-    places among the remaining axes."""
+    places among the remaining axes. A scalar bool is an array index to numpy too (``x[0, :, True]`` of a (2, 3, 4)
+    tensor is numpy's (1, 3, 4)), where torch selects first and adds its axis in place: (3, 1, 4); it goes to the
+    second index, reading no axis."""
     if not isinstance(index, tuple):
         return None
     arrays = [isinstance(part, np.ndarray) and part.ndim >= 1 for part in index]
-    if not any(arrays) or not any(_is_integer(part) for part in index):
-        return None
-    if any(isinstance(part, (bool, np.bool_)) for part in index):  # a scalar bool adds an axis: numpy's reading
+    bools = [isinstance(part, (bool, np.bool_)) for part in index]
+    if not any(arrays + bools) or not any(_is_integer(part) for part in index):
         return None
     first: list[Any] = []
     second: list[Any] = []
-    for part, is_array in zip(index, arrays):
-        if is_array:
+    for part, is_array, is_bool in zip(index, arrays, bools):
+        if is_bool:  # torch's scalar bool: a new axis of 1 (True) or 0 (False) where it stands, after the integers
+            second.append(part)
+        elif is_array:
             first.extend([slice(None)] * (part.ndim if part.dtype == bool else 1))
             second.append(part)
         elif _is_integer(part):

@@ -358,3 +358,25 @@ def test_bad_indices_raise_torchs_error_class_naming_the_op_and_the_size(shape, 
 
 def re_shape(shape):
     return re.escape(str(tuple(shape)))
+
+
+def test_integers_beside_a_scalar_bool_select_first_as_torchs():
+    # torch selects with the integers first and adds a scalar bool's axis (1 for True, 0 for False) where it stands;
+    # the library read a scalar bool as numpy does, an array index with the integers, so x[0, :, True] of a (2, 3, 4)
+    # tensor had numpy's shape (1, 3, 4) instead of torch's (3, 1, 4)
+    for index in [
+        (0, slice(None), True),
+        (0, None, 0, False),
+        (0, slice(None), False),
+        (0, slice(None), True, np.array([1, 2])),
+        (1, slice(None, 2), True, 2),
+    ]:
+        _getitem_like_torch((2, 3, 4), index)
+    for index in [(0, slice(None), True), (0, slice(None), True, np.array([1, 2]))]:
+        data = np.arange(24.0).reshape(2, 3, 4)
+        mine, theirs = Tensor(data.copy()), torch.tensor(data)
+        mine[_ours(index)] = -np.arange(1.0, 1.0 + theirs[_theirs(index)].numel()).reshape(theirs[_theirs(index)].shape)
+        theirs[_theirs(index)] = -torch.arange(1.0, 1.0 + theirs[_theirs(index)].numel(), dtype=torch.float64).reshape(
+            theirs[_theirs(index)].shape
+        )
+        np.testing.assert_array_equal(mine.data, theirs.numpy())
