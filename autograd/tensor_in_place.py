@@ -267,8 +267,8 @@ class TensorInPlace:
         if not self._data.flags.writeable and self._data.size:  # (an empty expand: see _record_in_place)
             raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})")
         snapshot = self._data.copy() if reads_output(self) else None
-        if self._data.size:
-            _assign(self._data, index, value._data)
+        # (an empty tensor's array may be read-only: a scratch one checks the index's bounds and the value's shape)
+        _assign(self._data if self._data.size else np.empty(self.shape, self.dtype), index, value._data)
         rebase_history(self, ar.index_put, (self, value), {"index": index}, earlier_data=snapshot)
         views_go_stale(self)
 

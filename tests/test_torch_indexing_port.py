@@ -380,3 +380,18 @@ def test_integers_beside_a_scalar_bool_select_first_as_torchs():
             theirs[_theirs(index)].shape
         )
         np.testing.assert_array_equal(mine.data, theirs.numpy())
+
+
+def test_setitem_into_an_empty_non_leaf_checks_the_index_as_torchs():
+    # torch raises IndexError for y[[0]] = v of an empty y; recorded (y requires grad), the library skipped the
+    # write of an empty tensor altogether, so an index out of bounds passed unnoticed
+    for shape, index in [((0,), np.array([0])), ((2, 0), (slice(None), np.array([0]))), ((0, 3), (np.array([-1]),))]:
+        theirs = torch.zeros(shape, dtype=torch.float64, requires_grad=True) * 1
+        with pytest.raises(IndexError):
+            theirs[_theirs(index)] = 1.0
+        mine = Tensor(np.zeros(shape), requires_grad=True) * 1
+        with pytest.raises(IndexError, match="out of bounds"):
+            mine[_ours(index)] = 1.0
+    mine = Tensor(np.zeros((2, 0)), requires_grad=True) * 1
+    mine[:, np.array([], dtype=np.int64)] = 1.0  # in bounds: nothing written, as torch's
+    assert mine.shape == (2, 0)
