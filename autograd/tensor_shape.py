@@ -346,7 +346,7 @@ def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:
     if not isinstance(index, tuple):
         return None
     arrays = [isinstance(part, np.ndarray) and part.ndim >= 1 for part in index]
-    bools = [isinstance(part, (bool, np.bool_)) for part in index]
+    bools = [_is_scalar_bool(part) for part in index]
     if not any(arrays + bools) or not any(_is_integer(part) for part in index):
         return None
     first: list[Any] = []
@@ -363,6 +363,13 @@ def split_at_integers(index: Any) -> tuple[tuple, tuple] | None:
             first.append(part)
             second.append(Ellipsis if part is Ellipsis else slice(None))
     return tuple(first), tuple(second)
+
+
+def _is_scalar_bool(part: Any) -> bool:
+    """A scalar bool index entry: a Python or numpy bool, or a 0-d boolean array (a 0-d bool Tensor's data)."""
+    return isinstance(part, (bool, np.bool_)) or (
+        isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype == np.bool_
+    )
 
 
 def without_empty_ellipsis(index: Any, ndim: int) -> Any:

@@ -395,3 +395,10 @@ def test_setitem_into_an_empty_non_leaf_checks_the_index_as_torchs():
     mine = Tensor(np.zeros((2, 0)), requires_grad=True) * 1
     mine[:, np.array([], dtype=np.int64)] = 1.0  # in bounds: nothing written, as torch's
     assert mine.shape == (2, 0)
+
+
+def test_integers_beside_a_zero_d_bool_tensor_select_first_as_torchs():
+    # a 0-d bool index Tensor is torch's scalar bool: x[0, :, tensor(True)] of a (3, 4) tensor is (4, 1) there; the
+    # library read it as numpy reads a 0-d bool array, an array index with the integer: shape (1, 4)
+    for index in [(0, slice(None), np.array(True)), (1, np.array(False)), (0, np.array(True), np.array([1, 2, 0]))]:
+        _getitem_like_torch((3, 4), index)
