@@ -137,8 +137,8 @@ def test_clip_grad_norm_of_a_negative_order_is_torchs_minimum_like_norm(norm_typ
     assert nn.utils.get_total_norm(grads, norm_type) == pytest.approx(expected.item(), rel=1e-12)
 
 
-@pytest.mark.parametrize("norm_type", [-np.inf, -1.0])
-def test_clip_grad_norm_of_a_negative_order_refuses_an_empty_gradient_as_torch(norm_type):
+@pytest.mark.parametrize("norm_type", [-np.inf, -1.0, np.inf, "inf"])
+def test_clip_grad_norm_of_a_negative_or_inf_order_refuses_an_empty_gradient_as_torch(norm_type):
     torch = pytest.importorskip("torch")
     ours, theirs = _with_grads(torch, np.array([1.0, 2.0]), np.zeros(0))
     with pytest.raises(RuntimeError, match="empty"):

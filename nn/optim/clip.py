@@ -54,7 +54,8 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     """``(sum |x|^p)^(1/p)`` (``max |x|`` for p = inf, the count of non-zero entries for p = 0, as torch's
     vector_norm: nan counts), scaled by max |x| so it cannot overflow. For p < 0, as torch's, ``min |x|`` for
     p = -inf, and 0 when an entry is 0 (``|0|^p`` is inf), scaled by min |x|; no entry is refused by the
-    callers (:func:`_total_norm`), as torch refuses: the empty sum of ``|x|^p`` has no p-th root."""
+    callers (:func:`_total_norm`) for p < 0 and p = inf, as torch refuses: the empty sum of ``|x|^p`` has no p-th
+    root, the empty maximum no value."""
     magnitudes = np.abs(np.asarray(values, dtype=np.float64)).ravel()
     if magnitudes.size == 0:
         return 0.0
@@ -86,10 +87,11 @@ def _total_norm(function: str, arrays: list[np.ndarray], norm_type: float, error
     norm_type = check_real(function, "norm_type", norm_type, allow_inf=True)
     if not arrays:
         return 0.0
-    if norm_type < 0 and any(np.size(array) == 0 for array in arrays):
+    if (norm_type < 0 or norm_type == math.inf) and any(np.size(array) == 0 for array in arrays):
+        extreme = "maximum" if norm_type == math.inf else "minimum"
         raise RuntimeError(
             f"{function}: cannot compute the norm of order {norm_type} of an empty gradient (shape "
-            f"{next(np.shape(array) for array in arrays if np.size(array) == 0)}): the minimum over no entries is "
+            f"{next(np.shape(array) for array in arrays if np.size(array) == 0)}): the {extreme} over no entries is "
             "undefined (torch's linalg.vector_norm refuses it too)"
         )
     total_norm = _vector_norm(np.array([_vector_norm(array, norm_type) for array in arrays]), norm_type)
@@ -174,7 +176,7 @@ def clip_grad_norm_(
     The total norm is the ``norm_type``-norm of the concatenation of all gradients,
     ``||g|| = (sum_i |g_i|^p)^(1/p)`` (``max_i |g_i|`` for ``inf``; for 0, as torch's, the count of gradients
     with a non-zero entry: the 0-norm of their 0-norms). A negative ``p`` is taken as torch takes it: ``min_i |g_i|``
-    for ``-inf``, 0 when some entry is 0, and an empty gradient is a RuntimeError. Every gradient is
+    for ``-inf``, 0 when some entry is 0, and an empty gradient is a RuntimeError, as for ``inf``. Every gradient is
     multiplied by ``min(1, max_norm / (||g|| + 1e-6))`` (as PyTorch does; a negative ``max_norm`` too, as torch
     takes it unchecked: a negative coefficient, which flips the gradients). Returns
     the total norm before clipping, a NumPy float (so torch's ``.item()`` works too) of the gradients' dtype, as
