@@ -552,3 +552,19 @@ def test_adagrad_with_a_groups_own_initial_accumulator_matches_torch():
     step_torch(torch_optimizer, theirs, STEPS)
     for our_param, torch_param in zip(ours, theirs):
         np.testing.assert_allclose(our_param.data, torch_param.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_centered_rmsprop_with_an_overflowing_square_leaves_the_parameter_as_torch(momentum):
+    """A gradient whose square overflows makes both averages' squares inf: torch's fused multiply-add keeps the
+    variance at inf (so the step is 0), where inf - inf would give NaN parameters."""
+    start = np.array([0.5, -1.0, 2.0])
+    grads = [np.array([1e160, -3e170, 1.0]), np.array([1.0, 2.0, -1.0])]
+    ours, theirs = nn.Parameter(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    options = {"lr": 0.01, "alpha": 0.5, "centered": True, "momentum": momentum}
+    our_optimizer, torch_optimizer = nn.optim.RMSprop([ours], **options), torch.optim.RMSprop([theirs], **options)
+    for grad in grads:
+        ours.grad, theirs.grad = grad.copy(), torch.tensor(grad)
+        our_optimizer.step()
+        torch_optimizer.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=0)

@@ -83,6 +83,8 @@ class RMSprop(Optimizer):
                 state["grad_avg"] = np.zeros_like(param)
             grad_avg = blend_into(state["grad_avg"], alpha, grad, scratch)
             variance = np.subtract(square_avg, np.multiply(grad_avg, grad_avg, out=scratch), out=scratch)
+            # an overflowed mean square stays inf (inf - inf is NaN): torch's fused multiply-add gives inf there
+            np.copyto(variance, square_avg, where=np.isinf(square_avg))
             denominator = np.sqrt(np.maximum(variance, 0, out=variance), out=variance)
         else:
             denominator = np.sqrt(square_avg, out=scratch)
