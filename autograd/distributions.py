@@ -29,6 +29,7 @@ from .independent_distribution import Independent
 from .kl_divergence import kl_divergence, register_kl
 from .multivariate_normal import MultivariateNormal
 from .normal_distribution import Normal
+from .torch_submodules import registered_submodule
 from .uniform_distribution import Uniform
 
 __all__ = [
@@ -58,10 +59,8 @@ __all__ = [
 def _torch_submodule(name: str, **members: Any) -> types.ModuleType:
     """torch.distributions' submodule ``name`` (``categorical``, ``normal``, ...) holding its classes, this
     package's own objects; registered in sys.modules so ``from autograd.distributions.<name> import ...`` works."""
-    module = types.ModuleType(f"{__name__}.{name}", f"torch.distributions.{name}'s names: {', '.join(members)}.")
-    module.__dict__.update(members, __all__=list(members))
-    sys.modules[module.__name__] = module
-    return module
+    doc = f"torch.distributions.{name}'s names: {', '.join(members)}."
+    return registered_submodule(f"{__name__}.{name}", doc, **members)
 
 
 bernoulli = _torch_submodule("bernoulli", Bernoulli=Bernoulli)

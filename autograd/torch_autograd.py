@@ -7,7 +7,6 @@ package's own object (``autograd.autograd.grad is autograd.grad``). It is import
 from __future__ import annotations
 
 import sys
-import types
 
 from . import function, functional, grad_mode
 from .anomaly import detect_anomaly, set_detect_anomaly
@@ -16,6 +15,7 @@ from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
 from .torch_module_functions import inference_mode
+from .torch_submodules import registered_submodule
 from .versions import increment_version
 
 __all__ = [
@@ -44,9 +44,8 @@ sys.modules.setdefault(f"{__name__.rpartition('.')[0]}.autograd", sys.modules[__
 #: ``torch.autograd.graph``, holding what this library has of it: ``increment_version`` (so
 #: ``torch.autograd.graph.increment_version(t)`` ports as ``autograd.autograd.graph.increment_version(t)``, and
 #: ``from autograd.autograd.graph import increment_version`` imports).
-graph = types.ModuleType(
-    f"{__name__.rpartition('.')[0]}.autograd.graph", "torch.autograd.graph's names that this library has."
+graph = registered_submodule(
+    f"{__name__.rpartition('.')[0]}.autograd.graph",
+    "torch.autograd.graph's names that this library has.",
+    increment_version=increment_version,
 )
-graph.increment_version = increment_version  # type: ignore[attr-defined]
-graph.__all__ = ["increment_version"]  # type: ignore[attr-defined]
-sys.modules.setdefault(graph.__name__, graph)
