@@ -16,9 +16,8 @@ import numpy as np
 from .core import Node
 from .default_dtype import float_dtype
 from .deprecated_overloads import user_stacklevel
-from .shape_errors import ArgumentRangeError
 from .tensor import Tensor
-from .tensor_functions import refuse_bool_range
+from .tensor_functions import check_range_bounds, refuse_bool_range
 from .torch_names import check_factory_options
 
 __all__ = ["range"]
@@ -50,14 +49,7 @@ def range(  # noqa: A001 - torch's name
         if isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (numbers.Real, np.integer, np.floating)):
             raise TypeError(f"range: the bounds must be real numbers, got {bound!r}")
     start, end, step = bounds
-    if not all(math.isfinite(bound) for bound in bounds):
-        raise ArgumentRangeError(f"range: unsupported range: start {start}, end {end}, step {step} (not finite)")
-    if step == 0:
-        raise ArgumentRangeError("range: step must be nonzero")
-    if (end - start) * step < 0:
-        raise ArgumentRangeError(
-            f"range: upper bound and lower bound inconsistent with step sign (start {start}, end {end}, step {step})"
-        )
+    check_range_bounds("range", start, end, step)
     refuse_bool_range("range", dtype)
     warnings.warn(
         "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "

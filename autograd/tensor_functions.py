@@ -375,17 +375,10 @@ def arange(
             raise TypeError(f"arange: the bounds must be real numbers, got {bound!r}")
     # a bool bound is the int it stands for, as numpy's and torch's (arange(True) is [0], of int64)
     bounds = tuple(int(bound) if isinstance(bound, (bool, np.bool_)) else bound for bound in bounds)
-    if len(bounds) == 3 and bounds[2] == 0:
-        raise ArgumentRangeError("arange: step must be nonzero")
     if not 1 <= len(bounds) <= 3:
         raise TypeError(f"arange: takes 1 to 3 bounds (end; start, end; or start, end, step), got {len(bounds)}")
     start, stop, step = (0, *bounds, 1) if len(bounds) == 1 else (*bounds, 1)[:3]
-    if not all(np.isfinite(bound) for bound in (start, stop, step)):  # numpy: "cannot compute length"
-        raise ArgumentRangeError(f"arange: unsupported range: start {start}, end {stop}, step {step} (not finite)")
-    if (stop - start) * step < 0:  # numpy gives an empty array; torch refuses
-        raise ArgumentRangeError(
-            f"arange: upper bound and lower bound inconsistent with step sign (start {start}, end {stop}, step {step})"
-        )
+    check_range_bounds("arange", start, stop, step)
     if math.ceil((stop - start) / step) > np.iinfo(np.intp).max // 8:  # numpy's "Maximum allowed size exceeded"
         raise ArgumentRangeError(
             f"arange: invalid size, possible overflow: ceil((end - start) / step) values for start {start}, end "
@@ -978,6 +971,20 @@ def check_class_range(indices: np.ndarray, classes: int, op: str, error: type[Va
         raise error(
             f"{op}: class indices must lie in [0, {classes - 1}] for {classes} classes, got {shown} "
             f"(target dtype {indices.dtype})"
+        )
+
+
+def check_range_bounds(op: str, start: Any, end: Any, step: Any) -> None:
+    """Refuse, as torch's ranges do (an :class:`ArgumentRangeError`, torch's RuntimeError), a zero ``step``, a bound
+    that is not finite (numpy: "cannot compute length") or a ``step`` pointing away from ``end`` (numpy gives an empty
+    array there): ``arange``'s and the inclusive ``range``'s checks of their real-number bounds."""
+    if step == 0:
+        raise ArgumentRangeError(f"{op}: step must be nonzero")
+    if not all(np.isfinite(bound) for bound in (start, end, step)):
+        raise ArgumentRangeError(f"{op}: unsupported range: start {start}, end {end}, step {step} (not finite)")
+    if (end - start) * step < 0:
+        raise ArgumentRangeError(
+            f"{op}: upper bound and lower bound inconsistent with step sign (start {start}, end {end}, step {step})"
         )
 
 
