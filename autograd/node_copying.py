@@ -129,11 +129,8 @@ class NodeCopying:
                 twin._origin = value
             elif key == "_version_counter":
                 twin._version_counter = NodeCopying._copied_counter(value, twin._data, memo)
-            elif key in (
-                "_view_of",
-                "_made_in_no_grad",
-                "_multi_output_view",
-            ):  # the copy holds an array of its own: no refusal to make
+            # the copy holds an array of its own: no view to write through, no refusal to make
+            elif key in ("_view_of", "_made_in_no_grad", "_multi_output_view"):
                 continue
             elif key == "_history":  # whose children are the copies of its children: unknown, so every entry is kept
                 twin._history = History((tick, copy.deepcopy(earlier, memo), None) for tick, earlier, _ in value)
