@@ -56,6 +56,24 @@ def test_group_norm_matches_torch(groups):
     _compare(torch, out, expected, ours, theirs)
 
 
+@pytest.mark.parametrize(
+    ("shape", "groups"), [((1, 1, 1), 1), ((1, 2, 1), 2), ((1, 1), 1), ((2, 1, 1), 1), ((1, 4, 1), 2), ((0, 1, 1), 1)]
+)
+def test_group_norm_refuses_a_single_value_per_group_where_torch_does(shape, groups):
+    """torch refuses (ValueError) when N * (C / groups) * positions is 1, in training and in evaluation alike."""
+    torch = pytest.importorskip("torch")
+    x = np.ones(shape)
+    try:
+        expected = torch.nn.functional.group_norm(torch.tensor(x), groups).numpy()
+    except ValueError:
+        with pytest.raises(ValueError, match="group_norm: expected more than 1 value per channel"):
+            F.group_norm(Tensor(x), groups)
+        with pytest.raises(ValueError, match="more than 1 value per channel"):
+            nn.GroupNorm(groups, shape[1], dtype=np.float64).eval()(Tensor(x))
+        return
+    np.testing.assert_allclose(F.group_norm(Tensor(x), groups).data, expected)
+
+
 def test_normalisation_gradients_match_finite_differences_to_second_order():
     x, weight, bias = X[0, :, 0], RNG.normal(size=5), RNG.normal(size=5)
     assert gradcheck(lambda a, w, b: F.layer_norm(a, 5, w, b), (x, weight, bias))
