@@ -199,6 +199,27 @@ def test_recurrent_layers_match_torch_on_values_and_every_gradient(cls, options)
     assert repr(ours) == repr(theirs)
 
 
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_an_empty_batch_backpropagates_zero_gradients_as_torchs(cls, bidirectional):
+    """An empty batch (L, 0, input_size): empty outputs and zero gradients for every weight, as torch gives."""
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.nn, cls)(2, 3, dtype=torch.float64, bidirectional=bidirectional)
+    ours = getattr(nn, cls)(2, 3, dtype=np.float64, bidirectional=bidirectional)
+    _copy_weights(ours, theirs)
+    ours_x, theirs_x = (
+        Tensor(np.zeros((4, 0, 2)), requires_grad=True),
+        torch.zeros(4, 0, 2, dtype=torch.float64, requires_grad=True),
+    )
+    ours_out, theirs_out = ours(ours_x)[0], theirs(theirs_x)[0]
+    assert ours_out.shape == tuple(theirs_out.shape)
+    ours_out.sum().backward()
+    theirs_out.sum().backward()
+    assert ours_x.grad.shape == tuple(theirs_x.grad.shape)
+    for name, parameter in theirs.named_parameters():
+        np.testing.assert_array_equal(getattr(ours, name).grad, parameter.grad.numpy(), err_msg=name)
+
+
 @pytest.mark.parametrize("cls", ["RNNCell", "LSTMCell", "GRUCell"])
 def test_cells_match_torch(cls):
     torch = pytest.importorskip("torch")

@@ -176,7 +176,7 @@ def _previous_states(stack, start, reverse):
 
 def _recurrent_weight_gradients(d_gates, hidden, start, reverse, size, needs):
     """dW_hh = sum_t dA_t^T h'_t and db_hh = sum_t dA_t, each one product / column sum over every step."""
-    steps, batch = d_gates.shape[:2]
+    steps = d_gates.shape[0]
     d_weight = d_bias = None
     if needs[0]:
         earlier, later = _previous_states(hidden, start, reverse)
@@ -185,7 +185,7 @@ def _recurrent_weight_gradients(d_gates, hidden, start, reverse, size, needs):
         if steps > 1:
             d_weight += d_gates[later].reshape(-1, d_gates.shape[-1]).T @ earlier.reshape(-1, size)
     if needs[1]:
-        d_bias = d_gates.reshape(steps * batch, -1).sum(axis=0)
+        d_bias = d_gates.sum(axis=(0, 1))  # (not a reshape to -1: an empty batch cannot infer it)
     return d_weight, d_bias
 
 
