@@ -19,7 +19,8 @@ class IndexBoundsError(IndexError, RuntimeError):
 
 class IndexDtypeError(TypeError, RuntimeError):
     """Indices of a non-integer dtype where an op looks entries up or writes them by them (``embedding``,
-    ``nn.Embedding``, ``one_hot``, ``gather``, ``scatter``, ``take``, ``index_add``, ``put``, ...): a TypeError, as
+    ``nn.Embedding``, ``one_hot``, ``gather``, ``scatter``, ``take``, ``index_add``, ``put``, ...), or a mask that is
+    not boolean (``masked_fill``, ``masked_select``, ...: "masked_fill_ only supports boolean masks"): a TypeError, as
     the library has raised it, and the RuntimeError torch raises ("Expected tensor for argument #1 'indices' to have
     one of the following scalar types: Long, Int", "gather(): Expected dtype int32/int64 for index"), so ``except``
     clauses written for either catch it."""

@@ -17,7 +17,7 @@ from . import shared_math
 from .broadcasting import axis_out_of_range
 from .core import Node
 from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError
 from .tensor import Tensor, TensorLike, where
 from .tensor_in_place import fill_value_in
 from .torch_keywords import UNSET, torch_reduction
@@ -200,7 +200,7 @@ def _source(src: Any, index: np.ndarray, dtype: np.dtype, op: str) -> Tensor:
             return Tensor(np.full(index.shape, fill_value_in(src, dtype, op)))
         src = Tensor(np.asarray(src, dtype=dtype))
     elif src.dtype != dtype:
-        raise TypeError(f"{op}: self ({dtype}) and source ({src.dtype}) must have the same dtype")
+        raise DtypeMismatchError(f"{op}: self ({dtype}) and source ({src.dtype}) must have the same dtype")
     if src.ndim != index.ndim or any(i > n for i, n in zip(index.shape, src.shape)):
         raise ShapeError(f"{op}: src of shape {src.shape} is smaller than the index of shape {index.shape}")
     return src[tuple(slice(0, i) for i in index.shape)]
@@ -287,7 +287,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     input = _tensor(input)
     mask = np.array(mask._data) if isinstance(mask, Node) else np.asarray(mask)  # a copy: see _integers
     if mask.dtype != np.bool_:
-        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
+        raise IndexDtypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
     try:
         np.broadcast_shapes(mask.shape, input.shape)
     except ValueError:

@@ -44,7 +44,8 @@ class DtypeKernelError(TypeError, NotImplementedError):
 
 
 class DtypeMismatchError(TypeError, RuntimeError):
-    """Two tensors of different dtypes where an op takes only one (``heaviside``, ``isclose``, ``allclose``): a
+    """Two tensors of different dtypes where an op takes only one (``heaviside``, ``isclose``, ``allclose``, the
+    source of ``scatter``, ``index_add``, ``index_copy``, ...): a
     TypeError, the library's class for a dtype an op cannot use, and the RuntimeError torch raises ("Float did not
     match Double"), so ``except`` clauses written for either catch it."""
 

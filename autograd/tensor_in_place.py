@@ -44,6 +44,7 @@ from .deprecated_overloads import alpha_first, value_first_in_place
 from .derivatives import arrays as ar
 from .grad_mode import _mode
 from .gradient_array import none_operand_error
+from .index_errors import IndexDtypeError
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
@@ -702,7 +703,7 @@ class TensorInPlace:
         """``value`` where ``mask`` is True, in place (``torch.Tensor.masked_fill_``; the mask broadcasts)."""
         mask = np.asarray(mask._data if isinstance(mask, Node) else mask)
         if mask.dtype != np.bool_:
-            raise TypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
+            raise IndexDtypeError(f"masked_fill_: the mask must be boolean, got dtype {mask.dtype}")
         _check_broadcasts_to("masked_fill_", mask, self.shape)
         value = fill_value_in(value, self.dtype, "masked_fill_")  # cast as torch's: 2.7 fills an int tensor with 2
         return self._replace(

@@ -28,7 +28,7 @@ from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
 from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
-from .shape_errors import ArgumentRangeError, ShapeError, require_integer
+from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
 from .torch_keywords import torch_keyword_names
@@ -94,7 +94,9 @@ def _operand(self: Any, value: Any, op: str) -> Any:
     converted to it."""
     if isinstance(value, Node):
         if value._data.dtype != self.dtype:
-            raise TypeError(f"{op}: self ({self.dtype}) and source ({value.data.dtype}) must have the same dtype")
+            raise DtypeMismatchError(
+                f"{op}: self ({self.dtype}) and source ({value.data.dtype}) must have the same dtype"
+            )
         return value
     return type(self)._make(np.asarray(value, dtype=self.dtype))
 
@@ -778,7 +780,7 @@ def _scatter_product(tensor: Any, src: Any, flat: np.ndarray, written: np.ndarra
 def _mask(mask: Any, op: str) -> np.ndarray:
     mask = np.array(mask._data if isinstance(mask, Node) else mask)
     if mask.dtype != np.bool_:
-        raise TypeError(f"{op}: mask must be boolean, got dtype {mask.dtype}")
+        raise IndexDtypeError(f"{op}: mask must be boolean, got dtype {mask.dtype}")
     return mask
 
 

@@ -1,5 +1,5 @@
-"""Minimised failures of the differential fuzzer (tests/test_differential_fuzz_torch.py), each checked against
-torch's values and gradients."""
+"""Minimised failures of the differential fuzzers (tests/test_differential_fuzz_torch.py, and of bad input
+tests/test_error_atomicity_fuzz_torch.py), each checked against torch's values, gradients or error classes."""
 
 from __future__ import annotations
 
@@ -98,3 +98,36 @@ def test_assignment_into_an_empty_expand_is_recorded_as_torchs() -> None:
         (view * 3).sum().backward()
         results[lib] = (tuple(view.shape), x.grad.numpy().tolist(), view.requires_grad)
     assert results[A] == results[torch]
+
+
+def _both_raise(call):
+    """``call(lib)`` raises on torch and here; the library's error is an instance of torch's class. Returns it."""
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(Exception) as ours:
+        call(A)
+    assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, repr(theirs.value))
+    return ours.value
+
+
+def _ones(m, *shape, dtype="float32"):
+    return m.ones(*shape, dtype=getattr(m, dtype))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: _ones(m, 2, 2).masked_fill(_ones(m, 2, 2, dtype="int64"), 1.0),
+        lambda m: _ones(m, 2, 2).masked_fill_(_ones(m, 2, 2, dtype="int64"), 1.0),
+        lambda m: _ones(m, 2, 2).masked_select(_ones(m, 2, 2, dtype="int64")),
+        lambda m: _ones(m, 2, 2).scatter(0, _ones(m, 1, 2, dtype="int64"), _ones(m, 1, 2, dtype="float64")),
+        lambda m: _ones(m, 2, 2).scatter_add(0, _ones(m, 1, 2, dtype="int64"), _ones(m, 1, 2, dtype="float64")),
+        lambda m: _ones(m, 2, 2).index_add(0, _ones(m, 1, dtype="int64"), _ones(m, 1, 2, dtype="float64")),
+        lambda m: _ones(m, 2, 2).index_copy(0, _ones(m, 1, dtype="int64"), _ones(m, 1, 2, dtype="float64")),
+    ],
+    ids=["masked_fill", "masked_fill_", "masked_select", "scatter", "scatter_add", "index_add", "index_copy"],
+)
+def test_a_mask_not_boolean_or_a_source_of_another_dtype_is_torchs_runtime_error_too(call) -> None:
+    # (it was a TypeError alone, which an ``except RuntimeError`` written for torch does not catch)
+    error = _both_raise(call)
+    assert isinstance(error, TypeError)
