@@ -684,9 +684,10 @@ def joined(tensors: Sequence[TensorLike], axis: int | None, op: str) -> Tensor:
         parts, axis = tuple(part.reshape(-1) for part in parts), 0
     elif any(part.shape == (0,) for part in parts) and any(part.ndim != 1 for part in parts):
         parts = tuple(part for part in parts if part.shape != (0,))  # torch skips its legacy empty 1-D tensors
+    scalar = next((i for i, part in enumerate(parts) if part.ndim == 0), None)
+    if scalar is not None:  # torch's first check, before the axis's range
+        raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated (at position {scalar})")
     ndim = parts[0].ndim
-    if ndim == 0:
-        raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated")
     (axis,) = normalize_axes(axis, ndim, op)
     try:
         data = np.concatenate([p._data for p in parts], axis=axis)

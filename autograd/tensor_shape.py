@@ -100,13 +100,16 @@ class TensorShape:
         if not axes:
             axes = tuple(range(self.ndim - 1, -1, -1))
         message = f"{op}: axes {axes} are not a permutation of the axes of shape {self.shape}"
-        if len(axes) != self.ndim:  # torch's order of checks: the count, the range, repeats
+        if len(axes) != self.ndim:  # torch's order of checks: the count, then each axis's range and repeat in turn
             raise ShapeError(message)
-        if not all(-self.ndim <= a < self.ndim for a in axes):
-            raise AxisError(message)
-        if sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
-            raise ShapeError(message)
-        axes = tuple(a % self.ndim for a in axes)
+        seen: list[int] = []
+        for a in axes:  # (5, 0, 0) is out of range first, (0, 0, 5) a repeat first: torch's IndexError, RuntimeError
+            if not -self.ndim <= a < self.ndim:
+                raise AxisError(message)
+            if a % self.ndim in seen:
+                raise ShapeError(message)
+            seen.append(a % self.ndim)
+        axes = tuple(seen)
         return self._view(self._data.transpose(axes), ar.transpose, {"axes": axes})
 
     def swapaxes(self, axis1: int = UNSET, axis2: int = UNSET, *, axis0: int = UNSET) -> Tensor:

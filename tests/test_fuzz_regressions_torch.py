@@ -131,3 +131,28 @@ def test_a_mask_not_boolean_or_a_source_of_another_dtype_is_torchs_runtime_error
     # (it was a TypeError alone, which an ``except RuntimeError`` written for torch does not catch)
     error = _both_raise(call)
     assert isinstance(error, TypeError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.ones(1, 2, 3).permute(0, 0, 5),  # a repeat before the axis out of range: RuntimeError
+        lambda m: m.ones(1, 2, 3).permute(5, 0, 0),  # the axis out of range first: IndexError
+        lambda m: m.ones(1, 2, 3).permute(0, 5, 0),
+        lambda m: m.cat([m.ones(2), m.ones(())], dim=5),  # a 0-d tensor, not the dim: RuntimeError
+        lambda m: m.cat([m.ones(2), m.ones(())], dim=0),
+        lambda m: m.cat([m.ones(()), m.ones(2)], dim=-3),
+    ],
+    ids=[
+        "permute-repeat-first",
+        "permute-range-first",
+        "permute-range-second",
+        "cat-0d-dim-5",
+        "cat-0d",
+        "cat-0d-first",
+    ],
+)
+def test_permute_and_cat_check_their_arguments_in_torchs_order(call) -> None:
+    # (permute checked every axis's range before any repeat, cat the dim before a 0-d tensor after the first)
+    error = _both_raise(call)
+    assert "permute" in str(error) or "concatenate" in str(error)
