@@ -302,7 +302,7 @@ class TorchMathNames:
         tensor = _tensor(self)
         vec2 = _operand(tensor, vec2)
         if tensor.ndim != 1 or vec2.ndim != 1:
-            raise ValueError(f"ger: expects two vectors, got shapes {tensor.shape} and {vec2.shape}")
+            raise ShapeError(f"ger: expects two vectors, got shapes {tensor.shape} and {vec2.shape}")
         return tensor.outer(vec2)
 
     def vdot(self: Self, other: Any) -> Self:

@@ -861,7 +861,12 @@ class TorchNames:
         return _tensor(self) @ vec
 
     def outer(self: Self, vec2: Any) -> Self:
-        """torch.Tensor.outer: out[i, j] = self[i] vec2[j]; see autograd.outer."""
+        """torch.Tensor.outer: out[i, j] = self[i] vec2[j] of two vectors (numpy's ``np.outer`` flattens other
+        shapes; torch's method refuses them); see autograd.outer."""
+        shapes = (np.shape(_tensor(self)._data), np.shape(vec2._data if isinstance(vec2, Node) else vec2))
+        for name, shape in zip(("self", "vec2"), shapes):
+            if len(shape) != 1:
+                raise ShapeError(f"outer: expected 1-D argument {name}, but got {len(shape)}-D (shape {shape})")
         return array_function("outer")(self, vec2)
 
     def inner(self: Self, other: Any) -> Self:

@@ -156,3 +156,14 @@ def test_permute_and_cat_check_their_arguments_in_torchs_order(call) -> None:
     # (permute checked every axis's range before any repeat, cat the dim before a 0-d tensor after the first)
     error = _both_raise(call)
     assert "permute" in str(error) or "concatenate" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape"), [((2, 3), (3,)), ((3,), (3, 2)), ((1, 3, 2), (1,)), ((), (2,))], ids=str
+)
+@pytest.mark.parametrize("name", ["outer", "ger"])
+def test_outer_and_ger_of_a_tensor_not_1d_are_torchs_runtime_error(name, a_shape, b_shape) -> None:
+    # (Tensor.outer flattened its operands, as numpy's np.outer; ger's error was a ValueError alone)
+    a, b = np.ones(a_shape), np.ones(b_shape)
+    error = _both_raise(lambda m: getattr(m.tensor(a), name)(m.tensor(b)))
+    assert name in str(error) and isinstance(error, ValueError)
