@@ -403,7 +403,9 @@ class TensorInPlace:
 
     def _fill(self, value: Any, op: str) -> Tensor:
         if not isinstance(value, (numbers.Number, np.generic, Node)) or isinstance(value, (str, bytes)):
-            raise TypeError(f"{op}: the value must be a number or a one-element tensor, got {type(value).__name__}")
+            raise TypeError(f"{op}: the value must be a number or a 0-d tensor, got {type(value).__name__}")
+        if isinstance(value, Node) and np.ndim(value._data) != 0:  # torch's: not a one-element tensor of 1-D
+            raise ShapeError(f"{op}: the value must be a number or a 0-d tensor, got a tensor of shape {value.shape}")
         if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
             return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)

@@ -167,3 +167,20 @@ def test_outer_and_ger_of_a_tensor_not_1d_are_torchs_runtime_error(name, a_shape
     a, b = np.ones(a_shape), np.ones(b_shape)
     error = _both_raise(lambda m: getattr(m.tensor(a), name)(m.tensor(b)))
     assert name in str(error) and isinstance(error, ValueError)
+
+
+@pytest.mark.parametrize("shape", [(1,), (1, 1)])
+@pytest.mark.parametrize("grad", [False, True])
+def test_fill_refuses_a_value_tensor_that_is_not_0d_as_torch(shape, grad) -> None:
+    # (a one-element tensor of 1 or 2 dimensions filled the tensor)
+    def call(m):
+        x = m.tensor(np.zeros(3))
+        x = x * 1 if grad else x
+        return x.fill_(m.tensor(np.ones(shape), requires_grad=grad))
+
+    error = _both_raise(call)
+    assert "fill_" in str(error)
+    x = A.tensor(np.zeros(3))
+    with pytest.raises(RuntimeError):
+        x.fill_(A.tensor(np.ones(shape)))
+    assert x._version == 0 and not x.data.any()

@@ -34,9 +34,9 @@ def test_layers_refuse_inputs_holding_none(layer):
 @pytest.mark.parametrize("value", [None, "1.5", [1.0]], ids=["None", "string", "list"])
 def test_fills_refuse_what_is_not_a_number(value):
     t = Tensor(np.ones(3))
-    with pytest.raises(TypeError, match="fill_: the value must be a number or a one-element tensor"):
+    with pytest.raises(TypeError, match="fill_: the value must be a number or a 0-d tensor"):
         t.fill_(value)
-    with pytest.raises(TypeError, match="constant_: the value must be a number or a one-element tensor"):
+    with pytest.raises(TypeError, match="constant_: the value must be a number or a 0-d tensor"):
         nn.init.constant_(nn.Parameter(Tensor(np.ones(3))), value)
     np.testing.assert_array_equal(t.data, np.ones(3))
 
