@@ -92,6 +92,8 @@ class TensorShape:
     def permute(self, *order: Any, dims: Any = UNSET) -> Tensor:
         """Permute axes as ``order`` gives them (``x.permute(2, 0, 1)``, ``x.permute((2, 0, 1))`` or torch's
         keyword ``x.permute(dims=(2, 0, 1))``)."""
+        if not order and dims is UNSET:  # numpy's transpose() reverses the axes; torch's permute needs them
+            raise TypeError("permute() missing 1 required positional argument: 'dims'")
         return self._permuted(_sizes_or_keyword("permute", order, "dims", dims), "permute")
 
     def _permuted(self, axes: tuple, op: str) -> Tensor:

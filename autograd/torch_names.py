@@ -538,6 +538,8 @@ class TorchNames:
     def expand(self: Self, *sizes: Any) -> Self:
         """torch.Tensor.expand: ``broadcast_to`` the shape ``sizes``, where -1 keeps an axis's length and new
         axes go in front; only length-1 axes stretch. d/dx sums g over the copies."""
+        if not sizes:  # torch's TypeError (expand(()) of a 0-d tensor is a size, and allowed)
+            raise TypeError("expand() missing 1 required positional argument: 'size'")
         sizes, shape = _sizes(sizes, "expand"), _tensor(self)._data.shape
         added = len(sizes) - len(shape)
         if added < 0:

@@ -184,3 +184,12 @@ def test_fill_refuses_a_value_tensor_that_is_not_0d_as_torch(shape, grad) -> Non
     with pytest.raises(RuntimeError):
         x.fill_(A.tensor(np.ones(shape)))
     assert x._version == 0 and not x.data.any()
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+@pytest.mark.parametrize("name", ["permute", "expand"])
+def test_permute_and_expand_without_their_sizes_are_torchs_type_error(shape, name) -> None:
+    # (permute() reversed the axes, as numpy's transpose(); expand() was a ShapeError)
+    error = _both_raise(lambda m: getattr(m.tensor(np.ones(shape)), name)())
+    assert name in str(error) and isinstance(error, TypeError)
+    np.testing.assert_array_equal(A.tensor(np.ones(shape)).permute(dims=tuple(range(len(shape)))).data, np.ones(shape))
