@@ -87,7 +87,7 @@ _OPERATORS: dict[str, tuple[str, str]] = {
 _UNARY_OPERATORS: dict[str, Callable[[Any], Any]] = {
     "negative": operator.neg,
     "positive": operator.pos,
-    "absolute": operator.abs,
+    "absolute": lambda x: x if x.dtype == np.bool_ else abs(x),  # numpy's |True| is True; torch refuses bools
     "fabs": operator.abs,
     "invert": operator.invert,
     "bitwise_not": operator.invert,

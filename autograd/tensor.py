@@ -78,6 +78,12 @@ def _wrap(array: np.ndarray) -> Tensor:
     return Tensor._make(array)
 
 
+def refuse_bool_abs(op: str, data: np.ndarray) -> None:
+    """Raise torch's NotImplementedError (a :class:`DtypeKernelError`) for ``abs`` or ``abs_`` of a bool tensor."""
+    if data.dtype == np.bool_:
+        raise DtypeKernelError(f"{op}: not implemented for bool tensors (torch's \"abs_cpu\" has no 'Bool' kernel)")
+
+
 class SeedShapeError(ValueError, RuntimeError):
     """A backward seed (``grad``, ``grad_outputs``) whose shape is not its output's: torch's RuntimeError, and the
     ValueError the library raised before."""
@@ -835,7 +841,8 @@ class Tensor(
         return self._unary(ew.sqrt, quietly(np.sqrt, self._floating_data()))
 
     def abs(self) -> Tensor:
-        """|x|; d/dx = sign(x)."""
+        """|x|; d/dx = sign(x). A bool tensor has no absolute value in torch (its NotImplementedError)."""
+        refuse_bool_abs("abs", self._data)
         return self._unary(ew.abs_, np.abs(self._data))
 
     def sin(self) -> Tensor:

@@ -471,6 +471,9 @@ class TensorInPlace:
 
     def abs_(self) -> Tensor:
         """|t| in place."""
+        from .tensor import refuse_bool_abs  # autograd.tensor imports this module
+
+        refuse_bool_abs("abs_", self._data)
         return self._replace("abs_", np.abs, graph=abs)
 
     def exp_(self) -> Tensor:

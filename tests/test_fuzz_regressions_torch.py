@@ -193,3 +193,12 @@ def test_permute_and_expand_without_their_sizes_are_torchs_type_error(shape, nam
     error = _both_raise(lambda m: getattr(m.tensor(np.ones(shape)), name)())
     assert name in str(error) and isinstance(error, TypeError)
     np.testing.assert_array_equal(A.tensor(np.ones(shape)).permute(dims=tuple(range(len(shape)))).data, np.ones(shape))
+
+
+@pytest.mark.parametrize("call", [abs, lambda x: x.abs(), lambda x: x.abs_(), lambda x: x.absolute()])
+def test_abs_of_a_bool_tensor_is_torchs_not_implemented_error(call) -> None:
+    # (it gave the tensor back)
+    error = _both_raise(lambda m: call(m.tensor([True, False])))
+    assert "abs" in str(error) and isinstance(error, TypeError)
+    # numpy's spelling keeps numpy's meaning (README): np.abs of a bool tensor is the tensor
+    np.testing.assert_array_equal(np.abs(A.tensor([True, False])).data, np.abs(np.array([True, False])))
