@@ -142,7 +142,7 @@ def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
 
 
 class BoolNegationError(TypeError, RuntimeError):
-    """``-t`` of a boolean Tensor: a TypeError (the house rule for dtypes) that is also the RuntimeError torch
+    """``-t`` of a boolean Tensor, or torch's ``sub``/``sub_`` with a boolean operand: a TypeError (the house rule for dtypes) that is also the RuntimeError torch
     raises, so code written for either catches it."""
 
 
@@ -152,6 +152,17 @@ def refuse_bool_negation(op: str, tensor: Tensor) -> None:
     if tensor._data.dtype == np.bool_:
         raise BoolNegationError(
             f"{op}: negation, the `-` operator, is not supported on a bool tensor (shape {tensor.shape}); "
+            "use `~` or logical_not() to invert a mask"
+        )
+
+
+def refuse_bool_subtraction(op: str, tensor: Tensor, other: Any) -> None:
+    """Raise :class:`BoolNegationError` naming ``op`` if ``tensor`` or ``other`` is boolean, as torch's ``sub``,
+    ``sub_`` and ``subtract`` (numpy's ``-`` of a float and a bool array subtracts 0s and 1s)."""
+    operand = other._data if isinstance(other, Node) else other
+    if tensor._data.dtype == np.bool_ or isinstance(operand, (bool, np.bool_)) or np.asarray(operand).dtype == np.bool_:
+        raise BoolNegationError(
+            f"{op}: subtraction with a bool tensor is not supported (shapes {tensor.shape} and {np.shape(operand)}); "
             "use `~` or logical_not() to invert a mask"
         )
 
@@ -352,6 +363,7 @@ class TensorInPlace:
         """``t -= alpha * other`` in place (``torch.Tensor.sub_``; torch's deprecated ``sub_(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub_", other, deprecated, alpha)
+        refuse_bool_subtraction("sub_", self, other)
         check_alpha("sub_", self, other, alpha)
         return self._in_place(_scaled(other, alpha, "sub_"), np.subtract, "sub_")
 

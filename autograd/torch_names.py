@@ -649,6 +649,7 @@ class TorchNames:
         deprecated ``sub(alpha, other)`` too)."""
         if deprecated:
             other, alpha = alpha_first("sub", other, deprecated, alpha)
+        tensor_in_place.refuse_bool_subtraction("sub", _tensor(self), other)
         tensor_in_place.check_alpha("sub", self, other, alpha)
         return self - (other if alpha == 1 else _times_alpha(self, other, alpha))
 

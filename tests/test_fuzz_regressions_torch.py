@@ -202,3 +202,25 @@ def test_abs_of_a_bool_tensor_is_torchs_not_implemented_error(call) -> None:
     assert "abs" in str(error) and isinstance(error, TypeError)
     # numpy's spelling keeps numpy's meaning (README): np.abs of a bool tensor is the tensor
     np.testing.assert_array_equal(np.abs(A.tensor([True, False])).data, np.abs(np.array([True, False])))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.ones(2).sub(m.ones(2, dtype=m.bool)),
+        lambda m: m.ones(2).sub(True),
+        lambda m: m.ones(2, dtype=m.bool).sub(1),
+        lambda m: m.ones(2).sub_(m.ones(2, dtype=m.bool)),
+        lambda m: m.ones(2).subtract_(m.ones(1, dtype=m.bool), alpha=2),
+        lambda m: m.ones(2).subtract(m.ones(2, dtype=m.bool)),
+    ],
+    ids=["sub", "sub-True", "bool-sub", "sub_", "subtract_", "subtract"],
+)
+def test_sub_with_a_bool_operand_is_torchs_runtime_error(call) -> None:
+    # (it subtracted the mask's 0s and 1s, and the in-place forms changed the tensor)
+    error = _both_raise(call)
+    assert "sub" in str(error) and "bool" in str(error)
+    x = A.ones(2)
+    with pytest.raises(RuntimeError):
+        x.sub_(A.ones(2, dtype=A.bool))
+    assert x._version == 0 and (x.data == 1).all()

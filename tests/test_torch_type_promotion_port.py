@@ -150,7 +150,8 @@ def test_an_alpha_the_result_dtype_cannot_take_is_refused_as_torch(name, first, 
     with pytest.raises(RuntimeError):
         getattr(theirs, name)(theirs_other, alpha=alpha)
     before = ours.data.copy()
-    with pytest.raises(RuntimeError, match="alpha"):
+    subtracted_bools = name.startswith("sub") and first == "bool"  # torch refuses the bools first, as here
+    with pytest.raises(RuntimeError, match="bool" if subtracted_bools else "alpha"):
         getattr(ours, name)(ours_other, alpha=alpha)
     np.testing.assert_array_equal(ours.data, before)
 
