@@ -36,6 +36,13 @@ from .parameter import Parameter, factory_dtype
 from .utils.rnn import PackedSequence, pack_in_layout, pad_packed_sequence
 from .warning_site import user_stacklevel
 
+
+class RecurrentDtypeError(TypeError, ValueError):
+    """An input to RNN, LSTM or GRU whose dtype is not the layer's parameters': a TypeError (the house rule for
+    dtypes) that is also the ValueError torch's recurrent layers raise ("RNN input dtype (torch.float64) does not
+    match weight dtype"), so code written for either catches it."""
+
+
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
@@ -332,7 +339,7 @@ class RNNBase(_Recurrent):
                 f"{layer}: expected an input of shape (L, N, {self.input_size}), (N, L, {self.input_size}) with "
                 f"batch_first, or unbatched (L, {self.input_size}); got {x.shape}"
             )
-        check_input_dtype(layer, x, self.weight_ih_l0, TypeError)  # torch's RNN/LSTM/GRU raise a ValueError
+        check_input_dtype(layer, x, self.weight_ih_l0, RecurrentDtypeError)
         input_shape = x.shape
         unbatched = x.ndim == 2
         if unbatched:
@@ -360,7 +367,7 @@ class RNNBase(_Recurrent):
                 f"{layer}: expected a PackedSequence whose data has shape (sum of lengths, {self.input_size}), "
                 f"got {data.shape}"
             )
-        check_input_dtype(layer, data, self.weight_ih_l0, TypeError)  # torch's ValueError, as above
+        check_input_dtype(layer, data, self.weight_ih_l0, RecurrentDtypeError)
         padded, _ = pad_packed_sequence(packed._replace(data=data))
         lengths = packed.lengths()
         output, finals = self._run(layer, padded, hx, False, lengths)

@@ -224,3 +224,17 @@ def test_sub_with_a_bool_operand_is_torchs_runtime_error(call) -> None:
     with pytest.raises(RuntimeError):
         x.sub_(A.ones(2, dtype=A.bool))
     assert x._version == 0 and (x.data == 1).all()
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_a_recurrent_layers_input_of_another_dtype_is_torchs_value_error_too(name, dtype) -> None:
+    # (a TypeError alone; torch's recurrent layers raise a ValueError)
+    import nn
+
+    x = np.ones((2, 1, 3), dtype=dtype)
+    with pytest.raises(Exception) as theirs:
+        getattr(torch.nn, name)(3, 4)(torch.tensor(x))
+    with pytest.raises(TypeError, match=name) as ours:
+        getattr(nn, name)(3, 4)(A.tensor(x))
+    assert isinstance(ours.value, type(theirs.value))
