@@ -125,12 +125,20 @@ def take_along_axis(arr: TensorLike, indices: Any, axis: int | None) -> Tensor:
     return arr[_along_axis(arr.shape, indices, axis, "take_along_axis")]
 
 
+def _dim_first(input: Tensor, dim: int, op: str) -> None:
+    """torch's first check of a gather or scatter: ``dim`` in range (a 0-d input's range is that of one axis),
+    before the index's dtype or shape."""
+    _axis(dim, max(input.ndim, 1), op)
+
+
 def gather(input: TensorLike, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
     """torch.gather: out[i][j] = input[index[i][j]][j] for dim 0 (and so on); ``index`` may be smaller
     than ``input`` on the other axes, which are then cut to its shape (no broadcasting). An index of another
     shape is a :class:`ShapeError` and one out of bounds an :class:`IndexBoundsError`, torch's RuntimeErrors.
     torch's ``sparse_grad`` only chooses how torch stores the gradient: it holds the same numbers, dense here."""
-    input, index = _tensor(input), _integers(index, "gather")
+    input = _tensor(input)
+    _dim_first(input, dim, "gather")
+    index = _integers(index, "gather")
     if min(input.ndim, index.ndim) == 0 and max(input.ndim, index.ndim) <= 1 and dim in (0, -1):
         # torch reads a 0-d input or index as one entry along dim 0 (x.gather(0, tensor(2)) is x[2], 0-d; a 0-d
         # input gathered at [0, 0] is two copies); the result has the index's shape
@@ -248,7 +256,9 @@ def scatter(
     if (src is None) == (value is None):
         raise TypeError("scatter: give exactly one of src and value")
     source = value if src is None else src
-    input, index = _tensor(input), _integers(index, "scatter")
+    input = _tensor(input)
+    _dim_first(input, dim, "scatter")
+    index = _integers(index, "scatter")
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise ArgumentRangeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
@@ -267,7 +277,9 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: Any) -> Tensor:
     """torch.scatter_add, out of place: ``input`` plus src[i][j] added at out[index[i][j]][j] for dim 0 (and
     so on); repeated indices accumulate; a 0-d ``input`` is one entry along dim 0, as torch's. d/dinput = g,
     d/dsrc = g gathered at the index (``gather``)."""
-    input, index = _tensor(input), _integers(index, "scatter_add")
+    input = _tensor(input)
+    _dim_first(input, dim, "scatter_add")
+    index = _integers(index, "scatter_add")
     if _into_zero_d(input, dim, index):
         return scatter_add(input.reshape(1), 0, index.reshape(-1), _vector(src)).reshape(())
     index, src = _one_element_forms(input, index, src)

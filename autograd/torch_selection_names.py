@@ -51,6 +51,7 @@ class TorchSelectionNames:
         gradients accumulate). A 0-d tensor, as torch's, is one entry along dim 0 (or -1): its index holds one 0,
         and the result is 0-d."""
         raw = np.array(index._data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
+        normalize_axes(dim, max(_tensor(self).ndim, 1), "index_select")  # torch's first check: the dim's range
         if isinstance(index, Node):
             refuse_index_dtype("index_select", raw.dtype)
         if raw.ndim > 1:

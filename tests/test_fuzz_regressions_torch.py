@@ -238,3 +238,21 @@ def test_a_recurrent_layers_input_of_another_dtype_is_torchs_value_error_too(nam
     with pytest.raises(TypeError, match=name) as ours:
         getattr(nn, name)(3, 4)(A.tensor(x))
     assert isinstance(ours.value, type(theirs.value))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, i: m.ones(2).gather(3, i),
+        lambda m, i: m.ones(2).scatter(-3, i, m.ones(1)),
+        lambda m, i: m.ones(2).scatter_add(2, i, m.ones(1)),
+        lambda m, i: m.ones(2).index_select(3, i),
+        lambda m, i: m.ones(()).gather(1, i),
+    ],
+    ids=["gather", "scatter", "scatter_add", "index_select", "gather-0d"],
+)
+@pytest.mark.parametrize("index_dtype", ["float32", "bool"])
+def test_a_dim_out_of_range_is_refused_before_the_index_dtype_as_torch(call, index_dtype) -> None:
+    # (the index's dtype was checked first: a TypeError and RuntimeError, where torch's is an IndexError)
+    error = _both_raise(lambda m: call(m, m.tensor(np.ones(1, dtype=index_dtype))))
+    assert isinstance(error, IndexError)
