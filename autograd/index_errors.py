@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ClassIndexError", "EmptyReductionError", "IndexBoundsError", "IndexDtypeError", "refuse_index_dtype"]
+from .shape_errors import ShapeError
+
+__all__ = [
+    "ClassIndexError",
+    "EmptyReductionError",
+    "IndexBoundsError",
+    "IndexDtypeError",
+    "IndexRankError",
+    "refuse_index_dtype",
+]
 
 #: The integer dtypes of index tensors torch takes: int64 (long), int32 (int) and uint8 (byte, a mask to indexing).
 INDEX_DTYPES = frozenset(np.dtype(t) for t in (np.int64, np.int32, np.uint8))
@@ -24,6 +33,13 @@ class IndexDtypeError(TypeError, RuntimeError):
     the library has raised it, and the RuntimeError torch raises ("Expected tensor for argument #1 'indices' to have
     one of the following scalar types: Long, Int", "gather(): Expected dtype int32/int64 for index"), so ``except``
     clauses written for either catch it."""
+
+
+class IndexRankError(ShapeError, IndexError):
+    """An index of more than one dimension where an op takes a vector or a scalar (``index_select``,
+    ``index_add``, ``index_copy``, ``index_fill``): a :class:`ShapeError` (a ValueError, as the library has raised
+    it, and torch's RuntimeError, index_fill's class) and the IndexError the others raise in torch ("Index is
+    supposed to be a vector"), so ``except`` clauses written for any catch it."""
 
 
 class ClassIndexError(ValueError, IndexError):

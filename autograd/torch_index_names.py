@@ -27,7 +27,7 @@ from . import shared_math as sm
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
-from .index_errors import IndexBoundsError, IndexDtypeError, refuse_index_dtype
+from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
@@ -85,7 +85,7 @@ def _vector_index(
     axis = single_axis(dim, self.ndim, op)
     index = _integers(index, op)
     if index.ndim > 1:
-        raise ValueError(f"{op}: index must be 0-D or 1-D, got shape {index.shape}")
+        raise IndexRankError(f"{op}: index must be 0-D or 1-D, got shape {index.shape}")
     return axis, _checked_range(index.reshape(-1), self.shape[axis], op, dim, negative, out_of_range)
 
 

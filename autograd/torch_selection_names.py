@@ -17,7 +17,7 @@ import numpy as np
 from .array_methods import array_function
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
-from .index_errors import IndexBoundsError, refuse_index_dtype
+from .index_errors import IndexBoundsError, IndexRankError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, ShapeError, is_integer, require_integer
 from .versions import multi_output_views
 
@@ -55,7 +55,7 @@ class TorchSelectionNames:
         if isinstance(index, Node):
             refuse_index_dtype("index_select", raw.dtype)
         if raw.ndim > 1:
-            raise ValueError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
+            raise IndexRankError(f"index_select: index must be 0-D or 1-D, got shape {raw.shape}")
         raw = raw.reshape(-1)
         if raw.dtype.kind in "iu" and raw.size and raw.min() < 0:  # torch takes no negative index here
             raise IndexBoundsError(f"index_select: index {raw.min()} is out of bounds for dimension {dim}")

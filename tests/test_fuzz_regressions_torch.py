@@ -256,3 +256,19 @@ def test_a_dim_out_of_range_is_refused_before_the_index_dtype_as_torch(call, ind
     # (the index's dtype was checked first: a TypeError and RuntimeError, where torch's is an IndexError)
     error = _both_raise(lambda m: call(m, m.tensor(np.ones(1, dtype=index_dtype))))
     assert isinstance(error, IndexError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, i: m.ones(2, 2).index_select(0, i),
+        lambda m, i: m.ones(2, 2).index_add(0, i, m.ones(1, 2)),
+        lambda m, i: m.ones(2, 2).index_copy(0, i, m.ones(1, 2)),
+        lambda m, i: m.ones(2, 2).index_fill(0, i, 1.0),
+    ],
+    ids=["index_select", "index_add", "index_copy", "index_fill"],
+)
+def test_an_index_of_two_dimensions_is_torchs_index_error_or_runtime_error(call) -> None:
+    # (a ValueError alone)
+    error = _both_raise(lambda m: call(m, m.zeros(1, 1, dtype=m.int64)))
+    assert isinstance(error, ValueError) and "0-D or 1-D" in str(error)
