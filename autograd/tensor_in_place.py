@@ -115,6 +115,8 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     kept), a number an integer dtype cannot hold is an :class:`ArgumentRangeError` (a ValueError and torch's
     RuntimeError)."""
     if isinstance(value, Node):
+        if value._data.ndim != 0:  # torch's: "only supports a 0-dimensional value tensor", one element or more
+            raise ShapeError(f"{op}: value must be a number or a 0-d tensor, got a tensor of shape {value.shape}")
         return value if value._data.dtype == dtype else value.astype(dtype)
     number = np.asarray(value)
     if number.dtype == object and isinstance(value, int) and not isinstance(value, bool):  # beyond 64 bits

@@ -272,3 +272,21 @@ def test_an_index_of_two_dimensions_is_torchs_index_error_or_runtime_error(call)
     # (a ValueError alone)
     error = _both_raise(lambda m: call(m, m.zeros(1, 1, dtype=m.int64)))
     assert isinstance(error, ValueError) and "0-D or 1-D" in str(error)
+
+
+@pytest.mark.parametrize("shape", [(1,), (3,), (1, 1)])
+@pytest.mark.parametrize("name", ["masked_fill_", "index_fill_", "index_fill"])
+def test_a_fill_value_tensor_that_is_not_0d_is_refused_as_torch(name, shape) -> None:
+    # (masked_fill_ broadcast a (3,) value into the tensor's rows, and a one-element one filled as a number)
+    def call(m):
+        x = m.zeros(2, 3, dtype=m.float64)
+        where = x == 0 if name == "masked_fill_" else m.zeros(1, dtype=m.int64)
+        args = (where,) if name == "masked_fill_" else (0, where)
+        return getattr(x, name)(*args, m.tensor(np.ones(shape)))
+
+    error = _both_raise(call)
+    assert name.rstrip("_") in str(error)
+    x = A.zeros(2, 3, dtype=A.float64)
+    with pytest.raises(RuntimeError):
+        x.masked_fill_(x == 0, A.tensor(np.ones(shape)))
+    assert x._version == 0 and not x.data.any()
