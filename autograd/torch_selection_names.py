@@ -121,6 +121,11 @@ class TorchSelectionNames:
         dim 0 or -1 for both, as torch's scalars, and stays as it is; numpy's moveaxis refuses it)."""
         dims = {int(n) for n in np.atleast_1d(source)} | {int(n) for n in np.atleast_1d(destination)}
         if _tensor(self).ndim == 0 and dims <= {0, -1}:
+            given = (np.atleast_1d(source).tolist(), np.atleast_1d(destination).tolist())
+            if len(given[0]) != len(given[1]):  # torch's checks: the counts, then a repeat (the one dim twice)
+                raise ShapeError(f"movedim: source {given[0]} and destination {given[1]} differ in their counts")
+            if len(given[0]) > 1:
+                raise ShapeError(f"movedim: repeated dim in source {given[0]} (a 0-d tensor has the one dim 0 or -1)")
             return self
         return array_function("moveaxis")(self, source, destination)
 

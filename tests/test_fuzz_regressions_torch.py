@@ -290,3 +290,13 @@ def test_a_fill_value_tensor_that_is_not_0d_is_refused_as_torch(name, shape) -> 
     with pytest.raises(RuntimeError):
         x.masked_fill_(x == 0, A.tensor(np.ones(shape)))
     assert x._version == 0 and not x.data.any()
+
+
+@pytest.mark.parametrize(
+    ("source", "destination"), [((0, 0), (0, -1)), ((-1, 0), (-1, 0)), ((0,), (0, 0)), ((0, -1), (0,))], ids=str
+)
+def test_movedim_of_a_0d_tensor_refuses_a_repeated_dim_or_unequal_counts_as_torch(source, destination) -> None:
+    # (any dims among 0 and -1 gave the tensor back)
+    error = _both_raise(lambda m: m.ones(()).movedim(source, destination))
+    assert "movedim" in str(error)
+    assert A.ones(()).movedim((-1,), (0,)).shape == ()
