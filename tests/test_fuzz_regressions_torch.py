@@ -300,3 +300,13 @@ def test_movedim_of_a_0d_tensor_refuses_a_repeated_dim_or_unequal_counts_as_torc
     error = _both_raise(lambda m: m.ones(()).movedim(source, destination))
     assert "movedim" in str(error)
     assert A.ones(()).movedim((-1,), (0,)).shape == ()
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim", "index"),
+    [((3,), 0, 5), ((3,), 0, [5]), ((2, 2), 1, 5), ((2, 2), -1, [0, 2]), ((3, 2, 2), 2, [2]), ((), 0, [1])],
+)
+def test_index_select_out_of_range_is_torchs_error_naming_index_select(shape, dim, index) -> None:
+    # (numpy's take named "take" and raised an IndexError alone, where torch raises a RuntimeError for a 0-d index)
+    error = _both_raise(lambda m: m.ones(shape).index_select(dim, m.tensor(index)))
+    assert "index_select" in str(error) and isinstance(error, IndexError)
