@@ -83,9 +83,9 @@ def _vector_index(
     """The axis and the checked 0-D or 1-D ``index`` along it, of the index_* methods (an ``out_of_range`` error
     for an index outside the axis, see :func:`_checked_range`)."""
     axis = single_axis(dim, self.ndim, op)
+    if np.ndim(index._data if isinstance(index, Node) else index) > 1:  # torch's order: the rank, then the dtype
+        raise IndexRankError(f"{op}: index must be 0-D or 1-D, got shape {np.shape(getattr(index, '_data', index))}")
     index = _integers(index, op)
-    if index.ndim > 1:
-        raise IndexRankError(f"{op}: index must be 0-D or 1-D, got shape {index.shape}")
     return axis, _checked_range(index.reshape(-1), self.shape[axis], op, dim, negative, out_of_range)
 
 
@@ -188,7 +188,8 @@ class TorchIndexNames:
         tensor = _tensor(self)
         source = _operand(tensor, source, op)
         expected = tensor.shape[:axis] + (len(index),) + tensor.shape[axis + 1 :]
-        if source.shape != expected and not (source.ndim == 0 and expected == (1,)):
+        # a 0-d source for one index is index_copy's alone (torch's index_add wants self's number of dims)
+        if source.shape != expected and not (source.ndim == 0 and expected == (1,) and op == "index_copy"):
             raise ShapeError(
                 f"{op}: source of shape {source.shape} does not fit: self {tensor.shape} with {len(index)} "
                 f"indices along dim {axis} needs {expected}"

@@ -310,3 +310,20 @@ def test_index_select_out_of_range_is_torchs_error_naming_index_select(shape, di
     # (numpy's take named "take" and raised an IndexError alone, where torch raises a RuntimeError for a 0-d index)
     error = _both_raise(lambda m: m.ones(shape).index_select(dim, m.tensor(index)))
     assert "index_select" in str(error) and isinstance(error, IndexError)
+
+
+@pytest.mark.parametrize("index", [0, [0]])
+def test_index_add_refuses_a_0d_source_into_a_vector_as_torch(index) -> None:
+    # (it was added as if of shape (1,); index_copy takes it, as torch's)
+    error = _both_raise(lambda m: m.ones(3).index_add(0, m.tensor(index), m.tensor(5.0)))
+    assert "index_add" in str(error)
+    expected = torch.ones(3).index_copy(0, torch.tensor(index), torch.tensor(5.0)).numpy()
+    ours = A.ones(3, dtype=A.float32).index_copy(0, A.tensor(index), A.tensor(np.float32(5.0)))
+    np.testing.assert_array_equal(ours.data, expected)
+
+
+@pytest.mark.parametrize("name", ["index_add", "index_copy"])
+def test_an_index_of_two_dimensions_is_refused_before_its_dtype_as_torch(name) -> None:
+    # (the bool dtype was refused first: a TypeError and RuntimeError, where torch's is an IndexError)
+    error = _both_raise(lambda m: getattr(m.ones(2, 2), name)(0, m.ones(1, 1, dtype=m.bool), m.ones(1, 2)))
+    assert isinstance(error, IndexError)
