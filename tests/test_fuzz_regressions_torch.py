@@ -327,3 +327,16 @@ def test_an_index_of_two_dimensions_is_refused_before_its_dtype_as_torch(name) -
     # (the bool dtype was refused first: a TypeError and RuntimeError, where torch's is an IndexError)
     error = _both_raise(lambda m: getattr(m.ones(2, 2), name)(0, m.ones(1, 1, dtype=m.bool), m.ones(1, 2)))
     assert isinstance(error, IndexError)
+
+
+@pytest.mark.parametrize(("shape", "groups"), [((1, 1), 1), ((1, 2), 2), ((1, 1, 1), 1), ((1, 3, 1, 1), 3)])
+def test_group_norm_refuses_one_value_per_group_as_torch(shape, groups) -> None:
+    # (it normalised the single value to 0)
+    import nn
+
+    x = np.ones(shape, dtype=np.float32)
+    with pytest.raises(ValueError):
+        torch.nn.GroupNorm(groups, shape[1])(torch.tensor(x))
+    with pytest.raises(ValueError, match="group_norm"):
+        nn.GroupNorm(groups, shape[1])(A.tensor(x))
+    assert nn.GroupNorm(1, 1)(A.tensor(np.ones((2, 1), np.float32))).shape == (2, 1)

@@ -365,6 +365,8 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     if x.ndim < 2:
         raise ShapeError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
     channels = x.shape[1]
+    if x.shape[0] * channels // groups * math.prod(x.shape[2:]) == 1:  # torch's _verify_batch_size, before the rest
+        raise ValueError(f"group_norm: expected more than 1 value per channel, got input shape {x.shape}")
     if channels % groups:
         raise ShapeError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
     group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
