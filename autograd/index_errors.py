@@ -13,6 +13,7 @@ __all__ = [
     "IndexBoundsError",
     "IndexDtypeError",
     "IndexRankError",
+    "LongIndexDtypeError",
     "refuse_index_dtype",
 ]
 
@@ -33,6 +34,11 @@ class IndexDtypeError(TypeError, RuntimeError):
     the library has raised it, and the RuntimeError torch raises ("Expected tensor for argument #1 'indices' to have
     one of the following scalar types: Long, Int", "gather(): Expected dtype int32/int64 for index"), so ``except``
     clauses written for either catch it."""
+
+
+class LongIndexDtypeError(IndexDtypeError, IndexError):
+    """An index of another dtype than int64 to ``index_fill``, which torch refuses with an IndexError ("Expected
+    dtype int64 for index"): an :class:`IndexDtypeError` (a TypeError and RuntimeError) that is an IndexError too."""
 
 
 class IndexRankError(ShapeError, IndexError):

@@ -27,7 +27,7 @@ from . import shared_math as sm
 from .broadcasting import normalize_axes, single_axis
 from .core import Node
 from .derivatives import arrays as ar
-from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, refuse_index_dtype
+from .index_errors import IndexBoundsError, IndexDtypeError, IndexRankError, LongIndexDtypeError, refuse_index_dtype
 from .shape_errors import ArgumentRangeError, DtypeMismatchError, ShapeError, require_integer
 from .tensor_in_place import fill_value_in, in_place_twin
 from .tensor_shape import tensor_index_array
@@ -53,14 +53,22 @@ def _tensor(names: Any) -> Any:
     return names
 
 
+#: the index methods whose index Tensor torch takes as int64 only, and the class of torch's refusal of another dtype
+_LONG_INDICES = {"index_fill": LongIndexDtypeError, "index_copy": IndexDtypeError}
+
+
 def _integers(index: Any, op: str) -> np.ndarray:
     """``index`` as an integer array (a copy, so changing an index Tensor later cannot change a gradient); another
     dtype is an :class:`IndexDtypeError` (a TypeError and torch's RuntimeError)."""
     raw = np.array(index._data if isinstance(index, Node) else index)
-    if raw.dtype.kind not in "iu" and not (raw.dtype.kind == "f" and raw.size == 0):
-        raise IndexDtypeError(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
+    empty_list = not isinstance(index, Node) and raw.dtype.kind == "f" and raw.size == 0  # [] reads as float64
+    if raw.dtype.kind not in "iu" and not empty_list:
+        error = LongIndexDtypeError if op == "index_fill" else IndexDtypeError
+        raise error(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
     if isinstance(index, Node):
         refuse_index_dtype(op, raw.dtype)
+    if op in _LONG_INDICES and isinstance(index, Node) and raw.dtype != np.int64:
+        raise _LONG_INDICES[op](f"{op}: index must be an int64 (long) tensor, got dtype {raw.dtype}")
     return raw.astype(np.int64)
 
 

@@ -340,3 +340,29 @@ def test_group_norm_refuses_one_value_per_group_as_torch(shape, groups) -> None:
     with pytest.raises(ValueError, match="group_norm"):
         nn.GroupNorm(groups, shape[1])(A.tensor(x))
     assert nn.GroupNorm(1, 1)(A.tensor(np.ones((2, 1), np.float32))).shape == (2, 1)
+
+
+@pytest.mark.parametrize("name", ["index_add", "index_copy", "index_fill"])
+def test_an_empty_float_index_tensor_is_refused_as_torch(name) -> None:
+    # (an empty float index passed, as an empty list's float64 array does)
+    def call(m):
+        args = (m.ones(0, 2),) if name != "index_fill" else (1.0,)
+        return getattr(m.ones(2, 2), name)(0, m.zeros(0), *args)
+
+    error = _both_raise(call)
+    assert name in str(error)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bool", "int32"])
+@pytest.mark.parametrize("name", ["index_add", "index_copy", "index_fill"])
+def test_an_index_of_a_dtype_torch_refuses_has_torchs_class(name, dtype) -> None:
+    # (index_fill's refusal was not torch's IndexError; index_copy and index_fill took an int32 index)
+    def call(m):
+        args = (m.ones(1, 2),) if name != "index_fill" else (1.0,)
+        return getattr(m.ones(2, 2), name)(0, m.zeros(1, dtype=getattr(m, dtype)), *args)
+
+    if name == "index_add" and dtype == "int32":  # torch takes it, as the library
+        np.testing.assert_array_equal(call(A).data, call(torch).numpy())
+        return
+    error = _both_raise(call)
+    assert name in str(error)

@@ -15,7 +15,7 @@ S = RNG.uniform(-1.5, 1.5, (3, 3))
 
 
 def idx(*values):
-    return Tensor(np.array(values))
+    return Tensor(np.array(values, dtype=np.int64))  # (an empty one too: torch refuses a float index tensor)
 
 
 #: (name, shapes, call): every differentiable method, gradient-checked in all its inputs
