@@ -57,7 +57,7 @@ from .numpy_functions import NumpyFunctions
 from .print_options import array_text
 from .quiet import quiet, quietly
 from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError, is_integer
-from .tensor_in_place import TensorInPlace, refuse_bool_negation
+from .tensor_in_place import TensorInPlace, refuse_bool_abs, refuse_bool_negation
 from .tensor_random_fills import TensorRandomFills
 from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
@@ -76,12 +76,6 @@ TensorLike = Union["Tensor", np.ndarray, float, int, Sequence]
 def _wrap(array: np.ndarray) -> Tensor:
     """A constant Tensor around ``array`` (no copy, no checks)."""
     return Tensor._make(array)
-
-
-def refuse_bool_abs(op: str, data: np.ndarray) -> None:
-    """Raise torch's NotImplementedError (a :class:`DtypeKernelError`) for ``abs`` or ``abs_`` of a bool tensor."""
-    if data.dtype == np.bool_:
-        raise DtypeKernelError(f"{op}: not implemented for bool tensors (torch's \"abs_cpu\" has no 'Bool' kernel)")
 
 
 class SeedShapeError(ValueError, RuntimeError):

@@ -46,7 +46,7 @@ from .grad_mode import _mode
 from .gradient_array import none_operand_error
 from .index_errors import IndexDtypeError
 from .quiet import quiet, quietly
-from .shape_errors import ArgumentRangeError, ShapeError
+from .shape_errors import ArgumentRangeError, DtypeKernelError, ShapeError
 from .tensor_shape import _raw_index, split_at_integers, whole_index_error, without_empty_ellipsis
 from .torch_keywords import torch_keyword_names
 from .versions import (
@@ -144,8 +144,8 @@ def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
 
 
 class BoolNegationError(TypeError, RuntimeError):
-    """``-t`` of a boolean Tensor, or torch's ``sub``/``sub_`` with a boolean operand: a TypeError (the house rule for dtypes) that is also the RuntimeError torch
-    raises, so code written for either catches it."""
+    """``-t`` of a boolean Tensor, or torch's ``sub``/``sub_`` with a boolean operand: a TypeError (the house rule
+    for dtypes) that is also the RuntimeError torch raises, so code written for either catches it."""
 
 
 def refuse_bool_negation(op: str, tensor: Tensor) -> None:
@@ -156,6 +156,12 @@ def refuse_bool_negation(op: str, tensor: Tensor) -> None:
             f"{op}: negation, the `-` operator, is not supported on a bool tensor (shape {tensor.shape}); "
             "use `~` or logical_not() to invert a mask"
         )
+
+
+def refuse_bool_abs(op: str, data: np.ndarray) -> None:
+    """Raise torch's NotImplementedError (a :class:`DtypeKernelError`) for ``abs`` or ``abs_`` of a bool tensor."""
+    if data.dtype == np.bool_:
+        raise DtypeKernelError(f"{op}: not implemented for bool tensors (torch's \"abs_cpu\" has no 'Bool' kernel)")
 
 
 def refuse_bool_subtraction(op: str, tensor: Tensor, other: Any) -> None:
@@ -485,8 +491,6 @@ class TensorInPlace:
 
     def abs_(self) -> Tensor:
         """|t| in place."""
-        from .tensor import refuse_bool_abs  # autograd.tensor imports this module
-
         refuse_bool_abs("abs_", self._data)
         return self._replace("abs_", np.abs, graph=abs)
 

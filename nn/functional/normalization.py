@@ -365,13 +365,11 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     if x.ndim < 2:
         raise ShapeError(f"group_norm: expected an input of shape (N, C, ...), got {x.shape}")
     channels = x.shape[1]
-    if x.shape[0] * channels // groups * math.prod(x.shape[2:]) == 1:  # torch's _verify_batch_size, before the rest
+    if x.shape[0] * channels // groups * math.prod(x.shape[2:]) == 1:  # torch's _verify_batch_size, first
         raise ValueError(f"group_norm: expected more than 1 value per channel, got input shape {x.shape}")
     if channels % groups:
         raise ShapeError(f"group_norm: {channels} channels (input shape {x.shape}) do not split into {groups} groups")
     group_size = channels // groups * int(np.prod(x.shape[2:]))  # explicit, not -1: N = 0 cannot infer it
-    if x.shape[0] * group_size == 1:  # torch's check (borrowed from batch norm), in training and evaluation alike
-        raise ValueError(f"group_norm: expected more than 1 value per channel, got input shape {x.shape}")
     _affine("group_norm", x, "weight", weight, (channels,), None)  # (the checks)
     _affine("group_norm", x, "bias", bias, (channels,), None)
     parameters = _fusable(x, weight, bias)
