@@ -213,8 +213,9 @@ class GradientArray(np.ndarray):
         """The gradient itself (everything is on the CPU)."""
         return self
 
-    def numpy(self) -> np.ndarray:
-        """The gradient as a plain ndarray (the same memory)."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The gradient as a plain ndarray (the same memory); ``force`` is accepted as torch's
+        ``Tensor.numpy(force=True)`` (a gradient array is already a writable CPU array, so it changes nothing)."""
         return self.view(np.ndarray)
 
     def clone(self) -> GradientArray:

@@ -288,3 +288,18 @@ def test_gradients_handed_out_can_be_viewed_as_torchs(make, shape):
         np.testing.assert_allclose(np.asarray(gradient.view(gradient.size(0), -1)), expected, rtol=1e-12, atol=1e-14)
     run(ours, x).backward()
     np.testing.assert_allclose(np.asarray(x.grad.view(-1)), expected.reshape(-1), rtol=1e-12, atol=1e-14)
+
+
+def test_numpy_takes_torchs_force_keyword():
+    """torch's ``g.detach().numpy(force=True)`` runs on a gradient as on torch's gradient tensor (it was a TypeError)."""
+    torch = pytest.importorskip("torch")
+    x_t = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    expected = torch.autograd.grad((x_t**2).sum(), x_t)[0].detach().numpy(force=True)
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (gradient,) = ag.grad((x**2).sum(), x)
+    for array in (gradient.detach().numpy(force=True), gradient.numpy(force=False)):
+        assert type(array) is np.ndarray
+        np.testing.assert_array_equal(array, expected)
+    (x**2).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(force=True), expected)
+    np.testing.assert_array_equal(x.data.numpy(force=True), [1.0, 2.0])
