@@ -272,6 +272,8 @@ register_numpy_functions(
         np.corrcoef: numpy_protocol.corrcoef,
         np.nan_to_num: numpy_protocol.nan_to_num,
         np.sinc: numpy_more.sinc,
+        np.divmod: numpy_more.divmod_,
+        np.modf: numpy_more.modf,
         np.i0: numpy_protocol.method("i0"),
         np.fix: numpy_protocol.method("fix"),
         np.cross: numpy_protocol.cross,

@@ -1,7 +1,7 @@
 """More of numpy's functions built from the library's recorded ops, so that calling them on Tensors keeps the graph:
 ``rollaxis``, ``copy``, ``real``, ``imag``, ``real_if_close``, ``select``, ``partition``, ``compress``, ``extract``,
 ``choose``, ``resize``, ``polyval``, ``interp``, ``linspace``, ``logspace``, ``geomspace``, ``unwrap``, ``angle``,
-``apply_along_axis``, ``sinc`` and ``linalg.tensorinv``, ``linalg.tensorsolve``, ``linalg.cond``.
+``apply_along_axis``, ``sinc``, the ufuncs ``divmod`` and ``modf`` (two results each) and ``linalg.tensorinv``, ``linalg.tensorsolve``, ``linalg.cond``.
 
 None defines a derivative rule: each is a composite of ops that have one, with numpy's signature and numpy's values
 on the data. Selections (``partition``, ``compress``, ``extract``, ``choose``, ``resize``) let numpy lay out the
@@ -33,8 +33,8 @@ from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, stack
 
 __all__ = [
-    "angle", "apply_along_axis", "choose", "compress", "cond", "copy", "extract", "geomspace", "imag", "interp", "linspace",
-    "logspace", "partition", "polyval", "real", "real_if_close", "resize", "rollaxis", "select", "sinc",
+    "angle", "apply_along_axis", "choose", "compress", "cond", "copy", "divmod_", "extract", "geomspace", "imag", "interp", "linspace",
+    "logspace", "modf", "partition", "polyval", "real", "real_if_close", "resize", "rollaxis", "select", "sinc",
     "tensorinv", "tensorsolve", "unwrap",
 ]  # fmt: skip
 
@@ -374,6 +374,28 @@ def sinc(x: Any) -> Any:
         squared = scaled * scaled
         return 1 - squared / 6 + squared * squared / 120
     return scaled.sin() / scaled
+
+
+def divmod_(x1: Any, x2: Any) -> tuple[Any, Any]:
+    """np.divmod of Tensors or Values: ``(x1 // x2, x1 % x2)``, numpy's floor division and the remainder with the
+    divisor's sign; the quotient is piecewise constant (derivative 0) and the remainder x1 - floor(x1 / x2) x2 has
+    d/dx1 = 1 and d/dx2 = -floor(x1 / x2), each from its own op's rule."""
+    return x1 // x2, x1 % x2
+
+
+def modf(x: Any) -> tuple[Any, Any]:
+    """np.modf of a Tensor or a Value: ``(x - trunc(x), trunc(x))``, the fractional and the integral part, both
+    with x's sign; d(fraction)/dx = 1, d(integral part)/dx = 0. At +-inf numpy's fraction is +-0 (not inf - inf), a
+    constant there."""
+    whole = np.trunc(x)
+    fraction = x - whole
+    infinite = np.isinf(_data(x))
+    if not np.any(infinite):
+        return fraction, whole
+    signed_zero = np.copysign(np.zeros_like(_data(fraction)), _data(x))
+    if isinstance(x, Tensor):
+        return where(infinite, Tensor(signed_zero), fraction), whole
+    return type(x)(float(signed_zero), requires_grad=False), whole
 
 
 # -- numpy.linalg -------------------------------------------------------------------------------------------------

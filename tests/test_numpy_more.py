@@ -489,3 +489,41 @@ def test_angle_of_a_tensor_is_numpys_value_in_the_graph_with_gradient_zero(deg):
     np.testing.assert_array_equal(x.grad, np.zeros(6))
     assert np.angle(Tensor(np.array([-2, 1]))).dtype == np.float64
     assert np.angle(Tensor(np.array([-2.0], dtype=np.float32))).dtype == np.float32
+
+
+def test_modf_and_divmod_are_differentiable_ufuncs():
+    """np.modf / np.divmod on Tensors and Values (a TypeError "no derivative" before): numpy's values, the fraction's
+    and the remainder's gradients against central differences and torch's frac / remainder."""
+    x_np = np.array([7.3, -1.6, 0.45, -2.2, 3.7])
+    y_np = np.array([0.7, 0.9, -0.8, 1.3, -2.1])
+    fraction, whole = np.modf(_leaf(x_np))
+    for ours, expected in zip((fraction, whole), np.modf(x_np)):
+        assert ours.requires_grad
+        np.testing.assert_array_equal(ours.data, expected)
+    quotient, remainder = np.divmod(_leaf(x_np), _leaf(y_np))
+    for ours, expected in zip((quotient, remainder), np.divmod(x_np, y_np)):
+        np.testing.assert_allclose(ours.data, expected, rtol=1e-15)
+    assert gradcheck(lambda x: np.modf(x * 3.0), [_leaf(x_np)])
+    assert gradcheck(lambda x, y: np.divmod(x, y), [_leaf(x_np), _leaf(y_np)])
+    assert gradcheck(lambda y: np.divmod(2.5, y), [_leaf(y_np)])
+    v = Value(-1.6)
+    v_fraction, v_whole = np.modf(v * 3.0)
+    assert (v_fraction.data, v_whole.data) == pytest.approx(np.modf(-4.8))
+    v_fraction.backward()
+    assert v.grad == 3.0
+    assert [part.data for part in np.divmod(Value(-1.6), 0.7)] == pytest.approx(list(np.divmod(-1.6, 0.7)))
+    infinite = np.array([np.inf, -np.inf, 1.5])
+    for ours, expected in zip(np.modf(_leaf(infinite)), np.modf(infinite)):
+        np.testing.assert_array_equal(ours.data, expected)
+        np.testing.assert_array_equal(np.signbit(ours.data), np.signbit(expected))
+    torch = pytest.importorskip("torch")
+    x_t = torch.tensor(x_np, requires_grad=True)
+    y_t = torch.tensor(y_np, requires_grad=True)
+    seed = np.arange(1.0, 6.0)
+    (torch.frac(x_t) * torch.tensor(seed)).sum().backward()
+    (torch.remainder(x_t, y_t) * torch.tensor(seed)).sum().backward()
+    x, y = _leaf(x_np), _leaf(y_np)
+    (np.modf(x)[0] * seed).sum().backward()
+    (np.divmod(x, y)[1] * seed).sum().backward()
+    np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad, y_t.grad.numpy(), rtol=1e-12)
