@@ -133,12 +133,17 @@ class TensorShape:
         axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
         return self._permuted(tuple(axes), op)
 
-    def flatten(self, start_dim: int | str = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, start_dim: int | str = 0, end_dim: int = -1, *, order: str | None = None) -> Tensor:
         """Merge axes start_dim..end_dim into one (all of them by default).
 
-        numpy's ``flatten(order)`` works too: ``"C"`` (row-major, the default), ``"F"`` (column-major: the
-        transpose flattened) or ``"A"`` (``"F"`` if the data is Fortran-contiguous only, else ``"C"``).
+        numpy's ``flatten(order)`` works too, also as ``flatten(order=...)``: ``"C"`` (row-major, the default),
+        ``"F"`` (column-major: the transpose flattened) or ``"A"`` (``"F"`` if the data is Fortran-contiguous only,
+        else ``"C"``).
         """
+        if order is not None:
+            if not (isinstance(start_dim, int) and start_dim == 0 and end_dim == -1):
+                raise TypeError("flatten: order= (numpy's) cannot be given with start_dim/end_dim (torch's)")
+            return self._flattened_in_order(order)
         if isinstance(start_dim, str):
             return self._flattened_in_order(start_dim)
         if self.ndim == 0:  # torch's scalars take dims 0 and -1, as a tensor of one dimension

@@ -71,6 +71,21 @@ def test_flatten_takes_numpys_order(order):
     np.testing.assert_array_equal(x.grad.reshape(-1), expected)
 
 
+@pytest.mark.parametrize("order", ["C", "F", "A"])
+def test_flatten_takes_numpys_order_as_a_keyword(order):
+    """``x.flatten(order="F")``, numpy's keyword (a TypeError before): numpy's values, each entry's gradient back in
+    its place."""
+    x = Tensor(A, requires_grad=True)
+    flat = x.flatten(order=order)
+    np.testing.assert_array_equal(flat.data, A.flatten(order=order))
+    (flat * np.arange(12.0)).sum().backward()
+    expected = np.empty(12)
+    expected[A.flatten(order=order).astype(int)] = np.arange(12.0)
+    np.testing.assert_array_equal(x.grad.reshape(-1), expected)
+    with pytest.raises(TypeError, match="order= .* start_dim/end_dim"):
+        x.flatten(1, order=order)
+
+
 def test_flatten_with_an_unknown_order_names_it():
     with pytest.raises(ValueError, match="order must be 'C', 'F' or 'A', got 'K'"):
         Tensor(A).flatten("K")
