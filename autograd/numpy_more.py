@@ -1,7 +1,8 @@
 """More of numpy's functions built from the library's recorded ops, so that calling them on Tensors keeps the graph:
 ``rollaxis``, ``copy``, ``real``, ``imag``, ``real_if_close``, ``select``, ``partition``, ``compress``, ``extract``,
 ``choose``, ``resize``, ``polyval``, ``interp``, ``linspace``, ``logspace``, ``geomspace``, ``unwrap``, ``angle``,
-``apply_along_axis``, ``sinc``, the ufuncs ``divmod`` and ``modf`` (two results each) and ``linalg.tensorinv``, ``linalg.tensorsolve``, ``linalg.cond``.
+``apply_along_axis``, ``sinc``, the ufuncs ``divmod`` and ``modf`` (two results each) and ``linalg.tensorinv``,
+``linalg.tensorsolve``, ``linalg.cond``.
 
 None defines a derivative rule: each is a composite of ops that have one, with numpy's signature and numpy's values
 on the data. Selections (``partition``, ``compress``, ``extract``, ``choose``, ``resize``) let numpy lay out the

@@ -87,7 +87,8 @@ _OPERATORS: dict[str, tuple[str, str]] = {
 _UNARY_OPERATORS: dict[str, Callable[[Any], Any]] = {
     "negative": operator.neg,
     "positive": operator.pos,
-    "absolute": lambda x: x if x.dtype == np.bool_ else abs(x),  # numpy's |True| is True; torch refuses bools
+    "absolute": lambda x: x if getattr(x, "dtype", None) == np.bool_ else abs(x),  # numpy's |True| is True; torch
+    # refuses bools (a Value, which has no dtype, is a float)
     "fabs": operator.abs,
     "invert": operator.invert,
     "bitwise_not": operator.invert,
