@@ -465,7 +465,7 @@ class TorchNames:
             raise ShapeError(f"view: cannot view a tensor of shape {data.shape} as {sizes}") from None
         if viewed.size > 1 and not np.may_share_memory(viewed, data):
             raise ShapeError(
-                f"view: a tensor of shape {data.shape} and strides {data.strides} cannot be viewed as "
+                f"view: a tensor of shape {data.shape} and strides {_tensor(self).stride()} cannot be viewed as "
                 f"{viewed.shape} without a copy; use reshape"
             )
         return _tensor(self).reshape(viewed.shape)

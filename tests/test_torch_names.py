@@ -427,6 +427,20 @@ def test_bad_arguments_name_the_method_and_the_argument(call, error, message):
         call(Tensor(X))
 
 
+def test_view_refusal_names_the_strides_stride_gives():
+    """The refused view's message gives the strides in elements, as ``stride()`` and torch's ``stride()`` count them
+    (it gave numpy's byte strides, (8, 24) for torch's (1, 3))."""
+    torch = pytest.importorskip("torch")
+    x = Tensor(np.arange(6.0).reshape(2, 3)).permute(1, 0)
+    theirs = torch.arange(6.0).reshape(2, 3).permute(1, 0)
+    with pytest.raises(RuntimeError) as ours_error:
+        x.view(6)
+    with pytest.raises(RuntimeError):
+        theirs.view(6)
+    assert x.stride() == tuple(theirs.stride()) == (1, 3)
+    assert f"strides {tuple(theirs.stride())}" in str(ours_error.value)
+
+
 def test_view_shares_the_data_and_expand_is_broadcast_to():
     x = Tensor(X.copy())
     viewed = x.view(-1)
