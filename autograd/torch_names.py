@@ -968,12 +968,14 @@ class TorchNames:
 
     def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.all / torch.Tensor.all: whether every entry (along ``axis``/``dim``) is non-zero, as a
-        boolean Tensor (no gradient); an empty ``dim`` reduces no axis, as torch's (sum's reduces them all)."""
+        boolean Tensor (uint8 for a uint8 input, as torch's; no gradient); an empty ``dim`` reduces no axis, as torch's
+        (sum's reduces them all)."""
         return self._test_reduction(np.all, "all", axis, keepdims, dim, keepdim)
 
     def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = UNSET, keepdim: Any = UNSET) -> Any:
         """ndarray.any / torch.Tensor.any: whether some entry (along ``axis``/``dim``) is non-zero, as a
-        boolean Tensor (no gradient); an empty ``dim`` reduces no axis, as torch's."""
+        boolean Tensor (uint8 for a uint8 input, as torch's; no gradient); an empty ``dim`` reduces no axis, as
+        torch's."""
         return self._test_reduction(np.any, "any", axis, keepdims, dim, keepdim)
 
     def _test_reduction(self, test: Any, op: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
@@ -983,7 +985,9 @@ class TorchNames:
         axis = () if empty_dim else axis
         tensor = _tensor(self)
         data = tensor._data
-        return type(tensor)._make(np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims)))
+        result = np.asarray(test(data, axis=normalize_axes(axis, data.ndim, op), keepdims=keepdims))
+        # torch keeps uint8 for a uint8 input (its legacy boolean dtype); every other dtype gives bool
+        return type(tensor)._make(result.astype(np.uint8) if data.dtype == np.uint8 else result)
 
     def topk(self: Self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesAndIndices:
         """torch.Tensor.topk: ``(values, indices)`` of the k largest (smallest) entries along ``dim``; see
