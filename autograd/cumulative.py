@@ -15,6 +15,7 @@ import numpy as np
 from .broadcasting import axis_out_of_range, normalize_axes
 from .derivatives import cumulative as rules
 from .indexing import take_along_axis
+from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, require_integer
 from .tensor import Tensor, TensorLike
 from .tensor_functions import concatenate
@@ -58,13 +59,17 @@ def _like_input(result: Tensor, a: TensorLike, axis: int | None) -> Tensor:
     return result.reshape(()) if axis is not None and np.ndim(a._data if isinstance(a, Tensor) else a) == 0 else result
 
 
-def cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
+def cumsum(
+    a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET, out: Tensor | None = None
+) -> Tensor:
     """Running sum out_j = sum_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None; of
-    ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j.
+    ``a`` cast to ``dtype`` first if given); d/da_k = sum_{j >= k} g_j. torch's ``out=`` receives the result
+    (:mod:`autograd.out_argument`).
 
     As torch's, the sum starts from +0.0, so a leading run of -0.0 sums to +0.0 (numpy's ``np.cumsum`` of a Tensor,
     :func:`numpy_cumsum`, keeps numpy's -0.0 there)."""
-    return _cumsum(a, _along("cumsum", axis, dim), dtype, from_zero=True)
+    result = _cumsum(a, _along("cumsum", axis, dim), dtype, from_zero=True)
+    return result if out is None else written_to_out("cumsum", result, out)
 
 
 def numpy_cumsum(a: TensorLike, axis: int | None = None, dtype: Any = None) -> Tensor:
@@ -83,29 +88,33 @@ def _cumsum(a: TensorLike, axis: int | None, dtype: Any, from_zero: bool) -> Ten
     return _like_input(out, a, axis)
 
 
-def cumprod(a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET) -> Tensor:
+def cumprod(
+    a: TensorLike, axis: int | None = None, dtype: Any = None, *, dim: Any = UNSET, out: Tensor | None = None
+) -> Tensor:
     """Running product out_j = prod_{k <= j} a_k along ``axis`` (torch's ``dim``; of the flattened array if None;
-    of ``a`` cast to ``dtype`` first if given).
+    of ``a`` cast to ``dtype`` first if given; torch's ``out=`` receives the result).
 
     One node: d out_j / d a_k = prod_{i <= j, i != k} a_i, computed in O(n) per running product and exact where
     some a_i is 0 (see :mod:`autograd.derivatives.cumulative`).
     """
     axis = _along("cumprod", axis, dim)
     x, along = _flattened_or_axis(_tensor(a)._summand(dtype), axis, "cumprod")
-    out = Tensor._from_op(rules.cumprod_data(x._data, along), rules.cumprod, (x,), {"axis": along})
-    return _like_input(out, a, axis)
+    result = Tensor._from_op(rules.cumprod_data(x._data, along), rules.cumprod, (x,), {"axis": along})
+    result = _like_input(result, a, axis)
+    return result if out is None else written_to_out("cumprod", result, out)
 
 
-def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET) -> Tensor:
+def logcumsumexp(a: TensorLike, axis: int = UNSET, *, dim: int = UNSET, out: Tensor | None = None) -> Tensor:
     """torch.logcumsumexp: out_j = log sum_{k <= j} e^{a_k} along ``axis`` (or ``dim``), a running logaddexp, so no
     prefix overflows or underflows; d/da_k = sum_{j >= k} g_j softmax_j(a)_k, in O(n) per row (see
-    :mod:`autograd.derivatives.cumulative`). Integers are read as float64."""
+    :mod:`autograd.derivatives.cumulative`). Integers are read as float64. torch's ``out=`` receives the result."""
     axis = _along("logcumsumexp", axis, dim, default=UNSET)
     x, along = _flattened_or_axis(_tensor(a), axis, "logcumsumexp")
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)
-    out = Tensor._from_op(rules.logcumsumexp_data(x._data, along), rules.logcumsumexp, (x,), {"axis": along})
-    return _like_input(out, a, axis)
+    result = Tensor._from_op(rules.logcumsumexp_data(x._data, along), rules.logcumsumexp, (x,), {"axis": along})
+    result = _like_input(result, a, axis)
+    return result if out is None else written_to_out("logcumsumexp", result, out)
 
 
 def _running_extreme(a: TensorLike, axis: int, op: str, extreme: np.ufunc) -> ValuesAndIndices:

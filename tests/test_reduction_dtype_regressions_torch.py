@@ -26,3 +26,23 @@ def test_all_and_any_of_uint8_are_uint8_as_torchs(dtype, name, dim) -> None:
     kwargs = {} if dim is None else {"dim": dim}
     _same(getattr(A.tensor(x), name)(**kwargs), getattr(torch.tensor(x), name)(**kwargs))
     _same(getattr(A, name)(A.tensor(x), **kwargs), getattr(torch, name)(torch.tensor(x), **kwargs))
+
+
+@pytest.mark.parametrize(
+    ("name", "dtype", "out_dtype"),
+    [
+        ("cumsum", "int8", "int64"),
+        ("cumsum", "float32", "float64"),
+        ("cumprod", "int32", "int64"),
+        ("cumprod", "float64", "float64"),
+        ("logcumsumexp", "float32", "float32"),
+    ],
+)
+def test_running_reductions_take_torchs_out(name, dtype, out_dtype) -> None:
+    # torch.cumsum/cumprod/logcumsumexp(x, dim, out=) resize out and write the result into it: we refused out=
+    x = np.array([[1, 2, 0], [3, -1, 2]]).astype(dtype)
+    ours, theirs = A.empty(0, dtype=getattr(A, out_dtype)), torch.empty(0, dtype=getattr(torch, out_dtype))
+    assert getattr(A, name)(A.tensor(x), 1, out=ours) is ours
+    getattr(torch, name)(torch.tensor(x), 1, out=theirs)
+    assert np.asarray(ours.data).dtype == theirs.numpy().dtype
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
