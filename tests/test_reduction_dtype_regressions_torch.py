@@ -46,3 +46,12 @@ def test_running_reductions_take_torchs_out(name, dtype, out_dtype) -> None:
     getattr(torch, name)(torch.tensor(x), 1, out=theirs)
     assert np.asarray(ours.data).dtype == theirs.numpy().dtype
     np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("weights_dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("minlength", [0, 3])
+def test_weighted_bincount_of_no_values_is_int64_as_torchs(weights_dtype, minlength) -> None:
+    # torch.bincount(empty, weights) gives int64 zeros whatever the weights' dtype: we gave the weights' float dtype
+    x, w = np.zeros(0, np.int64), np.zeros(0, weights_dtype)
+    ours = A.bincount(A.tensor(x), A.tensor(w), minlength=minlength)
+    _same(ours, torch.bincount(torch.tensor(x), torch.tensor(w), minlength=minlength))
