@@ -365,8 +365,9 @@ def _vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool, op:
         return _two_norm(x, axes, keepdims)
     if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float, np.integer, np.floating)) or np.isnan(ord):
         raise ValueError(f"{op}: invalid norm order {ord!r} for vectors: a real number, inf or -inf")
-    if ord in (np.inf, -np.inf) and x.size == 0 and any(x.shape[a] == 0 for a in axes):
-        # the max (min) of no |x| has no value: torch's error, naming the norm rather than the max it reduces with
+    if (ord == np.inf or ord < 0) and x.size == 0 and any(x.shape[a] == 0 for a in axes):
+        # the max (min) of no |x| has no value, nor has a negative order's (sum of no |x|^p)^(1/p), 0^(1/p): torch's
+        # error, naming the norm rather than the reduction it is made of
         raise EmptyReductionError(
             f"{op}: cannot compute the {ord} norm of shape {x.shape} over axes {axes}: an axis to reduce is empty"
         )

@@ -55,3 +55,26 @@ def test_weighted_bincount_of_no_values_is_int64_as_torchs(weights_dtype, minlen
     x, w = np.zeros(0, np.int64), np.zeros(0, weights_dtype)
     ours = A.bincount(A.tensor(x), A.tensor(w), minlength=minlength)
     _same(ours, torch.bincount(torch.tensor(x), torch.tensor(w), minlength=minlength))
+
+
+@pytest.mark.parametrize("p", [-1, -2, -0.5, -np.inf])
+@pytest.mark.parametrize(("shape", "dim"), [((0,), None), ((2, 0), 1), ((2, 0), (0, 1))])
+def test_negative_order_vector_norm_over_an_empty_axis_raises_as_torchs(p, shape, dim) -> None:
+    # torch: "cannot compute the -1 norm on an empty tensor because the operation does not have an identity"; we
+    # gave inf (the -inf norm already raised)
+    with pytest.raises(RuntimeError):
+        torch.linalg.vector_norm(torch.zeros(shape), ord=p, dim=dim)
+    with pytest.raises(RuntimeError, match="norm"):
+        A.linalg.vector_norm(A.zeros(shape), ord=p, dim=dim)
+    with pytest.raises(RuntimeError, match="norm"):
+        A.zeros(shape).norm(p=p, dim=dim)
+
+
+@pytest.mark.parametrize("p", [-1, -2, -np.inf])
+def test_negative_order_vector_norm_over_a_nonempty_axis_of_an_empty_tensor_is_torchs(p) -> None:
+    # reducing the length-2 axis of a (2, 0) tensor: no norm to compute, an empty result in both
+    ours, theirs = (
+        A.linalg.vector_norm(A.zeros((2, 0)), ord=p, dim=0),
+        torch.linalg.vector_norm(torch.zeros(2, 0), ord=p, dim=0),
+    )
+    _same(ours.astype(np.float32), theirs)
