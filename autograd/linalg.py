@@ -355,7 +355,9 @@ def _p_norm(x: Tensor, p: float, axes: tuple[int, ...], keepdims: bool) -> Tenso
         total = powers.sum(axis=axes, keepdims=keepdims)
         zero = np.asarray(total._data == 0)
         return shared_math.where(zero, 0.0, shared_math.where(zero, 1.0, total) ** (1 / p))
-    has_zero = np.any(magnitudes._data == 0, axis=axes, keepdims=True)  # |0|^p = inf: the norm is 0
+    # |0|^p = inf: the norm is 0, unless a nan entry makes the sum inf + nan = nan (numpy's and torch's nan)
+    data = magnitudes._data
+    has_zero = np.any(data == 0, axis=axes, keepdims=True) & ~np.any(np.isnan(data), axis=axes, keepdims=True)
     total = (shared_math.where(has_zero, 1.0, magnitudes) ** p).sum(axis=axes, keepdims=keepdims)
     return shared_math.where(has_zero if keepdims else np.squeeze(has_zero, axes), 0.0, total ** (1 / p))
 

@@ -78,3 +78,15 @@ def test_negative_order_vector_norm_over_a_nonempty_axis_of_an_empty_tensor_is_t
         torch.linalg.vector_norm(torch.zeros(2, 0), ord=p, dim=0),
     )
     _same(ours.astype(np.float32), theirs)
+
+
+@pytest.mark.parametrize("p", [-1, -2, -0.5])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_negative_order_norm_of_a_zero_and_a_nan_is_nan_as_torchs(p, dtype) -> None:
+    # sum |x|^p = inf + nan = nan, so the norm is nan in torch (and numpy): we gave 0, the norm of a zero entry
+    x = np.array([[0.0, 0.0, np.nan], [0.0, 1.0, 2.0], [np.nan, 1.0, 2.0]], dtype=dtype)
+    for dim in [None, 1]:
+        _same(A.tensor(x).norm(p=p, dim=dim), torch.tensor(x).norm(p=p, dim=dim))
+        _same(
+            A.linalg.vector_norm(A.tensor(x), ord=p, dim=dim), torch.linalg.vector_norm(torch.tensor(x), ord=p, dim=dim)
+        )
