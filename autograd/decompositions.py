@@ -118,7 +118,21 @@ class SVD(Function):
     @staticmethod
     def forward(ctx: FunctionContext, a: Tensor, full_matrices: bool) -> tuple[np.ndarray, ...]:
         ctx.set_materialize_grads(False)
-        u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices)
+        data = a._data
+        if np.isnan(data).any():  # torch's refusal (numpy's gesdd would not converge either)
+            from .linalg import LinAlgError  # (autograd.linalg imports this module)
+
+            raise LinAlgError(
+                f"linalg.svd: the algorithm failed to converge because the input of shape {a.shape} contains nan"
+            )
+        # LAPACK's gesdd can loop for ever on inf entries (numpy's svd of [[-inf, -2.2, 0.5], [-1.8, 0, 0],
+        # [-1.3, -2, 2.9]] never returns): a matrix with an inf entry is not factorised, its factors are nan
+        # (torch's answer); the others are
+        broken = ~np.isfinite(data).all(axis=(-2, -1)) if data.size else np.zeros(data.shape[:-2], dtype=bool)
+        u, s, vh = np.linalg.svd(np.where(broken[..., None, None], 0, data), full_matrices=full_matrices)
+        if broken.any():
+            u, s, vh = (np.where(broken[..., None, None], np.nan, u), np.where(broken[..., None], np.nan, s),
+                        np.where(broken[..., None, None], np.nan, vh))  # fmt: skip
         ctx.shape, ctx.full_matrices = a.shape, full_matrices
         ctx.save_for_backward(a, u, s, vh)
         return u, s, vh

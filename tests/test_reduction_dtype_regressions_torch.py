@@ -3,6 +3,11 @@ checked against torch 2.13."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -90,3 +95,38 @@ def test_negative_order_norm_of_a_zero_and_a_nan_is_nan_as_torchs(p, dtype) -> N
         _same(
             A.linalg.vector_norm(A.tensor(x), ord=p, dim=dim), torch.linalg.vector_norm(torch.tensor(x), ord=p, dim=dim)
         )
+
+
+def test_singular_values_of_a_matrix_with_an_inf_entry_are_nan_as_torchs() -> None:
+    # numpy's svd (LAPACK gesdd, with the factors) never returned on this matrix, so svdvals, svd, matrix_norm('nuc'),
+    # pinv ... hung; torch gives nan. Run in a subprocess with a timeout, so that a hang fails the test.
+    rows = [[-np.inf, -2.1957498165170115, 0.5], [-1.7792685559431023, 0.0, -0.0], [-1.3175474520837605, -2.0, 2.88]]
+    code = (
+        f"import json, numpy as np, autograd as A\na = A.tensor(np.array({rows!r}))\n".replace("inf", "np.inf")
+        + "print(json.dumps(A.linalg.svdvals(a).data.tolist() + [float(A.linalg.matrix_norm(a, 'nuc').data)]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    a = torch.tensor(rows, dtype=torch.float64)
+    expected = torch.linalg.svdvals(a).tolist() + [float(torch.linalg.matrix_norm(a, "nuc"))]
+    np.testing.assert_array_equal(np.array(json.loads(done.stdout)), np.array(expected))
+
+
+@pytest.mark.parametrize("full_matrices", [True, False])
+def test_svd_factors_of_a_matrix_with_an_inf_entry_are_nan_with_torchs_shapes(full_matrices) -> None:
+    a = np.ones((2, 3, 2))
+    a[1, 0, 0] = np.inf
+    ours = A.linalg.svd(A.tensor(a), full_matrices=full_matrices)
+    theirs = torch.linalg.svd(torch.tensor(a), full_matrices=full_matrices)
+    for mine, reference in zip(ours, theirs):
+        assert mine.shape == tuple(reference.shape)
+    np.testing.assert_allclose(ours[1].data, theirs[1].numpy(), rtol=1e-12)  # nan for the matrix with inf only
+
+
+def test_svd_of_a_matrix_with_a_nan_entry_raises_as_torchs() -> None:
+    a = np.array([[np.nan, 0.0], [0.0, 1.0]])
+    with pytest.raises(RuntimeError):
+        torch.linalg.svdvals(torch.tensor(a))
+    with pytest.raises(RuntimeError, match="svd"):
+        A.linalg.svdvals(A.tensor(a))
