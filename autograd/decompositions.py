@@ -34,7 +34,14 @@ from .grad_mode import is_grad_enabled
 from .shape_errors import DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
 
-__all__ = ["EighResult", "QRResult", "SVDResult", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
+__all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
+
+
+class LinAlgError(np.linalg.LinAlgError, RuntimeError):
+    """A matrix an op cannot take: singular for ``inv`` and ``solve``, not positive-definite for ``cholesky``, with
+    a nan entry for ``svd``. numpy's LinAlgError (a ValueError, as the library has raised it) and a RuntimeError, as
+    torch's ``torch.linalg.LinAlgError`` is, so ``except`` clauses written for any of them catch it (re-exported by
+    :mod:`autograd.linalg`)."""
 
 
 class SVDResult(NamedTuple):
@@ -120,8 +127,6 @@ class SVD(Function):
         ctx.set_materialize_grads(False)
         data = a._data
         if np.isnan(data).any():  # torch's refusal (numpy's gesdd would not converge either)
-            from .linalg import LinAlgError  # (autograd.linalg imports this module)
-
             raise LinAlgError(
                 f"linalg.svd: the algorithm failed to converge because the input of shape {a.shape} contains nan"
             )

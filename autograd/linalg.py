@@ -34,6 +34,7 @@ from .accumulation import float16_via_float32
 from .broadcasting import normalize_axes, reduced_shape, single_axis
 from .decompositions import (
     EighResult,
+    LinAlgError,
     QRResult,
     SVDResult,
     checked_matrices,
@@ -57,12 +58,6 @@ __all__ = [
     "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
     "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
 ]  # fmt: skip
-
-
-class LinAlgError(np.linalg.LinAlgError, RuntimeError):
-    """A matrix an op cannot take: singular for ``inv`` and ``solve``, not positive-definite for ``cholesky``.
-    numpy's LinAlgError (a ValueError, as the library has raised it) and a RuntimeError, as torch's
-    ``torch.linalg.LinAlgError`` is, so ``except`` clauses written for any of them catch it."""
 
 
 def _singular(op: str, a: Tensor) -> LinAlgError:
