@@ -34,7 +34,18 @@ from .grad_mode import is_grad_enabled
 from .shape_errors import DtypeKernelError, ShapeError
 from .tensor import Tensor, TensorLike
 
-__all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
+__all__ = [
+    "EighResult",
+    "LinAlgError",
+    "QRResult",
+    "SVDResult",
+    "eigh",
+    "lapack_svd",
+    "eigvalsh",
+    "qr",
+    "svd",
+    "svdvals",
+]
 
 
 class LinAlgError(np.linalg.LinAlgError, RuntimeError):
@@ -121,23 +132,32 @@ def _diagonal_matrix(values: Any) -> Tensor:
     return values[..., :, None] * Tensor(np.eye(n, dtype=values.dtype))
 
 
+def lapack_svd(data: np.ndarray, op: str, full_matrices: bool = False, compute_uv: bool = True) -> Any:
+    """numpy.linalg.svd of (batched) matrices ``data``, as torch answers where LAPACK would not: an input with a nan
+    entry is a :class:`LinAlgError` naming ``op`` (torch's "failed to converge"), and a matrix with an inf entry is
+    not factorised (LAPACK's gesdd can loop for ever on one: numpy's svd of [[-inf, -2.2, 0.5], [-1.8, 0, 0],
+    [-1.3, -2, 2.9]] never returns): its factors and singular values are nan, torch's answer; the others' are
+    numpy's. Every SVD of the library goes through here."""
+    if np.isnan(data).any():
+        raise LinAlgError(f"{op}: the SVD failed to converge because the input of shape {data.shape} contains nan")
+    broken = ~np.isfinite(data).all(axis=(-2, -1)) if data.size else np.zeros(data.shape[:-2], dtype=bool)
+    if not broken.any():
+        return np.linalg.svd(data, full_matrices=full_matrices, compute_uv=compute_uv)
+    factors = np.linalg.svd(
+        np.where(broken[..., None, None], 0, data), full_matrices=full_matrices, compute_uv=compute_uv
+    )
+    if not compute_uv:
+        return np.where(broken[..., None], np.nan, factors)
+    u, s, vh = factors
+    return (np.where(broken[..., None, None], np.nan, u), np.where(broken[..., None], np.nan, s),
+            np.where(broken[..., None, None], np.nan, vh))  # fmt: skip
+
+
 class SVD(Function):
     @staticmethod
     def forward(ctx: FunctionContext, a: Tensor, full_matrices: bool) -> tuple[np.ndarray, ...]:
         ctx.set_materialize_grads(False)
-        data = a._data
-        if np.isnan(data).any():  # torch's refusal (numpy's gesdd would not converge either)
-            raise LinAlgError(
-                f"linalg.svd: the algorithm failed to converge because the input of shape {a.shape} contains nan"
-            )
-        # LAPACK's gesdd can loop for ever on inf entries (numpy's svd of [[-inf, -2.2, 0.5], [-1.8, 0, 0],
-        # [-1.3, -2, 2.9]] never returns): a matrix with an inf entry is not factorised, its factors are nan
-        # (torch's answer); the others are
-        broken = ~np.isfinite(data).all(axis=(-2, -1)) if data.size else np.zeros(data.shape[:-2], dtype=bool)
-        u, s, vh = np.linalg.svd(np.where(broken[..., None, None], 0, data), full_matrices=full_matrices)
-        if broken.any():
-            u, s, vh = (np.where(broken[..., None, None], np.nan, u), np.where(broken[..., None], np.nan, s),
-                        np.where(broken[..., None, None], np.nan, vh))  # fmt: skip
+        u, s, vh = lapack_svd(a._data, "linalg.svd", full_matrices)
         ctx.shape, ctx.full_matrices = a.shape, full_matrices
         ctx.save_for_backward(a, u, s, vh)
         return u, s, vh

@@ -40,6 +40,7 @@ from .decompositions import (
     checked_matrices,
     eigh,
     eigvalsh,
+    lapack_svd,
     qr,
     svd,
     svdvals,
@@ -187,7 +188,9 @@ def pinv(a: TensorLike, rcond: Any = None, hermitian: bool = False, *, rtol: Any
     with np.errstate(all="ignore"):
         if atol is None:
             relative = rcond if rtol is None else rtol
-            data = np.linalg.pinv(a._data) if relative is None else np.linalg.pinv(a._data, relative)  # numpy's rcond
+            # numpy's pinv: the cutoff rcond * the largest (rcond 1e-15 by default; one per matrix, or negative)
+            rcond = np.asarray(1e-15 if relative is None else getattr(relative, "_data", relative))
+            data = _pseudo_inverse(a._data, -np.inf, rcond[..., None])[0]
         else:
             data = _pseudo_inverse(a._data, *_tolerances(a, atol, rtol))[0]
     return _recorded_pinv(a, data)
@@ -201,7 +204,7 @@ def _recorded_pinv(a: Tensor, data: np.ndarray) -> Tensor:
 def _pseudo_inverse(a: np.ndarray, atol: float, rtol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(A^+, the singular values, the rank of each matrix) from one SVD, keeping the singular values above
     max(atol, rtol * the largest) of each matrix (torch's cutoff; numpy's rcond is ``rtol`` with ``atol`` 0)."""
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    u, s, vt = lapack_svd(a, "pinv")
     largest = s[..., :1] if s.shape[-1] else s
     keep = s > np.maximum(atol, rtol * largest)
     inverse = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
@@ -498,7 +501,9 @@ def matrix_rank(
     computes the same result."""
     a = checked_matrices(a, "matrix_rank", square=False)
     atol, rtol = _tolerances(a, tol if atol is None else atol, rtol)
-    values = np.linalg.svd(a._data, compute_uv=False) if a._data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
+    values = (
+        lapack_svd(a._data, "matrix_rank", compute_uv=False) if a._data.size else np.zeros(a.shape[:-2] + (0,), a.dtype)
+    )
     largest = values.max(axis=-1, keepdims=True) if values.shape[-1] else np.zeros(values.shape[:-1] + (1,))
     cutoff = np.maximum(atol, rtol * largest)
     return Tensor(np.count_nonzero(values > cutoff, axis=-1).astype(np.int64))

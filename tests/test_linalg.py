@@ -3,6 +3,11 @@ of every function): the normal equations of least squares solved and differentia
 at zero, slogdet's sign, det's gradient (the cofactors) at singular matrices and slogdet's error there, and
 errors naming the function and the shape. The norms' full table is tested in tests/test_linalg_norms.py."""
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -345,3 +350,28 @@ def test_a_dtype_numpys_linalg_cannot_compute_in_is_refused_naming_the_function(
         call(a)
     with pytest.raises(NotImplementedError):  # torch's error class
         call(a)
+
+
+def test_pinv_lstsq_and_matrix_rank_return_on_a_matrix_with_an_inf_entry() -> None:
+    # numpy's SVD (LAPACK's gesdd) never returns on this matrix; pinv, lstsq and matrix_rank called it directly and
+    # hung (svd itself had been mended). Run in a subprocess with a timeout, so that a hang fails the test.
+    rows = [[-np.inf, -2.1957498165170115, 0.5], [-1.7792685559431023, 0.0, -0.0], [-1.3175474520837605, -2.0, 2.88]]
+    code = (
+        f"import json, numpy as np, autograd as A\na = A.tensor(np.array({rows!r}))\n".replace("inf", "np.inf")
+        + "b = A.tensor(np.ones((3, 1)))\n"
+        + "print(json.dumps([A.linalg.pinv(a).data.tolist(), A.linalg.pinv(a, atol=0.5).data.tolist(), "
+        + "A.linalg.lstsq(a, b).solution.data.tolist(), int(A.linalg.matrix_rank(a).data)]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    inverse, inverse_atol, solution, rank = json.loads(done.stdout)
+    assert np.isnan(inverse).all() and np.isnan(inverse_atol).all() and np.isnan(solution).all()
+    assert rank == 0  # torch's matrix_rank here too
+
+
+@pytest.mark.parametrize("call", [la.pinv, la.matrix_rank, lambda a: la.lstsq(a, np.ones(2))])
+def test_pinv_lstsq_and_matrix_rank_of_a_nan_matrix_raise_linalg_error(call) -> None:
+    # torch: "linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values"
+    with pytest.raises(la.LinAlgError, match="nan"):
+        call(Tensor(np.array([[np.nan, 1.0], [2.0, 3.0]])))
