@@ -597,10 +597,11 @@ class Tensor(
         return bool((element == self).any())
 
     def __index__(self) -> int:
-        """The element of a one-element integer tensor as an int, so it indexes lists and ranges (as torch's)."""
-        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+        """The element of a one-element integer or boolean tensor as an int (a boolean one as 0 or 1), so it indexes
+        lists and ranges (as torch's)."""
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError(
-                "only integer tensors of a single element can be converted to an index, got a tensor of dtype "
+                "only integer or boolean tensors of a single element can be converted to an index, got a tensor of dtype "
                 f"{self.dtype} and shape {self.shape}"
             )
         return int(self._data.item())
@@ -610,6 +611,10 @@ class Tensor(
 
     def __int__(self) -> int:
         return int(self.item())
+
+    def __complex__(self) -> complex:
+        """``complex(t)`` of a one-element tensor: its number with imaginary part 0 (as torch's)."""
+        return complex(self.item())
 
     def __round__(self, ndigits: int | None = None) -> Tensor:
         """``round(t)`` is ``t.round()`` (halves to even, zero gradient); ``round(t, n)`` keeps n decimals (numpy's way)."""

@@ -100,7 +100,7 @@ def test_in_place_type_error_names_the_operation():
 def test_one_element_integer_tensor_indexes_a_list_as_in_torch():
     assert [10, 20, 30][Tensor(np.array(1))] == 20
     assert list(range(5))[Tensor(np.array(1)) : Tensor(np.array([3]))] == [1, 2]
-    with pytest.raises(TypeError, match="only integer tensors of a single element"):
+    with pytest.raises(TypeError, match="only integer or boolean tensors of a single element"):
         [10, 20][Tensor(1.0)]
     assert list(np.arange(5)[Tensor(np.array([0, 2]))]) == [0, 2]  # a multi-element index still works for numpy
 
