@@ -39,7 +39,6 @@ from .tensor import (
     _wrap,
     category_result_type,
     in_native_byte_order,
-    ragged_error,
 )
 from .tensor_in_place import fitting_fill_value
 from .torch_keywords import UNSET, torch_alias, torch_dim
@@ -91,10 +90,28 @@ def tensor(
         made = Tensor(data, dtype=dtype)
     else:
         made = Tensor(data, dtype=python_float_dtype(data))
+        if made._data.dtype == np.uint64:
+            refuse_python_int_beyond_int64("tensor", data)
         listed = listed_dtype(data, made._data.dtype)
         if listed is not None:
             made = Tensor(data, dtype=listed)
     return Tensor._from_array(made._data, requires_grad, "tensor")  # (its requires_grad errors name tensor)
+
+
+def refuse_python_int_beyond_int64(op: str, data: Any) -> None:
+    """An :class:`ArgumentRangeError` (a ValueError, torch's class here, and a RuntimeError) naming ``op`` if the
+    number or nested lists/tuples ``data`` hold a Python int in [2**63, 2**64): numpy makes such data uint64,
+    torch reads Python ints as int64 and refuses it ("Overflow when unpacking long long")."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (list, tuple)):
+            pending.extend(item)
+        elif isinstance(item, int) and not isinstance(item, (bool, np.integer)) and item >= 2**63:
+            raise ArgumentRangeError(
+                f"{op}: the integer {item} cannot be converted to int64 without overflow (Python ints are int64; "
+                "pass dtype=autograd.float64 for a float, or a numpy uint64 array)"
+            )
 
 
 def listed_tensors_as_scalars(data: Any, op: str = "tensor") -> Any:
@@ -206,29 +223,24 @@ def as_tensor(data: TensorLike, dtype: Any = None, *, device: Any = None) -> Ten
 
     A Tensor of the right dtype is returned as is, one of another dtype converted in the graph (``data.to(dtype)``,
     as torch's: the gradient flows back between floating dtypes); an ndarray of the right dtype is
-    shared (see :func:`from_numpy`; one in the other byte order is copied into the native one); anything else is
-    converted, Python floats without a ``dtype`` to the default
-    floating dtype and one-element Tensors inside lists to numbers (as :func:`tensor`). ``device`` is torch's (the
-    CPU).
+    shared (see :func:`from_numpy`; one in the other byte order is copied into the native one) and one of another
+    dtype cast (as torch's, wrapping what the dtype cannot hold); anything else (numbers, nested lists) is made by
+    :func:`tensor`, with its dtypes and its refusals (a number the dtype cannot hold, None or a string on the way to
+    a dtype). ``device`` is torch's (the CPU).
     """
     check_device("as_tensor", device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, Node):
         data = data._data
-    data = listed_tensors_as_scalars(data, "as_tensor")
-    try:
-        if dtype is None:
-            array = quietly(np.asarray, data, dtype=python_float_dtype(data))
-            listed = listed_dtype(data, array.dtype)
-            if listed is not None:
-                array = quietly(np.asarray, data, dtype=listed)
-        else:
-            array = quietly(np.asarray, data, dtype=dtype)
-    except ValueError as error:
-        if "inhomogeneous" not in str(error):
-            raise
-        raise ragged_error("as_tensor", data, error) from None
+    if not isinstance(data, np.ndarray):  # numbers and lists: a new array anyway, made and checked as tensor's
+        try:
+            return tensor(data, dtype=dtype)
+        except (TypeError, ValueError) as error:  # the constructor's refusals, naming as_tensor
+            if not str(error).startswith(("Tensor: ", "tensor: ")):
+                raise
+            raise type(error)(f"as_tensor: {str(error).split(': ', 1)[1]}") from None
+    array = data if dtype is None else quietly(np.asarray, data, dtype=dtype)
     return Tensor._from_array(in_native_byte_order(array), False, "as_tensor")
 
 
@@ -285,6 +297,8 @@ def full(
     check_factory_options("full", device, layout, out)
     _check_fill_value("full", fill_value)
     sizes = factory_shape((size,) if np.ndim(size) == 0 else (tuple(size),), "full")
+    if dtype is None:
+        refuse_python_int_beyond_int64("full", fill_value)  # (torch's int64 fill; numpy's would be uint64)
     dtype = python_float_dtype(fill_value) if dtype is None else dtype
     if dtype is not None:  # (None: numpy's dtype of the value, which holds it)
         fill_value = fitting_fill_value("full", fill_value, np.dtype(dtype))

@@ -31,3 +31,52 @@ def test_complex_of_a_one_element_tensor_is_torchs(dtype) -> None:
         torch.tensor([1, 2]).__complex__()
     with pytest.raises(ValueError):
         A.tensor([1, 2]).__complex__()
+
+
+def _error_class(call, lib):
+    try:
+        call(lib)
+    except Exception as error:  # noqa: BLE001 - the class is what is compared
+        return error
+    return None
+
+
+@pytest.mark.parametrize(
+    ("data", "dtype"),
+    [
+        ([2**63 - 1], "int32"),
+        ([300], "uint8"),
+        ([1e300], "int64"),
+        ([float("nan")], "int32"),
+        ([float("inf")], "int16"),
+        (None, "float32"),
+        ([None], "bool"),
+    ],
+)
+def test_as_tensor_of_lists_refuses_what_torch_refuses_with_torchs_class(data, dtype) -> None:
+    # as_tensor converted lists with numpy's asarray: a bare OverflowError or ValueError where torch raises a
+    # RuntimeError, and None made nan (or False), "a" made True, where torch refuses them
+    call = lambda lib: lib.as_tensor(data, dtype=getattr(lib, dtype))  # noqa: E731
+    expected = _error_class(call, torch)
+    assert expected is not None
+    with pytest.raises(type(expected)):
+        call(A)
+
+
+@pytest.mark.parametrize("data", [2**63, [1, 2**63], [[2**64 - 1]]])
+@pytest.mark.parametrize("factory", ["tensor", "as_tensor"])
+def test_a_python_int_past_int64_is_refused_as_torchs(data, factory) -> None:
+    # numpy makes [2**63, 2**64) uint64; torch reads Python ints as int64 and raises a ValueError
+    with pytest.raises(ValueError):
+        getattr(torch, factory)(data)
+    with pytest.raises(ValueError):
+        getattr(A, factory)(data)
+    assert A.tensor(np.array(data, dtype=np.uint64)).dtype == np.uint64  # a numpy uint64 array stays one
+
+
+def test_full_of_a_python_int_past_int64_is_refused_as_torchs() -> None:
+    with pytest.raises(RuntimeError):
+        torch.full((2,), 2**63)
+    with pytest.raises(RuntimeError):
+        A.full((2,), 2**63)
+    assert A.full((2,), 2**63 - 1).tolist() == torch.full((2,), 2**63 - 1).tolist()
