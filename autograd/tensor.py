@@ -216,6 +216,53 @@ def _unfit_number(dtype: Any, reason: Any) -> ArgumentRangeError:
     return ArgumentRangeError(f"Tensor: a value cannot be converted to {np.dtype(dtype)} without overflow ({reason})")
 
 
+def _python_numbers_in_integers(data: Any, dtype: Any) -> np.ndarray | None:
+    """Python numbers (nested lists/tuples of them) in the integer ``dtype`` as torch checks and converts them: a
+    float must lie in [min, max] of the dtype before it is truncated (255.5 and -0.5 do not fit uint8, 127.5 not
+    int8), an int in [min, max], or for an unsigned dtype in [-max, max], a negative one wrapping (-1 is 255 in
+    uint8); an :class:`ArgumentRangeError` otherwise (nan and inf too). A numpy integer scalar is checked as an int
+    (np.uint8(255) does not fit int8) and float64 as a Python float. None (numpy's conversion decides) for an array,
+    another numpy scalar, a dtype that is no integer one, or data numpy does not read as real numbers."""
+    if dtype is None or isinstance(data, np.ndarray) or not isinstance(data, (int, float, list, tuple, np.integer)):
+        return None
+    try:
+        target = np.dtype(dtype)
+    except TypeError:
+        return None
+    if target.kind not in "iu":
+        return None
+    try:
+        source = quietly(np.array, data)
+    except (ValueError, OverflowError):  # a ragged list, an int beyond 64 bits: numpy's conversion says so
+        return None
+    if source.dtype.kind not in "biuf":
+        return None
+    limits = np.iinfo(target)
+    low = -limits.max if target.kind == "u" and source.dtype.kind in "iu" else limits.min
+    with np.errstate(invalid="ignore"):
+        unfit = ~((source >= low) & (source <= limits.max))  # (nan compares False: unfit)
+    exact = None
+    if source.dtype.kind == "f" and not isinstance(data, float):  # ints beside floats: each checked as its type
+        objects = np.array(data, dtype=object)
+        ints = np.vectorize(_is_python_int, otypes=[bool])(objects)
+        if ints.any():
+            int_low = -limits.max if target.kind == "u" else limits.min
+            exact = [int(value) for value in objects[ints]]
+            unfit[ints] = [not int_low <= value <= limits.max for value in exact]
+    if np.any(unfit):
+        raise _unfit_number(target, f"{source[unfit].flat[0]} is outside [{low}, {limits.max}]")
+    if source.dtype.kind == "f":  # truncated through int64: a negative int wraps, as from an int array
+        source = quietly(source.astype, np.int64)
+        if exact is not None:  # (2**53 + 1 exactly, not through float64)
+            source[ints] = exact
+    return quietly(source.astype, target)
+
+
+def _is_python_int(value: Any) -> bool:
+    """Whether ``value`` is a Python int or bool (not numpy's: those are read as numpy reads them)."""
+    return isinstance(value, int) and not isinstance(value, np.generic)
+
+
 _NOTHING = object()  # (what a search that found nothing gives, where None would be a value found)
 
 
@@ -461,7 +508,9 @@ class Tensor(
         if dtype is not None:  # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype
             _check_real_values(data)
         try:
-            array = quietly(np.array, data, dtype=dtype)  # overflow: inf
+            array = _python_numbers_in_integers(data, dtype)
+            if array is None:
+                array = quietly(np.array, data, dtype=dtype)  # overflow: inf
         except OverflowError as error:  # 300 in int8, inf or 1e20 in an integer dtype
             raise _unfit_number(dtype, error) from None
         except ValueError as error:

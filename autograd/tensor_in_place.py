@@ -127,10 +127,12 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
         if not np.isfinite(number):
             raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
         limits = np.iinfo(dtype)
-        if not limits.min <= number <= limits.max:
+        # torch's check: an int fits an unsigned dtype in [-max, max], a negative one wrapping (-1 fills uint8 with 255)
+        low = -limits.max if dtype.kind == "u" and number.dtype.kind in "iu" else limits.min
+        if not low <= number <= limits.max:
             raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     with np.errstate(all="ignore"):  # a float beyond float32 becomes inf, as torch's cast gives it
-        return number.astype(dtype)
+        return number.astype(np.int64).astype(dtype) if number.dtype.kind in "iu" else number.astype(dtype)
 
 
 def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:

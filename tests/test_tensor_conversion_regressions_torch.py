@@ -80,3 +80,41 @@ def test_full_of_a_python_int_past_int64_is_refused_as_torchs() -> None:
     with pytest.raises(RuntimeError):
         A.full((2,), 2**63)
     assert A.full((2,), 2**63 - 1).tolist() == torch.full((2,), 2**63 - 1).tolist()
+
+
+@pytest.mark.parametrize(
+    ("data", "dtype"),
+    [
+        ([-1, 3], "uint8"),  # torch takes an int in [-255, 255] into uint8, a negative one wrapping: 255
+        (-255, "uint8"),
+        ([[-128, 2.0]], "uint8"),  # each element by its own type: the int wraps, the float fits
+        ([255.5], "uint8"),  # a float is checked before it is truncated: above 255, refused
+        ([-0.5], "uint8"),
+        ([127.5], "int8"),
+        ([-128.5], "int8"),
+        ([2**31 - 0.5], "int32"),
+        ([-256], "uint8"),
+        (np.float64(-1.0), "uint8"),  # numpy's float64 is a Python float
+        (np.uint8(255), "int8"),  # a numpy integer scalar is checked as an int
+        (np.int16(-3), "uint8"),
+    ],
+)
+@pytest.mark.parametrize("factory", ["tensor", "as_tensor"])
+def test_python_numbers_into_an_integer_dtype_are_checked_as_torch_checks_them(data, dtype, factory) -> None:
+    call = lambda lib: getattr(lib, factory)(data, dtype=getattr(lib, dtype))  # noqa: E731
+    expected = _error_class(call, torch)
+    if expected is not None:
+        with pytest.raises(type(expected)):
+            call(A)
+        return
+    assert call(A).tolist() == call(torch).tolist()
+
+
+@pytest.mark.parametrize("value", [-1, -200, 255])
+def test_full_and_fill_of_a_negative_int_wrap_into_uint8_as_torch(value) -> None:
+    for call in (
+        lambda lib: lib.full((2,), value, dtype=lib.uint8),
+        lambda lib: lib.zeros(2, dtype=lib.uint8).fill_(value),
+        lambda lib: lib.zeros(2, dtype=lib.uint8).masked_fill(lib.tensor([True, False]), value),
+    ):
+        assert call(A).tolist() == call(torch).tolist()
