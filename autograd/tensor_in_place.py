@@ -29,6 +29,7 @@ Each change bumps the tensor's version counter, shared with its views
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import operator
 from collections.abc import Callable
@@ -142,6 +143,10 @@ def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
     array value is left to numpy (:func:`fill_value_in` for the number)."""
     if isinstance(value, (Node, np.ndarray)):
         return value
+    if dtype.kind == "f" and isinstance(value, numbers.Real):
+        number = float(value) if abs(value) < 2**1024 else math.inf  # (an int past float64's range)
+        if math.isfinite(number) and abs(number) > float(np.finfo(dtype).max):  # torch's check, where numpy gives inf
+            raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     return fill_value_in(value, dtype, op)
 
 

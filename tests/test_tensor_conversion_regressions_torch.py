@@ -118,3 +118,16 @@ def test_full_and_fill_of_a_negative_int_wrap_into_uint8_as_torch(value) -> None
         lambda lib: lib.zeros(2, dtype=lib.uint8).masked_fill(lib.tensor([True, False]), value),
     ):
         assert call(A).tolist() == call(torch).tolist()
+
+
+@pytest.mark.parametrize(("value", "dtype"), [(70000, "float16"), (1e10, "float16"), (1e39, "float32")])
+def test_full_of_a_finite_value_beyond_a_float_dtype_is_refused_as_torch(value, dtype) -> None:
+    # numpy's cast gives inf; torch's full checks the value (of a tensor of more than one element)
+    for call in (
+        lambda lib: lib.full((2, 2), value, dtype=getattr(lib, dtype)),
+        lambda lib: lib.full_like(lib.zeros(3, dtype=getattr(lib, dtype)), value),
+    ):
+        with pytest.raises(RuntimeError):
+            call(torch)
+        with pytest.raises(RuntimeError):
+            call(A)
