@@ -212,16 +212,16 @@ class TorchMetadataNames:
         return int(self._data.nbytes)
 
     def byte(self: Self) -> Self:
-        """torch.Tensor.byte: ``astype(np.uint8)`` (no gradient flows through it)."""
-        return self.astype(np.uint8)  # type: ignore[attr-defined]
+        """torch.Tensor.byte: ``astype(np.uint8)`` (itself if already uint8, as torch's; no gradient)."""
+        return self.astype(np.uint8, copy=False)  # type: ignore[attr-defined]
 
     def char(self: Self) -> Self:
-        """torch.Tensor.char: ``astype(np.int8)`` (no gradient flows through it)."""
-        return self.astype(np.int8)  # type: ignore[attr-defined]
+        """torch.Tensor.char: ``astype(np.int8)`` (itself if already int8, as torch's; no gradient)."""
+        return self.astype(np.int8, copy=False)  # type: ignore[attr-defined]
 
     def short(self: Self) -> Self:
-        """torch.Tensor.short: ``astype(np.int16)`` (no gradient flows through it)."""
-        return self.astype(np.int16)  # type: ignore[attr-defined]
+        """torch.Tensor.short: ``astype(np.int16)`` (itself if already int16, as torch's; no gradient)."""
+        return self.astype(np.int16, copy=False)  # type: ignore[attr-defined]
 
     def bfloat16(self) -> Any:
         """torch.Tensor.bfloat16: not supported (TypeError): numpy has no bfloat16."""

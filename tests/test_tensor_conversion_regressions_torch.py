@@ -131,3 +131,11 @@ def test_full_of_a_finite_value_beyond_a_float_dtype_is_refused_as_torch(value, 
             call(torch)
         with pytest.raises(RuntimeError):
             call(A)
+
+
+@pytest.mark.parametrize("method", ["byte", "char", "short"])
+def test_byte_char_and_short_of_a_tensor_of_that_dtype_return_it_as_torch(method) -> None:
+    dtype = {"byte": "uint8", "char": "int8", "short": "int16"}[method]
+    theirs = torch.tensor([1, 2], dtype=getattr(torch, dtype))
+    ours = A.tensor([1, 2], dtype=getattr(A, dtype))
+    assert (getattr(ours, method)() is ours) == (getattr(theirs, method)() is theirs) is True
