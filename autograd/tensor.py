@@ -708,6 +708,8 @@ class Tensor(
         if dtype == self.dtype:
             return self.clone() if copy else self
         data = quietly(self._data.astype, dtype)  # out of the new dtype's range: inf (or numpy's integer), no warning
+        if dtype == np.uint8 and self._data.dtype == np.float64:  # torch truncates through int64 (2**32 + 5 is 5)
+            data = quietly(self._data.astype, np.int64).astype(np.uint8)
         if self._requires_grad and dtype.kind != "f":
             return _wrap(data)
         return Tensor._from_op(data, ar.astype, (self,), {"dtype": dtype})

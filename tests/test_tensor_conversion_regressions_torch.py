@@ -139,3 +139,11 @@ def test_byte_char_and_short_of_a_tensor_of_that_dtype_return_it_as_torch(method
     theirs = torch.tensor([1, 2], dtype=getattr(torch, dtype))
     ours = A.tensor([1, 2], dtype=getattr(A, dtype))
     assert (getattr(ours, method)() is ours) == (getattr(theirs, method)() is theirs) is True
+
+
+def test_float64_to_uint8_truncates_through_int64_as_torch() -> None:
+    # numpy's cast of a float64 past int32's range into uint8 gave 0; torch's keeps the low byte of the int64
+    values = [2.0**31 + 1, -(2.0**31) - 1, 2.0**32 + 5, 300.0, -1.0, 1e19, float("nan")]
+    expected = torch.tensor(values, dtype=torch.float64).to(torch.uint8).tolist()
+    assert A.tensor(values, dtype=A.float64).to(A.uint8).tolist() == expected
+    assert A.tensor(values, dtype=A.float64).byte().tolist() == expected
