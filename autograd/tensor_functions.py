@@ -167,12 +167,13 @@ def _self_referential(op: str) -> TypeError:
 
 
 def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
-    """torch's dtype for nested lists/tuples that numpy made ``numpy_dtype`` float64, if it is another: each element's
-    dtype (a Tensor's, a numpy array's or scalar's; int64 for a Python int, the default floating dtype for a Python
-    float, bool for a bool) joined by category (:func:`~autograd.tensor.category_result_type`), so a float32 tensor
-    beside an int is float32 and a float16 one beside an int32 one float16, where numpy's promotion gives float64.
-    None when numpy's float64 stands (float64 among the elements, or an element that is none of these)."""
-    if numpy_dtype != np.float64 or not isinstance(data, (list, tuple)):
+    """torch's dtype for nested lists/tuples that numpy made the floating ``numpy_dtype``, if it is another: each
+    element's dtype (a Tensor's, a numpy array's or scalar's; int64 for a Python int, the default floating dtype for
+    a Python float, bool for a bool) joined by category (:func:`~autograd.tensor.category_result_type`), so a float32
+    tensor beside an int is float32 and a float16 one beside an int16 or int32 one float16, where numpy's promotion
+    gives float32 or float64. None when numpy's dtype stands (float64 among the elements, or an element that is none
+    of these)."""
+    if numpy_dtype.kind != "f" or not isinstance(data, (list, tuple)):
         return None
     dtypes = set()
     pending = [data]
@@ -197,7 +198,7 @@ def listed_dtype(data: Any, numpy_dtype: np.dtype) -> np.dtype | None:
                 return None
             dtypes.add(dtype)
     joined = category_result_type(dtypes) if dtypes else None
-    return None if joined is None or joined == np.float64 else joined
+    return None if joined is None or joined == numpy_dtype else joined
 
 
 def from_numpy(array: np.ndarray, requires_grad: bool = False) -> Tensor:

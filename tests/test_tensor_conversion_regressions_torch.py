@@ -147,3 +147,25 @@ def test_float64_to_uint8_truncates_through_int64_as_torch() -> None:
     expected = torch.tensor(values, dtype=torch.float64).to(torch.uint8).tolist()
     assert A.tensor(values, dtype=A.float64).to(A.uint8).tolist() == expected
     assert A.tensor(values, dtype=A.float64).byte().tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [("int16", 0), ("float16", 1.5)],
+        [("bool", True), ("int16", 2), ("float16", 0.5)],
+        [("int32", 1), ("float32", 2)],
+    ],
+)
+@pytest.mark.parametrize("kind", ["numpy", "tensor"])
+def test_a_list_of_numpy_scalars_or_0d_tensors_takes_torchs_joined_dtype(items, kind) -> None:
+    # numpy promotes int16 beside float16 to float32; torch keeps the floating element's dtype, float16
+    def make(lib, name, value):
+        if kind == "numpy":
+            return np.array(value).astype(name)[()]
+        return lib.tensor(value, dtype=getattr(lib, name))
+
+    expected = torch.tensor([make(torch, name, value) for name, value in items])
+    got = A.tensor([make(A, name, value) for name, value in items])
+    assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
+    assert got.tolist() == expected.tolist()
