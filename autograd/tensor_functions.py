@@ -393,13 +393,13 @@ def arange(
     if not 1 <= len(bounds) <= 3:
         raise TypeError(f"arange: takes 1 to 3 bounds (end; start, end; or start, end, step), got {len(bounds)}")
     start, stop, step = (0, *bounds, 1) if len(bounds) == 1 else (*bounds, 1)[:3]
+    refuse_bool_range("arange", dtype)  # (before the bounds, as torch: its NotImplementedError for any bool range)
     check_range_bounds("arange", start, stop, step)
     if math.ceil((stop - start) / step) > np.iinfo(np.intp).max // 8:  # numpy's "Maximum allowed size exceeded"
         raise ArgumentRangeError(
             f"arange: invalid size, possible overflow: ceil((end - start) / step) values for start {start}, end "
             f"{stop}, step {step}, more than an array can hold"
         )
-    refuse_bool_range("arange", dtype)
     dtype = python_float_dtype(list(bounds)) if dtype is None else dtype
     if dtype is None and any(isinstance(bound, (float, np.floating)) for bound in bounds):
         dtype = np.float64  # numpy's for a float bound (the default dtype when it is a Python float, above)

@@ -169,3 +169,11 @@ def test_a_list_of_numpy_scalars_or_0d_tensors_takes_torchs_joined_dtype(items, 
     got = A.tensor([make(A, name, value) for name, value in items])
     assert str(got.dtype) == str(expected.dtype).removeprefix("torch.")
     assert got.tolist() == expected.tolist()
+
+
+def test_arange_of_bool_is_torchs_not_implemented_error_before_its_bounds_are_checked() -> None:
+    for args in [(-1,), (3, 1), (0, float("inf"))]:
+        with pytest.raises(NotImplementedError):
+            torch.arange(*args, dtype=torch.bool)
+        with pytest.raises(NotImplementedError):
+            A.arange(*args, dtype=A.bool)
