@@ -55,13 +55,19 @@ def _array(x: Any) -> np.ndarray:
     return np.asarray(x._data if isinstance(x, Node) else x)
 
 
+class SizeTypeError(TypeError, ValueError):
+    """A size, count or number of steps that is not an integer (2.5, True): torch's TypeError, and the ValueError
+    the library raised for it before, so code written for either catches it."""
+
+
 def _size(size: Any, op: str) -> tuple[int, ...]:
     """``size`` (a length or a sequence of them) as a tuple of ints: a length that is not an integer is a
-    ValueError, a negative one an ``ArgumentRangeError`` (also torch's RuntimeError)."""
+    :class:`SizeTypeError` (torch's TypeError and a ValueError), a negative one an ``ArgumentRangeError`` (also
+    torch's RuntimeError)."""
     sizes = (size,) if np.ndim(size) == 0 else tuple(size)
     for length in sizes:
         if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
-            raise ValueError(f"{op}: size must be non-negative integers, got {size!r}")
+            raise SizeTypeError(f"{op}: size must be non-negative integers, got {size!r}")
         if length < 0:
             raise ArgumentRangeError(f"{op}: size must be non-negative integers, got {size!r}")
     return tuple(int(length) for length in sizes)

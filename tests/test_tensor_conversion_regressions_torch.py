@@ -177,3 +177,19 @@ def test_arange_of_bool_is_torchs_not_implemented_error_before_its_bounds_are_ch
             torch.arange(*args, dtype=torch.bool)
         with pytest.raises(NotImplementedError):
             A.arange(*args, dtype=A.bool)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.logspace(0, 1, 2.0),
+        lambda lib: lib.logspace(0, 1, True),
+        lambda lib: lib.randint(5, (2.0,)),
+        lambda lib: lib.randperm(2.0),
+    ],
+)
+def test_a_float_or_bool_count_is_torchs_type_error(call) -> None:
+    with pytest.raises(TypeError):
+        call(torch)
+    with pytest.raises(TypeError):
+        call(A)
