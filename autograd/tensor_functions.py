@@ -494,9 +494,12 @@ def linspace(
     if integer.kind not in "iu":
         return Tensor._from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad, "linspace")
     count = np.linspace(0.0, 0.0, num).size  # numpy's checks of num (an integer, not negative)
-    first, last = (_integer_endpoint(value, integer) for value in (start, stop))
+    if count == 0:  # nothing converted, as torch (which checks the ends it uses only)
+        return Tensor._from_array(np.zeros(0, dtype=integer), requires_grad, "linspace")
+    first = _integer_endpoint(start, integer)
     if count == 1:
         return Tensor._from_array(np.full(1, first, dtype=integer), requires_grad, "linspace")
+    last = _integer_endpoint(stop, integer)
     step = (float(last) - float(first)) / max(count - 1, 1)
     index = np.arange(count)
     values = np.where(index < count // 2, float(first) + step * index, float(last) - step * (count - 1 - index))

@@ -199,8 +199,8 @@ def logspace(
     (steps,) = _size(steps, "logspace")
     refuse_bool_range("logspace", dtype)
     dtype = np.dtype(float_dtype(dtype))
-    if steps == 1:
-        exponents = np.array([float(start)])
+    if steps <= 1:  # (no end converted, as torch's: an empty result, or base**start of the start as given)
+        exponents = np.array([float(start)])[:steps]
     else:
         if dtype.kind in "iu":
             first, last = (_integer_endpoint(end_, dtype, "logspace") for end_ in (start, end))

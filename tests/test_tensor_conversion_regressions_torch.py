@@ -193,3 +193,17 @@ def test_a_float_or_bool_count_is_torchs_type_error(call) -> None:
         call(torch)
     with pytest.raises(TypeError):
         call(A)
+
+
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+@pytest.mark.parametrize("steps", [0, 1, 2])
+@pytest.mark.parametrize(("start", "end"), [(-3.5, 0), (0, 300), (-1, 2)])
+def test_linspace_and_logspace_into_uint8_convert_only_the_ends_they_use_as_torch(name, steps, start, end) -> None:
+    # no steps: nothing converted (torch's empty tensor; ours refused -3.5); one linspace step converts the start only
+    call = lambda lib: getattr(lib, name)(start, end, steps, dtype=lib.uint8)  # noqa: E731
+    expected = _error_class(call, torch)
+    if expected is not None:
+        with pytest.raises(type(expected)):
+            call(A)
+        return
+    assert call(A).tolist() == call(torch).tolist()
