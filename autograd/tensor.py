@@ -267,7 +267,8 @@ _NOTHING = object()  # (what a search that found nothing gives, where None would
 
 
 def unsupported_dtype_error(where: str, array: np.ndarray, what: str = "dtype") -> TypeError:
-    """The TypeError for data of a dtype a Tensor cannot hold (``what`` names it: "operand dtype" for an operand).
+    """The TypeError for data of a dtype a Tensor cannot hold (``what`` names it: "operand dtype" for an operand;
+    for data of strings or objects an :class:`UnreadableDataError`, also torch's ValueError and RuntimeError).
     numpy makes an object array of anything it cannot read as numbers, so for one the error names the first
     element that is no real number (a generator, numpy reads as one object, None, a Decimal), or the int beyond 64
     bits, instead of a dtype the caller never asked for."""
@@ -283,7 +284,16 @@ def unsupported_dtype_error(where: str, array: np.ndarray, what: str = "dtype") 
             detail = f"the integer {str(big)[:40]} is beyond 64 bits"
         else:  # numbers held as objects (a Fraction, an object array of floats)
             detail = "numbers held as Python objects: convert them first, np.asarray(data, dtype=np.float64)"
-    return TypeError(f"{where}: unsupported {what} {array.dtype} ({detail})")
+    message = f"{where}: unsupported {what} {array.dtype} ({detail})"
+    if what == "dtype" and array.dtype.kind in "OSU":  # strings, None, objects: torch's ValueError or RuntimeError
+        return UnreadableDataError(message)
+    return TypeError(message)
+
+
+class UnreadableDataError(TypeError, ValueError, RuntimeError):
+    """Data a Tensor cannot be made of because it holds no numbers (strings, None, other objects): the library's
+    TypeError that is also the ValueError (``torch.tensor(["a"])``) or RuntimeError (``torch.tensor([None])``)
+    torch raises for it, so code written for either catches it."""
 
 
 def _checked_array(array: np.ndarray, requires_grad: bool, where: str) -> np.ndarray:

@@ -207,3 +207,25 @@ def test_linspace_and_logspace_into_uint8_convert_only_the_ends_they_use_as_torc
             call(A)
         return
     assert call(A).tolist() == call(torch).tolist()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.tensor(["a"]),  # torch's ValueError
+        lambda lib: lib.tensor([[1.0], ["b"]]),
+        lambda lib: lib.tensor([None]),  # torch's RuntimeError
+        lambda lib: lib.tensor(None),
+        lambda lib: lib.as_tensor([None, None]),
+        lambda lib: lib.as_tensor(["a"], dtype=lib.bool),
+        lambda lib: lib.tensor("a"),  # torch's TypeError, as the library's
+        lambda lib: lib.tensor([None], dtype=lib.float32),
+    ],
+)
+def test_data_of_strings_or_none_raises_an_instance_of_torchs_class(call) -> None:
+    # the library raised a TypeError for all of them
+    expected = _error_class(call, torch)
+    assert expected is not None
+    with pytest.raises(type(expected)) as caught:
+        call(A)
+    assert isinstance(caught.value, TypeError)  # still the library's class
