@@ -54,7 +54,7 @@ from .functional import Variable, backward, grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .inclusive_range import range as range  # noqa: A004 - torch.range; not in __all__: a star import keeps the builtin
-from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError, IndexDtypeError
+from .index_errors import ClassIndexError, EmptyReductionError, IndexBoundsError, IndexDtypeError, IndexRankError
 from .indexing import (
     argmax,
     argmin,
@@ -107,7 +107,7 @@ from .shape_functions import (
 from .shared_math import safe_norm
 from .sorting import argsort, sort, topk
 from .standardization import standardize
-from .tensor import Tensor, where
+from .tensor import Tensor, UnreadableDataError, where
 from .tensor_functions import (
     arange,
     as_tensor,
@@ -140,6 +140,7 @@ from .tensor_functions import (
     zeros_like,
 )
 from .torch_module_functions import (
+    SizeTypeError,
     block_diag,
     broadcast_shapes,
     broadcast_tensors,
@@ -399,6 +400,8 @@ __all__ = [
     "ArgumentRangeError",
     "DtypeKernelError",
     "DtypeMismatchError",
+    "SizeTypeError",
+    "UnreadableDataError",
     "arange",
     "argmax",
     "argmin",
@@ -477,6 +480,7 @@ __all__ = [
     "hstack",
     "IndexBoundsError",
     "IndexDtypeError",
+    "IndexRankError",
     "inference_mode",
     "is_inference_mode_enabled",
     "inner",

@@ -138,7 +138,7 @@ from .ranking_losses import (
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RecurrentDtypeError, RNNBase, RNNCell, RNNCellBase
 from .scalar import MLP, Layer, Neuron
 from .serialization import SerializationError, load, save
 from .shrinkage import GLU, Hardshrink, Softshrink, Tanhshrink, Threshold
@@ -310,6 +310,7 @@ __all__ = [
     "Residual",
     "RMSNorm",
     "RNN",
+    "RecurrentDtypeError",
     "RNNBase",
     "RNNCell",
     "RNNCellBase",

@@ -43,7 +43,7 @@ class RecurrentDtypeError(TypeError, ValueError):
     match weight dtype"), so code written for either catches it."""
 
 
-__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RecurrentDtypeError", "RNNCell", "RNNCellBase"]
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 _NONLINEARITIES = ("tanh", "relu")
