@@ -39,14 +39,14 @@ Drawn around, not compared:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from fuzz_settings import fuzz_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd as A
@@ -56,14 +56,7 @@ torch = pytest.importorskip("torch")
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
-_HUNT = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(
-    max_examples=_HUNT or 300,
-    deadline=None,
-    derandomize=not _HUNT,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_settings(300)
 
 
 class Side:

@@ -20,11 +20,10 @@ Drawn around, not compared (the library's documented choices, or places where to
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from fuzz_settings import fuzz_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd as A
@@ -38,9 +37,8 @@ TF = torch.nn.functional
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # FUZZ_EXAMPLES=500 hunts with fresh random examples; the default is small and derandomized
-_HUNT = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(max_examples=_HUNT or 60, deadline=None, derandomize=not _HUNT, suppress_health_check=list(HealthCheck))
-FEW = settings(max_examples=_HUNT or 30, deadline=None, derandomize=not _HUNT, suppress_health_check=list(HealthCheck))
+FUZZ = fuzz_settings(60)
+FEW = fuzz_settings(30)
 
 TOL = {np.float64: (1e-9, 1e-10), np.float32: (2e-4, 2e-5)}
 

@@ -36,11 +36,11 @@ Drawn around, not compared (the library's documented choices, or torch's answers
 from __future__ import annotations
 
 import copy
-import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from fuzz_settings import fuzz_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd as A
@@ -51,21 +51,8 @@ torch = pytest.importorskip("torch")
 # torch's own warnings (enable_nested_tensor, dropout with one layer) and the library's copies of them
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
-_HUNT = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(
-    max_examples=_HUNT or 100,
-    deadline=None,
-    derandomize=not _HUNT,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-FEW = settings(
-    max_examples=_HUNT or 50,
-    deadline=None,
-    derandomize=not _HUNT,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_settings(100)
+FEW = fuzz_settings(50)
 
 TOL = {np.float64: (1e-9, 1e-10), np.float32: (2e-4, 2e-5)}
 #: float32 norms over few values: torch sums in float32, the library in float64 (README), and two close values

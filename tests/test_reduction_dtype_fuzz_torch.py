@@ -46,23 +46,20 @@ Drawn around, not compared (the library's documented choices, or places where to
 from __future__ import annotations
 
 import contextlib
-import os
 import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzz_settings import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd as A
 
 torch = pytest.importorskip("torch")
 
-_HUNT = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(
-    max_examples=_HUNT or 250, deadline=None, derandomize=not _HUNT, suppress_health_check=list(HealthCheck)
-)
-FEW = settings(max_examples=_HUNT or 150, deadline=None, derandomize=not _HUNT, suppress_health_check=list(HealthCheck))
+FUZZ = fuzz_settings(250)
+FEW = fuzz_settings(150)
 
 DTYPES = ["bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64"]
 FLOATS = ["float16", "float32", "float64"]

@@ -47,12 +47,12 @@ from __future__ import annotations
 
 import math
 import operator
-import os
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from fuzz_settings import fuzz_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd as A
@@ -63,11 +63,8 @@ torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.filterwarnings("ignore:Converting a tensor with requires_grad=True:UserWarning")
 
 # FUZZ_EXAMPLES=500 hunts with fresh random examples; the default is small and derandomized
-_HUNT = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(
-    max_examples=_HUNT or 300, deadline=None, derandomize=not _HUNT, suppress_health_check=list(HealthCheck)
-)
-FEW = settings(max_examples=_HUNT or 120, deadline=None, derandomize=not _HUNT, suppress_health_check=list(HealthCheck))
+FUZZ = fuzz_settings(300)
+FEW = fuzz_settings(120)
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 FLOATING = ["float16", "float32", "float64"]
