@@ -113,20 +113,23 @@ def _no_gradient_dtype(where: str, dtype: np.dtype) -> GradientDtypeError:
     )
 
 
-def _check_real_values(data: Any) -> None:
-    """TypeError unless ``data`` (given with a dtype to convert to) holds real numbers or booleans only."""
+def _checked_real_values(data: Any) -> np.ndarray | None:
+    """TypeError unless ``data`` (given with a dtype to convert to) holds real numbers or booleans only; returns
+    numpy's reading of it (``data`` itself for an array), or None for a number or data numpy cannot read (a ragged
+    list, a huge int: numpy's own conversion to the dtype says so)."""
     if isinstance(data, (bool, int, float, np.generic)):
-        return
+        return None
     if not isinstance(data, np.ndarray):
         try:
             data = quietly(np.asarray, data)
         except (ValueError, OverflowError):
-            return  # a ragged list or a huge int: numpy's own conversion says so
+            return None
     refuse_values(data)
     if data.dtype == object and all(_real_number(value) for value in data.flat):
-        return  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides (bool, float: fine)
+        return data  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides (bool, float: fine)
     if data.dtype.kind not in "fiub":
         raise unsupported_dtype_error("Tensor", data)
+    return data
 
 
 def _real_number(value: Any) -> bool:
@@ -216,13 +219,14 @@ def _unfit_number(dtype: Any, reason: Any) -> ArgumentRangeError:
     return ArgumentRangeError(f"Tensor: a value cannot be converted to {np.dtype(dtype)} without overflow ({reason})")
 
 
-def _python_numbers_in_integers(data: Any, dtype: Any) -> np.ndarray | None:
+def _python_numbers_in_integers(data: Any, read: np.ndarray | None, dtype: Any) -> np.ndarray | None:
     """Python numbers (nested lists/tuples of them) in the integer ``dtype`` as torch checks and converts them: a
     float must lie in [min, max] of the dtype before it is truncated (255.5 and -0.5 do not fit uint8, 127.5 not
     int8), an int in [min, max], or for an unsigned dtype in [-max, max], a negative one wrapping (-1 is 255 in
     uint8); an :class:`ArgumentRangeError` otherwise (nan and inf too). A numpy integer scalar is checked as an int
     (np.uint8(255) does not fit int8) and float64 as a Python float. None (numpy's conversion decides) for an array,
-    another numpy scalar, a dtype that is no integer one, or data numpy does not read as real numbers."""
+    another numpy scalar, a dtype that is no integer one, or data numpy does not read as real numbers. ``read`` is
+    numpy's reading of nested lists already made (:func:`_checked_real_values`), None to make it here."""
     if dtype is None or isinstance(data, np.ndarray) or not isinstance(data, (int, float, list, tuple, np.integer)):
         return None
     try:
@@ -231,10 +235,13 @@ def _python_numbers_in_integers(data: Any, dtype: Any) -> np.ndarray | None:
         return None
     if target.kind not in "iu":
         return None
-    try:
-        source = quietly(np.array, data)
-    except (ValueError, OverflowError):  # a ragged list, an int beyond 64 bits: numpy's conversion says so
-        return None
+    if read is not None:
+        source = read
+    else:
+        try:
+            source = quietly(np.array, data)
+        except (ValueError, OverflowError):  # a ragged list, an int beyond 64 bits: numpy's conversion says so
+            return None
     if source.dtype.kind not in "biuf":
         return None
     limits = np.iinfo(target)
@@ -515,10 +522,10 @@ class Tensor(
             if not isinstance(data, Tensor):  # a Value: its number as a constant would cut the graph silently
                 raise TypeError(f"Tensor: got a {type(data).__name__}, not numbers; {VALUE_NOT_TENSOR}")
             data = data._data
-        if dtype is not None:  # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype
-            _check_real_values(data)
+        # numpy would read None as nan and "1.5" as 1.5 on the way to a float dtype
+        read = _checked_real_values(data) if dtype is not None else None
         try:
-            array = _python_numbers_in_integers(data, dtype)
+            array = _python_numbers_in_integers(data, read, dtype)
             if array is None:
                 array = quietly(np.array, data, dtype=dtype)  # overflow: inf
         except OverflowError as error:  # 300 in int8, inf or 1e20 in an integer dtype
