@@ -126,7 +126,7 @@ def _checked_real_values(data: Any) -> np.ndarray | None:
             return None
     refuse_values(data)
     if data.dtype == object and all(_real_number(value) for value in data.flat):
-        return data  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides (bool, float: fine)
+        return data  # numpy's objects for an int beyond 64 bits: the conversion to the dtype decides
     if data.dtype.kind not in "fiub":
         raise unsupported_dtype_error("Tensor", data)
     return data

@@ -110,14 +110,20 @@ def _refuse_read_only(tensor: Any, op: str) -> None:
         raise ValueError(f"{op}: this tensor's data is read-only (shape {tensor.shape})")
 
 
+def refuse_value_tensor_not_0d(value: Node, op: str) -> None:
+    """torch's refusal of a fill value tensor that is not 0-d ("only supports a 0-dimensional value tensor"), of one
+    element or more: a :class:`ShapeError` naming ``op``."""
+    if np.ndim(value._data) != 0:
+        raise ShapeError(f"{op}: the value must be a number or a 0-d tensor, got a tensor of shape {value.shape}")
+
+
 def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     """A masked fill's ``value`` in the input's ``dtype``, as torch casts it (the result keeps the input's dtype:
     2.7 fills an integer tensor with 2, 1 a boolean one with True); a 0-d Tensor is cast as a node (its gradient
     kept), a number an integer dtype cannot hold is an :class:`ArgumentRangeError` (a ValueError and torch's
     RuntimeError)."""
     if isinstance(value, Node):
-        if value._data.ndim != 0:  # torch's: "only supports a 0-dimensional value tensor", one element or more
-            raise ShapeError(f"{op}: value must be a number or a 0-d tensor, got a tensor of shape {value.shape}")
+        refuse_value_tensor_not_0d(value, op)
         return value if value._data.dtype == dtype else value.astype(dtype)
     number = np.asarray(value)
     if number.dtype == object and isinstance(value, int) and not isinstance(value, bool):  # beyond 64 bits
@@ -431,8 +437,8 @@ class TensorInPlace:
     def _fill(self, value: Any, op: str) -> Tensor:
         if not isinstance(value, (numbers.Number, np.generic, Node)) or isinstance(value, (str, bytes)):
             raise TypeError(f"{op}: the value must be a number or a 0-d tensor, got {type(value).__name__}")
-        if isinstance(value, Node) and np.ndim(value._data) != 0:  # torch's: not a one-element tensor of 1-D
-            raise ShapeError(f"{op}: the value must be a number or a 0-d tensor, got a tensor of shape {value.shape}")
+        if isinstance(value, Node):
+            refuse_value_tensor_not_0d(value, op)
         if _records(self, value):  # recorded: every entry masked, so the gradient goes to a node value only
             return self._record_in_place(op, lambda t, v: t.masked_fill(np.ones(t.shape, dtype=bool), v), value)
         check_in_place_allowed(self, value if isinstance(value, Node) else None, op)
