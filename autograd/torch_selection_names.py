@@ -51,10 +51,9 @@ class TorchSelectionNames:
         gradients accumulate). A 0-d tensor, as torch's, is one entry along dim 0 (or -1): its index holds one 0,
         and the result is 0-d."""
         raw = np.array(index._data) if isinstance(index, Node) else np.asarray(index)  # a copy: later fill_ is harmless
-        # an index out of range: torch's IndexError; along dim 1 its kernel raises a RuntimeError instead
-        ndim = _tensor(self).ndim
-        out_of_range = IndexBoundsError if ndim >= 2 and is_integer(dim) and dim % ndim == 1 else IndexError
-        normalize_axes(dim, max(_tensor(self).ndim, 1), "index_select")  # torch's first check: the dim's range
+        tensor = _tensor(self)
+        ndim = tensor.ndim
+        normalize_axes(dim, max(ndim, 1), "index_select")  # torch's first check: the dim's range (0 or -1 when 0-d)
         if isinstance(index, Node):
             refuse_index_dtype("index_select", raw.dtype)
         if raw.ndim > 1:
@@ -62,16 +61,17 @@ class TorchSelectionNames:
         raw = raw.reshape(-1)
         if raw.dtype.kind in "iu" and raw.size and raw.min() < 0:  # torch takes no negative index here
             raise IndexBoundsError(f"index_select: index {raw.min()} is out of bounds for dimension {dim}")
-        length = _tensor(self).shape[dim] if _tensor(self).ndim else 1
+        length = tensor.shape[dim] if ndim else 1
         if raw.dtype.kind in "iu" and raw.size and raw.max() >= length:
+            # torch's IndexError; along dim 1 its kernel raises a RuntimeError instead
+            out_of_range = IndexBoundsError if ndim >= 2 and is_integer(dim) and dim % ndim == 1 else IndexError
             raise out_of_range(
                 f"index_select: index {raw.max()} is out of bounds for dimension {dim} with size {length}"
             )
-        if _tensor(self).ndim == 0:
-            normalize_axes(dim, 0, "index_select")  # dim 0 or -1, else an AxisError (torch's IndexError)
+        if ndim == 0:
             if raw.size != 1:
                 raise ShapeError(f"index_select: the index into a 0-d tensor holds one entry, got {raw.size}")
-            return array_function("take")(_tensor(self).reshape(1), raw, 0).reshape(())
+            return array_function("take")(tensor.reshape(1), raw, 0).reshape(())
         return array_function("take")(self, raw, dim)
 
     def select(self: Self, dim: int, index: int) -> Self:
