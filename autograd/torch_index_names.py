@@ -62,13 +62,13 @@ def _integers(index: Any, op: str) -> np.ndarray:
     dtype is an :class:`IndexDtypeError` (a TypeError and torch's RuntimeError)."""
     raw = np.array(index._data if isinstance(index, Node) else index)
     empty_list = not isinstance(index, Node) and raw.dtype.kind == "f" and raw.size == 0  # [] reads as float64
+    error = _LONG_INDICES.get(op, IndexDtypeError)
     if raw.dtype.kind not in "iu" and not empty_list:
-        error = LongIndexDtypeError if op == "index_fill" else IndexDtypeError
         raise error(f"{op}: index must be an integer tensor, got dtype {raw.dtype}")
     if isinstance(index, Node):
         refuse_index_dtype(op, raw.dtype)
     if op in _LONG_INDICES and isinstance(index, Node) and raw.dtype != np.int64:
-        raise _LONG_INDICES[op](f"{op}: index must be an int64 (long) tensor, got dtype {raw.dtype}")
+        raise error(f"{op}: index must be an int64 (long) tensor, got dtype {raw.dtype}")
     return raw.astype(np.int64)
 
 
