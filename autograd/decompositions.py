@@ -138,11 +138,11 @@ def lapack_svd(data: np.ndarray, op: str, full_matrices: bool = False, compute_u
     not factorised (LAPACK's gesdd can loop for ever on one: numpy's svd of [[-inf, -2.2, 0.5], [-1.8, 0, 0],
     [-1.3, -2, 2.9]] never returns): its factors and singular values are nan, torch's answer; the others' are
     numpy's. Every SVD of the library goes through here."""
-    if np.isnan(data).any():
-        raise LinAlgError(f"{op}: the SVD failed to converge because the input of shape {data.shape} contains nan")
-    broken = ~np.isfinite(data).all(axis=(-2, -1)) if data.size else np.zeros(data.shape[:-2], dtype=bool)
+    broken = ~np.isfinite(data).all(axis=(-2, -1))  # (the usual, finite input: this one pass over it)
     if not broken.any():
         return np.linalg.svd(data, full_matrices=full_matrices, compute_uv=compute_uv)
+    if np.isnan(data).any():
+        raise LinAlgError(f"{op}: the SVD failed to converge because the input of shape {data.shape} contains nan")
     factors = np.linalg.svd(
         np.where(broken[..., None, None], 0, data), full_matrices=full_matrices, compute_uv=compute_uv
     )
