@@ -306,9 +306,7 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
         raise ShapeError(
             f"masked_fill: mask of shape {mask.shape} does not broadcast with the input's shape {input.shape}"
         ) from None
-    if isinstance(value, Node) and np.ndim(value._data) != 0:
-        raise ShapeError(f"masked_fill: value must be a number or a 0-d tensor, got shape {np.shape(value.data)}")
-    return where(mask, fill_value_in(value, input.dtype, "masked_fill"), input)
+    return where(mask, fill_value_in(value, input.dtype, "masked_fill"), input)  # (a value tensor must be 0-d)
 
 
 def one_hot(indices: Any, num_classes: int = -1) -> np.ndarray:

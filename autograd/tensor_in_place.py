@@ -114,7 +114,7 @@ def refuse_value_tensor_not_0d(value: Node, op: str) -> None:
     """torch's refusal of a fill value tensor that is not 0-d ("only supports a 0-dimensional value tensor"), of one
     element or more: a :class:`ShapeError` naming ``op``."""
     if np.ndim(value._data) != 0:
-        raise ShapeError(f"{op}: the value must be a number or a 0-d tensor, got a tensor of shape {value.shape}")
+        raise ShapeError(f"{op}: value must be a number or a 0-d tensor, got shape {np.shape(value._data)}")
 
 
 def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
