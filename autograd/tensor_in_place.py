@@ -29,7 +29,6 @@ Each change bumps the tensor's version counter, shared with its views
 from __future__ import annotations
 
 import functools
-import math
 import numbers
 import operator
 from collections.abc import Callable
@@ -120,8 +119,8 @@ def refuse_value_tensor_not_0d(value: Node, op: str) -> None:
 def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
     """A masked fill's ``value`` in the input's ``dtype``, as torch casts it (the result keeps the input's dtype:
     2.7 fills an integer tensor with 2, 1 a boolean one with True); a 0-d Tensor is cast as a node (its gradient
-    kept), a number an integer dtype cannot hold is an :class:`ArgumentRangeError` (a ValueError and torch's
-    RuntimeError)."""
+    kept), a number the dtype cannot hold (300 for int8, inf for any integer dtype, a finite 70000 for float16,
+    where numpy's cast gives inf) is an :class:`ArgumentRangeError` (a ValueError and torch's RuntimeError)."""
     if isinstance(value, Node):
         refuse_value_tensor_not_0d(value, op)
         return value if value._data.dtype == dtype else value.astype(dtype)
@@ -130,7 +129,11 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
         raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     if number.ndim != 0 or number.dtype.kind not in "biuf":
         raise TypeError(f"{op}: value must be a real number or a 0-d tensor, got {value!r}")
-    if dtype.kind in "iu":
+    if dtype.kind == "f" and number.dtype.kind != "b":
+        # torch's check, where numpy's cast gives inf: a finite number beyond the dtype's largest (70000 into float16)
+        if np.isfinite(number) and abs(float(number)) > float(np.finfo(dtype).max):
+            raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
+    elif dtype.kind in "iu":
         if not np.isfinite(number):
             raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} (not a finite number)")
         limits = np.iinfo(dtype)
@@ -138,7 +141,7 @@ def fill_value_in(value: Any, dtype: np.dtype, op: str) -> Any:
         low = -limits.max if dtype.kind == "u" and number.dtype.kind in "iu" else limits.min
         if not low <= number <= limits.max:
             raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
-    with np.errstate(all="ignore"):  # a float beyond float32 becomes inf, as torch's cast gives it
+    with np.errstate(all="ignore"):
         return number.astype(np.int64).astype(dtype) if number.dtype.kind in "iu" else number.astype(dtype)
 
 
@@ -149,10 +152,6 @@ def fitting_fill_value(op: str, value: Any, dtype: np.dtype) -> Any:
     array value is left to numpy (:func:`fill_value_in` for the number)."""
     if isinstance(value, (Node, np.ndarray)):
         return value
-    if dtype.kind == "f" and isinstance(value, numbers.Real):
-        number = float(value) if abs(value) < 2**1024 else math.inf  # (an int past float64's range)
-        if math.isfinite(number) and abs(number) > float(np.finfo(dtype).max):  # torch's check, where numpy gives inf
-            raise ArgumentRangeError(f"{op}: value {value!r} cannot be converted to {dtype} without overflow")
     return fill_value_in(value, dtype, op)
 
 

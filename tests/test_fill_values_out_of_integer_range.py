@@ -1,6 +1,7 @@
 """A number written into an integer tensor by a fill (``fill_``, ``index_fill``, ``scatter``'s value, ``t[i] = v``)
 that the dtype cannot hold (inf, nan, 300 in int8, an int beyond 64 bits) is refused with the op named, as torch
-refuses it, and the tensor is left as it was; numpy would raise a bare OverflowError or store garbage silently."""
+refuses it, and the tensor is left as it was; numpy would raise a bare OverflowError or store garbage silently.
+So is a finite number beyond a float dtype's range (70000 into float16), which numpy's cast makes inf."""
 
 import warnings
 
@@ -93,3 +94,43 @@ def test_tensor_of_numbers_the_dtype_cannot_hold_is_refused_naming_tensor_as_tor
     with pytest.raises(autograd.ArgumentRangeError, match="Tensor: a value cannot be converted to u?int") as caught:
         autograd.tensor(data, dtype=dtype)
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, RuntimeError)
+
+
+FLOAT_FILLS = {  # (t, v, index_of: an int64 index array as the library's tensor); t[0] = 1e6 gives inf in torch too
+    "fill_": lambda t, v, index_of: t.fill_(v),
+    "index_fill_": lambda t, v, index_of: t.index_fill_(1, index_of([0]), v),
+    "index_fill": lambda t, v, index_of: t.index_fill(1, index_of([0]), v),
+    "scatter_": lambda t, v, index_of: t.scatter_(0, index_of([[0, 0, 0]]), value=v),
+    "scatter": lambda t, v, index_of: t.scatter(0, index_of([[0, 0, 0]]), value=v),
+    "masked_fill": lambda t, v, index_of: t.masked_fill(t == t, v),
+    "masked_fill_": lambda t, v, index_of: t.masked_fill_(t == t, v),
+}
+FLOAT_CASES = [("float16", 70000), ("float16", 1e6), ("float16", -65520.0), ("float32", 1e39), ("float32", -3.5e38),
+               ("float16", 65504.0), ("float16", np.inf), ("float16", np.nan), ("float64", 1e308)]  # fmt: skip
+
+
+@pytest.mark.parametrize("write", list(FLOAT_FILLS), ids=list(FLOAT_FILLS))
+@pytest.mark.parametrize(("dtype", "value"), FLOAT_CASES, ids=[f"{d}-{v}" for d, v in FLOAT_CASES])
+def test_a_finite_number_beyond_a_float_dtype_is_refused_by_a_fill_as_torch_and_nothing_changes(write, dtype, value):
+    """torch refuses 70000 into float16 ("cannot be converted to type c10::Half without overflow") where numpy's cast
+    gives inf; inf, nan and the dtype's own largest number fill as numbers."""
+    torch = pytest.importorskip("torch")
+    before = np.arange(6, dtype=dtype).reshape(2, 3)
+    theirs = torch.tensor(before)
+    try:
+        expected = FLOAT_FILLS[write](theirs, value, lambda i: torch.tensor(i))
+    except RuntimeError:
+        expected = None
+    tensor = Tensor(before.copy())
+    ours = lambda: FLOAT_FILLS[write](tensor, value, lambda i: Tensor(np.array(i)))  # noqa: E731
+    if expected is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(RuntimeError, match=rf"{write.rstrip('_')}_?: value .* without overflow"):
+                ours()
+        np.testing.assert_array_equal(tensor.data, before)
+        return
+    result = ours()
+    assert result.dtype == before.dtype
+    np.testing.assert_array_equal(result.data, expected.numpy())
+    np.testing.assert_array_equal(tensor.data, theirs.numpy())  # changed in place as torch's (or left as it was)
