@@ -562,3 +562,36 @@ def test_create_graph_gradient_of_a_retained_intermediate_is_not_its_leafs_tenso
             x.grad.mul_(10)
         retained.append(z.grad)
     np.testing.assert_allclose(retained[0].data, retained[1].detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["abs", "relu", "leaky_relu"])
+def test_zero_second_derivative_of_a_piecewise_linear_op_carries_no_graph_as_torchs(op):
+    # d/dx of abs's (leaky_relu's) gradient is torch's zeros_like(grad): x counts as reached (zeros, not None), but
+    # the zeros require no grad even where the upstream gradient depends on another leaf w, so a third pass raises
+    # (relu's threshold_backward keeps its zeros connected to x in torch, and so here)
+    torch = pytest.importorskip("torch")
+    from nn.functional import leaky_relu
+
+    ops = {
+        "abs": (lambda t: t.abs(), lambda t: t.abs()),
+        "relu": (lambda t: t.relu(), lambda t: t.relu()),
+        "leaky_relu": (lambda t: leaky_relu(t, 0.1), lambda t: torch.nn.functional.leaky_relu(t, 0.1)),
+    }
+    results = []
+    for side, leaf, grad_, force in (
+        (1, lambda a: torch.tensor(a, requires_grad=True), torch.autograd.grad, {"force": True}),  # a ZeroTensor
+        (0, lambda a: Tensor(a, requires_grad=True), grad, {}),
+    ):
+        x, w = leaf(np.array([[-1.5, 1.25, -0.75]])), leaf(np.array([[0.75], [-1.25]]))
+        (gx,) = grad_((w @ ops[op][side](x)).sum(), [x], create_graph=True)
+        hx, hw = grad_((gx * gx).sum(), [x, w], create_graph=True)
+        try:
+            third = grad_(hx.sum(), [x, w], allow_unused=True)
+        except RuntimeError as error:
+            assert "does not require grad" in str(error)
+            third = None
+        values = [np.asarray(h.detach().numpy(**force)) for h in (hx, hw)]
+        results.append((hx.requires_grad, hw.requires_grad, third is None, *values))
+    assert results[1][:3] == results[0][:3]
+    np.testing.assert_allclose(results[1][3], results[0][3], rtol=1e-12)
+    np.testing.assert_allclose(results[1][4], results[0][4], rtol=1e-12)

@@ -120,9 +120,12 @@ def kept_in_place(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 def zeros_of(g):
     """0 of g's shape and dtype, also where g is infinite or nan (g * 0 would be nan there): the derivative of a
-    step function times g. For a node (under ``create_graph``) a node of g with derivative zero (:func:`flat_of`)."""
+    step function times g. For a node (under ``create_graph``) a constant node of zeros, as torch's
+    ``zeros_like(grad)``: the input it is passed to counts as reached, but the zeros carry no graph (of g's
+    inputs, nor of x's), so differentiating them again raises, as torch's."""
     if isinstance(g, Node):
-        return flat_of(g, 0.0)
+        data = g._data
+        return type(g)._from_op(np.zeros_like(data) if isinstance(data, np.ndarray) else 0.0, locally_constant, ())
     return np.zeros_like(g) if type(g) is np.ndarray else type(g)(0)
 
 
