@@ -84,14 +84,36 @@ def einsum(subscripts: Any, *operands: Any, optimize: Any = False, **options: An
         operands = tuple(operands[0])
     tensors = tuple(_tensor(x) for x in operands)
     terms, output = _explicit(subscripts, [t.shape for t in tensors])
+    if len(tensors) == 1 and set(output) == set(terms[0]) and len(set(output)) == len(output):
+        return _relabelled_view(tensors[0], terms[0], output, subscripts)
     try:
         data = rules.einsum_data(*(t._data for t in tensors), terms=terms, output=output)
     except ValueError as error:
         shapes = ", ".join(str(t.shape) for t in tensors)
         raise ShapeError(f"einsum: {error} (subscripts {subscripts!r}, shapes {shapes})") from None
-    if any(np.may_share_memory(data, t._data) for t in tensors):  # numpy's view ("ii->i", "ij->ji"): an array of
-        data = data.copy()  # its own, so an in-place change of the result cannot reach an operand behind the graph
+    if any(np.may_share_memory(data, t._data) for t in tensors):  # (numpy's views are the branch above's; a copy,
+        data = data.copy()  # so that an in-place change of the result cannot reach an operand behind the graph)
     return Tensor._from_op(data, rules.einsum, tensors, {"terms": terms, "output": output})
+
+
+def _relabelled_view(x: Tensor, term: str, output: str, subscripts: str) -> Tensor:
+    """One operand that sums nothing (``"ii->i"``, ``"ij->ji"``, ``"...->..."``): a view of it, as numpy's einsum
+    and torch's return, built of recorded views (a diagonal per repeated label, then one permutation), so a write
+    into the result reaches ``x`` and the graph as a write into ``x.diagonal()`` or ``x.T`` does. The values are
+    x[..., k, ..., k, ...] with the output's labels in its order; d/dx places the gradient back on those entries."""
+    labels, shape = list(term), x.shape
+    while len(set(labels)) < len(labels):
+        label = next(c for c in labels if labels.count(c) > 1)
+        i = labels.index(label)
+        j = labels.index(label, i + 1)
+        if x.shape[i] != x.shape[j]:
+            raise ShapeError(
+                f"einsum: dimensions in single operand for collapsing index {label!r} don't match "
+                f"({x.shape[i]} != {x.shape[j]}) (subscripts {subscripts!r}, shapes {shape})"
+            )
+        x = x.diagonal(0, i, j)  # torch's diagonal: the diagonal as the last axis
+        labels = [c for k, c in enumerate(labels) if k not in (i, j)] + [label]
+    return x.permute(tuple(labels.index(c) for c in output))
 
 
 def _refuse_options(op: str, options: dict[str, Any]) -> None:

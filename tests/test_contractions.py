@@ -219,3 +219,35 @@ def test_einsum_trace_gradient_makes_no_array_beyond_the_operands_size():
     finally:
         tracemalloc.stop()
     assert peak < 1.5 * 2000 * 2000 * 8
+
+
+@pytest.mark.parametrize(
+    ("subscripts", "shape"),
+    [("ii->i", (3, 3)), ("ij->ji", (2, 3)), ("...->...", (2, 3)), ("i...i->...i", (3, 2, 3)), ("iji->ij", (2, 3, 2))],
+)
+def test_einsum_without_a_sum_is_a_view_as_numpy_and_torch(subscripts, shape):
+    """numpy's einsum of one operand that sums nothing (a diagonal, a transposition) returns a writable view of it,
+    and so does torch's (einsum made a copy here): a write into the result reaches the operand, and the gradient
+    follows the write, as torch's."""
+    torch = pytest.importorskip("torch")
+    a = np.arange(float(np.prod(shape))).reshape(shape)
+    arr = a.copy()
+    view = np.einsum(subscripts, arr)
+    view[...] = -view - 1
+    x, tx = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    base, t_base = x * 1, tx * 1
+    ours, theirs = autograd.einsum(subscripts, base), torch.einsum(subscripts, t_base)
+    assert np.shares_memory(ours.data, base.data)
+    y, ty = (
+        Tensor(np.zeros(ours.shape), requires_grad=True),
+        torch.zeros(ours.shape, dtype=torch.float64, requires_grad=True),
+    )
+    ours[...] = -ours - 1 + y
+    theirs[...] = -theirs - 1 + ty
+    np.testing.assert_array_equal(base.data, arr)
+    np.testing.assert_array_equal(base.data, t_base.detach().numpy())
+    upstream = np.random.default_rng(9).normal(size=shape)
+    base.backward(upstream)
+    t_base.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad, ty.grad.numpy(), rtol=1e-12)
