@@ -828,6 +828,14 @@ class Tensor(
     def __rpow__(self, other: TensorLike) -> Tensor:
         return self._binary(other, ew.pow, shared_math.array_power, reflected=True)
 
+    def __divmod__(self, other: TensorLike) -> tuple[Tensor, Tensor]:
+        """``divmod(t, y)``: ``(t // y, t % y)``, numpy's floor quotient and remainder (as an ndarray's), each
+        recorded with its own op's rule (d(t % y)/dt = 1, d(t % y)/dy = -floor(t / y), the quotient flat)."""
+        return self // other, self % other
+
+    def __rdivmod__(self, other: TensorLike) -> tuple[Tensor, Tensor]:
+        return other // self, other % self
+
     def __neg__(self) -> Tensor:
         refuse_bool_negation("neg", self)
         return Tensor._from_op(-self._data, ew.neg, (self,))

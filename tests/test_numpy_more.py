@@ -527,3 +527,18 @@ def test_modf_and_divmod_are_differentiable_ufuncs():
     (np.divmod(x, y)[1] * seed).sum().backward()
     np.testing.assert_allclose(x.grad, x_t.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(y.grad, y_t.grad.numpy(), rtol=1e-12)
+
+
+def test_builtin_divmod_of_a_tensor_is_numpys():
+    """divmod(t, y) and divmod(y, t) work on an ndarray (numpy's ``__divmod__``: floor quotient and remainder) and on a
+    Value; on a Tensor they were a TypeError. Values as numpy's, the remainder's gradients by central differences."""
+    x_np = np.array([7.3, -1.6, 0.45, -2.2])
+    y_np = np.array([0.7, 0.9, -0.8, 1.3])
+    for ours, expected in zip(divmod(_leaf(x_np), 0.7), divmod(x_np, 0.7)):
+        np.testing.assert_allclose(ours.data, expected, rtol=1e-15)
+    for ours, expected in zip(divmod(2.5, _leaf(y_np)), divmod(2.5, y_np)):
+        np.testing.assert_allclose(ours.data, expected, rtol=1e-15)
+    for ours, expected in zip(divmod(x_np, _leaf(y_np)), divmod(x_np, y_np)):
+        np.testing.assert_allclose(ours.data, expected, rtol=1e-15)
+    assert gradcheck(lambda x, y: divmod(x, y)[1], [_leaf(x_np), _leaf(y_np)])
+    assert gradcheck(lambda y: divmod(2.5, y)[1], [_leaf(y_np)])
