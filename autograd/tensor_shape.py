@@ -318,7 +318,7 @@ class TensorShape:
         and a view that records nothing (of a constant, or under no_grad) keeps how it was made, so a recorded
         in-place change of it or of this tensor later can still make it a recorded view."""
         out = _Tensor._from_op(data, op, (self,), attrs)
-        if np.may_share_memory(data, self._data):
+        if np.may_share_memory(data, self._data) or _empty_view_of(data, self._data):
             out._version_counter = self._shared_version()
             out._view_base = self  # (its parent, until a backward pass points it at an earlier self of this one)
             out._version_counter.add_holder(out, "view")
@@ -464,3 +464,19 @@ def _sizes_or_keyword(op: str, given: tuple, keyword: str, value: Any) -> tuple:
     if given:
         raise TypeError(f"{op}: got {keyword}={value!r} and {given!r} by position; pass one")
     return (value,)
+
+
+def _empty_view_of(data: np.ndarray, source: np.ndarray) -> bool:
+    """Whether ``data`` is an empty view of ``source``'s memory (``x[:0]``, ``x[1:1, ::2]``): numpy's
+    ``may_share_memory`` is False for an array of no elements, but torch's empty slice is a view all the same, so a
+    recorded write into it still makes the base's history the write's (and the value takes a zero gradient)."""
+    if data.size:
+        return False
+    return _memory_owner(data) is _memory_owner(source)
+
+
+def _memory_owner(array: np.ndarray) -> np.ndarray:
+    """The array at the end of ``array``'s chain of bases: the one that owns the memory it views."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array

@@ -347,3 +347,26 @@ def test_split_chunk_unbind_pieces_refuse_a_recorded_in_place_change_as_torchs()
         constant.split(2)[0].mul_(Tensor(np.ones(2), requires_grad=True))
     with pytest.raises(RuntimeError):
         torch.ones(4).split(2)[0].mul_(torch.ones(2, requires_grad=True))
+
+
+def test_writing_into_an_empty_view_records_on_its_base_as_torch():
+    """An empty basic slice of a tensor is a view in torch (and numpy's slice of an array): a recorded write into it
+    (nothing written) still makes the base's history the write's, so the value takes a zero gradient and the base's
+    version moves, as torch's. Before, an empty slice (numpy's may_share_memory is False for it) was no view: the
+    write was recorded on the slice alone and the value got no gradient (None)."""
+    torch = pytest.importorskip("torch")
+    for index in [(slice(None), np.array([False])), (slice(None),), (0, slice(None, 0), np.array([False]))]:
+        got = {}
+        for lib in (autograd, torch):
+            x = lib.tensor(np.zeros((1, 1, 1)), requires_grad=True)
+            y = lib.tensor(np.array(2.0), requires_grad=True)
+            w = x * 1
+            view = w[0, :0, :] if len(index) < 3 else w
+            version = w._version
+            idx = tuple(torch.as_tensor(i) if lib is torch and isinstance(i, np.ndarray) else i for i in index)
+            view[idx] = y
+            assert w._version > version
+            (w * 3).sum().backward()
+            got[lib.__name__] = (np.asarray(x.grad), None if y.grad is None else float(y.grad))
+        assert got["autograd"][1] == got["torch"][1] == 0.0
+        np.testing.assert_array_equal(got["autograd"][0], got["torch"][0])
