@@ -17,6 +17,7 @@ import numpy as np
 from .broadcasting import normalize_axes, single_axis
 from .out_argument import written_to_out
 from .shape_errors import ArgumentRangeError, ShapeError, require_integer
+from .shared_math import shares_memory
 from .tensor import Tensor, TensorLike, where
 from .tensor_functions import concatenate, joined, stack
 from .torch_keywords import UNSET, torch_alias
@@ -42,7 +43,7 @@ def unshared(result: Tensor, source: Tensor) -> Tensor:
     """``result``, cloned (recorded) if it is ``source`` or shares its memory: the functions that torch documents
     as making a new tensor (flip, roll, rot90, tile, diff, pad, ...) never hand back their input or a view of it,
     even when they change nothing, so writing into the result cannot change the input behind the graph."""
-    if result is source or np.may_share_memory(result._data, source._data):
+    if result is source or shares_memory(result._data, source._data):
         return result.clone()
     return result
 

@@ -24,6 +24,22 @@ from .shape_errors import is_integer
 _PLAIN = (float, int, bool)
 
 
+def shares_memory(array: np.ndarray, source: np.ndarray) -> bool:
+    """Whether ``array`` may view ``source``'s memory: ``np.may_share_memory``, or ``array`` is empty and views the
+    same memory owner (the end of the ``.base`` chain) as ``source``, as ``x[:0]`` does (``may_share_memory`` says
+    False for an array of no elements; torch's empty slice is a view all the same)."""
+    if np.may_share_memory(array, source):
+        return True
+    return array.size == 0 and _memory_owner(array) is _memory_owner(source)
+
+
+def _memory_owner(array: np.ndarray) -> np.ndarray:
+    """The array at the end of ``array``'s chain of bases: the one that owns the memory it views."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
 def data_of(x: Any) -> Any:
     """The raw number/array behind ``x`` (``x.data`` for a node, else ``x``)."""
     return x._data if isinstance(x, Node) else x

@@ -25,6 +25,12 @@ from .shape_errors import ShapeError, is_integer, refuse_negative_sizes
 from .stat_padding import STATISTIC_MODES, statistic_padded
 from .torch_keywords import UNSET, torch_dim
 
+#: The ops whose empty result is a view all the same (see shared_math.shares_memory): the writable views, as torch's
+#: empty slice ``w[0, :0]``, so a recorded write into one makes the base's history the write's. An empty ``expand`` is
+#: not one: it stays a tensor of its own, which takes a recorded change as torch's does (see _record_in_place).
+_EMPTY_VIEWS = (ar.getitem, ar.reshape, ar.transpose, ar.diagonal)
+
+
 if TYPE_CHECKING:  # for annotations only: autograd.tensor imports this module
     from .tensor import Tensor
 
@@ -318,7 +324,9 @@ class TensorShape:
         and a view that records nothing (of a constant, or under no_grad) keeps how it was made, so a recorded
         in-place change of it or of this tensor later can still make it a recorded view."""
         out = _Tensor._from_op(data, op, (self,), attrs)
-        if np.may_share_memory(data, self._data) or _empty_view_of(data, self._data):
+        if np.may_share_memory(data, self._data) or (
+            op in _EMPTY_VIEWS and shared_math.shares_memory(data, self._data)
+        ):
             out._version_counter = self._shared_version()
             out._view_base = self  # (its parent, until a backward pass points it at an earlier self of this one)
             out._version_counter.add_holder(out, "view")
@@ -464,19 +472,3 @@ def _sizes_or_keyword(op: str, given: tuple, keyword: str, value: Any) -> tuple:
     if given:
         raise TypeError(f"{op}: got {keyword}={value!r} and {given!r} by position; pass one")
     return (value,)
-
-
-def _empty_view_of(data: np.ndarray, source: np.ndarray) -> bool:
-    """Whether ``data`` is an empty view of ``source``'s memory (``x[:0]``, ``x[1:1, ::2]``): numpy's
-    ``may_share_memory`` is False for an array of no elements, but torch's empty slice is a view all the same, so a
-    recorded write into it still makes the base's history the write's (and the value takes a zero gradient)."""
-    if data.size:
-        return False
-    return _memory_owner(data) is _memory_owner(source)
-
-
-def _memory_owner(array: np.ndarray) -> np.ndarray:
-    """The array at the end of ``array``'s chain of bases: the one that owns the memory it views."""
-    while isinstance(array.base, np.ndarray):
-        array = array.base
-    return array

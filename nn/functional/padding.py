@@ -18,6 +18,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor
 from autograd.read_padding import SOURCE_INDEX
+from autograd.shared_math import shares_memory
 
 from ..checks import UnsupportedOptionError, check_choice, check_real
 from .activations import as_tensor
@@ -132,7 +133,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
 def unshared(result: Tensor, source: Tensor) -> Tensor:
     """``result``, cloned (recorded) if it is ``source`` or shares its memory: torch's padding and shuffles make a
     new tensor even when they change nothing, so writing into the result cannot change the input."""
-    if result is source or np.may_share_memory(result._data, source._data):
+    if result is source or shares_memory(result._data, source._data):
         return result.clone()
     return result
 
