@@ -101,12 +101,25 @@ _TORCH_DTYPE_NAMES = {
 }  # fmt: skip
 
 
+class ReadOnlyError(ValueError, RuntimeError):
+    """An in-place change of a tensor whose array is read-only: an ``expand`` that repeats entries (torch's
+    RuntimeError, "more than one element of the written-to tensor refers to a single memory location"), or
+    ``from_numpy`` of an array made non-writeable; a ValueError as numpy's own refusal, and torch's class too."""
+
+
+def read_only_error(tensor: Any, op: str) -> ReadOnlyError:
+    """The refusal naming ``op`` of a change of ``tensor``, whose array is read-only."""
+    repeats = any(stride == 0 and length > 1 for stride, length in zip(tensor._data.strides, tensor._data.shape))
+    why = " (an expand: more than one element refers to a single memory location; clone() it first)" if repeats else ""
+    return ReadOnlyError(f"{op}: this tensor's data is read-only (shape {tensor.shape}){why}")
+
+
 def _refuse_read_only(tensor: Any, op: str) -> None:
-    """ValueError naming ``op`` when ``tensor`` holds a read-only array (``from_numpy`` of a broadcast view or of an
-    array made non-writeable), before anything is written: numpy's own "assignment destination is read-only"
-    names neither the op nor the tensor."""
+    """:func:`read_only_error` naming ``op`` when ``tensor`` holds a read-only array (an ``expand`` that repeats
+    entries, ``from_numpy`` of an array made non-writeable), before anything is written: numpy's own "assignment
+    destination is read-only" names neither the op nor the tensor."""
     if not tensor._data.flags.writeable:
-        raise ValueError(f"{op}: this tensor's data is read-only (shape {tensor.shape})")
+        raise read_only_error(tensor, op)
 
 
 def refuse_value_tensor_not_0d(value: Node, op: str) -> None:
@@ -238,7 +251,7 @@ class TensorInPlace:
             raise _cast_error(op, result, self.dtype, other.dtype) from None
         except ValueError as error:
             if not self._data.flags.writeable:
-                raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
+                raise read_only_error(self, op) from None
             raise ShapeError(
                 f"{op}: operands of shapes {self.shape} and {other.shape} give a result that does not fit the "
                 f"tensor's shape {self.shape} (an in-place change cannot change the shape): {error}"
@@ -260,7 +273,7 @@ class TensorInPlace:
         # an empty tensor has no entry to write: an empty expand (read-only, and sharing no memory, so not seen as
         # a view) takes a change as torch's does
         if not self._data.flags.writeable and self._data.size:
-            raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
+            raise read_only_error(self, op)
         result = graph(self, *operands)
         _check_fits(op, result, self)
         if result.op is None and self.requires_grad:  # values that depend on nothing differentiable (x.eq_(y)):
@@ -297,7 +310,7 @@ class TensorInPlace:
         read no values, so the earlier self needs the old ones only when the op that made this tensor reads its
         output (a copy then), and an assignment costs the entries it writes, not a copy of the whole tensor."""
         if not self._data.flags.writeable and self._data.size:  # (an empty expand: see _record_in_place)
-            raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})")
+            raise read_only_error(self, "setitem")
         snapshot = self._data.copy() if reads_output(self) else None
         # (an empty tensor's array may be read-only: a scratch one checks the index's bounds and the value's shape)
         _assign(self._data if self._data.size else np.empty(self.shape, self.dtype), index, value._data)
@@ -489,7 +502,7 @@ class TensorInPlace:
             quietly(np.copyto, self._data, value, casting="unsafe")  # a cast out of range gives inf, as torch
         except ValueError:
             if not self._data.flags.writeable:
-                raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})") from None
+                raise read_only_error(self, op) from None
             raise ValueError(
                 f"{op}: cannot write data of shape {np.shape(value)} into a tensor of shape {self.shape}"
             ) from None
@@ -553,7 +566,7 @@ class TensorInPlace:
                 f"(torch: output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)})"
             )
         if not self._data.flags.writeable:
-            raise ValueError(f"{op}: this tensor's data is read-only (shape {self.shape})")
+            raise read_only_error(self, op)
         quietly(np.copyto, self._data, result, casting="unsafe")  # a cast out of range gives inf, as torch
         increment_version(self)
         return self
@@ -820,7 +833,7 @@ class TensorInPlace:
             raise ValueError(f"setitem: value {value!r} cannot be converted to {self.dtype} without overflow") from None
         except ValueError as error:
             if not self._data.flags.writeable:
-                raise ValueError(f"setitem: this tensor's data is read-only (shape {self.shape})") from None
+                raise read_only_error(self, "setitem") from None
             raise _setitem_error(error, self.shape, value._data if isinstance(value, Node) else value) from None
         increment_version(self)
 

@@ -237,6 +237,8 @@ class TensorShape:
             data = np.broadcast_to(self._data, shape)
         except ValueError:
             raise ShapeError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") from None
+        if data.size == self._data.size:  # repeats no entry (new axes of length 1): writable, as torch's
+            data = np.lib.stride_tricks.as_strided(self._data, data.shape, data.strides)
         return self._view(data, ar.broadcast_to, {"shape": shape})
 
     def pad(

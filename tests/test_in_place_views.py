@@ -370,3 +370,21 @@ def test_writing_into_an_empty_view_records_on_its_base_as_torch():
             got[lib.__name__] = (np.asarray(x.grad), None if y.grad is None else float(y.grad))
         assert got["autograd"][1] == got["torch"][1] == 0.0
         np.testing.assert_array_equal(got["autograd"][0], got["torch"][0])
+
+
+def test_an_expand_changed_in_place_under_no_grad_as_torchs():
+    # torch writes through an expand that repeats no entry and refuses (RuntimeError) one that repeats entries;
+    # the library refused both, as a ValueError alone
+    torch = pytest.importorskip("torch")
+    for lib in (torch, autograd):
+        x = lib.tensor(np.array([[1.0], [2.0]]), requires_grad=True)
+        y = x * 2
+        with lib.no_grad():
+            y.expand(1, 2, 1).add_(1.0)
+            y.unsqueeze(0).expand(1, -1, 1).mul_(3.0)
+            with pytest.raises(RuntimeError):
+                y.expand(2, 2, 1).add_(1.0)
+            with pytest.raises(RuntimeError):
+                y.expand(2, 2, 3).relu_()
+        np.testing.assert_array_equal(np.asarray(y.detach().numpy()), [[9.0], [15.0]])
+        assert y._version == 2
