@@ -60,6 +60,7 @@ from .grad_mode import _anomaly_blocks, _mode, enable_grad, is_grad_enabled, no_
 from .node_copying import NodeCopying
 from .op import Op
 from .versions import (
+    ChangedMultiOutputViewError,
     StaleNoGradViewError,
     VersionCounter,
     _ParentWatch,
@@ -242,6 +243,9 @@ class Node(NodeCopying):
     #: MULTI_OUTPUT_NODE creation meta): the op's name and the output's position; a recorded in-place change of it is
     #: refused, as torch's (see :func:`autograd.versions.multi_output_views`).
     _multi_output_view: tuple[str, int] | None = None
+    #: Of such an output: the version of its array when it was made; its use while recording once the version has
+    #: moved on (its base or another view of it changed in place, recorded or not) is refused, as torch's.
+    _multi_output_version = 0
 
     # -- construction -------------------------------------------------------
     def _init_node(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
@@ -405,6 +409,8 @@ class Node(NodeCopying):
                 refresh_views((self,))
             except StaleNoGradViewError:  # its base took a recorded history, as torch's view: True, using it raises
                 return True
+            except ChangedMultiOutputViewError:  # (a piece of a split changed since: as torch's, using it raises)
+                pass
         return self._requires_grad
 
     @requires_grad.setter

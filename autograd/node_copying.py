@@ -57,6 +57,7 @@ class NodeCopying:
             "_holder_kind",
             "_made_in_no_grad",
             "_multi_output_view",
+            "_multi_output_version",
         }
     )
 

@@ -336,6 +336,7 @@ class TensorShape:
                 out._made_in_no_grad = True
             elif self._multi_output_view is not None:  # a view of a split's piece is refused a change as the piece
                 out._multi_output_view = self._multi_output_view
+                out._multi_output_version = out._version_counter.count
             if out.op is None:
                 out._view_of = (op, self, attrs)
         return out

@@ -162,11 +162,14 @@ def no_grad_view_change_error(op: str) -> str:
 def multi_output_views(pieces: tuple[Node, ...], op: str) -> tuple[Node, ...]:
     """Mark ``pieces``, the outputs of ``op`` (``split``, ``chunk``, ``unbind``), made while recording, that are views:
     torch refuses a recorded in-place change of one (or of a view of one): it returns several views of one tensor,
-    and its backward cannot take one changed piece. Made under ``no_grad``, they are no-grad views instead."""
+    and its backward cannot take one changed piece; nor the use of one while recording once its array has changed
+    (:func:`refresh_views` checks it). Made under ``no_grad``, they are no-grad views instead."""
     if _mode.enabled:
         for position, piece in enumerate(pieces):
             if piece._view_base is not None and not piece._made_in_no_grad:
                 piece._multi_output_view = (op, position)
+                piece._multi_output_version = piece._version_counter.count
+                _ParentWatch.on = True  # (the nodes made from now on look at their parents: a piece among them)
     return pieces
 
 
@@ -224,12 +227,27 @@ def refresh_view(node: Node) -> None:
         view._based_at = view._recorded_at if view.op is not None else next(_ticks)
 
 
+class ChangedMultiOutputViewError(RuntimeError):
+    """The use while recording of an output of ``split``/``chunk``/``unbind`` (or of a view of one) after its array
+    was changed in place: torch refuses it (such a view's history cannot be rebuilt as a single view's is)."""
+
+
 def refresh_views(nodes: Iterable[Node]) -> None:
-    """:func:`refresh_view` for each of ``nodes`` that is a stale view."""
+    """:func:`refresh_view` for each of ``nodes`` that is a stale view; the refusal of a changed output of a
+    multiple-output view op (see :class:`ChangedMultiOutputViewError`)."""
     for node in nodes:
         based_at = node._based_at
         if based_at and node._version_counter.views_rebased_at > based_at:
             refresh_view(node)
+        if node._multi_output_view is not None and _mode.enabled and node._requires_grad:
+            if node._version_counter.count != node._multi_output_version:
+                name, position = node._multi_output_view
+                raise ChangedMultiOutputViewError(
+                    f"Output {position} of {name} is a view and its base or another view of its base has been "
+                    "modified inplace. This view is the output of a function that returns multiple views, whose "
+                    "pieces cannot be used once changed, as torch refuses: clone() the pieces before the change, or "
+                    "use unsafe_split/unsafe_chunk"
+                )
 
 
 def increment_version(node: Node | Iterable[Node]) -> None:

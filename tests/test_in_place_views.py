@@ -2,6 +2,7 @@
 ``y[1:].relu_()``, and transposes and reshapes, ``y.T[0] += 1``, ``y.reshape(2, 6)[1].mul_(w)``): as torch's,
 they change the tensor viewed and its gradient; checked against finite differences and torch."""
 
+import contextlib
 import sys
 
 import numpy as np
@@ -388,3 +389,38 @@ def test_an_expand_changed_in_place_under_no_grad_as_torchs():
                 y.expand(2, 2, 3).relu_()
         np.testing.assert_array_equal(np.asarray(y.detach().numpy()), [[9.0], [15.0]])
         assert y._version == 2
+
+
+@pytest.mark.parametrize("pieces", ["unbind", "split", "chunk"])
+@pytest.mark.parametrize("change", ["recorded", "no_grad"])
+def test_a_piece_of_a_multiple_output_view_used_after_its_base_changed_is_refused_as_torch(pieces, change):
+    # torch refuses using a piece (or a view of one) of split/chunk/unbind while recording once the tensor it views
+    # changed in place, recorded or not; the library used it
+    torch = pytest.importorskip("torch")
+    uses = {"an op": lambda piece: piece * 2, "a view": lambda piece: piece[0:1], "a backward": lambda piece: piece}
+    for use_name, use in uses.items():
+        outcomes = []
+        for lib in (torch, autograd):
+            a = lib.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+            x = a * 1
+            first = (x.unbind(0) if pieces == "unbind" else x.split(1) if pieces == "split" else x.chunk(2))[0]
+            with lib.no_grad() if change == "no_grad" else contextlib.nullcontext():
+                x.add_(1.0)
+            assert first.requires_grad  # (reading it is no use)
+            try:
+                use(first).sum().backward()
+                outcomes.append(a.grad.numpy().tolist() if lib is torch else np.asarray(a.grad).tolist())
+            except RuntimeError:
+                outcomes.append("refused")
+            assert a.grad is None or outcomes[-1] != "refused"
+        assert outcomes == ["refused", "refused"], (use_name, outcomes)
+    for lib in (torch, autograd):  # used before the change, or under no_grad after it: as torch, no refusal
+        a = lib.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+        first, second = (a * 1).unbind(0)
+        y = first * 2
+        second.detach().add_(1.0)
+        with lib.no_grad():
+            z = first * 3
+        y.sum().backward()
+        np.testing.assert_array_equal(np.asarray(a.grad if lib is autograd else a.grad.numpy()), [[2.0, 2.0], [0, 0]])
+        np.testing.assert_array_equal(np.asarray(z.numpy()), [3.0, 6.0])
