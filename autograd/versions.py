@@ -208,6 +208,12 @@ def refresh_view(node: Node) -> None:
         node = node._view_base
         if node is None:
             break
+    if chain and node is not None and node._holder_kind == "detached":
+        # views of a detach()ed tensor: the change was of the tensor it was detached from (sharing its counter), whose
+        # history is none of theirs; as torch's, they stay what they were (a constant stays out of the graph)
+        for view in chain:
+            view._based_at = next(_ticks)
+        return
     for view in reversed(chain):
         if view._made_in_no_grad:
             if not _mode.enabled:  # read while nothing is recorded (torch reads no grad_fn then): it stays stale

@@ -424,3 +424,25 @@ def test_a_piece_of_a_multiple_output_view_used_after_its_base_changed_is_refuse
         y.sum().backward()
         np.testing.assert_array_equal(np.asarray(a.grad if lib is autograd else a.grad.numpy()), [[2.0, 2.0], [0, 0]])
         np.testing.assert_array_equal(np.asarray(z.numpy()), [3.0, 6.0])
+
+
+@pytest.mark.parametrize("view_made", ["recording", "no_grad"])
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_a_view_of_a_detached_tensor_stays_out_of_the_graph_when_the_original_changes(view_made, requires_grad):
+    # torch: a view of x.detach() is a constant whatever x's recorded in-place changes; the library rebased it onto
+    # x's new history (requiring grad, so a gradient went through the detach), or refused it when made under no_grad
+    torch = pytest.importorskip("torch")
+    outcomes = []
+    for lib in (torch, autograd):
+        a = lib.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=requires_grad)
+        w = lib.tensor(np.array(0.5), requires_grad=True)
+        x = a * 2
+        with lib.no_grad() if view_made == "no_grad" else contextlib.nullcontext():
+            view = x.detach()[0]
+        x.mul_(w)
+        y = view * 3
+        (x.sum() + y.sum()).backward()
+        grads = [None if g is None else np.asarray(g.numpy() if lib is torch else g).tolist() for g in (a.grad, w.grad)]
+        outcomes.append((view.is_leaf, view.requires_grad, y.requires_grad, view._version, grads))
+        np.testing.assert_array_equal(np.asarray(y.detach().numpy()), [3.0, 6.0])
+    assert outcomes[1] == outcomes[0]
