@@ -427,11 +427,17 @@ def read_inputs(node: Node) -> list[int]:
 
 
 def reads_output(node: Node) -> bool:
-    """Whether the derivative rules backward will call for ``node`` may read its own values."""
+    """Whether the derivative rules backward will call for ``node`` may read its own values (of an op with a rule
+    per input, the rules of the parents that require grad only, as :func:`read_inputs`: ``x / c`` of a constant
+    ``c`` reads no output, as torch's saves none)."""
     op = node.op
     if op is None:
         return False
-    return op.saved(node)[1] if op.saved is not None else op.reads_output
+    if op.saved is not None:
+        return op.saved(node)[1]
+    if op.reads_output and op.rule_per_input:  # (rule_reads at position -1: the rule's ``out`` argument)
+        return any(op.rule_reads(rule, -1) for rule, parent in enumerate(node.parents) if parent._requires_grad)
+    return op.reads_output
 
 
 def _adopt_earlier_parents(node: Node) -> None:

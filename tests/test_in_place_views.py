@@ -446,3 +446,23 @@ def test_a_view_of_a_detached_tensor_stays_out_of_the_graph_when_the_original_ch
         outcomes.append((view.is_leaf, view.requires_grad, y.requires_grad, view._version, grads))
         np.testing.assert_array_equal(np.asarray(y.detach().numpy()), [3.0, 6.0])
     assert outcomes[1] == outcomes[0]
+
+
+def test_a_quotient_by_a_constant_changed_under_no_grad_backpropagates_as_torchs():
+    # x / c saves no output when c needs no gradient (only the rule for c reads it): torch's backward runs; the
+    # library's version check refused it as if the output were read
+    torch = pytest.importorskip("torch")
+    for divisor in ("number", "constant tensor"):
+        grads = []
+        for lib in (torch, autograd):
+            a = lib.tensor(np.array([1.0, 2.0]), requires_grad=True)
+            t = a.sin()
+            if divisor == "number":
+                t.div_(0.5)
+            else:
+                t = t / lib.tensor(np.array([2.0, 4.0]))
+            with lib.no_grad():
+                t.add_(1.0)
+            t.sum().backward()
+            grads.append(np.asarray(a.grad.numpy() if lib is torch else a.grad))
+        np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12, err_msg=divisor)
