@@ -139,6 +139,7 @@ from .tensor_functions import (
     zeros,
     zeros_like,
 )
+from .tensor_in_place import ReadOnlyError
 from .torch_module_functions import (
     SizeTypeError,
     block_diag,
@@ -175,7 +176,7 @@ from .torch_module_functions import (
     var_mean,
 )
 from .value import Value
-from .versions import increment_version
+from .versions import ChangedMultiOutputViewError, increment_version
 
 # numpy's functions called on Tensors (np.sum(x), np.concatenate([x, y]), ...) run these (autograd.numpy_protocol)
 register_numpy_functions(
@@ -402,6 +403,8 @@ __all__ = [
     "DtypeMismatchError",
     "SizeTypeError",
     "UnreadableDataError",
+    "ReadOnlyError",
+    "ChangedMultiOutputViewError",
     "arange",
     "argmax",
     "argmin",
