@@ -25,11 +25,14 @@ _PLAIN = (float, int, bool)
 
 
 def shares_memory(array: np.ndarray, source: np.ndarray) -> bool:
-    """Whether ``array`` may view ``source``'s memory: ``np.may_share_memory``, or ``array`` is empty and views the
-    same memory owner (the end of the ``.base`` chain) as ``source``, as ``x[:0]`` does (``may_share_memory`` says
-    False for an array of no elements; torch's empty slice is a view all the same)."""
-    if np.may_share_memory(array, source):
-        return True
+    """Whether ``array`` may view ``source``'s memory: ``np.may_share_memory``, or :func:`empty_view_of`."""
+    return np.may_share_memory(array, source) or empty_view_of(array, source)
+
+
+def empty_view_of(array: np.ndarray, source: np.ndarray) -> bool:
+    """Whether ``array`` is empty and views the same memory owner (the end of the ``.base`` chain) as ``source``,
+    as ``x[:0]`` does: ``np.may_share_memory`` says False for an array of no elements, but torch's empty slice is a
+    view all the same."""
     return array.size == 0 and _memory_owner(array) is _memory_owner(source)
 
 

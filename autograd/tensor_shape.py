@@ -25,7 +25,7 @@ from .shape_errors import ShapeError, is_integer, refuse_negative_sizes
 from .stat_padding import STATISTIC_MODES, statistic_padded
 from .torch_keywords import UNSET, torch_dim
 
-#: The ops whose empty result is a view all the same (see shared_math.shares_memory): the writable views, as torch's
+#: The ops whose empty result is a view all the same (see shared_math.empty_view_of): the writable views, as torch's
 #: empty slice ``w[0, :0]``, so a recorded write into one makes the base's history the write's. An empty ``expand`` is
 #: not one: it stays a tensor of its own, which takes a recorded change as torch's does (see _record_in_place).
 _EMPTY_VIEWS = (ar.getitem, ar.reshape, ar.transpose, ar.diagonal)
@@ -327,7 +327,7 @@ class TensorShape:
         in-place change of it or of this tensor later can still make it a recorded view."""
         out = _Tensor._from_op(data, op, (self,), attrs)
         if np.may_share_memory(data, self._data) or (
-            op in _EMPTY_VIEWS and shared_math.shares_memory(data, self._data)
+            op in _EMPTY_VIEWS and shared_math.empty_view_of(data, self._data)
         ):
             out._version_counter = self._shared_version()
             out._view_base = self  # (its parent, until a backward pass points it at an earlier self of this one)
