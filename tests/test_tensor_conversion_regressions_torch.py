@@ -41,6 +41,16 @@ def _error_class(call, lib):
     return None
 
 
+def _assert_as_torch(call):
+    """``call(A)`` raises an instance of the class ``call(torch)`` raises, or gives torch's values."""
+    expected = _error_class(call, torch)
+    if expected is not None:
+        with pytest.raises(type(expected)):
+            call(A)
+        return
+    assert call(A).tolist() == call(torch).tolist()
+
+
 @pytest.mark.parametrize(
     ("data", "dtype"),
     [
@@ -102,12 +112,7 @@ def test_full_of_a_python_int_past_int64_is_refused_as_torchs() -> None:
 @pytest.mark.parametrize("factory", ["tensor", "as_tensor"])
 def test_python_numbers_into_an_integer_dtype_are_checked_as_torch_checks_them(data, dtype, factory) -> None:
     call = lambda lib: getattr(lib, factory)(data, dtype=getattr(lib, dtype))  # noqa: E731
-    expected = _error_class(call, torch)
-    if expected is not None:
-        with pytest.raises(type(expected)):
-            call(A)
-        return
-    assert call(A).tolist() == call(torch).tolist()
+    _assert_as_torch(call)
 
 
 @pytest.mark.parametrize("value", [-1, -200, 255])
@@ -201,12 +206,7 @@ def test_a_float_or_bool_count_is_torchs_type_error(call) -> None:
 def test_linspace_and_logspace_into_uint8_convert_only_the_ends_they_use_as_torch(name, steps, start, end) -> None:
     # no steps: nothing converted (torch's empty tensor; ours refused -3.5); one linspace step converts the start only
     call = lambda lib: getattr(lib, name)(start, end, steps, dtype=lib.uint8)  # noqa: E731
-    expected = _error_class(call, torch)
-    if expected is not None:
-        with pytest.raises(type(expected)):
-            call(A)
-        return
-    assert call(A).tolist() == call(torch).tolist()
+    _assert_as_torch(call)
 
 
 @pytest.mark.parametrize(
