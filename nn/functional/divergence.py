@@ -39,7 +39,8 @@ def kl_div(
 
     Unlike torch, a target probability of 0 (or a log-target of -inf) gives the term 0 (p log p -> 0) and no
     gradient, even where x = -inf, instead of nan. Gradients: d/dx = -p; d/dp = log p + 1 - x
-    (log_target: d/dt = e^t (t - x + 1)), 0 where p = 0. Target probabilities must be >= 0.
+    (log_target: d/dt = e^t (t - x + 1)), 0 where p = 0. A negative or nan target is no probability: its term is
+    nan (the log of a negative number), its input gradient still -p, as torch's.
     """
     reduction = legacy_reduction("kl_div", size_average, reduce, reduction)
     reduction = check_choice("kl_div", "reduction", reduction, KL_DIV_REDUCTIONS)
@@ -49,14 +50,7 @@ def kl_div(
         kept = target._data != -np.inf
         terms = _masked_terms(kept, input, target, lambda x, t: t.exp() * (t - x), target_fill=0.0)
     else:
-        negative = target._data[target._data < 0]
-        if negative.size or np.isnan(target._data).any():
-            shown = np.unique(negative)[:5].tolist() if negative.size else ["nan"]
-            raise ValueError(
-                f"kl_div: target probabilities must be >= 0 (pass log_target=True for log-probabilities), "
-                f"got {shown} in a target of shape {target.shape}"
-            )
-        kept = target._data > 0
+        kept = target._data != 0
         terms = _masked_terms(kept, input, target, lambda x, p: p * (p.log() - x), target_fill=1.0)
     if reduction != "batchmean":
         return _reduce(terms, reduction)
