@@ -52,6 +52,7 @@ from .core import (
 from .default_dtype import get_default_dtype, python_float_dtype
 from .derivatives import arrays as ar
 from .derivatives import elementwise as ew
+from .grad_mode import _mode
 from .gradient_array import DataArray, GradientArray, none_operand_error, plain
 from .numpy_functions import NumpyFunctions
 from .print_options import array_text
@@ -603,9 +604,9 @@ class Tensor(
         return self._data.item()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The underlying ndarray (shares memory); read-only for a tensor that requires grad (see
-        :meth:`__array__`; ``t.detach().numpy()``, torch's ``t.numpy(force=True)`` or ``t.data`` give the writable
-        array, as in torch)."""
+        """The underlying ndarray (shares memory); read-only for a tensor that requires grad while gradients are
+        recorded (see :meth:`__array__`; ``t.detach().numpy()``, torch's ``t.numpy(force=True)`` or ``t.data`` give
+        the writable array, as in torch)."""
         return self.detach().__array__() if force else self.__array__()
 
     def tolist(self) -> Any:
@@ -624,7 +625,7 @@ class Tensor(
                 "(numpy 2's rule; np.asarray(t, dtype) allows the copy)"
             )
         array = np.asarray(self._data, dtype=dtype)  # 0-d results of numpy ufuncs are numpy scalars
-        if self._requires_grad and np.may_share_memory(array, self._data):
+        if self._requires_grad and _mode.enabled and np.may_share_memory(array, self._data):
             array = array.view()
             array.flags.writeable = False
         return array

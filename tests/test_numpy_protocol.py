@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Tensor, Value, gradcheck
 
 RNG = np.random.default_rng(3)
@@ -548,3 +549,17 @@ def test_numpy_full_like_with_a_fill_value_that_requires_grad_still_warns():
     fill = Tensor(np.array(2.0), requires_grad=True)
     with pytest.warns(UserWarning, match="numpy's full_like has no derivative in this library"):
         np.full_like(Tensor(np.zeros(3)), fill)
+
+
+def test_numpy_of_a_tensor_requiring_grad_is_writable_under_no_grad_as_torchs():
+    torch = pytest.importorskip("torch")
+    ours, theirs = Tensor(np.arange(3.0), requires_grad=True), torch.arange(3.0, dtype=torch.float64).requires_grad_()
+    with pytest.raises(RuntimeError):
+        theirs.numpy()  # torch refuses while recording; ours is a read-only view there
+    assert not ours.numpy().flags.writeable and not np.asarray(ours).flags.writeable
+    with autograd.no_grad(), torch.no_grad():
+        for tensor in (ours, theirs):
+            array = tensor.numpy()
+            array[1] = 7.0
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+    assert ours.version == theirs._version == 0  # a write through numpy is no recorded change
