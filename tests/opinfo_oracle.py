@@ -215,13 +215,14 @@ def _tree_map(fn: Callable[[Any], Any], obj: Any) -> Any:
     return fn(obj)
 
 
-def _leaves(obj: Any) -> Iterator[Any]:
+def leaves(obj: Any) -> Iterator[Any]:
+    """The leaves of a nested structure of lists, tuples and dicts, in order."""
     if isinstance(obj, (list, tuple)):
         for item in obj:
-            yield from _leaves(item)
+            yield from leaves(item)
     elif isinstance(obj, dict):
         for value in obj.values():
-            yield from _leaves(value)
+            yield from leaves(value)
     else:
         yield obj
 
@@ -258,7 +259,7 @@ def _as_array(x: Any) -> np.ndarray:
 def assert_same(ours: Any, theirs: Any, what: str, values: bool = True) -> None:
     """``ours`` has torch's structure, and each leaf its shape, dtype (when torch's is a tensor) and, unless
     ``values`` is false, its values."""
-    our_leaves, their_leaves = list(_leaves(ours)), list(_leaves(theirs))
+    our_leaves, their_leaves = list(leaves(ours)), list(leaves(theirs))
     assert len(our_leaves) == len(their_leaves), f"{what}: {len(our_leaves)} outputs, torch {len(their_leaves)}"
     for position, (mine, reference) in enumerate(zip(our_leaves, their_leaves)):
         where = f"{what} {position}" if len(their_leaves) > 1 else what
@@ -301,13 +302,13 @@ def check_sample(
     else:
         assert_same(got, expected, "output")
 
-    their_outputs = list(_leaves(sample.output_process_fn_grad(expected)))
+    their_outputs = list(leaves(sample.output_process_fn_grad(expected)))
     differentiable = _differentiable(their_outputs)
-    their_inputs = [t for t in _leaves(their_args) if isinstance(t, torch.Tensor) and t.requires_grad]
+    their_inputs = [t for t in leaves(their_args) if isinstance(t, torch.Tensor) and t.requires_grad]
     if not differentiable or not their_inputs:
         return
-    our_outputs = list(_leaves(sample.output_process_fn_grad(got)))
-    our_inputs = [t for t in _leaves(our_args) if isinstance(t, Tensor) and t.requires_grad]
+    our_outputs = list(leaves(sample.output_process_fn_grad(got)))
+    our_inputs = [t for t in leaves(our_args) if isinstance(t, Tensor) and t.requires_grad]
     assert len(our_inputs) == len(their_inputs)
     rng = np.random.default_rng(index)
     upstream = [rng.standard_normal(tuple(their_outputs[i].shape)) for i in differentiable]
