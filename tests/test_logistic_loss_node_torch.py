@@ -96,3 +96,18 @@ def test_logistic_loss_first_derivative_is_differentiable_in_the_incoming_gradie
             (incoming.grad, their_incoming.grad.numpy()),
         ]:
             np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_logistic_loss_of_0d_logit_and_target_gives_both_gradients_as_torch(reduction):
+    # 0-d operands make a numpy scalar of the target's gradient product, which the rule must not write into
+    mine, my_target = Tensor(5.85, requires_grad=True), Tensor(0.88, requires_grad=True)
+    theirs = torch.tensor(5.85, dtype=torch.float64, requires_grad=True)
+    their_target = torch.tensor(0.88, dtype=torch.float64, requires_grad=True)
+    out = F.binary_cross_entropy_with_logits(mine, my_target, reduction=reduction)
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(theirs, their_target, reduction=reduction)
+    out.backward(Tensor(0.7))
+    expected.backward(torch.tensor(0.7, dtype=torch.float64))
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(mine.grad, theirs.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(my_target.grad, their_target.grad.numpy(), rtol=1e-12)

@@ -319,8 +319,8 @@ def _logistic_loss_rule_target(g, out, x, y, slope):
             x = sm.where(infinite & (np.subtract(xd >= 0, data_of(y)) == 0), 0.0, x)
     if isinstance(x, Node) or isinstance(g, Node):
         return -(g * x)
-    gradient = np.multiply(g, x)
-    return np.negative(gradient, out=gradient)
+    gradient = np.multiply(g, x)  # (a numpy scalar for 0-d operands, which cannot be written into)
+    return np.negative(gradient, out=gradient) if isinstance(gradient, np.ndarray) else -gradient
 
 
 # index_put(x, index, v) = x with v written at index (``t[index] = v`` recorded): d/dx = g with the written
