@@ -6,7 +6,10 @@ keyword-only, and so are torch's deprecated ``size_average`` and ``reduce`` (not
 
 Where a hinge max(0, z) sits exactly at z = 0 its derivative is taken as 1, as torch's ``clamp_min`` does in
 these losses; a nan hinge argument gives a nan term (with derivative 0), as there. Shapes must match (no
-silent broadcasting) and targets must be -1 or +1.
+silent broadcasting). The targets are meant to be -1 or +1; ``margin_ranking_loss``, ``hinge_embedding_loss`` and
+``soft_margin_loss`` take any real target into their formula, as torch's (a target of margin_ranking_loss that
+requires grad gets its gradient, as there), while ``cosine_embedding_loss`` refuses targets other
+than -1 and +1.
 """
 
 from __future__ import annotations
@@ -49,6 +52,12 @@ def _signs(target: Any, like: Tensor, loss: str, what: str = "input") -> Tensor:
     return target
 
 
+def _real_target(target: Any, like: Tensor, loss: str) -> Tensor:
+    """``target`` as a float Tensor of ``like``'s shape, any real values (torch's formula takes them all)."""
+    _, target = _paired(like, target, loss, "input")
+    return target
+
+
 def _broadcast_of_one_rank(loss: str, *operands: Any) -> list[Any]:
     """``operands`` broadcast against each other, as torch's margin_ranking_loss takes them: all of one number of
     dimensions (a :class:`ShapeError` otherwise, torch's RuntimeError), then broadcast (a Tensor's gradient sums
@@ -80,16 +89,17 @@ def margin_ranking_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """max(0, -y (x1 - x2) + margin): x1 should rank above x2 by ``margin`` where y = 1, below where y = -1.
+    """max(0, -y (x1 - x2) + margin): x1 should rank above x2 by ``margin`` where y = 1, below where y = -1
+    (any real y is put into the formula, as torch does).
 
-    d/dx1 = -y where the hinge is active (>= 0), else 0; d/dx2 = -d/dx1.
+    d/dx1 = -y where the hinge is active (>= 0), else 0; d/dx2 = -d/dx1; d/dy = -(x1 - x2) there.
     """
     reduction = legacy_reduction("margin_ranking_loss", size_average, reduce, reduction)
     reduction = check_choice("margin_ranking_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("margin_ranking_loss", "margin", margin)
     input1, input2, target = _broadcast_of_one_rank("margin_ranking_loss", input1, input2, target)
     x1, x2 = _paired(input1, input2, "margin_ranking_loss", "input1", "input2")
-    y = _signs(target, x1, "margin_ranking_loss")
+    y = _real_target(target, x1, "margin_ranking_loss")
     return _reduce(_hinge(-y * (x1 - x2) + margin), reduction)
 
 
@@ -102,16 +112,21 @@ def hinge_embedding_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """x where y = 1 and max(0, margin - x) where y = -1, for distances x (torch's hinge embedding loss).
+    """x where y = 1 and max(0, margin - x) where y = -1, for distances x (torch's hinge embedding loss). A target
+    that is neither gets both terms, x + max(0, margin - x), as torch's formula
+    [y != 1] max(0, margin - x) + [y != -1] x gives it.
 
-    d/dx = 1 where y = 1; -1 where y = -1 and x <= margin; else 0.
+    d/dx = [y != -1] - [y != 1] where x <= margin, [y != -1] elsewhere; the target gets no gradient (as torch's).
     """
     reduction = legacy_reduction("hinge_embedding_loss", size_average, reduce, reduction)
     reduction = check_choice("hinge_embedding_loss", "reduction", reduction, REDUCTIONS)
     margin = check_real("hinge_embedding_loss", "margin", margin)
     x = as_float_tensor(input, "hinge_embedding_loss")
-    y = _signs(target, x, "hinge_embedding_loss")
-    terms = where(y._data == 1, x, _hinge(margin - x))
+    y = _real_target(target, x, "hinge_embedding_loss")._data
+    terms = where(y == 1, x, _hinge(margin - x))
+    neither = (y != 1) & (y != -1)
+    if neither.any():  # torch's two terms, both kept where y is neither -1 nor +1
+        terms = terms + where(neither, x, np.zeros((), x.dtype))
     return _reduce(terms, reduction)
 
 
@@ -119,11 +134,12 @@ def hinge_embedding_loss(
 def soft_margin_loss(
     input: Any, target: Any, *, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
 ) -> Tensor:
-    """Logistic loss log(1 + e^(-y x)) = softplus(-y x), stable for every finite x; d/dx = -y sigmoid(-y x)."""
+    """Logistic loss log(1 + e^(-y x)) = softplus(-y x), stable for every finite x, for targets y = -1 or +1 and, as
+    torch's, any real y; d/dx = -y sigmoid(-y x), d/dy = -x sigmoid(-y x)."""
     reduction = legacy_reduction("soft_margin_loss", size_average, reduce, reduction)
     reduction = check_choice("soft_margin_loss", "reduction", reduction, REDUCTIONS)
     x = as_float_tensor(input, "soft_margin_loss")
-    y = _signs(target, x, "soft_margin_loss")
+    y = _real_target(target, x, "soft_margin_loss")
     return _reduce((-y * x).softplus(), reduction)
 
 
