@@ -114,8 +114,6 @@ def test_bad_targets_name_the_problem():
         ValueError, match=r"class indices must lie in \[0, 3\] \(or be -1 to end a list\), got \[-2, 4\]"
     ):
         F.multilabel_margin_loss(SCORES, np.where(CLASS_LISTS == 3, 4, np.where(CLASS_LISTS == 2, -2, CLASS_LISTS)))
-    with pytest.raises(ValueError, match=r"multilabel_soft_margin_loss: targets must lie in \[0, 1\], got \[2.0\]"):
-        F.multilabel_soft_margin_loss(SCORES, MEMBERSHIP * 2)
     with pytest.raises(ValueError, match=r"multilabel_soft_margin_loss: weight must have shape \(4,\)"):
         F.multilabel_soft_margin_loss(SCORES, MEMBERSHIP, WEIGHT[:3])
     with pytest.raises(TypeError, match="Pass reduction='sum' by keyword"):
@@ -127,3 +125,27 @@ def test_entries_after_the_end_of_a_list_are_ignored_whatever_they_hold():
     assert F.multilabel_margin_loss(Tensor([[0.3, 0.9, -0.2, 0.4]]), ended).item() == pytest.approx(
         F.multilabel_margin_loss(Tensor([[0.3, 0.9, -0.2, 0.4]]), np.array([[1, -1, -1, -1]])).item()
     )
+
+
+@pytest.mark.parametrize("weight_shape", [None, (4,), (5, 4), (5, 1), (1, 4)])
+def test_soft_margin_of_any_real_target_and_broadcast_weight_matches_torch(weight_shape):
+    # torch puts any real target into -(y log sigmoid(x) + (1 - y) log sigmoid(-x)) and multiplies the terms by a
+    # weight of any shape that broadcasts to them; a float weight Tensor gets its gradient
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    target = rng.normal(size=(5, 4)) * 3
+    weight = None if weight_shape is None else rng.normal(size=weight_shape)
+    for reduction in REDUCTIONS:
+        my_weight = None if weight is None else Tensor(weight, requires_grad=True)
+        their_weight = None if weight is None else torch.tensor(weight, requires_grad=True)
+        x, theirs = Tensor(SCORES, requires_grad=True), torch.tensor(SCORES, requires_grad=True)
+        out = F.multilabel_soft_margin_loss(x, target, my_weight, reduction=reduction)
+        expected = torch.nn.functional.multilabel_soft_margin_loss(
+            theirs, torch.tensor(target), their_weight, reduction=reduction
+        )
+        np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12, atol=1e-14)
+        out.sum().backward()
+        expected.sum().backward()
+        np.testing.assert_allclose(x.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-14)
+        if weight is not None:
+            np.testing.assert_allclose(my_weight.grad, their_weight.grad.numpy(), rtol=1e-12, atol=1e-14)

@@ -12,18 +12,17 @@ import numpy as np
 
 from autograd import ArgumentRangeError, Node, ShapeError, Tensor, concatenate, take_along_axis
 from autograd.accumulation import float16_via_float32
-from autograd.broadcasting import AxisError
+from autograd.broadcasting import AxisError, broadcast_shape
 
 from ..checks import check_choice
 from .activations import as_float_tensor
 from .deprecated_reduction import legacy_reduction
 from .losses import (
     REDUCTIONS,
-    _check_unit_interval,
-    _class_weights,
     _class_weights_in_graph,
     _logistic_terms,
     _paired,
+    _real_array,
     _reduce,
     check_weight_not_reduction,
 )
@@ -44,8 +43,10 @@ def multilabel_soft_margin_loss(
     """One-versus-all logistic loss: per sample, the mean over classes c of
     w_c (-(y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c))) = w_c (softplus(x_c) - y_c x_c).
 
-    ``scores`` is (..., C), ``target`` the same shape with entries in [0, 1] (1: the sample has class c);
-    ``weight`` (C,), optional; a float Tensor gets its gradient, as torch's (a sample's d/dw_c is its unweighted
+    ``scores`` is (..., C), ``target`` the same shape with entries in [0, 1] (1: the sample has class c; any other
+    real target is put into the formula, as torch does);
+    ``weight`` (C,), optional, or any shape that broadcasts to the scores' (torch multiplies the terms by it: (N, C)
+    weighs each entry); a float Tensor gets its gradient, as torch's (a sample's d/dw_c is its unweighted
     term of class c over C), anything else is a constant. d/dx_c = w_c (sigmoid(x_c) - y_c) / C. Each term is split by the
     sign of x_c (see ``losses._logistic_terms``), exact at both ends: +inf at x_c = +inf with y_c < 1 or
     x_c = -inf with y_c > 0, 0 at x_c = +inf with y_c = 1 or x_c = -inf with y_c = 0 (torch: nan).
@@ -57,12 +58,26 @@ def multilabel_soft_margin_loss(
     scores, target = _paired(scores, target, loss, "scores")
     if scores.ndim == 0:
         raise AxisError(f"{loss}: scores must have a class axis (..., C), got a 0-d input")  # torch's IndexError
-    _check_unit_interval(target._data, loss, "targets")
     terms = _logistic_terms(scores, target)
-    checked = _class_weights(weight, scores, scores.ndim - 1, loss)
+    checked = _element_weights(weight, scores, loss)
     if checked is not None:  # a float Tensor weight gets its gradient, as torch's
         terms = terms * _class_weights_in_graph(weight, checked, scores.dtype)
     return _reduce(terms.mean(axis=-1), reduction)
+
+
+def _element_weights(weight: Any, scores: Tensor, loss: str) -> np.ndarray | None:
+    """``weight`` as a constant array of the scores' dtype whose shape broadcasts to the scores' (torch's product
+    of the terms and the weight), or None."""
+    if weight is None:
+        return None
+    array = _real_array(weight, loss, "weight")
+    if broadcast_shape(array.shape, scores.shape) != scores.shape:
+        classes = scores.shape[-1]
+        raise ShapeError(
+            f"{loss}: weight must have shape ({classes},), one per class, or a shape that broadcasts to the scores' "
+            f"{scores.shape}, got shape {array.shape}"
+        )
+    return array.astype(scores.dtype)
 
 
 def multilabel_margin_loss(
